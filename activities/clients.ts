@@ -1,0 +1,38 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESClient } from '@aws-sdk/client-ses';
+import type { Env } from '../infra/config.ts';
+
+export interface TableNames {
+  cases: string;
+  audit: string;
+  directory: string;
+  ops: string;
+}
+
+/** The AWS clients and names every adapter needs: built once per process. */
+export interface AwsDeps {
+  ddb: DynamoDBClient;
+  ses: SESClient;
+  tables: TableNames;
+  mailFrom: string;
+}
+
+// Local emulators accept any credentials; real AWS uses the default chain.
+const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+export function createAwsDeps(env: Env): AwsDeps {
+  const ddb = new DynamoDBClient({
+    region: env.AWS_REGION,
+    ...(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT, credentials: localCredentials } : {}),
+  });
+  const ses = new SESClient({
+    region: env.AWS_REGION,
+    ...(env.SES_ENDPOINT ? { endpoint: env.SES_ENDPOINT, credentials: localCredentials } : {}),
+  });
+  return {
+    ddb,
+    ses,
+    tables: { cases: env.TABLE_CASES, audit: env.TABLE_AUDIT, directory: env.TABLE_DIRECTORY, ops: env.TABLE_OPS },
+    mailFrom: env.MAIL_FROM,
+  };
+}

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+
+/**
+ * The environment, parsed once at boot. The same code runs locally and on AWS:
+ * only these values differ. Defaults are the embedded local stack's.
+ */
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+
+const signingKeys = z
+  .string()
+  .transform((raw, ctx) => {
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON like {"current":"k1","keys":{"k1":"<secret>"}}' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z.object({
+      current: z.string().min(1),
+      keys: z.record(z.string(), z.string().min(32, 'each signing secret needs at least 32 characters')),
+    }),
+  )
+  .refine((v) => v.current in v.keys, 'current must name one of keys');
+
+export const envSchema = z.object({
+  RECTIFY_MODE: z.enum(['local', 'production']).default('local'),
+  PORT: port(3000),
+  PUBLIC_BASE_URL: z.url().optional(),
+  TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('rectify'),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  TEMPORAL_UI_URL: z.url().default('http://localhost:8233'),
+  AWS_REGION: z.string().min(1).default('ap-east-1'),
+  DYNAMODB_ENDPOINT: z.url().optional(),
+  SES_ENDPOINT: z.url().optional(),
+  TABLE_CASES: z.string().min(1).default('rectify-cases'),
+  TABLE_AUDIT: z.string().min(1).default('rectify-audit'),
+  TABLE_DIRECTORY: z.string().min(1).default('rectify-directory'),
+  TABLE_OPS: z.string().min(1).default('rectify-ops'),
+  MAIL_FROM: z.email().default('rectify@campus.example.edu.cn'),
+  CAMPUS_TZ: z
+    .string()
+    .default('Asia/Shanghai')
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Asia/Shanghai'),
+  LINK_SIGNING_KEYS: signingKeys.optional(),
+  JWT_SECRET: z.string().min(32).optional(),
+  JWKS_URL: z.url().optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment; throws a ConfigError naming each bad variable and what it expected. */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(environment)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = result.data;
+  if (env.RECTIFY_MODE === 'production') {
+    const missing = (['LINK_SIGNING_KEYS', 'JWKS_URL', 'PUBLIC_BASE_URL'] as const).filter((k) => !env[k]);
+    if (missing.length > 0) {
+      throw new ConfigError(
+        `Invalid configuration:\n${missing.map((k) => `  ${k}: required when RECTIFY_MODE=production`).join('\n')}`,
+      );
+    }
+  }
+  return env;
+}

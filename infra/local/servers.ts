@@ -1,0 +1,198 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { Connection } from '@temporalio/client';
+import sesModule from 'aws-ses-v2-local';
+import { createTableInput, tableDefinitions, type TableKey } from '../tables.ts';
+import { ensureJavaServer, ensureTemporalCli } from './tools.ts';
+
+export class PortInUse extends Error {
+  override name = 'PortInUse';
+}
+
+/** A running part of the local stack. */
+export interface RunningServer {
+  name: string;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Custom search attributes the case workflow keeps current (registered on the dev server at start). */
+export const searchAttributes = {
+  RectifyBuilding: 'Keyword',
+  RectifyStage: 'Keyword',
+  RectifySeverity: 'Keyword',
+  RectifyAssignee: 'Keyword',
+  RectifyOverdue: 'Bool',
+} as const;
+
+/** Fails with one line naming the port and the variable that moves it. */
+export async function assertPortFree(port: number, variable: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new PortInUse(`port ${port} is already in use: set ${variable} to a free port`)
+          : err,
+      ),
+    );
+    srv.listen({ port, host: '127.0.0.1' }, () => srv.close(() => resolve()));
+  });
+}
+
+/** A free TCP port on loopback, for tests. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen({ port: 0, host: '127.0.0.1' }, () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(name: string, child: ChildProcess | undefined, probe: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exited: number | null = null;
+  child?.once('exit', (code) => {
+    exited = code ?? -1;
+  });
+  for (;;) {
+    if (exited !== null) throw new Error(`${name} exited (code ${exited}) before it became healthy`);
+    if (await probe().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`${name} did not become healthy within ${timeoutMs / 1000}s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+function spawnServer(name: string, cmd: string, args: string[], logLines: (line: string) => void, env?: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const forward = (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) if (line.trim()) logLines(`[${name}] ${line}`);
+  };
+  child.stdout?.on('data', forward);
+  child.stderr?.on('data', forward);
+  return child;
+}
+
+export interface TemporalDevOptions {
+  port: number;
+  uiPort: number;
+  /** SQLite file; omitted = in memory. */
+  dbFile?: string;
+  namespace: string;
+  log?: (line: string) => void;
+}
+
+/** The Temporal CLI dev server (SQLite-backed, with the Web UI). */
+export async function startTemporalDev(opts: TemporalDevOptions): Promise<RunningServer> {
+  const cli = await ensureTemporalCli();
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--ui-port', String(opts.uiPort), '--namespace', opts.namespace, '--log-level', 'error'];
+  if (opts.dbFile) {
+    mkdirSync(path.dirname(opts.dbFile), { recursive: true });
+    args.push('--db-filename', opts.dbFile);
+  }
+  for (const [name, type] of Object.entries(searchAttributes)) args.push('--search-attribute', `${name}=${type}`);
+  const child = spawnServer('temporal', cli, args, opts.log ?? (() => {}));
+  const address = `127.0.0.1:${opts.port}`;
+  await waitFor('Temporal dev server', child, async () => {
+    const conn = await Connection.connect({ address, connectTimeout: 1000 });
+    try {
+      await conn.workflowService.describeNamespace({ namespace: opts.namespace });
+      return true;
+    } finally {
+      await conn.close();
+    }
+  });
+  return { name: 'temporal', url: address, stop: () => stopChild(child) };
+}
+
+export interface DynamoLocalOptions {
+  port: number;
+  /** Folder for the database files; omitted = in memory. */
+  dbPath?: string;
+  log?: (line: string) => void;
+}
+
+/** DynamoDB Local from Maven Central, persisted under dbPath when given. */
+export async function startDynamoLocal(opts: DynamoLocalOptions): Promise<RunningServer> {
+  const { java, jars, nativeLib } = await ensureJavaServer('dynamodb-local');
+  const storage = opts.dbPath ? ['-dbPath', opts.dbPath] : ['-inMemory'];
+  if (opts.dbPath) mkdirSync(opts.dbPath, { recursive: true });
+  const child = spawnServer(
+    'dynamodb',
+    java,
+    ['-Xms64m', '-Xmx1g', `-Djava.library.path=${nativeLib}`, '-cp', `${jars}/*`, 'com.amazonaws.services.dynamodbv2.local.main.ServerRunner', '-port', String(opts.port), '-sharedDb', ...storage],
+    opts.log ?? (() => {}),
+  );
+  const url = `http://127.0.0.1:${opts.port}`;
+  const client = localDynamo(url);
+  await waitFor('DynamoDB Local', child, async () => {
+    await client.send(new ListTablesCommand({}));
+    return true;
+  });
+  client.destroy();
+  return { name: 'dynamodb', url, stop: () => stopChild(child) };
+}
+
+export function localDynamo(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({ endpoint, region: 'ap-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+}
+
+/** Creates every table that is absent; leaves existing ones (and their data) alone. */
+export async function ensureTables(client: DynamoDBClient, names: Record<TableKey, string>): Promise<string[]> {
+  const existing = new Set<string>();
+  let start: string | undefined;
+  do {
+    const page = await client.send(new ListTablesCommand({ ExclusiveStartTableName: start }));
+    for (const t of page.TableNames ?? []) existing.add(t);
+    start = page.LastEvaluatedTableName;
+  } while (start);
+  const created: string[] = [];
+  for (const key of Object.keys(tableDefinitions) as TableKey[]) {
+    if (existing.has(names[key])) continue;
+    await client.send(new CreateTableCommand(createTableInput(tableDefinitions[key], names[key])));
+    created.push(names[key]);
+  }
+  return created;
+}
+
+// The package is CommonJS with an ES default export: under Node's ESM interop
+// the function sits one level down.
+type StartSes = typeof sesModule;
+const sesEmulator: StartSes =
+  typeof sesModule === 'function' ? sesModule : (sesModule as unknown as { default: StartSes }).default;
+
+/** The SES emulator (aws-ses-v2-local), in this process: its mailbox page is its root URL. */
+export async function startSesEmulator(opts: { port: number }): Promise<RunningServer> {
+  const server: Server = await sesEmulator({ port: opts.port, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${opts.port}`;
+  await waitFor('SES emulator', undefined, async () => (await fetch(`${url}/store`)).ok);
+  return {
+    name: 'ses',
+    url,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
