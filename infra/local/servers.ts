@@ -5,7 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { Connection } from '@temporalio/client';
-import sesModule from 'aws-ses-v2-local';
+import sesPkg from 'aws-ses-v2-local';
 import { createTableInput, tableDefinitions, type TableKey } from '../tables.ts';
 import { ensureJavaServer, ensureTemporalCli } from './tools.ts';
 
@@ -176,10 +176,8 @@ export async function ensureTables(client: DynamoDBClient, names: Record<TableKe
 }
 
 // The package is CommonJS with an ES default export: under Node's ESM interop
-// the function sits one level down.
-type StartSes = typeof sesModule;
-const sesEmulator: StartSes =
-  typeof sesModule === 'function' ? sesModule : (sesModule as unknown as { default: StartSes }).default;
+// the default import is module.exports and the function sits one level down.
+const sesEmulator = sesPkg.default;
 
 /** The SES emulator (aws-ses-v2-local), in this process: its mailbox page is its root URL. */
 export async function startSesEmulator(opts: { port: number }): Promise<RunningServer> {

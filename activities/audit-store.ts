@@ -1,0 +1,171 @@
+import {
+  GetItemCommand,
+  QueryCommand,
+  TransactWriteItemsCommand,
+  TransactionCanceledException,
+  type DynamoDBClient,
+  type TransactWriteItem,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { CaseView } from '../domain/case-model.ts';
+import { GENESIS_HASH, payloadForStorage, sealEntry, type AuditEntry } from '../domain/hash-chain.ts';
+import { caseRecordItem } from './case-record.ts';
+import type { TableNames } from './clients.ts';
+
+export interface AppendInput {
+  caseId: string;
+  /** Unique per case and step: a retry with the same id appends nothing. */
+  stepId: string;
+  at: string;
+  actor: { id: string; role?: string | undefined; via?: string | undefined };
+  action: string;
+  payload: unknown;
+  /** When given, the case record is written in the same transaction. */
+  view?: CaseView | undefined;
+}
+
+export interface AppendResult {
+  seq: number;
+  hash: string;
+  duplicate: boolean;
+}
+
+const stepKey = (caseId: string, stepId: string) => marshall({ pk: `AUDITSTEP#${caseId}`, sk: stepId });
+
+/** The newest entry of a case's chain, read consistently. */
+export async function chainHead(ddb: DynamoDBClient, tables: TableNames, caseId: string): Promise<AuditEntry | null> {
+  const out = await ddb.send(
+    new QueryCommand({
+      TableName: tables.audit,
+      KeyConditionExpression: 'caseId = :c',
+      ExpressionAttributeValues: marshall({ ':c': caseId }),
+      ScanIndexForward: false,
+      Limit: 1,
+      ConsistentRead: true,
+    }),
+  );
+  const item = out.Items?.[0];
+  return item ? entryFromItem(item) : null;
+}
+
+export function entryFromItem(item: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue>): AuditEntry {
+  const raw = unmarshall(item) as { caseId: string; seq: number; at: string; actor: string; action: string; payload: string; prevHash: string; hash: string };
+  return {
+    caseId: raw.caseId,
+    seq: raw.seq,
+    at: raw.at,
+    actor: JSON.parse(raw.actor) as AuditEntry['actor'],
+    action: raw.action,
+    payload: raw.payload === undefined ? undefined : (JSON.parse(raw.payload) as unknown),
+    prevHash: raw.prevHash,
+    hash: raw.hash,
+  };
+}
+
+function entryItem(entry: AuditEntry) {
+  // JSON strings keep the hashed values byte-for-byte (DynamoDB maps would drop empty strings and reorder nothing, but numbers and nesting round-trip more safely as text).
+  return marshall(
+    {
+      caseId: entry.caseId,
+      seq: entry.seq,
+      at: entry.at,
+      actor: JSON.stringify(entry.actor),
+      action: entry.action,
+      ...(entry.payload === undefined ? {} : { payload: JSON.stringify(entry.payload) }),
+      prevHash: entry.prevHash,
+      hash: entry.hash,
+    },
+    { removeUndefinedValues: true },
+  );
+}
+
+/**
+ * Appends one entry to a case's hash chain (and, when asked, writes the case
+ * record) in one transaction. The next sequence number can be written only
+ * once, so concurrent appenders never fork the chain: the loser re-reads the
+ * head and tries again. The step id makes a retried call append nothing.
+ */
+export async function appendAudit(ddb: DynamoDBClient, tables: TableNames, input: AppendInput): Promise<AppendResult> {
+  const actor = Object.fromEntries(Object.entries(input.actor).filter(([, v]) => v !== undefined)) as AuditEntry['actor'];
+  for (let attempt = 0; ; attempt++) {
+    const head = await chainHead(ddb, tables, input.caseId);
+    const entry = sealEntry({
+      caseId: input.caseId,
+      seq: (head?.seq ?? 0) + 1,
+      at: input.at,
+      actor,
+      action: input.action,
+      payload: payloadForStorage(stripUndefined(input.payload)),
+      prevHash: head?.hash ?? GENESIS_HASH,
+    });
+    const items: TransactWriteItem[] = [
+      {
+        Put: {
+          TableName: tables.ops,
+          Item: { ...stepKey(input.caseId, input.stepId), ...marshall({ seq: entry.seq, hash: entry.hash }) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Put: {
+          TableName: tables.audit,
+          Item: entryItem(entry),
+          ConditionExpression: 'attribute_not_exists(caseId)',
+        },
+      },
+    ];
+    if (input.view) {
+      items.push({
+        Put: {
+          TableName: tables.cases,
+          Item: caseRecordItem(input.view),
+          // An older snapshot must never overwrite a newer one.
+          ConditionExpression: 'attribute_not_exists(caseId) OR version < :v',
+          ExpressionAttributeValues: marshall({ ':v': input.view.version }),
+        },
+      });
+    }
+    try {
+      await ddb.send(new TransactWriteItemsCommand({ TransactItems: items }));
+      return { seq: entry.seq, hash: entry.hash, duplicate: false };
+    } catch (err) {
+      if (!(err instanceof TransactionCanceledException)) throw err;
+      const reasons = err.CancellationReasons ?? [];
+      if (reasons[0]?.Code === 'ConditionalCheckFailed') {
+        const prior = await ddb.send(new GetItemCommand({ TableName: tables.ops, Key: stepKey(input.caseId, input.stepId), ConsistentRead: true }));
+        if (prior.Item) {
+          const p = unmarshall(prior.Item) as { seq: number; hash: string };
+          return { seq: p.seq, hash: p.hash, duplicate: true };
+        }
+      }
+      if (attempt >= 50) throw new Error(`audit chain of ${input.caseId} stayed contended after ${attempt + 1} attempts`);
+      // Someone else took this sequence number: back off a little and re-read the head.
+      await new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 5 * 2 ** Math.min(attempt, 6))));
+    }
+  }
+}
+
+/** Every entry of a case's chain in order. */
+export async function readChain(ddb: DynamoDBClient, tables: TableNames, caseId: string): Promise<AuditEntry[]> {
+  const entries: AuditEntry[] = [];
+  let start: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
+  do {
+    const page = await ddb.send(
+      new QueryCommand({
+        TableName: tables.audit,
+        KeyConditionExpression: 'caseId = :c',
+        ExpressionAttributeValues: marshall({ ':c': caseId }),
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? []) entries.push(entryFromItem(item));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return entries;
+}
+
+// Canonical JSON drops undefined properties; doing it first keeps the stored JSON identical to what was hashed.
+function stripUndefined(value: unknown): unknown {
+  return value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as unknown);
+}

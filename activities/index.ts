@@ -1,0 +1,138 @@
+import type { CaseView, Reporter } from '../domain/case-model.ts';
+import { reporterActorId } from '../domain/case-model.ts';
+import { computeDeadline, createCalendar, type CalendarOverrides, type Duration } from '../domain/calendar.ts';
+import { renderEmail, type EmailKind } from '../domain/email-content.ts';
+import type { Language } from '../domain/directory.ts';
+import type { SigningKeys } from '../domain/link-token.ts';
+import { reminderInstants } from '../domain/reminders.ts';
+import { appendAudit, type AppendInput, type AppendResult } from './audit-store.ts';
+import type { AwsDeps } from './clients.ts';
+import { loadDirectory } from './directory-store.ts';
+import { issueLink } from './link-store.ts';
+import { sendOnce } from './mailer.ts';
+
+export type { EmailKind };
+
+export interface EmailRequest {
+  caseId: string;
+  title: string;
+  stage: string;
+  round: number;
+  kind: EmailKind;
+  /** Distinguishes repeated emails of one kind in one stage (reminder 1 and 2, escalation levels). */
+  key?: string | undefined;
+  to: { personIds?: string[] | undefined; reporter?: Reporter | undefined };
+  link?: { step: string; action: string } | undefined;
+  due?: string | undefined;
+  detail?: string | undefined;
+}
+
+export interface EmailResult {
+  sent: string[];
+  alreadySent: string[];
+  unknownRecipients: string[];
+}
+
+export interface PlanDeadlineInput {
+  start: string;
+  duration: Duration;
+  timeZone: string;
+  fractions: number[];
+}
+
+export interface PlanDeadlineResult {
+  due: string;
+  approximate: boolean;
+  calendarVersion: string;
+  reminders: string[];
+}
+
+export interface ActivityDeps extends AwsDeps {
+  signingKeys: SigningKeys;
+  publicBaseUrl: string;
+  timeZone: string;
+  calendarOverrides?: CalendarOverrides | undefined;
+}
+
+/** The case workflow's activities, built over injected clients. Each is idempotent. */
+export function createActivities(deps: ActivityDeps) {
+  const calendar = createCalendar(deps.calendarOverrides);
+
+  async function planDeadline(input: PlanDeadlineInput): Promise<PlanDeadlineResult> {
+    const d = computeDeadline({ start: input.start, duration: input.duration, tz: input.timeZone, calendar });
+    return {
+      due: d.due,
+      approximate: d.approximate,
+      calendarVersion: calendar.version,
+      reminders: reminderInstants({ start: input.start, due: d.due, fractions: input.fractions }),
+    };
+  }
+
+  async function recordStep(input: AppendInput & { view: CaseView }): Promise<AppendResult> {
+    return appendAudit(deps.ddb, deps.tables, input);
+  }
+
+  async function sendCaseEmail(req: EmailRequest): Promise<EmailResult> {
+    const dir = await loadDirectory(deps.ddb, deps.tables);
+    const recipients: { id: string; name: string; email: string; language: Language }[] = [];
+    const unknown: string[] = [];
+    for (const id of req.to.personIds ?? []) {
+      const p = dir?.people.find((x) => x.id === id);
+      if (p) recipients.push({ id: p.id, name: p.name, email: p.email, language: p.language });
+      else unknown.push(id);
+    }
+    if (req.to.reporter) {
+      const r = req.to.reporter;
+      recipients.push({ id: reporterActorId(r) ?? r.email, name: r.name, email: r.email, language: r.language ?? 'zh-CN' });
+    }
+    const result: EmailResult = { sent: [], alreadySent: [], unknownRecipients: unknown };
+    const tz = deps.timeZone;
+    const dueText = req.due ? formatLocal(req.due, tz) : undefined;
+    for (const r of recipients) {
+      const outboxKey = [req.stage, req.round, req.kind, req.key ?? '-', r.id].join('#');
+      const out = await sendOnce(deps, { scope: req.caseId, key: outboxKey }, async (prev) => {
+        let link = prev.link;
+        if (!link && req.link) {
+          const issued = await issueLink(
+            { ddb: deps.ddb, tables: deps.tables, keys: deps.signingKeys },
+            { caseId: req.caseId, step: req.link.step, round: req.round, recipientId: r.id, action: req.link.action, expiresAt: req.due },
+          );
+          link = `${deps.publicBaseUrl}/actions/${issued.token}`;
+        }
+        const content = renderEmail(r.language, {
+          kind: req.kind,
+          caseId: req.caseId,
+          title: req.title,
+          stage: req.stage,
+          round: req.round,
+          recipientName: r.name,
+          dueText,
+          detail: req.detail,
+          caseUrl: `${deps.publicBaseUrl}/cases/${req.caseId}`,
+          actionUrl: link,
+        });
+        return { to: r.email, ...content, link };
+      });
+      if (out.status === 'sent') {
+        result.sent.push(r.id);
+        await appendAudit(deps.ddb, deps.tables, {
+          caseId: req.caseId,
+          stepId: `email#${outboxKey}`,
+          at: new Date().toISOString(),
+          actor: { id: 'system', via: 'system' },
+          action: 'email_sent',
+          payload: { kind: req.kind, to: r.id, outboxKey, messageId: out.messageId },
+        });
+      } else result.alreadySent.push(r.id);
+    }
+    return result;
+  }
+
+  return { planDeadline, recordStep, sendCaseEmail };
+}
+
+export type CaseActivities = ReturnType<typeof createActivities>;
+
+function formatLocal(iso: string, tz: string): string {
+  return new Intl.DateTimeFormat('zh-CN', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(iso)) + ` (${tz})`;
+}

@@ -1,0 +1,71 @@
+import { GetItemCommand, PutItemCommand, UpdateItemCommand, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { SendEmailCommand } from '@aws-sdk/client-ses';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AwsDeps } from './clients.ts';
+
+export interface OutgoingEmail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface OutboxKey {
+  /** Groups rows: usually the case id. */
+  scope: string;
+  /** Unique within the scope: (stage, round, kind, discriminator, recipient). */
+  key: string;
+}
+
+/**
+ * Sends one email at most once per outbox key: the row is written before
+ * sending and marked sent after, so a retried activity skips what went out.
+ * `prepare` runs only when the email still has to go (it may issue a link,
+ * whose token is kept on the row so a retry sends the same link).
+ */
+export async function sendOnce(
+  deps: Pick<AwsDeps, 'ddb' | 'ses' | 'tables' | 'mailFrom'>,
+  outbox: OutboxKey,
+  prepare: (previous: { link?: string | undefined }) => Promise<OutgoingEmail & { link?: string | undefined }>,
+): Promise<{ status: 'sent' | 'already_sent'; messageId?: string | undefined }> {
+  const Key = marshall({ pk: `OUTBOX#${outbox.scope}`, sk: outbox.key });
+  const existing = await deps.ddb.send(new GetItemCommand({ TableName: deps.tables.ops, Key, ConsistentRead: true }));
+  const row = existing.Item ? (unmarshall(existing.Item) as { status: string; link?: string; messageId?: string }) : undefined;
+  if (row?.status === 'sent') return { status: 'already_sent', messageId: row.messageId };
+  const mail = await prepare({ link: row?.link });
+  if (!row) {
+    try {
+      await deps.ddb.send(
+        new PutItemCommand({
+          TableName: deps.tables.ops,
+          Item: { ...Key, ...marshall({ status: 'pending', to: mail.to, subject: mail.subject, createdAt: new Date().toISOString(), ...(mail.link ? { link: mail.link } : {}) }) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (err) {
+      // A concurrent attempt claimed the row first: let it (or the next retry) send.
+      if (err instanceof ConditionalCheckFailedException) throw new Error(`outbox row ${outbox.key} is being sent by another attempt`);
+      throw err;
+    }
+  }
+  const sent = await deps.ses.send(
+    new SendEmailCommand({
+      Source: deps.mailFrom,
+      Destination: { ToAddresses: [mail.to] },
+      Message: {
+        Subject: { Data: mail.subject, Charset: 'UTF-8' },
+        Body: { Text: { Data: mail.text, Charset: 'UTF-8' }, Html: { Data: mail.html, Charset: 'UTF-8' } },
+      },
+    }),
+  );
+  await deps.ddb.send(
+    new UpdateItemCommand({
+      TableName: deps.tables.ops,
+      Key,
+      UpdateExpression: 'SET #s = :sent, messageId = :m, sentAt = :at',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: marshall({ ':sent': 'sent', ':m': sent.MessageId ?? '', ':at': new Date().toISOString() }),
+    }),
+  );
+  return { status: 'sent', messageId: sent.MessageId };
+}

@@ -1,0 +1,245 @@
+import type { Duration } from './calendar.ts';
+import type { Bilingual, EscalationLevel, Location, Role } from './directory.ts';
+import type { Severity, Source, TimedStage } from './sla.ts';
+
+/**
+ * The case: its stages, the state a workflow keeps, and the view everyone
+ * reads. Pure types plus the rules that decide who may take which step.
+ */
+export const stages = ['detected', 'analysing', 'awaiting_signoff', 'adjudicating', 'rectifying', 'reviewing', 'follow_up', 'closed', 'withdrawn'] as const;
+export type Stage = (typeof stages)[number];
+export const terminalStages: readonly Stage[] = ['closed', 'withdrawn'];
+export const isTerminal = (s: Stage): boolean => terminalStages.includes(s);
+
+export interface Actor {
+  id: string;
+  roles: Role[];
+  /** How the actor reached us: the API with a bearer token, or a signed email link. */
+  via?: 'api' | 'link' | 'system' | undefined;
+}
+
+export const SYSTEM_ACTOR: Actor = { id: 'system', roles: [], via: 'system' };
+
+export interface Reporter {
+  name: string;
+  email: string;
+  language?: 'zh-CN' | 'en' | undefined;
+}
+
+/** Evidence that a signature came through a link: who, from where, over which text. */
+export interface LinkSignature {
+  tokenId: string;
+  ip?: string | undefined;
+  userAgent?: string | undefined;
+  textHash: string;
+}
+
+export interface CaseInput {
+  caseId: string;
+  title: string;
+  description: string;
+  source: Source;
+  severity: Severity;
+  category?: string | undefined;
+  location: Location;
+  assigneeId: string;
+  reporter?: Reporter | undefined;
+  openedBy: Actor;
+  openedAt: string;
+  /** The policy the case started under, resolved once and pinned so replays never see new data. */
+  policy: CasePolicy;
+}
+
+export interface CasePolicy {
+  slaVersion: string;
+  slaRuleId: string;
+  slaLabel: Bilingual;
+  stageDurations: Record<TimedStage, Duration>;
+  leadershipNotice?: Duration | undefined;
+  reminderFractions: number[];
+  maxFailedReviews: number;
+  escalationChain: EscalationLevel[];
+  supervisorIds: string[];
+  timeZone: string;
+}
+
+export type DeadlineState = 'pending' | 'met' | 'breached';
+
+export interface DeadlineView {
+  stage: TimedStage;
+  round: number;
+  startedAt: string;
+  due: string;
+  approximate: boolean;
+  calendarVersion: string;
+  state: DeadlineState;
+  closedAt?: string | undefined;
+  breachedAt?: string | undefined;
+}
+
+export interface NoticeView {
+  kind: 'reminder' | 'escalation' | 'leadership_notice' | 'review_escalation';
+  stage: Stage;
+  round: number;
+  at: string;
+  level?: string | undefined;
+  to: string[];
+}
+
+export interface TimelineEntry {
+  at: string;
+  actorId: string;
+  action: string;
+  stage: Stage;
+  round: number;
+  detail?: string | undefined;
+}
+
+export interface RootCause {
+  causes: string[];
+  responsibleId: string;
+  plan: string;
+  whys?: string[] | undefined;
+  by: string;
+  at: string;
+}
+
+export interface SignOffRecord {
+  decision: 'confirm' | 'dispute';
+  reason?: string | undefined;
+  by: string;
+  at: string;
+  round: number;
+  signature?: LinkSignature | undefined;
+}
+
+export interface RectificationRecord {
+  round: number;
+  summary: string;
+  evidence: string[];
+  by: string;
+  at: string;
+}
+
+export interface ReviewRecord {
+  round: number;
+  passed: boolean;
+  notes: string;
+  by: string;
+  at: string;
+}
+
+export interface AdjudicationRecord {
+  decision: 'revise' | 'proceed';
+  notes: string;
+  by: string;
+  at: string;
+}
+
+export interface FollowUpRecord {
+  score?: number | undefined;
+  comment?: string | undefined;
+  at: string;
+  outcome: 'rated' | 'unrated' | 'reopened';
+}
+
+export interface CaseView {
+  caseId: string;
+  title: string;
+  description: string;
+  source: Source;
+  severity: Severity;
+  category?: string | undefined;
+  location: Location;
+  assigneeId: string;
+  responsibleId: string;
+  reporter?: Reporter | undefined;
+  openedBy: string;
+  openedAt: string;
+  stage: Stage;
+  round: number;
+  failedReviews: number;
+  overdue: boolean;
+  sla: { version: string; ruleId: string; label: Bilingual; calendarVersion?: string | undefined };
+  deadlines: DeadlineView[];
+  notices: NoticeView[];
+  rootCause?: RootCause | undefined;
+  signOffs: SignOffRecord[];
+  rectifications: RectificationRecord[];
+  reviews: ReviewRecord[];
+  adjudications: AdjudicationRecord[];
+  followUp?: FollowUpRecord | undefined;
+  withdrawal?: { reason: string; by: string; at: string } | undefined;
+  comments: { text: string; by: string; at: string }[];
+  timeline: TimelineEntry[];
+  closedAt?: string | undefined;
+  /** Bumped on every change; the stored record keeps the newest. */
+  version: number;
+}
+
+export type StepName = 'root_cause' | 'sign_off' | 'rectification' | 'review' | 'adjudication' | 'withdraw' | 'comment' | 'follow_up';
+
+/** Why a step was refused: the API maps `forbidden` to 403 and `conflict` to 409. */
+export interface StepRefusal {
+  kind: 'forbidden' | 'conflict' | 'invalid';
+  message: string;
+}
+
+const STAGE_FOR_STEP: Partial<Record<StepName, Stage[]>> = {
+  root_cause: ['analysing'],
+  sign_off: ['awaiting_signoff'],
+  rectification: ['rectifying'],
+  review: ['reviewing'],
+  adjudication: ['adjudicating'],
+  follow_up: ['follow_up'],
+};
+
+const hasAny = (actor: Actor, ...want: Role[]) => actor.roles.some((r) => want.includes(r));
+const isSupervisorOf = (actor: Actor, view: Pick<CaseView, 'location'>, policy: CasePolicy) =>
+  hasAny(actor, 'admin', 'working_group') || (hasAny(actor, 'supervisor') && policy.supervisorIds.includes(actor.id));
+
+/**
+ * The one place that decides whether `actor` may take `step` on a case now.
+ * Workflow update validators call it synchronously; the API calls it too, to
+ * answer before it reaches the workflow.
+ */
+export function checkStep(step: StepName, actor: Actor, view: CaseView, policy: CasePolicy): StepRefusal | null {
+  if (hasAny(actor, 'auditor') && !hasAny(actor, 'supervisor', 'staff', 'admin', 'working_group')) {
+    return { kind: 'forbidden', message: 'auditors have read-only access / 审计人员只读' };
+  }
+  if (isTerminal(view.stage)) {
+    return { kind: 'conflict', message: `case is ${view.stage}; no further steps / 案件已${view.stage === 'closed' ? '关闭' : '撤销'}` };
+  }
+  const stagesAllowed = STAGE_FOR_STEP[step];
+  if (stagesAllowed && !stagesAllowed.includes(view.stage)) {
+    return { kind: 'conflict', message: `step ${step} is not open while the case is ${view.stage}; it needs stage ${stagesAllowed.join(' or ')}` };
+  }
+  const supervisor = isSupervisorOf(actor, view, policy);
+  switch (step) {
+    case 'root_cause':
+      if (supervisor || actor.id === view.assigneeId) return null;
+      return { kind: 'forbidden', message: 'only a supervisor of this building or the assignee may submit the root-cause analysis' };
+    case 'sign_off':
+      if (actor.id === view.responsibleId) return null;
+      return { kind: 'forbidden', message: 'only the responsible staff member may sign off this case' };
+    case 'rectification':
+      if (actor.id === view.responsibleId || actor.id === view.assigneeId) return null;
+      return { kind: 'forbidden', message: 'only the responsible staff member may report the rectification' };
+    case 'review':
+    case 'adjudication':
+    case 'withdraw':
+      if (supervisor) return null;
+      return { kind: 'forbidden', message: `only a supervisor of this building may ${step === 'withdraw' ? 'withdraw the case' : `do the ${step}`}` };
+    case 'follow_up':
+      if (actor.id === reporterActorId(view.reporter)) return null;
+      return { kind: 'forbidden', message: 'only the reporter may rate the result' };
+    case 'comment':
+      if (supervisor || actor.id === view.assigneeId || actor.id === view.responsibleId || hasAny(actor, 'grid_member', 'leadership')) return null;
+      return { kind: 'forbidden', message: 'only people involved in this case may comment' };
+  }
+}
+
+/** Reporters are not in the directory: they act through links under this id. */
+export function reporterActorId(reporter: Reporter | undefined): string | undefined {
+  return reporter ? `reporter:${reporter.email.toLowerCase()}` : undefined;
+}

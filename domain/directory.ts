@@ -1,0 +1,115 @@
+/**
+ * The campus directory as the rest of the code sees it: people, the grid
+ * (building = level 1, floor = level 2, room cluster = level 3) and
+ * departments. Validation lives in directory-schema.ts; this file is types
+ * and pure look-ups only, so workflows may import it.
+ */
+export const roles = ['supervisor', 'staff', 'grid_member', 'auditor', 'admin', 'leadership', 'working_group', 'department_contact'] as const;
+export type Role = (typeof roles)[number];
+export const languages = ['zh-CN', 'en'] as const;
+export type Language = (typeof languages)[number];
+
+export interface Bilingual {
+  zh: string;
+  en: string;
+}
+
+export interface Person {
+  id: string;
+  name: string;
+  email: string;
+  roles: Role[];
+  language: Language;
+  /** 管理员 / 值班员 / 保洁员 / 维修员 for staff. */
+  staffKind?: 'manager' | 'duty' | 'cleaner' | 'repair' | undefined;
+  departmentId?: string | undefined;
+}
+
+export interface Cluster {
+  id: string;
+  gridMemberIds: string[];
+  rooms: string[];
+}
+
+export interface Floor {
+  id: string;
+  name: Bilingual;
+  gridMemberIds: string[];
+  clusters: Cluster[];
+}
+
+export interface Building {
+  id: string;
+  name: Bilingual;
+  supervisorIds: string[];
+  gridMemberIds: string[];
+  floors: Floor[];
+}
+
+export interface Department {
+  id: string;
+  name: Bilingual;
+  contactIds: string[];
+}
+
+export interface Campus {
+  name: Bilingual;
+  workingGroupIds: string[];
+  leadershipIds: string[];
+}
+
+export interface Directory {
+  campus: Campus;
+  people: Person[];
+  buildings: Building[];
+  departments: Department[];
+}
+
+export interface Location {
+  buildingId: string;
+  floorId?: string | undefined;
+  roomId?: string | undefined;
+}
+
+/** One rung of the escalation ladder: level 3 → level 1 → working group → leadership. */
+export interface EscalationLevel {
+  level: 'grid_l3' | 'grid_l1' | 'working_group' | 'leadership';
+  personIds: string[];
+}
+
+/** The escalation chain for a place, skipping rungs with nobody on them. */
+export function escalationChain(dir: Pick<Directory, 'buildings' | 'campus'>, loc: Location): EscalationLevel[] {
+  const building = dir.buildings.find((b) => b.id === loc.buildingId);
+  const chain: EscalationLevel[] = [];
+  if (building && loc.roomId) {
+    const floors = loc.floorId ? building.floors.filter((f) => f.id === loc.floorId) : building.floors;
+    const cluster = floors.flatMap((f) => f.clusters).find((c) => c.rooms.includes(loc.roomId ?? ''));
+    if (cluster) chain.push({ level: 'grid_l3', personIds: [...cluster.gridMemberIds] });
+  }
+  if (building) chain.push({ level: 'grid_l1', personIds: [...building.gridMemberIds] });
+  chain.push({ level: 'working_group', personIds: [...dir.campus.workingGroupIds] });
+  chain.push({ level: 'leadership', personIds: [...dir.campus.leadershipIds] });
+  return chain.filter((l) => l.personIds.length > 0);
+}
+
+/** Whether a grid member's own grid covers a place (grid members may open cases there). */
+export function gridCovers(dir: Pick<Directory, 'buildings'>, personId: string, loc: Location): boolean {
+  const building = dir.buildings.find((b) => b.id === loc.buildingId);
+  if (!building) return false;
+  if (building.gridMemberIds.includes(personId)) return true;
+  return building.floors.some(
+    (f) =>
+      (f.gridMemberIds.includes(personId) && (!loc.floorId || loc.floorId === f.id)) ||
+      f.clusters.some((c) => c.gridMemberIds.includes(personId) && (!loc.roomId || c.rooms.includes(loc.roomId))),
+  );
+}
+
+/** Whether a place exists in the grid as given (building, then floor, then room under it). */
+export function locationExists(dir: Pick<Directory, 'buildings'>, loc: Location): boolean {
+  const building = dir.buildings.find((b) => b.id === loc.buildingId);
+  if (!building) return false;
+  const floors = loc.floorId ? building.floors.filter((f) => f.id === loc.floorId) : building.floors;
+  if (loc.floorId && floors.length === 0) return false;
+  if (!loc.roomId) return true;
+  return floors.some((f) => f.clusters.some((c) => c.rooms.includes(loc.roomId ?? '')));
+}

@@ -1,0 +1,80 @@
+import { defineSearchAttributeKey } from '@temporalio/common';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { Actor, CaseView, LinkSignature } from '../../domain/case-model.ts';
+
+/**
+ * The case workflow's messages. Human steps are updates: the caller must learn
+ * at once whether the step was accepted (and why not), which a signal can't
+ * tell. Reads are a query. Every update returns the case view after the step.
+ */
+export interface RootCauseInput {
+  actor: Actor;
+  causes: string[];
+  responsibleId: string;
+  plan: string;
+  whys?: string[] | undefined;
+}
+export interface SignOffInput {
+  actor: Actor;
+  decision: 'confirm' | 'dispute';
+  reason?: string | undefined;
+  signature?: LinkSignature | undefined;
+}
+export interface RectificationInput {
+  actor: Actor;
+  summary: string;
+  evidence: string[];
+}
+export interface ReviewInput {
+  actor: Actor;
+  passed: boolean;
+  notes: string;
+}
+export interface AdjudicationInput {
+  actor: Actor;
+  decision: 'revise' | 'proceed';
+  notes: string;
+  signature?: LinkSignature | undefined;
+}
+export interface WithdrawInput {
+  actor: Actor;
+  reason: string;
+}
+export interface CommentInput {
+  actor: Actor;
+  text: string;
+}
+export interface FollowUpInput {
+  actor: Actor;
+  score: number;
+  comment?: string | undefined;
+  signature?: LinkSignature | undefined;
+}
+
+export const caseViewQuery = defineQuery<CaseView>('caseView');
+/** Resolves once the case has its first deadline: what a creator waits on before answering 201. */
+export const openedUpdate = defineUpdate<CaseView, [Record<string, never>]>('opened');
+export const submitRootCauseUpdate = defineUpdate<CaseView, [RootCauseInput]>('submitRootCause');
+export const signOffUpdate = defineUpdate<CaseView, [SignOffInput]>('signOff');
+export const reportRectificationUpdate = defineUpdate<CaseView, [RectificationInput]>('reportRectification');
+export const reviewUpdate = defineUpdate<CaseView, [ReviewInput]>('review');
+export const adjudicateUpdate = defineUpdate<CaseView, [AdjudicationInput]>('adjudicate');
+export const withdrawUpdate = defineUpdate<CaseView, [WithdrawInput]>('withdraw');
+export const addCommentUpdate = defineUpdate<CaseView, [CommentInput]>('addComment');
+export const submitFollowUpUpdate = defineUpdate<CaseView, [FollowUpInput]>('submitFollowUp');
+
+/** Failure types the workflow raises; the API maps them to HTTP statuses. */
+export const CaseFailure = {
+  Forbidden: 'CaseStepForbidden',
+  Conflict: 'CaseStepConflict',
+  Invalid: 'CaseStepInvalid',
+} as const;
+
+/** Search attributes kept current so the Temporal UI and `temporal workflow list --query` filter cases. */
+export const searchKeys = {
+  building: defineSearchAttributeKey('RectifyBuilding', 'KEYWORD'),
+  stage: defineSearchAttributeKey('RectifyStage', 'KEYWORD'),
+  severity: defineSearchAttributeKey('RectifySeverity', 'KEYWORD'),
+  assignee: defineSearchAttributeKey('RectifyAssignee', 'KEYWORD'),
+  overdue: defineSearchAttributeKey('RectifyOverdue', 'BOOL'),
+};
