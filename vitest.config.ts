@@ -21,7 +21,7 @@ export default defineConfig({
           pool: 'forks',
           maxWorkers: 2,
           globalSetup: ['test/support/global-setup.ts'],
-          testTimeout: 120_000,
+          testTimeout: 60_000,
           hookTimeout: 300_000,
         },
       },

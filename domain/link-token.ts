@@ -75,6 +75,7 @@ const CLAIM_KEYS: readonly (keyof LinkClaims)[] = [
  * given. Throws LinkTokenError: `ttl_exceeded` when exp - iat > 7 days,
  * `invalid_claims` for any other bad claim, `invalid_keys` for a bad key set,
  * `invalid_argument` when randomBytes does not return 16 bytes.
+ * Also `invalid_claims` when the token would exceed MAX_TOKEN_LENGTH.
  */
 export function signLinkToken(
   claims: Omit<LinkClaims, 'tid'> & { tid?: string },
@@ -86,7 +87,10 @@ export function signLinkToken(
   if (tid === undefined) {
     const nonce = randomBytes(NONCE_BYTES);
     if (!(nonce instanceof Uint8Array) || nonce.length !== NONCE_BYTES) {
-      throw new LinkTokenError('invalid_argument', `randomBytes(${NONCE_BYTES}) must return ${NONCE_BYTES} bytes`);
+      throw new LinkTokenError(
+        'invalid_argument',
+        `randomBytes(${NONCE_BYTES}) must return ${NONCE_BYTES} bytes`,
+      );
     }
     tid = Buffer.from(nonce).toString('base64url');
   }
@@ -108,7 +112,12 @@ export function signLinkToken(
   const payload = Buffer.from(canonicalJson(full), 'utf8').toString('base64url');
   const signingInput = `${VERSION}.${kid}.${payload}`;
   const secret = keys.keys[kid] as string;
-  return { token: `${signingInput}.${mac(secret, signingInput)}`, claims: full };
+  const token = `${signingInput}.${mac(secret, signingInput)}`;
+  // verifyLinkToken refuses longer tokens; never email a link that cannot work.
+  if (token.length > MAX_TOKEN_LENGTH) {
+    throw new LinkTokenError('invalid_claims', `token would exceed ${MAX_TOKEN_LENGTH} chars`);
+  }
+  return { token, claims: full };
 }
 
 /**

@@ -8,7 +8,11 @@ export const DEFAULT_REMINDER_FRACTIONS: readonly number[] = [0.5, 0.9];
  * Instants at the given fractions of the way from `start` to `due`, kept only when strictly
  * between them, sorted and deduplicated. Rounded to the millisecond so the output is exact ISO.
  */
-export function reminderInstants(input: { start: string; due: string; fractions?: readonly number[] }): string[] {
+export function reminderInstants(input: {
+  start: string;
+  due: string;
+  fractions?: readonly number[];
+}): string[] {
   const startMs = parseInstant(input.start);
   const dueMs = parseInstant(input.due);
   const fractions = input.fractions ?? DEFAULT_REMINDER_FRACTIONS;

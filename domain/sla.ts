@@ -293,10 +293,12 @@ export function validateCatalogue(catalogue: SlaCatalogue): void {
   const keys = new Set<string>();
   const ids = new Set<string>();
   for (const rule of catalogue.rules) {
-    if (ids.has(rule.id)) throw new Error(`SLA catalogue ${catalogue.version}: duplicate rule id '${rule.id}'`);
+    if (ids.has(rule.id))
+      throw new Error(`SLA catalogue ${catalogue.version}: duplicate rule id '${rule.id}'`);
     ids.add(rule.id);
     const key = ruleKey(rule);
-    if (keys.has(key)) throw new Error(`SLA catalogue ${catalogue.version}: rule '${rule.id}' duplicates ${key}`);
+    if (keys.has(key))
+      throw new Error(`SLA catalogue ${catalogue.version}: rule '${rule.id}' duplicates ${key}`);
     keys.add(key);
     for (const stage of timedStages) {
       const d = rule.stages[stage];

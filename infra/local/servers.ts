@@ -5,7 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { Connection } from '@temporalio/client';
-import sesPkg from 'aws-ses-v2-local';
+import * as sesNs from 'aws-ses-v2-local';
 import { createTableInput, tableDefinitions, type TableKey } from '../tables.ts';
 import { ensureJavaServer, ensureTemporalCli } from './tools.ts';
 
@@ -175,13 +175,22 @@ export async function ensureTables(client: DynamoDBClient, names: Record<TableKe
   return created;
 }
 
-// The package is CommonJS with an ES default export: under Node's ESM interop
-// the default import is module.exports and the function sits one level down.
-const sesEmulator = sesPkg.default;
+// The package is CommonJS with an ES default export; depending on the loader
+// (Node's ESM interop, or vite's under vitest) the function sits at a
+// different depth, so take the first function found.
+type StartSes = (config?: { host?: string; port?: number }) => Promise<Server>;
+function sesStarter(): StartSes {
+  const top: unknown = sesNs;
+  const d1: unknown = (top as { default?: unknown }).default;
+  const d2: unknown = (d1 as { default?: unknown } | undefined)?.default;
+  const found = [d1, d2, top].find((c): c is StartSes => typeof c === 'function');
+  if (!found) throw new Error('aws-ses-v2-local exports no server function');
+  return found;
+}
 
 /** The SES emulator (aws-ses-v2-local), in this process: its mailbox page is its root URL. */
 export async function startSesEmulator(opts: { port: number }): Promise<RunningServer> {
-  const server: Server = await sesEmulator({ port: opts.port, host: '127.0.0.1' });
+  const server: Server = await sesStarter()({ port: opts.port, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${opts.port}`;
   await waitFor('SES emulator', undefined, async () => (await fetch(`${url}/store`)).ok);
   return {

@@ -69,7 +69,7 @@ describe('catalogue shape', () => {
     expect(Object.isFrozen(rule)).toBe(true);
     expect(Object.isFrozen(rule.stages.analysing)).toBe(true);
     expect(() => {
-      (rule.stages.analysing as { amount: number }).amount = 999;
+      rule.stages.analysing.amount = 999;
     }).toThrow(TypeError);
     expect(resolveSla({ source: 'repair', severity: 'urgent' }).rule.stages.analysing).toEqual(minutes(30));
   });
@@ -182,7 +182,11 @@ describe('resolveSla: the limits the seeds state', () => {
     expect(plain.id).toBe('inspection');
     expect(plain.stages.analysing).toEqual(hours(24));
     expect(plain.stages.rectifying).toEqual(DEFAULT_STAGES.rectifying);
-    const safety = resolveSla({ source: 'inspection', severity: 'routine', category: slaCategories.safety }).rule;
+    const safety = resolveSla({
+      source: 'inspection',
+      severity: 'routine',
+      category: slaCategories.safety,
+    }).rule;
     expect(safety.id).toBe('inspection.safety');
     expect(safety.stages.rectifying).toEqual(hours(24));
     const other = resolveSla({ source: 'inspection', severity: 'routine', category: 'hygiene' }).rule;
@@ -251,7 +255,9 @@ describe('resolveSla: precedence', () => {
     let remaining = [...ladder];
     for (const expected of order) {
       const catalogue: SlaCatalogue = { version: 'test', rules: remaining };
-      expect(resolveSla({ source: 'repair', severity: 'urgent', category: 'c' }, catalogue).rule.id).toBe(expected);
+      expect(resolveSla({ source: 'repair', severity: 'urgent', category: 'c' }, catalogue).rule.id).toBe(
+        expected,
+      );
       remaining = remaining.filter((r) => r.id !== expected || expected === 'fallback');
     }
   });
@@ -269,7 +275,9 @@ describe('resolveSla: precedence', () => {
       expect(resolveSla(input, reversed).rule.id).toBe(resolveSla(input, forward).rule.id);
     }
     expect(resolveSla({ source: 'complaint', severity: 'routine' }, forward).rule.id).toBe('fallback');
-    expect(resolveSla({ source: 'complaint', severity: 'routine', category: 'c' }, forward).rule.id).toBe('cat');
+    expect(resolveSla({ source: 'complaint', severity: 'routine', category: 'c' }, forward).rule.id).toBe(
+      'cat',
+    );
   });
 
   it('records the version of the catalogue it resolved from', () => {
@@ -287,7 +295,10 @@ describe('resolveSla: precedence', () => {
 });
 
 describe('validateCatalogue', () => {
-  const base = (id: string, key: Partial<Pick<SlaRule, 'source' | 'severity' | 'category'>> = {}): SlaRule => ({
+  const base = (
+    id: string,
+    key: Partial<Pick<SlaRule, 'source' | 'severity' | 'category'>> = {},
+  ): SlaRule => ({
     id,
     ...key,
     seed: '002',
@@ -297,7 +308,10 @@ describe('validateCatalogue', () => {
 
   it('refuses two rules for the same case', () => {
     expect(() =>
-      validateCatalogue({ version: 'x', rules: [base('fallback'), base('a', { source: 'repair' }), base('b', { source: 'repair' })] }),
+      validateCatalogue({
+        version: 'x',
+        rules: [base('fallback'), base('a', { source: 'repair' }), base('b', { source: 'repair' })],
+      }),
     ).toThrow(/duplicates/);
   });
 
@@ -308,7 +322,9 @@ describe('validateCatalogue', () => {
   });
 
   it('refuses a catalogue without a fallback', () => {
-    expect(() => validateCatalogue({ version: 'x', rules: [base('a', { source: 'repair' })] })).toThrow(/fallback/);
+    expect(() => validateCatalogue({ version: 'x', rules: [base('a', { source: 'repair' })] })).toThrow(
+      /fallback/,
+    );
   });
 
   it('refuses negative limits', () => {

@@ -97,7 +97,7 @@ export async function rectificationCase(input: CaseInput): Promise<CaseView> {
     const at = nowIso();
     view.version += 1;
     view.timeline.push({ at, actorId: actor.id, action, stage: view.stage, round: view.round, detail });
-    const snapshot: CaseView = structuredClone(view);
+    const snapshot = JSON.parse(JSON.stringify(view)) as CaseView;
     const stepId = `step-${++stepCounter}`;
     return serial(() =>
       acts.recordStep({

@@ -1,0 +1,30 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../activities/index.ts';
+
+export const workflowsPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'workflows', 'index.ts');
+
+/** Bundles the workflow code once (tests share one bundle per file; production prebuilds it). */
+export function bundleWorkflows(): Promise<WorkflowBundle> {
+  return bundleWorkflowCode({ workflowsPath, logger: { log: () => {}, error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, trace: () => {} } });
+}
+
+export interface WorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  deps: ActivityDeps;
+  bundle?: WorkflowBundle | undefined;
+}
+
+/** The Rectify worker: the case workflow and its activities on one task queue. */
+export async function createWorker(opts: WorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    ...(opts.bundle ? { workflowBundle: opts.bundle } : { workflowsPath }),
+    activities: createActivities(opts.deps),
+  });
+}

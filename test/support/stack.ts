@@ -1,0 +1,65 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { inject } from 'vitest';
+import { createAwsDeps } from '../../activities/clients.ts';
+import { saveDirectory } from '../../activities/directory-store.ts';
+import type { ActivityDeps } from '../../activities/index.ts';
+import { validateDirectory } from '../../domain/directory-schema.ts';
+import type { Directory } from '../../domain/directory.ts';
+import { parseEnv, type Env } from '../../infra/config.ts';
+import { projectRoot } from '../../infra/local/paths.ts';
+
+export const TEST_SIGNING_KEYS = { current: 'k2', keys: { k1: 'test-secret-one-0123456789abcdef0123', k2: 'test-secret-two-0123456789abcdef0123' } };
+
+/** The environment the test stack runs on (what `npm start` would set, on the test ports). */
+export function testEnv(extra: Record<string, string> = {}): Env {
+  const stack = inject('stack');
+  return parseEnv({
+    TEMPORAL_ADDRESS: stack.temporalAddress,
+    DYNAMODB_ENDPOINT: stack.dynamoEndpoint,
+    SES_ENDPOINT: stack.sesEndpoint,
+    TABLE_CASES: stack.tables.cases,
+    TABLE_AUDIT: stack.tables.audit,
+    TABLE_DIRECTORY: stack.tables.directory,
+    TABLE_OPS: stack.tables.ops,
+    LINK_SIGNING_KEYS: JSON.stringify(TEST_SIGNING_KEYS),
+    JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789',
+    PUBLIC_BASE_URL: 'http://rectify.test',
+    ...extra,
+  });
+}
+
+export function testDeps(env: Env = testEnv()): ActivityDeps {
+  return { ...createAwsDeps(env), signingKeys: TEST_SIGNING_KEYS, publicBaseUrl: env.PUBLIC_BASE_URL ?? 'http://rectify.test', timeZone: env.CAMPUS_TZ };
+}
+
+export async function demoDirectory(): Promise<Directory> {
+  const raw = JSON.parse(await readFile(path.join(projectRoot, 'infra/local/demo-campus.json'), 'utf8')) as unknown;
+  const r = validateDirectory(raw);
+  if (!r.ok) throw new Error(JSON.stringify(r.problems));
+  return r.directory;
+}
+
+/** Loads the demo campus into the shared test tables (idempotent: same rows every time). */
+export async function seedDemo(deps: ActivityDeps): Promise<Directory> {
+  const dir = await demoDirectory();
+  await saveDirectory(deps.ddb, deps.tables, dir);
+  return dir;
+}
+
+export interface StoredEmail {
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** Everything the SES emulator holds, read back from its JSON store. */
+export async function sentEmails(filter?: (e: StoredEmail) => boolean): Promise<StoredEmail[]> {
+  const res = await fetch(`${inject('stack').sesEndpoint}/store`);
+  const body = (await res.json()) as { emails: { destination: { to: string[] }; subject: string; body: { text?: string; html?: string } }[] };
+  const all = body.emails.map((e) => ({ to: e.destination.to, subject: e.subject, text: e.body.text ?? '', html: e.body.html ?? '' }));
+  return filter ? all.filter(filter) : all;
+}
+
+export const uniqueId = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
