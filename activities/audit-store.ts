@@ -3,6 +3,7 @@ import {
   QueryCommand,
   TransactWriteItemsCommand,
   TransactionCanceledException,
+  type AttributeValue,
   type DynamoDBClient,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
@@ -33,7 +34,11 @@ export interface AppendResult {
 const stepKey = (caseId: string, stepId: string) => marshall({ pk: `AUDITSTEP#${caseId}`, sk: stepId });
 
 /** The newest entry of a case's chain, read consistently. */
-export async function chainHead(ddb: DynamoDBClient, tables: TableNames, caseId: string): Promise<AuditEntry | null> {
+export async function chainHead(
+  ddb: DynamoDBClient,
+  tables: TableNames,
+  caseId: string,
+): Promise<AuditEntry | null> {
   const out = await ddb.send(
     new QueryCommand({
       TableName: tables.audit,
@@ -48,8 +53,17 @@ export async function chainHead(ddb: DynamoDBClient, tables: TableNames, caseId:
   return item ? entryFromItem(item) : null;
 }
 
-export function entryFromItem(item: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue>): AuditEntry {
-  const raw = unmarshall(item) as { caseId: string; seq: number; at: string; actor: string; action: string; payload: string; prevHash: string; hash: string };
+export function entryFromItem(item: Record<string, AttributeValue>): AuditEntry {
+  const raw = unmarshall(item) as {
+    caseId: string;
+    seq: number;
+    at: string;
+    actor: string;
+    action: string;
+    payload: string;
+    prevHash: string;
+    hash: string;
+  };
   return {
     caseId: raw.caseId,
     seq: raw.seq,
@@ -85,8 +99,14 @@ function entryItem(entry: AuditEntry) {
  * once, so concurrent appenders never fork the chain: the loser re-reads the
  * head and tries again. The step id makes a retried call append nothing.
  */
-export async function appendAudit(ddb: DynamoDBClient, tables: TableNames, input: AppendInput): Promise<AppendResult> {
-  const actor = Object.fromEntries(Object.entries(input.actor).filter(([, v]) => v !== undefined)) as AuditEntry['actor'];
+export async function appendAudit(
+  ddb: DynamoDBClient,
+  tables: TableNames,
+  input: AppendInput,
+): Promise<AppendResult> {
+  const actor = Object.fromEntries(
+    Object.entries(input.actor).filter(([, v]) => v !== undefined),
+  ) as AuditEntry['actor'];
   for (let attempt = 0; ; attempt++) {
     const head = await chainHead(ddb, tables, input.caseId);
     const entry = sealEntry({
@@ -132,13 +152,20 @@ export async function appendAudit(ddb: DynamoDBClient, tables: TableNames, input
       if (!(err instanceof TransactionCanceledException)) throw err;
       const reasons = err.CancellationReasons ?? [];
       if (reasons[0]?.Code === 'ConditionalCheckFailed') {
-        const prior = await ddb.send(new GetItemCommand({ TableName: tables.ops, Key: stepKey(input.caseId, input.stepId), ConsistentRead: true }));
+        const prior = await ddb.send(
+          new GetItemCommand({
+            TableName: tables.ops,
+            Key: stepKey(input.caseId, input.stepId),
+            ConsistentRead: true,
+          }),
+        );
         if (prior.Item) {
           const p = unmarshall(prior.Item) as { seq: number; hash: string };
           return { seq: p.seq, hash: p.hash, duplicate: true };
         }
       }
-      if (attempt >= 50) throw new Error(`audit chain of ${input.caseId} stayed contended after ${attempt + 1} attempts`);
+      if (attempt >= 50)
+        throw new Error(`audit chain of ${input.caseId} stayed contended after ${attempt + 1} attempts`);
       // Someone else took this sequence number: back off a little and re-read the head.
       await new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 5 * 2 ** Math.min(attempt, 6))));
     }
@@ -146,9 +173,13 @@ export async function appendAudit(ddb: DynamoDBClient, tables: TableNames, input
 }
 
 /** Every entry of a case's chain in order. */
-export async function readChain(ddb: DynamoDBClient, tables: TableNames, caseId: string): Promise<AuditEntry[]> {
+export async function readChain(
+  ddb: DynamoDBClient,
+  tables: TableNames,
+  caseId: string,
+): Promise<AuditEntry[]> {
   const entries: AuditEntry[] = [];
-  let start: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
+  let start: Record<string, AttributeValue> | undefined;
   do {
     const page = await ddb.send(
       new QueryCommand({

@@ -21,7 +21,9 @@ export function caseRecordItem(view: CaseView): Record<string, AttributeValue> {
       openedSort: `${view.openedAt}#${view.caseId}`,
       version: view.version,
       view: JSON.stringify(view),
-      ...(view.overdue && openDeadline ? { overdueFlag: 'Y', dueSort: `${openDeadline.due}#${view.caseId}` } : {}),
+      ...(view.overdue && openDeadline
+        ? { overdueFlag: 'Y', dueSort: `${openDeadline.due}#${view.caseId}` }
+        : {}),
     },
     { removeUndefinedValues: true },
   );

@@ -32,7 +32,12 @@ export function createAwsDeps(env: Env): AwsDeps {
   return {
     ddb,
     ses,
-    tables: { cases: env.TABLE_CASES, audit: env.TABLE_AUDIT, directory: env.TABLE_DIRECTORY, ops: env.TABLE_OPS },
+    tables: {
+      cases: env.TABLE_CASES,
+      audit: env.TABLE_AUDIT,
+      directory: env.TABLE_DIRECTORY,
+      ops: env.TABLE_OPS,
+    },
     mailFrom: env.MAIL_FROM,
   };
 }

@@ -1,4 +1,10 @@
-import { BatchWriteItemCommand, QueryCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteItemCommand,
+  QueryCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { readFile } from 'node:fs/promises';
 import { validateDirectory, type DirectoryProblem } from '../domain/directory-schema.ts';
@@ -11,7 +17,9 @@ export class DirectoryFileError extends Error {
     readonly file: string,
     readonly problems: DirectoryProblem[],
   ) {
-    super(`${file}: ${problems.length} problem(s)\n${problems.map((p) => `  ${file}: ${p.where}: ${p.message}`).join('\n')}`);
+    super(
+      `${file}: ${problems.length} problem(s)\n${problems.map((p) => `  ${file}: ${p.where}: ${p.message}`).join('\n')}`,
+    );
   }
 }
 
@@ -21,7 +29,9 @@ export async function readDirectoryFile(file: string): Promise<Directory> {
   try {
     raw = JSON.parse(await readFile(file, 'utf8')) as unknown;
   } catch (err) {
-    throw new DirectoryFileError(file, [{ where: '(file)', message: `not readable JSON: ${(err as Error).message}` }]);
+    throw new DirectoryFileError(file, [
+      { where: '(file)', message: `not readable JSON: ${(err as Error).message}` },
+    ]);
   }
   const r = validateDirectory(raw);
   if (!r.ok) throw new DirectoryFileError(file, r.problems);
@@ -43,7 +53,9 @@ export async function saveDirectory(ddb: DynamoDBClient, tables: TableNames, dir
       PutRequest: { Item: marshall({ kind: r.kind, id: r.id, data: JSON.stringify(r.data) }) },
     }));
     while (pending.length > 0) {
-      const out = await ddb.send(new BatchWriteItemCommand({ RequestItems: { [tables.directory]: pending } }));
+      const out = await ddb.send(
+        new BatchWriteItemCommand({ RequestItems: { [tables.directory]: pending } }),
+      );
       pending = out.UnprocessedItems?.[tables.directory] ?? [];
     }
   }
@@ -52,12 +64,18 @@ export async function saveDirectory(ddb: DynamoDBClient, tables: TableNames, dir
 
 async function rowsOf<T>(ddb: DynamoDBClient, tables: TableNames, kind: Kind): Promise<T[]> {
   const out: T[] = [];
-  let start: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
+  let start: Record<string, AttributeValue> | undefined;
   do {
     const page = await ddb.send(
-      new QueryCommand({ TableName: tables.directory, KeyConditionExpression: 'kind = :k', ExpressionAttributeValues: marshall({ ':k': kind }), ExclusiveStartKey: start }),
+      new QueryCommand({
+        TableName: tables.directory,
+        KeyConditionExpression: 'kind = :k',
+        ExpressionAttributeValues: marshall({ ':k': kind }),
+        ExclusiveStartKey: start,
+      }),
     );
-    for (const item of page.Items ?? []) out.push(JSON.parse((unmarshall(item) as { data: string }).data) as T);
+    for (const item of page.Items ?? [])
+      out.push(JSON.parse((unmarshall(item) as { data: string }).data) as T);
     start = page.LastEvaluatedKey;
   } while (start);
   return out;
@@ -67,7 +85,11 @@ let cache: { at: number; dir: Directory | null } | undefined;
 const CACHE_MS = 5_000;
 
 /** The stored directory (null when none was loaded), cached for a few seconds per process. */
-export async function loadDirectory(ddb: DynamoDBClient, tables: TableNames, fresh = false): Promise<Directory | null> {
+export async function loadDirectory(
+  ddb: DynamoDBClient,
+  tables: TableNames,
+  fresh = false,
+): Promise<Directory | null> {
   if (!fresh && cache && Date.now() - cache.at < CACHE_MS) return cache.dir;
   const [campus, people, buildings, departments] = await Promise.all([
     rowsOf<Campus>(ddb, tables, 'campus'),

@@ -1,6 +1,11 @@
 import type { CaseView, Reporter } from '../domain/case-model.ts';
 import { reporterActorId } from '../domain/case-model.ts';
-import { computeDeadline, createCalendar, type CalendarOverrides, type Duration } from '../domain/calendar.ts';
+import {
+  computeDeadline,
+  createCalendar,
+  type CalendarOverrides,
+  type Duration,
+} from '../domain/calendar.ts';
 import { renderEmail, type EmailKind } from '../domain/email-content.ts';
 import type { Language } from '../domain/directory.ts';
 import type { SigningKeys } from '../domain/link-token.ts';
@@ -83,7 +88,12 @@ export function createActivities(deps: ActivityDeps) {
     }
     if (req.to.reporter) {
       const r = req.to.reporter;
-      recipients.push({ id: reporterActorId(r) ?? r.email, name: r.name, email: r.email, language: r.language ?? 'zh-CN' });
+      recipients.push({
+        id: reporterActorId(r) ?? r.email,
+        name: r.name,
+        email: r.email,
+        language: r.language ?? 'zh-CN',
+      });
     }
     const result: EmailResult = { sent: [], alreadySent: [], unknownRecipients: unknown };
     const tz = deps.timeZone;
@@ -95,7 +105,14 @@ export function createActivities(deps: ActivityDeps) {
         if (!link && req.link) {
           const issued = await issueLink(
             { ddb: deps.ddb, tables: deps.tables, keys: deps.signingKeys },
-            { caseId: req.caseId, step: req.link.step, round: req.round, recipientId: r.id, action: req.link.action, expiresAt: req.due },
+            {
+              caseId: req.caseId,
+              step: req.link.step,
+              round: req.round,
+              recipientId: r.id,
+              action: req.link.action,
+              expiresAt: req.due,
+            },
           );
           link = `${deps.publicBaseUrl}/actions/${issued.token}`;
         }
@@ -134,5 +151,15 @@ export function createActivities(deps: ActivityDeps) {
 export type CaseActivities = ReturnType<typeof createActivities>;
 
 function formatLocal(iso: string, tz: string): string {
-  return new Intl.DateTimeFormat('zh-CN', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(iso)) + ` (${tz})`;
+  return (
+    new Intl.DateTimeFormat('zh-CN', {
+      timeZone: tz,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hour12: false,
+    }).format(new Date(iso)) + ` (${tz})`
+  );
 }

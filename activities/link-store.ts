@@ -1,7 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { GetItemCommand, PutItemCommand, UpdateItemCommand, ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { MAX_TTL_SECONDS, signLinkToken, tokenFingerprint, verifyLinkToken, type LinkClaims, type SigningKeys } from '../domain/link-token.ts';
+import {
+  MAX_TTL_SECONDS,
+  signLinkToken,
+  tokenFingerprint,
+  verifyLinkToken,
+  type LinkClaims,
+  type SigningKeys,
+} from '../domain/link-token.ts';
 import type { TableNames } from './clients.ts';
 
 export interface LinkDeps {
@@ -25,48 +38,85 @@ const headKey = (c: { caseId: string; step: string; round: number; recipientId: 
   marshall({ pk: `LINKHEAD#${c.caseId}#${c.step}#${c.round}#${c.recipientId}`, sk: '-' });
 
 /** Issues a signed single-use link and makes it the only live one for that (case, step, round, recipient). */
-export async function issueLink(deps: LinkDeps, input: IssueLinkInput, now = new Date()): Promise<{ token: string; claims: LinkClaims }> {
+export async function issueLink(
+  deps: LinkDeps,
+  input: IssueLinkInput,
+  now = new Date(),
+): Promise<{ token: string; claims: LinkClaims }> {
   const iat = Math.floor(now.getTime() / 1000);
   const requested = input.expiresAt ? Math.floor(Date.parse(input.expiresAt) / 1000) : iat + MAX_TTL_SECONDS;
   // A deadline already past (or minutes away) would make a dead link: give at least a day.
   const exp = Math.min(iat + MAX_TTL_SECONDS, Math.max(requested, iat + 86_400));
   const signed = signLinkToken(
-    { caseId: input.caseId, step: input.step, round: input.round, recipientId: input.recipientId, action: input.action, iat, exp },
+    {
+      caseId: input.caseId,
+      step: input.step,
+      round: input.round,
+      recipientId: input.recipientId,
+      action: input.action,
+      iat,
+      exp,
+    },
     deps.keys,
     (n) => new Uint8Array(randomBytes(n)),
   );
   await deps.ddb.send(
     new PutItemCommand({
       TableName: deps.tables.ops,
-      Item: { ...linkKey(signed.claims.tid), ...marshall({ status: 'active', fingerprint: tokenFingerprint(signed.token), claims: JSON.stringify(signed.claims), issuedAt: now.toISOString() }) },
+      Item: {
+        ...linkKey(signed.claims.tid),
+        ...marshall({
+          status: 'active',
+          fingerprint: tokenFingerprint(signed.token),
+          claims: JSON.stringify(signed.claims),
+          issuedAt: now.toISOString(),
+        }),
+      },
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );
-  await deps.ddb.send(new PutItemCommand({ TableName: deps.tables.ops, Item: { ...headKey(signed.claims), ...marshall({ tid: signed.claims.tid }) } }));
+  await deps.ddb.send(
+    new PutItemCommand({
+      TableName: deps.tables.ops,
+      Item: { ...headKey(signed.claims), ...marshall({ tid: signed.claims.tid }) },
+    }),
+  );
   return signed;
 }
 
 export type LinkCheck =
   | { ok: true; claims: LinkClaims }
-  | { ok: false; reason: 'malformed' | 'unknown_key' | 'forged' | 'expired' | 'used' | 'superseded' | 'unknown'; claims?: LinkClaims };
+  | {
+      ok: false;
+      reason: 'malformed' | 'unknown_key' | 'forged' | 'expired' | 'used' | 'superseded' | 'unknown';
+      claims?: LinkClaims;
+    };
 
 /** Verifies a link without changing anything (a GET must never sign). */
 export async function checkLink(deps: LinkDeps, token: string, now = new Date()): Promise<LinkCheck> {
   const v = verifyLinkToken(token, deps.keys, Math.floor(now.getTime() / 1000));
   if (!v.ok) return { ok: false, reason: v.reason };
-  const row = await deps.ddb.send(new GetItemCommand({ TableName: deps.tables.ops, Key: linkKey(v.claims.tid), ConsistentRead: true }));
+  const row = await deps.ddb.send(
+    new GetItemCommand({ TableName: deps.tables.ops, Key: linkKey(v.claims.tid), ConsistentRead: true }),
+  );
   if (!row.Item) return { ok: false, reason: 'unknown', claims: v.claims };
   const stored = unmarshall(row.Item) as { status: string; fingerprint: string };
   if (stored.fingerprint !== tokenFingerprint(token)) return { ok: false, reason: 'forged' };
   if (stored.status !== 'active') return { ok: false, reason: 'used', claims: v.claims };
-  const head = await deps.ddb.send(new GetItemCommand({ TableName: deps.tables.ops, Key: headKey(v.claims), ConsistentRead: true }));
+  const head = await deps.ddb.send(
+    new GetItemCommand({ TableName: deps.tables.ops, Key: headKey(v.claims), ConsistentRead: true }),
+  );
   const headTid = head.Item ? (unmarshall(head.Item) as { tid: string }).tid : undefined;
   if (headTid !== v.claims.tid) return { ok: false, reason: 'superseded', claims: v.claims };
   return { ok: true, claims: v.claims };
 }
 
 /** Consumes a link exactly once (conditional write); false when it was already used. */
-export async function consumeLink(deps: LinkDeps, tid: string, usage: { at: string; ip?: string | undefined; userAgent?: string | undefined; textHash: string }): Promise<boolean> {
+export async function consumeLink(
+  deps: LinkDeps,
+  tid: string,
+  usage: { at: string; ip?: string | undefined; userAgent?: string | undefined; textHash: string },
+): Promise<boolean> {
   try {
     await deps.ddb.send(
       new UpdateItemCommand({
@@ -75,7 +125,14 @@ export async function consumeLink(deps: LinkDeps, tid: string, usage: { at: stri
         UpdateExpression: 'SET #s = :used, usedAt = :at, usedIp = :ip, usedUa = :ua, textHash = :th',
         ConditionExpression: '#s = :active',
         ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: marshall({ ':used': 'used', ':active': 'active', ':at': usage.at, ':ip': usage.ip ?? '', ':ua': usage.userAgent ?? '', ':th': usage.textHash }),
+        ExpressionAttributeValues: marshall({
+          ':used': 'used',
+          ':active': 'active',
+          ':at': usage.at,
+          ':ip': usage.ip ?? '',
+          ':ua': usage.userAgent ?? '',
+          ':th': usage.textHash,
+        }),
       }),
     );
     return true;
@@ -87,16 +144,18 @@ export async function consumeLink(deps: LinkDeps, tid: string, usage: { at: stri
 
 /** Puts a link back to active when the step it was consumed for was refused, so the person can try again. */
 export async function releaseLink(deps: LinkDeps, tid: string): Promise<void> {
-  await deps.ddb.send(
-    new UpdateItemCommand({
-      TableName: deps.tables.ops,
-      Key: linkKey(tid),
-      UpdateExpression: 'SET #s = :active',
-      ConditionExpression: '#s = :used',
-      ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: marshall({ ':used': 'used', ':active': 'active' }),
-    }),
-  ).catch((err: unknown) => {
-    if (!(err instanceof ConditionalCheckFailedException)) throw err;
-  });
+  await deps.ddb
+    .send(
+      new UpdateItemCommand({
+        TableName: deps.tables.ops,
+        Key: linkKey(tid),
+        UpdateExpression: 'SET #s = :active',
+        ConditionExpression: '#s = :used',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: marshall({ ':used': 'used', ':active': 'active' }),
+      }),
+    )
+    .catch((err: unknown) => {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    });
 }

@@ -1,4 +1,9 @@
-import { GetItemCommand, PutItemCommand, UpdateItemCommand, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+  ConditionalCheckFailedException,
+} from '@aws-sdk/client-dynamodb';
 import { SendEmailCommand } from '@aws-sdk/client-ses';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AwsDeps } from './clients.ts';
@@ -26,11 +31,17 @@ export interface OutboxKey {
 export async function sendOnce(
   deps: Pick<AwsDeps, 'ddb' | 'ses' | 'tables' | 'mailFrom'>,
   outbox: OutboxKey,
-  prepare: (previous: { link?: string | undefined }) => Promise<OutgoingEmail & { link?: string | undefined }>,
+  prepare: (previous: {
+    link?: string | undefined;
+  }) => Promise<OutgoingEmail & { link?: string | undefined }>,
 ): Promise<{ status: 'sent' | 'already_sent'; messageId?: string | undefined }> {
   const Key = marshall({ pk: `OUTBOX#${outbox.scope}`, sk: outbox.key });
-  const existing = await deps.ddb.send(new GetItemCommand({ TableName: deps.tables.ops, Key, ConsistentRead: true }));
-  const row = existing.Item ? (unmarshall(existing.Item) as { status: string; link?: string; messageId?: string }) : undefined;
+  const existing = await deps.ddb.send(
+    new GetItemCommand({ TableName: deps.tables.ops, Key, ConsistentRead: true }),
+  );
+  const row = existing.Item
+    ? (unmarshall(existing.Item) as { status: string; link?: string; messageId?: string })
+    : undefined;
   if (row?.status === 'sent') return { status: 'already_sent', messageId: row.messageId };
   const mail = await prepare({ link: row?.link });
   if (!row) {
@@ -38,13 +49,23 @@ export async function sendOnce(
       await deps.ddb.send(
         new PutItemCommand({
           TableName: deps.tables.ops,
-          Item: { ...Key, ...marshall({ status: 'pending', to: mail.to, subject: mail.subject, createdAt: new Date().toISOString(), ...(mail.link ? { link: mail.link } : {}) }) },
+          Item: {
+            ...Key,
+            ...marshall({
+              status: 'pending',
+              to: mail.to,
+              subject: mail.subject,
+              createdAt: new Date().toISOString(),
+              ...(mail.link ? { link: mail.link } : {}),
+            }),
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
     } catch (err) {
       // A concurrent attempt claimed the row first: let it (or the next retry) send.
-      if (err instanceof ConditionalCheckFailedException) throw new Error(`outbox row ${outbox.key} is being sent by another attempt`);
+      if (err instanceof ConditionalCheckFailedException)
+        throw new Error(`outbox row ${outbox.key} is being sent by another attempt`);
       throw err;
     }
   }
@@ -64,7 +85,11 @@ export async function sendOnce(
       Key,
       UpdateExpression: 'SET #s = :sent, messageId = :m, sentAt = :at',
       ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: marshall({ ':sent': 'sent', ':m': sent.MessageId ?? '', ':at': new Date().toISOString() }),
+      ExpressionAttributeValues: marshall({
+        ':sent': 'sent',
+        ':m': sent.MessageId ?? '',
+        ':at': new Date().toISOString(),
+      }),
     }),
   );
   return { status: 'sent', messageId: sent.MessageId };

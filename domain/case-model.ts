@@ -6,7 +6,17 @@ import type { Severity, Source, TimedStage } from './sla.ts';
  * The case: its stages, the state a workflow keeps, and the view everyone
  * reads. Pure types plus the rules that decide who may take which step.
  */
-export const stages = ['detected', 'analysing', 'awaiting_signoff', 'adjudicating', 'rectifying', 'reviewing', 'follow_up', 'closed', 'withdrawn'] as const;
+export const stages = [
+  'detected',
+  'analysing',
+  'awaiting_signoff',
+  'adjudicating',
+  'rectifying',
+  'reviewing',
+  'follow_up',
+  'closed',
+  'withdrawn',
+] as const;
 export type Stage = (typeof stages)[number];
 export const terminalStages: readonly Stage[] = ['closed', 'withdrawn'];
 export const isTerminal = (s: Stage): boolean => terminalStages.includes(s);
@@ -177,7 +187,15 @@ export interface CaseView {
   version: number;
 }
 
-export type StepName = 'root_cause' | 'sign_off' | 'rectification' | 'review' | 'adjudication' | 'withdraw' | 'comment' | 'follow_up';
+export type StepName =
+  | 'root_cause'
+  | 'sign_off'
+  | 'rectification'
+  | 'review'
+  | 'adjudication'
+  | 'withdraw'
+  | 'comment'
+  | 'follow_up';
 
 /** Why a step was refused: the API maps `forbidden` to 403 and `conflict` to 409. */
 export interface StepRefusal {
@@ -196,29 +214,44 @@ const STAGE_FOR_STEP: Partial<Record<StepName, Stage[]>> = {
 
 const hasAny = (actor: Actor, ...want: Role[]) => actor.roles.some((r) => want.includes(r));
 const isSupervisorOf = (actor: Actor, view: Pick<CaseView, 'location'>, policy: CasePolicy) =>
-  hasAny(actor, 'admin', 'working_group') || (hasAny(actor, 'supervisor') && policy.supervisorIds.includes(actor.id));
+  hasAny(actor, 'admin', 'working_group') ||
+  (hasAny(actor, 'supervisor') && policy.supervisorIds.includes(actor.id));
 
 /**
  * The one place that decides whether `actor` may take `step` on a case now.
  * Workflow update validators call it synchronously; the API calls it too, to
  * answer before it reaches the workflow.
  */
-export function checkStep(step: StepName, actor: Actor, view: CaseView, policy: CasePolicy): StepRefusal | null {
+export function checkStep(
+  step: StepName,
+  actor: Actor,
+  view: CaseView,
+  policy: CasePolicy,
+): StepRefusal | null {
   if (hasAny(actor, 'auditor') && !hasAny(actor, 'supervisor', 'staff', 'admin', 'working_group')) {
     return { kind: 'forbidden', message: 'auditors have read-only access / 审计人员只读' };
   }
   if (isTerminal(view.stage)) {
-    return { kind: 'conflict', message: `case is ${view.stage}; no further steps / 案件已${view.stage === 'closed' ? '关闭' : '撤销'}` };
+    return {
+      kind: 'conflict',
+      message: `case is ${view.stage}; no further steps / 案件已${view.stage === 'closed' ? '关闭' : '撤销'}`,
+    };
   }
   const stagesAllowed = STAGE_FOR_STEP[step];
   if (stagesAllowed && !stagesAllowed.includes(view.stage)) {
-    return { kind: 'conflict', message: `step ${step} is not open while the case is ${view.stage}; it needs stage ${stagesAllowed.join(' or ')}` };
+    return {
+      kind: 'conflict',
+      message: `step ${step} is not open while the case is ${view.stage}; it needs stage ${stagesAllowed.join(' or ')}`,
+    };
   }
   const supervisor = isSupervisorOf(actor, view, policy);
   switch (step) {
     case 'root_cause':
       if (supervisor || actor.id === view.assigneeId) return null;
-      return { kind: 'forbidden', message: 'only a supervisor of this building or the assignee may submit the root-cause analysis' };
+      return {
+        kind: 'forbidden',
+        message: 'only a supervisor of this building or the assignee may submit the root-cause analysis',
+      };
     case 'sign_off':
       if (actor.id === view.responsibleId) return null;
       return { kind: 'forbidden', message: 'only the responsible staff member may sign off this case' };
@@ -229,12 +262,21 @@ export function checkStep(step: StepName, actor: Actor, view: CaseView, policy: 
     case 'adjudication':
     case 'withdraw':
       if (supervisor) return null;
-      return { kind: 'forbidden', message: `only a supervisor of this building may ${step === 'withdraw' ? 'withdraw the case' : `do the ${step}`}` };
+      return {
+        kind: 'forbidden',
+        message: `only a supervisor of this building may ${step === 'withdraw' ? 'withdraw the case' : `do the ${step}`}`,
+      };
     case 'follow_up':
       if (actor.id === reporterActorId(view.reporter)) return null;
       return { kind: 'forbidden', message: 'only the reporter may rate the result' };
     case 'comment':
-      if (supervisor || actor.id === view.assigneeId || actor.id === view.responsibleId || hasAny(actor, 'grid_member', 'leadership')) return null;
+      if (
+        supervisor ||
+        actor.id === view.assigneeId ||
+        actor.id === view.responsibleId ||
+        hasAny(actor, 'grid_member', 'leadership')
+      )
+        return null;
       return { kind: 'forbidden', message: 'only people involved in this case may comment' };
   }
 }

@@ -15,7 +15,11 @@ export function buildPolicy(
   c: { source: Source; severity: Severity; category?: string | undefined; location: Location },
   opts: { timeZone: string; maxFailedReviews?: number; reminderFractions?: number[] },
 ): CasePolicy {
-  const sla = resolveSla({ source: c.source, severity: c.severity, ...(c.category ? { category: c.category } : {}) });
+  const sla = resolveSla({
+    source: c.source,
+    severity: c.severity,
+    ...(c.category ? { category: c.category } : {}),
+  });
   const building = dir.buildings.find((b) => b.id === c.location.buildingId);
   return {
     slaVersion: sla.version,

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { languages, roles, type Directory } from './directory.ts';
 
 /** The directory file a school writes by hand (JSON), validated as a whole before anything is stored. */
-const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'ids use letters, digits, _ . : - (max 64)');
+const id = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'ids use letters, digits, _ . : - (max 64)');
 const bilingual = z.object({ zh: z.string().min(1), en: z.string().min(1) });
 
 export const personSchema = z.object({
@@ -30,7 +32,9 @@ export const directorySchema = z
             id,
             name: bilingual,
             gridMemberIds: z.array(id),
-            clusters: z.array(z.object({ id, gridMemberIds: z.array(id), rooms: z.array(z.string().min(1)).min(1) })),
+            clusters: z.array(
+              z.object({ id, gridMemberIds: z.array(id), rooms: z.array(z.string().min(1)).min(1) }),
+            ),
           }),
         ),
       }),
@@ -42,10 +46,12 @@ export const directorySchema = z
     const seen = new Set<string>();
     const emails = new Set<string>();
     dir.people.forEach((p, i) => {
-      if (seen.has(p.id)) ctx.addIssue({ code: 'custom', path: ['people', i, 'id'], message: `duplicate person id ${p.id}` });
+      if (seen.has(p.id))
+        ctx.addIssue({ code: 'custom', path: ['people', i, 'id'], message: `duplicate person id ${p.id}` });
       seen.add(p.id);
       const e = p.email.toLowerCase();
-      if (emails.has(e)) ctx.addIssue({ code: 'custom', path: ['people', i, 'email'], message: `duplicate email ${p.email}` });
+      if (emails.has(e))
+        ctx.addIssue({ code: 'custom', path: ['people', i, 'email'], message: `duplicate email ${p.email}` });
       emails.add(e);
     });
     const ref = (pid: string, path: (string | number)[]) => {
@@ -58,13 +64,24 @@ export const directorySchema = z
       b.gridMemberIds.forEach((p, i) => ref(p, ['buildings', bi, 'gridMemberIds', i]));
       b.floors.forEach((f, fi) => {
         f.gridMemberIds.forEach((p, i) => ref(p, ['buildings', bi, 'floors', fi, 'gridMemberIds', i]));
-        f.clusters.forEach((c, ci) => c.gridMemberIds.forEach((p, i) => ref(p, ['buildings', bi, 'floors', fi, 'clusters', ci, 'gridMemberIds', i])));
+        f.clusters.forEach((c, ci) =>
+          c.gridMemberIds.forEach((p, i) =>
+            ref(p, ['buildings', bi, 'floors', fi, 'clusters', ci, 'gridMemberIds', i]),
+          ),
+        );
       });
     });
     const depts = new Set(dir.departments.map((d) => d.id));
-    dir.departments.forEach((d, di) => d.contactIds.forEach((p, i) => ref(p, ['departments', di, 'contactIds', i])));
+    dir.departments.forEach((d, di) =>
+      d.contactIds.forEach((p, i) => ref(p, ['departments', di, 'contactIds', i])),
+    );
     dir.people.forEach((p, i) => {
-      if (p.departmentId && !depts.has(p.departmentId)) ctx.addIssue({ code: 'custom', path: ['people', i, 'departmentId'], message: `unknown department ${p.departmentId}` });
+      if (p.departmentId && !depts.has(p.departmentId))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['people', i, 'departmentId'],
+          message: `unknown department ${p.departmentId}`,
+        });
     });
   });
 
@@ -75,13 +92,20 @@ export interface DirectoryProblem {
 }
 
 /** Validates a parsed directory file; every problem is reported, nothing is returned half-valid. */
-export function validateDirectory(raw: unknown): { ok: true; directory: Directory } | { ok: false; problems: DirectoryProblem[] } {
+export function validateDirectory(
+  raw: unknown,
+): { ok: true; directory: Directory } | { ok: false; problems: DirectoryProblem[] } {
   const r = directorySchema.safeParse(raw);
   if (r.success) return { ok: true, directory: r.data };
   return {
     ok: false,
     problems: r.error.issues.map((i) => ({
-      where: i.path.reduce<string>((acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)), '') || '(file)',
+      where:
+        i.path.reduce<string>(
+          (acc, part) =>
+            typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part),
+          '',
+        ) || '(file)',
       message: i.message,
     })),
   };

@@ -4,7 +4,16 @@
  * departments. Validation lives in directory-schema.ts; this file is types
  * and pure look-ups only, so workflows may import it.
  */
-export const roles = ['supervisor', 'staff', 'grid_member', 'auditor', 'admin', 'leadership', 'working_group', 'department_contact'] as const;
+export const roles = [
+  'supervisor',
+  'staff',
+  'grid_member',
+  'auditor',
+  'admin',
+  'leadership',
+  'working_group',
+  'department_contact',
+] as const;
 export type Role = (typeof roles)[number];
 export const languages = ['zh-CN', 'en'] as const;
 export type Language = (typeof languages)[number];
@@ -78,7 +87,10 @@ export interface EscalationLevel {
 }
 
 /** The escalation chain for a place, skipping rungs with nobody on them. */
-export function escalationChain(dir: Pick<Directory, 'buildings' | 'campus'>, loc: Location): EscalationLevel[] {
+export function escalationChain(
+  dir: Pick<Directory, 'buildings' | 'campus'>,
+  loc: Location,
+): EscalationLevel[] {
   const building = dir.buildings.find((b) => b.id === loc.buildingId);
   const chain: EscalationLevel[] = [];
   if (building && loc.roomId) {
@@ -100,7 +112,9 @@ export function gridCovers(dir: Pick<Directory, 'buildings'>, personId: string, 
   return building.floors.some(
     (f) =>
       (f.gridMemberIds.includes(personId) && (!loc.floorId || loc.floorId === f.id)) ||
-      f.clusters.some((c) => c.gridMemberIds.includes(personId) && (!loc.roomId || c.rooms.includes(loc.roomId))),
+      f.clusters.some(
+        (c) => c.gridMemberIds.includes(personId) && (!loc.roomId || c.rooms.includes(loc.roomId)),
+      ),
   );
 }
 

@@ -38,47 +38,144 @@ interface Lines {
 }
 
 const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
-  assigned: (c) => ({ subject: `【整改】新案件 ${c.caseId}：${c.title}`, intro: `您被指派处理整改案件「${c.title}」，请先完成原因分析。` }),
-  signoff_request: (c) => ({ subject: `【待签字】${c.caseId} 整改确认`, intro: `请确认案件「${c.title}」的问题认定与整改方案，或说明理由提出异议。`, action: '打开签字确认页面' }),
-  adjudication_request: (c) => ({ subject: `【待裁定】${c.caseId} 员工提出异议`, intro: `责任人对案件「${c.title}」提出异议：${c.detail ?? ''}。请裁定。`, action: '打开裁定页面' }),
-  adjudicated: (c) => ({ subject: `【裁定结果】${c.caseId}`, intro: `案件「${c.title}」的异议已裁定：${c.detail ?? ''}` }),
-  review_request: (c) => ({ subject: `【待复查】${c.caseId} 整改已完成`, intro: `案件「${c.title}」第 ${c.round} 轮整改已上报，请复查。` }),
-  review_failed: (c) => ({ subject: `【复查未通过】${c.caseId}`, intro: `案件「${c.title}」复查未通过：${c.detail ?? ''}。请继续整改（第 ${c.round} 轮）。` }),
-  review_escalation: (c) => ({ subject: `【升级】${c.caseId} 多次复查未通过`, intro: `案件「${c.title}」已多次复查未通过，提交网格化管理工作小组协调。` }),
-  result_and_survey: (c) => ({ subject: `【处理结果】${c.caseId} 请您评价`, intro: `您反映的问题「${c.title}」已整改完毕并通过复查。请对处理结果进行评价（1-5 分）。`, action: '打开评价页面' }),
-  reopened: (c) => ({ subject: `【重新复查】${c.caseId} 评价不满意`, intro: `报告人对案件「${c.title}」的处理结果不满意：${c.detail ?? ''}。案件已重新进入复查。` }),
-  reminder: (c) => ({ subject: `【提醒】${c.caseId} 即将到期`, intro: `案件「${c.title}」当前环节将于 ${c.dueText ?? ''} 到期，请尽快处理。`, action: '立即处理' }),
-  escalation: (c) => ({ subject: `【超时升级】${c.caseId}`, intro: `案件「${c.title}」已超过时限（${c.dueText ?? ''}），按网格逐级上报至您，请督促处理。` }),
-  leadership_notice: (c) => ({ subject: `【重大问题】${c.caseId}：${c.title}`, intro: `重大问题报告：「${c.title}」，当前环节：${c.stage}。按规定须在 48 小时内报告校领导。` }),
+  assigned: (c) => ({
+    subject: `【整改】新案件 ${c.caseId}：${c.title}`,
+    intro: `您被指派处理整改案件「${c.title}」，请先完成原因分析。`,
+  }),
+  signoff_request: (c) => ({
+    subject: `【待签字】${c.caseId} 整改确认`,
+    intro: `请确认案件「${c.title}」的问题认定与整改方案，或说明理由提出异议。`,
+    action: '打开签字确认页面',
+  }),
+  adjudication_request: (c) => ({
+    subject: `【待裁定】${c.caseId} 员工提出异议`,
+    intro: `责任人对案件「${c.title}」提出异议：${c.detail ?? ''}。请裁定。`,
+    action: '打开裁定页面',
+  }),
+  adjudicated: (c) => ({
+    subject: `【裁定结果】${c.caseId}`,
+    intro: `案件「${c.title}」的异议已裁定：${c.detail ?? ''}`,
+  }),
+  review_request: (c) => ({
+    subject: `【待复查】${c.caseId} 整改已完成`,
+    intro: `案件「${c.title}」第 ${c.round} 轮整改已上报，请复查。`,
+  }),
+  review_failed: (c) => ({
+    subject: `【复查未通过】${c.caseId}`,
+    intro: `案件「${c.title}」复查未通过：${c.detail ?? ''}。请继续整改（第 ${c.round} 轮）。`,
+  }),
+  review_escalation: (c) => ({
+    subject: `【升级】${c.caseId} 多次复查未通过`,
+    intro: `案件「${c.title}」已多次复查未通过，提交网格化管理工作小组协调。`,
+  }),
+  result_and_survey: (c) => ({
+    subject: `【处理结果】${c.caseId} 请您评价`,
+    intro: `您反映的问题「${c.title}」已整改完毕并通过复查。请对处理结果进行评价（1-5 分）。`,
+    action: '打开评价页面',
+  }),
+  reopened: (c) => ({
+    subject: `【重新复查】${c.caseId} 评价不满意`,
+    intro: `报告人对案件「${c.title}」的处理结果不满意：${c.detail ?? ''}。案件已重新进入复查。`,
+  }),
+  reminder: (c) => ({
+    subject: `【提醒】${c.caseId} 即将到期`,
+    intro: `案件「${c.title}」当前环节将于 ${c.dueText ?? ''} 到期，请尽快处理。`,
+    action: '立即处理',
+  }),
+  escalation: (c) => ({
+    subject: `【超时升级】${c.caseId}`,
+    intro: `案件「${c.title}」已超过时限（${c.dueText ?? ''}），按网格逐级上报至您，请督促处理。`,
+  }),
+  leadership_notice: (c) => ({
+    subject: `【重大问题】${c.caseId}：${c.title}`,
+    intro: `重大问题报告：「${c.title}」，当前环节：${c.stage}。按规定须在 48 小时内报告校领导。`,
+  }),
 };
 
 const en: Record<EmailKind, (c: EmailContext) => Lines> = {
-  assigned: (c) => ({ subject: `[Rectify] New case ${c.caseId}: ${c.title}`, intro: `You have been assigned the case "${c.title}". Please start with the root-cause analysis.` }),
-  signoff_request: (c) => ({ subject: `[Sign-off needed] ${c.caseId}`, intro: `Please confirm the finding and rectification plan of "${c.title}", or dispute it with a reason.`, action: 'Open the sign-off page' }),
-  adjudication_request: (c) => ({ subject: `[Adjudication needed] ${c.caseId} disputed`, intro: `The responsible staff member disputed "${c.title}": ${c.detail ?? ''}. Please adjudicate.`, action: 'Open the adjudication page' }),
-  adjudicated: (c) => ({ subject: `[Adjudicated] ${c.caseId}`, intro: `The dispute on "${c.title}" was adjudicated: ${c.detail ?? ''}` }),
-  review_request: (c) => ({ subject: `[Review needed] ${c.caseId}`, intro: `Round ${c.round} of the rectification of "${c.title}" was reported. Please re-inspect.` }),
-  review_failed: (c) => ({ subject: `[Review failed] ${c.caseId}`, intro: `The review of "${c.title}" failed: ${c.detail ?? ''}. Please rectify again (round ${c.round}).` }),
-  review_escalation: (c) => ({ subject: `[Escalated] ${c.caseId} failed review repeatedly`, intro: `"${c.title}" has failed review repeatedly and goes to the grid working group.` }),
-  result_and_survey: (c) => ({ subject: `[Result] ${c.caseId}: please rate it`, intro: `The problem you reported, "${c.title}", has been rectified and re-inspected. Please rate the result (1-5).`, action: 'Open the rating page' }),
-  reopened: (c) => ({ subject: `[Reopened] ${c.caseId}`, intro: `The reporter was not satisfied with "${c.title}": ${c.detail ?? ''}. The case is back in review.` }),
-  reminder: (c) => ({ subject: `[Reminder] ${c.caseId} due soon`, intro: `The current step of "${c.title}" is due ${c.dueText ?? ''}. Please act soon.`, action: 'Act now' }),
-  escalation: (c) => ({ subject: `[Overdue] ${c.caseId}`, intro: `"${c.title}" passed its deadline (${c.dueText ?? ''}) and is escalated to you up the grid.` }),
-  leadership_notice: (c) => ({ subject: `[Major problem] ${c.caseId}: ${c.title}`, intro: `Major problem: "${c.title}", now at stage ${c.stage}. School leadership must hear of it within 48 hours.` }),
+  assigned: (c) => ({
+    subject: `[Rectify] New case ${c.caseId}: ${c.title}`,
+    intro: `You have been assigned the case "${c.title}". Please start with the root-cause analysis.`,
+  }),
+  signoff_request: (c) => ({
+    subject: `[Sign-off needed] ${c.caseId}`,
+    intro: `Please confirm the finding and rectification plan of "${c.title}", or dispute it with a reason.`,
+    action: 'Open the sign-off page',
+  }),
+  adjudication_request: (c) => ({
+    subject: `[Adjudication needed] ${c.caseId} disputed`,
+    intro: `The responsible staff member disputed "${c.title}": ${c.detail ?? ''}. Please adjudicate.`,
+    action: 'Open the adjudication page',
+  }),
+  adjudicated: (c) => ({
+    subject: `[Adjudicated] ${c.caseId}`,
+    intro: `The dispute on "${c.title}" was adjudicated: ${c.detail ?? ''}`,
+  }),
+  review_request: (c) => ({
+    subject: `[Review needed] ${c.caseId}`,
+    intro: `Round ${c.round} of the rectification of "${c.title}" was reported. Please re-inspect.`,
+  }),
+  review_failed: (c) => ({
+    subject: `[Review failed] ${c.caseId}`,
+    intro: `The review of "${c.title}" failed: ${c.detail ?? ''}. Please rectify again (round ${c.round}).`,
+  }),
+  review_escalation: (c) => ({
+    subject: `[Escalated] ${c.caseId} failed review repeatedly`,
+    intro: `"${c.title}" has failed review repeatedly and goes to the grid working group.`,
+  }),
+  result_and_survey: (c) => ({
+    subject: `[Result] ${c.caseId}: please rate it`,
+    intro: `The problem you reported, "${c.title}", has been rectified and re-inspected. Please rate the result (1-5).`,
+    action: 'Open the rating page',
+  }),
+  reopened: (c) => ({
+    subject: `[Reopened] ${c.caseId}`,
+    intro: `The reporter was not satisfied with "${c.title}": ${c.detail ?? ''}. The case is back in review.`,
+  }),
+  reminder: (c) => ({
+    subject: `[Reminder] ${c.caseId} due soon`,
+    intro: `The current step of "${c.title}" is due ${c.dueText ?? ''}. Please act soon.`,
+    action: 'Act now',
+  }),
+  escalation: (c) => ({
+    subject: `[Overdue] ${c.caseId}`,
+    intro: `"${c.title}" passed its deadline (${c.dueText ?? ''}) and is escalated to you up the grid.`,
+  }),
+  leadership_notice: (c) => ({
+    subject: `[Major problem] ${c.caseId}: ${c.title}`,
+    intro: `Major problem: "${c.title}", now at stage ${c.stage}. School leadership must hear of it within 48 hours.`,
+  }),
 };
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 /** One email in the recipient's language first and the other language beneath it. */
-export function renderEmail(lang: Language, c: EmailContext): { subject: string; text: string; html: string } {
+export function renderEmail(
+  lang: Language,
+  c: EmailContext,
+): { subject: string; text: string; html: string } {
   const [first, second] = lang === 'en' ? [en, zh] : [zh, en];
   const a = first[c.kind](c);
   const b = second[c.kind](c);
   const greeting = lang === 'en' ? `Dear ${c.recipientName},` : `${c.recipientName}，您好：`;
   const caseLine = lang === 'en' ? `Case: ${c.caseUrl}` : `案件详情：${c.caseUrl}`;
   const actionLine = c.actionUrl ? `${a.action ?? ''}: ${c.actionUrl}` : '';
-  const text = [greeting, '', a.intro, actionLine, caseLine, '', '———', b.intro, c.actionUrl ? `${b.action ?? ''}: ${c.actionUrl}` : ''].filter((l, i, all) => l !== '' || all[i - 1] !== '').join('\n');
-  const button = c.actionUrl ? `<p><a href="${escapeHtml(c.actionUrl)}" style="background:#b4232a;color:#fff;padding:8px 16px;border-radius:4px;text-decoration:none">${escapeHtml(a.action ?? '')} / ${escapeHtml(b.action ?? '')}</a></p>` : '';
+  const text = [
+    greeting,
+    '',
+    a.intro,
+    actionLine,
+    caseLine,
+    '',
+    '———',
+    b.intro,
+    c.actionUrl ? `${b.action ?? ''}: ${c.actionUrl}` : '',
+  ]
+    .filter((l, i, all) => l !== '' || all[i - 1] !== '')
+    .join('\n');
+  const button = c.actionUrl
+    ? `<p><a href="${escapeHtml(c.actionUrl)}" style="background:#b4232a;color:#fff;padding:8px 16px;border-radius:4px;text-decoration:none">${escapeHtml(a.action ?? '')} / ${escapeHtml(b.action ?? '')}</a></p>`
+    : '';
   const html = `<div style="font-family:sans-serif"><p>${escapeHtml(greeting)}</p><p>${escapeHtml(a.intro)}</p>${button}<p><a href="${escapeHtml(c.caseUrl)}">${escapeHtml(c.caseId)}</a></p><hr><p style="color:#555">${escapeHtml(b.intro)}</p></div>`;
   return { subject: `${a.subject} / ${b.subject}`, text, html };
 }

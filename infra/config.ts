@@ -12,7 +12,10 @@ const signingKeys = z
     try {
       return JSON.parse(raw) as unknown;
     } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be JSON like {"current":"k1","keys":{"k1":"<secret>"}}' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be JSON like {"current":"k1","keys":{"k1":"<secret>"}}',
+      });
       return z.NEVER;
     }
   })

@@ -1,13 +1,28 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { type NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.ts';
 
-export const workflowsPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'workflows', 'index.ts');
+export const workflowsPath = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'workflows',
+  'index.ts',
+);
 
 /** Bundles the workflow code once (tests share one bundle per file; production prebuilds it). */
 export function bundleWorkflows(): Promise<WorkflowBundle> {
-  return bundleWorkflowCode({ workflowsPath, logger: { log: () => {}, error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, trace: () => {} } });
+  return bundleWorkflowCode({
+    workflowsPath,
+    logger: {
+      log: () => {},
+      error: () => {},
+      warn: () => {},
+      info: () => {},
+      debug: () => {},
+      trace: () => {},
+    },
+  });
 }
 
 export interface WorkerOptions {

@@ -57,7 +57,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitFor(name: string, child: ChildProcess | undefined, probe: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+async function waitFor(
+  name: string,
+  child: ChildProcess | undefined,
+  probe: () => Promise<boolean>,
+  timeoutMs = 120_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exited: number | null = null;
   child?.once('exit', (code) => {
@@ -83,7 +88,13 @@ function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
   });
 }
 
-function spawnServer(name: string, cmd: string, args: string[], logLines: (line: string) => void, env?: NodeJS.ProcessEnv): ChildProcess {
+function spawnServer(
+  name: string,
+  cmd: string,
+  args: string[],
+  logLines: (line: string) => void,
+  env?: NodeJS.ProcessEnv,
+): ChildProcess {
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const forward = (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n')) if (line.trim()) logLines(`[${name}] ${line}`);
@@ -105,12 +116,26 @@ export interface TemporalDevOptions {
 /** The Temporal CLI dev server (SQLite-backed, with the Web UI). */
 export async function startTemporalDev(opts: TemporalDevOptions): Promise<RunningServer> {
   const cli = await ensureTemporalCli();
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--ui-port', String(opts.uiPort), '--namespace', opts.namespace, '--log-level', 'error'];
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(opts.port),
+    '--ui-port',
+    String(opts.uiPort),
+    '--namespace',
+    opts.namespace,
+    '--log-level',
+    'error',
+  ];
   if (opts.dbFile) {
     mkdirSync(path.dirname(opts.dbFile), { recursive: true });
     args.push('--db-filename', opts.dbFile);
   }
-  for (const [name, type] of Object.entries(searchAttributes)) args.push('--search-attribute', `${name}=${type}`);
+  for (const [name, type] of Object.entries(searchAttributes))
+    args.push('--search-attribute', `${name}=${type}`);
   const child = spawnServer('temporal', cli, args, opts.log ?? (() => {}));
   const address = `127.0.0.1:${opts.port}`;
   await waitFor('Temporal dev server', child, async () => {
@@ -140,7 +165,18 @@ export async function startDynamoLocal(opts: DynamoLocalOptions): Promise<Runnin
   const child = spawnServer(
     'dynamodb',
     java,
-    ['-Xms64m', '-Xmx1g', `-Djava.library.path=${nativeLib}`, '-cp', `${jars}/*`, 'com.amazonaws.services.dynamodbv2.local.main.ServerRunner', '-port', String(opts.port), '-sharedDb', ...storage],
+    [
+      '-Xms64m',
+      '-Xmx1g',
+      `-Djava.library.path=${nativeLib}`,
+      '-cp',
+      `${jars}/*`,
+      'com.amazonaws.services.dynamodbv2.local.main.ServerRunner',
+      '-port',
+      String(opts.port),
+      '-sharedDb',
+      ...storage,
+    ],
     opts.log ?? (() => {}),
   );
   const url = `http://127.0.0.1:${opts.port}`;
@@ -154,11 +190,18 @@ export async function startDynamoLocal(opts: DynamoLocalOptions): Promise<Runnin
 }
 
 export function localDynamo(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({ endpoint, region: 'ap-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  return new DynamoDBClient({
+    endpoint,
+    region: 'ap-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
 }
 
 /** Creates every table that is absent; leaves existing ones (and their data) alone. */
-export async function ensureTables(client: DynamoDBClient, names: Record<TableKey, string>): Promise<string[]> {
+export async function ensureTables(
+  client: DynamoDBClient,
+  names: Record<TableKey, string>,
+): Promise<string[]> {
   const existing = new Set<string>();
   let start: string | undefined;
   do {

@@ -1,5 +1,14 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { cacheDir, projectRoot } from './paths.ts';
 
@@ -31,17 +40,29 @@ function require(cmd: string, hint: string): string {
 }
 
 /** Runs a command, echoing a heartbeat so a long first build never looks hung. */
-function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; label: string }, progress: Progress): Promise<void> {
+function run(
+  cmd: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string; label: string },
+  progress: Progress,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, {
+      cwd: opts.cwd,
+      env: { ...process.env, ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let tail = '';
     const keep = (chunk: Buffer) => {
       tail = (tail + chunk.toString()).slice(-4000);
     };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
-    const beat = setInterval(() => progress(`${opts.label}: still working (${Math.round((Date.now() - started) / 1000)}s)`), 15_000);
+    const beat = setInterval(
+      () => progress(`${opts.label}: still working (${Math.round((Date.now() - started) / 1000)}s)`),
+      15_000,
+    );
     child.on('error', (err) => {
       clearInterval(beat);
       reject(err);
@@ -71,11 +92,18 @@ export async function ensureTemporalCli(progress: Progress = defaultProgress): P
   const bin = path.join(binDir, 'temporal');
   if (existsSync(bin)) return bin;
   const go = require('go', 'install Go >= 1.25 (https://go.dev/doc/install or apt-get install golang) and retry');
-  progress(`building the Temporal CLI ${TEMPORAL_CLI_VERSION} with go install (first time only, takes minutes)…`);
+  progress(
+    `building the Temporal CLI ${TEMPORAL_CLI_VERSION} with go install (first time only, takes minutes)…`,
+  );
   const staging = `${binDir}.partial`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
-  await run(go, ['install', `github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`], { env: { GOBIN: staging }, label: 'go install temporal' }, progress);
+  await run(
+    go,
+    ['install', `github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`],
+    { env: { GOBIN: staging }, label: 'go install temporal' },
+    progress,
+  );
   rmSync(binDir, { recursive: true, force: true });
   renameSync(staging, binDir);
   progress(`Temporal CLI ready: ${bin}`);
@@ -83,7 +111,10 @@ export async function ensureTemporalCli(progress: Progress = defaultProgress): P
 }
 
 /** The jar folder (and native-library folder) of one pinned Java server, fetched from Maven Central. */
-export async function ensureJavaServer(name: JavaServer, progress: Progress = defaultProgress): Promise<{ java: string; jars: string; nativeLib: string }> {
+export async function ensureJavaServer(
+  name: JavaServer,
+  progress: Progress = defaultProgress,
+): Promise<{ java: string; jars: string; nativeLib: string }> {
   const java = require('java', 'install Java 17 (apt-get install openjdk-17-jre-headless) and retry');
   const dir = path.join(cacheDir(), name, JAVA_SERVERS[name]);
   const jars = path.join(dir, 'jars');
@@ -95,13 +126,25 @@ export async function ensureJavaServer(name: JavaServer, progress: Progress = de
   mkdirSync(nativeLib, { recursive: true });
   await run(
     mvn,
-    ['-q', '-B', '-f', path.join(projectRoot, 'infra/local/maven/pom.xml'), '-P', name, 'dependency:copy-dependencies', `-DoutputDirectory=${jars}`],
+    [
+      '-q',
+      '-B',
+      '-f',
+      path.join(projectRoot, 'infra/local/maven/pom.xml'),
+      '-P',
+      name,
+      'dependency:copy-dependencies',
+      `-DoutputDirectory=${jars}`,
+    ],
     { label: `mvn ${name}` },
     progress,
   );
   // DynamoDB Local looks for sqlite4java's native library by its plain name.
   for (const file of readdirSync(jars)) {
-    const m = /^(libsqlite4java-linux-amd64|libsqlite4java-linux-aarch64|libsqlite4java-osx)-[\d.]+\.(so|dylib)$/.exec(file);
+    const m =
+      /^(libsqlite4java-linux-amd64|libsqlite4java-linux-aarch64|libsqlite4java-osx)-[\d.]+\.(so|dylib)$/.exec(
+        file,
+      );
     if (m) copyFileSync(path.join(jars, file), path.join(nativeLib, `${m[1]}.${m[2]}`));
   }
   writeFileSync(path.join(dir, '.complete'), new Date().toISOString());
@@ -112,7 +155,12 @@ export async function ensureJavaServer(name: JavaServer, progress: Progress = de
 /** A script the Temporal SDK can start as its time-skipping test server (it passes the port as the first argument). */
 export async function ensureTimeSkippingServer(progress: Progress = defaultProgress): Promise<string> {
   const { java, jars } = await ensureJavaServer('temporal-test-server', progress);
-  const script = path.join(cacheDir(), 'temporal-test-server', JAVA_SERVERS['temporal-test-server'], 'time-skipping-server.sh');
+  const script = path.join(
+    cacheDir(),
+    'temporal-test-server',
+    JAVA_SERVERS['temporal-test-server'],
+    'time-skipping-server.sh',
+  );
   writeFileSync(
     script,
     `#!/bin/sh\nexec "${java}" -Xms64m -Xmx512m -cp '${jars}/*' io.temporal.testserver.TestServer "$1" --enable-time-skipping\n`,

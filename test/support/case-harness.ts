@@ -22,14 +22,30 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
     searchAttributes: Object.fromEntries(
-      Object.entries(searchAttributes).map(([name, type]) => [name, type === 'Bool' ? temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL : temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
+      Object.entries(searchAttributes).map(([name, type]) => [
+        name,
+        type === 'Bool'
+          ? temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL
+          : temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+      ]),
     ),
   });
   return env;
 }
 
-export async function caseWorker(env: TestWorkflowEnvironment, deps: ActivityDeps, bundle: WorkflowBundle, taskQueue: string): Promise<Worker> {
-  return createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, deps, bundle });
+export async function caseWorker(
+  env: TestWorkflowEnvironment,
+  deps: ActivityDeps,
+  bundle: WorkflowBundle,
+  taskQueue: string,
+): Promise<Worker> {
+  return createWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    deps,
+    bundle,
+  });
 }
 
 export function actorOf(dir: Directory, id: string, via: Actor['via'] = 'api'): Actor {
@@ -65,13 +81,21 @@ export function caseInput(dir: Directory, at: Date, c: NewCase = {}): CaseInput 
     reporter: c.reporter,
     openedBy: actorOf(dir, c.openedBy ?? 'sup-wang'),
     openedAt: at.toISOString(),
-    policy: buildPolicy(dir, { source, severity, category: c.category, location }, { timeZone: 'Asia/Shanghai', ...(c.maxFailedReviews ? { maxFailedReviews: c.maxFailedReviews } : {}) }),
+    policy: buildPolicy(
+      dir,
+      { source, severity, category: c.category, location },
+      { timeZone: 'Asia/Shanghai', ...(c.maxFailedReviews ? { maxFailedReviews: c.maxFailedReviews } : {}) },
+    ),
   };
 }
 
 /** Starts a case and waits until it is open (first deadline set), as the API does before answering 201. */
 export async function startCase(env: TestWorkflowEnvironment, taskQueue: string, input: CaseInput) {
-  const handle = await env.client.workflow.start(rectificationCase, { taskQueue, workflowId: input.caseId, args: [input] });
+  const handle = await env.client.workflow.start(rectificationCase, {
+    taskQueue,
+    workflowId: input.caseId,
+    args: [input],
+  });
   const view = await handle.executeUpdate(openedUpdate, { args: [{}] });
   return { handle, view };
 }

@@ -9,7 +9,10 @@ import type { Directory } from '../../domain/directory.ts';
 import { parseEnv, type Env } from '../../infra/config.ts';
 import { projectRoot } from '../../infra/local/paths.ts';
 
-export const TEST_SIGNING_KEYS = { current: 'k2', keys: { k1: 'test-secret-one-0123456789abcdef0123', k2: 'test-secret-two-0123456789abcdef0123' } };
+export const TEST_SIGNING_KEYS = {
+  current: 'k2',
+  keys: { k1: 'test-secret-one-0123456789abcdef0123', k2: 'test-secret-two-0123456789abcdef0123' },
+};
 
 /** The environment the test stack runs on (what `npm start` would set, on the test ports). */
 export function testEnv(extra: Record<string, string> = {}): Env {
@@ -30,11 +33,18 @@ export function testEnv(extra: Record<string, string> = {}): Env {
 }
 
 export function testDeps(env: Env = testEnv()): ActivityDeps {
-  return { ...createAwsDeps(env), signingKeys: TEST_SIGNING_KEYS, publicBaseUrl: env.PUBLIC_BASE_URL ?? 'http://rectify.test', timeZone: env.CAMPUS_TZ };
+  return {
+    ...createAwsDeps(env),
+    signingKeys: TEST_SIGNING_KEYS,
+    publicBaseUrl: env.PUBLIC_BASE_URL ?? 'http://rectify.test',
+    timeZone: env.CAMPUS_TZ,
+  };
 }
 
 export async function demoDirectory(): Promise<Directory> {
-  const raw = JSON.parse(await readFile(path.join(projectRoot, 'infra/local/demo-campus.json'), 'utf8')) as unknown;
+  const raw = JSON.parse(
+    await readFile(path.join(projectRoot, 'infra/local/demo-campus.json'), 'utf8'),
+  ) as unknown;
   const r = validateDirectory(raw);
   if (!r.ok) throw new Error(JSON.stringify(r.problems));
   return r.directory;
@@ -57,9 +67,17 @@ export interface StoredEmail {
 /** Everything the SES emulator holds, read back from its JSON store. */
 export async function sentEmails(filter?: (e: StoredEmail) => boolean): Promise<StoredEmail[]> {
   const res = await fetch(`${inject('stack').sesEndpoint}/store`);
-  const body = (await res.json()) as { emails: { destination: { to: string[] }; subject: string; body: { text?: string; html?: string } }[] };
-  const all = body.emails.map((e) => ({ to: e.destination.to, subject: e.subject, text: e.body.text ?? '', html: e.body.html ?? '' }));
+  const body = (await res.json()) as {
+    emails: { destination: { to: string[] }; subject: string; body: { text?: string; html?: string } }[];
+  };
+  const all = body.emails.map((e) => ({
+    to: e.destination.to,
+    subject: e.subject,
+    text: e.body.text ?? '',
+    html: e.body.html ?? '',
+  }));
   return filter ? all.filter(filter) : all;
 }
 
-export const uniqueId = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+export const uniqueId = (prefix: string) =>
+  `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;

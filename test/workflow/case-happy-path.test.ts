@@ -48,22 +48,42 @@ describe('a case from detection to closure', () => {
       expect(opened.deadlines).toHaveLength(1);
       expect(opened.deadlines[0]?.stage).toBe('analysing');
       // repair/routine: on site within 2 hours (seed 000).
-      expect(Date.parse(opened.deadlines[0]!.due) - Date.parse(opened.deadlines[0]!.startedAt)).toBe(2 * 3_600_000);
+      expect(Date.parse(opened.deadlines[0]!.due) - Date.parse(opened.deadlines[0]!.startedAt)).toBe(
+        2 * 3_600_000,
+      );
 
       const sup = actorOf(dir, 'sup-wang');
       const staff = actorOf(dir, 'staff-zhou');
       let v = await handle.executeUpdate(submitRootCauseUpdate, {
-        args: [{ actor: sup, causes: ['阀芯老化'], responsibleId: 'staff-zhou', plan: '更换阀芯', whys: ['漏水', '阀芯老化'] }],
+        args: [
+          {
+            actor: sup,
+            causes: ['阀芯老化'],
+            responsibleId: 'staff-zhou',
+            plan: '更换阀芯',
+            whys: ['漏水', '阀芯老化'],
+          },
+        ],
       });
       expect(v.stage).toBe('awaiting_signoff');
       v = await handle.executeUpdate(signOffUpdate, { args: [{ actor: staff, decision: 'confirm' }] });
       expect(v.stage).toBe('rectifying');
-      v = await handle.executeUpdate(reportRectificationUpdate, { args: [{ actor: staff, summary: '已更换阀芯', evidence: ['photo-1.jpg'] }] });
+      v = await handle.executeUpdate(reportRectificationUpdate, {
+        args: [{ actor: staff, summary: '已更换阀芯', evidence: ['photo-1.jpg'] }],
+      });
       expect(v.stage).toBe('reviewing');
-      v = await handle.executeUpdate(reviewUpdate, { args: [{ actor: sup, passed: true, notes: '复查合格' }] });
+      v = await handle.executeUpdate(reviewUpdate, {
+        args: [{ actor: sup, passed: true, notes: '复查合格' }],
+      });
       expect(v.stage).toBe('follow_up');
       v = await handle.executeUpdate(submitFollowUpUpdate, {
-        args: [{ actor: { id: `reporter:${reporter.email}`, roles: [], via: 'link' }, score: 5, comment: '很满意' }],
+        args: [
+          {
+            actor: { id: `reporter:${reporter.email}`, roles: [], via: 'link' },
+            score: 5,
+            comment: '很满意',
+          },
+        ],
       });
       expect(v.stage).toBe('closed');
       const final = await handle.result();
@@ -84,13 +104,23 @@ describe('a case from detection to closure', () => {
       const chain = await readChain(deps.ddb, deps.tables, input.caseId);
       expect(verifyChain(chain, input.caseId)).toMatchObject({ ok: true });
       const actions = chain.map((e) => e.action);
-      for (const a of ['detected', 'assigned', 'root_cause_submitted', 'signed_off', 'rectification_reported', 'review_passed', 'follow_up_rated']) {
+      for (const a of [
+        'detected',
+        'assigned',
+        'root_cause_submitted',
+        'signed_off',
+        'rectification_reported',
+        'review_passed',
+        'follow_up_rated',
+      ]) {
         expect(actions).toContain(a);
       }
       const mails = await sentEmails((e) => e.subject.includes(input.caseId));
       const subjects = mails.map((m) => m.subject);
       expect(new Set(subjects).size).toBe(subjects.length);
-      expect(mails.find((m) => m.to.includes('zhou.qiang@demo.edu.cn') && m.subject.includes('待签字'))?.text).toMatch(/http:\/\/rectify\.test\/actions\/v1\./);
+      expect(
+        mails.find((m) => m.to.includes('zhou.qiang@demo.edu.cn') && m.subject.includes('待签字'))?.text,
+      ).toMatch(/http:\/\/rectify\.test\/actions\/v1\./);
       expect(mails.find((m) => m.to.includes(reporter.email))?.subject).toContain('请您评价');
       expect(actions.filter((a) => a === 'email_sent')).toHaveLength(mails.length);
 

@@ -152,7 +152,12 @@ export async function rectificationCase(input: CaseInput): Promise<CaseView> {
   };
 
   const refuse = (r: StepRefusal): never => {
-    const type = r.kind === 'forbidden' ? CaseFailure.Forbidden : r.kind === 'conflict' ? CaseFailure.Conflict : CaseFailure.Invalid;
+    const type =
+      r.kind === 'forbidden'
+        ? CaseFailure.Forbidden
+        : r.kind === 'conflict'
+          ? CaseFailure.Conflict
+          : CaseFailure.Invalid;
     throw ApplicationFailure.create({ type, message: r.message, nonRetryable: true });
   };
   const guard = (step: StepName, actor: Actor) => {
@@ -162,7 +167,8 @@ export async function rectificationCase(input: CaseInput): Promise<CaseView> {
   const requireText = (value: string | undefined, what: string) => {
     if (!value || !value.trim()) refuse({ kind: 'invalid', message: `${what} must not be empty` });
   };
-  const peopleOfLevel = (level: string) => policy.escalationChain.find((l) => l.level === level)?.personIds ?? [];
+  const peopleOfLevel = (level: string) =>
+    policy.escalationChain.find((l) => l.level === level)?.personIds ?? [];
   const workingGroup = () => peopleOfLevel('working_group');
 
   // --- queries and updates: registered before the first await -------------
@@ -176,7 +182,14 @@ export async function rectificationCase(input: CaseInput): Promise<CaseView> {
   setHandler(
     submitRootCauseUpdate,
     async (u) => {
-      view.rootCause = { causes: u.causes, responsibleId: u.responsibleId, plan: u.plan, whys: u.whys, by: u.actor.id, at: nowIso() };
+      view.rootCause = {
+        causes: u.causes,
+        responsibleId: u.responsibleId,
+        plan: u.plan,
+        whys: u.whys,
+        by: u.actor.id,
+        at: nowIso(),
+      };
       view.responsibleId = u.responsibleId;
       moveTo('awaiting_signoff');
       await record(u.actor, 'root_cause_submitted', view.rootCause);
@@ -190,7 +203,8 @@ export async function rectificationCase(input: CaseInput): Promise<CaseView> {
     {
       validator: (u) => {
         guard('root_cause', u.actor);
-        if (u.causes.length === 0 || u.causes.some((c: string) => !c.trim())) refuse({ kind: 'invalid', message: 'at least one cause is required' });
+        if (u.causes.length === 0 || u.causes.some((c: string) => !c.trim()))
+          refuse({ kind: 'invalid', message: 'at least one cause is required' });
         requireText(u.plan, 'plan');
         requireText(u.responsibleId, 'responsibleId');
       },
@@ -201,7 +215,14 @@ export async function rectificationCase(input: CaseInput): Promise<CaseView> {
     signOffUpdate,
     async (u) => {
       const at = nowIso();
-      view.signOffs.push({ decision: u.decision, reason: u.reason, by: u.actor.id, at, round: view.round, signature: u.signature });
+      view.signOffs.push({
+        decision: u.decision,
+        reason: u.reason,
+        by: u.actor.id,
+        at,
+        round: view.round,
+        signature: u.signature,
+      });
       if (u.decision === 'confirm') {
         moveTo('rectifying');
         await record(u.actor, 'signed_off', { decision: 'confirm', signature: u.signature });
@@ -240,7 +261,13 @@ export async function rectificationCase(input: CaseInput): Promise<CaseView> {
   setHandler(
     reportRectificationUpdate,
     async (u) => {
-      view.rectifications.push({ round: view.round, summary: u.summary, evidence: u.evidence, by: u.actor.id, at: nowIso() });
+      view.rectifications.push({
+        round: view.round,
+        summary: u.summary,
+        evidence: u.evidence,
+        by: u.actor.id,
+        at: nowIso(),
+      });
       moveTo('reviewing');
       await record(u.actor, 'rectification_reported', { summary: u.summary, evidence: u.evidence });
       await email({ kind: 'review_request', to: { personIds: policy.supervisorIds } });
@@ -257,12 +284,22 @@ export async function rectificationCase(input: CaseInput): Promise<CaseView> {
   setHandler(
     reviewUpdate,
     async (u) => {
-      view.reviews.push({ round: view.round, passed: u.passed, notes: u.notes, by: u.actor.id, at: nowIso() });
+      view.reviews.push({
+        round: view.round,
+        passed: u.passed,
+        notes: u.notes,
+        by: u.actor.id,
+        at: nowIso(),
+      });
       if (u.passed) {
         if (view.reporter) {
           moveTo('follow_up');
           await record(u.actor, 'review_passed', { notes: u.notes });
-          await email({ kind: 'result_and_survey', to: { reporter: view.reporter }, link: { step: 'follow_up', action: 'rate' } });
+          await email({
+            kind: 'result_and_survey',
+            to: { reporter: view.reporter },
+            link: { step: 'follow_up', action: 'rate' },
+          });
         } else {
           moveTo('closed');
           await record(u.actor, 'review_passed', { notes: u.notes });
@@ -276,7 +313,14 @@ export async function rectificationCase(input: CaseInput): Promise<CaseView> {
       await email({ kind: 'review_failed', to: { personIds: [view.responsibleId] }, detail: u.notes });
       if (view.failedReviews >= policy.maxFailedReviews) {
         const to = workingGroup();
-        view.notices.push({ kind: 'review_escalation', stage: view.stage, round: view.round, at: nowIso(), level: 'working_group', to });
+        view.notices.push({
+          kind: 'review_escalation',
+          stage: view.stage,
+          round: view.round,
+          at: nowIso(),
+          level: 'working_group',
+          to,
+        });
         await record(SYSTEM_ACTOR, 'review_escalated', { failedReviews: view.failedReviews, to });
         await email({ kind: 'review_escalation', to: { personIds: to }, detail: u.notes });
       }
@@ -297,19 +341,28 @@ export async function rectificationCase(input: CaseInput): Promise<CaseView> {
       if (u.score < 3) {
         view.followUp = { score: u.score, comment: u.comment, at, outcome: 'reopened' };
         moveTo('reviewing', { newRound: true });
-        await record(u.actor, 'follow_up_low_score', { score: u.score, comment: u.comment, signature: u.signature });
+        await record(u.actor, 'follow_up_low_score', {
+          score: u.score,
+          comment: u.comment,
+          signature: u.signature,
+        });
         await email({ kind: 'reopened', to: { personIds: policy.supervisorIds }, detail: u.comment });
       } else {
         view.followUp = { score: u.score, comment: u.comment, at, outcome: 'rated' };
         moveTo('closed');
-        await record(u.actor, 'follow_up_rated', { score: u.score, comment: u.comment, signature: u.signature });
+        await record(u.actor, 'follow_up_rated', {
+          score: u.score,
+          comment: u.comment,
+          signature: u.signature,
+        });
       }
       return view;
     },
     {
       validator: (u) => {
         guard('follow_up', u.actor);
-        if (!Number.isInteger(u.score) || u.score < 1 || u.score > 5) refuse({ kind: 'invalid', message: 'score must be a whole number from 1 to 5' });
+        if (!Number.isInteger(u.score) || u.score < 1 || u.score > 5)
+          refuse({ kind: 'invalid', message: 'score must be a whole number from 1 to 5' });
       },
     },
   );
@@ -395,11 +448,20 @@ export async function rectificationCase(input: CaseInput): Promise<CaseView> {
     view.sla.calendarVersion = plan.calendarVersion;
     if (!moved()) view.deadlines.push(deadline);
     if (announce) {
-      await record(input.openedBy, 'assigned', { assigneeId: view.assigneeId, due: plan.due, approximate: plan.approximate });
+      await record(input.openedBy, 'assigned', {
+        assigneeId: view.assigneeId,
+        due: plan.due,
+        approximate: plan.approximate,
+      });
       opened = true;
       await email({ kind: 'assigned', to: { personIds: [view.assigneeId] }, due: plan.due });
     } else if (!moved()) {
-      await record(SYSTEM_ACTOR, 'deadline_set', { stage, round: view.round, due: plan.due, approximate: plan.approximate });
+      await record(SYSTEM_ACTOR, 'deadline_set', {
+        stage,
+        round: view.round,
+        due: plan.due,
+        approximate: plan.approximate,
+      });
     }
     const waitUntil = (iso: string) => condition(moved, Math.max(1, Date.parse(iso) - Date.now()));
 
@@ -409,7 +471,13 @@ export async function rectificationCase(input: CaseInput): Promise<CaseView> {
       if (to.length === 0) continue;
       view.notices.push({ kind: 'reminder', stage, round: view.round, at: nowIso(), to });
       await record(SYSTEM_ACTOR, 'reminder_sent', { stage, to });
-      await email({ kind: 'reminder', key: `r${i + 1}`, to: { personIds: to }, due: plan.due, link: linkForStage(stage) });
+      await email({
+        kind: 'reminder',
+        key: `r${i + 1}`,
+        to: { personIds: to },
+        due: plan.due,
+        link: linkForStage(stage),
+      });
     }
     if (await waitUntil(plan.due)) return;
 
@@ -426,9 +494,22 @@ export async function rectificationCase(input: CaseInput): Promise<CaseView> {
     await record(SYSTEM_ACTOR, 'deadline_breached', { stage, round: view.round, due: plan.due });
     const period = Math.max(HOUR, Date.parse(plan.due) - Date.parse(startedAt));
     for (const level of policy.escalationChain) {
-      view.notices.push({ kind: 'escalation', stage, round: view.round, at: nowIso(), level: level.level, to: level.personIds });
+      view.notices.push({
+        kind: 'escalation',
+        stage,
+        round: view.round,
+        at: nowIso(),
+        level: level.level,
+        to: level.personIds,
+      });
       await record(SYSTEM_ACTOR, 'escalated', { stage, level: level.level, to: level.personIds });
-      await email({ kind: 'escalation', key: level.level, to: { personIds: level.personIds }, due: plan.due, detail: level.level });
+      await email({
+        kind: 'escalation',
+        key: level.level,
+        to: { personIds: level.personIds },
+        due: plan.due,
+        detail: level.level,
+      });
       if (await condition(moved, period)) return;
     }
     await condition(moved);
@@ -439,7 +520,14 @@ export async function rectificationCase(input: CaseInput): Promise<CaseView> {
     const to = peopleOfLevel('leadership');
     if (to.length === 0) return;
     const notify = async (n: number) => {
-      view.notices.push({ kind: 'leadership_notice', stage: view.stage, round: view.round, at: nowIso(), level: 'leadership', to });
+      view.notices.push({
+        kind: 'leadership_notice',
+        stage: view.stage,
+        round: view.round,
+        at: nowIso(),
+        level: 'leadership',
+        to,
+      });
       await record(SYSTEM_ACTOR, 'leadership_notified', { notice: n, to });
       await email({ kind: 'leadership_notice', key: `n${n}`, to: { personIds: to } });
     };
@@ -470,4 +558,3 @@ export async function rectificationCase(input: CaseInput): Promise<CaseView> {
     return undefined;
   }
 }
-
