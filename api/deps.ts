@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { AwsDeps } from '../activities/clients.ts';
-import type { SigningKeys } from '../domain/link-token.ts';
+import type { LinkClaims, SigningKeys } from '../domain/link-token.ts';
 import type { Env } from '../infra/config.ts';
 
 /** What the API needs, built once per process and injected: never a connection per request. */
@@ -15,4 +15,27 @@ export interface AppDeps {
   /** Where people look: linked from pages and the health report. */
   temporalUiUrl: string;
   mailboxUrl?: string | undefined;
+  /** Extra link actions by step name (weekly acknowledgements, department follow-ups...). */
+  extraActions?: Record<string, ActionHandler> | undefined;
+}
+
+/**
+ * A kind of one-click email link other than the case's own steps (e.g. a
+ * weekly digest acknowledgement). The action page looks handlers up by the
+ * token's `step` claim: GET renders `describe`, POST calls `perform`.
+ */
+export interface ActionHandler {
+  /** The statement the person is asked to sign, in both languages, plus a summary. */
+  describe(
+    claims: LinkClaims,
+  ): Promise<{
+    title: { zh: string; en: string };
+    summary: { zh: string; en: string };
+    statement: { zh: string; en: string };
+  } | null>;
+  /** Does the act; `textHash` is the hash of the statement shown. Throws ProblemError for refusals. */
+  perform(
+    claims: LinkClaims,
+    evidence: { at: string; ip?: string | undefined; userAgent?: string | undefined; textHash: string },
+  ): Promise<{ message: { zh: string; en: string } }>;
 }
