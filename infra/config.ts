@@ -6,6 +6,10 @@ import { z } from 'zod';
  */
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 
+// Endpoints must be full http(s) URLs: `localhost:8000` alone parses as a URL with scheme `localhost:`.
+const httpUrl = () =>
+  z.url({ protocol: /^https?$/, message: 'must be an http(s) URL such as http://localhost:8000' });
+
 const signingKeys = z
   .string()
   .transform((raw, ctx) => {
@@ -30,15 +34,15 @@ const signingKeys = z
 export const envSchema = z.object({
   RECTIFY_MODE: z.enum(['local', 'production']).default('local'),
   PORT: port(3000),
-  PUBLIC_BASE_URL: z.url().optional(),
+  PUBLIC_BASE_URL: httpUrl().optional(),
   TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('rectify'),
   TEMPORAL_API_KEY: z.string().min(1).optional(),
-  TEMPORAL_UI_URL: z.url().default('http://localhost:8233'),
+  TEMPORAL_UI_URL: httpUrl().default('http://localhost:8233'),
   AWS_REGION: z.string().min(1).default('ap-east-1'),
-  DYNAMODB_ENDPOINT: z.url().optional(),
-  SES_ENDPOINT: z.url().optional(),
+  DYNAMODB_ENDPOINT: httpUrl().optional(),
+  SES_ENDPOINT: httpUrl().optional(),
   TABLE_CASES: z.string().min(1).default('rectify-cases'),
   TABLE_AUDIT: z.string().min(1).default('rectify-audit'),
   TABLE_DIRECTORY: z.string().min(1).default('rectify-directory'),
@@ -57,7 +61,7 @@ export const envSchema = z.object({
     }, 'must be an IANA time zone such as Asia/Shanghai'),
   LINK_SIGNING_KEYS: signingKeys.optional(),
   JWT_SECRET: z.string().min(32).optional(),
-  JWKS_URL: z.url().optional(),
+  JWKS_URL: httpUrl().optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,6 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import {
+  accessSync,
   chmodSync,
+  constants,
   copyFileSync,
   existsSync,
   mkdirSync,
@@ -28,12 +30,20 @@ type Progress = (line: string) => void;
 const defaultProgress: Progress = (line) => process.stderr.write(`[setup] ${line}\n`);
 
 function onPath(cmd: string): string | undefined {
-  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
-  const found = r.stdout.trim();
-  return r.status === 0 && found ? found : undefined;
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, cmd);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not in this folder
+    }
+  }
+  return undefined;
 }
 
-function require(cmd: string, hint: string): string {
+function requireTool(cmd: string, hint: string): string {
   const found = onPath(cmd);
   if (!found) throw new MissingPrerequisite(`${cmd} is missing: ${hint}`);
   return found;
@@ -91,7 +101,10 @@ export async function ensureTemporalCli(progress: Progress = defaultProgress): P
   const binDir = path.join(cacheDir(), 'temporal-cli', TEMPORAL_CLI_VERSION);
   const bin = path.join(binDir, 'temporal');
   if (existsSync(bin)) return bin;
-  const go = require('go', 'install Go >= 1.25 (https://go.dev/doc/install or apt-get install golang) and retry');
+  const go = requireTool(
+    'go',
+    'install Go >= 1.25 (https://go.dev/doc/install or apt-get install golang) and retry',
+  );
   progress(
     `building the Temporal CLI ${TEMPORAL_CLI_VERSION} with go install (first time only, takes minutes)…`,
   );
@@ -115,12 +128,12 @@ export async function ensureJavaServer(
   name: JavaServer,
   progress: Progress = defaultProgress,
 ): Promise<{ java: string; jars: string; nativeLib: string }> {
-  const java = require('java', 'install Java 17 (apt-get install openjdk-17-jre-headless) and retry');
+  const java = requireTool('java', 'install Java 17 (apt-get install openjdk-17-jre-headless) and retry');
   const dir = path.join(cacheDir(), name, JAVA_SERVERS[name]);
   const jars = path.join(dir, 'jars');
   const nativeLib = path.join(dir, 'native');
   if (existsSync(path.join(dir, '.complete'))) return { java, jars, nativeLib };
-  const mvn = require('mvn', 'install Maven (apt-get install maven) and retry');
+  const mvn = requireTool('mvn', 'install Maven (apt-get install maven) and retry');
   progress(`fetching ${name} ${JAVA_SERVERS[name]} from Maven Central…`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(nativeLib, { recursive: true });

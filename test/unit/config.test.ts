@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseEnv } from '../../infra/config.ts';
+
+describe('configuration from the environment', () => {
+  it('runs on embedded defaults with an empty environment', () => {
+    const env = parseEnv({});
+    expect(env).toMatchObject({
+      RECTIFY_MODE: 'local',
+      PORT: 3000,
+      TEMPORAL_ADDRESS: 'localhost:7233',
+      TEMPORAL_NAMESPACE: 'default',
+      CAMPUS_TZ: 'Asia/Shanghai',
+      TABLE_CASES: 'rectify-cases',
+    });
+  });
+
+  it.each([
+    ['PORT', 'abc', /PORT/],
+    ['PORT', '70000', /PORT/],
+    ['CAMPUS_TZ', 'Mars/Olympus', /CAMPUS_TZ: must be an IANA time zone/],
+    ['MAIL_FROM', 'not-an-address', /MAIL_FROM/],
+    ['DYNAMODB_ENDPOINT', 'localhost:8000', /DYNAMODB_ENDPOINT/],
+    ['LINK_SIGNING_KEYS', '{oops', /LINK_SIGNING_KEYS: must be JSON/],
+    [
+      'LINK_SIGNING_KEYS',
+      '{"current":"k9","keys":{"k1":"0123456789abcdef0123456789abcdef"}}',
+      /current must name one of keys/,
+    ],
+    ['LINK_SIGNING_KEYS', '{"current":"k1","keys":{"k1":"short"}}', /at least 32 characters/],
+    ['RECTIFY_MODE', 'staging', /RECTIFY_MODE/],
+  ])('names %s when it is %s', (name, value, message) => {
+    expect(() => parseEnv({ [name]: value })).toThrow(ConfigError);
+    expect(() => parseEnv({ [name]: value })).toThrow(message);
+  });
+
+  it('requires the production secrets in production mode, naming each', () => {
+    expect(() => parseEnv({ RECTIFY_MODE: 'production' })).toThrow(
+      /LINK_SIGNING_KEYS: required[\s\S]*JWKS_URL: required[\s\S]*PUBLIC_BASE_URL: required/,
+    );
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(parseEnv({ PORT: '' }).PORT).toBe(3000);
+  });
+});

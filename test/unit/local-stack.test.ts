@@ -1,0 +1,73 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { projectRoot } from '../../infra/local/paths.ts';
+import { PortInUse, assertPortFree, freePort } from '../../infra/local/servers.ts';
+import { createTableInput, tableDefinitions } from '../../infra/tables.ts';
+
+describe('local stack guards', () => {
+  it('names the port and the variable to change when a port is taken', async () => {
+    const port = await freePort();
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen({ port, host: '127.0.0.1' }, () => r()));
+    try {
+      await expect(assertPortFree(port, 'DYNAMODB_PORT')).rejects.toThrow(PortInUse);
+      await expect(assertPortFree(port, 'DYNAMODB_PORT')).rejects.toThrow(
+        `port ${port} is already in use: set DYNAMODB_PORT to a free port`,
+      );
+    } finally {
+      blocker.close();
+    }
+    await expect(assertPortFree(port, 'DYNAMODB_PORT')).resolves.toBeUndefined();
+  });
+
+  it('says in one line which prerequisite is missing', () => {
+    // An empty cache and a PATH without java, mvn or go: setup must stop at the first.
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', path.join(projectRoot, 'infra/local/setup.ts')],
+      {
+        env: {
+          PATH: '/nonexistent',
+          HOME: tmpdir(),
+          XDG_CACHE_HOME: mkdtempSync(path.join(tmpdir(), 'rectify-cache-')),
+        },
+        cwd: projectRoot,
+        encoding: 'utf8',
+      },
+    );
+    expect(r.status).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^java is missing: install Java 17/);
+  });
+
+  it('creates every table with its keys and indexes from the one definition', () => {
+    const cases = createTableInput(tableDefinitions.cases, 'c');
+    expect(cases.KeySchema).toEqual([{ AttributeName: 'caseId', KeyType: 'HASH' }]);
+    expect(cases.GlobalSecondaryIndexes?.map((i) => i.IndexName)).toEqual([
+      'byOpened',
+      'byBuilding',
+      'byAssignee',
+      'byStage',
+      'byOverdue',
+    ]);
+    const audit = createTableInput(tableDefinitions.audit, 'a');
+    expect(audit.KeySchema).toEqual([
+      { AttributeName: 'caseId', KeyType: 'HASH' },
+      { AttributeName: 'seq', KeyType: 'RANGE' },
+    ]);
+    for (const def of Object.values(tableDefinitions)) {
+      const input = createTableInput(def, def.key);
+      const declared = new Set(input.AttributeDefinitions?.map((a) => a.AttributeName));
+      const used = [def.hashKey, def.rangeKey, ...def.indexes.flatMap((i) => [i.hashKey, i.rangeKey])].filter(
+        Boolean,
+      );
+      for (const a of used) expect(declared.has(a as string)).toBe(true);
+      expect(declared.size).toBe(new Set(used).size);
+    }
+  });
+});
