@@ -105,6 +105,13 @@ export async function ensureTemporalCli(progress: Progress = defaultProgress): P
     'go',
     'install Go >= 1.25 (https://go.dev/doc/install or apt-get install golang) and retry',
   );
+  const goVersion = spawnSync(go, ['env', 'GOVERSION'], { encoding: 'utf8' }).stdout?.trim() ?? '';
+  const m = /^go(\d+)\.(\d+)/.exec(goVersion);
+  if (m && (Number(m[1]) < 1 || (Number(m[1]) === 1 && Number(m[2]) < 25))) {
+    throw new MissingPrerequisite(
+      `Go >= 1.25 is needed to build the Temporal CLI (found ${goVersion}): upgrade Go, or set TEMPORAL_CLI_PATH to a temporal binary`,
+    );
+  }
   progress(
     `building the Temporal CLI ${TEMPORAL_CLI_VERSION} with go install (first time only, takes minutes)…`,
   );
