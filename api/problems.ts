@@ -12,12 +12,19 @@ export const problemTypes = {
   forbidden: { status: 403, zh: '无权执行此操作', en: 'Not allowed' },
   not_found: { status: 404, zh: '未找到', en: 'Not found' },
   conflict: { status: 409, zh: '与当前状态冲突', en: 'Conflicts with the current state' },
+  payload_too_large: { status: 413, zh: '请求内容过大', en: 'Request body too large' },
   unsupported_media_type: { status: 415, zh: '请求格式不受支持', en: 'Unsupported media type' },
   unprocessable: { status: 422, zh: '无法处理的请求', en: 'The request cannot be processed' },
   unavailable: { status: 503, zh: '服务暂不可用', en: 'Service unavailable' },
   internal: { status: 500, zh: '服务器内部错误', en: 'Internal error' },
 } as const;
 export type ProblemType = keyof typeof problemTypes;
+
+/** Text a person reads, in both languages: the response picks the caller's. */
+export interface LocalText {
+  zh: string;
+  en: string;
+}
 
 export interface FieldError {
   field: string;
@@ -28,10 +35,10 @@ export class ProblemError extends Error {
   override name = 'ProblemError';
   constructor(
     readonly type: ProblemType,
-    readonly detail: string,
+    readonly detail: string | LocalText,
     readonly errors?: FieldError[],
   ) {
-    super(detail);
+    super(typeof detail === 'string' ? detail : detail.en);
   }
 }
 
@@ -46,17 +53,24 @@ export function callerLanguage(c: Context): Lang {
   return first.startsWith('en') ? 'en' : 'zh-CN';
 }
 
-export function problemResponse(c: Context, p: ProblemError): Response {
+export const localise = (text: string | LocalText, lang: Lang): string =>
+  typeof text === 'string' ? text : lang === 'en' ? text.en : text.zh;
+
+/** The problem+json body for an error, in a language. */
+export function problemBody(p: ProblemError, lang: Lang) {
   const def = problemTypes[p.type];
-  const lang = callerLanguage(c);
-  const body = {
+  return {
     type: `https://rectify.dev/problems/${p.type.replace(/_/g, '-')}`,
     title: lang === 'en' ? def.en : def.zh,
     status: def.status,
-    detail: p.detail,
+    detail: localise(p.detail, lang),
     ...(p.errors ? { errors: p.errors } : {}),
   };
-  return c.body(JSON.stringify(body), def.status as ContentfulStatusCode, {
+}
+
+export function problemResponse(c: Context, p: ProblemError): Response {
+  const body = problemBody(p, callerLanguage(c));
+  return c.body(JSON.stringify(body), body.status as ContentfulStatusCode, {
     'content-type': 'application/problem+json; charset=utf-8',
   });
 }

@@ -197,6 +197,15 @@ export type StepName =
   | 'comment'
   | 'follow_up';
 
+/**
+ * Comments are the one step a case can take without moving on, so they are capped to keep
+ * the workflow's history bounded: every step records a snapshot of the view, comments
+ * included, so the history grows with (comments x comment size). 100 comments of at most
+ * 500 characters keep a case's history within a few MB, far below Temporal's limits.
+ */
+export const MAX_COMMENTS = 100;
+export const MAX_COMMENT_LENGTH = 500;
+
 /** Why a step was refused: the API maps `forbidden` to 403 and `conflict` to 409. */
 export interface StepRefusal {
   kind: 'forbidden' | 'conflict' | 'invalid';
@@ -271,13 +280,18 @@ export function checkStep(
       return { kind: 'forbidden', message: 'only the reporter may rate the result' };
     case 'comment':
       if (
-        supervisor ||
-        actor.id === view.assigneeId ||
-        actor.id === view.responsibleId ||
-        hasAny(actor, 'grid_member', 'leadership')
+        !supervisor &&
+        actor.id !== view.assigneeId &&
+        actor.id !== view.responsibleId &&
+        !hasAny(actor, 'grid_member', 'leadership')
       )
-        return null;
-      return { kind: 'forbidden', message: 'only people involved in this case may comment' };
+        return { kind: 'forbidden', message: 'only people involved in this case may comment' };
+      if (view.comments.length >= MAX_COMMENTS)
+        return {
+          kind: 'conflict',
+          message: `this case already has ${MAX_COMMENTS} comments, the most one case keeps; add further notes to the case's next step / 评论已达上限 ${MAX_COMMENTS} 条`,
+        };
+      return null;
   }
 }
 

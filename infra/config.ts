@@ -39,6 +39,11 @@ export const envSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('rectify'),
   TEMPORAL_API_KEY: z.string().min(1).optional(),
+  // mTLS to Temporal Cloud or a self-hosted cluster: PEM text of the client certificate and its key.
+  TEMPORAL_TLS_CERT: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY: z.string().min(1).optional(),
+  // A prebuilt workflow bundle (npm run build:workflows); absent = bundle at worker start.
+  WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
   TEMPORAL_UI_URL: httpUrl().default('http://localhost:8233'),
   AWS_REGION: z.string().min(1).default('ap-east-1'),
   DYNAMODB_ENDPOINT: httpUrl().optional(),

@@ -43,3 +43,8 @@ export async function createWorker(opts: WorkerOptions): Promise<Worker> {
     activities: createActivities(opts.deps),
   });
 }
+
+/** Keeps the SDK's own logging to warnings so a person sees the ready block, not lifecycle chatter. */
+export function quietRuntime(level: 'WARN' | 'INFO' | 'DEBUG' = 'WARN'): void {
+  Runtime.install({ logger: new DefaultLogger(level) });
+}

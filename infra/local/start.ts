@@ -7,7 +7,7 @@ import { loadDirectory, readDirectoryFile, saveDirectory } from '../../activitie
 import { createApp } from '../../api/app.ts';
 import { listen } from '../../api/server.ts';
 import { ConfigError, parseEnv } from '../config.ts';
-import { createWorker } from '../worker.ts';
+import { createWorker, quietRuntime } from '../worker.ts';
 import { dataDir, projectRoot } from './paths.ts';
 import { localSecrets } from './secrets.ts';
 import {
@@ -45,6 +45,7 @@ async function main(): Promise<void> {
   for (const [variable, p] of Object.entries(ports)) await assertPortFree(p, variable);
 
   await ensureAllTools((line) => say(line));
+  quietRuntime();
   const data = dataDir();
   const secrets = localSecrets(data);
   const running: RunningServer[] = [];

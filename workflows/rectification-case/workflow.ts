@@ -9,6 +9,7 @@ import {
 } from '@temporalio/workflow';
 import type { CaseActivities, EmailRequest } from '../../activities/index.ts';
 import {
+  MAX_COMMENT_LENGTH,
   SYSTEM_ACTOR,
   checkStep,
   isTerminal,
@@ -45,6 +46,7 @@ const acts = proxyActivities<CaseActivities>({
 const local = proxyLocalActivities<CaseActivities>({ startToCloseTimeout: '30 seconds' });
 
 const HOUR = 3_600_000;
+const LEADERSHIP_SECOND_NOTICE_AFTER = 40 * HOUR;
 
 /** One durable workflow per case, from detection to closure. */
 export async function rectificationCase(input: CaseInput): Promise<CaseView> {
@@ -112,16 +114,15 @@ export async function rectificationCase(input: CaseInput): Promise<CaseView> {
     );
   };
 
-  const email = (req: Omit<EmailRequest, 'caseId' | 'stage' | 'round' | 'title'>) =>
-    serial(() =>
-      acts.sendCaseEmail({
-        caseId: view.caseId,
-        title: view.title,
-        stage: view.stage,
-        round: view.round,
-        ...req,
-      }),
+  const email = (req: Omit<EmailRequest, 'caseId' | 'stage' | 'round' | 'title'>) => {
+    // Stage and round are read now, not when the queued effect runs: by then the case may
+    // have moved on, and the outbox key (stage, round, kind, key, recipient) would name the
+    // wrong stage, suppressing a later genuine email that happens to share it.
+    const { stage, round } = view;
+    return serial(() =>
+      acts.sendCaseEmail({ caseId: view.caseId, title: view.title, stage, round, ...req }),
     );
+  };
 
   const syncSearch = () => {
     upsertSearchAttributes([
@@ -133,12 +134,17 @@ export async function rectificationCase(input: CaseInput): Promise<CaseView> {
     ]);
   };
 
+  // The deadline of the stage now open, if it was set before the stage moved on. Closing
+  // exactly this one (not "the first unclosed") keeps a breach that happened earlier
+  // 'breached', with its closedAt, however the stages came and went.
+  let openDeadline: DeadlineView | undefined;
   const closeDeadline = (at: string) => {
-    const current = view.deadlines.find((d) => d.state !== 'met' && !d.closedAt);
-    if (!current) return;
+    view.overdue = false;
+    const current = openDeadline;
+    openDeadline = undefined;
+    if (!current || current.closedAt) return;
     current.closedAt = at;
     if (current.state === 'pending') current.state = 'met';
-    view.overdue = false;
   };
 
   /** Moves the case to a new stage: closes the old deadline, bumps the epoch. */
@@ -394,6 +400,11 @@ export async function rectificationCase(input: CaseInput): Promise<CaseView> {
       validator: (u) => {
         guard('comment', u.actor);
         requireText(u.text, 'text');
+        if (u.text.length > MAX_COMMENT_LENGTH)
+          refuse({
+            kind: 'invalid',
+            message: `a comment may have at most ${MAX_COMMENT_LENGTH} characters; this one has ${u.text.length}`,
+          });
       },
     },
   );
@@ -409,11 +420,13 @@ export async function rectificationCase(input: CaseInput): Promise<CaseView> {
     sla: { version: policy.slaVersion, ruleId: policy.slaRuleId },
   });
   moveTo('analysing');
-  await superviseStage(true);
+  // Runs beside the stages: leadership hears of a major case at once, not when analysis ends.
   const leadership = input.severity === 'major' ? watchLeadership() : Promise.resolve();
-
-  while (!isTerminal(view.stage)) {
-    await superviseStage(false);
+  // Bounded: every pass is one stage, and stages move only on a human step or a follow-up
+  // timeout; each pass sends a fixed number of reminders and at most one escalation per rung
+  // of the (finite) chain, then waits without a timer. Comments are capped (MAX_COMMENTS).
+  for (let first = true; !isTerminal(view.stage); first = false) {
+    await superviseStage(first);
   }
   await leadership;
   await condition(allHandlersFinished);
@@ -446,7 +459,10 @@ export async function rectificationCase(input: CaseInput): Promise<CaseView> {
       state: 'pending',
     };
     view.sla.calendarVersion = plan.calendarVersion;
-    if (!moved()) view.deadlines.push(deadline);
+    if (!moved()) {
+      view.deadlines.push(deadline);
+      openDeadline = deadline;
+    }
     if (announce) {
       await record(input.openedBy, 'assigned', {
         assigneeId: view.assigneeId,
@@ -519,6 +535,9 @@ export async function rectificationCase(input: CaseInput): Promise<CaseView> {
   async function watchLeadership(): Promise<void> {
     const to = peopleOfLevel('leadership');
     if (to.length === 0) return;
+    // After the case is open, so the chain reads detected → assigned → leadership_notified.
+    await condition(() => opened);
+    const openedMs = Date.now();
     const notify = async (n: number) => {
       view.notices.push({
         kind: 'leadership_notice',
@@ -532,8 +551,10 @@ export async function rectificationCase(input: CaseInput): Promise<CaseView> {
       await email({ kind: 'leadership_notice', key: `n${n}`, to: { personIds: to } });
     };
     await notify(1);
-    // The second notice goes 8 hours before the 48-hour limit unless the case is done.
-    if (await condition(() => isTerminal(view.stage), 40 * HOUR)) return;
+    // The second notice goes 8 hours before the 48-hour limit unless the case is done,
+    // counted from the opening, not from when the first email went out.
+    const second = openedMs + LEADERSHIP_SECOND_NOTICE_AFTER - Date.now();
+    if (await condition(() => isTerminal(view.stage), Math.max(1, second))) return;
     await notify(2);
   }
 
