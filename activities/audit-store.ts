@@ -93,22 +93,78 @@ function entryItem(entry: AuditEntry) {
   );
 }
 
+// Appends to one chain from one process queue behind each other, and the
+// process remembers the head it last wrote. Without this, N concurrent
+// appenders in a worker all race for the same seq: one wins, N-1 re-read and
+// retry, so a burst costs O(N^2) transactions and can exhaust the attempt
+// budget. Appenders in other processes still race safely: the conditional
+// write refuses a stale head and the loser re-reads it.
+const chainLocks = new WeakMap<DynamoDBClient, Map<string, Promise<unknown>>>();
+const knownHeads = new WeakMap<DynamoDBClient, Map<string, { seq: number; hash: string }>>();
+// Bounded so a long-running worker does not keep every case it ever touched.
+const KNOWN_HEADS_MAX = 10_000;
+
+function perClient<V>(store: WeakMap<DynamoDBClient, Map<string, V>>, ddb: DynamoDBClient): Map<string, V> {
+  let map = store.get(ddb);
+  if (!map) {
+    map = new Map();
+    store.set(ddb, map);
+  }
+  return map;
+}
+
+function withChainLock<T>(ddb: DynamoDBClient, key: string, fn: () => Promise<T>): Promise<T> {
+  const locks = perClient(chainLocks, ddb);
+  const run = (locks.get(key) ?? Promise.resolve()).then(fn);
+  const tail = run.catch(() => undefined);
+  locks.set(key, tail);
+  void tail.then(() => {
+    if (locks.get(key) === tail) locks.delete(key);
+  });
+  return run;
+}
+
+function rememberHead(ddb: DynamoDBClient, key: string, head: { seq: number; hash: string } | null): void {
+  const heads = perClient(knownHeads, ddb);
+  heads.delete(key);
+  if (head === null) return;
+  heads.set(key, head);
+  if (heads.size > KNOWN_HEADS_MAX) {
+    const oldest = heads.keys().next().value;
+    if (oldest !== undefined) heads.delete(oldest);
+  }
+}
+
 /**
  * Appends one entry to a case's hash chain (and, when asked, writes the case
  * record) in one transaction. The next sequence number can be written only
  * once, so concurrent appenders never fork the chain: the loser re-reads the
  * head and tries again. The step id makes a retried call append nothing.
  */
-export async function appendAudit(
+export function appendAudit(
   ddb: DynamoDBClient,
   tables: TableNames,
   input: AppendInput,
+): Promise<AppendResult> {
+  const key = `${tables.audit}\u0000${input.caseId}`;
+  return withChainLock(ddb, key, () => appendLocked(ddb, tables, input, key));
+}
+
+async function appendLocked(
+  ddb: DynamoDBClient,
+  tables: TableNames,
+  input: AppendInput,
+  key: string,
 ): Promise<AppendResult> {
   const actor = Object.fromEntries(
     Object.entries(input.actor).filter(([, v]) => v !== undefined),
   ) as AuditEntry['actor'];
   for (let attempt = 0; ; attempt++) {
-    const head = await chainHead(ddb, tables, input.caseId);
+    // A remembered head is only a guess: if another process moved the chain on,
+    // the conditional write below refuses it and the next attempt reads the table.
+    const head =
+      (attempt === 0 ? perClient(knownHeads, ddb).get(key) : undefined) ??
+      (await chainHead(ddb, tables, input.caseId));
     const entry = sealEntry({
       caseId: input.caseId,
       seq: (head?.seq ?? 0) + 1,
@@ -147,8 +203,10 @@ export async function appendAudit(
     }
     try {
       await ddb.send(new TransactWriteItemsCommand({ TransactItems: items }));
+      rememberHead(ddb, key, { seq: entry.seq, hash: entry.hash });
       return { seq: entry.seq, hash: entry.hash, duplicate: false };
     } catch (err) {
+      rememberHead(ddb, key, null);
       if (!(err instanceof TransactionCanceledException)) throw err;
       const reasons = err.CancellationReasons ?? [];
       if (reasons[0]?.Code === 'ConditionalCheckFailed') {
@@ -163,6 +221,12 @@ export async function appendAudit(
           const p = unmarshall(prior.Item) as { seq: number; hash: string };
           return { seq: p.seq, hash: p.hash, duplicate: true };
         }
+      }
+      if (reasons[2]?.Code === 'ConditionalCheckFailed' && reasons[1]?.Code !== 'ConditionalCheckFailed') {
+        // Retrying cannot help: the stored record is already at this version or newer.
+        throw new Error(
+          `case record of ${input.caseId} is already at version >= ${input.view?.version}; step ${input.stepId} not appended`,
+        );
       }
       if (attempt >= 50)
         throw new Error(`audit chain of ${input.caseId} stayed contended after ${attempt + 1} attempts`);

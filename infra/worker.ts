@@ -1,6 +1,14 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  type NativeConnection,
+  Runtime,
+  Worker,
+  bundleWorkflowCode,
+  type WorkflowBundle,
+  type WorkflowBundlePath,
+} from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.ts';
 
 export const workflowsPath = path.resolve(
@@ -30,7 +38,8 @@ export interface WorkerOptions {
   namespace: string;
   taskQueue: string;
   deps: ActivityDeps;
-  bundle?: WorkflowBundle | undefined;
+  /** The code itself (tests) or the path of a prebuilt bundle (production workers). */
+  bundle?: WorkflowBundle | WorkflowBundlePath | undefined;
 }
 
 /** The Rectify worker: the case workflow and its activities on one task queue. */

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApplicationFailure, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkflowBundle } from '@temporalio/worker';
 import { inject } from 'vitest';
@@ -176,5 +177,6 @@ export async function saveHistory(handle: WorkflowHandle, name: string): Promise
   const history = await handle.fetchHistory();
   const dir = path.join(historiesDir, label);
   await mkdir(dir, { recursive: true });
-  await writeFile(path.join(dir, `${name}.json`), JSON.stringify(history, null, 1) + '\n');
+  // The proto3 JSON form `temporal workflow show --output json` writes; historyFromJSON reads it.
+  await writeFile(path.join(dir, `${name}.json`), historyToJSON(history) + '\n');
 }

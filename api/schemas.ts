@@ -1,0 +1,337 @@
+import { z } from 'zod';
+import { stages, type CaseView } from '../domain/case-model.ts';
+import { languages, roles, type Building, type Person } from '../domain/directory.ts';
+import { severities, sources, timedStages } from '../domain/sla.ts';
+
+/**
+ * The API's zod schemas: the one source of its request and response types,
+ * of request validation and of the OpenAPI document (every schema registered
+ * here becomes a component under its id).
+ */
+export const schemaRegistry = z.registry<{ id: string; description?: string }>();
+const named = <S extends z.ZodType>(id: string, schema: S, description?: string): S => {
+  schemaRegistry.add(schema, description ? { id, description } : { id });
+  return schema;
+};
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+export const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/);
+export const caseIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/);
+const instant = z.string();
+const bilingual = z.object({ zh: z.string(), en: z.string() });
+
+export const locationSchema = named(
+  'Location',
+  z.strictObject({
+    buildingId: idSchema,
+    floorId: idSchema.optional(),
+    roomId: z.string().trim().min(1).max(64).optional(),
+  }),
+  'A place on campus: building (level-1 grid), optionally floor and room / 位置',
+);
+
+// --- requests -----------------------------------------------------------
+
+export const newCaseSchema = named(
+  'NewCase',
+  z.strictObject({
+    title: text(200),
+    description: text(5000),
+    source: z.enum(sources),
+    severity: z.enum(severities),
+    category: z.string().trim().min(1).max(64).optional(),
+    location: locationSchema,
+    assigneeId: idSchema,
+    reporter: z
+      .strictObject({
+        name: text(100),
+        email: z.email().max(254),
+        language: z.enum(languages).optional(),
+      })
+      .optional(),
+  }),
+  'A problem found on campus, to open as a rectification case / 新建整改案件',
+);
+
+export const rootCauseSchema = named(
+  'RootCause',
+  z.strictObject({
+    causes: z.array(text(1000)).min(1).max(20),
+    responsibleId: idSchema,
+    plan: text(5000),
+    whys: z.array(text(1000)).max(10).optional(),
+  }),
+  'Root-cause analysis: causes, the responsible staff member, the plan / 原因分析',
+);
+
+export const rectificationSchema = named(
+  'Rectification',
+  z.strictObject({ summary: text(5000), evidence: z.array(text(2000)).min(1).max(50) }),
+  'What was done, with evidence references / 整改情况',
+);
+
+export const reviewSchema = named(
+  'Review',
+  z
+    .strictObject({ passed: z.boolean(), notes: z.string().trim().max(5000) })
+    .refine((r) => r.passed || r.notes.length > 0, {
+      path: ['notes'],
+      error: 'notes are required when the review fails / 复查不通过时须填写说明',
+    }),
+  'Re-inspection result / 复查结果',
+);
+
+export const adjudicationSchema = named(
+  'Adjudication',
+  z.strictObject({ decision: z.enum(['revise', 'proceed']), notes: text(5000) }),
+  'Decision on a disputed sign-off / 异议裁定',
+);
+
+export const withdrawSchema = named('Withdrawal', z.strictObject({ reason: text(2000) }), '撤销案件');
+export const commentSchema = named('Comment', z.strictObject({ text: text(5000) }), '评论');
+
+const lang = z.enum(['zh-CN', 'en']).optional();
+const dateOrInstant = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+
+export const caseListQuerySchema = z.strictObject({
+  stage: z.enum(stages).optional(),
+  buildingId: idSchema.optional(),
+  assigneeId: idSchema.optional(),
+  overdue: z.enum(['true', 'false']).optional(),
+  severity: z.enum(severities).optional(),
+  source: z.enum(sources).optional(),
+  from: dateOrInstant.optional(),
+  to: dateOrInstant.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().min(1).max(2048).optional(),
+  lang,
+});
+export const langQuerySchema = z.strictObject({ lang });
+export const peopleQuerySchema = z.strictObject({ role: z.enum(roles).optional(), lang });
+export const caseIdParamSchema = z.object({ caseId: caseIdSchema });
+
+// --- responses ----------------------------------------------------------
+
+export const problemSchema = named(
+  'Problem',
+  z.object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  }),
+  'RFC 9457 problem details, in the caller’s language / 错误说明',
+);
+
+const actorIdList = z.array(z.string());
+const deadlineSchema = named(
+  'Deadline',
+  z.object({
+    stage: z.enum(timedStages),
+    round: z.number().int(),
+    startedAt: instant,
+    due: instant,
+    approximate: z.boolean(),
+    calendarVersion: z.string(),
+    state: z.enum(['pending', 'met', 'breached']),
+    closedAt: instant.optional(),
+    breachedAt: instant.optional(),
+  }),
+);
+const signatureSchema = z.object({
+  tokenId: z.string(),
+  ip: z.string().optional(),
+  userAgent: z.string().optional(),
+  textHash: z.string(),
+});
+
+export const caseViewSchema = named(
+  'CaseView',
+  z.object({
+    caseId: z.string(),
+    title: z.string(),
+    description: z.string(),
+    source: z.enum(sources),
+    severity: z.enum(severities),
+    category: z.string().optional(),
+    location: z.object({
+      buildingId: z.string(),
+      floorId: z.string().optional(),
+      roomId: z.string().optional(),
+    }),
+    assigneeId: z.string(),
+    responsibleId: z.string(),
+    reporter: z
+      .object({ name: z.string(), email: z.string(), language: z.enum(languages).optional() })
+      .optional(),
+    openedBy: z.string(),
+    openedAt: instant,
+    stage: z.enum(stages),
+    round: z.number().int(),
+    failedReviews: z.number().int(),
+    overdue: z.boolean(),
+    sla: z.object({
+      version: z.string(),
+      ruleId: z.string(),
+      label: bilingual,
+      calendarVersion: z.string().optional(),
+    }),
+    deadlines: z.array(deadlineSchema),
+    notices: z.array(
+      z.object({
+        kind: z.enum(['reminder', 'escalation', 'leadership_notice', 'review_escalation']),
+        stage: z.enum(stages),
+        round: z.number().int(),
+        at: instant,
+        level: z.string().optional(),
+        to: actorIdList,
+      }),
+    ),
+    rootCause: z
+      .object({
+        causes: z.array(z.string()),
+        responsibleId: z.string(),
+        plan: z.string(),
+        whys: z.array(z.string()).optional(),
+        by: z.string(),
+        at: instant,
+      })
+      .optional(),
+    signOffs: z.array(
+      z.object({
+        decision: z.enum(['confirm', 'dispute']),
+        reason: z.string().optional(),
+        by: z.string(),
+        at: instant,
+        round: z.number().int(),
+        signature: signatureSchema.optional(),
+      }),
+    ),
+    rectifications: z.array(
+      z.object({
+        round: z.number().int(),
+        summary: z.string(),
+        evidence: z.array(z.string()),
+        by: z.string(),
+        at: instant,
+      }),
+    ),
+    reviews: z.array(
+      z.object({ round: z.number().int(), passed: z.boolean(), notes: z.string(), by: z.string(), at: instant }),
+    ),
+    adjudications: z.array(
+      z.object({ decision: z.enum(['revise', 'proceed']), notes: z.string(), by: z.string(), at: instant }),
+    ),
+    followUp: z
+      .object({
+        score: z.number().optional(),
+        comment: z.string().optional(),
+        at: instant,
+        outcome: z.enum(['rated', 'unrated', 'reopened']),
+      })
+      .optional(),
+    withdrawal: z.object({ reason: z.string(), by: z.string(), at: instant }).optional(),
+    comments: z.array(z.object({ text: z.string(), by: z.string(), at: instant })),
+    timeline: z.array(
+      z.object({
+        at: instant,
+        actorId: z.string(),
+        action: z.string(),
+        stage: z.enum(stages),
+        round: z.number().int(),
+        detail: z.string().optional(),
+      }),
+    ),
+    closedAt: instant.optional(),
+    version: z.number().int(),
+  }),
+  'The whole case: stage, deadlines, notices, every step and the timeline / 案件全貌',
+);
+
+export const createdCaseSchema = named(
+  'CreatedCase',
+  z.object({ caseId: z.string(), stage: z.enum(stages), deadlines: z.array(deadlineSchema) }),
+  'The case just opened, with its first deadline / 新建结果',
+);
+
+export const caseSummarySchema = named(
+  'CaseSummary',
+  z.object({
+    caseId: z.string(),
+    title: z.string(),
+    source: z.enum(sources),
+    severity: z.enum(severities),
+    category: z.string().optional(),
+    location: caseViewSchema.shape.location,
+    assigneeId: z.string(),
+    responsibleId: z.string(),
+    openedBy: z.string(),
+    openedAt: instant,
+    stage: z.enum(stages),
+    round: z.number().int(),
+    overdue: z.boolean(),
+    due: instant.optional(),
+    closedAt: instant.optional(),
+    version: z.number().int(),
+  }),
+  'One line of a case list / 案件列表项',
+);
+
+export const caseListSchema = named(
+  'CaseList',
+  z.object({ items: z.array(caseSummarySchema), nextCursor: z.string().nullable() }),
+  'A page of cases; pass nextCursor as `cursor` for the next page / 分页结果',
+);
+
+export const personSchema = named(
+  'Person',
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    email: z.string(),
+    roles: z.array(z.enum(roles)),
+    language: z.enum(languages),
+    staffKind: z.enum(['manager', 'duty', 'cleaner', 'repair']).optional(),
+    departmentId: z.string().optional(),
+  }),
+);
+export const peopleSchema = named('People', z.object({ items: z.array(personSchema) }));
+
+export const buildingSchema = named(
+  'Building',
+  z.object({
+    id: z.string(),
+    name: bilingual,
+    supervisorIds: z.array(z.string()),
+    gridMemberIds: z.array(z.string()),
+    floors: z.array(
+      z.object({
+        id: z.string(),
+        name: bilingual,
+        gridMemberIds: z.array(z.string()),
+        clusters: z.array(
+          z.object({ id: z.string(), gridMemberIds: z.array(z.string()), rooms: z.array(z.string()) }),
+        ),
+      }),
+    ),
+  }),
+);
+export const buildingsSchema = named('Buildings', z.object({ items: z.array(buildingSchema) }));
+
+export const healthSchema = named(
+  'Health',
+  z.object({
+    ok: z.boolean(),
+    checks: z.record(z.string(), z.object({ ok: z.boolean(), detail: z.string().optional() })),
+  }),
+);
+
+// The schemas must describe what the code really returns: these fail to compile if they drift.
+type Assignable<T, U extends T> = U;
+export type CaseViewMatches = Assignable<z.output<typeof caseViewSchema>, CaseView>;
+export type PersonMatches = Assignable<z.output<typeof personSchema>, Person>;
+export type BuildingMatches = Assignable<z.output<typeof buildingSchema>, Building>;
+
+export type NewCaseBody = z.output<typeof newCaseSchema>;
+export type CaseSummary = z.output<typeof caseSummarySchema>;
