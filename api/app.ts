@@ -1,13 +1,67 @@
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { actionRoutes } from './actions.ts';
+import { authenticate, type AuthEnv } from './auth.ts';
+import { caseRoutes } from './cases.ts';
 import type { AppDeps } from './deps.ts';
+import { directoryRoutes } from './directory-routes.ts';
+import { docsPage } from './docs-page.ts';
+import { toProblem } from './errors.ts';
 import { healthReport } from './health.ts';
+import { openApiDocument } from './openapi.ts';
+import { ProblemError, problemResponse } from './problems.ts';
+
+const MAX_BODY_BYTES = 256 * 1024;
 
 /** The Rectify HTTP app: the same app runs under Node locally and on Lambda. */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
+
+  app.onError((err, c) => {
+    const problem = toProblem(err);
+    if (problem) return problemResponse(c, problem);
+    console.error(`[api] ${c.req.method} ${c.req.path} failed`, err);
+    return problemResponse(
+      c,
+      new ProblemError('internal', {
+        zh: '服务器内部错误，已记录；请稍后重试',
+        en: 'internal error; it was logged, please try again later',
+      }),
+    );
+  });
+  app.notFound((c) =>
+    problemResponse(
+      c,
+      new ProblemError('not_found', {
+        zh: `没有 ${c.req.method} ${c.req.path} 这个接口（见 /docs）`,
+        en: `no route ${c.req.method} ${c.req.path} (see /docs)`,
+      }),
+    ),
+  );
+
   app.get('/health', async (c) => {
     const report = await healthReport(deps);
     return c.json(report, report.ok ? 200 : 503);
   });
+  app.get('/openapi.json', (c) => c.json(openApiDocument(deps.publicBaseUrl)));
+  app.get('/docs', (c) => c.html(docsPage()));
+
+  const limit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new ProblemError('payload_too_large', {
+        zh: `请求体不能超过 ${MAX_BODY_BYTES / 1024} KB`,
+        en: `the request body must not exceed ${MAX_BODY_BYTES / 1024} KB`,
+      });
+    },
+  });
+  app.use('/actions/*', limit);
+  app.route('/actions', actionRoutes(deps));
+
+  const api = new Hono<AuthEnv>();
+  api.use('*', limit, authenticate(deps));
+  api.route('/cases', caseRoutes(deps));
+  api.route('/directory', directoryRoutes(deps));
+  app.route('/api', api);
   return app;
 }

@@ -39,7 +39,14 @@ export const directorySchema = z
         ),
       }),
     ),
-    departments: z.array(z.object({ id, name: bilingual, contactIds: z.array(id) })),
+    departments: z.array(
+      z.object({
+        id,
+        name: bilingual,
+        contactIds: z.array(id),
+        rooms: z.array(z.string().min(1)).optional(),
+      }),
+    ),
   })
   .superRefine((dir, ctx) => {
     const people = new Map(dir.people.map((p) => [p.id, p]));

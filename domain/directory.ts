@@ -59,6 +59,8 @@ export interface Department {
   id: string;
   name: Bilingual;
   contactIds: string[];
+  /** Rooms its students live in: cases there reach the department in the weekly feedback. */
+  rooms?: string[] | undefined;
 }
 
 export interface Campus {

@@ -10,6 +10,7 @@ import {
   type WorkflowBundlePath,
 } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.ts';
+import { createFeedbackActivities } from '../activities/feedback.ts';
 
 export const workflowsPath = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -49,7 +50,7 @@ export async function createWorker(opts: WorkerOptions): Promise<Worker> {
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     ...(opts.bundle ? { workflowBundle: opts.bundle } : { workflowsPath }),
-    activities: createActivities(opts.deps),
+    activities: { ...createActivities(opts.deps), ...createFeedbackActivities(opts.deps) },
   });
 }
 

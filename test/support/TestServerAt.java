@@ -3,8 +3,8 @@
 // "now"; a test of a deadline across a past public holiday (National Day 2026) needs
 // the clock to start before it, and a test server's time only ever moves forward.
 //
-// Launched by test/support/case-harness.ts as a single-file source program against the
-// pinned test-server jars: java -cp '<jars>/*' -Drectify.initialTimeMillis=<ms> TestServerAt.java <port>
+// Compiled and launched by test/support/case-harness.ts against the pinned test-server jars:
+// java -cp '<jars>/*:<classes>' -Drectify.initialTimeMillis=<ms> TestServerAt <port>
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;

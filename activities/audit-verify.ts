@@ -1,0 +1,276 @@
+import {
+  chainHeadAt,
+  verifyChain,
+  type AuditEntry,
+  type ChainHead,
+  type ChainProblem,
+} from '../domain/hash-chain.ts';
+import {
+  ANCHOR_CHAIN_ID,
+  AnchorHeadsError,
+  anchorFromEntry,
+  latestAnchor,
+  latestAnchorWithHeads,
+  readAnchorHeads,
+  type AnchorFindings,
+} from './audit-anchor.ts';
+import { caseIds, mapConcurrent } from './audit-scan.ts';
+import { readChain } from './audit-store.ts';
+import type { AwsDeps } from './clients.ts';
+
+/**
+ * Verification of the audit trail: one chain on its own, or every chain
+ * against the latest anchor. Reads chains by key and enumerates cases through
+ * the cases table's index plus the anchor's own list, never a table scan.
+ */
+
+export interface BrokenEntry {
+  /** The first entry that cannot be vouched for; every entry before it is intact. */
+  seq: number;
+  problem: ChainProblem;
+  expected: string;
+  found: string;
+}
+
+export type AnchorCaseStatus = 'intact' | 'missing' | 'rewritten';
+
+export interface CaseVerification {
+  caseId: string;
+  /** True when the chain is intact and, if anchored, still passes through its anchored head. */
+  ok: boolean;
+  count: number;
+  head: { seq: number; hash: string } | null;
+  broken: BrokenEntry | null;
+  /** Null when no anchor covers this case yet (opened since the latest anchor, or no anchor at all). */
+  anchor: {
+    seq: number;
+    anchorSeq: number;
+    hash: string;
+    status: AnchorCaseStatus;
+    /** What the chain holds now at the anchored seq (or the last entry before it). */
+    found: { seq: number; hash: string } | null;
+  } | null;
+}
+
+/** Checks one chain as read, against its anchored head when there is one. Pure. */
+export function checkChain(
+  caseId: string,
+  entries: readonly AuditEntry[],
+  anchored?: { head: ChainHead; anchorSeq: number },
+  hasRecord = false,
+): CaseVerification {
+  const result = verifyChain(entries, caseId);
+  let broken: BrokenEntry | null = result.ok
+    ? null
+    : { seq: result.brokenAt, problem: result.problem, expected: result.expected, found: result.found };
+  // A case record is only ever written together with an audit entry, so a record
+  // without a trail means the trail was deleted, even before any anchor saw it.
+  if (hasRecord && entries.length === 0) broken = { seq: 1, problem: 'gap', expected: '1', found: 'none' };
+  const last = entries[entries.length - 1];
+  let anchor: CaseVerification['anchor'] = null;
+  if (anchored) {
+    const { head, anchorSeq } = anchored;
+    const now = chainHeadAt(entries, head.seq);
+    const status: AnchorCaseStatus =
+      entries.length === 0
+        ? 'missing'
+        : now && now.seq === head.seq && now.hash === head.hash
+          ? 'intact'
+          : 'rewritten';
+    anchor = {
+      seq: head.seq,
+      anchorSeq,
+      hash: head.hash,
+      status,
+      found: now ? { seq: now.seq, hash: now.hash } : null,
+    };
+  }
+  return {
+    caseId,
+    ok: broken === null && (anchor === null || anchor.status === 'intact'),
+    count: entries.length,
+    head: last ? { seq: last.seq, hash: last.hash } : null,
+    broken,
+    anchor,
+  };
+}
+
+export interface AnchorCheck {
+  seq: number;
+  anchorId: string;
+  at: string;
+  root: string;
+  caseCount: number;
+  findings: AnchorFindings;
+  /** The chain of anchors itself. */
+  chain: { ok: true; count: number } | { ok: false; broken: BrokenEntry };
+  /** The stored list of heads recomputes to the anchored root. */
+  heads: { ok: true } | { ok: false; detail: string };
+}
+
+export interface LoadedAnchor {
+  check: AnchorCheck | null;
+  heads: Map<string, ChainHead>;
+}
+
+/** The latest anchor with its chain and heads checked; heads are empty when they can't be trusted. */
+export async function loadAnchor(deps: AwsDeps): Promise<LoadedAnchor> {
+  for (let attempt = 0; ; attempt++) {
+    const entries = await readChain(deps.ddb, deps.tables, ANCHOR_CHAIN_ID);
+    const last = entries[entries.length - 1];
+    const anchor = last ? anchorFromEntry(last) : null;
+    if (!anchor) return { check: null, heads: new Map() };
+    const chainResult = verifyChain(entries, ANCHOR_CHAIN_ID);
+    const chain: AnchorCheck['chain'] = chainResult.ok
+      ? { ok: true, count: chainResult.count }
+      : {
+          ok: false,
+          broken: {
+            seq: chainResult.brokenAt,
+            problem: chainResult.problem,
+            expected: chainResult.expected,
+            found: chainResult.found,
+          },
+        };
+    let heads: AnchorCheck['heads'] = { ok: true };
+    const map = new Map<string, ChainHead>();
+    try {
+      for (const h of await readAnchorHeads(deps.ddb, deps.tables, anchor)) map.set(h.caseId, h);
+    } catch (err) {
+      if (!(err instanceof AnchorHeadsError)) throw err;
+      // A newer anchor sealed (and the old heads pruned) while we read: start over from it.
+      if (attempt < 4 && (await latestAnchor(deps.ddb, deps.tables))?.seq !== anchor.seq) continue;
+      heads = { ok: false, detail: err.message };
+    }
+    const { seq, anchorId, at, root, caseCount, findings } = anchor;
+    return { check: { seq, anchorId, at, root, caseCount, findings, chain, heads }, heads: map };
+  }
+}
+
+/** The anchored head of one case from the latest anchor (whose heads are checked once and cached). */
+async function anchoredHead(
+  deps: AwsDeps,
+  caseId: string,
+): Promise<{ anchored?: { head: ChainHead; anchorSeq: number }; anchorProblem?: string }> {
+  try {
+    const latest = await latestAnchorWithHeads(deps.ddb, deps.tables);
+    const head = latest?.heads.find((h) => h.caseId === caseId);
+    return head && latest ? { anchored: { head, anchorSeq: latest.anchor.seq } } : {};
+  } catch (err) {
+    if (err instanceof AnchorHeadsError) return { anchorProblem: err.message };
+    throw err;
+  }
+}
+
+/** Checks entries already read for one case, against the latest anchor when it covers the case. */
+export async function verifyEntries(
+  deps: AwsDeps,
+  caseId: string,
+  entries: readonly AuditEntry[],
+  opts: { hasRecord?: boolean } = {},
+): Promise<CaseVerification & { anchorProblem?: string | undefined }> {
+  const anchor = await anchoredHead(deps, caseId);
+  return {
+    ...checkChain(caseId, entries, anchor.anchored, opts.hasRecord ?? false),
+    ...(anchor.anchorProblem ? { anchorProblem: anchor.anchorProblem } : {}),
+  };
+}
+
+/** Verifies one case's chain, and against the latest anchor when it covers the case. */
+export async function verifyCase(
+  deps: AwsDeps,
+  caseId: string,
+  opts: { hasRecord?: boolean } = {},
+): Promise<CaseVerification & { anchorProblem?: string | undefined }> {
+  return verifyEntries(deps, caseId, await readChain(deps.ddb, deps.tables, caseId), opts);
+}
+
+export interface VerifySummary {
+  checked: number;
+  intact: number;
+  /** Cases opened since the latest anchor: their chains are checked, but no anchor covers them yet. */
+  notAnchored: number;
+  broken: (BrokenEntry & { caseId: string })[];
+  missing: string[];
+  rewritten: { caseId: string; anchored: { seq: number; hash: string }; found: { seq: number; hash: string } | null }[];
+  anchorOk: boolean;
+  ok: boolean;
+}
+
+/**
+ * What a full run reports, one event at a time (the API streams them as
+ * NDJSON lines): `start` with the anchor checked and the number of cases,
+ * `progress` every `progressEvery` cases, `case` for each case that fails,
+ * and `summary` last.
+ */
+export type VerifyEvent =
+  | { type: 'start'; at: string; anchor: AnchorCheck | null; total: number }
+  | { type: 'progress'; checked: number; total: number; problems: number }
+  | ({ type: 'case' } & CaseVerification)
+  | ({ type: 'summary' } & VerifySummary);
+
+/** Verifies every chain: each one's links, and each anchored case against the latest anchor. */
+export async function* verifyAll(
+  deps: AwsDeps,
+  opts: { progressEvery?: number; concurrency?: number; now?: () => Date } = {},
+): AsyncGenerator<VerifyEvent> {
+  const progressEvery = opts.progressEvery ?? 50;
+  const { check, heads } = await loadAnchor(deps);
+  const ids = new Set<string>(heads.keys());
+  const withRecord = new Set<string>();
+  for await (const id of caseIds(deps.ddb, deps.tables)) {
+    ids.add(id);
+    withRecord.add(id);
+  }
+  const total = ids.size;
+  yield { type: 'start', at: (opts.now?.() ?? new Date()).toISOString(), anchor: check, total };
+
+  const summary: VerifySummary = {
+    checked: 0,
+    intact: 0,
+    notAnchored: 0,
+    broken: [],
+    missing: [],
+    rewritten: [],
+    anchorOk: check === null || (check.chain.ok && check.heads.ok),
+    ok: false,
+  };
+  let problems = 0;
+  const results = mapConcurrent([...ids].sort(), opts.concurrency ?? 8, async (caseId) => {
+    const head = heads.get(caseId);
+    const entries = await readChain(deps.ddb, deps.tables, caseId);
+    return checkChain(
+      caseId,
+      entries,
+      head && check ? { head, anchorSeq: check.seq } : undefined,
+      withRecord.has(caseId),
+    );
+  });
+  for await (const r of results) {
+    summary.checked += 1;
+    if (r.anchor === null) summary.notAnchored += 1;
+    if (r.ok) summary.intact += 1;
+    else {
+      problems += 1;
+      if (r.broken) summary.broken.push({ caseId: r.caseId, ...r.broken });
+      if (r.anchor?.status === 'missing') summary.missing.push(r.caseId);
+      if (r.anchor?.status === 'rewritten')
+        summary.rewritten.push({
+          caseId: r.caseId,
+          anchored: { seq: r.anchor.seq, hash: r.anchor.hash },
+          found: r.anchor.found,
+        });
+      yield { type: 'case', ...r };
+    }
+    if (summary.checked % progressEvery === 0 && summary.checked < total) {
+      yield { type: 'progress', checked: summary.checked, total, problems };
+    }
+  }
+  const byId = (a: { caseId: string }, b: { caseId: string }) => (a.caseId < b.caseId ? -1 : 1);
+  summary.broken.sort(byId);
+  summary.missing.sort();
+  summary.rewritten.sort(byId);
+  summary.ok = summary.anchorOk && problems === 0;
+  yield { type: 'progress', checked: summary.checked, total, problems };
+  yield { type: 'summary', ...summary };
+}

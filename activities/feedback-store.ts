@@ -1,0 +1,291 @@
+import {
+  BatchWriteItemCommand,
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { isTerminal, stages, type CaseView } from '../domain/case-model.ts';
+import type { AreaSummary, DepartmentDigest, DigestKind, StaffDigest } from '../domain/digest.ts';
+import type { KpiTally } from '../domain/kpi.ts';
+import { viewFromItem } from './case-record.ts';
+import type { TableNames } from './clients.ts';
+
+/**
+ * Where the weekly feedback keeps its data: case reads by index range (never a
+ * scan), digests and their acknowledgement / follow-up rows, and per-week KPI
+ * tallies, all in the ops table.
+ *
+ *   DIGEST#<week>  <kind>#<id>                     the digest as sent (JSON in `data`)
+ *   DIGEST#<week>  ack#<personId>                  a staff member's acknowledgement
+ *   DIGEST#<week>  handled#<deptId>#<caseId>       a department's follow-up marked handled
+ *   KPITALLY#<buildingId|*>  <week>                the week's cohort tally; `settled` once final
+ */
+export interface StoreDeps {
+  ddb: DynamoDBClient;
+  tables: TableNames;
+}
+
+export type AnyDigest = StaffDigest | DepartmentDigest | AreaSummary;
+
+const OPEN_STAGES = stages.filter((s) => !isTerminal(s));
+
+async function queryAll(
+  ddb: DynamoDBClient,
+  input: ConstructorParameters<typeof QueryCommand>[0],
+): Promise<Record<string, AttributeValue>[]> {
+  const items: Record<string, AttributeValue>[] = [];
+  let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+  do {
+    const out = await ddb.send(new QueryCommand({ ...input, ExclusiveStartKey }));
+    items.push(...(out.Items ?? []));
+    ExclusiveStartKey = out.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+/**
+ * Cases opened in [from, to): a range query on byOpened, or byBuilding when one
+ * building is asked for. The sort key is `<openedAt>#<caseId>`, so `to` itself
+ * sorts before every case opened at that instant and the range is half-open.
+ */
+export async function casesOpenedBetween(
+  deps: StoreDeps,
+  range: { from: string; to: string; buildingId?: string | undefined },
+): Promise<CaseView[]> {
+  const byBuilding = range.buildingId !== undefined;
+  const items = await queryAll(deps.ddb, {
+    TableName: deps.tables.cases,
+    IndexName: byBuilding ? 'byBuilding' : 'byOpened',
+    KeyConditionExpression: `${byBuilding ? 'buildingId' : 'listPk'} = :pk AND openedSort BETWEEN :from AND :to`,
+    ExpressionAttributeValues: marshall({
+      ':pk': byBuilding ? range.buildingId : 'CASE',
+      ':from': range.from,
+      ':to': range.to,
+    }),
+  });
+  return items.map(viewFromItem);
+}
+
+/**
+ * Cases that may have had events in [from, to): those opened from `lookbackDays`
+ * before it, plus every case still open that was opened earlier (one byStage
+ * range query per open stage). A case opened before the look-back that closed
+ * within the period is the one thing missed; the look-back is sized for that.
+ */
+export async function casesActiveIn(
+  deps: StoreDeps,
+  range: { from: string; to: string; lookbackDays: number },
+): Promise<CaseView[]> {
+  const since = new Date(Date.parse(range.from) - range.lookbackDays * 86_400_000).toISOString();
+  const [recent, ...open] = await Promise.all([
+    casesOpenedBetween(deps, { from: since, to: range.to }),
+    ...OPEN_STAGES.map((stage) =>
+      queryAll(deps.ddb, {
+        TableName: deps.tables.cases,
+        IndexName: 'byStage',
+        KeyConditionExpression: 'stage = :s AND openedSort < :since',
+        ExpressionAttributeValues: marshall({ ':s': stage, ':since': since }),
+      }).then((items) => items.map(viewFromItem)),
+    ),
+  ]);
+  const seen = new Map<string, CaseView>();
+  for (const v of [...recent, ...open.flat()]) seen.set(v.caseId, v);
+  return [...seen.values()];
+}
+
+const digestKey = (week: string, kind: DigestKind, id: string) =>
+  marshall({ pk: `DIGEST#${week}`, sk: `${kind}#${id}` });
+
+export function digestSubject(d: AnyDigest): string {
+  switch (d.kind) {
+    case 'staff':
+      return d.personId;
+    case 'department':
+      return d.departmentId;
+    default:
+      return d.buildingId ?? 'campus';
+  }
+}
+
+async function batchWrite(deps: StoreDeps, requests: WriteRequest[]): Promise<void> {
+  for (let i = 0; i < requests.length; i += 25) {
+    let pending: WriteRequest[] = requests.slice(i, i + 25);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 8) throw new Error(`DynamoDB left ${pending.length} digest writes unprocessed`);
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+      const out = await deps.ddb.send(
+        new BatchWriteItemCommand({ RequestItems: { [deps.tables.ops]: pending } }),
+      );
+      pending = out.UnprocessedItems?.[deps.tables.ops] ?? [];
+    }
+  }
+}
+
+/** Stores digests (a rebuild overwrites them; acknowledgements live in rows of their own). */
+export async function saveDigests(deps: StoreDeps, digests: AnyDigest[], workflowId: string): Promise<void> {
+  const at = new Date().toISOString();
+  await batchWrite(
+    deps,
+    digests.map((d) => ({
+      PutRequest: {
+        Item: {
+          ...digestKey(d.week, d.kind, digestSubject(d)),
+          ...marshall({ data: JSON.stringify(d), workflowId, storedAt: at }),
+        },
+      },
+    })),
+  );
+}
+
+export interface StoredDigest<T extends AnyDigest = AnyDigest> {
+  digest: T;
+  workflowId: string;
+}
+
+export async function getDigest<T extends AnyDigest>(
+  deps: StoreDeps,
+  week: string,
+  kind: T['kind'],
+  id: string,
+): Promise<StoredDigest<T> | null> {
+  const out = await deps.ddb.send(
+    new GetItemCommand({ TableName: deps.tables.ops, Key: digestKey(week, kind, id), ConsistentRead: true }),
+  );
+  if (!out.Item) return null;
+  const row = unmarshall(out.Item) as { data: string; workflowId: string };
+  return { digest: JSON.parse(row.data) as T, workflowId: row.workflowId };
+}
+
+/** Rows of a week whose sort key starts with `prefix` (paged, consistent). */
+async function weekRows(deps: StoreDeps, week: string, prefix: string): Promise<Record<string, unknown>[]> {
+  const items = await queryAll(deps.ddb, {
+    TableName: deps.tables.ops,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+    ExpressionAttributeValues: marshall({ ':pk': `DIGEST#${week}`, ':p': prefix }),
+    ConsistentRead: true,
+  });
+  return items.map((i) => unmarshall(i));
+}
+
+export async function listDigests<T extends AnyDigest>(
+  deps: StoreDeps,
+  week: string,
+  kind: T['kind'],
+): Promise<T[]> {
+  const rows = await weekRows(deps, week, `${kind}#`);
+  return rows.map((r) => JSON.parse(r.data as string) as T);
+}
+
+export interface AckRecord {
+  personId: string;
+  at: string;
+  via: 'link';
+  textHash: string;
+  ip?: string | undefined;
+  userAgent?: string | undefined;
+}
+
+/** Records an acknowledgement once; false when the digest was already acknowledged. */
+export async function recordAck(deps: StoreDeps, week: string, ack: AckRecord): Promise<boolean> {
+  try {
+    await deps.ddb.send(
+      new PutItemCommand({
+        TableName: deps.tables.ops,
+        Item: marshall(
+          { pk: `DIGEST#${week}`, sk: `ack#${ack.personId}`, ...ack },
+          { removeUndefinedValues: true },
+        ),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
+}
+
+export async function acknowledgedIds(deps: StoreDeps, week: string): Promise<Set<string>> {
+  const rows = await weekRows(deps, week, 'ack#');
+  return new Set(rows.map((r) => r.personId as string));
+}
+
+export interface HandledRecord {
+  departmentId: string;
+  caseId: string;
+  by: string;
+  at: string;
+  textHash: string;
+}
+
+/** Marks one department follow-up handled; false when it already was. */
+export async function markHandled(deps: StoreDeps, week: string, h: HandledRecord): Promise<boolean> {
+  try {
+    await deps.ddb.send(
+      new PutItemCommand({
+        TableName: deps.tables.ops,
+        Item: marshall({ pk: `DIGEST#${week}`, sk: `handled#${h.departmentId}#${h.caseId}`, ...h }),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
+}
+
+/** departmentId → case ids marked handled. */
+export async function handledFollowUps(deps: StoreDeps, week: string): Promise<Map<string, Set<string>>> {
+  const rows = await weekRows(deps, week, 'handled#');
+  const out = new Map<string, Set<string>>();
+  for (const r of rows) {
+    const dept = r.departmentId as string;
+    out.set(dept, (out.get(dept) ?? new Set()).add(r.caseId as string));
+  }
+  return out;
+}
+
+const tallyKey = (buildingId: string | undefined, week: string) =>
+  marshall({ pk: `KPITALLY#${buildingId ?? '*'}`, sk: week });
+
+/** Stores a week's cohort tally; `settled` when no case in it can change any more. */
+export async function saveTally(
+  deps: StoreDeps,
+  week: string,
+  buildingId: string | undefined,
+  tally: KpiTally,
+): Promise<void> {
+  await deps.ddb.send(
+    new PutItemCommand({
+      TableName: deps.tables.ops,
+      Item: {
+        ...tallyKey(buildingId, week),
+        ...marshall({
+          tally: JSON.stringify(tally),
+          settled: tally.open === 0,
+          storedAt: new Date().toISOString(),
+        }),
+      },
+    }),
+  );
+}
+
+/** A stored tally, only when settled (an unsettled one may be stale). */
+export async function settledTally(
+  deps: StoreDeps,
+  week: string,
+  buildingId: string | undefined,
+): Promise<KpiTally | null> {
+  const out = await deps.ddb.send(
+    new GetItemCommand({ TableName: deps.tables.ops, Key: tallyKey(buildingId, week) }),
+  );
+  if (!out.Item) return null;
+  const row = unmarshall(out.Item) as { tally: string; settled: boolean };
+  return row.settled ? (JSON.parse(row.tally) as KpiTally) : null;
+}

@@ -1,0 +1,367 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import {
+  addWeeks,
+  buildDailyBrief,
+  buildWeeklyDigests,
+  weekBounds,
+  REPEAT_WINDOW_WEEKS,
+  type AreaSummary,
+  type DepartmentDigest,
+  type DigestKind,
+  type StaffDigest,
+} from '../domain/digest.ts';
+import {
+  ackEscalationEmail,
+  ackReminderEmail,
+  areaSummaryEmail,
+  dailyBriefEmail,
+  departmentDigestEmail,
+  departmentEscalationEmail,
+  staffDigestEmail,
+  type RenderedEmail,
+} from '../domain/digest-email.ts';
+import { addDays, localTimeToInstant } from '../domain/calendar.ts';
+import type { Directory, Person } from '../domain/directory.ts';
+import { loadDirectory } from './directory-store.ts';
+import {
+  acknowledgedIds,
+  casesActiveIn,
+  getDigest,
+  handledFollowUps,
+  listDigests,
+  saveDigests,
+  saveTally,
+  type AnyDigest,
+} from './feedback-store.ts';
+import type { ActivityDeps } from './index.ts';
+import { issueLink } from './link-store.ts';
+import { sendOnce } from './mailer.ts';
+
+/** Activities' failure types (non-retryable: retrying cannot fix them). */
+export const FeedbackFailure = {
+  NoDirectory: 'FeedbackNoDirectory',
+} as const;
+
+export interface BuildWeeklyInput {
+  week: string;
+  timeZone: string;
+  /** The weekly run's workflow id, kept on each digest so a link click can wake the run. */
+  workflowId: string;
+  lookbackDays: number;
+}
+
+export interface BuiltWeekly {
+  staff: string[];
+  departments: string[];
+  buildings: string[];
+}
+
+export type SendPurpose = 'digest' | 'reminder' | 'escalation';
+
+export interface SendBatchInput {
+  week: string;
+  kind: DigestKind;
+  purpose: SendPurpose;
+  /** Subjects: person ids, department ids, building ids or 'campus'. */
+  ids: string[];
+  /** Distinguishes repeated reminders (department reminder 1, 2 …) in the outbox key. */
+  round?: number | undefined;
+  /** This activity's share of the configured SES send rate. */
+  ratePerSecond: number;
+  /** When the links stop working (at most 7 days on). */
+  linkExpiresAt?: string | undefined;
+}
+
+export interface SendBatchResult {
+  sent: number;
+  alreadySent: number;
+  skipped: number;
+}
+
+export interface FollowUpStatus {
+  total: number;
+  open: number;
+  departmentsWithOpen: string[];
+}
+
+export interface DailyBriefInput {
+  date: string;
+  timeZone: string;
+  lookbackDays: number;
+}
+
+/** Paces sends to a rate: each call waits for the next free slot. */
+function pacer(ratePerSecond: number): () => Promise<void> {
+  const gap = 1000 / Math.max(0.001, ratePerSecond);
+  let next = 0;
+  return async () => {
+    const now = Date.now();
+    const wait = next - now;
+    next = Math.max(now, next) + gap;
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  };
+}
+
+function heartbeat(detail: unknown): void {
+  // Outside a Temporal activity (benchmarks call these directly) there is nobody to tell.
+  try {
+    Context.current().heartbeat(detail);
+  } catch {
+    /* not in an activity context */
+  }
+}
+
+/** The weekly feedback and daily brief activities, built over injected clients. Each is idempotent. */
+export function createFeedbackActivities(deps: ActivityDeps) {
+  const store = { ddb: deps.ddb, tables: deps.tables };
+
+  async function directory(): Promise<Directory> {
+    const dir = await loadDirectory(deps.ddb, deps.tables);
+    if (!dir) {
+      throw ApplicationFailure.create({
+        type: FeedbackFailure.NoDirectory,
+        message: 'no campus directory is loaded: load one before the weekly feedback runs',
+        nonRetryable: true,
+      });
+    }
+    return dir;
+  }
+
+  const reportUrl = (week: string, buildingId?: string) =>
+    `${deps.publicBaseUrl}/api/reports/weekly?week=${week}${buildingId ? `&buildingId=${encodeURIComponent(buildingId)}` : ''}&format=html`;
+
+  const link = async (input: {
+    caseId: string;
+    step: string;
+    round: number;
+    recipientId: string;
+    action: string;
+    expiresAt?: string | undefined;
+  }) => {
+    const issued = await issueLink({ ddb: deps.ddb, tables: deps.tables, keys: deps.signingKeys }, input);
+    return `${deps.publicBaseUrl}/actions/${issued.token}`;
+  };
+
+  /** One email at most once per (week, purpose, kind, subject, recipient). */
+  const send = (
+    week: string,
+    key: string,
+    to: Person,
+    render: (link: string | undefined) => Promise<RenderedEmail & { link?: string | undefined }>,
+  ) =>
+    sendOnce(deps, { scope: `WEEKLY#${week}`, key: `${key}#${to.id}` }, async (prev) => {
+      const mail = await render(prev.link);
+      return { to: to.email, ...mail };
+    });
+
+  async function buildWeeklyFeedback(input: BuildWeeklyInput): Promise<BuiltWeekly> {
+    const dir = await directory();
+    const from = weekBounds(addWeeks(input.week, 1 - REPEAT_WINDOW_WEEKS), input.timeZone).from;
+    const { to } = weekBounds(input.week, input.timeZone);
+    const views = await casesActiveIn(store, { from, to, lookbackDays: input.lookbackDays });
+    heartbeat({ loaded: views.length });
+    const built = buildWeeklyDigests({ week: input.week, timeZone: input.timeZone, views, directory: dir });
+    const all: AnyDigest[] = [...built.staff, ...built.departments, ...built.buildings, built.workingGroup];
+    await saveDigests(store, all, input.workflowId);
+    await Promise.all([
+      ...built.buildings.map((b) => saveTally(store, input.week, b.buildingId, b.tally)),
+      saveTally(store, input.week, undefined, built.workingGroup.tally),
+    ]);
+    return {
+      staff: built.staff.map((s) => s.personId),
+      departments: built.departments.map((d) => d.departmentId),
+      buildings: built.buildings.map((b) => b.buildingId ?? ''),
+    };
+  }
+
+  async function sendWeeklyBatch(input: SendBatchInput): Promise<SendBatchResult> {
+    const dir = await directory();
+    const people = new Map(dir.people.map((p) => [p.id, p]));
+    const pace = pacer(input.ratePerSecond);
+    const result: SendBatchResult = { sent: 0, alreadySent: 0, skipped: 0 };
+    const acked =
+      input.kind === 'staff' && input.purpose !== 'digest' ? await acknowledgedIds(store, input.week) : null;
+    const handled = input.kind === 'department' ? await handledFollowUps(store, input.week) : null;
+    const tally = (status: 'sent' | 'already_sent') => {
+      if (status === 'sent') result.sent += 1;
+      else result.alreadySent += 1;
+    };
+    const keyBase = `${input.purpose}${input.round ? `-${input.round}` : ''}#${input.kind}`;
+
+    for (const [n, id] of input.ids.entries()) {
+      heartbeat({ done: n });
+      if (acked?.has(id)) {
+        result.skipped += 1;
+        continue;
+      }
+      const stored = await getDigest(store, input.week, input.kind, id);
+      if (!stored) {
+        result.skipped += 1;
+        continue;
+      }
+      const d = stored.digest;
+      if (d.kind === 'staff') {
+        const person = people.get(d.personId);
+        if (!person) {
+          result.skipped += 1;
+          continue;
+        }
+        if (input.purpose === 'escalation') {
+          const supervisorIds = [
+            ...new Set(
+              dir.buildings.filter((b) => d.buildingIds.includes(b.id)).flatMap((b) => b.supervisorIds),
+            ),
+          ];
+          const to = (supervisorIds.length ? supervisorIds : dir.campus.workingGroupIds)
+            .map((pid) => people.get(pid))
+            .filter((p): p is Person => p !== undefined);
+          for (const sup of to) {
+            await pace();
+            const out = await send(input.week, `${keyBase}#${d.personId}`, sup, async () =>
+              ackEscalationEmail(d, person.name, sup.name),
+            );
+            tally(out.status);
+          }
+          continue;
+        }
+        await pace();
+        const out = await send(input.week, keyBase, person, async (prev) => {
+          const url =
+            prev ??
+            (await link({
+              caseId: d.id,
+              step: 'weekly_ack',
+              round: 0,
+              recipientId: person.id,
+              action: 'acknowledge',
+              expiresAt: input.linkExpiresAt,
+            }));
+          const mail =
+            input.purpose === 'reminder'
+              ? ackReminderEmail(d, person.name, url)
+              : staffDigestEmail(d, person.name, url, reportUrl(d.week));
+          return { ...mail, link: url };
+        });
+        tally(out.status);
+      } else if (d.kind === 'department') {
+        const done = handled?.get(d.departmentId) ?? new Set<string>();
+        const open = d.items.filter((i) => !done.has(i.caseId));
+        if (open.length === 0) {
+          result.skipped += 1;
+          continue;
+        }
+        if (input.purpose === 'escalation') {
+          for (const wg of dir.campus.workingGroupIds
+            .map((p) => people.get(p))
+            .filter((p): p is Person => !!p)) {
+            await pace();
+            tally(
+              (
+                await send(input.week, `${keyBase}#${d.departmentId}`, wg, async () =>
+                  departmentEscalationEmail(d, open, wg.name),
+                )
+              ).status,
+            );
+          }
+          continue;
+        }
+        for (const contact of d.contactIds.map((p) => people.get(p)).filter((p): p is Person => !!p)) {
+          await pace();
+          const out = await send(input.week, `${keyBase}#${d.departmentId}`, contact, async () => {
+            // Each item has its own link; the item's place in the digest numbers it (`round`).
+            const items = await Promise.all(
+              open.map(async (item) => ({
+                item,
+                url: await link({
+                  caseId: d.id,
+                  step: 'dept_followup',
+                  round: d.items.indexOf(item) + 1,
+                  recipientId: contact.id,
+                  action: item.caseId,
+                  expiresAt: input.linkExpiresAt,
+                }),
+              })),
+            );
+            return departmentDigestEmail(d, contact.name, items, input.purpose === 'reminder');
+          });
+          tally(out.status);
+        }
+      } else {
+        const building = d.buildingId ? dir.buildings.find((b) => b.id === d.buildingId) : undefined;
+        const recipients = building ? building.supervisorIds : dir.campus.workingGroupIds;
+        const title = building?.name ?? { zh: '全校（工作小组）', en: 'Campus (working group)' };
+        for (const p of recipients.map((x) => people.get(x)).filter((x): x is Person => !!x)) {
+          await pace();
+          const out = await send(input.week, `${keyBase}#${id}`, p, async () =>
+            areaSummaryEmail(d as AreaSummary, title, p.name, reportUrl(d.week, d.buildingId)),
+          );
+          tally(out.status);
+        }
+      }
+    }
+    return result;
+  }
+
+  /** Staff whose digest of the week is not yet acknowledged. */
+  async function pendingAcknowledgements(input: { week: string }): Promise<string[]> {
+    const [digests, acked] = await Promise.all([
+      listDigests<StaffDigest>(store, input.week, 'staff'),
+      acknowledgedIds(store, input.week),
+    ]);
+    return digests.map((d) => d.personId).filter((id) => !acked.has(id));
+  }
+
+  async function departmentFollowUpStatus(input: { week: string }): Promise<FollowUpStatus> {
+    const [digests, handled] = await Promise.all([
+      listDigests<DepartmentDigest>(store, input.week, 'department'),
+      handledFollowUps(store, input.week),
+    ]);
+    let total = 0;
+    let open = 0;
+    const withOpen: string[] = [];
+    for (const d of digests) {
+      const done = handled.get(d.departmentId) ?? new Set<string>();
+      const left = d.items.filter((i) => !done.has(i.caseId)).length;
+      total += d.items.length;
+      open += left;
+      if (left > 0) withOpen.push(d.departmentId);
+    }
+    return { total, open, departmentsWithOpen: withOpen };
+  }
+
+  async function sendDailyBriefs(input: DailyBriefInput): Promise<{ buildings: number; sent: number }> {
+    const dir = await directory();
+    const people = new Map(dir.people.map((p) => [p.id, p]));
+    const from = localTimeToInstant(addDays(input.date, -1), '00:00', input.timeZone);
+    const to = localTimeToInstant(addDays(input.date, 1), '00:00', input.timeZone);
+    const views = await casesActiveIn(store, { from, to, lookbackDays: input.lookbackDays });
+    let sent = 0;
+    for (const b of dir.buildings) {
+      const brief = buildDailyBrief({ date: input.date, timeZone: input.timeZone, buildingId: b.id, views });
+      for (const sup of b.supervisorIds.map((p) => people.get(p)).filter((p): p is Person => !!p)) {
+        const out = await sendOnce(
+          deps,
+          { scope: `DAILY#${input.date}`, key: `${b.id}#${sup.id}` },
+          async () => ({
+            to: sup.email,
+            ...dailyBriefEmail(brief, b.name, sup.name),
+          }),
+        );
+        if (out.status === 'sent') sent += 1;
+      }
+    }
+    return { buildings: dir.buildings.length, sent };
+  }
+
+  return {
+    buildWeeklyFeedback,
+    sendWeeklyBatch,
+    pendingAcknowledgements,
+    departmentFollowUpStatus,
+    sendDailyBriefs,
+  };
+}
+
+export type FeedbackActivities = ReturnType<typeof createFeedbackActivities>;
+

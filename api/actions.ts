@@ -1,0 +1,341 @@
+import { Hono, type Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { checkLink, consumeLink, releaseLink, type LinkCheck, type LinkDeps } from '../activities/link-store.ts';
+import { checkStep, type Actor, type CaseView, type LinkSignature } from '../domain/case-model.ts';
+import type { Directory } from '../domain/directory.ts';
+import type { LinkClaims } from '../domain/link-token.ts';
+import {
+  adjudicateUpdate,
+  signOffUpdate,
+  submitFollowUpUpdate,
+} from '../workflows/rectification-case/messages.ts';
+import { actionFormSchema, type ActionForm } from './action-form.ts';
+import { actionPage, messagePage, type FormState } from './action-pages.ts';
+import {
+  caseActionContent,
+  caseLinkSteps,
+  csrfToken,
+  csrfValid,
+  isCaseLinkStep,
+  statementHash,
+  type ActionContent,
+} from './action-text.ts';
+import { directoryOrFail, precheckPolicy, readCase } from './case-source.ts';
+import type { ActionHandler, AppDeps } from './deps.ts';
+import { toProblem } from './errors.ts';
+import { problemTypes, ProblemError, type Lang, type LocalText } from './problems.ts';
+
+/**
+ * /actions/{token}: one-click links from emails. GET shows the page and
+ * changes nothing (mail scanners open links); POST from that page's form,
+ * with its CSRF token, consumes the link once and does the act.
+ */
+class PageOutcome extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly outcome: string,
+    readonly title: LocalText,
+    readonly text: LocalText,
+    readonly lang: Lang = 'zh-CN',
+  ) {
+    super(title.en);
+  }
+}
+
+const linkFailures: Record<Exclude<LinkCheck, { ok: true }>['reason'], [ContentfulStatusCode, LocalText, LocalText]> = {
+  malformed: [
+    400,
+    { zh: '链接格式不正确', en: 'This link is malformed' },
+    { zh: '链接不完整或已损坏。请从邮件中完整复制链接后再打开。', en: 'The link is incomplete or damaged. Copy the whole link from the email and open it again.' },
+  ],
+  forged: [
+    400,
+    { zh: '链接无效：签名校验失败', en: 'This link is not genuine' },
+    { zh: '链接内容或签名被改动过，无法使用。请只使用邮件中的原始链接；如有疑问请联系主管。', en: 'The link’s content or signature was altered, so it cannot be used. Use only the original link from the email; ask your supervisor if in doubt.' },
+  ],
+  unknown_key: [
+    404,
+    { zh: '无法识别的链接', en: 'This link is not recognised' },
+    { zh: '签发该链接的密钥已停用或从未使用。请使用最新邮件中的链接，或联系主管重新发送。', en: 'The key that signed this link has been retired or was never ours. Use the link in the latest email, or ask your supervisor to send a new one.' },
+  ],
+  unknown: [
+    404,
+    { zh: '链接未登记', en: 'This link was never issued' },
+    { zh: '系统中没有这条链接的记录。请使用邮件中的链接。', en: 'There is no record of this link. Use the link from your email.' },
+  ],
+  expired: [
+    410,
+    { zh: '链接已过期', en: 'This link has expired' },
+    { zh: '该链接已超过有效期。最新的提醒邮件中有新的链接；也可以联系主管。', en: 'This link is past its expiry. The latest reminder email has a fresh link; or contact your supervisor.' },
+  ],
+  used: [
+    410,
+    { zh: '链接已使用', en: 'This link was already used' },
+    { zh: '每个链接只能使用一次，此前的操作已被记录。如需更改，请联系主管。', en: 'Each link works once and the earlier action was recorded. To change it, contact your supervisor.' },
+  ],
+  superseded: [
+    410,
+    { zh: '链接已被新链接取代', en: 'This link was replaced by a newer one' },
+    { zh: '之后又发送过一封包含新链接的邮件（例如提醒），旧链接随之失效。请使用最新邮件中的链接。', en: 'A later email (a reminder, for example) carried a new link, which replaced this one. Use the link in the latest email.' },
+  ],
+};
+
+const noLongerOpen = (v: CaseView, lang: Lang) =>
+  new PageOutcome(
+    409,
+    'not_open',
+    { zh: '该步骤已不再需要', en: 'This step is no longer open' },
+    {
+      zh: `案件 ${v.caseId} 当前处于「${v.stage}」阶段，此链接对应的操作已无需进行。`,
+      en: `Case ${v.caseId} is now at stage "${v.stage}"; the action of this link is no longer needed.`,
+    },
+    lang,
+  );
+
+interface Prepared {
+  claims: LinkClaims;
+  lang: Lang;
+  content: ActionContent;
+  hash: string;
+  /** Case steps: what is needed to perform; extra actions: their handler. */
+  target: { kind: 'case'; view: CaseView; actor: Actor; dir: Directory } | { kind: 'extra'; handler: ActionHandler };
+}
+
+export function actionRoutes(deps: AppDeps): Hono {
+  const app = new Hono();
+  const linkDeps: LinkDeps = { ddb: deps.aws.ddb, tables: deps.aws.tables, keys: deps.signingKeys };
+
+  /** Everything GET and POST both need, read-only: the verified link, the case, the text. */
+  async function prepare(token: string): Promise<Prepared> {
+    const check = await checkLink(linkDeps, token);
+    if (!check.ok) {
+      const [status, title, message] = linkFailures[check.reason];
+      const lang = check.claims ? await recipientLanguage(check.claims) : 'zh-CN';
+      throw new PageOutcome(status, check.reason, title, message, lang);
+    }
+    const { claims } = check;
+    const dir = await directoryOrFail(deps);
+    if (isCaseLinkStep(claims.step)) {
+      if (caseLinkSteps[claims.step] !== claims.action) {
+        const [status, title, message] = linkFailures.malformed;
+        throw new PageOutcome(status, 'malformed', title, message);
+      }
+      const { view } = await readCase(deps, claims.caseId);
+      const lang = languageOf(claims, dir, view);
+      const person = dir.people.find((p) => p.id === claims.recipientId);
+      const actor: Actor = { id: claims.recipientId, roles: person?.roles ?? [], via: 'link' };
+      if (claims.round !== view.round) {
+        throw new PageOutcome(
+          410,
+          'superseded',
+          linkFailures.superseded[1],
+          {
+            zh: `此链接属于第 ${claims.round} 轮，案件已进入第 ${view.round} 轮。请使用最新邮件中的链接。`,
+            en: `This link is for round ${claims.round}; the case is now in round ${view.round}. Use the link in the latest email.`,
+          },
+          lang,
+        );
+      }
+      const refusal = checkStep(claims.step, actor, view, precheckPolicy(deps, dir, view));
+      if (refusal?.kind === 'conflict') throw noLongerOpen(view, lang);
+      if (refusal) {
+        throw new PageOutcome(403, 'refused', { zh: '无法进行此操作', en: 'This action is not possible' }, { zh: refusal.message, en: refusal.message }, lang);
+      }
+      const content = caseActionContent(claims.step, claims, view, dir);
+      return { claims, lang, content, hash: statementHash(content.statement), target: { kind: 'case', view, actor, dir } };
+    }
+    const handler = deps.extraActions?.[claims.step];
+    const described = handler ? await handler.describe(claims) : null;
+    const lang = languageOf(claims, dir);
+    if (!handler || !described) {
+      throw new PageOutcome(404, 'unknown_action', { zh: '无法识别的操作', en: 'Unknown action' }, { zh: '此链接对应的操作不存在或已不再需要。', en: 'The action of this link does not exist or is no longer needed.' }, lang);
+    }
+    const content: ActionContent = {
+      title: described.title,
+      rows: [{ label: { zh: '摘要', en: 'Summary' }, value: `${described.summary.zh}\n${described.summary.en}` }],
+      statement: described.statement,
+      choice: 'acknowledge',
+    };
+    return { claims, lang, content, hash: statementHash(content.statement), target: { kind: 'extra', handler } };
+  }
+
+  async function recipientLanguage(claims: LinkClaims): Promise<Lang> {
+    try {
+      const dir = await directoryOrFail(deps);
+      return languageOf(claims, dir);
+    } catch {
+      return 'zh-CN';
+    }
+  }
+
+  const render = (c: Context, status: ContentfulStatusCode, html: string) =>
+    c.html(html, status, {
+      // The token is in the URL: never hand it to another site or a cache.
+      'referrer-policy': 'no-referrer',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+    });
+
+  const outcomePage = (c: Context, o: PageOutcome) => render(c, o.status, messagePage(o.lang, o.outcome, o.title, o.text));
+
+  const formPage = (c: Context, token: string, p: Prepared, status: ContentfulStatusCode, state?: FormState, error?: LocalText) =>
+    render(
+      c,
+      status,
+      actionPage(p.lang, p.content, {
+        action: `/actions/${token}`,
+        csrf: csrfToken(deps.signingKeys, token, p.claims.tid, p.hash),
+        textHash: p.hash,
+        state,
+        error,
+      }),
+    );
+
+  /** Any failure becomes a page: these routes answer people in browsers, not API clients. */
+  const guarded = (fn: (c: Context) => Promise<Response>) => async (c: Context) => {
+    try {
+      return await fn(c);
+    } catch (err) {
+      if (err instanceof PageOutcome) return outcomePage(c, err);
+      const p = toProblem(err);
+      if (p) {
+        return outcomePage(c, new PageOutcome(problemTypes[p.type].status, p.type, { zh: problemTypes[p.type].zh, en: problemTypes[p.type].en }, typeof p.detail === 'string' ? { zh: p.detail, en: p.detail } : p.detail));
+      }
+      console.error('[actions] unexpected error', err);
+      return outcomePage(c, new PageOutcome(500, 'error', { zh: '暂时无法完成', en: 'This could not be done now' }, { zh: '系统暂时出错，链接仍然有效，请稍后再试。', en: 'Something went wrong on our side. The link is still valid: please try again later.' }));
+    }
+  };
+
+  app.get(
+    '/:token',
+    guarded(async (c) => {
+      const token = c.req.param('token') ?? '';
+      const p = await prepare(token);
+      return formPage(c, token, p, 200);
+    }),
+  );
+
+  app.post(
+    '/:token',
+    guarded(async (c) => {
+      const token = c.req.param('token') ?? '';
+      const type = c.req.header('content-type') ?? '';
+      if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type.trim())) {
+        throw new PageOutcome(415, 'unsupported', { zh: '请从页面提交', en: 'Submit from the page' }, { zh: '请打开邮件中的链接，在页面上点击提交按钮。', en: 'Open the link from the email and use the page’s submit button.' });
+      }
+      const p = await prepare(token);
+      const raw = await c.req.parseBody();
+      const parsed = actionFormSchema.safeParse(raw);
+      const stale = new PageOutcome(400, 'stale_form', { zh: '表单已失效', en: 'This form is no longer valid' }, { zh: '提交的表单不是由本链接页面生成的，或已过时。请重新打开邮件中的链接。', en: 'The form was not made by this link’s page, or is out of date. Open the link from the email again.' }, p.lang);
+      if (!parsed.success && (typeof raw.csrf !== 'string' || typeof raw.textHash !== 'string')) throw stale;
+      const csrf = typeof raw.csrf === 'string' ? raw.csrf : '';
+      const shownHash = typeof raw.textHash === 'string' ? raw.textHash : '';
+      if (!csrfValid(deps.signingKeys, token, p.claims.tid, shownHash, csrf)) throw stale;
+      if (shownHash !== p.hash) {
+        throw new PageOutcome(409, 'changed', { zh: '案件内容已变化', en: 'The case has changed' }, { zh: '您打开页面后案件内容有了变化，所示声明已不是当前内容。请重新打开链接，阅读后再签字。', en: 'The case changed after you opened the page, so the statement shown is out of date. Open the link again and read it before signing.' }, p.lang);
+      }
+      if (!parsed.success) return formPage(c, token, p, 422, {}, invalidForm(p.content.choice));
+      const form = parsed.data;
+      const problem = formProblem(p.content.choice, form);
+      if (problem) return formPage(c, token, p, 422, form, problem);
+
+      const at = new Date().toISOString();
+      const evidence = { at, ip: clientIp(c), userAgent: c.req.header('user-agent'), textHash: p.hash };
+      if (!(await consumeLink(linkDeps, p.claims.tid, evidence))) {
+        const [status, title, message] = linkFailures.used;
+        throw new PageOutcome(status, 'used', title, message, p.lang);
+      }
+      try {
+        const message = await perform(p, form, { tokenId: p.claims.tid, ip: evidence.ip, userAgent: evidence.userAgent, textHash: p.hash }, evidence);
+        return render(c, 200, messagePage(p.lang, 'done', { zh: '已完成', en: 'Done' }, message));
+      } catch (err) {
+        // Refused or failed: the link was not really used, so the person can try again.
+        await releaseLink(linkDeps, p.claims.tid);
+        const refusal = toProblem(err);
+        if (refusal) {
+          throw new PageOutcome(problemTypes[refusal.type].status, 'refused', { zh: '未能完成', en: 'Not done' }, typeof refusal.detail === 'string' ? { zh: refusal.detail, en: refusal.detail } : refusal.detail, p.lang);
+        }
+        throw err;
+      }
+    }),
+  );
+
+  async function perform(
+    p: Prepared,
+    form: ActionForm,
+    signature: LinkSignature,
+    evidence: { at: string; ip?: string | undefined; userAgent?: string | undefined; textHash: string },
+  ): Promise<LocalText> {
+    if (p.target.kind === 'extra') return (await p.target.handler.perform(p.claims, evidence)).message;
+    const { view, actor } = p.target;
+    const handle = deps.temporal.workflow.getHandle(view.caseId);
+    switch (p.content.choice) {
+      case 'sign_off': {
+        const decision = form.choice === 'dispute' ? 'dispute' : 'confirm';
+        await handle.executeUpdate(signOffUpdate, { args: [{ actor, decision, reason: form.reason, signature }] });
+        return decision === 'confirm'
+          ? { zh: `已确认案件 ${view.caseId} 的整改方案，请按方案整改。`, en: `You confirmed the plan of case ${view.caseId}. Please carry it out.` }
+          : { zh: `已就案件 ${view.caseId} 提出异议，主管将进行裁定。`, en: `Your dispute on case ${view.caseId} was recorded; a supervisor will adjudicate.` };
+      }
+      case 'adjudicate': {
+        const decision = form.choice === 'revise' ? 'revise' : 'proceed';
+        await handle.executeUpdate(adjudicateUpdate, { args: [{ actor, decision, notes: form.notes ?? '', signature }] });
+        return { zh: `已裁定案件 ${view.caseId}：${decision === 'revise' ? '退回重新分析' : '按方案整改'}。`, en: `Case ${view.caseId} adjudicated: ${decision === 'revise' ? 'back to analysis' : 'proceed with the plan'}.` };
+      }
+      case 'rate':
+        await handle.executeUpdate(submitFollowUpUpdate, { args: [{ actor, score: form.score ?? 0, comment: form.comment, signature }] });
+        return { zh: '感谢您的评价！', en: 'Thank you for your rating!' };
+      case 'acknowledge':
+        throw new ProblemError('internal', 'a case step cannot be acknowledged');
+    }
+  }
+
+  return app;
+}
+
+function invalidForm(kind: ActionContent['choice']): LocalText {
+  return kind === 'rate'
+    ? { zh: '请选择 1-5 分', en: 'Choose a score from 1 to 5' }
+    : { zh: '表单内容有误，请检查后重新提交', en: 'The form has invalid values; check and submit again' };
+}
+
+/** What the chosen act needs beyond the schema (a reason to dispute, notes to adjudicate, a score). */
+function formProblem(kind: ActionContent['choice'], f: ActionForm): LocalText | undefined {
+  switch (kind) {
+    case 'sign_off':
+      if (f.choice !== 'confirm' && f.choice !== 'dispute') return { zh: '请选择确认或提出异议', en: 'Choose to confirm or to dispute' };
+      if (f.choice === 'dispute' && !f.reason) return { zh: '提出异议须写明理由', en: 'A dispute needs a reason' };
+      return undefined;
+    case 'adjudicate':
+      if (f.choice !== 'revise' && f.choice !== 'proceed') return { zh: '请选择裁定结果', en: 'Choose a decision' };
+      if (!f.notes) return { zh: '请填写裁定说明', en: 'Notes are required' };
+      return undefined;
+    case 'rate':
+      return f.score === undefined ? invalidForm('rate') : undefined;
+    case 'acknowledge':
+      return undefined;
+  }
+}
+
+/** The page's language: the recipient's own (reporters: as they gave it; zh-CN by default). */
+function languageOf(claims: LinkClaims, dir: Directory, view?: CaseView): Lang {
+  if (claims.recipientId.startsWith('reporter:')) return view?.reporter?.language ?? 'zh-CN';
+  return dir.people.find((p) => p.id === claims.recipientId)?.language ?? 'zh-CN';
+}
+
+/**
+ * The client's address as recorded with a signature: the first hop of
+ * X-Forwarded-For (set by the load balancer in front of us), else the socket.
+ */
+function clientIp(c: Context): string | undefined {
+  const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+  if (forwarded) return forwarded;
+  const env: unknown = c.env;
+  if (typeof env === 'object' && env !== null && 'incoming' in env) {
+    const incoming = (env as { incoming?: { socket?: { remoteAddress?: string } } }).incoming;
+    return incoming?.socket?.remoteAddress;
+  }
+  return undefined;
+}

@@ -1,0 +1,253 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { z } from 'zod';
+import { caseExport, exportPeriod, renderCaseExport, type ExportFormat } from '../../activities/audit-export.ts';
+import { stepSeqs } from '../../activities/audit-scan.ts';
+import { readChain } from '../../activities/audit-store.ts';
+import { verifyAll, verifyCase, verifyEntries } from '../../activities/audit-verify.ts';
+import { getCaseRecord } from '../../activities/case-store.ts';
+import { loadDirectory } from '../../activities/directory-store.ts';
+import { addDays, localTimeToInstant } from '../../domain/calendar.ts';
+import type { Role } from '../../domain/directory.ts';
+import { authenticate, requireRole, type AuthEnv, type Caller } from '../auth.ts';
+import type { AppDeps } from '../deps.ts';
+import { callerLanguage, ProblemError, type Lang } from '../problems.ts';
+import { caseIdSchema } from '../schemas.ts';
+import { parseOr400 } from '../validate.ts';
+import { describeEntry, summariseHistory } from './audit-timeline.ts';
+
+/**
+ * The auditors' read-only surface over the audit trail. Mounted at the root
+ * (`app.route('/', auditRoutes(deps))`): paths are absolute and every route
+ * carries its own authentication, so nothing leaks onto the parent's other
+ * routes. Only GET routes exist: nobody writes through here.
+ *
+ * - GET /api/cases/{caseId}/history[?source=temporal]
+ * - GET /api/audit/verify?caseId=  one chain, JSON
+ * - GET /api/audit/verify          every chain against the latest anchor, streamed as
+ *   NDJSON (application/x-ndjson): a `start` line (the anchor and its own check, the
+ *   number of cases), a `progress` line every `progressEvery` cases (default 50), a
+ *   `case` line for each case that fails, and a `summary` line last. A client shows
+ *   progress by reading lines as they come; a run that dies midway ends with an
+ *   `error` line instead of a summary, so a missing summary always means incomplete.
+ * - GET /api/cases/{caseId}/export?format=json|csv
+ * - GET /api/audit/export?from=&to=&buildingId=&format=json|csv (streamed)
+ */
+export const AUDIT_READERS: Role[] = ['auditor', 'admin', 'working_group', 'leadership'];
+
+const lang = z.enum(['zh-CN', 'en']).optional();
+const format = z.enum(['json', 'csv']).default('json');
+const dateOrInstant = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+
+const caseParams = z.object({ caseId: caseIdSchema });
+const historyQuery = z.strictObject({ source: z.enum(['audit', 'temporal']).default('audit'), lang });
+const verifyQuery = z.strictObject({
+  caseId: caseIdSchema.optional(),
+  progressEvery: z.coerce.number().int().min(1).max(10_000).default(50),
+  lang,
+});
+const caseExportQuery = z.strictObject({ format, lang });
+const periodExportQuery = z.strictObject({
+  from: dateOrInstant,
+  to: dateOrInstant,
+  buildingId: z.string().min(1).max(100).optional(),
+  format,
+  lang,
+});
+
+const notFound = (caseId: string) =>
+  new ProblemError('not_found', {
+    zh: `没有案件 ${caseId} 的记录或审计轨迹`,
+    en: `there is no record or audit trail for case ${caseId}`,
+  });
+
+/** `?lang=` or Accept-Language when the caller sends one, else the language the directory gives them. */
+function readerLanguage(c: Context<AuthEnv>, caller: Caller): Lang {
+  if (c.req.query('lang') || c.req.header('accept-language')) return callerLanguage(c);
+  return caller.person.language;
+}
+
+/** Turns the pieces of a document into a streamed response body, pulled as the client reads. */
+async function streamed(c: Context, pieces: AsyncGenerator<string>, headers: Record<string, string>) {
+  // The first piece is read before answering, so a failure to start is still a proper problem response.
+  const first = await pieces.next();
+  const encoder = new TextEncoder();
+  let pending: string | undefined = first.done ? undefined : first.value;
+  let finished = first.done ?? false;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (pending !== undefined) {
+        controller.enqueue(encoder.encode(pending));
+        pending = undefined;
+        return;
+      }
+      if (finished) {
+        controller.close();
+        return;
+      }
+      try {
+        const next = await pieces.next();
+        if (next.done) {
+          finished = true;
+          controller.close();
+        } else controller.enqueue(encoder.encode(next.value));
+      } catch (err) {
+        console.error('audit stream failed midway', err);
+        controller.error(err);
+      }
+    },
+    async cancel() {
+      await pieces.return(undefined);
+    },
+  });
+  return c.body(body, 200, headers);
+}
+
+const contentTypes: Record<ExportFormat, string> = {
+  json: 'application/json; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+};
+
+/** Instant bounds of a period: a bare date means that whole day on the campus clock. */
+function periodBounds(from: string, to: string, tz: string): { from: string; to: string } {
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
+  const start = dateOnly.test(from) ? localTimeToInstant(from, '00:00', tz) : new Date(from).toISOString();
+  const end = dateOnly.test(to) ? localTimeToInstant(addDays(to, 1), '00:00', tz) : new Date(to).toISOString();
+  return { from: start, to: end };
+}
+
+async function* ndjson(events: AsyncGenerator<unknown>): AsyncGenerator<string> {
+  try {
+    for await (const e of events) yield `${JSON.stringify(e)}\n`;
+  } catch (err) {
+    console.error('audit verification failed midway', err);
+    yield `${JSON.stringify({ type: 'error', detail: 'verification stopped before the end; run it again' })}\n`;
+  }
+}
+
+export function auditRoutes(deps: AppDeps): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>();
+  const aws = deps.aws;
+  const tz = deps.env.CAMPUS_TZ;
+  const auth = authenticate(deps);
+  const auditReader: MiddlewareHandler<AuthEnv> = async (c, next) => {
+    requireRole(
+      c.get('caller'),
+      AUDIT_READERS,
+      'audit trails are read by auditors, admins, the working group and leadership',
+    );
+    await next();
+  };
+  const workflowUrl = (caseId: string) =>
+    `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.env.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(caseId)}`;
+
+  app.get('/api/cases/:caseId/history', auth, auditReader, async (c) => {
+    const l = callerLanguage(c);
+    const { caseId } = parseOr400(caseParams, c.req.param(), l, 'path');
+    const q = parseOr400(historyQuery, c.req.query(), l, 'query');
+    const language = readerLanguage(c, c.get('caller'));
+    const temporalUrl = workflowUrl(caseId);
+
+    if (q.source === 'temporal') {
+      let history;
+      try {
+        history = await deps.temporal.workflow.getHandle(caseId).fetchHistory();
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+        throw new ProblemError('not_found', {
+          zh: `Temporal 中没有案件 ${caseId} 的工作流历史（可能已超过命名空间的保留期）；审计轨迹仍可通过 /history 查看`,
+          en: `Temporal holds no workflow history for case ${caseId} (it may be past the namespace's retention period); the audit trail is still at /history`,
+        });
+      }
+      const summary = summariseHistory(history, await stepSeqs(aws.ddb, aws.tables, caseId));
+      return c.json({ caseId, source: 'temporal', temporalUrl, ...summary });
+    }
+
+    const [record, entries, dir] = await Promise.all([
+      getCaseRecord(aws.ddb, aws.tables, caseId),
+      readChain(aws.ddb, aws.tables, caseId),
+      loadDirectory(aws.ddb, aws.tables),
+    ]);
+    if (!record && entries.length === 0) throw notFound(caseId);
+    const people = new Map((dir?.people ?? []).map((p) => [p.id, p]));
+    const names = { person: (id: string) => people.get(id) };
+    const verification = await verifyEntries(deps.aws, caseId, entries, { hasRecord: record !== null });
+    return c.json({
+      caseId,
+      title: record?.title ?? null,
+      stage: record?.stage ?? null,
+      language,
+      timeZone: tz,
+      temporalUrl,
+      verification,
+      entries: entries.map((e) => describeEntry(e, language, names, tz)),
+    });
+  });
+
+  app.get('/api/audit/verify', auth, auditReader, async (c) => {
+    const l = callerLanguage(c);
+    const q = parseOr400(verifyQuery, c.req.query(), l, 'query');
+    if (q.caseId) {
+      const record = await getCaseRecord(aws.ddb, aws.tables, q.caseId);
+      const result = await verifyCase(aws, q.caseId, { hasRecord: record !== null });
+      if (!record && result.count === 0 && result.anchor === null) throw notFound(q.caseId);
+      return c.json(result);
+    }
+    return streamed(c, ndjson(verifyAll(aws, { progressEvery: q.progressEvery })), {
+      'content-type': 'application/x-ndjson; charset=utf-8',
+      'cache-control': 'no-store',
+    });
+  });
+
+  app.get('/api/cases/:caseId/export', auth, auditReader, async (c) => {
+    const l = callerLanguage(c);
+    const { caseId } = parseOr400(caseParams, c.req.param(), l, 'path');
+    const q = parseOr400(caseExportQuery, c.req.query(), l, 'query');
+    const exported = await caseExport(aws, caseId);
+    if (!exported) throw notFound(caseId);
+    return streamed(c, renderCaseExport(exported, q.format, new Date().toISOString()), {
+      'content-type': contentTypes[q.format],
+      'content-disposition': `attachment; filename="${caseId}-audit.${q.format}"`,
+      'cache-control': 'no-store',
+    });
+  });
+
+  app.get('/api/audit/export', auth, auditReader, async (c) => {
+    const l = callerLanguage(c);
+    const q = parseOr400(periodExportQuery, c.req.query(), l, 'query');
+    const period = periodBounds(q.from, q.to, tz);
+    if (period.from >= period.to) {
+      throw new ProblemError(
+        'validation',
+        { zh: '开始时间须早于结束时间', en: '`from` must be before `to`' },
+        [{ field: 'from', message: l === 'en' ? 'must be before to' : '须早于 to' }],
+      );
+    }
+    if (q.buildingId) {
+      const dir = await loadDirectory(aws.ddb, aws.tables);
+      if (dir && !dir.buildings.some((b) => b.id === q.buildingId)) {
+        throw new ProblemError(
+          'validation',
+          {
+            zh: `没有楼栋 ${q.buildingId}；可选：${dir.buildings.map((b) => b.id).join('、')}`,
+            en: `there is no building ${q.buildingId}; known: ${dir.buildings.map((b) => b.id).join(', ')}`,
+          },
+          [{ field: 'buildingId', message: l === 'en' ? 'unknown building' : '未知楼栋' }],
+        );
+      }
+    }
+    const name = `audit-${q.from.slice(0, 10)}-${q.to.slice(0, 10)}${q.buildingId ? `-${q.buildingId}` : ''}.${q.format}`;
+    const pieces = exportPeriod(
+      aws,
+      { ...period, buildingId: q.buildingId, format: q.format },
+      new Date().toISOString(),
+    );
+    return streamed(c, pieces, {
+      'content-type': contentTypes[q.format],
+      'content-disposition': `attachment; filename="${name.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+      'cache-control': 'no-store',
+    });
+  });
+
+  return app;
+}

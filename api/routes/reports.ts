@@ -1,0 +1,171 @@
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { loadDirectory } from '../../activities/directory-store.ts';
+import { getDigest, type StoredDigest } from '../../activities/feedback-store.ts';
+import { periodBounds, tallyForRange } from '../../activities/kpi-store.ts';
+import { isValidIsoWeek, reportedWeek, type AreaSummary } from '../../domain/digest.ts';
+import type { Directory } from '../../domain/directory.ts';
+import { computeKpis } from '../../domain/kpi.ts';
+import { readsEverything, supervisedBuildings } from '../access.ts';
+import { authenticate, type AuthEnv, type Caller } from '../auth.ts';
+import type { AppDeps } from '../deps.ts';
+import { ProblemError } from '../problems.ts';
+import { queryOf } from '../validate.ts';
+import { renderWeeklyReportPage } from './report-page.ts';
+
+export { feedbackActionHandlers } from './feedback-actions.ts';
+
+/**
+ * Weekly reports and KPIs. Mount at the root (`app.route('/', reportRoutes(deps))`):
+ * paths are absolute and each route authenticates itself.
+ *
+ * - GET /api/reports/weekly?week=YYYY-Www&buildingId=  the stored summary of a
+ *   building, or of the campus (the working group's) without buildingId. JSON by
+ *   default; a page with tables and charts for `Accept: text/html` or `?format=html`.
+ * - GET /api/kpis?from=&to=&buildingId=  every KPI with its target, value and verdict
+ *   over the cases opened in [from, to] (dates are whole campus-local days).
+ */
+const MAX_KPI_DAYS = 400;
+const DEFAULT_KPI_DAYS = 28;
+
+const lang = z.enum(['zh-CN', 'en']).optional();
+const buildingId = z.string().min(1).max(100).optional();
+const dateOrInstant = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+
+const weeklyQuery = z.strictObject({
+  week: z
+    .string()
+    .refine(isValidIsoWeek, 'week must be an ISO week like 2026-W07 (weeks run 01 to 52 or 53)')
+    .optional(),
+  buildingId,
+  format: z.enum(['json', 'html']).optional(),
+  lang,
+});
+
+const kpiQuery = z.strictObject({
+  from: dateOrInstant.optional(),
+  to: dateOrInstant.optional(),
+  buildingId,
+  lang,
+});
+
+const READERS_TEXT = {
+  zh: '周报与指标供工作小组、管理员、审计、校领导查看全校，主管查看所管楼栋',
+  en: 'reports and KPIs are read campus-wide by the working group, admins, auditors and leadership, and per building by its supervisors',
+};
+
+async function directoryOr503(deps: AppDeps): Promise<Directory> {
+  const dir = await loadDirectory(deps.aws.ddb, deps.aws.tables);
+  if (!dir) {
+    throw new ProblemError('unavailable', {
+      zh: '尚未加载校园目录，请管理员先加载目录',
+      en: 'no campus directory is loaded yet; an admin must load it first',
+    });
+  }
+  return dir;
+}
+
+/** Refuses a caller who may not read a building's (or, without one, the campus's) figures. */
+function assertScope(caller: Caller, dir: Directory, building: string | undefined): void {
+  if (readsEverything(caller)) return;
+  const mine = supervisedBuildings(caller, dir);
+  if (building !== undefined && mine.includes(building)) return;
+  if (building === undefined && mine.length > 0) {
+    throw new ProblemError('forbidden', {
+      zh: `请加上 buildingId 参数查看所管楼栋（${mine.join('、')}）；全校数据仅供工作小组、管理员、审计、校领导查看`,
+      en: `add buildingId= for a building you supervise (${mine.join(', ')}); campus-wide figures are for the working group, admins, auditors and leadership`,
+    });
+  }
+  throw new ProblemError('forbidden', READERS_TEXT);
+}
+
+function assertBuilding(dir: Directory, id: string | undefined): void {
+  if (id !== undefined && !dir.buildings.some((b) => b.id === id)) {
+    throw new ProblemError('not_found', {
+      zh: `没有楼栋 ${id}（现有：${dir.buildings.map((b) => b.id).join('、')}）`,
+      en: `there is no building ${id} (known: ${dir.buildings.map((b) => b.id).join(', ')})`,
+    });
+  }
+}
+
+const wantsHtml = (c: Context, format: 'json' | 'html' | undefined) =>
+  format === 'html' || (format === undefined && /text\/html/i.test(c.req.header('accept') ?? ''));
+
+/** The reports sub-app. */
+export function reportRoutes(deps: AppDeps): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>();
+  const store = { ddb: deps.aws.ddb, tables: deps.aws.tables };
+  const tz = deps.env.CAMPUS_TZ;
+  const auth = authenticate(deps);
+
+  app.get('/api/reports/weekly', auth, async (c) => {
+    const q = queryOf(c, weeklyQuery);
+    const dir = await directoryOr503(deps);
+    assertBuilding(dir, q.buildingId);
+    assertScope(c.get('caller'), dir, q.buildingId);
+    const week = q.week ?? reportedWeek(new Date().toISOString(), tz);
+    const stored: StoredDigest<AreaSummary> | null = q.buildingId
+      ? await getDigest<AreaSummary>(store, week, 'building', q.buildingId)
+      : await getDigest<AreaSummary>(store, week, 'working_group', 'campus');
+    if (!stored) {
+      throw new ProblemError('not_found', {
+        zh: `尚无 ${week} 周${q.buildingId ? `楼栋 ${q.buildingId} ` : '全校'}的周报：每周反馈在每周一 08:00 生成上一周的周报；请换一周或等待本周运行`,
+        en: `no weekly summary for ${week}${q.buildingId ? ` of building ${q.buildingId}` : ' (campus)'}: the weekly feedback builds last week's summaries every Monday at 08:00; try another week or wait for the run`,
+      });
+    }
+    const s = stored.digest;
+    if (wantsHtml(c, q.format)) {
+      const building = s.buildingId ? dir.buildings.find((b) => b.id === s.buildingId) : undefined;
+      return c.html(
+        renderWeeklyReportPage(s, {
+          title: building?.name ?? { zh: '全校', en: 'Campus' },
+          people: new Map(dir.people.map((p) => [p.id, p.name])),
+          buildings: new Map(dir.buildings.map((b) => [b.id, b.name])),
+        }),
+      );
+    }
+    return c.json(s);
+  });
+
+  app.get('/api/kpis', auth, async (c) => {
+    const q = queryOf(c, kpiQuery);
+    const dir = await directoryOr503(deps);
+    assertBuilding(dir, q.buildingId);
+    assertScope(c.get('caller'), dir, q.buildingId);
+    const now = new Date();
+    const toRaw = q.to ?? now.toISOString();
+    const fromRaw =
+      q.from ??
+      new Date(Date.parse(periodBounds(toRaw, toRaw, tz).to) - DEFAULT_KPI_DAYS * 86_400_000).toISOString();
+    const range = periodBounds(fromRaw, toRaw, tz);
+    const days = (Date.parse(range.to) - Date.parse(range.from)) / 86_400_000;
+    if (!(days > 0)) {
+      throw new ProblemError('validation', { zh: 'from 必须早于 to', en: 'from must be before to' }, [
+        { field: 'from', message: `from (${fromRaw}) must be before to (${toRaw})` },
+      ]);
+    }
+    if (days > MAX_KPI_DAYS) {
+      throw new ProblemError(
+        'validation',
+        {
+          zh: `时间范围最长 ${MAX_KPI_DAYS} 天，请缩小 from/to`,
+          en: `the period may span at most ${MAX_KPI_DAYS} days; narrow from/to`,
+        },
+        [{ field: 'to', message: `the period spans ${Math.ceil(days)} days` }],
+      );
+    }
+    const result = await tallyForRange(store, { ...range, buildingId: q.buildingId, timeZone: tz });
+    const buildings = q.buildingId ? 1 : Math.max(1, dir.buildings.length);
+    return c.json({
+      from: range.from,
+      to: range.to,
+      buildingId: q.buildingId ?? null,
+      buildings,
+      cases: result.tally.cases,
+      kpis: computeKpis(result.tally, { periodDays: days, buildings }),
+      source: { weeksFromCounters: result.weeksFromCounters, partsFromIndex: result.partsComputed },
+    });
+  });
+
+  return app;
+}

@@ -1,0 +1,229 @@
+/**
+ * The weekly feedback and daily brief emails: Chinese first with English
+ * beside it, so one message serves every reader. Pure text building.
+ */
+import type {
+  AreaSummary,
+  CaseLine,
+  DailyBrief,
+  DepartmentDigest,
+  FollowUpItem,
+  StaffDigest,
+  WeekCounts,
+} from './digest.ts';
+
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export function escapeHtml(s: string): string {
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+const COUNT_LABELS: [keyof WeekCounts, string, string][] = [
+  ['opened', '新开案件', 'opened'],
+  ['closed', '已结案', 'closed'],
+  ['late', '超时', 'late'],
+  ['disputed', '异议', 'disputed'],
+  ['failedReviews', '复查未通过', 'failed reviews'],
+  ['ratings', '收到评价', 'ratings received'],
+];
+
+/** "新开案件 opened: 3 · 已结案 closed: 1 …" */
+export function countsLine(c: WeekCounts): string {
+  const parts = COUNT_LABELS.map(([k, zh, en]) => `${zh} ${en}: ${c[k]}`);
+  if (c.ratings > 0) {
+    parts.push(`平均评分 average score: ${(c.scoreSum / c.ratings).toFixed(1)}`);
+  }
+  return parts.join(' · ');
+}
+
+const caseText = (l: CaseLine) => {
+  const marks = [
+    l.opened ? '新 new' : '',
+    l.closed ? '结案 closed' : '',
+    l.late ? `超时 late ×${l.late}` : '',
+    l.disputed ? `异议 disputed ×${l.disputed}` : '',
+    l.failedReviews ? `复查未通过 failed review ×${l.failedReviews}` : '',
+    l.score !== undefined ? `评分 score ${l.score}` : '',
+  ].filter(Boolean);
+  return `${l.caseId} ${l.title} (${l.place}): ${marks.join(', ')}`;
+};
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body style="font-family:sans-serif">${body}</body></html>`;
+}
+
+const list = (items: string[]) => `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`;
+const button = (url: string, label: string) =>
+  `<p><a href="${escapeHtml(url)}" style="display:inline-block;padding:8px 16px;background:#1d4ed8;color:#fff;text-decoration:none;border-radius:4px">${escapeHtml(label)}</a></p>`;
+
+export function staffDigestEmail(
+  d: StaffDigest,
+  name: string,
+  ackUrl: string,
+  reportUrl: string,
+): RenderedEmail {
+  const subject = `【每周反馈 Weekly feedback】${d.week} ${name}`;
+  const intro = `${name}：以下是您 ${d.week} 周的整改情况，请阅读后点击链接确认。 / Your rectification cases in week ${d.week}; please read and acknowledge.`;
+  const lines = d.cases.map(caseText);
+  const text = [
+    intro,
+    '',
+    countsLine(d.counts),
+    '',
+    ...lines,
+    '',
+    `确认 Acknowledge: ${ackUrl}`,
+    `报告 Report: ${reportUrl}`,
+  ].join('\n');
+  const html = page(
+    subject,
+    `<p>${escapeHtml(intro)}</p><p><strong>${escapeHtml(countsLine(d.counts))}</strong></p>${list(lines)}${button(ackUrl, '确认已阅 Acknowledge')}`,
+  );
+  return { subject, text, html };
+}
+
+export function ackReminderEmail(d: StaffDigest, name: string, ackUrl: string): RenderedEmail {
+  const subject = `【提醒 Reminder】请确认 ${d.week} 周反馈 Please acknowledge your week ${d.week} feedback`;
+  const intro = `${name}：您尚未确认 ${d.week} 周的整改反馈。 / You have not yet acknowledged your feedback for week ${d.week}.`;
+  const text = [intro, '', countsLine(d.counts), '', `确认 Acknowledge: ${ackUrl}`].join('\n');
+  const html = page(
+    subject,
+    `<p>${escapeHtml(intro)}</p><p>${escapeHtml(countsLine(d.counts))}</p>${button(ackUrl, '确认已阅 Acknowledge')}`,
+  );
+  return { subject, text, html };
+}
+
+export function ackEscalationEmail(d: StaffDigest, staffName: string, supervisorName: string): RenderedEmail {
+  const subject = `【未确认 Not acknowledged】${staffName} ${d.week} 周反馈 weekly feedback`;
+  const intro = `${supervisorName}：${staffName} 未在期限内确认 ${d.week} 周的整改反馈，请跟进。 / ${staffName} has not acknowledged the week ${d.week} feedback in time; please follow up.`;
+  const lines = d.cases.map(caseText);
+  const text = [intro, '', countsLine(d.counts), '', ...lines].join('\n');
+  const html = page(
+    subject,
+    `<p>${escapeHtml(intro)}</p><p>${escapeHtml(countsLine(d.counts))}</p>${list(lines)}`,
+  );
+  return { subject, text, html };
+}
+
+const itemText = (i: FollowUpItem) => `${i.caseId} ${i.title} (${i.place}) — ${i.ask.zh} ${i.ask.en}`;
+
+export function departmentDigestEmail(
+  d: DepartmentDigest,
+  name: string,
+  items: { item: FollowUpItem; url: string }[],
+  reminder: boolean,
+): RenderedEmail {
+  const subject = `${reminder ? '【提醒 Reminder】' : ''}【学生情况反馈 Student feedback】${d.week} ${d.name.zh} ${d.name.en}`;
+  const intro = `${name}：${d.week} 周涉及贵院学生的情况如下，请逐条跟进后点击“已处理”。 / Cases concerning your students in week ${d.week}: please follow up on each and mark it handled.`;
+  const text = [intro, '', ...items.map((x) => `${itemText(x.item)}\n  已处理 Mark handled: ${x.url}`)].join(
+    '\n',
+  );
+  const html = page(
+    subject,
+    `<p>${escapeHtml(intro)}</p><ul>${items
+      .map(
+        (x) =>
+          `<li>${escapeHtml(itemText(x.item))} <a href="${escapeHtml(x.url)}">已处理 Mark handled</a></li>`,
+      )
+      .join('')}</ul>`,
+  );
+  return { subject, text, html };
+}
+
+export function departmentEscalationEmail(
+  d: DepartmentDigest,
+  open: FollowUpItem[],
+  name: string,
+): RenderedEmail {
+  const subject = `【院系跟进未完成 Department follow-ups open】${d.week} ${d.name.zh} ${d.name.en}`;
+  const intro = `${name}：${d.name.zh} 对 ${d.week} 周的以下情况仍未标记处理。 / ${d.name.en} has not marked these week ${d.week} follow-ups handled.`;
+  const lines = open.map(itemText);
+  return {
+    subject,
+    text: [intro, '', ...lines].join('\n'),
+    html: page(subject, `<p>${escapeHtml(intro)}</p>${list(lines)}`),
+  };
+}
+
+export function areaSummaryEmail(
+  s: AreaSummary,
+  title: { zh: string; en: string },
+  name: string,
+  reportUrl: string,
+): RenderedEmail {
+  const subject = `【周报 Weekly summary】${s.week} ${title.zh} ${title.en}`;
+  const kpis = s.kpis
+    .filter((k) => k.value !== null)
+    .map(
+      (k) =>
+        `${k.label.zh} ${k.label.en}: ${k.unit === 'ratio' ? `${(k.value! * 100).toFixed(1)}%` : k.value}${
+          k.target !== null
+            ? ` (目标 target ${k.comparator} ${k.unit === 'ratio' ? `${k.target * 100}%` : k.target})`
+            : ''
+        }`,
+    );
+  const repeats = s.repeats.map(
+    (r) => `${r.category} @ ${r.place}: ${r.count} 次 times (${r.caseIds.join(', ')})`,
+  );
+  const change = `较上周 vs last week: ${COUNT_LABELS.map(([k, zh, en]) => `${zh} ${en} ${s.change[k] >= 0 ? '+' : ''}${s.change[k]}`).join(' · ')}`;
+  const intro = `${name}：${title.zh} ${s.week} 周汇总。 / Summary of ${title.en} for week ${s.week}.`;
+  const text = [
+    intro,
+    '',
+    countsLine(s.counts),
+    change,
+    '',
+    '指标 KPIs:',
+    ...kpis,
+    '',
+    '重复问题 Repeat problems (4 周 weeks):',
+    ...(repeats.length ? repeats : ['无 none']),
+    '',
+    `报告 Report: ${reportUrl}`,
+  ].join('\n');
+  const html = page(
+    subject,
+    `<p>${escapeHtml(intro)}</p><p><strong>${escapeHtml(countsLine(s.counts))}</strong></p><p>${escapeHtml(change)}</p><h3>指标 KPIs</h3>${list(kpis)}<h3>重复问题 Repeat problems</h3>${list(repeats.length ? repeats : ['无 none'])}${button(reportUrl, '查看报告 Open the report')}`,
+  );
+  return { subject, text, html };
+}
+
+export function dailyBriefEmail(
+  b: DailyBrief,
+  buildingName: { zh: string; en: string },
+  name: string,
+): RenderedEmail {
+  const subject = `【晨会简报 Morning brief】${b.date} ${buildingName.zh} ${buildingName.en}`;
+  const section = (zh: string, en: string, rows: string[]) => [
+    `${zh} ${en} (${rows.length}):`,
+    ...(rows.length ? rows : ['无 none']),
+  ];
+  const opened = b.opened.map(caseText);
+  const closed = b.closed.map(caseText);
+  const breached = b.breached.map(caseText);
+  const due = b.dueToday.map((d) => `${d.caseId} ${d.title} (${d.place}) ${d.stage} → ${d.due}`);
+  const intro = `${name}：${buildingName.zh} 昨日情况与今日到期事项。 / Yesterday at ${buildingName.en}, and what falls due today.`;
+  const blocks = [
+    section('昨日新开', 'new yesterday', opened),
+    section('昨日结案', 'closed yesterday', closed),
+    section('昨日超时', 'breached yesterday', breached),
+    section('今日到期', 'due today', due),
+  ];
+  return {
+    subject,
+    text: [intro, '', ...blocks.flatMap((b) => [...b, ''])].join('\n'),
+    html: page(
+      subject,
+      `<p>${escapeHtml(intro)}</p>${blocks.map(([head, ...rows]) => `<h3>${escapeHtml(head ?? '')}</h3>${list(rows)}`).join('')}`,
+    ),
+  };
+}

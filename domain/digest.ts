@@ -1,0 +1,524 @@
+/**
+ * The weekly feedback and the daily brief as data: ISO weeks in the campus time
+ * zone, and the digests per staff member, department, building and the working
+ * group, built from case views. Pure: the activities load the views and store
+ * and send what comes out.
+ *
+ * A case belongs to a week when something happened to it in that week: it was
+ * opened, closed, withdrawn, a deadline was breached, the staff member disputed,
+ * a review failed, or the reporter rated it. KPIs in the summaries are over the
+ * week's cohort (cases opened in the week), see kpi.ts.
+ */
+import type { CaseView } from './case-model.ts';
+import { addDays, dayOfWeek, localDate, localTimeToInstant } from './calendar.ts';
+import type { Bilingual, Department, Directory, Location } from './directory.ts';
+import { SATISFIED_SCORE, computeKpis, tallyCases, type KpiId, type KpiTally, type KpiValue } from './kpi.ts';
+
+// ---------------------------------------------------------------- ISO weeks
+
+const WEEK_RE = /^(\d{4})-W(\d{2})$/;
+const DAY_MS = 86_400_000;
+
+const utcMs = (date: string) =>
+  Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
+const isoDayOfWeek = (date: string) => dayOfWeek(date) || 7;
+
+/** The ISO week ('YYYY-Www') a local calendar date falls in. */
+export function isoWeekOfDate(date: string): string {
+  // The ISO week belongs to the year its Thursday falls in.
+  const thursday = addDays(date, 4 - isoDayOfWeek(date));
+  const year = thursday.slice(0, 4);
+  const week = 1 + Math.floor((utcMs(thursday) - utcMs(`${year}-01-01`)) / DAY_MS / 7);
+  return `${year}-W${String(week).padStart(2, '0')}`;
+}
+
+/** The ISO week of an instant, in the campus time zone. */
+export function isoWeekOf(instantIso: string, tz: string): string {
+  return isoWeekOfDate(localDate(instantIso, tz));
+}
+
+/** The Monday ('YYYY-MM-DD') of an ISO week; throws RangeError for a week that does not exist. */
+export function weekMonday(week: string): string {
+  const m = WEEK_RE.exec(week);
+  if (!m) throw new RangeError(`week must look like 2026-W07, got '${week}'`);
+  const jan4 = `${m[1]}-01-04`;
+  const monday = addDays(addDays(jan4, 1 - isoDayOfWeek(jan4)), (Number(m[2]) - 1) * 7);
+  if (Number(m[2]) < 1 || isoWeekOfDate(monday) !== week) {
+    throw new RangeError(`${week} does not exist (weeks run 01 to 52 or 53)`);
+  }
+  return monday;
+}
+
+export function isValidIsoWeek(week: string): boolean {
+  try {
+    weekMonday(week);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function addWeeks(week: string, n: number): string {
+  return isoWeekOfDate(addDays(weekMonday(week), 7 * n));
+}
+
+/** Local midnight of the week's Monday to local midnight of the next Monday, as instants [from, to). */
+export function weekBounds(week: string, tz: string): { from: string; to: string } {
+  const monday = weekMonday(week);
+  return {
+    from: localTimeToInstant(monday, '00:00', tz),
+    to: localTimeToInstant(addDays(monday, 7), '00:00', tz),
+  };
+}
+
+/** The seven local dates of a week, Monday first. */
+export function weekDates(week: string): string[] {
+  const monday = weekMonday(week);
+  return Array.from({ length: 7 }, (_, i) => addDays(monday, i));
+}
+
+/** The week a run started at `instant` reports on: the last complete week before it. */
+export function reportedWeek(instantIso: string, tz: string): string {
+  return addWeeks(isoWeekOf(instantIso, tz), -1);
+}
+
+// ---------------------------------------------------------------- per-case facts
+
+const within = (at: string | undefined, from: string, to: string): boolean => {
+  if (!at) return false;
+  const t = Date.parse(at);
+  return t >= Date.parse(from) && t < Date.parse(to);
+};
+
+export interface WeekCounts {
+  opened: number;
+  closed: number;
+  withdrawn: number;
+  /** Deadlines breached in the week. */
+  late: number;
+  disputed: number;
+  failedReviews: number;
+  /** Follow-up scores received in the week. */
+  ratings: number;
+  satisfied: number;
+  scoreSum: number;
+}
+
+export const emptyCounts = (): WeekCounts => ({
+  opened: 0,
+  closed: 0,
+  withdrawn: 0,
+  late: 0,
+  disputed: 0,
+  failedReviews: 0,
+  ratings: 0,
+  satisfied: 0,
+  scoreSum: 0,
+});
+
+/** What happened to one case in a period: a line of a digest. */
+export interface CaseLine {
+  caseId: string;
+  title: string;
+  source: CaseView['source'];
+  severity: CaseView['severity'];
+  category?: string | undefined;
+  buildingId: string;
+  place: string;
+  stage: CaseView['stage'];
+  responsibleId: string;
+  opened: boolean;
+  closed: boolean;
+  withdrawn: boolean;
+  late: number;
+  disputed: number;
+  failedReviews: number;
+  score?: number | undefined;
+}
+
+/** The most specific place of a location: room, else floor, else building. */
+export const placeOf = (loc: Location): string =>
+  [loc.buildingId, loc.floorId, loc.roomId].filter((x): x is string => Boolean(x)).join('/');
+
+/** The case's events within [from, to); null when nothing happened to it then. */
+export function caseLine(v: CaseView, from: string, to: string): CaseLine | null {
+  const f = v.followUp;
+  const rated = f && f.score !== undefined && f.outcome !== 'unrated' && within(f.at, from, to);
+  const line: CaseLine = {
+    caseId: v.caseId,
+    title: v.title,
+    source: v.source,
+    severity: v.severity,
+    category: v.category,
+    buildingId: v.location.buildingId,
+    place: placeOf(v.location),
+    stage: v.stage,
+    responsibleId: v.responsibleId,
+    opened: within(v.openedAt, from, to),
+    closed: v.stage === 'closed' && within(v.closedAt, from, to),
+    withdrawn: v.stage === 'withdrawn' && within(v.withdrawal?.at ?? v.closedAt, from, to),
+    late: v.deadlines.filter((d) => d.state === 'breached' && within(d.breachedAt, from, to)).length,
+    disputed: v.signOffs.filter((s) => s.decision === 'dispute' && within(s.at, from, to)).length,
+    failedReviews: v.reviews.filter((r) => !r.passed && within(r.at, from, to)).length,
+    score: rated ? f.score : undefined,
+  };
+  const any =
+    line.opened ||
+    line.closed ||
+    line.withdrawn ||
+    line.late > 0 ||
+    line.disputed > 0 ||
+    line.failedReviews > 0 ||
+    line.score !== undefined;
+  return any ? line : null;
+}
+
+export function countLines(lines: readonly CaseLine[]): WeekCounts {
+  const c = emptyCounts();
+  for (const l of lines) {
+    if (l.opened) c.opened += 1;
+    if (l.closed) c.closed += 1;
+    if (l.withdrawn) c.withdrawn += 1;
+    c.late += l.late;
+    c.disputed += l.disputed;
+    c.failedReviews += l.failedReviews;
+    if (l.score !== undefined) {
+      c.ratings += 1;
+      c.scoreSum += l.score;
+      if (l.score >= SATISFIED_SCORE) c.satisfied += 1;
+    }
+  }
+  return c;
+}
+
+export function diffCounts(now: WeekCounts, before: WeekCounts): WeekCounts {
+  const out = emptyCounts();
+  for (const k of Object.keys(out) as (keyof WeekCounts)[]) out[k] = now[k] - before[k];
+  return out;
+}
+
+// ---------------------------------------------------------------- repeat problems
+
+export interface RepeatProblem {
+  /** The case's category, or its source when it has none. */
+  category: string;
+  place: string;
+  count: number;
+  caseIds: string[];
+}
+
+export const REPEAT_WINDOW_WEEKS = 4;
+
+/** Same category and place more than once among cases opened in the given window. */
+export function repeatProblems(views: readonly CaseView[], from: string, to: string): RepeatProblem[] {
+  const groups = new Map<string, RepeatProblem>();
+  for (const v of views) {
+    if (!within(v.openedAt, from, to)) continue;
+    const category = v.category ?? v.source;
+    const place = placeOf(v.location);
+    const key = JSON.stringify([category, place]);
+    const g = groups.get(key) ?? { category, place, count: 0, caseIds: [] };
+    g.count += 1;
+    g.caseIds.push(v.caseId);
+    groups.set(key, g);
+  }
+  return [...groups.values()]
+    .filter((g) => g.count > 1)
+    .map((g) => ({ ...g, caseIds: [...g.caseIds].sort() }))
+    .sort(
+      (a, b) => b.count - a.count || a.place.localeCompare(b.place) || a.category.localeCompare(b.category),
+    );
+}
+
+// ---------------------------------------------------------------- digests
+
+export const digestId = (week: string, kind: DigestKind, id: string) => `${week}:${kind}:${id}`;
+export type DigestKind = 'staff' | 'department' | 'building' | 'working_group';
+
+export function parseDigestId(id: string): { week: string; kind: DigestKind; subject: string } | null {
+  const m = /^(\d{4}-W\d{2}):(staff|department|building|working_group):(.+)$/.exec(id);
+  return m ? { week: m[1] as string, kind: m[2] as DigestKind, subject: m[3] as string } : null;
+}
+
+export interface StaffDigest {
+  kind: 'staff';
+  id: string;
+  week: string;
+  personId: string;
+  /** Buildings of the cases: their supervisors hear of an unacknowledged digest. */
+  buildingIds: string[];
+  counts: WeekCounts;
+  cases: CaseLine[];
+}
+
+export interface FollowUpItem {
+  caseId: string;
+  title: string;
+  place: string;
+  stage: CaseView['stage'];
+  source: CaseView['source'];
+  ask: Bilingual;
+}
+
+export interface DepartmentDigest {
+  kind: 'department';
+  id: string;
+  week: string;
+  departmentId: string;
+  name: Bilingual;
+  contactIds: string[];
+  items: FollowUpItem[];
+}
+
+export interface DailyPoint {
+  date: string;
+  opened: number;
+  closed: number;
+  late: number;
+}
+
+export interface KpiChange {
+  id: KpiId;
+  value: number | null;
+  previous: number | null;
+  delta: number | null;
+}
+
+export interface AreaSummary {
+  kind: 'building' | 'working_group';
+  id: string;
+  week: string;
+  /** Absent for the working group's campus-wide summary. */
+  buildingId?: string | undefined;
+  counts: WeekCounts;
+  previous: WeekCounts;
+  change: WeekCounts;
+  kpis: KpiValue[];
+  kpiChange: KpiChange[];
+  /** The week's cohort tally, stored so KPIs over whole weeks need no case reads. */
+  tally: KpiTally;
+  repeats: RepeatProblem[];
+  byStaff: { personId: string; counts: WeekCounts }[];
+  byBuilding?: { buildingId: string; counts: WeekCounts }[] | undefined;
+  daily: DailyPoint[];
+  cases: CaseLine[];
+}
+
+export interface WeeklyDigests {
+  week: string;
+  staff: StaffDigest[];
+  departments: DepartmentDigest[];
+  buildings: AreaSummary[];
+  workingGroup: AreaSummary;
+}
+
+export interface BuildDigestsInput {
+  week: string;
+  timeZone: string;
+  /** Every case with anything in the week, the week before, or opened in the repeat window. */
+  views: readonly CaseView[];
+  directory: Pick<Directory, 'buildings' | 'departments'>;
+}
+
+/** The department whose students live where the case is (by room), if any. */
+export function departmentOf(departments: readonly Department[], loc: Location): Department | undefined {
+  if (!loc.roomId) return undefined;
+  return departments.find((d) => d.rooms?.includes(loc.roomId ?? ''));
+}
+
+const FOLLOW_UP_ASK: Record<CaseView['source'], Bilingual> = {
+  complaint: {
+    zh: '请院系了解相关学生的诉求并反馈处理情况。',
+    en: 'Please hear the students concerned and tell us how it was handled.',
+  },
+  inspection: {
+    zh: '请院系提醒相关寝室学生遵守公寓管理规定，并反馈跟进情况。',
+    en: 'Please remind the students of this room of the residence rules and report back.',
+  },
+  repair: {
+    zh: '请院系提醒学生爱护公寓设施，如属人为损坏请跟进处理。',
+    en: 'Please remind the students to look after the facilities and follow up on any damage they caused.',
+  },
+  grid_report: {
+    zh: '请院系辅导员跟进网格员反映的学生情况。',
+    en: "Please have the counsellor follow up on the grid member's report about the students.",
+  },
+  evaluation: {
+    zh: '请院系配合落实评估发现问题的整改。',
+    en: 'Please help carry out the rectification of this evaluation finding.',
+  },
+};
+
+function areaSummary(
+  kind: AreaSummary['kind'],
+  week: string,
+  tz: string,
+  views: readonly CaseView[],
+  buildingCount: number,
+  buildingId?: string,
+): AreaSummary {
+  const { from, to } = weekBounds(week, tz);
+  const prev = weekBounds(addWeeks(week, -1), tz);
+  const lines = views.map((v) => caseLine(v, from, to)).filter((l): l is CaseLine => l !== null);
+  const prevLines = views
+    .map((v) => caseLine(v, prev.from, prev.to))
+    .filter((l): l is CaseLine => l !== null);
+  const counts = countLines(lines);
+  const previous = countLines(prevLines);
+  const cohort = views.filter((v) => within(v.openedAt, from, to));
+  const prevCohort = views.filter((v) => within(v.openedAt, prev.from, prev.to));
+  const tally = tallyCases(cohort);
+  const kpis = computeKpis(tally, { periodDays: 7, buildings: buildingCount });
+  const prevKpis = computeKpis(tallyCases(prevCohort), { periodDays: 7, buildings: buildingCount });
+  const kpiChange = kpis.map((k, i) => {
+    const before = prevKpis[i]?.value ?? null;
+    return {
+      id: k.id,
+      value: k.value,
+      previous: before,
+      delta: k.value !== null && before !== null ? Math.round((k.value - before) * 10_000) / 10_000 : null,
+    };
+  });
+  const repeatFrom = weekBounds(addWeeks(week, 1 - REPEAT_WINDOW_WEEKS), tz).from;
+  const staffIds = [...new Set(lines.map((l) => l.responsibleId))].sort();
+  const daily = weekDates(week).map((date) => {
+    const d = {
+      from: localTimeToInstant(date, '00:00', tz),
+      to: localTimeToInstant(addDays(date, 1), '00:00', tz),
+    };
+    const c = countLines(
+      views.map((v) => caseLine(v, d.from, d.to)).filter((l): l is CaseLine => l !== null),
+    );
+    return { date, opened: c.opened, closed: c.closed, late: c.late };
+  });
+  return {
+    kind,
+    id: digestId(week, kind, buildingId ?? 'campus'),
+    week,
+    buildingId,
+    counts,
+    previous,
+    change: diffCounts(counts, previous),
+    kpis,
+    kpiChange,
+    tally,
+    repeats: repeatProblems(views, repeatFrom, to),
+    byStaff: staffIds.map((personId) => ({
+      personId,
+      counts: countLines(lines.filter((l) => l.responsibleId === personId)),
+    })),
+    daily,
+    cases: lines,
+  };
+}
+
+/** Every digest of a week: per staff member, department, building, and the campus for the working group. */
+export function buildWeeklyDigests(input: BuildDigestsInput): WeeklyDigests {
+  const { week, timeZone: tz, directory } = input;
+  const { from, to } = weekBounds(week, tz);
+  const views = [...input.views].sort(
+    (a, b) => a.openedAt.localeCompare(b.openedAt) || a.caseId.localeCompare(b.caseId),
+  );
+  const lines = views.map((v) => caseLine(v, from, to)).filter((l): l is CaseLine => l !== null);
+
+  const byPerson = new Map<string, CaseLine[]>();
+  for (const l of lines) byPerson.set(l.responsibleId, [...(byPerson.get(l.responsibleId) ?? []), l]);
+  const staff: StaffDigest[] = [...byPerson.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([personId, cases]) => ({
+      kind: 'staff',
+      id: digestId(week, 'staff', personId),
+      week,
+      personId,
+      buildingIds: [...new Set(cases.map((c) => c.buildingId))].sort(),
+      counts: countLines(cases),
+      cases,
+    }));
+
+  const departments: DepartmentDigest[] = [];
+  for (const dept of directory.departments) {
+    const items = views
+      .filter((v) => lines.some((l) => l.caseId === v.caseId) && departmentOf([dept], v.location))
+      .map((v) => ({
+        caseId: v.caseId,
+        title: v.title,
+        place: placeOf(v.location),
+        stage: v.stage,
+        source: v.source,
+        ask: FOLLOW_UP_ASK[v.source],
+      }));
+    if (items.length === 0) continue;
+    departments.push({
+      kind: 'department',
+      id: digestId(week, 'department', dept.id),
+      week,
+      departmentId: dept.id,
+      name: dept.name,
+      contactIds: [...dept.contactIds],
+      items,
+    });
+  }
+
+  const buildings = directory.buildings.map((b) =>
+    areaSummary(
+      'building',
+      week,
+      tz,
+      views.filter((v) => v.location.buildingId === b.id),
+      1,
+      b.id,
+    ),
+  );
+  const workingGroup = areaSummary('working_group', week, tz, views, Math.max(1, directory.buildings.length));
+  workingGroup.byBuilding = buildings.map((b) => ({ buildingId: b.buildingId ?? '', counts: b.counts }));
+  return { week, staff, departments, buildings, workingGroup };
+}
+
+// ---------------------------------------------------------------- daily brief
+
+export interface DailyBrief {
+  date: string;
+  buildingId: string;
+  /** Yesterday's new, closed and breached cases. */
+  opened: CaseLine[];
+  closed: CaseLine[];
+  breached: CaseLine[];
+  /** Open deadlines falling due today, earliest first. */
+  dueToday: { caseId: string; title: string; stage: string; due: string; place: string }[];
+}
+
+/** The morning brief (晨会) for one building: yesterday's movement and today's deadlines. */
+export function buildDailyBrief(input: {
+  date: string;
+  timeZone: string;
+  buildingId: string;
+  views: readonly CaseView[];
+}): DailyBrief {
+  const { date, timeZone: tz } = input;
+  const yesterday = addDays(date, -1);
+  const y = { from: localTimeToInstant(yesterday, '00:00', tz), to: localTimeToInstant(date, '00:00', tz) };
+  const today = { from: y.to, to: localTimeToInstant(addDays(date, 1), '00:00', tz) };
+  const views = input.views.filter((v) => v.location.buildingId === input.buildingId);
+  const lines = views.map((v) => caseLine(v, y.from, y.to)).filter((l): l is CaseLine => l !== null);
+  const dueToday = views
+    .flatMap((v) =>
+      v.deadlines
+        .filter((d) => d.state === 'pending' && !d.closedAt && within(d.due, today.from, today.to))
+        .map((d) => ({
+          caseId: v.caseId,
+          title: v.title,
+          stage: d.stage,
+          due: d.due,
+          place: placeOf(v.location),
+        })),
+    )
+    .sort((a, b) => a.due.localeCompare(b.due) || a.caseId.localeCompare(b.caseId));
+  return {
+    date,
+    buildingId: input.buildingId,
+    opened: lines.filter((l) => l.opened),
+    closed: lines.filter((l) => l.closed),
+    breached: lines.filter((l) => l.late > 0),
+    dueToday,
+  };
+}

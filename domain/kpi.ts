@@ -1,0 +1,369 @@
+/**
+ * The KPI catalogue from the users' standards (DOMAIN.md, seeds 000/002/004)
+ * and its computation from case views. Pure: no I/O, safe in workflows.
+ *
+ * Every KPI is computed over a cohort: the cases opened in the period, as they
+ * stand now. Counting goes through a mergeable tally so a week's figures can be
+ * stored once they can no longer change (every case in the cohort terminal) and
+ * summed with others instead of re-reading cases.
+ *
+ * Definitions (where the seeds leave room):
+ * - complaint handled: the complainant got an answer, i.e. the case reached
+ *   follow-up, was closed, or was withdrawn (found invalid and answered).
+ * - on time per stage: resolved deadlines only (met or breached; pending ones
+ *   are not yet decided). Follow-up is the reporter's time, not the staff's, so
+ *   it has no on-time rate.
+ * - on site within 30 minutes / 2 hours: the analysing deadline of a repair
+ *   (urgent and major repairs have the 30-minute rule, routine ones 2 hours).
+ * - small repair done within 24 hours: a repair whose rectification deadlines
+ *   (every round) were all met; one breached round makes it late.
+ * - satisfaction: a case's latest follow-up score on the 1–5 scale; satisfied
+ *   means 4 (满意) or 5 (非常满意). Unrated follow-ups are left out.
+ * - valid complaint: a complaint not withdrawn; annualised per building.
+ * - reopen rate: cases reopened by a low follow-up score, over cases that
+ *   reached follow-up.
+ */
+import type { CaseView } from './case-model.ts';
+import type { TimedStage } from './sla.ts';
+
+/** Stages whose deadlines bind staff and supervisors (follow-up waits on the reporter). */
+export const onTimeStages = [
+  'analysing',
+  'awaiting_signoff',
+  'adjudicating',
+  'rectifying',
+  'reviewing',
+] as const satisfies readonly TimedStage[];
+export type OnTimeStage = (typeof onTimeStages)[number];
+
+/** A satisfied reporter gives 4 or 5 on the 1–5 scale the follow-up survey uses. */
+export const SATISFIED_SCORE = 4;
+
+/** Timeline action the case workflow records when a low follow-up score sends the case back. */
+export const REOPEN_ACTION = 'follow_up_low_score';
+
+interface Ratio {
+  num: number;
+  den: number;
+}
+
+/** Mergeable counts behind every KPI. */
+export interface KpiTally {
+  cases: number;
+  complaints: Ratio;
+  validComplaints: number;
+  onTime: Record<OnTimeStage, Ratio>;
+  urgentRepairOnSite: Ratio;
+  generalRepairOnSite: Ratio;
+  smallRepairDone: Ratio;
+  repairSatisfaction: Ratio;
+  overallSatisfaction: Ratio;
+  reopened: Ratio;
+  /** Open-to-close durations of closed cases, in ms (kept whole so p90 survives merging). */
+  closeDurationsMs: number[];
+  /** Cases not yet closed or withdrawn: a tally with none can be stored as final. */
+  open: number;
+}
+
+const ratio = (): Ratio => ({ num: 0, den: 0 });
+
+export function emptyTally(): KpiTally {
+  return {
+    cases: 0,
+    complaints: ratio(),
+    validComplaints: 0,
+    onTime: {
+      analysing: ratio(),
+      awaiting_signoff: ratio(),
+      adjudicating: ratio(),
+      rectifying: ratio(),
+      reviewing: ratio(),
+    },
+    urgentRepairOnSite: ratio(),
+    generalRepairOnSite: ratio(),
+    smallRepairDone: ratio(),
+    repairSatisfaction: ratio(),
+    overallSatisfaction: ratio(),
+    reopened: ratio(),
+    closeDurationsMs: [],
+    open: 0,
+  };
+}
+
+const count = (r: Ratio, ok: boolean) => {
+  r.den += 1;
+  if (ok) r.num += 1;
+};
+
+/** Adds one case to a tally (mutates and returns it). */
+export function addCase(t: KpiTally, v: CaseView): KpiTally {
+  t.cases += 1;
+  const terminal = v.stage === 'closed' || v.stage === 'withdrawn';
+  if (!terminal) t.open += 1;
+  if (v.source === 'complaint') {
+    const answered = terminal || v.stage === 'follow_up';
+    count(t.complaints, answered);
+    if (v.stage !== 'withdrawn') t.validComplaints += 1;
+  }
+  for (const d of v.deadlines) {
+    if (d.state === 'pending' || !(onTimeStages as readonly string[]).includes(d.stage)) continue;
+    count(t.onTime[d.stage as OnTimeStage], d.state === 'met');
+  }
+  if (v.source === 'repair') {
+    const firstOnSite = v.deadlines.find((d) => d.stage === 'analysing' && d.state !== 'pending');
+    if (firstOnSite) {
+      count(
+        v.severity === 'routine' ? t.generalRepairOnSite : t.urgentRepairOnSite,
+        firstOnSite.state === 'met',
+      );
+    }
+    const fixes = v.deadlines.filter((d) => d.stage === 'rectifying');
+    const breached = fixes.some((d) => d.state === 'breached');
+    const allMet = fixes.length > 0 && fixes.every((d) => d.state === 'met');
+    if (breached || allMet) count(t.smallRepairDone, !breached);
+  }
+  const score = v.followUp?.score;
+  if (score !== undefined && v.followUp?.outcome !== 'unrated') {
+    const satisfied = score >= SATISFIED_SCORE;
+    count(t.overallSatisfaction, satisfied);
+    if (v.source === 'repair') count(t.repairSatisfaction, satisfied);
+  }
+  const reopened = v.timeline.some((e) => e.action === REOPEN_ACTION);
+  if (v.followUp || reopened) count(t.reopened, reopened);
+  if (v.stage === 'closed' && v.closedAt) {
+    t.closeDurationsMs.push(Date.parse(v.closedAt) - Date.parse(v.openedAt));
+  }
+  return t;
+}
+
+export function tallyCases(views: readonly CaseView[]): KpiTally {
+  return views.reduce(addCase, emptyTally());
+}
+
+const addRatio = (a: Ratio, b: Ratio): Ratio => ({ num: a.num + b.num, den: a.den + b.den });
+
+export function mergeTallies(tallies: readonly KpiTally[]): KpiTally {
+  const out = emptyTally();
+  for (const t of tallies) {
+    out.cases += t.cases;
+    out.open += t.open;
+    out.validComplaints += t.validComplaints;
+    out.complaints = addRatio(out.complaints, t.complaints);
+    for (const s of onTimeStages) out.onTime[s] = addRatio(out.onTime[s], t.onTime[s]);
+    out.urgentRepairOnSite = addRatio(out.urgentRepairOnSite, t.urgentRepairOnSite);
+    out.generalRepairOnSite = addRatio(out.generalRepairOnSite, t.generalRepairOnSite);
+    out.smallRepairDone = addRatio(out.smallRepairDone, t.smallRepairDone);
+    out.repairSatisfaction = addRatio(out.repairSatisfaction, t.repairSatisfaction);
+    out.overallSatisfaction = addRatio(out.overallSatisfaction, t.overallSatisfaction);
+    out.reopened = addRatio(out.reopened, t.reopened);
+    out.closeDurationsMs.push(...t.closeDurationsMs);
+  }
+  return out;
+}
+
+export type KpiId =
+  | 'complaint_handling_rate'
+  | `on_time_${OnTimeStage}`
+  | 'urgent_repair_on_site_30min'
+  | 'general_repair_on_site_2h'
+  | 'small_repair_done_24h'
+  | 'repair_satisfaction'
+  | 'overall_satisfaction'
+  | 'valid_complaints_per_building_year'
+  | 'average_time_to_close_hours'
+  | 'p90_time_to_close_hours'
+  | 'reopen_rate';
+
+export interface KpiValue {
+  id: KpiId;
+  label: { zh: string; en: string };
+  unit: 'ratio' | 'per_building_year' | 'hours';
+  /** null where the standards state no target (tracked, not judged). */
+  target: number | null;
+  comparator: '>=' | '<=' | null;
+  /** Where the target comes from. */
+  source: string;
+  /** null when the period has nothing to measure. */
+  value: number | null;
+  numerator?: number | undefined;
+  denominator?: number | undefined;
+  /** null when there is no value or no target. */
+  met: boolean | null;
+}
+
+export interface KpiContext {
+  /** Length of the period in days, to annualise counts. */
+  periodDays: number;
+  /** Buildings the period covers (1 when filtered to one building). */
+  buildings: number;
+}
+
+const STAGE_LABEL: Record<OnTimeStage, { zh: string; en: string }> = {
+  analysing: { zh: '原因分析', en: 'analysis' },
+  awaiting_signoff: { zh: '员工签字确认', en: 'staff sign-off' },
+  adjudicating: { zh: '异议裁定', en: 'dispute adjudication' },
+  rectifying: { zh: '整改', en: 'rectification' },
+  reviewing: { zh: '复查', en: 'review' },
+};
+
+const HOUR_MS = 3_600_000;
+const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
+
+/** Nearest-rank percentile (p in 0..100) of a non-empty list. */
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[rank - 1] as number;
+}
+
+function judge(
+  value: number | null,
+  target: number | null,
+  comparator: KpiValue['comparator'],
+): boolean | null {
+  if (value === null || target === null || comparator === null) return null;
+  return comparator === '>=' ? value >= target - 1e-9 : value <= target + 1e-9;
+}
+
+function rateKpi(
+  id: KpiId,
+  label: KpiValue['label'],
+  r: Ratio,
+  target: number | null,
+  comparator: KpiValue['comparator'],
+  source: string,
+): KpiValue {
+  const value = r.den === 0 ? null : round4(r.num / r.den);
+  return {
+    id,
+    label,
+    unit: 'ratio',
+    target,
+    comparator,
+    source,
+    value,
+    numerator: r.num,
+    denominator: r.den,
+    met: judge(value, target, comparator),
+  };
+}
+
+/** Every KPI of the catalogue with its target, value and verdict. */
+export function computeKpis(t: KpiTally, ctx: KpiContext): KpiValue[] {
+  const out: KpiValue[] = [
+    rateKpi(
+      'complaint_handling_rate',
+      { zh: '投诉建议处理率', en: 'Complaint and suggestion handling rate' },
+      t.complaints,
+      1,
+      '>=',
+      'seed 004: 投诉建议处理率100%',
+    ),
+  ];
+  for (const s of onTimeStages) {
+    out.push(
+      rateKpi(
+        `on_time_${s}`,
+        { zh: `${STAGE_LABEL[s].zh}按时完成率`, en: `On-time rate: ${STAGE_LABEL[s].en}` },
+        t.onTime[s],
+        1,
+        '>=',
+        'SLA catalogue: every stage deadline is a commitment',
+      ),
+    );
+  }
+  out.push(
+    rateKpi(
+      'urgent_repair_on_site_30min',
+      { zh: '紧急维修30分钟内到场率', en: 'Urgent repairs on site within 30 minutes' },
+      t.urgentRepairOnSite,
+      1,
+      '>=',
+      'seed 000: 30分钟内到场',
+    ),
+    rateKpi(
+      'general_repair_on_site_2h',
+      { zh: '一般维修2小时内到场率', en: 'General repairs on site within 2 hours' },
+      t.generalRepairOnSite,
+      1,
+      '>=',
+      'seed 000: 一般维修2小时到场',
+    ),
+    rateKpi(
+      'small_repair_done_24h',
+      { zh: '零星维修24小时内完成率', en: 'Small repairs done within 24 hours' },
+      t.smallRepairDone,
+      1,
+      '>=',
+      'seed 000: 零星维修24小时内完成',
+    ),
+    rateKpi(
+      'repair_satisfaction',
+      { zh: '维修满意率', en: 'Repair satisfaction' },
+      t.repairSatisfaction,
+      0.9,
+      '>=',
+      'seed 004: 维修满意率≥90%',
+    ),
+    rateKpi(
+      'overall_satisfaction',
+      { zh: '综合满意率', en: 'Overall satisfaction' },
+      t.overallSatisfaction,
+      0.85,
+      '>=',
+      'seed 004: 满意率≥85%',
+    ),
+  );
+  const years = ctx.periodDays / 365;
+  const perBuildingYear =
+    ctx.buildings > 0 && years > 0 ? round4(t.validComplaints / ctx.buildings / years) : null;
+  out.push({
+    id: 'valid_complaints_per_building_year',
+    label: { zh: '每栋楼年有效投诉数', en: 'Valid complaints per building per year' },
+    unit: 'per_building_year',
+    target: 5,
+    comparator: '<=',
+    source: 'seed 004: 有效投诉≤5次/年',
+    value: perBuildingYear,
+    numerator: t.validComplaints,
+    denominator: ctx.buildings,
+    met: judge(perBuildingYear, 5, '<='),
+  });
+  const closes = t.closeDurationsMs;
+  const avg = closes.length ? round4(closes.reduce((a, b) => a + b, 0) / closes.length / HOUR_MS) : null;
+  const p90 = closes.length ? round4(percentile(closes, 90) / HOUR_MS) : null;
+  out.push(
+    {
+      id: 'average_time_to_close_hours',
+      label: { zh: '平均结案时长（小时）', en: 'Average time to close (hours)' },
+      unit: 'hours',
+      target: null,
+      comparator: null,
+      source: 'no target in the standards; tracked',
+      value: avg,
+      denominator: closes.length,
+      met: null,
+    },
+    {
+      id: 'p90_time_to_close_hours',
+      label: { zh: '90%案件结案时长（小时）', en: 'p90 time to close (hours)' },
+      unit: 'hours',
+      target: null,
+      comparator: null,
+      source: 'no target in the standards; tracked',
+      value: p90,
+      denominator: closes.length,
+      met: null,
+    },
+    // The seeds give no reopen target; at most the share repair satisfaction leaves unsatisfied.
+    rateKpi(
+      'reopen_rate',
+      { zh: '回访不满意重开率', en: 'Reopen rate after follow-up' },
+      t.reopened,
+      0.1,
+      '<=',
+      'derived from seed 004 repair satisfaction ≥90%',
+    ),
+  );
+  return out;
+}

@@ -1,0 +1,26 @@
+import { runtimeEnvironment, runtimeLinks, type RuntimeResources } from './environment.ts';
+
+/** Where the Lambda entry lives (api/lambda.ts, export `handler`). */
+export const API_HANDLER = 'api/lambda.handler';
+
+/**
+ * The HTTP API: the same Hono app as `npm start`, on Lambda behind a function
+ * URL. The app authenticates every request itself (bearer tokens against the
+ * school's JWKS, signed links), so the URL takes no IAM auth. Without a
+ * RECTIFY_PUBLIC_URL the function learns its own address from its first request.
+ */
+export function createApi(r: RuntimeResources) {
+  return new sst.aws.Function('Api', {
+    handler: API_HANDLER,
+    runtime: 'nodejs20.x',
+    architecture: 'arm64',
+    memory: '1024 MB',
+    // Steps are Temporal updates that wait for the case to record them: seconds, rarely more.
+    timeout: '30 seconds',
+    url: true,
+    link: runtimeLinks(r),
+    environment: runtimeEnvironment(r, r.settings.publicUrl),
+    // /health asks DynamoDB and SES for account-level answers, which no table or identity ARN covers.
+    permissions: [{ actions: ['dynamodb:ListTables', 'ses:GetSendQuota'], resources: ['*'] }],
+  });
+}

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { ConfigError } from '../config.ts';
+
+/**
+ * What a school decides once per stage, read from the deployer's environment
+ * when `sst deploy` runs (secrets live in `sst secret`, not here). Parsed with
+ * zod so a missing or malformed value stops the deploy naming the variable.
+ */
+const domain = z
+  .string()
+  .regex(
+    /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i,
+    'must be a domain name such as hq.example.edu.cn',
+  );
+
+export const deploySettingsSchema = z
+  .object({
+    /** The SES identity: every address of this domain may send once it is verified. */
+    RECTIFY_MAIL_DOMAIN: domain,
+    /** Sender address; defaults to rectify@<RECTIFY_MAIL_DOMAIN>. */
+    RECTIFY_MAIL_FROM: z.email().optional(),
+    /** A Route 53 hosted zone id for the mail domain: SST then writes the DKIM and DMARC records itself. */
+    RECTIFY_ROUTE53_ZONE: z.string().min(1).optional(),
+    /** The address people reach the API at (a custom domain in front of it); defaults to the Lambda function URL. */
+    RECTIFY_PUBLIC_URL: z.url().optional(),
+    /** Where the Temporal Web UI shows this namespace; defaults to Temporal Cloud's page for it. */
+    RECTIFY_TEMPORAL_UI_URL: z.url().optional(),
+    CAMPUS_TZ: z
+      .string()
+      .default('Asia/Shanghai')
+      .refine((tz) => {
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be an IANA time zone such as Asia/Shanghai'),
+    /** Upper bound of worker tasks when CPU or memory runs high. */
+    RECTIFY_WORKER_MAX: z.coerce.number().int().min(1).max(50).default(4),
+  })
+  .refine(
+    (s) =>
+      !s.RECTIFY_MAIL_FROM ||
+      s.RECTIFY_MAIL_FROM.toLowerCase().endsWith(`@${s.RECTIFY_MAIL_DOMAIN.toLowerCase()}`),
+    {
+      path: ['RECTIFY_MAIL_FROM'],
+      message: 'must be an address of RECTIFY_MAIL_DOMAIN (SES sends only from verified identities)',
+    },
+  );
+
+export interface DeploySettings {
+  mailDomain: string;
+  mailFrom: string;
+  route53Zone?: string | undefined;
+  publicUrl?: string | undefined;
+  temporalUiUrl?: string | undefined;
+  campusTimeZone: string;
+  workerMax: number;
+}
+
+/** Parses the deploy-time settings; throws a ConfigError naming each bad variable. */
+export function deploySettings(source: Record<string, string | undefined> = process.env): DeploySettings {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const result = deploySettingsSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(environment)'}: ${i.message}`);
+    throw new ConfigError(`Invalid deploy settings:\n${lines.join('\n')}`);
+  }
+  const s = result.data;
+  return {
+    mailDomain: s.RECTIFY_MAIL_DOMAIN.toLowerCase(),
+    mailFrom: s.RECTIFY_MAIL_FROM ?? `rectify@${s.RECTIFY_MAIL_DOMAIN.toLowerCase()}`,
+    route53Zone: s.RECTIFY_ROUTE53_ZONE,
+    publicUrl: s.RECTIFY_PUBLIC_URL?.replace(/\/+$/, ''),
+    temporalUiUrl: s.RECTIFY_TEMPORAL_UI_URL,
+    campusTimeZone: s.CAMPUS_TZ,
+    workerMax: s.RECTIFY_WORKER_MAX,
+  };
+}

@@ -1,0 +1,42 @@
+// Rectify on AWS: `npx sst deploy --stage production` (docs/deploy.md).
+// One module per concern under infra/aws/; nothing here names a resource.
+
+export default $config({
+  app(input) {
+    // The one place that decides what a production stage keeps: tables survive
+    // `sst remove` and carry deletion protection, and the stage refuses removal.
+    const production = input.stage === 'production';
+    return {
+      name: 'rectify',
+      home: 'aws',
+      removal: production ? 'retain' : 'remove',
+      protect: production,
+    };
+  },
+  async run() {
+    // SST evaluates this file before its globals exist, so modules load here.
+    const { deploySettings } = await import('./infra/aws/settings.ts');
+    const { createSecrets } = await import('./infra/aws/secrets.ts');
+    const { createStorage } = await import('./infra/aws/storage.ts');
+    const { createEmail } = await import('./infra/aws/email.ts');
+    const { createApi } = await import('./infra/aws/api.ts');
+    const { createWorker } = await import('./infra/aws/worker.ts');
+
+    const settings = deploySettings(process.env);
+    const resources = {
+      settings,
+      secrets: createSecrets(),
+      storage: createStorage(),
+      mail: createEmail(settings),
+    };
+    const api = createApi(resources);
+    createWorker(resources, api);
+
+    return {
+      api: api.url,
+      mailFrom: resources.mail.from,
+      mailConfigurationSet: resources.mail.configSet.configurationSetName,
+      casesTable: resources.storage.cases.name,
+    };
+  },
+});

@@ -1,0 +1,175 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueLocalToken } from '../../api/auth.ts';
+import { caseListSchema, caseViewSchema, createdCaseSchema, problemSchema } from '../../api/schemas.ts';
+import { testEnv } from '../support/stack.ts';
+import { call, newCaseBody, startApiStack, type ApiStack } from './harness.ts';
+
+let s: ApiStack;
+let since: string;
+/** A case in bldg-a, room A101, assigned to staff-zhou, opened by sup-wang. */
+let caseA: string;
+beforeAll(async () => {
+  s = await startApiStack();
+  since = new Date(Date.now() - 1000).toISOString();
+  const res = await call(s.app, 'POST', '/api/cases', { as: 'sup-wang', body: newCaseBody() });
+  caseA = createdCaseSchema.parse(await res.json()).caseId;
+});
+afterAll(async () => {
+  await s?.stop();
+});
+
+const A101 = { buildingId: 'bldg-a', floorId: 'a-f1', roomId: 'A101' };
+const A106 = { buildingId: 'bldg-a', floorId: 'a-f1', roomId: 'A106' };
+const A206 = { buildingId: 'bldg-a', floorId: 'a-f2', roomId: 'A206' };
+const B101 = { buildingId: 'bldg-b', floorId: 'b-f1', roomId: 'B101' };
+
+async function expectProblem(res: Response, status: number, detail?: RegExp) {
+  expect(res.status).toBe(status);
+  expect(res.headers.get('content-type')).toContain('application/problem+json');
+  const p = problemSchema.parse(await res.json());
+  if (detail) expect(p.detail).toMatch(detail);
+  return p;
+}
+
+describe('who may open a case', () => {
+  it.each([
+    ['sup-wang', A101, 201, 'supervisor of bldg-a'],
+    ['sup-wang', B101, 403, 'supervisor outside their buildings'],
+    ['sup-li', B101, 201, 'supervisor of bldg-b'],
+    ['grid-a1c1', A101, 201, 'level-3 grid member in their cluster'],
+    ['grid-a1c1', A106, 403, 'level-3 grid member outside their cluster'],
+    ['grid-a1', A206, 201, 'level-1 grid member anywhere in their building'],
+    ['grid-b1', A101, 403, 'grid member of another building'],
+    ['wg-chen', B101, 201, 'working group anywhere'],
+    ['admin-xu', A101, 201, 'admin anywhere'],
+    ['staff-zhou', A101, 403, 'staff never'],
+    ['audit-he', A101, 403, 'auditors never'],
+    ['lead-huang', A101, 403, 'leadership does not open cases'],
+    ['dept-cs', A101, 403, 'department contacts do not open cases'],
+  ] as const)('%s at %o → %i (%s)', async (who, location, status) => {
+    const res = await call(s.app, 'POST', '/api/cases', { as: who, body: newCaseBody({ location }) });
+    if (status === 201) {
+      expect(res.status).toBe(201);
+      createdCaseSchema.parse(await res.json());
+    } else {
+      await expectProblem(res, status, /只有|只能/);
+    }
+  });
+
+  it('without a token is 401; a token of someone not in the directory is 401', async () => {
+    await expectProblem(await call(s.app, 'POST', '/api/cases', { body: newCaseBody() }), 401);
+    const ghost = await issueLocalToken(testEnv().JWT_SECRET ?? '', 'nobody-here');
+    const res = await s.app.request('/api/cases', { headers: { authorization: `Bearer ${ghost}` } });
+    await expectProblem(res, 401, /nobody-here/);
+    const wrongSecret = await issueLocalToken('another-secret-0123456789abcdef0123456789', 'sup-wang');
+    const res2 = await s.app.request('/api/cases', { headers: { authorization: `Bearer ${wrongSecret}` } });
+    await expectProblem(res2, 401);
+  });
+});
+
+describe('who may read a case', () => {
+  it.each([
+    ['sup-wang', 200],
+    ['sup-smith', 200],
+    ['sup-li', 403],
+    ['staff-zhou', 200],
+    ['staff-wu', 403],
+    ['audit-he', 200],
+    ['admin-xu', 200],
+    ['wg-chen', 200],
+    ['lead-huang', 200],
+    ['grid-a1c1', 200],
+    ['grid-a1c2', 403],
+    ['grid-b1', 403],
+    ['dept-cs', 403],
+  ] as const)('%s → %i', async (who, status) => {
+    const res = await call(s.app, 'GET', `/api/cases/${caseA}`, { as: who });
+    if (status === 200) {
+      expect(res.status).toBe(200);
+      expect(caseViewSchema.parse(await res.json()).caseId).toBe(caseA);
+    } else {
+      await expectProblem(res, status);
+    }
+  });
+});
+
+describe('who may take which step', () => {
+  let c: string;
+  beforeAll(async () => {
+    const res = await call(s.app, 'POST', '/api/cases', { as: 'sup-wang', body: newCaseBody() });
+    c = createdCaseSchema.parse(await res.json()).caseId;
+  });
+  const rootCause = { causes: ['管道老化'], responsibleId: 'staff-zhou', plan: '更换管道' };
+
+  it.each([
+    ['root-cause', 'staff-wu', rootCause, 403, 'staff not on the case cannot even read it'],
+    ['root-cause', 'audit-he', rootCause, 403, 'auditors change nothing'],
+    ['root-cause', 'sup-li', rootCause, 403, 'supervisor of another building'],
+    ['root-cause', 'grid-a1c1', rootCause, 403, 'grid members do not analyse'],
+    ['review', 'sup-wang', { passed: true, notes: 'ok' }, 409, 'review while analysing: wrong stage'],
+    ['rectification', 'staff-zhou', { summary: 'x', evidence: ['a.jpg'] }, 409, 'rectify while analysing'],
+    ['withdraw', 'staff-zhou', { reason: 'no' }, 403, 'staff cannot withdraw'],
+    ['comments', 'audit-he', { text: '看过' }, 403, 'auditors do not comment'],
+    ['comments', 'grid-a1c1', { text: '已到现场' }, 200, 'a grid member of the place comments'],
+    ['comments', 'lead-huang', { text: '请尽快处理' }, 200, 'leadership comments'],
+    ['root-cause', 'staff-zhou', rootCause, 200, 'the assignee analyses'],
+    ['root-cause', 'sup-wang', rootCause, 409, 'analysis is over'],
+    ['withdraw', 'sup-li', { reason: 'dup' }, 403, 'supervisor of another building cannot withdraw'],
+    ['withdraw', 'sup-wang', { reason: '重复' }, 200, 'the building supervisor withdraws'],
+    ['comments', 'sup-wang', { text: 'late' }, 409, 'a withdrawn case takes no more steps'],
+  ] as const)('%s by %s → %i (%s)', async (path, who, body, status) => {
+    const res = await call(s.app, 'POST', `/api/cases/${c}/${path}`, { as: who, body });
+    if (status === 200) {
+      expect(res.status).toBe(200);
+      caseViewSchema.parse(await res.json());
+    } else {
+      await expectProblem(res, status);
+    }
+  });
+
+  it('a refusal names the rule, in the caller’s language', async () => {
+    const res = await call(s.app, 'POST', `/api/cases/${caseA}/withdraw`, {
+      as: 'staff-zhou',
+      body: { reason: 'no' },
+      headers: { 'accept-language': 'en-GB,en;q=0.8' },
+    });
+    const p = await expectProblem(res, 403, /only a supervisor of this building may withdraw the case/);
+    expect(p.title).toBe('Not allowed');
+    const zh = await call(s.app, 'POST', '/api/cases', { as: 'audit-he', body: newCaseBody() });
+    const pz = await expectProblem(zh, 403, /员工和审计人员不能/);
+    expect(pz.title).toBe('无权执行此操作');
+  });
+});
+
+describe('who sees which cases in a list', () => {
+  const list = async (who: string, query = '') => {
+    const res = await call(s.app, 'GET', `/api/cases?from=${encodeURIComponent(since)}&limit=100${query}`, { as: who });
+    expect(res.status).toBe(200);
+    return caseListSchema.parse(await res.json()).items;
+  };
+
+  it('auditors see both buildings; supervisors only theirs; staff only their own; grid members only their grid', async () => {
+    const audit = await list('audit-he');
+    expect(new Set(audit.map((i) => i.location.buildingId))).toEqual(new Set(['bldg-a', 'bldg-b']));
+    const li = await list('sup-li');
+    expect(li.length).toBeGreaterThan(0);
+    expect(li.every((i) => i.location.buildingId === 'bldg-b')).toBe(true);
+    const wang = await list('sup-wang');
+    expect(wang.map((i) => i.caseId)).toContain(caseA);
+    expect(wang.every((i) => i.location.buildingId === 'bldg-a')).toBe(true);
+    const zhou = await list('staff-zhou');
+    expect(zhou.map((i) => i.caseId)).toContain(caseA);
+    expect(zhou.every((i) => i.responsibleId === 'staff-zhou' || i.assigneeId === 'staff-zhou')).toBe(true);
+    expect(await list('staff-wu')).toEqual([]);
+    const grid = await list('grid-a1c1');
+    expect(grid.map((i) => i.caseId)).toContain(caseA);
+    expect(grid.every((i) => ['A101', 'A102', 'A103', 'A104', 'A105'].includes(i.location.roomId ?? ''))).toBe(true);
+  });
+
+  it('asking outside one’s scope is refused with the rule', async () => {
+    const res = await call(s.app, 'GET', '/api/cases?assigneeId=staff-wu', { as: 'staff-zhou' });
+    await expectProblem(res, 403, /员工只能查看/);
+    const res2 = await call(s.app, 'GET', '/api/cases?buildingId=bldg-a', { as: 'sup-li' });
+    await expectProblem(res2, 403, /bldg-a/);
+  });
+});

@@ -1,0 +1,151 @@
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker, type WorkflowBundle } from '@temporalio/worker';
+import type { Hono } from 'hono';
+import { inject } from 'vitest';
+import { issueLocalToken } from '../../api/auth.ts';
+import { createApp } from '../../api/app.ts';
+import type { AppDeps } from '../../api/deps.ts';
+import type { ActivityDeps } from '../../activities/index.ts';
+import type { Directory } from '../../domain/directory.ts';
+import { bundleWorkflows, createWorker } from '../../infra/worker.ts';
+import { seedDemo, sentEmails, testDeps, testEnv, TEST_SIGNING_KEYS, uniqueId, type StoredEmail } from '../support/stack.ts';
+
+/**
+ * The API over the real stack: a worker on the test dev server (own task
+ * queue), one Temporal client, the app from createApp, driven with
+ * app.request(). One per test file.
+ */
+export interface ApiStack {
+  app: Hono;
+  deps: AppDeps;
+  activityDeps: ActivityDeps;
+  dir: Directory;
+  worker: Worker;
+  stop(): Promise<void>;
+}
+
+let sharedBundle: Promise<WorkflowBundle> | undefined;
+
+export async function startApiStack(extra: Partial<AppDeps> = {}): Promise<ApiStack> {
+  const env = testEnv({ TEMPORAL_TASK_QUEUE: uniqueId('api-tq') });
+  const activityDeps = testDeps(env);
+  const [dir, bundle, nativeConnection, connection] = await Promise.all([
+    seedDemo(activityDeps),
+    (sharedBundle ??= bundleWorkflows()),
+    NativeConnection.connect({ address: inject('stack').temporalAddress }),
+    Connection.connect({ address: inject('stack').temporalAddress }),
+  ]);
+  const worker = await createWorker({
+    connection: nativeConnection,
+    namespace: env.TEMPORAL_NAMESPACE,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    deps: activityDeps,
+    bundle,
+  });
+  const running = worker.run();
+  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  const deps: AppDeps = {
+    env,
+    aws: activityDeps,
+    temporal: client,
+    signingKeys: TEST_SIGNING_KEYS,
+    jwtSecret: env.JWT_SECRET,
+    publicBaseUrl: activityDeps.publicBaseUrl,
+    temporalUiUrl: env.TEMPORAL_UI_URL,
+    ...extra,
+  };
+  return {
+    app: createApp(deps),
+    deps,
+    activityDeps,
+    dir,
+    worker,
+    async stop() {
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await nativeConnection.close();
+    },
+  };
+}
+
+const tokens = new Map<string, Promise<string>>();
+export function tokenFor(personId: string): Promise<string> {
+  let t = tokens.get(personId);
+  if (!t) {
+    t = issueLocalToken(testEnv().JWT_SECRET ?? '', personId);
+    tokens.set(personId, t);
+  }
+  return t;
+}
+
+export interface CallOptions {
+  as?: string | undefined;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Send the body as is (no JSON header): for content-type tests. */
+  raw?: string | undefined;
+}
+
+/** One API call as a person (bearer token), JSON in, the response out. */
+export async function call(app: Hono, method: string, path: string, o: CallOptions = {}): Promise<Response> {
+  const headers: Record<string, string> = { ...(o.headers ?? {}) };
+  if (o.as) headers.authorization = `Bearer ${await tokenFor(o.as)}`;
+  let body: string | undefined = o.raw;
+  if (o.body !== undefined) {
+    body = JSON.stringify(o.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  return app.request(path, { method, headers, ...(body !== undefined ? { body } : {}) });
+}
+
+export const newCaseBody = (over: Record<string, unknown> = {}) => ({
+  title: '水龙头漏水 Leaking tap',
+  description: 'A101 卫生间水龙头持续漏水',
+  source: 'repair',
+  severity: 'routine',
+  location: { buildingId: 'bldg-a', floorId: 'a-f1', roomId: 'A101' },
+  assigneeId: 'staff-zhou',
+  ...over,
+});
+
+/** Waits for an email matching a filter (the worker sends it shortly after the step). */
+export async function waitForEmail(
+  filter: (e: StoredEmail) => boolean,
+  timeoutMs = 15_000,
+): Promise<StoredEmail> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = await sentEmails(filter);
+    const last = found[found.length - 1];
+    if (last) return last;
+    if (Date.now() > deadline) throw new Error('no matching email arrived in time');
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+/** The path of the action link in an email (`/actions/<token>`). */
+export function actionPath(email: StoredEmail): string {
+  const m = /http:\/\/rectify\.test(\/actions\/[A-Za-z0-9._-]+)/.exec(email.text);
+  if (!m?.[1]) throw new Error(`no action link in: ${email.subject}`);
+  return m[1];
+}
+
+/** The hidden fields of an action page's form. */
+export function formFields(html: string): { csrf: string; textHash: string } {
+  const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1];
+  const textHash = /name="textHash" value="([^"]+)"/.exec(html)?.[1];
+  if (!csrf || !textHash) throw new Error('no action form on the page');
+  return { csrf, textHash };
+}
+
+export const outcomeOf = (html: string) => /data-outcome="([^"]+)"/.exec(html)?.[1];
+
+/** Posts an action page's form the way a browser would. */
+export function postForm(app: Hono, path: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
+  return app.request(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(fields).toString(),
+  });
+}

@@ -1,0 +1,262 @@
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ANCHOR_CHAIN_ID, anchorNow, latestAnchor, readAnchorHeads } from '../../activities/audit-anchor.ts';
+import { appendAudit, readChain } from '../../activities/audit-store.ts';
+import { verifyAll, verifyCase, type VerifyEvent } from '../../activities/audit-verify.ts';
+import { createActivities } from '../../activities/index.ts';
+import { verifyChain } from '../../domain/hash-chain.ts';
+import {
+  deleteCase,
+  deleteEntry,
+  editEntry,
+  insertEntry,
+  seedCase,
+  swapEntries,
+  testView,
+  type Field,
+} from '../support/audit-fixtures.ts';
+import { seedDemo, testDeps, uniqueId } from '../support/stack.ts';
+
+const deps = testDeps();
+
+beforeAll(async () => {
+  await seedDemo(deps);
+});
+
+async function collect(events: AsyncGenerator<VerifyEvent>): Promise<VerifyEvent[]> {
+  const out: VerifyEvent[] = [];
+  for await (const e of events) out.push(e);
+  return out;
+}
+
+describe('appending', () => {
+  it('1,000 concurrent appends to one chain leave no fork and no gap', async () => {
+    const caseId = uniqueId('ZG-CONC');
+    const results = [];
+    for (let batch = 0; batch < 1000; batch += 50) {
+      results.push(
+        ...(await Promise.all(
+          Array.from({ length: 50 }, (_, i) =>
+            appendAudit(deps.ddb, deps.tables, {
+              caseId,
+              stepId: `s-${batch + i}`,
+              at: new Date().toISOString(),
+              actor: { id: 'system', via: 'system' },
+              action: 'concurrent',
+              payload: { n: batch + i },
+            }),
+          ),
+        )),
+      );
+    }
+    const chain = await readChain(deps.ddb, deps.tables, caseId);
+    expect(verifyChain(chain, caseId)).toMatchObject({ ok: true, count: 1000 });
+    expect(chain.map((e) => e.seq)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
+    // Every call got its own slot: no two appends claim the same seq, none was lost.
+    expect(new Set(results.map((r) => r.seq)).size).toBe(1000);
+    expect(results.every((r) => !r.duplicate)).toBe(true);
+    expect(new Set(chain.map((e) => (e.payload as { payload: { n: number } }).payload.n)).size).toBe(1000);
+  });
+
+  it('a retried recordStep activity leaves one entry and one record version', async () => {
+    const caseId = uniqueId('ZG-RETRY');
+    const acts = createActivities(deps);
+    const step = {
+      caseId,
+      stepId: 'step-1',
+      at: new Date().toISOString(),
+      actor: { id: 'sup-wang', role: 'supervisor', via: 'api' },
+      action: 'detected',
+      payload: { source: 'repair' },
+      view: testView(caseId),
+    };
+    // A retry racing the original (a timed-out attempt still running), then a late third.
+    const [a, b] = await Promise.all([acts.recordStep(step), acts.recordStep(step)]);
+    const c = await acts.recordStep(step);
+    expect([a, b, c].map((r) => [r.seq, r.hash])).toEqual([
+      [1, a.hash],
+      [1, a.hash],
+      [1, a.hash],
+    ]);
+    expect([a, b, c].filter((r) => !r.duplicate)).toHaveLength(1);
+    expect(await readChain(deps.ddb, deps.tables, caseId)).toHaveLength(1);
+  });
+});
+
+type Tamper =
+  | { kind: 'edit'; seq: number; field: Field }
+  | { kind: 'delete'; seq: number }
+  | { kind: 'swap'; a: number; b: number }
+  | { kind: 'insert'; seq: number };
+
+const scenario = fc.integer({ min: 2, max: 7 }).chain((n) =>
+  fc.record({
+    n: fc.constant(n),
+    tamper: fc.oneof(
+      fc.record({
+        kind: fc.constant('edit' as const),
+        seq: fc.integer({ min: 1, max: n }),
+        field: fc.constantFrom<Field>('payload', 'action', 'at', 'actor', 'hash', 'prevHash'),
+      }),
+      // Deleting the last entry leaves a valid shorter chain: that is the anchor's job (below).
+      fc.record({ kind: fc.constant('delete' as const), seq: fc.integer({ min: 1, max: n - 1 }) }),
+      fc
+        .tuple(fc.integer({ min: 1, max: n }), fc.integer({ min: 1, max: n }))
+        .filter(([a, b]) => a !== b)
+        .map(([a, b]) => ({ kind: 'swap' as const, a: Math.min(a, b), b: Math.max(a, b) })),
+      fc.record({ kind: fc.constant('insert' as const), seq: fc.integer({ min: 1, max: n }) }),
+    ),
+  }),
+);
+
+/** Where verification must point: the first entry whose content or link no longer holds. */
+function expected(t: Tamper): { seq: number; problem: string } {
+  switch (t.kind) {
+    case 'edit':
+      return { seq: t.seq, problem: t.field === 'prevHash' ? 'prev_mismatch' : 'hash_mismatch' };
+    case 'delete':
+      return { seq: t.seq + 1, problem: 'gap' };
+    case 'swap':
+      return { seq: t.a, problem: 'prev_mismatch' };
+    case 'insert':
+      // The forgery itself is well formed; its successor no longer links to what precedes it.
+      return { seq: t.seq + 1, problem: 'prev_mismatch' };
+  }
+}
+
+describe('verification finds every single tamper at the right entry', () => {
+  it('edited, deleted, reordered or inserted directly in the table (property, 50 runs)', async () => {
+    const kinds = new Map<string, number>();
+    await fc.assert(
+      fc.asyncProperty(scenario, async ({ n, tamper }) => {
+        const caseId = uniqueId('ZG-TAMPER');
+        await seedCase(deps, caseId, n);
+        expect(await verifyCase(deps, caseId, { hasRecord: true })).toMatchObject({ ok: true, count: n });
+        if (tamper.kind === 'edit') await editEntry(deps, caseId, tamper.seq, tamper.field);
+        if (tamper.kind === 'delete') await deleteEntry(deps, caseId, tamper.seq);
+        if (tamper.kind === 'swap') await swapEntries(deps, caseId, tamper.a, tamper.b);
+        if (tamper.kind === 'insert') await insertEntry(deps, caseId, tamper.seq, n);
+        const result = await verifyCase(deps, caseId, { hasRecord: true });
+        const want = expected(tamper);
+        expect(result.ok).toBe(false);
+        expect(result.broken).toMatchObject(want);
+        kinds.set(tamper.kind, (kinds.get(tamper.kind) ?? 0) + 1);
+      }),
+      { numRuns: 50 },
+    );
+    // The 100% claim only means something if every kind of tamper was tried.
+    for (const kind of ['edit', 'delete', 'swap', 'insert']) expect(kinds.get(kind) ?? 0).toBeGreaterThan(3);
+  });
+
+  it('names the entry with the expected and the found hash', async () => {
+    const caseId = uniqueId('ZG-NAMED');
+    await seedCase(deps, caseId, 4);
+    const before = await readChain(deps.ddb, deps.tables, caseId);
+    await editEntry(deps, caseId, 3, 'payload');
+    const result = await verifyCase(deps, caseId, { hasRecord: true });
+    expect(result.broken?.seq).toBe(3);
+    expect(result.broken?.found).toBe(before[2]?.hash);
+    expect(result.broken?.expected).toMatch(/^[0-9a-f]{64}$/);
+    expect(result.broken?.expected).not.toBe(result.broken?.found);
+  });
+
+  it('a case record whose whole trail is gone is reported even before any anchor', async () => {
+    const caseId = uniqueId('ZG-NOTRAIL');
+    await seedCase(deps, caseId, 2);
+    await deleteCase(deps, caseId, 2);
+    expect(await verifyCase(deps, caseId, { hasRecord: true })).toMatchObject({
+      ok: false,
+      broken: { seq: 1, problem: 'gap' },
+    });
+  });
+});
+
+describe('anchors', () => {
+  it('catch a deleted case, a chain rewritten end to end and a truncated tail; findings carry forward', async () => {
+    const [kept, deleted, rewritten, truncated, grows] = ['KEEP', 'DEL', 'REWRITE', 'TRUNC', 'GROW'].map((k) =>
+      uniqueId(`ZG-ANC-${k}`),
+    ) as [string, string, string, string, string];
+    for (const id of [kept, deleted, rewritten, truncated, grows]) await seedCase(deps, id, 3);
+
+    const first = await anchorNow(deps, uniqueId('anchor-test'));
+    const anchorsAfterFirst = await readChain(deps.ddb, deps.tables, ANCHOR_CHAIN_ID);
+    expect(verifyChain(anchorsAfterFirst, ANCHOR_CHAIN_ID)).toMatchObject({ ok: true });
+    const latest = await latestAnchor(deps.ddb, deps.tables);
+    // Another file may anchor concurrently; ours is in the chain either way.
+    const mine = anchorsAfterFirst.find((e) => e.seq === first.seq);
+    expect(mine?.hash).toBe(first.hash);
+    expect(latest?.seq).toBeGreaterThanOrEqual(first.seq);
+    const heads = await readAnchorHeads(deps.ddb, deps.tables, latest!);
+    for (const id of [kept, deleted, rewritten, truncated, grows]) {
+      expect(heads.find((h) => h.caseId === id)).toMatchObject({ seq: 3 });
+    }
+
+    // The intruder: every row of one case deleted with its record, one chain replaced by a
+    // freshly hashed one (verifyChain alone accepts it), one tail cut; one case grows legitimately.
+    const intruder = testDeps();
+    await deleteCase(intruder, deleted, 3, { record: true });
+    await deleteCase(intruder, rewritten, 3);
+    for (let i = 1; i <= 3; i++) {
+      await appendAudit(intruder.ddb, intruder.tables, {
+        caseId: rewritten,
+        stepId: `forged-${i}`,
+        at: new Date().toISOString(),
+        actor: { id: 'sup-wang' },
+        action: 'detected',
+        payload: { quietly: 'changed' },
+      });
+    }
+    expect(verifyChain(await readChain(deps.ddb, deps.tables, rewritten), rewritten)).toMatchObject({ ok: true });
+    await deleteEntry(intruder, truncated, 3);
+    await appendAudit(deps.ddb, deps.tables, {
+      caseId: grows,
+      stepId: 'step-4',
+      at: new Date().toISOString(),
+      actor: { id: 'system' },
+      action: 'deadline_set',
+      payload: {},
+    });
+
+    const events = await collect(verifyAll(deps, { progressEvery: 10 }));
+    const summary = events.at(-1);
+    if (summary?.type !== 'summary') throw new Error('no summary');
+    expect(summary.missing).toContain(deleted);
+    expect(summary.rewritten.map((r) => r.caseId)).toEqual(expect.arrayContaining([rewritten, truncated]));
+    expect(summary.rewritten.find((r) => r.caseId === truncated)).toMatchObject({
+      anchored: { seq: 3 },
+      found: { seq: 2 },
+    });
+    const flagged = new Set([
+      ...summary.missing,
+      ...summary.rewritten.map((r) => r.caseId),
+      ...summary.broken.map((b) => b.caseId),
+    ]);
+    expect(flagged.has(kept)).toBe(false);
+    expect(flagged.has(grows)).toBe(false);
+    expect(events[0]).toMatchObject({ type: 'start', anchor: { chain: { ok: true }, heads: { ok: true } } });
+    expect(events.some((e) => e.type === 'progress')).toBe(true);
+    expect(events.filter((e) => e.type === 'case').map((e) => (e as { caseId: string }).caseId)).toEqual(
+      expect.arrayContaining([deleted, rewritten, truncated]),
+    );
+
+    // The next anchor must not launder the damage: it names it and keeps the anchored heads.
+    const second = await anchorNow(deps, uniqueId('anchor-test'));
+    expect(second.seq).toBeGreaterThan(first.seq);
+    expect(second.findings.missing).toContain(deleted);
+    expect(second.findings.rewritten).toEqual(expect.arrayContaining([rewritten, truncated]));
+    const again = await collect(verifyAll(deps));
+    const s2 = again.at(-1);
+    if (s2?.type !== 'summary') throw new Error('no summary');
+    expect(s2.missing).toContain(deleted);
+    expect(s2.rewritten.map((r) => r.caseId)).toEqual(expect.arrayContaining([rewritten, truncated]));
+    const grown = (await readAnchorHeads(deps.ddb, deps.tables, (await latestAnchor(deps.ddb, deps.tables))!)).find(
+      (h) => h.caseId === grows,
+    );
+    expect(grown?.seq).toBe(4);
+    // Anchors are chained to each other.
+    const anchors = await readChain(deps.ddb, deps.tables, ANCHOR_CHAIN_ID);
+    expect(verifyChain(anchors, ANCHOR_CHAIN_ID)).toMatchObject({ ok: true });
+    const secondEntry = anchors.find((e) => e.seq === second.seq);
+    expect(secondEntry?.prevHash).toBe(anchors.find((e) => e.seq === second.seq - 1)?.hash);
+  });
+});

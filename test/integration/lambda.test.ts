@@ -1,0 +1,225 @@
+import { Client, Connection } from '@temporalio/client';
+import type { Hono } from 'hono';
+import type { LambdaEvent } from 'hono/aws-lambda';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { inject } from 'vitest';
+import { appendAudit } from '../../activities/audit-store.ts';
+import { createAwsDeps } from '../../activities/clients.ts';
+import { createApp } from '../../api/app.ts';
+import { issueLocalToken } from '../../api/auth.ts';
+import type { CaseView } from '../../domain/case-model.ts';
+import type { Directory } from '../../domain/directory.ts';
+import { caseInput } from '../support/case-harness.ts';
+import { TEST_SIGNING_KEYS, seedDemo, testDeps, testEnv, uniqueId } from '../support/stack.ts';
+
+// The Lambda entry against the real stack (DynamoDB Local, the Temporal dev
+// server, the SES emulator), compared request for request with the app as
+// `npm start` serves it.
+
+const JWT_SECRET = 'lambda-test-jwt-secret-0123456789abcdef';
+const DOMAIN = 'abcdefghijklmnop.lambda-url.ap-southeast-1.on.aws';
+
+let handler: (event: LambdaEvent) => Promise<{
+  statusCode: number;
+  body: string;
+  headers?: Record<string, string | string[]>;
+  isBase64Encoded: boolean;
+}>;
+let local: Hono;
+let connection: Connection;
+let dir: Directory;
+
+/** A Lambda function URL request (payload format 2.0, the same as API Gateway HTTP APIs). */
+function urlEvent(method: string, rawPath: string, headers: Record<string, string> = {}): LambdaEvent {
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath,
+    rawQueryString: '',
+    headers: { host: DOMAIN, 'user-agent': 'vitest', ...headers },
+    isBase64Encoded: false,
+    body: null,
+    requestContext: {
+      accountId: 'anonymous',
+      apiId: 'abcdefghijklmnop',
+      authentication: null,
+      authorizer: {},
+      domainName: DOMAIN,
+      domainPrefix: 'abcdefghijklmnop',
+      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'vitest' },
+      requestId: uniqueId('req'),
+      routeKey: '$default',
+      stage: '$default',
+      time: new Date().toUTCString(),
+      timeEpoch: Date.now(),
+    },
+  } as unknown as LambdaEvent;
+}
+
+/** The same request to the Lambda handler and to the local app: status, content type and body side by side. */
+async function both(method: string, path: string, headers: Record<string, string> = {}) {
+  const viaLambda = await handler(urlEvent(method, path, headers));
+  const viaLocal = await local.request(path, { method, headers });
+  const header = (h: Record<string, string | string[]> | undefined, name: string) => {
+    const v = Object.entries(h ?? {}).find(([k]) => k.toLowerCase() === name)?.[1];
+    return Array.isArray(v) ? v.join(',') : v;
+  };
+  return {
+    lambda: {
+      status: viaLambda.statusCode,
+      type: header(viaLambda.headers, 'content-type'),
+      source: header(viaLambda.headers, 'x-case-source'),
+      body: JSON.parse(
+        viaLambda.isBase64Encoded ? Buffer.from(viaLambda.body, 'base64').toString() : viaLambda.body,
+      ) as unknown,
+    },
+    local: {
+      status: viaLocal.status,
+      type: viaLocal.headers.get('content-type') ?? undefined,
+      source: viaLocal.headers.get('x-case-source') ?? undefined,
+      body: (await viaLocal.json()) as unknown,
+    },
+  };
+}
+
+/** A case as the workflow leaves it after opening, stored the way the recordStep activity stores it. */
+async function storeOpenCase(): Promise<CaseView> {
+  const input = caseInput(dir, new Date());
+  const at = input.openedAt;
+  const view: CaseView = {
+    caseId: input.caseId,
+    title: input.title,
+    description: input.description,
+    source: input.source,
+    severity: input.severity,
+    category: input.category,
+    location: input.location,
+    assigneeId: input.assigneeId,
+    responsibleId: input.assigneeId,
+    reporter: input.reporter,
+    openedBy: input.openedBy.id,
+    openedAt: at,
+    stage: 'analysing',
+    round: 1,
+    failedReviews: 0,
+    overdue: false,
+    sla: { version: input.policy.slaVersion, ruleId: input.policy.slaRuleId, label: input.policy.slaLabel },
+    deadlines: [],
+    notices: [],
+    signOffs: [],
+    rectifications: [],
+    reviews: [],
+    adjudications: [],
+    comments: [],
+    timeline: [{ at, actorId: input.openedBy.id, action: 'detected', stage: 'analysing', round: 1 }],
+    version: 1,
+  };
+  const deps = testDeps();
+  await appendAudit(deps.ddb, deps.tables, {
+    caseId: view.caseId,
+    stepId: 'step-1',
+    at,
+    actor: { id: input.openedBy.id, via: 'api' },
+    action: 'detected',
+    payload: { source: view.source },
+    view,
+  });
+  return view;
+}
+
+beforeAll(async () => {
+  const stack = inject('stack');
+  dir = await seedDemo(testDeps());
+  // What SST sets on the function, pointed at the local stack instead of AWS.
+  const lambdaEnv = {
+    TEMPORAL_ADDRESS: stack.temporalAddress,
+    DYNAMODB_ENDPOINT: stack.dynamoEndpoint,
+    SES_ENDPOINT: stack.sesEndpoint,
+    TABLE_CASES: stack.tables.cases,
+    TABLE_AUDIT: stack.tables.audit,
+    TABLE_DIRECTORY: stack.tables.directory,
+    TABLE_OPS: stack.tables.ops,
+    LINK_SIGNING_KEYS: JSON.stringify(TEST_SIGNING_KEYS),
+    JWT_SECRET,
+    PUBLIC_BASE_URL: '',
+  };
+  for (const [k, v] of Object.entries(lambdaEnv)) vi.stubEnv(k, v);
+  ({ handler } = await import('../../api/lambda.ts'));
+
+  const env = testEnv({ JWT_SECRET, PUBLIC_BASE_URL: `https://${DOMAIN}` });
+  connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+  local = createApp({
+    env,
+    aws: createAwsDeps(env),
+    temporal: new Client({ connection, namespace: env.TEMPORAL_NAMESPACE }),
+    signingKeys: TEST_SIGNING_KEYS,
+    jwtSecret: JWT_SECRET,
+    publicBaseUrl: `https://${DOMAIN}`,
+    temporalUiUrl: env.TEMPORAL_UI_URL,
+  });
+});
+
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await connection?.close();
+});
+
+describe('api/lambda.ts handler', () => {
+  it('answers GET /health as the local server does: 200, all three services up', async () => {
+    const r = await both('GET', '/health');
+    expect(r.lambda).toEqual(r.local);
+    expect(r.lambda.status).toBe(200);
+    expect(r.lambda.body).toEqual({
+      ok: true,
+      checks: { temporal: { ok: true }, dynamodb: { ok: true }, ses: { ok: true } },
+    });
+  });
+
+  it('reads a stored case by id with the same status, headers and body as the local server', async () => {
+    const view = await storeOpenCase();
+    const token = await issueLocalToken(JWT_SECRET, 'audit-he');
+    const r = await both('GET', `/api/cases/${view.caseId}`, { authorization: `Bearer ${token}` });
+    expect(r.lambda).toEqual(r.local);
+    expect(r.lambda.status).toBe(200);
+    expect(r.lambda.type).toMatch(/^application\/json/);
+    expect(r.lambda.source).toBe('record');
+    expect(r.lambda.body).toEqual(view);
+  });
+
+  it('refuses the same requests the same way (problem+json)', async () => {
+    const token = await issueLocalToken(JWT_SECRET, 'audit-he');
+    const missing = await both('GET', `/api/cases/${uniqueId('ZG-NONE')}`, {
+      authorization: `Bearer ${token}`,
+    });
+    expect(missing.lambda).toEqual(missing.local);
+    expect(missing.lambda.status).toBe(404);
+    expect(missing.lambda.type).toMatch(/^application\/problem\+json/);
+
+    const anonymous = await both('GET', '/api/cases/ZG-2026-000001');
+    expect(anonymous.lambda).toEqual(anonymous.local);
+    expect(anonymous.lambda.status).toBe(401);
+  });
+});
+
+describe('api/lambda.ts in production mode (a fresh cold start)', () => {
+  it('fails a request while the configuration is incomplete, then starts once it is fixed', async () => {
+    vi.stubEnv('RECTIFY_MODE', 'production');
+    vi.stubEnv('JWT_SECRET', '');
+    vi.stubEnv('JWKS_URL', '');
+    vi.resetModules();
+    const { handler: cold } = await import('../../api/lambda.ts');
+    await expect(cold(urlEvent('GET', '/health'))).rejects.toThrow(
+      /JWKS_URL: required when RECTIFY_MODE=production/,
+    );
+
+    vi.stubEnv('JWKS_URL', 'https://idp.example.edu.cn/.well-known/jwks.json');
+    const health = await cold(urlEvent('GET', '/health'));
+    expect(health.statusCode).toBe(200);
+    // Tokens are the identity provider's now: a locally signed one is refused.
+    const token = await issueLocalToken(JWT_SECRET, 'audit-he');
+    const refused = await cold(
+      urlEvent('GET', '/api/cases/ZG-2026-000001', { authorization: `Bearer ${token}` }),
+    );
+    expect(refused.statusCode).toBe(401);
+  });
+});

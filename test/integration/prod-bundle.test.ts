@@ -1,0 +1,181 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
+import { temporal } from '@temporalio/proto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { getCaseRecord } from '../../activities/case-store.ts';
+import type { Directory } from '../../domain/directory.ts';
+import { buildWorkflowBundle } from '../../infra/build-workflow-bundle.ts';
+import { projectRoot } from '../../infra/local/paths.ts';
+import { searchAttributes } from '../../infra/local/servers.ts';
+import { openedUpdate } from '../../workflows/rectification-case/messages.ts';
+import { rectificationCase } from '../../workflows/rectification-case/workflow.ts';
+import { caseInput } from '../support/case-harness.ts';
+import { TEST_SIGNING_KEYS, seedDemo, sentEmails, testDeps, uniqueId } from '../support/stack.ts';
+
+// The production path end to end on the local dev server: the workflow bundle
+// built as the Dockerfile builds it, and infra/worker-main.ts (the container's
+// command) started from it as its own process, driving a real case.
+
+let tmp: string;
+let bundlePath: string;
+let worker: ChildProcess | undefined;
+let workerLog = '';
+let connection: Connection;
+let client: Client;
+let dir: Directory;
+const taskQueue = uniqueId('prod-bundle');
+// A namespace of its own, as a school's Temporal Cloud namespace: the worker's schedules
+// (fixed ids) then never touch those other test files create on the shared dev server.
+const namespace = uniqueId('rectify-prod');
+
+/** Registers the namespace with the case's search attributes, as a Cloud namespace is set up. */
+async function registerNamespace(conn: Connection): Promise<void> {
+  await conn.workflowService.registerNamespace({
+    namespace,
+    workflowExecutionRetentionPeriod: msToTs('1 day'),
+  });
+  const types = Object.fromEntries(
+    Object.entries(searchAttributes).map(([name, type]) => [
+      name,
+      type === 'Bool'
+        ? temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL
+        : temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+    ]),
+  );
+  // A new namespace reaches every service of the server within its registry refresh.
+  await expect
+    .poll(
+      async () => {
+        try {
+          await conn.operatorService.addSearchAttributes({ namespace, searchAttributes: types });
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { timeout: 30_000, interval: 500 },
+    )
+    .toBe(true);
+}
+
+/** Starts the worker entry as the image does (node --import tsx), resolving once it polls. */
+function startWorkerMain(env: Record<string, string>): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'infra/worker-main.ts'], {
+      cwd: projectRoot,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const timer = setTimeout(() => reject(new Error(`worker did not start:\n${workerLog}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      workerLog += chunk.toString();
+      if (workerLog.includes('[rectify-worker] polling')) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`worker exited with ${code} before polling:\n${workerLog}`));
+    });
+  });
+}
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'rectify-prod-bundle-'));
+  dir = await seedDemo(testDeps());
+  const stack = inject('stack');
+  connection = await Connection.connect({ address: stack.temporalAddress });
+  await registerNamespace(connection);
+  client = new Client({ connection, namespace });
+  bundlePath = path.join(tmp, 'workflow-bundle.js');
+});
+
+afterAll(async () => {
+  if (worker && worker.exitCode === null) worker.kill('SIGKILL');
+  await connection?.close();
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+describe('the production workflow bundle and worker', () => {
+  it('builds the workflow bundle to a file', async () => {
+    const built = await buildWorkflowBundle(bundlePath);
+    expect(built.path).toBe(bundlePath);
+    expect((await stat(bundlePath)).size).toBe(built.bytes);
+    expect(built.bytes).toBeGreaterThan(100_000);
+    const code = await readFile(bundlePath, 'utf8');
+    // The bundle carries the workflow the worker registers, and the module that exports it.
+    expect(code).toContain('rectificationCase');
+  });
+
+  it('starts infra/worker-main.ts from the prebuilt bundle and drives a case to open', async () => {
+    expect(existsSync(bundlePath)).toBe(true);
+    const stack = inject('stack');
+    worker = await startWorkerMain({
+      TEMPORAL_ADDRESS: stack.temporalAddress,
+      TEMPORAL_NAMESPACE: namespace,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      DYNAMODB_ENDPOINT: stack.dynamoEndpoint,
+      SES_ENDPOINT: stack.sesEndpoint,
+      TABLE_CASES: stack.tables.cases,
+      TABLE_AUDIT: stack.tables.audit,
+      TABLE_DIRECTORY: stack.tables.directory,
+      TABLE_OPS: stack.tables.ops,
+      LINK_SIGNING_KEYS: JSON.stringify(TEST_SIGNING_KEYS),
+      PUBLIC_BASE_URL: 'https://rectify.example.edu.cn',
+      WORKFLOW_BUNDLE_PATH: bundlePath,
+    });
+    expect(workerLog).toContain(`bundle ${bundlePath}`);
+    expect(workerLog).not.toContain('bundling the workflow code at start');
+
+    // The schedules exist at start, starting their workflows on this worker's task queue.
+    expect(workerLog).toContain('schedules: created rectify-weekly-feedback, created rectify-daily-brief');
+    const weekly = await client.schedule.getHandle('rectify-weekly-feedback').describe();
+    expect(weekly.action).toMatchObject({ type: 'startWorkflow', workflowType: 'weeklyFeedback', taskQueue });
+    expect(weekly.spec.timezone).toBe('Asia/Shanghai');
+
+    const input = caseInput(dir, new Date());
+    const handle = await client.workflow.start(rectificationCase, {
+      taskQueue,
+      workflowId: input.caseId,
+      args: [input],
+    });
+    try {
+      const view = await handle.executeUpdate(openedUpdate, { args: [{}] });
+      expect(view.stage).toBe('analysing');
+      expect(view.deadlines).toHaveLength(1);
+      expect(view.deadlines[0]).toMatchObject({ stage: 'analysing', state: 'pending' });
+
+      // The worker's activities wrote the record to DynamoDB and mailed the assignee.
+      const deps = testDeps();
+      const record = await getCaseRecord(deps.ddb, deps.tables, input.caseId);
+      expect(record?.stage).toBe('analysing');
+      const assignee = dir.people.find((p) => p.id === input.assigneeId)!;
+      await expect
+        .poll(async () => (await sentEmails((e) => e.text.includes(input.caseId))).map((e) => e.to), {
+          timeout: 15_000,
+        })
+        .toContainEqual([assignee.email]);
+      const links = await sentEmails((e) => e.text.includes(input.caseId));
+      expect(links.every((e) => !e.text.includes('localhost'))).toBe(true);
+    } finally {
+      await handle.terminate('test over');
+    }
+  });
+
+  it('stops gracefully on SIGTERM, as ECS stops a task', async () => {
+    const child = worker!;
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(workerLog).toContain('[rectify-worker] stopped');
+  });
+});

@@ -1,0 +1,256 @@
+import { describe, expect, it } from 'vitest';
+import {
+  computeKpis,
+  emptyTally,
+  mergeTallies,
+  percentile,
+  tallyCases,
+  type KpiId,
+  type KpiValue,
+} from '../../domain/kpi.ts';
+import { at, view } from '../support/views.ts';
+
+const T0 = '2026-03-02T01:00:00.000Z';
+const byId = (kpis: KpiValue[]) => new Map(kpis.map((k) => [k.id, k]));
+const get = (kpis: KpiValue[], id: KpiId) => {
+  const k = byId(kpis).get(id);
+  if (!k) throw new Error(`no KPI ${id}`);
+  return k;
+};
+
+// Seven cases whose every figure below is worked out by hand.
+const seeded = [
+  view({
+    caseId: 'c1',
+    openedAt: T0,
+    source: 'repair',
+    severity: 'routine',
+    deadlines: [
+      ['analysing', 'met'],
+      ['awaiting_signoff', 'met'],
+      ['rectifying', 'met'],
+      ['reviewing', 'met'],
+    ],
+    score: 5,
+    closedAt: at(T0, 30),
+  }),
+  view({
+    caseId: 'c2',
+    openedAt: T0,
+    source: 'repair',
+    severity: 'urgent',
+    deadlines: [
+      ['analysing', 'breached'],
+      ['rectifying', 'met'],
+    ],
+    score: 3,
+    closedAt: at(T0, 50),
+  }),
+  view({
+    caseId: 'c3',
+    openedAt: T0,
+    source: 'repair',
+    severity: 'major',
+    deadlines: [
+      ['analysing', 'met'],
+      ['rectifying', 'breached'],
+      ['rectifying', 'met'],
+    ],
+    reviews: [{ round: 1, passed: false, notes: 'x', by: 'sup-wang', at: at(T0, 20) }],
+    timeline: [
+      { at: at(T0, 60), actorId: 'reporter:x', action: 'follow_up_low_score', stage: 'follow_up', round: 2 },
+    ],
+    score: 4,
+    closedAt: at(T0, 100),
+  }),
+  view({
+    caseId: 'c4',
+    openedAt: T0,
+    source: 'complaint',
+    stage: 'follow_up',
+    deadlines: [
+      ['analysing', 'met'],
+      ['rectifying', 'met'],
+      ['follow_up', 'pending'],
+    ],
+  }),
+  view({
+    caseId: 'c5',
+    openedAt: T0,
+    source: 'complaint',
+    severity: 'urgent',
+    stage: 'rectifying',
+    deadlines: [
+      ['analysing', 'breached'],
+      ['rectifying', 'pending'],
+    ],
+  }),
+  view({
+    caseId: 'c6',
+    openedAt: T0,
+    source: 'complaint',
+    stage: 'withdrawn',
+    deadlines: [['analysing', 'met']],
+    closedAt: at(T0, 5),
+  }),
+  view({
+    caseId: 'c7',
+    openedAt: T0,
+    source: 'inspection',
+    deadlines: [
+      ['analysing', 'met'],
+      ['awaiting_signoff', 'breached'],
+      ['rectifying', 'met'],
+      ['reviewing', 'met'],
+    ],
+    followUpOutcome: 'unrated',
+    closedAt: at(T0, 10),
+  }),
+];
+
+describe('KPIs of a seeded week', () => {
+  const kpis = computeKpis(tallyCases(seeded), { periodDays: 7, buildings: 2 });
+
+  it('lists every KPI of the catalogue with its target', () => {
+    expect(kpis.map((k) => k.id)).toEqual([
+      'complaint_handling_rate',
+      'on_time_analysing',
+      'on_time_awaiting_signoff',
+      'on_time_adjudicating',
+      'on_time_rectifying',
+      'on_time_reviewing',
+      'urgent_repair_on_site_30min',
+      'general_repair_on_site_2h',
+      'small_repair_done_24h',
+      'repair_satisfaction',
+      'overall_satisfaction',
+      'valid_complaints_per_building_year',
+      'average_time_to_close_hours',
+      'p90_time_to_close_hours',
+      'reopen_rate',
+    ]);
+    expect(get(kpis, 'complaint_handling_rate').target).toBe(1);
+    expect(get(kpis, 'repair_satisfaction').target).toBe(0.9);
+    expect(get(kpis, 'overall_satisfaction').target).toBe(0.85);
+    expect(get(kpis, 'valid_complaints_per_building_year')).toMatchObject({ target: 5, comparator: '<=' });
+  });
+
+  it('matches the hand-computed figures', () => {
+    // complaints c4 (answered), c5 (not yet), c6 (withdrawn = answered)
+    expect(get(kpis, 'complaint_handling_rate')).toMatchObject({
+      numerator: 2,
+      denominator: 3,
+      value: 0.6667,
+      met: false,
+    });
+    // analysing: met c1 c3 c4 c6 c7, breached c2 c5
+    expect(get(kpis, 'on_time_analysing')).toMatchObject({
+      numerator: 5,
+      denominator: 7,
+      value: 0.7143,
+      met: false,
+    });
+    expect(get(kpis, 'on_time_awaiting_signoff')).toMatchObject({ numerator: 1, denominator: 2, value: 0.5 });
+    expect(get(kpis, 'on_time_adjudicating')).toMatchObject({ denominator: 0, value: null, met: null });
+    // rectifying: c1 c2 c3(met round) c4 c7 met, c3 breached round, c5 pending left out
+    expect(get(kpis, 'on_time_rectifying')).toMatchObject({ numerator: 5, denominator: 6, value: 0.8333 });
+    expect(get(kpis, 'on_time_reviewing')).toMatchObject({
+      numerator: 2,
+      denominator: 2,
+      value: 1,
+      met: true,
+    });
+    expect(get(kpis, 'urgent_repair_on_site_30min')).toMatchObject({
+      numerator: 1,
+      denominator: 2,
+      value: 0.5,
+    });
+    expect(get(kpis, 'general_repair_on_site_2h')).toMatchObject({
+      numerator: 1,
+      denominator: 1,
+      value: 1,
+      met: true,
+    });
+    // c3 breached one rectification round
+    expect(get(kpis, 'small_repair_done_24h')).toMatchObject({ numerator: 2, denominator: 3, value: 0.6667 });
+    // scores 5, 3, 4 → two of three satisfied; c7's unrated follow-up is left out
+    expect(get(kpis, 'repair_satisfaction')).toMatchObject({ numerator: 2, denominator: 3, met: false });
+    expect(get(kpis, 'overall_satisfaction')).toMatchObject({ numerator: 2, denominator: 3, met: false });
+    // valid complaints c4, c5 over 2 buildings in 7 days: 2 / 2 / (7/365)
+    expect(get(kpis, 'valid_complaints_per_building_year')).toMatchObject({
+      numerator: 2,
+      value: 52.1429,
+      met: false,
+    });
+    // closed: 30 h, 50 h, 100 h, 10 h
+    expect(get(kpis, 'average_time_to_close_hours')).toMatchObject({
+      value: 47.5,
+      denominator: 4,
+      met: null,
+    });
+    expect(get(kpis, 'p90_time_to_close_hours')).toMatchObject({ value: 100 });
+    // reached follow-up: c1 c2 c3 c7 (c4's record is not written yet); c3 reopened
+    expect(get(kpis, 'reopen_rate')).toMatchObject({ numerator: 1, denominator: 4, value: 0.25, met: false });
+  });
+
+  it('merging tallies gives the same figures as tallying all at once', () => {
+    const merged = mergeTallies([tallyCases(seeded.slice(0, 3)), tallyCases(seeded.slice(3)), emptyTally()]);
+    expect(computeKpis(merged, { periodDays: 7, buildings: 2 })).toEqual(kpis);
+    expect(merged.open).toBe(2);
+  });
+});
+
+describe('KPI edge cases', () => {
+  it('no cases: every rate has no value and no verdict; zero complaints meet the complaint target', () => {
+    const kpis = computeKpis(tallyCases([]), { periodDays: 30, buildings: 8 });
+    for (const k of kpis) {
+      if (k.id === 'valid_complaints_per_building_year') expect(k).toMatchObject({ value: 0, met: true });
+      else expect(k).toMatchObject({ value: null, met: null });
+    }
+  });
+
+  it('all late: on-time rates are 0 and miss their target', () => {
+    const late = [1, 2].map((i) =>
+      view({
+        caseId: `late${i}`,
+        openedAt: T0,
+        source: 'repair',
+        severity: 'urgent',
+        stage: 'rectifying',
+        deadlines: [
+          ['analysing', 'breached'],
+          ['awaiting_signoff', 'breached'],
+          ['rectifying', 'breached'],
+        ],
+      }),
+    );
+    const kpis = computeKpis(tallyCases(late), { periodDays: 7, buildings: 1 });
+    for (const id of [
+      'on_time_analysing',
+      'on_time_awaiting_signoff',
+      'on_time_rectifying',
+      'urgent_repair_on_site_30min',
+      'small_repair_done_24h',
+    ] as const) {
+      expect(get(kpis, id)).toMatchObject({ value: 0, denominator: 2, met: false });
+    }
+    expect(get(kpis, 'average_time_to_close_hours').value).toBeNull();
+  });
+
+  it('unrated follow-ups count for neither satisfaction rate, but do count as reaching follow-up', () => {
+    const unrated = [1, 2, 3].map((i) =>
+      view({ caseId: `u${i}`, openedAt: T0, followUpOutcome: 'unrated', closedAt: at(T0, 8 * i) }),
+    );
+    const kpis = computeKpis(tallyCases(unrated), { periodDays: 7, buildings: 1 });
+    expect(get(kpis, 'repair_satisfaction')).toMatchObject({ value: null, denominator: 0, met: null });
+    expect(get(kpis, 'overall_satisfaction')).toMatchObject({ value: null, met: null });
+    expect(get(kpis, 'reopen_rate')).toMatchObject({ value: 0, denominator: 3, met: true });
+    expect(get(kpis, 'average_time_to_close_hours').value).toBe(16);
+  });
+
+  it('percentile is nearest-rank', () => {
+    expect(percentile([5], 90)).toBe(5);
+    expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 90)).toBe(9);
+    expect(percentile([10, 1, 2], 50)).toBe(2);
+  });
+});

@@ -1,0 +1,12 @@
+export interface DailyBriefConfig {
+  timeZone: string;
+  lookbackDays: number;
+}
+
+export const defaultDailyBriefConfig: DailyBriefConfig = { timeZone: 'Asia/Shanghai', lookbackDays: 120 };
+
+export interface DailyBriefWorkflowInput {
+  /** Local 'YYYY-MM-DD' of the morning; default: the (scheduled) start's date in the campus time zone. */
+  date?: string | undefined;
+  config?: Partial<DailyBriefConfig> | undefined;
+}
