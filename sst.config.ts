@@ -36,7 +36,11 @@ export default $config({
       api: api.url,
       mailFrom: resources.mail.from,
       mailConfigurationSet: resources.mail.configSet.configurationSetName,
+      // For the operator's tools (directory loading, audit export): names come from here, not from memory.
       casesTable: resources.storage.cases.name,
+      auditTable: resources.storage.audit.name,
+      directoryTable: resources.storage.directory.name,
+      opsTable: resources.storage.ops.name,
     };
   },
 });

@@ -17,7 +17,7 @@ import {
   type ChainHead,
   type VerifyChainResult,
 } from '../domain/hash-chain.ts';
-import { appendAudit, chainHead, readChain } from './audit-store.ts';
+import { appendAudit, chainHead, entryFromItem, readChain } from './audit-store.ts';
 import { caseIds, mapConcurrent, readChainFrom } from './audit-scan.ts';
 import type { AwsDeps } from './clients.ts';
 
@@ -79,10 +79,30 @@ export function anchorFromEntry(entry: AuditEntry): StoredAnchor | null {
   return { ...record, seq: entry.seq, hash: entry.hash, at: entry.at };
 }
 
-/** The newest anchor, or null before the first. */
-export async function latestAnchor(ddb: DynamoDBClient, tables: AwsDeps['tables']): Promise<StoredAnchor | null> {
-  const head = await chainHead(ddb, tables, ANCHOR_CHAIN_ID);
-  return head ? anchorFromEntry(head) : null;
+/**
+ * The newest anchor, or null before the first. Looks past a few entries at the
+ * end of the anchor chain that are not anchors, so an entry slipped in there
+ * cannot switch anchoring off (verification reports such entries).
+ */
+export async function latestAnchor(
+  ddb: DynamoDBClient,
+  tables: AwsDeps['tables'],
+): Promise<StoredAnchor | null> {
+  const out = await ddb.send(
+    new QueryCommand({
+      TableName: tables.audit,
+      KeyConditionExpression: 'caseId = :c',
+      ExpressionAttributeValues: marshall({ ':c': ANCHOR_CHAIN_ID }),
+      ScanIndexForward: false,
+      Limit: 10,
+      ConsistentRead: true,
+    }),
+  );
+  for (const item of out.Items ?? []) {
+    const anchor = anchorFromEntry(entryFromItem(item));
+    if (anchor) return anchor;
+  }
+  return null;
 }
 
 export class AnchorHeadsError extends Error {
@@ -350,7 +370,11 @@ export async function sealAnchor(deps: AwsDeps, input: SealInput): Promise<SealR
  * at a window just below the cut, so a daily run keeps storage bounded
  * without rereading the whole anchor chain.
  */
-export async function pruneAnchorHeads(deps: AwsDeps, keep: number, window = 30): Promise<{ pruned: string[] }> {
+export async function pruneAnchorHeads(
+  deps: AwsDeps,
+  keep: number,
+  window = 30,
+): Promise<{ pruned: string[] }> {
   const latest = await latestAnchor(deps.ddb, deps.tables);
   if (!latest) return { pruned: [] };
   const cut = latest.seq - Math.max(1, keep);

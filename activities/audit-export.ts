@@ -1,3 +1,4 @@
+import { addDays, localTimeToInstant } from '../domain/calendar.ts';
 import type { CaseView } from '../domain/case-model.ts';
 import type { AuditEntry } from '../domain/hash-chain.ts';
 import { caseIds, type PeriodFilter } from './audit-scan.ts';
@@ -50,7 +51,8 @@ export function csvCell(value: string | number | boolean | null | undefined): st
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-const csvLine = (cells: (string | number | boolean | null | undefined)[]) => `${cells.map(csvCell).join(',')}\r\n`;
+const csvLine = (cells: (string | number | boolean | null | undefined)[]) =>
+  `${cells.map(csvCell).join(',')}\r\n`;
 
 function csvRows(c: CaseExport): string {
   return c.trail
@@ -106,6 +108,20 @@ export async function* renderCaseExport(
   yield ']}\n';
 }
 
+/**
+ * Instant bounds [from, to) of a period given as ISO dates or instants: a bare
+ * date means that whole day on the campus clock, so `to=2026-03-31` includes
+ * the 31st.
+ */
+export function periodBounds(from: string, to: string, tz: string): { from: string; to: string } {
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
+  const start = dateOnly.test(from) ? localTimeToInstant(from, '00:00', tz) : new Date(from).toISOString();
+  const end = dateOnly.test(to)
+    ? localTimeToInstant(addDays(to, 1), '00:00', tz)
+    : new Date(to).toISOString();
+  return { from: start, to: end };
+}
+
 export interface PeriodExportRequest extends PeriodFilter {
   from: string;
   to: string;
@@ -123,7 +139,9 @@ export async function* exportPeriod(
   if (req.format === 'csv') yield CSV_HEAD;
   else {
     const period = { from: req.from, to: req.to, buildingId: req.buildingId ?? null };
-    const anchor = check ? { seq: check.seq, at: check.at, root: check.root, ok: check.chain.ok && check.heads.ok } : null;
+    const anchor = check
+      ? { seq: check.seq, at: check.at, root: check.root, ok: check.chain.ok && check.heads.ok }
+      : null;
     yield `{"exportedAt":${JSON.stringify(exportedAt)},"period":${JSON.stringify(period)},"anchor":${JSON.stringify(anchor)},"cases":[`;
   }
   let count = 0;

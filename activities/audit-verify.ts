@@ -106,6 +106,22 @@ export interface AnchorCheck {
   chain: { ok: true; count: number } | { ok: false; broken: BrokenEntry };
   /** The stored list of heads recomputes to the anchored root. */
   heads: { ok: true } | { ok: false; detail: string };
+  /** Seqs of entries in the anchor chain that are not anchors (only the anchor job writes there). */
+  strays: number[];
+  /**
+   * The anchor as recorded outside DynamoDB (the anchor workflow's result in
+   * Temporal), compared with the anchor chain's entry at that seq: what catches
+   * a writer who rewrote chains, heads and anchors alike. Null when none was given.
+   */
+  witness: (AnchorWitness & { matches: boolean; found: { hash: string; root: string } | null }) | null;
+}
+
+/** An anchor as some system other than the audit table remembers it. */
+export interface AnchorWitness {
+  source: string;
+  seq: number;
+  hash: string;
+  root: string;
 }
 
 export interface LoadedAnchor {
@@ -114,11 +130,16 @@ export interface LoadedAnchor {
 }
 
 /** The latest anchor with its chain and heads checked; heads are empty when they can't be trusted. */
-export async function loadAnchor(deps: AwsDeps): Promise<LoadedAnchor> {
+export async function loadAnchor(deps: AwsDeps, witness?: AnchorWitness | null): Promise<LoadedAnchor> {
   for (let attempt = 0; ; attempt++) {
     const entries = await readChain(deps.ddb, deps.tables, ANCHOR_CHAIN_ID);
-    const last = entries[entries.length - 1];
-    const anchor = last ? anchorFromEntry(last) : null;
+    let anchor: ReturnType<typeof anchorFromEntry> = null;
+    const strays: number[] = [];
+    for (const e of entries) {
+      const a = anchorFromEntry(e);
+      if (a) anchor = a;
+      else strays.push(e.seq);
+    }
     if (!anchor) return { check: null, heads: new Map() };
     const chainResult = verifyChain(entries, ANCHOR_CHAIN_ID);
     const chain: AnchorCheck['chain'] = chainResult.ok
@@ -142,8 +163,22 @@ export async function loadAnchor(deps: AwsDeps): Promise<LoadedAnchor> {
       if (attempt < 4 && (await latestAnchor(deps.ddb, deps.tables))?.seq !== anchor.seq) continue;
       heads = { ok: false, detail: err.message };
     }
+    let witnessed: AnchorCheck['witness'] = null;
+    if (witness) {
+      const entry = entries.find((e) => e.seq === witness.seq);
+      const stored = entry ? anchorFromEntry(entry) : null;
+      const found = stored ? { hash: stored.hash, root: stored.root } : null;
+      witnessed = {
+        ...witness,
+        matches: found !== null && found.hash === witness.hash && found.root === witness.root,
+        found,
+      };
+    }
     const { seq, anchorId, at, root, caseCount, findings } = anchor;
-    return { check: { seq, anchorId, at, root, caseCount, findings, chain, heads }, heads: map };
+    return {
+      check: { seq, anchorId, at, root, caseCount, findings, chain, heads, strays, witness: witnessed },
+      heads: map,
+    };
   }
 }
 
@@ -192,7 +227,11 @@ export interface VerifySummary {
   notAnchored: number;
   broken: (BrokenEntry & { caseId: string })[];
   missing: string[];
-  rewritten: { caseId: string; anchored: { seq: number; hash: string }; found: { seq: number; hash: string } | null }[];
+  rewritten: {
+    caseId: string;
+    anchored: { seq: number; hash: string };
+    found: { seq: number; hash: string } | null;
+  }[];
   anchorOk: boolean;
   ok: boolean;
 }
@@ -204,7 +243,14 @@ export interface VerifySummary {
  * and `summary` last.
  */
 export type VerifyEvent =
-  | { type: 'start'; at: string; anchor: AnchorCheck | null; total: number }
+  | {
+      type: 'start';
+      at: string;
+      anchor: AnchorCheck | null;
+      /** Set only when a witness names an anchor but the anchor chain holds none at all. */
+      witnessWithoutAnchor?: AnchorWitness;
+      total: number;
+    }
   | { type: 'progress'; checked: number; total: number; problems: number }
   | ({ type: 'case' } & CaseVerification)
   | ({ type: 'summary' } & VerifySummary);
@@ -212,10 +258,15 @@ export type VerifyEvent =
 /** Verifies every chain: each one's links, and each anchored case against the latest anchor. */
 export async function* verifyAll(
   deps: AwsDeps,
-  opts: { progressEvery?: number; concurrency?: number; now?: () => Date } = {},
+  opts: {
+    progressEvery?: number;
+    concurrency?: number;
+    now?: () => Date;
+    witness?: AnchorWitness | null;
+  } = {},
 ): AsyncGenerator<VerifyEvent> {
   const progressEvery = opts.progressEvery ?? 50;
-  const { check, heads } = await loadAnchor(deps);
+  const { check, heads } = await loadAnchor(deps, opts.witness);
   const ids = new Set<string>(heads.keys());
   const withRecord = new Set<string>();
   for await (const id of caseIds(deps.ddb, deps.tables)) {
@@ -223,7 +274,15 @@ export async function* verifyAll(
     withRecord.add(id);
   }
   const total = ids.size;
-  yield { type: 'start', at: (opts.now?.() ?? new Date()).toISOString(), anchor: check, total };
+  // The anchors were deleted outright, yet something outside the table remembers one.
+  const anchorsGone = check === null && opts.witness ? opts.witness : undefined;
+  yield {
+    type: 'start',
+    at: (opts.now?.() ?? new Date()).toISOString(),
+    anchor: check,
+    ...(anchorsGone ? { witnessWithoutAnchor: anchorsGone } : {}),
+    total,
+  };
 
   const summary: VerifySummary = {
     checked: 0,
@@ -232,7 +291,13 @@ export async function* verifyAll(
     broken: [],
     missing: [],
     rewritten: [],
-    anchorOk: check === null || (check.chain.ok && check.heads.ok),
+    anchorOk:
+      (check === null && !anchorsGone) ||
+      (check !== null &&
+        check.chain.ok &&
+        check.heads.ok &&
+        check.strays.length === 0 &&
+        (check.witness?.matches ?? true)),
     ok: false,
   };
   let problems = 0;

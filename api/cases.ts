@@ -121,6 +121,15 @@ export function caseRoutes(deps: AppDeps): Hono<AuthEnv> {
         : /^\d{4}-\d{2}-\d{2}$/.test(v)
           ? localTimeToInstant(v, '00:00', tz)
           : new Date(v).toISOString();
+    const from = instant(q.from);
+    const to = instant(q.to);
+    if (from && to && from > to) {
+      throw new ProblemError(
+        'validation',
+        { zh: 'to 须晚于 from', en: 'to must not be before from' },
+        [{ field: 'to', message: callerLanguage(c) === 'en' ? 'before from' : '早于 from' }],
+      );
+    }
     try {
       const page = await listCases(deps.aws.ddb, deps.aws.tables, {
         filters: {
@@ -130,8 +139,8 @@ export function caseRoutes(deps: AppDeps): Hono<AuthEnv> {
           overdue: q.overdue === undefined ? undefined : q.overdue === 'true',
           severity: q.severity,
           source: q.source,
-          from: instant(q.from),
-          to: instant(q.to),
+          from,
+          to,
           buildingIn: q.buildingId ? undefined : scope.onlyBuildings,
         },
         limit: q.limit,

@@ -90,16 +90,21 @@ function nameOf(id: string, names: Names, lang: Lang): string {
   return names.person(id)?.name ?? id;
 }
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v));
+const str = (v: unknown): string =>
+  typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /** One audit entry as a person reads it. */
 export function describeEntry(entry: AuditEntry, lang: Lang, names: Names, tz: string): TimelineItem {
-  const stored = entry.payload as { payload?: unknown; payloadHash?: string; payloadBytes?: number } | undefined;
+  const stored = entry.payload as
+    { payload?: unknown; payloadHash?: string; payloadBytes?: number } | undefined;
   const p = (stored?.payload ?? {}) as Record<string, unknown>;
   const en = lang === 'en';
   const who = (v: unknown) => nameOf(str(v), names, lang);
-  const whoList = (v: unknown) => list(v).map(who).join(en ? ', ' : '、');
+  const whoList = (v: unknown) =>
+    list(v)
+      .map(who)
+      .join(en ? ', ' : '、');
   const stage = (v: unknown) => {
     const t = stageLabels[str(v)];
     return t ? pick(t, lang) : str(v);
@@ -113,7 +118,9 @@ export function describeEntry(entry: AuditEntry, lang: Lang, names: Names, tz: s
       break;
     }
     case 'assigned':
-      detail = en ? `to ${who(p.assigneeId)}, due ${due(p.due)}` : `负责人 ${who(p.assigneeId)}，时限 ${due(p.due)}`;
+      detail = en
+        ? `to ${who(p.assigneeId)}, due ${due(p.due)}`
+        : `负责人 ${who(p.assigneeId)}，时限 ${due(p.due)}`;
       break;
     case 'root_cause_submitted':
       detail = en
@@ -271,7 +278,8 @@ function decode(payloads: Payload[] | null | undefined, index = 0): unknown {
   }
 }
 
-const num = (v: { toString(): string } | number | null | undefined) => (v === null || v === undefined ? 0 : Number(v.toString()));
+const num = (v: { toString(): string } | number | null | undefined) =>
+  v === null || v === undefined ? 0 : Number(v.toString());
 
 /**
  * Summarises a workflow's own event history: the events a person cares
@@ -357,7 +365,9 @@ export function summariseHistory(history: History, stepSeqs: ReadonlyMap<string,
   for (const u of updates) {
     const wanted = updateActions[u.name] ?? [];
     if (wanted.length === 0) continue;
-    const step = steps.find((s) => s.eventId > u.eventId && !claimed.has(s.eventId) && wanted.includes(s.action));
+    const step = steps.find(
+      (s) => s.eventId > u.eventId && !claimed.has(s.eventId) && wanted.includes(s.action),
+    );
     if (step) {
       claimed.add(step.eventId);
       u.recorded = step;

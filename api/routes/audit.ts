@@ -1,19 +1,25 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError, isGrpcServiceError, type Client } from '@temporalio/client';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
-import { caseExport, exportPeriod, renderCaseExport, type ExportFormat } from '../../activities/audit-export.ts';
+import {
+  caseExport,
+  exportPeriod,
+  periodBounds,
+  renderCaseExport,
+  type ExportFormat,
+} from '../../activities/audit-export.ts';
 import { stepSeqs } from '../../activities/audit-scan.ts';
 import { readChain } from '../../activities/audit-store.ts';
-import { verifyAll, verifyCase, verifyEntries } from '../../activities/audit-verify.ts';
+import { verifyAll, verifyCase, verifyEntries, type AnchorWitness } from '../../activities/audit-verify.ts';
 import { getCaseRecord } from '../../activities/case-store.ts';
 import { loadDirectory } from '../../activities/directory-store.ts';
-import { addDays, localTimeToInstant } from '../../domain/calendar.ts';
 import type { Role } from '../../domain/directory.ts';
 import { authenticate, requireRole, type AuthEnv, type Caller } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { callerLanguage, ProblemError, type Lang } from '../problems.ts';
 import { caseIdSchema } from '../schemas.ts';
 import { parseOr400 } from '../validate.ts';
+import type { AuditAnchorResult } from '../../workflows/audit-anchor/workflow.ts';
 import { describeEntry, summariseHistory } from './audit-timeline.ts';
 
 /**
@@ -30,6 +36,8 @@ import { describeEntry, summariseHistory } from './audit-timeline.ts';
  *   `case` line for each case that fails, and a `summary` line last. A client shows
  *   progress by reading lines as they come; a run that dies midway ends with an
  *   `error` line instead of a summary, so a missing summary always means incomplete.
+ *   The anchor in the `start` line is also compared with the newest anchor workflow's
+ *   result in Temporal (its `witness`), which a writer to DynamoDB cannot reach.
  * - GET /api/cases/{caseId}/export?format=json|csv
  * - GET /api/audit/export?from=&to=&buildingId=&format=json|csv (streamed)
  */
@@ -108,12 +116,33 @@ const contentTypes: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
 };
 
-/** Instant bounds of a period: a bare date means that whole day on the campus clock. */
-function periodBounds(from: string, to: string, tz: string): { from: string; to: string } {
-  const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
-  const start = dateOnly.test(from) ? localTimeToInstant(from, '00:00', tz) : new Date(from).toISOString();
-  const end = dateOnly.test(to) ? localTimeToInstant(addDays(to, 1), '00:00', tz) : new Date(to).toISOString();
-  return { from: start, to: end };
+/**
+ * The newest anchor as Temporal remembers it: the result of the latest
+ * completed anchor workflow. Someone who can rewrite every table still
+ * cannot rewrite that. Null when Temporal has none or can't be asked
+ * (visibility queries need the dev server or a real cluster).
+ */
+async function anchorWitness(client: Client): Promise<AnchorWitness | null> {
+  try {
+    let newest: { workflowId: string; runId: string; closed: number } | null = null;
+    let seen = 0;
+    for await (const wf of client.workflow.list({
+      query: "WorkflowType = 'auditAnchor' AND ExecutionStatus = 'Completed'",
+      pageSize: 20,
+    })) {
+      const closed = wf.closeTime?.getTime() ?? 0;
+      if (!newest || closed > newest.closed) newest = { workflowId: wf.workflowId, runId: wf.runId, closed };
+      if (++seen >= 20) break;
+    }
+    if (!newest) return null;
+    const result = (await client.workflow
+      .getHandle(newest.workflowId, newest.runId)
+      .result()) as AuditAnchorResult;
+    return { source: `temporal:${newest.workflowId}`, seq: result.seq, hash: result.hash, root: result.root };
+  } catch (err) {
+    console.warn('no anchor witness from Temporal', err instanceof Error ? err.message : err);
+    return null;
+  }
 }
 
 async function* ndjson(events: AsyncGenerator<unknown>): AsyncGenerator<string> {
@@ -153,7 +182,10 @@ export function auditRoutes(deps: AppDeps): Hono<AuthEnv> {
       try {
         history = await deps.temporal.workflow.getHandle(caseId).fetchHistory();
       } catch (err) {
-        if (!(err instanceof WorkflowNotFoundError)) throw err;
+        // fetchHistory surfaces the raw gRPC NOT_FOUND (code 5) rather than WorkflowNotFoundError.
+        const notFoundErr =
+          err instanceof WorkflowNotFoundError || (isGrpcServiceError(err) && err.code === 5);
+        if (!notFoundErr) throw err;
         throw new ProblemError('not_found', {
           zh: `Temporal 中没有案件 ${caseId} 的工作流历史（可能已超过命名空间的保留期）；审计轨迹仍可通过 /history 查看`,
           en: `Temporal holds no workflow history for case ${caseId} (it may be past the namespace's retention period); the audit trail is still at /history`,
@@ -193,7 +225,8 @@ export function auditRoutes(deps: AppDeps): Hono<AuthEnv> {
       if (!record && result.count === 0 && result.anchor === null) throw notFound(q.caseId);
       return c.json(result);
     }
-    return streamed(c, ndjson(verifyAll(aws, { progressEvery: q.progressEvery })), {
+    const witness = await anchorWitness(deps.temporal);
+    return streamed(c, ndjson(verifyAll(aws, { progressEvery: q.progressEvery, witness })), {
       'content-type': 'application/x-ndjson; charset=utf-8',
       'cache-control': 'no-store',
     });

@@ -49,6 +49,9 @@ export const deploySettingsSchema = z
     },
   );
 
+/** Schedule times the worker applies at start (validated there, by infra/schedules.ts). */
+const SCHEDULE_VARIABLES = ['WEEKLY_FEEDBACK_CRON', 'DAILY_BRIEF_CRON', 'FEEDBACK_SEND_RATE'] as const;
+
 export interface DeploySettings {
   mailDomain: string;
   mailFrom: string;
@@ -57,6 +60,8 @@ export interface DeploySettings {
   temporalUiUrl?: string | undefined;
   campusTimeZone: string;
   workerMax: number;
+  /** Passed through to the worker as they are set here. */
+  schedules: Partial<Record<(typeof SCHEDULE_VARIABLES)[number], string>>;
 }
 
 /** Parses the deploy-time settings; throws a ConfigError naming each bad variable. */
@@ -76,5 +81,8 @@ export function deploySettings(source: Record<string, string | undefined> = proc
     temporalUiUrl: s.RECTIFY_TEMPORAL_UI_URL,
     campusTimeZone: s.CAMPUS_TZ,
     workerMax: s.RECTIFY_WORKER_MAX,
+    schedules: Object.fromEntries(
+      SCHEDULE_VARIABLES.flatMap((k) => (cleaned[k] ? [[k, cleaned[k]]] : [])),
+    ) as DeploySettings['schedules'],
   };
 }

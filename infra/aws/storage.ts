@@ -33,7 +33,8 @@ export function dynamoArgs(def: TableDefinition, protect: boolean): sst.aws.Dyna
   };
 }
 
-const componentName = (key: TableKey) => `${key[0]!.toUpperCase()}${key.slice(1)}Table`;
+// SST appends `Table` to the DynamoDB table it creates: Cases → rectify-<stage>-CasesTable-<suffix>.
+const componentName = (key: TableKey) => `${key[0]!.toUpperCase()}${key.slice(1)}`;
 
 /** Every Rectify table, named by SST after the app and stage (never a literal name). */
 export function createStorage(): Record<TableKey, sst.aws.Dynamo> {

@@ -22,6 +22,6 @@ export function createWorker(r: RuntimeResources, api: sst.aws.Function) {
     memory: '1 GB',
     scaling: { min: 1, max: r.settings.workerMax, cpuUtilization: 60, memoryUtilization: 75 },
     link: runtimeLinks(r),
-    environment: runtimeEnvironment(r, publicBaseUrl),
+    environment: { ...runtimeEnvironment(r, publicBaseUrl), ...r.settings.schedules },
   });
 }

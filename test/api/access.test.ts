@@ -46,7 +46,7 @@ describe('who may open a case', () => {
     ['audit-he', A101, 403, 'auditors never'],
     ['lead-huang', A101, 403, 'leadership does not open cases'],
     ['dept-cs', A101, 403, 'department contacts do not open cases'],
-  ] as const)('%s at %o → %i (%s)', async (who, location, status) => {
+  ] as const)('%s at %o → %i (%s)', async (who, location, status, _why) => {
     const res = await call(s.app, 'POST', '/api/cases', { as: who, body: newCaseBody({ location }) });
     if (status === 201) {
       expect(res.status).toBe(201);
@@ -117,7 +117,7 @@ describe('who may take which step', () => {
     ['withdraw', 'sup-li', { reason: 'dup' }, 403, 'supervisor of another building cannot withdraw'],
     ['withdraw', 'sup-wang', { reason: '重复' }, 200, 'the building supervisor withdraws'],
     ['comments', 'sup-wang', { text: 'late' }, 409, 'a withdrawn case takes no more steps'],
-  ] as const)('%s by %s → %i (%s)', async (path, who, body, status) => {
+  ] as const)('%s by %s → %i (%s)', async (path, who, body, status, _why) => {
     const res = await call(s.app, 'POST', `/api/cases/${c}/${path}`, { as: who, body });
     if (status === 200) {
       expect(res.status).toBe(200);

@@ -201,6 +201,7 @@ describe('reading and listing', () => {
     ['limit=ten', 'limit not a number'],
     ['stage=lost', 'unknown stage'],
     ['from=yesterday', 'bad date'],
+    ['from=2026-03-02&to=2026-03-01T00:00:00Z', 'to before from'],
     ['colour=red', 'unknown parameter'],
   ])('%s → 400 (%s)', async (query) => {
     const p = await problem(await call(s.app, 'GET', `/api/cases?${query}`, { as: 'audit-he' }), 400);

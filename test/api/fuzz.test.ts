@@ -21,6 +21,11 @@ interface OperationDoc {
 
 const people = ['sup-wang', 'sup-li', 'staff-zhou', 'audit-he', 'grid-a1c1', 'admin-xu', 'lead-huang', undefined] as const;
 const known = {
+  location: [
+    { buildingId: 'bldg-a', floorId: 'a-f1', roomId: 'A101' },
+    { buildingId: 'bldg-b' },
+    { buildingId: 'bldg-a', roomId: 'A209' },
+  ],
   buildingId: ['bldg-a', 'bldg-b', 'bldg-z'],
   floorId: ['a-f1', 'b-f2'],
   roomId: ['A101', 'B205', 'Z999'],
@@ -74,7 +79,15 @@ async function checkAnswer(route: RouteDoc, res: Response, what: string) {
 const queryArb = (op: OperationDoc) => {
   const params = op.parameters.filter((p) => p.in === 'query');
   return fc
-    .tuple(...params.map((p) => fc.option(arbitraryFor(p.schema, opts(), p.name), { freq: 2 })))
+    .tuple(
+      ...params.map((p) =>
+        // Each parameter mostly absent, so combinations that pass validation come up too.
+        fc.oneof(
+          { weight: 3, arbitrary: fc.constant(null) },
+          { weight: 1, arbitrary: arbitraryFor(p.schema, opts(), p.name) },
+        ),
+      ),
+    )
     .map((values) => {
       const q = new URLSearchParams();
       values.forEach((v, i) => {
@@ -94,7 +107,10 @@ describe('schema-driven fuzz', () => {
       fc.asyncProperty(
         fc.constantFrom(...people),
         arbitraryFor(body, opts()),
-        fc.option(fc.constantFrom('k-1', 'k-2', 'bad key'), { freq: 4 }),
+        fc.oneof(
+          { weight: 4, arbitrary: fc.constant(null) },
+          { weight: 1, arbitrary: fc.constantFrom('k-1', 'k-2', 'bad key') },
+        ),
         async (who, payload, key) => {
           const res = await call(s.app, 'POST', '/api/cases', {
             as: who,
@@ -104,13 +120,15 @@ describe('schema-driven fuzz', () => {
           await checkAnswer(route, res, `POST /api/cases as ${who} ${JSON.stringify(payload).slice(0, 300)}`);
         },
       ),
-      { numRuns: 60 },
+      // The first example is a plain valid request, so the run always reaches past validation.
+      { numRuns: 80, examples: [['sup-wang', newCaseBody(), null]] },
     );
     expectSomeSuccess('openCase');
   });
 
   it('every case step: no 5xx, every answer fits its schema', async () => {
     const steps = routes.filter((r) => r.method === 'post' && r.path.startsWith('/api/cases/{caseId}/'));
+    const comments = routes.find((r) => r.operationId === 'addComment') as RouteDoc;
     const stepArb = fc.oneof(
       ...steps.map((r) => {
         const op = doc.paths[r.path]?.post as OperationDoc;
@@ -122,8 +140,15 @@ describe('schema-driven fuzz', () => {
       fc.asyncProperty(
         fc.constantFrom(...people),
         stepArb,
-        fc.oneof(fc.constant('live'), fc.constant('ZG-1999-000001'), fc.string({ minLength: 1, maxLength: 12 })),
-        fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', ''),
+        fc.oneof(
+          { weight: 4, arbitrary: fc.constant('live') },
+          { weight: 1, arbitrary: fc.constant('ZG-1999-000001') },
+          { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 12 }) },
+        ),
+        fc.oneof(
+          { weight: 4, arbitrary: fc.constantFrom('application/json', 'application/json; charset=utf-8') },
+          { weight: 1, arbitrary: fc.constantFrom('text/plain', '') },
+        ),
         async (who, [route, payload], id, contentType) => {
           const caseId = id === 'live' ? liveCase : id;
           const path = route.path.replace('{caseId}', encodeURIComponent(caseId));
@@ -135,13 +160,17 @@ describe('schema-driven fuzz', () => {
           await checkAnswer(route, res, `POST ${path} as ${who} (${contentType}) ${JSON.stringify(payload).slice(0, 300)}`);
         },
       ),
-      { numRuns: 70 },
+      {
+        numRuns: 70,
+        examples: [['lead-huang', [comments, { text: '请尽快处理' }], 'live', 'application/json']],
+      },
     );
     expectSomeSuccess(...steps.map((r) => r.operationId));
   });
 
   it('GET /api/cases and the directory: no 5xx, every answer fits its schema', async () => {
     const gets = routes.filter((r) => r.method === 'get' && r.path.startsWith('/api/') && !r.path.includes('{'));
+    const list = routes.find((r) => r.operationId === 'listCases') as RouteDoc;
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...people),
@@ -151,7 +180,7 @@ describe('schema-driven fuzz', () => {
           await checkAnswer(route, res, `GET ${route.path}?${query} as ${who}`);
         },
       ),
-      { numRuns: 70 },
+      { numRuns: 70, examples: [['audit-he', [list, 'limit=5']]] },
     );
     expectSomeSuccess('listCases');
   });

@@ -82,14 +82,15 @@ export function tokenFor(personId: string): Promise<string> {
 export interface CallOptions {
   as?: string | undefined;
   body?: unknown;
-  headers?: Record<string, string>;
+  headers?: Record<string, string | undefined>;
   /** Send the body as is (no JSON header): for content-type tests. */
   raw?: string | undefined;
 }
 
 /** One API call as a person (bearer token), JSON in, the response out. */
 export async function call(app: Hono, method: string, path: string, o: CallOptions = {}): Promise<Response> {
-  const headers: Record<string, string> = { ...(o.headers ?? {}) };
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(o.headers ?? {})) if (v !== undefined) headers[k] = v;
   if (o.as) headers.authorization = `Bearer ${await tokenFor(o.as)}`;
   let body: string | undefined = o.raw;
   if (o.body !== undefined) {

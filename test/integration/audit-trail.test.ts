@@ -173,8 +173,8 @@ describe('verification finds every single tamper at the right entry', () => {
 
 describe('anchors', () => {
   it('catch a deleted case, a chain rewritten end to end and a truncated tail; findings carry forward', async () => {
-    const [kept, deleted, rewritten, truncated, grows] = ['KEEP', 'DEL', 'REWRITE', 'TRUNC', 'GROW'].map((k) =>
-      uniqueId(`ZG-ANC-${k}`),
+    const [kept, deleted, rewritten, truncated, grows] = ['KEEP', 'DEL', 'REWRITE', 'TRUNC', 'GROW'].map(
+      (k) => uniqueId(`ZG-ANC-${k}`),
     ) as [string, string, string, string, string];
     for (const id of [kept, deleted, rewritten, truncated, grows]) await seedCase(deps, id, 3);
 
@@ -206,7 +206,9 @@ describe('anchors', () => {
         payload: { quietly: 'changed' },
       });
     }
-    expect(verifyChain(await readChain(deps.ddb, deps.tables, rewritten), rewritten)).toMatchObject({ ok: true });
+    expect(verifyChain(await readChain(deps.ddb, deps.tables, rewritten), rewritten)).toMatchObject({
+      ok: true,
+    });
     await deleteEntry(intruder, truncated, 3);
     await appendAudit(deps.ddb, deps.tables, {
       caseId: grows,
@@ -249,14 +251,31 @@ describe('anchors', () => {
     if (s2?.type !== 'summary') throw new Error('no summary');
     expect(s2.missing).toContain(deleted);
     expect(s2.rewritten.map((r) => r.caseId)).toEqual(expect.arrayContaining([rewritten, truncated]));
-    const grown = (await readAnchorHeads(deps.ddb, deps.tables, (await latestAnchor(deps.ddb, deps.tables))!)).find(
-      (h) => h.caseId === grows,
-    );
+    const grown = (
+      await readAnchorHeads(deps.ddb, deps.tables, (await latestAnchor(deps.ddb, deps.tables))!)
+    ).find((h) => h.caseId === grows);
     expect(grown?.seq).toBe(4);
     // Anchors are chained to each other.
     const anchors = await readChain(deps.ddb, deps.tables, ANCHOR_CHAIN_ID);
     expect(verifyChain(anchors, ANCHOR_CHAIN_ID)).toMatchObject({ ok: true });
     const secondEntry = anchors.find((e) => e.seq === second.seq);
     expect(secondEntry?.prevHash).toBe(anchors.find((e) => e.seq === second.seq - 1)?.hash);
+  });
+
+  it('a witness that remembers another anchor than the table holds fails the run', async () => {
+    const sealed = await anchorNow(deps, uniqueId('anchor-test'));
+    const honest = await collect(verifyAll(deps, { witness: { source: 'test', ...sealed } }));
+    expect(honest[0]).toMatchObject({
+      type: 'start',
+      anchor: { witness: { seq: sealed.seq, matches: true } },
+    });
+    const forged = { source: 'test', seq: sealed.seq, root: sealed.root, hash: 'f'.repeat(64) };
+    const events = await collect(verifyAll(deps, { witness: forged }));
+    expect(events[0]).toMatchObject({
+      type: 'start',
+      anchor: { witness: { matches: false, found: { hash: sealed.hash, root: sealed.root } } },
+    });
+    const summary = events.at(-1);
+    expect(summary).toMatchObject({ type: 'summary', anchorOk: false, ok: false });
   });
 });

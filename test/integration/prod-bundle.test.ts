@@ -1,14 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { msToTs } from '@temporalio/common/lib/time';
+import { msToTs } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { getCaseRecord } from '../../activities/case-store.ts';
+import { loadDirectory } from '../../activities/directory-store.ts';
 import type { Directory } from '../../domain/directory.ts';
 import { buildWorkflowBundle } from '../../infra/build-workflow-bundle.ts';
 import { projectRoot } from '../../infra/local/paths.ts';
@@ -49,19 +50,32 @@ async function registerNamespace(conn: Connection): Promise<void> {
     ]),
   );
   // A new namespace reaches every service of the server within its registry refresh.
-  await expect
-    .poll(
-      async () => {
-        try {
-          await conn.operatorService.addSearchAttributes({ namespace, searchAttributes: types });
-          return true;
-        } catch {
-          return false;
-        }
-      },
-      { timeout: 30_000, interval: 500 },
-    )
-    .toBe(true);
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      await conn.operatorService.addSearchAttributes({ namespace, searchAttributes: types });
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+/** Runs a repository script as an operator would (node --import tsx), with only the given environment. */
+function runTsx(args: string[], env: Record<string, string>) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+      cwd: projectRoot,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 /** Starts the worker entry as the image does (node --import tsx), resolving once it polls. */
@@ -103,6 +117,39 @@ afterAll(async () => {
   if (worker && worker.exitCode === null) worker.kill('SIGKILL');
   await connection?.close();
   if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+describe('loading a campus directory into a deployment', () => {
+  it('validates the file and writes it to the named directory table', async () => {
+    const stack = inject('stack');
+    const out = await runTsx(['infra/load-directory.ts', 'infra/local/demo-campus.json'], {
+      TABLE_DIRECTORY: stack.tables.directory,
+      DYNAMODB_ENDPOINT: stack.dynamoEndpoint,
+    });
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain(`people`);
+    expect(out.stdout).toContain(`into ${stack.tables.directory}`);
+    const deps = testDeps();
+    const loaded = await loadDirectory(deps.ddb, deps.tables, true);
+    expect(loaded?.people.map((p) => p.id)).toEqual(expect.arrayContaining(dir.people.map((p) => p.id)));
+  });
+
+  it('refuses to guess the table, and names an invalid file', async () => {
+    const stack = inject('stack');
+    const noTable = await runTsx(['infra/load-directory.ts', 'infra/local/demo-campus.json'], {
+      DYNAMODB_ENDPOINT: stack.dynamoEndpoint,
+    });
+    expect(noTable.code).toBe(1);
+    expect(noTable.stderr).toContain('TABLE_DIRECTORY: required');
+    const bad = path.join(tmp, 'bad-campus.json');
+    await writeFile(bad, JSON.stringify({ people: [{ id: 'x' }] }));
+    const invalid = await runTsx(['infra/load-directory.ts', bad], {
+      TABLE_DIRECTORY: stack.tables.directory,
+      DYNAMODB_ENDPOINT: stack.dynamoEndpoint,
+    });
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toContain(bad);
+  });
 });
 
 describe('the production workflow bundle and worker', () => {

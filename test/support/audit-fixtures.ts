@@ -11,7 +11,10 @@ import type { CaseView } from '../../domain/case-model.ts';
 import { GENESIS_HASH, sealEntry, type AuditEntry } from '../../domain/hash-chain.ts';
 
 /** A case view good enough for the case record (the audit code reads only ids, place, title, stage). */
-export function testView(caseId: string, opts: { buildingId?: string; openedAt?: string; version?: number } = {}): CaseView {
+export function testView(
+  caseId: string,
+  opts: { buildingId?: string; openedAt?: string; version?: number } = {},
+): CaseView {
   return {
     caseId,
     title: '=水龙头漏水, "Leaking" tap',
@@ -66,13 +69,20 @@ export async function seedCase(
 const key = (caseId: string, seq: number) => marshall({ caseId, seq });
 
 export async function rawItem(deps: AwsDeps, caseId: string, seq: number) {
-  const out = await deps.ddb.send(new GetItemCommand({ TableName: deps.tables.audit, Key: key(caseId, seq), ConsistentRead: true }));
+  const out = await deps.ddb.send(
+    new GetItemCommand({ TableName: deps.tables.audit, Key: key(caseId, seq), ConsistentRead: true }),
+  );
   if (!out.Item) throw new Error(`no audit row ${caseId}#${seq}`);
   return unmarshall(out.Item) as Record<string, unknown>;
 }
 
 async function putRaw(deps: AwsDeps, row: Record<string, unknown>) {
-  await deps.ddb.send(new PutItemCommand({ TableName: deps.tables.audit, Item: marshall(row, { removeUndefinedValues: true }) }));
+  await deps.ddb.send(
+    new PutItemCommand({
+      TableName: deps.tables.audit,
+      Item: marshall(row, { removeUndefinedValues: true }),
+    }),
+  );
 }
 
 export type Field = 'payload' | 'action' | 'at' | 'actor' | 'hash' | 'prevHash';

@@ -1,26 +1,42 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, writeFile } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { ApplicationFailure, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import {
+  ApplicationFailure,
+  WorkflowClient,
+  WorkflowUpdateFailedError,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkflowBundle } from '@temporalio/worker';
 import { afterAll, beforeAll, inject } from 'vitest';
 import type { ActivityDeps } from '../../activities/index.ts';
 import { buildPolicy } from '../../domain/case-policy.ts';
-import type { Actor, CaseInput, Reporter } from '../../domain/case-model.ts';
+import type { Actor, CaseInput, CaseView, Reporter } from '../../domain/case-model.ts';
 import type { Directory, Location } from '../../domain/directory.ts';
 import type { Severity, Source } from '../../domain/sla.ts';
 import { createWorker } from '../../infra/worker.ts';
-import { searchAttributes } from '../../infra/local/servers.ts';
+import { freePort, searchAttributes } from '../../infra/local/servers.ts';
 import { temporal } from '@temporalio/proto';
 import { rectificationCase } from '../../workflows/rectification-case/workflow.ts';
-import { openedUpdate } from '../../workflows/rectification-case/messages.ts';
+import {
+  addCommentUpdate,
+  adjudicateUpdate,
+  openedUpdate,
+  reportRectificationUpdate,
+  reviewUpdate,
+  signOffUpdate,
+  submitFollowUpUpdate,
+  submitRootCauseUpdate,
+  withdrawUpdate,
+} from '../../workflows/rectification-case/messages.ts';
 import { bundleWorkflows } from '../../infra/worker.ts';
 import { seedDemo, sentEmails, testDeps, uniqueId } from './stack.ts';
 
@@ -29,10 +45,24 @@ import { seedDemo, sentEmails, testDeps, uniqueId } from './stack.ts';
  * shared). With `startAt`, its clock starts at that instant instead of the host's now.
  */
 export async function timeSkippingEnv(startAt?: Date): Promise<TestWorkflowEnvironment> {
-  const executable = startAt ? await serverStartingAt(startAt) : inject('stack').timeSkippingServer;
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: executable } },
-  });
+  const server = await launchTestServer(startAt);
+  let env: TestWorkflowEnvironment;
+  try {
+    env = await connectTimeSkipping(server.address);
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+  // The server starts with time skipping unlocked: it would leap to every timer (and to the
+  // ten-year run timeouts) whenever idle. Locked, time runs at wall-clock speed except
+  // while a test sleeps (env.sleep) or awaits a result, as the SDK's tests expect.
+  await env.connection.testService?.lockTimeSkipping({});
+  const closeConnections = env.teardown.bind(env);
+  // The SDK stops only servers it spawned itself; this one is ours to stop.
+  env.teardown = async () => {
+    await closeConnections();
+    await server.stop();
+  };
   // The test server validates search attributes like a real cluster: register the case's own.
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
@@ -116,16 +146,63 @@ export async function startCase(env: TestWorkflowEnvironment, taskQueue: string,
 }
 
 /**
- * A wrapper script like the stock one (same java, same pinned jars) that launches
- * TestServerAt.java, the test server with its clock set to `startAt`. The class is compiled
- * once per source version into the cache beside the other pinned tools: the SDK gives a
- * test server 5 s to listen, too little to compile the source at every start.
+ * Starts the pinned Java test server (same java, same jars as the stock wrapper script)
+ * and waits for it to listen. The SDK's own launcher gives the JVM 5 s, which a loaded
+ * two-core machine running parallel test files does not always meet; this waits up to 2
+ * minutes. With `startAt` it runs TestServerAt (compiled once per source version into the
+ * cache beside the other pinned tools) so the clock starts at that instant.
  */
-async function serverStartingAt(startAt: Date): Promise<string> {
+async function launchTestServer(startAt?: Date): Promise<{ address: string; stop(): Promise<void> }> {
   const stock = await readFile(inject('stack').timeSkippingServer, 'utf8');
   const m = /exec "([^"]+)" .*-cp '([^']+)'/.exec(stock);
   if (!m?.[1] || !m[2]) throw new Error(`cannot read java and jars from ${inject('stack').timeSkippingServer}`);
   const [java, jars] = [m[1], m[2]];
+  const port = await freePort();
+  const args = startAt
+    ? ['-cp', `${jars}:${await compiledTestServerAt(java, jars)}`]
+    : ['-cp', jars];
+  args.unshift('-Xms64m', '-Xmx512m', '-XX:TieredStopAtLevel=1');
+  if (startAt) args.push(`-Drectify.initialTimeMillis=${startAt.getTime()}`, 'TestServerAt', String(port));
+  else args.push('io.temporal.testserver.TestServer', String(port), '--enable-time-skipping');
+  const child = spawn(java, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-2000)));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const stop = async () => {
+    process.off('exit', killOnExit);
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+  };
+  const until = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the Java test server exited early: ${stderr}`);
+    if (await canConnect(port)) return { address: `127.0.0.1:${port}`, stop };
+    if (Date.now() > until) {
+      await stop();
+      throw new Error(`the Java test server did not listen on ${port} within 2 minutes: ${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function compiledTestServerAt(java: string, jars: string): Promise<string> {
   const source = path.join(path.dirname(fileURLToPath(import.meta.url)), 'TestServerAt.java');
   const code = await readFile(source);
   const hash = createHash('sha256').update(code).update(jars).digest('hex').slice(0, 16);
@@ -140,14 +217,29 @@ async function serverStartingAt(startAt: Date): Promise<string> {
       if (!existsSync(path.join(classes, 'TestServerAt.class'))) throw err;
     });
   }
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'rectify-ts-at-'));
-  const script = path.join(dir, 'time-skipping-server-at.sh');
-  await writeFile(
-    script,
-    `#!/bin/sh\nexec "${java}" -Xms64m -Xmx512m -cp '${jars}:${classes}' -Drectify.initialTimeMillis=${startAt.getTime()} TestServerAt "$1"\n`,
-  );
-  await chmod(script, 0o755);
-  return script;
+  return classes;
+}
+
+type CreateEnvironment = (opts: {
+  server: { type: 'existing' };
+  address: string;
+  namespace: string;
+  supportsTimeSkipping: boolean;
+}) => Promise<TestWorkflowEnvironment>;
+
+/**
+ * A time-skipping environment over a test server we started. The SDK's public factories
+ * either spawn the server themselves or treat an existing one as a plain server (no
+ * time skipping); the private `create` behind both takes the flag directly.
+ */
+function connectTimeSkipping(address: string): Promise<TestWorkflowEnvironment> {
+  const factory = TestWorkflowEnvironment as unknown as { create: CreateEnvironment };
+  return factory.create.call(TestWorkflowEnvironment, {
+    server: { type: 'existing' },
+    address,
+    namespace: 'default',
+    supportsTimeSkipping: true,
+  });
 }
 
 /** An instant as campus-local wall time, 'YYYY-MM-DD HH:mm' in Asia/Shanghai. */
@@ -217,6 +309,10 @@ export interface CaseStack {
    * across a wake-up can time them out.
    */
   advanceTo(ms: number, ...handles: WorkflowHandle[]): Promise<void>;
+  /**
+   * The case's result once it has finished on its own, without moving the clock.
+   */
+  result(handle: WorkflowHandle<typeof rectificationCase>): Promise<CaseView>;
 }
 
 /**
@@ -251,6 +347,14 @@ export function useCaseStack(opts: { startAt?: Date } = {}): CaseStack {
     },
     async now() {
       return new Date(await ctx.env.currentTimeMs());
+    },
+    async result(handle: WorkflowHandle<typeof rectificationCase>) {
+      await settle(handle);
+      // A plain client: the environment's own would unlock time skipping while it waits,
+      // and the server would leap to the next thing it has scheduled (for a finished case,
+      // its ten-year run timeout), moving every later test in the file into 2037.
+      const plain = new WorkflowClient({ connection: ctx.env.connection, namespace: ctx.env.namespace ?? 'default' });
+      return plain.getHandle<typeof rectificationCase>(handle.workflowId).result();
     },
     async advanceTo(ms: number, ...handles: WorkflowHandle[]) {
       const now = await ctx.env.currentTimeMs();
@@ -294,4 +398,39 @@ export function emailOf(dir: Directory, id: string): string {
   const p = dir.people.find((x) => x.id === id);
   if (!p) throw new Error(`no person ${id} in the demo directory`);
   return p.email;
+}
+
+/**
+ * The human steps of a case as the demo campus's people take them (supervisor sup-wang,
+ * staff member staff-zhou unless told otherwise): short calls for tests that walk paths.
+ */
+export function steps(dir: Directory, handle: WorkflowHandle<typeof rectificationCase>) {
+  const run = <A>(update: Parameters<typeof handle.executeUpdate>[0], arg: A) =>
+    handle.executeUpdate(update as typeof openedUpdate, { args: [arg as never] });
+  return {
+    rootCause: (by = 'sup-wang', responsibleId = 'staff-zhou') =>
+      run(submitRootCauseUpdate, {
+        actor: actorOf(dir, by),
+        causes: ['阀芯老化'],
+        responsibleId,
+        plan: '更换阀芯',
+      }),
+    confirm: (by = 'staff-zhou') => run(signOffUpdate, { actor: actorOf(dir, by), decision: 'confirm' }),
+    dispute: (reason: string, by = 'staff-zhou') =>
+      run(signOffUpdate, { actor: actorOf(dir, by), decision: 'dispute', reason }),
+    adjudicate: (decision: 'revise' | 'proceed', notes: string, by = 'sup-wang') =>
+      run(adjudicateUpdate, { actor: actorOf(dir, by), decision, notes }),
+    report: (by = 'staff-zhou') =>
+      run(reportRectificationUpdate, { actor: actorOf(dir, by), summary: '已更换阀芯', evidence: ['photo-1.jpg'] }),
+    review: (passed: boolean, notes: string, by = 'sup-wang') =>
+      run(reviewUpdate, { actor: actorOf(dir, by), passed, notes }),
+    withdraw: (reason: string, by = 'sup-wang') => run(withdrawUpdate, { actor: actorOf(dir, by), reason }),
+    comment: (text: string, by = 'sup-wang') => run(addCommentUpdate, { actor: actorOf(dir, by), text }),
+    rate: (reporter: Reporter, score: number, comment?: string) =>
+      run(submitFollowUpUpdate, {
+        actor: { id: `reporter:${reporter.email.toLowerCase()}`, roles: [], via: 'link' },
+        score,
+        comment,
+      }),
+  };
 }

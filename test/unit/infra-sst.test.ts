@@ -8,6 +8,7 @@ import { parseEnv } from '../../infra/config.ts';
 import { projectRoot } from '../../infra/local/paths.ts';
 import { deploySettings } from '../../infra/aws/settings.ts';
 import { createTableInput, tableDefinitions, type TableKey } from '../../infra/tables.ts';
+import { schedulesFromEnv } from '../../infra/schedules.ts';
 import { temporalConnectionOptions } from '../../infra/temporal-connection.ts';
 
 // Stand-ins for the globals SST provides when it evaluates sst.config.ts: each
@@ -199,7 +200,7 @@ function createTableInputFromSst(args: Args, tableName: string): CreateTableComm
 }
 
 const tableKeys = Object.keys(tableDefinitions) as TableKey[];
-const tableComponent = (key: TableKey) => `${key[0]!.toUpperCase()}${key.slice(1)}Table`;
+const tableComponent = (key: TableKey) => `${key[0]!.toUpperCase()}${key.slice(1)}`;
 
 describe('sst.config.ts app(): removal and protection by stage', () => {
   it('production retains data and refuses removal; any other stage is disposable', async () => {
@@ -231,7 +232,7 @@ describe('storage: the tables the local stack creates, from infra/tables.ts', ()
 
   it('keeps every index the code queries (the case list filters)', async () => {
     const { one } = await deploy('dev');
-    const gsis = resolve(one('Dynamo', 'CasesTable').args.globalIndexes) as Record<string, unknown>;
+    const gsis = resolve(one('Dynamo', 'Cases').args.globalIndexes) as Record<string, unknown>;
     expect(Object.keys(gsis).sort()).toEqual([
       'byAssignee',
       'byBuilding',
@@ -330,10 +331,10 @@ describe('api: the Hono app on Lambda behind a function URL', () => {
   it('reads every table name from the table resources, never a literal, and parses as production config', async () => {
     const { one } = await deploy('production');
     const env = one('Function', 'Api').args.environment as Record<string, unknown>;
-    expect(env.TABLE_CASES).toBe(one('Dynamo', 'CasesTable').self.name);
-    expect(env.TABLE_AUDIT).toBe(one('Dynamo', 'AuditTable').self.name);
-    expect(env.TABLE_DIRECTORY).toBe(one('Dynamo', 'DirectoryTable').self.name);
-    expect(env.TABLE_OPS).toBe(one('Dynamo', 'OpsTable').self.name);
+    expect(env.TABLE_CASES).toBe(one('Dynamo', 'Cases').self.name);
+    expect(env.TABLE_AUDIT).toBe(one('Dynamo', 'Audit').self.name);
+    expect(env.TABLE_DIRECTORY).toBe(one('Dynamo', 'Directory').self.name);
+    expect(env.TABLE_OPS).toBe(one('Dynamo', 'Ops').self.name);
     const resolved = resolvedEnv(one('Function', 'Api').args);
     // The function URL is its own address: the handler supplies it from the first request.
     expect(resolved.PUBLIC_BASE_URL).toBeUndefined();
@@ -343,7 +344,7 @@ describe('api: the Hono app on Lambda behind a function URL', () => {
     });
     expect(parsed).toMatchObject({
       RECTIFY_MODE: 'production',
-      TABLE_CASES: 'rectify-production-CasesTable',
+      TABLE_CASES: 'rectify-production-Cases',
       MAIL_FROM: 'rectify@hq.example.edu.cn',
       TEMPORAL_ADDRESS: API_KEY_SECRETS.TemporalAddress,
       TEMPORAL_NAMESPACE: API_KEY_SECRETS.TemporalNamespace,
@@ -391,8 +392,21 @@ describe('worker: the Temporal worker as a Fargate service', () => {
     const env = resolvedEnv(one('Service', 'Worker').args);
     expect(env.PUBLIC_BASE_URL).toBe('https://api-fn.lambda-url.ap-southeast-1.on.aws');
     const parsed = parseEnv(env);
-    expect(parsed.TABLE_OPS).toBe('rectify-production-OpsTable');
+    expect(parsed.TABLE_OPS).toBe('rectify-production-Ops');
     expect(parsed.RECTIFY_MODE).toBe('production');
+  });
+
+  it('passes the schedule times set at deploy to the worker, which ensures them at start', async () => {
+    const { one } = await deploy('production', {
+      WEEKLY_FEEDBACK_CRON: '0 9 * * 1',
+      FEEDBACK_SEND_RATE: '5',
+    });
+    const env = resolvedEnv(one('Service', 'Worker').args);
+    const weekly = schedulesFromEnv(parseEnv(env), env).find(
+      (d) => d.scheduleId === 'rectify-weekly-feedback',
+    );
+    expect(weekly).toMatchObject({ cron: '0 9 * * 1', timeZone: 'Asia/Shanghai' });
+    expect(resolvedEnv(one('Function', 'Api').args).WEEKLY_FEEDBACK_CRON).toBeUndefined();
   });
 
   it('connects with mTLS when the certificate secrets are set instead of an API key', async () => {

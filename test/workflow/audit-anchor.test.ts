@@ -134,7 +134,12 @@ describe('the anchor schedule', () => {
       const handle = await client.schedule.create({
         scheduleId,
         spec: { cronExpressions: [spec.cron], timezone: spec.timeZone },
-        action: { type: 'startWorkflow', workflowType: spec.workflowType, args: spec.args, taskQueue: 'rectify' },
+        action: {
+          type: 'startWorkflow',
+          workflowType: spec.workflowType,
+          args: spec.args,
+          taskQueue: 'rectify',
+        },
         policies: { overlap: spec.overlap, catchupWindow: spec.catchupWindow },
         state: { paused: true },
       });

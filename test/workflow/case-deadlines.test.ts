@@ -112,7 +112,7 @@ describe('deadlines, reminders and escalations at the right simulated instants',
 
       v = await handle.executeUpdate(reviewUpdate, { args: [{ actor: sup, passed: true, notes: '复查合格' }] });
       expect(v.stage).toBe('closed');
-      await handle.result();
+      await stack.result(handle);
 
       const zhou = emailOf(dir, 'staff-zhou');
       expect(await mailLog(input.caseId)).toEqual(
@@ -192,7 +192,7 @@ describe('deadlines, reminders and escalations at the right simulated instants',
       const described = await handle.describe();
       expect(described.typedSearchAttributes.get(searchKeys.overdue)).toBe(true);
 
-      // awaiting_signoff: one working day from Tue 07:00 → Tue 18:00, flagged approximate (2027).
+      // awaiting_signoff: one working day after Tue 07:00 → Wed 18:00, flagged approximate (2027).
       await hop(Date.parse('2027-01-19T07:00:00+08:00'));
       v = await handle.executeUpdate(submitRootCauseUpdate, {
         args: [{ actor: sup, causes: ['阀芯老化'], responsibleId: 'staff-zhou', plan: '更换阀芯' }],
@@ -202,20 +202,20 @@ describe('deadlines, reminders and escalations at the right simulated instants',
       expect(shanghai(v.deadlines[0]!.closedAt!)).toBe('2027-01-19 07:00');
       const signoff = v.deadlines.at(-1)!;
       expect(signoff).toMatchObject({ stage: 'awaiting_signoff', approximate: true });
-      expect(shanghai(signoff.due)).toBe('2027-01-19 18:00');
+      expect(shanghai(signoff.due)).toBe('2027-01-20 18:00');
       for (const f of [0.5, 0.9, 1]) await hop(instantAt(signoff, f) + SEC);
       v = await handle.query(caseViewQuery);
-      // 50% and 90% of 07:00 → 18:00: 12:30 and 16:54.
+      // 50% and 90% of the 35 hours from Tue 07:00: Wed 00:30 and Wed 14:30.
       expect(noticesOf(v, 'awaiting_signoff', 'reminder').map((n) => shanghai(n.at))).toEqual([
-        '2027-01-19 12:30',
-        '2027-01-19 16:54',
+        '2027-01-20 00:30',
+        '2027-01-20 14:30',
       ]);
       expect(noticesOf(v, 'awaiting_signoff', 'escalation').map((n) => [n.level, shanghai(n.at)])).toEqual([
-        ['grid_l3', '2027-01-19 18:00'],
+        ['grid_l3', '2027-01-20 18:00'],
       ]);
       // The sign-off reminders carry the one-click link.
       const signoffReminders = (await caseMails(input.caseId)).filter(
-        (m) => m.tag === '提醒' && m.text.includes('2027/01/19 18:00'),
+        (m) => m.tag === '提醒' && m.text.includes('2027/01/20 18:00'),
       );
       expect(signoffReminders).toHaveLength(2);
       for (const m of signoffReminders) expect(m.text).toMatch(/http:\/\/rectify\.test\/actions\/v1\./);
@@ -224,16 +224,16 @@ describe('deadlines, reminders and escalations at the right simulated instants',
       v = await handle.executeUpdate(reportRectificationUpdate, {
         args: [{ actor: staff, summary: '已更换阀芯', evidence: ['photo-1.jpg'] }],
       });
-      // reviewing: two working days from Tue 18:01 → Thu 18:00; the supervisors are reminded.
+      // reviewing: two working days after Wed 18:00 → Fri 18:00; the supervisors are reminded.
       const review = v.deadlines.at(-1)!;
       expect(review).toMatchObject({ stage: 'reviewing', approximate: true });
-      expect(shanghai(review.due)).toBe('2027-01-21 18:00');
+      expect(shanghai(review.due)).toBe('2027-01-22 18:00');
       for (const f of [0.5, 0.9, 1]) await hop(instantAt(review, f) + SEC);
       v = await handle.query(caseViewQuery);
       const reviewReminders = noticesOf(v, 'reviewing', 'reminder');
       expect(reviewReminders).toHaveLength(2);
       for (const n of reviewReminders) expect(n.to).toEqual(['sup-wang', 'sup-smith']);
-      expect(noticesOf(v, 'reviewing', 'escalation').map((n) => shanghai(n.at))).toEqual(['2027-01-21 18:00']);
+      expect(noticesOf(v, 'reviewing', 'escalation').map((n) => shanghai(n.at))).toEqual(['2027-01-22 18:00']);
 
       v = await handle.executeUpdate(reviewUpdate, { args: [{ actor: sup, passed: true, notes: '复查合格' }] });
       expect(v.stage).toBe('closed');
@@ -243,7 +243,7 @@ describe('deadlines, reminders and escalations at the right simulated instants',
         ['rectifying', 'met', true],
         ['reviewing', 'breached', true],
       ]);
-      await handle.result();
+      await stack.result(handle);
 
       const zhou = emailOf(dir, 'staff-zhou');
       const wang = emailOf(dir, 'sup-wang');

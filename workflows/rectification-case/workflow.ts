@@ -117,10 +117,13 @@ export async function rectificationCase(input: CaseInput): Promise<CaseView> {
   const email = (req: Omit<EmailRequest, 'caseId' | 'stage' | 'round' | 'title'>) => {
     // Stage and round are read now, not when the queued effect runs: by then the case may
     // have moved on, and the outbox key (stage, round, kind, key, recipient) would name the
-    // wrong stage, suppressing a later genuine email that happens to share it.
+    // wrong stage. The stage entry (epoch) goes into the key too: a stage can be entered
+    // twice in one round (a dispute sent back to analysing asks for a second sign-off), and
+    // the second sign-off request must not be taken for a retry of the first.
     const { stage, round } = view;
+    const key = req.key ? `e${epoch}.${req.key}` : `e${epoch}`;
     return serial(() =>
-      acts.sendCaseEmail({ caseId: view.caseId, title: view.title, stage, round, ...req }),
+      acts.sendCaseEmail({ caseId: view.caseId, title: view.title, stage, round, ...req, key }),
     );
   };
 

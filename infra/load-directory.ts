@@ -1,0 +1,56 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createAwsDeps } from '../activities/clients.ts';
+import { DirectoryFileError, readDirectoryFile, saveDirectory } from '../activities/directory-store.ts';
+import { ConfigError, parseEnv } from './config.ts';
+
+/**
+ * Loads a campus directory file into a deployed stage's directory table:
+ * `TABLE_DIRECTORY=<directoryTable output> npx tsx infra/load-directory.ts campus.json`.
+ * The file is validated first; on any problem nothing is written.
+ */
+export async function loadDirectoryFile(
+  file: string,
+  source: Record<string, string | undefined> = process.env,
+): Promise<{ table: string; people: number; buildings: number; departments: number }> {
+  // The default table name is the local stack's: writing a deployment's directory must name its table.
+  if (!source.TABLE_DIRECTORY)
+    throw new ConfigError(
+      'Invalid configuration:\n  TABLE_DIRECTORY: required (the directoryTable output of sst deploy)',
+    );
+  const env = parseEnv(source);
+  const dir = await readDirectoryFile(file);
+  const aws = createAwsDeps(env);
+  try {
+    await saveDirectory(aws.ddb, aws.tables, dir);
+  } finally {
+    aws.ddb.destroy();
+    aws.ses.destroy();
+  }
+  return {
+    table: env.TABLE_DIRECTORY,
+    people: dir.people.length,
+    buildings: dir.buildings.length,
+    departments: dir.departments.length,
+  };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  const file = process.argv[2];
+  if (!file) {
+    process.stderr.write('usage: npx tsx infra/load-directory.ts <campus.json>\n');
+    process.exit(2);
+  }
+  loadDirectoryFile(path.resolve(file)).then(
+    (r) =>
+      process.stdout.write(
+        `loaded ${r.people} people, ${r.buildings} buildings, ${r.departments} departments into ${r.table}\n`,
+      ),
+    (err: unknown) => {
+      process.stderr.write(
+        `${err instanceof ConfigError || err instanceof DirectoryFileError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      );
+      process.exit(1);
+    },
+  );
+}

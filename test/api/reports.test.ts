@@ -1,0 +1,198 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFeedbackActivities } from '../../activities/feedback.ts';
+import { reportRoutes } from '../../api/routes/reports.ts';
+import type { KpiValue } from '../../domain/kpi.ts';
+import { putCases } from '../support/feedback-harness.ts';
+import { uniqueId } from '../support/stack.ts';
+import { at, view } from '../support/views.ts';
+import { call, startApiStack, type ApiStack } from './harness.ts';
+
+// 2012-W10 (Monday 2012-03-05 to Sunday 2012-03-11, Shanghai) belongs to this file.
+const WEEK = '2012-W10';
+const MON = '2012-03-05T02:00:00.000Z';
+let stack: ApiStack;
+const ids = { r1: uniqueId('R1'), r2: uniqueId('R2'), r3: uniqueId('R3'), r4: uniqueId('R4') };
+
+beforeAll(async () => {
+  stack = await startApiStack();
+  // The lead mounts these in createApp; mounting again here is harmless (first match wins).
+  stack.app.route('/', reportRoutes(stack.deps));
+  await putCases(stack.activityDeps, [
+    view({
+      caseId: ids.r1,
+      openedAt: MON,
+      deadlines: [
+        ['analysing', 'met'],
+        ['rectifying', 'met'],
+      ],
+      score: 5,
+      closedAt: at(MON, 20),
+    }),
+    view({
+      caseId: ids.r2,
+      openedAt: at(MON, 1),
+      severity: 'urgent',
+      location: { buildingId: 'bldg-a', floorId: 'a-f1', roomId: 'A103' },
+      deadlines: [
+        ['analysing', 'breached'],
+        ['rectifying', 'met'],
+      ],
+      score: 3,
+      closedAt: at(MON, 41),
+    }),
+    view({
+      caseId: ids.r3,
+      openedAt: at(MON, 2),
+      source: 'complaint',
+      location: { buildingId: 'bldg-b', roomId: 'B101' },
+      deadlines: [['analysing', 'met']],
+      score: 4,
+      closedAt: at(MON, 12),
+    }),
+    view({
+      caseId: ids.r4,
+      openedAt: at(MON, 3),
+      source: 'complaint',
+      location: { buildingId: 'bldg-b', roomId: 'B102' },
+      stage: 'rectifying',
+      deadlines: [
+        ['analysing', 'met'],
+        ['rectifying', 'pending'],
+      ],
+    }),
+  ]);
+  await createFeedbackActivities(stack.activityDeps).buildWeeklyFeedback({
+    week: WEEK,
+    timeZone: 'Asia/Shanghai',
+    workflowId: 'reports-api-test',
+    lookbackDays: 30,
+  });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const kpi = (body: { kpis: KpiValue[] }, id: string) => body.kpis.find((k) => k.id === id);
+
+describe('GET /api/kpis', () => {
+  it('gives every KPI with its target and the hand-computed value for the campus', async () => {
+    const res = await call(stack.app, 'GET', '/api/kpis?from=2012-03-05&to=2012-03-11', { as: 'wg-chen' });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { cases: number; kpis: KpiValue[]; source: Record<string, number> };
+    expect(body.cases).toBe(4);
+    expect(body.kpis).toHaveLength(15);
+    expect(body.kpis.every((k) => 'target' in k && 'value' in k && 'met' in k)).toBe(true);
+    expect(kpi(body, 'complaint_handling_rate')).toMatchObject({ value: 0.5, target: 1, met: false });
+    expect(kpi(body, 'repair_satisfaction')).toMatchObject({ value: 0.5, target: 0.9, met: false });
+    expect(kpi(body, 'overall_satisfaction')).toMatchObject({ value: 0.6667, target: 0.85 });
+    expect(kpi(body, 'general_repair_on_site_2h')).toMatchObject({ value: 1, met: true });
+    expect(kpi(body, 'urgent_repair_on_site_30min')).toMatchObject({ value: 0, met: false });
+    expect(kpi(body, 'valid_complaints_per_building_year')).toMatchObject({
+      numerator: 2,
+      value: 52.1429,
+      target: 5,
+    });
+    expect(kpi(body, 'average_time_to_close_hours')?.value).toBe(23.3333);
+    expect(kpi(body, 'p90_time_to_close_hours')?.value).toBe(40);
+    // r4 is still open, so the campus week is not settled: read from the index.
+    expect(body.source).toEqual({ weeksFromCounters: 0, partsFromIndex: 1 });
+  });
+
+  it('takes a settled week from the stored counter, and a partial week from the index', async () => {
+    const whole = await call(stack.app, 'GET', '/api/kpis?from=2012-03-05&to=2012-03-11&buildingId=bldg-a', {
+      as: 'sup-wang',
+    });
+    const w = (await whole.json()) as { cases: number; source: Record<string, number>; kpis: KpiValue[] };
+    expect(w.cases).toBe(2);
+    expect(w.source).toEqual({ weeksFromCounters: 1, partsFromIndex: 0 });
+    expect(kpi(w, 'valid_complaints_per_building_year')).toMatchObject({ value: 0, met: true });
+    const part = await call(
+      stack.app,
+      'GET',
+      '/api/kpis?from=2012-03-05T02:30:00Z&to=2012-03-11&buildingId=bldg-a',
+      { as: 'sup-wang' },
+    );
+    const p = (await part.json()) as { cases: number; source: Record<string, number> };
+    expect(p.cases).toBe(1);
+    expect(p.source).toEqual({ weeksFromCounters: 0, partsFromIndex: 1 });
+  });
+
+  it.each([
+    ['/api/kpis?from=2012-03-11&to=2012-03-05', 400, 'wg-chen'],
+    ['/api/kpis?from=2010-01-01&to=2012-03-05', 400, 'wg-chen'],
+    ['/api/kpis?from=yesterday', 400, 'wg-chen'],
+    ['/api/kpis?colour=red', 400, 'wg-chen'],
+    ['/api/kpis?buildingId=bldg-z', 404, 'wg-chen'],
+    ['/api/kpis', 403, 'sup-li'],
+    ['/api/kpis?buildingId=bldg-a', 403, 'sup-li'],
+    ['/api/kpis', 403, 'staff-zhou'],
+    ['/api/kpis', 401, undefined],
+  ])('%s → %i (%s)', async (path, status, as) => {
+    const res = await call(stack.app, 'GET', path, { as });
+    expect(res.status).toBe(status);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    const body = (await res.json()) as { detail: string };
+    expect(body.detail.length).toBeGreaterThan(10);
+  });
+
+  it('tells a supervisor which building to ask for', async () => {
+    const res = await call(stack.app, 'GET', '/api/kpis?lang=en', { as: 'sup-li' });
+    expect(((await res.json()) as { detail: string }).detail).toContain(
+      'buildingId= for a building you supervise (bldg-b)',
+    );
+    expect((await call(stack.app, 'GET', '/api/kpis?buildingId=bldg-b', { as: 'sup-li' })).status).toBe(200);
+  });
+});
+
+describe('GET /api/reports/weekly', () => {
+  it('returns the stored building summary as JSON with the week’s figures', async () => {
+    const res = await call(stack.app, 'GET', `/api/reports/weekly?week=${WEEK}&buildingId=bldg-a`, {
+      as: 'sup-wang',
+    });
+    expect(res.status).toBe(200);
+    const s = (await res.json()) as {
+      week: string;
+      counts: Record<string, number>;
+      kpis: unknown[];
+      cases: { caseId: string }[];
+    };
+    expect(s.week).toBe(WEEK);
+    expect(s.counts).toMatchObject({ opened: 2, closed: 2, late: 1, ratings: 2, satisfied: 1 });
+    expect(s.kpis).toHaveLength(15);
+    expect(s.cases.map((c) => c.caseId).sort()).toEqual([ids.r1, ids.r2].sort());
+  });
+
+  it('renders a page with tables and charts for a browser', async () => {
+    const requests: { path: string; headers: Record<string, string> }[] = [
+      { path: `/api/reports/weekly?week=${WEEK}`, headers: { accept: 'text/html,application/xhtml+xml' } },
+      { path: `/api/reports/weekly?week=${WEEK}&format=html`, headers: {} },
+    ];
+    for (const req of requests) {
+      const res = await call(stack.app, 'GET', req.path, { as: 'lead-huang', headers: req.headers });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toContain('text/html');
+      const html = await res.text();
+      expect(html).toContain('<svg');
+      expect(html).toContain('<table>');
+      expect(html).toContain('全校 周报');
+      expect(html).toContain('Weekly summary');
+      expect(html).toContain('维修满意率');
+      expect(html).toContain(ids.r4);
+      expect(html).toContain('学生公寓A栋');
+    }
+  });
+
+  it.each([
+    [`/api/reports/weekly?week=2012-W60`, 400, 'wg-chen'],
+    [`/api/reports/weekly?week=2012-10`, 400, 'wg-chen'],
+    [`/api/reports/weekly?week=2011-W10`, 404, 'wg-chen'],
+    [`/api/reports/weekly?week=${WEEK}&buildingId=bldg-z`, 404, 'wg-chen'],
+    [`/api/reports/weekly?week=${WEEK}`, 403, 'sup-wang'],
+    [`/api/reports/weekly?week=${WEEK}&buildingId=bldg-b`, 403, 'sup-wang'],
+    [`/api/reports/weekly?week=${WEEK}`, 401, undefined],
+  ])('%s → %i (%s)', async (path, status, as) => {
+    const res = await call(stack.app, 'GET', path, { as });
+    expect(res.status).toBe(status);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+  });
+});
