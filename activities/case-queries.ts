@@ -103,7 +103,11 @@ const keyOf = (index: CaseIndex, item: Record<string, AttributeValue>): Record<s
   return Object.fromEntries(keyAttributes(index).map((a) => [a, String(raw[a])]));
 };
 
-export async function listCases(ddb: DynamoDBClient, tables: TableNames, req: ListRequest): Promise<ListPage> {
+export async function listCases(
+  ddb: DynamoDBClient,
+  tables: TableNames,
+  req: ListRequest,
+): Promise<ListPage> {
   const f = req.filters;
   const { index, hashValue } = chooseIndex(f);
   const ix = indexDef(index);
@@ -134,8 +138,7 @@ export async function listCases(ddb: DynamoDBClient, tables: TableNames, req: Li
   }
   // The open time is the sort key of every index but byOverdue: there it is a key condition.
   if (f.from || f.to) {
-    const cond =
-      f.from && f.to ? '#o BETWEEN :from AND :to' : f.from ? '#o >= :from' : '#o < :to';
+    const cond = f.from && f.to ? '#o BETWEEN :from AND :to' : f.from ? '#o >= :from' : '#o < :to';
     names['#o'] = 'openedSort';
     if (f.from) values[':from'] = f.from;
     if (f.to) values[':to'] = f.to;

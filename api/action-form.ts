@@ -3,7 +3,10 @@ import { schemaRegistry } from './schemas.ts';
 
 // Browsers send empty inputs as '': treat them as absent.
 const optionalText = (max: number) =>
-  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().max(max).optional());
+  z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.string().trim().max(max).optional(),
+  );
 
 /** The form an action page posts back: which page it came from (csrf, textHash) and the person's choice. */
 export const actionFormSchema = z.object({

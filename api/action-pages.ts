@@ -6,8 +6,7 @@ import type { Lang, LocalText } from './problems.ts';
  * language first, the other beneath), no scripts, nothing loaded from
  * elsewhere.
  */
-export const esc = (s: string): string =>
-  s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+export const esc = (s: string): string => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 const pick = (t: LocalText, lang: Lang) => (lang === 'en' ? t.en : t.zh);
 const other = (t: LocalText, lang: Lang) => (lang === 'en' ? t.zh : t.en);
@@ -55,21 +54,54 @@ function choices(kind: ActionContent['choice'], lang: Lang, s: FormState): strin
   switch (kind) {
     case 'sign_off':
       return (
-        radio('choice', 'confirm', { zh: '确认问题认定与整改方案', en: 'I confirm the finding and the plan' }, lang, s.choice !== 'dispute') +
-        radio('choice', 'dispute', { zh: '提出异议（须写明理由）', en: 'I dispute it (give a reason)' }, lang, s.choice === 'dispute') +
+        radio(
+          'choice',
+          'confirm',
+          { zh: '确认问题认定与整改方案', en: 'I confirm the finding and the plan' },
+          lang,
+          s.choice !== 'dispute',
+        ) +
+        radio(
+          'choice',
+          'dispute',
+          { zh: '提出异议（须写明理由）', en: 'I dispute it (give a reason)' },
+          lang,
+          s.choice === 'dispute',
+        ) +
         field('reason', { zh: '异议理由', en: 'Reason for the dispute' }, lang, s.reason)
       );
     case 'adjudicate':
       return (
-        radio('choice', 'revise', { zh: '退回重新分析（revise）', en: 'Back to analysis (revise)' }, lang, s.choice === 'revise') +
-        radio('choice', 'proceed', { zh: '按原方案整改（proceed）', en: 'Proceed with the plan' }, lang, s.choice === 'proceed') +
+        radio(
+          'choice',
+          'revise',
+          { zh: '退回重新分析（revise）', en: 'Back to analysis (revise)' },
+          lang,
+          s.choice === 'revise',
+        ) +
+        radio(
+          'choice',
+          'proceed',
+          { zh: '按原方案整改（proceed）', en: 'Proceed with the plan' },
+          lang,
+          s.choice === 'proceed',
+        ) +
         field('notes', { zh: '裁定说明（必填）', en: 'Notes (required)' }, lang, s.notes)
       );
     case 'rate':
       return (
         [5, 4, 3, 2, 1]
           .map((n) =>
-            radio('score', String(n), { zh: `${n} 分${n === 5 ? '（非常满意）' : n === 1 ? '（非常不满意）' : ''}`, en: `${n}${n === 5 ? ' (very satisfied)' : n === 1 ? ' (very dissatisfied)' : ''}` }, lang, s.score === n),
+            radio(
+              'score',
+              String(n),
+              {
+                zh: `${n} 分${n === 5 ? '（非常满意）' : n === 1 ? '（非常不满意）' : ''}`,
+                en: `${n}${n === 5 ? ' (very satisfied)' : n === 1 ? ' (very dissatisfied)' : ''}`,
+              },
+              lang,
+              s.score === n,
+            ),
           )
           .join('') + field('comment', { zh: '意见（选填）', en: 'Comment (optional)' }, lang, s.comment)
       );
@@ -85,7 +117,10 @@ export function actionPage(
   form: { action: string; csrf: string; textHash: string; state?: FormState; error?: LocalText | undefined },
 ): string {
   const rows = content.rows
-    .map((r) => `<tr><th>${esc(pick(r.label, lang))}<div class="alt">${esc(other(r.label, lang))}</div></th><td>${esc(r.value)}</td></tr>`)
+    .map(
+      (r) =>
+        `<tr><th>${esc(pick(r.label, lang))}<div class="alt">${esc(other(r.label, lang))}</div></th><td>${esc(r.value)}</td></tr>`,
+    )
     .join('');
   const error = form.error ? `<div class="error" role="alert">${para(form.error, lang)}</div>` : '';
   const submit: LocalText = { zh: '签字提交', en: 'Sign and submit' };

@@ -32,12 +32,21 @@ const nameOf = (dir: Directory, id: string) => dir.people.find((p) => p.id === i
 function place(dir: Directory, v: CaseView): string {
   const b = dir.buildings.find((x) => x.id === v.location.buildingId);
   const f = b?.floors.find((x) => x.id === v.location.floorId);
-  return [b ? `${b.name.zh} ${b.name.en}` : v.location.buildingId, f ? f.name.zh : v.location.floorId, v.location.roomId]
+  return [
+    b ? `${b.name.zh} ${b.name.en}` : v.location.buildingId,
+    f ? f.name.zh : v.location.floorId,
+    v.location.roomId,
+  ]
     .filter(Boolean)
     .join(' · ');
 }
 
-export function caseActionContent(step: CaseLinkStep, claims: LinkClaims, v: CaseView, dir: Directory): ActionContent {
+export function caseActionContent(
+  step: CaseLinkStep,
+  claims: LinkClaims,
+  v: CaseView,
+  dir: Directory,
+): ActionContent {
   const signer =
     step === 'follow_up' ? (v.reporter?.name ?? claims.recipientId) : nameOf(dir, claims.recipientId);
   const rows: ActionContent['rows'] = [
@@ -115,7 +124,13 @@ export function csrfToken(keys: SigningKeys, token: string, tid: string, hash: s
   return createHmac('sha256', secret).update(csrfInput(tid, hash)).digest('base64url');
 }
 
-export function csrfValid(keys: SigningKeys, token: string, tid: string, hash: string, given: string): boolean {
+export function csrfValid(
+  keys: SigningKeys,
+  token: string,
+  tid: string,
+  hash: string,
+  given: string,
+): boolean {
   const want = Buffer.from(csrfToken(keys, token, tid, hash), 'ascii');
   const got = Buffer.from(given, 'ascii');
   return want.length === got.length && timingSafeEqual(want, got);

@@ -1,6 +1,12 @@
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { checkLink, consumeLink, releaseLink, type LinkCheck, type LinkDeps } from '../activities/link-store.ts';
+import {
+  checkLink,
+  consumeLink,
+  releaseLink,
+  type LinkCheck,
+  type LinkDeps,
+} from '../activities/link-store.ts';
 import { checkStep, type Actor, type CaseView, type LinkSignature } from '../domain/case-model.ts';
 import type { Directory } from '../domain/directory.ts';
 import type { LinkClaims } from '../domain/link-token.ts';
@@ -42,41 +48,65 @@ class PageOutcome extends Error {
   }
 }
 
-const linkFailures: Record<Exclude<LinkCheck, { ok: true }>['reason'], [ContentfulStatusCode, LocalText, LocalText]> = {
+const linkFailures: Record<
+  Exclude<LinkCheck, { ok: true }>['reason'],
+  [ContentfulStatusCode, LocalText, LocalText]
+> = {
   malformed: [
     400,
     { zh: '链接格式不正确', en: 'This link is malformed' },
-    { zh: '链接不完整或已损坏。请从邮件中完整复制链接后再打开。', en: 'The link is incomplete or damaged. Copy the whole link from the email and open it again.' },
+    {
+      zh: '链接不完整或已损坏。请从邮件中完整复制链接后再打开。',
+      en: 'The link is incomplete or damaged. Copy the whole link from the email and open it again.',
+    },
   ],
   forged: [
     400,
     { zh: '链接无效：签名校验失败', en: 'This link is not genuine' },
-    { zh: '链接内容或签名被改动过，无法使用。请只使用邮件中的原始链接；如有疑问请联系主管。', en: 'The link’s content or signature was altered, so it cannot be used. Use only the original link from the email; ask your supervisor if in doubt.' },
+    {
+      zh: '链接内容或签名被改动过，无法使用。请只使用邮件中的原始链接；如有疑问请联系主管。',
+      en: 'The link’s content or signature was altered, so it cannot be used. Use only the original link from the email; ask your supervisor if in doubt.',
+    },
   ],
   unknown_key: [
     404,
     { zh: '无法识别的链接', en: 'This link is not recognised' },
-    { zh: '签发该链接的密钥已停用或从未使用。请使用最新邮件中的链接，或联系主管重新发送。', en: 'The key that signed this link has been retired or was never ours. Use the link in the latest email, or ask your supervisor to send a new one.' },
+    {
+      zh: '签发该链接的密钥已停用或从未使用。请使用最新邮件中的链接，或联系主管重新发送。',
+      en: 'The key that signed this link has been retired or was never ours. Use the link in the latest email, or ask your supervisor to send a new one.',
+    },
   ],
   unknown: [
     404,
     { zh: '链接未登记', en: 'This link was never issued' },
-    { zh: '系统中没有这条链接的记录。请使用邮件中的链接。', en: 'There is no record of this link. Use the link from your email.' },
+    {
+      zh: '系统中没有这条链接的记录。请使用邮件中的链接。',
+      en: 'There is no record of this link. Use the link from your email.',
+    },
   ],
   expired: [
     410,
     { zh: '链接已过期', en: 'This link has expired' },
-    { zh: '该链接已超过有效期。最新的提醒邮件中有新的链接；也可以联系主管。', en: 'This link is past its expiry. The latest reminder email has a fresh link; or contact your supervisor.' },
+    {
+      zh: '该链接已超过有效期。最新的提醒邮件中有新的链接；也可以联系主管。',
+      en: 'This link is past its expiry. The latest reminder email has a fresh link; or contact your supervisor.',
+    },
   ],
   used: [
     410,
     { zh: '链接已使用', en: 'This link was already used' },
-    { zh: '每个链接只能使用一次，此前的操作已被记录。如需更改，请联系主管。', en: 'Each link works once and the earlier action was recorded. To change it, contact your supervisor.' },
+    {
+      zh: '每个链接只能使用一次，此前的操作已被记录。如需更改，请联系主管。',
+      en: 'Each link works once and the earlier action was recorded. To change it, contact your supervisor.',
+    },
   ],
   superseded: [
     410,
     { zh: '链接已被新链接取代', en: 'This link was replaced by a newer one' },
-    { zh: '之后又发送过一封包含新链接的邮件（例如提醒），旧链接随之失效。请使用最新邮件中的链接。', en: 'A later email (a reminder, for example) carried a new link, which replaced this one. Use the link in the latest email.' },
+    {
+      zh: '之后又发送过一封包含新链接的邮件（例如提醒），旧链接随之失效。请使用最新邮件中的链接。',
+      en: 'A later email (a reminder, for example) carried a new link, which replaced this one. Use the link in the latest email.',
+    },
   ],
 };
 
@@ -98,7 +128,9 @@ interface Prepared {
   content: ActionContent;
   hash: string;
   /** Case steps: what is needed to perform; extra actions: their handler. */
-  target: { kind: 'case'; view: CaseView; actor: Actor; dir: Directory } | { kind: 'extra'; handler: ActionHandler };
+  target:
+    | { kind: 'case'; view: CaseView; actor: Actor; dir: Directory }
+    | { kind: 'extra'; handler: ActionHandler };
 }
 
 export function actionRoutes(deps: AppDeps): Hono {
@@ -139,24 +171,53 @@ export function actionRoutes(deps: AppDeps): Hono {
       const refusal = checkStep(claims.step, actor, view, precheckPolicy(deps, dir, view));
       if (refusal?.kind === 'conflict') throw noLongerOpen(view, lang);
       if (refusal) {
-        throw new PageOutcome(403, 'refused', { zh: '无法进行此操作', en: 'This action is not possible' }, { zh: refusal.message, en: refusal.message }, lang);
+        throw new PageOutcome(
+          403,
+          'refused',
+          { zh: '无法进行此操作', en: 'This action is not possible' },
+          { zh: refusal.message, en: refusal.message },
+          lang,
+        );
       }
       const content = caseActionContent(claims.step, claims, view, dir);
-      return { claims, lang, content, hash: statementHash(content.statement), target: { kind: 'case', view, actor, dir } };
+      return {
+        claims,
+        lang,
+        content,
+        hash: statementHash(content.statement),
+        target: { kind: 'case', view, actor, dir },
+      };
     }
     const handler = deps.extraActions?.[claims.step];
     const described = handler ? await handler.describe(claims) : null;
     const lang = languageOf(claims, dir);
     if (!handler || !described) {
-      throw new PageOutcome(404, 'unknown_action', { zh: '无法识别的操作', en: 'Unknown action' }, { zh: '此链接对应的操作不存在或已不再需要。', en: 'The action of this link does not exist or is no longer needed.' }, lang);
+      throw new PageOutcome(
+        404,
+        'unknown_action',
+        { zh: '无法识别的操作', en: 'Unknown action' },
+        {
+          zh: '此链接对应的操作不存在或已不再需要。',
+          en: 'The action of this link does not exist or is no longer needed.',
+        },
+        lang,
+      );
     }
     const content: ActionContent = {
       title: described.title,
-      rows: [{ label: { zh: '摘要', en: 'Summary' }, value: `${described.summary.zh}\n${described.summary.en}` }],
+      rows: [
+        { label: { zh: '摘要', en: 'Summary' }, value: `${described.summary.zh}\n${described.summary.en}` },
+      ],
       statement: described.statement,
       choice: 'acknowledge',
     };
-    return { claims, lang, content, hash: statementHash(content.statement), target: { kind: 'extra', handler } };
+    return {
+      claims,
+      lang,
+      content,
+      hash: statementHash(content.statement),
+      target: { kind: 'extra', handler },
+    };
   }
 
   async function recipientLanguage(claims: LinkClaims): Promise<Lang> {
@@ -175,12 +236,21 @@ export function actionRoutes(deps: AppDeps): Hono {
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
       'x-frame-options': 'DENY',
-      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+      'content-security-policy':
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
     });
 
-  const outcomePage = (c: Context, o: PageOutcome) => render(c, o.status, messagePage(o.lang, o.outcome, o.title, o.text));
+  const outcomePage = (c: Context, o: PageOutcome) =>
+    render(c, o.status, messagePage(o.lang, o.outcome, o.title, o.text));
 
-  const formPage = (c: Context, token: string, p: Prepared, status: ContentfulStatusCode, state?: FormState, error?: LocalText) =>
+  const formPage = (
+    c: Context,
+    token: string,
+    p: Prepared,
+    status: ContentfulStatusCode,
+    state?: FormState,
+    error?: LocalText,
+  ) =>
     render(
       c,
       status,
@@ -201,10 +271,29 @@ export function actionRoutes(deps: AppDeps): Hono {
       if (err instanceof PageOutcome) return outcomePage(c, err);
       const p = toProblem(err);
       if (p) {
-        return outcomePage(c, new PageOutcome(problemTypes[p.type].status, p.type, { zh: problemTypes[p.type].zh, en: problemTypes[p.type].en }, typeof p.detail === 'string' ? { zh: p.detail, en: p.detail } : p.detail));
+        return outcomePage(
+          c,
+          new PageOutcome(
+            problemTypes[p.type].status,
+            p.type,
+            { zh: problemTypes[p.type].zh, en: problemTypes[p.type].en },
+            typeof p.detail === 'string' ? { zh: p.detail, en: p.detail } : p.detail,
+          ),
+        );
       }
       console.error('[actions] unexpected error', err);
-      return outcomePage(c, new PageOutcome(500, 'error', { zh: '暂时无法完成', en: 'This could not be done now' }, { zh: '系统暂时出错，链接仍然有效，请稍后再试。', en: 'Something went wrong on our side. The link is still valid: please try again later.' }));
+      return outcomePage(
+        c,
+        new PageOutcome(
+          500,
+          'error',
+          { zh: '暂时无法完成', en: 'This could not be done now' },
+          {
+            zh: '系统暂时出错，链接仍然有效，请稍后再试。',
+            en: 'Something went wrong on our side. The link is still valid: please try again later.',
+          },
+        ),
+      );
     }
   };
 
@@ -223,18 +312,44 @@ export function actionRoutes(deps: AppDeps): Hono {
       const token = c.req.param('token') ?? '';
       const type = c.req.header('content-type') ?? '';
       if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type.trim())) {
-        throw new PageOutcome(415, 'unsupported', { zh: '请从页面提交', en: 'Submit from the page' }, { zh: '请打开邮件中的链接，在页面上点击提交按钮。', en: 'Open the link from the email and use the page’s submit button.' });
+        throw new PageOutcome(
+          415,
+          'unsupported',
+          { zh: '请从页面提交', en: 'Submit from the page' },
+          {
+            zh: '请打开邮件中的链接，在页面上点击提交按钮。',
+            en: 'Open the link from the email and use the page’s submit button.',
+          },
+        );
       }
       const p = await prepare(token);
       const raw = await c.req.parseBody();
       const parsed = actionFormSchema.safeParse(raw);
-      const stale = new PageOutcome(400, 'stale_form', { zh: '表单已失效', en: 'This form is no longer valid' }, { zh: '提交的表单不是由本链接页面生成的，或已过时。请重新打开邮件中的链接。', en: 'The form was not made by this link’s page, or is out of date. Open the link from the email again.' }, p.lang);
+      const stale = new PageOutcome(
+        400,
+        'stale_form',
+        { zh: '表单已失效', en: 'This form is no longer valid' },
+        {
+          zh: '提交的表单不是由本链接页面生成的，或已过时。请重新打开邮件中的链接。',
+          en: 'The form was not made by this link’s page, or is out of date. Open the link from the email again.',
+        },
+        p.lang,
+      );
       if (!parsed.success && (typeof raw.csrf !== 'string' || typeof raw.textHash !== 'string')) throw stale;
       const csrf = typeof raw.csrf === 'string' ? raw.csrf : '';
       const shownHash = typeof raw.textHash === 'string' ? raw.textHash : '';
       if (!csrfValid(deps.signingKeys, token, p.claims.tid, shownHash, csrf)) throw stale;
       if (shownHash !== p.hash) {
-        throw new PageOutcome(409, 'changed', { zh: '案件内容已变化', en: 'The case has changed' }, { zh: '您打开页面后案件内容有了变化，所示声明已不是当前内容。请重新打开链接，阅读后再签字。', en: 'The case changed after you opened the page, so the statement shown is out of date. Open the link again and read it before signing.' }, p.lang);
+        throw new PageOutcome(
+          409,
+          'changed',
+          { zh: '案件内容已变化', en: 'The case has changed' },
+          {
+            zh: '您打开页面后案件内容有了变化，所示声明已不是当前内容。请重新打开链接，阅读后再签字。',
+            en: 'The case changed after you opened the page, so the statement shown is out of date. Open the link again and read it before signing.',
+          },
+          p.lang,
+        );
       }
       if (!parsed.success) return formPage(c, token, p, 422, {}, invalidForm(p.content.choice));
       const form = parsed.data;
@@ -248,14 +363,25 @@ export function actionRoutes(deps: AppDeps): Hono {
         throw new PageOutcome(status, 'used', title, message, p.lang);
       }
       try {
-        const message = await perform(p, form, { tokenId: p.claims.tid, ip: evidence.ip, userAgent: evidence.userAgent, textHash: p.hash }, evidence);
+        const message = await perform(
+          p,
+          form,
+          { tokenId: p.claims.tid, ip: evidence.ip, userAgent: evidence.userAgent, textHash: p.hash },
+          evidence,
+        );
         return render(c, 200, messagePage(p.lang, 'done', { zh: '已完成', en: 'Done' }, message));
       } catch (err) {
         // Refused or failed: the link was not really used, so the person can try again.
         await releaseLink(linkDeps, p.claims.tid);
         const refusal = toProblem(err);
         if (refusal) {
-          throw new PageOutcome(problemTypes[refusal.type].status, 'refused', { zh: '未能完成', en: 'Not done' }, typeof refusal.detail === 'string' ? { zh: refusal.detail, en: refusal.detail } : refusal.detail, p.lang);
+          throw new PageOutcome(
+            problemTypes[refusal.type].status,
+            'refused',
+            { zh: '未能完成', en: 'Not done' },
+            typeof refusal.detail === 'string' ? { zh: refusal.detail, en: refusal.detail } : refusal.detail,
+            p.lang,
+          );
         }
         throw err;
       }
@@ -274,18 +400,33 @@ export function actionRoutes(deps: AppDeps): Hono {
     switch (p.content.choice) {
       case 'sign_off': {
         const decision = form.choice === 'dispute' ? 'dispute' : 'confirm';
-        await handle.executeUpdate(signOffUpdate, { args: [{ actor, decision, reason: form.reason, signature }] });
+        await handle.executeUpdate(signOffUpdate, {
+          args: [{ actor, decision, reason: form.reason, signature }],
+        });
         return decision === 'confirm'
-          ? { zh: `已确认案件 ${view.caseId} 的整改方案，请按方案整改。`, en: `You confirmed the plan of case ${view.caseId}. Please carry it out.` }
-          : { zh: `已就案件 ${view.caseId} 提出异议，主管将进行裁定。`, en: `Your dispute on case ${view.caseId} was recorded; a supervisor will adjudicate.` };
+          ? {
+              zh: `已确认案件 ${view.caseId} 的整改方案，请按方案整改。`,
+              en: `You confirmed the plan of case ${view.caseId}. Please carry it out.`,
+            }
+          : {
+              zh: `已就案件 ${view.caseId} 提出异议，主管将进行裁定。`,
+              en: `Your dispute on case ${view.caseId} was recorded; a supervisor will adjudicate.`,
+            };
       }
       case 'adjudicate': {
         const decision = form.choice === 'revise' ? 'revise' : 'proceed';
-        await handle.executeUpdate(adjudicateUpdate, { args: [{ actor, decision, notes: form.notes ?? '', signature }] });
-        return { zh: `已裁定案件 ${view.caseId}：${decision === 'revise' ? '退回重新分析' : '按方案整改'}。`, en: `Case ${view.caseId} adjudicated: ${decision === 'revise' ? 'back to analysis' : 'proceed with the plan'}.` };
+        await handle.executeUpdate(adjudicateUpdate, {
+          args: [{ actor, decision, notes: form.notes ?? '', signature }],
+        });
+        return {
+          zh: `已裁定案件 ${view.caseId}：${decision === 'revise' ? '退回重新分析' : '按方案整改'}。`,
+          en: `Case ${view.caseId} adjudicated: ${decision === 'revise' ? 'back to analysis' : 'proceed with the plan'}.`,
+        };
       }
       case 'rate':
-        await handle.executeUpdate(submitFollowUpUpdate, { args: [{ actor, score: form.score ?? 0, comment: form.comment, signature }] });
+        await handle.executeUpdate(submitFollowUpUpdate, {
+          args: [{ actor, score: form.score ?? 0, comment: form.comment, signature }],
+        });
         return { zh: '感谢您的评价！', en: 'Thank you for your rating!' };
       case 'acknowledge':
         throw new ProblemError('internal', 'a case step cannot be acknowledged');
@@ -305,11 +446,14 @@ function invalidForm(kind: ActionContent['choice']): LocalText {
 function formProblem(kind: ActionContent['choice'], f: ActionForm): LocalText | undefined {
   switch (kind) {
     case 'sign_off':
-      if (f.choice !== 'confirm' && f.choice !== 'dispute') return { zh: '请选择确认或提出异议', en: 'Choose to confirm or to dispute' };
-      if (f.choice === 'dispute' && !f.reason) return { zh: '提出异议须写明理由', en: 'A dispute needs a reason' };
+      if (f.choice !== 'confirm' && f.choice !== 'dispute')
+        return { zh: '请选择确认或提出异议', en: 'Choose to confirm or to dispute' };
+      if (f.choice === 'dispute' && !f.reason)
+        return { zh: '提出异议须写明理由', en: 'A dispute needs a reason' };
       return undefined;
     case 'adjudicate':
-      if (f.choice !== 'revise' && f.choice !== 'proceed') return { zh: '请选择裁定结果', en: 'Choose a decision' };
+      if (f.choice !== 'revise' && f.choice !== 'proceed')
+        return { zh: '请选择裁定结果', en: 'Choose a decision' };
       if (!f.notes) return { zh: '请填写裁定说明', en: 'Notes are required' };
       return undefined;
     case 'rate':

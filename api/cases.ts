@@ -124,11 +124,9 @@ export function caseRoutes(deps: AppDeps): Hono<AuthEnv> {
     const from = instant(q.from);
     const to = instant(q.to);
     if (from && to && from > to) {
-      throw new ProblemError(
-        'validation',
-        { zh: 'to 须晚于 from', en: 'to must not be before from' },
-        [{ field: 'to', message: callerLanguage(c) === 'en' ? 'before from' : '早于 from' }],
-      );
+      throw new ProblemError('validation', { zh: 'to 须晚于 from', en: 'to must not be before from' }, [
+        { field: 'to', message: callerLanguage(c) === 'en' ? 'before from' : '早于 from' },
+      ]);
     }
     try {
       const page = await listCases(deps.aws.ddb, deps.aws.tables, {
@@ -150,9 +148,11 @@ export function caseRoutes(deps: AppDeps): Hono<AuthEnv> {
       return c.json({ items: page.items.map(summary), nextCursor: page.nextCursor });
     } catch (err) {
       if (err instanceof BadCursorError) {
-        throw new ProblemError('validation', { zh: `cursor 无效：${err.message}`, en: `bad cursor: ${err.message}` }, [
-          { field: 'cursor', message: err.message },
-        ]);
+        throw new ProblemError(
+          'validation',
+          { zh: `cursor 无效：${err.message}`, en: `bad cursor: ${err.message}` },
+          [{ field: 'cursor', message: err.message }],
+        );
       }
       throw err;
     }
@@ -197,7 +197,10 @@ export function caseRoutes(deps: AppDeps): Hono<AuthEnv> {
     if (!p?.roles.includes('staff')) {
       throw new ProblemError(
         'unprocessable',
-        { zh: '责任人须为名录中的员工', en: 'the responsible person must be a staff member of the directory' },
+        {
+          zh: '责任人须为名录中的员工',
+          en: 'the responsible person must be a staff member of the directory',
+        },
         [
           {
             field: 'responsibleId',
@@ -214,7 +217,11 @@ export function caseRoutes(deps: AppDeps): Hono<AuthEnv> {
     summary: b.summary,
     evidence: b.evidence,
   }));
-  step('review', 'review', reviewSchema, reviewUpdate, (b, actor) => ({ actor, passed: b.passed, notes: b.notes }));
+  step('review', 'review', reviewSchema, reviewUpdate, (b, actor) => ({
+    actor,
+    passed: b.passed,
+    notes: b.notes,
+  }));
   step('adjudication', 'adjudication', adjudicationSchema, adjudicateUpdate, (b, actor) => ({
     actor,
     decision: b.decision,
@@ -340,4 +347,3 @@ function summary(v: CaseView): CaseSummary {
     version: v.version,
   };
 }
-

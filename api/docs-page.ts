@@ -15,8 +15,7 @@ function typeOf(s: JsonSchema, components: Record<string, JsonSchema>): string {
   const ref = typeof s.$ref === 'string' ? s.$ref.split('/').pop() : undefined;
   if (ref) return `<a href="#schema-${esc(ref)}">${esc(ref)}</a>`;
   if (Array.isArray(s.enum)) return s.enum.map((v) => `<code>${esc(String(v))}</code>`).join(' | ');
-  if (Array.isArray(s.anyOf))
-    return (s.anyOf as JsonSchema[]).map((x) => typeOf(x, components)).join(' | ');
+  if (Array.isArray(s.anyOf)) return (s.anyOf as JsonSchema[]).map((x) => typeOf(x, components)).join(' | ');
   if (s.type === 'array' && s.items) return `${typeOf(s.items as JsonSchema, components)}[]`;
   const fmt = typeof s.format === 'string' ? ` (${esc(s.format)})` : '';
   return `${esc(String(s.type ?? 'any'))}${fmt}`;
@@ -40,7 +39,10 @@ function route(r: RouteDoc, components: Record<string, JsonSchema>): string {
     ...(r.pathParams ? [['path', jsonSchemaOf(r.pathParams)] as const] : []),
     ...(r.query ? [['query', jsonSchemaOf(r.query)] as const] : []),
   ]
-    .map(([where, s]) => `<h4>${where === 'path' ? '路径参数 path' : '查询参数 query'}</h4>${fieldsTable(s, components)}`)
+    .map(
+      ([where, s]) =>
+        `<h4>${where === 'path' ? '路径参数 path' : '查询参数 query'}</h4>${fieldsTable(s, components)}`,
+    )
     .join('');
   const headers = (r.headers ?? [])
     .map((h) => `<h4>请求头 header</h4><p><code>${esc(h.name)}</code>: ${both(h.description)}</p>`)
@@ -69,7 +71,10 @@ export function docsPage(): string {
     )
     .join('');
   const toc = routes
-    .map((r) => `<li><a href="#op-${esc(r.operationId)}">${r.method.toUpperCase()} ${esc(r.path)}</a> · ${esc(r.summary.zh)}</li>`)
+    .map(
+      (r) =>
+        `<li><a href="#op-${esc(r.operationId)}">${r.method.toUpperCase()} ${esc(r.path)}</a> · ${esc(r.summary.zh)}</li>`,
+    )
     .join('');
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Rectify API 参考 · Reference</title><style>

@@ -90,7 +90,11 @@ const stepRoute = (
   query: langQuerySchema,
   body: { schema, mediaType: JSON_TYPE },
   responses: [
-    { status: 200, description: { zh: '步骤已受理，返回案件', en: 'Step accepted; the case after it' }, schema: caseViewSchema },
+    {
+      status: 200,
+      description: { zh: '步骤已受理，返回案件', en: 'Step accepted; the case after it' },
+      schema: caseViewSchema,
+    },
     ...problem(400, 401, 403, 404, 409, 413, 415, 422),
   ],
 });
@@ -161,35 +165,50 @@ export const routes: RouteDoc[] = [
     'submitRootCause',
     rootCauseSchema,
     { zh: '提交原因分析', en: 'Submit the root-cause analysis' },
-    { zh: '所管楼栋主管或被指派员工；案件须处于 analysing。', en: 'A supervisor of the building or the assignee; stage analysing.' },
+    {
+      zh: '所管楼栋主管或被指派员工；案件须处于 analysing。',
+      en: 'A supervisor of the building or the assignee; stage analysing.',
+    },
   ),
   stepRoute(
     'rectification',
     'reportRectification',
     rectificationSchema,
     { zh: '上报整改', en: 'Report the rectification' },
-    { zh: '责任人（或被指派员工）；案件须处于 rectifying。', en: 'The responsible staff member (or assignee); stage rectifying.' },
+    {
+      zh: '责任人（或被指派员工）；案件须处于 rectifying。',
+      en: 'The responsible staff member (or assignee); stage rectifying.',
+    },
   ),
   stepRoute(
     'review',
     'review',
     reviewSchema,
     { zh: '复查', en: 'Review the rectification' },
-    { zh: '所管楼栋主管；不通过则进入下一轮整改。', en: 'A supervisor of the building; a failed review starts another round.' },
+    {
+      zh: '所管楼栋主管；不通过则进入下一轮整改。',
+      en: 'A supervisor of the building; a failed review starts another round.',
+    },
   ),
   stepRoute(
     'adjudication',
     'adjudicate',
     adjudicationSchema,
     { zh: '裁定异议', en: 'Adjudicate a dispute' },
-    { zh: '所管楼栋主管；revise 退回原因分析，proceed 进入整改。', en: 'A supervisor of the building; revise goes back to analysis, proceed on to rectification.' },
+    {
+      zh: '所管楼栋主管；revise 退回原因分析，proceed 进入整改。',
+      en: 'A supervisor of the building; revise goes back to analysis, proceed on to rectification.',
+    },
   ),
   stepRoute(
     'withdraw',
     'withdraw',
     withdrawSchema,
     { zh: '撤销案件', en: 'Withdraw the case' },
-    { zh: '所管楼栋主管、工作小组或管理员。', en: 'A supervisor of the building, the working group or an admin.' },
+    {
+      zh: '所管楼栋主管、工作小组或管理员。',
+      en: 'A supervisor of the building, the working group or an admin.',
+    },
   ),
   stepRoute(
     'comments',
@@ -238,10 +257,22 @@ export const routes: RouteDoc[] = [
     pathParams: z.object({ token: z.string() }),
     responses: [
       { status: 200, description: { zh: '操作页面', en: 'The action page' }, mediaType: 'text/html' },
-      { status: 400, description: { zh: '伪造、篡改或格式错误的链接', en: 'Forged, tampered or malformed link' }, mediaType: 'text/html' },
+      {
+        status: 400,
+        description: { zh: '伪造、篡改或格式错误的链接', en: 'Forged, tampered or malformed link' },
+        mediaType: 'text/html',
+      },
       { status: 404, description: { zh: '无法识别的链接', en: 'Unknown link' }, mediaType: 'text/html' },
-      { status: 409, description: { zh: '该步骤已不再需要', en: 'The step is no longer open' }, mediaType: 'text/html' },
-      { status: 410, description: { zh: '已过期、已使用或已被取代', en: 'Expired, used or superseded' }, mediaType: 'text/html' },
+      {
+        status: 409,
+        description: { zh: '该步骤已不再需要', en: 'The step is no longer open' },
+        mediaType: 'text/html',
+      },
+      {
+        status: 410,
+        description: { zh: '已过期、已使用或已被取代', en: 'Expired, used or superseded' },
+        mediaType: 'text/html',
+      },
     ],
   },
   {
@@ -249,7 +280,10 @@ export const routes: RouteDoc[] = [
     path: '/actions/{token}',
     operationId: 'performAction',
     tag: 'actions',
-    summary: { zh: '提交一键操作（签字、裁定、评价）', en: 'Do the act of an action link (sign, adjudicate, rate)' },
+    summary: {
+      zh: '提交一键操作（签字、裁定、评价）',
+      en: 'Do the act of an action link (sign, adjudicate, rate)',
+    },
     description: {
       zh: '由操作页面的表单提交，须带页面给出的 csrf 与 textHash。链接只能使用一次；签字记录令牌号、时间、IP、浏览器和所示文本的哈希。',
       en: 'Posted by the action page’s form with its csrf and textHash. A link works once; the signature records token id, time, IP, user agent and the hash of the text shown.',
@@ -259,12 +293,28 @@ export const routes: RouteDoc[] = [
     body: { schema: actionFormSchema, mediaType: 'application/x-www-form-urlencoded' },
     responses: [
       { status: 200, description: { zh: '已完成', en: 'Done' }, mediaType: 'text/html' },
-      { status: 400, description: { zh: '链接或表单无效', en: 'Invalid link or form' }, mediaType: 'text/html' },
-      { status: 403, description: { zh: '工作流拒绝（原因见页面）', en: 'Refused by the case (reason shown)' }, mediaType: 'text/html' },
+      {
+        status: 400,
+        description: { zh: '链接或表单无效', en: 'Invalid link or form' },
+        mediaType: 'text/html',
+      },
+      {
+        status: 403,
+        description: { zh: '工作流拒绝（原因见页面）', en: 'Refused by the case (reason shown)' },
+        mediaType: 'text/html',
+      },
       { status: 409, description: { zh: '案件已变化', en: 'The case changed' }, mediaType: 'text/html' },
-      { status: 410, description: { zh: '已过期、已使用或已被取代', en: 'Expired, used or superseded' }, mediaType: 'text/html' },
+      {
+        status: 410,
+        description: { zh: '已过期、已使用或已被取代', en: 'Expired, used or superseded' },
+        mediaType: 'text/html',
+      },
       { status: 415, description: { zh: '须为表单提交', en: 'Must be a form post' }, mediaType: 'text/html' },
-      { status: 422, description: { zh: '表单内容有误', en: 'Invalid form content' }, mediaType: 'text/html' },
+      {
+        status: 422,
+        description: { zh: '表单内容有误', en: 'Invalid form content' },
+        mediaType: 'text/html',
+      },
     ],
   },
   {
@@ -276,7 +326,11 @@ export const routes: RouteDoc[] = [
     auth: false,
     responses: [
       { status: 200, description: { zh: '全部正常', en: 'All parts answer' }, schema: healthSchema },
-      { status: 503, description: { zh: '有部件无响应', en: 'A part does not answer' }, schema: healthSchema },
+      {
+        status: 503,
+        description: { zh: '有部件无响应', en: 'A part does not answer' },
+        schema: healthSchema,
+      },
     ],
   },
 ];
@@ -293,7 +347,9 @@ export function jsonSchemaOf(schema: z.ZodType): JsonSchema {
   const id = schemaRegistry.get(schema)?.id;
   if (id) return { $ref: `#/components/schemas/${id}` };
   // Parameter objects are small and inline: convert without the registry so nothing becomes a $ref.
-  return strip(z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as JsonSchema);
+  return strip(
+    z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as JsonSchema,
+  );
 }
 
 /** Every named schema as an OpenAPI component. */
@@ -314,13 +370,24 @@ function parameters(r: RouteDoc): JsonSchema[] {
     if (!obj) return;
     const js = jsonSchemaOf(obj) as { properties?: Record<string, JsonSchema>; required?: string[] };
     for (const [name, schema] of Object.entries(js.properties ?? {})) {
-      params.push({ name, in: where, required: where === 'path' || (js.required ?? []).includes(name), schema });
+      params.push({
+        name,
+        in: where,
+        required: where === 'path' || (js.required ?? []).includes(name),
+        schema,
+      });
     }
   };
   add('path', r.pathParams);
   add('query', r.query);
   for (const h of r.headers ?? []) {
-    params.push({ name: h.name, in: 'header', required: false, description: h.description.en, schema: h.schema });
+    params.push({
+      name: h.name,
+      in: 'header',
+      required: false,
+      description: h.description.en,
+      schema: h.schema,
+    });
   }
   return params;
 }
@@ -339,7 +406,12 @@ export function openApiDocument(serverUrl?: string): JsonSchema {
       ...(r.auth ? {} : { security: [] }),
       parameters: parameters(r),
       ...(r.body
-        ? { requestBody: { required: true, content: { [r.body.mediaType]: { schema: jsonSchemaOf(r.body.schema) } } } }
+        ? {
+            requestBody: {
+              required: true,
+              content: { [r.body.mediaType]: { schema: jsonSchemaOf(r.body.schema) } },
+            },
+          }
         : {}),
       responses: Object.fromEntries(
         r.responses.map((res) => [

@@ -218,7 +218,13 @@ export const caseViewSchema = named(
       }),
     ),
     reviews: z.array(
-      z.object({ round: z.number().int(), passed: z.boolean(), notes: z.string(), by: z.string(), at: instant }),
+      z.object({
+        round: z.number().int(),
+        passed: z.boolean(),
+        notes: z.string(),
+        by: z.string(),
+        at: instant,
+      }),
     ),
     adjudications: z.array(
       z.object({ decision: z.enum(['revise', 'proceed']), notes: z.string(), by: z.string(), at: instant }),

@@ -43,7 +43,12 @@ async function directory(env: ReturnType<typeof parseEnv>): Promise<{ dir: Direc
     maxAttempts: 1,
   });
   try {
-    const tables = { cases: env.TABLE_CASES, audit: env.TABLE_AUDIT, directory: env.TABLE_DIRECTORY, ops: env.TABLE_OPS };
+    const tables = {
+      cases: env.TABLE_CASES,
+      audit: env.TABLE_AUDIT,
+      directory: env.TABLE_DIRECTORY,
+      ops: env.TABLE_OPS,
+    };
     const dir = await loadDirectory(ddb, tables, true);
     if (dir) return { dir, from: `DynamoDB at ${endpoint}` };
   } catch {
@@ -81,6 +86,8 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   const known = err instanceof UsageError || err instanceof ConfigError;
-  process.stderr.write(`${known ? (err as Error).message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `${known ? (err as Error).message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exit(known ? 2 : 1);
 });

@@ -143,7 +143,9 @@ describe('who may take which step', () => {
 
 describe('who sees which cases in a list', () => {
   const list = async (who: string, query = '') => {
-    const res = await call(s.app, 'GET', `/api/cases?from=${encodeURIComponent(since)}&limit=100${query}`, { as: who });
+    const res = await call(s.app, 'GET', `/api/cases?from=${encodeURIComponent(since)}&limit=100${query}`, {
+      as: who,
+    });
     expect(res.status).toBe(200);
     return caseListSchema.parse(await res.json()).items;
   };
@@ -163,7 +165,9 @@ describe('who sees which cases in a list', () => {
     expect(await list('staff-wu')).toEqual([]);
     const grid = await list('grid-a1c1');
     expect(grid.map((i) => i.caseId)).toContain(caseA);
-    expect(grid.every((i) => ['A101', 'A102', 'A103', 'A104', 'A105'].includes(i.location.roomId ?? ''))).toBe(true);
+    expect(
+      grid.every((i) => ['A101', 'A102', 'A103', 'A104', 'A105'].includes(i.location.roomId ?? '')),
+    ).toBe(true);
   });
 
   it('asking outside one’s scope is refused with the rule', async () => {

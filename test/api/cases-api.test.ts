@@ -39,7 +39,10 @@ describe('request bodies', () => {
     });
     await problem(text, 415);
     // An all-optional-looking body must not slip through either.
-    const step = await call(s.app, 'POST', '/api/cases/ZG-2026-000001/comments', { as: 'sup-wang', raw: '{}' });
+    const step = await call(s.app, 'POST', '/api/cases/ZG-2026-000001/comments', {
+      as: 'sup-wang',
+      raw: '{}',
+    });
     await problem(step, 415);
   });
 
@@ -51,13 +54,20 @@ describe('request bodies', () => {
     });
     expect((await problem(bad, 400)).detail).toMatch(/JSON/);
 
-    const zh = await problem(await call(s.app, 'POST', '/api/cases', { as: 'sup-wang', body: { title: '' } }), 400);
+    const zh = await problem(
+      await call(s.app, 'POST', '/api/cases', { as: 'sup-wang', body: { title: '' } }),
+      400,
+    );
     expect(zh.title).toBe('请求参数有误');
     const fields = zh.errors?.map((e) => e.field) ?? [];
-    for (const f of ['title', 'description', 'source', 'severity', 'location', 'assigneeId']) expect(fields).toContain(f);
+    for (const f of ['title', 'description', 'source', 'severity', 'location', 'assigneeId'])
+      expect(fields).toContain(f);
 
     const en = await problem(
-      await call(s.app, 'POST', '/api/cases?lang=en', { as: 'sup-wang', body: newCaseBody({ severity: 'huge', extra: 1 }) }),
+      await call(s.app, 'POST', '/api/cases?lang=en', {
+        as: 'sup-wang',
+        body: newCaseBody({ severity: 'huge', extra: 1 }),
+      }),
       400,
     );
     expect(en.title).toBe('The request is not valid');
@@ -68,7 +78,10 @@ describe('request bodies', () => {
   it('a place or assignee the directory doesn’t know is 422 naming the field', async () => {
     const res = await call(s.app, 'POST', '/api/cases', {
       as: 'admin-xu',
-      body: newCaseBody({ location: { buildingId: 'bldg-a', floorId: 'a-f1', roomId: 'B101' }, assigneeId: 'sup-li' }),
+      body: newCaseBody({
+        location: { buildingId: 'bldg-a', floorId: 'a-f1', roomId: 'B101' },
+        assigneeId: 'sup-li',
+      }),
     });
     const p = await problem(res, 422);
     expect(p.errors?.map((e) => e.field).sort()).toEqual(['assigneeId', 'location']);
@@ -79,7 +92,10 @@ describe('request bodies', () => {
       await (await call(s.app, 'POST', '/api/cases', { as: 'sup-wang', body: newCaseBody() })).json(),
     );
     const review = await problem(
-      await call(s.app, 'POST', `/api/cases/${caseId}/review`, { as: 'sup-wang', body: { passed: false, notes: '' } }),
+      await call(s.app, 'POST', `/api/cases/${caseId}/review`, {
+        as: 'sup-wang',
+        body: { passed: false, notes: '' },
+      }),
       400,
     );
     expect(review.errors?.[0]?.field).toBe('notes');
@@ -98,10 +114,18 @@ describe('Idempotency-Key', () => {
   it('a retry with the same key and body returns the same case; another body is 409; keys are per caller', async () => {
     const key = uniqueId('idem');
     const body = newCaseBody({ title: `重复提交 ${key}` });
-    const first = await call(s.app, 'POST', '/api/cases', { as: 'sup-wang', body, headers: { 'idempotency-key': key } });
+    const first = await call(s.app, 'POST', '/api/cases', {
+      as: 'sup-wang',
+      body,
+      headers: { 'idempotency-key': key },
+    });
     expect(first.status).toBe(201);
     const a = createdCaseSchema.parse(await first.json());
-    const retry = await call(s.app, 'POST', '/api/cases', { as: 'sup-wang', body, headers: { 'idempotency-key': key } });
+    const retry = await call(s.app, 'POST', '/api/cases', {
+      as: 'sup-wang',
+      body,
+      headers: { 'idempotency-key': key },
+    });
     expect(retry.status).toBe(201);
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
     const b = createdCaseSchema.parse(await retry.json());
@@ -126,13 +150,19 @@ describe('Idempotency-Key', () => {
     // Concurrent retries still make one case.
     const key2 = uniqueId('idem');
     const racing = await Promise.all(
-      [1, 2, 3].map(() => call(s.app, 'POST', '/api/cases', { as: 'sup-wang', body, headers: { 'idempotency-key': key2 } })),
+      [1, 2, 3].map(() =>
+        call(s.app, 'POST', '/api/cases', { as: 'sup-wang', body, headers: { 'idempotency-key': key2 } }),
+      ),
     );
     const ids = await Promise.all(racing.map(async (r) => createdCaseSchema.parse(await r.json()).caseId));
     expect(new Set(ids).size).toBe(1);
 
     await problem(
-      await call(s.app, 'POST', '/api/cases', { as: 'sup-wang', body, headers: { 'idempotency-key': 'bad key with spaces' } }),
+      await call(s.app, 'POST', '/api/cases', {
+        as: 'sup-wang',
+        body,
+        headers: { 'idempotency-key': 'bad key with spaces' },
+      }),
       400,
     );
   });
@@ -143,7 +173,10 @@ describe('reading and listing', () => {
     await problem(await call(s.app, 'GET', '/api/cases/ZG-1999-999999', { as: 'audit-he' }), 404);
     await problem(await call(s.app, 'GET', '/api/cases/%20bad%20id', { as: 'audit-he' }), 400);
     await problem(
-      await call(s.app, 'POST', '/api/cases/ZG-1999-999999/comments', { as: 'audit-he', body: { text: 'x' } }),
+      await call(s.app, 'POST', '/api/cases/ZG-1999-999999/comments', {
+        as: 'audit-he',
+        body: { text: 'x' },
+      }),
       404,
     );
   });
@@ -162,7 +195,12 @@ describe('reading and listing', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const q = new URLSearchParams({ buildingId: 'bldg-b', from: since, limit: '2', ...(cursor ? { cursor } : {}) });
+      const q = new URLSearchParams({
+        buildingId: 'bldg-b',
+        from: since,
+        limit: '2',
+        ...(cursor ? { cursor } : {}),
+      });
       const res = await call(s.app, 'GET', `/api/cases?${q.toString()}`, { as: 'sup-li' });
       expect(res.status).toBe(200);
       const page = caseListSchema.parse(await res.json());
@@ -179,15 +217,24 @@ describe('reading and listing', () => {
 
     const filtered = caseListSchema.parse(
       await (
-        await call(s.app, 'GET', `/api/cases?assigneeId=staff-wu&severity=urgent&stage=analysing&from=${encodeURIComponent(since)}`, {
-          as: 'audit-he',
-        })
+        await call(
+          s.app,
+          'GET',
+          `/api/cases?assigneeId=staff-wu&severity=urgent&stage=analysing&from=${encodeURIComponent(since)}`,
+          {
+            as: 'audit-he',
+          },
+        )
       ).json(),
     );
     expect(filtered.items.map((i) => i.caseId).sort()).toEqual(expect.arrayContaining([...mine].sort()));
     expect(filtered.items.every((i) => i.severity === 'urgent' && i.stage === 'analysing')).toBe(true);
     const none = caseListSchema.parse(
-      await (await call(s.app, 'GET', `/api/cases?overdue=true&from=${encodeURIComponent(since)}`, { as: 'audit-he' })).json(),
+      await (
+        await call(s.app, 'GET', `/api/cases?overdue=true&from=${encodeURIComponent(since)}`, {
+          as: 'audit-he',
+        })
+      ).json(),
     );
     expect(none.items.filter((i) => mine.includes(i.caseId))).toEqual([]);
   });
@@ -195,7 +242,10 @@ describe('reading and listing', () => {
   it.each([
     ['cursor=garbage!!', 'garbage cursor'],
     [`cursor=${Buffer.from('{"i":"byOpened","k":{}}').toString('base64url')}`, 'cursor without a key'],
-    [`buildingId=bldg-a&cursor=${encodeCursor('byOpened', { caseId: 'x', listPk: 'CASE', openedSort: 'y' })}`, 'cursor of another query'],
+    [
+      `buildingId=bldg-a&cursor=${encodeCursor('byOpened', { caseId: 'x', listPk: 'CASE', openedSort: 'y' })}`,
+      'cursor of another query',
+    ],
     ['limit=0', 'limit too small'],
     ['limit=101', 'limit too large'],
     ['limit=ten', 'limit not a number'],
@@ -220,12 +270,18 @@ describe('reading and listing', () => {
 
 describe('directory', () => {
   it('lists people by role and the buildings with their grid, for any signed-in caller', async () => {
-    const staff = peopleSchema.parse(await (await call(s.app, 'GET', '/api/directory/people?role=staff', { as: 'staff-zhou' })).json());
+    const staff = peopleSchema.parse(
+      await (await call(s.app, 'GET', '/api/directory/people?role=staff', { as: 'staff-zhou' })).json(),
+    );
     expect(staff.items.length).toBeGreaterThan(0);
     expect(staff.items.every((p) => p.roles.includes('staff'))).toBe(true);
-    const all = peopleSchema.parse(await (await call(s.app, 'GET', '/api/directory/people', { as: 'audit-he' })).json());
+    const all = peopleSchema.parse(
+      await (await call(s.app, 'GET', '/api/directory/people', { as: 'audit-he' })).json(),
+    );
     expect(all.items.length).toBeGreaterThan(staff.items.length);
-    const b = buildingsSchema.parse(await (await call(s.app, 'GET', '/api/directory/buildings', { as: 'grid-a1' })).json());
+    const b = buildingsSchema.parse(
+      await (await call(s.app, 'GET', '/api/directory/buildings', { as: 'grid-a1' })).json(),
+    );
     expect(b.items.map((x) => x.id)).toEqual(expect.arrayContaining(['bldg-a', 'bldg-b']));
     await problem(await call(s.app, 'GET', '/api/directory/people?role=wizard', { as: 'audit-he' }), 400);
     await problem(await call(s.app, 'GET', '/api/directory/people'), 401);
@@ -241,7 +297,13 @@ describe('documentation', () => {
     const result = await validate(structuredClone(doc) as never);
     expect(result.valid, result.valid ? '' : compileErrors(result)).toBe(true);
     for (const r of routes) expect(doc.paths[r.path]?.[r.method]).toBeDefined();
-    for (const p of ['/api/cases', '/api/cases/{caseId}', '/api/cases/{caseId}/root-cause', '/api/directory/people', '/actions/{token}'])
+    for (const p of [
+      '/api/cases',
+      '/api/cases/{caseId}',
+      '/api/cases/{caseId}/root-cause',
+      '/api/directory/people',
+      '/actions/{token}',
+    ])
       expect(Object.keys(doc.paths)).toContain(p);
   });
 

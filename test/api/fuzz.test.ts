@@ -12,14 +12,26 @@ import { call, newCaseBody, startApiStack, type ApiStack } from './harness.ts';
  * its status.
  */
 let s: ApiStack;
-let doc: { components: { schemas: Record<string, JsonSchema> }; paths: Record<string, Record<string, OperationDoc>> };
+let doc: {
+  components: { schemas: Record<string, JsonSchema> };
+  paths: Record<string, Record<string, OperationDoc>>;
+};
 let liveCase: string;
 interface OperationDoc {
   parameters: { name: string; in: string; schema: JsonSchema }[];
   requestBody?: { content: Record<string, { schema: JsonSchema }> };
 }
 
-const people = ['sup-wang', 'sup-li', 'staff-zhou', 'audit-he', 'grid-a1c1', 'admin-xu', 'lead-huang', undefined] as const;
+const people = [
+  'sup-wang',
+  'sup-li',
+  'staff-zhou',
+  'audit-he',
+  'grid-a1c1',
+  'admin-xu',
+  'lead-huang',
+  undefined,
+] as const;
 const known = {
   location: [
     { buildingId: 'bldg-a', floorId: 'a-f1', roomId: 'A101' },
@@ -70,7 +82,10 @@ async function checkAnswer(route: RouteDoc, res: Response, what: string) {
   if (declared.schema) {
     const body: unknown = await res.json();
     const parsed = declared.schema.safeParse(body);
-    expect(parsed.success, `${what}: ${res.status} body breaks its schema: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
+    expect(
+      parsed.success,
+      `${what}: ${res.status} body breaks its schema: ${JSON.stringify(parsed.error?.issues)}`,
+    ).toBe(true);
   } else {
     expect((await res.text()).length).toBeGreaterThan(0);
   }
@@ -157,7 +172,11 @@ describe('schema-driven fuzz', () => {
             raw: JSON.stringify(payload),
             headers: contentType ? { 'content-type': contentType } : {},
           });
-          await checkAnswer(route, res, `POST ${path} as ${who} (${contentType}) ${JSON.stringify(payload).slice(0, 300)}`);
+          await checkAnswer(
+            route,
+            res,
+            `POST ${path} as ${who} (${contentType}) ${JSON.stringify(payload).slice(0, 300)}`,
+          );
         },
       ),
       {
@@ -169,12 +188,16 @@ describe('schema-driven fuzz', () => {
   });
 
   it('GET /api/cases and the directory: no 5xx, every answer fits its schema', async () => {
-    const gets = routes.filter((r) => r.method === 'get' && r.path.startsWith('/api/') && !r.path.includes('{'));
+    const gets = routes.filter(
+      (r) => r.method === 'get' && r.path.startsWith('/api/') && !r.path.includes('{'),
+    );
     const list = routes.find((r) => r.operationId === 'listCases') as RouteDoc;
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...people),
-        fc.oneof(...gets.map((r) => fc.tuple(fc.constant(r), queryArb(doc.paths[r.path]?.get as OperationDoc)))),
+        fc.oneof(
+          ...gets.map((r) => fc.tuple(fc.constant(r), queryArb(doc.paths[r.path]?.get as OperationDoc))),
+        ),
         async (who, [route, query]) => {
           const res = await call(s.app, 'GET', `${route.path}?${query}`, { as: who });
           await checkAnswer(route, res, `GET ${route.path}?${query} as ${who}`);
@@ -188,11 +211,14 @@ describe('schema-driven fuzz', () => {
   it('action links with random tokens and forms: no 5xx, always a page', async () => {
     const show = routes.find((r) => r.operationId === 'showAction') as RouteDoc;
     const perform = routes.find((r) => r.operationId === 'performAction') as RouteDoc;
-    const formSchema = doc.paths['/actions/{token}']?.post?.requestBody?.content['application/x-www-form-urlencoded']
-      ?.schema as JsonSchema;
+    const formSchema = doc.paths['/actions/{token}']?.post?.requestBody?.content[
+      'application/x-www-form-urlencoded'
+    ]?.schema as JsonSchema;
     const token = fc.oneof(
       fc.string({ minLength: 1, maxLength: 60 }),
-      fc.tuple(fc.base64String({ maxLength: 40 }), fc.base64String({ maxLength: 60 })).map(([a, b]) => `v1.k2.${a}.${b}`),
+      fc
+        .tuple(fc.base64String({ maxLength: 40 }), fc.base64String({ maxLength: 60 }))
+        .map(([a, b]) => `v1.k2.${a}.${b}`),
     );
     await fc.assert(
       fc.asyncProperty(token, fc.boolean(), arbitraryFor(formSchema, opts()), async (t, post, form) => {
@@ -200,7 +226,7 @@ describe('schema-driven fuzz', () => {
         const fields = Object.fromEntries(
           Object.entries((form ?? {}) as Record<string, unknown>).map(([k, v]) => [
             k,
-            typeof v === 'string' ? v : JSON.stringify(v) ?? '',
+            typeof v === 'string' ? v : (JSON.stringify(v) ?? ''),
           ]),
         );
         const res = post

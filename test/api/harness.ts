@@ -8,7 +8,15 @@ import type { AppDeps } from '../../api/deps.ts';
 import type { ActivityDeps } from '../../activities/index.ts';
 import type { Directory } from '../../domain/directory.ts';
 import { bundleWorkflows, createWorker } from '../../infra/worker.ts';
-import { seedDemo, sentEmails, testDeps, testEnv, TEST_SIGNING_KEYS, uniqueId, type StoredEmail } from '../support/stack.ts';
+import {
+  seedDemo,
+  sentEmails,
+  testDeps,
+  testEnv,
+  TEST_SIGNING_KEYS,
+  uniqueId,
+  type StoredEmail,
+} from '../support/stack.ts';
 
 /**
  * The API over the real stack: a worker on the test dev server (own task
@@ -143,7 +151,12 @@ export function formFields(html: string): { csrf: string; textHash: string } {
 export const outcomeOf = (html: string) => /data-outcome="([^"]+)"/.exec(html)?.[1];
 
 /** Posts an action page's form the way a browser would. */
-export function postForm(app: Hono, path: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
+export function postForm(
+  app: Hono,
+  path: string,
+  fields: Record<string, string>,
+  headers: Record<string, string> = {},
+) {
   return app.request(path, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },

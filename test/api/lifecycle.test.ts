@@ -40,13 +40,21 @@ describe('a whole case through HTTP and email links only', () => {
 
     const rc = await call(s.app, 'POST', `/api/cases/${caseId}/root-cause`, {
       as: 'sup-wang',
-      body: { causes: ['阀芯老化'], responsibleId: 'staff-zhou', plan: '更换阀芯', whys: ['漏水', '阀芯老化'] },
+      body: {
+        causes: ['阀芯老化'],
+        responsibleId: 'staff-zhou',
+        plan: '更换阀芯',
+        whys: ['漏水', '阀芯老化'],
+      },
     });
     expect(rc.status).toBe(200);
     expect(caseViewSchema.parse(await rc.json()).stage).toBe('awaiting_signoff');
 
     // The responsible staff member signs through the link in the email.
-    const signMail = await waitForEmail((e) => e.subject.includes(caseId) && e.to.includes('zhou.qiang@demo.edu.cn') && e.subject.includes('待签字'));
+    const signMail = await waitForEmail(
+      (e) =>
+        e.subject.includes(caseId) && e.to.includes('zhou.qiang@demo.edu.cn') && e.subject.includes('待签字'),
+    );
     const signPath = actionPath(signMail);
     const page = await s.app.request(signPath);
     expect(page.status).toBe(200);
@@ -127,7 +135,9 @@ describe('a whole case through HTTP and email links only', () => {
       as: 'sup-smith',
       body: { causes: ['维修不及时'], responsibleId: 'staff-zhou', plan: '当天修复' },
     });
-    const signPath = actionPath(await waitForEmail((e) => e.subject.includes(caseId) && e.subject.includes('待签字')));
+    const signPath = actionPath(
+      await waitForEmail((e) => e.subject.includes(caseId) && e.subject.includes('待签字')),
+    );
     const html = await (await s.app.request(signPath)).text();
 
     const noReason = await postForm(s.app, signPath, { ...formFields(html), choice: 'dispute' });
@@ -135,18 +145,31 @@ describe('a whole case through HTTP and email links only', () => {
     expect(await noReason.text()).toContain('提出异议须写明理由');
     expect((await viewOf(caseId)).stage).toBe('awaiting_signoff');
 
-    const disputed = await postForm(s.app, signPath, { ...formFields(html), choice: 'dispute', reason: '配件缺货，非本人责任' });
+    const disputed = await postForm(s.app, signPath, {
+      ...formFields(html),
+      choice: 'dispute',
+      reason: '配件缺货，非本人责任',
+    });
     expect(disputed.status).toBe(200);
     expect((await viewOf(caseId)).stage).toBe('adjudicating');
 
-    const adjMail = await waitForEmail((e) => e.subject.includes(caseId) && e.to.includes('anna.smith@demo.edu.cn') && e.subject.includes('Adjudication'));
+    const adjMail = await waitForEmail(
+      (e) =>
+        e.subject.includes(caseId) &&
+        e.to.includes('anna.smith@demo.edu.cn') &&
+        e.subject.includes('Adjudication'),
+    );
     const adjPath = actionPath(adjMail);
     const adjPage = await s.app.request(adjPath);
     expect(adjPage.status).toBe(200);
     const adjHtml = await adjPage.text();
     expect(adjHtml).toContain('<html lang="en">');
     expect(adjHtml).toContain('配件缺货，非本人责任');
-    const done = await postForm(s.app, adjPath, { ...formFields(adjHtml), choice: 'proceed', notes: 'Parts arrive tomorrow; proceed.' });
+    const done = await postForm(s.app, adjPath, {
+      ...formFields(adjHtml),
+      choice: 'proceed',
+      notes: 'Parts arrive tomorrow; proceed.',
+    });
     expect(done.status).toBe(200);
     const v = await viewOf(caseId);
     expect(v.stage).toBe('rectifying');

@@ -30,7 +30,10 @@ const weeklyAck: ActionHandler = {
       ? {
           title: { zh: '每周反馈确认', en: 'Weekly feedback acknowledgement' },
           summary: { zh: '本周新建 3 件，关闭 2 件', en: '3 opened, 2 closed this week' },
-          statement: { zh: `本人已阅读 ${claims.caseId} 周报。`, en: `I have read the ${claims.caseId} digest.` },
+          statement: {
+            zh: `本人已阅读 ${claims.caseId} 周报。`,
+            en: `I have read the ${claims.caseId} digest.`,
+          },
         }
       : null,
   perform: async (claims, evidence) => {
@@ -62,7 +65,9 @@ async function caseAwaitingSignOff(): Promise<{ caseId: string; path: string; to
     body: { causes: ['阀芯老化'], responsibleId: 'staff-zhou', plan: '更换阀芯' },
   });
   expect(rc.status).toBe(200);
-  const path = actionPath(await waitForEmail((e) => e.subject.includes(caseId) && e.subject.includes('待签字')));
+  const path = actionPath(
+    await waitForEmail((e) => e.subject.includes(caseId) && e.subject.includes('待签字')),
+  );
   return { caseId, path, token: path.slice('/actions/'.length) };
 }
 
@@ -71,7 +76,11 @@ const claimsOf = (token: string) =>
 
 async function opsRow(pk: string) {
   const out = await s.deps.aws.ddb.send(
-    new GetItemCommand({ TableName: s.deps.aws.tables.ops, Key: marshall({ pk, sk: '-' }), ConsistentRead: true }),
+    new GetItemCommand({
+      TableName: s.deps.aws.tables.ops,
+      Key: marshall({ pk, sk: '-' }),
+      ConsistentRead: true,
+    }),
   );
   return out.Item ? unmarshall(out.Item) : undefined;
 }
@@ -126,7 +135,9 @@ describe('token attacks', () => {
   it('a tampered payload (another recipient) gets 400', async () => {
     const [v, kid, payload, sig] = signOff.token.split('.') as [string, string, string, string];
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as LinkClaims;
-    const tampered = Buffer.from(JSON.stringify({ ...claims, recipientId: 'sup-wang' })).toString('base64url');
+    const tampered = Buffer.from(JSON.stringify({ ...claims, recipientId: 'sup-wang' })).toString(
+      'base64url',
+    );
     await expectPage(`/actions/${v}.${kid}.${tampered}.${sig}`, 400, 'forged');
   });
 
@@ -204,7 +215,10 @@ describe('token attacks', () => {
   it('a link to a step that is over says so (409) and signs nothing', async () => {
     const { caseId, path } = await caseAwaitingSignOff();
     const html = await expectPage(path, 200, 'ready');
-    const w = await call(s.app, 'POST', `/api/cases/${caseId}/withdraw`, { as: 'sup-wang', body: { reason: '重复报修' } });
+    const w = await call(s.app, 'POST', `/api/cases/${caseId}/withdraw`, {
+      as: 'sup-wang',
+      body: { reason: '重复报修' },
+    });
     expect(w.status).toBe(200);
     await expectPage(path, 409, 'not_open');
     const post = await postForm(s.app, path, { ...formFields(html), choice: 'confirm' });
@@ -215,7 +229,11 @@ describe('token attacks', () => {
   it('a form whose shown-text hash was altered is refused (400): the CSRF token binds the text', async () => {
     const { path } = await caseAwaitingSignOff();
     const html = await expectPage(path, 200, 'ready');
-    const badHash = await postForm(s.app, path, { ...formFields(html), textHash: 'f'.repeat(64), choice: 'confirm' });
+    const badHash = await postForm(s.app, path, {
+      ...formFields(html),
+      textHash: 'f'.repeat(64),
+      choice: 'confirm',
+    });
     expect(badHash.status).toBe(400);
     expect(outcomeOf(await badHash.text())).toBe('stale_form');
   });

@@ -99,10 +99,14 @@ function plainFitting(schema: JsonSchema, o: ArbitraryOptions): fc.Arbitrary<unk
       });
     case 'string':
       if (schema.format === 'date-time') return fc.date({ noInvalidDate: true }).map((d) => d.toISOString());
-      if (schema.format === 'date') return fc.date({ noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+      if (schema.format === 'date')
+        return fc.date({ noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
       if (schema.format === 'email')
         return fc
-          .tuple(fc.stringMatching(/^[a-z][a-z0-9.]{0,10}[a-z0-9]$/), fc.constantFrom('demo.edu.cn', 'example.com'))
+          .tuple(
+            fc.stringMatching(/^[a-z][a-z0-9.]{0,10}[a-z0-9]$/),
+            fc.constantFrom('demo.edu.cn', 'example.com'),
+          )
           .map(([user, host]) => `${user}@${host}`);
       if (schema.pattern) return fc.stringMatching(new RegExp(schema.pattern));
       return fc.string({
@@ -111,7 +115,10 @@ function plainFitting(schema: JsonSchema, o: ArbitraryOptions): fc.Arbitrary<unk
         unit: fc.oneof(fc.constantFrom(...'整改漏水ab c\n'), fc.string({ minLength: 1, maxLength: 1 })),
       });
     case 'integer':
-      return fc.integer({ min: Math.max(schema.minimum ?? -1000, -1e6), max: Math.min(schema.maximum ?? 1000, 1e6) });
+      return fc.integer({
+        min: Math.max(schema.minimum ?? -1000, -1e6),
+        max: Math.min(schema.maximum ?? 1000, 1e6),
+      });
     case 'number':
       return fc.double({ min: schema.minimum ?? -1000, max: schema.maximum ?? 1000, noNaN: true });
     case 'boolean':

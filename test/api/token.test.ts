@@ -45,7 +45,8 @@ function runToken(args: string[], env: Record<string, string> = {}) {
 
 const secret = async () =>
   new TextEncoder().encode(
-    (JSON.parse(await readFile(path.join(dataDir, 'secrets.json'), 'utf8')) as { jwtSecret: string }).jwtSecret,
+    (JSON.parse(await readFile(path.join(dataDir, 'secrets.json'), 'utf8')) as { jwtSecret: string })
+      .jwtSecret,
   );
 
 describe('npm run token', () => {

@@ -13,6 +13,7 @@ import {
   WorkflowUpdateFailedError,
   type WorkflowHandle,
 } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkflowBundle } from '@temporalio/worker';
@@ -405,8 +406,8 @@ export function emailOf(dir: Directory, id: string): string {
  * staff member staff-zhou unless told otherwise): short calls for tests that walk paths.
  */
 export function steps(dir: Directory, handle: WorkflowHandle<typeof rectificationCase>) {
-  const run = <A>(update: Parameters<typeof handle.executeUpdate>[0], arg: A) =>
-    handle.executeUpdate(update as typeof openedUpdate, { args: [arg as never] });
+  const run = <A>(update: UpdateDefinition<CaseView, [A]>, arg: A) =>
+    handle.executeUpdate(update, { args: [arg] });
   return {
     rootCause: (by = 'sup-wang', responsibleId = 'staff-zhou') =>
       run(submitRootCauseUpdate, {
