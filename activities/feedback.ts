@@ -364,4 +364,3 @@ export function createFeedbackActivities(deps: ActivityDeps) {
 }
 
 export type FeedbackActivities = ReturnType<typeof createFeedbackActivities>;
-

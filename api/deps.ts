@@ -26,9 +26,7 @@ export interface AppDeps {
  */
 export interface ActionHandler {
   /** The statement the person is asked to sign, in both languages, plus a summary. */
-  describe(
-    claims: LinkClaims,
-  ): Promise<{
+  describe(claims: LinkClaims): Promise<{
     title: { zh: string; en: string };
     summary: { zh: string; en: string };
     statement: { zh: string; en: string };

@@ -9,7 +9,7 @@ import type { LocalText } from './problems.ts';
  */
 type JsonSchema = Record<string, unknown>;
 
-const both = (t: LocalText) => `${esc(t.zh)}<div class="en">${esc(t.en)}</div>`;
+const both = (t: LocalText) => `${esc(t.zh)}<span class="en">${esc(t.en)}</span>`;
 
 function typeOf(s: JsonSchema, components: Record<string, JsonSchema>): string {
   const ref = typeof s.$ref === 'string' ? s.$ref.split('/').pop() : undefined;
@@ -79,7 +79,7 @@ export function docsPage(): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Rectify API 参考 · Reference</title><style>
 body{font-family:system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin:0 auto;max-width:60rem;padding:1rem 2rem;color:#1d1d1f}
-h1{color:#b4232a}section{border-top:1px solid #eee;padding:.5rem 0}.en{color:#666;font-size:.92em}
+h1{color:#b4232a}section{border-top:1px solid #eee;padding:.5rem 0}.en{display:block;color:#666;font-size:.92em}
 table{border-collapse:collapse;margin:.4rem 0}td,th{border:1px solid #ddd;padding:.25rem .6rem;text-align:left;vertical-align:top}
 .m{display:inline-block;color:#fff;border-radius:3px;padding:0 .4rem;font-size:.85em}.m.get{background:#2f7d32}.m.post{background:#1c5fb8}
 .auth{font-size:.85em;color:#555}code{background:#f4f4f4;padding:0 .2rem}</style></head><body>

@@ -209,6 +209,15 @@ export interface RepeatProblem {
 
 export const REPEAT_WINDOW_WEEKS = 4;
 
+/**
+ * A summary is one DynamoDB item (400 KB at most): a campus of thousands of
+ * staff lists its most notable rows; the counts and KPIs still cover every case.
+ */
+export const MAX_SUMMARY_ROWS = 200;
+
+const trouble = (c: Pick<WeekCounts, 'late' | 'disputed' | 'failedReviews'>) =>
+  c.late + c.disputed + c.failedReviews;
+
 /** Same category and place more than once among cases opened in the given window. */
 export function repeatProblems(views: readonly CaseView[], from: string, to: string): RepeatProblem[] {
   const groups = new Map<string, RepeatProblem>();
@@ -301,7 +310,10 @@ export interface AreaSummary {
   byStaff: { personId: string; counts: WeekCounts }[];
   byBuilding?: { buildingId: string; counts: WeekCounts }[] | undefined;
   daily: DailyPoint[];
+  /** The most notable lines (late, disputed, failed review first), at most MAX_SUMMARY_ROWS. */
   cases: CaseLine[];
+  /** Rows before the cap: `cases` and `byStaff` list at most MAX_SUMMARY_ROWS each. */
+  totals: { cases: number; staff: number };
 }
 
 export interface WeeklyDigests {
@@ -380,7 +392,16 @@ function areaSummary(
     };
   });
   const repeatFrom = weekBounds(addWeeks(week, 1 - REPEAT_WINDOW_WEEKS), tz).from;
-  const staffIds = [...new Set(lines.map((l) => l.responsibleId))].sort();
+  const linesOf = new Map<string, CaseLine[]>();
+  for (const l of lines) {
+    const mine = linesOf.get(l.responsibleId);
+    if (mine) mine.push(l);
+    else linesOf.set(l.responsibleId, [l]);
+  }
+  const byStaff = [...linesOf.keys()]
+    .sort()
+    .map((personId) => ({ personId, counts: countLines(linesOf.get(personId) ?? []) }))
+    .sort((x, y) => trouble(y.counts) - trouble(x.counts));
   const daily = weekDates(week).map((date) => {
     const d = {
       from: localTimeToInstant(date, '00:00', tz),
@@ -403,12 +424,10 @@ function areaSummary(
     kpiChange,
     tally,
     repeats: repeatProblems(views, repeatFrom, to),
-    byStaff: staffIds.map((personId) => ({
-      personId,
-      counts: countLines(lines.filter((l) => l.responsibleId === personId)),
-    })),
+    byStaff: byStaff.slice(0, MAX_SUMMARY_ROWS),
     daily,
-    cases: lines,
+    cases: [...lines].sort((x, y) => trouble(y) - trouble(x)).slice(0, MAX_SUMMARY_ROWS),
+    totals: { cases: lines.length, staff: byStaff.length },
   };
 }
 
@@ -422,7 +441,11 @@ export function buildWeeklyDigests(input: BuildDigestsInput): WeeklyDigests {
   const lines = views.map((v) => caseLine(v, from, to)).filter((l): l is CaseLine => l !== null);
 
   const byPerson = new Map<string, CaseLine[]>();
-  for (const l of lines) byPerson.set(l.responsibleId, [...(byPerson.get(l.responsibleId) ?? []), l]);
+  for (const l of lines) {
+    const mine = byPerson.get(l.responsibleId);
+    if (mine) mine.push(l);
+    else byPerson.set(l.responsibleId, [l]);
+  }
   const staff: StaffDigest[] = [...byPerson.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([personId, cases]) => ({
@@ -435,10 +458,11 @@ export function buildWeeklyDigests(input: BuildDigestsInput): WeeklyDigests {
       cases,
     }));
 
+  const active = new Set(lines.map((l) => l.caseId));
   const departments: DepartmentDigest[] = [];
   for (const dept of directory.departments) {
     const items = views
-      .filter((v) => lines.some((l) => l.caseId === v.caseId) && departmentOf([dept], v.location))
+      .filter((v) => active.has(v.caseId) && departmentOf([dept], v.location))
       .map((v) => ({
         caseId: v.caseId,
         title: v.title,

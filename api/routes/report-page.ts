@@ -201,10 +201,12 @@ ${counts}
 ${kpis}
 ${buildings}
 <h2>${bi('按负责人', 'By staff member')}</h2>
+${s.totals.staff > s.byStaff.length ? `<p>${bi(`列出问题最多的 ${s.byStaff.length} 人（共 ${s.totals.staff} 人）`, `showing the ${s.byStaff.length} staff with most trouble of ${s.totals.staff}`)}</p>` : ''}
 ${staff}
 <h2>${bi('重复问题（同类别同地点，近4周）', 'Repeat problems (same category and place, last 4 weeks)')}</h2>
 ${repeats}
 <h2>${bi('本周案件', 'Cases this week')}</h2>
+${s.totals.cases > s.cases.length ? `<p>${bi(`列出问题最多的 ${s.cases.length} 件（共 ${s.totals.cases} 件）`, `showing the ${s.cases.length} most troubled of ${s.totals.cases} cases`)}</p>` : ''}
 ${cases}
 </body></html>`;
 }

@@ -16,6 +16,12 @@ export function localSecrets(dataDir: string): LocalSecrets {
     jwtSecret: randomBytes(32).toString('base64url'),
   };
   mkdirSync(dataDir, { recursive: true });
-  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  try {
+    // 'wx' fails if another process (npm start beside npm run token) wrote it first: then theirs wins.
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    return JSON.parse(readFileSync(file, 'utf8')) as LocalSecrets;
+  }
   return secrets;
 }

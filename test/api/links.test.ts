@@ -105,9 +105,14 @@ describe('GET on an action link', () => {
       record: (await getCaseRecord(s.deps.aws.ddb, s.deps.aws.tables, caseId))?.version,
       history: (await s.deps.temporal.workflow.getHandle(caseId).describe()).historyLength,
     });
-    // Let the sign-off request's own effects (email, its audit entry) settle first.
-    await new Promise((r) => setTimeout(r, 500));
-    const before = await snapshot();
+    // Let the sign-off request's own effects (email, its audit entry, the workflow task) settle first.
+    let before = await snapshot();
+    for (let i = 0; i < 40; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      const again = await snapshot();
+      if (JSON.stringify(again) === JSON.stringify(before)) break;
+      before = again;
+    }
     expect(before.link?.status).toBe('active');
     for (let i = 0; i < 3; i++) await expectPage(path, 200, 'ready');
     await expectPage(`${path}?lang=en`, 200, 'ready');

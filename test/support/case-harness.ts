@@ -156,12 +156,11 @@ export async function startCase(env: TestWorkflowEnvironment, taskQueue: string,
 async function launchTestServer(startAt?: Date): Promise<{ address: string; stop(): Promise<void> }> {
   const stock = await readFile(inject('stack').timeSkippingServer, 'utf8');
   const m = /exec "([^"]+)" .*-cp '([^']+)'/.exec(stock);
-  if (!m?.[1] || !m[2]) throw new Error(`cannot read java and jars from ${inject('stack').timeSkippingServer}`);
+  if (!m?.[1] || !m[2])
+    throw new Error(`cannot read java and jars from ${inject('stack').timeSkippingServer}`);
   const [java, jars] = [m[1], m[2]];
   const port = await freePort();
-  const args = startAt
-    ? ['-cp', `${jars}:${await compiledTestServerAt(java, jars)}`]
-    : ['-cp', jars];
+  const args = startAt ? ['-cp', `${jars}:${await compiledTestServerAt(java, jars)}`] : ['-cp', jars];
   args.unshift('-Xms64m', '-Xmx512m', '-XX:TieredStopAtLevel=1');
   if (startAt) args.push(`-Drectify.initialTimeMillis=${startAt.getTime()}`, 'TestServerAt', String(port));
   else args.push('io.temporal.testserver.TestServer', String(port), '--enable-time-skipping');
@@ -354,7 +353,10 @@ export function useCaseStack(opts: { startAt?: Date } = {}): CaseStack {
       // A plain client: the environment's own would unlock time skipping while it waits,
       // and the server would leap to the next thing it has scheduled (for a finished case,
       // its ten-year run timeout), moving every later test in the file into 2037.
-      const plain = new WorkflowClient({ connection: ctx.env.connection, namespace: ctx.env.namespace ?? 'default' });
+      const plain = new WorkflowClient({
+        connection: ctx.env.connection,
+        namespace: ctx.env.namespace ?? 'default',
+      });
       return plain.getHandle<typeof rectificationCase>(handle.workflowId).result();
     },
     async advanceTo(ms: number, ...handles: WorkflowHandle[]) {
@@ -386,7 +388,12 @@ export interface CaseMail {
 export async function caseMails(caseId: string): Promise<CaseMail[]> {
   const mails = await sentEmails((e) => e.subject.includes(caseId));
   return mails.flatMap((m) =>
-    m.to.map((to) => ({ tag: /【([^】]+)】/.exec(m.subject)?.[1] ?? '?', to, subject: m.subject, text: m.text })),
+    m.to.map((to) => ({
+      tag: /【([^】]+)】/.exec(m.subject)?.[1] ?? '?',
+      to,
+      subject: m.subject,
+      text: m.text,
+    })),
   );
 }
 
@@ -422,7 +429,11 @@ export function steps(dir: Directory, handle: WorkflowHandle<typeof rectificatio
     adjudicate: (decision: 'revise' | 'proceed', notes: string, by = 'sup-wang') =>
       run(adjudicateUpdate, { actor: actorOf(dir, by), decision, notes }),
     report: (by = 'staff-zhou') =>
-      run(reportRectificationUpdate, { actor: actorOf(dir, by), summary: '已更换阀芯', evidence: ['photo-1.jpg'] }),
+      run(reportRectificationUpdate, {
+        actor: actorOf(dir, by),
+        summary: '已更换阀芯',
+        evidence: ['photo-1.jpg'],
+      }),
     review: (passed: boolean, notes: string, by = 'sup-wang') =>
       run(reviewUpdate, { actor: actorOf(dir, by), passed, notes }),
     withdraw: (reason: string, by = 'sup-wang') => run(withdrawUpdate, { actor: actorOf(dir, by), reason }),

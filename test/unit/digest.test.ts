@@ -235,12 +235,35 @@ describe('weekly digests from known cases', () => {
       ['bldg-a', 2],
       ['bldg-b', 1],
     ]);
-    expect(d.workingGroup.byStaff.map((s) => s.personId)).toEqual(['staff-qian', 'staff-wu', 'staff-zhou']);
+    // Most trouble first: zhou (late + disputed), qian (failed review), wu.
+    expect(d.workingGroup.byStaff.map((s) => s.personId)).toEqual(['staff-zhou', 'staff-qian', 'staff-wu']);
+    expect(d.workingGroup.totals).toEqual({ cases: 4, staff: 3 });
     expect(parseDigestId(d.workingGroup.id)).toEqual({
       week: '2026-W10',
       kind: 'working_group',
       subject: 'campus',
     });
+  });
+
+  it('caps the rows a summary lists, keeping the troubled ones, while its counts cover every case', () => {
+    const many = Array.from({ length: 250 }, (_, i) =>
+      view({
+        caseId: `m${String(i).padStart(3, '0')}`,
+        openedAt: MON,
+        responsibleId: `staff-${i}`,
+        stage: 'rectifying',
+        deadlines: i === 249 ? [['analysing', 'breached', 5]] : [],
+      }),
+    );
+    const big = buildWeeklyDigests({ week: '2026-W10', timeZone: TZ, views: many, directory: dir });
+    expect(big.staff).toHaveLength(250);
+    expect(big.workingGroup.counts.opened).toBe(250);
+    expect(big.workingGroup.byStaff).toHaveLength(200);
+    expect(big.workingGroup.cases).toHaveLength(200);
+    expect(big.workingGroup.totals).toEqual({ cases: 250, staff: 250 });
+    expect(big.workingGroup.byStaff[0]?.personId).toBe('staff-249');
+    expect(big.workingGroup.cases[0]?.caseId).toBe('m249');
+    expect(JSON.stringify(big.workingGroup).length).toBeLessThan(150_000);
   });
 
   it('a week with no cases gives no staff or department digests but zero summaries', () => {

@@ -48,7 +48,9 @@ describe('deadlines, reminders and escalations at the right simulated instants',
       const sup = actorOf(dir, 'sup-wang');
       const staff = actorOf(dir, 'staff-zhou');
       await handle.executeUpdate(submitRootCauseUpdate, {
-        args: [{ actor: sup, causes: ['消防通道堆放杂物'], responsibleId: 'staff-zhou', plan: '清理并张贴标识' }],
+        args: [
+          { actor: sup, causes: ['消防通道堆放杂物'], responsibleId: 'staff-zhou', plan: '清理并张贴标识' },
+        ],
       });
       let v = await handle.executeUpdate(signOffUpdate, { args: [{ actor: staff, decision: 'confirm' }] });
       expect(v.stage).toBe('rectifying');
@@ -110,7 +112,9 @@ describe('deadlines, reminders and escalations at the right simulated instants',
       expect(v.deadlines.at(-1)).toMatchObject({ stage: 'reviewing', approximate: true, state: 'pending' });
       expect(shanghai(v.deadlines.at(-1)!.due).startsWith('2027-01-')).toBe(true);
 
-      v = await handle.executeUpdate(reviewUpdate, { args: [{ actor: sup, passed: true, notes: '复查合格' }] });
+      v = await handle.executeUpdate(reviewUpdate, {
+        args: [{ actor: sup, passed: true, notes: '复查合格' }],
+      });
       expect(v.stage).toBe('closed');
       await stack.result(handle);
 
@@ -233,9 +237,13 @@ describe('deadlines, reminders and escalations at the right simulated instants',
       const reviewReminders = noticesOf(v, 'reviewing', 'reminder');
       expect(reviewReminders).toHaveLength(2);
       for (const n of reviewReminders) expect(n.to).toEqual(['sup-wang', 'sup-smith']);
-      expect(noticesOf(v, 'reviewing', 'escalation').map((n) => shanghai(n.at))).toEqual(['2027-01-22 18:00']);
+      expect(noticesOf(v, 'reviewing', 'escalation').map((n) => shanghai(n.at))).toEqual([
+        '2027-01-22 18:00',
+      ]);
 
-      v = await handle.executeUpdate(reviewUpdate, { args: [{ actor: sup, passed: true, notes: '复查合格' }] });
+      v = await handle.executeUpdate(reviewUpdate, {
+        args: [{ actor: sup, passed: true, notes: '复查合格' }],
+      });
       expect(v.stage).toBe('closed');
       expect(v.deadlines.map((x) => [x.stage, x.state, Boolean(x.closedAt)])).toEqual([
         ['analysing', 'breached', true],

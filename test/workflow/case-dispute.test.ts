@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { readChain } from '../../activities/audit-store.ts';
 import { verifyChain } from '../../domain/hash-chain.ts';
-import { caseInput, emailOf, mailLog, saveHistory, startCase, steps, useCaseStack } from '../support/case-harness.ts';
+import {
+  caseInput,
+  emailOf,
+  mailLog,
+  saveHistory,
+  startCase,
+  steps,
+  useCaseStack,
+} from '../support/case-harness.ts';
 
 const stack = useCaseStack();
 
@@ -64,7 +72,7 @@ describe('dispute at sign-off and adjudication', () => {
         'withdrawn',
       ]);
       expect(chain.filter((e) => e.action === 'disputed')[0]?.payload).toMatchObject({
-        reason: '阀门由物业公司负责，不属于本人职责',
+        payload: { reason: '阀门由物业公司负责，不属于本人职责' },
       });
       await saveHistory(handle, 'dispute-revise');
     });
@@ -87,7 +95,9 @@ describe('dispute at sign-off and adjudication', () => {
       await stack.result(handle);
       const mails = await mailLog(input.caseId);
       expect(mails.filter((l) => l.startsWith('待签字'))).toHaveLength(1);
-      expect(mails.filter((l) => l.startsWith('裁定结果'))).toEqual([`裁定结果 ${emailOf(dir, 'staff-zhou')}`]);
+      expect(mails.filter((l) => l.startsWith('裁定结果'))).toEqual([
+        `裁定结果 ${emailOf(dir, 'staff-zhou')}`,
+      ]);
       await saveHistory(handle, 'dispute-proceed');
     });
   });

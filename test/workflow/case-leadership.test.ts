@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { caseViewQuery } from '../../workflows/rectification-case/messages.ts';
-import { caseInput, emailOf, mailLog, saveHistory, shanghai, startCase, steps, useCaseStack } from '../support/case-harness.ts';
+import {
+  caseInput,
+  emailOf,
+  mailLog,
+  saveHistory,
+  shanghai,
+  startCase,
+  steps,
+  useCaseStack,
+} from '../support/case-harness.ts';
 
 // Seed 002: a major problem reaches school leadership within 48 hours. The case tells
 // leadership at once and again 8 hours before the limit unless it is over by then.
@@ -31,7 +40,8 @@ describe('major severity: leadership notice', () => {
       expect(first[0]).toMatchObject({ level: 'leadership', to: ['lead-huang'], stage: 'analysing' });
       expect(Math.abs(Date.parse(first[0]!.at) - t0)).toBeLessThan(5_000);
 
-      for (const at of [15 * MIN, 27 * MIN, 30 * MIN, 90 * MIN, 150 * MIN, 210 * MIN]) await hop(t0 + at + SEC);
+      for (const at of [15 * MIN, 27 * MIN, 30 * MIN, 90 * MIN, 150 * MIN, 210 * MIN])
+        await hop(t0 + at + SEC);
       await hop(t0 + 40 * HOUR - MIN);
       expect(await notices()).toHaveLength(1);
       await hop(t0 + 40 * HOUR + SEC);

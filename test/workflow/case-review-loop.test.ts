@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { readChain } from '../../activities/audit-store.ts';
-import { caseInput, emailOf, mailLog, saveHistory, startCase, steps, useCaseStack } from '../support/case-harness.ts';
+import {
+  caseInput,
+  emailOf,
+  mailLog,
+  saveHistory,
+  startCase,
+  steps,
+  useCaseStack,
+} from '../support/case-harness.ts';
 
 const stack = useCaseStack();
 
@@ -21,7 +29,11 @@ describe('the review loop', () => {
         expect([reported.stage, reported.round]).toEqual(['reviewing', round]);
         const failed = await s.review(false, notes);
         expect([failed.stage, failed.round, failed.failedReviews]).toEqual(['rectifying', round + 1, round]);
-        expect(failed.deadlines.at(-1)).toMatchObject({ stage: 'rectifying', round: round + 1, state: 'pending' });
+        expect(failed.deadlines.at(-1)).toMatchObject({
+          stage: 'rectifying',
+          round: round + 1,
+          state: 'pending',
+        });
       }
       await s.report();
       const v = await s.review(true, '复查合格');
@@ -41,7 +53,13 @@ describe('the review loop', () => {
         `待复查 ${emailOf(dir, 'sup-smith')}`,
       ]);
       expect(await mailLog(input.caseId)).toEqual(
-        [`整改 ${zhou}`, `待签字 ${zhou}`, ...reviewRequests, `复查未通过 ${zhou}`, `复查未通过 ${zhou}`].sort(),
+        [
+          `整改 ${zhou}`,
+          `待签字 ${zhou}`,
+          ...reviewRequests,
+          `复查未通过 ${zhou}`,
+          `复查未通过 ${zhou}`,
+        ].sort(),
       );
       await saveHistory(handle, 'review-fail-fail-pass');
     });
@@ -76,7 +94,7 @@ describe('the review loop', () => {
       );
       const chain = await readChain(deps.ddb, deps.tables, input.caseId);
       expect(chain.filter((e) => e.action === 'review_escalated').map((e) => e.payload)).toEqual([
-        { failedReviews: 3, to: ['wg-chen', 'wg-yang'] },
+        { payload: { failedReviews: 3, to: ['wg-chen', 'wg-yang'] } },
       ]);
       await saveHistory(handle, 'review-third-failure-escalates');
     });

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { caseViewQuery } from '../../workflows/rectification-case/messages.ts';
+import {
+  caseInput,
+  emailOf,
+  mailLog,
+  saveHistory,
+  shanghai,
+  startCase,
+  steps,
+  useCaseStack,
+} from '../support/case-harness.ts';
+import { uniqueId } from '../support/stack.ts';
+
+const stack = useCaseStack();
+const DAY = 86_400_000;
+const SEC = 1_000;
+
+const newReporter = () => ({ name: '张同学', email: `${uniqueId('stu')}@students.demo.edu.cn` });
+
+describe('follow-up (回访)', () => {
+  it('a score below 3 reopens the case for review; a later good score closes it', async () => {
+    const { dir, env } = stack;
+    await stack.withWorker(async (tq) => {
+      const reporter = newReporter();
+      const input = caseInput(dir, await stack.now(), { reporter });
+      const { handle } = await startCase(env, tq, input);
+      const s = steps(dir, handle);
+      await s.rootCause();
+      await s.confirm();
+      await s.report();
+      let v = await s.review(true, '复查合格');
+      expect(v.stage).toBe('follow_up');
+      v = await s.rate(reporter, 2, '还在漏水');
+      expect([v.stage, v.round]).toEqual(['reviewing', 2]);
+      expect(v.followUp).toMatchObject({ score: 2, outcome: 'reopened', comment: '还在漏水' });
+      v = await s.review(true, '再次复查合格');
+      expect(v.stage).toBe('follow_up');
+      v = await s.rate(reporter, 4);
+      expect(v.stage).toBe('closed');
+      expect(v.followUp).toMatchObject({ score: 4, outcome: 'rated' });
+      await stack.result(handle);
+      const mails = await mailLog(input.caseId);
+      // The survey went out once per round, the reopening to both supervisors once.
+      expect(mails.filter((l) => l.startsWith('处理结果'))).toEqual([
+        `处理结果 ${reporter.email}`,
+        `处理结果 ${reporter.email}`,
+      ]);
+      expect(mails.filter((l) => l.startsWith('重新复查'))).toEqual(
+        [`重新复查 ${emailOf(dir, 'sup-wang')}`, `重新复查 ${emailOf(dir, 'sup-smith')}`].sort(),
+      );
+      await saveHistory(handle, 'follow-up-low-score-reopens');
+    });
+  });
+
+  it('closes the case unrated when the reporter does not answer in 7 days', async () => {
+    const { dir, env } = stack;
+    await stack.withWorker(async (tq) => {
+      const reporter = newReporter();
+      const input = caseInput(dir, await stack.now(), { reporter });
+      const { handle } = await startCase(env, tq, input);
+      const s = steps(dir, handle);
+      await s.rootCause();
+      await s.confirm();
+      await s.report();
+      const v = await s.review(true, '复查合格');
+      const d = v.deadlines.at(-1)!;
+      expect(d.stage).toBe('follow_up');
+      const start = Date.parse(d.startedAt);
+      expect(Date.parse(d.due) - start).toBe(7 * DAY);
+      for (const f of [0.5, 0.9]) await stack.advanceTo(start + Math.round(f * 7 * DAY) + SEC, handle);
+      await stack.advanceTo(start + 7 * DAY - 60 * SEC, handle);
+      expect((await handle.query(caseViewQuery)).stage).toBe('follow_up');
+      await stack.advanceTo(start + 7 * DAY + SEC, handle);
+      const final = await stack.result(handle);
+      expect(final.stage).toBe('closed');
+      expect(final.followUp).toMatchObject({ outcome: 'unrated' });
+      expect(final.followUp?.score).toBeUndefined();
+      expect(shanghai(final.closedAt!)).toBe(shanghai(start + 7 * DAY));
+      expect(final.timeline.at(-1)).toMatchObject({ action: 'closed_unrated', actorId: 'system' });
+      await saveHistory(handle, 'follow-up-timeout-unrated');
+    });
+  });
+});

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { readChain } from '../../activities/audit-store.ts';
+import { MAX_COMMENTS, MAX_COMMENT_LENGTH } from '../../domain/case-model.ts';
+import {
+  CaseFailure,
+  caseViewQuery,
+  reviewUpdate,
+  submitRootCauseUpdate,
+} from '../../workflows/rectification-case/messages.ts';
+import {
+  actorOf,
+  caseInput,
+  refusalType,
+  saveHistory,
+  startCase,
+  steps,
+  useCaseStack,
+} from '../support/case-harness.ts';
+
+const stack = useCaseStack();
+
+describe('withdrawal and refused steps', () => {
+  it('withdraws a case from an open stage: closed deadline, terminal stage, workflow done', async () => {
+    const { dir, env } = stack;
+    await stack.withWorker(async (tq) => {
+      const input = caseInput(dir, await stack.now());
+      const { handle } = await startCase(env, tq, input);
+      const s = steps(dir, handle);
+      await s.rootCause();
+      await s.confirm();
+      const v = await s.withdraw('重复案件 duplicate of another case');
+      expect(v.stage).toBe('withdrawn');
+      expect(v.withdrawal).toMatchObject({ by: 'sup-wang', reason: '重复案件 duplicate of another case' });
+      expect(v.closedAt).toBeDefined();
+      expect(v.deadlines.at(-1)).toMatchObject({ stage: 'rectifying', state: 'met' });
+      expect(v.deadlines.at(-1)?.closedAt).toBeDefined();
+      const final = await stack.result(handle);
+      expect(final.stage).toBe('withdrawn');
+      await saveHistory(handle, 'withdraw-while-rectifying');
+    });
+  });
+
+  it('rejects the wrong person, the wrong role and the wrong stage, leaving no trace', async () => {
+    const { dir, env, deps } = stack;
+    await stack.withWorker(async (tq) => {
+      const input = caseInput(dir, await stack.now());
+      const { handle } = await startCase(env, tq, input);
+      const s = steps(dir, handle);
+      await s.rootCause();
+      await s.confirm(); // rectifying, responsible staff-zhou
+      const before = await handle.query(caseViewQuery);
+      const chainBefore = await readChain(deps.ddb, deps.tables, input.caseId);
+      const historyBefore = (await handle.fetchHistory()).events?.length ?? 0;
+
+      // Wrong person: staff, but not the one responsible for this case.
+      expect(await refusalType(() => s.report('staff-wu'))).toBe(CaseFailure.Forbidden);
+      // Wrong role: an auditor reads everything and changes nothing.
+      expect(await refusalType(() => s.comment('审计意见', 'audit-he'))).toBe(CaseFailure.Forbidden);
+      expect(await refusalType(() => s.withdraw('no', 'audit-he'))).toBe(CaseFailure.Forbidden);
+      // A supervisor of another building.
+      expect(await refusalType(() => s.withdraw('no', 'sup-li'))).toBe(CaseFailure.Forbidden);
+      // Wrong stage: the review is not open while the case is being rectified.
+      expect(await refusalType(() => s.review(true, 'ok'))).toBe(CaseFailure.Conflict);
+      expect(await refusalType(() => s.confirm())).toBe(CaseFailure.Conflict);
+      // Invalid input: no cause, a failed review without notes, empty comment.
+      expect(
+        await refusalType(() =>
+          handle.executeUpdate(submitRootCauseUpdate, {
+            args: [{ actor: actorOf(dir, 'sup-wang'), causes: [], responsibleId: 'staff-zhou', plan: 'x' }],
+          }),
+        ),
+      ).toBe(CaseFailure.Conflict); // the stage check comes first
+      expect(await refusalType(() => s.comment('   '))).toBe(CaseFailure.Invalid);
+      expect(await refusalType(() => s.comment('长'.repeat(MAX_COMMENT_LENGTH + 1)))).toBe(
+        CaseFailure.Invalid,
+      );
+      await s.report();
+      expect(
+        await refusalType(() =>
+          handle.executeUpdate(reviewUpdate, {
+            args: [{ actor: actorOf(dir, 'sup-wang'), passed: false, notes: '' }],
+          }),
+        ),
+      ).toBe(CaseFailure.Invalid);
+
+      // Rejected updates never reached the workflow's state, its history or the audit chain.
+      const after = await handle.query(caseViewQuery);
+      // Only the accepted report (and the review deadline it set) changed the case.
+      expect(after.timeline.slice(before.timeline.length).map((t) => t.action)).toEqual([
+        'rectification_reported',
+        'deadline_set',
+      ]);
+      expect(after.version).toBe(before.version + 2);
+      expect(after.comments).toEqual([]);
+      const history = await handle.fetchHistory();
+      const text = JSON.stringify(history);
+      for (const who of ['staff-wu', 'audit-he', 'sup-li', '审计意见']) expect(text).not.toContain(who);
+      const accepted = (history.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes);
+      const names = accepted.map(
+        (e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name,
+      );
+      expect(names).toEqual(['opened', 'submitRootCause', 'signOff', 'reportRectification']);
+      expect(history.events!.length).toBeGreaterThan(historyBefore);
+      const chainAfter = await readChain(deps.ddb, deps.tables, input.caseId);
+      expect(chainAfter.slice(0, chainBefore.length)).toEqual(chainBefore);
+      expect(chainAfter.slice(chainBefore.length).map((e) => e.action)).not.toContain('commented');
+
+      await s.review(true, '复查合格');
+      // Closed: every step is a conflict now, even for the right person.
+      await stack.result(handle);
+      await saveHistory(handle, 'refused-steps');
+    });
+  });
+
+  it(`caps comments at ${MAX_COMMENTS} per case with a clear refusal`, async () => {
+    const { dir, env } = stack;
+    await stack.withWorker(async (tq) => {
+      const input = caseInput(dir, await stack.now());
+      const { handle } = await startCase(env, tq, input);
+      const s = steps(dir, handle);
+      for (let i = 1; i <= MAX_COMMENTS; i++) await s.comment(`第${i}条`, i % 2 ? 'sup-wang' : 'staff-zhou');
+      expect((await handle.query(caseViewQuery)).comments).toHaveLength(MAX_COMMENTS);
+      expect(await refusalType(() => s.comment('one too many'))).toBe(CaseFailure.Conflict);
+      expect((await handle.query(caseViewQuery)).comments).toHaveLength(MAX_COMMENTS);
+      await s.withdraw('test over');
+      await stack.result(handle);
+    });
+  }, 180_000);
+});
