@@ -16,7 +16,12 @@ export default defineConfig({
       {
         test: {
           name: 'stack',
-          include: ['test/workflow/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/api/**/*.test.ts'],
+          include: [
+            'test/workflow/**/*.test.ts',
+            'test/integration/**/*.test.ts',
+            'test/api/**/*.test.ts',
+            'test/replay/**/*.test.ts',
+          ],
           environment: 'node',
           pool: 'forks',
           maxWorkers: 2,

@@ -14,11 +14,10 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker, WorkflowBundle } from '@temporalio/worker';
+import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import { afterAll, beforeAll, inject } from 'vitest';
-import type { ActivityDeps } from '../../activities/index.ts';
+import { createActivities, type ActivityDeps } from '../../activities/index.ts';
 import { buildPolicy } from '../../domain/case-policy.ts';
 import type { Actor, CaseInput, CaseView, Reporter } from '../../domain/case-model.ts';
 import type { Directory, Location } from '../../domain/directory.ts';
@@ -91,6 +90,28 @@ export async function caseWorker(
     taskQueue,
     deps,
     bundle,
+  });
+}
+
+/**
+ * A case worker that keeps no workflow cache, so it never asks for a sticky task queue.
+ * For tests that stop a worker mid-case: a real server moves a dead worker's sticky tasks
+ * (and queries) back to the shared queue after a few seconds, the Java test server never
+ * does, so they would wait forever for a worker that is gone.
+ */
+export async function uncachedCaseWorker(
+  env: TestWorkflowEnvironment,
+  deps: ActivityDeps,
+  bundle: WorkflowBundle,
+  taskQueue: string,
+): Promise<Worker> {
+  return Worker.create({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    workflowBundle: bundle,
+    activities: createActivities(deps),
+    maxCachedWorkflows: 0,
   });
 }
 
@@ -279,6 +300,22 @@ export const historiesDir = path.resolve(
   'histories',
 );
 
+const HistoryMessage = temporal.api.history.v1.History;
+
+/**
+ * A history as JSON (protobufjs's toJSON: enums by name, 64-bit integers as strings, bytes
+ * as base64), read back by {@link historyFromFile}. Not the SDK's historyToJSON/FromJSON:
+ * in this install @temporalio/common carries its own protobufjs copy, whose JSON codec
+ * refuses @temporalio/proto's types ("type must be a Type").
+ */
+export function historyJson(history: temporal.api.history.v1.IHistory): string {
+  return JSON.stringify(HistoryMessage.fromObject(history).toJSON(), null, 1) + '\n';
+}
+
+export async function historyFromFile(file: string): Promise<temporal.api.history.v1.History> {
+  return HistoryMessage.fromObject(JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>);
+}
+
 /**
  * When RECORD_HISTORIES names a folder (test/replay/record.ts sets it), writes the
  * workflow's history there as `<name>.json` for the replay test. A no-op otherwise.
@@ -289,8 +326,7 @@ export async function saveHistory(handle: WorkflowHandle, name: string): Promise
   const history = await handle.fetchHistory();
   const dir = path.join(historiesDir, label);
   await mkdir(dir, { recursive: true });
-  // The proto3 JSON form `temporal workflow show --output json` writes; historyFromJSON reads it.
-  await writeFile(path.join(dir, `${name}.json`), historyToJSON(history) + '\n');
+  await writeFile(path.join(dir, `${name}.json`), historyJson(history));
 }
 
 export interface CaseStack {

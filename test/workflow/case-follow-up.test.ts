@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { caseViewQuery } from '../../workflows/rectification-case/messages.ts';
 import {
   caseInput,
+  caseMails,
   emailOf,
   mailLog,
   saveHistory,
@@ -78,6 +79,20 @@ describe('follow-up (回访)', () => {
       expect(final.followUp?.score).toBeUndefined();
       expect(shanghai(final.closedAt!)).toBe(shanghai(start + 7 * DAY));
       expect(final.timeline.at(-1)).toMatchObject({ action: 'closed_unrated', actorId: 'system' });
+      // The reporter was reminded of the survey at 50% and 90% of the week (patched path).
+      const reminders = final.notices.filter((n) => n.kind === 'reminder' && n.stage === 'follow_up');
+      expect(reminders.map((n) => shanghai(n.at))).toEqual([
+        shanghai(start + 3.5 * DAY),
+        shanghai(start + Math.round(0.9 * 7 * DAY)),
+      ]);
+      expect(reminders[0]?.to).toEqual([`reporter:${reporter.email.toLowerCase()}`]);
+      const surveys = (await caseMails(input.caseId)).filter((m) => m.tag === '处理结果');
+      expect(surveys.map((m) => m.to)).toEqual([reporter.email, reporter.email, reporter.email]);
+      for (const m of surveys) expect(m.text).toMatch(/http:\/\/rectify\.test\/actions\/v1\./);
+      const markers = ((await handle.fetchHistory()).events ?? []).filter(
+        (e) => e.markerRecordedEventAttributes?.markerName === 'core_patch',
+      );
+      expect(markers).toHaveLength(1);
       await saveHistory(handle, 'follow-up-timeout-unrated');
     });
   });

@@ -15,7 +15,14 @@ import {
   submitFollowUpUpdate,
   submitRootCauseUpdate,
 } from '../../workflows/rectification-case/messages.ts';
-import { actorOf, caseInput, caseWorker, startCase, timeSkippingEnv } from '../support/case-harness.ts';
+import {
+  actorOf,
+  caseInput,
+  caseWorker,
+  saveHistory,
+  startCase,
+  timeSkippingEnv,
+} from '../support/case-harness.ts';
 import { seedDemo, sentEmails, testDeps, uniqueId } from '../support/stack.ts';
 
 let env: TestWorkflowEnvironment;
@@ -126,6 +133,7 @@ describe('a case from detection to closure', () => {
 
       // Queries still answer after completion from the closed workflow.
       expect((await handle.query(caseViewQuery)).stage).toBe('closed');
+      await saveHistory(handle, 'happy-path');
     });
   });
 });

@@ -11,6 +11,7 @@ import {
   settle,
   startCase,
   steps,
+  uncachedCaseWorker,
   useCaseStack,
 } from '../support/case-harness.ts';
 import { uniqueId } from '../support/stack.ts';
@@ -26,7 +27,7 @@ describe('a worker killed and restarted mid-case', () => {
     const input = caseInput(dir, await stack.now(), { reporter });
 
     // Worker 1 opens the case, takes it to rectification and through its first reminder.
-    const first = await caseWorker(env, deps, bundle, taskQueue);
+    const first = await uncachedCaseWorker(env, deps, bundle, taskQueue);
     const running = first.run();
     const { handle } = await startCase(env, taskQueue, input);
     const s = steps(dir, handle);

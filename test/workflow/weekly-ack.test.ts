@@ -216,5 +216,5 @@ describe('the weekly feedback: digests, acknowledgement, reminder, escalation, d
       expect(recipients(await weekMails(WEEK, '请确认'))).toHaveLength(2);
       expect(recipients(await weekMails(WEEK, '未确认'))).toHaveLength(2);
     });
-  });
+  }, 240_000);
 });

@@ -127,5 +127,5 @@ describe('the weekly feedback over several weeks', () => {
         { value: null, previous: 0, delta: null },
       ]);
     });
-  });
+  }, 240_000);
 });

@@ -2,6 +2,7 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -13,10 +14,12 @@ import {
   SYSTEM_ACTOR,
   checkStep,
   isTerminal,
+  reporterActorId,
   type Actor,
   type CaseInput,
   type CaseView,
   type DeadlineView,
+  type Reporter,
   type Stage,
   type StepName,
   type StepRefusal,
@@ -44,6 +47,9 @@ const acts = proxyActivities<CaseActivities>({
 // Deadline arithmetic runs as a local activity so its result (which depends on
 // calendar data that changes between deployments) is recorded in history.
 const local = proxyLocalActivities<CaseActivities>({ startToCloseTimeout: '30 seconds' });
+
+/** patched() id: the reporter is reminded of the survey during follow-up (added after v1 histories). */
+export const SURVEY_REMINDER_PATCH = 'follow-up-survey-reminder';
 
 const HOUR = 3_600_000;
 const LEADERSHIP_SECOND_NOTICE_AFTER = 40 * HOUR;
@@ -486,6 +492,12 @@ export async function rectificationCase(input: CaseInput): Promise<CaseView> {
 
     for (const [i, at] of plan.reminders.entries()) {
       if (await waitUntil(at)) return;
+      if (stage === 'follow_up') {
+        // The reporter is the one to act in follow-up; cases recorded before this change
+        // reminded nobody here, and replay them that way.
+        if (view.reporter && patched(SURVEY_REMINDER_PATCH)) await remindReporter(view.reporter, i, plan.due);
+        continue;
+      }
       const to = stageOwners(stage);
       if (to.length === 0) continue;
       view.notices.push({ kind: 'reminder', stage, round: view.round, at: nowIso(), to });
@@ -532,6 +544,20 @@ export async function rectificationCase(input: CaseInput): Promise<CaseView> {
       if (await condition(moved, period)) return;
     }
     await condition(moved);
+  }
+
+  /** The survey again, with its rating link, before the follow-up window closes unrated. */
+  async function remindReporter(reporter: Reporter, i: number, due: string): Promise<void> {
+    const to = [reporterActorId(reporter) ?? reporter.email];
+    view.notices.push({ kind: 'reminder', stage: 'follow_up', round: view.round, at: nowIso(), to });
+    await record(SYSTEM_ACTOR, 'reminder_sent', { stage: 'follow_up', to });
+    await email({
+      kind: 'result_and_survey',
+      key: `r${i + 1}`,
+      to: { reporter },
+      due,
+      link: { step: 'follow_up', action: 'rate' },
+    });
   }
 
   /** Major problems reach leadership at once and again before 48 hours pass (seed 002). */

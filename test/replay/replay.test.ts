@@ -1,0 +1,98 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { Worker, type WorkflowBundle } from '@temporalio/worker';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bundleWorkflows } from '../../infra/worker.ts';
+import { SURVEY_REMINDER_PATCH } from '../../workflows/rectification-case/workflow.ts';
+import { historiesDir, historyFromFile } from '../support/case-harness.ts';
+
+// Every committed history (test/replay/histories/<label>/<path>.json, written by
+// test/replay/record.ts) must replay against the workflow code as it is now: a change that
+// would make a running case fail on its next task fails here first.
+let bundle: WorkflowBundle;
+beforeAll(async () => {
+  bundle = await bundleWorkflows();
+});
+
+async function recorded(): Promise<{ label: string; name: string; file: string }[]> {
+  const labels = (await readdir(historiesDir, { withFileTypes: true })).filter((d) => d.isDirectory());
+  const all = await Promise.all(
+    labels.map(async (l) =>
+      (await readdir(path.join(historiesDir, l.name)))
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => ({
+          label: l.name,
+          name: f.replace(/\.json$/, ''),
+          file: path.join(historiesDir, l.name, f),
+        })),
+    ),
+  );
+  return all.flat().sort((a, b) => a.file.localeCompare(b.file));
+}
+
+/** Whether a history carries the patch marker of SURVEY_REMINDER_PATCH (the patched() path was taken). */
+const usesPatch = (h: Awaited<ReturnType<typeof historyFromFile>>) =>
+  (h.events ?? []).some((e) => {
+    const m = e.markerRecordedEventAttributes;
+    if (m?.markerName !== 'core_patch') return false;
+    return Object.values(m.details ?? {}).some((p) =>
+      (p.payloads ?? []).some((x) =>
+        Buffer.from(x.data ?? [])
+          .toString('utf8')
+          .includes(SURVEY_REMINDER_PATCH),
+      ),
+    );
+  });
+
+describe('replay of committed histories', () => {
+  it('replays every recorded path with the current workflow code, without nondeterminism', async () => {
+    const files = await recorded();
+    // The paths issue 3 asks for, recorded before the patched() change (v1).
+    expect(files.filter((f) => f.label === 'v1').map((f) => f.name)).toEqual(
+      expect.arrayContaining([
+        'national-day-escalation',
+        'every-stage-reminders',
+        'major-leadership-two-notices',
+        'dispute-revise',
+        'dispute-proceed',
+        'review-fail-fail-pass',
+        'review-third-failure-escalates',
+        'withdraw-while-rectifying',
+        'refused-steps',
+        'follow-up-low-score-reopens',
+        'follow-up-timeout-unrated',
+        'worker-restart',
+      ]),
+    );
+    const histories = await Promise.all(
+      files.map(async (f) => ({
+        workflowId: `${f.label}/${f.name}`,
+        history: await historyFromFile(f.file),
+      })),
+    );
+    const failures: string[] = [];
+    let replayed = 0;
+    for await (const r of Worker.runReplayHistories({ workflowBundle: bundle }, histories)) {
+      replayed += 1;
+      if (r.error) failures.push(`${r.workflowId}: ${r.error.name}: ${r.error.message}`);
+    }
+    expect(failures).toEqual([]);
+    expect(replayed).toBe(files.length);
+  }, 120_000);
+
+  it('the old follow-up timeout history predates the patch and still replays; a new one takes the patched path', async () => {
+    const files = await recorded();
+    const old = files.find((f) => f.label === 'v1' && f.name === 'follow-up-timeout-unrated')!;
+    const oldHistory = await historyFromFile(old.file);
+    expect(usesPatch(oldHistory)).toBe(false);
+    await Worker.runReplayHistory({ workflowBundle: bundle }, oldHistory, 'v1/follow-up-timeout-unrated');
+
+    const fresh = files.filter((f) => f.label !== 'v1' && f.name === 'follow-up-timeout-unrated');
+    expect(fresh.length).toBeGreaterThan(0);
+    for (const f of fresh) {
+      const h = await historyFromFile(f.file);
+      expect(usesPatch(h)).toBe(true);
+      await Worker.runReplayHistory({ workflowBundle: bundle }, h, `${f.label}/${f.name}`);
+    }
+  }, 120_000);
+});
