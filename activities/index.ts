@@ -125,7 +125,6 @@ export function createActivities(deps: ActivityDeps) {
           recipientName: r.name,
           dueText,
           detail: req.detail,
-          caseUrl: `${deps.publicBaseUrl}/cases/${req.caseId}`,
           actionUrl: link,
         });
         return { to: r.email, ...content, link };

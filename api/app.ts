@@ -10,11 +10,19 @@ import { toProblem } from './errors.ts';
 import { healthReport } from './health.ts';
 import { openApiDocument } from './openapi.ts';
 import { ProblemError, problemResponse } from './problems.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { feedbackActionHandlers } from './routes/feedback-actions.ts';
+import { reportRoutes } from './routes/reports.ts';
 
 const MAX_BODY_BYTES = 256 * 1024;
 
 /** The Rectify HTTP app: the same app runs under Node locally and on Lambda. */
-export function createApp(deps: AppDeps): Hono {
+export function createApp(given: AppDeps): Hono {
+  // Weekly acknowledgements and department follow-ups ride on the same signed links as case steps.
+  const deps: AppDeps = {
+    ...given,
+    extraActions: { ...feedbackActionHandlers(given), ...given.extraActions },
+  };
   const app = new Hono();
 
   app.onError((err, c) => {
@@ -63,5 +71,8 @@ export function createApp(deps: AppDeps): Hono {
   api.route('/cases', caseRoutes(deps));
   api.route('/directory', directoryRoutes(deps));
   app.route('/api', api);
+  // Audit and report routes carry their full paths and authenticate themselves.
+  app.route('/', auditRoutes(deps));
+  app.route('/', reportRoutes(deps));
   return app;
 }

@@ -27,7 +27,6 @@ export interface EmailContext {
   /** Deadline already formatted in the campus time zone. */
   dueText?: string | undefined;
   detail?: string | undefined;
-  caseUrl: string;
   actionUrl?: string | undefined;
 }
 
@@ -158,7 +157,8 @@ export function renderEmail(
   const a = first[c.kind](c);
   const b = second[c.kind](c);
   const greeting = lang === 'en' ? `Dear ${c.recipientName},` : `${c.recipientName}，您好：`;
-  const caseLine = lang === 'en' ? `Case: ${c.caseUrl}` : `案件详情：${c.caseUrl}`;
+  // The case number is what people quote on the phone and search by; actions go through the signed link.
+  const caseLine = lang === 'en' ? `Case number: ${c.caseId}` : `案件编号：${c.caseId}`;
   const actionLine = c.actionUrl ? `${a.action ?? ''}: ${c.actionUrl}` : '';
   const text = [
     greeting,
@@ -176,6 +176,6 @@ export function renderEmail(
   const button = c.actionUrl
     ? `<p><a href="${escapeHtml(c.actionUrl)}" style="background:#b4232a;color:#fff;padding:8px 16px;border-radius:4px;text-decoration:none">${escapeHtml(a.action ?? '')} / ${escapeHtml(b.action ?? '')}</a></p>`
     : '';
-  const html = `<div style="font-family:sans-serif"><p>${escapeHtml(greeting)}</p><p>${escapeHtml(a.intro)}</p>${button}<p><a href="${escapeHtml(c.caseUrl)}">${escapeHtml(c.caseId)}</a></p><hr><p style="color:#555">${escapeHtml(b.intro)}</p></div>`;
+  const html = `<div style="font-family:sans-serif"><p>${escapeHtml(greeting)}</p><p>${escapeHtml(a.intro)}</p>${button}<p>${escapeHtml(caseLine)}</p><hr><p style="color:#555">${escapeHtml(b.intro)}</p></div>`;
   return { subject: `${a.subject} / ${b.subject}`, text, html };
 }
