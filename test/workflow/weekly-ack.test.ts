@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getDigest, listDigests } from '../../activities/feedback-store.ts';
 import type { AreaSummary, DepartmentDigest, StaffDigest } from '../../domain/digest.ts';
 import { weeklyStatusQuery } from '../../workflows/weekly-feedback/messages.ts';
@@ -24,11 +24,6 @@ const MON = '2017-03-06T02:00:00.000Z';
 const HOUR = 3_600_000;
 
 const stack = useCaseStack({ startAt: START });
-// The test server skips time whenever nothing runs; hold the clock so each step below
-// happens at the instant the test chooses (env.sleep and result() release it as they go).
-beforeAll(async () => {
-  await stack.env.connection.testService?.lockTimeSkipping({});
-});
 
 const A101 = { buildingId: 'bldg-a', floorId: 'a-f1', roomId: 'A101' };
 const A102 = { buildingId: 'bldg-a', floorId: 'a-f1', roomId: 'A102' };

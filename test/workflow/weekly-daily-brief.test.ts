@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dailyBrief } from '../../workflows/daily-brief/workflow.ts';
 import { useCaseStack } from '../support/case-harness.ts';
 import { putCases, recipients } from '../support/feedback-harness.ts';
@@ -9,10 +9,6 @@ import { at, view } from '../support/views.ts';
 const START = new Date('2016-03-07T23:30:00.000Z');
 const YESTERDAY = '2016-03-07T01:00:00.000Z'; // Monday 09:00 local
 const stack = useCaseStack({ startAt: START });
-// Hold the clock between runs: an unlocked test server with nothing scheduled leaps ahead.
-beforeAll(async () => {
-  await stack.env.connection.testService?.lockTimeSkipping({});
-});
 
 describe('the morning brief', () => {
   it('tells each building’s supervisors yesterday’s new, closed and breached cases and today’s deadlines, once', async () => {

@@ -1,5 +1,5 @@
 import type { temporal } from '@temporalio/proto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getDigest } from '../../activities/feedback-store.ts';
 import type { AreaSummary, StaffDigest } from '../../domain/digest.ts';
 import { weekBounds } from '../../domain/digest.ts';
@@ -15,9 +15,6 @@ const WEEKS = ['2015-W20', '2015-W21', '2015-W22'] as const;
 const MAX_HISTORY = 50;
 
 const stack = useCaseStack({ startAt: START });
-beforeAll(async () => {
-  await stack.env.connection.testService?.lockTimeSkipping({});
-});
 
 const A105 = { buildingId: 'bldg-a', floorId: 'a-f1', roomId: 'A105' };
 const B205 = { buildingId: 'bldg-b', floorId: 'b-f2', roomId: 'B205' };
