@@ -1,5 +1,9 @@
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+// CommonJS package: Node's ESM loader exposes only its default export.
+import type { temporal as proto } from '@temporalio/proto';
+import protoPkg from '@temporalio/proto';
+
+const { temporal } = protoPkg;
 import type { AuditEntry } from '../../domain/hash-chain.ts';
 import type { Person } from '../../domain/directory.ts';
 import type { Lang } from '../problems.ts';
@@ -210,8 +214,8 @@ export const updateActions: Record<string, readonly string[]> = {
   addComment: ['commented'],
 };
 
-type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
-type History = temporal.api.history.v1.IHistory;
+type HistoryEvent = proto.api.history.v1.IHistoryEvent;
+type History = proto.api.history.v1.IHistory;
 
 export interface HistoryEventSummary {
   id: number;

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFeedbackActivities } from '../../activities/feedback.ts';
-import { reportRoutes } from '../../api/routes/reports.ts';
 import type { KpiValue } from '../../domain/kpi.ts';
 import { putCases } from '../support/feedback-harness.ts';
 import { uniqueId } from '../support/stack.ts';
@@ -15,8 +14,6 @@ const ids = { r1: uniqueId('R1'), r2: uniqueId('R2'), r3: uniqueId('R3'), r4: un
 
 beforeAll(async () => {
   stack = await startApiStack();
-  // The lead mounts these in createApp; mounting again here is harmless (first match wins).
-  stack.app.route('/', reportRoutes(stack.deps));
   await putCases(stack.activityDeps, [
     view({
       caseId: ids.r1,

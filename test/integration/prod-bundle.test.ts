@@ -5,7 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+// CommonJS package: Node's ESM loader exposes only its default export.
+import protoPkg from '@temporalio/proto';
+
+const { temporal } = protoPkg;
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { getCaseRecord } from '../../activities/case-store.ts';

@@ -24,7 +24,11 @@ import type { Directory, Location } from '../../domain/directory.ts';
 import type { Severity, Source } from '../../domain/sla.ts';
 import { createWorker } from '../../infra/worker.ts';
 import { freePort, searchAttributes } from '../../infra/local/servers.ts';
-import { temporal } from '@temporalio/proto';
+// CommonJS package: Node's ESM loader exposes only its default export.
+import type { temporal as proto } from '@temporalio/proto';
+import protoPkg from '@temporalio/proto';
+
+const { temporal } = protoPkg;
 import { rectificationCase } from '../../workflows/rectification-case/workflow.ts';
 import {
   addCommentUpdate,
@@ -308,11 +312,11 @@ const HistoryMessage = temporal.api.history.v1.History;
  * in this install @temporalio/common carries its own protobufjs copy, whose JSON codec
  * refuses @temporalio/proto's types ("type must be a Type").
  */
-export function historyJson(history: temporal.api.history.v1.IHistory): string {
+export function historyJson(history: proto.api.history.v1.IHistory): string {
   return JSON.stringify(HistoryMessage.fromObject(history).toJSON(), null, 1) + '\n';
 }
 
-export async function historyFromFile(file: string): Promise<temporal.api.history.v1.History> {
+export async function historyFromFile(file: string): Promise<proto.api.history.v1.History> {
   return HistoryMessage.fromObject(JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>);
 }
 

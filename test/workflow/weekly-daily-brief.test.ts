@@ -44,12 +44,13 @@ describe('the morning brief', () => {
       view({ caseId: older ?? '', openedAt: at(YESTERDAY, -24 * 10), closedAt: at(YESTERDAY, -24 * 9) }),
     ]);
     await stack.withWorker(async (taskQueue) => {
-      const run = () =>
+      const run = (date?: string) =>
         stack.env.client.workflow.execute(dailyBrief, {
           taskQueue,
           workflowId: uniqueId('brief'),
-          args: [{}],
+          args: [{ date }],
         });
+      // No date given: the run takes the local date of its start.
       const first = await run();
       expect(first).toMatchObject({ date: '2016-03-08', buildings: 2, sent: 3 });
       const mails = await sentEmails(
@@ -72,8 +73,8 @@ describe('the morning brief', () => {
       const b = mails.find((m) => m.to.includes('li.xiuying@demo.edu.cn'))?.text ?? '';
       expect(b).not.toContain(opened);
 
-      // A second run of the same morning (a retry or a caught-up duplicate) sends nothing again.
-      expect(await run()).toMatchObject({ date: '2016-03-08', sent: 0 });
+      // A second run for the same morning (a retry or a caught-up duplicate) sends nothing again.
+      expect(await run('2016-03-08')).toMatchObject({ date: '2016-03-08', sent: 0 });
       expect(
         await sentEmails((e) => e.subject.includes('晨会简报') && e.subject.includes('2016-03-08')),
       ).toHaveLength(3);
