@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ConfigError, type Env } from './config.ts';
 import type { WeeklyFeedbackConfig } from '../workflows/weekly-feedback/messages.ts';
 import type { DailyBriefConfig } from '../workflows/daily-brief/messages.ts';
+import { auditAnchorScheduleSpec } from '../workflows/audit-anchor/schedule.ts';
 
 /**
  * The Temporal Schedules Rectify runs on, created or updated idempotently at
@@ -102,12 +103,13 @@ const cronSetting = z.string().regex(CRON, 'must be a five-field cron like "0 8 
 const scheduleSettings = z.object({
   WEEKLY_FEEDBACK_CRON: cronSetting.optional(),
   DAILY_BRIEF_CRON: cronSetting.optional(),
+  AUDIT_ANCHOR_CRON: cronSetting.optional(),
   FEEDBACK_SEND_RATE: z.coerce.number().positive().max(10_000).optional(),
 });
 
 /**
  * The schedules as the environment sets them (WEEKLY_FEEDBACK_CRON,
- * DAILY_BRIEF_CRON, FEEDBACK_SEND_RATE, in CAMPUS_TZ): the worker ensures
+ * DAILY_BRIEF_CRON, AUDIT_ANCHOR_CRON, FEEDBACK_SEND_RATE, in CAMPUS_TZ): the worker ensures
  * exactly these at start, so `npm run schedules` must build them the same way.
  */
 export function schedulesFromEnv(
@@ -122,10 +124,13 @@ export function schedulesFromEnv(
       `Invalid configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`,
     );
   const extra = parsed.data;
-  return feedbackScheduleSpecs({
-    timeZone: env.CAMPUS_TZ,
-    weeklyCron: extra.WEEKLY_FEEDBACK_CRON,
-    dailyCron: extra.DAILY_BRIEF_CRON,
-    weekly: extra.FEEDBACK_SEND_RATE ? { sendRatePerSecond: extra.FEEDBACK_SEND_RATE } : undefined,
-  });
+  return [
+    ...feedbackScheduleSpecs({
+      timeZone: env.CAMPUS_TZ,
+      weeklyCron: extra.WEEKLY_FEEDBACK_CRON,
+      dailyCron: extra.DAILY_BRIEF_CRON,
+      weekly: extra.FEEDBACK_SEND_RATE ? { sendRatePerSecond: extra.FEEDBACK_SEND_RATE } : undefined,
+    }),
+    auditAnchorScheduleSpec({ timeZone: env.CAMPUS_TZ, cron: extra.AUDIT_ANCHOR_CRON }),
+  ];
 }

@@ -9,6 +9,7 @@ import {
   type WorkflowBundle,
   type WorkflowBundlePath,
 } from '@temporalio/worker';
+import { createAuditActivities } from '../activities/audit-anchor.ts';
 import { createActivities, type ActivityDeps } from '../activities/index.ts';
 import { createFeedbackActivities } from '../activities/feedback.ts';
 
@@ -50,7 +51,11 @@ export async function createWorker(opts: WorkerOptions): Promise<Worker> {
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     ...(opts.bundle ? { workflowBundle: opts.bundle } : { workflowsPath }),
-    activities: { ...createActivities(opts.deps), ...createFeedbackActivities(opts.deps) },
+    activities: {
+      ...createActivities(opts.deps),
+      ...createFeedbackActivities(opts.deps),
+      ...createAuditActivities(opts.deps),
+    },
   });
 }
 

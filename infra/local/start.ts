@@ -7,6 +7,7 @@ import { loadDirectory, readDirectoryFile, saveDirectory } from '../../activitie
 import { createApp } from '../../api/app.ts';
 import { listen } from '../../api/server.ts';
 import { ConfigError, parseEnv } from '../config.ts';
+import { ensureSchedules, schedulesFromEnv } from '../schedules.ts';
 import { createWorker, quietRuntime } from '../worker.ts';
 import { dataDir, projectRoot } from './paths.ts';
 import { localSecrets } from './secrets.ts';
@@ -115,6 +116,8 @@ async function main(): Promise<void> {
 
     const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
     const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+    const schedules = await ensureSchedules(client, env, schedulesFromEnv(env));
+    say(`schedules: ${[...schedules.created, ...schedules.updated].join(', ')}`);
     const app = createApp({
       env,
       aws,
