@@ -1,7 +1,5 @@
 import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { AuditEntry } from '../domain/hash-chain.ts';
-import { entryFromItem } from './audit-store.ts';
 import type { TableNames } from './clients.ts';
 
 /**
@@ -58,30 +56,7 @@ export async function* caseIds(
   } while (start);
 }
 
-/** The entries of one chain from `fromSeq` on, in order (what an anchor check needs). */
-export async function readChainFrom(
-  ddb: DynamoDBClient,
-  tables: TableNames,
-  caseId: string,
-  fromSeq: number,
-): Promise<AuditEntry[]> {
-  const entries: AuditEntry[] = [];
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await ddb.send(
-      new QueryCommand({
-        TableName: tables.audit,
-        KeyConditionExpression: 'caseId = :c AND seq >= :s',
-        ExpressionAttributeValues: marshall({ ':c': caseId, ':s': fromSeq }),
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) entries.push(entryFromItem(item));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return entries;
-}
+export { readChainFrom } from './audit-store.ts';
 
 /**
  * Maps over an async source with at most `limit` calls in flight, yielding

@@ -242,14 +242,29 @@ export async function readChain(
   tables: TableNames,
   caseId: string,
 ): Promise<AuditEntry[]> {
+  return readChainFrom(ddb, tables, caseId, 1);
+}
+
+// Canonical JSON drops undefined properties; doing it first keeps the stored JSON identical to what was hashed.
+function stripUndefined(value: unknown): unknown {
+  return value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as unknown);
+}
+
+/** The entries of one chain from `fromSeq` on, in order (what an anchor check needs). */
+export async function readChainFrom(
+  ddb: DynamoDBClient,
+  tables: TableNames,
+  caseId: string,
+  fromSeq: number,
+): Promise<AuditEntry[]> {
   const entries: AuditEntry[] = [];
   let start: Record<string, AttributeValue> | undefined;
   do {
     const page = await ddb.send(
       new QueryCommand({
         TableName: tables.audit,
-        KeyConditionExpression: 'caseId = :c',
-        ExpressionAttributeValues: marshall({ ':c': caseId }),
+        KeyConditionExpression: 'caseId = :c AND seq >= :s',
+        ExpressionAttributeValues: marshall({ ':c': caseId, ':s': fromSeq }),
         ConsistentRead: true,
         ExclusiveStartKey: start,
       }),
@@ -258,9 +273,4 @@ export async function readChain(
     start = page.LastEvaluatedKey;
   } while (start);
   return entries;
-}
-
-// Canonical JSON drops undefined properties; doing it first keeps the stored JSON identical to what was hashed.
-function stripUndefined(value: unknown): unknown {
-  return value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as unknown);
 }

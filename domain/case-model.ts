@@ -250,7 +250,7 @@ export function checkStep(
   if (stagesAllowed && !stagesAllowed.includes(view.stage)) {
     return {
       kind: 'conflict',
-      message: `step ${step} is not open while the case is ${view.stage}; it needs stage ${stagesAllowed.join(' or ')}`,
+      message: `step ${step} is not open while the case is ${view.stage}; it needs stage ${stagesAllowed.join(' or ')} / 案件当前环节（${view.stage}）不能执行此操作`,
     };
   }
   const supervisor = isSupervisorOf(actor, view, policy);
@@ -259,25 +259,32 @@ export function checkStep(
       if (supervisor || actor.id === view.assigneeId) return null;
       return {
         kind: 'forbidden',
-        message: 'only a supervisor of this building or the assignee may submit the root-cause analysis',
+        message:
+          'only a supervisor of this building or the assignee may submit the root-cause analysis / 只有本楼栋主管或被指派人可以提交原因分析',
       };
     case 'sign_off':
       if (actor.id === view.responsibleId) return null;
-      return { kind: 'forbidden', message: 'only the responsible staff member may sign off this case' };
+      return {
+        kind: 'forbidden',
+        message: 'only the responsible staff member may sign off this case / 只有责任人可以签字确认',
+      };
     case 'rectification':
       if (actor.id === view.responsibleId || actor.id === view.assigneeId) return null;
-      return { kind: 'forbidden', message: 'only the responsible staff member may report the rectification' };
+      return {
+        kind: 'forbidden',
+        message: 'only the responsible staff member may report the rectification / 只有责任人可以上报整改',
+      };
     case 'review':
     case 'adjudication':
     case 'withdraw':
       if (supervisor) return null;
       return {
         kind: 'forbidden',
-        message: `only a supervisor of this building may ${step === 'withdraw' ? 'withdraw the case' : `do the ${step}`}`,
+        message: `only a supervisor of this building may ${step === 'withdraw' ? 'withdraw the case' : `do the ${step}`} / 只有本楼栋主管可以${step === 'withdraw' ? '撤销案件' : step === 'review' ? '复查' : '裁定'}`,
       };
     case 'follow_up':
       if (actor.id === reporterActorId(view.reporter)) return null;
-      return { kind: 'forbidden', message: 'only the reporter may rate the result' };
+      return { kind: 'forbidden', message: 'only the reporter may rate the result / 只有报告人可以评价' };
     case 'comment':
       if (
         !supervisor &&
@@ -285,7 +292,10 @@ export function checkStep(
         actor.id !== view.responsibleId &&
         !hasAny(actor, 'grid_member', 'leadership')
       )
-        return { kind: 'forbidden', message: 'only people involved in this case may comment' };
+        return {
+          kind: 'forbidden',
+          message: 'only people involved in this case may comment / 只有案件相关人员可以评论',
+        };
       if (view.comments.length >= MAX_COMMENTS)
         return {
           kind: 'conflict',

@@ -10,6 +10,20 @@ const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).def
 const httpUrl = () =>
   z.url({ protocol: /^https?$/, message: 'must be an http(s) URL such as http://localhost:8000' });
 
+/** An IANA time zone (the campus's), checked against what this runtime's Intl knows. */
+export const timeZoneSetting = () =>
+  z
+    .string()
+    .default('Asia/Shanghai')
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Asia/Shanghai');
+
 const signingKeys = z
   .string()
   .transform((raw, ctx) => {
@@ -53,17 +67,7 @@ export const envSchema = z.object({
   TABLE_DIRECTORY: z.string().min(1).default('rectify-directory'),
   TABLE_OPS: z.string().min(1).default('rectify-ops'),
   MAIL_FROM: z.email().default('rectify@campus.example.edu.cn'),
-  CAMPUS_TZ: z
-    .string()
-    .default('Asia/Shanghai')
-    .refine((tz) => {
-      try {
-        new Intl.DateTimeFormat('en', { timeZone: tz });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'must be an IANA time zone such as Asia/Shanghai'),
+  CAMPUS_TZ: timeZoneSetting(),
   LINK_SIGNING_KEYS: signingKeys.optional(),
   JWT_SECRET: z.string().min(32).optional(),
   JWKS_URL: httpUrl().optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../config.ts';
+import { ConfigError, timeZoneSetting } from '../config.ts';
 
 /**
  * What a school decides once per stage, read from the deployer's environment
@@ -25,17 +25,7 @@ export const deploySettingsSchema = z
     RECTIFY_PUBLIC_URL: z.url().optional(),
     /** Where the Temporal Web UI shows this namespace; defaults to Temporal Cloud's page for it. */
     RECTIFY_TEMPORAL_UI_URL: z.url().optional(),
-    CAMPUS_TZ: z
-      .string()
-      .default('Asia/Shanghai')
-      .refine((tz) => {
-        try {
-          new Intl.DateTimeFormat('en', { timeZone: tz });
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'must be an IANA time zone such as Asia/Shanghai'),
+    CAMPUS_TZ: timeZoneSetting(),
     /** Upper bound of worker tasks when CPU or memory runs high. */
     RECTIFY_WORKER_MAX: z.coerce.number().int().min(1).max(50).default(4),
   })
