@@ -19,7 +19,11 @@ interface Started {
 async function start(ports: Record<string, number>): Promise<Started> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'infra/local/start.ts')], {
     cwd: projectRoot,
-    env: { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), RECTIFY_DATA_DIR: dataDir },
+    env: {
+      ...process.env,
+      ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+      RECTIFY_DATA_DIR: dataDir,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -87,11 +91,20 @@ describe('npm start', () => {
     const blocker = net.createServer();
     await new Promise<void>((r) => blocker.listen({ port: busy, host: '127.0.0.1' }, () => r()));
     try {
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'infra/local/start.ts')], {
-        cwd: projectRoot,
-        env: { ...process.env, SES_PORT: String(busy), PORT: String(await freePort()), RECTIFY_DATA_DIR: dataDir },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', path.join(projectRoot, 'infra/local/start.ts')],
+        {
+          cwd: projectRoot,
+          env: {
+            ...process.env,
+            SES_PORT: String(busy),
+            PORT: String(await freePort()),
+            RECTIFY_DATA_DIR: dataDir,
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let err = '';
       child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
       const code = await new Promise<number | null>((r) => child.once('exit', r));
