@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import {
@@ -23,6 +24,7 @@ import {
 } from '../domain/digest-email.ts';
 import { addDays, localTimeToInstant } from '../domain/calendar.ts';
 import type { Directory, Person } from '../domain/directory.ts';
+import { reportLinkUrl } from '../domain/report-link.ts';
 import { loadDirectory } from './directory-store.ts';
 import {
   acknowledgedIds,
@@ -128,8 +130,15 @@ export function createFeedbackActivities(deps: ActivityDeps) {
     return dir;
   }
 
-  const reportUrl = (week: string, buildingId?: string) =>
-    `${deps.publicBaseUrl}/api/reports/weekly?week=${week}${buildingId ? `&buildingId=${encodeURIComponent(buildingId)}` : ''}&format=html`;
+  // A signed read link per recipient: they arrive from email without a bearer token. Not kept on
+  // the outbox row (a retry signs a fresh one), so the table never holds a usable link.
+  const reportUrl = (recipientId: string, week: string, buildingId?: string) =>
+    reportLinkUrl(
+      deps.publicBaseUrl,
+      { scope: { week, buildingId }, recipientId, now: new Date() },
+      deps.signingKeys,
+      (n) => new Uint8Array(randomBytes(n)),
+    );
 
   const link = async (input: {
     caseId: string;
@@ -240,7 +249,7 @@ export function createFeedbackActivities(deps: ActivityDeps) {
           const mail =
             input.purpose === 'reminder'
               ? ackReminderEmail(d, person.name, url)
-              : staffDigestEmail(d, person.name, url, reportUrl(d.week));
+              : staffDigestEmail(d, person.name, url);
           return { ...mail, link: url };
         });
         tally(out.status);
@@ -294,7 +303,7 @@ export function createFeedbackActivities(deps: ActivityDeps) {
         for (const p of recipients.map((x) => people.get(x)).filter((x): x is Person => !!x)) {
           await pace();
           const out = await send(input.week, `${keyBase}#${id}`, p, async () =>
-            areaSummaryEmail(d as AreaSummary, title, p.name, reportUrl(d.week, d.buildingId)),
+            areaSummaryEmail(d as AreaSummary, title, p.name, reportUrl(p.id, d.week, d.buildingId)),
           );
           tally(out.status);
         }

@@ -10,6 +10,7 @@ import { toProblem } from './errors.ts';
 import { healthReport } from './health.ts';
 import { openApiDocument } from './openapi.ts';
 import { ProblemError, problemResponse } from './problems.ts';
+import { reportLinkRoutes } from './report-links.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { feedbackActionHandlers } from './routes/feedback-actions.ts';
 import { reportRoutes } from './routes/reports.ts';
@@ -65,6 +66,7 @@ export function createApp(given: AppDeps): Hono {
   });
   app.use('/actions/*', limit);
   app.route('/actions', actionRoutes(deps));
+  app.route('/reports', reportLinkRoutes(deps));
 
   const api = new Hono<AuthEnv>();
   api.use('*', limit, authenticate(deps));

@@ -319,6 +319,43 @@ export const routes: RouteDoc[] = [
   },
   {
     method: 'get',
+    path: '/reports/{token}',
+    operationId: 'showReport',
+    tag: 'actions',
+    summary: { zh: '周报邮件中的报告链接', en: 'The report page behind a summary email link' },
+    description: {
+      zh: '与 GET /api/reports/weekly?format=html 相同的周报页面，无需登录：签名链接，7 天内有效，可多次打开，打开不做任何改动；每次打开都重新核对收件人是否仍有权查看该楼栋。只接受 GET（其他方法 405）。',
+      en: 'The same page as GET /api/reports/weekly?format=html, without signing in: a signed link, valid 7 days, opened any number of times, changing nothing; every open re-checks that the recipient may still read that building. GET only (other methods 405).',
+    },
+    auth: false,
+    pathParams: z.object({ token: z.string() }),
+    responses: [
+      { status: 200, description: { zh: '周报页面', en: 'The report page' }, mediaType: 'text/html' },
+      {
+        status: 400,
+        description: { zh: '伪造、篡改或格式错误的链接', en: 'Forged, tampered or malformed link' },
+        mediaType: 'text/html',
+      },
+      {
+        status: 403,
+        description: { zh: '收件人已无权查看该周报', en: 'The recipient may no longer read this report' },
+        mediaType: 'text/html',
+      },
+      {
+        status: 404,
+        description: { zh: '无法识别的链接或周报不存在', en: 'Unknown link, or no such report' },
+        mediaType: 'text/html',
+      },
+      { status: 410, description: { zh: '链接已过期', en: 'The link has expired' }, mediaType: 'text/html' },
+      {
+        status: 503,
+        description: { zh: '尚未加载校园目录', en: 'No directory loaded' },
+        mediaType: 'text/html',
+      },
+    ],
+  },
+  {
+    method: 'get',
     path: '/health',
     operationId: 'health',
     tag: 'system',

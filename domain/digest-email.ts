@@ -65,25 +65,12 @@ const list = (items: string[]) => `<ul>${items.map((i) => `<li>${escapeHtml(i)}<
 const button = (url: string, label: string) =>
   `<p><a href="${escapeHtml(url)}" style="display:inline-block;padding:8px 16px;background:#1d4ed8;color:#fff;text-decoration:none;border-radius:4px">${escapeHtml(label)}</a></p>`;
 
-export function staffDigestEmail(
-  d: StaffDigest,
-  name: string,
-  ackUrl: string,
-  reportUrl: string,
-): RenderedEmail {
+// No report link for staff: building and campus reports are for supervisors and above.
+export function staffDigestEmail(d: StaffDigest, name: string, ackUrl: string): RenderedEmail {
   const subject = `【每周反馈 Weekly feedback】${d.week} ${name}`;
   const intro = `${name}：以下是您 ${d.week} 周的整改情况，请阅读后点击链接确认。 / Your rectification cases in week ${d.week}; please read and acknowledge.`;
   const lines = d.cases.map(caseText);
-  const text = [
-    intro,
-    '',
-    countsLine(d.counts),
-    '',
-    ...lines,
-    '',
-    `确认 Acknowledge: ${ackUrl}`,
-    `报告 Report: ${reportUrl}`,
-  ].join('\n');
+  const text = [intro, '', countsLine(d.counts), '', ...lines, '', `确认 Acknowledge: ${ackUrl}`].join('\n');
   const html = page(
     subject,
     `<p>${escapeHtml(intro)}</p><p><strong>${escapeHtml(countsLine(d.counts))}</strong></p>${list(lines)}${button(ackUrl, '确认已阅 Acknowledge')}`,
@@ -188,7 +175,7 @@ export function areaSummaryEmail(
     '重复问题 Repeat problems (4 周 weeks):',
     ...(repeats.length ? repeats : ['无 none']),
     '',
-    `报告 Report: ${reportUrl}`,
+    `报告 Report (7 天内有效 valid for 7 days): ${reportUrl}`,
   ].join('\n');
   const html = page(
     subject,

@@ -2,6 +2,7 @@ import type { AreaSummary, DailyPoint, WeekCounts } from '../../domain/digest.ts
 import { escapeHtml as esc } from '../../domain/digest-email.ts';
 import type { Bilingual } from '../../domain/directory.ts';
 import type { KpiValue } from '../../domain/kpi.ts';
+import type { Lang } from '../problems.ts';
 
 /**
  * The weekly summary as a page a person would rather look at than read raw:
@@ -13,9 +14,14 @@ export interface ReportPageNames {
   title: Bilingual;
   people: Map<string, string>;
   buildings: Map<string, Bilingual>;
+  /** The reader's language goes first, the other beside it; zh-CN by default. */
+  lang?: Lang | undefined;
 }
 
-const bi = (zh: string, en: string) => `${esc(zh)} <span class="en">${esc(en)}</span>`;
+const pair = (lang: Lang) =>
+  lang === 'en'
+    ? (zh: string, en: string) => `${esc(en)} <span class="alt">${esc(zh)}</span>`
+    : (zh: string, en: string) => `${esc(zh)} <span class="alt">${esc(en)}</span>`;
 
 const COUNT_ROWS: [keyof WeekCounts, string, string][] = [
   ['opened', '新开案件', 'Opened'],
@@ -89,7 +95,11 @@ function table(head: string[], rows: string[][]): string {
 }
 
 export function renderWeeklyReportPage(s: AreaSummary, names: ReportPageNames): string {
-  const title = `${s.week} ${names.title.zh} 周报 · Weekly summary of ${names.title.en}`;
+  const lang = names.lang ?? 'zh-CN';
+  const bi = pair(lang);
+  const zhTitle = `${s.week} ${names.title.zh} 周报`;
+  const enTitle = `Weekly summary of ${names.title.en}`;
+  const title = lang === 'en' ? `${enTitle} · ${zhTitle}` : `${zhTitle} · ${enTitle}`;
   const counts = table(
     [bi('指标', 'Figure'), bi('本周', 'This week'), bi('上周', 'Last week'), bi('变化', 'Change')],
     COUNT_ROWS.map(([k, zh, en]) => [
@@ -185,13 +195,13 @@ export function renderWeeklyReportPage(s: AreaSummary, names: ReportPageNames): 
     ]),
   );
   return `<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)}</title>
 <style>
 body{font-family:system-ui,"PingFang SC","Microsoft YaHei",sans-serif;margin:2rem auto;max-width:960px;color:#111;padding:0 1rem}
 h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem;border-bottom:1px solid #ddd}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:middle;font-size:.9rem}
-th{background:#f3f4f6}.en{color:#555;font-size:.85em}.ok{color:#15803d}.bad{color:#b91c1c}
+th{background:#f3f4f6}.alt{color:#555;font-size:.85em}.ok{color:#15803d}.bad{color:#b91c1c}
 </style></head><body>
 <h1>${bi(`${s.week} ${names.title.zh} 周报`, `Weekly summary · ${names.title.en} · ${s.week}`)}</h1>
 <h2>${bi('本周概况', 'The week at a glance')}</h2>

@@ -9,7 +9,7 @@ import { computeKpis } from '../../domain/kpi.ts';
 import { readsEverything, supervisedBuildings } from '../access.ts';
 import { authenticate, type AuthEnv, type Caller } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
-import { ProblemError } from '../problems.ts';
+import { ProblemError, type Lang, type LocalText } from '../problems.ts';
 import { queryOf } from '../validate.ts';
 import { renderWeeklyReportPage } from './report-page.ts';
 
@@ -49,12 +49,12 @@ const kpiQuery = z.strictObject({
   lang,
 });
 
-const READERS_TEXT = {
+export const READERS_TEXT: LocalText = {
   zh: '周报与指标供工作小组、管理员、审计、校领导查看全校，主管查看所管楼栋',
   en: 'reports and KPIs are read campus-wide by the working group, admins, auditors and leadership, and per building by its supervisors',
 };
 
-async function directoryOr503(deps: AppDeps): Promise<Directory> {
+export async function directoryOr503(deps: AppDeps): Promise<Directory> {
   const dir = await loadDirectory(deps.aws.ddb, deps.aws.tables);
   if (!dir) {
     throw new ProblemError('unavailable', {
@@ -65,27 +65,70 @@ async function directoryOr503(deps: AppDeps): Promise<Directory> {
   return dir;
 }
 
-/** Refuses a caller who may not read a building's (or, without one, the campus's) figures. */
-function assertScope(caller: Caller, dir: Directory, building: string | undefined): void {
-  if (readsEverything(caller)) return;
+/**
+ * Who may read a building's (or, without one, the campus's) figures; null when
+ * allowed, else the rule that refuses. Bearer calls and signed report links
+ * (api/report-links.ts) both ask here.
+ */
+export function reportScopeRefusal(
+  caller: Caller,
+  dir: Directory,
+  building: string | undefined,
+): LocalText | null {
+  if (readsEverything(caller)) return null;
   const mine = supervisedBuildings(caller, dir);
-  if (building !== undefined && mine.includes(building)) return;
+  if (building !== undefined && mine.includes(building)) return null;
   if (building === undefined && mine.length > 0) {
-    throw new ProblemError('forbidden', {
+    return {
       zh: `请加上 buildingId 参数查看所管楼栋（${mine.join('、')}）；全校数据仅供工作小组、管理员、审计、校领导查看`,
       en: `add buildingId= for a building you supervise (${mine.join(', ')}); campus-wide figures are for the working group, admins, auditors and leadership`,
-    });
+    };
   }
-  throw new ProblemError('forbidden', READERS_TEXT);
+  return READERS_TEXT;
 }
 
-function assertBuilding(dir: Directory, id: string | undefined): void {
+function assertScope(caller: Caller, dir: Directory, building: string | undefined): void {
+  const refusal = reportScopeRefusal(caller, dir, building);
+  if (refusal) throw new ProblemError('forbidden', refusal);
+}
+
+export function assertBuilding(dir: Directory, id: string | undefined): void {
   if (id !== undefined && !dir.buildings.some((b) => b.id === id)) {
     throw new ProblemError('not_found', {
       zh: `没有楼栋 ${id}（现有：${dir.buildings.map((b) => b.id).join('、')}）`,
       en: `there is no building ${id} (known: ${dir.buildings.map((b) => b.id).join(', ')})`,
     });
   }
+}
+
+/** The stored summary of a week (a building's, or the campus's): what every view of a report reads. */
+export async function loadWeeklySummary(
+  deps: AppDeps,
+  scope: { week: string; buildingId?: string | undefined },
+): Promise<AreaSummary> {
+  const store = { ddb: deps.aws.ddb, tables: deps.aws.tables };
+  const { week, buildingId: id } = scope;
+  const stored: StoredDigest<AreaSummary> | null = id
+    ? await getDigest<AreaSummary>(store, week, 'building', id)
+    : await getDigest<AreaSummary>(store, week, 'working_group', 'campus');
+  if (!stored) {
+    throw new ProblemError('not_found', {
+      zh: `尚无 ${week} 周${id ? `楼栋 ${id} ` : '全校'}的周报：每周反馈在每周一 08:00 生成上一周的周报；请换一周或等待本周运行`,
+      en: `no weekly summary for ${week}${id ? ` of building ${id}` : ' (campus)'}: the weekly feedback builds last week's summaries every Monday at 08:00; try another week or wait for the run`,
+    });
+  }
+  return stored.digest;
+}
+
+/** The summary as the report page, with the directory's names. */
+export function weeklyReportHtml(dir: Directory, s: AreaSummary, lang?: Lang | undefined): string {
+  const building = s.buildingId ? dir.buildings.find((b) => b.id === s.buildingId) : undefined;
+  return renderWeeklyReportPage(s, {
+    title: building?.name ?? { zh: '全校', en: 'Campus' },
+    people: new Map(dir.people.map((p) => [p.id, p.name])),
+    buildings: new Map(dir.buildings.map((b) => [b.id, b.name])),
+    lang,
+  });
 }
 
 const wantsHtml = (c: Context, format: 'json' | 'html' | undefined) =>
@@ -104,26 +147,8 @@ export function reportRoutes(deps: AppDeps): Hono<AuthEnv> {
     assertBuilding(dir, q.buildingId);
     assertScope(c.get('caller'), dir, q.buildingId);
     const week = q.week ?? reportedWeek(new Date().toISOString(), tz);
-    const stored: StoredDigest<AreaSummary> | null = q.buildingId
-      ? await getDigest<AreaSummary>(store, week, 'building', q.buildingId)
-      : await getDigest<AreaSummary>(store, week, 'working_group', 'campus');
-    if (!stored) {
-      throw new ProblemError('not_found', {
-        zh: `尚无 ${week} 周${q.buildingId ? `楼栋 ${q.buildingId} ` : '全校'}的周报：每周反馈在每周一 08:00 生成上一周的周报；请换一周或等待本周运行`,
-        en: `no weekly summary for ${week}${q.buildingId ? ` of building ${q.buildingId}` : ' (campus)'}: the weekly feedback builds last week's summaries every Monday at 08:00; try another week or wait for the run`,
-      });
-    }
-    const s = stored.digest;
-    if (wantsHtml(c, q.format)) {
-      const building = s.buildingId ? dir.buildings.find((b) => b.id === s.buildingId) : undefined;
-      return c.html(
-        renderWeeklyReportPage(s, {
-          title: building?.name ?? { zh: '全校', en: 'Campus' },
-          people: new Map(dir.people.map((p) => [p.id, p.name])),
-          buildings: new Map(dir.buildings.map((b) => [b.id, b.name])),
-        }),
-      );
-    }
+    const s = await loadWeeklySummary(deps, { week, buildingId: q.buildingId });
+    if (wantsHtml(c, q.format)) return c.html(weeklyReportHtml(dir, s, q.lang));
     return c.json(s);
   });
 
