@@ -11,6 +11,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'api/**/*.test.ts'],
           environment: 'node',
+          // Unit tests first, on their own; then the stack with its servers.
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -24,9 +26,11 @@ export default defineConfig({
           ],
           environment: 'node',
           pool: 'forks',
+          // Two cores: one file per core, each with its own time-skipping server.
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
           globalSetup: ['test/support/global-setup.ts'],
-          testTimeout: 60_000,
+          testTimeout: 180_000,
           hookTimeout: 300_000,
         },
       },

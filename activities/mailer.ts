@@ -25,8 +25,9 @@ export interface OutboxKey {
 /**
  * Sends one email at most once per outbox key: the row is written before
  * sending and marked sent after, so a retried activity skips what went out.
- * `prepare` runs only when the email still has to go (it may issue a link,
- * whose token is kept on the row so a retry sends the same link).
+ * `prepare` runs only when the email still has to go (it may issue a link).
+ * Links are never kept on the row, so the table holds no usable link: a retry
+ * issues a fresh one, which supersedes any copy of the first that went out.
  */
 export async function sendOnce(
   deps: Pick<AwsDeps, 'ddb' | 'ses' | 'tables' | 'mailFrom'>,
@@ -40,25 +41,16 @@ export async function sendOnce(
     new GetItemCommand({ TableName: deps.tables.ops, Key, ConsistentRead: true }),
   );
   const row = existing.Item
-    ? (unmarshall(existing.Item) as { status: string; link?: string; messageId?: string })
+    ? (unmarshall(existing.Item) as { status: string; messageId?: string })
     : undefined;
   if (row?.status === 'sent') return { status: 'already_sent', messageId: row.messageId };
-  const mail = await prepare({ link: row?.link });
   if (!row) {
+    // Claim the row before preparing: a link is issued only by the attempt that will send it.
     try {
       await deps.ddb.send(
         new PutItemCommand({
           TableName: deps.tables.ops,
-          Item: {
-            ...Key,
-            ...marshall({
-              status: 'pending',
-              to: mail.to,
-              subject: mail.subject,
-              createdAt: new Date().toISOString(),
-              ...(mail.link ? { link: mail.link } : {}),
-            }),
-          },
+          Item: { ...Key, ...marshall({ status: 'pending', createdAt: new Date().toISOString() }) },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -69,6 +61,7 @@ export async function sendOnce(
       throw err;
     }
   }
+  const mail = await prepare({});
   const sent = await deps.ses.send(
     new SendEmailCommand({
       Source: deps.mailFrom,
@@ -83,12 +76,14 @@ export async function sendOnce(
     new UpdateItemCommand({
       TableName: deps.tables.ops,
       Key,
-      UpdateExpression: 'SET #s = :sent, messageId = :m, sentAt = :at',
-      ExpressionAttributeNames: { '#s': 'status' },
+      UpdateExpression: 'SET #s = :sent, messageId = :m, sentAt = :at, #to = :to, subject = :subj',
+      ExpressionAttributeNames: { '#s': 'status', '#to': 'to' },
       ExpressionAttributeValues: marshall({
         ':sent': 'sent',
         ':m': sent.MessageId ?? '',
         ':at': new Date().toISOString(),
+        ':to': mail.to,
+        ':subj': mail.subject,
       }),
     }),
   );
