@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 // runtime and worker threads have clashed before) with generous timeouts.
 export default defineConfig({
   test: {
+    // The JSON report lets .ci/run print one plain 'N passed, N failed' line.
+    reporters: ['default', ['json', { outputFile: '.test-results/vitest.json' }]],
     projects: [
       {
         test: {

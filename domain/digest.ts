@@ -12,7 +12,15 @@
 import type { CaseView } from './case-model.ts';
 import { addDays, dayOfWeek, localDate, localTimeToInstant } from './calendar.ts';
 import type { Bilingual, Department, Directory, Location } from './directory.ts';
-import { SATISFIED_SCORE, computeKpis, tallyCases, type KpiId, type KpiTally, type KpiValue } from './kpi.ts';
+import {
+  SATISFIED_SCORE,
+  computeKpis,
+  followUpRatings,
+  tallyCases,
+  type KpiId,
+  type KpiTally,
+  type KpiValue,
+} from './kpi.ts';
 
 // ---------------------------------------------------------------- ISO weeks
 
@@ -133,7 +141,10 @@ export interface CaseLine {
   late: number;
   disputed: number;
   failedReviews: number;
+  /** The latest follow-up score received in the period. */
   score?: number | undefined;
+  /** Every score received in the period: a low one reopens the case, so there can be more than one. */
+  scores?: number[] | undefined;
 }
 
 /** The most specific place of a location: room, else floor, else building. */
@@ -142,8 +153,11 @@ export const placeOf = (loc: Location): string =>
 
 /** The case's events within [from, to); null when nothing happened to it then. */
 export function caseLine(v: CaseView, from: string, to: string): CaseLine | null {
-  const f = v.followUp;
-  const rated = f && f.score !== undefined && f.outcome !== 'unrated' && within(f.at, from, to);
+  // From the rating history, not the latest follow-up: a score that reopened the case still
+  // counts in its week after the reporter rated again or the next round closed unrated.
+  const scores = followUpRatings(v)
+    .filter((r) => within(r.at, from, to))
+    .map((r) => r.score);
   const line: CaseLine = {
     caseId: v.caseId,
     title: v.title,
@@ -160,7 +174,8 @@ export function caseLine(v: CaseView, from: string, to: string): CaseLine | null
     late: v.deadlines.filter((d) => d.state === 'breached' && within(d.breachedAt, from, to)).length,
     disputed: v.signOffs.filter((s) => s.decision === 'dispute' && within(s.at, from, to)).length,
     failedReviews: v.reviews.filter((r) => !r.passed && within(r.at, from, to)).length,
-    score: rated ? f.score : undefined,
+    score: scores.at(-1),
+    scores: scores.length > 0 ? scores : undefined,
   };
   const any =
     line.opened ||
@@ -182,10 +197,11 @@ export function countLines(lines: readonly CaseLine[]): WeekCounts {
     c.late += l.late;
     c.disputed += l.disputed;
     c.failedReviews += l.failedReviews;
-    if (l.score !== undefined) {
+    // Lines stored before `scores` existed carry only `score`.
+    for (const score of l.scores ?? (l.score !== undefined ? [l.score] : [])) {
       c.ratings += 1;
-      c.scoreSum += l.score;
-      if (l.score >= SATISFIED_SCORE) c.satisfied += 1;
+      c.scoreSum += score;
+      if (score >= SATISFIED_SCORE) c.satisfied += 1;
     }
   }
   return c;

@@ -18,7 +18,8 @@
  * - small repair done within 24 hours: a repair whose rectification deadlines
  *   (every round) were all met; one breached round makes it late.
  * - satisfaction: a case's latest follow-up score on the 1–5 scale; satisfied
- *   means 4 (满意) or 5 (非常满意). Unrated follow-ups are left out.
+ *   means 4 (满意) or 5 (非常满意). Unrated follow-ups are left out, and a
+ *   later unrated round does not erase an earlier score.
  * - valid complaint: a complaint not withdrawn; annualised per building.
  * - reopen rate: cases reopened by a low follow-up score, over cases that
  *   reached follow-up.
@@ -41,6 +42,37 @@ export const SATISFIED_SCORE = 4;
 
 /** Timeline action the case workflow records when a low follow-up score sends the case back. */
 export const REOPEN_ACTION = 'follow_up_low_score';
+/** Timeline action the case workflow records when a follow-up score closes the case. */
+export const RATED_ACTION = 'follow_up_rated';
+
+/**
+ * The timeline detail the case workflow writes with each follow-up score. The view keeps
+ * only the latest follow-up, so a score that reopened the case would otherwise be lost
+ * once the reporter rates again or the next round closes unrated.
+ */
+export const scoreDetail = (score: number): string => `score ${score}/5`;
+const SCORE_DETAIL = /^score ([1-5])\/5$/;
+
+export interface FollowUpRating {
+  at: string;
+  score: number;
+}
+
+/**
+ * Every follow-up score a case received, oldest first: from its timeline, plus its
+ * current follow-up (records written before the timeline carried scores).
+ */
+export function followUpRatings(v: Pick<CaseView, 'timeline' | 'followUp'>): FollowUpRating[] {
+  const byAt = new Map<string, number>();
+  for (const e of v.timeline) {
+    if (e.action !== RATED_ACTION && e.action !== REOPEN_ACTION) continue;
+    const m = SCORE_DETAIL.exec(e.detail ?? '');
+    if (m) byAt.set(e.at, Number(m[1]));
+  }
+  const f = v.followUp;
+  if (f && f.score !== undefined && f.outcome !== 'unrated' && !byAt.has(f.at)) byAt.set(f.at, f.score);
+  return [...byAt].map(([at, score]) => ({ at, score })).sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+}
 
 interface Ratio {
   num: number;
@@ -122,8 +154,8 @@ export function addCase(t: KpiTally, v: CaseView): KpiTally {
     const allMet = fixes.length > 0 && fixes.every((d) => d.state === 'met');
     if (breached || allMet) count(t.smallRepairDone, !breached);
   }
-  const score = v.followUp?.score;
-  if (score !== undefined && v.followUp?.outcome !== 'unrated') {
+  const score = followUpRatings(v).at(-1)?.score;
+  if (score !== undefined) {
     const satisfied = score >= SATISFIED_SCORE;
     count(t.overallSatisfaction, satisfied);
     if (v.source === 'repair') count(t.repairSatisfaction, satisfied);

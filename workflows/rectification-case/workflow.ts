@@ -24,6 +24,7 @@ import {
   type StepName,
   type StepRefusal,
 } from '../../domain/case-model.ts';
+import { scoreDetail } from '../../domain/kpi.ts';
 import type { TimedStage } from '../../domain/sla.ts';
 import {
   CaseFailure,
@@ -356,20 +357,23 @@ export async function rectificationCase(input: CaseInput): Promise<CaseView> {
       if (u.score < 3) {
         view.followUp = { score: u.score, comment: u.comment, at, outcome: 'reopened' };
         moveTo('reviewing', { newRound: true });
-        await record(u.actor, 'follow_up_low_score', {
-          score: u.score,
-          comment: u.comment,
-          signature: u.signature,
-        });
+        // The score also goes into the timeline: the view's followUp is overwritten by the next round.
+        await record(
+          u.actor,
+          'follow_up_low_score',
+          { score: u.score, comment: u.comment, signature: u.signature },
+          scoreDetail(u.score),
+        );
         await email({ kind: 'reopened', to: { personIds: policy.supervisorIds }, detail: u.comment });
       } else {
         view.followUp = { score: u.score, comment: u.comment, at, outcome: 'rated' };
         moveTo('closed');
-        await record(u.actor, 'follow_up_rated', {
-          score: u.score,
-          comment: u.comment,
-          signature: u.signature,
-        });
+        await record(
+          u.actor,
+          'follow_up_rated',
+          { score: u.score, comment: u.comment, signature: u.signature },
+          scoreDetail(u.score),
+        );
       }
       return view;
     },
