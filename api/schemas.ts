@@ -134,7 +134,7 @@ const deadlineSchema = named(
     due: instant,
     approximate: z.boolean(),
     calendarVersion: z.string(),
-    state: z.enum(['pending', 'met', 'breached']),
+    state: z.enum(['pending', 'met', 'breached', 'cancelled']),
     closedAt: instant.optional(),
     breachedAt: instant.optional(),
   }),

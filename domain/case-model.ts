@@ -73,7 +73,8 @@ export interface CasePolicy {
   timeZone: string;
 }
 
-export type DeadlineState = 'pending' | 'met' | 'breached';
+/** `cancelled`: the stage ended without its step being due any more (withdrawn, or a follow-up nobody answered). */
+export type DeadlineState = 'pending' | 'met' | 'breached' | 'cancelled';
 
 export interface DeadlineView {
   stage: TimedStage;

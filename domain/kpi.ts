@@ -138,11 +138,18 @@ export function addCase(t: KpiTally, v: CaseView): KpiTally {
     if (v.stage !== 'withdrawn') t.validComplaints += 1;
   }
   for (const d of v.deadlines) {
-    if (d.state === 'pending' || !(onTimeStages as readonly string[]).includes(d.stage)) continue;
+    if (
+      d.state === 'pending' ||
+      d.state === 'cancelled' ||
+      !(onTimeStages as readonly string[]).includes(d.stage)
+    )
+      continue;
     count(t.onTime[d.stage as OnTimeStage], d.state === 'met');
   }
   if (v.source === 'repair') {
-    const firstOnSite = v.deadlines.find((d) => d.stage === 'analysing' && d.state !== 'pending');
+    const firstOnSite = v.deadlines.find(
+      (d) => d.stage === 'analysing' && d.state !== 'pending' && d.state !== 'cancelled',
+    );
     if (firstOnSite) {
       count(
         v.severity === 'routine' ? t.generalRepairOnSite : t.urgentRepairOnSite,

@@ -254,3 +254,18 @@ describe('KPI edge cases', () => {
     expect(percentile([10, 1, 2], 50)).toBe(2);
   });
 });
+
+describe('cancelled deadlines', () => {
+  it('leave withdrawn cases and unanswered surveys out of on-time and on-site rates', () => {
+    const withdrawn = view({
+      caseId: 'w1',
+      openedAt: T0,
+      stage: 'withdrawn',
+      deadlines: [['analysing', 'cancelled', 1]],
+    });
+    const onTime = view({ caseId: 'w2', openedAt: T0, deadlines: [['analysing', 'met', 1]] });
+    const kpis = computeKpis(tallyCases([withdrawn, onTime]), { periodDays: 7, buildings: 1 });
+    expect(get(kpis, 'general_repair_on_site_2h')).toMatchObject({ numerator: 1, denominator: 1 });
+    expect(get(kpis, 'on_time_analysing')).toMatchObject({ numerator: 1, denominator: 1 });
+  });
+});

@@ -76,6 +76,7 @@ describe('follow-up (回访)', () => {
       const final = await stack.result(handle);
       expect(final.stage).toBe('closed');
       expect(final.followUp).toMatchObject({ outcome: 'unrated' });
+      expect(final.deadlines.at(-1)).toMatchObject({ stage: 'follow_up', state: 'cancelled' });
       expect(final.followUp?.score).toBeUndefined();
       expect(shanghai(final.closedAt!)).toBe(shanghai(start + 7 * DAY));
       expect(final.timeline.at(-1)).toMatchObject({ action: 'closed_unrated', actorId: 'system' });

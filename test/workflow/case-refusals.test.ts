@@ -32,7 +32,8 @@ describe('withdrawal and refused steps', () => {
       expect(v.stage).toBe('withdrawn');
       expect(v.withdrawal).toMatchObject({ by: 'sup-wang', reason: '重复案件 duplicate of another case' });
       expect(v.closedAt).toBeDefined();
-      expect(v.deadlines.at(-1)).toMatchObject({ stage: 'rectifying', state: 'met' });
+      // Withdrawn: the open stage's deadline was neither met nor missed.
+      expect(v.deadlines.at(-1)).toMatchObject({ stage: 'rectifying', state: 'cancelled' });
       expect(v.deadlines.at(-1)?.closedAt).toBeDefined();
       const final = await stack.result(handle);
       expect(final.stage).toBe('withdrawn');

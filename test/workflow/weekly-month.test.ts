@@ -189,9 +189,9 @@ const DEADLINES: Record<Key, [string, string]> = {
     'analysing:met awaiting_signoff:met rectifying:met reviewing:met follow_up:met reviewing:met follow_up:met',
   ],
   C6: ['closed', 'analysing:breached awaiting_signoff:breached rectifying:met reviewing:met'],
-  C7: ['withdrawn', 'analysing:met'],
+  C7: ['withdrawn', 'analysing:cancelled'],
   C8: ['rectifying', 'analysing:met awaiting_signoff:met rectifying:pending'],
-  C9: ['closed', 'analysing:met awaiting_signoff:met rectifying:met reviewing:met follow_up:met'],
+  C9: ['closed', 'analysing:met awaiting_signoff:met rectifying:met reviewing:met follow_up:cancelled'],
   C10: [
     'closed',
     'analysing:met awaiting_signoff:met rectifying:met reviewing:met rectifying:met reviewing:met follow_up:met',
@@ -200,7 +200,7 @@ const DEADLINES: Record<Key, [string, string]> = {
   C12: ['analysing', 'analysing:met awaiting_signoff:met adjudicating:met analysing:breached'],
   C13: [
     'closed',
-    'analysing:met awaiting_signoff:met rectifying:met reviewing:met follow_up:met reviewing:met follow_up:met',
+    'analysing:met awaiting_signoff:met rectifying:met reviewing:met follow_up:met reviewing:met follow_up:cancelled',
   ],
 };
 
@@ -211,17 +211,17 @@ const DEADLINES: Record<Key, [string, string]> = {
 const KPI_RATIOS: Partial<Record<KpiValue['id'], [number, number]>> = {
   // C3 and C10, both answered and closed.
   complaint_handling_rate: [2, 2],
-  // 14 analysis deadlines (C12 has two); C2, C6 and C12's second one breached.
-  on_time_analysing: [11, 14],
+  // 14 analysis deadlines (C12 has two), C7's cancelled by its withdrawal; C2, C6 and C12's second one breached.
+  on_time_analysing: [10, 13],
   // 12 sign-offs (C7 was withdrawn before one); C6's breached.
   on_time_awaiting_signoff: [11, 12],
   on_time_adjudicating: [2, 2],
   // 12 resolved rectification deadlines (C8's is still pending); C2's and C11's breached.
   on_time_rectifying: [10, 12],
   on_time_reviewing: [14, 14],
-  // Urgent repairs C2 (late) and C9; routine repairs C1, C5, C7, C11 and C13 on site in time.
+  // Urgent repairs C2 (late) and C9; routine repairs C1, C5, C11 and C13 on site in time (C7 was withdrawn).
   urgent_repair_on_site_30min: [1, 2],
-  general_repair_on_site_2h: [5, 5],
+  general_repair_on_site_2h: [4, 4],
   // Repairs with a resolved rectification: C1, C2 (late), C5, C9, C11 (late), C13.
   small_repair_done_24h: [4, 6],
   // Latest scores of repairs: C1 5, C5 4 (its 2 was followed by a 4), C13 1 (its second round

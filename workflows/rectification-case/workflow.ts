@@ -148,18 +148,19 @@ export async function rectificationCase(input: CaseInput): Promise<CaseView> {
   // exactly this one (not "the first unclosed") keeps a breach that happened earlier
   // 'breached', with its closedAt, however the stages came and went.
   let openDeadline: DeadlineView | undefined;
-  const closeDeadline = (at: string) => {
+  const closeDeadline = (at: string, cancelled: boolean) => {
     view.overdue = false;
     const current = openDeadline;
     openDeadline = undefined;
     if (!current || current.closedAt) return;
     current.closedAt = at;
-    if (current.state === 'pending') current.state = 'met';
+    // A withdrawn case, or a survey nobody answered, neither met nor missed its deadline.
+    if (current.state === 'pending') current.state = cancelled ? 'cancelled' : 'met';
   };
 
   /** Moves the case to a new stage: closes the old deadline, bumps the epoch. */
-  const moveTo = (stage: Stage, opts: { newRound?: boolean } = {}) => {
-    closeDeadline(nowIso());
+  const moveTo = (stage: Stage, opts: { newRound?: boolean; cancelDeadline?: boolean } = {}) => {
+    closeDeadline(nowIso(), opts.cancelDeadline === true || stage === 'withdrawn');
     view.stage = stage;
     if (opts.newRound) view.round += 1;
     if (isTerminal(stage)) view.closedAt = nowIso();
@@ -518,7 +519,7 @@ export async function rectificationCase(input: CaseInput): Promise<CaseView> {
 
     if (stage === 'follow_up') {
       view.followUp = { at: nowIso(), outcome: 'unrated' };
-      moveTo('closed');
+      moveTo('closed', { cancelDeadline: true });
       await record(SYSTEM_ACTOR, 'closed_unrated', { after: policy.stageDurations.follow_up });
       return;
     }
