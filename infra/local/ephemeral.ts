@@ -65,3 +65,16 @@ export async function startEphemeralStack(
     throw err;
   }
 }
+
+/** The environment variables that point the app at an ephemeral stack (before parseEnv). */
+export function stackVariables(stack: EphemeralStack): Record<string, string> {
+  return {
+    TEMPORAL_ADDRESS: stack.temporalAddress,
+    DYNAMODB_ENDPOINT: stack.dynamoEndpoint,
+    SES_ENDPOINT: stack.sesEndpoint,
+    TABLE_CASES: stack.tables.cases,
+    TABLE_AUDIT: stack.tables.audit,
+    TABLE_DIRECTORY: stack.tables.directory,
+    TABLE_OPS: stack.tables.ops,
+  };
+}

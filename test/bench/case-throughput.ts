@@ -6,7 +6,7 @@ import type { ActivityDeps } from '../../activities/index.ts';
 import { buildPolicy } from '../../domain/case-policy.ts';
 import type { CaseInput } from '../../domain/case-model.ts';
 import { parseEnv } from '../../infra/config.ts';
-import type { EphemeralStack } from '../../infra/local/ephemeral.ts';
+import { stackVariables, type EphemeralStack } from '../../infra/local/ephemeral.ts';
 import { projectRoot } from '../../infra/local/paths.ts';
 import { bundleWorkflows, createWorker, quietRuntime } from '../../infra/worker.ts';
 import {
@@ -39,13 +39,7 @@ export async function benchCaseThroughput(
   opts: { cases: number; concurrency: number; progress: (line: string) => void },
 ): Promise<ThroughputResult> {
   const env = parseEnv({
-    TEMPORAL_ADDRESS: stack.temporalAddress,
-    DYNAMODB_ENDPOINT: stack.dynamoEndpoint,
-    SES_ENDPOINT: stack.sesEndpoint,
-    TABLE_CASES: stack.tables.cases,
-    TABLE_AUDIT: stack.tables.audit,
-    TABLE_DIRECTORY: stack.tables.directory,
-    TABLE_OPS: stack.tables.ops,
+    ...stackVariables(stack),
   });
   const aws = createAwsDeps(env);
   const dir = await readDirectoryFile(`${projectRoot}/infra/local/demo-campus.json`);

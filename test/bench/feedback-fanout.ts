@@ -9,7 +9,7 @@ import type { CaseView } from '../../domain/case-model.ts';
 import { weekBounds } from '../../domain/digest.ts';
 import type { Person } from '../../domain/directory.ts';
 import { parseEnv } from '../../infra/config.ts';
-import type { EphemeralStack } from '../../infra/local/ephemeral.ts';
+import { stackVariables, type EphemeralStack } from '../../infra/local/ephemeral.ts';
 import { projectRoot } from '../../infra/local/paths.ts';
 import { bundleWorkflows, createWorker, quietRuntime } from '../../infra/worker.ts';
 import { weeklyStatusQuery } from '../../workflows/weekly-feedback/messages.ts';
@@ -57,13 +57,7 @@ export async function benchFeedbackFanout(
     ...opts,
   };
   const env = parseEnv({
-    TEMPORAL_ADDRESS: stack.temporalAddress,
-    DYNAMODB_ENDPOINT: stack.dynamoEndpoint,
-    SES_ENDPOINT: stack.sesEndpoint,
-    TABLE_CASES: stack.tables.cases,
-    TABLE_AUDIT: stack.tables.audit,
-    TABLE_DIRECTORY: stack.tables.directory,
-    TABLE_OPS: stack.tables.ops,
+    ...stackVariables(stack),
   });
   const aws = createAwsDeps(env);
   const demo = await readDirectoryFile(`${projectRoot}/infra/local/demo-campus.json`);

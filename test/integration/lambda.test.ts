@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import { stackVariables } from '../../infra/local/ephemeral.ts';
 import type { Hono } from 'hono';
 import type { LambdaEvent } from 'hono/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -132,13 +133,7 @@ beforeAll(async () => {
   dir = await seedDemo(testDeps());
   // What SST sets on the function, pointed at the local stack instead of AWS.
   const lambdaEnv = {
-    TEMPORAL_ADDRESS: stack.temporalAddress,
-    DYNAMODB_ENDPOINT: stack.dynamoEndpoint,
-    SES_ENDPOINT: stack.sesEndpoint,
-    TABLE_CASES: stack.tables.cases,
-    TABLE_AUDIT: stack.tables.audit,
-    TABLE_DIRECTORY: stack.tables.directory,
-    TABLE_OPS: stack.tables.ops,
+    ...stackVariables(stack),
     LINK_SIGNING_KEYS: JSON.stringify(TEST_SIGNING_KEYS),
     JWT_SECRET,
     PUBLIC_BASE_URL: '',

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { stackVariables } from '../../infra/local/ephemeral.ts';
 import path from 'node:path';
 import { inject } from 'vitest';
 import { createAwsDeps } from '../../activities/clients.ts';
@@ -18,13 +19,7 @@ export const TEST_SIGNING_KEYS = {
 export function testEnv(extra: Record<string, string> = {}): Env {
   const stack = inject('stack');
   return parseEnv({
-    TEMPORAL_ADDRESS: stack.temporalAddress,
-    DYNAMODB_ENDPOINT: stack.dynamoEndpoint,
-    SES_ENDPOINT: stack.sesEndpoint,
-    TABLE_CASES: stack.tables.cases,
-    TABLE_AUDIT: stack.tables.audit,
-    TABLE_DIRECTORY: stack.tables.directory,
-    TABLE_OPS: stack.tables.ops,
+    ...stackVariables(stack),
     LINK_SIGNING_KEYS: JSON.stringify(TEST_SIGNING_KEYS),
     JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789',
     PUBLIC_BASE_URL: 'http://rectify.test',
