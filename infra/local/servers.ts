@@ -94,8 +94,9 @@ function spawnServer(
   args: string[],
   logLines: (line: string) => void,
   env?: NodeJS.ProcessEnv,
+  cwd?: string,
 ): ChildProcess {
-  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }, cwd });
   const forward = (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n')) if (line.trim()) logLines(`[${name}] ${line}`);
   };
@@ -175,9 +176,14 @@ export async function startDynamoLocal(opts: DynamoLocalOptions): Promise<Runnin
       '-port',
       String(opts.port),
       '-sharedDb',
+      // No telemetry from a campus's machines; nothing could reach its endpoint here anyway.
+      '-disableTelemetry',
       ...storage,
     ],
     opts.log ?? (() => {}),
+    undefined,
+    // DynamoDB Local writes a metadata file into its working folder: keep it out of the project.
+    path.dirname(jars),
   );
   const url = `http://127.0.0.1:${opts.port}`;
   const client = localDynamo(url);
