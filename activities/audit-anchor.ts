@@ -80,28 +80,34 @@ export function anchorFromEntry(entry: AuditEntry): StoredAnchor | null {
 }
 
 /**
- * The newest anchor, or null before the first. Looks past a few entries at the
- * end of the anchor chain that are not anchors, so an entry slipped in there
- * cannot switch anchoring off (verification reports such entries).
+ * The newest anchor, or null before the first. Pages back past any entries at
+ * the end of the anchor chain that are not anchors, however many, so entries
+ * slipped in there cannot switch anchoring off (verification reports them).
  */
 export async function latestAnchor(
   ddb: DynamoDBClient,
   tables: AwsDeps['tables'],
 ): Promise<StoredAnchor | null> {
-  const out = await ddb.send(
-    new QueryCommand({
-      TableName: tables.audit,
-      KeyConditionExpression: 'caseId = :c',
-      ExpressionAttributeValues: marshall({ ':c': ANCHOR_CHAIN_ID }),
-      ScanIndexForward: false,
-      Limit: 10,
-      ConsistentRead: true,
-    }),
-  );
-  for (const item of out.Items ?? []) {
-    const anchor = anchorFromEntry(entryFromItem(item));
-    if (anchor) return anchor;
-  }
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const out = await ddb.send(
+      new QueryCommand({
+        TableName: tables.audit,
+        KeyConditionExpression: 'caseId = :c',
+        ExpressionAttributeValues: marshall({ ':c': ANCHOR_CHAIN_ID }),
+        ScanIndexForward: false,
+        // Normally the newest entry is the anchor: a small first page, a longer walk only when tampered.
+        Limit: 10,
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of out.Items ?? []) {
+      const anchor = anchorFromEntry(entryFromItem(item));
+      if (anchor) return anchor;
+    }
+    start = out.LastEvaluatedKey;
+  } while (start);
   return null;
 }
 
@@ -220,7 +226,9 @@ function intactHead(caseId: string, entries: AuditEntry[], result: VerifyChainRe
 async function headFor(deps: AwsDeps, caseId: string, prev: ChainHead | undefined): Promise<HeadOutcome> {
   if (!prev) {
     const entries = await readChain(deps.ddb, deps.tables, caseId);
-    if (entries.length === 0) return { head: null };
+    // Never anchored, so its id came from the cases table: a record is written only together
+    // with an entry, so a record with no trail at all had its trail deleted.
+    if (entries.length === 0) return { head: null, finding: 'broken' };
     const result = verifyChain(entries, caseId);
     return result.ok
       ? { head: intactHead(caseId, entries, result) }

@@ -13,6 +13,7 @@ import {
   latestAnchorWithHeads,
   readAnchorHeads,
   type AnchorFindings,
+  type StoredAnchor,
 } from './audit-anchor.ts';
 import { caseIds, mapConcurrent } from './audit-scan.ts';
 import { readChain } from './audit-store.ts';
@@ -50,6 +51,8 @@ export interface CaseVerification {
     /** What the chain holds now at the anchored seq (or the last entry before it). */
     found: { seq: number; hash: string } | null;
   } | null;
+  /** Set when an anchor after the witnessed one dropped this case: `anchor` is then the witnessed one's. */
+  droppedFromAnchor?: true;
 }
 
 /** Checks one chain as read, against its anchored head when there is one. Pure. */
@@ -113,7 +116,19 @@ export interface AnchorCheck {
    * Temporal), compared with the anchor chain's entry at that seq: what catches
    * a writer who rewrote chains, heads and anchors alike. Null when none was given.
    */
-  witness: (AnchorWitness & { matches: boolean; found: { hash: string; root: string } | null }) | null;
+  witness:
+    | (AnchorWitness & {
+        matches: boolean;
+        found: { hash: string; root: string } | null;
+        /**
+         * Cases the witnessed anchor held that an anchor after it no longer carries (heads
+         * carry forward, so only a forged anchor drops one): reported as missing.
+         */
+        dropped: string[];
+        /** Set when the witnessed anchor's own heads can no longer be read, so drops can't be checked. */
+        problem?: string;
+      })
+    | null;
 }
 
 /** An anchor as some system other than the audit table remembers it. */
@@ -127,6 +142,8 @@ export interface AnchorWitness {
 export interface LoadedAnchor {
   check: AnchorCheck | null;
   heads: Map<string, ChainHead>;
+  /** The witnessed heads of cases a later anchor dropped (see AnchorCheck.witness.dropped). */
+  dropped: Map<string, ChainHead>;
 }
 
 /** The latest anchor with its chain and heads checked; heads are empty when they can't be trusted. */
@@ -140,7 +157,7 @@ export async function loadAnchor(deps: AwsDeps, witness?: AnchorWitness | null):
       if (a) anchor = a;
       else strays.push(e.seq);
     }
-    if (!anchor) return { check: null, heads: new Map() };
+    if (!anchor) return { check: null, heads: new Map(), dropped: new Map() };
     const chainResult = verifyChain(entries, ANCHOR_CHAIN_ID);
     const chain: AnchorCheck['chain'] = chainResult.ok
       ? { ok: true, count: chainResult.count }
@@ -164,22 +181,65 @@ export async function loadAnchor(deps: AwsDeps, witness?: AnchorWitness | null):
       heads = { ok: false, detail: err.message };
     }
     let witnessed: AnchorCheck['witness'] = null;
+    let dropped = new Map<string, ChainHead>();
     if (witness) {
       const entry = entries.find((e) => e.seq === witness.seq);
       const stored = entry ? anchorFromEntry(entry) : null;
       const found = stored ? { hash: stored.hash, root: stored.root } : null;
-      witnessed = {
-        ...witness,
-        matches: found !== null && found.hash === witness.hash && found.root === witness.root,
-        found,
-      };
+      const matches = found !== null && found.hash === witness.hash && found.root === witness.root;
+      witnessed = { ...witness, matches, found, dropped: [] };
+      // Trust the newest anchor only as far as it kept every case the witness vouches for.
+      if (stored && matches && heads.ok && anchor.seq > stored.seq) {
+        const carried = await droppedSince(deps, entries, stored, { seq: anchor.seq, heads: map });
+        dropped = carried.dropped;
+        witnessed.dropped = [...dropped.keys()].sort();
+        if (carried.problem) witnessed.problem = carried.problem;
+      }
     }
     const { seq, anchorId, at, root, caseCount, findings } = anchor;
     return {
       check: { seq, anchorId, at, root, caseCount, findings, chain, heads, strays, witness: witnessed },
       heads: map,
+      dropped,
     };
   }
+}
+
+/**
+ * The heads of the witnessed anchor that some anchor after it no longer carries. The
+ * newest anchor's heads are the ones already read; older ones whose head lists were
+ * pruned are skipped (the newest carries forward whatever they held).
+ */
+async function droppedSince(
+  deps: AwsDeps,
+  entries: readonly AuditEntry[],
+  witnessed: StoredAnchor,
+  newest: { seq: number; heads: Map<string, ChainHead> },
+): Promise<{ dropped: Map<string, ChainHead>; problem?: string }> {
+  const dropped = new Map<string, ChainHead>();
+  let base: ChainHead[];
+  try {
+    base = await readAnchorHeads(deps.ddb, deps.tables, witnessed);
+  } catch (err) {
+    if (!(err instanceof AnchorHeadsError)) throw err;
+    return { dropped, problem: `the witnessed anchor's heads cannot be read: ${err.message}` };
+  }
+  for (const e of entries) {
+    const later = e.seq > witnessed.seq ? anchorFromEntry(e) : null;
+    if (!later) continue;
+    let ids: Set<string>;
+    if (later.seq === newest.seq) ids = new Set(newest.heads.keys());
+    else {
+      try {
+        ids = new Set((await readAnchorHeads(deps.ddb, deps.tables, later)).map((h) => h.caseId));
+      } catch (err) {
+        if (err instanceof AnchorHeadsError) continue;
+        throw err;
+      }
+    }
+    for (const h of base) if (!ids.has(h.caseId) && !dropped.has(h.caseId)) dropped.set(h.caseId, h);
+  }
+  return { dropped };
 }
 
 /** The anchored head of one case from the latest anchor (whose heads are checked once and cached). */
@@ -205,10 +265,10 @@ export async function verifyEntries(
   opts: { hasRecord?: boolean } = {},
 ): Promise<CaseVerification & { anchorProblem?: string | undefined }> {
   const anchor = await anchoredHead(deps, caseId);
-  return {
-    ...checkChain(caseId, entries, anchor.anchored, opts.hasRecord ?? false),
-    ...(anchor.anchorProblem ? { anchorProblem: anchor.anchorProblem } : {}),
-  };
+  const checked = checkChain(caseId, entries, anchor.anchored, opts.hasRecord ?? false);
+  if (!anchor.anchorProblem) return checked;
+  // The anchor that should vouch for this chain cannot be trusted: the chain is not verified.
+  return { ...checked, ok: false, anchorProblem: anchor.anchorProblem };
 }
 
 /** Verifies one case's chain, and against the latest anchor when it covers the case. */
@@ -266,8 +326,8 @@ export async function* verifyAll(
   } = {},
 ): AsyncGenerator<VerifyEvent> {
   const progressEvery = opts.progressEvery ?? 50;
-  const { check, heads } = await loadAnchor(deps, opts.witness);
-  const ids = new Set<string>(heads.keys());
+  const { check, heads, dropped } = await loadAnchor(deps, opts.witness);
+  const ids = new Set<string>([...heads.keys(), ...dropped.keys()]);
   const withRecord = new Set<string>();
   for await (const id of caseIds(deps.ddb, deps.tables)) {
     ids.add(id);
@@ -297,13 +357,27 @@ export async function* verifyAll(
         check.chain.ok &&
         check.heads.ok &&
         check.strays.length === 0 &&
-        (check.witness?.matches ?? true)),
+        (check.witness === null ||
+          (check.witness.matches &&
+            check.witness.dropped.length === 0 &&
+            check.witness.problem === undefined))),
     ok: false,
   };
   let problems = 0;
   const results = mapConcurrent([...ids].sort(), opts.concurrency ?? 8, async (caseId) => {
     const head = heads.get(caseId);
+    const witnessedHead = dropped.get(caseId);
     const entries = await readChain(deps.ddb, deps.tables, caseId);
+    if (witnessedHead && opts.witness) {
+      // Dropped by a later anchor: checked against the head the witnessed anchor holds.
+      const r = checkChain(
+        caseId,
+        entries,
+        { head: witnessedHead, anchorSeq: opts.witness.seq },
+        withRecord.has(caseId),
+      );
+      return { ...r, ok: false, droppedFromAnchor: true as const };
+    }
     return checkChain(
       caseId,
       entries,
@@ -318,7 +392,7 @@ export async function* verifyAll(
     else {
       problems += 1;
       if (r.broken) summary.broken.push({ caseId: r.caseId, ...r.broken });
-      if (r.anchor?.status === 'missing') summary.missing.push(r.caseId);
+      if (r.anchor?.status === 'missing' || dropped.has(r.caseId)) summary.missing.push(r.caseId);
       if (r.anchor?.status === 'rewritten')
         summary.rewritten.push({
           caseId: r.caseId,

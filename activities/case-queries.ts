@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CaseView, Stage } from '../domain/case-model.ts';
@@ -9,14 +10,17 @@ import type { TableNames } from './clients.ts';
 /**
  * Lists case records through the cases table's indexes (never a scan): the
  * most selective index the filters allow, the other filters as a
- * FilterExpression, pages continued from an opaque cursor.
+ * FilterExpression, pages continued from an opaque cursor bound to the
+ * filters it was issued for.
  */
-export type CaseIndex = 'byOpened' | 'byBuilding' | 'byAssignee' | 'byStage' | 'byOverdue';
+export type CaseIndex = 'byOpened' | 'byBuilding' | 'byAssignee' | 'byResponsible' | 'byStage' | 'byOverdue';
 
 export interface CaseFilters {
   stage?: Stage | undefined;
   buildingId?: string | undefined;
   assigneeId?: string | undefined;
+  /** Cases this person is assigned to or responsible for (a staff member's own cases). */
+  partyId?: string | undefined;
   overdue?: boolean | undefined;
   severity?: Severity | undefined;
   source?: Source | undefined;
@@ -44,6 +48,27 @@ export class BadCursorError extends Error {
   override name = 'BadCursorError';
 }
 
+/**
+ * How a filter set is served: one index, or (a person's own cases) the
+ * assignee and responsible indexes merged by open time.
+ */
+export type ListPlan = { index: CaseIndex; hashValue: string } | { index: 'party'; personId: string };
+
+/**
+ * Where the next page starts. One index: DynamoDB's own key. The merged
+ * party list: an open-time bound (open times are unique: they end with the
+ * case id), inclusive when an unread item sits exactly there. `q` binds the
+ * cursor to the filters it was issued for.
+ */
+export type Cursor = { q: string } & (
+  { i: CaseIndex; k: Record<string, string> } | { i: 'party'; b: string; incl: boolean }
+);
+
+const OPENED = 'openedSort';
+const PARTY_INDEXES = ['byAssignee', 'byResponsible'] as const;
+// A few round trips at most per page: a selective filter returns a short page with a cursor.
+const MAX_TRIPS = 8;
+
 const indexDef = (name: CaseIndex) => {
   const ix = tableDefinitions.cases.indexes.find((i) => i.name === name);
   if (!ix) throw new Error(`infra/tables.ts has no index ${name} on the cases table`);
@@ -51,9 +76,10 @@ const indexDef = (name: CaseIndex) => {
 };
 
 /** The index a filter set is served from: the most selective one it names. */
-export function chooseIndex(f: CaseFilters): { index: CaseIndex; hashValue: string } {
+export function chooseIndex(f: CaseFilters): ListPlan {
   if (f.overdue === true) return { index: 'byOverdue', hashValue: 'Y' };
   if (f.assigneeId) return { index: 'byAssignee', hashValue: f.assigneeId };
+  if (f.partyId) return { index: 'party', personId: f.partyId };
   if (f.buildingId) return { index: 'byBuilding', hashValue: f.buildingId };
   if (f.buildingIn && f.buildingIn.length === 1 && f.buildingIn[0])
     return { index: 'byBuilding', hashValue: f.buildingIn[0] };
@@ -61,17 +87,33 @@ export function chooseIndex(f: CaseFilters): { index: CaseIndex; hashValue: stri
   return { index: 'byOpened', hashValue: 'CASE' };
 }
 
+/** A short fingerprint of a filter set: a cursor carries it, so it can't continue another query. */
+export function filterHash(f: CaseFilters): string {
+  const entries = Object.entries(f)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => [k, Array.isArray(v) ? [...(v as string[])].sort() : v] as const)
+    .sort(([a], [b]) => a.localeCompare(b));
+  return createHash('sha256').update(JSON.stringify(entries)).digest('base64url').slice(0, 16);
+}
+
 const keyAttributes = (index: CaseIndex) => {
   const ix = indexDef(index);
   return [tableDefinitions.cases.hashKey, ix.hashKey, ix.rangeKey];
 };
 
-export function encodeCursor(index: CaseIndex, key: Record<string, string>): string {
-  return Buffer.from(JSON.stringify({ i: index, k: key }), 'utf8').toString('base64url');
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
 }
 
-/** Decodes a cursor made by encodeCursor for the same index; anything else is a BadCursorError. */
-export function decodeCursor(cursor: string, index: CaseIndex): Record<string, string> {
+const otherFilters = () =>
+  new BadCursorError(
+    'the cursor was issued for a query with other filters: repeat the request that returned it with the same filters (only limit may change), or leave cursor out to start from the first page',
+  );
+
+const shortString = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 300;
+
+/** Decodes a cursor made by encodeCursor for the same plan and filters; anything else is a BadCursorError. */
+export function decodeCursor(cursor: string, plan: ListPlan, hash: string): Cursor {
   let parsed: unknown;
   try {
     if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw new Error('not base64url');
@@ -80,22 +122,22 @@ export function decodeCursor(cursor: string, index: CaseIndex): Record<string, s
     throw new BadCursorError('the cursor is not one this API issued');
   }
   if (typeof parsed !== 'object' || parsed === null) throw new BadCursorError('the cursor is malformed');
-  const { i, k } = parsed as { i?: unknown; k?: unknown };
-  if (i !== index)
-    throw new BadCursorError('the cursor belongs to a query with other filters: keep the same filters');
-  const want = keyAttributes(index);
+  const c = parsed as Record<string, unknown>;
+  if (typeof c.q !== 'string' || typeof c.i !== 'string') throw new BadCursorError('the cursor is malformed');
+  if (c.q !== hash || c.i !== plan.index) throw otherFilters();
+  if (plan.index === 'party') {
+    if (!shortString(c.b) || typeof c.incl !== 'boolean') throw new BadCursorError('the cursor is malformed');
+    return { q: c.q, i: 'party', b: c.b, incl: c.incl };
+  }
+  const want = keyAttributes(plan.index);
+  const k = c.k;
   if (typeof k !== 'object' || k === null) throw new BadCursorError('the cursor is malformed');
-  const entries = Object.entries(k as Record<string, unknown>);
-  if (
-    entries.length !== want.length ||
-    !want.every((a) => {
-      const v = (k as Record<string, unknown>)[a];
-      return typeof v === 'string' && v.length > 0 && v.length <= 300;
-    })
-  ) {
+  const key = k as Record<string, unknown>;
+  if (Object.keys(key).length !== want.length || !want.every((a) => shortString(key[a]))) {
     throw new BadCursorError('the cursor is malformed');
   }
-  return k as Record<string, string>;
+  if (key[indexDef(plan.index).hashKey] !== plan.hashValue) throw otherFilters();
+  return { q: c.q, i: plan.index, k: key as Record<string, string> };
 }
 
 const keyOf = (index: CaseIndex, item: Record<string, AttributeValue>): Record<string, string> => {
@@ -103,65 +145,161 @@ const keyOf = (index: CaseIndex, item: Record<string, AttributeValue>): Record<s
   return Object.fromEntries(keyAttributes(index).map((a) => [a, String(raw[a])]));
 };
 
+const sortOf = (item: Record<string, AttributeValue>): string => {
+  const v = item[OPENED];
+  return v && 'S' in v && v.S !== undefined ? v.S : '';
+};
+
+/**
+ * DynamoDB's answer to a start key that doesn't fit the query (a hand-made
+ * cursor, or one from before a change of filters that hashed the same).
+ */
+function isStartKeyRejection(err: unknown): boolean {
+  return (
+    err instanceof Error &&
+    err.name === 'ValidationException' &&
+    /start(ing)? ?key|ExclusiveStartKey/i.test(err.message)
+  );
+}
+
+/** The filters an index's key doesn't serve, as a FilterExpression's parts. */
+class Expression {
+  readonly names: Record<string, string> = {};
+  readonly values: Record<string, unknown> = {};
+  readonly filters: string[] = [];
+  /** False when the filters can match nothing (an empty scope). */
+  possible = true;
+
+  /** `hashValue`: the index partition read (the person, for byAssignee); `party`: the merged party list. */
+  constructor(f: CaseFilters, index: CaseIndex, hashValue: string, party: boolean) {
+    const eq = (attr: string, value: string | undefined, skipFor?: CaseIndex) => {
+      if (value === undefined || index === skipFor) return;
+      this.names[`#${attr}`] = attr;
+      this.values[`:${attr}`] = value;
+      this.filters.push(`#${attr} = :${attr}`);
+    };
+    eq('stage', f.stage, 'byStage');
+    eq('buildingId', f.buildingId, 'byBuilding');
+    eq('assigneeId', f.assigneeId, 'byAssignee');
+    eq('severity', f.severity);
+    eq('source', f.source);
+    // Served by the merge itself when the plan is the party list. DynamoDB refuses a filter on the
+    // queried index's own key: on byAssignee the assignee is known, so only the other half is left.
+    if (f.partyId && !party && !(index === 'byAssignee' && hashValue === f.partyId)) {
+      this.names['#pR'] = 'responsibleId';
+      this.values[':party'] = f.partyId;
+      if (index === 'byAssignee') this.filters.push('#pR = :party');
+      else {
+        this.names['#pA'] = 'assigneeId';
+        this.filters.push('(#pA = :party OR #pR = :party)');
+      }
+    }
+    if (f.overdue === false) this.filters.push('attribute_not_exists(overdueFlag)');
+    if (f.buildingIn && !(index === 'byBuilding' && f.buildingIn.length === 1)) {
+      if (f.buildingIn.length === 0) {
+        this.possible = false;
+        return;
+      }
+      this.names['#bIn'] = 'buildingId';
+      const placeholders = f.buildingIn.map((b, n) => {
+        this.values[`:bIn${n}`] = b;
+        return `:bIn${n}`;
+      });
+      this.filters.push(`#bIn IN (${placeholders.join(', ')})`);
+    }
+  }
+
+  /** The open-time range as a condition on `openedSort` (key condition or filter). */
+  range(lower: string | undefined, upper: { v: string; incl: boolean } | undefined): string | undefined {
+    if (!lower && !upper) return undefined;
+    this.names['#o'] = OPENED;
+    if (lower) this.values[':lo'] = lower;
+    if (upper) this.values[':hi'] = upper.v;
+    // BETWEEN is inclusive at both ends: an exclusive upper bound's own item is dropped in code.
+    if (lower && upper) return '#o BETWEEN :lo AND :hi';
+    if (lower) return '#o >= :lo';
+    return upper?.incl ? '#o <= :hi' : '#o < :hi';
+  }
+
+  query(tables: TableNames, index: CaseIndex, keyCondition: string, limit: number, forward: boolean) {
+    return {
+      TableName: tables.cases,
+      IndexName: index,
+      KeyConditionExpression: keyCondition,
+      ...(this.filters.length > 0 ? { FilterExpression: this.filters.join(' AND ') } : {}),
+      ExpressionAttributeNames: this.names,
+      ExpressionAttributeValues: marshall(this.values),
+      ScanIndexForward: forward,
+      Limit: limit,
+    };
+  }
+}
+
 export async function listCases(
   ddb: DynamoDBClient,
   tables: TableNames,
   req: ListRequest,
 ): Promise<ListPage> {
-  const f = req.filters;
-  const { index, hashValue } = chooseIndex(f);
-  const ix = indexDef(index);
-  const names: Record<string, string> = { '#h': ix.hashKey };
-  const values: Record<string, unknown> = { ':h': hashValue };
-  let keyCondition = '#h = :h';
-  const filters: string[] = [];
-  const eq = (attr: string, value: string | undefined, skipFor?: CaseIndex) => {
-    if (value === undefined || index === skipFor) return;
-    names[`#${attr}`] = attr;
-    values[`:${attr}`] = value;
-    filters.push(`#${attr} = :${attr}`);
-  };
-  eq('stage', f.stage, 'byStage');
-  eq('buildingId', f.buildingId, 'byBuilding');
-  eq('assigneeId', f.assigneeId, 'byAssignee');
-  eq('severity', f.severity);
-  eq('source', f.source);
-  if (f.overdue === false) filters.push('attribute_not_exists(overdueFlag)');
-  if (f.buildingIn && !(index === 'byBuilding' && f.buildingIn.length === 1)) {
-    if (f.buildingIn.length === 0) return { items: [], nextCursor: null };
-    names['#bIn'] = 'buildingId';
-    const placeholders = f.buildingIn.map((b, n) => {
-      values[`:bIn${n}`] = b;
-      return `:bIn${n}`;
-    });
-    filters.push(`#bIn IN (${placeholders.join(', ')})`);
+  const plan = chooseIndex(req.filters);
+  const hash = filterHash(req.filters);
+  const cursor = req.cursor ? decodeCursor(req.cursor, plan, hash) : undefined;
+  try {
+    return plan.index === 'party'
+      ? await listParty(ddb, tables, req, plan.personId, hash, cursor?.i === 'party' ? cursor : undefined)
+      : await listOne(
+          ddb,
+          tables,
+          req,
+          plan,
+          hash,
+          cursor?.i === plan.index && 'k' in cursor ? cursor.k : undefined,
+        );
+  } catch (err) {
+    if (isStartKeyRejection(err)) {
+      throw new BadCursorError(
+        'the cursor does not fit this query: repeat the request that returned it with the same filters, or leave cursor out to start from the first page',
+      );
+    }
+    throw err;
   }
-  // The open time is the sort key of every index but byOverdue: there it is a key condition.
-  if (f.from || f.to) {
-    const cond = f.from && f.to ? '#o BETWEEN :from AND :to' : f.from ? '#o >= :from' : '#o < :to';
-    names['#o'] = 'openedSort';
-    if (f.from) values[':from'] = f.from;
-    if (f.to) values[':to'] = f.to;
-    if (index === 'byOverdue') filters.push(cond);
-    else keyCondition += ` AND ${cond}`;
-  }
+}
 
-  let startKey: Record<string, string> | undefined = req.cursor ? decodeCursor(req.cursor, index) : undefined;
+/** One index: DynamoDB's own pagination. */
+async function listOne(
+  ddb: DynamoDBClient,
+  tables: TableNames,
+  req: ListRequest,
+  plan: { index: CaseIndex; hashValue: string },
+  hash: string,
+  startAt: Record<string, string> | undefined,
+): Promise<ListPage> {
+  const { index, hashValue } = plan;
+  const f = req.filters;
+  const expr = new Expression(f, index, hashValue, false);
+  if (!expr.possible) return { items: [], nextCursor: null };
+  expr.names['#h'] = indexDef(index).hashKey;
+  expr.values[':h'] = hashValue;
+  let keyCondition = '#h = :h';
+  // The open time is the sort key of every index but byOverdue: there it is a filter.
+  const range = expr.range(f.from, f.to ? { v: f.to, incl: false } : undefined);
+  if (range && index === 'byOverdue') expr.filters.push(range);
+  else if (range) keyCondition += ` AND ${range}`;
+  const next = (key: Record<string, string>) => encodeCursor({ q: hash, i: index, k: key });
+
+  let startKey = startAt;
   const items: CaseView[] = [];
-  // A few round trips at most per page: a selective filter returns a short page with a cursor.
-  for (let trip = 0; trip < 8; trip++) {
+  for (let trip = 0; trip < MAX_TRIPS; trip++) {
     const want = req.limit - items.length;
     const out = await ddb.send(
       new QueryCommand({
-        TableName: tables.cases,
-        IndexName: index,
-        KeyConditionExpression: keyCondition,
-        ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: marshall(values),
-        // Newest first, except overdue cases: the longest overdue first.
-        ScanIndexForward: index === 'byOverdue',
-        Limit: Math.min(100, filters.length > 0 || req.keep ? want * 3 : want),
+        ...expr.query(
+          tables,
+          index,
+          keyCondition,
+          Math.min(100, expr.filters.length > 0 || req.keep ? want * 3 : want),
+          // Newest first, except overdue cases: the longest overdue first.
+          index === 'byOverdue',
+        ),
         ...(startKey ? { ExclusiveStartKey: marshall(startKey) } : {}),
       }),
     );
@@ -172,11 +310,111 @@ export async function listCases(
       items.push(view);
       if (items.length === req.limit) {
         const more = n < page.length - 1 || out.LastEvaluatedKey !== undefined;
-        return { items, nextCursor: more ? encodeCursor(index, keyOf(index, item)) : null };
+        return { items, nextCursor: more ? next(keyOf(index, item)) : null };
       }
     }
     if (!out.LastEvaluatedKey) return { items, nextCursor: null };
     startKey = unmarshall(out.LastEvaluatedKey) as Record<string, string>;
   }
-  return { items, nextCursor: startKey ? encodeCursor(index, startKey) : null };
+  return { items, nextCursor: startKey ? next(startKey) : null };
+}
+
+/** One of the two index reads of a party list, newest first. */
+interface PartyStream {
+  index: CaseIndex;
+  /** Read but not yet merged. */
+  buffer: Record<string, AttributeValue>[];
+  lastKey?: Record<string, AttributeValue> | undefined;
+  done: boolean;
+}
+
+/**
+ * A person's own cases: the assignee index and the responsible index, each
+ * read newest first and merged by open time, a case in both taken once.
+ * Everything newer than the merge point has been taken from both, so a
+ * cursor is just that point: no case is repeated or skipped across pages.
+ */
+async function listParty(
+  ddb: DynamoDBClient,
+  tables: TableNames,
+  req: ListRequest,
+  personId: string,
+  hash: string,
+  after: { b: string; incl: boolean } | undefined,
+): Promise<ListPage> {
+  const f = req.filters;
+  // `to` is an instant and open times are `<instant>#<caseId>`: it never equals one, so its inclusiveness is moot.
+  const upper =
+    after && (!f.to || after.b < f.to)
+      ? { v: after.b, incl: after.incl }
+      : f.to
+        ? { v: f.to, incl: false }
+        : undefined;
+  if (upper && f.from && upper.v < f.from) return { items: [], nextCursor: null };
+
+  const streams: PartyStream[] = PARTY_INDEXES.map((index) => ({ index, buffer: [], done: false }));
+  const items: CaseView[] = [];
+  let trips = 0;
+  const fill = async (s: PartyStream) => {
+    const expr = new Expression(f, s.index, personId, true);
+    if (!expr.possible) {
+      s.done = true;
+      return;
+    }
+    expr.names['#h'] = indexDef(s.index).hashKey;
+    expr.values[':h'] = personId;
+    const range = expr.range(f.from, upper);
+    const want = req.limit - items.length + 1;
+    trips++;
+    const out = await ddb.send(
+      new QueryCommand({
+        ...expr.query(
+          tables,
+          s.index,
+          range ? `#h = :h AND ${range}` : '#h = :h',
+          Math.min(100, expr.filters.length > 0 || req.keep ? want * 3 : want),
+          false,
+        ),
+        ...(s.lastKey ? { ExclusiveStartKey: s.lastKey } : {}),
+      }),
+    );
+    const exclusive = upper && !upper.incl ? upper.v : undefined;
+    s.buffer.push(...(out.Items ?? []).filter((item) => sortOf(item) !== exclusive));
+    s.lastKey = out.LastEvaluatedKey;
+    s.done = out.LastEvaluatedKey === undefined;
+  };
+  /** The highest open time not yet taken from some stream: where the next page starts. */
+  const nextCursor = (): string | null => {
+    let best: { b: string; incl: boolean } | undefined;
+    for (const s of streams) {
+      const head = s.buffer[0];
+      const at = head
+        ? { b: sortOf(head), incl: true }
+        : !s.done && s.lastKey
+          ? { b: sortOf(s.lastKey), incl: false }
+          : undefined;
+      if (at && (!best || at.b > best.b || (at.b === best.b && at.incl))) best = at;
+    }
+    return best ? encodeCursor({ q: hash, i: 'party', ...best }) : null;
+  };
+
+  for (;;) {
+    for (const s of streams) {
+      while (s.buffer.length === 0 && !s.done) {
+        if (trips >= MAX_TRIPS) return { items, nextCursor: nextCursor() };
+        await fill(s);
+      }
+    }
+    const heads = streams.flatMap((s) => (s.buffer[0] ? [sortOf(s.buffer[0])] : []));
+    if (heads.length === 0) return { items, nextCursor: null };
+    const top = heads.reduce((a, b) => (b > a ? b : a));
+    // A case in both indexes (its assignee is also responsible) is taken once.
+    let item: Record<string, AttributeValue> | undefined;
+    for (const s of streams) if (s.buffer[0] && sortOf(s.buffer[0]) === top) item = s.buffer.shift();
+    if (!item) return { items, nextCursor: null };
+    const view = viewFromItem(item);
+    if (req.keep && !req.keep(view)) continue;
+    items.push(view);
+    if (items.length === req.limit) return { items, nextCursor: nextCursor() };
+  }
 }

@@ -14,7 +14,9 @@ export function caseRecordItem(view: CaseView): Record<string, AttributeValue> {
       caseId: view.caseId,
       listPk: 'CASE',
       buildingId: view.location.buildingId,
-      assigneeId: view.responsibleId,
+      // Both people on a case: a staff member's own list is the two indexes merged.
+      assigneeId: view.assigneeId,
+      responsibleId: view.responsibleId,
       stage: view.stage,
       severity: view.severity,
       source: view.source,

@@ -254,12 +254,16 @@ export async function handledFollowUps(deps: StoreDeps, week: string): Promise<M
 const tallyKey = (buildingId: string | undefined, week: string) =>
   marshall({ pk: `KPITALLY#${buildingId ?? '*'}`, sk: week });
 
-/** Stores a week's cohort tally; `settled` when no case in it can change any more. */
+/**
+ * Stores a week's cohort tally; `settled` when no case in it can change any more: the week is
+ * over (no case can join the cohort) and every case in it is closed or withdrawn.
+ */
 export async function saveTally(
   deps: StoreDeps,
   week: string,
   buildingId: string | undefined,
   tally: KpiTally,
+  weekOver: boolean,
 ): Promise<void> {
   await deps.ddb.send(
     new PutItemCommand({
@@ -268,7 +272,7 @@ export async function saveTally(
         ...tallyKey(buildingId, week),
         ...marshall({
           tally: JSON.stringify(tally),
-          settled: tally.open === 0,
+          settled: weekOver && tally.open === 0,
           storedAt: new Date().toISOString(),
         }),
       },
@@ -276,7 +280,7 @@ export async function saveTally(
   );
 }
 
-/** A stored tally, only when settled (an unsettled one may be stale). */
+/** A stored tally, only when settled (an unsettled one may be stale) and complete. */
 export async function settledTally(
   deps: StoreDeps,
   week: string,
@@ -287,5 +291,8 @@ export async function settledTally(
   );
   if (!out.Item) return null;
   const row = unmarshall(out.Item) as { tally: string; settled: boolean };
-  return row.settled ? (JSON.parse(row.tally) as KpiTally) : null;
+  if (!row.settled) return null;
+  const tally = JSON.parse(row.tally) as Partial<KpiTally>;
+  // Stored before the per-building complaint counts existed: counted again, then stored anew.
+  return tally.validComplaintsByBuilding ? (tally as KpiTally) : null;
 }

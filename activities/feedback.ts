@@ -24,6 +24,7 @@ import {
 } from '../domain/digest-email.ts';
 import { addDays, localTimeToInstant } from '../domain/calendar.ts';
 import type { Directory, Person } from '../domain/directory.ts';
+import { complaintYearBounds } from '../domain/kpi.ts';
 import { reportLinkUrl } from '../domain/report-link.ts';
 import { loadDirectory } from './directory-store.ts';
 import {
@@ -37,6 +38,7 @@ import {
   type AnyDigest,
 } from './feedback-store.ts';
 import type { ActivityDeps } from './index.ts';
+import { tallyForRange, weekIsOver } from './kpi-store.ts';
 import { issueLink } from './link-store.ts';
 import { sendOnce } from './mailer.ts';
 
@@ -168,14 +170,26 @@ export function createFeedbackActivities(deps: ActivityDeps) {
     const dir = await directory();
     const from = weekBounds(addWeeks(input.week, 1 - REPEAT_WINDOW_WEEKS), input.timeZone).from;
     const { to } = weekBounds(input.week, input.timeZone);
-    const views = await casesActiveIn(store, { from, to, lookbackDays: input.lookbackDays });
+    // The yearly complaint limit is judged on the year to the week's end, mostly from stored counters.
+    const year = complaintYearBounds(to, input.timeZone);
+    const [views, ytd] = await Promise.all([
+      casesActiveIn(store, { from, to, lookbackDays: input.lookbackDays }),
+      tallyForRange(store, { ...year, timeZone: input.timeZone }),
+    ]);
     heartbeat({ loaded: views.length });
-    const built = buildWeeklyDigests({ week: input.week, timeZone: input.timeZone, views, directory: dir });
+    const built = buildWeeklyDigests({
+      week: input.week,
+      timeZone: input.timeZone,
+      views,
+      directory: dir,
+      complaintYear: { ...year, byBuilding: ytd.tally.validComplaintsByBuilding },
+    });
     const all: AnyDigest[] = [...built.staff, ...built.departments, ...built.buildings, built.workingGroup];
     await saveDigests(store, all, input.workflowId);
+    const over = weekIsOver(input.week, input.timeZone);
     await Promise.all([
-      ...built.buildings.map((b) => saveTally(store, input.week, b.buildingId, b.tally)),
-      saveTally(store, input.week, undefined, built.workingGroup.tally),
+      ...built.buildings.map((b) => saveTally(store, input.week, b.buildingId, b.tally, over)),
+      saveTally(store, input.week, undefined, built.workingGroup.tally, over),
     ]);
     return {
       staff: built.staff.map((s) => s.personId),

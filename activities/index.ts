@@ -129,17 +129,18 @@ export function createActivities(deps: ActivityDeps) {
         });
         return { to: r.email, ...content, link };
       });
-      if (out.status === 'sent') {
-        result.sent.push(r.id);
-        await appendAudit(deps.ddb, deps.tables, {
-          caseId: req.caseId,
-          stepId: `email#${outboxKey}`,
-          at: new Date().toISOString(),
-          actor: { id: 'system', via: 'system' },
-          action: 'email_sent',
-          payload: { kind: req.kind, to: r.id, outboxKey, messageId: out.messageId },
-        });
-      } else result.alreadySent.push(r.id);
+      if (out.status === 'sent') result.sent.push(r.id);
+      else result.alreadySent.push(r.id);
+      // On 'already_sent' too: an earlier attempt may have sent the email and then failed to
+      // append; the step id makes this a no-op when its entry is already there.
+      await appendAudit(deps.ddb, deps.tables, {
+        caseId: req.caseId,
+        stepId: `email#${outboxKey}`,
+        at: out.sentAt ?? new Date().toISOString(),
+        actor: { id: 'system', via: 'system' },
+        action: 'email_sent',
+        payload: { kind: req.kind, to: r.id, outboxKey, messageId: out.messageId },
+      });
     }
     return result;
   }

@@ -12,15 +12,28 @@ export interface RangeTally {
 }
 
 /**
- * The KPI tally of cases opened in [from, to). Whole ISO weeks come from the
- * stored per-week counters when they are settled (every case in them closed or
- * withdrawn, so they can no longer change); other weeks and the partial edges
- * are range queries on the cases index, and a week found settled is stored for
- * next time. Nothing is scanned.
+ * How long after a week's end its cohort is taken as complete: a case opened in
+ * the last moments of the week may reach the index a little later.
+ */
+export const SETTLE_MARGIN_MS = 3_600_000;
+
+/** Whether a week is over (with the margin), so its cohort can gain no more cases. */
+export function weekIsOver(week: string, tz: string, now: Date = new Date()): boolean {
+  return Date.parse(weekBounds(week, tz).to) + SETTLE_MARGIN_MS <= now.getTime();
+}
+
+/**
+ * The KPI tally of cases opened in [from, to). Whole ISO weeks that are over
+ * come from the stored per-week counters when they are settled (every case in
+ * them closed or withdrawn, so they can no longer change); other weeks and the
+ * partial edges are range queries on the cases index, and a week that is over
+ * and found settled is stored for next time. A week not yet over is always read
+ * from the index, whatever is stored for it. Nothing is scanned.
  */
 export async function tallyForRange(
   store: StoreDeps,
   range: { from: string; to: string; buildingId?: string | undefined; timeZone: string },
+  now: Date = new Date(),
 ): Promise<RangeTally> {
   const tz = range.timeZone;
   const fromMs = Date.parse(range.from);
@@ -40,14 +53,19 @@ export async function tallyForRange(
     const b = weekBounds(week, tz);
     if (Date.parse(cursor) < Date.parse(b.from)) parts.push(live(cursor, b.from));
     const w = week;
-    parts.push(
-      settledTally(store, w, range.buildingId).then(async (stored) => {
-        if (stored) return { tally: stored, fromCounter: true };
-        const fresh = await live(b.from, b.to);
-        if (fresh.tally.open === 0) await saveTally(store, w, range.buildingId, fresh.tally);
-        return fresh;
-      }),
-    );
+    if (!weekIsOver(w, tz, now)) {
+      // Later cases still join this cohort: a tally stored now would leave them out.
+      parts.push(live(b.from, b.to));
+    } else {
+      parts.push(
+        settledTally(store, w, range.buildingId).then(async (stored) => {
+          if (stored) return { tally: stored, fromCounter: true };
+          const fresh = await live(b.from, b.to);
+          if (fresh.tally.open === 0) await saveTally(store, w, range.buildingId, fresh.tally, true);
+          return fresh;
+        }),
+      );
+    }
     cursor = b.to;
   }
   if (Date.parse(cursor) < toMs) parts.push(live(cursor, range.to));

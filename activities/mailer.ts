@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import {
   GetItemCommand,
   PutItemCommand,
   UpdateItemCommand,
   ConditionalCheckFailedException,
 } from '@aws-sdk/client-dynamodb';
-import { SendEmailCommand } from '@aws-sdk/client-ses';
+import { SendEmailCommand, type SendEmailCommandOutput } from '@aws-sdk/client-ses';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AwsDeps } from './clients.ts';
 
@@ -23,11 +24,36 @@ export interface OutboxKey {
 }
 
 /**
- * Sends one email at most once per outbox key: the row is written before
- * sending and marked sent after, so a retried activity skips what went out.
- * `prepare` runs only when the email still has to go (it may issue a link).
- * Links are never kept on the row, so the table holds no usable link: a retry
- * issues a fresh one, which supersedes any copy of the first that went out.
+ * How long an attempt holds the outbox row it claimed: well past the case email activity's
+ * 1-minute startToCloseTimeout, so a retry of an attempt that is merely slow finds the row
+ * still held, and only an attempt that is gone (or timed out long ago) loses its row.
+ */
+export const OUTBOX_LEASE_MS = 5 * 60_000;
+// An SES call is cut off well within the lease, so no attempt is still sending when it lapses.
+const SES_CALL_TIMEOUT_MS = 30_000;
+
+/** The row is held by another attempt whose lease has not lapsed: retry later. */
+export class OutboxBusyError extends Error {
+  override name = 'OutboxBusy';
+}
+
+interface OutboxRow {
+  status: 'pending' | 'sent';
+  messageId?: string;
+  sentAt?: string;
+  createdAt?: string;
+  leaseOwner?: string;
+  leaseUntil?: number;
+}
+
+/**
+ * Sends one email once per outbox key: an attempt claims the row with a lease
+ * (a conditional write naming it and a time) before sending and marks it sent
+ * after, so a retried activity skips what went out and waits while another
+ * attempt may still be sending. `prepare` runs only when the email still has
+ * to go (it may issue a link). Links are never kept on the row, so the table
+ * holds no usable link: a retry issues a fresh one, which supersedes any copy
+ * of the first that went out.
  */
 export async function sendOnce(
   deps: Pick<AwsDeps, 'ddb' | 'ses' | 'tables' | 'mailFrom'>,
@@ -35,57 +61,139 @@ export async function sendOnce(
   prepare: (previous: {
     link?: string | undefined;
   }) => Promise<OutgoingEmail & { link?: string | undefined }>,
-): Promise<{ status: 'sent' | 'already_sent'; messageId?: string | undefined }> {
+  opts: { leaseMs?: number; now?: () => number } = {},
+): Promise<{ status: 'sent' | 'already_sent'; messageId?: string | undefined; sentAt?: string | undefined }> {
+  const leaseMs = opts.leaseMs ?? OUTBOX_LEASE_MS;
+  const now = opts.now ?? Date.now;
   const Key = marshall({ pk: `OUTBOX#${outbox.scope}`, sk: outbox.key });
   const existing = await deps.ddb.send(
     new GetItemCommand({ TableName: deps.tables.ops, Key, ConsistentRead: true }),
   );
-  const row = existing.Item
-    ? (unmarshall(existing.Item) as { status: string; messageId?: string })
-    : undefined;
-  if (row?.status === 'sent') return { status: 'already_sent', messageId: row.messageId };
-  if (!row) {
-    // Claim the row before preparing: a link is issued only by the attempt that will send it.
-    try {
+  const row = existing.Item ? (unmarshall(existing.Item) as OutboxRow) : undefined;
+  if (row?.status === 'sent') return { status: 'already_sent', messageId: row.messageId, sentAt: row.sentAt };
+
+  // At-least-once by choice: a row whose lease lapsed is sent again, so an email can go twice
+  // only if its attempt died between SES accepting it and marking the row, and is never lost.
+  const owner = randomUUID();
+  const claimedAt = now();
+  try {
+    if (!row) {
       await deps.ddb.send(
         new PutItemCommand({
           TableName: deps.tables.ops,
-          Item: { ...Key, ...marshall({ status: 'pending', createdAt: new Date().toISOString() }) },
+          Item: {
+            ...Key,
+            ...marshall({
+              status: 'pending',
+              createdAt: new Date(claimedAt).toISOString(),
+              leaseOwner: owner,
+              leaseUntil: claimedAt + leaseMs,
+              attempts: 1,
+            }),
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
-    } catch (err) {
-      // A concurrent attempt claimed the row first: let it (or the next retry) send.
-      if (err instanceof ConditionalCheckFailedException)
-        throw new Error(`outbox row ${outbox.key} is being sent by another attempt`);
-      throw err;
+    } else {
+      // Rows written before leases existed count their lease from when they were written.
+      const heldUntil = row.leaseUntil ?? (Date.parse(row.createdAt ?? '') || 0) + leaseMs;
+      if (heldUntil > claimedAt) {
+        throw new OutboxBusyError(
+          `outbox row ${outbox.key} is held by another attempt until ${new Date(heldUntil).toISOString()}`,
+        );
+      }
+      // Take the lapsed lease over from exactly the attempt that held it: of two retries, one wins.
+      await deps.ddb.send(
+        new UpdateItemCommand({
+          TableName: deps.tables.ops,
+          Key,
+          UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until ADD attempts :one',
+          ConditionExpression: row.leaseOwner
+            ? '#s = :pending AND leaseOwner = :prev'
+            : '#s = :pending AND attribute_not_exists(leaseOwner)',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: marshall({
+            ':owner': owner,
+            ':until': claimedAt + leaseMs,
+            ':one': 1,
+            ':pending': 'pending',
+            ...(row.leaseOwner ? { ':prev': row.leaseOwner } : {}),
+          }),
+        }),
+      );
     }
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException)
+      throw new OutboxBusyError(`outbox row ${outbox.key} was claimed by another attempt first`);
+    throw err;
   }
-  const mail = await prepare({});
-  const sent = await deps.ses.send(
-    new SendEmailCommand({
-      Source: deps.mailFrom,
-      Destination: { ToAddresses: [mail.to] },
-      Message: {
-        Subject: { Data: mail.subject, Charset: 'UTF-8' },
-        Body: { Text: { Data: mail.text, Charset: 'UTF-8' }, Html: { Data: mail.html, Charset: 'UTF-8' } },
-      },
-    }),
-  );
+
+  // Give the row back at once when this attempt certainly sent nothing, so a retry need not wait.
+  const release = async () => {
+    try {
+      await deps.ddb.send(
+        new UpdateItemCommand({
+          TableName: deps.tables.ops,
+          Key,
+          UpdateExpression: 'SET leaseUntil = :zero',
+          ConditionExpression: '#s = :pending AND leaseOwner = :owner',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: marshall({ ':zero': 0, ':pending': 'pending', ':owner': owner }),
+        }),
+      );
+    } catch {
+      // The lease then lapses on its own.
+    }
+  };
+  let mail: OutgoingEmail;
+  try {
+    mail = await prepare({});
+  } catch (err) {
+    await release();
+    throw err;
+  }
+  let sent: SendEmailCommandOutput;
+  try {
+    sent = await deps.ses.send(
+      new SendEmailCommand({
+        Source: deps.mailFrom,
+        Destination: { ToAddresses: [mail.to] },
+        Message: {
+          Subject: { Data: mail.subject, Charset: 'UTF-8' },
+          Body: {
+            Text: { Data: mail.text, Charset: 'UTF-8' },
+            Html: { Data: mail.html, Charset: 'UTF-8' },
+          },
+        },
+      }),
+      { abortSignal: AbortSignal.timeout(SES_CALL_TIMEOUT_MS) },
+    );
+  } catch (err) {
+    // A 4xx answer (throttled, rejected) means SES took nothing; a timeout or 5xx may have sent it.
+    if (refusedBySes(err)) await release();
+    throw err;
+  }
+  const sentAt = new Date().toISOString();
   await deps.ddb.send(
     new UpdateItemCommand({
       TableName: deps.tables.ops,
       Key,
-      UpdateExpression: 'SET #s = :sent, messageId = :m, sentAt = :at, #to = :to, subject = :subj',
+      UpdateExpression:
+        'SET #s = :sent, messageId = :m, sentAt = :at, #to = :to, subject = :subj REMOVE leaseUntil',
       ExpressionAttributeNames: { '#s': 'status', '#to': 'to' },
       ExpressionAttributeValues: marshall({
         ':sent': 'sent',
         ':m': sent.MessageId ?? '',
-        ':at': new Date().toISOString(),
+        ':at': sentAt,
         ':to': mail.to,
         ':subj': mail.subject,
       }),
     }),
   );
-  return { status: 'sent', messageId: sent.MessageId };
+  return { status: 'sent', messageId: sent.MessageId, sentAt };
+}
+
+function refusedBySes(err: unknown): boolean {
+  const status = (err as { $metadata?: { httpStatusCode?: unknown } } | null)?.$metadata?.httpStatusCode;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }

@@ -64,16 +64,18 @@ export function openRefusal(caller: Caller, dir: Directory, loc: Location): Loca
 /** What a list may contain for this caller, and the narrowest index that still covers it. */
 export interface ListScope {
   all: boolean;
-  /** When the caller can only ever see cases at these buildings / for this assignee. */
+  /** When the caller can only ever see cases at these buildings. */
   onlyBuildings?: string[] | undefined;
-  onlyAssignee?: string | undefined;
+  /** When the caller can only ever see the cases this person is assigned to or responsible for. */
+  onlyParty?: string | undefined;
 }
 
 export function listScope(caller: Caller, dir: Directory): ListScope {
   if (readsEverything(caller)) return { all: true };
   const roles = new Set(caller.person.roles);
   const buildings = supervisedBuildings(caller, dir);
-  if (roles.size === 1 && roles.has('staff')) return { all: false, onlyAssignee: caller.person.id };
+  // Staff read cases assigned to them and those they are responsible for (readRefusal): both indexes.
+  if (roles.size === 1 && roles.has('staff')) return { all: false, onlyParty: caller.person.id };
   if (roles.size === 1 && roles.has('supervisor')) return { all: false, onlyBuildings: buildings };
   return { all: false };
 }

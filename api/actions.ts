@@ -323,7 +323,7 @@ export function actionRoutes(deps: AppDeps): Hono {
         );
       }
       const p = await prepare(token);
-      const raw = await c.req.parseBody();
+      const raw = await formBody(c, p.lang);
       const parsed = actionFormSchema.safeParse(raw);
       const stale = new PageOutcome(
         400,
@@ -470,16 +470,53 @@ function languageOf(claims: LinkClaims, dir: Directory, view?: CaseView): Lang {
 }
 
 /**
- * The client's address as recorded with a signature: the first hop of
- * X-Forwarded-For (set by the load balancer in front of us), else the socket.
+ * The posted form. A body that doesn't parse as its Content-Type says (multipart without a
+ * boundary, truncated parts) is the sender's fault: a 400 page, not a 500.
+ */
+async function formBody(c: Context, lang: Lang) {
+  try {
+    return await c.req.parseBody();
+  } catch {
+    throw new PageOutcome(
+      400,
+      'bad_form',
+      { zh: '表单无法读取', en: 'The form could not be read' },
+      {
+        zh: '提交的表单内容已损坏或格式不正确。请重新打开邮件中的链接，在页面上点击提交按钮。',
+        en: 'The submitted form is damaged or malformed. Open the link from the email again and use the page’s submit button.',
+      },
+      lang,
+    );
+  }
+}
+
+/**
+ * The client's address as recorded with a signature. On Lambda, the source
+ * address AWS saw (no header can change it). Otherwise the right-most
+ * X-Forwarded-For entry: the one the proxy in front of us appended, whereas
+ * the entries left of it are whatever the client sent. Else the socket.
  */
 function clientIp(c: Context): string | undefined {
-  const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-  if (forwarded) return forwarded;
   const env: unknown = c.env;
+  const lambda = (env as { requestContext?: LambdaRequestContext } | undefined)?.requestContext;
+  const fromAws = lambda?.http?.sourceIp ?? lambda?.identity?.sourceIp;
+  if (fromAws) return fromAws;
+  const forwarded = c.req
+    .header('x-forwarded-for')
+    ?.split(',')
+    .map((h) => h.trim())
+    .filter((h) => h.length > 0)
+    .at(-1);
+  if (forwarded) return forwarded;
   if (typeof env === 'object' && env !== null && 'incoming' in env) {
     const incoming = (env as { incoming?: { socket?: { remoteAddress?: string } } }).incoming;
     return incoming?.socket?.remoteAddress;
   }
   return undefined;
+}
+
+/** The parts of a Lambda event's request context that carry the caller's address (URL / HTTP API, REST API). */
+interface LambdaRequestContext {
+  http?: { sourceIp?: string };
+  identity?: { sourceIp?: string };
 }

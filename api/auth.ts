@@ -1,10 +1,10 @@
 import type { MiddlewareHandler } from 'hono';
 import { SignJWT, createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
-import { loadDirectory } from '../activities/directory-store.ts';
 import type { Actor } from '../domain/case-model.ts';
-import type { Person } from '../domain/directory.ts';
+import type { Person, Role } from '../domain/directory.ts';
+import { directoryOrFail } from './case-source.ts';
 import type { AppDeps } from './deps.ts';
-import { ProblemError } from './problems.ts';
+import { ProblemError, type LocalText } from './problems.ts';
 
 /** The authenticated caller: the directory person behind the bearer token. */
 export interface Caller {
@@ -36,16 +36,45 @@ export function tokenVerifier(
   deps: Pick<AppDeps, 'env' | 'jwtSecret'>,
 ): (token: string) => Promise<JWTPayload> {
   if (deps.env.RECTIFY_MODE === 'production') {
-    if (!deps.env.JWKS_URL) throw new Error('JWKS_URL is required in production');
+    const { JWKS_URL, JWT_ISSUER, JWT_AUDIENCE } = deps.env;
+    if (!JWKS_URL || !JWT_ISSUER || !JWT_AUDIENCE) {
+      throw new Error('JWKS_URL, JWT_ISSUER and JWT_AUDIENCE are required in production');
+    }
     // jose caches the key set and refetches on unknown key ids.
-    const jwks = createRemoteJWKSet(new URL(deps.env.JWKS_URL));
-    return async (token) => (await jwtVerify(token, jwks)).payload;
+    const jwks = createRemoteJWKSet(new URL(JWKS_URL));
+    // The provider signs tokens for every application it serves: only ours, from it, are accepted.
+    return async (token) =>
+      (await jwtVerify(token, jwks, { issuer: JWT_ISSUER, audience: JWT_AUDIENCE })).payload;
   }
   const secret = deps.jwtSecret;
   if (!secret) throw new Error('JWT_SECRET is required in local mode');
   const key = new TextEncoder().encode(secret);
   return async (token) =>
     (await jwtVerify(token, key, { issuer: ISSUER_LOCAL, algorithms: ['HS256'] })).payload;
+}
+
+/** Why a token was refused, in both languages (jose's own messages are English only). */
+function tokenRefusal(err: unknown): LocalText {
+  const code = (err as { code?: unknown } | null)?.code;
+  const claim = (err as { claim?: unknown } | null)?.claim;
+  const en = `the bearer token is not valid: ${err instanceof Error ? err.message : 'rejected'}`;
+  const zh = (reason: string) => ({ zh: `令牌无效：${reason}`, en });
+  switch (code) {
+    case 'ERR_JWT_EXPIRED':
+      return zh('已过期，请重新登录获取新令牌');
+    case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
+      if (claim === 'iss') return zh('不是本系统认可的签发者签发的');
+      if (claim === 'aud') return zh('不是签发给本系统的（受众不符）');
+      return zh(`声明 ${typeof claim === 'string' ? claim : ''} 校验未通过`);
+    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
+      return zh('签名校验失败');
+    case 'ERR_JWKS_NO_MATCHING_KEY':
+      return zh('找不到与之匹配的签名密钥');
+    case 'ERR_JOSE_ALG_NOT_ALLOWED':
+      return zh('签名算法不被接受');
+    default:
+      return zh('格式错误或无法校验');
+  }
 }
 
 /** Requires `Authorization: Bearer <JWT>` naming a person of the loaded directory; sets `caller`. */
@@ -55,34 +84,46 @@ export function authenticate(deps: AppDeps): MiddlewareHandler<AuthEnv> {
     const header = c.req.header('authorization') ?? '';
     const m = /^Bearer\s+(\S+)$/i.exec(header);
     if (!m?.[1])
-      throw new ProblemError(
-        'unauthenticated',
-        'send Authorization: Bearer <token> (locally: npm run token -- <personId>)',
-      );
+      throw new ProblemError('unauthenticated', {
+        zh: '请在请求头中携带 Authorization: Bearer <令牌>（本地开发：npm run token -- <personId>）',
+        en: 'send Authorization: Bearer <token> (locally: npm run token -- <personId>)',
+      });
     let payload: JWTPayload;
     try {
       payload = await verify(m[1]);
     } catch (err) {
-      throw new ProblemError(
-        'unauthenticated',
-        `the bearer token is not valid: ${err instanceof Error ? err.message : 'rejected'}`,
-      );
+      throw new ProblemError('unauthenticated', tokenRefusal(err));
     }
-    const dir = await loadDirectory(deps.aws.ddb, deps.aws.tables);
-    const person = dir?.people.find((p) => p.id === payload.sub);
+    // No directory yet is the service's state, not the caller's fault: 503, as every route says.
+    const dir = await directoryOrFail(deps);
+    const person = dir.people.find((p) => p.id === payload.sub);
     if (!person)
-      throw new ProblemError(
-        'unauthenticated',
-        `the token's subject ${payload.sub ?? '(none)'} is not in the campus directory`,
-      );
+      throw new ProblemError('unauthenticated', {
+        zh: `令牌的主体 ${payload.sub ?? '（无）'} 不在校园名录中`,
+        en: `the token's subject ${payload.sub ?? '(none)'} is not in the campus directory`,
+      });
     c.set('caller', { person, actor: { id: person.id, roles: person.roles, via: 'api' } });
     await next();
   };
 }
 
-/** Refuses callers without one of the roles, naming the rule. */
-export function requireRole(caller: Caller, roles: Person['roles'], rule: string): void {
+const roleNames: Record<Role, LocalText> = {
+  supervisor: { zh: '主管', en: 'supervisor' },
+  staff: { zh: '员工', en: 'staff' },
+  grid_member: { zh: '网格员', en: 'grid member' },
+  auditor: { zh: '审计人员', en: 'auditor' },
+  admin: { zh: '管理员', en: 'admin' },
+  leadership: { zh: '校领导', en: 'leadership' },
+  working_group: { zh: '工作小组', en: 'working group' },
+  department_contact: { zh: '院系联系人', en: 'department contact' },
+};
+
+/** Refuses callers without one of the roles, naming the rule in the caller's language. */
+export function requireRole(caller: Caller, roles: Role[], rule: LocalText): void {
   if (!caller.person.roles.some((r) => roles.includes(r))) {
-    throw new ProblemError('forbidden', `${rule} (needs one of: ${roles.join(', ')})`);
+    throw new ProblemError('forbidden', {
+      zh: `${rule.zh}（须具备以下角色之一：${roles.map((r) => roleNames[r].zh).join('、')}）`,
+      en: `${rule.en} (needs one of: ${roles.map((r) => roleNames[r].en).join(', ')})`,
+    });
   }
 }

@@ -31,6 +31,7 @@ import {
   caseIdParamSchema,
   caseListQuerySchema,
   commentSchema,
+  idempotencyKeySchema,
   langQuerySchema,
   newCaseSchema,
   rectificationSchema,
@@ -42,8 +43,6 @@ import {
 } from './schemas.ts';
 import { jsonBody, paramsOf, queryOf } from './validate.ts';
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
-
 /** /api/cases: open, read, list, and every human step of a case. */
 export function caseRoutes(deps: AppDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
@@ -52,7 +51,7 @@ export function caseRoutes(deps: AppDeps): Hono<AuthEnv> {
     const caller = c.get('caller');
     const lang = callerLanguage(c);
     const idemKey = c.req.header('idempotency-key');
-    if (idemKey !== undefined && !IDEMPOTENCY_KEY.test(idemKey)) {
+    if (idemKey !== undefined && !idempotencyKeySchema.safeParse(idemKey).success) {
       throw new ProblemError(
         'validation',
         {
@@ -93,7 +92,9 @@ export function caseRoutes(deps: AppDeps): Hono<AuthEnv> {
       });
       if (!claim.claimed) return replay(c, claim.existing, requestHash);
     }
-    const view = await openCase(input, false);
+    // With a key, the case number is now the claim's: a concurrent retry that found the claim may
+    // already have started the workflow from it, and that is the same case, not a conflict.
+    const view = await openCase(input, idemKey !== undefined);
     return c.json(created(view), 201, { location: `/api/cases/${caseId}` });
   });
 
@@ -102,10 +103,10 @@ export function caseRoutes(deps: AppDeps): Hono<AuthEnv> {
     const q = queryOf(c, caseListQuerySchema);
     const dir = await directoryOrFail(deps);
     const scope = listScope(caller, dir);
-    if (scope.onlyAssignee && q.assigneeId && q.assigneeId !== scope.onlyAssignee) {
+    if (scope.onlyParty && q.assigneeId && q.assigneeId !== scope.onlyParty) {
       throw new ProblemError('forbidden', {
-        zh: '员工只能查看指派给本人的案件',
-        en: 'staff may list only the cases assigned to them',
+        zh: `员工只能查看指派给本人或由本人负责的案件；assigneeId 只能是本人（${scope.onlyParty}）或不填`,
+        en: `staff may list only the cases assigned to them or that they are responsible for; leave assigneeId out or set it to yourself (${scope.onlyParty})`,
       });
     }
     if (scope.onlyBuildings && q.buildingId && !scope.onlyBuildings.includes(q.buildingId)) {
@@ -133,7 +134,8 @@ export function caseRoutes(deps: AppDeps): Hono<AuthEnv> {
         filters: {
           stage: q.stage,
           buildingId: q.buildingId,
-          assigneeId: q.assigneeId ?? scope.onlyAssignee,
+          assigneeId: q.assigneeId,
+          partyId: scope.onlyParty,
           overdue: q.overdue === undefined ? undefined : q.overdue === 'true',
           severity: q.severity,
           source: q.source,
@@ -230,8 +232,12 @@ export function caseRoutes(deps: AppDeps): Hono<AuthEnv> {
   step('withdraw', 'withdraw', withdrawSchema, withdrawUpdate, (b, actor) => ({ actor, reason: b.reason }));
   step('comments', 'comment', commentSchema, addCommentUpdate, (b, actor) => ({ actor, text: b.text }));
 
-  /** Starts the case workflow and waits until it is open (its first deadline set). */
-  async function openCase(input: CaseInput, isReplay: boolean): Promise<CaseView> {
+  /**
+   * Starts the case workflow and waits until it is open (its first deadline set). `fromClaim`: the
+   * case number belongs to an idempotency claim, so a workflow already started under it is this
+   * very request's case (started by a retry racing this one), never another case.
+   */
+  async function openCase(input: CaseInput, fromClaim: boolean): Promise<CaseView> {
     try {
       const handle = await deps.temporal.workflow.start<typeof rectificationCase>('rectificationCase', {
         taskQueue: deps.env.TEMPORAL_TASK_QUEUE,
@@ -242,7 +248,7 @@ export function caseRoutes(deps: AppDeps): Hono<AuthEnv> {
       });
       return await handle.executeUpdate(openedUpdate, { args: [{}] });
     } catch (err) {
-      if (!(isReplay && err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      if (!(fromClaim && err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
     try {
       return await deps.temporal.workflow.getHandle(input.caseId).executeUpdate(openedUpdate, { args: [{}] });

@@ -1,4 +1,5 @@
 import {
+  QueryNotRegisteredError,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
@@ -32,6 +33,13 @@ export function toProblem(err: unknown): ProblemError | null {
     return new ProblemError('not_found', {
       zh: `案件 ${err.workflowId} 不存在或已结束`,
       en: `case ${err.workflowId} does not exist or has finished`,
+    });
+  }
+  // A workflow that answers no case query is not a case (an id that reached another kind of workflow).
+  if (err instanceof QueryNotRegisteredError) {
+    return new ProblemError('not_found', {
+      zh: '没有这个案件（该编号对应的不是案件流程）',
+      en: 'there is no such case (the id belongs to something other than a case)',
     });
   }
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {

@@ -11,6 +11,7 @@ import {
   commentSchema,
   createdCaseSchema,
   healthSchema,
+  idempotencyKeySchema,
   langQuerySchema,
   newCaseSchema,
   peopleQuerySchema,
@@ -46,7 +47,7 @@ export interface RouteDoc {
   auth: boolean;
   pathParams?: z.ZodObject | undefined;
   query?: z.ZodObject | undefined;
-  headers?: { name: string; description: LocalText; schema: Record<string, unknown> }[] | undefined;
+  headers?: { name: string; description: LocalText; schema: z.ZodType }[] | undefined;
   body?: { schema: z.ZodType; mediaType: string } | undefined;
   responses: ResponseDoc[];
 }
@@ -63,6 +64,10 @@ const problems: Record<number, LocalText> = {
   413: { zh: '请求体过大', en: 'Body too large' },
   415: { zh: '缺少 Content-Type: application/json', en: 'Body is not JSON' },
   422: { zh: '引用了名录中不存在的人或位置，或步骤内容无效', en: 'Unknown person or place, or invalid step' },
+  503: {
+    zh: '尚未加载校园名录（管理员须先导入）',
+    en: 'No campus directory is loaded yet (an admin must load one)',
+  },
 };
 const problem = (...statuses: number[]): ResponseDoc[] =>
   statuses.map((status) => ({
@@ -71,6 +76,12 @@ const problem = (...statuses: number[]): ResponseDoc[] =>
     schema: problemSchema,
     mediaType: PROBLEM_TYPE,
   }));
+
+const directoryMissingPage: ResponseDoc = {
+  status: 503,
+  description: { zh: '尚未加载校园名录', en: 'No campus directory loaded' },
+  mediaType: 'text/html',
+};
 
 const stepRoute = (
   path: string,
@@ -95,7 +106,7 @@ const stepRoute = (
       description: { zh: '步骤已受理，返回案件', en: 'Step accepted; the case after it' },
       schema: caseViewSchema,
     },
-    ...problem(400, 401, 403, 404, 409, 413, 415, 422),
+    ...problem(400, 401, 403, 404, 409, 413, 415, 422, 503),
   ],
 });
 
@@ -115,14 +126,17 @@ export const routes: RouteDoc[] = [
     headers: [
       {
         name: 'Idempotency-Key',
-        description: { zh: '重试时保持不变的唯一键', en: 'A unique key kept the same across retries' },
-        schema: { type: 'string', minLength: 1, maxLength: 200 },
+        description: {
+          zh: '重试时保持不变的唯一键（1-200 个可见 ASCII 字符）',
+          en: 'A unique key kept the same across retries (1-200 visible ASCII characters)',
+        },
+        schema: idempotencyKeySchema,
       },
     ],
     body: { schema: newCaseSchema, mediaType: JSON_TYPE },
     responses: [
       { status: 201, description: { zh: '案件已开启', en: 'The case is open' }, schema: createdCaseSchema },
-      ...problem(400, 401, 403, 409, 413, 415, 422),
+      ...problem(400, 401, 403, 409, 413, 415, 422, 503),
     ],
   },
   {
@@ -132,14 +146,14 @@ export const routes: RouteDoc[] = [
     tag: 'cases',
     summary: { zh: '查询案件列表', en: 'List cases' },
     description: {
-      zh: '按阶段、楼栋、责任人、超时、严重程度、来源和开启时间（from 含、to 不含）筛选，按索引查询，最新在前（超时列表按到期时间）。limit 默认 20、最多 100；把 nextCursor 作为 cursor 取下一页。',
-      en: 'Filter by stage, building, assignee, overdue, severity, source and open time (from inclusive, to exclusive), served from indexes, newest first (overdue: by due time). limit defaults to 20, at most 100; pass nextCursor as cursor for the next page.',
+      zh: '按阶段、楼栋、被指派人、超时、严重程度、来源和开启时间（from 含、to 不含）筛选，按索引查询，最新在前（超时列表按到期时间）。员工看到指派给本人或由本人负责的案件。limit 默认 20、最多 100；把 nextCursor 作为 cursor 取下一页，筛选条件须与取得它的请求相同（否则 400）。',
+      en: 'Filter by stage, building, assignee, overdue, severity, source and open time (from inclusive, to exclusive), served from indexes, newest first (overdue: by due time). Staff see the cases assigned to them or that they are responsible for. limit defaults to 20, at most 100; pass nextCursor as cursor for the next page, with the same filters as the request that returned it (else 400).',
     },
     auth: true,
     query: caseListQuerySchema,
     responses: [
       { status: 200, description: { zh: '一页案件', en: 'A page of cases' }, schema: caseListSchema },
-      ...problem(400, 401, 403),
+      ...problem(400, 401, 403, 503),
     ],
   },
   {
@@ -157,7 +171,7 @@ export const routes: RouteDoc[] = [
     query: langQuerySchema,
     responses: [
       { status: 200, description: { zh: '案件全貌', en: 'The case' }, schema: caseViewSchema },
-      ...problem(400, 401, 403, 404),
+      ...problem(400, 401, 403, 404, 503),
     ],
   },
   stepRoute(
@@ -227,7 +241,7 @@ export const routes: RouteDoc[] = [
     query: peopleQuerySchema,
     responses: [
       { status: 200, description: { zh: '人员', en: 'People' }, schema: peopleSchema },
-      ...problem(400, 401),
+      ...problem(400, 401, 503),
     ],
   },
   {
@@ -240,7 +254,7 @@ export const routes: RouteDoc[] = [
     query: langQuerySchema,
     responses: [
       { status: 200, description: { zh: '楼栋', en: 'Buildings' }, schema: buildingsSchema },
-      ...problem(400, 401),
+      ...problem(400, 401, 503),
     ],
   },
   {
@@ -273,6 +287,7 @@ export const routes: RouteDoc[] = [
         description: { zh: '已过期、已使用或已被取代', en: 'Expired, used or superseded' },
         mediaType: 'text/html',
       },
+      directoryMissingPage,
     ],
   },
   {
@@ -315,6 +330,7 @@ export const routes: RouteDoc[] = [
         description: { zh: '表单内容有误', en: 'Invalid form content' },
         mediaType: 'text/html',
       },
+      directoryMissingPage,
     ],
   },
   {
@@ -423,7 +439,7 @@ function parameters(r: RouteDoc): JsonSchema[] {
       in: 'header',
       required: false,
       description: h.description.en,
-      schema: h.schema,
+      schema: jsonSchemaOf(h.schema),
     });
   }
   return params;

@@ -72,5 +72,7 @@ export function problemResponse(c: Context, p: ProblemError): Response {
   const body = problemBody(p, callerLanguage(c));
   return c.body(JSON.stringify(body), body.status as ContentfulStatusCode, {
     'content-type': 'application/problem+json; charset=utf-8',
+    // RFC 9110 requires a challenge on every 401; RFC 6750 names the scheme.
+    ...(body.status === 401 ? { 'www-authenticate': 'Bearer realm="rectify"' } : {}),
   });
 }

@@ -16,7 +16,21 @@ const named = <S extends z.ZodType>(id: string, schema: S, description?: string)
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 export const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/);
-export const caseIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/);
+/**
+ * A case number as the counter issues it (activities/counters.ts: ZG-<year>-<6+ digits>). Only
+ * these name case workflows, so /api/cases/{caseId} can't reach another workflow (a daily brief,
+ * a schedule's run) and ask it a case query it doesn't have.
+ */
+export const caseIdSchema = z
+  .string()
+  .regex(/^ZG-\d{4}-\d{6,12}$/, '须为案件编号，如 ZG-2026-000123 / a case number such as ZG-2026-000123');
+/**
+ * Any id a case record or audit trail can be stored under: the audit routes read stored rows
+ * (and 404 without one), so they also accept ids of cases that were not numbered by the API.
+ */
+export const storedCaseIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/);
+/** What `POST /api/cases` accepts as an Idempotency-Key header: the server checks this, the document shows it. */
+export const idempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,200}$/);
 const instant = z.string();
 const bilingual = z.object({ zh: z.string(), en: z.string() });
 

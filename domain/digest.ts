@@ -7,7 +7,9 @@
  * A case belongs to a week when something happened to it in that week: it was
  * opened, closed, withdrawn, a deadline was breached, the staff member disputed,
  * a review failed, or the reporter rated it. KPIs in the summaries are over the
- * week's cohort (cases opened in the week), see kpi.ts.
+ * week's cohort (cases opened in the week), see kpi.ts; the yearly limit on valid
+ * complaints is judged on the calendar year to the week's end, when the caller
+ * gives those counts.
  */
 import type { CaseView } from './case-model.ts';
 import { addDays, dayOfWeek, localDate, localTimeToInstant } from './calendar.ts';
@@ -17,6 +19,7 @@ import {
   computeKpis,
   followUpRatings,
   tallyCases,
+  type ComplaintYear,
   type KpiId,
   type KpiTally,
   type KpiValue,
@@ -346,7 +349,27 @@ export interface BuildDigestsInput {
   /** Every case with anything in the week, the week before, or opened in the repeat window. */
   views: readonly CaseView[];
   directory: Pick<Directory, 'buildings' | 'departments'>;
+  /**
+   * Valid complaints per building from the campus-local 1 January to the week's end (see
+   * complaintYearBounds). Without it the summaries show the week's count with no verdict.
+   */
+  complaintYear?: ComplaintYear | undefined;
 }
+
+/** The complaint year as of the week before: this year's counts less this week's cohort. */
+function complaintYearBefore(
+  year: ComplaintYear,
+  weekFrom: string,
+  cohort: Readonly<Record<string, number>>,
+): ComplaintYear | undefined {
+  // Last week ended in the year before: its year-to-date is another year's count, not known here.
+  if (Date.parse(weekFrom) <= Date.parse(year.from)) return undefined;
+  const byBuilding: Record<string, number> = {};
+  for (const [b, n] of Object.entries(year.byBuilding)) byBuilding[b] = Math.max(0, n - (cohort[b] ?? 0));
+  return { from: year.from, to: weekFrom, byBuilding };
+}
+
+const VALID_COMPLAINTS: KpiId = 'valid_complaints_per_building_year';
 
 /** The department whose students live where the case is (by room), if any. */
 export function departmentOf(departments: readonly Department[], loc: Location): Department | undefined {
@@ -383,6 +406,7 @@ function areaSummary(
   tz: string,
   views: readonly CaseView[],
   buildingCount: number,
+  complaintYear: ComplaintYear | undefined,
   buildingId?: string,
 ): AreaSummary {
   const { from, to } = weekBounds(week, tz);
@@ -396,10 +420,18 @@ function areaSummary(
   const cohort = views.filter((v) => within(v.openedAt, from, to));
   const prevCohort = views.filter((v) => within(v.openedAt, prev.from, prev.to));
   const tally = tallyCases(cohort);
-  const kpis = computeKpis(tally, { periodDays: 7, buildings: buildingCount });
-  const prevKpis = computeKpis(tallyCases(prevCohort), { periodDays: 7, buildings: buildingCount });
+  const kpis = computeKpis(tally, { periodDays: 7, buildings: buildingCount, complaintYear });
+  const yearBefore =
+    complaintYear && complaintYearBefore(complaintYear, from, tally.validComplaintsByBuilding);
+  const prevKpis = computeKpis(tallyCases(prevCohort), {
+    periodDays: 7,
+    buildings: buildingCount,
+    complaintYear: yearBefore,
+  });
   const kpiChange = kpis.map((k, i) => {
-    const before = prevKpis[i]?.value ?? null;
+    // A year's count is not compared with a week's, nor with another year's.
+    const comparable = k.id !== VALID_COMPLAINTS || !complaintYear || yearBefore !== undefined;
+    const before = comparable ? (prevKpis[i]?.value ?? null) : null;
     return {
       id: k.id,
       value: k.value,
@@ -449,7 +481,7 @@ function areaSummary(
 
 /** Every digest of a week: per staff member, department, building, and the campus for the working group. */
 export function buildWeeklyDigests(input: BuildDigestsInput): WeeklyDigests {
-  const { week, timeZone: tz, directory } = input;
+  const { week, timeZone: tz, directory, complaintYear } = input;
   const { from, to } = weekBounds(week, tz);
   const views = [...input.views].sort(
     (a, b) => a.openedAt.localeCompare(b.openedAt) || a.caseId.localeCompare(b.caseId),
@@ -506,10 +538,21 @@ export function buildWeeklyDigests(input: BuildDigestsInput): WeeklyDigests {
       tz,
       views.filter((v) => v.location.buildingId === b.id),
       1,
+      complaintYear && {
+        ...complaintYear,
+        byBuilding: { [b.id]: complaintYear.byBuilding[b.id] ?? 0 },
+      },
       b.id,
     ),
   );
-  const workingGroup = areaSummary('working_group', week, tz, views, Math.max(1, directory.buildings.length));
+  const workingGroup = areaSummary(
+    'working_group',
+    week,
+    tz,
+    views,
+    Math.max(1, directory.buildings.length),
+    complaintYear,
+  );
   workingGroup.byBuilding = buildings.map((b) => ({ buildingId: b.buildingId ?? '', counts: b.counts }));
   return { week, staff, departments, buildings, workingGroup };
 }

@@ -20,10 +20,15 @@
  * - satisfaction: a case's latest follow-up score on the 1–5 scale; satisfied
  *   means 4 (满意) or 5 (非常满意). Unrated follow-ups are left out, and a
  *   later unrated round does not erase an earlier score.
- * - valid complaint: a complaint not withdrawn; annualised per building.
+ * - valid complaint: a complaint not withdrawn. The standard allows at most 5 per
+ *   building per year, so it is judged on the calendar year (campus time) to date,
+ *   building by building: a week's count says nothing about a year, and a year's
+ *   count is not known until the year is over. The value is the count of the
+ *   building with the most; its verdict is 'missed' as soon as one exceeds 5.
  * - reopen rate: cases reopened by a low follow-up score, over cases that
  *   reached follow-up.
  */
+import { localDate, localTimeToInstant } from './calendar.ts';
 import type { CaseView } from './case-model.ts';
 import type { TimedStage } from './sla.ts';
 
@@ -84,6 +89,8 @@ export interface KpiTally {
   cases: number;
   complaints: Ratio;
   validComplaints: number;
+  /** Valid complaints per building id (only buildings with any). */
+  validComplaintsByBuilding: Record<string, number>;
   onTime: Record<OnTimeStage, Ratio>;
   urgentRepairOnSite: Ratio;
   generalRepairOnSite: Ratio;
@@ -104,6 +111,7 @@ export function emptyTally(): KpiTally {
     cases: 0,
     complaints: ratio(),
     validComplaints: 0,
+    validComplaintsByBuilding: {},
     onTime: {
       analysing: ratio(),
       awaiting_signoff: ratio(),
@@ -135,7 +143,11 @@ export function addCase(t: KpiTally, v: CaseView): KpiTally {
   if (v.source === 'complaint') {
     const answered = terminal || v.stage === 'follow_up';
     count(t.complaints, answered);
-    if (v.stage !== 'withdrawn') t.validComplaints += 1;
+    if (v.stage !== 'withdrawn') {
+      t.validComplaints += 1;
+      const b = v.location.buildingId;
+      t.validComplaintsByBuilding[b] = (t.validComplaintsByBuilding[b] ?? 0) + 1;
+    }
   }
   for (const d of v.deadlines) {
     if (
@@ -187,6 +199,8 @@ export function mergeTallies(tallies: readonly KpiTally[]): KpiTally {
     out.cases += t.cases;
     out.open += t.open;
     out.validComplaints += t.validComplaints;
+    for (const [b, n] of Object.entries(t.validComplaintsByBuilding))
+      out.validComplaintsByBuilding[b] = (out.validComplaintsByBuilding[b] ?? 0) + n;
     out.complaints = addRatio(out.complaints, t.complaints);
     for (const s of onTimeStages) out.onTime[s] = addRatio(out.onTime[s], t.onTime[s]);
     out.urgentRepairOnSite = addRatio(out.urgentRepairOnSite, t.urgentRepairOnSite);
@@ -226,15 +240,66 @@ export interface KpiValue {
   value: number | null;
   numerator?: number | undefined;
   denominator?: number | undefined;
-  /** null when there is no value or no target. */
+  /** null when there is no value or no target, or the period cannot decide it. */
   met: boolean | null;
+  /** The period the value is counted over when it is not the one asked for, as instants [from, to). */
+  period?: { from: string; to: string } | undefined;
+}
+
+/** Valid complaints per building over the calendar year to date: what the yearly limit is judged on. */
+export interface ComplaintYear {
+  /** Campus-local 1 January and the end of the count, as instants [from, to). */
+  from: string;
+  to: string;
+  /** Counts per building id, for the buildings in scope (absent = none). */
+  byBuilding: Readonly<Record<string, number>>;
 }
 
 export interface KpiContext {
-  /** Length of the period in days, to annualise counts. */
-  periodDays: number;
-  /** Buildings the period covers (1 when filtered to one building). */
+  /** Buildings the figures cover (1 when filtered to one building). */
   buildings: number;
+  /**
+   * Length of the period in days. Without `complaintYear`, the yearly complaint limit is judged
+   * on the period's own count only when the period is one whole year.
+   */
+  periodDays?: number | undefined;
+  /** The calendar year to date of complaints; when given, the yearly limit is judged on it. */
+  complaintYear?: ComplaintYear | undefined;
+}
+
+/**
+ * The calendar year (campus time) that the period ending at `to` ends in: local 1 January
+ * 00:00 to `to`. A period ending exactly at a new year's midnight belongs to the year before.
+ */
+export function complaintYearBounds(to: string, tz: string): { from: string; to: string } {
+  const lastDay = localDate(new Date(Date.parse(to) - 1).toISOString(), tz);
+  return { from: localTimeToInstant(`${lastDay.slice(0, 4)}-01-01`, '00:00', tz), to };
+}
+
+/** Valid complaints per building the yearly limit allows (seed 004). */
+export const VALID_COMPLAINTS_PER_YEAR = 5;
+
+function validComplaintsKpi(t: KpiTally, ctx: KpiContext): KpiValue {
+  const year = ctx.complaintYear;
+  const counts = Object.values(year ? year.byBuilding : t.validComplaintsByBuilding);
+  const worst = ctx.buildings > 0 ? Math.max(0, ...counts) : null;
+  const wholeYear = ctx.periodDays !== undefined && ctx.periodDays >= 365 && ctx.periodDays <= 366;
+  return {
+    id: 'valid_complaints_per_building_year',
+    label: {
+      zh: '单栋楼本年有效投诉数（取最多的楼栋）',
+      en: 'Valid complaints per building this year (the building with most)',
+    },
+    unit: 'per_building_year',
+    target: VALID_COMPLAINTS_PER_YEAR,
+    comparator: '<=',
+    source: 'seed 004: 有效投诉≤5次/年, per building, calendar year to date',
+    value: worst,
+    numerator: counts.reduce((a, b) => a + b, 0),
+    denominator: ctx.buildings,
+    met: year || wholeYear ? judge(worst, VALID_COMPLAINTS_PER_YEAR, '<=') : null,
+    period: year ? { from: year.from, to: year.to } : undefined,
+  };
 }
 
 const STAGE_LABEL: Record<OnTimeStage, { zh: string; en: string }> = {
@@ -353,21 +418,7 @@ export function computeKpis(t: KpiTally, ctx: KpiContext): KpiValue[] {
       'seed 004: 满意率≥85%',
     ),
   );
-  const years = ctx.periodDays / 365;
-  const perBuildingYear =
-    ctx.buildings > 0 && years > 0 ? round4(t.validComplaints / ctx.buildings / years) : null;
-  out.push({
-    id: 'valid_complaints_per_building_year',
-    label: { zh: '每栋楼年有效投诉数', en: 'Valid complaints per building per year' },
-    unit: 'per_building_year',
-    target: 5,
-    comparator: '<=',
-    source: 'seed 004: 有效投诉≤5次/年',
-    value: perBuildingYear,
-    numerator: t.validComplaints,
-    denominator: ctx.buildings,
-    met: judge(perBuildingYear, 5, '<='),
-  });
+  out.push(validComplaintsKpi(t, ctx));
   const closes = t.closeDurationsMs;
   const avg = closes.length ? round4(closes.reduce((a, b) => a + b, 0) / closes.length / HOUR_MS) : null;
   const p90 = closes.length ? round4(percentile(closes, 90) / HOUR_MS) : null;

@@ -110,8 +110,11 @@ async function verifyCommand(deps: AwsDeps, args: string[]): Promise<number> {
 function describeProblem(r: {
   broken: { seq: number; problem: string; expected: string; found: string } | null;
   anchor: { status: string; seq: number; hash: string; found: { seq: number; hash: string } | null } | null;
+  anchorProblem?: string | undefined;
 }): string {
   const parts: string[] = [];
+  // The chain can be whole while the anchor that vouches for it is not: say so, never an empty line.
+  if (r.anchorProblem) parts.push(`ANCHOR: ${r.anchorProblem}`);
   if (r.broken) {
     parts.push(
       `broken at entry ${r.broken.seq} (${r.broken.problem}): expected ${r.broken.expected}, found ${r.broken.found}`,

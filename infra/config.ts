@@ -71,6 +71,19 @@ export const envSchema = z.object({
   LINK_SIGNING_KEYS: signingKeys.optional(),
   JWT_SECRET: z.string().min(32).optional(),
   JWKS_URL: httpUrl().optional(),
+  // Production tokens must come from the school's identity provider and be meant for this API:
+  // the key set alone would also accept tokens it issued to any other application.
+  JWT_ISSUER: z.string().trim().min(1).optional(),
+  JWT_AUDIENCE: z
+    .string()
+    .transform((raw) =>
+      raw
+        .split(',')
+        .map((a) => a.trim())
+        .filter((a) => a.length > 0),
+    )
+    .pipe(z.array(z.string()).min(1, 'must name at least one audience (comma-separated)'))
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -89,7 +102,9 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   }
   const env = result.data;
   if (env.RECTIFY_MODE === 'production') {
-    const missing = (['LINK_SIGNING_KEYS', 'JWKS_URL', 'PUBLIC_BASE_URL'] as const).filter((k) => !env[k]);
+    const missing = (
+      ['LINK_SIGNING_KEYS', 'JWKS_URL', 'JWT_ISSUER', 'JWT_AUDIENCE', 'PUBLIC_BASE_URL'] as const
+    ).filter((k) => !env[k]);
     if (missing.length > 0) {
       throw new ConfigError(
         `Invalid configuration:\n${missing.map((k) => `  ${k}: required when RECTIFY_MODE=production`).join('\n')}`,

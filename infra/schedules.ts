@@ -46,8 +46,10 @@ export function feedbackScheduleSpecs(opts: FeedbackScheduleOptions = {}): Sched
       args: [{ config: { timeZone, ...opts.weekly } }],
       // Last week's run may still be tracking department follow-ups: this week's must start anyway.
       overlap: 'ALLOW_ALL',
-      // A Monday missed in an outage is still sent within the week; later the next Monday covers it.
-      catchupWindow: '6 days',
+      // Each run reports the week before its own scheduled time, never the week of when it starts,
+      // and the next Monday reports only its own week: a missed Monday must be caught up or its
+      // week is never reported. Four weeks covers a long outage; each missed week then runs once.
+      catchupWindow: '28 days',
     },
     {
       scheduleId: 'rectify-daily-brief',
@@ -106,6 +108,11 @@ const scheduleSettings = z.object({
   AUDIT_ANCHOR_CRON: cronSetting.optional(),
   FEEDBACK_SEND_RATE: z.coerce.number().positive().max(10_000).optional(),
 });
+
+/** The variables schedulesFromEnv reads: a deployment must pass each of them to the worker. */
+export const scheduleVariables = Object.keys(
+  scheduleSettings.shape,
+) as (keyof typeof scheduleSettings.shape)[];
 
 /**
  * The schedules as the environment sets them (WEEKLY_FEEDBACK_CRON,

@@ -24,6 +24,7 @@ export const tableDefinitions: Record<TableKey, TableDefinition> = {
       listPk: 'S',
       buildingId: 'S',
       assigneeId: 'S',
+      responsibleId: 'S',
       stage: 'S',
       overdueFlag: 'S',
       openedSort: 'S',
@@ -35,6 +36,8 @@ export const tableDefinitions: Record<TableKey, TableDefinition> = {
       { name: 'byOpened', hashKey: 'listPk', rangeKey: 'openedSort' },
       { name: 'byBuilding', hashKey: 'buildingId', rangeKey: 'openedSort' },
       { name: 'byAssignee', hashKey: 'assigneeId', rangeKey: 'openedSort' },
+      // Staff read the cases they are assigned to and those they are responsible for (signing off, rectifying).
+      { name: 'byResponsible', hashKey: 'responsibleId', rangeKey: 'openedSort' },
       { name: 'byStage', hashKey: 'stage', rangeKey: 'openedSort' },
       { name: 'byOverdue', hashKey: 'overdueFlag', rangeKey: 'dueSort' },
     ],

@@ -17,7 +17,7 @@ import type { Role } from '../../domain/directory.ts';
 import { authenticate, requireRole, type AuthEnv, type Caller } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { callerLanguage, ProblemError, type Lang } from '../problems.ts';
-import { caseIdSchema } from '../schemas.ts';
+import { storedCaseIdSchema } from '../schemas.ts';
 import { parseOr400 } from '../validate.ts';
 import type { AuditAnchorResult } from '../../workflows/audit-anchor/workflow.ts';
 import { describeEntry, summariseHistory } from './audit-timeline.ts';
@@ -47,10 +47,10 @@ const lang = z.enum(['zh-CN', 'en']).optional();
 const format = z.enum(['json', 'csv']).default('json');
 const dateOrInstant = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
 
-const caseParams = z.object({ caseId: caseIdSchema });
+const caseParams = z.object({ caseId: storedCaseIdSchema });
 const historyQuery = z.strictObject({ source: z.enum(['audit', 'temporal']).default('audit'), lang });
 const verifyQuery = z.strictObject({
-  caseId: caseIdSchema.optional(),
+  caseId: storedCaseIdSchema.optional(),
   progressEvery: z.coerce.number().int().min(1).max(10_000).default(50),
   lang,
 });
@@ -160,11 +160,10 @@ export function auditRoutes(deps: AppDeps): Hono<AuthEnv> {
   const tz = deps.env.CAMPUS_TZ;
   const auth = authenticate(deps);
   const auditReader: MiddlewareHandler<AuthEnv> = async (c, next) => {
-    requireRole(
-      c.get('caller'),
-      AUDIT_READERS,
-      'audit trails are read by auditors, admins, the working group and leadership',
-    );
+    requireRole(c.get('caller'), AUDIT_READERS, {
+      zh: '审计轨迹仅供审计人员、管理员、工作小组和校领导查阅',
+      en: 'audit trails are read by auditors, admins, the working group and leadership',
+    });
     await next();
   };
   const workflowUrl = (caseId: string) =>

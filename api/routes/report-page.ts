@@ -38,7 +38,9 @@ const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
 
 function fmtKpi(k: Pick<KpiValue, 'unit'>, v: number | null): string {
   if (v === null) return '—';
-  return k.unit === 'ratio' ? `${(v * 100).toFixed(1)}%` : v.toFixed(1);
+  if (k.unit === 'ratio') return `${(v * 100).toFixed(1)}%`;
+  // Counts (complaints this year) read as whole numbers; hours keep one decimal.
+  return Number.isInteger(v) ? String(v) : v.toFixed(1);
 }
 
 /** Grouped bars per day: opened, closed, late. */

@@ -5,7 +5,7 @@ import { getDigest, type StoredDigest } from '../../activities/feedback-store.ts
 import { periodBounds, tallyForRange } from '../../activities/kpi-store.ts';
 import { isValidIsoWeek, reportedWeek, type AreaSummary } from '../../domain/digest.ts';
 import type { Directory } from '../../domain/directory.ts';
-import { computeKpis } from '../../domain/kpi.ts';
+import { complaintYearBounds, computeKpis } from '../../domain/kpi.ts';
 import { readsEverything, supervisedBuildings } from '../access.ts';
 import { authenticate, type AuthEnv, type Caller } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
@@ -23,14 +23,22 @@ export { feedbackActionHandlers } from './feedback-actions.ts';
  *   building, or of the campus (the working group's) without buildingId. JSON by
  *   default; a page with tables and charts for `Accept: text/html` or `?format=html`.
  * - GET /api/kpis?from=&to=&buildingId=  every KPI with its target, value and verdict
- *   over the cases opened in [from, to] (dates are whole campus-local days).
+ *   over the cases opened in [from, to] (dates are whole campus-local days); the yearly
+ *   limit on valid complaints over the calendar year to `to` (its `period`).
  */
 const MAX_KPI_DAYS = 400;
 const DEFAULT_KPI_DAYS = 28;
 
 const lang = z.enum(['zh-CN', 'en']).optional();
 const buildingId = z.string().min(1).max(100).optional();
-const dateOrInstant = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+// The campus calendar covers these years; earlier ones (0000-0099 above all) it cannot place.
+const KPI_YEARS = { min: 2000, max: 2100 } as const;
+const dateOrInstant = z
+  .union([z.iso.date(), z.iso.datetime({ offset: true })])
+  .refine(
+    (s) => Number(s.slice(0, 4)) >= KPI_YEARS.min && Number(s.slice(0, 4)) <= KPI_YEARS.max,
+    `must fall in the years ${KPI_YEARS.min} to ${KPI_YEARS.max}, like 2026-03-02`,
+  );
 
 const weeklyQuery = z.strictObject({
   week: z
@@ -179,7 +187,14 @@ export function reportRoutes(deps: AppDeps): Hono<AuthEnv> {
         [{ field: 'to', message: `the period spans ${Math.ceil(days)} days` }],
       );
     }
-    const result = await tallyForRange(store, { ...range, buildingId: q.buildingId, timeZone: tz });
+    const year = complaintYearBounds(range.to, tz);
+    const [result, ytd] = await Promise.all([
+      tallyForRange(store, { ...range, buildingId: q.buildingId, timeZone: tz }),
+      year.from === range.from
+        ? undefined
+        : tallyForRange(store, { ...year, buildingId: q.buildingId, timeZone: tz }),
+    ]);
+    const yearTally = ytd ?? result;
     const buildings = q.buildingId ? 1 : Math.max(1, dir.buildings.length);
     return c.json({
       from: range.from,
@@ -187,8 +202,17 @@ export function reportRoutes(deps: AppDeps): Hono<AuthEnv> {
       buildingId: q.buildingId ?? null,
       buildings,
       cases: result.tally.cases,
-      kpis: computeKpis(result.tally, { periodDays: days, buildings }),
+      kpis: computeKpis(result.tally, {
+        periodDays: days,
+        buildings,
+        complaintYear: { ...year, byBuilding: yearTally.tally.validComplaintsByBuilding },
+      }),
       source: { weeksFromCounters: result.weeksFromCounters, partsFromIndex: result.partsComputed },
+      complaintYear: {
+        ...year,
+        weeksFromCounters: yearTally.weeksFromCounters,
+        partsFromIndex: yearTally.partsComputed,
+      },
     });
   });
 

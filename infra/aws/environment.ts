@@ -39,6 +39,8 @@ export function runtimeEnvironment(
       r.secrets.temporalNamespace.value.apply((ns) => `https://cloud.temporal.io/namespaces/${ns}`),
     LINK_SIGNING_KEYS: r.secrets.linkSigningKeys.value,
     JWKS_URL: r.secrets.jwksUrl.value,
+    JWT_ISSUER: r.secrets.jwtIssuer.value,
+    JWT_AUDIENCE: r.secrets.jwtAudience.value,
     ...(publicBaseUrl ? { PUBLIC_BASE_URL: publicBaseUrl } : {}),
   };
 }

@@ -19,6 +19,10 @@ export function createSecrets() {
     linkSigningKeys: new sst.Secret('LinkSigningKeys'),
     /** The school identity provider's JSON Web Key Set URL: bearer tokens are verified against it. */
     jwksUrl: new sst.Secret('JwksUrl'),
+    /** The `iss` the identity provider puts in its tokens: a token from another issuer is refused. */
+    jwtIssuer: new sst.Secret('JwtIssuer'),
+    /** This API's audience (`aud`), comma-separated if several: tokens minted for other apps are refused. */
+    jwtAudience: new sst.Secret('JwtAudience'),
   };
 }
 

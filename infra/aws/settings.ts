@@ -39,8 +39,16 @@ export const deploySettingsSchema = z
     },
   );
 
-/** Schedule times the worker applies at start (validated there, by infra/schedules.ts). */
-const SCHEDULE_VARIABLES = ['WEEKLY_FEEDBACK_CRON', 'DAILY_BRIEF_CRON', 'FEEDBACK_SEND_RATE'] as const;
+/**
+ * Schedule settings the worker applies at start (validated there, by infra/schedules.ts; a unit
+ * test keeps this list equal to the variables that file reads).
+ */
+export const SCHEDULE_VARIABLES = [
+  'WEEKLY_FEEDBACK_CRON',
+  'DAILY_BRIEF_CRON',
+  'AUDIT_ANCHOR_CRON',
+  'FEEDBACK_SEND_RATE',
+] as const;
 
 export interface DeploySettings {
   mailDomain: string;

@@ -3,10 +3,16 @@ import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  UpdateTableCommand,
+} from '@aws-sdk/client-dynamodb';
 import { Connection } from '@temporalio/client';
 import * as sesNs from 'aws-ses-v2-local';
-import { createTableInput, tableDefinitions, type TableKey } from '../tables.ts';
+import { createTableInput, tableDefinitions, type TableDefinition, type TableKey } from '../tables.ts';
 import { ensureJavaServer, ensureTemporalCli } from './tools.ts';
 
 export class PortInUse extends Error {
@@ -20,6 +26,13 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/**
+ * Handed each server the moment its process exists, before it is healthy, so that
+ * whoever started it can stop it whatever happens next (a failed start of another
+ * part, a signal during start-up). Stopping twice is harmless.
+ */
+export type TrackServer = (server: RunningServer) => void;
+
 /** Custom search attributes the case workflow keeps current (registered on the dev server at start). */
 export const searchAttributes = {
   RectifyBuilding: 'Keyword',
@@ -29,18 +42,22 @@ export const searchAttributes = {
   RectifyOverdue: 'Bool',
 } as const;
 
-/** Fails with one line naming the port and the variable that moves it. */
-export async function assertPortFree(port: number, variable: string): Promise<void> {
+/** The error for a port another process holds: one line naming the port and the variable that moves it. */
+export function portInUse(port: number, variable: string): PortInUse {
+  return new PortInUse(`port ${port} is already in use: set ${variable} to a free port`);
+}
+
+/**
+ * Fails with one line naming the port and the variable that moves it. `host` is the address
+ * the server will bind: the wildcard 0.0.0.0 also collides with a listener on any one address.
+ */
+export async function assertPortFree(port: number, variable: string, host = '127.0.0.1'): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', (err: NodeJS.ErrnoException) =>
-      reject(
-        err.code === 'EADDRINUSE'
-          ? new PortInUse(`port ${port} is already in use: set ${variable} to a free port`)
-          : err,
-      ),
+      reject(err.code === 'EADDRINUSE' ? portInUse(port, variable) : err),
     );
-    srv.listen({ port, host: '127.0.0.1' }, () => srv.close(() => resolve()));
+    srv.listen({ port, host }, () => srv.close(() => resolve()));
   });
 }
 
@@ -57,6 +74,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Polls until healthy; a child that never gets there is stopped before the error is thrown. */
 async function waitFor(
   name: string,
   child: ChildProcess | undefined,
@@ -68,11 +86,17 @@ async function waitFor(
   child?.once('exit', (code) => {
     exited = code ?? -1;
   });
-  for (;;) {
-    if (exited !== null) throw new Error(`${name} exited (code ${exited}) before it became healthy`);
-    if (await probe().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`${name} did not become healthy within ${timeoutMs / 1000}s`);
-    await new Promise((r) => setTimeout(r, 250));
+  try {
+    for (;;) {
+      if (exited !== null) throw new Error(`${name} exited (code ${exited}) before it became healthy`);
+      if (await probe().catch(() => false)) return;
+      if (Date.now() > deadline)
+        throw new Error(`${name} did not become healthy within ${timeoutMs / 1000}s`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } catch (err) {
+    if (child) await stopChild(child);
+    throw err;
   }
 }
 
@@ -112,6 +136,7 @@ export interface TemporalDevOptions {
   dbFile?: string;
   namespace: string;
   log?: (line: string) => void;
+  track?: TrackServer;
 }
 
 /** The Temporal CLI dev server (SQLite-backed, with the Web UI). */
@@ -139,6 +164,8 @@ export async function startTemporalDev(opts: TemporalDevOptions): Promise<Runnin
     args.push('--search-attribute', `${name}=${type}`);
   const child = spawnServer('temporal', cli, args, opts.log ?? (() => {}));
   const address = `127.0.0.1:${opts.port}`;
+  const server: RunningServer = { name: 'temporal', url: address, stop: () => stopChild(child) };
+  opts.track?.(server);
   await waitFor('Temporal dev server', child, async () => {
     const conn = await Connection.connect({ address, connectTimeout: 1000 });
     try {
@@ -148,7 +175,7 @@ export async function startTemporalDev(opts: TemporalDevOptions): Promise<Runnin
       await conn.close();
     }
   });
-  return { name: 'temporal', url: address, stop: () => stopChild(child) };
+  return server;
 }
 
 export interface DynamoLocalOptions {
@@ -156,6 +183,7 @@ export interface DynamoLocalOptions {
   /** Folder for the database files; omitted = in memory. */
   dbPath?: string;
   log?: (line: string) => void;
+  track?: TrackServer;
 }
 
 /** DynamoDB Local from Maven Central, persisted under dbPath when given. */
@@ -186,13 +214,18 @@ export async function startDynamoLocal(opts: DynamoLocalOptions): Promise<Runnin
     path.dirname(jars),
   );
   const url = `http://127.0.0.1:${opts.port}`;
+  const server: RunningServer = { name: 'dynamodb', url, stop: () => stopChild(child) };
+  opts.track?.(server);
   const client = localDynamo(url);
-  await waitFor('DynamoDB Local', child, async () => {
-    await client.send(new ListTablesCommand({}));
-    return true;
-  });
-  client.destroy();
-  return { name: 'dynamodb', url, stop: () => stopChild(child) };
+  try {
+    await waitFor('DynamoDB Local', child, async () => {
+      await client.send(new ListTablesCommand({}));
+      return true;
+    });
+  } finally {
+    client.destroy();
+  }
+  return server;
 }
 
 export function localDynamo(endpoint: string): DynamoDBClient {
@@ -217,11 +250,42 @@ export async function ensureTables(
   } while (start);
   const created: string[] = [];
   for (const key of Object.keys(tableDefinitions) as TableKey[]) {
-    if (existing.has(names[key])) continue;
+    if (existing.has(names[key])) {
+      for (const ix of await addMissingIndexes(client, tableDefinitions[key], names[key]))
+        created.push(`${names[key]}.${ix}`);
+      continue;
+    }
     await client.send(new CreateTableCommand(createTableInput(tableDefinitions[key], names[key])));
     created.push(names[key]);
   }
   return created;
+}
+
+/**
+ * A data folder from an earlier version keeps its tables: an index added since
+ * is created on them (one per UpdateTable, as DynamoDB requires), so a second
+ * `npm start` after an upgrade finds its data and every query still works.
+ */
+async function addMissingIndexes(client: DynamoDBClient, def: TableDefinition, tableName: string) {
+  const table = (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
+  const have = new Set((table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+  const wanted = createTableInput(def, tableName);
+  const added: string[] = [];
+  for (const ix of wanted.GlobalSecondaryIndexes ?? []) {
+    if (!ix.IndexName || have.has(ix.IndexName)) continue;
+    const keyNames = new Set(ix.KeySchema?.map((k) => k.AttributeName));
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: wanted.AttributeDefinitions?.filter((a) => keyNames.has(a.AttributeName)),
+        GlobalSecondaryIndexUpdates: [
+          { Create: { IndexName: ix.IndexName, KeySchema: ix.KeySchema, Projection: ix.Projection } },
+        ],
+      }),
+    );
+    added.push(ix.IndexName);
+  }
+  return added;
 }
 
 // The package is CommonJS with an ES default export; depending on the loader
@@ -238,17 +302,25 @@ function sesStarter(): StartSes {
 }
 
 /** The SES emulator (aws-ses-v2-local), in this process: its mailbox page is its root URL. */
-export async function startSesEmulator(opts: { port: number }): Promise<RunningServer> {
-  const server: Server = await sesStarter()({ port: opts.port, host: '127.0.0.1' });
+export async function startSesEmulator(opts: { port: number; track?: TrackServer }): Promise<RunningServer> {
+  const http: Server = await sesStarter()({ port: opts.port, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${opts.port}`;
-  await waitFor('SES emulator', undefined, async () => (await fetch(`${url}/store`)).ok);
-  return {
+  let closed: Promise<void> | undefined;
+  const server: RunningServer = {
     name: 'ses',
     url,
     stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+      (closed ??= new Promise<void>((resolve) => {
+        http.closeAllConnections();
+        http.close(() => resolve());
+      })),
   };
+  opts.track?.(server);
+  try {
+    await waitFor('SES emulator', undefined, async () => (await fetch(`${url}/store`)).ok);
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+  return server;
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { createAwsDeps } from '../../activities/clients.ts';
 import { loadDirectory, readDirectoryFile, saveDirectory } from '../../activities/directory-store.ts';
 import { createApp } from '../../api/app.ts';
-import { listen } from '../../api/server.ts';
+import { API_HOST, listen } from '../../api/server.ts';
 import { ConfigError, parseEnv } from '../config.ts';
 import { ensureSchedules, schedulesFromEnv } from '../schedules.ts';
 import { createWorker, quietRuntime } from '../worker.ts';
@@ -15,6 +15,7 @@ import {
   PortInUse,
   assertPortFree,
   ensureTables,
+  portInUse,
   startDynamoLocal,
   startSesEmulator,
   startTemporalDev,
@@ -33,6 +34,48 @@ const portsSchema = z.object({
 
 const say = (line: string) => process.stderr.write(`[rectify] ${line}\n`);
 
+// The address each port is bound on, so the check at start collides where the server would.
+// The API and DynamoDB Local listen on every interface; the rest on loopback only.
+const BIND_HOST: Record<keyof z.infer<typeof portsSchema>, string> = {
+  PORT: API_HOST,
+  TEMPORAL_PORT: '127.0.0.1',
+  TEMPORAL_UI_PORT: '127.0.0.1',
+  DYNAMODB_PORT: '0.0.0.0',
+  SES_PORT: '127.0.0.1',
+};
+
+/** What is up so far, in the order it is stopped: API, worker, connections, Temporal, stores. */
+interface Started {
+  api?: RunningServer;
+  worker?: Worker;
+  workerRun?: Promise<void>;
+  connections: { close(): Promise<void> }[];
+  temporal?: RunningServer;
+  stores: RunningServer[];
+}
+
+async function stopInOrder(s: Started, drainWorker: boolean): Promise<void> {
+  // A part that fails to stop must not keep the others running.
+  const settle = (p: Promise<unknown> | undefined) => p?.catch(() => undefined);
+  if (s.api) {
+    await settle(s.api.stop());
+    say('API closed');
+  }
+  if (s.worker && drainWorker) {
+    // Activities in flight finish (or time out) while Temporal and the stores still answer.
+    if (s.worker.getState() === 'RUNNING') s.worker.shutdown();
+    await settle(s.workerRun);
+    say('worker stopped');
+  }
+  await Promise.all(s.connections.map((c) => settle(c.close())));
+  if (s.temporal) {
+    await settle(s.temporal.stop());
+    say('Temporal stopped');
+  }
+  await Promise.all(s.stores.map((x) => settle(x.stop())));
+  if (s.stores.length > 0) say('DynamoDB Local and the SES emulator stopped');
+}
+
 /** `npm start`: the whole system on its embedded defaults, one process tree, Ctrl-C stops it all. */
 async function main(): Promise<void> {
   const parsedPorts = portsSchema.safeParse(
@@ -43,40 +86,59 @@ async function main(): Promise<void> {
       parsedPorts.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n'),
     );
   const ports = parsedPorts.data;
-  for (const [variable, p] of Object.entries(ports)) await assertPortFree(p, variable);
+  for (const [variable, p] of Object.entries(ports) as [keyof typeof ports, number][])
+    await assertPortFree(p, variable, BIND_HOST[variable]);
 
   await ensureAllTools((line) => say(line));
   quietRuntime();
   const data = dataDir();
   const secrets = localSecrets(data);
-  const running: RunningServer[] = [];
-  let worker: Worker | undefined;
-  let stopping = false;
-  const stopAll = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    say('stopping…');
-    if (worker && worker.getState() === 'RUNNING') worker.shutdown();
-    await Promise.allSettled(running.reverse().map((s) => s.stop()));
-    say('stopped');
-    process.exit(code);
+  const started: Started = { connections: [], stores: [] };
+  let stopping: Promise<void> | undefined;
+  const stopAll = (code: number): Promise<void> => {
+    stopping ??= (async () => {
+      say('stopping…');
+      await stopInOrder(started, true);
+      say('stopped');
+      process.exit(code);
+    })();
+    return stopping;
   };
-  process.on('SIGINT', () => void stopAll(0));
-  process.on('SIGTERM', () => void stopAll(0));
+  let signals = 0;
+  const onSignal = () => {
+    signals += 1;
+    if (signals === 1) return void stopAll(0);
+    // A second Ctrl-C: don't wait for the worker to drain, but still leave no server behind.
+    say('stopping now, without waiting for the worker');
+    void stopInOrder(started, false).then(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  // Each server is ours to stop from the moment its process exists; one spawned after a stop
+  // began is stopped at once.
+  const track = (into: (s: RunningServer) => void) => (s: RunningServer) => {
+    into(s);
+    if (stopping) void s.stop();
+  };
 
   try {
     say(`data folder: ${data}`);
+    // The first to fail ends the start; the others are stopped below, wherever they got to.
     const [dynamo, ses, temporal] = await Promise.all([
-      startDynamoLocal({ port: ports.DYNAMODB_PORT, dbPath: path.join(data, 'dynamodb') }),
-      startSesEmulator({ port: ports.SES_PORT }),
+      startDynamoLocal({
+        port: ports.DYNAMODB_PORT,
+        dbPath: path.join(data, 'dynamodb'),
+        track: track((s) => started.stores.push(s)),
+      }),
+      startSesEmulator({ port: ports.SES_PORT, track: track((s) => started.stores.push(s)) }),
       startTemporalDev({
         port: ports.TEMPORAL_PORT,
         uiPort: ports.TEMPORAL_UI_PORT,
         dbFile: path.join(data, 'temporal.db'),
         namespace: process.env.TEMPORAL_NAMESPACE || 'default',
+        track: track((s) => (started.temporal = s)),
       }),
     ]);
-    running.push(dynamo, ses, temporal);
     say('Temporal, DynamoDB Local and the SES emulator are up');
 
     const env = parseEnv({
@@ -91,7 +153,7 @@ async function main(): Promise<void> {
     });
     const aws = createAwsDeps(env);
     const created = await ensureTables(aws.ddb, aws.tables);
-    if (created.length > 0) say(`created tables: ${created.join(', ')}`);
+    if (created.length > 0) say(`created tables and indexes: ${created.join(', ')}`);
     if (!(await loadDirectory(aws.ddb, aws.tables, true))) {
       const file =
         process.env.RECTIFY_DIRECTORY_FILE || path.join(projectRoot, 'infra/local/demo-campus.json');
@@ -102,19 +164,23 @@ async function main(): Promise<void> {
     const signingKeys = env.LINK_SIGNING_KEYS ?? secrets.linkSigningKeys;
     const publicBaseUrl = env.PUBLIC_BASE_URL ?? `http://localhost:${ports.PORT}`;
     const nativeConnection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
-    worker = await createWorker({
+    started.connections.push(nativeConnection);
+    const worker = await createWorker({
       connection: nativeConnection,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       deps: { ...aws, signingKeys, publicBaseUrl, timeZone: env.CAMPUS_TZ },
     });
-    const workerRun = worker.run();
-    workerRun.catch((err: unknown) => {
+    started.worker = worker;
+    started.workerRun = worker.run();
+    started.workerRun.catch((err: unknown) => {
+      if (stopping) return;
       say(`worker stopped: ${err instanceof Error ? err.message : String(err)}`);
       void stopAll(1);
     });
 
     const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+    started.connections.push(connection);
     const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
     const schedules = await ensureSchedules(client, env, schedulesFromEnv(env));
     say(`schedules: ${[...schedules.created, ...schedules.updated].join(', ')}`);
@@ -128,12 +194,15 @@ async function main(): Promise<void> {
       temporalUiUrl: env.TEMPORAL_UI_URL,
       mailboxUrl: ses.url,
     });
-    const server = await listen(app, ports.PORT);
-    running.push({
+    const server = await listen(app, ports.PORT).catch((err: NodeJS.ErrnoException) => {
+      // Taken since the check at start: the same one line, after the stack is stopped below.
+      throw err.code === 'EADDRINUSE' ? portInUse(ports.PORT, 'PORT') : err;
+    });
+    started.api = {
       name: 'api',
       url: publicBaseUrl,
       stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-    });
+    };
 
     process.stdout.write(
       [
@@ -148,7 +217,10 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
   } catch (err) {
-    await Promise.allSettled(running.reverse().map((s) => s.stop()));
+    // A signal's stop already under way does the stopping, and exits.
+    if (stopping) return stopping;
+    stopping = stopInOrder(started, true);
+    await stopping;
     throw err;
   }
 }

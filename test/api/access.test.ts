@@ -1,6 +1,11 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../api/app.ts';
 import { issueLocalToken } from '../../api/auth.ts';
 import { caseListSchema, caseViewSchema, createdCaseSchema, problemSchema } from '../../api/schemas.ts';
+import { parseEnv } from '../../infra/config.ts';
 import { testEnv } from '../support/stack.ts';
 import { call, newCaseBody, startApiStack, type ApiStack } from './harness.ts';
 
@@ -57,13 +62,42 @@ describe('who may open a case', () => {
   });
 
   it('without a token is 401; a token of someone not in the directory is 401', async () => {
-    await expectProblem(await call(s.app, 'POST', '/api/cases', { body: newCaseBody() }), 401);
+    const none = await call(s.app, 'POST', '/api/cases', { body: newCaseBody() });
+    expect(none.headers.get('www-authenticate')).toMatch(/^Bearer\b/);
+    await expectProblem(none, 401, /Authorization: Bearer/);
     const ghost = await issueLocalToken(testEnv().JWT_SECRET ?? '', 'nobody-here');
     const res = await s.app.request('/api/cases', { headers: { authorization: `Bearer ${ghost}` } });
     await expectProblem(res, 401, /nobody-here/);
     const wrongSecret = await issueLocalToken('another-secret-0123456789abcdef0123456789', 'sup-wang');
     const res2 = await s.app.request('/api/cases', { headers: { authorization: `Bearer ${wrongSecret}` } });
     await expectProblem(res2, 401);
+  });
+
+  it('a 401 challenges with Bearer and explains in the caller’s language (zh-CN by default)', async () => {
+    const ghost = await issueLocalToken(testEnv().JWT_SECRET ?? '', 'nobody-here');
+    const forged = `${(await issueLocalToken('another-secret-0123456789abcdef0123456789', 'sup-wang')).slice(0, -4)}AAAA`;
+    const cases: [Record<string, string>, RegExp, RegExp][] = [
+      [{}, /请在请求头中携带 Authorization: Bearer/, /^send Authorization: Bearer/],
+      [{ authorization: `Bearer ${forged}` }, /令牌无效/, /the bearer token is not valid/],
+      [
+        { authorization: `Bearer ${ghost}` },
+        /nobody-here 不在校园名录中/,
+        /nobody-here is not in the campus directory/,
+      ],
+    ];
+    for (const [headers, zh, en] of cases) {
+      const zhRes = await s.app.request('/api/cases', { headers });
+      expect(zhRes.headers.get('www-authenticate')).toBe('Bearer realm="rectify"');
+      const pz = await expectProblem(zhRes, 401, zh);
+      expect(pz.title).toBe('需要登录');
+      const viaQuery = await s.app.request('/api/cases?lang=en', { headers });
+      await expectProblem(viaQuery, 401, en);
+      const viaHeader = await s.app.request('/api/cases', {
+        headers: { ...headers, 'accept-language': 'en-US' },
+      });
+      expect(viaHeader.headers.get('www-authenticate')).toBe('Bearer realm="rectify"');
+      expect((await expectProblem(viaHeader, 401, en)).title).toBe('Authentication required');
+    }
   });
 });
 
@@ -170,10 +204,160 @@ describe('who sees which cases in a list', () => {
     ).toBe(true);
   });
 
+  it('staff see the cases assigned to them and the cases they are responsible for, paged without duplicates', async () => {
+    // Assignee and responsible person differ once the root-cause analysis names someone else.
+    const open = async (assigneeId: string, responsibleId?: string) => {
+      const res = await call(s.app, 'POST', '/api/cases', {
+        as: 'sup-wang',
+        body: newCaseBody({ assigneeId }),
+      });
+      const { caseId } = createdCaseSchema.parse(await res.json());
+      if (responsibleId) {
+        const rc = await call(s.app, 'POST', `/api/cases/${caseId}/root-cause`, {
+          as: 'sup-wang',
+          body: { causes: ['阀芯老化'], responsibleId, plan: '更换阀芯' },
+        });
+        expect(rc.status).toBe(200);
+      }
+      return caseId;
+    };
+    const onlyLee = await open('staff-lee');
+    const leeResponsible = await open('staff-sun', 'staff-lee');
+    const leeAssigned = await open('staff-lee', 'staff-sun');
+    const both = await open('staff-lee', 'staff-lee');
+    const newestFirst = [both, leeAssigned, leeResponsible, onlyLee];
+
+    const pages = async (who: string, limit: number) => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let n = 0;
+      do {
+        const q = new URLSearchParams({ from: since, limit: String(limit), ...(cursor ? { cursor } : {}) });
+        const res = await call(s.app, 'GET', `/api/cases?${q.toString()}`, { as: who });
+        expect(res.status).toBe(200);
+        const page = caseListSchema.parse(await res.json());
+        expect(page.items.length).toBeLessThanOrEqual(limit);
+        for (const i of page.items) expect([i.assigneeId, i.responsibleId]).toContain(who);
+        seen.push(...page.items.map((i) => i.caseId));
+        cursor = page.nextCursor;
+      } while (cursor && ++n < 50);
+      return seen;
+    };
+    // The record (what lists read) follows the workflow's step: wait until both people's lists have settled.
+    const mine = async (who: string) => (await pages(who, 100)).filter((id) => newestFirst.includes(id));
+    for (let i = 0; i < 40; i++) {
+      if ((await mine('staff-lee')).length === 4 && (await mine('staff-sun')).length === 2) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    for (const limit of [1, 2, 3, 100]) {
+      const lee = await pages('staff-lee', limit);
+      expect(new Set(lee).size, `limit ${limit}: ${lee.join(',')}`).toBe(lee.length);
+      expect(lee.filter((id) => newestFirst.includes(id))).toEqual(newestFirst);
+    }
+    const sun = await pages('staff-sun', 1);
+    expect(new Set(sun).size).toBe(sun.length);
+    expect(sun.filter((id) => newestFirst.includes(id))).toEqual([leeAssigned, leeResponsible]);
+    // A staff member may narrow to the cases assigned to them.
+    const assigned = caseListSchema.parse(
+      await (
+        await call(
+          s.app,
+          'GET',
+          `/api/cases?from=${encodeURIComponent(since)}&assigneeId=staff-lee&limit=100`,
+          {
+            as: 'staff-lee',
+          },
+        )
+      ).json(),
+    );
+    expect(assigned.items.map((i) => i.caseId).filter((id) => newestFirst.includes(id))).toEqual([
+      both,
+      leeAssigned,
+      onlyLee,
+    ]);
+  });
+
   it('asking outside one’s scope is refused with the rule', async () => {
     const res = await call(s.app, 'GET', '/api/cases?assigneeId=staff-wu', { as: 'staff-zhou' });
     await expectProblem(res, 403, /员工只能查看/);
     const res2 = await call(s.app, 'GET', '/api/cases?buildingId=bldg-a', { as: 'sup-li' });
     await expectProblem(res2, 403, /bldg-a/);
+  });
+});
+
+describe('production bearer tokens (the identity provider’s JWKS)', () => {
+  const ISSUER = 'https://idp.example.edu.cn/realms/campus';
+  let jwks: Server;
+  let key: CryptoKey;
+  let jwksUrl: string;
+  beforeAll(async () => {
+    const pair = await generateKeyPair('ES256');
+    key = pair.privateKey;
+    const body = JSON.stringify({
+      keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256' }],
+    });
+    jwks = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(body));
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => jwks?.close(resolve));
+  });
+
+  const productionApp = () =>
+    createApp({
+      ...s.deps,
+      env: parseEnv({
+        ...Object.fromEntries(
+          Object.entries(s.deps.env).map(([k, v]) => [k, typeof v === 'string' ? v : undefined]),
+        ),
+        LINK_SIGNING_KEYS: JSON.stringify(s.deps.signingKeys),
+        RECTIFY_MODE: 'production',
+        JWKS_URL: jwksUrl,
+        JWT_ISSUER: ISSUER,
+        JWT_AUDIENCE: 'rectify-api, rectify-mobile',
+      }),
+      jwtSecret: undefined,
+    });
+  const tokenOf = (claims: { iss?: string; aud?: string }) => {
+    const jwt = new SignJWT({})
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+      .setSubject('audit-he')
+      .setIssuedAt()
+      .setExpirationTime('10m');
+    if (claims.iss) jwt.setIssuer(claims.iss);
+    if (claims.aud) jwt.setAudience(claims.aud);
+    return jwt.sign(key);
+  };
+  const get = async (app: ReturnType<typeof createApp>, token: string, lang?: string) =>
+    app.request('/api/cases?limit=1', {
+      headers: { authorization: `Bearer ${token}`, ...(lang ? { 'accept-language': lang } : {}) },
+    });
+
+  it('accepts a token from the configured issuer for one of the configured audiences', async () => {
+    const app = productionApp();
+    for (const aud of ['rectify-api', 'rectify-mobile']) {
+      const res = await get(app, await tokenOf({ iss: ISSUER, aud }));
+      expect([aud, res.status]).toEqual([aud, 200]);
+    }
+  });
+
+  it.each([
+    [
+      'another issuer',
+      { iss: 'https://idp.example.edu.cn/realms/other', aud: 'rectify-api' },
+      /签发者/,
+      /"iss"/,
+    ],
+    ['no issuer', { aud: 'rectify-api' }, /签发者/, /"iss"/],
+    ['another application’s audience', { iss: ISSUER, aud: 'library-app' }, /受众不符/, /"aud"/],
+    ['no audience', { iss: ISSUER }, /受众不符/, /"aud"/],
+  ] as const)('refuses a token with %s (401, in the caller’s language)', async (_what, claims, zh, en) => {
+    const app = productionApp();
+    const token = await tokenOf(claims);
+    const res = await get(app, token);
+    expect(res.headers.get('www-authenticate')).toBe('Bearer realm="rectify"');
+    await expectProblem(res, 401, zh);
+    await expectProblem(await get(app, token, 'en'), 401, en);
   });
 });

@@ -54,18 +54,26 @@ describe('who may read the audit trail', () => {
     for (const path of routes()) expect([path, (await as(who, path)).status]).toEqual([path, 200]);
   });
 
-  it.each(['staff-zhou', 'sup-wang', 'grid-a1', 'dept-cs'])('%s is refused with the rule', async (who) => {
-    for (const path of routes()) {
-      const res = await as(who, path);
-      expect(res.status).toBe(403);
-      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-      expect(((await res.json()) as { detail: string }).detail).toMatch(/auditors/);
-    }
-  });
+  it.each(['staff-zhou', 'sup-wang', 'grid-a1', 'dept-cs'])(
+    '%s is refused with the rule, in the caller’s language',
+    async (who) => {
+      for (const path of routes()) {
+        const res = await as(who, path);
+        expect(res.status).toBe(403);
+        expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(((await res.json()) as { detail: string }).detail).toMatch(
+          /审计人员.*须具备以下角色之一：审计人员/,
+        );
+        const en = await as(who, path, { headers: { 'accept-language': 'en' } });
+        expect(((await en.json()) as { detail: string }).detail).toMatch(/auditors.*needs one of: auditor/);
+      }
+    },
+  );
 
   it('without a token: 401 problem', async () => {
     const res = await app.request(`/api/audit/verify?caseId=${caseId}`);
     expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe('Bearer realm="rectify"');
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   });
 

@@ -1,17 +1,20 @@
 import { validate, compileErrors } from '@readme/openapi-parser';
+import { QueryNotRegisteredError, type WorkflowClient, type WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeCursor } from '../../activities/case-queries.ts';
+import { encodeCursor, filterHash } from '../../activities/case-queries.ts';
+import { createApp } from '../../api/app.ts';
 import { routes } from '../../api/openapi.ts';
 import {
   buildingsSchema,
   caseListSchema,
   caseViewSchema,
   createdCaseSchema,
+  idempotencyKeySchema,
   peopleSchema,
   problemSchema,
 } from '../../api/schemas.ts';
 import { uniqueId } from '../support/stack.ts';
-import { call, newCaseBody, startApiStack, type ApiStack } from './harness.ts';
+import { call, clientWith, newCaseBody, startApiStack, type ApiStack } from './harness.ts';
 
 let s: ApiStack;
 beforeAll(async () => {
@@ -168,6 +171,52 @@ describe('Idempotency-Key', () => {
   });
 });
 
+describe('Idempotency-Key races', () => {
+  it('when a racing retry started the claimed case first, the request that claimed the key gets that case, not a 409', async () => {
+    // Stage the race on the real servers: each start finds its workflow already started, as when a
+    // concurrent retry read this request's claim and started the case a moment before it did.
+    const real = s.deps.temporal.workflow;
+    const start = (async (type: string, options: Parameters<WorkflowClient['start']>[1]) => {
+      await real.start(type, options);
+      return real.start(type, options);
+    }) as WorkflowClient['start'];
+    const app = createApp({ ...s.deps, temporal: clientWith(s.deps.temporal, { start }) });
+    const key = uniqueId('idem-race');
+    const body = newCaseBody({ title: `竞态 ${key}` });
+    const first = await call(app, 'POST', '/api/cases', {
+      as: 'sup-wang',
+      body,
+      headers: { 'idempotency-key': key },
+    });
+    expect(first.status).toBe(201);
+    const a = createdCaseSchema.parse(await first.json());
+    expect(a.stage).toBe('analysing');
+    const again = await call(s.app, 'POST', '/api/cases', {
+      as: 'sup-wang',
+      body,
+      headers: { 'idempotency-key': key },
+    });
+    expect(again.status).toBe(201);
+    expect(createdCaseSchema.parse(await again.json()).caseId).toBe(a.caseId);
+
+    // Without a key, a workflow already running under a fresh case number is a real conflict.
+    await problem(await call(app, 'POST', '/api/cases', { as: 'sup-wang', body }), 409);
+  });
+
+  it('many concurrent requests with one key all answer with one case', async () => {
+    const key = uniqueId('idem-many');
+    const body = newCaseBody({ title: `并发 ${key}` });
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        call(s.app, 'POST', '/api/cases', { as: 'sup-wang', body, headers: { 'idempotency-key': key } }),
+      ),
+    );
+    expect(answers.map((r) => r.status)).toEqual(answers.map(() => 201));
+    const ids = await Promise.all(answers.map(async (r) => createdCaseSchema.parse(await r.json()).caseId));
+    expect(new Set(ids).size).toBe(1);
+  });
+});
+
 describe('reading and listing', () => {
   it('an unknown case is 404; a malformed id is 400', async () => {
     await problem(await call(s.app, 'GET', '/api/cases/ZG-1999-999999', { as: 'audit-he' }), 404);
@@ -179,6 +228,80 @@ describe('reading and listing', () => {
       }),
       404,
     );
+  });
+
+  it('an id that is not a case number is 400; a case-numbered workflow that is no case is 404, never a 500', async () => {
+    for (const id of ['rectify-daily-brief-2026-03-02', 'ZG-2026-1', 'zg-2026-000001']) {
+      const p = await problem(await call(s.app, 'GET', `/api/cases/${id}`, { as: 'audit-he' }), 400);
+      expect(p.errors?.map((e) => e.field)).toEqual(['caseId']);
+    }
+    // The workflow exists but registers no case query (Temporal's QueryNotRegisteredError).
+    const notACase = {
+      query: () =>
+        Promise.reject(new QueryNotRegisteredError('Workflow did not register a handler for caseView', 3)),
+    } as unknown as WorkflowHandle;
+    const app = createApp({
+      ...s.deps,
+      temporal: clientWith(s.deps.temporal, { getHandle: (() => notACase) as WorkflowClient['getHandle'] }),
+    });
+    const p = await problem(
+      await call(app, 'GET', '/api/cases/ZG-1998-000001?lang=en', { as: 'audit-he' }),
+      404,
+    );
+    expect(p.detail).toMatch(/no such case/);
+  });
+
+  it('a cursor reused with other filters is a 400 that says what to do, never a 500', async () => {
+    const since = new Date(Date.now() - 1000).toISOString();
+    for (let i = 0; i < 2; i++) {
+      const res = await call(s.app, 'POST', '/api/cases', { as: 'admin-xu', body: newCaseBody() });
+      expect(res.status).toBe(201);
+    }
+    const list = (q: Record<string, string>) =>
+      call(s.app, 'GET', `/api/cases?${new URLSearchParams({ ...q, lang: 'en' }).toString()}`, {
+        as: 'audit-he',
+      });
+    const first = caseListSchema.parse(
+      await (await list({ buildingId: 'bldg-a', from: since, limit: '1' })).json(),
+    );
+    const cursor = first.nextCursor;
+    expect(cursor).toBeTruthy();
+    if (!cursor) return;
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    const others: Record<string, string>[] = [
+      { buildingId: 'bldg-b', from: since },
+      { buildingId: 'bldg-a', from: '2020-01-01' },
+      { buildingId: 'bldg-a', from: since, to: later },
+      { buildingId: 'bldg-a' },
+      { from: since },
+      { buildingId: 'bldg-a', from: since, severity: 'urgent' },
+    ];
+    for (const other of others) {
+      const p = await problem(await list({ ...other, limit: '1', cursor }), 400);
+      expect(p.errors?.[0]?.field).toBe('cursor');
+      expect(p.detail).toMatch(/same filters/);
+    }
+    // The same filters continue, whatever the page size.
+    const next = await list({ buildingId: 'bldg-a', from: since, limit: '5', cursor });
+    expect(next.status).toBe(200);
+    const page2 = caseListSchema.parse(await next.json());
+    expect(page2.items.map((i) => i.caseId)).not.toContain(first.items[0]?.caseId);
+  });
+
+  it('a hand-made cursor that DynamoDB refuses (start key outside the period) is a 400, never a 500', async () => {
+    const from = new Date(Date.now() - 60_000).toISOString();
+    const forged = encodeCursor({
+      q: filterHash({ buildingId: 'bldg-a', from }),
+      i: 'byBuilding',
+      k: {
+        caseId: 'ZG-1999-000001',
+        buildingId: 'bldg-a',
+        openedSort: '1999-01-01T00:00:00.000Z#ZG-1999-000001',
+      },
+    });
+    const q = new URLSearchParams({ buildingId: 'bldg-a', from, cursor: forged });
+    const p = await problem(await call(s.app, 'GET', `/api/cases?${q.toString()}`, { as: 'audit-he' }), 400);
+    expect(p.errors?.[0]?.field).toBe('cursor');
   });
 
   it('pages through cases from the index with no duplicates and nothing skipped', async () => {
@@ -243,8 +366,12 @@ describe('reading and listing', () => {
     ['cursor=garbage!!', 'garbage cursor'],
     [`cursor=${Buffer.from('{"i":"byOpened","k":{}}').toString('base64url')}`, 'cursor without a key'],
     [
-      `buildingId=bldg-a&cursor=${encodeCursor('byOpened', { caseId: 'x', listPk: 'CASE', openedSort: 'y' })}`,
+      `buildingId=bldg-a&cursor=${encodeCursor({ q: filterHash({}), i: 'byOpened', k: { caseId: 'x', listPk: 'CASE', openedSort: 'y' } })}`,
       'cursor of another query',
+    ],
+    [
+      `buildingId=bldg-a&cursor=${encodeCursor({ q: filterHash({ buildingId: 'bldg-a' }), i: 'byBuilding', k: { caseId: 'x', buildingId: 'bldg-b', openedSort: 'y' } })}`,
+      'cursor naming another building than its own filters',
     ],
     ['limit=0', 'limit too small'],
     ['limit=101', 'limit too large'],
@@ -315,6 +442,41 @@ describe('documentation', () => {
     expect(html).toContain('Open a rectification case');
     expect(html).toContain('新建整改案件');
     for (const r of routes) expect(html).toContain(r.path);
+  });
+
+  it('documents the Idempotency-Key pattern the server enforces, and 503 wherever the directory is read', async () => {
+    const doc = (await (await s.app.request('/openapi.json')).json()) as {
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            parameters: { name: string; in: string; schema: { pattern?: string } }[];
+            responses: Record<string, unknown>;
+          }
+        >
+      >;
+    };
+    const header = doc.paths['/api/cases']?.post?.parameters.find((p) => p.name === 'Idempotency-Key');
+    expect(header?.in).toBe('header');
+    const pattern = new RegExp(header?.schema.pattern ?? '(?!)');
+    for (const key of ['k-1', 'a'.repeat(200), 'bad key', 'a'.repeat(201), 'ключ', '']) {
+      expect([key, pattern.test(key)]).toEqual([key, idempotencyKeySchema.safeParse(key).success]);
+    }
+    const refused = await call(s.app, 'POST', '/api/cases', {
+      as: 'sup-wang',
+      body: newCaseBody(),
+      headers: { 'idempotency-key': 'a'.repeat(201) },
+    });
+    await problem(refused, 400);
+    // Every route behind authentication or an action link reads the campus directory.
+    for (const r of routes.filter((x) => x.path.startsWith('/api/') || x.path.startsWith('/actions/'))) {
+      expect([r.method, r.path, Object.keys(doc.paths[r.path]?.[r.method]?.responses ?? {})]).toEqual([
+        r.method,
+        r.path,
+        expect.arrayContaining(['503']),
+      ]);
+    }
   });
 
   it('unknown routes are problem+json 404s', async () => {

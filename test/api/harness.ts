@@ -1,4 +1,4 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowClient } from '@temporalio/client';
 import { NativeConnection, type Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { Hono } from 'hono';
 import { inject } from 'vitest';
@@ -75,6 +75,33 @@ export async function startApiStack(extra: Partial<AppDeps> = {}): Promise<ApiSt
       await nativeConnection.close();
     },
   };
+}
+
+/**
+ * The stack's Temporal client with some workflow-client calls replaced, to
+ * stage what the real servers only do under unlucky timing (two requests
+ * racing) or misuse (an id naming another kind of workflow).
+ */
+export function clientWith(
+  client: Client,
+  workflow: Partial<Pick<WorkflowClient, 'start' | 'getHandle'>>,
+): Client {
+  const real = client.workflow;
+  const wf = new Proxy(real, {
+    get(target, prop) {
+      const own = (workflow as Record<PropertyKey, unknown>)[prop];
+      if (own) return own;
+      const v: unknown = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  return new Proxy(client, {
+    get(target, prop) {
+      if (prop === 'workflow') return wf;
+      const v: unknown = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
 }
 
 const tokens = new Map<string, Promise<string>>();

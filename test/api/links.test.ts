@@ -6,7 +6,7 @@ import { getCaseRecord } from '../../activities/case-store.ts';
 import { issueLink, type LinkDeps } from '../../activities/link-store.ts';
 import type { ActionHandler } from '../../api/deps.ts';
 import { ProblemError } from '../../api/problems.ts';
-import { createdCaseSchema } from '../../api/schemas.ts';
+import { caseViewSchema, createdCaseSchema } from '../../api/schemas.ts';
 import { signLinkToken, type LinkClaims } from '../../domain/link-token.ts';
 import { TEST_SIGNING_KEYS, uniqueId } from '../support/stack.ts';
 import {
@@ -241,6 +241,62 @@ describe('token attacks', () => {
     });
     expect(badHash.status).toBe(400);
     expect(outcomeOf(await badHash.text())).toBe('stale_form');
+  });
+});
+
+describe('what a POST records and refuses', () => {
+  it('a form body that does not parse (multipart without a boundary) is a 400 page and leaves the link unused', async () => {
+    const { path, token } = await caseAwaitingSignOff();
+    const html = await expectPage(path, 200, 'ready');
+    for (const [type, body] of [
+      ['multipart/form-data', new URLSearchParams({ ...formFields(html), choice: 'confirm' }).toString()],
+      ['multipart/form-data; boundary=xyz', 'no parts here'],
+    ] as const) {
+      const res = await s.app.request(path, { method: 'POST', headers: { 'content-type': type }, body });
+      const page = await res.text();
+      expect({ status: res.status, outcome: outcomeOf(page) }).toEqual({ status: 400, outcome: 'bad_form' });
+      expect(page).toContain('表单无法读取');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    }
+    expect((await opsRow(`LINK#${claimsOf(token).tid}`))?.status).toBe('active');
+  });
+
+  const signedIp = async (caseId: string) => {
+    const v = caseViewSchema.parse(
+      await (await call(s.app, 'GET', `/api/cases/${caseId}`, { as: 'sup-wang' })).json(),
+    );
+    return v.signOffs[0]?.signature?.ip;
+  };
+
+  it('records the address the nearest proxy saw (right-most X-Forwarded-For), not what the client claims', async () => {
+    const { caseId, path } = await caseAwaitingSignOff();
+    const html = await expectPage(path, 200, 'ready');
+    const res = await postForm(
+      s.app,
+      path,
+      { ...formFields(html), choice: 'confirm' },
+      // The client wrote the first entry itself; the load balancer appended the last.
+      { 'x-forwarded-for': '198.51.100.66, 10.1.2.3, 203.0.113.9' },
+    );
+    expect(res.status).toBe(200);
+    expect(await signedIp(caseId)).toBe('203.0.113.9');
+  });
+
+  it('on Lambda, records the source address AWS saw, whatever the headers say', async () => {
+    const { caseId, path } = await caseAwaitingSignOff();
+    const html = await expectPage(path, 200, 'ready');
+    const res = await s.app.request(
+      path,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '198.51.100.66' },
+        body: new URLSearchParams({ ...formFields(html), choice: 'confirm' }).toString(),
+      },
+      // What hono/aws-lambda passes as the app's env for a function URL event.
+      { requestContext: { http: { sourceIp: '192.0.2.44' } } },
+    );
+    expect(res.status).toBe(200);
+    expect(await signedIp(caseId)).toBe('192.0.2.44');
   });
 });
 

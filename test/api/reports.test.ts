@@ -1,16 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFeedbackActivities } from '../../activities/feedback.ts';
-import type { KpiValue } from '../../domain/kpi.ts';
+import { saveTally } from '../../activities/feedback-store.ts';
+import { tallyCases, type KpiValue } from '../../domain/kpi.ts';
 import { putCases } from '../support/feedback-harness.ts';
 import { uniqueId } from '../support/stack.ts';
 import { at, view } from '../support/views.ts';
 import { call, startApiStack, type ApiStack } from './harness.ts';
 
-// 2012-W10 (Monday 2012-03-05 to Sunday 2012-03-11, Shanghai) belongs to this file.
+// 2012-W10 (Monday 2012-03-05 to Sunday 2012-03-11, Shanghai) belongs to this file, and so do
+// 2099-W10 and 2099-W11 (from Monday 2099-03-02): weeks not over yet.
 const WEEK = '2012-W10';
 const MON = '2012-03-05T02:00:00.000Z';
+const FUTURE_MON = '2099-03-02T02:00:00.000Z';
 let stack: ApiStack;
-const ids = { r1: uniqueId('R1'), r2: uniqueId('R2'), r3: uniqueId('R3'), r4: uniqueId('R4') };
+const ids = {
+  r1: uniqueId('R1'),
+  r2: uniqueId('R2'),
+  r3: uniqueId('R3'),
+  r4: uniqueId('R4'),
+  f1: uniqueId('F1'),
+  f2: uniqueId('F2'),
+};
 
 beforeAll(async () => {
   stack = await startApiStack();
@@ -84,10 +94,14 @@ describe('GET /api/kpis', () => {
     expect(kpi(body, 'overall_satisfaction')).toMatchObject({ value: 0.6667, target: 0.85 });
     expect(kpi(body, 'general_repair_on_site_2h')).toMatchObject({ value: 1, met: true });
     expect(kpi(body, 'urgent_repair_on_site_30min')).toMatchObject({ value: 0, met: false });
+    // r3 and r4, both in bldg-b: 2 valid complaints in 2012 to date, within 5 a year.
     expect(kpi(body, 'valid_complaints_per_building_year')).toMatchObject({
       numerator: 2,
-      value: 52.1429,
+      denominator: 2,
+      value: 2,
       target: 5,
+      met: true,
+      period: { from: '2011-12-31T16:00:00.000Z', to: '2012-03-11T16:00:00.000Z' },
     });
     expect(kpi(body, 'average_time_to_close_hours')?.value).toBe(23.3333);
     expect(kpi(body, 'p90_time_to_close_hours')?.value).toBe(40);
@@ -114,10 +128,43 @@ describe('GET /api/kpis', () => {
     expect(p.source).toEqual({ weeksFromCounters: 0, partsFromIndex: 1 });
   });
 
+  it('never takes a week not yet over as settled: cases opened later in it still count', async () => {
+    const path = '/api/kpis?from=2099-03-02&to=2099-03-08&buildingId=bldg-a';
+    const read = async () =>
+      (await (await call(stack.app, 'GET', path, { as: 'wg-chen' })).json()) as {
+        cases: number;
+        source: Record<string, number>;
+      };
+    await putCases(stack.activityDeps, [
+      view({ caseId: ids.f1, openedAt: FUTURE_MON, closedAt: at(FUTURE_MON, 2) }),
+    ]);
+    // Every case in it closed, but the week runs on: read from the index, nothing stored.
+    expect(await read()).toMatchObject({ cases: 1, source: { weeksFromCounters: 0, partsFromIndex: 1 } });
+    await putCases(stack.activityDeps, [
+      view({ caseId: ids.f2, openedAt: at(FUTURE_MON, 30), closedAt: at(FUTURE_MON, 31) }),
+    ]);
+    expect(await read()).toMatchObject({ cases: 2, source: { weeksFromCounters: 0, partsFromIndex: 1 } });
+  });
+
+  it('ignores a tally stored as settled for a week not yet over', async () => {
+    // As an earlier version stored it: three closed cases, then the week went on.
+    const stale = tallyCases(
+      [1, 2, 3].map((i) => view({ caseId: `stale-${i}`, openedAt: at(FUTURE_MON, 24 * 7 + i) })),
+    );
+    await saveTally(stack.activityDeps, '2099-W11', 'bldg-b', stale, true);
+    const res = await call(stack.app, 'GET', '/api/kpis?from=2099-03-09&to=2099-03-15&buildingId=bldg-b', {
+      as: 'wg-chen',
+    });
+    expect(await res.json()).toMatchObject({ cases: 0, source: { weeksFromCounters: 0, partsFromIndex: 1 } });
+  });
+
   it.each([
     ['/api/kpis?from=2012-03-11&to=2012-03-05', 400, 'wg-chen'],
     ['/api/kpis?from=2010-01-01&to=2012-03-05', 400, 'wg-chen'],
     ['/api/kpis?from=yesterday', 400, 'wg-chen'],
+    ['/api/kpis?from=0099-01-01&to=0099-01-02', 400, 'wg-chen'],
+    ['/api/kpis?from=1999-12-31T00:00:00Z&to=2000-01-02', 400, 'wg-chen'],
+    ['/api/kpis?from=2100-12-01&to=2101-01-02', 400, 'wg-chen'],
     ['/api/kpis?colour=red', 400, 'wg-chen'],
     ['/api/kpis?buildingId=bldg-z', 404, 'wg-chen'],
     ['/api/kpis', 403, 'sup-li'],
@@ -130,6 +177,18 @@ describe('GET /api/kpis', () => {
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     const body = (await res.json()) as { detail: string };
     expect(body.detail.length).toBeGreaterThan(10);
+  });
+
+  it('names the field and the years it takes when a date is outside the calendar', async () => {
+    const res = await call(stack.app, 'GET', '/api/kpis?from=0099-01-01&to=0099-01-02&lang=en', {
+      as: 'wg-chen',
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { errors: { field: string; message: string }[] };
+    expect(body.errors).toEqual([
+      { field: 'from', message: 'must fall in the years 2000 to 2100, like 2026-03-02' },
+      { field: 'to', message: 'must fall in the years 2000 to 2100, like 2026-03-02' },
+    ]);
   });
 
   it('tells a supervisor which building to ask for', async () => {

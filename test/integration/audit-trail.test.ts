@@ -1,10 +1,25 @@
+import {
+  PutItemCommand,
+  QueryCommand,
+  TransactWriteItemsCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ANCHOR_CHAIN_ID, anchorNow, latestAnchor, readAnchorHeads } from '../../activities/audit-anchor.ts';
+import {
+  ANCHOR_CHAIN_ID,
+  anchorNow,
+  latestAnchor,
+  readAnchorHeads,
+  sealAnchor,
+} from '../../activities/audit-anchor.ts';
 import { appendAudit, readChain } from '../../activities/audit-store.ts';
 import { verifyAll, verifyCase, type VerifyEvent } from '../../activities/audit-verify.ts';
-import { createActivities } from '../../activities/index.ts';
-import { verifyChain } from '../../domain/hash-chain.ts';
+import { caseRecordItem } from '../../activities/case-record.ts';
+import { createActivities, type ActivityDeps } from '../../activities/index.ts';
+import { anchorRoot, verifyChain } from '../../domain/hash-chain.ts';
+import { ensureTables } from '../../infra/local/servers.ts';
 import {
   deleteCase,
   deleteEntry,
@@ -15,7 +30,7 @@ import {
   testView,
   type Field,
 } from '../support/audit-fixtures.ts';
-import { seedDemo, testDeps, uniqueId } from '../support/stack.ts';
+import { seedDemo, sentEmails, testDeps, testEnv, uniqueId } from '../support/stack.ts';
 
 const deps = testDeps();
 
@@ -28,6 +43,43 @@ async function collect(events: AsyncGenerator<VerifyEvent>): Promise<VerifyEvent
   for await (const e of events) out.push(e);
   return out;
 }
+
+/**
+ * Tables of this test's own: for tampering with anchors, which are global to a table set,
+ * without breaking the anchors other files (running in parallel) read and write.
+ */
+async function ownTables(): Promise<ActivityDeps> {
+  const prefix = uniqueId('own');
+  const tables = {
+    cases: `${prefix}-cases`,
+    audit: `${prefix}-audit`,
+    directory: `${prefix}-directory`,
+    ops: `${prefix}-ops`,
+  };
+  const own = testDeps(
+    testEnv({
+      TABLE_CASES: tables.cases,
+      TABLE_AUDIT: tables.audit,
+      TABLE_DIRECTORY: tables.directory,
+      TABLE_OPS: tables.ops,
+    }),
+  );
+  await ensureTables(own.ddb, tables);
+  return own;
+}
+
+/** The same tables through a new client: nothing cached from earlier reads. */
+const freshClient = (d: ActivityDeps): ActivityDeps => ({
+  ...d,
+  ...testDeps(
+    testEnv({
+      TABLE_CASES: d.tables.cases,
+      TABLE_AUDIT: d.tables.audit,
+      TABLE_DIRECTORY: d.tables.directory,
+      TABLE_OPS: d.tables.ops,
+    }),
+  ),
+});
 
 describe('appending', () => {
   it('1,000 concurrent appends to one chain leave no fork and no gap', async () => {
@@ -80,6 +132,38 @@ describe('appending', () => {
     ]);
     expect([a, b, c].filter((r) => !r.duplicate)).toHaveLength(1);
     expect(await readChain(deps.ddb, deps.tables, caseId)).toHaveLength(1);
+  });
+
+  it('an email whose audit entry failed after SES took it gets the entry on the retry, once', async () => {
+    const caseId = uniqueId('ZG-MAILAUDIT');
+    // The attempt's DynamoDB connection drops on its first transaction: the email_sent append.
+    let dropAppends = 1;
+    const ddb = Object.create(deps.ddb) as DynamoDBClient;
+    const send = deps.ddb.send.bind(deps.ddb) as (command: unknown) => Promise<unknown>;
+    ddb.send = ((command: unknown) => {
+      if (command instanceof TransactWriteItemsCommand && dropAppends-- > 0)
+        return Promise.reject(new Error('socket hang up'));
+      return send(command);
+    }) as DynamoDBClient['send'];
+    const acts = createActivities({ ...deps, ddb });
+    const req = {
+      caseId,
+      title: '水龙头漏水 Leaking tap',
+      stage: 'rectifying',
+      round: 1,
+      kind: 'review_failed' as const,
+      to: { personIds: ['staff-zhou'] },
+      detail: '阀芯仍漏水',
+    };
+    await expect(acts.sendCaseEmail(req)).rejects.toThrow('socket hang up');
+    expect(await readChain(deps.ddb, deps.tables, caseId)).toEqual([]);
+    // Temporal retries the activity: the email is not sent again, but its entry is written.
+    expect(await acts.sendCaseEmail(req)).toMatchObject({ sent: [], alreadySent: ['staff-zhou'] });
+    await acts.sendCaseEmail(req);
+    const chain = await readChain(deps.ddb, deps.tables, caseId);
+    expect(chain.map((e) => e.action)).toEqual(['email_sent']);
+    expect(chain[0]?.payload).toMatchObject({ payload: { kind: 'review_failed', to: 'staff-zhou' } });
+    expect(await sentEmails((e) => e.subject.includes(caseId))).toHaveLength(1);
   });
 });
 
@@ -277,5 +361,143 @@ describe('anchors', () => {
     });
     const summary = events.at(-1);
     expect(summary).toMatchObject({ type: 'summary', anchorOk: false, ok: false });
+  });
+
+  it('a newer anchor that drops a case the witnessed anchor held is caught, and the case named missing', async () => {
+    const own = await ownTables();
+    const [kept, gone] = [uniqueId('ZG-WIT-KEEP'), uniqueId('ZG-WIT-GONE')];
+    await seedCase(own, kept, 2);
+    await seedCase(own, gone, 3);
+    const first = await anchorNow(own, uniqueId('anchor-test'));
+    const witness = { source: 'test', seq: first.seq, hash: first.hash, root: first.root };
+    // An honest later anchor carries every case forward: nothing dropped.
+    await anchorNow(own, uniqueId('anchor-test'));
+    const honest = await collect(verifyAll(freshClient(own), { witness }));
+    expect(honest[0]).toMatchObject({ type: 'start', anchor: { witness: { matches: true, dropped: [] } } });
+    expect(honest.at(-1)).toMatchObject({ type: 'summary', anchorOk: true, ok: true });
+
+    // The intruder deletes a case outright and seals a well-chained anchor without it.
+    await deleteCase(own, gone, 3, { record: true });
+    const latest = (await latestAnchor(own.ddb, own.tables))!;
+    const heads = (await readAnchorHeads(own.ddb, own.tables, latest)).filter((h) => h.caseId !== gone);
+    const anchorId = uniqueId('forged');
+    await own.ddb.send(
+      new PutItemCommand({
+        TableName: own.tables.ops,
+        Item: marshall({ pk: `AUDITANCHOR#${anchorId}`, sk: 'heads#000001', heads: JSON.stringify(heads) }),
+      }),
+    );
+    const empty = { missing: [], rewritten: [], broken: [], counts: { missing: 0, rewritten: 0, broken: 0 } };
+    const forged = await sealAnchor(own, {
+      anchorId,
+      root: anchorRoot(heads),
+      caseCount: heads.length,
+      chunkCount: 1,
+      basedOn: latest.seq,
+      findings: empty,
+      at: new Date().toISOString(),
+    });
+    // On its own the forged anchor looks fine: chained, heads matching its root.
+    const blind = await collect(verifyAll(freshClient(own)));
+    expect(blind.at(-1)).toMatchObject({ type: 'summary', ok: true });
+
+    const events = await collect(verifyAll(freshClient(own), { witness }));
+    expect(events[0]).toMatchObject({
+      type: 'start',
+      anchor: {
+        seq: forged.seq,
+        chain: { ok: true },
+        heads: { ok: true },
+        witness: { matches: true, dropped: [gone] },
+      },
+    });
+    expect(events.find((e) => e.type === 'case' && e.caseId === gone)).toMatchObject({
+      ok: false,
+      droppedFromAnchor: true,
+      anchor: { anchorSeq: first.seq, status: 'missing' },
+    });
+    const summary = events.at(-1);
+    expect(summary).toMatchObject({ type: 'summary', anchorOk: false, ok: false, missing: [gone] });
+  });
+
+  it('one case verified against an anchor whose heads were altered is not ok', async () => {
+    const own = await ownTables();
+    const caseId = uniqueId('ZG-ANC-ONE');
+    await seedCase(own, caseId, 2);
+    const sealed = await anchorNow(own, uniqueId('anchor-test'));
+    expect(await verifyCase(freshClient(own), caseId, { hasRecord: true })).toMatchObject({
+      ok: true,
+      anchor: { status: 'intact', anchorSeq: sealed.seq },
+    });
+    // The intruder edits the anchored head list: the chain itself is untouched and intact.
+    const stored = await latestAnchor(own.ddb, own.tables);
+    const chunk = await own.ddb.send(
+      new QueryCommand({
+        TableName: own.tables.ops,
+        KeyConditionExpression: 'pk = :p',
+        ExpressionAttributeValues: marshall({ ':p': `AUDITANCHOR#${stored!.anchorId}` }),
+      }),
+    );
+    const row = unmarshall(chunk.Items![0]!) as { heads: string };
+    const heads = (JSON.parse(row.heads) as { caseId: string; seq: number; hash: string }[]).map((h) => ({
+      ...h,
+      seq: h.seq + 1,
+    }));
+    await own.ddb.send(
+      new PutItemCommand({
+        TableName: own.tables.ops,
+        Item: { ...chunk.Items![0]!, ...marshall({ heads: JSON.stringify(heads) }) },
+      }),
+    );
+    const result = await verifyCase(freshClient(own), caseId, { hasRecord: true });
+    expect(result.broken).toBeNull();
+    expect(result.anchorProblem).toMatch(/root/);
+    expect(result.ok).toBe(false);
+  });
+
+  it('are found behind any number of entries slipped into the anchor chain', async () => {
+    const own = await ownTables();
+    const caseId = uniqueId('ZG-ANC-STRAY');
+    await seedCase(own, caseId, 2);
+    const sealed = await anchorNow(own, uniqueId('anchor-test'));
+    for (let i = 1; i <= 25; i++) {
+      await appendAudit(own.ddb, own.tables, {
+        caseId: ANCHOR_CHAIN_ID,
+        stepId: `stray-${i}`,
+        at: new Date().toISOString(),
+        actor: { id: 'mallory' },
+        action: 'note',
+        payload: { i },
+      });
+    }
+    expect((await latestAnchor(own.ddb, own.tables))?.seq).toBe(sealed.seq);
+    // So the next anchor still carries the first one's heads forward, and verify names the strays.
+    const next = await anchorNow(own, uniqueId('anchor-test'));
+    const anchors = await readChain(own.ddb, own.tables, ANCHOR_CHAIN_ID);
+    expect(anchors.find((e) => e.seq === next.seq)?.payload).toMatchObject({
+      payload: { basedOn: sealed.seq },
+    });
+    const events = await collect(verifyAll(freshClient(own)));
+    expect(events[0]).toMatchObject({ type: 'start', anchor: { seq: next.seq } });
+    expect(events[0]?.type === 'start' && events[0].anchor?.strays).toHaveLength(25);
+    expect(events.at(-1)).toMatchObject({ type: 'summary', anchorOk: false, ok: false });
+  });
+
+  it('name a case record whose trail was deleted before any anchor saw it', async () => {
+    const own = await ownTables();
+    const [kept, emptied] = [uniqueId('ZG-ANC-KEEP'), uniqueId('ZG-ANC-EMPTY')];
+    await seedCase(own, kept, 2);
+    await seedCase(own, emptied, 2);
+    await deleteCase(own, emptied, 2);
+    // A record with no entry at all, not even the first: written straight into the table.
+    const bare = uniqueId('ZG-ANC-BARE');
+    await own.ddb.send(
+      new PutItemCommand({ TableName: own.tables.cases, Item: caseRecordItem(testView(bare)) }),
+    );
+    const sealed = await anchorNow(own, uniqueId('anchor-test'));
+    expect(sealed.findings.broken).toEqual([emptied, bare].sort());
+    expect(sealed.findings.counts.broken).toBe(2);
+    const heads = await readAnchorHeads(own.ddb, own.tables, (await latestAnchor(own.ddb, own.tables))!);
+    expect(heads.map((h) => h.caseId)).toEqual([kept]);
   });
 });

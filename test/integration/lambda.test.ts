@@ -11,7 +11,14 @@ import { issueLocalToken } from '../../api/auth.ts';
 import type { CaseView } from '../../domain/case-model.ts';
 import type { Directory } from '../../domain/directory.ts';
 import { caseInput } from '../support/case-harness.ts';
-import { TEST_SIGNING_KEYS, seedDemo, testDeps, testEnv, uniqueId } from '../support/stack.ts';
+import {
+  TEST_SIGNING_KEYS,
+  seedDemo,
+  testDeps,
+  testEnv,
+  uniqueCaseNumber,
+  uniqueId,
+} from '../support/stack.ts';
 
 // The Lambda entry against the real stack (DynamoDB Local, the Temporal dev
 // server, the SES emulator), compared request for request with the app as
@@ -85,7 +92,8 @@ async function both(method: string, path: string, headers: Record<string, string
 
 /** A case as the workflow leaves it after opening, stored the way the recordStep activity stores it. */
 async function storeOpenCase(): Promise<CaseView> {
-  const input = caseInput(dir, new Date());
+  // The API takes only ids in the case counter's format.
+  const input = { ...caseInput(dir, new Date()), caseId: uniqueCaseNumber() };
   const at = input.openedAt;
   const view: CaseView = {
     caseId: input.caseId,
@@ -183,7 +191,7 @@ describe('api/lambda.ts handler', () => {
 
   it('refuses the same requests the same way (problem+json)', async () => {
     const token = await issueLocalToken(JWT_SECRET, 'audit-he');
-    const missing = await both('GET', `/api/cases/${uniqueId('ZG-NONE')}`, {
+    const missing = await both('GET', `/api/cases/${uniqueCaseNumber()}`, {
       authorization: `Bearer ${token}`,
     });
     expect(missing.lambda).toEqual(missing.local);
@@ -208,6 +216,12 @@ describe('api/lambda.ts in production mode (a fresh cold start)', () => {
     );
 
     vi.stubEnv('JWKS_URL', 'https://idp.example.edu.cn/.well-known/jwks.json');
+    await expect(cold(urlEvent('GET', '/health'))).rejects.toThrow(
+      /JWT_ISSUER: required when RECTIFY_MODE=production/,
+    );
+
+    vi.stubEnv('JWT_ISSUER', 'https://idp.example.edu.cn');
+    vi.stubEnv('JWT_AUDIENCE', 'rectify');
     const health = await cold(urlEvent('GET', '/health'));
     expect(health.statusCode).toBe(200);
     // Tokens are the identity provider's now: a locally signed one is refused.

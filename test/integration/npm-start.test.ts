@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,9 +8,70 @@ import { projectRoot } from '../../infra/local/paths.ts';
 import { freePort } from '../../infra/local/servers.ts';
 
 // `npm start` exactly as a person runs it (same entry, own ports and data
-// folder): ready block, every URL answering, clean Ctrl-C, data kept.
+// folder): ready block, every URL answering, clean Ctrl-C, data kept; and a
+// start that fails or is stopped half-way leaves no server process behind.
 const dataDir = mkdtempSync(path.join(tmpdir(), 'rectify-start-'));
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+const dirs = [dataDir];
+const freshDataDir = () => {
+  const d = mkdtempSync(path.join(tmpdir(), 'rectify-start-'));
+  dirs.push(d);
+  return d;
+};
+
+/** Processes whose command line names a data folder of this file: the servers npm start spawned there. */
+function serversUsing(dir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(dir)) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+async function waitUntil(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
+    if (check()) return true;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return check();
+}
+
+afterAll(() => {
+  for (const d of dirs) {
+    // Only if a test failed: what it started there, by pid.
+    for (const pid of serversUsing(d)) process.kill(pid, 'SIGKILL');
+    rmSync(d, { recursive: true, force: true });
+  }
+});
+
+function spawnStart(env: Record<string, string>): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'infra/local/start.ts')], {
+    cwd: projectRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  return { child, output: () => out };
+}
+
+const exitOf = (child: ChildProcess) =>
+  new Promise<number | null>((r) => {
+    if (child.exitCode !== null) r(child.exitCode);
+    else child.once('exit', r);
+  });
+
+async function allPorts(): Promise<Record<string, string>> {
+  const names = ['PORT', 'TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'DYNAMODB_PORT', 'SES_PORT'];
+  const out: Record<string, string> = {};
+  for (const n of names) out[n] = String(await freePort());
+  return out;
+}
 
 interface Started {
   child: ChildProcess;
@@ -77,6 +139,18 @@ describe('npm start', () => {
     expect((await fetch(`http://localhost:${ports.SES_PORT}/`)).status).toBe(200);
     expect(await stop(first)).toBe(0);
     expect(first.output()).toContain('[rectify] stopped');
+    // In order: no more requests, the worker drained, then Temporal, then the stores.
+    const order = [
+      '[rectify] API closed',
+      '[rectify] worker stopped\n',
+      '[rectify] Temporal stopped',
+      '[rectify] DynamoDB Local and the SES emulator stopped',
+      '[rectify] stopped',
+    ].map((line) => first.output().indexOf(line));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(first.output()).not.toContain('worker stopped:');
+    expect(serversUsing(dataDir)).toEqual([]);
 
     const second = await start(ports);
     expect(second.output()).not.toContain('created tables');
@@ -114,4 +188,52 @@ describe('npm start', () => {
       blocker.close();
     }
   }, 120_000);
+
+  it('names PORT in one line when the API port is taken after the check, and stops the stack', async () => {
+    const dir = freshDataDir();
+    const ports = await allPorts();
+    const s = spawnStart({ ...ports, RECTIFY_DATA_DIR: dir });
+    const blocker = net.createServer();
+    try {
+      // The servers are up; the API listens only after the tables, directory and worker.
+      expect(await waitUntil(() => s.output().includes('are up'), 240_000)).toBe(true);
+      await new Promise<void>((r) =>
+        blocker.listen({ port: Number(ports.PORT), host: '0.0.0.0' }, () => r()),
+      );
+      expect(await exitOf(s.child)).toBe(1);
+      const out = s.output();
+      expect(out).toContain(`port ${ports.PORT} is already in use: set PORT to a free port`);
+      expect(out).not.toMatch(/^\s+at /m);
+      expect(out).toContain('[rectify] Temporal stopped');
+      expect(out).not.toContain('Rectify is ready');
+      expect(await waitUntil(() => serversUsing(dir).length === 0, 15_000)).toBe(true);
+    } finally {
+      blocker.close();
+    }
+  }, 300_000);
+
+  it('stops the servers already started when another fails to start', async () => {
+    const dir = freshDataDir();
+    // A folder where the Temporal database file should be: the dev server exits at once.
+    mkdirSync(path.join(dir, 'temporal.db'), { recursive: true });
+    const s = spawnStart({ ...(await allPorts()), RECTIFY_DATA_DIR: dir });
+    expect(await exitOf(s.child)).toBe(1);
+    expect(s.output()).toContain('Temporal dev server exited');
+    // DynamoDB Local (java, -dbPath in this folder) must not outlive the failed start.
+    expect(await waitUntil(() => serversUsing(dir).length === 0, 15_000)).toBe(true);
+    // ... nor start after it: look again a little later.
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(serversUsing(dir)).toEqual([]);
+  }, 240_000);
+
+  it('stops what it spawned when SIGTERM arrives during start-up', async () => {
+    const dir = freshDataDir();
+    const s = spawnStart({ ...(await allPorts()), RECTIFY_DATA_DIR: dir });
+    // Both server processes exist, neither is known healthy yet.
+    expect(await waitUntil(() => serversUsing(dir).length >= 2, 120_000)).toBe(true);
+    s.child.kill('SIGTERM');
+    expect(await exitOf(s.child)).toBe(0);
+    expect(s.output()).toContain('[rectify] stopped');
+    expect(await waitUntil(() => serversUsing(dir).length === 0, 15_000)).toBe(true);
+  }, 240_000);
 });

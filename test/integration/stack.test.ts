@@ -1,11 +1,20 @@
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  GetItemCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import type { SESClient } from '@aws-sdk/client-ses';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readChain } from '../../activities/audit-store.ts';
 import { getCaseRecord } from '../../activities/case-store.ts';
 import { createActivities } from '../../activities/index.ts';
+import { OUTBOX_LEASE_MS, OutboxBusyError, sendOnce } from '../../activities/mailer.ts';
 import type { CaseView } from '../../domain/case-model.ts';
 import { verifyChain } from '../../domain/hash-chain.ts';
+import { ensureTables } from '../../infra/local/servers.ts';
+import { createTableInput, tableDefinitions } from '../../infra/tables.ts';
 import { caseInput } from '../support/case-harness.ts';
 import { demoDirectory, seedDemo, sentEmails, testDeps, uniqueId } from '../support/stack.ts';
 
@@ -103,6 +112,73 @@ describe('activities against the real local servers', () => {
     expect(chain.map((e) => e.action)).toEqual(['email_sent']);
   });
 
+  describe('the outbox lease', () => {
+    const mail = (caseId: string) => async () => ({
+      to: 'lease-test@demo.edu.cn',
+      subject: `【提醒】${caseId} lease`,
+      text: 'lease',
+      html: '<p>lease</p>',
+    });
+    const outbox = (caseId: string) => ({ scope: caseId, key: 'rectifying#1#reminder#r1#staff-zhou' });
+    const mails = (caseId: string) => sentEmails((e) => e.subject.includes(caseId));
+    /** An SES client that runs `before` first, then sends for real. */
+    const sesWith = (before: () => Promise<void>) =>
+      ({
+        send: async (...args: Parameters<SESClient['send']>) => {
+          await before();
+          return deps.ses.send(...args);
+        },
+      }) as unknown as SESClient;
+
+    it('a retry while the first attempt is still sending sends nothing; the email goes once', async () => {
+      const caseId = uniqueId('ZG-LEASE');
+      // SES answers the first attempt slowly (the activity timed out and Temporal retried it).
+      let slow!: () => void;
+      const slowSes = sesWith(() => new Promise<void>((r) => (slow = r)));
+      const first = sendOnce({ ...deps, ses: slowSes }, outbox(caseId), mail(caseId));
+      await expect.poll(() => slow, { timeout: 10_000 }).toBeDefined();
+      await expect(sendOnce(deps, outbox(caseId), mail(caseId))).rejects.toBeInstanceOf(OutboxBusyError);
+      slow();
+      expect(await first).toMatchObject({ status: 'sent' });
+      expect(await sendOnce(deps, outbox(caseId), mail(caseId))).toMatchObject({ status: 'already_sent' });
+      expect(await mails(caseId)).toHaveLength(1);
+    });
+
+    it('an attempt that died holding the row loses it once the lease lapses: sent once, never lost', async () => {
+      const caseId = uniqueId('ZG-LEASE');
+      const dying = sesWith(() => Promise.reject(new Error('socket hang up')));
+      await expect(sendOnce({ ...deps, ses: dying }, outbox(caseId), mail(caseId))).rejects.toThrow(
+        'socket hang up',
+      );
+      await expect(sendOnce(deps, outbox(caseId), mail(caseId))).rejects.toBeInstanceOf(OutboxBusyError);
+      expect(await mails(caseId)).toHaveLength(0);
+      // Past the lease, two retries race for the row: one sends, the other is told it is taken.
+      const later = () => Date.now() + OUTBOX_LEASE_MS + 1_000;
+      const retries = await Promise.allSettled([
+        sendOnce(deps, outbox(caseId), mail(caseId), { now: later }),
+        sendOnce(deps, outbox(caseId), mail(caseId), { now: later }),
+      ]);
+      expect(retries.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const refused = retries.find((r) => r.status === 'rejected');
+      expect(refused?.reason).toBeInstanceOf(OutboxBusyError);
+      expect(await mails(caseId)).toHaveLength(1);
+    });
+
+    it('an attempt that SES refused gives the row back at once', async () => {
+      const caseId = uniqueId('ZG-LEASE');
+      const throttled = sesWith(() =>
+        Promise.reject(
+          Object.assign(new Error('Maximum sending rate exceeded'), { $metadata: { httpStatusCode: 400 } }),
+        ),
+      );
+      await expect(sendOnce({ ...deps, ses: throttled }, outbox(caseId), mail(caseId))).rejects.toThrow(
+        'Maximum sending rate',
+      );
+      expect(await sendOnce(deps, outbox(caseId), mail(caseId))).toMatchObject({ status: 'sent' });
+      expect(await mails(caseId)).toHaveLength(1);
+    });
+  });
+
   it('computes a working-day deadline across National Day 2026 as a recorded activity result', async () => {
     const plan = await acts.planDeadline({
       start: '2026-09-25T02:00:00.000Z',
@@ -117,5 +193,45 @@ describe('activities against the real local servers', () => {
       source: 'evaluation',
     });
     expect(input.policy.stageDurations.rectifying).toEqual({ unit: 'working_days', amount: 15 });
+  });
+});
+
+describe('tables from an earlier version', () => {
+  it('gets the indexes added since, and keeps its items', async () => {
+    const suffix = uniqueId('upgrade').toLowerCase();
+    const names = {
+      cases: `old-cases-${suffix}`,
+      audit: `old-audit-${suffix}`,
+      directory: `old-directory-${suffix}`,
+      ops: `old-ops-${suffix}`,
+    };
+    // The cases table as it was before byResponsible existed, with one item in it.
+    const before = createTableInput(tableDefinitions.cases, names.cases);
+    before.GlobalSecondaryIndexes = before.GlobalSecondaryIndexes?.filter(
+      (i) => i.IndexName !== 'byResponsible',
+    );
+    before.AttributeDefinitions = before.AttributeDefinitions?.filter(
+      (a) => a.AttributeName !== 'responsibleId',
+    );
+    await deps.ddb.send(new CreateTableCommand(before));
+    await deps.ddb.send(
+      new PutItemCommand({
+        TableName: names.cases,
+        Item: marshall({ caseId: 'ZG-2026-000001', title: 'kept' }),
+      }),
+    );
+
+    const added = await ensureTables(deps.ddb, names);
+    expect(added).toEqual([`${names.cases}.byResponsible`, names.audit, names.directory, names.ops]);
+    const table = (await deps.ddb.send(new DescribeTableCommand({ TableName: names.cases }))).Table;
+    expect(table?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(
+      tableDefinitions.cases.indexes.map((i) => i.name).sort(),
+    );
+    const kept = await deps.ddb.send(
+      new GetItemCommand({ TableName: names.cases, Key: marshall({ caseId: 'ZG-2026-000001' }) }),
+    );
+    expect(kept.Item && unmarshall(kept.Item).title).toBe('kept');
+    // A second start finds nothing to add.
+    expect(await ensureTables(deps.ddb, names)).toEqual([]);
   });
 });

@@ -59,7 +59,7 @@ describe('the feedback schedules on the dev server', () => {
     const [weekly, daily] = await Promise.all(
       specs.map((s) => client.schedule.getHandle(s.scheduleId).describe()),
     );
-    expect(weekly?.policies).toMatchObject({ overlap: 'ALLOW_ALL', catchupWindow: 6 * 24 * 3_600_000 });
+    expect(weekly?.policies).toMatchObject({ overlap: 'ALLOW_ALL', catchupWindow: 28 * 24 * 3_600_000 });
     expect(weekly?.spec.timezone).toBe('Asia/Shanghai');
     expect(weekly?.spec.calendars?.[0]).toMatchObject({
       hour: [{ start: 8, end: 8, step: 1 }],

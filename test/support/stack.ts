@@ -76,3 +76,7 @@ export async function sentEmails(filter?: (e: StoredEmail) => boolean): Promise<
 
 export const uniqueId = (prefix: string) =>
   `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+
+/** A case number in the counter's format (ZG-year-digits), unique to this run: the API refuses any other id. */
+export const uniqueCaseNumber = () =>
+  `ZG-2099-${String(Date.now()).slice(-8)}${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')}`;

@@ -35,8 +35,38 @@ describe('configuration from the environment', () => {
 
   it('requires the production secrets in production mode, naming each', () => {
     expect(() => parseEnv({ RECTIFY_MODE: 'production' })).toThrow(
-      /LINK_SIGNING_KEYS: required[\s\S]*JWKS_URL: required[\s\S]*PUBLIC_BASE_URL: required/,
+      /LINK_SIGNING_KEYS: required[\s\S]*JWKS_URL: required[\s\S]*JWT_ISSUER: required[\s\S]*JWT_AUDIENCE: required[\s\S]*PUBLIC_BASE_URL: required/,
     );
+  });
+
+  const production = {
+    RECTIFY_MODE: 'production',
+    LINK_SIGNING_KEYS: '{"current":"k1","keys":{"k1":"0123456789abcdef0123456789abcdef"}}',
+    JWKS_URL: 'https://idp.example.edu.cn/.well-known/jwks.json',
+    JWT_ISSUER: 'https://idp.example.edu.cn',
+    JWT_AUDIENCE: 'rectify-api',
+    PUBLIC_BASE_URL: 'https://rectify.example.edu.cn',
+  };
+
+  it.each(['JWT_ISSUER', 'JWT_AUDIENCE'])(
+    'a production token check without %s stops start-up naming it',
+    (name) => {
+      expect(() => parseEnv({ ...production, [name]: undefined })).toThrow(
+        new RegExp(`^Invalid configuration:\\n  ${name}: required when RECTIFY_MODE=production$`),
+      );
+    },
+  );
+
+  it('reads JWT_AUDIENCE as one or more comma-separated audiences', () => {
+    expect(parseEnv(production).JWT_AUDIENCE).toEqual(['rectify-api']);
+    expect(parseEnv({ ...production, JWT_AUDIENCE: ' rectify-api , rectify-mobile ' }).JWT_AUDIENCE).toEqual([
+      'rectify-api',
+      'rectify-mobile',
+    ]);
+    expect(() => parseEnv({ ...production, JWT_AUDIENCE: ' , ' })).toThrow(
+      /JWT_AUDIENCE: must name at least one/,
+    );
+    expect(parseEnv({}).JWT_AUDIENCE).toBeUndefined();
   });
 
   it('treats empty variables as unset', () => {

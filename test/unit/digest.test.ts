@@ -275,6 +275,70 @@ describe('weekly digests from known cases', () => {
     expect(empty.workingGroup.kpis.find((k) => k.id === 'overall_satisfaction')?.value).toBeNull();
   });
 
+  it('judges valid complaints on the year to the week’s end, per building, and compares with last week’s', () => {
+    const VC = 'valid_complaints_per_building_year';
+    // Counted from 1 January (local) to the end of 2026-W10, as the activity loads them.
+    const complaintYear = {
+      from: '2025-12-31T16:00:00.000Z',
+      to: '2026-03-08T16:00:00.000Z',
+      byBuilding: { 'bldg-a': 3, 'bldg-b': 6 },
+    };
+    const y = buildWeeklyDigests({
+      week: '2026-W10',
+      timeZone: TZ,
+      views: cases,
+      directory: dir,
+      complaintYear,
+    });
+    const a = y.buildings.find((b) => b.buildingId === 'bldg-a');
+    const b = y.buildings.find((x) => x.buildingId === 'bldg-b');
+    expect(a?.kpis.find((k) => k.id === VC)).toMatchObject({
+      value: 3,
+      numerator: 3,
+      denominator: 1,
+      met: true,
+    });
+    // B: 6 this year, one of them (w5) opened this week, so 5 a week ago.
+    expect(b?.kpis.find((k) => k.id === VC)).toMatchObject({
+      value: 6,
+      met: false,
+      period: { from: complaintYear.from, to: complaintYear.to },
+    });
+    expect(b?.kpiChange.find((k) => k.id === VC)).toEqual({ id: VC, value: 6, previous: 5, delta: 1 });
+    expect(a?.kpiChange.find((k) => k.id === VC)).toEqual({ id: VC, value: 3, previous: 3, delta: 0 });
+    // The campus: its building with the most (B), over 3 + 6 complaints in 2 buildings.
+    expect(y.workingGroup.kpis.find((k) => k.id === VC)).toMatchObject({
+      value: 6,
+      numerator: 9,
+      denominator: 2,
+      met: false,
+    });
+    expect(y.workingGroup.kpiChange.find((k) => k.id === VC)).toEqual({
+      id: VC,
+      value: 6,
+      previous: 5,
+      delta: 1,
+    });
+    // Without the year: the week's own count (w5 in B), and no verdict on a yearly limit.
+    const plain = d.buildings.find((x) => x.buildingId === 'bldg-b');
+    expect(plain?.kpis.find((k) => k.id === VC)).toMatchObject({ value: 1, met: null });
+    expect(plain?.kpiChange.find((k) => k.id === VC)).toEqual({ id: VC, value: 1, previous: 0, delta: 1 });
+  });
+
+  it.each([
+    // Monday 2025-12-29 to Sunday 2026-01-04: last week ended in 2025.
+    ['2026-W01', '2025-12-31T16:00:00.000Z', '2026-01-04T16:00:00.000Z'],
+    // Monday 1 January 2029: last week ended at the year's first instant.
+    ['2029-W01', '2028-12-31T16:00:00.000Z', '2029-01-07T16:00:00.000Z'],
+  ])('in %s, the first week of a year, last week’s count belongs to another year', (week, from, to) => {
+    const complaintYear = { from, to, byBuilding: { 'bldg-a': 1 } };
+    const y = buildWeeklyDigests({ week, timeZone: TZ, views: [], directory: dir, complaintYear });
+    const a = y.buildings.find((b) => b.buildingId === 'bldg-a');
+    const VC = 'valid_complaints_per_building_year';
+    expect(a?.kpis.find((k) => k.id === VC)).toMatchObject({ value: 1, met: true });
+    expect(a?.kpiChange.find((k) => k.id === VC)).toEqual({ id: VC, value: 1, previous: null, delta: null });
+  });
+
   it('repeat problems need more than one case of the same category and place in the window', () => {
     const { from, to } = weekBounds('2026-W10', TZ);
     expect(repeatProblems(cases, from, to)).toEqual([

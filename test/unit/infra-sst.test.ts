@@ -6,9 +6,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { requireSigningKeys } from '../../infra/app-deps.ts';
 import { parseEnv } from '../../infra/config.ts';
 import { projectRoot } from '../../infra/local/paths.ts';
-import { deploySettings } from '../../infra/aws/settings.ts';
+import { SCHEDULE_VARIABLES, deploySettings } from '../../infra/aws/settings.ts';
 import { createTableInput, tableDefinitions, type TableKey } from '../../infra/tables.ts';
-import { schedulesFromEnv } from '../../infra/schedules.ts';
+import { scheduleVariables, schedulesFromEnv } from '../../infra/schedules.ts';
 import { temporalConnectionOptions } from '../../infra/temporal-connection.ts';
 
 // Stand-ins for the globals SST provides when it evaluates sst.config.ts: each
@@ -125,6 +125,8 @@ const API_KEY_SECRETS = {
   TemporalApiKey: 'tcld-api-key-for-tests',
   LinkSigningKeys: JSON.stringify({ current: 'k1', keys: { k1: 'a-link-signing-secret-of-32-chars-min' } }),
   JwksUrl: 'https://idp.example.edu.cn/.well-known/jwks.json',
+  JwtIssuer: 'https://idp.example.edu.cn',
+  JwtAudience: 'rectify',
 };
 
 interface SstConfigShape {
@@ -238,6 +240,7 @@ describe('storage: the tables the local stack creates, from infra/tables.ts', ()
       'byBuilding',
       'byOpened',
       'byOverdue',
+      'byResponsible',
       'byStage',
     ]);
     expect(gsis.byOverdue).toEqual({ hashKey: 'overdueFlag', rangeKey: 'dueSort', projection: 'all' });
@@ -350,6 +353,7 @@ describe('api: the Hono app on Lambda behind a function URL', () => {
       TEMPORAL_NAMESPACE: API_KEY_SECRETS.TemporalNamespace,
       TEMPORAL_UI_URL: `https://cloud.temporal.io/namespaces/${API_KEY_SECRETS.TemporalNamespace}`,
       JWKS_URL: API_KEY_SECRETS.JwksUrl,
+      JWT_ISSUER: API_KEY_SECRETS.JwtIssuer,
     });
     expect(requireSigningKeys(parsed).current).toBe('k1');
     expect(temporalConnectionOptions(parsed)).toMatchObject({
@@ -409,6 +413,26 @@ describe('worker: the Temporal worker as a Fargate service', () => {
     expect(resolvedEnv(one('Function', 'Api').args).WEEKLY_FEEDBACK_CRON).toBeUndefined();
   });
 
+  it('passes every schedule variable the worker reads, the audit anchor time included', async () => {
+    expect([...SCHEDULE_VARIABLES].sort()).toEqual([...scheduleVariables].sort());
+    const { one } = await deploy('production', {
+      WEEKLY_FEEDBACK_CRON: '0 9 * * 1',
+      DAILY_BRIEF_CRON: '0 7 * * *',
+      AUDIT_ANCHOR_CRON: '15 3 * * *',
+      FEEDBACK_SEND_RATE: '5',
+    });
+    const env = resolvedEnv(one('Service', 'Worker').args);
+    expect(env).toMatchObject({
+      WEEKLY_FEEDBACK_CRON: '0 9 * * 1',
+      DAILY_BRIEF_CRON: '0 7 * * *',
+      AUDIT_ANCHOR_CRON: '15 3 * * *',
+      FEEDBACK_SEND_RATE: '5',
+    });
+    const specs = schedulesFromEnv({ CAMPUS_TZ: env.CAMPUS_TZ ?? '' }, env);
+    expect(specs.find((d) => d.scheduleId === 'rectify-audit-anchor')).toMatchObject({ cron: '15 3 * * *' });
+    expect(specs.find((d) => d.scheduleId === 'rectify-daily-brief')).toMatchObject({ cron: '0 7 * * *' });
+  });
+
   it('connects with mTLS when the certificate secrets are set instead of an API key', async () => {
     const { TemporalApiKey: _unused, ...rest } = API_KEY_SECRETS;
     const { one } = await deploy(
@@ -427,7 +451,7 @@ describe('worker: the Temporal worker as a Fargate service', () => {
 });
 
 describe('secrets', () => {
-  it('requires the Temporal address, namespace, link keys and JWKS URL; the API key and mTLS pair are either-or', async () => {
+  it('requires the Temporal address, namespace, link keys, JWKS URL, token issuer and audience; the API key and mTLS pair are either-or', async () => {
     const { all } = await deploy('production');
     const placeholders = Object.fromEntries(all('Secret').map((s) => [s.name, s.args.placeholder]));
     expect(placeholders).toEqual({
@@ -438,12 +462,16 @@ describe('secrets', () => {
       TemporalTlsKey: '',
       LinkSigningKeys: undefined,
       JwksUrl: undefined,
+      JwtIssuer: undefined,
+      JwtAudience: undefined,
     });
   });
 
   it('stops the deploy when a required secret was never set', async () => {
     const { JwksUrl: _unused, ...rest } = API_KEY_SECRETS;
     await expect(deploy('production', {}, rest)).rejects.toThrow(/sst secret set JwksUrl/);
+    const { JwtAudience: _aud, ...noAudience } = API_KEY_SECRETS;
+    await expect(deploy('production', {}, noAudience)).rejects.toThrow(/sst secret set JwtAudience/);
   });
 });
 

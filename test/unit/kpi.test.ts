@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  complaintYearBounds,
   computeKpis,
   emptyTally,
   mergeTallies,
@@ -176,11 +177,12 @@ describe('KPIs of a seeded week', () => {
     // scores 5, 3, 4 → two of three satisfied; c7's unrated follow-up is left out
     expect(get(kpis, 'repair_satisfaction')).toMatchObject({ numerator: 2, denominator: 3, met: false });
     expect(get(kpis, 'overall_satisfaction')).toMatchObject({ numerator: 2, denominator: 3, met: false });
-    // valid complaints c4, c5 over 2 buildings in 7 days: 2 / 2 / (7/365)
+    // valid complaints c4, c5, both in bldg-a: a week's count, with no verdict on a yearly limit
     expect(get(kpis, 'valid_complaints_per_building_year')).toMatchObject({
       numerator: 2,
-      value: 52.1429,
-      met: false,
+      denominator: 2,
+      value: 2,
+      met: null,
     });
     // closed: 30 h, 50 h, 100 h, 10 h
     expect(get(kpis, 'average_time_to_close_hours')).toMatchObject({
@@ -197,12 +199,76 @@ describe('KPIs of a seeded week', () => {
     const merged = mergeTallies([tallyCases(seeded.slice(0, 3)), tallyCases(seeded.slice(3)), emptyTally()]);
     expect(computeKpis(merged, { periodDays: 7, buildings: 2 })).toEqual(kpis);
     expect(merged.open).toBe(2);
+    expect(merged.validComplaintsByBuilding).toEqual({ 'bldg-a': 2 });
+  });
+});
+
+describe('valid complaints against the yearly limit of 5 per building', () => {
+  const complaint = (caseId: string, buildingId: string, stage: 'closed' | 'withdrawn' = 'closed') =>
+    view({ caseId, openedAt: T0, source: 'complaint', stage, location: { buildingId } });
+  const kpiOf = (kpis: KpiValue[]) => get(kpis, 'valid_complaints_per_building_year');
+  // Campus-local 1 January 2026 to the end of Monday 2026-03-09 (Shanghai, UTC+8).
+  const YEAR = { from: '2025-12-31T16:00:00.000Z', to: '2026-03-09T16:00:00.000Z' };
+
+  it('one complaint in a week is one this year, within the limit (not ~52 a year)', () => {
+    const week = tallyCases([complaint('k1', 'bldg-a')]);
+    const kpis = computeKpis(week, {
+      periodDays: 7,
+      buildings: 1,
+      complaintYear: { ...YEAR, byBuilding: { 'bldg-a': 1 } },
+    });
+    expect(kpiOf(kpis)).toMatchObject({ value: 1, numerator: 1, denominator: 1, met: true, period: YEAR });
+  });
+
+  it('the campus is judged by its building with the most; one over 5 misses', () => {
+    const year = { ...YEAR, byBuilding: { 'bldg-a': 6, 'bldg-b': 2 } };
+    const kpis = computeKpis(emptyTally(), { periodDays: 28, buildings: 2, complaintYear: year });
+    // 6 + 2 = 8 valid complaints over 2 buildings; bldg-a's 6 exceeds 5.
+    expect(kpiOf(kpis)).toMatchObject({ value: 6, numerator: 8, denominator: 2, met: false });
+    const atLimit = computeKpis(emptyTally(), {
+      buildings: 2,
+      complaintYear: { ...YEAR, byBuilding: { 'bldg-a': 5, 'bldg-b': 5 } },
+    });
+    expect(kpiOf(atLimit)).toMatchObject({ value: 5, numerator: 10, met: true });
+    const none = computeKpis(emptyTally(), { buildings: 8, complaintYear: { ...YEAR, byBuilding: {} } });
+    expect(kpiOf(none)).toMatchObject({ value: 0, numerator: 0, met: true });
+  });
+
+  it('without the year, only a one-year period is judged on its own count', () => {
+    // bldg-a: k1, k2 valid, k3 withdrawn; bldg-b: k4
+    const t = tallyCases([
+      complaint('k1', 'bldg-a'),
+      complaint('k2', 'bldg-a'),
+      complaint('k3', 'bldg-a', 'withdrawn'),
+      complaint('k4', 'bldg-b'),
+    ]);
+    expect(t.validComplaintsByBuilding).toEqual({ 'bldg-a': 2, 'bldg-b': 1 });
+    expect(kpiOf(computeKpis(t, { periodDays: 30, buildings: 2 }))).toMatchObject({ value: 2, met: null });
+    expect(kpiOf(computeKpis(t, { periodDays: 365, buildings: 2 }))).toMatchObject({ value: 2, met: true });
+    expect(kpiOf(computeKpis(t, { buildings: 2 }))).toMatchObject({ value: 2, met: null, period: undefined });
+  });
+
+  it.each([
+    // period end (exclusive), campus-local 1 January of its year
+    ['2026-03-09T16:00:00.000Z', '2025-12-31T16:00:00.000Z'],
+    // ends at local midnight of 1 January 2027: the year 2026, whole
+    ['2026-12-31T16:00:00.000Z', '2025-12-31T16:00:00.000Z'],
+    // one second into 2027 (local)
+    ['2026-12-31T16:00:01.000Z', '2026-12-31T16:00:00.000Z'],
+    // 2026-01-01 00:30 UTC is already 08:30 on 1 January in Shanghai
+    ['2026-01-01T00:30:00.000Z', '2025-12-31T16:00:00.000Z'],
+  ])('the year to %s starts at %s', (to, from) => {
+    expect(complaintYearBounds(to, 'Asia/Shanghai')).toEqual({ from, to });
   });
 });
 
 describe('KPI edge cases', () => {
-  it('no cases: every rate has no value and no verdict; zero complaints meet the complaint target', () => {
-    const kpis = computeKpis(tallyCases([]), { periodDays: 30, buildings: 8 });
+  it('no cases: every rate has no value and no verdict; zero complaints meet the yearly limit', () => {
+    const kpis = computeKpis(tallyCases([]), {
+      periodDays: 30,
+      buildings: 8,
+      complaintYear: { from: '2025-12-31T16:00:00.000Z', to: '2026-03-09T16:00:00.000Z', byBuilding: {} },
+    });
     for (const k of kpis) {
       if (k.id === 'valid_complaints_per_building_year') expect(k).toMatchObject({ value: 0, met: true });
       else expect(k).toMatchObject({ value: null, met: null });

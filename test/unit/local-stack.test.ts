@@ -3,7 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
+import { listen } from '../../api/server.ts';
 import { projectRoot } from '../../infra/local/paths.ts';
 import { PortInUse, assertPortFree, freePort } from '../../infra/local/servers.ts';
 import { createTableInput, tableDefinitions } from '../../infra/tables.ts';
@@ -22,6 +24,34 @@ describe('local stack guards', () => {
       blocker.close();
     }
     await expect(assertPortFree(port, 'DYNAMODB_PORT')).resolves.toBeUndefined();
+  });
+
+  it('checks the address the server binds: the wildcard collides with a listener on any one address', async () => {
+    const port = await freePort();
+    const blocker = net.createServer();
+    // Another loopback address: free on 127.0.0.1, taken for a server on 0.0.0.0 (as the API is).
+    await new Promise<void>((r) => blocker.listen({ port, host: '127.0.0.2' }, () => r()));
+    try {
+      await expect(assertPortFree(port, 'PORT')).resolves.toBeUndefined();
+      await expect(assertPortFree(port, 'PORT', '0.0.0.0')).rejects.toThrow(
+        `port ${port} is already in use: set PORT to a free port`,
+      );
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('listen() rejects with EADDRINUSE instead of throwing from an unhandled error event', async () => {
+    const port = await freePort();
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen({ port, host: '0.0.0.0' }, () => r()));
+    try {
+      await expect(listen(new Hono(), port)).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    } finally {
+      await new Promise((r) => blocker.close(r));
+    }
+    const server = await listen(new Hono(), port);
+    await new Promise((r) => server.close(r));
   });
 
   it('says in one line which prerequisite is missing', () => {
@@ -52,6 +82,7 @@ describe('local stack guards', () => {
       'byOpened',
       'byBuilding',
       'byAssignee',
+      'byResponsible',
       'byStage',
       'byOverdue',
     ]);

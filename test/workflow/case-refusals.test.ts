@@ -1,9 +1,12 @@
+import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { readChain } from '../../activities/audit-store.ts';
+import { createActivities } from '../../activities/index.ts';
 import { MAX_COMMENTS, MAX_COMMENT_LENGTH } from '../../domain/case-model.ts';
 import {
   CaseFailure,
   caseViewQuery,
+  openedUpdate,
   reviewUpdate,
   submitRootCauseUpdate,
 } from '../../workflows/rectification-case/messages.ts';
@@ -16,6 +19,8 @@ import {
   steps,
   useCaseStack,
 } from '../support/case-harness.ts';
+import { uniqueId } from '../support/stack.ts';
+import { rectificationCase } from '../../workflows/rectification-case/workflow.ts';
 
 const stack = useCaseStack();
 
@@ -110,6 +115,64 @@ describe('withdrawal and refused steps', () => {
       // Closed: every step is a conflict now, even for the right person.
       await stack.result(handle);
       await saveHistory(handle, 'refused-steps');
+    });
+  });
+
+  it('refuses every step while the case is still being opened, then takes them once it is open', async () => {
+    const { dir, env, deps, bundle } = stack;
+    // The case's first record (step-1, 'detected') is held until the test lets it through.
+    let letThrough!: () => void;
+    const held = new Promise<void>((r) => (letThrough = r));
+    let holding = false;
+    const acts = createActivities(deps);
+    const taskQueue = uniqueId('tq');
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      workflowBundle: bundle,
+      activities: {
+        ...acts,
+        recordStep: async (input: Parameters<typeof acts.recordStep>[0]) => {
+          if (input.stepId === 'step-1') {
+            holding = true;
+            await held;
+          }
+          return acts.recordStep(input);
+        },
+      },
+    });
+    await worker.runUntil(async () => {
+      const input = caseInput(dir, await stack.now());
+      const handle = await env.client.workflow.start(rectificationCase, {
+        taskQueue,
+        workflowId: input.caseId,
+        args: [input],
+      });
+      await expect.poll(() => holding, { timeout: 30_000 }).toBe(true);
+      expect((await handle.query(caseViewQuery)).stage).toBe('detected');
+      // Were one accepted, its record would queue behind the held one: let that through in time
+      // for the test to fail on the acceptance rather than hang.
+      const safety = setTimeout(letThrough, 10_000);
+      const s = steps(dir, handle);
+      expect(await refusalType(() => s.withdraw('重复案件 duplicate'))).toBe(CaseFailure.Conflict);
+      expect(await refusalType(() => s.comment('已到现场'))).toBe(CaseFailure.Conflict);
+      clearTimeout(safety);
+      letThrough();
+
+      // Once open, the creator's wait returns and the case takes steps as usual.
+      const opened = await handle.executeUpdate(openedUpdate, { args: [{}] });
+      expect(opened.stage).toBe('analysing');
+      expect(opened.timeline.map((t) => t.action)).toEqual(['detected', 'assigned']);
+      const v = await s.withdraw('重复案件 duplicate');
+      expect(v.stage).toBe('withdrawn');
+      expect((await stack.result(handle)).stage).toBe('withdrawn');
+      const chain = await readChain(deps.ddb, deps.tables, input.caseId);
+      expect(chain.map((e) => e.action).filter((a) => a !== 'email_sent')).toEqual([
+        'detected',
+        'assigned',
+        'withdrawn',
+      ]);
     });
   });
 

@@ -180,6 +180,11 @@ export async function rectificationCase(input: CaseInput): Promise<CaseView> {
   const guard = (step: StepName, actor: Actor) => {
     const r = checkStep(step, actor, view, policy);
     if (r) refuse(r);
+    // Until the first record and deadline are in, the opening run moves the stage on its own:
+    // a step taken now (a withdrawal in 'detected') would be overwritten. Refusing it in the
+    // validator leaves no trace in history, so cases already recorded replay unchanged.
+    if (!opened)
+      refuse({ kind: 'conflict', message: 'the case is still being opened / 案件正在创建，请稍后再试' });
   };
   const requireText = (value: string | undefined, what: string) => {
     if (!value || !value.trim()) refuse({ kind: 'invalid', message: `${what} must not be empty` });

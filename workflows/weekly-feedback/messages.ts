@@ -76,3 +76,8 @@ export interface WeeklyFeedbackResult {
 export const weeklyStatusQuery = defineQuery<WeeklyFeedbackState>('weeklyStatus');
 /** Fire-and-forget nudge from the action page: a follow-up was marked handled, look again now. */
 export const followUpHandledSignal = defineSignal('followUpHandled');
+
+/** Failure types the weekly run raises; caller-caused ones are non-retryable. */
+export const WeeklyFailure = {
+  InvalidWeek: 'WeeklyInvalidWeek',
+} as const;

@@ -1,4 +1,5 @@
 import {
+  ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -13,6 +14,7 @@ import {
   defaultWeeklyConfig,
   followUpHandledSignal,
   weeklyStatusQuery,
+  WeeklyFailure,
   type WeeklyFeedbackInput,
   type WeeklyFeedbackResult,
   type WeeklyFeedbackState,
@@ -50,7 +52,12 @@ const chunk = <T>(xs: readonly T[], size: number): T[][] =>
 export async function weeklyFeedback(input: WeeklyFeedbackInput = {}): Promise<WeeklyFeedbackResult> {
   const cfg = { ...defaultWeeklyConfig, ...input.config };
   const week = input.state?.week ?? input.week ?? reportedWeek(scheduledStart(), cfg.timeZone);
-  if (!isValidIsoWeek(week)) throw new Error(`week ${week} is not an ISO week like 2026-W07`);
+  // A bad week is the caller's: fail the run, don't retry its workflow task forever.
+  if (!isValidIsoWeek(week))
+    throw ApplicationFailure.nonRetryable(
+      `week ${week} is not an ISO week like 2026-W07`,
+      WeeklyFailure.InvalidWeek,
+    );
   const state: WeeklyFeedbackState = input.state
     ? { ...input.state, runs: input.state.runs + 1 }
     : {
