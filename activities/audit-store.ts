@@ -10,7 +10,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CaseView } from '../domain/case-model.ts';
 import { GENESIS_HASH, payloadForStorage, sealEntry, type AuditEntry } from '../domain/hash-chain.ts';
-import { caseRecordItem } from './case-record.ts';
+import { caseRecordItem, recordedHeadFromItem, type RecordedHead } from './case-record.ts';
 import type { TableNames } from './clients.ts';
 
 export interface AppendInput {
@@ -100,7 +100,9 @@ function entryItem(entry: AuditEntry) {
 // budget. Appenders in other processes still race safely: the conditional
 // write refuses a stale head and the loser re-reads it.
 const chainLocks = new WeakMap<DynamoDBClient, Map<string, Promise<unknown>>>();
-const knownHeads = new WeakMap<DynamoDBClient, Map<string, { seq: number; hash: string }>>();
+// `record`: whether the case had a record at that head (a no-view append updates it or checks it is absent).
+type KnownHead = { seq: number; hash: string; record: boolean };
+const knownHeads = new WeakMap<DynamoDBClient, Map<string, KnownHead>>();
 // Bounded so a long-running worker does not keep every case it ever touched.
 const KNOWN_HEADS_MAX = 10_000;
 
@@ -124,7 +126,7 @@ function withChainLock<T>(ddb: DynamoDBClient, key: string, fn: () => Promise<T>
   return run;
 }
 
-function rememberHead(ddb: DynamoDBClient, key: string, head: { seq: number; hash: string } | null): void {
+function rememberHead(ddb: DynamoDBClient, key: string, head: KnownHead | null): void {
   const heads = perClient(knownHeads, ddb);
   heads.delete(key);
   if (head === null) return;
@@ -156,6 +158,9 @@ async function appendLocked(
   input: AppendInput,
   key: string,
 ): Promise<AppendResult> {
+  // Without a view, the record (when there is one) still has its head moved on; whether
+  // a record exists is a guess that a failed condition corrects on the next attempt.
+  let recordExists = perClient(knownHeads, ddb).get(key)?.record ?? true;
   const actor = Object.fromEntries(
     Object.entries(input.actor).filter(([, v]) => v !== undefined),
   ) as AuditEntry['actor'];
@@ -190,20 +195,41 @@ async function appendLocked(
         },
       },
     ];
+    const written: RecordedHead = { seq: entry.seq, hash: entry.hash };
     if (input.view) {
       items.push({
         Put: {
           TableName: tables.cases,
-          Item: caseRecordItem(input.view),
+          Item: caseRecordItem(input.view, written),
           // An older snapshot must never overwrite a newer one.
           ConditionExpression: 'attribute_not_exists(caseId) OR version < :v',
           ExpressionAttributeValues: marshall({ ':v': input.view.version }),
         },
       });
+    } else if (recordExists) {
+      items.push({
+        Update: {
+          TableName: tables.cases,
+          Key: marshall({ caseId: input.caseId }),
+          UpdateExpression: 'SET auditHeadSeq = :s, auditHeadHash = :h',
+          // Never creates a record: a case without one has no head to keep.
+          ConditionExpression: 'attribute_exists(caseId)',
+          ExpressionAttributeValues: marshall({ ':s': written.seq, ':h': written.hash }),
+        },
+      });
+    } else {
+      items.push({
+        // A record written between our attempts must not be left behind with a stale head.
+        ConditionCheck: {
+          TableName: tables.cases,
+          Key: marshall({ caseId: input.caseId }),
+          ConditionExpression: 'attribute_not_exists(caseId)',
+        },
+      });
     }
     try {
       await ddb.send(new TransactWriteItemsCommand({ TransactItems: items }));
-      rememberHead(ddb, key, { seq: entry.seq, hash: entry.hash });
+      rememberHead(ddb, key, { ...written, record: input.view !== undefined || recordExists });
       return { seq: entry.seq, hash: entry.hash, duplicate: false };
     } catch (err) {
       rememberHead(ddb, key, null);
@@ -222,7 +248,14 @@ async function appendLocked(
           return { seq: p.seq, hash: p.hash, duplicate: true };
         }
       }
-      if (reasons[2]?.Code === 'ConditionalCheckFailed' && reasons[1]?.Code !== 'ConditionalCheckFailed') {
+      const recordRefused =
+        reasons[2]?.Code === 'ConditionalCheckFailed' && reasons[1]?.Code !== 'ConditionalCheckFailed';
+      if (recordRefused && !input.view && attempt < 50) {
+        // The record appeared or is absent after all: try again at once the other way.
+        recordExists = !recordExists;
+        continue;
+      }
+      if (recordRefused && input.view) {
         // Retrying cannot help: the stored record is already at this version or newer.
         throw new Error(
           `case record of ${input.caseId} is already at version >= ${input.view?.version}; step ${input.stepId} not appended`,
@@ -234,6 +267,26 @@ async function appendLocked(
       await new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 5 * 2 ** Math.min(attempt, 6))));
     }
   }
+}
+
+/**
+ * The audit head the case record carries: `exists` false when there is no
+ * record, `head` null when the record predates heads (nothing to compare).
+ */
+export async function recordedHead(
+  ddb: DynamoDBClient,
+  tables: TableNames,
+  caseId: string,
+): Promise<{ exists: boolean; head: RecordedHead | null }> {
+  const out = await ddb.send(
+    new GetItemCommand({
+      TableName: tables.cases,
+      Key: marshall({ caseId }),
+      ProjectionExpression: 'caseId, auditHeadSeq, auditHeadHash',
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item ? { exists: true, head: recordedHeadFromItem(out.Item) } : { exists: false, head: null };
 }
 
 /** Every entry of a case's chain in order. */

@@ -1,9 +1,11 @@
 import {
   chainHeadAt,
   verifyChain,
+  verifyRecordedHead,
   type AuditEntry,
   type ChainHead,
   type ChainProblem,
+  type HeadProblem,
 } from '../domain/hash-chain.ts';
 import {
   ANCHOR_CHAIN_ID,
@@ -16,7 +18,8 @@ import {
   type StoredAnchor,
 } from './audit-anchor.ts';
 import { caseIds, mapConcurrent } from './audit-scan.ts';
-import { readChain } from './audit-store.ts';
+import { readChain, recordedHead } from './audit-store.ts';
+import type { RecordedHead } from './case-record.ts';
 import type { AwsDeps } from './clients.ts';
 
 /**
@@ -28,7 +31,7 @@ import type { AwsDeps } from './clients.ts';
 export interface BrokenEntry {
   /** The first entry that cannot be vouched for; every entry before it is intact. */
   seq: number;
-  problem: ChainProblem;
+  problem: ChainProblem | HeadProblem;
   expected: string;
   found: string;
 }
@@ -41,6 +44,8 @@ export interface CaseVerification {
   ok: boolean;
   count: number;
   head: { seq: number; hash: string } | null;
+  /** The head the case record carries, when it carries one: the chain must end exactly there. */
+  recordHead?: RecordedHead;
   broken: BrokenEntry | null;
   /** Null when no anchor covers this case yet (opened since the latest anchor, or no anchor at all). */
   anchor: {
@@ -61,6 +66,7 @@ export function checkChain(
   entries: readonly AuditEntry[],
   anchored?: { head: ChainHead; anchorSeq: number },
   hasRecord = false,
+  recordHead: RecordedHead | null = null,
 ): CaseVerification {
   const result = verifyChain(entries, caseId);
   let broken: BrokenEntry | null = result.ok
@@ -69,6 +75,11 @@ export function checkChain(
   // A case record is only ever written together with an audit entry, so a record
   // without a trail means the trail was deleted, even before any anchor saw it.
   if (hasRecord && entries.length === 0) broken = { seq: 1, problem: 'gap', expected: '1', found: 'none' };
+  // The record moves its head in the same transaction as every append, so a trail that
+  // ends anywhere else lost or gained entries at its end (records without a head predate this).
+  const tail = broken === null && recordHead ? verifyRecordedHead(entries, recordHead) : null;
+  if (tail)
+    broken = { seq: tail.brokenAt, problem: tail.problem, expected: tail.expected, found: tail.found };
   const last = entries[entries.length - 1];
   let anchor: CaseVerification['anchor'] = null;
   if (anchored) {
@@ -93,9 +104,36 @@ export function checkChain(
     ok: broken === null && (anchor === null || anchor.status === 'intact'),
     count: entries.length,
     head: last ? { seq: last.seq, hash: last.hash } : null,
+    ...(recordHead ? { recordHead: { seq: recordHead.seq, hash: recordHead.hash } } : {}),
     broken,
     anchor,
   };
+}
+
+/**
+ * A case's chain with the head its record carries, read so that they agree
+ * unless the table was tampered with: the record is read before and after the
+ * chain, and an append that lands in between (moving the record) means reading
+ * again. `given` entries (already read by the caller) are used when they match.
+ */
+export async function readChainWithHead(
+  deps: AwsDeps,
+  caseId: string,
+  given?: readonly AuditEntry[],
+): Promise<{ entries: readonly AuditEntry[]; recordHead: RecordedHead | null }> {
+  const same = (a: RecordedHead | null, b: RecordedHead | null) =>
+    a === b || (a !== null && b !== null && a.seq === b.seq && a.hash === b.hash);
+  let entries: readonly AuditEntry[] = given ?? [];
+  let before: RecordedHead | null = null;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    before = (await recordedHead(deps.ddb, deps.tables, caseId)).head;
+    entries = attempt === 0 && given ? given : await readChain(deps.ddb, deps.tables, caseId);
+    if (before === null || verifyRecordedHead(entries, before) === null) break;
+    // Entries read before the record may simply be older than it: read them again.
+    if (attempt === 0 && given) continue;
+    if (same(before, (await recordedHead(deps.ddb, deps.tables, caseId)).head)) break;
+  }
+  return { entries, recordHead: before };
 }
 
 export interface AnchorCheck {
@@ -264,11 +302,7 @@ export async function verifyEntries(
   entries: readonly AuditEntry[],
   opts: { hasRecord?: boolean } = {},
 ): Promise<CaseVerification & { anchorProblem?: string | undefined }> {
-  const anchor = await anchoredHead(deps, caseId);
-  const checked = checkChain(caseId, entries, anchor.anchored, opts.hasRecord ?? false);
-  if (!anchor.anchorProblem) return checked;
-  // The anchor that should vouch for this chain cannot be trusted: the chain is not verified.
-  return { ...checked, ok: false, anchorProblem: anchor.anchorProblem };
+  return verifyRead(deps, caseId, entries, opts);
 }
 
 /** Verifies one case's chain, and against the latest anchor when it covers the case. */
@@ -277,7 +311,23 @@ export async function verifyCase(
   caseId: string,
   opts: { hasRecord?: boolean } = {},
 ): Promise<CaseVerification & { anchorProblem?: string | undefined }> {
-  return verifyEntries(deps, caseId, await readChain(deps.ddb, deps.tables, caseId), opts);
+  return verifyRead(deps, caseId, undefined, opts);
+}
+
+async function verifyRead(
+  deps: AwsDeps,
+  caseId: string,
+  given: readonly AuditEntry[] | undefined,
+  opts: { hasRecord?: boolean },
+): Promise<CaseVerification & { anchorProblem?: string | undefined }> {
+  const [anchor, read] = await Promise.all([
+    anchoredHead(deps, caseId),
+    readChainWithHead(deps, caseId, given),
+  ]);
+  const checked = checkChain(caseId, read.entries, anchor.anchored, opts.hasRecord ?? false, read.recordHead);
+  if (!anchor.anchorProblem) return checked;
+  // The anchor that should vouch for this chain cannot be trusted: the chain is not verified.
+  return { ...checked, ok: false, anchorProblem: anchor.anchorProblem };
 }
 
 export interface VerifySummary {
@@ -367,7 +417,7 @@ export async function* verifyAll(
   const results = mapConcurrent([...ids].sort(), opts.concurrency ?? 8, async (caseId) => {
     const head = heads.get(caseId);
     const witnessedHead = dropped.get(caseId);
-    const entries = await readChain(deps.ddb, deps.tables, caseId);
+    const { entries, recordHead } = await readChainWithHead(deps, caseId);
     if (witnessedHead && opts.witness) {
       // Dropped by a later anchor: checked against the head the witnessed anchor holds.
       const r = checkChain(
@@ -375,6 +425,7 @@ export async function* verifyAll(
         entries,
         { head: witnessedHead, anchorSeq: opts.witness.seq },
         withRecord.has(caseId),
+        recordHead,
       );
       return { ...r, ok: false, droppedFromAnchor: true as const };
     }
@@ -383,6 +434,7 @@ export async function* verifyAll(
       entries,
       head && check ? { head, anchorSeq: check.seq } : undefined,
       withRecord.has(caseId),
+      recordHead,
     );
   });
   for await (const r of results) {

@@ -237,7 +237,8 @@ export type VerifyChainResult =
  * seq is intact. `expected`/`found` show the compared values.
  *
  * Not detectable here: a truncated tail, or a suffix rewritten with freshly
- * computed hashes. Check heads against an anchor for those.
+ * computed hashes. Check the last entry against a recorded head
+ * ({@link verifyRecordedHead}) and heads against an anchor for those.
  */
 export function verifyChain(entries: readonly AuditEntry[], expectedCaseId?: string): VerifyChainResult {
   const caseId = expectedCaseId ?? entries[0]?.caseId;
@@ -286,6 +287,43 @@ function broken(
   found: string,
 ): Extract<VerifyChainResult, { ok: false }> {
   return { ok: false, brokenAt, problem, expected, found };
+}
+
+/**
+ * What can be wrong with a chain's end when something written in the same
+ * transaction as each entry remembers its head (the case record does):
+ *
+ * - tail_truncated: the recorded head's entry is gone, the chain ends before
+ *   it; reported at the first missing seq.
+ * - tail_appended: the recorded head is there, intact, but entries follow it;
+ *   reported at the first of them.
+ * - head_mismatch: the entry at the recorded seq has another hash (the chain
+ *   was rewritten up to there, freshly hashed); reported at the recorded seq.
+ */
+export type HeadProblem = 'tail_truncated' | 'tail_appended' | 'head_mismatch';
+
+/**
+ * Compares a chain's last entry with the head recorded beside it. Null when
+ * they agree. Run {@link verifyChain} first: this assumes contiguous, linked
+ * entries and only looks at the end. `expected`/`found` read `seq:hash`
+ * (`none` for an empty chain).
+ */
+export function verifyRecordedHead(
+  entries: readonly AuditEntry[],
+  recorded: { seq: number; hash: string },
+): { brokenAt: number; problem: HeadProblem; expected: string; found: string } | null {
+  const last = entries[entries.length - 1];
+  if (last !== undefined && last.seq === recorded.seq && last.hash === recorded.hash) return null;
+  const expected = `${recorded.seq}:${recorded.hash}`;
+  const found = last === undefined ? 'none' : `${last.seq}:${last.hash}`;
+  const atHead = entries.find((e) => e.seq === recorded.seq);
+  if (atHead !== undefined && atHead.hash === recorded.hash) {
+    return { brokenAt: recorded.seq + 1, problem: 'tail_appended', expected, found };
+  }
+  if (atHead === undefined && (last === undefined || last.seq < recorded.seq)) {
+    return { brokenAt: (last?.seq ?? 0) + 1, problem: 'tail_truncated', expected, found };
+  }
+  return { brokenAt: recorded.seq, problem: 'head_mismatch', expected, found };
 }
 
 const EMPTY_SHA256 = sha256Hex('');

@@ -2,6 +2,7 @@ import {
   PutItemCommand,
   QueryCommand,
   TransactWriteItemsCommand,
+  UpdateItemCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -14,9 +15,10 @@ import {
   readAnchorHeads,
   sealAnchor,
 } from '../../activities/audit-anchor.ts';
-import { appendAudit, readChain } from '../../activities/audit-store.ts';
+import { appendAudit, readChain, recordedHead } from '../../activities/audit-store.ts';
 import { verifyAll, verifyCase, type VerifyEvent } from '../../activities/audit-verify.ts';
 import { caseRecordItem } from '../../activities/case-record.ts';
+import { getCaseRecord } from '../../activities/case-store.ts';
 import { createActivities, type ActivityDeps } from '../../activities/index.ts';
 import { anchorRoot, verifyChain } from '../../domain/hash-chain.ts';
 import { ensureTables } from '../../infra/local/servers.ts';
@@ -37,6 +39,11 @@ const deps = testDeps();
 beforeAll(async () => {
   await seedDemo(deps);
 });
+
+/** Deletes the last `count` of a chain's `last` entries: what is left is a valid, shorter chain. */
+async function deleteTail(d: ActivityDeps, caseId: string, last: number, count: number): Promise<void> {
+  for (let seq = last; seq > last - count; seq--) await deleteEntry(d, caseId, seq);
+}
 
 async function collect(events: AsyncGenerator<VerifyEvent>): Promise<VerifyEvent[]> {
   const out: VerifyEvent[] = [];
@@ -132,6 +139,51 @@ describe('appending', () => {
     ]);
     expect([a, b, c].filter((r) => !r.duplicate)).toHaveLength(1);
     expect(await readChain(deps.ddb, deps.tables, caseId)).toHaveLength(1);
+    expect(await recordedHead(deps.ddb, deps.tables, caseId)).toEqual({
+      exists: true,
+      head: { seq: 1, hash: a.hash },
+    });
+  });
+
+  it('appends without a view move the record head on, and never create a record', async () => {
+    const [withRecord, without] = [uniqueId('ZG-HEADMOVE'), uniqueId('ZG-NORECORD')];
+    await seedCase(deps, withRecord, 2);
+    const step = (caseId: string, stepId: string) =>
+      appendAudit(deps.ddb, deps.tables, {
+        caseId,
+        stepId,
+        at: new Date().toISOString(),
+        actor: { id: 'system', via: 'system' },
+        action: 'email_sent',
+        payload: { to: 'staff-zhou' },
+      });
+    const third = await step(withRecord, 'email-1');
+    expect(await step(withRecord, 'email-1')).toMatchObject({ seq: 3, duplicate: true });
+    expect(await recordedHead(deps.ddb, deps.tables, withRecord)).toEqual({
+      exists: true,
+      head: { seq: 3, hash: third.hash },
+    });
+    expect((await getCaseRecord(deps.ddb, deps.tables, withRecord))?.version).toBe(2);
+    expect(await verifyCase(deps, withRecord, { hasRecord: true })).toMatchObject({
+      ok: true,
+      recordHead: { seq: 3 },
+    });
+    // From a fresh process too, which does not know whether the case has a record.
+    const other = testDeps();
+    await appendAudit(other.ddb, other.tables, {
+      caseId: withRecord,
+      stepId: 'email-2',
+      at: new Date().toISOString(),
+      actor: { id: 'system' },
+      action: 'email_sent',
+      payload: {},
+    });
+    expect((await recordedHead(deps.ddb, deps.tables, withRecord)).head?.seq).toBe(4);
+
+    await step(without, 'email-1');
+    await step(without, 'email-2');
+    expect(await recordedHead(deps.ddb, deps.tables, without)).toEqual({ exists: false, head: null });
+    expect(await readChain(deps.ddb, deps.tables, without)).toHaveLength(2);
   });
 
   it('an email whose audit entry failed after SES took it gets the entry on the retry, once', async () => {
@@ -171,7 +223,9 @@ type Tamper =
   | { kind: 'edit'; seq: number; field: Field }
   | { kind: 'delete'; seq: number }
   | { kind: 'swap'; a: number; b: number }
-  | { kind: 'insert'; seq: number };
+  | { kind: 'insert'; seq: number }
+  | { kind: 'truncate'; count: number }
+  | { kind: 'append' };
 
 const scenario = fc.integer({ min: 2, max: 7 }).chain((n) =>
   fc.record({
@@ -182,19 +236,23 @@ const scenario = fc.integer({ min: 2, max: 7 }).chain((n) =>
         seq: fc.integer({ min: 1, max: n }),
         field: fc.constantFrom<Field>('payload', 'action', 'at', 'actor', 'hash', 'prevHash'),
       }),
-      // Deleting the last entry leaves a valid shorter chain: that is the anchor's job (below).
+      // Deleting the last entry is a truncation (below): the record's head catches it.
       fc.record({ kind: fc.constant('delete' as const), seq: fc.integer({ min: 1, max: n - 1 }) }),
       fc
         .tuple(fc.integer({ min: 1, max: n }), fc.integer({ min: 1, max: n }))
         .filter(([a, b]) => a !== b)
         .map(([a, b]) => ({ kind: 'swap' as const, a: Math.min(a, b), b: Math.max(a, b) })),
       fc.record({ kind: fc.constant('insert' as const), seq: fc.integer({ min: 1, max: n }) }),
+      // The last `count` entries deleted, leaving a valid shorter chain (all of them: see the no-trail test).
+      fc.record({ kind: fc.constant('truncate' as const), count: fc.integer({ min: 1, max: n - 1 }) }),
+      // A well-formed forged entry after the last, linked to it and correctly hashed.
+      fc.constant({ kind: 'append' as const }),
     ),
   }),
 );
 
 /** Where verification must point: the first entry whose content or link no longer holds. */
-function expected(t: Tamper): { seq: number; problem: string } {
+function expected(t: Tamper, n: number): { seq: number; problem: string } {
   switch (t.kind) {
     case 'edit':
       return { seq: t.seq, problem: t.field === 'prevHash' ? 'prev_mismatch' : 'hash_mismatch' };
@@ -205,11 +263,16 @@ function expected(t: Tamper): { seq: number; problem: string } {
     case 'insert':
       // The forgery itself is well formed; its successor no longer links to what precedes it.
       return { seq: t.seq + 1, problem: 'prev_mismatch' };
+    case 'truncate':
+      // The first entry the record's head says must exist.
+      return { seq: n - t.count + 1, problem: 'tail_truncated' };
+    case 'append':
+      return { seq: n + 1, problem: 'tail_appended' };
   }
 }
 
 describe('verification finds every single tamper at the right entry', () => {
-  it('edited, deleted, reordered or inserted directly in the table (property, 50 runs)', async () => {
+  it('edited, deleted, reordered, inserted, cut or appended directly in the table (property, 90 runs)', async () => {
     const kinds = new Map<string, number>();
     await fc.assert(
       fc.asyncProperty(scenario, async ({ n, tamper }) => {
@@ -220,16 +283,21 @@ describe('verification finds every single tamper at the right entry', () => {
         if (tamper.kind === 'delete') await deleteEntry(deps, caseId, tamper.seq);
         if (tamper.kind === 'swap') await swapEntries(deps, caseId, tamper.a, tamper.b);
         if (tamper.kind === 'insert') await insertEntry(deps, caseId, tamper.seq, n);
+        if (tamper.kind === 'truncate') await deleteTail(deps, caseId, n, tamper.count);
+        // Spliced in after the last entry: nothing moves, the forgery links to entry n.
+        if (tamper.kind === 'append') await insertEntry(deps, caseId, n + 1, n);
         const result = await verifyCase(deps, caseId, { hasRecord: true });
-        const want = expected(tamper);
+        const want = expected(tamper, n);
         expect(result.ok).toBe(false);
         expect(result.broken).toMatchObject(want);
         kinds.set(tamper.kind, (kinds.get(tamper.kind) ?? 0) + 1);
       }),
-      { numRuns: 50 },
+      // Six kinds: enough runs that each is tried several times (P(any kind <= 3) is about 1e-3).
+      { numRuns: 90 },
     );
     // The 100% claim only means something if every kind of tamper was tried.
-    for (const kind of ['edit', 'delete', 'swap', 'insert']) expect(kinds.get(kind) ?? 0).toBeGreaterThan(3);
+    for (const kind of ['edit', 'delete', 'swap', 'insert', 'truncate', 'append'])
+      expect(kinds.get(kind) ?? 0).toBeGreaterThan(3);
   });
 
   it('names the entry with the expected and the found hash', async () => {
@@ -242,6 +310,82 @@ describe('verification finds every single tamper at the right entry', () => {
     expect(result.broken?.found).toBe(before[2]?.hash);
     expect(result.broken?.expected).toMatch(/^[0-9a-f]{64}$/);
     expect(result.broken?.expected).not.toBe(result.broken?.found);
+  });
+
+  it('a cut tail is named at the first missing entry, with the record head against the last found', async () => {
+    const caseId = uniqueId('ZG-TAILCUT');
+    await seedCase(deps, caseId, 4);
+    const before = await readChain(deps.ddb, deps.tables, caseId);
+    await deleteTail(deps, caseId, 4, 2);
+    // What the chain alone cannot see: the two entries left are a valid chain.
+    expect(verifyChain(await readChain(deps.ddb, deps.tables, caseId), caseId)).toMatchObject({ ok: true });
+    const result = await verifyCase(deps, caseId, { hasRecord: true });
+    expect(result).toMatchObject({
+      ok: false,
+      count: 2,
+      recordHead: { seq: 4, hash: before[3]?.hash },
+      broken: {
+        seq: 3,
+        problem: 'tail_truncated',
+        expected: `4:${before[3]?.hash}`,
+        found: `2:${before[1]?.hash}`,
+      },
+    });
+  });
+
+  it('a forged entry appended after the last is named, with the record head against it', async () => {
+    const caseId = uniqueId('ZG-TAILADD');
+    await seedCase(deps, caseId, 3);
+    const before = await readChain(deps.ddb, deps.tables, caseId);
+    await insertEntry(deps, caseId, 4, 3);
+    const after = await readChain(deps.ddb, deps.tables, caseId);
+    expect(verifyChain(after, caseId)).toMatchObject({ ok: true, count: 4 });
+    const result = await verifyCase(deps, caseId, { hasRecord: true });
+    expect(result).toMatchObject({
+      ok: false,
+      count: 4,
+      broken: {
+        seq: 4,
+        problem: 'tail_appended',
+        expected: `3:${before[2]?.hash}`,
+        found: `4:${after[3]?.hash}`,
+      },
+    });
+  });
+
+  it('verify-all names cut and extended tails before any anchor; records without a head are not checked', async () => {
+    const own = await ownTables();
+    const [kept, cut, grown, legacy] = ['KEEP', 'CUT', 'GROWN', 'LEGACY'].map((k) =>
+      uniqueId(`ZG-TAIL-${k}`),
+    ) as [string, string, string, string];
+    for (const id of [kept, cut, grown, legacy]) await seedCase(own, id, 3);
+    // A record from before heads were kept: its tail can only be checked by an anchor.
+    await own.ddb.send(
+      new UpdateItemCommand({
+        TableName: own.tables.cases,
+        Key: marshall({ caseId: legacy }),
+        UpdateExpression: 'REMOVE auditHeadSeq, auditHeadHash',
+      }),
+    );
+    await deleteTail(own, cut, 3, 1);
+    await deleteTail(own, legacy, 3, 1);
+    await insertEntry(own, grown, 4, 3);
+    const events = await collect(verifyAll(freshClient(own)));
+    const summary = events.at(-1);
+    if (summary?.type !== 'summary') throw new Error('no summary');
+    expect(summary).toMatchObject({ ok: false, checked: 4, intact: 2 });
+    expect(summary.broken).toHaveLength(2);
+    expect(summary.broken).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ caseId: cut, seq: 3, problem: 'tail_truncated' }),
+        expect.objectContaining({ caseId: grown, seq: 4, problem: 'tail_appended' }),
+      ]),
+    );
+    expect(await verifyCase(freshClient(own), legacy, { hasRecord: true })).toMatchObject({
+      ok: true,
+      count: 2,
+    });
+    expect((await verifyCase(freshClient(own), legacy, { hasRecord: true })).recordHead).toBeUndefined();
   });
 
   it('a case record whose whole trail is gone is reported even before any anchor', async () => {

@@ -18,6 +18,7 @@ import {
   sealEntry,
   verifyAgainstAnchor,
   verifyChain,
+  verifyRecordedHead,
   type AuditEntry,
   type AuditEntryBody,
   type ChainHead,
@@ -705,6 +706,96 @@ describe('verifyChain', () => {
     for (const kind of ['edit', 'renumber', 'delete', 'swap', 'insert']) {
       expect(seen.get(kind) ?? 0).toBeGreaterThan(50);
     }
+  });
+});
+
+describe('verifyRecordedHead', () => {
+  const chain = makeChain('case-head', sequentialPayloads(5));
+  const at = (seq: number) => chain[seq - 1] as AuditEntry;
+  const named = (e: AuditEntry) => `${e.seq}:${e.hash}`;
+  const forgedAfter = (entries: AuditEntry[], count: number): AuditEntry[] => {
+    const out = [...entries];
+    for (let i = 0; i < count; i++) {
+      const prev = out[out.length - 1] as AuditEntry;
+      out.push(
+        sealEntry({
+          caseId: prev.caseId,
+          seq: prev.seq + 1,
+          at: new Date(T0).toISOString(),
+          actor: { id: 'mallory' },
+          action: 'forged',
+          payload: { i },
+          prevHash: prev.hash,
+        }),
+      );
+    }
+    return out;
+  };
+
+  it('accepts a chain that ends at the recorded head', () => {
+    expect(verifyRecordedHead(chain, { seq: 5, hash: at(5).hash })).toBeNull();
+  });
+
+  it.each([1, 2, 4])('names the first missing entry when %i entries were cut from the tail', (cut) => {
+    const entries = chain.slice(0, 5 - cut);
+    expect(verifyChain(entries)).toMatchObject({ ok: true });
+    expect(verifyRecordedHead(entries, { seq: 5, hash: at(5).hash })).toEqual({
+      brokenAt: 6 - cut,
+      problem: 'tail_truncated',
+      expected: named(at(5)),
+      found: named(at(5 - cut)),
+    });
+  });
+
+  it('reports an emptied chain as truncated at entry 1', () => {
+    expect(verifyRecordedHead([], { seq: 2, hash: at(2).hash })).toEqual({
+      brokenAt: 1,
+      problem: 'tail_truncated',
+      expected: named(at(2)),
+      found: 'none',
+    });
+  });
+
+  it.each([1, 3])('names the first of %i well-formed entries appended after the head', (count) => {
+    const entries = forgedAfter(chain, count);
+    expect(verifyChain(entries)).toMatchObject({ ok: true });
+    expect(verifyRecordedHead(entries, { seq: 5, hash: at(5).hash })).toEqual({
+      brokenAt: 6,
+      problem: 'tail_appended',
+      expected: named(at(5)),
+      found: named(entries[entries.length - 1] as AuditEntry),
+    });
+  });
+
+  it('names the recorded seq when the chain was rewritten up to it with fresh hashes', () => {
+    const rewritten = makeChain('case-head', sequentialPayloads(5), T0 + 1000);
+    expect(verifyRecordedHead(rewritten, { seq: 5, hash: at(5).hash })).toMatchObject({
+      brokenAt: 5,
+      problem: 'head_mismatch',
+      found: named(rewritten[4] as AuditEntry),
+    });
+    // Cut and regrown past the head: the entry at the recorded seq is not the recorded one.
+    const regrown = forgedAfter(chain.slice(0, 3), 3);
+    expect(verifyRecordedHead(regrown, { seq: 5, hash: at(5).hash })).toMatchObject({
+      brokenAt: 5,
+      problem: 'head_mismatch',
+    });
+  });
+
+  it('finds every tail cut or extension of a valid chain, and nothing in the untouched one (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 8 }), fc.integer({ min: -8, max: 4 }), (n, delta) => {
+        const base = makeChain('case-prop', sequentialPayloads(n));
+        const head = base[n - 1] as AuditEntry;
+        const entries = delta < 0 ? base.slice(0, Math.max(0, n + delta)) : forgedAfter(base, delta);
+        const result = verifyRecordedHead(entries, { seq: head.seq, hash: head.hash });
+        if (delta === 0) expect(result).toBeNull();
+        else if (delta > 0) expect(result).toMatchObject({ brokenAt: n + 1, problem: 'tail_appended' });
+        else
+          expect(result).toMatchObject({ brokenAt: Math.max(0, n + delta) + 1, problem: 'tail_truncated' });
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

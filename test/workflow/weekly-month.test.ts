@@ -545,5 +545,7 @@ describe('a simulated month of the demo campus', () => {
     const again = await kpis();
     expect(again.source).toEqual({ weeksFromCounters: 2, partsFromIndex: 2 });
     expect(again.kpis).toEqual(month.kpis);
-  }, 300_000);
+    // A simulated month: about 90 s alone on two cores, several times that on a shared machine.
+    // The bound only stops a hang; speed lives in the benchmarks.
+  }, 900_000);
 });
