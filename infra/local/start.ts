@@ -10,6 +10,7 @@ import { ConfigError, parseEnv } from '../config.ts';
 import { ensureSchedules, schedulesFromEnv } from '../schedules.ts';
 import { createWorker, quietRuntime } from '../worker.ts';
 import { dataDir, projectRoot } from './paths.ts';
+import { quietSdkNodeVersionNotice } from './quiet.ts';
 import { localSecrets } from './secrets.ts';
 import {
   PortInUse,
@@ -78,6 +79,7 @@ async function stopInOrder(s: Started, drainWorker: boolean): Promise<void> {
 
 /** `npm start`: the whole system on its embedded defaults, one process tree, Ctrl-C stops it all. */
 async function main(): Promise<void> {
+  quietSdkNodeVersionNotice();
   const parsedPorts = portsSchema.safeParse(
     Object.fromEntries(Object.entries(process.env).filter(([, v]) => v)),
   );

@@ -5,6 +5,7 @@ import { issueLocalToken } from '../../api/auth.ts';
 import { roles, type Directory, type Role } from '../../domain/directory.ts';
 import { ConfigError, parseEnv } from '../config.ts';
 import { dataDir, projectRoot } from './paths.ts';
+import { quietSdkNodeVersionNotice } from './quiet.ts';
 import { localSecrets } from './secrets.ts';
 
 /**
@@ -61,6 +62,7 @@ async function directory(env: ReturnType<typeof parseEnv>): Promise<{ dir: Direc
 }
 
 async function main(): Promise<void> {
+  quietSdkNodeVersionNotice();
   if (process.env.RECTIFY_MODE === 'production') {
     throw new UsageError(
       'npm run token issues local development tokens only and is refused when RECTIFY_MODE=production: use a token from the school identity provider (JWKS_URL).',
