@@ -1,9 +1,11 @@
 import { startEphemeralStack } from '../../infra/local/ephemeral.ts';
+import { quietSdkNodeVersionNotice } from '../../infra/local/quiet.ts';
 import { benchCaseThroughput } from './case-throughput.ts';
 import { benchFeedbackFanout } from './feedback-fanout.ts';
 
 /** `npm run bench`: throughput and latency targets live here, never in timed tests. */
 const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+quietSdkNodeVersionNotice();
 const cases = Number(process.env.BENCH_CASES ?? 40);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
 // The issue's scale is 5,000 staff; the default keeps a local run to about a minute.
