@@ -399,15 +399,21 @@ async function listParty(
   };
 
   for (;;) {
-    for (const s of streams) {
-      while (s.buffer.length === 0 && !s.done) {
-        if (trips >= MAX_TRIPS) return { items, nextCursor: nextCursor() };
-        await fill(s);
-      }
-    }
     const heads = streams.flatMap((s) => (s.buffer[0] ? [sortOf(s.buffer[0])] : []));
-    if (heads.length === 0) return { items, nextCursor: null };
-    const top = heads.reduce((a, b) => (b > a ? b : a));
+    const top = heads.length > 0 ? heads.reduce((a, b) => (b > a ? b : a)) : undefined;
+    // A stream must be read further only while it could still hold a case newer than the
+    // newest one in hand: never read yet, or stopped above it. The streams are read in
+    // rounds, one trip each, so a selective filter on one index cannot spend the whole
+    // budget before the other is read (whose newer cases the cursor would then skip).
+    const behind = streams.filter(
+      (s) => s.buffer.length === 0 && !s.done && (top === undefined || !s.lastKey || sortOf(s.lastKey) > top),
+    );
+    if (behind.length > 0) {
+      if (trips + behind.length > MAX_TRIPS) return { items, nextCursor: nextCursor() };
+      for (const s of behind) await fill(s);
+      continue;
+    }
+    if (top === undefined) return { items, nextCursor: null };
     // A case in both indexes (its assignee is also responsible) is taken once.
     let item: Record<string, AttributeValue> | undefined;
     for (const s of streams) if (s.buffer[0] && sortOf(s.buffer[0]) === top) item = s.buffer.shift();

@@ -8,6 +8,7 @@ import type { SESClient } from '@aws-sdk/client-ses';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readChain } from '../../activities/audit-store.ts';
+import { listCases } from '../../activities/case-queries.ts';
 import { getCaseRecord } from '../../activities/case-store.ts';
 import { createActivities } from '../../activities/index.ts';
 import { OUTBOX_LEASE_MS, OutboxBusyError, sendOnce } from '../../activities/mailer.ts';
@@ -16,7 +17,9 @@ import { verifyChain } from '../../domain/hash-chain.ts';
 import { ensureTables } from '../../infra/local/servers.ts';
 import { createTableInput, tableDefinitions } from '../../infra/tables.ts';
 import { caseInput } from '../support/case-harness.ts';
+import { putCases } from '../support/feedback-harness.ts';
 import { demoDirectory, seedDemo, sentEmails, testDeps, uniqueId } from '../support/stack.ts';
+import { at, view } from '../support/views.ts';
 
 const deps = testDeps();
 const acts = createActivities(deps);
@@ -233,5 +236,50 @@ describe('tables from an earlier version', () => {
     expect(kept.Item && unmarshall(kept.Item).title).toBe('kept');
     // A second start finds nothing to add.
     expect(await ensureTables(deps.ddb, names)).toEqual([]);
+  });
+});
+
+describe("a staff member's merged list (assignee and responsible indexes)", () => {
+  it('pages through a selective filter without skipping the other index’s newer cases', async () => {
+    const who = uniqueId('staff-merge');
+    const base = '2031-03-01T00:00:00.000Z';
+    // Many older cases assigned to them that the filter leaves out: enough to use up a page's
+    // read budget on the assignee index alone...
+    const assigned = Array.from({ length: 70 }, (_, i) =>
+      view({
+        caseId: `${who}-a${i}`,
+        openedAt: at(base, i),
+        stage: 'analysing',
+        assigneeId: who,
+        responsibleId: 'staff-zhou',
+      }),
+    );
+    // ...and newer ones they are responsible for that it keeps.
+    const responsible = Array.from({ length: 3 }, (_, i) =>
+      view({
+        caseId: `${who}-r${i}`,
+        openedAt: at(base, 100 + i),
+        stage: 'reviewing',
+        assigneeId: 'staff-sun',
+        responsibleId: who,
+      }),
+    );
+    await putCases(deps, [...assigned, ...responsible]);
+
+    for (const limit of [1, 2, 100]) {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let n = 0; n < 200; n++) {
+        const page = await listCases(deps.ddb, deps.tables, {
+          filters: { partyId: who, stage: 'reviewing' },
+          limit,
+          cursor,
+        });
+        seen.push(...page.items.map((v) => v.caseId));
+        if (!page.nextCursor) break;
+        cursor = page.nextCursor;
+      }
+      expect(seen, `limit ${limit}`).toEqual(responsible.map((v) => v.caseId).reverse());
+    }
   });
 });
