@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
@@ -302,7 +303,14 @@ function sesStarter(): StartSes {
 }
 
 /** The SES emulator (aws-ses-v2-local), in this process: its mailbox page is its root URL. */
-export async function startSesEmulator(opts: { port: number; track?: TrackServer }): Promise<RunningServer> {
+export async function startSesEmulator(opts: {
+  port: number;
+  track?: TrackServer;
+  /** Where the mailbox is kept between runs (`npm start`); without it, mail lives as long as the process. */
+  mailboxFile?: string;
+}): Promise<RunningServer> {
+  const { mailboxFile } = opts;
+  if (mailboxFile) restoreMailbox(mailboxFile);
   const http: Server = await sesStarter()({ port: opts.port, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${opts.port}`;
   let closed: Promise<void> | undefined;
@@ -311,6 +319,7 @@ export async function startSesEmulator(opts: { port: number; track?: TrackServer
     url,
     stop: () =>
       (closed ??= new Promise<void>((resolve) => {
+        if (mailboxFile) saveMailbox(mailboxFile);
         http.closeAllConnections();
         http.close(() => resolve());
       })),
@@ -323,4 +332,40 @@ export async function startSesEmulator(opts: { port: number; track?: TrackServer
     throw err;
   }
   return server;
+}
+
+// The emulator keeps its mail in one module-level store (aws-ses-v2-local/dist/store.js, pinned
+// by the lock). Its emails are copied to the data folder on stop and back on start, so the
+// mailbox page still shows the links a second `npm start` can act on.
+interface SesStore {
+  emails: unknown[];
+}
+function sesStore(): SesStore {
+  const mod = createRequire(import.meta.url)('aws-ses-v2-local/dist/store.js') as {
+    getStoreReadonly?: () => SesStore;
+  };
+  const store = mod.getStoreReadonly?.();
+  if (!store || !Array.isArray(store.emails)) throw new Error('aws-ses-v2-local has no email store');
+  return store;
+}
+
+function restoreMailbox(file: string): void {
+  if (!existsSync(file)) return;
+  try {
+    const saved: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    if (Array.isArray(saved)) sesStore().emails.unshift(...saved);
+  } catch (err) {
+    // A damaged copy of the mailbox costs only old mail, never the start.
+    process.stderr.write(`[rectify] mailbox copy ${file} not restored: ${String(err)}\n`);
+  }
+}
+
+function saveMailbox(file: string): void {
+  try {
+    const tmp = `${file}.tmp`;
+    writeFileSync(tmp, JSON.stringify(sesStore().emails));
+    renameSync(tmp, file);
+  } catch (err) {
+    process.stderr.write(`[rectify] mailbox not saved to ${file}: ${String(err)}\n`);
+  }
 }

@@ -132,7 +132,11 @@ async function main(): Promise<void> {
         dbPath: path.join(data, 'dynamodb'),
         track: track((s) => started.stores.push(s)),
       }),
-      startSesEmulator({ port: ports.SES_PORT, track: track((s) => started.stores.push(s)) }),
+      startSesEmulator({
+        port: ports.SES_PORT,
+        mailboxFile: path.join(data, 'mailbox.json'),
+        track: track((s) => started.stores.push(s)),
+      }),
       startTemporalDev({
         port: ports.TEMPORAL_PORT,
         uiPort: ports.TEMPORAL_UI_PORT,

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import { afterAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../infra/local/paths.ts';
 import { freePort } from '../../infra/local/servers.ts';
@@ -137,6 +138,27 @@ describe('npm start', () => {
     expect((await fetch(`http://localhost:${ports.PORT}/docs`)).status).toBe(200);
     expect((await fetch(`http://localhost:${ports.TEMPORAL_UI_PORT}/`)).status).toBe(200);
     expect((await fetch(`http://localhost:${ports.SES_PORT}/`)).status).toBe(200);
+    // A message in the mailbox, to be found again after the restart.
+    const subject = `kept across restarts ${Date.now()}`;
+    const ses = new SESClient({
+      endpoint: `http://localhost:${ports.SES_PORT}`,
+      region: 'ap-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    await ses.send(
+      new SendEmailCommand({
+        Source: 'rectify@campus.example.edu.cn',
+        Destination: { ToAddresses: ['zhou.qiang@demo.edu.cn'] },
+        Message: { Subject: { Data: subject }, Body: { Text: { Data: '整改 rectify' } } },
+      }),
+    );
+    ses.destroy();
+    const subjects = async () => {
+      const res = await fetch(`http://localhost:${ports.SES_PORT}/store`);
+      const body = (await res.json()) as { emails: { subject: string }[] };
+      return body.emails.map((e) => e.subject);
+    };
+    expect(await subjects()).toContain(subject);
     expect(await stop(first)).toBe(0);
     expect(first.output()).toContain('[rectify] stopped');
     // In order: no more requests, the worker drained, then Temporal, then the stores.
@@ -156,6 +178,8 @@ describe('npm start', () => {
     expect(second.output()).not.toContain('created tables');
     expect(second.output()).not.toContain('loaded the campus directory');
     expect((await fetch(`http://localhost:${ports.PORT}/health`)).status).toBe(200);
+    // The mailbox too: the message once, not lost and not doubled.
+    expect((await subjects()).filter((s) => s === subject)).toEqual([subject]);
     expect(await stop(second)).toBe(0);
   }, 600_000);
 
