@@ -295,39 +295,33 @@ async function anchoredHead(
   }
 }
 
-/** Checks entries already read for one case, against the latest anchor when it covers the case. */
+/**
+ * Checks one case's chain, against the latest anchor when it covers the case. `entries`, when
+ * the caller already read them, are used as long as they still agree with the record's head.
+ */
 export async function verifyEntries(
   deps: AwsDeps,
   caseId: string,
-  entries: readonly AuditEntry[],
+  entries: readonly AuditEntry[] | undefined,
   opts: { hasRecord?: boolean } = {},
-): Promise<CaseVerification & { anchorProblem?: string | undefined }> {
-  return verifyRead(deps, caseId, entries, opts);
-}
-
-/** Verifies one case's chain, and against the latest anchor when it covers the case. */
-export async function verifyCase(
-  deps: AwsDeps,
-  caseId: string,
-  opts: { hasRecord?: boolean } = {},
-): Promise<CaseVerification & { anchorProblem?: string | undefined }> {
-  return verifyRead(deps, caseId, undefined, opts);
-}
-
-async function verifyRead(
-  deps: AwsDeps,
-  caseId: string,
-  given: readonly AuditEntry[] | undefined,
-  opts: { hasRecord?: boolean },
 ): Promise<CaseVerification & { anchorProblem?: string | undefined }> {
   const [anchor, read] = await Promise.all([
     anchoredHead(deps, caseId),
-    readChainWithHead(deps, caseId, given),
+    readChainWithHead(deps, caseId, entries),
   ]);
   const checked = checkChain(caseId, read.entries, anchor.anchored, opts.hasRecord ?? false, read.recordHead);
   if (!anchor.anchorProblem) return checked;
   // The anchor that should vouch for this chain cannot be trusted: the chain is not verified.
   return { ...checked, ok: false, anchorProblem: anchor.anchorProblem };
+}
+
+/** Verifies one case's chain, read now, and against the latest anchor when it covers the case. */
+export async function verifyCase(
+  deps: AwsDeps,
+  caseId: string,
+  opts: { hasRecord?: boolean } = {},
+): Promise<CaseVerification & { anchorProblem?: string | undefined }> {
+  return verifyEntries(deps, caseId, undefined, opts);
 }
 
 export interface VerifySummary {
