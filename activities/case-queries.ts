@@ -162,7 +162,7 @@ function isStartKeyRejection(err: unknown): boolean {
   );
 }
 
-/** The filters an index's key doesn't serve, as a FilterExpression's parts. */
+/** One index partition's query: its key (`#h = :h`), and the filters the key doesn't serve. */
 class Expression {
   readonly names: Record<string, string> = {};
   readonly values: Record<string, unknown> = {};
@@ -171,7 +171,14 @@ class Expression {
   possible = true;
 
   /** `hashValue`: the index partition read (the person, for byAssignee); `party`: the merged party list. */
-  constructor(f: CaseFilters, index: CaseIndex, hashValue: string, party: boolean) {
+  constructor(
+    f: CaseFilters,
+    private readonly index: CaseIndex,
+    hashValue: string,
+    party: boolean,
+  ) {
+    this.names['#h'] = indexDef(index).hashKey;
+    this.values[':h'] = hashValue;
     const eq = (attr: string, value: string | undefined, skipFor?: CaseIndex) => {
       if (value === undefined || index === skipFor) return;
       this.names[`#${attr}`] = attr;
@@ -221,16 +228,24 @@ class Expression {
     return upper?.incl ? '#o <= :hi' : '#o < :hi';
   }
 
-  query(tables: TableNames, index: CaseIndex, keyCondition: string, limit: number, forward: boolean) {
+  /**
+   * A query for `want` more cases: with filters (in the expression or in code) some of what is
+   * read is dropped, so read more per trip. `range` is the open-time condition, when it is a key one.
+   */
+  query(
+    tables: TableNames,
+    opts: { range?: string | undefined; want: number; keep: boolean; forward: boolean },
+  ) {
+    const filtered = this.filters.length > 0 || opts.keep;
     return {
       TableName: tables.cases,
-      IndexName: index,
-      KeyConditionExpression: keyCondition,
+      IndexName: this.index,
+      KeyConditionExpression: opts.range ? `#h = :h AND ${opts.range}` : '#h = :h',
       ...(this.filters.length > 0 ? { FilterExpression: this.filters.join(' AND ') } : {}),
       ExpressionAttributeNames: this.names,
       ExpressionAttributeValues: marshall(this.values),
-      ScanIndexForward: forward,
-      Limit: limit,
+      ScanIndexForward: opts.forward,
+      Limit: Math.min(100, filtered ? opts.want * 3 : opts.want),
     };
   }
 }
@@ -277,13 +292,12 @@ async function listOne(
   const f = req.filters;
   const expr = new Expression(f, index, hashValue, false);
   if (!expr.possible) return { items: [], nextCursor: null };
-  expr.names['#h'] = indexDef(index).hashKey;
-  expr.values[':h'] = hashValue;
-  let keyCondition = '#h = :h';
   // The open time is the sort key of every index but byOverdue: there it is a filter.
-  const range = expr.range(f.from, f.to ? { v: f.to, incl: false } : undefined);
-  if (range && index === 'byOverdue') expr.filters.push(range);
-  else if (range) keyCondition += ` AND ${range}`;
+  let range = expr.range(f.from, f.to ? { v: f.to, incl: false } : undefined);
+  if (range && index === 'byOverdue') {
+    expr.filters.push(range);
+    range = undefined;
+  }
   const next = (key: Record<string, string>) => encodeCursor({ q: hash, i: index, k: key });
 
   let startKey = startAt;
@@ -292,14 +306,13 @@ async function listOne(
     const want = req.limit - items.length;
     const out = await ddb.send(
       new QueryCommand({
-        ...expr.query(
-          tables,
-          index,
-          keyCondition,
-          Math.min(100, expr.filters.length > 0 || req.keep ? want * 3 : want),
+        ...expr.query(tables, {
+          range,
+          want,
+          keep: req.keep !== undefined,
           // Newest first, except overdue cases: the longest overdue first.
-          index === 'byOverdue',
-        ),
+          forward: index === 'byOverdue',
+        }),
         ...(startKey ? { ExclusiveStartKey: marshall(startKey) } : {}),
       }),
     );
@@ -361,20 +374,12 @@ async function listParty(
       s.done = true;
       return;
     }
-    expr.names['#h'] = indexDef(s.index).hashKey;
-    expr.values[':h'] = personId;
     const range = expr.range(f.from, upper);
     const want = req.limit - items.length + 1;
     trips++;
     const out = await ddb.send(
       new QueryCommand({
-        ...expr.query(
-          tables,
-          s.index,
-          range ? `#h = :h AND ${range}` : '#h = :h',
-          Math.min(100, expr.filters.length > 0 || req.keep ? want * 3 : want),
-          false,
-        ),
+        ...expr.query(tables, { range, want, keep: req.keep !== undefined, forward: false }),
         ...(s.lastKey ? { ExclusiveStartKey: s.lastKey } : {}),
       }),
     );
