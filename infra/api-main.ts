@@ -2,6 +2,7 @@ import { createApp } from '../api/app.ts';
 import { listen } from '../api/server.ts';
 import { appDepsFromEnv } from './app-deps.ts';
 import { ConfigError } from './config.ts';
+import { PortInUse, asPortInUse } from './ports.ts';
 
 const say = (line: string) => process.stderr.write(`[rectify-api] ${line}\n`);
 
@@ -12,7 +13,9 @@ const say = (line: string) => process.stderr.write(`[rectify-api] ${line}\n`);
  */
 async function main(): Promise<void> {
   const deps = await appDepsFromEnv(process.env);
-  const server = await listen(createApp(deps), deps.env.PORT);
+  const server = await listen(createApp(deps), deps.env.PORT).catch((err: unknown) => {
+    throw asPortInUse(err, deps.env.PORT, 'PORT');
+  });
   say(`listening on port ${deps.env.PORT} (health: /health, reference: /docs)`);
   await new Promise<void>((resolve) => {
     const stop = () => server.close(() => resolve());
@@ -26,15 +29,12 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (err: unknown) => {
-    const port = (err as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE';
     say(
-      err instanceof ConfigError
+      err instanceof ConfigError || err instanceof PortInUse
         ? err.message
-        : port
-          ? 'the port is already in use: set PORT to a free port'
-          : err instanceof Error
-            ? (err.stack ?? err.message)
-            : String(err),
+        : err instanceof Error
+          ? (err.stack ?? err.message)
+          : String(err),
     );
     process.exit(1);
   },

@@ -14,11 +14,10 @@ import {
 import { Connection } from '@temporalio/client';
 import * as sesNs from 'aws-ses-v2-local';
 import { createTableInput, tableDefinitions, type TableDefinition, type TableKey } from '../tables.ts';
+import { asPortInUse } from '../ports.ts';
 import { ensureJavaServer, ensureTemporalCli } from './tools.ts';
 
-export class PortInUse extends Error {
-  override name = 'PortInUse';
-}
+export { PortInUse, portInUse } from '../ports.ts';
 
 /** A running part of the local stack. */
 export interface RunningServer {
@@ -43,11 +42,6 @@ export const searchAttributes = {
   RectifyOverdue: 'Bool',
 } as const;
 
-/** The error for a port another process holds: one line naming the port and the variable that moves it. */
-export function portInUse(port: number, variable: string): PortInUse {
-  return new PortInUse(`port ${port} is already in use: set ${variable} to a free port`);
-}
-
 /**
  * Fails with one line naming the port and the variable that moves it. `host` is the address
  * the server will bind: the wildcard 0.0.0.0 also collides with a listener on any one address.
@@ -55,9 +49,7 @@ export function portInUse(port: number, variable: string): PortInUse {
 export async function assertPortFree(port: number, variable: string, host = '127.0.0.1'): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const srv = net.createServer();
-    srv.once('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'EADDRINUSE' ? portInUse(port, variable) : err),
-    );
+    srv.once('error', (err) => reject(asPortInUse(err, port, variable)));
     srv.listen({ port, host }, () => srv.close(() => resolve()));
   });
 }

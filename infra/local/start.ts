@@ -7,6 +7,7 @@ import { loadDirectory, readDirectoryFile, saveDirectory } from '../../activitie
 import { createApp } from '../../api/app.ts';
 import { API_HOST, listen } from '../../api/server.ts';
 import { ConfigError, parseEnv } from '../config.ts';
+import { asPortInUse } from '../ports.ts';
 import { ensureSchedules, schedulesFromEnv } from '../schedules.ts';
 import { createWorker, quietRuntime } from '../worker.ts';
 import { dataDir, projectRoot } from './paths.ts';
@@ -16,7 +17,6 @@ import {
   PortInUse,
   assertPortFree,
   ensureTables,
-  portInUse,
   startDynamoLocal,
   startSesEmulator,
   startTemporalDev,
@@ -200,9 +200,9 @@ async function main(): Promise<void> {
       temporalUiUrl: env.TEMPORAL_UI_URL,
       mailboxUrl: ses.url,
     });
-    const server = await listen(app, ports.PORT).catch((err: NodeJS.ErrnoException) => {
+    const server = await listen(app, ports.PORT).catch((err: unknown) => {
       // Taken since the check at start: the same one line, after the stack is stopped below.
-      throw err.code === 'EADDRINUSE' ? portInUse(ports.PORT, 'PORT') : err;
+      throw asPortInUse(err, ports.PORT, 'PORT');
     });
     started.api = {
       name: 'api',
