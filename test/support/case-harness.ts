@@ -13,7 +13,7 @@ import {
   WorkflowUpdateFailedError,
   type WorkflowHandle,
 } from '@temporalio/client';
-import type { UpdateDefinition } from '@temporalio/common';
+import type { UpdateDefinition, Workflow } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import { afterAll, beforeAll, inject } from 'vitest';
@@ -356,6 +356,36 @@ export interface CaseStack {
 }
 
 /**
+ * A client that waits on results without unlocking time skipping: the environment's own would,
+ * and the server would leap to the next thing it has scheduled.
+ */
+export function plainClient(env: TestWorkflowEnvironment): WorkflowClient {
+  return new WorkflowClient({ connection: env.connection, namespace: env.namespace ?? 'default' });
+}
+
+/**
+ * Starts a run meant to fail on its input and returns what it failed with, bounded so that a
+ * failure Temporal would retry forever (a plain Error failing the workflow task, an activity
+ * retried for hours) shows as a timeout instead of a hang.
+ */
+export async function failureOfRun<W extends Workflow>(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  workflow: W,
+  args: Parameters<W>,
+): Promise<unknown> {
+  // Checked against W in this signature; the SDK's conditional `args` type can't be against a generic W.
+  const untyped: Workflow = workflow;
+  const handle = await plainClient(env).start(untyped, {
+    taskQueue,
+    workflowId: uniqueId(`failing-${workflow.name}`),
+    args,
+    workflowExecutionTimeout: '20 seconds',
+  });
+  return handle.result().catch((e: unknown) => e);
+}
+
+/**
  * Waits (real time) until a workflow has no pending activity and its history stopped
  * growing: what the last wake-up or update set off has been done.
  */
@@ -390,14 +420,9 @@ export function useCaseStack(opts: { startAt?: Date } = {}): CaseStack {
     },
     async result(handle: WorkflowHandle<typeof rectificationCase>) {
       await settle(handle);
-      // A plain client: the environment's own would unlock time skipping while it waits,
-      // and the server would leap to the next thing it has scheduled (for a finished case,
-      // its ten-year run timeout), moving every later test in the file into 2037.
-      const plain = new WorkflowClient({
-        connection: ctx.env.connection,
-        namespace: ctx.env.namespace ?? 'default',
-      });
-      return plain.getHandle<typeof rectificationCase>(handle.workflowId).result();
+      // A plain client: for a finished case the server would otherwise leap to its
+      // ten-year run timeout, moving every later test in the file into 2037.
+      return plainClient(ctx.env).getHandle<typeof rectificationCase>(handle.workflowId).result();
     },
     async advanceTo(ms: number, ...handles: WorkflowHandle[]) {
       const now = await ctx.env.currentTimeMs();

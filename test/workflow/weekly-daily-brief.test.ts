@@ -1,9 +1,9 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { WorkflowClient, WorkflowFailedError } from '@temporalio/client';
+import { WorkflowFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { DailyBriefFailure } from '../../workflows/daily-brief/messages.ts';
 import { dailyBrief } from '../../workflows/daily-brief/workflow.ts';
-import { useCaseStack } from '../support/case-harness.ts';
+import { failureOfRun, useCaseStack } from '../support/case-harness.ts';
 import { putCases, recipients } from '../support/feedback-harness.ts';
 import { sentEmails, uniqueId } from '../support/stack.ts';
 import { at, view } from '../support/views.ts';
@@ -85,20 +85,8 @@ describe('the morning brief', () => {
   });
 
   it('fails a run named with a date that is no calendar date at once, with a typed non-retryable failure', async () => {
-    // A plain client: waiting on a failed run must not unlock time skipping for the file.
-    const plain = new WorkflowClient({
-      connection: stack.env.connection,
-      namespace: stack.env.namespace ?? 'default',
-    });
     await stack.withWorker(async (taskQueue) => {
-      const handle = await plain.start(dailyBrief, {
-        taskQueue,
-        workflowId: uniqueId('brief-bad'),
-        args: [{ date: '2016-02-30' }],
-        // Without the check the activity would be retried for hours: bounded so that shows as a timeout.
-        workflowExecutionTimeout: '20 seconds',
-      });
-      const err: unknown = await handle.result().catch((e: unknown) => e);
+      const err = await failureOfRun(stack.env, taskQueue, dailyBrief, [{ date: '2016-02-30' }]);
       expect(err).toBeInstanceOf(WorkflowFailedError);
       expect((err as WorkflowFailedError).cause).toBeInstanceOf(ApplicationFailure);
       expect((err as WorkflowFailedError).cause).toMatchObject({

@@ -1,4 +1,4 @@
-import { ApplicationFailure, WorkflowClient, WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import { getDigest } from '../../activities/feedback-store.ts';
@@ -6,7 +6,7 @@ import type { AreaSummary, StaffDigest } from '../../domain/digest.ts';
 import { weekBounds } from '../../domain/digest.ts';
 import { WeeklyFailure } from '../../workflows/weekly-feedback/messages.ts';
 import { weeklyFeedback } from '../../workflows/weekly-feedback/workflow.ts';
-import { useCaseStack } from '../support/case-harness.ts';
+import { failureOfRun, useCaseStack } from '../support/case-harness.ts';
 import { putCases, recipients, weekMails } from '../support/feedback-harness.ts';
 import { uniqueId } from '../support/stack.ts';
 import { at, view } from '../support/views.ts';
@@ -129,21 +129,8 @@ describe('the weekly feedback over several weeks', () => {
   }, 240_000);
 
   it('fails a run named with a bad week at once, with a typed non-retryable failure', async () => {
-    // A plain client: waiting on a failed run must not unlock time skipping for the file.
-    const plain = new WorkflowClient({
-      connection: stack.env.connection,
-      namespace: stack.env.namespace ?? 'default',
-    });
     await stack.withWorker(async (taskQueue) => {
-      const handle = await plain.start(weeklyFeedback, {
-        taskQueue,
-        workflowId: uniqueId('weekly-bad'),
-        args: [{ week: '2015-W99' }],
-        // A plain Error would fail the workflow task and retry it forever: bounded here so that
-        // shows as a timeout instead of a hang.
-        workflowExecutionTimeout: '20 seconds',
-      });
-      const err: unknown = await handle.result().catch((e: unknown) => e);
+      const err = await failureOfRun(stack.env, taskQueue, weeklyFeedback, [{ week: '2015-W99' }]);
       expect(err).toBeInstanceOf(WorkflowFailedError);
       const cause = (err as WorkflowFailedError).cause;
       expect(cause).toBeInstanceOf(ApplicationFailure);
