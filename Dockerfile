@@ -13,6 +13,8 @@ COPY tsconfig.json ./
 COPY domain ./domain
 COPY workflows ./workflows
 COPY activities ./activities
+COPY store ./store
+COPY audit ./audit
 COPY api ./api
 COPY infra ./infra
 

@@ -17,9 +17,9 @@ import {
   type ChainHead,
   type VerifyChainResult,
 } from '../domain/hash-chain.ts';
-import { appendAudit, chainHead, entryFromItem, readChain } from './audit-store.ts';
-import { caseIds, mapConcurrent, readChainFrom } from './audit-scan.ts';
-import type { AwsDeps } from './clients.ts';
+import { appendAudit, chainHead, entryFromItem, readChain } from '../store/audit-chain.ts';
+import { caseIds, mapConcurrent, readChainFrom } from '../audit/scan.ts';
+import type { AwsDeps } from '../store/clients.ts';
 
 /**
  * Anchors: a Merkle root over the head of every case's chain, stored as an

@@ -26,7 +26,7 @@ import { addDays, localTimeToInstant } from '../domain/calendar.ts';
 import type { Directory, Person } from '../domain/directory.ts';
 import { complaintYearBounds } from '../domain/kpi.ts';
 import { reportLinkUrl } from '../domain/report-link.ts';
-import { loadDirectory } from './directory-store.ts';
+import { loadDirectory } from '../store/directory.ts';
 import {
   acknowledgedIds,
   casesActiveIn,
@@ -36,11 +36,11 @@ import {
   saveDigests,
   saveTally,
   type AnyDigest,
-} from './feedback-store.ts';
+} from '../store/digests.ts';
 import type { ActivityDeps } from './index.ts';
-import { tallyForRange, weekIsOver } from './kpi-store.ts';
-import { issueLink } from './link-store.ts';
-import { sendOnce } from './mailer.ts';
+import { tallyForRange, weekIsOver } from '../store/kpi-tallies.ts';
+import { issueLink } from '../store/links.ts';
+import { sendOnce } from '../store/outbox.ts';
 
 /** Activities' failure types (non-retryable: retrying cannot fix them). */
 export const FeedbackFailure = {

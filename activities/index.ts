@@ -10,11 +10,11 @@ import { renderEmail, type EmailKind } from '../domain/email-content.ts';
 import type { Language } from '../domain/directory.ts';
 import type { SigningKeys } from '../domain/link-token.ts';
 import { reminderInstants } from '../domain/reminders.ts';
-import { appendAudit, type AppendInput, type AppendResult } from './audit-store.ts';
-import type { AwsDeps } from './clients.ts';
-import { loadDirectory } from './directory-store.ts';
-import { issueLink } from './link-store.ts';
-import { sendOnce } from './mailer.ts';
+import { appendAudit, type AppendInput, type AppendResult } from '../store/audit-chain.ts';
+import type { AwsDeps } from '../store/clients.ts';
+import { loadDirectory } from '../store/directory.ts';
+import { issueLink } from '../store/links.ts';
+import { sendOnce } from '../store/outbox.ts';
 
 export type { EmailKind };
 

@@ -6,7 +6,7 @@ import {
   releaseLink,
   type LinkCheck,
   type LinkDeps,
-} from '../activities/link-store.ts';
+} from '../store/links.ts';
 import { checkStep, type Actor, type CaseView, type LinkSignature } from '../domain/case-model.ts';
 import type { Directory } from '../domain/directory.ts';
 import type { LinkClaims } from '../domain/link-token.ts';

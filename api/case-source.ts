@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { getCaseRecord } from '../activities/case-store.ts';
-import { loadDirectory } from '../activities/directory-store.ts';
+import { getCaseRecord } from '../store/case-records.ts';
+import { loadDirectory } from '../store/directory.ts';
 import { isTerminal, type CaseView } from '../domain/case-model.ts';
 import { buildPolicy } from '../domain/case-policy.ts';
 import type { CasePolicy } from '../domain/case-model.ts';

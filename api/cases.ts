@@ -3,9 +3,9 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@te
 import type { UpdateDefinition } from '@temporalio/common';
 import { Hono, type Context } from 'hono';
 import type { z } from 'zod';
-import { BadCursorError, listCases } from '../activities/case-queries.ts';
-import { nextCaseNumber } from '../activities/counters.ts';
-import { claimIdempotencyKey, findClaim, type IdempotencyClaim } from '../activities/idempotency.ts';
+import { BadCursorError, listCases } from '../store/case-lists.ts';
+import { nextCaseNumber } from '../store/counters.ts';
+import { claimIdempotencyKey, findClaim, type IdempotencyClaim } from '../store/idempotency.ts';
 import { localDate, localTimeToInstant } from '../domain/calendar.ts';
 import { checkStep, type Actor, type CaseInput, type CaseView, type StepName } from '../domain/case-model.ts';
 import { buildPolicy } from '../domain/case-policy.ts';

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import type { AwsDeps } from '../activities/clients.ts';
+import type { AwsDeps } from '../store/clients.ts';
 import type { LinkClaims, SigningKeys } from '../domain/link-token.ts';
 import type { Env } from '../infra/config.ts';
 

@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { createAwsDeps } from '../activities/clients.ts';
+import { createAwsDeps } from '../store/clients.ts';
 import type { AppDeps } from '../api/deps.ts';
 import type { SigningKeys } from '../domain/link-token.ts';
 import { ConfigError, parseEnv, type Env } from './config.ts';

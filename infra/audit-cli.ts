@@ -3,10 +3,10 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { anchorNow } from '../activities/audit-anchor.ts';
-import { exportPeriod, periodBounds, type ExportFormat } from '../activities/audit-export.ts';
-import { verifyAll, verifyCase } from '../activities/audit-verify.ts';
-import { getCaseRecord } from '../activities/case-store.ts';
-import { createAwsDeps, type AwsDeps } from '../activities/clients.ts';
+import { exportPeriod, periodBounds, type ExportFormat } from '../audit/export.ts';
+import { verifyAll, verifyCase } from '../audit/verify.ts';
+import { getCaseRecord } from '../store/case-records.ts';
+import { createAwsDeps, type AwsDeps } from '../store/clients.ts';
 import { ConfigError, parseEnv } from './config.ts';
 
 /**

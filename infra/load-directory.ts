@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createAwsDeps } from '../activities/clients.ts';
-import { DirectoryFileError, readDirectoryFile, saveDirectory } from '../activities/directory-store.ts';
+import { createAwsDeps } from '../store/clients.ts';
+import { DirectoryFileError, readDirectoryFile, saveDirectory } from '../store/directory.ts';
 import { ConfigError, parseEnv } from './config.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type WorkflowBundle, type WorkflowBundlePath } from '@temporalio/worker';
-import { createAwsDeps } from '../activities/clients.ts';
+import { createAwsDeps } from '../store/clients.ts';
 import { requireSigningKeys } from './app-deps.ts';
 import { ConfigError, parseEnv, type Env } from './config.ts';
 import { ensureSchedules, schedulesFromEnv } from './schedules.ts';

@@ -7,12 +7,12 @@ import {
   periodBounds,
   renderCaseExport,
   type ExportFormat,
-} from '../../activities/audit-export.ts';
-import { stepSeqs } from '../../activities/audit-scan.ts';
-import { readChain } from '../../activities/audit-store.ts';
-import { verifyAll, verifyCase, verifyEntries, type AnchorWitness } from '../../activities/audit-verify.ts';
-import { getCaseRecord } from '../../activities/case-store.ts';
-import { loadDirectory } from '../../activities/directory-store.ts';
+} from '../../audit/export.ts';
+import { stepSeqs } from '../../audit/scan.ts';
+import { readChain } from '../../store/audit-chain.ts';
+import { verifyAll, verifyCase, verifyEntries, type AnchorWitness } from '../../audit/verify.ts';
+import { getCaseRecord } from '../../store/case-records.ts';
+import { loadDirectory } from '../../store/directory.ts';
 import type { Role } from '../../domain/directory.ts';
 import { authenticate, requireRole, type AuthEnv, type Caller } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';

@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { getDigest, markHandled, recordAck, type StoredDigest } from '../../activities/feedback-store.ts';
+import { getDigest, markHandled, recordAck, type StoredDigest } from '../../store/digests.ts';
 import { parseDigestId, type DepartmentDigest, type StaffDigest } from '../../domain/digest.ts';
 import { countsLine } from '../../domain/digest-email.ts';
 import type { LinkClaims } from '../../domain/link-token.ts';

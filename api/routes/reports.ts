@@ -1,8 +1,8 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { loadDirectory } from '../../activities/directory-store.ts';
-import { getDigest, type StoredDigest } from '../../activities/feedback-store.ts';
-import { periodBounds, tallyForRange } from '../../activities/kpi-store.ts';
+import { loadDirectory } from '../../store/directory.ts';
+import { getDigest, type StoredDigest } from '../../store/digests.ts';
+import { periodBounds, tallyForRange } from '../../store/kpi-tallies.ts';
 import { isValidIsoWeek, reportedWeek, type AreaSummary } from '../../domain/digest.ts';
 import type { Directory } from '../../domain/directory.ts';
 import { complaintYearBounds, computeKpis } from '../../domain/kpi.ts';

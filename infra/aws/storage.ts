@@ -1,4 +1,4 @@
-import { tableDefinitions, type TableDefinition, type TableKey } from '../tables.ts';
+import { tableDefinitions, type TableDefinition, type TableKey } from '../../store/tables.ts';
 
 const fieldType = { S: 'string', N: 'number' } as const;
 

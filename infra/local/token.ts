@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { loadDirectory, readDirectoryFile } from '../../activities/directory-store.ts';
+import { loadDirectory, readDirectoryFile } from '../../store/directory.ts';
 import { issueLocalToken } from '../../api/auth.ts';
 import { roles, type Directory, type Role } from '../../domain/directory.ts';
 import { ConfigError, parseEnv } from '../config.ts';

@@ -1,7 +1,7 @@
 import { validate, compileErrors } from '@readme/openapi-parser';
 import { QueryNotRegisteredError, type WorkflowClient, type WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeCursor, filterHash } from '../../activities/case-queries.ts';
+import { encodeCursor, filterHash } from '../../store/case-lists.ts';
 import { createApp } from '../../api/app.ts';
 import { routes } from '../../api/openapi.ts';
 import {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readChain } from '../../activities/audit-store.ts';
+import { readChain } from '../../store/audit-chain.ts';
 import { caseViewSchema, createdCaseSchema } from '../../api/schemas.ts';
 import { verifyChain } from '../../domain/hash-chain.ts';
 import { uniqueId } from '../support/stack.ts';

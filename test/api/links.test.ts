@@ -1,9 +1,9 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readChain } from '../../activities/audit-store.ts';
-import { getCaseRecord } from '../../activities/case-store.ts';
-import { issueLink, type LinkDeps } from '../../activities/link-store.ts';
+import { readChain } from '../../store/audit-chain.ts';
+import { getCaseRecord } from '../../store/case-records.ts';
+import { issueLink, type LinkDeps } from '../../store/links.ts';
 import type { ActionHandler } from '../../api/deps.ts';
 import { ProblemError } from '../../api/problems.ts';
 import { caseViewSchema, createdCaseSchema } from '../../api/schemas.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFeedbackActivities } from '../../activities/feedback.ts';
-import { saveTally } from '../../activities/feedback-store.ts';
+import { saveTally } from '../../store/digests.ts';
 import { tallyCases, type KpiValue } from '../../domain/kpi.ts';
 import { putCases } from '../support/feedback-harness.ts';
 import { uniqueId } from '../support/stack.ts';

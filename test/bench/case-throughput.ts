@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { createAwsDeps } from '../../activities/clients.ts';
-import { readDirectoryFile, saveDirectory } from '../../activities/directory-store.ts';
+import { createAwsDeps } from '../../store/clients.ts';
+import { readDirectoryFile, saveDirectory } from '../../store/directory.ts';
 import type { ActivityDeps } from '../../activities/index.ts';
 import { buildPolicy } from '../../domain/case-policy.ts';
 import type { CaseInput } from '../../domain/case-model.ts';

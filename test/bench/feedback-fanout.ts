@@ -1,9 +1,9 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { caseRecordItem } from '../../activities/case-record.ts';
-import { createAwsDeps } from '../../activities/clients.ts';
-import { readDirectoryFile, saveDirectory } from '../../activities/directory-store.ts';
+import { caseRecordItem } from '../../store/case-record-item.ts';
+import { createAwsDeps } from '../../store/clients.ts';
+import { readDirectoryFile, saveDirectory } from '../../store/directory.ts';
 import type { ActivityDeps } from '../../activities/index.ts';
 import type { CaseView } from '../../domain/case-model.ts';
 import { weekBounds } from '../../domain/digest.ts';

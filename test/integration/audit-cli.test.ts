@@ -3,7 +3,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it, inject } from 'vitest';
-import type { CaseExport } from '../../activities/audit-export.ts';
+import type { CaseExport } from '../../audit/export.ts';
 import { projectRoot } from '../../infra/local/paths.ts';
 import { editEntry, seedCase } from '../support/audit-fixtures.ts';
 import { seedDemo, testDeps, uniqueId } from '../support/stack.ts';

@@ -15,10 +15,10 @@ import {
   readAnchorHeads,
   sealAnchor,
 } from '../../activities/audit-anchor.ts';
-import { appendAudit, readChain, recordedHead } from '../../activities/audit-store.ts';
-import { verifyAll, verifyCase, type VerifyEvent } from '../../activities/audit-verify.ts';
-import { caseRecordItem } from '../../activities/case-record.ts';
-import { getCaseRecord } from '../../activities/case-store.ts';
+import { appendAudit, readChain, recordedHead } from '../../store/audit-chain.ts';
+import { verifyAll, verifyCase, type VerifyEvent } from '../../audit/verify.ts';
+import { caseRecordItem } from '../../store/case-record-item.ts';
+import { getCaseRecord } from '../../store/case-records.ts';
 import { createActivities, type ActivityDeps } from '../../activities/index.ts';
 import { anchorRoot, verifyChain } from '../../domain/hash-chain.ts';
 import { ensureTables } from '../../infra/local/servers.ts';

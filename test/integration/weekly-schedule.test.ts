@@ -2,7 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { getDigest } from '../../activities/feedback-store.ts';
+import { getDigest } from '../../store/digests.ts';
 import type { AreaSummary } from '../../domain/digest.ts';
 import { ensureSchedules, feedbackScheduleSpecs, type ScheduleDefinition } from '../../infra/schedules.ts';
 import { bundleWorkflows, createWorker } from '../../infra/worker.ts';

@@ -5,8 +5,8 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { appendAudit } from '../../activities/audit-store.ts';
-import type { AwsDeps } from '../../activities/clients.ts';
+import { appendAudit } from '../../store/audit-chain.ts';
+import type { AwsDeps } from '../../store/clients.ts';
 import type { CaseView } from '../../domain/case-model.ts';
 import { GENESIS_HASH, sealEntry, type AuditEntry } from '../../domain/hash-chain.ts';
 

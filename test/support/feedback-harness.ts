@@ -1,8 +1,8 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Client } from '@temporalio/client';
-import { caseRecordItem } from '../../activities/case-record.ts';
+import { caseRecordItem } from '../../store/case-record-item.ts';
 import type { ActivityDeps } from '../../activities/index.ts';
-import { checkLink, consumeLink } from '../../activities/link-store.ts';
+import { checkLink, consumeLink } from '../../store/links.ts';
 import type { AppDeps } from '../../api/deps.ts';
 import { feedbackActionHandlers } from '../../api/routes/reports.ts';
 import type { CaseView } from '../../domain/case-model.ts';

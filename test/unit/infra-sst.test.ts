@@ -7,7 +7,7 @@ import { requireSigningKeys } from '../../infra/app-deps.ts';
 import { parseEnv } from '../../infra/config.ts';
 import { projectRoot } from '../../infra/local/paths.ts';
 import { SCHEDULE_VARIABLES, deploySettings } from '../../infra/aws/settings.ts';
-import { createTableInput, tableDefinitions, type TableKey } from '../../infra/tables.ts';
+import { createTableInput, tableDefinitions, type TableKey } from '../../store/tables.ts';
 import { scheduleVariables, schedulesFromEnv } from '../../infra/schedules.ts';
 import { temporalConnectionOptions } from '../../infra/temporal-connection.ts';
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { listen } from '../../api/server.ts';
 import { projectRoot } from '../../infra/local/paths.ts';
 import { PortInUse, assertPortFree, freePort } from '../../infra/local/servers.ts';
-import { createTableInput, tableDefinitions } from '../../infra/tables.ts';
+import { createTableInput, tableDefinitions } from '../../store/tables.ts';
 
 describe('local stack guards', () => {
   it('names the port and the variable to change when a port is taken', async () => {

@@ -8,7 +8,7 @@ import {
   latestAnchor,
   readAnchorHeads,
 } from '../../activities/audit-anchor.ts';
-import { verifyAll, type VerifyEvent } from '../../activities/audit-verify.ts';
+import { verifyAll, type VerifyEvent } from '../../audit/verify.ts';
 import type { ActivityDeps } from '../../activities/index.ts';
 import { anchorRoot } from '../../domain/hash-chain.ts';
 import { bundleWorkflows } from '../../infra/worker.ts';

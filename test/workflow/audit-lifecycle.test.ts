@@ -1,8 +1,8 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkflowBundle } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stepSeqs } from '../../activities/audit-scan.ts';
-import { readChain } from '../../activities/audit-store.ts';
+import { stepSeqs } from '../../audit/scan.ts';
+import { readChain } from '../../store/audit-chain.ts';
 import type { ActivityDeps } from '../../activities/index.ts';
 import { issueLocalToken } from '../../api/auth.ts';
 import { summariseHistory, type HistorySummary, type TimelineItem } from '../../api/routes/audit-timeline.ts';

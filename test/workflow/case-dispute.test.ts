@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readChain } from '../../activities/audit-store.ts';
+import { readChain } from '../../store/audit-chain.ts';
 import { verifyChain } from '../../domain/hash-chain.ts';
 import {
   caseInput,

@@ -1,8 +1,8 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkflowBundle } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readChain } from '../../activities/audit-store.ts';
-import { getCaseRecord } from '../../activities/case-store.ts';
+import { readChain } from '../../store/audit-chain.ts';
+import { getCaseRecord } from '../../store/case-records.ts';
 import type { ActivityDeps } from '../../activities/index.ts';
 import type { Directory } from '../../domain/directory.ts';
 import { verifyChain } from '../../domain/hash-chain.ts';

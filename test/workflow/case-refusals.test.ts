@@ -1,6 +1,6 @@
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
-import { readChain } from '../../activities/audit-store.ts';
+import { readChain } from '../../store/audit-chain.ts';
 import { createActivities } from '../../activities/index.ts';
 import { MAX_COMMENTS, MAX_COMMENT_LENGTH } from '../../domain/case-model.ts';
 import {

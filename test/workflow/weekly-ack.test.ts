@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getDigest, listDigests } from '../../activities/feedback-store.ts';
+import { getDigest, listDigests } from '../../store/digests.ts';
 import type { AreaSummary, DepartmentDigest, StaffDigest } from '../../domain/digest.ts';
 import { weeklyStatusQuery } from '../../workflows/weekly-feedback/messages.ts';
 import { weeklyFeedback } from '../../workflows/weekly-feedback/workflow.ts';

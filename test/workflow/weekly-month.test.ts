@@ -1,7 +1,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
-import { getCaseRecord } from '../../activities/case-store.ts';
-import { listDigests } from '../../activities/feedback-store.ts';
+import { getCaseRecord } from '../../store/case-records.ts';
+import { listDigests } from '../../store/digests.ts';
 import { createApp } from '../../api/app.ts';
 import type { Reporter } from '../../domain/case-model.ts';
 import { countsLine } from '../../domain/digest-email.ts';

@@ -1,7 +1,7 @@
 import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
-import { getDigest } from '../../activities/feedback-store.ts';
+import { getDigest } from '../../store/digests.ts';
 import type { AreaSummary, StaffDigest } from '../../domain/digest.ts';
 import { weekBounds } from '../../domain/digest.ts';
 import { WeeklyFailure } from '../../workflows/weekly-feedback/messages.ts';

@@ -1,6 +1,6 @@
 import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { TableNames } from './clients.ts';
+import type { TableNames } from '../store/clients.ts';
 
 /**
  * Read paths shared by the anchor job, verification and export. Cases are
@@ -56,7 +56,7 @@ export async function* caseIds(
   } while (start);
 }
 
-export { readChainFrom } from './audit-store.ts';
+export { readChainFrom } from '../store/audit-chain.ts';
 
 /**
  * Maps over an async source with at most `limit` calls in flight, yielding

@@ -16,11 +16,11 @@ import {
   readAnchorHeads,
   type AnchorFindings,
   type StoredAnchor,
-} from './audit-anchor.ts';
-import { caseIds, mapConcurrent } from './audit-scan.ts';
-import { readChain, recordedHead } from './audit-store.ts';
-import type { RecordedHead } from './case-record.ts';
-import type { AwsDeps } from './clients.ts';
+} from '../activities/audit-anchor.ts';
+import { caseIds, mapConcurrent } from './scan.ts';
+import { readChain, recordedHead } from '../store/audit-chain.ts';
+import type { RecordedHead } from '../store/case-record-item.ts';
+import type { AwsDeps } from '../store/clients.ts';
 
 /**
  * Verification of the audit trail: one chain on its own, or every chain

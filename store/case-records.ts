@@ -1,7 +1,7 @@
 import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { CaseView } from '../domain/case-model.ts';
-import { viewFromItem } from './case-record.ts';
+import { viewFromItem } from './case-record-item.ts';
 import type { TableNames } from './clients.ts';
 
 /** The stored case record (the view as of its last step), or null. */

@@ -10,7 +10,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CaseView } from '../domain/case-model.ts';
 import { GENESIS_HASH, payloadForStorage, sealEntry, type AuditEntry } from '../domain/hash-chain.ts';
-import { caseRecordItem, recordedHeadFromItem, type RecordedHead } from './case-record.ts';
+import { caseRecordItem, recordedHeadFromItem, type RecordedHead } from './case-record-item.ts';
 import type { TableNames } from './clients.ts';
 
 export interface AppendInput {

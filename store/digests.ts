@@ -12,7 +12,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { isTerminal, stages, type CaseView } from '../domain/case-model.ts';
 import type { AreaSummary, DepartmentDigest, DigestKind, StaffDigest } from '../domain/digest.ts';
 import type { KpiTally } from '../domain/kpi.ts';
-import { viewFromItem } from './case-record.ts';
+import { viewFromItem } from './case-record-item.ts';
 import type { TableNames } from './clients.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { addDays, localDate, localTimeToInstant } from '../domain/calendar.ts';
 import { addWeeks, isoWeekOfDate, weekBounds } from '../domain/digest.ts';
 import { mergeTallies, tallyCases, type KpiTally } from '../domain/kpi.ts';
-import { casesOpenedBetween, saveTally, settledTally, type StoreDeps } from './feedback-store.ts';
+import { casesOpenedBetween, saveTally, settledTally, type StoreDeps } from './digests.ts';
 
 export interface RangeTally {
   tally: KpiTally;

@@ -1,11 +1,11 @@
 import { addDays, localTimeToInstant } from '../domain/calendar.ts';
 import type { CaseView } from '../domain/case-model.ts';
 import type { AuditEntry } from '../domain/hash-chain.ts';
-import { caseIds, type PeriodFilter } from './audit-scan.ts';
-import { readChain } from './audit-store.ts';
-import { checkChain, loadAnchor, verifyCase, type CaseVerification } from './audit-verify.ts';
-import type { AwsDeps } from './clients.ts';
-import { getCaseRecord } from './case-store.ts';
+import { caseIds, type PeriodFilter } from './scan.ts';
+import { readChain } from '../store/audit-chain.ts';
+import { checkChain, loadAnchor, verifyCase, type CaseVerification } from './verify.ts';
+import type { AwsDeps } from '../store/clients.ts';
+import { getCaseRecord } from '../store/case-records.ts';
 
 /**
  * Exports of cases with their audit trails, produced piece by piece so a

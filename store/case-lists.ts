@@ -3,8 +3,8 @@ import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CaseView, Stage } from '../domain/case-model.ts';
 import type { Severity, Source } from '../domain/sla.ts';
-import { tableDefinitions } from '../infra/tables.ts';
-import { viewFromItem } from './case-record.ts';
+import { tableDefinitions } from './tables.ts';
+import { viewFromItem } from './case-record-item.ts';
 import type { TableNames } from './clients.ts';
 
 /**
