@@ -1,3 +1,4 @@
+import type { Bilingual, Lang } from '../domain/text.ts';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
@@ -21,10 +22,7 @@ export const problemTypes = {
 export type ProblemType = keyof typeof problemTypes;
 
 /** Text a person reads, in both languages: the response picks the caller's. */
-export interface LocalText {
-  zh: string;
-  en: string;
-}
+export type LocalText = Bilingual;
 
 export interface FieldError {
   field: string;
@@ -42,7 +40,7 @@ export class ProblemError extends Error {
   }
 }
 
-export type Lang = 'zh-CN' | 'en';
+export type { Lang };
 
 /** The caller's language: `?lang=`, else Accept-Language, else zh-CN. */
 export function callerLanguage(c: Context): Lang {

@@ -1,3 +1,4 @@
+import { languages, type Bilingual, type Lang } from './text.ts';
 /**
  * The campus directory as the rest of the code sees it: people, the grid
  * (building = level 1, floor = level 2, room cluster = level 3) and
@@ -15,13 +16,9 @@ export const roles = [
   'department_contact',
 ] as const;
 export type Role = (typeof roles)[number];
-export const languages = ['zh-CN', 'en'] as const;
-export type Language = (typeof languages)[number];
-
-export interface Bilingual {
-  zh: string;
-  en: string;
-}
+export { languages };
+export type Language = Lang;
+export type { Bilingual };
 
 export interface Person {
   id: string;

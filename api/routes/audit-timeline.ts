@@ -1,3 +1,4 @@
+import type { Bilingual } from '../../domain/text.ts';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 // CommonJS package: Node's ESM loader exposes only its default export.
 import type { temporal as proto } from '@temporalio/proto';
@@ -13,7 +14,7 @@ import type { Lang } from '../problems.ts';
  * people: who, when, what, in the caller's language. No I/O here.
  */
 
-type Text = { zh: string; en: string };
+type Text = Bilingual;
 
 const actionLabels: Record<string, Text> = {
   detected: { zh: '登记问题', en: 'Problem recorded' },
