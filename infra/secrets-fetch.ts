@@ -16,10 +16,7 @@ export const SECRET_PARAMETERS = 'RECTIFY_SECRET_PARAMETERS';
 /** Reads SecureString parameters by name, decrypted: name → value. */
 export type ParameterReader = (names: string[]) => Promise<Record<string, string>>;
 
-const referencesSchema = z.record(
-  z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'keys must be environment variable names'),
-  z.string().min(1),
-);
+const referencesSchema = z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/), z.string().min(1));
 
 /** GetParameters takes at most ten names a call. */
 const BATCH = 10;
@@ -65,7 +62,7 @@ export async function withSecretParameters(
   const refs = referencesSchema.safeParse(parsed);
   if (!refs.success)
     throw new ConfigError(
-      `Invalid configuration:\n  ${SECRET_PARAMETERS}: ${refs.error.issues.map((i) => i.message).join('; ')}`,
+      `Invalid configuration:\n  ${SECRET_PARAMETERS}: must map environment variable names to parameter names (${refs.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`,
     );
   const both = Object.keys(refs.data).filter((name) => source[name]);
   if (both.length > 0)
@@ -76,7 +73,9 @@ export async function withSecretParameters(
   const values = names.length > 0 ? await (read ?? ssmParameterReader())(names) : {};
   const missing = names.filter((n) => values[n] === undefined);
   if (missing.length > 0)
-    throw new ConfigError(`Invalid configuration:\n  ${SECRET_PARAMETERS}: no value for ${missing.join(', ')}`);
+    throw new ConfigError(
+      `Invalid configuration:\n  ${SECRET_PARAMETERS}: no value for ${missing.join(', ')}`,
+    );
   const { [SECRET_PARAMETERS]: _references, ...rest } = source;
   return {
     ...rest,

@@ -171,7 +171,10 @@ declare namespace sst {
       readonly privateSubnets: $util.Output<string[]>;
       readonly securityGroups: $util.Output<string[]>;
       readonly nodes: {
-        readonly cloudmapNamespace: { readonly id: $util.Output<string>; readonly name: $util.Output<string> };
+        readonly cloudmapNamespace: {
+          readonly id: $util.Output<string>;
+          readonly name: $util.Output<string>;
+        };
       };
     }
 
@@ -291,7 +294,11 @@ declare namespace aws {
     }
     /** The default retention every new object version of an Object Lock bucket gets. */
     class BucketObjectLockConfigurationV2 {
-      constructor(name: string, args: BucketObjectLockConfigurationV2Args, opts?: $util.CustomResourceOptions);
+      constructor(
+        name: string,
+        args: BucketObjectLockConfigurationV2Args,
+        opts?: $util.CustomResourceOptions,
+      );
     }
   }
   namespace sesv2 {
