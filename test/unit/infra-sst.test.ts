@@ -347,6 +347,16 @@ describe('email: the SES domain identity and its configuration set', () => {
     expect(outputs.mailFrom).toBe('rectify@hq.example.edu.cn');
   });
 
+  it('requires TLS for delivery unless the school’s mail servers cannot do STARTTLS', async () => {
+    const strict = await deploy('production');
+    expect(resolve(strict.one('ConfigurationSet').args.deliveryOptions)).toEqual({ tlsPolicy: 'REQUIRE' });
+    const relaxed = await deploy('production', { RECTIFY_MAIL_TLS_POLICY: 'optional' });
+    expect(resolve(relaxed.one('ConfigurationSet').args.deliveryOptions)).toEqual({ tlsPolicy: 'OPTIONAL' });
+    expect(() =>
+      deploySettings({ RECTIFY_MAIL_DOMAIN: 'hq.example.edu.cn', RECTIFY_MAIL_TLS_POLICY: 'off' }),
+    ).toThrow(/RECTIFY_MAIL_TLS_POLICY/);
+  });
+
   it('writes the DKIM records itself when the domain is in a Route 53 zone', async () => {
     const { one } = await deploy('dev', { RECTIFY_ROUTE53_ZONE: 'Z0123456789' });
     expect(one('Email').args.dns).toEqual({ provider: 'aws', args: { zone: 'Z0123456789' } });
