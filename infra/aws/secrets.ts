@@ -66,6 +66,12 @@ export function createSecrets(settings: DeploySettings) {
   return { config, stored };
 }
 
+/**
+ * Every credential parameter of this stage, as an IAM resource pattern (partition, region and
+ * account left to the policy's own): what the worker's execution role may read, and nothing more.
+ */
+export const stageParametersPattern = () => `arn:*:ssm:*:*:parameter/${$app.name}/${$app.stage}/*`;
+
 /** The environment variables whose values only ever travel as parameter references. */
 export const SECRET_VARIABLES = [
   'TEMPORAL_API_KEY',

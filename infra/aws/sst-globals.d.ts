@@ -217,6 +217,13 @@ declare namespace sst {
       /** Variable → SSM parameter or Secrets Manager ARN: the task definition's `secrets` (`valueFrom`), read by ECS at task start. */
       ssm?: $util.Input<Record<string, $util.Input<string>>>;
       permissions?: $util.Input<FunctionPermissionArgs[]>;
+      transform?: { executionRole?: Transform<RoleArgs> };
+    }
+    /** The subset of Pulumi's aws.iam.RoleArgs Rectify transforms. */
+    interface RoleArgs {
+      inlinePolicies?: $util.Input<
+        $util.Input<{ name?: $util.Input<string>; policy?: $util.Input<string> }>[]
+      >;
     }
     /** `new sst.aws.Service(name, { cluster, ... })`: always-running Fargate tasks, scaled on CPU/memory. */
     class Service {

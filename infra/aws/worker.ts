@@ -1,4 +1,5 @@
 import { WORKER_BASE_IMAGE } from '../runtimes.ts';
+import { stageParametersPattern } from './secrets.ts';
 import {
   runtimeEnvironment,
   runtimeLinks,
@@ -45,5 +46,28 @@ export function createWorker(r: RuntimeResources, api: sst.aws.Function) {
     environment: { ...runtimeEnvironment(r, publicBaseUrl), ...r.settings.schedules },
     // Credentials as task-definition `secrets` (parameter ARNs), set in the container by ECS at start.
     ssm: taskSecretReferences(r),
+    transform: {
+      // SST's execution role may read every parameter and secret in the account; this one reads
+      // only this stage's credentials (its AWS-managed ECS policy stays as it is).
+      executionRole: (args) => {
+        args.inlinePolicies = [
+          {
+            name: 'inline',
+            policy: JSON.stringify({
+              Version: '2012-10-17',
+              Statement: [
+                {
+                  Sid: 'ReadStageCredentials',
+                  Effect: 'Allow',
+                  Action: ['ssm:GetParameters'],
+                  Resource: [stageParametersPattern()],
+                },
+              ],
+            }),
+          },
+        ];
+        return undefined;
+      },
+    },
   });
 }

@@ -480,6 +480,27 @@ describe('worker: the Temporal worker as a Fargate service', () => {
     for (const c of all('Secret')) expect(link, c.name).not.toContain(c.self);
   });
 
+  it('lets ECS read only this stage’s credential parameters', async () => {
+    const { one, all } = await deploy('production');
+    const service = one('Service', 'Worker');
+    const role: Args = {};
+    (service.args.transform as { executionRole: (a: Args) => undefined }).executionRole(role);
+    const policies = role.inlinePolicies as { name: string; policy: string }[];
+    expect(policies).toHaveLength(1);
+    expect(JSON.parse(policies[0]!.policy)).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'ReadStageCredentials',
+          Effect: 'Allow',
+          Action: ['ssm:GetParameters'],
+          Resource: ['arn:*:ssm:*:*:parameter/rectify/production/*'],
+        },
+      ],
+    });
+    for (const p of all('Parameter')) expect(p.args.name).toMatch(/^\/rectify\/production\/[A-Za-z]+$/);
+  });
+
   it('gets a production environment whose email links point at the API', async () => {
     const { one } = await deploy('production');
     const env = taskEnv(one('Service', 'Worker'));
