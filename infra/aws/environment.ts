@@ -30,7 +30,9 @@ function checkedTemporalAddress(r: RuntimeResources) {
       const problem = temporalEndpointProblem(address, auth, namespace, r.settings.temporalHighAvailability);
       if (problem)
         throw new Error(
-          `Temporal endpoint (RECTIFY_TEMPORAL_AUTH=${auth}): ${problem.replace(/^TEMPORAL_ADDRESS/, 'TemporalAddress')}`,
+          `Temporal endpoint (RECTIFY_TEMPORAL_AUTH=${auth}): ${problem
+            .replace(/^TEMPORAL_ADDRESS/, 'the TemporalAddress secret')
+            .replace('TEMPORAL_HIGH_AVAILABILITY', 'RECTIFY_TEMPORAL_HIGH_AVAILABILITY')}`,
         );
       return address;
     }),
