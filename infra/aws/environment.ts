@@ -43,7 +43,8 @@ function checkedTemporalAddress(r: RuntimeResources) {
  * The plain environment the API and the worker run with on AWS: every name
  * comes from a resource's output, every setting from the deploy, and the same
  * infra/config.ts parseEnv validates it at boot as it does locally. No
- * credential is among these values: see secretReferences below.
+ * credential is among these values: see taskSecretReferences and
+ * functionSecretReferences below.
  * (AWS_REGION is the Lambda's and the task's own; Lambda reserves it.)
  */
 export function runtimeEnvironment(
