@@ -1,4 +1,3 @@
-import { defineSearchAttributeKey } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor, CaseView, LinkSignature } from '../../domain/case-model.ts';
 
@@ -70,11 +69,4 @@ export const CaseFailure = {
   Invalid: 'CaseStepInvalid',
 } as const;
 
-/** Search attributes kept current so the Temporal UI and `temporal workflow list --query` filter cases. */
-export const searchKeys = {
-  building: defineSearchAttributeKey('RectifyBuilding', 'KEYWORD'),
-  stage: defineSearchAttributeKey('RectifyStage', 'KEYWORD'),
-  severity: defineSearchAttributeKey('RectifySeverity', 'KEYWORD'),
-  assignee: defineSearchAttributeKey('RectifyAssignee', 'KEYWORD'),
-  overdue: defineSearchAttributeKey('RectifyOverdue', 'BOOL'),
-};
+export { searchKeys } from './search-attributes.ts';
