@@ -2,6 +2,7 @@
 // workflow acts on, kept pure so they are tested here and replay identically.
 import { durationMs } from './calendar.ts';
 import type { CasePolicy, CaseView } from './case-model.ts';
+import type { EscalationLevel } from './directory.ts';
 import type { TimedStage } from './sla.ts';
 
 /** A signed link into one step of a case: the step it opens and the choice it offers. */
@@ -51,8 +52,10 @@ export function stageOwners(
 }
 
 /** The people of one rung of the pinned escalation chain. */
-export const peopleOfLevel = (policy: Pick<CasePolicy, 'escalationChain'>, level: string): string[] =>
-  policy.escalationChain.find((l) => l.level === level)?.personIds ?? [];
+export const peopleOfLevel = (
+  policy: Pick<CasePolicy, 'escalationChain'>,
+  level: EscalationLevel['level'],
+): string[] => policy.escalationChain.find((l) => l.level === level)?.personIds ?? [];
 
 const HOUR_MS = 3_600_000;
 /** Seed 002: major problems are reported to school leadership within 48 hours. */
