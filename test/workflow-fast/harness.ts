@@ -214,6 +214,23 @@ export function useFastStack(): FastStack {
   return stack;
 }
 
+/**
+ * Retries an assertion until it holds (or `timeoutMs` passes): a step's emails are queued
+ * behind its record and reach the stubs a moment after the view shows the step.
+ */
+export async function eventually(check: () => void, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      check();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 /** The refusal's failure type (one of CaseFailure) of an update expected to be refused. */
 export async function refusalType(run: () => Promise<unknown>): Promise<string | undefined> {
   try {
