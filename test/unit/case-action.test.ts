@@ -13,6 +13,7 @@ import {
 import { stages } from '../../domain/case-model.ts';
 import { followUpRatings } from '../../domain/kpi.ts';
 import { stageLabel, stageLabels } from '../../domain/stage-labels.ts';
+import { updateActions } from '../../workflows/rectification-case/messages.ts';
 
 describe('CaseAction', () => {
   it('every action has a Chinese and an English label, none repeated', () => {
@@ -39,6 +40,13 @@ describe('CaseAction', () => {
       for (const m of src.matchAll(/\.record\(\s*[\w.]+,\s*'([a-z_]+)'/g)) recorded.add(m[1]!);
     }
     expect([...recorded].sort()).toEqual([...caseActions].sort());
+  });
+
+  it('names, per update, the actions it records: each a case action, none claimed twice', () => {
+    const all = Object.values(updateActions).flat();
+    expect(all.every(isCaseAction)).toBe(true);
+    expect(new Set(all).size).toBe(all.length);
+    expect(Object.keys(updateActions)).toHaveLength(9);
   });
 
   it('the scored actions are case actions', () => {

@@ -1,4 +1,5 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { CaseAction } from '../../domain/case-action.ts';
 import type { Actor, CaseView, LinkSignature } from '../../domain/case-model.ts';
 
 /**
@@ -61,6 +62,22 @@ export const adjudicateUpdate = defineUpdate<CaseView, [AdjudicationInput]>('adj
 export const withdrawUpdate = defineUpdate<CaseView, [WithdrawInput]>('withdraw');
 export const addCommentUpdate = defineUpdate<CaseView, [CommentInput]>('addComment');
 export const submitFollowUpUpdate = defineUpdate<CaseView, [FollowUpInput]>('submitFollowUp');
+
+/**
+ * The audit actions each update records when it is accepted (what a timeline of the
+ * workflow's history shows beside the update); `opened` only waits and records nothing.
+ */
+export const updateActions: Readonly<Record<string, readonly CaseAction[]>> = {
+  [openedUpdate.name]: [],
+  [submitRootCauseUpdate.name]: ['root_cause_submitted'],
+  [signOffUpdate.name]: ['signed_off', 'disputed'],
+  [adjudicateUpdate.name]: ['adjudicated'],
+  [reportRectificationUpdate.name]: ['rectification_reported'],
+  [reviewUpdate.name]: ['review_passed', 'review_failed'],
+  [submitFollowUpUpdate.name]: ['follow_up_rated', 'follow_up_low_score'],
+  [withdrawUpdate.name]: ['withdrawn'],
+  [addCommentUpdate.name]: ['commented'],
+};
 
 /** Failure types the workflow raises; the API maps them to HTTP statuses. */
 export const CaseFailure = {
