@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 // Pure unit tests run in parallel threads; anything that talks to Temporal or the
-// local servers runs in forked processes (the SDK's native
-// runtime and worker threads have clashed before) with generous timeouts.
+// local servers runs in forked processes (the SDK's native runtime and worker
+// threads have clashed before) with generous timeouts.
 export default defineConfig({
   test: {
     // The JSON report lets .ci/run print one plain 'N passed, N failed' line.
