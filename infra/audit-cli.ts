@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { anchorNow } from '../activities/audit-anchor.ts';
+import { anchorNow } from '../audit/anchor-job.ts';
 import { exportPeriod, periodBounds, type ExportFormat } from '../audit/export.ts';
 import { verifyAll, verifyCase } from '../audit/verify.ts';
 import { getCaseRecord } from '../store/case-records.ts';
