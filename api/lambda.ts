@@ -1,5 +1,5 @@
 import { handle, type LambdaContext, type LambdaEvent } from 'hono/aws-lambda';
-import { appDepsFromEnv } from '../infra/app-deps.ts';
+import { depsFromEnvironment } from '../infra/deps.ts';
 import { createApp } from './app.ts';
 
 type AppHandler = ReturnType<typeof handle>;
@@ -16,7 +16,9 @@ const baseUrlOf = (event: LambdaEvent): string | undefined => {
 
 /** The AWS Lambda entry: the same Hono app as `npm start`, through Hono's Lambda adapter. */
 export async function handler(event: LambdaEvent, context?: LambdaContext) {
-  app ??= appDepsFromEnv(process.env, baseUrlOf(event)).then((deps) => handle(createApp(deps)));
+  app ??= Promise.resolve()
+    .then(() => depsFromEnvironment(process.env, baseUrlOf(event)).appDeps())
+    .then((deps) => handle(createApp(deps)));
   const ready = app.catch((err: unknown) => {
     app = undefined;
     throw err;

@@ -1,10 +1,8 @@
 import {
   QueryCommand,
-  ScanCommand,
   type AttributeValue,
   type DynamoDBClient,
   type QueryCommandInput,
-  type ScanCommandInput,
 } from '@aws-sdk/client-dynamodb';
 
 export type Item = Record<string, AttributeValue>;
@@ -24,17 +22,13 @@ async function* paginate(fetch: (start: Item | undefined) => Promise<Page>): Asy
 }
 
 /**
- * The pages of a Query, one round trip each, continued from DynamoDB's own
+ * The pages of a Query (Rectify reads by key and index only; nothing scans a
+ * table, so there is no Scan counterpart), one round trip each, continued from DynamoDB's own
  * `LastEvaluatedKey` until it has no more. Stopping the loop early (a `break`
  * or `return` in `for await`) reads no further pages.
  */
 export function queryPages(ddb: DynamoDBClient, input: QueryCommandInput): AsyncGenerator<Item[]> {
   return paginate((start) => ddb.send(new QueryCommand({ ...input, ExclusiveStartKey: start })));
-}
-
-/** The pages of a Scan (see queryPages). */
-export function scanPages(ddb: DynamoDBClient, input: ScanCommandInput): AsyncGenerator<Item[]> {
-  return paginate((start) => ddb.send(new ScanCommand({ ...input, ExclusiveStartKey: start })));
 }
 
 /** Every item a Query returns, one by one across pages. */
