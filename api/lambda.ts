@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { handle, type LambdaContext, type LambdaEvent } from 'hono/aws-lambda';
-import { appDepsFromEnv } from '../infra/app-deps.ts';
 import { ConfigError } from '../infra/config.ts';
+import { depsFromEnvironment } from '../infra/deps.ts';
 import { secretParametersOnce } from '../infra/secrets-fetch.ts';
 import { createApp } from './app.ts';
 import { ProblemError, problemResponse } from './problems.ts';
@@ -37,7 +37,7 @@ const unavailable = handle(
 /** The AWS Lambda entry: the same Hono app as `npm start`, through Hono's Lambda adapter. */
 export async function handler(event: LambdaEvent, context?: LambdaContext) {
   app ??= secretParametersOnce(process.env)
-    .then((source) => appDepsFromEnv(source, baseUrlOf(event)))
+    .then((source) => depsFromEnvironment(source, baseUrlOf(event)).appDeps())
     .then((deps) => handle(createApp(deps)));
   const ready = app.catch((err: unknown) => {
     app = undefined;

@@ -1,12 +1,11 @@
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { z } from 'zod';
-import { createAwsDeps } from '../../store/clients.ts';
 import { loadDirectory, readDirectoryFile, saveDirectory } from '../../store/directory.ts';
 import { createApp } from '../../api/app.ts';
 import { API_HOST, listen } from '../../api/server.ts';
 import { ConfigError, parseEnv } from '../config.ts';
+import { buildDeps } from '../deps.ts';
 import { asPortInUse } from '../ports.ts';
 import { ensureSchedules, schedulesFromEnv } from '../schedules.ts';
 import { createWorker, quietRuntime } from '../worker.ts';
@@ -150,6 +149,10 @@ async function main(): Promise<void> {
     const env = parseEnv({
       ...process.env,
       TEMPORAL_ADDRESS: temporal.url,
+      // The embedded dev server speaks plain gRPC, whatever the shell says about Temporal Cloud.
+      TEMPORAL_API_KEY: undefined,
+      TEMPORAL_TLS_CERT: undefined,
+      TEMPORAL_TLS_KEY: undefined,
       TEMPORAL_UI_URL: `http://localhost:${ports.TEMPORAL_UI_PORT}`,
       DYNAMODB_ENDPOINT: dynamo.url,
       SES_ENDPOINT: ses.url,
@@ -157,7 +160,10 @@ async function main(): Promise<void> {
       LINK_SIGNING_KEYS: process.env.LINK_SIGNING_KEYS || JSON.stringify(secrets.linkSigningKeys),
       JWT_SECRET: process.env.JWT_SECRET || secrets.jwtSecret,
     });
-    const aws = createAwsDeps(env);
+    const deps = buildDeps(env);
+    // Its Temporal client and AWS clients close with the other connections.
+    started.connections.push(deps);
+    const { aws } = deps;
     const created = await ensureTables(aws.ddb, aws.tables);
     if (created.length > 0) say(`created tables and indexes: ${created.join(', ')}`);
     if (!(await loadDirectory(aws.ddb, aws.tables, true))) {
@@ -167,15 +173,13 @@ async function main(): Promise<void> {
       say(`loaded the campus directory from ${path.relative(process.cwd(), file) || file}`);
     }
 
-    const signingKeys = env.LINK_SIGNING_KEYS ?? secrets.linkSigningKeys;
-    const publicBaseUrl = env.PUBLIC_BASE_URL ?? `http://localhost:${ports.PORT}`;
-    const nativeConnection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+    const nativeConnection = await NativeConnection.connect(deps.temporal.connection);
     started.connections.push(nativeConnection);
     const worker = await createWorker({
       connection: nativeConnection,
-      namespace: env.TEMPORAL_NAMESPACE,
-      taskQueue: env.TEMPORAL_TASK_QUEUE,
-      deps: { ...aws, signingKeys, publicBaseUrl, timeZone: env.CAMPUS_TZ },
+      namespace: deps.temporal.namespace,
+      taskQueue: deps.temporal.taskQueue,
+      deps: deps.activityDeps(),
     });
     started.worker = worker;
     started.workerRun = worker.run();
@@ -185,21 +189,11 @@ async function main(): Promise<void> {
       void stopAll(1);
     });
 
-    const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
-    started.connections.push(connection);
-    const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
-    const schedules = await ensureSchedules(client, env, schedulesFromEnv(env));
+    const schedules = await ensureSchedules(await deps.temporal.client(), env, schedulesFromEnv(env));
     say(`schedules: ${[...schedules.created, ...schedules.updated].join(', ')}`);
-    const app = createApp({
-      env,
-      aws,
-      temporal: client,
-      signingKeys,
-      jwtSecret: env.JWT_SECRET,
-      publicBaseUrl,
-      temporalUiUrl: env.TEMPORAL_UI_URL,
-      mailboxUrl: ses.url,
-    });
+    const appDeps = await deps.appDeps({ mailboxUrl: ses.url });
+    const { publicBaseUrl } = appDeps;
+    const app = createApp(appDeps);
     const server = await listen(app, ports.PORT).catch((err: unknown) => {
       // Taken since the check at start: the same one line, after the stack is stopped below.
       throw asPortInUse(err, ports.PORT, 'PORT');

@@ -3,7 +3,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { requireSigningKeys } from '../../infra/app-deps.ts';
+import { requireSigningKeys } from '../../infra/deps.ts';
 import { parseEnv } from '../../infra/config.ts';
 import { projectRoot } from '../../infra/local/paths.ts';
 import { SCHEDULE_VARIABLES, deploySettings } from '../../infra/aws/settings.ts';
