@@ -1,8 +1,7 @@
 import type { AreaSummary, DailyPoint, WeekCounts } from '../../domain/digest.ts';
 import { escapeHtml as esc } from '../../domain/digest-email.ts';
-import type { Bilingual } from '../../domain/directory.ts';
+import type { Bilingual, Lang } from '../../domain/text.ts';
 import type { KpiValue } from '../../domain/kpi.ts';
-import type { Lang } from '../problems.ts';
 
 /**
  * The weekly summary as a page a person would rather look at than read raw:
