@@ -9,7 +9,7 @@ import type { AppDeps } from '../deps.ts';
 import { reportScopeRefusal } from '../middleware/access.ts';
 import { ProblemError } from '../middleware/problems.ts';
 import { bi, documentResponse, JSON_TYPE, problems } from './declare.ts';
-import { renderWeeklyReportPage } from '../pages/weekly-report.ts';
+import { renderWeeklyReportPage } from '../pages/weekly-report.tsx';
 import { assertBuilding, directoryOrFail, loadWeeklySummary } from '../reads.ts';
 
 /**
