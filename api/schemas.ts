@@ -6,7 +6,9 @@ import { severities, sources, timedStages } from '../domain/sla.ts';
 /**
  * The API's zod schemas: the one source of its request and response types,
  * of request validation and of the OpenAPI document (every schema registered
- * here becomes a component under its id).
+ * here becomes a component under its id). One file on purpose: the document's
+ * components are these, and the compile-time checks at the end tie them to the
+ * domain types.
  */
 export const schemaRegistry = z.registry<{ id: string; description?: string }>();
 const named = <S extends z.ZodType>(id: string, schema: S, description?: string): S => {

@@ -38,7 +38,10 @@ import { directoryOrFail, readCase } from '../reads.ts';
 import { actionFormSchema, type ActionForm } from '../schemas.ts';
 
 /**
- * /actions/{token}: one-click links from emails. GET shows the page and
+ * /actions/{token}: one-click links from emails. Longer than most route
+ * modules: the bilingual text of every way a link can fail, the form's
+ * checks and the acts themselves stay together, read top to bottom.
+ * GET shows the page and
  * changes nothing (mail scanners open links); POST from that page's form,
  * with its CSRF token, consumes the link once and does the act. Whether the
  * person may take the step is the running case's decision (its update

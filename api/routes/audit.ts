@@ -25,7 +25,8 @@ import { bi, documentResponse, JSON_TYPE, problems } from './declare.ts';
 import { storedCaseIdSchema } from '../schemas.ts';
 
 /**
- * The auditors' read-only surface over the audit trail. Only GET routes
+ * The auditors' read-only surface over the audit trail (a little over 350
+ * lines: the streaming of long reads belongs with the routes that stream). Only GET routes
  * exist: nobody writes through here. Bearer authentication is the app's, as
  * for every /api route; each route adds the auditor-role check.
  *

@@ -1,6 +1,7 @@
 import type { RouteConfig } from '@hono/zod-openapi';
 import { actionLinkRouteDefinitions, actionLinkRoutes } from './action-links.tsx';
 import { auditRouteDefinitions, auditRoutes } from './audit.ts';
+import { caseStepRouteDefinitions, caseStepRoutes } from './case-steps.ts';
 import { caseRouteDefinitions, caseRoutes } from './cases.ts';
 import { directoryRouteDefinitions, directoryRoutes } from './directory.ts';
 import { kpiRouteDefinitions, kpiRoutes } from './kpis.ts';
@@ -16,6 +17,7 @@ import { weeklyReportRouteDefinitions, weeklyReportRoutes } from './weekly-repor
  */
 export const resourceRoutes = [
   caseRoutes,
+  caseStepRoutes,
   auditRoutes,
   directoryRoutes,
   weeklyReportRoutes,
@@ -27,6 +29,7 @@ export const resourceRoutes = [
 /** Every route declaration, in document order. */
 export const routeDefinitions: readonly RouteConfig[] = [
   ...caseRouteDefinitions,
+  ...caseStepRouteDefinitions,
   ...auditRouteDefinitions,
   ...directoryRouteDefinitions,
   ...weeklyReportRouteDefinitions,
