@@ -69,7 +69,7 @@ describe('validation', () => {
   });
 
   it('refuses a body without a JSON Content-Type (415) instead of validating {}', async () => {
-    for (const headers of [{}, { 'content-type': 'text/plain' }]) {
+    for (const headers of [{}, { 'content-type': 'text/plain' }] as Record<string, string>[]) {
       const p = await problemOf(await post('/things/t-1', '{"n":1}', headers));
       expect(p.status).toBe(415);
     }
