@@ -1,22 +1,21 @@
-import { Hono, type Context } from 'hono';
+import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import {
-  checkLink,
-  consumeLink,
-  releaseLink,
-  type LinkCheck,
-  type LinkDeps,
-} from '../store/links.ts';
-import { checkStep, type Actor, type CaseView, type LinkSignature } from '../domain/case-model.ts';
-import type { Directory } from '../domain/directory.ts';
-import type { LinkClaims } from '../domain/link-token.ts';
+import { z } from 'zod';
+import { checkLink, consumeLink, releaseLink, type LinkCheck, type LinkDeps } from '../../store/links.ts';
+import { isTerminal, type Actor, type CaseView, type LinkSignature } from '../../domain/case-model.ts';
+import type { Directory } from '../../domain/directory.ts';
+import type { LinkClaims } from '../../domain/link-token.ts';
+import type { Bilingual, Lang } from '../../domain/text.ts';
 import {
   adjudicateUpdate,
   signOffUpdate,
   submitFollowUpUpdate,
-} from '../workflows/rectification-case/messages.ts';
-import { actionFormSchema, type ActionForm } from './action-form.ts';
-import { actionPage, messagePage, type FormState } from './action-pages.ts';
+} from '../../workflows/rectification-case/messages.ts';
+import type { ActionHandler, AppDeps } from '../deps.ts';
+import { problemTypes, ProblemError, toProblem } from '../middleware/problems.ts';
+import { bi, jsonSchemaOf, pageResponse } from './declare.ts';
+import { ActionPage, type FormState } from '../pages/action-page.tsx';
 import {
   caseActionContent,
   caseLinkSteps,
@@ -25,32 +24,32 @@ import {
   isCaseLinkStep,
   statementHash,
   type ActionContent,
-} from './action-text.ts';
-import { directoryOrFail, precheckPolicy, readCase } from './case-source.ts';
-import type { ActionHandler, AppDeps } from './deps.ts';
-import { toProblem } from './errors.ts';
-import { problemTypes, ProblemError, type Lang, type LocalText } from './problems.ts';
+} from '../pages/action-statement.ts';
+import {
+  asBilingual,
+  guardedPage,
+  LinkPageShell,
+  Both,
+  PageOutcome,
+  renderLinkPage,
+  type LinkPageKind,
+} from '../pages/link-page.tsx';
+import { directoryOrFail, readCase } from '../reads.ts';
+import { actionFormSchema, type ActionForm } from '../schemas.ts';
 
 /**
- * /actions/{token}: one-click links from emails. GET shows the page and
+ * /actions/{token}: one-click links from emails. Longer than most route
+ * modules: the bilingual text of every way a link can fail, the form's
+ * checks and the acts themselves stay together, read top to bottom.
+ * GET shows the page and
  * changes nothing (mail scanners open links); POST from that page's form,
- * with its CSRF token, consumes the link once and does the act.
+ * with its CSRF token, consumes the link once and does the act. Whether the
+ * person may take the step is the running case's decision (its update
+ * validator): the page only says when the step is over.
  */
-class PageOutcome extends Error {
-  constructor(
-    readonly status: ContentfulStatusCode,
-    readonly outcome: string,
-    readonly title: LocalText,
-    readonly text: LocalText,
-    readonly lang: Lang = 'zh-CN',
-  ) {
-    super(title.en);
-  }
-}
-
 const linkFailures: Record<
   Exclude<LinkCheck, { ok: true }>['reason'],
-  [ContentfulStatusCode, LocalText, LocalText]
+  [ContentfulStatusCode, Bilingual, Bilingual]
 > = {
   malformed: [
     400,
@@ -133,8 +132,83 @@ interface Prepared {
     | { kind: 'extra'; handler: ActionHandler };
 }
 
-export function actionRoutes(deps: AppDeps): Hono {
-  const app = new Hono();
+const tokenParams = z.object({ token: z.string() });
+
+export const showActionRoute = createRoute({
+  method: 'get',
+  path: '/actions/{token}',
+  operationId: 'showAction',
+  tags: ['actions'],
+  security: [],
+  summary: bi({ zh: '邮件中的一键操作页面', en: 'The page behind an email action link' }),
+  description: bi({
+    zh: '显示案件摘要和待签署的声明，不做任何改动（邮件扫描器打开链接不会签字）。过期、已使用、已被新链接取代、伪造或被篡改的链接各有说明页面（4xx）。',
+    en: 'Shows the case summary and the exact statement to sign, and changes nothing (mail scanners opening links sign nothing). Expired, used, superseded, forged or tampered links each get their own page (4xx).',
+  }),
+  request: { params: tokenParams },
+  responses: {
+    200: pageResponse({ zh: '操作页面', en: 'The action page' }),
+    400: pageResponse({ zh: '伪造、篡改或格式错误的链接', en: 'Forged, tampered or malformed link' }),
+    404: pageResponse({ zh: '无法识别的链接', en: 'Unknown link' }),
+    409: pageResponse({ zh: '该步骤已不再需要', en: 'The step is no longer open' }),
+    410: pageResponse({ zh: '已过期、已使用或已被取代', en: 'Expired, used or superseded' }),
+    503: pageResponse({ zh: '尚未加载校园名录', en: 'No campus directory loaded' }),
+  },
+});
+
+export const performActionRoute = createRoute({
+  method: 'post',
+  path: '/actions/{token}',
+  operationId: 'performAction',
+  tags: ['actions'],
+  security: [],
+  summary: bi({
+    zh: '提交一键操作（签字、裁定、评价）',
+    en: 'Do the act of an action link (sign, adjudicate, rate)',
+  }),
+  description: bi({
+    zh: '由操作页面的表单提交，须带页面给出的 csrf 与 textHash。链接只能使用一次；签字记录令牌号、时间、IP、浏览器和所示文本的哈希。是否可以执行由进行中的案件决定。',
+    en: 'Posted by the action page’s form with its csrf and textHash. A link works once; the signature records token id, time, IP, user agent and the hash of the text shown. Whether the step may be taken is the running case’s decision.',
+  }),
+  request: {
+    params: tokenParams,
+    // The page reads its own form (a bad one is a page, not a 400 body): documented, not validated here.
+    body: {
+      required: true,
+      content: { 'application/x-www-form-urlencoded': { schema: jsonSchemaOf(actionFormSchema) } },
+    },
+  },
+  responses: {
+    200: pageResponse({ zh: '已完成', en: 'Done' }),
+    400: pageResponse({ zh: '链接或表单无效', en: 'Invalid link or form' }),
+    403: pageResponse({ zh: '案件拒绝（原因见页面）', en: 'Refused by the case (reason shown)' }),
+    409: pageResponse({ zh: '案件已变化或步骤已结束', en: 'The case changed, or the step is over' }),
+    410: pageResponse({ zh: '已过期、已使用或已被取代', en: 'Expired, used or superseded' }),
+    415: pageResponse({ zh: '须为表单提交', en: 'Must be a form post' }),
+    422: pageResponse({ zh: '表单内容有误', en: 'Invalid form content' }),
+    503: pageResponse({ zh: '尚未加载校园名录', en: 'No campus directory loaded' }),
+  },
+});
+
+export const actionLinkRouteDefinitions: RouteConfig[] = [showActionRoute, performActionRoute];
+
+const actionPages: LinkPageKind = {
+  name: 'actions',
+  headers: {
+    // The token is in the URL: never hand it to another site or a cache.
+    'referrer-policy': 'no-referrer',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'content-security-policy':
+      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+  },
+  fallbackLang: () => 'zh-CN',
+  failedTitle: { zh: '暂时无法完成', en: 'This could not be done now' },
+};
+
+export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
+  const app = new OpenAPIHono();
   const linkDeps: LinkDeps = { ddb: deps.aws.ddb, tables: deps.aws.tables, keys: deps.signingKeys };
 
   /** Everything GET and POST both need, read-only: the verified link, the case, the text. */
@@ -168,17 +242,9 @@ export function actionRoutes(deps: AppDeps): Hono {
           lang,
         );
       }
-      const refusal = checkStep(claims.step, actor, view, precheckPolicy(deps, dir, view));
-      if (refusal?.kind === 'conflict') throw noLongerOpen(view, lang);
-      if (refusal) {
-        throw new PageOutcome(
-          403,
-          'refused',
-          { zh: '无法进行此操作', en: 'This action is not possible' },
-          { zh: refusal.message, en: refusal.message },
-          lang,
-        );
-      }
+      // A case that is over is said at once. Whether this person may take the step now is the
+      // running case's decision (its validator, under its pinned policy), asked when the form is posted.
+      if (isTerminal(view.stage)) throw noLongerOpen(view, lang);
       const content = caseActionContent(claims.step, claims, view, dir);
       return {
         claims,
@@ -229,86 +295,43 @@ export function actionRoutes(deps: AppDeps): Hono {
     }
   }
 
-  const render = (c: Context, status: ContentfulStatusCode, html: string) =>
-    c.html(html, status, {
-      // The token is in the URL: never hand it to another site or a cache.
-      'referrer-policy': 'no-referrer',
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-      'x-frame-options': 'DENY',
-      'content-security-policy':
-        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
-    });
-
-  const outcomePage = (c: Context, o: PageOutcome) =>
-    render(c, o.status, messagePage(o.lang, o.outcome, o.title, o.text));
-
   const formPage = (
     c: Context,
     token: string,
     p: Prepared,
     status: ContentfulStatusCode,
     state?: FormState,
-    error?: LocalText,
+    error?: Bilingual,
   ) =>
-    render(
+    renderLinkPage(
       c,
+      actionPages,
       status,
-      actionPage(p.lang, p.content, {
-        action: `/actions/${token}`,
-        csrf: csrfToken(deps.signingKeys, token, p.claims.tid, p.hash),
-        textHash: p.hash,
-        state,
-        error,
-      }),
+      <ActionPage
+        lang={p.lang}
+        content={p.content}
+        form={{
+          action: `/actions/${token}`,
+          csrf: csrfToken(deps.signingKeys, token, p.claims.tid, p.hash),
+          textHash: p.hash,
+          state,
+          error,
+        }}
+      />,
     );
 
-  /** Any failure becomes a page: these routes answer people in browsers, not API clients. */
-  const guarded = (fn: (c: Context) => Promise<Response>) => async (c: Context) => {
-    try {
-      return await fn(c);
-    } catch (err) {
-      if (err instanceof PageOutcome) return outcomePage(c, err);
-      const p = toProblem(err);
-      if (p) {
-        return outcomePage(
-          c,
-          new PageOutcome(
-            problemTypes[p.type].status,
-            p.type,
-            { zh: problemTypes[p.type].zh, en: problemTypes[p.type].en },
-            typeof p.detail === 'string' ? { zh: p.detail, en: p.detail } : p.detail,
-          ),
-        );
-      }
-      console.error('[actions] unexpected error', err);
-      return outcomePage(
-        c,
-        new PageOutcome(
-          500,
-          'error',
-          { zh: '暂时无法完成', en: 'This could not be done now' },
-          {
-            zh: '系统暂时出错，链接仍然有效，请稍后再试。',
-            en: 'Something went wrong on our side. The link is still valid: please try again later.',
-          },
-        ),
-      );
-    }
-  };
-
-  app.get(
-    '/:token',
-    guarded(async (c) => {
+  app.openapi(
+    showActionRoute,
+    guardedPage(actionPages, async (c) => {
       const token = c.req.param('token') ?? '';
       const p = await prepare(token);
       return formPage(c, token, p, 200);
     }),
   );
 
-  app.post(
-    '/:token',
-    guarded(async (c) => {
+  app.openapi(
+    performActionRoute,
+    guardedPage(actionPages, async (c) => {
       const token = c.req.param('token') ?? '';
       const type = c.req.header('content-type') ?? '';
       if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type.trim())) {
@@ -369,7 +392,14 @@ export function actionRoutes(deps: AppDeps): Hono {
           { tokenId: p.claims.tid, ip: evidence.ip, userAgent: evidence.userAgent, textHash: p.hash },
           evidence,
         );
-        return render(c, 200, messagePage(p.lang, 'done', { zh: '已完成', en: 'Done' }, message));
+        return renderLinkPage(
+          c,
+          actionPages,
+          200,
+          <LinkPageShell lang={p.lang} outcome="done" title={{ zh: '已完成', en: 'Done' }}>
+            <Both text={message} lang={p.lang} />
+          </LinkPageShell>,
+        );
       } catch (err) {
         // Refused or failed: the link was not really used, so the person can try again.
         await releaseLink(linkDeps, p.claims.tid);
@@ -379,7 +409,7 @@ export function actionRoutes(deps: AppDeps): Hono {
             problemTypes[refusal.type].status,
             'refused',
             { zh: '未能完成', en: 'Not done' },
-            typeof refusal.detail === 'string' ? { zh: refusal.detail, en: refusal.detail } : refusal.detail,
+            asBilingual(refusal.detail),
             p.lang,
           );
         }
@@ -393,7 +423,7 @@ export function actionRoutes(deps: AppDeps): Hono {
     form: ActionForm,
     signature: LinkSignature,
     evidence: { at: string; ip?: string | undefined; userAgent?: string | undefined; textHash: string },
-  ): Promise<LocalText> {
+  ): Promise<Bilingual> {
     if (p.target.kind === 'extra') return (await p.target.handler.perform(p.claims, evidence)).message;
     const { view, actor } = p.target;
     const handle = deps.temporal.workflow.getHandle(view.caseId);
@@ -436,14 +466,14 @@ export function actionRoutes(deps: AppDeps): Hono {
   return app;
 }
 
-function invalidForm(kind: ActionContent['choice']): LocalText {
+function invalidForm(kind: ActionContent['choice']): Bilingual {
   return kind === 'rate'
     ? { zh: '请选择 1-5 分', en: 'Choose a score from 1 to 5' }
     : { zh: '表单内容有误，请检查后重新提交', en: 'The form has invalid values; check and submit again' };
 }
 
 /** What the chosen act needs beyond the schema (a reason to dispute, notes to adjudicate, a score). */
-function formProblem(kind: ActionContent['choice'], f: ActionForm): LocalText | undefined {
+function formProblem(kind: ActionContent['choice'], f: ActionForm): Bilingual | undefined {
   switch (kind) {
     case 'sign_off':
       if (f.choice !== 'confirm' && f.choice !== 'dispute')

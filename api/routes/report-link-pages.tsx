@@ -1,21 +1,19 @@
-import { Hono, type Context } from 'hono';
+import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { Directory } from '../domain/directory.ts';
-import { verifyReportLink, type ReportScope } from '../domain/report-link.ts';
-import type { VerifyFailure } from '../domain/link-token.ts';
-import { messagePage } from './action-pages.ts';
-import type { Caller } from './auth.ts';
-import type { AppDeps } from './deps.ts';
-import { toProblem } from './errors.ts';
-import { callerLanguage, problemTypes, type Lang, type LocalText } from './problems.ts';
-import {
-  READERS_TEXT,
-  assertBuilding,
-  directoryOr503,
-  loadWeeklySummary,
-  reportScopeRefusal,
-  weeklyReportHtml,
-} from './routes/reports.ts';
+import { z } from 'zod';
+import type { Directory } from '../../domain/directory.ts';
+import type { VerifyFailure } from '../../domain/link-token.ts';
+import { verifyReportLink, type ReportScope } from '../../domain/report-link.ts';
+import type { Bilingual, Lang } from '../../domain/text.ts';
+import type { Caller } from '../auth.ts';
+import type { AppDeps } from '../deps.ts';
+import { READERS_TEXT, reportScopeRefusal } from '../middleware/access.ts';
+import { callerLanguage } from '../middleware/problems.ts';
+import { bi, pageResponse } from './declare.ts';
+import { guardedPage, outcomePage, PageOutcome, type LinkPageKind } from '../pages/link-page.tsx';
+import { assertBuilding, directoryOrFail, loadWeeklySummary } from '../reads.ts';
+import { weeklyReportHtml } from './weekly-reports.ts';
 
 /**
  * /reports/{token}: the weekly report page behind the signed link in a summary
@@ -23,30 +21,18 @@ import {
  * nothing, so the link is checked (signature, expiry) but never stored or used
  * up; the recipient's read scope is checked again on every open, by the same
  * rule as GET /api/reports/weekly, so a supervisor moved off a building loses
- * the page with it.
+ * the page with it. (The link's token itself is domain/report-link.ts.)
  */
-class LinkPage extends Error {
-  constructor(
-    readonly status: ContentfulStatusCode,
-    readonly outcome: string,
-    readonly title: LocalText,
-    readonly text: LocalText,
-    readonly lang?: Lang | undefined,
-  ) {
-    super(title.en);
-  }
-}
-
-const ANOTHER_WAY: LocalText = {
+const ANOTHER_WAY: Bilingual = {
   zh: '也可以登录后通过 /api/reports/weekly 查看。',
   en: 'You can also sign in and use /api/reports/weekly.',
 };
-const more = (t: LocalText): LocalText => ({
+const more = (t: Bilingual): Bilingual => ({
   zh: `${t.zh}${ANOTHER_WAY.zh}`,
   en: `${t.en} ${ANOTHER_WAY.en}`,
 });
 
-const failures: Record<VerifyFailure, [ContentfulStatusCode, LocalText, LocalText]> = {
+const failures: Record<VerifyFailure, [ContentfulStatusCode, Bilingual, Bilingual]> = {
   malformed: [
     400,
     { zh: '链接格式不正确', en: 'This link is malformed' },
@@ -81,7 +67,7 @@ const failures: Record<VerifyFailure, [ContentfulStatusCode, LocalText, LocalTex
   ],
 };
 
-const scopeText = (dir: Directory, scope: ReportScope): LocalText => {
+const scopeText = (dir: Directory, scope: ReportScope): Bilingual => {
   const b = scope.buildingId ? dir.buildings.find((x) => x.id === scope.buildingId) : undefined;
   return {
     zh: `${scope.week} 周${b ? b.name.zh : scope.buildingId ? `楼栋 ${scope.buildingId} ` : '全校'}`,
@@ -89,23 +75,49 @@ const scopeText = (dir: Directory, scope: ReportScope): LocalText => {
   };
 };
 
+export const showReportRoute = createRoute({
+  method: 'get',
+  path: '/reports/{token}',
+  operationId: 'showReport',
+  tags: ['actions'],
+  security: [],
+  summary: bi({ zh: '周报邮件中的报告链接', en: 'The report page behind a summary email link' }),
+  description: bi({
+    zh: '与 GET /api/reports/weekly?format=html 相同的周报页面，无需登录：签名链接，7 天内有效，可多次打开，打开不做任何改动；每次打开都重新核对收件人是否仍有权查看该楼栋。只接受 GET（其他方法 405）。',
+    en: 'The same page as GET /api/reports/weekly?format=html, without signing in: a signed link, valid 7 days, opened any number of times, changing nothing; every open re-checks that the recipient may still read that building. GET only (other methods 405).',
+  }),
+  request: { params: z.object({ token: z.string() }) },
+  responses: {
+    200: pageResponse({ zh: '周报页面', en: 'The report page' }),
+    400: pageResponse({ zh: '伪造、篡改或格式错误的链接', en: 'Forged, tampered or malformed link' }),
+    403: pageResponse({ zh: '收件人已无权查看该周报', en: 'The recipient may no longer read this report' }),
+    404: pageResponse({ zh: '无法识别的链接或周报不存在', en: 'Unknown link, or no such report' }),
+    410: pageResponse({ zh: '链接已过期', en: 'The link has expired' }),
+    503: pageResponse({ zh: '尚未加载校园目录', en: 'No directory loaded' }),
+  },
+});
+
+export const reportLinkRouteDefinitions: RouteConfig[] = [showReportRoute];
+
+const reportPages: LinkPageKind = {
+  name: 'reports',
+  headers: {
+    // The token is in the URL: never hand it to another site or keep it in a cache.
+    'referrer-policy': 'no-referrer',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'x-robots-tag': 'noindex, nofollow',
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+  },
+  fallbackLang: callerLanguage,
+  failedTitle: { zh: '暂时无法打开', en: 'This could not be opened now' },
+};
+
 /** The report-link sub-app; mount at /reports, outside the bearer-token /api. */
-export function reportLinkRoutes(deps: AppDeps): Hono {
-  const app = new Hono();
-
-  const render = (c: Context, status: ContentfulStatusCode, html: string) =>
-    c.html(html, status, {
-      // The token is in the URL: never hand it to another site or keep it in a cache.
-      'referrer-policy': 'no-referrer',
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-      'x-frame-options': 'DENY',
-      'x-robots-tag': 'noindex, nofollow',
-      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-    });
-
-  const outcome = (c: Context, p: LinkPage) =>
-    render(c, p.status, messagePage(p.lang ?? callerLanguage(c), p.outcome, p.title, p.text));
+/** GET /reports/{token}. */
+export function reportLinkRoutes(deps: AppDeps): OpenAPIHono {
+  const app = new OpenAPIHono();
 
   async function page(c: Context): Promise<Response> {
     const check = verifyReportLink(
@@ -115,13 +127,13 @@ export function reportLinkRoutes(deps: AppDeps): Hono {
     );
     if (!check.ok) {
       const [status, title, text] = failures[check.reason];
-      throw new LinkPage(status, check.reason, title, text);
+      throw new PageOutcome(status, check.reason, title, text);
     }
     const { scope, recipientId } = check;
-    const dir = await directoryOr503(deps);
+    const dir = await directoryOrFail(deps);
     const person = dir.people.find((p) => p.id === recipientId);
     const noLonger = (lang: Lang | undefined) =>
-      new LinkPage(
+      new PageOutcome(
         403,
         'out_of_scope',
         { zh: '无权查看此周报', en: 'You may not read this report' },
@@ -136,44 +148,17 @@ export function reportLinkRoutes(deps: AppDeps): Hono {
     assertBuilding(dir, scope.buildingId);
     if (reportScopeRefusal(caller, dir, scope.buildingId)) throw noLonger(person.language);
     const summary = await loadWeeklySummary(deps, scope);
-    return render(c, 200, weeklyReportHtml(dir, summary, person.language));
+    return c.html(weeklyReportHtml(dir, summary, person.language), 200, reportPages.headers);
   }
 
-  /** Every failure is a page: these links are opened by people in browsers, not API clients. */
-  const guarded = (fn: (c: Context) => Promise<Response>) => async (c: Context) => {
-    try {
-      return await fn(c);
-    } catch (err) {
-      if (err instanceof LinkPage) return outcome(c, err);
-      const p = toProblem(err);
-      if (p) {
-        const def = problemTypes[p.type];
-        const text = typeof p.detail === 'string' ? { zh: p.detail, en: p.detail } : p.detail;
-        return outcome(c, new LinkPage(def.status, p.type, { zh: def.zh, en: def.en }, text));
-      }
-      console.error('[reports] unexpected error', err);
-      return outcome(
-        c,
-        new LinkPage(
-          500,
-          'error',
-          { zh: '暂时无法打开', en: 'This could not be opened now' },
-          {
-            zh: '系统暂时出错，链接仍然有效，请稍后再试。',
-            en: 'Something went wrong on our side. The link is still valid: please try again later.',
-          },
-        ),
-      );
-    }
-  };
-
-  app.get('/:token', guarded(page));
+  app.openapi(showReportRoute, guardedPage(reportPages, page));
   // Opening a report is the only thing these links do.
-  app.all('/:token', (c) => {
+  app.all('/reports/:token', (c) => {
     c.header('allow', 'GET, HEAD');
-    return outcome(
+    return outcomePage(
       c,
-      new LinkPage(
+      reportPages,
+      new PageOutcome(
         405,
         'method_not_allowed',
         { zh: '只能打开查看', en: 'This link can only be opened' },

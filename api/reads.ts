@@ -1,14 +1,15 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { getCaseRecord } from '../store/case-records.ts';
+import { getDigest, type StoredDigest } from '../store/digests.ts';
 import { loadDirectory } from '../store/directory.ts';
 import { isTerminal, type CaseView } from '../domain/case-model.ts';
-import { buildPolicy } from '../domain/case-policy.ts';
-import type { CasePolicy } from '../domain/case-model.ts';
+import type { AreaSummary } from '../domain/digest.ts';
 import type { Directory } from '../domain/directory.ts';
 import { caseViewQuery } from '../workflows/rectification-case/messages.ts';
 import type { AppDeps } from './deps.ts';
-import { ProblemError } from './problems.ts';
+import { ProblemError } from './middleware/problems.ts';
 
+/** The reads several routes share: a case as it is now, the directory, a stored weekly summary. */
 export interface CaseRead {
   view: CaseView;
   /** `workflow`: the running workflow's own query; `record`: the stored record (the case is over). */
@@ -33,6 +34,7 @@ export async function readCase(deps: AppDeps, caseId: string): Promise<CaseRead>
   }
 }
 
+/** The campus directory, or 503: without one nobody can be authorised. */
 export async function directoryOrFail(deps: AppDeps): Promise<Directory> {
   const dir = await loadDirectory(deps.aws.ddb, deps.aws.tables);
   if (!dir)
@@ -43,11 +45,31 @@ export async function directoryOrFail(deps: AppDeps): Promise<Directory> {
   return dir;
 }
 
-/**
- * The policy to pre-check steps with: the case's building supervisors as the
- * directory has them now. The workflow checks again against the policy it
- * pinned when it opened, and its answer is the one that counts.
- */
-export function precheckPolicy(deps: AppDeps, dir: Directory, view: CaseView): CasePolicy {
-  return buildPolicy(dir, view, { timeZone: deps.env.CAMPUS_TZ });
+/** 404 for a building the directory doesn't know. */
+export function assertBuilding(dir: Directory, id: string | undefined): void {
+  if (id !== undefined && !dir.buildings.some((b) => b.id === id)) {
+    throw new ProblemError('not_found', {
+      zh: `没有楼栋 ${id}（现有：${dir.buildings.map((b) => b.id).join('、')}）`,
+      en: `there is no building ${id} (known: ${dir.buildings.map((b) => b.id).join(', ')})`,
+    });
+  }
+}
+
+/** The stored summary of a week (a building's, or the campus's): what every view of a report reads. */
+export async function loadWeeklySummary(
+  deps: AppDeps,
+  scope: { week: string; buildingId?: string | undefined },
+): Promise<AreaSummary> {
+  const store = { ddb: deps.aws.ddb, tables: deps.aws.tables };
+  const { week, buildingId: id } = scope;
+  const stored: StoredDigest<AreaSummary> | null = id
+    ? await getDigest<AreaSummary>(store, week, 'building', id)
+    : await getDigest<AreaSummary>(store, week, 'working_group', 'campus');
+  if (!stored) {
+    throw new ProblemError('not_found', {
+      zh: `尚无 ${week} 周${id ? `楼栋 ${id} ` : '全校'}的周报：每周反馈在每周一 08:00 生成上一周的周报；请换一周或等待本周运行`,
+      en: `no weekly summary for ${week}${id ? ` of building ${id}` : ' (campus)'}: the weekly feedback builds last week's summaries every Monday at 08:00; try another week or wait for the run`,
+    });
+  }
+  return stored.digest;
 }

@@ -1,8 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { CaseView } from '../domain/case-model.ts';
-import type { Directory } from '../domain/directory.ts';
-import { textHash, type LinkClaims, type SigningKeys } from '../domain/link-token.ts';
-import type { LocalText } from './problems.ts';
+import type { CaseView } from '../../domain/case-model.ts';
+import type { Directory } from '../../domain/directory.ts';
+import { textHash, type LinkClaims, type SigningKeys } from '../../domain/link-token.ts';
+import type { Bilingual } from '../../domain/text.ts';
 
 /**
  * What an action page shows and what the person signs. The statement is built
@@ -12,9 +12,9 @@ import type { LocalText } from './problems.ts';
 export type ChoiceKind = 'sign_off' | 'adjudicate' | 'rate' | 'acknowledge';
 
 export interface ActionContent {
-  title: LocalText;
-  rows: { label: LocalText; value: string }[];
-  statement: LocalText;
+  title: Bilingual;
+  rows: { label: Bilingual; value: string }[];
+  statement: Bilingual;
   choice: ChoiceKind;
 }
 
@@ -108,8 +108,8 @@ export function caseActionContent(
 }
 
 /** The exact text signed: both languages, as shown on the page. */
-export const statementText = (s: LocalText): string => `${s.zh}\n${s.en}`;
-export const statementHash = (s: LocalText): string => textHash(statementText(s));
+export const statementText = (s: Bilingual): string => `${s.zh}\n${s.en}`;
+export const statementHash = (s: Bilingual): string => textHash(statementText(s));
 
 const csrfInput = (tid: string, hash: string) => `rectify-action-csrf.v1|${tid}|${hash}`;
 const kidOf = (token: string) => token.split('.')[1] ?? '';

@@ -1,12 +1,14 @@
-import type { CaseView } from '../domain/case-model.ts';
-import { gridCovers, type Directory, type Location, type Role } from '../domain/directory.ts';
-import type { Caller } from './auth.ts';
-import { ProblemError, type LocalText } from './problems.ts';
+import type { CaseView } from '../../domain/case-model.ts';
+import { gridCovers, type Directory, type Location, type Role } from '../../domain/directory.ts';
+import type { Bilingual } from '../../domain/text.ts';
+import type { Caller } from '../auth.ts';
+import { ProblemError } from './problems.ts';
 
 /**
- * Who may open and read which cases. Who may take which step of a case is
- * decided by domain/case-model.ts checkStep (the workflow's own rule); this
- * file only adds the API's read scopes and the rule for opening a case.
+ * Who may open and read which cases, and read which reports. Who may take
+ * which step of a case is decided by the running case alone (its update
+ * validators, under the policy pinned when it opened): the API sends the
+ * update and maps a refusal (middleware/problems.ts), it never pre-checks.
  */
 const has = (caller: Caller, ...want: Role[]) => caller.person.roles.some((r) => want.includes(r));
 
@@ -22,7 +24,7 @@ export const supervisedBuildings = (caller: Caller, dir: Directory): string[] =>
 export type ReadableCase = Pick<CaseView, 'location' | 'assigneeId' | 'responsibleId' | 'openedBy'>;
 
 /** Whether the caller may read a case; null when allowed, else the rule that refuses. */
-export function readRefusal(caller: Caller, dir: Directory, c: ReadableCase): LocalText | null {
+export function readRefusal(caller: Caller, dir: Directory, c: ReadableCase): Bilingual | null {
   const me = caller.person.id;
   if (readsEverything(caller)) return null;
   if (c.openedBy === me) return null;
@@ -45,7 +47,7 @@ export function assertCanRead(caller: Caller, dir: Directory, c: ReadableCase): 
  * supervise, grid members in their own grid, admins and the working group
  * anywhere. Staff and auditors never.
  */
-export function openRefusal(caller: Caller, dir: Directory, loc: Location): LocalText | null {
+export function openRefusal(caller: Caller, dir: Directory, loc: Location): Bilingual | null {
   if (has(caller, 'admin', 'working_group')) return null;
   if (supervisedBuildings(caller, dir).includes(loc.buildingId)) return null;
   if (has(caller, 'grid_member') && gridCovers(dir, caller.person.id, loc)) return null;
@@ -78,4 +80,31 @@ export function listScope(caller: Caller, dir: Directory): ListScope {
   if (roles.size === 1 && roles.has('staff')) return { all: false, onlyParty: caller.person.id };
   if (roles.size === 1 && roles.has('supervisor')) return { all: false, onlyBuildings: buildings };
   return { all: false };
+}
+
+export const READERS_TEXT: Bilingual = {
+  zh: '周报与指标供工作小组、管理员、审计、校领导查看全校，主管查看所管楼栋',
+  en: 'reports and KPIs are read campus-wide by the working group, admins, auditors and leadership, and per building by its supervisors',
+};
+
+/**
+ * Who may read a building's (or, without one, the campus's) figures; null when
+ * allowed, else the rule that refuses. Bearer calls and signed report links
+ * both ask here.
+ */
+export function reportScopeRefusal(
+  caller: Caller,
+  dir: Directory,
+  building: string | undefined,
+): Bilingual | null {
+  if (readsEverything(caller)) return null;
+  const mine = supervisedBuildings(caller, dir);
+  if (building !== undefined && mine.includes(building)) return null;
+  if (building === undefined && mine.length > 0) {
+    return {
+      zh: `请加上 buildingId 参数查看所管楼栋（${mine.join('、')}）；全校数据仅供工作小组、管理员、审计、校领导查看`,
+      en: `add buildingId= for a building you supervise (${mine.join(', ')}); campus-wide figures are for the working group, admins, auditors and leadership`,
+    };
+  }
+  return READERS_TEXT;
 }

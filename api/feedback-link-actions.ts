@@ -1,10 +1,10 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { getDigest, markHandled, recordAck, type StoredDigest } from '../../store/digests.ts';
-import { parseDigestId, type DepartmentDigest, type StaffDigest } from '../../domain/digest.ts';
-import { countsLine } from '../../domain/digest-email.ts';
-import type { LinkClaims } from '../../domain/link-token.ts';
-import { followUpHandledSignal } from '../../workflows/weekly-feedback/messages.ts';
-import type { ActionHandler, AppDeps } from '../deps.ts';
+import { getDigest, markHandled, recordAck, type StoredDigest } from '../store/digests.ts';
+import { parseDigestId, type DepartmentDigest, type StaffDigest } from '../domain/digest.ts';
+import { countsLine } from '../domain/digest-email.ts';
+import type { LinkClaims } from '../domain/link-token.ts';
+import { followUpHandledSignal } from '../workflows/weekly-feedback/messages.ts';
+import type { ActionHandler, AppDeps } from './deps.ts';
 
 /**
  * The weekly feedback's one-click links, for the action page to dispatch by

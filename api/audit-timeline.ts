@@ -1,13 +1,13 @@
-import type { Bilingual } from '../../domain/text.ts';
+import type { Bilingual } from '../domain/text.ts';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 // CommonJS package: Node's ESM loader exposes only its default export.
 import type { temporal as proto } from '@temporalio/proto';
 import protoPkg from '@temporalio/proto';
 
 const { temporal } = protoPkg;
-import type { AuditEntry } from '../../domain/hash-chain.ts';
-import type { Person } from '../../domain/directory.ts';
-import type { Lang } from '../problems.ts';
+import type { AuditEntry } from '../domain/hash-chain.ts';
+import type { Person } from '../domain/directory.ts';
+import type { Lang } from '../domain/text.ts';
 
 /**
  * Pure presentation of an audit trail and of a workflow's event history for

@@ -1,53 +1,114 @@
 import { createHash } from 'node:crypto';
+import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
-import type { UpdateDefinition } from '@temporalio/common';
-import { Hono, type Context } from 'hono';
-import type { z } from 'zod';
-import { BadCursorError, listCases } from '../store/case-lists.ts';
-import { nextCaseNumber } from '../store/counters.ts';
-import { claimIdempotencyKey, findClaim, type IdempotencyClaim } from '../store/idempotency.ts';
-import { localDate, localTimeToInstant } from '../domain/calendar.ts';
-import { checkStep, type Actor, type CaseInput, type CaseView, type StepName } from '../domain/case-model.ts';
-import { buildPolicy } from '../domain/case-policy.ts';
-import { locationExists, type Directory } from '../domain/directory.ts';
-import { canonicalJson } from '../domain/hash-chain.ts';
-import type { rectificationCase } from '../workflows/rectification-case/workflow.ts';
+import type { Context } from 'hono';
+import { BadCursorError, listCases } from '../../store/case-lists.ts';
+import { nextCaseNumber } from '../../store/counters.ts';
+import { claimIdempotencyKey, findClaim, type IdempotencyClaim } from '../../store/idempotency.ts';
+import { localDate, localTimeToInstant } from '../../domain/calendar.ts';
+import type { Actor, CaseInput, CaseView } from '../../domain/case-model.ts';
+import { buildPolicy } from '../../domain/case-policy.ts';
+import { locationExists, type Directory } from '../../domain/directory.ts';
+import { canonicalJson } from '../../domain/hash-chain.ts';
+import type { rectificationCase } from '../../workflows/rectification-case/workflow.ts';
+import { openedUpdate } from '../../workflows/rectification-case/messages.ts';
+import type { AuthEnv } from '../auth.ts';
+import type { AppDeps } from '../deps.ts';
+import { assertCanRead, listScope, openRefusal, readRefusal } from '../middleware/access.ts';
+import { callerLanguage, ProblemError, type FieldError, type Lang } from '../middleware/problems.ts';
+import { jsonOnly } from '../middleware/validation.ts';
+import { directoryOrFail, readCase } from '../reads.ts';
 import {
-  addCommentUpdate,
-  adjudicateUpdate,
-  openedUpdate,
-  reportRectificationUpdate,
-  reviewUpdate,
-  submitRootCauseUpdate,
-  withdrawUpdate,
-} from '../workflows/rectification-case/messages.ts';
-import { assertCanRead, listScope, openRefusal, readRefusal } from './access.ts';
-import type { AuthEnv } from './auth.ts';
-import { directoryOrFail, precheckPolicy, readCase } from './case-source.ts';
-import type { AppDeps } from './deps.ts';
-import { callerLanguage, ProblemError, type FieldError, type Lang } from './problems.ts';
-import {
-  adjudicationSchema,
   caseIdParamSchema,
   caseListQuerySchema,
-  commentSchema,
+  caseListSchema,
+  caseViewSchema,
+  createdCaseSchema,
   idempotencyKeySchema,
   langQuerySchema,
   newCaseSchema,
-  rectificationSchema,
-  reviewSchema,
-  rootCauseSchema,
-  withdrawSchema,
   type CaseSummary,
   type NewCaseBody,
-} from './schemas.ts';
-import { jsonBody, paramsOf, queryOf } from './validate.ts';
+} from '../schemas.ts';
+import { bi, JSON_TYPE, jsonResponse, jsonSchemaOf, langParameter, problems } from './declare.ts';
 
-/** /api/cases: open, read, list, and every human step of a case. */
-export function caseRoutes(deps: AppDeps): Hono<AuthEnv> {
-  const app = new Hono<AuthEnv>();
+/**
+ * /api/cases: open, list and read cases. Over 350 lines because opening a
+ * case carries its whole idempotency story (claim, replay, a racing retry)
+ * beside the route that needs it; the steps are ./case-steps.ts.
+ */
+const caseRead = { params: caseIdParamSchema, query: langQuerySchema };
 
-  app.post('/', async (c) => {
+export const openCaseRoute = createRoute({
+  method: 'post',
+  path: '/api/cases',
+  operationId: 'openCase',
+  tags: ['cases'],
+  summary: bi({ zh: '新建整改案件', en: 'Open a rectification case' }),
+  description: bi({
+    zh: '主管在所管楼栋、网格员在本人网格、工作小组和管理员在任何位置新建案件。带 Idempotency-Key 重试会得到同一案件；同一键配不同请求体返回 409。',
+    en: 'Supervisors open cases in buildings they supervise, grid members in their own grid, the working group and admins anywhere. Retrying with the same Idempotency-Key returns the same case; the same key with another body is a 409.',
+  }),
+  // The key is checked in the handler, before the body, with its own message: documented here.
+  parameters: [
+    langParameter,
+    {
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: false,
+      description: 'A unique key kept the same across retries (1-200 visible ASCII characters)',
+      schema: jsonSchemaOf(idempotencyKeySchema),
+    },
+  ],
+  middleware: [jsonOnly],
+  request: { body: { required: true, content: { [JSON_TYPE]: { schema: newCaseSchema } } } },
+  responses: {
+    201: jsonResponse(createdCaseSchema, { zh: '案件已开启', en: 'The case is open' }),
+    ...problems([400, 401, 403, 409, 413, 415, 422, 503]),
+  },
+});
+
+export const listCasesRoute = createRoute({
+  method: 'get',
+  path: '/api/cases',
+  operationId: 'listCases',
+  tags: ['cases'],
+  summary: bi({ zh: '查询案件列表', en: 'List cases' }),
+  description: bi({
+    zh: '按阶段、楼栋、被指派人、超时、严重程度、来源和开启时间（from 含、to 不含）筛选，按索引查询，最新在前（超时列表按到期时间）。员工看到指派给本人或由本人负责的案件。limit 默认 20、最多 100；把 nextCursor 作为 cursor 取下一页，筛选条件须与取得它的请求相同（否则 400）。',
+    en: 'Filter by stage, building, assignee, overdue, severity, source and open time (from inclusive, to exclusive), served from indexes, newest first (overdue: by due time). Staff see the cases assigned to them or that they are responsible for. limit defaults to 20, at most 100; pass nextCursor as cursor for the next page, with the same filters as the request that returned it (else 400).',
+  }),
+  request: { query: caseListQuerySchema },
+  responses: {
+    200: jsonResponse(caseListSchema, { zh: '一页案件', en: 'A page of cases' }),
+    ...problems([400, 401, 403, 503]),
+  },
+});
+
+export const getCaseRoute = createRoute({
+  method: 'get',
+  path: '/api/cases/{caseId}',
+  operationId: 'getCase',
+  tags: ['cases'],
+  summary: bi({ zh: '查看案件', en: 'Read a case' }),
+  description: bi({
+    zh: '进行中的案件来自工作流的实时查询，已结束的来自存档记录（响应头 X-Case-Source）。',
+    en: 'A running case comes from its workflow’s query, a finished one from the stored record (header X-Case-Source).',
+  }),
+  request: caseRead,
+  responses: {
+    200: jsonResponse(caseViewSchema, { zh: '案件全貌', en: 'The case' }),
+    ...problems([400, 401, 403, 404, 503]),
+  },
+});
+
+export const caseRouteDefinitions: RouteConfig[] = [openCaseRoute, listCasesRoute, getCaseRoute];
+
+/** /api/cases: open, read and list cases (their steps: ./case-steps.ts). */
+export function caseRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
+  const app = new OpenAPIHono<AuthEnv>();
+
+  app.openapi(openCaseRoute, async (c) => {
     const caller = c.get('caller');
     const lang = callerLanguage(c);
     const idemKey = c.req.header('idempotency-key');
@@ -61,7 +122,7 @@ export function caseRoutes(deps: AppDeps): Hono<AuthEnv> {
         [{ field: 'Idempotency-Key', message: lang === 'en' ? 'invalid key' : '无效的键' }],
       );
     }
-    const body = await jsonBody(c, newCaseSchema);
+    const body = c.req.valid('json');
     const dir = await directoryOrFail(deps);
     const refusal = openRefusal(caller, dir, body.location);
     const mayOpenSomewhere = caller.person.roles.some((r) =>
@@ -98,9 +159,9 @@ export function caseRoutes(deps: AppDeps): Hono<AuthEnv> {
     return c.json(created(view), 201, { location: `/api/cases/${caseId}` });
   });
 
-  app.get('/', async (c) => {
+  app.openapi(listCasesRoute, async (c) => {
     const caller = c.get('caller');
-    const q = queryOf(c, caseListQuerySchema);
+    const q = c.req.valid('query');
     const dir = await directoryOrFail(deps);
     const scope = listScope(caller, dir);
     if (scope.onlyParty && q.assigneeId && q.assigneeId !== scope.onlyParty) {
@@ -147,7 +208,7 @@ export function caseRoutes(deps: AppDeps): Hono<AuthEnv> {
         cursor: q.cursor,
         keep: scope.all ? undefined : (v) => readRefusal(caller, dir, v) === null,
       });
-      return c.json({ items: page.items.map(summary), nextCursor: page.nextCursor });
+      return c.json({ items: page.items.map(summary), nextCursor: page.nextCursor }, 200);
     } catch (err) {
       if (err instanceof BadCursorError) {
         throw new ProblemError(
@@ -160,77 +221,13 @@ export function caseRoutes(deps: AppDeps): Hono<AuthEnv> {
     }
   });
 
-  app.get('/:caseId', async (c) => {
-    const { caseId } = paramsOf(c, caseIdParamSchema);
-    queryOf(c, langQuerySchema);
+  app.openapi(getCaseRoute, async (c) => {
+    const { caseId } = c.req.valid('param');
     const dir = await directoryOrFail(deps);
     const { view, source } = await readCase(deps, caseId);
     assertCanRead(c.get('caller'), dir, view);
     return c.json(view, 200, { 'x-case-source': source });
   });
-
-  const step = <S extends z.ZodType, I>(
-    path: string,
-    name: StepName,
-    schema: S,
-    update: UpdateDefinition<CaseView, [I]>,
-    toInput: (body: z.output<S>, actor: Actor, dir: Directory, lang: Lang) => I,
-  ) =>
-    app.post(`/:caseId/${path}`, async (c) => {
-      const { caseId } = paramsOf(c, caseIdParamSchema);
-      const body = await jsonBody(c, schema);
-      const caller = c.get('caller');
-      const dir = await directoryOrFail(deps);
-      const { view } = await readCase(deps, caseId);
-      assertCanRead(caller, dir, view);
-      // Answer at once where the outcome is already certain; the workflow decides the rest.
-      const refusal = checkStep(name, caller.actor, view, precheckPolicy(deps, dir, view));
-      if (refusal) {
-        const type = refusal.kind === 'invalid' ? 'unprocessable' : refusal.kind;
-        throw new ProblemError(type, refusal.message);
-      }
-      const input = toInput(body, caller.actor, dir, callerLanguage(c));
-      const after = await deps.temporal.workflow.getHandle(caseId).executeUpdate(update, { args: [input] });
-      return c.json(after);
-    });
-
-  step('root-cause', 'root_cause', rootCauseSchema, submitRootCauseUpdate, (b, actor, dir, lang) => {
-    const p = dir.people.find((x) => x.id === b.responsibleId);
-    if (!p?.roles.includes('staff')) {
-      throw new ProblemError(
-        'unprocessable',
-        {
-          zh: '责任人须为名录中的员工',
-          en: 'the responsible person must be a staff member of the directory',
-        },
-        [
-          {
-            field: 'responsibleId',
-            message:
-              lang === 'en' ? `${b.responsibleId} is not a staff member` : `${b.responsibleId} 不是员工`,
-          },
-        ],
-      );
-    }
-    return { actor, causes: b.causes, responsibleId: b.responsibleId, plan: b.plan, whys: b.whys };
-  });
-  step('rectification', 'rectification', rectificationSchema, reportRectificationUpdate, (b, actor) => ({
-    actor,
-    summary: b.summary,
-    evidence: b.evidence,
-  }));
-  step('review', 'review', reviewSchema, reviewUpdate, (b, actor) => ({
-    actor,
-    passed: b.passed,
-    notes: b.notes,
-  }));
-  step('adjudication', 'adjudication', adjudicationSchema, adjudicateUpdate, (b, actor) => ({
-    actor,
-    decision: b.decision,
-    notes: b.notes,
-  }));
-  step('withdraw', 'withdraw', withdrawSchema, withdrawUpdate, (b, actor) => ({ actor, reason: b.reason }));
-  step('comments', 'comment', commentSchema, addCommentUpdate, (b, actor) => ({ actor, text: b.text }));
 
   /**
    * Starts the case workflow and waits until it is open (its first deadline set). `fromClaim`: the
