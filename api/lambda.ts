@@ -4,7 +4,7 @@ import { ConfigError } from '../infra/config.ts';
 import { depsFromEnvironment } from '../infra/deps.ts';
 import { secretParametersOnce } from '../infra/secrets-fetch.ts';
 import { createApp } from './app.ts';
-import { ProblemError, problemResponse } from './problems.ts';
+import { ProblemError, problemResponse } from './middleware/problems.ts';
 
 type AppHandler = ReturnType<typeof handle>;
 

@@ -13,7 +13,12 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { Connection } from '@temporalio/client';
 import * as sesNs from 'aws-ses-v2-local';
-import { createTableInput, tableDefinitions, type TableDefinition, type TableKey } from '../../store/tables.ts';
+import {
+  createTableInput,
+  tableDefinitions,
+  type TableDefinition,
+  type TableKey,
+} from '../../store/tables.ts';
 import { asPortInUse } from '../ports.ts';
 import { searchAttributeTypes } from '../../workflows/rectification-case/search-attributes.ts';
 import { ensureJavaServer, ensureTemporalCli } from './tools.ts';
