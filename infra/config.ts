@@ -62,6 +62,12 @@ export const envSchema = z.object({
   AWS_REGION: z.string().min(1).default('ap-east-1'),
   DYNAMODB_ENDPOINT: httpUrl().optional(),
   SES_ENDPOINT: httpUrl().optional(),
+  // The evidence store (photos, files): a private S3 bucket; locally the S3-compatible server npm start runs.
+  S3_ENDPOINT: httpUrl().optional(),
+  EVIDENCE_BUCKET: z.string().min(3).max(63).default('rectify-evidence'),
+  // Only beside S3_ENDPOINT (the local server's generated keys); on AWS the default credential chain.
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   TABLE_CASES: z.string().min(1).default('rectify-cases'),
   TABLE_AUDIT: z.string().min(1).default('rectify-audit'),
   TABLE_DIRECTORY: z.string().min(1).default('rectify-directory'),
