@@ -122,7 +122,7 @@ const contentTypes: Record<ExportFormat, string> = {
  * cannot rewrite that. Null when Temporal has none or can't be asked
  * (visibility queries need the dev server or a real cluster).
  */
-async function anchorWitness(client: Client): Promise<AnchorWitness | null> {
+export async function anchorWitness(client: Client): Promise<AnchorWitness | null> {
   try {
     let newest: { workflowId: string; runId: string; closed: number } | null = null;
     let seen = 0;
