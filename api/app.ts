@@ -14,6 +14,8 @@ import { reportLinkRoutes } from './report-links.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { feedbackActionHandlers } from './routes/feedback-actions.ts';
 import { reportRoutes } from './routes/reports.ts';
+import { authRoutes } from './routes/auth.tsx';
+import { sessionMiddleware } from './middleware/session.ts';
 
 const MAX_BODY_BYTES = 256 * 1024;
 
@@ -76,5 +78,10 @@ export function createApp(given: AppDeps): Hono {
   // Audit and report routes carry their full paths and authenticate themselves.
   app.route('/', auditRoutes(deps));
   app.route('/', reportRoutes(deps));
+  // Web pages: a browser session (cookie) instead of a bearer token; /api is unchanged.
+  app.use('/app', sessionMiddleware(deps));
+  app.use('/app/*', sessionMiddleware(deps));
+  app.use('/logout', limit);
+  app.route('/', authRoutes(deps));
   return app;
 }

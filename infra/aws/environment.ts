@@ -41,6 +41,9 @@ export function runtimeEnvironment(
     JWKS_URL: r.secrets.jwksUrl.value,
     JWT_ISSUER: r.secrets.jwtIssuer.value,
     JWT_AUDIENCE: r.secrets.jwtAudience.value,
+    OIDC_ISSUER: r.secrets.oidcIssuer.value,
+    OIDC_CLIENT_ID: r.secrets.oidcClientId.value,
+    OIDC_CLIENT_SECRET: r.secrets.oidcClientSecret.value,
     ...(publicBaseUrl ? { PUBLIC_BASE_URL: publicBaseUrl } : {}),
   };
 }

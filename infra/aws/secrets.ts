@@ -23,6 +23,11 @@ export function createSecrets() {
     jwtIssuer: new sst.Secret('JwtIssuer'),
     /** This API's audience (`aud`), comma-separated if several: tokens minted for other apps are refused. */
     jwtAudience: new sst.Secret('JwtAudience'),
+    /** The school identity provider's issuer (https) for web sign-in: OpenID Connect discovery starts there. */
+    oidcIssuer: new sst.Secret('OidcIssuer'),
+    /** This app's client at the identity provider (authorization code flow with PKCE, client_secret_basic). */
+    oidcClientId: new sst.Secret('OidcClientId'),
+    oidcClientSecret: new sst.Secret('OidcClientSecret'),
   };
 }
 

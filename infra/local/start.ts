@@ -14,6 +14,12 @@ import { dataDir, projectRoot } from './paths.ts';
 import { quietSdkNodeVersionNotice } from './quiet.ts';
 import { localSecrets } from './secrets.ts';
 import {
+  LOCAL_OIDC_CLIENT_ID,
+  localIssuer,
+  localOidcSecrets,
+  startLocalOidcProvider,
+} from './oidc-provider.ts';
+import {
   PortInUse,
   assertPortFree,
   ensureTables,
@@ -31,6 +37,7 @@ const portsSchema = z.object({
   TEMPORAL_UI_PORT: port(8233),
   DYNAMODB_PORT: port(8000),
   SES_PORT: port(8005),
+  OIDC_PORT: port(3100),
 });
 
 const say = (line: string) => process.stderr.write(`[rectify] ${line}\n`);
@@ -43,6 +50,8 @@ const BIND_HOST: Record<keyof z.infer<typeof portsSchema>, string> = {
   TEMPORAL_UI_PORT: '127.0.0.1',
   DYNAMODB_PORT: '0.0.0.0',
   SES_PORT: '127.0.0.1',
+  // The local identity provider is reached by the browser, from the same hosts as the API.
+  OIDC_PORT: '0.0.0.0',
 };
 
 /** What is up so far, in the order it is stopped: API, worker, connections, Temporal, stores. */
@@ -95,6 +104,9 @@ async function main(): Promise<void> {
   quietRuntime();
   const data = dataDir();
   const secrets = localSecrets(data);
+  // Unless another identity provider is configured, npm start runs the local one (keys kept in the data folder).
+  const oidcLocal = !process.env.OIDC_ISSUER;
+  const oidcSecrets = localOidcSecrets(data);
   const started: Started = { connections: [], stores: [] };
   let stopping: Promise<void> | undefined;
   const stopAll = (code: number): Promise<void> => {
@@ -156,6 +168,16 @@ async function main(): Promise<void> {
       PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL || `http://localhost:${ports.PORT}`,
       LINK_SIGNING_KEYS: process.env.LINK_SIGNING_KEYS || JSON.stringify(secrets.linkSigningKeys),
       JWT_SECRET: process.env.JWT_SECRET || secrets.jwtSecret,
+      ...(oidcLocal
+        ? {
+            OIDC_ISSUER: localIssuer(
+              process.env.PUBLIC_BASE_URL || `http://localhost:${ports.PORT}`,
+              ports.OIDC_PORT,
+            ),
+            OIDC_CLIENT_ID: LOCAL_OIDC_CLIENT_ID,
+            OIDC_CLIENT_SECRET: oidcSecrets.clientSecret,
+          }
+        : {}),
     });
     const aws = createAwsDeps(env);
     const created = await ensureTables(aws.ddb, aws.tables);
@@ -169,6 +191,19 @@ async function main(): Promise<void> {
 
     const signingKeys = env.LINK_SIGNING_KEYS ?? secrets.linkSigningKeys;
     const publicBaseUrl = env.PUBLIC_BASE_URL ?? `http://localhost:${ports.PORT}`;
+    if (oidcLocal && env.OIDC_ISSUER) {
+      // Its accounts are the directory's people as loaded now, so an import is seen at the next sign-in.
+      await startLocalOidcProvider({
+        port: ports.OIDC_PORT,
+        issuer: env.OIDC_ISSUER,
+        redirectUris: [`${publicBaseUrl}/auth/callback`],
+        secrets: oidcSecrets,
+        people: async () => (await loadDirectory(aws.ddb, aws.tables))?.people ?? [],
+        track: track((s) => started.stores.push(s)),
+      }).catch((err: unknown) => {
+        throw asPortInUse(err, ports.OIDC_PORT, 'OIDC_PORT');
+      });
+    }
     const nativeConnection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
     started.connections.push(nativeConnection);
     const worker = await createWorker({
@@ -217,6 +252,7 @@ async function main(): Promise<void> {
         `  API / 接口:            ${publicBaseUrl}   (health: ${publicBaseUrl}/health, reference: ${publicBaseUrl}/docs)`,
         `  Temporal UI / 工作流:   ${env.TEMPORAL_UI_URL}`,
         `  Mailbox / 邮箱:        http://localhost:${ports.SES_PORT}/`,
+        `  Sign in / 登录:        ${publicBaseUrl}/login   (identity provider / 统一身份认证: ${env.OIDC_ISSUER ?? '-'})`,
         `  Data / 数据:           ${data}`,
         '  Ctrl-C stops everything / 按 Ctrl-C 停止',
         '',

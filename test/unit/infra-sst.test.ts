@@ -127,6 +127,9 @@ const API_KEY_SECRETS = {
   JwksUrl: 'https://idp.example.edu.cn/.well-known/jwks.json',
   JwtIssuer: 'https://idp.example.edu.cn',
   JwtAudience: 'rectify',
+  OidcIssuer: 'https://idp.example.edu.cn',
+  OidcClientId: 'rectify-web',
+  OidcClientSecret: 'an-oidc-client-secret',
 };
 
 interface SstConfigShape {
@@ -464,6 +467,9 @@ describe('secrets', () => {
       JwksUrl: undefined,
       JwtIssuer: undefined,
       JwtAudience: undefined,
+      OidcIssuer: undefined,
+      OidcClientId: undefined,
+      OidcClientSecret: undefined,
     });
   });
 
