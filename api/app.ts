@@ -12,6 +12,7 @@ import { openApiDocument } from './openapi.ts';
 import { ProblemError, problemResponse } from './problems.ts';
 import { reportLinkRoutes } from './report-links.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { evidenceRoutes } from './routes/evidence.ts';
 import { feedbackActionHandlers } from './routes/feedback-actions.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { authRoutes } from './routes/auth.tsx';
@@ -69,6 +70,9 @@ export function createApp(given: AppDeps): Hono {
   app.use('/actions/*', limit);
   app.route('/actions', actionRoutes(deps));
   app.route('/reports', reportLinkRoutes(deps));
+  // Evidence routes take a bearer token or a page session, so they answer before the bearer-only
+  // /api sub-app below; they carry their full paths, body limits and authentication.
+  app.route('/', evidenceRoutes(deps));
 
   const api = new Hono<AuthEnv>();
   api.use('*', limit, authenticate(deps));

@@ -8,6 +8,7 @@ import {
   renderCaseExport,
   type ExportFormat,
 } from '../../audit/export.ts';
+import { withEvidence } from '../../audit/evidence-check.ts';
 import { stepSeqs } from '../../audit/scan.ts';
 import { readChain } from '../../store/audit-chain.ts';
 import { verifyAll, verifyCase, verifyEntries, type AnchorWitness } from '../../audit/verify.ts';
@@ -202,7 +203,11 @@ export function auditRoutes(deps: AppDeps): Hono<AuthEnv> {
     if (!record && entries.length === 0) throw notFound(caseId);
     const people = new Map((dir?.people ?? []).map((p) => [p.id, p]));
     const names = { person: (id: string) => people.get(id) };
-    const verification = await verifyEntries(deps.aws, caseId, entries, { hasRecord: record !== null });
+    const verification = await withEvidence(
+      deps,
+      await verifyEntries(deps.aws, caseId, entries, { hasRecord: record !== null }),
+      entries,
+    );
     return c.json({
       caseId,
       title: record?.title ?? null,
@@ -222,7 +227,8 @@ export function auditRoutes(deps: AppDeps): Hono<AuthEnv> {
       const record = await getCaseRecord(aws.ddb, aws.tables, q.caseId);
       const result = await verifyCase(aws, q.caseId, { hasRecord: record !== null });
       if (!record && result.count === 0 && result.anchor === null) throw notFound(q.caseId);
-      return c.json(result);
+      // The files the steps cite are checked too: a swapped photo fails the case.
+      return c.json(await withEvidence(deps, result));
     }
     const witness = await anchorWitness(deps.temporal);
     return streamed(c, ndjson(verifyAll(aws, { progressEvery: q.progressEvery, witness })), {

@@ -6,12 +6,13 @@ import { createAwsDeps } from '../../store/clients.ts';
 import { loadDirectory, readDirectoryFile, saveDirectory } from '../../store/directory.ts';
 import { createApp } from '../../api/app.ts';
 import { API_HOST, listen } from '../../api/server.ts';
-import { ConfigError, parseEnv } from '../config.ts';
+import { ConfigError, envSchema, parseEnv } from '../config.ts';
 import { asPortInUse } from '../ports.ts';
 import { ensureSchedules, schedulesFromEnv } from '../schedules.ts';
 import { createWorker, quietRuntime } from '../worker.ts';
 import { dataDir, projectRoot } from './paths.ts';
 import { quietSdkNodeVersionNotice } from './quiet.ts';
+import { ensureEvidenceBucket, localS3Credentials, startS3Server } from './s3.ts';
 import { localSecrets } from './secrets.ts';
 import {
   LOCAL_OIDC_CLIENT_ID,
@@ -38,6 +39,7 @@ const portsSchema = z.object({
   DYNAMODB_PORT: port(8000),
   SES_PORT: port(8005),
   OIDC_PORT: port(3100),
+  S3_PORT: port(7070),
 });
 
 const say = (line: string) => process.stderr.write(`[rectify] ${line}\n`);
@@ -52,6 +54,7 @@ const BIND_HOST: Record<keyof z.infer<typeof portsSchema>, string> = {
   SES_PORT: '127.0.0.1',
   // The local identity provider is reached by the browser, from the same hosts as the API.
   OIDC_PORT: '0.0.0.0',
+  S3_PORT: '127.0.0.1',
 };
 
 /** What is up so far, in the order it is stopped: API, worker, connections, Temporal, stores. */
@@ -83,7 +86,7 @@ async function stopInOrder(s: Started, drainWorker: boolean): Promise<void> {
     say('Temporal stopped');
   }
   await Promise.all(s.stores.map((x) => settle(x.stop())));
-  if (s.stores.length > 0) say('DynamoDB Local and the SES emulator stopped');
+  if (s.stores.length > 0) say('DynamoDB Local, the SES emulator and the S3 server stopped');
 }
 
 /** `npm start`: the whole system on its embedded defaults, one process tree, Ctrl-C stops it all. */
@@ -138,7 +141,9 @@ async function main(): Promise<void> {
   try {
     say(`data folder: ${data}`);
     // The first to fail ends the start; the others are stopped below, wherever they got to.
-    const [dynamo, ses, temporal] = await Promise.all([
+    // Requests are signed for the app's region, so the S3 server must be told the same one.
+    const region = envSchema.shape.AWS_REGION.parse(process.env.AWS_REGION || undefined);
+    const [dynamo, ses, temporal, s3] = await Promise.all([
       startDynamoLocal({
         port: ports.DYNAMODB_PORT,
         dbPath: path.join(data, 'dynamodb'),
@@ -156,8 +161,15 @@ async function main(): Promise<void> {
         namespace: process.env.TEMPORAL_NAMESPACE || 'default',
         track: track((s) => (started.temporal = s)),
       }),
+      startS3Server({
+        port: ports.S3_PORT,
+        root: path.join(data, 's3'),
+        credentials: localS3Credentials(data),
+        region,
+        track: track((s) => started.stores.push(s)),
+      }),
     ]);
-    say('Temporal, DynamoDB Local and the SES emulator are up');
+    say('Temporal, DynamoDB Local, the SES emulator and the S3 server are up');
 
     const env = parseEnv({
       ...process.env,
@@ -165,6 +177,9 @@ async function main(): Promise<void> {
       TEMPORAL_UI_URL: `http://localhost:${ports.TEMPORAL_UI_PORT}`,
       DYNAMODB_ENDPOINT: dynamo.url,
       SES_ENDPOINT: ses.url,
+      S3_ENDPOINT: s3.url,
+      S3_ACCESS_KEY_ID: s3.credentials.accessKeyId,
+      S3_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
       PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL || `http://localhost:${ports.PORT}`,
       LINK_SIGNING_KEYS: process.env.LINK_SIGNING_KEYS || JSON.stringify(secrets.linkSigningKeys),
       JWT_SECRET: process.env.JWT_SECRET || secrets.jwtSecret,
@@ -182,6 +197,8 @@ async function main(): Promise<void> {
     const aws = createAwsDeps(env);
     const created = await ensureTables(aws.ddb, aws.tables);
     if (created.length > 0) say(`created tables and indexes: ${created.join(', ')}`);
+    if (await ensureEvidenceBucket(s3, env.EVIDENCE_BUCKET))
+      say(`created the evidence bucket ${env.EVIDENCE_BUCKET}`);
     if (!(await loadDirectory(aws.ddb, aws.tables, true))) {
       const file =
         process.env.RECTIFY_DIRECTORY_FILE || path.join(projectRoot, 'infra/local/demo-campus.json');
@@ -253,6 +270,7 @@ async function main(): Promise<void> {
         `  Temporal UI / 工作流:   ${env.TEMPORAL_UI_URL}`,
         `  Mailbox / 邮箱:        http://localhost:${ports.SES_PORT}/`,
         `  Sign in / 登录:        ${publicBaseUrl}/login   (identity provider / 统一身份认证: ${env.OIDC_ISSUER ?? '-'})`,
+        `  Evidence / 证据存储:    ${s3.url}/${env.EVIDENCE_BUCKET}  (S3, data in ${path.join(data, 's3')})`,
         `  Data / 数据:           ${data}`,
         '  Ctrl-C stops everything / 按 Ctrl-C 停止',
         '',
