@@ -17,6 +17,7 @@ import { feedbackActionHandlers } from './routes/feedback-actions.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { authRoutes } from './routes/auth.tsx';
 import { sessionMiddleware } from './middleware/session.ts';
+import { moreAppRoutes } from './pages/app/dashboard.tsx';
 
 const MAX_BODY_BYTES = 256 * 1024;
 
@@ -87,5 +88,7 @@ export function createApp(given: AppDeps): Hono {
   app.use('/app/*', sessionMiddleware(deps));
   app.use('/logout', limit);
   app.route('/', authRoutes(deps));
+  // Dashboard, audit and admin pages; they guard their own paths (viewer, CSRF).
+  app.route('/app', moreAppRoutes(deps));
   return app;
 }

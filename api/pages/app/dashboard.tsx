@@ -8,7 +8,7 @@ import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import { readsEverything, supervisedBuildings } from '../../access.ts';
 import { directoryOrFail } from '../../case-source.ts';
 import type { AppDeps } from '../../deps.ts';
-import type { WebEnv } from '../../middleware/session.ts';
+import { csrfProtect, requireViewer, sessionMiddleware, type WebEnv } from '../../middleware/session.ts';
 import { ProblemError } from '../../problems.ts';
 import { loadWeeklySummary, reportScopeRefusal, weeklyReportHtml } from '../../routes/reports.ts';
 import { countBarsChart, kpiRatesChart, rateTrendChart } from '../charts.ts';
@@ -618,11 +618,15 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
 }
 
 /**
- * The dashboard, auditor and admin pages as one sub-app, mounted at `/app`
- * behind the session middleware (sign-in and CSRF are the mount's job).
+ * The dashboard, auditor and admin pages as one sub-app, mounted at `/app`:
+ * signed-in people only, every non-GET request with the session's CSRF token.
  */
 export function moreAppRoutes(deps: AppDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
+  // Guarded here on its own paths too, so the pages never depend on the order of mounts
+  // (the session middleware is safe to run twice).
+  for (const path of ['/dashboard', '/dashboard/*', '/audit', '/audit/*', '/admin/*'])
+    app.use(path, sessionMiddleware(deps), requireViewer, csrfProtect);
   app.route('/', dashboardRoutes(deps));
   app.route('/', auditPageRoutes(deps));
   app.route('/', adminRoutes(deps));
