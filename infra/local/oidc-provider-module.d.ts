@@ -64,6 +64,7 @@ declare module 'oidc-provider' {
     interactions?: { url?: (ctx: KoaContext, interaction: Interaction) => string };
     features?: Record<string, { enabled: boolean }>;
     pkce?: { required?: () => boolean };
+    ttl?: Record<string, number>;
     loadExistingGrant?: (ctx: KoaContext) => Promise<Grant | undefined>;
     renderError?: (ctx: KoaContext, out: Record<string, string>, error: Error) => Promise<void>;
   }

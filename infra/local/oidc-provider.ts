@@ -239,6 +239,15 @@ export async function startLocalOidcProvider(opts: LocalOidcOptions): Promise<Ru
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     features: { devInteractions: { enabled: false } },
     pkce: { required: () => true },
+    // Short-lived artefacts, like a school provider's; the app keeps its own session after sign-in.
+    ttl: {
+      Interaction: 3600,
+      Session: 12 * 3600,
+      Grant: 12 * 3600,
+      AuthorizationCode: 60,
+      AccessToken: 600,
+      IdToken: 600,
+    },
     // The app is this provider's only, first-party client: no consent screen, as at the school.
     async loadExistingGrant(ctx: KoaContext) {
       const { client, session, result, provider: p } = ctx.oidc;
