@@ -194,7 +194,7 @@ describe('web pages: new case', () => {
     expect(html).toContain('aria-invalid="true"');
     expect(html).toContain('保留这段描述');
     const outside = await post('/app/cases/new', 'sup-li', newCaseFields({ buildingId: 'bldg-a' }));
-    expect(outside.status).toBe(422);
+    expect(outside.status).toBe(403);
     expect(await outside.text()).toContain('class="flash error"');
   });
 });
@@ -276,11 +276,9 @@ describe('web pages: the case page', () => {
   });
 
   it('takes a rectification with a photo posted with the form (no JavaScript) and shows its thumbnail', async () => {
-    await s.deps.temporal.workflow
-      .getHandle(caseId)
-      .executeUpdate(signOffUpdate, {
-        args: [{ actor: { id: 'staff-zhao', roles: ['staff'] }, decision: 'confirm' }],
-      });
+    await s.deps.temporal.workflow.getHandle(caseId).executeUpdate(signOffUpdate, {
+      args: [{ actor: { id: 'staff-zhao', roles: ['staff'] }, decision: 'confirm' }],
+    });
     const png = new File([new Uint8Array(fakeFiles.png())], 'lamp.png', { type: 'image/png' });
     const res = await post(
       `/app/cases/${caseId}/rectification`,

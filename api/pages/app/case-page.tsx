@@ -712,6 +712,7 @@ async function renderCase(
     </>,
     {
       status,
+      currentUrl: `/app/cases/${encodeURIComponent(caseId)}`,
       flash: state
         ? {
             kind: 'error',
