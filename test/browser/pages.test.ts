@@ -3,14 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedCase, editEntry } from '../support/audit-fixtures.ts';
 import { uniqueCaseNumber } from '../support/stack.ts';
-import {
-  DESKTOP,
-  deviceFor,
-  seriousViolations,
-  signIn,
-  startWebStack,
-  type WebStack,
-} from './support.ts';
+import { DESKTOP, deviceFor, seriousViolations, signIn, startWebStack, type WebStack } from './support.ts';
 
 // The dashboard, audit and admin pages in Debian's chromium: what a leader,
 // an auditor and an admin see and do, each page checked by axe-core.

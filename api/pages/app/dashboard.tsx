@@ -96,8 +96,8 @@ function Verdict(props: { met: boolean | null; lang: Lang }) {
 function KpiTable(props: { kpis: KpiValue[]; lang: Lang }) {
   const t = (b: Bilingual) => inLang(b, props.lang);
   return (
-    <div class="table-wrap">
-      <table data-kpis>
+    <div class="table-wrap" role="region" tabindex={0} aria-label={t({ zh: '指标表', en: 'KPI table' })}>
+      <table data-kpis style="min-width:34rem">
         <caption class="visually-hidden">
           {t({ zh: '指标、目标与判定', en: 'KPIs, targets and verdicts' })}
         </caption>
@@ -338,14 +338,32 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
               en: `${scopeText}, ${figures.cases} case(s) opened ${period.fromDate} to ${period.toDate}; ${missed.length} KPI(s) missed.`,
             })}
           </p>
-          <Svg
-            svg={kpiRatesChart(figures.kpis, lang)}
-            empty={{
-              zh: '本期尚无可计算的比率指标。',
-              en: 'No rate KPI can be measured for this period yet.',
-            }}
-            lang={lang}
-          />
+          {/* A wide and a narrow drawing: SVG text scales with the chart, so a phone gets its own. */}
+          <style>
+            {
+              '.chart-narrow{display:none}@media (max-width:40rem){.chart-wide{display:none}.chart-narrow{display:block}}'
+            }
+          </style>
+          <div class="chart-wide">
+            <Svg
+              svg={kpiRatesChart(figures.kpis, lang, 640)}
+              empty={{
+                zh: '本期尚无可计算的比率指标。',
+                en: 'No rate KPI can be measured for this period yet.',
+              }}
+              lang={lang}
+            />
+          </div>
+          <div class="chart-narrow">
+            <Svg
+              svg={kpiRatesChart(figures.kpis, lang, 360)}
+              empty={{
+                zh: '本期尚无可计算的比率指标。',
+                en: 'No rate KPI can be measured for this period yet.',
+              }}
+              lang={lang}
+            />
+          </div>
           <KpiTable kpis={figures.kpis} lang={lang} />
         </section>
         <section class="card" aria-labelledby="dash-trend-h">
@@ -483,8 +501,13 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
           {overdue.items.length === 0 ? (
             <p class="muted">{t({ zh: '没有超时案件。', en: 'No case is overdue.' })}</p>
           ) : (
-            <div class="table-wrap">
-              <table data-overdue>
+            <div
+              class="table-wrap"
+              role="region"
+              tabindex={0}
+              aria-label={t({ zh: '超时案件表', en: 'Overdue cases' })}
+            >
+              <table data-overdue style="min-width:40rem">
                 <thead>
                   <tr>
                     <th scope="col">{t({ zh: '案件', en: 'Case' })}</th>
@@ -533,8 +556,13 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
               {t({ zh: '本期没有违约的期限。', en: 'No deadline was breached in this period.' })}
             </p>
           ) : (
-            <div class="table-wrap">
-              <table data-breaches>
+            <div
+              class="table-wrap"
+              role="region"
+              tabindex={0}
+              aria-label={t({ zh: '违约期限表', en: 'Breached deadlines' })}
+            >
+              <table data-breaches style="min-width:40rem">
                 <thead>
                   <tr>
                     <th scope="col">{t({ zh: '案件', en: 'Case' })}</th>
