@@ -147,6 +147,12 @@ describe('npm start', () => {
     expect(((await discovery.json()) as { issuer: string }).issuer).toBe(
       `http://localhost:${ports.OIDC_PORT}`,
     );
+    // The app discovers it and sends the browser there with a PKCE challenge.
+    const signIn = await fetch(`http://localhost:${ports.PORT}/auth/start`, { redirect: 'manual' });
+    expect(signIn.status).toBe(302);
+    expect(signIn.headers.get('location')).toMatch(
+      new RegExp(`^http://localhost:${ports.OIDC_PORT}/auth\\?.*code_challenge_method=S256`),
+    );
     // A message in the mailbox, to be found again after the restart.
     const subject = `kept across restarts ${Date.now()}`;
     const ses = new SESClient({
@@ -175,7 +181,7 @@ describe('npm start', () => {
       '[rectify] API closed',
       '[rectify] worker stopped\n',
       '[rectify] Temporal stopped',
-      '[rectify] DynamoDB Local and the SES emulator stopped',
+      '[rectify] DynamoDB Local, the SES emulator and the S3 server stopped',
       '[rectify] stopped',
     ].map((line) => first.output().indexOf(line));
     expect(order.every((i) => i >= 0)).toBe(true);
