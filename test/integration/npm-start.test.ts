@@ -159,6 +159,12 @@ describe('npm start', () => {
     expect(((await discovery.json()) as { issuer: string }).issuer).toBe(
       `http://localhost:${ports.OIDC_PORT}`,
     );
+    // The app discovers it and sends the browser there with a PKCE challenge.
+    const signIn = await fetch(`http://localhost:${ports.PORT}/auth/start`, { redirect: 'manual' });
+    expect(signIn.status).toBe(302);
+    expect(signIn.headers.get('location')).toMatch(
+      new RegExp(`^http://localhost:${ports.OIDC_PORT}/auth\\?.*code_challenge_method=S256`),
+    );
     // A message in the mailbox, to be found again after the restart.
     const subject = `kept across restarts ${Date.now()}`;
     const ses = new SESClient({
