@@ -275,6 +275,21 @@ describe('web pages: the case page', () => {
     expect(after).toContain('提交原因分析与整改方案');
   });
 
+  it('takes a comment and shows it, in English when asked', async () => {
+    const res = await post(`/app/cases/${caseId}/comment`, 'staff-zhao', {
+      text: 'spare tubes <b>ordered</b>',
+    });
+    expect(res.status).toBe(303);
+    const html = await (await get(`/app/cases/${caseId}`, 'staff-zhao', 'en')).text();
+    expect(html).toContain('<html lang="en">');
+    expect(html).toContain('What I can do now');
+    expect(html).toContain('Comment added');
+    expect(html).toContain('spare tubes &lt;b&gt;ordered&lt;/b&gt;');
+    const tooLong = await post(`/app/cases/${caseId}/comment`, 'staff-zhao', { text: 'x'.repeat(501) });
+    expect(tooLong.status).toBe(400);
+    expect(await tooLong.text()).toContain('id="comment-text-error"');
+  });
+
   it('takes a rectification with a photo posted with the form (no JavaScript) and shows its thumbnail', async () => {
     await s.deps.temporal.workflow.getHandle(caseId).executeUpdate(signOffUpdate, {
       args: [{ actor: { id: 'staff-zhao', roles: ['staff'] }, decision: 'confirm' }],
