@@ -340,6 +340,25 @@ describe('web pages: the case list and its exports', () => {
     expect((await get('/app/cases?stage=nonsense', 'sup-wang')).status).toBe(400);
   });
 
+  it('pages through the filtered list, newest first or sorted, without repeats', async () => {
+    for (const sort of ['opened', 'severity']) {
+      const seen: string[] = [];
+      let next: string | undefined = `/app/cases?q=${tag}&limit=1&sort=${sort}`;
+      while (next && seen.length < 5) {
+        const html = await (await get(next, 'sup-wang')).text();
+        seen.push(
+          ...[...html.matchAll(/<span class="muted">(ZG-\d{4}-\d+)<\/span>/g)].map((m) => m[1] ?? ''),
+        );
+        next = /<a class="button secondary" href="([^"]+)" rel="next">/
+          .exec(html)?.[1]
+          ?.replace(/&amp;/g, '&');
+      }
+      expect(seen).toHaveLength(2);
+      expect(new Set(seen).size).toBe(2);
+      expect(seen).toContain(urgent);
+    }
+  });
+
   it('exports the filtered list as CSV and XLSX', async () => {
     const csvRes = await get(`/app/cases/export.csv?q=${tag}&severity=urgent`, 'sup-wang');
     expect(csvRes.status).toBe(200);
