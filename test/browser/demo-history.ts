@@ -76,11 +76,14 @@ export async function seedDemoHistory(deps: AwsDeps, now = new Date(), count = 4
     const floors = rooms[buildingId] ?? [];
     const floor = floors[Math.floor(rnd() * floors.length)] ?? floors[0]!;
     const roomId = floor.rooms[Math.floor(rnd() * floor.rooms.length)] ?? floor.rooms[0]!;
-    const opened = now.getTime() - Math.floor((2 + rnd() * 53) * 24) * HOUR;
-    const running = now.getTime() - opened < 4 * 24 * HOUR && rnd() < 0.6;
+    // The last few are this week's, still being fixed; the rest spread over eight weeks.
+    const recent = i >= count - 4;
+    const opened =
+      now.getTime() - (recent ? (i % 2 === 0 ? 40 : 10) + (i % 4) : Math.floor((2 + rnd() * 53) * 24)) * HOUR;
+    const running = recent;
     const lateAnalysis = rnd() < 0.08;
-    // Every third running case is late, so the overdue list has some.
-    const lateFix = running ? i % 3 === 0 : rnd() < 0.15;
+    // Half of this week's are past their rectification deadline: the overdue list has some.
+    const lateFix = recent ? i % 2 === 0 : rnd() < 0.15;
     const assigneeId = staff[Math.floor(rnd() * staff.length)] ?? 'staff-zhou';
     const caseId = `ZG-${year}-9${String(10_000 + i * 137).padStart(5, '0')}`;
     const analysing = deadline('analysing', opened, severity === 'routine' ? 2 : 0.5, lateAnalysis, true);
