@@ -182,6 +182,16 @@ describe('web pages: new case', () => {
     expect(await casesTitled(fields.title)).toHaveLength(0);
   });
 
+  it('refuses an oversized form with a page, before reading it', async () => {
+    const res = await post(
+      '/app/cases/new',
+      'sup-wang',
+      newCaseFields({ description: 'x'.repeat(1100 * 1024) }),
+    );
+    expect(res.status).toBe(413);
+    expect(await res.text()).toContain('class="flash error"');
+  });
+
   it('shows errors next to their fields, in the reader’s language, keeping what was typed', async () => {
     const res = await post(
       '/app/cases/new',
