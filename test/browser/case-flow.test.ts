@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCaseRecord } from '../../store/case-records.ts';
-import { seedDemoHistory } from './demo-history.ts';
+import { demoDirectory } from '../support/stack.ts';
+import { seedDemoHistory, seedWeeklyReports } from './demo-history.ts';
 import {
   DESKTOP,
   PHONE,
@@ -28,7 +29,8 @@ const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   s = await startWebStack();
-  await seedDemoHistory(s.deps.aws);
+  const history = await seedDemoHistory(s.deps.aws);
+  await seedWeeklyReports(s.deps.aws, await demoDirectory(), history, s.deps.env.CAMPUS_TZ);
 });
 
 afterAll(async () => {
@@ -185,5 +187,17 @@ describe('a case in the browser', () => {
       }
     }
     expect(found).toEqual([]);
+  });
+
+  it('links the stored weekly reports from the dashboard', async () => {
+    const leader = await personOn('lead-huang', DESKTOP);
+    await open(leader, '/app/dashboard');
+    const reports = leader.locator('[data-weekly-reports] a');
+    expect(await reports.count()).toBe(3);
+    await reports.first().click();
+    await leader.waitForURL((u) => u.pathname === '/app/dashboard/weekly');
+    expect(await leader.locator('html').getAttribute('lang')).toBe('zh-CN');
+    expect(await leader.locator('body').textContent()).toContain('全校');
+    expect(await leader.locator('svg').count()).toBeGreaterThan(0);
   });
 });

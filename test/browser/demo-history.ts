@@ -1,5 +1,8 @@
 import { appendAudit } from '../../store/audit-chain.ts';
 import type { AwsDeps } from '../../store/clients.ts';
+import { saveDigests } from '../../store/digests.ts';
+import { addWeeks, buildWeeklyDigests, reportedWeek } from '../../domain/digest.ts';
+import type { Directory } from '../../domain/directory.ts';
 import type { CaseView, DeadlineView } from '../../domain/case-model.ts';
 import type { Severity, Source } from '../../domain/sla.ts';
 
@@ -66,10 +69,10 @@ function deadline(
   };
 }
 
-export async function seedDemoHistory(deps: AwsDeps, now = new Date(), count = 48): Promise<string[]> {
+export async function seedDemoHistory(deps: AwsDeps, now = new Date(), count = 48): Promise<CaseView[]> {
   const rnd = sequence(20_260_302);
   const year = now.getUTCFullYear();
-  const ids: string[] = [];
+  const views: CaseView[] = [];
   for (let i = 0; i < count; i++) {
     const [title, source, severity] = titles[i % titles.length] ?? titles[0]!;
     const buildingId = rnd() < 0.55 ? 'bldg-a' : 'bldg-b';
@@ -130,7 +133,30 @@ export async function seedDemoHistory(deps: AwsDeps, now = new Date(), count = 4
       payload: { title: view.title, source, severity, location: view.location },
       view,
     });
-    ids.push(caseId);
+    views.push(view);
   }
-  return ids;
+  return views;
+}
+
+/**
+ * The weekly summaries of the last `weeks` reported weeks built from those cases, as the
+ * Monday feedback run builds and stores them (without its emails), so the dashboard links them.
+ */
+export async function seedWeeklyReports(
+  deps: AwsDeps,
+  dir: Directory,
+  views: readonly CaseView[],
+  timeZone: string,
+  now = new Date(),
+  weeks = 3,
+): Promise<string[]> {
+  const newest = reportedWeek(now.toISOString(), timeZone);
+  const built: string[] = [];
+  for (let i = 0; i < weeks; i++) {
+    const week = addWeeks(newest, -i);
+    const d = buildWeeklyDigests({ week, timeZone, views, directory: dir });
+    await saveDigests(deps, [...d.buildings, d.workingGroup], `demo-weekly-${week}`);
+    built.push(week);
+  }
+  return built;
 }
