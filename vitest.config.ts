@@ -51,6 +51,21 @@ export default defineConfig({
           hookTimeout: 300_000,
         },
       },
+      {
+        // A real browser (Debian's chromium via playwright-core) against the real stack,
+        // last and alone: one browser and one app server on a shared machine.
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          environment: 'node',
+          pool: 'forks',
+          maxWorkers: 1,
+          sequence: { groupOrder: 2 },
+          globalSetup: ['test/browser/chromium-setup.ts', 'test/support/global-setup.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 300_000,
+        },
+      },
     ],
   },
 });

@@ -10,6 +10,12 @@ import { validationHook } from './middleware/validation.ts';
 import { openApiDocument } from './openapi.ts';
 import { resourceRoutes } from './routes/index.ts';
 import { systemRoutes } from './routes/system.tsx';
+import { evidenceRoutes } from './routes/evidence.ts';
+import { authRoutes } from './routes/auth.tsx';
+import { sessionMiddleware } from './middleware/session.ts';
+import { documentPages } from './pages/page-routes.ts';
+import { moreAppRoutes } from './pages/app/dashboard.tsx';
+import { webAppRoutes } from './pages/app/routes.tsx';
 
 const MAX_BODY_BYTES = 256 * 1024;
 
@@ -38,7 +44,10 @@ export function createApp(given: AppDeps): Hono {
     },
   });
   app.use('/actions/*', limit);
-  // Every /api route needs a bearer token naming a person of the directory; the rest are public.
+  // Evidence routes take a bearer token or a page session, so they answer before the bearer-only
+  // check on /api/* below; they carry their full paths, body limits and authentication.
+  app.route('/', evidenceRoutes(deps));
+  // Every other /api route needs a bearer token naming a person of the directory.
   app.use('/api/*', limit, authenticate(deps));
 
   app.route(
@@ -47,5 +56,17 @@ export function createApp(given: AppDeps): Hono {
   );
   // Every resource module declares full paths and is mounted the same way, at the root.
   for (const routes of resourceRoutes) app.route('/', routes(deps) as OpenAPIHono<BlankEnv>);
+
+  // Web pages: a browser session (cookie) instead of a bearer token; /api is unchanged.
+  app.use('/app', sessionMiddleware(deps));
+  app.use('/app/*', sessionMiddleware(deps));
+  app.use('/logout', limit);
+  app.route('/', authRoutes(deps));
+  // Workbench, case list and exports, new case, case pages (viewer and CSRF checked inside).
+  app.route('/app', webAppRoutes(deps));
+  // Dashboard, audit and admin pages; they guard their own paths (viewer, CSRF).
+  app.route('/app', moreAppRoutes(deps));
+  // Pages and the evidence routes are plain Hono routes: each is declared in the document by hand.
+  documentPages(app);
   return app;
 }

@@ -67,6 +67,12 @@ export const envSchema = z.object({
   AWS_REGION: z.string().min(1).default('ap-east-1'),
   DYNAMODB_ENDPOINT: httpUrl().optional(),
   SES_ENDPOINT: httpUrl().optional(),
+  // The evidence store (photos, files): a private S3 bucket; locally the S3-compatible server npm start runs.
+  S3_ENDPOINT: httpUrl().optional(),
+  EVIDENCE_BUCKET: z.string().min(3).max(63).default('rectify-evidence'),
+  // Only beside S3_ENDPOINT (the local server's generated keys); on AWS the default credential chain.
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   TABLE_CASES: z.string().min(1).default('rectify-cases'),
   TABLE_AUDIT: z.string().min(1).default('rectify-audit'),
   TABLE_DIRECTORY: z.string().min(1).default('rectify-directory'),
@@ -89,6 +95,13 @@ export const envSchema = z.object({
     )
     .pipe(z.array(z.string()).min(1, 'must name at least one audience (comma-separated)'))
     .optional(),
+  // Web sign-in (OpenID Connect, code flow + PKCE): the school's identity provider in production;
+  // locally npm start runs its own provider and sets these.
+  OIDC_ISSUER: httpUrl().optional(),
+  OIDC_CLIENT_ID: z.string().trim().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  // The ID token claim holding the directory person id (some schools put the staff number elsewhere).
+  OIDC_PERSON_CLAIM: z.string().trim().min(1).default('sub'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -108,11 +121,26 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   const env = result.data;
   if (env.RECTIFY_MODE === 'production') {
     const missing = (
-      ['LINK_SIGNING_KEYS', 'JWKS_URL', 'JWT_ISSUER', 'JWT_AUDIENCE', 'PUBLIC_BASE_URL'] as const
+      [
+        'LINK_SIGNING_KEYS',
+        'JWKS_URL',
+        'JWT_ISSUER',
+        'JWT_AUDIENCE',
+        'PUBLIC_BASE_URL',
+        'OIDC_ISSUER',
+        'OIDC_CLIENT_ID',
+        'OIDC_CLIENT_SECRET',
+      ] as const
     ).filter((k) => !env[k]);
     if (missing.length > 0) {
       throw new ConfigError(
         `Invalid configuration:\n${missing.map((k) => `  ${k}: required when RECTIFY_MODE=production`).join('\n')}`,
+      );
+    }
+    // Sign-in codes and ID tokens must not cross the network in the clear.
+    if (env.OIDC_ISSUER && !env.OIDC_ISSUER.startsWith('https:')) {
+      throw new ConfigError(
+        'Invalid configuration:\n  OIDC_ISSUER: must be an https URL when RECTIFY_MODE=production',
       );
     }
   }

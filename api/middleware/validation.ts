@@ -98,23 +98,38 @@ const isJson = (contentType: string | undefined) =>
  * that says so.
  */
 export const jsonOnly: MiddlewareHandler = async (c: Context, next) => {
+  await readJson(c);
+  await next();
+};
+
+async function readJson(c: Context): Promise<unknown> {
   if (!isJson(c.req.header('content-type'))) {
     throw new ProblemError('unsupported_media_type', {
       zh: '请求体须为 JSON，并带请求头 Content-Type: application/json',
       en: 'send the body as JSON with the header Content-Type: application/json',
     });
   }
+  // Hono keeps the text, so the route's own validator reads it again without a second stream.
   const raw = await c.req.text();
   if (raw.trim() === '') {
     throw new ProblemError('validation', { zh: '请求体为空', en: 'the request body is empty' });
   }
   try {
-    JSON.parse(raw);
+    return JSON.parse(raw) as unknown;
   } catch (err) {
     throw new ProblemError('validation', {
       zh: `请求体不是合法的 JSON：${(err as Error).message}`,
       en: `the request body is not valid JSON: ${(err as Error).message}`,
     });
   }
-  await next();
-};
+}
+
+/** For the routes that validate in the handler (evidence, which takes a session or a token): the JSON body. */
+export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+  return parseOr400(schema, await readJson(c), callerLanguage(c), 'body');
+}
+
+/** For the routes that validate in the handler: the path parameters. */
+export function paramsOf<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
+  return parseOr400(schema, c.req.param(), callerLanguage(c), 'path');
+}

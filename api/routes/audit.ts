@@ -9,6 +9,7 @@ import {
   renderCaseExport,
   type ExportFormat,
 } from '../../audit/export.ts';
+import { withEvidence } from '../../audit/evidence-check.ts';
 import { stepSeqs } from '../../audit/scan.ts';
 import { readChain } from '../../store/audit-chain.ts';
 import { verifyAll, verifyCase, verifyEntries, type AnchorWitness } from '../../audit/verify.ts';
@@ -124,7 +125,7 @@ const contentTypes: Record<ExportFormat, string> = {
  * cannot rewrite that. Null when Temporal has none or can't be asked
  * (visibility queries need the dev server or a real cluster).
  */
-async function anchorWitness(client: Client): Promise<AnchorWitness | null> {
+export async function anchorWitness(client: Client): Promise<AnchorWitness | null> {
   try {
     let newest: { workflowId: string; runId: string; closed: number } | null = null;
     let seen = 0;
@@ -286,7 +287,11 @@ export function auditRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
     if (!record && entries.length === 0) throw notFound(caseId);
     const people = new Map((dir?.people ?? []).map((p) => [p.id, p]));
     const names = { person: (id: string) => people.get(id) };
-    const verification = await verifyEntries(deps.aws, caseId, entries, { hasRecord: record !== null });
+    const verification = await withEvidence(
+      deps,
+      await verifyEntries(deps.aws, caseId, entries, { hasRecord: record !== null }),
+      entries,
+    );
     return c.json(
       {
         caseId,
@@ -308,7 +313,8 @@ export function auditRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
       const record = await getCaseRecord(aws.ddb, aws.tables, q.caseId);
       const result = await verifyCase(aws, q.caseId, { hasRecord: record !== null });
       if (!record && result.count === 0 && result.anchor === null) throw notFound(q.caseId);
-      return c.json(result, 200);
+      // The files the steps cite are checked too: a swapped photo fails the case.
+      return c.json(await withEvidence(deps, result), 200);
     }
     const witness = await anchorWitness(deps.temporal);
     return streamed(c, ndjson(verifyAll(aws, { progressEvery: q.progressEvery, witness })), {

@@ -18,6 +18,7 @@ import type { AppDeps } from '../deps.ts';
 import { assertCanRead } from '../middleware/access.ts';
 import { callerLanguage, ProblemError } from '../middleware/problems.ts';
 import { jsonOnly } from '../middleware/validation.ts';
+import { finishedCase } from '../case-service.ts';
 import { directoryOrFail, readCase } from '../reads.ts';
 import {
   adjudicationSchema,
@@ -223,7 +224,7 @@ export function caseStepRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
       const { view } = await readCase(deps, caseId);
       assertCanRead(caller, dir, view);
       // A case that is over has no workflow left to ask: its record says so.
-      if (isTerminal(view.stage)) throw finished(view);
+      if (isTerminal(view.stage)) throw finishedCase(view);
       const handle = deps.temporal.workflow.getHandle(caseId);
       return c.json(await s.send(handle, body, caller.actor, dir, callerLanguage(c)), 200);
     });
@@ -231,9 +232,3 @@ export function caseStepRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
 
   return app;
 }
-
-const finished = (v: CaseView) =>
-  new ProblemError('conflict', {
-    zh: `案件已${v.stage === 'closed' ? '关闭' : '撤销'}，不能再执行任何步骤`,
-    en: `case is ${v.stage}; no further steps`,
-  });

@@ -7,6 +7,7 @@ import { directoryRouteDefinitions, directoryRoutes } from './directory.ts';
 import { kpiRouteDefinitions, kpiRoutes } from './kpis.ts';
 import { reportLinkRouteDefinitions, reportLinkRoutes } from './report-link-pages.tsx';
 import { systemRouteDefinitions } from './system.tsx';
+import { pageRouteDefinitions } from '../pages/page-routes.ts';
 import { weeklyReportRouteDefinitions, weeklyReportRoutes } from './weekly-reports.ts';
 
 /**
@@ -37,4 +38,5 @@ export const routeDefinitions: readonly RouteConfig[] = [
   ...actionLinkRouteDefinitions,
   ...reportLinkRouteDefinitions,
   ...systemRouteDefinitions,
+  ...pageRouteDefinitions,
 ];

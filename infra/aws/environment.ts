@@ -71,6 +71,8 @@ export function runtimeEnvironment(
     JWKS_URL: config.jwksUrl.value,
     JWT_ISSUER: config.jwtIssuer.value,
     JWT_AUDIENCE: config.jwtAudience.value,
+    OIDC_ISSUER: config.oidcIssuer.value,
+    OIDC_CLIENT_ID: config.oidcClientId.value,
     ...(publicBaseUrl ? { PUBLIC_BASE_URL: publicBaseUrl } : {}),
   };
 }

@@ -32,6 +32,10 @@ export function createSecrets(settings: DeploySettings) {
     jwtIssuer: new sst.Secret('JwtIssuer'),
     /** This API's audience (`aud`), comma-separated if several: tokens minted for other apps are refused. */
     jwtAudience: new sst.Secret('JwtAudience'),
+    /** The school identity provider's issuer (https) for web sign-in: OpenID Connect discovery starts there. */
+    oidcIssuer: new sst.Secret('OidcIssuer'),
+    /** This app's client at the identity provider (authorization code flow with PKCE, client_secret_basic). */
+    oidcClientId: new sst.Secret('OidcClientId'),
   };
   type Credential = readonly [SecretVariable, string];
   const temporalCredentials: Credential[] =

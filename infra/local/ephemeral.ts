@@ -1,3 +1,7 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ensureEvidenceBucket, newS3Credentials, startS3Server, type S3Credentials } from './s3.ts';
 import { ensureTimeSkippingServer } from './tools.ts';
 import {
   ensureTables,
@@ -13,6 +17,7 @@ export interface EphemeralStack {
   temporalAddress: string;
   dynamoEndpoint: string;
   sesEndpoint: string;
+  s3: { endpoint: string; bucket: string; region: string; credentials: S3Credentials };
   timeSkippingServer: string;
   tables: { cases: string; audit: string; directory: string; ops: string };
 }
@@ -25,8 +30,11 @@ export async function startEphemeralStack(
   prefix = 'test',
 ): Promise<{ stack: EphemeralStack; stop: () => Promise<void> }> {
   const started: RunningServer[] = [];
+  // The S3 server's objects live in a folder of their own, removed with the stack.
+  const s3Root = await mkdtemp(path.join(tmpdir(), `rectify-${prefix}-s3-`));
   const stop = async () => {
     await Promise.allSettled(started.reverse().map((s) => s.stop()));
+    await rm(s3Root, { recursive: true, force: true });
   };
   try {
     const timeSkippingServer = await ensureTimeSkippingServer();
@@ -36,11 +44,18 @@ export async function startEphemeralStack(
       Promise.all([freePort(), freePort()]).then(([port, uiPort]) =>
         startTemporalDev({ port, uiPort, namespace: 'default' }),
       ),
+      freePort().then((port) =>
+        startS3Server({ port, root: s3Root, credentials: newS3Credentials(), region: 'ap-east-1' }),
+      ),
     ]);
     for (const p of parts) if (p.status === 'fulfilled') started.push(p.value);
     const failed = parts.find((p): p is PromiseRejectedResult => p.status === 'rejected');
     if (failed) throw failed.reason;
     const [dynamo, ses, temporal] = started as [RunningServer, RunningServer, RunningServer];
+    if (parts[3].status !== 'fulfilled') throw new Error('the S3 server did not start');
+    const s3 = parts[3].value;
+    const evidenceBucket = `${prefix}-evidence`;
+    await ensureEvidenceBucket(s3, evidenceBucket);
     const tables = {
       cases: `${prefix}-cases`,
       audit: `${prefix}-audit`,
@@ -55,6 +70,7 @@ export async function startEphemeralStack(
         temporalAddress: temporal.url,
         dynamoEndpoint: dynamo.url,
         sesEndpoint: ses.url,
+        s3: { endpoint: s3.url, bucket: evidenceBucket, region: s3.region, credentials: s3.credentials },
         timeSkippingServer,
         tables,
       },
@@ -72,6 +88,10 @@ export function stackVariables(stack: EphemeralStack): Record<string, string> {
     TEMPORAL_ADDRESS: stack.temporalAddress,
     DYNAMODB_ENDPOINT: stack.dynamoEndpoint,
     SES_ENDPOINT: stack.sesEndpoint,
+    S3_ENDPOINT: stack.s3.endpoint,
+    EVIDENCE_BUCKET: stack.s3.bucket,
+    S3_ACCESS_KEY_ID: stack.s3.credentials.accessKeyId,
+    S3_SECRET_ACCESS_KEY: stack.s3.credentials.secretAccessKey,
     TABLE_CASES: stack.tables.cases,
     TABLE_AUDIT: stack.tables.audit,
     TABLE_DIRECTORY: stack.tables.directory,

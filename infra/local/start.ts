@@ -4,14 +4,21 @@ import { z } from 'zod';
 import { loadDirectory, readDirectoryFile, saveDirectory } from '../../store/directory.ts';
 import { createApp } from '../../api/app.ts';
 import { API_HOST, listen } from '../../api/server.ts';
-import { ConfigError, parseEnv } from '../config.ts';
+import { ConfigError, envSchema, parseEnv } from '../config.ts';
 import { buildDeps } from '../deps.ts';
 import { asPortInUse } from '../ports.ts';
 import { ensureSchedules, schedulesFromEnv } from '../schedules.ts';
 import { createWorker, quietRuntime } from '../worker.ts';
 import { dataDir, projectRoot } from './paths.ts';
 import { quietSdkNodeVersionNotice } from './quiet.ts';
+import { ensureEvidenceBucket, localS3Credentials, startS3Server } from './s3.ts';
 import { localSecrets } from './secrets.ts';
+import {
+  LOCAL_OIDC_CLIENT_ID,
+  localIssuer,
+  localOidcSecrets,
+  startLocalOidcProvider,
+} from './oidc-provider.ts';
 import {
   PortInUse,
   assertPortFree,
@@ -30,6 +37,8 @@ const portsSchema = z.object({
   TEMPORAL_UI_PORT: port(8233),
   DYNAMODB_PORT: port(8000),
   SES_PORT: port(8005),
+  OIDC_PORT: port(3100),
+  S3_PORT: port(7070),
 });
 
 const say = (line: string) => process.stderr.write(`[rectify] ${line}\n`);
@@ -42,6 +51,9 @@ const BIND_HOST: Record<keyof z.infer<typeof portsSchema>, string> = {
   TEMPORAL_UI_PORT: '127.0.0.1',
   DYNAMODB_PORT: '0.0.0.0',
   SES_PORT: '127.0.0.1',
+  // The local identity provider is reached by the browser, from the same hosts as the API.
+  OIDC_PORT: '0.0.0.0',
+  S3_PORT: '127.0.0.1',
 };
 
 /** What is up so far, in the order it is stopped: API, worker, connections, Temporal, stores. */
@@ -73,7 +85,7 @@ async function stopInOrder(s: Started, drainWorker: boolean): Promise<void> {
     say('Temporal stopped');
   }
   await Promise.all(s.stores.map((x) => settle(x.stop())));
-  if (s.stores.length > 0) say('DynamoDB Local and the SES emulator stopped');
+  if (s.stores.length > 0) say('DynamoDB Local, the SES emulator and the S3 server stopped');
 }
 
 /** `npm start`: the whole system on its embedded defaults, one process tree, Ctrl-C stops it all. */
@@ -94,6 +106,9 @@ async function main(): Promise<void> {
   quietRuntime();
   const data = dataDir();
   const secrets = localSecrets(data);
+  // Unless another identity provider is configured, npm start runs the local one (keys kept in the data folder).
+  const oidcLocal = !process.env.OIDC_ISSUER;
+  const oidcSecrets = localOidcSecrets(data);
   const started: Started = { connections: [], stores: [] };
   let stopping: Promise<void> | undefined;
   const stopAll = (code: number): Promise<void> => {
@@ -125,7 +140,9 @@ async function main(): Promise<void> {
   try {
     say(`data folder: ${data}`);
     // The first to fail ends the start; the others are stopped below, wherever they got to.
-    const [dynamo, ses, temporal] = await Promise.all([
+    // Requests are signed for the app's region, so the S3 server must be told the same one.
+    const region = envSchema.shape.AWS_REGION.parse(process.env.AWS_REGION || undefined);
+    const [dynamo, ses, temporal, s3] = await Promise.all([
       startDynamoLocal({
         port: ports.DYNAMODB_PORT,
         dbPath: path.join(data, 'dynamodb'),
@@ -143,8 +160,15 @@ async function main(): Promise<void> {
         namespace: process.env.TEMPORAL_NAMESPACE || 'default',
         track: track((s) => (started.temporal = s)),
       }),
+      startS3Server({
+        port: ports.S3_PORT,
+        root: path.join(data, 's3'),
+        credentials: localS3Credentials(data),
+        region,
+        track: track((s) => started.stores.push(s)),
+      }),
     ]);
-    say('Temporal, DynamoDB Local and the SES emulator are up');
+    say('Temporal, DynamoDB Local, the SES emulator and the S3 server are up');
 
     const env = parseEnv({
       ...process.env,
@@ -156,9 +180,22 @@ async function main(): Promise<void> {
       TEMPORAL_UI_URL: `http://localhost:${ports.TEMPORAL_UI_PORT}`,
       DYNAMODB_ENDPOINT: dynamo.url,
       SES_ENDPOINT: ses.url,
+      S3_ENDPOINT: s3.url,
+      S3_ACCESS_KEY_ID: s3.credentials.accessKeyId,
+      S3_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
       PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL || `http://localhost:${ports.PORT}`,
       LINK_SIGNING_KEYS: process.env.LINK_SIGNING_KEYS || JSON.stringify(secrets.linkSigningKeys),
       JWT_SECRET: process.env.JWT_SECRET || secrets.jwtSecret,
+      ...(oidcLocal
+        ? {
+            OIDC_ISSUER: localIssuer(
+              process.env.PUBLIC_BASE_URL || `http://localhost:${ports.PORT}`,
+              ports.OIDC_PORT,
+            ),
+            OIDC_CLIENT_ID: LOCAL_OIDC_CLIENT_ID,
+            OIDC_CLIENT_SECRET: oidcSecrets.clientSecret,
+          }
+        : {}),
     });
     const deps = buildDeps(env);
     // Its Temporal client and AWS clients close with the other connections.
@@ -166,6 +203,8 @@ async function main(): Promise<void> {
     const { aws } = deps;
     const created = await ensureTables(aws.ddb, aws.tables);
     if (created.length > 0) say(`created tables and indexes: ${created.join(', ')}`);
+    if (await ensureEvidenceBucket(s3, env.EVIDENCE_BUCKET))
+      say(`created the evidence bucket ${env.EVIDENCE_BUCKET}`);
     if (!(await loadDirectory(aws.ddb, aws.tables, true))) {
       const file =
         process.env.RECTIFY_DIRECTORY_FILE || path.join(projectRoot, 'infra/local/demo-campus.json');
@@ -173,6 +212,20 @@ async function main(): Promise<void> {
       say(`loaded the campus directory from ${path.relative(process.cwd(), file) || file}`);
     }
 
+    const webBaseUrl = env.PUBLIC_BASE_URL ?? `http://localhost:${ports.PORT}`;
+    if (oidcLocal && env.OIDC_ISSUER) {
+      // Its accounts are the directory's people as loaded now, so an import is seen at the next sign-in.
+      await startLocalOidcProvider({
+        port: ports.OIDC_PORT,
+        issuer: env.OIDC_ISSUER,
+        redirectUris: [`${webBaseUrl}/auth/callback`],
+        secrets: oidcSecrets,
+        people: async () => (await loadDirectory(aws.ddb, aws.tables))?.people ?? [],
+        track: track((s) => started.stores.push(s)),
+      }).catch((err: unknown) => {
+        throw asPortInUse(err, ports.OIDC_PORT, 'OIDC_PORT');
+      });
+    }
     const nativeConnection = await NativeConnection.connect(deps.temporal.connection);
     started.connections.push(nativeConnection);
     const worker = await createWorker({
@@ -211,6 +264,8 @@ async function main(): Promise<void> {
         `  API / 接口:            ${publicBaseUrl}   (health: ${publicBaseUrl}/health, reference: ${publicBaseUrl}/docs)`,
         `  Temporal UI / 工作流:   ${env.TEMPORAL_UI_URL}`,
         `  Mailbox / 邮箱:        http://localhost:${ports.SES_PORT}/`,
+        `  Sign in / 登录:        ${publicBaseUrl}/login   (identity provider / 统一身份认证: ${env.OIDC_ISSUER ?? '-'})`,
+        `  Evidence / 证据存储:    ${s3.url}/${env.EVIDENCE_BUCKET}  (S3, data in ${path.join(data, 's3')})`,
         `  Data / 数据:           ${data}`,
         '  Ctrl-C stops everything / 按 Ctrl-C 停止',
         '',

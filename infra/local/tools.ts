@@ -16,6 +16,7 @@ import { cacheDir, projectRoot } from './paths.ts';
 
 /** Pinned versions: bump here and the cache key changes with them. */
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
+export const VERSITYGW_VERSION = 'v1.8.0';
 export const JAVA_SERVERS = {
   'temporal-test-server': '1.38.0',
   'dynamodb-local': '2.6.1',
@@ -130,6 +131,53 @@ export async function ensureTemporalCli(progress: Progress = defaultProgress): P
   return bin;
 }
 
+/**
+ * VersityGW, the S3-compatible server that holds evidence locally: $VERSITYGW_PATH, else a
+ * `versitygw` on PATH, else the cached build, else `go install` it (a few minutes the first time,
+ * from the Go module proxy only). It checks SigV4 signatures, so the type and size a presigned
+ * upload was signed for are really enforced.
+ */
+export async function ensureVersityGw(progress: Progress = defaultProgress): Promise<string> {
+  const given = process.env.VERSITYGW_PATH;
+  if (given) {
+    if (!existsSync(given)) throw new MissingPrerequisite(`VERSITYGW_PATH=${given} does not exist`);
+    return given;
+  }
+  const fromPath = onPath('versitygw');
+  if (fromPath) return fromPath;
+  const binDir = path.join(cacheDir(), 'versitygw', VERSITYGW_VERSION);
+  const bin = path.join(binDir, 'versitygw');
+  if (existsSync(bin)) return bin;
+  const go = requireTool(
+    'go',
+    'install Go >= 1.25 (https://go.dev/doc/install or apt-get install golang) and retry, or set VERSITYGW_PATH',
+  );
+  const goVersion = spawnSync(go, ['env', 'GOVERSION'], { encoding: 'utf8' }).stdout?.trim() ?? '';
+  const m = /^go(\d+)\.(\d+)/.exec(goVersion);
+  if (m && Number(m[1]) === 1 && Number(m[2]) < 25) {
+    throw new MissingPrerequisite(
+      `Go >= 1.25 is needed to build VersityGW (found ${goVersion}): upgrade Go, or set VERSITYGW_PATH to a versitygw binary`,
+    );
+  }
+  progress(
+    `building VersityGW ${VERSITYGW_VERSION} (S3 server) with go install (first time only, takes minutes)…`,
+  );
+  const staging = `${binDir}.partial`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  await run(
+    go,
+    ['install', `github.com/versity/versitygw/cmd/versitygw@${VERSITYGW_VERSION}`],
+    // A module install ignores any go.work or vendor folder around the cache.
+    { env: { GOBIN: staging, GOFLAGS: '-mod=mod' }, label: 'go install versitygw' },
+    progress,
+  );
+  rmSync(binDir, { recursive: true, force: true });
+  renameSync(staging, binDir);
+  progress(`VersityGW ready: ${bin}`);
+  return bin;
+}
+
 /** The jar folder (and native-library folder) of one pinned Java server, fetched from Maven Central. */
 export async function ensureJavaServer(
   name: JavaServer,
@@ -194,4 +242,5 @@ export async function ensureAllTools(progress: Progress = defaultProgress): Prom
   await ensureJavaServer('dynamodb-local', progress);
   await ensureTimeSkippingServer(progress);
   await ensureTemporalCli(progress);
+  await ensureVersityGw(progress);
 }

@@ -338,6 +338,9 @@ describe('production bearer tokens (the identity provider’s JWKS)', () => {
         JWKS_URL: jwksUrl,
         JWT_ISSUER: ISSUER,
         JWT_AUDIENCE: 'rectify-api, rectify-mobile',
+        OIDC_ISSUER: 'https://idp.example.edu.cn',
+        OIDC_CLIENT_ID: 'rectify-web',
+        OIDC_CLIENT_SECRET: 'an-oidc-client-secret',
       }),
       jwtSecret: undefined,
     });

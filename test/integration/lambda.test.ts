@@ -223,6 +223,9 @@ describe('api/lambda.ts in production mode (a fresh cold start)', () => {
 
     vi.stubEnv('JWT_ISSUER', 'https://idp.example.edu.cn');
     vi.stubEnv('JWT_AUDIENCE', 'rectify');
+    vi.stubEnv('OIDC_ISSUER', 'https://idp.example.edu.cn');
+    vi.stubEnv('OIDC_CLIENT_ID', 'rectify-web');
+    vi.stubEnv('OIDC_CLIENT_SECRET', 'an-oidc-client-secret');
     const health = await cold(urlEvent('GET', '/health'));
     expect(health.statusCode).toBe(200);
     // Tokens are the identity provider's now: a locally signed one is refused.

@@ -46,6 +46,9 @@ describe('configuration from the environment', () => {
     JWT_ISSUER: 'https://idp.example.edu.cn',
     JWT_AUDIENCE: 'rectify-api',
     PUBLIC_BASE_URL: 'https://rectify.example.edu.cn',
+    OIDC_ISSUER: 'https://idp.example.edu.cn',
+    OIDC_CLIENT_ID: 'rectify-web',
+    OIDC_CLIENT_SECRET: 'an-oidc-client-secret',
   };
 
   it.each(['JWT_ISSUER', 'JWT_AUDIENCE'])(

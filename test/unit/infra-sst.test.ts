@@ -163,6 +163,8 @@ const API_KEY_SECRETS = {
   JwksUrl: 'https://idp.example.edu.cn/.well-known/jwks.json',
   JwtIssuer: 'https://idp.example.edu.cn',
   JwtAudience: 'rectify',
+  OidcIssuer: 'https://idp.example.edu.cn',
+  OidcClientId: 'rectify-web',
   OidcClientSecret: 'oidc-client-secret-for-tests',
 };
 const MTLS_ADDRESS = 'rectify-prod.a1b2c.tmprl.cloud:7233';
@@ -569,6 +571,8 @@ describe('secrets', () => {
       JwksUrl: undefined,
       JwtIssuer: undefined,
       JwtAudience: undefined,
+      OidcIssuer: undefined,
+      OidcClientId: undefined,
     });
     const mtls = await deploy('production', { RECTIFY_TEMPORAL_AUTH: 'mtls' }, MTLS_SECRETS);
     expect(
@@ -582,7 +586,9 @@ describe('secrets', () => {
         'JwtAudience',
         'JwtIssuer',
         'LinkSigningKeys',
+        'OidcClientId',
         'OidcClientSecret',
+        'OidcIssuer',
         'TemporalAddress',
         'TemporalNamespace',
         'TemporalTlsCert',

@@ -1,0 +1,357 @@
+import { createHash } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import { BadCursorError, listCases, type ListPage } from '../store/case-lists.ts';
+import { nextCaseNumber } from '../store/counters.ts';
+import { claimIdempotencyKey, findClaim, type IdempotencyClaim } from '../store/idempotency.ts';
+import { localDate, localTimeToInstant } from '../domain/calendar.ts';
+import {
+  checkStep,
+  isTerminal,
+  type Actor,
+  type CaseInput,
+  type CasePolicy,
+  type CaseView,
+  type StepName,
+} from '../domain/case-model.ts';
+import { buildPolicy } from '../domain/case-policy.ts';
+import { locationExists, type Directory } from '../domain/directory.ts';
+import { canonicalJson } from '../domain/hash-chain.ts';
+import type { rectificationCase } from '../workflows/rectification-case/workflow.ts';
+import { openedUpdate } from '../workflows/rectification-case/messages.ts';
+import { assertCanRead, listScope, openRefusal, readRefusal } from './middleware/access.ts';
+import type { Caller } from './auth.ts';
+import { directoryOrFail, readCase } from './reads.ts';
+import type { AppDeps } from './deps.ts';
+import { ProblemError, type FieldError, type Lang } from './middleware/problems.ts';
+import type { NewCaseBody } from './schemas.ts';
+
+/**
+ * What opening, listing and stepping a case mean, whoever asks: the JSON API
+ * (`api/cases.ts`) and the web pages (`api/pages/app/*`) both call these, so
+ * there is one rule for who may do what and one path to the workflow.
+ */
+
+export interface OpenedCase {
+  view: CaseView;
+  /** True when an earlier request with the same idempotency key made this case. */
+  replayed: boolean;
+}
+
+/**
+ * Opens a case for `caller`: checks who may open where, the place and the
+ * assignee, claims the idempotency key (scoped to the caller) before taking a
+ * case number's workflow, and waits until the case is open.
+ */
+export async function openNewCase(
+  deps: AppDeps,
+  caller: Caller,
+  body: NewCaseBody,
+  idemKey: string | undefined,
+  lang: Lang,
+): Promise<OpenedCase> {
+  const dir = await directoryOrFail(deps);
+  const refusal = openRefusal(caller, dir, body.location);
+  const mayOpenSomewhere = caller.person.roles.some((r) =>
+    ['supervisor', 'grid_member', 'admin', 'working_group'].includes(r),
+  );
+  if (refusal && !mayOpenSomewhere) throw new ProblemError('forbidden', refusal);
+  assertKnownPlaceAndAssignee(dir, body, lang);
+  if (refusal) throw new ProblemError('forbidden', refusal);
+
+  const requestHash = createHash('sha256').update(canonicalJson(body)).digest('hex');
+  if (idemKey) {
+    const existing = await findClaim(deps.aws.ddb, deps.aws.tables, caller.person.id, idemKey);
+    if (existing) return replay(deps, existing, requestHash);
+  }
+  const now = new Date();
+  const openedAt = now.toISOString();
+  const year = Number(localDate(openedAt, deps.env.CAMPUS_TZ).slice(0, 4));
+  const caseId = await nextCaseNumber(deps.aws.ddb, deps.aws.tables, year);
+  const input = caseInputFor(deps, dir, body, caseId, caller.actor, openedAt);
+  if (idemKey) {
+    const claim = await claimIdempotencyKey(deps.aws.ddb, deps.aws.tables, {
+      scope: caller.person.id,
+      key: idemKey,
+      requestHash,
+      resultId: caseId,
+      payload: JSON.stringify(input),
+      createdAt: openedAt,
+    });
+    if (!claim.claimed) return replay(deps, claim.existing, requestHash);
+  }
+  // With a key, the case number is now the claim's: a concurrent retry that found the claim may
+  // already have started the workflow from it, and that is the same case, not a conflict.
+  return { view: await startCase(deps, input, idemKey !== undefined), replayed: false };
+}
+
+/**
+ * Starts the case workflow and waits until it is open (its first deadline set). `fromClaim`: the
+ * case number belongs to an idempotency claim, so a workflow already started under it is this
+ * very request's case (started by a retry racing this one), never another case.
+ */
+async function startCase(deps: AppDeps, input: CaseInput, fromClaim: boolean): Promise<CaseView> {
+  try {
+    const handle = await deps.temporal.workflow.start<typeof rectificationCase>('rectificationCase', {
+      taskQueue: deps.env.TEMPORAL_TASK_QUEUE,
+      workflowId: input.caseId,
+      // A case number is never reused, even after its case closed.
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      args: [input],
+    });
+    return await handle.executeUpdate(openedUpdate, { args: [{}] });
+  } catch (err) {
+    if (!(fromClaim && err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  try {
+    return await deps.temporal.workflow.getHandle(input.caseId).executeUpdate(openedUpdate, { args: [{}] });
+  } catch (err) {
+    // The first request's case has already run its course: answer from what it became.
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+    return (await readCase(deps, input.caseId)).view;
+  }
+}
+
+async function replay(deps: AppDeps, claim: IdempotencyClaim, requestHash: string): Promise<OpenedCase> {
+  if (claim.requestHash !== requestHash) {
+    throw new ProblemError('conflict', {
+      zh: `Idempotency-Key「${claim.key}」已用于另一个不同的请求（案件 ${claim.resultId}）；新请求请换一个键`,
+      en: `Idempotency-Key "${claim.key}" was already used with a different body (case ${claim.resultId}); use a new key for a new request`,
+    });
+  }
+  const view = await startCase(deps, JSON.parse(claim.payload) as CaseInput, true);
+  return { view, replayed: true };
+}
+
+function caseInputFor(
+  deps: AppDeps,
+  dir: Directory,
+  body: NewCaseBody,
+  caseId: string,
+  openedBy: Actor,
+  openedAt: string,
+): CaseInput {
+  return {
+    caseId,
+    title: body.title,
+    description: body.description,
+    source: body.source,
+    severity: body.severity,
+    category: body.category,
+    location: body.location,
+    assigneeId: body.assigneeId,
+    reporter: body.reporter,
+    openedBy,
+    openedAt,
+    policy: buildPolicy(dir, body, { timeZone: deps.env.CAMPUS_TZ }),
+  };
+}
+
+/** 422 with a field error for each reference the directory doesn't know. */
+function assertKnownPlaceAndAssignee(dir: Directory, body: NewCaseBody, lang: Lang): void {
+  const errors: FieldError[] = [];
+  if (!locationExists(dir, body.location)) {
+    errors.push({
+      field: 'location',
+      message:
+        lang === 'en'
+          ? `no such place in the campus grid: ${JSON.stringify(body.location)} (see GET /api/directory/buildings)`
+          : `校园网格中没有该位置：${JSON.stringify(body.location)}（见 GET /api/directory/buildings）`,
+    });
+  }
+  const assignee = dir.people.find((p) => p.id === body.assigneeId);
+  if (!assignee?.roles.includes('staff')) {
+    errors.push({
+      field: 'assigneeId',
+      message:
+        lang === 'en'
+          ? `${body.assigneeId} is not a staff member of the directory (see GET /api/directory/people?role=staff)`
+          : `${body.assigneeId} 不是名录中的员工（见 GET /api/directory/people?role=staff）`,
+    });
+  }
+  if (errors.length > 0) {
+    throw new ProblemError(
+      'unprocessable',
+      { zh: '位置或指派人不在校园名录中', en: 'the place or the assignee is not in the campus directory' },
+      errors,
+    );
+  }
+}
+
+/** The filters a case list takes, as the API's query names them (dates already parsed by zod). */
+export interface CaseListQuery {
+  stage?: CaseView['stage'] | undefined;
+  buildingId?: string | undefined;
+  assigneeId?: string | undefined;
+  overdue?: 'true' | 'false' | undefined;
+  severity?: CaseView['severity'] | undefined;
+  source?: CaseView['source'] | undefined;
+  /** A campus date (YYYY-MM-DD, its local midnight) or an instant. */
+  from?: string | undefined;
+  to?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+/**
+ * One page of the cases `caller` may read that match `q`, newest first. `narrow` drops more
+ * cases in code (filters the indexes can't serve, like a title search); it can only narrow
+ * the caller's read scope, never widen it.
+ */
+export async function listCasesFor(
+  deps: AppDeps,
+  caller: Caller,
+  q: CaseListQuery,
+  lang: Lang,
+  narrow?: (view: CaseView) => boolean,
+): Promise<ListPage> {
+  const dir = await directoryOrFail(deps);
+  const scope = listScope(caller, dir);
+  if (scope.onlyParty && q.assigneeId && q.assigneeId !== scope.onlyParty) {
+    throw new ProblemError('forbidden', {
+      zh: `员工只能查看指派给本人或由本人负责的案件；assigneeId 只能是本人（${scope.onlyParty}）或不填`,
+      en: `staff may list only the cases assigned to them or that they are responsible for; leave assigneeId out or set it to yourself (${scope.onlyParty})`,
+    });
+  }
+  if (scope.onlyBuildings && q.buildingId && !scope.onlyBuildings.includes(q.buildingId)) {
+    throw new ProblemError('forbidden', {
+      zh: `主管只能查看所管楼栋的案件（${q.buildingId} 不归您管）`,
+      en: `supervisors may list only the buildings they supervise (${q.buildingId} is not yours)`,
+    });
+  }
+  const tz = deps.env.CAMPUS_TZ;
+  const instant = (v: string | undefined) =>
+    v === undefined
+      ? undefined
+      : /^\d{4}-\d{2}-\d{2}$/.test(v)
+        ? localTimeToInstant(v, '00:00', tz)
+        : new Date(v).toISOString();
+  const from = instant(q.from);
+  const to = instant(q.to);
+  if (from && to && from > to) {
+    throw new ProblemError('validation', { zh: 'to 须晚于 from', en: 'to must not be before from' }, [
+      { field: 'to', message: lang === 'en' ? 'before from' : '早于 from' },
+    ]);
+  }
+  const readable = scope.all ? undefined : (v: CaseView) => readRefusal(caller, dir, v) === null;
+  const keep =
+    readable && narrow ? (v: CaseView) => readable(v) && narrow(v) : (readable ?? narrow ?? undefined);
+  try {
+    return await listCases(deps.aws.ddb, deps.aws.tables, {
+      filters: {
+        stage: q.stage,
+        buildingId: q.buildingId,
+        assigneeId: q.assigneeId,
+        partyId: scope.onlyParty,
+        overdue: q.overdue === undefined ? undefined : q.overdue === 'true',
+        severity: q.severity,
+        source: q.source,
+        from,
+        to,
+        buildingIn: q.buildingId ? undefined : scope.onlyBuildings,
+      },
+      limit: q.limit,
+      cursor: q.cursor,
+      keep,
+    });
+  } catch (err) {
+    if (err instanceof BadCursorError) {
+      throw new ProblemError(
+        'validation',
+        { zh: `cursor 无效：${err.message}`, en: `bad cursor: ${err.message}` },
+        [{ field: 'cursor', message: err.message }],
+      );
+    }
+    throw err;
+  }
+}
+
+/** A case `caller` may read, with the directory it was checked against; 403/404 otherwise. */
+export async function readCaseFor(
+  deps: AppDeps,
+  caller: Caller,
+  caseId: string,
+): Promise<{ view: CaseView; source: 'workflow' | 'record'; dir: Directory }> {
+  const dir = await directoryOrFail(deps);
+  const { view, source } = await readCase(deps, caseId);
+  assertCanRead(caller, dir, view);
+  return { view, source, dir };
+}
+
+/**
+ * Whether `caller` may take `step` on the case now: the workflow's own rule
+ * (checkStep) against the building's supervisors as the directory has them.
+ * The workflow checks again against the policy it pinned, and its answer counts.
+ */
+export function stepRefusal(
+  deps: AppDeps,
+  dir: Directory,
+  caller: Caller,
+  step: StepName,
+  view: CaseView,
+): ProblemError | null {
+  const refusal = checkStep(step, caller.actor, view, precheckPolicy(deps, dir, view));
+  if (!refusal) return null;
+  return new ProblemError(refusal.kind === 'invalid' ? 'unprocessable' : refusal.kind, refusal.message);
+}
+
+/**
+ * Takes one human step of a case through the workflow's update and returns the case after it.
+ * Refuses at once where the outcome is already certain; the workflow decides the rest.
+ */
+export async function takeStep<I>(
+  deps: AppDeps,
+  caller: Caller,
+  caseId: string,
+  step: StepName,
+  update: UpdateDefinition<CaseView, [I]>,
+  toInput: (actor: Actor, dir: Directory) => I,
+): Promise<CaseView> {
+  const { view, dir } = await readCaseFor(deps, caller, caseId);
+  // The running case's validator decides (its pinned policy); a case that is over has no workflow to ask.
+  if (isTerminal(view.stage)) throw finishedCase(view);
+  const input = toInput(caller.actor, dir);
+  return deps.temporal.workflow.getHandle(caseId).executeUpdate(update, { args: [input] });
+}
+
+/** The root-cause update's input; the responsible person must be a staff member of the directory. */
+export function rootCauseInput(
+  b: { causes: string[]; responsibleId: string; plan: string; whys?: string[] | undefined },
+  actor: Actor,
+  dir: Directory,
+  lang: Lang,
+) {
+  const p = dir.people.find((x) => x.id === b.responsibleId);
+  if (!p?.roles.includes('staff')) {
+    throw new ProblemError(
+      'unprocessable',
+      {
+        zh: '责任人须为名录中的员工',
+        en: 'the responsible person must be a staff member of the directory',
+      },
+      [
+        {
+          field: 'responsibleId',
+          message: lang === 'en' ? `${b.responsibleId} is not a staff member` : `${b.responsibleId} 不是员工`,
+        },
+      ],
+    );
+  }
+  return { actor, causes: b.causes, responsibleId: b.responsibleId, plan: b.plan, whys: b.whys };
+}
+
+/**
+ * The policy the pages decide which step forms to show with: the case's building supervisors
+ * as the directory has them now. Only advisory: the step itself goes to the running case, whose
+ * validator checks the policy it pinned, and that answer counts.
+ */
+function precheckPolicy(deps: AppDeps, dir: Directory, view: CaseView): CasePolicy {
+  return buildPolicy(dir, view, { timeZone: deps.env.CAMPUS_TZ });
+}
+
+/** The refusal of a step on a case that is over: its record says so, without asking a workflow. */
+export const finishedCase = (v: CaseView): ProblemError =>
+  new ProblemError('conflict', {
+    zh: `案件已${v.stage === 'closed' ? '关闭' : '撤销'}，不能再执行任何步骤`,
+    en: `case is ${v.stage}; no further steps`,
+  });

@@ -1,0 +1,145 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { languages, type Lang } from '../../domain/text.ts';
+import { loadDirectory } from '../../store/directory.ts';
+import {
+  SESSION_ABSOLUTE_SECONDS,
+  createSession,
+  findSession,
+  type Session,
+  type SessionRecord,
+} from '../../store/sessions.ts';
+import type { Caller } from '../auth.ts';
+import type { AppDeps } from '../deps.ts';
+
+export { csrfProtect, csrfMatches } from './csrf.ts';
+
+/** What the web pages get from the session: who is signed in, their form token, their language. */
+export type WebEnv = { Variables: { viewer: Caller | null; csrfToken: string; lang: Lang } };
+
+export const SESSION_COOKIE = 'rectify_session';
+export const LANG_COOKIE = 'rectify_lang';
+
+/** Cookies go over https only when the app is served over https (locally it is plain http). */
+export const secureCookies = (publicBaseUrl: string): boolean => publicBaseUrl.startsWith('https:');
+
+export interface CookieOptions {
+  path: string;
+  httpOnly: boolean;
+  secure: boolean;
+  sameSite: 'Lax';
+  maxAge?: number;
+}
+
+/**
+ * The session cookie: HttpOnly so page scripts can't read it, SameSite=Lax so
+ * other sites' forms don't carry it on a POST (the CSRF token is the second
+ * lock), lasting as long as the absolute session limit; the server decides expiry.
+ */
+export const sessionCookieOptions = (publicBaseUrl: string): CookieOptions => ({
+  path: '/',
+  httpOnly: true,
+  secure: secureCookies(publicBaseUrl),
+  sameSite: 'Lax',
+  maxAge: SESSION_ABSOLUTE_SECONDS,
+});
+
+const isLang = (v: string | undefined): v is Lang => (languages as readonly string[]).includes(v ?? '');
+
+/** The reader's preferred language from an Accept-Language header: the first of ours by weight. */
+export function langFromAcceptLanguage(header: string | undefined): Lang | undefined {
+  if (!header) return undefined;
+  const ranked = header
+    .split(',')
+    .map((part, index) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
+      return { tag: tag.trim().toLowerCase(), q: q === undefined ? 1 : Number(q), index };
+    })
+    .filter((r) => r.tag && Number.isFinite(r.q) && r.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  for (const r of ranked) {
+    if (r.tag === 'zh' || r.tag.startsWith('zh-')) return 'zh-CN';
+    if (r.tag === 'en' || r.tag.startsWith('en-')) return 'en';
+  }
+  return undefined;
+}
+
+/** `?lang=` (remembered in a cookie), else the remembered choice, else the browser's, else Chinese. */
+export function pickLang(c: Context, publicBaseUrl: string): Lang {
+  const asked = c.req.query('lang');
+  if (isLang(asked)) {
+    setCookie(c, LANG_COOKIE, asked, {
+      path: '/',
+      httpOnly: true,
+      secure: secureCookies(publicBaseUrl),
+      sameSite: 'Lax',
+      maxAge: 365 * 24 * 3600,
+    });
+    return asked;
+  }
+  const remembered = getCookie(c, LANG_COOKIE);
+  if (isLang(remembered)) return remembered;
+  return langFromAcceptLanguage(c.req.header('accept-language')) ?? 'zh-CN';
+}
+
+/** The directory person behind a session, as the same Caller the bearer-token API uses. */
+async function viewerOf(deps: AppDeps, session: Pick<SessionRecord, 'personId'>): Promise<Caller | null> {
+  const dir = await loadDirectory(deps.aws.ddb, deps.aws.tables);
+  const person = dir?.people.find((p) => p.id === session.personId);
+  // Someone removed from the directory loses access with their next request.
+  return person ? { person, actor: { id: person.id, roles: person.roles, via: 'api' } } : null;
+}
+
+/**
+ * Reads the session cookie and sets `viewer`, `csrfToken` and `lang`. Never
+ * refuses: pages that need a person add `requireViewer`. Safe to apply twice
+ * (the app and a sub-app may both mount it).
+ */
+export function sessionMiddleware(deps: AppDeps): MiddlewareHandler<WebEnv> {
+  return async (c, next) => {
+    if (c.get('lang') !== undefined) return next();
+    c.set('lang', pickLang(c, deps.publicBaseUrl));
+    const id = getCookie(c, SESSION_COOKIE) ?? '';
+    const session = id ? await findSession(deps.aws, id) : null;
+    const viewer = session ? await viewerOf(deps, session) : null;
+    // A cookie naming no live session is dropped; one whose person left the directory is kept
+    // (an import may bring them back) but opens nothing.
+    if (id && !session) deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    c.set('viewer', viewer);
+    c.set('csrfToken', viewer && session ? session.csrfToken : '');
+    await next();
+  };
+}
+
+/** Signs a person in on this response: a fresh session (never one the browser brought) and its cookie. */
+export async function startSession(
+  c: Context,
+  deps: AppDeps,
+  personId: string,
+  via: SessionRecord['via'],
+  idToken?: string,
+): Promise<Session> {
+  const session = await createSession(deps.aws, { personId, via, idToken });
+  setCookie(c, SESSION_COOKIE, session.id, sessionCookieOptions(deps.publicBaseUrl));
+  return session;
+}
+
+/** A path on this site to come back to after sign-in; anything else (other hosts, `//x`) becomes /app. */
+export function safeNext(next: string | undefined): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/app';
+  // Control characters could split a header or smuggle a scheme past browsers' URL parsing.
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(next)) return '/app';
+  return next;
+}
+
+/** Pages for signed-in people only: anyone else goes to sign in and comes back here after. */
+export const requireViewer: MiddlewareHandler<WebEnv> = async (c, next) => {
+  if (!c.get('viewer')) {
+    const url = new URL(c.req.url);
+    const back = safeNext(`${url.pathname}${url.search}`);
+    return c.redirect(`/login?next=${encodeURIComponent(back)}`, 302);
+  }
+  await next();
+};

@@ -1,0 +1,554 @@
+import ExcelJS from 'exceljs';
+import { validateDirectory } from '../../../domain/directory-schema.ts';
+import type { Building, Department, Directory, Person } from '../../../domain/directory.ts';
+import type { Bilingual } from '../../../domain/text.ts';
+
+/**
+ * The campus directory as one table, for a school to keep in a spreadsheet:
+ * one row per person, building, floor, room cluster or department (and one
+ * for the campus), told apart by `kind`. Read from CSV or XLSX, turned into
+ * the directory JSON and validated by the same schema as `npm start` uses;
+ * every problem is reported by its row and column, nothing is half-applied.
+ *
+ * Lists (roles, people, rooms) are separated by `;`, `,`, `、`, `|` or spaces.
+ * A cluster's `parent` is its floor's id, a floor's is its building's id.
+ * The campus row's `working_group` and `leadership` list those people.
+ */
+export const COLUMNS = [
+  'kind',
+  'id',
+  'parent',
+  'name_zh',
+  'name_en',
+  'email',
+  'roles',
+  'language',
+  'staff_kind',
+  'department',
+  'supervisors',
+  'grid_members',
+  'contacts',
+  'rooms',
+  'working_group',
+  'leadership',
+] as const;
+export type Column = (typeof COLUMNS)[number];
+
+export const KINDS = ['campus', 'person', 'building', 'floor', 'cluster', 'department'] as const;
+type Kind = (typeof KINDS)[number];
+
+/** Largest file accepted: a campus directory is a few thousand rows. */
+export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
+
+export interface ImportProblem {
+  /** Spreadsheet row number (the header is row 1); null for the file as a whole. */
+  row: number | null;
+  column: Column | null;
+  message: Bilingual;
+}
+
+type Row = { row: number; cells: Partial<Record<Column, string>> };
+
+/** RFC 4180 CSV: quoted fields, doubled quotes, CRLF or LF, an optional BOM. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  const s = text.replace(/^\uFEFF/, '');
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i];
+    if (quoted) {
+      if (ch === '"' && s[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"' && field === '') quoted = true;
+    else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && s[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += ch;
+  }
+  if (field !== '' || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
+}
+
+export const csvCell = (v: string): string => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+
+/** The rows of the first worksheet as text (hyperlinked e-mails and numbers read as shown). */
+export async function parseXlsx(data: ArrayBuffer): Promise<string[][]> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(data);
+  const sheet = wb.worksheets[0];
+  if (!sheet) return [];
+  const rows: string[][] = [];
+  sheet.eachRow({ includeEmpty: true }, (r, n) => {
+    const cells: string[] = [];
+    for (let i = 1; i <= r.cellCount; i++) cells.push(r.getCell(i).text ?? '');
+    rows[n - 1] = cells;
+  });
+  return Array.from(rows, (r) => r ?? []);
+}
+
+const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
+
+/** Reads an uploaded file as CSV or XLSX (by its content: an XLSX is a zip archive). */
+export async function readTable(
+  name: string,
+  data: ArrayBuffer,
+): Promise<{ ok: true; rows: string[][] } | { ok: false; problem: ImportProblem }> {
+  const bytes = new Uint8Array(data);
+  const isZip = ZIP_MAGIC.every((b, i) => bytes[i] === b);
+  const fail = (zh: string, en: string) => ({
+    ok: false as const,
+    problem: { row: null, column: null, message: { zh, en } },
+  });
+  if (bytes.length === 0) return fail('文件是空的', 'the file is empty');
+  if (isZip) {
+    try {
+      return { ok: true, rows: await parseXlsx(data) };
+    } catch (err) {
+      return fail(
+        `无法读取 XLSX 文件：${(err as Error).message}`,
+        `cannot read the XLSX file: ${(err as Error).message}`,
+      );
+    }
+  }
+  if (/\.xlsx?$/i.test(name)) return fail('不是有效的 XLSX 文件', 'not a valid XLSX file');
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return fail('CSV 文件须为 UTF-8 编码', 'the CSV file must be UTF-8 encoded');
+  }
+  return { ok: true, rows: parseCsv(text) };
+}
+
+const split = (v: string | undefined): string[] =>
+  (v ?? '')
+    .split(/[;,、|\s]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+export interface TableDirectory {
+  /** The directory as read, before the schema's checks (they run in {@link importDirectory}). */
+  raw: unknown;
+  /** Which spreadsheet row each entry came from, by its path in the directory. */
+  rowOf: Map<string, number>;
+}
+
+/** Turns the table into directory JSON, reporting what the layout itself gets wrong. */
+export function tableToDirectory(table: string[][]): { value: TableDirectory; problems: ImportProblem[] } {
+  const problems: ImportProblem[] = [];
+  const rowOf = new Map<string, number>();
+  const header = (table[0] ?? []).map((h) => h.trim().toLowerCase());
+  const known = new Set<string>(COLUMNS);
+  header.forEach((h) => {
+    if (h && !known.has(h))
+      problems.push({
+        row: 1,
+        column: null,
+        message: {
+          zh: `未知的列 ${h}（可用：${COLUMNS.join(', ')}）`,
+          en: `unknown column ${h} (known: ${COLUMNS.join(', ')})`,
+        },
+      });
+  });
+  for (const need of ['kind', 'id'] as const)
+    if (!header.includes(need))
+      problems.push({
+        row: 1,
+        column: need,
+        message: { zh: `缺少列 ${need}`, en: `the column ${need} is missing` },
+      });
+  const rows: Row[] = [];
+  table.slice(1).forEach((cells, i) => {
+    if (cells.every((c) => c.trim() === '')) return;
+    const r: Row = { row: i + 2, cells: {} };
+    header.forEach((h, j) => {
+      if (known.has(h)) r.cells[h as Column] = (cells[j] ?? '').trim();
+    });
+    rows.push(r);
+  });
+
+  const people: Person[] = [];
+  const buildings: (Building & { row: number })[] = [];
+  const departments: Department[] = [];
+  const floorRows: Row[] = [];
+  const clusterRows: Row[] = [];
+  let campus: { row: number; value: Directory['campus'] } | undefined;
+  const name = (r: Row) => ({ zh: r.cells.name_zh ?? '', en: r.cells.name_en || r.cells.name_zh || '' });
+
+  for (const r of rows) {
+    const kind = (r.cells.kind ?? '').toLowerCase() as Kind;
+    const c = r.cells;
+    switch (kind) {
+      case 'campus':
+        if (campus)
+          problems.push({
+            row: r.row,
+            column: 'kind',
+            message: {
+              zh: `校园行只能有一行（第 ${campus.row} 行已有）`,
+              en: `only one campus row (row ${campus.row} is one)`,
+            },
+          });
+        campus = {
+          row: r.row,
+          value: {
+            name: name(r),
+            workingGroupIds: split(c.working_group),
+            leadershipIds: split(c.leadership),
+          },
+        };
+        rowOf.set('campus', r.row);
+        break;
+      case 'person': {
+        rowOf.set(`people[${people.length}]`, r.row);
+        const p: Record<string, unknown> = {
+          id: c.id ?? '',
+          name: c.name_zh || c.name_en || '',
+          email: c.email ?? '',
+          roles: split(c.roles),
+        };
+        if (c.language) p.language = c.language;
+        if (c.staff_kind) p.staffKind = c.staff_kind;
+        if (c.department) p.departmentId = c.department;
+        people.push(p as unknown as Person);
+        break;
+      }
+      case 'building':
+        rowOf.set(`buildings[${buildings.length}]`, r.row);
+        buildings.push({
+          row: r.row,
+          id: c.id ?? '',
+          name: name(r),
+          supervisorIds: split(c.supervisors),
+          gridMemberIds: split(c.grid_members),
+          floors: [],
+        });
+        break;
+      case 'floor':
+        floorRows.push(r);
+        break;
+      case 'cluster':
+        clusterRows.push(r);
+        break;
+      case 'department': {
+        rowOf.set(`departments[${departments.length}]`, r.row);
+        const rooms = split(c.rooms);
+        departments.push({
+          id: c.id ?? '',
+          name: name(r),
+          contactIds: split(c.contacts),
+          ...(rooms.length > 0 ? { rooms } : {}),
+        });
+        break;
+      }
+      default:
+        problems.push({
+          row: r.row,
+          column: 'kind',
+          message: {
+            zh: `kind 须为 ${KINDS.join('、')} 之一（此处为「${c.kind ?? ''}」）`,
+            en: `kind must be one of ${KINDS.join(', ')} (found "${c.kind ?? ''}")`,
+          },
+        });
+    }
+  }
+  for (const r of floorRows) {
+    const bi = buildings.findIndex((b) => b.id === r.cells.parent);
+    const b = buildings[bi];
+    if (!b) {
+      problems.push({
+        row: r.row,
+        column: 'parent',
+        message: {
+          zh: `楼层的上级须为已列出的楼栋 id（「${r.cells.parent ?? ''}」不是）`,
+          en: `a floor's parent must be a listed building id ("${r.cells.parent ?? ''}" is not)`,
+        },
+      });
+      continue;
+    }
+    rowOf.set(`buildings[${bi}].floors[${b.floors.length}]`, r.row);
+    b.floors.push({
+      id: r.cells.id ?? '',
+      name: name(r),
+      gridMemberIds: split(r.cells.grid_members),
+      clusters: [],
+    });
+  }
+  for (const r of clusterRows) {
+    const at = buildings
+      .flatMap((b, bi) => b.floors.map((f, fi) => ({ f, bi, fi })))
+      .filter((x) => x.f.id === r.cells.parent);
+    const only = at[0];
+    if (!only || at.length > 1) {
+      problems.push({
+        row: r.row,
+        column: 'parent',
+        message:
+          at.length > 1
+            ? {
+                zh: `楼层 id「${r.cells.parent ?? ''}」不唯一，无法确定所属楼层`,
+                en: `floor id "${r.cells.parent ?? ''}" is not unique, so the cluster's floor is ambiguous`,
+              }
+            : {
+                zh: `房间组的上级须为已列出的楼层 id（「${r.cells.parent ?? ''}」不是）`,
+                en: `a cluster's parent must be a listed floor id ("${r.cells.parent ?? ''}" is not)`,
+              },
+      });
+      continue;
+    }
+    rowOf.set(`buildings[${only.bi}].floors[${only.fi}].clusters[${only.f.clusters.length}]`, r.row);
+    only.f.clusters.push({
+      id: r.cells.id ?? '',
+      gridMemberIds: split(r.cells.grid_members),
+      rooms: split(r.cells.rooms),
+    });
+  }
+  if (!campus && rows.length > 0)
+    problems.push({
+      row: null,
+      column: 'kind',
+      message: { zh: '缺少 kind 为 campus 的校园行', en: 'no campus row (kind campus)' },
+    });
+  const raw = {
+    campus: campus?.value,
+    people,
+    buildings: buildings.map(({ row: _row, ...b }) => b),
+    departments,
+  };
+  return { value: { raw, rowOf }, problems };
+}
+
+const FIELD_COLUMN: Record<string, Column> = {
+  id: 'id',
+  name: 'name_zh',
+  'name.zh': 'name_zh',
+  'name.en': 'name_en',
+  email: 'email',
+  roles: 'roles',
+  language: 'language',
+  staffKind: 'staff_kind',
+  departmentId: 'department',
+  supervisorIds: 'supervisors',
+  gridMemberIds: 'grid_members',
+  contactIds: 'contacts',
+  rooms: 'rooms',
+  workingGroupIds: 'working_group',
+  leadershipIds: 'leadership',
+};
+
+/** `buildings[0].floors[1].gridMemberIds[2]` → the row that entry came from and its column. */
+export function locate(
+  where: string,
+  rowOf: Map<string, number>,
+): { row: number | null; column: Column | null } {
+  // The longest entry path that prefixes `where` is the row; the rest names the field.
+  let best = '';
+  for (const path of rowOf.keys())
+    if ((where === path || where.startsWith(`${path}.`)) && path.length > best.length) best = path;
+  if (!best) return { row: null, column: null };
+  const rest = where.slice(best.length + 1).replace(/\[\d+\]$/, '');
+  return { row: rowOf.get(best) ?? null, column: FIELD_COLUMN[rest] ?? null };
+}
+
+export type ImportResult =
+  { ok: true; directory: Directory; rows: number } | { ok: false; problems: ImportProblem[]; rows: number };
+
+/** The whole import check: table layout, then the directory schema, each problem by row and column. */
+export function importDirectory(table: string[][]): ImportResult {
+  const rows = Math.max(0, table.length - 1);
+  if (table.length < 2)
+    return {
+      ok: false,
+      rows,
+      problems: [
+        {
+          row: null,
+          column: null,
+          message: {
+            zh: '文件中没有数据行（第 1 行为表头）',
+            en: 'the file has no data rows (row 1 is the header)',
+          },
+        },
+      ],
+    };
+  const { value, problems } = tableToDirectory(table);
+  if (problems.length > 0) return { ok: false, rows, problems };
+  const checked = validateDirectory(value.raw);
+  if (checked.ok) return { ok: true, directory: checked.directory, rows };
+  return {
+    ok: false,
+    rows,
+    problems: checked.problems.map((p) => {
+      const at = locate(p.where, value.rowOf);
+      return { ...at, message: { zh: `${p.where}：${p.message}`, en: `${p.where}: ${p.message}` } };
+    }),
+  };
+}
+
+/** The directory as the import table: what an admin downloads, edits and uploads again. */
+export function directoryToTable(dir: Directory): string[][] {
+  const rows: string[][] = [[...COLUMNS]];
+  const line = (cells: Partial<Record<Column, string>>) => rows.push(COLUMNS.map((c) => cells[c] ?? ''));
+  const list = (ids: readonly string[] | undefined) => (ids ?? []).join(';');
+  line({
+    kind: 'campus',
+    id: 'campus',
+    name_zh: dir.campus.name.zh,
+    name_en: dir.campus.name.en,
+    working_group: list(dir.campus.workingGroupIds),
+    leadership: list(dir.campus.leadershipIds),
+  });
+  for (const p of dir.people)
+    line({
+      kind: 'person',
+      id: p.id,
+      name_zh: p.name,
+      email: p.email,
+      roles: list(p.roles),
+      language: p.language,
+      staff_kind: p.staffKind ?? '',
+      department: p.departmentId ?? '',
+    });
+  for (const b of dir.buildings) {
+    line({
+      kind: 'building',
+      id: b.id,
+      name_zh: b.name.zh,
+      name_en: b.name.en,
+      supervisors: list(b.supervisorIds),
+      grid_members: list(b.gridMemberIds),
+    });
+    for (const f of b.floors) {
+      line({
+        kind: 'floor',
+        id: f.id,
+        parent: b.id,
+        name_zh: f.name.zh,
+        name_en: f.name.en,
+        grid_members: list(f.gridMemberIds),
+      });
+      for (const cl of f.clusters)
+        line({
+          kind: 'cluster',
+          id: cl.id,
+          parent: f.id,
+          grid_members: list(cl.gridMemberIds),
+          rooms: list(cl.rooms),
+        });
+    }
+  }
+  for (const d of dir.departments)
+    line({
+      kind: 'department',
+      id: d.id,
+      name_zh: d.name.zh,
+      name_en: d.name.en,
+      contacts: list(d.contactIds),
+      rooms: list(d.rooms),
+    });
+  return rows;
+}
+
+export const tableToCsv = (table: string[][]): string =>
+  `\uFEFF${table.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
+
+export async function tableToXlsx(table: string[][]): Promise<ArrayBuffer> {
+  const wb = new ExcelJS.Workbook();
+  const sheet = wb.addWorksheet('directory');
+  for (const r of table) sheet.addRow(r);
+  sheet.getRow(1).font = { bold: true };
+  const buf = await wb.xlsx.writeBuffer();
+  return buf as ArrayBuffer;
+}
+
+export interface EntryChange {
+  id: string;
+  /** Field names that differ from the stored entry. */
+  fields: string[];
+}
+
+export interface KindDiff {
+  added: string[];
+  changed: EntryChange[];
+  unchanged: number;
+  /** In the stored directory but not in the file: kept as they are (an import never deletes). */
+  kept: string[];
+}
+
+export interface DirectoryDiff {
+  campus: string[];
+  people: KindDiff;
+  buildings: KindDiff;
+  departments: KindDiff;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+function diffKind<T extends { id: string }>(before: readonly T[], after: readonly T[]): KindDiff {
+  const old = new Map(before.map((x) => [x.id, x]));
+  const out: KindDiff = { added: [], changed: [], unchanged: 0, kept: [] };
+  for (const x of after) {
+    const prev = old.get(x.id);
+    if (!prev) {
+      out.added.push(x.id);
+      continue;
+    }
+    const keys = new Set([...Object.keys(prev), ...Object.keys(x)]);
+    const fields = [...keys].filter(
+      (k) => !same((prev as Record<string, unknown>)[k], (x as Record<string, unknown>)[k]),
+    );
+    if (fields.length > 0) out.changed.push({ id: x.id, fields });
+    else out.unchanged += 1;
+  }
+  const inFile = new Set(after.map((x) => x.id));
+  out.kept = before.filter((x) => !inFile.has(x.id)).map((x) => x.id);
+  return out;
+}
+
+/** What applying `next` would change in the stored directory (null when none is stored yet). */
+export function diffDirectory(current: Directory | null, next: Directory): DirectoryDiff {
+  const cur = current ?? { campus: null, people: [], buildings: [], departments: [] };
+  const campusFields = cur.campus
+    ? (['name', 'workingGroupIds', 'leadershipIds'] as const).filter(
+        (k) => !same(cur.campus?.[k], next.campus[k]),
+      )
+    : ['name', 'workingGroupIds', 'leadershipIds'];
+  return {
+    campus: [...campusFields],
+    people: diffKind(cur.people, next.people),
+    buildings: diffKind(cur.buildings, next.buildings),
+    departments: diffKind(cur.departments, next.departments),
+  };
+}
+
+/**
+ * The directory as it will be stored: saving replaces entries with the same id
+ * and keeps the others, so the result, not only the file, must be consistent.
+ */
+export function mergedDirectory(current: Directory | null, next: Directory): Directory {
+  if (!current) return next;
+  const merge = <T extends { id: string }>(a: readonly T[], b: readonly T[]) => {
+    const ids = new Set(b.map((x) => x.id));
+    return [...a.filter((x) => !ids.has(x.id)), ...b];
+  };
+  return {
+    campus: next.campus,
+    people: merge(current.people, next.people),
+    buildings: merge(current.buildings, next.buildings),
+    departments: merge(current.departments, next.departments),
+  };
+}

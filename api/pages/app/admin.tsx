@@ -1,0 +1,419 @@
+import { Hono } from 'hono';
+import { validateDirectory } from '../../../domain/directory-schema.ts';
+import type { Directory } from '../../../domain/directory.ts';
+import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
+import { loadDirectory, saveDirectory } from '../../../store/directory.ts';
+import type { AppDeps } from '../../deps.ts';
+import type { WebEnv } from '../../middleware/session.ts';
+import { Csrf } from '../ui.tsx';
+import {
+  COLUMNS,
+  diffDirectory,
+  directoryToTable,
+  importDirectory,
+  KINDS,
+  MAX_IMPORT_BYTES,
+  mergedDirectory,
+  readTable,
+  tableToCsv,
+  tableToXlsx,
+  type DirectoryDiff,
+  type ImportProblem,
+  type KindDiff,
+} from './admin-import.ts';
+import { page, refusedPage, viewerHas, type WebContext } from './dashboard-common.tsx';
+
+/**
+ * /app/admin/directory: the campus directory imported from a CSV or XLSX
+ * table. Upload → a validation report by row and column, or a preview of what
+ * would change → apply (CSRF-protected by the mount, admins only). The table
+ * layout is the one the current directory downloads as, so an admin edits a
+ * download and uploads it again.
+ */
+
+const TITLE: Bilingual = { zh: '名录导入', en: 'Directory import' };
+const ADMIN_RULE: Bilingual = {
+  zh: '名录导入仅限管理员',
+  en: 'only admins may import the directory',
+};
+
+const applied = (n: string | undefined): Bilingual | null =>
+  n === undefined
+    ? null
+    : {
+        zh: `已导入名录：${n} 条记录已写入。`,
+        en: `Directory imported: ${n} entr${n === '1' ? 'y' : 'ies'} written.`,
+      };
+
+function UploadForm(props: { lang: Lang; csrf: string }) {
+  const t = (b: Bilingual) => inLang(b, props.lang);
+  return (
+    <form
+      method="post"
+      action="/app/admin/directory/preview"
+      enctype="multipart/form-data"
+      class="card"
+      aria-labelledby="import-h"
+    >
+      <h2 id="import-h" style="margin-top:0">
+        {t({ zh: '上传名录文件', en: 'Upload a directory file' })}
+      </h2>
+      <Csrf token={props.csrf} />
+      <label for="import-file">
+        {t({ zh: 'CSV 或 XLSX 文件', en: 'CSV or XLSX file' })}{' '}
+        <span class="hint" id="import-file-hint">
+          {t({
+            zh: `第 1 行为表头；最大 ${MAX_IMPORT_BYTES / 1024 / 1024} MB。先上传只做校验与预览，确认后才写入。`,
+            en: `Row 1 is the header; at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB. Uploading only checks and previews; nothing is written until you apply.`,
+          })}
+        </span>
+      </label>
+      <input
+        id="import-file"
+        type="file"
+        name="file"
+        required
+        accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        aria-describedby="import-file-hint"
+      />
+      <div class="actions">
+        <button type="submit">{t({ zh: '校验并预览', en: 'Check and preview' })}</button>
+      </div>
+    </form>
+  );
+}
+
+function FormatHelp(props: { lang: Lang }) {
+  const t = (b: Bilingual) => inLang(b, props.lang);
+  return (
+    <details class="card">
+      <summary>{t({ zh: '表格格式', en: 'Table layout' })}</summary>
+      <p>
+        {t({ zh: '列：', en: 'Columns: ' })}
+        <code>{COLUMNS.join(', ')}</code>
+      </p>
+      <p>
+        {t({
+          zh: `每行一条，kind 取 ${KINDS.join('、')}。楼层的 parent 为楼栋 id，房间组的 parent 为楼层 id；多个值用分号分隔。校园行的 working_group、leadership 列出工作小组与校领导。`,
+          en: `One entry per row; kind is one of ${KINDS.join(', ')}. A floor's parent is its building id, a cluster's its floor id; separate several values with semicolons. The campus row's working_group and leadership list those people.`,
+        })}
+      </p>
+    </details>
+  );
+}
+
+function ProblemTable(props: { problems: ImportProblem[]; lang: Lang }) {
+  const t = (b: Bilingual) => inLang(b, props.lang);
+  return (
+    <div class="table-wrap">
+      <table data-import-problems={String(props.problems.length)}>
+        <caption class="visually-hidden">{t({ zh: '校验问题', en: 'Problems found' })}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t({ zh: '行', en: 'Row' })}</th>
+            <th scope="col">{t({ zh: '列', en: 'Column' })}</th>
+            <th scope="col">{t({ zh: '问题', en: 'Problem' })}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.problems.map((p) => (
+            <tr data-row={p.row === null ? '' : String(p.row)} data-column={p.column ?? ''}>
+              <td>{p.row ?? t({ zh: '（整个文件）', en: '(file)' })}</td>
+              <td>{p.column ? <code>{p.column}</code> : '—'}</td>
+              <td>{t(p.message)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+const kindLabels: Record<'people' | 'buildings' | 'departments', Bilingual> = {
+  people: { zh: '人员', en: 'People' },
+  buildings: { zh: '楼栋', en: 'Buildings' },
+  departments: { zh: '院系', en: 'Departments' },
+};
+
+function DiffView(props: { diff: DirectoryDiff; lang: Lang }) {
+  const t = (b: Bilingual) => inLang(b, props.lang);
+  const row = (k: 'people' | 'buildings' | 'departments', d: KindDiff) => (
+    <tr data-kind={k} data-added={String(d.added.length)} data-changed={String(d.changed.length)}>
+      <th scope="row">{t(kindLabels[k])}</th>
+      <td>
+        {d.added.length}
+        {d.added.length > 0 && <div class="hint">{d.added.join('、')}</div>}
+      </td>
+      <td>
+        {d.changed.length}
+        {d.changed.length > 0 && (
+          <ul class="hint" style="margin:0;padding-left:1rem">
+            {d.changed.map((c) => (
+              <li>
+                {c.id}: {c.fields.join(', ')}
+              </li>
+            ))}
+          </ul>
+        )}
+      </td>
+      <td>{d.unchanged}</td>
+      <td>
+        {d.kept.length}
+        {d.kept.length > 0 && <div class="hint">{d.kept.join('、')}</div>}
+      </td>
+    </tr>
+  );
+  return (
+    <div class="table-wrap">
+      <table data-import-preview>
+        <caption class="visually-hidden">{t({ zh: '导入后的变化', en: 'What the import changes' })}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t({ zh: '类别', en: 'Kind' })}</th>
+            <th scope="col">{t({ zh: '新增', en: 'Added' })}</th>
+            <th scope="col">{t({ zh: '修改', en: 'Changed' })}</th>
+            <th scope="col">{t({ zh: '不变', en: 'Unchanged' })}</th>
+            <th scope="col">{t({ zh: '文件中没有（保留）', en: 'Not in the file (kept)' })}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {row('people', props.diff.people)}
+          {row('buildings', props.diff.buildings)}
+          {row('departments', props.diff.departments)}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+const countEntries = (d: Directory) => 1 + d.people.length + d.buildings.length + d.departments.length;
+
+export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+  const { ddb, tables } = deps.aws;
+  const allowed = (c: WebContext) => viewerHas(c, ['admin']);
+
+  app.get('/admin/directory', async (c) => {
+    if (!allowed(c)) return refusedPage(c, TITLE, ADMIN_RULE);
+    const lang = c.get('lang');
+    const t = (b: Bilingual) => inLang(b, lang);
+    const current = await loadDirectory(ddb, tables, true);
+    const done = applied(c.req.query('applied'));
+    return page(
+      c,
+      TITLE,
+      <>
+        {done && (
+          <div class="flash ok" role="status" data-applied>
+            {t(done)}
+          </div>
+        )}
+        <section class="card" aria-labelledby="current-h">
+          <h2 id="current-h" style="margin-top:0">
+            {t({ zh: '当前名录', en: 'Current directory' })}
+          </h2>
+          {current ? (
+            <>
+              <p>
+                {t({
+                  zh: `${inLang(current.campus.name, 'zh-CN')}：${current.people.length} 人，${current.buildings.length} 栋楼，${current.departments.length} 个院系。`,
+                  en: `${current.campus.name.en}: ${current.people.length} people, ${current.buildings.length} buildings, ${current.departments.length} departments.`,
+                })}
+              </p>
+              <p class="actions">
+                <a class="button secondary" href="/app/admin/directory/export?format=csv" download>
+                  {t({ zh: '下载 CSV', en: 'Download CSV' })}
+                </a>
+                <a class="button secondary" href="/app/admin/directory/export?format=xlsx" download>
+                  {t({ zh: '下载 XLSX', en: 'Download XLSX' })}
+                </a>
+              </p>
+            </>
+          ) : (
+            <p class="muted">{t({ zh: '尚未加载名录。', en: 'No directory is loaded yet.' })}</p>
+          )}
+        </section>
+        <UploadForm lang={lang} csrf={c.get('csrfToken')} />
+        <FormatHelp lang={lang} />
+      </>,
+    );
+  });
+
+  app.get('/admin/directory/export', async (c) => {
+    if (!allowed(c)) return refusedPage(c, TITLE, ADMIN_RULE);
+    const format = c.req.query('format') ?? 'csv';
+    const current = await loadDirectory(ddb, tables, true);
+    if (!current || (format !== 'csv' && format !== 'xlsx')) {
+      const lang = c.get('lang');
+      const msg: Bilingual = current
+        ? { zh: 'format 须为 csv 或 xlsx', en: 'format must be csv or xlsx' }
+        : { zh: '尚未加载名录', en: 'no directory is loaded yet' };
+      return page(
+        c,
+        TITLE,
+        <div class="flash error" role="alert">
+          {inLang(msg, lang)}
+        </div>,
+        current ? 400 : 404,
+      );
+    }
+    const table = directoryToTable(current);
+    c.header('Cache-Control', 'no-store');
+    if (format === 'csv') {
+      c.header('Content-Type', 'text/csv; charset=utf-8');
+      c.header('Content-Disposition', 'attachment; filename="directory.csv"');
+      return c.body(tableToCsv(table));
+    }
+    c.header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    c.header('Content-Disposition', 'attachment; filename="directory.xlsx"');
+    return c.body(await tableToXlsx(table));
+  });
+
+  app.post('/admin/directory/preview', async (c) => {
+    if (!allowed(c)) return refusedPage(c, TITLE, ADMIN_RULE);
+    const lang = c.get('lang');
+    const t = (b: Bilingual) => inLang(b, lang);
+    const csrf = c.get('csrfToken');
+    const body = await c.req.parseBody();
+    const file = body.file;
+    const fail = (problems: ImportProblem[], rows: number | null, status: 400 | 413 = 400) =>
+      page(
+        c,
+        TITLE,
+        <>
+          <div class="flash error" role="alert" data-import="invalid">
+            {t({
+              zh: `文件未通过校验：${problems.length} 处问题${rows === null ? '' : `（共 ${rows} 行数据）`}。没有写入任何内容。`,
+              en: `The file did not pass: ${problems.length} problem(s)${rows === null ? '' : ` in ${rows} data row(s)`}. Nothing was written.`,
+            })}
+          </div>
+          <ProblemTable problems={problems} lang={lang} />
+          <UploadForm lang={lang} csrf={csrf} />
+          <FormatHelp lang={lang} />
+        </>,
+        status,
+      );
+    if (!(file instanceof File) || file.size === 0)
+      return fail(
+        [
+          {
+            row: null,
+            column: null,
+            message: { zh: '请选择一个 CSV 或 XLSX 文件', en: 'choose a CSV or XLSX file' },
+          },
+        ],
+        null,
+      );
+    if (file.size > MAX_IMPORT_BYTES)
+      return fail(
+        [
+          {
+            row: null,
+            column: null,
+            message: {
+              zh: `文件过大（${Math.ceil(file.size / 1024)} KB，上限 ${MAX_IMPORT_BYTES / 1024} KB）`,
+              en: `the file is too large (${Math.ceil(file.size / 1024)} KB, at most ${MAX_IMPORT_BYTES / 1024} KB)`,
+            },
+          },
+        ],
+        null,
+        413,
+      );
+    const table = await readTable(file.name, await file.arrayBuffer());
+    if (!table.ok) return fail([table.problem], null);
+    const result = importDirectory(table.rows);
+    if (!result.ok) return fail(result.problems, result.rows);
+    const current = await loadDirectory(ddb, tables, true);
+    const merged = validateDirectory(mergedDirectory(current, result.directory));
+    if (!merged.ok)
+      return fail(
+        merged.problems.map((p) => ({
+          row: null,
+          column: null,
+          message: {
+            zh: `与现有名录合并后：${p.where}：${p.message}`,
+            en: `after merging with the current directory: ${p.where}: ${p.message}`,
+          },
+        })),
+        result.rows,
+      );
+    const diff = diffDirectory(current, result.directory);
+    return page(
+      c,
+      { zh: '名录导入预览', en: 'Directory import preview' },
+      <>
+        <div class="flash ok" role="status" data-import="valid">
+          {t({
+            zh: `文件「${file.name}」通过校验（${result.rows} 行数据）。请核对以下变化，确认后导入。`,
+            en: `"${file.name}" passed the checks (${result.rows} data rows). Review the changes below, then apply.`,
+          })}
+        </div>
+        <section class="card" aria-labelledby="preview-h">
+          <h2 id="preview-h" style="margin-top:0">
+            {t({ zh: '导入后的变化', en: 'What the import changes' })}
+          </h2>
+          {diff.campus.length > 0 && (
+            <p data-campus-changed>
+              {t({ zh: '校园信息变化：', en: 'Campus details change: ' })}
+              {diff.campus.join(', ')}
+            </p>
+          )}
+          <DiffView diff={diff} lang={lang} />
+          <p class="hint">
+            {t({
+              zh: '导入按 id 新增或替换条目；文件中没有的条目保持不变，不会删除。',
+              en: 'The import adds or replaces entries by id; entries not in the file stay as they are and are not deleted.',
+            })}
+          </p>
+          <form method="post" action="/app/admin/directory/apply" class="actions">
+            <Csrf token={csrf} />
+            <input type="hidden" name="directory" value={JSON.stringify(result.directory)} />
+            <button type="submit">{t({ zh: '确认导入', en: 'Apply the import' })}</button>
+            <a class="button secondary" href="/app/admin/directory">
+              {t({ zh: '取消', en: 'Cancel' })}
+            </a>
+          </form>
+        </section>
+      </>,
+    );
+  });
+
+  app.post('/admin/directory/apply', async (c) => {
+    if (!allowed(c)) return refusedPage(c, TITLE, ADMIN_RULE);
+    const lang = c.get('lang');
+    const body = await c.req.parseBody();
+    let raw: unknown = null;
+    try {
+      raw = typeof body.directory === 'string' ? (JSON.parse(body.directory) as unknown) : null;
+    } catch {
+      raw = null;
+    }
+    // The previewed directory comes back through the form: checked again, as anything posted is.
+    const checked = raw === null ? null : validateDirectory(raw);
+    const current = await loadDirectory(ddb, tables, true);
+    const merged = checked?.ok ? validateDirectory(mergedDirectory(current, checked.directory)) : null;
+    if (!checked?.ok || !merged?.ok) {
+      return page(
+        c,
+        TITLE,
+        <>
+          <div class="flash error" role="alert" data-import="invalid">
+            {inLang(
+              {
+                zh: '导入内容无效或已过期，没有写入任何内容。请重新上传文件。',
+                en: 'The import is not valid or has expired; nothing was written. Upload the file again.',
+              },
+              lang,
+            )}
+          </div>
+          <UploadForm lang={lang} csrf={c.get('csrfToken')} />
+        </>,
+        400,
+      );
+    }
+    await saveDirectory(ddb, tables, checked.directory);
+    return c.redirect(`/app/admin/directory?applied=${countEntries(checked.directory)}`, 303);
+  });
+
+  return app;
+}

@@ -1,0 +1,211 @@
+import type { AuditEntry } from '../../../domain/hash-chain.ts';
+import type { BrokenEntry, CaseVerification, VerifyEvent, VerifySummary } from '../../../audit/verify.ts';
+import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
+import type { TimelineItem } from '../../audit-timeline.ts';
+
+/**
+ * How a verification reads on the auditor's page: a green or red verdict, and
+ * for a failure the entry that breaks the chain by its number, what is wrong
+ * with it, and what was expected against what was found.
+ */
+
+export const problemText: Record<BrokenEntry['problem'], Bilingual> = {
+  hash_mismatch: {
+    zh: '内容被改动：记录的哈希与其内容重新计算的不符',
+    en: "content changed: the entry's hash does not match its content",
+  },
+  prev_mismatch: {
+    zh: '链接断开：记录指向的上一条哈希与实际不符',
+    en: "link broken: the entry's previous hash is not the previous entry's",
+  },
+  gap: {
+    zh: '缺失记录：序号不连续（前一条被删除）',
+    en: 'entry missing: the sequence skips (one was deleted)',
+  },
+  duplicate: { zh: '重复序号', en: 'duplicate sequence number' },
+  wrong_case: { zh: '记录属于其他案件', en: 'the entry belongs to another case' },
+  tail_truncated: {
+    zh: '尾部被截断：案件记录的最新哈希在链中找不到',
+    en: "tail cut off: the case record's head is past the chain's end",
+  },
+  tail_appended: {
+    zh: '尾部被追加：链在案件记录的最新哈希之后还有记录',
+    en: "tail extended: the chain goes on past the case record's head",
+  },
+  head_mismatch: {
+    zh: '链尾与案件记录的最新哈希不符',
+    en: "the chain's end does not match the case record's head",
+  },
+};
+
+const anchorText: Record<'intact' | 'missing' | 'rewritten', Bilingual> = {
+  intact: { zh: '与锚定一致', en: 'matches the anchor' },
+  missing: { zh: '锚定后整条链被删除', en: 'the whole chain was deleted after it was anchored' },
+  rewritten: { zh: '锚定后链被改写', en: 'the chain was rewritten after it was anchored' },
+};
+
+const short = (h: string) => (h.length > 20 ? `${h.slice(0, 16)}…` : h);
+
+/** One case's result. `entry` is the broken entry as read, described, when it still exists. */
+export function CaseResult(props: {
+  result: CaseVerification & { anchorProblem?: string | undefined };
+  entry?: TimelineItem | undefined;
+  lang: Lang;
+}) {
+  const { result: r, lang } = props;
+  const t = (b: Bilingual) => inLang(b, lang);
+  return (
+    <section
+      class={`flash ${r.ok ? 'ok' : 'error'}`}
+      role={r.ok ? 'status' : 'alert'}
+      data-verify={r.ok ? 'ok' : 'broken'}
+      data-case={r.caseId}
+      data-broken-seq={r.broken ? String(r.broken.seq) : undefined}
+      aria-labelledby={`verify-${r.caseId}-h`}
+    >
+      <h2 id={`verify-${r.caseId}-h`} style="margin:0 0 .5rem;font-size:1.1rem">
+        {r.ok
+          ? t({ zh: `案件 ${r.caseId}：审计链完整`, en: `Case ${r.caseId}: the audit chain is intact` })
+          : t({
+              zh: `案件 ${r.caseId}：审计链校验未通过`,
+              en: `Case ${r.caseId}: the audit chain fails verification`,
+            })}
+      </h2>
+      <p style="margin:0">
+        {t({
+          zh: `共 ${r.count} 条记录${r.head ? `，最新第 ${r.head.seq} 条（${short(r.head.hash)}）` : ''}。`,
+          en: `${r.count} entr${r.count === 1 ? 'y' : 'ies'}${r.head ? `, newest #${r.head.seq} (${short(r.head.hash)})` : ''}.`,
+        })}
+      </p>
+      {r.broken && (
+        <p style="margin:.5rem 0 0" data-broken>
+          <strong>
+            {t({ zh: `第 ${r.broken.seq} 条记录`, en: `Entry #${r.broken.seq}` })}
+            {props.entry ? ` (${props.entry.what}, ${props.entry.actor.name}, ${props.entry.when})` : ''}
+          </strong>
+          {`：${t(problemText[r.broken.problem])}。`}
+          <br />
+          <span>
+            {t({ zh: '应为', en: 'expected' })} <code>{short(r.broken.expected)}</code>
+            {t({ zh: '，实为', en: ', found' })} <code>{short(r.broken.found)}</code>
+          </span>
+          <br />
+          <span class="hint">
+            {t({
+              zh: `第 ${r.broken.seq} 条之前的记录完好。`,
+              en: `Every entry before #${r.broken.seq} is intact.`,
+            })}
+          </span>
+        </p>
+      )}
+      {r.anchor ? (
+        <p style="margin:.5rem 0 0" data-anchor={r.anchor.status}>
+          {t({
+            zh: `锚定（第 ${r.anchor.anchorSeq} 次锚定，链第 ${r.anchor.seq} 条）：${anchorText[r.anchor.status].zh}`,
+            en: `Anchor (anchor #${r.anchor.anchorSeq}, chain entry #${r.anchor.seq}): ${anchorText[r.anchor.status].en}`,
+          })}
+        </p>
+      ) : (
+        <p style="margin:.5rem 0 0" class="hint">
+          {t({
+            zh: '尚无锚定覆盖本案件（最近一次锚定之后立案）。',
+            en: 'No anchor covers this case yet (opened after the latest anchor).',
+          })}
+        </p>
+      )}
+      {r.anchorProblem && (
+        <p style="margin:.5rem 0 0">
+          {t({ zh: '锚定本身无法信任：', en: 'The anchor itself cannot be trusted: ' })}
+          {r.anchorProblem}
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** Every event of a full run, folded into what the page shows. */
+export interface AllResult {
+  start: Extract<VerifyEvent, { type: 'start' }> | null;
+  failures: CaseVerification[];
+  summary: VerifySummary | null;
+}
+
+export async function collectAll(events: AsyncGenerator<VerifyEvent>): Promise<AllResult> {
+  const out: AllResult = { start: null, failures: [], summary: null };
+  for await (const e of events) {
+    if (e.type === 'start') out.start = e;
+    else if (e.type === 'case') out.failures.push(e);
+    else if (e.type === 'summary') {
+      const { type: _type, ...summary } = e;
+      out.summary = summary;
+    }
+  }
+  return out;
+}
+
+export function AllResultView(props: { result: AllResult; lang: Lang; caseHref: (id: string) => string }) {
+  const { lang } = props;
+  const t = (b: Bilingual) => inLang(b, lang);
+  const s = props.result.summary;
+  const anchor = props.result.start?.anchor ?? null;
+  if (!s) {
+    return (
+      <div class="flash error" role="alert" data-verify-all="incomplete">
+        {t({ zh: '校验未能完成，请重试。', en: 'Verification did not finish; run it again.' })}
+      </div>
+    );
+  }
+  return (
+    <section
+      class={`flash ${s.ok ? 'ok' : 'error'}`}
+      role={s.ok ? 'status' : 'alert'}
+      data-verify-all={s.ok ? 'ok' : 'broken'}
+      aria-labelledby="verify-all-h"
+    >
+      <h2 id="verify-all-h" style="margin:0 0 .5rem;font-size:1.1rem">
+        {s.ok
+          ? t({ zh: `全部 ${s.checked} 个案件的审计链完整`, en: `All ${s.checked} audit chains are intact` })
+          : t({
+              zh: `${s.checked} 个案件中有 ${s.broken.length + s.missing.length + s.rewritten.length} 个未通过校验`,
+              en: `${s.broken.length + s.missing.length + s.rewritten.length} of ${s.checked} cases fail verification`,
+            })}
+      </h2>
+      <p style="margin:0">
+        {t({
+          zh: `完好 ${s.intact}；尚未锚定 ${s.notAnchored}；锚定链${s.anchorOk ? '完好' : '有问题'}${anchor ? `（最近锚定第 ${anchor.seq} 次，${anchor.at}，${anchor.caseCount} 个案件）` : '（尚无锚定）'}。`,
+          en: `${s.intact} intact; ${s.notAnchored} not anchored yet; the anchor chain is ${s.anchorOk ? 'sound' : 'NOT sound'}${anchor ? ` (latest anchor #${anchor.seq} at ${anchor.at}, ${anchor.caseCount} cases)` : ' (no anchor yet)'}.`,
+        })}
+      </p>
+      {(s.broken.length > 0 || s.missing.length > 0 || s.rewritten.length > 0) && (
+        <ul style="margin:.5rem 0 0" data-failures>
+          {s.broken.map((b) => (
+            <li data-case={b.caseId} data-broken-seq={String(b.seq)}>
+              <a href={props.caseHref(b.caseId)}>{b.caseId}</a>
+              {t({ zh: `：第 ${b.seq} 条记录，`, en: `: entry #${b.seq}, ` })}
+              {t(problemText[b.problem])}
+            </li>
+          ))}
+          {s.missing.map((id) => (
+            <li data-case={id}>
+              <a href={props.caseHref(id)}>{id}</a>
+              {t({ zh: '：锚定后整条链被删除', en: ': the whole chain was deleted after it was anchored' })}
+            </li>
+          ))}
+          {s.rewritten.map((r) => (
+            <li data-case={r.caseId}>
+              <a href={props.caseHref(r.caseId)}>{r.caseId}</a>
+              {t({
+                zh: `：锚定于第 ${r.anchored.seq} 条之后被改写`,
+                en: `: rewritten after it was anchored at entry #${r.anchored.seq}`,
+              })}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+/** The entry with a given seq, if the chain still holds one. */
+export const entryAt = (entries: readonly AuditEntry[], seq: number): AuditEntry | undefined =>
+  entries.find((e) => e.seq === seq);

@@ -1,0 +1,467 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import {
+  caseExport,
+  exportPeriod,
+  periodBounds,
+  renderCaseExport,
+  type ExportFormat,
+} from '../../../audit/export.ts';
+import { verifyAll, verifyEntries } from '../../../audit/verify.ts';
+import { readChain } from '../../../store/audit-chain.ts';
+import { BadCursorError, listCases } from '../../../store/case-lists.ts';
+import { getCaseRecord } from '../../../store/case-records.ts';
+import { stages, type CaseView } from '../../../domain/case-model.ts';
+import { inLang, type Bilingual } from '../../../domain/text.ts';
+import { directoryOrFail } from '../../reads.ts';
+import type { AppDeps } from '../../deps.ts';
+import type { WebEnv } from '../../middleware/session.ts';
+import { anchorWitness, AUDIT_READERS } from '../../routes/audit.ts';
+import { describeEntry } from '../../audit-timeline.ts';
+import { storedCaseIdSchema } from '../../schemas.ts';
+import { formatTime, StageBadge, stageLabels } from '../ui.tsx';
+import { AllResultView, CaseResult, collectAll, entryAt } from './audit-results.tsx';
+import { streamPieces } from './audit-stream.ts';
+import {
+  ErrorSummary,
+  page,
+  parseQuery,
+  refusedPage,
+  viewerHas,
+  type WebContext,
+} from './dashboard-common.tsx';
+
+/**
+ * /app/audit: the auditor's pages. Search cases, verify one case's chain or
+ * every chain (the same functions as GET /api/audit/verify, with the anchor
+ * witnessed by Temporal), and export a case or a period as CSV or JSON
+ * streamed like the export API. Everything here reads; nothing writes.
+ */
+
+const TITLE: Bilingual = { zh: '审计', en: 'Audit' };
+// The same people who may read audit trails through the API.
+const AUDIT_RULE: Bilingual = {
+  zh: '审计页面供审计人员、管理员、工作小组和校领导使用',
+  en: 'the audit pages are for auditors, admins, the working group and leadership',
+};
+const PAGE_SIZE = 20;
+
+const date = z.iso.date();
+const searchQuery = z.object({
+  q: z.string().trim().max(200).optional(),
+  building: z.string().max(100).optional(),
+  stage: z.union([z.enum(stages), z.literal('')]).optional(),
+  from: z.union([date, z.literal('')]).optional(),
+  to: z.union([date, z.literal('')]).optional(),
+  cursor: z.string().max(2000).optional(),
+});
+const verifyQuery = z.object({ caseId: storedCaseIdSchema });
+const format = z.enum(['csv', 'json']).default('csv');
+const caseExportQuery = z.object({ format });
+const periodExportQuery = z.object({
+  from: date,
+  to: date,
+  building: z.string().max(100).optional(),
+  format,
+});
+
+const contentTypes: Record<ExportFormat, string> = {
+  json: 'application/json; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+};
+
+const caseHref = (id: string) => `/app/cases/${encodeURIComponent(id)}`;
+const verifyHref = (id: string) => `/app/audit/verify?caseId=${encodeURIComponent(id)}`;
+const exportHref = (id: string, f: ExportFormat) =>
+  `/app/audit/cases/${encodeURIComponent(id)}/export?format=${f}`;
+
+export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+  const aws = deps.aws;
+  const tz = deps.env.CAMPUS_TZ;
+  const allowed = (c: WebContext) => viewerHas(c, AUDIT_READERS);
+
+  app.get('/audit', async (c) => {
+    if (!allowed(c)) return refusedPage(c, TITLE, AUDIT_RULE);
+    const lang = c.get('lang');
+    const t = (b: Bilingual) => inLang(b, lang);
+    const dir = await directoryOrFail(deps);
+    const parsed = parseQuery(c, searchQuery);
+    const q = parsed.ok ? parsed.value : {};
+    const errors: Record<string, Bilingual> = parsed.ok ? {} : { ...parsed.errors };
+    const building = q.building || undefined;
+    if (building && !dir.buildings.some((b) => b.id === building))
+      errors.building = { zh: `没有楼栋 ${building}`, en: `there is no building ${building}` };
+    const period = q.from && q.to ? periodBounds(q.from, q.to, tz) : undefined;
+    if (period && period.from >= period.to)
+      errors.from = { zh: '开始日期须早于或等于结束日期', en: 'from must be on or before to' };
+
+    const searched = Object.keys(c.req.query()).some((k) => k !== 'lang');
+    let items: CaseView[] = [];
+    let nextCursor: string | null = null;
+    if (searched && Object.keys(errors).length === 0) {
+      const text = q.q?.toLowerCase();
+      // A case number finds its case directly; anything else searches titles and numbers in the list.
+      const exact =
+        text && storedCaseIdSchema.safeParse(q.q).success
+          ? await getCaseRecord(aws.ddb, aws.tables, q.q ?? '')
+          : null;
+      if (exact) items = [exact];
+      else {
+        try {
+          const found = await listCases(aws.ddb, aws.tables, {
+            filters: {
+              buildingId: building,
+              stage: q.stage || undefined,
+              from: q.from ? periodBounds(q.from, q.from, tz).from : undefined,
+              to: q.to ? periodBounds(q.to, q.to, tz).to : undefined,
+            },
+            limit: PAGE_SIZE,
+            cursor: q.cursor,
+            keep: text
+              ? (v) => v.title.toLowerCase().includes(text) || v.caseId.toLowerCase().includes(text)
+              : undefined,
+          });
+          items = found.items;
+          nextCursor = found.nextCursor;
+        } catch (err) {
+          if (!(err instanceof BadCursorError)) throw err;
+          errors.cursor = {
+            zh: '翻页参数与本次查询不符，请从第一页重新查询',
+            en: 'the page cursor does not fit this search; start again from the first page',
+          };
+        }
+      }
+    }
+    const buildingName = (id: string) => {
+      const b = dir.buildings.find((x) => x.id === id);
+      return b ? inLang(b.name, lang) : id;
+    };
+    const nextHref = () => {
+      const u = new URL(c.req.url);
+      u.searchParams.set('cursor', nextCursor ?? '');
+      return `${u.pathname}${u.search}`;
+    };
+    const status = Object.keys(errors).length > 0 ? 400 : 200;
+
+    return page(
+      c,
+      TITLE,
+      <>
+        <ErrorSummary errors={errors} lang={lang} />
+        <section class="card" aria-labelledby="audit-verify-all-h">
+          <h2 id="audit-verify-all-h" style="margin-top:0">
+            {t({ zh: '校验全部审计链', en: 'Verify every audit chain' })}
+          </h2>
+          <p class="hint">
+            {t({
+              zh: '逐一校验每个案件的哈希链，并与最近一次锚定（及 Temporal 中记录的锚定）比对。',
+              en: 'Checks every case’s hash chain and compares it with the latest anchor (and the anchor Temporal remembers).',
+            })}
+          </p>
+          <form method="get" action="/app/audit/verify-all">
+            <button type="submit">{t({ zh: '校验全部', en: 'Verify all' })}</button>
+          </form>
+        </section>
+        <form method="get" action="/app/audit" class="card" role="search" aria-labelledby="audit-search-h">
+          <h2 id="audit-search-h" style="margin-top:0">
+            {t({ zh: '查找案件', en: 'Find cases' })}
+          </h2>
+          <div class="grid">
+            <div>
+              <label for="audit-q">{t({ zh: '案件编号或标题', en: 'Case number or title' })}</label>
+              <input id="audit-q" name="q" value={q.q ?? ''} />
+            </div>
+            <div>
+              <label for="audit-building">{t({ zh: '楼栋', en: 'Building' })}</label>
+              <select id="audit-building" name="building" aria-invalid={errors.building ? 'true' : undefined}>
+                <option value="">{t({ zh: '全部', en: 'All' })}</option>
+                {dir.buildings.map((b) => (
+                  <option value={b.id} selected={b.id === building}>
+                    {inLang(b.name, lang)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div>
+              <label for="audit-stage">{t({ zh: '阶段', en: 'Stage' })}</label>
+              <select id="audit-stage" name="stage">
+                <option value="">{t({ zh: '全部', en: 'All' })}</option>
+                {stages.map((s) => (
+                  <option value={s} selected={s === q.stage}>
+                    {t(stageLabels[s])}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div>
+              <label for="audit-from">{t({ zh: '立案起（含）', en: 'Opened from' })}</label>
+              <input
+                id="audit-from"
+                type="date"
+                name="from"
+                value={q.from ?? ''}
+                aria-invalid={errors.from ? 'true' : undefined}
+              />
+            </div>
+            <div>
+              <label for="audit-to">{t({ zh: '立案止（含）', en: 'Opened to' })}</label>
+              <input
+                id="audit-to"
+                type="date"
+                name="to"
+                value={q.to ?? ''}
+                aria-invalid={errors.to ? 'true' : undefined}
+              />
+            </div>
+          </div>
+          <div class="actions">
+            <button type="submit">{t({ zh: '查找', en: 'Search' })}</button>
+          </div>
+        </form>
+        {searched && status === 200 && (
+          <section class="card" aria-labelledby="audit-results-h">
+            <h2 id="audit-results-h" style="margin-top:0">
+              {t({
+                zh: `查找结果（${items.length}${nextCursor ? '+' : ''}）`,
+                en: `Results (${items.length}${nextCursor ? '+' : ''})`,
+              })}
+            </h2>
+            {items.length === 0 ? (
+              <p class="muted">{t({ zh: '没有符合条件的案件。', en: 'No case matches.' })}</p>
+            ) : (
+              <div class="table-wrap">
+                <table data-audit-results>
+                  <thead>
+                    <tr>
+                      <th scope="col">{t({ zh: '案件', en: 'Case' })}</th>
+                      <th scope="col">{t({ zh: '阶段', en: 'Stage' })}</th>
+                      <th scope="col">{t({ zh: '楼栋', en: 'Building' })}</th>
+                      <th scope="col">{t({ zh: '立案', en: 'Opened' })}</th>
+                      <th scope="col">{t({ zh: '审计', en: 'Audit' })}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {items.map((v) => (
+                      <tr data-case={v.caseId}>
+                        <td>
+                          <a href={caseHref(v.caseId)}>{v.caseId}</a> {v.title}
+                        </td>
+                        <td>
+                          <StageBadge stage={v.stage} lang={lang} />
+                        </td>
+                        <td>{buildingName(v.location.buildingId)}</td>
+                        <td>{formatTime(v.openedAt, tz)}</td>
+                        <td>
+                          <a href={verifyHref(v.caseId)}>
+                            {t({ zh: '校验', en: 'Verify' })}
+                            <span class="visually-hidden"> {v.caseId}</span>
+                          </a>
+                          {' · '}
+                          <a href={exportHref(v.caseId, 'csv')}>
+                            CSV<span class="visually-hidden"> {v.caseId}</span>
+                          </a>
+                          {' · '}
+                          <a href={exportHref(v.caseId, 'json')}>
+                            JSON<span class="visually-hidden"> {v.caseId}</span>
+                          </a>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+            {nextCursor && (
+              <p>
+                <a href={nextHref()} rel="next">
+                  {t({ zh: '下一页', en: 'Next page' })}
+                </a>
+              </p>
+            )}
+          </section>
+        )}
+        <form method="get" action="/app/audit/export" class="card" aria-labelledby="audit-export-h">
+          <h2 id="audit-export-h" style="margin-top:0">
+            {t({ zh: '导出一段时间的审计记录', en: 'Export the audit trail of a period' })}
+          </h2>
+          <p class="hint">
+            {t({
+              zh: '该时段内立案的每个案件、其全部审计记录与校验结果。',
+              en: 'Every case opened in the period, with its whole trail and its verification.',
+            })}
+          </p>
+          <div class="grid">
+            <div>
+              <label for="export-from">{t({ zh: '开始日期', en: 'From' })}</label>
+              <input id="export-from" type="date" name="from" required value={q.from ?? ''} />
+            </div>
+            <div>
+              <label for="export-to">{t({ zh: '结束日期（含）', en: 'To (inclusive)' })}</label>
+              <input id="export-to" type="date" name="to" required value={q.to ?? ''} />
+            </div>
+            <div>
+              <label for="export-building">{t({ zh: '楼栋', en: 'Building' })}</label>
+              <select id="export-building" name="building">
+                <option value="">{t({ zh: '全部', en: 'All' })}</option>
+                {dir.buildings.map((b) => (
+                  <option value={b.id}>{inLang(b.name, lang)}</option>
+                ))}
+              </select>
+            </div>
+            <div>
+              <label for="export-format">{t({ zh: '格式', en: 'Format' })}</label>
+              <select id="export-format" name="format">
+                <option value="csv">CSV</option>
+                <option value="json">JSON</option>
+              </select>
+            </div>
+          </div>
+          <div class="actions">
+            <button type="submit">{t({ zh: '导出', en: 'Export' })}</button>
+          </div>
+        </form>
+      </>,
+      status,
+    );
+  });
+
+  app.get('/audit/verify', async (c) => {
+    if (!allowed(c)) return refusedPage(c, TITLE, AUDIT_RULE);
+    const lang = c.get('lang');
+    const title: Bilingual = { zh: '审计链校验', en: 'Audit chain verification' };
+    const parsed = parseQuery(c, verifyQuery);
+    if (!parsed.ok) return page(c, title, <ErrorSummary errors={parsed.errors} lang={lang} />, 400);
+    const { caseId } = parsed.value;
+    const [record, entries, dir] = await Promise.all([
+      getCaseRecord(aws.ddb, aws.tables, caseId),
+      readChain(aws.ddb, aws.tables, caseId),
+      directoryOrFail(deps),
+    ]);
+    if (!record && entries.length === 0) {
+      return page(
+        c,
+        title,
+        <div class="flash error" role="alert">
+          {inLang(
+            {
+              zh: `没有案件 ${caseId} 的记录或审计轨迹`,
+              en: `there is no record or audit trail for case ${caseId}`,
+            },
+            lang,
+          )}
+        </div>,
+        404,
+      );
+    }
+    const result = await verifyEntries(aws, caseId, entries, { hasRecord: record !== null });
+    const people = new Map(dir.people.map((p) => [p.id, p]));
+    const broken = result.broken ? entryAt(entries, result.broken.seq) : undefined;
+    const entry = broken ? describeEntry(broken, lang, { person: (id) => people.get(id) }, tz) : undefined;
+    const t = (b: Bilingual) => inLang(b, lang);
+    return page(
+      c,
+      title,
+      <>
+        <CaseResult result={result} entry={entry} lang={lang} />
+        <p class="actions">
+          <a class="button secondary" href={caseHref(caseId)}>
+            {t({ zh: '打开案件', en: 'Open the case' })}
+          </a>
+          <a class="button secondary" href={exportHref(caseId, 'csv')}>
+            {t({ zh: '导出 CSV', en: 'Export CSV' })}
+          </a>
+          <a class="button secondary" href={exportHref(caseId, 'json')}>
+            {t({ zh: '导出 JSON', en: 'Export JSON' })}
+          </a>
+          <a class="button secondary" href="/app/audit">
+            {t({ zh: '返回审计', en: 'Back to audit' })}
+          </a>
+        </p>
+      </>,
+    );
+  });
+
+  app.get('/audit/verify-all', async (c) => {
+    if (!allowed(c)) return refusedPage(c, TITLE, AUDIT_RULE);
+    const lang = c.get('lang');
+    const witness = await anchorWitness(deps.temporal);
+    const result = await collectAll(verifyAll(aws, { witness }));
+    return page(
+      c,
+      { zh: '全部审计链校验', en: 'Verification of every audit chain' },
+      <>
+        <AllResultView result={result} lang={lang} caseHref={verifyHref} />
+        <p>
+          <a href="/app/audit">{inLang({ zh: '返回审计', en: 'Back to audit' }, lang)}</a>
+        </p>
+      </>,
+    );
+  });
+
+  app.get('/audit/cases/:caseId/export', async (c) => {
+    if (!allowed(c)) return refusedPage(c, TITLE, AUDIT_RULE);
+    const lang = c.get('lang');
+    const id = storedCaseIdSchema.safeParse(c.req.param('caseId'));
+    const q = parseQuery(c, caseExportQuery);
+    if (!id.success || !q.ok) {
+      const errors = q.ok ? {} : q.errors;
+      if (!id.success) errors.caseId = { zh: '案件编号格式不对', en: 'not a case number' };
+      return page(c, TITLE, <ErrorSummary errors={errors} lang={lang} />, 400);
+    }
+    const exported = await caseExport(aws, id.data);
+    if (!exported) {
+      return page(
+        c,
+        TITLE,
+        <div class="flash error" role="alert">
+          {inLang(
+            {
+              zh: `没有案件 ${id.data} 的记录或审计轨迹`,
+              en: `there is no record or audit trail for case ${id.data}`,
+            },
+            lang,
+          )}
+        </div>,
+        404,
+      );
+    }
+    const f = q.value.format;
+    return streamPieces(c, renderCaseExport(exported, f, new Date().toISOString()), {
+      'content-type': contentTypes[f],
+      'content-disposition': `attachment; filename="${id.data.replace(/[^A-Za-z0-9._-]/g, '_')}-audit.${f}"`,
+      'cache-control': 'no-store',
+    });
+  });
+
+  app.get('/audit/export', async (c) => {
+    if (!allowed(c)) return refusedPage(c, TITLE, AUDIT_RULE);
+    const lang = c.get('lang');
+    const q = parseQuery(c, periodExportQuery);
+    const errors = q.ok ? {} : { ...q.errors };
+    const building = q.ok ? q.value.building || undefined : undefined;
+    if (building) {
+      const dir = await directoryOrFail(deps);
+      if (!dir.buildings.some((b) => b.id === building))
+        errors.building = { zh: `没有楼栋 ${building}`, en: `there is no building ${building}` };
+    }
+    const period = q.ok ? periodBounds(q.value.from, q.value.to, tz) : undefined;
+    if (period && period.from >= period.to)
+      errors.from = { zh: '开始日期须早于或等于结束日期', en: 'from must be on or before to' };
+    if (!q.ok || !period || Object.keys(errors).length > 0)
+      return page(c, TITLE, <ErrorSummary errors={errors} lang={lang} />, 400);
+    const f = q.value.format;
+    const name = `audit-${q.value.from}-${q.value.to}${building ? `-${building}` : ''}.${f}`;
+    return streamPieces(
+      c,
+      exportPeriod(aws, { ...period, buildingId: building, format: f }, new Date().toISOString()),
+      {
+        'content-type': contentTypes[f],
+        'content-disposition': `attachment; filename="${name.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+        'cache-control': 'no-store',
+      },
+    );
+  });
+
+  return app;
+}

@@ -1,0 +1,103 @@
+import type { Context } from 'hono';
+import type { Child } from 'hono/jsx';
+import type { z } from 'zod';
+import type { Role } from '../../../domain/directory.ts';
+import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
+import type { WebEnv } from '../../middleware/session.ts';
+import { Layout } from '../layout.tsx';
+
+/**
+ * Pieces the dashboard, audit and admin pages share: the page shell bound to
+ * the request, a refusal page, and query validation that answers a bad query
+ * with a 400 page naming each field (never a 500, never a silent default).
+ */
+
+export type WebContext = Context<WebEnv>;
+
+/** The current path and query, for the language switch and the active nav item. */
+export const currentUrl = (c: WebContext): string => {
+  const u = new URL(c.req.url);
+  return `${u.pathname}${u.search}`;
+};
+
+/** Renders a page in the shared Layout, with the viewer, language and CSRF token of the request. */
+export function page(
+  c: WebContext,
+  title: Bilingual,
+  body: Child,
+  status: 200 | 400 | 403 | 404 | 413 = 200,
+) {
+  c.header('Cache-Control', 'no-store');
+  return c.html(
+    <Layout
+      title={title}
+      lang={c.get('lang')}
+      viewer={c.get('viewer')}
+      csrfToken={c.get('csrfToken')}
+      currentUrl={currentUrl(c)}
+    >
+      {body}
+    </Layout>,
+    status,
+  );
+}
+
+/** A 403 page that says which rule refused, in the reader's language. */
+export function refusedPage(c: WebContext, title: Bilingual, rule: Bilingual) {
+  const lang = c.get('lang');
+  return page(
+    c,
+    title,
+    <>
+      <div class="flash error" role="alert" data-refused="role">
+        {inLang(rule, lang)}
+      </div>
+      <p>
+        <a href="/app">{inLang({ zh: '返回工作台', en: 'Back to the workbench' }, lang)}</a>
+      </p>
+    </>,
+    403,
+  );
+}
+
+/** Whether the signed-in person has one of the roles. */
+export const viewerHas = (c: WebContext, roles: readonly Role[]): boolean =>
+  c.get('viewer')?.person.roles.some((r) => roles.includes(r)) ?? false;
+
+export type QueryResult<T> = { ok: true; value: T } | { ok: false; errors: Record<string, Bilingual> };
+
+/**
+ * Parses the query string with a schema. Unknown parameters are ignored (the
+ * language switch adds `lang`); each bad one is reported by name in both languages.
+ */
+export function parseQuery<S extends z.ZodType>(c: WebContext, schema: S): QueryResult<z.output<S>> {
+  const r = schema.safeParse(c.req.query());
+  if (r.success) return { ok: true, value: r.data };
+  const errors: Record<string, Bilingual> = {};
+  for (const i of r.error.issues) {
+    const field = i.path.map(String).join('.') || '(query)';
+    errors[field] ??= { zh: `${field}：${i.message}`, en: `${field}: ${i.message}` };
+  }
+  return { ok: false, errors };
+}
+
+/** The list of field problems above a form, announced when the page loads. */
+export function ErrorSummary(props: { errors: Record<string, Bilingual>; lang: Lang }) {
+  const entries = Object.values(props.errors);
+  if (entries.length === 0) return null;
+  return (
+    <div class="flash error" role="alert" data-errors={String(entries.length)}>
+      <p style="margin:0 0 .25rem;font-weight:600">
+        {inLang({ zh: '请修改以下内容：', en: 'Please correct the following:' }, props.lang)}
+      </p>
+      <ul style="margin:0">
+        {entries.map((e) => (
+          <li>{inLang(e, props.lang)}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** 0.9512 → "95.1%". */
+export const percent = (v: number): string => `${Math.round(v * 1000) / 10}%`;

@@ -1,0 +1,664 @@
+import { Hono } from 'hono';
+import { raw } from 'hono/html';
+import { z } from 'zod';
+import { isValidIsoWeek } from '../../../domain/digest.ts';
+import type { Directory } from '../../../domain/directory.ts';
+import { onTimeStages, type KpiValue } from '../../../domain/kpi.ts';
+import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
+import { readsEverything, supervisedBuildings } from '../../middleware/access.ts';
+import { directoryOrFail } from '../../reads.ts';
+import type { AppDeps } from '../../deps.ts';
+import { csrfProtect, requireViewer, sessionMiddleware, type WebEnv } from '../../middleware/session.ts';
+import { ProblemError } from '../../middleware/problems.ts';
+import { reportScopeRefusal } from '../../middleware/access.ts';
+import { loadWeeklySummary } from '../../reads.ts';
+import { weeklyReportHtml } from '../../routes/weekly-reports.ts';
+import { countBarsChart, kpiRatesChart, rateTrendChart } from '../charts.ts';
+import { formatTime, SeverityBadge, StageBadge, stageLabels } from '../ui.tsx';
+import { adminRoutes } from './admin.tsx';
+import { auditPageRoutes } from './audit.tsx';
+import {
+  ErrorSummary,
+  page,
+  parseQuery,
+  percent,
+  refusedPage,
+  viewerHas,
+  type WebContext,
+} from './dashboard-common.tsx';
+import {
+  breachesIn,
+  dashboardPeriod,
+  kpiFigures,
+  MAX_DASHBOARD_DAYS,
+  overdueNow,
+  weeklyReports,
+  weeklyTrend,
+  type KpiFigures,
+} from './dashboard-data.ts';
+
+/**
+ * /app/dashboard: the KPIs against the standards' targets for a building or the
+ * campus over a period, small server-drawn charts, the weekly reports, and the
+ * breaches and overdue cases behind the figures. Read-only: every control is a
+ * GET form, so the page works without JavaScript and any view can be bookmarked.
+ */
+
+const TITLE: Bilingual = { zh: '仪表盘', en: 'Dashboard' };
+export const DASHBOARD_ROLES = ['supervisor', 'working_group', 'leadership', 'admin', 'auditor'] as const;
+
+const DASHBOARD_RULE: Bilingual = {
+  zh: '仪表盘供主管（所管楼栋）、工作小组、校领导、管理员和审计人员查看',
+  en: 'the dashboard is for supervisors (their buildings), the working group, leadership, admins and auditors',
+};
+
+const date = z.iso.date();
+const dashboardQuery = z.object({
+  building: z.string().max(100).optional(),
+  from: date.optional(),
+  to: date.optional(),
+});
+const weeklyQuery = z.object({
+  week: z.string().refine(isValidIsoWeek, 'an ISO week like 2026-W07'),
+  building: z.string().max(100).optional(),
+});
+
+/** The buildings this viewer may pick; `campus` when they may also see the whole campus. */
+function scopeOf(c: WebContext, dir: Directory): { campus: boolean; buildings: string[] } {
+  const viewer = c.get('viewer');
+  if (!viewer) return { campus: false, buildings: [] };
+  if (readsEverything(viewer)) return { campus: true, buildings: dir.buildings.map((b) => b.id) };
+  return { campus: false, buildings: supervisedBuildings(viewer, dir) };
+}
+
+function kpiValueText(k: KpiValue, lang: Lang): string {
+  if (k.value === null) return '—';
+  if (k.unit === 'ratio') return percent(k.value);
+  if (k.unit === 'hours') return `${k.value.toFixed(1)} ${lang === 'en' ? 'h' : '小时'}`;
+  return String(k.value);
+}
+
+function kpiTargetText(k: KpiValue, lang: Lang): string {
+  if (k.target === null || k.comparator === null)
+    return inLang({ zh: '无目标（跟踪）', en: 'none (tracked)' }, lang);
+  const v = k.unit === 'ratio' ? percent(k.target) : String(k.target);
+  return `${k.comparator === '>=' ? '≥' : '≤'} ${v}`;
+}
+
+function Verdict(props: { met: boolean | null; lang: Lang }) {
+  if (props.met === null)
+    return <span class="badge cancelled">{inLang({ zh: '未判定', en: 'n/a' }, props.lang)}</span>;
+  return props.met ? (
+    <span class="badge met">{inLang({ zh: '达标', en: 'Met' }, props.lang)}</span>
+  ) : (
+    <span class="badge breached">{inLang({ zh: '未达标', en: 'Missed' }, props.lang)}</span>
+  );
+}
+
+function KpiTable(props: { kpis: KpiValue[]; lang: Lang }) {
+  const t = (b: Bilingual) => inLang(b, props.lang);
+  return (
+    <div class="table-wrap" role="region" tabindex={0} aria-label={t({ zh: '指标表', en: 'KPI table' })}>
+      <table data-kpis style="min-width:34rem">
+        <caption class="visually-hidden">
+          {t({ zh: '指标、目标与判定', en: 'KPIs, targets and verdicts' })}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">{t({ zh: '指标', en: 'KPI' })}</th>
+            <th scope="col">{t({ zh: '数值', en: 'Value' })}</th>
+            <th scope="col">{t({ zh: '目标', en: 'Target' })}</th>
+            <th scope="col">{t({ zh: '判定', en: 'Verdict' })}</th>
+            <th scope="col">{t({ zh: '样本', en: 'Sample' })}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.kpis.map((k) => (
+            <tr data-kpi={k.id} data-met={String(k.met)}>
+              <th scope="row" style="font-weight:400">
+                {t(k.label)}
+              </th>
+              <td>{kpiValueText(k, props.lang)}</td>
+              <td>{kpiTargetText(k, props.lang)}</td>
+              <td>
+                <Verdict met={k.met} lang={props.lang} />
+              </td>
+              <td class="muted">
+                {k.numerator !== undefined && k.denominator !== undefined
+                  ? `${k.numerator}/${k.denominator}`
+                  : k.denominator !== undefined
+                    ? String(k.denominator)
+                    : ''}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+const Svg = (props: { svg: string | null; empty: Bilingual; lang: Lang }) =>
+  props.svg ? (
+    <figure class="chart" style="margin:0">
+      {raw(props.svg)}
+    </figure>
+  ) : (
+    <p class="muted">{inLang(props.empty, props.lang)}</p>
+  );
+
+export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+  const tz = deps.env.CAMPUS_TZ;
+
+  app.get('/dashboard', async (c) => {
+    const lang = c.get('lang');
+    const t = (b: Bilingual) => inLang(b, lang);
+    if (!viewerHas(c, DASHBOARD_ROLES)) return refusedPage(c, TITLE, DASHBOARD_RULE);
+    const dir = await directoryOrFail(deps);
+    const scope = scopeOf(c, dir);
+    if (!scope.campus && scope.buildings.length === 0) return refusedPage(c, TITLE, DASHBOARD_RULE);
+    const q = parseQuery(c, dashboardQuery);
+    const asked = q.ok ? q.value : {};
+    const errors: Record<string, Bilingual> = q.ok ? {} : { ...q.errors };
+    const buildingParam = asked.building || undefined;
+    if (buildingParam && !dir.buildings.some((b) => b.id === buildingParam))
+      errors.building = { zh: `没有楼栋 ${buildingParam}`, en: `there is no building ${buildingParam}` };
+    // Supervisors see their own buildings: the first one unless they pick another.
+    const buildingId = buildingParam ?? (scope.campus ? undefined : scope.buildings[0]);
+    if (!errors.building && buildingParam) {
+      const viewer = c.get('viewer');
+      const refusal = viewer ? reportScopeRefusal(viewer, dir, buildingId) : DASHBOARD_RULE;
+      if (refusal) return refusedPage(c, TITLE, refusal);
+    }
+    const now = new Date();
+    const period = dashboardPeriod(
+      { from: errors.from ? undefined : asked.from, to: errors.to ? undefined : asked.to },
+      tz,
+      now,
+    );
+    if (!(period.days > 0))
+      errors.from = { zh: '开始日期须早于或等于结束日期', en: 'from must be on or before to' };
+    else if (period.days > MAX_DASHBOARD_DAYS)
+      errors.to = {
+        zh: `时间范围最长 ${MAX_DASHBOARD_DAYS} 天`,
+        en: `the period may span at most ${MAX_DASHBOARD_DAYS} days`,
+      };
+    const invalid = Object.keys(errors).length > 0;
+
+    const buildingName = (id: string) => {
+      const b = dir.buildings.find((x) => x.id === id);
+      return b ? inLang(b.name, lang) : id;
+    };
+    const personName = (id: string) => dir.people.find((p) => p.id === id)?.name ?? id;
+    const inScope = buildingId ? [buildingId] : scope.campus ? undefined : scope.buildings;
+
+    const form = (
+      <form method="get" action="/app/dashboard" class="card" aria-labelledby="dash-filter-h">
+        <h2 id="dash-filter-h" style="margin-top:0">
+          {t({ zh: '范围与时段', en: 'Scope and period' })}
+        </h2>
+        <div class="grid">
+          <div>
+            <label for="dash-building">{t({ zh: '楼栋', en: 'Building' })}</label>
+            <select id="dash-building" name="building">
+              {scope.campus && (
+                <option value="" selected={buildingId === undefined}>
+                  {t({ zh: '全校', en: 'Whole campus' })}
+                </option>
+              )}
+              {scope.buildings.map((id) => (
+                <option value={id} selected={id === buildingId}>
+                  {buildingName(id)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div>
+            <label for="dash-from">{t({ zh: '开始日期', en: 'From' })}</label>
+            <input
+              id="dash-from"
+              type="date"
+              name="from"
+              value={period.fromDate}
+              aria-invalid={errors.from ? 'true' : undefined}
+            />
+          </div>
+          <div>
+            <label for="dash-to">{t({ zh: '结束日期（含）', en: 'To (inclusive)' })}</label>
+            <input
+              id="dash-to"
+              type="date"
+              name="to"
+              value={period.toDate}
+              aria-invalid={errors.to ? 'true' : undefined}
+            />
+          </div>
+        </div>
+        <div class="actions">
+          <button type="submit">{t({ zh: '查看', en: 'Show' })}</button>
+        </div>
+      </form>
+    );
+    if (invalid) {
+      return page(
+        c,
+        TITLE,
+        <>
+          <ErrorSummary errors={errors} lang={lang} />
+          {form}
+        </>,
+        400,
+      );
+    }
+
+    const perBuilding = buildingId === undefined && scope.campus;
+    const [figures, trend, breaches, overdue, reports, buildingFigures] = await Promise.all([
+      kpiFigures(deps, dir, period, buildingId),
+      weeklyTrend(deps, period.to, buildingId),
+      breachesIn(deps, period, inScope),
+      overdueNow(deps, inScope),
+      weeklyReports(deps, buildingId, now),
+      perBuilding
+        ? Promise.all(
+            dir.buildings.map(async (b) => ({
+              id: b.id,
+              figures: await kpiFigures(deps, dir, period, b.id),
+            })),
+          )
+        : Promise.resolve([] as { id: string; figures: KpiFigures }[]),
+    ]);
+    const missed = figures.kpis.filter((k) => k.met === false);
+    const scopeText = buildingId ? buildingName(buildingId) : t({ zh: '全校', en: 'whole campus' });
+
+    const trendLabels = trend.map((w) => w.week.slice(5));
+    const onTimeSvg = rateTrendChart(
+      { zh: '各周按时完成率（按周立案批次）', en: 'On-time rate by week (cases opened that week)' },
+      trend.map((w, i) => ({ label: trendLabels[i] ?? w.week, value: w.onTime })),
+      1,
+      lang,
+    );
+    const satisfactionSvg = rateTrendChart(
+      { zh: '各周综合满意率', en: 'Overall satisfaction by week' },
+      trend.map((w, i) => ({ label: trendLabels[i] ?? w.week, value: w.satisfaction })),
+      0.85,
+      lang,
+    );
+    const overdueByBuilding = new Map<string, number>();
+    for (const v of overdue.items)
+      overdueByBuilding.set(v.location.buildingId, (overdueByBuilding.get(v.location.buildingId) ?? 0) + 1);
+    const breachesByBuilding = new Map<string, number>();
+    for (const b of breaches.items)
+      breachesByBuilding.set(
+        b.view.location.buildingId,
+        (breachesByBuilding.get(b.view.location.buildingId) ?? 0) + 1,
+      );
+    const buildingsSvg = perBuilding
+      ? countBarsChart(
+          { zh: '各楼栋案件、超时与违约', en: 'Cases, overdue and breaches per building' },
+          buildingFigures.map((b) => buildingName(b.id)),
+          [
+            {
+              name: t({ zh: '本期案件', en: 'Cases' }),
+              values: buildingFigures.map((b) => b.figures.cases),
+              colour: '#0b57a4',
+            },
+            {
+              name: t({ zh: '当前超时', en: 'Overdue now' }),
+              values: buildingFigures.map((b) => overdueByBuilding.get(b.id) ?? 0),
+              colour: '#b45309',
+            },
+            {
+              name: t({ zh: '违约期限', en: 'Breached deadlines' }),
+              values: buildingFigures.map((b) => breachesByBuilding.get(b.id) ?? 0),
+              colour: '#b91c1c',
+            },
+          ],
+          lang,
+        )
+      : null;
+    const onTimeOf = (f: KpiFigures) => {
+      const num = onTimeStages.reduce((a, s) => a + f.tally.onTime[s].num, 0);
+      const den = onTimeStages.reduce((a, s) => a + f.tally.onTime[s].den, 0);
+      return den === 0 ? '—' : percent(num / den);
+    };
+    const reportHref = (week: string) =>
+      `/app/dashboard/weekly?week=${encodeURIComponent(week)}${buildingId ? `&building=${encodeURIComponent(buildingId)}` : ''}`;
+
+    return page(
+      c,
+      TITLE,
+      <>
+        {form}
+        <section class="card" aria-labelledby="dash-kpi-h">
+          <h2 id="dash-kpi-h" style="margin-top:0">
+            {t({ zh: '指标与目标', en: 'KPIs against targets' })}
+          </h2>
+          <p class="muted" data-scope={buildingId ?? 'campus'}>
+            {t({
+              zh: `${scopeText}，${period.fromDate} 至 ${period.toDate} 立案的 ${figures.cases} 件案件；${missed.length} 项未达标。`,
+              en: `${scopeText}, ${figures.cases} case(s) opened ${period.fromDate} to ${period.toDate}; ${missed.length} KPI(s) missed.`,
+            })}
+          </p>
+          {/* A wide and a narrow drawing: SVG text scales with the chart, so a phone gets its own. */}
+          <style>
+            {
+              '.chart-narrow{display:none}@media (max-width:40rem){.chart-wide{display:none}.chart-narrow{display:block}}'
+            }
+          </style>
+          <div class="chart-wide">
+            <Svg
+              svg={kpiRatesChart(figures.kpis, lang, 640)}
+              empty={{
+                zh: '本期尚无可计算的比率指标。',
+                en: 'No rate KPI can be measured for this period yet.',
+              }}
+              lang={lang}
+            />
+          </div>
+          <div class="chart-narrow">
+            <Svg
+              svg={kpiRatesChart(figures.kpis, lang, 360)}
+              empty={{
+                zh: '本期尚无可计算的比率指标。',
+                en: 'No rate KPI can be measured for this period yet.',
+              }}
+              lang={lang}
+            />
+          </div>
+          <KpiTable kpis={figures.kpis} lang={lang} />
+        </section>
+        <section class="card" aria-labelledby="dash-trend-h">
+          <h2 id="dash-trend-h" style="margin-top:0">
+            {t({ zh: `近 ${trend.length} 周趋势`, en: `The last ${trend.length} weeks` })}
+          </h2>
+          <div class="grid" style="grid-template-columns:repeat(auto-fit,minmax(16rem,1fr))">
+            <div>
+              <h3 style="font-size:1rem">{t({ zh: '按时完成率', en: 'On-time rate' })}</h3>
+              <Svg
+                svg={onTimeSvg}
+                empty={{ zh: '暂无已判定的期限。', en: 'No decided deadlines yet.' }}
+                lang={lang}
+              />
+            </div>
+            <div>
+              <h3 style="font-size:1rem">{t({ zh: '综合满意率', en: 'Overall satisfaction' })}</h3>
+              <Svg
+                svg={satisfactionSvg}
+                empty={{ zh: '暂无回访评分。', en: 'No follow-up scores yet.' }}
+                lang={lang}
+              />
+            </div>
+          </div>
+          <div class="table-wrap">
+            <table>
+              <caption class="visually-hidden">{t({ zh: '各周数据', en: 'Figures by week' })}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t({ zh: '周', en: 'Week' })}</th>
+                  <th scope="col">{t({ zh: '立案', en: 'Opened' })}</th>
+                  <th scope="col">{t({ zh: '按时完成率', en: 'On time' })}</th>
+                  <th scope="col">{t({ zh: '综合满意率', en: 'Satisfaction' })}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {trend.map((w) => (
+                  <tr>
+                    <th scope="row" style="font-weight:400">
+                      {w.week}
+                    </th>
+                    <td>{w.cases}</td>
+                    <td>{w.onTime === null ? '—' : percent(w.onTime)}</td>
+                    <td>{w.satisfaction === null ? '—' : percent(w.satisfaction)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+        {perBuilding && (
+          <section class="card" aria-labelledby="dash-bldg-h">
+            <h2 id="dash-bldg-h" style="margin-top:0">
+              {t({ zh: '各楼栋', en: 'By building' })}
+            </h2>
+            <Svg svg={buildingsSvg} empty={{ zh: '尚无楼栋。', en: 'No buildings yet.' }} lang={lang} />
+            <div class="table-wrap">
+              <table>
+                <caption class="visually-hidden">
+                  {t({ zh: '各楼栋数据', en: 'Figures by building' })}
+                </caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t({ zh: '楼栋', en: 'Building' })}</th>
+                    <th scope="col">{t({ zh: '本期案件', en: 'Cases' })}</th>
+                    <th scope="col">{t({ zh: '按时完成率', en: 'On time' })}</th>
+                    <th scope="col">{t({ zh: '本年有效投诉', en: 'Valid complaints this year' })}</th>
+                    <th scope="col">{t({ zh: '未达标指标', en: 'KPIs missed' })}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {buildingFigures.map((b) => {
+                    const complaints = b.figures.kpis.find(
+                      (k) => k.id === 'valid_complaints_per_building_year',
+                    );
+                    return (
+                      <tr>
+                        <th scope="row" style="font-weight:400">
+                          <a
+                            href={`/app/dashboard?building=${encodeURIComponent(b.id)}&from=${period.fromDate}&to=${period.toDate}`}
+                          >
+                            {buildingName(b.id)}
+                          </a>
+                        </th>
+                        <td>{b.figures.cases}</td>
+                        <td>{onTimeOf(b.figures)}</td>
+                        <td>{complaints?.value ?? 0} / 5</td>
+                        <td>{b.figures.kpis.filter((k) => k.met === false).length}</td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          </section>
+        )}
+        <section class="card" aria-labelledby="dash-reports-h">
+          <h2 id="dash-reports-h" style="margin-top:0">
+            {t({ zh: '周报', en: 'Weekly reports' })}
+          </h2>
+          <ul data-weekly-reports>
+            {reports.map((r) => (
+              <li>
+                {r.stored ? (
+                  <a href={reportHref(r.week)}>
+                    {t({ zh: `${r.week}（${r.from} 起）`, en: `${r.week} (from ${r.from})` })}
+                  </a>
+                ) : (
+                  <span class="muted">
+                    {t({ zh: `${r.week}：尚未生成`, en: `${r.week}: not built yet` })}
+                  </span>
+                )}
+                {r.summary &&
+                  ` · ${t({
+                    zh: `新增 ${r.summary.counts.opened}，结案 ${r.summary.counts.closed}，超时 ${r.summary.counts.late}`,
+                    en: `${r.summary.counts.opened} opened, ${r.summary.counts.closed} closed, ${r.summary.counts.late} late`,
+                  })}`}
+              </li>
+            ))}
+          </ul>
+          <p class="hint">
+            {t({
+              zh: '每周一 08:00 生成上一周的周报。',
+              en: "Each Monday at 08:00 the previous week's report is built.",
+            })}
+          </p>
+        </section>
+        <section class="card" aria-labelledby="dash-overdue-h">
+          <h2 id="dash-overdue-h" style="margin-top:0">
+            {t({
+              zh: `当前超时案件（${overdue.items.length}${overdue.more ? '+' : ''}）`,
+              en: `Overdue now (${overdue.items.length}${overdue.more ? '+' : ''})`,
+            })}
+          </h2>
+          {overdue.items.length === 0 ? (
+            <p class="muted">{t({ zh: '没有超时案件。', en: 'No case is overdue.' })}</p>
+          ) : (
+            <div
+              class="table-wrap"
+              role="region"
+              tabindex={0}
+              aria-label={t({ zh: '超时案件表', en: 'Overdue cases' })}
+            >
+              <table data-overdue style="min-width:40rem">
+                <thead>
+                  <tr>
+                    <th scope="col">{t({ zh: '案件', en: 'Case' })}</th>
+                    <th scope="col">{t({ zh: '阶段', en: 'Stage' })}</th>
+                    <th scope="col">{t({ zh: '地点', en: 'Place' })}</th>
+                    <th scope="col">{t({ zh: '负责人', en: 'Assignee' })}</th>
+                    <th scope="col">{t({ zh: '应完成', en: 'Was due' })}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {overdue.items.map((v) => {
+                    const due = v.deadlines
+                      .filter((d) => d.state === 'pending' || d.state === 'breached')
+                      .at(-1);
+                    return (
+                      <tr>
+                        <td>
+                          <a href={`/app/cases/${encodeURIComponent(v.caseId)}`}>{v.caseId}</a> {v.title}{' '}
+                          <SeverityBadge severity={v.severity} lang={lang} />
+                        </td>
+                        <td>
+                          <StageBadge stage={v.stage} lang={lang} />
+                        </td>
+                        <td>
+                          {buildingName(v.location.buildingId)} {v.location.roomId ?? ''}
+                        </td>
+                        <td>{personName(v.assigneeId)}</td>
+                        <td>{due ? formatTime(due.due, tz) : '—'}</td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
+        <section class="card" aria-labelledby="dash-breach-h">
+          <h2 id="dash-breach-h" style="margin-top:0">
+            {t({
+              zh: `本期违约期限（${breaches.total}）`,
+              en: `Breached deadlines this period (${breaches.total})`,
+            })}
+          </h2>
+          {breaches.items.length === 0 ? (
+            <p class="muted">
+              {t({ zh: '本期没有违约的期限。', en: 'No deadline was breached in this period.' })}
+            </p>
+          ) : (
+            <div
+              class="table-wrap"
+              role="region"
+              tabindex={0}
+              aria-label={t({ zh: '违约期限表', en: 'Breached deadlines' })}
+            >
+              <table data-breaches style="min-width:40rem">
+                <thead>
+                  <tr>
+                    <th scope="col">{t({ zh: '案件', en: 'Case' })}</th>
+                    <th scope="col">{t({ zh: '环节', en: 'Stage' })}</th>
+                    <th scope="col">{t({ zh: '期限', en: 'Due' })}</th>
+                    <th scope="col">{t({ zh: '超时于', en: 'Breached at' })}</th>
+                    <th scope="col">{t({ zh: '负责人', en: 'Assignee' })}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {breaches.items.map((b) => (
+                    <tr>
+                      <td>
+                        <a href={`/app/cases/${encodeURIComponent(b.view.caseId)}`}>{b.view.caseId}</a>{' '}
+                        {b.view.title}
+                      </td>
+                      <td>
+                        {t(stageLabels[b.deadline.stage])}
+                        {b.deadline.round > 1 ? ` #${b.deadline.round}` : ''}
+                      </td>
+                      <td>{formatTime(b.deadline.due, tz)}</td>
+                      <td>{b.deadline.breachedAt ? formatTime(b.deadline.breachedAt, tz) : '—'}</td>
+                      <td>{personName(b.view.assigneeId)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
+      </>,
+    );
+  });
+
+  // A stored weekly report as its own page (the same page the report API serves for text/html).
+  app.get('/dashboard/weekly', async (c) => {
+    const lang = c.get('lang');
+    const viewer = c.get('viewer');
+    const title: Bilingual = { zh: '周报', en: 'Weekly report' };
+    if (!viewer || !viewerHas(c, DASHBOARD_ROLES)) return refusedPage(c, title, DASHBOARD_RULE);
+    const q = parseQuery(c, weeklyQuery);
+    if (!q.ok) return page(c, title, <ErrorSummary errors={q.errors} lang={lang} />, 400);
+    const dir = await directoryOrFail(deps);
+    const buildingId = q.value.building || undefined;
+    if (buildingId && !dir.buildings.some((b) => b.id === buildingId))
+      return page(
+        c,
+        title,
+        <ErrorSummary
+          errors={{ building: { zh: `没有楼栋 ${buildingId}`, en: `there is no building ${buildingId}` } }}
+          lang={lang}
+        />,
+        404,
+      );
+    const refusal = reportScopeRefusal(viewer, dir, buildingId);
+    if (refusal) return refusedPage(c, title, refusal);
+    try {
+      const summary = await loadWeeklySummary(deps, { week: q.value.week, buildingId });
+      c.header('Cache-Control', 'no-store');
+      return c.html(weeklyReportHtml(dir, summary, lang));
+    } catch (err) {
+      if (!(err instanceof ProblemError) || err.type !== 'not_found') throw err;
+      const detail = typeof err.detail === 'string' ? { zh: err.detail, en: err.detail } : err.detail;
+      return page(
+        c,
+        title,
+        <>
+          <div class="flash error" role="alert">
+            {inLang(detail, lang)}
+          </div>
+          <p>
+            <a href="/app/dashboard">{inLang({ zh: '返回仪表盘', en: 'Back to the dashboard' }, lang)}</a>
+          </p>
+        </>,
+        404,
+      );
+    }
+  });
+
+  return app;
+}
+
+/**
+ * The dashboard, auditor and admin pages as one sub-app, mounted at `/app`:
+ * signed-in people only, every non-GET request with the session's CSRF token.
+ */
+export function moreAppRoutes(deps: AppDeps): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+  // Guarded here on its own paths too, so the pages never depend on the order of mounts
+  // (the session middleware is safe to run twice).
+  for (const path of ['/dashboard', '/dashboard/*', '/audit', '/audit/*', '/admin/*'])
+    app.use(path, sessionMiddleware(deps), requireViewer, csrfProtect);
+  app.route('/', dashboardRoutes(deps));
+  app.route('/', auditPageRoutes(deps));
+  app.route('/', adminRoutes(deps));
+  return app;
+}

@@ -1,0 +1,165 @@
+import * as echarts from 'echarts';
+import type { EChartsOption } from 'echarts';
+import type { KpiValue } from '../../domain/kpi.ts';
+import { inLang, type Bilingual, type Lang } from '../../domain/text.ts';
+
+/**
+ * Small charts drawn on the server as SVG with Apache ECharts' server-side
+ * renderer: the page carries no chart script, works without JavaScript and
+ * prints. Every chart is an `<svg role="img">` named by its caption, and the
+ * figures it shows are also in a table beside it, so nothing depends on seeing it.
+ */
+
+export interface ChartSize {
+  width: number;
+  height: number;
+}
+
+// Same palette as the layout: contrast-checked blue for values, dark red for targets.
+const VALUE_COLOUR = '#0b57a4';
+const MISSED_COLOUR = '#b91c1c';
+const TARGET_COLOUR = '#7f1d1d';
+const TEXT_COLOUR = '#1b1f24';
+const FONT = 'system-ui, "Noto Sans CJK SC", "PingFang SC", sans-serif';
+
+const escapeAttr = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** Renders an ECharts option to an SVG string named `label`; the instance is disposed at once. */
+export function renderChart(option: EChartsOption, size: ChartSize, label: string): string {
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, ...size });
+  try {
+    chart.setOption({ animation: false, textStyle: { fontFamily: FONT, color: TEXT_COLOUR }, ...option });
+    const svg = chart.renderToSVGString();
+    // The SVG is drawn responsively (width 100%) and announced as one image with a name.
+    return svg.replace(
+      /^<svg width="\d+" height="\d+"/,
+      `<svg role="img" aria-label="${escapeAttr(label)}" focusable="false" preserveAspectRatio="xMinYMin meet" style="width:100%;height:auto;max-width:${size.width}px"`,
+    );
+  } finally {
+    chart.dispose();
+  }
+}
+
+const pct = (v: number) => `${Math.round(v * 1000) / 10}%`;
+
+/** The KPIs measured as rates, each bar against its target (a red tick); missed targets in red. */
+export function kpiRatesChart(kpis: readonly KpiValue[], lang: Lang, width = 640): string | null {
+  const rates = kpis.filter((k) => k.unit === 'ratio' && k.value !== null);
+  if (rates.length === 0) return null;
+  // Bottom to top in ECharts' category axis: reverse so the chart reads in the table's order.
+  const rows = [...rates].reverse();
+  const height = 40 + rows.length * 28;
+  const label = inLang({ zh: '各项比率指标与目标', en: 'Rate KPIs against their targets' }, lang);
+  return renderChart(
+    {
+      grid: { left: 8, right: 48, top: 8, bottom: 24, containLabel: true },
+      xAxis: { type: 'value', min: 0, max: 1, axisLabel: { formatter: (v: number) => pct(v) } },
+      yAxis: {
+        type: 'category',
+        data: rows.map((k) => inLang(k.label, lang)),
+        // Narrow (phone) charts give the labels less room; the table beside the chart has them whole.
+        axisLabel: { width: Math.round(width * (lang === 'en' ? 0.38 : 0.3)), overflow: 'truncate' },
+      },
+      series: [
+        {
+          type: 'bar',
+          barWidth: 14,
+          data: rows.map((k) => ({
+            value: k.value ?? 0,
+            itemStyle: { color: k.met === false ? MISSED_COLOUR : VALUE_COLOUR },
+          })),
+          label: { show: true, position: 'right', formatter: (p) => pct(Number(p.value)) },
+        },
+        {
+          // The target of each row as a short vertical mark.
+          type: 'scatter',
+          symbol: 'rect',
+          symbolSize: [3, 20],
+          itemStyle: { color: TARGET_COLOUR },
+          data: rows.map((k) => k.target ?? null),
+          z: 3,
+        },
+      ],
+    },
+    { width, height },
+    label,
+  );
+}
+
+export interface TrendPoint {
+  label: string;
+  value: number | null;
+}
+
+/** One rate over consecutive periods (weeks), with its target as a dashed line. */
+export function rateTrendChart(
+  title: Bilingual,
+  points: readonly TrendPoint[],
+  target: number | null,
+  lang: Lang,
+  size: ChartSize = { width: 320, height: 180 },
+): string | null {
+  if (points.every((p) => p.value === null)) return null;
+  return renderChart(
+    {
+      grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
+      xAxis: { type: 'category', data: points.map((p) => p.label), axisLabel: { fontSize: 10 } },
+      yAxis: { type: 'value', min: 0, max: 1, axisLabel: { formatter: (v: number) => pct(v) } },
+      series: [
+        {
+          type: 'line',
+          data: points.map((p) => p.value),
+          connectNulls: false,
+          symbolSize: 6,
+          itemStyle: { color: VALUE_COLOUR },
+          lineStyle: { color: VALUE_COLOUR, width: 2 },
+          ...(target === null
+            ? {}
+            : {
+                markLine: {
+                  symbol: 'none',
+                  silent: true,
+                  lineStyle: { color: TARGET_COLOUR, type: 'dashed' },
+                  label: {
+                    position: 'insideEndTop',
+                    formatter: `${inLang({ zh: '目标', en: 'target' }, lang)} ${pct(target)}`,
+                  },
+                  data: [{ yAxis: target }],
+                },
+              }),
+        },
+      ],
+    },
+    size,
+    inLang(title, lang),
+  );
+}
+
+/** Counts per category as bars (e.g. open, overdue and breached cases per building). */
+export function countBarsChart(
+  title: Bilingual,
+  categories: readonly string[],
+  series: readonly { name: string; values: readonly number[]; colour: string }[],
+  lang: Lang,
+  size: ChartSize = { width: 480, height: 200 },
+): string | null {
+  if (categories.length === 0) return null;
+  return renderChart(
+    {
+      legend: { top: 0, textStyle: { color: TEXT_COLOUR } },
+      grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
+      xAxis: { type: 'category', data: [...categories] },
+      yAxis: { type: 'value', minInterval: 1 },
+      series: series.map((s) => ({
+        type: 'bar' as const,
+        name: s.name,
+        data: [...s.values],
+        itemStyle: { color: s.colour },
+        label: { show: true, position: 'top' as const },
+      })),
+    },
+    size,
+    inLang(title, lang),
+  );
+}

@@ -1,0 +1,170 @@
+import type { Child } from 'hono/jsx';
+import type { DeadlineState, Stage } from '../../domain/case-model.ts';
+import type { Severity, Source } from '../../domain/sla.ts';
+import { inLang, type Bilingual, type Lang } from '../../domain/text.ts';
+
+/** Small shared pieces of the signed-in pages: flash, labelled field, badges, times. */
+
+export type FlashKind = 'ok' | 'error';
+export interface FlashMessage {
+  kind: FlashKind;
+  text: Bilingual;
+}
+
+/** A message shown once after a redirect; `role=status` so screen readers announce it. */
+export function Flash(props: { flash?: FlashMessage | null | undefined; lang: Lang }) {
+  if (!props.flash) return null;
+  return (
+    <div class={`flash ${props.flash.kind}`} role={props.flash.kind === 'error' ? 'alert' : 'status'}>
+      {inLang(props.flash.text, props.lang)}
+    </div>
+  );
+}
+
+/** Field errors keyed by field name, bilingual. */
+export type FieldErrors = Record<string, Bilingual>;
+
+/**
+ * A labelled form control with its hint and error wired through aria so the
+ * error is read with the field. `children` receives the id and aria props.
+ */
+export function Field(props: {
+  name: string;
+  label: Bilingual;
+  lang: Lang;
+  hint?: Bilingual | undefined;
+  errors?: FieldErrors | undefined;
+  /** Distinguishes ids when the same field name appears in several forms on a page. */
+  idPrefix?: string | undefined;
+  control: (a: ControlAttrs) => Child;
+}) {
+  const id = `${props.idPrefix ?? 'f'}-${props.name}`;
+  const error = props.errors?.[props.name];
+  const hintId = props.hint ? `${id}-hint` : undefined;
+  const errorId = error ? `${id}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class="field">
+      <label for={id}>
+        {inLang(props.label, props.lang)}
+        {props.hint && (
+          <>
+            {' '}
+            <span class="hint" id={hintId}>
+              {inLang(props.hint, props.lang)}
+            </span>
+          </>
+        )}
+      </label>
+      {props.control({
+        id,
+        name: props.name,
+        'aria-describedby': describedBy,
+        'aria-invalid': error ? 'true' : undefined,
+      })}
+      {error && (
+        <p class="field-error" id={errorId}>
+          {inLang(error, props.lang)}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export interface ControlAttrs {
+  id: string;
+  name: string;
+  'aria-describedby': string | undefined;
+  'aria-invalid': 'true' | undefined;
+}
+
+/** `2026-03-02 14:05` on the campus wall clock. */
+export function formatTime(iso: string, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(iso));
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+}
+
+/** "还剩 3 天 4 小时" / "5 h 10 min overdue": the distance from now to a due time. */
+export function countdown(dueIso: string, now: Date, lang: Lang): { text: string; overdue: boolean } {
+  const ms = new Date(dueIso).getTime() - now.getTime();
+  const overdue = ms < 0;
+  const mins = Math.floor(Math.abs(ms) / 60_000);
+  const d = Math.floor(mins / 1440);
+  const h = Math.floor((mins % 1440) / 60);
+  const m = mins % 60;
+  const zh = d > 0 ? `${d} 天 ${h} 小时` : h > 0 ? `${h} 小时 ${m} 分钟` : `${m} 分钟`;
+  const en = d > 0 ? `${d} d ${h} h` : h > 0 ? `${h} h ${m} min` : `${m} min`;
+  if (lang === 'en') return { text: overdue ? `${en} overdue` : `${en} left`, overdue };
+  return { text: overdue ? `已超时 ${zh}` : `还剩 ${zh}`, overdue };
+}
+
+/** A due time with its countdown, in a `<time>` element machines can read. */
+export function Due(props: { due: string; now: Date; lang: Lang; timeZone: string }) {
+  const c = countdown(props.due, props.now, props.lang);
+  return (
+    <span class="due">
+      <time datetime={props.due}>{formatTime(props.due, props.timeZone)}</time>{' '}
+      <span class={c.overdue ? 'badge overdue' : 'badge pending'}>{c.text}</span>
+    </span>
+  );
+}
+
+export const stageLabels: Record<Stage, Bilingual> = {
+  detected: { zh: '已登记', en: 'Detected' },
+  analysing: { zh: '原因分析', en: 'Analysing' },
+  awaiting_signoff: { zh: '待签字确认', en: 'Awaiting sign-off' },
+  adjudicating: { zh: '异议裁决', en: 'Adjudicating' },
+  rectifying: { zh: '整改中', en: 'Rectifying' },
+  reviewing: { zh: '复查', en: 'Reviewing' },
+  follow_up: { zh: '回访', en: 'Follow-up' },
+  closed: { zh: '已结案', en: 'Closed' },
+  withdrawn: { zh: '已撤销', en: 'Withdrawn' },
+};
+
+export const severityLabels: Record<Severity, Bilingual> = {
+  routine: { zh: '一般', en: 'Routine' },
+  urgent: { zh: '紧急', en: 'Urgent' },
+  major: { zh: '重大', en: 'Major' },
+};
+
+export const sourceLabels: Record<Source, Bilingual> = {
+  inspection: { zh: '检查', en: 'Inspection' },
+  complaint: { zh: '投诉', en: 'Complaint' },
+  repair: { zh: '报修', en: 'Repair' },
+  grid_report: { zh: '网格上报', en: 'Grid report' },
+  evaluation: { zh: '评估', en: 'Evaluation' },
+};
+
+export const deadlineStateLabels: Record<DeadlineState, Bilingual> = {
+  pending: { zh: '进行中', en: 'Pending' },
+  met: { zh: '按时完成', en: 'Met' },
+  breached: { zh: '已超时', en: 'Breached' },
+  cancelled: { zh: '已取消', en: 'Cancelled' },
+};
+
+export function StageBadge(props: { stage: Stage; lang: Lang }) {
+  const cls = props.stage === 'closed' || props.stage === 'withdrawn' ? props.stage : 'open';
+  return <span class={`badge ${cls}`}>{inLang(stageLabels[props.stage], props.lang)}</span>;
+}
+
+export function SeverityBadge(props: { severity: Severity; lang: Lang }) {
+  return <span class={`badge ${props.severity}`}>{inLang(severityLabels[props.severity], props.lang)}</span>;
+}
+
+export function DeadlineBadge(props: { state: DeadlineState; lang: Lang }) {
+  return <span class={`badge ${props.state}`}>{inLang(deadlineStateLabels[props.state], props.lang)}</span>;
+}
+
+/** The hidden CSRF field every form carries. */
+export function Csrf(props: { token: string }) {
+  return <input type="hidden" name="_csrf" value={props.token} />;
+}

@@ -1,0 +1,209 @@
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import {
+  EvidenceError,
+  MAX_EVIDENCE_BYTES,
+  confirmUpload,
+  evidenceIdSchema,
+  evidenceTypes,
+  evidenceUrl,
+  getEvidence,
+  presignUpload,
+  putEvidence,
+  type EvidenceErrorCode,
+} from '../../store/evidence.ts';
+import { assertCanRead } from '../middleware/access.ts';
+import type { Caller } from '../auth.ts';
+import { authenticate } from '../middleware/bearer-auth.ts';
+import { directoryOrFail, readCase } from '../reads.ts';
+import type { AppDeps } from '../deps.ts';
+import { csrfMatches, sessionMiddleware, type WebEnv } from '../middleware/session.ts';
+import { callerLanguage, ProblemError, type ProblemType } from '../middleware/problems.ts';
+import { caseIdSchema } from '../schemas.ts';
+import { jsonBody, paramsOf } from '../middleware/validation.ts';
+
+/**
+ * Evidence uploads, for API clients (bearer token) and for the web pages' own
+ * scripts (session cookie plus the X-CSRF-Token header):
+ *
+ * - POST /api/cases/{caseId}/evidence  {fileName, contentType, size} → 201 a presigned PUT
+ * - POST /api/cases/{caseId}/evidence/upload  multipart `file` → 201 the reference (no-JS fallback)
+ * - POST /api/evidence/{evidenceId}/confirm → the reference `evidence:<id>#sha256=<hex>`
+ * - GET  /api/evidence/{evidenceId} → 302 to a short-lived presigned GET
+ *
+ * Everything here is open to whoever may read the case. Paths are absolute and
+ * the routes authenticate themselves; app.ts mounts them ahead of the bearer-only
+ * `/api` sub-app so that a page's session also gets through.
+ */
+type EvidenceEnv = { Variables: WebEnv['Variables'] & { caller: Caller } };
+
+const presignBody = z.strictObject({
+  fileName: z.string().min(1).max(255),
+  contentType: z.string().min(1).max(200),
+  size: z.number().int().min(0),
+});
+const caseParams = z.object({ caseId: caseIdSchema });
+const evidenceParams = z.object({ evidenceId: evidenceIdSchema });
+
+const problemOf: Record<EvidenceErrorCode, ProblemType> = {
+  unsupported_type: 'validation',
+  empty: 'validation',
+  bad_name: 'validation',
+  too_large: 'payload_too_large',
+  not_found: 'not_found',
+  not_uploaded: 'conflict',
+  not_confirmed: 'conflict',
+  mismatch: 'unprocessable',
+};
+
+/** Runs a store call, turning its refusals into problem responses in the caller's language. */
+async function refusalsAsProblems<T>(c: Context, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (!(err instanceof EvidenceError)) throw err;
+    const lang = callerLanguage(c);
+    throw new ProblemError(
+      problemOf[err.code],
+      err.text,
+      err.field ? [{ field: err.field, message: lang === 'en' ? err.text.en : err.text.zh }] : undefined,
+    );
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
+/** A bearer token when one is sent, else the page session (with its CSRF token on anything but a read). */
+function bearerOrSession(deps: AppDeps): MiddlewareHandler<EvidenceEnv> {
+  const bearer = authenticate(deps) as unknown as MiddlewareHandler<EvidenceEnv>;
+  const session = sessionMiddleware(deps) as unknown as MiddlewareHandler<EvidenceEnv>;
+  return async (c, next) => {
+    if (c.req.header('authorization')) return bearer(c, next);
+    return session(c, async () => {
+      const viewer = c.get('viewer');
+      if (!viewer) {
+        throw new ProblemError('unauthenticated', {
+          zh: '请先登录，或在请求头中携带 Authorization: Bearer <令牌>',
+          en: 'sign in first, or send Authorization: Bearer <token>',
+        });
+      }
+      if (!SAFE_METHODS.has(c.req.method)) {
+        let given = c.req.header('x-csrf-token');
+        if (!given && /^multipart\/form-data\b/i.test(c.req.header('content-type') ?? '')) {
+          const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+          const field = (form as Record<string, unknown>)._csrf;
+          given = typeof field === 'string' ? field : undefined;
+        }
+        if (!csrfMatches(c.get('csrfToken'), given)) {
+          throw new ProblemError('forbidden', {
+            zh: '缺少或不匹配的 CSRF 令牌（页面脚本须带请求头 X-CSRF-Token）；请刷新页面后重试',
+            en: 'missing or wrong CSRF token (page scripts send the X-CSRF-Token header); reload the page and try again',
+          });
+        }
+      }
+      c.set('caller', viewer);
+      await next();
+    });
+  };
+}
+
+const limit = (maxSize: number) =>
+  bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new ProblemError('payload_too_large', {
+        zh: `请求体过大：文件不能超过 ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB`,
+        en: `the request body is too large: a file may be at most ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB`,
+      });
+    },
+  });
+
+export function evidenceRoutes(deps: AppDeps): Hono<EvidenceEnv> {
+  const app = new Hono<EvidenceEnv>();
+  const auth = bearerOrSession(deps);
+
+  /** The case, if it exists and the caller may read it. */
+  async function readableCase(c: Context<EvidenceEnv>, caseId: string) {
+    const dir = await directoryOrFail(deps);
+    const { view } = await readCase(deps, caseId);
+    assertCanRead(c.get('caller'), dir, view);
+    return view;
+  }
+
+  /** The evidence record, if the caller may read its case; otherwise as if it did not exist. */
+  async function readableEvidence(c: Context<EvidenceEnv>) {
+    const { evidenceId } = paramsOf(c, evidenceParams);
+    const record = await getEvidence(deps, evidenceId);
+    const missing = new ProblemError('not_found', {
+      zh: `没有证据 ${evidenceId}`,
+      en: `there is no evidence ${evidenceId}`,
+    });
+    if (!record) throw missing;
+    await readableCase(c, record.caseId).catch((err: unknown) => {
+      // Someone who may not read the case learns nothing about its files, not even that they exist.
+      if (err instanceof ProblemError && err.type === 'forbidden') throw missing;
+      throw err;
+    });
+    return record;
+  }
+
+  app.post('/api/cases/:caseId/evidence', limit(16 * 1024), auth, async (c) => {
+    const { caseId } = paramsOf(c, caseParams);
+    const body = await jsonBody(c, presignBody);
+    await readableCase(c, caseId);
+    const upload = await refusalsAsProblems(c, () =>
+      presignUpload(deps, { caseId, ...body, uploaderId: c.get('caller').person.id }),
+    );
+    return c.json(
+      {
+        ...upload,
+        maxBytes: MAX_EVIDENCE_BYTES,
+        acceptedTypes: evidenceTypes,
+        confirmUrl: `/api/evidence/${upload.evidenceId}/confirm`,
+      },
+      201,
+      { 'cache-control': 'no-store' },
+    );
+  });
+
+  // Multipart framing around a file is small; the file itself is checked against the limit below.
+  app.post('/api/cases/:caseId/evidence/upload', limit(MAX_EVIDENCE_BYTES + 64 * 1024), auth, async (c) => {
+    const { caseId } = paramsOf(c, caseParams);
+    if (!/^multipart\/form-data\b/i.test(c.req.header('content-type') ?? '')) {
+      throw new ProblemError('unsupported_media_type', {
+        zh: '请以 multipart/form-data 提交，文件放在 file 字段',
+        en: 'send multipart/form-data with the file in the field `file`',
+      });
+    }
+    const form = await c.req.parseBody();
+    const file = form.file;
+    if (!(file instanceof File)) {
+      throw new ProblemError(
+        'validation',
+        { zh: '缺少文件（file 字段）', en: 'no file in the field `file`' },
+        [{ field: 'file', message: callerLanguage(c) === 'en' ? 'required' : '必填' }],
+      );
+    }
+    await readableCase(c, caseId);
+    const result = await refusalsAsProblems(c, () =>
+      putEvidence(deps, { caseId, uploaderId: c.get('caller').person.id, file }),
+    );
+    return c.json(result, 201, { 'cache-control': 'no-store' });
+  });
+
+  app.post('/api/evidence/:evidenceId/confirm', limit(16 * 1024), auth, async (c) => {
+    const record = await readableEvidence(c);
+    const result = await refusalsAsProblems(c, () => confirmUpload(deps, record.evidenceId));
+    return c.json(result, 200, { 'cache-control': 'no-store' });
+  });
+
+  app.get('/api/evidence/:evidenceId', auth, async (c) => {
+    const record = await readableEvidence(c);
+    const url = await refusalsAsProblems(c, () => evidenceUrl(deps, record));
+    c.header('cache-control', 'no-store');
+    return c.redirect(url, 302);
+  });
+
+  return app;
+}

@@ -1,0 +1,97 @@
+import type { AuditEntry } from '../domain/hash-chain.ts';
+import { readChain } from '../store/audit-chain.ts';
+import {
+  EVIDENCE_REF_PATTERN,
+  checkEvidence,
+  parseEvidenceRef,
+  type EvidenceDeps,
+  type EvidenceProblem,
+} from '../store/evidence.ts';
+import { mapConcurrent } from './scan.ts';
+
+/**
+ * The files behind a case's audit trail. A step that cites evidence carries
+ * `evidence:<id>#sha256=<hex>`, and the entry's hash covers that text; the
+ * chain therefore vouches for the file's hash, and the file itself is checked
+ * here by hashing it again. A photo swapped in the store fails even though
+ * every audit entry is intact.
+ */
+
+export interface BrokenEvidence {
+  /** The first entry citing the file. */
+  seq: number;
+  ref: string;
+  evidenceId: string | null;
+  /** `unreadable`: the store could not be asked, so the file is not vouched for either. */
+  problem: EvidenceProblem | 'unreadable';
+  expected?: string;
+  found?: string;
+}
+
+export interface EvidenceVerification {
+  /** Distinct references checked. */
+  checked: number;
+  broken: BrokenEvidence[];
+}
+
+/** Every evidence reference the entries cite, each once, with the first entry that cites it. */
+export function evidenceRefsIn(entries: readonly AuditEntry[]): { seq: number; ref: string }[] {
+  const found = new Map<string, number>();
+  const visit = (value: unknown, seq: number): void => {
+    if (typeof value === 'string') {
+      for (const m of value.matchAll(EVIDENCE_REF_PATTERN)) if (!found.has(m[0])) found.set(m[0], seq);
+      // Something that claims to be a reference yet can't be checked is reported, not skipped.
+      const claim = /^evidence:ev_\S*/.exec(value.trim())?.[0];
+      if (claim && !parseEvidenceRef(claim) && !found.has(claim)) found.set(claim, seq);
+    } else if (Array.isArray(value)) {
+      for (const v of value) visit(v, seq);
+    } else if (value !== null && typeof value === 'object') {
+      for (const v of Object.values(value)) visit(v, seq);
+    }
+  };
+  for (const e of entries) visit(e.payload, e.seq);
+  return [...found].map(([ref, seq]) => ({ ref, seq }));
+}
+
+/** Re-hashes every file a case's entries cite and reports those that no longer match. */
+export async function checkCaseEvidence(
+  deps: EvidenceDeps,
+  caseId: string,
+  entries: readonly AuditEntry[],
+): Promise<EvidenceVerification> {
+  const refs = evidenceRefsIn(entries);
+  const broken: BrokenEvidence[] = [];
+  for await (const b of mapConcurrent(refs, 4, async ({ ref, seq }): Promise<BrokenEvidence | null> => {
+    try {
+      const r = await checkEvidence(deps, ref, { caseId });
+      if (r.ok) return null;
+      const { ok: _ok, ...rest } = r;
+      return { seq, ...rest };
+    } catch (err) {
+      console.warn(
+        `[audit] evidence ${ref} of ${caseId} unreadable`,
+        err instanceof Error ? err.message : err,
+      );
+      return { seq, ref, evidenceId: parseEvidenceRef(ref)?.evidenceId ?? null, problem: 'unreadable' };
+    }
+  })) {
+    if (b) broken.push(b);
+  }
+  broken.sort((a, b) => a.seq - b.seq || a.ref.localeCompare(b.ref));
+  return { checked: refs.length, broken };
+}
+
+/**
+ * A case's verification with its files checked too: `evidence` is added and
+ * `ok` turns false when a file is broken. Reads the chain when the caller has
+ * not already.
+ */
+export async function withEvidence<V extends { caseId: string; ok: boolean }>(
+  deps: EvidenceDeps,
+  verification: V,
+  entries?: readonly AuditEntry[],
+): Promise<V & { evidence: EvidenceVerification }> {
+  const read = entries ?? (await readChain(deps.aws.ddb, deps.aws.tables, verification.caseId));
+  const evidence = await checkCaseEvidence(deps, verification.caseId, read);
+  return { ...verification, ok: verification.ok && evidence.broken.length === 0, evidence };
+}

@@ -1,0 +1,587 @@
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  NoSuchKey,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { z } from 'zod';
+import type { Bilingual } from '../domain/text.ts';
+import type { Env } from '../infra/config.ts';
+import type { AwsDeps } from './clients.ts';
+
+/**
+ * The evidence store: photos and files of a case, in a private S3 bucket.
+ *
+ * A browser uploads straight to the bucket with a presigned PUT whose
+ * Content-Type and Content-Length are part of the signature, so the store
+ * itself refuses another type or size. The server then reads the object back,
+ * checks that its first bytes are what the declared type says, hashes it, and
+ * keeps an evidence record (ops table, `EVIDENCE#<id>`). The case step carries
+ * `evidence:<id>#sha256=<hex>`, which the workflow writes into the audit chain:
+ * re-hashing the object later tells whether it is still the file that was signed for.
+ */
+
+export const MAX_EVIDENCE_BYTES = 10 * 1024 * 1024;
+/** A presigned upload is for now, not for later: long enough for a slow phone on campus Wi-Fi. */
+export const UPLOAD_URL_SECONDS = 10 * 60;
+/** A presigned download lives as long as a page view needs it. */
+export const DOWNLOAD_URL_SECONDS = 5 * 60;
+/** A reservation nobody confirmed is dropped by the table's TTL after a day. */
+const PENDING_TTL_SECONDS = 24 * 3600;
+
+export const EVIDENCE_TYPES = {
+  'image/jpeg': { extensions: ['jpg', 'jpeg', 'jpe', 'jfif'], name: 'JPEG' },
+  'image/png': { extensions: ['png'], name: 'PNG' },
+  'image/webp': { extensions: ['webp'], name: 'WebP' },
+  'application/pdf': { extensions: ['pdf'], name: 'PDF' },
+} as const;
+export type EvidenceType = keyof typeof EVIDENCE_TYPES;
+export const evidenceTypes = Object.keys(EVIDENCE_TYPES) as EvidenceType[];
+const isEvidenceType = (t: string): t is EvidenceType => Object.hasOwn(EVIDENCE_TYPES, t);
+
+export const evidenceIdSchema = z.string().regex(/^ev_[A-Za-z0-9_-]{16}$/);
+export const evidenceFileNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(255)
+  // eslint-disable-next-line no-control-regex
+  .regex(/^[^\u0000-\u001f\u007f/\\]+$/, 'no control characters or slashes / 不能含控制字符或斜杠');
+
+/** `evidence:<id>#sha256=<hex>`: what a case step carries and the audit chain keeps. */
+export const evidenceRef = (evidenceId: string, sha256: string) => `evidence:${evidenceId}#sha256=${sha256}`;
+/** Every evidence reference inside a text (global: use with matchAll). */
+export const EVIDENCE_REF_PATTERN = /evidence:(ev_[A-Za-z0-9_-]{16})#sha256=([0-9a-f]{64})/g;
+
+export function parseEvidenceRef(ref: string): { evidenceId: string; sha256: string } | null {
+  const m = /^evidence:(ev_[A-Za-z0-9_-]{16})#sha256=([0-9a-f]{64})$/.exec(ref);
+  return m?.[1] && m[2] ? { evidenceId: m[1], sha256: m[2] } : null;
+}
+
+export type EvidenceErrorCode =
+  | 'unsupported_type'
+  | 'too_large'
+  | 'empty'
+  | 'bad_name'
+  | 'not_found'
+  | 'not_uploaded'
+  | 'not_confirmed'
+  | 'mismatch';
+
+/** A refusal the API turns into a problem response; the message is for the person who uploaded. */
+export class EvidenceError extends Error {
+  override name = 'EvidenceError';
+  constructor(
+    readonly code: EvidenceErrorCode,
+    readonly text: Bilingual,
+    readonly field?: 'contentType' | 'size' | 'fileName' | 'file',
+  ) {
+    super(text.en);
+  }
+}
+
+// The stored row, checked on the way out: the ops table is shared with other records.
+const evidenceRecordSchema = z.object({
+  evidenceId: z.string(),
+  caseId: z.string(),
+  fileName: z.string(),
+  contentType: z.enum(evidenceTypes as [EvidenceType, ...EvidenceType[]]),
+  size: z.number().int(),
+  uploaderId: z.string(),
+  key: z.string(),
+  createdAt: z.string(),
+  status: z.enum(['pending', 'confirmed', 'rejected']),
+  sha256: z.string().optional(),
+  confirmedAt: z.string().optional(),
+  rejected: z.object({ zh: z.string(), en: z.string() }).optional(),
+});
+export type EvidenceRecord = z.infer<typeof evidenceRecordSchema>;
+
+export interface ConfirmedEvidence {
+  evidenceId: string;
+  caseId: string;
+  ref: string;
+  sha256: string;
+  size: number;
+  contentType: EvidenceType;
+  fileName: string;
+}
+
+/** What the evidence functions need: AppDeps and the worker's deps both fit. */
+export interface EvidenceDeps {
+  env: Env;
+  aws: AwsDeps;
+}
+
+// One client per configuration, made on first use: never one per request.
+const clients = new WeakMap<Env, S3Client>();
+export function evidenceClient(env: Env): S3Client {
+  let client = clients.get(env);
+  if (!client) {
+    const local =
+      env.S3_ENDPOINT && env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
+        ? { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY }
+        : undefined;
+    client = new S3Client({
+      region: env.AWS_REGION,
+      ...(env.S3_ENDPOINT
+        ? { endpoint: env.S3_ENDPOINT, forcePathStyle: true, ...(local ? { credentials: local } : {}) }
+        : {}),
+      // Checksums the SDK would add on its own go into a presigned URL as parameters a browser
+      // never sends; the hash that matters is the one computed at confirm.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
+    clients.set(env, client);
+  }
+  return client;
+}
+
+const itemKey = (evidenceId: string) => marshall({ pk: `EVIDENCE#${evidenceId}`, sk: '-' });
+const mb = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+const allowedNames = evidenceTypes.map((t) => EVIDENCE_TYPES[t].name).join(', ');
+
+function checkDeclared(input: { fileName: string; contentType: string; size: number }): EvidenceType {
+  const { contentType, size } = input;
+  if (!isEvidenceType(contentType)) {
+    throw new EvidenceError(
+      'unsupported_type',
+      {
+        zh: `不支持的文件类型 ${contentType}：只能上传 JPEG、PNG、WebP 图片或 PDF 文件`,
+        en: `files of type ${contentType} are not accepted: upload a JPEG, PNG or WebP photo or a PDF (${allowedNames})`,
+      },
+      'contentType',
+    );
+  }
+  if (!Number.isSafeInteger(size) || size < 1) {
+    throw new EvidenceError('empty', { zh: '文件为空', en: 'the file is empty' }, 'size');
+  }
+  if (size > MAX_EVIDENCE_BYTES) {
+    throw new EvidenceError(
+      'too_large',
+      {
+        zh: `文件过大（${mb(size)}）：每个文件不能超过 ${mb(MAX_EVIDENCE_BYTES)}`,
+        en: `the file is too large (${mb(size)}): each file may be at most ${mb(MAX_EVIDENCE_BYTES)}`,
+      },
+      'size',
+    );
+  }
+  const name = evidenceFileNameSchema.safeParse(input.fileName);
+  if (!name.success) {
+    throw new EvidenceError(
+      'bad_name',
+      {
+        zh: '文件名须为 1-255 个字符，不能含控制字符或斜杠',
+        en: 'the file name must be 1-255 characters without control characters or slashes',
+      },
+      'fileName',
+    );
+  }
+  const ext = /\.([A-Za-z0-9]{1,8})$/.exec(name.data)?.[1]?.toLowerCase();
+  const expected: readonly string[] = EVIDENCE_TYPES[contentType].extensions;
+  if (ext !== undefined && !expected.includes(ext)) {
+    throw new EvidenceError(
+      'unsupported_type',
+      {
+        zh: `文件名 ${name.data} 的扩展名与类型 ${EVIDENCE_TYPES[contentType].name} 不符（应为 .${expected.join('/.')}）`,
+        en: `the name ${name.data} does not fit its type ${EVIDENCE_TYPES[contentType].name} (expected .${expected.join('/.')})`,
+      },
+      'fileName',
+    );
+  }
+  return contentType;
+}
+
+/** What the first bytes of a file say it is, among the accepted types. */
+export function sniffType(head: Uint8Array): EvidenceType | null {
+  const at = (i: number, bytes: number[]) => bytes.every((b, k) => head[i + k] === b);
+  const ascii = (s: string) => [...s].map((ch) => ch.charCodeAt(0));
+  if (at(0, [0xff, 0xd8, 0xff])) return 'image/jpeg';
+  if (at(0, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'image/png';
+  if (at(0, ascii('RIFF')) && at(8, ascii('WEBP'))) return 'image/webp';
+  if (at(0, ascii('%PDF-'))) return 'application/pdf';
+  return null;
+}
+
+function contentRefusal(declared: EvidenceType, head: Uint8Array): EvidenceError | null {
+  const found = sniffType(head);
+  if (found === declared) return null;
+  const want = EVIDENCE_TYPES[declared].name;
+  return new EvidenceError(
+    'mismatch',
+    found
+      ? {
+          zh: `文件内容是 ${EVIDENCE_TYPES[found].name}，与声明的 ${want} 不符；请按实际类型重新上传`,
+          en: `the file's content is ${EVIDENCE_TYPES[found].name}, not the declared ${want}; upload it again with its real type`,
+        }
+      : {
+          zh: `文件内容不是 ${want}（也不是 JPEG、PNG、WebP 或 PDF）；请上传照片或 PDF 原件`,
+          en: `the file's content is not ${want} (nor JPEG, PNG, WebP or PDF); upload the original photo or PDF`,
+        },
+    'file',
+  );
+}
+
+export async function getEvidence(deps: EvidenceDeps, evidenceId: string): Promise<EvidenceRecord | null> {
+  if (!evidenceIdSchema.safeParse(evidenceId).success) return null;
+  const out = await deps.aws.ddb.send(
+    new GetItemCommand({ TableName: deps.aws.tables.ops, Key: itemKey(evidenceId), ConsistentRead: true }),
+  );
+  if (!out.Item) return null;
+  return evidenceRecordSchema.parse(unmarshall(out.Item));
+}
+
+const notFound = (evidenceId: string) =>
+  new EvidenceError('not_found', { zh: `没有证据 ${evidenceId}`, en: `there is no evidence ${evidenceId}` });
+
+async function reserve(
+  deps: EvidenceDeps,
+  input: { caseId: string; fileName: string; contentType: string; size: number; uploaderId: string },
+): Promise<EvidenceRecord> {
+  const contentType = checkDeclared(input);
+  const evidenceId = `ev_${randomBytes(12).toString('base64url')}`;
+  const createdAt = new Date().toISOString();
+  const record: EvidenceRecord = {
+    evidenceId,
+    caseId: input.caseId,
+    fileName: input.fileName.trim(),
+    contentType,
+    size: input.size,
+    uploaderId: input.uploaderId,
+    key: `evidence/${input.caseId}/${evidenceId}.${EVIDENCE_TYPES[contentType].extensions[0]}`,
+    createdAt,
+    status: 'pending',
+  };
+  await deps.aws.ddb.send(
+    new PutItemCommand({
+      TableName: deps.aws.tables.ops,
+      Item: {
+        ...itemKey(evidenceId),
+        ...marshall({
+          ...record,
+          expiresAt: Math.floor(Date.parse(createdAt) / 1000) + PENDING_TTL_SECONDS,
+        }),
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+  return record;
+}
+
+export interface PresignedUpload {
+  evidenceId: string;
+  method: 'PUT';
+  uploadUrl: string;
+  /** Send exactly these headers; the body must be exactly `size` bytes (Content-Length is signed too). */
+  headers: { 'Content-Type': EvidenceType };
+  expiresAt: string;
+}
+
+/** Reserves an evidence id for a case and returns the presigned PUT the browser uploads with. */
+export async function presignUpload(
+  deps: EvidenceDeps,
+  input: { caseId: string; fileName: string; contentType: string; size: number; uploaderId: string },
+): Promise<PresignedUpload> {
+  const record = await reserve(deps, input);
+  const uploadUrl = await getSignedUrl(
+    evidenceClient(deps.env),
+    new PutObjectCommand({
+      Bucket: deps.env.EVIDENCE_BUCKET,
+      Key: record.key,
+      ContentType: record.contentType,
+      ContentLength: record.size,
+    }),
+    {
+      expiresIn: UPLOAD_URL_SECONDS,
+      // The presigner leaves Content-Type out of the signature unless told otherwise; signing both
+      // is what makes the store refuse another type or another size.
+      signableHeaders: new Set(['content-type', 'content-length']),
+    },
+  );
+  return {
+    evidenceId: record.evidenceId,
+    method: 'PUT',
+    uploadUrl,
+    headers: { 'Content-Type': record.contentType },
+    expiresAt: new Date(Date.now() + UPLOAD_URL_SECONDS * 1000).toISOString(),
+  };
+}
+
+interface ReadBack {
+  sha256: string;
+  size: number;
+  head: Uint8Array;
+  contentType: string | undefined;
+}
+
+const isMissing = (err: unknown) =>
+  err instanceof NoSuchKey || (err instanceof S3ServiceException && err.$metadata.httpStatusCode === 404);
+
+/** Streams an object through SHA-256, keeping its first bytes; stops past `limit` bytes. Null when absent. */
+async function readBack(
+  deps: EvidenceDeps,
+  key: string,
+  limit = MAX_EVIDENCE_BYTES,
+): Promise<ReadBack | null> {
+  let out;
+  try {
+    out = await evidenceClient(deps.env).send(
+      new GetObjectCommand({ Bucket: deps.env.EVIDENCE_BUCKET, Key: key }),
+    );
+  } catch (err) {
+    if (isMissing(err)) return null;
+    throw err;
+  }
+  const body = out.Body as (AsyncIterable<Uint8Array> & { destroy?: () => void }) | undefined;
+  const hash = createHash('sha256');
+  let size = 0;
+  const head = new Uint8Array(16);
+  let headLen = 0;
+  for await (const chunk of body ?? []) {
+    if (headLen < head.length) {
+      const take = chunk.subarray(0, head.length - headLen);
+      head.set(take, headLen);
+      headLen += take.length;
+    }
+    size += chunk.length;
+    if (size > limit) {
+      body?.destroy?.();
+      return { sha256: '', size, head: head.subarray(0, headLen), contentType: out.ContentType };
+    }
+    hash.update(chunk);
+  }
+  return { sha256: hash.digest('hex'), size, head: head.subarray(0, headLen), contentType: out.ContentType };
+}
+
+const confirmed = (r: EvidenceRecord, sha256: string): ConfirmedEvidence => ({
+  evidenceId: r.evidenceId,
+  caseId: r.caseId,
+  ref: evidenceRef(r.evidenceId, sha256),
+  sha256,
+  size: r.size,
+  contentType: r.contentType,
+  fileName: r.fileName,
+});
+
+async function reject(deps: EvidenceDeps, record: EvidenceRecord, why: EvidenceError): Promise<never> {
+  await deps.aws.ddb
+    .send(
+      new UpdateItemCommand({
+        TableName: deps.aws.tables.ops,
+        Key: itemKey(record.evidenceId),
+        UpdateExpression: 'SET #s = :rejected, rejected = :why',
+        ConditionExpression: '#s = :pending',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: marshall({
+          ':rejected': 'rejected',
+          ':pending': 'pending',
+          ':why': why.text,
+        }),
+      }),
+    )
+    .catch((err: unknown) => {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    });
+  // A refused file is not kept: nothing can cite it, and it may be anything.
+  await evidenceClient(deps.env).send(
+    new DeleteObjectCommand({ Bucket: deps.env.EVIDENCE_BUCKET, Key: record.key }),
+  );
+  throw why;
+}
+
+/**
+ * Reads an uploaded object back and, if it is what was declared, records its
+ * SHA-256 and returns the reference a case step can carry. Idempotent: a
+ * confirmed upload returns the same reference again without reading.
+ */
+export async function confirmUpload(deps: EvidenceDeps, evidenceId: string): Promise<ConfirmedEvidence> {
+  const record = await getEvidence(deps, evidenceId);
+  if (!record) throw notFound(evidenceId);
+  if (record.status === 'confirmed' && record.sha256) return confirmed(record, record.sha256);
+  if (record.status === 'rejected') {
+    throw new EvidenceError(
+      'mismatch',
+      record.rejected ?? { zh: '该文件已被拒收', en: 'this file was refused' },
+      'file',
+    );
+  }
+  const got = await readBack(deps, record.key);
+  if (!got) {
+    throw new EvidenceError('not_uploaded', {
+      zh: '文件尚未上传（或上传未成功）：请先用上传地址 PUT 文件再确认',
+      en: 'the file has not been uploaded (or the upload failed): PUT it to the upload URL first, then confirm',
+    });
+  }
+  if (got.size > MAX_EVIDENCE_BYTES) {
+    await reject(
+      deps,
+      record,
+      new EvidenceError(
+        'too_large',
+        {
+          zh: `文件超过 ${mb(MAX_EVIDENCE_BYTES)}`,
+          en: `the file is larger than ${mb(MAX_EVIDENCE_BYTES)}`,
+        },
+        'file',
+      ),
+    );
+  }
+  if (got.size !== record.size || got.contentType !== record.contentType) {
+    // The signature covers both, so only a write that bypassed the presigned URL gets here.
+    await reject(
+      deps,
+      record,
+      new EvidenceError(
+        'mismatch',
+        {
+          zh: `存储中的文件（${got.size} 字节，${got.contentType ?? '无类型'}）与申请上传时声明的（${record.size} 字节，${record.contentType}）不符`,
+          en: `the stored file (${got.size} bytes, ${got.contentType ?? 'no type'}) is not what was declared (${record.size} bytes, ${record.contentType})`,
+        },
+        'file',
+      ),
+    );
+  }
+  const refusal = contentRefusal(record.contentType, got.head);
+  if (refusal) await reject(deps, record, refusal);
+  const confirmedAt = new Date().toISOString();
+  try {
+    await deps.aws.ddb.send(
+      new UpdateItemCommand({
+        TableName: deps.aws.tables.ops,
+        Key: itemKey(record.evidenceId),
+        UpdateExpression: 'SET #s = :confirmed, sha256 = :h, confirmedAt = :at REMOVE expiresAt',
+        // Two confirms racing agree on the hash; a confirm after the object changed does not.
+        ConditionExpression: '#s = :pending OR (#s = :confirmed AND sha256 = :h)',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: marshall({
+          ':confirmed': 'confirmed',
+          ':pending': 'pending',
+          ':h': got.sha256,
+          ':at': confirmedAt,
+        }),
+      }),
+    );
+  } catch (err) {
+    if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    const now = await getEvidence(deps, evidenceId);
+    if (now?.status === 'confirmed' && now.sha256) return confirmed(now, now.sha256);
+    throw new EvidenceError(
+      'mismatch',
+      now?.rejected ?? { zh: '该文件已被拒收', en: 'this file was refused' },
+    );
+  }
+  return confirmed(record, got.sha256);
+}
+
+/**
+ * The server-side upload for forms without JavaScript (a multipart body):
+ * the same declared-type, size and content checks, then the same record.
+ */
+export async function putEvidence(
+  deps: EvidenceDeps,
+  input: { caseId: string; uploaderId: string; file: Blob; fileName?: string; contentType?: string },
+): Promise<ConfirmedEvidence> {
+  const fileName = input.fileName ?? (input.file instanceof File ? input.file.name : '');
+  const contentType = input.contentType ?? input.file.type;
+  const declared = { fileName, contentType, size: input.file.size };
+  const type = checkDeclared(declared);
+  // Refused before anything is stored: a form post has the bytes in hand already.
+  const bytes = new Uint8Array(await input.file.arrayBuffer());
+  const refusal = contentRefusal(type, bytes.subarray(0, 16));
+  if (refusal) throw refusal;
+  const record = await reserve(deps, { ...declared, caseId: input.caseId, uploaderId: input.uploaderId });
+  await evidenceClient(deps.env).send(
+    new PutObjectCommand({
+      Bucket: deps.env.EVIDENCE_BUCKET,
+      Key: record.key,
+      Body: bytes,
+      ContentType: record.contentType,
+      ContentLength: record.size,
+    }),
+  );
+  return confirmUpload(deps, record.evidenceId);
+}
+
+/** A short-lived presigned GET of a confirmed file (for an <img> or a download link). */
+export async function evidenceUrl(
+  deps: EvidenceDeps,
+  evidence: string | EvidenceRecord,
+  expiresIn = DOWNLOAD_URL_SECONDS,
+): Promise<string> {
+  const record = typeof evidence === 'string' ? await getEvidence(deps, evidence) : evidence;
+  if (!record) throw notFound(typeof evidence === 'string' ? evidence : evidence.evidenceId);
+  if (record.status !== 'confirmed') {
+    throw new EvidenceError('not_confirmed', {
+      zh: '该文件尚未确认（或已被拒收），不能查看',
+      en: 'this file has not been confirmed (or was refused), so it cannot be shown',
+    });
+  }
+  return getSignedUrl(
+    evidenceClient(deps.env),
+    new GetObjectCommand({
+      Bucket: deps.env.EVIDENCE_BUCKET,
+      Key: record.key,
+      ResponseContentType: record.contentType,
+      ResponseContentDisposition: `inline; filename*=UTF-8''${encodeURIComponent(record.fileName)}`,
+    }),
+    { expiresIn },
+  );
+}
+
+export type EvidenceProblem =
+  'malformed' | 'unknown' | 'unconfirmed' | 'other_case' | 'record_mismatch' | 'missing' | 'swapped';
+
+export type EvidenceCheck =
+  | { ref: string; ok: true; evidenceId: string; sha256: string; size: number }
+  | {
+      ref: string;
+      ok: false;
+      evidenceId: string | null;
+      problem: EvidenceProblem;
+      /** The hash the reference vouches for, and what was found instead (when there is something). */
+      expected?: string;
+      found?: string;
+    };
+
+/**
+ * Re-hashes the object a reference names and compares it with the hash in the
+ * reference (the one the audit chain keeps): a swapped, altered or deleted
+ * file fails. `caseId`, when given, must be the case the file was uploaded to.
+ */
+export async function checkEvidence(
+  deps: EvidenceDeps,
+  ref: string,
+  opts: { caseId?: string } = {},
+): Promise<EvidenceCheck> {
+  const parsed = parseEvidenceRef(ref);
+  if (!parsed) return { ref, ok: false, evidenceId: null, problem: 'malformed' };
+  const { evidenceId, sha256 } = parsed;
+  const fail = (problem: EvidenceProblem, found?: string): EvidenceCheck => ({
+    ref,
+    ok: false,
+    evidenceId,
+    problem,
+    expected: sha256,
+    ...(found !== undefined ? { found } : {}),
+  });
+  const record = await getEvidence(deps, evidenceId);
+  if (!record) return fail('unknown');
+  if (record.status !== 'confirmed') return fail('unconfirmed');
+  if (opts.caseId !== undefined && record.caseId !== opts.caseId) return fail('other_case', record.caseId);
+  if (record.sha256 !== sha256) return fail('record_mismatch', record.sha256);
+  const got = await readBack(deps, record.key, Number.MAX_SAFE_INTEGER);
+  if (!got) return fail('missing');
+  if (got.sha256 !== sha256) return fail('swapped', got.sha256);
+  return { ref, ok: true, evidenceId, sha256, size: got.size };
+}

@@ -1,0 +1,297 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createdCaseSchema } from '../../api/schemas.ts';
+import { readChain } from '../../store/audit-chain.ts';
+import { evidenceClient, getEvidence } from '../../store/evidence.ts';
+import { createSession } from '../../store/sessions.ts';
+import { fakeFiles, putTo, sha256 } from '../support/evidence-files.ts';
+import {
+  actionPath,
+  call,
+  formFields,
+  newCaseBody,
+  postForm,
+  startApiStack,
+  tokenFor,
+  waitForEmail,
+  type ApiStack,
+} from './harness.ts';
+
+let s: ApiStack;
+let caseId: string;
+beforeAll(async () => {
+  s = await startApiStack();
+  const res = await call(s.app, 'POST', '/api/cases', { as: 'sup-wang', body: newCaseBody() });
+  expect(res.status).toBe(201);
+  caseId = createdCaseSchema.parse(await res.json()).caseId;
+});
+afterAll(async () => {
+  await s?.stop();
+});
+
+interface Presigned {
+  evidenceId: string;
+  uploadUrl: string;
+  method: string;
+  headers: Record<string, string>;
+  confirmUrl: string;
+}
+interface Confirmed {
+  ref: string;
+  sha256: string;
+  size: number;
+  contentType: string;
+}
+interface Problem {
+  status: number;
+  detail: string;
+  errors?: { field: string; message: string }[];
+}
+
+const presign = (as: string, body: unknown, id = caseId, headers: Record<string, string> = {}) =>
+  call(s.app, 'POST', `/api/cases/${id}/evidence`, { as, body, headers });
+
+/** presign → PUT to the store → confirm, through the API as a person. */
+async function upload(as: string, file: Buffer, contentType: string, fileName: string) {
+  const res = await presign(as, { fileName, contentType, size: file.length });
+  expect(res.status).toBe(201);
+  const up = (await res.json()) as Presigned;
+  const put = await putTo(up.uploadUrl, file, contentType);
+  expect(put.status).toBe(200);
+  const confirm = await call(s.app, 'POST', up.confirmUrl, { as });
+  return { up, confirm };
+}
+
+describe('uploading a photo to a case', () => {
+  it('presign → PUT → confirm gives the reference; GET redirects to the file', async () => {
+    const file = fakeFiles.jpeg();
+    const { up, confirm } = await upload('staff-zhou', file, 'image/jpeg', 'IMG_0001.jpg');
+    expect(up).toMatchObject({
+      method: 'PUT',
+      headers: { 'Content-Type': 'image/jpeg' },
+      confirmUrl: `/api/evidence/${up.evidenceId}/confirm`,
+    });
+    expect(confirm.status).toBe(200);
+    expect(await confirm.json()).toMatchObject({
+      ref: `evidence:${up.evidenceId}#sha256=${sha256(file)}`,
+      sha256: sha256(file),
+      size: file.length,
+      contentType: 'image/jpeg',
+    });
+    const view = await call(s.app, 'GET', `/api/evidence/${up.evidenceId}`, { as: 'sup-wang' });
+    expect(view.status).toBe(302);
+    const got = await fetch(view.headers.get('location')!);
+    expect(Buffer.from(await got.arrayBuffer()).equals(file)).toBe(true);
+  });
+
+  it('the store refuses a PUT of another type or size than was asked for', async () => {
+    const file = fakeFiles.png();
+    const res = await presign('staff-zhou', {
+      fileName: 'a.png',
+      contentType: 'image/png',
+      size: file.length,
+    });
+    const up = (await res.json()) as Presigned;
+    expect((await putTo(up.uploadUrl, file, 'image/jpeg')).status).toBe(403);
+    expect((await putTo(up.uploadUrl, Buffer.concat([file, file]), 'image/png')).status).toBe(403);
+    const confirm = await call(s.app, 'POST', up.confirmUrl, { as: 'staff-zhou' });
+    expect(confirm.status).toBe(409);
+    expect(((await confirm.json()) as Problem).detail).toMatch(/尚未上传/);
+  });
+
+  it('confirm answers 422 when the bytes are not the declared type (a .jpg that is a PNG, or text)', async () => {
+    for (const file of [fakeFiles.png(), fakeFiles.text()]) {
+      const { confirm } = await upload('staff-zhou', file, 'image/jpeg', 'photo.jpg');
+      expect(confirm.status).toBe(422);
+      expect(confirm.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      const body = (await confirm.json()) as Problem;
+      expect(body.detail).toMatch(/JPEG/);
+      expect(body.errors?.[0]?.field).toBe('file');
+    }
+  });
+
+  it('refuses a wrong type, an oversize file and an unknown case with bilingual problems', async () => {
+    const cases: [unknown, string, number, RegExp, RegExp][] = [
+      [
+        { fileName: 'a.txt', contentType: 'text/plain', size: 10 },
+        caseId,
+        400,
+        /不支持的文件类型/,
+        /not accepted/,
+      ],
+      [
+        { fileName: 'a.jpg', contentType: 'image/jpeg', size: 10 * 1024 * 1024 + 1 },
+        caseId,
+        413,
+        /不能超过 10 MB/,
+        /at most 10 MB/,
+      ],
+      [
+        { fileName: 'a.jpg', contentType: 'image/jpeg', size: 10 },
+        'ZG-2099-999999999',
+        404,
+        /不存在/,
+        /no case/,
+      ],
+      [{ fileName: 'a.jpg', contentType: 'image/jpeg' }, caseId, 400, /错误/, /problem/],
+    ];
+    for (const [body, id, status, zh, en] of cases) {
+      const res = await presign('staff-zhou', body, id);
+      expect([id, status]).toEqual([id, res.status]);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(((await res.json()) as Problem).detail).toMatch(zh);
+      const english = await presign('staff-zhou', body, id, { 'accept-language': 'en' });
+      expect(((await english.json()) as Problem).detail).toMatch(en);
+    }
+    const noJson = await call(s.app, 'POST', `/api/cases/${caseId}/evidence`, {
+      as: 'staff-zhou',
+      raw: '{}',
+    });
+    expect(noJson.status).toBe(415);
+  });
+
+  it('only people who may read the case: others get 403 on the case and 404 on its files', async () => {
+    const { up } = await upload('sup-wang', fakeFiles.jpeg(), 'image/jpeg', 'a.jpg');
+    const res = await presign('staff-zhao', { fileName: 'a.jpg', contentType: 'image/jpeg', size: 10 });
+    expect(res.status).toBe(403);
+    for (const [method, path] of [
+      ['GET', `/api/evidence/${up.evidenceId}`],
+      ['POST', `/api/evidence/${up.evidenceId}/confirm`],
+    ] as const) {
+      expect([path, (await call(s.app, method, path, { as: 'sup-li' })).status]).toEqual([path, 404]);
+    }
+    expect((await call(s.app, 'GET', `/api/evidence/${up.evidenceId}`, { as: 'audit-he' })).status).toBe(302);
+    expect((await s.app.request(`/api/evidence/${up.evidenceId}`)).status).toBe(401);
+  });
+
+  it('the multipart fallback stores, checks and confirms in one request', async () => {
+    const file = fakeFiles.webp();
+    const form = new FormData();
+    form.set('file', new File([file], '现场.webp', { type: 'image/webp' }));
+    const res = await call(s.app, 'POST', `/api/cases/${caseId}/evidence/upload`, { as: 'staff-zhou' });
+    expect(res.status).toBe(415);
+    const token = await tokenFor('staff-zhou');
+    const ok = await s.app.request(`/api/cases/${caseId}/evidence/upload`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: form,
+    });
+    expect(ok.status).toBe(201);
+    expect(await ok.json()).toMatchObject({ sha256: sha256(file), contentType: 'image/webp' });
+    const fake = new FormData();
+    fake.set('file', new File([fakeFiles.text()], 'photo.jpg', { type: 'image/jpeg' }));
+    const refused = await s.app.request(`/api/cases/${caseId}/evidence/upload`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: fake,
+    });
+    expect(refused.status).toBe(422);
+  });
+});
+
+describe('the web pages’ session works too', () => {
+  it('with the session cookie and its CSRF token; without the token a POST is refused', async () => {
+    const session = await createSession(s.deps.aws, { personId: 'staff-zhou', via: 'link' });
+    const cookie = `rectify_session=${session.id}`;
+    const body = JSON.stringify({ fileName: 'a.jpg', contentType: 'image/jpeg', size: 2048 });
+    const post = (headers: Record<string, string>) =>
+      s.app.request(`/api/cases/${caseId}/evidence`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie, ...headers },
+        body,
+      });
+    const refused = await post({});
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as Problem).detail).toMatch(/CSRF/);
+    const ok = await post({ 'x-csrf-token': session.csrfToken });
+    expect(ok.status).toBe(201);
+    const up = (await ok.json()) as Presigned;
+    const file = fakeFiles.jpeg(2048);
+    expect((await putTo(up.uploadUrl, file, 'image/jpeg')).status).toBe(200);
+    const confirm = await s.app.request(up.confirmUrl, {
+      method: 'POST',
+      headers: { cookie, 'x-csrf-token': session.csrfToken },
+    });
+    expect(confirm.status).toBe(200);
+    const view = await s.app.request(`/api/evidence/${up.evidenceId}`, { headers: { cookie } });
+    expect(view.status).toBe(302);
+  });
+});
+
+describe('a swapped photo fails the case’s verification', () => {
+  it('the rectification cites the photo; verify passes, then fails once the file is swapped', async () => {
+    const opened = await call(s.app, 'POST', '/api/cases', { as: 'sup-wang', body: newCaseBody() });
+    const id = createdCaseSchema.parse(await opened.json()).caseId;
+    const rc = await call(s.app, 'POST', `/api/cases/${id}/root-cause`, {
+      as: 'sup-wang',
+      body: { causes: ['阀芯老化'], responsibleId: 'staff-zhou', plan: '更换阀芯' },
+    });
+    expect(rc.status).toBe(200);
+    const mail = await waitForEmail((e) => e.subject.includes(id) && e.subject.includes('待签字'));
+    const page = await s.app.request(actionPath(mail));
+    const signed = await postForm(s.app, actionPath(mail), {
+      ...formFields(await page.text()),
+      choice: 'confirm',
+    });
+    expect(signed.status).toBe(200);
+
+    const before = fakeFiles.jpeg();
+    const res = await presign(
+      'staff-zhou',
+      { fileName: '整改后.jpg', contentType: 'image/jpeg', size: before.length },
+      id,
+    );
+    const up = (await res.json()) as Presigned;
+    expect((await putTo(up.uploadUrl, before, 'image/jpeg')).status).toBe(200);
+    const { ref } = (await (
+      await call(s.app, 'POST', up.confirmUrl, { as: 'staff-zhou' })
+    ).json()) as Confirmed;
+    const rect = await call(s.app, 'POST', `/api/cases/${id}/rectification`, {
+      as: 'staff-zhou',
+      body: { summary: '已更换阀芯', evidence: [ref] },
+    });
+    expect(rect.status).toBe(200);
+    // The hash is in the audit chain through the step's own payload.
+    const entries = await readChain(s.deps.aws.ddb, s.deps.aws.tables, id);
+    const citing = entries.find((e) => JSON.stringify(e.payload).includes(ref));
+    expect(citing?.action).toBe('rectification_reported');
+
+    const verify = async () => {
+      const r = await call(s.app, 'GET', `/api/audit/verify?caseId=${id}`, { as: 'audit-he' });
+      expect(r.status).toBe(200);
+      return (await r.json()) as {
+        ok: boolean;
+        broken: unknown;
+        count: number;
+        evidence: {
+          checked: number;
+          broken: { seq: number; ref: string; problem: string; found?: string }[];
+        };
+      };
+    };
+    const intact = await verify();
+    expect(intact).toMatchObject({ ok: true, broken: null, evidence: { checked: 1, broken: [] } });
+
+    // Someone with write access to the bucket replaces the photo: same name, type and size.
+    const after = fakeFiles.jpeg(before.length);
+    const record = await getEvidence(s.deps, up.evidenceId);
+    await evidenceClient(s.deps.env).send(
+      new PutObjectCommand({
+        Bucket: s.deps.env.EVIDENCE_BUCKET,
+        Key: record!.key,
+        Body: after,
+        ContentType: 'image/jpeg',
+      }),
+    );
+    const swapped = await verify();
+    // The chain itself is still intact; the file it vouches for is not.
+    expect(swapped).toMatchObject({
+      ok: false,
+      broken: null,
+      count: intact.count,
+      evidence: { checked: 1, broken: [{ seq: citing!.seq, ref, problem: 'swapped', found: sha256(after) }] },
+    });
+    const history = await call(s.app, 'GET', `/api/cases/${id}/history`, { as: 'audit-he' });
+    expect(((await history.json()) as { verification: { ok: boolean } }).verification.ok).toBe(false);
+  });
+});

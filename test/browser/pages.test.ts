@@ -1,0 +1,219 @@
+import { readFile } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedCase, editEntry } from '../support/audit-fixtures.ts';
+import { uniqueCaseNumber } from '../support/stack.ts';
+import { DESKTOP, deviceFor, seriousViolations, signIn, startWebStack, type WebStack } from './support.ts';
+
+// The dashboard, audit and admin pages in Debian's chromium: what a leader,
+// an auditor and an admin see and do, each page checked by axe-core.
+let s: WebStack;
+
+beforeAll(async () => {
+  s = await startWebStack();
+});
+
+afterAll(async () => {
+  await s?.stop();
+});
+
+async function open(page: Page, path: string): Promise<void> {
+  const res = await page.goto(`${s.baseUrl}${path}`);
+  expect(res?.status(), `${path} answers`).toBe(200);
+}
+
+describe('dashboard, audit and admin pages', () => {
+  it('shows the KPIs against their targets with server-drawn charts, and refuses staff', async () => {
+    const ctx = await deviceFor(s, DESKTOP);
+    const page = await ctx.newPage();
+    await signIn(s, page, 'wg-chen');
+    await open(page, '/app/dashboard');
+    await expect.poll(() => page.locator('h1').textContent()).toBe('仪表盘');
+    // Every KPI of the catalogue is listed with its target and verdict.
+    expect(await page.locator('table[data-kpis] tbody tr').count()).toBe(15);
+    expect(await page.locator('tr[data-kpi="overall_satisfaction"] td').nth(1).textContent()).toBe('≥ 85%');
+    // Charts are SVG drawn on the server, each named for assistive technology.
+    const charts = page.locator('figure.chart svg[role="img"]');
+    expect(await page.locator('section[aria-labelledby="dash-bldg-h"]').count()).toBe(1);
+    for (const svg of await charts.all()) expect(await svg.getAttribute('aria-label')).toBeTruthy();
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // A bad date is a 400 page naming the field, not an error page.
+    const bad = await page.goto(`${s.baseUrl}/app/dashboard?from=2026-13-01`);
+    expect(bad?.status()).toBe(400);
+    expect(await page.locator('[role="alert"]').textContent()).toContain('from');
+
+    // In English on request.
+    await open(page, '/app/dashboard?lang=en');
+    expect(await page.locator('h1').textContent()).toBe('Dashboard');
+    await ctx.close();
+
+    // A supervisor sees only their buildings; staff are refused.
+    const sup = await deviceFor(s, DESKTOP);
+    const supPage = await sup.newPage();
+    await signIn(s, supPage, 'sup-li');
+    await open(supPage, '/app/dashboard');
+    const options = await supPage
+      .locator('#dash-building option')
+      .evaluateAll((os) => os.map((o) => (o as { value: string }).value));
+    expect(options).not.toContain('');
+    expect(options.length).toBeGreaterThan(0);
+    await sup.close();
+
+    const staff = await deviceFor(s, DESKTOP);
+    const staffPage = await staff.newPage();
+    await signIn(s, staffPage, 'staff-zhou');
+    const refused = await staffPage.goto(`${s.baseUrl}/app/dashboard`);
+    expect(refused?.status()).toBe(403);
+    await staff.close();
+  });
+
+  it('lets an auditor find a tampered case and names the broken entry', async () => {
+    const caseId = uniqueCaseNumber();
+    await seedCase(s.deps.aws, caseId, 4, { buildingId: 'bldg-b' });
+    await editEntry(s.deps.aws, caseId, 3, 'payload');
+
+    const ctx = await deviceFor(s, DESKTOP, { acceptDownloads: true });
+    const page = await ctx.newPage();
+    await signIn(s, page, 'audit-he');
+    await open(page, '/app/audit');
+    await page.getByLabel('案件编号或标题').fill(caseId);
+    await page.getByRole('button', { name: '查找' }).click();
+    await page.waitForURL((u) => u.searchParams.get('q') === caseId);
+    const row = page.locator(`tr[data-case="${caseId}"]`);
+    expect(await row.count()).toBe(1);
+    await row.getByRole('link', { name: `校验 ${caseId}` }).click();
+    const result = page.locator(`[data-verify][data-case="${caseId}"]`);
+    expect(await result.getAttribute('data-verify')).toBe('broken');
+    expect(await result.getAttribute('data-broken-seq')).toBe('3');
+    expect(await result.textContent()).toContain('第 3 条记录');
+    expect(await result.textContent()).toContain('内容被改动');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // Verifying everything names it too.
+    await open(page, '/app/audit/verify-all');
+    const failure = page.locator(`[data-failures] li[data-case="${caseId}"]`);
+    expect(await failure.getAttribute('data-broken-seq')).toBe('3');
+
+    // The case's export downloads as CSV with its trail.
+    await open(page, `/app/audit/verify?caseId=${caseId}`);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: '导出 CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`${caseId}-audit.csv`);
+    const csv = await readFile((await download.path()) ?? '', 'utf8');
+    expect(csv.split('\n').filter((l) => l.includes(caseId)).length).toBeGreaterThanOrEqual(4);
+    await ctx.close();
+  });
+
+  it('imports the directory from CSV: a report by row and column, then a preview, then apply', async () => {
+    const ctx = await deviceFor(s, DESKTOP, { acceptDownloads: true });
+    const page = await ctx.newPage();
+    await signIn(s, page, 'admin-xu');
+    await open(page, '/app/admin/directory');
+    expect(await seriousViolations(page)).toEqual([]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: '下载 CSV' }).click(),
+    ]);
+    const csv = await readFile((await download.path()) ?? '', 'utf8');
+    const lines = csv.split('\r\n');
+    const personRow = lines.findIndex((l) => l.startsWith('person,staff-zhou,'));
+    expect(personRow).toBeGreaterThan(0);
+
+    // One bad e-mail and one unknown supervisor: both reported where they are.
+    const broken = lines.map((l, i) =>
+      i === personRow
+        ? l.replace(/,[^,]*@demo\.edu\.cn,/, ',not-an-email,')
+        : l.startsWith('building,bldg-b,')
+          ? l.replace('sup-li', 'sup-nobody')
+          : l,
+    );
+    const buildingRow = broken.findIndex((l) => l.startsWith('building,bldg-b,'));
+    await page.getByLabel(/CSV 或 XLSX 文件/).setInputFiles({
+      name: 'directory.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(broken.join('\r\n')),
+    });
+    await page.getByRole('button', { name: '校验并预览' }).click();
+    await page.waitForURL('**/app/admin/directory/preview');
+    const problems = page.locator('table[data-import-problems] tbody tr');
+    expect(await problems.count()).toBe(2);
+    expect(await page.locator(`tr[data-row="${personRow + 1}"][data-column="email"]`).count()).toBe(1);
+    expect(await page.locator(`tr[data-row="${buildingRow + 1}"][data-column="supervisors"]`).count()).toBe(
+      1,
+    );
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // A renamed building: previewed as one change, then applied.
+    const renamed = lines.map((l) =>
+      l.startsWith('building,bldg-b,') ? l.replace(/,[^,]*B栋,/, ',学生公寓B栋（新）,') : l,
+    );
+    expect(renamed.join()).not.toEqual(lines.join());
+    await page.getByLabel(/CSV 或 XLSX 文件/).setInputFiles({
+      name: 'directory.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(renamed.join('\r\n')),
+    });
+    await page.getByRole('button', { name: '校验并预览' }).click();
+    expect(await page.locator('[data-import="valid"]').count()).toBe(1);
+    const buildings = page.locator('tr[data-kind="buildings"]');
+    expect(await buildings.getAttribute('data-changed')).toBe('1');
+    expect(await buildings.getAttribute('data-added')).toBe('0');
+    await page.getByRole('button', { name: '确认导入' }).click();
+    await page.waitForURL((u) => u.searchParams.has('applied'));
+    expect(await page.locator('[data-applied]').count()).toBe(1);
+    await open(page, '/app/dashboard?building=bldg-b');
+    expect(await page.locator('#dash-building option[selected]').textContent()).toBe('学生公寓B栋（新）');
+
+    // The download, uploaded as it was, puts the demo campus back.
+    await open(page, '/app/admin/directory');
+    await page.getByLabel(/CSV 或 XLSX 文件/).setInputFiles({
+      name: 'directory.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv),
+    });
+    await page.getByRole('button', { name: '校验并预览' }).click();
+    expect(await page.locator('tr[data-kind="buildings"]').getAttribute('data-changed')).toBe('1');
+    await page.getByRole('button', { name: '确认导入' }).click();
+    await page.waitForURL((u) => u.searchParams.has('applied'));
+    await ctx.close();
+  });
+  it('answers bad requests with 4xx pages: roles, CSRF, bad ids, periods and weeks', async () => {
+    const ctx = await deviceFor(s, DESKTOP);
+    const page = await ctx.newPage();
+    await signIn(s, page, 'audit-he');
+    const get = async (path: string) => (await page.request.get(`${s.baseUrl}${path}`)).status();
+    expect(await get('/app/admin/directory')).toBe(403);
+    expect(await get('/app/audit/verify?caseId=not%20an%20id!')).toBe(400);
+    expect(await get('/app/audit/verify?caseId=ZG-2099-00000000')).toBe(404);
+    expect(await get('/app/audit/cases/ZG-2099-00000000/export?format=csv')).toBe(404);
+    expect(await get('/app/audit/export?from=2026-03-01&to=2026-02-01')).toBe(400);
+    expect(await get('/app/audit/export?from=2026-03-01&to=2026-03-31&format=xml')).toBe(400);
+    expect(await get('/app/audit?building=nowhere')).toBe(400);
+    expect(await get('/app/dashboard?building=nowhere')).toBe(400);
+    expect(await get('/app/dashboard?from=2024-01-01&to=2026-01-01')).toBe(400);
+    expect(await get('/app/dashboard/weekly?week=2026-W60')).toBe(400);
+    expect(await get('/app/dashboard/weekly?week=2020-W10')).toBe(404);
+    await ctx.close();
+
+    const admin = await deviceFor(s, DESKTOP);
+    const adminPage = await admin.newPage();
+    await signIn(s, adminPage, 'admin-xu');
+    const post = (form: Record<string, string>) =>
+      adminPage.request.post(`${s.baseUrl}/app/admin/directory/apply`, { form, maxRedirects: 0 });
+    // Without the session's CSRF token nothing is written.
+    expect((await post({ directory: '{}' })).status()).toBe(403);
+    await open(adminPage, '/app/admin/directory');
+    const csrf = (await adminPage.locator('input[name="_csrf"]').first().getAttribute('value')) ?? '';
+    expect((await post({ _csrf: csrf, directory: 'not json' })).status()).toBe(400);
+    expect((await post({ _csrf: csrf, directory: '{"people":[]}' })).status()).toBe(400);
+    // Signed out, the pages send people to sign in and come back.
+    const anon = await deviceFor(s, DESKTOP);
+    const res = await anon.request.get(`${s.baseUrl}/app/audit`, { maxRedirects: 0 });
+    expect(res.status()).toBe(302);
+    expect(res.headers().location).toBe('/login?next=%2Fapp%2Faudit');
+    await Promise.all([admin.close(), anon.close()]);
+  });
+});
