@@ -60,7 +60,7 @@ export default defineConfig({
           environment: 'node',
           pool: 'forks',
           maxWorkers: 1,
-          sequence: { groupOrder: 2 },
+          sequence: { groupOrder: 3 },
           globalSetup: ['test/browser/chromium-setup.ts', 'test/support/global-setup.ts'],
           testTimeout: 600_000,
           hookTimeout: 300_000,
