@@ -352,3 +352,12 @@ export function computeDeadline(input: DeadlineInput): Deadline {
   }
   return { due: localTimeToInstant(day, endOfDay, tz), approximate };
 }
+
+/** The official holidays and make-up working days the bundled data carries for `year` (empty when it has none). */
+export function officialDays(year: number): { holidays: string[]; workdays: string[] } {
+  const inYear = (days: ReadonlySet<string>) => [...days].filter((d) => d.startsWith(`${year}-`)).sort();
+  return { holidays: inYear(officialHolidays), workdays: inYear(officialWorkdays) };
+}
+
+/** Whether the bundled official data covers `year` (the school's file may cover more). */
+export const bundledOfficialYear = (year: number): boolean => officialYears.has(year);

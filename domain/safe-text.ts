@@ -1,0 +1,63 @@
+/**
+ * What a person may type into Rectify. Every text that reaches a case ends up
+ * in an email (SES refuses to encode a lone surrogate), an audit entry (hashed
+ * as UTF-8) and a page; one rule here keeps a careless or hostile string from
+ * stalling a case anywhere downstream.
+ */
+
+export type TextFlaw = 'lone_surrogate' | 'control' | 'bidi_override' | 'line_break' | 'noncharacter';
+
+// C0 controls except tab, LF and CR; DEL; C1 controls.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/u;
+// Directional embeddings, overrides and isolates can make a page or a mail header read other than it is.
+const BIDI = /[\u202A-\u202E\u2066-\u2069]/u;
+const LINE_BREAK = /[\r\n\u0085\u2028\u2029]/u;
+const NONCHARACTER = /[\uFDD0-\uFDEF\uFFFE\uFFFF]/u;
+// Without the u flag the pattern sees UTF-16 code units, so an unpaired half shows.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The first flaw of `s`, or null when it is safe to store, hash, show and mail. */
+export function textFlaw(s: string, opts: { singleLine?: boolean } = {}): TextFlaw | null {
+  if (LONE_SURROGATE.test(s)) return 'lone_surrogate';
+  if (CONTROL.test(s)) return 'control';
+  if (BIDI.test(s)) return 'bidi_override';
+  if (NONCHARACTER.test(s)) return 'noncharacter';
+  if (opts.singleLine && LINE_BREAK.test(s)) return 'line_break';
+  return null;
+}
+
+/** Why a text was refused, in both languages, for the field error a person reads. */
+export const textFlawMessage: Record<TextFlaw, { zh: string; en: string }> = {
+  lone_surrogate: {
+    zh: '包含无效的 Unicode 字符（孤立代理项），请重新输入',
+    en: 'contains invalid Unicode (a lone surrogate); please type it again',
+  },
+  control: { zh: '包含不可见的控制字符，请删除', en: 'contains invisible control characters; remove them' },
+  bidi_override: {
+    zh: '包含文字方向控制字符，请删除',
+    en: 'contains text-direction override characters; remove them',
+  },
+  line_break: { zh: '不能包含换行', en: 'must be a single line' },
+  noncharacter: { zh: '包含无效的 Unicode 字符，请删除', en: 'contains Unicode noncharacters; remove them' },
+};
+
+/** Makes a line safe for a mail header or subject whatever it holds: no breaks, no controls, well-formed. */
+export function headerSafe(s: string): string {
+  return (
+    s
+      .replace(new RegExp(LONE_SURROGATE.source, 'g'), '\uFFFD')
+      .replace(/[\r\n\u0085\u2028\u2029]+/gu, ' ')
+      // eslint-disable-next-line no-control-regex -- stripping control characters is the point
+      .replace(/[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/gu, '')
+  );
+}
+
+/** The dates Rectify accepts: campus records start in 2000 and nothing is planned past 2100. */
+export const DATE_RANGE = { min: '2000-01-01', max: '2100-12-31' } as const;
+
+/** True when an ISO date or instant lies within DATE_RANGE (compared on its date part). */
+export function dateInRange(iso: string): boolean {
+  const day = iso.slice(0, 10);
+  return day >= DATE_RANGE.min && day <= DATE_RANGE.max;
+}
