@@ -13,6 +13,8 @@ import { ProblemError, problemResponse } from './problems.ts';
 import { reportLinkRoutes } from './report-links.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { evidenceRoutes } from './routes/evidence.ts';
+import { publicIntakeRoutes } from './routes/intake.tsx';
+import { triageRoutes } from './pages/app/triage.tsx';
 import { feedbackActionHandlers } from './routes/feedback-actions.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { authRoutes } from './routes/auth.tsx';
@@ -90,5 +92,8 @@ export function createApp(given: AppDeps): Hono {
   app.route('/', authRoutes(deps));
   // Dashboard, audit and admin pages; they guard their own paths (viewer, CSRF).
   app.route('/app', moreAppRoutes(deps));
+  // Scanned-code reports: the public form and tracking page, and the triage queue of the signed-in.
+  app.route('/', publicIntakeRoutes(deps));
+  app.route('/app', triageRoutes(deps));
   return app;
 }
