@@ -20,6 +20,7 @@ import { reportRoutes } from './routes/reports.ts';
 import { authRoutes } from './routes/auth.tsx';
 import { sessionMiddleware } from './middleware/session.ts';
 import { moreAppRoutes } from './pages/app/dashboard.tsx';
+import { webAppRoutes } from './pages/app/routes.tsx';
 
 const MAX_BODY_BYTES = 256 * 1024;
 
@@ -90,6 +91,8 @@ export function createApp(given: AppDeps): Hono {
   app.use('/app/*', sessionMiddleware(deps));
   app.use('/logout', limit);
   app.route('/', authRoutes(deps));
+  // Workbench, case list and exports, new case, case pages (viewer and CSRF checked inside).
+  app.route('/app', webAppRoutes(deps));
   // Dashboard, audit and admin pages; they guard their own paths (viewer, CSRF).
   app.route('/app', moreAppRoutes(deps));
   // Scanned-code reports: the public form and tracking page, and the triage queue of the signed-in.

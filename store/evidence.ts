@@ -91,20 +91,22 @@ export class EvidenceError extends Error {
   }
 }
 
-export interface EvidenceRecord {
-  evidenceId: string;
-  caseId: string;
-  fileName: string;
-  contentType: EvidenceType;
-  size: number;
-  uploaderId: string;
-  key: string;
-  createdAt: string;
-  status: 'pending' | 'confirmed' | 'rejected';
-  sha256?: string;
-  confirmedAt?: string;
-  rejected?: Bilingual;
-}
+// The stored row, checked on the way out: the ops table is shared with other records.
+const evidenceRecordSchema = z.object({
+  evidenceId: z.string(),
+  caseId: z.string(),
+  fileName: z.string(),
+  contentType: z.enum(evidenceTypes as [EvidenceType, ...EvidenceType[]]),
+  size: z.number().int(),
+  uploaderId: z.string(),
+  key: z.string(),
+  createdAt: z.string(),
+  status: z.enum(['pending', 'confirmed', 'rejected']),
+  sha256: z.string().optional(),
+  confirmedAt: z.string().optional(),
+  rejected: z.object({ zh: z.string(), en: z.string() }).optional(),
+});
+export type EvidenceRecord = z.infer<typeof evidenceRecordSchema>;
 
 export interface ConfirmedEvidence {
   evidenceId: string;
@@ -237,8 +239,7 @@ export async function getEvidence(deps: EvidenceDeps, evidenceId: string): Promi
     new GetItemCommand({ TableName: deps.aws.tables.ops, Key: itemKey(evidenceId), ConsistentRead: true }),
   );
   if (!out.Item) return null;
-  const { pk: _pk, sk: _sk, expiresAt: _ttl, ...record } = unmarshall(out.Item);
-  return record as EvidenceRecord;
+  return evidenceRecordSchema.parse(unmarshall(out.Item));
 }
 
 const notFound = (evidenceId: string) =>

@@ -52,6 +52,8 @@ const sessionRow = z.object({
   lastSeenAt: z.number(),
   absoluteExpiresAt: z.number(),
   via: z.enum(['oidc', 'link']),
+  /** The provider's ID token, sent back as the hint when signing out there too. */
+  idToken: z.string().optional(),
 });
 export type SessionRecord = z.infer<typeof sessionRow>;
 
@@ -63,7 +65,7 @@ export interface Session extends SessionRecord {
 /** Starts a session for a person; the returned id goes in the cookie. */
 export async function createSession(
   deps: SessionStoreDeps,
-  input: { personId: string; via: SessionRecord['via'] },
+  input: { personId: string; via: SessionRecord['via']; idToken?: string | undefined },
   now = new Date(),
 ): Promise<Session> {
   const id = newSecret();
@@ -75,6 +77,7 @@ export async function createSession(
     lastSeenAt: t,
     absoluteExpiresAt: t + SESSION_ABSOLUTE_SECONDS,
     via: input.via,
+    ...(input.idToken ? { idToken: input.idToken } : {}),
   };
   await deps.ddb.send(
     new PutItemCommand({
@@ -140,10 +143,14 @@ export async function findSession(
   return { id, ...record };
 }
 
-/** Signs a session out: the cookie value is worthless from now on. */
-export async function deleteSession(deps: SessionStoreDeps, id: string): Promise<void> {
-  if (!id) return;
-  await deps.ddb.send(new DeleteItemCommand({ TableName: deps.tables.ops, Key: key('SESSION', id) }));
+/** Signs a session out: the cookie value is worthless from now on. Returns what the session was, if any. */
+export async function deleteSession(deps: SessionStoreDeps, id: string): Promise<SessionRecord | null> {
+  if (!id) return null;
+  const out = await deps.ddb.send(
+    new DeleteItemCommand({ TableName: deps.tables.ops, Key: key('SESSION', id), ReturnValues: 'ALL_OLD' }),
+  );
+  const parsed = sessionRow.safeParse(out.Attributes ? unmarshall(out.Attributes) : null);
+  return parsed.success ? parsed.data : null;
 }
 
 /** Deletes a row and returns what it held, exactly once across concurrent callers. */

@@ -103,7 +103,9 @@ export function sessionMiddleware(deps: AppDeps): MiddlewareHandler<WebEnv> {
     const id = getCookie(c, SESSION_COOKIE) ?? '';
     const session = id ? await findSession(deps.aws, id) : null;
     const viewer = session ? await viewerOf(deps, session) : null;
-    if (id && !viewer) deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    // A cookie naming no live session is dropped; one whose person left the directory is kept
+    // (an import may bring them back) but opens nothing.
+    if (id && !session) deleteCookie(c, SESSION_COOKIE, { path: '/' });
     c.set('viewer', viewer);
     c.set('csrfToken', viewer && session ? session.csrfToken : '');
     await next();
@@ -116,8 +118,9 @@ export async function startSession(
   deps: AppDeps,
   personId: string,
   via: SessionRecord['via'],
+  idToken?: string,
 ): Promise<Session> {
-  const session = await createSession(deps.aws, { personId, via });
+  const session = await createSession(deps.aws, { personId, via, idToken });
   setCookie(c, SESSION_COOKIE, session.id, sessionCookieOptions(deps.publicBaseUrl));
   return session;
 }

@@ -27,6 +27,9 @@ export const OIDC_COOKIE = 'rectify_oidc';
 
 const SCOPE = 'openid profile email';
 
+/** Where sign-out ends; registered at the identity provider as the post-logout redirect URI. */
+export const SIGNED_OUT_PATH = '/login?signedOut=1';
+
 /** The identity provider's settings: the school's in production, the local provider `npm start` runs. */
 function oidcSettings(deps: AppDeps) {
   const { OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET } = deps.env;
@@ -153,10 +156,10 @@ async function personFor(deps: AppDeps, personId: string) {
   return dir?.people.find((p) => p.id === personId);
 }
 
-/** Ends whatever session the browser brought, so signing in never reuses a session id (fixation). */
+/** Ends whatever session the browser brought (signing in never reuses a session id: fixation). */
 async function dropOldSession(c: Context<WebEnv>, deps: AppDeps) {
   const old = getCookie(c, SESSION_COOKIE);
-  if (old) await deleteSession(deps.aws, old);
+  return old ? deleteSession(deps.aws, old) : null;
 }
 
 /**
@@ -170,6 +173,16 @@ export function authRoutes(deps: AppDeps): Hono<WebEnv> {
   const configuration = discoverer(deps);
   const local = deps.env.RECTIFY_MODE !== 'production';
   const callbackUrl = new URL('/auth/callback', deps.publicBaseUrl).href;
+  const signedOutUrl = new URL(SIGNED_OUT_PATH, deps.publicBaseUrl).href;
+  /** The provider's RP-initiated logout URL, when it has one; it sends the browser back to our sign-in page. */
+  const endSessionUrl = async (idToken: string | undefined): Promise<string | null> => {
+    const config = await configuration().catch(() => null);
+    if (!config?.serverMetadata().end_session_endpoint) return null;
+    return oidc.buildEndSessionUrl(config, {
+      post_logout_redirect_uri: signedOutUrl,
+      ...(idToken ? { id_token_hint: idToken } : {}),
+    }).href;
+  };
 
   app.get('/login', session, (c) => {
     const next = safeNext(c.req.query('next'));
@@ -256,6 +269,7 @@ export function authRoutes(deps: AppDeps): Hono<WebEnv> {
         'provider',
       );
     let personId: string;
+    let idToken: string | undefined;
     try {
       const config = await configuration();
       // The redirect URI the provider checks is ours as configured, whatever host the request came in on.
@@ -272,6 +286,7 @@ export function authRoutes(deps: AppDeps): Hono<WebEnv> {
       const value = claims?.[claimName];
       if (typeof value !== 'string' || !value) throw new Error(`the ID token has no ${claimName} claim`);
       personId = value;
+      idToken = tokens.id_token;
     } catch (err) {
       console.error('[auth] sign-in callback refused', err);
       return messagePage(
@@ -297,7 +312,7 @@ export function authRoutes(deps: AppDeps): Hono<WebEnv> {
         'not-in-directory',
       );
     await dropOldSession(c, deps);
-    await startSession(c, deps, personId, 'oidc');
+    await startSession(c, deps, personId, 'oidc', idToken);
     return c.redirect(pending.next, 302);
   });
 
@@ -312,9 +327,12 @@ export function authRoutes(deps: AppDeps): Hono<WebEnv> {
     },
     csrfProtect,
     async (c) => {
-      await dropOldSession(c, deps);
+      const ended = await dropOldSession(c, deps);
       deleteCookie(c, SESSION_COOKIE, { path: '/' });
-      return c.redirect('/login?signedOut=1', 303);
+      // Signed in at the identity provider: sign out there too, or the next "sign in" on this
+      // browser (a shared office PC) would silently be the same person again.
+      const endSession = ended?.via === 'oidc' ? await endSessionUrl(ended.idToken) : null;
+      return c.redirect(endSession ?? '/login?signedOut=1', 303);
     },
   );
 

@@ -62,7 +62,10 @@ declare module 'oidc-provider' {
     claims?: Record<string, string[]>;
     scopes?: string[];
     interactions?: { url?: (ctx: KoaContext, interaction: Interaction) => string };
-    features?: Record<string, { enabled: boolean }>;
+    features?: Record<
+      string,
+      { enabled: boolean; logoutSource?: (ctx: KoaContext, form: string) => Promise<void> }
+    >;
     pkce?: { required?: () => boolean };
     ttl?: Record<string, number>;
     loadExistingGrant?: (ctx: KoaContext) => Promise<Grant | undefined>;

@@ -219,6 +219,8 @@ export async function startLocalOidcProvider(opts: LocalOidcOptions): Promise<Ru
         client_id: LOCAL_OIDC_CLIENT_ID,
         client_secret: opts.secrets.clientSecret,
         redirect_uris: opts.redirectUris,
+        // The app signs out here too and is sent back to its sign-in page.
+        post_logout_redirect_uris: opts.redirectUris.map((u) => new URL('/login?signedOut=1', u).href),
         response_types: ['code'],
         grant_types: ['authorization_code'],
         token_endpoint_auth_method: 'client_secret_basic',
@@ -237,7 +239,25 @@ export async function startLocalOidcProvider(opts: LocalOidcOptions): Promise<Ru
       };
     },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
-    features: { devInteractions: { enabled: false } },
+    features: {
+      devInteractions: { enabled: false },
+      rpInitiatedLogout: {
+        enabled: true,
+        // The provider asks before ending its session; the page says so in both languages and,
+        // with JavaScript, answers yes at once (the app's sign-out button was the question).
+        logoutSource(ctx, form) {
+          ctx.type = 'html';
+          ctx.body = page(
+            '退出登录 Sign out',
+            `<h1>退出统一身份认证<br><span lang="en">Sign out of the school account</span></h1>
+${form}
+<button id="yes" type="submit" form="op.logoutForm" name="logout" value="yes">退出 / Sign out</button>
+<script>document.getElementById('yes').click()</script>`,
+          );
+          return Promise.resolve();
+        },
+      },
+    },
     pkce: { required: () => true },
     // Short-lived artefacts, like a school provider's; the app keeps its own session after sign-in.
     ttl: {

@@ -242,8 +242,25 @@ describe('OpenID Connect sign-in (code + PKCE) against the local oidc-provider',
     expect(csrf).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const out = await b.postForm(`${base}/logout`, { _csrf: csrf ?? '' });
     expect(out.status).toBe(303);
-    expect(out.headers.get('location')).toBe('/login?signedOut=1');
     expect(b.cookie(base, 'rectify_session')).toBeUndefined();
+    // Signed out at the identity provider too (RP-initiated logout), then back to our sign-in page.
+    const endSession = new URL(out.headers.get('location') ?? '');
+    expect(endSession.origin).toBe(issuer);
+    expect(endSession.searchParams.get('id_token_hint')).toBeTruthy();
+    expect(endSession.searchParams.get('post_logout_redirect_uri')).toBe(`${base}/login?signedOut=1`);
+    const confirm = await b.request(endSession.href);
+    const confirmHtml = await confirm.text();
+    expect(confirm.status).toBe(200);
+    const endAction = /<form id="op.logoutForm" method="post" action="([^"]+)">/.exec(confirmHtml)?.[1] ?? '';
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(confirmHtml)?.[1] ?? '';
+    const ended = await b.postForm(new URL(endAction, issuer).href, { xsrf, logout: 'yes' });
+    const landing = await b.follow(new URL(ended.headers.get('location') ?? '', issuer).href);
+    expect(landing.hops[landing.hops.length - 1]).toBe(`${base}/login?signedOut=1`);
+    expect(await landing.res.text()).toContain('你已退出登录');
+    // So the next sign-in on this browser asks who it is again instead of reusing the last person.
+    const again = await b.follow(`${base}/auth/start?next=%2Fapp`);
+    expect(again.res.status).toBe(200);
+    expect(await again.res.text()).toContain('name="personId"');
 
     // The old cookie is worthless now, even replayed by hand.
     const after = await fetch(`${base}/app/_whoami`, {

@@ -68,7 +68,7 @@ const exitOf = (child: ChildProcess) =>
   });
 
 async function allPorts(): Promise<Record<string, string>> {
-  const names = ['PORT', 'TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'DYNAMODB_PORT', 'SES_PORT'];
+  const names = ['PORT', 'TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'DYNAMODB_PORT', 'SES_PORT', 'OIDC_PORT'];
   const out: Record<string, string> = {};
   for (const n of names) out[n] = String(await freePort());
   return out;
@@ -125,6 +125,7 @@ describe('npm start', () => {
       TEMPORAL_UI_PORT: await freePort(),
       DYNAMODB_PORT: await freePort(),
       SES_PORT: await freePort(),
+      OIDC_PORT: await freePort(),
     };
     const first = await start(ports);
     expect(first.output()).toContain(`http://localhost:${ports.PORT}`);
@@ -138,6 +139,14 @@ describe('npm start', () => {
     expect((await fetch(`http://localhost:${ports.PORT}/docs`)).status).toBe(200);
     expect((await fetch(`http://localhost:${ports.TEMPORAL_UI_PORT}/`)).status).toBe(200);
     expect((await fetch(`http://localhost:${ports.SES_PORT}/`)).status).toBe(200);
+    // Sign-in: the page, and the local identity provider the app discovers.
+    expect(first.output()).toContain(`http://localhost:${ports.PORT}/login`);
+    expect((await fetch(`http://localhost:${ports.PORT}/login`)).status).toBe(200);
+    const discovery = await fetch(`http://localhost:${ports.OIDC_PORT}/.well-known/openid-configuration`);
+    expect(discovery.status).toBe(200);
+    expect(((await discovery.json()) as { issuer: string }).issuer).toBe(
+      `http://localhost:${ports.OIDC_PORT}`,
+    );
     // A message in the mailbox, to be found again after the restart.
     const subject = `kept across restarts ${Date.now()}`;
     const ses = new SESClient({

@@ -1,0 +1,527 @@
+import ExcelJS from 'exceljs';
+import type { Hono } from 'hono';
+import { z } from 'zod';
+import { isTerminal, stages, type CaseView } from '../../../domain/case-model.ts';
+import type { Directory } from '../../../domain/directory.ts';
+import { severities, sources } from '../../../domain/sla.ts';
+import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
+import { listCasesFor, type CaseListQuery } from '../../case-service.ts';
+import { directoryOrFail } from '../../case-source.ts';
+import type { AppDeps } from '../../deps.ts';
+import type { WebEnv } from '../../middleware/session.ts';
+import { ProblemError } from '../../problems.ts';
+import { idSchema } from '../../schemas.ts';
+import {
+  Due,
+  Field,
+  SeverityBadge,
+  StageBadge,
+  formatTime,
+  severityLabels,
+  sourceLabels,
+  stageLabels,
+  type FieldErrors,
+} from '../ui.tsx';
+import { mayOpenCases } from './new-case.tsx';
+import { page, parseForm, refusalOf, viewerOf, type WebContext } from './web-kit.tsx';
+
+/**
+ * /app/cases: the cases this person may read (the API's own list and read
+ * rules, via listCasesFor), filtered, paged and sorted, and the same list as
+ * CSV or XLSX.
+ */
+
+const PAGE_SIZE = 25;
+/** Sorting other than newest-first reads the whole filtered list first, up to this many cases. */
+const SORT_CAP = 500;
+const EXPORT_CAP = 5000;
+
+const empty = (v: unknown) => (v === '' ? undefined : v);
+const date = z.preprocess(empty, z.iso.date().optional());
+export const listQuerySchema = z.object({
+  stage: z.preprocess(empty, z.enum(stages).optional()),
+  buildingId: z.preprocess(empty, idSchema.optional()),
+  floorId: z.preprocess(empty, idSchema.optional()),
+  roomId: z.preprocess(empty, z.string().trim().max(64).optional()),
+  severity: z.preprocess(empty, z.enum(severities).optional()),
+  source: z.preprocess(empty, z.enum(sources).optional()),
+  category: z.preprocess(empty, z.string().trim().max(64).optional()),
+  overdue: z.preprocess(empty, z.enum(['true', 'false']).optional()),
+  from: date,
+  to: date,
+  q: z.preprocess(empty, z.string().trim().max(200).optional()),
+  sort: z.preprocess(empty, z.enum(['opened', 'due', 'severity', 'stage']).default('opened')),
+  cursor: z.preprocess(empty, z.string().max(2048).optional()),
+  page: z.preprocess(empty, z.coerce.number().int().min(1).max(1000).default(1)),
+  lang: z.string().optional(),
+});
+export type ListQuery = z.output<typeof listQuerySchema>;
+
+/** The filters the indexes can't serve, checked in code on what the read rules already let through. */
+function narrowing(q: ListQuery): ((v: CaseView) => boolean) | undefined {
+  const text = q.q?.toLowerCase();
+  if (!q.floorId && !q.roomId && !q.category && !text) return undefined;
+  return (v) =>
+    (!q.floorId || v.location.floorId === q.floorId) &&
+    (!q.roomId || v.location.roomId === q.roomId) &&
+    (!q.category || v.category === q.category) &&
+    (!text || v.title.toLowerCase().includes(text) || v.caseId.toLowerCase() === text);
+}
+
+const apiQuery = (q: ListQuery, limit: number, cursor?: string): CaseListQuery => ({
+  stage: q.stage,
+  buildingId: q.buildingId,
+  overdue: q.overdue,
+  severity: q.severity,
+  source: q.source,
+  from: q.from,
+  // `to` is a whole day: the list's bound is exclusive, so the next day's midnight.
+  to: q.to ? nextDay(q.to) : undefined,
+  limit,
+  cursor,
+});
+
+function nextDay(d: string): string {
+  const t = new Date(`${d}T00:00:00Z`);
+  t.setUTCDate(t.getUTCDate() + 1);
+  return t.toISOString().slice(0, 10);
+}
+
+const severityRank: Record<CaseView['severity'], number> = { major: 0, urgent: 1, routine: 2 };
+export const openDue = (v: CaseView) => v.deadlines.find((d) => !d.closedAt)?.due;
+
+function sorted(items: CaseView[], sort: ListQuery['sort']): CaseView[] {
+  const byDue = (a: CaseView, b: CaseView) => (openDue(a) ?? '9999').localeCompare(openDue(b) ?? '9999');
+  const copy = [...items];
+  switch (sort) {
+    case 'due':
+      // Overdue on top, then the nearest due time.
+      return copy.sort((a, b) => Number(b.overdue) - Number(a.overdue) || byDue(a, b));
+    case 'severity':
+      return copy.sort((a, b) => severityRank[a.severity] - severityRank[b.severity] || byDue(a, b));
+    case 'stage':
+      return copy.sort((a, b) => stages.indexOf(a.stage) - stages.indexOf(b.stage) || byDue(a, b));
+    default:
+      return copy;
+  }
+}
+
+/** Every case the filters match, up to `cap`, following cursors. */
+export async function collect(
+  deps: AppDeps,
+  c: WebContext,
+  q: ListQuery,
+  cap: number,
+): Promise<{ items: CaseView[]; capped: boolean }> {
+  const viewer = viewerOf(c);
+  const items: CaseView[] = [];
+  let cursor: string | undefined;
+  do {
+    const pageOf = await listCasesFor(
+      deps,
+      viewer,
+      apiQuery(q, Math.min(100, cap - items.length), cursor),
+      c.get('lang'),
+      narrowing(q),
+    );
+    items.push(...pageOf.items);
+    cursor = pageOf.nextCursor ?? undefined;
+  } while (cursor && items.length < cap);
+  return { items, capped: cursor !== undefined };
+}
+
+const place = (dir: Directory, v: CaseView, lang: Lang) => {
+  const b = dir.buildings.find((x) => x.id === v.location.buildingId);
+  const f = b?.floors.find((x) => x.id === v.location.floorId);
+  return [
+    b ? inLang(b.name, lang) : v.location.buildingId,
+    f ? inLang(f.name, lang) : v.location.floorId,
+    v.location.roomId,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+};
+const personName = (dir: Directory, id: string) => dir.people.find((p) => p.id === id)?.name ?? id;
+
+/** The columns of the exports, in the reader's language. */
+function exportRows(dir: Directory, items: CaseView[], lang: Lang, tz: string) {
+  const t = (b: Bilingual) => inLang(b, lang);
+  const header = [
+    t({ zh: '案件编号', en: 'Case' }),
+    t({ zh: '标题', en: 'Title' }),
+    t({ zh: '环节', en: 'Stage' }),
+    t({ zh: '严重程度', en: 'Severity' }),
+    t({ zh: '来源', en: 'Source' }),
+    t({ zh: '类别', en: 'Category' }),
+    t({ zh: '位置', en: 'Place' }),
+    t({ zh: '负责人', en: 'Assignee' }),
+    t({ zh: '登记时间', en: 'Opened' }),
+    t({ zh: '当前时限', en: 'Due' }),
+    t({ zh: '是否超时', en: 'Overdue' }),
+    t({ zh: '结案时间', en: 'Closed' }),
+  ];
+  const rows = items.map((v) => {
+    const due = openDue(v);
+    return [
+      v.caseId,
+      v.title,
+      t(stageLabels[v.stage]),
+      t(severityLabels[v.severity]),
+      t(sourceLabels[v.source]),
+      v.category ?? '',
+      place(dir, v, lang),
+      personName(dir, v.assigneeId),
+      formatTime(v.openedAt, tz),
+      due ? formatTime(due, tz) : '',
+      v.overdue ? t({ zh: '是', en: 'yes' }) : t({ zh: '否', en: 'no' }),
+      v.closedAt ? formatTime(v.closedAt, tz) : '',
+    ];
+  });
+  return { header, rows };
+}
+
+/** A CSV cell: quoted, and a leading formula character neutralised so a spreadsheet won't run it. */
+export function csvCell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return `"${safe.replace(/"/g, '""')}"`;
+}
+
+function Filters(props: { q: ListQuery; dir: Directory; lang: Lang; errors: FieldErrors }) {
+  const { q, dir, lang, errors } = props;
+  const t = (zh: string, en: string) => inLang({ zh, en }, lang);
+  const common = { lang, errors, idPrefix: 'flt' };
+  const sel = (name: string, label: Bilingual, options: [string, string][], value: string | undefined) => (
+    <Field
+      {...common}
+      name={name}
+      label={label}
+      control={(a) => (
+        <select {...a}>
+          <option value="">{t('全部', 'All')}</option>
+          {options.map(([v, l]) => (
+            <option value={v} selected={value === v}>
+              {l}
+            </option>
+          ))}
+        </select>
+      )}
+    />
+  );
+  const floors = dir.buildings.flatMap((b) =>
+    b.floors.map((f) => [f.id, `${inLang(b.name, lang)} · ${inLang(f.name, lang)}`] as [string, string]),
+  );
+  return (
+    <form
+      method="get"
+      action="/app/cases"
+      class="card"
+      role="search"
+      aria-label={t('筛选案件', 'Filter cases')}
+    >
+      <div class="grid">
+        <Field
+          {...common}
+          name="q"
+          label={{ zh: '标题关键词或案件编号', en: 'Words in the title, or a case number' }}
+          control={(a) => <input {...a} type="search" value={q.q ?? ''} />}
+        />
+        {sel(
+          'stage',
+          { zh: '环节', en: 'Stage' },
+          stages.map((s) => [s, inLang(stageLabels[s], lang)]),
+          q.stage,
+        )}
+        {sel(
+          'buildingId',
+          { zh: '楼栋', en: 'Building' },
+          dir.buildings.map((b) => [b.id, inLang(b.name, lang)]),
+          q.buildingId,
+        )}
+        {sel('floorId', { zh: '楼层', en: 'Floor' }, floors, q.floorId)}
+        <Field
+          {...common}
+          name="roomId"
+          label={{ zh: '房间', en: 'Room' }}
+          control={(a) => <input {...a} type="text" value={q.roomId ?? ''} />}
+        />
+        {sel(
+          'severity',
+          { zh: '严重程度', en: 'Severity' },
+          severities.map((s) => [s, inLang(severityLabels[s], lang)]),
+          q.severity,
+        )}
+        {sel(
+          'source',
+          { zh: '来源', en: 'Source' },
+          sources.map((s) => [s, inLang(sourceLabels[s], lang)]),
+          q.source,
+        )}
+        <Field
+          {...common}
+          name="category"
+          label={{ zh: '类别', en: 'Category' }}
+          control={(a) => <input {...a} type="text" value={q.category ?? ''} />}
+        />
+        {sel(
+          'overdue',
+          { zh: '是否超时', en: 'Overdue' },
+          [
+            ['true', t('已超时', 'Overdue')],
+            ['false', t('未超时', 'Not overdue')],
+          ],
+          q.overdue,
+        )}
+        <Field
+          {...common}
+          name="from"
+          label={{ zh: '登记日期从', en: 'Opened from' }}
+          control={(a) => <input {...a} type="date" value={q.from ?? ''} />}
+        />
+        <Field
+          {...common}
+          name="to"
+          label={{ zh: '登记日期至', en: 'Opened until' }}
+          control={(a) => <input {...a} type="date" value={q.to ?? ''} />}
+        />
+        <Field
+          {...common}
+          name="sort"
+          label={{ zh: '排序', en: 'Sort by' }}
+          control={(a) => (
+            <select {...a}>
+              {(
+                [
+                  ['opened', t('最新登记在前', 'Newest first')],
+                  ['due', t('超时在前，时限近的在前', 'Overdue, then due soonest')],
+                  ['severity', t('严重程度', 'Severity')],
+                  ['stage', t('环节', 'Stage')],
+                ] as const
+              ).map(([v, l]) => (
+                <option value={v} selected={q.sort === v}>
+                  {l}
+                </option>
+              ))}
+            </select>
+          )}
+        />
+      </div>
+      <div class="actions">
+        <button type="submit">{t('筛选', 'Filter')}</button>
+        <a class="button secondary" href="/app/cases">
+          {t('清除', 'Clear')}
+        </a>
+      </div>
+    </form>
+  );
+}
+
+/** The query string of a list, without paging, for links that keep the filters. */
+function filterQuery(q: ListQuery, extra: Record<string, string> = {}): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) {
+    if (k === 'cursor' || k === 'page' || k === 'lang' || v === undefined) continue;
+    if (k === 'sort' && v === 'opened') continue;
+    params.set(k, String(v));
+  }
+  for (const [k, v] of Object.entries(extra)) params.set(k, v);
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+export function CaseTable(props: { items: CaseView[]; dir: Directory; lang: Lang; tz: string; now: Date }) {
+  const { dir, lang } = props;
+  const t = (zh: string, en: string) => inLang({ zh, en }, lang);
+  if (props.items.length === 0) return <p class="muted">{t('没有符合条件的案件。', 'No cases match.')}</p>;
+  return (
+    <div class="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{t('案件', 'Case')}</th>
+            <th scope="col">{t('环节', 'Stage')}</th>
+            <th scope="col">{t('位置', 'Place')}</th>
+            <th scope="col">{t('负责人', 'Assignee')}</th>
+            <th scope="col">{t('当前时限', 'Due')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.items.map((v) => {
+            const due = openDue(v);
+            return (
+              <tr>
+                <td>
+                  <a href={`/app/cases/${encodeURIComponent(v.caseId)}`}>{v.title}</a>
+                  <br />
+                  <span class="muted">{v.caseId}</span> <SeverityBadge severity={v.severity} lang={lang} />
+                </td>
+                <td>
+                  <StageBadge stage={v.stage} lang={lang} />
+                  {v.overdue && !isTerminal(v.stage) && (
+                    <>
+                      {' '}
+                      <span class="badge overdue">{t('已超时', 'Overdue')}</span>
+                    </>
+                  )}
+                </td>
+                <td>{place(dir, v, lang)}</td>
+                <td>{personName(dir, v.assigneeId)}</td>
+                <td>
+                  {due && !isTerminal(v.stage) ? (
+                    <Due due={due} now={props.now} lang={lang} timeZone={props.tz} />
+                  ) : (
+                    '—'
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+const TITLE = { zh: '案件', en: 'Cases' };
+
+export function caseListRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
+  const tz = deps.env.CAMPUS_TZ;
+
+  app.get('/cases', async (c) => {
+    const lang = c.get('lang');
+    const t = (zh: string, en: string) => inLang({ zh, en }, lang);
+    const dir = await directoryOrFail(deps);
+    const parsed = parseForm(listQuerySchema, c.req.query());
+    const q: ListQuery = parsed.ok ? parsed.data : listQuerySchema.parse({});
+    const errors = parsed.ok ? {} : parsed.errors;
+    let items: CaseView[] = [];
+    let next: string | null = null;
+    let capped = false;
+    let problem: Bilingual | null = null;
+    if (parsed.ok) {
+      try {
+        if (q.sort === 'opened') {
+          const one = await listCasesFor(
+            deps,
+            viewerOf(c),
+            apiQuery(q, PAGE_SIZE, q.cursor),
+            lang,
+            narrowing(q),
+          );
+          items = one.items;
+          next = one.nextCursor ? filterQuery(q, { cursor: one.nextCursor }) : null;
+        } else {
+          const all = await collect(deps, c, q, SORT_CAP);
+          capped = all.capped;
+          const ordered = sorted(all.items, q.sort);
+          items = ordered.slice((q.page - 1) * PAGE_SIZE, q.page * PAGE_SIZE);
+          next = ordered.length > q.page * PAGE_SIZE ? filterQuery(q, { page: String(q.page + 1) }) : null;
+        }
+      } catch (err) {
+        problem = refusalOf(err).text;
+      }
+    }
+    const viewer = viewerOf(c);
+    const exportQuery = filterQuery(q);
+    return page(
+      c,
+      TITLE,
+      <>
+        {mayOpenCases(viewer) && (
+          <p>
+            <a class="button" href="/app/cases/new">
+              {t('新建案件', 'New case')}
+            </a>
+          </p>
+        )}
+        <Filters q={q} dir={dir} lang={lang} errors={errors} />
+        {problem && (
+          <div class="flash error" role="alert">
+            {inLang(problem, lang)}
+          </div>
+        )}
+        <section aria-labelledby="results">
+          <h2 id="results">{t('结果', 'Results')}</h2>
+          {capped && (
+            <p class="muted">
+              {t(
+                `仅按所选方式排序了最新的 ${SORT_CAP} 个案件；请缩小筛选范围。`,
+                `Only the newest ${SORT_CAP} matching cases were sorted; narrow the filters.`,
+              )}
+            </p>
+          )}
+          <CaseTable items={items} dir={dir} lang={lang} tz={tz} now={new Date()} />
+          <nav class="actions" aria-label={t('分页', 'Pages')}>
+            {(q.cursor || q.page > 1) && (
+              <a class="button secondary" href={`/app/cases${exportQuery}`}>
+                {t('回到第一页', 'First page')}
+              </a>
+            )}
+            {next && (
+              <a class="button secondary" href={`/app/cases${next}`} rel="next">
+                {t('下一页', 'Next page')}
+              </a>
+            )}
+          </nav>
+          <p class="actions">
+            <a class="button secondary" href={`/app/cases/export.csv${exportQuery}`} download>
+              {t('导出 CSV', 'Export CSV')}
+            </a>
+            <a class="button secondary" href={`/app/cases/export.xlsx${exportQuery}`} download>
+              {t('导出 Excel', 'Export XLSX')}
+            </a>
+          </p>
+        </section>
+      </>,
+      { status: parsed.ok ? 200 : 400 },
+    );
+  });
+
+  const exported = async (c: WebContext) => {
+    const lang = c.get('lang');
+    const parsed = parseForm(listQuerySchema, c.req.query());
+    if (!parsed.ok) {
+      throw new ProblemError('validation', {
+        zh: `筛选条件有误：${Object.entries(parsed.errors)
+          .map(([k, v]) => `${k} ${v.zh}`)
+          .join('；')}`,
+        en: `bad filters: ${Object.entries(parsed.errors)
+          .map(([k, v]) => `${k} ${v.en}`)
+          .join('; ')}`,
+      });
+    }
+    const dir = await directoryOrFail(deps);
+    const { items } = await collect(deps, c, parsed.data, EXPORT_CAP);
+    return { ...exportRows(dir, sorted(items, parsed.data.sort), lang, tz), lang };
+  };
+  const fileName = (ext: string) => `cases-${new Date().toISOString().slice(0, 10)}.${ext}`;
+
+  app.get('/cases/export.csv', async (c) => {
+    const { header, rows } = await exported(c);
+    // A byte-order mark so Excel opens the Chinese text as UTF-8.
+    const csv = `\ufeff${[header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
+    return c.body(csv, 200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="${fileName('csv')}"`,
+      'cache-control': 'no-store',
+    });
+  });
+
+  app.get('/cases/export.xlsx', async (c) => {
+    const { header, rows, lang } = await exported(c);
+    const book = new ExcelJS.Workbook();
+    book.creator = 'Rectify';
+    const sheet = book.addWorksheet(lang === 'en' ? 'Cases' : '案件');
+    sheet.addRow(header).font = { bold: true };
+    for (const r of rows) sheet.addRow(r);
+    sheet.columns.forEach((col) => {
+      col.width = 18;
+    });
+    sheet.views = [{ state: 'frozen', ySplit: 1 }];
+    const buffer = await book.xlsx.writeBuffer();
+    return c.body(new Uint8Array(buffer as ArrayBuffer), 200, {
+      'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      'content-disposition': `attachment; filename="${fileName('xlsx')}"`,
+      'cache-control': 'no-store',
+    });
+  });
+}

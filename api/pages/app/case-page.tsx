@@ -1,0 +1,958 @@
+import type { Hono } from 'hono';
+import { z } from 'zod';
+import { stepSeqs } from '../../../audit/scan.ts';
+import { readChain } from '../../../store/audit-chain.ts';
+import {
+  EVIDENCE_REF_PATTERN,
+  EvidenceError,
+  MAX_EVIDENCE_BYTES,
+  parseEvidenceRef,
+  putEvidence,
+} from '../../../store/evidence.ts';
+import { MAX_COMMENT_LENGTH, type CaseView, type StepName } from '../../../domain/case-model.ts';
+import type { Directory } from '../../../domain/directory.ts';
+import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
+import {
+  addCommentUpdate,
+  adjudicateUpdate,
+  reportRectificationUpdate,
+  reviewUpdate,
+  submitRootCauseUpdate,
+  withdrawUpdate,
+} from '../../../workflows/rectification-case/messages.ts';
+import type { Caller } from '../../auth.ts';
+import { readCaseFor, rootCauseInput, stepRefusal, takeStep } from '../../case-service.ts';
+import type { AppDeps } from '../../deps.ts';
+import type { WebEnv } from '../../middleware/session.ts';
+import { ProblemError } from '../../problems.ts';
+import { describeEntry, summariseHistory, type HistorySummary } from '../../routes/audit-timeline.ts';
+import {
+  adjudicationSchema,
+  caseIdSchema,
+  commentSchema,
+  rectificationSchema,
+  reviewSchema,
+  rootCauseSchema,
+  withdrawSchema,
+} from '../../schemas.ts';
+import {
+  Csrf,
+  DeadlineBadge,
+  Due,
+  Field,
+  SeverityBadge,
+  StageBadge,
+  formatTime,
+  sourceLabels,
+  stageLabels,
+  type FieldErrors,
+} from '../ui.tsx';
+import {
+  formValues,
+  page,
+  parseForm,
+  redirectWithFlash,
+  refusalOf,
+  viewerOf,
+  type WebContext,
+} from './web-kit.tsx';
+
+/**
+ * /app/cases/{caseId}: the case, its deadlines, one merged timeline, and the
+ * forms of exactly the steps this person may take now. Which steps is
+ * decided by the same rule the API and the workflow use (case-service's
+ * stepRefusal → domain checkStep); every POST goes through the same workflow
+ * updates as the API (case-service takeStep), then back here with a flash.
+ */
+
+/** Photos one step may carry in a form post without JavaScript. */
+export const MAX_PHOTOS = 5;
+/** The steps whose forms may carry photos (and so a larger body). */
+export const PHOTO_STEP_PATH = /^\/app\/cases\/[^/]+\/(rectification|review)$/;
+
+/** The steps that have a form on this page; sign-off is signed through the emailed link. */
+const FORM_STEPS = ['root_cause', 'rectification', 'review', 'adjudication', 'withdraw', 'comment'] as const;
+type FormStep = (typeof FORM_STEPS)[number];
+
+const stepPaths: Record<FormStep, string> = {
+  root_cause: 'root-cause',
+  rectification: 'rectification',
+  review: 'review',
+  adjudication: 'adjudication',
+  withdraw: 'withdraw',
+  comment: 'comment',
+};
+
+const stepTitles: Record<FormStep, Bilingual> = {
+  root_cause: { zh: '原因分析（5 个为什么）与整改方案', en: 'Root cause (five whys) and plan' },
+  rectification: { zh: '报告整改完成', en: 'Report the rectification' },
+  review: { zh: '复查', en: 'Review' },
+  adjudication: { zh: '异议裁定', en: 'Adjudicate the dispute' },
+  withdraw: { zh: '撤销案件', en: 'Withdraw the case' },
+  comment: { zh: '添加备注', en: 'Add a comment' },
+};
+
+/** The steps `viewer` may take on the case now, by the one rule. */
+export function allowedSteps(deps: AppDeps, dir: Directory, viewer: Caller, view: CaseView): FormStep[] {
+  return FORM_STEPS.filter((s: StepName) => stepRefusal(deps, dir, viewer, s, view) === null);
+}
+
+const personName = (dir: Directory, id: string) => dir.people.find((p) => p.id === id)?.name ?? id;
+
+function placeOf(dir: Directory, v: CaseView, lang: Lang): string {
+  const b = dir.buildings.find((x) => x.id === v.location.buildingId);
+  const f = b?.floors.find((x) => x.id === v.location.floorId);
+  return [
+    b ? inLang(b.name, lang) : v.location.buildingId,
+    f ? inLang(f.name, lang) : v.location.floorId,
+    v.location.roomId,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
+/** Thumbnails for evidence references; anything else is shown as the text it is. */
+function Evidence(props: { refs: string[]; lang: Lang }) {
+  const photos = props.refs.flatMap((r) => {
+    const p = parseEvidenceRef(r);
+    return p ? [p] : [];
+  });
+  const others = props.refs.filter((r) => !parseEvidenceRef(r));
+  return (
+    <>
+      {photos.length > 0 && (
+        <div class="thumbs">
+          {photos.map((p, n) => (
+            <a href={`/api/evidence/${p.evidenceId}`} title={`sha256 ${p.sha256}`}>
+              <img
+                src={`/api/evidence/${p.evidenceId}`}
+                alt={inLang({ zh: `证据照片 ${n + 1}`, en: `Evidence photo ${n + 1}` }, props.lang)}
+                loading="lazy"
+              />
+            </a>
+          ))}
+        </div>
+      )}
+      {others.length > 0 && (
+        <ul>
+          {others.map((o) => (
+            <li>{o}</li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
+const refsIn = (text: string) => [...text.matchAll(EVIDENCE_REF_PATTERN)].map((m) => m[0]);
+
+// With JavaScript, photos go straight to the store: presign, PUT, confirm, and the returned
+// reference rides in a hidden field. Without it (or if this fails) the files post with the form.
+const PHOTO_SCRIPT = `(function(){
+var token=document.querySelector('meta[name=csrf-token]');token=token&&token.content;
+document.querySelectorAll('input[type=file][data-case]').forEach(function(input){
+  var form=input.form,status=document.getElementById(input.id+'-status'),caseId=input.dataset.case;
+  function say(t){if(status)status.textContent=t;}
+  input.addEventListener('change',function(){
+    var files=Array.prototype.slice.call(input.files||[]);if(!files.length)return;
+    var en=document.documentElement.lang==='en';say(en?'Uploading…':'正在上传…');
+    var jobs=files.map(function(file){
+      return fetch('/api/cases/'+encodeURIComponent(caseId)+'/evidence',{method:'POST',credentials:'same-origin',headers:{'Content-Type':'application/json','X-CSRF-Token':token},body:JSON.stringify({fileName:file.name,contentType:file.type,size:file.size})})
+      .then(function(r){if(!r.ok)return r.json().then(function(p){throw new Error(p.detail||r.status)});return r.json();})
+      .then(function(up){return fetch(up.uploadUrl,{method:'PUT',headers:up.headers,body:file}).then(function(r){if(!r.ok)throw new Error('PUT '+r.status);return up;});})
+      .then(function(up){return fetch(up.confirmUrl,{method:'POST',credentials:'same-origin',headers:{'X-CSRF-Token':token}}).then(function(r){if(!r.ok)return r.json().then(function(p){throw new Error(p.detail||r.status)});return r.json();});})
+      .then(function(done){var h=document.createElement('input');h.type='hidden';h.name='evidence[]';h.value=done.ref;form.appendChild(h);
+        var img=document.createElement('img');img.src=URL.createObjectURL(file);img.alt=file.name;var box=document.getElementById(input.id+'-previews');if(box)box.appendChild(img);});
+    });
+    Promise.all(jobs).then(function(){input.value='';say(en?'Uploaded: '+files.length:'已上传 '+files.length+' 张');},
+      function(e){say((en?'Upload failed, the photos will be sent with the form: ':'上传失败，照片将随表单提交：')+e.message);});
+  });
+});
+})();`;
+
+function PhotoInput(props: {
+  name: string;
+  caseId: string;
+  lang: Lang;
+  errors: FieldErrors;
+  idPrefix: string;
+}) {
+  const id = `${props.idPrefix}-photos`;
+  return (
+    <Field
+      lang={props.lang}
+      errors={props.errors}
+      idPrefix={props.idPrefix}
+      name="photos"
+      label={{ zh: '照片', en: 'Photos' }}
+      hint={{
+        zh: `可拍照或选择文件，最多 ${MAX_PHOTOS} 个，每个不超过 ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB（JPEG、PNG、WebP、PDF）`,
+        en: `take or choose up to ${MAX_PHOTOS} files, ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB each (JPEG, PNG, WebP, PDF)`,
+      }}
+      control={(a) => (
+        <>
+          <input
+            {...a}
+            id={id}
+            name={props.name}
+            type="file"
+            accept="image/*,application/pdf"
+            capture="environment"
+            multiple
+            data-case={props.caseId}
+          />
+          <p id={`${id}-status`} class="hint" aria-live="polite"></p>
+          <div id={`${id}-previews`} class="thumbs"></div>
+        </>
+      )}
+    />
+  );
+}
+
+interface FormState {
+  step: FormStep;
+  values: Record<string, string>;
+  errors: FieldErrors;
+}
+
+function StepForm(props: {
+  step: FormStep;
+  view: CaseView;
+  dir: Directory;
+  lang: Lang;
+  csrfToken: string;
+  state: FormState | null;
+}) {
+  const { step, view, dir, lang } = props;
+  const t = (zh: string, en: string) => inLang({ zh, en }, lang);
+  const mine = props.state?.step === step ? props.state : null;
+  const values = mine?.values ?? {};
+  const errors = mine?.errors ?? {};
+  const idPrefix = step;
+  const common = { lang, errors, idPrefix };
+  const multipart = step === 'rectification' || step === 'review';
+  const action = `/app/cases/${encodeURIComponent(view.caseId)}/${stepPaths[step]}`;
+  let fields;
+  switch (step) {
+    case 'root_cause': {
+      const staff = dir.people.filter((p) => p.roles.includes('staff'));
+      const current = values.responsibleId ?? view.rootCause?.responsibleId ?? view.assigneeId;
+      fields = (
+        <>
+          <fieldset>
+            <legend>
+              {t(
+                '5 个为什么：逐层追问，直到找到根本原因',
+                'Five whys: ask why, layer by layer, to the root cause',
+              )}
+            </legend>
+            {[1, 2, 3, 4, 5].map((n) => (
+              <Field
+                {...common}
+                name={`why${n}`}
+                label={{ zh: `为什么 ${n}`, en: `Why ${n}` }}
+                hint={
+                  n === 1
+                    ? { zh: '问题为什么会发生？', en: 'why did the problem happen?' }
+                    : {
+                        zh: '上一条为什么会发生？（可选）',
+                        en: 'why did the answer above happen? (optional)',
+                      }
+                }
+                control={(a) => <input {...a} type="text" maxlength={1000} value={values[`why${n}`] ?? ''} />}
+              />
+            ))}
+          </fieldset>
+          <Field
+            {...common}
+            name="causes"
+            label={{ zh: '根本原因', en: 'Root causes' }}
+            hint={{ zh: '每行一条', en: 'one per line' }}
+            control={(a) => (
+              <textarea {...a} required>
+                {values.causes ?? ''}
+              </textarea>
+            )}
+          />
+          <Field
+            {...common}
+            name="responsibleId"
+            label={{ zh: '责任人', en: 'Responsible staff member' }}
+            control={(a) => (
+              <select {...a} required>
+                {staff.map((p) => (
+                  <option value={p.id} selected={current === p.id}>
+                    {p.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          />
+          <Field
+            {...common}
+            name="plan"
+            label={{ zh: '整改方案', en: 'Rectification plan' }}
+            control={(a) => (
+              <textarea {...a} required maxlength={5000}>
+                {values.plan ?? ''}
+              </textarea>
+            )}
+          />
+        </>
+      );
+      break;
+    }
+    case 'rectification':
+      fields = (
+        <>
+          <Field
+            {...common}
+            name="summary"
+            label={{ zh: '整改情况', en: 'What was done' }}
+            control={(a) => (
+              <textarea {...a} required maxlength={5000}>
+                {values.summary ?? ''}
+              </textarea>
+            )}
+          />
+          <PhotoInput name="photos[]" caseId={view.caseId} lang={lang} errors={errors} idPrefix={idPrefix} />
+          <Field
+            {...common}
+            name="evidenceText"
+            label={{ zh: '其他证据（可选）', en: 'Other evidence (optional)' }}
+            hint={{
+              zh: '如维修单号，每行一条；没有照片时必填',
+              en: 'e.g. a work order number, one per line; needed when there is no photo',
+            }}
+            control={(a) => <textarea {...a}>{values.evidenceText ?? ''}</textarea>}
+          />
+        </>
+      );
+      break;
+    case 'review':
+      fields = (
+        <>
+          <fieldset>
+            <legend>{t('复查结果', 'Result')}</legend>
+            <label>
+              <input type="radio" name="passed" value="true" checked={values.passed !== 'false'} />{' '}
+              {t('合格，进入回访/结案', 'Passed: on to follow-up / closing')}
+            </label>
+            <label>
+              <input type="radio" name="passed" value="false" checked={values.passed === 'false'} />{' '}
+              {t('不合格，退回整改', 'Failed: back to rectification')}
+            </label>
+          </fieldset>
+          <Field
+            {...common}
+            name="notes"
+            label={{ zh: '复查说明', en: 'Notes' }}
+            hint={{ zh: '不合格时必填', en: 'required when it fails' }}
+            control={(a) => (
+              <textarea {...a} maxlength={4000}>
+                {values.notes ?? ''}
+              </textarea>
+            )}
+          />
+          <PhotoInput name="photos[]" caseId={view.caseId} lang={lang} errors={errors} idPrefix={idPrefix} />
+        </>
+      );
+      break;
+    case 'adjudication':
+      fields = (
+        <>
+          <fieldset>
+            <legend>{t('裁定', 'Decision')}</legend>
+            <label>
+              <input type="radio" name="decision" value="proceed" checked={values.decision !== 'revise'} />{' '}
+              {t('维持认定，继续整改', 'Uphold the finding: proceed to rectification')}
+            </label>
+            <label>
+              <input type="radio" name="decision" value="revise" checked={values.decision === 'revise'} />{' '}
+              {t('异议成立，重新分析', 'The dispute stands: analyse again')}
+            </label>
+          </fieldset>
+          <Field
+            {...common}
+            name="notes"
+            label={{ zh: '裁定理由', en: 'Reasons' }}
+            control={(a) => (
+              <textarea {...a} required maxlength={5000}>
+                {values.notes ?? ''}
+              </textarea>
+            )}
+          />
+        </>
+      );
+      break;
+    case 'withdraw':
+      fields = (
+        <Field
+          {...common}
+          name="reason"
+          label={{ zh: '撤销原因', en: 'Reason' }}
+          control={(a) => (
+            <textarea {...a} required maxlength={2000}>
+              {values.reason ?? ''}
+            </textarea>
+          )}
+        />
+      );
+      break;
+    case 'comment':
+      fields = (
+        <Field
+          {...common}
+          name="text"
+          label={{ zh: '备注内容', en: 'Comment' }}
+          control={(a) => (
+            <textarea {...a} required maxlength={MAX_COMMENT_LENGTH}>
+              {values.text ?? ''}
+            </textarea>
+          )}
+        />
+      );
+      break;
+  }
+  return (
+    <section class="card" aria-labelledby={`${step}-title`} data-step={step}>
+      <h3 id={`${step}-title`}>{inLang(stepTitles[step], lang)}</h3>
+      {errors._form && (
+        <p class="field-error" role="alert">
+          {inLang(errors._form, lang)}
+        </p>
+      )}
+      <form method="post" action={action} enctype={multipart ? 'multipart/form-data' : undefined} novalidate>
+        <Csrf token={props.csrfToken} />
+        {fields}
+        <div class="actions">
+          <button type="submit" class={step === 'withdraw' ? 'danger' : undefined}>
+            {step === 'withdraw' ? t('撤销案件', 'Withdraw') : t('提交', 'Submit')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+interface TimelineRow {
+  at: string;
+  what: string;
+  who: string;
+  detail: string;
+  signature?:
+    { ip?: string | undefined; textHash?: string | undefined; tokenId?: string | undefined } | undefined;
+  refs: string[];
+  seq: number;
+  hash: string;
+  temporal?: string | undefined;
+}
+
+/** The audit chain as people read it, each entry with its signature, evidence and the Temporal update behind it. */
+async function timelineOf(
+  deps: AppDeps,
+  dir: Directory,
+  caseId: string,
+  lang: Lang,
+): Promise<{ rows: TimelineRow[]; history: HistorySummary | null }> {
+  const tz = deps.env.CAMPUS_TZ;
+  const people = new Map(dir.people.map((p) => [p.id, p]));
+  const entries = await readChain(deps.aws.ddb, deps.aws.tables, caseId);
+  let history: HistorySummary | null = null;
+  try {
+    const raw = await deps.temporal.workflow.getHandle(caseId).fetchHistory();
+    history = summariseHistory(raw, await stepSeqs(deps.aws.ddb, deps.aws.tables, caseId));
+  } catch {
+    // Past the namespace's retention the audit chain alone tells the story.
+    history = null;
+  }
+  const bySeq = new Map<number, string>();
+  for (const u of history?.updates ?? []) {
+    if (u.recorded?.auditSeq) bySeq.set(u.recorded.auditSeq, `${u.name} #${u.eventId} (${u.outcome})`);
+  }
+  for (const s of history?.steps ?? []) {
+    if (s.auditSeq && !bySeq.has(s.auditSeq)) bySeq.set(s.auditSeq, `recordStep #${s.eventId}`);
+  }
+  const rows = entries.map((e) => {
+    const item = describeEntry(e, lang, { person: (id) => people.get(id) }, tz);
+    const inner = (e.payload as { payload?: unknown } | undefined)?.payload as
+      Record<string, unknown> | undefined;
+    const sig = inner?.signature as TimelineRow['signature'] | undefined;
+    const evidence = Array.isArray(inner?.evidence)
+      ? inner.evidence.filter((x): x is string => typeof x === 'string')
+      : [];
+    const notes = typeof inner?.notes === 'string' ? refsIn(inner.notes) : [];
+    return {
+      at: e.at,
+      what: item.what,
+      who: item.actor.name,
+      detail: item.detail,
+      signature: sig,
+      refs: [...evidence, ...notes],
+      seq: e.seq,
+      hash: e.hash,
+      temporal: bySeq.get(e.seq),
+    };
+  });
+  return { rows, history };
+}
+
+function Timeline(props: { rows: TimelineRow[]; lang: Lang; tz: string; history: HistorySummary | null }) {
+  const t = (zh: string, en: string) => inLang({ zh, en }, props.lang);
+  return (
+    <>
+      <ol class="timeline">
+        {props.rows.map((r) => (
+          <li>
+            <strong>{r.what}</strong> · {r.who} · <time datetime={r.at}>{formatTime(r.at, props.tz)}</time>
+            {r.detail && <div>{r.detail}</div>}
+            {r.signature && (
+              <div class="muted">
+                {t('签名', 'Signature')}: IP {r.signature.ip ?? '—'} · {t('声明哈希', 'statement hash')}{' '}
+                <code>{r.signature.textHash ?? '—'}</code>
+              </div>
+            )}
+            {r.refs.length > 0 && <Evidence refs={r.refs} lang={props.lang} />}
+            <div class="muted">
+              #{r.seq} · <code title={r.hash}>{r.hash.slice(0, 12)}</code>
+              {r.temporal && <> · Temporal {r.temporal}</>}
+            </div>
+          </li>
+        ))}
+      </ol>
+      {props.history && (
+        <details>
+          <summary>
+            {t(
+              `Temporal 事件（${props.history.events.length} 条）`,
+              `Temporal events (${props.history.events.length})`,
+            )}
+          </summary>
+          <ol>
+            {props.history.events.map((e) => (
+              <li>
+                #{e.id} {e.type} {e.time ? formatTime(e.time, props.tz) : ''} {e.detail}
+              </li>
+            ))}
+          </ol>
+        </details>
+      )}
+    </>
+  );
+}
+
+async function renderCase(
+  c: WebContext,
+  deps: AppDeps,
+  caseId: string,
+  state: FormState | null,
+  status: 200 | 400 | 422 = 200,
+) {
+  const viewer = viewerOf(c);
+  const lang = c.get('lang');
+  const t = (zh: string, en: string) => inLang({ zh, en }, lang);
+  const tz = deps.env.CAMPUS_TZ;
+  const now = new Date();
+  const { view, dir } = await readCaseFor(deps, viewer, caseId);
+  const steps = allowedSteps(deps, dir, viewer, view);
+  const { rows, history } = await timelineOf(deps, dir, caseId, lang);
+  const temporalUrl = `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.env.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(caseId)}`;
+  const dl = (label: Bilingual, value: unknown) => (
+    <>
+      <dt>{inLang(label, lang)}</dt>
+      <dd>{value}</dd>
+    </>
+  );
+  const signOffPending = view.stage === 'awaiting_signoff' && view.responsibleId === viewer.person.id;
+  const wantsPhotos = steps.includes('rectification') || steps.includes('review');
+  return page(
+    c,
+    `${view.caseId} · ${view.title}`,
+    <>
+      {wantsPhotos && <meta name="csrf-token" content={c.get('csrfToken')} />}
+      <section class="card" aria-labelledby="summary-title">
+        <h2 id="summary-title">{t('概况', 'Summary')}</h2>
+        <dl class="summary">
+          {dl({ zh: '环节', en: 'Stage' }, <StageBadge stage={view.stage} lang={lang} />)}
+          {dl({ zh: '严重程度', en: 'Severity' }, <SeverityBadge severity={view.severity} lang={lang} />)}
+          {dl({ zh: '来源', en: 'Source' }, inLang(sourceLabels[view.source], lang))}
+          {view.category && dl({ zh: '类别', en: 'Category' }, view.category)}
+          {dl({ zh: '位置', en: 'Place' }, placeOf(dir, view, lang))}
+          {dl({ zh: '负责人', en: 'Assignee' }, personName(dir, view.assigneeId))}
+          {dl({ zh: '责任人', en: 'Responsible' }, personName(dir, view.responsibleId))}
+          {dl(
+            { zh: '登记', en: 'Opened' },
+            `${personName(dir, view.openedBy)} · ${formatTime(view.openedAt, tz)}`,
+          )}
+          {dl({ zh: '时限规则', en: 'Time limits' }, `${inLang(view.sla.label, lang)} (${view.sla.version})`)}
+          {dl(
+            { zh: '轮次', en: 'Round' },
+            `${view.round}${view.failedReviews > 0 ? t(`（复查不合格 ${view.failedReviews} 次）`, ` (${view.failedReviews} failed reviews)`) : ''}`,
+          )}
+          {view.reporter && dl({ zh: '报告人', en: 'Reporter' }, view.reporter.name)}
+          {dl({ zh: '描述', en: 'Description' }, view.description)}
+        </dl>
+      </section>
+
+      <section class="card" aria-labelledby="deadlines-title">
+        <h2 id="deadlines-title">{t('时限', 'Deadlines')}</h2>
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('环节', 'Stage')}</th>
+                <th scope="col">{t('轮次', 'Round')}</th>
+                <th scope="col">{t('截止', 'Due')}</th>
+                <th scope="col">{t('状态', 'State')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {view.deadlines.map((d) => (
+                <tr>
+                  <td>{inLang(stageLabels[d.stage], lang)}</td>
+                  <td>{d.round}</td>
+                  <td>
+                    {d.state === 'pending' ? (
+                      <Due due={d.due} now={now} lang={lang} timeZone={tz} />
+                    ) : (
+                      <time datetime={d.due}>{formatTime(d.due, tz)}</time>
+                    )}
+                    {d.approximate && <span class="muted"> {t('（约）', '(approx.)')}</span>}
+                  </td>
+                  <td>
+                    <DeadlineBadge state={d.state} lang={lang} />
+                    {d.closedAt && <span class="muted"> {formatTime(d.closedAt, tz)}</span>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      {view.rootCause && (
+        <section class="card" aria-labelledby="rc-title">
+          <h2 id="rc-title">{t('原因分析', 'Root cause')}</h2>
+          {view.rootCause.whys && view.rootCause.whys.length > 0 && (
+            <ol>
+              {view.rootCause.whys.map((w) => (
+                <li>{w}</li>
+              ))}
+            </ol>
+          )}
+          <p>
+            <strong>{t('根本原因', 'Root causes')}:</strong>{' '}
+            {view.rootCause.causes.join(lang === 'en' ? '; ' : '；')}
+          </p>
+          <p>
+            <strong>{t('整改方案', 'Plan')}:</strong> {view.rootCause.plan}
+          </p>
+        </section>
+      )}
+
+      {(view.rectifications.length > 0 || view.reviews.length > 0) && (
+        <section class="card" aria-labelledby="work-title">
+          <h2 id="work-title">{t('整改与复查', 'Rectification and review')}</h2>
+          {view.rectifications.map((r) => (
+            <div>
+              <h3>
+                {t(`第 ${r.round} 轮整改`, `Round ${r.round} rectification`)} · {personName(dir, r.by)} ·{' '}
+                {formatTime(r.at, tz)}
+              </h3>
+              <p>{r.summary}</p>
+              <Evidence refs={r.evidence} lang={lang} />
+            </div>
+          ))}
+          {view.reviews.map((r) => (
+            <div>
+              <h3>
+                {t(`第 ${r.round} 轮复查`, `Round ${r.round} review`)}:{' '}
+                {r.passed ? t('合格', 'passed') : t('不合格', 'failed')} · {personName(dir, r.by)} ·{' '}
+                {formatTime(r.at, tz)}
+              </h3>
+              <p>
+                {r.notes.replace(EVIDENCE_REF_PATTERN, '').replace(/\n*复查照片 \/ Review photos:\s*$/u, '')}
+              </p>
+              <Evidence refs={refsIn(r.notes)} lang={lang} />
+            </div>
+          ))}
+        </section>
+      )}
+
+      <section aria-labelledby="steps-title">
+        <h2 id="steps-title">{t('我可以做的', 'What I can do now')}</h2>
+        {signOffPending && (
+          <p class="card">
+            {t(
+              '请通过邮件中的链接阅读声明并签字确认或提出异议（签名记录时间、IP 和声明哈希）。',
+              'Sign off, or dispute, through the link in your email: the signature records the time, your IP and the statement hash.',
+            )}
+          </p>
+        )}
+        {steps.length === 0 && !signOffPending && (
+          <p class="muted">
+            {t('此案件当前没有需要您处理的步骤。', 'Nothing on this case waits for you now.')}
+          </p>
+        )}
+        {steps.map((s) => (
+          <StepForm step={s} view={view} dir={dir} lang={lang} csrfToken={c.get('csrfToken')} state={state} />
+        ))}
+      </section>
+
+      <section class="card" aria-labelledby="timeline-title">
+        <h2 id="timeline-title">{t('时间线', 'Timeline')}</h2>
+        <p>
+          <a href={temporalUrl} rel="noopener" target="_blank">
+            {t('在 Temporal UI 中查看此案件的工作流', 'Open this case’s workflow in the Temporal UI')}
+          </a>
+        </p>
+        <Timeline rows={rows} lang={lang} tz={tz} history={history} />
+      </section>
+      {wantsPhotos && <script dangerouslySetInnerHTML={{ __html: PHOTO_SCRIPT }} />}
+    </>,
+    {
+      status,
+      flash: state
+        ? {
+            kind: 'error',
+            text: { zh: '请检查下方表单中的错误', en: 'Please fix the errors in the form below' },
+          }
+        : undefined,
+    },
+  );
+}
+
+const caseParam = z.object({ caseId: caseIdSchema });
+
+function caseIdOf(c: WebContext): string {
+  const r = caseParam.safeParse(c.req.param());
+  if (!r.success) {
+    throw new ProblemError('not_found', { zh: '没有这个案件编号', en: 'there is no such case number' });
+  }
+  return r.data.caseId;
+}
+
+const lines = (v: string | undefined) =>
+  (v ?? '')
+    .split(/\r?\n/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+
+/** Photos posted with the form (no JavaScript): each goes to the store; returns their references. */
+async function storePostedPhotos(
+  deps: AppDeps,
+  viewer: Caller,
+  caseId: string,
+  posted: unknown,
+): Promise<{ refs: string[]; error?: Bilingual }> {
+  const files = asList(posted).filter((f): f is File => f instanceof File && f.size > 0);
+  if (files.length > MAX_PHOTOS) {
+    return { refs: [], error: { zh: `最多 ${MAX_PHOTOS} 个文件`, en: `at most ${MAX_PHOTOS} files` } };
+  }
+  const refs: string[] = [];
+  for (const file of files) {
+    try {
+      refs.push((await putEvidence(deps, { caseId, uploaderId: viewer.person.id, file })).ref);
+    } catch (err) {
+      if (err instanceof EvidenceError) return { refs, error: err.text };
+      throw err;
+    }
+  }
+  return { refs };
+}
+
+/** The case page and its step posts, under /app. */
+export function casePageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
+  app.get('/cases/:caseId', async (c) => renderCase(c, deps, caseIdOf(c), null));
+
+  /**
+   * One step's POST: read the form, build the update's input (or field errors), take the step,
+   * and go back to the case with a flash. A refused step comes back as a flash, not an error page.
+   */
+  const post = (
+    step: FormStep,
+    run: (
+      c: WebContext,
+      caseId: string,
+      form: Record<string, unknown>,
+    ) => Promise<{ errors: FieldErrors } | { done: Bilingual }>,
+  ) =>
+    app.post(`/cases/:caseId/${stepPaths[step]}`, async (c) => {
+      const caseId = caseIdOf(c);
+      const form = await c.req.parseBody();
+      const back = `/app/cases/${encodeURIComponent(caseId)}`;
+      try {
+        const out = await run(c, caseId, form);
+        if ('errors' in out) {
+          return renderCase(c, deps, caseId, { step, values: formValues(form), errors: out.errors }, 400);
+        }
+        return redirectWithFlash(c, back, { kind: 'ok', text: out.done });
+      } catch (err) {
+        const { text, fields } = refusalOf(err);
+        if (Object.keys(fields).length > 0) {
+          return renderCase(
+            c,
+            deps,
+            caseId,
+            { step, values: formValues(form), errors: { ...fields, _form: text } },
+            422,
+          );
+        }
+        return redirectWithFlash(c, back, { kind: 'error', text });
+      }
+    });
+
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
+  post('root_cause', async (c, caseId, form) => {
+    const whys = [1, 2, 3, 4, 5].map((n) => str(form[`why${n}`])?.trim() ?? '').filter(Boolean);
+    const body = {
+      causes: lines(str(form.causes)),
+      responsibleId: str(form.responsibleId) ?? '',
+      plan: str(form.plan) ?? '',
+      whys: whys.length > 0 ? whys : undefined,
+    };
+    const parsed = parseForm(rootCauseSchema, body);
+    if (!parsed.ok) {
+      const errors: FieldErrors = {};
+      for (const [k, v] of Object.entries(parsed.errors)) {
+        const why = /^whys\.(\d+)$/.exec(k);
+        errors[why ? `why${Number(why[1]) + 1}` : k.replace(/\.\d+$/, '')] = v;
+      }
+      if (whys.length === 0)
+        errors.why1 = { zh: '至少回答第一个“为什么”', en: 'answer at least the first why' };
+      return { errors };
+    }
+    if (whys.length === 0) {
+      return { errors: { why1: { zh: '至少回答第一个“为什么”', en: 'answer at least the first why' } } };
+    }
+    const lang = c.get('lang');
+    await takeStep(deps, viewerOf(c), caseId, 'root_cause', submitRootCauseUpdate, (actor, dir) =>
+      rootCauseInput(parsed.data, actor, dir, lang),
+    );
+    return {
+      done: {
+        zh: '原因分析已提交，已通知责任人签字',
+        en: 'Root cause submitted; the responsible person is asked to sign',
+      },
+    };
+  });
+
+  post('rectification', async (c, caseId, form) => {
+    const viewer = viewerOf(c);
+    // Refuse before storing anything for a step this person may not take.
+    const { view, dir } = await readCaseFor(deps, viewer, caseId);
+    const refusal = stepRefusal(deps, dir, viewer, 'rectification', view);
+    if (refusal) throw refusal;
+    const uploaded = await storePostedPhotos(deps, viewer, caseId, form['photos[]']);
+    if (uploaded.error) return { errors: { photos: uploaded.error } };
+    const fromScript = asList(form['evidence[]']).filter(
+      (v): v is string => typeof v === 'string' && parseEvidenceRef(v) !== null,
+    );
+    const body = {
+      summary: str(form.summary) ?? '',
+      evidence: [...fromScript, ...uploaded.refs, ...lines(str(form.evidenceText))],
+    };
+    const parsed = parseForm(rectificationSchema, body);
+    if (!parsed.ok) {
+      const errors: FieldErrors = {};
+      for (const [k, v] of Object.entries(parsed.errors)) {
+        errors[k.startsWith('evidence') ? 'evidenceText' : k] =
+          k === 'evidence' ? { zh: '请上传照片或填写其他证据', en: 'add a photo or other evidence' } : v;
+      }
+      return { errors };
+    }
+    await takeStep(deps, viewer, caseId, 'rectification', reportRectificationUpdate, (actor) => ({
+      actor,
+      summary: parsed.data.summary,
+      evidence: parsed.data.evidence,
+    }));
+    return {
+      done: { zh: '整改已报告，等待复查', en: 'Rectification reported; a supervisor will review it' },
+    };
+  });
+
+  post('review', async (c, caseId, form) => {
+    const viewer = viewerOf(c);
+    const { view, dir } = await readCaseFor(deps, viewer, caseId);
+    const refusal = stepRefusal(deps, dir, viewer, 'review', view);
+    if (refusal) throw refusal;
+    const uploaded = await storePostedPhotos(deps, viewer, caseId, form['photos[]']);
+    if (uploaded.error) return { errors: { photos: uploaded.error } };
+    const fromScript = asList(form['evidence[]']).filter(
+      (v): v is string => typeof v === 'string' && parseEvidenceRef(v) !== null,
+    );
+    const photos = [...fromScript, ...uploaded.refs];
+    const typed = (str(form.notes) ?? '').trim();
+    // A review carries no evidence list of its own: the photos' references ride in its notes,
+    // which the audit entry records, so their hashes enter the chain all the same.
+    const parsed = parseForm(reviewSchema, { passed: str(form.passed) !== 'false', notes: typed });
+    if (!parsed.ok) return { errors: parsed.errors };
+    const notes =
+      photos.length > 0
+        ? `${parsed.data.notes}\n\n复查照片 / Review photos: ${photos.join(' ')}`.trim()
+        : parsed.data.notes;
+    if (notes.length > 5000) {
+      return {
+        errors: {
+          notes: {
+            zh: '说明和照片引用合计不能超过 5000 个字符',
+            en: 'notes and photo references together must stay within 5000 characters',
+          },
+        },
+      };
+    }
+    await takeStep(deps, viewer, caseId, 'review', reviewUpdate, (actor) => ({
+      actor,
+      passed: parsed.data.passed,
+      notes,
+    }));
+    return {
+      done: parsed.data.passed
+        ? { zh: '复查合格', en: 'Review passed' }
+        : { zh: '复查不合格，已退回整改', en: 'Review failed; the case is back in rectification' },
+    };
+  });
+
+  post('adjudication', async (c, caseId, form) => {
+    const parsed = parseForm(adjudicationSchema, {
+      decision: str(form.decision) ?? '',
+      notes: str(form.notes) ?? '',
+    });
+    if (!parsed.ok) return { errors: parsed.errors };
+    await takeStep(deps, viewerOf(c), caseId, 'adjudication', adjudicateUpdate, (actor) => ({
+      actor,
+      ...parsed.data,
+    }));
+    return { done: { zh: '裁定已记录', en: 'Decision recorded' } };
+  });
+
+  post('withdraw', async (c, caseId, form) => {
+    const parsed = parseForm(withdrawSchema, { reason: str(form.reason) ?? '' });
+    if (!parsed.ok) return { errors: parsed.errors };
+    await takeStep(deps, viewerOf(c), caseId, 'withdraw', withdrawUpdate, (actor) => ({
+      actor,
+      ...parsed.data,
+    }));
+    return { done: { zh: '案件已撤销', en: 'Case withdrawn' } };
+  });
+
+  post('comment', async (c, caseId, form) => {
+    const text = str(form.text) ?? '';
+    const parsed = parseForm(
+      commentSchema.refine((b) => b.text.length <= MAX_COMMENT_LENGTH, {
+        path: ['text'],
+        error: `at most ${MAX_COMMENT_LENGTH} characters / 最多 ${MAX_COMMENT_LENGTH} 个字符`,
+      }),
+      { text },
+    );
+    if (!parsed.ok) return { errors: parsed.errors };
+    await takeStep(deps, viewerOf(c), caseId, 'comment', addCommentUpdate, (actor) => ({
+      actor,
+      ...parsed.data,
+    }));
+    return { done: { zh: '备注已添加', en: 'Comment added' } };
+  });
+}

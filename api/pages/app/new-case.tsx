@@ -1,0 +1,378 @@
+import { randomUUID } from 'node:crypto';
+import type { Hono } from 'hono';
+import { z } from 'zod';
+import type { Directory, Person } from '../../../domain/directory.ts';
+import { severities, sources } from '../../../domain/sla.ts';
+import { inLang, type Lang } from '../../../domain/text.ts';
+import { openRefusal } from '../../access.ts';
+import type { Caller } from '../../auth.ts';
+import { openNewCase } from '../../case-service.ts';
+import { directoryOrFail } from '../../case-source.ts';
+import type { AppDeps } from '../../deps.ts';
+import type { WebEnv } from '../../middleware/session.ts';
+import { idempotencyKeySchema, newCaseSchema } from '../../schemas.ts';
+import { Csrf, Field, severityLabels, sourceLabels, type FieldErrors } from '../ui.tsx';
+import {
+  formValues,
+  optional,
+  page,
+  parseForm,
+  redirectWithFlash,
+  refusalOf,
+  viewerOf,
+  type WebContext,
+} from './web-kit.tsx';
+
+/** Roles that may open a case somewhere (access.ts openRefusal decides where). */
+export const OPENER_ROLES = ['supervisor', 'grid_member', 'admin', 'working_group'] as const;
+export const mayOpenCases = (viewer: Caller) =>
+  viewer.person.roles.some((r) => (OPENER_ROLES as readonly string[]).includes(r));
+
+/** The buildings this person may open a case in: the API's own rule, asked per building. */
+export const openableBuildings = (viewer: Caller, dir: Directory) =>
+  dir.buildings.filter((b) => openRefusal(viewer, dir, { buildingId: b.id }) === null);
+
+const staffKindLabels = {
+  manager: { zh: '管理员', en: 'Managers' },
+  duty: { zh: '值班员', en: 'Duty staff' },
+  cleaner: { zh: '保洁员', en: 'Cleaners' },
+  repair: { zh: '维修员', en: 'Repair staff' },
+  other: { zh: '其他员工', en: 'Other staff' },
+} as const;
+
+const formSchema = z.object({
+  title: z.string().optional(),
+  description: z.string().optional(),
+  source: z.string().optional(),
+  severity: z.string().optional(),
+  category: z.string().optional(),
+  buildingId: z.string().optional(),
+  floorId: z.string().optional(),
+  roomId: z.string().optional(),
+  assigneeId: z.string().optional(),
+  reporterName: z.string().optional(),
+  reporterEmail: z.string().optional(),
+  idempotencyKey: z.string().optional(),
+});
+
+// Errors come keyed by the API body's paths; the form's fields have flat names.
+const fieldFor: Record<string, string> = {
+  'location.buildingId': 'buildingId',
+  'location.floorId': 'floorId',
+  'location.roomId': 'roomId',
+  location: 'roomId',
+  'reporter.name': 'reporterName',
+  'reporter.email': 'reporterEmail',
+  reporter: 'reporterName',
+};
+const flatErrors = (errors: FieldErrors): FieldErrors =>
+  Object.fromEntries(Object.entries(errors).map(([k, v]) => [fieldFor[k] ?? k, v]));
+
+// Without JavaScript every level lists everything (grouped); this only narrows the lower lists.
+const PICKER_SCRIPT = `(function(){
+var b=document.getElementById('f-buildingId'),f=document.getElementById('f-floorId'),r=document.getElementById('f-roomId');
+if(!b||!f||!r)return;
+function sync(){
+  f.querySelectorAll('optgroup').forEach(function(g){var on=!b.value||g.dataset.building===b.value;g.hidden=!on;g.disabled=!on;});
+  if(f.selectedOptions[0]&&f.selectedOptions[0].parentElement.disabled)f.value='';
+  r.querySelectorAll('optgroup').forEach(function(g){var on=(!b.value||g.dataset.building===b.value)&&(!f.value||g.dataset.floor===f.value);g.hidden=!on;g.disabled=!on;});
+  if(r.selectedOptions[0]&&r.selectedOptions[0].parentElement.disabled)r.value='';
+}
+b.addEventListener('change',sync);f.addEventListener('change',sync);sync();
+})();`;
+
+function NewCaseForm(props: {
+  lang: Lang;
+  dir: Directory;
+  viewer: Caller;
+  csrfToken: string;
+  values: Record<string, string>;
+  errors: FieldErrors;
+}) {
+  const { lang, dir, values, errors } = props;
+  const t = (zh: string, en: string) => inLang({ zh, en }, lang);
+  const buildings = openableBuildings(props.viewer, dir);
+  const staff = dir.people.filter((p) => p.roles.includes('staff'));
+  const kinds = Object.keys(staffKindLabels) as (keyof typeof staffKindLabels)[];
+  const staffOf = (k: keyof typeof staffKindLabels): Person[] =>
+    staff.filter((p) => (p.staffKind ?? 'other') === k);
+  const common = { lang, errors };
+  return (
+    <form method="post" action="/app/cases/new" class="card" novalidate>
+      <Csrf token={props.csrfToken} />
+      <input type="hidden" name="idempotencyKey" value={values.idempotencyKey ?? randomUUID()} />
+      <Field
+        {...common}
+        name="title"
+        label={{ zh: '问题标题', en: 'Title' }}
+        control={(a) => <input {...a} type="text" required maxlength={200} value={values.title ?? ''} />}
+      />
+      <Field
+        {...common}
+        name="description"
+        label={{ zh: '问题描述', en: 'Description' }}
+        control={(a) => (
+          <textarea {...a} required maxlength={5000}>
+            {values.description ?? ''}
+          </textarea>
+        )}
+      />
+      <div class="grid">
+        <Field
+          {...common}
+          name="source"
+          label={{ zh: '来源', en: 'Source' }}
+          control={(a) => (
+            <select {...a} required>
+              {sources.map((s) => (
+                <option value={s} selected={(values.source ?? 'inspection') === s}>
+                  {inLang(sourceLabels[s], lang)}
+                </option>
+              ))}
+            </select>
+          )}
+        />
+        <Field
+          {...common}
+          name="severity"
+          label={{ zh: '严重程度', en: 'Severity' }}
+          control={(a) => (
+            <select {...a} required>
+              {severities.map((s) => (
+                <option value={s} selected={(values.severity ?? 'routine') === s}>
+                  {inLang(severityLabels[s], lang)}
+                </option>
+              ))}
+            </select>
+          )}
+        />
+        <Field
+          {...common}
+          name="category"
+          label={{ zh: '类别', en: 'Category' }}
+          hint={{ zh: '可选，如 safety、staff', en: 'optional, e.g. safety, staff' }}
+          control={(a) => <input {...a} type="text" maxlength={64} value={values.category ?? ''} />}
+        />
+      </div>
+      <fieldset>
+        <legend>{t('位置', 'Place')}</legend>
+        <div class="grid">
+          <Field
+            {...common}
+            name="buildingId"
+            label={{ zh: '楼栋', en: 'Building' }}
+            control={(a) => (
+              <select {...a} required>
+                <option value="">{t('请选择', 'Choose')}</option>
+                {buildings.map((b) => (
+                  <option value={b.id} selected={values.buildingId === b.id}>
+                    {inLang(b.name, lang)}
+                  </option>
+                ))}
+              </select>
+            )}
+          />
+          <Field
+            {...common}
+            name="floorId"
+            label={{ zh: '楼层', en: 'Floor' }}
+            hint={{ zh: '可选', en: 'optional' }}
+            control={(a) => (
+              <select {...a}>
+                <option value="">{t('（整栋）', '(whole building)')}</option>
+                {buildings.map((b) => (
+                  <optgroup label={inLang(b.name, lang)} data-building={b.id}>
+                    {b.floors.map((f) => (
+                      <option value={f.id} selected={values.floorId === f.id}>
+                        {inLang(f.name, lang)}
+                      </option>
+                    ))}
+                  </optgroup>
+                ))}
+              </select>
+            )}
+          />
+          <Field
+            {...common}
+            name="roomId"
+            label={{ zh: '房间', en: 'Room' }}
+            hint={{ zh: '可选', en: 'optional' }}
+            control={(a) => (
+              <select {...a}>
+                <option value="">{t('（整层或公共区域）', '(whole floor or public area)')}</option>
+                {buildings.flatMap((b) =>
+                  b.floors.map((f) => (
+                    <optgroup
+                      label={`${inLang(b.name, lang)} · ${inLang(f.name, lang)}`}
+                      data-building={b.id}
+                      data-floor={f.id}
+                    >
+                      {f.clusters
+                        .flatMap((c) => c.rooms)
+                        .map((room) => (
+                          <option value={room} selected={values.roomId === room}>
+                            {room}
+                          </option>
+                        ))}
+                    </optgroup>
+                  )),
+                )}
+              </select>
+            )}
+          />
+        </div>
+      </fieldset>
+      <Field
+        {...common}
+        name="assigneeId"
+        label={{ zh: '负责人（员工）', en: 'Assignee (staff)' }}
+        control={(a) => (
+          <select {...a} required>
+            <option value="">{t('请选择', 'Choose')}</option>
+            {kinds.map((k) =>
+              staffOf(k).length === 0 ? null : (
+                <optgroup label={inLang(staffKindLabels[k], lang)}>
+                  {staffOf(k).map((p) => (
+                    <option value={p.id} selected={values.assigneeId === p.id}>
+                      {p.name}
+                    </option>
+                  ))}
+                </optgroup>
+              ),
+            )}
+          </select>
+        )}
+      />
+      <fieldset>
+        <legend>{t('报告人（可选，结案后回访）', 'Reporter (optional, asked to rate the result)')}</legend>
+        <div class="grid">
+          <Field
+            {...common}
+            name="reporterName"
+            label={{ zh: '姓名', en: 'Name' }}
+            control={(a) => <input {...a} type="text" maxlength={100} value={values.reporterName ?? ''} />}
+          />
+          <Field
+            {...common}
+            name="reporterEmail"
+            label={{ zh: '邮箱', en: 'Email' }}
+            control={(a) => (
+              <input
+                {...a}
+                type="email"
+                maxlength={254}
+                autocomplete="off"
+                value={values.reporterEmail ?? ''}
+              />
+            )}
+          />
+        </div>
+      </fieldset>
+      <div class="actions">
+        <button type="submit">{t('创建案件', 'Open the case')}</button>
+        <a class="button secondary" href="/app/cases">
+          {t('取消', 'Cancel')}
+        </a>
+      </div>
+      <script dangerouslySetInnerHTML={{ __html: PICKER_SCRIPT }} />
+    </form>
+  );
+}
+
+const TITLE = { zh: '新建整改案件', en: 'New rectification case' };
+
+/** GET and POST /app/cases/new. */
+export function newCaseRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
+  const render = async (
+    c: WebContext,
+    values: Record<string, string>,
+    errors: FieldErrors,
+    status: 200 | 400 | 403 | 409 | 422 = 200,
+    flash: { zh: string; en: string } | null = null,
+  ) => {
+    const viewer = viewerOf(c);
+    const dir = await directoryOrFail(deps);
+    const lang = c.get('lang');
+    if (!mayOpenCases(viewer) || openableBuildings(viewer, dir).length === 0) {
+      return page(
+        c,
+        TITLE,
+        <p class="flash error" role="alert">
+          {inLang(
+            {
+              zh: '只有主管、网格员、工作小组和管理员可以在其负责范围内新建案件。',
+              en: 'Only supervisors, grid members, the working group and admins open cases, within their own area.',
+            },
+            lang,
+          )}
+        </p>,
+        { status: 403 },
+      );
+    }
+    return page(
+      c,
+      TITLE,
+      <NewCaseForm
+        lang={lang}
+        dir={dir}
+        viewer={viewer}
+        csrfToken={c.get('csrfToken')}
+        values={values}
+        errors={errors}
+      />,
+      { status, flash: flash ? { kind: 'error', text: flash } : null },
+    );
+  };
+
+  app.get('/cases/new', (c) => render(c, {}, {}));
+
+  app.post('/cases/new', async (c) => {
+    const viewer = viewerOf(c);
+    const lang = c.get('lang');
+    const raw = formValues(await c.req.parseBody());
+    const form = formSchema.parse(raw);
+    const reporterName = optional(form.reporterName);
+    const reporterEmail = optional(form.reporterEmail);
+    const body = {
+      title: form.title ?? '',
+      description: form.description ?? '',
+      source: form.source,
+      severity: form.severity,
+      category: optional(form.category),
+      location: {
+        buildingId: form.buildingId ?? '',
+        floorId: optional(form.floorId),
+        roomId: optional(form.roomId),
+      },
+      assigneeId: form.assigneeId ?? '',
+      reporter:
+        reporterName || reporterEmail
+          ? { name: reporterName ?? '', email: reporterEmail ?? '', language: lang }
+          : undefined,
+    };
+    const parsed = parseForm(newCaseSchema, body);
+    const key = idempotencyKeySchema.safeParse(form.idempotencyKey);
+    if (!parsed.ok) return render(c, raw, flatErrors(parsed.errors), 400);
+    try {
+      const { view, replayed } = await openNewCase(
+        deps,
+        viewer,
+        parsed.data,
+        key.success ? key.data : undefined,
+        lang,
+      );
+      return redirectWithFlash(c, `/app/cases/${view.caseId}`, {
+        kind: 'ok',
+        text: replayed
+          ? {
+              zh: `案件 ${view.caseId} 已创建（重复提交未再建新案件）`,
+              en: `Case ${view.caseId} was opened (the repeated submit made no second case)`,
+            }
+          : { zh: `案件 ${view.caseId} 已创建`, en: `Case ${view.caseId} opened` },
+      });
+    } catch (err) {
+      const { text, fields } = refusalOf(err);
+      return render(c, raw, flatErrors(fields), 422, text);
+    }
+  });
+}

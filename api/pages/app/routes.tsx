@@ -1,0 +1,68 @@
+import { Hono, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { inLang } from '../../../domain/text.ts';
+import { MAX_EVIDENCE_BYTES } from '../../../store/evidence.ts';
+import type { AppDeps } from '../../deps.ts';
+import { toProblem } from '../../errors.ts';
+import { csrfProtect, requireViewer, sessionMiddleware, type WebEnv } from '../../middleware/session.ts';
+import { problemTypes } from '../../problems.ts';
+import { casePageRoutes, MAX_PHOTOS, PHOTO_STEP_PATH } from './case-page.tsx';
+import { caseListRoutes } from './case-list.tsx';
+import { newCaseRoutes } from './new-case.tsx';
+import { page } from './web-kit.tsx';
+import { workbenchRoutes } from './workbench.tsx';
+
+/**
+ * The signed-in case pages, mounted at /app: workbench, case list and
+ * exports, new case, case page with its step forms. Every route needs a
+ * session, and every POST its CSRF token.
+ */
+export function webAppRoutes(deps: AppDeps): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+  // Limits hold before the CSRF check reads a body: a step's photos are the largest form.
+  const photoLimit = bodyLimit({ maxSize: MAX_PHOTOS * MAX_EVIDENCE_BYTES + 256 * 1024 });
+  const formLimit = bodyLimit({ maxSize: 256 * 1024 });
+  const limit: MiddlewareHandler<WebEnv> = (c, next) =>
+    PHOTO_STEP_PATH.test(c.req.path) ? photoLimit(c, next) : formLimit(c, next);
+  for (const path of ['/', '/cases', '/cases/*']) {
+    app.use(path, sessionMiddleware(deps), requireViewer, limit, csrfProtect);
+  }
+  // People reading pages get a page, not problem+json, when something is refused or missing.
+  app.onError((err, c) => {
+    const problem = toProblem(err);
+    if (!problem) {
+      console.error(`[web] ${c.req.method} ${c.req.path} failed`, err);
+    }
+    const type = problem?.type ?? 'internal';
+    const text =
+      problem === null
+        ? {
+            zh: '服务器内部错误，已记录；请稍后重试',
+            en: 'Internal error; it was logged, please try again later',
+          }
+        : typeof problem.detail === 'string'
+          ? { zh: problem.detail, en: problem.detail }
+          : problem.detail;
+    const lang = c.get('lang') ?? 'zh-CN';
+    const status = problemTypes[type].status;
+    return page(
+      c,
+      { zh: problemTypes[type].zh, en: problemTypes[type].en },
+      <>
+        <div class="flash error" role="alert">
+          {inLang(text, lang)}
+        </div>
+        <p>
+          <a href="/app">{inLang({ zh: '返回工作台', en: 'Back to the workbench' }, lang)}</a>
+        </p>
+      </>,
+      { status, flash: null },
+    );
+  });
+  workbenchRoutes(app, deps);
+  // Before /cases/:caseId, so "new" and the exports are not taken for case numbers.
+  newCaseRoutes(app, deps);
+  caseListRoutes(app, deps);
+  casePageRoutes(app, deps);
+  return app;
+}

@@ -1,0 +1,171 @@
+import type { Hono } from 'hono';
+import { stages, type CaseView, type StepName } from '../../../domain/case-model.ts';
+import { gridCovers, type Directory, type Role } from '../../../domain/directory.ts';
+import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
+import { supervisedBuildings } from '../../access.ts';
+import type { Caller } from '../../auth.ts';
+import { listCasesFor, stepRefusal } from '../../case-service.ts';
+import { directoryOrFail } from '../../case-source.ts';
+import type { AppDeps } from '../../deps.ts';
+import type { WebEnv } from '../../middleware/session.ts';
+import { CaseTable, openDue } from './case-list.tsx';
+import { mayOpenCases } from './new-case.tsx';
+import { page, viewerOf } from './web-kit.tsx';
+
+/**
+ * /app, the landing page: what waits for this person, overdue on top, then
+ * the nearest due time; then what their role watches over. "Waits for me" is
+ * decided by the same step rule as the case page and the API.
+ */
+
+/** The step each open stage waits for. */
+const STEP_OF_STAGE: Partial<Record<CaseView['stage'], StepName>> = {
+  analysing: 'root_cause',
+  awaiting_signoff: 'sign_off',
+  adjudicating: 'adjudication',
+  rectifying: 'rectification',
+  reviewing: 'review',
+};
+const OPEN_STAGES = stages.filter((s) => s !== 'closed' && s !== 'withdrawn');
+/** Per open stage, how many of the newest cases the workbench looks at. */
+const PER_STAGE = 100;
+
+/** Overdue first, then the nearest due time. */
+export const urgentFirst = (a: CaseView, b: CaseView) =>
+  Number(b.overdue) - Number(a.overdue) || (openDue(a) ?? '9999').localeCompare(openDue(b) ?? '9999');
+
+const has = (viewer: Caller, ...roles: Role[]) => viewer.person.roles.some((r) => roles.includes(r));
+
+/** The open cases this person may read, through the API's own list and read rules. */
+async function openCases(deps: AppDeps, viewer: Caller, lang: Lang): Promise<CaseView[]> {
+  const pages = await Promise.all(
+    OPEN_STAGES.map((stage) => listCasesFor(deps, viewer, { stage, limit: PER_STAGE }, lang)),
+  );
+  return pages.flatMap((p) => p.items);
+}
+
+function Section(props: {
+  id: string;
+  title: Bilingual;
+  items: CaseView[];
+  dir: Directory;
+  lang: Lang;
+  tz: string;
+  now: Date;
+  empty: Bilingual;
+}) {
+  return (
+    <section class="card" aria-labelledby={props.id} data-section={props.id}>
+      <h2 id={props.id}>
+        {inLang(props.title, props.lang)} <span class="muted">({props.items.length})</span>
+      </h2>
+      {props.items.length === 0 ? (
+        <p class="muted">{inLang(props.empty, props.lang)}</p>
+      ) : (
+        <CaseTable items={props.items} dir={props.dir} lang={props.lang} tz={props.tz} now={props.now} />
+      )}
+    </section>
+  );
+}
+
+export function workbenchRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
+  const tz = deps.env.CAMPUS_TZ;
+  app.get('/', async (c) => {
+    const viewer = viewerOf(c);
+    const lang = c.get('lang');
+    const t = (zh: string, en: string) => inLang({ zh, en }, lang);
+    const now = new Date();
+    const dir = await directoryOrFail(deps);
+    const auditorOnly =
+      has(viewer, 'auditor') && !has(viewer, 'supervisor', 'staff', 'admin', 'working_group');
+    const cases = auditorOnly ? [] : (await openCases(deps, viewer, lang)).sort(urgentFirst);
+    const mine = cases.filter((v) => {
+      const step = STEP_OF_STAGE[v.stage];
+      return step !== undefined && stepRefusal(deps, dir, viewer, step, v) === null;
+    });
+    const common = { dir, lang, tz, now };
+    const sections = [];
+    if (!auditorOnly) {
+      sections.push(
+        <Section
+          {...common}
+          id="waiting"
+          title={{ zh: '等我处理', en: 'Waiting for me' }}
+          items={mine}
+          empty={{ zh: '目前没有等您处理的案件。', en: 'Nothing waits for you right now.' }}
+        />,
+      );
+    }
+    if (has(viewer, 'supervisor')) {
+      const mineB = supervisedBuildings(viewer, dir);
+      sections.push(
+        <Section
+          {...common}
+          id="overdue-buildings"
+          title={{ zh: '我所管楼栋的超时案件', en: 'Overdue cases in my buildings' }}
+          items={cases.filter((v) => v.overdue && mineB.includes(v.location.buildingId))}
+          empty={{ zh: '所管楼栋没有超时案件。', en: 'No overdue cases in your buildings.' }}
+        />,
+      );
+    }
+    if (has(viewer, 'grid_member')) {
+      sections.push(
+        <Section
+          {...common}
+          id="my-grid"
+          title={{ zh: '我网格内的未结案件', en: 'Open cases in my grid' }}
+          items={cases.filter((v) => gridCovers(dir, viewer.person.id, v.location))}
+          empty={{ zh: '您的网格内没有未结案件。', en: 'No open cases in your grid.' }}
+        />,
+      );
+    }
+    if (has(viewer, 'leadership', 'working_group', 'admin')) {
+      sections.push(
+        <Section
+          {...common}
+          id="major"
+          title={{ zh: '重大问题', en: 'Major cases' }}
+          items={cases.filter((v) => v.severity === 'major')}
+          empty={{ zh: '没有未结的重大问题。', en: 'No open major cases.' }}
+        />,
+        <Section
+          {...common}
+          id="breaches"
+          title={{ zh: '超时（违反时限）', en: 'Breaches (overdue)' }}
+          items={cases.filter((v) => v.overdue)}
+          empty={{ zh: '没有超时案件。', en: 'No overdue cases.' }}
+        />,
+      );
+    }
+    return page(
+      c,
+      { zh: '工作台', en: 'Workbench' },
+      <>
+        <p>
+          {t(`${viewer.person.name}，您好。`, `Hello, ${viewer.person.name}.`)}{' '}
+          {mayOpenCases(viewer) && (
+            <a class="button" href="/app/cases/new">
+              {t('新建案件', 'New case')}
+            </a>
+          )}
+        </p>
+        {has(viewer, 'auditor', 'admin', 'leadership', 'working_group') && (
+          <form method="get" action="/app/cases" class="card" role="search" aria-labelledby="search-title">
+            <h2 id="search-title">{t('查找案件', 'Find a case')}</h2>
+            <label for="wb-q">{t('标题关键词或案件编号', 'Words in the title, or a case number')}</label>
+            <input id="wb-q" name="q" type="search" />
+            <div class="actions">
+              <button type="submit">{t('搜索', 'Search')}</button>
+              {has(viewer, 'auditor', 'admin') && (
+                <a class="button secondary" href="/app/audit">
+                  {t('审计与校验', 'Audit and verify')}
+                </a>
+              )}
+            </div>
+          </form>
+        )}
+        {sections}
+      </>,
+    );
+  });
+}

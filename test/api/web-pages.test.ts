@@ -1,0 +1,352 @@
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getCaseRecord } from '../../store/case-records.ts';
+import { listCases } from '../../store/case-lists.ts';
+import { createSession } from '../../store/sessions.ts';
+import { signOffUpdate } from '../../workflows/rectification-case/messages.ts';
+import { fakeFiles } from '../support/evidence-files.ts';
+import { uniqueId } from '../support/stack.ts';
+import { startApiStack, type ApiStack } from './harness.ts';
+
+/**
+ * The case pages over the real stack, driven with app.request and real
+ * sessions from the session store: who sees which page and which step form,
+ * double submits, CSRF, filters and exports, escaping.
+ */
+
+let s: ApiStack;
+const sessions = new Map<string, { id: string; csrf: string }>();
+
+async function as(personId: string) {
+  let known = sessions.get(personId);
+  if (!known) {
+    const session = await createSession(s.deps.aws, { personId, via: 'link' });
+    known = { id: session.id, csrf: session.csrfToken };
+    sessions.set(personId, known);
+  }
+  return known;
+}
+
+async function get(path: string, personId: string | null, lang = 'zh-CN') {
+  const headers: Record<string, string> = { 'accept-language': lang };
+  if (personId) headers.cookie = `rectify_session=${(await as(personId)).id}`;
+  return s.app.request(path, { headers });
+}
+
+async function post(
+  path: string,
+  personId: string,
+  fields: Record<string, string | string[]>,
+  o: { csrf?: boolean; files?: { name: string; file: File }[] } = {},
+) {
+  const who = await as(personId);
+  const headers: Record<string, string> = { cookie: `rectify_session=${who.id}` };
+  const all: [string, string][] = Object.entries(fields).flatMap(([k, v]) =>
+    Array.isArray(v) ? v.map((x) => [k, x] as [string, string]) : [[k, v] as [string, string]],
+  );
+  if (o.csrf !== false) all.push(['_csrf', who.csrf]);
+  let body: FormData | URLSearchParams;
+  if (o.files) {
+    const form = new FormData();
+    for (const [k, v] of all) form.append(k, v);
+    for (const f of o.files) form.append(f.name, f.file);
+    body = form;
+  } else {
+    body = new URLSearchParams(all);
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+  }
+  return s.app.request(path, { method: 'POST', headers, body });
+}
+
+const newCaseFields = (over: Record<string, string> = {}) => ({
+  title: `web ${uniqueId('t')}`,
+  description: '走廊灯不亮',
+  source: 'inspection',
+  severity: 'routine',
+  category: '',
+  buildingId: 'bldg-a',
+  floorId: 'a-f1',
+  roomId: 'A101',
+  assigneeId: 'staff-zhao',
+  reporterName: '',
+  reporterEmail: '',
+  idempotencyKey: uniqueId('idem'),
+  ...over,
+});
+
+const caseIdFrom = (res: Response) =>
+  /\/app\/cases\/(ZG-\d{4}-\d+)$/.exec(res.headers.get('location') ?? '')?.[1];
+
+async function openCase(over: Record<string, string> = {}): Promise<string> {
+  const res = await post('/app/cases/new', 'sup-wang', newCaseFields(over));
+  expect(res.status).toBe(303);
+  const id = caseIdFrom(res);
+  expect(id).toBeDefined();
+  return id ?? '';
+}
+
+/** All stored cases whose title is exactly `title`. */
+async function casesTitled(title: string) {
+  const out = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listCases(s.deps.aws.ddb, s.deps.aws.tables, {
+      filters: { buildingId: 'bldg-a' },
+      limit: 100,
+      cursor,
+      keep: (v) => v.title === title,
+    });
+    out.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return out;
+}
+
+const stepsOn = (html: string) => [...html.matchAll(/data-step="([a-z_]+)"/g)].map((m) => m[1]);
+
+beforeAll(async () => {
+  s = await startApiStack();
+});
+afterAll(async () => {
+  await s?.stop();
+});
+
+describe('web pages: who sees what', () => {
+  it('sends a visitor without a session to sign in, and back after', async () => {
+    const res = await get('/app/cases?stage=analysing', null);
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe(
+      `/login?next=${encodeURIComponent('/app/cases?stage=analysing')}`,
+    );
+  });
+
+  it('shows each role its own workbench', async () => {
+    const sections = async (who: string) => {
+      const res = await get('/app', who);
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      expect(html).toContain('<html lang="zh-CN">');
+      return [...html.matchAll(/data-section="([a-z-]+)"/g)].map((m) => m[1]);
+    };
+    expect(await sections('staff-zhao')).toEqual(['waiting']);
+    expect(await sections('sup-wang')).toEqual(['waiting', 'overdue-buildings']);
+    expect(await sections('grid-a1c1')).toEqual(['waiting', 'my-grid']);
+    expect(await sections('lead-huang')).toEqual(['waiting', 'major', 'breaches']);
+    const auditor = await (await get('/app', 'audit-he')).text();
+    expect(auditor).toContain('role="search"');
+    expect(auditor).not.toContain('data-section="waiting"');
+    // English on request, with the nav the role opens.
+    const en = await (await get('/app', 'audit-he', 'en')).text();
+    expect(en).toContain('<html lang="en">');
+    expect(en).toContain('href="/app/audit"');
+    expect(en).not.toContain('href="/app/admin/directory"');
+  });
+
+  it('lists a new case on its assignee’s workbench, waiting for them', async () => {
+    const title = `workbench ${uniqueId('w')}`;
+    const id = await openCase({ title, assigneeId: 'staff-qian' });
+    const html = await (await get('/app', 'staff-qian')).text();
+    const waiting = html.slice(html.indexOf('data-section="waiting"'));
+    expect(waiting).toContain(id);
+    expect(await (await get('/app', 'staff-sun')).text()).not.toContain(id);
+  });
+});
+
+describe('web pages: new case', () => {
+  it('offers only the buildings the person may open cases in; staff may not open any', async () => {
+    const html = await (await get('/app/cases/new', 'sup-li')).text();
+    expect(html).toContain('value="bldg-b"');
+    expect(html).not.toContain('<option value="bldg-a"');
+    expect(html).toMatch(/name="idempotencyKey" value="[^"]+"/);
+    expect((await get('/app/cases/new', 'staff-zhao')).status).toBe(403);
+  });
+
+  it('makes exactly one case when the same form is submitted twice', async () => {
+    const fields = newCaseFields();
+    const [a, b] = await Promise.all([
+      post('/app/cases/new', 'sup-wang', fields),
+      post('/app/cases/new', 'sup-wang', fields),
+    ]);
+    const again = await post('/app/cases/new', 'sup-wang', fields);
+    for (const r of [a, b, again]) expect(r.status).toBe(303);
+    const ids = new Set([caseIdFrom(a), caseIdFrom(b), caseIdFrom(again)]);
+    expect(ids.size).toBe(1);
+    expect(await casesTitled(fields.title)).toHaveLength(1);
+  });
+
+  it('refuses a POST without the CSRF token and makes no case', async () => {
+    const fields = newCaseFields();
+    const res = await post('/app/cases/new', 'sup-wang', fields, { csrf: false });
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain('data-refused="csrf"');
+    expect(await casesTitled(fields.title)).toHaveLength(0);
+  });
+
+  it('shows errors next to their fields, in the reader’s language, keeping what was typed', async () => {
+    const res = await post(
+      '/app/cases/new',
+      'sup-wang',
+      newCaseFields({ title: '', description: '保留这段描述' }),
+    );
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toMatch(/id="f-title-error"/);
+    expect(html).toContain('aria-invalid="true"');
+    expect(html).toContain('保留这段描述');
+    const outside = await post('/app/cases/new', 'sup-li', newCaseFields({ buildingId: 'bldg-a' }));
+    expect(outside.status).toBe(422);
+    expect(await outside.text()).toContain('class="flash error"');
+  });
+});
+
+describe('web pages: the case page', () => {
+  let caseId = '';
+  const hostile = `<script>alert("x")</script> ${uniqueId('h')}`;
+  beforeAll(async () => {
+    caseId = await openCase({ title: hostile });
+  });
+
+  it('escapes a hostile title everywhere it is shown', async () => {
+    const page = await (await get(`/app/cases/${caseId}`, 'sup-wang')).text();
+    expect(page).not.toContain('<script>alert("x")</script>');
+    expect(page).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+    const list = await (await get(`/app/cases?q=${encodeURIComponent(hostile)}`, 'sup-wang')).text();
+    expect(list).toContain(caseId);
+    expect(list).not.toContain('<script>alert("x")</script>');
+  });
+
+  it('shows the forms of exactly the steps each person may take now', async () => {
+    const sup = await get(`/app/cases/${caseId}`, 'sup-wang');
+    expect(sup.status).toBe(200);
+    const supHtml = await sup.text();
+    expect(stepsOn(supHtml)).toEqual(['root_cause', 'withdraw', 'comment']);
+    // Deadline with countdown, timeline with the Temporal link.
+    expect(supHtml).toMatch(/还剩|已超时/);
+    expect(supHtml).toContain(`/workflows/${caseId}`);
+    expect(supHtml).toContain('登记问题');
+    expect(stepsOn(await (await get(`/app/cases/${caseId}`, 'staff-zhao')).text())).toEqual([
+      'root_cause',
+      'comment',
+    ]);
+    expect(stepsOn(await (await get(`/app/cases/${caseId}`, 'audit-he')).text())).toEqual([]);
+    expect(stepsOn(await (await get(`/app/cases/${caseId}`, 'sup-smith')).text())).toContain('withdraw');
+    // Another building's supervisor may not even read it.
+    const other = await get(`/app/cases/${caseId}`, 'sup-li');
+    expect(other.status).toBe(403);
+    expect(await other.text()).toContain('class="flash error"');
+  });
+
+  it('refuses a step the person may not take, with a flash, and takes the same step for one who may', async () => {
+    const refused = await post(`/app/cases/${caseId}/withdraw`, 'staff-zhao', { reason: 'no' });
+    expect(refused.status).toBe(303);
+    expect((await getCaseRecord(s.deps.aws.ddb, s.deps.aws.tables, caseId))?.stage).toBe('analysing');
+    const page = await get(`/app/cases/${caseId}`, 'staff-zhao', 'zh-CN');
+    const flashed = await s.app.request(`/app/cases/${caseId}`, {
+      headers: {
+        cookie: `rectify_session=${(await as('staff-zhao')).id}; ${refused.headers.get('set-cookie')?.split(';')[0] ?? ''}`,
+      },
+    });
+    expect(page.status).toBe(200);
+    expect(await flashed.text()).toContain('只有本楼栋主管可以撤销案件');
+
+    const missingWhy = await post(`/app/cases/${caseId}/root-cause`, 'sup-wang', {
+      causes: '灯管老化',
+      responsibleId: 'staff-zhao',
+      plan: '更换灯管',
+    });
+    expect(missingWhy.status).toBe(400);
+    expect(await missingWhy.text()).toContain('id="root_cause-why1-error"');
+
+    const ok = await post(`/app/cases/${caseId}/root-cause`, 'sup-wang', {
+      why1: '灯管不亮',
+      why2: '灯管老化',
+      causes: '灯管老化\n巡检未发现',
+      responsibleId: 'staff-zhao',
+      plan: '更换灯管并加入周查',
+    });
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get('location')).toBe(`/app/cases/${caseId}`);
+    const record = await getCaseRecord(s.deps.aws.ddb, s.deps.aws.tables, caseId);
+    expect(record?.stage).toBe('awaiting_signoff');
+    expect(record?.rootCause?.whys).toEqual(['灯管不亮', '灯管老化']);
+    expect(record?.rootCause?.causes).toEqual(['灯管老化', '巡检未发现']);
+    const after = await (await get(`/app/cases/${caseId}`, 'sup-wang')).text();
+    expect(stepsOn(after)).not.toContain('root_cause');
+    expect(after).toContain('提交原因分析与整改方案');
+  });
+
+  it('takes a rectification with a photo posted with the form (no JavaScript) and shows its thumbnail', async () => {
+    await s.deps.temporal.workflow
+      .getHandle(caseId)
+      .executeUpdate(signOffUpdate, {
+        args: [{ actor: { id: 'staff-zhao', roles: ['staff'] }, decision: 'confirm' }],
+      });
+    const png = new File([new Uint8Array(fakeFiles.png())], 'lamp.png', { type: 'image/png' });
+    const res = await post(
+      `/app/cases/${caseId}/rectification`,
+      'staff-zhao',
+      { summary: '已更换灯管', evidenceText: '' },
+      { files: [{ name: 'photos[]', file: png }] },
+    );
+    expect(res.status).toBe(303);
+    const record = await getCaseRecord(s.deps.aws.ddb, s.deps.aws.tables, caseId);
+    expect(record?.stage).toBe('reviewing');
+    expect(record?.rectifications[0]?.evidence[0]).toMatch(
+      /^evidence:ev_[A-Za-z0-9_-]{16}#sha256=[0-9a-f]{64}$/,
+    );
+    const html = await (await get(`/app/cases/${caseId}`, 'sup-wang')).text();
+    expect(html).toMatch(/<img src="\/api\/evidence\/ev_[A-Za-z0-9_-]{16}"/);
+    expect(stepsOn(html)).toContain('review');
+
+    const failed = await post(`/app/cases/${caseId}/review`, 'sup-wang', { passed: 'false', notes: '' });
+    expect(failed.status).toBe(400);
+    expect(await failed.text()).toContain('id="review-notes-error"');
+  });
+});
+
+describe('web pages: the case list and its exports', () => {
+  const tag = uniqueId('tag');
+  let urgent = '';
+  beforeAll(async () => {
+    urgent = await openCase({ title: `=${tag} urgent`, severity: 'urgent', floorId: 'a-f2', roomId: 'A201' });
+    await openCase({ title: `${tag} routine`, severity: 'routine' });
+  });
+
+  it('filters by title text, severity and floor', async () => {
+    const all = await (await get(`/app/cases?q=${tag}`, 'sup-wang')).text();
+    expect(all.match(new RegExp(`${tag} (urgent|routine)`, 'g'))).toHaveLength(2);
+    const onlyUrgent = await (await get(`/app/cases?q=${tag}&severity=urgent`, 'sup-wang')).text();
+    expect(onlyUrgent).toContain(urgent);
+    expect(onlyUrgent).not.toContain(`${tag} routine`);
+    const floor = await (await get(`/app/cases?q=${tag}&floorId=a-f1`, 'sup-wang')).text();
+    expect(floor).not.toContain(urgent);
+    const sorted = await (await get(`/app/cases?q=${tag}&sort=severity`, 'sup-wang')).text();
+    expect(sorted.indexOf(`${tag} urgent`)).toBeLessThan(sorted.indexOf(`${tag} routine`));
+    // Other buildings' supervisors see none of it; bad filters are a 400 page, not a 500.
+    expect(await (await get(`/app/cases?q=${tag}`, 'sup-li')).text()).toContain('没有符合条件的案件');
+    expect((await get('/app/cases?stage=nonsense', 'sup-wang')).status).toBe(400);
+  });
+
+  it('exports the filtered list as CSV and XLSX', async () => {
+    const csvRes = await get(`/app/cases/export.csv?q=${tag}&severity=urgent`, 'sup-wang');
+    expect(csvRes.status).toBe(200);
+    expect(csvRes.headers.get('content-type')).toContain('text/csv');
+    const csv = await csvRes.text();
+    const lines = csv.trim().split('\r\n');
+    expect(lines[0]).toContain('案件编号');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain(urgent);
+    // A title that starts a formula is neutralised for spreadsheets.
+    expect(lines[1]).toContain(`"'=${tag} urgent"`);
+
+    const xlsxRes = await get(`/app/cases/export.xlsx?q=${tag}`, 'sup-wang', 'en');
+    expect(xlsxRes.status).toBe(200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(await xlsxRes.arrayBuffer());
+    const sheet = book.worksheets[0];
+    expect(sheet?.name).toBe('Cases');
+    expect(sheet?.getRow(1).getCell(1).value).toBe('Case');
+    const titles = [2, 3].map((r) => String(sheet?.getRow(r).getCell(2).value));
+    expect(titles.sort()).toEqual([`${tag} routine`, `=${tag} urgent`].sort());
+  });
+});
