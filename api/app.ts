@@ -78,6 +78,9 @@ export function createApp(given: AppDeps): Hono {
   // /api sub-app below; they carry their full paths, body limits and authentication.
   app.route('/', evidenceRoutes(deps));
 
+  // Scanned-code reports need no account: the places, the form and the tracking page answer before /api's bearer check.
+  app.route('/', publicIntakeRoutes(deps));
+
   const api = new Hono<AuthEnv>();
   api.use('*', limit, authenticate(deps));
   api.route('/cases', caseRoutes(deps));
@@ -95,8 +98,6 @@ export function createApp(given: AppDeps): Hono {
   app.route('/app', webAppRoutes(deps));
   // Dashboard, audit and admin pages; they guard their own paths (viewer, CSRF).
   app.route('/app', moreAppRoutes(deps));
-  // Scanned-code reports: the public form and tracking page, and the triage queue of the signed-in.
-  app.route('/', publicIntakeRoutes(deps));
   app.route('/app', triageRoutes(deps));
   return app;
 }
