@@ -15,6 +15,7 @@ import { auditRoutes } from './routes/audit.ts';
 import { evidenceRoutes } from './routes/evidence.ts';
 import { publicIntakeRoutes } from './routes/intake.tsx';
 import { triageRoutes } from './pages/app/triage.tsx';
+import { qrRoutes } from './pages/app/qr.tsx';
 import { feedbackActionHandlers } from './routes/feedback-actions.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { authRoutes } from './routes/auth.tsx';
@@ -99,5 +100,6 @@ export function createApp(given: AppDeps): Hono {
   // Dashboard, audit and admin pages; they guard their own paths (viewer, CSRF).
   app.route('/app', moreAppRoutes(deps));
   app.route('/app', triageRoutes(deps));
+  app.route('/app', qrRoutes(deps));
   return app;
 }
