@@ -14,6 +14,7 @@ import { reportLinkRoutes } from './report-links.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { evidenceRoutes } from './routes/evidence.ts';
 import { publicIntakeRoutes } from './routes/intake.tsx';
+import { commitmentRoutes } from './routes/commitments.tsx';
 import { triageRoutes } from './pages/app/triage.tsx';
 import { qrRoutes } from './pages/app/qr.tsx';
 import { feedbackActionHandlers } from './routes/feedback-actions.ts';
@@ -81,6 +82,7 @@ export function createApp(given: AppDeps): Hono {
 
   // Scanned-code reports need no account: the places, the form and the tracking page answer before /api's bearer check.
   app.route('/', publicIntakeRoutes(deps));
+  app.route('/', commitmentRoutes(deps));
 
   const api = new Hono<AuthEnv>();
   api.use('*', limit, authenticate(deps));

@@ -69,7 +69,11 @@ export function commitmentRoutes(deps: AppDeps): Hono<WebEnv> {
       : { zh: '服务承诺公示', en: 'Our service commitments' };
     c.header('Cache-Control', 'public, max-age=300');
     return c.html(
-      <Layout title={title} lang={lang} currentUrl={`/commitments${buildingId ? `?buildingId=${buildingId}` : ''}`}>
+      <Layout
+        title={title}
+        lang={lang}
+        currentUrl={`/commitments${buildingId ? `?buildingId=${buildingId}` : ''}`}
+      >
         <h1>{inLang(title, lang)}</h1>
         <form method="get" action="/commitments" class="row">
           <label for="b">{inLang({ zh: '楼栋 / 区域', en: 'Building / area' }, lang)}</label>
@@ -109,7 +113,10 @@ export function commitmentRoutes(deps: AppDeps): Hono<WebEnv> {
           </tbody>
         </table>
         <h2>
-          {inLang({ zh: `近 ${WINDOW_DAYS} 天的兑现情况`, en: `How we did in the last ${WINDOW_DAYS} days` }, lang)}
+          {inLang(
+            { zh: `近 ${WINDOW_DAYS} 天的兑现情况`, en: `How we did in the last ${WINDOW_DAYS} days` },
+            lang,
+          )}
         </h2>
         <table>
           <thead>

@@ -319,3 +319,42 @@ describe('limits and hostile input', () => {
     expect(oversized.status).toBe(400);
   });
 });
+
+describe('printable codes and the commitments page', () => {
+  it('serves a building’s code sheets to admins and supervisors only', async () => {
+    const sup = await session('sup-wang');
+    const list = await s.app.request('/app/admin/qr', { headers: { cookie: sup.cookie } });
+    expect(list.status).toBe(200);
+    const svg = await s.app.request('/app/admin/qr/bldg-a/sheet-1.svg', { headers: { cookie: sup.cookie } });
+    expect(svg.status).toBe(200);
+    expect(svg.headers.get('content-type')).toContain('image/svg+xml');
+    const text = await svg.text();
+    expect(text).toContain('width="210mm"');
+    expect(text).toContain(roomCode('A101'));
+    const print = await (
+      await s.app.request('/app/admin/qr/bldg-a/print', { headers: { cookie: sup.cookie } })
+    ).text();
+    expect((print.match(/class="page"/g) ?? []).length).toBe(
+      Math.ceil(listPlaces(s.dir, 'bldg-a').length / 12),
+    );
+    const staff = await session('staff-zhou');
+    expect(
+      (await s.app.request('/app/admin/qr/bldg-a/sheet-1.svg', { headers: { cookie: staff.cookie } })).status,
+    ).toBe(403);
+    expect(
+      (await s.app.request('/app/admin/qr/bldg-zz/sheet-1.svg', { headers: { cookie: sup.cookie } })).status,
+    ).toBe(404);
+  });
+
+  it('publishes the promises from the SLA catalogue and the figures against their targets', async () => {
+    const res = await s.app.request('/commitments?buildingId=bldg-a');
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('服务承诺公示');
+    expect(html).toContain('30分钟');
+    expect(html).toMatch(/data-kpi="[a-z_]+"/);
+    const en = await (await s.app.request('/commitments?lang=en')).text();
+    expect(en).toContain('Our service commitments');
+    expect((await s.app.request('/commitments?buildingId=nowhere')).status).toBe(404);
+  });
+});
