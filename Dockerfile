@@ -1,7 +1,9 @@
 # The Rectify Temporal worker (infra/worker-main.ts), as SST's Worker service builds it.
 # tsx runs the TypeScript sources directly, so it is a runtime dependency and
 # survives `--omit=dev`; the workflow bundle is built here, once, not at every start.
-FROM node:20-slim
+# Node 22 is supported until 2027-04-30 (infra/runtimes.ts, checked by a unit test);
+# the same code runs on the Node 20 of the development machines.
+FROM node:22-slim
 
 ENV NODE_ENV=production
 WORKDIR /app

@@ -1,4 +1,5 @@
-// Rectify on AWS: `npx sst deploy --stage production` (docs/deploy.md).
+// Rectify on AWS: `npx sst deploy --stage production` (docs/deploy.md), with the sst
+// pinned in package.json (3.19.3): the arguments below follow that version's components.
 // One module per concern under infra/aws/; nothing here names a resource.
 
 export default $config({
@@ -17,7 +18,7 @@ export default $config({
     // SST evaluates this file before its globals exist, so modules load here.
     const { deploySettings } = await import('./infra/aws/settings.ts');
     const { createSecrets } = await import('./infra/aws/secrets.ts');
-    const { createStorage } = await import('./infra/aws/storage.ts');
+    const { createBuckets, createStorage } = await import('./infra/aws/storage.ts');
     const { createEmail } = await import('./infra/aws/email.ts');
     const { createApi } = await import('./infra/aws/api.ts');
     const { createWorker } = await import('./infra/aws/worker.ts');
@@ -25,8 +26,9 @@ export default $config({
     const settings = deploySettings(process.env);
     const resources = {
       settings,
-      secrets: createSecrets(),
+      secrets: createSecrets(settings),
       storage: createStorage(),
+      buckets: createBuckets(settings),
       mail: createEmail(settings),
     };
     const api = createApi(resources);
@@ -41,6 +43,8 @@ export default $config({
       auditTable: resources.storage.audit.name,
       directoryTable: resources.storage.directory.name,
       opsTable: resources.storage.ops.name,
+      evidenceBucket: resources.buckets.evidence.name,
+      anchorBucket: resources.buckets.anchors.name,
     };
   },
 });

@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: pure unit tests run in parallel threads; anything that talks to
-// Temporal or the local servers runs in forked processes (the SDK's native
-// runtime and worker threads have clashed before) with generous timeouts.
+// Pure unit tests run in parallel threads; anything that talks to Temporal or the
+// local servers runs in forked processes (the SDK's native runtime and worker
+// threads have clashed before) with generous timeouts.
 export default defineConfig({
   test: {
     // The JSON report lets .ci/run print one plain 'N passed, N failed' line.
@@ -19,6 +19,21 @@ export default defineConfig({
       },
       {
         test: {
+          // The case workflow's every path with stub activities, on the Temporal CLI dev
+          // server alone (no Java, DynamoDB or SES): seconds, not minutes.
+          name: 'workflow-fast',
+          include: ['test/workflow-fast/**/*.test.ts'],
+          environment: 'node',
+          pool: 'forks',
+          maxWorkers: 2,
+          sequence: { groupOrder: 1 },
+          globalSetup: ['test/workflow-fast/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
           name: 'stack',
           include: [
             'test/workflow/**/*.test.ts',
@@ -30,7 +45,7 @@ export default defineConfig({
           pool: 'forks',
           // Two cores: one file per core, each with its own time-skipping server.
           maxWorkers: 2,
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 2 },
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 300_000,

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import {
   addWeeks,
@@ -37,9 +36,11 @@ import {
   saveTally,
   type AnyDigest,
 } from '../store/digests.ts';
+import { heartbeat } from './heartbeat.ts';
 import type { ActivityDeps } from './index.ts';
 import { tallyForRange, weekIsOver } from '../store/kpi-tallies.ts';
-import { issueLink } from '../store/links.ts';
+import { outboxScope } from '../store/keys.ts';
+import { issueActionUrl } from '../store/links.ts';
 import { sendOnce } from '../store/outbox.ts';
 
 /** Activities' failure types (non-retryable: retrying cannot fix them). */
@@ -107,15 +108,6 @@ function pacer(ratePerSecond: number): () => Promise<void> {
   };
 }
 
-function heartbeat(detail: unknown): void {
-  // Outside a Temporal activity (benchmarks call these directly) there is nobody to tell.
-  try {
-    Context.current().heartbeat(detail);
-  } catch {
-    /* not in an activity context */
-  }
-}
-
 /** The weekly feedback and daily brief activities, built over injected clients. Each is idempotent. */
 export function createFeedbackActivities(deps: ActivityDeps) {
   const store = { ddb: deps.ddb, tables: deps.tables };
@@ -142,17 +134,11 @@ export function createFeedbackActivities(deps: ActivityDeps) {
       (n) => new Uint8Array(randomBytes(n)),
     );
 
-  const link = async (input: {
-    caseId: string;
-    step: string;
-    round: number;
-    recipientId: string;
-    action: string;
-    expiresAt?: string | undefined;
-  }) => {
-    const issued = await issueLink({ ddb: deps.ddb, tables: deps.tables, keys: deps.signingKeys }, input);
-    return `${deps.publicBaseUrl}/actions/${issued.token}`;
-  };
+  const link = (input: Parameters<typeof issueActionUrl>[1]) =>
+    issueActionUrl(
+      { ddb: deps.ddb, tables: deps.tables, keys: deps.signingKeys, publicBaseUrl: deps.publicBaseUrl },
+      input,
+    );
 
   /** One email at most once per (week, purpose, kind, subject, recipient). */
   const send = (
@@ -161,7 +147,7 @@ export function createFeedbackActivities(deps: ActivityDeps) {
     to: Person,
     render: (link: string | undefined) => Promise<RenderedEmail & { link?: string | undefined }>,
   ) =>
-    sendOnce(deps, { scope: `WEEKLY#${week}`, key: `${key}#${to.id}` }, async (prev) => {
+    sendOnce(deps, { scope: outboxScope.weekly(week), key: `${key}#${to.id}` }, async (prev) => {
       const mail = await render(prev.link);
       return { to: to.email, ...mail };
     });
@@ -365,7 +351,7 @@ export function createFeedbackActivities(deps: ActivityDeps) {
       for (const sup of b.supervisorIds.map((p) => people.get(p)).filter((p): p is Person => !!p)) {
         const out = await sendOnce(
           deps,
-          { scope: `DAILY#${input.date}`, key: `${b.id}#${sup.id}` },
+          { scope: outboxScope.daily(input.date), key: `${b.id}#${sup.id}` },
           async () => ({
             to: sup.email,
             ...dailyBriefEmail(brief, b.name, sup.name),

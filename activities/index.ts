@@ -13,7 +13,8 @@ import { reminderInstants } from '../domain/reminders.ts';
 import { appendAudit, type AppendInput, type AppendResult } from '../store/audit-chain.ts';
 import type { AwsDeps } from '../store/clients.ts';
 import { loadDirectory } from '../store/directory.ts';
-import { issueLink } from '../store/links.ts';
+import { auditStepId, outboxScope } from '../store/keys.ts';
+import { issueActionUrl } from '../store/links.ts';
 import { sendOnce } from '../store/outbox.ts';
 
 export type { EmailKind };
@@ -62,6 +63,12 @@ export interface ActivityDeps extends AwsDeps {
 /** The case workflow's activities, built over injected clients. Each is idempotent. */
 export function createActivities(deps: ActivityDeps) {
   const calendar = createCalendar(deps.calendarOverrides);
+  const links = {
+    ddb: deps.ddb,
+    tables: deps.tables,
+    keys: deps.signingKeys,
+    publicBaseUrl: deps.publicBaseUrl,
+  };
 
   async function planDeadline(input: PlanDeadlineInput): Promise<PlanDeadlineResult> {
     const d = computeDeadline({ start: input.start, duration: input.duration, tz: input.timeZone, calendar });
@@ -100,42 +107,42 @@ export function createActivities(deps: ActivityDeps) {
     const dueText = req.due ? formatLocal(req.due, tz) : undefined;
     for (const r of recipients) {
       const outboxKey = [req.stage, req.round, req.kind, req.key ?? '-', r.id].join('#');
-      const out = await sendOnce(deps, { scope: req.caseId, key: outboxKey }, async (prev) => {
-        let link = prev.link;
-        if (!link && req.link) {
-          const issued = await issueLink(
-            { ddb: deps.ddb, tables: deps.tables, keys: deps.signingKeys },
-            {
+      const out = await sendOnce(
+        deps,
+        { scope: outboxScope.case(req.caseId), key: outboxKey },
+        async (prev) => {
+          let link = prev.link;
+          if (!link && req.link) {
+            link = await issueActionUrl(links, {
               caseId: req.caseId,
               step: req.link.step,
               round: req.round,
               recipientId: r.id,
               action: req.link.action,
               expiresAt: req.due,
-            },
-          );
-          link = `${deps.publicBaseUrl}/actions/${issued.token}`;
-        }
-        const content = renderEmail(r.language, {
-          kind: req.kind,
-          caseId: req.caseId,
-          title: req.title,
-          stage: req.stage,
-          round: req.round,
-          recipientName: r.name,
-          dueText,
-          detail: req.detail,
-          actionUrl: link,
-        });
-        return { to: r.email, ...content, link };
-      });
+            });
+          }
+          const content = renderEmail(r.language, {
+            kind: req.kind,
+            caseId: req.caseId,
+            title: req.title,
+            stage: req.stage,
+            round: req.round,
+            recipientName: r.name,
+            dueText,
+            detail: req.detail,
+            actionUrl: link,
+          });
+          return { to: r.email, ...content, link };
+        },
+      );
       if (out.status === 'sent') result.sent.push(r.id);
       else result.alreadySent.push(r.id);
       // On 'already_sent' too: an earlier attempt may have sent the email and then failed to
       // append; the step id makes this a no-op when its entry is already there.
       await appendAudit(deps.ddb, deps.tables, {
         caseId: req.caseId,
-        stepId: `email#${outboxKey}`,
+        stepId: auditStepId.email(outboxKey),
         at: out.sentAt ?? new Date().toISOString(),
         actor: { id: 'system', via: 'system' },
         action: 'email_sent',

@@ -1,30 +1,31 @@
-import { Hono } from 'hono';
+import { OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
+import type { BlankEnv } from 'hono/types';
+import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { actionRoutes } from './actions.ts';
-import { authenticate, type AuthEnv } from './auth.ts';
-import { caseRoutes } from './cases.ts';
 import type { AppDeps } from './deps.ts';
-import { directoryRoutes } from './directory-routes.ts';
-import { docsPage } from './docs-page.ts';
-import { toProblem } from './errors.ts';
-import { healthReport } from './health.ts';
+import { feedbackActionHandlers } from './feedback-link-actions.ts';
+import { authenticate } from './middleware/bearer-auth.ts';
+import { ProblemError, problemNotFound, problemOnError } from './middleware/problems.ts';
+import { validationHook } from './middleware/validation.ts';
 import { openApiDocument } from './openapi.ts';
-import { ProblemError, problemResponse } from './problems.ts';
-import { reportLinkRoutes } from './report-links.ts';
-import { auditRoutes } from './routes/audit.ts';
+import { resourceRoutes } from './routes/index.ts';
+import { systemRoutes } from './routes/system.tsx';
 import { evidenceRoutes } from './routes/evidence.ts';
 import { publicIntakeRoutes } from './routes/intake.tsx';
 import { commitmentRoutes } from './routes/commitments.tsx';
 import { triageRoutes } from './pages/app/triage.tsx';
 import { qrRoutes } from './pages/app/qr.tsx';
-import { feedbackActionHandlers } from './routes/feedback-actions.ts';
-import { reportRoutes } from './routes/reports.ts';
 import { authRoutes } from './routes/auth.tsx';
 import { sessionMiddleware } from './middleware/session.ts';
+import { documentPages } from './pages/page-routes.ts';
 import { moreAppRoutes } from './pages/app/dashboard.tsx';
 import { webAppRoutes } from './pages/app/routes.tsx';
 
 const MAX_BODY_BYTES = 256 * 1024;
+
+/** The routes an app registered with `app.openapi`: what its document describes. */
+export const declaredRoutes = (app: OpenAPIHono<BlankEnv>): RouteConfig[] =>
+  app.openAPIRegistry.definitions.flatMap((d) => (d.type === 'route' ? [d.route] : []));
 
 /** The Rectify HTTP app: the same app runs under Node locally and on Lambda. */
 export function createApp(given: AppDeps): Hono {
@@ -33,36 +34,9 @@ export function createApp(given: AppDeps): Hono {
     ...given,
     extraActions: { ...feedbackActionHandlers(given), ...given.extraActions },
   };
-  const app = new Hono();
-
-  app.onError((err, c) => {
-    const problem = toProblem(err);
-    if (problem) return problemResponse(c, problem);
-    console.error(`[api] ${c.req.method} ${c.req.path} failed`, err);
-    return problemResponse(
-      c,
-      new ProblemError('internal', {
-        zh: '服务器内部错误，已记录；请稍后重试',
-        en: 'internal error; it was logged, please try again later',
-      }),
-    );
-  });
-  app.notFound((c) =>
-    problemResponse(
-      c,
-      new ProblemError('not_found', {
-        zh: `没有 ${c.req.method} ${c.req.path} 这个接口（见 /docs）`,
-        en: `no route ${c.req.method} ${c.req.path} (see /docs)`,
-      }),
-    ),
-  );
-
-  app.get('/health', async (c) => {
-    const report = await healthReport(deps);
-    return c.json(report, report.ok ? 200 : 503);
-  });
-  app.get('/openapi.json', (c) => c.json(openApiDocument(deps.publicBaseUrl)));
-  app.get('/docs', (c) => c.html(docsPage()));
+  const app = new OpenAPIHono<BlankEnv>({ defaultHook: validationHook });
+  app.onError(problemOnError);
+  app.notFound(problemNotFound);
 
   const limit = bodyLimit({
     maxSize: MAX_BODY_BYTES,
@@ -74,24 +48,23 @@ export function createApp(given: AppDeps): Hono {
     },
   });
   app.use('/actions/*', limit);
-  app.route('/actions', actionRoutes(deps));
-  app.route('/reports', reportLinkRoutes(deps));
   // Evidence routes take a bearer token or a page session, so they answer before the bearer-only
-  // /api sub-app below; they carry their full paths, body limits and authentication.
+  // check on /api/* below; they carry their full paths, body limits and authentication.
   app.route('/', evidenceRoutes(deps));
-
-  // Scanned-code reports need no account: the places, the form and the tracking page answer before /api's bearer check.
+  // Scanned-code reports need no account: the places, the form and the tracking page answer before
+  // the bearer check on /api/*, and so does the public commitments page.
   app.route('/', publicIntakeRoutes(deps));
   app.route('/', commitmentRoutes(deps));
+  // Every other /api route needs a bearer token naming a person of the directory.
+  app.use('/api/*', limit, authenticate(deps));
 
-  const api = new Hono<AuthEnv>();
-  api.use('*', limit, authenticate(deps));
-  api.route('/cases', caseRoutes(deps));
-  api.route('/directory', directoryRoutes(deps));
-  app.route('/api', api);
-  // Audit and report routes carry their full paths and authenticate themselves.
-  app.route('/', auditRoutes(deps));
-  app.route('/', reportRoutes(deps));
+  app.route(
+    '/',
+    systemRoutes(deps, () => openApiDocument(deps.publicBaseUrl, declaredRoutes(app))),
+  );
+  // Every resource module declares full paths and is mounted the same way, at the root.
+  for (const routes of resourceRoutes) app.route('/', routes(deps) as OpenAPIHono<BlankEnv>);
+
   // Web pages: a browser session (cookie) instead of a bearer token; /api is unchanged.
   app.use('/app', sessionMiddleware(deps));
   app.use('/app/*', sessionMiddleware(deps));
@@ -101,7 +74,10 @@ export function createApp(given: AppDeps): Hono {
   app.route('/app', webAppRoutes(deps));
   // Dashboard, audit and admin pages; they guard their own paths (viewer, CSRF).
   app.route('/app', moreAppRoutes(deps));
+  // Reports from scanned codes waiting for triage, and the printable code sheets.
   app.route('/app', triageRoutes(deps));
   app.route('/app', qrRoutes(deps));
+  // Pages and the evidence routes are plain Hono routes: each is declared in the document by hand.
+  documentPages(app);
   return app;
 }

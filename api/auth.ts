@@ -1,10 +1,13 @@
-import type { MiddlewareHandler } from 'hono';
 import { SignJWT, createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import type { Actor } from '../domain/case-model.ts';
-import type { Person, Role } from '../domain/directory.ts';
-import { directoryOrFail } from './case-source.ts';
+import type { Person } from '../domain/directory.ts';
+import type { Bilingual } from '../domain/text.ts';
 import type { AppDeps } from './deps.ts';
-import { ProblemError, type LocalText } from './problems.ts';
+
+/**
+ * Who calls: the bearer tokens Rectify issues locally and verifies in every
+ * mode. The middleware that requires one is api/middleware/bearer-auth.ts.
+ */
 
 /** The authenticated caller: the directory person behind the bearer token. */
 export interface Caller {
@@ -54,7 +57,7 @@ export function tokenVerifier(
 }
 
 /** Why a token was refused, in both languages (jose's own messages are English only). */
-function tokenRefusal(err: unknown): LocalText {
+export function tokenRefusal(err: unknown): Bilingual {
   const code = (err as { code?: unknown } | null)?.code;
   const claim = (err as { claim?: unknown } | null)?.claim;
   const en = `the bearer token is not valid: ${err instanceof Error ? err.message : 'rejected'}`;
@@ -74,56 +77,5 @@ function tokenRefusal(err: unknown): LocalText {
       return zh('签名算法不被接受');
     default:
       return zh('格式错误或无法校验');
-  }
-}
-
-/** Requires `Authorization: Bearer <JWT>` naming a person of the loaded directory; sets `caller`. */
-export function authenticate(deps: AppDeps): MiddlewareHandler<AuthEnv> {
-  const verify = tokenVerifier(deps);
-  return async (c, next) => {
-    const header = c.req.header('authorization') ?? '';
-    const m = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!m?.[1])
-      throw new ProblemError('unauthenticated', {
-        zh: '请在请求头中携带 Authorization: Bearer <令牌>（本地开发：npm run token -- <personId>）',
-        en: 'send Authorization: Bearer <token> (locally: npm run token -- <personId>)',
-      });
-    let payload: JWTPayload;
-    try {
-      payload = await verify(m[1]);
-    } catch (err) {
-      throw new ProblemError('unauthenticated', tokenRefusal(err));
-    }
-    // No directory yet is the service's state, not the caller's fault: 503, as every route says.
-    const dir = await directoryOrFail(deps);
-    const person = dir.people.find((p) => p.id === payload.sub);
-    if (!person)
-      throw new ProblemError('unauthenticated', {
-        zh: `令牌的主体 ${payload.sub ?? '（无）'} 不在校园名录中`,
-        en: `the token's subject ${payload.sub ?? '(none)'} is not in the campus directory`,
-      });
-    c.set('caller', { person, actor: { id: person.id, roles: person.roles, via: 'api' } });
-    await next();
-  };
-}
-
-const roleNames: Record<Role, LocalText> = {
-  supervisor: { zh: '主管', en: 'supervisor' },
-  staff: { zh: '员工', en: 'staff' },
-  grid_member: { zh: '网格员', en: 'grid member' },
-  auditor: { zh: '审计人员', en: 'auditor' },
-  admin: { zh: '管理员', en: 'admin' },
-  leadership: { zh: '校领导', en: 'leadership' },
-  working_group: { zh: '工作小组', en: 'working group' },
-  department_contact: { zh: '院系联系人', en: 'department contact' },
-};
-
-/** Refuses callers without one of the roles, naming the rule in the caller's language. */
-export function requireRole(caller: Caller, roles: Role[], rule: LocalText): void {
-  if (!caller.person.roles.some((r) => roles.includes(r))) {
-    throw new ProblemError('forbidden', {
-      zh: `${rule.zh}（须具备以下角色之一：${roles.map((r) => roleNames[r].zh).join('、')}）`,
-      en: `${rule.en} (needs one of: ${roles.map((r) => roleNames[r].en).join(', ')})`,
-    });
   }
 }

@@ -1,6 +1,10 @@
+import { Hono } from 'hono';
 import { handle, type LambdaContext, type LambdaEvent } from 'hono/aws-lambda';
-import { appDepsFromEnv } from '../infra/app-deps.ts';
+import { ConfigError } from '../infra/config.ts';
+import { depsFromEnvironment } from '../infra/deps.ts';
+import { secretParametersOnce } from '../infra/secrets-fetch.ts';
 import { createApp } from './app.ts';
+import { ProblemError, problemResponse } from './middleware/problems.ts';
 
 type AppHandler = ReturnType<typeof handle>;
 
@@ -14,12 +18,39 @@ const baseUrlOf = (event: LambdaEvent): string | undefined => {
   return host ? `https://${host}` : undefined;
 };
 
+// A start that failed on something outside the function (Temporal, SSM) is the documented 503,
+// in problem+json, not the bare 502 Lambda gives for a thrown error; the next request retries.
+const unavailable = handle(
+  new Hono().all('*', (c) => {
+    const res = problemResponse(
+      c,
+      new ProblemError('unavailable', {
+        zh: '服务正在启动，暂时连不上工作流服务（Temporal）或参数存储，请稍后重试。',
+        en: 'Starting up: the workflow service (Temporal) or the parameter store did not answer; try again shortly.',
+      }),
+    );
+    res.headers.set('retry-after', '10');
+    return res;
+  }),
+);
+
 /** The AWS Lambda entry: the same Hono app as `npm start`, through Hono's Lambda adapter. */
 export async function handler(event: LambdaEvent, context?: LambdaContext) {
-  app ??= appDepsFromEnv(process.env, baseUrlOf(event)).then((deps) => handle(createApp(deps)));
+  app ??= secretParametersOnce(process.env)
+    .then((source) => depsFromEnvironment(source, baseUrlOf(event)).appDeps())
+    .then((deps) => handle(createApp(deps)));
   const ready = app.catch((err: unknown) => {
     app = undefined;
     throw err;
   });
-  return (await ready)(event, context);
+  let serve: AppHandler;
+  try {
+    serve = await ready;
+  } catch (err) {
+    // A configuration mistake stays loud: it needs a deploy, not a retry.
+    if (err instanceof ConfigError) throw err;
+    console.error('[rectify-api] start failed, answering 503:', err);
+    return unavailable(event, context);
+  }
+  return serve(event, context);
 }

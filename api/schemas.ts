@@ -6,7 +6,9 @@ import { severities, sources, timedStages } from '../domain/sla.ts';
 /**
  * The API's zod schemas: the one source of its request and response types,
  * of request validation and of the OpenAPI document (every schema registered
- * here becomes a component under its id).
+ * here becomes a component under its id). One file on purpose: the document's
+ * components are these, and the compile-time checks at the end tie them to the
+ * domain types.
  */
 export const schemaRegistry = z.registry<{ id: string; description?: string }>();
 const named = <S extends z.ZodType>(id: string, schema: S, description?: string): S => {
@@ -123,6 +125,34 @@ export const caseListQuerySchema = z.strictObject({
 export const langQuerySchema = z.strictObject({ lang });
 export const peopleQuerySchema = z.strictObject({ role: z.enum(roles).optional(), lang });
 export const caseIdParamSchema = z.object({ caseId: caseIdSchema });
+
+// --- the form an action page posts ----------------------------------
+
+// Browsers send empty inputs as '': treat them as absent.
+const optionalText = (max: number) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.string().trim().max(max).optional(),
+  );
+
+/** The form an action page posts back: which page it came from (csrf, textHash) and the person's choice. */
+export const actionFormSchema = z.object({
+  csrf: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  textHash: z.string().regex(/^[0-9a-f]{64}$/),
+  choice: z.enum(['confirm', 'dispute', 'revise', 'proceed', 'acknowledge']).optional(),
+  reason: optionalText(2000),
+  notes: optionalText(5000),
+  score: z.preprocess(
+    (v) => (v === '' || v === undefined ? undefined : Number(v)),
+    z.number().int().min(1).max(5).optional(),
+  ),
+  comment: optionalText(2000),
+});
+schemaRegistry.add(actionFormSchema, {
+  id: 'ActionForm',
+  description: 'The form posted from an action page / 一键操作表单',
+});
+export type ActionForm = z.output<typeof actionFormSchema>;
 
 // --- responses ----------------------------------------------------------
 

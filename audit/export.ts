@@ -1,4 +1,3 @@
-import { addDays, localTimeToInstant } from '../domain/calendar.ts';
 import type { CaseView } from '../domain/case-model.ts';
 import type { AuditEntry } from '../domain/hash-chain.ts';
 import { caseIds, type PeriodFilter } from './scan.ts';
@@ -108,19 +107,8 @@ export async function* renderCaseExport(
   yield ']}\n';
 }
 
-/**
- * Instant bounds [from, to) of a period given as ISO dates or instants: a bare
- * date means that whole day on the campus clock, so `to=2026-03-31` includes
- * the 31st.
- */
-export function periodBounds(from: string, to: string, tz: string): { from: string; to: string } {
-  const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
-  const start = dateOnly.test(from) ? localTimeToInstant(from, '00:00', tz) : new Date(from).toISOString();
-  const end = dateOnly.test(to)
-    ? localTimeToInstant(addDays(to, 1), '00:00', tz)
-    : new Date(to).toISOString();
-  return { from: start, to: end };
-}
+// The reports and the exports read a period the same way (the API and the CLI import it from here).
+export { periodBounds } from '../store/kpi-tallies.ts';
 
 export interface PeriodExportRequest extends PeriodFilter {
   from: string;

@@ -1,6 +1,8 @@
-import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { TableNames } from '../store/clients.ts';
+import { caseListKey, opsPartition } from '../store/keys.ts';
+import { queryItems } from '../store/paginate.ts';
 
 /**
  * Read paths shared by the anchor job, verification and export. Cases are
@@ -23,7 +25,9 @@ export async function* caseIds(
 ): AsyncGenerator<string> {
   const byBuilding = filter.buildingId !== undefined;
   const names: Record<string, string> = { '#h': byBuilding ? 'buildingId' : 'listPk' };
-  const values: Record<string, string> = { ':h': byBuilding ? (filter.buildingId as string) : 'CASE' };
+  const values: Record<string, string> = {
+    ':h': byBuilding ? (filter.buildingId as string) : caseListKey.allCases,
+  };
   let condition = '#h = :h';
   if (filter.from !== undefined || filter.to !== undefined) names['#o'] = 'openedSort';
   // openedSort is `${openedAt}#${caseId}`: a bare instant sorts just before every case opened at it.
@@ -38,25 +42,16 @@ export async function* caseIds(
     condition += ' AND #o < :to';
     values[':to'] = filter.to;
   }
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await ddb.send(
-      new QueryCommand({
-        TableName: tables.cases,
-        IndexName: byBuilding ? 'byBuilding' : 'byOpened',
-        KeyConditionExpression: condition,
-        ExpressionAttributeNames: { ...names, '#c': 'caseId' },
-        ExpressionAttributeValues: marshall(values),
-        ProjectionExpression: '#c',
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) yield (unmarshall(item) as { caseId: string }).caseId;
-    start = page.LastEvaluatedKey;
-  } while (start);
+  for await (const item of queryItems(ddb, {
+    TableName: tables.cases,
+    IndexName: byBuilding ? 'byBuilding' : 'byOpened',
+    KeyConditionExpression: condition,
+    ExpressionAttributeNames: { ...names, '#c': 'caseId' },
+    ExpressionAttributeValues: marshall(values),
+    ProjectionExpression: '#c',
+  }))
+    yield (unmarshall(item) as { caseId: string }).caseId;
 }
-
-export { readChainFrom } from '../store/audit-chain.ts';
 
 /**
  * Maps over an async source with at most `limit` calls in flight, yielding
@@ -110,7 +105,7 @@ function toAsync<T>(it: Iterator<T>): AsyncIterator<T> {
 
 /**
  * stepId → seq of every step appended to a case's chain, from appendAudit's
- * idempotency rows in the ops table (pk `AUDITSTEP#<caseId>`, sk stepId):
+ * idempotency rows in the ops table (one partition per case, sk the step id):
  * how a workflow's recorded step is matched to the entry it wrote.
  */
 export async function stepSeqs(
@@ -119,22 +114,14 @@ export async function stepSeqs(
   caseId: string,
 ): Promise<Map<string, number>> {
   const seqs = new Map<string, number>();
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await ddb.send(
-      new QueryCommand({
-        TableName: tables.ops,
-        KeyConditionExpression: 'pk = :p',
-        ExpressionAttributeValues: marshall({ ':p': `AUDITSTEP#${caseId}` }),
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const row = unmarshall(item) as { sk: string; seq: number };
-      seqs.set(row.sk, row.seq);
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
+  for await (const item of queryItems(ddb, {
+    TableName: tables.ops,
+    KeyConditionExpression: 'pk = :p',
+    ExpressionAttributeValues: marshall({ ':p': opsPartition.auditSteps(caseId) }),
+    ConsistentRead: true,
+  })) {
+    const row = unmarshall(item) as { sk: string; seq: number };
+    seqs.set(row.sk, row.seq);
+  }
   return seqs;
 }

@@ -8,7 +8,6 @@ import {
   type HeadProblem,
 } from '../domain/hash-chain.ts';
 import {
-  ANCHOR_CHAIN_ID,
   AnchorHeadsError,
   anchorFromEntry,
   latestAnchor,
@@ -16,7 +15,8 @@ import {
   readAnchorHeads,
   type AnchorFindings,
   type StoredAnchor,
-} from '../activities/audit-anchor.ts';
+} from '../store/anchors.ts';
+import { ANCHOR_CHAIN_ID } from '../store/keys.ts';
 import { caseIds, mapConcurrent } from './scan.ts';
 import { readChain, recordedHead } from '../store/audit-chain.ts';
 import type { RecordedHead } from '../store/case-record-item.ts';

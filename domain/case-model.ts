@@ -1,4 +1,5 @@
 import type { Duration } from './calendar.ts';
+import type { CaseAction, SurveyScore } from './case-action.ts';
 import type { Bilingual, EscalationLevel, Location, Role } from './directory.ts';
 import type { Severity, Source, TimedStage } from './sla.ts';
 
@@ -100,10 +101,13 @@ export interface NoticeView {
 export interface TimelineEntry {
   at: string;
   actorId: string;
-  action: string;
+  action: CaseAction;
   stage: Stage;
   round: number;
+  /** Free text; records from before `score` existed kept a survey score here as `score N/5`. */
   detail?: string | undefined;
+  /** The survey score of a follow-up action: the view keeps only the latest follow-up. */
+  score?: SurveyScore | undefined;
 }
 
 export interface RootCause {

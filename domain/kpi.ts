@@ -29,7 +29,9 @@
  *   reached follow-up.
  */
 import { localDate, localTimeToInstant } from './calendar.ts';
+import { entryScore, scoredActions } from './case-action.ts';
 import type { CaseView } from './case-model.ts';
+import { stageLabels } from './stage-labels.ts';
 import type { TimedStage } from './sla.ts';
 
 /** Stages whose deadlines bind staff and supervisors (follow-up waits on the reporter). */
@@ -45,19 +47,6 @@ export type OnTimeStage = (typeof onTimeStages)[number];
 /** A satisfied reporter gives 4 or 5 on the 1–5 scale the follow-up survey uses. */
 export const SATISFIED_SCORE = 4;
 
-/** Timeline action the case workflow records when a low follow-up score sends the case back. */
-export const REOPEN_ACTION = 'follow_up_low_score';
-/** Timeline action the case workflow records when a follow-up score closes the case. */
-export const RATED_ACTION = 'follow_up_rated';
-
-/**
- * The timeline detail the case workflow writes with each follow-up score. The view keeps
- * only the latest follow-up, so a score that reopened the case would otherwise be lost
- * once the reporter rates again or the next round closes unrated.
- */
-export const scoreDetail = (score: number): string => `score ${score}/5`;
-const SCORE_DETAIL = /^score ([1-5])\/5$/;
-
 export interface FollowUpRating {
   at: string;
   score: number;
@@ -70,9 +59,9 @@ export interface FollowUpRating {
 export function followUpRatings(v: Pick<CaseView, 'timeline' | 'followUp'>): FollowUpRating[] {
   const byAt = new Map<string, number>();
   for (const e of v.timeline) {
-    if (e.action !== RATED_ACTION && e.action !== REOPEN_ACTION) continue;
-    const m = SCORE_DETAIL.exec(e.detail ?? '');
-    if (m) byAt.set(e.at, Number(m[1]));
+    if (e.action !== scoredActions.rated && e.action !== scoredActions.reopened) continue;
+    const score = entryScore(e);
+    if (score !== undefined) byAt.set(e.at, score);
   }
   const f = v.followUp;
   if (f && f.score !== undefined && f.outcome !== 'unrated' && !byAt.has(f.at)) byAt.set(f.at, f.score);
@@ -179,7 +168,7 @@ export function addCase(t: KpiTally, v: CaseView): KpiTally {
     count(t.overallSatisfaction, satisfied);
     if (v.source === 'repair') count(t.repairSatisfaction, satisfied);
   }
-  const reopened = v.timeline.some((e) => e.action === REOPEN_ACTION);
+  const reopened = v.timeline.some((e) => e.action === scoredActions.reopened);
   if (v.followUp || reopened) count(t.reopened, reopened);
   if (v.stage === 'closed' && v.closedAt) {
     t.closeDurationsMs.push(Date.parse(v.closedAt) - Date.parse(v.openedAt));
@@ -302,14 +291,6 @@ function validComplaintsKpi(t: KpiTally, ctx: KpiContext): KpiValue {
   };
 }
 
-const STAGE_LABEL: Record<OnTimeStage, { zh: string; en: string }> = {
-  analysing: { zh: '原因分析', en: 'analysis' },
-  awaiting_signoff: { zh: '员工签字确认', en: 'staff sign-off' },
-  adjudicating: { zh: '异议裁定', en: 'dispute adjudication' },
-  rectifying: { zh: '整改', en: 'rectification' },
-  reviewing: { zh: '复查', en: 'review' },
-};
-
 const HOUR_MS = 3_600_000;
 const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 
@@ -368,7 +349,7 @@ export function computeKpis(t: KpiTally, ctx: KpiContext): KpiValue[] {
     out.push(
       rateKpi(
         `on_time_${s}`,
-        { zh: `${STAGE_LABEL[s].zh}按时完成率`, en: `On-time rate: ${STAGE_LABEL[s].en}` },
+        { zh: `${stageLabels[s].zh}按时完成率`, en: `On-time rate: ${stageLabels[s].en}` },
         t.onTime[s],
         1,
         '>=',

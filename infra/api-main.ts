@@ -1,7 +1,7 @@
 import { createApp } from '../api/app.ts';
 import { listen } from '../api/server.ts';
-import { appDepsFromEnv } from './app-deps.ts';
 import { ConfigError } from './config.ts';
+import { depsFromEnvironment } from './deps.ts';
 import { PortInUse, asPortInUse } from './ports.ts';
 
 const say = (line: string) => process.stderr.write(`[rectify-api] ${line}\n`);
@@ -12,17 +12,18 @@ const say = (line: string) => process.stderr.write(`[rectify-api] ${line}\n`);
  * the environment parsed once, one Temporal client for the process.
  */
 async function main(): Promise<void> {
-  const deps = await appDepsFromEnv(process.env);
-  const server = await listen(createApp(deps), deps.env.PORT).catch((err: unknown) => {
-    throw asPortInUse(err, deps.env.PORT, 'PORT');
+  const deps = depsFromEnvironment(process.env);
+  const { env } = deps;
+  const server = await listen(createApp(await deps.appDeps()), env.PORT).catch((err: unknown) => {
+    throw asPortInUse(err, env.PORT, 'PORT');
   });
-  say(`listening on port ${deps.env.PORT} (health: /health, reference: /docs)`);
+  say(`listening on port ${env.PORT} (health: /health, reference: /docs)`);
   await new Promise<void>((resolve) => {
     const stop = () => server.close(() => resolve());
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  await deps.temporal.connection.close();
+  await deps.close();
   say('stopped');
 }
 

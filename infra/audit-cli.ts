@@ -2,12 +2,13 @@ import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { anchorNow } from '../activities/audit-anchor.ts';
+import { anchorNow } from '../audit/anchor-job.ts';
 import { exportPeriod, periodBounds, type ExportFormat } from '../audit/export.ts';
 import { verifyAll, verifyCase } from '../audit/verify.ts';
 import { getCaseRecord } from '../store/case-records.ts';
-import { createAwsDeps, type AwsDeps } from '../store/clients.ts';
+import type { AwsDeps } from '../store/clients.ts';
 import { ConfigError, parseEnv } from './config.ts';
+import { buildDeps } from './deps.ts';
 
 /**
  * The auditors' offline tool: reads the tables directly (the environment
@@ -133,7 +134,8 @@ function describeProblem(r: {
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const env = parseEnv();
-  const deps = createAwsDeps(env);
+  const built = buildDeps(env);
+  const deps = built.aws;
   try {
     switch (command) {
       case 'export':
@@ -149,8 +151,7 @@ async function main(argv: string[]): Promise<number> {
         throw new UsageError(command ? `unknown command ${command}` : 'no command given');
     }
   } finally {
-    deps.ddb.destroy();
-    deps.ses.destroy();
+    await built.close();
   }
 }
 

@@ -56,6 +56,11 @@ export const envSchema = z.object({
   // mTLS to Temporal Cloud or a self-hosted cluster: PEM text of the client certificate and its key.
   TEMPORAL_TLS_CERT: z.string().min(1).optional(),
   TEMPORAL_TLS_KEY: z.string().min(1).optional(),
+  // A Temporal Cloud namespace with High Availability takes API keys at its namespace endpoint too.
+  TEMPORAL_HIGH_AVAILABILITY: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true'),
   // A prebuilt workflow bundle (npm run build:workflows); absent = bundle at worker start.
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
   TEMPORAL_UI_URL: httpUrl().default('http://localhost:8233'),

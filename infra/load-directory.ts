@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createAwsDeps } from '../store/clients.ts';
 import { DirectoryFileError, readDirectoryFile, saveDirectory } from '../store/directory.ts';
 import { ConfigError, parseEnv } from './config.ts';
+import { buildDeps } from './deps.ts';
 
 /**
  * Loads a campus directory file into a deployed stage's directory table:
@@ -20,12 +20,11 @@ export async function loadDirectoryFile(
     );
   const env = parseEnv(source);
   const dir = await readDirectoryFile(file);
-  const aws = createAwsDeps(env);
+  const deps = buildDeps(env);
   try {
-    await saveDirectory(aws.ddb, aws.tables, dir);
+    await saveDirectory(deps.aws.ddb, deps.aws.tables, dir);
   } finally {
-    aws.ddb.destroy();
-    aws.ses.destroy();
+    await deps.close();
   }
   return {
     table: env.TABLE_DIRECTORY,

@@ -1,7 +1,6 @@
-import { Client, Connection } from '@temporalio/client';
 import { ConfigError, parseEnv } from './config.ts';
+import { buildDeps } from './deps.ts';
 import { ensureSchedules, schedulesFromEnv } from './schedules.ts';
-import { temporalConnectionOptions } from './temporal-connection.ts';
 
 /**
  * `npm run schedules`: creates or updates every Temporal Schedule, idempotently,
@@ -12,14 +11,13 @@ import { temporalConnectionOptions } from './temporal-connection.ts';
 async function main(): Promise<void> {
   const env = parseEnv();
   const specs = schedulesFromEnv(env);
-  const connection = await Connection.connect(temporalConnectionOptions(env));
+  const deps = buildDeps(env);
   try {
-    const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
-    const r = await ensureSchedules(client, env, specs);
+    const r = await ensureSchedules(await deps.temporal.client(), env, specs);
     for (const id of r.created) console.log(`created ${id}`);
     for (const id of r.updated) console.log(`updated ${id}`);
   } finally {
-    await connection.close();
+    await deps.close();
   }
 }
 

@@ -1,11 +1,8 @@
 import { existsSync } from 'node:fs';
-import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type WorkflowBundle, type WorkflowBundlePath } from '@temporalio/worker';
-import { createAwsDeps } from '../store/clients.ts';
-import { requireSigningKeys } from './app-deps.ts';
-import { ConfigError, parseEnv, type Env } from './config.ts';
+import { ConfigError, parseEnv } from './config.ts';
+import { buildDeps, type Deps } from './deps.ts';
 import { ensureSchedules, schedulesFromEnv } from './schedules.ts';
-import { temporalConnectionOptions, type TemporalConnectionOptions } from './temporal-connection.ts';
 import { bundleWorkflows, createWorker, quietRuntime } from './worker.ts';
 
 const say = (line: string) => process.stderr.write(`[rectify-worker] ${line}\n`);
@@ -28,18 +25,12 @@ async function workflowBundle(codePath: string | undefined): Promise<WorkflowBun
  * Every task does it at start, idempotently; a failure is logged, not fatal,
  * so cases keep moving while the schedules are looked at.
  */
-async function ensureSchedulesAtStart(env: Env, options: TemporalConnectionOptions): Promise<void> {
+async function ensureSchedulesAtStart(deps: Deps): Promise<void> {
   try {
-    const connection = await Connection.connect(options);
-    try {
-      const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
-      const r = await ensureSchedules(client, env, schedulesFromEnv(env));
-      say(
-        `schedules: ${[...r.created.map((id) => `created ${id}`), ...r.updated.map((id) => `updated ${id}`)].join(', ') || 'none'}`,
-      );
-    } finally {
-      await connection.close();
-    }
+    const r = await ensureSchedules(await deps.temporal.client(), deps.env, schedulesFromEnv(deps.env));
+    say(
+      `schedules: ${[...r.created.map((id) => `created ${id}`), ...r.updated.map((id) => `updated ${id}`)].join(', ') || 'none'}`,
+    );
   } catch (err) {
     say(
       `schedules NOT ensured (run npm run schedules once fixed): ${err instanceof Error ? err.message : String(err)}`,
@@ -54,14 +45,11 @@ async function ensureSchedulesAtStart(env: Env, options: TemporalConnectionOptio
  */
 async function main(): Promise<void> {
   const env = parseEnv();
-  const signingKeys = requireSigningKeys(env);
-  const publicBaseUrl = env.PUBLIC_BASE_URL;
-  if (!publicBaseUrl)
-    throw new ConfigError(
-      'Invalid configuration:\n  PUBLIC_BASE_URL: required (the base of links in emails)',
-    );
-  const connectionOptions = temporalConnectionOptions(env);
-  // Checked before anything connects, so a bad cron stops the task with its name.
+  const deps = buildDeps(env);
+  // Checked before anything connects, so missing secrets, a half-set TLS pair or a bad cron
+  // stop the task with their names.
+  const activityDeps = deps.activityDeps();
+  const connectionOptions = deps.temporal.connection;
   schedulesFromEnv(env);
   // Logs go to CloudWatch: keep the SDK's lifecycle lines, drop its debug chatter.
   quietRuntime('INFO');
@@ -69,12 +57,12 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect(connectionOptions);
   const worker = await createWorker({
     connection,
-    namespace: env.TEMPORAL_NAMESPACE,
-    taskQueue: env.TEMPORAL_TASK_QUEUE,
-    deps: { ...createAwsDeps(env), signingKeys, publicBaseUrl, timeZone: env.CAMPUS_TZ },
+    namespace: deps.temporal.namespace,
+    taskQueue: deps.temporal.taskQueue,
+    deps: activityDeps,
     bundle,
   });
-  await ensureSchedulesAtStart(env, connectionOptions);
+  await ensureSchedulesAtStart(deps);
   say(
     `polling ${env.TEMPORAL_TASK_QUEUE} in ${env.TEMPORAL_NAMESPACE} at ${env.TEMPORAL_ADDRESS}` +
       ` (${'codePath' in bundle ? `bundle ${bundle.codePath}` : 'bundled at start'})`,
@@ -82,6 +70,7 @@ async function main(): Promise<void> {
   // The SDK's runtime turns SIGTERM/SIGINT into a graceful shutdown; run() resolves when it is done.
   await worker.run();
   await connection.close();
+  await deps.close();
   say('stopped');
 }
 

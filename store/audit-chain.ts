@@ -12,6 +12,8 @@ import type { CaseView } from '../domain/case-model.ts';
 import { GENESIS_HASH, payloadForStorage, sealEntry, type AuditEntry } from '../domain/hash-chain.ts';
 import { caseRecordItem, recordedHeadFromItem, type RecordedHead } from './case-record-item.ts';
 import type { TableNames } from './clients.ts';
+import { opsKey } from './keys.ts';
+import { queryItems } from './paginate.ts';
 
 export interface AppendInput {
   caseId: string;
@@ -31,7 +33,7 @@ export interface AppendResult {
   duplicate: boolean;
 }
 
-const stepKey = (caseId: string, stepId: string) => marshall({ pk: `AUDITSTEP#${caseId}`, sk: stepId });
+const stepKey = (caseId: string, stepId: string) => marshall(opsKey.auditStep(caseId, stepId));
 
 /** The newest entry of a case's chain, read consistently. */
 export async function chainHead(
@@ -311,19 +313,12 @@ export async function readChainFrom(
   fromSeq: number,
 ): Promise<AuditEntry[]> {
   const entries: AuditEntry[] = [];
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await ddb.send(
-      new QueryCommand({
-        TableName: tables.audit,
-        KeyConditionExpression: 'caseId = :c AND seq >= :s',
-        ExpressionAttributeValues: marshall({ ':c': caseId, ':s': fromSeq }),
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) entries.push(entryFromItem(item));
-    start = page.LastEvaluatedKey;
-  } while (start);
+  for await (const item of queryItems(ddb, {
+    TableName: tables.audit,
+    KeyConditionExpression: 'caseId = :c AND seq >= :s',
+    ExpressionAttributeValues: marshall({ ':c': caseId, ':s': fromSeq }),
+    ConsistentRead: true,
+  }))
+    entries.push(entryFromItem(item));
   return entries;
 }

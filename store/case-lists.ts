@@ -6,6 +6,7 @@ import type { Severity, Source } from '../domain/sla.ts';
 import { tableDefinitions } from './tables.ts';
 import { viewFromItem } from './case-record-item.ts';
 import type { TableNames } from './clients.ts';
+import { caseListKey } from './keys.ts';
 
 /**
  * Lists case records through the cases table's indexes (never a scan): the
@@ -77,14 +78,14 @@ const indexDef = (name: CaseIndex) => {
 
 /** The index a filter set is served from: the most selective one it names. */
 export function chooseIndex(f: CaseFilters): ListPlan {
-  if (f.overdue === true) return { index: 'byOverdue', hashValue: 'Y' };
+  if (f.overdue === true) return { index: 'byOverdue', hashValue: caseListKey.overdue };
   if (f.assigneeId) return { index: 'byAssignee', hashValue: f.assigneeId };
   if (f.partyId) return { index: 'party', personId: f.partyId };
   if (f.buildingId) return { index: 'byBuilding', hashValue: f.buildingId };
   if (f.buildingIn && f.buildingIn.length === 1 && f.buildingIn[0])
     return { index: 'byBuilding', hashValue: f.buildingIn[0] };
   if (f.stage) return { index: 'byStage', hashValue: f.stage };
-  return { index: 'byOpened', hashValue: 'CASE' };
+  return { index: 'byOpened', hashValue: caseListKey.allCases };
 }
 
 /** A short fingerprint of a filter set: a cursor carries it, so it can't continue another query. */

@@ -1,6 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CaseView } from '../domain/case-model.ts';
+import { caseListKey } from './keys.ts';
 
 /** The audit chain's last entry as the case record remembers it (written in the same transaction). */
 export interface RecordedHead {
@@ -20,7 +21,7 @@ export function caseRecordItem(view: CaseView, head?: RecordedHead): Record<stri
   return marshall(
     {
       caseId: view.caseId,
-      listPk: 'CASE',
+      listPk: caseListKey.allCases,
       buildingId: view.location.buildingId,
       // Both people on a case: a staff member's own list is the two indexes merged.
       assigneeId: view.assigneeId,
@@ -28,11 +29,11 @@ export function caseRecordItem(view: CaseView, head?: RecordedHead): Record<stri
       stage: view.stage,
       severity: view.severity,
       source: view.source,
-      openedSort: `${view.openedAt}#${view.caseId}`,
+      openedSort: caseListKey.openedSort(view.openedAt, view.caseId),
       version: view.version,
       view: JSON.stringify(view),
       ...(view.overdue && openDeadline
-        ? { overdueFlag: 'Y', dueSort: `${openDeadline.due}#${view.caseId}` }
+        ? { overdueFlag: caseListKey.overdue, dueSort: caseListKey.dueSort(openDeadline.due, view.caseId) }
         : {}),
       ...(head ? { auditHeadSeq: head.seq, auditHeadHash: head.hash } : {}),
     },

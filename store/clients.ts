@@ -20,9 +20,11 @@ export interface AwsDeps {
 // Local emulators accept any credentials; real AWS uses the default chain.
 const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
-export function createAwsDeps(env: Env): AwsDeps {
+/** `maxAttempts`: fewer retries where a quick answer matters more (a CLI probing a stack that may be down). */
+export function createAwsDeps(env: Env, opts: { maxAttempts?: number } = {}): AwsDeps {
   const ddb = new DynamoDBClient({
     region: env.AWS_REGION,
+    ...(opts.maxAttempts ? { maxAttempts: opts.maxAttempts } : {}),
     ...(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT, credentials: localCredentials } : {}),
   });
   const ses = new SESClient({

@@ -1,12 +1,8 @@
 import {
-  BatchWriteItemCommand,
   ConditionalCheckFailedException,
   GetItemCommand,
   PutItemCommand,
-  QueryCommand,
-  type AttributeValue,
   type DynamoDBClient,
-  type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { isTerminal, stages, type CaseView } from '../domain/case-model.ts';
@@ -14,16 +10,15 @@ import type { AreaSummary, DepartmentDigest, DigestKind, StaffDigest } from '../
 import type { KpiTally } from '../domain/kpi.ts';
 import { viewFromItem } from './case-record-item.ts';
 import type { TableNames } from './clients.ts';
+import { caseListKey, digestSortPrefix, opsKey, opsPartition } from './keys.ts';
+import { queryAll } from './paginate.ts';
+import { batchWrite } from './batch-write.ts';
 
 /**
  * Where the weekly feedback keeps its data: case reads by index range (never a
  * scan), digests and their acknowledgement / follow-up rows, and per-week KPI
- * tallies, all in the ops table.
- *
- *   DIGEST#<week>  <kind>#<id>                     the digest as sent (JSON in `data`)
- *   DIGEST#<week>  ack#<personId>                  a staff member's acknowledgement
- *   DIGEST#<week>  handled#<deptId>#<caseId>       a department's follow-up marked handled
- *   KPITALLY#<buildingId|*>  <week>                the week's cohort tally; `settled` once final
+ * tallies, all in the ops table (keys in keys.ts). A digest row keeps the
+ * digest as sent as JSON in `data`; a tally row is `settled` once final.
  */
 export interface StoreDeps {
   ddb: DynamoDBClient;
@@ -33,20 +28,6 @@ export interface StoreDeps {
 export type AnyDigest = StaffDigest | DepartmentDigest | AreaSummary;
 
 const OPEN_STAGES = stages.filter((s) => !isTerminal(s));
-
-async function queryAll(
-  ddb: DynamoDBClient,
-  input: ConstructorParameters<typeof QueryCommand>[0],
-): Promise<Record<string, AttributeValue>[]> {
-  const items: Record<string, AttributeValue>[] = [];
-  let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
-  do {
-    const out = await ddb.send(new QueryCommand({ ...input, ExclusiveStartKey }));
-    items.push(...(out.Items ?? []));
-    ExclusiveStartKey = out.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
-}
 
 /**
  * Cases opened in [from, to): a range query on byOpened, or byBuilding when one
@@ -63,7 +44,7 @@ export async function casesOpenedBetween(
     IndexName: byBuilding ? 'byBuilding' : 'byOpened',
     KeyConditionExpression: `${byBuilding ? 'buildingId' : 'listPk'} = :pk AND openedSort BETWEEN :from AND :to`,
     ExpressionAttributeValues: marshall({
-      ':pk': byBuilding ? range.buildingId : 'CASE',
+      ':pk': byBuilding ? range.buildingId : caseListKey.allCases,
       ':from': range.from,
       ':to': range.to,
     }),
@@ -98,8 +79,7 @@ export async function casesActiveIn(
   return [...seen.values()];
 }
 
-const digestKey = (week: string, kind: DigestKind, id: string) =>
-  marshall({ pk: `DIGEST#${week}`, sk: `${kind}#${id}` });
+const digestKey = (week: string, kind: DigestKind, id: string) => marshall(opsKey.digest(week, kind, id));
 
 export function digestSubject(d: AnyDigest): string {
   switch (d.kind) {
@@ -112,25 +92,12 @@ export function digestSubject(d: AnyDigest): string {
   }
 }
 
-async function batchWrite(deps: StoreDeps, requests: WriteRequest[]): Promise<void> {
-  for (let i = 0; i < requests.length; i += 25) {
-    let pending: WriteRequest[] = requests.slice(i, i + 25);
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 8) throw new Error(`DynamoDB left ${pending.length} digest writes unprocessed`);
-      if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-      const out = await deps.ddb.send(
-        new BatchWriteItemCommand({ RequestItems: { [deps.tables.ops]: pending } }),
-      );
-      pending = out.UnprocessedItems?.[deps.tables.ops] ?? [];
-    }
-  }
-}
-
 /** Stores digests (a rebuild overwrites them; acknowledgements live in rows of their own). */
 export async function saveDigests(deps: StoreDeps, digests: AnyDigest[], workflowId: string): Promise<void> {
   const at = new Date().toISOString();
   await batchWrite(
-    deps,
+    deps.ddb,
+    deps.tables.ops,
     digests.map((d) => ({
       PutRequest: {
         Item: {
@@ -166,7 +133,7 @@ async function weekRows(deps: StoreDeps, week: string, prefix: string): Promise<
   const items = await queryAll(deps.ddb, {
     TableName: deps.tables.ops,
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-    ExpressionAttributeValues: marshall({ ':pk': `DIGEST#${week}`, ':p': prefix }),
+    ExpressionAttributeValues: marshall({ ':pk': opsPartition.digestWeek(week), ':p': prefix }),
     ConsistentRead: true,
   });
   return items.map((i) => unmarshall(i));
@@ -177,7 +144,7 @@ export async function listDigests<T extends AnyDigest>(
   week: string,
   kind: T['kind'],
 ): Promise<T[]> {
-  const rows = await weekRows(deps, week, `${kind}#`);
+  const rows = await weekRows(deps, week, digestSortPrefix.kind(kind));
   return rows.map((r) => JSON.parse(r.data as string) as T);
 }
 
@@ -196,10 +163,7 @@ export async function recordAck(deps: StoreDeps, week: string, ack: AckRecord): 
     await deps.ddb.send(
       new PutItemCommand({
         TableName: deps.tables.ops,
-        Item: marshall(
-          { pk: `DIGEST#${week}`, sk: `ack#${ack.personId}`, ...ack },
-          { removeUndefinedValues: true },
-        ),
+        Item: marshall({ ...opsKey.digestAck(week, ack.personId), ...ack }, { removeUndefinedValues: true }),
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -211,7 +175,7 @@ export async function recordAck(deps: StoreDeps, week: string, ack: AckRecord): 
 }
 
 export async function acknowledgedIds(deps: StoreDeps, week: string): Promise<Set<string>> {
-  const rows = await weekRows(deps, week, 'ack#');
+  const rows = await weekRows(deps, week, digestSortPrefix.ack);
   return new Set(rows.map((r) => r.personId as string));
 }
 
@@ -229,7 +193,7 @@ export async function markHandled(deps: StoreDeps, week: string, h: HandledRecor
     await deps.ddb.send(
       new PutItemCommand({
         TableName: deps.tables.ops,
-        Item: marshall({ pk: `DIGEST#${week}`, sk: `handled#${h.departmentId}#${h.caseId}`, ...h }),
+        Item: marshall({ ...opsKey.digestHandled(week, h.departmentId, h.caseId), ...h }),
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -242,7 +206,7 @@ export async function markHandled(deps: StoreDeps, week: string, h: HandledRecor
 
 /** departmentId → case ids marked handled. */
 export async function handledFollowUps(deps: StoreDeps, week: string): Promise<Map<string, Set<string>>> {
-  const rows = await weekRows(deps, week, 'handled#');
+  const rows = await weekRows(deps, week, digestSortPrefix.handled);
   const out = new Map<string, Set<string>>();
   for (const r of rows) {
     const dept = r.departmentId as string;
@@ -252,7 +216,7 @@ export async function handledFollowUps(deps: StoreDeps, week: string): Promise<M
 }
 
 const tallyKey = (buildingId: string | undefined, week: string) =>
-  marshall({ pk: `KPITALLY#${buildingId ?? '*'}`, sk: week });
+  marshall(opsKey.kpiTally(buildingId, week));
 
 /**
  * Stores a week's cohort tally; `settled` when no case in it can change any more: the week is

@@ -1,15 +1,11 @@
-import {
-  BatchWriteItemCommand,
-  QueryCommand,
-  type AttributeValue,
-  type DynamoDBClient,
-  type WriteRequest,
-} from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { readFile } from 'node:fs/promises';
 import { validateDirectory, type DirectoryProblem } from '../domain/directory-schema.ts';
 import type { Building, Campus, Department, Directory, Person } from '../domain/directory.ts';
 import type { TableNames } from './clients.ts';
+import { queryItems } from './paginate.ts';
+import { batchWrite } from './batch-write.ts';
 
 export class DirectoryFileError extends Error {
   override name = 'DirectoryFileError';
@@ -48,36 +44,24 @@ export async function saveDirectory(ddb: DynamoDBClient, tables: TableNames, dir
     ...dir.buildings.map((b) => ({ kind: 'building' as const, id: b.id, data: b })),
     ...dir.departments.map((d) => ({ kind: 'department' as const, id: d.id, data: d })),
   ];
-  for (let i = 0; i < rows.length; i += 25) {
-    let pending: WriteRequest[] = rows.slice(i, i + 25).map((r) => ({
+  await batchWrite(
+    ddb,
+    tables.directory,
+    rows.map((r) => ({
       PutRequest: { Item: marshall({ kind: r.kind, id: r.id, data: JSON.stringify(r.data) }) },
-    }));
-    while (pending.length > 0) {
-      const out = await ddb.send(
-        new BatchWriteItemCommand({ RequestItems: { [tables.directory]: pending } }),
-      );
-      pending = out.UnprocessedItems?.[tables.directory] ?? [];
-    }
-  }
+    })),
+  );
   cache = undefined;
 }
 
 async function rowsOf<T>(ddb: DynamoDBClient, tables: TableNames, kind: Kind): Promise<T[]> {
   const out: T[] = [];
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await ddb.send(
-      new QueryCommand({
-        TableName: tables.directory,
-        KeyConditionExpression: 'kind = :k',
-        ExpressionAttributeValues: marshall({ ':k': kind }),
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? [])
-      out.push(JSON.parse((unmarshall(item) as { data: string }).data) as T);
-    start = page.LastEvaluatedKey;
-  } while (start);
+  for await (const item of queryItems(ddb, {
+    TableName: tables.directory,
+    KeyConditionExpression: 'kind = :k',
+    ExpressionAttributeValues: marshall({ ':k': kind }),
+  }))
+    out.push(JSON.parse((unmarshall(item) as { data: string }).data) as T);
   return out;
 }
 

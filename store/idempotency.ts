@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { TableNames } from './clients.ts';
+import { opsKey } from './keys.ts';
 
 /**
  * Idempotency keys for requests that create things: the first request with a
@@ -24,7 +25,7 @@ export interface IdempotencyClaim {
   createdAt: string;
 }
 
-const itemKey = (scope: string, key: string) => marshall({ pk: `IDEMP#${scope}#${key}`, sk: '-' });
+const itemKey = (scope: string, key: string) => marshall(opsKey.idempotency(scope, key));
 // Keys are kept a day: long enough for any client's retries.
 const TTL_SECONDS = 24 * 3600;
 

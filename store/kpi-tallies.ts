@@ -77,7 +77,11 @@ export async function tallyForRange(
   };
 }
 
-/** A bare date means the whole day on the campus clock; an instant is taken as given. */
+/**
+ * Instant bounds [from, to) of a period given as ISO dates or instants: a bare
+ * date means that whole day on the campus clock, so `to=2026-03-31` includes
+ * the 31st; an instant is taken as given.
+ */
 export function periodBounds(from: string, to: string, tz: string): { from: string; to: string } {
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
   return {

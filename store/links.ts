@@ -16,6 +16,7 @@ import {
   type SigningKeys,
 } from '../domain/link-token.ts';
 import type { TableNames } from './clients.ts';
+import { opsKey } from './keys.ts';
 
 export interface LinkDeps {
   ddb: DynamoDBClient;
@@ -33,9 +34,9 @@ export interface IssueLinkInput {
   expiresAt?: string | undefined;
 }
 
-const linkKey = (tid: string) => marshall({ pk: `LINK#${tid}`, sk: '-' });
+const linkKey = (tid: string) => marshall(opsKey.link(tid));
 const headKey = (c: { caseId: string; step: string; round: number; recipientId: string }) =>
-  marshall({ pk: `LINKHEAD#${c.caseId}#${c.step}#${c.round}#${c.recipientId}`, sk: '-' });
+  marshall(opsKey.linkHead(c));
 
 /** Issues a signed single-use link and makes it the only live one for that (case, step, round, recipient). */
 export async function issueLink(
@@ -82,6 +83,18 @@ export async function issueLink(
     }),
   );
   return signed;
+}
+
+/**
+ * Issues a link (as issueLink) and returns the address of its action page,
+ * where the recipient confirms the step: what an email carries.
+ */
+export async function issueActionUrl(
+  deps: LinkDeps & { publicBaseUrl: string },
+  input: IssueLinkInput,
+): Promise<string> {
+  const issued = await issueLink(deps, input);
+  return `${deps.publicBaseUrl}/actions/${issued.token}`;
 }
 
 export type LinkCheck =

@@ -8,6 +8,7 @@ import {
 import { SendEmailCommand, type SendEmailCommandOutput } from '@aws-sdk/client-ses';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AwsDeps } from './clients.ts';
+import { opsKey } from './keys.ts';
 
 export interface OutgoingEmail {
   to: string;
@@ -65,7 +66,7 @@ export async function sendOnce(
 ): Promise<{ status: 'sent' | 'already_sent'; messageId?: string | undefined; sentAt?: string | undefined }> {
   const leaseMs = opts.leaseMs ?? OUTBOX_LEASE_MS;
   const now = opts.now ?? Date.now;
-  const Key = marshall({ pk: `OUTBOX#${outbox.scope}`, sk: outbox.key });
+  const Key = marshall(opsKey.outbox(outbox.scope, outbox.key));
   const existing = await deps.ddb.send(
     new GetItemCommand({ TableName: deps.tables.ops, Key, ConsistentRead: true }),
   );

@@ -58,7 +58,8 @@ export function kpiRatesChart(kpis: readonly KpiValue[], lang: Lang, width = 640
       yAxis: {
         type: 'category',
         data: rows.map((k) => inLang(k.label, lang)),
-        axisLabel: { width: lang === 'en' ? 240 : 180, overflow: 'truncate' },
+        // Narrow (phone) charts give the labels less room; the table beside the chart has them whole.
+        axisLabel: { width: Math.round(width * (lang === 'en' ? 0.38 : 0.3)), overflow: 'truncate' },
       },
       series: [
         {
@@ -120,7 +121,10 @@ export function rateTrendChart(
                   symbol: 'none',
                   silent: true,
                   lineStyle: { color: TARGET_COLOUR, type: 'dashed' },
-                  label: { formatter: `${inLang({ zh: '目标', en: 'target' }, lang)} ${pct(target)}` },
+                  label: {
+                    position: 'insideEndTop',
+                    formatter: `${inLang({ zh: '目标', en: 'target' }, lang)} ${pct(target)}`,
+                  },
                   data: [{ yAxis: target }],
                 },
               }),

@@ -1,5 +1,6 @@
 import { WorkflowNotFoundError, isGrpcServiceError, type Client } from '@temporalio/client';
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
+import type { Context, MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import {
   caseExport,
@@ -15,19 +16,20 @@ import { verifyAll, verifyCase, verifyEntries, type AnchorWitness } from '../../
 import { getCaseRecord } from '../../store/case-records.ts';
 import { loadDirectory } from '../../store/directory.ts';
 import type { Role } from '../../domain/directory.ts';
-import { authenticate, requireRole, type AuthEnv, type Caller } from '../auth.ts';
-import type { AppDeps } from '../deps.ts';
-import { callerLanguage, ProblemError, type Lang } from '../problems.ts';
-import { storedCaseIdSchema } from '../schemas.ts';
-import { parseOr400 } from '../validate.ts';
 import type { AuditAnchorResult } from '../../workflows/audit-anchor/workflow.ts';
-import { describeEntry, summariseHistory } from './audit-timeline.ts';
+import { describeEntry, summariseHistory } from '../audit-timeline.ts';
+import type { AuthEnv, Caller } from '../auth.ts';
+import type { AppDeps } from '../deps.ts';
+import { requireRole } from '../middleware/bearer-auth.ts';
+import { callerLanguage, ProblemError, type Lang } from '../middleware/problems.ts';
+import { bi, documentResponse, JSON_TYPE, problems } from './declare.ts';
+import { storedCaseIdSchema } from '../schemas.ts';
 
 /**
- * The auditors' read-only surface over the audit trail. Mounted at the root
- * (`app.route('/', auditRoutes(deps))`): paths are absolute and every route
- * carries its own authentication, so nothing leaks onto the parent's other
- * routes. Only GET routes exist: nobody writes through here.
+ * The auditors' read-only surface over the audit trail (a little over 350
+ * lines: the streaming of long reads belongs with the routes that stream). Only GET routes
+ * exist: nobody writes through here. Bearer authentication is the app's, as
+ * for every /api route; each route adds the auditor-role check.
  *
  * - GET /api/cases/{caseId}/history[?source=temporal]
  * - GET /api/audit/verify?caseId=  one chain, JSON
@@ -155,11 +157,94 @@ async function* ndjson(events: AsyncGenerator<unknown>): AsyncGenerator<string> 
   }
 }
 
-export function auditRoutes(deps: AppDeps): Hono<AuthEnv> {
-  const app = new Hono<AuthEnv>();
+const auditReaders = {
+  zh: '审计人员、管理员、工作小组和校领导。',
+  en: 'Auditors, admins, the working group and leadership.',
+};
+const auditProblems = (...extra: number[]) =>
+  problems([400, 401, 403, ...extra, 503], {
+    404: { zh: '没有该案件的记录或审计轨迹', en: 'No record or audit trail for the case' },
+  });
+
+export const caseHistoryRoute = createRoute({
+  method: 'get',
+  path: '/api/cases/{caseId}/history',
+  operationId: 'caseHistory',
+  tags: ['audit'],
+  summary: bi({ zh: '案件的审计时间线', en: 'The audit timeline of a case' }),
+  description: bi({
+    zh: `每条审计记录：谁、何时、做了什么（按调用者语言），以及哈希链校验结果；?source=temporal 改为给出工作流自身的事件历史、每次更新及其审计记录。${auditReaders.zh}`,
+    en: `Every audit entry: who, when, what (in the caller's language), with the hash chain's verification; ?source=temporal gives the workflow's own event history instead, with each update and the audit step it recorded. ${auditReaders.en}`,
+  }),
+  request: { params: caseParams, query: historyQuery },
+  responses: {
+    200: documentResponse(JSON_TYPE, { zh: '时间线', en: 'The timeline' }),
+    ...auditProblems(404),
+  },
+});
+
+export const verifyRoute = createRoute({
+  method: 'get',
+  path: '/api/audit/verify',
+  operationId: 'verifyAudit',
+  tags: ['audit'],
+  summary: bi({ zh: '校验审计哈希链', en: 'Verify the audit hash chains' }),
+  description: bi({
+    zh: `带 caseId：校验一个案件的链（JSON）。不带：按最新锚点校验全部链，以 NDJSON 流式返回（start、每 progressEvery 件一条 progress、每个失败案件一条 case、最后 summary；中途失败以 error 行结束）。${auditReaders.zh}`,
+    en: `With caseId: one case's chain (JSON). Without: every chain against the latest anchor, streamed as NDJSON (a start line, a progress line every progressEvery cases, a case line per failing case, a summary last; a run that dies midway ends with an error line). ${auditReaders.en}`,
+  }),
+  request: { query: verifyQuery },
+  responses: {
+    200: documentResponse(['application/x-ndjson', JSON_TYPE], { zh: '校验结果', en: 'The verification' }),
+    ...auditProblems(404),
+  },
+});
+
+export const caseExportRoute = createRoute({
+  method: 'get',
+  path: '/api/cases/{caseId}/export',
+  operationId: 'exportCase',
+  tags: ['audit'],
+  summary: bi({ zh: '导出案件审计轨迹', en: 'Export the audit trail of a case' }),
+  description: bi({
+    zh: `案件记录与全部审计条目，JSON 或 CSV（附件下载）。${auditReaders.zh}`,
+    en: `The case record and every audit entry, as JSON or CSV (a download). ${auditReaders.en}`,
+  }),
+  request: { params: caseParams, query: caseExportQuery },
+  responses: {
+    200: documentResponse([JSON_TYPE, 'text/csv'], { zh: '导出文件', en: 'The export' }),
+    ...auditProblems(404),
+  },
+});
+
+export const periodExportRoute = createRoute({
+  method: 'get',
+  path: '/api/audit/export',
+  operationId: 'exportPeriod',
+  tags: ['audit'],
+  summary: bi({ zh: '导出一段时间的审计轨迹', en: 'Export the audit trails of a period' }),
+  description: bi({
+    zh: `[from, to) 内开启的案件（可限一栋楼）及其审计条目，流式 JSON 或 CSV。${auditReaders.zh}`,
+    en: `Every case opened in [from, to) (optionally in one building) with its trail, streamed as JSON or CSV. ${auditReaders.en}`,
+  }),
+  request: { query: periodExportQuery },
+  responses: {
+    200: documentResponse([JSON_TYPE, 'text/csv'], { zh: '导出文件', en: 'The export' }),
+    ...auditProblems(),
+  },
+});
+
+export const auditRouteDefinitions: RouteConfig[] = [
+  caseHistoryRoute,
+  verifyRoute,
+  caseExportRoute,
+  periodExportRoute,
+];
+
+export function auditRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
+  const app = new OpenAPIHono<AuthEnv>();
   const aws = deps.aws;
   const tz = deps.env.CAMPUS_TZ;
-  const auth = authenticate(deps);
   const auditReader: MiddlewareHandler<AuthEnv> = async (c, next) => {
     requireRole(c.get('caller'), AUDIT_READERS, {
       zh: '审计轨迹仅供审计人员、管理员、工作小组和校领导查阅',
@@ -170,10 +255,9 @@ export function auditRoutes(deps: AppDeps): Hono<AuthEnv> {
   const workflowUrl = (caseId: string) =>
     `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.env.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(caseId)}`;
 
-  app.get('/api/cases/:caseId/history', auth, auditReader, async (c) => {
-    const l = callerLanguage(c);
-    const { caseId } = parseOr400(caseParams, c.req.param(), l, 'path');
-    const q = parseOr400(historyQuery, c.req.query(), l, 'query');
+  app.openapi({ ...caseHistoryRoute, middleware: [auditReader] }, async (c) => {
+    const { caseId } = c.req.valid('param');
+    const q = c.req.valid('query');
     const language = readerLanguage(c, c.get('caller'));
     const temporalUrl = workflowUrl(caseId);
 
@@ -192,7 +276,7 @@ export function auditRoutes(deps: AppDeps): Hono<AuthEnv> {
         });
       }
       const summary = summariseHistory(history, await stepSeqs(aws.ddb, aws.tables, caseId));
-      return c.json({ caseId, source: 'temporal', temporalUrl, ...summary });
+      return c.json({ caseId, source: 'temporal', temporalUrl, ...summary }, 200);
     }
 
     const [record, entries, dir] = await Promise.all([
@@ -208,27 +292,29 @@ export function auditRoutes(deps: AppDeps): Hono<AuthEnv> {
       await verifyEntries(deps.aws, caseId, entries, { hasRecord: record !== null }),
       entries,
     );
-    return c.json({
-      caseId,
-      title: record?.title ?? null,
-      stage: record?.stage ?? null,
-      language,
-      timeZone: tz,
-      temporalUrl,
-      verification,
-      entries: entries.map((e) => describeEntry(e, language, names, tz)),
-    });
+    return c.json(
+      {
+        caseId,
+        title: record?.title ?? null,
+        stage: record?.stage ?? null,
+        language,
+        timeZone: tz,
+        temporalUrl,
+        verification,
+        entries: entries.map((e) => describeEntry(e, language, names, tz)),
+      },
+      200,
+    );
   });
 
-  app.get('/api/audit/verify', auth, auditReader, async (c) => {
-    const l = callerLanguage(c);
-    const q = parseOr400(verifyQuery, c.req.query(), l, 'query');
+  app.openapi({ ...verifyRoute, middleware: [auditReader] }, async (c) => {
+    const q = c.req.valid('query');
     if (q.caseId) {
       const record = await getCaseRecord(aws.ddb, aws.tables, q.caseId);
       const result = await verifyCase(aws, q.caseId, { hasRecord: record !== null });
       if (!record && result.count === 0 && result.anchor === null) throw notFound(q.caseId);
       // The files the steps cite are checked too: a swapped photo fails the case.
-      return c.json(await withEvidence(deps, result));
+      return c.json(await withEvidence(deps, result), 200);
     }
     const witness = await anchorWitness(deps.temporal);
     return streamed(c, ndjson(verifyAll(aws, { progressEvery: q.progressEvery, witness })), {
@@ -237,10 +323,9 @@ export function auditRoutes(deps: AppDeps): Hono<AuthEnv> {
     });
   });
 
-  app.get('/api/cases/:caseId/export', auth, auditReader, async (c) => {
-    const l = callerLanguage(c);
-    const { caseId } = parseOr400(caseParams, c.req.param(), l, 'path');
-    const q = parseOr400(caseExportQuery, c.req.query(), l, 'query');
+  app.openapi({ ...caseExportRoute, middleware: [auditReader] }, async (c) => {
+    const { caseId } = c.req.valid('param');
+    const q = c.req.valid('query');
     const exported = await caseExport(aws, caseId);
     if (!exported) throw notFound(caseId);
     return streamed(c, renderCaseExport(exported, q.format, new Date().toISOString()), {
@@ -250,9 +335,9 @@ export function auditRoutes(deps: AppDeps): Hono<AuthEnv> {
     });
   });
 
-  app.get('/api/audit/export', auth, auditReader, async (c) => {
+  app.openapi({ ...periodExportRoute, middleware: [auditReader] }, async (c) => {
     const l = callerLanguage(c);
-    const q = parseOr400(periodExportQuery, c.req.query(), l, 'query');
+    const q = c.req.valid('query');
     const period = periodBounds(q.from, q.to, tz);
     if (period.from >= period.to) {
       throw new ProblemError(

@@ -13,14 +13,15 @@ import {
   putEvidence,
   type EvidenceErrorCode,
 } from '../../store/evidence.ts';
-import { assertCanRead } from '../access.ts';
-import { authenticate, type Caller } from '../auth.ts';
-import { directoryOrFail, readCase } from '../case-source.ts';
+import { assertCanRead } from '../middleware/access.ts';
+import type { Caller } from '../auth.ts';
+import { authenticate } from '../middleware/bearer-auth.ts';
+import { directoryOrFail, readCase } from '../reads.ts';
 import type { AppDeps } from '../deps.ts';
 import { csrfMatches, sessionMiddleware, type WebEnv } from '../middleware/session.ts';
-import { callerLanguage, ProblemError, type ProblemType } from '../problems.ts';
+import { callerLanguage, ProblemError, type ProblemType } from '../middleware/problems.ts';
 import { caseIdSchema } from '../schemas.ts';
-import { jsonBody, paramsOf } from '../validate.ts';
+import { jsonBody, paramsOf } from '../middleware/validation.ts';
 
 /**
  * Evidence uploads, for API clients (bearer token) and for the web pages' own

@@ -28,11 +28,12 @@ import {
   type Report,
 } from '../../store/reports.ts';
 import { submitFollowUpUpdate } from '../../workflows/rectification-case/messages.ts';
-import { readCase } from '../case-source.ts';
+import { readCase } from '../reads.ts';
 import type { AppDeps } from '../deps.ts';
 import { sessionMiddleware, type WebEnv } from '../middleware/session.ts';
 import { Layout } from '../pages/layout.tsx';
-import { clientIp } from '../actions.ts';
+import { clientIp } from './action-links.tsx';
+import { ProblemError } from '../middleware/problems.ts';
 
 /**
  * The public side of intake, no account needed: the places and their codes,

@@ -1,4 +1,10 @@
-import { runtimeEnvironment, runtimeLinks, type RuntimeResources } from './environment.ts';
+import { API_LAMBDA_RUNTIME } from '../runtimes.ts';
+import {
+  functionSecretReferences,
+  runtimeEnvironment,
+  runtimeLinks,
+  type RuntimeResources,
+} from './environment.ts';
 
 /** Where the Lambda entry lives (api/lambda.ts, export `handler`). */
 export const API_HANDLER = 'api/lambda.handler';
@@ -8,19 +14,25 @@ export const API_HANDLER = 'api/lambda.handler';
  * URL. The app authenticates every request itself (bearer tokens against the
  * school's JWKS, signed links), so the URL takes no IAM auth. Without a
  * RECTIFY_PUBLIC_URL the function learns its own address from its first request.
+ * Credentials are not in its configuration: it reads them from SSM at its cold start.
  */
 export function createApi(r: RuntimeResources) {
+  const secrets = functionSecretReferences(r);
   return new sst.aws.Function('Api', {
     handler: API_HANDLER,
-    runtime: 'nodejs20.x',
+    // A runtime Lambda still supports (infra/runtimes.ts; a unit test checks its date).
+    runtime: API_LAMBDA_RUNTIME,
     architecture: 'arm64',
     memory: '1024 MB',
     // Steps are Temporal updates that wait for the case to record them: seconds, rarely more.
     timeout: '30 seconds',
     url: true,
     link: runtimeLinks(r),
-    environment: runtimeEnvironment(r, r.settings.publicUrl),
-    // /health asks DynamoDB and SES for account-level answers, which no table or identity ARN covers.
-    permissions: [{ actions: ['dynamodb:ListTables', 'ses:GetSendQuota'], resources: ['*'] }],
+    environment: { ...runtimeEnvironment(r, r.settings.publicUrl), ...secrets.environment },
+    permissions: [
+      // /health asks DynamoDB and SES for account-level answers, which no table or identity ARN covers.
+      { actions: ['dynamodb:ListTables', 'ses:GetSendQuota'], resources: ['*'] },
+      secrets.permission,
+    ],
   });
 }

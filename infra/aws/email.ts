@@ -3,7 +3,7 @@ import type { DeploySettings } from './settings.ts';
 /**
  * The SES side: the mail domain as a verified identity, and a configuration
  * set applied to everything it sends (bounced and complaining addresses are
- * suppressed, reputation is tracked, TLS is required), set as the identity's
+ * suppressed, reputation is tracked, TLS required by default), set as the identity's
  * default so the application needs no change to use it.
  */
 export function createEmail(settings: DeploySettings) {
@@ -12,7 +12,8 @@ export function createEmail(settings: DeploySettings) {
     reputationOptions: { reputationMetricsEnabled: true },
     sendingOptions: { sendingEnabled: true },
     suppressionOptions: { suppressedReasons: ['BOUNCE', 'COMPLAINT'] },
-    deliveryOptions: { tlsPolicy: 'REQUIRE' },
+    // REQUIRE unless the school's mail servers lack STARTTLS (RECTIFY_MAIL_TLS_POLICY, docs/deploy.md).
+    deliveryOptions: { tlsPolicy: settings.mailTlsPolicy },
   });
   const identity = new sst.aws.Email('Mail', {
     sender: settings.mailDomain,

@@ -28,6 +28,17 @@ export const deploySettingsSchema = z
     CAMPUS_TZ: timeZoneSetting(),
     /** Upper bound of worker tasks when CPU or memory runs high. */
     RECTIFY_WORKER_MAX: z.coerce.number().int().min(1).max(50).default(4),
+    /**
+     * SES's TLS policy for delivery: `require` (default) holds mail for a receiving server that
+     * offers no STARTTLS, and gives up after SES's retries; `optional` delivers in plain text then.
+     */
+    RECTIFY_MAIL_TLS_POLICY: z.enum(['require', 'optional']).default('require'),
+    /** How the processes authenticate to Temporal: decides which credential secrets the deploy requires. */
+    RECTIFY_TEMPORAL_AUTH: z.enum(['api-key', 'mtls']).default('api-key'),
+    /** The namespace has High Availability: API keys then go to its namespace endpoint. */
+    RECTIFY_TEMPORAL_HIGH_AVAILABILITY: z.enum(['true', 'false']).default('false'),
+    /** Days each audit anchor stays undeletable (S3 Object Lock, compliance mode: nobody can shorten it). */
+    RECTIFY_ANCHOR_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).optional(),
   })
   .refine(
     (s) =>
@@ -58,6 +69,11 @@ export interface DeploySettings {
   temporalUiUrl?: string | undefined;
   campusTimeZone: string;
   workerMax: number;
+  mailTlsPolicy: 'REQUIRE' | 'OPTIONAL';
+  temporalAuth: 'api-key' | 'mtls';
+  temporalHighAvailability: boolean;
+  /** Unset: ten years in a protected (production) stage, one day in any other. */
+  anchorRetentionDays?: number | undefined;
   /** Passed through to the worker as they are set here. */
   schedules: Partial<Record<(typeof SCHEDULE_VARIABLES)[number], string>>;
 }
@@ -79,6 +95,10 @@ export function deploySettings(source: Record<string, string | undefined> = proc
     temporalUiUrl: s.RECTIFY_TEMPORAL_UI_URL,
     campusTimeZone: s.CAMPUS_TZ,
     workerMax: s.RECTIFY_WORKER_MAX,
+    mailTlsPolicy: s.RECTIFY_MAIL_TLS_POLICY === 'optional' ? 'OPTIONAL' : 'REQUIRE',
+    temporalAuth: s.RECTIFY_TEMPORAL_AUTH,
+    temporalHighAvailability: s.RECTIFY_TEMPORAL_HIGH_AVAILABILITY === 'true',
+    anchorRetentionDays: s.RECTIFY_ANCHOR_RETENTION_DAYS,
     schedules: Object.fromEntries(
       SCHEDULE_VARIABLES.flatMap((k) => (cleaned[k] ? [[k, cleaned[k]]] : [])),
     ) as DeploySettings['schedules'],

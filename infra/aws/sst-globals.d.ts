@@ -1,9 +1,10 @@
 // The SST v3 globals and component arguments this project's infrastructure uses,
-// declared by hand so `npm run typecheck` covers sst.config.ts and infra/aws/
+// for the sst pinned in package.json (3.19.3), declared by hand so `npm run typecheck` covers sst.config.ts and infra/aws/
 // offline. `sst install` generates the real declarations in .sst/platform/, but
 // it downloads Pulumi from outside the package registries, which these machines
-// cannot reach. Each declaration below follows SST's documented signature
-// (sst.dev/docs/component/aws/*); only the fields Rectify sets are listed.
+// cannot reach. Each declaration below follows the signature in SST 3.19's own
+// source (platform/src/components/aws/*, embedded in the CLI binary of the pinned
+// package); only the fields Rectify sets are listed.
 // With network access, replace this file's contents with
 // `/// <reference path="../../.sst/platform/config.d.ts" />` to check against the real ones.
 
@@ -166,10 +167,29 @@ declare namespace sst {
     class Vpc {
       constructor(name: string, args?: VpcArgs, opts?: $util.CustomResourceOptions);
       readonly id: $util.Output<string>;
+      readonly publicSubnets: $util.Output<string[]>;
+      readonly privateSubnets: $util.Output<string[]>;
+      readonly securityGroups: $util.Output<string[]>;
+      readonly nodes: {
+        readonly cloudmapNamespace: {
+          readonly id: $util.Output<string>;
+          readonly name: $util.Output<string>;
+        };
+      };
     }
 
+    /** The VPC as explicit subnets: the services go in `containerSubnets` (no public IP unless a Vpc component is passed). */
+    interface ClusterVpcArgs {
+      id: $util.Input<string>;
+      securityGroups: $util.Input<$util.Input<string>[]>;
+      containerSubnets?: $util.Input<$util.Input<string>[]>;
+      loadBalancerSubnets: $util.Input<$util.Input<string>[]>;
+      cloudmapNamespaceId?: $util.Input<string>;
+      cloudmapNamespaceName?: $util.Input<string>;
+    }
     interface ClusterArgs {
-      vpc: Vpc;
+      /** A Vpc component puts services in its public subnets with public IPs; the object form chooses the subnets. */
+      vpc: Vpc | $util.Input<ClusterVpcArgs>;
     }
     /** `new sst.aws.Cluster(name, { vpc })`: an ECS cluster on Fargate. */
     class Cluster {
@@ -194,17 +214,100 @@ declare namespace sst {
       /** SST components (or sst.Linkable): grants their IAM permissions and exposes them to the code. */
       link?: $util.Input<unknown[]>;
       environment?: $util.Input<Record<string, $util.Input<string>>>;
+      /** Variable → SSM parameter or Secrets Manager ARN: the task definition's `secrets` (`valueFrom`), read by ECS at task start. */
+      ssm?: $util.Input<Record<string, $util.Input<string>>>;
       permissions?: $util.Input<FunctionPermissionArgs[]>;
+      transform?: { executionRole?: Transform<RoleArgs> };
+    }
+    /** The subset of Pulumi's aws.iam.RoleArgs Rectify transforms. */
+    interface RoleArgs {
+      inlinePolicies?: $util.Input<
+        $util.Input<{ name?: $util.Input<string>; policy?: $util.Input<string> }>[]
+      >;
     }
     /** `new sst.aws.Service(name, { cluster, ... })`: always-running Fargate tasks, scaled on CPU/memory. */
     class Service {
       constructor(name: string, args: ServiceArgs, opts?: $util.CustomResourceOptions);
     }
+
+    /** The subset of Pulumi's aws.s3.BucketV2Args Rectify transforms. */
+    interface BucketV2Args {
+      forceDestroy?: $util.Input<boolean>;
+      /** Only at creation: Object Lock cannot be turned on for an existing bucket this way. */
+      objectLockEnabled?: $util.Input<boolean>;
+    }
+    interface BucketArgs {
+      versioning?: $util.Input<boolean>;
+      /** `"public"` or `"cloudfront"` opens reads; unset = private (all public access blocked). */
+      access?: $util.Input<'public' | 'cloudfront'>;
+      transform?: { bucket?: Transform<BucketV2Args> };
+    }
+    /** `new sst.aws.Bucket(name, args)`: an S3 bucket, private and HTTPS-only by default. */
+    class Bucket {
+      constructor(name: string, args?: BucketArgs, opts?: $util.CustomResourceOptions);
+      readonly name: $util.Output<string>;
+      readonly arn: $util.Output<string>;
+    }
   }
 }
 
-/** The Pulumi AWS provider, a global in sst.config.ts (`home: 'aws'`). Only what Rectify creates directly. */
+/** The Pulumi AWS provider (6.66 in SST 3.19), a global in sst.config.ts (`home: 'aws'`). Only what Rectify creates directly. */
 declare namespace aws {
+  namespace ssm {
+    interface ParameterArgs {
+      name?: $util.Input<string>;
+      type: $util.Input<'String' | 'StringList' | 'SecureString'>;
+      value?: $util.Input<string>;
+      tier?: $util.Input<'Standard' | 'Advanced' | 'Intelligent-Tiering'>;
+      description?: $util.Input<string>;
+    }
+    /** An SSM Parameter Store parameter; SecureString values are encrypted with the account's aws/ssm key. */
+    class Parameter {
+      constructor(name: string, args: ParameterArgs, opts?: $util.CustomResourceOptions);
+      readonly name: $util.Output<string>;
+      readonly arn: $util.Output<string>;
+    }
+  }
+  namespace s3 {
+    interface LifecycleRule {
+      id: $util.Input<string>;
+      status: $util.Input<'Enabled' | 'Disabled'>;
+      filter?: $util.Input<{ prefix?: $util.Input<string> }>;
+      abortIncompleteMultipartUpload?: $util.Input<{ daysAfterInitiation?: $util.Input<number> }>;
+      noncurrentVersionExpiration?: $util.Input<{ noncurrentDays?: $util.Input<number> }>;
+      expiration?: $util.Input<{ days?: $util.Input<number> }>;
+      transitions?: $util.Input<
+        $util.Input<{ days?: $util.Input<number>; storageClass: $util.Input<string> }>[]
+      >;
+    }
+    /** A bucket's lifecycle rules (the only lifecycle resource on the bucket: SST makes none when `lifecycle` is unset). */
+    class BucketLifecycleConfigurationV2 {
+      constructor(
+        name: string,
+        args: { bucket: $util.Input<string>; rules: $util.Input<$util.Input<LifecycleRule>[]> },
+        opts?: $util.CustomResourceOptions,
+      );
+    }
+    interface BucketObjectLockConfigurationV2Args {
+      bucket: $util.Input<string>;
+      objectLockEnabled?: $util.Input<'Enabled'>;
+      rule?: $util.Input<{
+        defaultRetention: $util.Input<{
+          mode?: $util.Input<'COMPLIANCE' | 'GOVERNANCE'>;
+          days?: $util.Input<number>;
+          years?: $util.Input<number>;
+        }>;
+      }>;
+    }
+    /** The default retention every new object version of an Object Lock bucket gets. */
+    class BucketObjectLockConfigurationV2 {
+      constructor(
+        name: string,
+        args: BucketObjectLockConfigurationV2Args,
+        opts?: $util.CustomResourceOptions,
+      );
+    }
+  }
   namespace sesv2 {
     interface ConfigurationSetArgs {
       configurationSetName: $util.Input<string>;

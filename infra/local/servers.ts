@@ -13,8 +13,14 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { Connection } from '@temporalio/client';
 import * as sesNs from 'aws-ses-v2-local';
-import { createTableInput, tableDefinitions, type TableDefinition, type TableKey } from '../../store/tables.ts';
+import {
+  createTableInput,
+  tableDefinitions,
+  type TableDefinition,
+  type TableKey,
+} from '../../store/tables.ts';
 import { asPortInUse } from '../ports.ts';
+import { searchAttributeTypes } from '../../workflows/rectification-case/search-attributes.ts';
 import { ensureJavaServer, ensureTemporalCli } from './tools.ts';
 
 export { PortInUse, portInUse } from '../ports.ts';
@@ -34,13 +40,7 @@ export interface RunningServer {
 export type TrackServer = (server: RunningServer) => void;
 
 /** Custom search attributes the case workflow keeps current (registered on the dev server at start). */
-export const searchAttributes = {
-  RectifyBuilding: 'Keyword',
-  RectifyStage: 'Keyword',
-  RectifySeverity: 'Keyword',
-  RectifyAssignee: 'Keyword',
-  RectifyOverdue: 'Bool',
-} as const;
+export const searchAttributes = searchAttributeTypes;
 
 /**
  * Fails with one line naming the port and the variable that moves it. `host` is the address

@@ -1,12 +1,11 @@
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { z } from 'zod';
-import { createAwsDeps } from '../../store/clients.ts';
 import { loadDirectory, readDirectoryFile, saveDirectory } from '../../store/directory.ts';
 import { createApp } from '../../api/app.ts';
 import { API_HOST, listen } from '../../api/server.ts';
 import { ConfigError, envSchema, parseEnv } from '../config.ts';
+import { buildDeps } from '../deps.ts';
 import { asPortInUse } from '../ports.ts';
 import { ensureSchedules, schedulesFromEnv } from '../schedules.ts';
 import { createWorker, quietRuntime } from '../worker.ts';
@@ -174,6 +173,10 @@ async function main(): Promise<void> {
     const env = parseEnv({
       ...process.env,
       TEMPORAL_ADDRESS: temporal.url,
+      // The embedded dev server speaks plain gRPC, whatever the shell says about Temporal Cloud.
+      TEMPORAL_API_KEY: undefined,
+      TEMPORAL_TLS_CERT: undefined,
+      TEMPORAL_TLS_KEY: undefined,
       TEMPORAL_UI_URL: `http://localhost:${ports.TEMPORAL_UI_PORT}`,
       DYNAMODB_ENDPOINT: dynamo.url,
       SES_ENDPOINT: ses.url,
@@ -194,7 +197,10 @@ async function main(): Promise<void> {
           }
         : {}),
     });
-    const aws = createAwsDeps(env);
+    const deps = buildDeps(env);
+    // Its Temporal client and AWS clients close with the other connections.
+    started.connections.push(deps);
+    const { aws } = deps;
     const created = await ensureTables(aws.ddb, aws.tables);
     if (created.length > 0) say(`created tables and indexes: ${created.join(', ')}`);
     if (await ensureEvidenceBucket(s3, env.EVIDENCE_BUCKET))
@@ -206,14 +212,13 @@ async function main(): Promise<void> {
       say(`loaded the campus directory from ${path.relative(process.cwd(), file) || file}`);
     }
 
-    const signingKeys = env.LINK_SIGNING_KEYS ?? secrets.linkSigningKeys;
-    const publicBaseUrl = env.PUBLIC_BASE_URL ?? `http://localhost:${ports.PORT}`;
+    const webBaseUrl = env.PUBLIC_BASE_URL ?? `http://localhost:${ports.PORT}`;
     if (oidcLocal && env.OIDC_ISSUER) {
       // Its accounts are the directory's people as loaded now, so an import is seen at the next sign-in.
       await startLocalOidcProvider({
         port: ports.OIDC_PORT,
         issuer: env.OIDC_ISSUER,
-        redirectUris: [`${publicBaseUrl}/auth/callback`],
+        redirectUris: [`${webBaseUrl}/auth/callback`],
         secrets: oidcSecrets,
         people: async () => (await loadDirectory(aws.ddb, aws.tables))?.people ?? [],
         track: track((s) => started.stores.push(s)),
@@ -221,13 +226,13 @@ async function main(): Promise<void> {
         throw asPortInUse(err, ports.OIDC_PORT, 'OIDC_PORT');
       });
     }
-    const nativeConnection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+    const nativeConnection = await NativeConnection.connect(deps.temporal.connection);
     started.connections.push(nativeConnection);
     const worker = await createWorker({
       connection: nativeConnection,
-      namespace: env.TEMPORAL_NAMESPACE,
-      taskQueue: env.TEMPORAL_TASK_QUEUE,
-      deps: { ...aws, signingKeys, publicBaseUrl, timeZone: env.CAMPUS_TZ },
+      namespace: deps.temporal.namespace,
+      taskQueue: deps.temporal.taskQueue,
+      deps: deps.activityDeps(),
     });
     started.worker = worker;
     started.workerRun = worker.run();
@@ -237,21 +242,11 @@ async function main(): Promise<void> {
       void stopAll(1);
     });
 
-    const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
-    started.connections.push(connection);
-    const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
-    const schedules = await ensureSchedules(client, env, schedulesFromEnv(env));
+    const schedules = await ensureSchedules(await deps.temporal.client(), env, schedulesFromEnv(env));
     say(`schedules: ${[...schedules.created, ...schedules.updated].join(', ')}`);
-    const app = createApp({
-      env,
-      aws,
-      temporal: client,
-      signingKeys,
-      jwtSecret: env.JWT_SECRET,
-      publicBaseUrl,
-      temporalUiUrl: env.TEMPORAL_UI_URL,
-      mailboxUrl: ses.url,
-    });
+    const appDeps = await deps.appDeps({ mailboxUrl: ses.url });
+    const { publicBaseUrl } = appDeps;
+    const app = createApp(appDeps);
     const server = await listen(app, ports.PORT).catch((err: unknown) => {
       // Taken since the check at start: the same one line, after the stack is stopped below.
       throw asPortInUse(err, ports.PORT, 'PORT');

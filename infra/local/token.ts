@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { loadDirectory, readDirectoryFile } from '../../store/directory.ts';
 import { issueLocalToken } from '../../api/auth.ts';
 import { roles, type Directory, type Role } from '../../domain/directory.ts';
 import { ConfigError, parseEnv } from '../config.ts';
+import { buildDeps } from '../deps.ts';
 import { dataDir, projectRoot } from './paths.ts';
 import { quietSdkNodeVersionNotice } from './quiet.ts';
 import { localSecrets } from './secrets.ts';
@@ -36,26 +36,15 @@ function parseArgs(argv: string[]): { personId?: string; role?: Role } {
 
 async function directory(env: ReturnType<typeof parseEnv>): Promise<{ dir: Directory; from: string }> {
   const endpoint = env.DYNAMODB_ENDPOINT ?? `http://127.0.0.1:${process.env.DYNAMODB_PORT || '8000'}`;
-  const ddb = new DynamoDBClient({
-    region: env.AWS_REGION,
-    endpoint,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    // One quick try: when the local stack is down we read the file instead.
-    maxAttempts: 1,
-  });
+  // One quick try: when the local stack is down we read the file instead.
+  const deps = buildDeps({ ...env, DYNAMODB_ENDPOINT: endpoint }, { awsMaxAttempts: 1 });
   try {
-    const tables = {
-      cases: env.TABLE_CASES,
-      audit: env.TABLE_AUDIT,
-      directory: env.TABLE_DIRECTORY,
-      ops: env.TABLE_OPS,
-    };
-    const dir = await loadDirectory(ddb, tables, true);
+    const dir = await loadDirectory(deps.aws.ddb, deps.aws.tables, true);
     if (dir) return { dir, from: `DynamoDB at ${endpoint}` };
   } catch {
     // Not running, or no tables yet: fall through to the file `npm start` would load.
   } finally {
-    ddb.destroy();
+    await deps.close();
   }
   const file = process.env.RECTIFY_DIRECTORY_FILE || path.join(projectRoot, 'infra/local/demo-campus.json');
   return { dir: await readDirectoryFile(file), from: file };

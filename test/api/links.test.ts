@@ -5,7 +5,7 @@ import { readChain } from '../../store/audit-chain.ts';
 import { getCaseRecord } from '../../store/case-records.ts';
 import { issueLink, type LinkDeps } from '../../store/links.ts';
 import type { ActionHandler } from '../../api/deps.ts';
-import { ProblemError } from '../../api/problems.ts';
+import { ProblemError } from '../../api/middleware/problems.ts';
 import { caseViewSchema, createdCaseSchema } from '../../api/schemas.ts';
 import { signLinkToken, type LinkClaims } from '../../domain/link-token.ts';
 import { TEST_SIGNING_KEYS, uniqueId } from '../support/stack.ts';

@@ -234,9 +234,12 @@ describe('OpenID Connect sign-in (code + PKCE) against the local oidc-provider',
       headers: { 'x-csrf-token': 'guess' },
     });
     expect(wrongToken.status).toBe(403);
-    const still = await b.request(`${base}/app/_whoami`);
+    // The real workbench, in the shared layout: the signed-in person and a sign-out form carrying the token.
+    const still = await b.request(`${base}/app`);
     const stillHtml = await still.text();
     expect(still.status).toBe(200);
+    expect(stillHtml).toContain(s.dir.people.find((p) => p.id === 'sup-wang')?.name ?? '?');
+    expect(stillHtml).toContain('action="/logout"');
 
     const csrf = csrfOf(stillHtml);
     expect(csrf).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -263,7 +266,7 @@ describe('OpenID Connect sign-in (code + PKCE) against the local oidc-provider',
     expect(await again.res.text()).toContain('name="personId"');
 
     // The old cookie is worthless now, even replayed by hand.
-    const after = await fetch(`${base}/app/_whoami`, {
+    const after = await fetch(`${base}/app`, {
       headers: { cookie: `rectify_session=${session}` },
       redirect: 'manual',
     });

@@ -182,6 +182,16 @@ describe('web pages: new case', () => {
     expect(await casesTitled(fields.title)).toHaveLength(0);
   });
 
+  it('refuses an oversized form with a page, before reading it', async () => {
+    const res = await post(
+      '/app/cases/new',
+      'sup-wang',
+      newCaseFields({ description: 'x'.repeat(1100 * 1024) }),
+    );
+    expect(res.status).toBe(413);
+    expect(await res.text()).toContain('class="flash error"');
+  });
+
   it('shows errors next to their fields, in the reader’s language, keeping what was typed', async () => {
     const res = await post(
       '/app/cases/new',
@@ -194,7 +204,7 @@ describe('web pages: new case', () => {
     expect(html).toContain('aria-invalid="true"');
     expect(html).toContain('保留这段描述');
     const outside = await post('/app/cases/new', 'sup-li', newCaseFields({ buildingId: 'bldg-a' }));
-    expect(outside.status).toBe(422);
+    expect(outside.status).toBe(403);
     expect(await outside.text()).toContain('class="flash error"');
   });
 });
@@ -275,12 +285,25 @@ describe('web pages: the case page', () => {
     expect(after).toContain('提交原因分析与整改方案');
   });
 
+  it('takes a comment and shows it, in English when asked', async () => {
+    const res = await post(`/app/cases/${caseId}/comment`, 'staff-zhao', {
+      text: 'spare tubes <b>ordered</b>',
+    });
+    expect(res.status).toBe(303);
+    const html = await (await get(`/app/cases/${caseId}`, 'staff-zhao', 'en')).text();
+    expect(html).toContain('<html lang="en">');
+    expect(html).toContain('What I can do now');
+    expect(html).toContain('Comment added');
+    expect(html).toContain('spare tubes &lt;b&gt;ordered&lt;/b&gt;');
+    const tooLong = await post(`/app/cases/${caseId}/comment`, 'staff-zhao', { text: 'x'.repeat(501) });
+    expect(tooLong.status).toBe(400);
+    expect(await tooLong.text()).toContain('id="comment-text-error"');
+  });
+
   it('takes a rectification with a photo posted with the form (no JavaScript) and shows its thumbnail', async () => {
-    await s.deps.temporal.workflow
-      .getHandle(caseId)
-      .executeUpdate(signOffUpdate, {
-        args: [{ actor: { id: 'staff-zhao', roles: ['staff'] }, decision: 'confirm' }],
-      });
+    await s.deps.temporal.workflow.getHandle(caseId).executeUpdate(signOffUpdate, {
+      args: [{ actor: { id: 'staff-zhao', roles: ['staff'] }, decision: 'confirm' }],
+    });
     const png = new File([new Uint8Array(fakeFiles.png())], 'lamp.png', { type: 'image/png' });
     const res = await post(
       `/app/cases/${caseId}/rectification`,
@@ -325,6 +348,25 @@ describe('web pages: the case list and its exports', () => {
     // Other buildings' supervisors see none of it; bad filters are a 400 page, not a 500.
     expect(await (await get(`/app/cases?q=${tag}`, 'sup-li')).text()).toContain('没有符合条件的案件');
     expect((await get('/app/cases?stage=nonsense', 'sup-wang')).status).toBe(400);
+  });
+
+  it('pages through the filtered list, newest first or sorted, without repeats', async () => {
+    for (const sort of ['opened', 'severity']) {
+      const seen: string[] = [];
+      let next: string | undefined = `/app/cases?q=${tag}&limit=1&sort=${sort}`;
+      while (next && seen.length < 5) {
+        const html = await (await get(next, 'sup-wang')).text();
+        seen.push(
+          ...[...html.matchAll(/<span class="muted">(ZG-\d{4}-\d+)<\/span>/g)].map((m) => m[1] ?? ''),
+        );
+        next = /<a class="button secondary" href="([^"]+)" rel="next">/
+          .exec(html)?.[1]
+          ?.replace(/&amp;/g, '&');
+      }
+      expect(seen).toHaveLength(2);
+      expect(new Set(seen).size).toBe(2);
+      expect(seen).toContain(urgent);
+    }
   });
 
   it('exports the filtered list as CSV and XLSX', async () => {

@@ -3,14 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedCase, editEntry } from '../support/audit-fixtures.ts';
 import { uniqueCaseNumber } from '../support/stack.ts';
-import {
-  DESKTOP,
-  deviceFor,
-  seriousViolations,
-  signIn,
-  startWebStack,
-  type WebStack,
-} from './support.ts';
+import { DESKTOP, deviceFor, seriousViolations, signIn, startWebStack, type WebStack } from './support.ts';
 
 // The dashboard, audit and admin pages in Debian's chromium: what a leader,
 // an auditor and an admin see and do, each page checked by axe-core.
@@ -186,5 +179,41 @@ describe('dashboard, audit and admin pages', () => {
     await page.getByRole('button', { name: '确认导入' }).click();
     await page.waitForURL((u) => u.searchParams.has('applied'));
     await ctx.close();
+  });
+  it('answers bad requests with 4xx pages: roles, CSRF, bad ids, periods and weeks', async () => {
+    const ctx = await deviceFor(s, DESKTOP);
+    const page = await ctx.newPage();
+    await signIn(s, page, 'audit-he');
+    const get = async (path: string) => (await page.request.get(`${s.baseUrl}${path}`)).status();
+    expect(await get('/app/admin/directory')).toBe(403);
+    expect(await get('/app/audit/verify?caseId=not%20an%20id!')).toBe(400);
+    expect(await get('/app/audit/verify?caseId=ZG-2099-00000000')).toBe(404);
+    expect(await get('/app/audit/cases/ZG-2099-00000000/export?format=csv')).toBe(404);
+    expect(await get('/app/audit/export?from=2026-03-01&to=2026-02-01')).toBe(400);
+    expect(await get('/app/audit/export?from=2026-03-01&to=2026-03-31&format=xml')).toBe(400);
+    expect(await get('/app/audit?building=nowhere')).toBe(400);
+    expect(await get('/app/dashboard?building=nowhere')).toBe(400);
+    expect(await get('/app/dashboard?from=2024-01-01&to=2026-01-01')).toBe(400);
+    expect(await get('/app/dashboard/weekly?week=2026-W60')).toBe(400);
+    expect(await get('/app/dashboard/weekly?week=2020-W10')).toBe(404);
+    await ctx.close();
+
+    const admin = await deviceFor(s, DESKTOP);
+    const adminPage = await admin.newPage();
+    await signIn(s, adminPage, 'admin-xu');
+    const post = (form: Record<string, string>) =>
+      adminPage.request.post(`${s.baseUrl}/app/admin/directory/apply`, { form, maxRedirects: 0 });
+    // Without the session's CSRF token nothing is written.
+    expect((await post({ directory: '{}' })).status()).toBe(403);
+    await open(adminPage, '/app/admin/directory');
+    const csrf = (await adminPage.locator('input[name="_csrf"]').first().getAttribute('value')) ?? '';
+    expect((await post({ _csrf: csrf, directory: 'not json' })).status()).toBe(400);
+    expect((await post({ _csrf: csrf, directory: '{"people":[]}' })).status()).toBe(400);
+    // Signed out, the pages send people to sign in and come back.
+    const anon = await deviceFor(s, DESKTOP);
+    const res = await anon.request.get(`${s.baseUrl}/app/audit`, { maxRedirects: 0 });
+    expect(res.status()).toBe(302);
+    expect(res.headers().location).toBe('/login?next=%2Fapp%2Faudit');
+    await Promise.all([admin.close(), anon.close()]);
   });
 });

@@ -8,7 +8,7 @@ import { inject } from 'vitest';
 import { createApp } from '../../api/app.ts';
 import type { AppDeps } from '../../api/deps.ts';
 import { listen } from '../../api/server.ts';
-import { appDepsFromEnv } from '../../infra/app-deps.ts';
+import { depsFromEnvironment } from '../../infra/deps.ts';
 import { stackVariables } from '../../infra/local/ephemeral.ts';
 import { projectRoot } from '../../infra/local/paths.ts';
 import { freePort } from '../../infra/local/servers.ts';
@@ -53,7 +53,7 @@ export async function startWebStack(): Promise<WebStack> {
     PUBLIC_BASE_URL: baseUrl,
     TEMPORAL_TASK_QUEUE: uniqueId('browser-tq'),
   };
-  const deps = await appDepsFromEnv(source);
+  const deps = await depsFromEnvironment(source).appDeps();
   const activityDeps = testDeps(deps.env);
   const [, bundle, nativeConnection] = await Promise.all([
     seedDemo(activityDeps),
@@ -109,7 +109,7 @@ export async function deviceFor(
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
     acceptDownloads: opts.acceptDownloads ?? false,
-    ...(viewport.width < 600 ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}),
+    ...(viewport.width < 600 ? { isMobile: true, hasTouch: true, deviceScaleFactor: 1 } : {}),
   });
 }
 
@@ -133,8 +133,17 @@ export async function seriousViolations(page: Page): Promise<string[]> {
 /** Writes docs/screenshots/<name>-<desktop|phone>.png of the whole page. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   const kind = (page.viewportSize()?.width ?? 1280) < 600 ? 'phone' : 'desktop';
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${kind}.png`), fullPage: true });
+  // CSS pixels: the same size whatever the device's pixel ratio, so the committed files stay small.
+  await page.screenshot({
+    path: path.join(SCREENSHOTS, `${name}-${kind}.png`),
+    fullPage: true,
+    scale: 'css',
+  });
 }
+
+/** How far the page is wider than the window (a phone page must not scroll sideways). */
+export const sidewaysOverflow = async (page: Page): Promise<number> =>
+  Number(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
 
 /** Waits for an email the worker sends shortly after a step. */
 export async function waitForEmail(

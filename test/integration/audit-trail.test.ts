@@ -8,13 +8,9 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  ANCHOR_CHAIN_ID,
-  anchorNow,
-  latestAnchor,
-  readAnchorHeads,
-  sealAnchor,
-} from '../../activities/audit-anchor.ts';
+import { anchorNow } from '../../audit/anchor-job.ts';
+import { latestAnchor, readAnchorHeads, sealAnchor } from '../../store/anchors.ts';
+import { ANCHOR_CHAIN_ID } from '../../store/keys.ts';
 import { appendAudit, readChain, recordedHead } from '../../store/audit-chain.ts';
 import { verifyAll, verifyCase, type VerifyEvent } from '../../audit/verify.ts';
 import { caseRecordItem } from '../../store/case-record-item.ts';

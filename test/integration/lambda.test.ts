@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { stackVariables } from '../../infra/local/ephemeral.ts';
 import type { Hono } from 'hono';
@@ -233,5 +234,49 @@ describe('api/lambda.ts in production mode (a fresh cold start)', () => {
       urlEvent('GET', '/api/cases/ZG-2026-000001', { authorization: `Bearer ${token}` }),
     );
     expect(refused.statusCode).toBe(401);
+  });
+});
+
+/** A local port nothing listens on: taken from the OS, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+describe('api/lambda.ts when Temporal does not answer at a cold start', () => {
+  it('answers 503 problem+json (not the 502 of a thrown error), then starts once Temporal answers', async () => {
+    const stack = inject('stack');
+    vi.stubEnv('RECTIFY_MODE', 'local');
+    vi.stubEnv('JWT_SECRET', JWT_SECRET);
+    vi.stubEnv('TEMPORAL_ADDRESS', `127.0.0.1:${await closedPort()}`);
+    vi.resetModules();
+    const { handler: cold } = await import('../../api/lambda.ts');
+
+    const down = await cold(urlEvent('GET', '/health', { 'accept-language': 'en' }));
+    expect(down.statusCode).toBe(503);
+    const headers = Object.fromEntries(
+      Object.entries(down.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),
+    );
+    expect(headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(headers['retry-after']).toBe('10');
+    expect(JSON.parse(down.body)).toMatchObject({
+      type: 'https://rectify.dev/problems/unavailable',
+      title: 'Service unavailable',
+      status: 503,
+      detail: expect.stringMatching(/Temporal/),
+    });
+    // zh-CN unless the caller asks otherwise.
+    const zh = await cold(urlEvent('GET', '/api/cases/ZG-2026-000001'));
+    expect(zh.statusCode).toBe(503);
+    expect(JSON.parse(zh.body)).toMatchObject({ title: '服务暂不可用', status: 503 });
+
+    // The failed start is not remembered: the next request after Temporal answers gets the app.
+    vi.stubEnv('TEMPORAL_ADDRESS', stackVariables(stack).TEMPORAL_ADDRESS!);
+    const up = await cold(urlEvent('GET', '/health'));
+    expect(up.statusCode).toBe(200);
   });
 });

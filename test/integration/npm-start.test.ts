@@ -68,7 +68,15 @@ const exitOf = (child: ChildProcess) =>
   });
 
 async function allPorts(): Promise<Record<string, string>> {
-  const names = ['PORT', 'TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'DYNAMODB_PORT', 'SES_PORT', 'OIDC_PORT'];
+  const names = [
+    'PORT',
+    'TEMPORAL_PORT',
+    'TEMPORAL_UI_PORT',
+    'DYNAMODB_PORT',
+    'SES_PORT',
+    'OIDC_PORT',
+    'S3_PORT',
+  ];
   const out: Record<string, string> = {};
   for (const n of names) out[n] = String(await freePort());
   return out;
@@ -126,11 +134,15 @@ describe('npm start', () => {
       DYNAMODB_PORT: await freePort(),
       SES_PORT: await freePort(),
       OIDC_PORT: await freePort(),
+      S3_PORT: await freePort(),
     };
     const first = await start(ports);
     expect(first.output()).toContain(`http://localhost:${ports.PORT}`);
     expect(first.output()).toContain(`http://localhost:${ports.TEMPORAL_UI_PORT}`);
     expect(first.output()).toContain(`http://localhost:${ports.SES_PORT}/`);
+    // The evidence store: a real S3 server that checks signatures (an unsigned request is refused).
+    expect(first.output()).toContain(`http://127.0.0.1:${ports.S3_PORT}/rectify-evidence`);
+    expect((await fetch(`http://127.0.0.1:${ports.S3_PORT}/rectify-evidence`)).status).toBe(403);
     expect(first.output()).toContain('created tables');
     expect(first.output()).toContain('loaded the campus directory');
     const health = await fetch(`http://localhost:${ports.PORT}/health`);
@@ -146,6 +158,12 @@ describe('npm start', () => {
     expect(discovery.status).toBe(200);
     expect(((await discovery.json()) as { issuer: string }).issuer).toBe(
       `http://localhost:${ports.OIDC_PORT}`,
+    );
+    // The app discovers it and sends the browser there with a PKCE challenge.
+    const signIn = await fetch(`http://localhost:${ports.PORT}/auth/start`, { redirect: 'manual' });
+    expect(signIn.status).toBe(302);
+    expect(signIn.headers.get('location')).toMatch(
+      new RegExp(`^http://localhost:${ports.OIDC_PORT}/auth\\?.*code_challenge_method=S256`),
     );
     // A message in the mailbox, to be found again after the restart.
     const subject = `kept across restarts ${Date.now()}`;
@@ -175,7 +193,7 @@ describe('npm start', () => {
       '[rectify] API closed',
       '[rectify] worker stopped\n',
       '[rectify] Temporal stopped',
-      '[rectify] DynamoDB Local and the SES emulator stopped',
+      '[rectify] DynamoDB Local, the SES emulator and the S3 server stopped',
       '[rectify] stopped',
     ].map((line) => first.output().indexOf(line));
     expect(order.every((i) => i >= 0)).toBe(true);

@@ -155,6 +155,40 @@ describe('loading a campus directory into a deployment', () => {
   });
 });
 
+describe('the worker refuses a Temporal Cloud endpoint its credential cannot use, at boot', () => {
+  const deployed = {
+    RECTIFY_MODE: 'production',
+    TEMPORAL_NAMESPACE: 'rectify-prod.a1b2c',
+    LINK_SIGNING_KEYS: JSON.stringify(TEST_SIGNING_KEYS),
+    JWKS_URL: 'https://idp.example.edu.cn/.well-known/jwks.json',
+    JWT_ISSUER: 'https://idp.example.edu.cn',
+    JWT_AUDIENCE: 'rectify',
+    PUBLIC_BASE_URL: 'https://rectify.example.edu.cn',
+  };
+
+  it('an API key at the mTLS namespace endpoint: exits naming the regional endpoint form', async () => {
+    const out = await runTsx(['infra/worker-main.ts'], {
+      ...deployed,
+      TEMPORAL_ADDRESS: 'rectify-prod.a1b2c.tmprl.cloud:7233',
+      TEMPORAL_API_KEY: 'not-a-real-key',
+    });
+    expect(out.code).toBe(1);
+    expect(out.stderr).toContain("is the namespace's mTLS endpoint");
+    expect(out.stderr).toContain('<region>.<cloud>.api.temporal.io:7233');
+  });
+
+  it('a client certificate at a regional endpoint: exits naming the namespace endpoint', async () => {
+    const out = await runTsx(['infra/worker-main.ts'], {
+      ...deployed,
+      TEMPORAL_ADDRESS: 'ap-southeast-1.aws.api.temporal.io:7233',
+      TEMPORAL_TLS_CERT: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+      TEMPORAL_TLS_KEY: '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n',
+    });
+    expect(out.code).toBe(1);
+    expect(out.stderr).toContain('rectify-prod.a1b2c.tmprl.cloud:7233');
+  });
+});
+
 describe('the production workflow bundle and worker', () => {
   it('builds the workflow bundle to a file', async () => {
     const built = await buildWorkflowBundle(bundlePath);

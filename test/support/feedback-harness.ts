@@ -4,7 +4,7 @@ import { caseRecordItem } from '../../store/case-record-item.ts';
 import type { ActivityDeps } from '../../activities/index.ts';
 import { checkLink, consumeLink } from '../../store/links.ts';
 import type { AppDeps } from '../../api/deps.ts';
-import { feedbackActionHandlers } from '../../api/routes/reports.ts';
+import { feedbackActionHandlers } from '../../api/feedback-link-actions.ts';
 import type { CaseView } from '../../domain/case-model.ts';
 import { textHash } from '../../domain/link-token.ts';
 import { sentEmails, testEnv, TEST_SIGNING_KEYS, type StoredEmail } from './stack.ts';

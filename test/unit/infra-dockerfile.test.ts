@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultBundlePath } from '../../infra/build-workflow-bundle.ts';
 import { projectRoot } from '../../infra/local/paths.ts';
+import { WORKER_BASE_IMAGE, nodeImageProblem } from '../../infra/runtimes.ts';
 
 // No Docker daemon here: the image is checked by reading what it is built from.
 
@@ -30,9 +31,11 @@ async function importGraph(entry: string): Promise<Set<string>> {
 }
 
 describe('Dockerfile (the worker image)', () => {
-  it('starts from node:20-slim and installs production dependencies only', async () => {
+  it('starts from the Node 22 base the deploy names, still supported today, and installs production dependencies only', async () => {
     const l = await lines();
-    expect(l[0]).toBe('FROM node:20-slim');
+    expect(l[0]).toBe(`FROM ${WORKER_BASE_IMAGE}`);
+    expect(WORKER_BASE_IMAGE).toBe('node:22-slim');
+    expect(nodeImageProblem(WORKER_BASE_IMAGE, new Date())).toBeUndefined();
     expect(l).toContain('RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force');
   });
 
@@ -79,5 +82,14 @@ describe('Dockerfile (the worker image)', () => {
       expect(copied, `${file} is not copied into the image`).toContain(top);
       expect(ignored, `${top} is in .dockerignore`).not.toContain(top);
     }
+  });
+});
+
+describe('the code stays runnable on Node 20 (development machines and CI)', () => {
+  it('keeps package.json engines at Node 20 and up', async () => {
+    const pkg = JSON.parse(await readFile(path.join(projectRoot, 'package.json'), 'utf8')) as {
+      engines: { node: string };
+    };
+    expect(pkg.engines.node).toBe('>=20');
   });
 });

@@ -3,13 +3,21 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { requireSigningKeys } from '../../infra/app-deps.ts';
+import { requireSigningKeys } from '../../infra/deps.ts';
 import { parseEnv } from '../../infra/config.ts';
 import { projectRoot } from '../../infra/local/paths.ts';
 import { SCHEDULE_VARIABLES, deploySettings } from '../../infra/aws/settings.ts';
 import { createTableInput, tableDefinitions, type TableKey } from '../../store/tables.ts';
 import { scheduleVariables, schedulesFromEnv } from '../../infra/schedules.ts';
 import { temporalConnectionOptions } from '../../infra/temporal-connection.ts';
+import { SECRET_PARAMETERS, withSecretParameters } from '../../infra/secrets-fetch.ts';
+import { SECRET_VARIABLES } from '../../infra/aws/secrets.ts';
+import {
+  API_LAMBDA_RUNTIME,
+  lambdaNodeRuntimes,
+  lambdaRuntimeProblem,
+  nodeImageProblem,
+} from '../../infra/runtimes.ts';
 
 // Stand-ins for the globals SST provides when it evaluates sst.config.ts: each
 // component records how it was constructed, outputs are plain boxed values.
@@ -86,6 +94,25 @@ class FakeLinkable extends FakeComponent {
     super('Linkable', name, definition);
   }
 }
+class FakeVpc extends FakeComponent {
+  readonly id: FakeOutput<string>;
+  readonly publicSubnets = new FakeOutput(['subnet-public-a', 'subnet-public-b']);
+  readonly privateSubnets = new FakeOutput(['subnet-private-a', 'subnet-private-b']);
+  readonly securityGroups = new FakeOutput(['sg-vpc']);
+  readonly nodes = {
+    cloudmapNamespace: { id: new FakeOutput('ns-cloudmap'), name: new FakeOutput('rectify.local') },
+  };
+  constructor(name: string, args: Args = {}) {
+    super('Vpc', name, args);
+    this.id = new FakeOutput(`vpc-${name}`);
+  }
+}
+class FakeParameter extends FakeComponent {
+  constructor(name: string, args: Args) {
+    super('Parameter', name, args);
+    Object.assign(this, { name: new FakeOutput(args.name) });
+  }
+}
 class FakeConfigurationSet extends FakeComponent {
   readonly configurationSetName: FakeOutput<unknown>;
   constructor(name: string, args: Args) {
@@ -108,19 +135,28 @@ function installFakeSst(secrets: Record<string, string>) {
         Dynamo: component('Dynamo'),
         Function: FakeFunction,
         Email: FakeEmail,
-        Vpc: component('Vpc'),
+        Vpc: FakeVpc,
         Cluster: component('Cluster'),
         Service: component('Service'),
+        Bucket: component('Bucket'),
         dns: (args: Args) => ({ provider: 'aws', args }),
         permission: (p: Args) => ({ permission: p }),
       },
     },
-    aws: { sesv2: { ConfigurationSet: FakeConfigurationSet } },
+    aws: {
+      sesv2: { ConfigurationSet: FakeConfigurationSet },
+      ssm: { Parameter: FakeParameter },
+      s3: {
+        BucketLifecycleConfigurationV2: component('BucketLifecycle'),
+        BucketObjectLockConfigurationV2: component('BucketObjectLock'),
+      },
+    },
   });
 }
 
 const API_KEY_SECRETS = {
-  TemporalAddress: 'rectify-prod.a1b2c.tmprl.cloud:7233',
+  // An API key goes to the regional endpoint (the namespace endpoint is for mTLS).
+  TemporalAddress: 'ap-southeast-1.aws.api.temporal.io:7233',
   TemporalNamespace: 'rectify-prod.a1b2c',
   TemporalApiKey: 'tcld-api-key-for-tests',
   LinkSigningKeys: JSON.stringify({ current: 'k1', keys: { k1: 'a-link-signing-secret-of-32-chars-min' } }),
@@ -129,7 +165,17 @@ const API_KEY_SECRETS = {
   JwtAudience: 'rectify',
   OidcIssuer: 'https://idp.example.edu.cn',
   OidcClientId: 'rectify-web',
-  OidcClientSecret: 'an-oidc-client-secret',
+  OidcClientSecret: 'oidc-client-secret-for-tests',
+};
+const MTLS_ADDRESS = 'rectify-prod.a1b2c.tmprl.cloud:7233';
+const CERT = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+const KEY = '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n';
+const { TemporalApiKey: _apiKey, ...WITHOUT_API_KEY } = API_KEY_SECRETS;
+const MTLS_SECRETS = {
+  ...WITHOUT_API_KEY,
+  TemporalAddress: MTLS_ADDRESS,
+  TemporalTlsCert: CERT,
+  TemporalTlsKey: KEY,
 };
 
 interface SstConfigShape {
@@ -303,6 +349,16 @@ describe('email: the SES domain identity and its configuration set', () => {
     expect(outputs.mailFrom).toBe('rectify@hq.example.edu.cn');
   });
 
+  it('requires TLS for delivery unless the school’s mail servers cannot do STARTTLS', async () => {
+    const strict = await deploy('production');
+    expect(resolve(strict.one('ConfigurationSet').args.deliveryOptions)).toEqual({ tlsPolicy: 'REQUIRE' });
+    const relaxed = await deploy('production', { RECTIFY_MAIL_TLS_POLICY: 'optional' });
+    expect(resolve(relaxed.one('ConfigurationSet').args.deliveryOptions)).toEqual({ tlsPolicy: 'OPTIONAL' });
+    expect(() =>
+      deploySettings({ RECTIFY_MAIL_DOMAIN: 'hq.example.edu.cn', RECTIFY_MAIL_TLS_POLICY: 'off' }),
+    ).toThrow(/RECTIFY_MAIL_TLS_POLICY/);
+  });
+
   it('writes the DKIM records itself when the domain is in a Route 53 zone', async () => {
     const { one } = await deploy('dev', { RECTIFY_ROUTE53_ZONE: 'Z0123456789' });
     expect(one('Email').args.dns).toEqual({ provider: 'aws', args: { zone: 'Z0123456789' } });
@@ -318,8 +374,35 @@ const resolvedEnv = (args: Args) =>
     ]),
   );
 
+/** A stored parameter's value, as SSM would return it decrypted. */
+const parameterValue = (match: (p: Created) => boolean): string | undefined => {
+  const p = created.find((c) => c.kind === 'Parameter' && match(c));
+  return p ? (resolve(p.args.value) as string) : undefined;
+};
+
+/** What the worker's container sees: the task's environment plus the `secrets` ECS resolves at start. */
+const taskEnv = (service: Created) => {
+  const env = resolvedEnv(service.args);
+  const refs = resolve(service.args.ssm) as Record<string, unknown>;
+  for (const [name, arn] of Object.entries(refs)) {
+    const value = parameterValue((p) => resolve(p.self.arn) === resolve(arn));
+    expect(value, `${name} → ${String(resolve(arn))}`).toBeDefined();
+    env[name] = value!;
+  }
+  return env;
+};
+
+/** The address the handler learns from its first request when no RECTIFY_PUBLIC_URL is set. */
+const FUNCTION_URL = 'https://api-fn.lambda-url.ap-southeast-1.on.aws';
+
+/** What the Lambda runs with after its cold start fetched the referenced parameters. */
+const functionEnv = async (fn: Created) =>
+  withSecretParameters(resolvedEnv(fn.args), async (names) =>
+    Object.fromEntries(names.map((n) => [n, parameterValue((p) => p.args.name === n)!])),
+  );
+
 describe('api: the Hono app on Lambda behind a function URL', () => {
-  it('runs api/lambda.ts handler, behind a URL, linked to every table, the mail identity and every secret', async () => {
+  it('runs api/lambda.ts handler, behind a URL, linked to every table, both buckets and the mail identity', async () => {
     const { one, all } = await deploy('production');
     const fn = one('Function', 'Api');
     expect(fn.args.handler).toBe('api/lambda.handler');
@@ -327,10 +410,14 @@ describe('api: the Hono app on Lambda behind a function URL', () => {
     expect(typeof lambda.handler).toBe('function');
     expect(fn.args.url).toBe(true);
     const link = fn.args.link as unknown[];
-    for (const c of [...all('Dynamo'), ...all('Secret'), one('Email'), one('Linkable', 'MailConfig')])
+    for (const c of [...all('Dynamo'), ...all('Bucket'), one('Email'), one('Linkable', 'MailConfig')])
       expect(link, `${c.kind} ${c.name}`).toContain(c.self);
+    // A linked secret would travel with the function (and in a task definition's environment).
+    for (const c of all('Secret')) expect(link, c.name).not.toContain(c.self);
     expect(fn.args.permissions).toEqual([
       { actions: ['dynamodb:ListTables', 'ses:GetSendQuota'], resources: ['*'] },
+      // Exactly the stage's credential parameters, nothing else in Parameter Store.
+      { actions: ['ssm:GetParameters'], resources: all('Parameter').map((p) => p.self.arn) },
     ]);
   });
 
@@ -341,7 +428,7 @@ describe('api: the Hono app on Lambda behind a function URL', () => {
     expect(env.TABLE_AUDIT).toBe(one('Dynamo', 'Audit').self.name);
     expect(env.TABLE_DIRECTORY).toBe(one('Dynamo', 'Directory').self.name);
     expect(env.TABLE_OPS).toBe(one('Dynamo', 'Ops').self.name);
-    const resolved = resolvedEnv(one('Function', 'Api').args);
+    const resolved = await functionEnv(one('Function', 'Api'));
     // The function URL is its own address: the handler supplies it from the first request.
     expect(resolved.PUBLIC_BASE_URL).toBeUndefined();
     const parsed = parseEnv({
@@ -378,7 +465,7 @@ describe('worker: the Temporal worker as a Fargate service', () => {
     const vpc = one('Vpc');
     expect(vpc.args.nat).toBe('ec2');
     const cluster = one('Cluster');
-    expect(cluster.args.vpc).toBe(vpc.self);
+    expect((cluster.args.vpc as Args).id).toBe((vpc.self as FakeVpc).id);
     const service = one('Service', 'Worker');
     expect(service.args.cluster).toBe(cluster.self);
     const image = resolve(service.args.image) as { context: string; dockerfile: string };
@@ -390,13 +477,35 @@ describe('worker: the Temporal worker as a Fargate service', () => {
       memoryUtilization: 75,
     });
     const link = service.args.link as unknown[];
-    for (const c of [...all('Dynamo'), ...all('Secret'), one('Email'), one('Linkable', 'MailConfig')])
+    for (const c of [...all('Dynamo'), ...all('Bucket'), one('Email'), one('Linkable', 'MailConfig')])
       expect(link, `${c.kind} ${c.name}`).toContain(c.self);
+    for (const c of all('Secret')) expect(link, c.name).not.toContain(c.self);
+  });
+
+  it('lets ECS read only this stage’s credential parameters', async () => {
+    const { one, all } = await deploy('production');
+    const service = one('Service', 'Worker');
+    const role: Args = {};
+    (service.args.transform as { executionRole: (a: Args) => undefined }).executionRole(role);
+    const policies = role.inlinePolicies as { name: string; policy: string }[];
+    expect(policies).toHaveLength(1);
+    expect(JSON.parse(policies[0]!.policy)).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'ReadStageCredentials',
+          Effect: 'Allow',
+          Action: ['ssm:GetParameters'],
+          Resource: ['arn:*:ssm:*:*:parameter/rectify/production/*'],
+        },
+      ],
+    });
+    for (const p of all('Parameter')) expect(p.args.name).toMatch(/^\/rectify\/production\/[A-Za-z]+$/);
   });
 
   it('gets a production environment whose email links point at the API', async () => {
     const { one } = await deploy('production');
-    const env = resolvedEnv(one('Service', 'Worker').args);
+    const env = taskEnv(one('Service', 'Worker'));
     expect(env.PUBLIC_BASE_URL).toBe('https://api-fn.lambda-url.ap-southeast-1.on.aws');
     const parsed = parseEnv(env);
     expect(parsed.TABLE_OPS).toBe('rectify-production-Ops');
@@ -408,7 +517,7 @@ describe('worker: the Temporal worker as a Fargate service', () => {
       WEEKLY_FEEDBACK_CRON: '0 9 * * 1',
       FEEDBACK_SEND_RATE: '5',
     });
-    const env = resolvedEnv(one('Service', 'Worker').args);
+    const env = taskEnv(one('Service', 'Worker'));
     const weekly = schedulesFromEnv(parseEnv(env), env).find(
       (d) => d.scheduleId === 'rectify-weekly-feedback',
     );
@@ -436,41 +545,56 @@ describe('worker: the Temporal worker as a Fargate service', () => {
     expect(specs.find((d) => d.scheduleId === 'rectify-daily-brief')).toMatchObject({ cron: '0 7 * * *' });
   });
 
-  it('connects with mTLS when the certificate secrets are set instead of an API key', async () => {
-    const { TemporalApiKey: _unused, ...rest } = API_KEY_SECRETS;
-    const { one } = await deploy(
-      'production',
-      {},
-      {
-        ...rest,
-        TemporalTlsCert: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
-        TemporalTlsKey: '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n',
-      },
-    );
-    const opts = temporalConnectionOptions(parseEnv(resolvedEnv(one('Service', 'Worker').args)));
+  it('connects with mTLS when the deploy chooses it and the certificate secrets are set', async () => {
+    const { one, all } = await deploy('production', { RECTIFY_TEMPORAL_AUTH: 'mtls' }, MTLS_SECRETS);
+    const opts = temporalConnectionOptions(parseEnv(taskEnv(one('Service', 'Worker'))));
     expect(opts.apiKey).toBeUndefined();
     expect(opts.tls).toMatchObject({ clientCertPair: { crt: expect.any(Buffer), key: expect.any(Buffer) } });
+    const lambdaOpts = temporalConnectionOptions(
+      parseEnv({ ...(await functionEnv(one('Function', 'Api'))), PUBLIC_BASE_URL: FUNCTION_URL }),
+    );
+    expect(lambdaOpts.tls).toMatchObject({ clientCertPair: { crt: expect.any(Buffer) } });
+    expect(all('Secret').map((c) => c.name)).not.toContain('TemporalApiKey');
   });
 });
 
 describe('secrets', () => {
-  it('requires the Temporal address, namespace, link keys, JWKS URL, token issuer and audience; the API key and mTLS pair are either-or', async () => {
-    const { all } = await deploy('production');
-    const placeholders = Object.fromEntries(all('Secret').map((s) => [s.name, s.args.placeholder]));
+  it('requires every secret of the chosen Temporal authentication, and only those, with no placeholder', async () => {
+    const apiKey = await deploy('production');
+    const placeholders = Object.fromEntries(apiKey.all('Secret').map((s) => [s.name, s.args.placeholder]));
     expect(placeholders).toEqual({
       TemporalAddress: undefined,
       TemporalNamespace: undefined,
-      TemporalApiKey: '',
-      TemporalTlsCert: '',
-      TemporalTlsKey: '',
+      TemporalApiKey: undefined,
       LinkSigningKeys: undefined,
+      OidcClientSecret: undefined,
       JwksUrl: undefined,
       JwtIssuer: undefined,
       JwtAudience: undefined,
       OidcIssuer: undefined,
       OidcClientId: undefined,
-      OidcClientSecret: undefined,
     });
+    const mtls = await deploy('production', { RECTIFY_TEMPORAL_AUTH: 'mtls' }, MTLS_SECRETS);
+    expect(
+      mtls
+        .all('Secret')
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(
+      [
+        'JwksUrl',
+        'JwtAudience',
+        'JwtIssuer',
+        'LinkSigningKeys',
+        'OidcClientId',
+        'OidcClientSecret',
+        'OidcIssuer',
+        'TemporalAddress',
+        'TemporalNamespace',
+        'TemporalTlsCert',
+        'TemporalTlsKey',
+      ].sort(),
+    );
   });
 
   it('stops the deploy when a required secret was never set', async () => {
@@ -478,7 +602,93 @@ describe('secrets', () => {
     await expect(deploy('production', {}, rest)).rejects.toThrow(/sst secret set JwksUrl/);
     const { JwtAudience: _aud, ...noAudience } = API_KEY_SECRETS;
     await expect(deploy('production', {}, noAudience)).rejects.toThrow(/sst secret set JwtAudience/);
+    await expect(deploy('production', {}, WITHOUT_API_KEY)).rejects.toThrow(/sst secret set TemporalApiKey/);
+    const { OidcClientSecret: _oidc, ...noOidc } = API_KEY_SECRETS;
+    await expect(deploy('production', {}, noOidc)).rejects.toThrow(/sst secret set OidcClientSecret/);
+    const { TemporalTlsKey: _key, ...halfPair } = MTLS_SECRETS;
+    await expect(deploy('production', { RECTIFY_TEMPORAL_AUTH: 'mtls' }, halfPair)).rejects.toThrow(
+      /sst secret set TemporalTlsKey/,
+    );
   });
+
+  it('keeps every credential in an SSM SecureString under the app and stage', async () => {
+    const { all } = await deploy('production');
+    const params = all('Parameter').map((p) => ({
+      name: p.args.name,
+      type: p.args.type,
+      value: resolve(p.args.value),
+    }));
+    expect(params).toEqual([
+      {
+        name: '/rectify/production/TemporalApiKey',
+        type: 'SecureString',
+        value: API_KEY_SECRETS.TemporalApiKey,
+      },
+      {
+        name: '/rectify/production/LinkSigningKeys',
+        type: 'SecureString',
+        value: API_KEY_SECRETS.LinkSigningKeys,
+      },
+      {
+        name: '/rectify/production/OidcClientSecret',
+        type: 'SecureString',
+        value: API_KEY_SECRETS.OidcClientSecret,
+      },
+    ]);
+  });
+
+  it.each([
+    ['api-key', {}, API_KEY_SECRETS],
+    ['mtls', { RECTIFY_TEMPORAL_AUTH: 'mtls' }, MTLS_SECRETS],
+  ] as const)(
+    '%s: no credential value in any environment the configuration builds; the processes still get each one',
+    async (_kind, env, secrets) => {
+      const { one } = await deploy('production', env, secrets);
+      const credentials = Object.entries(secrets)
+        .filter(([name]) =>
+          [
+            'TemporalApiKey',
+            'TemporalTlsCert',
+            'TemporalTlsKey',
+            'LinkSigningKeys',
+            'OidcClientSecret',
+          ].includes(name),
+        )
+        .map(([, value]) => value);
+      expect(credentials.length).toBeGreaterThanOrEqual(3);
+      const fn = one('Function', 'Api');
+      const service = one('Service', 'Worker');
+      // Everything a task definition or a function configuration shows: environment, link properties, secret references.
+      const shown = JSON.stringify([
+        resolvedEnv(fn.args),
+        resolvedEnv(service.args),
+        resolve(service.args.ssm),
+        ...[...(fn.args.link as FakeComponent[]), ...(service.args.link as FakeComponent[])].map((c) => ({
+          name: resolve(c.name),
+          args: c.args,
+        })),
+      ]);
+      for (const value of credentials) {
+        expect(shown).not.toContain(value);
+        // A PEM or JSON value also leaks escaped.
+        expect(shown).not.toContain(JSON.stringify(value).slice(1, -1));
+      }
+      for (const name of SECRET_VARIABLES) {
+        expect(resolvedEnv(fn.args)[name], name).toBeUndefined();
+        expect(resolvedEnv(service.args)[name], name).toBeUndefined();
+      }
+      // Yet each process ends up with every credential it needs.
+      const fromTask = taskEnv(service);
+      const fromFunction = await functionEnv(fn);
+      for (const processEnv of [fromTask, fromFunction]) {
+        expect(processEnv.LINK_SIGNING_KEYS).toBe(secrets.LinkSigningKeys);
+        expect(processEnv.OIDC_CLIENT_SECRET).toBe(secrets.OidcClientSecret);
+        expect(processEnv[SECRET_PARAMETERS]).toBeUndefined();
+        const parsed = parseEnv({ PUBLIC_BASE_URL: FUNCTION_URL, ...processEnv });
+        expect(() => temporalConnectionOptions(parsed)).not.toThrow();
+      }
+    },
+  );
 });
 
 describe('deploy settings', () => {
@@ -506,5 +716,180 @@ describe('no literal resource names or ARNs', () => {
       expect(text, file).not.toMatch(/\b\d{12}\b/);
       expect(text, file).not.toMatch(/rectify-(cases|audit|directory|ops)/);
     }
+  });
+});
+
+describe('network: the worker in private subnets behind the NAT instances', () => {
+  it('hands the cluster the private subnets, so SST assigns the tasks no public IP', async () => {
+    const { one } = await deploy('production');
+    const vpc = one('Vpc').self as FakeVpc;
+    const clusterVpc = one('Cluster').args.vpc as Args;
+    // A Vpc component here would make SST put the tasks in public subnets with public IPs.
+    expect(clusterVpc).not.toBeInstanceOf(FakeVpc);
+    expect(clusterVpc).toEqual({
+      id: vpc.id,
+      securityGroups: vpc.securityGroups,
+      containerSubnets: vpc.privateSubnets,
+      loadBalancerSubnets: vpc.publicSubnets,
+      cloudmapNamespaceId: vpc.nodes.cloudmapNamespace.id,
+      cloudmapNamespaceName: vpc.nodes.cloudmapNamespace.name,
+    });
+    // The private subnets reach Temporal Cloud, SES, S3 and SSM only through NAT.
+    expect(one('Vpc').args.nat).toBe('ec2');
+  });
+
+  it('is what docs/deploy.md describes and prices', async () => {
+    const guide = await readFile(path.join(projectRoot, 'docs/deploy.md'), 'utf8');
+    const row = guide.split('\n').find((l) => l.startsWith('| `infra/aws/worker.ts`')) ?? '';
+    expect(row).toMatch(/private subnets/);
+    expect(row).toMatch(/no public IP/);
+    expect(row).toMatch(/NAT instance/);
+    // The fixed costs count the NAT instances and their addresses.
+    expect(guide).toMatch(/NAT instances \(one per availability zone, 2\)/);
+  });
+});
+
+describe('runtimes: nothing deployed on a runtime past its support date', () => {
+  it('the API function names a Lambda runtime that is not deprecated today', async () => {
+    const { one } = await deploy('production');
+    const runtime = one('Function', 'Api').args.runtime as string;
+    expect(runtime).toBe(API_LAMBDA_RUNTIME);
+    expect(lambdaRuntimeProblem(runtime, new Date())).toBeUndefined();
+  });
+
+  it('the runtime table refuses what it should', () => {
+    expect(lambdaRuntimeProblem('nodejs20.x', new Date('2026-12-04T12:00:00Z'))).toMatch(
+      /deprecated on 2026-04-30/,
+    );
+    expect(lambdaRuntimeProblem('nodejs22.x', new Date('2027-04-29T23:59:59Z'))).toBeUndefined();
+    expect(lambdaRuntimeProblem('nodejs22.x', new Date('2027-04-30T00:00:00Z'))).toMatch(/deprecated/);
+    expect(lambdaRuntimeProblem('nodejs16.x', new Date())).toMatch(/not in infra\/runtimes\.ts/);
+    expect(nodeImageProblem('node:20-slim', new Date('2026-12-04T00:00:00Z'))).toMatch(/end of life/);
+    expect(nodeImageProblem('node:22-slim', new Date('2026-12-04T00:00:00Z'))).toBeUndefined();
+  });
+
+  it('every runtime row has its three dates in order, and names its source', async () => {
+    for (const r of lambdaNodeRuntimes) {
+      expect(r.deprecation < r.blockCreate && r.blockCreate < r.blockUpdate, r.id).toBe(true);
+    }
+    const source = await readFile(path.join(projectRoot, 'infra/runtimes.ts'), 'utf8');
+    expect(source).toContain('https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html');
+  });
+});
+
+describe('buckets: evidence files and write-once audit anchors', () => {
+  it('keeps evidence private, versioned, with lifecycle rules; retained in production', async () => {
+    const { one } = await deploy('production');
+    const evidence = one('Bucket', 'Evidence');
+    expect(evidence.args.access).toBeUndefined();
+    expect(evidence.args.versioning).toBe(true);
+    const bucketArgs: Args = {};
+    const opts: Args = {};
+    (evidence.args.transform as { bucket: (a: Args, o: Args) => undefined }).bucket(bucketArgs, opts);
+    expect(bucketArgs.forceDestroy).toBe(false);
+    expect(opts.retainOnDelete).toBe(true);
+    const lifecycle = one('BucketLifecycle', 'EvidenceLifecycle');
+    expect(lifecycle.args.bucket).toBe(evidence.self.name);
+    const rules = lifecycle.args.rules as Args[];
+    expect(rules.map((r) => r.id)).toEqual([
+      'abort-incomplete-uploads',
+      'expire-replaced-versions',
+      'infrequent-access-after-90-days',
+    ]);
+    expect(rules.every((r) => r.status === 'Enabled')).toBe(true);
+  });
+
+  it('locks every anchor in compliance mode from creation: ten years in production, a day elsewhere', async () => {
+    const prod = await deploy('production');
+    const anchors = prod.one('Bucket', 'Anchors');
+    const bucketArgs: Args = {};
+    const opts: Args = {};
+    (anchors.args.transform as { bucket: (a: Args, o: Args) => undefined }).bucket(bucketArgs, opts);
+    expect(bucketArgs).toEqual({ objectLockEnabled: true, forceDestroy: false });
+    expect(opts.retainOnDelete).toBe(true);
+    expect(anchors.args.access).toBeUndefined();
+    const lock = prod.one('BucketObjectLock', 'AnchorsObjectLock');
+    expect(lock.args).toEqual({
+      bucket: anchors.self.name,
+      objectLockEnabled: 'Enabled',
+      rule: { defaultRetention: { mode: 'COMPLIANCE', days: 3650 } },
+    });
+    const dev = await deploy('dev');
+    expect(dev.one('BucketObjectLock').args.rule).toEqual({
+      defaultRetention: { mode: 'COMPLIANCE', days: 1 },
+    });
+    const set = await deploy('production', { RECTIFY_ANCHOR_RETENTION_DAYS: '2555' });
+    expect(set.one('BucketObjectLock').args.rule).toEqual({
+      defaultRetention: { mode: 'COMPLIANCE', days: 2555 },
+    });
+  });
+
+  it('tells the API and the worker both bucket names, and outputs them', async () => {
+    const { one, outputs } = await deploy('production');
+    for (const c of [one('Function', 'Api'), one('Service', 'Worker')]) {
+      const env = c.args.environment as Record<string, unknown>;
+      expect(env.EVIDENCE_BUCKET, c.name).toBe(one('Bucket', 'Evidence').self.name);
+      expect(env.ANCHOR_BUCKET, c.name).toBe(one('Bucket', 'Anchors').self.name);
+    }
+    expect(outputs.evidenceBucket).toBe(one('Bucket', 'Evidence').self.name);
+    expect(outputs.anchorBucket).toBe(one('Bucket', 'Anchors').self.name);
+  });
+});
+
+describe('Temporal endpoint checked at deploy', () => {
+  it('stops an API-key deploy pointed at the mTLS namespace endpoint, naming the regional form', async () => {
+    await expect(
+      deploy('production', {}, { ...API_KEY_SECRETS, TemporalAddress: MTLS_ADDRESS }),
+    ).rejects.toThrow(/<region>\.<cloud>\.api\.temporal\.io:7233/);
+  });
+
+  it('accepts the namespace endpoint with an API key when the namespace has High Availability', async () => {
+    const { one } = await deploy(
+      'production',
+      { RECTIFY_TEMPORAL_HIGH_AVAILABILITY: 'true' },
+      { ...API_KEY_SECRETS, TemporalAddress: MTLS_ADDRESS },
+    );
+    const env = taskEnv(one('Service', 'Worker'));
+    expect(env.TEMPORAL_HIGH_AVAILABILITY).toBe('true');
+    expect(temporalConnectionOptions(parseEnv(env))).toMatchObject({ address: MTLS_ADDRESS, tls: true });
+  });
+
+  it('stops an mTLS deploy pointed at a regional endpoint, naming the namespace endpoint', async () => {
+    await expect(
+      deploy(
+        'production',
+        { RECTIFY_TEMPORAL_AUTH: 'mtls' },
+        { ...MTLS_SECRETS, TemporalAddress: API_KEY_SECRETS.TemporalAddress },
+      ),
+    ).rejects.toThrow(/rectify-prod\.a1b2c\.tmprl\.cloud:7233/);
+  });
+});
+
+describe('the pinned SST, and the guide that uses it', () => {
+  it('pins sst exactly, at 3.18 or later (function URLs with the invoke permission AWS requires)', async () => {
+    const pkg = JSON.parse(await readFile(path.join(projectRoot, 'package.json'), 'utf8')) as {
+      devDependencies: Record<string, string>;
+    };
+    const version = pkg.devDependencies.sst ?? '';
+    expect(version).toMatch(/^\d+\.\d+\.\d+$/);
+    const [major, minor] = version.split('.').map(Number) as [number, number];
+    expect(major === 3 && minor >= 18).toBe(true);
+    const installed = JSON.parse(
+      await readFile(path.join(projectRoot, 'node_modules/sst/package.json'), 'utf8'),
+    ) as { version: string };
+    expect(installed.version).toBe(version);
+    const guide = await readFile(path.join(projectRoot, 'docs/deploy.md'), 'utf8');
+    // The guide names the version it was checked against.
+    expect(guide).toMatch(new RegExp(`SST ${version.replace(/\./g, '\\.')}\\b`));
+  });
+
+  it('runs every sst command of docs/deploy.md through npx from the project (never a floating or unsaved one)', async () => {
+    const guide = await readFile(path.join(projectRoot, 'docs/deploy.md'), 'utf8');
+    expect(guide).not.toMatch(/sst@/);
+    expect(guide).not.toMatch(/--no-save/);
+    const code = [...guide.matchAll(/```(?:sh|bash)?\n([\s\S]*?)```/g)].map((m) => m[1]!).join('\n');
+    const invocations = [...code.matchAll(/(^|[\s;&|(`$])((?:npx\s+)?sst)\s+[a-z]/gm)].map((m) => m[2]);
+    expect(invocations.length).toBeGreaterThan(5);
+    for (const inv of invocations) expect(inv).toBe('npx sst');
   });
 });

@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseEnv } from '../../infra/config.ts';
-import { temporalConnectionOptions } from '../../infra/temporal-connection.ts';
+import { temporalConnectionOptions, temporalEndpointProblem } from '../../infra/temporal-connection.ts';
 
 const CERT = '-----BEGIN CERTIFICATE-----\nMIIBcert\n-----END CERTIFICATE-----\n';
 const KEY = '-----BEGIN PRIVATE KEY-----\nMIIEkey\n-----END PRIVATE KEY-----\n';
+// Temporal Cloud's two endpoint forms: the namespace endpoint (mTLS) and the regional one (API keys).
 const cloud = { TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233', TEMPORAL_NAMESPACE: 'ns.acct' };
+const regional = {
+  TEMPORAL_ADDRESS: 'ap-southeast-1.aws.api.temporal.io:7233',
+  TEMPORAL_NAMESPACE: 'ns.acct',
+};
 
 describe('temporalConnectionOptions', () => {
   it('talks plain gRPC to the local dev server', () => {
@@ -12,8 +17,8 @@ describe('temporalConnectionOptions', () => {
   });
 
   it('uses TLS and the API key for Temporal Cloud, routing by namespace', () => {
-    expect(temporalConnectionOptions(parseEnv({ ...cloud, TEMPORAL_API_KEY: 'key-1' }))).toEqual({
-      address: 'ns.acct.tmprl.cloud:7233',
+    expect(temporalConnectionOptions(parseEnv({ ...regional, TEMPORAL_API_KEY: 'key-1' }))).toEqual({
+      address: 'ap-southeast-1.aws.api.temporal.io:7233',
       tls: true,
       apiKey: 'key-1',
       metadata: { 'temporal-namespace': 'ns.acct' },
@@ -50,5 +55,48 @@ describe('temporalConnectionOptions', () => {
   it('refuses an API key and a certificate at once', () => {
     const env = parseEnv({ ...cloud, TEMPORAL_API_KEY: 'k', TEMPORAL_TLS_CERT: CERT, TEMPORAL_TLS_KEY: KEY });
     expect(() => temporalConnectionOptions(env)).toThrow(ConfigError);
+  });
+
+  describe('the endpoint for each way of authenticating, checked at boot', () => {
+    it('refuses an API key at the mTLS namespace endpoint, naming the regional endpoint form', () => {
+      const env = parseEnv({ ...cloud, TEMPORAL_API_KEY: 'key-1' });
+      expect(() => temporalConnectionOptions(env)).toThrow(ConfigError);
+      expect(() => temporalConnectionOptions(env)).toThrow(
+        /TEMPORAL_ADDRESS: ns\.acct\.tmprl\.cloud:7233 is the namespace's mTLS endpoint; with TEMPORAL_API_KEY use the regional endpoint <region>\.<cloud>\.api\.temporal\.io:7233/,
+      );
+    });
+
+    it('accepts an API key at the namespace endpoint when the namespace has High Availability', () => {
+      const env = parseEnv({ ...cloud, TEMPORAL_API_KEY: 'key-1', TEMPORAL_HIGH_AVAILABILITY: 'true' });
+      expect(temporalConnectionOptions(env)).toMatchObject({
+        address: cloud.TEMPORAL_ADDRESS,
+        apiKey: 'key-1',
+      });
+    });
+
+    it('refuses a client certificate at a regional endpoint, naming the namespace endpoint', () => {
+      const env = parseEnv({ ...regional, TEMPORAL_TLS_CERT: CERT, TEMPORAL_TLS_KEY: KEY });
+      expect(() => temporalConnectionOptions(env)).toThrow(
+        /regional endpoint, which takes API keys only; with TEMPORAL_TLS_CERT\/TEMPORAL_TLS_KEY use the namespace endpoint <namespace>\.<account>\.tmprl\.cloud:7233 \(ns\.acct\.tmprl\.cloud:7233\)/,
+      );
+    });
+
+    it('refuses Temporal Cloud without any credential', () => {
+      for (const address of [cloud, regional])
+        expect(() => temporalConnectionOptions(parseEnv(address))).toThrow(
+          /is Temporal Cloud, which needs TEMPORAL_API_KEY or TEMPORAL_TLS_CERT\/TEMPORAL_TLS_KEY/,
+        );
+    });
+
+    it('leaves other addresses alone (the local dev server, a school’s own cluster)', () => {
+      expect(temporalEndpointProblem('localhost:7233', 'none', 'default')).toBeUndefined();
+      expect(temporalEndpointProblem('temporal.example.edu.cn:7233', 'api-key', 'rectify')).toBeUndefined();
+      expect(temporalEndpointProblem('temporal.example.edu.cn:7233', 'mtls', 'rectify')).toBeUndefined();
+    });
+
+    it('reads TEMPORAL_HIGH_AVAILABILITY as true or false only', () => {
+      expect(parseEnv({}).TEMPORAL_HIGH_AVAILABILITY).toBe(false);
+      expect(() => parseEnv({ TEMPORAL_HIGH_AVAILABILITY: 'yes' })).toThrow(/TEMPORAL_HIGH_AVAILABILITY/);
+    });
   });
 });

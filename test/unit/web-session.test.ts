@@ -11,6 +11,7 @@ import {
   type WebEnv,
 } from '../../api/middleware/session.ts';
 import { parseEnv } from '../../infra/config.ts';
+import { localIssuer, loginPage } from '../../infra/local/oidc-provider.ts';
 import {
   SESSION_ABSOLUTE_SECONDS,
   SESSION_IDLE_SECONDS,
@@ -260,5 +261,31 @@ describe('OIDC settings', () => {
     expect(parseEnv({}).OIDC_ISSUER).toBeUndefined();
     expect(parseEnv({ OIDC_ISSUER: 'http://localhost:3100' }).OIDC_ISSUER).toBe('http://localhost:3100');
     expect(() => parseEnv({ OIDC_ISSUER: 'localhost:3100' })).toThrow(/OIDC_ISSUER/);
+  });
+});
+
+describe('local identity provider pieces', () => {
+  it('puts the issuer on the host people reach the app at, on its own port', () => {
+    expect(localIssuer('http://localhost:3000', 3100)).toBe('http://localhost:3100');
+    expect(localIssuer('http://192.168.1.20:3000/', 3100)).toBe('http://192.168.1.20:3100');
+  });
+
+  it('offers the directory people by role on its sign-in form, escaping what it shows', () => {
+    const html = loginPage(
+      'uid-1',
+      [
+        { id: 'sup-wang', name: '王主管', email: 'w@x.cn', roles: ['supervisor'], language: 'zh-CN' },
+        { id: 'x"><script>', name: '<b>Eve</b>', email: 'e@x.cn', roles: ['staff'], language: 'en' },
+      ],
+      'bad <id>',
+    );
+    expect(html).toContain('<form method="post" action="/interaction/uid-1/login">');
+    expect(html).toContain(
+      '<optgroup label="主管 Supervisors"><option value="sup-wang">王主管 (sup-wang)</option>',
+    );
+    expect(html).toContain('&lt;b&gt;Eve&lt;/b&gt;');
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('bad &lt;id&gt;');
+    expect(html).toContain('<label for="personId">');
   });
 });

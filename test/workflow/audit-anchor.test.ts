@@ -2,12 +2,8 @@ import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import {
-  AnchorHeadsError,
-  createAuditActivities,
-  latestAnchor,
-  readAnchorHeads,
-} from '../../activities/audit-anchor.ts';
+import { createAuditActivities } from '../../activities/audit-anchor.ts';
+import { AnchorHeadsError, latestAnchor, readAnchorHeads } from '../../store/anchors.ts';
 import { verifyAll, type VerifyEvent } from '../../audit/verify.ts';
 import type { ActivityDeps } from '../../activities/index.ts';
 import { anchorRoot } from '../../domain/hash-chain.ts';

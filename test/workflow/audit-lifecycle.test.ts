@@ -5,7 +5,7 @@ import { stepSeqs } from '../../audit/scan.ts';
 import { readChain } from '../../store/audit-chain.ts';
 import type { ActivityDeps } from '../../activities/index.ts';
 import { issueLocalToken } from '../../api/auth.ts';
-import { summariseHistory, type HistorySummary, type TimelineItem } from '../../api/routes/audit-timeline.ts';
+import { summariseHistory, type HistorySummary, type TimelineItem } from '../../api/audit-timeline.ts';
 import type { Directory } from '../../domain/directory.ts';
 import { verifyChain } from '../../domain/hash-chain.ts';
 import { bundleWorkflows } from '../../infra/worker.ts';

@@ -1,5 +1,5 @@
-import { defineSearchAttributeKey } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { CaseAction } from '../../domain/case-action.ts';
 import type { Actor, CaseView, LinkSignature } from '../../domain/case-model.ts';
 
 /**
@@ -63,6 +63,22 @@ export const withdrawUpdate = defineUpdate<CaseView, [WithdrawInput]>('withdraw'
 export const addCommentUpdate = defineUpdate<CaseView, [CommentInput]>('addComment');
 export const submitFollowUpUpdate = defineUpdate<CaseView, [FollowUpInput]>('submitFollowUp');
 
+/**
+ * The audit actions each update records when it is accepted (what a timeline of the
+ * workflow's history shows beside the update); `opened` only waits and records nothing.
+ */
+export const updateActions: Readonly<Record<string, readonly CaseAction[]>> = {
+  [openedUpdate.name]: [],
+  [submitRootCauseUpdate.name]: ['root_cause_submitted'],
+  [signOffUpdate.name]: ['signed_off', 'disputed'],
+  [adjudicateUpdate.name]: ['adjudicated'],
+  [reportRectificationUpdate.name]: ['rectification_reported'],
+  [reviewUpdate.name]: ['review_passed', 'review_failed'],
+  [submitFollowUpUpdate.name]: ['follow_up_rated', 'follow_up_low_score'],
+  [withdrawUpdate.name]: ['withdrawn'],
+  [addCommentUpdate.name]: ['commented'],
+};
+
 /** Failure types the workflow raises; the API maps them to HTTP statuses. */
 export const CaseFailure = {
   Forbidden: 'CaseStepForbidden',
@@ -70,11 +86,4 @@ export const CaseFailure = {
   Invalid: 'CaseStepInvalid',
 } as const;
 
-/** Search attributes kept current so the Temporal UI and `temporal workflow list --query` filter cases. */
-export const searchKeys = {
-  building: defineSearchAttributeKey('RectifyBuilding', 'KEYWORD'),
-  stage: defineSearchAttributeKey('RectifyStage', 'KEYWORD'),
-  severity: defineSearchAttributeKey('RectifySeverity', 'KEYWORD'),
-  assignee: defineSearchAttributeKey('RectifyAssignee', 'KEYWORD'),
-  overdue: defineSearchAttributeKey('RectifyOverdue', 'BOOL'),
-};
+export { searchKeys } from './search-attributes.ts';

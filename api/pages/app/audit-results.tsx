@@ -1,7 +1,7 @@
 import type { AuditEntry } from '../../../domain/hash-chain.ts';
 import type { BrokenEntry, CaseVerification, VerifyEvent, VerifySummary } from '../../../audit/verify.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
-import type { TimelineItem } from '../../routes/audit-timeline.ts';
+import type { TimelineItem } from '../../audit-timeline.ts';
 
 /**
  * How a verification reads on the auditor's page: a green or red verdict, and

@@ -6,10 +6,10 @@ import type { Directory } from '../../../domain/directory.ts';
 import { severities, sources } from '../../../domain/sla.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import { listCasesFor, type CaseListQuery } from '../../case-service.ts';
-import { directoryOrFail } from '../../case-source.ts';
+import { directoryOrFail } from '../../reads.ts';
 import type { AppDeps } from '../../deps.ts';
 import type { WebEnv } from '../../middleware/session.ts';
-import { ProblemError } from '../../problems.ts';
+import { ProblemError } from '../../middleware/problems.ts';
 import { idSchema } from '../../schemas.ts';
 import {
   Due,
@@ -53,6 +53,8 @@ export const listQuerySchema = z.object({
   sort: z.preprocess(empty, z.enum(['opened', 'due', 'severity', 'stage']).default('opened')),
   cursor: z.preprocess(empty, z.string().max(2048).optional()),
   page: z.preprocess(empty, z.coerce.number().int().min(1).max(1000).default(1)),
+  /** Cases per page. */
+  limit: z.preprocess(empty, z.coerce.number().int().min(1).max(100).default(PAGE_SIZE)),
   lang: z.string().optional(),
 });
 export type ListQuery = z.output<typeof listQuerySchema>;
@@ -320,7 +322,7 @@ function filterQuery(q: ListQuery, extra: Record<string, string> = {}): string {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(q)) {
     if (k === 'cursor' || k === 'page' || k === 'lang' || v === undefined) continue;
-    if (k === 'sort' && v === 'opened') continue;
+    if ((k === 'sort' && v === 'opened') || (k === 'limit' && v === PAGE_SIZE)) continue;
     params.set(k, String(v));
   }
   for (const [k, v] of Object.entries(extra)) params.set(k, v);
@@ -403,7 +405,7 @@ export function caseListRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
           const one = await listCasesFor(
             deps,
             viewerOf(c),
-            apiQuery(q, PAGE_SIZE, q.cursor),
+            apiQuery(q, q.limit, q.cursor),
             lang,
             narrowing(q),
           );
@@ -413,8 +415,8 @@ export function caseListRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
           const all = await collect(deps, c, q, SORT_CAP);
           capped = all.capped;
           const ordered = sorted(all.items, q.sort);
-          items = ordered.slice((q.page - 1) * PAGE_SIZE, q.page * PAGE_SIZE);
-          next = ordered.length > q.page * PAGE_SIZE ? filterQuery(q, { page: String(q.page + 1) }) : null;
+          items = ordered.slice((q.page - 1) * q.limit, q.page * q.limit);
+          next = ordered.length > q.page * q.limit ? filterQuery(q, { page: String(q.page + 1) }) : null;
         }
       } catch (err) {
         problem = refusalOf(err).text;

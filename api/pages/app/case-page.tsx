@@ -24,8 +24,8 @@ import type { Caller } from '../../auth.ts';
 import { readCaseFor, rootCauseInput, stepRefusal, takeStep } from '../../case-service.ts';
 import type { AppDeps } from '../../deps.ts';
 import type { WebEnv } from '../../middleware/session.ts';
-import { ProblemError } from '../../problems.ts';
-import { describeEntry, summariseHistory, type HistorySummary } from '../../routes/audit-timeline.ts';
+import { ProblemError } from '../../middleware/problems.ts';
+import { describeEntry, summariseHistory, type HistorySummary } from '../../audit-timeline.ts';
 import {
   adjudicationSchema,
   caseIdSchema,
@@ -712,6 +712,7 @@ async function renderCase(
     </>,
     {
       status,
+      currentUrl: `/app/cases/${encodeURIComponent(caseId)}`,
       flash: state
         ? {
             kind: 'error',

@@ -5,12 +5,14 @@ import { isValidIsoWeek } from '../../../domain/digest.ts';
 import type { Directory } from '../../../domain/directory.ts';
 import { onTimeStages, type KpiValue } from '../../../domain/kpi.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
-import { readsEverything, supervisedBuildings } from '../../access.ts';
-import { directoryOrFail } from '../../case-source.ts';
+import { readsEverything, supervisedBuildings } from '../../middleware/access.ts';
+import { directoryOrFail } from '../../reads.ts';
 import type { AppDeps } from '../../deps.ts';
 import { csrfProtect, requireViewer, sessionMiddleware, type WebEnv } from '../../middleware/session.ts';
-import { ProblemError } from '../../problems.ts';
-import { loadWeeklySummary, reportScopeRefusal, weeklyReportHtml } from '../../routes/reports.ts';
+import { ProblemError } from '../../middleware/problems.ts';
+import { reportScopeRefusal } from '../../middleware/access.ts';
+import { loadWeeklySummary } from '../../reads.ts';
+import { weeklyReportHtml } from '../../routes/weekly-reports.ts';
 import { countBarsChart, kpiRatesChart, rateTrendChart } from '../charts.ts';
 import { formatTime, SeverityBadge, StageBadge, stageLabels } from '../ui.tsx';
 import { adminRoutes } from './admin.tsx';
@@ -96,8 +98,8 @@ function Verdict(props: { met: boolean | null; lang: Lang }) {
 function KpiTable(props: { kpis: KpiValue[]; lang: Lang }) {
   const t = (b: Bilingual) => inLang(b, props.lang);
   return (
-    <div class="table-wrap">
-      <table data-kpis>
+    <div class="table-wrap" role="region" tabindex={0} aria-label={t({ zh: '指标表', en: 'KPI table' })}>
+      <table data-kpis style="min-width:34rem">
         <caption class="visually-hidden">
           {t({ zh: '指标、目标与判定', en: 'KPIs, targets and verdicts' })}
         </caption>
@@ -338,14 +340,32 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
               en: `${scopeText}, ${figures.cases} case(s) opened ${period.fromDate} to ${period.toDate}; ${missed.length} KPI(s) missed.`,
             })}
           </p>
-          <Svg
-            svg={kpiRatesChart(figures.kpis, lang)}
-            empty={{
-              zh: '本期尚无可计算的比率指标。',
-              en: 'No rate KPI can be measured for this period yet.',
-            }}
-            lang={lang}
-          />
+          {/* A wide and a narrow drawing: SVG text scales with the chart, so a phone gets its own. */}
+          <style>
+            {
+              '.chart-narrow{display:none}@media (max-width:40rem){.chart-wide{display:none}.chart-narrow{display:block}}'
+            }
+          </style>
+          <div class="chart-wide">
+            <Svg
+              svg={kpiRatesChart(figures.kpis, lang, 640)}
+              empty={{
+                zh: '本期尚无可计算的比率指标。',
+                en: 'No rate KPI can be measured for this period yet.',
+              }}
+              lang={lang}
+            />
+          </div>
+          <div class="chart-narrow">
+            <Svg
+              svg={kpiRatesChart(figures.kpis, lang, 360)}
+              empty={{
+                zh: '本期尚无可计算的比率指标。',
+                en: 'No rate KPI can be measured for this period yet.',
+              }}
+              lang={lang}
+            />
+          </div>
           <KpiTable kpis={figures.kpis} lang={lang} />
         </section>
         <section class="card" aria-labelledby="dash-trend-h">
@@ -483,8 +503,13 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
           {overdue.items.length === 0 ? (
             <p class="muted">{t({ zh: '没有超时案件。', en: 'No case is overdue.' })}</p>
           ) : (
-            <div class="table-wrap">
-              <table data-overdue>
+            <div
+              class="table-wrap"
+              role="region"
+              tabindex={0}
+              aria-label={t({ zh: '超时案件表', en: 'Overdue cases' })}
+            >
+              <table data-overdue style="min-width:40rem">
                 <thead>
                   <tr>
                     <th scope="col">{t({ zh: '案件', en: 'Case' })}</th>
@@ -533,8 +558,13 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
               {t({ zh: '本期没有违约的期限。', en: 'No deadline was breached in this period.' })}
             </p>
           ) : (
-            <div class="table-wrap">
-              <table data-breaches>
+            <div
+              class="table-wrap"
+              role="region"
+              tabindex={0}
+              aria-label={t({ zh: '违约期限表', en: 'Breached deadlines' })}
+            >
+              <table data-breaches style="min-width:40rem">
                 <thead>
                   <tr>
                     <th scope="col">{t({ zh: '案件', en: 'Case' })}</th>

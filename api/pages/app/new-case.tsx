@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import type { Directory, Person } from '../../../domain/directory.ts';
 import { severities, sources } from '../../../domain/sla.ts';
 import { inLang, type Lang } from '../../../domain/text.ts';
-import { openRefusal } from '../../access.ts';
+import { openRefusal } from '../../middleware/access.ts';
 import type { Caller } from '../../auth.ts';
 import { openNewCase } from '../../case-service.ts';
-import { directoryOrFail } from '../../case-source.ts';
+import { directoryOrFail } from '../../reads.ts';
 import type { AppDeps } from '../../deps.ts';
 import type { WebEnv } from '../../middleware/session.ts';
 import { idempotencyKeySchema, newCaseSchema } from '../../schemas.ts';
@@ -287,7 +288,7 @@ export function newCaseRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
     c: WebContext,
     values: Record<string, string>,
     errors: FieldErrors,
-    status: 200 | 400 | 403 | 409 | 422 = 200,
+    status: ContentfulStatusCode = 200,
     flash: { zh: string; en: string } | null = null,
   ) => {
     const viewer = viewerOf(c);
@@ -371,8 +372,8 @@ export function newCaseRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
           : { zh: `案件 ${view.caseId} 已创建`, en: `Case ${view.caseId} opened` },
       });
     } catch (err) {
-      const { text, fields } = refusalOf(err);
-      return render(c, raw, flatErrors(fields), 422, text);
+      const { text, fields, status } = refusalOf(err);
+      return render(c, raw, flatErrors(fields), status, text);
     }
   });
 }

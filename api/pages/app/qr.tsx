@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { listPlaces } from '../../../domain/places.ts';
 import { inLang, type Bilingual } from '../../../domain/text.ts';
-import { directoryOrFail } from '../../case-source.ts';
+import { directoryOrFail } from '../../reads.ts';
 import type { AppDeps } from '../../deps.ts';
 import { csrfProtect, requireViewer, sessionMiddleware, type WebEnv } from '../../middleware/session.ts';
 import { qrSheets, sheetsHtml } from '../qr-sheet.ts';
@@ -80,10 +80,10 @@ export function qrRoutes(deps: AppDeps): Hono<WebEnv> {
     return c.html(sheetsHtml(sheets.pages, sheets.heading));
   });
 
-  app.get('/admin/qr/:buildingId/:sheet{sheet-[0-9]+\\.svg}', async (c) => {
+  app.get('/admin/qr/:buildingId/:sheet', async (c) => {
     if (!viewerHas(c, allowed)) return refusedPage(c, title, rule);
     const sheets = await sheetsOf(c.req.param('buildingId'));
-    const n = Number(/\d+/.exec(c.req.param('sheet'))?.[0]);
+    const n = Number(/^sheet-(\d+)\.svg$/.exec(c.req.param('sheet'))?.[1]);
     const svg = sheets?.pages[n - 1];
     if (!svg) return c.notFound();
     return c.body(svg, 200, { 'Content-Type': 'image/svg+xml; charset=utf-8' });

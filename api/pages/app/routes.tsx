@@ -3,9 +3,9 @@ import { bodyLimit } from 'hono/body-limit';
 import { inLang } from '../../../domain/text.ts';
 import { MAX_EVIDENCE_BYTES } from '../../../store/evidence.ts';
 import type { AppDeps } from '../../deps.ts';
-import { toProblem } from '../../errors.ts';
+import { toProblem } from '../../middleware/problems.ts';
 import { csrfProtect, requireViewer, sessionMiddleware, type WebEnv } from '../../middleware/session.ts';
-import { problemTypes } from '../../problems.ts';
+import { ProblemError, problemTypes } from '../../middleware/problems.ts';
 import { casePageRoutes, MAX_PHOTOS, PHOTO_STEP_PATH } from './case-page.tsx';
 import { caseListRoutes } from './case-list.tsx';
 import { newCaseRoutes } from './new-case.tsx';
@@ -20,8 +20,15 @@ import { workbenchRoutes } from './workbench.tsx';
 export function webAppRoutes(deps: AppDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   // Limits hold before the CSRF check reads a body: a step's photos are the largest form.
-  const photoLimit = bodyLimit({ maxSize: MAX_PHOTOS * MAX_EVIDENCE_BYTES + 256 * 1024 });
-  const formLimit = bodyLimit({ maxSize: 256 * 1024 });
+  const tooLarge = (maxSize: number) => () => {
+    throw new ProblemError('payload_too_large', {
+      zh: `提交的内容不能超过 ${Math.round(maxSize / 1024 / 1024)} MB；请减少照片数量或大小`,
+      en: `a form may carry at most ${Math.round(maxSize / 1024 / 1024)} MB; send fewer or smaller photos`,
+    });
+  };
+  const photoMax = MAX_PHOTOS * MAX_EVIDENCE_BYTES + 256 * 1024;
+  const photoLimit = bodyLimit({ maxSize: photoMax, onError: tooLarge(photoMax) });
+  const formLimit = bodyLimit({ maxSize: 1024 * 1024, onError: tooLarge(1024 * 1024) });
   const limit: MiddlewareHandler<WebEnv> = (c, next) =>
     PHOTO_STEP_PATH.test(c.req.path) ? photoLimit(c, next) : formLimit(c, next);
   for (const path of ['/', '/cases', '/cases/*']) {

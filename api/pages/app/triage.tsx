@@ -18,10 +18,10 @@ import {
 import { addCommentUpdate } from '../../../workflows/rectification-case/messages.ts';
 import type { Caller } from '../../auth.ts';
 import { openNewCase } from '../../case-service.ts';
-import { directoryOrFail } from '../../case-source.ts';
+import { directoryOrFail } from '../../reads.ts';
 import type { AppDeps } from '../../deps.ts';
 import { csrfProtect, requireViewer, sessionMiddleware, type WebEnv } from '../../middleware/session.ts';
-import { ProblemError } from '../../problems.ts';
+import { ProblemError } from '../../middleware/problems.ts';
 import { notifyReporter } from '../../routes/intake.tsx';
 import { page, refusedPage, type WebContext } from './dashboard-common.tsx';
 

@@ -5,9 +5,9 @@ import type { Child } from 'hono/jsx';
 import { z } from 'zod';
 import type { Bilingual } from '../../../domain/text.ts';
 import type { Caller } from '../../auth.ts';
-import { toProblem } from '../../errors.ts';
+import { toProblem } from '../../middleware/problems.ts';
 import type { WebEnv } from '../../middleware/session.ts';
-import { ProblemError } from '../../problems.ts';
+import { ProblemError, problemTypes } from '../../middleware/problems.ts';
 import { Layout } from '../layout.tsx';
 import { Flash, type FieldErrors, type FlashMessage } from '../ui.tsx';
 
@@ -61,7 +61,12 @@ export function page(
   c: WebContext,
   title: Bilingual | string,
   body: Child,
-  opts: { status?: ContentfulStatusCode; flash?: FlashMessage | null } = {},
+  opts: {
+    status?: ContentfulStatusCode;
+    flash?: FlashMessage | null;
+    /** The page's own address when it answers a POST to another path (for the language switch). */
+    currentUrl?: string;
+  } = {},
 ) {
   const lang = c.get('lang');
   const url = new URL(c.req.url);
@@ -73,7 +78,7 @@ export function page(
       lang={lang}
       viewer={c.get('viewer')}
       csrfToken={c.get('csrfToken')}
-      currentUrl={`${url.pathname}${url.search}`}
+      currentUrl={opts.currentUrl ?? `${url.pathname}${url.search}`}
     >
       <Flash flash={flash} lang={lang} />
       {body}
@@ -128,13 +133,17 @@ export const optional = (v: string | undefined): string | undefined =>
  * The problem behind a refused step or open, as bilingual text and field
  * errors; anything unexpected is rethrown so the app's error handler logs it.
  */
-export function refusalOf(err: unknown): { text: Bilingual; fields: FieldErrors } {
+export function refusalOf(err: unknown): {
+  text: Bilingual;
+  fields: FieldErrors;
+  status: ContentfulStatusCode;
+} {
   const problem = toProblem(err);
   if (!problem) throw err;
   const text = typeof problem.detail === 'string' ? bilingualMessage(problem.detail) : problem.detail;
   const fields: FieldErrors = {};
   for (const f of problem.errors ?? []) fields[f.field] = { zh: f.message, en: f.message };
-  return { text, fields };
+  return { text, fields, status: problemTypes[problem.type].status };
 }
 
 /** The workflow's refusals are one string, "English / 中文": split them for the reader. */

@@ -1,0 +1,124 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { getDigest, markHandled, recordAck, type StoredDigest } from '../store/digests.ts';
+import { parseDigestId, type DepartmentDigest, type StaffDigest } from '../domain/digest.ts';
+import { countsLine } from '../domain/digest-email.ts';
+import type { LinkClaims } from '../domain/link-token.ts';
+import { followUpHandledSignal } from '../workflows/weekly-feedback/messages.ts';
+import type { ActionHandler, AppDeps } from './deps.ts';
+
+/**
+ * The weekly feedback's one-click links, for the action page to dispatch by
+ * the token's step: `weekly_ack` (a staff member acknowledges their digest;
+ * the token's caseId is the digest id) and `dept_followup` (a department marks
+ * one follow-up handled; caseId is the department digest id, action the case).
+ * Wire them with `extraActions: feedbackActionHandlers(deps)`.
+ */
+export function feedbackActionHandlers(deps: AppDeps): Record<string, ActionHandler> {
+  const store = { ddb: deps.aws.ddb, tables: deps.aws.tables };
+
+  async function staffDigest(claims: LinkClaims): Promise<StoredDigest<StaffDigest> | null> {
+    const id = parseDigestId(claims.caseId);
+    if (!id || id.kind !== 'staff' || id.subject !== claims.recipientId) return null;
+    return getDigest<StaffDigest>(store, id.week, 'staff', id.subject);
+  }
+
+  async function departmentItem(claims: LinkClaims) {
+    const id = parseDigestId(claims.caseId);
+    if (!id || id.kind !== 'department') return null;
+    const stored = await getDigest<DepartmentDigest>(store, id.week, 'department', id.subject);
+    if (!stored || !stored.digest.contactIds.includes(claims.recipientId)) return null;
+    const item = stored.digest.items.find((i) => i.caseId === claims.action);
+    return item ? { stored, item } : null;
+  }
+
+  const weeklyAck: ActionHandler = {
+    async describe(claims) {
+      const found = await staffDigest(claims);
+      if (!found) return null;
+      const d = found.digest;
+      return {
+        title: { zh: `确认 ${d.week} 周整改反馈`, en: `Acknowledge your feedback for week ${d.week}` },
+        summary: { zh: countsLine(d.counts), en: d.cases.map((c) => `${c.caseId} ${c.title}`).join('; ') },
+        statement: {
+          zh: `本人已阅读 ${d.week} 周的整改反馈（共 ${d.cases.length} 件案件），知悉其中指出的问题并将改进。`,
+          en: `I have read my rectification feedback for week ${d.week} (${d.cases.length} cases), understand the problems it points out, and will improve.`,
+        },
+      };
+    },
+    async perform(claims, evidence) {
+      const found = await staffDigest(claims);
+      if (!found) return { message: { zh: '该周报已不存在。', en: 'This digest no longer exists.' } };
+      const first = await recordAck(store, found.digest.week, {
+        personId: found.digest.personId,
+        at: evidence.at,
+        via: 'link',
+        textHash: evidence.textHash,
+        ip: evidence.ip,
+        userAgent: evidence.userAgent,
+      });
+      return first
+        ? {
+            message: {
+              zh: `已确认 ${found.digest.week} 周反馈，谢谢。`,
+              en: `Week ${found.digest.week} acknowledged. Thank you.`,
+            },
+          }
+        : { message: { zh: '此前已确认过本周反馈。', en: 'You had already acknowledged this week.' } };
+    },
+  };
+
+  const deptFollowUp: ActionHandler = {
+    async describe(claims) {
+      const found = await departmentItem(claims);
+      if (!found) return null;
+      const { item, stored } = found;
+      return {
+        title: { zh: `院系跟进：${item.caseId}`, en: `Department follow-up: ${item.caseId}` },
+        summary: {
+          zh: `${item.title}（${item.place}）${item.ask.zh}`,
+          en: `${item.title} (${item.place}) ${item.ask.en}`,
+        },
+        statement: {
+          zh: `${stored.digest.name.zh}已就案件 ${item.caseId}（${item.title}）跟进相关学生，处理完毕。`,
+          en: `${stored.digest.name.en} has followed up with the students concerned in case ${item.caseId} (${item.title}) and handled it.`,
+        },
+      };
+    },
+    async perform(claims, evidence) {
+      const found = await departmentItem(claims);
+      if (!found) return { message: { zh: '该跟进事项已不存在。', en: 'This follow-up no longer exists.' } };
+      const { stored, item } = found;
+      const first = await markHandled(store, stored.digest.week, {
+        departmentId: stored.digest.departmentId,
+        caseId: item.caseId,
+        by: claims.recipientId,
+        at: evidence.at,
+        textHash: evidence.textHash,
+      });
+      // Wake the weekly run so it can finish as soon as every follow-up is handled;
+      // it re-reads the store on its own schedule anyway, so a finished run is fine.
+      await deps.temporal.workflow
+        .getHandle(stored.workflowId)
+        .signal(followUpHandledSignal)
+        .catch((err: unknown) => {
+          if (!(err instanceof WorkflowNotFoundError))
+            console.warn('[feedback] could not wake the weekly run', err);
+        });
+      return first
+        ? {
+            message: {
+              zh: `已将 ${item.caseId} 标记为已处理，谢谢。`,
+              en: `${item.caseId} marked handled. Thank you.`,
+            },
+          }
+        : {
+            message: {
+              zh: `${item.caseId} 此前已标记为已处理。`,
+              en: `${item.caseId} was already marked handled.`,
+            },
+          };
+    },
+  };
+
+  return { weekly_ack: weeklyAck, dept_followup: deptFollowUp };
+}

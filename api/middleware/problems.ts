@@ -1,0 +1,159 @@
+import {
+  QueryNotRegisteredError,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Bilingual, Lang } from '../../domain/text.ts';
+import { CaseFailure } from '../../workflows/rectification-case/messages.ts';
+
+/**
+ * Every error the API returns is application/problem+json: a stable `type`,
+ * a title and detail in the caller's language (zh-CN by default), and
+ * per-field `errors` for validation.
+ */
+export const problemTypes = {
+  validation: { status: 400, zh: '请求参数有误', en: 'The request is not valid' },
+  unauthenticated: { status: 401, zh: '需要登录', en: 'Authentication required' },
+  forbidden: { status: 403, zh: '无权执行此操作', en: 'Not allowed' },
+  not_found: { status: 404, zh: '未找到', en: 'Not found' },
+  conflict: { status: 409, zh: '与当前状态冲突', en: 'Conflicts with the current state' },
+  payload_too_large: { status: 413, zh: '请求内容过大', en: 'Request body too large' },
+  unsupported_media_type: { status: 415, zh: '请求格式不受支持', en: 'Unsupported media type' },
+  unprocessable: { status: 422, zh: '无法处理的请求', en: 'The request cannot be processed' },
+  unavailable: { status: 503, zh: '服务暂不可用', en: 'Service unavailable' },
+  internal: { status: 500, zh: '服务器内部错误', en: 'Internal error' },
+} as const;
+export type ProblemType = keyof typeof problemTypes;
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export class ProblemError extends Error {
+  override name = 'ProblemError';
+  constructor(
+    readonly type: ProblemType,
+    readonly detail: string | Bilingual,
+    readonly errors?: FieldError[],
+  ) {
+    super(typeof detail === 'string' ? detail : detail.en);
+  }
+}
+
+export type { Lang };
+
+/** The caller's language: `?lang=`, else Accept-Language, else zh-CN. */
+export function callerLanguage(c: Context): Lang {
+  const q = c.req.query('lang');
+  if (q === 'en' || q === 'zh-CN') return q;
+  const header = c.req.header('accept-language') ?? '';
+  const first = header.split(',')[0]?.trim().toLowerCase() ?? '';
+  return first.startsWith('en') ? 'en' : 'zh-CN';
+}
+
+export const localise = (text: string | Bilingual, lang: Lang): string =>
+  typeof text === 'string' ? text : lang === 'en' ? text.en : text.zh;
+
+/** The problem+json body for an error, in a language. */
+export function problemBody(p: ProblemError, lang: Lang) {
+  const def = problemTypes[p.type];
+  return {
+    type: `https://rectify.dev/problems/${p.type.replace(/_/g, '-')}`,
+    title: lang === 'en' ? def.en : def.zh,
+    status: def.status,
+    detail: localise(p.detail, lang),
+    ...(p.errors ? { errors: p.errors } : {}),
+  };
+}
+
+export function problemResponse(c: Context, p: ProblemError): Response {
+  const body = problemBody(p, callerLanguage(c));
+  return c.body(JSON.stringify(body), body.status as ContentfulStatusCode, {
+    'content-type': 'application/problem+json; charset=utf-8',
+    // RFC 9110 requires a challenge on every 401; RFC 6750 names the scheme.
+    ...(body.status === 401 ? { 'www-authenticate': 'Bearer realm="rectify"' } : {}),
+  });
+}
+
+const refusalTypes: Record<string, ProblemType> = {
+  [CaseFailure.Forbidden]: 'forbidden',
+  [CaseFailure.Conflict]: 'conflict',
+  [CaseFailure.Invalid]: 'unprocessable',
+};
+
+/**
+ * The one place that turns what a handler threw into a problem: our own
+ * ProblemErrors, Hono's HTTP exceptions, and Temporal's errors. A step the
+ * running case refused in its update validator (its pinned policy decides)
+ * keeps its reason and becomes 403/409/422. Returns null for anything
+ * unexpected: the caller logs it and answers a generic 500.
+ */
+export function toProblem(err: unknown): ProblemError | null {
+  if (err instanceof ProblemError) return err;
+  if (err instanceof WorkflowExecutionAlreadyStartedError) {
+    return new ProblemError('conflict', {
+      zh: `案件 ${err.workflowId} 已存在`,
+      en: `case ${err.workflowId} already exists`,
+    });
+  }
+  if (err instanceof WorkflowNotFoundError) {
+    return new ProblemError('not_found', {
+      zh: `案件 ${err.workflowId} 不存在或已结束`,
+      en: `case ${err.workflowId} does not exist or has finished`,
+    });
+  }
+  // A workflow that answers no case query is not a case (an id that reached another kind of workflow).
+  if (err instanceof QueryNotRegisteredError) {
+    return new ProblemError('not_found', {
+      zh: '没有这个案件（该编号对应的不是案件流程）',
+      en: 'there is no such case (the id belongs to something other than a case)',
+    });
+  }
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+    const type = err.cause.type ? refusalTypes[err.cause.type] : undefined;
+    if (type) return new ProblemError(type, err.cause.message);
+  }
+  if (err instanceof HTTPException) {
+    const byStatus: Partial<Record<number, ProblemType>> = {
+      400: 'validation',
+      401: 'unauthenticated',
+      403: 'forbidden',
+      404: 'not_found',
+      413: 'payload_too_large',
+      415: 'unsupported_media_type',
+    };
+    const type = byStatus[err.status];
+    if (type) return new ProblemError(type, err.message || type);
+  }
+  return null;
+}
+
+/** The app's `onError`: a problem+json for everything, a logged generic 500 for the unexpected. */
+export const problemOnError: ErrorHandler = (err, c) => {
+  const problem = toProblem(err);
+  if (problem) return problemResponse(c, problem);
+  console.error(`[api] ${c.req.method} ${c.req.path} failed`, err);
+  return problemResponse(
+    c,
+    new ProblemError('internal', {
+      zh: '服务器内部错误，已记录；请稍后重试',
+      en: 'internal error; it was logged, please try again later',
+    }),
+  );
+};
+
+/** The app's `notFound`: a problem+json pointing at /docs. */
+export const problemNotFound: NotFoundHandler = (c) =>
+  problemResponse(
+    c,
+    new ProblemError('not_found', {
+      zh: `没有 ${c.req.method} ${c.req.path} 这个接口（见 /docs）`,
+      en: `no route ${c.req.method} ${c.req.path} (see /docs)`,
+    }),
+  );

@@ -1,0 +1,83 @@
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { problemOnError } from './problems.ts';
+import { jsonOnly, validationHook } from './validation.ts';
+
+/** The validation hook and the JSON gate on a one-route app, as createApp wires them. */
+const app = new OpenAPIHono({ defaultHook: validationHook });
+app.onError(problemOnError);
+app.openapi(
+  createRoute({
+    method: 'post',
+    path: '/things/{id}',
+    middleware: [jsonOnly],
+    request: {
+      params: z.object({ id: z.string().regex(/^t-\d+$/, 'like t-1 / 形如 t-1') }),
+      query: z.strictObject({ lang: z.enum(['zh-CN', 'en']).optional() }),
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: z.strictObject({ n: z.number().int(), note: z.string().optional() }),
+          },
+        },
+      },
+    },
+    responses: { 200: { description: 'ok' } },
+  }),
+  (c) => c.json({ ok: true }, 200),
+);
+
+const post = (
+  path: string,
+  body: string | undefined,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+) => app.request(path, { method: 'POST', body, headers });
+
+interface Problem {
+  status: number;
+  title: string;
+  detail: string;
+  errors?: { field: string; message: string }[];
+}
+const problemOf = async (res: Response) => {
+  expect(res.headers.get('content-type')).toContain('application/problem+json');
+  return (await res.json()) as Problem;
+};
+
+describe('validation', () => {
+  it('passes a valid request', async () => {
+    expect((await post('/things/t-1', '{"n":1}')).status).toBe(200);
+  });
+
+  it('answers field errors as problem+json, in Chinese by default and in English on request', async () => {
+    const zh = await problemOf(await post('/things/t-1', '{"n":"x","extra":1}'));
+    expect(zh.status).toBe(400);
+    expect(zh.title).toBe('请求参数有误');
+    expect(zh.errors?.find((e) => e.field === 'n')?.message).toMatch(/[\u4e00-\u9fff]/);
+    expect(zh.errors?.map((e) => e.field)).toContain('(body)');
+    const en = await problemOf(await post('/things/t-1?lang=en', '{"n":"x"}'));
+    expect(en.errors?.find((e) => e.field === 'n')?.message).toMatch(/expected number/i);
+  });
+
+  it('keeps a schema’s own wording and names path and query fields', async () => {
+    const p = await problemOf(await post('/things/nope', '{"n":1}'));
+    expect(p.errors).toEqual([{ field: 'id', message: 'like t-1 / 形如 t-1' }]);
+    const q = await problemOf(await post('/things/t-1?lang=fr', '{"n":1}'));
+    expect(q.errors?.map((e) => e.field)).toEqual(['lang']);
+  });
+
+  it('refuses a body without a JSON Content-Type (415) instead of validating {}', async () => {
+    for (const headers of [{}, { 'content-type': 'text/plain' }] as Record<string, string>[]) {
+      const p = await problemOf(await post('/things/t-1', '{"n":1}', headers));
+      expect(p.status).toBe(415);
+    }
+    expect((await problemOf(await post('/things/t-1', '', {}))).status).toBe(415);
+  });
+
+  it('says when the body is empty or not JSON', async () => {
+    expect((await problemOf(await post('/things/t-1', ''))).detail).toMatch(/请求体为空/);
+    expect((await problemOf(await post('/things/t-1', '{"n":'))).detail).toMatch(/JSON/);
+  });
+});

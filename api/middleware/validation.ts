@@ -1,0 +1,135 @@
+import type { Context, MiddlewareHandler, ValidationTargets } from 'hono';
+import { z } from 'zod';
+import { callerLanguage, ProblemError, type FieldError, type Lang } from './problems.ts';
+
+/**
+ * Validation: zod schemas declared on each route (`createRoute`) do the
+ * parsing; this module turns their failures into today's problem+json (400,
+ * per-field errors in the caller's language) and keeps a body without a JSON
+ * Content-Type from being read as `{}` (415).
+ */
+const zhErrors = z.locales.zhCN().localeError;
+const enErrors = z.locales.en().localeError;
+
+type Where = 'body' | 'query' | 'path' | 'form';
+
+function validationProblem(errors: FieldError[], where: Where): ProblemError {
+  return new ProblemError(
+    'validation',
+    {
+      zh: `${where === 'body' ? '请求体' : where === 'query' ? '查询参数' : '路径参数'}有 ${errors.length} 处错误，见 errors`,
+      en: `${errors.length} problem(s) in the request ${where}; see errors`,
+    },
+    errors,
+  );
+}
+
+const fieldOf = (path: readonly PropertyKey[], where: Where) =>
+  path.length > 0 ? path.map(String).join('.') : `(${where})`;
+
+/** Parses with a zod schema, or throws a 400 ProblemError naming each field in the caller's language. */
+export function parseOr400<S extends z.ZodType>(
+  schema: S,
+  data: unknown,
+  lang: Lang,
+  where: Where,
+): z.output<S> {
+  const r = schema.safeParse(data, { error: lang === 'en' ? enErrors : zhErrors });
+  if (r.success) return r.data;
+  throw validationProblem(
+    r.error.issues.map((i) => ({ field: fieldOf(i.path, where), message: i.message })),
+    where,
+  );
+}
+
+const valueAt = (data: unknown, path: readonly PropertyKey[]): unknown =>
+  path.reduce<unknown>(
+    (v, k) => (typeof v === 'object' && v !== null ? (v as Record<PropertyKey, unknown>)[k] : undefined),
+    data,
+  );
+
+const messageOf = (m: string | { message: string } | undefined | null): string | undefined =>
+  typeof m === 'string' ? m : (m?.message ?? undefined);
+
+/**
+ * An issue's message in the caller's language. The route's validator parsed
+ * with zod's default (English) messages; a message that is exactly zod's
+ * English one is rendered again in Chinese, while a schema's own wording
+ * (already bilingual or deliberately English) is kept.
+ */
+function localised(issue: z.core.$ZodIssue, data: unknown, lang: Lang): string {
+  if (lang === 'en') return issue.message;
+  const raw = { ...issue, input: valueAt(data, issue.path) } as unknown as z.core.$ZodRawIssue;
+  if (messageOf(enErrors(raw)) !== issue.message) return issue.message;
+  return messageOf(zhErrors(raw)) ?? issue.message;
+}
+
+const whereOf: Record<string, Where> = { json: 'body', query: 'query', param: 'path', form: 'form' };
+
+/**
+ * The `defaultHook` of every OpenAPIHono route: a failed validation becomes
+ * the problem+json 400 the rest of the API answers, never zod-openapi's own
+ * error shape.
+ */
+export const validationHook = (
+  result: { target: keyof ValidationTargets; data?: unknown } & (
+    { success: true } | { success: false; error: z.ZodError }
+  ),
+  c: Context,
+): undefined => {
+  if (result.success) return undefined;
+  const where = whereOf[result.target] ?? 'body';
+  const data = result.data;
+  const lang = callerLanguage(c);
+  throw validationProblem(
+    result.error.issues.map((i) => ({ field: fieldOf(i.path, where), message: localised(i, data, lang) })),
+    where,
+  );
+};
+
+const isJson = (contentType: string | undefined) =>
+  /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i.test(contentType?.trim() ?? '');
+
+/**
+ * Runs before a route's JSON body validator. A body without
+ * `Content-Type: application/json` is refused (415) rather than validated as
+ * `{}` (what Hono's json validator does), which would let a client's missing
+ * header pass an all-optional schema; an empty or unparsable body is a 400
+ * that says so.
+ */
+export const jsonOnly: MiddlewareHandler = async (c: Context, next) => {
+  await readJson(c);
+  await next();
+};
+
+async function readJson(c: Context): Promise<unknown> {
+  if (!isJson(c.req.header('content-type'))) {
+    throw new ProblemError('unsupported_media_type', {
+      zh: '请求体须为 JSON，并带请求头 Content-Type: application/json',
+      en: 'send the body as JSON with the header Content-Type: application/json',
+    });
+  }
+  // Hono keeps the text, so the route's own validator reads it again without a second stream.
+  const raw = await c.req.text();
+  if (raw.trim() === '') {
+    throw new ProblemError('validation', { zh: '请求体为空', en: 'the request body is empty' });
+  }
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch (err) {
+    throw new ProblemError('validation', {
+      zh: `请求体不是合法的 JSON：${(err as Error).message}`,
+      en: `the request body is not valid JSON: ${(err as Error).message}`,
+    });
+  }
+}
+
+/** For the routes that validate in the handler (evidence, which takes a session or a token): the JSON body. */
+export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+  return parseOr400(schema, await readJson(c), callerLanguage(c), 'body');
+}
+
+/** For the routes that validate in the handler: the path parameters. */
+export function paramsOf<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
+  return parseOr400(schema, c.req.param(), callerLanguage(c), 'path');
+}

@@ -1,0 +1,133 @@
+import type { Context } from 'hono';
+import type { Child } from 'hono/jsx';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Bilingual, Lang } from '../../domain/text.ts';
+import { problemTypes, toProblem } from '../middleware/problems.ts';
+
+/**
+ * The pages behind signed email links (action links, report links): one
+ * shell, one outcome page, and one guard that turns anything a link route
+ * throws into a page, since these routes answer people in browsers, not API
+ * clients. Bilingual (the person's language first, the other beneath), no
+ * scripts, nothing loaded from elsewhere.
+ */
+const pick = (t: Bilingual, lang: Lang) => (lang === 'en' ? t.en : t.zh);
+const other = (t: Bilingual, lang: Lang) => (lang === 'en' ? t.zh : t.en);
+
+const STYLE = `body{font-family:system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin:0;background:#f6f5f2;color:#1d1d1f}
+main{max-width:42rem;margin:2rem auto;background:#fff;padding:1.5rem 2rem;border-radius:8px;box-shadow:0 1px 4px #0002}
+h1{font-size:1.4rem;margin:.2rem 0}.alt{color:#666;font-size:.92em}.brand{color:#b4232a;font-weight:600;letter-spacing:.05em}
+table{border-collapse:collapse;width:100%;margin:1rem 0}th{text-align:left;white-space:nowrap;color:#555;padding:.35rem .8rem .35rem 0;vertical-align:top;font-weight:500}
+td{padding:.35rem 0;white-space:pre-wrap}blockquote{margin:1rem 0;padding:.8rem 1rem;background:#fbf7e9;border-left:4px solid #d9a400}
+fieldset{border:1px solid #ddd;border-radius:6px;margin:1rem 0}label{display:block;margin:.4rem 0}textarea{width:100%;min-height:4rem}
+button{background:#b4232a;color:#fff;border:0;padding:.6rem 1.4rem;border-radius:4px;font-size:1rem;cursor:pointer}
+.error{background:#fdecea;border-left:4px solid #b4232a;padding:.6rem 1rem}.note{font-size:.85em;color:#666}`;
+
+/** Text in the reader's language, the other language beneath. */
+export const Both = ({ text, lang }: { text: Bilingual; lang: Lang }) => (
+  <>
+    <p>{pick(text, lang)}</p>
+    <p class="alt">{other(text, lang)}</p>
+  </>
+);
+
+/** Inline: the reader's language, the other beside it. */
+export const Pair = ({ text, lang }: { text: Bilingual; lang: Lang }) => (
+  <>
+    {pick(text, lang)} <span class="alt">{other(text, lang)}</span>
+  </>
+);
+
+export function LinkPageShell(props: { lang: Lang; outcome: string; title: Bilingual; children?: Child }) {
+  const { lang, outcome, title } = props;
+  return (
+    <html lang={lang}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width,initial-scale=1" />
+        <meta name="robots" content="noindex,nofollow" />
+        <title>{pick(title, lang)} · Rectify</title>
+        <style dangerouslySetInnerHTML={{ __html: STYLE }} />
+      </head>
+      <body>
+        <main data-outcome={outcome}>
+          <div class="brand">整改闭环 · Rectify</div>
+          <h1>{pick(title, lang)}</h1>
+          <div class="alt">{other(title, lang)}</div>
+          {props.children}
+        </main>
+      </body>
+    </html>
+  );
+}
+
+/** What a link page ended in (an unusable link, a refusal, a result): thrown, then shown as a page. */
+export class PageOutcome extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly outcome: string,
+    readonly title: Bilingual,
+    readonly text: Bilingual,
+    readonly lang?: Lang | undefined,
+  ) {
+    super(title.en);
+  }
+}
+
+/** How one kind of link page answers: its headers, the language when the person's is unknown, its 500 title. */
+export interface LinkPageKind {
+  name: string;
+  headers: Record<string, string>;
+  fallbackLang(c: Context): Lang;
+  failedTitle: Bilingual;
+}
+
+/** A page as a response, with the link kind's headers. */
+export const renderLinkPage = (c: Context, kind: LinkPageKind, status: ContentfulStatusCode, page: Child) =>
+  c.html(`<!doctype html>\n${String(page)}`, status, kind.headers);
+
+/** The one outcome page: a title and a message, nothing to do. */
+export const outcomePage = (c: Context, kind: LinkPageKind, o: PageOutcome) => {
+  const lang = o.lang ?? kind.fallbackLang(c);
+  return renderLinkPage(
+    c,
+    kind,
+    o.status,
+    <LinkPageShell lang={lang} outcome={o.outcome} title={o.title}>
+      <Both text={o.text} lang={lang} />
+    </LinkPageShell>,
+  );
+};
+
+const asBilingual = (d: string | Bilingual): Bilingual => (typeof d === 'string' ? { zh: d, en: d } : d);
+
+/** Any failure of a link route becomes a page: its own outcome, a mapped problem, or a logged 500. */
+export const guardedPage =
+  (kind: LinkPageKind, fn: (c: Context) => Promise<Response>) =>
+  async (c: Context): Promise<Response> => {
+    try {
+      return await fn(c);
+    } catch (err) {
+      if (err instanceof PageOutcome) return outcomePage(c, kind, err);
+      const p = toProblem(err);
+      if (p) {
+        const def = problemTypes[p.type];
+        return outcomePage(
+          c,
+          kind,
+          new PageOutcome(def.status, p.type, { zh: def.zh, en: def.en }, asBilingual(p.detail)),
+        );
+      }
+      console.error(`[${kind.name}] unexpected error`, err);
+      return outcomePage(
+        c,
+        kind,
+        new PageOutcome(500, 'error', kind.failedTitle, {
+          zh: '系统暂时出错，链接仍然有效，请稍后再试。',
+          en: 'Something went wrong on our side. The link is still valid: please try again later.',
+        }),
+      );
+    }
+  };
+
+export { asBilingual, pick, other };

@@ -1,0 +1,279 @@
+import type { OpenAPIHono, RouteConfig } from '@hono/zod-openapi';
+import type { BlankEnv } from 'hono/types';
+import type { Bilingual } from '../../domain/text.ts';
+import { bi, documentResponse, langParameter, pageResponse, problems } from '../routes/declare.ts';
+
+/**
+ * The routes written as plain Hono handlers, declared here for /openapi.json
+ * and /docs: the web app's pages and forms (a browser session, HTML answers),
+ * sign-in, and the evidence routes (which take a bearer token or a session,
+ * so they validate in the handler). The route-coverage test fails on any
+ * served route missing from this list or from a `createRoute` declaration.
+ */
+type Kind = 'page' | 'form' | 'redirect' | 'json' | 'file';
+
+const pages: [RouteConfig['method'], string, Kind, Bilingual, string[]][] = [
+  [
+    'post',
+    '/api/cases/{caseId}/evidence',
+    'json',
+    { zh: '申请上传证据（预签名 PUT）', en: 'Reserve an evidence upload (presigned PUT)' },
+    ['evidence'],
+  ],
+  [
+    'post',
+    '/api/cases/{caseId}/evidence/upload',
+    'json',
+    { zh: '上传证据（multipart，一次完成）', en: 'Upload evidence in one multipart request' },
+    ['evidence'],
+  ],
+  [
+    'post',
+    '/api/evidence/{evidenceId}/confirm',
+    'json',
+    { zh: '确认上传并计算 SHA-256', en: 'Confirm an upload and hash it (SHA-256)' },
+    ['evidence'],
+  ],
+  [
+    'get',
+    '/api/evidence/{evidenceId}',
+    'redirect',
+    {
+      zh: '查看证据文件（跳转到限时下载）',
+      en: 'Open an evidence file (redirect to a short-lived download)',
+    },
+    ['evidence'],
+  ],
+  ['get', '/login', 'page', { zh: '登录页', en: 'Sign-in page' }, ['web']],
+  [
+    'get',
+    '/auth/start',
+    'redirect',
+    {
+      zh: '开始统一身份认证登录（OIDC + PKCE）',
+      en: 'Start signing in at the identity provider (OIDC + PKCE)',
+    },
+    ['web'],
+  ],
+  ['get', '/auth/callback', 'redirect', { zh: '身份认证回调', en: 'Identity provider callback' }, ['web']],
+  ['post', '/logout', 'redirect', { zh: '退出登录', en: 'Sign out' }, ['web']],
+  [
+    'get',
+    '/login/link/{token}',
+    'redirect',
+    { zh: '一次性登录链接（仅本地）', en: 'One-time sign-in link (local only)' },
+    ['web'],
+  ],
+  ['get', '/app', 'page', { zh: '工作台', en: 'Workbench' }, ['web']],
+  ['get', '/app/cases/new', 'page', { zh: '新建案件表单', en: 'New case form' }, ['web']],
+  ['post', '/app/cases/new', 'form', { zh: '新建案件', en: 'Open a case' }, ['web']],
+  ['get', '/app/cases', 'page', { zh: '案件列表', en: 'Case list' }, ['web']],
+  [
+    'get',
+    '/app/cases/export.csv',
+    'file',
+    { zh: '导出案件列表（CSV）', en: 'Export the case list (CSV)' },
+    ['web'],
+  ],
+  [
+    'get',
+    '/app/cases/export.xlsx',
+    'file',
+    { zh: '导出案件列表（XLSX）', en: 'Export the case list (XLSX)' },
+    ['web'],
+  ],
+  ['get', '/app/cases/{caseId}', 'page', { zh: '案件页', en: 'Case page' }, ['web']],
+  [
+    'post',
+    '/app/cases/{caseId}/root-cause',
+    'form',
+    { zh: '提交原因分析', en: 'Submit the root-cause analysis' },
+    ['web'],
+  ],
+  [
+    'post',
+    '/app/cases/{caseId}/rectification',
+    'form',
+    { zh: '上报整改', en: 'Report the rectification' },
+    ['web'],
+  ],
+  ['post', '/app/cases/{caseId}/review', 'form', { zh: '复查', en: 'Review' }, ['web']],
+  [
+    'post',
+    '/app/cases/{caseId}/adjudication',
+    'form',
+    { zh: '异议裁定', en: 'Adjudicate a dispute' },
+    ['web'],
+  ],
+  ['post', '/app/cases/{caseId}/withdraw', 'form', { zh: '撤销案件', en: 'Withdraw the case' }, ['web']],
+  ['post', '/app/cases/{caseId}/comment', 'form', { zh: '评论', en: 'Comment' }, ['web']],
+  ['get', '/app/dashboard', 'page', { zh: '仪表盘', en: 'Dashboard' }, ['web']],
+  ['get', '/app/dashboard/weekly', 'page', { zh: '周报', en: 'Weekly report' }, ['web']],
+  ['get', '/app/audit', 'page', { zh: '审计检索', en: 'Audit search' }, ['web']],
+  ['get', '/app/audit/verify', 'page', { zh: '校验一个案件', en: 'Verify one case' }, ['web']],
+  ['get', '/app/audit/verify-all', 'page', { zh: '校验全部案件', en: 'Verify every case' }, ['web']],
+  [
+    'get',
+    '/app/audit/cases/{caseId}/export',
+    'file',
+    { zh: '导出案件审计记录', en: "Export a case's trail" },
+    ['web'],
+  ],
+  ['get', '/app/audit/export', 'file', { zh: '按时段导出', en: 'Export a period' }, ['web']],
+  ['get', '/app/admin/directory', 'page', { zh: '名录导入', en: 'Directory import' }, ['web']],
+  ['get', '/app/admin/directory/export', 'file', { zh: '导出名录', en: 'Export the directory' }, ['web']],
+  [
+    'post',
+    '/app/admin/directory/preview',
+    'form',
+    { zh: '名录导入预览', en: 'Preview a directory import' },
+    ['web'],
+  ],
+  [
+    'post',
+    '/app/admin/directory/apply',
+    'form',
+    { zh: '应用名录导入', en: 'Apply a directory import' },
+    ['web'],
+  ],
+  [
+    'get',
+    '/api/places',
+    'json',
+    { zh: '地点及其二维码编号（公开）', en: 'Places and their codes (public)' },
+    ['intake'],
+  ],
+  [
+    'get',
+    '/r/{code}',
+    'page',
+    { zh: '扫码报告问题表单（公开）', en: 'Report form a code opens (public)' },
+    ['intake'],
+  ],
+  [
+    'post',
+    '/r/{code}',
+    'form',
+    { zh: '提交扫码报告（multipart，可带照片）', en: 'Send a report (multipart, with photos)' },
+    ['intake'],
+  ],
+  ['get', '/r/thanks', 'page', { zh: '已收到', en: 'Received' }, ['intake']],
+  [
+    'get',
+    '/t/{token}',
+    'page',
+    { zh: '报告进度与回访（跟踪链接）', en: 'Report progress and survey (tracking link)' },
+    ['intake'],
+  ],
+  ['post', '/t/{token}/survey', 'form', { zh: '提交回访评价', en: 'Send the survey' }, ['intake']],
+  [
+    'get',
+    '/commitments',
+    'page',
+    { zh: '服务承诺公示（公开）', en: 'Service commitments (public)' },
+    ['intake'],
+  ],
+  ['get', '/app/triage', 'page', { zh: '待分派的报告', en: 'Reports to triage' }, ['intake']],
+  [
+    'post',
+    '/app/triage/{reportId}',
+    'form',
+    { zh: '分派报告：立案、并入或不予受理', en: 'Triage a report: case, merge or reject' },
+    ['intake'],
+  ],
+  ['get', '/app/admin/qr', 'page', { zh: '报修二维码', en: 'Report codes' }, ['intake']],
+  [
+    'get',
+    '/app/admin/qr/{buildingId}/print',
+    'page',
+    { zh: '二维码打印版（存为 PDF）', en: 'Code sheets, print view (PDF)' },
+    ['intake'],
+  ],
+  [
+    'get',
+    '/app/admin/qr/{buildingId}/{sheet}',
+    'file',
+    { zh: '二维码 A4 页（SVG）', en: 'A4 code sheet (SVG)' },
+    ['intake'],
+  ],
+];
+
+const responsesFor = (kind: Kind): RouteConfig['responses'] => {
+  const html = (text: Bilingual) => pageResponse(text);
+  switch (kind) {
+    case 'page':
+      return {
+        200: html({ zh: '页面', en: 'The page' }),
+        302: { description: bi({ zh: '未登录：转到登录', en: 'Not signed in: to sign-in' }) },
+        400: html({ zh: '查询参数有误的页面', en: 'A page naming the bad parameters' }),
+        403: html({ zh: '无权查看', en: 'Not allowed' }),
+        404: html({ zh: '不存在', en: 'Not found' }),
+      };
+    case 'form':
+      return {
+        303: { description: bi({ zh: '已处理，返回页面', en: 'Done: back to the page' }) },
+        400: html({ zh: '表单有误，逐项说明', en: 'The form, with each field’s error' }),
+        403: html({ zh: '无权操作或 CSRF 令牌不符', en: 'Not allowed, or the CSRF token does not match' }),
+        404: html({ zh: '不存在', en: 'Not found' }),
+        409: html({ zh: '已处理过', en: 'Already done' }),
+        413: html({ zh: '表单过大', en: 'Form too large' }),
+        429: html({ zh: '提交过于频繁', en: 'Too many requests' }),
+      };
+    case 'redirect':
+      return {
+        302: { description: bi({ zh: '跳转', en: 'Redirect' }) },
+        303: { description: bi({ zh: '跳转', en: 'Redirect' }) },
+        ...problems([400, 401, 403, 404]),
+      };
+    case 'file':
+      return {
+        200: documentResponse(
+          [
+            'text/csv',
+            'application/json',
+            'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+            'image/svg+xml',
+          ],
+          { zh: '文件', en: 'The file' },
+        ),
+        ...problems([400, 403, 404]),
+      };
+    case 'json':
+      return {
+        200: documentResponse('application/json', { zh: '结果', en: 'The result' }),
+        201: documentResponse('application/json', { zh: '已创建', en: 'Created' }),
+        ...problems([400, 401, 403, 404, 409, 413, 415, 422]),
+      };
+  }
+};
+
+const operationId = (method: string, path: string) =>
+  `${method}${path
+    .replace(/\{([^}]+)\}/g, 'By-$1')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('')}`;
+
+export const pageRouteDefinitions: RouteConfig[] = pages.map(([method, path, kind, summary, tags]) => ({
+  method,
+  path,
+  operationId: operationId(method, path),
+  tags,
+  summary: bi(summary),
+  parameters: [
+    langParameter,
+    ...[...path.matchAll(/\{([^}]+)\}/g)].map((m) => ({
+      name: m[1]!,
+      in: 'path' as const,
+      required: true,
+      schema: { type: 'string' as const },
+    })),
+  ],
+  responses: responsesFor(kind),
+}));
+
+/** Puts the page and evidence routes into the app's document (they are served by plain handlers). */
+export function documentPages(app: OpenAPIHono<BlankEnv>): void {
+  for (const route of pageRouteDefinitions) app.openAPIRegistry.registerPath(route);
+}

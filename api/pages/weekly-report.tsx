@@ -1,0 +1,313 @@
+import type { Child } from 'hono/jsx';
+import type { AreaSummary, DailyPoint, WeekCounts } from '../../domain/digest.ts';
+import type { KpiValue } from '../../domain/kpi.ts';
+import type { Bilingual, Lang } from '../../domain/text.ts';
+
+/**
+ * The weekly summary as a page a person would rather look at than read raw:
+ * tables and small inline-SVG charts, Chinese with English beside it. No
+ * scripts, no external assets: it renders the same from an email link or a
+ * printout.
+ */
+export interface ReportPageNames {
+  title: Bilingual;
+  people: Map<string, string>;
+  buildings: Map<string, Bilingual>;
+  /** The reader's language goes first, the other beside it; zh-CN by default. */
+  lang?: Lang | undefined;
+}
+
+/** Inline text in the reader's language, the other beside it. */
+const Bi = ({ zh, en, lang }: { zh: string; en: string; lang: Lang }) =>
+  lang === 'en' ? (
+    <>
+      {en} <span class="alt">{zh}</span>
+    </>
+  ) : (
+    <>
+      {zh} <span class="alt">{en}</span>
+    </>
+  );
+
+const COUNT_ROWS: [keyof WeekCounts, string, string][] = [
+  ['opened', '新开案件', 'Opened'],
+  ['closed', '已结案', 'Closed'],
+  ['withdrawn', '已撤销', 'Withdrawn'],
+  ['late', '超时', 'Late (deadlines breached)'],
+  ['disputed', '异议', 'Disputed'],
+  ['failedReviews', '复查未通过', 'Failed reviews'],
+  ['ratings', '收到评价', 'Ratings received'],
+  ['satisfied', '满意评价', 'Satisfied ratings'],
+];
+
+const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
+
+function fmtKpi(k: Pick<KpiValue, 'unit'>, v: number | null): string {
+  if (v === null) return '—';
+  if (k.unit === 'ratio') return `${(v * 100).toFixed(1)}%`;
+  // Counts (complaints this year) read as whole numbers; hours keep one decimal.
+  return Number.isInteger(v) ? String(v) : v.toFixed(1);
+}
+
+const BAR_KEYS = ['opened', 'closed', 'late'] as const;
+const COLOURS = { opened: '#2563eb', closed: '#16a34a', late: '#dc2626' } as const;
+const LEGEND = { opened: '新开 opened', closed: '结案 closed', late: '超时 late' } as const;
+
+/** Grouped bars per day: opened, closed, late. */
+export function DailyChart({ points }: { points: DailyPoint[] }) {
+  const w = 420;
+  const h = 140;
+  const pad = 24;
+  const max = Math.max(1, ...points.flatMap((p) => [p.opened, p.closed, p.late]));
+  const slot = (w - pad * 2) / points.length;
+  const bar = slot / 4;
+  return (
+    <svg
+      role="img"
+      aria-label="daily cases"
+      width={w}
+      height={h}
+      viewBox={`0 0 ${w} ${h}`}
+      xmlns="http://www.w3.org/2000/svg"
+    >
+      {BAR_KEYS.map((key, i) => (
+        <>
+          <rect x={pad + i * 90} y="4" width="10" height="10" fill={COLOURS[key]} />
+          <text x={pad + i * 90 + 14} y="13" font-size="10">
+            {LEGEND[key]}
+          </text>
+        </>
+      ))}
+      <line x1={pad} y1={h - pad} x2={w - pad} y2={h - pad} stroke="#999" />
+      {points.map((p, i) =>
+        BAR_KEYS.map((key, j) => {
+          const bh = ((h - pad * 2) * p[key]) / max;
+          const x = pad + i * slot + j * bar + bar / 2;
+          return (
+            <rect
+              x={x.toFixed(1)}
+              y={(h - pad - bh).toFixed(1)}
+              width={bar.toFixed(1)}
+              height={bh.toFixed(1)}
+              fill={COLOURS[key]}
+            >
+              <title>{`${p.date} ${key}: ${p[key]}`}</title>
+            </rect>
+          );
+        }),
+      )}
+      {points.map((p, i) => (
+        <text x={(pad + i * slot + slot / 2).toFixed(1)} y={h - 6} font-size="10" text-anchor="middle">
+          {p.date.slice(5)}
+        </text>
+      ))}
+    </svg>
+  );
+}
+
+/** A rate against its target: a bar filled to the value with a tick at the target. */
+export function KpiBar({ k }: { k: KpiValue }) {
+  if (k.unit !== 'ratio' || k.value === null) return null;
+  const w = 120;
+  return (
+    <svg width={w} height="12" viewBox={`0 0 ${w} 12`} xmlns="http://www.w3.org/2000/svg">
+      <rect width={w} height="12" fill="#e5e7eb" />
+      <rect width={(k.value * w).toFixed(1)} height="12" fill={k.met === false ? '#dc2626' : '#16a34a'} />
+      {k.target !== null ? (
+        <line
+          x1={(k.target * w).toFixed(1)}
+          y1="0"
+          x2={(k.target * w).toFixed(1)}
+          y2="12"
+          stroke="#111"
+          stroke-width="2"
+        />
+      ) : null}
+    </svg>
+  );
+}
+
+function Table({ head, rows }: { head: Child[]; rows: Child[][] }) {
+  return (
+    <table>
+      <thead>
+        <tr>
+          {head.map((h) => (
+            <th>{h}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr>
+            {r.map((c) => (
+              <td>{c}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+const STYLE = `body{font-family:system-ui,"PingFang SC","Microsoft YaHei",sans-serif;margin:2rem auto;max-width:960px;color:#111;padding:0 1rem}
+h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem;border-bottom:1px solid #ddd}
+table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:middle;font-size:.9rem}
+th{background:#f3f4f6}.alt{color:#555;font-size:.85em}.ok{color:#15803d}.bad{color:#b91c1c}`;
+
+function WeeklyReport({ s, names }: { s: AreaSummary; names: ReportPageNames }) {
+  const lang = names.lang ?? 'zh-CN';
+  const bi = (zh: string, en: string) => <Bi zh={zh} en={en} lang={lang} />;
+  const zhTitle = `${s.week} ${names.title.zh} 周报`;
+  const enTitle = `Weekly summary of ${names.title.en}`;
+  const kpiRows = s.kpis.map((k) => {
+    const change = s.kpiChange.find((c) => c.id === k.id);
+    const verdict =
+      k.met === null ? (
+        '—'
+      ) : k.met ? (
+        <span class="ok">✓ 达标 met</span>
+      ) : (
+        <span class="bad">✗ 未达标 missed</span>
+      );
+    return [
+      bi(k.label.zh, k.label.en),
+      k.target === null ? '—' : `${k.comparator ?? ''} ${fmtKpi(k, k.target)}`,
+      <>
+        {fmtKpi(k, k.value)} <KpiBar k={k} />
+      </>,
+      fmtKpi(k, change?.previous ?? null),
+      verdict,
+      k.denominator !== undefined
+        ? `${k.numerator ?? ''}${k.numerator !== undefined ? ' / ' : ''}${k.denominator}`
+        : '',
+    ];
+  });
+  const caseNote = (l: AreaSummary['cases'][number]) =>
+    [
+      l.opened ? '新 new' : '',
+      l.closed ? '结案 closed' : '',
+      l.withdrawn ? '撤销 withdrawn' : '',
+      l.late ? `超时 late ×${l.late}` : '',
+      l.disputed ? `异议 disputed ×${l.disputed}` : '',
+      l.failedReviews ? `复查未通过 failed ×${l.failedReviews}` : '',
+      l.score !== undefined ? `评分 score ${l.score}` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
+  return (
+    <html lang={lang}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{lang === 'en' ? `${enTitle} · ${zhTitle}` : `${zhTitle} · ${enTitle}`}</title>
+        <style dangerouslySetInnerHTML={{ __html: STYLE }} />
+      </head>
+      <body>
+        <h1>{bi(`${s.week} ${names.title.zh} 周报`, `Weekly summary · ${names.title.en} · ${s.week}`)}</h1>
+        <h2>{bi('本周概况', 'The week at a glance')}</h2>
+        <DailyChart points={s.daily} />
+        <Table
+          head={[
+            bi('指标', 'Figure'),
+            bi('本周', 'This week'),
+            bi('上周', 'Last week'),
+            bi('变化', 'Change'),
+          ]}
+          rows={COUNT_ROWS.map(([k, zh, en]) => [
+            bi(zh, en),
+            String(s.counts[k]),
+            String(s.previous[k]),
+            signed(s.change[k]),
+          ])}
+        />
+        <h2>{bi('关键指标（本周新开案件）', 'KPIs (cases opened this week)')}</h2>
+        <Table
+          head={[
+            bi('KPI', 'KPI'),
+            bi('目标', 'Target'),
+            bi('本周', 'This week'),
+            bi('上周', 'Last week'),
+            bi('结论', 'Verdict'),
+            bi('样本', 'Basis'),
+          ]}
+          rows={kpiRows}
+        />
+        {s.byBuilding ? (
+          <>
+            <h2>{bi('各楼栋', 'By building')}</h2>
+            <Table
+              head={[bi('楼栋', 'Building'), ...COUNT_ROWS.slice(0, 6).map(([, zh, en]) => bi(zh, en))]}
+              rows={s.byBuilding.map((r) => {
+                const n = names.buildings.get(r.buildingId);
+                return [
+                  n ? bi(n.zh, n.en) : r.buildingId,
+                  ...COUNT_ROWS.slice(0, 6).map(([k]) => String(r.counts[k])),
+                ];
+              })}
+            />
+          </>
+        ) : null}
+        <h2>{bi('按负责人', 'By staff member')}</h2>
+        {s.totals.staff > s.byStaff.length ? (
+          <p>
+            {bi(
+              `列出问题最多的 ${s.byStaff.length} 人（共 ${s.totals.staff} 人）`,
+              `showing the ${s.byStaff.length} staff with most trouble of ${s.totals.staff}`,
+            )}
+          </p>
+        ) : null}
+        <Table
+          head={[bi('负责人', 'Staff'), ...COUNT_ROWS.slice(0, 7).map(([, zh, en]) => bi(zh, en))]}
+          rows={s.byStaff.map((r) => [
+            names.people.get(r.personId) ?? r.personId,
+            ...COUNT_ROWS.slice(0, 7).map(([k]) => String(r.counts[k])),
+          ])}
+        />
+        <h2>
+          {bi('重复问题（同类别同地点，近4周）', 'Repeat problems (same category and place, last 4 weeks)')}
+        </h2>
+        {s.repeats.length ? (
+          <Table
+            head={[bi('类别', 'Category'), bi('地点', 'Place'), bi('次数', 'Times'), bi('案件', 'Cases')]}
+            rows={s.repeats.map((r) => [r.category, r.place, String(r.count), r.caseIds.join(', ')])}
+          />
+        ) : (
+          <p>{bi('近4周无重复问题。', 'No repeat problems in the last 4 weeks.')}</p>
+        )}
+        <h2>{bi('本周案件', 'Cases this week')}</h2>
+        {s.totals.cases > s.cases.length ? (
+          <p>
+            {bi(
+              `列出问题最多的 ${s.cases.length} 件（共 ${s.totals.cases} 件）`,
+              `showing the ${s.cases.length} most troubled of ${s.totals.cases} cases`,
+            )}
+          </p>
+        ) : null}
+        <Table
+          head={[
+            bi('案件', 'Case'),
+            bi('标题', 'Title'),
+            bi('地点', 'Place'),
+            bi('阶段', 'Stage'),
+            bi('负责人', 'Staff'),
+            bi('本周', 'This week'),
+          ]}
+          rows={s.cases.map((l) => [
+            l.caseId,
+            l.title,
+            l.place,
+            l.stage,
+            names.people.get(l.responsibleId) ?? l.responsibleId,
+            caseNote(l),
+          ])}
+        />
+      </body>
+    </html>
+  );
+}
+
+/** The report page as an HTML document. */
+export function renderWeeklyReportPage(s: AreaSummary, names: ReportPageNames): string {
+  return `<!doctype html>\n${String(<WeeklyReport s={s} names={names} />)}`;
+}

@@ -1,0 +1,552 @@
+import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { z } from 'zod';
+import { checkLink, consumeLink, releaseLink, type LinkCheck, type LinkDeps } from '../../store/links.ts';
+import { isTerminal, type Actor, type CaseView, type LinkSignature } from '../../domain/case-model.ts';
+import type { Directory } from '../../domain/directory.ts';
+import type { LinkClaims } from '../../domain/link-token.ts';
+import type { Bilingual, Lang } from '../../domain/text.ts';
+import {
+  adjudicateUpdate,
+  signOffUpdate,
+  submitFollowUpUpdate,
+} from '../../workflows/rectification-case/messages.ts';
+import type { ActionHandler, AppDeps } from '../deps.ts';
+import { problemTypes, ProblemError, toProblem } from '../middleware/problems.ts';
+import { bi, jsonSchemaOf, pageResponse } from './declare.ts';
+import { ActionPage, type FormState } from '../pages/action-page.tsx';
+import {
+  caseActionContent,
+  caseLinkSteps,
+  csrfToken,
+  csrfValid,
+  isCaseLinkStep,
+  statementHash,
+  type ActionContent,
+} from '../pages/action-statement.ts';
+import {
+  asBilingual,
+  guardedPage,
+  LinkPageShell,
+  Both,
+  PageOutcome,
+  renderLinkPage,
+  type LinkPageKind,
+} from '../pages/link-page.tsx';
+import { directoryOrFail, readCase } from '../reads.ts';
+import { actionFormSchema, type ActionForm } from '../schemas.ts';
+
+/**
+ * /actions/{token}: one-click links from emails. Longer than most route
+ * modules: the bilingual text of every way a link can fail, the form's
+ * checks and the acts themselves stay together, read top to bottom.
+ * GET shows the page and
+ * changes nothing (mail scanners open links); POST from that page's form,
+ * with its CSRF token, consumes the link once and does the act. Whether the
+ * person may take the step is the running case's decision (its update
+ * validator): the page only says when the step is over.
+ */
+const linkFailures: Record<
+  Exclude<LinkCheck, { ok: true }>['reason'],
+  [ContentfulStatusCode, Bilingual, Bilingual]
+> = {
+  malformed: [
+    400,
+    { zh: '链接格式不正确', en: 'This link is malformed' },
+    {
+      zh: '链接不完整或已损坏。请从邮件中完整复制链接后再打开。',
+      en: 'The link is incomplete or damaged. Copy the whole link from the email and open it again.',
+    },
+  ],
+  forged: [
+    400,
+    { zh: '链接无效：签名校验失败', en: 'This link is not genuine' },
+    {
+      zh: '链接内容或签名被改动过，无法使用。请只使用邮件中的原始链接；如有疑问请联系主管。',
+      en: 'The link’s content or signature was altered, so it cannot be used. Use only the original link from the email; ask your supervisor if in doubt.',
+    },
+  ],
+  unknown_key: [
+    404,
+    { zh: '无法识别的链接', en: 'This link is not recognised' },
+    {
+      zh: '签发该链接的密钥已停用或从未使用。请使用最新邮件中的链接，或联系主管重新发送。',
+      en: 'The key that signed this link has been retired or was never ours. Use the link in the latest email, or ask your supervisor to send a new one.',
+    },
+  ],
+  unknown: [
+    404,
+    { zh: '链接未登记', en: 'This link was never issued' },
+    {
+      zh: '系统中没有这条链接的记录。请使用邮件中的链接。',
+      en: 'There is no record of this link. Use the link from your email.',
+    },
+  ],
+  expired: [
+    410,
+    { zh: '链接已过期', en: 'This link has expired' },
+    {
+      zh: '该链接已超过有效期。最新的提醒邮件中有新的链接；也可以联系主管。',
+      en: 'This link is past its expiry. The latest reminder email has a fresh link; or contact your supervisor.',
+    },
+  ],
+  used: [
+    410,
+    { zh: '链接已使用', en: 'This link was already used' },
+    {
+      zh: '每个链接只能使用一次，此前的操作已被记录。如需更改，请联系主管。',
+      en: 'Each link works once and the earlier action was recorded. To change it, contact your supervisor.',
+    },
+  ],
+  superseded: [
+    410,
+    { zh: '链接已被新链接取代', en: 'This link was replaced by a newer one' },
+    {
+      zh: '之后又发送过一封包含新链接的邮件（例如提醒），旧链接随之失效。请使用最新邮件中的链接。',
+      en: 'A later email (a reminder, for example) carried a new link, which replaced this one. Use the link in the latest email.',
+    },
+  ],
+};
+
+const noLongerOpen = (v: CaseView, lang: Lang) =>
+  new PageOutcome(
+    409,
+    'not_open',
+    { zh: '该步骤已不再需要', en: 'This step is no longer open' },
+    {
+      zh: `案件 ${v.caseId} 当前处于「${v.stage}」阶段，此链接对应的操作已无需进行。`,
+      en: `Case ${v.caseId} is now at stage "${v.stage}"; the action of this link is no longer needed.`,
+    },
+    lang,
+  );
+
+interface Prepared {
+  claims: LinkClaims;
+  lang: Lang;
+  content: ActionContent;
+  hash: string;
+  /** Case steps: what is needed to perform; extra actions: their handler. */
+  target:
+    | { kind: 'case'; view: CaseView; actor: Actor; dir: Directory }
+    | { kind: 'extra'; handler: ActionHandler };
+}
+
+const tokenParams = z.object({ token: z.string() });
+
+export const showActionRoute = createRoute({
+  method: 'get',
+  path: '/actions/{token}',
+  operationId: 'showAction',
+  tags: ['actions'],
+  security: [],
+  summary: bi({ zh: '邮件中的一键操作页面', en: 'The page behind an email action link' }),
+  description: bi({
+    zh: '显示案件摘要和待签署的声明，不做任何改动（邮件扫描器打开链接不会签字）。过期、已使用、已被新链接取代、伪造或被篡改的链接各有说明页面（4xx）。',
+    en: 'Shows the case summary and the exact statement to sign, and changes nothing (mail scanners opening links sign nothing). Expired, used, superseded, forged or tampered links each get their own page (4xx).',
+  }),
+  request: { params: tokenParams },
+  responses: {
+    200: pageResponse({ zh: '操作页面', en: 'The action page' }),
+    400: pageResponse({ zh: '伪造、篡改或格式错误的链接', en: 'Forged, tampered or malformed link' }),
+    404: pageResponse({ zh: '无法识别的链接', en: 'Unknown link' }),
+    409: pageResponse({ zh: '该步骤已不再需要', en: 'The step is no longer open' }),
+    410: pageResponse({ zh: '已过期、已使用或已被取代', en: 'Expired, used or superseded' }),
+    503: pageResponse({ zh: '尚未加载校园名录', en: 'No campus directory loaded' }),
+  },
+});
+
+export const performActionRoute = createRoute({
+  method: 'post',
+  path: '/actions/{token}',
+  operationId: 'performAction',
+  tags: ['actions'],
+  security: [],
+  summary: bi({
+    zh: '提交一键操作（签字、裁定、评价）',
+    en: 'Do the act of an action link (sign, adjudicate, rate)',
+  }),
+  description: bi({
+    zh: '由操作页面的表单提交，须带页面给出的 csrf 与 textHash。链接只能使用一次；签字记录令牌号、时间、IP、浏览器和所示文本的哈希。是否可以执行由进行中的案件决定。',
+    en: 'Posted by the action page’s form with its csrf and textHash. A link works once; the signature records token id, time, IP, user agent and the hash of the text shown. Whether the step may be taken is the running case’s decision.',
+  }),
+  request: {
+    params: tokenParams,
+    // The page reads its own form (a bad one is a page, not a 400 body): documented, not validated here.
+    body: {
+      required: true,
+      content: { 'application/x-www-form-urlencoded': { schema: jsonSchemaOf(actionFormSchema) } },
+    },
+  },
+  responses: {
+    200: pageResponse({ zh: '已完成', en: 'Done' }),
+    400: pageResponse({ zh: '链接或表单无效', en: 'Invalid link or form' }),
+    403: pageResponse({ zh: '案件拒绝（原因见页面）', en: 'Refused by the case (reason shown)' }),
+    409: pageResponse({ zh: '案件已变化或步骤已结束', en: 'The case changed, or the step is over' }),
+    410: pageResponse({ zh: '已过期、已使用或已被取代', en: 'Expired, used or superseded' }),
+    415: pageResponse({ zh: '须为表单提交', en: 'Must be a form post' }),
+    422: pageResponse({ zh: '表单内容有误', en: 'Invalid form content' }),
+    503: pageResponse({ zh: '尚未加载校园名录', en: 'No campus directory loaded' }),
+  },
+});
+
+export const actionLinkRouteDefinitions: RouteConfig[] = [showActionRoute, performActionRoute];
+
+const actionPages: LinkPageKind = {
+  name: 'actions',
+  headers: {
+    // The token is in the URL: never hand it to another site or a cache.
+    'referrer-policy': 'no-referrer',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'content-security-policy':
+      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+  },
+  fallbackLang: () => 'zh-CN',
+  failedTitle: { zh: '暂时无法完成', en: 'This could not be done now' },
+};
+
+export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
+  const app = new OpenAPIHono();
+  const linkDeps: LinkDeps = { ddb: deps.aws.ddb, tables: deps.aws.tables, keys: deps.signingKeys };
+
+  /** Everything GET and POST both need, read-only: the verified link, the case, the text. */
+  async function prepare(token: string): Promise<Prepared> {
+    const check = await checkLink(linkDeps, token);
+    if (!check.ok) {
+      const [status, title, message] = linkFailures[check.reason];
+      const lang = check.claims ? await recipientLanguage(check.claims) : 'zh-CN';
+      throw new PageOutcome(status, check.reason, title, message, lang);
+    }
+    const { claims } = check;
+    const dir = await directoryOrFail(deps);
+    if (isCaseLinkStep(claims.step)) {
+      if (caseLinkSteps[claims.step] !== claims.action) {
+        const [status, title, message] = linkFailures.malformed;
+        throw new PageOutcome(status, 'malformed', title, message);
+      }
+      const { view } = await readCase(deps, claims.caseId);
+      const lang = languageOf(claims, dir, view);
+      const person = dir.people.find((p) => p.id === claims.recipientId);
+      const actor: Actor = { id: claims.recipientId, roles: person?.roles ?? [], via: 'link' };
+      if (claims.round !== view.round) {
+        throw new PageOutcome(
+          410,
+          'superseded',
+          linkFailures.superseded[1],
+          {
+            zh: `此链接属于第 ${claims.round} 轮，案件已进入第 ${view.round} 轮。请使用最新邮件中的链接。`,
+            en: `This link is for round ${claims.round}; the case is now in round ${view.round}. Use the link in the latest email.`,
+          },
+          lang,
+        );
+      }
+      // A case that is over is said at once. Whether this person may take the step now is the
+      // running case's decision (its validator, under its pinned policy), asked when the form is posted.
+      if (isTerminal(view.stage)) throw noLongerOpen(view, lang);
+      const content = caseActionContent(claims.step, claims, view, dir);
+      return {
+        claims,
+        lang,
+        content,
+        hash: statementHash(content.statement),
+        target: { kind: 'case', view, actor, dir },
+      };
+    }
+    const handler = deps.extraActions?.[claims.step];
+    const described = handler ? await handler.describe(claims) : null;
+    const lang = languageOf(claims, dir);
+    if (!handler || !described) {
+      throw new PageOutcome(
+        404,
+        'unknown_action',
+        { zh: '无法识别的操作', en: 'Unknown action' },
+        {
+          zh: '此链接对应的操作不存在或已不再需要。',
+          en: 'The action of this link does not exist or is no longer needed.',
+        },
+        lang,
+      );
+    }
+    const content: ActionContent = {
+      title: described.title,
+      rows: [
+        { label: { zh: '摘要', en: 'Summary' }, value: `${described.summary.zh}\n${described.summary.en}` },
+      ],
+      statement: described.statement,
+      choice: 'acknowledge',
+    };
+    return {
+      claims,
+      lang,
+      content,
+      hash: statementHash(content.statement),
+      target: { kind: 'extra', handler },
+    };
+  }
+
+  async function recipientLanguage(claims: LinkClaims): Promise<Lang> {
+    try {
+      const dir = await directoryOrFail(deps);
+      return languageOf(claims, dir);
+    } catch {
+      return 'zh-CN';
+    }
+  }
+
+  const formPage = (
+    c: Context,
+    token: string,
+    p: Prepared,
+    status: ContentfulStatusCode,
+    state?: FormState,
+    error?: Bilingual,
+  ) =>
+    renderLinkPage(
+      c,
+      actionPages,
+      status,
+      <ActionPage
+        lang={p.lang}
+        content={p.content}
+        form={{
+          action: `/actions/${token}`,
+          csrf: csrfToken(deps.signingKeys, token, p.claims.tid, p.hash),
+          textHash: p.hash,
+          state,
+          error,
+        }}
+      />,
+    );
+
+  app.openapi(
+    showActionRoute,
+    guardedPage(actionPages, async (c) => {
+      const token = c.req.param('token') ?? '';
+      const p = await prepare(token);
+      return formPage(c, token, p, 200);
+    }),
+  );
+
+  app.openapi(
+    performActionRoute,
+    guardedPage(actionPages, async (c) => {
+      const token = c.req.param('token') ?? '';
+      const type = c.req.header('content-type') ?? '';
+      if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type.trim())) {
+        throw new PageOutcome(
+          415,
+          'unsupported',
+          { zh: '请从页面提交', en: 'Submit from the page' },
+          {
+            zh: '请打开邮件中的链接，在页面上点击提交按钮。',
+            en: 'Open the link from the email and use the page’s submit button.',
+          },
+        );
+      }
+      const p = await prepare(token);
+      const raw = await formBody(c, p.lang);
+      const parsed = actionFormSchema.safeParse(raw);
+      const stale = new PageOutcome(
+        400,
+        'stale_form',
+        { zh: '表单已失效', en: 'This form is no longer valid' },
+        {
+          zh: '提交的表单不是由本链接页面生成的，或已过时。请重新打开邮件中的链接。',
+          en: 'The form was not made by this link’s page, or is out of date. Open the link from the email again.',
+        },
+        p.lang,
+      );
+      if (!parsed.success && (typeof raw.csrf !== 'string' || typeof raw.textHash !== 'string')) throw stale;
+      const csrf = typeof raw.csrf === 'string' ? raw.csrf : '';
+      const shownHash = typeof raw.textHash === 'string' ? raw.textHash : '';
+      if (!csrfValid(deps.signingKeys, token, p.claims.tid, shownHash, csrf)) throw stale;
+      if (shownHash !== p.hash) {
+        throw new PageOutcome(
+          409,
+          'changed',
+          { zh: '案件内容已变化', en: 'The case has changed' },
+          {
+            zh: '您打开页面后案件内容有了变化，所示声明已不是当前内容。请重新打开链接，阅读后再签字。',
+            en: 'The case changed after you opened the page, so the statement shown is out of date. Open the link again and read it before signing.',
+          },
+          p.lang,
+        );
+      }
+      if (!parsed.success) return formPage(c, token, p, 422, {}, invalidForm(p.content.choice));
+      const form = parsed.data;
+      const problem = formProblem(p.content.choice, form);
+      if (problem) return formPage(c, token, p, 422, form, problem);
+
+      const at = new Date().toISOString();
+      const evidence = { at, ip: clientIp(c), userAgent: c.req.header('user-agent'), textHash: p.hash };
+      if (!(await consumeLink(linkDeps, p.claims.tid, evidence))) {
+        const [status, title, message] = linkFailures.used;
+        throw new PageOutcome(status, 'used', title, message, p.lang);
+      }
+      try {
+        const message = await perform(
+          p,
+          form,
+          { tokenId: p.claims.tid, ip: evidence.ip, userAgent: evidence.userAgent, textHash: p.hash },
+          evidence,
+        );
+        return renderLinkPage(
+          c,
+          actionPages,
+          200,
+          <LinkPageShell lang={p.lang} outcome="done" title={{ zh: '已完成', en: 'Done' }}>
+            <Both text={message} lang={p.lang} />
+          </LinkPageShell>,
+        );
+      } catch (err) {
+        // Refused or failed: the link was not really used, so the person can try again.
+        await releaseLink(linkDeps, p.claims.tid);
+        const refusal = toProblem(err);
+        if (refusal) {
+          throw new PageOutcome(
+            problemTypes[refusal.type].status,
+            'refused',
+            { zh: '未能完成', en: 'Not done' },
+            asBilingual(refusal.detail),
+            p.lang,
+          );
+        }
+        throw err;
+      }
+    }),
+  );
+
+  async function perform(
+    p: Prepared,
+    form: ActionForm,
+    signature: LinkSignature,
+    evidence: { at: string; ip?: string | undefined; userAgent?: string | undefined; textHash: string },
+  ): Promise<Bilingual> {
+    if (p.target.kind === 'extra') return (await p.target.handler.perform(p.claims, evidence)).message;
+    const { view, actor } = p.target;
+    const handle = deps.temporal.workflow.getHandle(view.caseId);
+    switch (p.content.choice) {
+      case 'sign_off': {
+        const decision = form.choice === 'dispute' ? 'dispute' : 'confirm';
+        await handle.executeUpdate(signOffUpdate, {
+          args: [{ actor, decision, reason: form.reason, signature }],
+        });
+        return decision === 'confirm'
+          ? {
+              zh: `已确认案件 ${view.caseId} 的整改方案，请按方案整改。`,
+              en: `You confirmed the plan of case ${view.caseId}. Please carry it out.`,
+            }
+          : {
+              zh: `已就案件 ${view.caseId} 提出异议，主管将进行裁定。`,
+              en: `Your dispute on case ${view.caseId} was recorded; a supervisor will adjudicate.`,
+            };
+      }
+      case 'adjudicate': {
+        const decision = form.choice === 'revise' ? 'revise' : 'proceed';
+        await handle.executeUpdate(adjudicateUpdate, {
+          args: [{ actor, decision, notes: form.notes ?? '', signature }],
+        });
+        return {
+          zh: `已裁定案件 ${view.caseId}：${decision === 'revise' ? '退回重新分析' : '按方案整改'}。`,
+          en: `Case ${view.caseId} adjudicated: ${decision === 'revise' ? 'back to analysis' : 'proceed with the plan'}.`,
+        };
+      }
+      case 'rate':
+        await handle.executeUpdate(submitFollowUpUpdate, {
+          args: [{ actor, score: form.score ?? 0, comment: form.comment, signature }],
+        });
+        return { zh: '感谢您的评价！', en: 'Thank you for your rating!' };
+      case 'acknowledge':
+        throw new ProblemError('internal', 'a case step cannot be acknowledged');
+    }
+  }
+
+  return app;
+}
+
+function invalidForm(kind: ActionContent['choice']): Bilingual {
+  return kind === 'rate'
+    ? { zh: '请选择 1-5 分', en: 'Choose a score from 1 to 5' }
+    : { zh: '表单内容有误，请检查后重新提交', en: 'The form has invalid values; check and submit again' };
+}
+
+/** What the chosen act needs beyond the schema (a reason to dispute, notes to adjudicate, a score). */
+function formProblem(kind: ActionContent['choice'], f: ActionForm): Bilingual | undefined {
+  switch (kind) {
+    case 'sign_off':
+      if (f.choice !== 'confirm' && f.choice !== 'dispute')
+        return { zh: '请选择确认或提出异议', en: 'Choose to confirm or to dispute' };
+      if (f.choice === 'dispute' && !f.reason)
+        return { zh: '提出异议须写明理由', en: 'A dispute needs a reason' };
+      return undefined;
+    case 'adjudicate':
+      if (f.choice !== 'revise' && f.choice !== 'proceed')
+        return { zh: '请选择裁定结果', en: 'Choose a decision' };
+      if (!f.notes) return { zh: '请填写裁定说明', en: 'Notes are required' };
+      return undefined;
+    case 'rate':
+      return f.score === undefined ? invalidForm('rate') : undefined;
+    case 'acknowledge':
+      return undefined;
+  }
+}
+
+/** The page's language: the recipient's own (reporters: as they gave it; zh-CN by default). */
+function languageOf(claims: LinkClaims, dir: Directory, view?: CaseView): Lang {
+  if (claims.recipientId.startsWith('reporter:')) return view?.reporter?.language ?? 'zh-CN';
+  return dir.people.find((p) => p.id === claims.recipientId)?.language ?? 'zh-CN';
+}
+
+/**
+ * The posted form. A body that doesn't parse as its Content-Type says (multipart without a
+ * boundary, truncated parts) is the sender's fault: a 400 page, not a 500.
+ */
+async function formBody(c: Context, lang: Lang) {
+  try {
+    return await c.req.parseBody();
+  } catch {
+    throw new PageOutcome(
+      400,
+      'bad_form',
+      { zh: '表单无法读取', en: 'The form could not be read' },
+      {
+        zh: '提交的表单内容已损坏或格式不正确。请重新打开邮件中的链接，在页面上点击提交按钮。',
+        en: 'The submitted form is damaged or malformed. Open the link from the email again and use the page’s submit button.',
+      },
+      lang,
+    );
+  }
+}
+
+/**
+ * The client's address as recorded with a signature. On Lambda, the source
+ * address AWS saw (no header can change it). Otherwise the right-most
+ * X-Forwarded-For entry: the one the proxy in front of us appended, whereas
+ * the entries left of it are whatever the client sent. Else the socket.
+ */
+export function clientIp(c: Context): string | undefined {
+  const env: unknown = c.env;
+  const lambda = (env as { requestContext?: LambdaRequestContext } | undefined)?.requestContext;
+  const fromAws = lambda?.http?.sourceIp ?? lambda?.identity?.sourceIp;
+  if (fromAws) return fromAws;
+  const forwarded = c.req
+    .header('x-forwarded-for')
+    ?.split(',')
+    .map((h) => h.trim())
+    .filter((h) => h.length > 0)
+    .at(-1);
+  if (forwarded) return forwarded;
+  if (typeof env === 'object' && env !== null && 'incoming' in env) {
+    const incoming = (env as { incoming?: { socket?: { remoteAddress?: string } } }).incoming;
+    return incoming?.socket?.remoteAddress;
+  }
+  return undefined;
+}
+
+/** The parts of a Lambda event's request context that carry the caller's address (URL / HTTP API, REST API). */
+interface LambdaRequestContext {
+  http?: { sourceIp?: string };
+  identity?: { sourceIp?: string };
+}

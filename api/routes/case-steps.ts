@@ -1,0 +1,234 @@
+import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { z } from 'zod';
+import { isTerminal, type Actor, type CaseView } from '../../domain/case-model.ts';
+import type { Directory } from '../../domain/directory.ts';
+import type { Bilingual, Lang } from '../../domain/text.ts';
+import {
+  addCommentUpdate,
+  adjudicateUpdate,
+  reportRectificationUpdate,
+  reviewUpdate,
+  submitRootCauseUpdate,
+  withdrawUpdate,
+} from '../../workflows/rectification-case/messages.ts';
+import type { AuthEnv } from '../auth.ts';
+import type { AppDeps } from '../deps.ts';
+import { assertCanRead } from '../middleware/access.ts';
+import { callerLanguage, ProblemError } from '../middleware/problems.ts';
+import { jsonOnly } from '../middleware/validation.ts';
+import { finishedCase } from '../case-service.ts';
+import { directoryOrFail, readCase } from '../reads.ts';
+import {
+  adjudicationSchema,
+  caseIdParamSchema,
+  caseViewSchema,
+  commentSchema,
+  rectificationSchema,
+  reviewSchema,
+  rootCauseSchema,
+  withdrawSchema,
+} from '../schemas.ts';
+import { bi, JSON_TYPE, jsonResponse, langParameter, problems } from './declare.ts';
+
+/**
+ * POST /api/cases/{caseId}/<step>: the human steps of a case. Each is one
+ * update of the running case, and its validator, under the policy pinned when
+ * the case opened, is the one rule that decides whether the caller may take
+ * it: a refusal comes back as 403/409/422 through the error mapper
+ * (middleware/problems.ts). The API only checks that the caller may read the
+ * case and that the references in the body exist.
+ */
+/** A human step of a case: one update of the running case, whose validator decides whether it may be taken. */
+interface Step<S extends z.ZodType, I> {
+  route: RouteConfig;
+  schema: S;
+  update: UpdateDefinition<CaseView, [I]>;
+  toInput: (body: z.output<S>, actor: Actor, dir: Directory, lang: Lang) => I;
+}
+
+/** A step with its types closed over: the route, and how to send its (validated) body to the case. */
+interface CaseStep {
+  route: RouteConfig;
+  send(handle: WorkflowHandle, body: unknown, actor: Actor, dir: Directory, lang: Lang): Promise<CaseView>;
+}
+
+const stepRoute = <S extends z.ZodType>(
+  path: string,
+  operationId: string,
+  schema: S,
+  summary: Bilingual,
+  description: Bilingual,
+) =>
+  createRoute({
+    method: 'post',
+    path: `/api/cases/{caseId}/${path}`,
+    operationId,
+    tags: ['cases'],
+    summary: bi(summary),
+    description: bi(description),
+    parameters: [langParameter],
+    middleware: [jsonOnly],
+    request: {
+      params: caseIdParamSchema,
+      body: { required: true, content: { [JSON_TYPE]: { schema } } },
+    },
+    responses: {
+      200: jsonResponse(caseViewSchema, {
+        zh: '步骤已受理，返回案件',
+        en: 'Step accepted; the case after it',
+      }),
+      ...problems([400, 401, 403, 404, 409, 413, 415, 422, 503]),
+    },
+  });
+
+const step = <S extends z.ZodType, I>(s: Step<S, I>): CaseStep => ({
+  route: s.route,
+  // The body already passed the route's validator; parsing again only recovers its type.
+  send: (handle, body, actor, dir, lang) =>
+    handle.executeUpdate(s.update, { args: [s.toInput(s.schema.parse(body), actor, dir, lang)] }),
+});
+
+export const steps: CaseStep[] = [
+  step({
+    route: stepRoute(
+      'root-cause',
+      'submitRootCause',
+      rootCauseSchema,
+      { zh: '提交原因分析', en: 'Submit the root-cause analysis' },
+      {
+        zh: '所管楼栋主管或被指派员工；案件须处于 analysing。',
+        en: 'A supervisor of the building or the assignee; stage analysing.',
+      },
+    ),
+    schema: rootCauseSchema,
+    update: submitRootCauseUpdate,
+    toInput: (b, actor, dir, lang) => {
+      const p = dir.people.find((x) => x.id === b.responsibleId);
+      if (!p?.roles.includes('staff')) {
+        throw new ProblemError(
+          'unprocessable',
+          {
+            zh: '责任人须为名录中的员工',
+            en: 'the responsible person must be a staff member of the directory',
+          },
+          [
+            {
+              field: 'responsibleId',
+              message:
+                lang === 'en' ? `${b.responsibleId} is not a staff member` : `${b.responsibleId} 不是员工`,
+            },
+          ],
+        );
+      }
+      return { actor, causes: b.causes, responsibleId: b.responsibleId, plan: b.plan, whys: b.whys };
+    },
+  }),
+  step({
+    route: stepRoute(
+      'rectification',
+      'reportRectification',
+      rectificationSchema,
+      { zh: '上报整改', en: 'Report the rectification' },
+      {
+        zh: '责任人（或被指派员工）；案件须处于 rectifying。',
+        en: 'The responsible staff member (or assignee); stage rectifying.',
+      },
+    ),
+    schema: rectificationSchema,
+    update: reportRectificationUpdate,
+    toInput: (b, actor) => ({ actor, summary: b.summary, evidence: b.evidence }),
+  }),
+  step({
+    route: stepRoute(
+      'review',
+      'review',
+      reviewSchema,
+      { zh: '复查', en: 'Review the rectification' },
+      {
+        zh: '所管楼栋主管；不通过则进入下一轮整改。',
+        en: 'A supervisor of the building; a failed review starts another round.',
+      },
+    ),
+    schema: reviewSchema,
+    update: reviewUpdate,
+    toInput: (b, actor) => ({ actor, passed: b.passed, notes: b.notes }),
+  }),
+  step({
+    route: stepRoute(
+      'adjudication',
+      'adjudicate',
+      adjudicationSchema,
+      { zh: '裁定异议', en: 'Adjudicate a dispute' },
+      {
+        zh: '所管楼栋主管；revise 退回原因分析，proceed 进入整改。',
+        en: 'A supervisor of the building; revise goes back to analysis, proceed on to rectification.',
+      },
+    ),
+    schema: adjudicationSchema,
+    update: adjudicateUpdate,
+    toInput: (b, actor) => ({ actor, decision: b.decision, notes: b.notes }),
+  }),
+  step({
+    route: stepRoute(
+      'withdraw',
+      'withdraw',
+      withdrawSchema,
+      { zh: '撤销案件', en: 'Withdraw the case' },
+      {
+        zh: '所管楼栋主管、工作小组或管理员。',
+        en: 'A supervisor of the building, the working group or an admin.',
+      },
+    ),
+    schema: withdrawSchema,
+    update: withdrawUpdate,
+    toInput: (b, actor) => ({ actor, reason: b.reason }),
+  }),
+  step({
+    route: stepRoute(
+      'comments',
+      'addComment',
+      commentSchema,
+      { zh: '添加评论', en: 'Comment on the case' },
+      {
+        zh: '案件相关人员、网格员和校领导。',
+        en: 'People involved in the case, grid members and leadership.',
+      },
+    ),
+    schema: commentSchema,
+    update: addCommentUpdate,
+    toInput: (b, actor) => ({ actor, text: b.text }),
+  }),
+];
+
+export const caseStepRouteDefinitions: RouteConfig[] = steps.map((s) => s.route);
+
+/** The step routes. */
+export function caseStepRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
+  const app = new OpenAPIHono<AuthEnv>();
+  for (const s of steps) registerStep(s);
+
+  /**
+   * A step is sent to the running case as an update: its validator, under the
+   * policy pinned when the case opened, is the one rule that decides, and a
+   * refusal comes back as 403/409/422 through the error mapper. The API only
+   * checks that the caller may read the case.
+   */
+  function registerStep(s: CaseStep) {
+    app.openapi(s.route, async (c) => {
+      const { caseId } = caseIdParamSchema.parse(c.req.param());
+      const body: unknown = await c.req.json();
+      const caller = c.get('caller');
+      const dir = await directoryOrFail(deps);
+      const { view } = await readCase(deps, caseId);
+      assertCanRead(caller, dir, view);
+      // A case that is over has no workflow left to ask: its record says so.
+      if (isTerminal(view.stage)) throw finishedCase(view);
+      const handle = deps.temporal.workflow.getHandle(caseId);
+      return c.json(await s.send(handle, body, caller.actor, dir, callerLanguage(c)), 200);
+    });
+  }
+
+  return app;
+}

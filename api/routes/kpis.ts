@@ -1,0 +1,127 @@
+import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
+import { z } from 'zod';
+import { periodBounds, tallyForRange } from '../../store/kpi-tallies.ts';
+import type { Directory } from '../../domain/directory.ts';
+import { complaintYearBounds, computeKpis } from '../../domain/kpi.ts';
+import type { AuthEnv, Caller } from '../auth.ts';
+import type { AppDeps } from '../deps.ts';
+import { reportScopeRefusal } from '../middleware/access.ts';
+import { ProblemError } from '../middleware/problems.ts';
+import { bi, documentResponse, JSON_TYPE, problems } from './declare.ts';
+import { assertBuilding, directoryOrFail } from '../reads.ts';
+
+/**
+ * GET /api/kpis?from=&to=&buildingId=  every KPI with its target, value and verdict
+ * over the cases opened in [from, to] (dates are whole campus-local days); the yearly
+ * limit on valid complaints over the calendar year to `to` (its `period`).
+ */
+const MAX_KPI_DAYS = 400;
+const DEFAULT_KPI_DAYS = 28;
+
+// The campus calendar covers these years; earlier ones (0000-0099 above all) it cannot place.
+const KPI_YEARS = { min: 2000, max: 2100 } as const;
+const dateOrInstant = z
+  .union([z.iso.date(), z.iso.datetime({ offset: true })])
+  .refine(
+    (s) => Number(s.slice(0, 4)) >= KPI_YEARS.min && Number(s.slice(0, 4)) <= KPI_YEARS.max,
+    `must fall in the years ${KPI_YEARS.min} to ${KPI_YEARS.max}, like 2026-03-02`,
+  );
+
+const kpiQuery = z.strictObject({
+  from: dateOrInstant.optional(),
+  to: dateOrInstant.optional(),
+  buildingId: z.string().min(1).max(100).optional(),
+  lang: z.enum(['zh-CN', 'en']).optional(),
+});
+
+export const kpisRoute = createRoute({
+  method: 'get',
+  path: '/api/kpis',
+  operationId: 'kpis',
+  tags: ['reports'],
+  summary: bi({ zh: '关键指标', en: 'KPIs' }),
+  description: bi({
+    zh: '[from, to] 内开启案件的各项指标（目标、数值、是否达标；日期按校园当地整日计），以及截至 to 的自然年有效投诉上限；默认最近 28 天，最长 400 天。工作小组、管理员、审计、校领导查看全校，主管查看所管楼栋。',
+    en: 'Every KPI with its target, value and verdict over the cases opened in [from, to] (dates are whole campus-local days), and the yearly limit on valid complaints over the calendar year to `to`; the last 28 days by default, at most 400. Campus-wide for the working group, admins, auditors and leadership, per building for its supervisors.',
+  }),
+  request: { query: kpiQuery },
+  responses: {
+    200: documentResponse(JSON_TYPE, { zh: '指标', en: 'The KPIs' }),
+    ...problems([400, 401, 403, 404, 503], { 404: { zh: '没有该楼栋', en: 'No such building' } }),
+  },
+});
+
+export const kpiRouteDefinitions: RouteConfig[] = [kpisRoute];
+
+function assertScope(caller: Caller, dir: Directory, building: string | undefined): void {
+  const refusal = reportScopeRefusal(caller, dir, building);
+  if (refusal) throw new ProblemError('forbidden', refusal);
+}
+
+/** /api/kpis. */
+export function kpiRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
+  const app = new OpenAPIHono<AuthEnv>();
+  const store = { ddb: deps.aws.ddb, tables: deps.aws.tables };
+  const tz = deps.env.CAMPUS_TZ;
+
+  app.openapi(kpisRoute, async (c) => {
+    const q = c.req.valid('query');
+    const dir = await directoryOrFail(deps);
+    assertBuilding(dir, q.buildingId);
+    assertScope(c.get('caller'), dir, q.buildingId);
+    const now = new Date();
+    const toRaw = q.to ?? now.toISOString();
+    const fromRaw =
+      q.from ??
+      new Date(Date.parse(periodBounds(toRaw, toRaw, tz).to) - DEFAULT_KPI_DAYS * 86_400_000).toISOString();
+    const range = periodBounds(fromRaw, toRaw, tz);
+    const days = (Date.parse(range.to) - Date.parse(range.from)) / 86_400_000;
+    if (!(days > 0)) {
+      throw new ProblemError('validation', { zh: 'from 必须早于 to', en: 'from must be before to' }, [
+        { field: 'from', message: `from (${fromRaw}) must be before to (${toRaw})` },
+      ]);
+    }
+    if (days > MAX_KPI_DAYS) {
+      throw new ProblemError(
+        'validation',
+        {
+          zh: `时间范围最长 ${MAX_KPI_DAYS} 天，请缩小 from/to`,
+          en: `the period may span at most ${MAX_KPI_DAYS} days; narrow from/to`,
+        },
+        [{ field: 'to', message: `the period spans ${Math.ceil(days)} days` }],
+      );
+    }
+    const year = complaintYearBounds(range.to, tz);
+    const [result, ytd] = await Promise.all([
+      tallyForRange(store, { ...range, buildingId: q.buildingId, timeZone: tz }),
+      year.from === range.from
+        ? undefined
+        : tallyForRange(store, { ...year, buildingId: q.buildingId, timeZone: tz }),
+    ]);
+    const yearTally = ytd ?? result;
+    const buildings = q.buildingId ? 1 : Math.max(1, dir.buildings.length);
+    return c.json(
+      {
+        from: range.from,
+        to: range.to,
+        buildingId: q.buildingId ?? null,
+        buildings,
+        cases: result.tally.cases,
+        kpis: computeKpis(result.tally, {
+          periodDays: days,
+          buildings,
+          complaintYear: { ...year, byBuilding: yearTally.tally.validComplaintsByBuilding },
+        }),
+        source: { weeksFromCounters: result.weeksFromCounters, partsFromIndex: result.partsComputed },
+        complaintYear: {
+          ...year,
+          weeksFromCounters: yearTally.weeksFromCounters,
+          partsFromIndex: yearTally.partsComputed,
+        },
+      },
+      200,
+    );
+  });
+
+  return app;
+}

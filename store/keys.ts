@@ -1,0 +1,133 @@
+/**
+ * Every key Rectify writes, spelled once. The ops table holds many kinds of
+ * record side by side under one `pk`/`sk` pair, told apart by the prefix of
+ * `pk`; the cases and audit tables have a few fixed values of their own.
+ * Store modules build keys only through these functions, so a prefix cannot
+ * be misspelled in one of them, and a grep for a prefix finds its one owner.
+ *
+ * These strings are the stored format: existing rows are read by them, so
+ * changing one is a data migration, not a rename.
+ *
+ *   pk                                                sk                         record (owner)
+ *   COUNTER#ZG-<year>                                 -                          case number counter (counters.ts)
+ *   IDEMP#<scope>#<key>                               -                          idempotency claim (idempotency.ts)
+ *   LINK#<tid>                                        -                          one signed link (links.ts)
+ *   LINKHEAD#<caseId>#<step>#<round>#<recipientId>    -                          the live link of a slot (links.ts)
+ *   OUTBOX#<scope>                                    <key>                      one email, sent at most once (outbox.ts)
+ *   AUDITSTEP#<caseId>                                <stepId>                   a step appended to a chain (audit-chain.ts)
+ *   AUDITANCHOR#<anchorId>                            heads#<000001>             a chunk of an anchor's heads (anchors.ts)
+ *   DIGEST#<week>                                     <kind>#<id>                a weekly digest as sent (digests.ts)
+ *   DIGEST#<week>                                     ack#<personId>             an acknowledgement (digests.ts)
+ *   DIGEST#<week>                                     handled#<deptId>#<caseId>  a follow-up marked handled (digests.ts)
+ *   KPITALLY#<buildingId|*>                           <week>                     a week's KPI tally (digests.ts)
+ */
+export interface OpsKey {
+  pk: string;
+  sk: string;
+}
+
+/** The sort key of a record kind that has one row per partition. */
+const ONLY = '-';
+
+const prefix = {
+  counter: 'COUNTER#',
+  idempotency: 'IDEMP#',
+  link: 'LINK#',
+  linkHead: 'LINKHEAD#',
+  outbox: 'OUTBOX#',
+  auditStep: 'AUDITSTEP#',
+  anchorChunks: 'AUDITANCHOR#',
+  digestWeek: 'DIGEST#',
+  kpiTally: 'KPITALLY#',
+} as const;
+
+/** The partition (`pk`) of record kinds read as a whole partition. */
+export const opsPartition = {
+  outbox: (scope: string) => `${prefix.outbox}${scope}`,
+  auditSteps: (caseId: string) => `${prefix.auditStep}${caseId}`,
+  anchorChunks: (anchorId: string) => `${prefix.anchorChunks}${anchorId}`,
+  digestWeek: (week: string) => `${prefix.digestWeek}${week}`,
+} as const;
+
+/** Sort-key prefixes within a week's digest partition. */
+export const digestSortPrefix = {
+  kind: (kind: string) => `${kind}#`,
+  ack: 'ack#',
+  handled: 'handled#',
+} as const;
+
+/** The sort key of an anchor's n-th chunk of heads (zero-padded so chunks sort in order). */
+export const anchorChunkSk = (n: number) => `heads#${String(n).padStart(6, '0')}`;
+
+/** The full key of each kind of ops-table record. */
+export const opsKey = {
+  caseNumberCounter: (year: number): OpsKey => ({ pk: `${prefix.counter}ZG-${year}`, sk: ONLY }),
+  idempotency: (scope: string, key: string): OpsKey => ({
+    pk: `${prefix.idempotency}${scope}#${key}`,
+    sk: ONLY,
+  }),
+  link: (tid: string): OpsKey => ({ pk: `${prefix.link}${tid}`, sk: ONLY }),
+  linkHead: (c: { caseId: string; step: string; round: number; recipientId: string }): OpsKey => ({
+    pk: `${prefix.linkHead}${c.caseId}#${c.step}#${c.round}#${c.recipientId}`,
+    sk: ONLY,
+  }),
+  outbox: (scope: string, key: string): OpsKey => ({ pk: opsPartition.outbox(scope), sk: key }),
+  auditStep: (caseId: string, stepId: string): OpsKey => ({
+    pk: opsPartition.auditSteps(caseId),
+    sk: stepId,
+  }),
+  anchorChunk: (anchorId: string, n: number): OpsKey => ({
+    pk: opsPartition.anchorChunks(anchorId),
+    sk: anchorChunkSk(n),
+  }),
+  digest: (week: string, kind: string, id: string): OpsKey => ({
+    pk: opsPartition.digestWeek(week),
+    sk: `${digestSortPrefix.kind(kind)}${id}`,
+  }),
+  digestAck: (week: string, personId: string): OpsKey => ({
+    pk: opsPartition.digestWeek(week),
+    sk: `${digestSortPrefix.ack}${personId}`,
+  }),
+  digestHandled: (week: string, departmentId: string, caseId: string): OpsKey => ({
+    pk: opsPartition.digestWeek(week),
+    sk: `${digestSortPrefix.handled}${departmentId}#${caseId}`,
+  }),
+  /** A building's tally, or the whole campus's (`*`) when no building is given. */
+  kpiTally: (buildingId: string | undefined, week: string): OpsKey => ({
+    pk: `${prefix.kpiTally}${buildingId ?? '*'}`,
+    sk: week,
+  }),
+} as const;
+
+/**
+ * Outbox scopes: a case's emails are grouped under its id; the weekly feedback
+ * and the morning brief under their week or day.
+ */
+export const outboxScope = {
+  case: (caseId: string) => caseId,
+  weekly: (week: string) => `WEEKLY#${week}`,
+  daily: (date: string) => `DAILY#${date}`,
+} as const;
+
+/**
+ * Step ids written by activities themselves (the workflow's own steps carry
+ * the ids the workflow chose): an email sent, an anchor sealed.
+ */
+export const auditStepId = {
+  email: (outboxKey: string) => `email#${outboxKey}`,
+  anchor: (anchorId: string) => `anchor#${anchorId}`,
+} as const;
+
+/**
+ * The audit table's chain of anchors sits beside the case chains under this
+ * id (`#` can't start a case number, so it never collides with one).
+ */
+export const ANCHOR_CHAIN_ID = '#anchors';
+
+/** The cases table's list keys: every record shares one byOpened partition; sort keys end with the case id. */
+export const caseListKey = {
+  allCases: 'CASE',
+  overdue: 'Y',
+  openedSort: (openedAt: string, caseId: string) => `${openedAt}#${caseId}`,
+  dueSort: (due: string, caseId: string) => `${due}#${caseId}`,
+} as const;

@@ -1,0 +1,357 @@
+import { describe, expect, it } from 'vitest';
+import type { CaseView } from '../../domain/case-model.ts';
+import { followUpRatings } from '../../domain/kpi.ts';
+import {
+  addCommentUpdate,
+  adjudicateUpdate,
+  CaseFailure,
+  reportRectificationUpdate,
+  reviewUpdate,
+  signOffUpdate,
+  submitFollowUpUpdate,
+  submitRootCauseUpdate,
+  withdrawUpdate,
+} from '../../workflows/rectification-case/messages.ts';
+import { actions, caseInput, people, refusalType, reporter, steps, useFastStack } from './harness.ts';
+
+// Every human path of the case state machine, on the real workflow with stub activities.
+const stack = useFastStack();
+const { supervisor, assignee, responsible, reporterActor } = people;
+
+const rootCause = {
+  actor: assignee,
+  causes: ['阀芯老化 worn valve'],
+  responsibleId: responsible.id,
+  plan: '更换阀芯 replace the valve',
+};
+
+describe.concurrent('case steps (stub activities)', () => {
+  it('happy path with a reporter: analysis, sign-off, rectification, review, a good rating closes it', async () => {
+    const { handle, view } = await stack.start(caseInput({ reporter }));
+    expect(view.stage).toBe('analysing');
+    expect(view.deadlines).toMatchObject([{ stage: 'analysing', state: 'pending', round: 1 }]);
+
+    expect((await handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] })).stage).toBe(
+      'awaiting_signoff',
+    );
+    expect(
+      (await handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] }))
+        .stage,
+    ).toBe('rectifying');
+    await handle.executeUpdate(reportRectificationUpdate, {
+      args: [{ actor: responsible, summary: '已更换 replaced', evidence: ['photo-1'] }],
+    });
+    expect(
+      (await handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: 'ok' }] }))
+        .stage,
+    ).toBe('follow_up');
+    await handle.executeUpdate(submitFollowUpUpdate, {
+      args: [{ actor: reporterActor, score: 5, comment: '很好' }],
+    });
+
+    const final = await handle.result();
+    expect(final.stage).toBe('closed');
+    expect(final.closedAt).toBeDefined();
+    expect(actions(final)).toEqual([
+      'detected',
+      'assigned',
+      'root_cause_submitted',
+      'deadline_set',
+      'signed_off',
+      'deadline_set',
+      'rectification_reported',
+      'deadline_set',
+      'review_passed',
+      'deadline_set',
+      'follow_up_rated',
+    ]);
+    // The score travels typed, not as text.
+    expect(final.timeline.at(-1)).toMatchObject({ action: 'follow_up_rated', score: 5 });
+    expect(final.timeline.at(-1)?.detail).toBeUndefined();
+    expect(followUpRatings(final).map((r) => r.score)).toEqual([5]);
+    expect(final.deadlines.map((d) => [d.stage, d.state])).toEqual([
+      ['analysing', 'met'],
+      ['awaiting_signoff', 'met'],
+      ['rectifying', 'met'],
+      ['reviewing', 'met'],
+      ['follow_up', 'met'],
+    ]);
+
+    const fx = stack.of(final.caseId);
+    // One record per timeline entry, in order, each with the view as it was then.
+    expect(fx.steps.map((s) => s.action)).toEqual(actions(final));
+    expect(fx.steps.map((s) => s.stepId)).toEqual(final.timeline.map((_, i) => `step-${i + 1}`));
+    expect(fx.steps.at(-1)?.view.version).toBe(final.version);
+    expect(fx.emails.map((e) => [e.kind, e.stage, e.link?.action])).toEqual([
+      ['assigned', 'analysing', undefined],
+      ['signoff_request', 'awaiting_signoff', 'sign_off'],
+      ['review_request', 'reviewing', undefined],
+      ['result_and_survey', 'follow_up', 'rate'],
+    ]);
+    expect(fx.emails[1]?.to).toEqual({ personIds: [responsible.id] });
+    expect(fx.emails[3]?.to).toEqual({ reporter });
+  });
+
+  it('without a reporter a passed review closes the case at once', async () => {
+    const { handle } = await stack.start(caseInput());
+    await handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] });
+    await handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] });
+    await handle.executeUpdate(reportRectificationUpdate, {
+      args: [{ actor: assignee, summary: 'done', evidence: [] }],
+    });
+    await handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: '' }] });
+    const final = await handle.result();
+    expect(final.stage).toBe('closed');
+    expect(actions(final).slice(-2)).toEqual(['review_passed', 'closed']);
+    expect(final.timeline.at(-1)?.actorId).toBe('system');
+  });
+
+  it('review loop: each failure opens a new round; the limit escalates to the working group', async () => {
+    const { handle } = await stack.start(caseInput({ maxFailedReviews: 2 }));
+    await handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] });
+    await handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] });
+    const report = () =>
+      handle.executeUpdate(reportRectificationUpdate, {
+        args: [{ actor: responsible, summary: 'fixed', evidence: [] }],
+      });
+    const fail = (notes: string) =>
+      handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: false, notes }] });
+
+    await report();
+    let v = await fail('还在滴水');
+    expect(v).toMatchObject({ stage: 'rectifying', round: 2, failedReviews: 1 });
+    expect(v.notices.filter((n) => n.kind === 'review_escalation')).toEqual([]);
+    await report();
+    v = await fail('仍未修好');
+    expect(v).toMatchObject({ stage: 'rectifying', round: 3, failedReviews: 2 });
+    expect(v.notices.filter((n) => n.kind === 'review_escalation')).toMatchObject([
+      { level: 'working_group', to: ['wg-zhao'], stage: 'rectifying', round: 3 },
+    ]);
+    await report();
+    await handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: 'ok' }] });
+    const final = await handle.result();
+    expect(steps(final)).toEqual([
+      'detected',
+      'assigned',
+      'root_cause_submitted',
+      'signed_off',
+      'rectification_reported',
+      'review_failed',
+      'rectification_reported',
+      'review_failed',
+      'review_escalated',
+      'rectification_reported',
+      'review_passed',
+      'closed',
+    ]);
+    expect(final.reviews.map((r) => [r.round, r.passed])).toEqual([
+      [1, false],
+      [2, false],
+      [3, true],
+    ]);
+    const kinds = stack.of(final.caseId).emails.map((e) => e.kind);
+    expect(kinds.filter((k) => k === 'review_failed')).toHaveLength(2);
+    expect(kinds).toContain('review_escalation');
+  });
+
+  it('dispute, revise: back to analysis, and the second sign-off request is a new email', async () => {
+    const { handle } = await stack.start(caseInput());
+    await handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] });
+    let v = await handle.executeUpdate(signOffUpdate, {
+      args: [{ actor: responsible, decision: 'dispute', reason: '不是我负责的 not mine' }],
+    });
+    expect(v.stage).toBe('adjudicating');
+    v = await handle.executeUpdate(adjudicateUpdate, {
+      args: [{ actor: supervisor, decision: 'revise', notes: '重新分析 analyse again' }],
+    });
+    expect(v).toMatchObject({ stage: 'analysing', round: 1 });
+    await handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] });
+    v = await handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] });
+    expect(v.stage).toBe('rectifying');
+    expect(actions(v)).toContain('adjudicated');
+    expect(v.adjudications).toMatchObject([{ decision: 'revise', by: supervisor.id }]);
+    expect(v.signOffs.map((s) => s.decision)).toEqual(['dispute', 'confirm']);
+
+    const emails = stack.of(v.caseId).emails;
+    expect(emails.find((e) => e.kind === 'adjudication_request')).toMatchObject({
+      to: { personIds: [supervisor.id] },
+      link: { step: 'adjudication', action: 'adjudicate' },
+      detail: '不是我负责的 not mine',
+    });
+    const signOffKeys = emails.filter((e) => e.kind === 'signoff_request').map((e) => e.key);
+    expect(signOffKeys).toHaveLength(2);
+    expect(new Set(signOffKeys).size).toBe(2);
+    await handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: 'test over' }] });
+    await handle.result();
+  });
+
+  it('dispute, proceed: the case goes on to rectification', async () => {
+    const { handle } = await stack.start(caseInput());
+    await handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] });
+    await handle.executeUpdate(signOffUpdate, {
+      args: [{ actor: responsible, decision: 'dispute', reason: 'no' }],
+    });
+    const v = await handle.executeUpdate(adjudicateUpdate, {
+      args: [{ actor: supervisor, decision: 'proceed', notes: '按原方案 as planned' }],
+    });
+    expect(v.stage).toBe('rectifying');
+    expect(stack.of(v.caseId).emails.at(-1)).toMatchObject({
+      kind: 'adjudicated',
+      to: { personIds: [responsible.id] },
+    });
+    await handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: 'test over' }] });
+    await handle.result();
+  });
+
+  it('withdrawal ends the case; its open deadline is cancelled, not met', async () => {
+    const { handle } = await stack.start(caseInput());
+    await handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] });
+    await handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] });
+    await handle.executeUpdate(withdrawUpdate, {
+      args: [{ actor: supervisor, reason: '重复报修 duplicate' }],
+    });
+    const final = await handle.result();
+    expect(final.stage).toBe('withdrawn');
+    expect(final.withdrawal).toMatchObject({ reason: '重复报修 duplicate', by: supervisor.id });
+    expect(final.deadlines.at(-1)).toMatchObject({ stage: 'rectifying', state: 'cancelled' });
+    expect(actions(final).at(-1)).toBe('withdrawn');
+  });
+
+  it('a low follow-up score reopens the case for review; both scores stay in the timeline', async () => {
+    const { handle } = await stack.start(caseInput({ reporter }));
+    await handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] });
+    await handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] });
+    await handle.executeUpdate(reportRectificationUpdate, {
+      args: [{ actor: responsible, summary: 'x', evidence: [] }],
+    });
+    await handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: '' }] });
+    let v = await handle.executeUpdate(submitFollowUpUpdate, {
+      args: [{ actor: reporterActor, score: 2, comment: '还在漏水' }],
+    });
+    expect(v).toMatchObject({ stage: 'reviewing', round: 2 });
+    expect(v.followUp).toMatchObject({ score: 2, outcome: 'reopened' });
+    expect(stack.of(v.caseId).emails.at(-1)).toMatchObject({ kind: 'reopened', detail: '还在漏水' });
+    await handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: '' }] });
+    v = await handle.executeUpdate(submitFollowUpUpdate, { args: [{ actor: reporterActor, score: 4 }] });
+    const final = await handle.result();
+    expect(final.stage).toBe('closed');
+    expect(final.timeline.filter((e) => e.score !== undefined).map((e) => [e.action, e.score])).toEqual([
+      ['follow_up_low_score', 2],
+      ['follow_up_rated', 4],
+    ]);
+    expect(followUpRatings(final).map((r) => r.score)).toEqual([2, 4]);
+  });
+
+  it('comments are recorded without moving the stage', async () => {
+    const { handle } = await stack.start(caseInput());
+    const v = await handle.executeUpdate(addCommentUpdate, {
+      args: [{ actor: assignee, text: '已联系宿舍 called' }],
+    });
+    expect(v.stage).toBe('analysing');
+    expect(v.comments).toMatchObject([{ text: '已联系宿舍 called', by: assignee.id }]);
+    expect(actions(v).at(-1)).toBe('commented');
+    await handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: 'test over' }] });
+    await handle.result();
+  });
+
+  it('refuses steps by the wrong person, in the wrong stage or with bad input, and leaves no trace', async () => {
+    const { handle } = await stack.start(caseInput({ reporter }));
+    const refused = async (run: () => Promise<unknown>) => refusalType(run);
+
+    expect(
+      await refused(() =>
+        handle.executeUpdate(submitRootCauseUpdate, { args: [{ ...rootCause, actor: people.auditor }] }),
+      ),
+    ).toBe(CaseFailure.Forbidden);
+    expect(
+      await refused(() =>
+        handle.executeUpdate(submitRootCauseUpdate, { args: [{ ...rootCause, actor: people.stranger }] }),
+      ),
+    ).toBe(CaseFailure.Forbidden);
+    expect(
+      await refused(() =>
+        handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] }),
+      ),
+    ).toBe(CaseFailure.Conflict);
+    expect(
+      await refused(() =>
+        handle.executeUpdate(submitRootCauseUpdate, { args: [{ ...rootCause, plan: '  ' }] }),
+      ),
+    ).toBe(CaseFailure.Invalid);
+    expect(
+      await refused(() =>
+        handle.executeUpdate(submitRootCauseUpdate, { args: [{ ...rootCause, causes: [] }] }),
+      ),
+    ).toBe(CaseFailure.Invalid);
+    expect(
+      await refused(() =>
+        handle.executeUpdate(addCommentUpdate, { args: [{ actor: assignee, text: 'x'.repeat(501) }] }),
+      ),
+    ).toBe(CaseFailure.Invalid);
+    expect(
+      await refused(() =>
+        handle.executeUpdate(addCommentUpdate, { args: [{ actor: people.stranger, text: 'hi' }] }),
+      ),
+    ).toBe(CaseFailure.Forbidden);
+    expect(
+      await refused(() =>
+        handle.executeUpdate(withdrawUpdate, { args: [{ actor: assignee, reason: 'no' }] }),
+      ),
+    ).toBe(CaseFailure.Forbidden);
+
+    await handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] });
+    expect(
+      await refused(() =>
+        handle.executeUpdate(signOffUpdate, {
+          args: [{ actor: responsible, decision: 'dispute', reason: '' }],
+        }),
+      ),
+    ).toBe(CaseFailure.Invalid);
+    expect(
+      await refused(() =>
+        handle.executeUpdate(signOffUpdate, { args: [{ actor: assignee, decision: 'confirm' }] }),
+      ),
+    ).toBe(CaseFailure.Forbidden);
+    await handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] });
+    expect(
+      await refused(() =>
+        handle.executeUpdate(reportRectificationUpdate, {
+          args: [{ actor: responsible, summary: ' ', evidence: [] }],
+        }),
+      ),
+    ).toBe(CaseFailure.Invalid);
+    await handle.executeUpdate(reportRectificationUpdate, {
+      args: [{ actor: responsible, summary: 'x', evidence: [] }],
+    });
+    expect(
+      await refused(() =>
+        handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: false, notes: '' }] }),
+      ),
+    ).toBe(CaseFailure.Invalid);
+    expect(
+      await refused(() =>
+        handle.executeUpdate(reviewUpdate, {
+          args: [{ actor: people.otherSupervisor, passed: true, notes: '' }],
+        }),
+      ),
+    ).toBe(CaseFailure.Forbidden);
+    await handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: '' }] });
+    for (const score of [0, 6, 2.5, Number.NaN])
+      expect(
+        await refused(() =>
+          handle.executeUpdate(submitFollowUpUpdate, { args: [{ actor: reporterActor, score }] }),
+        ),
+      ).toBe(CaseFailure.Invalid);
+    expect(
+      await refused(() =>
+        handle.executeUpdate(submitFollowUpUpdate, { args: [{ actor: supervisor, score: 5 }] }),
+      ),
+    ).toBe(CaseFailure.Forbidden);
+    const before = await handle.query<CaseView>('caseView');
+    await handle.executeUpdate(submitFollowUpUpdate, { args: [{ actor: reporterActor, score: 5 }] });
+    const final = await handle.result();
+    // Refused steps left nothing: only the accepted ones are in the timeline and the records.
+    expect(actions(final)).toEqual([...actions(before), 'follow_up_rated']);
+    expect(stack.of(final.caseId).steps).toHaveLength(final.timeline.length);
+  });
+});

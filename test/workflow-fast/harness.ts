@@ -1,0 +1,249 @@
+import {
+  Client,
+  Connection,
+  WorkflowUpdateFailedError,
+  ApplicationFailure,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import { NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { afterAll, beforeAll, inject } from 'vitest';
+import type { CaseActivities, EmailRequest, EmailResult, PlanDeadlineInput } from '../../activities/index.ts';
+import { computeDeadline, createCalendar, type Duration } from '../../domain/calendar.ts';
+import type { Actor, CaseInput, CasePolicy, CaseView, Reporter } from '../../domain/case-model.ts';
+import type { Role } from '../../domain/directory.ts';
+import { reminderInstants } from '../../domain/reminders.ts';
+import type { Severity } from '../../domain/sla.ts';
+import { bundleWorkflows } from '../../infra/worker.ts';
+import type { AppendInput, AppendResult } from '../../store/audit-chain.ts';
+import { openedUpdate } from '../../workflows/rectification-case/messages.ts';
+import { rectificationCase } from '../../workflows/rectification-case/workflow.ts';
+
+/**
+ * The fast tier: the real case workflow on the Temporal CLI dev server, with its three
+ * activities replaced by in-process stubs that keep what they were asked to do. Deadline
+ * arithmetic is the real, pure calendar; stage limits are seconds long so reminders,
+ * breaches and timeouts happen in real time within a test.
+ */
+
+export const uniqueId = (prefix: string) =>
+  `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+
+/** What the stubs were asked to do, per case. */
+export interface Effects {
+  steps: (AppendInput & { view: CaseView })[];
+  emails: EmailRequest[];
+}
+
+export function stubActivities(effects: Map<string, Effects>): CaseActivities {
+  const calendar = createCalendar();
+  const of = (caseId: string) => {
+    let e = effects.get(caseId);
+    if (!e) effects.set(caseId, (e = { steps: [], emails: [] }));
+    return e;
+  };
+  return {
+    async planDeadline(input: PlanDeadlineInput) {
+      const d = computeDeadline({
+        start: input.start,
+        duration: input.duration,
+        tz: input.timeZone,
+        calendar,
+      });
+      return {
+        due: d.due,
+        approximate: d.approximate,
+        calendarVersion: calendar.version,
+        reminders: reminderInstants({ start: input.start, due: d.due, fractions: input.fractions }),
+      };
+    },
+    async recordStep(input: AppendInput & { view: CaseView }): Promise<AppendResult> {
+      const steps = of(input.caseId).steps;
+      // A retried step (same id) is appended once, as the real audit chain does.
+      const seen = steps.findIndex((s) => s.stepId === input.stepId);
+      if (seen >= 0) return { seq: seen + 1, hash: `h${seen + 1}`, duplicate: true };
+      steps.push(input);
+      return { seq: steps.length, hash: `h${steps.length}`, duplicate: false };
+    },
+    async sendCaseEmail(req: EmailRequest): Promise<EmailResult> {
+      of(req.caseId).emails.push(req);
+      return {
+        sent: [...(req.to.personIds ?? []), ...(req.to.reporter ? [req.to.reporter.email] : [])],
+        alreadySent: [],
+        unknownRecipients: [],
+      };
+    },
+  };
+}
+
+export const actor = (id: string, ...roles: Role[]): Actor => ({ id, roles, via: 'api' });
+export const people = {
+  supervisor: actor('sup-wang', 'supervisor'),
+  otherSupervisor: actor('sup-li', 'supervisor'),
+  assignee: actor('staff-zhou', 'staff'),
+  responsible: actor('staff-chen', 'staff'),
+  auditor: actor('aud-qian', 'auditor'),
+  stranger: actor('staff-wu', 'staff'),
+  reporterActor: actor('reporter:xiaoming@example.edu.cn'),
+};
+export const reporter: Reporter = { name: '小明', email: 'xiaoming@example.edu.cn' };
+
+const seconds = (s: number): Duration => ({ unit: 'minutes', amount: s / 60 });
+const LONG: Duration = { unit: 'hours', amount: 24 };
+
+export interface FastCase {
+  severity?: Severity;
+  reporter?: Reporter;
+  /** Stage limits in seconds, for the stages a test lets run out; the others last a day. */
+  limits?: Partial<Record<keyof CasePolicy['stageDurations'], number>>;
+  leadershipNoticeSeconds?: number;
+  maxFailedReviews?: number;
+  escalationChain?: CasePolicy['escalationChain'];
+}
+
+export function caseInput(c: FastCase = {}): CaseInput {
+  const severity = c.severity ?? 'routine';
+  const limit = (stage: keyof CasePolicy['stageDurations']) => {
+    const s = c.limits?.[stage];
+    return s === undefined ? LONG : seconds(s);
+  };
+  return {
+    caseId: uniqueId('ZG-F'),
+    title: '水龙头漏水 Leaking tap',
+    description: 'A101 卫生间水龙头持续漏水',
+    source: 'repair',
+    severity,
+    location: { buildingId: 'bldg-a', floorId: 'a-f1', roomId: 'A101' },
+    assigneeId: people.assignee.id,
+    reporter: c.reporter,
+    openedBy: people.supervisor,
+    openedAt: new Date().toISOString(),
+    policy: {
+      slaVersion: 'test',
+      slaRuleId: `repair.${severity}`,
+      slaLabel: { zh: '测试', en: 'test' },
+      stageDurations: {
+        analysing: limit('analysing'),
+        awaiting_signoff: limit('awaiting_signoff'),
+        adjudicating: limit('adjudicating'),
+        rectifying: limit('rectifying'),
+        reviewing: limit('reviewing'),
+        follow_up: limit('follow_up'),
+      },
+      ...(c.leadershipNoticeSeconds ? { leadershipNotice: seconds(c.leadershipNoticeSeconds) } : {}),
+      reminderFractions: [0.5, 0.9],
+      maxFailedReviews: c.maxFailedReviews ?? 3,
+      escalationChain: c.escalationChain ?? [
+        { level: 'grid_l1', personIds: ['grid-li'] },
+        { level: 'working_group', personIds: ['wg-zhao'] },
+        { level: 'leadership', personIds: ['lead-sun'] },
+      ],
+      supervisorIds: [people.supervisor.id],
+      timeZone: 'Asia/Shanghai',
+    },
+  };
+}
+
+export interface FastStack {
+  client: Client;
+  effects: Map<string, Effects>;
+  /** Starts a case and waits until it is open, as the API does before answering 201. */
+  start(input: CaseInput): Promise<{ handle: WorkflowHandle<typeof rectificationCase>; view: CaseView }>;
+  /** The effects recorded for a case so far. */
+  of(caseId: string): Effects;
+  /** Waits (real time) until `pred` holds for the case's view, or fails after `timeoutMs`. */
+  until(handle: WorkflowHandle, pred: (v: CaseView) => boolean, timeoutMs?: number): Promise<CaseView>;
+}
+
+/**
+ * One worker with stub activities for the whole test file, on a task queue of its own,
+ * against the dev server the project's global setup started.
+ */
+export function useFastStack(): FastStack {
+  const effects = new Map<string, Effects>();
+  const taskQueue = uniqueId('fast');
+  let bundle: WorkflowBundle;
+  let native: NativeConnection;
+  let connection: Connection;
+  let worker: Worker;
+  let running: Promise<void>;
+  const stack = { effects } as FastStack;
+
+  beforeAll(async () => {
+    const address = inject('fastTemporalAddress');
+    bundle = await bundleWorkflows();
+    native = await NativeConnection.connect({ address });
+    connection = await Connection.connect({ address });
+    stack.client = new Client({ connection, namespace: 'default' });
+    worker = await Worker.create({
+      connection: native,
+      namespace: 'default',
+      taskQueue,
+      workflowBundle: bundle,
+      activities: stubActivities(effects),
+    });
+    running = worker.run();
+  });
+
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await native?.close();
+    await connection?.close();
+  });
+
+  stack.start = async (input) => {
+    const handle = await stack.client.workflow.start(rectificationCase, {
+      taskQueue,
+      workflowId: input.caseId,
+      args: [input],
+    });
+    const view = await handle.executeUpdate(openedUpdate, { args: [{}] });
+    return { handle, view };
+  };
+  stack.of = (caseId) => effects.get(caseId) ?? { steps: [], emails: [] };
+  stack.until = async (handle, pred, timeoutMs = 15_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const v = await handle.query<CaseView>('caseView');
+      if (pred(v)) return v;
+      if (Date.now() > deadline)
+        throw new Error(`${handle.workflowId}: condition not met in ${timeoutMs} ms (stage ${v.stage})`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  return stack;
+}
+
+/**
+ * Retries an assertion until it holds (or `timeoutMs` passes): a step's emails are queued
+ * behind its record and reach the stubs a moment after the view shows the step.
+ */
+export async function eventually(check: () => void, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      check();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+/** The refusal's failure type (one of CaseFailure) of an update expected to be refused. */
+export async function refusalType(run: () => Promise<unknown>): Promise<string | undefined> {
+  try {
+    await run();
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure)
+      return err.cause.type ?? undefined;
+    throw err;
+  }
+  throw new Error('the update was accepted, but a refusal was expected');
+}
+
+/** The actions of a case's timeline, in order. */
+export const actions = (v: CaseView) => v.timeline.map((e) => e.action);
+/** The same without the `deadline_set` entry each new stage records. */
+export const steps = (v: CaseView) => actions(v).filter((a) => a !== 'deadline_set');

@@ -1,0 +1,154 @@
+import { condition, patched } from '@temporalio/workflow';
+import type { CaseActivities } from '../../activities/index.ts';
+import {
+  SYSTEM_ACTOR,
+  isTerminal,
+  reporterActorId,
+  type DeadlineView,
+  type Reporter,
+} from '../../domain/case-model.ts';
+import {
+  leadershipSecondNoticeAfterMs,
+  linkForStage,
+  peopleOfLevel,
+  stageOwners,
+} from '../../domain/case-routing.ts';
+import type { TimedStage } from '../../domain/sla.ts';
+import type { CaseState } from './state.ts';
+
+/** patched() id: the reporter is reminded of the survey during follow-up (added after v1 histories). */
+export const SURVEY_REMINDER_PATCH = 'follow-up-survey-reminder';
+
+const HOUR = 3_600_000;
+const nowIso = () => new Date().toISOString();
+
+/** Deadline arithmetic, run as a local activity so its calendar-dependent result is in history. */
+export type DeadlinePlanner = Pick<CaseActivities, 'planDeadline'>;
+
+/**
+ * Watches one stage: computes its deadline, sends reminders before it and escalates up
+ * the grid at and after the breach, until the stage moves. `announce` lets the first stage
+ * open the case (assignment email, 201).
+ */
+export async function superviseStage(s: CaseState, local: DeadlinePlanner, announce: boolean): Promise<void> {
+  const { view, policy, input } = s;
+  const stage = view.stage as TimedStage;
+  const myEpoch = s.epoch;
+  const moved = () => s.movedSince(myEpoch);
+  const startedAt = nowIso();
+  const plan = await local.planDeadline({
+    start: startedAt,
+    duration: policy.stageDurations[stage],
+    timeZone: policy.timeZone,
+    fractions: policy.reminderFractions,
+  });
+  const deadline: DeadlineView = {
+    stage,
+    round: view.round,
+    startedAt,
+    due: plan.due,
+    approximate: plan.approximate,
+    calendarVersion: plan.calendarVersion,
+    state: 'pending',
+  };
+  s.setDeadline(deadline, myEpoch);
+  if (announce) {
+    await s.record(input.openedBy, 'assigned', {
+      assigneeId: view.assigneeId,
+      due: plan.due,
+      approximate: plan.approximate,
+    });
+    s.opened = true;
+    await s.email({ kind: 'assigned', to: { personIds: [view.assigneeId] }, due: plan.due });
+  } else if (!moved()) {
+    await s.record(SYSTEM_ACTOR, 'deadline_set', {
+      stage,
+      round: view.round,
+      due: plan.due,
+      approximate: plan.approximate,
+    });
+  }
+  const waitUntil = (iso: string) => condition(moved, Math.max(1, Date.parse(iso) - Date.now()));
+
+  for (const [i, at] of plan.reminders.entries()) {
+    if (await waitUntil(at)) return;
+    if (stage === 'follow_up') {
+      // The reporter is the one to act in follow-up; cases recorded before this change
+      // reminded nobody here, and replay them that way.
+      if (view.reporter && patched(SURVEY_REMINDER_PATCH))
+        await remindReporter(s, view.reporter, i, plan.due);
+      continue;
+    }
+    const to = stageOwners(stage, view, policy);
+    if (to.length === 0) continue;
+    s.notice('reminder', to);
+    await s.record(SYSTEM_ACTOR, 'reminder_sent', { stage, to });
+    await s.email({
+      kind: 'reminder',
+      key: `r${i + 1}`,
+      to: { personIds: to },
+      due: plan.due,
+      link: linkForStage(stage),
+    });
+  }
+  if (await waitUntil(plan.due)) return;
+
+  if (stage === 'follow_up') {
+    view.followUp = { at: nowIso(), outcome: 'unrated' };
+    s.moveTo('closed', { cancelDeadline: true });
+    await s.record(SYSTEM_ACTOR, 'closed_unrated', { after: policy.stageDurations.follow_up });
+    return;
+  }
+  s.breach(deadline);
+  await s.record(SYSTEM_ACTOR, 'deadline_breached', { stage, round: view.round, due: plan.due });
+  const period = Math.max(HOUR, Date.parse(plan.due) - Date.parse(startedAt));
+  for (const level of policy.escalationChain) {
+    s.notice('escalation', level.personIds, level.level);
+    await s.record(SYSTEM_ACTOR, 'escalated', { stage, level: level.level, to: level.personIds });
+    await s.email({
+      kind: 'escalation',
+      key: level.level,
+      to: { personIds: level.personIds },
+      due: plan.due,
+      detail: level.level,
+    });
+    if (await condition(moved, period)) return;
+  }
+  await condition(moved);
+}
+
+/** The survey again, with its rating link, before the follow-up window closes unrated. */
+async function remindReporter(s: CaseState, reporter: Reporter, i: number, due: string): Promise<void> {
+  const to = [reporterActorId(reporter) ?? reporter.email];
+  s.notice('reminder', to);
+  await s.record(SYSTEM_ACTOR, 'reminder_sent', { stage: 'follow_up', to });
+  await s.email({
+    kind: 'result_and_survey',
+    key: `r${i + 1}`,
+    to: { reporter },
+    due,
+    link: linkForStage('follow_up'),
+  });
+}
+
+/**
+ * Major problems reach leadership at once and again before the pinned policy's notice
+ * limit passes (seed 002: 48 hours), unless the case is done by then.
+ */
+export async function watchLeadership(s: CaseState): Promise<void> {
+  const to = peopleOfLevel(s.policy, 'leadership');
+  if (to.length === 0) return;
+  // After the case is open, so the chain reads detected → assigned → leadership_notified.
+  await condition(() => s.opened);
+  const openedMs = Date.now();
+  const notify = async (n: number) => {
+    s.notice('leadership_notice', to, 'leadership');
+    await s.record(SYSTEM_ACTOR, 'leadership_notified', { notice: n, to });
+    await s.email({ kind: 'leadership_notice', key: `n${n}`, to: { personIds: to } });
+  };
+  await notify(1);
+  // Counted from the opening, not from when the first email went out.
+  const second = openedMs + leadershipSecondNoticeAfterMs(s.policy) - Date.now();
+  if (await condition(() => isTerminal(s.view.stage), Math.max(1, second))) return;
+  await notify(2);
+}

@@ -1,0 +1,254 @@
+import type { UpdateDefinition } from '@temporalio/common';
+import { setHandler } from '@temporalio/workflow';
+import { isSurveyScore, surveyReopens } from '../../domain/case-action.ts';
+import { MAX_COMMENT_LENGTH, SYSTEM_ACTOR, type CaseView } from '../../domain/case-model.ts';
+import { linkForStage, peopleOfLevel } from '../../domain/case-routing.ts';
+import {
+  addCommentUpdate,
+  adjudicateUpdate,
+  reportRectificationUpdate,
+  reviewUpdate,
+  signOffUpdate,
+  submitFollowUpUpdate,
+  submitRootCauseUpdate,
+  withdrawUpdate,
+  type AdjudicationInput,
+  type CommentInput,
+  type FollowUpInput,
+  type RectificationInput,
+  type ReviewInput,
+  type RootCauseInput,
+  type SignOffInput,
+  type WithdrawInput,
+} from './messages.ts';
+import { refuse, requireText, type CaseState } from './state.ts';
+
+/**
+ * The human steps of a case, one update each: a synchronous validator that refuses what
+ * may not happen now (it leaves no trace in history), and a handler that changes the
+ * state, moves the stage and queues the step's record and emails. Every handler answers
+ * with the view after its step.
+ */
+interface Step<I> {
+  update: UpdateDefinition<CaseView, [I]>;
+  validate(s: CaseState, u: I): void;
+  run(s: CaseState, u: I): Promise<CaseView>;
+}
+
+const nowIso = () => new Date().toISOString();
+
+const rootCause: Step<RootCauseInput> = {
+  update: submitRootCauseUpdate,
+  validate(s, u) {
+    s.guard('root_cause', u.actor);
+    if (u.causes.length === 0 || u.causes.some((c: string) => !c.trim()))
+      refuse({ kind: 'invalid', message: 'at least one cause is required' });
+    requireText(u.plan, 'plan');
+    requireText(u.responsibleId, 'responsibleId');
+  },
+  async run(s, u) {
+    const { view } = s;
+    view.rootCause = {
+      causes: u.causes,
+      responsibleId: u.responsibleId,
+      plan: u.plan,
+      whys: u.whys,
+      by: u.actor.id,
+      at: nowIso(),
+    };
+    view.responsibleId = u.responsibleId;
+    s.moveTo('awaiting_signoff');
+    await s.record(u.actor, 'root_cause_submitted', view.rootCause);
+    await s.email({
+      kind: 'signoff_request',
+      to: { personIds: [view.responsibleId] },
+      link: linkForStage('awaiting_signoff'),
+    });
+    return view;
+  },
+};
+
+const signOff: Step<SignOffInput> = {
+  update: signOffUpdate,
+  validate(s, u) {
+    s.guard('sign_off', u.actor);
+    if (u.decision === 'dispute') requireText(u.reason, 'a dispute reason');
+  },
+  async run(s, u) {
+    const { view } = s;
+    view.signOffs.push({
+      decision: u.decision,
+      reason: u.reason,
+      by: u.actor.id,
+      at: nowIso(),
+      round: view.round,
+      signature: u.signature,
+    });
+    if (u.decision === 'confirm') {
+      s.moveTo('rectifying');
+      await s.record(u.actor, 'signed_off', { decision: 'confirm', signature: u.signature });
+    } else {
+      s.moveTo('adjudicating');
+      await s.record(u.actor, 'disputed', { reason: u.reason, signature: u.signature });
+      await s.email({
+        kind: 'adjudication_request',
+        to: { personIds: s.policy.supervisorIds },
+        link: linkForStage('adjudicating'),
+        detail: u.reason,
+      });
+    }
+    return view;
+  },
+};
+
+const adjudicate: Step<AdjudicationInput> = {
+  update: adjudicateUpdate,
+  validate: (s, u) => s.guard('adjudication', u.actor),
+  async run(s, u) {
+    const { view } = s;
+    view.adjudications.push({ decision: u.decision, notes: u.notes, by: u.actor.id, at: nowIso() });
+    s.moveTo(u.decision === 'revise' ? 'analysing' : 'rectifying');
+    await s.record(u.actor, 'adjudicated', { decision: u.decision, notes: u.notes, signature: u.signature });
+    await s.email({ kind: 'adjudicated', to: { personIds: [view.responsibleId] }, detail: u.notes });
+    return view;
+  },
+};
+
+const reportRectification: Step<RectificationInput> = {
+  update: reportRectificationUpdate,
+  validate(s, u) {
+    s.guard('rectification', u.actor);
+    requireText(u.summary, 'summary');
+  },
+  async run(s, u) {
+    const { view } = s;
+    view.rectifications.push({
+      round: view.round,
+      summary: u.summary,
+      evidence: u.evidence,
+      by: u.actor.id,
+      at: nowIso(),
+    });
+    s.moveTo('reviewing');
+    await s.record(u.actor, 'rectification_reported', { summary: u.summary, evidence: u.evidence });
+    await s.email({ kind: 'review_request', to: { personIds: s.policy.supervisorIds } });
+    return view;
+  },
+};
+
+const review: Step<ReviewInput> = {
+  update: reviewUpdate,
+  validate(s, u) {
+    s.guard('review', u.actor);
+    if (!u.passed) requireText(u.notes, 'notes on a failed review');
+  },
+  async run(s, u) {
+    const { view, policy } = s;
+    view.reviews.push({ round: view.round, passed: u.passed, notes: u.notes, by: u.actor.id, at: nowIso() });
+    if (u.passed) {
+      if (view.reporter) {
+        s.moveTo('follow_up');
+        await s.record(u.actor, 'review_passed', { notes: u.notes });
+        await s.email({
+          kind: 'result_and_survey',
+          to: { reporter: view.reporter },
+          link: linkForStage('follow_up'),
+        });
+      } else {
+        s.moveTo('closed');
+        await s.record(u.actor, 'review_passed', { notes: u.notes });
+        await s.record(SYSTEM_ACTOR, 'closed', { outcome: 'no_reporter' });
+      }
+      return view;
+    }
+    view.failedReviews += 1;
+    s.moveTo('rectifying', { newRound: true });
+    await s.record(u.actor, 'review_failed', { notes: u.notes, failedReviews: view.failedReviews });
+    await s.email({ kind: 'review_failed', to: { personIds: [view.responsibleId] }, detail: u.notes });
+    if (view.failedReviews >= policy.maxFailedReviews) {
+      const to = peopleOfLevel(policy, 'working_group');
+      s.notice('review_escalation', to, 'working_group');
+      await s.record(SYSTEM_ACTOR, 'review_escalated', { failedReviews: view.failedReviews, to });
+      await s.email({ kind: 'review_escalation', to: { personIds: to }, detail: u.notes });
+    }
+    return view;
+  },
+};
+
+const followUp: Step<FollowUpInput> = {
+  update: submitFollowUpUpdate,
+  validate(s, u) {
+    s.guard('follow_up', u.actor);
+    if (!isSurveyScore(u.score))
+      refuse({ kind: 'invalid', message: 'score must be a whole number from 1 to 5' });
+  },
+  async run(s, u) {
+    const { view } = s;
+    const { score } = u;
+    // The validator let only a 1–5 score through; this narrows the type.
+    if (!isSurveyScore(score))
+      return refuse({ kind: 'invalid', message: 'score must be a whole number from 1 to 5' });
+    const at = nowIso();
+    const payload = { score, comment: u.comment, signature: u.signature };
+    // The score also goes into the timeline: the view's followUp is overwritten by the next round.
+    if (surveyReopens(score)) {
+      view.followUp = { score, comment: u.comment, at, outcome: 'reopened' };
+      s.moveTo('reviewing', { newRound: true });
+      await s.record(u.actor, 'follow_up_low_score', payload, score);
+      await s.email({ kind: 'reopened', to: { personIds: s.policy.supervisorIds }, detail: u.comment });
+    } else {
+      view.followUp = { score, comment: u.comment, at, outcome: 'rated' };
+      s.moveTo('closed');
+      await s.record(u.actor, 'follow_up_rated', payload, score);
+    }
+    return view;
+  },
+};
+
+const withdraw: Step<WithdrawInput> = {
+  update: withdrawUpdate,
+  validate(s, u) {
+    s.guard('withdraw', u.actor);
+    requireText(u.reason, 'reason');
+  },
+  async run(s, u) {
+    s.view.withdrawal = { reason: u.reason, by: u.actor.id, at: nowIso() };
+    s.moveTo('withdrawn');
+    await s.record(u.actor, 'withdrawn', { reason: u.reason });
+    return s.view;
+  },
+};
+
+const comment: Step<CommentInput> = {
+  update: addCommentUpdate,
+  validate(s, u) {
+    s.guard('comment', u.actor);
+    requireText(u.text, 'text');
+    if (u.text.length > MAX_COMMENT_LENGTH)
+      refuse({
+        kind: 'invalid',
+        message: `a comment may have at most ${MAX_COMMENT_LENGTH} characters; this one has ${u.text.length}`,
+      });
+  },
+  async run(s, u) {
+    s.view.comments.push({ text: u.text, by: u.actor.id, at: nowIso() });
+    await s.record(u.actor, 'commented', { text: u.text });
+    return s.view;
+  },
+};
+
+function register<I>(s: CaseState, step: Step<I>): void {
+  setHandler(step.update, (u) => step.run(s, u), { validator: (u) => step.validate(s, u) });
+}
+
+/** Registers every human step of the case on its state (before the workflow's first await). */
+export function registerSteps(s: CaseState): void {
+  register(s, rootCause);
+  register(s, signOff);
+  register(s, adjudicate);
+  register(s, reportRectification);
+  register(s, review);
+  register(s, followUp);
+  register(s, withdraw);
+  register(s, comment);
+}
