@@ -286,14 +286,10 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
   app.get('/api/places', async (c) => {
     const buildingId = c.req.query('buildingId');
     if (buildingId !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/.test(buildingId)) {
-      return c.json(
-        {
-          type: 'https://rectify.dev/problems/validation',
-          title: 'Invalid query',
-          status: 400,
-          detail: 'buildingId is not an id',
-        },
-        400,
+      throw new ProblemError(
+        'validation',
+        { zh: 'buildingId 不是合法的编号', en: 'buildingId is not an id' },
+        [{ field: 'buildingId', message: 'not an id' }],
       );
     }
     const places = listPlaces(await directory(), buildingId);
