@@ -317,6 +317,7 @@ export const caseViewSchema = named(
         stage: z.enum(stages),
         round: z.number().int(),
         detail: z.string().optional(),
+        score: z.number().int().min(1).max(5).optional(),
       }),
     ),
     closedAt: instant.optional(),
