@@ -223,7 +223,7 @@ const responsesFor = (kind: Kind): RouteConfig['responses'] => {
       return {
         302: { description: bi({ zh: '跳转', en: 'Redirect' }) },
         303: { description: bi({ zh: '跳转', en: 'Redirect' }) },
-        ...problems([400, 401, 403, 404]),
+        ...problems([400, 401, 403, 404, 503]),
       };
     case 'file':
       return {
@@ -242,7 +242,7 @@ const responsesFor = (kind: Kind): RouteConfig['responses'] => {
       return {
         200: documentResponse('application/json', { zh: '结果', en: 'The result' }),
         201: documentResponse('application/json', { zh: '已创建', en: 'Created' }),
-        ...problems([400, 401, 403, 404, 409, 413, 415, 422]),
+        ...problems([400, 401, 403, 404, 409, 413, 415, 422, 503]),
       };
   }
 };
