@@ -11,6 +11,10 @@ import { openApiDocument } from './openapi.ts';
 import { resourceRoutes } from './routes/index.ts';
 import { systemRoutes } from './routes/system.tsx';
 import { evidenceRoutes } from './routes/evidence.ts';
+import { publicIntakeRoutes } from './routes/intake.tsx';
+import { commitmentRoutes } from './routes/commitments.tsx';
+import { triageRoutes } from './pages/app/triage.tsx';
+import { qrRoutes } from './pages/app/qr.tsx';
 import { authRoutes } from './routes/auth.tsx';
 import { sessionMiddleware } from './middleware/session.ts';
 import { documentPages } from './pages/page-routes.ts';
@@ -47,6 +51,10 @@ export function createApp(given: AppDeps): Hono {
   // Evidence routes take a bearer token or a page session, so they answer before the bearer-only
   // check on /api/* below; they carry their full paths, body limits and authentication.
   app.route('/', evidenceRoutes(deps));
+  // Scanned-code reports need no account: the places, the form and the tracking page answer before
+  // the bearer check on /api/*, and so does the public commitments page.
+  app.route('/', publicIntakeRoutes(deps));
+  app.route('/', commitmentRoutes(deps));
   // Every other /api route needs a bearer token naming a person of the directory.
   app.use('/api/*', limit, authenticate(deps));
 
@@ -66,6 +74,9 @@ export function createApp(given: AppDeps): Hono {
   app.route('/app', webAppRoutes(deps));
   // Dashboard, audit and admin pages; they guard their own paths (viewer, CSRF).
   app.route('/app', moreAppRoutes(deps));
+  // Reports from scanned codes waiting for triage, and the printable code sheets.
+  app.route('/app', triageRoutes(deps));
+  app.route('/app', qrRoutes(deps));
   // Pages and the evidence routes are plain Hono routes: each is declared in the document by hand.
   documentPages(app);
   return app;

@@ -1,3 +1,7 @@
+import { caseActionLabel, isCaseAction } from '../domain/case-action.ts';
+import type { Stage } from '../domain/case-model.ts';
+import { stageStatusLabels } from '../domain/stage-labels.ts';
+import { updateActions } from '../workflows/rectification-case/messages.ts';
 import type { Bilingual } from '../domain/text.ts';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 // CommonJS package: Node's ESM loader exposes only its default export.
@@ -16,43 +20,13 @@ import type { Lang } from '../domain/text.ts';
 
 type Text = Bilingual;
 
-const actionLabels: Record<string, Text> = {
-  detected: { zh: '登记问题', en: 'Problem recorded' },
-  assigned: { zh: '指派负责人', en: 'Assigned' },
-  root_cause_submitted: { zh: '提交原因分析与整改方案', en: 'Root cause and plan submitted' },
-  signed_off: { zh: '责任人签字确认', en: 'Signed off by the responsible person' },
-  disputed: { zh: '责任人提出异议', en: 'Disputed by the responsible person' },
-  adjudicated: { zh: '主管裁决', en: 'Dispute adjudicated' },
-  rectification_reported: { zh: '报告整改完成', en: 'Rectification reported' },
-  review_passed: { zh: '复查合格', en: 'Review passed' },
-  review_failed: { zh: '复查不合格', en: 'Review failed' },
-  review_escalated: { zh: '多次复查不合格，上报工作小组', en: 'Repeated failed reviews escalated' },
-  follow_up_rated: { zh: '回访评价', en: 'Follow-up rated' },
-  follow_up_low_score: { zh: '回访评价偏低，重新复查', en: 'Low follow-up score: reopened' },
-  closed: { zh: '结案', en: 'Closed' },
-  closed_unrated: { zh: '回访未评价，结案', en: 'Closed without a rating' },
-  withdrawn: { zh: '撤销案件', en: 'Withdrawn' },
-  commented: { zh: '添加备注', en: 'Comment added' },
-  deadline_set: { zh: '设定时限', en: 'Deadline set' },
-  reminder_sent: { zh: '发送提醒', en: 'Reminder sent' },
-  deadline_breached: { zh: '超出时限', en: 'Deadline breached' },
-  escalated: { zh: '逐级上报', en: 'Escalated' },
-  leadership_notified: { zh: '报告校领导', en: 'Leadership notified' },
+// Entries in the audit table that are not the case's own actions.
+const otherActionLabels: Record<string, Text> = {
   email_sent: { zh: '发送邮件', en: 'Email sent' },
   anchored: { zh: '审计锚定', en: 'Audit anchor' },
 };
-
-const stageLabels: Record<string, Text> = {
-  detected: { zh: '已登记', en: 'detected' },
-  analysing: { zh: '原因分析', en: 'analysing' },
-  awaiting_signoff: { zh: '待签字确认', en: 'awaiting sign-off' },
-  adjudicating: { zh: '异议裁决', en: 'adjudicating' },
-  rectifying: { zh: '整改中', en: 'rectifying' },
-  reviewing: { zh: '复查', en: 'reviewing' },
-  follow_up: { zh: '回访', en: 'follow-up' },
-  closed: { zh: '已结案', en: 'closed' },
-  withdrawn: { zh: '已撤销', en: 'withdrawn' },
-};
+const actionLabel = (action: string): Text | undefined =>
+  isCaseAction(action) ? caseActionLabel(action) : otherActionLabels[action];
 
 const pick = (t: Text, lang: Lang) => (lang === 'en' ? t.en : t.zh);
 
@@ -111,7 +85,7 @@ export function describeEntry(entry: AuditEntry, lang: Lang, names: Names, tz: s
       .map(who)
       .join(en ? ', ' : '、');
   const stage = (v: unknown) => {
-    const t = stageLabels[str(v)];
+    const t = stageStatusLabels[str(v) as Stage] as Text | undefined;
     return t ? pick(t, lang) : str(v);
   };
   const due = (v: unknown) => (typeof v === 'string' && v ? formatWhen(v, tz) : '');
@@ -184,7 +158,7 @@ export function describeEntry(entry: AuditEntry, lang: Lang, names: Names, tz: s
       : `内容 ${stored.payloadBytes} 字节另存，sha256 ${stored.payloadHash}`;
   }
   const actor = entry.actor as { id: string; role?: string; via?: string };
-  const label = actionLabels[entry.action];
+  const label = actionLabel(entry.action);
   return {
     seq: entry.seq,
     at: entry.at,
@@ -198,22 +172,8 @@ export function describeEntry(entry: AuditEntry, lang: Lang, names: Names, tz: s
   };
 }
 
-/**
- * Which audit actions each case update records (the case workflow's handlers
- * in workflows/rectification-case/workflow.ts); `opened` only waits and
- * records nothing.
- */
-export const updateActions: Record<string, readonly string[]> = {
-  opened: [],
-  submitRootCause: ['root_cause_submitted'],
-  signOff: ['signed_off', 'disputed'],
-  adjudicate: ['adjudicated'],
-  reportRectification: ['rectification_reported'],
-  review: ['review_passed', 'review_failed'],
-  submitFollowUp: ['follow_up_rated', 'follow_up_low_score'],
-  withdraw: ['withdrawn'],
-  addComment: ['commented'],
-};
+/** Which audit actions each case update records: the workflow's own table. */
+export { updateActions };
 
 type HistoryEvent = proto.api.history.v1.IHistoryEvent;
 type History = proto.api.history.v1.IHistory;
@@ -371,7 +331,11 @@ export function summariseHistory(history: History, stepSeqs: ReadonlyMap<string,
     const wanted = updateActions[u.name] ?? [];
     if (wanted.length === 0) continue;
     const step = steps.find(
-      (s) => s.eventId > u.eventId && !claimed.has(s.eventId) && wanted.includes(s.action),
+      (s) =>
+        s.eventId > u.eventId &&
+        !claimed.has(s.eventId) &&
+        isCaseAction(s.action) &&
+        wanted.includes(s.action),
     );
     if (step) {
       claimed.add(step.eventId);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { stages, type CaseView } from '../domain/case-model.ts';
 import { languages, roles, type Building, type Person } from '../domain/directory.ts';
 import { severities, sources, timedStages } from '../domain/sla.ts';
+import { dateInRange, DATE_RANGE, textFlaw, textFlawMessage } from '../domain/safe-text.ts';
 
 /**
  * The API's zod schemas: the one source of its request and response types,
@@ -16,7 +17,32 @@ const named = <S extends z.ZodType>(id: string, schema: S, description?: string)
   return schema;
 };
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+/**
+ * Text a person typed, safe to store, hash, show and mail: well-formed Unicode, no control
+ * characters or direction overrides, and (`singleLine`) no line break where it ends up in a
+ * mail subject. Every request schema's free text goes through here.
+ */
+export const safeString = (opts: { singleLine?: boolean } = {}) =>
+  z.string().superRefine((s, ctx) => {
+    const flaw = textFlaw(s, opts);
+    if (flaw)
+      ctx.addIssue({ code: 'custom', message: `${textFlawMessage[flaw].zh} / ${textFlawMessage[flaw].en}` });
+  });
+const text = (max: number, opts: { singleLine?: boolean } = {}) =>
+  z.string().trim().min(1).max(max).pipe(safeString(opts));
+/** Dates and instants the API accepts (2000–2100): one schema for every date a request carries. */
+export const boundedDate = z.iso
+  .date()
+  .refine(
+    dateInRange,
+    `须在 ${DATE_RANGE.min} 至 ${DATE_RANGE.max} 之间 / must lie between ${DATE_RANGE.min} and ${DATE_RANGE.max}`,
+  );
+export const boundedDateOrInstant = z
+  .union([z.iso.date(), z.iso.datetime({ offset: true })])
+  .refine(
+    dateInRange,
+    `须在 ${DATE_RANGE.min} 至 ${DATE_RANGE.max} 之间 / must lie between ${DATE_RANGE.min} and ${DATE_RANGE.max}`,
+  );
 export const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/);
 /**
  * A case number as the counter issues it (activities/counters.ts: ZG-<year>-<6+ digits>). Only
@@ -41,7 +67,7 @@ export const locationSchema = named(
   z.strictObject({
     buildingId: idSchema,
     floorId: idSchema.optional(),
-    roomId: z.string().trim().min(1).max(64).optional(),
+    roomId: text(64, { singleLine: true }).optional(),
   }),
   'A place on campus: building (level-1 grid), optionally floor and room / 位置',
 );
@@ -51,16 +77,16 @@ export const locationSchema = named(
 export const newCaseSchema = named(
   'NewCase',
   z.strictObject({
-    title: text(200),
+    title: text(200, { singleLine: true }),
     description: text(5000),
     source: z.enum(sources),
     severity: z.enum(severities),
-    category: z.string().trim().min(1).max(64).optional(),
+    category: text(64, { singleLine: true }).optional(),
     location: locationSchema,
     assigneeId: idSchema,
     reporter: z
       .strictObject({
-        name: text(100),
+        name: text(100, { singleLine: true }),
         email: z.email().max(254),
         language: z.enum(languages).optional(),
       })
@@ -89,7 +115,7 @@ export const rectificationSchema = named(
 export const reviewSchema = named(
   'Review',
   z
-    .strictObject({ passed: z.boolean(), notes: z.string().trim().max(5000) })
+    .strictObject({ passed: z.boolean(), notes: z.string().trim().max(5000).pipe(safeString()) })
     .refine((r) => r.passed || r.notes.length > 0, {
       path: ['notes'],
       error: 'notes are required when the review fails / 复查不通过时须填写说明',
@@ -107,7 +133,7 @@ export const withdrawSchema = named('Withdrawal', z.strictObject({ reason: text(
 export const commentSchema = named('Comment', z.strictObject({ text: text(5000) }), '评论');
 
 const lang = z.enum(['zh-CN', 'en']).optional();
-const dateOrInstant = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+const dateOrInstant = boundedDateOrInstant;
 
 export const caseListQuerySchema = z.strictObject({
   stage: z.enum(stages).optional(),
@@ -132,7 +158,7 @@ export const caseIdParamSchema = z.object({ caseId: caseIdSchema });
 const optionalText = (max: number) =>
   z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
-    z.string().trim().max(max).optional(),
+    z.string().trim().max(max).pipe(safeString()).optional(),
   );
 
 /** The form an action page posts back: which page it came from (csrf, textHash) and the person's choice. */
@@ -291,6 +317,7 @@ export const caseViewSchema = named(
         stage: z.enum(stages),
         round: z.number().int(),
         detail: z.string().optional(),
+        score: z.number().int().min(1).max(5).optional(),
       }),
     ),
     closedAt: instant.optional(),

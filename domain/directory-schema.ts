@@ -25,6 +25,9 @@ export const directorySchema = z
       z.object({
         id,
         name: bilingual,
+        // A public area (canteen, laundry, gate, sports ground) sits outside the dormitory grid:
+        // no floors, and its supervisors are the team that owns it.
+        kind: z.enum(['dormitory', 'public_area']).optional(),
         supervisorIds: z.array(id),
         gridMemberIds: z.array(id),
         floors: z.array(

@@ -47,6 +47,8 @@ export interface Floor {
 export interface Building {
   id: string;
   name: Bilingual;
+  /** Absent means a dormitory; a public area has no floors and its supervisors own it. */
+  kind?: 'dormitory' | 'public_area' | undefined;
   supervisorIds: string[];
   gridMemberIds: string[];
   floors: Floor[];

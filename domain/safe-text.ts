@@ -42,6 +42,9 @@ export const textFlawMessage: Record<TextFlaw, { zh: string; en: string }> = {
   noncharacter: { zh: '包含无效的 Unicode 字符，请删除', en: 'contains Unicode noncharacters; remove them' },
 };
 
+/** Replaces unpaired surrogates with U+FFFD so the text always encodes as UTF-8. */
+export const wellFormed = (s: string): string => s.replace(new RegExp(LONE_SURROGATE.source, 'g'), '\uFFFD');
+
 /** Makes a line safe for a mail header or subject whatever it holds: no breaks, no controls, well-formed. */
 export function headerSafe(s: string): string {
   return (

@@ -19,3 +19,19 @@ export const stageLabels: Readonly<Record<Stage, Bilingual>> = {
 };
 
 export const stageLabel = (stage: Stage): Bilingual => stageLabels[stage];
+
+/**
+ * Where a case stands, as a badge or a timeline reads it ("整改中 / Rectifying"): the same
+ * stages in the form of a state rather than a noun. Pages and the audit timeline use these.
+ */
+export const stageStatusLabels: Readonly<Record<Stage, Bilingual>> = {
+  detected: { zh: '已登记', en: 'Detected' },
+  analysing: { zh: '原因分析', en: 'Analysing' },
+  awaiting_signoff: { zh: '待签字确认', en: 'Awaiting sign-off' },
+  adjudicating: { zh: '异议裁决', en: 'Adjudicating' },
+  rectifying: { zh: '整改中', en: 'Rectifying' },
+  reviewing: { zh: '复查', en: 'Reviewing' },
+  follow_up: { zh: '回访', en: 'Follow-up' },
+  closed: { zh: '已结案', en: 'Closed' },
+  withdrawn: { zh: '已撤销', en: 'Withdrawn' },
+};

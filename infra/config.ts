@@ -78,6 +78,8 @@ export const envSchema = z.object({
   TABLE_DIRECTORY: z.string().min(1).default('rectify-directory'),
   TABLE_OPS: z.string().min(1).default('rectify-ops'),
   MAIL_FROM: z.email().default('rectify@campus.example.edu.cn'),
+  // Whether a scanned-code report may leave out name and contact (the school's choice).
+  INTAKE_ALLOW_ANONYMOUS: z.enum(['true', 'false']).default('true'),
   CAMPUS_TZ: timeZoneSetting(),
   LINK_SIGNING_KEYS: signingKeys.optional(),
   JWT_SECRET: z.string().min(32).optional(),

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { SendEmailCommand, type SendEmailCommandOutput } from '@aws-sdk/client-ses';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { headerSafe, wellFormed } from '../domain/safe-text.ts';
 import type { AwsDeps } from './clients.ts';
 import { opsKey } from './keys.ts';
 
@@ -160,10 +161,11 @@ export async function sendOnce(
         Source: deps.mailFrom,
         Destination: { ToAddresses: [mail.to] },
         Message: {
-          Subject: { Data: mail.subject, Charset: 'UTF-8' },
+          // Whatever a case's texts hold, the subject stays one header line and every part encodes.
+          Subject: { Data: headerSafe(mail.subject), Charset: 'UTF-8' },
           Body: {
-            Text: { Data: mail.text, Charset: 'UTF-8' },
-            Html: { Data: mail.html, Charset: 'UTF-8' },
+            Text: { Data: wellFormed(mail.text), Charset: 'UTF-8' },
+            Html: { Data: wellFormed(mail.html), Charset: 'UTF-8' },
           },
         },
       }),

@@ -32,6 +32,11 @@ export const navItems: readonly NavItem[] = [
   { href: '/app', label: { zh: '工作台', en: 'Workbench' } },
   { href: '/app/cases', label: { zh: '案件', en: 'Cases' } },
   {
+    href: '/app/triage',
+    label: { zh: '分派', en: 'Triage' },
+    roles: ['supervisor', 'grid_member', 'working_group', 'admin'],
+  },
+  {
     href: '/app/dashboard',
     label: { zh: '仪表盘', en: 'Dashboard' },
     roles: ['supervisor', 'working_group', 'leadership', 'admin', 'auditor'],

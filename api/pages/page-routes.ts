@@ -136,6 +136,66 @@ const pages: [RouteConfig['method'], string, Kind, Bilingual, string[]][] = [
     { zh: '应用名录导入', en: 'Apply a directory import' },
     ['web'],
   ],
+  [
+    'get',
+    '/api/places',
+    'json',
+    { zh: '地点及其二维码编号（公开）', en: 'Places and their codes (public)' },
+    ['intake'],
+  ],
+  [
+    'get',
+    '/r/{code}',
+    'page',
+    { zh: '扫码报告问题表单（公开）', en: 'Report form a code opens (public)' },
+    ['intake'],
+  ],
+  [
+    'post',
+    '/r/{code}',
+    'form',
+    { zh: '提交扫码报告（multipart，可带照片）', en: 'Send a report (multipart, with photos)' },
+    ['intake'],
+  ],
+  ['get', '/r/thanks', 'page', { zh: '已收到', en: 'Received' }, ['intake']],
+  [
+    'get',
+    '/t/{token}',
+    'page',
+    { zh: '报告进度与回访（跟踪链接）', en: 'Report progress and survey (tracking link)' },
+    ['intake'],
+  ],
+  ['post', '/t/{token}/survey', 'form', { zh: '提交回访评价', en: 'Send the survey' }, ['intake']],
+  [
+    'get',
+    '/commitments',
+    'page',
+    { zh: '服务承诺公示（公开）', en: 'Service commitments (public)' },
+    ['intake'],
+  ],
+  ['get', '/app/triage', 'page', { zh: '待分派的报告', en: 'Reports to triage' }, ['intake']],
+  [
+    'post',
+    '/app/triage/{reportId}',
+    'form',
+    { zh: '分派报告：立案、并入或不予受理', en: 'Triage a report: case, merge or reject' },
+    ['intake'],
+  ],
+  ['get', '/app/admin/qr', 'page', { zh: '报修二维码', en: 'Report codes' }, ['intake']],
+  [
+    'get',
+    '/app/admin/qr/{buildingId}/print',
+    'page',
+    { zh: '二维码打印版（存为 PDF）', en: 'Code sheets, print view (PDF)' },
+    ['intake'],
+  ],
+  [
+    'get',
+    '/app/admin/qr/{buildingId}/{sheet}',
+    'file',
+    { zh: '二维码 A4 页（SVG）', en: 'A4 code sheet (SVG)' },
+    ['intake'],
+  ],
 ];
 
 const responsesFor = (kind: Kind): RouteConfig['responses'] => {
@@ -154,13 +214,16 @@ const responsesFor = (kind: Kind): RouteConfig['responses'] => {
         303: { description: bi({ zh: '已处理，返回页面', en: 'Done: back to the page' }) },
         400: html({ zh: '表单有误，逐项说明', en: 'The form, with each field’s error' }),
         403: html({ zh: '无权操作或 CSRF 令牌不符', en: 'Not allowed, or the CSRF token does not match' }),
+        404: html({ zh: '不存在', en: 'Not found' }),
+        409: html({ zh: '已处理过', en: 'Already done' }),
         413: html({ zh: '表单过大', en: 'Form too large' }),
+        429: html({ zh: '提交过于频繁', en: 'Too many requests' }),
       };
     case 'redirect':
       return {
         302: { description: bi({ zh: '跳转', en: 'Redirect' }) },
         303: { description: bi({ zh: '跳转', en: 'Redirect' }) },
-        ...problems([400, 401, 403, 404]),
+        ...problems([400, 401, 403, 404, 503]),
       };
     case 'file':
       return {
@@ -169,6 +232,7 @@ const responsesFor = (kind: Kind): RouteConfig['responses'] => {
             'text/csv',
             'application/json',
             'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+            'image/svg+xml',
           ],
           { zh: '文件', en: 'The file' },
         ),
@@ -178,7 +242,7 @@ const responsesFor = (kind: Kind): RouteConfig['responses'] => {
       return {
         200: documentResponse('application/json', { zh: '结果', en: 'The result' }),
         201: documentResponse('application/json', { zh: '已创建', en: 'Created' }),
-        ...problems([400, 401, 403, 404, 409, 413, 415, 422]),
+        ...problems([400, 401, 403, 404, 409, 413, 415, 422, 503]),
       };
   }
 };

@@ -1,3 +1,4 @@
+import { stageStatusLabels } from '../../domain/stage-labels.ts';
 import type { Child } from 'hono/jsx';
 import type { DeadlineState, Stage } from '../../domain/case-model.ts';
 import type { Severity, Source } from '../../domain/sla.ts';
@@ -118,17 +119,8 @@ export function Due(props: { due: string; now: Date; lang: Lang; timeZone: strin
   );
 }
 
-export const stageLabels: Record<Stage, Bilingual> = {
-  detected: { zh: '已登记', en: 'Detected' },
-  analysing: { zh: '原因分析', en: 'Analysing' },
-  awaiting_signoff: { zh: '待签字确认', en: 'Awaiting sign-off' },
-  adjudicating: { zh: '异议裁决', en: 'Adjudicating' },
-  rectifying: { zh: '整改中', en: 'Rectifying' },
-  reviewing: { zh: '复查', en: 'Reviewing' },
-  follow_up: { zh: '回访', en: 'Follow-up' },
-  closed: { zh: '已结案', en: 'Closed' },
-  withdrawn: { zh: '已撤销', en: 'Withdrawn' },
-};
+/** The stage badge's words: one source in the domain, shared with the audit timeline. */
+export const stageLabels = stageStatusLabels;
 
 export const severityLabels: Record<Severity, Bilingual> = {
   routine: { zh: '一般', en: 'Routine' },

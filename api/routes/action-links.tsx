@@ -526,7 +526,7 @@ async function formBody(c: Context, lang: Lang) {
  * X-Forwarded-For entry: the one the proxy in front of us appended, whereas
  * the entries left of it are whatever the client sent. Else the socket.
  */
-function clientIp(c: Context): string | undefined {
+export function clientIp(c: Context): string | undefined {
   const env: unknown = c.env;
   const lambda = (env as { requestContext?: LambdaRequestContext } | undefined)?.requestContext;
   const fromAws = lambda?.http?.sourceIp ?? lambda?.identity?.sourceIp;

@@ -23,7 +23,7 @@ import type { AppDeps } from '../deps.ts';
 import { requireRole } from '../middleware/bearer-auth.ts';
 import { callerLanguage, ProblemError, type Lang } from '../middleware/problems.ts';
 import { bi, documentResponse, JSON_TYPE, problems } from './declare.ts';
-import { storedCaseIdSchema } from '../schemas.ts';
+import { boundedDateOrInstant, storedCaseIdSchema } from '../schemas.ts';
 
 /**
  * The auditors' read-only surface over the audit trail (a little over 350
@@ -48,7 +48,7 @@ export const AUDIT_READERS: Role[] = ['auditor', 'admin', 'working_group', 'lead
 
 const lang = z.enum(['zh-CN', 'en']).optional();
 const format = z.enum(['json', 'csv']).default('json');
-const dateOrInstant = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+const dateOrInstant = boundedDateOrInstant;
 
 const caseParams = z.object({ caseId: storedCaseIdSchema });
 const historyQuery = z.strictObject({ source: z.enum(['audit', 'temporal']).default('audit'), lang });

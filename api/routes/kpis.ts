@@ -9,6 +9,7 @@ import { reportScopeRefusal } from '../middleware/access.ts';
 import { ProblemError } from '../middleware/problems.ts';
 import { bi, documentResponse, JSON_TYPE, problems } from './declare.ts';
 import { assertBuilding, directoryOrFail } from '../reads.ts';
+import { boundedDateOrInstant } from '../schemas.ts';
 
 /**
  * GET /api/kpis?from=&to=&buildingId=  every KPI with its target, value and verdict
@@ -18,14 +19,7 @@ import { assertBuilding, directoryOrFail } from '../reads.ts';
 const MAX_KPI_DAYS = 400;
 const DEFAULT_KPI_DAYS = 28;
 
-// The campus calendar covers these years; earlier ones (0000-0099 above all) it cannot place.
-const KPI_YEARS = { min: 2000, max: 2100 } as const;
-const dateOrInstant = z
-  .union([z.iso.date(), z.iso.datetime({ offset: true })])
-  .refine(
-    (s) => Number(s.slice(0, 4)) >= KPI_YEARS.min && Number(s.slice(0, 4)) <= KPI_YEARS.max,
-    `must fall in the years ${KPI_YEARS.min} to ${KPI_YEARS.max}, like 2026-03-02`,
-  );
+const dateOrInstant = boundedDateOrInstant;
 
 const kpiQuery = z.strictObject({
   from: dateOrInstant.optional(),

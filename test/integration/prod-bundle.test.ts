@@ -163,6 +163,9 @@ describe('the worker refuses a Temporal Cloud endpoint its credential cannot use
     JWKS_URL: 'https://idp.example.edu.cn/.well-known/jwks.json',
     JWT_ISSUER: 'https://idp.example.edu.cn',
     JWT_AUDIENCE: 'rectify',
+    OIDC_ISSUER: 'https://idp.example.edu.cn',
+    OIDC_CLIENT_ID: 'rectify-web',
+    OIDC_CLIENT_SECRET: 'an-oidc-client-secret',
     PUBLIC_BASE_URL: 'https://rectify.example.edu.cn',
   };
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dateInRange, headerSafe, textFlaw } from '../../domain/safe-text.ts';
+import { dateInRange, headerSafe, textFlaw, wellFormed } from '../../domain/safe-text.ts';
 
 describe('textFlaw', () => {
   it.each([
@@ -72,5 +72,12 @@ describe('dateInRange', () => {
     expect(dateInRange('2026-12-04T10:00:00+08:00')).toBe(true);
     expect(dateInRange('2100-12-31')).toBe(true);
     expect(dateInRange('2101-01-01')).toBe(false);
+  });
+});
+
+describe('wellFormed', () => {
+  it('replaces only unpaired surrogates', () => {
+    expect(wellFormed('a\ud83db')).toBe('a\ufffdb');
+    expect(wellFormed('👩‍🔧')).toBe('👩‍🔧');
   });
 });

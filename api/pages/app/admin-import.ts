@@ -34,7 +34,8 @@ export const COLUMNS = [
 ] as const;
 export type Column = (typeof COLUMNS)[number];
 
-export const KINDS = ['campus', 'person', 'building', 'floor', 'cluster', 'department'] as const;
+// An `area` row is a public area (canteen, laundry, gate…): a building of its own with no floors.
+export const KINDS = ['campus', 'person', 'building', 'area', 'floor', 'cluster', 'department'] as const;
 type Kind = (typeof KINDS)[number];
 
 /** Largest file accepted: a campus directory is a few thousand rows. */
@@ -228,11 +229,13 @@ export function tableToDirectory(table: string[][]): { value: TableDirectory; pr
         break;
       }
       case 'building':
+      case 'area':
         rowOf.set(`buildings[${buildings.length}]`, r.row);
         buildings.push({
           row: r.row,
           id: c.id ?? '',
           name: name(r),
+          ...(c.kind === 'area' ? { kind: 'public_area' as const } : {}),
           supervisorIds: split(c.supervisors),
           gridMemberIds: split(c.grid_members),
           floors: [],
@@ -425,7 +428,7 @@ export function directoryToTable(dir: Directory): string[][] {
     });
   for (const b of dir.buildings) {
     line({
-      kind: 'building',
+      kind: b.kind === 'public_area' ? 'area' : 'building',
       id: b.id,
       name_zh: b.name.zh,
       name_en: b.name.en,

@@ -18,7 +18,7 @@ import type { AppDeps } from '../../deps.ts';
 import type { WebEnv } from '../../middleware/session.ts';
 import { anchorWitness, AUDIT_READERS } from '../../routes/audit.ts';
 import { describeEntry } from '../../audit-timeline.ts';
-import { storedCaseIdSchema } from '../../schemas.ts';
+import { boundedDate, storedCaseIdSchema } from '../../schemas.ts';
 import { formatTime, StageBadge, stageLabels } from '../ui.tsx';
 import { AllResultView, CaseResult, collectAll, entryAt } from './audit-results.tsx';
 import { streamPieces } from './audit-stream.ts';
@@ -46,7 +46,7 @@ const AUDIT_RULE: Bilingual = {
 };
 const PAGE_SIZE = 20;
 
-const date = z.iso.date();
+const date = boundedDate;
 const searchQuery = z.object({
   q: z.string().trim().max(200).optional(),
   building: z.string().max(100).optional(),

@@ -10,7 +10,7 @@ import { directoryOrFail } from '../../reads.ts';
 import type { AppDeps } from '../../deps.ts';
 import type { WebEnv } from '../../middleware/session.ts';
 import { ProblemError } from '../../middleware/problems.ts';
-import { idSchema } from '../../schemas.ts';
+import { boundedDate, idSchema } from '../../schemas.ts';
 import {
   Due,
   Field,
@@ -37,7 +37,7 @@ const SORT_CAP = 500;
 const EXPORT_CAP = 5000;
 
 const empty = (v: unknown) => (v === '' ? undefined : v);
-const date = z.preprocess(empty, z.iso.date().optional());
+const date = z.preprocess(empty, boundedDate.optional());
 export const listQuerySchema = z.object({
   stage: z.preprocess(empty, z.enum(stages).optional()),
   buildingId: z.preprocess(empty, idSchema.optional()),

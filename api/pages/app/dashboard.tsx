@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { raw } from 'hono/html';
 import { z } from 'zod';
+import { boundedDate } from '../../schemas.ts';
 import { isValidIsoWeek } from '../../../domain/digest.ts';
 import type { Directory } from '../../../domain/directory.ts';
 import { onTimeStages, type KpiValue } from '../../../domain/kpi.ts';
@@ -52,7 +53,7 @@ const DASHBOARD_RULE: Bilingual = {
   en: 'the dashboard is for supervisors (their buildings), the working group, leadership, admins and auditors',
 };
 
-const date = z.iso.date();
+const date = boundedDate;
 const dashboardQuery = z.object({
   building: z.string().max(100).optional(),
   from: date.optional(),

@@ -1,0 +1,93 @@
+import { Hono } from 'hono';
+import { listPlaces } from '../../../domain/places.ts';
+import { inLang, type Bilingual } from '../../../domain/text.ts';
+import { directoryOrFail } from '../../reads.ts';
+import type { AppDeps } from '../../deps.ts';
+import { csrfProtect, requireViewer, sessionMiddleware, type WebEnv } from '../../middleware/session.ts';
+import { qrSheets, sheetsHtml } from '../qr-sheet.ts';
+import { page, refusedPage, viewerHas } from './dashboard-common.tsx';
+
+/** The admin page of printable code sheets: per building, one SVG per A4 page and a print view for PDF. */
+export function qrRoutes(deps: AppDeps): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+  app.use('/admin/qr', sessionMiddleware(deps), requireViewer, csrfProtect);
+  app.use('/admin/qr/*', sessionMiddleware(deps), requireViewer, csrfProtect);
+  const title: Bilingual = { zh: '报修二维码', en: 'Report codes' };
+  const allowed = ['admin', 'supervisor', 'working_group'] as const;
+  const rule: Bilingual = {
+    zh: '只有管理员、主管和工作小组可以打印二维码',
+    en: 'only admins, supervisors and the working group print code sheets',
+  };
+
+  app.get('/admin/qr', async (c) => {
+    if (!viewerHas(c, allowed)) return refusedPage(c, title, rule);
+    const lang = c.get('lang');
+    const dir = await directoryOrFail(deps);
+    return page(
+      c,
+      title,
+      <>
+        <h1>{inLang(title, lang)}</h1>
+        <p>
+          {inLang(
+            {
+              zh: '每个楼栋、楼层、房间和公共区域都有一个固定的二维码；扫码即可报告问题，无需账号。',
+              en: 'Every building, floor, room and public area has a fixed code; scanning it opens the report form, no account needed.',
+            },
+            lang,
+          )}
+        </p>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{inLang({ zh: '楼栋 / 区域', en: 'Building / area' }, lang)}</th>
+              <th scope="col">{inLang({ zh: '二维码数', en: 'Codes' }, lang)}</th>
+              <th scope="col">{inLang({ zh: '打印', en: 'Print' }, lang)}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {dir.buildings.map((b) => (
+              <tr>
+                <td>{inLang(b.name, lang)}</td>
+                <td>{listPlaces(dir, b.id).length}</td>
+                <td>
+                  <a href={`/app/admin/qr/${b.id}/print`}>
+                    {inLang({ zh: '打印版（存为 PDF）', en: 'Print view (save as PDF)' }, lang)}
+                  </a>
+                  {' · '}
+                  <a href={`/app/admin/qr/${b.id}/sheet-1.svg`}>SVG</a>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </>,
+    );
+  });
+
+  const sheetsOf = async (buildingId: string) => {
+    const dir = await directoryOrFail(deps);
+    const building = dir.buildings.find((b) => b.id === buildingId);
+    if (!building) return null;
+    const heading = `${building.name.zh} 报修二维码 / ${building.name.en} report codes`;
+    return { heading, pages: await qrSheets(listPlaces(dir, buildingId), deps.publicBaseUrl, heading) };
+  };
+
+  app.get('/admin/qr/:buildingId/print', async (c) => {
+    if (!viewerHas(c, allowed)) return refusedPage(c, title, rule);
+    const sheets = await sheetsOf(c.req.param('buildingId'));
+    if (!sheets) return c.notFound();
+    return c.html(sheetsHtml(sheets.pages, sheets.heading));
+  });
+
+  app.get('/admin/qr/:buildingId/:sheet', async (c) => {
+    if (!viewerHas(c, allowed)) return refusedPage(c, title, rule);
+    const sheets = await sheetsOf(c.req.param('buildingId'));
+    const n = Number(/^sheet-(\d+)\.svg$/.exec(c.req.param('sheet'))?.[1]);
+    const svg = sheets?.pages[n - 1];
+    if (!svg) return c.notFound();
+    return c.body(svg, 200, { 'Content-Type': 'image/svg+xml; charset=utf-8' });
+  });
+
+  return app;
+}

@@ -1,0 +1,333 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { CaseView } from '../../../domain/case-model.ts';
+import type { Directory } from '../../../domain/directory.ts';
+import { reportKindInfo, type ReportKind } from '../../../domain/intake.ts';
+import { placeByCode } from '../../../domain/places.ts';
+import { severities, type Severity } from '../../../domain/sla.ts';
+import { textFlaw, textFlawMessage } from '../../../domain/safe-text.ts';
+import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
+import { listCases } from '../../../store/case-lists.ts';
+import {
+  getReport,
+  recordTriage,
+  ReportAlreadyTriagedError,
+  triageQueue,
+  type Report,
+} from '../../../store/reports.ts';
+import { addCommentUpdate } from '../../../workflows/rectification-case/messages.ts';
+import type { Caller } from '../../auth.ts';
+import { openNewCase } from '../../case-service.ts';
+import { directoryOrFail } from '../../reads.ts';
+import type { AppDeps } from '../../deps.ts';
+import { csrfProtect, requireViewer, sessionMiddleware, type WebEnv } from '../../middleware/session.ts';
+import { ProblemError } from '../../middleware/problems.ts';
+import { notifyReporter } from '../../routes/intake.tsx';
+import { page, refusedPage, type WebContext } from './dashboard-common.tsx';
+
+/**
+ * The triage queue: reports made by scanning a code wait here for the place's
+ * supervisors (and the building's level-1 grid members). Each becomes a case,
+ * joins an open case about the same problem, or is rejected with a reason the
+ * reporter reads.
+ */
+
+const t = (lang: Lang, text: Bilingual) => inLang(text, lang);
+
+/** The buildings whose reports `caller` triages; every building for the working group and admins. */
+export function triageBuildings(caller: Caller, dir: Directory): string[] {
+  const roles = caller.person.roles;
+  if (roles.includes('admin') || roles.includes('working_group')) return dir.buildings.map((b) => b.id);
+  return dir.buildings
+    .filter((b) => b.supervisorIds.includes(caller.person.id) || b.gridMemberIds.includes(caller.person.id))
+    .map((b) => b.id);
+}
+
+const reason = z
+  .string()
+  .trim()
+  .min(1)
+  .max(500)
+  .refine((s) => textFlaw(s) === null);
+
+const decisionSchema = z.discriminatedUnion('action', [
+  z.object({
+    action: z.literal('case'),
+    assigneeId: z.string().min(1).max(64),
+    severity: z.enum(severities),
+  }),
+  z.object({
+    action: z.literal('merge'),
+    caseId: z.string().regex(/^ZG-\d{4}-\d{6}$/),
+    reason: reason.optional(),
+  }),
+  z.object({ action: z.literal('reject'), reason }),
+]);
+
+/** Open cases at the same place and of the same kind: the likely duplicates triage should merge into. */
+async function likelyDuplicates(deps: AppDeps, report: Report): Promise<CaseView[]> {
+  const info = reportKindInfo[report.kind as ReportKind];
+  const page = await listCases(deps.aws.ddb, deps.aws.tables, {
+    filters: { buildingId: report.location.buildingId },
+    limit: 20,
+    keep: (v) =>
+      !['closed', 'withdrawn'].includes(v.stage) &&
+      (v.category ?? v.source) === info.category &&
+      (!report.location.roomId || v.location.roomId === report.location.roomId) &&
+      (!report.location.floorId || v.location.floorId === report.location.floorId),
+  });
+  return page.items;
+}
+
+function ReportCard(props: {
+  lang: Lang;
+  csrf: string;
+  report: Report;
+  dir: Directory;
+  duplicates: CaseView[];
+  error?: Bilingual | undefined;
+}) {
+  const { lang, report, dir } = props;
+  const place = placeByCode(dir, report.placeCode);
+  const info = reportKindInfo[report.kind as ReportKind];
+  const building = dir.buildings.find((b) => b.id === report.location.buildingId);
+  const staff = dir.people.filter((p) => p.roles.includes('staff'));
+  const id = report.reportId;
+  return (
+    <article class="card" id={id} aria-labelledby={`${id}-h`}>
+      <h2 id={`${id}-h`}>
+        {t(lang, info.label)} · {place ? t(lang, place.name) : report.placeCode}
+      </h2>
+      {props.error ? (
+        <p class="flash error" role="alert">
+          {t(lang, props.error)}
+        </p>
+      ) : null}
+      <p>{report.description}</p>
+      <p class="muted">
+        {report.reportId} ·{' '}
+        {new Date(report.receivedAt).toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', {
+          timeZone: 'Asia/Shanghai',
+        })}
+        {report.evidence.length
+          ? ` · ${t(lang, { zh: '照片', en: 'photos' })} ${report.evidence.length}`
+          : ''}
+        {report.name ? ` · ${report.name}` : ''}
+      </p>
+      <div class="row">
+        {report.evidence.map((ref) => {
+          const evidenceId = /evidence:(ev_[A-Za-z0-9_-]{16})/.exec(ref)?.[1];
+          return evidenceId ? (
+            <a href={`/api/evidence/${evidenceId}`}>
+              <img
+                src={`/api/evidence/${evidenceId}`}
+                alt={t(lang, { zh: '报告照片', en: 'Reported photo' })}
+                width={96}
+                height={96}
+              />
+            </a>
+          ) : null;
+        })}
+      </div>
+      <form method="post" action={`/app/triage/${id}`} class="stack">
+        <input type="hidden" name="_csrf" value={props.csrf} />
+        <input type="hidden" name="action" value="case" />
+        <h3>{t(lang, { zh: '立案', en: 'Open a case' })}</h3>
+        <label for={`${id}-assignee`}>{t(lang, { zh: '指派给', en: 'Assign to' })}</label>
+        <select id={`${id}-assignee`} name="assigneeId" required>
+          {staff.map((p) => (
+            <option value={p.id}>{p.name}</option>
+          ))}
+        </select>
+        <label for={`${id}-severity`}>{t(lang, { zh: '紧急程度', en: 'Severity' })}</label>
+        <select id={`${id}-severity`} name="severity">
+          {severities.map((s: Severity) => (
+            <option value={s} selected={s === info.severity}>
+              {s}
+            </option>
+          ))}
+        </select>
+        <button type="submit">{t(lang, { zh: '立案', en: 'Open case' })}</button>
+      </form>
+      {props.duplicates.length > 0 ? (
+        <form method="post" action={`/app/triage/${id}`} class="stack">
+          <input type="hidden" name="_csrf" value={props.csrf} />
+          <input type="hidden" name="action" value="merge" />
+          <h3>
+            {t(lang, { zh: '并入已有案件（可能重复）', en: 'Merge into an open case (likely duplicates)' })}
+          </h3>
+          <label for={`${id}-case`}>{t(lang, { zh: '案件', en: 'Case' })}</label>
+          <select id={`${id}-case`} name="caseId">
+            {props.duplicates.map((v) => (
+              <option value={v.caseId}>
+                {v.caseId} · {v.title}
+              </option>
+            ))}
+          </select>
+          <button type="submit">{t(lang, { zh: '并入', en: 'Merge' })}</button>
+        </form>
+      ) : null}
+      <form method="post" action={`/app/triage/${id}`} class="stack">
+        <input type="hidden" name="_csrf" value={props.csrf} />
+        <input type="hidden" name="action" value="reject" />
+        <h3>{t(lang, { zh: '不予受理', en: 'Reject' })}</h3>
+        <label for={`${id}-reason`}>
+          {t(lang, { zh: '原因（报告人可见）', en: 'Reason (the reporter reads it)' })}
+        </label>
+        <input id={`${id}-reason`} name="reason" required maxlength={500} />
+        <button type="submit">{t(lang, { zh: '不予受理', en: 'Reject' })}</button>
+      </form>
+      {building ? null : <p class="muted">{report.location.buildingId}</p>}
+    </article>
+  );
+}
+
+export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+  app.use('/triage', sessionMiddleware(deps), requireViewer, csrfProtect);
+  app.use('/triage/*', sessionMiddleware(deps), requireViewer, csrfProtect);
+  const title: Bilingual = { zh: '待分派的报告', en: 'Reports to triage' };
+
+  const render = async (c: WebContext, errorFor?: { reportId: string; text: Bilingual }) => {
+    const lang = c.get('lang');
+    const viewer = c.get('viewer')!;
+    const dir = await directoryOrFail(deps);
+    const buildings = triageBuildings(viewer, dir);
+    if (buildings.length === 0)
+      return refusedPage(c, title, {
+        zh: '只有地点的主管、楼栋一级网格员、工作小组和管理员可以分派报告',
+        en: "only the place's supervisors, the building's level-1 grid members, the working group and admins triage reports",
+      });
+    const queue = await triageQueue(deps.aws, buildings);
+    const duplicates = await Promise.all(queue.map((r) => likelyDuplicates(deps, r)));
+    return page(
+      c,
+      title,
+      <>
+        <h1>{t(lang, title)}</h1>
+        {queue.length === 0 ? (
+          <p role="status">{t(lang, { zh: '没有待分派的报告。', en: 'Nothing waits for triage.' })}</p>
+        ) : (
+          queue.map((r, i) => (
+            <ReportCard
+              lang={lang}
+              csrf={c.get('csrfToken')}
+              report={r}
+              dir={dir}
+              duplicates={duplicates[i] ?? []}
+              error={errorFor?.reportId === r.reportId ? errorFor.text : undefined}
+            />
+          ))
+        )}
+      </>,
+      errorFor ? 400 : 200,
+    );
+  };
+
+  app.get('/triage', (c) => render(c));
+
+  app.post('/triage/:reportId', async (c) => {
+    const lang = c.get('lang');
+    const viewer = c.get('viewer')!;
+    const reportId = c.req.param('reportId');
+    const report = /^RP-[0-9A-Z]{10}$/.test(reportId) ? await getReport(deps.aws, reportId) : null;
+    if (!report) return c.notFound();
+    const dir = await directoryOrFail(deps);
+    if (!triageBuildings(viewer, dir).includes(report.location.buildingId))
+      return refusedPage(c, title, {
+        zh: '您不负责这个地点的报告',
+        en: 'you do not triage reports of this place',
+      });
+    const form = await c.req.parseBody();
+    const parsed = decisionSchema.safeParse(form);
+    if (!parsed.success) {
+      const field = String(parsed.error.issues[0]?.path[0] ?? 'action');
+      const text =
+        field === 'reason'
+          ? (textFlaw(String(form.reason ?? '')) &&
+              textFlawMessage[textFlaw(String(form.reason ?? ''))!]) || {
+              zh: '请写明原因（最多 500 字）',
+              en: 'give a reason (at most 500 characters)',
+            }
+          : { zh: `请检查 ${field}`, en: `check ${field}` };
+      return render(c, { reportId, text });
+    }
+    const d = parsed.data;
+    const at = new Date().toISOString();
+    try {
+      if (d.action === 'case') {
+        const info = reportKindInfo[report.kind as ReportKind];
+        const email =
+          report.contact && z.email().safeParse(report.contact).success ? report.contact : undefined;
+        const summary = [...report.description].slice(0, 60).join('');
+        const opened = await openNewCase(
+          deps,
+          viewer,
+          {
+            title: `${info.label.zh}：${summary}`,
+            description: [
+              report.description,
+              `扫码报告 / Scanned report ${report.reportId}，${at}`,
+              ...(report.evidence.length ? [`照片 / Photos: ${report.evidence.join(' ')}`] : []),
+            ].join('\n'),
+            source: info.source,
+            severity: d.severity,
+            category: info.category,
+            location: report.location,
+            assigneeId: d.assigneeId,
+            reporter: email ? { name: report.name || '扫码报告人', email } : undefined,
+          },
+          `triage:${report.reportId}`,
+          lang,
+        );
+        const done = await recordTriage(deps.aws, report, {
+          status: 'case',
+          caseId: opened.view.caseId,
+          by: viewer.person.id,
+          at,
+        });
+        await notifyReporter(deps, done, 'case', undefined);
+      } else if (d.action === 'merge') {
+        await deps.temporal.workflow.getHandle(d.caseId).executeUpdate(addCommentUpdate, {
+          args: [
+            {
+              actor: viewer.actor,
+              text: `并入扫码报告 ${report.reportId} / merged scanned report ${report.reportId}：${report.description}`,
+            },
+          ],
+        });
+        const done = await recordTriage(deps.aws, report, {
+          status: 'merged',
+          caseId: d.caseId,
+          reason: d.reason ?? `与案件 ${d.caseId} 为同一问题 / the same problem as case ${d.caseId}`,
+          by: viewer.person.id,
+          at,
+        });
+        await notifyReporter(deps, done, 'merged', undefined);
+      } else {
+        const done = await recordTriage(deps.aws, report, {
+          status: 'rejected',
+          reason: d.reason,
+          by: viewer.person.id,
+          at,
+        });
+        await notifyReporter(deps, done, 'rejected', undefined);
+      }
+    } catch (err) {
+      if (err instanceof ReportAlreadyTriagedError)
+        return render(c, {
+          reportId,
+          text: { zh: '这份报告已被其他人分派', en: 'someone else has already triaged this report' },
+        });
+      if (err instanceof ProblemError)
+        return render(c, {
+          reportId,
+          text: typeof err.detail === 'string' ? { zh: err.detail, en: err.detail } : err.detail,
+        });
+      throw err;
+    }
+    return c.redirect('/app/triage', 303);
+  });
+
+  return app;
+}

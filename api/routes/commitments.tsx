@@ -1,0 +1,158 @@
+import { Hono } from 'hono';
+import type { Duration } from '../../domain/calendar.ts';
+import { complaintYearBounds, computeKpis, type KpiValue } from '../../domain/kpi.ts';
+import { slaCatalogue, type TimedStage } from '../../domain/sla.ts';
+import { stageLabel } from '../../domain/stage-labels.ts';
+import { inLang, type Bilingual, type Lang } from '../../domain/text.ts';
+import { loadDirectory } from '../../store/directory.ts';
+import { periodBounds, tallyForRange } from '../../store/kpi-tallies.ts';
+import type { AppDeps } from '../deps.ts';
+import { sessionMiddleware, type WebEnv } from '../middleware/session.ts';
+import { Layout } from '../pages/layout.tsx';
+
+/**
+ * 服务承诺公示 (seed 003): what the residences promise and how fast, straight
+ * from the SLA catalogue the cases run on, beside the last four weeks' figures
+ * against the standards' targets. Public, per building.
+ */
+const WINDOW_DAYS = 28;
+
+function duration(d: Duration, lang: Lang): string {
+  const units: Record<Duration['unit'], Bilingual> = {
+    minutes: { zh: '分钟', en: 'min' },
+    hours: { zh: '小时', en: 'h' },
+    days: { zh: '天', en: 'days' },
+    working_days: { zh: '个工作日', en: 'working days' },
+  };
+  return `${d.amount}${lang === 'en' ? ' ' : ''}${inLang(units[d.unit], lang)}`;
+}
+
+const shown: TimedStage[] = ['analysing', 'rectifying', 'reviewing'];
+
+function verdict(k: KpiValue, lang: Lang): string {
+  if (k.met === null) return inLang({ zh: '暂无数据', en: 'no data yet' }, lang);
+  return k.met ? inLang({ zh: '达标', en: 'met' }, lang) : inLang({ zh: '未达标', en: 'not met' }, lang);
+}
+
+function value(k: KpiValue): string {
+  if (k.value === null) return '—';
+  if (k.unit === 'ratio') return `${Math.round(k.value * 1000) / 10}%`;
+  if (k.unit === 'hours') return `${Math.round(k.value * 10) / 10} h`;
+  return String(Math.round(k.value * 10) / 10);
+}
+
+export function commitmentRoutes(deps: AppDeps): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+  app.use('/commitments', sessionMiddleware(deps));
+  app.get('/commitments', async (c) => {
+    const lang = c.get('lang');
+    const dir = await loadDirectory(deps.aws.ddb, deps.aws.tables);
+    const buildingId = c.req.query('buildingId');
+    const building = buildingId ? dir?.buildings.find((b) => b.id === buildingId) : undefined;
+    if (buildingId && !building) return c.notFound();
+    const tz = deps.env.CAMPUS_TZ;
+    const now = new Date().toISOString();
+    const range = periodBounds(new Date(Date.parse(now) - WINDOW_DAYS * 86_400_000).toISOString(), now, tz);
+    const year = complaintYearBounds(range.to, tz);
+    const store = { ddb: deps.aws.ddb, tables: deps.aws.tables };
+    const [r, y] = await Promise.all([
+      tallyForRange(store, { ...range, buildingId, timeZone: tz }),
+      tallyForRange(store, { ...year, buildingId, timeZone: tz }),
+    ]);
+    const kpis = computeKpis(r.tally, {
+      periodDays: (Date.parse(range.to) - Date.parse(range.from)) / 86_400_000,
+      buildings: building ? 1 : Math.max(1, dir?.buildings.length ?? 1),
+      complaintYear: { ...year, byBuilding: y.tally.validComplaintsByBuilding },
+    }).filter((k) => k.target !== null);
+    const title: Bilingual = building
+      ? { zh: `服务承诺公示 · ${building.name.zh}`, en: `Our service commitments · ${building.name.en}` }
+      : { zh: '服务承诺公示', en: 'Our service commitments' };
+    c.header('Cache-Control', 'public, max-age=300');
+    return c.html(
+      <Layout
+        title={title}
+        lang={lang}
+        currentUrl={`/commitments${buildingId ? `?buildingId=${buildingId}` : ''}`}
+      >
+        <h1>{inLang(title, lang)}</h1>
+        <form method="get" action="/commitments" class="row">
+          <label for="b">{inLang({ zh: '楼栋 / 区域', en: 'Building / area' }, lang)}</label>
+          <select id="b" name="buildingId">
+            <option value="">{inLang({ zh: '全部', en: 'All' }, lang)}</option>
+            {(dir?.buildings ?? []).map((b) => (
+              <option value={b.id} selected={b.id === buildingId}>
+                {inLang(b.name, lang)}
+              </option>
+            ))}
+          </select>
+          <button type="submit">{inLang({ zh: '查看', en: 'Show' }, lang)}</button>
+        </form>
+        <h2>{inLang({ zh: '我们的承诺', en: 'What we promise' }, lang)}</h2>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{inLang({ zh: '承诺', en: 'Commitment' }, lang)}</th>
+              {shown.map((s) => (
+                <th scope="col">{inLang(stageLabel(s), lang)}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {slaCatalogue.rules
+              .filter((rule) => rule.id !== 'fallback')
+              .map((rule) => (
+                <tr>
+                  <td>
+                    {inLang(rule.label, lang)} <span class="muted">({rule.id})</span>
+                  </td>
+                  {shown.map((s) => (
+                    <td>{duration(rule.stages[s], lang)}</td>
+                  ))}
+                </tr>
+              ))}
+          </tbody>
+        </table>
+        <h2>
+          {inLang(
+            { zh: `近 ${WINDOW_DAYS} 天的兑现情况`, en: `How we did in the last ${WINDOW_DAYS} days` },
+            lang,
+          )}
+        </h2>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{inLang({ zh: '指标', en: 'Measure' }, lang)}</th>
+              <th scope="col">{inLang({ zh: '目标', en: 'Target' }, lang)}</th>
+              <th scope="col">{inLang({ zh: '实际', en: 'Actual' }, lang)}</th>
+              <th scope="col">{inLang({ zh: '结果', en: 'Result' }, lang)}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {kpis.map((k) => (
+              <tr data-kpi={k.id}>
+                <td>
+                  {inLang(k.label, lang)} <span class="muted">({k.source})</span>
+                </td>
+                <td>
+                  {k.comparator} {k.unit === 'ratio' ? `${(k.target ?? 0) * 100}%` : k.target}
+                </td>
+                <td>{value(k)}</td>
+                <td>{verdict(k, lang)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p class="muted">
+          {inLang(
+            {
+              zh: '发现问题？扫描楼内张贴的二维码即可报告，无需注册。',
+              en: 'Found a problem? Scan a code posted in the building to report it, no account needed.',
+            },
+            lang,
+          )}
+        </p>
+      </Layout>,
+    );
+  });
+  return app;
+}

@@ -1,0 +1,714 @@
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Child } from 'hono/jsx';
+import { z } from 'zod';
+import { reporterActorId, type CaseView } from '../../domain/case-model.ts';
+import {
+  followUpScore,
+  reportKindInfo,
+  reportKinds,
+  reportStatusLabel,
+  surveyAspectLabel,
+  surveyAspects,
+  type ReportKind,
+} from '../../domain/intake.ts';
+import { listPlaces, placeByCode, type Place } from '../../domain/places.ts';
+import { textFlaw, textFlawMessage } from '../../domain/safe-text.ts';
+import { inLang, type Bilingual, type Lang } from '../../domain/text.ts';
+import { loadDirectory } from '../../store/directory.ts';
+import { EvidenceError, MAX_EVIDENCE_BYTES, putEvidence } from '../../store/evidence.ts';
+import { sendOnce } from '../../store/outbox.ts';
+import {
+  newReportId,
+  recordSurvey,
+  reportByToken,
+  saveReport,
+  withinRate,
+  type Report,
+} from '../../store/reports.ts';
+import { submitFollowUpUpdate } from '../../workflows/rectification-case/messages.ts';
+import { readCase } from '../reads.ts';
+import type { AppDeps } from '../deps.ts';
+import { sessionMiddleware, type WebEnv } from '../middleware/session.ts';
+import { Layout } from '../pages/layout.tsx';
+import { clientIp } from './action-links.tsx';
+import { ProblemError } from '../middleware/problems.ts';
+
+/**
+ * The public side of intake, no account needed: the places and their codes,
+ * the report form a printed code opens (`/r/{code}`), and the tracking page
+ * the reporter keeps (`/t/{token}`) with the return-visit survey at the end.
+ */
+
+const MAX_PHOTOS = 3;
+const ABUSE = {
+  perAddressPerHour: 10,
+  perPlacePerHour: 30,
+};
+
+type Ctx = Context<WebEnv>;
+
+const t = (lang: Lang, text: Bilingual) => inLang(text, lang);
+
+function publicPage(c: Ctx, title: Bilingual, body: Child, status: 200 | 400 | 404 | 409 | 413 | 429 = 200) {
+  c.header('Cache-Control', 'no-store');
+  c.header('X-Robots-Tag', 'noindex');
+  const u = new URL(c.req.url);
+  return c.html(
+    <Layout title={title} lang={c.get('lang')} currentUrl={`${u.pathname}${u.search}`}>
+      {body}
+    </Layout>,
+    status,
+  );
+}
+
+const safe = (max: number, opts: { singleLine?: boolean } = {}) =>
+  z
+    .string()
+    .max(max * 4)
+    .transform((s) => s.trim())
+    .superRefine((s, ctx) => {
+      if ([...s].length > max) ctx.addIssue({ code: 'custom', message: `max:${max}` });
+      const flaw = textFlaw(s, opts);
+      if (flaw) ctx.addIssue({ code: 'custom', message: `flaw:${flaw}` });
+    });
+
+const contactSchema = z.union([z.email().max(254), z.string().regex(/^\+?[0-9][0-9 -]{5,19}$/, 'phone')]);
+
+const reportFormSchema = z.object({
+  kind: z.enum(reportKinds),
+  description: safe(2000).pipe(z.string().min(1, 'required')),
+  name: safe(40, { singleLine: true }).optional(),
+  contact: z
+    .string()
+    .trim()
+    .max(254)
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .pipe(contactSchema.optional()),
+});
+
+const fieldLabels: Record<string, Bilingual> = {
+  kind: { zh: '问题类型', en: 'What is wrong' },
+  description: { zh: '问题描述', en: 'Description' },
+  name: { zh: '姓名', en: 'Name' },
+  contact: { zh: '联系方式', en: 'Contact' },
+  photo: { zh: '照片', en: 'Photos' },
+};
+
+/** Turns zod's issue into a sentence a person can act on, in both languages. */
+function issueText(field: string, message: string): Bilingual {
+  if (message.startsWith('flaw:')) return textFlawMessage[message.slice(5) as keyof typeof textFlawMessage];
+  if (message.startsWith('max:'))
+    return { zh: `最多 ${message.slice(4)} 个字`, en: `at most ${message.slice(4)} characters` };
+  if (message === 'required') return { zh: '请填写', en: 'please fill this in' };
+  if (field === 'contact')
+    return { zh: '请填写手机号或电子邮箱', en: 'give a phone number or an email address' };
+  if (field === 'kind') return { zh: '请选择问题类型', en: 'choose what is wrong' };
+  return { zh: '格式不正确', en: 'not in the expected form' };
+}
+
+type FormErrors = Record<string, Bilingual>;
+interface FormValues {
+  kind?: string | undefined;
+  description?: string | undefined;
+  name?: string | undefined;
+  contact?: string | undefined;
+}
+
+function ReportForm(props: {
+  lang: Lang;
+  place: Place;
+  values: FormValues;
+  errors: FormErrors;
+  anonymousAllowed: boolean;
+}) {
+  const { lang, place, values, errors } = props;
+  const err = (f: string) =>
+    errors[f] ? (
+      <p class="error" id={`${f}-error`}>
+        {t(lang, fieldLabels[f]!)}：{t(lang, errors[f])}
+      </p>
+    ) : null;
+  const described = (f: string) =>
+    errors[f] ? { 'aria-describedby': `${f}-error`, 'aria-invalid': 'true' } : {};
+  const optional = props.anonymousAllowed ? t(lang, { zh: '（选填）', en: ' (optional)' }) : '';
+  return (
+    <form method="post" enctype="multipart/form-data" action={`/r/${place.code}`} class="stack">
+      <p>
+        <strong>{t(lang, { zh: '地点', en: 'Place' })}：</strong>
+        {t(lang, place.name)} <span class="muted">（{place.code}）</span>
+      </p>
+      {Object.keys(errors).length > 0 ? (
+        <div class="flash error" role="alert">
+          {t(lang, { zh: '请修改下面标出的内容后再提交。', en: 'Please correct the fields marked below.' })}
+        </div>
+      ) : null}
+      <fieldset>
+        <legend>{t(lang, fieldLabels.kind!)}</legend>
+        {reportKinds.map((k) => (
+          <label class="choice">
+            <input type="radio" name="kind" value={k} required checked={values.kind === k} />{' '}
+            {t(lang, reportKindInfo[k].label)}
+          </label>
+        ))}
+        {err('kind')}
+      </fieldset>
+      <label for="description">{t(lang, fieldLabels.description!)}</label>
+      <textarea
+        id="description"
+        name="description"
+        rows={5}
+        maxlength={2000}
+        required
+        {...described('description')}
+      >
+        {values.description ?? ''}
+      </textarea>
+      {err('description')}
+      <label for="photo">
+        {t(lang, fieldLabels.photo!)}
+        {t(lang, {
+          zh: `（选填，最多 ${MAX_PHOTOS} 张，每张不超过 10 MB）`,
+          en: ` (optional, up to ${MAX_PHOTOS}, 10 MB each)`,
+        })}
+      </label>
+      <input
+        id="photo"
+        name="photo"
+        type="file"
+        accept="image/jpeg,image/png,image/webp"
+        capture="environment"
+        multiple
+        {...described('photo')}
+      />
+      {err('photo')}
+      <label for="name">
+        {t(lang, fieldLabels.name!)}
+        {optional}
+      </label>
+      <input
+        id="name"
+        name="name"
+        autocomplete="name"
+        maxlength={40}
+        value={values.name ?? ''}
+        {...described('name')}
+      />
+      {err('name')}
+      <label for="contact">
+        {t(lang, { zh: '手机号或电子邮箱', en: 'Phone or email' })}
+        {optional}
+      </label>
+      <input
+        id="contact"
+        name="contact"
+        autocomplete="email"
+        maxlength={254}
+        value={values.contact ?? ''}
+        {...described('contact')}
+      />
+      <p class="muted">
+        {t(lang, {
+          zh: '留下邮箱可收到受理和处理结果通知；不留也可凭下一页的跟踪链接查看进度。',
+          en: 'Leave an email to be told when your report is taken up and resolved; without one, the tracking link on the next page shows its progress.',
+        })}
+      </p>
+      {err('contact')}
+      {/* Bots fill every field; people never see this one. */}
+      <div aria-hidden="true" style="position:absolute;left:-10000px">
+        <label for="website">Website</label>
+        <input id="website" name="website" tabindex={-1} autocomplete="off" />
+      </div>
+      <button type="submit">{t(lang, { zh: '提交报告', en: 'Send report' })}</button>
+    </form>
+  );
+}
+
+function emailOf(contact: string | undefined): string | undefined {
+  return contact && z.email().safeParse(contact).success ? contact : undefined;
+}
+
+/** Tells a reporter who left an email what happened to the report; sent once per report and event. */
+export async function notifyReporter(
+  deps: AppDeps,
+  report: Report,
+  event: 'received' | 'case' | 'merged' | 'rejected',
+  trackUrl: string | undefined,
+): Promise<void> {
+  const to = emailOf(report.contact);
+  if (!to) return;
+  const status = event === 'received' ? reportStatusLabel.received : reportStatusLabel[event];
+  const lines = [
+    `您的报告 ${report.reportId}：${status.zh}${report.reason ? `（${report.reason}）` : ''}`,
+    `Your report ${report.reportId}: ${status.en}${report.reason ? ` (${report.reason})` : ''}`,
+    report.caseId ? `案件编号 / Case: ${report.caseId}` : '',
+    trackUrl ? `查看进度 / Follow it: ${trackUrl}` : '',
+  ].filter(Boolean);
+  await sendOnce(deps.aws, { scope: `report-${report.reportId}`, key: event }, async () => ({
+    to,
+    subject: `[Rectify] ${report.reportId} ${status.zh} / ${status.en}`,
+    text: lines.join('\n'),
+    html: lines.map((l) => `<p>${escapeHtml(l)}</p>`).join(''),
+  }));
+}
+
+const escapeHtml = (s: string) =>
+  s.replace(
+    /[&<>"']/g,
+    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!,
+  );
+
+const surveySchema = z.object({
+  attitude: z.coerce.number().int().min(1).max(5),
+  quality: z.coerce.number().int().min(1).max(5),
+  cleanup: z.coerce.number().int().min(1).max(5),
+  comment: safe(500).optional(),
+});
+
+/** Stages where the case is over and the reporter may rate it. */
+const surveyOpen = (view: CaseView | null) => view !== null && ['follow_up', 'closed'].includes(view.stage);
+
+export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+  const anonymousAllowed = deps.env.INTAKE_ALLOW_ANONYMOUS === 'true';
+  app.use('/r/*', sessionMiddleware(deps));
+  app.use('/t/*', sessionMiddleware(deps));
+  app.use('/api/places', sessionMiddleware(deps));
+
+  const directory = async () => {
+    const dir = await loadDirectory(deps.aws.ddb, deps.aws.tables);
+    if (!dir) throw new Error('the campus directory is not loaded');
+    return dir;
+  };
+
+  app.get('/api/places', async (c) => {
+    const buildingId = c.req.query('buildingId');
+    if (buildingId !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/.test(buildingId)) {
+      throw new ProblemError(
+        'validation',
+        { zh: 'buildingId 不是合法的编号', en: 'buildingId is not an id' },
+        [{ field: 'buildingId', message: 'not an id' }],
+      );
+    }
+    const places = listPlaces(await directory(), buildingId);
+    return c.json({
+      items: places.map((p) => ({
+        code: p.code,
+        kind: p.kind,
+        location: p.location,
+        name: p.name,
+        buildingName: p.buildingName,
+        reportUrl: `${deps.publicBaseUrl}/r/${p.code}`,
+      })),
+    });
+  });
+
+  const placeOr404 = async (c: Ctx): Promise<Place | Response> => {
+    const place = placeByCode(await directory(), c.req.param('code') ?? '');
+    if (place) return place;
+    return publicPage(
+      c,
+      { zh: '未找到该地点', en: 'Place not found' },
+      <p class="flash error" role="alert">
+        {t(c.get('lang'), {
+          zh: '这个二维码对应的地点不存在或已撤销。请联系宿舍管理员。',
+          en: 'This code names no place (it may have been withdrawn). Please tell the dormitory office.',
+        })}
+      </p>,
+      404,
+    );
+  };
+
+  app.get('/r/:code', async (c) => {
+    const place = await placeOr404(c);
+    if (place instanceof Response) return place;
+    return publicPage(
+      c,
+      { zh: '报告问题', en: 'Report a problem' },
+      <ReportForm
+        lang={c.get('lang')}
+        place={place}
+        values={{}}
+        errors={{}}
+        anonymousAllowed={anonymousAllowed}
+      />,
+    );
+  });
+
+  app.post(
+    '/r/:code',
+    bodyLimit({
+      maxSize: MAX_PHOTOS * MAX_EVIDENCE_BYTES + 64 * 1024,
+      onError: (c) => c.text('报告（含照片）过大 / The report with its photos is too large', 413),
+    }),
+    async (c) => {
+      const lang = c.get('lang');
+      const place = await placeOr404(c);
+      if (place instanceof Response) return place;
+      const refuse = (status: 429, text: Bilingual) =>
+        publicPage(
+          c,
+          { zh: '请稍后再试', en: 'Please try again later' },
+          <p class="flash error" role="alert">
+            {t(lang, text)}
+          </p>,
+          status,
+        );
+      const address = clientIp(c) ?? 'unknown';
+      if (!(await withinRate(deps.aws, `addr:${address}`, ABUSE.perAddressPerHour, 3600)))
+        return refuse(429, {
+          zh: `同一网络一小时内最多提交 ${ABUSE.perAddressPerHour} 份报告，请稍后再试或直接联系宿舍管理员。`,
+          en: `At most ${ABUSE.perAddressPerHour} reports an hour from one network; try later or tell the dormitory office.`,
+        });
+      if (!(await withinRate(deps.aws, `place:${place.code}`, ABUSE.perPlacePerHour, 3600)))
+        return refuse(429, {
+          zh: '这个地点刚收到很多报告，管理人员已在处理，请稍后再试。',
+          en: 'This place has just had many reports and staff are on it; please try again later.',
+        });
+
+      const body = await c.req.parseBody({ all: true });
+      const one = (k: string) => {
+        const v = body[k];
+        const first = Array.isArray(v) ? v[0] : v;
+        return typeof first === 'string' ? first : undefined;
+      };
+      const values: FormValues = {
+        kind: one('kind'),
+        description: one('description'),
+        name: one('name'),
+        contact: one('contact'),
+      };
+      // A filled honeypot is a bot: answer as if accepted, keep nothing.
+      if (one('website')) return c.redirect('/r/thanks', 303);
+
+      const errors: FormErrors = {};
+      const parsed = reportFormSchema.safeParse({
+        kind: values.kind,
+        description: values.description ?? '',
+        name: values.name || undefined,
+        contact: values.contact || undefined,
+      });
+      if (!parsed.success)
+        for (const issue of parsed.error.issues) {
+          const field = String(issue.path[0] ?? 'description');
+          errors[field] ??= issueText(field, issue.message);
+        }
+      if (!anonymousAllowed && parsed.success) {
+        if (!parsed.data.name) errors.name = { zh: '本校要求实名报告', en: 'this school asks for your name' };
+        if (!parsed.data.contact)
+          errors.contact = { zh: '本校要求留下联系方式', en: 'this school asks for a contact' };
+      }
+      const rawPhotos = body.photo;
+      const photos = (Array.isArray(rawPhotos) ? rawPhotos : rawPhotos ? [rawPhotos] : []).filter(
+        (p): p is File => p instanceof File && p.size > 0,
+      );
+      if (photos.length > MAX_PHOTOS)
+        errors.photo = { zh: `最多 ${MAX_PHOTOS} 张照片`, en: `at most ${MAX_PHOTOS} photos` };
+      if (!parsed.success || Object.keys(errors).length > 0)
+        return publicPage(
+          c,
+          { zh: '报告问题', en: 'Report a problem' },
+          <ReportForm
+            lang={lang}
+            place={place}
+            values={values}
+            errors={errors}
+            anonymousAllowed={anonymousAllowed}
+          />,
+          400,
+        );
+
+      const reportId = newReportId();
+      const evidence: string[] = [];
+      for (const photo of photos) {
+        try {
+          const saved = await putEvidence(deps, {
+            caseId: reportId,
+            uploaderId: `reporter:${reportId}`,
+            file: photo,
+          });
+          evidence.push(saved.ref);
+        } catch (err) {
+          if (!(err instanceof EvidenceError)) throw err;
+          return publicPage(
+            c,
+            { zh: '报告问题', en: 'Report a problem' },
+            <ReportForm
+              lang={lang}
+              place={place}
+              values={values}
+              errors={{ photo: err.text }}
+              anonymousAllowed={anonymousAllowed}
+            />,
+            400,
+          );
+        }
+      }
+      const { report, trackToken } = await saveReport(deps.aws, {
+        reportId,
+        placeCode: place.code,
+        location: place.location,
+        kind: parsed.data.kind,
+        description: parsed.data.description,
+        evidence,
+        name: parsed.data.name || undefined,
+        contact: parsed.data.contact,
+        receivedAt: new Date().toISOString(),
+      });
+      const trackUrl = `${deps.publicBaseUrl}/t/${trackToken}`;
+      await notifyReporter(deps, report, 'received', trackUrl);
+      return c.redirect(`/t/${trackToken}?new=1`, 303);
+    },
+  );
+
+  app.get('/r/thanks', (c) =>
+    publicPage(
+      c,
+      { zh: '已收到', en: 'Received' },
+      <p role="status">{t(c.get('lang'), reportStatusLabel.received)}</p>,
+    ),
+  );
+
+  const trackedOr404 = async (c: Ctx): Promise<Report | Response> => {
+    const report = await reportByToken(deps.aws, c.req.param('token') ?? '');
+    if (report) return report;
+    return publicPage(
+      c,
+      { zh: '链接无效', en: 'Link not valid' },
+      <p class="flash error" role="alert">
+        {t(c.get('lang'), {
+          zh: '这个跟踪链接不存在。请检查链接是否完整。',
+          en: 'This tracking link names no report. Check that the link is complete.',
+        })}
+      </p>,
+      404,
+    );
+  };
+
+  app.get('/t/:token', async (c) => {
+    const lang = c.get('lang');
+    const report = await trackedOr404(c);
+    if (report instanceof Response) return report;
+    const dir = await directory();
+    const place = placeByCode(dir, report.placeCode);
+    const view = report.caseId
+      ? await readCase(deps, report.caseId)
+          .then((r) => r.view)
+          .catch(() => null)
+      : null;
+    const kind = reportKindInfo[report.kind as ReportKind];
+    return publicPage(
+      c,
+      { zh: '报告进度', en: 'Report progress' },
+      <TrackingView
+        lang={lang}
+        token={c.req.param('token')}
+        report={report}
+        placeName={place ? t(lang, place.name) : report.placeCode}
+        kindLabel={t(lang, kind.label)}
+        view={view}
+        fresh={c.req.query('new') === '1'}
+        trackUrl={`${deps.publicBaseUrl}/t/${c.req.param('token')}`}
+        errors={{}}
+      />,
+    );
+  });
+
+  app.post('/t/:token/survey', async (c) => {
+    const lang = c.get('lang');
+    const report = await trackedOr404(c);
+    if (report instanceof Response) return report;
+    const view = report.caseId
+      ? await readCase(deps, report.caseId)
+          .then((r) => r.view)
+          .catch(() => null)
+      : null;
+    if (!surveyOpen(view) || report.survey)
+      return publicPage(
+        c,
+        { zh: '回访', en: 'Survey' },
+        <p class="flash error" role="alert">
+          {t(
+            lang,
+            report.survey
+              ? { zh: '您已评价过，谢谢。', en: 'You have already rated this; thank you.' }
+              : { zh: '处理完成后才能评价。', en: 'You can rate it once the work is done.' },
+          )}
+        </p>,
+        409,
+      );
+    const form = await c.req.parseBody();
+    const parsed = surveySchema.safeParse({
+      ...form,
+      comment: typeof form.comment === 'string' && form.comment.trim() ? form.comment : undefined,
+    });
+    if (!parsed.success) {
+      const errors: FormErrors = {};
+      for (const i of parsed.error.issues) {
+        const f = String(i.path[0]);
+        errors[f] =
+          f === 'comment'
+            ? issueText(f, i.message)
+            : { zh: '请选择 1–5 分', en: 'choose a score from 1 to 5' };
+      }
+      const dir = await directory();
+      const place = placeByCode(dir, report.placeCode);
+      return publicPage(
+        c,
+        { zh: '报告进度', en: 'Report progress' },
+        <TrackingView
+          lang={lang}
+          token={c.req.param('token')}
+          report={report}
+          placeName={place ? t(lang, place.name) : report.placeCode}
+          kindLabel={t(lang, reportKindInfo[report.kind as ReportKind].label)}
+          view={view}
+          fresh={false}
+          trackUrl={`${deps.publicBaseUrl}/t/${c.req.param('token')}`}
+          errors={errors}
+        />,
+        400,
+      );
+    }
+    const { comment, ...scores } = parsed.data;
+    const at = new Date().toISOString();
+    const first = await recordSurvey(deps.aws, report.reportId, { scores, comment, at });
+    // The case's own follow-up step takes the reporter's rating while it waits for one: the lowest
+    // aspect is its score, so any poor aspect reopens the case for review as an emailed rating does.
+    const reporterId = view?.reporter ? reporterActorId(view.reporter) : undefined;
+    if (first && view?.stage === 'follow_up' && reporterId && report.caseId) {
+      const detail = surveyAspects.map((a) => `${surveyAspectLabel[a].zh} ${scores[a]}/5`).join('，');
+      await deps.temporal.workflow
+        .getHandle(report.caseId)
+        .executeUpdate(submitFollowUpUpdate, {
+          args: [
+            {
+              actor: { id: reporterId, roles: [], via: 'link' },
+              score: followUpScore(scores),
+              comment: [detail, comment].filter(Boolean).join('；'),
+            },
+          ],
+        })
+        .catch((err: unknown) => {
+          // The rating is kept on the report either way; a case that stopped waiting only misses the copy.
+          console.warn(`[intake] follow-up of ${report.caseId} not taken`, err);
+        });
+    }
+    return c.redirect(`/t/${c.req.param('token')}?rated=1`, 303);
+  });
+
+  return app;
+}
+
+function TrackingView(props: {
+  lang: Lang;
+  token: string;
+  report: Report;
+  placeName: string;
+  kindLabel: string;
+  view: CaseView | null;
+  fresh: boolean;
+  trackUrl: string;
+  errors: FormErrors;
+}) {
+  const { lang, report, view } = props;
+  const when = (iso: string) =>
+    new Date(iso).toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', {
+      timeZone: 'Asia/Shanghai',
+      dateStyle: 'medium',
+      timeStyle: 'short',
+    });
+  const withdrawn = view?.stage === 'withdrawn';
+  const statusText = withdrawn
+    ? t(lang, { zh: '案件已撤销', en: 'The case was withdrawn' })
+    : t(lang, reportStatusLabel[report.status]);
+  return (
+    <div class="stack">
+      {props.fresh ? (
+        <div class="flash ok" role="status">
+          {t(lang, {
+            zh: '报告已收到。请保存本页链接（收藏或截图），随时查看处理进度。',
+            en: 'Your report was received. Keep this page’s link (bookmark or screenshot) to follow it.',
+          })}
+          <p>
+            <code>{props.trackUrl}</code>
+          </p>
+        </div>
+      ) : null}
+      <dl class="facts">
+        <dt>{t(lang, { zh: '报告编号', en: 'Report' })}</dt>
+        <dd>{report.reportId}</dd>
+        <dt>{t(lang, { zh: '地点', en: 'Place' })}</dt>
+        <dd>{props.placeName}</dd>
+        <dt>{t(lang, { zh: '类型', en: 'Kind' })}</dt>
+        <dd>{props.kindLabel}</dd>
+        <dt>{t(lang, { zh: '提交时间', en: 'Received' })}</dt>
+        <dd>{when(report.receivedAt)}</dd>
+        <dt>{t(lang, { zh: '状态', en: 'Status' })}</dt>
+        <dd data-status={withdrawn ? 'withdrawn' : report.status}>
+          <strong>{statusText}</strong>
+          {report.reason ? (
+            <p>
+              {t(lang, { zh: '原因：', en: 'Reason: ' })}
+              {report.reason}
+            </p>
+          ) : null}
+          {withdrawn && view?.withdrawal ? (
+            <p>
+              {t(lang, { zh: '原因：', en: 'Reason: ' })}
+              {view.withdrawal.reason}
+            </p>
+          ) : null}
+        </dd>
+        {report.caseId ? (
+          <>
+            <dt>{t(lang, { zh: '案件编号', en: 'Case' })}</dt>
+            <dd>{report.caseId}</dd>
+          </>
+        ) : null}
+      </dl>
+      {view ? (
+        <section>
+          <h2>{t(lang, { zh: '承诺时限', en: 'Promised deadlines' })}</h2>
+          <ul>
+            {view.deadlines.map((d) => (
+              <li>
+                {d.stage}
+                {d.round > 1 ? ` #${d.round}` : ''}：{when(d.due)} · {d.state}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      {report.survey ? (
+        <p class="flash ok" role="status">
+          {t(lang, { zh: '感谢您的评价：', en: 'Thank you for rating: ' })}
+          {surveyAspects
+            .map((a) => `${t(lang, surveyAspectLabel[a])} ${report.survey!.scores[a]}/5`)
+            .join(' · ')}
+        </p>
+      ) : surveyOpen(view) ? (
+        <form method="post" action={`/t/${props.token}/survey`} class="stack">
+          <h2>{t(lang, { zh: '回访评价', en: 'How did we do?' })}</h2>
+          {surveyAspects.map((a) => (
+            <fieldset>
+              <legend>{t(lang, surveyAspectLabel[a])}</legend>
+              {[5, 4, 3, 2, 1].map((n) => (
+                <label class="choice">
+                  <input type="radio" name={a} value={String(n)} required /> {n}
+                </label>
+              ))}
+              {props.errors[a] ? <p class="error">{t(lang, props.errors[a])}</p> : null}
+            </fieldset>
+          ))}
+          <label for="comment">{t(lang, { zh: '意见（选填）', en: 'Comment (optional)' })}</label>
+          <textarea id="comment" name="comment" rows={3} maxlength={500}></textarea>
+          {props.errors.comment ? <p class="error">{t(lang, props.errors.comment)}</p> : null}
+          <button type="submit">{t(lang, { zh: '提交评价', en: 'Send rating' })}</button>
+        </form>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,71 @@
+import type { Severity, Source } from './sla.ts';
+import type { Bilingual } from './text.ts';
+
+/**
+ * What a person scanning a code can report, and what each becomes when
+ * triage turns it into a case: the case's source and category (so the SLA
+ * catalogue picks its clocks) and the severity triage starts from.
+ */
+export const reportKinds = ['repair', 'cleanliness', 'safety', 'service', 'complaint', 'suggestion'] as const;
+export type ReportKind = (typeof reportKinds)[number];
+
+export const reportKindInfo: Record<
+  ReportKind,
+  { label: Bilingual; source: Source; category: string; severity: Severity }
+> = {
+  repair: { label: { zh: '报修', en: 'Repair' }, source: 'repair', category: 'repair', severity: 'routine' },
+  cleanliness: {
+    label: { zh: '卫生', en: 'Cleanliness' },
+    source: 'grid_report',
+    category: 'cleanliness',
+    severity: 'routine',
+  },
+  safety: {
+    label: { zh: '安全隐患', en: 'Safety hazard' },
+    source: 'grid_report',
+    category: 'safety',
+    severity: 'urgent',
+  },
+  service: {
+    label: { zh: '服务', en: 'Service' },
+    source: 'complaint',
+    category: 'service',
+    severity: 'routine',
+  },
+  complaint: {
+    label: { zh: '投诉', en: 'Complaint' },
+    source: 'complaint',
+    category: 'staff',
+    severity: 'routine',
+  },
+  suggestion: {
+    label: { zh: '意见建议', en: 'Suggestion' },
+    source: 'complaint',
+    category: 'suggestion',
+    severity: 'routine',
+  },
+};
+
+/** Where a report stands, as the reporter's tracking page tells it. */
+export const reportStatuses = ['received', 'case', 'merged', 'rejected'] as const;
+export type ReportStatus = (typeof reportStatuses)[number];
+
+export const reportStatusLabel: Record<ReportStatus, Bilingual> = {
+  received: { zh: '已收到，等待分派', en: 'Received, waiting for triage' },
+  case: { zh: '已立案处理', en: 'Being handled as a case' },
+  merged: { zh: '已并入同一问题的案件', en: 'Merged into a case about the same problem' },
+  rejected: { zh: '未受理', en: 'Not taken up' },
+};
+
+/** The return-visit survey of seed 004: attitude, quality, clean-up, 1–5 each. */
+export const surveyAspects = ['attitude', 'quality', 'cleanup'] as const;
+export type SurveyAspect = (typeof surveyAspects)[number];
+export const surveyAspectLabel: Record<SurveyAspect, Bilingual> = {
+  attitude: { zh: '服务态度', en: 'Attitude' },
+  quality: { zh: '维修质量', en: 'Quality of the work' },
+  cleanup: { zh: '现场清理', en: 'Clean-up afterwards' },
+};
+
+/** The case's follow-up takes one score: the lowest aspect, so any poor aspect reopens the case for review. */
+export const followUpScore = (scores: Record<SurveyAspect, number>): number =>
+  Math.min(...surveyAspects.map((a) => scores[a]));

@@ -1,0 +1,63 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { listPlaces } from '../../domain/places.ts';
+import { qrSheets, sheetsHtml } from '../../api/pages/qr-sheet.ts';
+import { parseEnv } from '../config.ts';
+import { readDirectoryFile } from '../../store/directory.ts';
+import { projectRoot } from './paths.ts';
+
+/**
+ * `npm run qr -- <buildingId>`: the building's printable code sheets, as one
+ * SVG per A4 page and, where Chromium is installed, one PDF of them all.
+ * Reads the directory file (RECTIFY_DIRECTORY_FILE, else the demo campus).
+ */
+const say = (line: string) => process.stderr.write(`[qr] ${line}\n`);
+const buildingId = process.argv[2];
+if (!buildingId || buildingId.startsWith('-')) {
+  say('usage: npm run qr -- <buildingId> [outDir]   (e.g. npm run qr -- bldg-a)');
+  process.exit(2);
+}
+const env = parseEnv(process.env);
+const file = process.env.RECTIFY_DIRECTORY_FILE ?? path.join(projectRoot, 'infra/local/demo-campus.json');
+const dir = await readDirectoryFile(file);
+const building = dir.buildings.find((b) => b.id === buildingId);
+if (!building) {
+  say(`no building '${buildingId}' in ${file}; known: ${dir.buildings.map((b) => b.id).join(', ')}`);
+  process.exit(1);
+}
+const baseUrl = env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`;
+const places = listPlaces(dir, buildingId);
+const title = `${building.name.zh} 报修二维码 / ${building.name.en} report codes`;
+const pages = await qrSheets(places, baseUrl, title);
+const out = path.resolve(process.argv[3] ?? path.join(projectRoot, '.data', 'qr', buildingId));
+mkdirSync(out, { recursive: true });
+pages.forEach((svg, i) => writeFileSync(path.join(out, `sheet-${i + 1}.svg`), svg));
+say(`${places.length} codes on ${pages.length} A4 sheet(s): ${out}/sheet-*.svg`);
+const html = path.join(out, 'sheets.html');
+writeFileSync(html, sheetsHtml(pages, title));
+const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+if (chromium) {
+  const pdf = path.join(out, `${buildingId}-codes.pdf`);
+  const r = spawnSync(
+    chromium,
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--no-pdf-header-footer',
+      `--print-to-pdf=${pdf}`,
+      `file://${html}`,
+    ],
+    { stdio: 'ignore', timeout: 60_000 },
+  );
+  say(
+    r.status === 0 && existsSync(pdf)
+      ? `PDF: ${pdf}`
+      : `Chromium could not print the PDF; print ${html} from a browser instead`,
+  );
+} else {
+  say(`no Chromium here for the PDF; open ${html} in a browser and print it (A4), or install chromium`);
+}

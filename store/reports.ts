@@ -1,0 +1,229 @@
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  QueryCommand,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { Location } from '../domain/directory.ts';
+import type { ReportKind, ReportStatus, SurveyAspect } from '../domain/intake.ts';
+import type { TableNames } from './clients.ts';
+
+/**
+ * Reports made by scanning a place's code, in the ops table:
+ *
+ *   pk                       sk                     what
+ *   REPORT#<id>              -                      the report, its status and the reporter's survey
+ *   REPORTQ#<buildingId>     <receivedAt>#<id>      the building's triage queue (gone once triaged)
+ *   REPORTTRACK#<hash>       -                      the tracking link's token, stored hashed
+ *   RATE#<scope>             <window>               request counters for the abuse limits
+ */
+export interface ReportDeps {
+  ddb: DynamoDBClient;
+  tables: TableNames;
+}
+
+export interface Report {
+  reportId: string;
+  placeCode: string;
+  location: Location;
+  kind: ReportKind;
+  description: string;
+  evidence: string[];
+  name?: string | undefined;
+  /** A phone number or email, if the reporter left one. */
+  contact?: string | undefined;
+  receivedAt: string;
+  status: ReportStatus;
+  caseId?: string | undefined;
+  /** Why it was rejected or merged, shown to the reporter. */
+  reason?: string | undefined;
+  triagedBy?: string | undefined;
+  triagedAt?: string | undefined;
+  survey?: { scores: Record<SurveyAspect, number>; comment?: string | undefined; at: string } | undefined;
+}
+
+const reportKey = (id: string) => marshall({ pk: `REPORT#${id}`, sk: '-' });
+const queueKey = (r: Pick<Report, 'location' | 'receivedAt' | 'reportId'>) =>
+  marshall({ pk: `REPORTQ#${r.location.buildingId}`, sk: `${r.receivedAt}#${r.reportId}` });
+const tokenHash = (token: string) => createHash('sha256').update(token).digest('base64url');
+const trackKey = (token: string) => marshall({ pk: `REPORTTRACK#${tokenHash(token)}`, sk: '-' });
+
+// Crockford base32: report numbers are read aloud over the phone.
+export const newReportId = (): string => {
+  const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+  return `RP-${[...randomBytes(10)].map((b) => alphabet[b % 32]).join('')}`;
+};
+
+/** Saves a new report, its place in the triage queue and its tracking token, all or nothing. */
+export async function saveReport(
+  deps: ReportDeps,
+  input: Omit<Report, 'status'>,
+): Promise<{ report: Report; trackToken: string }> {
+  const report: Report = { ...input, status: 'received' };
+  const trackToken = randomBytes(24).toString('base64url');
+  const TableName = deps.tables.ops;
+  await deps.ddb.send(
+    new TransactWriteItemsCommand({
+      TransactItems: [
+        {
+          Put: {
+            TableName,
+            Item: { ...reportKey(report.reportId), ...marshall({ report }, { removeUndefinedValues: true }) },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        { Put: { TableName, Item: { ...queueKey(report), ...marshall({ reportId: report.reportId }) } } },
+        { Put: { TableName, Item: { ...trackKey(trackToken), ...marshall({ reportId: report.reportId }) } } },
+      ],
+    }),
+  );
+  return { report, trackToken };
+}
+
+export async function getReport(deps: ReportDeps, reportId: string): Promise<Report | null> {
+  const res = await deps.ddb.send(
+    new GetItemCommand({ TableName: deps.tables.ops, Key: reportKey(reportId), ConsistentRead: true }),
+  );
+  return res.Item ? (unmarshall(res.Item).report as Report) : null;
+}
+
+/** The report a tracking link opens, or null for a token that names none. */
+export async function reportByToken(deps: ReportDeps, token: string): Promise<Report | null> {
+  if (!/^[A-Za-z0-9_-]{32}$/.test(token)) return null;
+  const res = await deps.ddb.send(new GetItemCommand({ TableName: deps.tables.ops, Key: trackKey(token) }));
+  if (!res.Item) return null;
+  return getReport(deps, String(unmarshall(res.Item).reportId));
+}
+
+/** Untriaged reports of these buildings, oldest first (the order they are owed an answer). */
+export async function triageQueue(deps: ReportDeps, buildingIds: string[], limit = 100): Promise<Report[]> {
+  const ids: string[] = [];
+  for (const b of buildingIds) {
+    let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await deps.ddb.send(
+        new QueryCommand({
+          TableName: deps.tables.ops,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: marshall({ ':pk': `REPORTQ#${b}` }),
+          ExclusiveStartKey,
+        }),
+      );
+      for (const it of page.Items ?? []) ids.push(String(unmarshall(it).reportId));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey && ids.length < limit);
+  }
+  const reports = await Promise.all(ids.slice(0, limit).map((id) => getReport(deps, id)));
+  return reports
+    .filter((r): r is Report => r !== null && r.status === 'received')
+    .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
+}
+
+export class ReportAlreadyTriagedError extends Error {
+  constructor(readonly report: Report) {
+    super(`report ${report.reportId} was already triaged (${report.status})`);
+  }
+}
+
+/** Records triage's decision once: a second decision on the same report fails rather than overwrite the first. */
+export async function recordTriage(
+  deps: ReportDeps,
+  report: Report,
+  decision: {
+    status: Exclude<ReportStatus, 'received'>;
+    caseId?: string;
+    reason?: string;
+    by: string;
+    at: string;
+  },
+): Promise<Report> {
+  const next: Report = {
+    ...report,
+    status: decision.status,
+    caseId: decision.caseId,
+    reason: decision.reason,
+    triagedBy: decision.by,
+    triagedAt: decision.at,
+  };
+  try {
+    await deps.ddb.send(
+      new TransactWriteItemsCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: deps.tables.ops,
+              Item: {
+                ...reportKey(report.reportId),
+                ...marshall({ report: next }, { removeUndefinedValues: true }),
+              },
+              ConditionExpression: '#r.#s = :received',
+              ExpressionAttributeNames: { '#r': 'report', '#s': 'status' },
+              ExpressionAttributeValues: marshall({ ':received': 'received' }),
+            },
+          },
+          { Delete: { TableName: deps.tables.ops, Key: queueKey(report) } },
+        ],
+      }),
+    );
+  } catch (err) {
+    const current = await getReport(deps, report.reportId);
+    if (current && current.status !== 'received') throw new ReportAlreadyTriagedError(current);
+    throw err;
+  }
+  return next;
+}
+
+/** Keeps the reporter's survey on the report (the first one counts; a resubmission is refused). */
+export async function recordSurvey(
+  deps: ReportDeps,
+  reportId: string,
+  survey: NonNullable<Report['survey']>,
+): Promise<boolean> {
+  try {
+    await deps.ddb.send(
+      new UpdateItemCommand({
+        TableName: deps.tables.ops,
+        Key: reportKey(reportId),
+        UpdateExpression: 'SET #r.#s = :s',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#r.#s)',
+        ExpressionAttributeNames: { '#r': 'report', '#s': 'survey' },
+        ExpressionAttributeValues: marshall({ ':s': survey }, { removeUndefinedValues: true }),
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
+}
+
+/**
+ * Counts one request against a fixed window and says whether it is within
+ * `max`. Rows expire by TTL; the window is in the key, so counting is one
+ * atomic ADD and needs no clean-up to be right.
+ */
+export async function withinRate(
+  deps: ReportDeps,
+  scope: string,
+  max: number,
+  windowSeconds: number,
+  now = Date.now(),
+): Promise<boolean> {
+  const window = Math.floor(now / 1000 / windowSeconds);
+  const res = await deps.ddb.send(
+    new UpdateItemCommand({
+      TableName: deps.tables.ops,
+      Key: marshall({ pk: `RATE#${scope}`, sk: String(window) }),
+      UpdateExpression: 'ADD #n :one SET expiresAtEpoch = :exp',
+      ExpressionAttributeNames: { '#n': 'n' },
+      ExpressionAttributeValues: marshall({ ':one': 1, ':exp': (window + 2) * windowSeconds }),
+      ReturnValues: 'UPDATED_NEW',
+    }),
+  );
+  return Number(unmarshall(res.Attributes ?? {}).n ?? 0) <= max;
+}

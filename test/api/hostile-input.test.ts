@@ -1,0 +1,107 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sentEmails, uniqueId } from '../support/stack.ts';
+import { call, startApiStack, type ApiStack } from './harness.ts';
+
+/**
+ * Issue 11, items 1 and 8: nothing a user types stalls a case. Hostile
+ * strings in any text field are a 4xx naming the field, or a case that still
+ * moves and mails; dates outside 2000–2100 are a 400, never a 500.
+ */
+let s: ApiStack;
+beforeAll(async () => {
+  s = await startApiStack();
+});
+afterAll(async () => {
+  await s?.stop();
+});
+
+const newCase = (over: Record<string, unknown> = {}) => ({
+  title: `hostile ${uniqueId('t')}`,
+  description: '走廊灯不亮',
+  source: 'repair',
+  severity: 'routine',
+  location: { buildingId: 'bldg-a', floorId: 'a-f1', roomId: 'A101' },
+  assigneeId: 'staff-zhou',
+  ...over,
+});
+
+const fieldsOf = async (res: Response) =>
+  ((await res.json()) as { errors?: { field: string }[] }).errors?.map((e) => e.field) ?? [];
+
+describe('hostile text', () => {
+  it.each([
+    ['a lone surrogate', 'title', 'A101 \ud83d 漏水'],
+    ['NUL', 'description', 'bad \u0000 text'],
+    ['a bidi override', 'title', 'abc\u202Edef'],
+    ['a line break in a mail subject', 'title', 'A101\r\nBcc: victim@example.com'],
+    ['an escape sequence', 'description', '\u001b[31mred'],
+  ])('refuses %s in %s, naming the field', async (_what, field, value) => {
+    const res = await call(s.app, 'POST', '/api/cases', {
+      as: 'sup-wang',
+      body: newCase({ [field]: value }),
+    });
+    expect(res.status).toBe(400);
+    expect(await fieldsOf(res)).toContain(field);
+  });
+
+  it('refuses a lone surrogate in a step and in a reporter name', async () => {
+    const name = await call(s.app, 'POST', '/api/cases', {
+      as: 'sup-wang',
+      body: newCase({ reporter: { name: '张\udc00', email: 'z@students.demo.edu.cn' } }),
+    });
+    expect(name.status).toBe(400);
+    expect(await fieldsOf(name)).toContain('reporter.name');
+    const opened = await call(s.app, 'POST', '/api/cases', { as: 'sup-wang', body: newCase() });
+    const { caseId } = (await opened.json()) as { caseId: string };
+    const step = await call(s.app, 'POST', `/api/cases/${caseId}/root-cause`, {
+      as: 'sup-wang',
+      body: { causes: ['阀芯\ud800老化'], responsibleId: 'staff-zhou', plan: '更换' },
+    });
+    expect(step.status).toBe(400);
+    expect((await fieldsOf(step)).some((f) => f.startsWith('causes'))).toBe(true);
+  });
+
+  it('takes emoji sequences and mixed scripts, and the case still moves and mails', async () => {
+    const title = `👩‍🔧 A101 水龙头 Ωμέγα кран ${uniqueId('m')}`;
+    const res = await call(s.app, 'POST', '/api/cases', { as: 'sup-wang', body: newCase({ title }) });
+    expect(res.status).toBe(201);
+    const { caseId } = (await res.json()) as { caseId: string };
+    const step = await call(s.app, 'POST', `/api/cases/${caseId}/root-cause`, {
+      as: 'sup-wang',
+      body: { causes: ['🔧 阀芯老化'], responsibleId: 'staff-zhou', plan: '更换 ✅' },
+    });
+    expect(step.status).toBe(200);
+    await expect
+      .poll(async () => (await sentEmails((e) => e.subject.includes(caseId))).length, { timeout: 30_000 })
+      .toBeGreaterThan(0);
+  });
+
+  it('never answers 500 to any string in the title', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 40 }), async (title) => {
+        const res = await call(s.app, 'POST', '/api/cases', {
+          as: 'sup-wang',
+          // An invalid place keeps every accepted body from opening a real case.
+          body: newCase({ title, location: { buildingId: 'bldg-zz' } }),
+        });
+        expect(res.status).toBeGreaterThanOrEqual(400);
+        expect(res.status).toBeLessThan(500);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('bounded dates', () => {
+  it.each([
+    '/api/cases?from=0050-01-01',
+    '/api/cases?to=9999-12-31',
+    '/api/audit/export?from=2026-01-01&to=9999-12-31',
+    '/api/kpis?from=1900-01-01&to=2026-01-01',
+  ])('%s is a 400 naming the date', async (path) => {
+    const res = await call(s.app, 'GET', path, { as: 'audit-he' });
+    expect(res.status).toBe(400);
+    expect((await fieldsOf(res)).some((f) => f === 'from' || f === 'to')).toBe(true);
+  });
+});

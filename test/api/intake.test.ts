@@ -1,0 +1,360 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listPlaces, placeCode } from '../../domain/places.ts';
+import { createSession } from '../../store/sessions.ts';
+import { getReport } from '../../store/reports.ts';
+import {
+  caseViewQuery,
+  reportRectificationUpdate,
+  reviewUpdate,
+  signOffUpdate,
+  submitRootCauseUpdate,
+  withdrawUpdate,
+} from '../../workflows/rectification-case/messages.ts';
+import { fakeFiles } from '../support/evidence-files.ts';
+import { sentEmails, uniqueId } from '../support/stack.ts';
+import { startApiStack, type ApiStack } from './harness.ts';
+
+/**
+ * A person scans a printed code, reports with a photo, and follows the report
+ * through triage to the survey; merge, reject and withdraw tell the reporter
+ * why; the abuse limits and hostile uploads are refused.
+ */
+let s: ApiStack;
+// Each test reports from its own address so the per-address limit is tested on its own.
+let address = 0;
+const nextAddress = () => `198.51.100.${++address}`;
+
+beforeAll(async () => {
+  s = await startApiStack();
+});
+afterAll(async () => {
+  await s?.stop();
+});
+
+const roomCode = (roomId: string, floorId = 'a-f1') => placeCode({ buildingId: 'bldg-a', floorId, roomId });
+
+async function report(
+  code: string,
+  fields: Record<string, string>,
+  o: { photos?: File[]; ip?: string } = {},
+): Promise<Response> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  for (const p of o.photos ?? []) form.append('photo', p);
+  return s.app.request(`/r/${code}`, {
+    method: 'POST',
+    body: form,
+    headers: { 'x-forwarded-for': o.ip ?? nextAddress() },
+  });
+}
+
+const tokenOf = (res: Response) =>
+  /^\/t\/([A-Za-z0-9_-]{32})\?new=1$/.exec(res.headers.get('location') ?? '')?.[1];
+
+async function session(personId: string) {
+  const sess = await createSession(s.deps.aws, { personId, via: 'link' });
+  return { cookie: `rectify_session=${sess.id}`, csrf: sess.csrfToken };
+}
+
+async function triage(personId: string, reportId: string, fields: Record<string, string>) {
+  const who = await session(personId);
+  return s.app.request(`/app/triage/${reportId}`, {
+    method: 'POST',
+    headers: { cookie: who.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ ...fields, _csrf: who.csrf }),
+  });
+}
+
+async function reportIdOf(token: string): Promise<string> {
+  const page = await (await s.app.request(`/t/${token}`)).text();
+  return /RP-[0-9A-Z]{10}/.exec(page)![0];
+}
+
+const photo = (bytes: Buffer, name: string, type: string) => new File([bytes], name, { type });
+
+describe('places with codes', () => {
+  it('lists every building, floor, room and public area with a stable code', async () => {
+    const res = await s.app.request('/api/places?buildingId=bldg-a');
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      items: { code: string; kind: string; location: { roomId?: string } }[];
+    };
+    const a101 = body.items.find((p) => p.location.roomId === 'A101')!;
+    expect(a101.code).toBe(roomCode('A101'));
+    expect(new Set(body.items.map((p) => p.kind))).toEqual(new Set(['building', 'floor', 'room']));
+    const all = (await (await s.app.request('/api/places')).json()) as {
+      items: { kind: string; code: string }[];
+    };
+    expect(all.items.some((p) => p.kind === 'area')).toBe(true);
+    expect(new Set(all.items.map((p) => p.code)).size).toBe(all.items.length);
+    expect(listPlaces(s.dir).length).toBe(all.items.length);
+  });
+
+  it('opens a mobile report form with the place filled in, and 404 for an unknown code', async () => {
+    const page = await s.app.request(`/r/${roomCode('A101')}`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('A101');
+    expect(html).toContain('name="viewport"');
+    expect(html).toContain('capture="environment"');
+    expect((await s.app.request('/r/ZZZZZZZZ')).status).toBe(404);
+  });
+});
+
+describe('report → triage → case → tracking → survey', () => {
+  it('runs the whole path and the reporter hears back at each step', async () => {
+    const email = `${uniqueId('rep')}@students.demo.edu.cn`;
+    const res = await report(
+      roomCode('A103'),
+      { kind: 'repair', description: '卫生间灯不亮', name: '李同学', contact: email },
+      { photos: [photo(fakeFiles.jpeg(), 'lamp.jpg', 'image/jpeg')] },
+    );
+    expect(res.status).toBe(303);
+    const token = tokenOf(res)!;
+    expect(token).toBeDefined();
+    const tracking = await (await s.app.request(`/t/${token}?new=1`)).text();
+    expect(tracking).toContain('已收到');
+    const reportId = await reportIdOf(token);
+    const saved = (await getReport(s.deps.aws, reportId))!;
+    expect(saved.evidence[0]).toMatch(/^evidence:ev_[A-Za-z0-9_-]{16}#sha256=[0-9a-f]{64}$/);
+    expect((await sentEmails((e) => e.to.includes(email))).some((e) => e.subject.includes(reportId))).toBe(
+      true,
+    );
+
+    // The building's supervisor sees it in the queue, a staff member does not triage.
+    const sup = await session('sup-wang');
+    const queue = await (await s.app.request('/app/triage', { headers: { cookie: sup.cookie } })).text();
+    expect(queue).toContain(reportId);
+    expect((await triage('staff-zhou', reportId, { action: 'reject', reason: 'x' })).status).toBe(403);
+
+    const made = await triage('sup-wang', reportId, {
+      action: 'case',
+      assigneeId: 'staff-zhou',
+      severity: 'routine',
+    });
+    expect(made.status).toBe(303);
+    const triaged = (await getReport(s.deps.aws, reportId))!;
+    expect(triaged.status).toBe('case');
+    const caseId = triaged.caseId!;
+    expect(caseId).toMatch(/^ZG-\d{4}-\d{6}$/);
+    // A second triage of the same report changes nothing.
+    expect((await triage('sup-wang', reportId, { action: 'reject', reason: 'late' })).status).toBe(400);
+    expect((await getReport(s.deps.aws, reportId))!.status).toBe('case');
+    expect(await (await s.app.request(`/t/${token}`)).text()).toContain(caseId);
+
+    // The case runs to the reporter's follow-up.
+    const h = s.deps.temporal.workflow.getHandle(caseId);
+    const sup1 = { id: 'sup-wang', roles: ['supervisor' as const], via: 'api' as const };
+    const zhou = { id: 'staff-zhou', roles: ['staff' as const], via: 'api' as const };
+    await h.executeUpdate(submitRootCauseUpdate, {
+      args: [{ actor: sup1, causes: ['灯管老化'], responsibleId: 'staff-zhou', plan: '更换' }],
+    });
+    await h.executeUpdate(signOffUpdate, { args: [{ actor: zhou, decision: 'confirm' }] });
+    await h.executeUpdate(reportRectificationUpdate, {
+      args: [{ actor: zhou, summary: '已更换', evidence: ['x.jpg'] }],
+    });
+    const reviewed = await h.executeUpdate(reviewUpdate, {
+      args: [{ actor: sup1, passed: true, notes: 'ok' }],
+    });
+    expect(reviewed.stage).toBe('follow_up');
+
+    const survey = await (await s.app.request(`/t/${token}`)).text();
+    expect(survey).toContain('name="attitude"');
+    const bad = await s.app.request(`/t/${token}/survey`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ attitude: '9', quality: '5', cleanup: '5' }),
+    });
+    expect(bad.status).toBe(400);
+    const rated = await s.app.request(`/t/${token}/survey`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ attitude: '5', quality: '2', cleanup: '4', comment: '灯又坏了' }),
+    });
+    expect(rated.status).toBe(303);
+    expect((await getReport(s.deps.aws, reportId))!.survey?.scores).toEqual({
+      attitude: 5,
+      quality: 2,
+      cleanup: 4,
+    });
+    // The lowest aspect (2) is a low score: the case goes back for review, as an emailed rating does.
+    await expect
+      .poll(async () => (await h.query(caseViewQuery)).followUp?.outcome, { timeout: 20_000 })
+      .toBe('reopened');
+    const again = await s.app.request(`/t/${token}/survey`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ attitude: '5', quality: '5', cleanup: '5' }),
+    });
+    expect(again.status).toBe(409);
+  });
+});
+
+describe('merge, reject, withdraw', () => {
+  it('merges into an open case at the same place and tells the reporter why', async () => {
+    const first = await report(roomCode('A104'), { kind: 'repair', description: '门锁坏了' });
+    const firstId = await reportIdOf(tokenOf(first)!);
+    await triage('sup-wang', firstId, { action: 'case', assigneeId: 'staff-zhou', severity: 'routine' });
+    const caseId = (await getReport(s.deps.aws, firstId))!.caseId!;
+    const email = `${uniqueId('dup')}@students.demo.edu.cn`;
+    const second = await report(roomCode('A104'), {
+      kind: 'repair',
+      description: '门锁还是坏的',
+      contact: email,
+    });
+    const token = tokenOf(second)!;
+    const secondId = await reportIdOf(token);
+    const sup = await session('sup-wang');
+    const queue = await (await s.app.request('/app/triage', { headers: { cookie: sup.cookie } })).text();
+    // The page suggests the open case as a likely duplicate.
+    expect(queue).toContain(`value="${caseId}"`);
+    expect((await triage('sup-wang', secondId, { action: 'merge', caseId })).status).toBe(303);
+    const merged = (await getReport(s.deps.aws, secondId))!;
+    expect(merged).toMatchObject({ status: 'merged', caseId });
+    expect(await (await s.app.request(`/t/${token}`)).text()).toContain(caseId);
+    await expect.poll(async () => (await sentEmails((e) => e.to.includes(email))).length).toBe(2);
+  });
+
+  it('rejects with a reason the reporter reads', async () => {
+    const res = await report(roomCode('A105'), { kind: 'suggestion', description: '希望增加自习室' });
+    const token = tokenOf(res)!;
+    const id = await reportIdOf(token);
+    expect((await triage('sup-wang', id, { action: 'reject', reason: '' })).status).toBe(400);
+    expect(
+      (await triage('sup-wang', id, { action: 'reject', reason: '已转教务处，不属于宿舍整改' })).status,
+    ).toBe(303);
+    const page = await (await s.app.request(`/t/${token}`)).text();
+    expect(page).toContain('未受理');
+    expect(page).toContain('已转教务处，不属于宿舍整改');
+  });
+
+  it('shows a withdrawn case and its reason on the tracking page', async () => {
+    const res = await report(roomCode('A106', 'a-f1'), { kind: 'cleanliness', description: '走廊有垃圾' });
+    const token = tokenOf(res)!;
+    const id = await reportIdOf(token);
+    await triage('sup-wang', id, { action: 'case', assigneeId: 'staff-zhou', severity: 'routine' });
+    const caseId = (await getReport(s.deps.aws, id))!.caseId!;
+    await s.deps.temporal.workflow.getHandle(caseId).executeUpdate(withdrawUpdate, {
+      args: [{ actor: { id: 'sup-wang', roles: ['supervisor'], via: 'api' }, reason: '报告人已自行清理' }],
+    });
+    const page = await (await s.app.request(`/t/${token}`)).text();
+    expect(page).toContain('data-status="withdrawn"');
+    expect(page).toContain('报告人已自行清理');
+  });
+});
+
+describe('limits and hostile input', () => {
+  it('refuses an empty or hostile description naming the field, and keeps nothing', async () => {
+    const empty = await report(roomCode('A107'), { kind: 'repair', description: '  ' });
+    expect(empty.status).toBe(400);
+    expect(await empty.text()).toContain('问题描述');
+    // A form post cannot carry a lone surrogate (multipart is UTF-8); control characters it can.
+    const nul = await report(roomCode('A107'), { kind: 'repair', description: 'bad \u0000 text' });
+    expect(nul.status).toBe(400);
+    const bidi = await report(roomCode('A107'), { kind: 'repair', description: 'abc\u202Edef' });
+    expect(bidi.status).toBe(400);
+    const badKind = await report(roomCode('A107'), { kind: 'fire', description: 'x' });
+    expect(badKind.status).toBe(400);
+    const badContact = await report(roomCode('A107'), {
+      kind: 'repair',
+      description: 'x',
+      contact: 'not a contact',
+    });
+    expect(badContact.status).toBe(400);
+  });
+
+  it('answers a filled honeypot as accepted but keeps no report', async () => {
+    const res = await report(roomCode('A108'), {
+      kind: 'repair',
+      description: 'spam',
+      website: 'http://spam',
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/r/thanks');
+  });
+
+  it('limits reports per address', async () => {
+    const ip = '203.0.113.77';
+    const codes = ['A201', 'A202', 'A203', 'A204', 'A205'].map((r) => roomCode(r, 'a-f2'));
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++)
+      statuses.push(
+        (await report(codes[i % codes.length]!, { kind: 'repair', description: `r${i}` }, { ip })).status,
+      );
+    expect(statuses.slice(0, 10).every((x) => x === 303)).toBe(true);
+    expect(statuses[10]).toBe(429);
+  });
+
+  it('refuses uploads of the wrong type, with a fake extension, or whose bytes do not match', async () => {
+    const code = roomCode('A109');
+    const wrongType = await report(
+      code,
+      { kind: 'repair', description: 'x' },
+      { photos: [photo(fakeFiles.text(), 'a.txt', 'text/plain')] },
+    );
+    expect(wrongType.status).toBe(400);
+    const fakeExt = await report(
+      code,
+      { kind: 'repair', description: 'x' },
+      { photos: [photo(fakeFiles.text(), 'a.jpg', 'image/jpeg')] },
+    );
+    expect(fakeExt.status).toBe(400);
+    const mismatch = await report(
+      code,
+      { kind: 'repair', description: 'x' },
+      { photos: [photo(fakeFiles.png(), 'a.jpg', 'image/jpeg')] },
+    );
+    expect(mismatch.status).toBe(400);
+    const tooMany = await report(
+      code,
+      { kind: 'repair', description: 'x' },
+      { photos: [1, 2, 3, 4].map(() => photo(fakeFiles.jpeg(), 'a.jpg', 'image/jpeg')) },
+    );
+    expect(tooMany.status).toBe(400);
+    const oversized = await report(
+      code,
+      { kind: 'repair', description: 'x' },
+      { photos: [photo(fakeFiles.jpeg(10 * 1024 * 1024 + 1), 'big.jpg', 'image/jpeg')] },
+    );
+    expect(oversized.status).toBe(400);
+  });
+});
+
+describe('printable codes and the commitments page', () => {
+  it('serves a building’s code sheets to admins and supervisors only', async () => {
+    const sup = await session('sup-wang');
+    const list = await s.app.request('/app/admin/qr', { headers: { cookie: sup.cookie } });
+    expect(list.status).toBe(200);
+    const svg = await s.app.request('/app/admin/qr/bldg-a/sheet-1.svg', { headers: { cookie: sup.cookie } });
+    expect(svg.status).toBe(200);
+    expect(svg.headers.get('content-type')).toContain('image/svg+xml');
+    const text = await svg.text();
+    expect(text).toContain('width="210mm"');
+    expect(text).toContain(roomCode('A101'));
+    const print = await (
+      await s.app.request('/app/admin/qr/bldg-a/print', { headers: { cookie: sup.cookie } })
+    ).text();
+    expect((print.match(/class="page"/g) ?? []).length).toBe(
+      Math.ceil(listPlaces(s.dir, 'bldg-a').length / 12),
+    );
+    const staff = await session('staff-zhou');
+    expect(
+      (await s.app.request('/app/admin/qr/bldg-a/sheet-1.svg', { headers: { cookie: staff.cookie } })).status,
+    ).toBe(403);
+    expect(
+      (await s.app.request('/app/admin/qr/bldg-zz/sheet-1.svg', { headers: { cookie: sup.cookie } })).status,
+    ).toBe(404);
+  });
+
+  it('publishes the promises from the SLA catalogue and the figures against their targets', async () => {
+    const res = await s.app.request('/commitments?buildingId=bldg-a');
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('服务承诺公示');
+    expect(html).toContain('30分钟');
+    expect(html).toMatch(/data-kpi="[a-z_]+"/);
+    const en = await (await s.app.request('/commitments?lang=en')).text();
+    expect(en).toContain('Our service commitments');
+    expect((await s.app.request('/commitments?buildingId=nowhere')).status).toBe(404);
+  });
+});
