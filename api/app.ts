@@ -12,6 +12,7 @@ import { openApiDocument } from './openapi.ts';
 import { ProblemError, problemResponse } from './problems.ts';
 import { reportLinkRoutes } from './report-links.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { calendarRoutes } from './routes/calendar.ts';
 import { feedbackActionHandlers } from './routes/feedback-actions.ts';
 import { reportRoutes } from './routes/reports.ts';
 
@@ -72,6 +73,7 @@ export function createApp(given: AppDeps): Hono {
   api.use('*', limit, authenticate(deps));
   api.route('/cases', caseRoutes(deps));
   api.route('/directory', directoryRoutes(deps));
+  api.route('/calendar', calendarRoutes(deps));
   app.route('/api', api);
   // Audit and report routes carry their full paths and authenticate themselves.
   app.route('/', auditRoutes(deps));

@@ -83,6 +83,8 @@ export interface DeadlineView {
   startedAt: string;
   due: string;
   approximate: boolean;
+  /** Why an approximate deadline may move, for the case page (absent when exact). */
+  note?: Bilingual | undefined;
   calendarVersion: string;
   state: DeadlineState;
   closedAt?: string | undefined;

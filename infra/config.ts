@@ -73,6 +73,8 @@ export const envSchema = z.object({
   TABLE_OPS: z.string().min(1).default('rectify-ops'),
   MAIL_FROM: z.email().default('rectify@campus.example.edu.cn'),
   CAMPUS_TZ: timeZoneSetting(),
+  // The school's calendar file (infra/calendar.ts); locally infra/local/calendar.txt when unset.
+  CALENDAR_FILE: z.string().trim().min(1).optional(),
   LINK_SIGNING_KEYS: signingKeys.optional(),
   JWT_SECRET: z.string().min(32).optional(),
   JWKS_URL: httpUrl().optional(),

@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type WorkflowBundle, type WorkflowBundlePath } from '@temporalio/worker';
 import { createAwsDeps } from '../store/clients.ts';
 import { requireSigningKeys } from './app-deps.ts';
+import { calendarOverridesFromEnv } from './calendar.ts';
 import { ConfigError, parseEnv, type Env } from './config.ts';
 import { ensureSchedules, schedulesFromEnv } from './schedules.ts';
 import { temporalConnectionOptions, type TemporalConnectionOptions } from './temporal-connection.ts';
@@ -63,6 +64,8 @@ async function main(): Promise<void> {
   const connectionOptions = temporalConnectionOptions(env);
   // Checked before anything connects, so a bad cron stops the task with its name.
   schedulesFromEnv(env);
+  // Likewise a bad calendar file: the error names its lines.
+  const calendarOverrides = await calendarOverridesFromEnv(env);
   // Logs go to CloudWatch: keep the SDK's lifecycle lines, drop its debug chatter.
   quietRuntime('INFO');
   const bundle = await workflowBundle(env.WORKFLOW_BUNDLE_PATH);
@@ -71,7 +74,7 @@ async function main(): Promise<void> {
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
-    deps: { ...createAwsDeps(env), signingKeys, publicBaseUrl, timeZone: env.CAMPUS_TZ },
+    deps: { ...createAwsDeps(env), signingKeys, publicBaseUrl, timeZone: env.CAMPUS_TZ, calendarOverrides },
     bundle,
   });
   await ensureSchedulesAtStart(env, connectionOptions);

@@ -6,6 +6,7 @@ import { createAwsDeps } from '../../store/clients.ts';
 import { loadDirectory, readDirectoryFile, saveDirectory } from '../../store/directory.ts';
 import { createApp } from '../../api/app.ts';
 import { API_HOST, listen } from '../../api/server.ts';
+import { calendarOverridesFromEnv } from '../calendar.ts';
 import { ConfigError, parseEnv } from '../config.ts';
 import { asPortInUse } from '../ports.ts';
 import { ensureSchedules, schedulesFromEnv } from '../schedules.ts';
@@ -157,6 +158,8 @@ async function main(): Promise<void> {
       LINK_SIGNING_KEYS: process.env.LINK_SIGNING_KEYS || JSON.stringify(secrets.linkSigningKeys),
       JWT_SECRET: process.env.JWT_SECRET || secrets.jwtSecret,
     });
+    // A bad calendar file stops the start here, naming its lines.
+    const calendarOverrides = await calendarOverridesFromEnv(env);
     const aws = createAwsDeps(env);
     const created = await ensureTables(aws.ddb, aws.tables);
     if (created.length > 0) say(`created tables and indexes: ${created.join(', ')}`);
@@ -175,7 +178,7 @@ async function main(): Promise<void> {
       connection: nativeConnection,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
-      deps: { ...aws, signingKeys, publicBaseUrl, timeZone: env.CAMPUS_TZ },
+      deps: { ...aws, signingKeys, publicBaseUrl, timeZone: env.CAMPUS_TZ, calendarOverrides },
     });
     started.worker = worker;
     started.workerRun = worker.run();

@@ -13,6 +13,7 @@ import {
   peopleOfLevel,
   stageOwners,
 } from '../../domain/case-routing.ts';
+import { approximateDeadlineNote } from '../../domain/calendar-note.ts';
 import type { TimedStage } from '../../domain/sla.ts';
 import type { CaseState } from './state.ts';
 
@@ -48,6 +49,7 @@ export async function superviseStage(s: CaseState, local: DeadlinePlanner, annou
     startedAt,
     due: plan.due,
     approximate: plan.approximate,
+    ...(plan.approximate ? { note: approximateDeadlineNote(plan.due, policy.timeZone) } : {}),
     calendarVersion: plan.calendarVersion,
     state: 'pending',
   };

@@ -1,0 +1,60 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { calendarYear, type CalendarFile } from '../../domain/calendar-file.ts';
+import { ConfigError } from '../../infra/config.ts';
+import { loadCalendar } from '../../infra/calendar.ts';
+import type { AuthEnv } from '../auth.ts';
+import type { AppDeps } from '../deps.ts';
+import { ProblemError } from '../problems.ts';
+import { langQuerySchema } from '../schemas.ts';
+import { paramsOf, queryOf } from '../validate.ts';
+
+// The years the working-day calendar can place (the same span the KPI routes accept).
+const YEARS = { min: 2000, max: 2100 } as const;
+
+const yearParams = z.strictObject({
+  year: z
+    .string()
+    .regex(/^\d{4}$/, `year must be four digits, ${YEARS.min} to ${YEARS.max}, like 2027`)
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(YEARS.min, `year must be ${YEARS.min} or later`)
+        .max(YEARS.max, `year must be ${YEARS.max} or earlier`),
+    ),
+});
+
+/**
+ * /api/calendar/{year}: the campus's calendar for a year (official holidays and
+ * make-up working days, the school's closures, term dates) and where its
+ * official part comes from: `official` (bundled), `configured` (entered in the
+ * calendar file from the State Council's notice) or `missing`.
+ * The file is read once per process, like the worker's.
+ */
+export function calendarRoutes(deps: Pick<AppDeps, 'env'>): Hono<AuthEnv> {
+  let loaded: Promise<CalendarFile> | undefined;
+  const calendar = async (): Promise<CalendarFile> => {
+    loaded ??= loadCalendar(deps.env);
+    try {
+      return await loaded;
+    } catch (err) {
+      loaded = undefined;
+      if (err instanceof ConfigError)
+        throw new ProblemError('unavailable', {
+          zh: `校历文件有误，请管理员修正：${err.message}`,
+          en: `the calendar file is not valid; an admin must fix it: ${err.message}`,
+        });
+      throw err;
+    }
+  };
+
+  const app = new Hono<AuthEnv>();
+  app.get('/:year', async (c) => {
+    const { year } = paramsOf(c, yearParams);
+    queryOf(c, langQuerySchema);
+    return c.json(calendarYear(year, await calendar()));
+  });
+  return app;
+}
