@@ -292,7 +292,7 @@ export function caseRoutes(deps: AppDeps): Hono<AuthEnv> {
       reporter: body.reporter,
       openedBy,
       openedAt,
-      policy: buildPolicy(dir, body, { timeZone: deps.env.CAMPUS_TZ }),
+      policy: buildPolicy(dir, body, { timeZone: deps.env.CAMPUS_TZ, workingHours: deps.env.WORKING_HOURS }),
     };
   }
 

@@ -1,6 +1,7 @@
 import type { Duration } from './calendar.ts';
 import type { CaseAction, SurveyScore } from './case-action.ts';
 import type { Bilingual, EscalationLevel, Location, Role } from './directory.ts';
+import type { WorkingHours } from './quiet-hours.ts';
 import type { Severity, Source, TimedStage } from './sla.ts';
 
 /**
@@ -72,6 +73,8 @@ export interface CasePolicy {
   escalationChain: EscalationLevel[];
   supervisorIds: string[];
   timeZone: string;
+  /** When reminders and escalations may go out (absent in cases opened before: the default). */
+  workingHours?: WorkingHours | undefined;
 }
 
 /** `cancelled`: the stage ended without its step being due any more (withdrawn, or a follow-up nobody answered). */

@@ -16,6 +16,7 @@ import {
 import { approximateDeadlineNote } from '../../domain/calendar-note.ts';
 import type { EscalationLevel } from '../../domain/directory.ts';
 import { escalationPlan } from '../../domain/escalation.ts';
+import { escalationInstants, reminderTimes } from '../../domain/quiet-hours.ts';
 import type { TimedStage } from '../../domain/sla.ts';
 import type { CaseState } from './state.ts';
 
@@ -23,6 +24,8 @@ import type { CaseState } from './state.ts';
 export const SURVEY_REMINDER_PATCH = 'follow-up-survey-reminder';
 /** patched() id: escalation follows the case's severity (added after v2 histories). */
 export const ESCALATION_BY_SEVERITY_PATCH = 'escalation-by-severity';
+/** patched() id: reminders and escalations wait for working hours (added after v3 histories). */
+export const QUIET_HOURS_PATCH = 'quiet-hours';
 
 const HOUR = 3_600_000;
 const nowIso = () => new Date().toISOString();
@@ -75,8 +78,14 @@ export async function superviseStage(s: CaseState, local: DeadlinePlanner, annou
     });
   }
   const waitUntil = (iso: string) => condition(moved, Math.max(1, Date.parse(iso) - Date.now()));
+  const quietOpts = { timeZone: policy.timeZone, hours: policy.workingHours };
+  // Cases whose stage began before quiet hours keep their reminders at the planned instants.
+  const quiet = patched(QUIET_HOURS_PATCH);
+  const reminders = quiet
+    ? reminderTimes(plan.reminders, plan.due, input.severity, quietOpts)
+    : plan.reminders.map((at, index) => ({ index, at }));
 
-  for (const [i, at] of plan.reminders.entries()) {
+  for (const { index: i, at } of reminders) {
     if (await waitUntil(at)) return;
     if (stage === 'follow_up') {
       // The reporter is the one to act in follow-up; cases recorded before this change
@@ -126,8 +135,11 @@ export async function superviseStage(s: CaseState, local: DeadlinePlanner, annou
       chain: policy.escalationChain,
       stageSpanMs: span,
     });
-    for (const step of steps) {
-      const wait = breachedAt + step.afterBreachMs - Date.now();
+    const times = quiet
+      ? escalationInstants(new Date(breachedAt).toISOString(), steps, input.severity, quietOpts)
+      : steps.map((step) => new Date(breachedAt + step.afterBreachMs).toISOString());
+    for (const [k, step] of steps.entries()) {
+      const wait = Date.parse(times[k] ?? '') - Date.now();
       if (wait > 0 && (await condition(moved, wait))) return;
       if (moved()) return;
       await escalate(step.level, step.personIds);
