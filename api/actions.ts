@@ -8,7 +8,7 @@ import {
   type LinkDeps,
 } from '../store/links.ts';
 import { checkStep, type Actor, type CaseView, type LinkSignature } from '../domain/case-model.ts';
-import type { Directory } from '../domain/directory.ts';
+import { withSupervision, type Directory } from '../domain/directory.ts';
 import type { LinkClaims } from '../domain/link-token.ts';
 import {
   adjudicateUpdate,
@@ -155,7 +155,11 @@ export function actionRoutes(deps: AppDeps): Hono {
       const { view } = await readCase(deps, claims.caseId);
       const lang = languageOf(claims, dir, view);
       const person = dir.people.find((p) => p.id === claims.recipientId);
-      const actor: Actor = { id: claims.recipientId, roles: person?.roles ?? [], via: 'link' };
+      const actor: Actor = withSupervision(dir, {
+        id: claims.recipientId,
+        roles: person?.roles ?? [],
+        via: 'link',
+      });
       if (claims.round !== view.round) {
         throw new PageOutcome(
           410,

@@ -9,7 +9,7 @@ import { claimIdempotencyKey, findClaim, type IdempotencyClaim } from '../store/
 import { localDate, localTimeToInstant } from '../domain/calendar.ts';
 import { checkStep, type Actor, type CaseInput, type CaseView, type StepName } from '../domain/case-model.ts';
 import { buildPolicy } from '../domain/case-policy.ts';
-import { locationExists, type Directory } from '../domain/directory.ts';
+import { locationExists, withSupervision, type Directory } from '../domain/directory.ts';
 import { canonicalJson } from '../domain/hash-chain.ts';
 import type { rectificationCase } from '../workflows/rectification-case/workflow.ts';
 import {
@@ -184,12 +184,13 @@ export function caseRoutes(deps: AppDeps): Hono<AuthEnv> {
       const { view } = await readCase(deps, caseId);
       assertCanRead(caller, dir, view);
       // Answer at once where the outcome is already certain; the workflow decides the rest.
-      const refusal = checkStep(name, caller.actor, view, precheckPolicy(deps, dir, view));
+      const actor = withSupervision(dir, caller.actor);
+      const refusal = checkStep(name, actor, view, precheckPolicy(deps, dir, view));
       if (refusal) {
         const type = refusal.kind === 'invalid' ? 'unprocessable' : refusal.kind;
         throw new ProblemError(type, refusal.message);
       }
-      const input = toInput(body, caller.actor, dir, callerLanguage(c));
+      const input = toInput(body, actor, dir, callerLanguage(c));
       const after = await deps.temporal.workflow.getHandle(caseId).executeUpdate(update, { args: [input] });
       return c.json(after);
     });

@@ -134,3 +134,17 @@ export function locationExists(dir: Pick<Directory, 'buildings'>, loc: Location)
   if (!loc.roomId) return true;
   return floors.some((f) => f.clusters.some((c) => c.rooms.includes(loc.roomId ?? '')));
 }
+
+/** The buildings a person supervises in this directory. */
+export function supervisedBy(dir: Pick<Directory, 'buildings'>, personId: string): string[] {
+  return dir.buildings.filter((b) => b.supervisorIds.includes(personId)).map((b) => b.id);
+}
+
+/** An actor with the buildings they supervise now, when any: what the case's step checks accept. */
+export function withSupervision<A extends { id: string; supervises?: string[] | undefined }>(
+  dir: Pick<Directory, 'buildings'>,
+  actor: A,
+): A {
+  const supervises = supervisedBy(dir, actor.id);
+  return supervises.length > 0 ? { ...actor, supervises } : actor;
+}
