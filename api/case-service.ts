@@ -15,7 +15,7 @@ import {
   type StepName,
 } from '../domain/case-model.ts';
 import { buildPolicy } from '../domain/case-policy.ts';
-import { locationExists, type Directory } from '../domain/directory.ts';
+import { locationExists, withSupervision, type Directory } from '../domain/directory.ts';
 import { canonicalJson } from '../domain/hash-chain.ts';
 import type { rectificationCase } from '../workflows/rectification-case/workflow.ts';
 import { openedUpdate } from '../workflows/rectification-case/messages.ts';
@@ -143,7 +143,7 @@ function caseInputFor(
     reporter: body.reporter,
     openedBy,
     openedAt,
-    policy: buildPolicy(dir, body, { timeZone: deps.env.CAMPUS_TZ }),
+    policy: buildPolicy(dir, body, { timeZone: deps.env.CAMPUS_TZ, workingHours: deps.env.WORKING_HOURS }),
   };
 }
 
@@ -310,7 +310,7 @@ export async function takeStep<I>(
   const { view, dir } = await readCaseFor(deps, caller, caseId);
   // The running case's validator decides (its pinned policy); a case that is over has no workflow to ask.
   if (isTerminal(view.stage)) throw finishedCase(view);
-  const input = toInput(caller.actor, dir);
+  const input = toInput(withSupervision(dir, caller.actor), dir);
   return deps.temporal.workflow.getHandle(caseId).executeUpdate(update, { args: [input] });
 }
 

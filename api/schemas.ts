@@ -203,6 +203,7 @@ const deadlineSchema = named(
     startedAt: instant,
     due: instant,
     approximate: z.boolean(),
+    note: bilingual.optional(),
     calendarVersion: z.string(),
     state: z.enum(['pending', 'met', 'breached', 'cancelled']),
     closedAt: instant.optional(),

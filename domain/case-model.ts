@@ -1,6 +1,7 @@
 import type { Duration } from './calendar.ts';
 import type { CaseAction, SurveyScore } from './case-action.ts';
 import type { Bilingual, EscalationLevel, Location, Role } from './directory.ts';
+import type { WorkingHours } from './quiet-hours.ts';
 import type { Severity, Source, TimedStage } from './sla.ts';
 
 /**
@@ -27,6 +28,12 @@ export interface Actor {
   roles: Role[];
   /** How the actor reached us: the API with a bearer token, or a signed email link. */
   via?: 'api' | 'link' | 'system' | undefined;
+  /**
+   * The buildings the person supervises in the directory as it stood when they took the
+   * step (set by the API). It travels in the update, so the workflow's decision is in
+   * history and replays the same; a supervisor appointed after the case opened may act.
+   */
+  supervises?: string[] | undefined;
 }
 
 export const SYSTEM_ACTOR: Actor = { id: 'system', roles: [], via: 'system' };
@@ -72,6 +79,8 @@ export interface CasePolicy {
   escalationChain: EscalationLevel[];
   supervisorIds: string[];
   timeZone: string;
+  /** When reminders and escalations may go out (absent in cases opened before: the default). */
+  workingHours?: WorkingHours | undefined;
 }
 
 /** `cancelled`: the stage ended without its step being due any more (withdrawn, or a follow-up nobody answered). */
@@ -83,6 +92,8 @@ export interface DeadlineView {
   startedAt: string;
   due: string;
   approximate: boolean;
+  /** Why an approximate deadline may move, for the case page (absent when exact). */
+  note?: Bilingual | undefined;
   calendarVersion: string;
   state: DeadlineState;
   closedAt?: string | undefined;
@@ -229,7 +240,8 @@ const STAGE_FOR_STEP: Partial<Record<StepName, Stage[]>> = {
 const hasAny = (actor: Actor, ...want: Role[]) => actor.roles.some((r) => want.includes(r));
 const isSupervisorOf = (actor: Actor, view: Pick<CaseView, 'location'>, policy: CasePolicy) =>
   hasAny(actor, 'admin', 'working_group') ||
-  (hasAny(actor, 'supervisor') && policy.supervisorIds.includes(actor.id));
+  (hasAny(actor, 'supervisor') &&
+    (policy.supervisorIds.includes(actor.id) || (actor.supervises ?? []).includes(view.location.buildingId)));
 
 /**
  * The one place that decides whether `actor` may take `step` on a case now.

@@ -1,5 +1,6 @@
 import type { CaseInput, CasePolicy } from './case-model.ts';
 import { escalationChain, type Directory, type Location } from './directory.ts';
+import type { WorkingHours } from './quiet-hours.ts';
 import { DEFAULT_REMINDER_FRACTIONS } from './reminders.ts';
 import { resolveSla, type Severity, type Source } from './sla.ts';
 
@@ -13,7 +14,12 @@ export const DEFAULT_MAX_FAILED_REVIEWS = 3;
 export function buildPolicy(
   dir: Directory,
   c: { source: Source; severity: Severity; category?: string | undefined; location: Location },
-  opts: { timeZone: string; maxFailedReviews?: number; reminderFractions?: number[] },
+  opts: {
+    timeZone: string;
+    maxFailedReviews?: number;
+    reminderFractions?: number[];
+    workingHours?: WorkingHours | undefined;
+  },
 ): CasePolicy {
   const sla = resolveSla({
     source: c.source,
@@ -32,6 +38,7 @@ export function buildPolicy(
     escalationChain: escalationChain(dir, c.location),
     supervisorIds: building ? [...building.supervisorIds] : [],
     timeZone: opts.timeZone,
+    ...(opts.workingHours ? { workingHours: { ...opts.workingHours } } : {}),
   };
 }
 

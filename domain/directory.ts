@@ -83,23 +83,31 @@ export interface Location {
 
 /** One rung of the escalation ladder: level 3 → level 1 → working group → leadership. */
 export interface EscalationLevel {
-  level: 'grid_l3' | 'grid_l1' | 'working_group' | 'leadership';
+  level: 'grid_l3' | 'grid_l2' | 'grid_l1' | 'working_group' | 'leadership';
   personIds: string[];
 }
 
-/** The escalation chain for a place, skipping rungs with nobody on them. */
+/**
+ * The escalation chain for a place, bottom up as seed 001's grid reports (room cluster,
+ * floor, building, working group, leadership), skipping rungs with nobody on them.
+ */
 export function escalationChain(
   dir: Pick<Directory, 'buildings' | 'campus'>,
   loc: Location,
 ): EscalationLevel[] {
   const building = dir.buildings.find((b) => b.id === loc.buildingId);
   const chain: EscalationLevel[] = [];
-  if (building && loc.roomId) {
+  if (building) {
     const floors = loc.floorId ? building.floors.filter((f) => f.id === loc.floorId) : building.floors;
-    const cluster = floors.flatMap((f) => f.clusters).find((c) => c.rooms.includes(loc.roomId ?? ''));
+    const room = loc.roomId;
+    const floor = room ? floors.find((f) => f.clusters.some((c) => c.rooms.includes(room))) : undefined;
+    const cluster = room ? floor?.clusters.find((c) => c.rooms.includes(room)) : undefined;
     if (cluster) chain.push({ level: 'grid_l3', personIds: [...cluster.gridMemberIds] });
+    // A place named down to its floor has that floor's members even without a room.
+    const floorOf = floor ?? (loc.floorId ? floors[0] : undefined);
+    if (floorOf) chain.push({ level: 'grid_l2', personIds: [...floorOf.gridMemberIds] });
+    chain.push({ level: 'grid_l1', personIds: [...building.gridMemberIds] });
   }
-  if (building) chain.push({ level: 'grid_l1', personIds: [...building.gridMemberIds] });
   chain.push({ level: 'working_group', personIds: [...dir.campus.workingGroupIds] });
   chain.push({ level: 'leadership', personIds: [...dir.campus.leadershipIds] });
   return chain.filter((l) => l.personIds.length > 0);
@@ -127,4 +135,18 @@ export function locationExists(dir: Pick<Directory, 'buildings'>, loc: Location)
   if (loc.floorId && floors.length === 0) return false;
   if (!loc.roomId) return true;
   return floors.some((f) => f.clusters.some((c) => c.rooms.includes(loc.roomId ?? '')));
+}
+
+/** The buildings a person supervises in this directory. */
+export function supervisedBy(dir: Pick<Directory, 'buildings'>, personId: string): string[] {
+  return dir.buildings.filter((b) => b.supervisorIds.includes(personId)).map((b) => b.id);
+}
+
+/** An actor with the buildings they supervise now, when any: what the case's step checks accept. */
+export function withSupervision<A extends { id: string; supervises?: string[] | undefined }>(
+  dir: Pick<Directory, 'buildings'>,
+  actor: A,
+): A {
+  const supervises = supervisedBy(dir, actor.id);
+  return supervises.length > 0 ? { ...actor, supervises } : actor;
 }

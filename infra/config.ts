@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isWorkingHours } from '../domain/quiet-hours.ts';
 
 /**
  * The environment, parsed once at boot. The same code runs locally and on AWS:
@@ -81,6 +82,25 @@ export const envSchema = z.object({
   // Whether a scanned-code report may leave out name and contact (the school's choice).
   INTAKE_ALLOW_ANONYMOUS: z.enum(['true', 'false']).default('true'),
   CAMPUS_TZ: timeZoneSetting(),
+  // The school's calendar file (infra/calendar.ts); locally infra/local/calendar.txt when unset.
+  CALENDAR_FILE: z.string().trim().min(1).optional(),
+  // Campus working hours: reminders and escalations wait for them (domain/quiet-hours.ts).
+  WORKING_HOURS: z
+    .string()
+    .trim()
+    .default('08:00-20:00')
+    .transform((raw, ctx) => {
+      const m = /^(\d{2}:\d{2})-(\d{2}:\d{2})$/.exec(raw);
+      const hours = { from: m?.[1] ?? '', to: m?.[2] ?? '' };
+      if (!m || !isWorkingHours(hours)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be HH:mm-HH:mm, the start earlier, like 08:00-20:00 (00:00-24:00: never held)',
+        });
+        return z.NEVER;
+      }
+      return hours;
+    }),
   LINK_SIGNING_KEYS: signingKeys.optional(),
   JWT_SECRET: z.string().min(32).optional(),
   JWKS_URL: httpUrl().optional(),

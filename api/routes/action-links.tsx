@@ -4,7 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import { checkLink, consumeLink, releaseLink, type LinkCheck, type LinkDeps } from '../../store/links.ts';
 import { isTerminal, type Actor, type CaseView, type LinkSignature } from '../../domain/case-model.ts';
-import type { Directory } from '../../domain/directory.ts';
+import { withSupervision, type Directory } from '../../domain/directory.ts';
 import type { LinkClaims } from '../../domain/link-token.ts';
 import type { Bilingual, Lang } from '../../domain/text.ts';
 import {
@@ -229,7 +229,11 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
       const { view } = await readCase(deps, claims.caseId);
       const lang = languageOf(claims, dir, view);
       const person = dir.people.find((p) => p.id === claims.recipientId);
-      const actor: Actor = { id: claims.recipientId, roles: person?.roles ?? [], via: 'link' };
+      const actor: Actor = withSupervision(dir, {
+        id: claims.recipientId,
+        roles: person?.roles ?? [],
+        via: 'link',
+      });
       if (claims.round !== view.round) {
         throw new PageOutcome(
           410,

@@ -3,7 +3,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
 import { isTerminal, type Actor, type CaseView } from '../../domain/case-model.ts';
-import type { Directory } from '../../domain/directory.ts';
+import { withSupervision, type Directory } from '../../domain/directory.ts';
 import type { Bilingual, Lang } from '../../domain/text.ts';
 import {
   addCommentUpdate,
@@ -226,7 +226,10 @@ export function caseStepRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
       // A case that is over has no workflow left to ask: its record says so.
       if (isTerminal(view.stage)) throw finishedCase(view);
       const handle = deps.temporal.workflow.getHandle(caseId);
-      return c.json(await s.send(handle, body, caller.actor, dir, callerLanguage(c)), 200);
+      // The actor carries the buildings they supervise now, so a supervisor appointed after the case
+      // opened may act on it (the workflow's rule reads it from the step).
+      const actor = withSupervision(dir, caller.actor);
+      return c.json(await s.send(handle, body, actor, dir, callerLanguage(c)), 200);
     });
   }
 

@@ -1,6 +1,7 @@
 import type { RouteConfig } from '@hono/zod-openapi';
 import { actionLinkRouteDefinitions, actionLinkRoutes } from './action-links.tsx';
 import { auditRouteDefinitions, auditRoutes } from './audit.ts';
+import { calendarRouteDefinitions, calendarRoutes } from './calendar.ts';
 import { caseStepRouteDefinitions, caseStepRoutes } from './case-steps.ts';
 import { caseRouteDefinitions, caseRoutes } from './cases.ts';
 import { directoryRouteDefinitions, directoryRoutes } from './directory.ts';
@@ -23,6 +24,7 @@ export const resourceRoutes = [
   directoryRoutes,
   weeklyReportRoutes,
   kpiRoutes,
+  calendarRoutes,
   actionLinkRoutes,
   reportLinkRoutes,
 ] as const;
@@ -35,6 +37,7 @@ export const routeDefinitions: readonly RouteConfig[] = [
   ...directoryRouteDefinitions,
   ...weeklyReportRouteDefinitions,
   ...kpiRouteDefinitions,
+  ...calendarRouteDefinitions,
   ...actionLinkRouteDefinitions,
   ...reportLinkRouteDefinitions,
   ...systemRouteDefinitions,

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { loadDirectory, readDirectoryFile, saveDirectory } from '../../store/directory.ts';
 import { createApp } from '../../api/app.ts';
 import { API_HOST, listen } from '../../api/server.ts';
+import { calendarOverridesFromEnv } from '../calendar.ts';
 import { ConfigError, envSchema, parseEnv } from '../config.ts';
 import { buildDeps } from '../deps.ts';
 import { asPortInUse } from '../ports.ts';
@@ -197,6 +198,8 @@ async function main(): Promise<void> {
           }
         : {}),
     });
+    // A bad calendar file stops the start here, naming its lines.
+    const calendarOverrides = await calendarOverridesFromEnv(env);
     const deps = buildDeps(env);
     // Its Temporal client and AWS clients close with the other connections.
     started.connections.push(deps);
@@ -232,7 +235,7 @@ async function main(): Promise<void> {
       connection: nativeConnection,
       namespace: deps.temporal.namespace,
       taskQueue: deps.temporal.taskQueue,
-      deps: deps.activityDeps(),
+      deps: { ...deps.activityDeps(), calendarOverrides },
     });
     started.worker = worker;
     started.workerRun = worker.run();

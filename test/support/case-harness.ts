@@ -1,3 +1,4 @@
+import type { WorkingHours } from '../../domain/quiet-hours.ts';
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -134,7 +135,11 @@ export interface NewCase {
   reporter?: Reporter;
   openedBy?: string;
   maxFailedReviews?: number;
+  /** Quiet hours: none unless a test asks, since most cases start at the host's time of day. */
+  workingHours?: WorkingHours;
 }
+
+export const ALWAYS_WORKING: WorkingHours = { from: '00:00', to: '24:00' };
 
 export function caseInput(dir: Directory, at: Date, c: NewCase = {}): CaseInput {
   const source = c.source ?? 'repair';
@@ -155,7 +160,11 @@ export function caseInput(dir: Directory, at: Date, c: NewCase = {}): CaseInput 
     policy: buildPolicy(
       dir,
       { source, severity, category: c.category, location },
-      { timeZone: 'Asia/Shanghai', ...(c.maxFailedReviews ? { maxFailedReviews: c.maxFailedReviews } : {}) },
+      {
+        timeZone: 'Asia/Shanghai',
+        workingHours: c.workingHours ?? ALWAYS_WORKING,
+        ...(c.maxFailedReviews ? { maxFailedReviews: c.maxFailedReviews } : {}),
+      },
     ),
   };
 }

@@ -139,6 +139,8 @@ export function caseInput(c: FastCase = {}): CaseInput {
       ],
       supervisorIds: [people.supervisor.id],
       timeZone: 'Asia/Shanghai',
+      // Real time at whatever hour the suite runs: quiet hours are tested in test/workflow.
+      workingHours: { from: '00:00', to: '24:00' },
     },
   };
 }

@@ -91,11 +91,12 @@ describe('deadlines, reminders and escalations at the right simulated instants',
         expect(n.to).toEqual(['staff-zhou']);
       }
 
-      // After the breach, one rung further up every period (the stage's own length).
+      // After the breach, one rung further up every period (the stage's own length): a routine
+      // case climbs the grid, floor (level 2) included, and stops at the working group.
       for (let k = 1; k <= 3; k++) await hop(due + k * span + SEC);
       v = await handle.query(caseViewQuery);
       const escalations = noticesOf(v, 'rectifying', 'escalation');
-      expect(escalations.map((n) => n.level)).toEqual(['grid_l3', 'grid_l1', 'working_group', 'leadership']);
+      expect(escalations.map((n) => n.level)).toEqual(['grid_l3', 'grid_l2', 'grid_l1', 'working_group']);
       for (const [k, n] of escalations.entries())
         expect(Math.abs(Date.parse(n.at) - (due + k * span))).toBeLessThan(5_000);
       expect(shanghai(escalations[0]!.at)).toBe('2026-10-22 18:00');
@@ -126,10 +127,10 @@ describe('deadlines, reminders and escalations at the right simulated instants',
           `提醒 ${zhou}`,
           `提醒 ${zhou}`,
           `超时升级 ${emailOf(dir, 'grid-a1c1')}`,
+          `超时升级 ${emailOf(dir, 'grid-a1f')}`,
           `超时升级 ${emailOf(dir, 'grid-a1')}`,
           `超时升级 ${emailOf(dir, 'wg-chen')}`,
           `超时升级 ${emailOf(dir, 'wg-yang')}`,
-          `超时升级 ${emailOf(dir, 'lead-huang')}`,
           `待复查 ${emailOf(dir, 'sup-wang')}`,
           `待复查 ${emailOf(dir, 'sup-smith')}`,
         ].sort(),
@@ -157,7 +158,8 @@ describe('deadlines, reminders and escalations at the right simulated instants',
       // analysing: due 2 hours after opening; reminders at 50% and 90%; then one rung every 2 hours.
       const s0 = Date.parse(opened.deadlines[0]!.startedAt);
       expect(shanghai(opened.deadlines[0]!.due)).toBe('2027-01-18 11:00');
-      const chain = ['grid-a1c1', 'grid-a1', 'wg-chen', 'wg-yang', 'lead-huang'];
+      // Routine: up the grid, floor (level 2) included, to the working group and no further.
+      const chain = ['grid-a1c1', 'grid-a1f', 'grid-a1', 'wg-chen', 'wg-yang'];
       const steps: [number, number, string[]][] = [
         [s0 + 60 * MIN - MIN, 0, []],
         [s0 + 60 * MIN + SEC, 1, []],
@@ -167,7 +169,7 @@ describe('deadlines, reminders and escalations at the right simulated instants',
         [s0 + 2 * HOUR + SEC, 2, chain.slice(0, 1)],
         [s0 + 4 * HOUR - MIN, 2, chain.slice(0, 1)],
         [s0 + 4 * HOUR + SEC, 2, chain.slice(0, 2)],
-        [s0 + 6 * HOUR + SEC, 2, chain.slice(0, 4)],
+        [s0 + 6 * HOUR + SEC, 2, chain.slice(0, 3)],
         [s0 + 8 * HOUR + SEC, 2, chain],
         // The chain has ended: nothing more however long the stage stays open.
         [s0 + 22 * HOUR, 2, chain],
@@ -188,9 +190,9 @@ describe('deadlines, reminders and escalations at the right simulated instants',
       ]);
       expect(noticesOf(v, 'analysing', 'escalation').map((n) => [n.level, shanghai(n.at)])).toEqual([
         ['grid_l3', '2027-01-18 11:00'],
-        ['grid_l1', '2027-01-18 13:00'],
-        ['working_group', '2027-01-18 15:00'],
-        ['leadership', '2027-01-18 17:00'],
+        ['grid_l2', '2027-01-18 13:00'],
+        ['grid_l1', '2027-01-18 15:00'],
+        ['working_group', '2027-01-18 17:00'],
       ]);
       expect(v.overdue).toBe(true);
       const described = await handle.describe();
@@ -269,10 +271,10 @@ describe('deadlines, reminders and escalations at the right simulated instants',
           `提醒 ${smith}`,
           `提醒 ${smith}`,
           `超时升级 ${l3}`, // analysing
+          `超时升级 ${emailOf(dir, 'grid-a1f')}`,
           `超时升级 ${emailOf(dir, 'grid-a1')}`,
           `超时升级 ${emailOf(dir, 'wg-chen')}`,
           `超时升级 ${emailOf(dir, 'wg-yang')}`,
-          `超时升级 ${emailOf(dir, 'lead-huang')}`,
           `超时升级 ${l3}`, // sign-off
           `超时升级 ${l3}`, // review
         ].sort(),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { QUIET_HOURS_PATCH, SURVEY_REMINDER_PATCH } from '../../workflows/rectification-case/deadlines.ts';
 import { caseViewQuery } from '../../workflows/rectification-case/messages.ts';
 import {
   caseInput,
@@ -93,7 +94,15 @@ describe('follow-up (回访)', () => {
       const markers = ((await handle.fetchHistory()).events ?? []).filter(
         (e) => e.markerRecordedEventAttributes?.markerName === 'core_patch',
       );
-      expect(markers).toHaveLength(1);
+      // One marker per patch the case took: the survey reminder, and quiet hours (every stage).
+      const patchIds = markers.flatMap((e) =>
+        Object.values(e.markerRecordedEventAttributes?.details ?? {}).flatMap((p) =>
+          (p.payloads ?? []).map(
+            (x) => (JSON.parse(Buffer.from(x.data ?? []).toString('utf8')) as { id: string }).id,
+          ),
+        ),
+      );
+      expect(patchIds.sort()).toEqual([QUIET_HOURS_PATCH, SURVEY_REMINDER_PATCH].sort());
       await saveHistory(handle, 'follow-up-timeout-unrated');
     });
   });

@@ -13,11 +13,19 @@ import {
   peopleOfLevel,
   stageOwners,
 } from '../../domain/case-routing.ts';
+import { approximateDeadlineNote } from '../../domain/calendar-note.ts';
+import type { EscalationLevel } from '../../domain/directory.ts';
+import { escalationPlan } from '../../domain/escalation.ts';
+import { escalationInstants, reminderTimes } from '../../domain/quiet-hours.ts';
 import type { TimedStage } from '../../domain/sla.ts';
 import type { CaseState } from './state.ts';
 
 /** patched() id: the reporter is reminded of the survey during follow-up (added after v1 histories). */
 export const SURVEY_REMINDER_PATCH = 'follow-up-survey-reminder';
+/** patched() id: escalation follows the case's severity (added after v2 histories). */
+export const ESCALATION_BY_SEVERITY_PATCH = 'escalation-by-severity';
+/** patched() id: reminders and escalations wait for working hours (added after v3 histories). */
+export const QUIET_HOURS_PATCH = 'quiet-hours';
 
 const HOUR = 3_600_000;
 const nowIso = () => new Date().toISOString();
@@ -48,6 +56,7 @@ export async function superviseStage(s: CaseState, local: DeadlinePlanner, annou
     startedAt,
     due: plan.due,
     approximate: plan.approximate,
+    ...(plan.approximate ? { note: approximateDeadlineNote(plan.due, policy.timeZone) } : {}),
     calendarVersion: plan.calendarVersion,
     state: 'pending',
   };
@@ -69,8 +78,14 @@ export async function superviseStage(s: CaseState, local: DeadlinePlanner, annou
     });
   }
   const waitUntil = (iso: string) => condition(moved, Math.max(1, Date.parse(iso) - Date.now()));
+  const quietOpts = { timeZone: policy.timeZone, hours: policy.workingHours };
+  // Cases whose stage began before quiet hours keep their reminders at the planned instants.
+  const quiet = patched(QUIET_HOURS_PATCH);
+  const reminders = quiet
+    ? reminderTimes(plan.reminders, plan.due, input.severity, quietOpts)
+    : plan.reminders.map((at, index) => ({ index, at }));
 
-  for (const [i, at] of plan.reminders.entries()) {
+  for (const { index: i, at } of reminders) {
     if (await waitUntil(at)) return;
     if (stage === 'follow_up') {
       // The reporter is the one to act in follow-up; cases recorded before this change
@@ -101,17 +116,41 @@ export async function superviseStage(s: CaseState, local: DeadlinePlanner, annou
   }
   s.breach(deadline);
   await s.record(SYSTEM_ACTOR, 'deadline_breached', { stage, round: view.round, due: plan.due });
-  const period = Math.max(HOUR, Date.parse(plan.due) - Date.parse(startedAt));
-  for (const level of policy.escalationChain) {
-    s.notice('escalation', level.personIds, level.level);
-    await s.record(SYSTEM_ACTOR, 'escalated', { stage, level: level.level, to: level.personIds });
+  const span = Date.parse(plan.due) - Date.parse(startedAt);
+  const escalate = async (level: EscalationLevel['level'], personIds: string[]) => {
+    s.notice('escalation', personIds, level);
+    await s.record(SYSTEM_ACTOR, 'escalated', { stage, level, to: personIds });
     await s.email({
       kind: 'escalation',
-      key: level.level,
-      to: { personIds: level.personIds },
+      key: level,
+      to: { personIds },
       due: plan.due,
-      detail: level.level,
+      detail: level,
     });
+  };
+  if (patched(ESCALATION_BY_SEVERITY_PATCH)) {
+    const breachedAt = Date.now();
+    const steps = escalationPlan({
+      severity: input.severity,
+      chain: policy.escalationChain,
+      stageSpanMs: span,
+    });
+    const times = quiet
+      ? escalationInstants(new Date(breachedAt).toISOString(), steps, input.severity, quietOpts)
+      : steps.map((step) => new Date(breachedAt + step.afterBreachMs).toISOString());
+    for (const [k, step] of steps.entries()) {
+      const wait = Date.parse(times[k] ?? '') - Date.now();
+      if (wait > 0 && (await condition(moved, wait))) return;
+      if (moved()) return;
+      await escalate(step.level, step.personIds);
+    }
+    await condition(moved);
+    return;
+  }
+  // Cases that breached before the patch walk the whole pinned chain, leadership included.
+  const period = Math.max(HOUR, span);
+  for (const level of policy.escalationChain) {
+    await escalate(level.level, level.personIds);
     if (await condition(moved, period)) return;
   }
   await condition(moved);

@@ -1,0 +1,68 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { problemSchema } from '../../api/schemas.ts';
+import { FIXTURE_CALENDAR_2099 } from '../support/calendar-fixture.ts';
+import { testEnv } from '../support/stack.ts';
+import { call, startApiStack, type ApiStack } from './harness.ts';
+
+const calendarYearSchema = z.strictObject({
+  year: z.number().int(),
+  source: z.enum(['official', 'configured', 'missing']),
+  holidays: z.array(z.iso.date()),
+  workdays: z.array(z.iso.date()),
+  terms: z.array(z.strictObject({ name: z.string(), from: z.iso.date(), to: z.iso.date() })),
+});
+
+let s: ApiStack;
+beforeAll(async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'rectify-cal-api-'));
+  const file = path.join(dir, 'calendar.txt');
+  await writeFile(file, FIXTURE_CALENDAR_2099);
+  s = await startApiStack({ env: testEnv({ CALENDAR_FILE: file }) });
+});
+afterAll(async () => {
+  await s?.stop();
+});
+
+const get = async (year: string) => call(s.app, 'GET', `/api/calendar/${year}`, { as: 'staff-zhou' });
+
+describe('GET /api/calendar/{year}', () => {
+  it('answers a bundled year as official, with National Day and its make-up Saturday', async () => {
+    const res = await get('2026');
+    expect(res.status).toBe(200);
+    const y = calendarYearSchema.parse(await res.json());
+    expect(y.source).toBe('official');
+    expect(y.holidays).toContain('2026-10-01');
+    expect(y.workdays).toContain('2026-10-10');
+  });
+
+  it('answers a year entered in the calendar file as configured (fixture 2099)', async () => {
+    const y = calendarYearSchema.parse(await (await get('2099')).json());
+    expect(y).toMatchObject({ year: 2099, source: 'configured', workdays: ['2099-02-08', '2099-02-28'] });
+    expect(y.holidays).toContain('2099-02-17');
+    expect(y.terms).toEqual([
+      { name: '2098-2099学年第二学期（测试夹具）', from: '2099-03-02', to: '2099-07-03' },
+    ]);
+  });
+
+  it('flags a year with no official data as missing', async () => {
+    const y = calendarYearSchema.parse(await (await get('2098')).json());
+    expect(y).toEqual({ year: 2098, source: 'missing', holidays: [], workdays: [], terms: [] });
+  });
+
+  it.each(['1999', '2101', '27', 'abcd', '20260'])('refuses year %s with 400 problem+json', async (year) => {
+    const res = await get(year);
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    const p = problemSchema.parse(await res.json());
+    expect(p.errors?.[0]?.field).toBe('year');
+  });
+
+  it('needs a signed-in caller', async () => {
+    const res = await call(s.app, 'GET', '/api/calendar/2026');
+    expect(res.status).toBe(401);
+  });
+});
