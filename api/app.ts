@@ -14,6 +14,7 @@ import { reportLinkRoutes } from './report-links.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { feedbackActionHandlers } from './routes/feedback-actions.ts';
 import { reportRoutes } from './routes/reports.ts';
+import { zeroReportActionHandlers, zeroReportRoutes } from './routes/zero-report.tsx';
 
 const MAX_BODY_BYTES = 256 * 1024;
 
@@ -22,7 +23,11 @@ export function createApp(given: AppDeps): Hono {
   // Weekly acknowledgements and department follow-ups ride on the same signed links as case steps.
   const deps: AppDeps = {
     ...given,
-    extraActions: { ...feedbackActionHandlers(given), ...given.extraActions },
+    extraActions: {
+      ...feedbackActionHandlers(given),
+      ...zeroReportActionHandlers(given),
+      ...given.extraActions,
+    },
   };
   const app = new Hono();
 
@@ -76,5 +81,6 @@ export function createApp(given: AppDeps): Hono {
   // Audit and report routes carry their full paths and authenticate themselves.
   app.route('/', auditRoutes(deps));
   app.route('/', reportRoutes(deps));
+  app.route('/', zeroReportRoutes(deps));
   return app;
 }

@@ -12,6 +12,7 @@ import {
 import { createAuditActivities } from '../activities/audit-anchor.ts';
 import { createActivities, type ActivityDeps } from '../activities/index.ts';
 import { createFeedbackActivities } from '../activities/feedback.ts';
+import { createZeroReportActivities } from '../activities/zero-report.ts';
 
 export const workflowsPath = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -55,6 +56,7 @@ export async function createWorker(opts: WorkerOptions): Promise<Worker> {
       ...createActivities(opts.deps),
       ...createFeedbackActivities(opts.deps),
       ...createAuditActivities(opts.deps),
+      ...createZeroReportActivities(opts.deps),
     },
   });
 }
