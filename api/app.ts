@@ -15,6 +15,7 @@ import { auditRoutes } from './routes/audit.ts';
 import { feedbackActionHandlers } from './routes/feedback-actions.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { zeroReportActionHandlers, zeroReportRoutes } from './routes/zero-report.tsx';
+import { inspectionRoutes } from './routes/inspection.tsx';
 
 const MAX_BODY_BYTES = 256 * 1024;
 
@@ -82,5 +83,6 @@ export function createApp(given: AppDeps): Hono {
   app.route('/', auditRoutes(deps));
   app.route('/', reportRoutes(deps));
   app.route('/', zeroReportRoutes(deps));
+  app.route('/', inspectionRoutes(deps));
   return app;
 }
