@@ -16,6 +16,7 @@ import { feedbackActionHandlers } from './routes/feedback-actions.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { zeroReportActionHandlers, zeroReportRoutes } from './routes/zero-report.tsx';
 import { inspectionRoutes } from './routes/inspection.tsx';
+import { standardsRoutes } from './routes/standards.ts';
 
 const MAX_BODY_BYTES = 256 * 1024;
 
@@ -84,5 +85,6 @@ export function createApp(given: AppDeps): Hono {
   app.route('/', reportRoutes(deps));
   app.route('/', zeroReportRoutes(deps));
   app.route('/', inspectionRoutes(deps));
+  app.route('/', standardsRoutes());
   return app;
 }

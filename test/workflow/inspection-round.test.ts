@@ -161,6 +161,15 @@ describe('inspection rounds (日检、周查、月评)', () => {
         400,
       );
 
+      // The catalogue the checklists come from is served whole.
+      const std = await call('staff-zhou', 'GET', '/api/standards');
+      expect(std.status).toBe(200);
+      const dims = (
+        std.body as { dimensions: { items: { id: string; item: { zh: string; en: string } }[] }[] }
+      ).dimensions;
+      expect(dims.flatMap((d) => d.items)).toHaveLength(60);
+      expect(dims[0]?.items[0]?.item).toEqual({ zh: '消防管理', en: 'Fire management' });
+
       // The supervisors were told where each checklist is, and the page renders it.
       const mails = await sentEmails(
         (e) => e.subject.includes('【日检】') && e.subject.includes('2017-06-07'),
