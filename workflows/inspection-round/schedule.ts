@@ -14,8 +14,9 @@ export function inspectionScheduleSpecs(opts: { timeZone?: string | undefined } 
       cron,
       timeZone,
       args,
-      // Round ids are per period, so a repeated run finds its rounds already started.
-      overlap: 'SKIP' as const,
+      // Round ids are per period, so a repeated run finds its rounds already started; a round
+      // still open must not make the next period's run be skipped.
+      overlap: 'ALLOW_ALL' as const,
       catchupWindow,
     };
   };
