@@ -106,7 +106,7 @@ function ChecklistPage(props: { round: ReturnType<typeof withItems>; lang: Lang 
             en: `Status: ${round.status}; due ${round.due}`,
           })}
         </p>
-        <form method="post" action={`/api/inspections/${round.roundId}/results`} data-json="true">
+        <form method="post" action={`/inspection/${round.roundId}`}>
           {round.items.map((it) => (
             <fieldset>
               <legend>{t(it.citation)}</legend>
@@ -206,7 +206,8 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
     return c.html('<!doctype html>' + String(<ChecklistPage round={round} lang={lang} />));
   });
 
-  app.post('/api/inspections/:roundId/results', auth, async (c) => {
+  /** Records results for a round (JSON or the checklist page's form): the round's workflow decides. */
+  const record = async (c: Context<AuthEnv>, read: () => Promise<ChecklistSubmission>) => {
     const lang = callerLanguage(c);
     const { roundId } = parseOr400(roundParam, c.req.param(), lang, 'path');
     const caller = c.get('caller');
@@ -214,7 +215,7 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
       zh: '检查由楼栋主管完成',
       en: "rounds are walked by the building's supervisors",
     });
-    const body: ChecklistSubmission = await jsonBody(c, checklistSubmission);
+    const body = await read();
     const round = await getRound(store, roundId);
     if (!round)
       throw new ProblemError('not_found', {
@@ -245,7 +246,7 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
       const after = await deps.temporal.workflow.getHandle(roundId).executeUpdate(recordChecksUpdate, {
         args: [{ by: caller.person.id, results: body.results, finish: body.finish }],
       });
-      return c.json(withItems(after));
+      return withItems(after);
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
         const m = { zh: err.cause.message, en: err.cause.message };
@@ -262,6 +263,37 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
         throw new ProblemError('conflict', { zh: '本次检查已结束', en: 'this round is over' });
       throw err;
     }
+  };
+
+  app.post('/api/inspections/:roundId/results', auth, async (c) =>
+    c.json(await record(c, () => jsonBody(c, checklistSubmission))),
+  );
+
+  // The checklist page's form: fields `<itemId>.result|note|roomId`; items left blank are not sent.
+  app.post('/inspection/:roundId', auth, async (c) => {
+    const after = await record(c, async () => {
+      const form = await c.req.parseBody();
+      const field = (k: string) => {
+        const v = form[k];
+        return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+      };
+      const ids = [...new Set(Object.keys(form).map((k) => k.replace(/\.(result|note|roomId)$/, '')))];
+      const results = ids
+        .filter((id) => field(`${id}.result`))
+        .map((id) => ({
+          itemId: id,
+          result: field(`${id}.result`),
+          note: field(`${id}.note`),
+          roomId: field(`${id}.roomId`),
+        }));
+      return parseOr400(
+        checklistSubmission,
+        { results, finish: field('finish') !== 'false' },
+        callerLanguage(c),
+        'form',
+      );
+    });
+    return c.redirect(`/inspection/${after.roundId}`, 303);
   });
   return app;
 }

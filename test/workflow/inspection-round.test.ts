@@ -106,6 +106,30 @@ describe('inspection rounds (日检、周查、月评)', () => {
                     : r,
               )
             : allPass;
+        if (date === '2017-06-11') {
+          // Sunday's round is walked on the mobile checklist page: its form posts back to the page.
+          const form = new URLSearchParams(
+            results.map((r): [string, string] => [`${r.itemId}.result`, r.result]),
+          );
+          form.set('6t.safety.2.note', '走廊通畅');
+          const token = await issueLocalToken(deps.jwtSecret ?? '', 'sup-smith');
+          const posted = await app.request(`/inspection/${id}`, {
+            method: 'POST',
+            headers: {
+              authorization: `Bearer ${token}`,
+              'content-type': 'application/x-www-form-urlencoded',
+            },
+            body: form.toString(),
+          });
+          expect(posted.status).toBe(303);
+          const done = await getRound(store, id);
+          expect(done?.status).toBe('completed');
+          expect(done?.results.find((r) => r.itemId === '6t.safety.2')).toMatchObject({
+            note: '走廊通畅',
+            by: 'sup-smith',
+          });
+          continue;
+        }
         const res = await call('sup-wang', 'POST', `/api/inspections/${id}/results`, { results });
         expect(res.status).toBe(200);
         expect((res.body as InspectionRound).status).toBe('completed');
