@@ -20,6 +20,9 @@ import { sessionMiddleware } from './middleware/session.ts';
 import { documentPages } from './pages/page-routes.ts';
 import { moreAppRoutes } from './pages/app/dashboard.tsx';
 import { webAppRoutes } from './pages/app/routes.tsx';
+import { zeroReportActionHandlers, zeroReportRoutes } from './routes/zero-report.tsx';
+import { inspectionRoutes } from './routes/inspection.tsx';
+import { standardsRoutes } from './routes/standards.ts';
 
 const MAX_BODY_BYTES = 256 * 1024;
 
@@ -32,7 +35,11 @@ export function createApp(given: AppDeps): Hono {
   // Weekly acknowledgements and department follow-ups ride on the same signed links as case steps.
   const deps: AppDeps = {
     ...given,
-    extraActions: { ...feedbackActionHandlers(given), ...given.extraActions },
+    extraActions: {
+      ...feedbackActionHandlers(given),
+      ...zeroReportActionHandlers(given),
+      ...given.extraActions,
+    },
   };
   const app = new OpenAPIHono<BlankEnv>({ defaultHook: validationHook });
   app.onError(problemOnError);
@@ -77,6 +84,10 @@ export function createApp(given: AppDeps): Hono {
   // Reports from scanned codes waiting for triage, and the printable code sheets.
   app.route('/app', triageRoutes(deps));
   app.route('/app', qrRoutes(deps));
+  // The nightly zero report, inspection rounds and the 6T standards (bearer token or page session).
+  app.route('/', zeroReportRoutes(deps));
+  app.route('/', inspectionRoutes(deps));
+  app.route('/', standardsRoutes());
   // Pages and the evidence routes are plain Hono routes: each is declared in the document by hand.
   documentPages(app);
   return app;

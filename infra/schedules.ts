@@ -4,6 +4,8 @@ import { ConfigError, type Env } from './config.ts';
 import type { WeeklyFeedbackConfig } from '../workflows/weekly-feedback/messages.ts';
 import type { DailyBriefConfig } from '../workflows/daily-brief/messages.ts';
 import { auditAnchorScheduleSpec } from '../workflows/audit-anchor/schedule.ts';
+import { zeroReportScheduleSpec } from '../workflows/zero-report/schedule.ts';
+import { inspectionScheduleSpecs } from '../workflows/inspection-round/schedule.ts';
 
 /**
  * The Temporal Schedules Rectify runs on, created or updated idempotently at
@@ -139,5 +141,7 @@ export function schedulesFromEnv(
       weekly: extra.FEEDBACK_SEND_RATE ? { sendRatePerSecond: extra.FEEDBACK_SEND_RATE } : undefined,
     }),
     auditAnchorScheduleSpec({ timeZone: env.CAMPUS_TZ, cron: extra.AUDIT_ANCHOR_CRON }),
+    zeroReportScheduleSpec({ timeZone: env.CAMPUS_TZ }),
+    ...inspectionScheduleSpecs({ timeZone: env.CAMPUS_TZ }),
   ];
 }

@@ -12,6 +12,8 @@ import {
 import { createAuditActivities } from '../activities/audit-anchor.ts';
 import { createActivities, type ActivityDeps } from '../activities/index.ts';
 import { createFeedbackActivities } from '../activities/feedback.ts';
+import { createZeroReportActivities } from '../activities/zero-report.ts';
+import { createInspectionActivities } from '../activities/inspection.ts';
 
 export const workflowsPath = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -55,6 +57,8 @@ export async function createWorker(opts: WorkerOptions): Promise<Worker> {
       ...createActivities(opts.deps),
       ...createFeedbackActivities(opts.deps),
       ...createAuditActivities(opts.deps),
+      ...createZeroReportActivities(opts.deps),
+      ...createInspectionActivities(opts.deps),
     },
   });
 }

@@ -3,3 +3,5 @@ export { rectificationCase } from './rectification-case/workflow.ts';
 export { weeklyFeedback } from './weekly-feedback/workflow.ts';
 export { dailyBrief } from './daily-brief/workflow.ts';
 export { auditAnchor } from './audit-anchor/workflow.ts';
+export { zeroReportNight } from './zero-report/workflow.ts';
+export { inspectionRound, inspectionRounds } from './inspection-round/workflow.ts';

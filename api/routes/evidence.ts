@@ -1,4 +1,4 @@
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import {
@@ -14,11 +14,9 @@ import {
   type EvidenceErrorCode,
 } from '../../store/evidence.ts';
 import { assertCanRead } from '../middleware/access.ts';
-import type { Caller } from '../auth.ts';
-import { authenticate } from '../middleware/bearer-auth.ts';
+import { bearerOrSession, type SessionOrBearerEnv } from '../middleware/bearer-or-session.ts';
 import { directoryOrFail, readCase } from '../reads.ts';
 import type { AppDeps } from '../deps.ts';
-import { csrfMatches, sessionMiddleware, type WebEnv } from '../middleware/session.ts';
 import { callerLanguage, ProblemError, type ProblemType } from '../middleware/problems.ts';
 import { caseIdSchema } from '../schemas.ts';
 import { jsonBody, paramsOf } from '../middleware/validation.ts';
@@ -36,7 +34,7 @@ import { jsonBody, paramsOf } from '../middleware/validation.ts';
  * the routes authenticate themselves; app.ts mounts them ahead of the bearer-only
  * `/api` sub-app so that a page's session also gets through.
  */
-type EvidenceEnv = { Variables: WebEnv['Variables'] & { caller: Caller } };
+type EvidenceEnv = SessionOrBearerEnv;
 
 const presignBody = z.strictObject({
   fileName: z.string().min(1).max(255),
@@ -70,42 +68,6 @@ async function refusalsAsProblems<T>(c: Context, run: () => Promise<T>): Promise
       err.field ? [{ field: err.field, message: lang === 'en' ? err.text.en : err.text.zh }] : undefined,
     );
   }
-}
-
-const SAFE_METHODS = new Set(['GET', 'HEAD']);
-
-/** A bearer token when one is sent, else the page session (with its CSRF token on anything but a read). */
-function bearerOrSession(deps: AppDeps): MiddlewareHandler<EvidenceEnv> {
-  const bearer = authenticate(deps) as unknown as MiddlewareHandler<EvidenceEnv>;
-  const session = sessionMiddleware(deps) as unknown as MiddlewareHandler<EvidenceEnv>;
-  return async (c, next) => {
-    if (c.req.header('authorization')) return bearer(c, next);
-    return session(c, async () => {
-      const viewer = c.get('viewer');
-      if (!viewer) {
-        throw new ProblemError('unauthenticated', {
-          zh: '请先登录，或在请求头中携带 Authorization: Bearer <令牌>',
-          en: 'sign in first, or send Authorization: Bearer <token>',
-        });
-      }
-      if (!SAFE_METHODS.has(c.req.method)) {
-        let given = c.req.header('x-csrf-token');
-        if (!given && /^multipart\/form-data\b/i.test(c.req.header('content-type') ?? '')) {
-          const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-          const field = (form as Record<string, unknown>)._csrf;
-          given = typeof field === 'string' ? field : undefined;
-        }
-        if (!csrfMatches(c.get('csrfToken'), given)) {
-          throw new ProblemError('forbidden', {
-            zh: '缺少或不匹配的 CSRF 令牌（页面脚本须带请求头 X-CSRF-Token）；请刷新页面后重试',
-            en: 'missing or wrong CSRF token (page scripts send the X-CSRF-Token header); reload the page and try again',
-          });
-        }
-      }
-      c.set('caller', viewer);
-      await next();
-    });
-  };
 }
 
 const limit = (maxSize: number) =>

@@ -1,0 +1,165 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { CaseInput, CasePolicy } from '../domain/case-model.ts';
+import { buildPolicy } from '../domain/case-policy.ts';
+import { localDate } from '../domain/calendar.ts';
+import type { Directory, Person } from '../domain/directory.ts';
+import { locationExists } from '../domain/directory.ts';
+import { roundKindNames, type CheckEntry, type InspectionRound } from '../domain/inspection.ts';
+import { headerSafe } from '../domain/safe-text.ts';
+import { slaCatalogue } from '../domain/sla.ts';
+import { citation, standardItem } from '../domain/standards/catalogue.ts';
+import { nextCaseNumber } from '../store/counters.ts';
+import { loadDirectory } from '../store/directory.ts';
+import { claimItemCase, saveRound } from '../store/inspections.ts';
+import { sendOnce } from '../store/outbox.ts';
+import type { ActivityDeps } from './index.ts';
+
+export const InspectionFailure = {
+  NoDirectory: 'InspectionNoDirectory',
+  BadEntry: 'InspectionBadEntry',
+} as const;
+
+/** The inspection rounds' activities: each idempotent (rows overwritten, cases claimed once, emails once). */
+export function createInspectionActivities(deps: ActivityDeps) {
+  const store = { ddb: deps.ddb, tables: deps.tables };
+
+  async function directory(): Promise<Directory> {
+    const dir = await loadDirectory(deps.ddb, deps.tables);
+    if (!dir)
+      throw ApplicationFailure.nonRetryable('no campus directory is loaded', InspectionFailure.NoDirectory);
+    return dir;
+  }
+
+  /** The buildings to inspect, each with the supervisors its rounds are assigned to. */
+  async function inspectionBuildings(input: {
+    buildingIds?: string[] | undefined;
+  }): Promise<{ buildingId: string; supervisorIds: string[] }[]> {
+    const dir = await directory();
+    return dir.buildings
+      .filter((b) => !input.buildingIds || input.buildingIds.includes(b.id))
+      .map((b) => ({ buildingId: b.id, supervisorIds: [...b.supervisorIds] }));
+  }
+
+  /** Stores a new round and tells its supervisors where the checklist is. */
+  async function openInspectionRound(round: InspectionRound): Promise<void> {
+    await saveRound(store, round);
+    const dir = await directory();
+    const building = dir.buildings.find((b) => b.id === round.buildingId);
+    const url = `${deps.publicBaseUrl}/inspection/${round.roundId}`;
+    const kind = roundKindNames[round.kind];
+    for (const id of round.assigneeIds) {
+      const p: Person | undefined = dir.people.find((x) => x.id === id);
+      if (!p) continue;
+      const zh = [
+        `${p.name}，您好：`,
+        `请完成 ${building?.name.zh ?? round.buildingId} ${round.period} ${kind.zh}（共 ${round.checklist.length} 项），逐项记录合格、不合格或不适用；不合格项将自动立案整改。`,
+        `检查表：${url}`,
+      ];
+      const en = [
+        `Dear ${p.name},`,
+        `Please carry out the ${kind.en.toLowerCase()} of ${building?.name.en ?? round.buildingId} for ${round.period} (${round.checklist.length} items): mark each pass, fail or not applicable; a failed item opens a rectification case.`,
+        `Checklist: ${url}`,
+      ];
+      const blocks = p.language === 'en' ? [en, zh] : [zh, en];
+      await sendOnce(deps, { scope: round.roundId, key: `assign#${p.id}` }, async () => ({
+        to: p.email,
+        subject: headerSafe(
+          `【${kind.zh}】${building?.name.zh ?? round.buildingId} ${round.period} / ${kind.en} ${round.period}`,
+        ),
+        text: blocks.map((b) => b.join('\n')).join('\n\n----\n\n'),
+        html: blocks
+          .map((b) => `<div>${b.map((l) => `<p>${escapeHtml(l)}</p>`).join('')}</div>`)
+          .join('<hr>'),
+      }));
+    }
+  }
+
+  async function saveInspectionRound(round: InspectionRound): Promise<void> {
+    await saveRound(store, round);
+  }
+
+  /**
+   * The case a failed item opens: it cites the item (category = the item id),
+   * runs under the item's SLA rule and severity, and carries the place, note
+   * and photos over. Claimed once per round and item.
+   */
+  async function prepareInspectionCase(input: {
+    round: Pick<InspectionRound, 'roundId' | 'kind' | 'buildingId' | 'period'>;
+    entry: CheckEntry;
+    by: string;
+    /** When the failure was recorded (the round's clock): the case opens then. */
+    at: string;
+    timeZone: string;
+  }): Promise<CaseInput> {
+    const { round, entry } = input;
+    const dir = await directory();
+    const item = standardItem(entry.itemId);
+    if (!item)
+      throw ApplicationFailure.nonRetryable(`no catalogue item ${entry.itemId}`, InspectionFailure.BadEntry);
+    const location = { buildingId: round.buildingId, floorId: entry.floorId, roomId: entry.roomId };
+    if (!locationExists(dir, location))
+      throw ApplicationFailure.nonRetryable(
+        `no such place ${JSON.stringify(location)}`,
+        InspectionFailure.BadEntry,
+      );
+    const by = dir.people.find((p) => p.id === input.by);
+    const staff = dir.people.filter((p) => p.roles.includes('staff'));
+    const assignee =
+      (entry.assigneeId ? staff.find((p) => p.id === entry.assigneeId) : undefined) ??
+      staff.find((p) => p.staffKind === 'manager') ??
+      staff[0];
+    if (!assignee)
+      throw ApplicationFailure.nonRetryable('the directory has no staff', InspectionFailure.BadEntry);
+    return claimItemCase(store, round.roundId, item.id, async () => {
+      const openedAt = input.at;
+      const caseId = await nextCaseNumber(
+        deps.ddb,
+        deps.tables,
+        Number(localDate(openedAt, input.timeZone).slice(0, 4)),
+      );
+      const severity = item.severity ?? 'routine';
+      const policy: CasePolicy = buildPolicy(
+        dir,
+        { source: 'inspection', severity, category: item.id, location },
+        { timeZone: input.timeZone },
+      );
+      // The item names its rule: a citation is not one of the SLA's own categories.
+      const rule = slaCatalogue.rules.find((r) => r.id === item.slaRuleId);
+      if (rule) {
+        policy.slaRuleId = rule.id;
+        policy.slaLabel = rule.label;
+        policy.stageDurations = { ...rule.stages };
+        policy.leadershipNotice = rule.leadershipNotice;
+      }
+      const cite = citation(item);
+      const kind = roundKindNames[round.kind];
+      return {
+        caseId,
+        title: `${cite.zh} 不合格 / ${cite.en}: failed`.slice(0, 200),
+        description: [
+          `${kind.zh} ${round.period}（${round.roundId}）：${entry.note ?? ''}`,
+          `标准要求 / Requirement: ${item.requirement.zh}`,
+          ...(entry.photos?.length ? [`照片 / Photos: ${entry.photos.join(', ')}`] : []),
+        ]
+          .join('\n')
+          .slice(0, 5000),
+        source: 'inspection',
+        severity,
+        category: item.id,
+        location,
+        assigneeId: assignee.id,
+        openedBy: { id: input.by, roles: by?.roles ?? ['supervisor'], via: 'api' },
+        openedAt,
+        policy,
+      };
+    });
+  }
+
+  return { inspectionBuildings, openInspectionRound, saveInspectionRound, prepareInspectionCase };
+}
+
+export type InspectionActivities = ReturnType<typeof createInspectionActivities>;
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

@@ -1,0 +1,205 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Directory, Person } from '../domain/directory.ts';
+import {
+  gridCells,
+  zeroLinkCaseId,
+  ZERO_REPORT_STEP,
+  type ZeroCell,
+  type ZeroEscalation,
+  type ZeroReport,
+} from '../domain/zero-report.ts';
+import { askMail, escalationMail, summaryMail, type ZeroMail } from '../domain/zero-report-email.ts';
+import { loadDirectory } from '../store/directory.ts';
+import { issueLink } from '../store/links.ts';
+import { sendOnce } from '../store/outbox.ts';
+import { saveEscalation, saveNight, saveReport, saveSummary } from '../store/zero-reports.ts';
+import type { ActivityDeps } from './index.ts';
+
+export interface OpenNightInput {
+  night: string;
+  /** The run reports are sent to: the API finds it here. */
+  workflowId: string;
+  closeAt: string;
+  acceptUntil: string;
+  timeZone: string;
+}
+
+export interface OpenNightResult {
+  cells: ZeroCell[];
+  workingGroupIds: string[];
+  asked: number;
+}
+
+/** The zero report's activities: each idempotent (outbox keys per night, cell and person; rows overwritten). */
+export function createZeroReportActivities(deps: ActivityDeps) {
+  const store = { ddb: deps.ddb, tables: deps.tables };
+
+  async function directory(): Promise<Directory> {
+    const dir = await loadDirectory(deps.ddb, deps.tables);
+    if (!dir) throw ApplicationFailure.nonRetryable('no campus directory is loaded', 'ZeroReportNoDirectory');
+    return dir;
+  }
+
+  const boardUrl = (night: string) => `${deps.publicBaseUrl}/zero-report/${night}`;
+  const scope = (night: string) => `ZERO#${night}`;
+
+  async function send(night: string, key: string, p: Person, render: () => Promise<ZeroMail>): Promise<void> {
+    await sendOnce(deps, { scope: scope(night), key: `${key}#${p.id}` }, async () => ({
+      to: p.email,
+      ...(await render()),
+    }));
+  }
+
+  const closeText = (iso: string, tz: string) =>
+    new Intl.DateTimeFormat('zh-CN', {
+      timeZone: tz,
+      hour: '2-digit',
+      minute: '2-digit',
+      hour12: false,
+    }).format(new Date(iso));
+
+  /** Stores the night's cells and asks every grid member for their cell's report, with a one-click "none". */
+  async function openZeroNight(input: OpenNightInput): Promise<OpenNightResult> {
+    const dir = await directory();
+    const cells = gridCells(dir);
+    await saveNight(store, {
+      night: input.night,
+      workflowId: input.workflowId,
+      openedAt: new Date().toISOString(),
+      closeAt: input.closeAt,
+      acceptUntil: input.acceptUntil,
+      cells,
+    });
+    let asked = 0;
+    for (const cell of cells) {
+      for (const id of cell.memberIds) {
+        const p = dir.people.find((x) => x.id === id);
+        if (!p) continue;
+        await send(input.night, `ask#${cell.cellId}`, p, async () => {
+          const { token } = await issueLink(
+            { ddb: deps.ddb, tables: deps.tables, keys: deps.signingKeys },
+            {
+              caseId: zeroLinkCaseId(input.night, cell.cellId),
+              step: ZERO_REPORT_STEP,
+              round: 0,
+              recipientId: p.id,
+              action: 'none',
+              expiresAt: input.acceptUntil,
+            },
+          );
+          return askMail(p.language, {
+            night: input.night,
+            cell,
+            name: p.name,
+            noneUrl: `${deps.publicBaseUrl}/actions/${token}`,
+            boardUrl: boardUrl(input.night),
+            closeText: closeText(input.closeAt, input.timeZone),
+          });
+        });
+        asked++;
+        Context.current().heartbeat(asked);
+      }
+    }
+    return { cells, workingGroupIds: [...dir.campus.workingGroupIds], asked };
+  }
+
+  async function recordZeroReport(report: ZeroReport): Promise<void> {
+    await saveReport(store, report);
+  }
+
+  /** Records and sends each escalation of a cell that did not report by the close. */
+  async function escalateZeroReports(input: {
+    night: string;
+    at: string;
+    cells: ZeroCell[];
+    escalations: ZeroEscalation[];
+  }): Promise<number> {
+    const dir = await directory();
+    const name = (id: string) => dir.people.find((p) => p.id === id)?.name ?? id;
+    let sent = 0;
+    for (const e of input.escalations) {
+      const cell = input.cells.find((c) => c.cellId === e.cellId);
+      if (!cell) continue;
+      await saveEscalation(store, input.night, { ...e, at: input.at });
+      for (const id of e.toIds) {
+        const p = dir.people.find((x) => x.id === id);
+        if (!p) continue;
+        await send(input.night, `esc#${cell.cellId}`, p, async () =>
+          escalationMail(p.language, {
+            night: input.night,
+            cell,
+            name: p.name,
+            memberNames: cell.memberIds.map(name).join('、'),
+            boardUrl: boardUrl(input.night),
+          }),
+        );
+        sent++;
+      }
+    }
+    return sent;
+  }
+
+  /**
+   * Level 1 sends each building's summary to the counsellors of the departments
+   * living there (seed 001 五(二)2): the returns in the department's rooms, and
+   * which cells did not report.
+   */
+  async function sendZeroSummaries(input: {
+    night: string;
+    at: string;
+    cells: ZeroCell[];
+    reports: ZeroReport[];
+  }): Promise<number> {
+    const dir = await directory();
+    let sent = 0;
+    for (const b of dir.buildings) {
+      const cells = input.cells.filter((c) => c.buildingId === b.id);
+      const rooms = new Set(cells.flatMap((c) => c.rooms));
+      const reports = input.reports.filter((r) => cells.some((c) => c.cellId === r.cellId));
+      const missing = cells.filter((c) => !reports.some((r) => r.cellId === c.cellId));
+      for (const d of dir.departments) {
+        const deptRooms = new Set((d.rooms ?? []).filter((r) => rooms.has(r)));
+        if (deptRooms.size === 0) continue;
+        const pick = (k: 'late' | 'absent') => {
+          const seen = new Set<string>();
+          return reports
+            .flatMap((r) => r[k])
+            .filter((e) => deptRooms.has(e.room))
+            .filter((e) => {
+              const key = `${e.room}#${e.name ?? ''}`;
+              if (seen.has(key)) return false;
+              seen.add(key);
+              return true;
+            });
+        };
+        const late = pick('late');
+        const absent = pick('absent');
+        const toIds = d.contactIds.filter((id) => dir.people.some((p) => p.id === id));
+        for (const id of toIds) {
+          const p = dir.people.find((x) => x.id === id);
+          if (!p) continue;
+          await send(input.night, `summary#${b.id}#${d.id}`, p, async () =>
+            summaryMail(p.language, {
+              night: input.night,
+              building: b.name,
+              department: d.name,
+              name: p.name,
+              late,
+              absent,
+              missing,
+              reports,
+              boardUrl: boardUrl(input.night),
+            }),
+          );
+          sent++;
+        }
+        await saveSummary(store, input.night, { buildingId: b.id, departmentId: d.id, toIds, at: input.at });
+      }
+    }
+    return sent;
+  }
+
+  return { openZeroNight, recordZeroReport, escalateZeroReports, sendZeroSummaries };
+}
+
+export type ZeroReportActivities = ReturnType<typeof createZeroReportActivities>;

@@ -1,0 +1,50 @@
+import type { MiddlewareHandler } from 'hono';
+import type { Caller } from '../auth.ts';
+import type { AppDeps } from '../deps.ts';
+import { authenticate } from './bearer-auth.ts';
+import { ProblemError } from './problems.ts';
+import { csrfMatches, sessionMiddleware, type WebEnv } from './session.ts';
+
+/** What a route that takes either kind of sign-in sees: the page session's variables and the caller. */
+export type SessionOrBearerEnv = { Variables: WebEnv['Variables'] & { caller: Caller } };
+
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
+/** A bearer token when one is sent, else the page session (with its CSRF token on anything but a read). */
+export function bearerOrSession(deps: AppDeps): MiddlewareHandler<SessionOrBearerEnv> {
+  const bearer = authenticate(deps) as unknown as MiddlewareHandler<SessionOrBearerEnv>;
+  const session = sessionMiddleware(deps) as unknown as MiddlewareHandler<SessionOrBearerEnv>;
+  return async (c, next) => {
+    if (c.req.header('authorization')) return bearer(c, next);
+    return session(c, async () => {
+      const viewer = c.get('viewer');
+      if (!viewer) {
+        throw new ProblemError('unauthenticated', {
+          zh: '请先登录，或在请求头中携带 Authorization: Bearer <令牌>',
+          en: 'sign in first, or send Authorization: Bearer <token>',
+        });
+      }
+      if (!SAFE_METHODS.has(c.req.method)) {
+        let given = c.req.header('x-csrf-token');
+        if (
+          !given &&
+          /^(multipart\/form-data|application\/x-www-form-urlencoded)\b/i.test(
+            c.req.header('content-type') ?? '',
+          )
+        ) {
+          const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+          const field = (form as Record<string, unknown>)._csrf;
+          given = typeof field === 'string' ? field : undefined;
+        }
+        if (!csrfMatches(c.get('csrfToken'), given)) {
+          throw new ProblemError('forbidden', {
+            zh: '缺少或不匹配的 CSRF 令牌（页面脚本须带请求头 X-CSRF-Token）；请刷新页面后重试',
+            en: 'missing or wrong CSRF token (page scripts send the X-CSRF-Token header); reload the page and try again',
+          });
+        }
+      }
+      c.set('caller', viewer);
+      await next();
+    });
+  };
+}

@@ -1,0 +1,279 @@
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, ApplicationFailure } from '@temporalio/client';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { z } from 'zod';
+import type { Directory } from '../../domain/directory.ts';
+import {
+  nightCounts,
+  NIGHT,
+  parseZeroLinkCaseId,
+  zeroReportBody,
+  type ZeroReport,
+  type ZeroReportInput,
+} from '../../domain/zero-report.ts';
+import { loadNight, type NightRecord } from '../../store/zero-reports.ts';
+import { zeroReportUpdate, ZeroReportFailure } from '../../workflows/zero-report/messages.ts';
+import type { AuthEnv, Caller } from '../auth.ts';
+import { requireRole } from '../middleware/bearer-auth.ts';
+import { bearerOrSession } from '../middleware/bearer-or-session.ts';
+import type { ActionHandler, AppDeps } from '../deps.ts';
+import { callerLanguage, ProblemError, type Lang } from '../middleware/problems.ts';
+import { jsonBody, parseOr400 } from '../middleware/validation.ts';
+import { directoryOrFail as directoryOr503 } from '../reads.ts';
+
+const nightParam = z.object({
+  night: z.string().regex(NIGHT, 'a date like 2026-12-04 / 日期格式如 2026-12-04'),
+});
+const pageQuery = z.object({ lang: z.enum(['zh-CN', 'en']).optional() });
+
+const BOARD_READERS = [
+  'grid_member',
+  'supervisor',
+  'working_group',
+  'leadership',
+  'admin',
+  'department_contact',
+  'auditor',
+] as const;
+
+async function nightOr404(deps: AppDeps, night: string): Promise<NightRecord> {
+  const rec = await loadNight({ ddb: deps.aws.ddb, tables: deps.aws.tables }, night);
+  if (!rec)
+    throw new ProblemError('not_found', {
+      zh: `${night} 晚的零报告尚未开始（每晚 22:20 开始）`,
+      en: `the zero report of ${night} has not opened (it opens at 22:20 each night)`,
+    });
+  return rec;
+}
+
+/** Sends a report to the night's run; its refusals become 4xx, never 500. */
+async function submit(deps: AppDeps, rec: NightRecord, input: ZeroReportInput): Promise<ZeroReport> {
+  const night = rec.night.night;
+  try {
+    return await deps.temporal.workflow
+      .getHandle(rec.night.workflowId)
+      .executeUpdate(zeroReportUpdate, { args: [input] });
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+      if (err.cause.type === ZeroReportFailure.NotMember)
+        throw new ProblemError('forbidden', {
+          zh: `您不是网格 ${input.cellId} 的网格员`,
+          en: `you are not a grid member of cell ${input.cellId}`,
+        });
+      if (err.cause.type === ZeroReportFailure.UnknownCell)
+        throw new ProblemError('unprocessable', {
+          zh: `没有网格 ${input.cellId}`,
+          en: `there is no grid cell ${input.cellId}`,
+        });
+    }
+    if (
+      err instanceof WorkflowNotFoundError ||
+      err instanceof WorkflowUpdateFailedError ||
+      (err instanceof Error && /completed|closed/i.test(err.message))
+    )
+      throw new ProblemError('conflict', {
+        zh: `${night} 晚的零报告已截止，不再接收上报`,
+        en: `the zero report of ${night} is closed and takes no more reports`,
+      });
+    throw err;
+  }
+}
+
+/** The night's board: every cell, who reported what, who is missing and where it was escalated. */
+export function boardOf(dir: Directory, rec: NightRecord) {
+  const name = (id: string) => dir.people.find((p) => p.id === id)?.name ?? id;
+  const cells = rec.night.cells.map((c) => {
+    const report = rec.reports.find((r) => r.cellId === c.cellId);
+    const escalation = rec.escalations.find((e) => e.cellId === c.cellId);
+    return {
+      cellId: c.cellId,
+      level: c.level,
+      buildingId: c.buildingId,
+      floorId: c.floorId,
+      name: c.name,
+      members: c.memberIds.map((id) => ({ id, name: name(id) })),
+      status: !report ? ('missing' as const) : report.none ? ('none' as const) : ('reported' as const),
+      report: report ? { ...report, byName: name(report.personId) } : undefined,
+      escalation: escalation ? { ...escalation, toNames: escalation.toIds.map(name) } : undefined,
+    };
+  });
+  return {
+    night: rec.night.night,
+    closeAt: rec.night.closeAt,
+    acceptUntil: rec.night.acceptUntil,
+    counts: nightCounts(rec.night.cells, rec.reports),
+    cells,
+    missing: cells.filter((c) => c.status === 'missing').map((c) => c.cellId),
+    summaries: rec.summaries,
+  };
+}
+export type ZeroBoard = ReturnType<typeof boardOf>;
+
+const statusText = {
+  missing: { zh: '未报', en: 'missing' },
+  none: { zh: '无（零报告）', en: 'none' },
+  reported: { zh: '已报', en: 'reported' },
+} as const;
+
+function BoardPage(props: { board: ZeroBoard; lang: Lang }) {
+  const { board, lang } = props;
+  const t = (x: { zh: string; en: string }) => (lang === 'en' ? `${x.en} / ${x.zh}` : `${x.zh} / ${x.en}`);
+  const entries = (xs: { room: string; name?: string | undefined; note?: string | undefined }[]) =>
+    xs.map((e) => [e.room, e.name, e.note].filter(Boolean).join(' ')).join('；');
+  const c = board.counts;
+  return (
+    <html lang={lang}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{t({ zh: `零报告 ${board.night}`, en: `Zero report ${board.night}` })}</title>
+        <style>{`body{font-family:system-ui,sans-serif;margin:1rem}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3rem;text-align:left;vertical-align:top}.missing{background:#fde2e2}.none{background:#e6f4ea}`}</style>
+      </head>
+      <body>
+        <h1>{t({ zh: `${board.night} 晚零报告`, en: `Zero report, night of ${board.night}` })}</h1>
+        <p>
+          {t({
+            zh: `网格 ${c.cells} 个，已报 ${c.reported}（其中报"无" ${c.none}），未报 ${c.missing}；晚归 ${c.late} 人，未归 ${c.absent} 人`,
+            en: `${c.cells} cells, ${c.reported} reported (${c.none} "none"), ${c.missing} missing; ${c.late} late, ${c.absent} absent`,
+          })}
+        </p>
+        <table>
+          <thead>
+            <tr>
+              <th>{t({ zh: '网格', en: 'Cell' })}</th>
+              <th>{t({ zh: '网格员', en: 'Grid members' })}</th>
+              <th>{t({ zh: '状态', en: 'Status' })}</th>
+              <th>{t({ zh: '晚归', en: 'Late' })}</th>
+              <th>{t({ zh: '未归', en: 'Absent' })}</th>
+              <th>{t({ zh: '上报 / 上级', en: 'Reported by / escalated to' })}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {board.cells.map((cell) => (
+              <tr class={cell.status}>
+                <td>{t(cell.name)}</td>
+                <td>{cell.members.map((m) => m.name).join('、')}</td>
+                <td>{t(statusText[cell.status])}</td>
+                <td>{cell.report ? entries(cell.report.late) : ''}</td>
+                <td>{cell.report ? entries(cell.report.absent) : ''}</td>
+                <td>
+                  {cell.report
+                    ? `${cell.report.byName} ${cell.report.at}${cell.report.afterClose ? ' ⚠' : ''}`
+                    : ''}
+                  {cell.escalation ? `→ ${cell.escalation.toNames.join('、')}` : ''}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </body>
+    </html>
+  );
+}
+
+/**
+ * The nightly zero report over HTTP: a grid member's report
+ * (`POST /api/zero-reports/{night}`), the night's board as JSON and as a page.
+ * Paths are absolute and each route authenticates itself.
+ */
+export function zeroReportRoutes(deps: AppDeps): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>();
+  // A bearer token, or the signed-in page session (its CSRF token on forms): the pages work on a phone.
+  const auth = bearerOrSession(deps) as unknown as MiddlewareHandler<AuthEnv>;
+
+  const board = async (c: Context<AuthEnv>) => {
+    const lang = callerLanguage(c);
+    const { night } = parseOr400(nightParam, c.req.param(), lang, 'path');
+    requireRole(c.get('caller'), [...BOARD_READERS], {
+      zh: '零报告看板仅供网格员、主管、工作小组、校领导、院系联系人查看',
+      en: 'the zero-report board is for grid members, supervisors, the working group, leadership and departments',
+    });
+    const [dir, rec] = await Promise.all([directoryOr503(deps), nightOr404(deps, night)]);
+    return boardOf(dir, rec);
+  };
+
+  app.get('/api/zero-reports/:night', auth, async (c) => c.json(await board(c)));
+  app.get('/zero-report/:night', auth, async (c) => {
+    const q = parseOr400(pageQuery, c.req.query(), callerLanguage(c), 'query');
+    const lang = q.lang ?? (c.get('caller').person.language === 'en' ? 'en' : 'zh-CN');
+    return c.html('<!doctype html>' + String(<BoardPage board={await board(c)} lang={lang} />));
+  });
+
+  app.post('/api/zero-reports/:night', auth, async (c) => {
+    const lang = callerLanguage(c);
+    const { night } = parseOr400(nightParam, c.req.param(), lang, 'path');
+    const caller: Caller = c.get('caller');
+    requireRole(caller, ['grid_member'], {
+      zh: '零报告由网格员上报',
+      en: 'zero reports are made by grid members',
+    });
+    const body = await jsonBody(c, zeroReportBody);
+    const rec = await nightOr404(deps, night);
+    const mine = rec.night.cells.filter((x) => x.memberIds.includes(caller.person.id));
+    const cellId = body.cellId ?? (mine.length === 1 ? mine[0]?.cellId : undefined);
+    if (!cellId)
+      throw new ProblemError('validation', {
+        zh: `您负责多个网格，请用 cellId 指明（${mine.map((x) => x.cellId).join('、')}）`,
+        en: `you are on several cells: name one with cellId (${mine.map((x) => x.cellId).join(', ')})`,
+      });
+    const report = await submit(deps, rec, {
+      cellId,
+      personId: caller.person.id,
+      via: 'api',
+      late: body.late,
+      absent: body.absent,
+    });
+    return c.json(report, 201);
+  });
+  return app;
+}
+
+/** The `zero_report` one-click link: a grid member reports "none" for their cell. */
+export function zeroReportActionHandlers(deps: AppDeps): Record<string, ActionHandler> {
+  async function found(caseId: string, personId: string) {
+    const id = parseZeroLinkCaseId(caseId);
+    if (!id) return null;
+    const rec = await loadNight({ ddb: deps.aws.ddb, tables: deps.aws.tables }, id.night);
+    const cell = rec?.night.cells.find((c) => c.cellId === id.cellId);
+    if (!rec || !cell || !cell.memberIds.includes(personId)) return null;
+    return { rec, cell, night: id.night };
+  }
+  return {
+    zero_report: {
+      async describe(claims) {
+        const f = await found(claims.caseId, claims.recipientId);
+        if (!f) return null;
+        return {
+          title: {
+            zh: `零报告：${f.night} ${f.cell.name.zh}`,
+            en: `Zero report: ${f.night} ${f.cell.name.en}`,
+          },
+          summary: {
+            zh: `${f.cell.name.zh}，宿舍 ${f.cell.rooms.join('、')}`,
+            en: `${f.cell.name.en}, rooms ${f.cell.rooms.join(', ')}`,
+          },
+          statement: {
+            zh: `本人报告：${f.night} 晚 ${f.cell.name.zh} 无晚归、无未归学生。`,
+            en: `I report that on the night of ${f.night} nobody in ${f.cell.name.en} returned late or is absent.`,
+          },
+        };
+      },
+      async perform(claims) {
+        const f = await found(claims.caseId, claims.recipientId);
+        if (!f) return { message: { zh: '该零报告已不存在。', en: 'This zero report no longer exists.' } };
+        await submit(deps, f.rec, {
+          cellId: f.cell.cellId,
+          personId: claims.recipientId,
+          via: 'link',
+          late: [],
+          absent: [],
+        });
+        return {
+          message: {
+            zh: `已上报：${f.night} 晚 ${f.cell.name.zh} 无晚归、未归。谢谢。`,
+            en: `Reported: nobody late or absent in ${f.cell.name.en} on ${f.night}. Thank you.`,
+          },
+        };
+      },
+    },
+  };
+}

@@ -1,0 +1,163 @@
+import { z } from 'zod';
+import { addDays } from './calendar.ts';
+import { isoWeekOfDate, weekMonday } from './digest.ts';
+import { dimensionKeys, standards, type DimensionKey, type StandardItem } from './standards/catalogue.ts';
+
+/**
+ * Inspection rounds against the 6T standard (seed 000): the daily inspection,
+ * weekly check and monthly evaluation (日检、周查、月评) of one building, each
+ * a checklist of catalogue items marked pass, fail or not applicable. Pure:
+ * the round's workflow imports it.
+ */
+export const roundKinds = ['daily', 'weekly', 'monthly'] as const;
+export type RoundKind = (typeof roundKinds)[number];
+
+export const roundKindNames: Record<RoundKind, { zh: string; en: string }> = {
+  daily: { zh: '日检', en: 'Daily inspection' },
+  weekly: { zh: '周查', en: 'Weekly check' },
+  monthly: { zh: '月评', en: 'Monthly evaluation' },
+};
+
+/** On-site dimensions a weekly check walks; the desk-work ones wait for the monthly evaluation. */
+const WEEKLY_DIMENSIONS: readonly DimensionKey[] = ['safety', 'service', 'management'];
+
+/**
+ * The items a round checks: the daily round the items whose failure opens a
+ * case (they carry an SLA rule), the weekly check every item of the on-site
+ * dimensions (安全、人性、规范), the monthly evaluation all of them.
+ */
+export function checklistFor(kind: RoundKind): StandardItem[] {
+  const all = standards.dimensions.flatMap((d) => d.items);
+  if (kind === 'daily') return all.filter((i) => i.slaRuleId !== undefined);
+  if (kind === 'weekly') return all.filter((i) => WEEKLY_DIMENSIONS.includes(i.dimension));
+  return all;
+}
+
+/** The period a round covers, from a campus date: the day, its ISO week, or its month. */
+export function periodOf(kind: RoundKind, date: string): { period: string; from: string; to: string } {
+  if (kind === 'daily') return { period: date, from: date, to: date };
+  if (kind === 'weekly') {
+    const week = isoWeekOfDate(date);
+    const monday = weekMonday(week);
+    return { period: week, from: monday, to: addDays(monday, 6) };
+  }
+  const first = `${date.slice(0, 7)}-01`;
+  let last = first;
+  while (addDays(last, 1).slice(0, 7) === first.slice(0, 7)) last = addDays(last, 1);
+  return { period: date.slice(0, 7), from: first, to: last };
+}
+
+/** The round's id, also its workflow id: one round per kind, building and period. */
+export const roundId = (kind: RoundKind, buildingId: string, period: string) =>
+  `inspection.${kind}.${buildingId}.${period}`;
+
+export const checkResults = ['pass', 'fail', 'na'] as const;
+export type CheckResult = (typeof checkResults)[number];
+
+const placeId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/);
+
+export const checkEntrySchema = z.object({
+  itemId: z.string().regex(/^6t\.[a-z]+\.\d+$/, 'a catalogue item id like 6t.safety.1'),
+  result: z.enum(checkResults),
+  note: z.string().trim().max(2000).optional(),
+  floorId: placeId.optional(),
+  roomId: z.string().trim().min(1).max(32).optional(),
+  /** Keys of photos already uploaded (the case carries them over). */
+  photos: z.array(z.string().min(1).max(300)).max(20).optional(),
+  /** Who rectifies a failure; defaults to the building's manager (管理员). */
+  assigneeId: placeId.optional(),
+});
+export type CheckEntry = z.infer<typeof checkEntrySchema>;
+
+export const checklistSubmission = z
+  .object({
+    results: z.array(checkEntrySchema).min(1).max(200),
+    /** false keeps the round open for more results (a round walked in parts). */
+    finish: z.boolean().default(true),
+  })
+  .superRefine((s, ctx) => {
+    const seen = new Set<string>();
+    s.results.forEach((r, i) => {
+      if (seen.has(r.itemId))
+        ctx.addIssue({ code: 'custom', path: ['results', i, 'itemId'], message: `${r.itemId} listed twice` });
+      seen.add(r.itemId);
+      if (r.result === 'fail' && !r.note)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['results', i, 'note'],
+          message: 'a failed item needs a note saying what is wrong / 不合格项须注明问题',
+        });
+    });
+  });
+export type ChecklistSubmission = z.output<typeof checklistSubmission>;
+
+export interface DimensionScore {
+  dimension: DimensionKey;
+  passed: number;
+  failed: number;
+  na: number;
+  unchecked: number;
+  /** Percentage of the applicable items checked that passed; null when none was. */
+  score: number | null;
+}
+
+/** Scores per dimension of a round's results over its checklist. */
+export function scoreRound(checklist: readonly string[], results: readonly CheckEntry[]): DimensionScore[] {
+  const byItem = new Map(results.map((r) => [r.itemId, r.result]));
+  return dimensionKeys
+    .map((dimension) => {
+      const items = checklist.filter((id) => id.startsWith(`6t.${dimension}.`));
+      const count = (r: CheckResult) => items.filter((id) => byItem.get(id) === r).length;
+      const passed = count('pass');
+      const failed = count('fail');
+      const na = count('na');
+      return {
+        dimension,
+        passed,
+        failed,
+        na,
+        unchecked: items.length - passed - failed - na,
+        score: passed + failed > 0 ? Math.round((1000 * passed) / (passed + failed)) / 10 : null,
+      };
+    })
+    .filter((s) => s.passed + s.failed + s.na + s.unchecked > 0);
+}
+
+export type RoundStatus = 'open' | 'completed' | 'missed';
+
+export interface InspectionRound {
+  roundId: string;
+  kind: RoundKind;
+  buildingId: string;
+  period: string;
+  from: string;
+  to: string;
+  due: string;
+  assigneeIds: string[];
+  checklist: string[];
+  status: RoundStatus;
+  results: (CheckEntry & { by: string; at: string })[];
+  scores: DimensionScore[];
+  /** Cases opened for failed items: item id → case id. */
+  cases: Record<string, string>;
+  completedAt?: string | undefined;
+}
+
+export interface RoundsInput {
+  kind: RoundKind;
+  /** Campus date in the period; defaults to the date the schedule started the run. */
+  date?: string | undefined;
+  /** Only these buildings (default: every building of the directory). */
+  buildingIds?: string[] | undefined;
+  timeZone?: string | undefined;
+}
+
+export interface RoundInput {
+  kind: RoundKind;
+  buildingId: string;
+  /** A campus date in the round's period. */
+  date: string;
+  /** The building's supervisors, who walk the round. */
+  assigneeIds: string[];
+  timeZone: string;
+}

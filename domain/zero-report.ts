@@ -1,0 +1,216 @@
+import { z } from 'zod';
+import type { Bilingual, Directory } from './directory.ts';
+
+/**
+ * The grid's nightly zero report (零报告, seed 001): between 22:20 and 22:40
+ * every grid cell reports its late and absent returns upwards, "none"
+ * included. Pure: the night's workflow imports it.
+ */
+
+/** Level 3 = a room cluster, level 2 = a floor, level 1 = a building (seed 001 二、网格划分). */
+export type GridLevel = 1 | 2 | 3;
+
+export interface ZeroCell {
+  /** `L3:<cluster>`, `L2:<floor>`, `L1:<building>`: directory ids may repeat across kinds. */
+  cellId: string;
+  level: GridLevel;
+  buildingId: string;
+  floorId?: string | undefined;
+  name: Bilingual;
+  memberIds: string[];
+  /** The rooms the cell answers for (a floor's or building's are all of those under it). */
+  rooms: string[];
+}
+
+export interface ZeroReportConfig {
+  timeZone: string;
+  /** Campus wall-clock 'HH:mm' the reporting opens (the schedule's time). */
+  openAt: string;
+  /** Missing reports escalate at this time. */
+  closeAt: string;
+  /** Late reports are still taken (and marked late) this long after the close. */
+  lateMinutes: number;
+}
+
+export const defaultZeroReportConfig: ZeroReportConfig = {
+  timeZone: 'Asia/Shanghai',
+  openAt: '22:20',
+  closeAt: '22:40',
+  lateMinutes: 60,
+};
+
+/** Every cell of the grid that has someone on it, buildings first, then floors, then clusters. */
+export function gridCells(dir: Pick<Directory, 'buildings'>): ZeroCell[] {
+  const cells: ZeroCell[] = [];
+  for (const b of dir.buildings) {
+    const allRooms = b.floors.flatMap((f) => f.clusters.flatMap((c) => c.rooms));
+    cells.push({
+      cellId: `L1:${b.id}`,
+      level: 1,
+      buildingId: b.id,
+      name: { zh: `${b.name.zh}（一级网格）`, en: `${b.name.en} (level 1)` },
+      memberIds: [...b.gridMemberIds],
+      rooms: allRooms,
+    });
+    for (const f of b.floors) {
+      cells.push({
+        cellId: `L2:${f.id}`,
+        level: 2,
+        buildingId: b.id,
+        floorId: f.id,
+        name: { zh: `${b.name.zh} ${f.name.zh}（二级网格）`, en: `${b.name.en} ${f.name.en} (level 2)` },
+        memberIds: [...f.gridMemberIds],
+        rooms: f.clusters.flatMap((c) => c.rooms),
+      });
+      for (const c of f.clusters) {
+        const span =
+          c.rooms.length > 1 ? `${c.rooms[0]}–${c.rooms[c.rooms.length - 1]}` : (c.rooms[0] ?? c.id);
+        cells.push({
+          cellId: `L3:${c.id}`,
+          level: 3,
+          buildingId: b.id,
+          floorId: f.id,
+          name: { zh: `${b.name.zh} ${span}（三级网格）`, en: `${b.name.en} ${span} (level 3)` },
+          memberIds: [...c.gridMemberIds],
+          rooms: [...c.rooms],
+        });
+      }
+    }
+  }
+  return cells.filter((c) => c.memberIds.length > 0);
+}
+
+const entry = z.object({
+  room: z.string().trim().min(1).max(32),
+  name: z.string().trim().min(1).max(64).optional(),
+  note: z.string().trim().max(500).optional(),
+});
+export type ReturnEntry = z.infer<typeof entry>;
+
+/**
+ * What a grid member reports for a cell. "Nothing to report" is said, not
+ * implied: `none: true` with no entries, so an empty body is never a report.
+ */
+export const zeroReportBody = z
+  .object({
+    cellId: z.string().min(1).max(80).optional(),
+    none: z.boolean().optional(),
+    late: z.array(entry).max(200).default([]),
+    absent: z.array(entry).max(200).default([]),
+  })
+  .superRefine((b, ctx) => {
+    const entries = b.late.length + b.absent.length;
+    if (b.none === true && entries > 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['none'],
+        message: 'none: true cannot come with late or absent entries / 报告"无"时不能同时列出晚归或未归',
+      });
+    if (b.none !== true && entries === 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['none'],
+        message: 'say none: true when nobody is late or absent / 无晚归、未归时请明确报告 none: true',
+      });
+  });
+export type ZeroReportBody = z.output<typeof zeroReportBody>;
+
+export interface ZeroReportInput {
+  cellId: string;
+  personId: string;
+  via: 'link' | 'api';
+  late: ReturnEntry[];
+  absent: ReturnEntry[];
+}
+
+export interface ZeroReport extends ZeroReportInput {
+  night: string;
+  at: string;
+  none: boolean;
+  /** Came in after the close, when the cell had already been escalated. */
+  afterClose: boolean;
+}
+
+export interface ZeroEscalation {
+  cellId: string;
+  level: GridLevel;
+  /** Who hears that the cell has not reported: the level above, or the working group above level 1. */
+  toIds: string[];
+  to: 'grid_l2' | 'grid_l1' | 'working_group';
+}
+
+/**
+ * Where a missing report goes at the close: a cluster's to its floor's level 2
+ * and the building's level 1, a floor's to level 1, a building's to the
+ * working group (seed 001 五(三): what a level cannot settle goes one up).
+ */
+export function escalationsFor(
+  cells: readonly ZeroCell[],
+  missing: readonly string[],
+  workingGroupIds: readonly string[],
+): ZeroEscalation[] {
+  const byId = new Map(cells.map((c) => [c.cellId, c]));
+  const l1 = (buildingId: string) =>
+    cells.find((c) => c.level === 1 && c.buildingId === buildingId)?.memberIds ?? [];
+  const l2 = (floorId: string | undefined) =>
+    cells.find((c) => c.level === 2 && c.floorId === floorId)?.memberIds ?? [];
+  const out: ZeroEscalation[] = [];
+  for (const id of missing) {
+    const cell = byId.get(id);
+    if (!cell) continue;
+    if (cell.level === 3) {
+      const up = [...new Set([...l2(cell.floorId), ...l1(cell.buildingId)])];
+      if (up.length > 0) {
+        out.push({
+          cellId: id,
+          level: 3,
+          toIds: up,
+          to: l2(cell.floorId).length > 0 ? 'grid_l2' : 'grid_l1',
+        });
+        continue;
+      }
+    }
+    if (cell.level === 2 && l1(cell.buildingId).length > 0) {
+      out.push({ cellId: id, level: 2, toIds: [...l1(cell.buildingId)], to: 'grid_l1' });
+      continue;
+    }
+    out.push({ cellId: id, level: cell.level, toIds: [...workingGroupIds], to: 'working_group' });
+  }
+  return out.filter((e) => e.toIds.length > 0);
+}
+
+export interface NightCounts {
+  cells: number;
+  reported: number;
+  none: number;
+  missing: number;
+  late: number;
+  absent: number;
+}
+
+/** The night's tallies; returns are counted once, at the level-3 cells, where floors and buildings report them again. */
+export function nightCounts(cells: readonly ZeroCell[], reports: readonly ZeroReport[]): NightCounts {
+  const byCell = new Map(reports.map((r) => [r.cellId, r]));
+  const reported = cells.filter((c) => byCell.has(c.cellId));
+  const rooms = (r: ZeroReport, k: 'late' | 'absent') => r[k].map((e) => `${e.room}#${e.name ?? ''}`);
+  const late = new Set(reports.flatMap((r) => rooms(r, 'late')));
+  const absent = new Set(reports.flatMap((r) => rooms(r, 'absent')));
+  return {
+    cells: cells.length,
+    reported: reported.length,
+    none: reported.filter((c) => byCell.get(c.cellId)?.none).length,
+    missing: cells.length - reported.length,
+    late: late.size,
+    absent: absent.size,
+  };
+}
+
+/** Link claims carry the night and cell in their case id: `zero:<night>:<cellId>`. */
+export const zeroLinkCaseId = (night: string, cellId: string) => `zero:${night}:${cellId}`;
+export function parseZeroLinkCaseId(id: string): { night: string; cellId: string } | null {
+  const m = /^zero:(\d{4}-\d{2}-\d{2}):(L[123]:.+)$/.exec(id);
+  return m?.[1] && m[2] ? { night: m[1], cellId: m[2] } : null;
+}
+export const ZERO_REPORT_STEP = 'zero_report';
+
+export const NIGHT = /^\d{4}-\d{2}-\d{2}$/;

@@ -1,0 +1,93 @@
+import {
+  PutItemCommand,
+  QueryCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { ZeroCell, ZeroEscalation, ZeroReport } from '../domain/zero-report.ts';
+import type { TableNames } from './clients.ts';
+
+/**
+ * The nightly zero report's rows in the ops table, one partition per night:
+ *
+ *   ZERONIGHT#<night>  -                         the night: its run, the cells asked, the close
+ *   ZERONIGHT#<night>  report#<cellId>           a cell's report (a correction overwrites it)
+ *   ZERONIGHT#<night>  esc#<cellId>              a missing report escalated at the close
+ *   ZERONIGHT#<night>  summary#<buildingId>#<deptId>   a building's summary sent to a department
+ */
+export interface StoreDeps {
+  ddb: DynamoDBClient;
+  tables: TableNames;
+}
+
+export interface StoredNight {
+  night: string;
+  workflowId: string;
+  openedAt: string;
+  closeAt: string;
+  acceptUntil: string;
+  cells: ZeroCell[];
+}
+
+export interface StoredSummary {
+  buildingId: string;
+  departmentId: string;
+  toIds: string[];
+  at: string;
+}
+
+export interface NightRecord {
+  night: StoredNight;
+  reports: ZeroReport[];
+  escalations: (ZeroEscalation & { at: string })[];
+  summaries: StoredSummary[];
+}
+
+const pk = (night: string) => `ZERONIGHT#${night}`;
+
+async function put(deps: StoreDeps, sk: string, night: string, data: unknown): Promise<void> {
+  await deps.ddb.send(
+    new PutItemCommand({
+      TableName: deps.tables.ops,
+      Item: marshall({ pk: pk(night), sk, data: JSON.stringify(data) }),
+    }),
+  );
+}
+
+export const saveNight = (deps: StoreDeps, n: StoredNight) => put(deps, '-', n.night, n);
+export const saveReport = (deps: StoreDeps, r: ZeroReport) => put(deps, `report#${r.cellId}`, r.night, r);
+export const saveEscalation = (deps: StoreDeps, night: string, e: ZeroEscalation & { at: string }) =>
+  put(deps, `esc#${e.cellId}`, night, e);
+export const saveSummary = (deps: StoreDeps, night: string, s: StoredSummary) =>
+  put(deps, `summary#${s.buildingId}#${s.departmentId}`, night, s);
+
+/** Everything stored for a night, or null when the night was never opened. */
+export async function loadNight(deps: StoreDeps, night: string): Promise<NightRecord | null> {
+  const items: Record<string, AttributeValue>[] = [];
+  let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+  do {
+    const out = await deps.ddb.send(
+      new QueryCommand({
+        TableName: deps.tables.ops,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: marshall({ ':pk': pk(night) }),
+        ConsistentRead: true,
+        ExclusiveStartKey,
+      }),
+    );
+    items.push(...(out.Items ?? []));
+    ExclusiveStartKey = out.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  const rows = items.map((i) => unmarshall(i) as { sk: string; data: string });
+  const head = rows.find((r) => r.sk === '-');
+  if (!head) return null;
+  const of = <T>(prefix: string): T[] =>
+    rows.filter((r) => r.sk.startsWith(prefix)).map((r) => JSON.parse(r.data) as T);
+  return {
+    night: JSON.parse(head.data) as StoredNight,
+    reports: of<ZeroReport>('report#'),
+    escalations: of<ZeroEscalation & { at: string }>('esc#'),
+    summaries: of<StoredSummary>('summary#'),
+  };
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { checklistFor, checklistSubmission, periodOf, roundId, scoreRound } from '../../domain/inspection.ts';
+
+describe('inspection rounds', () => {
+  it('checks the SLA items daily, the on-site dimensions weekly and all 60 monthly', () => {
+    const daily = checklistFor('daily');
+    expect(daily.length).toBeGreaterThan(0);
+    expect(daily.every((i) => i.slaRuleId)).toBe(true);
+    expect(
+      checklistFor('weekly').every((i) => ['safety', 'service', 'management'].includes(i.dimension)),
+    ).toBe(true);
+    expect(checklistFor('monthly')).toHaveLength(60);
+  });
+
+  it('names the period of each kind', () => {
+    expect(periodOf('daily', '2017-06-07')).toEqual({
+      period: '2017-06-07',
+      from: '2017-06-07',
+      to: '2017-06-07',
+    });
+    expect(periodOf('weekly', '2017-06-07')).toEqual({
+      period: '2017-W23',
+      from: '2017-06-05',
+      to: '2017-06-11',
+    });
+    expect(periodOf('monthly', '2016-02-10')).toEqual({
+      period: '2016-02',
+      from: '2016-02-01',
+      to: '2016-02-29',
+    });
+    expect(roundId('daily', 'bldg-a', '2017-06-07')).toBe('inspection.daily.bldg-a.2017-06-07');
+  });
+
+  it('scores each dimension as the pass rate of the applicable items checked', () => {
+    const list = ['6t.safety.1', '6t.safety.2', '6t.safety.3', '6t.safety.4', '6t.service.1'];
+    const scores = scoreRound(list, [
+      { itemId: '6t.safety.1', result: 'pass' },
+      { itemId: '6t.safety.2', result: 'pass' },
+      { itemId: '6t.safety.3', result: 'fail', note: 'x' },
+      { itemId: '6t.service.1', result: 'na' },
+    ]);
+    expect(scores).toEqual([
+      { dimension: 'safety', passed: 2, failed: 1, na: 0, unchecked: 1, score: 66.7 },
+      { dimension: 'service', passed: 0, failed: 0, na: 1, unchecked: 0, score: null },
+    ]);
+  });
+
+  it('wants a note with every failure and each item once', () => {
+    expect(
+      checklistSubmission.safeParse({ results: [{ itemId: '6t.safety.1', result: 'fail' }] }).success,
+    ).toBe(false);
+    const twice = [
+      { itemId: '6t.safety.1', result: 'pass' },
+      { itemId: '6t.safety.1', result: 'na' },
+    ];
+    expect(checklistSubmission.safeParse({ results: twice }).success).toBe(false);
+    expect(checklistSubmission.parse({ results: [{ itemId: '6t.safety.1', result: 'pass' }] }).finish).toBe(
+      true,
+    );
+  });
+});

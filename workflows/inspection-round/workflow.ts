@@ -1,0 +1,166 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  ParentClosePolicy,
+  allHandlersFinished,
+  condition,
+  proxyActivities,
+  setHandler,
+  startChild,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { InspectionActivities } from '../../activities/inspection.ts';
+import { localDate, localTimeToInstant } from '../../domain/calendar.ts';
+import {
+  checklistFor,
+  periodOf,
+  roundId,
+  scoreRound,
+  type InspectionRound,
+  type RoundInput,
+  type RoundsInput,
+} from '../../domain/inspection.ts';
+import { scheduledStart } from '../schedule-time.ts';
+import {
+  InspectionRoundFailure,
+  inspectionRoundQuery,
+  recordChecksUpdate,
+  type RecordChecksInput,
+} from './messages.ts';
+
+const acts = proxyActivities<InspectionActivities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { maximumAttempts: 10, nonRetryableErrorTypes: ['InspectionNoDirectory', 'InspectionBadEntry'] },
+});
+
+/** A scheduled run: opens this kind's round for its period in every building (or those given), and waits for them. */
+export async function inspectionRounds(input: RoundsInput): Promise<string[]> {
+  const timeZone = input.timeZone ?? 'Asia/Shanghai';
+  const date = input.date ?? localDate(scheduledStart(), timeZone);
+  const { period } = periodOf(input.kind, date);
+  const buildings = await acts.inspectionBuildings({ buildingIds: input.buildingIds });
+  const ids: string[] = [];
+  const running: Promise<unknown>[] = [];
+  for (const b of buildings) {
+    const id = roundId(input.kind, b.buildingId, period);
+    try {
+      const child = await startChild(inspectionRound, {
+        workflowId: id,
+        args: [{ kind: input.kind, buildingId: b.buildingId, date, assigneeIds: b.supervisorIds, timeZone }],
+      });
+      running.push(child.result());
+    } catch (err) {
+      // Started already (a caught-up or repeated run): that is this period's round, and its run's.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    ids.push(id);
+  }
+  // The run lasts as long as its rounds, so the schedule's history shows each period whole.
+  await Promise.allSettled(running);
+  return ids;
+}
+
+/**
+ * One building's round for one period: the checklist goes to the building's
+ * supervisors; results come as updates; each failed item opens a case citing
+ * it; finished, the round is scored per dimension. Not finished by the end of
+ * its period, it is recorded as missed.
+ */
+export async function inspectionRound(input: RoundInput): Promise<InspectionRound> {
+  const { period, from, to } = periodOf(input.kind, input.date);
+  const round: InspectionRound = {
+    roundId: roundId(input.kind, input.buildingId, period),
+    kind: input.kind,
+    buildingId: input.buildingId,
+    period,
+    from,
+    to,
+    due: new Date(Date.parse(localTimeToInstant(to, '23:59', input.timeZone)) + 60_000).toISOString(),
+    assigneeIds: [...input.assigneeIds],
+    checklist: checklistFor(input.kind).map((i) => i.id),
+    status: 'open',
+    results: [],
+    scores: [],
+    cases: {},
+  };
+  round.scores = scoreRound(round.checklist, round.results);
+
+  setHandler(inspectionRoundQuery, () => round);
+  setHandler(
+    recordChecksUpdate,
+    async (u: RecordChecksInput): Promise<InspectionRound> => {
+      const at = new Date().toISOString();
+      for (const entry of u.results.filter((r) => r.result === 'fail' && !round.cases[r.itemId])) {
+        let caseInput;
+        try {
+          caseInput = await acts.prepareInspectionCase({
+            round,
+            entry,
+            by: u.by,
+            at,
+            timeZone: input.timeZone,
+          });
+        } catch (err) {
+          if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure)
+            throw ApplicationFailure.create({
+              message: err.cause.message,
+              type: InspectionRoundFailure.BadEntry,
+            });
+          throw err;
+        }
+        try {
+          await startChild('rectificationCase', {
+            workflowId: caseInput.caseId,
+            args: [caseInput],
+            // The case runs its own course, long after the round is over.
+            parentClosePolicy: ParentClosePolicy.ABANDON,
+          });
+        } catch (err) {
+          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        }
+        round.cases[entry.itemId] = caseInput.caseId;
+      }
+      const given = new Set(u.results.map((r) => r.itemId));
+      round.results = [
+        ...round.results.filter((r) => !given.has(r.itemId)),
+        ...u.results.map((r) => ({ ...r, by: u.by, at })),
+      ];
+      round.scores = scoreRound(round.checklist, round.results);
+      if (u.finish) {
+        round.status = 'completed';
+        round.completedAt = at;
+      }
+      await acts.saveInspectionRound(round);
+      return round;
+    },
+    {
+      validator: (u: RecordChecksInput) => {
+        if (round.status !== 'open')
+          throw ApplicationFailure.create({
+            message: `round ${round.roundId} is ${round.status}`,
+            type: InspectionRoundFailure.Closed,
+          });
+        if (!round.assigneeIds.includes(u.by))
+          throw ApplicationFailure.create({
+            message: `${u.by} is not assigned to ${round.roundId}`,
+            type: InspectionRoundFailure.NotAssigned,
+          });
+        const off = u.results.filter((r) => !round.checklist.includes(r.itemId)).map((r) => r.itemId);
+        if (off.length > 0)
+          throw ApplicationFailure.create({
+            message: `not on this round's checklist: ${off.join(', ')}`,
+            type: InspectionRoundFailure.NotOnChecklist,
+          });
+      },
+    },
+  );
+
+  await acts.openInspectionRound(round);
+  await condition(() => round.status !== 'open', Math.max(0, Date.parse(round.due) - Date.now()));
+  await condition(allHandlersFinished);
+  if (round.status === 'open') {
+    round.status = 'missed';
+    await acts.saveInspectionRound(round);
+  }
+  return round;
+}

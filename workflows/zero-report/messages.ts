@@ -1,0 +1,35 @@
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type {
+  ZeroCell,
+  ZeroEscalation,
+  ZeroReport,
+  ZeroReportConfig,
+  ZeroReportInput,
+} from '../../domain/zero-report.ts';
+
+export interface ZeroNightInput {
+  /** Campus date 'YYYY-MM-DD'; defaults to the date the schedule started the run on. */
+  night?: string | undefined;
+  config?: Partial<ZeroReportConfig> | undefined;
+}
+
+export interface ZeroNightState {
+  night: string;
+  phase: 'opening' | 'open' | 'closed' | 'done';
+  closeAt: string;
+  acceptUntil: string;
+  cells: ZeroCell[];
+  reports: ZeroReport[];
+  escalations: ZeroEscalation[];
+}
+
+export const ZeroReportFailure = {
+  InvalidNight: 'ZeroReportInvalidNight',
+  UnknownCell: 'ZeroReportUnknownCell',
+  NotMember: 'ZeroReportNotMember',
+  Closed: 'ZeroReportClosed',
+} as const;
+
+/** A grid member's report for a cell; answers with the report as recorded (an update: the caller learns it was taken). */
+export const zeroReportUpdate = defineUpdate<ZeroReport, [ZeroReportInput]>('zeroReport');
+export const zeroNightQuery = defineQuery<ZeroNightState>('zeroNight');

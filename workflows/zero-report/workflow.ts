@@ -1,0 +1,141 @@
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { ZeroReportActivities } from '../../activities/zero-report.ts';
+import { localDate, localTimeToInstant } from '../../domain/calendar.ts';
+import {
+  defaultZeroReportConfig,
+  escalationsFor,
+  NIGHT,
+  type ZeroReport,
+  type ZeroReportInput,
+} from '../../domain/zero-report.ts';
+import { scheduledStart } from '../schedule-time.ts';
+import {
+  zeroNightQuery,
+  zeroReportUpdate,
+  ZeroReportFailure,
+  type ZeroNightInput,
+  type ZeroNightState,
+} from './messages.ts';
+
+const acts = proxyActivities<ZeroReportActivities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '2 minutes',
+  retry: { maximumAttempts: 10, nonRetryableErrorTypes: ['ZeroReportNoDirectory'] },
+});
+
+/**
+ * One night's zero report (零报告, seed 001): ask every grid cell, take their
+ * reports as updates until the close, escalate the cells still silent one
+ * level up, have level 1 send each building's summary to the departments'
+ * counsellors, then keep taking (late) reports for a while.
+ */
+export async function zeroReportNight(input: ZeroNightInput = {}): Promise<ZeroNightState> {
+  const cfg = { ...defaultZeroReportConfig, ...input.config };
+  const night = input.night ?? localDate(scheduledStart(), cfg.timeZone);
+  if (!NIGHT.test(night))
+    throw ApplicationFailure.nonRetryable(
+      `night ${night} is not a date like 2026-12-04`,
+      ZeroReportFailure.InvalidNight,
+    );
+  const closeAt = localTimeToInstant(night, cfg.closeAt, cfg.timeZone);
+  const acceptUntil = new Date(Date.parse(closeAt) + cfg.lateMinutes * 60_000).toISOString();
+  const state: ZeroNightState = {
+    night,
+    phase: 'opening',
+    closeAt,
+    acceptUntil,
+    cells: [],
+    reports: [],
+    escalations: [],
+  };
+  let recording = 0;
+
+  setHandler(zeroNightQuery, () => state);
+  setHandler(
+    zeroReportUpdate,
+    async (r: ZeroReportInput): Promise<ZeroReport> => {
+      await condition(() => state.phase !== 'opening');
+      if (state.phase === 'done')
+        throw ApplicationFailure.create({
+          message: `the zero report of ${night} is closed`,
+          type: ZeroReportFailure.Closed,
+        });
+      const cell = state.cells.find((c) => c.cellId === r.cellId);
+      if (!cell)
+        throw ApplicationFailure.create({
+          message: `no grid cell ${r.cellId}`,
+          type: ZeroReportFailure.UnknownCell,
+        });
+      if (!cell.memberIds.includes(r.personId))
+        throw ApplicationFailure.create({
+          message: `${r.personId} is not a grid member of ${r.cellId}`,
+          type: ZeroReportFailure.NotMember,
+        });
+      const report: ZeroReport = {
+        night,
+        cellId: r.cellId,
+        personId: r.personId,
+        via: r.via,
+        late: r.late,
+        absent: r.absent,
+        none: r.late.length === 0 && r.absent.length === 0,
+        at: new Date().toISOString(),
+        afterClose: state.phase === 'closed',
+      };
+      // A correction replaces the cell's earlier report.
+      state.reports = [...state.reports.filter((x) => x.cellId !== r.cellId), report];
+      recording++;
+      try {
+        await acts.recordZeroReport(report);
+      } finally {
+        recording--;
+      }
+      return report;
+    },
+    {
+      validator: (r: ZeroReportInput) => {
+        if (state.phase === 'done') throw new Error(`the zero report of ${night} is closed`);
+        if (typeof r?.cellId !== 'string' || typeof r.personId !== 'string')
+          throw new Error('cellId and personId are required');
+      },
+    },
+  );
+
+  const opened = await acts.openZeroNight({
+    night,
+    workflowId: workflowInfo().workflowId,
+    closeAt,
+    acceptUntil,
+    timeZone: cfg.timeZone,
+  });
+  state.cells = opened.cells;
+  state.phase = 'open';
+
+  const allIn = () => state.cells.every((c) => state.reports.some((r) => r.cellId === c.cellId));
+  await condition(allIn, Math.max(0, Date.parse(closeAt) - Date.now()));
+  // Everyone in early: still wait for the close, so the summary goes at the seed's time with every correction.
+  if (Date.now() < Date.parse(closeAt)) await condition(() => false, Date.parse(closeAt) - Date.now());
+  state.phase = 'closed';
+  await condition(() => recording === 0);
+
+  const missing = state.cells
+    .filter((c) => !state.reports.some((r) => r.cellId === c.cellId))
+    .map((c) => c.cellId);
+  state.escalations = escalationsFor(state.cells, missing, opened.workingGroupIds);
+  const at = new Date().toISOString();
+  if (state.escalations.length > 0)
+    await acts.escalateZeroReports({ night, at, cells: state.cells, escalations: state.escalations });
+  await acts.sendZeroSummaries({ night, at, cells: state.cells, reports: state.reports });
+
+  await condition(() => false, Math.max(0, Date.parse(acceptUntil) - Date.now()));
+  state.phase = 'done';
+  await condition(allHandlersFinished);
+  return state;
+}
