@@ -1,3 +1,4 @@
+// Longer than most modules because the weekly and daily runs share their send batching and outbox keys.
 import { randomBytes } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import {

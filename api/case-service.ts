@@ -1,3 +1,4 @@
+// Longer than most modules because opening a case carries its whole idempotency story (claim, replay, a racing retry) beside listing and stepping.
 import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';

@@ -1,3 +1,4 @@
+// Longer than most modules because a chain, its recorded head and its anchor are checked together so every finding names its entry.
 import {
   chainHeadAt,
   verifyChain,

@@ -1,3 +1,4 @@
+// Longer than most modules because the working-day arithmetic and the official data it reads must stay together to stay deterministic.
 // Working-day calendar and deadline arithmetic for a campus time zone.
 //
 // Pure by construction: workflow code imports this module, so it reads no clock,

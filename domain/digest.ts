@@ -1,3 +1,4 @@
+// Longer than most modules because the three digest audiences (staff, departments, areas) are built from one pass over the same cases.
 /**
  * The weekly feedback and the daily brief as data: ISO weeks in the campus time
  * zone, and the digests per staff member, department, building and the working

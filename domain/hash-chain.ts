@@ -1,3 +1,4 @@
+// Longer than most modules because the entry format, its canonical hashing and the chain check must change together.
 /**
  * Tamper-evident per-case audit chain.
  *

@@ -1,3 +1,4 @@
+// Longer than most modules because every KPI with its target and its source seed is kept in one table beside its arithmetic.
 /**
  * The KPI catalogue from the users' standards (DOMAIN.md, seeds 000/002/004)
  * and its computation from case views. Pure: no I/O, safe in workflows.

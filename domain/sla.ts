@@ -1,3 +1,4 @@
+// Longer than most modules because the SLA catalogue is data: one table of rules with their seeds, kept whole so it can be read against the standards.
 // The SLA catalogue: the time limits the seeds state, as versioned data, and the
 // resolver that picks the rule for a case. Pure data and logic, safe in workflows.
 //

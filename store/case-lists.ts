@@ -1,3 +1,4 @@
+// Longer than most modules because the index choice, the cursor format and the merged staff list must agree on one paging contract.
 import { createHash } from 'node:crypto';
 import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';

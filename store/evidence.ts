@@ -1,3 +1,4 @@
+// Longer than most modules because reserving, presigning, confirming, sniffing, putting and re-checking a file all move one record through its states.
 import { createHash, randomBytes } from 'node:crypto';
 import {
   ConditionalCheckFailedException,

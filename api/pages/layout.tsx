@@ -82,6 +82,8 @@ nav.main a[aria-current=page]{background:#fff;color:#0b3d6e;font-weight:600}
 .tools form{margin:0}
 button.link{background:none;border:0;padding:.5rem 0;font:inherit;text-decoration:underline;cursor:pointer}
 main{max-width:72rem;margin:0 auto;padding:1rem}
+/* Hashes, tokens and ids are long unbroken strings: they wrap rather than widen a phone screen. */
+code,.mono,ol.timeline li,td,dd{overflow-wrap:anywhere}
 h1{font-size:1.5rem;margin:.5rem 0 1rem}
 h2{font-size:1.2rem;margin:1.5rem 0 .5rem}
 .card{background:#fff;border:1px solid #d0d5dc;border-radius:.5rem;padding:1rem;margin:0 0 1rem}

@@ -1,3 +1,4 @@
+// Longer than most modules because both sides of an email link (the page that shows and the POST that signs) share their outcome pages and signature recording.
 import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';

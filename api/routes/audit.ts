@@ -1,3 +1,4 @@
+// Longer than most modules because the audit routes share their readers rule, streaming and the anchor witness.
 import { WorkflowNotFoundError, isGrpcServiceError, type Client } from '@temporalio/client';
 import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';

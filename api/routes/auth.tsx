@@ -1,3 +1,4 @@
+// Longer than most modules because the sign-in flow’s steps (start, callback, link, sign-out) share the pending-request and session handling.
 import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import * as oidc from 'openid-client';

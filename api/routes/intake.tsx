@@ -1,3 +1,4 @@
+// Longer than most modules because the public report form, its validation and the tracking page with its survey share their form state and bilingual messages.
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';

@@ -1,3 +1,4 @@
+// Longer than most modules because the local identity provider’s configuration, accounts and sign-in page are one small server.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';

@@ -1,3 +1,4 @@
+// Longer than most modules because each pinned local server’s start, readiness check and stop follow one pattern kept side by side.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -1,3 +1,4 @@
+// Longer than most modules because CSV and XLSX parsing, the per-row validation and the diff all serve one directory format.
 import ExcelJS from 'exceljs';
 import { validateDirectory } from '../../../domain/directory-schema.ts';
 import type { Building, Department, Directory, Person } from '../../../domain/directory.ts';

@@ -1,3 +1,4 @@
+// Longer than most modules because the import page’s three steps (upload, preview, apply) share their report rendering.
 import { Hono } from 'hono';
 import { validateDirectory } from '../../../domain/directory-schema.ts';
 import type { Directory } from '../../../domain/directory.ts';

@@ -1,3 +1,4 @@
+// Longer than most modules because search, verify one or all, and the exports are the auditor’s one page.
 import { Hono } from 'hono';
 import { z } from 'zod';
 import {

@@ -1,3 +1,4 @@
+// Longer than most modules because filters, both paging modes and the CSV/XLSX exports read one query.
 import ExcelJS from 'exceljs';
 import type { Hono } from 'hono';
 import { z } from 'zod';

@@ -1,3 +1,4 @@
+// Longer than most modules because one page holds every step form and the merged timeline, so which forms a person sees is decided in one place.
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import { stepSeqs } from '../../../audit/scan.ts';

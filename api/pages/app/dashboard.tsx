@@ -1,3 +1,4 @@
+// Longer than most modules because the KPIs, their charts, the weekly reports and the overdue list are one page over one period query.
 import { Hono } from 'hono';
 import { raw } from 'hono/html';
 import { z } from 'zod';

@@ -1,3 +1,4 @@
+// Longer than most modules because the pickers, their no-JavaScript fallback and the double-submit key belong to one form.
 import { randomUUID } from 'node:crypto';
 import type { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
