@@ -24,6 +24,7 @@ import type { AppDeps } from '../deps.ts';
 import { requireRole } from '../middleware/bearer-auth.ts';
 import { callerLanguage, ProblemError, type Lang } from '../middleware/problems.ts';
 import { bi, documentResponse, JSON_TYPE, problems } from './declare.ts';
+import { streamPieces } from '../stream.ts';
 import { boundedDateOrInstant, storedCaseIdSchema } from '../schemas.ts';
 
 /**
@@ -77,42 +78,6 @@ const notFound = (caseId: string) =>
 function readerLanguage(c: Context<AuthEnv>, caller: Caller): Lang {
   if (c.req.query('lang') || c.req.header('accept-language')) return callerLanguage(c);
   return caller.person.language;
-}
-
-/** Turns the pieces of a document into a streamed response body, pulled as the client reads. */
-async function streamed(c: Context, pieces: AsyncGenerator<string>, headers: Record<string, string>) {
-  // The first piece is read before answering, so a failure to start is still a proper problem response.
-  const first = await pieces.next();
-  const encoder = new TextEncoder();
-  let pending: string | undefined = first.done ? undefined : first.value;
-  let finished = first.done ?? false;
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (pending !== undefined) {
-        controller.enqueue(encoder.encode(pending));
-        pending = undefined;
-        return;
-      }
-      if (finished) {
-        controller.close();
-        return;
-      }
-      try {
-        const next = await pieces.next();
-        if (next.done) {
-          finished = true;
-          controller.close();
-        } else controller.enqueue(encoder.encode(next.value));
-      } catch (err) {
-        console.error('audit stream failed midway', err);
-        controller.error(err);
-      }
-    },
-    async cancel() {
-      await pieces.return(undefined);
-    },
-  });
-  return c.body(body, 200, headers);
 }
 
 const contentTypes: Record<ExportFormat, string> = {
@@ -318,7 +283,7 @@ export function auditRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
       return c.json(await withEvidence(deps, result), 200);
     }
     const witness = await anchorWitness(deps.temporal);
-    return streamed(c, ndjson(verifyAll(aws, { progressEvery: q.progressEvery, witness })), {
+    return streamPieces(c, ndjson(verifyAll(aws, { progressEvery: q.progressEvery, witness })), {
       'content-type': 'application/x-ndjson; charset=utf-8',
       'cache-control': 'no-store',
     });
@@ -329,7 +294,7 @@ export function auditRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
     const q = c.req.valid('query');
     const exported = await caseExport(aws, caseId);
     if (!exported) throw notFound(caseId);
-    return streamed(c, renderCaseExport(exported, q.format, new Date().toISOString()), {
+    return streamPieces(c, renderCaseExport(exported, q.format, new Date().toISOString()), {
       'content-type': contentTypes[q.format],
       'content-disposition': `attachment; filename="${caseId}-audit.${q.format}"`,
       'cache-control': 'no-store',
@@ -366,7 +331,7 @@ export function auditRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
       { ...period, buildingId: q.buildingId, format: q.format },
       new Date().toISOString(),
     );
-    return streamed(c, pieces, {
+    return streamPieces(c, pieces, {
       'content-type': contentTypes[q.format],
       'content-disposition': `attachment; filename="${name.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
       'cache-control': 'no-store',

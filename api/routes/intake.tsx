@@ -322,6 +322,15 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
     );
   };
 
+  // Before /r/:code, which would take `thanks` for a place code.
+  app.get('/r/thanks', (c) =>
+    publicPage(
+      c,
+      { zh: '已收到', en: 'Received' },
+      <p role="status">{t(c.get('lang'), reportStatusLabel.received)}</p>,
+    ),
+  );
+
   app.get('/r/:code', async (c) => {
     const place = await placeOr404(c);
     if (place instanceof Response) return place;
@@ -464,14 +473,6 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
     },
   );
 
-  app.get('/r/thanks', (c) =>
-    publicPage(
-      c,
-      { zh: '已收到', en: 'Received' },
-      <p role="status">{t(c.get('lang'), reportStatusLabel.received)}</p>,
-    ),
-  );
-
   const trackedOr404 = async (c: Ctx): Promise<Report | Response> => {
     const report = await reportByToken(deps.aws, c.req.param('token') ?? '');
     if (report) return report;
@@ -488,44 +489,52 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
     );
   };
 
-  app.get('/t/:token', async (c) => {
+  /** The tracking page of a report, with the survey's field errors when a rating was refused. */
+  const trackingPage = async (
+    c: Ctx,
+    report: Report,
+    opts: { errors?: FormErrors; fresh?: boolean; status?: 200 | 400 } = {},
+  ) => {
     const lang = c.get('lang');
-    const report = await trackedOr404(c);
-    if (report instanceof Response) return report;
-    const dir = await directory();
-    const place = placeByCode(dir, report.placeCode);
-    const view = report.caseId
-      ? await readCase(deps, report.caseId)
-          .then((r) => r.view)
-          .catch(() => null)
-      : null;
-    const kind = reportKindInfo[report.kind as ReportKind];
+    const place = placeByCode(await directory(), report.placeCode);
+    const view = await caseViewOf(report);
     return publicPage(
       c,
       { zh: '报告进度', en: 'Report progress' },
       <TrackingView
         lang={lang}
-        token={c.req.param('token')}
+        token={c.req.param('token') ?? ''}
         report={report}
         placeName={place ? t(lang, place.name) : report.placeCode}
-        kindLabel={t(lang, kind.label)}
+        kindLabel={t(lang, reportKindInfo[report.kind as ReportKind].label)}
         view={view}
-        fresh={c.req.query('new') === '1'}
-        trackUrl={`${deps.publicBaseUrl}/t/${c.req.param('token')}`}
-        errors={{}}
+        fresh={opts.fresh ?? false}
+        trackUrl={`${deps.publicBaseUrl}/t/${c.req.param('token') ?? ''}`}
+        errors={opts.errors ?? {}}
       />,
+      opts.status ?? 200,
     );
+  };
+
+  /** The case a report became, as the workflow or its record tells it (none yet, or unreadable: null). */
+  const caseViewOf = (report: Report): Promise<CaseView | null> =>
+    report.caseId
+      ? readCase(deps, report.caseId)
+          .then((r) => r.view)
+          .catch(() => null)
+      : Promise.resolve(null);
+
+  app.get('/t/:token', async (c) => {
+    const report = await trackedOr404(c);
+    if (report instanceof Response) return report;
+    return trackingPage(c, report, { fresh: c.req.query('new') === '1' });
   });
 
   app.post('/t/:token/survey', async (c) => {
     const lang = c.get('lang');
     const report = await trackedOr404(c);
     if (report instanceof Response) return report;
-    const view = report.caseId
-      ? await readCase(deps, report.caseId)
-          .then((r) => r.view)
-          .catch(() => null)
-      : null;
+    const view = await caseViewOf(report);
     if (!surveyOpen(view) || report.survey)
       return publicPage(
         c,
@@ -554,24 +563,7 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
             ? issueText(f, i.message)
             : { zh: '请选择 1–5 分', en: 'choose a score from 1 to 5' };
       }
-      const dir = await directory();
-      const place = placeByCode(dir, report.placeCode);
-      return publicPage(
-        c,
-        { zh: '报告进度', en: 'Report progress' },
-        <TrackingView
-          lang={lang}
-          token={c.req.param('token')}
-          report={report}
-          placeName={place ? t(lang, place.name) : report.placeCode}
-          kindLabel={t(lang, reportKindInfo[report.kind as ReportKind].label)}
-          view={view}
-          fresh={false}
-          trackUrl={`${deps.publicBaseUrl}/t/${c.req.param('token')}`}
-          errors={errors}
-        />,
-        400,
-      );
+      return trackingPage(c, report, { errors, status: 400 });
     }
     const { comment, ...scores } = parsed.data;
     const at = new Date().toISOString();

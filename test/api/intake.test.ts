@@ -271,6 +271,9 @@ describe('limits and hostile input', () => {
     });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/r/thanks');
+    const thanks = await s.app.request('/r/thanks');
+    expect(thanks.status).toBe(200);
+    expect(await thanks.text()).toContain('已收到');
   });
 
   it('limits reports per address', async () => {

@@ -22,7 +22,7 @@ import { describeEntry } from '../../audit-timeline.ts';
 import { boundedDate, storedCaseIdSchema } from '../../schemas.ts';
 import { formatTime, StageBadge, stageLabels } from '../ui.tsx';
 import { AllResultView, CaseResult, collectAll, entryAt } from './audit-results.tsx';
-import { streamPieces } from './audit-stream.ts';
+import { streamPieces } from '../../stream.ts';
 import {
   ErrorSummary,
   page,

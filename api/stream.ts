@@ -32,7 +32,7 @@ export async function streamPieces(
           controller.close();
         } else controller.enqueue(encoder.encode(next.value));
       } catch (err) {
-        console.error('audit export stream failed midway', err);
+        console.error('streamed response failed midway', err);
         controller.error(err);
       }
     },
