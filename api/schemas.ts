@@ -31,18 +31,11 @@ export const safeString = (opts: { singleLine?: boolean } = {}) =>
 const text = (max: number, opts: { singleLine?: boolean } = {}) =>
   z.string().trim().min(1).max(max).pipe(safeString(opts));
 /** Dates and instants the API accepts (2000–2100): one schema for every date a request carries. */
-export const boundedDate = z.iso
-  .date()
-  .refine(
-    dateInRange,
-    `须在 ${DATE_RANGE.min} 至 ${DATE_RANGE.max} 之间 / must lie between ${DATE_RANGE.min} and ${DATE_RANGE.max}`,
-  );
+const DATE_RANGE_MESSAGE = `must fall in the years ${DATE_RANGE.min.slice(0, 4)} to ${DATE_RANGE.max.slice(0, 4)}, like 2026-03-02`;
+export const boundedDate = z.iso.date().refine(dateInRange, DATE_RANGE_MESSAGE);
 export const boundedDateOrInstant = z
   .union([z.iso.date(), z.iso.datetime({ offset: true })])
-  .refine(
-    dateInRange,
-    `须在 ${DATE_RANGE.min} 至 ${DATE_RANGE.max} 之间 / must lie between ${DATE_RANGE.min} and ${DATE_RANGE.max}`,
-  );
+  .refine(dateInRange, DATE_RANGE_MESSAGE);
 export const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/);
 /**
  * A case number as the counter issues it (activities/counters.ts: ZG-<year>-<6+ digits>). Only

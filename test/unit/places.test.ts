@@ -10,7 +10,21 @@ const parsed = validateDirectory(
   JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../infra/local/demo-campus.json'), 'utf8')),
 );
 if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-const demo: Directory = parsed.directory;
+// The demo campus with one public area added, as a school's directory lists its canteen.
+const demo: Directory = {
+  ...parsed.directory,
+  buildings: [
+    ...parsed.directory.buildings,
+    {
+      id: 'area-canteen-1',
+      name: { zh: '第一食堂', en: 'Canteen 1' },
+      kind: 'public_area',
+      supervisorIds: ['sup-li'],
+      gridMemberIds: [],
+      floors: [],
+    },
+  ],
+};
 
 describe('place codes', () => {
   it('are 8 unambiguous characters, stable, and differ between places', () => {
