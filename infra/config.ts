@@ -79,6 +79,13 @@ export const envSchema = z.object({
   TABLE_DIRECTORY: z.string().min(1).default('rectify-directory'),
   TABLE_OPS: z.string().min(1).default('rectify-ops'),
   MAIL_FROM: z.email().default('rectify@campus.example.edu.cn'),
+  // SES, or the school's own SMTP relay (SES is not offered in the AWS China regions).
+  MAIL_TRANSPORT: z.enum(['ses', 'smtp']).default('ses'),
+  SMTP_URL: z
+    .url({ protocol: /^smtps?$/, error: 'must be smtp://user:password@host:587 or smtps://…:465' })
+    .optional(),
+  // `require`: refuse a relay without STARTTLS; `optional` for campus relays that lack it.
+  SMTP_TLS: z.enum(['require', 'optional']).default('require'),
   // Whether a scanned-code report may leave out name and contact (the school's choice).
   INTAKE_ALLOW_ANONYMOUS: z.enum(['true', 'false']).default('true'),
   CAMPUS_TZ: timeZoneSetting(),
@@ -141,6 +148,11 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const env = result.data;
+  if (env.MAIL_TRANSPORT === 'smtp' && !env.SMTP_URL) {
+    throw new ConfigError(
+      'Invalid configuration:\n  SMTP_URL: required when MAIL_TRANSPORT=smtp (smtp://user:password@relay.campus.edu.cn:587)',
+    );
+  }
   if (env.RECTIFY_MODE === 'production') {
     const missing = (
       [

@@ -105,6 +105,7 @@ export function buildDeps(env: Env, opts: { awsMaxAttempts?: number } = {}): Dep
       if (open) await open.then((c) => c.close()).catch(() => undefined);
       aws.ddb.destroy();
       aws.ses.destroy();
+      aws.smtp?.close();
     },
   };
 }

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESClient } from '@aws-sdk/client-ses';
 import type { Env } from '../infra/config.ts';
+import { smtpSender, type SmtpSender } from './smtp.ts';
 
 export interface TableNames {
   cases: string;
@@ -15,6 +16,8 @@ export interface AwsDeps {
   ses: SESClient;
   tables: TableNames;
   mailFrom: string;
+  /** Set when mail goes through the school's SMTP relay instead of SES (MAIL_TRANSPORT=smtp). */
+  smtp?: SmtpSender | undefined;
 }
 
 // Local emulators accept any credentials; real AWS uses the default chain.
@@ -41,5 +44,8 @@ export function createAwsDeps(env: Env, opts: { maxAttempts?: number } = {}): Aw
       ops: env.TABLE_OPS,
     },
     mailFrom: env.MAIL_FROM,
+    ...(env.MAIL_TRANSPORT === 'smtp' && env.SMTP_URL
+      ? { smtp: smtpSender(env.SMTP_URL, env.SMTP_TLS) }
+      : {}),
   };
 }

@@ -8,6 +8,7 @@ import {
 import { SendEmailCommand, type SendEmailCommandOutput } from '@aws-sdk/client-ses';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { headerSafe, wellFormed } from '../domain/safe-text.ts';
+import { refusedBySmtp } from './smtp.ts';
 import type { AwsDeps } from './clients.ts';
 import { opsKey } from './keys.ts';
 
@@ -58,7 +59,7 @@ interface OutboxRow {
  * of the first that went out.
  */
 export async function sendOnce(
-  deps: Pick<AwsDeps, 'ddb' | 'ses' | 'tables' | 'mailFrom'>,
+  deps: Pick<AwsDeps, 'ddb' | 'ses' | 'tables' | 'mailFrom' | 'smtp'>,
   outbox: OutboxKey,
   prepare: (previous: {
     link?: string | undefined;
@@ -154,26 +155,36 @@ export async function sendOnce(
     await release();
     throw err;
   }
-  let sent: SendEmailCommandOutput;
+  let messageId: string | undefined;
+  // Whatever a case's texts hold, the subject stays one header line and every part encodes.
+  const message = {
+    subject: headerSafe(mail.subject),
+    text: wellFormed(mail.text),
+    html: wellFormed(mail.html),
+  };
   try {
-    sent = await deps.ses.send(
-      new SendEmailCommand({
-        Source: deps.mailFrom,
-        Destination: { ToAddresses: [mail.to] },
-        Message: {
-          // Whatever a case's texts hold, the subject stays one header line and every part encodes.
-          Subject: { Data: headerSafe(mail.subject), Charset: 'UTF-8' },
-          Body: {
-            Text: { Data: wellFormed(mail.text), Charset: 'UTF-8' },
-            Html: { Data: wellFormed(mail.html), Charset: 'UTF-8' },
+    if (deps.smtp) {
+      messageId = (await deps.smtp.send({ from: deps.mailFrom, to: mail.to, ...message })).messageId;
+    } else {
+      const sent: SendEmailCommandOutput = await deps.ses.send(
+        new SendEmailCommand({
+          Source: deps.mailFrom,
+          Destination: { ToAddresses: [mail.to] },
+          Message: {
+            Subject: { Data: message.subject, Charset: 'UTF-8' },
+            Body: {
+              Text: { Data: message.text, Charset: 'UTF-8' },
+              Html: { Data: message.html, Charset: 'UTF-8' },
+            },
           },
-        },
-      }),
-      { abortSignal: AbortSignal.timeout(SES_CALL_TIMEOUT_MS) },
-    );
+        }),
+        { abortSignal: AbortSignal.timeout(SES_CALL_TIMEOUT_MS) },
+      );
+      messageId = sent.MessageId;
+    }
   } catch (err) {
-    // A 4xx answer (throttled, rejected) means SES took nothing; a timeout or 5xx may have sent it.
-    if (refusedBySes(err)) await release();
+    // A refusal (SES 4xx, an SMTP reply code) means nothing went; a timeout or a cut may have sent it.
+    if (deps.smtp ? refusedBySmtp(err) : refusedBySes(err)) await release();
     throw err;
   }
   const sentAt = new Date().toISOString();
@@ -186,14 +197,14 @@ export async function sendOnce(
       ExpressionAttributeNames: { '#s': 'status', '#to': 'to' },
       ExpressionAttributeValues: marshall({
         ':sent': 'sent',
-        ':m': sent.MessageId ?? '',
+        ':m': messageId ?? '',
         ':at': sentAt,
         ':to': mail.to,
         ':subj': mail.subject,
       }),
     }),
   );
-  return { status: 'sent', messageId: sent.MessageId, sentAt };
+  return { status: 'sent', messageId, sentAt };
 }
 
 function refusedBySes(err: unknown): boolean {

@@ -26,12 +26,14 @@ async function check(fn: () => Promise<unknown>): Promise<{ ok: boolean; detail?
   }
 }
 
-/** Asks Temporal, DynamoDB and SES each for a trivial answer. */
+/** Asks Temporal, DynamoDB and the mail transport (SES, or the SMTP relay under `ses`) each for a trivial answer. */
 export async function healthReport(deps: AppDeps): Promise<HealthReport> {
   const [temporal, dynamodb, ses] = await Promise.all([
     check(() => deps.temporal.workflowService.getSystemInfo({})),
     check(() => deps.aws.ddb.send(new ListTablesCommand({ Limit: 1 }))),
     check(async () => {
+      // With the school's SMTP relay, the mail check is that relay answering and taking our login.
+      if (deps.aws.smtp) return deps.aws.smtp.verify();
       if (deps.env.SES_ENDPOINT) {
         // The emulator doesn't implement quota calls; its store answering proves it is up.
         const res = await fetch(`${deps.env.SES_ENDPOINT}/store`);

@@ -61,6 +61,9 @@ export function runtimeEnvironment(
     EVIDENCE_BUCKET: r.buckets.evidence.name,
     ANCHOR_BUCKET: r.buckets.anchors.name,
     MAIL_FROM: r.mail.from,
+    ...(r.settings.mailTransport === 'smtp'
+      ? { MAIL_TRANSPORT: 'smtp', SMTP_TLS: r.settings.mailTlsPolicy === 'OPTIONAL' ? 'optional' : 'require' }
+      : {}),
     CAMPUS_TZ: r.settings.campusTimeZone,
     TEMPORAL_ADDRESS: checkedTemporalAddress(r),
     TEMPORAL_NAMESPACE: config.temporalNamespace.value,

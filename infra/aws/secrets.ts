@@ -52,6 +52,8 @@ export function createSecrets(settings: DeploySettings) {
     ['LINK_SIGNING_KEYS', 'LinkSigningKeys'],
     // The client secret the school's identity provider issued to Rectify's web sign-in.
     ['OIDC_CLIENT_SECRET', 'OidcClientSecret'],
+    // The school's SMTP relay with its login, `smtp://user:password@relay:587`, when mail goes there.
+    ...(settings.mailTransport === 'smtp' ? ([['SMTP_URL', 'SmtpUrl']] as const) : []),
   ];
   const stored = credentials.map(([variable, name]) => {
     const secret = new sst.Secret(name);
@@ -83,6 +85,7 @@ export const SECRET_VARIABLES = [
   'TEMPORAL_TLS_KEY',
   'LINK_SIGNING_KEYS',
   'OIDC_CLIENT_SECRET',
+  'SMTP_URL',
 ] as const;
 export type SecretVariable = (typeof SECRET_VARIABLES)[number];
 

@@ -33,6 +33,12 @@ export const deploySettingsSchema = z
      * offers no STARTTLS, and gives up after SES's retries; `optional` delivers in plain text then.
      */
     RECTIFY_MAIL_TLS_POLICY: z.enum(['require', 'optional']).default('require'),
+    /**
+     * `ses` (default), or `smtp`: the school's own relay (SES is not offered in the AWS China
+     * regions). With `smtp` the deploy requires the secret `SmtpUrl`, and RECTIFY_MAIL_TLS_POLICY
+     * decides whether the relay must offer STARTTLS.
+     */
+    RECTIFY_MAIL_TRANSPORT: z.enum(['ses', 'smtp']).default('ses'),
     /** How the processes authenticate to Temporal: decides which credential secrets the deploy requires. */
     RECTIFY_TEMPORAL_AUTH: z.enum(['api-key', 'mtls']).default('api-key'),
     /** The namespace has High Availability: API keys then go to its namespace endpoint. */
@@ -70,6 +76,8 @@ export interface DeploySettings {
   campusTimeZone: string;
   workerMax: number;
   mailTlsPolicy: 'REQUIRE' | 'OPTIONAL';
+  /** SES, or the school's SMTP relay (secret SmtpUrl). */
+  mailTransport: 'ses' | 'smtp';
   temporalAuth: 'api-key' | 'mtls';
   temporalHighAvailability: boolean;
   /** Unset: ten years in a protected (production) stage, one day in any other. */
@@ -96,6 +104,7 @@ export function deploySettings(source: Record<string, string | undefined> = proc
     campusTimeZone: s.CAMPUS_TZ,
     workerMax: s.RECTIFY_WORKER_MAX,
     mailTlsPolicy: s.RECTIFY_MAIL_TLS_POLICY === 'optional' ? 'OPTIONAL' : 'REQUIRE',
+    mailTransport: s.RECTIFY_MAIL_TRANSPORT,
     temporalAuth: s.RECTIFY_TEMPORAL_AUTH,
     temporalHighAvailability: s.RECTIFY_TEMPORAL_HIGH_AVAILABILITY === 'true',
     anchorRetentionDays: s.RECTIFY_ANCHOR_RETENTION_DAYS,

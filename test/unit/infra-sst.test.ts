@@ -640,6 +640,11 @@ describe('secrets', () => {
   it.each([
     ['api-key', {}, API_KEY_SECRETS],
     ['mtls', { RECTIFY_TEMPORAL_AUTH: 'mtls' }, MTLS_SECRETS],
+    [
+      'smtp relay',
+      { RECTIFY_MAIL_TRANSPORT: 'smtp' },
+      { ...API_KEY_SECRETS, SmtpUrl: 'smtp://rectify:relay-password-1234@relay.campus.edu.cn:587' },
+    ],
   ] as const)(
     '%s: no credential value in any environment the configuration builds; the processes still get each one',
     async (_kind, env, secrets) => {
@@ -652,6 +657,7 @@ describe('secrets', () => {
             'TemporalTlsKey',
             'LinkSigningKeys',
             'OidcClientSecret',
+            'SmtpUrl',
           ].includes(name),
         )
         .map(([, value]) => value);
@@ -683,6 +689,12 @@ describe('secrets', () => {
       for (const processEnv of [fromTask, fromFunction]) {
         expect(processEnv.LINK_SIGNING_KEYS).toBe(secrets.LinkSigningKeys);
         expect(processEnv.OIDC_CLIENT_SECRET).toBe(secrets.OidcClientSecret);
+        // With the school's relay, its URL (and login) arrives as a secret and the transport as a setting.
+        if ('SmtpUrl' in secrets) {
+          expect(processEnv.SMTP_URL).toBe(secrets.SmtpUrl);
+          expect(processEnv.MAIL_TRANSPORT).toBe('smtp');
+          expect(processEnv.SMTP_TLS).toBe('require');
+        } else expect(processEnv.SMTP_URL).toBeUndefined();
         expect(processEnv[SECRET_PARAMETERS]).toBeUndefined();
         const parsed = parseEnv({ PUBLIC_BASE_URL: FUNCTION_URL, ...processEnv });
         expect(() => temporalConnectionOptions(parsed)).not.toThrow();
