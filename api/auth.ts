@@ -34,6 +34,19 @@ export async function issueLocalToken(
     .sign(new TextEncoder().encode(secret));
 }
 
+/** The signature algorithms accepted from the identity provider. */
+export const PRODUCTION_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'EdDSA',
+];
+
 /** Verifies bearer tokens: HS256 with the local secret, or the identity provider's JWKS in production. */
 export function tokenVerifier(
   deps: Pick<AppDeps, 'env' | 'jwtSecret'>,
@@ -46,14 +59,29 @@ export function tokenVerifier(
     // jose caches the key set and refetches on unknown key ids.
     const jwks = createRemoteJWKSet(new URL(JWKS_URL));
     // The provider signs tokens for every application it serves: only ours, from it, are accepted.
+    // Algorithms are pinned to asymmetric ones (never `none`, never an HMAC keyed by a public key),
+    // and a token without an expiry or a subject is refused rather than trusted forever or for nobody.
     return async (token) =>
-      (await jwtVerify(token, jwks, { issuer: JWT_ISSUER, audience: JWT_AUDIENCE })).payload;
+      (
+        await jwtVerify(token, jwks, {
+          issuer: JWT_ISSUER,
+          audience: JWT_AUDIENCE,
+          algorithms: PRODUCTION_ALGORITHMS,
+          requiredClaims: ['exp', 'sub'],
+        })
+      ).payload;
   }
   const secret = deps.jwtSecret;
   if (!secret) throw new Error('JWT_SECRET is required in local mode');
   const key = new TextEncoder().encode(secret);
   return async (token) =>
-    (await jwtVerify(token, key, { issuer: ISSUER_LOCAL, algorithms: ['HS256'] })).payload;
+    (
+      await jwtVerify(token, key, {
+        issuer: ISSUER_LOCAL,
+        algorithms: ['HS256'],
+        requiredClaims: ['exp', 'sub'],
+      })
+    ).payload;
 }
 
 /** Why a token was refused, in both languages (jose's own messages are English only). */

@@ -139,6 +139,11 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+const isHttpsOrLoopback = (url: string): boolean => {
+  const u = new URL(url);
+  return u.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
+};
+
 /** Parses the environment; throws a ConfigError naming each bad variable and what it expected. */
 export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
@@ -169,6 +174,13 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     if (missing.length > 0) {
       throw new ConfigError(
         `Invalid configuration:\n${missing.map((k) => `  ${k}: required when RECTIFY_MODE=production`).join('\n')}`,
+      );
+    }
+    // The keys every bearer token is checked against must not be swappable on the way: https, or
+    // a provider on this very machine.
+    if (env.JWKS_URL && !isHttpsOrLoopback(env.JWKS_URL)) {
+      throw new ConfigError(
+        'Invalid configuration:\n  JWKS_URL: must be an https URL when RECTIFY_MODE=production',
       );
     }
     // Sign-in codes and ID tokens must not cross the network in the clear.

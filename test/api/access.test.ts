@@ -385,4 +385,58 @@ describe('production bearer tokens (the identity provider’s JWKS)', () => {
     await expectProblem(res, 401, zh);
     await expectProblem(await get(app, token, 'en'), 401, en);
   });
+
+  it.each([
+    ['no expiry', { exp: false, sub: true }],
+    ['no subject', { exp: true, sub: false }],
+  ] as const)('refuses a token with %s (401)', async (_what, o) => {
+    const jwt = new SignJWT({})
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+      .setIssuer(ISSUER)
+      .setAudience('rectify-api')
+      .setIssuedAt();
+    if (o.sub) jwt.setSubject('audit-he');
+    if (o.exp) jwt.setExpirationTime('10m');
+    const res = await get(productionApp(), await jwt.sign(key));
+    await expectProblem(res, 401, /令牌无效/);
+  });
+
+  it('refuses an unsigned token and an HMAC token, whatever they claim', async () => {
+    const body = (claims: object) => Buffer.from(JSON.stringify(claims)).toString('base64url');
+    const claims = {
+      iss: ISSUER,
+      aud: 'rectify-api',
+      sub: 'audit-he',
+      exp: Math.floor(Date.now() / 1000) + 600,
+    };
+    const unsigned = `${body({ alg: 'none', typ: 'JWT' })}.${body(claims)}.`;
+    await expectProblem(await get(productionApp(), unsigned), 401, /令牌无效/);
+    const hmac = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256', kid: 'k1' })
+      .sign(new TextEncoder().encode('x'.repeat(32)));
+    await expectProblem(await get(productionApp(), hmac), 401, /令牌无效/);
+  });
+
+  it('takes the key set only over https (or from this machine)', () => {
+    const base = Object.fromEntries(
+      Object.entries(s.deps.env).map(([k, v]) => [k, typeof v === 'string' ? v : undefined]),
+    );
+    const prod = (jwks: string) =>
+      parseEnv({
+        ...base,
+        LINK_SIGNING_KEYS: JSON.stringify(s.deps.signingKeys),
+        RECTIFY_MODE: 'production',
+        JWKS_URL: jwks,
+        JWT_ISSUER: ISSUER,
+        JWT_AUDIENCE: 'rectify-api',
+        OIDC_ISSUER: 'https://idp.example.edu.cn',
+        OIDC_CLIENT_ID: 'rectify-web',
+        OIDC_CLIENT_SECRET: 'an-oidc-client-secret',
+      });
+    expect(() => prod('http://idp.example.edu.cn/jwks.json')).toThrow(/JWKS_URL: must be an https URL/);
+    expect(prod('https://idp.example.edu.cn/jwks.json').JWKS_URL).toBe(
+      'https://idp.example.edu.cn/jwks.json',
+    );
+    expect(prod(jwksUrl).JWKS_URL).toBe(jwksUrl);
+  });
 });
