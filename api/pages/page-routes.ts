@@ -175,6 +175,13 @@ const pages: [RouteConfig['method'], string, Kind, Bilingual, string[]][] = [
   ],
   ['get', '/app/triage', 'page', { zh: '待分派的报告', en: 'Reports to triage' }, ['intake']],
   [
+    'get',
+    '/app/triage/{reportId}/photos/{evidenceId}',
+    'redirect',
+    { zh: '查看报告照片（分派人员）', en: 'Open a reported photo (for triage)' },
+    ['intake'],
+  ],
+  [
     'post',
     '/app/triage/{reportId}',
     'form',

@@ -74,7 +74,6 @@ export function commitmentRoutes(deps: AppDeps): Hono<WebEnv> {
         lang={lang}
         currentUrl={`/commitments${buildingId ? `?buildingId=${buildingId}` : ''}`}
       >
-        <h1>{inLang(title, lang)}</h1>
         <form method="get" action="/commitments" class="row">
           <label for="b">{inLang({ zh: '楼栋 / 区域', en: 'Building / area' }, lang)}</label>
           <select id="b" name="buildingId">

@@ -124,6 +124,15 @@ describe('report → triage → case → tracking → survey', () => {
     const sup = await session('sup-wang');
     const queue = await (await s.app.request('/app/triage', { headers: { cookie: sup.cookie } })).text();
     expect(queue).toContain(reportId);
+    // The report's photo opens for the building's triage, through the triage page's own check.
+    const photoId = /evidence:(ev_[A-Za-z0-9_-]{16})/.exec(saved.evidence[0]!)![1]!;
+    const photoPath = `/app/triage/${reportId}/photos/${photoId}`;
+    expect(queue).toContain(photoPath);
+    const opened = await s.app.request(photoPath, { headers: { cookie: sup.cookie } });
+    expect(opened.status).toBe(302);
+    expect(opened.headers.get('location')).toContain('X-Amz-Signature');
+    const staff = await session('staff-zhou');
+    expect((await s.app.request(photoPath, { headers: { cookie: staff.cookie } })).status).toBe(403);
     expect((await triage('staff-zhou', reportId, { action: 'reject', reason: 'x' })).status).toBe(403);
 
     const made = await triage('sup-wang', reportId, {

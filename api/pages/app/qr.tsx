@@ -27,7 +27,6 @@ export function qrRoutes(deps: AppDeps): Hono<WebEnv> {
       c,
       title,
       <>
-        <h1>{inLang(title, lang)}</h1>
         <p>
           {inLang(
             {

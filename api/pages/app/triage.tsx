@@ -4,7 +4,7 @@ import type { CaseView } from '../../../domain/case-model.ts';
 import type { Directory } from '../../../domain/directory.ts';
 import { reportKindInfo, type ReportKind } from '../../../domain/intake.ts';
 import { placeByCode } from '../../../domain/places.ts';
-import { severities, type Severity } from '../../../domain/sla.ts';
+import { severities } from '../../../domain/sla.ts';
 import { textFlaw, textFlawMessage } from '../../../domain/safe-text.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import { listCases } from '../../../store/case-lists.ts';
@@ -15,6 +15,7 @@ import {
   triageQueue,
   type Report,
 } from '../../../store/reports.ts';
+import { evidenceUrl, parseEvidenceRef } from '../../../store/evidence.ts';
 import { addCommentUpdate } from '../../../workflows/rectification-case/messages.ts';
 import type { Caller } from '../../auth.ts';
 import { openNewCase } from '../../case-service.ts';
@@ -23,6 +24,7 @@ import type { AppDeps } from '../../deps.ts';
 import { csrfProtect, requireViewer, sessionMiddleware, type WebEnv } from '../../middleware/session.ts';
 import { ProblemError } from '../../middleware/problems.ts';
 import { notifyReporter } from '../../routes/intake.tsx';
+import { severityLabels } from '../ui.tsx';
 import { page, refusedPage, type WebContext } from './dashboard-common.tsx';
 
 /**
@@ -116,11 +118,13 @@ function ReportCard(props: {
       </p>
       <div class="row">
         {report.evidence.map((ref) => {
-          const evidenceId = /evidence:(ev_[A-Za-z0-9_-]{16})/.exec(ref)?.[1];
+          const evidenceId = parseEvidenceRef(ref)?.evidenceId;
+          // A report's photos belong to no case yet: they open through the triage page's own check.
+          const href = `/app/triage/${id}/photos/${evidenceId}`;
           return evidenceId ? (
-            <a href={`/api/evidence/${evidenceId}`}>
+            <a href={href}>
               <img
-                src={`/api/evidence/${evidenceId}`}
+                src={href}
                 alt={t(lang, { zh: '报告照片', en: 'Reported photo' })}
                 width={96}
                 height={96}
@@ -141,9 +145,9 @@ function ReportCard(props: {
         </select>
         <label for={`${id}-severity`}>{t(lang, { zh: '紧急程度', en: 'Severity' })}</label>
         <select id={`${id}-severity`} name="severity">
-          {severities.map((s: Severity) => (
+          {severities.map((s) => (
             <option value={s} selected={s === info.severity}>
-              {s}
+              {t(lang, severityLabels[s])}
             </option>
           ))}
         </select>
@@ -204,7 +208,6 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
       c,
       title,
       <>
-        <h1>{t(lang, title)}</h1>
         {queue.length === 0 ? (
           <p role="status">{t(lang, { zh: '没有待分派的报告。', en: 'Nothing waits for triage.' })}</p>
         ) : (
@@ -225,6 +228,20 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
   };
 
   app.get('/triage', (c) => render(c));
+
+  app.get('/triage/:reportId/photos/:evidenceId', async (c) => {
+    const reportId = c.req.param('reportId');
+    const report = /^RP-[0-9A-Z]{10}$/.test(reportId) ? await getReport(deps.aws, reportId) : null;
+    const wanted = c.req.param('evidenceId');
+    if (!report || !report.evidence.some((ref) => parseEvidenceRef(ref)?.evidenceId === wanted))
+      return c.notFound();
+    if (!triageBuildings(c.get('viewer')!, await directoryOrFail(deps)).includes(report.location.buildingId))
+      return refusedPage(c, title, {
+        zh: '您不负责这个地点的报告',
+        en: 'you do not triage reports of this place',
+      });
+    return c.redirect(await evidenceUrl(deps, wanted), 302);
+  });
 
   app.post('/triage/:reportId', async (c) => {
     const lang = c.get('lang');
