@@ -20,6 +20,10 @@
  *   DIGEST#<week>                                     ack#<personId>             an acknowledgement (digests.ts)
  *   DIGEST#<week>                                     handled#<deptId>#<caseId>  a follow-up marked handled (digests.ts)
  *   KPITALLY#<buildingId|*>                           <week>                     a week's KPI tally (digests.ts)
+ *   REPORT#<reportId>                                 -                          a scanned-code report (reports.ts)
+ *   REPORTQ#<buildingId>                              <receivedAt>#<reportId>    a building's triage queue (reports.ts)
+ *   REPORTTRACK#<tokenHash>                           -                          a tracking link's token (reports.ts)
+ *   RATE#<scope>                                      <window>                   an abuse-limit counter (reports.ts)
  */
 export interface OpsKey {
   pk: string;
@@ -39,6 +43,10 @@ const prefix = {
   anchorChunks: 'AUDITANCHOR#',
   digestWeek: 'DIGEST#',
   kpiTally: 'KPITALLY#',
+  report: 'REPORT#',
+  reportQueue: 'REPORTQ#',
+  reportTrack: 'REPORTTRACK#',
+  rate: 'RATE#',
 } as const;
 
 /** The partition (`pk`) of record kinds read as a whole partition. */
@@ -47,6 +55,7 @@ export const opsPartition = {
   auditSteps: (caseId: string) => `${prefix.auditStep}${caseId}`,
   anchorChunks: (anchorId: string) => `${prefix.anchorChunks}${anchorId}`,
   digestWeek: (week: string) => `${prefix.digestWeek}${week}`,
+  reportQueue: (buildingId: string) => `${prefix.reportQueue}${buildingId}`,
 } as const;
 
 /** Sort-key prefixes within a week's digest partition. */
@@ -97,6 +106,13 @@ export const opsKey = {
     pk: `${prefix.kpiTally}${buildingId ?? '*'}`,
     sk: week,
   }),
+  report: (reportId: string): OpsKey => ({ pk: `${prefix.report}${reportId}`, sk: ONLY }),
+  reportQueue: (buildingId: string, receivedAt: string, reportId: string): OpsKey => ({
+    pk: opsPartition.reportQueue(buildingId),
+    sk: `${receivedAt}#${reportId}`,
+  }),
+  reportTrack: (tokenHash: string): OpsKey => ({ pk: `${prefix.reportTrack}${tokenHash}`, sk: ONLY }),
+  rate: (scope: string, window: number): OpsKey => ({ pk: `${prefix.rate}${scope}`, sk: String(window) }),
 } as const;
 
 /**

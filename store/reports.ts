@@ -2,25 +2,21 @@ import { createHash, randomBytes } from 'node:crypto';
 import {
   ConditionalCheckFailedException,
   GetItemCommand,
-  QueryCommand,
   TransactWriteItemsCommand,
   UpdateItemCommand,
-  type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Location } from '../domain/directory.ts';
 import type { ReportKind, ReportStatus, SurveyAspect } from '../domain/intake.ts';
+import { opsKey, opsPartition } from './keys.ts';
+import { queryItems } from './paginate.ts';
 import type { TableNames } from './clients.ts';
 
 /**
- * Reports made by scanning a place's code, in the ops table:
- *
- *   pk                       sk                     what
- *   REPORT#<id>              -                      the report, its status and the reporter's survey
- *   REPORTQ#<buildingId>     <receivedAt>#<id>      the building's triage queue (gone once triaged)
- *   REPORTTRACK#<hash>       -                      the tracking link's token, stored hashed
- *   RATE#<scope>             <window>               request counters for the abuse limits
+ * Reports made by scanning a place's code, in the ops table: the report, its
+ * building's triage queue (a row gone once triaged), its tracking token
+ * (stored hashed), and the abuse-limit counters. Their keys are in keys.ts.
  */
 export interface ReportDeps {
   ddb: DynamoDBClient;
@@ -47,11 +43,11 @@ export interface Report {
   survey?: { scores: Record<SurveyAspect, number>; comment?: string | undefined; at: string } | undefined;
 }
 
-const reportKey = (id: string) => marshall({ pk: `REPORT#${id}`, sk: '-' });
+const reportKey = (id: string) => marshall(opsKey.report(id));
 const queueKey = (r: Pick<Report, 'location' | 'receivedAt' | 'reportId'>) =>
-  marshall({ pk: `REPORTQ#${r.location.buildingId}`, sk: `${r.receivedAt}#${r.reportId}` });
+  marshall(opsKey.reportQueue(r.location.buildingId, r.receivedAt, r.reportId));
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('base64url');
-const trackKey = (token: string) => marshall({ pk: `REPORTTRACK#${tokenHash(token)}`, sk: '-' });
+const trackKey = (token: string) => marshall(opsKey.reportTrack(tokenHash(token)));
 
 // Crockford base32: report numbers are read aloud over the phone.
 export const newReportId = (): string => {
@@ -104,19 +100,16 @@ export async function reportByToken(deps: ReportDeps, token: string): Promise<Re
 export async function triageQueue(deps: ReportDeps, buildingIds: string[], limit = 100): Promise<Report[]> {
   const ids: string[] = [];
   for (const b of buildingIds) {
-    let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await deps.ddb.send(
-        new QueryCommand({
-          TableName: deps.tables.ops,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: marshall({ ':pk': `REPORTQ#${b}` }),
-          ExclusiveStartKey,
-        }),
-      );
-      for (const it of page.Items ?? []) ids.push(String(unmarshall(it).reportId));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey && ids.length < limit);
+    if (ids.length >= limit) break;
+    const queue = queryItems(deps.ddb, {
+      TableName: deps.tables.ops,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: marshall({ ':pk': opsPartition.reportQueue(b) }),
+    });
+    for await (const it of queue) {
+      ids.push(String(unmarshall(it).reportId));
+      if (ids.length >= limit) break;
+    }
   }
   const reports = await Promise.all(ids.slice(0, limit).map((id) => getReport(deps, id)));
   return reports
@@ -218,7 +211,7 @@ export async function withinRate(
   const res = await deps.ddb.send(
     new UpdateItemCommand({
       TableName: deps.tables.ops,
-      Key: marshall({ pk: `RATE#${scope}`, sk: String(window) }),
+      Key: marshall(opsKey.rate(scope, window)),
       UpdateExpression: 'ADD #n :one SET expiresAtEpoch = :exp',
       ExpressionAttributeNames: { '#n': 'n' },
       ExpressionAttributeValues: marshall({ ':one': 1, ':exp': (window + 2) * windowSeconds }),
