@@ -26,7 +26,8 @@ export function createReportTriageActivities(deps: ActivityDeps) {
     const dir = await loadDirectory(deps.ddb, deps.tables);
     if (!dir) throw ApplicationFailure.create({ message: 'no campus directory is loaded' });
     const place = placeByCode(dir, report.placeCode);
-    const waited = waitedText(Date.now() - Date.parse(report.receivedAt));
+    // From the plan, not this process's clock: the notice says how long the report had waited when it was due.
+    const waited = waitedText(Date.parse(input.notice.at) - Date.parse(report.receivedAt));
     let sent = 0;
     for (const id of input.notice.personIds) {
       const p = dir.people.find((x) => x.id === id);
