@@ -321,11 +321,20 @@ export async function takeStep<I>(
   // The running case's validator decides (its pinned policy); a case that is over has no workflow to ask.
   if (isTerminal(view.stage)) throw finishedCase(view);
   const input = toInput(withSupervision(dir, caller.actor), dir);
-  const after = await deps.temporal.workflow.getHandle(caseId).executeUpdate(update, { args: [input] });
-  // Whoever reported the problem by scanning a code hears why the case was withdrawn.
-  if (step === 'withdraw' && after.withdrawal)
-    await tellReportersOfWithdrawal(deps, caseId, after.withdrawal.reason);
-  return after;
+  return afterStep(
+    deps,
+    await deps.temporal.workflow.getHandle(caseId).executeUpdate(update, { args: [input] }),
+  );
+}
+
+/**
+ * What a step sets off outside the case, whichever door it came through (JSON or page): a
+ * withdrawal tells whoever reported the problem by scanning a code, with the reason (once each).
+ */
+export async function afterStep(deps: AppDeps, view: CaseView): Promise<CaseView> {
+  if (view.stage === 'withdrawn' && view.withdrawal)
+    await tellReportersOfWithdrawal(deps, view.caseId, view.withdrawal.reason);
+  return view;
 }
 
 /** The root-cause update's input; the responsible person must be a staff member of the directory. */
