@@ -33,6 +33,8 @@ import { notifyReporter, startTriageChase } from '../report-notices.ts';
 import type { AppDeps } from '../deps.ts';
 import { sessionMiddleware, type WebEnv } from '../middleware/session.ts';
 import { Layout } from '../pages/layout.tsx';
+import { deadlineStateLabels } from '../pages/ui.tsx';
+import { stageLabel } from '../../domain/stage-labels.ts';
 import { clientIp } from './action-links.tsx';
 import { ProblemError } from '../middleware/problems.ts';
 
@@ -635,8 +637,8 @@ function TrackingView(props: {
           <ul>
             {view.deadlines.map((d) => (
               <li>
-                {d.stage}
-                {d.round > 1 ? ` #${d.round}` : ''}：{when(d.due)} · {d.state}
+                {t(lang, stageLabel(d.stage))}
+                {d.round > 1 ? ` #${d.round}` : ''}：{when(d.due)} · {t(lang, deadlineStateLabels[d.state])}
               </li>
             ))}
           </ul>
