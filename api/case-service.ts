@@ -23,6 +23,7 @@ import { openedUpdate } from '../workflows/rectification-case/messages.ts';
 import { assertCanRead, listScope, openRefusal, readRefusal } from './middleware/access.ts';
 import type { Caller } from './auth.ts';
 import { directoryOrFail, readCase } from './reads.ts';
+import { tellReportersOfWithdrawal } from './report-notices.ts';
 import type { AppDeps } from './deps.ts';
 import { ProblemError, type FieldError, type Lang } from './middleware/problems.ts';
 import type { NewCaseBody } from './schemas.ts';
@@ -50,6 +51,8 @@ export async function openNewCase(
   body: NewCaseBody,
   idemKey: string | undefined,
   lang: Lang,
+  /** What the request body does not carry: a scanned-code report's own time. */
+  extra: { reportedAt?: string | undefined } = {},
 ): Promise<OpenedCase> {
   const dir = await directoryOrFail(deps);
   const refusal = openRefusal(caller, dir, body.location);
@@ -69,7 +72,13 @@ export async function openNewCase(
   const openedAt = now.toISOString();
   const year = Number(localDate(openedAt, deps.env.CAMPUS_TZ).slice(0, 4));
   const caseId = await nextCaseNumber(deps.aws.ddb, deps.aws.tables, year);
-  const input = caseInputFor(deps, dir, body, caseId, caller.actor, openedAt);
+  const input: CaseInput = {
+    ...caseInputFor(deps, dir, body, caseId, caller.actor, openedAt),
+    // A report's time moves the clocks back only when it is earlier than the opening (never into the future).
+    ...(extra.reportedAt && Date.parse(extra.reportedAt) < Date.parse(openedAt)
+      ? { reportedAt: new Date(extra.reportedAt).toISOString() }
+      : {}),
+  };
   if (idemKey) {
     const claim = await claimIdempotencyKey(deps.aws.ddb, deps.aws.tables, {
       scope: caller.person.id,
@@ -312,7 +321,20 @@ export async function takeStep<I>(
   // The running case's validator decides (its pinned policy); a case that is over has no workflow to ask.
   if (isTerminal(view.stage)) throw finishedCase(view);
   const input = toInput(withSupervision(dir, caller.actor), dir);
-  return deps.temporal.workflow.getHandle(caseId).executeUpdate(update, { args: [input] });
+  return afterStep(
+    deps,
+    await deps.temporal.workflow.getHandle(caseId).executeUpdate(update, { args: [input] }),
+  );
+}
+
+/**
+ * What a step sets off outside the case, whichever door it came through (JSON or page): a
+ * withdrawal tells whoever reported the problem by scanning a code, with the reason (once each).
+ */
+export async function afterStep(deps: AppDeps, view: CaseView): Promise<CaseView> {
+  if (view.stage === 'withdrawn' && view.withdrawal)
+    await tellReportersOfWithdrawal(deps, view.caseId, view.withdrawal.reason);
+  return view;
 }
 
 /** The root-cause update's input; the responsible person must be a staff member of the directory. */

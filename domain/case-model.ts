@@ -64,6 +64,8 @@ export interface CaseInput {
   reporter?: Reporter | undefined;
   openedBy: Actor;
   openedAt: string;
+  /** When the problem was reported (a scanned-code report's own time); clocks the standards start at the report run from here. Absent: openedAt. */
+  reportedAt?: string | undefined;
   /** The policy the case started under, resolved once and pinned so replays never see new data. */
   policy: CasePolicy;
 }

@@ -24,6 +24,7 @@
  *   REPORTQ#<buildingId>                              <receivedAt>#<reportId>    a building's triage queue (reports.ts)
  *   REPORTTRACK#<tokenHash>                           -                          a tracking link's token (reports.ts)
  *   RATE#<scope>                                      <window>                   an abuse-limit counter (reports.ts)
+ *   CASEREPORTS#<caseId>                              <reportId>                 a report a case was opened from or took in (reports.ts)
  */
 export interface OpsKey {
   pk: string;
@@ -47,6 +48,7 @@ const prefix = {
   reportQueue: 'REPORTQ#',
   reportTrack: 'REPORTTRACK#',
   rate: 'RATE#',
+  caseReports: 'CASEREPORTS#',
 } as const;
 
 /** The partition (`pk`) of record kinds read as a whole partition. */
@@ -56,6 +58,7 @@ export const opsPartition = {
   anchorChunks: (anchorId: string) => `${prefix.anchorChunks}${anchorId}`,
   digestWeek: (week: string) => `${prefix.digestWeek}${week}`,
   reportQueue: (buildingId: string) => `${prefix.reportQueue}${buildingId}`,
+  caseReports: (caseId: string) => `${prefix.caseReports}${caseId}`,
 } as const;
 
 /** Sort-key prefixes within a week's digest partition. */
@@ -113,6 +116,10 @@ export const opsKey = {
   }),
   reportTrack: (tokenHash: string): OpsKey => ({ pk: `${prefix.reportTrack}${tokenHash}`, sk: ONLY }),
   rate: (scope: string, window: number): OpsKey => ({ pk: `${prefix.rate}${scope}`, sk: String(window) }),
+  caseReport: (caseId: string, reportId: string): OpsKey => ({
+    pk: opsPartition.caseReports(caseId),
+    sk: reportId,
+  }),
 } as const;
 
 /**

@@ -117,6 +117,21 @@ export async function triageQueue(deps: ReportDeps, buildingIds: string[], limit
     .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
 }
 
+/** The reports a case was opened from or took in by a merge, oldest first. */
+export async function reportsOfCase(deps: ReportDeps, caseId: string): Promise<Report[]> {
+  const ids: string[] = [];
+  const rows = queryItems(deps.ddb, {
+    TableName: deps.tables.ops,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: marshall({ ':pk': opsPartition.caseReports(caseId) }),
+  });
+  for await (const it of rows) ids.push(String(unmarshall(it).reportId));
+  const reports = await Promise.all(ids.map((id) => getReport(deps, id)));
+  return reports
+    .filter((r): r is Report => r !== null)
+    .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
+}
+
 export class ReportAlreadyTriagedError extends Error {
   constructor(readonly report: Report) {
     super(`report ${report.reportId} was already triaged (${report.status})`);
@@ -160,6 +175,20 @@ export async function recordTriage(
             },
           },
           { Delete: { TableName: deps.tables.ops, Key: queueKey(report) } },
+          // The case finds the reports it answers (their reporters hear of its withdrawal).
+          ...(decision.caseId
+            ? [
+                {
+                  Put: {
+                    TableName: deps.tables.ops,
+                    Item: {
+                      ...marshall(opsKey.caseReport(decision.caseId, report.reportId)),
+                      ...marshall({ reportId: report.reportId, status: decision.status }),
+                    },
+                  },
+                },
+              ]
+            : []),
         ],
       }),
     );

@@ -18,7 +18,7 @@ import type { AppDeps } from '../deps.ts';
 import { assertCanRead } from '../middleware/access.ts';
 import { callerLanguage, ProblemError } from '../middleware/problems.ts';
 import { jsonOnly } from '../middleware/validation.ts';
-import { finishedCase } from '../case-service.ts';
+import { afterStep, finishedCase } from '../case-service.ts';
 import { directoryOrFail, readCase } from '../reads.ts';
 import {
   adjudicationSchema,
@@ -229,7 +229,7 @@ export function caseStepRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
       // The actor carries the buildings they supervise now, so a supervisor appointed after the case
       // opened may act on it (the workflow's rule reads it from the step).
       const actor = withSupervision(dir, caller.actor);
-      return c.json(await s.send(handle, body, actor, dir, callerLanguage(c)), 200);
+      return c.json(await afterStep(deps, await s.send(handle, body, actor, dir, callerLanguage(c))), 200);
     });
   }
 

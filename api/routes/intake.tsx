@@ -19,7 +19,6 @@ import { textFlaw, textFlawMessage } from '../../domain/safe-text.ts';
 import { inLang, type Bilingual, type Lang } from '../../domain/text.ts';
 import { loadDirectory } from '../../store/directory.ts';
 import { EvidenceError, MAX_EVIDENCE_BYTES, putEvidence } from '../../store/evidence.ts';
-import { sendOnce } from '../../store/outbox.ts';
 import {
   newReportId,
   recordSurvey,
@@ -30,9 +29,12 @@ import {
 } from '../../store/reports.ts';
 import { submitFollowUpUpdate } from '../../workflows/rectification-case/messages.ts';
 import { readCase } from '../reads.ts';
+import { notifyReporter, startTriageChase } from '../report-notices.ts';
 import type { AppDeps } from '../deps.ts';
 import { sessionMiddleware, type WebEnv } from '../middleware/session.ts';
 import { Layout } from '../pages/layout.tsx';
+import { deadlineStateLabels } from '../pages/ui.tsx';
+import { stageLabel } from '../../domain/stage-labels.ts';
 import { clientIp } from './action-links.tsx';
 import { ProblemError } from '../middleware/problems.ts';
 
@@ -226,40 +228,6 @@ function ReportForm(props: {
     </form>
   );
 }
-
-function emailOf(contact: string | undefined): string | undefined {
-  return contact && z.email().safeParse(contact).success ? contact : undefined;
-}
-
-/** Tells a reporter who left an email what happened to the report; sent once per report and event. */
-export async function notifyReporter(
-  deps: AppDeps,
-  report: Report,
-  event: 'received' | 'case' | 'merged' | 'rejected',
-  trackUrl: string | undefined,
-): Promise<void> {
-  const to = emailOf(report.contact);
-  if (!to) return;
-  const status = event === 'received' ? reportStatusLabel.received : reportStatusLabel[event];
-  const lines = [
-    `您的报告 ${report.reportId}：${status.zh}${report.reason ? `（${report.reason}）` : ''}`,
-    `Your report ${report.reportId}: ${status.en}${report.reason ? ` (${report.reason})` : ''}`,
-    report.caseId ? `案件编号 / Case: ${report.caseId}` : '',
-    trackUrl ? `查看进度 / Follow it: ${trackUrl}` : '',
-  ].filter(Boolean);
-  await sendOnce(deps.aws, { scope: `report-${report.reportId}`, key: event }, async () => ({
-    to,
-    subject: `[Rectify] ${report.reportId} ${status.zh} / ${status.en}`,
-    text: lines.join('\n'),
-    html: lines.map((l) => `<p>${escapeHtml(l)}</p>`).join(''),
-  }));
-}
-
-const escapeHtml = (s: string) =>
-  s.replace(
-    /[&<>"']/g,
-    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!,
-  );
 
 const surveySchema = z.object({
   attitude: z.coerce.number().int().min(1).max(5),
@@ -468,7 +436,8 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
         receivedAt: new Date().toISOString(),
       });
       const trackUrl = `${deps.publicBaseUrl}/t/${trackToken}`;
-      await notifyReporter(deps, report, 'received', trackUrl);
+      await notifyReporter(deps, report, 'received', { trackUrl });
+      await startTriageChase(deps, await directory(), report);
       return c.redirect(`/t/${trackToken}?new=1`, 303);
     },
   );
@@ -637,7 +606,7 @@ function TrackingView(props: {
         <dd>{props.placeName}</dd>
         <dt>{t(lang, { zh: '类型', en: 'Kind' })}</dt>
         <dd>{props.kindLabel}</dd>
-        <dt>{t(lang, { zh: '提交时间', en: 'Received' })}</dt>
+        <dt>{t(lang, { zh: '报告时间', en: 'Reported at' })}</dt>
         <dd>{when(report.receivedAt)}</dd>
         <dt>{t(lang, { zh: '状态', en: 'Status' })}</dt>
         <dd data-status={withdrawn ? 'withdrawn' : report.status}>
@@ -668,8 +637,8 @@ function TrackingView(props: {
           <ul>
             {view.deadlines.map((d) => (
               <li>
-                {d.stage}
-                {d.round > 1 ? ` #${d.round}` : ''}：{when(d.due)} · {d.state}
+                {t(lang, stageLabel(d.stage))}
+                {d.round > 1 ? ` #${d.round}` : ''}：{when(d.due)} · {t(lang, deadlineStateLabels[d.state])}
               </li>
             ))}
           </ul>

@@ -1,18 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../api/app.ts';
+import type { CaseInput } from '../../domain/case-model.ts';
 import { listPlaces, placeCode } from '../../domain/places.ts';
+import { reportTriageWorkflowId } from '../../domain/report-triage.ts';
+import type { ReportTriageState } from '../../workflows/report-triage/messages.ts';
 import { createSession } from '../../store/sessions.ts';
-import { getReport } from '../../store/reports.ts';
+import { getReport, triageQueue } from '../../store/reports.ts';
 import {
   caseViewQuery,
   reportRectificationUpdate,
   reviewUpdate,
   signOffUpdate,
   submitRootCauseUpdate,
-  withdrawUpdate,
 } from '../../workflows/rectification-case/messages.ts';
 import { fakeFiles } from '../support/evidence-files.ts';
 import { sentEmails, uniqueId } from '../support/stack.ts';
-import { startApiStack, type ApiStack } from './harness.ts';
+import { call, startApiStack, type ApiStack } from './harness.ts';
 
 /**
  * A person scans a printed code, reports with a photo, and follows the report
@@ -72,6 +75,30 @@ async function reportIdOf(token: string): Promise<string> {
 
 const photo = (bytes: Buffer, name: string, type: string) => new File([bytes], name, { type });
 
+/**
+ * The abuse limits count in fixed clock-hour windows: a burst that straddles the hour would
+ * split across two and never reach its limit, so a limit test starts well inside an hour.
+ */
+async function awayFromHourEdge(): Promise<void> {
+  const intoHour = Date.now() % 3_600_000;
+  if (intoHour > 3_600_000 - 90_000) await new Promise((r) => setTimeout(r, 3_600_000 - intoHour + 1_000));
+}
+
+/** The input the case workflow was started with (its first history event). */
+async function caseInputOf(caseId: string): Promise<CaseInput> {
+  const history = await s.deps.temporal.workflow.getHandle(caseId).fetchHistory();
+  const data = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
+  return JSON.parse(new TextDecoder().decode(data!)) as CaseInput;
+}
+
+/** What the report's chase (the run that escalates it until triage) ended with. */
+const chaseOf = (reportId: string) =>
+  s.deps.temporal.workflow.getHandle(reportTriageWorkflowId(reportId)).result() as Promise<ReportTriageState>;
+
+/** The emails sent to one address about one report, newest last. */
+const mailsAbout = (to: string, reportId: string) =>
+  sentEmails((e) => e.to.includes(to) && e.subject.includes(reportId));
+
 describe('places with codes', () => {
   it('lists every building, floor, room and public area with a stable code', async () => {
     const res = await s.app.request('/api/places?buildingId=bldg-a');
@@ -119,6 +146,10 @@ describe('report → triage → case → tracking → survey', () => {
     expect((await sentEmails((e) => e.to.includes(email))).some((e) => e.subject.includes(reportId))).toBe(
       true,
     );
+    // The report's chase runs from the moment it arrives (its reminders are hours away).
+    const chase = await s.deps.temporal.workflow.getHandle(reportTriageWorkflowId(reportId)).describe();
+    expect(chase.status.name).toBe('RUNNING');
+    expect(tracking).toContain('报告时间');
 
     // The building's supervisor sees it in the queue, a staff member does not triage.
     const sup = await session('sup-wang');
@@ -145,6 +176,20 @@ describe('report → triage → case → tracking → survey', () => {
     expect(triaged.status).toBe('case');
     const caseId = triaged.caseId!;
     expect(caseId).toMatch(/^ZG-\d{4}-\d{6}$/);
+    // Triage stopped the chase; the case's clocks may start at the report's own time.
+    expect(await chaseOf(reportId)).toMatchObject({ outcome: 'triaged', sent: [] });
+    const input = await caseInputOf(caseId);
+    expect(input.reportedAt).toBe(saved.receivedAt);
+    expect(Date.parse(input.reportedAt!)).toBeLessThan(Date.parse(input.openedAt));
+    const casePage = await (
+      await s.app.request(`/app/cases/${caseId}`, { headers: { cookie: sup.cookie } })
+    ).text();
+    expect(casePage).toContain(`data-report="${reportId}"`);
+    expect(casePage).toContain('报告时间');
+    // The reporter hears the case was opened, with its number.
+    await expect
+      .poll(async () => (await mailsAbout(email, reportId)).map((m) => m.text).join('\n'))
+      .toContain(caseId);
     // A second triage of the same report changes nothing.
     expect((await triage('sup-wang', reportId, { action: 'reject', reason: 'late' })).status).toBe(400);
     expect((await getReport(s.deps.aws, reportId))!.status).toBe('case');
@@ -221,10 +266,20 @@ describe('merge, reject, withdraw', () => {
     expect(merged).toMatchObject({ status: 'merged', caseId });
     expect(await (await s.app.request(`/t/${token}`)).text()).toContain(caseId);
     await expect.poll(async () => (await sentEmails((e) => e.to.includes(email))).length).toBe(2);
+    const told = (await mailsAbout(email, secondId)).find((m) => m.subject.includes('并入'))!;
+    expect(told.text).toContain(`原因：与案件 ${caseId} 为同一问题`);
+    expect(told.text).toContain(`Reason: `);
+    expect(told.text).toContain(caseId);
+    expect(await chaseOf(secondId)).toMatchObject({ outcome: 'triaged' });
   });
 
   it('rejects with a reason the reporter reads', async () => {
-    const res = await report(roomCode('A105'), { kind: 'suggestion', description: '希望增加自习室' });
+    const email = `${uniqueId('rej')}@students.demo.edu.cn`;
+    const res = await report(roomCode('A105'), {
+      kind: 'suggestion',
+      description: '希望增加自习室',
+      contact: email,
+    });
     const token = tokenOf(res)!;
     const id = await reportIdOf(token);
     expect((await triage('sup-wang', id, { action: 'reject', reason: '' })).status).toBe(400);
@@ -234,20 +289,59 @@ describe('merge, reject, withdraw', () => {
     const page = await (await s.app.request(`/t/${token}`)).text();
     expect(page).toContain('未受理');
     expect(page).toContain('已转教务处，不属于宿舍整改');
+    const told = (await mailsAbout(email, id)).find((m) => m.subject.includes('未受理'))!;
+    expect(told.text).toContain('原因：已转教务处，不属于宿舍整改');
+    expect(told.subject).toContain('Not taken up');
   });
 
-  it('shows a withdrawn case and its reason on the tracking page', async () => {
-    const res = await report(roomCode('A106', 'a-f1'), { kind: 'cleanliness', description: '走廊有垃圾' });
+  it('tells every reporter of a withdrawn case why, by email and on the tracking page', async () => {
+    const email = `${uniqueId('wd')}@students.demo.edu.cn`;
+    const res = await report(roomCode('A106', 'a-f1'), {
+      kind: 'cleanliness',
+      description: '走廊有垃圾',
+      contact: email,
+    });
     const token = tokenOf(res)!;
     const id = await reportIdOf(token);
     await triage('sup-wang', id, { action: 'case', assigneeId: 'staff-zhou', severity: 'routine' });
     const caseId = (await getReport(s.deps.aws, id))!.caseId!;
-    await s.deps.temporal.workflow.getHandle(caseId).executeUpdate(withdrawUpdate, {
-      args: [{ actor: { id: 'sup-wang', roles: ['supervisor'], via: 'api' }, reason: '报告人已自行清理' }],
+    // A second report of the same mess, merged into the case: its reporter is owed the reason too.
+    const email2 = `${uniqueId('wd2')}@students.demo.edu.cn`;
+    const res2 = await report(roomCode('A106', 'a-f1'), {
+      kind: 'cleanliness',
+      description: '走廊垃圾没人清',
+      contact: email2,
     });
-    const page = await (await s.app.request(`/t/${token}`)).text();
-    expect(page).toContain('data-status="withdrawn"');
-    expect(page).toContain('报告人已自行清理');
+    const token2 = tokenOf(res2)!;
+    const id2 = await reportIdOf(token2);
+    expect((await triage('sup-wang', id2, { action: 'merge', caseId })).status).toBe(303);
+
+    const withdrawn = await call(s.app, 'POST', `/api/cases/${caseId}/withdraw`, {
+      as: 'sup-wang',
+      body: { reason: '报告人已自行清理' },
+    });
+    expect(withdrawn.status).toBe(200);
+    for (const [to, rid, tok] of [
+      [email, id, token],
+      [email2, id2, token2],
+    ] as const) {
+      const told = (await mailsAbout(to, rid)).find((m) => m.subject.includes('案件已撤销'))!;
+      expect(told.text).toContain('原因：报告人已自行清理');
+      expect(told.text).toContain('The case was withdrawn');
+      const page = await (await s.app.request(`/t/${tok}`)).text();
+      expect(page).toContain('data-status="withdrawn"');
+      expect(page).toContain('报告人已自行清理');
+    }
+    // A second withdrawal is refused and mails nobody again.
+    expect(
+      (
+        await call(s.app, 'POST', `/api/cases/${caseId}/withdraw`, {
+          as: 'sup-wang',
+          body: { reason: 'again' },
+        })
+      ).status,
+    ).toBe(409);
+    expect((await mailsAbout(email, id)).filter((m) => m.subject.includes('案件已撤销'))).toHaveLength(1);
   });
 });
 
@@ -285,6 +379,7 @@ describe('limits and hostile input', () => {
   });
 
   it('limits reports per address', async () => {
+    await awayFromHourEdge();
     const ip = '203.0.113.77';
     const codes = ['A201', 'A202', 'A203', 'A204', 'A205'].map((r) => roomCode(r, 'a-f2'));
     const statuses: number[] = [];
@@ -296,38 +391,116 @@ describe('limits and hostile input', () => {
     expect(statuses[10]).toBe(429);
   });
 
+  it('limits reports per place, whatever the address', async () => {
+    await awayFromHourEdge();
+    const code = placeCode({ buildingId: 'bldg-b' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++)
+      statuses.push((await report(code, { kind: 'cleanliness', description: `楼道 ${i}` })).status);
+    expect(statuses.slice(0, 30).every((x) => x === 303)).toBe(true);
+    const refused = await report(code, { kind: 'cleanliness', description: 'one more' });
+    expect(refused.status).toBe(429);
+    expect(await refused.text()).toContain('这个地点刚收到很多报告');
+    // Another place is not held back by this one.
+    expect(
+      (
+        await report(placeCode({ buildingId: 'bldg-b', floorId: 'b-f1' }), {
+          kind: 'repair',
+          description: 'x',
+        })
+      ).status,
+    ).toBe(303);
+  });
+
+  it('asks for a name and a contact where the school does not take anonymous reports', async () => {
+    const strict = createApp({ ...s.deps, env: { ...s.deps.env, INTAKE_ALLOW_ANONYMOUS: 'false' } });
+    const post = (fields: Record<string, string>) => {
+      const form = new FormData();
+      for (const [k, v] of Object.entries(fields)) form.append(k, v);
+      return strict.request(`/r/${roomCode('A110')}`, {
+        method: 'POST',
+        body: form,
+        headers: { 'x-forwarded-for': nextAddress() },
+      });
+    };
+    const blank = await (await strict.request(`/r/${roomCode('A110')}`)).text();
+    expect(blank).not.toContain('（选填）</label>');
+    const anonymous = await post({ kind: 'repair', description: '床板松动' });
+    expect(anonymous.status).toBe(400);
+    const html = await anonymous.text();
+    expect(html).toContain('本校要求实名报告');
+    expect(html).toContain('本校要求留下联系方式');
+    const named = await post({
+      kind: 'repair',
+      description: '床板松动',
+      name: '赵同学',
+      contact: '13800138000',
+    });
+    expect(named.status).toBe(303);
+    // The default (anonymous allowed) takes the same report without either.
+    expect((await report(roomCode('A110'), { kind: 'repair', description: '床板松动' })).status).toBe(303);
+  });
+
   it('refuses uploads of the wrong type, with a fake extension, or whose bytes do not match', async () => {
     const code = roomCode('A109');
+    const marker = uniqueId('hostile');
     const wrongType = await report(
       code,
-      { kind: 'repair', description: 'x' },
+      { kind: 'repair', description: marker },
       { photos: [photo(fakeFiles.text(), 'a.txt', 'text/plain')] },
     );
     expect(wrongType.status).toBe(400);
+    expect(await wrongType.text()).toContain('不支持的文件类型');
     const fakeExt = await report(
       code,
-      { kind: 'repair', description: 'x' },
+      { kind: 'repair', description: marker },
       { photos: [photo(fakeFiles.text(), 'a.jpg', 'image/jpeg')] },
     );
     expect(fakeExt.status).toBe(400);
     const mismatch = await report(
       code,
-      { kind: 'repair', description: 'x' },
+      { kind: 'repair', description: marker },
       { photos: [photo(fakeFiles.png(), 'a.jpg', 'image/jpeg')] },
     );
     expect(mismatch.status).toBe(400);
+    expect(await mismatch.text()).toContain('与声明的 JPEG');
     const tooMany = await report(
       code,
-      { kind: 'repair', description: 'x' },
+      { kind: 'repair', description: marker },
       { photos: [1, 2, 3, 4].map(() => photo(fakeFiles.jpeg(), 'a.jpg', 'image/jpeg')) },
     );
     expect(tooMany.status).toBe(400);
     const oversized = await report(
       code,
-      { kind: 'repair', description: 'x' },
+      { kind: 'repair', description: marker },
       { photos: [photo(fakeFiles.jpeg(10 * 1024 * 1024 + 1), 'big.jpg', 'image/jpeg')] },
     );
     expect(oversized.status).toBe(400);
+    expect(await oversized.text()).toContain('文件过大');
+    // A photo of the right kind under a name that is not a photo's.
+    const script = await report(
+      code,
+      { kind: 'repair', description: marker },
+      { photos: [photo(fakeFiles.jpeg(), 'shell.php', 'image/jpeg')] },
+    );
+    expect(script.status).toBe(400);
+    expect(await script.text()).toContain('扩展名');
+    const double = await report(
+      code,
+      { kind: 'repair', description: marker },
+      { photos: [photo(fakeFiles.jpeg(), 'photo.jpg.exe', 'image/jpeg')] },
+    );
+    expect(double.status).toBe(400);
+    // More than three full-size photos' worth of body is cut off before it is read.
+    const huge = await report(
+      code,
+      { kind: 'repair', description: marker },
+      { photos: [photo(fakeFiles.jpeg(31 * 1024 * 1024), 'huge.jpg', 'image/jpeg')] },
+    );
+    expect(huge.status).toBe(413);
+    // Nothing of any refused report was kept: none waits for triage.
+    const queue = await triageQueue(s.deps.aws, ['bldg-a'], 1000);
+    expect(queue.filter((r) => r.description === marker)).toEqual([]);
   });
 });
 

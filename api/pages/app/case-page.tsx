@@ -23,6 +23,7 @@ import {
 } from '../../../workflows/rectification-case/messages.ts';
 import type { Caller } from '../../auth.ts';
 import { readCaseFor, rootCauseInput, stepRefusal, takeStep } from '../../case-service.ts';
+import { reportsOfCase } from '../../../store/reports.ts';
 import type { AppDeps } from '../../deps.ts';
 import type { WebEnv } from '../../middleware/session.ts';
 import { ProblemError } from '../../middleware/problems.ts';
@@ -555,6 +556,8 @@ async function renderCase(
   const tz = deps.env.CAMPUS_TZ;
   const now = new Date();
   const { view, dir } = await readCaseFor(deps, viewer, caseId);
+  // The scanned-code reports this case answers, with when each was reported (its clocks may start there).
+  const reports = await reportsOfCase(deps.aws, caseId);
   const steps = allowedSteps(deps, dir, viewer, view);
   const { rows, history } = await timelineOf(deps, dir, caseId, lang);
   const temporalUrl = `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.env.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(caseId)}`;
@@ -591,6 +594,16 @@ async function renderCase(
             `${view.round}${view.failedReviews > 0 ? t(`（复查不合格 ${view.failedReviews} 次）`, ` (${view.failedReviews} failed reviews)`) : ''}`,
           )}
           {view.reporter && dl({ zh: '报告人', en: 'Reporter' }, view.reporter.name)}
+          {reports.length > 0 &&
+            dl(
+              { zh: '扫码报告', en: 'Scanned reports' },
+              reports.map((r) => (
+                <div data-report={r.reportId}>
+                  {r.reportId} · {t('报告时间', 'reported at')} {formatTime(r.receivedAt, tz)}
+                  {r.status === 'merged' ? t('（并入）', ' (merged)') : ''}
+                </div>
+              )),
+            )}
           {dl({ zh: '描述', en: 'Description' }, view.description)}
         </dl>
       </section>

@@ -23,7 +23,7 @@ import { directoryOrFail } from '../../reads.ts';
 import type { AppDeps } from '../../deps.ts';
 import { csrfProtect, requireViewer, sessionMiddleware, type WebEnv } from '../../middleware/session.ts';
 import { ProblemError } from '../../middleware/problems.ts';
-import { notifyReporter } from '../../routes/intake.tsx';
+import { notifyReporter, stopTriageChase } from '../../report-notices.ts';
 import { severityLabels } from '../ui.tsx';
 import { page, refusedPage, type WebContext } from './dashboard-common.tsx';
 
@@ -296,6 +296,8 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
           },
           `triage:${report.reportId}`,
           lang,
+          // Clocks the standards start at the report (urgent repairs on site within 30 minutes) run from its time.
+          { reportedAt: report.receivedAt },
         );
         const done = await recordTriage(deps.aws, report, {
           status: 'case',
@@ -303,7 +305,8 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
           by: viewer.person.id,
           at,
         });
-        await notifyReporter(deps, done, 'case', undefined);
+        await stopTriageChase(deps, done);
+        await notifyReporter(deps, done, 'case');
       } else if (d.action === 'merge') {
         await deps.temporal.workflow.getHandle(d.caseId).executeUpdate(addCommentUpdate, {
           args: [
@@ -320,7 +323,8 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
           by: viewer.person.id,
           at,
         });
-        await notifyReporter(deps, done, 'merged', undefined);
+        await stopTriageChase(deps, done);
+        await notifyReporter(deps, done, 'merged');
       } else {
         const done = await recordTriage(deps.aws, report, {
           status: 'rejected',
@@ -328,7 +332,8 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
           by: viewer.person.id,
           at,
         });
-        await notifyReporter(deps, done, 'rejected', undefined);
+        await stopTriageChase(deps, done);
+        await notifyReporter(deps, done, 'rejected');
       }
     } catch (err) {
       if (err instanceof ReportAlreadyTriagedError)

@@ -1,0 +1,59 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { reportKindInfo, type ReportKind } from '../domain/intake.ts';
+import { placeByCode } from '../domain/places.ts';
+import { triageNoticeMail, waitedText, type TriageNotice } from '../domain/report-triage.ts';
+import { loadDirectory } from '../store/directory.ts';
+import { sendOnce } from '../store/outbox.ts';
+import { getReport } from '../store/reports.ts';
+import type { ActivityDeps } from './index.ts';
+
+export interface TriageNoticeResult {
+  /** The report was triaged already: the chase is over and nothing was sent. */
+  triaged: boolean;
+  sent: number;
+}
+
+/** The activities of an untriaged report's chase: each idempotent (one outbox row per report, notice and person). */
+export function createReportTriageActivities(deps: ActivityDeps) {
+  /** Sends one notice of the plan, unless the store says triage has already decided. */
+  async function sendTriageNotice(input: {
+    reportId: string;
+    notice: TriageNotice;
+  }): Promise<TriageNoticeResult> {
+    const report = await getReport(deps, input.reportId);
+    if (!report) throw ApplicationFailure.nonRetryable(`no report ${input.reportId}`, 'ReportTriageNoReport');
+    if (report.status !== 'received') return { triaged: true, sent: 0 };
+    const dir = await loadDirectory(deps.ddb, deps.tables);
+    if (!dir) throw ApplicationFailure.create({ message: 'no campus directory is loaded' });
+    const place = placeByCode(dir, report.placeCode);
+    // From the plan, not this process's clock: the notice says how long the report had waited when it was due.
+    const waited = waitedText(Date.parse(input.notice.at) - Date.parse(report.receivedAt));
+    let sent = 0;
+    for (const id of input.notice.personIds) {
+      const p = dir.people.find((x) => x.id === id);
+      if (!p) continue;
+      await sendOnce(
+        deps,
+        { scope: `report-${report.reportId}`, key: `triage-${input.notice.index}#${p.id}` },
+        async () => ({
+          to: p.email,
+          ...triageNoticeMail(p.language, {
+            notice: input.notice,
+            reportId: report.reportId,
+            name: p.name,
+            placeName: place?.name ?? { zh: report.placeCode, en: report.placeCode },
+            kindLabel: reportKindInfo[report.kind as ReportKind].label,
+            description: [...report.description].slice(0, 200).join(''),
+            waitedText: waited,
+            triageUrl: `${deps.publicBaseUrl}/app/triage#${report.reportId}`,
+          }),
+        }),
+      );
+      sent++;
+    }
+    return { triaged: false, sent };
+  }
+  return { sendTriageNotice };
+}
+
+export type ReportTriageActivities = ReturnType<typeof createReportTriageActivities>;

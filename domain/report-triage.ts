@@ -1,0 +1,179 @@
+// An untriaged scanned-code report escalates like a case: reminders to the people who
+// triage it, then up the grid until someone does. Pure: the report's workflow plans its
+// timers with it, so it replays the same and is tested here.
+import type { Directory, Location } from './directory.ts';
+import { nextNotifyTime, type WorkingHours } from './quiet-hours.ts';
+import type { Severity } from './sla.ts';
+import { headerSafe } from './safe-text.ts';
+import type { Bilingual } from './text.ts';
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+
+/** Who hears, bottom up: the triage queue's own people, then the building's level 1, its supervisors, the working group. */
+export const triageRungs = ['triage', 'grid_l1', 'supervisors', 'working_group'] as const;
+export type TriageRung = (typeof triageRungs)[number];
+
+export const triageRungLabel: Record<TriageRung, Bilingual> = {
+  triage: { zh: '分派人', en: 'the people who triage it' },
+  grid_l1: { zh: '楼栋一级网格员', en: "the building's level-1 grid members" },
+  supervisors: { zh: '楼栋主管', en: "the building's supervisors" },
+  working_group: { zh: '网格化管理工作小组', en: 'the working group' },
+};
+
+/** The people of each rung for one place, resolved once when the report arrives and pinned. */
+export type TriageRecipients = Record<TriageRung, string[]>;
+
+export function triageRecipients(
+  dir: Pick<Directory, 'buildings' | 'campus'>,
+  loc: Location,
+): TriageRecipients {
+  const b = dir.buildings.find((x) => x.id === loc.buildingId);
+  const gridL1 = [...(b?.gridMemberIds ?? [])];
+  const supervisors = [...(b?.supervisorIds ?? [])];
+  return {
+    // The triage queue of a building is its supervisors' and its level-1 grid members'.
+    triage: [...new Set([...supervisors, ...gridL1])],
+    grid_l1: gridL1,
+    supervisors,
+    working_group: [...dir.campus.workingGroupIds],
+  };
+}
+
+/**
+ * How long after the report each notice is due, by the severity triage would start from:
+ * a safety hazard is chased within the hour, anything else within the working day, and
+ * the working group hears of a report nobody took up within a day (seed 002: respond
+ * within 24 hours).
+ */
+export const TRIAGE_TIMING: Record<Severity, { reminderMs: number; rungsMs: number[] }> = {
+  major: { reminderMs: 10 * MINUTE_MS, rungsMs: [30 * MINUTE_MS, HOUR_MS, 2 * HOUR_MS] },
+  urgent: { reminderMs: 10 * MINUTE_MS, rungsMs: [30 * MINUTE_MS, HOUR_MS, 2 * HOUR_MS] },
+  routine: { reminderMs: 2 * HOUR_MS, rungsMs: [4 * HOUR_MS, 8 * HOUR_MS, 24 * HOUR_MS] },
+};
+
+export interface TriageNotice {
+  /** Its place in the plan: the email key, so a retry sends nothing twice. */
+  index: number;
+  kind: 'reminder' | 'escalation';
+  rung: TriageRung;
+  personIds: string[];
+  at: string;
+}
+
+export interface TriagePlanInput {
+  receivedAt: string;
+  severity: Severity;
+  recipients: TriageRecipients;
+  timeZone: string;
+  workingHours?: WorkingHours | undefined;
+}
+
+/**
+ * Every notice of an untriaged report, in order, held to working hours: a held notice moves
+ * the later ones with it so they keep their spacing, and the first notice of an urgent
+ * report is never held (quiet-hours.ts). Rungs with nobody on them are skipped.
+ */
+export function triageNoticePlan(input: TriagePlanInput): TriageNotice[] {
+  const timing = TRIAGE_TIMING[input.severity];
+  const wanted: Omit<TriageNotice, 'index' | 'at'>[] = [];
+  const offsets: number[] = [];
+  const push = (kind: TriageNotice['kind'], rung: TriageRung, afterMs: number) => {
+    const personIds = input.recipients[rung];
+    if (personIds.length === 0) return;
+    wanted.push({ kind, rung, personIds: [...personIds] });
+    offsets.push(afterMs);
+  };
+  push('reminder', 'triage', timing.reminderMs);
+  (['grid_l1', 'supervisors', 'working_group'] as const).forEach((rung, i) =>
+    push('escalation', rung, timing.rungsMs[i]!),
+  );
+  const start = Date.parse(input.receivedAt);
+  const opts = { timeZone: input.timeZone, hours: input.workingHours };
+  const out: TriageNotice[] = [];
+  let prevPlanned = start;
+  let prevSent = start;
+  wanted.forEach((w, i) => {
+    const planned = start + offsets[i]!;
+    const at = nextNotifyTime(
+      new Date(prevSent + (planned - prevPlanned)).toISOString(),
+      input.severity,
+      i === 0,
+      opts,
+    );
+    out.push({ ...w, index: i, at });
+    prevPlanned = planned;
+    prevSent = Date.parse(at);
+  });
+  return out;
+}
+
+/** The one run that chases a report: a report has at most one. */
+export const reportTriageWorkflowId = (reportId: string): string => `report-triage-${reportId}`;
+
+const esc = (s: string) =>
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
+
+/** The email of one notice, in both languages (the reader's first). */
+export function triageNoticeMail(
+  lang: 'zh-CN' | 'en',
+  a: {
+    notice: Pick<TriageNotice, 'kind' | 'rung'>;
+    reportId: string;
+    name: string;
+    placeName: Bilingual;
+    kindLabel: Bilingual;
+    description: string;
+    waitedText: Bilingual;
+    triageUrl: string;
+  },
+): { subject: string; text: string; html: string } {
+  const reminder = a.notice.kind === 'reminder';
+  const subject = reminder
+    ? {
+        zh: `【待分派提醒】${a.reportId} ${a.placeName.zh}`,
+        en: `[Triage reminder] ${a.reportId} ${a.placeName.en}`,
+      }
+    : {
+        zh: `【报告未分派】${a.reportId} ${a.placeName.zh}`,
+        en: `[Report not triaged] ${a.reportId} ${a.placeName.en}`,
+      };
+  const zh = [
+    `${a.name}，您好：`,
+    reminder
+      ? `${a.placeName.zh} 的扫码报告（${a.kindLabel.zh}）已等待 ${a.waitedText.zh}，仍未分派。`
+      : `${a.placeName.zh} 的扫码报告（${a.kindLabel.zh}）已等待 ${a.waitedText.zh} 仍无人分派，现上报${triageRungLabel[a.notice.rung].zh}。`,
+    `报告内容：${a.description}`,
+    `请立案、并入已有案件或说明不予受理的原因：${a.triageUrl}`,
+  ];
+  const en = [
+    `Dear ${a.name},`,
+    reminder
+      ? `A scanned-code report (${a.kindLabel.en}) at ${a.placeName.en} has waited ${a.waitedText.en} for triage.`
+      : `A scanned-code report (${a.kindLabel.en}) at ${a.placeName.en} has waited ${a.waitedText.en} and nobody has triaged it; it now goes to ${triageRungLabel[a.notice.rung].en}.`,
+    `The report: ${a.description}`,
+    `Open a case, merge it into one, or reject it with a reason: ${a.triageUrl}`,
+  ];
+  const blocks = lang === 'en' ? [en, zh] : [zh, en];
+  return {
+    subject: headerSafe(lang === 'en' ? `${subject.en} / ${subject.zh}` : `${subject.zh} / ${subject.en}`),
+    text: blocks.map((b) => b.join('\n')).join('\n\n----\n\n'),
+    html: blocks
+      .map(
+        (b) =>
+          `<div>${b.map((l) => `<p>${esc(l).replace(/(https?:\/\/\S+)/g, '<a href="$1">$1</a>')}</p>`).join('')}</div>`,
+      )
+      .join('<hr>'),
+  };
+}
+
+/** How long a report has waited, for a person: whole hours, or minutes under two hours. */
+export function waitedText(ms: number): Bilingual {
+  const minutes = Math.max(0, Math.round(ms / MINUTE_MS));
+  if (minutes < 120) return { zh: `${minutes} 分钟`, en: `${minutes} minutes` };
+  const hours = Math.round(minutes / 60);
+  return { zh: `${hours} 小时`, en: `${hours} hours` };
+}

@@ -1,0 +1,179 @@
+import { describe, expect, it } from 'vitest';
+import type { Directory } from '../../domain/directory.ts';
+import {
+  reportTriageWorkflowId,
+  triageNoticeMail,
+  triageNoticePlan,
+  triageRecipients,
+  waitedText,
+  type TriageRecipients,
+} from '../../domain/report-triage.ts';
+
+const dir: Pick<Directory, 'buildings' | 'campus'> = {
+  campus: { name: { zh: '校园', en: 'Campus' }, workingGroupIds: ['wg-1'], leadershipIds: ['lead-1'] },
+  buildings: [
+    {
+      id: 'b1',
+      name: { zh: '一号楼', en: 'Building 1' },
+      supervisorIds: ['sup-1', 'sup-2'],
+      gridMemberIds: ['grid-1', 'sup-2'],
+      floors: [],
+    },
+    {
+      id: 'canteen',
+      name: { zh: '食堂', en: 'Canteen' },
+      kind: 'public_area',
+      supervisorIds: ['sup-c'],
+      gridMemberIds: [],
+      floors: [],
+    },
+  ],
+};
+
+const recipients: TriageRecipients = triageRecipients(dir, { buildingId: 'b1' });
+const TZ = 'Asia/Shanghai';
+// Shanghai is UTC+8 all year.
+const local = (date: string, time: string) => new Date(`${date}T${time}:00+08:00`).toISOString();
+const plan = (receivedAt: string, severity: 'routine' | 'urgent', r = recipients) =>
+  triageNoticePlan({ receivedAt, severity, recipients: r, timeZone: TZ }).map(
+    (n) => `${n.kind} ${n.rung} ${n.at} ${n.personIds.join(',')}`,
+  );
+
+describe('who hears of an untriaged report', () => {
+  it('reminds the triage queue (supervisors and level 1, once each), then goes up level 1, supervisors, working group', () => {
+    expect(recipients).toEqual({
+      triage: ['sup-1', 'sup-2', 'grid-1'],
+      grid_l1: ['grid-1', 'sup-2'],
+      supervisors: ['sup-1', 'sup-2'],
+      working_group: ['wg-1'],
+    });
+  });
+
+  it('skips the rungs a public area has nobody on', () => {
+    const r = triageRecipients(dir, { buildingId: 'canteen' });
+    expect(r.grid_l1).toEqual([]);
+    expect(
+      plan(local('2026-12-02', '10:00'), 'routine', r).map((l) => l.split(' ').slice(0, 2).join(' ')),
+    ).toEqual(['reminder triage', 'escalation supervisors', 'escalation working_group']);
+  });
+
+  it('an unknown building still reaches the working group', () => {
+    const r = triageRecipients(dir, { buildingId: 'nowhere' });
+    expect(
+      triageNoticePlan({
+        receivedAt: local('2026-12-02', '10:00'),
+        severity: 'routine',
+        recipients: r,
+        timeZone: TZ,
+      }).map((n) => n.rung),
+    ).toEqual(['working_group']);
+  });
+});
+
+describe('when', () => {
+  it('a routine report in the morning: 2 h, 4 h, 8 h, then a day', () => {
+    expect(plan(local('2026-12-02', '10:00'), 'routine')).toEqual([
+      `reminder triage ${local('2026-12-02', '12:00')} sup-1,sup-2,grid-1`,
+      `escalation grid_l1 ${local('2026-12-02', '14:00')} grid-1,sup-2`,
+      `escalation supervisors ${local('2026-12-02', '18:00')} sup-1,sup-2`,
+      `escalation working_group ${local('2026-12-03', '10:00')} wg-1`,
+    ]);
+  });
+
+  it('a routine report in the evening waits for the morning, and the later notices keep their spacing', () => {
+    expect(plan(local('2026-12-02', '19:00'), 'routine').map((l) => l.split(' ')[2])).toEqual([
+      local('2026-12-03', '08:00'),
+      local('2026-12-03', '10:00'),
+      local('2026-12-03', '14:00'),
+      // 14:00 + 16 h is 06:00: held to the start of the working day.
+      local('2026-12-04', '08:00'),
+    ]);
+  });
+
+  it('a safety hazard at night: the first reminder goes at once, the rest wait for working hours', () => {
+    expect(plan(local('2026-12-02', '23:00'), 'urgent').map((l) => l.split(' ')[2])).toEqual([
+      local('2026-12-02', '23:10'),
+      local('2026-12-03', '08:00'),
+      local('2026-12-03', '08:30'),
+      local('2026-12-03', '09:30'),
+    ]);
+  });
+
+  it('a safety hazard by day is chased within the hour', () => {
+    expect(plan(local('2026-12-02', '09:00'), 'urgent').map((l) => l.split(' ')[2])).toEqual([
+      local('2026-12-02', '09:10'),
+      local('2026-12-02', '09:30'),
+      local('2026-12-02', '10:00'),
+      local('2026-12-02', '11:00'),
+    ]);
+  });
+
+  it('follows the school’s own working hours', () => {
+    const at = triageNoticePlan({
+      receivedAt: local('2026-12-02', '10:00'),
+      severity: 'routine',
+      recipients,
+      timeZone: TZ,
+      workingHours: { from: '00:00', to: '24:00' },
+    }).map((n) => n.at);
+    expect(at.at(-1)).toBe(local('2026-12-03', '10:00'));
+    expect(at[0]).toBe(local('2026-12-02', '12:00'));
+  });
+
+  it('numbers the notices in order (their email keys)', () => {
+    const p = triageNoticePlan({
+      receivedAt: local('2026-12-02', '10:00'),
+      severity: 'routine',
+      recipients,
+      timeZone: TZ,
+    });
+    expect(p.map((n) => n.index)).toEqual([0, 1, 2, 3]);
+  });
+});
+
+describe('the notice email and its words', () => {
+  it('says how long the report waited, who it now goes to, and links the triage page, in both languages', () => {
+    const mail = triageNoticeMail('zh-CN', {
+      notice: { kind: 'escalation', rung: 'supervisors' },
+      reportId: 'RP-0123456789',
+      name: '王主管',
+      placeName: { zh: '一号楼A101', en: 'Building 1, A101' },
+      kindLabel: { zh: '报修', en: 'Repair' },
+      description: '<b>灯</b>不亮',
+      waitedText: waitedText(8 * 3_600_000),
+      triageUrl: 'http://rectify.test/app/triage#RP-0123456789',
+    });
+    expect(mail.subject).toBe(
+      '【报告未分派】RP-0123456789 一号楼A101 / [Report not triaged] RP-0123456789 Building 1, A101',
+    );
+    expect(mail.text).toContain('已等待 8 小时');
+    expect(mail.text).toContain('楼栋主管');
+    expect(mail.text).toContain("the building's supervisors");
+    expect(mail.text.indexOf('王主管')).toBeLessThan(mail.text.indexOf('Dear'));
+    expect(mail.html).toContain('&lt;b&gt;');
+    expect(mail.html).toContain('<a href="http://rectify.test/app/triage#RP-0123456789">');
+    const en = triageNoticeMail('en', {
+      notice: { kind: 'reminder', rung: 'triage' },
+      reportId: 'RP-0123456789',
+      name: 'Wang',
+      placeName: { zh: '一号楼', en: 'Building 1' },
+      kindLabel: { zh: '报修', en: 'Repair' },
+      description: 'x',
+      waitedText: waitedText(10 * 60_000),
+      triageUrl: 'http://rectify.test/app/triage',
+    });
+    expect(en.subject.startsWith('[Triage reminder]')).toBe(true);
+    expect(en.text.indexOf('Dear')).toBeLessThan(en.text.indexOf('您好'));
+    expect(en.text).toContain('waited 10 minutes');
+  });
+
+  it('counts minutes under two hours and hours after', () => {
+    expect(waitedText(119 * 60_000)).toEqual({ zh: '119 分钟', en: '119 minutes' });
+    expect(waitedText(150 * 60_000)).toEqual({ zh: '3 小时', en: '3 hours' });
+    expect(waitedText(-5)).toEqual({ zh: '0 分钟', en: '0 minutes' });
+  });
+
+  it('gives one run per report', () => {
+    expect(reportTriageWorkflowId('RP-0123456789')).toBe('report-triage-RP-0123456789');
+  });
+});
