@@ -14,7 +14,16 @@ import {
   type KpiTally,
   type KpiValue,
 } from '../../../domain/kpi.ts';
+import {
+  countByDimension,
+  scoresByBuilding,
+  trendDates,
+  weeklyDimensionTrend,
+  type BuildingDimensionScore,
+  type WeekDimensionPoint,
+} from '../../../domain/inspection-scores.ts';
 import type { AppDeps } from '../../deps.ts';
+import { periodDates, roundsIn } from '../../inspection-reads.ts';
 
 /**
  * What the dashboard shows, read the way the KPI route (`GET /api/kpis`) reads
@@ -56,6 +65,20 @@ export interface KpiFigures {
   cases: number;
   kpis: KpiValue[];
   tally: KpiTally;
+  /** Inspection pass counts per building and dimension over the period's completed rounds. */
+  inspections: BuildingDimensionScore[];
+}
+
+/** Pass rate per dimension over the last TREND_WEEKS weeks up to the one `toInstant` falls in. */
+export async function inspectionTrend(
+  deps: AppDeps,
+  buildingIds: readonly string[],
+  toInstant: string,
+): Promise<WeekDimensionPoint[]> {
+  const tz = deps.env.CAMPUS_TZ;
+  const last = isoWeekOf(new Date(Date.parse(toInstant) - 1).toISOString(), tz);
+  const dates = trendDates(last, TREND_WEEKS);
+  return weeklyDimensionTrend(await roundsIn(deps, buildingIds, dates.from, dates.to), last, TREND_WEEKS);
 }
 
 /** Every KPI with its target and verdict over a period, for one building or the campus (as /api/kpis). */
@@ -74,6 +97,13 @@ export async function kpiFigures(
   ]);
   const yearTally = ytd ?? result;
   const buildings = buildingId ? 1 : Math.max(1, dir.buildings.length);
+  const dates = periodDates(range, tz);
+  const rounds = await roundsIn(
+    deps,
+    buildingId ? [buildingId] : dir.buildings.map((b) => b.id),
+    dates.from,
+    dates.to,
+  );
   return {
     cases: result.tally.cases,
     tally: result.tally,
@@ -81,7 +111,9 @@ export async function kpiFigures(
       periodDays: range.days,
       buildings,
       complaintYear: { ...year, byBuilding: yearTally.tally.validComplaintsByBuilding },
+      inspections: countByDimension(rounds),
     }),
+    inspections: scoresByBuilding(rounds),
   };
 }
 
