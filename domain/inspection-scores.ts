@@ -1,5 +1,3 @@
-import { addDays } from './calendar.ts';
-import { addWeeks, isoWeekOfDate, weekMonday } from './digest.ts';
 import type { InspectionRound } from './inspection.ts';
 import { dimensionKeys, type DimensionKey } from './standards/catalogue.ts';
 
@@ -64,26 +62,20 @@ export interface WeekDimensionPoint {
 }
 
 /**
- * The pass rate per dimension for each of `weeks` ISO weeks ending with `lastWeek`, oldest
- * first: a round counts in the week its period starts (a monthly evaluation in the week of
- * the 1st).
+ * The pass rate per dimension for each of `weeks` (ISO weeks, oldest first): a round counts
+ * in the week its period starts (`weekOf` its first date; a monthly evaluation in the week
+ * of the 1st).
  */
 export function weeklyDimensionTrend(
   rounds: readonly InspectionRound[],
-  lastWeek: string,
-  weeks: number,
+  weeks: readonly string[],
+  weekOf: (date: string) => string,
 ): WeekDimensionPoint[] {
-  const names = Array.from({ length: weeks }, (_, i) => addWeeks(lastWeek, i - (weeks - 1)));
-  return names.map((week) => {
-    const counts = countByDimension(rounds.filter((r) => isoWeekOfDate(r.from) === week));
+  return weeks.map((week) => {
+    const counts = countByDimension(rounds.filter((r) => weekOf(r.from) === week));
     const rates = Object.fromEntries(
       dimensionKeys.map((d) => [d, counts[d] ? passRate(counts[d]) : null]),
     ) as Record<DimensionKey, number | null>;
     return { week, rates };
   });
-}
-
-/** The campus dates [from, to] that `weeks` ISO weeks ending with `lastWeek` cover: what to read. */
-export function trendDates(lastWeek: string, weeks: number): { from: string; to: string } {
-  return { from: weekMonday(addWeeks(lastWeek, 1 - weeks)), to: addDays(weekMonday(lastWeek), 6) };
 }

@@ -109,6 +109,7 @@ const pages: [RouteConfig['method'], string, Kind, Bilingual, string[]][] = [
   ['post', '/app/cases/{caseId}/comment', 'form', { zh: '评论', en: 'Comment' }, ['web']],
   ['get', '/app/dashboard', 'page', { zh: '仪表盘', en: 'Dashboard' }, ['web']],
   ['get', '/app/dashboard/weekly', 'page', { zh: '周报', en: 'Weekly report' }, ['web']],
+  ['get', '/app/standards', 'page', { zh: '6T标准（按维度）', en: 'The 6T standards by dimension' }, ['web']],
   ['get', '/app/audit', 'page', { zh: '审计检索', en: 'Audit search' }, ['web']],
   ['get', '/app/audit/verify', 'page', { zh: '校验一个案件', en: 'Verify one case' }, ['web']],
   ['get', '/app/audit/verify-all', 'page', { zh: '校验全部案件', en: 'Verify every case' }, ['web']],

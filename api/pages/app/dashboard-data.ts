@@ -4,7 +4,14 @@ import { periodBounds, tallyForRange } from '../../../store/kpi-tallies.ts';
 import { listCases } from '../../../store/case-lists.ts';
 import { addDays, localDate } from '../../../domain/calendar.ts';
 import type { CaseView, DeadlineView } from '../../../domain/case-model.ts';
-import { addWeeks, isoWeekOf, reportedWeek, weekBounds } from '../../../domain/digest.ts';
+import {
+  addWeeks,
+  isoWeekOf,
+  isoWeekOfDate,
+  reportedWeek,
+  weekBounds,
+  weekMonday,
+} from '../../../domain/digest.ts';
 import type { AreaSummary } from '../../../domain/digest.ts';
 import type { Directory } from '../../../domain/directory.ts';
 import {
@@ -17,7 +24,6 @@ import {
 import {
   countByDimension,
   scoresByBuilding,
-  trendDates,
   weeklyDimensionTrend,
   type BuildingDimensionScore,
   type WeekDimensionPoint,
@@ -77,8 +83,14 @@ export async function inspectionTrend(
 ): Promise<WeekDimensionPoint[]> {
   const tz = deps.env.CAMPUS_TZ;
   const last = isoWeekOf(new Date(Date.parse(toInstant) - 1).toISOString(), tz);
-  const dates = trendDates(last, TREND_WEEKS);
-  return weeklyDimensionTrend(await roundsIn(deps, buildingIds, dates.from, dates.to), last, TREND_WEEKS);
+  const weeks = Array.from({ length: TREND_WEEKS }, (_, i) => addWeeks(last, i - (TREND_WEEKS - 1)));
+  const rounds = await roundsIn(
+    deps,
+    buildingIds,
+    weekMonday(weeks[0] ?? last),
+    addDays(weekMonday(last), 6),
+  );
+  return weeklyDimensionTrend(rounds, weeks, isoWeekOfDate);
 }
 
 /** Every KPI with its target and verdict over a period, for one building or the campus (as /api/kpis). */

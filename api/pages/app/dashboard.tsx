@@ -18,6 +18,7 @@ import { loadWeeklySummary } from '../../reads.ts';
 import { weeklyReportHtml } from '../../routes/weekly-reports.ts';
 import { countBarsChart, kpiRatesChart, rateTrendChart } from '../charts.ts';
 import { InspectionScores } from './dashboard-inspections.tsx';
+import { standardsPageRoutes } from './standards-page.tsx';
 import { formatTime, SeverityBadge, StageBadge, stageLabels } from '../ui.tsx';
 import { adminRoutes } from './admin.tsx';
 import { auditPageRoutes } from './audit.tsx';
@@ -694,10 +695,11 @@ export function moreAppRoutes(deps: AppDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   // Guarded here on its own paths too, so the pages never depend on the order of mounts
   // (the session middleware is safe to run twice).
-  for (const path of ['/dashboard', '/dashboard/*', '/audit', '/audit/*', '/admin/*'])
+  for (const path of ['/dashboard', '/dashboard/*', '/audit', '/audit/*', '/admin/*', '/standards'])
     app.use(path, sessionMiddleware(deps), requireViewer, csrfProtect);
   app.route('/', dashboardRoutes(deps));
   app.route('/', auditPageRoutes(deps));
   app.route('/', adminRoutes(deps));
+  app.route('/', standardsPageRoutes(deps));
   return app;
 }
