@@ -24,6 +24,7 @@
  *   REPORTQ#<buildingId>                              <receivedAt>#<reportId>    a building's triage queue (reports.ts)
  *   REPORTTRACK#<tokenHash>                           -                          a tracking link's token (reports.ts)
  *   RATE#<scope>                                      <window>                   an abuse-limit counter (reports.ts)
+ *   CALENDAR                                          v#<000001>                 a saved version of the calendar file (calendar-versions.ts)
  */
 export interface OpsKey {
   pk: string;
@@ -47,6 +48,7 @@ const prefix = {
   reportQueue: 'REPORTQ#',
   reportTrack: 'REPORTTRACK#',
   rate: 'RATE#',
+  calendar: 'CALENDAR',
 } as const;
 
 /** The partition (`pk`) of record kinds read as a whole partition. */
@@ -56,6 +58,7 @@ export const opsPartition = {
   anchorChunks: (anchorId: string) => `${prefix.anchorChunks}${anchorId}`,
   digestWeek: (week: string) => `${prefix.digestWeek}${week}`,
   reportQueue: (buildingId: string) => `${prefix.reportQueue}${buildingId}`,
+  calendarVersions: prefix.calendar,
 } as const;
 
 /** Sort-key prefixes within a week's digest partition. */
@@ -113,6 +116,11 @@ export const opsKey = {
   }),
   reportTrack: (tokenHash: string): OpsKey => ({ pk: `${prefix.reportTrack}${tokenHash}`, sk: ONLY }),
   rate: (scope: string, window: number): OpsKey => ({ pk: `${prefix.rate}${scope}`, sk: String(window) }),
+  /** The n-th saved calendar version (zero-padded so versions sort in order). */
+  calendarVersion: (n: number): OpsKey => ({
+    pk: opsPartition.calendarVersions,
+    sk: `v#${String(n).padStart(6, '0')}`,
+  }),
 } as const;
 
 /**
@@ -123,6 +131,8 @@ export const outboxScope = {
   case: (caseId: string) => caseId,
   weekly: (week: string) => `WEEKLY#${week}`,
   daily: (date: string) => `DAILY#${date}`,
+  /** The admins' daily warning that next year's official calendar is missing. */
+  calendar: (date: string) => `CALENDAR#${date}`,
 } as const;
 
 /**
