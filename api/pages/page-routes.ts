@@ -122,6 +122,20 @@ const pages: [RouteConfig['method'], string, Kind, Bilingual, string[]][] = [
   ],
   ['get', '/app/audit/export', 'file', { zh: '按时段导出', en: 'Export a period' }, ['web']],
   ['get', '/app/admin/directory', 'page', { zh: '名录导入', en: 'Directory import' }, ['web']],
+  [
+    'get',
+    '/app/admin/calendar',
+    'page',
+    { zh: '校历（查看与编辑）', en: 'Campus calendar (view and edit)' },
+    ['web'],
+  ],
+  [
+    'post',
+    '/app/admin/calendar',
+    'form',
+    { zh: '检查、预览或保存校历新版本', en: 'Check, preview or save a new calendar version' },
+    ['web'],
+  ],
   ['get', '/app/admin/directory/export', 'file', { zh: '导出名录', en: 'Export the directory' }, ['web']],
   [
     'post',

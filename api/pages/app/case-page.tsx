@@ -628,6 +628,11 @@ async function renderCase(
                       <time datetime={d.due}>{formatTime(d.due, tz)}</time>
                     )}
                     {d.approximate && <span class="muted"> {t('（约）', '(approx.)')}</span>}
+                    {d.approximate && d.note && (
+                      <small class="muted" data-deadline-note style="display:block">
+                        {inLang(d.note, lang)}
+                      </small>
+                    )}
                   </td>
                   <td>
                     <DeadlineBadge state={d.state} lang={lang} />

@@ -4,6 +4,7 @@ import { raw } from 'hono/html';
 import { z } from 'zod';
 import { standardItem, standards } from '../../../domain/standards/catalogue.ts';
 import { boundedDate } from '../../schemas.ts';
+import { localDate } from '../../../domain/calendar.ts';
 import { isValidIsoWeek } from '../../../domain/digest.ts';
 import type { Directory } from '../../../domain/directory.ts';
 import { onTimeStages, type KpiValue } from '../../../domain/kpi.ts';
@@ -19,6 +20,8 @@ import { weeklyReportHtml } from '../../routes/weekly-reports.ts';
 import { countBarsChart, kpiRatesChart, rateTrendChart } from '../charts.ts';
 import { InspectionScores } from './dashboard-inspections.tsx';
 import { standardsPageRoutes } from './standards-page.tsx';
+import { calendarAdminRoutes, calendarBanner } from './admin-calendar.tsx';
+import { currentCalendarReader } from '../../../infra/calendar.ts';
 import { formatTime, SeverityBadge, StageBadge, stageLabels } from '../ui.tsx';
 import { adminRoutes } from './admin.tsx';
 import { auditPageRoutes } from './audit.tsx';
@@ -176,6 +179,7 @@ const Svg = (props: { svg: string | null; empty: Bilingual; lang: Lang }) =>
 export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const tz = deps.env.CAMPUS_TZ;
+  const calendarNow = currentCalendarReader(deps.env, { ddb: deps.aws.ddb, tables: deps.aws.tables });
 
   app.get('/dashboard', async (c) => {
     const lang = c.get('lang');
@@ -279,6 +283,10 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
     }
 
     const perBuilding = buildingId === undefined && scope.campus;
+    // From 1 November admins see, every day, that next year's official calendar is missing.
+    const calendarNotice = viewerHas(c, ['admin'])
+      ? calendarBanner((await calendarNow()).file, localDate(now.toISOString(), tz))
+      : null;
     const [figures, trend, breaches, overdue, reports, buildingFigures, inspectionWeeks] = await Promise.all([
       kpiFigures(deps, dir, period, buildingId),
       weeklyTrend(deps, period.to, buildingId),
@@ -356,6 +364,12 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
       c,
       TITLE,
       <>
+        {calendarNotice && (
+          <div class="flash error" role="alert" data-calendar-banner>
+            {t(calendarNotice)}{' '}
+            <a href="/app/admin/calendar">{t({ zh: '打开校历', en: 'Open the calendar' })}</a>
+          </div>
+        )}
         {form}
         <section class="card" aria-labelledby="dash-kpi-h">
           <h2 id="dash-kpi-h" style="margin-top:0">
@@ -701,5 +715,6 @@ export function moreAppRoutes(deps: AppDeps): Hono<WebEnv> {
   app.route('/', auditPageRoutes(deps));
   app.route('/', adminRoutes(deps));
   app.route('/', standardsPageRoutes(deps));
+  app.route('/', calendarAdminRoutes(deps));
   return app;
 }
