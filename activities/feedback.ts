@@ -6,6 +6,8 @@ import {
   buildDailyBrief,
   buildWeeklyDigests,
   weekBounds,
+  weekMonday,
+  INSPECTION_TREND_WEEKS,
   REPEAT_WINDOW_WEEKS,
   type AreaSummary,
   type DepartmentDigest,
@@ -27,6 +29,7 @@ import type { Directory, Person } from '../domain/directory.ts';
 import { complaintYearBounds } from '../domain/kpi.ts';
 import { reportLinkUrl } from '../domain/report-link.ts';
 import { loadDirectory } from '../store/directory.ts';
+import { roundsBetween } from '../store/inspections.ts';
 import {
   acknowledgedIds,
   casesActiveIn,
@@ -159,9 +162,13 @@ export function createFeedbackActivities(deps: ActivityDeps) {
     const { to } = weekBounds(input.week, input.timeZone);
     // The yearly complaint limit is judged on the year to the week's end, mostly from stored counters.
     const year = complaintYearBounds(to, input.timeZone);
-    const [views, ytd] = await Promise.all([
+    // The rounds of the inspection trend: those whose period starts in its weeks.
+    const roundsFrom = weekMonday(addWeeks(input.week, 1 - INSPECTION_TREND_WEEKS));
+    const roundsTo = addDays(weekMonday(input.week), 6);
+    const [views, ytd, rounds] = await Promise.all([
       casesActiveIn(store, { from, to, lookbackDays: input.lookbackDays }),
       tallyForRange(store, { ...year, timeZone: input.timeZone }),
+      Promise.all(dir.buildings.map((b) => roundsBetween(store, b.id, roundsFrom, roundsTo))),
     ]);
     heartbeat({ loaded: views.length });
     const built = buildWeeklyDigests({
@@ -170,6 +177,7 @@ export function createFeedbackActivities(deps: ActivityDeps) {
       views,
       directory: dir,
       complaintYear: { ...year, byBuilding: ytd.tally.validComplaintsByBuilding },
+      inspections: rounds.flat(),
     });
     const all: AnyDigest[] = [...built.staff, ...built.departments, ...built.buildings, built.workingGroup];
     await saveDigests(store, all, input.workflowId);

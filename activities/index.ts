@@ -5,6 +5,7 @@ import {
   createCalendar,
   type CalendarOverrides,
   type Duration,
+  type WorkingCalendar,
 } from '../domain/calendar.ts';
 import { renderEmail, type EmailKind } from '../domain/email-content.ts';
 import type { Language } from '../domain/directory.ts';
@@ -58,11 +59,25 @@ export interface ActivityDeps extends AwsDeps {
   publicBaseUrl: string;
   timeZone: string;
   calendarOverrides?: CalendarOverrides | undefined;
+  /**
+   * The calendar in force when a deadline is planned (the newest version saved on the admin
+   * page, else the file): `key` names the version, so each is built once. Without it the
+   * fixed `calendarOverrides` are used.
+   */
+  currentCalendar?: (() => Promise<{ key: string; overrides: CalendarOverrides }>) | undefined;
 }
 
 /** The case workflow's activities, built over injected clients. Each is idempotent. */
 export function createActivities(deps: ActivityDeps) {
-  const calendar = createCalendar(deps.calendarOverrides);
+  const fixedCalendar = createCalendar(deps.calendarOverrides);
+  const built = new Map<string, WorkingCalendar>();
+  const calendarNow = async (): Promise<WorkingCalendar> => {
+    if (!deps.currentCalendar) return fixedCalendar;
+    const { key, overrides } = await deps.currentCalendar();
+    let cal = built.get(key);
+    if (!cal) built.set(key, (cal = createCalendar(overrides)));
+    return cal;
+  };
   const links = {
     ddb: deps.ddb,
     tables: deps.tables,
@@ -71,6 +86,7 @@ export function createActivities(deps: ActivityDeps) {
   };
 
   async function planDeadline(input: PlanDeadlineInput): Promise<PlanDeadlineResult> {
+    const calendar = await calendarNow();
     const d = computeDeadline({ start: input.start, duration: input.duration, tz: input.timeZone, calendar });
     return {
       due: d.due,

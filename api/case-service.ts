@@ -15,7 +15,9 @@ import {
   type CaseView,
   type StepName,
 } from '../domain/case-model.ts';
+import { isItemId, withItemRule } from '../domain/case-citation.ts';
 import { buildPolicy } from '../domain/case-policy.ts';
+import { standardItem } from '../domain/standards/catalogue.ts';
 import { locationExists, withSupervision, type Directory } from '../domain/directory.ts';
 import { canonicalJson } from '../domain/hash-chain.ts';
 import type { rectificationCase } from '../workflows/rectification-case/workflow.ts';
@@ -61,6 +63,7 @@ export async function openNewCase(
   );
   if (refusal && !mayOpenSomewhere) throw new ProblemError('forbidden', refusal);
   assertKnownPlaceAndAssignee(dir, body, lang);
+  assertKnownItem(body, lang);
   if (refusal) throw new ProblemError('forbidden', refusal);
 
   const requestHash = createHash('sha256').update(canonicalJson(body)).digest('hex');
@@ -141,20 +144,61 @@ function caseInputFor(
   openedBy: Actor,
   openedAt: string,
 ): CaseInput {
+  const item = standardItem(body.itemId ?? body.category ?? '');
+  const policy = buildPolicy(
+    dir,
+    { ...body, category: item?.id ?? body.category },
+    { timeZone: deps.env.CAMPUS_TZ, workingHours: deps.env.WORKING_HOURS },
+  );
   return {
     caseId,
     title: body.title,
     description: body.description,
     source: body.source,
     severity: body.severity,
-    category: body.category,
+    category: item?.id ?? body.category,
     location: body.location,
     assigneeId: body.assigneeId,
     reporter: body.reporter,
     openedBy,
     openedAt,
-    policy: buildPolicy(dir, body, { timeZone: deps.env.CAMPUS_TZ, workingHours: deps.env.WORKING_HOURS }),
+    policy: item ? withItemRule(policy, item) : policy,
   };
+}
+
+/** 422 for a cited item the catalogue lacks, or a category that says something else. */
+function assertKnownItem(body: NewCaseBody, lang: Lang): void {
+  const errors: FieldError[] = [];
+  if (body.itemId && !standardItem(body.itemId))
+    errors.push({
+      field: 'itemId',
+      message:
+        lang === 'en'
+          ? `no item ${body.itemId} in the 6T catalogue (see GET /api/standards)`
+          : `“6T”标准中没有条目 ${body.itemId}（见 GET /api/standards）`,
+    });
+  else if (body.itemId && body.category && body.category !== body.itemId)
+    errors.push({
+      field: 'category',
+      message:
+        lang === 'en'
+          ? `a case citing ${body.itemId} takes the item as its category; leave category out`
+          : `引用条目 ${body.itemId} 的案件以该条目为类别，请不要另填类别`,
+    });
+  else if (!body.itemId && isItemId(body.category) && !standardItem(body.category ?? ''))
+    errors.push({
+      field: 'category',
+      message:
+        lang === 'en'
+          ? `${body.category} looks like a 6T item but the catalogue has none (see GET /api/standards)`
+          : `${body.category} 形如“6T”条目，但标准中没有（见 GET /api/standards）`,
+    });
+  if (errors.length > 0)
+    throw new ProblemError(
+      'unprocessable',
+      { zh: '引用的标准条目不存在', en: 'the cited standard item does not exist' },
+      errors,
+    );
 }
 
 /** 422 with a field error for each reference the directory doesn't know. */

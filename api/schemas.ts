@@ -75,6 +75,11 @@ export const newCaseSchema = named(
     source: z.enum(sources),
     severity: z.enum(severities),
     category: text(64, { singleLine: true }).optional(),
+    /** A 6T item the case cites (GET /api/standards); it becomes the case's category. */
+    itemId: z
+      .string()
+      .regex(/^6t\.[a-z]+\.\d+$/, 'a 6T item id like 6t.safety.1 (see GET /api/standards)')
+      .optional(),
     location: locationSchema,
     assigneeId: idSchema,
     reporter: z
@@ -210,6 +215,18 @@ const signatureSchema = z.object({
   textHash: z.string(),
 });
 
+const citedItemSchema = named(
+  'CitedItem',
+  z.object({
+    itemId: z.string(),
+    dimension: z.string(),
+    number: z.number().int(),
+    dimensionName: bilingual,
+    label: bilingual,
+  }),
+  'The 6T item (seed 000) a case cites: its dimension and number / 引用的“6T”标准条目',
+);
+
 export const caseViewSchema = named(
   'CaseView',
   z.object({
@@ -219,6 +236,7 @@ export const caseViewSchema = named(
     source: z.enum(sources),
     severity: z.enum(severities),
     category: z.string().optional(),
+    cited: citedItemSchema.optional(),
     location: z.object({
       buildingId: z.string(),
       floorId: z.string().optional(),
@@ -334,6 +352,7 @@ export const caseSummarySchema = named(
     source: z.enum(sources),
     severity: z.enum(severities),
     category: z.string().optional(),
+    cited: citedItemSchema.optional(),
     location: caseViewSchema.shape.location,
     assigneeId: z.string(),
     responsibleId: z.string(),

@@ -12,6 +12,16 @@
  * complaints is judged on the calendar year to the week's end, when the caller
  * gives those counts.
  */
+import { caseCitation } from './case-citation.ts';
+import {
+  countByDimension,
+  scoresByBuilding,
+  weeklyDimensionTrend,
+  type BuildingDimensionScore,
+  type WeekDimensionPoint,
+} from './inspection-scores.ts';
+import type { InspectionRound } from './inspection.ts';
+import type { DimensionKey } from './standards/catalogue.ts';
 import type { CaseView } from './case-model.ts';
 import { addDays, dayOfWeek, localDate, localTimeToInstant } from './calendar.ts';
 import type { Bilingual, Department, Directory, Location } from './directory.ts';
@@ -135,6 +145,8 @@ export interface CaseLine {
   source: CaseView['source'];
   severity: CaseView['severity'];
   category?: string | undefined;
+  /** The 6T item the case cites (seed 000): its dimension and number. */
+  cited?: { itemId: string; dimension: DimensionKey; number: number } | undefined;
   buildingId: string;
   place: string;
   stage: CaseView['stage'];
@@ -155,6 +167,11 @@ export interface CaseLine {
 export const placeOf = (loc: Location): string =>
   [loc.buildingId, loc.floorId, loc.roomId].filter((x): x is string => Boolean(x)).join('/');
 
+const citedOf = (v: CaseView): CaseLine['cited'] => {
+  const c = caseCitation(v);
+  return c && { itemId: c.itemId, dimension: c.dimension, number: c.number };
+};
+
 /** The case's events within [from, to); null when nothing happened to it then. */
 export function caseLine(v: CaseView, from: string, to: string): CaseLine | null {
   // From the rating history, not the latest follow-up: a score that reopened the case still
@@ -168,6 +185,7 @@ export function caseLine(v: CaseView, from: string, to: string): CaseLine | null
     source: v.source,
     severity: v.severity,
     category: v.category,
+    cited: citedOf(v),
     buildingId: v.location.buildingId,
     place: placeOf(v.location),
     stage: v.stage,
@@ -334,7 +352,16 @@ export interface AreaSummary {
   cases: CaseLine[];
   /** Rows before the cap: `cases` and `byStaff` list at most MAX_SUMMARY_ROWS each. */
   totals: { cases: number; staff: number };
+  /**
+   * 6T inspection scores: per building and dimension over the week's completed rounds, and
+   * the pass rate per dimension over the last INSPECTION_TREND_WEEKS weeks (absent in
+   * summaries built before rounds were read).
+   */
+  inspection?: { scores: BuildingDimensionScore[]; trend: WeekDimensionPoint[] } | undefined;
 }
+
+/** Weeks of inspection trend a weekly summary carries. */
+export const INSPECTION_TREND_WEEKS = 8;
 
 export interface WeeklyDigests {
   week: string;
@@ -355,6 +382,8 @@ export interface BuildDigestsInput {
    * complaintYearBounds). Without it the summaries show the week's count with no verdict.
    */
   complaintYear?: ComplaintYear | undefined;
+  /** Inspection rounds whose period starts in the INSPECTION_TREND_WEEKS weeks ending with `week`. */
+  inspections?: readonly InspectionRound[] | undefined;
 }
 
 /** The complaint year as of the week before: this year's counts less this week's cohort. */
@@ -408,6 +437,7 @@ function areaSummary(
   views: readonly CaseView[],
   buildingCount: number,
   complaintYear: ComplaintYear | undefined,
+  rounds: readonly InspectionRound[] | undefined,
   buildingId?: string,
 ): AreaSummary {
   const { from, to } = weekBounds(week, tz);
@@ -421,13 +451,21 @@ function areaSummary(
   const cohort = views.filter((v) => within(v.openedAt, from, to));
   const prevCohort = views.filter((v) => within(v.openedAt, prev.from, prev.to));
   const tally = tallyCases(cohort);
-  const kpis = computeKpis(tally, { periodDays: 7, buildings: buildingCount, complaintYear });
+  const weekRounds = rounds?.filter((r) => isoWeekOfDate(r.from) === week);
+  const prevRounds = rounds?.filter((r) => isoWeekOfDate(r.from) === addWeeks(week, -1));
+  const kpis = computeKpis(tally, {
+    periodDays: 7,
+    buildings: buildingCount,
+    complaintYear,
+    inspections: weekRounds && countByDimension(weekRounds),
+  });
   const yearBefore =
     complaintYear && complaintYearBefore(complaintYear, from, tally.validComplaintsByBuilding);
   const prevKpis = computeKpis(tallyCases(prevCohort), {
     periodDays: 7,
     buildings: buildingCount,
     complaintYear: yearBefore,
+    inspections: prevRounds && countByDimension(prevRounds),
   });
   const kpiChange = kpis.map((k, i) => {
     // A year's count is not compared with a week's, nor with another year's.
@@ -477,6 +515,16 @@ function areaSummary(
     daily,
     cases: [...lines].sort((x, y) => trouble(y) - trouble(x)).slice(0, MAX_SUMMARY_ROWS),
     totals: { cases: lines.length, staff: byStaff.length },
+    inspection: rounds && {
+      scores: scoresByBuilding(weekRounds ?? []),
+      trend: weeklyDimensionTrend(
+        rounds,
+        Array.from({ length: INSPECTION_TREND_WEEKS }, (_, i) =>
+          addWeeks(week, i - (INSPECTION_TREND_WEEKS - 1)),
+        ),
+        isoWeekOfDate,
+      ),
+    },
   };
 }
 
@@ -543,6 +591,7 @@ export function buildWeeklyDigests(input: BuildDigestsInput): WeeklyDigests {
         ...complaintYear,
         byBuilding: { [b.id]: complaintYear.byBuilding[b.id] ?? 0 },
       },
+      input.inspections?.filter((r) => r.buildingId === b.id),
       b.id,
     ),
   );
@@ -553,6 +602,7 @@ export function buildWeeklyDigests(input: BuildDigestsInput): WeeklyDigests {
     views,
     Math.max(1, directory.buildings.length),
     complaintYear,
+    input.inspections,
   );
   workingGroup.byBuilding = buildings.map((b) => ({ buildingId: b.buildingId ?? '', counts: b.counts }));
   return { week, staff, departments, buildings, workingGroup };

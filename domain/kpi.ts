@@ -28,12 +28,25 @@
  *   building with the most; its verdict is 'missed' as soon as one exceeds 5.
  * - reopen rate: cases reopened by a low follow-up score, over cases that
  *   reached follow-up.
+ * - service-etiquette satisfaction (育人 7): the latest follow-up score of the
+ *   cases about staff conduct, i.e. citing 育人 7 服务礼仪 or 检查评估 1 (students'
+ *   complaints about service quality), or of the category `staff`; satisfied as
+ *   above.
+ * - inspection pass rate per dimension: items passed over items passed or
+ *   failed in the completed inspection rounds of the period (not applicable and
+ *   unchecked items left out). The standard sets no number for it, so it is
+ *   tracked, not judged.
+ *
+ * Every KPI names where its target comes from (`source`) and, when that is an
+ * item of the 6T catalogue (seed 000), the item ids (`cites`).
  */
 import { localDate, localTimeToInstant } from './calendar.ts';
 import { entryScore, scoredActions } from './case-action.ts';
+import { caseCitation } from './case-citation.ts';
 import type { CaseView } from './case-model.ts';
 import { stageLabels } from './stage-labels.ts';
 import type { TimedStage } from './sla.ts';
+import { dimensionKeys, standards, type DimensionKey } from './standards/catalogue.ts';
 
 /** Stages whose deadlines bind staff and supervisors (follow-up waits on the reporter). */
 export const onTimeStages = [
@@ -87,6 +100,10 @@ export interface KpiTally {
   smallRepairDone: Ratio;
   repairSatisfaction: Ratio;
   overallSatisfaction: Ratio;
+  /** Absent in tallies stored before it was counted (read as none). */
+  etiquetteSatisfaction?: Ratio | undefined;
+  /** Cases citing a 6T item, per the item's dimension (absent in tallies stored before). */
+  citedByDimension?: Partial<Record<DimensionKey, number>> | undefined;
   reopened: Ratio;
   /** Open-to-close durations of closed cases, in ms (kept whole so p90 survives merging). */
   closeDurationsMs: number[];
@@ -114,6 +131,8 @@ export function emptyTally(): KpiTally {
     smallRepairDone: ratio(),
     repairSatisfaction: ratio(),
     overallSatisfaction: ratio(),
+    etiquetteSatisfaction: ratio(),
+    citedByDimension: {},
     reopened: ratio(),
     closeDurationsMs: [],
     open: 0,
@@ -168,6 +187,12 @@ export function addCase(t: KpiTally, v: CaseView): KpiTally {
     const satisfied = score >= SATISFIED_SCORE;
     count(t.overallSatisfaction, satisfied);
     if (v.source === 'repair') count(t.repairSatisfaction, satisfied);
+    if (isEtiquetteCase(v)) count((t.etiquetteSatisfaction ??= ratio()), satisfied);
+  }
+  const cited = caseCitation(v);
+  if (cited) {
+    const by = (t.citedByDimension ??= {});
+    by[cited.dimension] = (by[cited.dimension] ?? 0) + 1;
   }
   const reopened = v.timeline.some((e) => e.action === scoredActions.reopened);
   if (v.followUp || reopened) count(t.reopened, reopened);
@@ -181,7 +206,15 @@ export function tallyCases(views: readonly CaseView[]): KpiTally {
   return views.reduce(addCase, emptyTally());
 }
 
-const addRatio = (a: Ratio, b: Ratio): Ratio => ({ num: a.num + b.num, den: a.den + b.den });
+const addRatio = (a: Ratio, b: Ratio | undefined): Ratio =>
+  b ? { num: a.num + b.num, den: a.den + b.den } : a;
+
+/** Items whose cases are about how staff treat students: 育人 7 服务礼仪, 检查评估 1 complaints about service. */
+export const ETIQUETTE_ITEMS: readonly string[] = ['6t.education.7', '6t.evaluation.1'];
+/** The category the intake gives complaints about a staff member (SLA category `staff`). */
+const STAFF_CATEGORY = 'staff';
+const isEtiquetteCase = (v: Pick<CaseView, 'category'>) =>
+  v.category === STAFF_CATEGORY || ETIQUETTE_ITEMS.includes(v.category ?? '');
 
 export function mergeTallies(tallies: readonly KpiTally[]): KpiTally {
   const out = emptyTally();
@@ -198,6 +231,10 @@ export function mergeTallies(tallies: readonly KpiTally[]): KpiTally {
     out.smallRepairDone = addRatio(out.smallRepairDone, t.smallRepairDone);
     out.repairSatisfaction = addRatio(out.repairSatisfaction, t.repairSatisfaction);
     out.overallSatisfaction = addRatio(out.overallSatisfaction, t.overallSatisfaction);
+    out.etiquetteSatisfaction = addRatio(out.etiquetteSatisfaction ?? ratio(), t.etiquetteSatisfaction);
+    const by = (out.citedByDimension ??= {});
+    for (const [d, n] of Object.entries(t.citedByDimension ?? {}) as [DimensionKey, number][])
+      by[d] = (by[d] ?? 0) + n;
     out.reopened = addRatio(out.reopened, t.reopened);
     out.closeDurationsMs.push(...t.closeDurationsMs);
   }
@@ -212,6 +249,8 @@ export type KpiId =
   | 'small_repair_done_24h'
   | 'repair_satisfaction'
   | 'overall_satisfaction'
+  | 'etiquette_satisfaction'
+  | `inspection_pass_rate_${DimensionKey}`
   | 'valid_complaints_per_building_year'
   | 'average_time_to_close_hours'
   | 'p90_time_to_close_hours'
@@ -226,6 +265,8 @@ export interface KpiValue {
   comparator: '>=' | '<=' | null;
   /** Where the target comes from. */
   source: string;
+  /** The 6T items (seed 000) the target is written in; empty when it comes from elsewhere. */
+  cites: string[];
   /** null when the period has nothing to measure. */
   value: number | null;
   numerator?: number | undefined;
@@ -255,6 +296,8 @@ export interface KpiContext {
   periodDays?: number | undefined;
   /** The calendar year to date of complaints; when given, the yearly limit is judged on it. */
   complaintYear?: ComplaintYear | undefined;
+  /** Items passed and failed in the period's completed inspection rounds, per dimension. */
+  inspections?: Partial<Record<DimensionKey, { passed: number; failed: number }>> | undefined;
 }
 
 /**
@@ -266,7 +309,7 @@ export function complaintYearBounds(to: string, tz: string): { from: string; to:
   return { from: localTimeToInstant(`${lastDay.slice(0, 4)}-01-01`, '00:00', tz), to };
 }
 
-/** Valid complaints per building the yearly limit allows (seed 004). */
+/** Valid complaints per building the yearly limit allows (seed 000 检查评估 9). */
 export const VALID_COMPLAINTS_PER_YEAR = 5;
 
 function validComplaintsKpi(t: KpiTally, ctx: KpiContext): KpiValue {
@@ -283,7 +326,8 @@ function validComplaintsKpi(t: KpiTally, ctx: KpiContext): KpiValue {
     unit: 'per_building_year',
     target: VALID_COMPLAINTS_PER_YEAR,
     comparator: '<=',
-    source: 'seed 004: 有效投诉≤5次/年, per building, calendar year to date',
+    source: 'seed 000 天天检查评估 9 整体情况: 有效投诉及意见≦5次/年, per building, calendar year to date',
+    cites: ['6t.evaluation.9'],
     value: worst,
     numerator: counts.reduce((a, b) => a + b, 0),
     denominator: ctx.buildings,
@@ -318,6 +362,7 @@ function rateKpi(
   target: number | null,
   comparator: KpiValue['comparator'],
   source: string,
+  cites: string[] = [],
 ): KpiValue {
   const value = r.den === 0 ? null : round4(r.num / r.den);
   return {
@@ -327,6 +372,7 @@ function rateKpi(
     target,
     comparator,
     source,
+    cites,
     value,
     numerator: r.num,
     denominator: r.den,
@@ -343,7 +389,8 @@ export function computeKpis(t: KpiTally, ctx: KpiContext): KpiValue[] {
       t.complaints,
       1,
       '>=',
-      'seed 004: 投诉建议处理率100%',
+      'seed 000 天天检查评估 2 问题处理: 学生投诉、意见建议的处理率100%; 检查评估 9: 及时处理率100%',
+      ['6t.evaluation.2', '6t.evaluation.9'],
     ),
   ];
   for (const s of onTimeStages) {
@@ -354,7 +401,7 @@ export function computeKpis(t: KpiTally, ctx: KpiContext): KpiValue[] {
         t.onTime[s],
         1,
         '>=',
-        'SLA catalogue: every stage deadline is a commitment',
+        'SLA catalogue (seeds 002, 004): every stage deadline is a commitment',
       ),
     );
   }
@@ -365,7 +412,8 @@ export function computeKpis(t: KpiTally, ctx: KpiContext): KpiValue[] {
       t.urgentRepairOnSite,
       1,
       '>=',
-      'seed 000: 30分钟内到场',
+      'seed 000 天天检查评估 6 零星维修: 急修需在半小时内到场 (规范管理 11: 30分钟内到场)',
+      ['6t.evaluation.6', '6t.management.11'],
     ),
     rateKpi(
       'general_repair_on_site_2h',
@@ -373,7 +421,8 @@ export function computeKpis(t: KpiTally, ctx: KpiContext): KpiValue[] {
       t.generalRepairOnSite,
       1,
       '>=',
-      'seed 000: 一般维修2小时到场',
+      'seed 000 天天检查评估 6 零星维修: 一般维修2小时到场',
+      ['6t.evaluation.6'],
     ),
     rateKpi(
       'small_repair_done_24h',
@@ -381,7 +430,8 @@ export function computeKpis(t: KpiTally, ctx: KpiContext): KpiValue[] {
       t.smallRepairDone,
       1,
       '>=',
-      'seed 000: 零星维修24小时内完成',
+      'seed 000 天天规范管理 11 日常维修: 零星维修24小时内完成',
+      ['6t.management.11'],
     ),
     rateKpi(
       'repair_satisfaction',
@@ -389,7 +439,8 @@ export function computeKpis(t: KpiTally, ctx: KpiContext): KpiValue[] {
       t.repairSatisfaction,
       0.9,
       '>=',
-      'seed 004: 维修满意率≥90%',
+      'seed 000 天天检查评估 6 零星维修: 学生对维修服务满意率达90%及以上',
+      ['6t.evaluation.6'],
     ),
     rateKpi(
       'overall_satisfaction',
@@ -397,9 +448,37 @@ export function computeKpis(t: KpiTally, ctx: KpiContext): KpiValue[] {
       t.overallSatisfaction,
       0.85,
       '>=',
-      'seed 004: 满意率≥85%',
+      'seed 000 天天检查评估 9 整体情况: 公寓服务综合测评满意度85%以上',
+      ['6t.evaluation.9'],
+    ),
+    rateKpi(
+      'etiquette_satisfaction',
+      { zh: '服务礼仪满意率', en: 'Service-etiquette satisfaction' },
+      t.etiquetteSatisfaction ?? ratio(),
+      0.8,
+      '>=',
+      'seed 000 天天行为育人 7 服务礼仪: 学生满意率80%以上',
+      ['6t.education.7'],
     ),
   );
+  for (const dimension of dimensionKeys) {
+    const dim = standards.dimensions.find((d) => d.key === dimension);
+    const s = ctx.inspections?.[dimension];
+    out.push(
+      rateKpi(
+        `inspection_pass_rate_${dimension}`,
+        {
+          zh: `检查合格率：${dim?.name.zh ?? dimension}`,
+          en: `Inspection pass rate: ${dim?.name.en ?? dimension}`,
+        },
+        { num: s?.passed ?? 0, den: (s?.passed ?? 0) + (s?.failed ?? 0) },
+        null,
+        null,
+        `seed 000 ${dim?.name.zh ?? dimension}: the dimension's items, checked in 日检、周查、月评 (seeds 002, 004); no number in the standard, tracked`,
+        (dim?.items ?? []).map((i) => i.id),
+      ),
+    );
+  }
   out.push(validComplaintsKpi(t, ctx));
   const closes = t.closeDurationsMs;
   const avg = closes.length ? round4(closes.reduce((a, b) => a + b, 0) / closes.length / HOUR_MS) : null;
@@ -412,6 +491,7 @@ export function computeKpis(t: KpiTally, ctx: KpiContext): KpiValue[] {
       target: null,
       comparator: null,
       source: 'no target in the standards; tracked',
+      cites: [],
       value: avg,
       denominator: closes.length,
       met: null,
@@ -423,6 +503,7 @@ export function computeKpis(t: KpiTally, ctx: KpiContext): KpiValue[] {
       target: null,
       comparator: null,
       source: 'no target in the standards; tracked',
+      cites: [],
       value: p90,
       denominator: closes.length,
       met: null,
@@ -434,7 +515,8 @@ export function computeKpis(t: KpiTally, ctx: KpiContext): KpiValue[] {
       t.reopened,
       0.1,
       '<=',
-      'derived from seed 004 repair satisfaction ≥90%',
+      'derived from seed 000 天天检查评估 6: repair satisfaction ≥90%',
+      ['6t.evaluation.6'],
     ),
   );
   return out;

@@ -3,6 +3,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { overridesFrom, parseCalendarFile, type CalendarFile } from '../domain/calendar-file.ts';
 import type { CalendarOverrides } from '../domain/calendar.ts';
+import {
+  latestCalendarVersion,
+  type CalendarVersion,
+  type StoreDeps as CalendarStoreDeps,
+} from '../store/calendar-versions.ts';
 import { ConfigError, type Env } from './config.ts';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -55,4 +60,72 @@ export async function calendarOverridesFromEnv(
   env: Pick<Env, 'CALENDAR_FILE' | 'RECTIFY_MODE'>,
 ): Promise<CalendarOverrides> {
   return overridesFrom(await loadCalendar(env));
+}
+
+/** The calendar in force and where it comes from. */
+export interface CurrentCalendar {
+  file: CalendarFile;
+  text: string;
+  /** `saved`: the newest version saved on the admin page; `file`: CALENDAR_FILE (or none). */
+  origin: { kind: 'saved'; version: CalendarVersion } | { kind: 'file'; path: string | undefined };
+}
+
+/**
+ * Reads the calendar in force on each call: the newest version saved on the
+ * admin page (one DynamoDB query; each version parsed once), else the file
+ * CALENDAR_FILE names (read once per process). This is how a worker and the
+ * API pick up a saved calendar without a restart.
+ */
+export function currentCalendarReader(
+  env: Pick<Env, 'CALENDAR_FILE' | 'RECTIFY_MODE'>,
+  store: CalendarStoreDeps,
+): () => Promise<CurrentCalendar> {
+  let fromFile: Promise<CurrentCalendar> | undefined;
+  const parsed = new Map<number, CalendarFile>();
+  const fileCalendar = async (): Promise<CurrentCalendar> => {
+    const file = calendarFilePath(env);
+    const text = file ? await readFile(file, 'utf8').catch(() => '') : '';
+    return { file: await loadCalendar(env), text, origin: { kind: 'file', path: file } };
+  };
+  return async () => {
+    const latest = await latestCalendarVersion(store);
+    if (latest) {
+      let file = parsed.get(latest.number);
+      if (!file) {
+        const p = parseCalendarFile(latest.text);
+        // Saved versions were checked before they were written; one that no longer parses
+        // (the bundled data changed under it) must not stop deadlines: the file stands in.
+        if (!p.ok) {
+          console.error(
+            `[calendar] saved version ${latest.number} no longer parses; using CALENDAR_FILE`,
+            p.errors,
+          );
+        } else {
+          file = p.file;
+          parsed.set(latest.number, file);
+        }
+      }
+      if (file) return { file, text: latest.text, origin: { kind: 'saved', version: latest } };
+    }
+    fromFile ??= fileCalendar().catch((err: unknown) => {
+      fromFile = undefined;
+      throw err;
+    });
+    return fromFile;
+  };
+}
+
+/** What the worker's activities take to plan each deadline with the calendar in force. */
+export function activityCalendar(
+  env: Pick<Env, 'CALENDAR_FILE' | 'RECTIFY_MODE'>,
+  store: CalendarStoreDeps,
+): () => Promise<{ key: string; overrides: CalendarOverrides }> {
+  const read = currentCalendarReader(env, store);
+  return async () => {
+    const now = await read();
+    return {
+      key: now.origin.kind === 'saved' ? `saved#${now.origin.version.number}` : 'file',
+      overrides: overridesFrom(now.file),
+    };
+  };
 }

@@ -6,7 +6,7 @@ import { ensureSchedules, schedulesFromEnv } from './schedules.ts';
  * `npm run schedules`: creates or updates every Temporal Schedule, idempotently,
  * exactly as the worker does at start (schedulesFromEnv): WEEKLY_FEEDBACK_CRON
  * (default "0 8 * * 1"), DAILY_BRIEF_CRON ("30 7 * * *"), AUDIT_ANCHOR_CRON
- * ("0 2 * * *"), all in CAMPUS_TZ, and FEEDBACK_SEND_RATE (SES messages per second).
+ * ("0 2 * * *"), CALENDAR_WATCH_CRON ("0 9 * * *"), all in CAMPUS_TZ, and FEEDBACK_SEND_RATE (SES messages per second).
  */
 async function main(): Promise<void> {
   const env = parseEnv();

@@ -6,6 +6,7 @@ import type { DailyBriefConfig } from '../workflows/daily-brief/messages.ts';
 import { auditAnchorScheduleSpec } from '../workflows/audit-anchor/schedule.ts';
 import { zeroReportScheduleSpec } from '../workflows/zero-report/schedule.ts';
 import { inspectionScheduleSpecs } from '../workflows/inspection-round/schedule.ts';
+import { calendarWatchScheduleSpec } from '../workflows/calendar-watch/schedule.ts';
 
 /**
  * The Temporal Schedules Rectify runs on, created or updated idempotently at
@@ -108,6 +109,7 @@ const scheduleSettings = z.object({
   WEEKLY_FEEDBACK_CRON: cronSetting.optional(),
   DAILY_BRIEF_CRON: cronSetting.optional(),
   AUDIT_ANCHOR_CRON: cronSetting.optional(),
+  CALENDAR_WATCH_CRON: cronSetting.optional(),
   FEEDBACK_SEND_RATE: z.coerce.number().positive().max(10_000).optional(),
 });
 
@@ -118,7 +120,7 @@ export const scheduleVariables = Object.keys(
 
 /**
  * The schedules as the environment sets them (WEEKLY_FEEDBACK_CRON,
- * DAILY_BRIEF_CRON, AUDIT_ANCHOR_CRON, FEEDBACK_SEND_RATE, in CAMPUS_TZ): the worker ensures
+ * DAILY_BRIEF_CRON, AUDIT_ANCHOR_CRON, CALENDAR_WATCH_CRON, FEEDBACK_SEND_RATE, in CAMPUS_TZ): the worker ensures
  * exactly these at start, so `npm run schedules` must build them the same way.
  */
 export function schedulesFromEnv(
@@ -143,5 +145,6 @@ export function schedulesFromEnv(
     auditAnchorScheduleSpec({ timeZone: env.CAMPUS_TZ, cron: extra.AUDIT_ANCHOR_CRON }),
     zeroReportScheduleSpec({ timeZone: env.CAMPUS_TZ }),
     ...inspectionScheduleSpecs({ timeZone: env.CAMPUS_TZ }),
+    calendarWatchScheduleSpec({ timeZone: env.CAMPUS_TZ, cron: extra.CALENDAR_WATCH_CRON }),
   ];
 }

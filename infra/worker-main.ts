@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { NativeConnection, type WorkflowBundle, type WorkflowBundlePath } from '@temporalio/worker';
 import { ConfigError, parseEnv } from './config.ts';
 import { buildDeps, type Deps } from './deps.ts';
-import { calendarOverridesFromEnv } from './calendar.ts';
+import { activityCalendar, calendarOverridesFromEnv } from './calendar.ts';
 import { ensureSchedules, schedulesFromEnv } from './schedules.ts';
 import { bundleWorkflows, createWorker, quietRuntime } from './worker.ts';
 
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     connection,
     namespace: deps.temporal.namespace,
     taskQueue: deps.temporal.taskQueue,
-    deps: { ...activityDeps, calendarOverrides },
+    deps: { ...activityDeps, calendarOverrides, currentCalendar: activityCalendar(env, deps.aws) },
     bundle,
   });
   await ensureSchedulesAtStart(deps);

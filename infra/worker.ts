@@ -15,6 +15,7 @@ import { createFeedbackActivities } from '../activities/feedback.ts';
 import { createZeroReportActivities } from '../activities/zero-report.ts';
 import { createInspectionActivities } from '../activities/inspection.ts';
 import { createReportTriageActivities } from '../activities/report-triage.ts';
+import { createCalendarWatchActivities } from '../activities/calendar-watch.ts';
 
 export const workflowsPath = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -61,6 +62,7 @@ export async function createWorker(opts: WorkerOptions): Promise<Worker> {
       ...createZeroReportActivities(opts.deps),
       ...createInspectionActivities(opts.deps),
       ...createReportTriageActivities(opts.deps),
+      ...createCalendarWatchActivities(opts.deps),
     },
   });
 }

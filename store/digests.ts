@@ -257,6 +257,6 @@ export async function settledTally(
   const row = unmarshall(out.Item) as { tally: string; settled: boolean };
   if (!row.settled) return null;
   const tally = JSON.parse(row.tally) as Partial<KpiTally>;
-  // Stored before the per-building complaint counts existed: counted again, then stored anew.
-  return tally.validComplaintsByBuilding ? (tally as KpiTally) : null;
+  // Stored before the per-building complaint counts or the etiquette ratings existed: counted again, then stored anew.
+  return tally.validComplaintsByBuilding && tally.etiquetteSatisfaction ? (tally as KpiTally) : null;
 }

@@ -25,6 +25,7 @@
  *   REPORTTRACK#<tokenHash>                           -                          a tracking link's token (reports.ts)
  *   RATE#<scope>                                      <window>                   an abuse-limit counter (reports.ts)
  *   CASEREPORTS#<caseId>                              <reportId>                 a report a case was opened from or took in (reports.ts)
+ *   CALENDAR                                          v#<000001>                 a saved version of the calendar file (calendar-versions.ts)
  */
 export interface OpsKey {
   pk: string;
@@ -49,6 +50,7 @@ const prefix = {
   reportTrack: 'REPORTTRACK#',
   rate: 'RATE#',
   caseReports: 'CASEREPORTS#',
+  calendar: 'CALENDAR',
 } as const;
 
 /** The partition (`pk`) of record kinds read as a whole partition. */
@@ -59,6 +61,7 @@ export const opsPartition = {
   digestWeek: (week: string) => `${prefix.digestWeek}${week}`,
   reportQueue: (buildingId: string) => `${prefix.reportQueue}${buildingId}`,
   caseReports: (caseId: string) => `${prefix.caseReports}${caseId}`,
+  calendarVersions: prefix.calendar,
 } as const;
 
 /** Sort-key prefixes within a week's digest partition. */
@@ -120,6 +123,11 @@ export const opsKey = {
     pk: opsPartition.caseReports(caseId),
     sk: reportId,
   }),
+  /** The n-th saved calendar version (zero-padded so versions sort in order). */
+  calendarVersion: (n: number): OpsKey => ({
+    pk: opsPartition.calendarVersions,
+    sk: `v#${String(n).padStart(6, '0')}`,
+  }),
 } as const;
 
 /**
@@ -130,6 +138,8 @@ export const outboxScope = {
   case: (caseId: string) => caseId,
   weekly: (week: string) => `WEEKLY#${week}`,
   daily: (date: string) => `DAILY#${date}`,
+  /** The admins' daily warning that next year's official calendar is missing. */
+  calendar: (date: string) => `CALENDAR#${date}`,
 } as const;
 
 /**

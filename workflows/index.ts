@@ -6,3 +6,4 @@ export { auditAnchor } from './audit-anchor/workflow.ts';
 export { zeroReportNight } from './zero-report/workflow.ts';
 export { inspectionRound, inspectionRounds } from './inspection-round/workflow.ts';
 export { reportTriage } from './report-triage/workflow.ts';
+export { calendarWatch } from './calendar-watch/workflow.ts';

@@ -163,3 +163,31 @@ export function countBarsChart(
     inLang(title, lang),
   );
 }
+
+/** Several rates over the same periods as lines, one per series (e.g. a pass rate per 6T dimension). */
+export function multiRateTrendChart(
+  title: Bilingual,
+  labels: readonly string[],
+  series: readonly { name: string; values: readonly (number | null)[] }[],
+  lang: Lang,
+  size: ChartSize = { width: 480, height: 220 },
+): string | null {
+  if (series.every((s) => s.values.every((v) => v === null))) return null;
+  return renderChart(
+    {
+      legend: { top: 0, textStyle: { color: TEXT_COLOUR, fontSize: 10 } },
+      grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+      xAxis: { type: 'category', data: [...labels], axisLabel: { fontSize: 10 } },
+      yAxis: { type: 'value', min: 0, max: 1, axisLabel: { formatter: (v: number) => pct(v) } },
+      series: series.map((s) => ({
+        type: 'line' as const,
+        name: s.name,
+        data: [...s.values],
+        connectNulls: true,
+        symbolSize: 5,
+      })),
+    },
+    size,
+    inLang(title, lang),
+  );
+}

@@ -41,8 +41,10 @@ export const navItems: readonly NavItem[] = [
     label: { zh: '仪表盘', en: 'Dashboard' },
     roles: ['supervisor', 'working_group', 'leadership', 'admin', 'auditor'],
   },
+  { href: '/app/standards', label: { zh: '标准', en: 'Standards' } },
   { href: '/app/audit', label: { zh: '审计', en: 'Audit' }, roles: ['auditor', 'admin'] },
   { href: '/app/admin/directory', label: { zh: '管理', en: 'Admin' }, roles: ['admin'] },
+  { href: '/app/admin/calendar', label: { zh: '校历', en: 'Calendar' }, roles: ['admin'] },
 ];
 
 export const navFor = (viewer: Caller | null | undefined): NavItem[] =>

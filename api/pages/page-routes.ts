@@ -109,6 +109,7 @@ const pages: [RouteConfig['method'], string, Kind, Bilingual, string[]][] = [
   ['post', '/app/cases/{caseId}/comment', 'form', { zh: '评论', en: 'Comment' }, ['web']],
   ['get', '/app/dashboard', 'page', { zh: '仪表盘', en: 'Dashboard' }, ['web']],
   ['get', '/app/dashboard/weekly', 'page', { zh: '周报', en: 'Weekly report' }, ['web']],
+  ['get', '/app/standards', 'page', { zh: '6T标准（按维度）', en: 'The 6T standards by dimension' }, ['web']],
   ['get', '/app/audit', 'page', { zh: '审计检索', en: 'Audit search' }, ['web']],
   ['get', '/app/audit/verify', 'page', { zh: '校验一个案件', en: 'Verify one case' }, ['web']],
   ['get', '/app/audit/verify-all', 'page', { zh: '校验全部案件', en: 'Verify every case' }, ['web']],
@@ -121,6 +122,20 @@ const pages: [RouteConfig['method'], string, Kind, Bilingual, string[]][] = [
   ],
   ['get', '/app/audit/export', 'file', { zh: '按时段导出', en: 'Export a period' }, ['web']],
   ['get', '/app/admin/directory', 'page', { zh: '名录导入', en: 'Directory import' }, ['web']],
+  [
+    'get',
+    '/app/admin/calendar',
+    'page',
+    { zh: '校历（查看与编辑）', en: 'Campus calendar (view and edit)' },
+    ['web'],
+  ],
+  [
+    'post',
+    '/app/admin/calendar',
+    'form',
+    { zh: '检查、预览或保存校历新版本', en: 'Check, preview or save a new calendar version' },
+    ['web'],
+  ],
   ['get', '/app/admin/directory/export', 'file', { zh: '导出名录', en: 'Export the directory' }, ['web']],
   [
     'post',

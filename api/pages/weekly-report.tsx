@@ -1,7 +1,10 @@
+import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import type { AreaSummary, DailyPoint, WeekCounts } from '../../domain/digest.ts';
 import type { KpiValue } from '../../domain/kpi.ts';
+import { standards } from '../../domain/standards/catalogue.ts';
 import type { Bilingual, Lang } from '../../domain/text.ts';
+import { multiRateTrendChart } from './charts.ts';
 
 /**
  * The weekly summary as a page a person would rather look at than read raw:
@@ -155,6 +158,75 @@ h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem;border-bottom:1px solid 
 table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:middle;font-size:.9rem}
 th{background:#f3f4f6}.alt{color:#555;font-size:.85em}.ok{color:#15803d}.bad{color:#b91c1c}`;
 
+const dims = standards.dimensions;
+
+/** "安全 1 Safety 1": a 6T item by its dimension and number, both languages (a report is read in either). */
+function itemShort(id: string): string {
+  const [, key, n] = id.split('.');
+  const d = dims.find((x) => x.key === key);
+  return d ? `${d.short.zh} ${n} ${d.short.en} ${n}` : id;
+}
+
+/** 6T inspection scores of the week per building and dimension, the cases citing each dimension, and the trend. */
+function InspectionSection(props: {
+  s: AreaSummary;
+  names: ReportPageNames;
+  lang: Lang;
+  bi: (zh: string, en: string) => Child;
+}) {
+  const { s, names, bi, lang } = props;
+  const insp = s.inspection;
+  const cited = s.tally.citedByDimension ?? {};
+  const rate = (v: number | null | undefined) => (v == null ? '—' : `${(v * 100).toFixed(1)}%`);
+  const buildings = [...new Set((insp?.scores ?? []).map((x) => x.buildingId))];
+  const svg =
+    insp &&
+    multiRateTrendChart(
+      { zh: '各维度检查合格率（按周）', en: 'Inspection pass rate per dimension by week' },
+      insp.trend.map((w) => w.week.slice(5)),
+      dims.map((d) => ({
+        name: `${d.short.zh} ${d.short.en}`,
+        values: insp.trend.map((w) => w.rates[d.key]),
+      })),
+      lang,
+    );
+  return (
+    <>
+      <h2>{bi('6T检查得分（按维度、楼栋）', '6T inspection scores by dimension and building')}</h2>
+      {buildings.length ? (
+        <Table
+          head={[bi('楼栋', 'Building'), ...dims.map((d) => bi(d.short.zh, d.short.en))]}
+          rows={buildings.map((b) => {
+            const n = names.buildings.get(b);
+            return [
+              n ? bi(n.zh, n.en) : b,
+              ...dims.map((d) => {
+                const x = insp?.scores.find((y) => y.buildingId === b && y.dimension === d.key);
+                return x ? `${rate(x.rate)} (${x.passed}/${x.passed + x.failed})` : '—';
+              }),
+            ];
+          })}
+        />
+      ) : (
+        <p>{bi('本周没有已完成的检查。', 'No inspection round was completed this week.')}</p>
+      )}
+      <p data-cited-by-dimension>
+        {bi('本周新开案件引用的标准维度：', 'Cases opened this week citing each dimension: ')}
+        {dims.map((d) => `${d.short.zh} ${d.short.en} ${cited[d.key] ?? 0}`).join(' · ')}
+      </p>
+      {insp && (
+        <>
+          {svg ? <figure style="margin:0;max-width:480px">{raw(svg)}</figure> : null}
+          <Table
+            head={[bi('周', 'Week'), ...dims.map((d) => bi(d.short.zh, d.short.en))]}
+            rows={insp.trend.map((w) => [w.week, ...dims.map((d) => rate(w.rates[d.key]))])}
+          />
+        </>
+      )}
+    </>
+  );
+}
+
 function WeeklyReport({ s, names }: { s: AreaSummary; names: ReportPageNames }) {
   const lang = names.lang ?? 'zh-CN';
   const bi = (zh: string, en: string) => <Bi zh={zh} en={en} lang={lang} />;
@@ -172,7 +244,13 @@ function WeeklyReport({ s, names }: { s: AreaSummary; names: ReportPageNames }) 
       );
     return [
       bi(k.label.zh, k.label.en),
-      k.target === null ? '—' : `${k.comparator ?? ''} ${fmtKpi(k, k.target)}`,
+      <>
+        {k.target === null ? '—' : `${k.comparator ?? ''} ${fmtKpi(k, k.target)}`}
+        <br />
+        <span class="alt" data-kpi-source>
+          {(k.cites ?? []).length > 0 ? `seed 000: ${(k.cites ?? []).map(itemShort).join(', ')}` : k.source}
+        </span>
+      </>,
       <>
         {fmtKpi(k, k.value)} <KpiBar k={k} />
       </>,
@@ -233,6 +311,7 @@ function WeeklyReport({ s, names }: { s: AreaSummary; names: ReportPageNames }) 
           ]}
           rows={kpiRows}
         />
+        <InspectionSection s={s} names={names} bi={bi} lang={lang} />
         {s.byBuilding ? (
           <>
             <h2>{bi('各楼栋', 'By building')}</h2>
@@ -288,6 +367,7 @@ function WeeklyReport({ s, names }: { s: AreaSummary; names: ReportPageNames }) 
           head={[
             bi('案件', 'Case'),
             bi('标题', 'Title'),
+            bi('标准条目', '6T item'),
             bi('地点', 'Place'),
             bi('阶段', 'Stage'),
             bi('负责人', 'Staff'),
@@ -296,6 +376,7 @@ function WeeklyReport({ s, names }: { s: AreaSummary; names: ReportPageNames }) 
           rows={s.cases.map((l) => [
             l.caseId,
             l.title,
+            l.cited ? itemShort(l.cited.itemId) : '—',
             l.place,
             l.stage,
             names.people.get(l.responsibleId) ?? l.responsibleId,

@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { calendarYear, type CalendarFile } from '../../domain/calendar-file.ts';
 import { ConfigError } from '../../infra/config.ts';
-import { loadCalendar } from '../../infra/calendar.ts';
+import { currentCalendarReader } from '../../infra/calendar.ts';
 import type { AuthEnv } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { ProblemError } from '../middleware/problems.ts';
@@ -53,16 +53,15 @@ export const calendarRouteDefinitions: RouteConfig[] = [calendarYearRoute];
  * make-up working days, the school's closures, term dates) and where its
  * official part comes from: `official` (bundled), `configured` (entered in the
  * calendar file from the State Council's notice) or `missing`.
- * The file is read once per process, like the worker's.
+ * The calendar in force is the worker's: the newest version saved on the admin
+ * page, else the file.
  */
-export function calendarRoutes(deps: Pick<AppDeps, 'env'>): OpenAPIHono<AuthEnv> {
-  let loaded: Promise<CalendarFile> | undefined;
+export function calendarRoutes(deps: Pick<AppDeps, 'env' | 'aws'>): OpenAPIHono<AuthEnv> {
+  const read = currentCalendarReader(deps.env, { ddb: deps.aws.ddb, tables: deps.aws.tables });
   const calendar = async (): Promise<CalendarFile> => {
-    loaded ??= loadCalendar(deps.env);
     try {
-      return await loaded;
+      return (await read()).file;
     } catch (err) {
-      loaded = undefined;
       if (err instanceof ConfigError)
         throw new ProblemError('unavailable', {
           zh: `校历文件有误，请管理员修正：${err.message}`,

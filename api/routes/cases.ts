@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
+import { caseCitation } from '../../domain/case-citation.ts';
 import type { CaseView } from '../../domain/case-model.ts';
 import type { AuthEnv } from '../auth.ts';
 import { listCasesFor, openNewCase, readCaseFor } from '../case-service.ts';
@@ -124,7 +125,7 @@ export function caseRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
   app.openapi(getCaseRoute, async (c) => {
     const { caseId } = c.req.valid('param');
     const { view, source } = await readCaseFor(deps, c.get('caller'), caseId);
-    return c.json(view, 200, { 'x-case-source': source });
+    return c.json({ ...view, cited: caseCitation(view) }, 200, { 'x-case-source': source });
   });
 
   return app;
@@ -140,6 +141,7 @@ function summary(v: CaseView): CaseSummary {
     source: v.source,
     severity: v.severity,
     category: v.category,
+    cited: caseCitation(v),
     location: v.location,
     assigneeId: v.assigneeId,
     responsibleId: v.responsibleId,

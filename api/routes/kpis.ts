@@ -2,7 +2,9 @@ import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { periodBounds, tallyForRange } from '../../store/kpi-tallies.ts';
 import type { Directory } from '../../domain/directory.ts';
+import { countByDimension } from '../../domain/inspection-scores.ts';
 import { complaintYearBounds, computeKpis } from '../../domain/kpi.ts';
+import { periodDates, roundsIn } from '../inspection-reads.ts';
 import type { AuthEnv, Caller } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { reportScopeRefusal } from '../middleware/access.ts';
@@ -94,6 +96,13 @@ export function kpiRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
     ]);
     const yearTally = ytd ?? result;
     const buildings = q.buildingId ? 1 : Math.max(1, dir.buildings.length);
+    const dates = periodDates(range, tz);
+    const rounds = await roundsIn(
+      deps,
+      q.buildingId ? [q.buildingId] : dir.buildings.map((b) => b.id),
+      dates.from,
+      dates.to,
+    );
     return c.json(
       {
         from: range.from,
@@ -105,7 +114,9 @@ export function kpiRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
           periodDays: days,
           buildings,
           complaintYear: { ...year, byBuilding: yearTally.tally.validComplaintsByBuilding },
+          inspections: countByDimension(rounds),
         }),
+        citedByDimension: result.tally.citedByDimension ?? {},
         source: { weeksFromCounters: result.weeksFromCounters, partsFromIndex: result.partsComputed },
         complaintYear: {
           ...year,

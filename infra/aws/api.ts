@@ -1,5 +1,6 @@
 import { API_LAMBDA_RUNTIME } from '../runtimes.ts';
 import {
+  DEPLOYED_CALENDAR_FILE,
   functionSecretReferences,
   runtimeEnvironment,
   runtimeLinks,
@@ -27,6 +28,8 @@ export function createApi(r: RuntimeResources) {
     // Steps are Temporal updates that wait for the case to record them: seconds, rarely more.
     timeout: '30 seconds',
     url: true,
+    // The calendar file is read at run time, so it travels beside the bundle.
+    copyFiles: [{ from: DEPLOYED_CALENDAR_FILE, to: DEPLOYED_CALENDAR_FILE }],
     link: runtimeLinks(r),
     environment: { ...runtimeEnvironment(r, r.settings.publicUrl), ...secrets.environment },
     permissions: [

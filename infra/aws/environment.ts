@@ -40,6 +40,12 @@ function checkedTemporalAddress(r: RuntimeResources) {
 }
 
 /**
+ * The calendar file both processes read, relative to their working directory: the worker
+ * image copies infra/ to /app, the API Lambda gets it through `copyFiles`.
+ */
+export const DEPLOYED_CALENDAR_FILE = 'infra/calendar.txt';
+
+/**
  * The plain environment the API and the worker run with on AWS: every name
  * comes from a resource's output, every setting from the deploy, and the same
  * infra/config.ts parseEnv validates it at boot as it does locally. No
@@ -65,6 +71,7 @@ export function runtimeEnvironment(
       ? { MAIL_TRANSPORT: 'smtp', SMTP_TLS: r.settings.mailTlsPolicy === 'OPTIONAL' ? 'optional' : 'require' }
       : {}),
     CAMPUS_TZ: r.settings.campusTimeZone,
+    CALENDAR_FILE: DEPLOYED_CALENDAR_FILE,
     TEMPORAL_ADDRESS: checkedTemporalAddress(r),
     TEMPORAL_NAMESPACE: config.temporalNamespace.value,
     ...(r.settings.temporalHighAvailability ? { TEMPORAL_HIGH_AVAILABILITY: 'true' } : {}),

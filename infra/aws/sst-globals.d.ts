@@ -130,6 +130,8 @@ declare namespace sst {
       link?: $util.Input<unknown[]>;
       environment?: $util.Input<Record<string, $util.Input<string>>>;
       permissions?: $util.Input<FunctionPermissionArgs[]>;
+      /** Files copied into the function's package beside the bundle (paths from the project root). */
+      copyFiles?: { from: string; to?: string }[];
     }
     /** `new sst.aws.Function(name, args)`: a Lambda function, bundled with esbuild. */
     class Function {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { loadDirectory, readDirectoryFile, saveDirectory } from '../../store/directory.ts';
 import { createApp } from '../../api/app.ts';
 import { API_HOST, listen } from '../../api/server.ts';
-import { calendarOverridesFromEnv } from '../calendar.ts';
+import { activityCalendar, calendarOverridesFromEnv } from '../calendar.ts';
 import { ConfigError, envSchema, parseEnv } from '../config.ts';
 import { buildDeps } from '../deps.ts';
 import { asPortInUse } from '../ports.ts';
@@ -235,7 +235,7 @@ async function main(): Promise<void> {
       connection: nativeConnection,
       namespace: deps.temporal.namespace,
       taskQueue: deps.temporal.taskQueue,
-      deps: { ...deps.activityDeps(), calendarOverrides },
+      deps: { ...deps.activityDeps(), calendarOverrides, currentCalendar: activityCalendar(env, aws) },
     });
     started.worker = worker;
     started.workerRun = worker.run();

@@ -87,7 +87,8 @@ describe('GET /api/kpis', () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { cases: number; kpis: KpiValue[]; source: Record<string, number> };
     expect(body.cases).toBe(4);
-    expect(body.kpis).toHaveLength(15);
+    // 15, the etiquette satisfaction (育人 7) and the inspection pass rate of each of the six dimensions.
+    expect(body.kpis).toHaveLength(22);
     expect(body.kpis.every((k) => 'target' in k && 'value' in k && 'met' in k)).toBe(true);
     expect(kpi(body, 'complaint_handling_rate')).toMatchObject({ value: 0.5, target: 1, met: false });
     expect(kpi(body, 'repair_satisfaction')).toMatchObject({ value: 0.5, target: 0.9, met: false });
@@ -214,7 +215,7 @@ describe('GET /api/reports/weekly', () => {
     };
     expect(s.week).toBe(WEEK);
     expect(s.counts).toMatchObject({ opened: 2, closed: 2, late: 1, ratings: 2, satisfied: 1 });
-    expect(s.kpis).toHaveLength(15);
+    expect(s.kpis).toHaveLength(22);
     expect(s.cases.map((c) => c.caseId).sort()).toEqual([ids.r1, ids.r2].sort());
   });
 

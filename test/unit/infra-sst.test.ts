@@ -402,6 +402,22 @@ const functionEnv = async (fn: Created) =>
   );
 
 describe('api: the Hono app on Lambda behind a function URL', () => {
+  it('carries the calendar file to both processes: the Lambda copies it, the worker image has infra/', async () => {
+    const { one } = await deploy('production');
+    const fn = one('Function', 'Api');
+    expect(fn.args.copyFiles).toEqual([{ from: 'infra/calendar.txt', to: 'infra/calendar.txt' }]);
+    expect((fn.args.environment as Record<string, unknown>).CALENDAR_FILE).toBe('infra/calendar.txt');
+    expect(taskEnv(one('Service', 'Worker')).CALENDAR_FILE).toBe('infra/calendar.txt');
+    const dockerfile = await readFile(path.join(projectRoot, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^WORKDIR \/app$/m);
+    expect(dockerfile).toMatch(/^COPY infra \.\/infra$/m);
+    // The deployed file is valid as it stands (it declares no year: nothing is invented).
+    const { readCalendarFile } = await import('../../infra/calendar.ts');
+    await expect(readCalendarFile(path.join(projectRoot, 'infra/calendar.txt'))).resolves.toMatchObject({
+      official: [],
+    });
+  });
+
   it('runs api/lambda.ts handler, behind a URL, linked to every table, both buckets and the mail identity', async () => {
     const { one, all } = await deploy('production');
     const fn = one('Function', 'Api');

@@ -125,6 +125,13 @@ describe('KPIs of a seeded week', () => {
       'small_repair_done_24h',
       'repair_satisfaction',
       'overall_satisfaction',
+      'etiquette_satisfaction',
+      'inspection_pass_rate_safety',
+      'inspection_pass_rate_service',
+      'inspection_pass_rate_management',
+      'inspection_pass_rate_education',
+      'inspection_pass_rate_evaluation',
+      'inspection_pass_rate_feedback',
       'valid_complaints_per_building_year',
       'average_time_to_close_hours',
       'p90_time_to_close_hours',
@@ -134,6 +141,27 @@ describe('KPIs of a seeded week', () => {
     expect(get(kpis, 'repair_satisfaction').target).toBe(0.9);
     expect(get(kpis, 'overall_satisfaction').target).toBe(0.85);
     expect(get(kpis, 'valid_complaints_per_building_year')).toMatchObject({ target: 5, comparator: '<=' });
+  });
+
+  it('cites the seed 000 items the targets are written in, not seed 004', () => {
+    // 天天检查评估 2 (处理率100%), 6 (维修满意率90%, 到场时限), 9 (综合满意度85%, 有效投诉≦5次/年)
+    expect(get(kpis, 'complaint_handling_rate').cites).toEqual(['6t.evaluation.2', '6t.evaluation.9']);
+    expect(get(kpis, 'repair_satisfaction').cites).toEqual(['6t.evaluation.6']);
+    expect(get(kpis, 'overall_satisfaction').cites).toEqual(['6t.evaluation.9']);
+    expect(get(kpis, 'valid_complaints_per_building_year').cites).toEqual(['6t.evaluation.9']);
+    expect(get(kpis, 'urgent_repair_on_site_30min').cites).toContain('6t.evaluation.6');
+    expect(get(kpis, 'small_repair_done_24h').cites).toEqual(['6t.management.11']);
+    expect(get(kpis, 'etiquette_satisfaction')).toMatchObject({
+      target: 0.8,
+      comparator: '>=',
+      cites: ['6t.education.7'],
+    });
+    for (const k of kpis) {
+      expect(k.source).not.toMatch(/seed 004/);
+      for (const id of k.cites) expect(id).toMatch(/^6t\.[a-z]+\.\d+$/);
+      // A KPI with a target names where it comes from: a 6T item, or the SLA catalogue.
+      if (k.target !== null) expect(k.cites.length > 0 || k.source.startsWith('SLA catalogue')).toBe(true);
+    }
   });
 
   it('matches the hand-computed figures', () => {
@@ -193,6 +221,15 @@ describe('KPIs of a seeded week', () => {
     expect(get(kpis, 'p90_time_to_close_hours')).toMatchObject({ value: 100 });
     // reached follow-up: c1 c2 c3 c7 (c4's record is not written yet); c3 reopened
     expect(get(kpis, 'reopen_rate')).toMatchObject({ numerator: 1, denominator: 4, value: 0.25, met: false });
+  });
+
+  it('counts no etiquette case and no inspection in this week', () => {
+    expect(get(kpis, 'etiquette_satisfaction')).toMatchObject({ denominator: 0, value: null, met: null });
+    expect(get(kpis, 'inspection_pass_rate_safety')).toMatchObject({
+      denominator: 0,
+      value: null,
+      met: null,
+    });
   });
 
   it('merging tallies gives the same figures as tallying all at once', () => {
@@ -333,5 +370,66 @@ describe('cancelled deadlines', () => {
     const kpis = computeKpis(tallyCases([withdrawn, onTime]), { periodDays: 7, buildings: 1 });
     expect(get(kpis, 'general_repair_on_site_2h')).toMatchObject({ numerator: 1, denominator: 1 });
     expect(get(kpis, 'on_time_analysing')).toMatchObject({ numerator: 1, denominator: 1 });
+  });
+});
+
+describe('service-etiquette satisfaction (育人 7) and cases citing items', () => {
+  const cases = [
+    // about staff conduct: category staff (the intake's complaint), or citing 育人 7 / 检查评估 1
+    view({ caseId: 'e1', openedAt: T0, source: 'complaint', category: 'staff', score: 5 }),
+    view({ caseId: 'e2', openedAt: T0, source: 'inspection', category: '6t.education.7', score: 2 }),
+    view({ caseId: 'e3', openedAt: T0, source: 'complaint', category: '6t.evaluation.1', score: 4 }),
+    view({ caseId: 'e4', openedAt: T0, source: 'complaint', category: '6t.evaluation.1', score: 4 }),
+    // not about etiquette: a safety item, and free text
+    view({ caseId: 'e5', openedAt: T0, source: 'inspection', category: '6t.safety.1', score: 1 }),
+    view({ caseId: 'e6', openedAt: T0, source: 'repair', category: 'plumbing', score: 1 }),
+    // cites etiquette but unrated: left out
+    view({ caseId: 'e7', openedAt: T0, source: 'complaint', category: 'staff', followUpOutcome: 'unrated' }),
+  ];
+
+  it('is judged on the follow-up scores of cases about staff conduct against 80%', () => {
+    const k = get(computeKpis(tallyCases(cases), { buildings: 1 }), 'etiquette_satisfaction');
+    expect(k).toMatchObject({ numerator: 3, denominator: 4, value: 0.75, met: false });
+    const better = [...cases, view({ caseId: 'e8', openedAt: T0, category: 'staff', score: 5 })];
+    expect(get(computeKpis(tallyCases(better), { buildings: 1 }), 'etiquette_satisfaction')).toMatchObject({
+      numerator: 4,
+      denominator: 5,
+      value: 0.8,
+      met: true,
+    });
+  });
+
+  it('counts the cases citing an item per dimension, and merges them', () => {
+    const t = tallyCases(cases);
+    expect(t.citedByDimension).toEqual({ education: 1, evaluation: 2, safety: 1 });
+    const merged = mergeTallies([tallyCases(cases.slice(0, 2)), tallyCases(cases.slice(2))]);
+    expect(merged.citedByDimension).toEqual(t.citedByDimension);
+    expect(merged.etiquetteSatisfaction).toEqual(t.etiquetteSatisfaction);
+  });
+
+  it('merges a tally stored before the etiquette count existed as none', () => {
+    const { etiquetteSatisfaction: _, citedByDimension: __, ...old } = tallyCases(cases);
+    const merged = mergeTallies([old, tallyCases(cases.slice(0, 1))]);
+    expect(merged.etiquetteSatisfaction).toEqual({ num: 1, den: 1 });
+    expect(merged.citedByDimension).toEqual({});
+  });
+});
+
+describe('inspection pass rate per dimension', () => {
+  it('is passed over passed + failed, tracked without a target, citing the dimension’s items', () => {
+    const kpis = computeKpis(emptyTally(), {
+      buildings: 1,
+      inspections: { safety: { passed: 9, failed: 1 }, service: { passed: 0, failed: 0 } },
+    });
+    expect(get(kpis, 'inspection_pass_rate_safety')).toMatchObject({
+      numerator: 9,
+      denominator: 10,
+      value: 0.9,
+      target: null,
+      met: null,
+    });
+    expect(get(kpis, 'inspection_pass_rate_safety').cites).toHaveLength(10);
+    expect(get(kpis, 'inspection_pass_rate_service')).toMatchObject({ value: null, denominator: 0 });
+    expect(get(kpis, 'inspection_pass_rate_feedback').cites).toHaveLength(10);
   });
 });

@@ -34,3 +34,25 @@ describe('the feedback schedules', () => {
     expect(specs.find((s) => s.scheduleId === 'rectify-audit-anchor')?.cron).toBe('15 3 * * *');
   });
 });
+
+describe('the daily calendar check', () => {
+  it('runs every day at 09:00 campus time, or when CALENDAR_WATCH_CRON says', () => {
+    const at9 = schedulesFromEnv({ CAMPUS_TZ: 'Asia/Shanghai' }, {}).find(
+      (s) => s.scheduleId === 'rectify-calendar-watch',
+    );
+    expect(at9).toMatchObject({
+      workflowType: 'calendarWatch',
+      cron: '0 9 * * *',
+      timeZone: 'Asia/Shanghai',
+    });
+    expect(at9?.args).toEqual([{ config: { timeZone: 'Asia/Shanghai' } }]);
+    const custom = schedulesFromEnv(
+      { CAMPUS_TZ: 'Asia/Shanghai' },
+      { CALENDAR_WATCH_CRON: '30 8 * * *' },
+    ).find((s) => s.scheduleId === 'rectify-calendar-watch');
+    expect(custom?.cron).toBe('30 8 * * *');
+    expect(() => schedulesFromEnv({ CAMPUS_TZ: 'Asia/Shanghai' }, { CALENDAR_WATCH_CRON: 'daily' })).toThrow(
+      /CALENDAR_WATCH_CRON/,
+    );
+  });
+});

@@ -2,6 +2,7 @@
 import ExcelJS from 'exceljs';
 import type { Hono } from 'hono';
 import { z } from 'zod';
+import { caseCitation } from '../../../domain/case-citation.ts';
 import { isTerminal, stages, type CaseView } from '../../../domain/case-model.ts';
 import type { Directory } from '../../../domain/directory.ts';
 import { severities, sources } from '../../../domain/sla.ts';
@@ -156,6 +157,8 @@ function exportRows(dir: Directory, items: CaseView[], lang: Lang, tz: string) {
     t({ zh: '严重程度', en: 'Severity' }),
     t({ zh: '来源', en: 'Source' }),
     t({ zh: '类别', en: 'Category' }),
+    t({ zh: '标准维度', en: '6T dimension' }),
+    t({ zh: '标准条目号', en: '6T item number' }),
     t({ zh: '位置', en: 'Place' }),
     t({ zh: '负责人', en: 'Assignee' }),
     t({ zh: '登记时间', en: 'Opened' }),
@@ -165,6 +168,7 @@ function exportRows(dir: Directory, items: CaseView[], lang: Lang, tz: string) {
   ];
   const rows = items.map((v) => {
     const due = openDue(v);
+    const cited = caseCitation(v);
     return [
       v.caseId,
       v.title,
@@ -172,6 +176,8 @@ function exportRows(dir: Directory, items: CaseView[], lang: Lang, tz: string) {
       t(severityLabels[v.severity]),
       t(sourceLabels[v.source]),
       v.category ?? '',
+      cited ? t(cited.dimensionName) : '',
+      cited ? String(cited.number) : '',
       place(dir, v, lang),
       personName(dir, v.assigneeId),
       formatTime(v.openedAt, tz),
@@ -350,12 +356,21 @@ export function CaseTable(props: { items: CaseView[]; dir: Directory; lang: Lang
         <tbody>
           {props.items.map((v) => {
             const due = openDue(v);
+            const cited = caseCitation(v);
             return (
               <tr>
                 <td>
                   <a href={`/app/cases/${encodeURIComponent(v.caseId)}`}>{v.title}</a>
                   <br />
                   <span class="muted">{v.caseId}</span> <SeverityBadge severity={v.severity} lang={lang} />
+                  {cited && (
+                    <>
+                      <br />
+                      <span class="badge" data-cited={cited.itemId}>
+                        {inLang(cited.label, lang)}
+                      </span>
+                    </>
+                  )}
                 </td>
                 <td>
                   <StageBadge stage={v.stage} lang={lang} />

@@ -10,6 +10,7 @@ import {
   parseEvidenceRef,
   putEvidence,
 } from '../../../store/evidence.ts';
+import { caseCitation } from '../../../domain/case-citation.ts';
 import { MAX_COMMENT_LENGTH, type CaseView, type StepName } from '../../../domain/case-model.ts';
 import type { Directory } from '../../../domain/directory.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
@@ -569,6 +570,7 @@ async function renderCase(
   );
   const signOffPending = view.stage === 'awaiting_signoff' && view.responsibleId === viewer.person.id;
   const wantsPhotos = steps.includes('rectification') || steps.includes('review');
+  const cited = caseCitation(view);
   return page(
     c,
     `${view.caseId} · ${view.title}`,
@@ -580,7 +582,14 @@ async function renderCase(
           {dl({ zh: '环节', en: 'Stage' }, <StageBadge stage={view.stage} lang={lang} />)}
           {dl({ zh: '严重程度', en: 'Severity' }, <SeverityBadge severity={view.severity} lang={lang} />)}
           {dl({ zh: '来源', en: 'Source' }, inLang(sourceLabels[view.source], lang))}
-          {view.category && dl({ zh: '类别', en: 'Category' }, view.category)}
+          {view.category && !cited && dl({ zh: '类别', en: 'Category' }, view.category)}
+          {cited &&
+            dl(
+              { zh: '引用标准', en: 'Cited standard' },
+              <a href={`/app/standards#${cited.itemId}`} data-cited={cited.itemId}>
+                {`${inLang(cited.dimensionName, lang)} ${cited.number} · ${inLang(cited.label, lang)}`}
+              </a>,
+            )}
           {dl({ zh: '位置', en: 'Place' }, placeOf(dir, view, lang))}
           {dl({ zh: '负责人', en: 'Assignee' }, personName(dir, view.assigneeId))}
           {dl({ zh: '责任人', en: 'Responsible' }, personName(dir, view.responsibleId))}
@@ -632,6 +641,11 @@ async function renderCase(
                       <time datetime={d.due}>{formatTime(d.due, tz)}</time>
                     )}
                     {d.approximate && <span class="muted"> {t('（约）', '(approx.)')}</span>}
+                    {d.approximate && d.note && (
+                      <small class="muted" data-deadline-note style="display:block">
+                        {inLang(d.note, lang)}
+                      </small>
+                    )}
                   </td>
                   <td>
                     <DeadlineBadge state={d.state} lang={lang} />

@@ -4,7 +4,14 @@ import { periodBounds, tallyForRange } from '../../../store/kpi-tallies.ts';
 import { listCases } from '../../../store/case-lists.ts';
 import { addDays, localDate } from '../../../domain/calendar.ts';
 import type { CaseView, DeadlineView } from '../../../domain/case-model.ts';
-import { addWeeks, isoWeekOf, reportedWeek, weekBounds } from '../../../domain/digest.ts';
+import {
+  addWeeks,
+  isoWeekOf,
+  isoWeekOfDate,
+  reportedWeek,
+  weekBounds,
+  weekMonday,
+} from '../../../domain/digest.ts';
 import type { AreaSummary } from '../../../domain/digest.ts';
 import type { Directory } from '../../../domain/directory.ts';
 import {
@@ -14,7 +21,15 @@ import {
   type KpiTally,
   type KpiValue,
 } from '../../../domain/kpi.ts';
+import {
+  countByDimension,
+  scoresByBuilding,
+  weeklyDimensionTrend,
+  type BuildingDimensionScore,
+  type WeekDimensionPoint,
+} from '../../../domain/inspection-scores.ts';
 import type { AppDeps } from '../../deps.ts';
+import { periodDates, roundsIn } from '../../inspection-reads.ts';
 
 /**
  * What the dashboard shows, read the way the KPI route (`GET /api/kpis`) reads
@@ -56,6 +71,26 @@ export interface KpiFigures {
   cases: number;
   kpis: KpiValue[];
   tally: KpiTally;
+  /** Inspection pass counts per building and dimension over the period's completed rounds. */
+  inspections: BuildingDimensionScore[];
+}
+
+/** Pass rate per dimension over the last TREND_WEEKS weeks up to the one `toInstant` falls in. */
+export async function inspectionTrend(
+  deps: AppDeps,
+  buildingIds: readonly string[],
+  toInstant: string,
+): Promise<WeekDimensionPoint[]> {
+  const tz = deps.env.CAMPUS_TZ;
+  const last = isoWeekOf(new Date(Date.parse(toInstant) - 1).toISOString(), tz);
+  const weeks = Array.from({ length: TREND_WEEKS }, (_, i) => addWeeks(last, i - (TREND_WEEKS - 1)));
+  const rounds = await roundsIn(
+    deps,
+    buildingIds,
+    weekMonday(weeks[0] ?? last),
+    addDays(weekMonday(last), 6),
+  );
+  return weeklyDimensionTrend(rounds, weeks, isoWeekOfDate);
 }
 
 /** Every KPI with its target and verdict over a period, for one building or the campus (as /api/kpis). */
@@ -74,6 +109,13 @@ export async function kpiFigures(
   ]);
   const yearTally = ytd ?? result;
   const buildings = buildingId ? 1 : Math.max(1, dir.buildings.length);
+  const dates = periodDates(range, tz);
+  const rounds = await roundsIn(
+    deps,
+    buildingId ? [buildingId] : dir.buildings.map((b) => b.id),
+    dates.from,
+    dates.to,
+  );
   return {
     cases: result.tally.cases,
     tally: result.tally,
@@ -81,7 +123,9 @@ export async function kpiFigures(
       periodDays: range.days,
       buildings,
       complaintYear: { ...year, byBuilding: yearTally.tally.validComplaintsByBuilding },
+      inspections: countByDimension(rounds),
     }),
+    inspections: scoresByBuilding(rounds),
   };
 }
 

@@ -2,7 +2,9 @@
 import { Hono } from 'hono';
 import { raw } from 'hono/html';
 import { z } from 'zod';
+import { standardItem, standards } from '../../../domain/standards/catalogue.ts';
 import { boundedDate } from '../../schemas.ts';
+import { localDate } from '../../../domain/calendar.ts';
 import { isValidIsoWeek } from '../../../domain/digest.ts';
 import type { Directory } from '../../../domain/directory.ts';
 import { onTimeStages, type KpiValue } from '../../../domain/kpi.ts';
@@ -16,6 +18,10 @@ import { reportScopeRefusal } from '../../middleware/access.ts';
 import { loadWeeklySummary } from '../../reads.ts';
 import { weeklyReportHtml } from '../../routes/weekly-reports.ts';
 import { countBarsChart, kpiRatesChart, rateTrendChart } from '../charts.ts';
+import { InspectionScores } from './dashboard-inspections.tsx';
+import { standardsPageRoutes } from './standards-page.tsx';
+import { calendarAdminRoutes, calendarBanner } from './admin-calendar.tsx';
+import { currentCalendarReader } from '../../../infra/calendar.ts';
 import { formatTime, SeverityBadge, StageBadge, stageLabels } from '../ui.tsx';
 import { adminRoutes } from './admin.tsx';
 import { auditPageRoutes } from './audit.tsx';
@@ -31,6 +37,7 @@ import {
 import {
   breachesIn,
   dashboardPeriod,
+  inspectionTrend,
   kpiFigures,
   MAX_DASHBOARD_DAYS,
   overdueNow,
@@ -97,6 +104,13 @@ function Verdict(props: { met: boolean | null; lang: Lang }) {
   );
 }
 
+/** "检查评估 2" / "Evaluation 2": how a KPI names the 6T item its target is written in. */
+function citeText(id: string, lang: Lang): string {
+  const item = standardItem(id);
+  const dim = standards.dimensions.find((d) => d.key === item?.dimension);
+  return item && dim ? `${inLang(dim.short, lang)} ${item.number}` : id;
+}
+
 function KpiTable(props: { kpis: KpiValue[]; lang: Lang }) {
   const t = (b: Bilingual) => inLang(b, props.lang);
   return (
@@ -121,7 +135,20 @@ function KpiTable(props: { kpis: KpiValue[]; lang: Lang }) {
                 {t(k.label)}
               </th>
               <td>{kpiValueText(k, props.lang)}</td>
-              <td>{kpiTargetText(k, props.lang)}</td>
+              <td>
+                {kpiTargetText(k, props.lang)}
+                <br />
+                <small class="muted" data-kpi-source>
+                  {k.cites.length > 0
+                    ? k.cites.map((id, i) => (
+                        <>
+                          {i > 0 && ', '}
+                          <a href={`/app/standards#${id}`}>{citeText(id, props.lang)}</a>
+                        </>
+                      ))
+                    : k.source}
+                </small>
+              </td>
               <td>
                 <Verdict met={k.met} lang={props.lang} />
               </td>
@@ -152,6 +179,7 @@ const Svg = (props: { svg: string | null; empty: Bilingual; lang: Lang }) =>
 export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const tz = deps.env.CAMPUS_TZ;
+  const calendarNow = currentCalendarReader(deps.env, { ddb: deps.aws.ddb, tables: deps.aws.tables });
 
   app.get('/dashboard', async (c) => {
     const lang = c.get('lang');
@@ -255,7 +283,11 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
     }
 
     const perBuilding = buildingId === undefined && scope.campus;
-    const [figures, trend, breaches, overdue, reports, buildingFigures] = await Promise.all([
+    // From 1 November admins see, every day, that next year's official calendar is missing.
+    const calendarNotice = viewerHas(c, ['admin'])
+      ? calendarBanner((await calendarNow()).file, localDate(now.toISOString(), tz))
+      : null;
+    const [figures, trend, breaches, overdue, reports, buildingFigures, inspectionWeeks] = await Promise.all([
       kpiFigures(deps, dir, period, buildingId),
       weeklyTrend(deps, period.to, buildingId),
       breachesIn(deps, period, inScope),
@@ -269,6 +301,7 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
             })),
           )
         : Promise.resolve([] as { id: string; figures: KpiFigures }[]),
+      inspectionTrend(deps, inScope ?? dir.buildings.map((b) => b.id), period.to),
     ]);
     const missed = figures.kpis.filter((k) => k.met === false);
     const scopeText = buildingId ? buildingName(buildingId) : t({ zh: '全校', en: 'whole campus' });
@@ -331,6 +364,12 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
       c,
       TITLE,
       <>
+        {calendarNotice && (
+          <div class="flash error" role="alert" data-calendar-banner>
+            {t(calendarNotice)}{' '}
+            <a href="/app/admin/calendar">{t({ zh: '打开校历', en: 'Open the calendar' })}</a>
+          </div>
+        )}
         {form}
         <section class="card" aria-labelledby="dash-kpi-h">
           <h2 id="dash-kpi-h" style="margin-top:0">
@@ -369,6 +408,19 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
             />
           </div>
           <KpiTable kpis={figures.kpis} lang={lang} />
+        </section>
+        <section class="card" aria-labelledby="dash-insp-h">
+          <h2 id="dash-insp-h" style="margin-top:0">
+            {t({ zh: '6T检查得分（按维度、楼栋）', en: '6T inspection scores by dimension and building' })}
+          </h2>
+          <InspectionScores
+            lang={lang}
+            scores={figures.inspections}
+            trend={inspectionWeeks}
+            cited={figures.tally.citedByDimension ?? {}}
+            buildingName={buildingName}
+            idPrefix="dash"
+          />
         </section>
         <section class="card" aria-labelledby="dash-trend-h">
           <h2 id="dash-trend-h" style="margin-top:0">
@@ -657,10 +709,12 @@ export function moreAppRoutes(deps: AppDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   // Guarded here on its own paths too, so the pages never depend on the order of mounts
   // (the session middleware is safe to run twice).
-  for (const path of ['/dashboard', '/dashboard/*', '/audit', '/audit/*', '/admin/*'])
+  for (const path of ['/dashboard', '/dashboard/*', '/audit', '/audit/*', '/admin/*', '/standards'])
     app.use(path, sessionMiddleware(deps), requireViewer, csrfProtect);
   app.route('/', dashboardRoutes(deps));
   app.route('/', auditPageRoutes(deps));
   app.route('/', adminRoutes(deps));
+  app.route('/', standardsPageRoutes(deps));
+  app.route('/', calendarAdminRoutes(deps));
   return app;
 }

@@ -5,6 +5,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import type { Directory, Person } from '../../../domain/directory.ts';
 import { severities, sources } from '../../../domain/sla.ts';
+import { standardItem, standards } from '../../../domain/standards/catalogue.ts';
 import { inLang, type Lang } from '../../../domain/text.ts';
 import { openRefusal } from '../../middleware/access.ts';
 import type { Caller } from '../../auth.ts';
@@ -48,6 +49,7 @@ const formSchema = z.object({
   source: z.string().optional(),
   severity: z.string().optional(),
   category: z.string().optional(),
+  itemId: z.string().optional(),
   buildingId: z.string().optional(),
   floorId: z.string().optional(),
   roomId: z.string().optional(),
@@ -154,6 +156,26 @@ function NewCaseForm(props: {
           label={{ zh: '类别', en: 'Category' }}
           hint={{ zh: '可选，如 safety、staff', en: 'optional, e.g. safety, staff' }}
           control={(a) => <input {...a} type="text" maxlength={64} value={values.category ?? ''} />}
+        />
+        <Field
+          {...common}
+          name="itemId"
+          label={{ zh: '引用标准条目', en: 'Cited 6T item' }}
+          hint={{ zh: '可选，见“6T标准”页', en: 'optional, see the 6T standards page' }}
+          control={(a) => (
+            <select {...a}>
+              <option value="">{t('（不引用）', '(none)')}</option>
+              {standards.dimensions.map((d) => (
+                <optgroup label={inLang(d.name, lang)}>
+                  {d.items.map((it) => (
+                    <option value={it.id} selected={values.itemId === it.id}>
+                      {`${inLang(d.short, lang)} ${it.number} ${inLang(it.item, lang)}`}
+                    </option>
+                  ))}
+                </optgroup>
+              ))}
+            </select>
+          )}
         />
       </div>
       <fieldset>
@@ -326,7 +348,11 @@ export function newCaseRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
     );
   };
 
-  app.get('/cases/new', (c) => render(c, {}, {}));
+  // The standards page links here with ?itemId= so a case can be opened citing that item.
+  app.get('/cases/new', (c) => {
+    const itemId = c.req.query('itemId');
+    return render(c, itemId && standardItem(itemId) ? { itemId } : {}, {});
+  });
 
   app.post('/cases/new', async (c) => {
     const viewer = viewerOf(c);
@@ -341,6 +367,7 @@ export function newCaseRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
       source: form.source,
       severity: form.severity,
       category: optional(form.category),
+      itemId: optional(form.itemId),
       location: {
         buildingId: form.buildingId ?? '',
         floorId: optional(form.floorId),

@@ -1,0 +1,335 @@
+import { Hono } from 'hono';
+import {
+  calendarYear,
+  parseCalendarFile,
+  type CalendarFile,
+  type CalendarFileError,
+} from '../../../domain/calendar-file.ts';
+import { createCalendar, localDate } from '../../../domain/calendar.ts';
+import { missingNextYear, missingYearNotice } from '../../../domain/calendar-warning.ts';
+import { overridesFrom } from '../../../domain/calendar-file.ts';
+import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
+import { currentCalendarReader, type CurrentCalendar } from '../../../infra/calendar.ts';
+import {
+  recentCalendarVersions,
+  saveCalendarVersion,
+  type CalendarVersion,
+} from '../../../store/calendar-versions.ts';
+import type { AppDeps } from '../../deps.ts';
+import type { WebEnv } from '../../middleware/session.ts';
+import { Csrf } from '../ui.tsx';
+import { page, refusedPage, viewerHas, type WebContext } from './dashboard-common.tsx';
+
+/**
+ * /app/admin/calendar: the calendar file (CALENDAR_FILE's format, one statement
+ * a line) viewed and edited by admins. Preview checks it (every error names its
+ * line) and shows each year it touches as GET /api/calendar/{year} will answer;
+ * save writes it as the next numbered version in the ops table. The newest
+ * version is the calendar in force at once: the worker reads it for every
+ * deadline it plans from then on, no restart. Deadlines already set keep the
+ * version they were counted with (each deadline records it).
+ */
+
+const TITLE: Bilingual = { zh: '校历', en: 'Campus calendar' };
+const RULE: Bilingual = { zh: '校历仅限管理员编辑', en: 'only admins may edit the calendar' };
+const MAX_TEXT = 100_000;
+
+/** Today's banner text while next year's official data is missing (from 1 November), else null. */
+export function calendarBanner(file: CalendarFile, today: string): Bilingual | null {
+  const cal = createCalendar(overridesFrom(file));
+  const year = missingNextYear(today, (y) => cal.hasOfficialData(y));
+  return year === null ? null : missingYearNotice(year);
+}
+
+/** The years a preview shows: this year, next year, and every year the file mentions. */
+function yearsOf(file: CalendarFile, today: string): number[] {
+  const y = Number(today.slice(0, 4));
+  const years = new Set([y, y + 1]);
+  for (const o of file.official) years.add(o.year);
+  for (const d of [...file.holidays, ...file.workdays]) years.add(Number(d.date.slice(0, 4)));
+  for (const r of [...file.closures, ...file.terms]) {
+    years.add(Number(r.from.slice(0, 4)));
+    years.add(Number(r.to.slice(0, 4)));
+  }
+  return [...years].sort((a, b) => a - b);
+}
+
+/** Consecutive dates as ranges: 2027-02-06..2027-02-13. */
+function ranges(dates: readonly string[]): string {
+  const out: string[] = [];
+  let start: string | undefined;
+  let prev: string | undefined;
+  const next = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  for (const d of dates) {
+    if (prev && next(prev) === d) {
+      prev = d;
+      continue;
+    }
+    if (start && prev) out.push(start === prev ? start : `${start}..${prev}`);
+    start = d;
+    prev = d;
+  }
+  if (start && prev) out.push(start === prev ? start : `${start}..${prev}`);
+  return out.join(', ');
+}
+
+const SOURCE_LABEL: Record<string, Bilingual> = {
+  official: { zh: '内置官方数据', en: 'bundled official data' },
+  configured: { zh: '按国务院通知录入', en: "entered from the State Council's notice" },
+  missing: { zh: '缺少官方数据（按周末计算）', en: 'no official data (weekends only)' },
+};
+
+function Preview(props: { file: CalendarFile; today: string; lang: Lang }) {
+  const t = (b: Bilingual) => inLang(b, props.lang);
+  return (
+    <section class="card" aria-labelledby="cal-preview-h" data-calendar-preview>
+      <h2 id="cal-preview-h" style="margin-top:0">
+        {t({ zh: '预览（各年份）', en: 'Preview by year' })}
+      </h2>
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t({ zh: '年份', en: 'Year' })}</th>
+              <th scope="col">{t({ zh: '来源', en: 'Source' })}</th>
+              <th scope="col">{t({ zh: '放假日', en: 'Days off' })}</th>
+              <th scope="col">{t({ zh: '调休上班', en: 'Make-up working days' })}</th>
+              <th scope="col">{t({ zh: '学期', en: 'Terms' })}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {yearsOf(props.file, props.today).map((year) => {
+              const y = calendarYear(year, props.file);
+              return (
+                <tr data-year={year} data-source={y.source}>
+                  <th scope="row" style="font-weight:400">
+                    {year}
+                  </th>
+                  <td>
+                    <span class={`badge${y.source === 'missing' ? ' overdue' : ''}`}>
+                      {t(SOURCE_LABEL[y.source] ?? { zh: y.source, en: y.source })}
+                    </span>
+                  </td>
+                  <td>
+                    {y.holidays.length} <span class="muted">{ranges(y.holidays)}</span>
+                  </td>
+                  <td>{ranges(y.workdays) || '—'}</td>
+                  <td>{y.terms.map((x) => `${x.name} (${x.from}..${x.to})`).join('; ') || '—'}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function Errors(props: { errors: CalendarFileError[]; lang: Lang }) {
+  return (
+    <div class="flash error" role="alert" data-calendar-errors>
+      <p style="margin-top:0">
+        {inLang(
+          {
+            zh: `校历有 ${props.errors.length} 处错误，未保存：`,
+            en: `${props.errors.length} error(s); nothing was saved:`,
+          },
+          props.lang,
+        )}
+      </p>
+      <ul>
+        {props.errors.map((e) => (
+          <li data-line={e.line}>{inLang(e.message, props.lang)}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function Editor(props: { text: string; note: string; lang: Lang; csrf: string }) {
+  const t = (b: Bilingual) => inLang(b, props.lang);
+  return (
+    <form method="post" action="/app/admin/calendar" class="card" aria-labelledby="cal-edit-h">
+      <h2 id="cal-edit-h" style="margin-top:0">
+        {t({ zh: '编辑校历文件', en: 'Edit the calendar file' })}
+      </h2>
+      <Csrf token={props.csrf} />
+      <p class="hint" id="cal-text-hint">
+        {t({
+          zh: '每行一条：official <年份> <国务院通知标题>；holiday <日期>[..<日期>] <名称>；workday（调休上班）；closure（学校自定放假）；term（学期）。日期格式 2027-02-06。# 之后为注释。新一年的法定安排只能在国务院通知发布后照通知录入，不得推测。',
+          en: 'One statement a line: official <year> <title of the State Council notice>; holiday <date>[..<date>] <name>; workday (make-up working day); closure (the school’s own days off); term. Dates like 2027-02-06; # starts a comment. A new year’s official arrangement is entered from the State Council’s notice once published, never guessed.',
+        })}
+      </p>
+      <label for="cal-text">{t({ zh: '校历文件', en: 'Calendar file' })}</label>
+      <textarea
+        id="cal-text"
+        name="text"
+        rows={20}
+        spellcheck={false}
+        aria-describedby="cal-text-hint"
+        style="width:100%;font-family:ui-monospace,monospace;font-size:.9rem"
+      >
+        {props.text}
+      </textarea>
+      <label for="cal-note">{t({ zh: '修改说明（可选）', en: 'What changed (optional)' })}</label>
+      <input id="cal-note" name="note" type="text" maxlength={200} value={props.note} />
+      <div class="actions">
+        <button type="submit" name="action" value="preview" class="secondary">
+          {t({ zh: '检查并预览', en: 'Check and preview' })}
+        </button>
+        <button type="submit" name="action" value="save">
+          {t({ zh: '保存为新版本', en: 'Save as a new version' })}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function InForce(props: { now: CurrentCalendar; lang: Lang }) {
+  const t = (b: Bilingual) => inLang(b, props.lang);
+  const o = props.now.origin;
+  return (
+    <p class="muted" data-calendar-origin={o.kind}>
+      {o.kind === 'saved'
+        ? t({
+            zh: `当前生效：第 ${o.version.number} 版（${o.version.savedBy}，${o.version.savedAt}）。`,
+            en: `In force: version ${o.version.number} (${o.version.savedBy}, ${o.version.savedAt}).`,
+          })
+        : t({
+            zh: `当前生效：校历文件 ${o.path ?? '（未配置，仅内置数据）'}；尚无在本页保存的版本。`,
+            en: `In force: the calendar file ${o.path ?? '(none configured: bundled data only)'}; no version saved on this page yet.`,
+          })}{' '}
+      {t({
+        zh: '保存后立即生效：工作进程为之后设定的每个期限读取最新版本，无需重启；已设定的期限不变，每个期限记录其所用的校历版本。',
+        en: 'A save takes effect at once: the worker reads the newest version for every deadline it sets from then on, no restart; deadlines already set stay, each recording the calendar version it was counted with.',
+      })}
+    </p>
+  );
+}
+
+function Versions(props: { versions: CalendarVersion[]; lang: Lang }) {
+  const t = (b: Bilingual) => inLang(b, props.lang);
+  if (props.versions.length === 0) return null;
+  return (
+    <section class="card" aria-labelledby="cal-versions-h">
+      <h2 id="cal-versions-h" style="margin-top:0">
+        {t({ zh: '历史版本', en: 'Versions' })}
+      </h2>
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t({ zh: '版本', en: 'Version' })}</th>
+              <th scope="col">{t({ zh: '保存人', en: 'Saved by' })}</th>
+              <th scope="col">{t({ zh: '时间', en: 'When' })}</th>
+              <th scope="col">{t({ zh: '说明', en: 'Note' })}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.versions.map((v) => (
+              <tr data-version={v.number}>
+                <td>{v.number}</td>
+                <td>{v.savedBy}</td>
+                <td>{v.savedAt}</td>
+                <td>{v.note ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+/** The calendar admin page's routes (mounted under /app, guarded there: session, viewer, CSRF). */
+export function calendarAdminRoutes(deps: AppDeps): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+  const store = { ddb: deps.aws.ddb, tables: deps.aws.tables };
+  const read = currentCalendarReader(deps.env, store);
+  const today = () => localDate(new Date().toISOString(), deps.env.CAMPUS_TZ);
+
+  const render = async (
+    c: WebContext,
+    opts: {
+      text?: string;
+      note?: string;
+      errors?: CalendarFileError[];
+      preview?: CalendarFile;
+      saved?: number;
+      status?: 200 | 400 | 413;
+    },
+  ) => {
+    const lang = c.get('lang');
+    const [now, versions] = await Promise.all([read(), recentCalendarVersions(store)]);
+    const banner = calendarBanner(now.file, today());
+    return page(
+      c,
+      TITLE,
+      <>
+        {opts.saved !== undefined && (
+          <div class="flash ok" role="status" data-calendar-saved={opts.saved}>
+            {inLang(
+              {
+                zh: `已保存为第 ${opts.saved} 版，立即生效。`,
+                en: `Saved as version ${opts.saved}; in force now.`,
+              },
+              lang,
+            )}
+          </div>
+        )}
+        {banner && (
+          <div class="flash error" role="alert" data-calendar-banner>
+            {inLang(banner, lang)}
+          </div>
+        )}
+        <InForce now={now} lang={lang} />
+        {opts.errors && opts.errors.length > 0 && <Errors errors={opts.errors} lang={lang} />}
+        <Editor text={opts.text ?? now.text} note={opts.note ?? ''} lang={lang} csrf={c.get('csrfToken')} />
+        <Preview file={opts.preview ?? now.file} today={today()} lang={lang} />
+        <Versions versions={versions} lang={lang} />
+      </>,
+      opts.status ?? (opts.errors?.length ? 400 : 200),
+    );
+  };
+
+  app.get('/admin/calendar', async (c) => {
+    if (!viewerHas(c, ['admin'])) return refusedPage(c, TITLE, RULE);
+    const saved = Number(c.req.query('saved'));
+    return render(c, Number.isInteger(saved) && saved > 0 ? { saved } : {});
+  });
+
+  app.post('/admin/calendar', async (c) => {
+    if (!viewerHas(c, ['admin'])) return refusedPage(c, TITLE, RULE);
+    const body = await c.req.parseBody();
+    const text = typeof body.text === 'string' ? body.text.replace(/\r\n/g, '\n') : '';
+    const note = typeof body.note === 'string' ? body.note.trim().slice(0, 200) : '';
+    if (text.length > MAX_TEXT)
+      return render(c, {
+        text: '',
+        note,
+        errors: [
+          {
+            line: 0,
+            message: {
+              zh: `校历文件不能超过 ${MAX_TEXT / 1000} KB`,
+              en: `the calendar file may be at most ${MAX_TEXT / 1000} KB`,
+            },
+          },
+        ],
+        status: 413,
+      });
+    const parsed = parseCalendarFile(text);
+    if (!parsed.ok) return render(c, { text, note, errors: parsed.errors });
+    if (body.action !== 'save') return render(c, { text, note, preview: parsed.file });
+    const viewer = c.get('viewer');
+    const saved = await saveCalendarVersion(store, {
+      text,
+      savedBy: viewer?.person.id ?? 'unknown',
+      savedAt: new Date().toISOString(),
+      note: note || undefined,
+    });
+    return c.redirect(`/app/admin/calendar?saved=${saved.number}`, 303);
+  });
+
+  return app;
+}

@@ -1,0 +1,254 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Hono } from 'hono';
+import { createActivities } from '../../activities/index.ts';
+import { createApp } from '../../api/app.ts';
+import type { AppDeps } from '../../api/deps.ts';
+import { caseSummarySchema, caseViewSchema, problemSchema } from '../../api/schemas.ts';
+import { calendarBanner } from '../../api/pages/app/admin-calendar.tsx';
+import { localDate } from '../../domain/calendar.ts';
+import { parseCalendarFile } from '../../domain/calendar-file.ts';
+import { standards } from '../../domain/standards/catalogue.ts';
+import { activityCalendar, LOCAL_CALENDAR_FILE } from '../../infra/calendar.ts';
+import { ensureTables } from '../../infra/local/servers.ts';
+import { latestCalendarVersion } from '../../store/calendar-versions.ts';
+import { createSession } from '../../store/sessions.ts';
+import { testDeps, testEnv, uniqueId } from '../support/stack.ts';
+import { call, newCaseBody, startApiStack, type ApiStack } from './harness.ts';
+import { readFile } from 'node:fs/promises';
+
+/**
+ * The pages and API of issue 15/16's dashboard part over the real stack: a case citing a 6T
+ * item, the standards page, and the calendar admin page with its versions (on an ops table of
+ * this file's own, so a saved calendar never reaches another test file).
+ */
+
+let s: ApiStack;
+let app: Hono;
+let deps: AppDeps;
+const sessions = new Map<string, { id: string; csrf: string }>();
+
+beforeAll(async () => {
+  s = await startApiStack();
+  const env = { ...s.deps.env, TABLE_OPS: uniqueId('ops-dash') };
+  const aws = { ...s.deps.aws, ...testDeps(testEnv({ TABLE_OPS: env.TABLE_OPS })) };
+  await ensureTables(aws.ddb, aws.tables);
+  deps = { ...s.deps, env, aws };
+  app = createApp(deps);
+});
+afterAll(async () => {
+  await s?.stop();
+});
+
+async function as(personId: string) {
+  let known = sessions.get(personId);
+  if (!known) {
+    const session = await createSession(deps.aws, { personId, via: 'link' });
+    known = { id: session.id, csrf: session.csrfToken };
+    sessions.set(personId, known);
+  }
+  return known;
+}
+async function page(path: string, personId: string, lang = 'zh-CN') {
+  return app.request(path, {
+    headers: { cookie: `rectify_session=${(await as(personId)).id}`, 'accept-language': lang },
+  });
+}
+async function form(path: string, personId: string, fields: Record<string, string>) {
+  const who = await as(personId);
+  return app.request(path, {
+    method: 'POST',
+    headers: { cookie: `rectify_session=${who.id}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ ...fields, _csrf: who.csrf }),
+  });
+}
+
+describe('a case citing a 6T item', () => {
+  let caseId = '';
+
+  it('opens with itemId, keeps it as the category and shows its dimension and number in the API', async () => {
+    const res = await call(app, 'POST', '/api/cases', {
+      as: 'sup-wang',
+      body: newCaseBody({ title: '消防通道堆物', source: 'inspection', itemId: '6t.safety.1' }),
+    });
+    expect(res.status).toBe(201);
+    caseId = ((await res.json()) as { caseId: string }).caseId;
+    const got = await call(app, 'GET', `/api/cases/${caseId}`, { as: 'sup-wang' });
+    const v = caseViewSchema.parse(await got.json());
+    expect(v.category).toBe('6t.safety.1');
+    expect(v.cited).toEqual({
+      itemId: '6t.safety.1',
+      dimension: 'safety',
+      number: 1,
+      dimensionName: { zh: '天天安全保障', en: 'Safety assured every day' },
+      label: { zh: '安全 1 消防管理', en: 'Safety 1 Fire management' },
+    });
+    // The item names its SLA rule, as a failed inspection item's case runs under it.
+    expect(v.sla.ruleId).toBe('inspection.safety');
+    const list = await call(app, 'GET', '/api/cases?buildingId=bldg-a&limit=20', { as: 'sup-wang' });
+    const items = ((await list.json()) as { items: unknown[] }).items.map((i) => caseSummarySchema.parse(i));
+    expect(items.find((i) => i.caseId === caseId)?.cited?.number).toBe(1);
+  });
+
+  it('refuses an item the catalogue lacks with a 422 naming itemId', async () => {
+    for (const [body, field] of [
+      [{ itemId: '6t.safety.99' }, 'itemId'],
+      [{ itemId: '6t.safety.1', category: 'plumbing' }, 'category'],
+      [{ category: '6t.feedback.42' }, 'category'],
+    ] as const) {
+      const res = await call(app, 'POST', '/api/cases?lang=en', { as: 'sup-wang', body: newCaseBody(body) });
+      expect(res.status).toBe(422);
+      const p = problemSchema.parse(await res.json());
+      expect(p.errors?.[0]?.field).toBe(field);
+      expect(p.errors?.[0]?.message).toMatch(/api\/standards|category/);
+    }
+    const bad = await call(app, 'POST', '/api/cases', {
+      as: 'sup-wang',
+      body: newCaseBody({ itemId: 'safety' }),
+    });
+    expect(bad.status).toBe(400);
+  });
+
+  it('shows the citation on the case page, in the list and in its CSV export', async () => {
+    const html = await (await page(`/app/cases/${caseId}`, 'sup-wang')).text();
+    expect(html).toContain('data-cited="6t.safety.1"');
+    expect(html).toContain('天天安全保障 1 · 安全 1 消防管理');
+    const en = await (await page(`/app/cases/${caseId}`, 'sup-wang', 'en')).text();
+    expect(en).toContain('Safety assured every day 1 · Safety 1 Fire management');
+    const list = await (await page('/app/cases?buildingId=bldg-a', 'sup-wang')).text();
+    expect(list).toMatch(/data-cited="6t\.safety\.1"[^>]*>\s*安全 1 消防管理/);
+    const csv = await (await page('/app/cases/export.csv?buildingId=bldg-a', 'sup-wang')).text();
+    const header = csv.split('\n')[0] ?? '';
+    expect(header).toContain('"标准维度","标准条目号"');
+    const row = csv.split('\n').find((l) => l.includes(caseId)) ?? '';
+    expect(row).toContain('"天天安全保障","1"');
+  });
+
+  it('the new-case page offers every item, preselected from the standards page link', async () => {
+    const html = await (await page('/app/cases/new?itemId=6t.education.7', 'sup-wang')).text();
+    const items = standards.dimensions.flatMap((d) => d.items);
+    for (const it of items) expect(html).toContain(`value="${it.id}"`);
+    expect(html).toMatch(/value="6t\.education\.7" selected/);
+  });
+});
+
+describe('the standards page', () => {
+  it('lists every item by dimension, Chinese with the English gloss beside it', async () => {
+    const res = await page('/app/standards', 'staff-zhou');
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    for (const d of standards.dimensions) {
+      expect(html).toContain(`data-dimension="${d.key}"`);
+      for (const it of d.items) {
+        expect(html).toContain(`id="${it.id}"`);
+        expect(html).toContain(it.requirement.en.replace(/&/g, '&amp;').replace(/'/g, '&#39;').slice(0, 30));
+      }
+    }
+    expect(html).toContain('楼道畅通');
+    // Staff may not open cases: no link to open one; a supervisor gets it.
+    expect(html).not.toContain('/app/cases/new?itemId=');
+    const sup = await (await page('/app/standards', 'sup-wang', 'en')).text();
+    expect(sup).toContain('/app/cases/new?itemId=6t.safety.1');
+    expect(sup).toContain('Open a case citing this item');
+  });
+});
+
+describe('the calendar page', () => {
+  const today = () => localDate(new Date().toISOString(), deps.env.CAMPUS_TZ);
+
+  it('is for admins only', async () => {
+    expect((await page('/app/admin/calendar', 'sup-wang')).status).toBe(403);
+    expect((await form('/app/admin/calendar', 'sup-wang', { text: '', action: 'save' })).status).toBe(403);
+  });
+
+  it('shows the file in force and, from 1 November, the missing-year banner', async () => {
+    const html = await (await page('/app/admin/calendar', 'admin-xu')).text();
+    expect(html).toContain('data-calendar-origin="file"');
+    expect(html).toContain('寒假（学生公寓值班照常）');
+    const file = await readFile(LOCAL_CALENDAR_FILE, 'utf8');
+    const parsed = parseCalendarFile(file);
+    if (!parsed.ok) throw new Error('demo calendar does not parse');
+    // The banner is there exactly when today is on or after 1 November and next year is missing.
+    expect(html.includes('data-calendar-banner')).toBe(calendarBanner(parsed.file, today()) !== null);
+  });
+
+  it('names every bad line and saves nothing', async () => {
+    const text = [
+      'official 2094 测试用通知（夹具）',
+      'holiday 2094-10-01..2094-10-03 国庆',
+      'holiday 2094-10-03 重复',
+      'workday 2026-10-01 法定假日上班',
+      'term 2094-13-01..2094-07-01 坏日期',
+    ].join('\n');
+    const res = await form('/app/admin/calendar', 'admin-xu', { text, action: 'save' });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain('data-line="3"');
+    expect(html).toContain('第 3 行：2094-10-03 已在第 2 行列出');
+    expect(html).toContain('第 4 行：2026-10-01 是法定节假日，不能设为调休上班日');
+    expect(html).toContain('data-line="5"');
+    expect(await latestCalendarVersion(deps.aws)).toBeNull();
+  });
+
+  it('previews each year it touches without saving', async () => {
+    const text = 'official 2094 测试用通知（夹具）\nholiday 2094-10-01..2094-10-03 国庆\n';
+    const res = await form('/app/admin/calendar', 'admin-xu', { text, action: 'preview' });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toMatch(/data-year="2094" data-source="configured"/);
+    expect(html).toContain('2094-10-01..2094-10-03');
+    expect(await latestCalendarVersion(deps.aws)).toBeNull();
+  });
+
+  it('saves a new version that the worker and GET /api/calendar use at once, without a restart', async () => {
+    const plan = createActivities({
+      ...s.activityDeps,
+      ...deps.aws,
+      currentCalendar: activityCalendar(deps.env, deps.aws),
+    }).planDeadline;
+    const input = {
+      start: '2094-09-28T10:00:00+08:00',
+      duration: { unit: 'working_days', amount: 5 } as const,
+      timeZone: 'Asia/Shanghai',
+      fractions: [0.5],
+    };
+    const before = await plan(input);
+    expect(before.approximate).toBe(true);
+    expect(
+      (await call(app, 'GET', '/api/calendar/2094', { as: 'staff-zhou' }).then((r) => r.json())) as unknown,
+    ).toMatchObject({
+      source: 'missing',
+    });
+
+    const demo = await readFile(LOCAL_CALENDAR_FILE, 'utf8');
+    const text = `${demo}\nofficial 2094 测试用通知（夹具）\nholiday 2094-10-01..2094-10-07 国庆\n`;
+    const res = await form('/app/admin/calendar', 'admin-xu', { text, action: 'save', note: '测试' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/app/admin/calendar?saved=1');
+    expect(await latestCalendarVersion(deps.aws)).toMatchObject({
+      number: 1,
+      savedBy: 'admin-xu',
+      note: '测试',
+    });
+
+    const after = await plan(input);
+    // From Tue 28 Sep the National Day week is off: five working days end on Tue 12 Oct (weekends
+    // only, they ended on Tue 5 Oct).
+    expect(before.due).toBe('2094-10-05T10:00:00.000Z');
+    expect(after).toMatchObject({ approximate: false, due: '2094-10-12T10:00:00.000Z' });
+    expect(after.calendarVersion).not.toBe(before.calendarVersion);
+    const y = (await (await call(app, 'GET', '/api/calendar/2094', { as: 'staff-zhou' })).json()) as {
+      source: string;
+      holidays: string[];
+    };
+    expect(y.source).toBe('configured');
+    expect(y.holidays).toContain('2094-10-07');
+
+    const html = await (await page('/app/admin/calendar?saved=1', 'admin-xu')).text();
+    expect(html).toContain('data-calendar-saved="1"');
+    expect(html).toContain('data-calendar-origin="saved"');
+    expect(html).toContain('data-version="1"');
+    // A second save is the next version; the first stays.
+    await form('/app/admin/calendar', 'admin-xu', { text: `${text}# 再存一次\n`, action: 'save' });
+    expect(await latestCalendarVersion(deps.aws)).toMatchObject({ number: 2 });
+  });
+});
