@@ -1,0 +1,153 @@
+import autocannon from 'autocannon';
+import type { EphemeralStack } from '../../infra/local/ephemeral.ts';
+import { driveConcurrently, startBenchApp, storedEmails } from './bench-app.ts';
+
+export interface LinkBenchResult {
+  links: number;
+  requests: number;
+  ratePerSecond: number;
+  seconds: number;
+  p50ms: number;
+  p90ms: number;
+  p99ms: number;
+  maxMs: number;
+  statuses: Record<string, number>;
+  errors: number;
+  signed: number;
+  /** Every response time, for the plot. */
+  samplesMs: number[];
+}
+
+const LINK = /https?:\/\/\S+?(\/actions\/[A-Za-z0-9._~-]+)/;
+
+/**
+ * Issue 12's third figure: the sign-off link as a person uses it, the page
+ * (GET) then the signature (POST with the page's csrf and textHash), at a fixed
+ * overall rate on loopback. Each link signs once, so the bench first opens
+ * `links` real cases through the app's API (root cause submitted, the sign-off
+ * email sent by the worker through the SES emulator) and hands autocannon one
+ * fresh link per GET/POST pair. Bounded by count (2 × links requests) and time.
+ */
+export async function benchActionLink(
+  stack: EphemeralStack,
+  opts: { links: number; ratePerSecond: number; maxSeconds: number; progress: (line: string) => void },
+): Promise<LinkBenchResult> {
+  const app = await startBenchApp(stack, 'bench-link');
+  try {
+    return await app.worker.runUntil(async () => {
+      const [sup] = await Promise.all([app.token('sup-wang')]);
+      const staffEmail = app.dir.people.find((p) => p.id === 'staff-zhou')!.email;
+      const caseIds = new Set<string>();
+      let prepared = 0;
+      const t0 = performance.now();
+      await driveConcurrently(opts.links, 8, async (i) => {
+        const opened = await app.post(sup, '/api/cases', {
+          title: `link bench ${i}`,
+          description: 'benchmark case for the sign-off link',
+          source: 'repair',
+          severity: 'routine',
+          location: { buildingId: 'bldg-a', floorId: 'a-f1', roomId: 'A101' },
+          assigneeId: 'staff-zhou',
+        });
+        const id = String(opened['caseId']);
+        await app.post(sup, `/api/cases/${id}/root-cause`, {
+          causes: ['wear'],
+          responsibleId: 'staff-zhou',
+          plan: 'replace',
+        });
+        caseIds.add(id);
+        if (++prepared % 50 === 0)
+          opts.progress(`prepared ${prepared}/${opts.links} cases awaiting sign-off`);
+      });
+      opts.progress(
+        `prepared ${prepared} cases in ${((performance.now() - t0) / 1000).toFixed(0)} s; collecting their links…`,
+      );
+      const paths = await collectLinks(stack.sesEndpoint, staffEmail, caseIds);
+      opts.progress(`${paths.length} fresh links; ${opts.ratePerSecond} requests/s, GET then POST each…`);
+
+      const samplesMs: number[] = [];
+      let signed = 0;
+      const instance = autocannon({
+        url: app.baseUrl,
+        connections: 10,
+        amount: paths.length * 2,
+        overallRate: opts.ratePerSecond,
+        timeout: 10,
+        requests: [
+          {
+            method: 'GET',
+            setupRequest(req, ctx) {
+              const path = paths.pop();
+              if (!path) return null;
+              ctx['path'] = path;
+              return { ...req, method: 'GET', path };
+            },
+            onResponse(_status, body, ctx) {
+              const field = (name: string) =>
+                new RegExp(`name="${name}" value="([^"]+)"`).exec(body)?.[1] ?? '';
+              ctx['form'] = new URLSearchParams({
+                csrf: field('csrf'),
+                textHash: field('textHash'),
+                choice: 'confirm',
+              }).toString();
+            },
+          },
+          {
+            method: 'POST',
+            setupRequest(req, ctx) {
+              return {
+                ...req,
+                method: 'POST',
+                path: String(ctx['path']),
+                headers: { 'content-type': 'application/x-www-form-urlencoded' },
+                body: String(ctx['form']),
+              };
+            },
+            onResponse(status) {
+              if (status < 400) signed++;
+            },
+          },
+        ],
+      });
+      instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => {
+        samplesMs.push(ms);
+      });
+      const stopper = setTimeout(() => instance.stop(), opts.maxSeconds * 1000);
+      const r = await instance;
+      clearTimeout(stopper);
+      return {
+        links: caseIds.size,
+        requests: r.requests.total,
+        ratePerSecond: opts.ratePerSecond,
+        seconds: r.duration,
+        p50ms: r.latency.p50,
+        p90ms: r.latency.p90,
+        p99ms: r.latency.p99,
+        maxMs: r.latency.max,
+        statuses: Object.fromEntries(Object.entries(r.statusCodeStats).map(([k, v]) => [k, Number(v.count)])),
+        errors: r.errors + r.timeouts,
+        signed,
+        samplesMs,
+      };
+    });
+  } finally {
+    await app.stop();
+  }
+}
+
+/** The newest sign-off link of each case, read from the SES emulator once every email is there. */
+async function collectLinks(sesEndpoint: string, to: string, caseIds: Set<string>): Promise<string[]> {
+  for (let attempt = 0; attempt < 600; attempt++) {
+    const byCase = new Map<string, string>();
+    for (const e of await storedEmails(sesEndpoint)) {
+      if (!e.destination.to.includes(to)) continue;
+      const text = e.body.text ?? '';
+      const path = LINK.exec(text)?.[1];
+      if (!path) continue;
+      for (const id of caseIds) if (text.includes(id)) byCase.set(id, path);
+    }
+    if (byCase.size === caseIds.size) return [...byCase.values()];
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error('not every sign-off email arrived within 5 minutes');
+}
