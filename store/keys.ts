@@ -24,6 +24,8 @@
  *   REPORTQ#<buildingId>                              <receivedAt>#<reportId>    a building's triage queue (reports.ts)
  *   REPORTTRACK#<tokenHash>                           -                          a tracking link's token (reports.ts)
  *   RATE#<scope>                                      <window>                   an abuse-limit counter (reports.ts)
+ *   AUDITJOB#<jobId>                                  -                          a long audit read run as a job (audit-jobs.ts)
+ *   AUDITJOBSLOTS#<pool>                              -                          running jobs, in total and per person (audit-jobs.ts)
  */
 export interface OpsKey {
   pk: string;
@@ -47,6 +49,8 @@ const prefix = {
   reportQueue: 'REPORTQ#',
   reportTrack: 'REPORTTRACK#',
   rate: 'RATE#',
+  auditJob: 'AUDITJOB#',
+  auditJobSlots: 'AUDITJOBSLOTS#',
 } as const;
 
 /** The partition (`pk`) of record kinds read as a whole partition. */
@@ -113,6 +117,8 @@ export const opsKey = {
   }),
   reportTrack: (tokenHash: string): OpsKey => ({ pk: `${prefix.reportTrack}${tokenHash}`, sk: ONLY }),
   rate: (scope: string, window: number): OpsKey => ({ pk: `${prefix.rate}${scope}`, sk: String(window) }),
+  auditJob: (jobId: string): OpsKey => ({ pk: `${prefix.auditJob}${jobId}`, sk: ONLY }),
+  auditJobSlots: (pool: string): OpsKey => ({ pk: `${prefix.auditJobSlots}${pool}`, sk: ONLY }),
 } as const;
 
 /**
