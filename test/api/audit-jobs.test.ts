@@ -5,6 +5,7 @@ import { auditJobWorkflowId } from '../../api/audit-jobs.ts';
 import type { AuditJobStatus } from '../../api/routes/audit-jobs.ts';
 import type { CaseExport } from '../../audit/export.ts';
 import type { VerifyEvent } from '../../audit/verify.ts';
+import { createSession } from '../../store/sessions.ts';
 import { seedCase } from '../support/audit-fixtures.ts';
 import { uniqueId } from '../support/stack.ts';
 import { call, startApiStack, type ApiStack } from './harness.ts';
@@ -124,6 +125,60 @@ describe('long audit reads as jobs: start, poll, download', () => {
     expect(kind.status).toBe(400);
     expect(JSON.stringify(await kind.json())).toContain('kind');
     expect((await start({ kind: 'case_export', caseId: 'ZG-2019-999999' })).status).toBe(404);
+  });
+});
+
+describe('the auditor’s page runs the long reads as jobs', () => {
+  const web = async (personId: string) => {
+    const session = await createSession(stack.deps.aws, { personId, via: 'link' });
+    const cookie = `rectify_session=${session.id}`;
+    return {
+      get: (path: string) => stack.app.request(path, { headers: { cookie } }),
+      post: (path: string, fields: Record<string, string>) =>
+        stack.app.request(path, {
+          method: 'POST',
+          headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ ...fields, _csrf: session.csrfToken }),
+        }),
+    };
+  };
+
+  it('the audit page posts its forms to the job route', async () => {
+    const html = await (await (await web('audit-he')).get('/app/audit')).text();
+    expect(html.match(/<form method="post" action="\/app\/audit\/jobs"/g)).toHaveLength(2);
+    expect(html).toContain('name="kind" value="verify"');
+    expect(html).toContain('name="kind" value="period_export"');
+  });
+
+  it('verify all: 303 to the job’s page, which refreshes while it runs, then shows the result and the download', async () => {
+    const me = await web('audit-he');
+    const res = await me.post('/app/audit/jobs', { kind: 'verify' });
+    expect(res.status).toBe(303);
+    const href = res.headers.get('location')!;
+    expect(href).toMatch(/^\/app\/audit\/jobs\/job_/);
+    let html = '';
+    for (let i = 0; i < 600; i++) {
+      html = await (await me.get(href)).text();
+      if (/data-job-status="(done|failed)"/.test(html)) break;
+      expect(html).toContain('http-equiv="refresh"');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(html).toContain('data-job-status="done"');
+    expect(html).not.toContain('http-equiv="refresh"');
+    expect(html).toMatch(/data-verify-all="(ok|broken)"/);
+    const download = await me.get(`${href}/download`);
+    expect(download.status).toBe(303);
+    expect((await fetch(download.headers.get('location')!)).status).toBe(200);
+    // Someone else's job is not theirs to see.
+    expect((await (await web('admin-xu')).get(href)).status).toBe(404);
+  });
+
+  it('a period export form with the dates reversed is refused on the page, naming the field', async () => {
+    const res = await (
+      await web('audit-he')
+    ).post('/app/audit/jobs', { kind: 'period_export', from: '2021-03-05', to: '2021-03-01', format: 'csv' });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('开始日期须早于或等于结束日期');
   });
 });
 
