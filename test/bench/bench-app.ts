@@ -70,7 +70,18 @@ export async function startBenchApp(stack: EphemeralStack, queuePrefix: string):
     publicBaseUrl: baseUrl,
     temporalUiUrl: 'http://localhost:8233',
   });
-  const server: ServerType = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' });
+  // Requests still being answered when the bench stops (a load tool cut off by its time bound)
+  // must finish before the Temporal connection closes under them.
+  let inFlight = 0;
+  const fetchCounted = async (req: Request) => {
+    inFlight++;
+    try {
+      return await app.fetch(req);
+    } finally {
+      inFlight--;
+    }
+  };
+  const server: ServerType = serve({ fetch: fetchCounted, port, hostname: '127.0.0.1' });
   return {
     baseUrl,
     dir,
@@ -86,7 +97,9 @@ export async function startBenchApp(stack: EphemeralStack, queuePrefix: string):
       return (await res.json()) as Record<string, unknown>;
     },
     async stop() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (let i = 0; i < 600 && inFlight > 0; i++) await new Promise((r) => setTimeout(r, 100));
+      await closed;
       await connection.close();
       await native.close();
       aws.ddb.destroy();

@@ -105,7 +105,12 @@ try {
     const links = Number(flags.links);
     const rate = Number(flags.rate);
     say(`the sign-off link (GET page, POST sign): ${links} fresh links at ${rate} requests/s…`);
-    const l = await benchActionLink(stack, { links, ratePerSecond: rate, maxSeconds: 120, progress: say });
+    const l = await benchActionLink(stack, {
+      links,
+      ratePerSecond: rate,
+      maxSeconds: Number(process.env.BENCH_LINK_MAX_SECONDS ?? 180),
+      progress: say,
+    });
     process.stdout.write(
       [
         'action link (GET the page, then POST the signature; autocannon, 10 connections, loopback)',
