@@ -119,6 +119,7 @@ try {
           .map(([k, v]) => `${k}×${v}`)
           .join(', ')}; errors ${l.errors}`,
         `  latency:       p50 ${l.p50ms} ms, p90 ${l.p90ms} ms, p99 ${l.p99ms} ms (target < 50: ${mark(l.p99ms < 50)}), max ${l.maxMs} ms`,
+        `  each side:     GET page p50 ${l.page.p50ms.toFixed(0)} ms / p99 ${l.page.p99ms.toFixed(0)} ms; POST sign p50 ${l.sign.p50ms.toFixed(0)} ms / p99 ${l.sign.p99ms.toFixed(0)} ms`,
         '',
       ].join('\n'),
     );
