@@ -5,6 +5,7 @@ import { driveConcurrently, startBenchApp, storedEmails } from './bench-app.ts';
 export interface LinkBenchResult {
   links: number;
   requests: number;
+  connections: number;
   ratePerSecond: number;
   seconds: number;
   p50ms: number;
@@ -38,7 +39,13 @@ const LINK = /https?:\/\/\S+?(\/actions\/[A-Za-z0-9._~-]+)/;
  */
 export async function benchActionLink(
   stack: EphemeralStack,
-  opts: { links: number; ratePerSecond: number; maxSeconds: number; progress: (line: string) => void },
+  opts: {
+    links: number;
+    ratePerSecond: number;
+    maxSeconds: number;
+    connections: number;
+    progress: (line: string) => void;
+  },
 ): Promise<LinkBenchResult> {
   const app = await startBenchApp(stack, 'bench-link');
   try {
@@ -79,7 +86,7 @@ export async function benchActionLink(
       let signed = 0;
       const instance = autocannon({
         url: app.baseUrl,
-        connections: 10,
+        connections: opts.connections,
         amount: paths.length * 2,
         overallRate: opts.ratePerSecond,
         timeout: 10,
@@ -132,6 +139,7 @@ export async function benchActionLink(
       return {
         links: caseIds.size,
         requests: r.requests.total,
+        connections: opts.connections,
         ratePerSecond: opts.ratePerSecond,
         seconds: r.duration,
         p50ms: r.latency.p50,

@@ -24,6 +24,7 @@ const { values: flags, positionals } = parseArgs({
     scale: { type: 'string', default: process.env.BENCH_YEAR_SCALE ?? '1' },
     links: { type: 'string', default: process.env.BENCH_LINKS ?? '400' },
     rate: { type: 'string', default: process.env.BENCH_LINK_RATE ?? '200' },
+    connections: { type: 'string', default: process.env.BENCH_LINK_CONNECTIONS ?? '10' },
   },
 });
 const unknown = positionals.filter((p) => !(benchNames as readonly string[]).includes(p));
@@ -109,12 +110,13 @@ try {
       links,
       ratePerSecond: rate,
       maxSeconds: Number(process.env.BENCH_LINK_MAX_SECONDS ?? 180),
+      connections: Number(flags.connections),
       progress: say,
     });
     process.stdout.write(
       [
-        'action link (GET the page, then POST the signature; autocannon, 10 connections, loopback)',
-        `  links signed:  ${l.signed} of ${l.links} (${l.requests} requests in ${l.seconds.toFixed(1)} s at ${l.ratePerSecond} requests/s)`,
+        `action link (GET the page, then POST the signature; autocannon, ${l.connections} connections, loopback)`,
+        `  links signed:  ${l.signed} of ${l.links} (${l.requests} requests in ${l.seconds.toFixed(1)} s: ${(l.requests / l.seconds).toFixed(0)} requests/s of the ${l.ratePerSecond} asked)`,
         `  statuses:      ${Object.entries(l.statuses)
           .map(([k, v]) => `${k}×${v}`)
           .join(', ')}; errors ${l.errors}`,
