@@ -6,6 +6,7 @@ import type { AuditJobStatus } from '../../api/routes/audit-jobs.ts';
 import type { CaseExport } from '../../audit/export.ts';
 import type { VerifyEvent } from '../../audit/verify.ts';
 import { createSession } from '../../store/sessions.ts';
+import { createAuditJob, getAuditJob, getSlots, newAuditJobId } from '../../store/audit-jobs.ts';
 import { seedCase } from '../support/audit-fixtures.ts';
 import { uniqueId } from '../support/stack.ts';
 import { call, startApiStack, type ApiStack } from './harness.ts';
@@ -125,6 +126,40 @@ describe('long audit reads as jobs: start, poll, download', () => {
     expect(kind.status).toBe(400);
     expect(JSON.stringify(await kind.json())).toContain('kind');
     expect((await start({ kind: 'case_export', caseId: 'ZG-2019-999999' })).status).toBe(404);
+  });
+});
+
+describe('a job that cannot succeed', () => {
+  it('ends failed with the reason, without retrying for ever, and gives its slot back', async () => {
+    const pool = stack.deps.env.TEMPORAL_TASK_QUEUE;
+    const ownerId = 'wg-chen';
+    const before = await getSlots(stack.deps.aws, pool, ownerId);
+    // The case vanished between the start and the run: nothing to export, which no retry changes.
+    const job = await createAuditJob(
+      stack.deps.aws,
+      {
+        jobId: newAuditJobId(),
+        pool,
+        ownerId,
+        kind: 'case_export',
+        params: { caseId: 'ZG-2019-424242', format: 'json' },
+      },
+      { total: 100, perPerson: 100 },
+    );
+    expect((await getSlots(stack.deps.aws, pool, ownerId)).mine).toBe(before.mine + 1);
+    const handle = await stack.deps.temporal.workflow.start('auditJob', {
+      taskQueue: pool,
+      workflowId: auditJobWorkflowId(job.jobId),
+      args: [{ jobId: job.jobId }],
+    });
+    await handle.result();
+    const ended = await getAuditJob(stack.deps.aws, job.jobId);
+    expect(ended).toMatchObject({ status: 'failed', error: 'there is no record or audit trail to export' });
+    expect((await getSlots(stack.deps.aws, pool, ownerId)).mine).toBe(before.mine);
+    const history = await handle.fetchHistory();
+    const attempts = (history.events ?? []).filter((e) => e.activityTaskStartedEventAttributes).length;
+    // One attempt of the read (non-retryable), one of recording the failure.
+    expect(attempts).toBe(2);
   });
 });
 
