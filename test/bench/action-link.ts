@@ -77,8 +77,11 @@ export async function benchActionLink(
       opts.progress(
         `prepared ${prepared} cases in ${((performance.now() - t0) / 1000).toFixed(0)} s; collecting their links…`,
       );
-      const paths = await collectLinks(stack.sesEndpoint, staffEmail, caseIds);
-      opts.progress(`${paths.length} fresh links; ${opts.ratePerSecond} requests/s, GET then POST each…`);
+      // Autocannon splits the requests evenly over the connections: each must get whole GET/POST pairs.
+      const all = await collectLinks(stack.sesEndpoint, staffEmail, caseIds);
+      const paths = all.slice(0, Math.max(opts.connections, all.length - (all.length % opts.connections)));
+      const linkCount = paths.length;
+      opts.progress(`${linkCount} fresh links; ${opts.ratePerSecond} requests/s, GET then POST each…`);
 
       const samplesMs: number[] = [];
       const pageMs: number[] = [];
@@ -94,8 +97,8 @@ export async function benchActionLink(
           {
             method: 'GET',
             setupRequest(req, ctx) {
-              const path = paths.pop();
-              if (!path) return null;
+              // Should the links run out, a harmless page keeps autocannon (which stops on null) going.
+              const path = paths.pop() ?? '/health';
               ctx['path'] = path;
               ctx['t0'] = performance.now();
               return { ...req, method: 'GET', path };
@@ -115,6 +118,7 @@ export async function benchActionLink(
             method: 'POST',
             setupRequest(req, ctx) {
               ctx['t0'] = performance.now();
+              if (ctx['path'] === '/health') return { ...req, method: 'GET', path: '/health' };
               return {
                 ...req,
                 method: 'POST',
@@ -137,7 +141,7 @@ export async function benchActionLink(
       const r = await instance;
       clearTimeout(stopper);
       return {
-        links: caseIds.size,
+        links: linkCount,
         requests: r.requests.total,
         connections: opts.connections,
         ratePerSecond: opts.ratePerSecond,
