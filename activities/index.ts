@@ -1,3 +1,4 @@
+import type { ResultStore } from '../store/audit-jobs.ts';
 import type { CaseView, Reporter } from '../domain/case-model.ts';
 import { reporterActorId } from '../domain/case-model.ts';
 import {
@@ -65,6 +66,8 @@ export interface ActivityDeps extends AwsDeps {
    * fixed `calendarOverrides` are used.
    */
   currentCalendar?: (() => Promise<{ key: string; overrides: CalendarOverrides }>) | undefined;
+  /** Where long audit reads run as jobs put their results (the evidence store's bucket). */
+  resultStore?: ResultStore | undefined;
 }
 
 /** The case workflow's activities, built over injected clients. Each is idempotent. */

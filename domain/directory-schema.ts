@@ -1,15 +1,26 @@
 import { z } from 'zod';
 import { languages, roles, type Directory } from './directory.ts';
+import { textFlaw, textFlawMessage } from './safe-text.ts';
 
 /** The directory file a school writes by hand (JSON), validated as a whole before anything is stored. */
 const id = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'ids use letters, digits, _ . : - (max 64)');
-const bilingual = z.object({ zh: z.string().min(1), en: z.string().min(1) });
+// Names end up in mail headers, subjects and pages: one line, well-formed, bounded (issue 11, item 1).
+const name = z
+  .string()
+  .min(1)
+  .max(200)
+  .superRefine((s, ctx) => {
+    const flaw = textFlaw(s, { singleLine: true });
+    if (flaw)
+      ctx.addIssue({ code: 'custom', message: `${textFlawMessage[flaw].zh} / ${textFlawMessage[flaw].en}` });
+  });
+const bilingual = z.object({ zh: name, en: name });
 
 export const personSchema = z.object({
   id,
-  name: z.string().min(1),
+  name,
   email: z.email(),
   roles: z.array(z.enum(roles)).min(1),
   language: z.enum(languages).default('zh-CN'),
@@ -35,9 +46,7 @@ export const directorySchema = z
             id,
             name: bilingual,
             gridMemberIds: z.array(id),
-            clusters: z.array(
-              z.object({ id, gridMemberIds: z.array(id), rooms: z.array(z.string().min(1)).min(1) }),
-            ),
+            clusters: z.array(z.object({ id, gridMemberIds: z.array(id), rooms: z.array(name).min(1) })),
           }),
         ),
       }),
@@ -47,7 +56,7 @@ export const directorySchema = z
         id,
         name: bilingual,
         contactIds: z.array(id),
-        rooms: z.array(z.string().min(1)).optional(),
+        rooms: z.array(name).optional(),
       }),
     ),
   })

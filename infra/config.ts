@@ -74,6 +74,9 @@ export const envSchema = z.object({
   // Only beside S3_ENDPOINT (the local server's generated keys); on AWS the default credential chain.
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  // Long audit reads run as jobs on the worker: how many at once in all, and per person.
+  AUDIT_JOBS_MAX_RUNNING: z.coerce.number().int().min(1).max(100).default(4),
+  AUDIT_JOBS_MAX_PER_PERSON: z.coerce.number().int().min(1).max(20).default(2),
   TABLE_CASES: z.string().min(1).default('rectify-cases'),
   TABLE_AUDIT: z.string().min(1).default('rectify-audit'),
   TABLE_DIRECTORY: z.string().min(1).default('rectify-directory'),

@@ -3,6 +3,7 @@ import type { ActivityDeps } from '../activities/index.ts';
 import type { AppDeps } from '../api/deps.ts';
 import type { SigningKeys } from '../domain/link-token.ts';
 import { createAwsDeps, type AwsDeps } from '../store/clients.ts';
+import { evidenceClient } from '../store/evidence.ts';
 import { ConfigError, parseEnv, type Env } from './config.ts';
 import { temporalConnectionOptions, type TemporalConnectionOptions } from './temporal-connection.ts';
 
@@ -83,6 +84,7 @@ export function buildDeps(env: Env, opts: { awsMaxAttempts?: number } = {}): Dep
       signingKeys: requireSigningKeys(env),
       publicBaseUrl: requirePublicBaseUrl(env),
       timeZone: env.CAMPUS_TZ,
+      resultStore: { client: evidenceClient(env), bucket: env.EVIDENCE_BUCKET },
     }),
     async appDeps(extra = {}) {
       const signingKeys = requireSigningKeys(env);

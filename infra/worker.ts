@@ -10,6 +10,7 @@ import {
   type WorkflowBundlePath,
 } from '@temporalio/worker';
 import { createAuditActivities } from '../activities/audit-anchor.ts';
+import { createAuditJobActivities } from '../activities/audit-jobs.ts';
 import { createActivities, type ActivityDeps } from '../activities/index.ts';
 import { createFeedbackActivities } from '../activities/feedback.ts';
 import { createZeroReportActivities } from '../activities/zero-report.ts';
@@ -59,6 +60,7 @@ export async function createWorker(opts: WorkerOptions): Promise<Worker> {
       ...createActivities(opts.deps),
       ...createFeedbackActivities(opts.deps),
       ...createAuditActivities(opts.deps),
+      ...createAuditJobActivities(opts.deps),
       ...createZeroReportActivities(opts.deps),
       ...createInspectionActivities(opts.deps),
       ...createReportTriageActivities(opts.deps),

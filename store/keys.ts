@@ -26,6 +26,8 @@
  *   RATE#<scope>                                      <window>                   an abuse-limit counter (reports.ts)
  *   CASEREPORTS#<caseId>                              <reportId>                 a report a case was opened from or took in (reports.ts)
  *   CALENDAR                                          v#<000001>                 a saved version of the calendar file (calendar-versions.ts)
+ *   AUDITJOB#<jobId>                                  -                          a long audit read run as a job (audit-jobs.ts)
+ *   AUDITJOBSLOTS#<pool>                              -                          running jobs, in total and per person (audit-jobs.ts)
  */
 export interface OpsKey {
   pk: string;
@@ -51,6 +53,8 @@ const prefix = {
   rate: 'RATE#',
   caseReports: 'CASEREPORTS#',
   calendar: 'CALENDAR',
+  auditJob: 'AUDITJOB#',
+  auditJobSlots: 'AUDITJOBSLOTS#',
 } as const;
 
 /** The partition (`pk`) of record kinds read as a whole partition. */
@@ -128,6 +132,8 @@ export const opsKey = {
     pk: opsPartition.calendarVersions,
     sk: `v#${String(n).padStart(6, '0')}`,
   }),
+  auditJob: (jobId: string): OpsKey => ({ pk: `${prefix.auditJob}${jobId}`, sk: ONLY }),
+  auditJobSlots: (pool: string): OpsKey => ({ pk: `${prefix.auditJobSlots}${pool}`, sk: ONLY }),
 } as const;
 
 /**

@@ -7,3 +7,4 @@ export { zeroReportNight } from './zero-report/workflow.ts';
 export { inspectionRound, inspectionRounds } from './inspection-round/workflow.ts';
 export { reportTriage } from './report-triage/workflow.ts';
 export { calendarWatch } from './calendar-watch/workflow.ts';
+export { auditJob } from './audit-job/workflow.ts';

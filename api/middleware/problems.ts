@@ -25,6 +25,7 @@ export const problemTypes = {
   payload_too_large: { status: 413, zh: '请求内容过大', en: 'Request body too large' },
   unsupported_media_type: { status: 415, zh: '请求格式不受支持', en: 'Unsupported media type' },
   unprocessable: { status: 422, zh: '无法处理的请求', en: 'The request cannot be processed' },
+  too_many_requests: { status: 429, zh: '请求过多', en: 'Too many requests' },
   unavailable: { status: 503, zh: '服务暂不可用', en: 'Service unavailable' },
   internal: { status: 500, zh: '服务器内部错误', en: 'Internal error' },
 } as const;

@@ -121,6 +121,27 @@ const pages: [RouteConfig['method'], string, Kind, Bilingual, string[]][] = [
     ['web'],
   ],
   ['get', '/app/audit/export', 'file', { zh: '按时段导出', en: 'Export a period' }, ['web']],
+  [
+    'post',
+    '/app/audit/jobs',
+    'form',
+    { zh: '开始审计任务（全部校验、导出）', en: 'Start an audit job (verify all, export)' },
+    ['web'],
+  ],
+  [
+    'get',
+    '/app/audit/jobs/{jobId}',
+    'page',
+    { zh: '审计任务进度', en: 'An audit job and its progress' },
+    ['web'],
+  ],
+  [
+    'get',
+    '/app/audit/jobs/{jobId}/download',
+    'file',
+    { zh: '下载审计任务结果', en: "Download an audit job's result" },
+    ['web'],
+  ],
   ['get', '/app/admin/directory', 'page', { zh: '名录导入', en: 'Directory import' }, ['web']],
   [
     'get',

@@ -25,6 +25,7 @@ const problemTexts: Record<number, Bilingual> = {
   413: { zh: '请求体过大', en: 'Body too large' },
   415: { zh: '缺少 Content-Type: application/json', en: 'Body is not JSON' },
   422: { zh: '引用了名录中不存在的人或位置，或步骤内容无效', en: 'Unknown person or place, or invalid step' },
+  429: { zh: '同时进行的任务过多，请等待已有任务完成', en: 'Too many jobs running; wait for one to finish' },
   503: {
     zh: '尚未加载校园名录（管理员须先导入）',
     en: 'No campus directory is loaded yet (an admin must load one)',

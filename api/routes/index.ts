@@ -1,6 +1,7 @@
 import type { RouteConfig } from '@hono/zod-openapi';
 import { actionLinkRouteDefinitions, actionLinkRoutes } from './action-links.tsx';
 import { auditRouteDefinitions, auditRoutes } from './audit.ts';
+import { auditJobRouteDefinitions, auditJobRoutes } from './audit-jobs.ts';
 import { calendarRouteDefinitions, calendarRoutes } from './calendar.ts';
 import { caseStepRouteDefinitions, caseStepRoutes } from './case-steps.ts';
 import { caseRouteDefinitions, caseRoutes } from './cases.ts';
@@ -21,6 +22,7 @@ export const resourceRoutes = [
   caseRoutes,
   caseStepRoutes,
   auditRoutes,
+  auditJobRoutes,
   directoryRoutes,
   weeklyReportRoutes,
   kpiRoutes,
@@ -34,6 +36,7 @@ export const routeDefinitions: readonly RouteConfig[] = [
   ...caseRouteDefinitions,
   ...caseStepRouteDefinitions,
   ...auditRouteDefinitions,
+  ...auditJobRouteDefinitions,
   ...directoryRouteDefinitions,
   ...weeklyReportRouteDefinitions,
   ...kpiRouteDefinitions,

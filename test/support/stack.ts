@@ -3,6 +3,7 @@ import { stackVariables } from '../../infra/local/ephemeral.ts';
 import path from 'node:path';
 import { inject } from 'vitest';
 import { createAwsDeps } from '../../store/clients.ts';
+import { evidenceClient } from '../../store/evidence.ts';
 import { saveDirectory } from '../../store/directory.ts';
 import type { ActivityDeps } from '../../activities/index.ts';
 import { validateDirectory } from '../../domain/directory-schema.ts';
@@ -33,6 +34,7 @@ export function testDeps(env: Env = testEnv()): ActivityDeps {
     signingKeys: TEST_SIGNING_KEYS,
     publicBaseUrl: env.PUBLIC_BASE_URL ?? 'http://rectify.test',
     timeZone: env.CAMPUS_TZ,
+    resultStore: { client: evidenceClient(env), bucket: env.EVIDENCE_BUCKET },
   };
 }
 

@@ -20,7 +20,8 @@ import type { WebEnv } from '../../middleware/session.ts';
 import { anchorWitness, AUDIT_READERS } from '../../routes/audit.ts';
 import { describeEntry } from '../../audit-timeline.ts';
 import { boundedDate, storedCaseIdSchema } from '../../schemas.ts';
-import { formatTime, StageBadge, stageLabels } from '../ui.tsx';
+import { Csrf, formatTime, StageBadge, stageLabels } from '../ui.tsx';
+import { auditJobPages } from './audit-jobs.tsx';
 import { AllResultView, CaseResult, collectAll, entryAt } from './audit-results.tsx';
 import { streamPieces } from '../../stream.ts';
 import {
@@ -81,6 +82,7 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
   const aws = deps.aws;
   const tz = deps.env.CAMPUS_TZ;
   const allowed = (c: WebContext) => viewerHas(c, AUDIT_READERS);
+  app.route('/', auditJobPages(deps));
 
   app.get('/audit', async (c) => {
     if (!allowed(c)) return refusedPage(c, TITLE, AUDIT_RULE);
@@ -160,7 +162,9 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
               en: 'Checks every case’s hash chain and compares it with the latest anchor (and the anchor Temporal remembers).',
             })}
           </p>
-          <form method="get" action="/app/audit/verify-all">
+          <form method="post" action="/app/audit/jobs">
+            <Csrf token={c.get('csrfToken')} />
+            <input type="hidden" name="kind" value="verify" />
             <button type="submit">{t({ zh: '校验全部', en: 'Verify all' })}</button>
           </form>
         </section>
@@ -282,14 +286,16 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
             )}
           </section>
         )}
-        <form method="get" action="/app/audit/export" class="card" aria-labelledby="audit-export-h">
+        <form method="post" action="/app/audit/jobs" class="card" aria-labelledby="audit-export-h">
+          <Csrf token={c.get('csrfToken')} />
+          <input type="hidden" name="kind" value="period_export" />
           <h2 id="audit-export-h" style="margin-top:0">
             {t({ zh: '导出一段时间的审计记录', en: 'Export the audit trail of a period' })}
           </h2>
           <p class="hint">
             {t({
-              zh: '该时段内立案的每个案件、其全部审计记录与校验结果。',
-              en: 'Every case opened in the period, with its whole trail and its verification.',
+              zh: '该时段内立案的每个案件、其全部审计记录与校验结果。导出作为后台任务进行，任务页面显示进度并提供下载。',
+              en: 'Every case opened in the period, with its whole trail and its verification. The export runs as a job; its page shows the progress and the download.',
             })}
           </p>
           <div class="grid">

@@ -1,0 +1,227 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { periodBounds } from '../../../audit/export.ts';
+import type { VerifyEvent } from '../../../audit/verify.ts';
+import { readResultText, resultUrl, type AuditJob } from '../../../store/audit-jobs.ts';
+import { inLang, type Bilingual } from '../../../domain/text.ts';
+import { ownAuditJob, resultStoreOf, startAuditJobFor } from '../../audit-jobs.ts';
+import type { AppDeps } from '../../deps.ts';
+import type { WebEnv } from '../../middleware/session.ts';
+import { ProblemError } from '../../middleware/problems.ts';
+import { anchorWitness, AUDIT_READERS } from '../../routes/audit.ts';
+import { directoryOrFail } from '../../reads.ts';
+import { boundedDate } from '../../schemas.ts';
+import { formatTime } from '../ui.tsx';
+import { AllResultView, collectAll } from './audit-results.tsx';
+import { ErrorSummary, page, refusedPage, viewerHas, type WebContext } from './dashboard-common.tsx';
+import { viewerOf } from './web-kit.tsx';
+
+/**
+ * The auditor's long reads as jobs: the audit page's "verify all" and period
+ * export forms POST here, the job runs on the worker, and its page shows the
+ * progress (refreshing itself) until the result can be downloaded; a finished
+ * verification is also shown as the verify-all page shows it.
+ */
+const TITLE: Bilingual = { zh: '审计任务', en: 'Audit job' };
+const RULE: Bilingual = {
+  zh: '审计任务供审计人员、管理员、工作小组和校领导使用',
+  en: 'audit jobs are for auditors, admins, the working group and leadership',
+};
+const form = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('verify') }),
+  z.object({
+    kind: z.literal('period_export'),
+    from: boundedDate,
+    to: boundedDate,
+    building: z.string().max(100).optional(),
+    format: z.enum(['csv', 'json']).default('csv'),
+  }),
+]);
+
+export const auditJobPageHref = (jobId: string) => `/app/audit/jobs/${encodeURIComponent(jobId)}`;
+const kindNames: Record<string, Bilingual> = {
+  verify: { zh: '校验全部审计链', en: 'Verify every audit chain' },
+  period_export: { zh: '按时段导出', en: 'Export a period' },
+  case_export: { zh: '导出案件', en: 'Export a case' },
+};
+const statusNames: Record<AuditJob['status'], Bilingual> = {
+  queued: { zh: '排队中', en: 'Queued' },
+  running: { zh: '进行中', en: 'Running' },
+  done: { zh: '已完成', en: 'Done' },
+  failed: { zh: '失败', en: 'Failed' },
+};
+
+export function auditJobPages(deps: AppDeps): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+  const tz = deps.env.CAMPUS_TZ;
+  const allowed = (c: WebContext) => viewerHas(c, AUDIT_READERS);
+  const refused = (c: WebContext, errors: Record<string, Bilingual>, status: 400 | 429) =>
+    page(
+      c,
+      TITLE,
+      <>
+        <ErrorSummary errors={errors} lang={c.get('lang')} />
+        <p>
+          <a href="/app/audit">{inLang({ zh: '返回审计', en: 'Back to audit' }, c.get('lang'))}</a>
+        </p>
+      </>,
+      status,
+    );
+
+  app.post('/audit/jobs', async (c) => {
+    if (!allowed(c)) return refusedPage(c, TITLE, RULE);
+    const parsed = form.safeParse(await c.req.parseBody());
+    if (!parsed.success) {
+      const errors: Record<string, Bilingual> = {};
+      for (const i of parsed.error.issues) {
+        const field = i.path.map(String).join('.') || 'kind';
+        errors[field] ??= { zh: `${field}：${i.message}`, en: `${field}: ${i.message}` };
+      }
+      return refused(c, errors, 400);
+    }
+    const f = parsed.data;
+    const owner = viewerOf(c).person.id;
+    try {
+      let job: AuditJob;
+      if (f.kind === 'verify') {
+        job = await startAuditJobFor(deps, owner, {
+          kind: 'verify',
+          progressEvery: 50,
+          witness: await anchorWitness(deps.temporal),
+        });
+      } else {
+        const building = f.building || undefined;
+        const period = periodBounds(f.from, f.to, tz);
+        if (period.from >= period.to)
+          return refused(
+            c,
+            { from: { zh: '开始日期须早于或等于结束日期', en: 'from must be on or before to' } },
+            400,
+          );
+        if (building && !(await directoryOrFail(deps)).buildings.some((b) => b.id === building))
+          return refused(
+            c,
+            { building: { zh: `没有楼栋 ${building}`, en: `there is no building ${building}` } },
+            400,
+          );
+        job = await startAuditJobFor(deps, owner, {
+          kind: 'period_export',
+          from: period.from,
+          to: period.to,
+          label: `${f.from}-${f.to}`,
+          buildingId: building,
+          format: f.format,
+        });
+      }
+      return c.redirect(auditJobPageHref(job.jobId), 303);
+    } catch (err) {
+      if (err instanceof ProblemError && err.type === 'too_many_requests' && typeof err.detail !== 'string')
+        return refused(c, { jobs: err.detail }, 429);
+      throw err;
+    }
+  });
+
+  app.get('/audit/jobs/:jobId', async (c) => {
+    if (!allowed(c)) return refusedPage(c, TITLE, RULE);
+    const lang = c.get('lang');
+    const t = (b: Bilingual) => inLang(b, lang);
+    const job = await ownJobOrNull(c);
+    if (!job) return notFound(c);
+    const live = job.status === 'queued' || job.status === 'running';
+    let verification = null;
+    if (job.status === 'done' && job.kind === 'verify' && job.result) {
+      const text = await readResultText(resultStoreOf(deps), job.result);
+      if (text !== null) {
+        async function* events(): AsyncGenerator<VerifyEvent> {
+          for (const line of (text ?? '').split('\n')) if (line.trim()) yield JSON.parse(line) as VerifyEvent;
+        }
+        verification = await collectAll(events());
+      }
+    }
+    return page(
+      c,
+      kindNames[job.kind] ?? TITLE,
+      <>
+        {/* Refreshes itself while the job runs: no script needed. */}
+        {live && <meta http-equiv="refresh" content="2" />}
+        <section class="card" data-job={job.jobId} data-job-status={job.status} aria-live="polite">
+          <p>
+            <strong>{t(statusNames[job.status])}</strong>
+            {' · '}
+            {t({ zh: '开始于', en: 'started' })} {formatTime(job.createdAt, tz)}
+            {job.finishedAt && (
+              <>
+                {' · '}
+                {t({ zh: '结束于', en: 'finished' })} {formatTime(job.finishedAt, tz)}
+              </>
+            )}
+          </p>
+          {job.progress.total !== null ? (
+            <p>
+              <progress max={job.progress.total} value={job.progress.done} /> {job.progress.done} /{' '}
+              {job.progress.total}
+            </p>
+          ) : (
+            live && (
+              <p>
+                {t({ zh: '已处理', en: 'Processed' })} {job.progress.done}
+              </p>
+            )
+          )}
+          {job.status === 'failed' && (
+            <div class="flash error" role="alert">
+              {t({ zh: '任务失败：', en: 'The job failed: ' })}
+              {job.error}
+            </div>
+          )}
+          {job.status === 'done' && job.result && (
+            <p>
+              <a class="button" href={`${auditJobPageHref(job.jobId)}/download`} data-download>
+                {t({ zh: '下载结果', en: 'Download the result' })} ({job.result.fileName})
+              </a>
+            </p>
+          )}
+        </section>
+        {verification && (
+          <AllResultView
+            result={verification}
+            lang={lang}
+            caseHref={(id) => `/app/audit/verify?caseId=${encodeURIComponent(id)}`}
+          />
+        )}
+        <p>
+          <a href="/app/audit">{t({ zh: '返回审计', en: 'Back to audit' })}</a>
+        </p>
+      </>,
+    );
+  });
+
+  app.get('/audit/jobs/:jobId/download', async (c) => {
+    if (!allowed(c)) return refusedPage(c, TITLE, RULE);
+    const job = await ownJobOrNull(c);
+    if (!job) return notFound(c);
+    if (job.status !== 'done' || !job.result) return c.redirect(auditJobPageHref(job.jobId), 303);
+    c.header('Cache-Control', 'no-store');
+    return c.redirect(await resultUrl(resultStoreOf(deps), job.result), 303);
+  });
+
+  async function ownJobOrNull(c: WebContext): Promise<AuditJob | null> {
+    try {
+      return await ownAuditJob(deps, viewerOf(c).person.id, c.req.param('jobId') ?? '');
+    } catch (err) {
+      if (err instanceof ProblemError && err.type === 'not_found') return null;
+      throw err;
+    }
+  }
+  const notFound = (c: WebContext) =>
+    page(
+      c,
+      TITLE,
+      <div class="flash error" role="alert">
+        {inLang({ zh: '没有您的该审计任务', en: 'You have no such audit job' }, c.get('lang'))}
+      </div>,
+      404,
+    );
+
+  return app;
+}
