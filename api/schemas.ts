@@ -210,6 +210,16 @@ const signatureSchema = z.object({
   textHash: z.string(),
 });
 
+/** An effect of a case that failed for good, waiting for an admin (retry or dismiss). */
+export const stuckEffectSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['email', 'record']),
+  reason: z.string(),
+  message: z.string(),
+  at: instant,
+  what: z.string(),
+});
+
 export const caseViewSchema = named(
   'CaseView',
   z.object({
@@ -315,6 +325,7 @@ export const caseViewSchema = named(
       }),
     ),
     closedAt: instant.optional(),
+    stuck: z.array(stuckEffectSchema).optional(),
     version: z.number().int(),
   }),
   'The whole case: stage, deadlines, notices, every step and the timeline / 案件全貌',

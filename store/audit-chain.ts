@@ -33,6 +33,11 @@ export interface AppendResult {
   duplicate: boolean;
 }
 
+/** The stored case record is already at the written version or newer: the same write can never succeed. */
+export class RecordVersionConflict extends Error {
+  override name = 'RecordVersionConflict';
+}
+
 const stepKey = (caseId: string, stepId: string) => marshall(opsKey.auditStep(caseId, stepId));
 
 /** The newest entry of a case's chain, read consistently. */
@@ -259,7 +264,7 @@ async function appendLocked(
       }
       if (recordRefused && input.view) {
         // Retrying cannot help: the stored record is already at this version or newer.
-        throw new Error(
+        throw new RecordVersionConflict(
           `case record of ${input.caseId} is already at version >= ${input.view?.version}; step ${input.stepId} not appended`,
         );
       }
