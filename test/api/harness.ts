@@ -34,8 +34,11 @@ export interface ApiStack {
 
 let sharedBundle: Promise<WorkflowBundle> | undefined;
 
-export async function startApiStack(extra: Partial<AppDeps> = {}): Promise<ApiStack> {
-  const env = testEnv({ TEMPORAL_TASK_QUEUE: uniqueId('api-tq') });
+export async function startApiStack(
+  extra: Partial<AppDeps> = {},
+  envExtra: Record<string, string> = {},
+): Promise<ApiStack> {
+  const env = testEnv({ TEMPORAL_TASK_QUEUE: uniqueId('api-tq'), ...envExtra });
   const activityDeps = testDeps(env);
   const [dir, bundle, nativeConnection, connection] = await Promise.all([
     seedDemo(activityDeps),
