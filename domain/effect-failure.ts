@@ -11,6 +11,8 @@ export const EffectFailure = {
   RecordConflict: 'RecordConflict',
   /** The effect's input cannot be serialised or is not valid: retrying sends the same input. */
   Invalid: 'EffectInputInvalid',
+  /** A step id already names another step's entry (a counter restarted by a reset): never a duplicate. */
+  StepCollision: 'StepIdCollision',
   /** A transient failure that outlasted its retry bound. */
   RetriesExhausted: 'RetriesExhausted',
 } as const;
@@ -20,6 +22,7 @@ export const effectFailureTypes: readonly string[] = [
   EffectFailure.EmailRejected,
   EffectFailure.RecordConflict,
   EffectFailure.Invalid,
+  EffectFailure.StepCollision,
 ];
 
 /**

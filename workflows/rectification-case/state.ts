@@ -74,6 +74,12 @@ export class CaseState {
   private pending = 0;
   private stuckCounter = 0;
   private readonly retries = new Map<string, () => Promise<unknown>>();
+  /**
+   * Behind STEP_LINEAGE_PATCH: the run lineage step ids start with (first run id, and the
+   * run id after a reset), so a reset run's restarted counter never reuses an abandoned
+   * run's step ids; the audit store then compares a step id found again by content.
+   */
+  stepLineage: string | undefined;
 
   constructor(
     readonly input: CaseInput,
@@ -233,7 +239,8 @@ export class CaseState {
       ...(score === undefined ? {} : { score }),
     });
     const snapshot = JSON.parse(JSON.stringify(view)) as CaseView;
-    const stepId = `step-${++this.stepCounter}`;
+    const lineage = this.stepLineage;
+    const stepId = lineage ? `${lineage}:step-${++this.stepCounter}` : `step-${++this.stepCounter}`;
     return () =>
       this.acts.recordStep({
         caseId: view.caseId,
@@ -243,6 +250,7 @@ export class CaseState {
         action,
         payload,
         view: snapshot,
+        ...(lineage ? { checkContent: true, lineage } : {}),
       });
   }
 

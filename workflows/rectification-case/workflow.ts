@@ -10,7 +10,7 @@ import {
 import type { CaseActivities } from '../../activities/index.ts';
 import { isTerminal, type CaseInput, type CaseView } from '../../domain/case-model.ts';
 import { effectFailureTypes, effectQueues } from '../../domain/effect-failure.ts';
-import { EFFECT_FAILURES_PATCH, superviseStage, watchLeadership } from './deadlines.ts';
+import { EFFECT_FAILURES_PATCH, STEP_LINEAGE_PATCH, superviseStage, watchLeadership } from './deadlines.ts';
 import { caseViewQuery, openedUpdate } from './messages.ts';
 import { CaseState, type CaseEffects } from './state.ts';
 import { registerSteps } from './steps.ts';
@@ -52,6 +52,15 @@ function namedEffects(): CaseEffects {
 }
 
 /**
+ * The run lineage of this run: the first run's id, and this run's own when it is not the
+ * first (a reset, or a continue-as-new), which is what tells a reset run's steps apart.
+ */
+function stepLineage(): string {
+  const { firstExecutionRunId, runId } = workflowInfo();
+  return runId === firstExecutionRunId ? firstExecutionRunId : `${firstExecutionRunId}/${runId}`;
+}
+
+/**
  * One durable workflow per case, from detection to closure. This is the lifecycle only:
  * the case's state and stage moves live in `state.ts`, the human steps (one update and
  * validator each) in `steps.ts`, the deadlines, reminders, escalation and leadership
@@ -65,6 +74,7 @@ export async function rectificationCase(input: CaseInput): Promise<CaseView> {
   const named = patched(EFFECT_FAILURES_PATCH);
   const s = new CaseState(input, named ? namedEffects() : acts);
   s.namedFailures = named;
+  if (patched(STEP_LINEAGE_PATCH)) s.stepLineage = stepLineage();
 
   // Queries and updates: registered before the first await.
   setHandler(caseViewQuery, () => s.view);
