@@ -41,7 +41,7 @@ export const listStuckCasesRoute = createRoute({
   parameters: [langParameter],
   responses: {
     200: jsonResponse(stuckListSchema, { zh: '待处理的案件', en: 'Stuck cases' }),
-    ...problems([401, 403]),
+    ...problems([401, 403, 503]),
   },
 });
 
@@ -56,7 +56,7 @@ const effectRoute = (action: 'retry' | 'dismiss', summary: { zh: string; en: str
     request: { params: effectParams },
     responses: {
       200: jsonResponse(effectAckSchema, { zh: '仍待处理的操作', en: 'The effects still waiting' }),
-      ...problems([400, 401, 403, 404, 422]),
+      ...problems([400, 401, 403, 404, 422, 503]),
     },
   });
 
