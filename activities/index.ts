@@ -18,6 +18,9 @@ import { loadDirectory } from '../store/directory.ts';
 import { auditStepId, outboxScope } from '../store/keys.ts';
 import { issueActionUrl } from '../store/links.ts';
 import { sendOnce } from '../store/outbox.ts';
+import { EffectFailure } from '../domain/effect-failure.ts';
+import { ApplicationFailure } from '@temporalio/common';
+import { failingPermanently, permanentFailure } from './permanent-failures.ts';
 
 export type { EmailKind };
 
@@ -29,7 +32,8 @@ export interface EmailRequest {
   kind: EmailKind;
   /** Distinguishes repeated emails of one kind in one stage (reminder 1 and 2, escalation levels). */
   key?: string | undefined;
-  to: { personIds?: string[] | undefined; reporter?: Reporter | undefined };
+  /** `admins`: every admin of the directory as loaded when the email goes (a stuck effect's notice). */
+  to: { personIds?: string[] | undefined; reporter?: Reporter | undefined; admins?: boolean | undefined };
   link?: { step: string; action: string } | undefined;
   due?: string | undefined;
   detail?: string | undefined;
@@ -100,14 +104,17 @@ export function createActivities(deps: ActivityDeps) {
   }
 
   async function recordStep(input: AppendInput & { view: CaseView }): Promise<AppendResult> {
-    return appendAudit(deps.ddb, deps.tables, input);
+    return failingPermanently(() => appendAudit(deps.ddb, deps.tables, input));
   }
 
   async function sendCaseEmail(req: EmailRequest): Promise<EmailResult> {
     const dir = await loadDirectory(deps.ddb, deps.tables);
     const recipients: { id: string; name: string; email: string; language: Language }[] = [];
     const unknown: string[] = [];
-    for (const id of req.to.personIds ?? []) {
+    const ids = [...(req.to.personIds ?? [])];
+    if (req.to.admins)
+      ids.push(...(dir?.people.filter((p) => p.roles.includes('admin')).map((p) => p.id) ?? []));
+    for (const id of ids) {
       const p = dir?.people.find((x) => x.id === id);
       if (p) recipients.push({ id: p.id, name: p.name, email: p.email, language: p.language });
       else unknown.push(id);
@@ -124,6 +131,9 @@ export function createActivities(deps: ActivityDeps) {
     const result: EmailResult = { sent: [], alreadySent: [], unknownRecipients: unknown };
     const tz = deps.timeZone;
     const dueText = req.due ? formatLocal(req.due, tz) : undefined;
+    // One refused recipient must not keep the others from their mail: they go first, and the
+    // refusals end the activity for good once everyone else has theirs.
+    const refused: string[] = [];
     for (const r of recipients) {
       const outboxKey = [req.stage, req.round, req.kind, req.key ?? '-', r.id].join('#');
       const out = await sendOnce(
@@ -154,7 +164,13 @@ export function createActivities(deps: ActivityDeps) {
           });
           return { to: r.email, ...content, link };
         },
-      );
+      ).catch((err: unknown) => {
+        const permanent = permanentFailure(err);
+        if (!permanent) throw err;
+        refused.push(`${r.id}: ${permanent.message}`);
+        return undefined;
+      });
+      if (!out) continue;
       if (out.status === 'sent') result.sent.push(r.id);
       else result.alreadySent.push(r.id);
       // On 'already_sent' too: an earlier attempt may have sent the email and then failed to
@@ -168,6 +184,12 @@ export function createActivities(deps: ActivityDeps) {
         payload: { kind: req.kind, to: r.id, outboxKey, messageId: out.messageId },
       });
     }
+    if (refused.length > 0)
+      throw ApplicationFailure.nonRetryable(
+        `mail refused for ${refused.join('; ')}`,
+        EffectFailure.EmailRejected,
+        { refused: refused.length, sent: result.sent },
+      );
     return result;
   }
 

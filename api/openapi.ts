@@ -105,6 +105,7 @@ export function openApiDocument(
       { name: 'reports', description: '周报与指标 / Reports and KPIs' },
       { name: 'directory', description: '名录 / Directory' },
       { name: 'actions', description: '邮件链接页面 / Email link pages' },
+      { name: 'admin', description: '管理 / Administration' },
       { name: 'system', description: '系统 / System' },
     ],
     security: [{ bearerAuth: [] }],

@@ -226,6 +226,15 @@ const citedItemSchema = named(
   }),
   'The 6T item (seed 000) a case cites: its dimension and number / 引用的“6T”标准条目',
 );
+/** An effect of a case that failed for good, waiting for an admin (retry or dismiss). */
+export const stuckEffectSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['email', 'record']),
+  reason: z.string(),
+  message: z.string(),
+  at: instant,
+  what: z.string(),
+});
 
 export const caseViewSchema = named(
   'CaseView',
@@ -333,6 +342,7 @@ export const caseViewSchema = named(
       }),
     ),
     closedAt: instant.optional(),
+    stuck: z.array(stuckEffectSchema).optional(),
     version: z.number().int(),
   }),
   'The whole case: stage, deadlines, notices, every step and the timeline / 案件全貌',

@@ -27,6 +27,9 @@ const caseActionLabels = {
   deadline_breached: { zh: '超出时限', en: 'Deadline breached' },
   escalated: { zh: '逐级上报', en: 'Escalated' },
   leadership_notified: { zh: '报告校领导', en: 'Leadership notified' },
+  effect_failed: { zh: '自动操作失败，待管理员处理', en: 'An automatic step failed: waiting for an admin' },
+  effect_retried: { zh: '管理员重试失败的操作', en: 'Failed step retried by an admin' },
+  effect_dismissed: { zh: '管理员忽略失败的操作', en: 'Failed step dismissed by an admin' },
 } as const satisfies Record<string, Bilingual>;
 
 export type CaseAction = keyof typeof caseActionLabels;

@@ -1,6 +1,7 @@
 import type { Duration } from './calendar.ts';
 import type { CaseAction, SurveyScore } from './case-action.ts';
 import type { Bilingual, EscalationLevel, Location, Role } from './directory.ts';
+import type { StuckEffect } from './effect-failure.ts';
 import type { WorkingHours } from './quiet-hours.ts';
 import type { Severity, Source, TimedStage } from './sla.ts';
 
@@ -201,6 +202,8 @@ export interface CaseView {
   comments: { text: string; by: string; at: string }[];
   timeline: TimelineEntry[];
   closedAt?: string | undefined;
+  /** Effects that failed for good and wait for an admin (absent while there never was one). */
+  stuck?: StuckEffect[] | undefined;
   /** Bumped on every change; the stored record keeps the newest. */
   version: number;
 }

@@ -14,6 +14,7 @@ export const emailKinds = [
   'reminder',
   'escalation',
   'leadership_notice',
+  'effect_stuck',
 ] as const;
 export type EmailKind = (typeof emailKinds)[number];
 
@@ -89,6 +90,10 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
     subject: `【重大问题】${c.caseId}：${c.title}`,
     intro: `重大问题报告：「${c.title}」，当前环节：${c.stage}。按规定须在 48 小时内报告校领导。`,
   }),
+  effect_stuck: (c) => ({
+    subject: `【待处理】${c.caseId} 自动操作失败`,
+    intro: `案件「${c.title}」的一项自动操作无法完成（${c.detail ?? ''}）。案件继续推进；请在管理接口中重试或忽略。`,
+  }),
 };
 
 const en: Record<EmailKind, (c: EmailContext) => Lines> = {
@@ -143,6 +148,10 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
   leadership_notice: (c) => ({
     subject: `[Major problem] ${c.caseId}: ${c.title}`,
     intro: `Major problem: "${c.title}", now at stage ${c.stage}. School leadership must hear of it within 48 hours.`,
+  }),
+  effect_stuck: (c) => ({
+    subject: `[Action needed] ${c.caseId}: an automatic step failed`,
+    intro: `An automatic step of "${c.title}" could not be done (${c.detail ?? ''}). The case moves on; retry or dismiss it in the admin API.`,
   }),
 };
 

@@ -17,6 +17,7 @@ import { createZeroReportActivities } from '../activities/zero-report.ts';
 import { createInspectionActivities } from '../activities/inspection.ts';
 import { createReportTriageActivities } from '../activities/report-triage.ts';
 import { createCalendarWatchActivities } from '../activities/calendar-watch.ts';
+import { effectQueues } from '../domain/effect-failure.ts';
 
 export const workflowsPath = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -49,9 +50,13 @@ export interface WorkerOptions {
   bundle?: WorkflowBundle | WorkflowBundlePath | undefined;
 }
 
-/** The Rectify worker: the case workflow and its activities on one task queue. */
-export async function createWorker(opts: WorkerOptions): Promise<Worker> {
-  return Worker.create({
+/**
+ * The Rectify worker: the workflows and their activities on the task queue, and the case's
+ * mail and audit records on queues of their own (effectQueues), so a mail that keeps
+ * failing never takes the slots the audit trail needs. Started, run and stopped as one.
+ */
+export async function createWorker(opts: WorkerOptions): Promise<RectifyWorker> {
+  const main = await Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
@@ -67,6 +72,58 @@ export async function createWorker(opts: WorkerOptions): Promise<Worker> {
       ...createCalendarWatchActivities(opts.deps),
     },
   });
+  return new RectifyWorker(main, await effectWorkers(opts, createActivities(opts.deps)));
+}
+
+/** Activity-only workers for a case's mail and audit queues, serving `activities`. */
+export async function effectWorkers(
+  opts: Pick<WorkerOptions, 'connection' | 'namespace' | 'taskQueue'>,
+  activities: object,
+): Promise<Worker[]> {
+  const queues = effectQueues(opts.taskQueue);
+  return Promise.all(
+    [queues.mail, queues.audit].map((taskQueue) =>
+      Worker.create({ connection: opts.connection, namespace: opts.namespace, taskQueue, activities }),
+    ),
+  );
+}
+
+/** Several workers run and stopped as one: the first is the one whose state is reported. */
+export class RectifyWorker {
+  constructor(
+    readonly main: Worker,
+    readonly side: Worker[],
+  ) {}
+
+  getState(): ReturnType<Worker['getState']> {
+    return this.main.getState();
+  }
+
+  shutdown(): void {
+    for (const w of [this.main, ...this.side]) if (w.getState() === 'RUNNING') w.shutdown();
+  }
+
+  /** Runs all until shut down (or until one of them fails, which stops the others). */
+  async run(): Promise<void> {
+    const runs = [this.main, ...this.side].map((w) => w.run());
+    try {
+      await Promise.all(runs);
+    } finally {
+      this.shutdown();
+      await Promise.allSettled(runs);
+    }
+  }
+
+  /** Runs all while `fn` runs, then stops them; answers what `fn` answered. */
+  async runUntil<R>(fn: Promise<R> | (() => Promise<R>)): Promise<R> {
+    const sides = this.side.map((w) => w.run());
+    try {
+      return await this.main.runUntil(fn);
+    } finally {
+      for (const w of this.side) if (w.getState() === 'RUNNING') w.shutdown();
+      await Promise.allSettled(sides);
+    }
+  }
 }
 
 /** Keeps the SDK's own logging to warnings so a person sees the ready block, not lifecycle chatter. */

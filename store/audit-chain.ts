@@ -9,7 +9,13 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CaseView } from '../domain/case-model.ts';
-import { GENESIS_HASH, payloadForStorage, sealEntry, type AuditEntry } from '../domain/hash-chain.ts';
+import {
+  GENESIS_HASH,
+  hashPayload,
+  payloadForStorage,
+  sealEntry,
+  type AuditEntry,
+} from '../domain/hash-chain.ts';
 import { caseRecordItem, recordedHeadFromItem, type RecordedHead } from './case-record-item.ts';
 import type { TableNames } from './clients.ts';
 import { opsKey } from './keys.ts';
@@ -25,12 +31,33 @@ export interface AppendInput {
   payload: unknown;
   /** When given, the case record is written in the same transaction. */
   view?: CaseView | undefined;
+  /**
+   * The step's content is fixed by its caller (a workflow's activity input): a step id found
+   * again with other content is not a retry but a collision, and fails instead of being
+   * taken for a duplicate.
+   */
+  checkContent?: boolean | undefined;
+  /**
+   * The run lineage the view was written from: a record written from another lineage (a
+   * run before a reset) does not hold a newer one back by its version alone.
+   */
+  lineage?: string | undefined;
 }
 
 export interface AppendResult {
   seq: number;
   hash: string;
   duplicate: boolean;
+}
+
+/** A step id already holds another step's content: never a retry, so never a duplicate. */
+export class StepIdCollision extends Error {
+  override name = 'StepIdCollision';
+}
+
+/** The stored case record is already at the written version or newer: the same write can never succeed. */
+export class RecordVersionConflict extends Error {
+  override name = 'RecordVersionConflict';
 }
 
 const stepKey = (caseId: string, stepId: string) => marshall(opsKey.auditStep(caseId, stepId));
@@ -166,6 +193,9 @@ async function appendLocked(
   const actor = Object.fromEntries(
     Object.entries(input.actor).filter(([, v]) => v !== undefined),
   ) as AuditEntry['actor'];
+  const contentHash = input.checkContent
+    ? hashPayload({ at: input.at, actor, action: input.action, payload: stripUndefined(input.payload) })
+    : undefined;
   for (let attempt = 0; ; attempt++) {
     // A remembered head is only a guess: if another process moved the chain on,
     // the conditional write below refuses it and the next attempt reads the table.
@@ -185,7 +215,10 @@ async function appendLocked(
       {
         Put: {
           TableName: tables.ops,
-          Item: { ...stepKey(input.caseId, input.stepId), ...marshall({ seq: entry.seq, hash: entry.hash }) },
+          Item: {
+            ...stepKey(input.caseId, input.stepId),
+            ...marshall({ seq: entry.seq, hash: entry.hash, ...(contentHash ? { contentHash } : {}) }),
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
@@ -202,10 +235,21 @@ async function appendLocked(
       items.push({
         Put: {
           TableName: tables.cases,
-          Item: caseRecordItem(input.view, written),
-          // An older snapshot must never overwrite a newer one.
-          ConditionExpression: 'attribute_not_exists(caseId) OR version < :v',
-          ExpressionAttributeValues: marshall({ ':v': input.view.version }),
+          Item: {
+            ...caseRecordItem(input.view, written),
+            ...(input.lineage ? marshall({ lineage: input.lineage }) : {}),
+          },
+          // An older snapshot must never overwrite a newer one of its own lineage; after a
+          // reset the new run's record replaces what the abandoned run left.
+          ...(input.lineage
+            ? {
+                ConditionExpression: 'attribute_not_exists(caseId) OR version < :v OR lineage <> :l',
+                ExpressionAttributeValues: marshall({ ':v': input.view.version, ':l': input.lineage }),
+              }
+            : {
+                ConditionExpression: 'attribute_not_exists(caseId) OR version < :v',
+                ExpressionAttributeValues: marshall({ ':v': input.view.version }),
+              }),
         },
       });
     } else if (recordExists) {
@@ -246,7 +290,12 @@ async function appendLocked(
           }),
         );
         if (prior.Item) {
-          const p = unmarshall(prior.Item) as { seq: number; hash: string };
+          const p = unmarshall(prior.Item) as { seq: number; hash: string; contentHash?: string };
+          // Steps stored before content hashes were kept cannot be compared: taken as duplicates.
+          if (contentHash && p.contentHash && p.contentHash !== contentHash)
+            throw new StepIdCollision(
+              `step ${input.stepId} of ${input.caseId} is already entry ${p.seq} with other content; ${input.action} not appended`,
+            );
           return { seq: p.seq, hash: p.hash, duplicate: true };
         }
       }
@@ -259,7 +308,7 @@ async function appendLocked(
       }
       if (recordRefused && input.view) {
         // Retrying cannot help: the stored record is already at this version or newer.
-        throw new Error(
+        throw new RecordVersionConflict(
           `case record of ${input.caseId} is already at version >= ${input.view?.version}; step ${input.stepId} not appended`,
         );
       }

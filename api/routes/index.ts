@@ -10,6 +10,7 @@ import { kpiRouteDefinitions, kpiRoutes } from './kpis.ts';
 import { reportLinkRouteDefinitions, reportLinkRoutes } from './report-link-pages.tsx';
 import { systemRouteDefinitions } from './system.tsx';
 import { pageRouteDefinitions } from '../pages/page-routes.ts';
+import { stuckCaseRouteDefinitions, stuckCaseRoutes } from './stuck-cases.ts';
 import { weeklyReportRouteDefinitions, weeklyReportRoutes } from './weekly-reports.ts';
 
 /**
@@ -29,6 +30,7 @@ export const resourceRoutes = [
   calendarRoutes,
   actionLinkRoutes,
   reportLinkRoutes,
+  stuckCaseRoutes,
 ] as const;
 
 /** Every route declaration, in document order. */
@@ -43,6 +45,7 @@ export const routeDefinitions: readonly RouteConfig[] = [
   ...calendarRouteDefinitions,
   ...actionLinkRouteDefinitions,
   ...reportLinkRouteDefinitions,
+  ...stuckCaseRouteDefinitions,
   ...systemRouteDefinitions,
   ...pageRouteDefinitions,
 ];

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { z } from 'zod';
 import { loadDirectory, readDirectoryFile, saveDirectory } from '../../store/directory.ts';
 import { createApp } from '../../api/app.ts';
@@ -9,7 +9,7 @@ import { ConfigError, envSchema, parseEnv } from '../config.ts';
 import { buildDeps } from '../deps.ts';
 import { asPortInUse } from '../ports.ts';
 import { ensureSchedules, schedulesFromEnv } from '../schedules.ts';
-import { createWorker, quietRuntime } from '../worker.ts';
+import { createWorker, quietRuntime, type RectifyWorker } from '../worker.ts';
 import { dataDir, projectRoot } from './paths.ts';
 import { quietSdkNodeVersionNotice } from './quiet.ts';
 import { ensureEvidenceBucket, localS3Credentials, startS3Server } from './s3.ts';
@@ -60,7 +60,7 @@ const BIND_HOST: Record<keyof z.infer<typeof portsSchema>, string> = {
 /** What is up so far, in the order it is stopped: API, worker, connections, Temporal, stores. */
 interface Started {
   api?: RunningServer;
-  worker?: Worker;
+  worker?: RectifyWorker;
   workerRun?: Promise<void>;
   connections: { close(): Promise<void> }[];
   temporal?: RunningServer;

@@ -1,5 +1,5 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createdCaseSchema } from '../../api/schemas.ts';
 import { readChain } from '../../store/audit-chain.ts';
 import { evidenceClient, getEvidence } from '../../store/evidence.ts';
@@ -269,6 +269,22 @@ describe('a swapped photo fails the case’s verification', () => {
         };
       };
     };
+    // The step does not wait for its mail: let the review requests' email_sent entries land
+    // first, so both verifications below see the same chain.
+    let seen = -1;
+    await vi.waitFor(
+      async () => {
+        const chain = await readChain(s.deps.aws.ddb, s.deps.aws.tables, id);
+        const settled =
+          chain.length === seen &&
+          chain.some(
+            (e) => e.action === 'email_sent' && JSON.stringify(e.payload).includes('review_request'),
+          );
+        seen = chain.length;
+        expect(settled).toBe(true);
+      },
+      { timeout: 15_000, interval: 500 },
+    );
     const intact = await verify();
     expect(intact).toMatchObject({ ok: true, broken: null, evidence: { checked: 1, broken: [] } });
 

@@ -1,5 +1,5 @@
 import { Client, Connection, type WorkflowClient } from '@temporalio/client';
-import { NativeConnection, type Worker, type WorkflowBundle } from '@temporalio/worker';
+import { NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import type { Hono } from 'hono';
 import { inject } from 'vitest';
 import { issueLocalToken } from '../../api/auth.ts';
@@ -7,7 +7,7 @@ import { createApp } from '../../api/app.ts';
 import type { AppDeps } from '../../api/deps.ts';
 import type { ActivityDeps } from '../../activities/index.ts';
 import type { Directory } from '../../domain/directory.ts';
-import { bundleWorkflows, createWorker } from '../../infra/worker.ts';
+import { bundleWorkflows, createWorker, type RectifyWorker } from '../../infra/worker.ts';
 import {
   seedDemo,
   sentEmails,
@@ -28,14 +28,17 @@ export interface ApiStack {
   deps: AppDeps;
   activityDeps: ActivityDeps;
   dir: Directory;
-  worker: Worker;
+  worker: RectifyWorker;
   stop(): Promise<void>;
 }
 
 let sharedBundle: Promise<WorkflowBundle> | undefined;
 
-export async function startApiStack(extra: Partial<AppDeps> = {}): Promise<ApiStack> {
-  const env = testEnv({ TEMPORAL_TASK_QUEUE: uniqueId('api-tq') });
+export async function startApiStack(
+  extra: Partial<AppDeps> = {},
+  envExtra: Record<string, string> = {},
+): Promise<ApiStack> {
+  const env = testEnv({ TEMPORAL_TASK_QUEUE: uniqueId('api-tq'), ...envExtra });
   const activityDeps = testDeps(env);
   const [dir, bundle, nativeConnection, connection] = await Promise.all([
     seedDemo(activityDeps),

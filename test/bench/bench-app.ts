@@ -1,6 +1,6 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { issueLocalToken } from '../../api/auth.ts';
 import { createApp } from '../../api/app.ts';
 import type { ActivityDeps } from '../../activities/index.ts';
@@ -9,7 +9,7 @@ import { parseEnv } from '../../infra/config.ts';
 import { freePort } from '../../infra/local/servers.ts';
 import { stackVariables, type EphemeralStack } from '../../infra/local/ephemeral.ts';
 import { projectRoot } from '../../infra/local/paths.ts';
-import { bundleWorkflows, createWorker, quietRuntime } from '../../infra/worker.ts';
+import { bundleWorkflows, createWorker, quietRuntime, type RectifyWorker } from '../../infra/worker.ts';
 import { createAwsDeps } from '../../store/clients.ts';
 import { readDirectoryFile, saveDirectory } from '../../store/directory.ts';
 
@@ -19,7 +19,7 @@ const JWT_SECRET = 'bench-jwt-secret-0123456789abcdef0123456789';
 export interface BenchApp {
   baseUrl: string;
   dir: Directory;
-  worker: Worker;
+  worker: RectifyWorker;
   /** A bearer token for a person of the demo campus. */
   token(personId: string): Promise<string>;
   /** POST JSON as that token's holder; throws on anything but 2xx. */

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ServerType } from '@hono/node-server';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { inject } from 'vitest';
@@ -12,7 +12,7 @@ import { depsFromEnvironment } from '../../infra/deps.ts';
 import { stackVariables } from '../../infra/local/ephemeral.ts';
 import { projectRoot } from '../../infra/local/paths.ts';
 import { freePort } from '../../infra/local/servers.ts';
-import { bundleWorkflows, createWorker } from '../../infra/worker.ts';
+import { bundleWorkflows, createWorker, type RectifyWorker } from '../../infra/worker.ts';
 import { issueLoginLink } from '../../store/sessions.ts';
 import type { ActivityDeps } from '../../activities/index.ts';
 import {
@@ -60,7 +60,7 @@ export async function startWebStack(): Promise<WebStack> {
     bundleWorkflows(),
     NativeConnection.connect({ address: inject('stack').temporalAddress }),
   ]);
-  const worker: Worker = await createWorker({
+  const worker: RectifyWorker = await createWorker({
     connection: nativeConnection,
     namespace: deps.env.TEMPORAL_NAMESPACE,
     taskQueue: deps.env.TEMPORAL_TASK_QUEUE,

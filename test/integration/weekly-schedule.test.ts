@@ -1,18 +1,18 @@
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { getDigest } from '../../store/digests.ts';
 import type { AreaSummary } from '../../domain/digest.ts';
 import { ensureSchedules, feedbackScheduleSpecs, type ScheduleDefinition } from '../../infra/schedules.ts';
-import { bundleWorkflows, createWorker } from '../../infra/worker.ts';
+import { bundleWorkflows, createWorker, type RectifyWorker } from '../../infra/worker.ts';
 import { weeklyStatusQuery } from '../../workflows/weekly-feedback/messages.ts';
 import { seedDemo, testDeps, uniqueId } from '../support/stack.ts';
 
 let connection: Connection;
 let native: NativeConnection;
 let client: Client;
-let worker: Worker;
+let worker: RectifyWorker;
 let running: Promise<void>;
 const taskQueue = uniqueId('sched-tq');
 const deps = testDeps();

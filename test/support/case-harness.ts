@@ -23,7 +23,7 @@ import { buildPolicy } from '../../domain/case-policy.ts';
 import type { Actor, CaseInput, CaseView, Reporter } from '../../domain/case-model.ts';
 import type { Directory, Location } from '../../domain/directory.ts';
 import type { Severity, Source } from '../../domain/sla.ts';
-import { createWorker } from '../../infra/worker.ts';
+import { createWorker, effectWorkers, RectifyWorker } from '../../infra/worker.ts';
 import { freePort, searchAttributes } from '../../infra/local/servers.ts';
 // CommonJS package: Node's ESM loader exposes only its default export.
 import type { temporal as proto } from '@temporalio/proto';
@@ -88,7 +88,7 @@ export async function caseWorker(
   deps: ActivityDeps,
   bundle: WorkflowBundle,
   taskQueue: string,
-): Promise<Worker> {
+): Promise<RectifyWorker> {
   return createWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
@@ -109,15 +109,15 @@ export async function uncachedCaseWorker(
   deps: ActivityDeps,
   bundle: WorkflowBundle,
   taskQueue: string,
-): Promise<Worker> {
-  return Worker.create({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    taskQueue,
+): Promise<RectifyWorker> {
+  const opts = { connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue };
+  const main = await Worker.create({
+    ...opts,
     workflowBundle: bundle,
     activities: createActivities(deps),
     maxCachedWorkflows: 0,
   });
+  return new RectifyWorker(main, await effectWorkers(opts, createActivities(deps)));
 }
 
 export function actorOf(dir: Directory, id: string, via: Actor['via'] = 'api'): Actor {
@@ -348,7 +348,7 @@ export interface CaseStack {
   deps: ActivityDeps;
   dir: Directory;
   /** Runs `fn` with a fresh worker on a fresh task queue, shut down when `fn` settles. */
-  withWorker<T>(fn: (taskQueue: string, worker: Worker) => Promise<T>): Promise<T>;
+  withWorker<T>(fn: (taskQueue: string, worker: RectifyWorker) => Promise<T>): Promise<T>;
   /** The test server's clock now. */
   now(): Promise<Date>;
   /**
@@ -419,7 +419,7 @@ export async function settle(handle: WorkflowHandle, timeoutMs = 30_000): Promis
  */
 export function useCaseStack(opts: { startAt?: Date } = {}): CaseStack {
   const ctx = {
-    async withWorker<T>(fn: (taskQueue: string, worker: Worker) => Promise<T>): Promise<T> {
+    async withWorker<T>(fn: (taskQueue: string, worker: RectifyWorker) => Promise<T>): Promise<T> {
       const taskQueue = uniqueId('tq');
       const worker = await caseWorker(ctx.env, ctx.deps, ctx.bundle, taskQueue);
       return worker.runUntil(fn(taskQueue, worker));

@@ -13,7 +13,7 @@ import type { Actor, CaseInput, CasePolicy, CaseView, Reporter } from '../../dom
 import type { Role } from '../../domain/directory.ts';
 import { reminderInstants } from '../../domain/reminders.ts';
 import type { Severity } from '../../domain/sla.ts';
-import { bundleWorkflows } from '../../infra/worker.ts';
+import { bundleWorkflows, effectWorkers, RectifyWorker } from '../../infra/worker.ts';
 import type { AppendInput, AppendResult } from '../../store/audit-chain.ts';
 import { openedUpdate } from '../../workflows/rectification-case/messages.ts';
 import { rectificationCase } from '../../workflows/rectification-case/workflow.ts';
@@ -166,7 +166,7 @@ export function useFastStack(): FastStack {
   let bundle: WorkflowBundle;
   let native: NativeConnection;
   let connection: Connection;
-  let worker: Worker;
+  let worker: RectifyWorker;
   let running: Promise<void>;
   const stack = { effects } as FastStack;
 
@@ -176,13 +176,12 @@ export function useFastStack(): FastStack {
     native = await NativeConnection.connect({ address });
     connection = await Connection.connect({ address });
     stack.client = new Client({ connection, namespace: 'default' });
-    worker = await Worker.create({
-      connection: native,
-      namespace: 'default',
-      taskQueue,
-      workflowBundle: bundle,
-      activities: stubActivities(effects),
-    });
+    const opts = { connection: native, namespace: 'default', taskQueue };
+    const activities = stubActivities(effects);
+    worker = new RectifyWorker(
+      await Worker.create({ ...opts, workflowBundle: bundle, activities }),
+      await effectWorkers(opts, activities),
+    );
     running = worker.run();
   });
 

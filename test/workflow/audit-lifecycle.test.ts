@@ -1,5 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker, WorkflowBundle } from '@temporalio/worker';
+import type { WorkflowBundle } from '@temporalio/worker';
+import type { RectifyWorker } from '../../infra/worker.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stepSeqs } from '../../audit/scan.ts';
 import { readChain } from '../../store/audit-chain.ts';
@@ -36,7 +37,7 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-async function withWorker<T>(fn: (taskQueue: string, worker: Worker) => Promise<T>): Promise<T> {
+async function withWorker<T>(fn: (taskQueue: string, worker: RectifyWorker) => Promise<T>): Promise<T> {
   const taskQueue = uniqueId('tq');
   const worker = await caseWorker(env, deps, bundle, taskQueue);
   return worker.runUntil(fn(taskQueue, worker));

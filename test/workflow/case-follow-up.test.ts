@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { QUIET_HOURS_PATCH, SURVEY_REMINDER_PATCH } from '../../workflows/rectification-case/deadlines.ts';
+import {
+  EFFECT_FAILURES_PATCH,
+  QUIET_HOURS_PATCH,
+  STEP_LINEAGE_PATCH,
+  SURVEY_REMINDER_PATCH,
+} from '../../workflows/rectification-case/deadlines.ts';
 import { caseViewQuery } from '../../workflows/rectification-case/messages.ts';
 import {
   caseInput,
@@ -94,7 +99,8 @@ describe('follow-up (回访)', () => {
       const markers = ((await handle.fetchHistory()).events ?? []).filter(
         (e) => e.markerRecordedEventAttributes?.markerName === 'core_patch',
       );
-      // One marker per patch the case took: the survey reminder, and quiet hours (every stage).
+      // One marker per patch the case took: the survey reminder, quiet hours (every stage),
+      // and at its start named effect failures and step lineage.
       const patchIds = markers.flatMap((e) =>
         Object.values(e.markerRecordedEventAttributes?.details ?? {}).flatMap((p) =>
           (p.payloads ?? []).map(
@@ -102,7 +108,9 @@ describe('follow-up (回访)', () => {
           ),
         ),
       );
-      expect(patchIds.sort()).toEqual([QUIET_HOURS_PATCH, SURVEY_REMINDER_PATCH].sort());
+      expect(patchIds.sort()).toEqual(
+        [EFFECT_FAILURES_PATCH, QUIET_HOURS_PATCH, STEP_LINEAGE_PATCH, SURVEY_REMINDER_PATCH].sort(),
+      );
       await saveHistory(handle, 'follow-up-timeout-unrated');
     });
   });

@@ -2,6 +2,7 @@ import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { readChain } from '../../store/audit-chain.ts';
 import { createActivities } from '../../activities/index.ts';
+import { effectWorkers, RectifyWorker } from '../../infra/worker.ts';
 import { MAX_COMMENTS, MAX_COMMENT_LENGTH } from '../../domain/case-model.ts';
 import {
   CaseFailure,
@@ -126,22 +127,22 @@ describe('withdrawal and refused steps', () => {
     let holding = false;
     const acts = createActivities(deps);
     const taskQueue = uniqueId('tq');
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      taskQueue,
-      workflowBundle: bundle,
-      activities: {
-        ...acts,
-        recordStep: async (input: Parameters<typeof acts.recordStep>[0]) => {
-          if (input.stepId === 'step-1') {
-            holding = true;
-            await held;
-          }
-          return acts.recordStep(input);
-        },
+    const activities = {
+      ...acts,
+      recordStep: async (input: Parameters<typeof acts.recordStep>[0]) => {
+        if (/(^|:)step-1$/.test(input.stepId)) {
+          holding = true;
+          await held;
+        }
+        return acts.recordStep(input);
       },
-    });
+    };
+    const opts = { connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue };
+    // The record goes to the case's audit queue: its worker holds it.
+    const worker = new RectifyWorker(
+      await Worker.create({ ...opts, workflowBundle: bundle, activities }),
+      await effectWorkers(opts, activities),
+    );
     await worker.runUntil(async () => {
       const input = caseInput(dir, await stack.now());
       const handle = await env.client.workflow.start(rectificationCase, {

@@ -26,6 +26,10 @@ export const SURVEY_REMINDER_PATCH = 'follow-up-survey-reminder';
 export const ESCALATION_BY_SEVERITY_PATCH = 'escalation-by-severity';
 /** patched() id: reminders and escalations wait for working hours (added after v3 histories). */
 export const QUIET_HOURS_PATCH = 'quiet-hours';
+/** patched() id: effects on their own queues with bounded retries; a permanent failure is kept as stuck (after v4). */
+export const EFFECT_FAILURES_PATCH = 'effect-failures';
+/** patched() id: step ids carry the run lineage and a reused one with other content fails (after v4). */
+export const STEP_LINEAGE_PATCH = 'step-lineage';
 
 const HOUR = 3_600_000;
 const nowIso = () => new Date().toISOString();

@@ -1,6 +1,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { CaseAction } from '../../domain/case-action.ts';
 import type { Actor, CaseView, LinkSignature } from '../../domain/case-model.ts';
+import type { StuckEffect } from '../../domain/effect-failure.ts';
 
 /**
  * The case workflow's messages. Human steps are updates: the caller must learn
@@ -51,6 +52,16 @@ export interface FollowUpInput {
   signature?: LinkSignature | undefined;
 }
 
+/** An admin's retry or dismissal of one stuck effect (its id in the view's `stuck`). */
+export interface StuckEffectInput {
+  actor: Actor;
+  effectId: string;
+}
+/** What a retry or dismissal answers: the effects still waiting after it. */
+export interface StuckEffectAck {
+  stuck: StuckEffect[];
+}
+
 export const caseViewQuery = defineQuery<CaseView>('caseView');
 /** Resolves once the case has its first deadline: what a creator waits on before answering 201. */
 export const openedUpdate = defineUpdate<CaseView, [Record<string, never>]>('opened');
@@ -62,6 +73,8 @@ export const adjudicateUpdate = defineUpdate<CaseView, [AdjudicationInput]>('adj
 export const withdrawUpdate = defineUpdate<CaseView, [WithdrawInput]>('withdraw');
 export const addCommentUpdate = defineUpdate<CaseView, [CommentInput]>('addComment');
 export const submitFollowUpUpdate = defineUpdate<CaseView, [FollowUpInput]>('submitFollowUp');
+export const retryEffectUpdate = defineUpdate<StuckEffectAck, [StuckEffectInput]>('retryEffect');
+export const dismissEffectUpdate = defineUpdate<StuckEffectAck, [StuckEffectInput]>('dismissEffect');
 
 /**
  * The audit actions each update records when it is accepted (what a timeline of the
@@ -77,6 +90,8 @@ export const updateActions: Readonly<Record<string, readonly CaseAction[]>> = {
   [submitFollowUpUpdate.name]: ['follow_up_rated', 'follow_up_low_score'],
   [withdrawUpdate.name]: ['withdrawn'],
   [addCommentUpdate.name]: ['commented'],
+  [retryEffectUpdate.name]: ['effect_retried'],
+  [dismissEffectUpdate.name]: ['effect_dismissed'],
 };
 
 /** Failure types the workflow raises; the API maps them to HTTP statuses. */

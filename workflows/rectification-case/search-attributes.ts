@@ -12,6 +12,8 @@ export const searchKeys = {
   severity: defineSearchAttributeKey('RectifySeverity', 'KEYWORD'),
   assignee: defineSearchAttributeKey('RectifyAssignee', 'KEYWORD'),
   overdue: defineSearchAttributeKey('RectifyOverdue', 'BOOL'),
+  /** Why an effect of the case failed for good (absent while none waits for an admin). */
+  stuck: defineSearchAttributeKey('RectifyStuck', 'KEYWORD'),
 };
 
 /** How the Temporal CLI and tcld spell the types (`--search-attribute RectifyStage=Keyword`). */

@@ -1,4 +1,4 @@
-import { ApplicationFailure, upsertSearchAttributes } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, upsertSearchAttributes } from '@temporalio/workflow';
 import type { CaseActivities, EmailRequest } from '../../activities/index.ts';
 import type { CaseAction, SurveyScore } from '../../domain/case-action.ts';
 import {
@@ -13,7 +13,9 @@ import {
   type Stage,
   type StepName,
   type StepRefusal,
+  SYSTEM_ACTOR,
 } from '../../domain/case-model.ts';
+import { EffectFailure, type StuckEffect } from '../../domain/effect-failure.ts';
 import { CaseFailure } from './messages.ts';
 import { searchKeys } from './search-attributes.ts';
 
@@ -62,6 +64,22 @@ export class CaseState {
   // exactly this one (not "the first unclosed") keeps a breach that happened earlier
   // 'breached', with its closedAt, however the stages came and went.
   private openDeadline: DeadlineView | undefined;
+  /**
+   * Behind EFFECT_FAILURES_PATCH: an effect that failed for good is kept as stuck (timeline,
+   * search attribute, the admins told) instead of failing its step, and mail runs on a chain
+   * of its own so it never holds up the records.
+   */
+  namedFailures = false;
+  private mailEffects: Promise<unknown> = Promise.resolve();
+  private pending = 0;
+  private stuckCounter = 0;
+  private readonly retries = new Map<string, () => Promise<unknown>>();
+  /**
+   * Behind STEP_LINEAGE_PATCH: the run lineage step ids start with (first run id, and the
+   * run id after a reset), so a reset run's restarted counter never reuses an abandoned
+   * run's step ids; the audit store then compares a step id found again by content.
+   */
+  stepLineage: string | undefined;
 
   constructor(
     readonly input: CaseInput,
@@ -99,8 +117,12 @@ export class CaseState {
     };
   }
 
-  /** Resolves once every queued effect has run. */
+  /**
+   * Resolves once every queued effect has run; with named failures, also once no effect
+   * waits for an admin (a closed case stays open to their retry or dismissal until then).
+   */
   settled(): Promise<unknown> {
+    if (this.namedFailures) return condition(() => this.pending === 0 && !this.view.stuck?.length);
     return this.effects;
   }
 
@@ -110,8 +132,101 @@ export class CaseState {
     return next;
   }
 
+  private mailSerial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.mailEffects.then(fn);
+    this.mailEffects = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * Runs an effect on its chain; a permanent failure (or a transient one past its bound)
+   * becomes a stuck effect the admins can retry. `quiet`: the effect is itself the notice of
+   * a stuck one, so its own failure is kept without telling anyone again (no loop).
+   */
+  private tracked(
+    kind: StuckEffect['kind'],
+    what: string,
+    run: () => Promise<unknown>,
+    quiet: boolean,
+  ): Promise<unknown> {
+    const chain = kind === 'email' ? this.mailSerial.bind(this) : this.serial.bind(this);
+    const attempt = (): Promise<unknown> => {
+      this.pending += 1;
+      return chain(run)
+        .catch((err: unknown) => this.stick(kind, what, err, attempt, quiet))
+        .finally(() => {
+          this.pending -= 1;
+        });
+    };
+    return attempt();
+  }
+
+  private stick(
+    kind: StuckEffect['kind'],
+    what: string,
+    err: unknown,
+    retry: () => Promise<unknown>,
+    quiet: boolean,
+  ): void {
+    const cause = err instanceof ActivityFailure ? err.cause : err;
+    const reason =
+      cause instanceof ApplicationFailure && cause.nonRetryable && cause.type
+        ? cause.type
+        : EffectFailure.RetriesExhausted;
+    const message = (cause instanceof Error ? cause.message : String(cause)).slice(0, 500);
+    const id = `x${++this.stuckCounter}`;
+    (this.view.stuck ??= []).push({ id, kind, reason, message, at: nowIso(), what });
+    this.retries.set(id, retry);
+    this.syncStuck();
+    if (quiet) return;
+    void this.tracked(
+      'record',
+      'effect_failed',
+      this.recordWrite(SYSTEM_ACTOR, 'effect_failed', { id, kind, what, reason, message }),
+      true,
+    );
+    void this.tracked(
+      'email',
+      'effect_stuck',
+      this.emailSend({
+        kind: 'effect_stuck',
+        key: `stuck-${id}`,
+        to: { admins: true },
+        detail: `${what}: ${reason}`,
+      }),
+      true,
+    );
+  }
+
+  /** Keeps the Stuck search attribute to the first waiting effect's reason, or removes it. */
+  syncStuck(): void {
+    upsertSearchAttributes([{ key: searchKeys.stuck, value: this.view.stuck?.[0]?.reason ?? null }]);
+  }
+
+  /** Takes a stuck effect off the list: to run it again (`retry`), or for good. */
+  unstick(id: string): (() => Promise<unknown>) | undefined {
+    const retry = this.retries.get(id);
+    if (!retry || !this.view.stuck) return undefined;
+    this.retries.delete(id);
+    this.view.stuck = this.view.stuck.filter((e) => e.id !== id);
+    this.syncStuck();
+    return retry;
+  }
+
   /** Adds a timeline entry and queues its write (case record and audit entry together). */
   record(actor: Actor, action: CaseAction, payload: unknown, score?: SurveyScore): Promise<unknown> {
+    const write = this.recordWrite(actor, action, payload, score);
+    if (this.namedFailures) return this.tracked('record', action, write, false);
+    return this.serial(write);
+  }
+
+  // Changes the view now and returns the write of the record it leaves (run when its turn comes).
+  private recordWrite(
+    actor: Actor,
+    action: CaseAction,
+    payload: unknown,
+    score?: SurveyScore,
+  ): () => Promise<unknown> {
     const { view } = this;
     const at = nowIso();
     view.version += 1;
@@ -124,8 +239,9 @@ export class CaseState {
       ...(score === undefined ? {} : { score }),
     });
     const snapshot = JSON.parse(JSON.stringify(view)) as CaseView;
-    const stepId = `step-${++this.stepCounter}`;
-    return this.serial(() =>
+    const lineage = this.stepLineage;
+    const stepId = lineage ? `${lineage}:step-${++this.stepCounter}` : `step-${++this.stepCounter}`;
+    return () =>
       this.acts.recordStep({
         caseId: view.caseId,
         stepId,
@@ -134,12 +250,23 @@ export class CaseState {
         action,
         payload,
         view: snapshot,
-      }),
-    );
+        ...(lineage ? { checkContent: true, lineage } : {}),
+      });
   }
 
   /** Queues an email (sent once: the outbox keys it by stage, round, stage entry and key). */
   email(req: CaseEmail): Promise<unknown> {
+    const send = this.emailSend(req);
+    // With named failures a step does not wait for its mail: a mail still retrying (or one
+    // that will fail) never holds up the step's answer or the next step's records.
+    if (this.namedFailures) {
+      void this.tracked('email', req.kind, send, false);
+      return Promise.resolve(undefined);
+    }
+    return this.serial(send);
+  }
+
+  private emailSend(req: CaseEmail): () => Promise<unknown> {
     // Stage and round are read now, not when the queued effect runs: by then the case may
     // have moved on, and the outbox key (stage, round, kind, key, recipient) would name the
     // wrong stage. The stage entry (epoch) goes into the key too: a stage can be entered
@@ -147,7 +274,7 @@ export class CaseState {
     // the second sign-off request must not be taken for a retry of the first.
     const { stage, round, caseId, title } = this.view;
     const key = req.key ? `e${this.epoch}.${req.key}` : `e${this.epoch}`;
-    return this.serial(() => this.acts.sendCaseEmail({ caseId, title, stage, round, ...req, key }));
+    return () => this.acts.sendCaseEmail({ caseId, title, stage, round, ...req, key });
   }
 
   /** Notes in the view who was told what, in the stage and round the case is in now. */

@@ -1,16 +1,20 @@
 import {
   allHandlersFinished,
   condition,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { CaseActivities } from '../../activities/index.ts';
 import { isTerminal, type CaseInput, type CaseView } from '../../domain/case-model.ts';
-import { superviseStage, watchLeadership } from './deadlines.ts';
+import { effectFailureTypes, effectQueues } from '../../domain/effect-failure.ts';
+import { EFFECT_FAILURES_PATCH, STEP_LINEAGE_PATCH, superviseStage, watchLeadership } from './deadlines.ts';
 import { caseViewQuery, openedUpdate } from './messages.ts';
-import { CaseState } from './state.ts';
+import { CaseState, type CaseEffects } from './state.ts';
 import { registerSteps } from './steps.ts';
+import { registerStuckEffects } from './stuck-effects.ts';
 
 export { SURVEY_REMINDER_PATCH } from './deadlines.ts';
 
@@ -23,6 +27,40 @@ const acts = proxyActivities<CaseActivities>({
 const local = proxyLocalActivities<CaseActivities>({ startToCloseTimeout: '30 seconds' });
 
 /**
+ * Behind EFFECT_FAILURES_PATCH: records and mail on task queues of their own, each retried
+ * within a bound; the typed permanent failures (a refused mail, a newer record) are not
+ * retried at all. Audit writes get the longer bound: the trail is what must not be lost.
+ */
+function namedEffects(): CaseEffects {
+  const queues = effectQueues(workflowInfo().taskQueue);
+  const retry = {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    nonRetryableErrorTypes: [...effectFailureTypes],
+  };
+  const audit = proxyActivities<CaseActivities>({
+    taskQueue: queues.audit,
+    startToCloseTimeout: '1 minute',
+    retry: { ...retry, maximumInterval: '1 minute', maximumAttempts: 20 },
+  });
+  const mail = proxyActivities<CaseActivities>({
+    taskQueue: queues.mail,
+    startToCloseTimeout: '1 minute',
+    retry: { ...retry, maximumInterval: '30 seconds', maximumAttempts: 8 },
+  });
+  return { recordStep: audit.recordStep, sendCaseEmail: mail.sendCaseEmail };
+}
+
+/**
+ * The run lineage of this run: the first run's id, and this run's own when it is not the
+ * first (a reset, or a continue-as-new), which is what tells a reset run's steps apart.
+ */
+function stepLineage(): string {
+  const { firstExecutionRunId, runId } = workflowInfo();
+  return runId === firstExecutionRunId ? firstExecutionRunId : `${firstExecutionRunId}/${runId}`;
+}
+
+/**
  * One durable workflow per case, from detection to closure. This is the lifecycle only:
  * the case's state and stage moves live in `state.ts`, the human steps (one update and
  * validator each) in `steps.ts`, the deadlines, reminders, escalation and leadership
@@ -32,7 +70,11 @@ const local = proxyLocalActivities<CaseActivities>({ startToCloseTimeout: '30 se
  * replay histories (test/replay/histories) pin: a change to it goes behind `patched()`.
  */
 export async function rectificationCase(input: CaseInput): Promise<CaseView> {
-  const s = new CaseState(input, acts);
+  // Cases started before named failures keep one queue and unbounded retries on replay.
+  const named = patched(EFFECT_FAILURES_PATCH);
+  const s = new CaseState(input, named ? namedEffects() : acts);
+  s.namedFailures = named;
+  if (patched(STEP_LINEAGE_PATCH)) s.stepLineage = stepLineage();
 
   // Queries and updates: registered before the first await.
   setHandler(caseViewQuery, () => s.view);
@@ -41,6 +83,7 @@ export async function rectificationCase(input: CaseInput): Promise<CaseView> {
     return s.view;
   });
   registerSteps(s);
+  registerStuckEffects(s);
 
   // Detected: recorded as it came in, then handed to the assignee for analysis.
   s.syncSearch();

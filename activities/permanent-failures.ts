@@ -1,0 +1,57 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { EffectFailure } from '../domain/effect-failure.ts';
+import { RecordVersionConflict, StepIdCollision } from '../store/audit-chain.ts';
+
+// SES answers these with a 400 too, but they pass: a later attempt may be let through.
+const TRANSIENT_SES = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'RequestTimeout',
+]);
+
+/**
+ * The permanent failure an error is, if it is one: a refused message or recipient, a
+ * record that is already newer, an input that cannot be encoded. These are what the same
+ * call gives again on every retry, so they end the activity at once (non-retryable, with
+ * a type the workflow reads); anything else is left to the bounded retry.
+ */
+export function permanentFailure(err: unknown): ApplicationFailure | undefined {
+  if (err instanceof ApplicationFailure) return undefined;
+  const message = err instanceof Error ? err.message : String(err);
+  if (err instanceof RecordVersionConflict)
+    return ApplicationFailure.nonRetryable(message, EffectFailure.RecordConflict);
+  if (err instanceof StepIdCollision)
+    return ApplicationFailure.nonRetryable(message, EffectFailure.StepCollision);
+  if (
+    err instanceof URIError ||
+    (err instanceof TypeError && /circular|BigInt|surrogate|well.formed/i.test(message))
+  )
+    return ApplicationFailure.nonRetryable(message, EffectFailure.Invalid);
+  const e = err as {
+    name?: unknown;
+    $metadata?: { httpStatusCode?: unknown };
+    responseCode?: unknown;
+  } | null;
+  const name = typeof e?.name === 'string' ? e.name : '';
+  // SES: a rejected message (an unverified recipient in the sandbox, a bad address) or any
+  // other refusal of the request itself.
+  if (name === 'MessageRejected' || name === 'MailFromDomainNotVerifiedException')
+    return ApplicationFailure.nonRetryable(message, EffectFailure.EmailRejected);
+  const status = e?.$metadata?.httpStatusCode;
+  if (status === 400 && !TRANSIENT_SES.has(name))
+    return ApplicationFailure.nonRetryable(message, EffectFailure.EmailRejected);
+  // SMTP: a 5xx reply is final (RFC 5321 §4.2.1); a 4xx one asks to try again later.
+  if (typeof e?.responseCode === 'number' && e.responseCode >= 500 && e.responseCode < 600)
+    return ApplicationFailure.nonRetryable(message, EffectFailure.EmailRejected);
+  return undefined;
+}
+
+/** Runs an activity body, turning a permanent failure into a typed non-retryable one. */
+export async function failingPermanently<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw permanentFailure(err) ?? err;
+  }
+}

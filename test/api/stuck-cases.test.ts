@@ -1,0 +1,175 @@
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caseViewSchema, createdCaseSchema } from '../../api/schemas.ts';
+import { EffectFailure } from '../../domain/effect-failure.ts';
+import { freePort } from '../../infra/local/servers.ts';
+import { readChain } from '../../store/audit-chain.ts';
+import { call, newCaseBody, startApiStack, type ApiStack } from './harness.ts';
+
+/**
+ * A mail the relay refuses for good (SMTP 550, as a school relay answers an unknown
+ * mailbox) does not stall its case: the case records the failure, keeps its audit trail,
+ * moves on, tells the admins, and is listed as stuck until an admin retries or dismisses.
+ * Real servers throughout: an SMTP server in this process, the stack's Temporal, DynamoDB.
+ */
+interface Received {
+  to: string[];
+  data: string;
+}
+let smtp: SMTPServer;
+const received: Received[] = [];
+const refused = new Set<string>();
+let s: ApiStack;
+
+beforeAll(async () => {
+  const port = await freePort();
+  smtp = new SMTPServer({
+    disabledCommands: ['STARTTLS'],
+    authOptional: true,
+    logger: false,
+    onRcptTo(address, _session, cb) {
+      if (refused.has(address.address)) {
+        const err = new Error('mailbox unavailable') as Error & { responseCode: number };
+        err.responseCode = 550;
+        return cb(err);
+      }
+      cb();
+    },
+    onData(stream, session, cb) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        received.push({
+          to: session.envelope.rcptTo.map((r) => r.address),
+          data: Buffer.concat(chunks).toString('utf8'),
+        });
+        cb();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(port, '127.0.0.1', resolve));
+  s = await startApiStack(
+    {},
+    { MAIL_TRANSPORT: 'smtp', SMTP_URL: `smtp://127.0.0.1:${port}`, SMTP_TLS: 'optional' },
+  );
+});
+
+afterAll(async () => {
+  await s?.stop();
+  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+});
+
+const ZHOU = 'zhou.qiang@demo.edu.cn';
+const ADMIN = 'xu.admin@demo.edu.cn';
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const got = await probe();
+    if (got !== undefined) return got;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const viewOf = async (caseId: string) =>
+  caseViewSchema.parse(await (await call(s.app, 'GET', `/api/cases/${caseId}`, { as: 'admin-xu' })).json());
+
+/** Opens a case assigned to staff-zhou, whose mailbox the relay refuses, and waits until its mail is stuck. */
+async function caseWithRefusedMail() {
+  refused.add(ZHOU);
+  const res = await call(s.app, 'POST', '/api/cases', { as: 'sup-wang', body: newCaseBody() });
+  expect(res.status).toBe(201);
+  const { caseId } = createdCaseSchema.parse(await res.json());
+  const view = await until('the refused mail to be stuck', async () => {
+    const v = await viewOf(caseId);
+    return v.stuck?.length ? v : undefined;
+  });
+  return { caseId, view };
+}
+
+const listed = async (caseId: string) => {
+  const res = await call(s.app, 'GET', '/api/admin/stuck-cases', { as: 'admin-xu' });
+  expect(res.status).toBe(200);
+  const body = (await res.json()) as { items: { caseId: string; stuck: { id: string; reason: string }[] }[] };
+  return body.items.find((i) => i.caseId === caseId);
+};
+
+describe('a case whose mail is refused for good', () => {
+  it('records it, keeps its audit trail, moves on, tells the admins, and is retried by an admin', async () => {
+    const { caseId, view } = await caseWithRefusedMail();
+    expect(view.stuck).toEqual([
+      expect.objectContaining({
+        id: 'x1',
+        kind: 'email',
+        what: 'assigned',
+        reason: EffectFailure.EmailRejected,
+      }),
+    ]);
+    expect(view.timeline.map((t) => t.action)).toContain('effect_failed');
+    // The audit trail was not held up by the mail: every record is in, the failure too.
+    const chain = await until('the failure in the audit trail', async () => {
+      const c = await readChain(s.activityDeps.ddb, s.activityDeps.tables, caseId);
+      return c.some((e) => e.action === 'effect_failed') ? c : undefined;
+    });
+    expect(chain.map((e) => e.action).slice(0, 2)).toEqual(['detected', 'assigned']);
+    // The admins hear of it.
+    await until('the admins notice', async () =>
+      received.find((m) => m.to.includes(ADMIN) && m.data.includes(caseId)),
+    );
+
+    // The case moves on.
+    const rc = await call(s.app, 'POST', `/api/cases/${caseId}/root-cause`, {
+      as: 'sup-wang',
+      body: { causes: ['阀芯老化'], responsibleId: 'staff-zhao', plan: '更换阀芯' },
+    });
+    expect(rc.status).toBe(200);
+    expect(caseViewSchema.parse(await rc.json()).stage).toBe('awaiting_signoff');
+    await until('the sign-off request', async () =>
+      received.find((m) => m.to.includes('zhao.wei@demo.edu.cn') && m.data.includes(caseId)),
+    );
+
+    // Listed as stuck (the search attribute reaches visibility a little later), to admins only.
+    const item = await until('the case in the stuck list', () => listed(caseId));
+    expect(item.stuck).toEqual([expect.objectContaining({ id: 'x1', reason: EffectFailure.EmailRejected })]);
+    const notAdmin = await call(s.app, 'GET', '/api/admin/stuck-cases', { as: 'sup-wang' });
+    expect(notAdmin.status).toBe(403);
+    expect(notAdmin.headers.get('content-type')).toContain('application/problem+json');
+
+    // The mailbox is fixed; the admin retries and the mail goes.
+    refused.delete(ZHOU);
+    const retry = await call(s.app, 'POST', `/api/admin/stuck-cases/${caseId}/effects/x1/retry`, {
+      as: 'admin-xu',
+    });
+    expect(retry.status).toBe(200);
+    expect(await retry.json()).toEqual({ stuck: [] });
+    expect(received.some((m) => m.to.includes(ZHOU) && m.data.includes(caseId))).toBe(true);
+    const after = await viewOf(caseId);
+    expect(after.stuck).toEqual([]);
+    expect(after.timeline.map((t) => t.action)).toContain('effect_retried');
+    expect(after.stage).toBe('awaiting_signoff');
+    await until('the case off the stuck list', async () => ((await listed(caseId)) ? undefined : true));
+  });
+
+  it('is dismissed by an admin; an unknown effect is a 404', async () => {
+    const { caseId } = await caseWithRefusedMail();
+    const unknown = await call(s.app, 'POST', `/api/admin/stuck-cases/${caseId}/effects/x99/dismiss`, {
+      as: 'admin-xu',
+    });
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toContain('application/problem+json');
+    const byOther = await call(s.app, 'POST', `/api/admin/stuck-cases/${caseId}/effects/x1/dismiss`, {
+      as: 'sup-wang',
+    });
+    expect(byOther.status).toBe(403);
+    const dismissed = await call(s.app, 'POST', `/api/admin/stuck-cases/${caseId}/effects/x1/dismiss`, {
+      as: 'admin-xu',
+    });
+    expect(dismissed.status).toBe(200);
+    expect(await dismissed.json()).toEqual({ stuck: [] });
+    const v = await viewOf(caseId);
+    expect(v.stuck).toEqual([]);
+    expect(v.timeline.map((t) => t.action)).toContain('effect_dismissed');
+    expect(received.some((m) => m.to.includes(ZHOU) && m.data.includes(caseId))).toBe(false);
+  });
+});
