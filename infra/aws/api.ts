@@ -1,8 +1,9 @@
 import { API_LAMBDA_RUNTIME } from '../runtimes.ts';
 import {
+  apiLinks,
+  auditReadPermission,
   functionSecretReferences,
   runtimeEnvironment,
-  runtimeLinks,
   type RuntimeResources,
 } from './environment.ts';
 
@@ -27,11 +28,13 @@ export function createApi(r: RuntimeResources) {
     // Steps are Temporal updates that wait for the case to record them: seconds, rarely more.
     timeout: '30 seconds',
     url: true,
-    link: runtimeLinks(r),
+    // Not the audit table (read-only below) nor the anchor bucket: only the worker writes history.
+    link: apiLinks(r),
     environment: { ...runtimeEnvironment(r, r.settings.publicUrl), ...secrets.environment },
     permissions: [
       // /health asks DynamoDB and SES for account-level answers, which no table or identity ARN covers.
       { actions: ['dynamodb:ListTables', 'ses:GetSendQuota'], resources: ['*'] },
+      auditReadPermission(r),
       secrets.permission,
     ],
   });
