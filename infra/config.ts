@@ -81,6 +81,8 @@ export const envSchema = z.object({
   // The evidence store (photos, files): a private S3 bucket; locally the S3-compatible server npm start runs.
   S3_ENDPOINT: httpUrl().optional(),
   EVIDENCE_BUCKET: z.string().min(3).max(63).default('rectify-evidence'),
+  // The Object Lock (compliance mode) bucket each sealed anchor is also written to; unset: none.
+  ANCHOR_BUCKET: z.string().min(3).max(63).optional(),
   // Only beside S3_ENDPOINT (the local server's generated keys); on AWS the default credential chain.
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
