@@ -1,4 +1,10 @@
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  GetObjectLockConfigurationCommand,
+  GetObjectRetentionCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import type { Env } from '../infra/config.ts';
 
 /**
@@ -56,6 +62,39 @@ const body = (a: AnchorObject) =>
     at: a.at,
   });
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * How long the bucket keeps an object locked: its default retention, which must be in
+ * compliance mode (governance mode lets a privileged caller lift it). The write states it
+ * explicitly, so the lock never depends on the store applying its default on its own.
+ */
+async function complianceRetentionMs(store: AnchorObjectStore): Promise<number> {
+  let rule;
+  try {
+    const out = await store.s3.send(new GetObjectLockConfigurationCommand({ Bucket: store.bucket }));
+    rule =
+      out.ObjectLockConfiguration?.ObjectLockEnabled === 'Enabled'
+        ? out.ObjectLockConfiguration.Rule
+        : undefined;
+  } catch (err) {
+    const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (status !== 404 && status !== 400) throw err;
+  }
+  const retention = rule?.DefaultRetention;
+  const ms = retention?.Days
+    ? retention.Days * DAY_MS
+    : retention?.Years
+      ? retention.Years * 365 * DAY_MS
+      : 0;
+  if (retention?.Mode !== 'COMPLIANCE' || ms <= 0)
+    throw new AnchorObjectError(
+      `the anchor bucket ${store.bucket} is not locked in compliance mode (lock: ${retention?.Mode ?? 'none'}): ` +
+        'it needs Object Lock with a default retention in COMPLIANCE mode',
+    );
+  return ms;
+}
+
 /**
  * Writes the anchor once. A retry finds its own object already there (S3 answers 412 to
  * If-None-Match, a locked object refuses the overwrite) and accepts it when it is the same
@@ -68,6 +107,7 @@ export async function putAnchorObject(
 ): Promise<{ key: string }> {
   const key = anchorObjectKey(anchor.seq);
   const text = body(anchor);
+  const retainMs = await complianceRetentionMs(store);
   try {
     await store.s3.send(
       new PutObjectCommand({
@@ -79,6 +119,8 @@ export async function putAnchorObject(
         IfNoneMatch: '*',
         // Object Lock needs an integrity checksum on every write.
         ChecksumAlgorithm: 'SHA256',
+        ObjectLockMode: 'COMPLIANCE',
+        ObjectLockRetainUntilDate: new Date(Date.now() + retainMs),
       }),
     );
   } catch (err) {
@@ -91,12 +133,15 @@ export async function putAnchorObject(
         `${key} in ${store.bucket} already holds anchor ${existing.anchorId} (${existing.hash}), not ${anchor.anchorId} (${anchor.hash})`,
       );
   }
-  const head = await store.s3.send(new HeadObjectCommand({ Bucket: store.bucket, Key: key }));
-  if (head.ObjectLockMode !== 'COMPLIANCE' || !head.ObjectLockRetainUntilDate)
-    throw new AnchorObjectError(
-      `${key} in ${store.bucket} is not locked in compliance mode (lock: ${head.ObjectLockMode ?? 'none'}): ` +
-        'the bucket needs Object Lock with a default retention in COMPLIANCE mode',
-    );
+  const { Retention } = await store.s3.send(
+    new GetObjectRetentionCommand({ Bucket: store.bucket, Key: key }),
+  );
+  if (
+    Retention?.Mode !== 'COMPLIANCE' ||
+    !Retention.RetainUntilDate ||
+    Retention.RetainUntilDate.getTime() <= Date.now()
+  )
+    throw new AnchorObjectError(`${key} in ${store.bucket} came out without a compliance-mode lock`);
   return { key };
 }
 
