@@ -223,6 +223,18 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
     }
     const { claims } = check;
     const dir = await directoryOrFail(deps);
+    // Someone removed from the directory loses their links with the rest of their access.
+    // Reporters are not in the directory: their links name them by address.
+    if (!claims.recipientId.startsWith('reporter:') && !dir.people.some((p) => p.id === claims.recipientId))
+      throw new PageOutcome(
+        403,
+        'refused',
+        { zh: '链接已失效', en: 'This link no longer works' },
+        {
+          zh: '此链接的收件人已不在校园名录中，链接随之失效。如有疑问请联系管理员。',
+          en: 'The person this link was sent to is no longer in the campus directory, so it no longer works. Ask an administrator if this is a mistake.',
+        },
+      );
     if (isCaseLinkStep(claims.step)) {
       if (caseLinkSteps[claims.step] !== claims.action) {
         const [status, title, message] = linkFailures.malformed;

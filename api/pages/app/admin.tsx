@@ -412,7 +412,8 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
         400,
       );
     }
-    await saveDirectory(ddb, tables, checked.directory);
+    // The whole directory as it now stands is the new snapshot: the import adds and replaces, never removes.
+    await saveDirectory(ddb, tables, merged.directory);
     return c.redirect(`/app/admin/directory?applied=${countEntries(checked.directory)}`, 303);
   });
 
