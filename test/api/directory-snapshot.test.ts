@@ -8,6 +8,7 @@ import { currentSnapshot, loadDirectory, saveDirectory } from '../../store/direc
 import { issueLink } from '../../store/links.ts';
 import { createSession } from '../../store/sessions.ts';
 import { auditAppDeps } from '../support/audit-app.ts';
+import { seedCase } from '../support/audit-fixtures.ts';
 import { demoDirectory, testDeps, testEnv, TEST_SIGNING_KEYS, uniqueId } from '../support/stack.ts';
 
 /**
@@ -40,6 +41,9 @@ describe('directory loads are versioned snapshots', () => {
   it('removing a person ends their bearer tokens, sessions and email links at once', async () => {
     const demo = await demoDirectory();
     const first = await saveDirectory(deps.ddb, deps.tables, demo);
+    // A case assigned to the person about to be removed.
+    const openCase = uniqueId('ZG-DIR');
+    await seedCase(deps, openCase, 1);
     expect(first).toMatchObject({ version: 1, removedPeople: [], people: demo.people.length });
 
     const token = await issueLocalToken(env.JWT_SECRET!, 'staff-zhou');
@@ -73,6 +77,27 @@ describe('directory loads are versioned snapshots', () => {
     expect(((await refused.json()) as { detail: string }).detail).toContain('staff-zhou');
     expect((await web()).status).not.toBe(200);
     expect(await linkPage()).toEqual({ status: 403, outcome: 'refused' });
+
+    // Their open case is listed for reassignment, to admins only.
+    const removedList = async (as: string) =>
+      app.request('/api/directory/removed', {
+        headers: { authorization: `Bearer ${await issueLocalToken(env.JWT_SECRET!, as)}` },
+      });
+    const listed = await removedList('admin-xu');
+    expect(listed.status).toBe(200);
+    expect(await listed.json()).toEqual({
+      version: 2,
+      at: second.at,
+      removed: [
+        {
+          personId: 'staff-zhou',
+          openCases: [
+            expect.objectContaining({ caseId: openCase, stage: 'analysing', assigneeId: 'staff-zhou' }),
+          ],
+        },
+      ],
+    });
+    expect((await removedList('sup-wang')).status).toBe(403);
 
     // Loaded again, the person is back: a snapshot, not a tombstone.
     const third = await saveDirectory(deps.ddb, deps.tables, demo);
