@@ -1,7 +1,5 @@
 import { createRoute, OpenAPIHono, z, type RouteConfig } from '@hono/zod-openapi';
-import { isTerminal } from '../../domain/case-model.ts';
-import { listCases } from '../../store/case-lists.ts';
-import { currentSnapshot } from '../../store/directory.ts';
+import { removedWithOpenCases } from '../removed-people.ts';
 import type { AuthEnv } from '../auth.ts';
 import { requireRole } from '../middleware/bearer-auth.ts';
 import type { AppDeps } from '../deps.ts';
@@ -76,9 +74,6 @@ export const directoryRouteDefinitions: RouteConfig[] = [
   removedPeopleRoute,
 ];
 
-// Open cases of one person are few; this bounds the read if a removed person held very many.
-const OPEN_CASES_READ = 500;
-
 /** /api/directory: the people and places a supervisor picks from (any signed-in caller). */
 export function directoryRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
   const app = new OpenAPIHono<AuthEnv>();
@@ -97,30 +92,7 @@ export function directoryRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
       zh: '只有管理员可以查看被移除人员的待指派案件',
       en: 'only admins see removed people and the cases to reassign',
     });
-    const { ddb, tables } = deps.aws;
-    const snapshot = await currentSnapshot(ddb, tables);
-    const removed = [];
-    for (const personId of snapshot?.removedPeople ?? []) {
-      const openCases = [];
-      let cursor: string | undefined;
-      let read = 0;
-      do {
-        const page = await listCases(ddb, tables, { filters: { partyId: personId }, limit: 100, cursor });
-        for (const v of page.items)
-          if (!isTerminal(v.stage))
-            openCases.push({
-              caseId: v.caseId,
-              title: v.title,
-              stage: v.stage,
-              assigneeId: v.assigneeId,
-              responsibleId: v.responsibleId ?? null,
-            });
-        read += page.items.length;
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor && read < OPEN_CASES_READ);
-      removed.push({ personId, openCases });
-    }
-    return c.json({ version: snapshot?.version ?? null, at: snapshot?.at ?? null, removed }, 200);
+    return c.json(await removedWithOpenCases(deps), 200);
   });
   return app;
 }

@@ -98,6 +98,12 @@ describe('directory loads are versioned snapshots', () => {
       ],
     });
     expect((await removedList('sup-wang')).status).toBe(403);
+    const admin = await createSession(deps, { personId: 'admin-xu', via: 'link' });
+    const adminPage = await (
+      await app.request('/app/admin/directory', { headers: { cookie: `rectify_session=${admin.id}` } })
+    ).text();
+    expect(adminPage).toContain('data-removed');
+    expect(adminPage).toContain(`/app/cases/${openCase}`);
 
     // Loaded again, the person is back: a snapshot, not a tombstone.
     const third = await saveDirectory(deps.ddb, deps.tables, demo);
