@@ -1,4 +1,5 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { anchorRuns } from '../audit/anchor-runs.ts';
 import { auditJobParamsSchema, jobOutput } from '../audit/jobs.ts';
 import {
   finishAuditJob,
@@ -53,13 +54,20 @@ export function createAuditJobActivities(deps: AuditJobActivityDeps) {
       let latest = { done: 0, total: null as number | null };
       let written = Date.now();
       let pending: Promise<void> = Promise.resolve();
-      const out = await jobOutput(deps, params.data, (p) => {
-        latest = p;
-        heartbeat(p);
-        if (Date.now() - written < PROGRESS_EVERY_MS) return;
-        written = Date.now();
-        pending = pending.then(() => reportAuditJobProgress(deps, job.jobId, p)).catch(() => undefined);
-      });
+      const out = await jobOutput(
+        deps,
+        params.data,
+        (p) => {
+          latest = p;
+          heartbeat(p);
+          if (Date.now() - written < PROGRESS_EVERY_MS) return;
+          written = Date.now();
+          pending = pending.then(() => reportAuditJobProgress(deps, job.jobId, p)).catch(() => undefined);
+        },
+        undefined,
+        // The verify job checks recent anchor rows against their runs, as the streamed verify does.
+        anchorRuns(Context.current().client),
+      );
       if (!out) {
         throw ApplicationFailure.nonRetryable(
           'there is no record or audit trail to export',

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { handle, type LambdaContext, type LambdaEvent } from 'hono/aws-lambda';
 import { ConfigError } from '../infra/config.ts';
 import { depsFromEnvironment } from '../infra/deps.ts';
+import { assertDeployedMode } from '../infra/deployed-mode.ts';
 import { secretParametersOnce } from '../infra/secrets-fetch.ts';
 import { createApp } from './app.ts';
 import { ProblemError, problemResponse } from './middleware/problems.ts';
@@ -37,6 +38,10 @@ const unavailable = handle(
 /** The AWS Lambda entry: the same Hono app as `npm start`, through Hono's Lambda adapter. */
 export async function handler(event: LambdaEvent, context?: LambdaContext) {
   app ??= secretParametersOnce(process.env)
+    .then((source) => {
+      assertDeployedMode(source, 'api/lambda.ts');
+      return source;
+    })
     .then((source) => depsFromEnvironment(source, baseUrlOf(event)).appDeps())
     .then((deps) => handle(createApp(deps)));
   const ready = app.catch((err: unknown) => {

@@ -8,9 +8,12 @@ import {
 } from '../domain/hash-chain.ts';
 import { chainHead, readChain, readChainFrom } from '../store/audit-chain.ts';
 import {
+  chunksFor,
   latestAnchorWithHeads,
+  readAnchorHeads,
   sealAnchor,
   writeAnchorHeads,
+  type AnchorBase,
   type AnchorRecord,
   type SealResult,
 } from '../store/anchors.ts';
@@ -88,6 +91,30 @@ async function headFor(deps: AwsDeps, caseId: string, prev: ChainHead | undefine
 }
 
 /**
+ * The anchor to build on and its heads. Given the previous run's recorded result, its heads are
+ * read under its anchorId and checked against the root that run recorded, so an anchor
+ * slipped into the table since (linked to the real one, heads matching its own root) is
+ * never built on. Only without a recorded result (the first run, or an offline one) is the
+ * table's newest anchor taken.
+ */
+async function baseHeads(
+  deps: AwsDeps,
+  base: AnchorBase | null,
+): Promise<{ seq: number | null; heads: ChainHead[] }> {
+  if (base) {
+    const heads = await readAnchorHeads(deps.ddb, deps.tables, {
+      anchorId: base.anchorId,
+      root: base.root,
+      caseCount: base.caseCount,
+      chunkCount: chunksFor(base.caseCount),
+    });
+    return { seq: base.seq, heads };
+  }
+  const latest = await latestAnchorWithHeads(deps.ddb, deps.tables);
+  return { seq: latest?.anchor.seq ?? null, heads: latest?.heads ?? [] };
+}
+
+/**
  * Collects the head of every case, writes them in chunks under `anchorId`
  * and returns the root. Safe to repeat: the chunks are simply rewritten.
  */
@@ -95,11 +122,11 @@ export async function collectHeads(
   deps: AwsDeps,
   anchorId: string,
   onProgress: (done: number) => void = () => {},
+  base: AnchorBase | null = null,
 ): Promise<CollectResult> {
   // Heads that no longer match their root stop the run: carrying forward unproven heads would launder them.
-  const latest = await latestAnchorWithHeads(deps.ddb, deps.tables);
-  const previous = latest?.anchor ?? null;
-  const prevHeads = new Map<string, ChainHead>((latest?.heads ?? []).map((h) => [h.caseId, h]));
+  const previous = await baseHeads(deps, base);
+  const prevHeads = new Map<string, ChainHead>(previous.heads.map((h) => [h.caseId, h]));
   const seen = new Set<string>();
   async function* everyCase(): AsyncGenerator<string> {
     for await (const id of caseIds(deps.ddb, deps.tables)) {
@@ -131,7 +158,7 @@ export async function collectHeads(
     root: anchorRoot(heads),
     caseCount: heads.length,
     chunkCount,
-    basedOn: previous?.seq ?? null,
+    basedOn: previous.seq,
     findings: {
       missing: list(found.missing),
       rewritten: list(found.rewritten),

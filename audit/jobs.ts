@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AwsDeps } from '../store/clients.ts';
 import { caseExport, exportPeriod, renderCaseExport, type ExportFormat } from './export.ts';
-import { verifyAll, type VerifyEvent } from './verify.ts';
+import { verifyAll, type AnchorRuns, type VerifyEvent } from './verify.ts';
 
 /**
  * The long audit reads as jobs (every chain verified, a period or a case
@@ -10,7 +10,15 @@ import { verifyAll, type VerifyEvent } from './verify.ts';
  * the pieces in the object store; nothing here knows about either.
  */
 const format = z.enum(['json', 'csv']);
-const witness = z.object({ source: z.string(), seq: z.number(), hash: z.string(), root: z.string() });
+const witness = z.object({
+  source: z.string(),
+  seq: z.number(),
+  hash: z.string(),
+  root: z.string(),
+  anchorId: z.string().optional(),
+  caseCount: z.number().optional(),
+  basedOn: z.number().nullable().optional(),
+});
 
 export const auditJobParamsSchema = z.discriminatedUnion('kind', [
   z.object({
@@ -55,13 +63,15 @@ export async function jobOutput(
   params: AuditJobParams,
   progress: (p: { done: number; total: number | null }) => void,
   now: () => Date = () => new Date(),
+  /** How to ask Temporal about the run behind each recent anchor row (the verify job's forgery check). */
+  runs?: AnchorRuns,
 ): Promise<JobOutput | null> {
   switch (params.kind) {
     case 'verify': {
       const { progressEvery, witness } = params;
       let summary: Record<string, unknown> | undefined;
       async function* lines(): AsyncGenerator<string> {
-        for await (const e of verifyAll(deps, { progressEvery, witness })) {
+        for await (const e of verifyAll(deps, { progressEvery, witness, ...(runs ? { runs } : {}) })) {
           if (e.type === 'start') progress({ done: 0, total: e.total });
           if (e.type === 'progress') progress({ done: e.checked, total: e.total });
           if (e.type === 'summary') summary = summariseVerification(e);

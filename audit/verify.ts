@@ -18,6 +18,13 @@ import {
   type StoredAnchor,
 } from '../store/anchors.ts';
 import { ANCHOR_CHAIN_ID } from '../store/keys.ts';
+import {
+  unbackedAnchors,
+  witnessedHeads,
+  type AnchorRuns,
+  type AnchorWitness,
+  type ForgedAnchor,
+} from './anchor-witness.ts';
 import { caseIds, mapConcurrent } from './scan.ts';
 import { readChain, recordedHead } from '../store/audit-chain.ts';
 import type { RecordedHead } from '../store/case-record-item.ts';
@@ -59,6 +66,8 @@ export interface CaseVerification {
   } | null;
   /** Set when an anchor after the witnessed one dropped this case: `anchor` is then the witnessed one's. */
   droppedFromAnchor?: true;
+  /** Set when the chain no longer passes through the head the witnessed run recorded: `anchor` is that head's. */
+  againstWitness?: true;
 }
 
 /** Checks one chain as read, against its anchored head when there is one. Pure. */
@@ -151,6 +160,11 @@ export interface AnchorCheck {
   /** Seqs of entries in the anchor chain that are not anchors (only the anchor job writes there). */
   strays: number[];
   /**
+   * Anchor rows no completed (or running) anchor run stands behind, since the witnessed run's
+   * predecessor: forged. Empty when Temporal was not asked (no witness, or no way to ask).
+   */
+  forged: ForgedAnchor[];
+  /**
    * The anchor as recorded outside DynamoDB (the anchor workflow's result in
    * Temporal), compared with the anchor chain's entry at that seq: what catches
    * a writer who rewrote chains, heads and anchors alike. Null when none was given.
@@ -170,23 +184,23 @@ export interface AnchorCheck {
     | null;
 }
 
-/** An anchor as some system other than the audit table remembers it. */
-export interface AnchorWitness {
-  source: string;
-  seq: number;
-  hash: string;
-  root: string;
-}
+export type { AnchorRuns, AnchorRunStatus, AnchorWitness, ForgedAnchor } from './anchor-witness.ts';
 
 export interface LoadedAnchor {
   check: AnchorCheck | null;
   heads: Map<string, ChainHead>;
   /** The witnessed heads of cases a later anchor dropped (see AnchorCheck.witness.dropped). */
   dropped: Map<string, ChainHead>;
+  /** Every head of the witnessed anchor, read against the root its run recorded. */
+  witnessed: Map<string, ChainHead>;
 }
 
 /** The latest anchor with its chain and heads checked; heads are empty when they can't be trusted. */
-export async function loadAnchor(deps: AwsDeps, witness?: AnchorWitness | null): Promise<LoadedAnchor> {
+export async function loadAnchor(
+  deps: AwsDeps,
+  witness?: AnchorWitness | null,
+  runs?: AnchorRuns,
+): Promise<LoadedAnchor> {
   for (let attempt = 0; ; attempt++) {
     const entries = await readChain(deps.ddb, deps.tables, ANCHOR_CHAIN_ID);
     let anchor: ReturnType<typeof anchorFromEntry> = null;
@@ -196,7 +210,7 @@ export async function loadAnchor(deps: AwsDeps, witness?: AnchorWitness | null):
       if (a) anchor = a;
       else strays.push(e.seq);
     }
-    if (!anchor) return { check: null, heads: new Map(), dropped: new Map() };
+    if (!anchor) return { check: null, heads: new Map(), dropped: new Map(), witnessed: new Map() };
     const chainResult = verifyChain(entries, ANCHOR_CHAIN_ID);
     const chain: AnchorCheck['chain'] = chainResult.ok
       ? { ok: true, count: chainResult.count }
@@ -235,11 +249,31 @@ export async function loadAnchor(deps: AwsDeps, witness?: AnchorWitness | null):
         if (carried.problem) witnessed.problem = carried.problem;
       }
     }
+    // The witnessed run's own heads check every case again below, whatever the newest row says.
+    const fromWitness: { heads: Map<string, ChainHead>; problem?: string } = witness
+      ? await witnessedHeads(deps, entries, witness)
+      : { heads: new Map() };
+    if (witnessed && fromWitness.problem && witnessed.problem === undefined)
+      witnessed.problem = fromWitness.problem;
+    const forged = witness && runs ? await unbackedAnchors(entries, witness, runs) : [];
     const { seq, anchorId, at, root, caseCount, findings } = anchor;
     return {
-      check: { seq, anchorId, at, root, caseCount, findings, chain, heads, strays, witness: witnessed },
+      check: {
+        seq,
+        anchorId,
+        at,
+        root,
+        caseCount,
+        findings,
+        chain,
+        heads,
+        strays,
+        forged,
+        witness: witnessed,
+      },
       heads: map,
       dropped,
+      witnessed: fromWitness.heads,
     };
   }
 }
@@ -304,12 +338,27 @@ export async function verifyEntries(
   deps: AwsDeps,
   caseId: string,
   entries: readonly AuditEntry[] | undefined,
-  opts: { hasRecord?: boolean } = {},
+  opts: { hasRecord?: boolean; witness?: AnchorWitness | null } = {},
 ): Promise<CaseVerification & { anchorProblem?: string | undefined }> {
-  const [anchor, read] = await Promise.all([
+  const [anchor, read, fromWitness] = await Promise.all([
     anchoredHead(deps, caseId),
     readChainWithHead(deps, caseId, entries),
+    opts.witness
+      ? witnessedHeads(deps, [], opts.witness)
+      : Promise.resolve({ heads: new Map<string, ChainHead>() }),
   ]);
+  const witnessHead = fromWitness.heads.get(caseId);
+  if (witnessHead && opts.witness) {
+    const against = checkChain(
+      caseId,
+      read.entries,
+      { head: witnessHead, anchorSeq: opts.witness.seq },
+      opts.hasRecord ?? false,
+      read.recordHead,
+    );
+    // The table's newest anchor may vouch for a rewritten chain; the witnessed run's head does not.
+    if (against.anchor?.status !== 'intact') return { ...against, ok: false, againstWitness: true };
+  }
   const checked = checkChain(caseId, read.entries, anchor.anchored, opts.hasRecord ?? false, read.recordHead);
   if (!anchor.anchorProblem) return checked;
   // The anchor that should vouch for this chain cannot be trusted: the chain is not verified.
@@ -320,7 +369,7 @@ export async function verifyEntries(
 export async function verifyCase(
   deps: AwsDeps,
   caseId: string,
-  opts: { hasRecord?: boolean } = {},
+  opts: { hasRecord?: boolean; witness?: AnchorWitness | null } = {},
 ): Promise<CaseVerification & { anchorProblem?: string | undefined }> {
   return verifyEntries(deps, caseId, undefined, opts);
 }
@@ -368,11 +417,13 @@ export async function* verifyAll(
     concurrency?: number;
     now?: () => Date;
     witness?: AnchorWitness | null;
+    /** How to ask Temporal about the run behind each recent anchor row (unset: not asked). */
+    runs?: AnchorRuns;
   } = {},
 ): AsyncGenerator<VerifyEvent> {
   const progressEvery = opts.progressEvery ?? 50;
-  const { check, heads, dropped } = await loadAnchor(deps, opts.witness);
-  const ids = new Set<string>([...heads.keys(), ...dropped.keys()]);
+  const { check, heads, dropped, witnessed } = await loadAnchor(deps, opts.witness, opts.runs);
+  const ids = new Set<string>([...heads.keys(), ...dropped.keys(), ...witnessed.keys()]);
   const withRecord = new Set<string>();
   for await (const id of caseIds(deps.ddb, deps.tables)) {
     ids.add(id);
@@ -402,6 +453,7 @@ export async function* verifyAll(
         check.chain.ok &&
         check.heads.ok &&
         check.strays.length === 0 &&
+        check.forged.length === 0 &&
         (check.witness === null ||
           (check.witness.matches &&
             check.witness.dropped.length === 0 &&
@@ -423,6 +475,18 @@ export async function* verifyAll(
         recordHead,
       );
       return { ...r, ok: false, droppedFromAnchor: true as const };
+    }
+    const witnessHead = witnessed.get(caseId);
+    if (witnessHead && opts.witness) {
+      const r = checkChain(
+        caseId,
+        entries,
+        { head: witnessHead, anchorSeq: opts.witness.seq },
+        withRecord.has(caseId),
+        recordHead,
+      );
+      // The newest row may be a forgery vouching for a rewritten chain; the run's own head is not.
+      if (r.anchor?.status !== 'intact') return { ...r, ok: false, againstWitness: true as const };
     }
     return checkChain(
       caseId,

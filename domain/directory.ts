@@ -113,18 +113,25 @@ export function escalationChain(
   return chain.filter((l) => l.personIds.length > 0);
 }
 
-/** Whether a grid member's own grid covers a place (grid members may open cases there). */
+/**
+ * Whether a grid member's own grid covers a place (grid members may open and read cases there).
+ * A member's scope is exactly their cell, and a place must be named at least as precisely as
+ * the member's level: a floor member needs the floor (or a room on it), a cluster member a room
+ * of the cluster. A place left vaguer (a building without a floor) belongs to the level above.
+ */
 export function gridCovers(dir: Pick<Directory, 'buildings'>, personId: string, loc: Location): boolean {
   const building = dir.buildings.find((b) => b.id === loc.buildingId);
   if (!building) return false;
   if (building.gridMemberIds.includes(personId)) return true;
-  return building.floors.some(
-    (f) =>
-      (f.gridMemberIds.includes(personId) && (!loc.floorId || loc.floorId === f.id)) ||
-      f.clusters.some(
-        (c) => c.gridMemberIds.includes(personId) && (!loc.roomId || c.rooms.includes(loc.roomId)),
-      ),
-  );
+  return building.floors.some((f) => {
+    // A floor named elsewhere rules this floor out, whatever the room says.
+    if (loc.floorId !== undefined && loc.floorId !== f.id) return false;
+    const roomHere = loc.roomId !== undefined && f.clusters.some((c) => c.rooms.includes(loc.roomId ?? ''));
+    if (f.gridMemberIds.includes(personId) && (loc.floorId === f.id || roomHere)) return true;
+    return f.clusters.some(
+      (c) => c.gridMemberIds.includes(personId) && loc.roomId !== undefined && c.rooms.includes(loc.roomId),
+    );
+  });
 }
 
 /** Whether a place exists in the grid as given (building, then floor, then room under it). */

@@ -2,6 +2,7 @@ import { createApp } from '../api/app.ts';
 import { listen } from '../api/server.ts';
 import { ConfigError } from './config.ts';
 import { depsFromEnvironment } from './deps.ts';
+import { assertDeployedMode } from './deployed-mode.ts';
 import { PortInUse, asPortInUse } from './ports.ts';
 
 const say = (line: string) => process.stderr.write(`[rectify-api] ${line}\n`);
@@ -12,6 +13,7 @@ const say = (line: string) => process.stderr.write(`[rectify-api] ${line}\n`);
  * the environment parsed once, one Temporal client for the process.
  */
 async function main(): Promise<void> {
+  assertDeployedMode(process.env, 'infra/api-main.ts');
   const deps = depsFromEnvironment(process.env);
   const { env } = deps;
   const server = await listen(createApp(await deps.appDeps()), env.PORT).catch((err: unknown) => {

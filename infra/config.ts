@@ -62,6 +62,16 @@ export const envSchema = z.object({
     .enum(['true', 'false'], { message: 'must be true or false' })
     .default('false')
     .transform((v) => v === 'true'),
+  // Production refuses a plaintext connection to Temporal unless told so (a cluster on a private
+  // network of the school's own, or the tests' local dev server).
+  TEMPORAL_ALLOW_PLAINTEXT: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true'),
+  // How many proxies in front of the API append to X-Forwarded-For. 0: the header is ignored (a
+  // client can write anything in it) and the socket's address counts; on Lambda the function URL's
+  // source address counts whatever this says.
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   // A prebuilt workflow bundle (npm run build:workflows); absent = bundle at worker start.
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
   TEMPORAL_UI_URL: httpUrl().default('http://localhost:8233'),
@@ -71,6 +81,8 @@ export const envSchema = z.object({
   // The evidence store (photos, files): a private S3 bucket; locally the S3-compatible server npm start runs.
   S3_ENDPOINT: httpUrl().optional(),
   EVIDENCE_BUCKET: z.string().min(3).max(63).default('rectify-evidence'),
+  // The Object Lock (compliance mode) bucket each sealed anchor is also written to; unset: none.
+  ANCHOR_BUCKET: z.string().min(3).max(63).optional(),
   // Only beside S3_ENDPOINT (the local server's generated keys); on AWS the default credential chain.
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),

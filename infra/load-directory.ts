@@ -12,7 +12,14 @@ import { buildDeps } from './deps.ts';
 export async function loadDirectoryFile(
   file: string,
   source: Record<string, string | undefined> = process.env,
-): Promise<{ table: string; people: number; buildings: number; departments: number }> {
+): Promise<{
+  table: string;
+  people: number;
+  buildings: number;
+  departments: number;
+  version: number;
+  removedPeople: string[];
+}> {
   // The default table name is the local stack's: writing a deployment's directory must name its table.
   if (!source.TABLE_DIRECTORY)
     throw new ConfigError(
@@ -21,13 +28,17 @@ export async function loadDirectoryFile(
   const env = parseEnv(source);
   const dir = await readDirectoryFile(file);
   const deps = buildDeps(env);
+  let snapshot;
   try {
-    await saveDirectory(deps.aws.ddb, deps.aws.tables, dir);
+    // The file is the whole directory: whoever it no longer lists is removed, and loses access.
+    snapshot = await saveDirectory(deps.aws.ddb, deps.aws.tables, dir);
   } finally {
     await deps.close();
   }
   return {
     table: env.TABLE_DIRECTORY,
+    version: snapshot.version,
+    removedPeople: snapshot.removedPeople,
     people: dir.people.length,
     buildings: dir.buildings.length,
     departments: dir.departments.length,
@@ -43,7 +54,10 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
   loadDirectoryFile(path.resolve(file)).then(
     (r) =>
       process.stdout.write(
-        `loaded ${r.people} people, ${r.buildings} buildings, ${r.departments} departments into ${r.table}\n`,
+        `loaded ${r.people} people, ${r.buildings} buildings, ${r.departments} departments into ${r.table}` +
+          ` as snapshot ${r.version}` +
+          (r.removedPeople.length > 0 ? `; removed: ${r.removedPeople.join(', ')}` : '') +
+          '\n',
       ),
     (err: unknown) => {
       process.stderr.write(

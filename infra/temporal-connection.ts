@@ -81,5 +81,12 @@ export function temporalConnectionOptions(env: Env): TemporalConnectionOptions {
     // The namespace header routes API-key calls on Temporal Cloud's shared endpoints.
     return { address, tls: true, apiKey, metadata: { 'temporal-namespace': env.TEMPORAL_NAMESPACE } };
   if (cert && key) return { address, tls: { clientCertPair: { crt: pem(cert), key: pem(key) } } };
+  // Case contents, names and signed steps would cross the network in the clear.
+  if (env.RECTIFY_MODE === 'production' && !env.TEMPORAL_ALLOW_PLAINTEXT)
+    throw new ConfigError(
+      `Invalid configuration:\n  TEMPORAL_ADDRESS: RECTIFY_MODE=production refuses a plaintext connection to ${address}; ` +
+        'set TEMPORAL_API_KEY or TEMPORAL_TLS_CERT/TEMPORAL_TLS_KEY, or TEMPORAL_ALLOW_PLAINTEXT=true for a ' +
+        'cluster on a private network you trust',
+    );
   return { address };
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { NativeConnection, type WorkflowBundle, type WorkflowBundlePath } from '@temporalio/worker';
 import { ConfigError, parseEnv } from './config.ts';
 import { buildDeps, type Deps } from './deps.ts';
+import { assertDeployedMode } from './deployed-mode.ts';
 import { activityCalendar, calendarOverridesFromEnv } from './calendar.ts';
 import { ensureSchedules, schedulesFromEnv } from './schedules.ts';
 import { bundleWorkflows, createWorker, quietRuntime } from './worker.ts';
@@ -45,6 +46,7 @@ async function ensureSchedulesAtStart(deps: Deps): Promise<void> {
  * activities on the task queue until SIGTERM, then a graceful stop.
  */
 async function main(): Promise<void> {
+  assertDeployedMode(process.env, 'infra/worker-main.ts');
   const env = parseEnv();
   const deps = buildDeps(env);
   // Checked before anything connects, so missing secrets, a half-set TLS pair or a bad cron

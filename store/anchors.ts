@@ -36,6 +36,21 @@ export interface AnchorRecord {
   findings: AnchorFindings;
 }
 
+/** How many chunks an anchor's heads take: what its chunkCount must be for its caseCount. */
+export const chunksFor = (caseCount: number) => Math.ceil(caseCount / HEADS_PER_CHUNK);
+
+/**
+ * An anchor as its own run recorded it (the anchor workflow's result, kept by Temporal): what
+ * the next run builds on and verification trusts, whatever the audit table says meanwhile.
+ */
+export interface AnchorBase {
+  anchorId: string;
+  seq: number;
+  hash: string;
+  root: string;
+  caseCount: number;
+}
+
 export interface StoredAnchor extends AnchorRecord {
   seq: number;
   hash: string;
@@ -166,7 +181,7 @@ export async function writeAnchorHeads(
   anchorId: string,
   heads: readonly ChainHead[],
 ): Promise<number> {
-  const chunkCount = Math.ceil(heads.length / HEADS_PER_CHUNK);
+  const chunkCount = chunksFor(heads.length);
   for (let n = 1; n <= chunkCount; n++) {
     const slice = heads.slice((n - 1) * HEADS_PER_CHUNK, n * HEADS_PER_CHUNK);
     await deps.ddb.send(

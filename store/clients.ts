@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESClient } from '@aws-sdk/client-ses';
 import type { Env } from '../infra/config.ts';
+import { anchorObjectStore, type AnchorObjectStore } from './anchor-objects.ts';
 import { smtpSender, type SmtpSender } from './smtp.ts';
 
 export interface TableNames {
@@ -18,6 +19,8 @@ export interface AwsDeps {
   mailFrom: string;
   /** Set when mail goes through the school's SMTP relay instead of SES (MAIL_TRANSPORT=smtp). */
   smtp?: SmtpSender | undefined;
+  /** Set when sealed anchors are also written to an Object Lock bucket (ANCHOR_BUCKET). */
+  anchorObjects?: AnchorObjectStore | undefined;
 }
 
 // Local emulators accept any credentials; real AWS uses the default chain.
@@ -46,6 +49,9 @@ export function createAwsDeps(env: Env, opts: { maxAttempts?: number } = {}): Aw
     mailFrom: env.MAIL_FROM,
     ...(env.MAIL_TRANSPORT === 'smtp' && env.SMTP_URL
       ? { smtp: smtpSender(env.SMTP_URL, env.SMTP_TLS) }
+      : {}),
+    ...(env.ANCHOR_BUCKET
+      ? { anchorObjects: anchorObjectStore({ ...env, ANCHOR_BUCKET: env.ANCHOR_BUCKET }) }
       : {}),
   };
 }

@@ -35,23 +35,99 @@ export async function readDirectoryFile(file: string): Promise<Directory> {
 }
 
 type Kind = 'person' | 'building' | 'department' | 'campus';
+const LISTED: Kind[] = ['person', 'building', 'department'];
 
-/** Writes a validated directory (replacing rows with the same ids). */
-export async function saveDirectory(ddb: DynamoDBClient, tables: TableNames, dir: Directory): Promise<void> {
+/** What one load of the directory was: its version, when, and whom it removed. */
+export interface DirectorySnapshot {
+  version: number;
+  at: string;
+  people: number;
+  /** Ids of people the previous snapshot had and this one has not: their access ends with it. */
+  removedPeople: string[];
+}
+
+/**
+ * Writes a validated directory as the new snapshot: every row of it, then the removal of every
+ * person, building and department the previous snapshot had and this one has not. Someone left
+ * out of the file therefore stops existing for the API (bearer tokens, web sessions and email
+ * links all look the person up), instead of keeping their roles forever.
+ */
+export async function saveDirectory(
+  ddb: DynamoDBClient,
+  tables: TableNames,
+  dir: Directory,
+  at = new Date().toISOString(),
+): Promise<DirectorySnapshot> {
   const rows: { kind: Kind; id: string; data: unknown }[] = [
     { kind: 'campus', id: 'campus', data: dir.campus },
     ...dir.people.map((p) => ({ kind: 'person' as const, id: p.id, data: p })),
     ...dir.buildings.map((b) => ({ kind: 'building' as const, id: b.id, data: b })),
     ...dir.departments.map((d) => ({ kind: 'department' as const, id: d.id, data: d })),
   ];
-  await batchWrite(
-    ddb,
-    tables.directory,
-    rows.map((r) => ({
+  const keep = new Set(rows.map((r) => `${r.kind}\u0000${r.id}`));
+  const before = await Promise.all(
+    LISTED.map(async (kind) => ({ kind, ids: await idsOf(ddb, tables, kind) })),
+  );
+  const stale = before.flatMap(({ kind, ids }) =>
+    ids.filter((id) => !keep.has(`${kind}\u0000${id}`)).map((id) => ({ kind, id })),
+  );
+  const previous = await currentSnapshot(ddb, tables);
+  const snapshot: DirectorySnapshot = {
+    version: (previous?.version ?? 0) + 1,
+    at,
+    people: dir.people.length,
+    removedPeople: stale
+      .filter((r) => r.kind === 'person')
+      .map((r) => r.id)
+      .sort(),
+  };
+  await batchWrite(ddb, tables.directory, [
+    ...rows.map((r) => ({
       PutRequest: { Item: marshall({ kind: r.kind, id: r.id, data: JSON.stringify(r.data) }) },
     })),
-  );
+    ...stale.map((r) => ({ DeleteRequest: { Key: marshall({ kind: r.kind, id: r.id }) } })),
+    // The current snapshot, and one row per version as its record.
+    { PutRequest: { Item: marshall({ kind: 'snapshot', id: 'current', data: JSON.stringify(snapshot) }) } },
+    {
+      PutRequest: {
+        Item: marshall({
+          kind: 'snapshot',
+          id: `v${String(snapshot.version).padStart(8, '0')}`,
+          data: JSON.stringify(snapshot),
+        }),
+      },
+    },
+  ]);
   cache = undefined;
+  return snapshot;
+}
+
+async function idsOf(ddb: DynamoDBClient, tables: TableNames, kind: Kind): Promise<string[]> {
+  const out: string[] = [];
+  for await (const item of queryItems(ddb, {
+    TableName: tables.directory,
+    KeyConditionExpression: 'kind = :k',
+    ExpressionAttributeValues: marshall({ ':k': kind }),
+    ProjectionExpression: 'id',
+    ConsistentRead: true,
+  }))
+    out.push((unmarshall(item) as { id: string }).id);
+  return out;
+}
+
+/** The snapshot the directory table holds now, or null before the first versioned load. */
+export async function currentSnapshot(
+  ddb: DynamoDBClient,
+  tables: TableNames,
+): Promise<DirectorySnapshot | null> {
+  for await (const item of queryItems(ddb, {
+    TableName: tables.directory,
+    KeyConditionExpression: 'kind = :k AND id = :i',
+    ExpressionAttributeValues: marshall({ ':k': 'snapshot', ':i': 'current' }),
+    ConsistentRead: true,
+  }))
+    return JSON.parse((unmarshall(item) as { data: string }).data) as DirectorySnapshot;
+  return null;
 }
 
 async function rowsOf<T>(ddb: DynamoDBClient, tables: TableNames, kind: Kind): Promise<T[]> {

@@ -14,6 +14,7 @@ import {
   submitFollowUpUpdate,
 } from '../../workflows/rectification-case/messages.ts';
 import type { ActionHandler, AppDeps } from '../deps.ts';
+import { raterConflict } from '../../domain/survey-rater.ts';
 import { problemTypes, ProblemError, toProblem } from '../middleware/problems.ts';
 import { bi, jsonSchemaOf, pageResponse } from './declare.ts';
 import { ActionPage, type FormState } from '../pages/action-page.tsx';
@@ -222,6 +223,18 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
     }
     const { claims } = check;
     const dir = await directoryOrFail(deps);
+    // Someone removed from the directory loses their links with the rest of their access.
+    // Reporters are not in the directory: their links name them by address.
+    if (!claims.recipientId.startsWith('reporter:') && !dir.people.some((p) => p.id === claims.recipientId))
+      throw new PageOutcome(
+        403,
+        'refused',
+        { zh: '链接已失效', en: 'This link no longer works' },
+        {
+          zh: '此链接的收件人已不在校园名录中，链接随之失效。如有疑问请联系管理员。',
+          en: 'The person this link was sent to is no longer in the campus directory, so it no longer works. Ask an administrator if this is a mistake.',
+        },
+      );
     if (isCaseLinkStep(claims.step)) {
       if (caseLinkSteps[claims.step] !== claims.action) {
         const [status, title, message] = linkFailures.malformed;
@@ -250,6 +263,11 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
       // A case that is over is said at once. Whether this person may take the step now is the
       // running case's decision (its validator, under its pinned policy), asked when the form is posted.
       if (isTerminal(view.stage)) throw noLongerOpen(view, lang);
+      // The survey link goes to the reporter's address: one the opener or the handler gave as their own
+      // would let them grade their own case.
+      const conflict = claims.step === 'follow_up' ? raterConflict(dir, view) : null;
+      if (conflict)
+        throw new PageOutcome(403, 'refused', { zh: '不能评价', en: 'Not allowed to rate' }, conflict, lang);
       const content = caseActionContent(claims.step, claims, view, dir);
       return {
         claims,
@@ -385,7 +403,12 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
       if (problem) return formPage(c, token, p, 422, form, problem);
 
       const at = new Date().toISOString();
-      const evidence = { at, ip: clientIp(c), userAgent: c.req.header('user-agent'), textHash: p.hash };
+      const evidence = {
+        at,
+        ip: clientIp(c, deps.env.TRUSTED_PROXY_HOPS),
+        userAgent: c.req.header('user-agent'),
+        textHash: p.hash,
+      };
       if (!(await consumeLink(linkDeps, p.claims.tid, evidence))) {
         const [status, title, message] = linkFailures.used;
         throw new PageOutcome(status, 'used', title, message, p.lang);
@@ -527,22 +550,25 @@ async function formBody(c: Context, lang: Lang) {
 
 /**
  * The client's address as recorded with a signature. On Lambda, the source
- * address AWS saw (no header can change it). Otherwise the right-most
- * X-Forwarded-For entry: the one the proxy in front of us appended, whereas
- * the entries left of it are whatever the client sent. Else the socket.
+ * address AWS saw (no header can change it). Behind `hops` trusted proxies,
+ * the X-Forwarded-For entry the outermost of them appended (entries further
+ * left are whatever the client sent). With no proxy configured the header is
+ * ignored, as anyone can write it: the socket's address counts.
  */
-export function clientIp(c: Context): string | undefined {
+export function clientIp(c: Context, hops: number): string | undefined {
   const env: unknown = c.env;
   const lambda = (env as { requestContext?: LambdaRequestContext } | undefined)?.requestContext;
   const fromAws = lambda?.http?.sourceIp ?? lambda?.identity?.sourceIp;
   if (fromAws) return fromAws;
-  const forwarded = c.req
-    .header('x-forwarded-for')
-    ?.split(',')
-    .map((h) => h.trim())
-    .filter((h) => h.length > 0)
-    .at(-1);
-  if (forwarded) return forwarded;
+  if (hops > 0) {
+    const chain = (c.req.header('x-forwarded-for') ?? '')
+      .split(',')
+      .map((h) => h.trim())
+      .filter((h) => h.length > 0);
+    // Fewer entries than proxies: the request did not come the configured way; the socket decides.
+    const forwarded = chain.length >= hops ? chain[chain.length - hops] : undefined;
+    if (forwarded) return forwarded;
+  }
   if (typeof env === 'object' && env !== null && 'incoming' in env) {
     const incoming = (env as { incoming?: { socket?: { remoteAddress?: string } } }).incoming;
     return incoming?.socket?.remoteAddress;

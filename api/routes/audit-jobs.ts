@@ -171,7 +171,7 @@ export function auditJobRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
       job = await startAuditJobFor(deps, caller.person.id, {
         kind: 'verify',
         progressEvery: body.progressEvery,
-        witness: await anchorWitness(deps.temporal),
+        witness: await anchorWitness(deps.temporal, deps.env.TEMPORAL_TASK_QUEUE),
       });
     } else if (body.kind === 'period_export') {
       const period = periodBounds(body.from, body.to, deps.env.CAMPUS_TZ);

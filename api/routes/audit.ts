@@ -1,5 +1,5 @@
 // Longer than most modules because the audit routes share their readers rule, streaming and the anchor witness.
-import { WorkflowNotFoundError, isGrpcServiceError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, isGrpcServiceError } from '@temporalio/client';
 import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { z } from 'zod';
@@ -13,11 +13,11 @@ import {
 import { withEvidence } from '../../audit/evidence-check.ts';
 import { stepSeqs } from '../../audit/scan.ts';
 import { readChain } from '../../store/audit-chain.ts';
-import { verifyAll, verifyCase, verifyEntries, type AnchorWitness } from '../../audit/verify.ts';
+import { verifyAll, verifyCase, verifyEntries } from '../../audit/verify.ts';
 import { getCaseRecord } from '../../store/case-records.ts';
 import { loadDirectory } from '../../store/directory.ts';
 import type { Role } from '../../domain/directory.ts';
-import type { AuditAnchorResult } from '../../workflows/audit-anchor/workflow.ts';
+import { anchorRuns, anchorWitness } from '../../audit/anchor-runs.ts';
 import { describeEntry, summariseHistory } from '../audit-timeline.ts';
 import type { AuthEnv, Caller } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
@@ -85,34 +85,7 @@ const contentTypes: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
 };
 
-/**
- * The newest anchor as Temporal remembers it: the result of the latest
- * completed anchor workflow. Someone who can rewrite every table still
- * cannot rewrite that. Null when Temporal has none or can't be asked
- * (visibility queries need the dev server or a real cluster).
- */
-export async function anchorWitness(client: Client): Promise<AnchorWitness | null> {
-  try {
-    let newest: { workflowId: string; runId: string; closed: number } | null = null;
-    let seen = 0;
-    for await (const wf of client.workflow.list({
-      query: "WorkflowType = 'auditAnchor' AND ExecutionStatus = 'Completed'",
-      pageSize: 20,
-    })) {
-      const closed = wf.closeTime?.getTime() ?? 0;
-      if (!newest || closed > newest.closed) newest = { workflowId: wf.workflowId, runId: wf.runId, closed };
-      if (++seen >= 20) break;
-    }
-    if (!newest) return null;
-    const result = (await client.workflow
-      .getHandle(newest.workflowId, newest.runId)
-      .result()) as AuditAnchorResult;
-    return { source: `temporal:${newest.workflowId}`, seq: result.seq, hash: result.hash, root: result.root };
-  } catch (err) {
-    console.warn('no anchor witness from Temporal', err instanceof Error ? err.message : err);
-    return null;
-  }
-}
+export { anchorWitness } from '../../audit/anchor-runs.ts';
 
 async function* ndjson(events: AsyncGenerator<unknown>): AsyncGenerator<string> {
   try {
@@ -277,13 +250,15 @@ export function auditRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
     const q = c.req.valid('query');
     if (q.caseId) {
       const record = await getCaseRecord(aws.ddb, aws.tables, q.caseId);
-      const result = await verifyCase(aws, q.caseId, { hasRecord: record !== null });
+      const witness = await anchorWitness(deps.temporal, deps.env.TEMPORAL_TASK_QUEUE);
+      const result = await verifyCase(aws, q.caseId, { hasRecord: record !== null, witness });
       if (!record && result.count === 0 && result.anchor === null) throw notFound(q.caseId);
       // The files the steps cite are checked too: a swapped photo fails the case.
       return c.json(await withEvidence(deps, result), 200);
     }
-    const witness = await anchorWitness(deps.temporal);
-    return streamPieces(c, ndjson(verifyAll(aws, { progressEvery: q.progressEvery, witness })), {
+    const witness = await anchorWitness(deps.temporal, deps.env.TEMPORAL_TASK_QUEUE);
+    const runs = anchorRuns(deps.temporal);
+    return streamPieces(c, ndjson(verifyAll(aws, { progressEvery: q.progressEvery, witness, runs })), {
       'content-type': 'application/x-ndjson; charset=utf-8',
       'cache-control': 'no-store',
     });

@@ -1,5 +1,7 @@
-import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono, z, type RouteConfig } from '@hono/zod-openapi';
+import { removedWithOpenCases } from '../removed-people.ts';
 import type { AuthEnv } from '../auth.ts';
+import { requireRole } from '../middleware/bearer-auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { bi, jsonResponse, problems } from './declare.ts';
 import { directoryOrFail } from '../reads.ts';
@@ -31,7 +33,46 @@ export const listBuildingsRoute = createRoute({
   },
 });
 
-export const directoryRouteDefinitions: RouteConfig[] = [listPeopleRoute, listBuildingsRoute];
+const removedSchema = z.object({
+  version: z.number().int().nullable(),
+  at: z.string().nullable(),
+  removed: z.array(
+    z.object({
+      personId: z.string(),
+      openCases: z.array(
+        z.object({
+          caseId: z.string(),
+          title: z.string(),
+          stage: z.string(),
+          assigneeId: z.string(),
+          responsibleId: z.string().nullable(),
+        }),
+      ),
+    }),
+  ),
+});
+
+export const removedPeopleRoute = createRoute({
+  method: 'get',
+  path: '/api/directory/removed',
+  operationId: 'listRemovedPeople',
+  tags: ['directory'],
+  summary: bi({
+    zh: '本次名录快照移除的人员及其待重新指派的未结案件（管理员）',
+    en: 'People the current directory snapshot removed, with their open cases to reassign (admins)',
+  }),
+  request: { query: langQuerySchema },
+  responses: {
+    200: jsonResponse(removedSchema, { zh: '移除的人员', en: 'Removed people' }),
+    ...problems([400, 401, 403, 503]),
+  },
+});
+
+export const directoryRouteDefinitions: RouteConfig[] = [
+  listPeopleRoute,
+  listBuildingsRoute,
+  removedPeopleRoute,
+];
 
 /** /api/directory: the people and places a supervisor picks from (any signed-in caller). */
 export function directoryRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
@@ -45,6 +86,13 @@ export function directoryRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
   app.openapi(listBuildingsRoute, async (c) => {
     const dir = await directoryOrFail(deps);
     return c.json({ items: dir.buildings }, 200);
+  });
+  app.openapi(removedPeopleRoute, async (c) => {
+    requireRole(c.get('caller'), ['admin'], {
+      zh: '只有管理员可以查看被移除人员的待指派案件',
+      en: 'only admins see removed people and the cases to reassign',
+    });
+    return c.json(await removedWithOpenCases(deps), 200);
   });
   return app;
 }

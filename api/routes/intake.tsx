@@ -18,6 +18,7 @@ import { listPlaces, placeByCode, type Place } from '../../domain/places.ts';
 import { textFlaw, textFlawMessage } from '../../domain/safe-text.ts';
 import { inLang, type Bilingual, type Lang } from '../../domain/text.ts';
 import { loadDirectory } from '../../store/directory.ts';
+import { raterConflict } from '../../domain/survey-rater.ts';
 import { EvidenceError, MAX_EVIDENCE_BYTES, putEvidence } from '../../store/evidence.ts';
 import {
   newReportId,
@@ -54,7 +55,12 @@ type Ctx = Context<WebEnv>;
 
 const t = (lang: Lang, text: Bilingual) => inLang(text, lang);
 
-function publicPage(c: Ctx, title: Bilingual, body: Child, status: 200 | 400 | 404 | 409 | 413 | 429 = 200) {
+function publicPage(
+  c: Ctx,
+  title: Bilingual,
+  body: Child,
+  status: 200 | 400 | 403 | 404 | 409 | 413 | 429 = 200,
+) {
   c.header('Cache-Control', 'no-store');
   c.header('X-Robots-Tag', 'noindex');
   const u = new URL(c.req.url);
@@ -334,7 +340,7 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
           </p>,
           status,
         );
-      const address = clientIp(c) ?? 'unknown';
+      const address = clientIp(c, deps.env.TRUSTED_PROXY_HOPS) ?? 'unknown';
       if (!(await withinRate(deps.aws, `addr:${address}`, ABUSE.perAddressPerHour, 3600)))
         return refuse(429, {
           zh: `同一网络一小时内最多提交 ${ABUSE.perAddressPerHour} 份报告，请稍后再试或直接联系宿舍管理员。`,
@@ -465,7 +471,8 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
     opts: { errors?: FormErrors; fresh?: boolean; status?: 200 | 400 } = {},
   ) => {
     const lang = c.get('lang');
-    const place = placeByCode(await directory(), report.placeCode);
+    const dir = await directory();
+    const place = placeByCode(dir, report.placeCode);
     const view = await caseViewOf(report);
     return publicPage(
       c,
@@ -480,6 +487,7 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
         fresh={opts.fresh ?? false}
         trackUrl={`${deps.publicBaseUrl}/t/${c.req.param('token') ?? ''}`}
         errors={opts.errors ?? {}}
+        raterConflict={view ? raterConflict(dir, view) : null}
       />,
       opts.status ?? 200,
     );
@@ -517,6 +525,17 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
           )}
         </p>,
         409,
+      );
+    // The case's own opener or handler, reporting under their own address, never grades their work.
+    const conflict = view ? raterConflict(await directory(), view) : null;
+    if (conflict)
+      return publicPage(
+        c,
+        { zh: '回访', en: 'Survey' },
+        <p class="flash error" role="alert">
+          {t(lang, conflict)}
+        </p>,
+        403,
       );
     const form = await c.req.parseBody();
     const parsed = surveySchema.safeParse({
@@ -574,6 +593,7 @@ function TrackingView(props: {
   fresh: boolean;
   trackUrl: string;
   errors: FormErrors;
+  raterConflict: Bilingual | null;
 }) {
   const { lang, report, view } = props;
   const when = (iso: string) =>
@@ -650,6 +670,10 @@ function TrackingView(props: {
           {surveyAspects
             .map((a) => `${t(lang, surveyAspectLabel[a])} ${report.survey!.scores[a]}/5`)
             .join(' · ')}
+        </p>
+      ) : surveyOpen(view) && props.raterConflict ? (
+        <p class="flash" role="status">
+          {t(lang, props.raterConflict)}
         </p>
       ) : surveyOpen(view) ? (
         <form method="post" action={`/t/${props.token}/survey`} class="stack">

@@ -1,9 +1,10 @@
 import { API_LAMBDA_RUNTIME } from '../runtimes.ts';
 import {
   DEPLOYED_CALENDAR_FILE,
+  apiLinks,
+  auditReadPermission,
   functionSecretReferences,
   runtimeEnvironment,
-  runtimeLinks,
   type RuntimeResources,
 } from './environment.ts';
 
@@ -30,11 +31,13 @@ export function createApi(r: RuntimeResources) {
     url: true,
     // The calendar file is read at run time, so it travels beside the bundle.
     copyFiles: [{ from: DEPLOYED_CALENDAR_FILE, to: DEPLOYED_CALENDAR_FILE }],
-    link: runtimeLinks(r),
+    // Not the audit table (read-only below) nor the anchor bucket: only the worker writes history.
+    link: apiLinks(r),
     environment: { ...runtimeEnvironment(r, r.settings.publicUrl), ...secrets.environment },
     permissions: [
       // /health asks DynamoDB and SES for account-level answers, which no table or identity ARN covers.
       { actions: ['dynamodb:ListTables', 'ses:GetSendQuota'], resources: ['*'] },
+      auditReadPermission(r),
       secrets.permission,
     ],
   });

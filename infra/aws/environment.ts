@@ -116,6 +116,30 @@ export function functionSecretReferences(r: RuntimeResources) {
   };
 }
 
+/**
+ * What the API may do to the audit table: read it. The trail and the anchors are written only by
+ * the worker's activities, so a leaked or compromised function cannot rewrite history.
+ */
+export const AUDIT_READ_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:DescribeTable',
+];
+
+/**
+ * The API's links: the worker's, less the audit table (read-only, by `auditReadPermission`) and
+ * the anchor bucket (the API never reads or writes anchors there).
+ */
+export function apiLinks(r: RuntimeResources): unknown[] {
+  return runtimeLinks(r).filter((c) => c !== r.storage.audit && c !== r.buckets.anchors);
+}
+
+export function auditReadPermission(r: RuntimeResources) {
+  const arn = r.storage.audit.arn;
+  return { actions: AUDIT_READ_ACTIONS, resources: [arn, arn.apply((a) => `${a}/index/*`)] };
+}
+
 /** What both processes link: the tables, the buckets, the mail identity and configuration set (never a secret). */
 export function runtimeLinks(r: RuntimeResources): unknown[] {
   return [

@@ -86,6 +86,8 @@ export async function startEphemeralStack(
 export function stackVariables(stack: EphemeralStack): Record<string, string> {
   return {
     TEMPORAL_ADDRESS: stack.temporalAddress,
+    // The dev server speaks plaintext only; production-mode tests against it must say they accept that.
+    TEMPORAL_ALLOW_PLAINTEXT: 'true',
     DYNAMODB_ENDPOINT: stack.dynamoEndpoint,
     SES_ENDPOINT: stack.sesEndpoint,
     S3_ENDPOINT: stack.s3.endpoint,

@@ -33,6 +33,9 @@ const A101 = { buildingId: 'bldg-a', floorId: 'a-f1', roomId: 'A101' };
 const A106 = { buildingId: 'bldg-a', floorId: 'a-f1', roomId: 'A106' };
 const A206 = { buildingId: 'bldg-a', floorId: 'a-f2', roomId: 'A206' };
 const B101 = { buildingId: 'bldg-b', floorId: 'b-f1', roomId: 'B101' };
+const BLDG_A = { buildingId: 'bldg-a' };
+const FLOOR_A1 = { buildingId: 'bldg-a', floorId: 'a-f1' };
+const FLOOR_A2 = { buildingId: 'bldg-a', floorId: 'a-f2' };
 
 async function expectProblem(res: Response, status: number, detail?: RegExp) {
   expect(res.status).toBe(status);
@@ -50,6 +53,14 @@ describe('who may open a case', () => {
     ['grid-a1c1', A101, 201, 'level-3 grid member in their cluster'],
     ['grid-a1c1', A106, 403, 'level-3 grid member outside their cluster'],
     ['grid-a1', A206, 201, 'level-1 grid member anywhere in their building'],
+    ['grid-a1', BLDG_A, 201, 'level-1 grid member at their building without a floor'],
+    ['grid-a1f', FLOOR_A1, 201, 'level-2 grid member on their floor'],
+    ['grid-a1f', A101, 201, 'level-2 grid member in a room on their floor'],
+    ['grid-a1f', FLOOR_A2, 403, 'level-2 grid member on another floor'],
+    ['grid-a1f', BLDG_A, 403, 'level-2 grid member at a place vaguer than their floor'],
+    ['grid-a1c1', FLOOR_A2, 403, 'level-3 grid member on another floor without a room'],
+    ['grid-a1c1', FLOOR_A1, 403, 'level-3 grid member on their own floor without a room'],
+    ['grid-a1c1', BLDG_A, 403, 'level-3 grid member at a place vaguer than their cluster'],
     ['grid-b1', A101, 403, 'grid member of another building'],
     ['wg-chen', B101, 201, 'working group anywhere'],
     ['admin-xu', A101, 201, 'admin anywhere'],
@@ -108,6 +119,27 @@ describe('who may open a case', () => {
 });
 
 describe('who may read a case', () => {
+  it('a grid member reads only cases named at least as precisely as their cell', async () => {
+    const open = async (location: object) => {
+      const res = await call(s.app, 'POST', '/api/cases', {
+        as: 'sup-wang',
+        body: newCaseBody({ location }),
+      });
+      return createdCaseSchema.parse(await res.json()).caseId;
+    };
+    const byBuilding = await open(BLDG_A);
+    const byFloor2 = await open(FLOOR_A2);
+    const status = async (who: string, id: string) =>
+      (await call(s.app, 'GET', `/api/cases/${id}`, { as: who })).status;
+    expect(await status('grid-a1', byBuilding)).toBe(200);
+    expect(await status('grid-a1f', byBuilding)).toBe(403);
+    expect(await status('grid-a1c1', byBuilding)).toBe(403);
+    expect(await status('grid-a2f', byFloor2)).toBe(200);
+    expect(await status('grid-a1f', byFloor2)).toBe(403);
+    expect(await status('grid-a1c1', byFloor2)).toBe(403);
+    expect(await status('grid-a2c1', byFloor2)).toBe(403);
+  });
+
   it.each([
     ['sup-wang', 200],
     ['sup-smith', 200],

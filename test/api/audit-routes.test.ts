@@ -13,7 +13,8 @@ import { deleteEntry, editEntry, seedCase } from '../support/audit-fixtures.ts';
 import { auditAppDeps, auditTestApp } from '../support/audit-app.ts';
 import { seedDemo, testDeps, testEnv, uniqueId } from '../support/stack.ts';
 
-const env = testEnv();
+// Its own task queue: the witness is the newest anchor run on the deployment's queue.
+const env = testEnv({ TEMPORAL_TASK_QUEUE: uniqueId('tq-audit-routes') });
 const deps = testDeps(env);
 let connection: Connection;
 let app: Hono;
@@ -118,7 +119,7 @@ describe('GET /api/audit/verify', () => {
     const address = inject('stack').temporalAddress;
     const native = await NativeConnection.connect({ address });
     try {
-      const taskQueue = uniqueId('tq-anchor');
+      const taskQueue = env.TEMPORAL_TASK_QUEUE;
       const worker = await Worker.create({
         connection: native,
         taskQueue,

@@ -6,6 +6,7 @@ import { getCaseRecord } from '../../store/case-records.ts';
 import { issueLink, type LinkDeps } from '../../store/links.ts';
 import type { ActionHandler } from '../../api/deps.ts';
 import { ProblemError } from '../../api/middleware/problems.ts';
+import { createApp } from '../../api/app.ts';
 import { caseViewSchema, createdCaseSchema } from '../../api/schemas.ts';
 import { signLinkToken, type LinkClaims } from '../../domain/link-token.ts';
 import { TEST_SIGNING_KEYS, uniqueId } from '../support/stack.ts';
@@ -280,6 +281,38 @@ describe('what a POST records and refuses', () => {
     );
     expect(res.status).toBe(200);
     expect(await signedIp(caseId)).toBe('203.0.113.9');
+  });
+
+  it('with no proxy configured (TRUSTED_PROXY_HOPS=0) ignores X-Forwarded-For: the socket’s address counts', async () => {
+    const direct = createApp({ ...s.deps, env: { ...s.deps.env, TRUSTED_PROXY_HOPS: 0 } });
+    const { caseId, path } = await caseAwaitingSignOff();
+    const html = await expectPage(path, 200, 'ready');
+    const res = await direct.request(
+      path,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '198.51.100.66' },
+        body: new URLSearchParams({ ...formFields(html), choice: 'confirm' }).toString(),
+      },
+      // What @hono/node-server passes as the app's env: the connection itself.
+      { incoming: { socket: { remoteAddress: '192.0.2.10' } } },
+    );
+    expect(res.status).toBe(200);
+    expect(await signedIp(caseId)).toBe('192.0.2.10');
+  });
+
+  it('behind two proxies (TRUSTED_PROXY_HOPS=2) takes the entry the outer one appended', async () => {
+    const twoHops = createApp({ ...s.deps, env: { ...s.deps.env, TRUSTED_PROXY_HOPS: 2 } });
+    const { caseId, path } = await caseAwaitingSignOff();
+    const html = await expectPage(path, 200, 'ready');
+    const res = await postForm(
+      twoHops,
+      path,
+      { ...formFields(html), choice: 'confirm' },
+      { 'x-forwarded-for': '198.51.100.66, 10.1.2.3, 203.0.113.9' },
+    );
+    expect(res.status).toBe(200);
+    expect(await signedIp(caseId)).toBe('10.1.2.3');
   });
 
   it('on Lambda, records the source address AWS saw, whatever the headers say', async () => {

@@ -143,6 +143,8 @@ beforeAll(async () => {
   // What SST sets on the function, pointed at the local stack instead of AWS.
   const lambdaEnv = {
     ...stackVariables(stack),
+    // Said explicitly: the Lambda entry refuses to guess (infra/deployed-mode.ts).
+    RECTIFY_MODE: 'local',
     LINK_SIGNING_KEYS: JSON.stringify(TEST_SIGNING_KEYS),
     JWT_SECRET,
     PUBLIC_BASE_URL: '',
@@ -202,6 +204,25 @@ describe('api/lambda.ts handler', () => {
     const anonymous = await both('GET', '/api/cases/ZG-2026-000001');
     expect(anonymous.lambda).toEqual(anonymous.local);
     expect(anonymous.lambda.status).toBe(401);
+  });
+});
+
+describe('api/lambda.ts never starts in local mode by default', () => {
+  it('refuses a cold start without RECTIFY_MODE, and local mode on AWS itself', async () => {
+    vi.stubEnv('RECTIFY_MODE', '');
+    vi.resetModules();
+    const unset = (await import('../../api/lambda.ts')).handler;
+    await expect(unset(urlEvent('GET', '/health'))).rejects.toThrow(
+      /RECTIFY_MODE: api\/lambda.ts is a deployed entry and must be told its mode/,
+    );
+
+    vi.stubEnv('RECTIFY_MODE', 'local');
+    vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', 'rectify-production-Api');
+    vi.resetModules();
+    const onAws = (await import('../../api/lambda.ts')).handler;
+    await expect(onAws(urlEvent('GET', '/health'))).rejects.toThrow(/refuses RECTIFY_MODE=local/);
+    vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', '');
+    vi.stubEnv('RECTIFY_MODE', 'local');
   });
 });
 

@@ -192,6 +192,47 @@ describe('the worker refuses a Temporal Cloud endpoint its credential cannot use
   });
 });
 
+describe('the worker never starts in local mode by default, nor in plaintext to Temporal in production', () => {
+  it('exits without RECTIFY_MODE, and with RECTIFY_MODE=local on ECS', async () => {
+    const unset = await runTsx(['infra/worker-main.ts'], {});
+    expect(unset.code).toBe(1);
+    expect(unset.stderr).toContain(
+      'RECTIFY_MODE: infra/worker-main.ts is a deployed entry and must be told its mode',
+    );
+    const onEcs = await runTsx(['infra/worker-main.ts'], {
+      RECTIFY_MODE: 'local',
+      ECS_CONTAINER_METADATA_URI_V4: 'http://169.254.170.2/v4/task-1',
+    });
+    expect(onEcs.code).toBe(1);
+    expect(onEcs.stderr).toContain('refuses RECTIFY_MODE=local');
+  });
+
+  it('exits in production at a plaintext address unless TEMPORAL_ALLOW_PLAINTEXT=true', async () => {
+    const out = await runTsx(['infra/worker-main.ts'], {
+      RECTIFY_MODE: 'production',
+      LINK_SIGNING_KEYS: JSON.stringify(TEST_SIGNING_KEYS),
+      JWKS_URL: 'https://idp.example.edu.cn/.well-known/jwks.json',
+      JWT_ISSUER: 'https://idp.example.edu.cn',
+      JWT_AUDIENCE: 'rectify',
+      OIDC_ISSUER: 'https://idp.example.edu.cn',
+      OIDC_CLIENT_ID: 'rectify-web',
+      OIDC_CLIENT_SECRET: 'an-oidc-client-secret',
+      PUBLIC_BASE_URL: 'https://rectify.example.edu.cn',
+      TEMPORAL_ADDRESS: 'temporal.campus.internal:7233',
+    });
+    expect(out.code).toBe(1);
+    expect(out.stderr).toContain('refuses a plaintext connection to temporal.campus.internal:7233');
+  });
+
+  it('the API entry exits without RECTIFY_MODE', async () => {
+    const out = await runTsx(['infra/api-main.ts'], {});
+    expect(out.code).toBe(1);
+    expect(out.stderr).toContain(
+      'RECTIFY_MODE: infra/api-main.ts is a deployed entry and must be told its mode',
+    );
+  });
+});
+
 describe('the production workflow bundle and worker', () => {
   it('builds the workflow bundle to a file', async () => {
     const built = await buildWorkflowBundle(bundlePath);
@@ -207,6 +248,7 @@ describe('the production workflow bundle and worker', () => {
     expect(existsSync(bundlePath)).toBe(true);
     const stack = inject('stack');
     worker = await startWorkerMain({
+      RECTIFY_MODE: 'local',
       TEMPORAL_ADDRESS: stack.temporalAddress,
       TEMPORAL_NAMESPACE: namespace,
       TEMPORAL_TASK_QUEUE: taskQueue,

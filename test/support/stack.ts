@@ -24,6 +24,8 @@ export function testEnv(extra: Record<string, string> = {}): Env {
     LINK_SIGNING_KEYS: JSON.stringify(TEST_SIGNING_KEYS),
     JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789',
     PUBLIC_BASE_URL: 'http://rectify.test',
+    // The tests' requests stand for ones through one load balancer (they set X-Forwarded-For).
+    TRUSTED_PROXY_HOPS: '1',
     ...extra,
   });
 }

@@ -418,7 +418,7 @@ describe('api: the Hono app on Lambda behind a function URL', () => {
     });
   });
 
-  it('runs api/lambda.ts handler, behind a URL, linked to every table, both buckets and the mail identity', async () => {
+  it('runs api/lambda.ts handler, behind a URL, linked to every table but the audit table, the evidence bucket and the mail identity', async () => {
     const { one, all } = await deploy('production');
     const fn = one('Function', 'Api');
     expect(fn.args.handler).toBe('api/lambda.handler');
@@ -426,16 +426,30 @@ describe('api: the Hono app on Lambda behind a function URL', () => {
     expect(typeof lambda.handler).toBe('function');
     expect(fn.args.url).toBe(true);
     const link = fn.args.link as unknown[];
-    for (const c of [...all('Dynamo'), ...all('Bucket'), one('Email'), one('Linkable', 'MailConfig')])
+    const audit = one('Dynamo', 'Audit');
+    const others = all('Dynamo').filter((c) => c !== audit);
+    expect(others).toHaveLength(3);
+    for (const c of [...others, one('Bucket', 'Evidence'), one('Email'), one('Linkable', 'MailConfig')])
       expect(link, `${c.kind} ${c.name}`).toContain(c.self);
+    // A link grants every action on the table: the audit trail and the anchors are the worker's to write.
+    expect(link).not.toContain(audit.self);
+    expect(link).not.toContain(one('Bucket', 'Anchors').self);
     // A linked secret would travel with the function (and in a task definition's environment).
     for (const c of all('Secret')) expect(link, c.name).not.toContain(c.self);
-    expect(fn.args.permissions).toEqual([
+    expect(resolve(fn.args.permissions)).toEqual([
       { actions: ['dynamodb:ListTables', 'ses:GetSendQuota'], resources: ['*'] },
+      // Reads only, on the audit table and its indexes.
+      {
+        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:DescribeTable'],
+        resources: [audit.self.arn, expect.objectContaining({ value: `${resolve(audit.self.arn)}/index/*` })],
+      },
       // Exactly the stage's credential parameters, nothing else in Parameter Store.
       { actions: ['ssm:GetParameters'], resources: all('Parameter').map((p) => p.self.arn) },
     ]);
-  });
+    const granted = JSON.stringify(resolve(fn.args.permissions));
+    for (const write of ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems'])
+      expect(granted).not.toContain(write);
+  }, 30_000);
 
   it('reads every table name from the table resources, never a literal, and parses as production config', async () => {
     const { one } = await deploy('production');

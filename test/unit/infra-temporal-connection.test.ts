@@ -52,6 +52,51 @@ describe('temporalConnectionOptions', () => {
     );
   });
 
+  describe('in production, plaintext only when explicitly allowed', () => {
+    const production = {
+      RECTIFY_MODE: 'production',
+      TEMPORAL_ADDRESS: 'temporal.campus.internal:7233',
+      LINK_SIGNING_KEYS: JSON.stringify({ current: 'k1', keys: { k1: 'x'.repeat(32) } }),
+      JWKS_URL: 'https://idp.example.edu.cn/.well-known/jwks.json',
+      JWT_ISSUER: 'https://idp.example.edu.cn',
+      JWT_AUDIENCE: 'rectify',
+      PUBLIC_BASE_URL: 'https://rectify.example.edu.cn',
+      OIDC_ISSUER: 'https://idp.example.edu.cn',
+      OIDC_CLIENT_ID: 'rectify-web',
+      OIDC_CLIENT_SECRET: 'secret',
+    };
+
+    it('refuses a connection without TLS, naming the ways out', () => {
+      const attempt = () => temporalConnectionOptions(parseEnv(production));
+      expect(attempt).toThrow(ConfigError);
+      expect(attempt).toThrow(/TEMPORAL_ADDRESS: RECTIFY_MODE=production refuses a plaintext connection/);
+      expect(attempt).toThrow(/TEMPORAL_ALLOW_PLAINTEXT=true/);
+    });
+
+    it('connects in plaintext with TEMPORAL_ALLOW_PLAINTEXT=true, and never with =false', () => {
+      expect(
+        temporalConnectionOptions(parseEnv({ ...production, TEMPORAL_ALLOW_PLAINTEXT: 'true' })),
+      ).toEqual({ address: 'temporal.campus.internal:7233' });
+      expect(() =>
+        temporalConnectionOptions(parseEnv({ ...production, TEMPORAL_ALLOW_PLAINTEXT: 'false' })),
+      ).toThrow(/plaintext/);
+      expect(() => parseEnv({ ...production, TEMPORAL_ALLOW_PLAINTEXT: 'yes' })).toThrow(
+        /TEMPORAL_ALLOW_PLAINTEXT: must be true or false/,
+      );
+    });
+
+    it('TLS with an API key or a certificate needs no allowance', () => {
+      expect(
+        temporalConnectionOptions(parseEnv({ ...production, ...regional, TEMPORAL_API_KEY: 'k' })).tls,
+      ).toBe(true);
+      expect(
+        temporalConnectionOptions(
+          parseEnv({ ...production, ...cloud, TEMPORAL_TLS_CERT: CERT, TEMPORAL_TLS_KEY: KEY }),
+        ).tls,
+      ).toBeTruthy();
+    });
+  });
+
   it('refuses an API key and a certificate at once', () => {
     const env = parseEnv({ ...cloud, TEMPORAL_API_KEY: 'k', TEMPORAL_TLS_CERT: CERT, TEMPORAL_TLS_KEY: KEY });
     expect(() => temporalConnectionOptions(env)).toThrow(ConfigError);

@@ -1,9 +1,14 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { AnchorFindings, AuditActivities } from '../../activities/audit-anchor.ts';
+import type { AnchorBase, AnchorFindings, AuditActivities } from '../../activities/audit-anchor.ts';
 
 export interface AuditAnchorInput {
   /** How many of the newest anchors keep their list of heads (older ones keep root and findings). */
   keepHeads?: number | undefined;
+  /**
+   * The anchor to build on, for a run started by hand after a recorded one. Runs the Schedule
+   * starts get the previous run's result from Temporal itself (its last completion result).
+   */
+  previous?: AnchorBase | undefined;
 }
 
 export interface AuditAnchorResult {
@@ -14,6 +19,8 @@ export interface AuditAnchorResult {
   caseCount: number;
   findings: AnchorFindings;
   pruned: string[];
+  /** The seq of the anchor this one built on (the previous run's), null for the first. */
+  basedOn?: number | null;
 }
 
 export const DEFAULT_KEEP_HEADS = 35;
@@ -40,7 +47,10 @@ export async function auditAnchor(input: AuditAnchorInput = {}): Promise<AuditAn
   const info = workflowInfo();
   // Unique per run, stable across activity retries: the anchor's idempotency key.
   const anchorId = `${info.workflowId}/${info.runId}`;
-  const collected = await collecting.collectAnchorHeads({ anchorId });
+  // Built on what the previous run recorded in Temporal, never on whatever the table's newest
+  // anchor row is: a row forged there must not become the base of the next real anchor.
+  const previous = input.previous ?? recordedBase(info.lastResult);
+  const collected = await collecting.collectAnchorHeads({ anchorId, previous });
   const sealed = await quick.sealAnchor({ ...collected, at: new Date().toISOString() });
   const { pruned } = await quick.pruneAnchorHeads({ keep: input.keepHeads ?? DEFAULT_KEEP_HEADS });
   return {
@@ -51,5 +61,21 @@ export async function auditAnchor(input: AuditAnchorInput = {}): Promise<AuditAn
     caseCount: collected.caseCount,
     findings: collected.findings,
     pruned,
+    basedOn: collected.basedOn,
   };
+}
+
+/** The base a previous run's result gives, or null when there is none or it is not an anchor's. */
+function recordedBase(last: unknown): AnchorBase | null {
+  if (typeof last !== 'object' || last === null) return null;
+  const r = last as Partial<Record<keyof AnchorBase, unknown>>;
+  if (
+    typeof r.anchorId !== 'string' ||
+    typeof r.seq !== 'number' ||
+    typeof r.hash !== 'string' ||
+    typeof r.root !== 'string' ||
+    typeof r.caseCount !== 'number'
+  )
+    return null;
+  return { anchorId: r.anchorId, seq: r.seq, hash: r.hash, root: r.root, caseCount: r.caseCount };
 }

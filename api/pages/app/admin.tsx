@@ -5,6 +5,7 @@ import type { Directory } from '../../../domain/directory.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import { loadDirectory, saveDirectory } from '../../../store/directory.ts';
 import type { AppDeps } from '../../deps.ts';
+import { removedWithOpenCases } from '../../removed-people.ts';
 import type { WebEnv } from '../../middleware/session.ts';
 import { Csrf } from '../ui.tsx';
 import {
@@ -199,6 +200,7 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
     const lang = c.get('lang');
     const t = (b: Bilingual) => inLang(b, lang);
     const current = await loadDirectory(ddb, tables, true);
+    const { removed } = await removedWithOpenCases(deps);
     const done = applied(c.req.query('applied'));
     return page(
       c,
@@ -234,6 +236,32 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
             <p class="muted">{t({ zh: '尚未加载名录。', en: 'No directory is loaded yet.' })}</p>
           )}
         </section>
+        {removed.length > 0 && (
+          <section class="card" aria-labelledby="removed-h" data-removed>
+            <h2 id="removed-h" style="margin-top:0">
+              {t({
+                zh: '已移除人员的未结案件（请重新指派）',
+                en: 'Open cases of removed people (reassign them)',
+              })}
+            </h2>
+            <ul>
+              {removed.map((r) => (
+                <li>
+                  {r.personId}
+                  {'：'}
+                  {r.openCases.length === 0
+                    ? t({ zh: '无未结案件', en: 'no open cases' })
+                    : r.openCases.map((oc) => (
+                        <>
+                          {' '}
+                          <a href={`/app/cases/${oc.caseId}`}>{oc.caseId}</a>
+                        </>
+                      ))}
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
         <UploadForm lang={lang} csrf={c.get('csrfToken')} />
         <FormatHelp lang={lang} />
       </>,
@@ -412,7 +440,8 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
         400,
       );
     }
-    await saveDirectory(ddb, tables, checked.directory);
+    // The whole directory as it now stands is the new snapshot: the import adds and replaces, never removes.
+    await saveDirectory(ddb, tables, merged.directory);
     return c.redirect(`/app/admin/directory?applied=${countEntries(checked.directory)}`, 303);
   });
 

@@ -87,7 +87,7 @@ export function auditJobPages(deps: AppDeps): Hono<WebEnv> {
         job = await startAuditJobFor(deps, owner, {
           kind: 'verify',
           progressEvery: 50,
-          witness: await anchorWitness(deps.temporal),
+          witness: await anchorWitness(deps.temporal, deps.env.TEMPORAL_TASK_QUEUE),
         });
       } else {
         const building = f.building || undefined;

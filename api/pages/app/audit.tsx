@@ -17,6 +17,7 @@ import { inLang, type Bilingual } from '../../../domain/text.ts';
 import { directoryOrFail } from '../../reads.ts';
 import type { AppDeps } from '../../deps.ts';
 import type { WebEnv } from '../../middleware/session.ts';
+import { anchorRuns } from '../../../audit/anchor-runs.ts';
 import { anchorWitness, AUDIT_READERS } from '../../routes/audit.ts';
 import { describeEntry } from '../../audit-timeline.ts';
 import { boundedDate, storedCaseIdSchema } from '../../schemas.ts';
@@ -392,8 +393,8 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
   app.get('/audit/verify-all', async (c) => {
     if (!allowed(c)) return refusedPage(c, TITLE, AUDIT_RULE);
     const lang = c.get('lang');
-    const witness = await anchorWitness(deps.temporal);
-    const result = await collectAll(verifyAll(aws, { witness }));
+    const witness = await anchorWitness(deps.temporal, deps.env.TEMPORAL_TASK_QUEUE);
+    const result = await collectAll(verifyAll(aws, { witness, runs: anchorRuns(deps.temporal) }));
     return page(
       c,
       { zh: '全部审计链校验', en: 'Verification of every audit chain' },

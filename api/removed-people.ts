@@ -1,0 +1,51 @@
+import { isTerminal } from '../domain/case-model.ts';
+import { listCases } from '../store/case-lists.ts';
+import { currentSnapshot } from '../store/directory.ts';
+import type { AppDeps } from './deps.ts';
+
+export interface RemovedPerson {
+  personId: string;
+  openCases: {
+    caseId: string;
+    title: string;
+    stage: string;
+    assigneeId: string;
+    responsibleId: string | null;
+  }[];
+}
+
+// Open cases of one person are few; this bounds the read if a removed person held very many.
+const OPEN_CASES_READ = 500;
+
+/**
+ * The people the current directory snapshot removed, each with the open cases they are assigned
+ * to or responsible for: what an admin must reassign. The JSON route and the admin page both ask here.
+ */
+export async function removedWithOpenCases(
+  deps: Pick<AppDeps, 'aws'>,
+): Promise<{ version: number | null; at: string | null; removed: RemovedPerson[] }> {
+  const { ddb, tables } = deps.aws;
+  const snapshot = await currentSnapshot(ddb, tables);
+  const removed: RemovedPerson[] = [];
+  for (const personId of snapshot?.removedPeople ?? []) {
+    const openCases: RemovedPerson['openCases'] = [];
+    let cursor: string | undefined;
+    let read = 0;
+    do {
+      const page = await listCases(ddb, tables, { filters: { partyId: personId }, limit: 100, cursor });
+      for (const v of page.items)
+        if (!isTerminal(v.stage))
+          openCases.push({
+            caseId: v.caseId,
+            title: v.title,
+            stage: v.stage,
+            assigneeId: v.assigneeId,
+            responsibleId: v.responsibleId ?? null,
+          });
+      read += page.items.length;
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor && read < OPEN_CASES_READ);
+    removed.push({ personId, openCases });
+  }
+  return { version: snapshot?.version ?? null, at: snapshot?.at ?? null, removed };
+}

@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caseViewSchema, createdCaseSchema } from '../../api/schemas.ts';
+import { placeCode } from '../../domain/places.ts';
+import {
+  reportRectificationUpdate,
+  reviewUpdate,
+  signOffUpdate,
+  submitRootCauseUpdate,
+} from '../../workflows/rectification-case/messages.ts';
+import { createSession } from '../../store/sessions.ts';
+import { getReport } from '../../store/reports.ts';
+import {
+  actionPath,
+  call,
+  newCaseBody,
+  outcomeOf,
+  startApiStack,
+  waitForEmail,
+  type ApiStack,
+} from './harness.ts';
+
+/**
+ * The return-visit survey is the reporter's word on the work. Found on main: whoever opened a case
+ * could name themselves as its reporter and rate it; the assignee, reporting by a scanned code under
+ * their own address, could grade their own repair.
+ */
+let s: ApiStack;
+beforeAll(async () => {
+  s = await startApiStack();
+});
+afterAll(async () => {
+  await s?.stop();
+});
+
+const sup = { id: 'sup-wang', roles: ['supervisor' as const], via: 'api' as const };
+const zhou = { id: 'staff-zhou', roles: ['staff' as const], via: 'api' as const };
+
+/** Takes an open case (assigned to staff-zhou in bldg-a) to the reporter's follow-up. */
+async function toFollowUp(caseId: string) {
+  const h = s.deps.temporal.workflow.getHandle(caseId);
+  await h.executeUpdate(submitRootCauseUpdate, {
+    args: [{ actor: sup, causes: ['灯管老化'], responsibleId: 'staff-zhou', plan: '更换' }],
+  });
+  await h.executeUpdate(signOffUpdate, { args: [{ actor: zhou, decision: 'confirm' }] });
+  await h.executeUpdate(reportRectificationUpdate, {
+    args: [{ actor: zhou, summary: '已更换', evidence: ['x.jpg'] }],
+  });
+  const v = await h.executeUpdate(reviewUpdate, { args: [{ actor: sup, passed: true, notes: 'ok' }] });
+  expect(v.stage).toBe('follow_up');
+}
+
+const viewOf = async (caseId: string) =>
+  caseViewSchema.parse(await (await call(s.app, 'GET', `/api/cases/${caseId}`, { as: 'audit-he' })).json());
+
+describe('a rating by the case’s own opener or handler', () => {
+  it('the opener who named themselves as reporter is refused at the survey link (GET and POST)', async () => {
+    const reporter = { name: '王建国', email: 'wang.jianguo@demo.edu.cn' };
+    const res = await call(s.app, 'POST', '/api/cases', { as: 'sup-wang', body: newCaseBody({ reporter }) });
+    expect(res.status).toBe(201);
+    const { caseId } = createdCaseSchema.parse(await res.json());
+    await toFollowUp(caseId);
+
+    const survey = await waitForEmail(
+      (e) => e.to.includes(reporter.email) && e.subject.includes(caseId) && e.subject.includes('请您评价'),
+    );
+    const path = actionPath(survey);
+    const page = await s.app.request(path);
+    expect(page.status).toBe(403);
+    const html = await page.text();
+    expect(outcomeOf(html)).toBe('refused');
+    expect(html).toContain('不能评价自己经手的案件');
+    expect(html).not.toContain('name="score"');
+    const posted = await s.app.request(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ score: '5', comment: '很满意', csrf: 'x', textHash: 'y' }).toString(),
+    });
+    expect(posted.status).toBe(403);
+    const v = await viewOf(caseId);
+    expect(v.stage).toBe('follow_up');
+    expect(v.followUp).toBeUndefined();
+  });
+
+  it('the assignee who reported by a scanned code is shown no survey and refused one on the tracking page', async () => {
+    const form = new FormData();
+    form.append('kind', 'repair');
+    form.append('description', '卫生间灯不亮');
+    form.append('name', '周强');
+    form.append('contact', 'zhou.qiang@demo.edu.cn');
+    const sent = await s.app.request(
+      `/r/${placeCode({ buildingId: 'bldg-a', floorId: 'a-f1', roomId: 'A102' })}`,
+      {
+        method: 'POST',
+        body: form,
+        headers: { 'x-forwarded-for': '198.51.100.201' },
+      },
+    );
+    expect(sent.status).toBe(303);
+    const token = /^\/t\/([A-Za-z0-9_-]{32})/.exec(sent.headers.get('location') ?? '')![1]!;
+    const reportId = /RP-[0-9A-Z]{10}/.exec(await (await s.app.request(`/t/${token}`)).text())![0];
+    const sess = await createSession(s.deps.aws, { personId: 'sup-wang', via: 'link' });
+    const triaged = await s.app.request(`/app/triage/${reportId}`, {
+      method: 'POST',
+      headers: { cookie: `rectify_session=${sess.id}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        action: 'case',
+        assigneeId: 'staff-zhou',
+        severity: 'routine',
+        _csrf: sess.csrfToken,
+      }),
+    });
+    expect(triaged.status).toBe(303);
+    const caseId = (await getReport(s.deps.aws, reportId))!.caseId!;
+    await toFollowUp(caseId);
+
+    const tracking = await (await s.app.request(`/t/${token}`)).text();
+    expect(tracking).not.toContain('name="attitude"');
+    expect(tracking).toContain('不能评价自己经手的案件');
+    const rated = await s.app.request(`/t/${token}/survey`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ attitude: '5', quality: '5', cleanup: '5' }),
+    });
+    expect(rated.status).toBe(403);
+    expect((await getReport(s.deps.aws, reportId))!.survey).toBeUndefined();
+    expect((await viewOf(caseId)).followUp).toBeUndefined();
+  });
+});
