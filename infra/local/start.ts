@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { ServerType } from '@hono/node-server';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { z } from 'zod';
 import { loadDirectory, readDirectoryFile, saveDirectory } from '../../store/directory.ts';
@@ -10,6 +11,7 @@ import { buildDeps } from '../deps.ts';
 import { asPortInUse } from '../ports.ts';
 import { ensureSchedules, schedulesFromEnv } from '../schedules.ts';
 import { createWorker, quietRuntime } from '../worker.ts';
+import { DataDirInUse, claimDataDir, recordProcess, releaseDataDir } from './leftovers.ts';
 import { dataDir, projectRoot } from './paths.ts';
 import { quietSdkNodeVersionNotice } from './quiet.ts';
 import { ensureEvidenceBucket, localS3Credentials, startS3Server } from './s3.ts';
@@ -67,7 +69,36 @@ interface Started {
   stores: RunningServer[];
 }
 
+// Only the HTTP/1 server (what listen() makes) has these; an HTTP/2 one closes its sessions itself.
+const closeIdleConnections = (server: ServerType) => {
+  if ('closeIdleConnections' in server) server.closeIdleConnections();
+};
+const closeAllConnections = (server: ServerType) => {
+  if ('closeAllConnections' in server) server.closeAllConnections();
+};
+
+/** How long open requests (one waiting on a stuck case, say) may hold up a stop before they are cut. */
+const API_CLOSE_GRACE_MS = 5_000;
+
+let errorsTolerated = false;
+/**
+ * Once a stop has begun, whatever was still pending (a request waiting on a stuck case, a gRPC
+ * retry timer of the Temporal client) may fail when its connection closes under it: that must
+ * not end the stop in an uncaught exception. Said in one line, except the expected one.
+ */
+function tolerateErrorsWhileStopping(): void {
+  if (errorsTolerated) return;
+  errorsTolerated = true;
+  const whileStopping = (err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    if (!message.includes('Channel has been shut down')) say(`while stopping: ${message}`);
+  };
+  process.on('uncaughtException', whileStopping);
+  process.on('unhandledRejection', whileStopping);
+}
+
 async function stopInOrder(s: Started, drainWorker: boolean): Promise<void> {
+  tolerateErrorsWhileStopping();
   // A part that fails to stop must not keep the others running.
   const settle = (p: Promise<unknown> | undefined) => p?.catch(() => undefined);
   if (s.api) {
@@ -100,12 +131,14 @@ async function main(): Promise<void> {
       parsedPorts.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n'),
     );
   const ports = parsedPorts.data;
+  const data = dataDir();
+  // What a crashed start on this folder left running goes first, so its ports are free again.
+  for (const line of await claimDataDir(data)) say(line);
   for (const [variable, p] of Object.entries(ports) as [keyof typeof ports, number][])
     await assertPortFree(p, variable, BIND_HOST[variable]);
 
   await ensureAllTools((line) => say(line));
   quietRuntime();
-  const data = dataDir();
   const secrets = localSecrets(data);
   // Unless another identity provider is configured, npm start runs the local one (keys kept in the data folder).
   const oidcLocal = !process.env.OIDC_ISSUER;
@@ -116,6 +149,7 @@ async function main(): Promise<void> {
     stopping ??= (async () => {
       say('stopping…');
       await stopInOrder(started, true);
+      releaseDataDir(data);
       say('stopped');
       process.exit(code);
     })();
@@ -127,7 +161,10 @@ async function main(): Promise<void> {
     if (signals === 1) return void stopAll(0);
     // A second Ctrl-C: don't wait for the worker to drain, but still leave no server behind.
     say('stopping now, without waiting for the worker');
-    void stopInOrder(started, false).then(() => process.exit(130));
+    void stopInOrder(started, false).then(() => {
+      releaseDataDir(data);
+      process.exit(130);
+    });
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -135,6 +172,7 @@ async function main(): Promise<void> {
   // began is stopped at once.
   const track = (into: (s: RunningServer) => void) => (s: RunningServer) => {
     into(s);
+    if (s.process) recordProcess(data, s.name, s.process.pid, s.process.argv);
     if (stopping) void s.stop();
   };
 
@@ -257,7 +295,17 @@ async function main(): Promise<void> {
     started.api = {
       name: 'api',
       url: publicBaseUrl,
-      stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+      stop: () =>
+        new Promise<void>((resolve) => {
+          // A request waiting on a case that is stuck (an effect retrying) would hold close()
+          // open for ever: idle connections go at once, busy ones after a grace period.
+          const cut = setTimeout(() => closeAllConnections(server), API_CLOSE_GRACE_MS);
+          server.close(() => {
+            clearTimeout(cut);
+            resolve();
+          });
+          closeIdleConnections(server);
+        }),
     };
 
     process.stdout.write(
@@ -284,7 +332,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof PortInUse || err instanceof MissingPrerequisite || err instanceof ConfigError) {
+  if (
+    err instanceof PortInUse ||
+    err instanceof MissingPrerequisite ||
+    err instanceof ConfigError ||
+    err instanceof DataDirInUse
+  ) {
     process.stderr.write(`${err.message}\n`);
   } else {
     process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
