@@ -1,12 +1,13 @@
 import path from 'node:path';
 import type { ServerType } from '@hono/node-server';
+import type { Client } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { z } from 'zod';
 import { loadDirectory, readDirectoryFile, saveDirectory } from '../../store/directory.ts';
 import { createApp } from '../../api/app.ts';
 import { API_HOST, listen } from '../../api/server.ts';
 import { calendarOverridesFromEnv } from '../calendar.ts';
-import { ConfigError, envSchema, parseEnv } from '../config.ts';
+import { ConfigError, envSchema, parseEnv, type Env } from '../config.ts';
 import { buildDeps } from '../deps.ts';
 import { asPortInUse } from '../ports.ts';
 import { ensureSchedules, schedulesFromEnv } from '../schedules.ts';
@@ -118,6 +119,32 @@ async function stopInOrder(s: Started, drainWorker: boolean): Promise<void> {
   }
   await Promise.all(s.stores.map((x) => settle(x.stop())));
   if (s.stores.length > 0) say('DynamoDB Local, the SES emulator and the S3 server stopped');
+}
+
+/**
+ * Right after a dev server that was killed comes back, describing a schedule can fail for a
+ * while (its internal workflow is not running yet). Cases do not need the schedules, so after
+ * a minute of tries the start goes on without them and says so; the next start ensures them.
+ */
+async function ensureSchedulesPatiently(
+  client: Client,
+  env: Env,
+): Promise<Awaited<ReturnType<typeof ensureSchedules>> | undefined> {
+  const specs = schedulesFromEnv(env);
+  const deadline = Date.now() + 60_000;
+  for (let wait = 500; ; wait = Math.min(wait * 2, 5_000)) {
+    try {
+      return await ensureSchedules(client, env, specs);
+    } catch (err) {
+      if (Date.now() > deadline) {
+        say(
+          `schedules NOT ensured (they are at the next start): ${err instanceof Error ? err.message : String(err)}`,
+        );
+        return undefined;
+      }
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
 }
 
 /** `npm start`: the whole system on its embedded defaults, one process tree, Ctrl-C stops it all. */
@@ -283,8 +310,8 @@ async function main(): Promise<void> {
       void stopAll(1);
     });
 
-    const schedules = await ensureSchedules(await deps.temporal.client(), env, schedulesFromEnv(env));
-    say(`schedules: ${[...schedules.created, ...schedules.updated].join(', ')}`);
+    const schedules = await ensureSchedulesPatiently(await deps.temporal.client(), env);
+    if (schedules) say(`schedules: ${[...schedules.created, ...schedules.updated].join(', ')}`);
     const appDeps = await deps.appDeps({ mailboxUrl: ses.url });
     const { publicBaseUrl } = appDeps;
     const app = createApp(appDeps);
