@@ -92,6 +92,8 @@ function tolerateErrorsWhileStopping(): void {
   errorsTolerated = true;
   const whileStopping = (err: unknown) => {
     const message = err instanceof Error ? err.message : String(err);
+    // A terminal (or pipe) gone meanwhile: nothing can be said, and saying it would fail again.
+    if ((err as NodeJS.ErrnoException | null)?.code === 'EPIPE') return;
     if (!message.includes('Channel has been shut down')) say(`while stopping: ${message}`);
   };
   process.on('uncaughtException', whileStopping);

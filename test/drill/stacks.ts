@@ -1,5 +1,4 @@
 import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
@@ -220,7 +219,8 @@ export class NpmStart {
         this.ports[n] = String(await freePort());
     }
     const t0 = Date.now();
-    const child = spawn(
+    // Tied to the drill: a drill stopped hard takes its npm start (and so its servers) with it.
+    const { child } = spawnTied(
       process.execPath,
       ['--import', 'tsx', path.join(projectRoot, 'infra/local/start.ts')],
       {
