@@ -113,9 +113,15 @@ export async function checkLink(deps: LinkDeps, token: string, now = new Date())
     new GetItemCommand({ TableName: deps.tables.ops, Key: linkKey(v.claims.tid), ConsistentRead: true }),
   );
   if (!row.Item) return { ok: false, reason: 'unknown', claims: v.claims };
-  const stored = unmarshall(row.Item) as { status: string; fingerprint: string };
+  const stored = unmarshall(row.Item) as {
+    status: string;
+    fingerprint: string;
+    usedAt?: string;
+    landed?: boolean;
+  };
   if (stored.fingerprint !== tokenFingerprint(token)) return { ok: false, reason: 'forged' };
-  if (stored.status !== 'active') return { ok: false, reason: 'used', claims: v.claims };
+  if (stored.status !== 'active' && !abandoned(stored, now))
+    return { ok: false, reason: 'used', claims: v.claims };
   const head = await deps.ddb.send(
     new GetItemCommand({ TableName: deps.tables.ops, Key: headKey(v.claims), ConsistentRead: true }),
   );
@@ -124,23 +130,40 @@ export async function checkLink(deps: LinkDeps, token: string, now = new Date())
   return { ok: true, claims: v.claims };
 }
 
-/** Consumes a link exactly once (conditional write); false when it was already used. */
+/**
+ * A use is taken when the link is consumed and settled once its act has landed. A use that was
+ * taken and never settled (the process died between the two: a crash of `npm start`, a Lambda
+ * timeout) is abandoned after this long, and the link can be used again; the act itself is
+ * refused by the case if it had in fact landed, so nothing happens twice.
+ */
+export const ABANDONED_USE_MS = 60_000;
+
+function abandoned(stored: { status: string; usedAt?: string; landed?: boolean }, now: Date): boolean {
+  if (stored.status !== 'used' || stored.landed || !stored.usedAt) return false;
+  return Date.parse(stored.usedAt) < now.getTime() - ABANDONED_USE_MS;
+}
+
+/** Consumes a link exactly once (conditional write); false when it was already used (and not abandoned). */
 export async function consumeLink(
   deps: LinkDeps,
   tid: string,
   usage: { at: string; ip?: string | undefined; userAgent?: string | undefined; textHash: string },
 ): Promise<boolean> {
+  const cutoff = new Date(Date.parse(usage.at) - ABANDONED_USE_MS).toISOString();
   try {
     await deps.ddb.send(
       new UpdateItemCommand({
         TableName: deps.tables.ops,
         Key: linkKey(tid),
         UpdateExpression: 'SET #s = :used, usedAt = :at, usedIp = :ip, usedUa = :ua, textHash = :th',
-        ConditionExpression: '#s = :active',
+        // Active, or used by a request that never settled it and is long gone.
+        ConditionExpression:
+          '#s = :active OR (#s = :used AND attribute_not_exists(landed) AND usedAt < :cutoff)',
         ExpressionAttributeNames: { '#s': 'status' },
         ExpressionAttributeValues: marshall({
           ':used': 'used',
           ':active': 'active',
+          ':cutoff': cutoff,
           ':at': usage.at,
           ':ip': usage.ip ?? '',
           ':ua': usage.userAgent ?? '',
@@ -155,6 +178,20 @@ export async function consumeLink(
   }
 }
 
+/** Marks a consumed link's act as landed: from then on it is used for good. */
+export async function settleLink(deps: LinkDeps, tid: string): Promise<void> {
+  await deps.ddb.send(
+    new UpdateItemCommand({
+      TableName: deps.tables.ops,
+      Key: linkKey(tid),
+      UpdateExpression: 'SET landed = :t',
+      ConditionExpression: 'attribute_exists(#s)',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: marshall({ ':t': true }),
+    }),
+  );
+}
+
 /** Puts a link back to active when the step it was consumed for was refused, so the person can try again. */
 export async function releaseLink(deps: LinkDeps, tid: string): Promise<void> {
   await deps.ddb
@@ -163,7 +200,8 @@ export async function releaseLink(deps: LinkDeps, tid: string): Promise<void> {
         TableName: deps.tables.ops,
         Key: linkKey(tid),
         UpdateExpression: 'SET #s = :active',
-        ConditionExpression: '#s = :used',
+        // Never one whose act landed (a later, refused retry of an abandoned use).
+        ConditionExpression: '#s = :used AND attribute_not_exists(landed)',
         ExpressionAttributeNames: { '#s': 'status' },
         ExpressionAttributeValues: marshall({ ':used': 'used', ':active': 'active' }),
       }),

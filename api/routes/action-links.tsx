@@ -3,7 +3,14 @@ import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
-import { checkLink, consumeLink, releaseLink, type LinkCheck, type LinkDeps } from '../../store/links.ts';
+import {
+  checkLink,
+  consumeLink,
+  releaseLink,
+  settleLink,
+  type LinkCheck,
+  type LinkDeps,
+} from '../../store/links.ts';
 import { isTerminal, type Actor, type CaseView, type LinkSignature } from '../../domain/case-model.ts';
 import { withSupervision, type Directory } from '../../domain/directory.ts';
 import type { LinkClaims } from '../../domain/link-token.ts';
@@ -420,6 +427,9 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
           { tokenId: p.claims.tid, ip: evidence.ip, userAgent: evidence.userAgent, textHash: p.hash },
           evidence,
         );
+        // Landed: the link is used for good (a use never settled is abandoned after a while).
+        // Best effort: if this write fails, a retry after the abandonment delay is refused by the case.
+        await settleLink(linkDeps, p.claims.tid).catch(() => undefined);
         return renderLinkPage(
           c,
           actionPages,

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import type { RunningServer, TrackServer } from './servers.ts';
+import { spawnTied } from './tied-spawn.ts';
 import { ensureVersityGw } from './tools.ts';
 
 /** The keys the local S3 server's single account signs with. */
@@ -89,7 +90,7 @@ export function localS3Client(url: string, credentials: S3Credentials, region: s
 export async function startS3Server(opts: S3ServerOptions): Promise<RunningS3> {
   const bin = await ensureVersityGw();
   mkdirSync(opts.root, { recursive: true });
-  const child = spawn(
+  const { child, argv } = spawnTied(
     bin,
     ['--port', `127.0.0.1:${opts.port}`, '--region', opts.region, '--quiet', 'posix', opts.root],
     {
@@ -115,6 +116,7 @@ export async function startS3Server(opts: S3ServerOptions): Promise<RunningS3> {
     credentials: opts.credentials,
     region: opts.region,
     stop: () => stopChild(child),
+    process: child.pid ? { pid: child.pid, argv } : undefined,
   };
   opts.track?.(server);
   let exited: number | null = null;

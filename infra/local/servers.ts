@@ -1,6 +1,14 @@
 // Longer than most modules because each pinned local server’s start, readiness check and stop follow one pattern kept side by side.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
 import net from 'node:net';
@@ -22,6 +30,7 @@ import {
 } from '../../store/tables.ts';
 import { asPortInUse } from '../ports.ts';
 import { searchAttributeTypes } from '../../workflows/rectification-case/search-attributes.ts';
+import { spawnTied } from './tied-spawn.ts';
 import { ensureJavaServer, ensureTemporalCli } from './tools.ts';
 
 export { PortInUse, portInUse } from '../ports.ts';
@@ -31,6 +40,8 @@ export interface RunningServer {
   name: string;
   url: string;
   stop(): Promise<void>;
+  /** Its own process, when it runs in one: recorded so a start after a crash can stop it. */
+  process?: { pid: number; argv: string[] };
 }
 
 /**
@@ -113,14 +124,18 @@ function spawnServer(
   logLines: (line: string) => void,
   env?: NodeJS.ProcessEnv,
   cwd?: string,
-): ChildProcess {
-  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }, cwd });
+): { child: ChildProcess; process?: RunningServer['process'] } {
+  const { child, argv } = spawnTied(cmd, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+    cwd,
+  });
   const forward = (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n')) if (line.trim()) logLines(`[${name}] ${line}`);
   };
   child.stdout?.on('data', forward);
   child.stderr?.on('data', forward);
-  return child;
+  return { child, process: child.pid ? { pid: child.pid, argv } : undefined };
 }
 
 export interface TemporalDevOptions {
@@ -156,9 +171,14 @@ export async function startTemporalDev(opts: TemporalDevOptions): Promise<Runnin
   }
   for (const [name, type] of Object.entries(searchAttributes))
     args.push('--search-attribute', `${name}=${type}`);
-  const child = spawnServer('temporal', cli, args, opts.log ?? (() => {}));
+  const { child, process: proc } = spawnServer('temporal', cli, args, opts.log ?? (() => {}));
   const address = `127.0.0.1:${opts.port}`;
-  const server: RunningServer = { name: 'temporal', url: address, stop: () => stopChild(child) };
+  const server: RunningServer = {
+    name: 'temporal',
+    url: address,
+    stop: () => stopChild(child),
+    process: proc,
+  };
   opts.track?.(server);
   await waitFor('Temporal dev server', child, async () => {
     const conn = await Connection.connect({ address, connectTimeout: 1000 });
@@ -185,7 +205,7 @@ export async function startDynamoLocal(opts: DynamoLocalOptions): Promise<Runnin
   const { java, jars, nativeLib } = await ensureJavaServer('dynamodb-local');
   const storage = opts.dbPath ? ['-dbPath', opts.dbPath] : ['-inMemory'];
   if (opts.dbPath) mkdirSync(opts.dbPath, { recursive: true });
-  const child = spawnServer(
+  const { child, process: proc } = spawnServer(
     'dynamodb',
     java,
     [
@@ -208,7 +228,7 @@ export async function startDynamoLocal(opts: DynamoLocalOptions): Promise<Runnin
     path.dirname(jars),
   );
   const url = `http://127.0.0.1:${opts.port}`;
-  const server: RunningServer = { name: 'dynamodb', url, stop: () => stopChild(child) };
+  const server: RunningServer = { name: 'dynamodb', url, stop: () => stopChild(child), process: proc };
   opts.track?.(server);
   const client = localDynamo(url);
   try {
@@ -303,7 +323,7 @@ export async function startSesEmulator(opts: {
   mailboxFile?: string;
 }): Promise<RunningServer> {
   const { mailboxFile } = opts;
-  if (mailboxFile) restoreMailbox(mailboxFile);
+  if (mailboxFile) keepMailboxIn(mailboxFile);
   const http: Server = await sesStarter()({ port: opts.port, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${opts.port}`;
   let closed: Promise<void> | undefined;
@@ -312,7 +332,10 @@ export async function startSesEmulator(opts: {
     url,
     stop: () =>
       (closed ??= new Promise<void>((resolve) => {
-        if (mailboxFile) saveMailbox(mailboxFile);
+        if (mailboxFile) {
+          saveMailbox(mailboxFile);
+          if (keptIn === mailboxFile) keptIn = undefined;
+        }
         http.closeAllConnections();
         http.close(() => resolve());
       })),
@@ -328,36 +351,94 @@ export async function startSesEmulator(opts: {
 }
 
 // The emulator keeps its mail in one module-level store (aws-ses-v2-local/dist/store.js, pinned
-// by the lock). Its emails are copied to the data folder on stop and back on start, so the
-// mailbox page still shows the links a second `npm start` can act on.
-interface SesStore {
-  emails: unknown[];
+// by the lock). So that a crash of `npm start` loses no mail, each one is appended to a journal
+// beside the mailbox file the moment the emulator stores it (before it answers the sender);
+// the file itself is rewritten at start and on stop, and the journal then emptied. The mailbox
+// page still shows, after any restart, the links a second `npm start` can act on.
+interface SesEmail {
+  messageId?: string;
 }
+interface SesStore {
+  emails: SesEmail[];
+}
+interface SesStoreModule {
+  getStoreReadonly?: () => SesStore;
+  saveEmail?: (email: SesEmail) => void;
+  clearStore?: () => void;
+}
+const sesStoreModule = () =>
+  createRequire(import.meta.url)('aws-ses-v2-local/dist/store.js') as SesStoreModule;
+
 function sesStore(): SesStore {
-  const mod = createRequire(import.meta.url)('aws-ses-v2-local/dist/store.js') as {
-    getStoreReadonly?: () => SesStore;
-  };
-  const store = mod.getStoreReadonly?.();
+  const store = sesStoreModule().getStoreReadonly?.();
   if (!store || !Array.isArray(store.emails)) throw new Error('aws-ses-v2-local has no email store');
   return store;
 }
 
+const journalOf = (file: string) => `${file}.journal`;
+/** The mailbox file of the emulator running in this process, if it keeps one. */
+let keptIn: string | undefined;
+let hooked = false;
+
+function keepMailboxIn(file: string): void {
+  restoreMailbox(file);
+  saveMailbox(file);
+  keptIn = file;
+  if (hooked) return;
+  const mod = sesStoreModule();
+  const { saveEmail, clearStore } = mod;
+  // Its senders call these through the module's exports, so wrapping the exports sees each mail.
+  if (typeof saveEmail !== 'function' || typeof clearStore !== 'function')
+    throw new Error('aws-ses-v2-local has no saveEmail/clearStore to keep mail with');
+  mod.saveEmail = (email) => {
+    saveEmail(email);
+    if (keptIn) appendFileSync(journalOf(keptIn), `${JSON.stringify(email)}\n`);
+  };
+  mod.clearStore = () => {
+    clearStore();
+    if (keptIn) saveMailbox(keptIn);
+  };
+  hooked = true;
+}
+
 function restoreMailbox(file: string): void {
-  if (!existsSync(file)) return;
-  try {
-    const saved: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    if (Array.isArray(saved)) sesStore().emails.unshift(...saved);
-  } catch (err) {
-    // A damaged copy of the mailbox costs only old mail, never the start.
-    process.stderr.write(`[rectify] mailbox copy ${file} not restored: ${String(err)}\n`);
+  const restored: SesEmail[] = [];
+  if (existsSync(file)) {
+    try {
+      const saved: unknown = JSON.parse(readFileSync(file, 'utf8'));
+      if (Array.isArray(saved)) restored.push(...(saved as SesEmail[]));
+    } catch (err) {
+      // A damaged copy of the mailbox costs only old mail, never the start.
+      process.stderr.write(`[rectify] mailbox copy ${file} not restored: ${String(err)}\n`);
+    }
   }
+  const journal = journalOf(file);
+  if (existsSync(journal)) {
+    // A mail already in the file (a crash between rewriting it and emptying the journal) is not
+    // added twice; a line cut short by the crash is the one mail that was never acknowledged.
+    const seen = new Set(restored.map((e) => e.messageId).filter(Boolean));
+    for (const line of readFileSync(journal, 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        const email = JSON.parse(line) as SesEmail;
+        if (email.messageId && seen.has(email.messageId)) continue;
+        if (email.messageId) seen.add(email.messageId);
+        restored.push(email);
+      } catch {
+        // the torn last line of a crash
+      }
+    }
+  }
+  sesStore().emails.unshift(...restored);
 }
 
 function saveMailbox(file: string): void {
   try {
+    mkdirSync(path.dirname(file), { recursive: true });
     const tmp = `${file}.tmp`;
     writeFileSync(tmp, JSON.stringify(sesStore().emails));
     renameSync(tmp, file);
+    rmSync(journalOf(file), { force: true });
   } catch (err) {
     process.stderr.write(`[rectify] mailbox not saved to ${file}: ${String(err)}\n`);
   }

@@ -3,7 +3,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readChain } from '../../store/audit-chain.ts';
 import { getCaseRecord } from '../../store/case-records.ts';
-import { issueLink, type LinkDeps } from '../../store/links.ts';
+import { ABANDONED_USE_MS, checkLink, consumeLink, issueLink, type LinkDeps } from '../../store/links.ts';
 import type { ActionHandler } from '../../api/deps.ts';
 import { ProblemError } from '../../api/middleware/problems.ts';
 import { createApp } from '../../api/app.ts';
@@ -201,6 +201,27 @@ describe('token attacks', () => {
     await expectPage(signOff.path, 410, 'used');
     const row = await opsRow(`LINK#${claimsOf(signOff.token).tid}`);
     expect(row).toMatchObject({ status: 'used', textHash: fields.textHash });
+  });
+
+  it('a use taken and never settled (the process died before the act landed) is usable again after a while; a landed one never', async () => {
+    const { caseId, path, token } = await caseAwaitingSignOff();
+    const html = await expectPage(path, 200, 'ready');
+    const fields = { ...formFields(html), choice: 'confirm' };
+    const tid = claimsOf(token).tid;
+    // As a crash between consuming the link and the sign-off reaching the case leaves it.
+    const takenAt = new Date(Date.now() - ABANDONED_USE_MS - 5_000).toISOString();
+    expect(await consumeLink(links, tid, { at: takenAt, textHash: fields.textHash })).toBe(true);
+    expect((await checkLink(links, token, new Date(Date.parse(takenAt) + 1_000))).ok).toBe(false);
+    // Long enough after: the signer's retry goes through, once.
+    const retry = await postForm(s.app, path, fields);
+    expect(retry.status).toBe(200);
+    expect((await getCaseRecord(s.deps.aws.ddb, s.deps.aws.tables, caseId))?.stage).not.toBe(
+      'awaiting_signoff',
+    );
+    expect(await opsRow(`LINK#${tid}`)).toMatchObject({ status: 'used', landed: true });
+    const later = new Date(Date.now() + 10 * ABANDONED_USE_MS);
+    expect(await checkLink(links, token, later)).toMatchObject({ ok: false, reason: 'used' });
+    expect(await consumeLink(links, tid, { at: later.toISOString(), textHash: fields.textHash })).toBe(false);
   });
 
   it('a newer link (a reminder’s) supersedes the older one', async () => {

@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import { afterAll, describe, expect, it } from 'vitest';
+import { issueLocalToken } from '../../api/auth.ts';
 import { projectRoot } from '../../infra/local/paths.ts';
 import { freePort } from '../../infra/local/servers.ts';
 
@@ -276,6 +277,105 @@ describe('npm start', () => {
     await new Promise((r) => setTimeout(r, 3_000));
     expect(serversUsing(dir)).toEqual([]);
   }, 240_000);
+
+  it('after a SIGKILL of npm start, its servers go with it, the next start comes up on the same ports, and no mail is lost', async () => {
+    const dir = freshDataDir();
+    const ports = await allPorts();
+    const first = spawnStart({ ...ports, RECTIFY_DATA_DIR: dir });
+    expect(await waitUntil(() => first.output().includes('Rectify is ready'), 240_000)).toBe(true);
+    const servers = serversUsing(dir);
+    // Temporal, DynamoDB Local and VersityGW: each recorded in the data folder for the next start.
+    expect(servers.length).toBeGreaterThanOrEqual(3);
+    expect(readdirSync(path.join(dir, 'run')).sort()).toEqual([
+      'dynamodb.json',
+      's3.json',
+      'start.json',
+      'temporal.json',
+    ]);
+    const subjects = [`before the crash 1 ${Date.now()}`, `before the crash 2 ${Date.now()}`];
+    const ses = new SESClient({
+      endpoint: `http://127.0.0.1:${ports.SES_PORT}`,
+      region: 'ap-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    for (const subject of subjects)
+      await ses.send(
+        new SendEmailCommand({
+          Source: 'rectify@campus.example.edu.cn',
+          Destination: { ToAddresses: ['zhou.qiang@demo.edu.cn'] },
+          Message: { Subject: { Data: subject }, Body: { Text: { Data: '整改 rectify' } } },
+        }),
+      );
+    ses.destroy();
+    // As when a terminal is closed hard: only npm start is killed, nothing is told to stop.
+    first.child.kill('SIGKILL');
+    await exitOf(first.child);
+    // Its servers follow it (the kernel tells them their parent is gone).
+    expect(await waitUntil(() => serversUsing(dir).length === 0, 30_000)).toBe(true);
+
+    const second = spawnStart({ ...ports, RECTIFY_DATA_DIR: dir });
+    expect(await waitUntil(() => second.output().includes('Rectify is ready'), 240_000)).toBe(true);
+    expect(second.output()).not.toContain('already in use');
+    const store = (await (await fetch(`http://127.0.0.1:${ports.SES_PORT}/store`)).json()) as {
+      emails: { subject: string }[];
+    };
+    for (const subject of subjects)
+      expect(store.emails.filter((e) => e.subject === subject).map((e) => e.subject)).toEqual([subject]);
+    second.child.kill('SIGINT');
+    expect(await exitOf(second.child)).toBe(0);
+    // A clean stop leaves no record behind.
+    expect(existsSync(path.join(dir, 'run'))).toBe(false);
+  }, 600_000);
+
+  it('stops on Ctrl-C without an uncaught exception while an effect retries and a request waits on it', async () => {
+    const dir = freshDataDir();
+    const ports = await allPorts();
+    // Every email fails (nothing listens on the relay's port) and is retried: the case's effects stay pending.
+    const s = spawnStart({
+      ...ports,
+      RECTIFY_DATA_DIR: dir,
+      MAIL_TRANSPORT: 'smtp',
+      SMTP_URL: 'smtp://127.0.0.1:1',
+      SMTP_TLS: 'optional',
+    });
+    expect(await waitUntil(() => s.output().includes('Rectify is ready'), 240_000)).toBe(true);
+    const { jwtSecret } = JSON.parse(readFileSync(path.join(dir, 'secrets.json'), 'utf8')) as {
+      jwtSecret: string;
+    };
+    const token = await issueLocalToken(jwtSecret, 'sup-wang');
+    const post = (p: string, body: unknown) =>
+      fetch(`http://127.0.0.1:${ports.PORT}${p}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const opened = await post('/api/cases', {
+      title: '停止测试 stop test',
+      description: 'x',
+      source: 'repair',
+      severity: 'routine',
+      location: { buildingId: 'bldg-a', floorId: 'a-f1', roomId: 'A101' },
+      assigneeId: 'staff-zhou',
+    });
+    expect(opened.status).toBe(201);
+    const { caseId } = (await opened.json()) as { caseId: string };
+    // Queued behind the failing email: this request is still waiting when Ctrl-C comes.
+    const waiting = post(`/api/cases/${caseId}/root-cause`, {
+      causes: ['wear'],
+      responsibleId: 'staff-zhou',
+      plan: 'replace',
+    }).catch(() => undefined);
+    expect(await waitUntil(() => s.output().includes('Activity failed'), 60_000)).toBe(true);
+    await new Promise((r) => setTimeout(r, 3_000));
+    s.child.kill('SIGINT');
+    expect(await exitOf(s.child)).toBe(0);
+    await waiting;
+    const out = s.output();
+    expect(out).toContain('[rectify] stopped');
+    expect(out).not.toContain('Channel has been shut down');
+    expect(out).not.toContain('while stopping');
+    expect(await waitUntil(() => serversUsing(dir).length === 0, 15_000)).toBe(true);
+  }, 600_000);
 
   it('stops what it spawned when SIGTERM arrives during start-up', async () => {
     const dir = freshDataDir();

@@ -1,0 +1,342 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { verifyCase } from '../../audit/verify.ts';
+import { readChain } from '../../store/audit-chain.ts';
+import type { AwsDeps } from '../../store/clients.ts';
+import {
+  CaseDriver,
+  STEPS,
+  mailKey,
+  mailbox,
+  mailsOf,
+  sleep,
+  type Endpoints,
+  type StepName,
+} from './case-script.ts';
+import { NpmStart, SplitStack } from './stacks.ts';
+
+/**
+ * The crash drill (issue 11): scripted cases driven through the HTTP API and the email link
+ * while something dies at a random point of a random step: the worker (SIGKILL), the Temporal
+ * dev server and DynamoDB Local together (SIGKILL, started again on their files), or the whole
+ * `npm start` (SIGKILL, started again). After each run the case must be at the stage a run
+ * without a crash reaches, hold the same mails (each exactly once) and the same audit trail
+ * (actions in the same order, the chain verified: no gap, no duplicate).
+ */
+export type Fault = 'none' | 'worker kill' | 'server restart' | 'npm start kill';
+
+export interface RunResult {
+  fault: Fault;
+  caseId: string;
+  step: StepName | '-';
+  delayMs: number;
+  ok: boolean;
+  problems: string[];
+  seconds: number;
+}
+
+export interface DrillCounts {
+  workerKills: number;
+  serverRestarts: number;
+  startKills: number;
+}
+
+export interface DrillReport {
+  runs: RunResult[];
+  baseline: Outcome;
+  /** Seconds from the SIGKILL of npm start until the next one was ready, one per kill. */
+  restartSeconds: number[];
+  seconds: number;
+}
+
+interface Outcome {
+  stage: string;
+  mails: string[];
+  actions: string[];
+}
+
+async function outcomeOf(
+  driver: CaseDriver,
+  ep: Endpoints,
+  aws: AwsDeps,
+  caseId: string,
+): Promise<Outcome & { chainOk: boolean; chainDetail: string; seqs: number[] }> {
+  const view = await driver.view(caseId);
+  const mails = mailsOf(await mailbox(ep.sesUrl), caseId)
+    .map((m) => mailKey(m, caseId))
+    .sort();
+  const entries = await readChain(aws.ddb, aws.tables, caseId);
+  const verified = await verifyCase(aws, caseId, { hasRecord: true });
+  return {
+    stage: view.stage,
+    mails,
+    actions: entries.map((e) => e.action),
+    seqs: entries.map((e) => e.seq),
+    chainOk: verified.ok,
+    chainDetail: verified.broken ? `${verified.broken.problem} at seq ${verified.broken.seq}` : '',
+  };
+}
+
+/** Waits until the case's mails and trail stop changing (effects after the last step are asynchronous). */
+async function settled(driver: CaseDriver, ep: Endpoints, aws: AwsDeps, caseId: string, expect?: Outcome) {
+  let last = '';
+  let stableSince = Date.now();
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const o = await outcomeOf(driver, ep, aws, caseId);
+    const sig = JSON.stringify([o.stage, o.mails, o.actions]);
+    if (sig !== last) {
+      last = sig;
+      stableSince = Date.now();
+    }
+    const complete = expect
+      ? o.stage === expect.stage &&
+        o.mails.length >= expect.mails.length &&
+        o.actions.length >= expect.actions.length
+      : o.stage === 'closed' || o.stage === 'follow_up';
+    // Once complete, a little longer: a duplicate arriving late must be seen.
+    if (complete && Date.now() - stableSince > 3_000) return o;
+    if (Date.now() > deadline) return o;
+    await sleep(500);
+  }
+}
+
+function compare(o: Awaited<ReturnType<typeof outcomeOf>>, baseline: Outcome): string[] {
+  const problems: string[] = [];
+  if (o.stage !== baseline.stage) problems.push(`stage ${o.stage}, expected ${baseline.stage}`);
+  const counts = (xs: string[]) =>
+    xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<string, number>());
+  const got = counts(o.mails);
+  const want = counts(baseline.mails);
+  for (const k of new Set([...got.keys(), ...want.keys()])) {
+    const g = got.get(k) ?? 0;
+    const w = want.get(k) ?? 0;
+    if (g !== w) problems.push(`mail "${k}": ${g} in the mailbox, expected ${w}`);
+  }
+  if (!o.chainOk) problems.push(`audit chain does not verify: ${o.chainDetail}`);
+  if (o.seqs.some((s, i) => s !== i + 1))
+    problems.push(`audit seqs ${o.seqs.join(',')}: a gap or a duplicate`);
+  if (o.actions.join(' ') !== baseline.actions.join(' '))
+    problems.push(`audit actions [${o.actions.join(', ')}], expected [${baseline.actions.join(', ')}]`);
+  return problems;
+}
+
+// One title for every run: it is in the mails' subjects, which are compared with the baseline's.
+const CASE_TITLE = 'crash drill case';
+
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
+
+async function runCase(
+  driver: CaseDriver,
+  title: string,
+  fault: { step: StepName; delayMs: number; strike: () => Promise<void> } | undefined,
+  say: (line: string) => void,
+  opened: (caseId: string) => void = () => {},
+): Promise<string> {
+  const caseId = await driver.open(title);
+  opened(caseId);
+  for (const step of STEPS) {
+    if (fault?.step !== step) {
+      await driver.step(caseId, step);
+      continue;
+    }
+    let struck: Promise<void> | undefined;
+    await driver.step(caseId, step, () => {
+      struck = sleep(fault.delayMs).then(fault.strike);
+      // Awaited below, once the step has landed; a failed strike fails the run there.
+      struck.catch(() => undefined);
+    });
+    await struck;
+    say(`  ${caseId}: struck ${fault.delayMs} ms into "${step}"`);
+  }
+  return caseId;
+}
+
+export async function runDrill(counts: DrillCounts, say: (line: string) => void): Promise<DrillReport> {
+  const t0 = Date.now();
+  const runs: RunResult[] = [];
+  const restartSeconds: number[] = [];
+  const dirs: string[] = [];
+  const newDir = (p: string) => {
+    const d = mkdtempSync(path.join(tmpdir(), `rectify-drill-${p}-`));
+    dirs.push(d);
+    return d;
+  };
+  const split = new SplitStack(newDir('split'), say);
+  // npm start boots (half a minute or more here) while the split stack runs its cases.
+  const app = counts.startKills > 0 ? new NpmStart(newDir('start')) : undefined;
+  if (app) say('starting npm start on its own ports and data folder…');
+  const appReady = app?.start();
+  appReady?.catch(() => undefined);
+  let baseline: Outcome | undefined;
+  const record = (r: RunResult) => {
+    runs.push(r);
+    const n = runs.filter((x) => x.fault === r.fault).length;
+    const okCount = runs.filter((x) => x.fault === r.fault && x.ok).length;
+    say(
+      `${r.fault} ${n}: ${r.caseId} ${r.ok ? 'ok' : `FAILED: ${r.problems.join('; ')}`} (${r.seconds.toFixed(1)} s; ${okCount}/${n} ok so far)`,
+    );
+  };
+  try {
+    say(
+      'starting Temporal, DynamoDB Local (file-backed), the SES emulator, S3, the API and a worker process…',
+    );
+    await split.start();
+    const driver = new CaseDriver(split.endpoints, say);
+    const oneSplit = async (fault: Fault) => {
+      const step = pick(STEPS);
+      // Most steps take a few hundred ms to a second or two here: strike anywhere in that span.
+      const delayMs = Math.floor(Math.random() * 1500);
+      const t = Date.now();
+      let caseId = '?';
+      if (baseline) {
+        try {
+          await oneSplitRun(fault, step, delayMs, t, (id) => (caseId = id));
+        } catch (err) {
+          record({
+            fault,
+            caseId,
+            step,
+            delayMs,
+            ok: false,
+            problems: [errorText(err)],
+            seconds: (Date.now() - t) / 1000,
+          });
+        }
+        return;
+      }
+      await oneSplitRun(fault, step, delayMs, t, (id) => (caseId = id));
+    };
+    const oneSplitRun = async (
+      fault: Fault,
+      step: StepName,
+      delayMs: number,
+      t: number,
+      opened: (caseId: string) => void,
+    ) => {
+      const caseId = await runCase(
+        driver,
+        CASE_TITLE,
+        fault === 'none'
+          ? undefined
+          : {
+              step,
+              delayMs,
+              strike: () => (fault === 'worker kill' ? split.killWorker() : split.restartServers()),
+            },
+        say,
+        opened,
+      );
+      const o = await settled(driver, split.endpoints, split.aws, caseId, baseline);
+      if (!baseline) {
+        baseline = { stage: o.stage, mails: o.mails, actions: o.actions };
+        const problems = o.chainOk ? [] : [`audit chain does not verify: ${o.chainDetail}`];
+        record({
+          fault,
+          caseId,
+          step: '-',
+          delayMs: 0,
+          ok: problems.length === 0,
+          problems,
+          seconds: (Date.now() - t) / 1000,
+        });
+        say(
+          `baseline: stage ${o.stage}, ${o.mails.length} mails, ${o.actions.length} audit entries (${o.actions.join(', ')})`,
+        );
+        return;
+      }
+      const problems = compare(o, baseline);
+      record({
+        fault,
+        caseId,
+        step,
+        delayMs,
+        ok: problems.length === 0,
+        problems,
+        seconds: (Date.now() - t) / 1000,
+      });
+    };
+    await oneSplit('none');
+    for (let i = 1; i <= counts.workerKills; i++) await oneSplit('worker kill');
+    for (let i = 1; i <= counts.serverRestarts; i++) await oneSplit('server restart');
+  } catch (err) {
+    await appReady?.catch(() => undefined);
+    await app?.stop();
+    throw err;
+  } finally {
+    await split.stop();
+  }
+
+  if (app && baseline) {
+    try {
+      await appReady;
+      for (let i = 1; i <= counts.startKills; i++) {
+        const driver = new CaseDriver(app.endpoints, say);
+        const step = pick(STEPS);
+        const delayMs = Math.floor(Math.random() * 1500);
+        const t = Date.now();
+        let caseId = '?';
+        const problems: string[] = [];
+        try {
+          caseId = await runCase(
+            driver,
+            CASE_TITLE,
+            {
+              step,
+              delayMs,
+              strike: async () => {
+                await app.kill();
+                // A start that fails after the crash is this run's failure; the drill goes on with another.
+                for (let attempt = 1; ; attempt++) {
+                  try {
+                    restartSeconds.push((await app.start()) / 1000);
+                    break;
+                  } catch (err) {
+                    problems.push(
+                      `npm start after the SIGKILL failed: ${errorText(err).split('\n').slice(-3).join(' / ')}`,
+                    );
+                    if (attempt >= 3) throw err;
+                  }
+                }
+                driver.endpoints = app.endpoints;
+              },
+            },
+            say,
+          );
+          const o = await settled(driver, app.endpoints, app.aws, caseId, baseline);
+          problems.push(...compare(o, baseline));
+        } catch (err) {
+          problems.push(errorText(err));
+        }
+        record({
+          fault: 'npm start kill',
+          caseId,
+          step,
+          delayMs,
+          ok: problems.length === 0,
+          problems,
+          seconds: (Date.now() - t) / 1000,
+        });
+      }
+    } finally {
+      await app.stop();
+    }
+  }
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  if (!baseline) throw new Error('the baseline case did not finish');
+  return { runs, baseline, restartSeconds, seconds: (Date.now() - t0) / 1000 };
+}
+
+/** One line per kind: "worker kill 100/100". */
+export function summary(report: DrillReport): string[] {
+  const kinds: Fault[] = ['worker kill', 'server restart', 'npm start kill'];
+  return kinds
+    .map((k) => {
+      const rs = report.runs.filter((r) => r.fault === k);
+      return rs.length ? `${k}: ${rs.filter((r) => r.ok).length}/${rs.length} correct` : '';
+    })
+    .filter(Boolean);
+}
