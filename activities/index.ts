@@ -16,6 +16,7 @@ import { loadDirectory } from '../store/directory.ts';
 import { auditStepId, outboxScope } from '../store/keys.ts';
 import { issueActionUrl } from '../store/links.ts';
 import { sendOnce } from '../store/outbox.ts';
+import { createRoutingActivities } from './case-routing.ts';
 
 export type { EmailKind };
 
@@ -152,7 +153,7 @@ export function createActivities(deps: ActivityDeps) {
     return result;
   }
 
-  return { planDeadline, recordStep, sendCaseEmail };
+  return { planDeadline, recordStep, sendCaseEmail, ...createRoutingActivities(deps, calendar) };
 }
 
 export type CaseActivities = ReturnType<typeof createActivities>;

@@ -27,6 +27,13 @@ const caseActionLabels = {
   deadline_breached: { zh: '超出时限', en: 'Deadline breached' },
   escalated: { zh: '逐级上报', en: 'Escalated' },
   leadership_notified: { zh: '报告校领导', en: 'Leadership notified' },
+  arrived: { zh: '维修人员到场', en: 'Arrived on site' },
+  pause_requested: { zh: '申请暂停计时', en: 'Pause requested' },
+  pause_approved: { zh: '主管批准暂停', en: 'Pause approved' },
+  pause_rejected: { zh: '主管驳回暂停', en: 'Pause rejected' },
+  pause_ended: { zh: '暂停结束，恢复计时', en: 'Pause ended; clocks running again' },
+  reassigned: { zh: '主管改派', en: 'Reassigned' },
+  handed_over: { zh: '移交同事', en: 'Handed over to a colleague' },
 } as const satisfies Record<string, Bilingual>;
 
 export type CaseAction = keyof typeof caseActionLabels;

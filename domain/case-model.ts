@@ -1,5 +1,6 @@
 import type { Duration } from './calendar.ts';
 import type { CaseAction, SurveyScore } from './case-action.ts';
+import type { CaseClock, PauseRecord } from './case-clocks.ts';
 import type { Bilingual, EscalationLevel, Location, Role } from './directory.ts';
 import type { WorkingHours } from './quiet-hours.ts';
 import type { Severity, Source, TimedStage } from './sla.ts';
@@ -64,6 +65,8 @@ export interface CaseInput {
   reporter?: Reporter | undefined;
   openedBy: Actor;
   openedAt: string;
+  /** When the problem was reported (a scanned-code report's own time); clocks the standards start at the report run from here. Absent: openedAt. */
+  reportedAt?: string | undefined;
   /** The policy the case started under, resolved once and pinned so replays never see new data. */
   policy: CasePolicy;
 }
@@ -199,6 +202,10 @@ export interface CaseView {
   comments: { text: string; by: string; at: string }[];
   timeline: TimelineEntry[];
   closedAt?: string | undefined;
+  /** The case-level clocks (domain/case-clocks.ts); absent in cases opened before them. */
+  clocks?: CaseClock[] | undefined;
+  /** Pauses of the clocks, asked for by the assignee and decided by a supervisor. */
+  pauses?: PauseRecord[] | undefined;
   /** Bumped on every change; the stored record keeps the newest. */
   version: number;
 }

@@ -1,3 +1,4 @@
+import { clockStatuses } from '../../domain/case-clocks.ts';
 import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import type { CaseView } from '../../domain/case-model.ts';
 import type { AuthEnv } from '../auth.ts';
@@ -124,7 +125,9 @@ export function caseRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
   app.openapi(getCaseRoute, async (c) => {
     const { caseId } = c.req.valid('param');
     const { view, source } = await readCaseFor(deps, c.get('caller'), caseId);
-    return c.json(view, 200, { 'x-case-source': source });
+    return c.json({ ...view, clockStatus: clockStatuses(view, Date.now()) }, 200, {
+      'x-case-source': source,
+    });
   });
 
   return app;

@@ -1,5 +1,6 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { CaseAction } from '../../domain/case-action.ts';
+import type { PauseReason } from '../../domain/case-clocks.ts';
 import type { Actor, CaseView, LinkSignature } from '../../domain/case-model.ts';
 
 /**
@@ -51,6 +52,32 @@ export interface FollowUpInput {
   signature?: LinkSignature | undefined;
 }
 
+/** The technician is on site (seed 000: "维修人员要填妥到场时间"), from the app or an email link. */
+export interface ArrivedInput {
+  actor: Actor;
+  note?: string | undefined;
+  signature?: LinkSignature | undefined;
+}
+export interface PauseRequestInput {
+  actor: Actor;
+  reason: PauseReason;
+  note: string;
+}
+export interface PauseDecisionInput {
+  actor: Actor;
+  approve: boolean;
+  notes: string;
+}
+export interface EndPauseInput {
+  actor: Actor;
+}
+/** Reassignment (by a supervisor) and hand-over (by the assignee) to a colleague. */
+export interface ReassignInput {
+  actor: Actor;
+  toId: string;
+  reason: string;
+}
+
 export const caseViewQuery = defineQuery<CaseView>('caseView');
 /** Resolves once the case has its first deadline: what a creator waits on before answering 201. */
 export const openedUpdate = defineUpdate<CaseView, [Record<string, never>]>('opened');
@@ -62,6 +89,12 @@ export const adjudicateUpdate = defineUpdate<CaseView, [AdjudicationInput]>('adj
 export const withdrawUpdate = defineUpdate<CaseView, [WithdrawInput]>('withdraw');
 export const addCommentUpdate = defineUpdate<CaseView, [CommentInput]>('addComment');
 export const submitFollowUpUpdate = defineUpdate<CaseView, [FollowUpInput]>('submitFollowUp');
+export const arrivedUpdate = defineUpdate<CaseView, [ArrivedInput]>('arrived');
+export const requestPauseUpdate = defineUpdate<CaseView, [PauseRequestInput]>('requestPause');
+export const decidePauseUpdate = defineUpdate<CaseView, [PauseDecisionInput]>('decidePause');
+export const endPauseUpdate = defineUpdate<CaseView, [EndPauseInput]>('endPause');
+export const reassignUpdate = defineUpdate<CaseView, [ReassignInput]>('reassign');
+export const handOverUpdate = defineUpdate<CaseView, [ReassignInput]>('handOver');
 
 /**
  * The audit actions each update records when it is accepted (what a timeline of the
@@ -77,6 +110,12 @@ export const updateActions: Readonly<Record<string, readonly CaseAction[]>> = {
   [submitFollowUpUpdate.name]: ['follow_up_rated', 'follow_up_low_score'],
   [withdrawUpdate.name]: ['withdrawn'],
   [addCommentUpdate.name]: ['commented'],
+  [arrivedUpdate.name]: ['arrived'],
+  [requestPauseUpdate.name]: ['pause_requested'],
+  [decidePauseUpdate.name]: ['pause_approved', 'pause_rejected'],
+  [endPauseUpdate.name]: ['pause_ended'],
+  [reassignUpdate.name]: ['reassigned'],
+  [handOverUpdate.name]: ['handed_over'],
 };
 
 /** Failure types the workflow raises; the API maps them to HTTP statuses. */

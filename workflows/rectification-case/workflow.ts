@@ -1,12 +1,14 @@
 import {
   allHandlersFinished,
   condition,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
 } from '@temporalio/workflow';
 import type { CaseActivities } from '../../activities/index.ts';
 import { isTerminal, type CaseInput, type CaseView } from '../../domain/case-model.ts';
+import { CASE_CLOCKS_PATCH, planClocks, watchPauses } from './clocks.ts';
 import { superviseStage, watchLeadership } from './deadlines.ts';
 import { caseViewQuery, openedUpdate } from './messages.ts';
 import { CaseState } from './state.ts';
@@ -54,6 +56,11 @@ export async function rectificationCase(input: CaseInput): Promise<CaseView> {
   });
   s.moveTo('analysing');
 
+  // Case-level clocks run from the report beside the stage deadlines; cases opened before them have none.
+  const clocked = patched(CASE_CLOCKS_PATCH);
+  if (clocked) await planClocks(s, local);
+  const pauses = clocked ? watchPauses(s) : Promise.resolve();
+
   // Runs beside the stages: leadership hears of a major case at once, not when analysis ends.
   const leadership = input.severity === 'major' ? watchLeadership(s) : Promise.resolve();
 
@@ -66,6 +73,7 @@ export async function rectificationCase(input: CaseInput): Promise<CaseView> {
   }
 
   await leadership;
+  await pauses;
   await condition(allHandlersFinished);
   await s.settled();
   return s.view;
