@@ -366,7 +366,7 @@ export function rootCauseInput(
  * as the directory has them now. Only advisory: the step itself goes to the running case, whose
  * validator checks the policy it pinned, and that answer counts.
  */
-function precheckPolicy(deps: AppDeps, dir: Directory, view: CaseView): CasePolicy {
+export function precheckPolicy(deps: AppDeps, dir: Directory, view: CaseView): CasePolicy {
   return buildPolicy(dir, view, { timeZone: deps.env.CAMPUS_TZ });
 }
 

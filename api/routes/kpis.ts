@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { periodBounds, tallyForRange } from '../../store/kpi-tallies.ts';
 import type { Directory } from '../../domain/directory.ts';
-import { complaintYearBounds, computeKpis } from '../../domain/kpi.ts';
+import { clockKpis, complaintYearBounds, computeKpis } from '../../domain/kpi.ts';
 import type { AuthEnv, Caller } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { reportScopeRefusal } from '../middleware/access.ts';
@@ -106,6 +106,7 @@ export function kpiRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
           buildings,
           complaintYear: { ...year, byBuilding: yearTally.tally.validComplaintsByBuilding },
         }),
+        clocks: clockKpis(result.tally),
         source: { weeksFromCounters: result.weeksFromCounters, partsFromIndex: result.partsComputed },
         complaintYear: {
           ...year,

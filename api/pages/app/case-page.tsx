@@ -48,6 +48,7 @@ import {
   stageLabels,
   type FieldErrors,
 } from '../ui.tsx';
+import { allowedHandling, CaseClocks, HandlingForms } from './case-handling-page.tsx';
 import {
   formValues,
   page,
@@ -556,6 +557,7 @@ async function renderCase(
   const now = new Date();
   const { view, dir } = await readCaseFor(deps, viewer, caseId);
   const steps = allowedSteps(deps, dir, viewer, view);
+  const handling = allowedHandling(deps, dir, viewer, view);
   const { rows, history } = await timelineOf(deps, dir, caseId, lang);
   const temporalUrl = `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.env.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(caseId)}`;
   const dl = (label: Bilingual, value: unknown) => (
@@ -631,6 +633,8 @@ async function renderCase(
         </div>
       </section>
 
+      <CaseClocks view={view} dir={dir} lang={lang} tz={tz} now={now} />
+
       {view.rootCause && (
         <section class="card" aria-labelledby="rc-title">
           <h2 id="rc-title">{t('原因分析', 'Root cause')}</h2>
@@ -690,7 +694,7 @@ async function renderCase(
             )}
           </p>
         )}
-        {steps.length === 0 && !signOffPending && (
+        {steps.length === 0 && handling.length === 0 && !signOffPending && (
           <p class="muted">
             {t('此案件当前没有需要您处理的步骤。', 'Nothing on this case waits for you now.')}
           </p>
@@ -698,6 +702,7 @@ async function renderCase(
         {steps.map((s) => (
           <StepForm step={s} view={view} dir={dir} lang={lang} csrfToken={c.get('csrfToken')} state={state} />
         ))}
+        <HandlingForms steps={handling} view={view} dir={dir} lang={lang} csrfToken={c.get('csrfToken')} />
       </section>
 
       <section class="card" aria-labelledby="timeline-title">
