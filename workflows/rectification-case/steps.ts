@@ -313,11 +313,9 @@ const decidePause: Step<PauseDecisionInput> = {
       decisionNotes: u.notes,
       ...(u.approve ? { endsBy: new Date(Date.parse(at) + MAX_PAUSE_MS[p.reason]).toISOString() } : {}),
     });
-    await s.record(u.actor, u.approve ? 'pause_approved' : 'pause_rejected', {
-      n: p.n,
-      notes: u.notes,
-      endsBy: p.endsBy,
-    });
+    const payload = { n: p.n, notes: u.notes, endsBy: p.endsBy };
+    if (u.approve) await s.record(u.actor, 'pause_approved', payload);
+    else await s.record(u.actor, 'pause_rejected', payload);
     return s.view;
   },
 };
@@ -343,7 +341,9 @@ const moveTo = (how: 'reassigned' | 'handed_over'): Step<ReassignInput>['run'] =
     // Whoever held the case also answered for it until analysis named someone else.
     if (view.responsibleId === from) view.responsibleId = u.toId;
     s.syncSearch();
-    await s.record(u.actor, how, { from, to: u.toId, reason: u.reason });
+    const payload = { from, to: u.toId, reason: u.reason };
+    if (how === 'reassigned') await s.record(u.actor, 'reassigned', payload);
+    else await s.record(u.actor, 'handed_over', payload);
     await s.email({
       kind: 'assigned',
       key: `${how}${view.timeline.length}`,
