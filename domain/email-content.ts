@@ -45,6 +45,8 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
   assigned: (c) => ({
     subject: `【整改】新案件 ${c.caseId}：${c.title}`,
     intro: `您被指派处理整改案件「${c.title}」，请先完成原因分析。`,
+    // Only a repair's assignment carries a link: the arrival on site that its clock waits for.
+    action: '到场后点此登记到场',
   }),
   signoff_request: (c) => ({
     subject: `【待签字】${c.caseId} 整改确认`,
@@ -104,6 +106,7 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
   assigned: (c) => ({
     subject: `[Rectify] New case ${c.caseId}: ${c.title}`,
     intro: `You have been assigned the case "${c.title}". Please start with the root-cause analysis.`,
+    action: 'Once on site, record your arrival here',
   }),
   signoff_request: (c) => ({
     subject: `[Sign-off needed] ${c.caseId}`,

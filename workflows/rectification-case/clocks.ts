@@ -59,3 +59,9 @@ export async function watchPauses(s: CaseState): Promise<void> {
     await s.record(SYSTEM_ACTOR, 'pause_ended', { n: p.n, how: 'expired' });
   }
 }
+
+/** The link an assignment email carries when the case has an on-site clock: the technician's "arrived". */
+export const arrivalLink = (s: CaseState): { link?: { step: string; action: string } } =>
+  s.view.clocks?.some((c) => c.metBy.includes('arrived'))
+    ? { link: { step: 'arrived', action: 'arrived' } }
+    : {};

@@ -19,6 +19,7 @@ import { escalationPlan } from '../../domain/escalation.ts';
 import { escalationInstants, nextNotifyTime, reminderTimes } from '../../domain/quiet-hours.ts';
 import { workingDayMs } from '../../domain/working-time.ts';
 import type { TimedStage } from '../../domain/sla.ts';
+import { arrivalLink } from './clocks.ts';
 import {
   DIRECTORY_ROUTING_PATCH,
   WORKING_TIME_ESCALATION_PATCH,
@@ -75,7 +76,12 @@ export async function superviseStage(s: CaseState, local: DeadlinePlanner, annou
       approximate: plan.approximate,
     });
     s.opened = true;
-    await s.email({ kind: 'assigned', to: { personIds: [view.assigneeId] }, due: plan.due });
+    await s.email({
+      kind: 'assigned',
+      to: { personIds: [view.assigneeId] },
+      due: plan.due,
+      ...arrivalLink(s),
+    });
   } else if (!moved()) {
     await s.record(SYSTEM_ACTOR, 'deadline_set', {
       stage,
