@@ -1,3 +1,4 @@
+import { CASE_CLOCKS_PATCH } from '../../workflows/rectification-case/clocks.ts';
 import { describe, expect, it } from 'vitest';
 import { QUIET_HOURS_PATCH, SURVEY_REMINDER_PATCH } from '../../workflows/rectification-case/deadlines.ts';
 import { caseViewQuery } from '../../workflows/rectification-case/messages.ts';
@@ -94,7 +95,8 @@ describe('follow-up (回访)', () => {
       const markers = ((await handle.fetchHistory()).events ?? []).filter(
         (e) => e.markerRecordedEventAttributes?.markerName === 'core_patch',
       );
-      // One marker per patch the case took: the survey reminder, and quiet hours (every stage).
+      // One marker per patch the case took: the case clocks (at the opening), the survey
+      // reminder, and quiet hours (every stage).
       const patchIds = markers.flatMap((e) =>
         Object.values(e.markerRecordedEventAttributes?.details ?? {}).flatMap((p) =>
           (p.payloads ?? []).map(
@@ -102,7 +104,7 @@ describe('follow-up (回访)', () => {
           ),
         ),
       );
-      expect(patchIds.sort()).toEqual([QUIET_HOURS_PATCH, SURVEY_REMINDER_PATCH].sort());
+      expect(patchIds.sort()).toEqual([CASE_CLOCKS_PATCH, QUIET_HOURS_PATCH, SURVEY_REMINDER_PATCH].sort());
       await saveHistory(handle, 'follow-up-timeout-unrated');
     });
   });
