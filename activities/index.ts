@@ -21,6 +21,7 @@ import { sendOnce } from '../store/outbox.ts';
 import { EffectFailure } from '../domain/effect-failure.ts';
 import { ApplicationFailure } from '@temporalio/common';
 import { failingPermanently, permanentFailure } from './permanent-failures.ts';
+import { createRoutingActivities } from './case-routing.ts';
 
 export type { EmailKind };
 
@@ -193,7 +194,7 @@ export function createActivities(deps: ActivityDeps) {
     return result;
   }
 
-  return { planDeadline, recordStep, sendCaseEmail };
+  return { planDeadline, recordStep, sendCaseEmail, ...createRoutingActivities(deps, calendarNow) };
 }
 
 export type CaseActivities = ReturnType<typeof createActivities>;

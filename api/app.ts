@@ -1,3 +1,4 @@
+import { arrivalActionHandlers } from './arrival-link-action.ts';
 import { OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import type { BlankEnv } from 'hono/types';
 import type { Hono } from 'hono';
@@ -38,6 +39,7 @@ export function createApp(given: AppDeps): Hono {
     extraActions: {
       ...feedbackActionHandlers(given),
       ...zeroReportActionHandlers(given),
+      ...arrivalActionHandlers(given),
       ...given.extraActions,
     },
   };

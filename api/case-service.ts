@@ -73,6 +73,7 @@ export async function openNewCase(
   }
   const now = new Date();
   const openedAt = now.toISOString();
+  assertReportedBefore(body.reportedAt, now, lang);
   const year = Number(localDate(openedAt, deps.env.CAMPUS_TZ).slice(0, 4));
   const caseId = await nextCaseNumber(deps.aws.ddb, deps.aws.tables, year);
   const input: CaseInput = {
@@ -162,6 +163,7 @@ function caseInputFor(
     reporter: body.reporter,
     openedBy,
     openedAt,
+    ...(body.reportedAt ? { reportedAt: new Date(body.reportedAt).toISOString() } : {}),
     policy: item ? withItemRule(policy, item) : policy,
   };
 }
@@ -202,6 +204,24 @@ function assertKnownItem(body: NewCaseBody, lang: Lang): void {
 }
 
 /** 422 with a field error for each reference the directory doesn't know. */
+/** A report's time is when it came in: never after the case opens (that is, now). */
+function assertReportedBefore(reportedAt: string | undefined, now: Date, lang: Lang): void {
+  if (reportedAt === undefined || Date.parse(reportedAt) <= now.getTime()) return;
+  throw new ProblemError(
+    'unprocessable',
+    { zh: '报告时间不能晚于立案时间', en: 'the report time cannot be after the case is opened' },
+    [
+      {
+        field: 'reportedAt',
+        message:
+          lang === 'en'
+            ? `${reportedAt} is in the future; give the time the problem was reported, or leave it out`
+            : `${reportedAt} 在未来；请填写问题报告的时间，或不填`,
+      },
+    ],
+  );
+}
+
 function assertKnownPlaceAndAssignee(dir: Directory, body: NewCaseBody, lang: Lang): void {
   const errors: FieldError[] = [];
   if (!locationExists(dir, body.location)) {
@@ -412,7 +432,7 @@ export function rootCauseInput(
  * as the directory has them now. Only advisory: the step itself goes to the running case, whose
  * validator checks the policy it pinned, and that answer counts.
  */
-function precheckPolicy(deps: AppDeps, dir: Directory, view: CaseView): CasePolicy {
+export function precheckPolicy(deps: AppDeps, dir: Directory, view: CaseView): CasePolicy {
   return buildPolicy(dir, view, { timeZone: deps.env.CAMPUS_TZ });
 }
 

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { caseActions } from '../domain/case-action.ts';
+import { clockIds, pauseReasons } from '../domain/case-clocks.ts';
 import { stages, type CaseView } from '../domain/case-model.ts';
 import { languages, roles, type Building, type Person } from '../domain/directory.ts';
 import { severities, sources, timedStages } from '../domain/sla.ts';
@@ -89,6 +91,8 @@ export const newCaseSchema = named(
         language: z.enum(languages).optional(),
       })
       .optional(),
+    /** When the problem was reported, if before now: the case-level clocks run from it (not in the future; checked on opening). */
+    reportedAt: z.iso.datetime({ offset: true }).refine(dateInRange, DATE_RANGE_MESSAGE).optional(),
   }),
   'A problem found on campus, to open as a rectification case / 新建整改案件',
 );
@@ -129,6 +133,30 @@ export const adjudicationSchema = named(
 
 export const withdrawSchema = named('Withdrawal', z.strictObject({ reason: text(2000) }), '撤销案件');
 export const commentSchema = named('Comment', z.strictObject({ text: text(5000) }), '评论');
+export const arrivedSchema = named(
+  'Arrival',
+  z.strictObject({ note: text(500).optional() }),
+  'The technician is on site / 维修人员到场',
+);
+export const pauseRequestSchema = named(
+  'PauseRequest',
+  z.strictObject({
+    reason: z.enum(pauseReasons),
+    note: z.string().trim().max(500).pipe(safeString()).default(''),
+  }),
+  'Ask to pause the case-level clocks, with a reason / 申请暂停计时',
+);
+export const pauseDecisionSchema = named(
+  'PauseDecision',
+  z.strictObject({ approve: z.boolean(), notes: z.string().trim().max(2000).pipe(safeString()).default('') }),
+  'A supervisor approves or rejects a pause / 审批暂停',
+);
+export const endPauseSchema = named('EndPause', z.strictObject({}), 'End a running pause / 结束暂停');
+export const reassignSchema = named(
+  'Reassignment',
+  z.strictObject({ assigneeId: idSchema, reason: text(500) }),
+  'Move the case to a colleague, with a reason / 改派或移交',
+);
 
 const lang = z.enum(['zh-CN', 'en']).optional();
 const dateOrInstant = boundedDateOrInstant;
@@ -235,6 +263,47 @@ export const stuckEffectSchema = z.object({
   at: instant,
   what: z.string(),
 });
+const duration = z.object({ unit: z.enum(['minutes', 'hours', 'days', 'working_days']), amount: z.number() });
+const caseClockSchema = z.object({
+  id: z.enum(clockIds),
+  label: bilingual,
+  seed: z.string(),
+  limit: duration,
+  metBy: z.array(z.enum(caseActions)),
+  startedAt: instant,
+  due: instant,
+  approximate: z.boolean(),
+});
+const pauseRecordSchema = z.object({
+  n: z.number().int(),
+  reason: z.enum(pauseReasons),
+  note: z.string(),
+  requestedBy: z.string(),
+  requestedAt: instant,
+  state: z.enum(['requested', 'approved', 'rejected', 'ended']),
+  decidedBy: z.string().optional(),
+  decidedAt: instant.optional(),
+  decisionNotes: z.string().optional(),
+  endsBy: instant.optional(),
+  endedAt: instant.optional(),
+  endedHow: z.enum(['resumed', 'expired', 'closed']).optional(),
+});
+export const clockStatusSchema = named(
+  'ClockStatus',
+  z.object({
+    id: z.enum(clockIds),
+    label: bilingual,
+    seed: z.string(),
+    startedAt: instant,
+    due: instant,
+    plannedDue: instant,
+    approximate: z.boolean(),
+    pausedMs: z.number(),
+    state: z.enum(['pending', 'met', 'breached', 'cancelled']),
+    metAt: instant.optional(),
+  }),
+  'A case-level clock: pending, met or breached, its due moved on by approved pauses / 案件时限',
+);
 
 export const caseViewSchema = named(
   'CaseView',
@@ -343,6 +412,10 @@ export const caseViewSchema = named(
     ),
     closedAt: instant.optional(),
     stuck: z.array(stuckEffectSchema).optional(),
+    clocks: z.array(caseClockSchema).optional(),
+    pauses: z.array(pauseRecordSchema).optional(),
+    /** Where each case-level clock stands at the time of the read (GET /api/cases/{caseId}). */
+    clockStatus: z.array(clockStatusSchema).optional(),
     version: z.number().int(),
   }),
   'The whole case: stage, deadlines, notices, every step and the timeline / 案件全貌',

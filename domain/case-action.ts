@@ -30,6 +30,13 @@ const caseActionLabels = {
   effect_failed: { zh: '自动操作失败，待管理员处理', en: 'An automatic step failed: waiting for an admin' },
   effect_retried: { zh: '管理员重试失败的操作', en: 'Failed step retried by an admin' },
   effect_dismissed: { zh: '管理员忽略失败的操作', en: 'Failed step dismissed by an admin' },
+  arrived: { zh: '维修人员到场', en: 'Arrived on site' },
+  pause_requested: { zh: '申请暂停计时', en: 'Pause requested' },
+  pause_approved: { zh: '主管批准暂停', en: 'Pause approved' },
+  pause_rejected: { zh: '主管驳回暂停', en: 'Pause rejected' },
+  pause_ended: { zh: '暂停结束，恢复计时', en: 'Pause ended; clocks running again' },
+  reassigned: { zh: '主管改派', en: 'Reassigned' },
+  handed_over: { zh: '移交同事', en: 'Handed over to a colleague' },
 } as const satisfies Record<string, Bilingual>;
 
 export type CaseAction = keyof typeof caseActionLabels;

@@ -1,5 +1,6 @@
 import type { Duration } from './calendar.ts';
 import type { CaseAction, SurveyScore } from './case-action.ts';
+import type { CaseClock, PauseRecord } from './case-clocks.ts';
 import type { Bilingual, EscalationLevel, Location, Role } from './directory.ts';
 import type { StuckEffect } from './effect-failure.ts';
 import type { WorkingHours } from './quiet-hours.ts';
@@ -204,6 +205,10 @@ export interface CaseView {
   closedAt?: string | undefined;
   /** Effects that failed for good and wait for an admin (absent while there never was one). */
   stuck?: StuckEffect[] | undefined;
+  /** The case-level clocks (domain/case-clocks.ts); absent in cases opened before them. */
+  clocks?: CaseClock[] | undefined;
+  /** Pauses of the clocks, asked for by the assignee and decided by a supervisor. */
+  pauses?: PauseRecord[] | undefined;
   /** Bumped on every change; the stored record keeps the newest. */
   version: number;
 }

@@ -158,6 +158,11 @@ export function areaSummaryEmail(
             : ''
         }`,
     );
+  // The case-level clocks as lines of the KPI list: met, breached and still running.
+  for (const c of s.clocks ?? [])
+    kpis.push(
+      `${c.label.zh} ${c.label.en}: 按时 met ${c.met} · 超时 breached ${c.breached} · 计时中 running ${c.pending}`,
+    );
   const repeats = s.repeats.map(
     (r) => `${r.category} @ ${r.place}: ${r.count} 次 times (${r.caseIds.join(', ')})`,
   );

@@ -30,6 +30,8 @@ import {
   computeKpis,
   followUpRatings,
   tallyCases,
+  clockKpis,
+  type ClockKpi,
   type ComplaintYear,
   type KpiId,
   type KpiTally,
@@ -342,6 +344,8 @@ export interface AreaSummary {
   change: WeekCounts;
   kpis: KpiValue[];
   kpiChange: KpiChange[];
+  /** The case-level clocks of the week's cohort, judged at the week's end (absent in digests from before). */
+  clocks?: ClockKpi[] | undefined;
   /** The week's cohort tally, stored so KPIs over whole weeks need no case reads. */
   tally: KpiTally;
   repeats: RepeatProblem[];
@@ -450,7 +454,8 @@ function areaSummary(
   const previous = countLines(prevLines);
   const cohort = views.filter((v) => within(v.openedAt, from, to));
   const prevCohort = views.filter((v) => within(v.openedAt, prev.from, prev.to));
-  const tally = tallyCases(cohort);
+  // Clocks still running are judged at the week's end, so a stored digest never changes.
+  const tally = tallyCases(cohort, Date.parse(to));
   const weekRounds = rounds?.filter((r) => isoWeekOfDate(r.from) === week);
   const prevRounds = rounds?.filter((r) => isoWeekOfDate(r.from) === addWeeks(week, -1));
   const kpis = computeKpis(tally, {
@@ -509,6 +514,7 @@ function areaSummary(
     change: diffCounts(counts, previous),
     kpis,
     kpiChange,
+    clocks: clockKpis(tally),
     tally,
     repeats: repeatProblems(views, repeatFrom, to),
     byStaff: byStaff.slice(0, MAX_SUMMARY_ROWS),

@@ -15,6 +15,7 @@ export const emailKinds = [
   'escalation',
   'leadership_notice',
   'effect_stuck',
+  'pause_request',
 ] as const;
 export type EmailKind = (typeof emailKinds)[number];
 
@@ -38,9 +39,15 @@ interface Lines {
 }
 
 const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
+  pause_request: (c) => ({
+    subject: `【暂停申请】${c.caseId}`,
+    intro: `案件「${c.title}」的被指派人申请暂停计时：${c.detail ?? ''}。请在案件页面批准或驳回。`,
+  }),
   assigned: (c) => ({
     subject: `【整改】新案件 ${c.caseId}：${c.title}`,
     intro: `您被指派处理整改案件「${c.title}」，请先完成原因分析。`,
+    // Only a repair's assignment carries a link: the arrival on site that its clock waits for.
+    action: '到场后点此登记到场',
   }),
   signoff_request: (c) => ({
     subject: `【待签字】${c.caseId} 整改确认`,
@@ -97,9 +104,14 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
 };
 
 const en: Record<EmailKind, (c: EmailContext) => Lines> = {
+  pause_request: (c) => ({
+    subject: `[Pause requested] ${c.caseId}`,
+    intro: `The assignee of "${c.title}" asks to pause its clocks: ${c.detail ?? ''}. Approve or reject it on the case page.`,
+  }),
   assigned: (c) => ({
     subject: `[Rectify] New case ${c.caseId}: ${c.title}`,
     intro: `You have been assigned the case "${c.title}". Please start with the root-cause analysis.`,
+    action: 'Once on site, record your arrival here',
   }),
   signoff_request: (c) => ({
     subject: `[Sign-off needed] ${c.caseId}`,

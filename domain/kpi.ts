@@ -43,6 +43,7 @@
 import { localDate, localTimeToInstant } from './calendar.ts';
 import { entryScore, scoredActions } from './case-action.ts';
 import { caseCitation } from './case-citation.ts';
+import { clockIds, clockLabel, clockStatuses, type ClockId } from './case-clocks.ts';
 import type { CaseView } from './case-model.ts';
 import { stageLabels } from './stage-labels.ts';
 import type { TimedStage } from './sla.ts';
@@ -109,6 +110,18 @@ export interface KpiTally {
   closeDurationsMs: number[];
   /** Cases not yet closed or withdrawn: a tally with none can be stored as final. */
   open: number;
+  /**
+   * The case-level clocks by state (domain/case-clocks.ts), pauses excluded; absent in
+   * tallies stored before clocks and in cohorts with none.
+   */
+  clocks?: Partial<Record<ClockId, ClockCount>> | undefined;
+}
+
+/** How many of one clock were met, breached, or are still running. */
+export interface ClockCount {
+  met: number;
+  breached: number;
+  pending: number;
 }
 
 const ratio = (): Ratio => ({ num: 0, den: 0 });
@@ -144,9 +157,19 @@ const count = (r: Ratio, ok: boolean) => {
   if (ok) r.num += 1;
 };
 
-/** Adds one case to a tally (mutates and returns it). */
-export function addCase(t: KpiTally, v: CaseView): KpiTally {
+/**
+ * Adds one case to a tally (mutates and returns it). Its clocks are judged at `nowMs`; without
+ * it at the case's close, or (an open case) only by what already happened.
+ */
+export function addCase(t: KpiTally, v: CaseView, nowMs?: number): KpiTally {
   t.cases += 1;
+  const clocksAt = nowMs ?? Date.parse(v.closedAt ?? v.openedAt);
+  for (const c of clockStatuses(v, clocksAt)) {
+    if (c.state === 'cancelled') continue;
+    const by = (t.clocks ??= {});
+    const n = (by[c.id] ??= { met: 0, breached: 0, pending: 0 });
+    n[c.state] += 1;
+  }
   const terminal = v.stage === 'closed' || v.stage === 'withdrawn';
   if (!terminal) t.open += 1;
   if (v.source === 'complaint') {
@@ -202,8 +225,8 @@ export function addCase(t: KpiTally, v: CaseView): KpiTally {
   return t;
 }
 
-export function tallyCases(views: readonly CaseView[]): KpiTally {
-  return views.reduce(addCase, emptyTally());
+export function tallyCases(views: readonly CaseView[], nowMs?: number): KpiTally {
+  return views.reduce((t, v) => addCase(t, v, nowMs), emptyTally());
 }
 
 const addRatio = (a: Ratio, b: Ratio | undefined): Ratio =>
@@ -237,8 +260,34 @@ export function mergeTallies(tallies: readonly KpiTally[]): KpiTally {
       by[d] = (by[d] ?? 0) + n;
     out.reopened = addRatio(out.reopened, t.reopened);
     out.closeDurationsMs.push(...t.closeDurationsMs);
+    for (const [id, n] of Object.entries(t.clocks ?? {}) as [ClockId, ClockCount][]) {
+      const m = ((out.clocks ??= {})[id] ??= { met: 0, breached: 0, pending: 0 });
+      m.met += n.met;
+      m.breached += n.breached;
+      m.pending += n.pending;
+    }
   }
   return out;
+}
+
+/** One case-level clock over a cohort: its counts and the share met of those decided. */
+export interface ClockKpi extends ClockCount {
+  id: ClockId;
+  label: { zh: string; en: string };
+  /** met / (met + breached); null while none is decided. */
+  value: number | null;
+  target: 1;
+}
+
+/** The case-level clocks of a tally, in the catalogue's order (seeds 000, 002: every one is a commitment). */
+export function clockKpis(t: KpiTally): ClockKpi[] {
+  return clockIds
+    .filter((id) => t.clocks?.[id])
+    .map((id) => {
+      const n = t.clocks?.[id] ?? { met: 0, breached: 0, pending: 0 };
+      const decided = n.met + n.breached;
+      return { id, label: clockLabel(id), ...n, value: decided ? round4(n.met / decided) : null, target: 1 };
+    });
 }
 
 export type KpiId =

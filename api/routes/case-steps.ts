@@ -12,6 +12,12 @@ import {
   reviewUpdate,
   submitRootCauseUpdate,
   withdrawUpdate,
+  arrivedUpdate,
+  decidePauseUpdate,
+  endPauseUpdate,
+  handOverUpdate,
+  reassignUpdate,
+  requestPauseUpdate,
 } from '../../workflows/rectification-case/messages.ts';
 import type { AuthEnv } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
@@ -29,6 +35,11 @@ import {
   reviewSchema,
   rootCauseSchema,
   withdrawSchema,
+  arrivedSchema,
+  endPauseSchema,
+  pauseDecisionSchema,
+  pauseRequestSchema,
+  reassignSchema,
 } from '../schemas.ts';
 import { bi, JSON_TYPE, jsonResponse, langParameter, problems } from './declare.ts';
 
@@ -201,6 +212,98 @@ export const steps: CaseStep[] = [
     toInput: (b, actor) => ({ actor, text: b.text }),
   }),
 ];
+
+/** The colleague a case moves to must be staff in the directory as it is now. */
+function colleague(dir: Directory, id: string, lang: Lang): string {
+  if (dir.people.find((x) => x.id === id)?.roles.includes('staff')) return id;
+  throw new ProblemError(
+    'unprocessable',
+    { zh: '接手人须为名录中的员工', en: 'the colleague taking over must be a staff member of the directory' },
+    [{ field: 'assigneeId', message: lang === 'en' ? `${id} is not a staff member` : `${id} 不是员工` }],
+  );
+}
+
+// The steps beside the stages: arrival, pauses of the case-level clocks, reassignment, hand-over.
+steps.push(
+  step({
+    route: stepRoute(
+      'arrived',
+      'recordArrival',
+      arrivedSchema,
+      { zh: '登记到场', en: 'Record the arrival on site' },
+      {
+        zh: '被指派的维修人员；维修案件的到场时限（急修30分钟、一般2小时）以此为准。',
+        en: 'The assigned technician; meets the on-site clock of a repair (urgent 30 minutes, general 2 hours).',
+      },
+    ),
+    schema: arrivedSchema,
+    update: arrivedUpdate,
+    toInput: (b, actor) => ({ actor, note: b.note }),
+  }),
+  step({
+    route: stepRoute(
+      'pause',
+      'requestPause',
+      pauseRequestSchema,
+      { zh: '申请暂停计时', en: 'Ask to pause the clocks' },
+      {
+        zh: '被指派人，附原因（等待配件、学生不在、外部单位施工）；主管批准后暂停，最长时限到后自动恢复。',
+        en: 'The assignee, with a reason (waiting for parts, student absent, outside contractor); a supervisor approves; it ends by itself at its maximum length.',
+      },
+    ),
+    schema: pauseRequestSchema,
+    update: requestPauseUpdate,
+    toInput: (b, actor) => ({ actor, reason: b.reason, note: b.note }),
+  }),
+  step({
+    route: stepRoute(
+      'pause/decision',
+      'decidePause',
+      pauseDecisionSchema,
+      { zh: '审批暂停', en: 'Approve or reject a pause' },
+      { zh: '所管楼栋主管。', en: 'A supervisor of the building.' },
+    ),
+    schema: pauseDecisionSchema,
+    update: decidePauseUpdate,
+    toInput: (b, actor) => ({ actor, approve: b.approve, notes: b.notes }),
+  }),
+  step({
+    route: stepRoute(
+      'pause/end',
+      'endPause',
+      endPauseSchema,
+      { zh: '结束暂停', en: 'End a pause' },
+      { zh: '被指派人或主管；计时恢复。', en: 'The assignee or a supervisor; the clocks run again.' },
+    ),
+    schema: endPauseSchema,
+    update: endPauseUpdate,
+    toInput: (_b, actor) => ({ actor }),
+  }),
+  step({
+    route: stepRoute(
+      'reassign',
+      'reassign',
+      reassignSchema,
+      { zh: '改派', en: 'Reassign the case' },
+      { zh: '所管楼栋主管，改派给名录中的员工。', en: 'A supervisor of the building, to a staff member.' },
+    ),
+    schema: reassignSchema,
+    update: reassignUpdate,
+    toInput: (b, actor, dir, lang) => ({ actor, toId: colleague(dir, b.assigneeId, lang), reason: b.reason }),
+  }),
+  step({
+    route: stepRoute(
+      'hand-over',
+      'handOver',
+      reassignSchema,
+      { zh: '移交同事', en: 'Hand the case over to a colleague' },
+      { zh: '被指派人，移交给名录中的员工。', en: 'The assignee, to a staff member.' },
+    ),
+    schema: reassignSchema,
+    update: handOverUpdate,
+    toInput: (b, actor, dir, lang) => ({ actor, toId: colleague(dir, b.assigneeId, lang), reason: b.reason }),
+  }),
+);
 
 export const caseStepRouteDefinitions: RouteConfig[] = steps.map((s) => s.route);
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { periodBounds, tallyForRange } from '../../store/kpi-tallies.ts';
 import type { Directory } from '../../domain/directory.ts';
 import { countByDimension } from '../../domain/inspection-scores.ts';
-import { complaintYearBounds, computeKpis } from '../../domain/kpi.ts';
+import { clockKpis, complaintYearBounds, computeKpis } from '../../domain/kpi.ts';
 import { periodDates, roundsIn } from '../inspection-reads.ts';
 import type { AuthEnv, Caller } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
@@ -117,6 +117,7 @@ export function kpiRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
           inspections: countByDimension(rounds),
         }),
         citedByDimension: result.tally.citedByDimension ?? {},
+        clocks: clockKpis(result.tally),
         source: { weeksFromCounters: result.weeksFromCounters, partsFromIndex: result.partsComputed },
         complaintYear: {
           ...year,

@@ -35,7 +35,14 @@ describe('CaseAction', () => {
   it('names every action the case workflow records (no literal outside the union)', () => {
     const dir = new URL('../../workflows/rectification-case/', import.meta.url);
     const recorded = new Set<string>();
-    for (const f of ['steps.ts', 'deadlines.ts', 'workflow.ts', 'stuck-effects.ts', 'state.ts']) {
+    for (const f of [
+      'steps.ts',
+      'deadlines.ts',
+      'workflow.ts',
+      'stuck-effects.ts',
+      'state.ts',
+      'clocks.ts',
+    ]) {
       const src = readFileSync(new URL(f, dir), 'utf8');
       for (const m of src.matchAll(/\.record(?:Write)?\(\s*[\w.]+,\s*'([a-z_]+)'/g)) recorded.add(m[1]!);
     }
@@ -46,7 +53,7 @@ describe('CaseAction', () => {
     const all = Object.values(updateActions).flat();
     expect(all.every(isCaseAction)).toBe(true);
     expect(new Set(all).size).toBe(all.length);
-    expect(Object.keys(updateActions)).toHaveLength(11);
+    expect(Object.keys(updateActions)).toHaveLength(17);
   });
 
   it('the scored actions are case actions', () => {

@@ -85,7 +85,8 @@ describe.concurrent('case steps (stub activities)', () => {
     );
     expect(fx.steps.at(-1)?.view.version).toBe(final.version);
     expect(fx.emails.map((e) => [e.kind, e.stage, e.link?.action])).toEqual([
-      ['assigned', 'analysing', undefined],
+      // A repair's assignment carries the technician's arrival link (its on-site clock).
+      ['assigned', 'analysing', 'arrived'],
       ['signoff_request', 'awaiting_signoff', 'sign_off'],
       ['review_request', 'reviewing', undefined],
       ['result_and_survey', 'follow_up', 'rate'],

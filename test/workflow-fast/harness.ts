@@ -14,6 +14,7 @@ import type { Role } from '../../domain/directory.ts';
 import { reminderInstants } from '../../domain/reminders.ts';
 import type { Severity } from '../../domain/sla.ts';
 import { bundleWorkflows, effectWorkers, RectifyWorker } from '../../infra/worker.ts';
+import { addWorkingTime } from '../../domain/working-time.ts';
 import type { AppendInput, AppendResult } from '../../store/audit-chain.ts';
 import { openedUpdate } from '../../workflows/rectification-case/messages.ts';
 import { rectificationCase } from '../../workflows/rectification-case/workflow.ts';
@@ -63,6 +64,21 @@ export function stubActivities(effects: Map<string, Effects>): CaseActivities {
       if (seen >= 0) return { seq: seen + 1, hash: `h${seen + 1}`, duplicate: true };
       steps.push(input);
       return { seq: steps.length, hash: `h${steps.length}`, duplicate: false };
+    },
+    // No directory here: the case keeps its pinned chain and supervisors.
+    async currentRouting() {
+      return null;
+    },
+    async planWorkingTime(input) {
+      const opts = {
+        timeZone: input.timeZone,
+        hours: input.hours,
+        isWorkingDay: (d: string) => calendar.isWorkingDay(d),
+      };
+      return {
+        instants: input.offsetsMs.map((ms) => addWorkingTime(input.start, ms, opts)),
+        calendarVersion: calendar.version,
+      };
     },
     async sendCaseEmail(req: EmailRequest): Promise<EmailResult> {
       of(req.caseId).emails.push(req);

@@ -1,3 +1,5 @@
+import { createCalendar } from '../../domain/calendar.ts';
+import { addWorkingTime, workingDayMs } from '../../domain/working-time.ts';
 import { describe, expect, it } from 'vitest';
 import type { CaseView, NoticeView } from '../../domain/case-model.ts';
 import {
@@ -19,6 +21,7 @@ import {
   startCase,
   useCaseStack,
 } from '../support/case-harness.ts';
+import { ALWAYS_WORKING } from '../support/case-harness.ts';
 
 // The clock starts on Fri 2026-09-25 09:00 in Shanghai (Mid-Autumn Festival), so a case
 // opened at once runs through the National Day holiday 2026 and its make-up working days.
@@ -91,14 +94,24 @@ describe('deadlines, reminders and escalations at the right simulated instants',
         expect(n.to).toEqual(['staff-zhou']);
       }
 
-      // After the breach, one rung further up every period (the stage's own length): a routine
-      // case climbs the grid, floor (level 2) included, and stops at the working group.
+      // After the breach, one rung further up every period: for this working-day rule, its own
+      // 15 working days of working time. A routine case climbs the grid, floor (level 2)
+      // included, and stops at the working group.
       for (let k = 1; k <= 3; k++) await hop(due + k * span + SEC);
       v = await handle.query(caseViewQuery);
       const escalations = noticesOf(v, 'rectifying', 'escalation');
       expect(escalations.map((n) => n.level)).toEqual(['grid_l3', 'grid_l2', 'grid_l1', 'working_group']);
+      const calendar = createCalendar();
+      const period = 15 * workingDayMs(ALWAYS_WORKING);
+      const wt = {
+        timeZone: 'Asia/Shanghai',
+        hours: ALWAYS_WORKING,
+        isWorkingDay: (d: string) => calendar.isWorkingDay(d),
+      };
       for (const [k, n] of escalations.entries())
-        expect(Math.abs(Date.parse(n.at) - (due + k * span))).toBeLessThan(5_000);
+        expect(Math.abs(Date.parse(n.at) - Date.parse(addWorkingTime(d.due, k * period, wt)))).toBeLessThan(
+          5_000,
+        );
       expect(shanghai(escalations[0]!.at)).toBe('2026-10-22 18:00');
 
       v = await handle.executeUpdate(reportRectificationUpdate, {

@@ -1,3 +1,4 @@
+import { CASE_CLOCKS_PATCH } from '../../workflows/rectification-case/clocks.ts';
 import { describe, expect, it } from 'vitest';
 import {
   EFFECT_FAILURES_PATCH,
@@ -99,8 +100,8 @@ describe('follow-up (回访)', () => {
       const markers = ((await handle.fetchHistory()).events ?? []).filter(
         (e) => e.markerRecordedEventAttributes?.markerName === 'core_patch',
       );
-      // One marker per patch the case took: the survey reminder, quiet hours (every stage),
-      // and at its start named effect failures and step lineage.
+      // One marker per patch the case took: the case clocks (at the opening), the survey
+      // reminder, quiet hours (every stage), and at its start named effect failures and step lineage.
       const patchIds = markers.flatMap((e) =>
         Object.values(e.markerRecordedEventAttributes?.details ?? {}).flatMap((p) =>
           (p.payloads ?? []).map(
@@ -109,7 +110,13 @@ describe('follow-up (回访)', () => {
         ),
       );
       expect(patchIds.sort()).toEqual(
-        [EFFECT_FAILURES_PATCH, QUIET_HOURS_PATCH, STEP_LINEAGE_PATCH, SURVEY_REMINDER_PATCH].sort(),
+        [
+          CASE_CLOCKS_PATCH,
+          EFFECT_FAILURES_PATCH,
+          QUIET_HOURS_PATCH,
+          STEP_LINEAGE_PATCH,
+          SURVEY_REMINDER_PATCH,
+        ].sort(),
       );
       await saveHistory(handle, 'follow-up-timeout-unrated');
     });

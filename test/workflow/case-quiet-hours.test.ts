@@ -9,6 +9,7 @@ import {
   saveHistory,
   shanghai,
   startCase,
+  steps,
   useCaseStack,
 } from '../support/case-harness.ts';
 
@@ -22,7 +23,7 @@ const noticesOf = (v: CaseView, stage: string, kind: NoticeView['kind']) =>
   v.notices.filter((n) => n.stage === stage && n.kind === kind);
 
 describe('quiet hours (time-skipping)', () => {
-  it('a routine reminder due at 00:30 goes out at 08:00; an escalation rung due at 05:00 at 08:00', async () => {
+  it('a routine reminder due at 00:30 goes out at 08:00; the next escalation rung a working day of working time after the breach', async () => {
     const { dir, env } = stack;
     await stack.withWorker(async (tq) => {
       const input = caseInput(dir, await stack.now(), { workingHours: DEFAULT_WORKING_HOURS });
@@ -53,14 +54,14 @@ describe('quiet hours (time-skipping)', () => {
       await hop('2026-11-04 14:30');
       expect(await reminders()).toBe(before + 2);
       await hop('2026-11-04 18:00');
-      // The next rung is due a stage length (35 hours) later, Fri 05:00: held to 08:00.
-      await hop('2026-11-06 05:00');
-      await hop('2026-11-06 07:58');
+      // Sign-off is a working-day rule: the next rung is one working day of working time
+      // later (08:00-20:00), Wed 18:00-20:00 and Thu 08:00-18:00, so Thu 18:00, never at night.
+      await hop('2026-11-05 17:58');
       v = await handle.query(caseViewQuery);
       expect(noticesOf(v, 'awaiting_signoff', 'escalation').map((n) => [n.level, shanghai(n.at)])).toEqual([
         ['grid_l3', '2026-11-04 18:00'],
       ]);
-      await hop('2026-11-06 08:00');
+      await hop('2026-11-05 18:00');
       v = await handle.query(caseViewQuery);
       expect(noticesOf(v, 'awaiting_signoff', 'reminder').map((n) => shanghai(n.at))).toEqual([
         '2026-11-04 08:00',
@@ -68,8 +69,11 @@ describe('quiet hours (time-skipping)', () => {
       ]);
       expect(noticesOf(v, 'awaiting_signoff', 'escalation').map((n) => [n.level, shanghai(n.at)])).toEqual([
         ['grid_l3', '2026-11-04 18:00'],
-        ['grid_l2', '2026-11-06 08:00'],
+        ['grid_l2', '2026-11-05 18:00'],
       ]);
+      // Its next rung (Fri 18:00) falls before the next test's clock: a case left running
+      // without its worker would hold that clock.
+      await steps(dir, handle).withdraw('测试结束 end of test');
       await saveHistory(handle, 'quiet-hours-routine-held');
     });
   });

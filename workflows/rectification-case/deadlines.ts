@@ -16,8 +16,16 @@ import {
 import { approximateDeadlineNote } from '../../domain/calendar-note.ts';
 import type { EscalationLevel } from '../../domain/directory.ts';
 import { escalationPlan } from '../../domain/escalation.ts';
-import { escalationInstants, reminderTimes } from '../../domain/quiet-hours.ts';
+import { escalationInstants, nextNotifyTime, reminderTimes } from '../../domain/quiet-hours.ts';
+import { workingDayMs } from '../../domain/working-time.ts';
 import type { TimedStage } from '../../domain/sla.ts';
+import { arrivalLink } from './clocks.ts';
+import {
+  DIRECTORY_ROUTING_PATCH,
+  WORKING_TIME_ESCALATION_PATCH,
+  currentRouting,
+  workingTimeInstants,
+} from './routing.ts';
 import type { CaseState } from './state.ts';
 
 /** patched() id: the reporter is reminded of the survey during follow-up (added after v1 histories). */
@@ -72,7 +80,12 @@ export async function superviseStage(s: CaseState, local: DeadlinePlanner, annou
       approximate: plan.approximate,
     });
     s.opened = true;
-    await s.email({ kind: 'assigned', to: { personIds: [view.assigneeId] }, due: plan.due });
+    await s.email({
+      kind: 'assigned',
+      to: { personIds: [view.assigneeId] },
+      due: plan.due,
+      ...arrivalLink(s),
+    });
   } else if (!moved()) {
     await s.record(SYSTEM_ACTOR, 'deadline_set', {
       stage,
@@ -134,14 +147,25 @@ export async function superviseStage(s: CaseState, local: DeadlinePlanner, annou
   };
   if (patched(ESCALATION_BY_SEVERITY_PATCH)) {
     const breachedAt = Date.now();
+    // Who is in the chain now (a newly appointed grid member hears of it); the pinned chain as the fallback.
+    const chain = patched(DIRECTORY_ROUTING_PATCH)
+      ? (await currentRouting(s)).escalationChain
+      : policy.escalationChain;
+    // A working-day rule's rungs are a stage's worth of working time apart, counted in working time.
+    const limit = policy.stageDurations[stage];
+    const workingTime = limit.unit === 'working_days' && patched(WORKING_TIME_ESCALATION_PATCH);
     const steps = escalationPlan({
       severity: input.severity,
-      chain: policy.escalationChain,
-      stageSpanMs: span,
+      chain,
+      stageSpanMs: workingTime ? limit.amount * workingDayMs(policy.workingHours) : span,
     });
-    const times = quiet
-      ? escalationInstants(new Date(breachedAt).toISOString(), steps, input.severity, quietOpts)
-      : steps.map((step) => new Date(breachedAt + step.afterBreachMs).toISOString());
+    const times = workingTime
+      ? await workingTimeInstants(s, new Date(breachedAt).toISOString(), steps).then((at) =>
+          at.map((t, k) => nextNotifyTime(t, input.severity, steps[k]?.afterBreachMs === 0, quietOpts)),
+        )
+      : quiet
+        ? escalationInstants(new Date(breachedAt).toISOString(), steps, input.severity, quietOpts)
+        : steps.map((step) => new Date(breachedAt + step.afterBreachMs).toISOString());
     for (const [k, step] of steps.entries()) {
       const wait = Date.parse(times[k] ?? '') - Date.now();
       if (wait > 0 && (await condition(moved, wait))) return;

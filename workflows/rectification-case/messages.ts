@@ -1,5 +1,6 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { CaseAction } from '../../domain/case-action.ts';
+import type { PauseReason } from '../../domain/case-clocks.ts';
 import type { Actor, CaseView, LinkSignature } from '../../domain/case-model.ts';
 import type { StuckEffect } from '../../domain/effect-failure.ts';
 
@@ -61,6 +62,31 @@ export interface StuckEffectInput {
 export interface StuckEffectAck {
   stuck: StuckEffect[];
 }
+/** The technician is on site (seed 000: "维修人员要填妥到场时间"), from the app or an email link. */
+export interface ArrivedInput {
+  actor: Actor;
+  note?: string | undefined;
+  signature?: LinkSignature | undefined;
+}
+export interface PauseRequestInput {
+  actor: Actor;
+  reason: PauseReason;
+  note: string;
+}
+export interface PauseDecisionInput {
+  actor: Actor;
+  approve: boolean;
+  notes: string;
+}
+export interface EndPauseInput {
+  actor: Actor;
+}
+/** Reassignment (by a supervisor) and hand-over (by the assignee) to a colleague. */
+export interface ReassignInput {
+  actor: Actor;
+  toId: string;
+  reason: string;
+}
 
 export const caseViewQuery = defineQuery<CaseView>('caseView');
 /** Resolves once the case has its first deadline: what a creator waits on before answering 201. */
@@ -75,6 +101,12 @@ export const addCommentUpdate = defineUpdate<CaseView, [CommentInput]>('addComme
 export const submitFollowUpUpdate = defineUpdate<CaseView, [FollowUpInput]>('submitFollowUp');
 export const retryEffectUpdate = defineUpdate<StuckEffectAck, [StuckEffectInput]>('retryEffect');
 export const dismissEffectUpdate = defineUpdate<StuckEffectAck, [StuckEffectInput]>('dismissEffect');
+export const arrivedUpdate = defineUpdate<CaseView, [ArrivedInput]>('arrived');
+export const requestPauseUpdate = defineUpdate<CaseView, [PauseRequestInput]>('requestPause');
+export const decidePauseUpdate = defineUpdate<CaseView, [PauseDecisionInput]>('decidePause');
+export const endPauseUpdate = defineUpdate<CaseView, [EndPauseInput]>('endPause');
+export const reassignUpdate = defineUpdate<CaseView, [ReassignInput]>('reassign');
+export const handOverUpdate = defineUpdate<CaseView, [ReassignInput]>('handOver');
 
 /**
  * The audit actions each update records when it is accepted (what a timeline of the
@@ -92,6 +124,12 @@ export const updateActions: Readonly<Record<string, readonly CaseAction[]>> = {
   [addCommentUpdate.name]: ['commented'],
   [retryEffectUpdate.name]: ['effect_retried'],
   [dismissEffectUpdate.name]: ['effect_dismissed'],
+  [arrivedUpdate.name]: ['arrived'],
+  [requestPauseUpdate.name]: ['pause_requested'],
+  [decidePauseUpdate.name]: ['pause_approved', 'pause_rejected'],
+  [endPauseUpdate.name]: ['pause_ended'],
+  [reassignUpdate.name]: ['reassigned'],
+  [handOverUpdate.name]: ['handed_over'],
 };
 
 /** Failure types the workflow raises; the API maps them to HTTP statuses. */

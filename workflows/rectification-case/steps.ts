@@ -1,11 +1,19 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { setHandler } from '@temporalio/workflow';
 import { isSurveyScore, surveyReopens } from '../../domain/case-action.ts';
-import { MAX_COMMENT_LENGTH, SYSTEM_ACTOR, type CaseView } from '../../domain/case-model.ts';
+import { MAX_COMMENT_LENGTH, SYSTEM_ACTOR, type Actor, type CaseView } from '../../domain/case-model.ts';
+import { MAX_PAUSE_MS, openPause, pauseReasonLabels } from '../../domain/case-clocks.ts';
+import { checkHandling, type HandlingInput, type HandlingStep } from '../../domain/case-handling.ts';
 import { linkForStage, peopleOfLevel } from '../../domain/case-routing.ts';
 import {
   addCommentUpdate,
   adjudicateUpdate,
+  arrivedUpdate,
+  decidePauseUpdate,
+  endPauseUpdate,
+  handOverUpdate,
+  reassignUpdate,
+  requestPauseUpdate,
   reportRectificationUpdate,
   reviewUpdate,
   signOffUpdate,
@@ -13,6 +21,11 @@ import {
   submitRootCauseUpdate,
   withdrawUpdate,
   type AdjudicationInput,
+  type ArrivedInput,
+  type EndPauseInput,
+  type PauseDecisionInput,
+  type PauseRequestInput,
+  type ReassignInput,
   type CommentInput,
   type FollowUpInput,
   type RectificationInput,
@@ -21,6 +34,7 @@ import {
   type SignOffInput,
   type WithdrawInput,
 } from './messages.ts';
+import { currentRouting } from './routing.ts';
 import { refuse, requireText, type CaseState } from './state.ts';
 
 /**
@@ -237,6 +251,120 @@ const comment: Step<CommentInput> = {
   },
 };
 
+function guardHandling(s: CaseState, step: HandlingStep, u: { actor: Actor }, input?: HandlingInput): void {
+  const r = checkHandling(step, u.actor, s.view, s.policy, input);
+  if (r) refuse(r);
+  // As for every step: the opening run moves the case on its own until it is open.
+  if (!s.opened)
+    refuse({ kind: 'conflict', message: 'the case is still being opened / 案件正在创建，请稍后再试' });
+}
+
+// The steps beside the stages (domain/case-handling.ts decides who may take them): the
+// technician's arrival, pauses of the case-level clocks, reassignment and hand-over.
+
+const arrived: Step<ArrivedInput> = {
+  update: arrivedUpdate,
+  validate: (s, u) => guardHandling(s, 'arrived', u),
+  async run(s, u) {
+    await s.record(u.actor, 'arrived', { note: u.note, signature: u.signature });
+    return s.view;
+  },
+};
+
+const requestPause: Step<PauseRequestInput> = {
+  update: requestPauseUpdate,
+  validate: (s, u) => guardHandling(s, 'request_pause', u, { reason: u.reason, note: u.note }),
+  async run(s, u) {
+    const pauses = (s.view.pauses ??= []);
+    pauses.push({
+      n: pauses.length + 1,
+      reason: u.reason,
+      note: u.note,
+      requestedBy: u.actor.id,
+      requestedAt: nowIso(),
+      state: 'requested',
+    });
+    await s.record(u.actor, 'pause_requested', { reason: u.reason, note: u.note });
+    // Whoever supervises the building now decides, not only who did when the case opened.
+    const { supervisorIds } = await currentRouting(s);
+    const label = pauseReasonLabels[u.reason];
+    await s.email({
+      kind: 'pause_request',
+      key: `p${pauses.length}`,
+      to: { personIds: supervisorIds },
+      detail: `${label.zh} ${label.en}${u.note ? `: ${u.note}` : ''}`,
+    });
+    return s.view;
+  },
+};
+
+const decidePause: Step<PauseDecisionInput> = {
+  update: decidePauseUpdate,
+  validate: (s, u) => guardHandling(s, 'decide_pause', u),
+  async run(s, u) {
+    const p = openPause(s.view.pauses);
+    // The validator let the step through only with a pause waiting for a decision.
+    if (!p) return refuse({ kind: 'conflict', message: 'no pause is waiting for a decision' });
+    const at = nowIso();
+    Object.assign(p, {
+      state: u.approve ? 'approved' : 'rejected',
+      decidedBy: u.actor.id,
+      decidedAt: at,
+      decisionNotes: u.notes,
+      ...(u.approve ? { endsBy: new Date(Date.parse(at) + MAX_PAUSE_MS[p.reason]).toISOString() } : {}),
+    });
+    const payload = { n: p.n, notes: u.notes, endsBy: p.endsBy };
+    if (u.approve) await s.record(u.actor, 'pause_approved', payload);
+    else await s.record(u.actor, 'pause_rejected', payload);
+    return s.view;
+  },
+};
+
+const endPause: Step<EndPauseInput> = {
+  update: endPauseUpdate,
+  validate: (s, u) => guardHandling(s, 'end_pause', u),
+  async run(s, u) {
+    const p = openPause(s.view.pauses);
+    if (!p) return refuse({ kind: 'conflict', message: 'no pause is running' });
+    Object.assign(p, { state: 'ended', endedAt: nowIso(), endedHow: 'resumed' });
+    await s.record(u.actor, 'pause_ended', { n: p.n, how: 'resumed' });
+    return s.view;
+  },
+};
+
+/** Reassignment and hand-over move the case to a colleague the same way; only who may differs. */
+const moveTo = (how: 'reassigned' | 'handed_over'): Step<ReassignInput>['run'] =>
+  async function (s, u) {
+    const { view } = s;
+    const from = view.assigneeId;
+    view.assigneeId = u.toId;
+    // Whoever held the case also answered for it until analysis named someone else.
+    if (view.responsibleId === from) view.responsibleId = u.toId;
+    s.syncSearch();
+    const payload = { from, to: u.toId, reason: u.reason };
+    if (how === 'reassigned') await s.record(u.actor, 'reassigned', payload);
+    else await s.record(u.actor, 'handed_over', payload);
+    await s.email({
+      kind: 'assigned',
+      key: `${how}${view.timeline.length}`,
+      to: { personIds: [u.toId] },
+      detail: u.reason,
+    });
+    return view;
+  };
+
+const reassign: Step<ReassignInput> = {
+  update: reassignUpdate,
+  validate: (s, u) => guardHandling(s, 'reassign', u, { toId: u.toId, note: u.reason }),
+  run: moveTo('reassigned'),
+};
+
+const handOver: Step<ReassignInput> = {
+  update: handOverUpdate,
+  validate: (s, u) => guardHandling(s, 'hand_over', u, { toId: u.toId, note: u.reason }),
+  run: moveTo('handed_over'),
+};
+
 function register<I>(s: CaseState, step: Step<I>): void {
   setHandler(step.update, (u) => step.run(s, u), { validator: (u) => step.validate(s, u) });
 }
@@ -251,4 +379,10 @@ export function registerSteps(s: CaseState): void {
   register(s, followUp);
   register(s, withdraw);
   register(s, comment);
+  register(s, arrived);
+  register(s, requestPause);
+  register(s, decidePause);
+  register(s, endPause);
+  register(s, reassign);
+  register(s, handOver);
 }

@@ -11,6 +11,7 @@ import type { CaseActivities } from '../../activities/index.ts';
 import { isTerminal, type CaseInput, type CaseView } from '../../domain/case-model.ts';
 import { effectFailureTypes, effectQueues } from '../../domain/effect-failure.ts';
 import { EFFECT_FAILURES_PATCH, STEP_LINEAGE_PATCH, superviseStage, watchLeadership } from './deadlines.ts';
+import { CASE_CLOCKS_PATCH, planClocks, watchPauses } from './clocks.ts';
 import { caseViewQuery, openedUpdate } from './messages.ts';
 import { CaseState, type CaseEffects } from './state.ts';
 import { registerSteps } from './steps.ts';
@@ -97,6 +98,11 @@ export async function rectificationCase(input: CaseInput): Promise<CaseView> {
   });
   s.moveTo('analysing');
 
+  // Case-level clocks run from the report beside the stage deadlines; cases opened before them have none.
+  const clocked = patched(CASE_CLOCKS_PATCH);
+  if (clocked) await planClocks(s, local);
+  const pauses = clocked ? watchPauses(s) : Promise.resolve();
+
   // Runs beside the stages: leadership hears of a major case at once, not when analysis ends.
   const leadership = input.severity === 'major' ? watchLeadership(s) : Promise.resolve();
 
@@ -109,6 +115,7 @@ export async function rectificationCase(input: CaseInput): Promise<CaseView> {
   }
 
   await leadership;
+  await pauses;
   await condition(allHandlersFinished);
   await s.settled();
   return s.view;

@@ -50,6 +50,7 @@ import {
   stageLabels,
   type FieldErrors,
 } from '../ui.tsx';
+import { allowedHandling, CaseClocks, HandlingForms } from './case-handling-page.tsx';
 import {
   formValues,
   page,
@@ -560,6 +561,7 @@ async function renderCase(
   // The scanned-code reports this case answers, with when each was reported (its clocks may start there).
   const reports = await reportsOfCase(deps.aws, caseId);
   const steps = allowedSteps(deps, dir, viewer, view);
+  const handling = allowedHandling(deps, dir, viewer, view);
   const { rows, history } = await timelineOf(deps, dir, caseId, lang);
   const temporalUrl = `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.env.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(caseId)}`;
   const dl = (label: Bilingual, value: unknown) => (
@@ -658,6 +660,8 @@ async function renderCase(
         </div>
       </section>
 
+      <CaseClocks view={view} dir={dir} lang={lang} tz={tz} now={now} />
+
       {view.rootCause && (
         <section class="card" aria-labelledby="rc-title">
           <h2 id="rc-title">{t('原因分析', 'Root cause')}</h2>
@@ -717,7 +721,7 @@ async function renderCase(
             )}
           </p>
         )}
-        {steps.length === 0 && !signOffPending && (
+        {steps.length === 0 && handling.length === 0 && !signOffPending && (
           <p class="muted">
             {t('此案件当前没有需要您处理的步骤。', 'Nothing on this case waits for you now.')}
           </p>
@@ -725,6 +729,7 @@ async function renderCase(
         {steps.map((s) => (
           <StepForm step={s} view={view} dir={dir} lang={lang} csrfToken={c.get('csrfToken')} state={state} />
         ))}
+        <HandlingForms steps={handling} view={view} dir={dir} lang={lang} csrfToken={c.get('csrfToken')} />
       </section>
 
       <section class="card" aria-labelledby="timeline-title">

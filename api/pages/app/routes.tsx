@@ -6,6 +6,7 @@ import type { AppDeps } from '../../deps.ts';
 import { toProblem } from '../../middleware/problems.ts';
 import { csrfProtect, requireViewer, sessionMiddleware, type WebEnv } from '../../middleware/session.ts';
 import { ProblemError, problemTypes } from '../../middleware/problems.ts';
+import { caseHandlingPageRoutes } from './case-handling-page.tsx';
 import { casePageRoutes, MAX_PHOTOS, PHOTO_STEP_PATH } from './case-page.tsx';
 import { caseListRoutes } from './case-list.tsx';
 import { newCaseRoutes } from './new-case.tsx';
@@ -71,5 +72,6 @@ export function webAppRoutes(deps: AppDeps): Hono<WebEnv> {
   newCaseRoutes(app, deps);
   caseListRoutes(app, deps);
   casePageRoutes(app, deps);
+  caseHandlingPageRoutes(app, deps);
   return app;
 }

@@ -1,0 +1,338 @@
+// The case page's part for the case-level clocks and the steps beside the stages: the clocks
+// with their state, the pauses, and the forms for arrival, pauses, reassignment and hand-over.
+import type { UpdateDefinition } from '@temporalio/common';
+import type { Hono } from 'hono';
+import type { z } from 'zod';
+import { clockStatuses, pauseReasonLabels, pauseReasons } from '../../../domain/case-clocks.ts';
+import { checkHandling, type HandlingStep } from '../../../domain/case-handling.ts';
+import { isTerminal, type Actor, type CaseView } from '../../../domain/case-model.ts';
+import { withSupervision, type Directory } from '../../../domain/directory.ts';
+import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
+import {
+  arrivedUpdate,
+  decidePauseUpdate,
+  endPauseUpdate,
+  handOverUpdate,
+  reassignUpdate,
+  requestPauseUpdate,
+} from '../../../workflows/rectification-case/messages.ts';
+import type { Caller } from '../../auth.ts';
+import { finishedCase, precheckPolicy, readCaseFor } from '../../case-service.ts';
+import type { AppDeps } from '../../deps.ts';
+import type { WebEnv } from '../../middleware/session.ts';
+import { ProblemError } from '../../middleware/problems.ts';
+import {
+  arrivedSchema,
+  caseIdSchema,
+  endPauseSchema,
+  pauseDecisionSchema,
+  pauseRequestSchema,
+  reassignSchema,
+} from '../../schemas.ts';
+import { Csrf, DeadlineBadge, Due, formatTime } from '../ui.tsx';
+import { parseForm, redirectWithFlash, refusalOf, viewerOf, type WebContext } from './web-kit.tsx';
+
+const HANDLING_STEPS = [
+  'arrived',
+  'request_pause',
+  'decide_pause',
+  'end_pause',
+  'reassign',
+  'hand_over',
+] as const;
+
+export const handlingPaths: Record<HandlingStep, string> = {
+  arrived: 'arrived',
+  request_pause: 'pause',
+  decide_pause: 'pause/decision',
+  end_pause: 'pause/end',
+  reassign: 'reassign',
+  hand_over: 'hand-over',
+};
+
+const titles: Record<HandlingStep, Bilingual> = {
+  arrived: { zh: '登记到场', en: 'I am on site' },
+  request_pause: { zh: '申请暂停计时', en: 'Ask to pause the clocks' },
+  decide_pause: { zh: '审批暂停申请', en: 'Decide the pause request' },
+  end_pause: { zh: '结束暂停', en: 'End the pause' },
+  reassign: { zh: '改派', en: 'Reassign' },
+  hand_over: { zh: '移交同事', en: 'Hand over to a colleague' },
+};
+
+/** The handling steps `viewer` may take on the case now, by the one rule (domain/case-handling.ts). */
+export function allowedHandling(
+  deps: AppDeps,
+  dir: Directory,
+  viewer: Caller,
+  view: CaseView,
+): HandlingStep[] {
+  const actor = withSupervision(dir, viewer.actor);
+  const policy = precheckPolicy(deps, dir, view);
+  return HANDLING_STEPS.filter((s) => {
+    const r = checkHandling(s, actor, view, policy, { reason: pauseReasons[0], toId: '-', note: '-' });
+    return r === null;
+  });
+}
+
+/** The case-level clocks, each pending, met or breached, and the pauses that held them. */
+export function CaseClocks(props: { view: CaseView; dir: Directory; lang: Lang; tz: string; now: Date }) {
+  const { view, lang, tz, now } = props;
+  const t = (zh: string, en: string) => inLang({ zh, en }, lang);
+  const clocks = clockStatuses(view, now.getTime());
+  if (clocks.length === 0) return null;
+  const who = (id: string | undefined) => (id ? (props.dir.people.find((p) => p.id === id)?.name ?? id) : '');
+  return (
+    <section class="card" aria-labelledby="clocks-title">
+      <h2 id="clocks-title">{t('案件时限（自报告起）', 'Case clocks (from the report)')}</h2>
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('时限', 'Clock')}</th>
+              <th scope="col">{t('依据', 'Seed')}</th>
+              <th scope="col">{t('截止', 'Due')}</th>
+              <th scope="col">{t('状态', 'State')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {clocks.map((c) => (
+              <tr data-clock={c.id} data-state={c.state}>
+                <td>{inLang(c.label, lang)}</td>
+                <td>{c.seed}</td>
+                <td>
+                  {c.state === 'pending' ? (
+                    <Due due={c.due} now={now} lang={lang} timeZone={tz} />
+                  ) : (
+                    <time datetime={c.due}>{formatTime(c.due, tz)}</time>
+                  )}
+                  {c.pausedMs > 0 && (
+                    <span class="muted">
+                      {' '}
+                      {t(
+                        `（暂停 ${Math.round(c.pausedMs / 60_000)} 分钟已扣除）`,
+                        `(${Math.round(c.pausedMs / 60_000)} min paused, not counted)`,
+                      )}
+                    </span>
+                  )}
+                  {c.approximate && <span class="muted"> {t('（约）', '(approx.)')}</span>}
+                </td>
+                <td>
+                  <DeadlineBadge state={c.state} lang={lang} />
+                  {c.metAt && <span class="muted"> {formatTime(c.metAt, tz)}</span>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {(view.pauses ?? []).length > 0 && (
+        <>
+          <h3>{t('暂停', 'Pauses')}</h3>
+          <ul>
+            {(view.pauses ?? []).map((p) => (
+              <li data-pause={p.state}>
+                {inLang(pauseReasonLabels[p.reason], lang)} · {who(p.requestedBy)} ·{' '}
+                {formatTime(p.requestedAt, tz)} · {inLang(pauseStateLabels[p.state], lang)}
+                {p.decidedAt && ` · ${who(p.decidedBy)} ${formatTime(p.decidedAt, tz)}`}
+                {p.endedAt && ` → ${formatTime(p.endedAt, tz)}`}
+                {p.note && ` · ${p.note}`}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
+
+const pauseStateLabels = {
+  requested: { zh: '待审批', en: 'awaiting a decision' },
+  approved: { zh: '暂停中', en: 'paused' },
+  rejected: { zh: '已驳回', en: 'rejected' },
+  ended: { zh: '已结束', en: 'ended' },
+} as const satisfies Record<string, Bilingual>;
+
+/** One form per handling step the viewer may take now. */
+export function HandlingForms(props: {
+  steps: HandlingStep[];
+  view: CaseView;
+  dir: Directory;
+  lang: Lang;
+  csrfToken: string;
+}) {
+  const { view, dir, lang } = props;
+  const t = (zh: string, en: string) => inLang({ zh, en }, lang);
+  const staff = dir.people.filter((p) => p.roles.includes('staff') && p.id !== view.assigneeId);
+  const fieldsOf = (step: HandlingStep) => {
+    switch (step) {
+      case 'arrived':
+        return (
+          <label>
+            {t('说明（可选）', 'Note (optional)')} <input type="text" name="note" maxlength={500} />
+          </label>
+        );
+      case 'request_pause':
+        return (
+          <>
+            <label>
+              {t('原因', 'Reason')}{' '}
+              <select name="reason" required>
+                {pauseReasons.map((r) => (
+                  <option value={r}>{inLang(pauseReasonLabels[r], lang)}</option>
+                ))}
+              </select>
+            </label>
+            <label>
+              {t('说明', 'Note')} <input type="text" name="note" maxlength={500} />
+            </label>
+          </>
+        );
+      case 'decide_pause':
+        return (
+          <>
+            <label>
+              <input type="radio" name="approve" value="true" checked /> {t('批准', 'Approve')}
+            </label>
+            <label>
+              <input type="radio" name="approve" value="false" /> {t('驳回', 'Reject')}
+            </label>
+            <label>
+              {t('说明', 'Notes')} <input type="text" name="notes" maxlength={2000} />
+            </label>
+          </>
+        );
+      case 'end_pause':
+        return null;
+      case 'reassign':
+      case 'hand_over':
+        return (
+          <>
+            <label>
+              {t('接手人', 'Colleague')}{' '}
+              <select name="assigneeId" required>
+                {staff.map((p) => (
+                  <option value={p.id}>{p.name}</option>
+                ))}
+              </select>
+            </label>
+            <label>
+              {t('原因', 'Reason')} <input type="text" name="reason" required maxlength={500} />
+            </label>
+          </>
+        );
+    }
+  };
+  return (
+    <>
+      {props.steps.map((step) => (
+        <section class="card" aria-labelledby={`${step}-title`} data-step={step}>
+          <h3 id={`${step}-title`}>{inLang(titles[step], lang)}</h3>
+          <form method="post" action={`/app/cases/${encodeURIComponent(view.caseId)}/${handlingPaths[step]}`}>
+            <Csrf token={props.csrfToken} />
+            {fieldsOf(step)}
+            <div class="actions">
+              <button type="submit">{t('提交', 'Submit')}</button>
+            </div>
+          </form>
+        </section>
+      ))}
+    </>
+  );
+}
+
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
+/** The form posts of the handling steps: each goes back to the case page with a flash. */
+export function caseHandlingPageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
+  const post = <S extends z.ZodType, I>(
+    step: HandlingStep,
+    schema: S,
+    form: (f: Record<string, unknown>) => unknown,
+    update: UpdateDefinition<CaseView, [I]>,
+    toInput: (b: z.output<S>, actor: Actor, dir: Directory, lang: Lang) => I,
+    done: Bilingual,
+  ) =>
+    app.post(`/cases/:caseId/${handlingPaths[step]}`, async (c: WebContext) => {
+      const caseId = caseIdSchema.safeParse(c.req.param('caseId'));
+      if (!caseId.success) return c.notFound();
+      const back = `/app/cases/${encodeURIComponent(caseId.data)}`;
+      try {
+        const parsed = parseForm(schema, form(await c.req.parseBody()));
+        if (!parsed.ok) {
+          const first = Object.values(parsed.errors)[0];
+          return redirectWithFlash(c, back, {
+            kind: 'error',
+            text: first ?? { zh: '表单有误', en: 'The form has errors' },
+          });
+        }
+        const { view, dir } = await readCaseFor(deps, viewerOf(c), caseId.data);
+        if (isTerminal(view.stage)) throw finishedCase(view);
+        const actor = withSupervision(dir, viewerOf(c).actor);
+        const input = toInput(parsed.data, actor, dir, c.get('lang'));
+        await deps.temporal.workflow.getHandle(caseId.data).executeUpdate(update, { args: [input] });
+        return redirectWithFlash(c, back, { kind: 'ok', text: done });
+      } catch (err) {
+        return redirectWithFlash(c, back, { kind: 'error', text: refusalOf(err).text });
+      }
+    });
+
+  const colleague = (dir: Directory, id: string): string => {
+    if (dir.people.find((p) => p.id === id)?.roles.includes('staff')) return id;
+    throw new ProblemError('unprocessable', {
+      zh: '接手人须为名录中的员工',
+      en: 'the colleague taking over must be a staff member of the directory',
+    });
+  };
+
+  post(
+    'arrived',
+    arrivedSchema,
+    (f) => (str(f.note)?.trim() ? { note: str(f.note) } : {}),
+    arrivedUpdate,
+    (b, actor) => ({ actor, note: b.note }),
+    { zh: '已登记到场', en: 'Arrival recorded' },
+  );
+  post(
+    'request_pause',
+    pauseRequestSchema,
+    (f) => ({ reason: str(f.reason) ?? '', note: str(f.note) ?? '' }),
+    requestPauseUpdate,
+    (b, actor) => ({ actor, reason: b.reason, note: b.note }),
+    { zh: '暂停申请已提交，等待主管审批', en: 'Pause requested; a supervisor will decide' },
+  );
+  post(
+    'decide_pause',
+    pauseDecisionSchema,
+    (f) => ({ approve: str(f.approve) !== 'false', notes: str(f.notes) ?? '' }),
+    decidePauseUpdate,
+    (b, actor) => ({ actor, approve: b.approve, notes: b.notes }),
+    { zh: '暂停申请已处理', en: 'Pause request decided' },
+  );
+  post(
+    'end_pause',
+    endPauseSchema,
+    () => ({}),
+    endPauseUpdate,
+    (_b, actor) => ({ actor }),
+    {
+      zh: '暂停已结束，恢复计时',
+      en: 'Pause ended; the clocks run again',
+    },
+  );
+  post(
+    'reassign',
+    reassignSchema,
+    (f) => ({ assigneeId: str(f.assigneeId) ?? '', reason: str(f.reason) ?? '' }),
+    reassignUpdate,
+    (b, actor, dir) => ({ actor, toId: colleague(dir, b.assigneeId), reason: b.reason }),
+    { zh: '案件已改派', en: 'Case reassigned' },
+  );
+  post(
+    'hand_over',
+    reassignSchema,
+    (f) => ({ assigneeId: str(f.assigneeId) ?? '', reason: str(f.reason) ?? '' }),
+    handOverUpdate,
+    (b, actor, dir) => ({ actor, toId: colleague(dir, b.assigneeId), reason: b.reason }),
+    { zh: '案件已移交', en: 'Case handed over' },
+  );
+}

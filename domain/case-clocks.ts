@@ -1,0 +1,326 @@
+// Case-level clocks: the time limits the seeds set for a whole case, counted from the report
+// (not from a stage), beside the stage deadlines. Pure: the workflow plans them once when
+// the case opens; whether each is met comes from the case's own timeline and pauses, so
+// the API, the KPIs and the digests read the same answer from the same view.
+import type { Duration } from './calendar.ts';
+import type { CaseAction } from './case-action.ts';
+import type { Severity, Source } from './sla.ts';
+import type { Bilingual } from './text.ts';
+
+export const clockIds = [
+  'on_site_arrival',
+  'small_repair_done',
+  'complaint_response',
+  'complaint_handled',
+  'complaint_investigation',
+  'complaint_written_result',
+  'evaluation_measures',
+  'leadership_report',
+] as const;
+export type ClockId = (typeof clockIds)[number];
+
+/** A clock the seeds set: its limit, the seed sentence it comes from, and the actions that meet it. */
+export interface ClockRule {
+  id: ClockId;
+  label: Bilingual;
+  seed: string;
+  /** The seed's sentence as written (seed 002 transcribed to simplified Chinese). */
+  quote: string;
+  limit: Duration;
+  /** The first of these actions on the timeline meets the clock. */
+  metBy: readonly CaseAction[];
+}
+
+const minutes = (amount: number): Duration => ({ unit: 'minutes', amount });
+const hours = (amount: number): Duration => ({ unit: 'hours', amount });
+const workingDays = (amount: number): Duration => ({ unit: 'working_days', amount });
+
+const REPAIR_QUOTE_000 = '一般维修2小时到场，急修需在半小时内到场，维修人员要填妥到场时间和维修内容';
+const COMPLAINT_QUOTE_002 = '一般投诉在24小时内响应，重大投诉在48小时内处理并反馈结果';
+const INVESTIGATION_QUOTE_002 = '对于投诉问题，后勤部门需在3个工作日内完成调查，并在5个工作日内出具处理结果';
+
+/** A complaint is answered when its result reaches the reporter: the review that passes it. */
+const ANSWERED: readonly CaseAction[] = ['review_passed'];
+
+/**
+ * The clocks a case runs under, by its source and severity (seed 000 for repairs, seed 002
+ * for complaints, evaluations and major problems). An urgent or major repair is an urgent
+ * repair (急修, 30 minutes); an urgent complaint takes the major complaint's 48 hours, as
+ * its SLA rule does.
+ */
+export function clockRules(c: { source: Source; severity: Severity }): ClockRule[] {
+  const out: ClockRule[] = [];
+  if (c.source === 'repair') {
+    const urgent = c.severity !== 'routine';
+    out.push({
+      id: 'on_site_arrival',
+      label: urgent
+        ? { zh: '急修30分钟内到场', en: 'Urgent repair: on site within 30 minutes' }
+        : { zh: '一般维修2小时内到场', en: 'General repair: on site within 2 hours' },
+      seed: '000',
+      quote: REPAIR_QUOTE_000,
+      limit: urgent ? minutes(30) : hours(2),
+      metBy: ['arrived'],
+    });
+    out.push({
+      id: 'small_repair_done',
+      label: { zh: '零星维修24小时内完成', en: 'Small repair done within 24 hours' },
+      seed: '000',
+      quote: '零星维修24小时内完成，影响学生生活和公寓安全的报修应30分钟内到场并及时处置',
+      limit: hours(24),
+      metBy: ['rectification_reported'],
+    });
+  }
+  if (c.source === 'complaint') {
+    if (c.severity === 'routine')
+      out.push({
+        id: 'complaint_response',
+        label: { zh: '一般投诉24小时内响应', en: 'Complaint: respond within 24 hours' },
+        seed: '002',
+        quote: COMPLAINT_QUOTE_002,
+        limit: hours(24),
+        // A response is the first thing staff do about it: going there, or the analysis.
+        metBy: ['arrived', 'root_cause_submitted'],
+      });
+    else
+      out.push({
+        id: 'complaint_handled',
+        label: {
+          zh: '重大投诉48小时内处理并反馈结果',
+          en: 'Major complaint: handled and answered within 48 hours',
+        },
+        seed: '002',
+        quote: COMPLAINT_QUOTE_002,
+        limit: hours(48),
+        metBy: ANSWERED,
+      });
+    out.push({
+      id: 'complaint_investigation',
+      label: { zh: '投诉3个工作日内完成调查', en: 'Complaint investigated within 3 working days' },
+      seed: '002',
+      quote: INVESTIGATION_QUOTE_002,
+      limit: workingDays(3),
+      metBy: ['root_cause_submitted'],
+    });
+    out.push({
+      id: 'complaint_written_result',
+      label: { zh: '投诉5个工作日内出具处理结果', en: 'Complaint: written result within 5 working days' },
+      seed: '002',
+      quote: INVESTIGATION_QUOTE_002,
+      limit: workingDays(5),
+      metBy: ANSWERED,
+    });
+  }
+  if (c.source === 'evaluation')
+    out.push({
+      id: 'evaluation_measures',
+      label: {
+        zh: '评估问题15个工作日内制定整改措施',
+        en: 'Evaluation finding: rectification measures within 15 working days',
+      },
+      seed: '002',
+      quote: '对于评估中发现的问题，后勤部门需在15个工作日内制定整改措施，并在整改完成后进行复查',
+      limit: workingDays(15),
+      // The same reading as the SLA catalogue's rule: the measures are in place when the rectification is reported.
+      metBy: ['rectification_reported'],
+    });
+  if (c.severity === 'major')
+    out.push({
+      id: 'leadership_report',
+      label: { zh: '重大问题48小时内上报校领导', en: 'Major problem reported to leadership within 48 hours' },
+      seed: '002',
+      quote: '对于服务执行过程中出现的问题，后勤部门需在24小时内响应并处理，重大问题须在48小时内上报校领导',
+      limit: hours(48),
+      metBy: ['leadership_notified'],
+    });
+  return out;
+}
+
+/** A clock as the case keeps it: planned once at the opening, its due computed with the case's calendar. */
+export interface CaseClock {
+  id: ClockId;
+  label: Bilingual;
+  seed: string;
+  limit: Duration;
+  metBy: CaseAction[];
+  /** The report's time (the case's `reportedAt`, else its opening). */
+  startedAt: string;
+  due: string;
+  /** The due lies in a year without official calendar data and may move. */
+  approximate: boolean;
+}
+
+// --- pauses --------------------------------------------------------------------------
+
+export const pauseReasons = ['waiting_for_parts', 'student_absent', 'outside_contractor'] as const;
+export type PauseReason = (typeof pauseReasons)[number];
+
+export const pauseReasonLabels: Readonly<Record<PauseReason, Bilingual>> = {
+  waiting_for_parts: { zh: '等待配件', en: 'Waiting for parts' },
+  student_absent: { zh: '学生不在', en: 'Student absent' },
+  outside_contractor: { zh: '外部单位施工', en: 'Outside contractor' },
+};
+
+const HOUR_MS = 3_600_000;
+/**
+ * The longest a pause holds the clocks, by its reason; after it the clocks run again by
+ * themselves. Parts and outside contractors are a matter of days, an absent student of a
+ * weekend.
+ */
+export const MAX_PAUSE_MS: Readonly<Record<PauseReason, number>> = {
+  waiting_for_parts: 7 * 24 * HOUR_MS,
+  student_absent: 3 * 24 * HOUR_MS,
+  outside_contractor: 7 * 24 * HOUR_MS,
+};
+/** Pauses a case may ask for: each is a few records, and a case that needs more needs a supervisor. */
+export const MAX_PAUSES = 5;
+export const MAX_PAUSE_NOTE_LENGTH = 500;
+
+export type PauseState = 'requested' | 'approved' | 'rejected' | 'ended';
+
+export interface PauseRecord {
+  n: number;
+  reason: PauseReason;
+  note: string;
+  requestedBy: string;
+  requestedAt: string;
+  state: PauseState;
+  decidedBy?: string | undefined;
+  decidedAt?: string | undefined;
+  decisionNotes?: string | undefined;
+  /** When an approved pause ends by itself (its approval plus the reason's maximum). */
+  endsBy?: string | undefined;
+  endedAt?: string | undefined;
+  endedHow?: 'resumed' | 'expired' | 'closed' | undefined;
+}
+
+/** The pause that holds the clocks now, or waits for a decision: at most one at a time. */
+export const openPause = (pauses: readonly PauseRecord[] | undefined): PauseRecord | undefined =>
+  (pauses ?? []).find((p) => p.state === 'requested' || p.state === 'approved');
+
+/** The stretch of time an approved (or ended) pause held the clocks, up to `nowMs`. */
+export function pauseSpan(p: PauseRecord, nowMs: number): { from: number; to: number } | undefined {
+  if (!p.decidedAt || (p.state !== 'approved' && p.state !== 'ended')) return undefined;
+  const from = Date.parse(p.decidedAt);
+  const cap = p.endsBy ? Date.parse(p.endsBy) : Infinity;
+  const to = Math.min(p.endedAt ? Date.parse(p.endedAt) : nowMs, cap, nowMs);
+  return to > from ? { from, to } : undefined;
+}
+
+/** Milliseconds of pauses within [fromMs, toMs]. */
+export function pausedWithin(
+  pauses: readonly PauseRecord[] | undefined,
+  fromMs: number,
+  toMs: number,
+): number {
+  let sum = 0;
+  for (const p of pauses ?? []) {
+    const span = pauseSpan(p, toMs);
+    if (!span) continue;
+    sum += Math.max(0, Math.min(span.to, toMs) - Math.max(span.from, fromMs));
+  }
+  return sum;
+}
+
+// --- status ------------------------------------------------------------------------
+
+/** `cancelled`: the case ended (withdrawn, or closed without the step) before the clock ran out. */
+export type ClockState = 'pending' | 'met' | 'breached' | 'cancelled';
+
+export interface ClockStatus {
+  id: ClockId;
+  label: Bilingual;
+  seed: string;
+  startedAt: string;
+  /** The planned due moved on by the pauses that held the clock before it ran out. */
+  due: string;
+  plannedDue: string;
+  approximate: boolean;
+  pausedMs: number;
+  state: ClockState;
+  metAt?: string | undefined;
+}
+
+/** What a clock's status is read from: the view's opening facts, timeline and pauses. */
+export interface ClockFacts {
+  clocks?: readonly CaseClock[] | undefined;
+  pauses?: readonly PauseRecord[] | undefined;
+  timeline: readonly { at: string; action: CaseAction }[];
+  /** Set when the case is closed or withdrawn: its clocks stop there. */
+  closedAt?: string | undefined;
+}
+
+/**
+ * Where one clock stands at `nowMs`. A pause moves the due on by its length, but only a
+ * pause that began before the clock ran out (a breach is not undone by a later pause) and
+ * only the part of it before the clock was met.
+ */
+export function clockStatus(clock: CaseClock, facts: ClockFacts, nowMs: number): ClockStatus {
+  const endMs = facts.closedAt ? Math.min(nowMs, Date.parse(facts.closedAt)) : nowMs;
+  const met = facts.timeline.find((e) => clock.metBy.includes(e.action));
+  const stopMs = met ? Date.parse(met.at) : endMs;
+  const startMs = Date.parse(clock.startedAt);
+  let dueMs = Date.parse(clock.due);
+  const spans = (facts.pauses ?? [])
+    .map((p) => pauseSpan(p, stopMs))
+    .filter((s): s is { from: number; to: number } => s !== undefined)
+    .sort((a, b) => a.from - b.from);
+  let pausedMs = 0;
+  for (const span of spans) {
+    const from = Math.max(span.from, startMs);
+    if (from >= dueMs) break;
+    const length = Math.max(0, Math.min(span.to, stopMs) - from);
+    pausedMs += length;
+    dueMs += length;
+  }
+  let state: ClockState;
+  if (met) state = stopMs <= dueMs ? 'met' : 'breached';
+  else if (endMs > dueMs) state = 'breached';
+  else state = facts.closedAt && Date.parse(facts.closedAt) <= nowMs ? 'cancelled' : 'pending';
+  return {
+    id: clock.id,
+    label: clock.label,
+    seed: clock.seed,
+    startedAt: clock.startedAt,
+    due: new Date(dueMs).toISOString(),
+    plannedDue: clock.due,
+    approximate: clock.approximate,
+    pausedMs,
+    state,
+    ...(met ? { metAt: met.at } : {}),
+  };
+}
+
+/** Every clock of a case at `nowMs` (none for a case opened before clocks existed). */
+export const clockStatuses = (facts: ClockFacts, nowMs: number): ClockStatus[] =>
+  (facts.clocks ?? []).map((c) => clockStatus(c, facts, nowMs));
+
+/** Counts of clock states over many cases, for the KPIs and the digests. */
+export interface ClockTally {
+  id: ClockId;
+  met: number;
+  breached: number;
+  pending: number;
+  cancelled: number;
+}
+
+export function tallyClocks(views: readonly ClockFacts[], nowMs: number): ClockTally[] {
+  const by = new Map<ClockId, ClockTally>();
+  for (const v of views)
+    for (const s of clockStatuses(v, nowMs)) {
+      const t = by.get(s.id) ?? { id: s.id, met: 0, breached: 0, pending: 0, cancelled: 0 };
+      t[s.state] += 1;
+      by.set(s.id, t);
+    }
+  return clockIds.filter((id) => by.has(id)).map((id) => by.get(id)!);
+}
+
+/** A clock's label by id, for tallies that carry only the id. */
+export function clockLabel(id: ClockId): Bilingual {
+  for (const source of ['repair', 'complaint', 'evaluation'] as const)
+    for (const severity of ['routine', 'major'] as const) {
+      const rule = clockRules({ source, severity }).find((r) => r.id === id);
+      if (rule) return id === 'on_site_arrival' ? { zh: '维修到场', en: 'On-site arrival' } : rule.label;
+    }
+  return { zh: id, en: id };
+}

@@ -1,0 +1,111 @@
+// Who may take the case-handling steps that sit beside the stages (arrival on site, a pause
+// of the clocks, reassignment and hand-over), and when. Pure, like checkStep, which it
+// builds on: the workflow's validators and the API ask the same question.
+import {
+  MAX_PAUSES,
+  MAX_PAUSE_NOTE_LENGTH,
+  openPause,
+  pauseReasons,
+  type PauseReason,
+} from './case-clocks.ts';
+import {
+  checkStep,
+  isTerminal,
+  MAX_COMMENTS,
+  type Actor,
+  type CasePolicy,
+  type CaseView,
+  type StepRefusal,
+} from './case-model.ts';
+
+export type HandlingStep =
+  'arrived' | 'request_pause' | 'decide_pause' | 'end_pause' | 'reassign' | 'hand_over';
+
+/** A supervisor of the case's building (or the working group, or an admin): what may withdraw may decide. */
+const isSupervisor = (actor: Actor, view: CaseView, policy: CasePolicy): boolean =>
+  checkStep('withdraw', actor, view, policy) === null;
+
+const handles = (actor: Actor, view: CaseView): boolean =>
+  actor.id === view.assigneeId || actor.id === view.responsibleId;
+
+const forbidden = (message: string): StepRefusal => ({ kind: 'forbidden', message });
+const conflict = (message: string): StepRefusal => ({ kind: 'conflict', message });
+const invalid = (message: string): StepRefusal => ({ kind: 'invalid', message });
+
+/** What a handling step carries that the rule looks at. */
+export interface HandlingInput {
+  reason?: PauseReason | string | undefined;
+  note?: string | undefined;
+  toId?: string | undefined;
+}
+
+/**
+ * Whether `actor` may take a handling step on the case now. Comments' own rule (the case
+ * is open, the actor is not read-only) comes first; then each step's.
+ */
+export function checkHandling(
+  step: HandlingStep,
+  actor: Actor,
+  view: CaseView,
+  policy: CasePolicy,
+  input: HandlingInput = {},
+): StepRefusal | null {
+  const base = checkStep('comment', actor, view, policy);
+  // The comment cap is about comments only; these steps have caps of their own.
+  const commentsFull = view.comments.length >= MAX_COMMENTS && !isTerminal(view.stage);
+  if (base && !(base.kind === 'conflict' && commentsFull)) return base;
+  const supervisor = isSupervisor(actor, view, policy);
+  switch (step) {
+    case 'arrived':
+      if (!handles(actor, view))
+        return forbidden('only the assigned technician may record the arrival / 只有被指派人可以登记到场');
+      if (!view.clocks?.some((c) => c.metBy.includes('arrived')))
+        return conflict('this case has no on-site clock / 该案件无到场时限');
+      if (view.timeline.some((e) => e.action === 'arrived'))
+        return conflict('the arrival is already recorded / 已登记到场');
+      return null;
+    case 'request_pause': {
+      if (!handles(actor, view))
+        return forbidden('only the assignee may ask to pause the clocks / 只有被指派人可以申请暂停');
+      if (!view.clocks) return conflict('this case has no case-level clocks to pause / 该案件无可暂停的时限');
+      if (openPause(view.pauses))
+        return conflict('a pause is already requested or running / 已有暂停申请或正在暂停');
+      if ((view.pauses ?? []).length >= MAX_PAUSES)
+        return conflict(`a case may be paused at most ${MAX_PAUSES} times / 暂停次数已达上限`);
+      if (!pauseReasons.includes(input.reason as PauseReason))
+        return invalid(`reason must be one of ${pauseReasons.join(', ')} / 暂停原因无效`);
+      if ((input.note ?? '').length > MAX_PAUSE_NOTE_LENGTH)
+        return invalid(`a note may have at most ${MAX_PAUSE_NOTE_LENGTH} characters / 说明过长`);
+      return null;
+    }
+    case 'decide_pause':
+      if (!supervisor)
+        return forbidden(
+          'only a supervisor of this building may decide a pause / 只有本楼栋主管可以审批暂停',
+        );
+      if (openPause(view.pauses)?.state !== 'requested')
+        return conflict('no pause is waiting for a decision / 没有待审批的暂停');
+      return null;
+    case 'end_pause':
+      if (!supervisor && !handles(actor, view))
+        return forbidden(
+          'only the assignee or a supervisor may end a pause / 只有被指派人或主管可以结束暂停',
+        );
+      if (openPause(view.pauses)?.state !== 'approved') return conflict('no pause is running / 当前没有暂停');
+      return null;
+    case 'reassign':
+    case 'hand_over': {
+      if (step === 'reassign' && !supervisor)
+        return forbidden('only a supervisor of this building may reassign the case / 只有本楼栋主管可以改派');
+      if (step === 'hand_over' && actor.id !== view.assigneeId)
+        return forbidden('only the assignee may hand the case over / 只有被指派人可以移交');
+      if (!input.toId?.trim()) return invalid('the colleague to take over must be named / 须指定接手人');
+      if (input.toId === view.assigneeId)
+        return conflict(`${input.toId} is already the assignee / 已是被指派人`);
+      if (!input.note?.trim()) return invalid('a reason is required / 须填写原因');
+      if (input.note.length > MAX_PAUSE_NOTE_LENGTH)
+        return invalid(`a reason may have at most ${MAX_PAUSE_NOTE_LENGTH} characters / 原因过长`);
+      return null;
+    }
+  }
+}

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caseViewSchema, createdCaseSchema, problemSchema } from '../../api/schemas.ts';
+import { call, newCaseBody, startApiStack, type ApiStack } from './harness.ts';
+
+let s: ApiStack;
+beforeAll(async () => {
+  s = await startApiStack();
+});
+afterAll(async () => {
+  await s?.stop();
+});
+
+const problem = async (res: Response, status: number) => {
+  expect(res.status).toBe(status);
+  return problemSchema.parse(await res.json());
+};
+const read = async (caseId: string) =>
+  caseViewSchema.parse(await (await call(s.app, 'GET', `/api/cases/${caseId}`, { as: 'sup-wang' })).json());
+
+describe('case clocks through the API', () => {
+  it('reportedAt: in the future is a 422 naming the field; in the past the clocks run from it', async () => {
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    const bad = await problem(
+      await call(s.app, 'POST', '/api/cases?lang=en', {
+        as: 'sup-wang',
+        body: newCaseBody({ reportedAt: future }),
+      }),
+      422,
+    );
+    expect(bad.errors?.[0]).toMatchObject({ field: 'reportedAt' });
+    expect(bad.errors?.[0]?.message).toContain('future');
+    await problem(
+      await call(s.app, 'POST', '/api/cases', {
+        as: 'sup-wang',
+        body: newCaseBody({ reportedAt: '1999-01-01T00:00:00Z' }),
+      }),
+      400,
+    );
+
+    const reportedAt = new Date(Date.now() - 10 * 60_000).toISOString();
+    const res = await call(s.app, 'POST', '/api/cases', {
+      as: 'sup-wang',
+      body: newCaseBody({ reportedAt }),
+    });
+    expect(res.status).toBe(201);
+    const { caseId } = createdCaseSchema.parse(await res.json());
+    const v = await read(caseId);
+    expect(v.clocks?.map((c) => [c.id, c.startedAt])).toEqual([
+      ['on_site_arrival', reportedAt],
+      ['small_repair_done', reportedAt],
+    ]);
+    expect(v.clockStatus?.map((c) => c.state)).toEqual(['pending', 'pending']);
+  });
+
+  it('arrival, reassignment and a pause: who may, what is refused, and what the case shows after', async () => {
+    const res = await call(s.app, 'POST', '/api/cases', { as: 'sup-wang', body: newCaseBody() });
+    const { caseId } = createdCaseSchema.parse(await res.json());
+    const post = (path: string, as: string, body: unknown) =>
+      call(s.app, 'POST', `/api/cases/${caseId}/${path}`, { as, body });
+
+    await problem(await post('arrived', 'sup-wang', {}), 403);
+    expect((await post('arrived', 'staff-zhou', { note: '已到场' })).status).toBe(200);
+    expect((await read(caseId)).clockStatus?.find((c) => c.id === 'on_site_arrival')?.state).toBe('met');
+    await problem(await post('arrived', 'staff-zhou', {}), 409);
+
+    await problem(await post('reassign', 'staff-zhou', { assigneeId: 'staff-lee', reason: '休假' }), 403);
+    const notStaff = await problem(
+      await post('reassign', 'sup-wang', { assigneeId: 'grid-a1', reason: '休假' }),
+      422,
+    );
+    expect(notStaff.errors?.[0]?.field).toBe('assigneeId');
+    const moved = caseViewSchema.parse(
+      await (await post('reassign', 'sup-wang', { assigneeId: 'staff-lee', reason: '周强休假' })).json(),
+    );
+    expect(moved.assigneeId).toBe('staff-lee');
+    expect(moved.timeline.at(-1)).toMatchObject({ action: 'reassigned', actorId: 'sup-wang' });
+
+    await problem(await post('pause', 'staff-lee', { reason: 'lunch' }), 400);
+    await problem(await post('pause', 'staff-zhou', { reason: 'waiting_for_parts' }), 403);
+    expect((await post('pause', 'staff-lee', { reason: 'waiting_for_parts', note: '等配件' })).status).toBe(
+      200,
+    );
+    await problem(await post('pause/decision', 'staff-lee', { approve: true }), 403);
+    const decided = caseViewSchema.parse(
+      await (await post('pause/decision', 'sup-wang', { approve: true })).json(),
+    );
+    expect(decided.pauses?.[0]).toMatchObject({
+      state: 'approved',
+      reason: 'waiting_for_parts',
+      decidedBy: 'sup-wang',
+    });
+    expect(decided.timeline.map((e) => e.action).slice(-2)).toEqual(['pause_requested', 'pause_approved']);
+    const ended = caseViewSchema.parse(await (await post('pause/end', 'staff-lee', {})).json());
+    expect(ended.pauses?.[0]).toMatchObject({ state: 'ended', endedHow: 'resumed' });
+    await problem(await post('pause/end', 'staff-lee', {}), 409);
+  });
+});

@@ -1,0 +1,212 @@
+import type { UpdateDefinition } from '@temporalio/common';
+import { describe, expect, it } from 'vitest';
+import { clockStatuses, MAX_PAUSE_MS } from '../../domain/case-clocks.ts';
+import type { Actor, CaseView } from '../../domain/case-model.ts';
+import {
+  arrivedUpdate,
+  caseViewQuery,
+  decidePauseUpdate,
+  endPauseUpdate,
+  handOverUpdate,
+  reassignUpdate,
+  requestPauseUpdate,
+  withdrawUpdate,
+} from '../../workflows/rectification-case/messages.ts';
+import {
+  actorOf,
+  caseInput,
+  caseMails,
+  emailOf,
+  refusalType,
+  saveHistory,
+  shanghai,
+  startCase,
+  steps,
+  useCaseStack,
+} from '../support/case-harness.ts';
+
+// Thursday 5 November 2026, 10:00 in Shanghai.
+const stack = useCaseStack({ startAt: new Date('2026-11-05T10:00:00+08:00') });
+const SEC = 1_000;
+const MIN = 60 * SEC;
+const HOUR = 60 * MIN;
+const local = (s: string) => Date.parse(`${s.replace(' ', 'T')}:00+08:00`);
+
+const actions = (v: CaseView) => v.timeline.map((e) => e.action);
+
+describe('pauses, reassignment and the chain read at the breach (time-skipping)', () => {
+  it('a working-day rule escalates in working time: a rung a working day after a Friday breach goes on Monday', async () => {
+    const { dir, env } = stack;
+    // First in the file: the clock still stands at Thursday 10:00.
+    await stack.withWorker(async (tq) => {
+      const input = caseInput(dir, await stack.now(), { source: 'inspection' });
+      const { handle } = await startCase(env, tq, input);
+      const v0 = await steps(dir, handle).rootCause();
+      // Sign-off: one working day, due Friday 18:00.
+      const due = v0.deadlines.at(-1)!.due;
+      expect(shanghai(due)).toBe('2026-11-06 18:00');
+      for (const t of ['2026-11-06 18:00', '2026-11-07 02:00', '2026-11-08 18:00', '2026-11-09 18:00'])
+        await stack.advanceTo(local(t) + SEC, handle);
+      const v = await handle.query(caseViewQuery);
+      expect(v.notices.filter((n) => n.kind === 'escalation').map((n) => [n.level, shanghai(n.at)])).toEqual([
+        ['grid_l3', '2026-11-06 18:00'],
+        ['grid_l2', '2026-11-09 18:00'],
+      ]);
+      await steps(dir, handle).withdraw('测试结束 end of test');
+      await saveHistory(handle, 'escalation-working-time');
+    });
+  });
+
+  it('a pause approved by a supervisor of the building now holds the arrival clock; a second one ends by itself', async () => {
+    const { dir, env } = stack;
+    await stack.withWorker(async (tq) => {
+      const base = caseInput(dir, await stack.now(), { source: 'repair', severity: 'routine' });
+      // The supervisor pinned at the opening has left; sup-wang supervises the building now.
+      const input = { ...base, policy: { ...base.policy, supervisorIds: ['sup-gone'] } };
+      const { handle, view } = await startCase(env, tq, input);
+      const start = Date.parse(view.openedAt);
+      const staff = actorOf(dir, 'staff-zhou');
+      const sup: Actor = { ...actorOf(dir, 'sup-wang'), supervises: ['bldg-a'] };
+      const run = <A>(u: UpdateDefinition<CaseView, [A]>, arg: A) => handle.executeUpdate(u, { args: [arg] });
+
+      await stack.advanceTo(start + 30 * MIN, handle);
+      await run(requestPauseUpdate, { actor: staff, reason: 'student_absent', note: '学生上课，宿舍无人' });
+      // Only a supervisor decides; the pause request went to the building's supervisors now.
+      expect(
+        await refusalType(() => run(decidePauseUpdate, { actor: staff, approve: true, notes: '' })),
+      ).toBe('CaseStepForbidden');
+      await stack.advanceTo(start + 40 * MIN, handle);
+      let v = await run(decidePauseUpdate, { actor: sup, approve: true, notes: '同意' });
+      expect(v.pauses?.[0]).toMatchObject({ state: 'approved', decidedBy: 'sup-wang' });
+      const mails = await caseMails(input.caseId);
+      expect(
+        mails
+          .filter((m) => m.tag === '暂停申请')
+          .map((m) => m.to)
+          .sort(),
+      ).toEqual([emailOf(dir, 'sup-smith'), emailOf(dir, 'sup-wang')].sort());
+      // Paused from 0:40 to 3:00: the 2-hour arrival clock is due at 4:20, so 3:10 is in time.
+      await stack.advanceTo(start + 3 * HOUR, handle);
+      await run(endPauseUpdate, { actor: staff });
+      await stack.advanceTo(start + 3 * HOUR + 10 * MIN, handle);
+      v = await run(arrivedUpdate, { actor: staff });
+      const arrival = clockStatuses(v, await stack.env.currentTimeMs()).find(
+        (c) => c.id === 'on_site_arrival',
+      )!;
+      expect(arrival.state).toBe('met');
+      // Steps land a few milliseconds after the instant the clock was moved to.
+      const paused = 2 * HOUR + 20 * MIN;
+      expect(Math.abs(arrival.pausedMs - paused)).toBeLessThan(10 * SEC);
+      expect(Math.abs(Date.parse(arrival.due) - start - 4 * HOUR - 20 * MIN)).toBeLessThan(10 * SEC);
+
+      // A second pause nobody ends: it ends by itself after its reason's maximum.
+      await run(requestPauseUpdate, { actor: staff, reason: 'waiting_for_parts', note: '等待阀芯到货' });
+      v = await run(decidePauseUpdate, { actor: sup, approve: true, notes: '' });
+      const endsBy = Date.parse(v.pauses![1]!.endsBy!);
+      expect(endsBy - Date.parse(v.pauses![1]!.decidedAt!)).toBe(MAX_PAUSE_MS.waiting_for_parts);
+      await stack.advanceTo(endsBy + SEC, handle);
+      v = await handle.query(caseViewQuery);
+      expect(v.pauses![1]).toMatchObject({ state: 'ended', endedHow: 'expired' });
+      expect(actions(v).filter((a) => a.startsWith('pause_'))).toEqual([
+        'pause_requested',
+        'pause_approved',
+        'pause_ended',
+        'pause_requested',
+        'pause_approved',
+        'pause_ended',
+      ]);
+      expect(v.timeline.at(-1)).toMatchObject({ action: 'pause_ended', actorId: 'system' });
+      await run(withdrawUpdate, { actor: sup, reason: '测试结束 end of test' });
+      await saveHistory(handle, 'pause-approved-and-expired');
+    });
+  });
+
+  it('a supervisor reassigns the case, the new assignee hands it over; both recorded and told', async () => {
+    const { dir, env } = stack;
+    await stack.withWorker(async (tq) => {
+      const input = caseInput(dir, await stack.now(), { source: 'inspection' });
+      const { handle } = await startCase(env, tq, input);
+      const sup: Actor = { ...actorOf(dir, 'sup-wang'), supervises: ['bldg-a'] };
+      expect(
+        await refusalType(() =>
+          handle.executeUpdate(reassignUpdate, {
+            args: [{ actor: actorOf(dir, 'staff-zhou'), toId: 'staff-lee', reason: '休假' }],
+          }),
+        ),
+      ).toBe('CaseStepForbidden');
+      let v = await handle.executeUpdate(reassignUpdate, {
+        args: [{ actor: sup, toId: 'staff-lee', reason: '周强休假 on leave' }],
+      });
+      expect([v.assigneeId, v.responsibleId]).toEqual(['staff-lee', 'staff-lee']);
+      // The former assignee may no longer hand it over; the new one may.
+      expect(
+        await refusalType(() =>
+          handle.executeUpdate(handOverUpdate, {
+            args: [{ actor: actorOf(dir, 'staff-zhou'), toId: 'staff-wu', reason: '换班' }],
+          }),
+        ),
+      ).toBe('CaseStepForbidden');
+      v = await handle.executeUpdate(handOverUpdate, {
+        args: [{ actor: actorOf(dir, 'staff-lee'), toId: 'staff-wu', reason: '换班 shift change' }],
+      });
+      expect(v.assigneeId).toBe('staff-wu');
+      expect(
+        v.timeline
+          .filter((e) => ['reassigned', 'handed_over'].includes(e.action))
+          .map((e) => [e.action, e.actorId]),
+      ).toEqual([
+        ['reassigned', 'sup-wang'],
+        ['handed_over', 'staff-lee'],
+      ]);
+      // The one holding the case now takes its steps.
+      const s = steps(dir, handle);
+      v = await s.rootCause('staff-wu', 'staff-wu');
+      expect(v.stage).toBe('awaiting_signoff');
+      await stack.advanceTo((await stack.env.currentTimeMs()) + 5 * SEC, handle);
+      const assigned = (await caseMails(input.caseId)).filter((m) => m.tag === '整改').map((m) => m.to);
+      expect(assigned).toEqual(
+        expect.arrayContaining([
+          emailOf(dir, 'staff-zhou'),
+          emailOf(dir, 'staff-lee'),
+          emailOf(dir, 'staff-wu'),
+        ]),
+      );
+      await steps(dir, handle).withdraw('测试结束 end of test');
+      await saveHistory(handle, 'reassigned-and-handed-over');
+    });
+  });
+
+  it('the escalation chain is read from the directory at the breach; the pinned one where the place is gone', async () => {
+    const { dir, env } = stack;
+    await stack.withWorker(async (tq) => {
+      const pinnedOld = (c: ReturnType<typeof caseInput>) => ({
+        ...c,
+        policy: {
+          ...c.policy,
+          escalationChain: c.policy.escalationChain.map((l) =>
+            l.level === 'grid_l1' ? { ...l, personIds: ['grid-former'] } : l,
+          ),
+        },
+      });
+      const now = await stack.now();
+      const here = pinnedOld(caseInput(dir, now, { source: 'repair', severity: 'major' }));
+      const gone = pinnedOld(
+        caseInput(dir, now, {
+          source: 'repair',
+          severity: 'major',
+          location: { buildingId: 'bldg-a', floorId: 'a-f1', roomId: 'A101' },
+        }),
+      );
+      const goneInput = { ...gone, location: { buildingId: 'bldg-demolished' } };
+      const a = await startCase(env, tq, here);
+      const b = await startCase(env, tq, goneInput);
+      const due = Date.parse(a.view.deadlines[0]!.due);
+      await stack.advanceTo(due + MIN, a.handle, b.handle);
+      const l1 = (v: CaseView) => v.notices.find((n) => n.kind === 'escalation' && n.level === 'grid_l1')?.to;
+      expect(l1(await a.handle.query(caseViewQuery))).toEqual(['grid-a1']);
+      expect(l1(await b.handle.query(caseViewQuery))).toEqual(['grid-former']);
+      for (const h of [a.handle, b.handle]) await steps(dir, h).withdraw('测试结束 end of test');
+      await saveHistory(a.handle, 'escalation-chain-from-directory');
+    });
+  });
+});

@@ -1,0 +1,67 @@
+import { condition } from '@temporalio/workflow';
+import { clockRules, openPause, type CaseClock } from '../../domain/case-clocks.ts';
+import { SYSTEM_ACTOR, isTerminal } from '../../domain/case-model.ts';
+import type { DeadlinePlanner } from './deadlines.ts';
+import type { CaseState } from './state.ts';
+
+/** patched() id: case-level clocks are planned at the opening and pauses end by themselves (added after v4 histories). */
+export const CASE_CLOCKS_PATCH = 'case-clocks';
+
+/**
+ * Plans the case's clocks from the report (its `reportedAt`, else the opening), each due
+ * computed by the deadline planner so a working-day clock uses the calendar pinned in
+ * history. Whether a clock is met is read later from the timeline (domain/case-clocks.ts).
+ */
+export async function planClocks(s: CaseState, local: DeadlinePlanner): Promise<void> {
+  const { input, policy } = s;
+  const start = input.reportedAt ?? input.openedAt;
+  const clocks: CaseClock[] = [];
+  for (const rule of clockRules(input)) {
+    const plan = await local.planDeadline({
+      start,
+      duration: rule.limit,
+      timeZone: policy.timeZone,
+      fractions: [],
+    });
+    clocks.push({
+      id: rule.id,
+      label: rule.label,
+      seed: rule.seed,
+      limit: rule.limit,
+      metBy: [...rule.metBy],
+      startedAt: start,
+      due: plan.due,
+      approximate: plan.approximate,
+    });
+  }
+  s.view.clocks = clocks;
+  s.view.pauses = [];
+}
+
+/**
+ * Ends an approved pause when its maximum runs out, so a forgotten pause cannot hold the
+ * clocks for ever. Runs beside the stages until the case is over.
+ */
+export async function watchPauses(s: CaseState): Promise<void> {
+  const over = () => isTerminal(s.view.stage);
+  for (;;) {
+    await condition(() => openPause(s.view.pauses)?.state === 'approved' || over());
+    const p = openPause(s.view.pauses);
+    if (over() || !p?.endsBy) return;
+    const left = Date.parse(p.endsBy) - Date.now();
+    if (await condition(() => p.state !== 'approved' || over(), Math.max(1, left))) {
+      if (p.state !== 'approved') continue;
+      return;
+    }
+    p.state = 'ended';
+    p.endedAt = p.endsBy;
+    p.endedHow = 'expired';
+    await s.record(SYSTEM_ACTOR, 'pause_ended', { n: p.n, how: 'expired' });
+  }
+}
+
+/** The link an assignment email carries when the case has an on-site clock: the technician's "arrived". */
+export const arrivalLink = (s: CaseState): { link?: { step: string; action: string } } =>
+  s.view.clocks?.some((c) => c.metBy.includes('arrived'))
+    ? { link: { step: 'arrived', action: 'arrived' } }
+    : {};

@@ -1,0 +1,51 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { CaseActivities } from '../../activities/index.ts';
+import type { CasePolicy } from '../../domain/case-model.ts';
+import type { EscalationStep } from '../../domain/escalation.ts';
+import type { CaseState } from './state.ts';
+
+/** patched() id: the escalation chain is read from the directory as it stands at the breach (added after v4 histories). */
+export const DIRECTORY_ROUTING_PATCH = 'directory-routing';
+/** patched() id: escalation of a working-day rule waits working time (added after v4 histories). */
+export const WORKING_TIME_ESCALATION_PATCH = 'working-time-escalation';
+
+// A directory read that fails three times is not worth holding an escalation for: the
+// pinned policy is the fallback.
+const reads = proxyActivities<Pick<CaseActivities, 'currentRouting' | 'planWorkingTime'>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumAttempts: 3 },
+});
+
+/**
+ * The escalation chain and supervisors of the case's place in the directory now: a grid
+ * member or supervisor appointed after the case opened hears of it. The pinned policy
+ * when the directory cannot be read or no longer has the place.
+ */
+export async function currentRouting(
+  s: CaseState,
+): Promise<Pick<CasePolicy, 'escalationChain' | 'supervisorIds'>> {
+  const pinned = { escalationChain: s.policy.escalationChain, supervisorIds: s.policy.supervisorIds };
+  try {
+    return (await reads.currentRouting({ location: s.view.location })) ?? pinned;
+  } catch {
+    return pinned;
+  }
+}
+
+/**
+ * The instants of an escalation's rungs counted in working time from the breach (working
+ * hours on working days, by this deployment's calendar). Rungs due at the breach stay at it.
+ */
+export async function workingTimeInstants(
+  s: CaseState,
+  breachedAt: string,
+  steps: readonly EscalationStep[],
+): Promise<string[]> {
+  const { instants } = await reads.planWorkingTime({
+    start: breachedAt,
+    offsetsMs: steps.map((st) => st.afterBreachMs),
+    timeZone: s.policy.timeZone,
+    hours: s.policy.workingHours,
+  });
+  return instants;
+}
