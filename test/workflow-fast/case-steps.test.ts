@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { CaseView } from '../../domain/case-model.ts';
 import { followUpRatings } from '../../domain/kpi.ts';
 import {
@@ -198,10 +198,13 @@ describe.concurrent('case steps (stub activities)', () => {
       args: [{ actor: supervisor, decision: 'proceed', notes: '按原方案 as planned' }],
     });
     expect(v.stage).toBe('rectifying');
-    expect(stack.of(v.caseId).emails.at(-1)).toMatchObject({
-      kind: 'adjudicated',
-      to: { personIds: [responsible.id] },
-    });
+    // A step answers before its mail goes out (the mail has its own queue): wait for it.
+    await vi.waitFor(() =>
+      expect(stack.of(v.caseId).emails.at(-1)).toMatchObject({
+        kind: 'adjudicated',
+        to: { personIds: [responsible.id] },
+      }),
+    );
     await handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: 'test over' }] });
     await handle.result();
   });
@@ -233,7 +236,9 @@ describe.concurrent('case steps (stub activities)', () => {
     });
     expect(v).toMatchObject({ stage: 'reviewing', round: 2 });
     expect(v.followUp).toMatchObject({ score: 2, outcome: 'reopened' });
-    expect(stack.of(v.caseId).emails.at(-1)).toMatchObject({ kind: 'reopened', detail: '还在漏水' });
+    await vi.waitFor(() =>
+      expect(stack.of(v.caseId).emails.at(-1)).toMatchObject({ kind: 'reopened', detail: '还在漏水' }),
+    );
     await handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: '' }] });
     v = await handle.executeUpdate(submitFollowUpUpdate, { args: [{ actor: reporterActor, score: 4 }] });
     const final = await handle.result();
