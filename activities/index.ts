@@ -1,3 +1,4 @@
+import type { CalendarFile } from '../domain/calendar-file.ts';
 import type { CaseView, Reporter } from '../domain/case-model.ts';
 import { reporterActorId } from '../domain/case-model.ts';
 import {
@@ -58,6 +59,8 @@ export interface ActivityDeps extends AwsDeps {
   publicBaseUrl: string;
   timeZone: string;
   calendarOverrides?: CalendarOverrides | undefined;
+  /** The school's calendar file (terms, holidays), which the duty calendar reads. */
+  calendarFile?: CalendarFile | undefined;
 }
 
 /** The case workflow's activities, built over injected clients. Each is idempotent. */

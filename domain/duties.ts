@@ -350,8 +350,6 @@ export const completionSchema = z.object({
     .min(1)
     .max(24 * 60)
     .optional(),
-  /** When it was done, if not now (a standing post recorded after the evening peak). */
-  doneAt: z.iso.datetime({ offset: true }).optional(),
   evidence: z
     .array(z.object({ kind: z.enum(evidenceKinds), ref }))
     .max(20)

@@ -6,6 +6,7 @@ import type { DailyBriefConfig } from '../workflows/daily-brief/messages.ts';
 import { auditAnchorScheduleSpec } from '../workflows/audit-anchor/schedule.ts';
 import { zeroReportScheduleSpec } from '../workflows/zero-report/schedule.ts';
 import { inspectionScheduleSpecs } from '../workflows/inspection-round/schedule.ts';
+import { dutyScheduleSpec } from '../workflows/duty/schedule.ts';
 
 /**
  * The Temporal Schedules Rectify runs on, created or updated idempotently at
@@ -143,5 +144,6 @@ export function schedulesFromEnv(
     auditAnchorScheduleSpec({ timeZone: env.CAMPUS_TZ, cron: extra.AUDIT_ANCHOR_CRON }),
     zeroReportScheduleSpec({ timeZone: env.CAMPUS_TZ }),
     ...inspectionScheduleSpecs({ timeZone: env.CAMPUS_TZ }),
+    dutyScheduleSpec({ timeZone: env.CAMPUS_TZ }),
   ];
 }

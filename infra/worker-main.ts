@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { NativeConnection, type WorkflowBundle, type WorkflowBundlePath } from '@temporalio/worker';
 import { ConfigError, parseEnv } from './config.ts';
 import { buildDeps, type Deps } from './deps.ts';
-import { calendarOverridesFromEnv } from './calendar.ts';
+import { calendarOverridesFromEnv, loadCalendar } from './calendar.ts';
 import { ensureSchedules, schedulesFromEnv } from './schedules.ts';
 import { bundleWorkflows, createWorker, quietRuntime } from './worker.ts';
 
@@ -54,6 +54,7 @@ async function main(): Promise<void> {
   schedulesFromEnv(env);
   // Likewise a bad calendar file: the error names its lines.
   const calendarOverrides = await calendarOverridesFromEnv(env);
+  const calendarFile = await loadCalendar(env);
   // Logs go to CloudWatch: keep the SDK's lifecycle lines, drop its debug chatter.
   quietRuntime('INFO');
   const bundle = await workflowBundle(env.WORKFLOW_BUNDLE_PATH);
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
     connection,
     namespace: deps.temporal.namespace,
     taskQueue: deps.temporal.taskQueue,
-    deps: { ...activityDeps, calendarOverrides },
+    deps: { ...activityDeps, calendarOverrides, calendarFile },
     bundle,
   });
   await ensureSchedulesAtStart(deps);

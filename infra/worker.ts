@@ -14,6 +14,7 @@ import { createActivities, type ActivityDeps } from '../activities/index.ts';
 import { createFeedbackActivities } from '../activities/feedback.ts';
 import { createZeroReportActivities } from '../activities/zero-report.ts';
 import { createInspectionActivities } from '../activities/inspection.ts';
+import { createDutyActivities } from '../activities/duties.ts';
 
 export const workflowsPath = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -59,6 +60,7 @@ export async function createWorker(opts: WorkerOptions): Promise<Worker> {
       ...createAuditActivities(opts.deps),
       ...createZeroReportActivities(opts.deps),
       ...createInspectionActivities(opts.deps),
+      ...createDutyActivities(opts.deps),
     },
   });
 }

@@ -24,6 +24,9 @@
  *   REPORTQ#<buildingId>                              <receivedAt>#<reportId>    a building's triage queue (reports.ts)
  *   REPORTTRACK#<tokenHash>                           -                          a tracking link's token (reports.ts)
  *   RATE#<scope>                                      <window>                   an abuse-limit counter (reports.ts)
+ *   DUTYOCC#<occurrenceId>                            -                          a duty's occurrence (duties.ts)
+ *   DUTIES#<buildingId>                               <dueDate>#<occurrenceId>   the same, by building and due date (duties.ts)
+ *   DUTYCASE#<occurrenceId>                           -                          the case a missed duty opened, claimed once (duties.ts)
  */
 export interface OpsKey {
   pk: string;
@@ -47,6 +50,9 @@ const prefix = {
   reportQueue: 'REPORTQ#',
   reportTrack: 'REPORTTRACK#',
   rate: 'RATE#',
+  dutyOccurrence: 'DUTYOCC#',
+  dutyList: 'DUTIES#',
+  dutyCase: 'DUTYCASE#',
 } as const;
 
 /** The partition (`pk`) of record kinds read as a whole partition. */
@@ -56,6 +62,7 @@ export const opsPartition = {
   anchorChunks: (anchorId: string) => `${prefix.anchorChunks}${anchorId}`,
   digestWeek: (week: string) => `${prefix.digestWeek}${week}`,
   reportQueue: (buildingId: string) => `${prefix.reportQueue}${buildingId}`,
+  dutyList: (buildingId: string) => `${prefix.dutyList}${buildingId}`,
 } as const;
 
 /** Sort-key prefixes within a week's digest partition. */
@@ -113,6 +120,15 @@ export const opsKey = {
   }),
   reportTrack: (tokenHash: string): OpsKey => ({ pk: `${prefix.reportTrack}${tokenHash}`, sk: ONLY }),
   rate: (scope: string, window: number): OpsKey => ({ pk: `${prefix.rate}${scope}`, sk: String(window) }),
+  dutyOccurrence: (occurrenceId: string): OpsKey => ({
+    pk: `${prefix.dutyOccurrence}${occurrenceId}`,
+    sk: ONLY,
+  }),
+  dutyListEntry: (buildingId: string, dueDate: string, occurrenceId: string): OpsKey => ({
+    pk: opsPartition.dutyList(buildingId),
+    sk: `${dueDate}#${occurrenceId}`,
+  }),
+  dutyCase: (occurrenceId: string): OpsKey => ({ pk: `${prefix.dutyCase}${occurrenceId}`, sk: ONLY }),
 } as const;
 
 /**

@@ -5,3 +5,4 @@ export { dailyBrief } from './daily-brief/workflow.ts';
 export { auditAnchor } from './audit-anchor/workflow.ts';
 export { zeroReportNight } from './zero-report/workflow.ts';
 export { inspectionRound, inspectionRounds } from './inspection-round/workflow.ts';
+export { dutyCalendar, dutyOccurrence } from './duty/workflow.ts';

@@ -5,6 +5,7 @@ import { calendarRouteDefinitions, calendarRoutes } from './calendar.ts';
 import { caseStepRouteDefinitions, caseStepRoutes } from './case-steps.ts';
 import { caseRouteDefinitions, caseRoutes } from './cases.ts';
 import { directoryRouteDefinitions, directoryRoutes } from './directory.ts';
+import { dutyRouteDefinitions, dutyRoutes } from './duties.tsx';
 import { kpiRouteDefinitions, kpiRoutes } from './kpis.ts';
 import { reportLinkRouteDefinitions, reportLinkRoutes } from './report-link-pages.tsx';
 import { systemRouteDefinitions } from './system.tsx';
@@ -27,6 +28,7 @@ export const resourceRoutes = [
   calendarRoutes,
   actionLinkRoutes,
   reportLinkRoutes,
+  dutyRoutes,
 ] as const;
 
 /** Every route declaration, in document order. */
@@ -40,6 +42,7 @@ export const routeDefinitions: readonly RouteConfig[] = [
   ...calendarRouteDefinitions,
   ...actionLinkRouteDefinitions,
   ...reportLinkRouteDefinitions,
+  ...dutyRouteDefinitions,
   ...systemRouteDefinitions,
   ...pageRouteDefinitions,
 ];

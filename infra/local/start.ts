@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { loadDirectory, readDirectoryFile, saveDirectory } from '../../store/directory.ts';
 import { createApp } from '../../api/app.ts';
 import { API_HOST, listen } from '../../api/server.ts';
-import { calendarOverridesFromEnv } from '../calendar.ts';
+import { calendarOverridesFromEnv, loadCalendar } from '../calendar.ts';
 import { ConfigError, envSchema, parseEnv } from '../config.ts';
 import { buildDeps } from '../deps.ts';
 import { asPortInUse } from '../ports.ts';
@@ -200,6 +200,7 @@ async function main(): Promise<void> {
     });
     // A bad calendar file stops the start here, naming its lines.
     const calendarOverrides = await calendarOverridesFromEnv(env);
+    const calendarFile = await loadCalendar(env);
     const deps = buildDeps(env);
     // Its Temporal client and AWS clients close with the other connections.
     started.connections.push(deps);
@@ -235,7 +236,7 @@ async function main(): Promise<void> {
       connection: nativeConnection,
       namespace: deps.temporal.namespace,
       taskQueue: deps.temporal.taskQueue,
-      deps: { ...deps.activityDeps(), calendarOverrides },
+      deps: { ...deps.activityDeps(), calendarOverrides, calendarFile },
     });
     started.worker = worker;
     started.workerRun = worker.run();
