@@ -94,3 +94,13 @@ export async function claimDutyCase(
     return JSON.parse((unmarshall((await read()) ?? {}) as { data: string }).data) as CaseInput;
   }
 }
+
+/** The occurrences of several buildings due in [from, to] (campus dates): what the duty KPI counts. */
+export async function occurrencesDueIn(
+  deps: StoreDeps,
+  buildingIds: readonly string[],
+  from: string,
+  to: string,
+): Promise<DutyOccurrence[]> {
+  return (await Promise.all(buildingIds.map((b) => occurrencesDue(deps, b, from, to)))).flat();
+}

@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { periodBounds, tallyForRange } from '../../store/kpi-tallies.ts';
 import type { Directory } from '../../domain/directory.ts';
 import { complaintYearBounds, computeKpis } from '../../domain/kpi.ts';
+import { dutyCompletionKpi } from '../../domain/duty-kpi.ts';
+import { localDate } from '../../domain/calendar.ts';
+import { occurrencesDueIn } from '../../store/duties.ts';
 import type { AuthEnv, Caller } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { reportScopeRefusal } from '../middleware/access.ts';
@@ -93,6 +96,13 @@ export function kpiRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
         : tallyForRange(store, { ...year, buildingId: q.buildingId, timeZone: tz }),
     ]);
     const yearTally = ytd ?? result;
+    // The duty calendar counts by due date: the campus days of [from, to).
+    const dutyOccurrences = await occurrencesDueIn(
+      store,
+      q.buildingId ? [q.buildingId] : dir.buildings.map((b) => b.id),
+      localDate(range.from, tz),
+      localDate(new Date(Date.parse(range.to) - 1).toISOString(), tz),
+    );
     const buildings = q.buildingId ? 1 : Math.max(1, dir.buildings.length);
     return c.json(
       {
@@ -101,11 +111,14 @@ export function kpiRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
         buildingId: q.buildingId ?? null,
         buildings,
         cases: result.tally.cases,
-        kpis: computeKpis(result.tally, {
-          periodDays: days,
-          buildings,
-          complaintYear: { ...year, byBuilding: yearTally.tally.validComplaintsByBuilding },
-        }),
+        kpis: [
+          ...computeKpis(result.tally, {
+            periodDays: days,
+            buildings,
+            complaintYear: { ...year, byBuilding: yearTally.tally.validComplaintsByBuilding },
+          }),
+          dutyCompletionKpi(dutyOccurrences),
+        ],
         source: { weeksFromCounters: result.weeksFromCounters, partsFromIndex: result.partsComputed },
         complaintYear: {
           ...year,

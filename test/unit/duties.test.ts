@@ -21,6 +21,8 @@ import {
   type DutyDefinition,
 } from '../../domain/duties.ts';
 import { standardItem } from '../../domain/standards/catalogue.ts';
+import { dutyCompletionKpi } from '../../domain/duty-kpi.ts';
+import { schedulesFromEnv } from '../../infra/schedules.ts';
 
 const TZ = 'Asia/Shanghai';
 const terms = [
@@ -256,5 +258,41 @@ describe('completions', () => {
       den: 2,
     });
     expect(completionRatio([])).toEqual({ num: 0, den: 0 });
+  });
+});
+
+describe('the duty completion KPI and the schedule', () => {
+  it('is done over decided, targets every duty, cites seed 000, and is undecided with nothing due', () => {
+    const k = dutyCompletionKpi([
+      { status: 'completed' },
+      { status: 'completed' },
+      { status: 'missed' },
+      { status: 'open' },
+    ]);
+    expect(k).toMatchObject({
+      id: 'duty_completion_rate',
+      value: 0.6667,
+      numerator: 2,
+      denominator: 3,
+      target: 1,
+      met: false,
+    });
+    expect(k.source).toMatch(/^seed 000: .*safety\.1.*evaluation\.5/);
+    expect(dutyCompletionKpi([{ status: 'completed' }]).met).toBe(true);
+    expect(dutyCompletionKpi([{ status: 'open' }])).toMatchObject({ value: null, met: null });
+  });
+
+  it('runs with the demo: the duty calendar every morning beside the daily rounds and the nightly zero report', () => {
+    const specs = schedulesFromEnv({ CAMPUS_TZ: 'Asia/Shanghai' }, {});
+    expect(specs.find((s) => s.scheduleId === 'rectify-duties')).toMatchObject({
+      workflowType: 'dutyCalendar',
+      cron: '0 6 * * *',
+      timeZone: 'Asia/Shanghai',
+      args: [{ timeZone: 'Asia/Shanghai' }],
+    });
+    expect(specs.find((s) => s.scheduleId === 'rectify-inspection-daily')?.workflowType).toBe(
+      'inspectionRounds',
+    );
+    expect(specs.find((s) => s.scheduleId === 'rectify-zero-report')?.workflowType).toBe('zeroReportNight');
   });
 });

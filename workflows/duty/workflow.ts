@@ -73,7 +73,7 @@ export async function dutyCalendar(input: DutyRunInput): Promise<string[]> {
  * by its due time, is recorded as missed and opens a case citing the item.
  */
 export async function dutyOccurrence(input: { occurrence: DutyOccurrence }): Promise<DutyOccurrence> {
-  const o: DutyOccurrence = structuredClone(input.occurrence);
+  const o: DutyOccurrence = JSON.parse(JSON.stringify(input.occurrence)) as DutyOccurrence;
   const duty = dutyById(o.dutyId);
   if (!duty) throw ApplicationFailure.nonRetryable(`no duty ${o.dutyId}`, 'DutyUnknown');
 
