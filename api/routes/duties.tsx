@@ -314,7 +314,12 @@ const tr = (lang: Lang) => (x: Bilingual) => (lang === 'en' ? `${x.en} / ${x.zh}
 const progressText = (o: DutyOccurrence, lang: Lang) =>
   o.progress.map((p) => `${lang === 'en' ? p.label.en : p.label.zh} ${p.done}/${p.times}`).join(' · ');
 
-function ListPage(props: { lang: Lang; list: Awaited<ReturnType<typeof listFor>>; board: boolean }) {
+function ListPage(props: {
+  tz: string;
+  lang: Lang;
+  list: Awaited<ReturnType<typeof listFor>>;
+  board: boolean;
+}) {
   const t = tr(props.lang);
   const { list } = props;
   const rate = list.completion.rate === null ? '—' : `${Math.round(list.completion.rate * 1000) / 10}%`;
@@ -355,7 +360,7 @@ function ListPage(props: { lang: Lang; list: Awaited<ReturnType<typeof listFor>>
               <span class={o.status}>{t(statusNames[o.status])}</span>
               <br />
               <small>
-                {t({ zh: `截止 ${localDate(o.due)} `, en: `due ${localDate(o.due)} ` })}
+                {t({ zh: `截止 ${localDate(o.due, props.tz)} `, en: `due ${localDate(o.due, props.tz)} ` })}
                 {progressText(o, props.lang)}
               </small>
             </li>
@@ -367,6 +372,7 @@ function ListPage(props: { lang: Lang; list: Awaited<ReturnType<typeof listFor>>
 }
 
 function OccurrencePage(props: {
+  tz: string;
   lang: Lang;
   o: ReturnType<typeof described>;
   canRecord: boolean;
@@ -384,8 +390,8 @@ function OccurrencePage(props: {
       </p>
       <p>
         {t({
-          zh: `${o.buildingId} · ${o.periodLabel.zh} · 截止 ${localDate(o.due)} ${d?.dueTime ?? ''} · ${statusNames[o.status].zh}`,
-          en: `${o.buildingId} · ${o.periodLabel.en} · due ${localDate(o.due)} ${d?.dueTime ?? ''} · ${statusNames[o.status].en}`,
+          zh: `${o.buildingId} · ${o.periodLabel.zh} · 截止 ${localDate(o.due, props.tz)} ${d?.dueTime ?? ''} · ${statusNames[o.status].zh}`,
+          en: `${o.buildingId} · ${o.periodLabel.en} · due ${localDate(o.due, props.tz)} ${d?.dueTime ?? ''} · ${statusNames[o.status].en}`,
         })}
       </p>
       <p>{progressText(o, lang)}</p>
@@ -474,6 +480,7 @@ export function dutyPageRoutes(deps: AppDeps): Hono<AuthEnv> {
       '<!doctype html>' +
         String(
           <ListPage
+            tz={deps.env.CAMPUS_TZ}
             lang={langOf(c, q.lang)}
             list={list}
             board={isCampusReader(caller) || Boolean(q.buildingId)}
@@ -493,6 +500,7 @@ export function dutyPageRoutes(deps: AppDeps): Hono<AuthEnv> {
       '<!doctype html>' +
         String(
           <OccurrencePage
+            tz={deps.env.CAMPUS_TZ}
             lang={langOf(c, q.lang)}
             o={described(o)}
             canRecord={mayRecord(caller, o)}
