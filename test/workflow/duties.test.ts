@@ -5,7 +5,6 @@ import type { CaseView } from '../../domain/case-model.ts';
 import type { DutyOccurrence } from '../../domain/duties.ts';
 import { citation, standardItem } from '../../domain/standards/catalogue.ts';
 import { getOccurrence } from '../../store/duties.ts';
-import { dutyOccurrenceQuery } from '../../workflows/duty/messages.ts';
 import { dutyCalendar } from '../../workflows/duty/workflow.ts';
 import { caseViewQuery } from '../../workflows/rectification-case/messages.ts';
 import { emailOf, plainClient, settle, useCaseStack } from '../support/case-harness.ts';
@@ -113,19 +112,20 @@ describe('the duty calendar: daily duties (每日职责)', () => {
           (await call('staff-zhao', 'POST', `/api/duties/occurrences/${round}/completions`, {})).status,
         ).toBe(409);
 
-        // Nothing is sent when a daily duty opens; at 16:01, two hours before it is due at 18:00 and
-        // still open, the manager is reminded of the check (the round is done: no reminder for it).
+        // Nothing is sent when a daily duty opens. The check's run goes on to its end (awaited, so
+        // the test server skips to each of its timers): one reminder to the manager at 16:00, two
+        // hours before it is due at 18:00, none for the round (done); at 18:00 it is missed and
+        // opens a case citing 规范 10, assigned to the manager.
         const checkWf = stack.env.client.workflow.getHandle(check);
         expect(await remindersTo('设备设施每日检查 2015-01-15')).toEqual([]);
-        await stack.advanceTo(at('2015-01-15T16:01'), checkWf);
+        const ended = await checkWf.result();
+        expect(ended).toMatchObject({ status: 'missed', remindersSent: 1 });
+        const reminded = (await checkWf.fetchHistory()).events?.find(
+          (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'remindDuty',
+        );
+        expect(Number(reminded?.eventTime?.seconds) * 1000).toBe(at('2015-01-15T16:00'));
         expect(await remindersTo('设备设施每日检查 2015-01-15')).toEqual([emailOf(stack.dir, 'staff-zhao')]);
         expect(await remindersTo('管理员每日巡视宿舍 2015-01-15')).toEqual([]);
-        expect(await checkWf.query(dutyOccurrenceQuery)).toMatchObject({ status: 'open', remindersSent: 1 });
-
-        // At 18:00 the check was missed and opened a case citing 规范 10, assigned to the manager.
-        // Its run ends once the case is open: awaiting that, not a clock past 18:00, keeps the test
-        // server from waiting on the new case.
-        await checkWf.result();
         const missed = await getOccurrence(store, check);
         expect(missed?.status).toBe('missed');
         expect(missed?.caseId).toMatch(/^ZG-2015-\d+$/);
