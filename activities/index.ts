@@ -1,4 +1,5 @@
 import type { ResultStore } from '../store/audit-jobs.ts';
+import type { CalendarFile } from '../domain/calendar-file.ts';
 import type { CaseView, Reporter } from '../domain/case-model.ts';
 import { reporterActorId } from '../domain/case-model.ts';
 import {
@@ -73,6 +74,8 @@ export interface ActivityDeps extends AwsDeps {
   currentCalendar?: (() => Promise<{ key: string; overrides: CalendarOverrides }>) | undefined;
   /** Where long audit reads run as jobs put their results (the evidence store's bucket). */
   resultStore?: ResultStore | undefined;
+  /** The school's calendar file (terms, holidays), which the duty calendar reads. */
+  calendarFile?: CalendarFile | undefined;
 }
 
 /** The case workflow's activities, built over injected clients. Each is idempotent. */

@@ -24,6 +24,7 @@ import { webAppRoutes } from './pages/app/routes.tsx';
 import { zeroReportActionHandlers, zeroReportRoutes } from './routes/zero-report.tsx';
 import { inspectionRoutes } from './routes/inspection.tsx';
 import { standardsRoutes } from './routes/standards.ts';
+import { dutyPageRoutes } from './routes/duties.tsx';
 
 const MAX_BODY_BYTES = 256 * 1024;
 
@@ -90,6 +91,8 @@ export function createApp(given: AppDeps): Hono {
   app.route('/', zeroReportRoutes(deps));
   app.route('/', inspectionRoutes(deps));
   app.route('/', standardsRoutes());
+  // The duty calendar's pages (bearer token or page session).
+  app.route('/', dutyPageRoutes(deps));
   // Pages and the evidence routes are plain Hono routes: each is declared in the document by hand.
   documentPages(app);
   return app;

@@ -303,7 +303,9 @@ export type KpiId =
   | 'valid_complaints_per_building_year'
   | 'average_time_to_close_hours'
   | 'p90_time_to_close_hours'
-  | 'reopen_rate';
+  | 'reopen_rate'
+  // duty-kpi.ts
+  | 'duty_completion_rate';
 
 export interface KpiValue {
   id: KpiId;

@@ -7,6 +7,7 @@ import { auditAnchorScheduleSpec } from '../workflows/audit-anchor/schedule.ts';
 import { zeroReportScheduleSpec } from '../workflows/zero-report/schedule.ts';
 import { inspectionScheduleSpecs } from '../workflows/inspection-round/schedule.ts';
 import { calendarWatchScheduleSpec } from '../workflows/calendar-watch/schedule.ts';
+import { dutyScheduleSpec } from '../workflows/duty/schedule.ts';
 
 /**
  * The Temporal Schedules Rectify runs on, created or updated idempotently at
@@ -146,5 +147,6 @@ export function schedulesFromEnv(
     zeroReportScheduleSpec({ timeZone: env.CAMPUS_TZ }),
     ...inspectionScheduleSpecs({ timeZone: env.CAMPUS_TZ }),
     calendarWatchScheduleSpec({ timeZone: env.CAMPUS_TZ, cron: extra.CALENDAR_WATCH_CRON }),
+    dutyScheduleSpec({ timeZone: env.CAMPUS_TZ }),
   ];
 }

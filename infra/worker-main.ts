@@ -3,7 +3,7 @@ import { NativeConnection, type WorkflowBundle, type WorkflowBundlePath } from '
 import { ConfigError, parseEnv } from './config.ts';
 import { buildDeps, type Deps } from './deps.ts';
 import { assertDeployedMode } from './deployed-mode.ts';
-import { activityCalendar, calendarOverridesFromEnv } from './calendar.ts';
+import { activityCalendar, calendarOverridesFromEnv, loadCalendar } from './calendar.ts';
 import { ensureSchedules, schedulesFromEnv } from './schedules.ts';
 import { bundleWorkflows, createWorker, quietRuntime } from './worker.ts';
 
@@ -56,6 +56,7 @@ async function main(): Promise<void> {
   schedulesFromEnv(env);
   // Likewise a bad calendar file: the error names its lines.
   const calendarOverrides = await calendarOverridesFromEnv(env);
+  const calendarFile = await loadCalendar(env);
   // Logs go to CloudWatch: keep the SDK's lifecycle lines, drop its debug chatter.
   quietRuntime('INFO');
   const bundle = await workflowBundle(env.WORKFLOW_BUNDLE_PATH);
@@ -64,7 +65,12 @@ async function main(): Promise<void> {
     connection,
     namespace: deps.temporal.namespace,
     taskQueue: deps.temporal.taskQueue,
-    deps: { ...activityDeps, calendarOverrides, currentCalendar: activityCalendar(env, deps.aws) },
+    deps: {
+      ...activityDeps,
+      calendarOverrides,
+      calendarFile,
+      currentCalendar: activityCalendar(env, deps.aws),
+    },
     bundle,
   });
   await ensureSchedulesAtStart(deps);

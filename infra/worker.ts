@@ -18,6 +18,7 @@ import { createInspectionActivities } from '../activities/inspection.ts';
 import { createReportTriageActivities } from '../activities/report-triage.ts';
 import { createCalendarWatchActivities } from '../activities/calendar-watch.ts';
 import { effectQueues } from '../domain/effect-failure.ts';
+import { createDutyActivities } from '../activities/duties.ts';
 
 export const workflowsPath = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -70,6 +71,7 @@ export async function createWorker(opts: WorkerOptions): Promise<RectifyWorker> 
       ...createInspectionActivities(opts.deps),
       ...createReportTriageActivities(opts.deps),
       ...createCalendarWatchActivities(opts.deps),
+      ...createDutyActivities(opts.deps),
     },
   });
   return new RectifyWorker(main, await effectWorkers(opts, createActivities(opts.deps)));

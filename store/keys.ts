@@ -28,6 +28,9 @@
  *   CALENDAR                                          v#<000001>                 a saved version of the calendar file (calendar-versions.ts)
  *   AUDITJOB#<jobId>                                  -                          a long audit read run as a job (audit-jobs.ts)
  *   AUDITJOBSLOTS#<pool>                              -                          running jobs, in total and per person (audit-jobs.ts)
+ *   DUTYOCC#<occurrenceId>                            -                          a duty's occurrence (duties.ts)
+ *   DUTIES#<buildingId>                               <dueDate>#<occurrenceId>   the same, by building and due date (duties.ts)
+ *   DUTYCASE#<occurrenceId>                           -                          the case a missed duty opened, claimed once (duties.ts)
  */
 export interface OpsKey {
   pk: string;
@@ -55,6 +58,9 @@ const prefix = {
   calendar: 'CALENDAR',
   auditJob: 'AUDITJOB#',
   auditJobSlots: 'AUDITJOBSLOTS#',
+  dutyOccurrence: 'DUTYOCC#',
+  dutyList: 'DUTIES#',
+  dutyCase: 'DUTYCASE#',
 } as const;
 
 /** The partition (`pk`) of record kinds read as a whole partition. */
@@ -66,6 +72,7 @@ export const opsPartition = {
   reportQueue: (buildingId: string) => `${prefix.reportQueue}${buildingId}`,
   caseReports: (caseId: string) => `${prefix.caseReports}${caseId}`,
   calendarVersions: prefix.calendar,
+  dutyList: (buildingId: string) => `${prefix.dutyList}${buildingId}`,
 } as const;
 
 /** Sort-key prefixes within a week's digest partition. */
@@ -134,6 +141,15 @@ export const opsKey = {
   }),
   auditJob: (jobId: string): OpsKey => ({ pk: `${prefix.auditJob}${jobId}`, sk: ONLY }),
   auditJobSlots: (pool: string): OpsKey => ({ pk: `${prefix.auditJobSlots}${pool}`, sk: ONLY }),
+  dutyOccurrence: (occurrenceId: string): OpsKey => ({
+    pk: `${prefix.dutyOccurrence}${occurrenceId}`,
+    sk: ONLY,
+  }),
+  dutyListEntry: (buildingId: string, dueDate: string, occurrenceId: string): OpsKey => ({
+    pk: opsPartition.dutyList(buildingId),
+    sk: `${dueDate}#${occurrenceId}`,
+  }),
+  dutyCase: (occurrenceId: string): OpsKey => ({ pk: `${prefix.dutyCase}${occurrenceId}`, sk: ONLY }),
 } as const;
 
 /**

@@ -8,3 +8,4 @@ export { inspectionRound, inspectionRounds } from './inspection-round/workflow.t
 export { reportTriage } from './report-triage/workflow.ts';
 export { calendarWatch } from './calendar-watch/workflow.ts';
 export { auditJob } from './audit-job/workflow.ts';
+export { dutyCalendar, dutyOccurrence } from './duty/workflow.ts';

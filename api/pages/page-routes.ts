@@ -314,6 +314,30 @@ const pages: [RouteConfig['method'], string, Kind, Bilingual, string[]][] = [
     { zh: '零报告看板页', en: 'Zero-report board page' },
     ['zero-report'],
   ],
+  [
+    'get',
+    '/duties',
+    'page',
+    {
+      zh: '例行职责：待办与完成率（手机）',
+      en: 'Recurring duties: what is due, the completion rate (phone)',
+    },
+    ['duties'],
+  ],
+  [
+    'get',
+    '/duties/{occurrenceId}',
+    'page',
+    { zh: '一次职责与登记表', en: 'One duty occurrence and its form' },
+    ['duties'],
+  ],
+  [
+    'post',
+    '/duties/{occurrenceId}',
+    'form',
+    { zh: '登记职责完成', en: 'Record a duty completion' },
+    ['duties'],
+  ],
 ];
 
 const responsesFor = (kind: Kind): RouteConfig['responses'] => {

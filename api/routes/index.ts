@@ -6,6 +6,7 @@ import { calendarRouteDefinitions, calendarRoutes } from './calendar.ts';
 import { caseStepRouteDefinitions, caseStepRoutes } from './case-steps.ts';
 import { caseRouteDefinitions, caseRoutes } from './cases.ts';
 import { directoryRouteDefinitions, directoryRoutes } from './directory.ts';
+import { dutyRouteDefinitions, dutyRoutes } from './duties.tsx';
 import { kpiRouteDefinitions, kpiRoutes } from './kpis.ts';
 import { reportLinkRouteDefinitions, reportLinkRoutes } from './report-link-pages.tsx';
 import { systemRouteDefinitions } from './system.tsx';
@@ -31,6 +32,7 @@ export const resourceRoutes = [
   actionLinkRoutes,
   reportLinkRoutes,
   stuckCaseRoutes,
+  dutyRoutes,
 ] as const;
 
 /** Every route declaration, in document order. */
@@ -46,6 +48,7 @@ export const routeDefinitions: readonly RouteConfig[] = [
   ...actionLinkRouteDefinitions,
   ...reportLinkRouteDefinitions,
   ...stuckCaseRouteDefinitions,
+  ...dutyRouteDefinitions,
   ...systemRouteDefinitions,
   ...pageRouteDefinitions,
 ];

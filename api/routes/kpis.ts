@@ -5,6 +5,9 @@ import type { Directory } from '../../domain/directory.ts';
 import { countByDimension } from '../../domain/inspection-scores.ts';
 import { clockKpis, complaintYearBounds, computeKpis } from '../../domain/kpi.ts';
 import { periodDates, roundsIn } from '../inspection-reads.ts';
+import { dutyCompletionKpi } from '../../domain/duty-kpi.ts';
+import { localDate } from '../../domain/calendar.ts';
+import { occurrencesDueIn } from '../../store/duties.ts';
 import type { AuthEnv, Caller } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { reportScopeRefusal } from '../middleware/access.ts';
@@ -95,6 +98,13 @@ export function kpiRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
         : tallyForRange(store, { ...year, buildingId: q.buildingId, timeZone: tz }),
     ]);
     const yearTally = ytd ?? result;
+    // The duty calendar counts by due date: the campus days of [from, to).
+    const dutyOccurrences = await occurrencesDueIn(
+      store,
+      q.buildingId ? [q.buildingId] : dir.buildings.map((b) => b.id),
+      localDate(range.from, tz),
+      localDate(new Date(Date.parse(range.to) - 1).toISOString(), tz),
+    );
     const buildings = q.buildingId ? 1 : Math.max(1, dir.buildings.length);
     const dates = periodDates(range, tz);
     const rounds = await roundsIn(
@@ -110,12 +120,15 @@ export function kpiRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
         buildingId: q.buildingId ?? null,
         buildings,
         cases: result.tally.cases,
-        kpis: computeKpis(result.tally, {
-          periodDays: days,
-          buildings,
-          complaintYear: { ...year, byBuilding: yearTally.tally.validComplaintsByBuilding },
-          inspections: countByDimension(rounds),
-        }),
+        kpis: [
+          ...computeKpis(result.tally, {
+            periodDays: days,
+            buildings,
+            complaintYear: { ...year, byBuilding: yearTally.tally.validComplaintsByBuilding },
+            inspections: countByDimension(rounds),
+          }),
+          dutyCompletionKpi(dutyOccurrences),
+        ],
         citedByDimension: result.tally.citedByDimension ?? {},
         clocks: clockKpis(result.tally),
         source: { weeksFromCounters: result.weeksFromCounters, partsFromIndex: result.partsComputed },

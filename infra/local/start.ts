@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { loadDirectory, readDirectoryFile, saveDirectory } from '../../store/directory.ts';
 import { createApp } from '../../api/app.ts';
 import { API_HOST, listen } from '../../api/server.ts';
-import { activityCalendar, calendarOverridesFromEnv } from '../calendar.ts';
+import { activityCalendar, calendarOverridesFromEnv, loadCalendar } from '../calendar.ts';
 import { ConfigError, envSchema, parseEnv, type Env } from '../config.ts';
 import { buildDeps } from '../deps.ts';
 import { asPortInUse } from '../ports.ts';
@@ -267,6 +267,7 @@ async function main(): Promise<void> {
     });
     // A bad calendar file stops the start here, naming its lines.
     const calendarOverrides = await calendarOverridesFromEnv(env);
+    const calendarFile = await loadCalendar(env);
     const deps = buildDeps(env);
     // Its Temporal client and AWS clients close with the other connections.
     started.connections.push(deps);
@@ -302,7 +303,12 @@ async function main(): Promise<void> {
       connection: nativeConnection,
       namespace: deps.temporal.namespace,
       taskQueue: deps.temporal.taskQueue,
-      deps: { ...deps.activityDeps(), calendarOverrides, currentCalendar: activityCalendar(env, aws) },
+      deps: {
+        ...deps.activityDeps(),
+        calendarOverrides,
+        calendarFile,
+        currentCalendar: activityCalendar(env, aws),
+      },
     });
     started.worker = worker;
     started.workerRun = worker.run();

@@ -87,8 +87,15 @@ describe('GET /api/kpis', () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { cases: number; kpis: KpiValue[]; source: Record<string, number> };
     expect(body.cases).toBe(4);
-    // 15, the etiquette satisfaction (育人 7) and the inspection pass rate of each of the six dimensions.
-    expect(body.kpis).toHaveLength(22);
+    // 15, the etiquette satisfaction (育人 7) and the inspection pass rate of each of the six
+    // dimensions, then the duty calendar's completion rate (no duties were due in 2012).
+    expect(body.kpis).toHaveLength(23);
+    expect(body.kpis.at(-1)).toMatchObject({
+      id: 'duty_completion_rate',
+      target: 1,
+      value: null,
+      denominator: 0,
+    });
     expect(body.kpis.every((k) => 'target' in k && 'value' in k && 'met' in k)).toBe(true);
     expect(kpi(body, 'complaint_handling_rate')).toMatchObject({ value: 0.5, target: 1, met: false });
     expect(kpi(body, 'repair_satisfaction')).toMatchObject({ value: 0.5, target: 0.9, met: false });

@@ -1,0 +1,250 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { SYSTEM_ACTOR, type CaseInput, type CasePolicy } from '../domain/case-model.ts';
+import { buildPolicy } from '../domain/case-policy.ts';
+import { createCalendar, localDate, officialDays } from '../domain/calendar.ts';
+import { overridesFrom, type CalendarFile } from '../domain/calendar-file.ts';
+import type { Building, Directory, Person } from '../domain/directory.ts';
+import {
+  allWindowsOn,
+  dutyById,
+  evidenceNames,
+  frequencyNames,
+  newOccurrence,
+  occurrenceId,
+  type DutyCalendar,
+  type DutyDefinition,
+  type DutyOccurrence,
+  type OwnerKind,
+} from '../domain/duties.ts';
+import { headerSafe } from '../domain/safe-text.ts';
+import { slaCatalogue } from '../domain/sla.ts';
+import { citation, standardItem } from '../domain/standards/catalogue.ts';
+import { nextCaseNumber } from '../store/counters.ts';
+import { loadDirectory } from '../store/directory.ts';
+import { claimDutyCase, getOccurrence, saveOccurrence } from '../store/duties.ts';
+import { sendOnce } from '../store/outbox.ts';
+import type { ActivityDeps } from './index.ts';
+
+export const DutyFailure = {
+  NoDirectory: 'DutyNoDirectory',
+  UnknownDuty: 'DutyUnknown',
+} as const;
+
+/** Who a duty falls to in one building (the supervisors when the directory names nobody else). */
+export function ownersOf(dir: Directory, building: Building, kind: OwnerKind): string[] {
+  const staffOf = (k: Person['staffKind']) =>
+    dir.people.filter((p) => p.roles.includes('staff') && p.staffKind === k).map((p) => p.id);
+  const ids =
+    kind === 'supervisors'
+      ? building.supervisorIds
+      : kind === 'building_grid'
+        ? building.gridMemberIds
+        : kind === 'manager'
+          ? staffOf('manager')
+          : staffOf('duty');
+  return ids.length > 0 ? [...ids] : [...building.supervisorIds];
+}
+
+/** The break and term calendar the duty rules read, from the school's calendar file and the official data. */
+export function dutyCalendar(file: CalendarFile, date: string): DutyCalendar {
+  const year = Number(date.slice(0, 4));
+  const working = createCalendar(overridesFrom(file));
+  return {
+    terms: file.terms,
+    holidays: [
+      ...[year - 1, year, year + 1].flatMap((y) => officialDays(y).holidays),
+      ...file.holidays.map((h) => h.date),
+    ],
+    isWorkingDay: (d) => working.isWorkingDay(d),
+  };
+}
+
+/** The duty calendar's activities: each idempotent (rows overwritten, cases claimed once, emails once). */
+export function createDutyActivities(deps: ActivityDeps) {
+  const store = { ddb: deps.ddb, tables: deps.tables };
+  const file: CalendarFile = deps.calendarFile ?? {
+    official: [],
+    holidays: [],
+    workdays: [],
+    closures: [],
+    terms: [],
+  };
+
+  async function directory(): Promise<Directory> {
+    const dir = await loadDirectory(deps.ddb, deps.tables);
+    if (!dir) throw ApplicationFailure.nonRetryable('no campus directory is loaded', DutyFailure.NoDirectory);
+    return dir;
+  }
+
+  function duty(id: string): DutyDefinition {
+    const d = dutyById(id);
+    if (!d) throw ApplicationFailure.nonRetryable(`no duty ${id}`, DutyFailure.UnknownDuty);
+    return d;
+  }
+
+  /**
+   * The occurrences whose window holds `date`, in every dormitory (or those
+   * given), with their owners from the directory: those not yet decided. One
+   * already done or missed is left out, so a workflow id the server has
+   * forgotten never runs a second time.
+   */
+  async function planDuties(input: {
+    date: string;
+    timeZone: string;
+    buildingIds?: string[] | undefined;
+    dutyIds?: string[] | undefined;
+  }): Promise<DutyOccurrence[]> {
+    const dir = await directory();
+    const windows = allWindowsOn(input.date, dutyCalendar(file, input.date)).filter(
+      (w) => !input.dutyIds || input.dutyIds.includes(w.dutyId),
+    );
+    const out: DutyOccurrence[] = [];
+    for (const b of dir.buildings) {
+      if (b.kind === 'public_area') continue;
+      if (input.buildingIds && !input.buildingIds.includes(b.id)) continue;
+      for (const w of windows) {
+        const stored = await getOccurrence(store, occurrenceId(w.dutyId, b.id, w.period));
+        if (stored && stored.status !== 'open') continue;
+        const d = duty(w.dutyId);
+        out.push(
+          newOccurrence(
+            d,
+            w,
+            { buildingId: b.id, ownerIds: ownersOf(dir, b, d.owner), supervisorIds: b.supervisorIds },
+            input.timeZone,
+          ),
+        );
+      }
+    }
+    return out;
+  }
+
+  async function mailOwners(o: DutyOccurrence, key: string, tag: { zh: string; en: string }): Promise<void> {
+    const dir = await directory();
+    const d = duty(o.dutyId);
+    const building = dir.buildings.find((b) => b.id === o.buildingId);
+    const url = `${deps.publicBaseUrl}/duties/${o.occurrenceId}`;
+    const due = `${localDate(o.due, deps.timeZone)}`;
+    const left = o.progress
+      .filter((p) => p.done < p.times)
+      .map((p) => ({ zh: `${p.label.zh} ${p.done}/${p.times}`, en: `${p.label.en} ${p.done}/${p.times}` }));
+    const evidence = d.evidence.map((k) => evidenceNames[k]);
+    for (const id of o.ownerIds) {
+      const p = dir.people.find((x) => x.id === id);
+      if (!p) continue;
+      const zh = [
+        `${p.name}，您好：`,
+        `${building?.name.zh ?? o.buildingId}「${d.name.zh}」（${frequencyNames[d.frequency].zh}，${o.periodLabel.zh}）须在 ${due} ${d.dueTime} 前完成。`,
+        `要求：${d.requirement.zh}`,
+        ...(left.length ? [`尚未完成：${left.map((x) => x.zh).join('、')}`] : []),
+        ...(evidence.length ? [`佐证材料：${evidence.map((x) => x.zh).join('、')}`] : []),
+        `逾期未完成将自动立案整改。登记：${url}`,
+      ];
+      const en = [
+        `Dear ${p.name},`,
+        `${d.name.en} (${frequencyNames[d.frequency].en.toLowerCase()}, ${o.periodLabel.en}) in ${building?.name.en ?? o.buildingId} is due by ${due} ${d.dueTime}.`,
+        `Requirement: ${d.requirement.en}`,
+        ...(left.length ? [`Still to do: ${left.map((x) => x.en).join(', ')}`] : []),
+        ...(evidence.length ? [`Evidence: ${evidence.map((x) => x.en.toLowerCase()).join(', ')}`] : []),
+        `Missed, it opens a rectification case. Record it: ${url}`,
+      ];
+      const blocks = p.language === 'en' ? [en, zh] : [zh, en];
+      await sendOnce(deps, { scope: o.occurrenceId, key: `${key}#${p.id}` }, async () => ({
+        to: p.email,
+        subject: headerSafe(`【${tag.zh}】${d.name.zh} ${o.periodLabel.zh} / ${tag.en}: ${d.name.en}`),
+        text: blocks.map((b) => b.join('\n')).join('\n\n----\n\n'),
+        html: blocks
+          .map((b) => `<div>${b.map((l) => `<p>${escapeHtml(l)}</p>`).join('')}</div>`)
+          .join('<hr>'),
+      }));
+    }
+  }
+
+  /** Stores a new occurrence; a duty longer than a day tells its owners it is open. */
+  async function openDutyOccurrence(o: DutyOccurrence): Promise<void> {
+    await saveOccurrence(store, o);
+    if (duty(o.dutyId).frequency !== 'daily')
+      await mailOwners(o, 'open', { zh: '待办职责', en: 'Duty open' });
+  }
+
+  async function saveDutyOccurrence(o: DutyOccurrence): Promise<void> {
+    await saveOccurrence(store, o);
+  }
+
+  /** The n-th reminder before the occurrence is due, to its owners. */
+  async function remindDuty(input: { occurrence: DutyOccurrence; n: number }): Promise<void> {
+    await mailOwners(input.occurrence, `remind#${input.n}`, { zh: '职责提醒', en: 'Duty reminder' });
+  }
+
+  /**
+   * The case a missed occurrence opens: it cites the duty's first item
+   * (category = the item id), runs under the item's SLA rule where it has
+   * one, is assigned to an owner on the staff (else the manager), and is
+   * claimed once per occurrence.
+   */
+  async function prepareDutyCase(input: { occurrence: DutyOccurrence; at: string }): Promise<CaseInput> {
+    const o = input.occurrence;
+    const d = duty(o.dutyId);
+    const dir = await directory();
+    const item = standardItem(d.items[0] ?? '');
+    if (!item)
+      throw ApplicationFailure.nonRetryable(`no catalogue item for ${d.id}`, DutyFailure.UnknownDuty);
+    const staff = dir.people.filter((p) => p.roles.includes('staff'));
+    const assignee =
+      staff.find((p) => o.ownerIds.includes(p.id)) ??
+      staff.find((p) => p.staffKind === 'manager') ??
+      staff[0];
+    if (!assignee)
+      throw ApplicationFailure.nonRetryable('the directory has no staff', DutyFailure.NoDirectory);
+    const location = { buildingId: o.buildingId };
+    return claimDutyCase(store, o.occurrenceId, async () => {
+      const caseId = await nextCaseNumber(
+        deps.ddb,
+        deps.tables,
+        Number(localDate(input.at, deps.timeZone).slice(0, 4)),
+      );
+      const severity = item.severity ?? 'routine';
+      const policy: CasePolicy = buildPolicy(
+        dir,
+        { source: 'inspection', severity, category: item.id, location },
+        { timeZone: deps.timeZone },
+      );
+      const rule = slaCatalogue.rules.find((r) => r.id === item.slaRuleId);
+      if (rule) {
+        policy.slaRuleId = rule.id;
+        policy.slaLabel = rule.label;
+        policy.stageDurations = { ...rule.stages };
+        policy.leadershipNotice = rule.leadershipNotice;
+      }
+      const cite = citation(item);
+      const left = o.progress.filter((p) => p.done < p.times);
+      return {
+        caseId,
+        title: `${cite.zh} ${d.name.zh}逾期未完成 / ${cite.en}: ${d.name.en} missed`.slice(0, 200),
+        description: [
+          `${d.name.zh}（${o.periodLabel.zh}，${o.occurrenceId}）截至 ${localDate(o.due, deps.timeZone)} ${d.dueTime} 未完成。`,
+          `未完成 / Not done: ${left.map((p) => `${p.label.zh}/${p.label.en} ${p.done}/${p.times}`).join(', ')}`,
+          `标准要求 / Requirement: ${item.requirement.zh}`,
+        ]
+          .join('\n')
+          .slice(0, 5000),
+        source: 'inspection',
+        severity,
+        category: item.id,
+        location,
+        assigneeId: assignee.id,
+        openedBy: SYSTEM_ACTOR,
+        openedAt: input.at,
+        policy,
+      };
+    });
+  }
+
+  return { planDuties, openDutyOccurrence, saveDutyOccurrence, remindDuty, prepareDutyCase };
+}
+
+export type DutyActivities = ReturnType<typeof createDutyActivities>;
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

@@ -1,0 +1,541 @@
+import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
+import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { z } from 'zod';
+import { addDays, localDate } from '../../domain/calendar.ts';
+import type { Directory } from '../../domain/directory.ts';
+import {
+  completionRatio,
+  completionSchema,
+  dutyById,
+  duties,
+  evidenceKinds,
+  evidenceNames,
+  frequencyNames,
+  ownerNames,
+  statusNames,
+  type CompletionInput,
+  type DutyOccurrence,
+} from '../../domain/duties.ts';
+import { citation, standardItem } from '../../domain/standards/catalogue.ts';
+import type { Bilingual } from '../../domain/text.ts';
+import { getOccurrence, occurrencesDue } from '../../store/duties.ts';
+import { DutyOccurrenceFailure, recordDutyUpdate } from '../../workflows/duty/messages.ts';
+import type { AuthEnv, Caller } from '../auth.ts';
+import type { AppDeps } from '../deps.ts';
+import { bearerOrSession, type SessionOrBearerEnv } from '../middleware/bearer-or-session.ts';
+import { callerLanguage, ProblemError, type Lang } from '../middleware/problems.ts';
+import { jsonOnly, parseOr400 } from '../middleware/validation.ts';
+import { directoryOrFail } from '../reads.ts';
+import { langQuerySchema } from '../schemas.ts';
+import { bi, documentResponse, JSON_TYPE, problems } from './declare.ts';
+
+/** Roles that see every building's duties (the compliance calendar's board). */
+const CAMPUS_READERS = ['admin', 'working_group', 'leadership', 'auditor'] as const;
+
+const date = z.iso.date({ message: 'a date like 2026-12-04 / 日期格式如 2026-12-04' });
+const listQuery = z
+  .strictObject({
+    buildingId: z.string().min(1).max(64).optional(),
+    from: date.optional(),
+    to: date.optional(),
+    status: z.enum(['open', 'completed', 'missed']).optional(),
+    lang: z.enum(['zh-CN', 'en']).optional(),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, {
+    path: ['to'],
+    message: 'to must not be before from / to 不能早于 from',
+  })
+  .refine((q) => !q.from || !q.to || q.to <= addDays(q.from, 400), {
+    path: ['to'],
+    message: 'at most 400 days at a time / 一次最多查询 400 天',
+  });
+const occurrenceParam = z.strictObject({
+  occurrenceId: z
+    .string()
+    .regex(/^duty\.[a-z-]+\.[A-Za-z0-9_.:-]+$/, 'an occurrence id like duty.manager-round.bldg-a.2026-12-04'),
+});
+
+const listDutiesRoute = createRoute({
+  method: 'get',
+  path: '/api/duties',
+  operationId: 'listDuties',
+  tags: ['duties'],
+  summary: bi({
+    zh: '例行职责目录（频次、责任人、佐证、提醒）',
+    en: 'The recurring duties (frequency, owner, evidence, reminders)',
+  }),
+  request: { query: langQuerySchema },
+  responses: {
+    200: documentResponse(JSON_TYPE, {
+      zh: '职责及其所依据的 6T 条目',
+      en: 'Each duty with the 6T items it comes from',
+    }),
+    ...problems([400, 401]),
+  },
+});
+
+const listOccurrencesRoute = createRoute({
+  method: 'get',
+  path: '/api/duties/occurrences',
+  operationId: 'listDutyOccurrences',
+  tags: ['duties'],
+  summary: bi({
+    zh: '职责日历：按截止日期列出各楼栋的待办与完成情况',
+    en: 'The compliance calendar: occurrences by due date, with the completion rate',
+  }),
+  description: bi({
+    zh: '默认从昨天起一年内到期的；工作小组、管理员、校领导、审计看全部楼栋，其他人看自己负责或督导的。',
+    en: 'By default those due from yesterday to a year ahead; the working group, admins, leadership and auditors see every building, others what they own or supervise.',
+  }),
+  request: { query: listQuery },
+  responses: {
+    200: documentResponse(JSON_TYPE, { zh: '职责实例与完成率', en: 'Occurrences and the completion rate' }),
+    ...problems([400, 401, 404, 503]),
+  },
+});
+
+const getOccurrenceRoute = createRoute({
+  method: 'get',
+  path: '/api/duties/occurrences/{occurrenceId}',
+  operationId: 'getDutyOccurrence',
+  tags: ['duties'],
+  summary: bi({ zh: '一次职责及其完成记录', en: 'One occurrence and its completions' }),
+  request: { params: occurrenceParam, query: langQuerySchema },
+  responses: {
+    200: documentResponse(JSON_TYPE, { zh: '职责实例', en: 'The occurrence' }),
+    ...problems([400, 401, 403, 404]),
+  },
+});
+
+const recordRoute = createRoute({
+  method: 'post',
+  path: '/api/duties/occurrences/{occurrenceId}/completions',
+  operationId: 'recordDutyCompletion',
+  tags: ['duties'],
+  summary: bi({
+    zh: '登记完成（说明、时长、佐证材料）',
+    en: 'Record a completion (note, minutes, evidence refs)',
+  }),
+  description: bi({
+    zh: '由责任人或楼栋督导登记；缺少佐证或时长不足返回 422 并说明所缺内容。',
+    en: "By an owner or the building's supervisor; missing evidence or too few minutes is a 422 naming what is missing.",
+  }),
+  middleware: [jsonOnly],
+  request: {
+    params: occurrenceParam,
+    query: langQuerySchema,
+    body: { required: true, content: { [JSON_TYPE]: { schema: completionSchema } } },
+  },
+  responses: {
+    200: documentResponse(JSON_TYPE, { zh: '登记后的职责实例', en: 'The occurrence after it' }),
+    ...problems([400, 401, 403, 404, 409, 415, 422], {
+      404: { zh: '没有该职责实例', en: 'No such occurrence' },
+      409: { zh: '该职责已完成或已逾期', en: 'The occurrence is done or missed' },
+      422: { zh: '环节、佐证或时长不符合要求', en: 'Part, evidence or minutes not as the duty asks' },
+    }),
+  },
+});
+
+export const dutyRouteDefinitions: RouteConfig[] = [
+  listDutiesRoute,
+  listOccurrencesRoute,
+  getOccurrenceRoute,
+  recordRoute,
+];
+
+const isCampusReader = (caller: Caller) =>
+  caller.person.roles.some((r) => (CAMPUS_READERS as readonly string[]).includes(r));
+const mayRecord = (caller: Caller, o: DutyOccurrence) =>
+  o.ownerIds.includes(caller.person.id) || o.supervisorIds.includes(caller.person.id);
+const mayRead = (caller: Caller, o: DutyOccurrence) => isCampusReader(caller) || mayRecord(caller, o);
+
+/** An occurrence with its duty's names and the items it cites, for the API and the page. */
+function described(o: DutyOccurrence) {
+  const d = dutyById(o.dutyId);
+  return {
+    ...o,
+    name: d?.name,
+    frequency: d?.frequency,
+    evidenceExpected: d?.evidence ?? [],
+    minMinutes: d?.minMinutes,
+    items: (d?.items ?? []).map((id) => {
+      const item = standardItem(id);
+      return { id, citation: item ? citation(item) : { zh: id, en: id } };
+    }),
+  };
+}
+
+function catalogue() {
+  return duties.map((d) => ({
+    ...d,
+    frequencyName: frequencyNames[d.frequency],
+    ownerName: ownerNames[d.owner],
+    evidenceNames: d.evidence.map((k) => evidenceNames[k]),
+    citations: d.items.map((id) => {
+      const item = standardItem(id);
+      return { id, citation: item ? citation(item) : { zh: id, en: id } };
+    }),
+  }));
+}
+
+/** The duties of a period the caller may see, with the completion rate over those decided. */
+async function listFor(
+  deps: AppDeps,
+  caller: Caller,
+  dir: Directory,
+  q: {
+    buildingId?: string | undefined;
+    from?: string | undefined;
+    to?: string | undefined;
+    status?: string | undefined;
+  },
+) {
+  if (q.buildingId && !dir.buildings.some((b) => b.id === q.buildingId))
+    throw new ProblemError('not_found', {
+      zh: `没有楼栋 ${q.buildingId}`,
+      en: `no building ${q.buildingId}`,
+    });
+  const today = localDate(new Date().toISOString(), deps.env.CAMPUS_TZ);
+  const from = q.from ?? addDays(today, -1);
+  const to = q.to ?? addDays(from, 366);
+  const store = { ddb: deps.aws.ddb, tables: deps.aws.tables };
+  const buildings = q.buildingId ? [q.buildingId] : dir.buildings.map((b) => b.id);
+  const all = (await Promise.all(buildings.map((b) => occurrencesDue(store, b, from, to)))).flat();
+  const visible = all.filter((o) => mayRead(caller, o));
+  const occurrences = visible
+    .filter((o) => !q.status || o.status === q.status)
+    .sort((a, b) => a.due.localeCompare(b.due) || a.occurrenceId.localeCompare(b.occurrenceId));
+  const ratio = completionRatio(visible);
+  return {
+    from,
+    to,
+    completion: {
+      ...ratio,
+      rate: ratio.den === 0 ? null : Math.round((10_000 * ratio.num) / ratio.den) / 10_000,
+    },
+    occurrences: occurrences.map(described),
+  };
+}
+
+async function readable(deps: AppDeps, caller: Caller, occurrenceId: string): Promise<DutyOccurrence> {
+  const o = await getOccurrence({ ddb: deps.aws.ddb, tables: deps.aws.tables }, occurrenceId);
+  if (!o)
+    throw new ProblemError('not_found', {
+      zh: `没有职责 ${occurrenceId}`,
+      en: `no duty occurrence ${occurrenceId}`,
+    });
+  if (!mayRead(caller, o))
+    throw new ProblemError('forbidden', {
+      zh: '职责由责任人和楼栋督导查看；工作小组、管理员、校领导、审计可看全部',
+      en: "a duty is for its owners and the building's supervisors; the working group, admins, leadership and auditors see all",
+    });
+  return o;
+}
+
+/** Records a completion through the occurrence's workflow, which decides. */
+async function record(
+  deps: AppDeps,
+  caller: Caller,
+  occurrenceId: string,
+  body: CompletionInput,
+): Promise<DutyOccurrence> {
+  const o = await readable(deps, caller, occurrenceId);
+  if (!mayRecord(caller, o))
+    throw new ProblemError('forbidden', {
+      zh: '只有责任人或楼栋督导可以登记',
+      en: "only the duty's owners or the building's supervisors may record it",
+    });
+  const over = {
+    zh: `该职责${statusNames[o.status].zh}，不能再登记`,
+    en: `this duty is ${statusNames[o.status].en.toLowerCase()}; nothing more can be recorded`,
+  };
+  if (o.status !== 'open') throw new ProblemError('conflict', over);
+  try {
+    return await deps.temporal.workflow
+      .getHandle(occurrenceId)
+      .executeUpdate(recordDutyUpdate, { args: [{ ...body, by: caller.person.id }] });
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+      const [zh = err.cause.message, en = err.cause.message] = err.cause.message.split(' / ');
+      if (err.cause.type === DutyOccurrenceFailure.NotOwner)
+        throw new ProblemError('forbidden', {
+          zh: '您不是该职责的责任人',
+          en: 'you are not an owner of this duty',
+        });
+      if (err.cause.type === DutyOccurrenceFailure.Closed) throw new ProblemError('conflict', over);
+      throw new ProblemError('unprocessable', { zh, en });
+    }
+    if (err instanceof WorkflowNotFoundError) throw new ProblemError('conflict', over);
+    throw err;
+  }
+}
+
+/** `/api/duties…`: the duty catalogue and the compliance calendar as JSON (bearer token). */
+export function dutyRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
+  const app = new OpenAPIHono<AuthEnv>();
+  app.openapi(listDutiesRoute, (c) => c.json({ duties: catalogue() }, 200));
+  app.openapi(listOccurrencesRoute, async (c) => {
+    const q = c.req.valid('query');
+    return c.json(await listFor(deps, c.get('caller'), await directoryOrFail(deps), q), 200);
+  });
+  app.openapi(getOccurrenceRoute, async (c) => {
+    const { occurrenceId } = c.req.valid('param');
+    return c.json(described(await readable(deps, c.get('caller'), occurrenceId)), 200);
+  });
+  app.openapi(recordRoute, async (c) => {
+    const { occurrenceId } = c.req.valid('param');
+    return c.json(described(await record(deps, c.get('caller'), occurrenceId, c.req.valid('json'))), 200);
+  });
+  return app;
+}
+
+const pageStyle = `body{font-family:system-ui,sans-serif;margin:.5rem;max-width:44rem}li{margin:.4rem 0}fieldset{margin:.5rem 0;border:1px solid #ccc}label{display:block;padding:.3rem 0}input,select,textarea{width:100%;box-sizing:border-box;font-size:1rem;padding:.3rem}button{font-size:1rem;padding:.5rem 1rem}.missed{color:#a00}.completed{color:#060}small{color:#555}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .4rem}`;
+
+function Page(props: { lang: Lang; title: Bilingual; children?: unknown }) {
+  const t = (x: Bilingual) => (props.lang === 'en' ? `${x.en} / ${x.zh}` : `${x.zh} / ${x.en}`);
+  return (
+    <html lang={props.lang}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{t(props.title)}</title>
+        <style>{pageStyle}</style>
+      </head>
+      <body>
+        <h1>{t(props.title)}</h1>
+        {props.children}
+      </body>
+    </html>
+  );
+}
+
+const tr = (lang: Lang) => (x: Bilingual) => (lang === 'en' ? `${x.en} / ${x.zh}` : `${x.zh} / ${x.en}`);
+const progressText = (o: DutyOccurrence, lang: Lang) =>
+  o.progress.map((p) => `${lang === 'en' ? p.label.en : p.label.zh} ${p.done}/${p.times}`).join(' · ');
+
+function ListPage(props: {
+  tz: string;
+  lang: Lang;
+  list: Awaited<ReturnType<typeof listFor>>;
+  board: boolean;
+}) {
+  const t = tr(props.lang);
+  const { list } = props;
+  const rate = list.completion.rate === null ? '—' : `${Math.round(list.completion.rate * 1000) / 10}%`;
+  return (
+    <Page lang={props.lang} title={{ zh: '例行职责', en: 'Recurring duties' }}>
+      <p>
+        {t({
+          zh: `${list.from} 至 ${list.to} 到期；完成率 ${rate}（${list.completion.num}/${list.completion.den}，按已到期的计）`,
+          en: `Due ${list.from} to ${list.to}; completion ${rate} (${list.completion.num}/${list.completion.den} of those decided)`,
+        })}
+      </p>
+      {props.board ? (
+        <table>
+          <tr>
+            <th>{t({ zh: '楼栋', en: 'Building' })}</th>
+            <th>{t({ zh: '职责', en: 'Duty' })}</th>
+            <th>{t({ zh: '周期', en: 'Period' })}</th>
+            <th>{t({ zh: '状态', en: 'Status' })}</th>
+            <th>{t({ zh: '案件', en: 'Case' })}</th>
+          </tr>
+          {list.occurrences.map((o) => (
+            <tr>
+              <td>{o.buildingId}</td>
+              <td>
+                <a href={`/duties/${o.occurrenceId}`}>{o.name ? t(o.name) : o.dutyId}</a>
+              </td>
+              <td>{o.periodLabel.zh}</td>
+              <td class={o.status}>{t(statusNames[o.status])}</td>
+              <td>{o.caseId ?? ''}</td>
+            </tr>
+          ))}
+        </table>
+      ) : (
+        <ul>
+          {list.occurrences.map((o) => (
+            <li>
+              <a href={`/duties/${o.occurrenceId}`}>{o.name ? t(o.name) : o.dutyId}</a> {o.buildingId}{' '}
+              <span class={o.status}>{t(statusNames[o.status])}</span>
+              <br />
+              <small>
+                {t({ zh: `截止 ${localDate(o.due, props.tz)} `, en: `due ${localDate(o.due, props.tz)} ` })}
+                {progressText(o, props.lang)}
+              </small>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Page>
+  );
+}
+
+function OccurrencePage(props: {
+  tz: string;
+  lang: Lang;
+  o: ReturnType<typeof described>;
+  canRecord: boolean;
+  csrf?: string | undefined;
+}) {
+  const { o, lang } = props;
+  const t = tr(lang);
+  const d = dutyById(o.dutyId);
+  return (
+    <Page lang={lang} title={o.name ?? { zh: o.dutyId, en: o.dutyId }}>
+      <p>
+        {o.items.map((i) => t(i.citation)).join('；')}
+        <br />
+        {d ? <small>{lang === 'en' ? d.requirement.en : d.requirement.zh}</small> : ''}
+      </p>
+      <p>
+        {t({
+          zh: `${o.buildingId} · ${o.periodLabel.zh} · 截止 ${localDate(o.due, props.tz)} ${d?.dueTime ?? ''} · ${statusNames[o.status].zh}`,
+          en: `${o.buildingId} · ${o.periodLabel.en} · due ${localDate(o.due, props.tz)} ${d?.dueTime ?? ''} · ${statusNames[o.status].en}`,
+        })}
+      </p>
+      <p>{progressText(o, lang)}</p>
+      {o.caseId ? (
+        <p class="missed">{t({ zh: `逾期已立案 ${o.caseId}`, en: `Missed: case ${o.caseId} opened` })}</p>
+      ) : (
+        ''
+      )}
+      <ul>
+        {o.completions.map((c) => (
+          <li>
+            {c.at} {c.by} {c.part} {c.minutes ? `${c.minutes}′` : ''} {c.note ?? ''}{' '}
+            {c.evidence.map((e) => `${evidenceNames[e.kind].zh}:${e.ref}`).join(' ')}
+          </li>
+        ))}
+      </ul>
+      {props.canRecord && o.status === 'open' ? (
+        <form method="post" action={`/duties/${o.occurrenceId}`}>
+          {props.csrf ? <input type="hidden" name="_csrf" value={props.csrf} /> : null}
+          <fieldset>
+            <legend>{t({ zh: '登记完成', en: 'Record it' })}</legend>
+            {(d?.parts.length ?? 0) > 1 ? (
+              <label>
+                {t({ zh: '环节', en: 'Part' })}
+                <select name="part">
+                  {d?.parts.map((p) => (
+                    <option value={p.key}>{t(p.label)}</option>
+                  ))}
+                </select>
+              </label>
+            ) : (
+              ''
+            )}
+            {d?.minMinutes ? (
+              <label>
+                {t({ zh: `时长（分钟，不少于 ${d.minMinutes}）`, en: `Minutes (at least ${d.minMinutes})` })}
+                <input type="number" name="minutes" min={d.minMinutes} value={String(d.minMinutes)} />
+              </label>
+            ) : (
+              ''
+            )}
+            {evidenceKinds
+              .filter((k) => d?.evidence.includes(k))
+              .map((k) => (
+                <label>
+                  {t(evidenceNames[k])}（{t({ zh: '文件编号或链接', en: 'file key or link' })}）
+                  <input type="text" name={`evidence.${k}`} required />
+                </label>
+              ))}
+            <label>
+              {t({ zh: '说明', en: 'Note' })}
+              <textarea name="note" rows={2}></textarea>
+            </label>
+            <button type="submit">{t({ zh: '提交', en: 'Submit' })}</button>
+          </fieldset>
+        </form>
+      ) : (
+        ''
+      )}
+      <p>
+        <a href="/duties">{t({ zh: '返回职责列表', en: 'Back to the duties' })}</a>
+      </p>
+    </Page>
+  );
+}
+
+const pageQuery = z.object({ lang: z.enum(['zh-CN', 'en']).optional() });
+
+/**
+ * The duty pages (a phone first): `/duties` lists what is due for the caller
+ * (the whole calendar as a table for the working group, admins, leadership
+ * and auditors, per building with `?buildingId=`), `/duties/{id}` shows one
+ * occurrence with a form to record it. Bearer token or page session.
+ */
+export function dutyPageRoutes(deps: AppDeps): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>();
+  const auth = bearerOrSession(deps) as unknown as MiddlewareHandler<AuthEnv>;
+  const langOf = (c: Context<AuthEnv>, given?: Lang) =>
+    given ?? (c.get('caller').person.language === 'en' ? 'en' : 'zh-CN');
+
+  app.get('/duties', auth, async (c) => {
+    const q = parseOr400(listQuery, c.req.query(), callerLanguage(c), 'query');
+    const caller = c.get('caller');
+    const list = await listFor(deps, caller, await directoryOrFail(deps), q);
+    return c.html(
+      '<!doctype html>' +
+        String(
+          <ListPage
+            tz={deps.env.CAMPUS_TZ}
+            lang={langOf(c, q.lang)}
+            list={list}
+            board={isCampusReader(caller) || Boolean(q.buildingId)}
+          />,
+        ),
+    );
+  });
+
+  app.get('/duties/:occurrenceId', auth, async (c) => {
+    const lang = callerLanguage(c);
+    const q = parseOr400(pageQuery, c.req.query(), lang, 'query');
+    const { occurrenceId } = parseOr400(occurrenceParam, c.req.param(), lang, 'path');
+    const caller = c.get('caller');
+    const o = await readable(deps, caller, occurrenceId);
+    const csrf = (c as unknown as Context<SessionOrBearerEnv>).get('csrfToken');
+    return c.html(
+      '<!doctype html>' +
+        String(
+          <OccurrencePage
+            tz={deps.env.CAMPUS_TZ}
+            lang={langOf(c, q.lang)}
+            o={described(o)}
+            canRecord={mayRecord(caller, o)}
+            csrf={csrf}
+          />,
+        ),
+    );
+  });
+
+  // The form: part, minutes, note, and one `evidence.<kind>` field per evidence the duty expects.
+  app.post('/duties/:occurrenceId', auth, async (c) => {
+    const lang = callerLanguage(c);
+    const { occurrenceId } = parseOr400(occurrenceParam, c.req.param(), lang, 'path');
+    const form = await c.req.parseBody();
+    const field = (k: string) => {
+      const v = form[k];
+      return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+    };
+    const minutes = field('minutes');
+    const body = parseOr400(
+      completionSchema,
+      {
+        part: field('part'),
+        note: field('note'),
+        minutes: minutes === undefined ? undefined : Number(minutes),
+        evidence: evidenceKinds.flatMap((kind) => {
+          const ref = field(`evidence.${kind}`);
+          return ref ? [{ kind, ref }] : [];
+        }),
+      },
+      lang,
+      'form',
+    );
+    await record(deps, c.get('caller'), occurrenceId, body);
+    return c.redirect(`/duties/${occurrenceId}`, 303);
+  });
+  return app;
+}

@@ -1,0 +1,158 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  ParentClosePolicy,
+  WorkflowIdReusePolicy,
+  allHandlersFinished,
+  condition,
+  proxyActivities,
+  setHandler,
+  startChild,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { DutyActivities } from '../../activities/duties.ts';
+import { localDate } from '../../domain/calendar.ts';
+import {
+  completionProblem,
+  dutyById,
+  isComplete,
+  partOf,
+  progressOf,
+  type DutyOccurrence,
+} from '../../domain/duties.ts';
+import { scheduledStart } from '../schedule-time.ts';
+import {
+  DutyOccurrenceFailure,
+  dutyOccurrenceQuery,
+  recordDutyUpdate,
+  type DutyRunInput,
+  type RecordDutyInput,
+} from './messages.ts';
+
+const acts = proxyActivities<DutyActivities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { maximumAttempts: 10, nonRetryableErrorTypes: ['DutyNoDirectory', 'DutyUnknown'] },
+});
+
+/**
+ * A scheduled run of the compliance calendar: starts every occurrence whose
+ * window holds the day, one workflow each (its id is the occurrence id), and
+ * returns; the occurrences run their own course, a term or a year long.
+ */
+export async function dutyCalendar(input: DutyRunInput): Promise<string[]> {
+  const timeZone = input.timeZone ?? 'Asia/Shanghai';
+  const date = input.date ?? localDate(scheduledStart(), timeZone);
+  const planned = await acts.planDuties({
+    date,
+    timeZone,
+    buildingIds: input.buildingIds,
+    dutyIds: input.dutyIds,
+  });
+  const ids: string[] = [];
+  for (const occurrence of planned) {
+    try {
+      await startChild(dutyOccurrence, {
+        workflowId: occurrence.occurrenceId,
+        args: [{ occurrence }],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        // A finished occurrence's id must not start over while the server still knows it.
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      });
+    } catch (err) {
+      // Running (or done) already: an earlier run of the window started it.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    ids.push(occurrence.occurrenceId);
+  }
+  return ids;
+}
+
+/**
+ * One occurrence of a duty in one building: reminds its owners before it is
+ * due, takes completions as updates until every part is done, and, not done
+ * by its due time, is recorded as missed and opens a case citing the item.
+ */
+export async function dutyOccurrence(input: { occurrence: DutyOccurrence }): Promise<DutyOccurrence> {
+  const o: DutyOccurrence = JSON.parse(JSON.stringify(input.occurrence)) as DutyOccurrence;
+  const duty = dutyById(o.dutyId);
+  if (!duty) throw ApplicationFailure.nonRetryable(`no duty ${o.dutyId}`, 'DutyUnknown');
+
+  setHandler(dutyOccurrenceQuery, () => o);
+  setHandler(
+    recordDutyUpdate,
+    async (u: RecordDutyInput): Promise<DutyOccurrence> => {
+      const at = new Date().toISOString();
+      o.completions.push({
+        part: partOf(duty, u),
+        note: u.note,
+        minutes: u.minutes,
+        evidence: u.evidence,
+        by: u.by,
+        at,
+      });
+      o.progress = progressOf(duty, o.completions);
+      if (isComplete(o.progress)) {
+        o.status = 'completed';
+        o.completedAt = at;
+      }
+      await acts.saveDutyOccurrence(o);
+      return o;
+    },
+    {
+      validator: (u: RecordDutyInput) => {
+        if (o.status !== 'open')
+          throw ApplicationFailure.create({
+            message: `${o.occurrenceId} is ${o.status}`,
+            type: DutyOccurrenceFailure.Closed,
+          });
+        if (!o.ownerIds.includes(u.by) && !o.supervisorIds.includes(u.by))
+          throw ApplicationFailure.create({
+            message: `${u.by} is not an owner of ${o.occurrenceId}`,
+            type: DutyOccurrenceFailure.NotOwner,
+          });
+        const problem = completionProblem(duty, u);
+        if (problem)
+          throw ApplicationFailure.create({
+            message: `${problem.zh} / ${problem.en}`,
+            type: DutyOccurrenceFailure.BadCompletion,
+          });
+      },
+    },
+  );
+
+  await acts.openDutyOccurrence(o);
+  for (const [n, at] of o.reminders.entries()) {
+    const wait = Date.parse(at) - Date.now();
+    // A reminder already past when the occurrence started (a late start) is not sent late.
+    if (wait <= 0) continue;
+    if (await condition(() => o.status !== 'open', wait)) break;
+    await acts.remindDuty({ occurrence: o, n });
+    o.remindersSent += 1;
+    await acts.saveDutyOccurrence(o);
+  }
+  await condition(() => o.status !== 'open', Math.max(0, Date.parse(o.due) - Date.now()));
+  await condition(allHandlersFinished);
+  if (o.status === 'open') {
+    o.status = 'missed';
+    let caseInput;
+    try {
+      caseInput = await acts.prepareDutyCase({ occurrence: o, at: new Date().toISOString() });
+    } catch (err) {
+      if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) throw err.cause;
+      throw err;
+    }
+    try {
+      await startChild('rectificationCase', {
+        workflowId: caseInput.caseId,
+        args: [caseInput],
+        // The case runs its own course, long after the occurrence is over.
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    o.caseId = caseInput.caseId;
+    await acts.saveDutyOccurrence(o);
+  }
+  return o;
+}
