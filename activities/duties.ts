@@ -17,7 +17,7 @@ import {
   type OwnerKind,
 } from '../domain/duties.ts';
 import { headerSafe } from '../domain/safe-text.ts';
-import { slaCatalogue } from '../domain/sla.ts';
+import { withItemRule } from '../domain/case-citation.ts';
 import { citation, standardItem } from '../domain/standards/catalogue.ts';
 import { nextCaseNumber } from '../store/counters.ts';
 import { loadDirectory } from '../store/directory.ts';
@@ -204,18 +204,15 @@ export function createDutyActivities(deps: ActivityDeps) {
         Number(localDate(input.at, deps.timeZone).slice(0, 4)),
       );
       const severity = item.severity ?? 'routine';
-      const policy: CasePolicy = buildPolicy(
-        dir,
-        { source: 'inspection', severity, category: item.id, location },
-        { timeZone: deps.timeZone },
+      // The item names its rule: a citation is not one of the SLA's own categories.
+      const policy: CasePolicy = withItemRule(
+        buildPolicy(
+          dir,
+          { source: 'inspection', severity, category: item.id, location },
+          { timeZone: deps.timeZone },
+        ),
+        item,
       );
-      const rule = slaCatalogue.rules.find((r) => r.id === item.slaRuleId);
-      if (rule) {
-        policy.slaRuleId = rule.id;
-        policy.slaLabel = rule.label;
-        policy.stageDurations = { ...rule.stages };
-        policy.leadershipNotice = rule.leadershipNotice;
-      }
       const cite = citation(item);
       const left = o.progress.filter((p) => p.done < p.times);
       return {

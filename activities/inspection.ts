@@ -6,7 +6,7 @@ import type { Directory, Person } from '../domain/directory.ts';
 import { locationExists } from '../domain/directory.ts';
 import { roundKindNames, type CheckEntry, type InspectionRound } from '../domain/inspection.ts';
 import { headerSafe } from '../domain/safe-text.ts';
-import { slaCatalogue } from '../domain/sla.ts';
+import { withItemRule } from '../domain/case-citation.ts';
 import { citation, standardItem } from '../domain/standards/catalogue.ts';
 import { nextCaseNumber } from '../store/counters.ts';
 import { loadDirectory } from '../store/directory.ts';
@@ -118,19 +118,15 @@ export function createInspectionActivities(deps: ActivityDeps) {
         Number(localDate(openedAt, input.timeZone).slice(0, 4)),
       );
       const severity = item.severity ?? 'routine';
-      const policy: CasePolicy = buildPolicy(
-        dir,
-        { source: 'inspection', severity, category: item.id, location },
-        { timeZone: input.timeZone },
-      );
       // The item names its rule: a citation is not one of the SLA's own categories.
-      const rule = slaCatalogue.rules.find((r) => r.id === item.slaRuleId);
-      if (rule) {
-        policy.slaRuleId = rule.id;
-        policy.slaLabel = rule.label;
-        policy.stageDurations = { ...rule.stages };
-        policy.leadershipNotice = rule.leadershipNotice;
-      }
+      const policy: CasePolicy = withItemRule(
+        buildPolicy(
+          dir,
+          { source: 'inspection', severity, category: item.id, location },
+          { timeZone: input.timeZone },
+        ),
+        item,
+      );
       const cite = citation(item);
       const kind = roundKindNames[round.kind];
       return {

@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { newestAnchorRun } from '../audit/anchor-runs.ts';
 import type { AnchorBase } from '../store/anchors.ts';
 
 /**
@@ -16,21 +17,9 @@ export async function previousAnchorRun(): Promise<AnchorBase | null> {
     return null;
   }
   try {
-    const queue = ctx.info.taskQueue.replace(/'/g, '');
-    let newest: { workflowId: string; runId: string; closed: number } | null = null;
-    let seen = 0;
-    for await (const wf of ctx.client.workflow.list({
-      query: `WorkflowType = 'auditAnchor' AND ExecutionStatus = 'Completed' AND TaskQueue = '${queue}'`,
-      pageSize: 20,
-    })) {
-      const closed = wf.closeTime?.getTime() ?? 0;
-      if (!newest || closed > newest.closed) newest = { workflowId: wf.workflowId, runId: wf.runId, closed };
-      if (++seen >= 20) break;
-    }
+    const newest = await newestAnchorRun(ctx.client, ctx.info.taskQueue);
     if (!newest) return null;
-    const r = (await ctx.client.workflow.getHandle(newest.workflowId, newest.runId).result()) as Partial<
-      Record<keyof AnchorBase, unknown>
-    >;
+    const r = newest.result;
     if (
       typeof r.anchorId !== 'string' ||
       typeof r.seq !== 'number' ||

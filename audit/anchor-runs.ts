@@ -12,36 +12,51 @@ interface AuditAnchorResult {
 }
 
 /**
+ * The newest completed anchor run on a task queue and its recorded result, as Temporal keeps
+ * them (unchecked: callers test the fields they need). Null before the first run. Throws when
+ * Temporal cannot be asked (visibility queries need the dev server or a real cluster).
+ */
+export async function newestAnchorRun(
+  client: Client,
+  taskQueue: string,
+): Promise<{ workflowId: string; result: Partial<AuditAnchorResult> } | null> {
+  let newest: { workflowId: string; runId: string; closed: number } | null = null;
+  let seen = 0;
+  const queue = taskQueue.replace(/'/g, '');
+  for await (const wf of client.workflow.list({
+    query: `WorkflowType = 'auditAnchor' AND ExecutionStatus = 'Completed' AND TaskQueue = '${queue}'`,
+    pageSize: 20,
+  })) {
+    const closed = wf.closeTime?.getTime() ?? 0;
+    if (!newest || closed > newest.closed) newest = { workflowId: wf.workflowId, runId: wf.runId, closed };
+    if (++seen >= 20) break;
+  }
+  if (!newest) return null;
+  const result = (await client.workflow
+    .getHandle(newest.workflowId, newest.runId)
+    .result()) as Partial<AuditAnchorResult>;
+  return { workflowId: newest.workflowId, result };
+}
+
+/**
  * The newest anchor as Temporal remembers it: the result of the latest completed anchor run on
  * this deployment's task queue. Someone who can rewrite every table still cannot rewrite that.
- * Null when Temporal has none or can't be asked (visibility queries need the dev server or a
- * real cluster).
+ * Null when Temporal has none or can't be asked.
  */
 export async function anchorWitness(client: Client, taskQueue: string): Promise<AnchorWitness | null> {
   try {
-    let newest: { workflowId: string; runId: string; closed: number } | null = null;
-    let seen = 0;
-    const queue = taskQueue.replace(/'/g, '');
-    for await (const wf of client.workflow.list({
-      query: `WorkflowType = 'auditAnchor' AND ExecutionStatus = 'Completed' AND TaskQueue = '${queue}'`,
-      pageSize: 20,
-    })) {
-      const closed = wf.closeTime?.getTime() ?? 0;
-      if (!newest || closed > newest.closed) newest = { workflowId: wf.workflowId, runId: wf.runId, closed };
-      if (++seen >= 20) break;
-    }
+    const newest = await newestAnchorRun(client, taskQueue);
     if (!newest) return null;
-    const result = (await client.workflow
-      .getHandle(newest.workflowId, newest.runId)
-      .result()) as AuditAnchorResult;
+    const r = newest.result;
+    if (typeof r.seq !== 'number' || typeof r.hash !== 'string' || typeof r.root !== 'string') return null;
     return {
       source: `temporal:${newest.workflowId}`,
-      seq: result.seq,
-      hash: result.hash,
-      root: result.root,
-      anchorId: result.anchorId,
-      caseCount: result.caseCount,
-      ...(result.basedOn !== undefined ? { basedOn: result.basedOn } : {}),
+      seq: r.seq,
+      hash: r.hash,
+      root: r.root,
+      anchorId: r.anchorId,
+      caseCount: r.caseCount,
+      ...(r.basedOn !== undefined ? { basedOn: r.basedOn } : {}),
     };
   } catch (err) {
     console.warn('no anchor witness from Temporal', err instanceof Error ? err.message : err);
