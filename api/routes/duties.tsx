@@ -27,7 +27,7 @@ import { bearerOrSession, type SessionOrBearerEnv } from '../middleware/bearer-o
 import { callerLanguage, ProblemError, type Lang } from '../middleware/problems.ts';
 import { jsonOnly, parseOr400 } from '../middleware/validation.ts';
 import { directoryOrFail } from '../reads.ts';
-import { langQuerySchema } from '../schemas.ts';
+import { langQuerySchema, safeString } from '../schemas.ts';
 import { bi, documentResponse, JSON_TYPE, problems } from './declare.ts';
 
 /** Roles that see every building's duties (the compliance calendar's board). */
@@ -54,6 +54,32 @@ const occurrenceParam = z.strictObject({
   occurrenceId: z
     .string()
     .regex(/^duty\.[a-z-]+\.[A-Za-z0-9_.:-]+$/, 'an occurrence id like duty.manager-round.bldg-a.2026-12-04'),
+});
+
+/** A completion as a request carries it: the domain's shape, with every text safe to store, show and mail. */
+const completionBody = completionSchema.extend({
+  part: z
+    .string()
+    .trim()
+    .min(1)
+    .max(40)
+    .pipe(safeString({ singleLine: true }))
+    .optional(),
+  note: z.string().trim().max(2000).pipe(safeString()).optional(),
+  evidence: z
+    .array(
+      z.object({
+        kind: z.enum(evidenceKinds),
+        ref: z
+          .string()
+          .trim()
+          .min(1)
+          .max(300)
+          .pipe(safeString({ singleLine: true })),
+      }),
+    )
+    .max(20)
+    .default([]),
 });
 
 const listDutiesRoute = createRoute({
@@ -125,7 +151,7 @@ const recordRoute = createRoute({
   request: {
     params: occurrenceParam,
     query: langQuerySchema,
-    body: { required: true, content: { [JSON_TYPE]: { schema: completionSchema } } },
+    body: { required: true, content: { [JSON_TYPE]: { schema: completionBody } } },
   },
   responses: {
     200: documentResponse(JSON_TYPE, { zh: '登记后的职责实例', en: 'The occurrence after it' }),
@@ -521,7 +547,7 @@ export function dutyPageRoutes(deps: AppDeps): Hono<AuthEnv> {
     };
     const minutes = field('minutes');
     const body = parseOr400(
-      completionSchema,
+      completionBody,
       {
         part: field('part'),
         note: field('note'),
