@@ -1,3 +1,6 @@
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { opsKey } from '../../store/keys.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hono } from 'hono';
 import { createActivities } from '../../activities/index.ts';
@@ -32,6 +35,15 @@ beforeAll(async () => {
   const env = { ...s.deps.env, TABLE_OPS: uniqueId('ops-dash') };
   const aws = { ...s.deps.aws, ...testDeps(testEnv({ TABLE_OPS: env.TABLE_OPS })) };
   await ensureTables(aws.ddb, aws.tables);
+  // The case counter lives in the ops table too: start this one far from the shared table's,
+  // so this file's case numbers never name a workflow another file already started.
+  const year = new Date().getUTCFullYear();
+  await aws.ddb.send(
+    new PutItemCommand({
+      TableName: aws.tables.ops,
+      Item: marshall({ ...opsKey.caseNumberCounter(year), n: 800_000 + Math.floor(Math.random() * 100_000) }),
+    }),
+  );
   deps = { ...s.deps, env, aws };
   app = createApp(deps);
 });

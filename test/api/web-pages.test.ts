@@ -229,7 +229,7 @@ describe('web pages: the case page', () => {
     const sup = await get(`/app/cases/${caseId}`, 'sup-wang');
     expect(sup.status).toBe(200);
     const supHtml = await sup.text();
-    expect(stepsOn(supHtml)).toEqual(['root_cause', 'withdraw', 'comment']);
+    expect(stepsOn(supHtml)).toEqual(['root_cause', 'withdraw', 'comment', 'reassign']);
     // Deadline with countdown, timeline with the Temporal link.
     expect(supHtml).toMatch(/还剩|已超时/);
     expect(supHtml).toContain(`/workflows/${caseId}`);
@@ -237,6 +237,9 @@ describe('web pages: the case page', () => {
     expect(stepsOn(await (await get(`/app/cases/${caseId}`, 'staff-zhao')).text())).toEqual([
       'root_cause',
       'comment',
+      // The assignee may also ask to pause the clocks or hand the case to a colleague.
+      'request_pause',
+      'hand_over',
     ]);
     expect(stepsOn(await (await get(`/app/cases/${caseId}`, 'audit-he')).text())).toEqual([]);
     expect(stepsOn(await (await get(`/app/cases/${caseId}`, 'sup-smith')).text())).toContain('withdraw');

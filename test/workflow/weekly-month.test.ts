@@ -516,8 +516,11 @@ describe('a simulated month of the demo campus', () => {
     };
     const month = await kpis();
     expect(month.cases).toBe(13);
-    expect(month.kpis.map((k) => [k.id, k.target, k.comparator])).toEqual(CATALOGUE);
-    expect(month.kpis.map((k) => [k.id, k.target, k.comparator])).toEqual(
+    // The case KPIs, then the duty calendar's completion rate (counted from the duties, not cases).
+    expect(month.kpis.at(-1)).toMatchObject({ id: 'duty_completion_rate', target: 1, comparator: '>=' });
+    const caseKpis = month.kpis.slice(0, -1);
+    expect(caseKpis.map((k) => [k.id, k.target, k.comparator])).toEqual(CATALOGUE);
+    expect(caseKpis.map((k) => [k.id, k.target, k.comparator])).toEqual(
       computeKpis(emptyTally(), { periodDays: 28, buildings: 2 }).map((k) => [k.id, k.target, k.comparator]),
     );
     for (const k of month.kpis) {
