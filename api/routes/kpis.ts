@@ -1,13 +1,9 @@
 import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { periodBounds, tallyForRange } from '../../store/kpi-tallies.ts';
+import { periodBounds } from '../../store/kpi-tallies.ts';
 import type { Directory } from '../../domain/directory.ts';
-import { countByDimension } from '../../domain/inspection-scores.ts';
-import { clockKpis, complaintYearBounds, computeKpis } from '../../domain/kpi.ts';
-import { periodDates, roundsIn } from '../inspection-reads.ts';
-import { dutyCompletionKpi } from '../../domain/duty-kpi.ts';
-import { localDate } from '../../domain/calendar.ts';
-import { occurrencesDueIn } from '../../store/duties.ts';
+import { clockKpis } from '../../domain/kpi.ts';
+import { kpiFigures } from '../kpi-figures.ts';
 import type { AuthEnv, Caller } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { reportScopeRefusal } from '../middleware/access.ts';
@@ -60,7 +56,6 @@ function assertScope(caller: Caller, dir: Directory, building: string | undefine
 /** /api/kpis. */
 export function kpiRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
   const app = new OpenAPIHono<AuthEnv>();
-  const store = { ddb: deps.aws.ddb, tables: deps.aws.tables };
   const tz = deps.env.CAMPUS_TZ;
 
   app.openapi(kpisRoute, async (c) => {
@@ -90,53 +85,19 @@ export function kpiRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
         [{ field: 'to', message: `the period spans ${Math.ceil(days)} days` }],
       );
     }
-    const year = complaintYearBounds(range.to, tz);
-    const [result, ytd] = await Promise.all([
-      tallyForRange(store, { ...range, buildingId: q.buildingId, timeZone: tz }),
-      year.from === range.from
-        ? undefined
-        : tallyForRange(store, { ...year, buildingId: q.buildingId, timeZone: tz }),
-    ]);
-    const yearTally = ytd ?? result;
-    // The duty calendar counts by due date: the campus days of [from, to).
-    const dutyOccurrences = await occurrencesDueIn(
-      store,
-      q.buildingId ? [q.buildingId] : dir.buildings.map((b) => b.id),
-      localDate(range.from, tz),
-      localDate(new Date(Date.parse(range.to) - 1).toISOString(), tz),
-    );
-    const buildings = q.buildingId ? 1 : Math.max(1, dir.buildings.length);
-    const dates = periodDates(range, tz);
-    const rounds = await roundsIn(
-      deps,
-      q.buildingId ? [q.buildingId] : dir.buildings.map((b) => b.id),
-      dates.from,
-      dates.to,
-    );
+    const figures = await kpiFigures(deps, dir, { ...range, days }, q.buildingId);
     return c.json(
       {
         from: range.from,
         to: range.to,
         buildingId: q.buildingId ?? null,
-        buildings,
-        cases: result.tally.cases,
-        kpis: [
-          ...computeKpis(result.tally, {
-            periodDays: days,
-            buildings,
-            complaintYear: { ...year, byBuilding: yearTally.tally.validComplaintsByBuilding },
-            inspections: countByDimension(rounds),
-          }),
-          dutyCompletionKpi(dutyOccurrences),
-        ],
-        citedByDimension: result.tally.citedByDimension ?? {},
-        clocks: clockKpis(result.tally),
-        source: { weeksFromCounters: result.weeksFromCounters, partsFromIndex: result.partsComputed },
-        complaintYear: {
-          ...year,
-          weeksFromCounters: yearTally.weeksFromCounters,
-          partsFromIndex: yearTally.partsComputed,
-        },
+        buildings: figures.buildings,
+        cases: figures.cases,
+        kpis: figures.kpis,
+        citedByDimension: figures.tally.citedByDimension ?? {},
+        clocks: clockKpis(figures.tally),
+        source: figures.source,
+        complaintYear: figures.complaintYear,
       },
       200,
     );

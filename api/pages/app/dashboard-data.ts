@@ -13,23 +13,11 @@ import {
   weekMonday,
 } from '../../../domain/digest.ts';
 import type { AreaSummary } from '../../../domain/digest.ts';
-import type { Directory } from '../../../domain/directory.ts';
-import {
-  complaintYearBounds,
-  computeKpis,
-  onTimeStages,
-  type KpiTally,
-  type KpiValue,
-} from '../../../domain/kpi.ts';
-import {
-  countByDimension,
-  scoresByBuilding,
-  weeklyDimensionTrend,
-  type BuildingDimensionScore,
-  type WeekDimensionPoint,
-} from '../../../domain/inspection-scores.ts';
+import { onTimeStages } from '../../../domain/kpi.ts';
+import { weeklyDimensionTrend, type WeekDimensionPoint } from '../../../domain/inspection-scores.ts';
 import type { AppDeps } from '../../deps.ts';
-import { periodDates, roundsIn } from '../../inspection-reads.ts';
+import { roundsIn } from '../../inspection-reads.ts';
+export { kpiFigures, type KpiFigures } from '../../kpi-figures.ts';
 
 /**
  * What the dashboard shows, read the way the KPI route (`GET /api/kpis`) reads
@@ -67,14 +55,6 @@ export function dashboardPeriod(
   return { fromDate, toDate, ...range, days: (Date.parse(range.to) - Date.parse(range.from)) / 86_400_000 };
 }
 
-export interface KpiFigures {
-  cases: number;
-  kpis: KpiValue[];
-  tally: KpiTally;
-  /** Inspection pass counts per building and dimension over the period's completed rounds. */
-  inspections: BuildingDimensionScore[];
-}
-
 /** Pass rate per dimension over the last TREND_WEEKS weeks up to the one `toInstant` falls in. */
 export async function inspectionTrend(
   deps: AppDeps,
@@ -91,42 +71,6 @@ export async function inspectionTrend(
     addDays(weekMonday(last), 6),
   );
   return weeklyDimensionTrend(rounds, weeks, isoWeekOfDate);
-}
-
-/** Every KPI with its target and verdict over a period, for one building or the campus (as /api/kpis). */
-export async function kpiFigures(
-  deps: AppDeps,
-  dir: Directory,
-  range: { from: string; to: string; days: number },
-  buildingId: string | undefined,
-): Promise<KpiFigures> {
-  const store = { ddb: deps.aws.ddb, tables: deps.aws.tables };
-  const tz = deps.env.CAMPUS_TZ;
-  const year = complaintYearBounds(range.to, tz);
-  const [result, ytd] = await Promise.all([
-    tallyForRange(store, { from: range.from, to: range.to, buildingId, timeZone: tz }),
-    year.from === range.from ? undefined : tallyForRange(store, { ...year, buildingId, timeZone: tz }),
-  ]);
-  const yearTally = ytd ?? result;
-  const buildings = buildingId ? 1 : Math.max(1, dir.buildings.length);
-  const dates = periodDates(range, tz);
-  const rounds = await roundsIn(
-    deps,
-    buildingId ? [buildingId] : dir.buildings.map((b) => b.id),
-    dates.from,
-    dates.to,
-  );
-  return {
-    cases: result.tally.cases,
-    tally: result.tally,
-    kpis: computeKpis(result.tally, {
-      periodDays: range.days,
-      buildings,
-      complaintYear: { ...year, byBuilding: yearTally.tally.validComplaintsByBuilding },
-      inspections: countByDimension(rounds),
-    }),
-    inspections: scoresByBuilding(rounds),
-  };
 }
 
 export interface WeekPoint {
