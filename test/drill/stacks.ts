@@ -114,7 +114,8 @@ export class SplitStack {
     );
     this.say('bundling the workflow code once for every worker start…');
     const bundle = await buildWorkflowBundle(path.join(this.dataDir, 'workflow-bundle.js'));
-    this.workerEnv = { ...vars, WORKFLOW_BUNDLE_PATH: bundle.path };
+    // The worker entry is a deployed one: it must be told its mode (here, a machine of our own).
+    this.workerEnv = { ...vars, RECTIFY_MODE: 'local', WORKFLOW_BUNDLE_PATH: bundle.path };
     this.spawnWorker();
     this.connection = await Connection.connect({ address: temporal.url });
     const app = createApp({
