@@ -2,6 +2,7 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseViewSchema, createdCaseSchema, problemSchema } from '../../api/schemas.ts';
+import { createSession } from '../../store/sessions.ts';
 import { CASE_BUDGETS, DYNAMODB_ITEM_LIMIT_BYTES, type BudgetName } from '../../domain/case-budgets.ts';
 import {
   actionPath,
@@ -198,6 +199,24 @@ describe('case budgets through the API', () => {
       'reassignments',
     );
     expect(p.detail).toContain('reassignments and hand-overs budget (10)');
+
+    // The case page's form shows the same refusal, in the page's language.
+    const session = await createSession(s.deps.aws, { personId: 'sup-wang', via: 'link' });
+    const cookie = `rectify_session=${session.id}`;
+    const form = await s.app.request(`/app/cases/${caseId}/reassign`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        assigneeId: 'staff-lee',
+        reason: '轮换',
+        _csrf: session.csrfToken,
+      }).toString(),
+    });
+    expect(form.status).toBe(303);
+    const flashed = await s.app.request(`/app/cases/${caseId}`, {
+      headers: { cookie: `${cookie}; ${form.headers.get('set-cookie')?.split(';')[0] ?? ''}` },
+    });
+    expect(await flashed.text()).toContain('超出本案的「改派与移交次数」上限（10）');
   });
 
   it('a dispute past the budget is refused on the signing page with the budget named', async () => {
