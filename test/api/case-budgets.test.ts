@@ -105,21 +105,16 @@ describe('case budgets through the API', () => {
     );
     expect(en.detail).toContain("this case's comments budget (100)");
 
-    // Evidence: one item too many, then exactly the budget with the rest of the text: 32,000.
+    // Evidence over two rounds (50 at most per step): 50 items, a failed review, then one too
+    // many, then exactly the budget with the rest of the text: 32,000.
     const evidence = (n: number, each: number) => Array.from({ length: n }, () => wide(each));
-    await refused(
-      await post(caseId, 'rectification', 'staff-zhou', {
-        summary: '已整改',
-        evidence: evidence(CASE_BUDGETS.evidence + 1, 1),
-      }),
-      409,
-      'evidence',
-    );
-    const summary = wide(CASE_BUDGETS.text - 25_200 - CASE_BUDGETS.evidence * 100);
-    const full = await post(caseId, 'rectification', 'staff-zhou', {
-      summary,
-      evidence: evidence(CASE_BUDGETS.evidence, 100),
-    });
+    const rectify = (summary: string, items: string[]) =>
+      post(caseId, 'rectification', 'staff-zhou', { summary, evidence: items });
+    expect((await rectify(wide(100), evidence(50, 100))).status).toBe(200);
+    expect((await post(caseId, 'review', 'sup-wang', { passed: false, notes: wide(100) })).status).toBe(200);
+    const left = CASE_BUDGETS.evidence - 50;
+    await refused(await rectify('已整改', evidence(left + 1, 1)), 409, 'evidence');
+    const full = await rectify(wide(CASE_BUDGETS.text - 30_400 - left * 100), evidence(left, 100));
     expect(full.status).toBe(200);
     const v = caseViewSchema.parse(await full.json());
     expect(v.stage).toBe('reviewing');
