@@ -251,4 +251,56 @@ describe('case budgets through the API', () => {
     }
     expect((await viewOf(caseId)).stage).toBe('awaiting_signoff');
   });
+
+  it('pauses: a sixth pause request is a 409 naming the budget', async () => {
+    const caseId = await openCase();
+    for (let i = 0; i < CASE_BUDGETS.pauses; i++) {
+      expect(
+        (await post(caseId, 'pause', 'staff-zhou', { reason: 'waiting_for_parts', note: '等配件' })).status,
+      ).toBe(200);
+      expect((await post(caseId, 'pause/decision', 'sup-wang', { approve: true })).status).toBe(200);
+      expect((await post(caseId, 'pause/end', 'staff-zhou', {})).status).toBe(200);
+    }
+    const p = await refused(
+      await post(caseId, 'pause', 'staff-zhou', { reason: 'waiting_for_parts' }),
+      409,
+      'pauses',
+    );
+    expect(p.detail).toContain('暂停次数');
+  });
+
+  it('survey rounds: the last survey may not reopen the case, and its page says why', async () => {
+    const email = `budget-${Date.now().toString(36)}@example.edu.cn`;
+    const caseId = await openCase('sup-wang', { reporter: { name: '小明', email } });
+    await post(caseId, 'root-cause', 'sup-wang', {
+      causes: ['阀芯老化'],
+      responsibleId: 'staff-zhou',
+      plan: '更换',
+    });
+    await signOff(caseId);
+    expect(
+      (await post(caseId, 'rectification', 'staff-zhou', { summary: '已整改', evidence: ['photo'] })).status,
+    ).toBe(200);
+    const used = new Set<string>();
+    for (let i = 1; i <= CASE_BUDGETS.surveyRounds; i++) {
+      expect((await post(caseId, 'review', 'sup-wang', { passed: true, notes: '' })).status).toBe(200);
+      const mail = await waitForEmail(
+        (e) => e.to.includes(email) && e.subject.includes(caseId) && !used.has(e.text),
+        30_000,
+      );
+      used.add(mail.text);
+      const path = actionPath(mail);
+      const html = await (await s.app.request(path)).text();
+      const res = await postForm(s.app, path, { ...formFields(html), score: '1', comment: '仍然漏水' });
+      const page = await res.text();
+      if (i < CASE_BUDGETS.surveyRounds) {
+        expect(outcomeOf(page)).toBe('done');
+        expect((await viewOf(caseId)).stage).toBe('reviewing');
+      } else {
+        expect(outcomeOf(page)).not.toBe('done');
+        expect(page).toContain('回访轮次');
+        expect((await viewOf(caseId)).stage).toBe('follow_up');
+      }
+    }
+  });
 });
