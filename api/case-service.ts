@@ -14,7 +14,9 @@ import {
   type CasePolicy,
   type CaseView,
   type StepName,
+  type StepRefusal,
 } from '../domain/case-model.ts';
+import { CASE_BUDGETS, checkOpeningBudget, isBudgetRefusal } from '../domain/case-budgets.ts';
 import { isItemId, withItemRule } from '../domain/case-citation.ts';
 import { buildPolicy } from '../domain/case-policy.ts';
 import { standardItem } from '../domain/standards/catalogue.ts';
@@ -65,6 +67,9 @@ export async function openNewCase(
   assertKnownPlaceAndAssignee(dir, body, lang);
   assertKnownItem(body, lang);
   if (refusal) throw new ProblemError('forbidden', refusal);
+  // The case would pin these budgets: refuse here what its first step could never fit.
+  const overBudget = checkOpeningBudget(CASE_BUDGETS, body);
+  if (overBudget) throw refusalProblem(overBudget);
 
   const requestHash = createHash('sha256').update(canonicalJson(body)).digest('hex');
   if (idemKey) {
@@ -366,7 +371,14 @@ export function stepRefusal(
 ): ProblemError | null {
   const refusal = checkStep(step, caller.actor, view, precheckPolicy(deps, dir, view));
   if (!refusal) return null;
-  return new ProblemError(refusal.kind === 'invalid' ? 'unprocessable' : refusal.kind, refusal.message);
+  return refusalProblem(refusal);
+}
+
+/** A refusal from domain/ as a problem: a budget refusal names its budget, in the caller's language. */
+export function refusalProblem(r: StepRefusal): ProblemError {
+  const type = r.kind === 'invalid' ? 'unprocessable' : r.kind;
+  if (!isBudgetRefusal(r)) return new ProblemError(type, r.message);
+  return new ProblemError(type, r.text, undefined, { budget: r.budget, limit: r.limit });
 }
 
 /**

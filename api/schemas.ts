@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { caseActions } from '../domain/case-action.ts';
 import { clockIds, pauseReasons } from '../domain/case-clocks.ts';
+import { budgetNames } from '../domain/case-budgets.ts';
 import { stages, type CaseView } from '../domain/case-model.ts';
 import { languages, roles, type Building, type Person } from '../domain/directory.ts';
 import { severities, sources, timedStages } from '../domain/sla.ts';
@@ -216,6 +217,9 @@ export const problemSchema = named(
     status: z.number().int(),
     detail: z.string(),
     errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    /** The case budget a refused step would have gone over (domain/case-budgets.ts), and its limit. */
+    budget: z.enum(budgetNames).optional(),
+    limit: z.number().optional(),
   }),
   'RFC 9457 problem details, in the caller’s language / 错误说明',
 );

@@ -4,6 +4,7 @@
 // the API, the KPIs and the digests read the same answer from the same view.
 import type { Duration } from './calendar.ts';
 import type { CaseAction } from './case-action.ts';
+import { CASE_BUDGETS } from './case-budgets.ts';
 import type { Severity, Source } from './sla.ts';
 import type { Bilingual } from './text.ts';
 
@@ -173,7 +174,7 @@ export const MAX_PAUSE_MS: Readonly<Record<PauseReason, number>> = {
   outside_contractor: 7 * 24 * HOUR_MS,
 };
 /** Pauses a case may ask for: each is a few records, and a case that needs more needs a supervisor. */
-export const MAX_PAUSES = 5;
+export const MAX_PAUSES = CASE_BUDGETS.pauses;
 export const MAX_PAUSE_NOTE_LENGTH = 500;
 
 export type PauseState = 'requested' | 'approved' | 'rejected' | 'ended';

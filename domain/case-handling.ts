@@ -8,6 +8,7 @@ import {
   pauseReasons,
   type PauseReason,
 } from './case-clocks.ts';
+import { LEGACY_BUDGETS, checkBudgets } from './case-budgets.ts';
 import {
   checkStep,
   isTerminal,
@@ -70,8 +71,9 @@ export function checkHandling(
       if (!view.clocks) return conflict('this case has no case-level clocks to pause / 该案件无可暂停的时限');
       if (openPause(view.pauses))
         return conflict('a pause is already requested or running / 已有暂停申请或正在暂停');
+      // Every case has had this cap (LEGACY_BUDGETS keeps it): the refusal names the budget.
       if ((view.pauses ?? []).length >= MAX_PAUSES)
-        return conflict(`a case may be paused at most ${MAX_PAUSES} times / 暂停次数已达上限`);
+        return checkBudgets(LEGACY_BUDGETS, view, { pause: true });
       if (!pauseReasons.includes(input.reason as PauseReason))
         return invalid(`reason must be one of ${pauseReasons.join(', ')} / 暂停原因无效`);
       if ((input.note ?? '').length > MAX_PAUSE_NOTE_LENGTH)

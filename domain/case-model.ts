@@ -1,4 +1,5 @@
 import type { Duration } from './calendar.ts';
+import { CASE_BUDGETS, LEGACY_BUDGETS, checkBudgets } from './case-budgets.ts';
 import type { CaseAction, SurveyScore } from './case-action.ts';
 import type { CaseClock, PauseRecord } from './case-clocks.ts';
 import type { Bilingual, EscalationLevel, Location, Role } from './directory.ts';
@@ -224,13 +225,12 @@ export type StepName =
   | 'follow_up';
 
 /**
- * Comments are the one step a case can take without moving on, so they are capped to keep
- * the workflow's history bounded: every step records a snapshot of the view, comments
- * included, so the history grows with (comments x comment size). 100 comments of at most
- * 500 characters keep a case's history within a few MB, far below Temporal's limits.
+ * Comments are the one step a case can take without moving on, so they are capped (with
+ * every other budget of a case, in domain/case-budgets.ts) to keep the record and the
+ * workflow's history bounded.
  */
-export const MAX_COMMENTS = 100;
-export const MAX_COMMENT_LENGTH = 500;
+export const MAX_COMMENTS = CASE_BUDGETS.comments;
+export const MAX_COMMENT_LENGTH = CASE_BUDGETS.commentLength;
 
 /** Why a step was refused: the API maps `forbidden` to 403 and `conflict` to 409. */
 export interface StepRefusal {
@@ -323,12 +323,8 @@ export function checkStep(
           kind: 'forbidden',
           message: 'only people involved in this case may comment / 只有案件相关人员可以评论',
         };
-      if (view.comments.length >= MAX_COMMENTS)
-        return {
-          kind: 'conflict',
-          message: `this case already has ${MAX_COMMENTS} comments, the most one case keeps; add further notes to the case's next step / 评论已达上限 ${MAX_COMMENTS} 条`,
-        };
-      return null;
+      // Every case has had this cap (LEGACY_BUDGETS keeps it): the refusal names the budget.
+      return checkBudgets(LEGACY_BUDGETS, view, { comment: '' });
   }
 }
 

@@ -1,10 +1,11 @@
+import { DEFAULT_MAX_FAILED_REVIEWS } from './case-budgets.ts';
 import type { CaseInput, CasePolicy } from './case-model.ts';
 import { escalationChain, type Directory, type Location } from './directory.ts';
 import type { WorkingHours } from './quiet-hours.ts';
 import { DEFAULT_REMINDER_FRACTIONS } from './reminders.ts';
 import { resolveSla, type Severity, type Source } from './sla.ts';
 
-export const DEFAULT_MAX_FAILED_REVIEWS = 3;
+export { DEFAULT_MAX_FAILED_REVIEWS };
 
 /**
  * Everything a case needs to decide on its own for its whole life, resolved

@@ -36,12 +36,19 @@ export interface FieldError {
   message: string;
 }
 
+/** A case budget a refusal names (domain/case-budgets.ts): which one, and its limit. */
+export interface BudgetNamed {
+  budget: string;
+  limit: number;
+}
+
 export class ProblemError extends Error {
   override name = 'ProblemError';
   constructor(
     readonly type: ProblemType,
     readonly detail: string | Bilingual,
     readonly errors?: FieldError[],
+    readonly budget?: BudgetNamed,
   ) {
     super(typeof detail === 'string' ? detail : detail.en);
   }
@@ -70,6 +77,7 @@ export function problemBody(p: ProblemError, lang: Lang) {
     status: def.status,
     detail: localise(p.detail, lang),
     ...(p.errors ? { errors: p.errors } : {}),
+    ...(p.budget ? { budget: p.budget.budget, limit: p.budget.limit } : {}),
   };
 }
 
@@ -80,6 +88,15 @@ export function problemResponse(c: Context, p: ProblemError): Response {
     // RFC 9110 requires a challenge on every 401; RFC 6750 names the scheme.
     ...(body.status === 401 ? { 'www-authenticate': 'Bearer realm="rectify"' } : {}),
   });
+}
+
+/** The details a budget refusal carries (workflows/rectification-case/state.ts `refuse`), or null. */
+function budgetDetail(d: unknown): (BudgetNamed & Bilingual) | null {
+  if (typeof d !== 'object' || d === null) return null;
+  const { budget, limit, zh, en } = d as Record<string, unknown>;
+  if (typeof budget !== 'string' || typeof zh !== 'string' || typeof en !== 'string') return null;
+  // Infinity never reaches here (a legacy budget never refuses), but JSON would carry it as null.
+  return { budget, limit: typeof limit === 'number' ? limit : 0, zh, en };
 }
 
 const refusalTypes: Record<string, ProblemType> = {
@@ -118,7 +135,15 @@ export function toProblem(err: unknown): ProblemError | null {
   }
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
     const type = err.cause.type ? refusalTypes[err.cause.type] : undefined;
-    if (type) return new ProblemError(type, err.cause.message);
+    if (type) {
+      const named = budgetDetail(err.cause.details?.[0]);
+      if (named)
+        return new ProblemError(type, { zh: named.zh, en: named.en }, undefined, {
+          budget: named.budget,
+          limit: named.limit,
+        });
+      return new ProblemError(type, err.cause.message);
+    }
   }
   if (err instanceof HTTPException) {
     const byStatus: Partial<Record<number, ProblemType>> = {

@@ -413,7 +413,8 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
       const evidence = {
         at,
         ip: clientIp(c, deps.env.TRUSTED_PROXY_HOPS),
-        userAgent: c.req.header('user-agent'),
+        // Bounded: it is kept in the case record, which must stay within DynamoDB's item limit.
+        userAgent: c.req.header('user-agent')?.slice(0, 512),
         textHash: p.hash,
       };
       if (!(await consumeLink(linkDeps, p.claims.tid, evidence))) {

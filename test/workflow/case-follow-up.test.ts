@@ -1,3 +1,4 @@
+import { CASE_BUDGETS_PATCH } from '../../workflows/rectification-case/budgets.ts';
 import { CASE_CLOCKS_PATCH } from '../../workflows/rectification-case/clocks.ts';
 import { describe, expect, it } from 'vitest';
 import {
@@ -101,7 +102,8 @@ describe('follow-up (回访)', () => {
         (e) => e.markerRecordedEventAttributes?.markerName === 'core_patch',
       );
       // One marker per patch the case took: the case clocks (at the opening), the survey
-      // reminder, quiet hours (every stage), and at its start named effect failures and step lineage.
+      // reminder, quiet hours (every stage), and at its start named effect failures, step lineage
+      // and the budgets.
       const patchIds = markers.flatMap((e) =>
         Object.values(e.markerRecordedEventAttributes?.details ?? {}).flatMap((p) =>
           (p.payloads ?? []).map(
@@ -111,6 +113,7 @@ describe('follow-up (回访)', () => {
       );
       expect(patchIds.sort()).toEqual(
         [
+          CASE_BUDGETS_PATCH,
           CASE_CLOCKS_PATCH,
           EFFECT_FAILURES_PATCH,
           QUIET_HOURS_PATCH,

@@ -15,6 +15,7 @@ import {
   type StepRefusal,
   SYSTEM_ACTOR,
 } from '../../domain/case-model.ts';
+import { LEGACY_BUDGETS, isBudgetRefusal, type CaseBudgets } from '../../domain/case-budgets.ts';
 import { EffectFailure, type StuckEffect } from '../../domain/effect-failure.ts';
 import { CaseFailure } from './messages.ts';
 import { searchKeys } from './search-attributes.ts';
@@ -34,7 +35,11 @@ export function refuse(r: StepRefusal): never {
       : r.kind === 'conflict'
         ? CaseFailure.Conflict
         : CaseFailure.Invalid;
-  throw ApplicationFailure.create({ type, message: r.message, nonRetryable: true });
+  // A budget refusal carries its name and both languages, for the API's problem in the caller's language.
+  const details = isBudgetRefusal(r)
+    ? [{ budget: r.budget, limit: r.limit, zh: r.text.zh, en: r.text.en }]
+    : [];
+  throw ApplicationFailure.create({ type, message: r.message, nonRetryable: true, details });
 }
 
 export function requireText(value: string | undefined, what: string): void {
@@ -80,6 +85,8 @@ export class CaseState {
    * run's step ids; the audit store then compares a step id found again by content.
    */
   stepLineage: string | undefined;
+  /** The budgets the case pinned (CASE_BUDGETS_PATCH); cases opened before keep the legacy caps. */
+  budgets: CaseBudgets = LEGACY_BUDGETS;
 
   constructor(
     readonly input: CaseInput,

@@ -1,7 +1,7 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { setHandler } from '@temporalio/workflow';
 import { isSurveyScore, surveyReopens } from '../../domain/case-action.ts';
-import { MAX_COMMENT_LENGTH, SYSTEM_ACTOR, type Actor, type CaseView } from '../../domain/case-model.ts';
+import { SYSTEM_ACTOR, type Actor, type CaseView } from '../../domain/case-model.ts';
 import { MAX_PAUSE_MS, openPause, pauseReasonLabels } from '../../domain/case-clocks.ts';
 import { checkHandling, type HandlingInput, type HandlingStep } from '../../domain/case-handling.ts';
 import { linkForStage, peopleOfLevel } from '../../domain/case-routing.ts';
@@ -34,6 +34,7 @@ import {
   type SignOffInput,
   type WithdrawInput,
 } from './messages.ts';
+import { guardBudgets } from './budgets.ts';
 import { currentRouting } from './routing.ts';
 import { refuse, requireText, type CaseState } from './state.ts';
 
@@ -59,6 +60,7 @@ const rootCause: Step<RootCauseInput> = {
       refuse({ kind: 'invalid', message: 'at least one cause is required' });
     requireText(u.plan, 'plan');
     requireText(u.responsibleId, 'responsibleId');
+    guardBudgets(s, { texts: [...u.causes, ...(u.whys ?? []), u.plan] });
   },
   async run(s, u) {
     const { view } = s;
@@ -86,7 +88,10 @@ const signOff: Step<SignOffInput> = {
   update: signOffUpdate,
   validate(s, u) {
     s.guard('sign_off', u.actor);
-    if (u.decision === 'dispute') requireText(u.reason, 'a dispute reason');
+    if (u.decision === 'dispute') {
+      requireText(u.reason, 'a dispute reason');
+      guardBudgets(s, { dispute: true, texts: [u.reason] });
+    }
   },
   async run(s, u) {
     const { view } = s;
@@ -117,7 +122,10 @@ const signOff: Step<SignOffInput> = {
 
 const adjudicate: Step<AdjudicationInput> = {
   update: adjudicateUpdate,
-  validate: (s, u) => s.guard('adjudication', u.actor),
+  validate(s, u) {
+    s.guard('adjudication', u.actor);
+    guardBudgets(s, { texts: [u.notes] });
+  },
   async run(s, u) {
     const { view } = s;
     view.adjudications.push({ decision: u.decision, notes: u.notes, by: u.actor.id, at: nowIso() });
@@ -133,6 +141,7 @@ const reportRectification: Step<RectificationInput> = {
   validate(s, u) {
     s.guard('rectification', u.actor);
     requireText(u.summary, 'summary');
+    guardBudgets(s, { texts: [u.summary, ...u.evidence], evidence: u.evidence.length });
   },
   async run(s, u) {
     const { view } = s;
@@ -155,6 +164,7 @@ const review: Step<ReviewInput> = {
   validate(s, u) {
     s.guard('review', u.actor);
     if (!u.passed) requireText(u.notes, 'notes on a failed review');
+    guardBudgets(s, { texts: [u.notes], failedReview: !u.passed });
   },
   async run(s, u) {
     const { view, policy } = s;
@@ -195,6 +205,7 @@ const followUp: Step<FollowUpInput> = {
     s.guard('follow_up', u.actor);
     if (!isSurveyScore(u.score))
       refuse({ kind: 'invalid', message: 'score must be a whole number from 1 to 5' });
+    guardBudgets(s, { texts: [u.comment], reopen: isSurveyScore(u.score) && surveyReopens(u.score) });
   },
   async run(s, u) {
     const { view } = s;
@@ -224,6 +235,7 @@ const withdraw: Step<WithdrawInput> = {
   validate(s, u) {
     s.guard('withdraw', u.actor);
     requireText(u.reason, 'reason');
+    // No budget refuses a withdrawal: it is how a case that is full ends (its reason fits the margin).
   },
   async run(s, u) {
     s.view.withdrawal = { reason: u.reason, by: u.actor.id, at: nowIso() };
@@ -238,11 +250,7 @@ const comment: Step<CommentInput> = {
   validate(s, u) {
     s.guard('comment', u.actor);
     requireText(u.text, 'text');
-    if (u.text.length > MAX_COMMENT_LENGTH)
-      refuse({
-        kind: 'invalid',
-        message: `a comment may have at most ${MAX_COMMENT_LENGTH} characters; this one has ${u.text.length}`,
-      });
+    guardBudgets(s, { comment: u.text });
   },
   async run(s, u) {
     s.view.comments.push({ text: u.text, by: u.actor.id, at: nowIso() });
@@ -273,7 +281,10 @@ const arrived: Step<ArrivedInput> = {
 
 const requestPause: Step<PauseRequestInput> = {
   update: requestPauseUpdate,
-  validate: (s, u) => guardHandling(s, 'request_pause', u, { reason: u.reason, note: u.note }),
+  validate(s, u) {
+    guardHandling(s, 'request_pause', u, { reason: u.reason, note: u.note });
+    guardBudgets(s, { pause: true, texts: [u.note] });
+  },
   async run(s, u) {
     const pauses = (s.view.pauses ??= []);
     pauses.push({
@@ -300,7 +311,10 @@ const requestPause: Step<PauseRequestInput> = {
 
 const decidePause: Step<PauseDecisionInput> = {
   update: decidePauseUpdate,
-  validate: (s, u) => guardHandling(s, 'decide_pause', u),
+  validate(s, u) {
+    guardHandling(s, 'decide_pause', u);
+    guardBudgets(s, { texts: [u.notes] });
+  },
   async run(s, u) {
     const p = openPause(s.view.pauses);
     // The validator let the step through only with a pause waiting for a decision.
@@ -355,13 +369,19 @@ const moveTo = (how: 'reassigned' | 'handed_over'): Step<ReassignInput>['run'] =
 
 const reassign: Step<ReassignInput> = {
   update: reassignUpdate,
-  validate: (s, u) => guardHandling(s, 'reassign', u, { toId: u.toId, note: u.reason }),
+  validate(s, u) {
+    guardHandling(s, 'reassign', u, { toId: u.toId, note: u.reason });
+    guardBudgets(s, { reassignment: true });
+  },
   run: moveTo('reassigned'),
 };
 
 const handOver: Step<ReassignInput> = {
   update: handOverUpdate,
-  validate: (s, u) => guardHandling(s, 'hand_over', u, { toId: u.toId, note: u.reason }),
+  validate(s, u) {
+    guardHandling(s, 'hand_over', u, { toId: u.toId, note: u.reason });
+    guardBudgets(s, { reassignment: true });
+  },
   run: moveTo('handed_over'),
 };
 

@@ -11,6 +11,8 @@ import type { CaseActivities } from '../../activities/index.ts';
 import { isTerminal, type CaseInput, type CaseView } from '../../domain/case-model.ts';
 import { effectFailureTypes, effectQueues } from '../../domain/effect-failure.ts';
 import { EFFECT_FAILURES_PATCH, STEP_LINEAGE_PATCH, superviseStage, watchLeadership } from './deadlines.ts';
+import { CASE_BUDGETS } from '../../domain/case-budgets.ts';
+import { CASE_BUDGETS_PATCH } from './budgets.ts';
 import { CASE_CLOCKS_PATCH, planClocks, watchPauses } from './clocks.ts';
 import { caseViewQuery, openedUpdate } from './messages.ts';
 import { CaseState, type CaseEffects } from './state.ts';
@@ -76,6 +78,7 @@ export async function rectificationCase(input: CaseInput): Promise<CaseView> {
   const s = new CaseState(input, named ? namedEffects() : acts);
   s.namedFailures = named;
   if (patched(STEP_LINEAGE_PATCH)) s.stepLineage = stepLineage();
+  if (patched(CASE_BUDGETS_PATCH)) s.budgets = CASE_BUDGETS;
 
   // Queries and updates: registered before the first await.
   setHandler(caseViewQuery, () => s.view);
@@ -109,7 +112,7 @@ export async function rectificationCase(input: CaseInput): Promise<CaseView> {
   // One pass per stage, until the case is closed or withdrawn. Bounded: stages move only on
   // a human step or a follow-up timeout; each pass sends a fixed number of reminders and at
   // most one escalation per rung of the (finite) chain, then waits without a timer.
-  // Comments are capped (MAX_COMMENTS). The first pass opens the case (assignment, 201).
+  // Comments and every other loop are capped by the case's budgets (domain/case-budgets.ts). The first pass opens the case (assignment, 201).
   for (let first = true; !isTerminal(s.view.stage); first = false) {
     await superviseStage(s, local, first);
   }
