@@ -97,7 +97,7 @@ const listDutiesRoute = createRoute({
       zh: '职责及其所依据的 6T 条目',
       en: 'Each duty with the 6T items it comes from',
     }),
-    ...problems([400, 401]),
+    ...problems([400, 401, 503]),
   },
 });
 
@@ -130,7 +130,7 @@ const getOccurrenceRoute = createRoute({
   request: { params: occurrenceParam, query: langQuerySchema },
   responses: {
     200: documentResponse(JSON_TYPE, { zh: '职责实例', en: 'The occurrence' }),
-    ...problems([400, 401, 403, 404]),
+    ...problems([400, 401, 403, 404, 503]),
   },
 });
 
@@ -155,7 +155,7 @@ const recordRoute = createRoute({
   },
   responses: {
     200: documentResponse(JSON_TYPE, { zh: '登记后的职责实例', en: 'The occurrence after it' }),
-    ...problems([400, 401, 403, 404, 409, 415, 422], {
+    ...problems([400, 401, 403, 404, 409, 415, 422, 503], {
       404: { zh: '没有该职责实例', en: 'No such occurrence' },
       409: { zh: '该职责已完成或已逾期', en: 'The occurrence is done or missed' },
       422: { zh: '环节、佐证或时长不符合要求', en: 'Part, evidence or minutes not as the duty asks' },
