@@ -27,13 +27,15 @@ import { bearerOrSession, type SessionOrBearerEnv } from '../middleware/bearer-o
 import { callerLanguage, ProblemError, type Lang } from '../middleware/problems.ts';
 import { jsonOnly, parseOr400 } from '../middleware/validation.ts';
 import { directoryOrFail } from '../reads.ts';
-import { langQuerySchema, safeString } from '../schemas.ts';
+import { boundedDate, langQuerySchema, safeString } from '../schemas.ts';
 import { bi, documentResponse, JSON_TYPE, problems } from './declare.ts';
 
 /** Roles that see every building's duties (the compliance calendar's board). */
 const CAMPUS_READERS = ['admin', 'working_group', 'leadership', 'auditor'] as const;
 
-const date = z.iso.date({ message: 'a date like 2026-12-04 / 日期格式如 2026-12-04' });
+// Dates in the years the API accepts (2000–2100), as every route's.
+const date = boundedDate;
+const valid = (d: string | undefined) => d !== undefined && date.safeParse(d).success;
 const listQuery = z
   .strictObject({
     buildingId: z.string().min(1).max(64).optional(),
@@ -46,7 +48,8 @@ const listQuery = z
     path: ['to'],
     message: 'to must not be before from / to 不能早于 from',
   })
-  .refine((q) => !q.from || !q.to || q.to <= addDays(q.from, 400), {
+  // Only between two valid dates: a bad one is already its own field's error (and addDays throws on it).
+  .refine((q) => !valid(q.from) || !valid(q.to) || (q.to ?? '') <= addDays(q.from ?? '', 400), {
     path: ['to'],
     message: 'at most 400 days at a time / 一次最多查询 400 天',
   });
