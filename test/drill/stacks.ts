@@ -91,6 +91,8 @@ export class SplitStack {
     await ensureEvidenceBucket(s3, 'drill-evidence');
     const baseUrl = `http://127.0.0.1:${apiPort}`;
     const vars: Record<string, string> = {
+      // The worker runs its deployed entry (infra/worker-main.ts), which must be told its mode.
+      RECTIFY_MODE: 'local',
       TEMPORAL_ADDRESS: temporal.url,
       DYNAMODB_ENDPOINT: dynamo.url,
       SES_ENDPOINT: ses.url,
