@@ -23,8 +23,12 @@ import { EffectFailure } from '../domain/effect-failure.ts';
 import { ApplicationFailure } from '@temporalio/common';
 import { failingPermanently, permanentFailure } from './permanent-failures.ts';
 import { createRoutingActivities } from './case-routing.ts';
+import { whileAlive } from './heartbeat.ts';
 
 export type { EmailKind };
+
+/** How often a case mail's activity heartbeats: well within the workflow's heartbeat timeout. */
+const MAIL_HEARTBEAT_MS = 5_000;
 
 export interface EmailRequest {
   caseId: string;
@@ -111,7 +115,13 @@ export function createActivities(deps: ActivityDeps) {
     return failingPermanently(() => appendAudit(deps.ddb, deps.tables, input));
   }
 
+  // Heartbeats while it runs (the case workflow gives it a heartbeat timeout): a mail to many
+  // recipients may take minutes through a slow relay, a worker lost in the middle of it must not.
   async function sendCaseEmail(req: EmailRequest): Promise<EmailResult> {
+    return whileAlive(MAIL_HEARTBEAT_MS, () => sendCaseEmailNow(req));
+  }
+
+  async function sendCaseEmailNow(req: EmailRequest): Promise<EmailResult> {
     const dir = await loadDirectory(deps.ddb, deps.tables);
     const recipients: { id: string; name: string; email: string; language: Language }[] = [];
     const unknown: string[] = [];

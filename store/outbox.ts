@@ -27,11 +27,14 @@ export interface OutboxKey {
 }
 
 /**
- * How long an attempt holds the outbox row it claimed: well past the case email activity's
- * 1-minute startToCloseTimeout, so a retry of an attempt that is merely slow finds the row
- * still held, and only an attempt that is gone (or timed out long ago) loses its row.
+ * How long an attempt holds the outbox row it claimed without renewing it. The attempt renews
+ * the lease while it runs (every third of it), so a retry of an attempt that is merely slow (a
+ * relay taking its time) finds the row still held, while a row whose attempt is gone (its
+ * worker killed) is free again within this time, not minutes later.
  */
-export const OUTBOX_LEASE_MS = 5 * 60_000;
+export const OUTBOX_LEASE_MS = 30_000;
+/** The longest one attempt keeps renewing: an attempt hung past it loses its row. */
+export const OUTBOX_MAX_HOLD_MS = 5 * 60_000;
 // An SES call is cut off well within the lease, so no attempt is still sending when it lapses.
 const SES_CALL_TIMEOUT_MS = 30_000;
 
@@ -131,8 +134,39 @@ export async function sendOnce(
     throw err;
   }
 
+  const renewal = setInterval(
+    () => {
+      if (now() - claimedAt > OUTBOX_MAX_HOLD_MS) {
+        clearInterval(renewal);
+        return;
+      }
+      // Only while this attempt still holds the row: not once it was sent or given back.
+      deps.ddb
+        .send(
+          new UpdateItemCommand({
+            TableName: deps.tables.ops,
+            Key,
+            UpdateExpression: 'SET leaseUntil = :until',
+            ConditionExpression: '#s = :pending AND leaseOwner = :owner AND leaseUntil > :zero',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: marshall({
+              ':until': now() + leaseMs,
+              ':pending': 'pending',
+              ':owner': owner,
+              ':zero': 0,
+            }),
+          }),
+        )
+        .catch(() => undefined);
+    },
+    Math.max(1, Math.floor(leaseMs / 3)),
+  );
+  renewal.unref();
+  const stopRenewing = () => clearInterval(renewal);
+
   // Give the row back at once when this attempt certainly sent nothing, so a retry need not wait.
   const release = async () => {
+    stopRenewing();
     try {
       await deps.ddb.send(
         new UpdateItemCommand({
@@ -183,27 +217,30 @@ export async function sendOnce(
       messageId = sent.MessageId;
     }
   } catch (err) {
+    stopRenewing();
     // A refusal (SES 4xx, an SMTP reply code) means nothing went; a timeout or a cut may have sent it.
     if (deps.smtp ? refusedBySmtp(err) : refusedBySes(err)) await release();
     throw err;
   }
   const sentAt = new Date().toISOString();
-  await deps.ddb.send(
-    new UpdateItemCommand({
-      TableName: deps.tables.ops,
-      Key,
-      UpdateExpression:
-        'SET #s = :sent, messageId = :m, sentAt = :at, #to = :to, subject = :subj REMOVE leaseUntil',
-      ExpressionAttributeNames: { '#s': 'status', '#to': 'to' },
-      ExpressionAttributeValues: marshall({
-        ':sent': 'sent',
-        ':m': messageId ?? '',
-        ':at': sentAt,
-        ':to': mail.to,
-        ':subj': mail.subject,
+  await deps.ddb
+    .send(
+      new UpdateItemCommand({
+        TableName: deps.tables.ops,
+        Key,
+        UpdateExpression:
+          'SET #s = :sent, messageId = :m, sentAt = :at, #to = :to, subject = :subj REMOVE leaseUntil',
+        ExpressionAttributeNames: { '#s': 'status', '#to': 'to' },
+        ExpressionAttributeValues: marshall({
+          ':sent': 'sent',
+          ':m': messageId ?? '',
+          ':at': sentAt,
+          ':to': mail.to,
+          ':subj': mail.subject,
+        }),
       }),
-    }),
-  );
+    )
+    .finally(stopRenewing);
   return { status: 'sent', messageId, sentAt };
 }
 

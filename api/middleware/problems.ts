@@ -157,7 +157,31 @@ export function toProblem(err: unknown): ProblemError | null {
     const type = byStatus[err.status];
     if (type) return new ProblemError(type, err.message || type);
   }
+  if (unreachable(err)) {
+    return new ProblemError('unavailable', {
+      zh: '数据库或工作流服务暂时连不上（可能正在重启），请稍后重试',
+      en: 'the database or the workflow service cannot be reached right now (it may be restarting); try again shortly',
+    });
+  }
   return null;
+}
+
+// Connection failures, as Node, the AWS SDK and gRPC (UNAVAILABLE) report them.
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
+const GRPC_UNAVAILABLE = 14;
+
+/**
+ * Whether the error (or one of its causes) is a store or Temporal that cannot be reached:
+ * a restart or a network cut, which a retry later may get past, so a 503 and not a 500.
+ */
+function unreachable(err: unknown): boolean {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
+    const { code, cause } = e as { code?: unknown; cause?: unknown };
+    if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return true;
+    if (code === GRPC_UNAVAILABLE) return true;
+    e = cause;
+  }
+  return false;
 }
 
 /** The app's `onError`: a problem+json for everything, a logged generic 500 for the unexpected. */

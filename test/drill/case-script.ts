@@ -221,8 +221,9 @@ export class CaseDriver {
   private async signOffLink(caseId: string): Promise<string> {
     for (let i = 0; i < 600; i++) {
       for (const m of mailsOf(await mailbox(this.ep.sesUrl), caseId)) {
-        // The sign-off request by its subject: the assignment mail carries the arrival link too.
-        if (!m.destination.to.includes(STAFF_EMAIL) || !/待签字|Sign-off needed/.test(m.subject)) continue;
+        if (!m.destination.to.includes(STAFF_EMAIL)) continue;
+        // By its subject (either language): the assignment mail carries a link too (the arrival).
+        if (!/待签字|Sign-off needed/.test(m.subject)) continue;
         const link = /https?:\/\/\S+\/actions\/[A-Za-z0-9._~-]+/.exec(m.body.text ?? '')?.[0];
         if (link) return link.replace(/^https?:\/\/[^/]+/, this.ep.baseUrl);
       }

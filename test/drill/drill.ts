@@ -54,7 +54,15 @@ interface Outcome {
   stage: string;
   mails: string[];
   actions: string[];
+  /** The email_sent entries as "kind → recipient", sorted. */
+  mailEntries: string[];
 }
+
+// A case's mail runs on a queue of its own, after the step that sends it: its email_sent entry
+// may land before or after the next step's entries, with or without a crash. The steps' own
+// entries keep their order; the email_sent entries are compared as a multiset.
+const EMAIL_SENT = 'email_sent';
+const stepActions = (actions: string[]) => actions.filter((a) => a !== EMAIL_SENT);
 
 async function outcomeOf(
   driver: CaseDriver,
@@ -72,6 +80,13 @@ async function outcomeOf(
     stage: view.stage,
     mails,
     actions: entries.map((e) => e.action),
+    mailEntries: entries
+      .filter((e) => e.action === EMAIL_SENT)
+      .map((e) => {
+        const p = e.payload as { kind?: unknown; to?: unknown } | null;
+        return `${String(p?.kind)} → ${String(p?.to)}`;
+      })
+      .sort(),
     seqs: entries.map((e) => e.seq),
     chainOk: verified.ok,
     chainDetail: verified.broken ? `${verified.broken.problem} at seq ${verified.broken.seq}` : '',
@@ -117,8 +132,14 @@ function compare(o: Awaited<ReturnType<typeof outcomeOf>>, baseline: Outcome): s
   if (!o.chainOk) problems.push(`audit chain does not verify: ${o.chainDetail}`);
   if (o.seqs.some((s, i) => s !== i + 1))
     problems.push(`audit seqs ${o.seqs.join(',')}: a gap or a duplicate`);
-  if (o.actions.join(' ') !== baseline.actions.join(' '))
-    problems.push(`audit actions [${o.actions.join(', ')}], expected [${baseline.actions.join(', ')}]`);
+  const steps = stepActions(o.actions);
+  const wantSteps = stepActions(baseline.actions);
+  if (steps.join(' ') !== wantSteps.join(' '))
+    problems.push(`audit step entries [${steps.join(', ')}], expected [${wantSteps.join(', ')}]`);
+  if (o.mailEntries.join('; ') !== baseline.mailEntries.join('; '))
+    problems.push(
+      `audit email_sent entries [${o.mailEntries.join('; ')}], expected [${baseline.mailEntries.join('; ')}]`,
+    );
   return problems;
 }
 
@@ -232,7 +253,7 @@ export async function runDrill(counts: DrillCounts, say: (line: string) => void)
       );
       const o = await settled(driver, split.endpoints, split.aws, caseId, baseline);
       if (!baseline) {
-        baseline = { stage: o.stage, mails: o.mails, actions: o.actions };
+        baseline = { stage: o.stage, mails: o.mails, actions: o.actions, mailEntries: o.mailEntries };
         const problems = o.chainOk ? [] : [`audit chain does not verify: ${o.chainDetail}`];
         record({
           fault,

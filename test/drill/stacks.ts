@@ -91,6 +91,8 @@ export class SplitStack {
     await ensureEvidenceBucket(s3, 'drill-evidence');
     const baseUrl = `http://127.0.0.1:${apiPort}`;
     const vars: Record<string, string> = {
+      // The worker runs its deployed entry (infra/worker-main.ts), which must be told its mode.
+      RECTIFY_MODE: 'local',
       TEMPORAL_ADDRESS: temporal.url,
       DYNAMODB_ENDPOINT: dynamo.url,
       SES_ENDPOINT: ses.url,
@@ -114,8 +116,7 @@ export class SplitStack {
     );
     this.say('bundling the workflow code once for every worker start…');
     const bundle = await buildWorkflowBundle(path.join(this.dataDir, 'workflow-bundle.js'));
-    // The worker entry is a deployed one: it must be told its mode (here, a machine of our own).
-    this.workerEnv = { ...vars, RECTIFY_MODE: 'local', WORKFLOW_BUNDLE_PATH: bundle.path };
+    this.workerEnv = { ...vars, WORKFLOW_BUNDLE_PATH: bundle.path };
     this.spawnWorker();
     this.connection = await Connection.connect({ address: temporal.url });
     const app = createApp({

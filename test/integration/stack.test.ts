@@ -147,6 +147,23 @@ describe('activities against the real local servers', () => {
       expect(await mails(caseId)).toHaveLength(1);
     });
 
+    it('a slow attempt renews its lease: a retry long past one lease still finds the row held', async () => {
+      const caseId = uniqueId('ZG-LEASE');
+      const leaseMs = 1_500;
+      let slow!: () => void;
+      const slowSes = sesWith(() => new Promise<void>((r) => (slow = r)));
+      const first = sendOnce({ ...deps, ses: slowSes }, outbox(caseId), mail(caseId), { leaseMs });
+      await expect.poll(() => slow, { timeout: 10_000 }).toBeDefined();
+      // Three leases later: without the renewals the row would be free and the mail sent twice.
+      await new Promise((r) => setTimeout(r, 3 * leaseMs));
+      await expect(sendOnce(deps, outbox(caseId), mail(caseId), { leaseMs })).rejects.toBeInstanceOf(
+        OutboxBusyError,
+      );
+      slow();
+      expect(await first).toMatchObject({ status: 'sent' });
+      expect(await mails(caseId)).toHaveLength(1);
+    });
+
     it('an attempt that died holding the row loses it once the lease lapses: sent once, never lost', async () => {
       const caseId = uniqueId('ZG-LEASE');
       const dying = sesWith(() => Promise.reject(new Error('socket hang up')));

@@ -41,14 +41,19 @@ function namedEffects(): CaseEffects {
     backoffCoefficient: 2,
     nonRetryableErrorTypes: [...effectFailureTypes],
   };
+  // The bounds are also how soon an attempt lost with its worker (a crash, a SIGKILL) runs
+  // again: a record is one conditional write, done in well under a second even on a busy
+  // machine; a mail heartbeats once per recipient, so a worker gone mid-mail is noticed
+  // within the heartbeat timeout however many recipients (and slow relays) the mail has.
   const audit = proxyActivities<CaseActivities>({
     taskQueue: queues.audit,
-    startToCloseTimeout: '1 minute',
+    startToCloseTimeout: '15 seconds',
     retry: { ...retry, maximumInterval: '1 minute', maximumAttempts: 20 },
   });
   const mail = proxyActivities<CaseActivities>({
     taskQueue: queues.mail,
-    startToCloseTimeout: '1 minute',
+    startToCloseTimeout: '10 minutes',
+    heartbeatTimeout: '20 seconds',
     retry: { ...retry, maximumInterval: '30 seconds', maximumAttempts: 8 },
   });
   return { recordStep: audit.recordStep, sendCaseEmail: mail.sendCaseEmail };

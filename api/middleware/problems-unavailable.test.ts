@@ -1,0 +1,45 @@
+import { Hono } from 'hono';
+import { describe, expect, it } from 'vitest';
+import { problemOnError } from './problems.ts';
+
+/** An app whose one route fails with the given error, as createApp wires the error handler. */
+const failingWith = (err: unknown) => {
+  const app = new Hono();
+  app.onError(problemOnError);
+  app.get('/x', () => {
+    throw err;
+  });
+  return app;
+};
+const statusOf = async (err: unknown) => {
+  const res = await failingWith(err).request('/x');
+  return { status: res.status, body: (await res.json()) as { detail: string } };
+};
+const coded = (code: string | number, message = `connect ${code}`) =>
+  Object.assign(new Error(message), { code });
+
+// The crash drill restarts DynamoDB Local and Temporal under a running API: a request that
+// meets them down is told to try again (503), never an internal error (500).
+describe('a backing service that cannot be reached', () => {
+  it('is a 503 whether the SDK, Node or gRPC reports it, also as a cause', async () => {
+    for (const err of [
+      coded('ECONNREFUSED'),
+      coded('ECONNRESET'),
+      coded(14, '14 UNAVAILABLE: Connection dropped'),
+      Object.assign(new Error('Failed to query workflow'), { cause: coded(14) }),
+      Object.assign(new Error('outer'), {
+        cause: Object.assign(new Error('mid'), { cause: coded('ETIMEDOUT') }),
+      }),
+    ]) {
+      const { status, body } = await statusOf(err);
+      expect(status, String(err)).toBe(503);
+      expect(body.detail).toMatch(/稍后重试/);
+    }
+  });
+
+  it('leaves other failures a 500', async () => {
+    expect((await statusOf(new Error('something else'))).status).toBe(500);
+    expect((await statusOf(coded('ENOENT'))).status).toBe(500);
+    expect((await statusOf(coded(13, '13 INTERNAL'))).status).toBe(500);
+  });
+});
