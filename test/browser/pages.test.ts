@@ -31,8 +31,10 @@ describe('dashboard, audit and admin pages', () => {
     await open(page, '/app/dashboard');
     await expect.poll(() => page.locator('h1').textContent()).toBe('仪表盘');
     // Every KPI of the catalogue is listed with its target and verdict.
+    // The case KPIs of the catalogue, then the duty calendar's completion rate.
     const catalogue = computeKpis(emptyTally(), { periodDays: 7, buildings: 1 });
-    expect(await page.locator('table[data-kpis] tbody tr').count()).toBe(catalogue.length);
+    expect(await page.locator('table[data-kpis] tbody tr').count()).toBe(catalogue.length + 1);
+    expect(await page.locator('tr[data-kpi="duty_completion_rate"]').count()).toBe(1);
     expect(catalogue.length).toBeGreaterThanOrEqual(22);
     expect(await page.locator('tr[data-kpi="overall_satisfaction"] td').nth(1).textContent()).toBe('≥ 85%');
     // Charts are SVG drawn on the server, each named for assistive technology.
