@@ -131,9 +131,12 @@ describe('a case citing a 6T item', () => {
     expect(html).toContain('天天安全保障 1 · 安全 1 消防管理');
     const en = await (await page(`/app/cases/${caseId}`, 'sup-wang', 'en')).text();
     expect(en).toContain('Safety assured every day 1 · Safety 1 Fire management');
-    const list = await (await page('/app/cases?buildingId=bldg-a', 'sup-wang')).text();
+    // This case's item around today: other files share the records table and fill building A.
+    const day = (ms: number) => new Date(Date.now() + ms).toISOString().slice(0, 10);
+    const filter = `buildingId=bldg-a&category=6t.safety.1&from=${day(-86_400_000)}&to=${day(86_400_000)}`;
+    const list = await (await page(`/app/cases?${filter}&limit=100`, 'sup-wang')).text();
     expect(list).toMatch(/data-cited="6t\.safety\.1"[^>]*>\s*安全 1 消防管理/);
-    const csv = await (await page('/app/cases/export.csv?buildingId=bldg-a', 'sup-wang')).text();
+    const csv = await (await page(`/app/cases/export.csv?${filter}`, 'sup-wang')).text();
     const header = csv.split('\n')[0] ?? '';
     expect(header).toContain('"标准维度","标准条目号"');
     const row = csv.split('\n').find((l) => l.includes(caseId)) ?? '';
