@@ -4,6 +4,7 @@ import { buildPolicy } from '../domain/case-policy.ts';
 import { createCalendar, localDate, officialDays } from '../domain/calendar.ts';
 import { overridesFrom, type CalendarFile } from '../domain/calendar-file.ts';
 import type { Building, Directory, Person } from '../domain/directory.ts';
+import { staffAssignee } from '../domain/directory.ts';
 import {
   allWindowsOn,
   dutyById,
@@ -189,11 +190,7 @@ export function createDutyActivities(deps: ActivityDeps) {
     const item = standardItem(d.items[0] ?? '');
     if (!item)
       throw ApplicationFailure.nonRetryable(`no catalogue item for ${d.id}`, DutyFailure.UnknownDuty);
-    const staff = dir.people.filter((p) => p.roles.includes('staff'));
-    const assignee =
-      staff.find((p) => o.ownerIds.includes(p.id)) ??
-      staff.find((p) => p.staffKind === 'manager') ??
-      staff[0];
+    const assignee = staffAssignee(dir, o.ownerIds);
     if (!assignee)
       throw ApplicationFailure.nonRetryable('the directory has no staff', DutyFailure.NoDirectory);
     const location = { buildingId: o.buildingId };

@@ -3,7 +3,7 @@ import type { CaseInput, CasePolicy } from '../domain/case-model.ts';
 import { buildPolicy } from '../domain/case-policy.ts';
 import { localDate } from '../domain/calendar.ts';
 import type { Directory, Person } from '../domain/directory.ts';
-import { locationExists } from '../domain/directory.ts';
+import { locationExists, staffAssignee } from '../domain/directory.ts';
 import { roundKindNames, type CheckEntry, type InspectionRound } from '../domain/inspection.ts';
 import { headerSafe } from '../domain/safe-text.ts';
 import { withItemRule } from '../domain/case-citation.ts';
@@ -103,11 +103,7 @@ export function createInspectionActivities(deps: ActivityDeps) {
         InspectionFailure.BadEntry,
       );
     const by = dir.people.find((p) => p.id === input.by);
-    const staff = dir.people.filter((p) => p.roles.includes('staff'));
-    const assignee =
-      (entry.assigneeId ? staff.find((p) => p.id === entry.assigneeId) : undefined) ??
-      staff.find((p) => p.staffKind === 'manager') ??
-      staff[0];
+    const assignee = staffAssignee(dir, entry.assigneeId ? [entry.assigneeId] : []);
     if (!assignee)
       throw ApplicationFailure.nonRetryable('the directory has no staff', InspectionFailure.BadEntry);
     return claimItemCase(store, round.roundId, item.id, async () => {

@@ -157,3 +157,17 @@ export function withSupervision<A extends { id: string; supervises?: string[] | 
   const supervises = supervisedBy(dir, actor.id);
   return supervises.length > 0 ? { ...actor, supervises } : actor;
 }
+
+/**
+ * Who a case opened by the system (a failed inspection item, a missed duty) goes to: the first
+ * of `preferredIds` on the staff, else the first manager, else any staff member.
+ */
+export function staffAssignee(
+  dir: Pick<Directory, 'people'>,
+  preferredIds: readonly string[],
+): Person | undefined {
+  const staff = dir.people.filter((p) => p.roles.includes('staff'));
+  return (
+    staff.find((p) => preferredIds.includes(p.id)) ?? staff.find((p) => p.staffKind === 'manager') ?? staff[0]
+  );
+}
