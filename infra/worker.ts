@@ -2,6 +2,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   DefaultLogger,
+  type LogLevel,
+  type LogMetadata,
   type NativeConnection,
   Runtime,
   Worker,
@@ -128,7 +130,18 @@ export class RectifyWorker {
   }
 }
 
+/**
+ * The SDK's logger without its warning that a worker has no workflows: the mail and audit
+ * workers are activity-only by design, and the warning would stand in every ready block.
+ */
+class QuietLogger extends DefaultLogger {
+  override log(level: LogLevel, message: string, meta?: LogMetadata): void {
+    if (message.startsWith('No workflows registered')) return;
+    super.log(level, message, meta);
+  }
+}
+
 /** Keeps the SDK's own logging to warnings so a person sees the ready block, not lifecycle chatter. */
 export function quietRuntime(level: 'WARN' | 'INFO' | 'DEBUG' = 'WARN'): void {
-  Runtime.install({ logger: new DefaultLogger(level) });
+  Runtime.install({ logger: new QuietLogger(level) });
 }
