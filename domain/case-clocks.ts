@@ -316,12 +316,35 @@ export function tallyClocks(views: readonly ClockFacts[], nowMs: number): ClockT
   return clockIds.filter((id) => by.has(id)).map((id) => by.get(id)!);
 }
 
-/** A clock's label by id, for tallies that carry only the id. */
-export function clockLabel(id: ClockId): Bilingual {
+/** Any rule of a clock, whatever case it runs in (a clock's id names one limit and one sentence). */
+function anyRule(id: ClockId): ClockRule | undefined {
   for (const source of ['repair', 'complaint', 'evaluation'] as const)
     for (const severity of ['routine', 'major'] as const) {
       const rule = clockRules({ source, severity }).find((r) => r.id === id);
-      if (rule) return id === 'on_site_arrival' ? { zh: '维修到场', en: 'On-site arrival' } : rule.label;
+      if (rule) return rule;
     }
-  return { zh: id, en: id };
+  return undefined;
+}
+
+/** A clock's label by id, for tallies that carry only the id. */
+export function clockLabel(id: ClockId): Bilingual {
+  const rule = anyRule(id);
+  if (!rule) return { zh: id, en: id };
+  return id === 'on_site_arrival' ? { zh: '维修到场', en: 'On-site arrival' } : rule.label;
+}
+
+/** The documents the clocks come from, by seed, as a campus reader knows them. */
+const seedTitles: Readonly<Record<string, Bilingual>> = {
+  '000': { zh: '《学生公寓“6T”现场管理标准》', en: 'the student-apartment 6T standard' },
+  '002': { zh: '《学校后勤管理与服务指南（标准版）》', en: 'the school logistics service guide' },
+};
+
+/** Where a clock comes from: the document and its sentence as written (in Chinese). */
+export function clockBasis(id: ClockId): { title: Bilingual; quote: string } | undefined {
+  const rule = anyRule(id);
+  if (!rule) return undefined;
+  return {
+    title: seedTitles[rule.seed] ?? { zh: `seed ${rule.seed}`, en: `seed ${rule.seed}` },
+    quote: rule.quote,
+  };
 }

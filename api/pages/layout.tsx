@@ -113,6 +113,9 @@ button.danger{background:#b91c1c;border-color:#b91c1c}
 table{border-collapse:collapse;width:100%;background:#fff}
 th,td{text-align:left;padding:.5rem;border-bottom:1px solid #d0d5dc;vertical-align:top}
 .table-wrap{overflow-x:auto}
+.table-wrap td:first-child{min-width:5em}
+tr.has-basis td{border-bottom:0}tr.basis-row td{padding-top:0}
+.basis{display:block;font-size:.85em}
 dl.summary{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:0}
 dl.summary dt{font-weight:600;color:#4b5563}dl.summary dd{margin:0}
 ol.timeline{list-style:none;padding:0;margin:0}
@@ -122,6 +125,7 @@ ol.timeline li{border-left:3px solid #0b57a4;padding:.25rem 0 .75rem .75rem;marg
 .grid{display:grid;gap:.5rem 1rem;grid-template-columns:repeat(auto-fill,minmax(12rem,1fr))}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media (min-width:48rem){main{padding:1.5rem}h1{font-size:1.75rem}}
+@media (max-width:30rem){th,td{padding:.45rem .3rem}}
 `;
 
 /** The page shell. Render it with `c.html(<Layout ...>)`. */

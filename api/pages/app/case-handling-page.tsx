@@ -3,7 +3,13 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Hono } from 'hono';
 import type { z } from 'zod';
-import { clockStatuses, pauseReasonLabels, pauseReasons } from '../../../domain/case-clocks.ts';
+import {
+  clockBasis,
+  clockStatuses,
+  pauseReasonLabels,
+  pauseReasons,
+  type ClockId,
+} from '../../../domain/case-clocks.ts';
 import { checkHandling, type HandlingStep } from '../../../domain/case-handling.ts';
 import { isTerminal, type Actor, type CaseView } from '../../../domain/case-model.ts';
 import { withSupervision, type Directory } from '../../../domain/directory.ts';
@@ -74,6 +80,18 @@ export function allowedHandling(
   });
 }
 
+/** Where a clock comes from, under its name: the document and the sentence it quotes. */
+function Basis(props: { id: ClockId; lang: Lang }) {
+  const basis = clockBasis(props.id);
+  if (!basis) return null;
+  return (
+    <small class="muted basis">
+      {inLang({ zh: '依据', en: 'From' }, props.lang)} {inLang(basis.title, props.lang)}
+      {props.lang === 'en' ? ': ' : '：'}“{basis.quote}”
+    </small>
+  );
+}
+
 /** The case-level clocks, each pending, met or breached, and the pauses that held them. */
 export function CaseClocks(props: { view: CaseView; dir: Directory; lang: Lang; tz: string; now: Date }) {
   const { view, lang, tz, now } = props;
@@ -89,38 +107,43 @@ export function CaseClocks(props: { view: CaseView; dir: Directory; lang: Lang; 
           <thead>
             <tr>
               <th scope="col">{t('时限', 'Clock')}</th>
-              <th scope="col">{t('依据', 'Seed')}</th>
               <th scope="col">{t('截止', 'Due')}</th>
               <th scope="col">{t('状态', 'State')}</th>
             </tr>
           </thead>
           <tbody>
             {clocks.map((c) => (
-              <tr data-clock={c.id} data-state={c.state}>
-                <td>{inLang(c.label, lang)}</td>
-                <td>{c.seed}</td>
-                <td>
-                  {c.state === 'pending' ? (
-                    <Due due={c.due} now={now} lang={lang} timeZone={tz} />
-                  ) : (
-                    <time datetime={c.due}>{formatTime(c.due, tz)}</time>
-                  )}
-                  {c.pausedMs > 0 && (
-                    <span class="muted">
-                      {' '}
-                      {t(
-                        `（暂停 ${Math.round(c.pausedMs / 60_000)} 分钟已扣除）`,
-                        `(${Math.round(c.pausedMs / 60_000)} min paused, not counted)`,
-                      )}
-                    </span>
-                  )}
-                  {c.approximate && <span class="muted"> {t('（约）', '(approx.)')}</span>}
-                </td>
-                <td>
-                  <DeadlineBadge state={c.state} lang={lang} />
-                  {c.metAt && <span class="muted"> {formatTime(c.metAt, tz)}</span>}
-                </td>
-              </tr>
+              <>
+                <tr data-clock={c.id} data-state={c.state} class="has-basis">
+                  <td>{inLang(c.label, lang)}</td>
+                  <td>
+                    {c.state === 'pending' ? (
+                      <Due due={c.due} now={now} lang={lang} timeZone={tz} />
+                    ) : (
+                      <time datetime={c.due}>{formatTime(c.due, tz)}</time>
+                    )}
+                    {c.pausedMs > 0 && (
+                      <span class="muted">
+                        {' '}
+                        {t(
+                          `（暂停 ${Math.round(c.pausedMs / 60_000)} 分钟已扣除）`,
+                          `(${Math.round(c.pausedMs / 60_000)} min paused, not counted)`,
+                        )}
+                      </span>
+                    )}
+                    {c.approximate && <span class="muted"> {t('（约）', '(approx.)')}</span>}
+                  </td>
+                  <td>
+                    <DeadlineBadge state={c.state} lang={lang} />
+                    {c.metAt && <span class="muted"> {formatTime(c.metAt, tz)}</span>}
+                  </td>
+                </tr>
+                <tr class="basis-row">
+                  <td colspan={3}>
+                    <Basis id={c.id} lang={lang} />
+                  </td>
+                </tr>
+              </>
             ))}
           </tbody>
         </table>

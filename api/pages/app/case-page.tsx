@@ -626,7 +626,6 @@ async function renderCase(
             <thead>
               <tr>
                 <th scope="col">{t('环节', 'Stage')}</th>
-                <th scope="col">{t('轮次', 'Round')}</th>
                 <th scope="col">{t('截止', 'Due')}</th>
                 <th scope="col">{t('状态', 'State')}</th>
               </tr>
@@ -634,8 +633,13 @@ async function renderCase(
             <tbody>
               {view.deadlines.map((d) => (
                 <tr>
-                  <td>{inLang(stageLabels[d.stage], lang)}</td>
-                  <td>{d.round}</td>
+                  <td>
+                    {inLang(stageLabels[d.stage], lang)}
+                    {/* The round sits under the stage, not in its own column, so a phone keeps the state in view. */}
+                    <small class="muted" style="display:block">
+                      {t(`第 ${d.round} 轮`, `round ${d.round}`)}
+                    </small>
+                  </td>
                   <td>
                     {d.state === 'pending' ? (
                       <Due due={d.due} now={now} lang={lang} timeZone={tz} />
