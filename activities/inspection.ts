@@ -35,7 +35,10 @@ export function createInspectionActivities(deps: ActivityDeps) {
     buildingIds?: string[] | undefined;
   }): Promise<{ buildingId: string; supervisorIds: string[] }[]> {
     const dir = await directory();
+    // The 6T checklist is the student-apartment standard (seed 000): a canteen or a gate is
+    // nobody's dormitory, so public areas get no rounds.
     return dir.buildings
+      .filter((b) => b.kind !== 'public_area')
       .filter((b) => !input.buildingIds || input.buildingIds.includes(b.id))
       .map((b) => ({ buildingId: b.id, supervisorIds: [...b.supervisorIds] }));
   }

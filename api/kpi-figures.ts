@@ -1,5 +1,5 @@
 import { localDate } from '../domain/calendar.ts';
-import type { Directory } from '../domain/directory.ts';
+import { countsOf, dormitoryIds, type Directory } from '../domain/directory.ts';
 import { dutyCompletionKpi } from '../domain/duty-kpi.ts';
 import {
   countByDimension,
@@ -55,7 +55,10 @@ export async function kpiFigures(
     ),
   ]);
   const yearTally = ytd ?? result;
-  const buildings = buildingId ? 1 : Math.max(1, dir.buildings.length);
+  // Campus-wide, the yearly complaint limit is per dormitory building (seed 000), not per canteen or gate.
+  const dorms = dormitoryIds(dir);
+  const buildings = buildingId ? 1 : Math.max(1, dorms.length);
+  const byBuilding = yearTally.tally.validComplaintsByBuilding;
   return {
     cases: result.tally.cases,
     tally: result.tally,
@@ -63,7 +66,7 @@ export async function kpiFigures(
       ...computeKpis(result.tally, {
         periodDays: range.days,
         buildings,
-        complaintYear: { ...year, byBuilding: yearTally.tally.validComplaintsByBuilding },
+        complaintYear: { ...year, byBuilding: buildingId ? byBuilding : countsOf(byBuilding, dorms) },
         inspections: countByDimension(rounds),
       }),
       dutyCompletionKpi(duties),

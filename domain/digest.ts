@@ -24,7 +24,14 @@ import type { InspectionRound } from './inspection.ts';
 import type { DimensionKey } from './standards/catalogue.ts';
 import type { CaseView } from './case-model.ts';
 import { addDays, dayOfWeek, localDate, localTimeToInstant } from './calendar.ts';
-import type { Bilingual, Department, Directory, Location } from './directory.ts';
+import {
+  countsOf,
+  dormitoryIds,
+  type Bilingual,
+  type Department,
+  type Directory,
+  type Location,
+} from './directory.ts';
 import {
   SATISFIED_SCORE,
   computeKpis,
@@ -606,8 +613,11 @@ export function buildWeeklyDigests(input: BuildDigestsInput): WeeklyDigests {
     week,
     tz,
     views,
-    Math.max(1, directory.buildings.length),
-    complaintYear,
+    Math.max(1, dormitoryIds(directory).length),
+    complaintYear && {
+      ...complaintYear,
+      byBuilding: countsOf(complaintYear.byBuilding, dormitoryIds(directory)),
+    },
     input.inspections,
   );
   workingGroup.byBuilding = buildings.map((b) => ({ buildingId: b.buildingId ?? '', counts: b.counts }));

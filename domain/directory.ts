@@ -144,6 +144,22 @@ export function locationExists(dir: Pick<Directory, 'buildings'>, loc: Location)
   return floors.some((f) => f.clusters.some((c) => c.rooms.includes(loc.roomId ?? '')));
 }
 
+/**
+ * The dormitory buildings: what the student-apartment standard's per-building limits are
+ * judged over (seed 000), leaving out public areas such as a canteen or a gate.
+ */
+export function dormitoryIds(dir: Pick<Directory, 'buildings'>): string[] {
+  return dir.buildings.filter((b) => b.kind !== 'public_area').map((b) => b.id);
+}
+
+/** Only the counts of the given buildings. */
+export function countsOf(
+  byBuilding: Readonly<Record<string, number>>,
+  ids: readonly string[],
+): Record<string, number> {
+  return Object.fromEntries(Object.entries(byBuilding).filter(([id]) => ids.includes(id)));
+}
+
 /** The buildings a person supervises in this directory. */
 export function supervisedBy(dir: Pick<Directory, 'buildings'>, personId: string): string[] {
   return dir.buildings.filter((b) => b.supervisorIds.includes(personId)).map((b) => b.id);

@@ -202,7 +202,7 @@ describe('GET /api/kpis', () => {
   it('tells a supervisor which building to ask for', async () => {
     const res = await call(stack.app, 'GET', '/api/kpis?lang=en', { as: 'sup-li' });
     expect(((await res.json()) as { detail: string }).detail).toContain(
-      'buildingId= for a building you supervise (bldg-b)',
+      'buildingId= for a building you supervise (area-canteen-1, area-north-gate, bldg-b)',
     );
     expect((await call(stack.app, 'GET', '/api/kpis?buildingId=bldg-b', { as: 'sup-li' })).status).toBe(200);
   });

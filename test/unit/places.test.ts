@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateDirectory } from '../../domain/directory-schema.ts';
-import type { Directory } from '../../domain/directory.ts';
+import { countsOf, dormitoryIds, type Directory } from '../../domain/directory.ts';
 import { duplicateCodes, listPlaces, placeByCode, placeCode, placeCodePattern } from '../../domain/places.ts';
 import { followUpScore } from '../../domain/intake.ts';
 
@@ -10,21 +10,7 @@ const parsed = validateDirectory(
   JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../infra/local/demo-campus.json'), 'utf8')),
 );
 if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-// The demo campus with one public area added, as a school's directory lists its canteen.
-const demo: Directory = {
-  ...parsed.directory,
-  buildings: [
-    ...parsed.directory.buildings,
-    {
-      id: 'area-canteen-1',
-      name: { zh: '第一食堂', en: 'Canteen 1' },
-      kind: 'public_area',
-      supervisorIds: ['sup-li'],
-      gridMemberIds: [],
-      floors: [],
-    },
-  ],
-};
+const demo: Directory = parsed.directory;
 
 describe('place codes', () => {
   it('are 8 unambiguous characters, stable, and differ between places', () => {
@@ -40,10 +26,23 @@ describe('place codes', () => {
     const places = listPlaces(demo);
     const rooms = demo.buildings.flatMap((b) => b.floors.flatMap((f) => f.clusters.flatMap((c) => c.rooms)));
     expect(places.filter((p) => p.kind === 'room')).toHaveLength(rooms.length);
-    expect(places.filter((p) => p.kind === 'area').map((p) => p.name.zh)).toContain('第一食堂');
+    // The public areas outside the dormitory grid, one code each, named as on their wall.
+    expect(places.filter((p) => p.kind === 'area').map((p) => p.name.zh)).toEqual([
+      '第一食堂',
+      '公寓洗衣房',
+      '北门',
+      '田径运动场',
+    ]);
     expect(duplicateCodes(demo)).toEqual([]);
     for (const p of places) expect(placeByCode(demo, p.code)).toEqual(p);
     expect(placeByCode(demo, 'not-a-code')).toBeUndefined();
+  });
+});
+
+describe('the dormitories among the places', () => {
+  it('leave the public areas out of the per-building complaint limit', () => {
+    expect(dormitoryIds(demo)).toEqual(['bldg-a', 'bldg-b']);
+    expect(countsOf({ 'bldg-b': 2, 'area-canteen-1': 7 }, dormitoryIds(demo))).toEqual({ 'bldg-b': 2 });
   });
 });
 
