@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import {
   addWeeks,
+  briefIsEmpty,
   buildDailyBrief,
   buildWeeklyDigests,
   weekBounds,
@@ -355,8 +356,11 @@ export function createFeedbackActivities(deps: ActivityDeps) {
     const to = localTimeToInstant(addDays(input.date, 1), '00:00', input.timeZone);
     const views = await casesActiveIn(store, { from, to, lookbackDays: input.lookbackDays });
     let sent = 0;
+    let briefed = 0;
     for (const b of dir.buildings) {
       const brief = buildDailyBrief({ date: input.date, timeZone: input.timeZone, buildingId: b.id, views });
+      if (b.kind === 'public_area' && briefIsEmpty(brief)) continue;
+      briefed += 1;
       for (const sup of b.supervisorIds.map((p) => people.get(p)).filter((p): p is Person => !!p)) {
         const out = await sendOnce(
           deps,
@@ -369,7 +373,7 @@ export function createFeedbackActivities(deps: ActivityDeps) {
         if (out.status === 'sent') sent += 1;
       }
     }
-    return { buildings: dir.buildings.length, sent };
+    return { buildings: briefed, sent };
   }
 
   return {

@@ -593,7 +593,11 @@ export function buildWeeklyDigests(input: BuildDigestsInput): WeeklyDigests {
     });
   }
 
-  const buildings = directory.buildings.map((b) =>
+  // A public area's team hears of the weeks its place had cases; a dormitory's supervisors every week.
+  const summarised = directory.buildings.filter(
+    (b) => b.kind !== 'public_area' || views.some((v) => v.location.buildingId === b.id),
+  );
+  const buildings = summarised.map((b) =>
     areaSummary(
       'building',
       week,
@@ -671,4 +675,9 @@ export function buildDailyBrief(input: {
     breached: lines.filter((l) => l.late > 0),
     dueToday,
   };
+}
+
+/** Whether a morning brief has nothing to say: a public area's team is not mailed one then. */
+export function briefIsEmpty(b: DailyBrief): boolean {
+  return b.opened.length + b.closed.length + b.breached.length + b.dueToday.length === 0;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   addWeeks,
+  briefIsEmpty,
   buildDailyBrief,
   buildWeeklyDigests,
   isValidIsoWeek,
@@ -378,5 +379,37 @@ describe('the daily brief', () => {
         place: 'bldg-a/a-f1/A101',
       },
     ]);
+  });
+});
+
+describe('a public area', () => {
+  const canteen = {
+    id: 'area-canteen-1',
+    name: { zh: '第一食堂', en: 'Canteen 1' },
+    kind: 'public_area' as const,
+    supervisorIds: ['sup-li'],
+    gridMemberIds: [],
+    floors: [],
+  };
+  const withArea = { ...dir, buildings: [...dir.buildings, canteen] };
+  const there = view({ caseId: 'c1', openedAt: '2026-03-02T01:00:00.000Z' });
+  there.location = { buildingId: canteen.id };
+
+  it('gets a weekly summary only in a week its place had cases; a dormitory every week', () => {
+    const quiet = buildWeeklyDigests({ week: '2026-W10', timeZone: TZ, views: [], directory: withArea });
+    expect(quiet.buildings.map((b) => b.buildingId)).toEqual(dir.buildings.map((b) => b.id));
+    const busy = buildWeeklyDigests({ week: '2026-W10', timeZone: TZ, views: [there], directory: withArea });
+    expect(busy.buildings.map((b) => b.buildingId)).toContain(canteen.id);
+    expect(busy.buildings.find((b) => b.buildingId === canteen.id)?.counts.opened).toBe(1);
+  });
+
+  it('has an empty morning brief when nothing happened there', () => {
+    const date = '2026-03-03';
+    expect(briefIsEmpty(buildDailyBrief({ date, timeZone: TZ, buildingId: canteen.id, views: [] }))).toBe(
+      true,
+    );
+    expect(
+      briefIsEmpty(buildDailyBrief({ date, timeZone: TZ, buildingId: canteen.id, views: [there] })),
+    ).toBe(false);
   });
 });
