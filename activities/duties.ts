@@ -96,7 +96,9 @@ export function createDutyActivities(deps: ActivityDeps) {
     dutyIds?: string[] | undefined;
   }): Promise<DutyOccurrence[]> {
     const dir = await directory();
-    const windows = allWindowsOn(input.date, dutyCalendar(file, input.date)).filter(
+    // Terms and closures as the admin page saved them last (else CALENDAR_FILE), as deadlines read them.
+    const current = (await deps.currentCalendar?.())?.file ?? file;
+    const windows = allWindowsOn(input.date, dutyCalendar(current, input.date)).filter(
       (w) => !input.dutyIds || input.dutyIds.includes(w.dutyId),
     );
     const out: DutyOccurrence[] = [];

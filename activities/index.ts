@@ -75,7 +75,9 @@ export interface ActivityDeps extends AwsDeps {
    * page, else the file): `key` names the version, so each is built once. Without it the
    * fixed `calendarOverrides` are used.
    */
-  currentCalendar?: (() => Promise<{ key: string; overrides: CalendarOverrides }>) | undefined;
+  currentCalendar?:
+    | (() => Promise<{ key: string; overrides: CalendarOverrides; file?: CalendarFile | undefined }>)
+    | undefined;
   /** Where long audit reads run as jobs put their results (the evidence store's bucket). */
   resultStore?: ResultStore | undefined;
   /** The school's calendar file (terms, holidays), which the duty calendar reads. */

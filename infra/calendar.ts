@@ -119,13 +119,14 @@ export function currentCalendarReader(
 export function activityCalendar(
   env: Pick<Env, 'CALENDAR_FILE' | 'RECTIFY_MODE'>,
   store: CalendarStoreDeps,
-): () => Promise<{ key: string; overrides: CalendarOverrides }> {
+): () => Promise<{ key: string; overrides: CalendarOverrides; file: CalendarFile }> {
   const read = currentCalendarReader(env, store);
   return async () => {
     const now = await read();
     return {
       key: now.origin.kind === 'saved' ? `saved#${now.origin.version.number}` : 'file',
       overrides: overridesFrom(now.file),
+      file: now.file,
     };
   };
 }

@@ -4,6 +4,7 @@ import { opsKey } from '../../store/keys.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hono } from 'hono';
 import { createActivities } from '../../activities/index.ts';
+import { createDutyActivities } from '../../activities/duties.ts';
 import { createApp } from '../../api/app.ts';
 import type { AppDeps } from '../../api/deps.ts';
 import { caseSummarySchema, caseViewSchema, problemSchema } from '../../api/schemas.ts';
@@ -231,8 +232,22 @@ describe('the calendar page', () => {
       timeZone: 'Asia/Shanghai',
       fractions: [0.5],
     };
+    const duties = createDutyActivities({
+      ...s.activityDeps,
+      ...deps.aws,
+      currentCalendar: activityCalendar(deps.env, deps.aws),
+    });
+    const termDuty = () =>
+      duties.planDuties({
+        date: '2094-10-20',
+        timeZone: 'Asia/Shanghai',
+        buildingIds: ['bldg-a'],
+        dutyIds: ['accommodation-verification'],
+      });
     const before = await plan(input);
     expect(before.approximate).toBe(true);
+    // No term of 2094 in the file: no term duty.
+    expect(await termDuty()).toEqual([]);
     expect(
       (await call(app, 'GET', '/api/calendar/2094', { as: 'staff-zhou' }).then((r) => r.json())) as unknown,
     ).toMatchObject({
@@ -240,7 +255,7 @@ describe('the calendar page', () => {
     });
 
     const demo = await readFile(LOCAL_CALENDAR_FILE, 'utf8');
-    const text = `${demo}\nofficial 2094 测试用通知（夹具）\nholiday 2094-10-01..2094-10-07 国庆\n`;
+    const text = `${demo}\nofficial 2094 测试用通知（夹具）\nholiday 2094-10-01..2094-10-07 国庆\nterm 2094-09-06..2095-01-14 2094秋 / autumn 2094\n`;
     const res = await form('/app/admin/calendar', 'admin-xu', { text, action: 'save', note: '测试' });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/app/admin/calendar?saved=1');
@@ -251,6 +266,8 @@ describe('the calendar page', () => {
     });
 
     const after = await plan(input);
+    // The duty calendar reads the saved version's terms too, not only CALENDAR_FILE's.
+    expect((await termDuty()).map((o) => [o.period, o.dueDate])).toEqual([['term-2094-09-06', '2095-01-14']]);
     // From Tue 28 Sep the National Day week is off: five working days end on Tue 12 Oct (weekends
     // only, they ended on Tue 5 Oct).
     expect(before.due).toBe('2094-10-05T10:00:00.000Z');
