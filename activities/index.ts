@@ -1,5 +1,6 @@
 import type { ResultStore } from '../store/audit-jobs.ts';
 import type { CalendarFile } from '../domain/calendar-file.ts';
+import { tellReportersOfWithdrawal } from '../store/reporter-notices.ts';
 import type { CaseView, Reporter } from '../domain/case-model.ts';
 import { reporterActorId } from '../domain/case-model.ts';
 import {
@@ -209,7 +210,18 @@ export function createActivities(deps: ActivityDeps) {
     return result;
   }
 
-  return { planDeadline, recordStep, sendCaseEmail, ...createRoutingActivities(deps, calendarNow) };
+  // A withdrawn case tells whoever reported it by scanning a code, with the reason (once per report).
+  async function tellReporters(input: { caseId: string; reason: string }): Promise<void> {
+    await failingPermanently(() => tellReportersOfWithdrawal(deps, input.caseId, input.reason));
+  }
+
+  return {
+    planDeadline,
+    recordStep,
+    sendCaseEmail,
+    tellReporters,
+    ...createRoutingActivities(deps, calendarNow),
+  };
 }
 
 export type CaseActivities = ReturnType<typeof createActivities>;

@@ -408,8 +408,12 @@ export async function takeStep<I>(
  * withdrawal tells whoever reported the problem by scanning a code, with the reason (once each).
  */
 export async function afterStep(deps: AppDeps, view: CaseView): Promise<CaseView> {
+  // The case itself sends this notice too (reporters-told), durably; here it goes at once for
+  // cases withdrawn before that, and the outbox sends each once whichever gets there first.
   if (view.stage === 'withdrawn' && view.withdrawal)
-    await tellReportersOfWithdrawal(deps, view.caseId, view.withdrawal.reason);
+    await tellReportersOfWithdrawal(deps, view.caseId, view.withdrawal.reason).catch((err: unknown) =>
+      console.warn(`[cases] ${view.caseId}: the withdrawal notice is left to the case`, err),
+    );
   return view;
 }
 

@@ -1,11 +1,13 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { z } from 'zod';
 import type { Directory } from '../domain/directory.ts';
-import { reportKindInfo, reportStatusLabel, type ReportKind } from '../domain/intake.ts';
+import { reportKindInfo, type ReportKind } from '../domain/intake.ts';
 import { reportTriageWorkflowId, triageRecipients } from '../domain/report-triage.ts';
-import type { Bilingual } from '../domain/text.ts';
-import { sendOnce } from '../store/outbox.ts';
-import { reportsOfCase, type Report } from '../store/reports.ts';
+import {
+  notifyReporter as notifyReporterBy,
+  tellReportersOfWithdrawal as tellReportersBy,
+  type ReporterEvent,
+} from '../store/reporter-notices.ts';
+import type { Report } from '../store/reports.ts';
 import { reportTriagedSignal } from '../workflows/report-triage/messages.ts';
 import type { reportTriage } from '../workflows/report-triage/workflow.ts';
 import type { AppDeps } from './deps.ts';
@@ -17,61 +19,19 @@ import type { AppDeps } from './deps.ts';
  * the case steps all call these, so each rule is in one place.
  */
 
-export type ReporterEvent = 'received' | 'case' | 'merged' | 'rejected' | 'withdrawn';
+export type { ReporterEvent };
 
-const eventLabel: Record<ReporterEvent, Bilingual> = {
-  ...reportStatusLabel,
-  withdrawn: { zh: '案件已撤销', en: 'The case was withdrawn' },
-};
-
-const emailOf = (contact: string | undefined): string | undefined =>
-  contact && z.email().safeParse(contact).success ? contact : undefined;
-
-const escapeHtml = (s: string) =>
-  s.replace(
-    /[&<>"']/g,
-    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!,
-  );
-
-/**
- * Tells a reporter who left an email what happened to the report, with the reason where there
- * is one (merged, rejected, withdrawn); sent once per report and event.
- */
-export async function notifyReporter(
+/** Tells a reporter who left an email what happened to the report (see store/reporter-notices.ts). */
+export const notifyReporter = (
   deps: AppDeps,
   report: Report,
   event: ReporterEvent,
   opts: { trackUrl?: string | undefined; reason?: string | undefined } = {},
-): Promise<void> {
-  const to = emailOf(report.contact);
-  if (!to) return;
-  const status = eventLabel[event];
-  const reason = opts.reason ?? (event === 'withdrawn' ? undefined : report.reason);
-  const lines = [
-    `您的报告 ${report.reportId}：${status.zh}`,
-    reason ? `原因：${reason}` : '',
-    `Your report ${report.reportId}: ${status.en}`,
-    reason ? `Reason: ${reason}` : '',
-    report.caseId ? `案件编号 / Case: ${report.caseId}` : '',
-    opts.trackUrl ? `查看进度 / Follow it: ${opts.trackUrl}` : '',
-  ].filter(Boolean);
-  await sendOnce(deps.aws, { scope: `report-${report.reportId}`, key: event }, async () => ({
-    to,
-    subject: `[Rectify] ${report.reportId} ${status.zh} / ${status.en}`,
-    text: lines.join('\n'),
-    html: lines.map((l) => `<p>${escapeHtml(l)}</p>`).join(''),
-  }));
-}
+): Promise<void> => notifyReporterBy(deps.aws, report, event, opts);
 
 /** Tells everyone whose report a withdrawn case answered, with the supervisor's reason. */
-export async function tellReportersOfWithdrawal(
-  deps: AppDeps,
-  caseId: string,
-  reason: string,
-): Promise<void> {
-  for (const report of await reportsOfCase(deps.aws, caseId))
-    await notifyReporter(deps, report, 'withdrawn', { reason });
-}
+export const tellReportersOfWithdrawal = (deps: AppDeps, caseId: string, reason: string): Promise<void> =>
+  tellReportersBy(deps.aws, caseId, reason);
 
 /**
  * Starts the run that chases a new report until it is triaged. The report is already saved and

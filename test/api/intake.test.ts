@@ -5,6 +5,7 @@ import { listPlaces, placeCode } from '../../domain/places.ts';
 import { reportTriageWorkflowId } from '../../domain/report-triage.ts';
 import type { ReportTriageState } from '../../workflows/report-triage/messages.ts';
 import { createSession } from '../../store/sessions.ts';
+import { withdrawUpdate } from '../../workflows/rectification-case/messages.ts';
 import { getReport, triageQueue } from '../../store/reports.ts';
 import {
   caseViewQuery,
@@ -342,6 +343,32 @@ describe('merge, reject, withdraw', () => {
       ).status,
     ).toBe(409);
     expect((await mailsAbout(email, id)).filter((m) => m.subject.includes('案件已撤销'))).toHaveLength(1);
+  });
+});
+
+describe('a withdrawal that does not come through the API', () => {
+  it('still tells the reporter: the case sends the notice itself', async () => {
+    const email = `${uniqueId('wdt')}@students.demo.edu.cn`;
+    const res = await report(roomCode('A102'), { kind: 'repair', description: '窗户关不上', contact: email });
+    const id = await reportIdOf(tokenOf(res)!);
+    await triage('sup-wang', id, { action: 'case', assigneeId: 'staff-zhou', severity: 'routine' });
+    const caseId = (await getReport(s.deps.aws, id))!.caseId!;
+    // Straight to the running case, as an operator's tool would: the API sends nothing here.
+    await s.deps.temporal.workflow.getHandle(caseId).executeUpdate(withdrawUpdate, {
+      args: [
+        {
+          actor: { id: 'sup-wang', roles: ['supervisor'], via: 'api', supervises: ['bldg-a'] },
+          reason: '已合并到楼栋整体维修',
+        },
+      ],
+    });
+    await expect
+      .poll(async () => (await mailsAbout(email, id)).filter((m) => m.subject.includes('案件已撤销')), {
+        timeout: 30_000,
+      })
+      .toHaveLength(1);
+    const told = (await mailsAbout(email, id)).find((m) => m.subject.includes('案件已撤销'))!;
+    expect(told.text).toContain('原因：已合并到楼栋整体维修');
   });
 });
 

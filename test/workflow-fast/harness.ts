@@ -33,13 +33,15 @@ export const uniqueId = (prefix: string) =>
 export interface Effects {
   steps: (AppendInput & { view: CaseView })[];
   emails: EmailRequest[];
+  /** The reasons a withdrawal told the case's reporters with. */
+  reportersTold: string[];
 }
 
 export function stubActivities(effects: Map<string, Effects>): CaseActivities {
   const calendar = createCalendar();
   const of = (caseId: string) => {
     let e = effects.get(caseId);
-    if (!e) effects.set(caseId, (e = { steps: [], emails: [] }));
+    if (!e) effects.set(caseId, (e = { steps: [], emails: [], reportersTold: [] }));
     return e;
   };
   return {
@@ -87,6 +89,10 @@ export function stubActivities(effects: Map<string, Effects>): CaseActivities {
         alreadySent: [],
         unknownRecipients: [],
       };
+    },
+    // Reporters live in the reports store, which the fast harness has none of.
+    async tellReporters(input: { caseId: string; reason: string }) {
+      of(input.caseId).reportersTold.push(input.reason);
     },
   };
 }
@@ -217,7 +223,7 @@ export function useFastStack(): FastStack {
     const view = await handle.executeUpdate(openedUpdate, { args: [{}] });
     return { handle, view };
   };
-  stack.of = (caseId) => effects.get(caseId) ?? { steps: [], emails: [] };
+  stack.of = (caseId) => effects.get(caseId) ?? { steps: [], emails: [], reportersTold: [] };
   stack.until = async (handle, pred, timeoutMs = 15_000) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {

@@ -21,7 +21,7 @@ import { CaseFailure } from './messages.ts';
 import { searchKeys } from './search-attributes.ts';
 
 /** The activities a case's state writes through: its record with the audit entry, and its emails. */
-export type CaseEffects = Pick<CaseActivities, 'recordStep' | 'sendCaseEmail'>;
+export type CaseEffects = Pick<CaseActivities, 'recordStep' | 'sendCaseEmail' | 'tellReporters'>;
 /** An email as a step or a deadline asks for it; the state adds the case, stage and round. */
 export type CaseEmail = Omit<EmailRequest, 'caseId' | 'stage' | 'round' | 'title'>;
 
@@ -271,6 +271,16 @@ export class CaseState {
       return Promise.resolve(undefined);
     }
     return this.serial(send);
+  }
+
+  /**
+   * Queues the withdrawal notice to the case's reporters (REPORTERS_TOLD_PATCH) on the mail
+   * chain: like any mail, it never holds up the step, and one that fails for good is stuck.
+   */
+  tellReporters(reason: string): void {
+    const send = () => this.acts.tellReporters({ caseId: this.view.caseId, reason });
+    if (this.namedFailures) void this.tracked('email', 'reporters_withdrawn', send, false);
+    else void this.serial(send);
   }
 
   private emailSend(req: CaseEmail): () => Promise<unknown> {

@@ -1,5 +1,5 @@
 import type { UpdateDefinition } from '@temporalio/common';
-import { setHandler } from '@temporalio/workflow';
+import { patched, setHandler } from '@temporalio/workflow';
 import { isSurveyScore, surveyReopens } from '../../domain/case-action.ts';
 import { SYSTEM_ACTOR, type Actor, type CaseView } from '../../domain/case-model.ts';
 import { MAX_PAUSE_MS, openPause, pauseReasonLabels } from '../../domain/case-clocks.ts';
@@ -37,6 +37,13 @@ import {
 import { guardBudgets } from './budgets.ts';
 import { currentRouting } from './routing.ts';
 import { refuse, requireText, type CaseState } from './state.ts';
+
+/**
+ * patched() id: a withdrawal tells the case's reporters (scanned-code reports that opened it or
+ * were merged into it) from the workflow, on the mail queue, so the notice is as durable as the
+ * withdrawal; before, only the API sent it after the update.
+ */
+export const REPORTERS_TOLD_PATCH = 'reporters-told';
 
 /**
  * The human steps of a case, one update each: a synchronous validator that refuses what
@@ -240,7 +247,10 @@ const withdraw: Step<WithdrawInput> = {
   async run(s, u) {
     s.view.withdrawal = { reason: u.reason, by: u.actor.id, at: nowIso() };
     s.moveTo('withdrawn');
-    await s.record(u.actor, 'withdrawn', { reason: u.reason });
+    const recorded = s.record(u.actor, 'withdrawn', { reason: u.reason });
+    // Cases withdrawn before this tell their reporters from the API only.
+    if (patched(REPORTERS_TOLD_PATCH)) s.tellReporters(u.reason);
+    await recorded;
     return s.view;
   },
 };

@@ -56,7 +56,11 @@ function namedEffects(): CaseEffects {
     heartbeatTimeout: '20 seconds',
     retry: { ...retry, maximumInterval: '30 seconds', maximumAttempts: 8 },
   });
-  return { recordStep: audit.recordStep, sendCaseEmail: mail.sendCaseEmail };
+  return {
+    recordStep: audit.recordStep,
+    sendCaseEmail: mail.sendCaseEmail,
+    tellReporters: mail.tellReporters,
+  };
 }
 
 /**

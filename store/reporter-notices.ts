@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { reportStatusLabel } from '../domain/intake.ts';
+import type { Bilingual } from '../domain/text.ts';
+import type { AwsDeps } from './clients.ts';
+import { sendOnce } from './outbox.ts';
+import { reportsOfCase, type Report } from './reports.ts';
+
+/**
+ * The emails that tell a reporter what became of a scanned-code report (received, a case,
+ * merged, rejected, the case withdrawn). The API sends them as triage decides; the case
+ * workflow sends the withdrawal notice itself, so it goes even when the withdrawal did not
+ * come through the API or the API died after it. Each goes once per report and event (outbox).
+ */
+type MailDeps = Pick<AwsDeps, 'ddb' | 'ses' | 'tables' | 'mailFrom' | 'smtp'>;
+
+export type ReporterEvent = 'received' | 'case' | 'merged' | 'rejected' | 'withdrawn';
+
+const eventLabel: Record<ReporterEvent, Bilingual> = {
+  ...reportStatusLabel,
+  withdrawn: { zh: '案件已撤销', en: 'The case was withdrawn' },
+};
+
+const emailOf = (contact: string | undefined): string | undefined =>
+  contact && z.email().safeParse(contact).success ? contact : undefined;
+
+const escapeHtml = (s: string) =>
+  s.replace(
+    /[&<>"']/g,
+    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!,
+  );
+
+/**
+ * Tells a reporter who left an email what happened to the report, with the reason where there
+ * is one (merged, rejected, withdrawn); sent once per report and event.
+ */
+export async function notifyReporter(
+  deps: MailDeps,
+  report: Report,
+  event: ReporterEvent,
+  opts: { trackUrl?: string | undefined; reason?: string | undefined } = {},
+): Promise<void> {
+  const to = emailOf(report.contact);
+  if (!to) return;
+  const status = eventLabel[event];
+  const reason = opts.reason ?? (event === 'withdrawn' ? undefined : report.reason);
+  const lines = [
+    `您的报告 ${report.reportId}：${status.zh}`,
+    reason ? `原因：${reason}` : '',
+    `Your report ${report.reportId}: ${status.en}`,
+    reason ? `Reason: ${reason}` : '',
+    report.caseId ? `案件编号 / Case: ${report.caseId}` : '',
+    opts.trackUrl ? `查看进度 / Follow it: ${opts.trackUrl}` : '',
+  ].filter(Boolean);
+  await sendOnce(deps, { scope: `report-${report.reportId}`, key: event }, async () => ({
+    to,
+    subject: `[Rectify] ${report.reportId} ${status.zh} / ${status.en}`,
+    text: lines.join('\n'),
+    html: lines.map((l) => `<p>${escapeHtml(l)}</p>`).join(''),
+  }));
+}
+
+/** Tells everyone whose report a withdrawn case answered, with the supervisor's reason. */
+export async function tellReportersOfWithdrawal(
+  deps: MailDeps,
+  caseId: string,
+  reason: string,
+): Promise<void> {
+  for (const report of await reportsOfCase(deps, caseId))
+    await notifyReporter(deps, report, 'withdrawn', { reason });
+}
