@@ -1,10 +1,17 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { reportKindInfo, type ReportKind } from '../domain/intake.ts';
 import { placeByCode } from '../domain/places.ts';
-import { triageNoticeMail, waitedText, type TriageNotice } from '../domain/report-triage.ts';
+import {
+  triageNoticeMail,
+  triageRecipients,
+  waitedText,
+  type TriageNotice,
+} from '../domain/report-triage.ts';
+import type { WorkingHours } from '../domain/quiet-hours.ts';
 import { loadDirectory } from '../store/directory.ts';
 import { sendOnce } from '../store/outbox.ts';
-import { getReport } from '../store/reports.ts';
+import { getReport, markChaseStarted, unchasedReports } from '../store/reports.ts';
+import type { ReportTriageInput } from '../workflows/report-triage/messages.ts';
 import type { ActivityDeps } from './index.ts';
 
 export interface TriageNoticeResult {
@@ -53,7 +60,40 @@ export function createReportTriageActivities(deps: ActivityDeps) {
     }
     return { triaged: false, sent };
   }
-  return { sendTriageNotice };
+  /**
+   * The chases the sweep must start: untriaged reports received by `receivedBy` (the API starts
+   * and marks a new report's chase itself) that no chase was marked for, with the plan's input.
+   */
+  async function reportsToChase(input: {
+    timeZone: string;
+    workingHours?: WorkingHours | undefined;
+    /** Only reports received at or before this instant (the workflow's clock, not this process's). */
+    receivedBy: string;
+  }): Promise<ReportTriageInput[]> {
+    const dir = await loadDirectory(deps.ddb, deps.tables);
+    if (!dir) return [];
+    const before = Date.parse(input.receivedBy);
+    const reports = await unchasedReports(
+      deps,
+      dir.buildings.map((b) => b.id),
+    );
+    return reports
+      .filter((r) => Date.parse(r.receivedAt) <= before)
+      .map((r) => ({
+        reportId: r.reportId,
+        receivedAt: r.receivedAt,
+        severity: reportKindInfo[r.kind as ReportKind].severity,
+        recipients: triageRecipients(dir, r.location),
+        timeZone: input.timeZone,
+        workingHours: input.workingHours,
+      }));
+  }
+
+  async function markChased(input: { reportId: string }): Promise<void> {
+    await markChaseStarted(deps, input.reportId);
+  }
+
+  return { sendTriageNotice, reportsToChase, markChased };
 }
 
 export type ReportTriageActivities = ReturnType<typeof createReportTriageActivities>;

@@ -7,7 +7,7 @@ import {
   tellReportersOfWithdrawal as tellReportersBy,
   type ReporterEvent,
 } from '../store/reporter-notices.ts';
-import type { Report } from '../store/reports.ts';
+import { markChaseStarted, type Report } from '../store/reports.ts';
 import { reportTriagedSignal } from '../workflows/report-triage/messages.ts';
 import type { reportTriage } from '../workflows/report-triage/workflow.ts';
 import type { AppDeps } from './deps.ts';
@@ -53,8 +53,10 @@ export async function startTriageChase(deps: AppDeps, dir: Directory, report: Re
         },
       ],
     });
+    await markChaseStarted(deps.aws, report.reportId);
   } catch (err) {
-    console.error(`[intake] the triage chase of ${report.reportId} did not start`, err);
+    // The report is kept; the sweep (schedule rectify-report-sweep) starts its chase later.
+    console.error(`[intake] the triage chase of ${report.reportId} did not start; the sweep will`, err);
   }
 }
 

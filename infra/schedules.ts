@@ -8,6 +8,7 @@ import { zeroReportScheduleSpec } from '../workflows/zero-report/schedule.ts';
 import { inspectionScheduleSpecs } from '../workflows/inspection-round/schedule.ts';
 import { calendarWatchScheduleSpec } from '../workflows/calendar-watch/schedule.ts';
 import { dutyScheduleSpec } from '../workflows/duty/schedule.ts';
+import { reportSweepScheduleSpec } from '../workflows/report-triage/schedule.ts';
 
 /**
  * The Temporal Schedules Rectify runs on, created or updated idempotently at
@@ -125,7 +126,7 @@ export const scheduleVariables = Object.keys(
  * exactly these at start, so `npm run schedules` must build them the same way.
  */
 export function schedulesFromEnv(
-  env: Pick<Env, 'CAMPUS_TZ'>,
+  env: Pick<Env, 'CAMPUS_TZ'> & Partial<Pick<Env, 'WORKING_HOURS'>>,
   source: Record<string, string | undefined> = process.env,
 ): ScheduleDefinition[] {
   const parsed = scheduleSettings.safeParse(
@@ -148,5 +149,6 @@ export function schedulesFromEnv(
     ...inspectionScheduleSpecs({ timeZone: env.CAMPUS_TZ }),
     calendarWatchScheduleSpec({ timeZone: env.CAMPUS_TZ, cron: extra.CALENDAR_WATCH_CRON }),
     dutyScheduleSpec({ timeZone: env.CAMPUS_TZ }),
+    reportSweepScheduleSpec({ timeZone: env.CAMPUS_TZ, workingHours: env.WORKING_HOURS }),
   ];
 }

@@ -117,6 +117,45 @@ export async function triageQueue(deps: ReportDeps, buildingIds: string[], limit
     .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
 }
 
+/** Marks a report's triage chase as running, so the sweep (workflows/report-triage/sweep.ts) leaves it. */
+export async function markChaseStarted(deps: ReportDeps, reportId: string): Promise<void> {
+  await deps.ddb.send(
+    new UpdateItemCommand({
+      TableName: deps.tables.ops,
+      Key: reportKey(reportId),
+      UpdateExpression: 'SET chaseStarted = :t',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: marshall({ ':t': true }),
+    }),
+  );
+}
+
+/**
+ * Untriaged reports of these buildings whose chase was never marked as started (Temporal was
+ * unreachable when they came in, or the API died first), oldest first.
+ */
+export async function unchasedReports(
+  deps: ReportDeps,
+  buildingIds: string[],
+  limit = 100,
+): Promise<Report[]> {
+  const queue = await triageQueue(deps, buildingIds, limit);
+  const marked = await Promise.all(
+    queue.map(async (r) => {
+      const res = await deps.ddb.send(
+        new GetItemCommand({
+          TableName: deps.tables.ops,
+          Key: reportKey(r.reportId),
+          ProjectionExpression: 'chaseStarted',
+          ConsistentRead: true,
+        }),
+      );
+      return res.Item?.chaseStarted?.BOOL === true;
+    }),
+  );
+  return queue.filter((_, i) => !marked[i]);
+}
+
 /** The reports a case was opened from or took in by a merge, oldest first. */
 export async function reportsOfCase(deps: ReportDeps, caseId: string): Promise<Report[]> {
   const ids: string[] = [];

@@ -6,6 +6,7 @@ export { auditAnchor } from './audit-anchor/workflow.ts';
 export { zeroReportNight } from './zero-report/workflow.ts';
 export { inspectionRound, inspectionRounds } from './inspection-round/workflow.ts';
 export { reportTriage } from './report-triage/workflow.ts';
+export { reportSweep } from './report-triage/sweep.ts';
 export { calendarWatch } from './calendar-watch/workflow.ts';
 export { auditJob } from './audit-job/workflow.ts';
 export { dutyCalendar, dutyOccurrence } from './duty/workflow.ts';
