@@ -273,6 +273,20 @@ async function appendLocked(
         },
       });
     }
+    if (head) {
+      // The chain goes on only from the entry it names: a remembered head that the table no
+      // longer holds (an emulator that lost a write it had acknowledged, then restarted) is
+      // refused here instead of leaving a gap, and the next attempt reads the table's head.
+      items.push({
+        ConditionCheck: {
+          TableName: tables.audit,
+          Key: marshall({ caseId: input.caseId, seq: head.seq }),
+          ConditionExpression: '#h = :prev',
+          ExpressionAttributeNames: { '#h': 'hash' },
+          ExpressionAttributeValues: marshall({ ':prev': head.hash }),
+        },
+      });
+    }
     try {
       await ddb.send(new TransactWriteItemsCommand({ TransactItems: items }));
       rememberHead(ddb, key, { ...written, record: input.view !== undefined || recordExists });

@@ -182,6 +182,28 @@ describe('appending', () => {
     expect(await readChain(deps.ddb, deps.tables, without)).toHaveLength(2);
   });
 
+  it('a head this process remembers but the table lost is not built on: no gap', async () => {
+    // Seen in the crash drill: DynamoDB Local, killed and restarted, no longer held an entry it
+    // had acknowledged, and the worker (not restarted) appended after its remembered head.
+    const caseId = uniqueId('ZG-LOSTHEAD');
+    const step = (stepId: string) =>
+      appendAudit(deps.ddb, deps.tables, {
+        caseId,
+        stepId,
+        at: new Date().toISOString(),
+        actor: { id: 'system', via: 'system' },
+        action: 'email_sent',
+        payload: { stepId },
+      });
+    await step('s1');
+    expect((await step('s2')).seq).toBe(2);
+    await deleteEntry(deps, caseId, 2);
+    expect(await step('s3')).toMatchObject({ seq: 2, duplicate: false });
+    const chain = await readChain(deps.ddb, deps.tables, caseId);
+    expect(chain.map((e) => e.seq)).toEqual([1, 2]);
+    expect(verifyChain(chain).ok).toBe(true);
+  });
+
   it('an email whose audit entry failed after SES took it gets the entry on the retry, once', async () => {
     const caseId = uniqueId('ZG-MAILAUDIT');
     // The attempt's DynamoDB connection drops on its first transaction: the email_sent append.
