@@ -156,6 +156,16 @@ export function DeadlineBadge(props: { state: DeadlineState; lang: Lang }) {
   return <span class={`badge ${props.state}`}>{inLang(deadlineStateLabels[props.state], props.lang)}</span>;
 }
 
+/** The state cell of a deadline or clock row: its badge, and when it was settled, if it was. */
+export function StateCell(props: { state: DeadlineState; at?: string | undefined; lang: Lang; tz: string }) {
+  return (
+    <td>
+      <DeadlineBadge state={props.state} lang={props.lang} />
+      {props.at && <span class="muted"> {formatTime(props.at, props.tz)}</span>}
+    </td>
+  );
+}
+
 /** The hidden CSRF field every form carries. */
 export function Csrf(props: { token: string }) {
   return <input type="hidden" name="_csrf" value={props.token} />;

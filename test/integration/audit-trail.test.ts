@@ -41,6 +41,17 @@ async function deleteTail(d: ActivityDeps, caseId: string, last: number, count: 
   for (let seq = last; seq > last - count; seq--) await deleteEntry(d, caseId, seq);
 }
 
+/** A system step (an email_sent entry) appended to a case's chain, as the mail activity writes one. */
+const systemStep = (caseId: string, stepId: string, payload: unknown) =>
+  appendAudit(deps.ddb, deps.tables, {
+    caseId,
+    stepId,
+    at: new Date().toISOString(),
+    actor: { id: 'system', via: 'system' },
+    action: 'email_sent',
+    payload,
+  });
+
 async function collect(events: AsyncGenerator<VerifyEvent>): Promise<VerifyEvent[]> {
   const out: VerifyEvent[] = [];
   for await (const e of events) out.push(e);
@@ -144,15 +155,7 @@ describe('appending', () => {
   it('appends without a view move the record head on, and never create a record', async () => {
     const [withRecord, without] = [uniqueId('ZG-HEADMOVE'), uniqueId('ZG-NORECORD')];
     await seedCase(deps, withRecord, 2);
-    const step = (caseId: string, stepId: string) =>
-      appendAudit(deps.ddb, deps.tables, {
-        caseId,
-        stepId,
-        at: new Date().toISOString(),
-        actor: { id: 'system', via: 'system' },
-        action: 'email_sent',
-        payload: { to: 'staff-zhou' },
-      });
+    const step = (caseId: string, stepId: string) => systemStep(caseId, stepId, { to: 'staff-zhou' });
     const third = await step(withRecord, 'email-1');
     expect(await step(withRecord, 'email-1')).toMatchObject({ seq: 3, duplicate: true });
     expect(await recordedHead(deps.ddb, deps.tables, withRecord)).toEqual({
@@ -186,15 +189,7 @@ describe('appending', () => {
     // Seen in the crash drill: DynamoDB Local, killed and restarted, no longer held an entry it
     // had acknowledged, and the worker (not restarted) appended after its remembered head.
     const caseId = uniqueId('ZG-LOSTHEAD');
-    const step = (stepId: string) =>
-      appendAudit(deps.ddb, deps.tables, {
-        caseId,
-        stepId,
-        at: new Date().toISOString(),
-        actor: { id: 'system', via: 'system' },
-        action: 'email_sent',
-        payload: { stepId },
-      });
+    const step = (stepId: string) => systemStep(caseId, stepId, { stepId });
     await step('s1');
     expect((await step('s2')).seq).toBe(2);
     await deleteEntry(deps, caseId, 2);

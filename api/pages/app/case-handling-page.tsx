@@ -35,7 +35,7 @@ import {
   pauseRequestSchema,
   reassignSchema,
 } from '../../schemas.ts';
-import { Csrf, DeadlineBadge, Due, formatTime } from '../ui.tsx';
+import { Csrf, Due, formatTime, StateCell } from '../ui.tsx';
 import { parseForm, redirectWithFlash, refusalOf, viewerOf, type WebContext } from './web-kit.tsx';
 
 const HANDLING_STEPS = [
@@ -133,10 +133,7 @@ export function CaseClocks(props: { view: CaseView; dir: Directory; lang: Lang; 
                     )}
                     {c.approximate && <span class="muted"> {t('（约）', '(approx.)')}</span>}
                   </td>
-                  <td>
-                    <DeadlineBadge state={c.state} lang={lang} />
-                    {c.metAt && <span class="muted"> {formatTime(c.metAt, tz)}</span>}
-                  </td>
+                  <StateCell state={c.state} at={c.metAt} lang={lang} tz={tz} />
                 </tr>
                 <tr class="basis-row">
                   <td colspan={3}>

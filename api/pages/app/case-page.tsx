@@ -40,7 +40,7 @@ import {
 } from '../../schemas.ts';
 import {
   Csrf,
-  DeadlineBadge,
+  StateCell,
   Due,
   Field,
   SeverityBadge,
@@ -653,10 +653,7 @@ async function renderCase(
                       </small>
                     )}
                   </td>
-                  <td>
-                    <DeadlineBadge state={d.state} lang={lang} />
-                    {d.closedAt && <span class="muted"> {formatTime(d.closedAt, tz)}</span>}
-                  </td>
+                  <StateCell state={d.state} at={d.closedAt} lang={lang} tz={tz} />
                 </tr>
               ))}
             </tbody>
