@@ -30,6 +30,7 @@ import type { Directory, Person } from '../domain/directory.ts';
 import { complaintYearBounds } from '../domain/kpi.ts';
 import { reportLinkUrl } from '../domain/report-link.ts';
 import { loadDirectory } from '../store/directory.ts';
+import { occurrencesDueIn } from '../store/duties.ts';
 import { roundsBetween } from '../store/inspections.ts';
 import {
   acknowledgedIds,
@@ -166,10 +167,17 @@ export function createFeedbackActivities(deps: ActivityDeps) {
     // The rounds of the inspection trend: those whose period starts in its weeks.
     const roundsFrom = weekMonday(addWeeks(input.week, 1 - INSPECTION_TREND_WEEKS));
     const roundsTo = addDays(weekMonday(input.week), 6);
-    const [views, ytd, rounds] = await Promise.all([
+    const [views, ytd, rounds, duties] = await Promise.all([
       casesActiveIn(store, { from, to, lookbackDays: input.lookbackDays }),
       tallyForRange(store, { ...year, timeZone: input.timeZone }),
       Promise.all(dir.buildings.map((b) => roundsBetween(store, b.id, roundsFrom, roundsTo))),
+      // The duties due this week and the week before, for the completion rate and its change.
+      occurrencesDueIn(
+        store,
+        dir.buildings.map((b) => b.id),
+        addDays(weekMonday(input.week), -7),
+        addDays(weekMonday(input.week), 6),
+      ),
     ]);
     heartbeat({ loaded: views.length });
     const built = buildWeeklyDigests({
@@ -179,6 +187,7 @@ export function createFeedbackActivities(deps: ActivityDeps) {
       directory: dir,
       complaintYear: { ...year, byBuilding: ytd.tally.validComplaintsByBuilding },
       inspections: rounds.flat(),
+      duties,
     });
     const all: AnyDigest[] = [...built.staff, ...built.departments, ...built.buildings, built.workingGroup];
     await saveDigests(store, all, input.workflowId);

@@ -20,6 +20,11 @@ import {
   type BuildingDimensionScore,
   type WeekDimensionPoint,
 } from './inspection-scores.ts';
+import { dutyCompletionKpi } from './duty-kpi.ts';
+import type { DutyOccurrence } from './duties.ts';
+
+/** What a summary's duty figure reads of an occurrence. */
+type DutyDue = Pick<DutyOccurrence, 'status' | 'buildingId' | 'dueDate'>;
 import type { InspectionRound } from './inspection.ts';
 import type { DimensionKey } from './standards/catalogue.ts';
 import type { CaseView } from './case-model.ts';
@@ -389,6 +394,11 @@ export interface BuildDigestsInput {
   views: readonly CaseView[];
   directory: Pick<Directory, 'buildings' | 'departments'>;
   /**
+   * The duty occurrences due in the week or the week before (campus dates): with them, each
+   * summary also gives the duty completion rate. Without, it has no duty figure.
+   */
+  duties?: readonly DutyDue[] | undefined;
+  /**
    * Valid complaints per building from the campus-local 1 January to the week's end (see
    * complaintYearBounds). Without it the summaries show the week's count with no verdict.
    */
@@ -449,6 +459,7 @@ function areaSummary(
   buildingCount: number,
   complaintYear: ComplaintYear | undefined,
   rounds: readonly InspectionRound[] | undefined,
+  duties: readonly DutyDue[] | undefined,
   buildingId?: string,
 ): AreaSummary {
   const { from, to } = weekBounds(week, tz);
@@ -479,6 +490,12 @@ function areaSummary(
     complaintYear: yearBefore,
     inspections: prevRounds && countByDimension(prevRounds),
   });
+  if (duties) {
+    // The duty calendar counts by due date (campus dates), like GET /api/kpis.
+    const dueIn = (w: string) => duties.filter((o) => isoWeekOfDate(o.dueDate) === w);
+    kpis.push(dutyCompletionKpi(dueIn(week)));
+    prevKpis.push(dutyCompletionKpi(dueIn(addWeeks(week, -1))));
+  }
   const kpiChange = kpis.map((k, i) => {
     // A year's count is not compared with a week's, nor with another year's.
     const comparable = k.id !== VALID_COMPLAINTS || !complaintYear || yearBefore !== undefined;
@@ -609,6 +626,7 @@ export function buildWeeklyDigests(input: BuildDigestsInput): WeeklyDigests {
         byBuilding: { [b.id]: complaintYear.byBuilding[b.id] ?? 0 },
       },
       input.inspections?.filter((r) => r.buildingId === b.id),
+      input.duties?.filter((o) => o.buildingId === b.id),
       b.id,
     ),
   );
@@ -623,6 +641,7 @@ export function buildWeeklyDigests(input: BuildDigestsInput): WeeklyDigests {
       byBuilding: countsOf(complaintYear.byBuilding, dormitoryIds(directory)),
     },
     input.inspections,
+    input.duties,
   );
   workingGroup.byBuilding = buildings.map((b) => ({ buildingId: b.buildingId ?? '', counts: b.counts }));
   return { week, staff, departments, buildings, workingGroup };

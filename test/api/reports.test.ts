@@ -222,7 +222,8 @@ describe('GET /api/reports/weekly', () => {
     };
     expect(s.week).toBe(WEEK);
     expect(s.counts).toMatchObject({ opened: 2, closed: 2, late: 1, ratings: 2, satisfied: 1 });
-    expect(s.kpis).toHaveLength(22);
+    // The catalogue's 22 and the duty completion rate from the duty calendar.
+    expect(s.kpis).toHaveLength(23);
     expect(s.cases.map((c) => c.caseId).sort()).toEqual([ids.r1, ids.r2].sort());
   });
 

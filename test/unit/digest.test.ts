@@ -413,3 +413,29 @@ describe('a public area', () => {
     ).toBe(false);
   });
 });
+
+describe('the duty completion rate in a weekly summary', () => {
+  it('counts the occurrences due in the week, decided ones only, against the week before', () => {
+    const duties = [
+      { buildingId: 'bldg-a', dueDate: '2026-03-03', status: 'completed' as const },
+      { buildingId: 'bldg-a', dueDate: '2026-03-05', status: 'missed' as const },
+      { buildingId: 'bldg-a', dueDate: '2026-03-08', status: 'open' as const },
+      { buildingId: 'bldg-a', dueDate: '2026-02-25', status: 'completed' as const },
+    ];
+    const d = buildWeeklyDigests({ week: '2026-W10', timeZone: TZ, views: [], directory: dir, duties });
+    const a = d.buildings.find((b) => b.buildingId === 'bldg-a');
+    expect(a?.kpis.find((k) => k.id === 'duty_completion_rate')).toMatchObject({
+      value: 0.5,
+      numerator: 1,
+      denominator: 2,
+    });
+    expect(a?.kpiChange.find((k) => k.id === 'duty_completion_rate')).toMatchObject({
+      value: 0.5,
+      previous: 1,
+      delta: -0.5,
+    });
+    // Without the duty calendar a summary has no duty figure at all.
+    const none = buildWeeklyDigests({ week: '2026-W10', timeZone: TZ, views: [], directory: dir });
+    expect(none.workingGroup.kpis.some((k) => k.id === 'duty_completion_rate')).toBe(false);
+  });
+});
