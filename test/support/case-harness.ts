@@ -510,7 +510,14 @@ export function steps(dir: Directory, handle: WorkflowHandle<typeof rectificatio
       }),
     review: (passed: boolean, notes: string, by = 'sup-wang') =>
       run(reviewUpdate, { actor: actorOf(dir, by), passed, notes }),
-    withdraw: (reason: string, by = 'sup-wang') => run(withdrawUpdate, { actor: actorOf(dir, by), reason }),
+    // Settled before it answers: the withdrawal's last effects (its record, the reporters' notice)
+    // must not be left for a worker the test is about to stop, or the time-skipping server would
+    // hold its clock for them and stall the file's next test.
+    withdraw: async (reason: string, by = 'sup-wang') => {
+      const view = await run(withdrawUpdate, { actor: actorOf(dir, by), reason });
+      await settle(handle);
+      return view;
+    },
     comment: (text: string, by = 'sup-wang') => run(addCommentUpdate, { actor: actorOf(dir, by), text }),
     rate: (reporter: Reporter, score: number, comment?: string) =>
       run(submitFollowUpUpdate, {

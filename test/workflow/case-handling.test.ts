@@ -19,6 +19,7 @@ import {
   emailOf,
   refusalType,
   saveHistory,
+  settle,
   shanghai,
   startCase,
   steps,
@@ -117,6 +118,8 @@ describe('pauses, reassignment and the chain read at the breach (time-skipping)'
       ]);
       expect(v.timeline.at(-1)).toMatchObject({ action: 'pause_ended', actorId: 'system' });
       await run(withdrawUpdate, { actor: sup, reason: '测试结束 end of test' });
+      // Its last effects done before the worker stops (the file's next test needs the clock).
+      await settle(handle);
       await saveHistory(handle, 'pause-approved-and-expired');
     });
   });
