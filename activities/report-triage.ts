@@ -3,7 +3,7 @@ import { reportKindInfo, type ReportKind } from '../domain/intake.ts';
 import { placeByCode } from '../domain/places.ts';
 import {
   triageNoticeMail,
-  triageRecipients,
+  triageChaseInput,
   waitedText,
   type TriageNotice,
 } from '../domain/report-triage.ts';
@@ -79,14 +79,7 @@ export function createReportTriageActivities(deps: ActivityDeps) {
     );
     return reports
       .filter((r) => Date.parse(r.receivedAt) <= before)
-      .map((r) => ({
-        reportId: r.reportId,
-        receivedAt: r.receivedAt,
-        severity: reportKindInfo[r.kind as ReportKind].severity,
-        recipients: triageRecipients(dir, r.location),
-        timeZone: input.timeZone,
-        workingHours: input.workingHours,
-      }));
+      .map((r) => triageChaseInput(dir, r, input));
   }
 
   async function markChased(input: { reportId: string }): Promise<void> {

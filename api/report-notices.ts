@@ -1,7 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Directory } from '../domain/directory.ts';
-import { reportKindInfo, type ReportKind } from '../domain/intake.ts';
-import { reportTriageWorkflowId, triageRecipients } from '../domain/report-triage.ts';
+import { reportTriageWorkflowId, triageChaseInput } from '../domain/report-triage.ts';
 import {
   notifyReporter as notifyReporterBy,
   tellReportersOfWithdrawal as tellReportersBy,
@@ -43,14 +42,7 @@ export async function startTriageChase(deps: AppDeps, dir: Directory, report: Re
       taskQueue: deps.env.TEMPORAL_TASK_QUEUE,
       workflowId: reportTriageWorkflowId(report.reportId),
       args: [
-        {
-          reportId: report.reportId,
-          receivedAt: report.receivedAt,
-          severity: reportKindInfo[report.kind as ReportKind].severity,
-          recipients: triageRecipients(dir, report.location),
-          timeZone: deps.env.CAMPUS_TZ,
-          workingHours: deps.env.WORKING_HOURS,
-        },
+        triageChaseInput(dir, report, { timeZone: deps.env.CAMPUS_TZ, workingHours: deps.env.WORKING_HOURS }),
       ],
     });
     await markChaseStarted(deps.aws, report.reportId);

@@ -2,6 +2,7 @@
 // triage it, then up the grid until someone does. Pure: the report's workflow plans its
 // timers with it, so it replays the same and is tested here.
 import type { Directory, Location } from './directory.ts';
+import { reportKindInfo, type ReportKind } from './intake.ts';
 import { nextNotifyTime, type WorkingHours } from './quiet-hours.ts';
 import type { Severity } from './sla.ts';
 import { headerSafe } from './safe-text.ts';
@@ -67,6 +68,22 @@ export interface TriagePlanInput {
   recipients: TriageRecipients;
   timeZone: string;
   workingHours?: WorkingHours | undefined;
+}
+
+/** A report's chase as its plan needs it: its time, the severity its kind carries, who triages it. */
+export function triageChaseInput(
+  dir: Directory,
+  report: { reportId: string; receivedAt: string; kind: ReportKind; location: Location },
+  campus: { timeZone: string; workingHours?: WorkingHours | undefined },
+): TriagePlanInput & { reportId: string } {
+  return {
+    reportId: report.reportId,
+    receivedAt: report.receivedAt,
+    severity: reportKindInfo[report.kind].severity,
+    recipients: triageRecipients(dir, report.location),
+    timeZone: campus.timeZone,
+    workingHours: campus.workingHours,
+  };
 }
 
 /**

@@ -98,6 +98,15 @@ export async function reportByToken(deps: ReportDeps, token: string): Promise<Re
 
 /** Untriaged reports of these buildings, oldest first (the order they are owed an answer). */
 export async function triageQueue(deps: ReportDeps, buildingIds: string[], limit = 100): Promise<Report[]> {
+  return (await queuedReports(deps, buildingIds, limit)).map((q) => q.report);
+}
+
+/** The untriaged reports in the buildings' queues, oldest first, each read once with its chase mark. */
+async function queuedReports(
+  deps: ReportDeps,
+  buildingIds: string[],
+  limit: number,
+): Promise<{ report: Report; chaseStarted: boolean }[]> {
   const ids: string[] = [];
   for (const b of buildingIds) {
     if (ids.length >= limit) break;
@@ -111,10 +120,21 @@ export async function triageQueue(deps: ReportDeps, buildingIds: string[], limit
       if (ids.length >= limit) break;
     }
   }
-  const reports = await Promise.all(ids.slice(0, limit).map((id) => getReport(deps, id)));
-  return reports
-    .filter((r): r is Report => r !== null && r.status === 'received')
-    .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
+  const rows = await Promise.all(
+    ids.slice(0, limit).map(async (id) => {
+      const res = await deps.ddb.send(
+        new GetItemCommand({ TableName: deps.tables.ops, Key: reportKey(id), ConsistentRead: true }),
+      );
+      if (!res.Item) return null;
+      const row = unmarshall(res.Item) as { report: Report; chaseStarted?: boolean };
+      return { report: row.report, chaseStarted: row.chaseStarted === true };
+    }),
+  );
+  return rows
+    .filter(
+      (r): r is { report: Report; chaseStarted: boolean } => r !== null && r.report.status === 'received',
+    )
+    .sort((x, y) => x.report.receivedAt.localeCompare(y.report.receivedAt));
 }
 
 /** Marks a report's triage chase as running, so the sweep (workflows/report-triage/sweep.ts) leaves it. */
@@ -139,21 +159,7 @@ export async function unchasedReports(
   buildingIds: string[],
   limit = 100,
 ): Promise<Report[]> {
-  const queue = await triageQueue(deps, buildingIds, limit);
-  const marked = await Promise.all(
-    queue.map(async (r) => {
-      const res = await deps.ddb.send(
-        new GetItemCommand({
-          TableName: deps.tables.ops,
-          Key: reportKey(r.reportId),
-          ProjectionExpression: 'chaseStarted',
-          ConsistentRead: true,
-        }),
-      );
-      return res.Item?.chaseStarted?.BOOL === true;
-    }),
-  );
-  return queue.filter((_, i) => !marked[i]);
+  return (await queuedReports(deps, buildingIds, limit)).filter((q) => !q.chaseStarted).map((q) => q.report);
 }
 
 /** The reports a case was opened from or took in by a merge, oldest first. */
