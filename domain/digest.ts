@@ -22,9 +22,6 @@ import {
 } from './inspection-scores.ts';
 import { dutyCompletionKpi } from './duty-kpi.ts';
 import type { DutyOccurrence } from './duties.ts';
-
-/** What a summary's duty figure reads of an occurrence. */
-type DutyDue = Pick<DutyOccurrence, 'status' | 'buildingId' | 'dueDate'>;
 import type { InspectionRound } from './inspection.ts';
 import type { DimensionKey } from './standards/catalogue.ts';
 import type { CaseView } from './case-model.ts';
@@ -49,6 +46,9 @@ import {
   type KpiTally,
   type KpiValue,
 } from './kpi.ts';
+
+/** What a summary's duty figure reads of an occurrence. */
+type DutyDue = Pick<DutyOccurrence, 'status' | 'buildingId' | 'dueDate'>;
 
 // ---------------------------------------------------------------- ISO weeks
 
@@ -630,15 +630,17 @@ export function buildWeeklyDigests(input: BuildDigestsInput): WeeklyDigests {
       b.id,
     ),
   );
+  // Campus-wide, the yearly complaint limit is per dormitory building (seed 000).
+  const dorms = dormitoryIds(directory);
   const workingGroup = areaSummary(
     'working_group',
     week,
     tz,
     views,
-    Math.max(1, dormitoryIds(directory).length),
+    Math.max(1, dorms.length),
     complaintYear && {
       ...complaintYear,
-      byBuilding: countsOf(complaintYear.byBuilding, dormitoryIds(directory)),
+      byBuilding: countsOf(complaintYear.byBuilding, dorms),
     },
     input.inspections,
     input.duties,
