@@ -1,3 +1,4 @@
+import { escapeHtml } from '../domain/text.ts';
 import { ApplicationFailure } from '@temporalio/activity';
 import { SYSTEM_ACTOR, type CaseInput, type CasePolicy } from '../domain/case-model.ts';
 import { buildPolicy } from '../domain/case-policy.ts';
@@ -240,7 +241,3 @@ export function createDutyActivities(deps: ActivityDeps) {
 }
 
 export type DutyActivities = ReturnType<typeof createDutyActivities>;
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}

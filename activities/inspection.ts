@@ -1,3 +1,4 @@
+import { escapeHtml } from '../domain/text.ts';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { CaseInput, CasePolicy } from '../domain/case-model.ts';
 import { buildPolicy } from '../domain/case-policy.ts';
@@ -154,7 +155,3 @@ export function createInspectionActivities(deps: ActivityDeps) {
 }
 
 export type InspectionActivities = ReturnType<typeof createInspectionActivities>;
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}

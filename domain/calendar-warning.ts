@@ -1,3 +1,4 @@
+import { escapeHtml } from './text.ts';
 import type { Language } from './directory.ts';
 import { headerSafe } from './safe-text.ts';
 import type { Bilingual } from './text.ts';
@@ -25,12 +26,6 @@ export function missingYearNotice(year: number): Bilingual {
     en: `${year}'s official holiday arrangement is not in the calendar yet: deadlines falling in ${year} count weekends only. When the State Council publishes its notice, an admin enters it on the calendar page (never guessed).`,
   };
 }
-
-const esc = (s: string) =>
-  s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
 
 /** The daily email to each admin, both languages, the reader's first. */
 export function missingYearMail(
@@ -63,7 +58,7 @@ export function missingYearMail(
     html: blocks
       .map(
         (b) =>
-          `<div>${b.map((l) => `<p>${esc(l).replace(/(https?:\/\/\S+)/g, '<a href="$1">$1</a>')}</p>`).join('')}</div>`,
+          `<div>${b.map((l) => `<p>${escapeHtml(l).replace(/(https?:\/\/\S+)/g, '<a href="$1">$1</a>')}</p>`).join('')}</div>`,
       )
       .join('<hr>'),
   };

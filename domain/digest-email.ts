@@ -2,6 +2,7 @@
  * The weekly feedback and daily brief emails: Chinese first with English
  * beside it, so one message serves every reader. Pure text building.
  */
+import { escapeHtml } from './text.ts';
 import type {
   AreaSummary,
   CaseLine,
@@ -16,15 +17,6 @@ export interface RenderedEmail {
   subject: string;
   text: string;
   html: string;
-}
-
-export function escapeHtml(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
 }
 
 const COUNT_LABELS: [keyof WeekCounts, string, string][] = [

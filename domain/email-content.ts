@@ -1,3 +1,4 @@
+import { escapeHtml } from './text.ts';
 import type { Language } from './directory.ts';
 
 /** Every email the case workflow sends. */
@@ -166,8 +167,6 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
     intro: `An automatic step of "${c.title}" could not be done (${c.detail ?? ''}). The case moves on; retry or dismiss it in the admin API.`,
   }),
 };
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 /** One email in the recipient's language first and the other language beneath it. */
 export function renderEmail(

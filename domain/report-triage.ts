@@ -1,6 +1,7 @@
 // An untriaged scanned-code report escalates like a case: reminders to the people who
 // triage it, then up the grid until someone does. Pure: the report's workflow plans its
 // timers with it, so it replays the same and is tested here.
+import { escapeHtml } from './text.ts';
 import type { Directory, Location } from './directory.ts';
 import { reportKindInfo, type ReportKind } from './intake.ts';
 import { nextNotifyTime, type WorkingHours } from './quiet-hours.ts';
@@ -128,12 +129,6 @@ export function triageNoticePlan(input: TriagePlanInput): TriageNotice[] {
 /** The one run that chases a report: a report has at most one. */
 export const reportTriageWorkflowId = (reportId: string): string => `report-triage-${reportId}`;
 
-const esc = (s: string) =>
-  s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
-
 /** The email of one notice, in both languages (the reader's first). */
 export function triageNoticeMail(
   lang: 'zh-CN' | 'en',
@@ -181,7 +176,7 @@ export function triageNoticeMail(
     html: blocks
       .map(
         (b) =>
-          `<div>${b.map((l) => `<p>${esc(l).replace(/(https?:\/\/\S+)/g, '<a href="$1">$1</a>')}</p>`).join('')}</div>`,
+          `<div>${b.map((l) => `<p>${escapeHtml(l).replace(/(https?:\/\/\S+)/g, '<a href="$1">$1</a>')}</p>`).join('')}</div>`,
       )
       .join('<hr>'),
   };

@@ -10,3 +10,14 @@ export type Lang = (typeof languages)[number];
 
 /** Picks the reader's language from a bilingual text. */
 export const inLang = (text: Bilingual, lang: Lang): string => (lang === 'en' ? text.en : text.zh);
+
+const HTML_ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/** Text made safe to put in HTML, as element content or a quoted attribute value. */
+export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);

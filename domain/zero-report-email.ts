@@ -1,3 +1,4 @@
+import { escapeHtml } from './text.ts';
 import type { Language } from './directory.ts';
 import { headerSafe } from './safe-text.ts';
 import type { ReturnEntry, ZeroCell, ZeroReport } from './zero-report.ts';
@@ -8,12 +9,6 @@ export interface ZeroMail {
   text: string;
   html: string;
 }
-
-const esc = (s: string) =>
-  s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
 
 /** Both languages, the reader's first: zh-CN is everyone's default. */
 function mail(
@@ -26,7 +21,7 @@ function mail(
   const html = blocks
     .map(
       (b) =>
-        `<div>${b.map((l) => `<p>${esc(l).replace(/(https?:\/\/\S+)/g, '<a href="$1">$1</a>')}</p>`).join('')}</div>`,
+        `<div>${b.map((l) => `<p>${escapeHtml(l).replace(/(https?:\/\/\S+)/g, '<a href="$1">$1</a>')}</p>`).join('')}</div>`,
     )
     .join('<hr>');
   return {

@@ -1,3 +1,4 @@
+import { escapeHtml } from '../domain/text.ts';
 import { z } from 'zod';
 import { reportStatusLabel } from '../domain/intake.ts';
 import type { Bilingual } from '../domain/text.ts';
@@ -22,12 +23,6 @@ const eventLabel: Record<ReporterEvent, Bilingual> = {
 
 const emailOf = (contact: string | undefined): string | undefined =>
   contact && z.email().safeParse(contact).success ? contact : undefined;
-
-const escapeHtml = (s: string) =>
-  s.replace(
-    /[&<>"']/g,
-    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!,
-  );
 
 /**
  * Tells a reporter who left an email what happened to the report, with the reason where there

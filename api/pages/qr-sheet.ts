@@ -1,3 +1,4 @@
+import { escapeHtml } from '../../domain/text.ts';
 import QRCode from 'qrcode';
 import type { Place } from '../../domain/places.ts';
 
@@ -11,12 +12,6 @@ const COLS = 3;
 const ROWS = 4;
 const MARGIN = 10;
 export const PLACES_PER_PAGE = COLS * ROWS;
-
-const esc = (s: string) =>
-  s.replace(
-    /[&<>"']/g,
-    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!,
-  );
 
 /** The QR code of one URL as an SVG group of `size` mm at (x, y). */
 async function qrGroup(url: string, x: number, y: number, size: number): Promise<string> {
@@ -45,8 +40,8 @@ export async function qrSheets(places: Place[], baseUrl: string, title: string):
         return [
           `<rect x="${x + 1}" y="${y + 1}" width="${cellW - 2}" height="${cellH - 2}" rx="2" fill="none" stroke="#999" stroke-width="0.2" stroke-dasharray="1 1"/>`,
           await qrGroup(`${baseUrl}/r/${p.code}`, qx, y + 4, size),
-          `<text x="${x + cellW / 2}" y="${y + size + 10}" text-anchor="middle" font-size="5" font-weight="700">${esc(p.name.zh)}</text>`,
-          `<text x="${x + cellW / 2}" y="${y + size + 15}" text-anchor="middle" font-size="3.2">${esc(p.name.en)}</text>`,
+          `<text x="${x + cellW / 2}" y="${y + size + 10}" text-anchor="middle" font-size="5" font-weight="700">${escapeHtml(p.name.zh)}</text>`,
+          `<text x="${x + cellW / 2}" y="${y + size + 15}" text-anchor="middle" font-size="3.2">${escapeHtml(p.name.en)}</text>`,
           `<text x="${x + cellW / 2}" y="${y + size + 19.5}" text-anchor="middle" font-size="3.2" font-family="monospace">扫码报告问题 · ${p.code}</text>`,
         ].join('');
       }),
@@ -56,7 +51,7 @@ export async function qrSheets(places: Place[], baseUrl: string, title: string):
     pages.push(
       `<svg xmlns="http://www.w3.org/2000/svg" width="${A4.w}mm" height="${A4.h}mm" viewBox="0 0 ${A4.w} ${A4.h}" font-family="'Noto Sans CJK SC','PingFang SC','Microsoft YaHei',sans-serif">` +
         `<rect width="${A4.w}" height="${A4.h}" fill="#fff"/>` +
-        `<text x="${MARGIN}" y="${MARGIN + 3}" font-size="4.5" font-weight="700">${esc(title)}</text>` +
+        `<text x="${MARGIN}" y="${MARGIN + 3}" font-size="4.5" font-weight="700">${escapeHtml(title)}</text>` +
         `<text x="${A4.w - MARGIN}" y="${MARGIN + 3}" font-size="3.5" text-anchor="end">${pageNo} / ${pagesTotal}</text>` +
         labels.join('') +
         `</svg>`,
@@ -67,5 +62,5 @@ export async function qrSheets(places: Place[], baseUrl: string, title: string):
 
 /** All pages in one HTML document that prints one sheet per A4 page (the PDF is printed from it). */
 export function sheetsHtml(pages: string[], title: string): string {
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(title)}</title><style>@page{size:A4;margin:0}body{margin:0}.page{width:210mm;height:297mm;page-break-after:always;overflow:hidden}.page:last-child{page-break-after:auto}svg{display:block}</style></head><body>${pages.map((p) => `<div class="page">${p}</div>`).join('')}</body></html>`;
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>@page{size:A4;margin:0}body{margin:0}.page{width:210mm;height:297mm;page-break-after:always;overflow:hidden}.page:last-child{page-break-after:auto}svg{display:block}</style></head><body>${pages.map((p) => `<div class="page">${p}</div>`).join('')}</body></html>`;
 }
