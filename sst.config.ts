@@ -22,6 +22,7 @@ export default $config({
     const { createEmail } = await import('./infra/aws/email.ts');
     const { createApi } = await import('./infra/aws/api.ts');
     const { createWorker } = await import('./infra/aws/worker.ts');
+    const { createMailEvents } = await import('./infra/aws/mail-events.ts');
 
     const settings = deploySettings(process.env);
     const resources = {
@@ -33,6 +34,8 @@ export default $config({
     };
     const api = createApi(resources);
     createWorker(resources, api);
+    // SES's Send events, so a mail whose worker died mid-send is not sent twice (store/mail-ledger.ts).
+    createMailEvents(resources);
 
     return {
       api: api.url,

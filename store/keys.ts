@@ -14,6 +14,7 @@
  *   LINK#<tid>                                        -                          one signed link (links.ts)
  *   LINKHEAD#<caseId>#<step>#<round>#<recipientId>    -                          the live link of a slot (links.ts)
  *   OUTBOX#<scope>                                    <key>                      one email, sent at most once (outbox.ts)
+ *   MAILSENT#<ref>                                    -                          SES's word that an outbox email went (mail-ledger.ts)
  *   AUDITSTEP#<caseId>                                <stepId>                   a step appended to a chain (audit-chain.ts)
  *   AUDITANCHOR#<anchorId>                            heads#<000001>             a chunk of an anchor's heads (anchors.ts)
  *   DIGEST#<week>                                     <kind>#<id>                a weekly digest as sent (digests.ts)
@@ -46,6 +47,7 @@ const prefix = {
   link: 'LINK#',
   linkHead: 'LINKHEAD#',
   outbox: 'OUTBOX#',
+  mailSent: 'MAILSENT#',
   auditStep: 'AUDITSTEP#',
   anchorChunks: 'AUDITANCHOR#',
   digestWeek: 'DIGEST#',
@@ -98,6 +100,7 @@ export const opsKey = {
     sk: ONLY,
   }),
   outbox: (scope: string, key: string): OpsKey => ({ pk: opsPartition.outbox(scope), sk: key }),
+  mailSent: (ref: string): OpsKey => ({ pk: `${prefix.mailSent}${ref}`, sk: ONLY }),
   auditStep: (caseId: string, stepId: string): OpsKey => ({
     pk: opsPartition.auditSteps(caseId),
     sk: stepId,

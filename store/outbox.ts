@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { SendEmailCommand, type SendEmailCommandOutput } from '@aws-sdk/client-ses';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { MAIL_REF_TAG, mailRef, withRefMarker } from '../domain/mail-ref.ts';
 import { headerSafe, wellFormed } from '../domain/safe-text.ts';
 import { refusedBySmtp } from './smtp.ts';
 import type { AwsDeps } from './clients.ts';
@@ -59,10 +60,12 @@ interface OutboxRow {
  * attempt may still be sending. `prepare` runs only when the email still has
  * to go (it may issue a link). Links are never kept on the row, so the table
  * holds no usable link: a retry issues a fresh one, which supersedes any copy
- * of the first that went out.
+ * of the first that went out. An attempt that died after the mail service took
+ * the mail and before marking the row leaves the row unsure; the next attempt
+ * asks the service's own record (`deps.sentLedger`) before sending again.
  */
 export async function sendOnce(
-  deps: Pick<AwsDeps, 'ddb' | 'ses' | 'tables' | 'mailFrom' | 'smtp'>,
+  deps: Pick<AwsDeps, 'ddb' | 'ses' | 'tables' | 'mailFrom' | 'smtp' | 'sentLedger'>,
   outbox: OutboxKey,
   prepare: (previous: {
     link?: string | undefined;
@@ -78,10 +81,41 @@ export async function sendOnce(
   const row = existing.Item ? (unmarshall(existing.Item) as OutboxRow) : undefined;
   if (row?.status === 'sent') return { status: 'already_sent', messageId: row.messageId, sentAt: row.sentAt };
 
-  // At-least-once by choice: a row whose lease lapsed is sent again, so an email can go twice
-  // only if its attempt died between SES accepting it and marking the row, and is never lost.
+  const ref = mailRef(outbox.scope, outbox.key);
   const owner = randomUUID();
   const claimedAt = now();
+  // A lease that lapsed rather than being given back (leaseUntil 0) belonged to an attempt that
+  // may have died after the mail service took the mail: ask the service before sending again.
+  // Without its answer (SMTP, or no record yet) the mail goes again: at least once, never lost.
+  if (row && row.leaseUntil !== 0 && deps.sentLedger && leaseEnd(row, leaseMs) <= claimedAt) {
+    const went = await deps.sentLedger.wasSent(ref);
+    if (went) {
+      const sentAt = new Date(claimedAt).toISOString();
+      await deps.ddb
+        .send(
+          new UpdateItemCommand({
+            TableName: deps.tables.ops,
+            Key,
+            UpdateExpression:
+              'SET #s = :sent, messageId = :m, sentAt = :at, reconciled = :yes REMOVE leaseUntil',
+            ConditionExpression: '#s = :pending',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: marshall({
+              ':sent': 'sent',
+              ':pending': 'pending',
+              ':m': went.messageId ?? '',
+              ':at': sentAt,
+              ':yes': true,
+            }),
+          }),
+        )
+        .catch((err: unknown) => {
+          // Marked by another attempt meanwhile: sent either way.
+          if (!(err instanceof ConditionalCheckFailedException)) throw err;
+        });
+      return { status: 'already_sent', messageId: went.messageId, sentAt };
+    }
+  }
   try {
     if (!row) {
       await deps.ddb.send(
@@ -101,8 +135,7 @@ export async function sendOnce(
         }),
       );
     } else {
-      // Rows written before leases existed count their lease from when they were written.
-      const heldUntil = row.leaseUntil ?? (Date.parse(row.createdAt ?? '') || 0) + leaseMs;
+      const heldUntil = leaseEnd(row, leaseMs);
       if (heldUntil > claimedAt) {
         throw new OutboxBusyError(
           `outbox row ${outbox.key} is held by another attempt until ${new Date(heldUntil).toISOString()}`,
@@ -208,9 +241,11 @@ export async function sendOnce(
             Subject: { Data: message.subject, Charset: 'UTF-8' },
             Body: {
               Text: { Data: message.text, Charset: 'UTF-8' },
-              Html: { Data: message.html, Charset: 'UTF-8' },
+              Html: { Data: withRefMarker(message.html, ref), Charset: 'UTF-8' },
             },
           },
+          // SES publishes the tag with the mail's Send event: the ledger a retry asks (mail-ledger.ts).
+          Tags: [{ Name: MAIL_REF_TAG, Value: ref }],
         }),
         { abortSignal: AbortSignal.timeout(SES_CALL_TIMEOUT_MS) },
       );
@@ -242,6 +277,11 @@ export async function sendOnce(
     )
     .finally(stopRenewing);
   return { status: 'sent', messageId, sentAt };
+}
+
+/** Until when the row's last attempt holds it; rows written before leases existed count from when they were written. */
+function leaseEnd(row: OutboxRow, leaseMs: number): number {
+  return row.leaseUntil ?? (Date.parse(row.createdAt ?? '') || 0) + leaseMs;
 }
 
 function refusedBySes(err: unknown): boolean {

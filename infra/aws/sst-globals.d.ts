@@ -326,5 +326,61 @@ declare namespace aws {
       readonly configurationSetName: $util.Output<string>;
       readonly arn: $util.Output<string>;
     }
+    interface ConfigurationSetEventDestinationArgs {
+      configurationSetName: $util.Input<string>;
+      eventDestinationName: $util.Input<string>;
+      eventDestination: $util.Input<{
+        enabled?: $util.Input<boolean>;
+        matchingEventTypes: $util.Input<$util.Input<string>[]>;
+        /** Only the default bus is supported by SES. */
+        eventBridgeDestination?: $util.Input<{ eventBusArn: $util.Input<string> }>;
+      }>;
+    }
+    /** Where a configuration set publishes its mail events (here: EventBridge). */
+    class ConfigurationSetEventDestination {
+      constructor(
+        name: string,
+        args: ConfigurationSetEventDestinationArgs,
+        opts?: $util.CustomResourceOptions,
+      );
+    }
+  }
+  namespace cloudwatch {
+    /** Looks an event bus up by name (`default` is the account's default bus). */
+    function getEventBusOutput(args: { name: $util.Input<string> }): { arn: $util.Output<string> };
+    interface EventRuleArgs {
+      eventBusName?: $util.Input<string>;
+      /** JSON: the pattern events must match. */
+      eventPattern?: $util.Input<string>;
+    }
+    /** An EventBridge rule. */
+    class EventRule {
+      constructor(name: string, args: EventRuleArgs, opts?: $util.CustomResourceOptions);
+      readonly name: $util.Output<string>;
+      readonly arn: $util.Output<string>;
+    }
+    /** Where a rule sends what it matched. */
+    class EventTarget {
+      constructor(
+        name: string,
+        args: { rule: $util.Input<string>; arn: $util.Input<string>; eventBusName?: $util.Input<string> },
+        opts?: $util.CustomResourceOptions,
+      );
+    }
+  }
+  namespace lambda {
+    /** Lets a service principal invoke a function. */
+    class Permission {
+      constructor(
+        name: string,
+        args: {
+          action: $util.Input<string>;
+          function: $util.Input<string>;
+          principal: $util.Input<string>;
+          sourceArn?: $util.Input<string>;
+        },
+        opts?: $util.CustomResourceOptions,
+      );
+    }
   }
 }

@@ -144,7 +144,18 @@ function installFakeSst(secrets: Record<string, string>) {
       },
     },
     aws: {
-      sesv2: { ConfigurationSet: FakeConfigurationSet },
+      sesv2: {
+        ConfigurationSet: FakeConfigurationSet,
+        ConfigurationSetEventDestination: component('ConfigurationSetEventDestination'),
+      },
+      cloudwatch: {
+        getEventBusOutput: (args: { name: string }) => ({
+          arn: new FakeOutput(`arn:aws:events:ap-southeast-1:123456789012:event-bus/${args.name}`),
+        }),
+        EventRule: component('EventRule'),
+        EventTarget: component('EventTarget'),
+      },
+      lambda: { Permission: component('LambdaPermission') },
       ssm: { Parameter: FakeParameter },
       s3: {
         BucketLifecycleConfigurationV2: component('BucketLifecycle'),
@@ -347,6 +358,51 @@ describe('email: the SES domain identity and its configuration set', () => {
       { permission: { actions: ['ses:SendEmail', 'ses:SendRawEmail'], resources: [set.self.arn] } },
     ]);
     expect(outputs.mailFrom).toBe('rectify@hq.example.edu.cn');
+  });
+
+  it('publishes SES Send events to a function that records each outbox mail in the ops table (not with SMTP)', async () => {
+    const { one, all } = await deploy('production');
+    const set = one('ConfigurationSet');
+    const dest = one('ConfigurationSetEventDestination');
+    expect(dest.args.configurationSetName).toBe((set.self as FakeConfigurationSet).configurationSetName);
+    const eventDestination = resolve(dest.args.eventDestination) as {
+      matchingEventTypes: string[];
+      eventBridgeDestination: { eventBusArn: unknown };
+    };
+    expect(eventDestination.matchingEventTypes).toEqual(['SEND']);
+    // SES publishes only to the default bus.
+    expect(resolve(eventDestination.eventBridgeDestination.eventBusArn)).toMatch(/:event-bus\/default$/);
+    const rule = one('EventRule');
+    expect(JSON.parse(rule.args.eventPattern as string)).toEqual({
+      source: ['aws.ses'],
+      'detail-type': ['Email Sent'],
+    });
+    const fn = one('Function', 'MailEvents');
+    expect(fn.args.handler).toBe('infra/mail-events.handler');
+    const ops = all('Dynamo').find((d) => d.name === 'Ops');
+    expect(fn.args.link).toEqual([ops?.self]);
+    expect(resolve((fn.args.environment as Record<string, unknown>).TABLE_OPS)).toBe(resolve(ops?.self.name));
+    const target = one('EventTarget');
+    expect(target.args).toEqual({ rule: rule.self.name, arn: fn.self.arn });
+    const invoke = one('LambdaPermission');
+    expect(invoke.args).toMatchObject({
+      principal: 'events.amazonaws.com',
+      sourceArn: rule.self.arn,
+      function: fn.self.name,
+    });
+    // The entry the function names exists and exports its handler.
+    expect(existsSync(path.join(projectRoot, 'infra/mail-events.ts'))).toBe(true);
+
+    const smtp = await deploy(
+      'production',
+      { RECTIFY_MAIL_TRANSPORT: 'smtp' },
+      {
+        ...API_KEY_SECRETS,
+        SmtpUrl: 'smtp://rectify:relay-password-1234@relay.campus.edu.cn:587',
+      },
+    );
+    expect(smtp.all('ConfigurationSetEventDestination')).toHaveLength(0);
+    expect(smtp.all('Function').map((f) => f.name)).toEqual(['Api']);
   });
 
   it('requires TLS for delivery unless the school’s mail servers cannot do STARTTLS', async () => {
