@@ -1,7 +1,7 @@
 import type { ResultStore } from '../store/audit-jobs.ts';
 import type { CalendarFile } from '../domain/calendar-file.ts';
 import { tellReportersOfWithdrawal } from '../store/reporter-notices.ts';
-import type { CaseView, Reporter } from '../domain/case-model.ts';
+import type { Reporter } from '../domain/case-model.ts';
 import { reporterActorId } from '../domain/case-model.ts';
 import {
   computeDeadline,
@@ -114,7 +114,7 @@ export function createActivities(deps: ActivityDeps) {
     };
   }
 
-  async function recordStep(input: AppendInput & { view: CaseView }): Promise<AppendResult> {
+  async function recordStep(input: AppendInput): Promise<AppendResult> {
     return failingPermanently(() => appendAudit(deps.ddb, deps.tables, input));
   }
 

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { EffectFailure } from '../domain/effect-failure.ts';
-import { RecordVersionConflict, StepIdCollision } from '../store/audit-chain.ts';
+import { RecordBaseMismatch, RecordVersionConflict, StepIdCollision } from '../store/audit-chain.ts';
 
 // SES answers these with a 400 too, but they pass: a later attempt may be let through.
 const TRANSIENT_SES = new Set([
@@ -21,6 +21,8 @@ export function permanentFailure(err: unknown): ApplicationFailure | undefined {
   const message = err instanceof Error ? err.message : String(err);
   if (err instanceof RecordVersionConflict)
     return ApplicationFailure.nonRetryable(message, EffectFailure.RecordConflict);
+  if (err instanceof RecordBaseMismatch)
+    return ApplicationFailure.nonRetryable(message, EffectFailure.RecordBase);
   if (err instanceof StepIdCollision)
     return ApplicationFailure.nonRetryable(message, EffectFailure.StepCollision);
   if (

@@ -23,7 +23,8 @@ import { standardItem } from '../domain/standards/catalogue.ts';
 import { locationExists, withSupervision, type Directory } from '../domain/directory.ts';
 import { canonicalJson } from '../domain/hash-chain.ts';
 import type { rectificationCase } from '../workflows/rectification-case/workflow.ts';
-import { openedUpdate } from '../workflows/rectification-case/messages.ts';
+import { openedUpdate, type StepAck } from '../workflows/rectification-case/messages.ts';
+import { viewAfterStep } from './step-view.ts';
 import { assertCanRead, listScope, openRefusal, readRefusal } from './middleware/access.ts';
 import type { Caller } from './auth.ts';
 import { directoryOrFail, readCase } from './reads.ts';
@@ -118,12 +119,13 @@ async function startCase(deps: AppDeps, input: CaseInput, fromClaim: boolean): P
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       args: [input],
     });
-    return await handle.executeUpdate(openedUpdate, { args: [{}] });
+    return await viewAfterStep(handle, handle.executeUpdate(openedUpdate, { args: [{}] }));
   } catch (err) {
     if (!(fromClaim && err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
   try {
-    return await deps.temporal.workflow.getHandle(input.caseId).executeUpdate(openedUpdate, { args: [{}] });
+    const handle = deps.temporal.workflow.getHandle(input.caseId);
+    return await viewAfterStep(handle, handle.executeUpdate(openedUpdate, { args: [{}] }));
   } catch (err) {
     // The first request's case has already run its course: answer from what it became.
     if (!(err instanceof WorkflowNotFoundError)) throw err;
@@ -390,17 +392,15 @@ export async function takeStep<I>(
   caller: Caller,
   caseId: string,
   step: StepName,
-  update: UpdateDefinition<CaseView, [I]>,
+  update: UpdateDefinition<StepAck, [I]>,
   toInput: (actor: Actor, dir: Directory) => I,
 ): Promise<CaseView> {
   const { view, dir } = await readCaseFor(deps, caller, caseId);
   // The running case's validator decides (its pinned policy); a case that is over has no workflow to ask.
   if (isTerminal(view.stage)) throw finishedCase(view);
   const input = toInput(withSupervision(dir, caller.actor), dir);
-  return afterStep(
-    deps,
-    await deps.temporal.workflow.getHandle(caseId).executeUpdate(update, { args: [input] }),
-  );
+  const handle = deps.temporal.workflow.getHandle(caseId);
+  return afterStep(deps, await viewAfterStep(handle, handle.executeUpdate(update, { args: [input] })));
 }
 
 /**

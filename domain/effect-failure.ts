@@ -13,6 +13,11 @@ export const EffectFailure = {
   Invalid: 'EffectInputInvalid',
   /** A step id already names another step's entry (a counter restarted by a reset): never a duplicate. */
   StepCollision: 'StepIdCollision',
+  /**
+   * The stored record is not at the version a step's change was made from (a reset run, an
+   * earlier record that went stuck): the workflow sends the whole view instead, never stuck.
+   */
+  RecordBase: 'RecordBaseMismatch',
   /** A transient failure that outlasted its retry bound. */
   RetriesExhausted: 'RetriesExhausted',
 } as const;
@@ -23,6 +28,7 @@ export const effectFailureTypes: readonly string[] = [
   EffectFailure.RecordConflict,
   EffectFailure.Invalid,
   EffectFailure.StepCollision,
+  EffectFailure.RecordBase,
 ];
 
 /**

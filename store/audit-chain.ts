@@ -16,7 +16,8 @@ import {
   sealEntry,
   type AuditEntry,
 } from '../domain/hash-chain.ts';
-import { caseRecordItem, recordedHeadFromItem, type RecordedHead } from './case-record-item.ts';
+import { applyViewDelta, ViewDeltaMismatch, type ViewDelta } from '../domain/view-delta.ts';
+import { caseRecordItem, recordedHeadFromItem, viewFromItem, type RecordedHead } from './case-record-item.ts';
 import type { TableNames } from './clients.ts';
 import { opsKey } from './keys.ts';
 import { queryItems } from './paginate.ts';
@@ -31,6 +32,12 @@ export interface AppendInput {
   payload: unknown;
   /** When given, the case record is written in the same transaction. */
   view?: CaseView | undefined;
+  /**
+   * Instead of `view`: the change from the version the record is at (the workflow sends what
+   * its step changed, not the whole view). A record at another version refuses it
+   * (`RecordBaseMismatch`), and the caller sends the whole view instead.
+   */
+  change?: ViewDelta | undefined;
   /**
    * The step's content is fixed by its caller (a workflow's activity input): a step id found
    * again with other content is not a retry but a collision, and fails instead of being
@@ -60,7 +67,63 @@ export class RecordVersionConflict extends Error {
   override name = 'RecordVersionConflict';
 }
 
+/** The stored record is not at the version a change was made from: send the whole view instead. */
+export class RecordBaseMismatch extends Error {
+  override name = 'RecordBaseMismatch';
+}
+
 const stepKey = (caseId: string, stepId: string) => marshall(opsKey.auditStep(caseId, stepId));
+
+/** The view a change makes of the stored record, or the reason it cannot be made. */
+async function viewFromChange(
+  ddb: DynamoDBClient,
+  tables: TableNames,
+  input: AppendInput & { change: ViewDelta },
+): Promise<CaseView | RecordBaseMismatch> {
+  const got = await ddb.send(
+    new GetItemCommand({
+      TableName: tables.cases,
+      Key: marshall({ caseId: input.caseId }),
+      ConsistentRead: true,
+    }),
+  );
+  if (!got.Item) return new RecordBaseMismatch(`${input.caseId} has no record to apply a change to`);
+  const stored = unmarshall(got.Item) as { lineage?: unknown };
+  // A record written by another run (before a reset) is not the base this run's change was made from.
+  if (input.lineage && stored.lineage !== input.lineage)
+    return new RecordBaseMismatch(`the record of ${input.caseId} was written by another run`);
+  try {
+    return applyViewDelta(viewFromItem(got.Item), input.change);
+  } catch (err) {
+    if (err instanceof ViewDeltaMismatch)
+      return new RecordBaseMismatch(`the record of ${input.caseId}: ${err.message}`);
+    throw err;
+  }
+}
+
+/** The entry a step id already names, or null; a different content under the same id is a collision. */
+async function priorStep(
+  ddb: DynamoDBClient,
+  tables: TableNames,
+  input: AppendInput,
+  contentHash: string | undefined,
+): Promise<AppendResult | null> {
+  const prior = await ddb.send(
+    new GetItemCommand({
+      TableName: tables.ops,
+      Key: stepKey(input.caseId, input.stepId),
+      ConsistentRead: true,
+    }),
+  );
+  if (!prior.Item) return null;
+  const p = unmarshall(prior.Item) as { seq: number; hash: string; contentHash?: string };
+  // Steps stored before content hashes were kept cannot be compared: taken as duplicates.
+  if (contentHash && p.contentHash && p.contentHash !== contentHash)
+    throw new StepIdCollision(
+      `step ${input.stepId} of ${input.caseId} is already entry ${p.seq} with other content; ${input.action} not appended`,
+    );
+  return { seq: p.seq, hash: p.hash, duplicate: true };
+}
 
 /** The newest entry of a case's chain, read consistently. */
 export async function chainHead(
@@ -197,6 +260,17 @@ async function appendLocked(
     ? hashPayload({ at: input.at, actor, action: input.action, payload: stripUndefined(input.payload) })
     : undefined;
   for (let attempt = 0; ; attempt++) {
+    let view = input.view;
+    if (!view && input.change) {
+      const made = await viewFromChange(ddb, tables, { ...input, change: input.change });
+      if (made instanceof RecordBaseMismatch) {
+        // A retry whose first attempt went through finds the record already moved on.
+        const prior = await priorStep(ddb, tables, input, contentHash);
+        if (prior) return prior;
+        throw made;
+      }
+      view = made;
+    }
     // A remembered head is only a guess: if another process moved the chain on,
     // the conditional write below refuses it and the next attempt reads the table.
     const head =
@@ -231,25 +305,31 @@ async function appendLocked(
       },
     ];
     const written: RecordedHead = { seq: entry.seq, hash: entry.hash };
-    if (input.view) {
+    if (view) {
       items.push({
         Put: {
           TableName: tables.cases,
           Item: {
-            ...caseRecordItem(input.view, written),
+            ...caseRecordItem(view, written),
             ...(input.lineage ? marshall({ lineage: input.lineage }) : {}),
           },
-          // An older snapshot must never overwrite a newer one of its own lineage; after a
-          // reset the new run's record replaces what the abandoned run left.
-          ...(input.lineage
+          // A change goes on exactly the record it was made from. An older snapshot must never
+          // overwrite a newer one of its own lineage; after a reset the new run's record
+          // replaces what the abandoned run left.
+          ...(input.change && !input.view
             ? {
-                ConditionExpression: 'attribute_not_exists(caseId) OR version < :v OR lineage <> :l',
-                ExpressionAttributeValues: marshall({ ':v': input.view.version, ':l': input.lineage }),
+                ConditionExpression: 'version = :base',
+                ExpressionAttributeValues: marshall({ ':base': input.change.base }),
               }
-            : {
-                ConditionExpression: 'attribute_not_exists(caseId) OR version < :v',
-                ExpressionAttributeValues: marshall({ ':v': input.view.version }),
-              }),
+            : input.lineage
+              ? {
+                  ConditionExpression: 'attribute_not_exists(caseId) OR version < :v OR lineage <> :l',
+                  ExpressionAttributeValues: marshall({ ':v': view.version, ':l': input.lineage }),
+                }
+              : {
+                  ConditionExpression: 'attribute_not_exists(caseId) OR version < :v',
+                  ExpressionAttributeValues: marshall({ ':v': view.version }),
+                }),
         },
       });
     } else if (recordExists) {
@@ -289,33 +369,21 @@ async function appendLocked(
     }
     try {
       await ddb.send(new TransactWriteItemsCommand({ TransactItems: items }));
-      rememberHead(ddb, key, { ...written, record: input.view !== undefined || recordExists });
+      rememberHead(ddb, key, { ...written, record: view !== undefined || recordExists });
       return { seq: entry.seq, hash: entry.hash, duplicate: false };
     } catch (err) {
       rememberHead(ddb, key, null);
       if (!(err instanceof TransactionCanceledException)) throw err;
       const reasons = err.CancellationReasons ?? [];
       if (reasons[0]?.Code === 'ConditionalCheckFailed') {
-        const prior = await ddb.send(
-          new GetItemCommand({
-            TableName: tables.ops,
-            Key: stepKey(input.caseId, input.stepId),
-            ConsistentRead: true,
-          }),
-        );
-        if (prior.Item) {
-          const p = unmarshall(prior.Item) as { seq: number; hash: string; contentHash?: string };
-          // Steps stored before content hashes were kept cannot be compared: taken as duplicates.
-          if (contentHash && p.contentHash && p.contentHash !== contentHash)
-            throw new StepIdCollision(
-              `step ${input.stepId} of ${input.caseId} is already entry ${p.seq} with other content; ${input.action} not appended`,
-            );
-          return { seq: p.seq, hash: p.hash, duplicate: true };
-        }
+        const prior = await priorStep(ddb, tables, input, contentHash);
+        if (prior) return prior;
       }
       const recordRefused =
         reasons[2]?.Code === 'ConditionalCheckFailed' && reasons[1]?.Code !== 'ConditionalCheckFailed';
-      if (recordRefused && !input.view && attempt < 50) {
+      // A change's record moved on between reading it and writing: read it again.
+      if (recordRefused && input.change && !input.view && attempt < 50) continue;
+      if (recordRefused && !view && attempt < 50) {
         // The record appeared or is absent after all: try again at once the other way.
         recordExists = !recordExists;
         continue;

@@ -18,7 +18,9 @@ import {
   handOverUpdate,
   reassignUpdate,
   requestPauseUpdate,
+  type StepAck,
 } from '../../workflows/rectification-case/messages.ts';
+import { viewAfterStep } from '../step-view.ts';
 import type { AuthEnv } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { assertCanRead } from '../middleware/access.ts';
@@ -55,7 +57,7 @@ import { bi, JSON_TYPE, jsonResponse, langParameter, problems } from './declare.
 interface Step<S extends z.ZodType, I> {
   route: RouteConfig;
   schema: S;
-  update: UpdateDefinition<CaseView, [I]>;
+  update: UpdateDefinition<StepAck, [I]>;
   toInput: (body: z.output<S>, actor: Actor, dir: Directory, lang: Lang) => I;
 }
 
@@ -98,7 +100,10 @@ const step = <S extends z.ZodType, I>(s: Step<S, I>): CaseStep => ({
   route: s.route,
   // The body already passed the route's validator; parsing again only recovers its type.
   send: (handle, body, actor, dir, lang) =>
-    handle.executeUpdate(s.update, { args: [s.toInput(s.schema.parse(body), actor, dir, lang)] }),
+    viewAfterStep(
+      handle,
+      handle.executeUpdate(s.update, { args: [s.toInput(s.schema.parse(body), actor, dir, lang)] }),
+    ),
 });
 
 export const steps: CaseStep[] = [

@@ -17,6 +17,9 @@ import { caseRecordItem } from '../../store/case-record-item.ts';
 import { getCaseRecord } from '../../store/case-records.ts';
 import { createActivities, type ActivityDeps } from '../../activities/index.ts';
 import { anchorRoot, verifyChain } from '../../domain/hash-chain.ts';
+import type { CaseView } from '../../domain/case-model.ts';
+import { EffectFailure } from '../../domain/effect-failure.ts';
+import { viewDelta } from '../../domain/view-delta.ts';
 import { ensureTables } from '../../infra/local/servers.ts';
 import {
   deleteCase,
@@ -149,6 +152,64 @@ describe('appending', () => {
     expect(await recordedHead(deps.ddb, deps.tables, caseId)).toEqual({
       exists: true,
       head: { seq: 1, hash: a.hash },
+    });
+  });
+
+  it('a step sent as its change writes the record the change makes, once, and only on its base', async () => {
+    const caseId = uniqueId('ZG-CHANGE');
+    const acts = createActivities(deps);
+    const lineage = 'run-1';
+    const v1 = testView(caseId, { version: 1 });
+    const entry = (stepId: string, action: string) => ({
+      caseId,
+      stepId: `${lineage}:${stepId}`,
+      at: `2026-12-05T03:0${stepId.slice(-1)}:00.000Z`,
+      actor: { id: 'sup-wang', role: 'supervisor', via: 'api' },
+      action,
+      payload: { stepId },
+      checkContent: true,
+      lineage,
+    });
+    await acts.recordStep({ ...entry('step-1', 'detected'), view: v1 });
+    const v2: CaseView = {
+      ...v1,
+      version: 2,
+      stage: 'awaiting_signoff',
+      timeline: [
+        ...v1.timeline,
+        { at: 't2', actorId: 'staff-zhou', action: 'root_cause_submitted', stage: 'analysing', round: 1 },
+      ],
+    };
+    const change = viewDelta(v1, v2);
+    expect(JSON.stringify(change).length).toBeLessThan(JSON.stringify(v2).length / 2);
+    const second = await acts.recordStep({ ...entry('step-2', 'root_cause_submitted'), change });
+    expect(second).toMatchObject({ seq: 2, duplicate: false });
+    expect(await getCaseRecord(deps.ddb, deps.tables, caseId)).toEqual(v2);
+    // A retry of the same step finds it written: a duplicate, the record as it was.
+    expect(await acts.recordStep({ ...entry('step-2', 'root_cause_submitted'), change })).toEqual({
+      ...second,
+      duplicate: true,
+    });
+    // A change from a version the record is not at is refused whole: nothing appended.
+    const stale = viewDelta(v1, { ...v2, version: 3, stage: 'rectifying' });
+    await expect(acts.recordStep({ ...entry('step-3', 'signed_off'), change: stale })).rejects.toMatchObject({
+      type: EffectFailure.RecordBase,
+      nonRetryable: true,
+    });
+    // So is one made by another run (a reset), whatever its base.
+    await expect(
+      acts.recordStep({
+        ...entry('step-3', 'signed_off'),
+        lineage: 'run-2',
+        stepId: 'run-2:step-3',
+        change: viewDelta(v2, { ...v2, version: 3 }),
+      }),
+    ).rejects.toMatchObject({ type: EffectFailure.RecordBase });
+    expect(await readChain(deps.ddb, deps.tables, caseId)).toHaveLength(2);
+    expect(await getCaseRecord(deps.ddb, deps.tables, caseId)).toEqual(v2);
+    expect(await verifyCase(deps, caseId, { hasRecord: true })).toMatchObject({
+      ok: true,
+      recordHead: { seq: 2 },
     });
   });
 

@@ -21,6 +21,7 @@ import { openedUpdate } from '../../workflows/rectification-case/messages.ts';
 import { rectificationCase } from '../../workflows/rectification-case/workflow.ts';
 import { caseInput } from '../support/case-harness.ts';
 import { TEST_SIGNING_KEYS, seedDemo, sentEmails, testDeps, uniqueId } from '../support/stack.ts';
+import { viewAfterStep } from '../../api/step-view.ts';
 
 // The production path end to end on the local dev server: the workflow bundle
 // built as the Dockerfile builds it, and infra/worker-main.ts (the container's
@@ -278,7 +279,7 @@ describe('the production workflow bundle and worker', () => {
       args: [input],
     });
     try {
-      const view = await handle.executeUpdate(openedUpdate, { args: [{}] });
+      const view = await viewAfterStep(handle, handle.executeUpdate(openedUpdate, { args: [{}] }));
       expect(view.stage).toBe('analysing');
       expect(view.deadlines).toHaveLength(1);
       expect(view.deadlines[0]).toMatchObject({ stage: 'analysing', state: 'pending' });

@@ -5,6 +5,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { bundleWorkflows } from '../../infra/worker.ts';
 import { SURVEY_REMINDER_PATCH } from '../../workflows/rectification-case/workflow.ts';
 import { historiesDir, historyFromFile } from '../support/case-harness.ts';
+// CommonJS package: Node's ESM loader exposes only its default export.
+import protoPkg from '@temporalio/proto';
+
+const { temporal } = protoPkg;
+/** The histories recorded after the newest workflow change, replayed cut at every task too. */
+const MID_CASE_LABEL = 'v8-lean';
 
 // Every committed history (test/replay/histories/<label>/<path>.json, written by
 // test/replay/record.ts) must replay against the workflow code as it is now: a change that
@@ -79,6 +85,37 @@ describe('replay of committed histories', () => {
     expect(failures).toEqual([]);
     expect(replayed).toBe(files.length);
   }, 120_000);
+
+  it('replays the newest histories cut after every workflow task, as a worker restarted mid-case does', async () => {
+    // A worker that restarts in the middle of a case replays the history so far, not a whole
+    // one: a command order that holds for a finished case but not at some task boundary (a
+    // local activity and the mail chain trading places) shows only here.
+    const files = await recorded();
+    const newest = files.filter((f) => f.label === MID_CASE_LABEL);
+    expect(newest.length).toBeGreaterThan(5);
+    const cuts: { workflowId: string; history: Awaited<ReturnType<typeof historyFromFile>> }[] = [];
+    for (const f of newest) {
+      const history = await historyFromFile(f.file);
+      const events = history.events ?? [];
+      events.forEach((e, i) => {
+        if (e.eventType !== temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) return;
+        if (i === events.length - 1) return;
+        cuts.push({
+          workflowId: `${f.label}/${f.name}@${i + 1}`,
+          history: temporal.api.history.v1.History.create({ events: events.slice(0, i + 1) }),
+        });
+      });
+    }
+    expect(cuts.length).toBeGreaterThan(newest.length * 5);
+    const failures: string[] = [];
+    let replayed = 0;
+    for await (const r of Worker.runReplayHistories({ workflowBundle: bundle }, cuts)) {
+      replayed += 1;
+      if (r.error) failures.push(`${r.workflowId}: ${r.error.name}: ${r.error.message}`);
+    }
+    expect(failures).toEqual([]);
+    expect(replayed).toBe(cuts.length);
+  }, 300_000);
 
   it('the old follow-up timeout history predates the patch and still replays; a new one takes the patched path', async () => {
     const files = await recorded();

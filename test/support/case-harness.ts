@@ -41,7 +41,9 @@ import {
   submitFollowUpUpdate,
   submitRootCauseUpdate,
   withdrawUpdate,
+  type StepAck,
 } from '../../workflows/rectification-case/messages.ts';
+import { viewAfterStep } from '../../api/step-view.ts';
 import { bundleWorkflows } from '../../infra/worker.ts';
 import { seedDemo, sentEmails, testDeps, uniqueId } from './stack.ts';
 
@@ -176,7 +178,7 @@ export async function startCase(env: TestWorkflowEnvironment, taskQueue: string,
     workflowId: input.caseId,
     args: [input],
   });
-  const view = await handle.executeUpdate(openedUpdate, { args: [{}] });
+  const view = await viewAfterStep(handle, handle.executeUpdate(openedUpdate, { args: [{}] }));
   return { handle, view };
 }
 
@@ -487,8 +489,9 @@ export function emailOf(dir: Directory, id: string): string {
  * staff member staff-zhou unless told otherwise): short calls for tests that walk paths.
  */
 export function steps(dir: Directory, handle: WorkflowHandle<typeof rectificationCase>) {
-  const run = <A>(update: UpdateDefinition<CaseView, [A]>, arg: A) =>
-    handle.executeUpdate(update, { args: [arg] });
+  // A step answers a small acknowledgement; the tests read the view after it.
+  const run = <A>(update: UpdateDefinition<StepAck, [A]>, arg: A) =>
+    viewAfterStep(handle, handle.executeUpdate(update, { args: [arg] }));
   return {
     rootCause: (by = 'sup-wang', responsibleId = 'staff-zhou') =>
       run(submitRootCauseUpdate, {

@@ -8,6 +8,7 @@ import {
   withdrawUpdate,
 } from '../../workflows/rectification-case/messages.ts';
 import { actions, caseInput, eventually, people, reporter, useFastStack } from './harness.ts';
+import { viewAfterStep } from '../../api/step-view.ts';
 
 // Deadlines in real time: stage limits of a few seconds, so reminders, breaches,
 // escalations, leadership notices and the follow-up timeout happen within a test.
@@ -51,10 +52,13 @@ describe.concurrent('case deadlines (stub activities, real time)', () => {
     // Analysis is done in the web app: its reminders carry no link.
     expect(emails[1]?.link).toBeUndefined();
 
-    v = await handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] });
+    v = await viewAfterStep(handle, handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] }));
     expect(v.overdue).toBe(false);
     expect(v.deadlines[0]).toMatchObject({ state: 'breached', closedAt: expect.any(String) });
-    await handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: 'test over' }] });
+    await viewAfterStep(
+      handle,
+      handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: 'test over' }] }),
+    );
     const final = await handle.result();
     // Only the first rung: the next is an hour away, and the stage moved before it.
     expect(count(actions(final), 'escalated')).toBe(1);
@@ -64,13 +68,16 @@ describe.concurrent('case deadlines (stub activities, real time)', () => {
     const { handle, view } = await stack.start(
       caseInput({ limits: { awaiting_signoff: 2, adjudicating: 2 } }),
     );
-    await handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] });
+    await viewAfterStep(handle, handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] }));
     const sent = () => stack.of(view.caseId).emails.filter((e) => e.kind === 'reminder').length;
     // Both reminders out before the step: one sent as the stage moves goes out under the new stage.
     await eventually(() => expect(sent()).toBe(2));
-    await handle.executeUpdate(signOffUpdate, {
-      args: [{ actor: responsible, decision: 'dispute', reason: 'no' }],
-    });
+    await viewAfterStep(
+      handle,
+      handle.executeUpdate(signOffUpdate, {
+        args: [{ actor: responsible, decision: 'dispute', reason: 'no' }],
+      }),
+    );
     const v = await stack.until(handle, (x) => count(actions(x), 'reminder_sent') === 4);
     const reminders = () => stack.of(v.caseId).emails.filter((e) => e.kind === 'reminder');
     await eventually(() =>
@@ -81,10 +88,16 @@ describe.concurrent('case deadlines (stub activities, real time)', () => {
         ['adjudicating', [supervisor.id], 'adjudicate'],
       ]),
     );
-    await handle.executeUpdate(adjudicateUpdate, {
-      args: [{ actor: supervisor, decision: 'proceed', notes: '' }],
-    });
-    await handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: 'test over' }] });
+    await viewAfterStep(
+      handle,
+      handle.executeUpdate(adjudicateUpdate, {
+        args: [{ actor: supervisor, decision: 'proceed', notes: '' }],
+      }),
+    );
+    await viewAfterStep(
+      handle,
+      handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: 'test over' }] }),
+    );
     await handle.result();
   });
 
@@ -99,26 +112,41 @@ describe.concurrent('case deadlines (stub activities, real time)', () => {
     expect(gap).toBeGreaterThanOrEqual(2_400);
     const emails = () => stack.of(v.caseId).emails.filter((e) => e.kind === 'leadership_notice');
     await eventually(() => expect(emails().map((e) => e.key)).toEqual(['e1.n1', 'e1.n2']));
-    await handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: 'test over' }] });
+    await viewAfterStep(
+      handle,
+      handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: 'test over' }] }),
+    );
     await handle.result();
   });
 
   it('a major case closed before the second notice sends only the first', async () => {
     const { handle } = await stack.start(caseInput({ severity: 'major', leadershipNoticeSeconds: 3_600 }));
     await stack.until(handle, (x) => actions(x).includes('leadership_notified'));
-    await handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: '误报 false alarm' }] });
+    await viewAfterStep(
+      handle,
+      handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: '误报 false alarm' }] }),
+    );
     const final = await handle.result();
     expect(count(actions(final), 'leadership_notified')).toBe(1);
   });
 
   it('an unanswered survey is reminded to the reporter, then the case closes unrated', async () => {
     const { handle } = await stack.start(caseInput({ reporter, limits: { follow_up: 3 } }));
-    await handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] });
-    await handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] });
-    await handle.executeUpdate(reportRectificationUpdate, {
-      args: [{ actor: responsible, summary: 'x', evidence: [] }],
-    });
-    await handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: '' }] });
+    await viewAfterStep(handle, handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] }));
+    await viewAfterStep(
+      handle,
+      handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] }),
+    );
+    await viewAfterStep(
+      handle,
+      handle.executeUpdate(reportRectificationUpdate, {
+        args: [{ actor: responsible, summary: 'x', evidence: [] }],
+      }),
+    );
+    await viewAfterStep(
+      handle,
+      handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: '' }] }),
+    );
     const final = await handle.result();
     expect(final.stage).toBe('closed');
     expect(final.followUp).toEqual({ at: expect.any(String), outcome: 'unrated' });

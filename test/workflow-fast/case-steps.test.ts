@@ -13,6 +13,7 @@ import {
   withdrawUpdate,
 } from '../../workflows/rectification-case/messages.ts';
 import { actions, caseInput, people, refusalType, reporter, steps, useFastStack } from './harness.ts';
+import { viewAfterStep } from '../../api/step-view.ts';
 
 // Every human path of the case state machine, on the real workflow with stub activities.
 const stack = useFastStack();
@@ -31,23 +32,37 @@ describe.concurrent('case steps (stub activities)', () => {
     expect(view.stage).toBe('analysing');
     expect(view.deadlines).toMatchObject([{ stage: 'analysing', state: 'pending', round: 1 }]);
 
-    expect((await handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] })).stage).toBe(
-      'awaiting_signoff',
+    expect(
+      (await viewAfterStep(handle, handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] }))).stage,
+    ).toBe('awaiting_signoff');
+    expect(
+      (
+        await viewAfterStep(
+          handle,
+          handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] }),
+        )
+      ).stage,
+    ).toBe('rectifying');
+    await viewAfterStep(
+      handle,
+      handle.executeUpdate(reportRectificationUpdate, {
+        args: [{ actor: responsible, summary: '已更换 replaced', evidence: ['photo-1'] }],
+      }),
     );
     expect(
-      (await handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] }))
-        .stage,
-    ).toBe('rectifying');
-    await handle.executeUpdate(reportRectificationUpdate, {
-      args: [{ actor: responsible, summary: '已更换 replaced', evidence: ['photo-1'] }],
-    });
-    expect(
-      (await handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: 'ok' }] }))
-        .stage,
+      (
+        await viewAfterStep(
+          handle,
+          handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: 'ok' }] }),
+        )
+      ).stage,
     ).toBe('follow_up');
-    await handle.executeUpdate(submitFollowUpUpdate, {
-      args: [{ actor: reporterActor, score: 5, comment: '很好' }],
-    });
+    await viewAfterStep(
+      handle,
+      handle.executeUpdate(submitFollowUpUpdate, {
+        args: [{ actor: reporterActor, score: 5, comment: '很好' }],
+      }),
+    );
 
     const final = await handle.result();
     expect(final.stage).toBe('closed');
@@ -97,12 +112,21 @@ describe.concurrent('case steps (stub activities)', () => {
 
   it('without a reporter a passed review closes the case at once', async () => {
     const { handle } = await stack.start(caseInput());
-    await handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] });
-    await handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] });
-    await handle.executeUpdate(reportRectificationUpdate, {
-      args: [{ actor: assignee, summary: 'done', evidence: [] }],
-    });
-    await handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: '' }] });
+    await viewAfterStep(handle, handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] }));
+    await viewAfterStep(
+      handle,
+      handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] }),
+    );
+    await viewAfterStep(
+      handle,
+      handle.executeUpdate(reportRectificationUpdate, {
+        args: [{ actor: assignee, summary: 'done', evidence: [] }],
+      }),
+    );
+    await viewAfterStep(
+      handle,
+      handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: '' }] }),
+    );
     const final = await handle.result();
     expect(final.stage).toBe('closed');
     expect(actions(final).slice(-2)).toEqual(['review_passed', 'closed']);
@@ -111,14 +135,20 @@ describe.concurrent('case steps (stub activities)', () => {
 
   it('review loop: each failure opens a new round; the limit escalates to the working group', async () => {
     const { handle } = await stack.start(caseInput({ maxFailedReviews: 2 }));
-    await handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] });
-    await handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] });
+    await viewAfterStep(handle, handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] }));
+    await viewAfterStep(
+      handle,
+      handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] }),
+    );
     const report = () =>
       handle.executeUpdate(reportRectificationUpdate, {
         args: [{ actor: responsible, summary: 'fixed', evidence: [] }],
       });
     const fail = (notes: string) =>
-      handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: false, notes }] });
+      viewAfterStep(
+        handle,
+        handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: false, notes }] }),
+      );
 
     await report();
     let v = await fail('还在滴水');
@@ -131,7 +161,10 @@ describe.concurrent('case steps (stub activities)', () => {
       { level: 'working_group', to: ['wg-zhao'], stage: 'rectifying', round: 3 },
     ]);
     await report();
-    await handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: 'ok' }] });
+    await viewAfterStep(
+      handle,
+      handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: 'ok' }] }),
+    );
     const final = await handle.result();
     expect(steps(final)).toEqual([
       'detected',
@@ -159,17 +192,26 @@ describe.concurrent('case steps (stub activities)', () => {
 
   it('dispute, revise: back to analysis, and the second sign-off request is a new email', async () => {
     const { handle } = await stack.start(caseInput());
-    await handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] });
-    let v = await handle.executeUpdate(signOffUpdate, {
-      args: [{ actor: responsible, decision: 'dispute', reason: '不是我负责的 not mine' }],
-    });
+    await viewAfterStep(handle, handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] }));
+    let v = await viewAfterStep(
+      handle,
+      handle.executeUpdate(signOffUpdate, {
+        args: [{ actor: responsible, decision: 'dispute', reason: '不是我负责的 not mine' }],
+      }),
+    );
     expect(v.stage).toBe('adjudicating');
-    v = await handle.executeUpdate(adjudicateUpdate, {
-      args: [{ actor: supervisor, decision: 'revise', notes: '重新分析 analyse again' }],
-    });
+    v = await viewAfterStep(
+      handle,
+      handle.executeUpdate(adjudicateUpdate, {
+        args: [{ actor: supervisor, decision: 'revise', notes: '重新分析 analyse again' }],
+      }),
+    );
     expect(v).toMatchObject({ stage: 'analysing', round: 1 });
-    await handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] });
-    v = await handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] });
+    await viewAfterStep(handle, handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] }));
+    v = await viewAfterStep(
+      handle,
+      handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] }),
+    );
     expect(v.stage).toBe('rectifying');
     expect(actions(v)).toContain('adjudicated');
     expect(v.adjudications).toMatchObject([{ decision: 'revise', by: supervisor.id }]);
@@ -184,19 +226,28 @@ describe.concurrent('case steps (stub activities)', () => {
     const signOffKeys = emails.filter((e) => e.kind === 'signoff_request').map((e) => e.key);
     expect(signOffKeys).toHaveLength(2);
     expect(new Set(signOffKeys).size).toBe(2);
-    await handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: 'test over' }] });
+    await viewAfterStep(
+      handle,
+      handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: 'test over' }] }),
+    );
     await handle.result();
   });
 
   it('dispute, proceed: the case goes on to rectification', async () => {
     const { handle } = await stack.start(caseInput());
-    await handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] });
-    await handle.executeUpdate(signOffUpdate, {
-      args: [{ actor: responsible, decision: 'dispute', reason: 'no' }],
-    });
-    const v = await handle.executeUpdate(adjudicateUpdate, {
-      args: [{ actor: supervisor, decision: 'proceed', notes: '按原方案 as planned' }],
-    });
+    await viewAfterStep(handle, handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] }));
+    await viewAfterStep(
+      handle,
+      handle.executeUpdate(signOffUpdate, {
+        args: [{ actor: responsible, decision: 'dispute', reason: 'no' }],
+      }),
+    );
+    const v = await viewAfterStep(
+      handle,
+      handle.executeUpdate(adjudicateUpdate, {
+        args: [{ actor: supervisor, decision: 'proceed', notes: '按原方案 as planned' }],
+      }),
+    );
     expect(v.stage).toBe('rectifying');
     // A step answers before its mail goes out (the mail has its own queue): wait for it.
     await vi.waitFor(() =>
@@ -205,17 +256,26 @@ describe.concurrent('case steps (stub activities)', () => {
         to: { personIds: [responsible.id] },
       }),
     );
-    await handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: 'test over' }] });
+    await viewAfterStep(
+      handle,
+      handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: 'test over' }] }),
+    );
     await handle.result();
   });
 
   it('withdrawal ends the case; its open deadline is cancelled, not met', async () => {
     const { handle } = await stack.start(caseInput());
-    await handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] });
-    await handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] });
-    await handle.executeUpdate(withdrawUpdate, {
-      args: [{ actor: supervisor, reason: '重复报修 duplicate' }],
-    });
+    await viewAfterStep(handle, handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] }));
+    await viewAfterStep(
+      handle,
+      handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] }),
+    );
+    await viewAfterStep(
+      handle,
+      handle.executeUpdate(withdrawUpdate, {
+        args: [{ actor: supervisor, reason: '重复报修 duplicate' }],
+      }),
+    );
     const final = await handle.result();
     expect(final.stage).toBe('withdrawn');
     expect(final.withdrawal).toMatchObject({ reason: '重复报修 duplicate', by: supervisor.id });
@@ -225,22 +285,40 @@ describe.concurrent('case steps (stub activities)', () => {
 
   it('a low follow-up score reopens the case for review; both scores stay in the timeline', async () => {
     const { handle } = await stack.start(caseInput({ reporter }));
-    await handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] });
-    await handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] });
-    await handle.executeUpdate(reportRectificationUpdate, {
-      args: [{ actor: responsible, summary: 'x', evidence: [] }],
-    });
-    await handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: '' }] });
-    let v = await handle.executeUpdate(submitFollowUpUpdate, {
-      args: [{ actor: reporterActor, score: 2, comment: '还在漏水' }],
-    });
+    await viewAfterStep(handle, handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] }));
+    await viewAfterStep(
+      handle,
+      handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] }),
+    );
+    await viewAfterStep(
+      handle,
+      handle.executeUpdate(reportRectificationUpdate, {
+        args: [{ actor: responsible, summary: 'x', evidence: [] }],
+      }),
+    );
+    await viewAfterStep(
+      handle,
+      handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: '' }] }),
+    );
+    let v = await viewAfterStep(
+      handle,
+      handle.executeUpdate(submitFollowUpUpdate, {
+        args: [{ actor: reporterActor, score: 2, comment: '还在漏水' }],
+      }),
+    );
     expect(v).toMatchObject({ stage: 'reviewing', round: 2 });
     expect(v.followUp).toMatchObject({ score: 2, outcome: 'reopened' });
     await vi.waitFor(() =>
       expect(stack.of(v.caseId).emails.at(-1)).toMatchObject({ kind: 'reopened', detail: '还在漏水' }),
     );
-    await handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: '' }] });
-    v = await handle.executeUpdate(submitFollowUpUpdate, { args: [{ actor: reporterActor, score: 4 }] });
+    await viewAfterStep(
+      handle,
+      handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: '' }] }),
+    );
+    v = await viewAfterStep(
+      handle,
+      handle.executeUpdate(submitFollowUpUpdate, { args: [{ actor: reporterActor, score: 4 }] }),
+    );
     const final = await handle.result();
     expect(final.stage).toBe('closed');
     expect(final.timeline.filter((e) => e.score !== undefined).map((e) => [e.action, e.score])).toEqual([
@@ -252,13 +330,19 @@ describe.concurrent('case steps (stub activities)', () => {
 
   it('comments are recorded without moving the stage', async () => {
     const { handle } = await stack.start(caseInput());
-    const v = await handle.executeUpdate(addCommentUpdate, {
-      args: [{ actor: assignee, text: '已联系宿舍 called' }],
-    });
+    const v = await viewAfterStep(
+      handle,
+      handle.executeUpdate(addCommentUpdate, {
+        args: [{ actor: assignee, text: '已联系宿舍 called' }],
+      }),
+    );
     expect(v.stage).toBe('analysing');
     expect(v.comments).toMatchObject([{ text: '已联系宿舍 called', by: assignee.id }]);
     expect(actions(v).at(-1)).toBe('commented');
-    await handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: 'test over' }] });
+    await viewAfterStep(
+      handle,
+      handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: 'test over' }] }),
+    );
     await handle.result();
   });
 
@@ -307,7 +391,7 @@ describe.concurrent('case steps (stub activities)', () => {
       ),
     ).toBe(CaseFailure.Forbidden);
 
-    await handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] });
+    await viewAfterStep(handle, handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] }));
     expect(
       await refused(() =>
         handle.executeUpdate(signOffUpdate, {
@@ -320,7 +404,10 @@ describe.concurrent('case steps (stub activities)', () => {
         handle.executeUpdate(signOffUpdate, { args: [{ actor: assignee, decision: 'confirm' }] }),
       ),
     ).toBe(CaseFailure.Forbidden);
-    await handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] });
+    await viewAfterStep(
+      handle,
+      handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] }),
+    );
     expect(
       await refused(() =>
         handle.executeUpdate(reportRectificationUpdate, {
@@ -328,9 +415,12 @@ describe.concurrent('case steps (stub activities)', () => {
         }),
       ),
     ).toBe(CaseFailure.Invalid);
-    await handle.executeUpdate(reportRectificationUpdate, {
-      args: [{ actor: responsible, summary: 'x', evidence: [] }],
-    });
+    await viewAfterStep(
+      handle,
+      handle.executeUpdate(reportRectificationUpdate, {
+        args: [{ actor: responsible, summary: 'x', evidence: [] }],
+      }),
+    );
     expect(
       await refused(() =>
         handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: false, notes: '' }] }),
@@ -343,7 +433,10 @@ describe.concurrent('case steps (stub activities)', () => {
         }),
       ),
     ).toBe(CaseFailure.Forbidden);
-    await handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: '' }] });
+    await viewAfterStep(
+      handle,
+      handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: '' }] }),
+    );
     for (const score of [0, 6, 2.5, Number.NaN])
       expect(
         await refused(() =>
@@ -356,7 +449,10 @@ describe.concurrent('case steps (stub activities)', () => {
       ),
     ).toBe(CaseFailure.Forbidden);
     const before = await handle.query<CaseView>('caseView');
-    await handle.executeUpdate(submitFollowUpUpdate, { args: [{ actor: reporterActor, score: 5 }] });
+    await viewAfterStep(
+      handle,
+      handle.executeUpdate(submitFollowUpUpdate, { args: [{ actor: reporterActor, score: 5 }] }),
+    );
     const final = await handle.result();
     // Refused steps left nothing: only the accepted ones are in the timeline and the records.
     expect(actions(final)).toEqual([...actions(before), 'follow_up_rated']);

@@ -16,7 +16,10 @@ import type { Severity } from '../../domain/sla.ts';
 import { bundleWorkflows, effectWorkers, RectifyWorker } from '../../infra/worker.ts';
 import { addWorkingTime } from '../../domain/working-time.ts';
 import type { AppendInput, AppendResult } from '../../store/audit-chain.ts';
+import { EffectFailure } from '../../domain/effect-failure.ts';
+import { applyViewDelta, type ViewDelta } from '../../domain/view-delta.ts';
 import { openedUpdate } from '../../workflows/rectification-case/messages.ts';
+import { viewAfterStep } from '../../api/step-view.ts';
 import { rectificationCase } from '../../workflows/rectification-case/workflow.ts';
 
 /**
@@ -31,7 +34,10 @@ export const uniqueId = (prefix: string) =>
 
 /** What the stubs were asked to do, per case. */
 export interface Effects {
+  /** Each record as written: a step that sent its change carries the view it made of the record. */
   steps: (AppendInput & { view: CaseView })[];
+  /** The case record as the store would hold it. */
+  record?: CaseView;
   emails: EmailRequest[];
   /** The reasons a withdrawal told the case's reporters with. */
   reportersTold: string[];
@@ -59,12 +65,21 @@ export function stubActivities(effects: Map<string, Effects>): CaseActivities {
         reminders: reminderInstants({ start: input.start, due: d.due, fractions: input.fractions }),
       };
     },
-    async recordStep(input: AppendInput & { view: CaseView }): Promise<AppendResult> {
-      const steps = of(input.caseId).steps;
+    async recordStep(input: AppendInput): Promise<AppendResult> {
+      const e = of(input.caseId);
+      const { steps } = e;
       // A retried step (same id) is appended once, as the real audit chain does.
       const seen = steps.findIndex((s) => s.stepId === input.stepId);
       if (seen >= 0) return { seq: seen + 1, hash: `h${seen + 1}`, duplicate: true };
-      steps.push(input);
+      // As the store does: a change applies to exactly the record it was made from.
+      let view = input.view;
+      if (!view && input.change) {
+        if (!e.record || e.record.version !== input.change.base)
+          throw ApplicationFailure.nonRetryable('record not at the change base', EffectFailure.RecordBase);
+        view = applyViewDelta(e.record, JSON.parse(JSON.stringify(input.change)) as ViewDelta);
+      }
+      if (view) e.record = view;
+      steps.push({ ...input, view: view ?? e.record ?? (undefined as unknown as CaseView) });
       return { seq: steps.length, hash: `h${steps.length}`, duplicate: false };
     },
     // No directory here: the case keeps its pinned chain and supervisors.
@@ -220,7 +235,7 @@ export function useFastStack(): FastStack {
       workflowId: input.caseId,
       args: [input],
     });
-    const view = await handle.executeUpdate(openedUpdate, { args: [{}] });
+    const view = await viewAfterStep(handle, handle.executeUpdate(openedUpdate, { args: [{}] }));
     return { handle, view };
   };
   stack.of = (caseId) => effects.get(caseId) ?? { steps: [], emails: [], reportersTold: [] };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { submitRootCauseUpdate } from '../../workflows/rectification-case/messages.ts';
 import { actorOf, caseInput, shanghai, startCase, useCaseStack } from '../support/case-harness.ts';
+import { viewAfterStep } from '../../api/step-view.ts';
 
 // Monday 1 March 2027: the bundled official calendar ends with 2026 and this test's worker has
 // no calendar file declaring 2027, so working-day deadlines there count weekends only.
@@ -12,16 +13,19 @@ describe('a deadline in a year without official calendar data', () => {
     await stack.withWorker(async (tq) => {
       const input = caseInput(dir, await stack.now(), { source: 'evaluation' });
       const { handle } = await startCase(env, tq, input);
-      const v = await handle.executeUpdate(submitRootCauseUpdate, {
-        args: [
-          {
-            actor: actorOf(dir, 'sup-wang'),
-            causes: ['照明损坏'],
-            responsibleId: 'staff-zhou',
-            plan: '更换灯具',
-          },
-        ],
-      });
+      const v = await viewAfterStep(
+        handle,
+        handle.executeUpdate(submitRootCauseUpdate, {
+          args: [
+            {
+              actor: actorOf(dir, 'sup-wang'),
+              causes: ['照明损坏'],
+              responsibleId: 'staff-zhou',
+              plan: '更换灯具',
+            },
+          ],
+        }),
+      );
       // Analysis runs on the clock (24 hours): exact whatever the year.
       const analysing = v.deadlines.find((d) => d.stage === 'analysing');
       expect(analysing).toMatchObject({ approximate: false });

@@ -11,6 +11,7 @@ import {
   steps,
   useCaseStack,
 } from '../support/case-harness.ts';
+import { viewAfterStep } from '../../api/step-view.ts';
 
 // Monday 2 November 2026, 09:00 in Shanghai; each test starts where the last left the clock.
 const stack = useCaseStack({ startAt: new Date('2026-11-02T09:00:00+08:00') });
@@ -65,9 +66,12 @@ describe('case-level clocks (time-skipping, seeds 000 and 002)', () => {
       expect(await states(view)).toEqual({ on_site_arrival: 'pending', small_repair_done: 'pending' });
       const s = steps(dir, handle);
       await stack.advanceTo(Date.parse(on.due) - 5 * MIN, handle);
-      let v = await handle.executeUpdate(arrivedUpdate, {
-        args: [{ actor: actorOf(dir, 'staff-zhou'), note: '已到场' }],
-      });
+      let v = await viewAfterStep(
+        handle,
+        handle.executeUpdate(arrivedUpdate, {
+          args: [{ actor: actorOf(dir, 'staff-zhou'), note: '已到场' }],
+        }),
+      );
       expect(v.timeline.at(-1)?.action).toBe('arrived');
       await s.rootCause();
       await s.confirm();
@@ -94,7 +98,10 @@ describe('case-level clocks (time-skipping, seeds 000 and 002)', () => {
         on_site_arrival: 'breached',
         small_repair_done: 'pending',
       });
-      await handle.executeUpdate(arrivedUpdate, { args: [{ actor: actorOf(dir, 'staff-zhou') }] });
+      await viewAfterStep(
+        handle,
+        handle.executeUpdate(arrivedUpdate, { args: [{ actor: actorOf(dir, 'staff-zhou') }] }),
+      );
       await stack.advanceTo(start + 24 * HOUR + MIN, handle);
       const v = await handle.query(caseViewQuery);
       expect(await states(v)).toEqual({ on_site_arrival: 'breached', small_repair_done: 'breached' });

@@ -22,6 +22,7 @@ import {
   useCaseStack,
 } from '../support/case-harness.ts';
 import { ALWAYS_WORKING } from '../support/case-harness.ts';
+import { viewAfterStep } from '../../api/step-view.ts';
 
 // The clock starts on Fri 2026-09-25 09:00 in Shanghai (Mid-Autumn Festival), so a case
 // opened at once runs through the National Day holiday 2026 and its make-up working days.
@@ -50,12 +51,18 @@ describe('deadlines, reminders and escalations at the right simulated instants',
       const { handle } = await startCase(env, tq, input);
       const sup = actorOf(dir, 'sup-wang');
       const staff = actorOf(dir, 'staff-zhou');
-      await handle.executeUpdate(submitRootCauseUpdate, {
-        args: [
-          { actor: sup, causes: ['消防通道堆放杂物'], responsibleId: 'staff-zhou', plan: '清理并张贴标识' },
-        ],
-      });
-      let v = await handle.executeUpdate(signOffUpdate, { args: [{ actor: staff, decision: 'confirm' }] });
+      await viewAfterStep(
+        handle,
+        handle.executeUpdate(submitRootCauseUpdate, {
+          args: [
+            { actor: sup, causes: ['消防通道堆放杂物'], responsibleId: 'staff-zhou', plan: '清理并张贴标识' },
+          ],
+        }),
+      );
+      let v = await viewAfterStep(
+        handle,
+        handle.executeUpdate(signOffUpdate, { args: [{ actor: staff, decision: 'confirm' }] }),
+      );
       expect(v.stage).toBe('rectifying');
       const d = v.deadlines.at(-1)!;
       expect(d).toMatchObject({ stage: 'rectifying', state: 'pending', approximate: false });
@@ -114,9 +121,12 @@ describe('deadlines, reminders and escalations at the right simulated instants',
         );
       expect(shanghai(escalations[0]!.at)).toBe('2026-10-22 18:00');
 
-      v = await handle.executeUpdate(reportRectificationUpdate, {
-        args: [{ actor: staff, summary: '已清理', evidence: ['photo-9.jpg'] }],
-      });
+      v = await viewAfterStep(
+        handle,
+        handle.executeUpdate(reportRectificationUpdate, {
+          args: [{ actor: staff, summary: '已清理', evidence: ['photo-9.jpg'] }],
+        }),
+      );
       // Done late: the deadline stays breached, now closed; the case is no longer overdue.
       const closed = v.deadlines.find((x) => x.stage === 'rectifying')!;
       expect(closed.state).toBe('breached');
@@ -126,9 +136,12 @@ describe('deadlines, reminders and escalations at the right simulated instants',
       expect(v.deadlines.at(-1)).toMatchObject({ stage: 'reviewing', approximate: true, state: 'pending' });
       expect(shanghai(v.deadlines.at(-1)!.due).startsWith('2027-01-')).toBe(true);
 
-      v = await handle.executeUpdate(reviewUpdate, {
-        args: [{ actor: sup, passed: true, notes: '复查合格' }],
-      });
+      v = await viewAfterStep(
+        handle,
+        handle.executeUpdate(reviewUpdate, {
+          args: [{ actor: sup, passed: true, notes: '复查合格' }],
+        }),
+      );
       expect(v.stage).toBe('closed');
       await stack.result(handle);
 
@@ -213,9 +226,12 @@ describe('deadlines, reminders and escalations at the right simulated instants',
 
       // awaiting_signoff: one working day after Tue 07:00 → Wed 18:00, flagged approximate (2027).
       await hop(Date.parse('2027-01-19T07:00:00+08:00'));
-      v = await handle.executeUpdate(submitRootCauseUpdate, {
-        args: [{ actor: sup, causes: ['阀芯老化'], responsibleId: 'staff-zhou', plan: '更换阀芯' }],
-      });
+      v = await viewAfterStep(
+        handle,
+        handle.executeUpdate(submitRootCauseUpdate, {
+          args: [{ actor: sup, causes: ['阀芯老化'], responsibleId: 'staff-zhou', plan: '更换阀芯' }],
+        }),
+      );
       expect(v.overdue).toBe(false);
       expect(v.deadlines[0]).toMatchObject({ stage: 'analysing', state: 'breached' });
       expect(shanghai(v.deadlines[0]!.closedAt!)).toBe('2027-01-19 07:00');
@@ -239,10 +255,16 @@ describe('deadlines, reminders and escalations at the right simulated instants',
       expect(signoffReminders).toHaveLength(2);
       for (const m of signoffReminders) expect(m.text).toMatch(/http:\/\/rectify\.test\/actions\/v1\./);
 
-      await handle.executeUpdate(signOffUpdate, { args: [{ actor: staff, decision: 'confirm' }] });
-      v = await handle.executeUpdate(reportRectificationUpdate, {
-        args: [{ actor: staff, summary: '已更换阀芯', evidence: ['photo-1.jpg'] }],
-      });
+      await viewAfterStep(
+        handle,
+        handle.executeUpdate(signOffUpdate, { args: [{ actor: staff, decision: 'confirm' }] }),
+      );
+      v = await viewAfterStep(
+        handle,
+        handle.executeUpdate(reportRectificationUpdate, {
+          args: [{ actor: staff, summary: '已更换阀芯', evidence: ['photo-1.jpg'] }],
+        }),
+      );
       // reviewing: two working days after Wed 18:00 → Fri 18:00; the supervisors are reminded.
       const review = v.deadlines.at(-1)!;
       expect(review).toMatchObject({ stage: 'reviewing', approximate: true });
@@ -256,9 +278,12 @@ describe('deadlines, reminders and escalations at the right simulated instants',
         '2027-01-22 18:00',
       ]);
 
-      v = await handle.executeUpdate(reviewUpdate, {
-        args: [{ actor: sup, passed: true, notes: '复查合格' }],
-      });
+      v = await viewAfterStep(
+        handle,
+        handle.executeUpdate(reviewUpdate, {
+          args: [{ actor: sup, passed: true, notes: '复查合格' }],
+        }),
+      );
       expect(v.stage).toBe('closed');
       expect(v.deadlines.map((x) => [x.stage, x.state, Boolean(x.closedAt)])).toEqual([
         ['analysing', 'breached', true],

@@ -20,6 +20,7 @@ import {
   useCaseStack,
 } from '../support/case-harness.ts';
 import { uniqueId } from '../support/stack.ts';
+import { LEAN_CASE_PATCH } from '../../workflows/rectification-case/state.ts';
 
 const stack = useCaseStack();
 const DAY = 86_400_000;
@@ -103,7 +104,7 @@ describe('follow-up (回访)', () => {
       );
       // One marker per patch the case took: the case clocks (at the opening), the survey
       // reminder, quiet hours (every stage), and at its start named effect failures, step lineage
-      // and the budgets.
+      // and the budgets, and the lean case (records as changes, steps answered with an ack).
       const patchIds = markers.flatMap((e) =>
         Object.values(e.markerRecordedEventAttributes?.details ?? {}).flatMap((p) =>
           (p.payloads ?? []).map(
@@ -116,6 +117,7 @@ describe('follow-up (回访)', () => {
           CASE_BUDGETS_PATCH,
           CASE_CLOCKS_PATCH,
           EFFECT_FAILURES_PATCH,
+          LEAN_CASE_PATCH,
           QUIET_HOURS_PATCH,
           STEP_LINEAGE_PATCH,
           SURVEY_REMINDER_PATCH,

@@ -11,6 +11,7 @@ import {
   reassignUpdate,
   requestPauseUpdate,
   withdrawUpdate,
+  type StepAck,
 } from '../../workflows/rectification-case/messages.ts';
 import {
   actorOf,
@@ -25,6 +26,7 @@ import {
   steps,
   useCaseStack,
 } from '../support/case-harness.ts';
+import { viewAfterStep } from '../../api/step-view.ts';
 
 // Thursday 5 November 2026, 10:00 in Shanghai.
 const stack = useCaseStack({ startAt: new Date('2026-11-05T10:00:00+08:00') });
@@ -68,7 +70,8 @@ describe('pauses, reassignment and the chain read at the breach (time-skipping)'
       const start = Date.parse(view.openedAt);
       const staff = actorOf(dir, 'staff-zhou');
       const sup: Actor = { ...actorOf(dir, 'sup-wang'), supervises: ['bldg-a'] };
-      const run = <A>(u: UpdateDefinition<CaseView, [A]>, arg: A) => handle.executeUpdate(u, { args: [arg] });
+      const run = <A>(u: UpdateDefinition<StepAck, [A]>, arg: A) =>
+        viewAfterStep(handle, handle.executeUpdate(u, { args: [arg] }));
 
       await stack.advanceTo(start + 30 * MIN, handle);
       await run(requestPauseUpdate, { actor: staff, reason: 'student_absent', note: '学生上课，宿舍无人' });
@@ -137,9 +140,12 @@ describe('pauses, reassignment and the chain read at the breach (time-skipping)'
           }),
         ),
       ).toBe('CaseStepForbidden');
-      let v = await handle.executeUpdate(reassignUpdate, {
-        args: [{ actor: sup, toId: 'staff-lee', reason: '周强休假 on leave' }],
-      });
+      let v = await viewAfterStep(
+        handle,
+        handle.executeUpdate(reassignUpdate, {
+          args: [{ actor: sup, toId: 'staff-lee', reason: '周强休假 on leave' }],
+        }),
+      );
       expect([v.assigneeId, v.responsibleId]).toEqual(['staff-lee', 'staff-lee']);
       // The former assignee may no longer hand it over; the new one may.
       expect(
@@ -149,9 +155,12 @@ describe('pauses, reassignment and the chain read at the breach (time-skipping)'
           }),
         ),
       ).toBe('CaseStepForbidden');
-      v = await handle.executeUpdate(handOverUpdate, {
-        args: [{ actor: actorOf(dir, 'staff-lee'), toId: 'staff-wu', reason: '换班 shift change' }],
-      });
+      v = await viewAfterStep(
+        handle,
+        handle.executeUpdate(handOverUpdate, {
+          args: [{ actor: actorOf(dir, 'staff-lee'), toId: 'staff-wu', reason: '换班 shift change' }],
+        }),
+      );
       expect(v.assigneeId).toBe('staff-wu');
       expect(
         v.timeline

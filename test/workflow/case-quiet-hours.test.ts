@@ -12,6 +12,7 @@ import {
   steps,
   useCaseStack,
 } from '../support/case-harness.ts';
+import { viewAfterStep } from '../../api/step-view.ts';
 
 // Monday 2 November 2026, 09:00 in Shanghai; the campus works 08:00-20:00 (the default).
 const stack = useCaseStack({ startAt: new Date('2026-11-02T09:00:00+08:00') });
@@ -32,16 +33,19 @@ describe('quiet hours (time-skipping)', () => {
       const reminders = async () => (await caseMails(input.caseId)).filter((m) => m.tag === '提醒').length;
 
       await hop('2026-11-03 07:00');
-      let v = await handle.executeUpdate(submitRootCauseUpdate, {
-        args: [
-          {
-            actor: actorOf(dir, 'sup-wang'),
-            causes: ['阀芯老化'],
-            responsibleId: 'staff-zhou',
-            plan: '更换阀芯',
-          },
-        ],
-      });
+      let v = await viewAfterStep(
+        handle,
+        handle.executeUpdate(submitRootCauseUpdate, {
+          args: [
+            {
+              actor: actorOf(dir, 'sup-wang'),
+              causes: ['阀芯老化'],
+              responsibleId: 'staff-zhou',
+              plan: '更换阀芯',
+            },
+          ],
+        }),
+      );
       // Sign-off: one working day, Wed 18:00; 50% and 90% of the 35 hours are Wed 00:30 and 14:30.
       const signoff = v.deadlines.at(-1)!;
       expect(shanghai(signoff.due)).toBe('2026-11-04 18:00');

@@ -22,6 +22,7 @@ import {
 } from '../support/case-harness.ts';
 import { uniqueId } from '../support/stack.ts';
 import { rectificationCase } from '../../workflows/rectification-case/workflow.ts';
+import { viewAfterStep } from '../../api/step-view.ts';
 
 const stack = useCaseStack();
 
@@ -162,7 +163,7 @@ describe('withdrawal and refused steps', () => {
       letThrough();
 
       // Once open, the creator's wait returns and the case takes steps as usual.
-      const opened = await handle.executeUpdate(openedUpdate, { args: [{}] });
+      const opened = await viewAfterStep(handle, handle.executeUpdate(openedUpdate, { args: [{}] }));
       expect(opened.stage).toBe('analysing');
       expect(opened.timeline.map((t) => t.action)).toEqual(['detected', 'assigned']);
       const v = await s.withdraw('重复案件 duplicate');

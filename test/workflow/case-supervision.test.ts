@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { withSupervision, type Directory } from '../../domain/directory.ts';
 import { reviewUpdate } from '../../workflows/rectification-case/messages.ts';
 import { actorOf, caseInput, refusalType, startCase, steps, useCaseStack } from '../support/case-harness.ts';
+import { viewAfterStep } from '../../api/step-view.ts';
 
 const stack = useCaseStack();
 
@@ -25,7 +26,10 @@ describe('supervisors as the directory has them now', () => {
       await s.confirm();
       await s.report();
       const review = (actor: ReturnType<typeof actorOf>) =>
-        handle.executeUpdate(reviewUpdate, { args: [{ actor, passed: true, notes: '复查合格' }] });
+        viewAfterStep(
+          handle,
+          handle.executeUpdate(reviewUpdate, { args: [{ actor, passed: true, notes: '复查合格' }] }),
+        );
 
       // As the directory stood when the case opened: sup-li supervises building B only.
       expect(await refusalType(() => review(withSupervision(dir, actorOf(dir, 'sup-li'))))).toBe(

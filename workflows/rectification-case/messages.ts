@@ -1,14 +1,24 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { CaseAction } from '../../domain/case-action.ts';
 import type { PauseReason } from '../../domain/case-clocks.ts';
-import type { Actor, CaseView, LinkSignature } from '../../domain/case-model.ts';
+import type { Actor, CaseView, LinkSignature, Stage } from '../../domain/case-model.ts';
 import type { StuckEffect } from '../../domain/effect-failure.ts';
 
 /**
  * The case workflow's messages. Human steps are updates: the caller must learn
  * at once whether the step was accepted (and why not), which a signal can't
- * tell. Reads are a query. Every update returns the case view after the step.
+ * tell. Reads are a query. An update answers where the case is after the step (`StepAck`);
+ * cases opened before the lean-case patch answer with the whole view, which holds the same
+ * fields. Whoever needs the whole view asks the query.
  */
+export interface StepAck {
+  caseId: string;
+  stage: Stage;
+  round: number;
+  version: number;
+  /** When the stage the case is now in is due, if it has a deadline. */
+  due?: string | undefined;
+}
 export interface RootCauseInput {
   actor: Actor;
   causes: string[];
@@ -90,23 +100,23 @@ export interface ReassignInput {
 
 export const caseViewQuery = defineQuery<CaseView>('caseView');
 /** Resolves once the case has its first deadline: what a creator waits on before answering 201. */
-export const openedUpdate = defineUpdate<CaseView, [Record<string, never>]>('opened');
-export const submitRootCauseUpdate = defineUpdate<CaseView, [RootCauseInput]>('submitRootCause');
-export const signOffUpdate = defineUpdate<CaseView, [SignOffInput]>('signOff');
-export const reportRectificationUpdate = defineUpdate<CaseView, [RectificationInput]>('reportRectification');
-export const reviewUpdate = defineUpdate<CaseView, [ReviewInput]>('review');
-export const adjudicateUpdate = defineUpdate<CaseView, [AdjudicationInput]>('adjudicate');
-export const withdrawUpdate = defineUpdate<CaseView, [WithdrawInput]>('withdraw');
-export const addCommentUpdate = defineUpdate<CaseView, [CommentInput]>('addComment');
-export const submitFollowUpUpdate = defineUpdate<CaseView, [FollowUpInput]>('submitFollowUp');
+export const openedUpdate = defineUpdate<StepAck, [Record<string, never>]>('opened');
+export const submitRootCauseUpdate = defineUpdate<StepAck, [RootCauseInput]>('submitRootCause');
+export const signOffUpdate = defineUpdate<StepAck, [SignOffInput]>('signOff');
+export const reportRectificationUpdate = defineUpdate<StepAck, [RectificationInput]>('reportRectification');
+export const reviewUpdate = defineUpdate<StepAck, [ReviewInput]>('review');
+export const adjudicateUpdate = defineUpdate<StepAck, [AdjudicationInput]>('adjudicate');
+export const withdrawUpdate = defineUpdate<StepAck, [WithdrawInput]>('withdraw');
+export const addCommentUpdate = defineUpdate<StepAck, [CommentInput]>('addComment');
+export const submitFollowUpUpdate = defineUpdate<StepAck, [FollowUpInput]>('submitFollowUp');
 export const retryEffectUpdate = defineUpdate<StuckEffectAck, [StuckEffectInput]>('retryEffect');
 export const dismissEffectUpdate = defineUpdate<StuckEffectAck, [StuckEffectInput]>('dismissEffect');
-export const arrivedUpdate = defineUpdate<CaseView, [ArrivedInput]>('arrived');
-export const requestPauseUpdate = defineUpdate<CaseView, [PauseRequestInput]>('requestPause');
-export const decidePauseUpdate = defineUpdate<CaseView, [PauseDecisionInput]>('decidePause');
-export const endPauseUpdate = defineUpdate<CaseView, [EndPauseInput]>('endPause');
-export const reassignUpdate = defineUpdate<CaseView, [ReassignInput]>('reassign');
-export const handOverUpdate = defineUpdate<CaseView, [ReassignInput]>('handOver');
+export const arrivedUpdate = defineUpdate<StepAck, [ArrivedInput]>('arrived');
+export const requestPauseUpdate = defineUpdate<StepAck, [PauseRequestInput]>('requestPause');
+export const decidePauseUpdate = defineUpdate<StepAck, [PauseDecisionInput]>('decidePause');
+export const endPauseUpdate = defineUpdate<StepAck, [EndPauseInput]>('endPause');
+export const reassignUpdate = defineUpdate<StepAck, [ReassignInput]>('reassign');
+export const handOverUpdate = defineUpdate<StepAck, [ReassignInput]>('handOver');
 
 /**
  * The audit actions each update records when it is accepted (what a timeline of the

@@ -17,7 +17,8 @@ import {
 } from '../../domain/case-model.ts';
 import { LEGACY_BUDGETS, isBudgetRefusal, type CaseBudgets } from '../../domain/case-budgets.ts';
 import { EffectFailure, type StuckEffect } from '../../domain/effect-failure.ts';
-import { CaseFailure } from './messages.ts';
+import { viewDelta } from '../../domain/view-delta.ts';
+import { CaseFailure, type StepAck } from './messages.ts';
 import { searchKeys } from './search-attributes.ts';
 
 /** The activities a case's state writes through: its record with the audit entry, and its emails. */
@@ -26,6 +27,14 @@ export type CaseEffects = Pick<CaseActivities, 'recordStep' | 'sendCaseEmail' | 
 export type CaseEmail = Omit<EmailRequest, 'caseId' | 'stage' | 'round' | 'title'>;
 
 const nowIso = () => new Date().toISOString();
+
+/**
+ * patched() id: a step's record carries the change since the last record written
+ * (domain/view-delta.ts), not the whole view, and a step answers with a small acknowledgement
+ * (`StepAck`), not the whole view; before, every record's input and every update's result held
+ * the whole view, and a case's history grew with the square of its steps.
+ */
+export const LEAN_CASE_PATCH = 'lean-case';
 
 /** Throws the typed, non-retryable failure the API maps to 403, 409 or 422. */
 export function refuse(r: StepRefusal): never {
@@ -85,6 +94,13 @@ export class CaseState {
    * run's step ids; the audit store then compares a step id found again by content.
    */
   stepLineage: string | undefined;
+  /**
+   * Behind LEAN_CASE_PATCH: a record carries what its step changed since the last record
+   * written, not the whole view (`written` is that last record's view); a step answers `ack()`.
+   */
+  lean = false;
+  private written: CaseView | undefined;
+  private readonly searched = new Map<string, string | boolean>();
   /** The budgets the case pinned (CASE_BUDGETS_PATCH); cases opened before keep the legacy caps. */
   budgets: CaseBudgets = LEGACY_BUDGETS;
 
@@ -248,17 +264,51 @@ export class CaseState {
     const snapshot = JSON.parse(JSON.stringify(view)) as CaseView;
     const lineage = this.stepLineage;
     const stepId = lineage ? `${lineage}:step-${++this.stepCounter}` : `step-${++this.stepCounter}`;
-    return () =>
-      this.acts.recordStep({
-        caseId: view.caseId,
-        stepId,
-        at,
-        actor: { id: actor.id, role: actor.roles[0], via: actor.via },
-        action,
-        payload,
-        view: snapshot,
-        ...(lineage ? { checkContent: true, lineage } : {}),
-      });
+    const entry = {
+      caseId: view.caseId,
+      stepId,
+      at,
+      actor: { id: actor.id, role: actor.roles[0], via: actor.via },
+      action,
+      payload,
+      ...(lineage ? { checkContent: true, lineage } : {}),
+    };
+    if (!this.lean) return () => this.acts.recordStep({ ...entry, view: snapshot });
+    return () => this.leanWrite(entry, snapshot);
+  }
+
+  /**
+   * Writes a record as the change since the last one written (decided when its turn comes, so
+   * a record that went stuck before it is folded in). A record already overtaken (a stuck one
+   * retried late) appends its entry alone; a record not at the change's base (a reset run)
+   * takes the whole view.
+   */
+  private async leanWrite(
+    entry: Omit<Parameters<CaseEffects['recordStep']>[0], 'view' | 'change'>,
+    snapshot: CaseView,
+  ): Promise<unknown> {
+    const base = this.written;
+    if (base && snapshot.version <= base.version) return this.acts.recordStep(entry);
+    let result: unknown;
+    if (!base) result = await this.acts.recordStep({ ...entry, view: snapshot });
+    else {
+      try {
+        result = await this.acts.recordStep({ ...entry, change: viewDelta(base, snapshot) });
+      } catch (err) {
+        const cause = err instanceof ActivityFailure ? err.cause : err;
+        if (!(cause instanceof ApplicationFailure && cause.type === EffectFailure.RecordBase)) throw err;
+        result = await this.acts.recordStep({ ...entry, view: snapshot });
+      }
+    }
+    this.written = snapshot;
+    return result;
+  }
+
+  /** What a step answers behind LEAN_CASE_PATCH: where the case is now, and when its stage is due. */
+  ack(): StepAck {
+    const { caseId, stage, round, version } = this.view;
+    const due = this.openDeadline?.due;
+    return { caseId, stage, round, version, ...(due ? { due } : {}) };
   }
 
   /** Queues an email (sent once: the outbox keys it by stage, round, stage entry and key). */
@@ -309,13 +359,22 @@ export class CaseState {
 
   syncSearch(): void {
     const { view } = this;
-    upsertSearchAttributes([
+    const pairs = [
       { key: searchKeys.building, value: view.location.buildingId },
       { key: searchKeys.stage, value: view.stage },
       { key: searchKeys.severity, value: view.severity },
       { key: searchKeys.assignee, value: view.responsibleId },
       { key: searchKeys.overdue, value: view.overdue },
-    ]);
+    ] as const;
+    if (!this.lean) {
+      upsertSearchAttributes([...pairs]);
+      return;
+    }
+    // Lean: only what changed since the last upsert, and no upsert (no event) when nothing did.
+    const changed = pairs.filter((p) => this.searched.get(p.key.name) !== p.value);
+    if (changed.length === 0) return;
+    for (const p of changed) this.searched.set(p.key.name, p.value);
+    upsertSearchAttributes([...changed]);
   }
 
   /** Moves the case to a new stage: closes the old deadline, bumps the epoch. */

@@ -33,6 +33,7 @@ import {
   type RootCauseInput,
   type SignOffInput,
   type WithdrawInput,
+  type StepAck,
 } from './messages.ts';
 import { guardBudgets } from './budgets.ts';
 import { currentRouting } from './routing.ts';
@@ -52,7 +53,7 @@ export const REPORTERS_TOLD_PATCH = 'reporters-told';
  * with the view after its step.
  */
 interface Step<I> {
-  update: UpdateDefinition<CaseView, [I]>;
+  update: UpdateDefinition<StepAck, [I]>;
   validate(s: CaseState, u: I): void;
   run(s: CaseState, u: I): Promise<CaseView>;
 }
@@ -396,7 +397,12 @@ const handOver: Step<ReassignInput> = {
 };
 
 function register<I>(s: CaseState, step: Step<I>): void {
-  setHandler(step.update, (u) => step.run(s, u), { validator: (u) => step.validate(s, u) });
+  setHandler(
+    step.update,
+    // Cases opened before the lean-case patch answer with the whole view, as they always did.
+    (u) => (s.lean ? step.run(s, u).then(() => s.ack()) : step.run(s, u)),
+    { validator: (u) => step.validate(s, u) },
+  );
 }
 
 /** Registers every human step of the case on its state (before the workflow's first await). */

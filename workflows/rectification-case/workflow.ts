@@ -15,7 +15,7 @@ import { CASE_BUDGETS } from '../../domain/case-budgets.ts';
 import { CASE_BUDGETS_PATCH } from './budgets.ts';
 import { CASE_CLOCKS_PATCH, planClocks, watchPauses } from './clocks.ts';
 import { caseViewQuery, openedUpdate } from './messages.ts';
-import { CaseState, type CaseEffects } from './state.ts';
+import { CaseState, LEAN_CASE_PATCH, type CaseEffects } from './state.ts';
 import { registerSteps } from './steps.ts';
 import { registerStuckEffects } from './stuck-effects.ts';
 
@@ -88,12 +88,13 @@ export async function rectificationCase(input: CaseInput): Promise<CaseView> {
   s.namedFailures = named;
   if (patched(STEP_LINEAGE_PATCH)) s.stepLineage = stepLineage();
   if (patched(CASE_BUDGETS_PATCH)) s.budgets = CASE_BUDGETS;
+  if (patched(LEAN_CASE_PATCH)) s.lean = true;
 
   // Queries and updates: registered before the first await.
   setHandler(caseViewQuery, () => s.view);
   setHandler(openedUpdate, async () => {
     await condition(() => s.opened);
-    return s.view;
+    return s.lean ? s.ack() : s.view;
   });
   registerSteps(s);
   registerStuckEffects(s);

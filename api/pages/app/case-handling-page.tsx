@@ -21,6 +21,7 @@ import {
   handOverUpdate,
   reassignUpdate,
   requestPauseUpdate,
+  type StepAck,
 } from '../../../workflows/rectification-case/messages.ts';
 import type { Caller } from '../../auth.ts';
 import { finishedCase, precheckPolicy, readCaseFor } from '../../case-service.ts';
@@ -268,7 +269,7 @@ export function caseHandlingPageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
     step: HandlingStep,
     schema: S,
     form: (f: Record<string, unknown>) => unknown,
-    update: UpdateDefinition<CaseView, [I]>,
+    update: UpdateDefinition<StepAck, [I]>,
     toInput: (b: z.output<S>, actor: Actor, dir: Directory, lang: Lang) => I,
     done: Bilingual,
   ) =>
