@@ -1,6 +1,7 @@
 import autocannon from 'autocannon';
 import type { EphemeralStack } from '../../infra/local/ephemeral.ts';
 import { driveConcurrently, startBenchApp, storedEmails } from './bench-app.ts';
+import { signOffLinkIn } from '../drill/case-script.ts';
 
 export interface LinkBenchResult {
   links: number;
@@ -26,8 +27,6 @@ const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
 };
-
-const LINK = /https?:\/\/\S+?(\/actions\/[A-Za-z0-9._~-]+)/;
 
 /**
  * Issue 12's third figure: the sign-off link as a person uses it, the page
@@ -168,10 +167,10 @@ async function collectLinks(sesEndpoint: string, to: string, caseIds: Set<string
   for (let attempt = 0; attempt < 600; attempt++) {
     const byCase = new Map<string, string>();
     for (const e of await storedEmails(sesEndpoint)) {
-      if (!e.destination.to.includes(to)) continue;
+      const link = signOffLinkIn(e, to);
+      if (!link) continue;
       const text = e.body.text ?? '';
-      const path = LINK.exec(text)?.[1];
-      if (!path) continue;
+      const path = link.replace(/^https?:\/\/[^/]+/, '');
       for (const id of caseIds) if (text.includes(id)) byCase.set(id, path);
     }
     if (byCase.size === caseIds.size) return [...byCase.values()];

@@ -125,9 +125,9 @@ export async function driveConcurrently(
 /** Every email the SES emulator holds. */
 export async function storedEmails(
   sesEndpoint: string,
-): Promise<{ destination: { to: string[] }; subject?: string; body: { text?: string } }[]> {
+): Promise<{ destination: { to: string[] }; subject: string; body: { text?: string } }[]> {
   const store = (await (await fetch(`${sesEndpoint}/store`)).json()) as {
-    emails: { destination: { to: string[] }; subject?: string; body: { text?: string } }[];
+    emails: { destination: { to: string[] }; subject: string; body: { text?: string } }[];
   };
   return store.emails;
 }

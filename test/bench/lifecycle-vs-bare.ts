@@ -13,6 +13,8 @@ import { bundleWorkflows, createWorker, quietRuntime } from '../../infra/worker.
 import { createAwsDeps } from '../../store/clients.ts';
 import { readDirectoryFile, saveDirectory } from '../../store/directory.ts';
 import { bareCase, bareStep } from './bare/workflow.ts';
+import { signOffLinkIn } from '../drill/case-script.ts';
+import { storedEmails } from './bench-app.ts';
 
 /**
  * Issue 12's first two figures, from one run on one dev server: the six-step
@@ -157,13 +159,9 @@ export async function benchLifecycleVsBare(
   };
   const signOffLink = async (caseId: string): Promise<string> => {
     for (let i = 0; i < 400; i++) {
-      const store = (await (await fetch(`${stack.sesEndpoint}/store`)).json()) as {
-        emails: { destination: { to: string[] }; body: { text?: string } }[];
-      };
-      for (const e of store.emails) {
-        const text = e.body.text ?? '';
-        if (!e.destination.to.includes(staffEmail) || !text.includes(caseId)) continue;
-        const link = /https?:\/\/\S+\/actions\/[A-Za-z0-9._~-]+/.exec(text)?.[0];
+      for (const e of await storedEmails(stack.sesEndpoint)) {
+        if (!(e.body.text ?? '').includes(caseId)) continue;
+        const link = signOffLinkIn(e, staffEmail);
         if (link) return link;
       }
       await new Promise((r) => setTimeout(r, 25));

@@ -49,6 +49,18 @@ async function fetchJson<T>(
   return { status: res.status, body: body as T };
 }
 
+/**
+ * The sign-off link of a mail to `to`, if it is the sign-off request: picked by its subject (either
+ * language), since the assignment mail carries a link too (the arrival).
+ */
+export function signOffLinkIn(
+  m: Pick<SesMail, 'destination' | 'subject' | 'body'>,
+  to: string,
+): string | undefined {
+  if (!m.destination.to.includes(to) || !/待签字|Sign-off needed/.test(m.subject)) return undefined;
+  return /https?:\/\/\S+\/actions\/[A-Za-z0-9._~-]+/.exec(m.body.text ?? '')?.[0];
+}
+
 /** Every mail in the emulator; an emulator being restarted answers nothing for a moment. */
 export async function mailbox(sesUrl: string): Promise<SesMail[]> {
   for (let i = 0; ; i++) {
@@ -221,10 +233,7 @@ export class CaseDriver {
   private async signOffLink(caseId: string): Promise<string> {
     for (let i = 0; i < 600; i++) {
       for (const m of mailsOf(await mailbox(this.ep.sesUrl), caseId)) {
-        if (!m.destination.to.includes(STAFF_EMAIL)) continue;
-        // By its subject (either language): the assignment mail carries a link too (the arrival).
-        if (!/待签字|Sign-off needed/.test(m.subject)) continue;
-        const link = /https?:\/\/\S+\/actions\/[A-Za-z0-9._~-]+/.exec(m.body.text ?? '')?.[0];
+        const link = signOffLinkIn(m, STAFF_EMAIL);
         if (link) return link.replace(/^https?:\/\/[^/]+/, this.ep.baseUrl);
       }
       await sleep(250);
