@@ -433,7 +433,9 @@ export function useCaseStack(opts: { startAt?: Date } = {}): CaseStack {
       await settle(handle);
       // A plain client: for a finished case the server would otherwise leap to its
       // ten-year run timeout, moving every later test in the file into 2037.
-      return plainClient(ctx.env).getHandle<typeof rectificationCase>(handle.workflowId).result();
+      const plain = plainClient(ctx.env).getHandle<typeof rectificationCase>(handle.workflowId);
+      // The case answers where it ended; the view it ended with is asked of it.
+      return viewAfterStep(plain, plain.result());
     },
     async advanceTo(ms: number, ...handles: WorkflowHandle[]) {
       const now = await ctx.env.currentTimeMs();

@@ -14,6 +14,7 @@ import {
 } from '../../workflows/rectification-case/messages.ts';
 import type { rectificationCase } from '../../workflows/rectification-case/workflow.ts';
 import { caseInput, people, reporter, useFastStack } from './harness.ts';
+import { viewAfterStep } from '../../api/step-view.ts';
 
 // The budgets a case pins when it opens, refused by its update validators (nothing in history).
 const stack = useFastStack();
@@ -65,7 +66,7 @@ describe.concurrent('case budgets (stub activities)', () => {
     expect((await review(handle, true)).stage).toBe('follow_up');
     expect(await refusal(() => rate(handle, 1))).toMatchObject({ budget: 'reviewRounds' });
     expect((await rate(handle, 4)).stage).toBe('closed');
-    const final = await handle.result();
+    const final = await viewAfterStep(handle, handle.result());
     expect(final.reviews).toHaveLength(CASE_BUDGETS.reviewRounds);
     // Refusals leave no trace: the timeline holds the accepted steps only.
     expect(final.timeline.filter((e) => e.action === 'review_failed')).toHaveLength(

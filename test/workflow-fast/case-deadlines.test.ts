@@ -59,7 +59,7 @@ describe.concurrent('case deadlines (stub activities, real time)', () => {
       handle,
       handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: 'test over' }] }),
     );
-    const final = await handle.result();
+    const final = await viewAfterStep(handle, handle.result());
     // Only the first rung: the next is an hour away, and the stage moved before it.
     expect(count(actions(final), 'escalated')).toBe(1);
   });
@@ -126,7 +126,7 @@ describe.concurrent('case deadlines (stub activities, real time)', () => {
       handle,
       handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: '误报 false alarm' }] }),
     );
-    const final = await handle.result();
+    const final = await viewAfterStep(handle, handle.result());
     expect(count(actions(final), 'leadership_notified')).toBe(1);
   });
 
@@ -147,7 +147,7 @@ describe.concurrent('case deadlines (stub activities, real time)', () => {
       handle,
       handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: '' }] }),
     );
-    const final = await handle.result();
+    const final = await viewAfterStep(handle, handle.result());
     expect(final.stage).toBe('closed');
     expect(final.followUp).toEqual({ at: expect.any(String), outcome: 'unrated' });
     expect(actions(final).slice(-4)).toEqual([

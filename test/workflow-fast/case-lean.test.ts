@@ -6,6 +6,7 @@ import {
   submitRootCauseUpdate,
 } from '../../workflows/rectification-case/messages.ts';
 import { eventually, caseInput, people, useFastStack } from './harness.ts';
+import { viewAfterStep } from '../../api/step-view.ts';
 
 // The lean case (patch `lean-case`): a step answers a small acknowledgement and its record
 // carries what it changed, not the whole view; the record the store builds from the changes is
@@ -43,7 +44,16 @@ describe('the lean case (stub activities)', () => {
     });
     expect(closed).toMatchObject({ stage: 'closed', round: 1 });
     expect(closed).not.toHaveProperty('timeline');
-    const final = await handle.result();
+    // The case's result is where it ended, not its whole view: that stays with the query.
+    const result = await handle.result();
+    expect(result).toEqual({
+      caseId: handle.workflowId,
+      stage: 'closed',
+      round: 1,
+      version: expect.any(Number),
+    });
+    const final = await viewAfterStep(handle, result);
+    expect(final.version).toBe(result.version);
 
     await eventually(() => {
       const { steps, record } = stack.of(handle.workflowId);

@@ -64,7 +64,7 @@ describe.concurrent('case steps (stub activities)', () => {
       }),
     );
 
-    const final = await handle.result();
+    const final = await viewAfterStep(handle, handle.result());
     expect(final.stage).toBe('closed');
     expect(final.closedAt).toBeDefined();
     expect(actions(final)).toEqual([
@@ -127,7 +127,7 @@ describe.concurrent('case steps (stub activities)', () => {
       handle,
       handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: '' }] }),
     );
-    const final = await handle.result();
+    const final = await viewAfterStep(handle, handle.result());
     expect(final.stage).toBe('closed');
     expect(actions(final).slice(-2)).toEqual(['review_passed', 'closed']);
     expect(final.timeline.at(-1)?.actorId).toBe('system');
@@ -165,7 +165,7 @@ describe.concurrent('case steps (stub activities)', () => {
       handle,
       handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: 'ok' }] }),
     );
-    const final = await handle.result();
+    const final = await viewAfterStep(handle, handle.result());
     expect(steps(final)).toEqual([
       'detected',
       'assigned',
@@ -276,7 +276,7 @@ describe.concurrent('case steps (stub activities)', () => {
         args: [{ actor: supervisor, reason: '重复报修 duplicate' }],
       }),
     );
-    const final = await handle.result();
+    const final = await viewAfterStep(handle, handle.result());
     expect(final.stage).toBe('withdrawn');
     expect(final.withdrawal).toMatchObject({ reason: '重复报修 duplicate', by: supervisor.id });
     expect(final.deadlines.at(-1)).toMatchObject({ stage: 'rectifying', state: 'cancelled' });
@@ -319,7 +319,7 @@ describe.concurrent('case steps (stub activities)', () => {
       handle,
       handle.executeUpdate(submitFollowUpUpdate, { args: [{ actor: reporterActor, score: 4 }] }),
     );
-    const final = await handle.result();
+    const final = await viewAfterStep(handle, handle.result());
     expect(final.stage).toBe('closed');
     expect(final.timeline.filter((e) => e.score !== undefined).map((e) => [e.action, e.score])).toEqual([
       ['follow_up_low_score', 2],
@@ -453,7 +453,7 @@ describe.concurrent('case steps (stub activities)', () => {
       handle,
       handle.executeUpdate(submitFollowUpUpdate, { args: [{ actor: reporterActor, score: 5 }] }),
     );
-    const final = await handle.result();
+    const final = await viewAfterStep(handle, handle.result());
     // Refused steps left nothing: only the accepted ones are in the timeline and the records.
     expect(actions(final)).toEqual([...actions(before), 'follow_up_rated']);
     expect(stack.of(final.caseId).steps).toHaveLength(final.timeline.length);

@@ -25,6 +25,7 @@ import {
   timeSkippingEnv,
 } from '../support/case-harness.ts';
 import { seedDemo, sentEmails, testDeps, uniqueId } from '../support/stack.ts';
+import { viewAfterStep } from '../../api/step-view.ts';
 
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundle;
@@ -94,7 +95,7 @@ describe('a case from detection to closure', () => {
         ],
       });
       expect(v.stage).toBe('closed');
-      const final = await handle.result();
+      const final = await viewAfterStep(handle, handle.result());
       expect(final.stage).toBe('closed');
       expect(final.followUp).toMatchObject({ score: 5, outcome: 'rated' });
       expect(final.deadlines.map((d) => [d.stage, d.state])).toEqual([

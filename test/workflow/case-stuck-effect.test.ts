@@ -24,6 +24,7 @@ import {
   timeSkippingEnv,
 } from '../support/case-harness.ts';
 import { seedDemo, testDeps, testEnv, uniqueId } from '../support/stack.ts';
+import { viewAfterStep } from '../../api/step-view.ts';
 
 /**
  * A mail refused for good (a real SMTP relay answering 550) on the time-skipping server: the
@@ -112,7 +113,7 @@ describe('a mail refused for good', () => {
       // Removed (the test server keeps a removed keyword as [null]).
       expect((await handle.describe()).searchAttributes.RectifyStuck?.filter(Boolean) ?? []).toEqual([]);
       await s.withdraw('重复登记');
-      const final = await handle.result();
+      const final = await viewAfterStep(handle, handle.result());
       expect(final.stage).toBe('withdrawn');
       const actions = (await readChain(deps.ddb, deps.tables, final.caseId)).map((e) => e.action);
       expect(actions).toEqual(expect.arrayContaining(['effect_failed', 'effect_retried', 'withdrawn']));
@@ -136,7 +137,7 @@ describe('a mail refused for good', () => {
       await handle.executeUpdate(dismissEffectUpdate, {
         args: [{ actor: actorOf(dir, 'admin-xu'), effectId: 'x1' }],
       });
-      const final = await handle.result();
+      const final = await viewAfterStep(handle, handle.result());
       expect(final.stage).toBe('withdrawn');
       expect(final.stuck).toEqual([]);
       expect(final.timeline.map((t) => t.action)).toContain('effect_dismissed');

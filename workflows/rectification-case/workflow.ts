@@ -8,13 +8,13 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { CaseActivities } from '../../activities/index.ts';
-import { isTerminal, type CaseInput, type CaseView } from '../../domain/case-model.ts';
+import { isTerminal, type CaseInput } from '../../domain/case-model.ts';
 import { effectFailureTypes, effectQueues } from '../../domain/effect-failure.ts';
 import { EFFECT_FAILURES_PATCH, STEP_LINEAGE_PATCH, superviseStage, watchLeadership } from './deadlines.ts';
 import { CASE_BUDGETS } from '../../domain/case-budgets.ts';
 import { CASE_BUDGETS_PATCH } from './budgets.ts';
 import { CASE_CLOCKS_PATCH, planClocks, watchPauses } from './clocks.ts';
-import { caseViewQuery, openedUpdate } from './messages.ts';
+import { caseViewQuery, openedUpdate, type StepAck } from './messages.ts';
 import { CaseState, LEAN_CASE_PATCH, type CaseEffects } from './state.ts';
 import { registerSteps } from './steps.ts';
 import { registerStuckEffects } from './stuck-effects.ts';
@@ -81,7 +81,7 @@ function stepLineage(): string {
  * The order in which this function and its parts issue commands is what the committed
  * replay histories (test/replay/histories) pin: a change to it goes behind `patched()`.
  */
-export async function rectificationCase(input: CaseInput): Promise<CaseView> {
+export async function rectificationCase(input: CaseInput): Promise<StepAck> {
   // Cases started before named failures keep one queue and unbounded retries on replay.
   const named = patched(EFFECT_FAILURES_PATCH);
   const s = new CaseState(input, named ? namedEffects() : acts);
@@ -131,5 +131,6 @@ export async function rectificationCase(input: CaseInput): Promise<CaseView> {
   await pauses;
   await condition(allHandlersFinished);
   await s.settled();
-  return s.view;
+  // Lean: the case's last word is where it ended; its whole view stays with the query and the record.
+  return s.lean ? s.ack() : s.view;
 }
