@@ -4,6 +4,7 @@ import {
   PutItemCommand,
   UpdateItemCommand,
   ConditionalCheckFailedException,
+  type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import { SendEmailCommand, type SendEmailCommandOutput } from '@aws-sdk/client-ses';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -91,28 +92,12 @@ export async function sendOnce(
     const went = await deps.sentLedger.wasSent(ref);
     if (went) {
       const sentAt = new Date(claimedAt).toISOString();
-      await deps.ddb
-        .send(
-          new UpdateItemCommand({
-            TableName: deps.tables.ops,
-            Key,
-            UpdateExpression:
-              'SET #s = :sent, messageId = :m, sentAt = :at, reconciled = :yes REMOVE leaseUntil',
-            ConditionExpression: '#s = :pending',
-            ExpressionAttributeNames: { '#s': 'status' },
-            ExpressionAttributeValues: marshall({
-              ':sent': 'sent',
-              ':pending': 'pending',
-              ':m': went.messageId ?? '',
-              ':at': sentAt,
-              ':yes': true,
-            }),
-          }),
-        )
-        .catch((err: unknown) => {
+      await markSent(deps, Key, { messageId: went.messageId, sentAt }, { reconciled: true }, true).catch(
+        (err: unknown) => {
           // Marked by another attempt meanwhile: sent either way.
           if (!(err instanceof ConditionalCheckFailedException)) throw err;
-        });
+        },
+      );
       return { status: 'already_sent', messageId: went.messageId, sentAt };
     }
   }
@@ -258,25 +243,43 @@ export async function sendOnce(
     throw err;
   }
   const sentAt = new Date().toISOString();
-  await deps.ddb
-    .send(
-      new UpdateItemCommand({
-        TableName: deps.tables.ops,
-        Key,
-        UpdateExpression:
-          'SET #s = :sent, messageId = :m, sentAt = :at, #to = :to, subject = :subj REMOVE leaseUntil',
-        ExpressionAttributeNames: { '#s': 'status', '#to': 'to' },
-        ExpressionAttributeValues: marshall({
-          ':sent': 'sent',
-          ':m': messageId ?? '',
-          ':at': sentAt,
-          ':to': mail.to,
-          ':subj': mail.subject,
-        }),
-      }),
-    )
-    .finally(stopRenewing);
+  await markSent(deps, Key, { messageId, sentAt }, { to: mail.to, subject: mail.subject }, false).finally(
+    stopRenewing,
+  );
   return { status: 'sent', messageId, sentAt };
+}
+
+/**
+ * Marks the row sent, with `more` beside the message id and time. `ifPending`: only a row no
+ * other attempt marked yet (the caller did not send the mail itself).
+ */
+async function markSent(
+  deps: Pick<AwsDeps, 'ddb' | 'tables'>,
+  Key: Record<string, AttributeValue>,
+  sent: { messageId?: string | undefined; sentAt: string },
+  more: Record<string, string | boolean>,
+  ifPending: boolean,
+): Promise<void> {
+  const fields = Object.entries(more);
+  await deps.ddb.send(
+    new UpdateItemCommand({
+      TableName: deps.tables.ops,
+      Key,
+      UpdateExpression: `SET ${['#s = :sent', 'messageId = :m', 'sentAt = :at', ...fields.map((_, i) => `#f${i} = :f${i}`)].join(', ')} REMOVE leaseUntil`,
+      ...(ifPending ? { ConditionExpression: '#s = :pending' } : {}),
+      ExpressionAttributeNames: {
+        '#s': 'status',
+        ...Object.fromEntries(fields.map(([name], i) => [`#f${i}`, name])),
+      },
+      ExpressionAttributeValues: marshall({
+        ':sent': 'sent',
+        ':m': sent.messageId ?? '',
+        ':at': sent.sentAt,
+        ...(ifPending ? { ':pending': 'pending' } : {}),
+        ...Object.fromEntries(fields.map(([, value], i) => [`:f${i}`, value])),
+      }),
+    }),
+  );
 }
 
 /** Until when the row's last attempt holds it; rows written before leases existed count from when they were written. */
