@@ -199,112 +199,104 @@ describe('activities against the real local servers', () => {
       expect(await sendOnce(deps, outbox(caseId), mail(caseId))).toMatchObject({ status: 'sent' });
       expect(await mails(caseId)).toHaveLength(1);
     });
-  });
 
-  describe('an attempt that died after the mail service took its mail', () => {
-    const mail = (caseId: string) => async () => ({
-      to: 'ledger-test@demo.edu.cn',
-      subject: `【提醒】${caseId} ledger`,
-      text: 'ledger',
-      html: '<p>ledger</p>',
-    });
-    const outbox = (caseId: string) => ({ scope: caseId, key: 'rectifying#1#reminder#r1#staff-zhou' });
-    const mails = (caseId: string) => sentEmails((e) => e.subject.includes(caseId));
-    /** SES takes the mail, then the attempt dies before it can mark the row (a worker SIGKILLed). */
-    const diesAfterSending = {
-      send: async (...args: Parameters<SESClient['send']>) => {
-        await deps.ses.send(...args);
-        throw new Error('socket hang up');
-      },
-    } as unknown as SESClient;
-    const later = () => Date.now() + OUTBOX_LEASE_MS + 1_000;
-
-    it('locally the retry finds the mail in the emulator’s mailbox by its ref and sends nothing', async () => {
-      const caseId = uniqueId('ZG-LEDGER');
-      await expect(
-        sendOnce({ ...deps, ses: diesAfterSending }, outbox(caseId), mail(caseId)),
-      ).rejects.toThrow('socket hang up');
-      expect(await mails(caseId)).toHaveLength(1);
-      const retry = await sendOnce(deps, outbox(caseId), mail(caseId), { now: later });
-      expect(retry.status).toBe('already_sent');
-      expect(retry.messageId).toBeTruthy();
-      expect(await mails(caseId)).toHaveLength(1);
-      // The row is settled: the next retry does not ask again.
-      expect(await sendOnce(deps, outbox(caseId), mail(caseId), { now: later })).toMatchObject({
-        status: 'already_sent',
-        messageId: retry.messageId,
-      });
-      // The ref rides in the HTML as a comment, invisible to the reader.
-      const [sent] = await mails(caseId);
-      expect(refInHtml(sent?.html)).toBe(mailRef(caseId, outbox(caseId).key));
-      expect(sent?.text).not.toContain('rectify-mail-ref');
-    });
-
-    it('without a ledger (an SMTP relay keeps no record to ask) the mail goes again: at least once', async () => {
-      const caseId = uniqueId('ZG-LEDGER');
-      const { sentLedger: _none, ...noLedger } = deps;
-      await expect(
-        sendOnce({ ...noLedger, ses: diesAfterSending }, outbox(caseId), mail(caseId)),
-      ).rejects.toThrow('socket hang up');
-      expect(await sendOnce(noLedger, outbox(caseId), mail(caseId), { now: later })).toMatchObject({
-        status: 'sent',
-      });
-      expect(await mails(caseId)).toHaveLength(2);
-    });
-
-    it('on AWS the retry asks the Send events SES published; until one is recorded it sends again', async () => {
-      const ledger = sesEventLedger(deps);
-      const sendEvent = (ref: string, messageId: string, eventType = 'Send') => ({
-        version: '0',
-        source: 'aws.ses',
-        'detail-type': 'Email Sent',
-        detail: {
-          eventType,
-          mail: {
-            timestamp: '2026-12-05T03:00:00.000Z',
-            messageId,
-            tags: { 'ses:configuration-set': ['rectify-production-mail'], [MAIL_REF_TAG]: [ref] },
-          },
-          send: {},
+    describe('an attempt that died after the mail service took its mail', () => {
+      /** SES takes the mail, then the attempt dies before it can mark the row (a worker SIGKILLed). */
+      const diesAfterSending = {
+        send: async (...args: Parameters<SESClient['send']>) => {
+          await deps.ses.send(...args);
+          throw new Error('socket hang up');
         },
-      });
-      // The event SES published for the first attempt's mail arrives: the retry sends nothing.
-      const caseId = uniqueId('ZG-LEDGER');
-      const ref = mailRef(caseId, outbox(caseId).key);
-      await expect(
-        sendOnce({ ...deps, sentLedger: ledger, ses: diesAfterSending }, outbox(caseId), mail(caseId)),
-      ).rejects.toThrow('socket hang up');
-      expect(await recordSendEvent(deps, sendEvent(ref, 'ses-message-1'))).toBe(ref);
-      // Delivered twice by EventBridge: the same row.
-      expect(await recordSendEvent(deps, sendEvent(ref, 'ses-message-1'))).toBe(ref);
-      expect(await ledger.wasSent(ref)).toEqual({ messageId: 'ses-message-1' });
-      expect(
-        await sendOnce({ ...deps, sentLedger: ledger }, outbox(caseId), mail(caseId), { now: later }),
-      ).toMatchObject({ status: 'already_sent', messageId: 'ses-message-1' });
-      expect(await mails(caseId)).toHaveLength(1);
+      } as unknown as SESClient;
+      const later = () => Date.now() + OUTBOX_LEASE_MS + 1_000;
 
-      // Events that are not an outbox mail's Send are ignored, not errors.
-      const other = uniqueId('ZG-LEDGER');
-      const otherRef = mailRef(other, outbox(other).key);
-      expect(await recordSendEvent(deps, sendEvent(otherRef, 'm2', 'Delivery'))).toBeUndefined();
-      expect(
-        await recordSendEvent(deps, { source: 'aws.ses', detail: { eventType: 'Send' } }),
-      ).toBeUndefined();
-      expect(
-        await recordSendEvent(deps, {
-          ...sendEvent(otherRef, 'm3'),
-          detail: { eventType: 'Send', mail: { messageId: 'm3', tags: {} } },
-        }),
-      ).toBeUndefined();
-      expect(await ledger.wasSent(otherRef)).toBeUndefined();
-      // No event for the first attempt: the retry sends (at least once, never lost).
-      await expect(
-        sendOnce({ ...deps, sentLedger: ledger, ses: diesAfterSending }, outbox(other), mail(other)),
-      ).rejects.toThrow('socket hang up');
-      expect(
-        await sendOnce({ ...deps, sentLedger: ledger }, outbox(other), mail(other), { now: later }),
-      ).toMatchObject({ status: 'sent' });
-      expect(await mails(other)).toHaveLength(2);
+      it('locally the retry finds the mail in the emulator’s mailbox by its ref and sends nothing', async () => {
+        const caseId = uniqueId('ZG-LEDGER');
+        await expect(
+          sendOnce({ ...deps, ses: diesAfterSending }, outbox(caseId), mail(caseId)),
+        ).rejects.toThrow('socket hang up');
+        expect(await mails(caseId)).toHaveLength(1);
+        const retry = await sendOnce(deps, outbox(caseId), mail(caseId), { now: later });
+        expect(retry.status).toBe('already_sent');
+        expect(retry.messageId).toBeTruthy();
+        expect(await mails(caseId)).toHaveLength(1);
+        // The row is settled: the next retry does not ask again.
+        expect(await sendOnce(deps, outbox(caseId), mail(caseId), { now: later })).toMatchObject({
+          status: 'already_sent',
+          messageId: retry.messageId,
+        });
+        // The ref rides in the HTML as a comment, invisible to the reader.
+        const [sent] = await mails(caseId);
+        expect(refInHtml(sent?.html)).toBe(mailRef(caseId, outbox(caseId).key));
+        expect(sent?.text).not.toContain('rectify-mail-ref');
+      });
+
+      it('without a ledger (an SMTP relay keeps no record to ask) the mail goes again: at least once', async () => {
+        const caseId = uniqueId('ZG-LEDGER');
+        const { sentLedger: _none, ...noLedger } = deps;
+        await expect(
+          sendOnce({ ...noLedger, ses: diesAfterSending }, outbox(caseId), mail(caseId)),
+        ).rejects.toThrow('socket hang up');
+        expect(await sendOnce(noLedger, outbox(caseId), mail(caseId), { now: later })).toMatchObject({
+          status: 'sent',
+        });
+        expect(await mails(caseId)).toHaveLength(2);
+      });
+
+      it('on AWS the retry asks the Send events SES published; until one is recorded it sends again', async () => {
+        const ledger = sesEventLedger(deps);
+        const sendEvent = (ref: string, messageId: string, eventType = 'Send') => ({
+          version: '0',
+          source: 'aws.ses',
+          'detail-type': 'Email Sent',
+          detail: {
+            eventType,
+            mail: {
+              timestamp: '2026-12-05T03:00:00.000Z',
+              messageId,
+              tags: { 'ses:configuration-set': ['rectify-production-mail'], [MAIL_REF_TAG]: [ref] },
+            },
+            send: {},
+          },
+        });
+        // The event SES published for the first attempt's mail arrives: the retry sends nothing.
+        const caseId = uniqueId('ZG-LEDGER');
+        const ref = mailRef(caseId, outbox(caseId).key);
+        await expect(
+          sendOnce({ ...deps, sentLedger: ledger, ses: diesAfterSending }, outbox(caseId), mail(caseId)),
+        ).rejects.toThrow('socket hang up');
+        expect(await recordSendEvent(deps, sendEvent(ref, 'ses-message-1'))).toBe(ref);
+        // Delivered twice by EventBridge: the same row.
+        expect(await recordSendEvent(deps, sendEvent(ref, 'ses-message-1'))).toBe(ref);
+        expect(await ledger.wasSent(ref)).toEqual({ messageId: 'ses-message-1' });
+        expect(
+          await sendOnce({ ...deps, sentLedger: ledger }, outbox(caseId), mail(caseId), { now: later }),
+        ).toMatchObject({ status: 'already_sent', messageId: 'ses-message-1' });
+        expect(await mails(caseId)).toHaveLength(1);
+
+        // Events that are not an outbox mail's Send are ignored, not errors.
+        const other = uniqueId('ZG-LEDGER');
+        const otherRef = mailRef(other, outbox(other).key);
+        expect(await recordSendEvent(deps, sendEvent(otherRef, 'm2', 'Delivery'))).toBeUndefined();
+        expect(
+          await recordSendEvent(deps, { source: 'aws.ses', detail: { eventType: 'Send' } }),
+        ).toBeUndefined();
+        expect(
+          await recordSendEvent(deps, {
+            ...sendEvent(otherRef, 'm3'),
+            detail: { eventType: 'Send', mail: { messageId: 'm3', tags: {} } },
+          }),
+        ).toBeUndefined();
+        expect(await ledger.wasSent(otherRef)).toBeUndefined();
+        // No event for the first attempt: the retry sends (at least once, never lost).
+        await expect(
+          sendOnce({ ...deps, sentLedger: ledger, ses: diesAfterSending }, outbox(other), mail(other)),
+        ).rejects.toThrow('socket hang up');
+        expect(
+          await sendOnce({ ...deps, sentLedger: ledger }, outbox(other), mail(other), { now: later }),
+        ).toMatchObject({ status: 'sent' });
+        expect(await mails(other)).toHaveLength(2);
+      });
     });
   });
 

@@ -50,6 +50,19 @@ const usesPatch = (h: Awaited<ReturnType<typeof historyFromFile>>) =>
     );
   });
 
+type Replayable = { workflowId: string; history: Awaited<ReturnType<typeof historyFromFile>> };
+
+/** Replays every history; each one that fails is named with its error. */
+async function replayAll(histories: Replayable[]): Promise<{ failures: string[]; replayed: number }> {
+  const failures: string[] = [];
+  let replayed = 0;
+  for await (const r of Worker.runReplayHistories({ workflowBundle: bundle }, histories)) {
+    replayed += 1;
+    if (r.error) failures.push(`${r.workflowId}: ${r.error.name}: ${r.error.message}`);
+  }
+  return { failures, replayed };
+}
+
 describe('replay of committed histories', () => {
   it('replays every recorded path with the current workflow code, without nondeterminism', async () => {
     const files = await recorded();
@@ -76,14 +89,7 @@ describe('replay of committed histories', () => {
         history: await historyFromFile(f.file),
       })),
     );
-    const failures: string[] = [];
-    let replayed = 0;
-    for await (const r of Worker.runReplayHistories({ workflowBundle: bundle }, histories)) {
-      replayed += 1;
-      if (r.error) failures.push(`${r.workflowId}: ${r.error.name}: ${r.error.message}`);
-    }
-    expect(failures).toEqual([]);
-    expect(replayed).toBe(files.length);
+    expect(await replayAll(histories)).toEqual({ failures: [], replayed: files.length });
   }, 120_000);
 
   it('replays the newest histories cut after every workflow task, as a worker restarted mid-case does', async () => {
@@ -93,7 +99,7 @@ describe('replay of committed histories', () => {
     const files = await recorded();
     const newest = files.filter((f) => f.label === MID_CASE_LABEL);
     expect(newest.length).toBeGreaterThan(5);
-    const cuts: { workflowId: string; history: Awaited<ReturnType<typeof historyFromFile>> }[] = [];
+    const cuts: Replayable[] = [];
     for (const f of newest) {
       const history = await historyFromFile(f.file);
       const events = history.events ?? [];
@@ -107,14 +113,7 @@ describe('replay of committed histories', () => {
       });
     }
     expect(cuts.length).toBeGreaterThan(newest.length * 5);
-    const failures: string[] = [];
-    let replayed = 0;
-    for await (const r of Worker.runReplayHistories({ workflowBundle: bundle }, cuts)) {
-      replayed += 1;
-      if (r.error) failures.push(`${r.workflowId}: ${r.error.name}: ${r.error.message}`);
-    }
-    expect(failures).toEqual([]);
-    expect(replayed).toBe(cuts.length);
+    expect(await replayAll(cuts)).toEqual({ failures: [], replayed: cuts.length });
   }, 300_000);
 
   it('the old follow-up timeout history predates the patch and still replays; a new one takes the patched path', async () => {

@@ -55,10 +55,7 @@ describe.concurrent('case deadlines (stub activities, real time)', () => {
     v = await viewAfterStep(handle, handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] }));
     expect(v.overdue).toBe(false);
     expect(v.deadlines[0]).toMatchObject({ state: 'breached', closedAt: expect.any(String) });
-    await viewAfterStep(
-      handle,
-      handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: 'test over' }] }),
-    );
+    await handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: 'test over' }] });
     const final = await viewAfterStep(handle, handle.result());
     // Only the first rung: the next is an hour away, and the stage moved before it.
     expect(count(actions(final), 'escalated')).toBe(1);
@@ -68,16 +65,13 @@ describe.concurrent('case deadlines (stub activities, real time)', () => {
     const { handle, view } = await stack.start(
       caseInput({ limits: { awaiting_signoff: 2, adjudicating: 2 } }),
     );
-    await viewAfterStep(handle, handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] }));
+    await handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] });
     const sent = () => stack.of(view.caseId).emails.filter((e) => e.kind === 'reminder').length;
     // Both reminders out before the step: one sent as the stage moves goes out under the new stage.
     await eventually(() => expect(sent()).toBe(2));
-    await viewAfterStep(
-      handle,
-      handle.executeUpdate(signOffUpdate, {
-        args: [{ actor: responsible, decision: 'dispute', reason: 'no' }],
-      }),
-    );
+    await handle.executeUpdate(signOffUpdate, {
+      args: [{ actor: responsible, decision: 'dispute', reason: 'no' }],
+    });
     const v = await stack.until(handle, (x) => count(actions(x), 'reminder_sent') === 4);
     const reminders = () => stack.of(v.caseId).emails.filter((e) => e.kind === 'reminder');
     await eventually(() =>
@@ -88,16 +82,10 @@ describe.concurrent('case deadlines (stub activities, real time)', () => {
         ['adjudicating', [supervisor.id], 'adjudicate'],
       ]),
     );
-    await viewAfterStep(
-      handle,
-      handle.executeUpdate(adjudicateUpdate, {
-        args: [{ actor: supervisor, decision: 'proceed', notes: '' }],
-      }),
-    );
-    await viewAfterStep(
-      handle,
-      handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: 'test over' }] }),
-    );
+    await handle.executeUpdate(adjudicateUpdate, {
+      args: [{ actor: supervisor, decision: 'proceed', notes: '' }],
+    });
+    await handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: 'test over' }] });
     await handle.result();
   });
 
@@ -112,41 +100,26 @@ describe.concurrent('case deadlines (stub activities, real time)', () => {
     expect(gap).toBeGreaterThanOrEqual(2_400);
     const emails = () => stack.of(v.caseId).emails.filter((e) => e.kind === 'leadership_notice');
     await eventually(() => expect(emails().map((e) => e.key)).toEqual(['e1.n1', 'e1.n2']));
-    await viewAfterStep(
-      handle,
-      handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: 'test over' }] }),
-    );
+    await handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: 'test over' }] });
     await handle.result();
   });
 
   it('a major case closed before the second notice sends only the first', async () => {
     const { handle } = await stack.start(caseInput({ severity: 'major', leadershipNoticeSeconds: 3_600 }));
     await stack.until(handle, (x) => actions(x).includes('leadership_notified'));
-    await viewAfterStep(
-      handle,
-      handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: '误报 false alarm' }] }),
-    );
+    await handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: '误报 false alarm' }] });
     const final = await viewAfterStep(handle, handle.result());
     expect(count(actions(final), 'leadership_notified')).toBe(1);
   });
 
   it('an unanswered survey is reminded to the reporter, then the case closes unrated', async () => {
     const { handle } = await stack.start(caseInput({ reporter, limits: { follow_up: 3 } }));
-    await viewAfterStep(handle, handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] }));
-    await viewAfterStep(
-      handle,
-      handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] }),
-    );
-    await viewAfterStep(
-      handle,
-      handle.executeUpdate(reportRectificationUpdate, {
-        args: [{ actor: responsible, summary: 'x', evidence: [] }],
-      }),
-    );
-    await viewAfterStep(
-      handle,
-      handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: '' }] }),
-    );
+    await handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] });
+    await handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] });
+    await handle.executeUpdate(reportRectificationUpdate, {
+      args: [{ actor: responsible, summary: 'x', evidence: [] }],
+    });
+    await handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: '' }] });
     const final = await viewAfterStep(handle, handle.result());
     expect(final.stage).toBe('closed');
     expect(final.followUp).toEqual({ at: expect.any(String), outcome: 'unrated' });

@@ -32,9 +32,9 @@ describe.concurrent('case steps (stub activities)', () => {
     expect(view.stage).toBe('analysing');
     expect(view.deadlines).toMatchObject([{ stage: 'analysing', state: 'pending', round: 1 }]);
 
-    expect(
-      (await viewAfterStep(handle, handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] }))).stage,
-    ).toBe('awaiting_signoff');
+    expect((await handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] })).stage).toBe(
+      'awaiting_signoff',
+    );
     expect(
       (
         await viewAfterStep(
@@ -43,12 +43,9 @@ describe.concurrent('case steps (stub activities)', () => {
         )
       ).stage,
     ).toBe('rectifying');
-    await viewAfterStep(
-      handle,
-      handle.executeUpdate(reportRectificationUpdate, {
-        args: [{ actor: responsible, summary: '已更换 replaced', evidence: ['photo-1'] }],
-      }),
-    );
+    await handle.executeUpdate(reportRectificationUpdate, {
+      args: [{ actor: responsible, summary: '已更换 replaced', evidence: ['photo-1'] }],
+    });
     expect(
       (
         await viewAfterStep(
@@ -57,12 +54,9 @@ describe.concurrent('case steps (stub activities)', () => {
         )
       ).stage,
     ).toBe('follow_up');
-    await viewAfterStep(
-      handle,
-      handle.executeUpdate(submitFollowUpUpdate, {
-        args: [{ actor: reporterActor, score: 5, comment: '很好' }],
-      }),
-    );
+    await handle.executeUpdate(submitFollowUpUpdate, {
+      args: [{ actor: reporterActor, score: 5, comment: '很好' }],
+    });
 
     const final = await viewAfterStep(handle, handle.result());
     expect(final.stage).toBe('closed');
@@ -112,21 +106,12 @@ describe.concurrent('case steps (stub activities)', () => {
 
   it('without a reporter a passed review closes the case at once', async () => {
     const { handle } = await stack.start(caseInput());
-    await viewAfterStep(handle, handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] }));
-    await viewAfterStep(
-      handle,
-      handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] }),
-    );
-    await viewAfterStep(
-      handle,
-      handle.executeUpdate(reportRectificationUpdate, {
-        args: [{ actor: assignee, summary: 'done', evidence: [] }],
-      }),
-    );
-    await viewAfterStep(
-      handle,
-      handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: '' }] }),
-    );
+    await handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] });
+    await handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] });
+    await handle.executeUpdate(reportRectificationUpdate, {
+      args: [{ actor: assignee, summary: 'done', evidence: [] }],
+    });
+    await handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: '' }] });
     const final = await viewAfterStep(handle, handle.result());
     expect(final.stage).toBe('closed');
     expect(actions(final).slice(-2)).toEqual(['review_passed', 'closed']);
@@ -135,11 +120,8 @@ describe.concurrent('case steps (stub activities)', () => {
 
   it('review loop: each failure opens a new round; the limit escalates to the working group', async () => {
     const { handle } = await stack.start(caseInput({ maxFailedReviews: 2 }));
-    await viewAfterStep(handle, handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] }));
-    await viewAfterStep(
-      handle,
-      handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] }),
-    );
+    await handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] });
+    await handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] });
     const report = () =>
       handle.executeUpdate(reportRectificationUpdate, {
         args: [{ actor: responsible, summary: 'fixed', evidence: [] }],
@@ -161,10 +143,7 @@ describe.concurrent('case steps (stub activities)', () => {
       { level: 'working_group', to: ['wg-zhao'], stage: 'rectifying', round: 3 },
     ]);
     await report();
-    await viewAfterStep(
-      handle,
-      handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: 'ok' }] }),
-    );
+    await handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: 'ok' }] });
     const final = await viewAfterStep(handle, handle.result());
     expect(steps(final)).toEqual([
       'detected',
@@ -192,7 +171,7 @@ describe.concurrent('case steps (stub activities)', () => {
 
   it('dispute, revise: back to analysis, and the second sign-off request is a new email', async () => {
     const { handle } = await stack.start(caseInput());
-    await viewAfterStep(handle, handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] }));
+    await handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] });
     let v = await viewAfterStep(
       handle,
       handle.executeUpdate(signOffUpdate, {
@@ -207,7 +186,7 @@ describe.concurrent('case steps (stub activities)', () => {
       }),
     );
     expect(v).toMatchObject({ stage: 'analysing', round: 1 });
-    await viewAfterStep(handle, handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] }));
+    await handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] });
     v = await viewAfterStep(
       handle,
       handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] }),
@@ -226,22 +205,16 @@ describe.concurrent('case steps (stub activities)', () => {
     const signOffKeys = emails.filter((e) => e.kind === 'signoff_request').map((e) => e.key);
     expect(signOffKeys).toHaveLength(2);
     expect(new Set(signOffKeys).size).toBe(2);
-    await viewAfterStep(
-      handle,
-      handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: 'test over' }] }),
-    );
+    await handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: 'test over' }] });
     await handle.result();
   });
 
   it('dispute, proceed: the case goes on to rectification', async () => {
     const { handle } = await stack.start(caseInput());
-    await viewAfterStep(handle, handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] }));
-    await viewAfterStep(
-      handle,
-      handle.executeUpdate(signOffUpdate, {
-        args: [{ actor: responsible, decision: 'dispute', reason: 'no' }],
-      }),
-    );
+    await handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] });
+    await handle.executeUpdate(signOffUpdate, {
+      args: [{ actor: responsible, decision: 'dispute', reason: 'no' }],
+    });
     const v = await viewAfterStep(
       handle,
       handle.executeUpdate(adjudicateUpdate, {
@@ -256,26 +229,17 @@ describe.concurrent('case steps (stub activities)', () => {
         to: { personIds: [responsible.id] },
       }),
     );
-    await viewAfterStep(
-      handle,
-      handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: 'test over' }] }),
-    );
+    await handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: 'test over' }] });
     await handle.result();
   });
 
   it('withdrawal ends the case; its open deadline is cancelled, not met', async () => {
     const { handle } = await stack.start(caseInput());
-    await viewAfterStep(handle, handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] }));
-    await viewAfterStep(
-      handle,
-      handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] }),
-    );
-    await viewAfterStep(
-      handle,
-      handle.executeUpdate(withdrawUpdate, {
-        args: [{ actor: supervisor, reason: '重复报修 duplicate' }],
-      }),
-    );
+    await handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] });
+    await handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] });
+    await handle.executeUpdate(withdrawUpdate, {
+      args: [{ actor: supervisor, reason: '重复报修 duplicate' }],
+    });
     const final = await viewAfterStep(handle, handle.result());
     expect(final.stage).toBe('withdrawn');
     expect(final.withdrawal).toMatchObject({ reason: '重复报修 duplicate', by: supervisor.id });
@@ -285,21 +249,12 @@ describe.concurrent('case steps (stub activities)', () => {
 
   it('a low follow-up score reopens the case for review; both scores stay in the timeline', async () => {
     const { handle } = await stack.start(caseInput({ reporter }));
-    await viewAfterStep(handle, handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] }));
-    await viewAfterStep(
-      handle,
-      handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] }),
-    );
-    await viewAfterStep(
-      handle,
-      handle.executeUpdate(reportRectificationUpdate, {
-        args: [{ actor: responsible, summary: 'x', evidence: [] }],
-      }),
-    );
-    await viewAfterStep(
-      handle,
-      handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: '' }] }),
-    );
+    await handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] });
+    await handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] });
+    await handle.executeUpdate(reportRectificationUpdate, {
+      args: [{ actor: responsible, summary: 'x', evidence: [] }],
+    });
+    await handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: '' }] });
     let v = await viewAfterStep(
       handle,
       handle.executeUpdate(submitFollowUpUpdate, {
@@ -311,10 +266,7 @@ describe.concurrent('case steps (stub activities)', () => {
     await vi.waitFor(() =>
       expect(stack.of(v.caseId).emails.at(-1)).toMatchObject({ kind: 'reopened', detail: '还在漏水' }),
     );
-    await viewAfterStep(
-      handle,
-      handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: '' }] }),
-    );
+    await handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: '' }] });
     v = await viewAfterStep(
       handle,
       handle.executeUpdate(submitFollowUpUpdate, { args: [{ actor: reporterActor, score: 4 }] }),
@@ -339,10 +291,7 @@ describe.concurrent('case steps (stub activities)', () => {
     expect(v.stage).toBe('analysing');
     expect(v.comments).toMatchObject([{ text: '已联系宿舍 called', by: assignee.id }]);
     expect(actions(v).at(-1)).toBe('commented');
-    await viewAfterStep(
-      handle,
-      handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: 'test over' }] }),
-    );
+    await handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: 'test over' }] });
     await handle.result();
   });
 
@@ -391,7 +340,7 @@ describe.concurrent('case steps (stub activities)', () => {
       ),
     ).toBe(CaseFailure.Forbidden);
 
-    await viewAfterStep(handle, handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] }));
+    await handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] });
     expect(
       await refused(() =>
         handle.executeUpdate(signOffUpdate, {
@@ -404,10 +353,7 @@ describe.concurrent('case steps (stub activities)', () => {
         handle.executeUpdate(signOffUpdate, { args: [{ actor: assignee, decision: 'confirm' }] }),
       ),
     ).toBe(CaseFailure.Forbidden);
-    await viewAfterStep(
-      handle,
-      handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] }),
-    );
+    await handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] });
     expect(
       await refused(() =>
         handle.executeUpdate(reportRectificationUpdate, {
@@ -415,12 +361,9 @@ describe.concurrent('case steps (stub activities)', () => {
         }),
       ),
     ).toBe(CaseFailure.Invalid);
-    await viewAfterStep(
-      handle,
-      handle.executeUpdate(reportRectificationUpdate, {
-        args: [{ actor: responsible, summary: 'x', evidence: [] }],
-      }),
-    );
+    await handle.executeUpdate(reportRectificationUpdate, {
+      args: [{ actor: responsible, summary: 'x', evidence: [] }],
+    });
     expect(
       await refused(() =>
         handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: false, notes: '' }] }),
@@ -433,10 +376,7 @@ describe.concurrent('case steps (stub activities)', () => {
         }),
       ),
     ).toBe(CaseFailure.Forbidden);
-    await viewAfterStep(
-      handle,
-      handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: '' }] }),
-    );
+    await handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: '' }] });
     for (const score of [0, 6, 2.5, Number.NaN])
       expect(
         await refused(() =>
@@ -449,10 +389,7 @@ describe.concurrent('case steps (stub activities)', () => {
       ),
     ).toBe(CaseFailure.Forbidden);
     const before = await handle.query<CaseView>('caseView');
-    await viewAfterStep(
-      handle,
-      handle.executeUpdate(submitFollowUpUpdate, { args: [{ actor: reporterActor, score: 5 }] }),
-    );
+    await handle.executeUpdate(submitFollowUpUpdate, { args: [{ actor: reporterActor, score: 5 }] });
     const final = await viewAfterStep(handle, handle.result());
     // Refused steps left nothing: only the accepted ones are in the timeline and the records.
     expect(actions(final)).toEqual([...actions(before), 'follow_up_rated']);

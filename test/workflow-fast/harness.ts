@@ -79,7 +79,10 @@ export function stubActivities(effects: Map<string, Effects>): CaseActivities {
         view = applyViewDelta(e.record, JSON.parse(JSON.stringify(input.change)) as ViewDelta);
       }
       if (view) e.record = view;
-      steps.push({ ...input, view: view ?? e.record ?? (undefined as unknown as CaseView) });
+      // An entry without a view (one overtaken by a newer record) shows the record as it stands.
+      const shown = view ?? e.record;
+      if (!shown) throw new Error(`${input.caseId}: ${input.action} recorded before any whole view`);
+      steps.push({ ...input, view: shown });
       return { seq: steps.length, hash: `h${steps.length}`, duplicate: false };
     },
     // No directory here: the case keeps its pinned chain and supervisors.

@@ -51,14 +51,11 @@ describe('deadlines, reminders and escalations at the right simulated instants',
       const { handle } = await startCase(env, tq, input);
       const sup = actorOf(dir, 'sup-wang');
       const staff = actorOf(dir, 'staff-zhou');
-      await viewAfterStep(
-        handle,
-        handle.executeUpdate(submitRootCauseUpdate, {
-          args: [
-            { actor: sup, causes: ['消防通道堆放杂物'], responsibleId: 'staff-zhou', plan: '清理并张贴标识' },
-          ],
-        }),
-      );
+      await handle.executeUpdate(submitRootCauseUpdate, {
+        args: [
+          { actor: sup, causes: ['消防通道堆放杂物'], responsibleId: 'staff-zhou', plan: '清理并张贴标识' },
+        ],
+      });
       let v = await viewAfterStep(
         handle,
         handle.executeUpdate(signOffUpdate, { args: [{ actor: staff, decision: 'confirm' }] }),
@@ -255,10 +252,7 @@ describe('deadlines, reminders and escalations at the right simulated instants',
       expect(signoffReminders).toHaveLength(2);
       for (const m of signoffReminders) expect(m.text).toMatch(/http:\/\/rectify\.test\/actions\/v1\./);
 
-      await viewAfterStep(
-        handle,
-        handle.executeUpdate(signOffUpdate, { args: [{ actor: staff, decision: 'confirm' }] }),
-      );
+      await handle.executeUpdate(signOffUpdate, { args: [{ actor: staff, decision: 'confirm' }] });
       v = await viewAfterStep(
         handle,
         handle.executeUpdate(reportRectificationUpdate, {
