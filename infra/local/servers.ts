@@ -66,8 +66,46 @@ export async function assertPortFree(port: number, variable: string, host = '127
   });
 }
 
-/** A free TCP port on loopback, for tests. */
+/** Linux's range for port-0 binds; servers that pick their own ports (Temporal's internal ones) take from it. */
+function ephemeralRange(): [number, number] {
+  try {
+    const [lo, hi] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    if (lo !== undefined && hi !== undefined && Number.isInteger(lo) && Number.isInteger(hi)) return [lo, hi];
+  } catch {
+    // not Linux: the IANA dynamic range
+  }
+  return [49152, 65535];
+}
+
+const handedOut = new Set<number>();
+
+/**
+ * A free TCP port for tests, benches and the drill. Ports are drawn below the ephemeral range:
+ * a port taken from it with a port-0 bind and released can be handed, meanwhile, to a server
+ * that picks its own (the Temporal dev server takes four so), and one of the two then fails to
+ * start. Checked on the wildcard address, which collides with a listener on any one address,
+ * and never the same port twice in one process.
+ */
 export async function freePort(): Promise<number> {
+  const [ephemeralLow] = ephemeralRange();
+  const low = 10_000;
+  const high = ephemeralLow - 1;
+  for (let attempt = 0; attempt < 200 && high > low; attempt++) {
+    const port = low + Math.floor(Math.random() * (high - low + 1));
+    if (handedOut.has(port)) continue;
+    // Claimed before the check, so two callers at once never draw the same port.
+    handedOut.add(port);
+    if (await bindable(port)) return port;
+    handedOut.delete(port);
+  }
+  return anyFreePort();
+}
+
+/** The kernel's pick: where no room is left below the ephemeral range. */
+function anyFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', reject);
@@ -76,6 +114,14 @@ export async function freePort(): Promise<number> {
       const port = typeof addr === 'object' && addr ? addr.port : 0;
       srv.close(() => resolve(port));
     });
+  });
+}
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen({ port, host: '0.0.0.0' }, () => srv.close(() => resolve(true)));
   });
 }
 

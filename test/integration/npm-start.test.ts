@@ -62,6 +62,12 @@ function spawnStart(env: Record<string, string>): { child: ChildProcess; output:
   return { child, output: () => out };
 }
 
+/** Until the output shows `line`, or the start exits; the output goes with a failure. */
+async function expectOutput(s: { child: ChildProcess; output: () => string }, line: string): Promise<void> {
+  const shown = await waitUntil(() => s.output().includes(line) || s.child.exitCode !== null, 240_000);
+  expect(shown && s.output().includes(line), `no "${line}" in:\n${s.output()}`).toBe(true);
+}
+
 const exitOf = (child: ChildProcess) =>
   new Promise<number | null>((r) => {
     if (child.exitCode !== null) r(child.exitCode);
@@ -248,7 +254,7 @@ describe('npm start', () => {
     const blocker = net.createServer();
     try {
       // The servers are up; the API listens only after the tables, directory and worker.
-      expect(await waitUntil(() => s.output().includes('are up'), 240_000)).toBe(true);
+      await expectOutput(s, 'are up');
       await new Promise<void>((r) =>
         blocker.listen({ port: Number(ports.PORT), host: '0.0.0.0' }, () => r()),
       );
@@ -282,7 +288,7 @@ describe('npm start', () => {
     const dir = freshDataDir();
     const ports = await allPorts();
     const first = spawnStart({ ...ports, RECTIFY_DATA_DIR: dir });
-    expect(await waitUntil(() => first.output().includes('Rectify is ready'), 240_000)).toBe(true);
+    await expectOutput(first, 'Rectify is ready');
     const servers = serversUsing(dir);
     // Temporal, DynamoDB Local and VersityGW: each recorded in the data folder for the next start.
     expect(servers.length).toBeGreaterThanOrEqual(3);
@@ -314,7 +320,7 @@ describe('npm start', () => {
     expect(await waitUntil(() => serversUsing(dir).length === 0, 30_000)).toBe(true);
 
     const second = spawnStart({ ...ports, RECTIFY_DATA_DIR: dir });
-    expect(await waitUntil(() => second.output().includes('Rectify is ready'), 240_000)).toBe(true);
+    await expectOutput(second, 'Rectify is ready');
     expect(second.output()).not.toContain('already in use');
     const store = (await (await fetch(`http://127.0.0.1:${ports.SES_PORT}/store`)).json()) as {
       emails: { subject: string }[];
@@ -338,7 +344,7 @@ describe('npm start', () => {
       SMTP_URL: 'smtp://127.0.0.1:1',
       SMTP_TLS: 'optional',
     });
-    expect(await waitUntil(() => s.output().includes('Rectify is ready'), 240_000)).toBe(true);
+    await expectOutput(s, 'Rectify is ready');
     const { jwtSecret } = JSON.parse(readFileSync(path.join(dir, 'secrets.json'), 'utf8')) as {
       jwtSecret: string;
     };

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,6 +11,19 @@ import { PortInUse, assertPortFree, freePort } from '../../infra/local/servers.t
 import { createTableInput, tableDefinitions } from '../../store/tables.ts';
 
 describe('local stack guards', () => {
+  it('hands tests ports below the range servers pick their own ports from, never one twice', async () => {
+    const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    const ports = await Promise.all(Array.from({ length: 50 }, () => freePort()));
+    expect(new Set(ports).size).toBe(50);
+    for (const port of ports) {
+      expect(port).toBeLessThan(low ?? 0);
+      await expect(assertPortFree(port, 'PORT', '0.0.0.0')).resolves.toBeUndefined();
+    }
+  });
+
   it('names the port and the variable to change when a port is taken', async () => {
     const port = await freePort();
     const blocker = net.createServer();
