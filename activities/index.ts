@@ -15,6 +15,11 @@ import type { Language } from '../domain/directory.ts';
 import type { SigningKeys } from '../domain/link-token.ts';
 import { reminderInstants } from '../domain/reminders.ts';
 import { appendAudit, type AppendInput, type AppendResult } from '../store/audit-chain.ts';
+
+/** What a record wrote, and which step it was. */
+export interface RecordResult extends AppendResult {
+  step?: { stepId: string; action: string; actorId: string; at: string };
+}
 import type { AwsDeps } from '../store/clients.ts';
 import { loadDirectory } from '../store/directory.ts';
 import { auditStepId, outboxScope } from '../store/keys.ts';
@@ -114,8 +119,12 @@ export function createActivities(deps: ActivityDeps) {
     };
   }
 
-  async function recordStep(input: AppendInput): Promise<AppendResult> {
-    return failingPermanently(() => appendAudit(deps.ddb, deps.tables, input));
+  // The result names the step it wrote: a record run as a local activity leaves only its result
+  // in history (no input), and the audit timeline pairs updates with their steps from history.
+  async function recordStep(input: AppendInput): Promise<RecordResult> {
+    const result = await failingPermanently(() => appendAudit(deps.ddb, deps.tables, input));
+    const { stepId, action, at } = input;
+    return { ...result, step: { stepId, action, actorId: input.actor.id, at } };
   }
 
   // Heartbeats while it runs (the case workflow gives it a heartbeat timeout): a mail to many

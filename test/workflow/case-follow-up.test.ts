@@ -1,12 +1,4 @@
-import { CASE_BUDGETS_PATCH } from '../../workflows/rectification-case/budgets.ts';
-import { CASE_CLOCKS_PATCH } from '../../workflows/rectification-case/clocks.ts';
 import { describe, expect, it } from 'vitest';
-import {
-  EFFECT_FAILURES_PATCH,
-  QUIET_HOURS_PATCH,
-  STEP_LINEAGE_PATCH,
-  SURVEY_REMINDER_PATCH,
-} from '../../workflows/rectification-case/deadlines.ts';
 import { caseViewQuery } from '../../workflows/rectification-case/messages.ts';
 import {
   caseInput,
@@ -20,7 +12,7 @@ import {
   useCaseStack,
 } from '../support/case-harness.ts';
 import { uniqueId } from '../support/stack.ts';
-import { LEAN_CASE_PATCH } from '../../workflows/rectification-case/state.ts';
+import { LEAN_EFFECTS_PATCH } from '../../workflows/rectification-case/state.ts';
 
 const stack = useCaseStack();
 const DAY = 86_400_000;
@@ -102,9 +94,8 @@ describe('follow-up (回访)', () => {
       const markers = ((await handle.fetchHistory()).events ?? []).filter(
         (e) => e.markerRecordedEventAttributes?.markerName === 'core_patch',
       );
-      // One marker per patch the case took: the case clocks (at the opening), the survey
-      // reminder, quiet hours (every stage), and at its start named effect failures, step lineage
-      // and the budgets, and the lean case (records as changes, steps answered with an ack).
+      // One marker for every patch: a case opened now takes them all behind LEAN_EFFECTS_PATCH
+      // (two events and an action per marker; it took seven before), none asked one by one.
       const patchIds = markers.flatMap((e) =>
         Object.values(e.markerRecordedEventAttributes?.details ?? {}).flatMap((p) =>
           (p.payloads ?? []).map(
@@ -112,17 +103,7 @@ describe('follow-up (回访)', () => {
           ),
         ),
       );
-      expect(patchIds.sort()).toEqual(
-        [
-          CASE_BUDGETS_PATCH,
-          CASE_CLOCKS_PATCH,
-          EFFECT_FAILURES_PATCH,
-          LEAN_CASE_PATCH,
-          QUIET_HOURS_PATCH,
-          STEP_LINEAGE_PATCH,
-          SURVEY_REMINDER_PATCH,
-        ].sort(),
-      );
+      expect(patchIds).toEqual([LEAN_EFFECTS_PATCH]);
       await saveHistory(handle, 'follow-up-timeout-unrated');
     });
   });

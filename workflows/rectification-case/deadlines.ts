@@ -1,4 +1,4 @@
-import { condition, patched } from '@temporalio/workflow';
+import { condition } from '@temporalio/workflow';
 import type { CaseActivities } from '../../activities/index.ts';
 import {
   SYSTEM_ACTOR,
@@ -97,7 +97,7 @@ export async function superviseStage(s: CaseState, local: DeadlinePlanner, annou
   const waitUntil = (iso: string) => condition(moved, Math.max(1, Date.parse(iso) - Date.now()));
   const quietOpts = { timeZone: policy.timeZone, hours: policy.workingHours };
   // Cases whose stage began before quiet hours keep their reminders at the planned instants.
-  const quiet = patched(QUIET_HOURS_PATCH);
+  const quiet = s.has(QUIET_HOURS_PATCH);
   const reminders = quiet
     ? reminderTimes(plan.reminders, plan.due, input.severity, quietOpts)
     : plan.reminders.map((at, index) => ({ index, at }));
@@ -107,8 +107,7 @@ export async function superviseStage(s: CaseState, local: DeadlinePlanner, annou
     if (stage === 'follow_up') {
       // The reporter is the one to act in follow-up; cases recorded before this change
       // reminded nobody here, and replay them that way.
-      if (view.reporter && patched(SURVEY_REMINDER_PATCH))
-        await remindReporter(s, view.reporter, i, plan.due);
+      if (view.reporter && s.has(SURVEY_REMINDER_PATCH)) await remindReporter(s, view.reporter, i, plan.due);
       continue;
     }
     const to = stageOwners(stage, view, policy);
@@ -145,15 +144,15 @@ export async function superviseStage(s: CaseState, local: DeadlinePlanner, annou
       detail: level,
     });
   };
-  if (patched(ESCALATION_BY_SEVERITY_PATCH)) {
+  if (s.has(ESCALATION_BY_SEVERITY_PATCH)) {
     const breachedAt = Date.now();
     // Who is in the chain now (a newly appointed grid member hears of it); the pinned chain as the fallback.
-    const chain = patched(DIRECTORY_ROUTING_PATCH)
+    const chain = s.has(DIRECTORY_ROUTING_PATCH)
       ? (await currentRouting(s)).escalationChain
       : policy.escalationChain;
     // A working-day rule's rungs are a stage's worth of working time apart, counted in working time.
     const limit = policy.stageDurations[stage];
-    const workingTime = limit.unit === 'working_days' && patched(WORKING_TIME_ESCALATION_PATCH);
+    const workingTime = limit.unit === 'working_days' && s.has(WORKING_TIME_ESCALATION_PATCH);
     const steps = escalationPlan({
       severity: input.severity,
       chain,

@@ -1,4 +1,10 @@
-import { ActivityFailure, ApplicationFailure, condition, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  patched,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
 import type { CaseActivities, EmailRequest } from '../../activities/index.ts';
 import type { CaseAction, SurveyScore } from '../../domain/case-action.ts';
 import {
@@ -35,6 +41,16 @@ const nowIso = () => new Date().toISOString();
  * the whole view, and a case's history grew with the square of its steps.
  */
 export const LEAN_CASE_PATCH = 'lean-case';
+
+/**
+ * patched() id: one marker stands for every patch before it, and a case's records go out as
+ * local activities. A new case takes this marker alone: each marker cost two events (the SDK
+ * upserts TemporalChangeVersion beside it) and a billable action, and a case took six; a
+ * record as an activity cost a task on the audit queue and a workflow task of its own, where
+ * a local activity is one marker in the task that asked for it (the step's answer waits for
+ * no other task). Cases opened before it ask each older patch where they always did.
+ */
+export const LEAN_EFFECTS_PATCH = 'lean-effects';
 
 /** Throws the typed, non-retryable failure the API maps to 403, 409 or 422. */
 export function refuse(r: StepRefusal): never {
@@ -101,6 +117,19 @@ export class CaseState {
   lean = false;
   private written: CaseView | undefined;
   private readonly searched = new Map<string, string | boolean>();
+  /**
+   * Whether the case takes a patch: all of them behind LEAN_EFFECTS_PATCH, without asking (so
+   * no marker each); before it, patched() where the case always asked.
+   */
+  has: (patchId: string) => boolean = patched;
+  /**
+   * Behind LEAN_EFFECTS_PATCH: a step answers once its new stage's deadline is planned, so the
+   * acknowledgement carries it (a record no longer takes a task of its own, during which the
+   * plan used to land first).
+   */
+  answersWithDeadline = false;
+  // The stage entry (epoch) whose deadline is planned.
+  private plannedEpoch = -1;
   /** The budgets the case pinned (CASE_BUDGETS_PATCH); cases opened before keep the legacy caps. */
   budgets: CaseBudgets = LEGACY_BUDGETS;
 
@@ -304,6 +333,11 @@ export class CaseState {
     return result;
   }
 
+  /** Resolves when the stage the case is in has its deadline, or has none to have (closed, withdrawn). */
+  deadlinePlanned(): Promise<void> {
+    return condition(() => isTerminal(this.view.stage) || this.plannedEpoch === this.epoch);
+  }
+
   /** What a step answers behind LEAN_CASE_PATCH: where the case is now, and when its stage is due. */
   ack(): StepAck {
     const { caseId, stage, round, version } = this.view;
@@ -408,6 +442,7 @@ export class CaseState {
     if (this.movedSince(enteredAt)) return;
     this.view.deadlines.push(deadline);
     this.openDeadline = deadline;
+    this.plannedEpoch = enteredAt;
   }
 
   /** Marks the stage's deadline missed: the case is overdue until its stage moves. */

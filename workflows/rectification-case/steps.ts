@@ -1,5 +1,5 @@
 import type { UpdateDefinition } from '@temporalio/common';
-import { patched, setHandler } from '@temporalio/workflow';
+import { setHandler } from '@temporalio/workflow';
 import { isSurveyScore, surveyReopens } from '../../domain/case-action.ts';
 import { SYSTEM_ACTOR, type Actor, type CaseView } from '../../domain/case-model.ts';
 import { MAX_PAUSE_MS, openPause, pauseReasonLabels } from '../../domain/case-clocks.ts';
@@ -250,7 +250,7 @@ const withdraw: Step<WithdrawInput> = {
     s.moveTo('withdrawn');
     const recorded = s.record(u.actor, 'withdrawn', { reason: u.reason });
     // Cases withdrawn before this tell their reporters from the API only.
-    if (patched(REPORTERS_TOLD_PATCH)) s.tellReporters(u.reason);
+    if (s.has(REPORTERS_TOLD_PATCH)) s.tellReporters(u.reason);
     await recorded;
     return s.view;
   },
@@ -400,7 +400,12 @@ function register<I>(s: CaseState, step: Step<I>): void {
   setHandler(
     step.update,
     // Cases opened before the lean-case patch answer with the whole view, as they always did.
-    (u) => (s.lean ? step.run(s, u).then(() => s.ack()) : step.run(s, u)),
+    async (u) => {
+      if (!s.lean) return step.run(s, u);
+      await step.run(s, u);
+      if (s.answersWithDeadline) await s.deadlinePlanned();
+      return s.ack();
+    },
     { validator: (u) => step.validate(s, u) },
   );
 }

@@ -10,12 +10,19 @@ import {
 import type { CaseActivities } from '../../activities/index.ts';
 import { isTerminal, type CaseInput } from '../../domain/case-model.ts';
 import { effectFailureTypes, effectQueues } from '../../domain/effect-failure.ts';
-import { EFFECT_FAILURES_PATCH, STEP_LINEAGE_PATCH, superviseStage, watchLeadership } from './deadlines.ts';
+import {
+  EFFECT_FAILURES_PATCH,
+  STEP_LINEAGE_PATCH,
+  superviseStage,
+  watchLeadership,
+  type DeadlinePlanner,
+} from './deadlines.ts';
+import { LocalLane } from './local-lane.ts';
 import { CASE_BUDGETS } from '../../domain/case-budgets.ts';
 import { CASE_BUDGETS_PATCH } from './budgets.ts';
 import { CASE_CLOCKS_PATCH, planClocks, watchPauses } from './clocks.ts';
 import { caseViewQuery, openedUpdate, type StepAck } from './messages.ts';
-import { CaseState, LEAN_CASE_PATCH, type CaseEffects } from './state.ts';
+import { CaseState, LEAN_CASE_PATCH, LEAN_EFFECTS_PATCH, type CaseEffects } from './state.ts';
 import { registerSteps } from './steps.ts';
 import { registerStuckEffects } from './stuck-effects.ts';
 
@@ -34,7 +41,7 @@ const local = proxyLocalActivities<CaseActivities>({ startToCloseTimeout: '30 se
  * within a bound; the typed permanent failures (a refused mail, a newer record) are not
  * retried at all. Audit writes get the longer bound: the trail is what must not be lost.
  */
-function namedEffects(): CaseEffects {
+function namedEffects(lane: LocalLane | undefined): CaseEffects {
   const queues = effectQueues(workflowInfo().taskQueue);
   const retry = {
     initialInterval: '1 second',
@@ -45,11 +52,15 @@ function namedEffects(): CaseEffects {
   // again: a record is one conditional write, done in well under a second even on a busy
   // machine; a mail heartbeats once per recipient, so a worker gone mid-mail is noticed
   // within the heartbeat timeout however many recipients (and slow relays) the mail has.
-  const audit = proxyActivities<CaseActivities>({
-    taskQueue: queues.audit,
+  const recordOptions = {
     startToCloseTimeout: '15 seconds',
     retry: { ...retry, maximumInterval: '1 minute', maximumAttempts: 20 },
-  });
+  } as const;
+  const audit = proxyActivities<CaseActivities>({ taskQueue: queues.audit, ...recordOptions });
+  // LEAN_EFFECTS_PATCH: the record runs in the workflow task that asked for it. Safe as a
+  // local activity: the store takes a step id once (a task replayed after a crash writes
+  // nothing twice), and it is one short write, well inside a workflow task's heartbeat.
+  const localAudit = proxyLocalActivities<CaseActivities>(recordOptions);
   const mail = proxyActivities<CaseActivities>({
     taskQueue: queues.mail,
     startToCloseTimeout: '10 minutes',
@@ -57,7 +68,7 @@ function namedEffects(): CaseEffects {
     retry: { ...retry, maximumInterval: '30 seconds', maximumAttempts: 8 },
   });
   return {
-    recordStep: audit.recordStep,
+    recordStep: lane ? lane.wrap(localAudit.recordStep) : audit.recordStep,
     sendCaseEmail: mail.sendCaseEmail,
     tellReporters: mail.tellReporters,
   };
@@ -82,13 +93,20 @@ function stepLineage(): string {
  * replay histories (test/replay/histories) pin: a change to it goes behind `patched()`.
  */
 export async function rectificationCase(input: CaseInput): Promise<StepAck> {
+  // A case opened since LEAN_EFFECTS_PATCH takes every earlier patch with its one marker.
+  const current = patched(LEAN_EFFECTS_PATCH);
+  const has = (patchId: string) => current || patched(patchId);
+  const lane = current ? new LocalLane() : undefined;
+  const planner: DeadlinePlanner = lane ? { planDeadline: lane.wrap(local.planDeadline) } : local;
   // Cases started before named failures keep one queue and unbounded retries on replay.
-  const named = patched(EFFECT_FAILURES_PATCH);
-  const s = new CaseState(input, named ? namedEffects() : acts);
+  const named = has(EFFECT_FAILURES_PATCH);
+  const s = new CaseState(input, named ? namedEffects(lane) : acts);
+  s.has = has;
+  s.answersWithDeadline = current;
   s.namedFailures = named;
-  if (patched(STEP_LINEAGE_PATCH)) s.stepLineage = stepLineage();
-  if (patched(CASE_BUDGETS_PATCH)) s.budgets = CASE_BUDGETS;
-  if (patched(LEAN_CASE_PATCH)) s.lean = true;
+  if (has(STEP_LINEAGE_PATCH)) s.stepLineage = stepLineage();
+  if (has(CASE_BUDGETS_PATCH)) s.budgets = CASE_BUDGETS;
+  if (has(LEAN_CASE_PATCH)) s.lean = true;
 
   // Queries and updates: registered before the first await.
   setHandler(caseViewQuery, () => s.view);
@@ -112,8 +130,8 @@ export async function rectificationCase(input: CaseInput): Promise<StepAck> {
   s.moveTo('analysing');
 
   // Case-level clocks run from the report beside the stage deadlines; cases opened before them have none.
-  const clocked = patched(CASE_CLOCKS_PATCH);
-  if (clocked) await planClocks(s, local);
+  const clocked = has(CASE_CLOCKS_PATCH);
+  if (clocked) await planClocks(s, planner);
   const pauses = clocked ? watchPauses(s) : Promise.resolve();
 
   // Runs beside the stages: leadership hears of a major case at once, not when analysis ends.
@@ -124,7 +142,7 @@ export async function rectificationCase(input: CaseInput): Promise<StepAck> {
   // most one escalation per rung of the (finite) chain, then waits without a timer.
   // Comments and every other loop are capped by the case's budgets (domain/case-budgets.ts). The first pass opens the case (assignment, 201).
   for (let first = true; !isTerminal(s.view.stage); first = false) {
-    await superviseStage(s, local, first);
+    await superviseStage(s, planner, first);
   }
 
   await leadership;
