@@ -15,11 +15,6 @@ import type { Language } from '../domain/directory.ts';
 import type { SigningKeys } from '../domain/link-token.ts';
 import { reminderInstants } from '../domain/reminders.ts';
 import { appendAudit, type AppendInput, type AppendResult } from '../store/audit-chain.ts';
-
-/** What a record wrote, and which step it was. */
-export interface RecordResult extends AppendResult {
-  step?: { stepId: string; action: string; actorId: string; at: string };
-}
 import type { AwsDeps } from '../store/clients.ts';
 import { loadDirectory } from '../store/directory.ts';
 import { auditStepId, outboxScope } from '../store/keys.ts';
@@ -30,6 +25,11 @@ import { ApplicationFailure } from '@temporalio/common';
 import { failingPermanently, permanentFailure } from './permanent-failures.ts';
 import { createRoutingActivities } from './case-routing.ts';
 import { whileAlive } from './heartbeat.ts';
+
+/** What a record wrote, and which step it was. */
+export interface RecordResult extends AppendResult {
+  step?: { stepId: string; action: string; actorId: string; at: string };
+}
 
 export type { EmailKind };
 

@@ -91,7 +91,11 @@ async function driveConcurrently(total: number, concurrency: number, one: (i: nu
 export async function benchLifecycleVsBare(
   stack: EphemeralStack,
   opts: { cases: number; concurrency: number; progress: (line: string) => void },
-): Promise<{ rectify: SideResult; bare: SideResult }> {
+): Promise<{
+  rectify: SideResult;
+  bare: SideResult;
+  oneRound: { events: number; bytes: number; billable: number };
+}> {
   quietRuntime();
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -179,6 +183,7 @@ export async function benchLifecycleVsBare(
   const rectify: SideResult = emptySide(opts.cases);
   const bare: SideResult = emptySide(opts.cases);
   const rectifyIds: string[] = [];
+  let oneRound = { events: 0, bytes: 0, billable: 0 };
   const bareIds: string[] = [];
   const timed = async <T>(side: SideResult, f: () => Promise<T>): Promise<T> => {
     const t0 = performance.now();
@@ -226,6 +231,27 @@ export async function benchLifecycleVsBare(
         });
         rectify.seconds = (performance.now() - t0) / 1000;
 
+        // One round (the issue's actions target): root cause, sign-off, rectification, review passed.
+        const one = await api(supToken, '/api/cases', {
+          title: 'bench one round',
+          description: 'benchmark case, one round',
+          source: 'repair',
+          severity: 'routine',
+          location: { buildingId: 'bldg-a', floorId: 'a-f1', roomId: 'A101' },
+          assigneeId: 'staff-zhou',
+        });
+        const oc = `/api/cases/${one.caseId!}`;
+        await api(supToken, `${oc}/root-cause`, {
+          causes: ['wear'],
+          responsibleId: 'staff-zhou',
+          plan: 'replace',
+        });
+        await signByLink(await signOffLink(one.caseId!));
+        await api(staffToken, `${oc}/rectification`, { summary: 'done', evidence: ['photo-after.jpg'] });
+        await api(supToken, `${oc}/review`, { passed: true, notes: 'ok' });
+        await client.workflow.getHandle(one.caseId!).result();
+        oneRound = await measureHistory(client, one.caseId!);
+
         opts.progress(`bare Temporal: ${opts.cases} cases, the same six updates…`);
         t0 = performance.now();
         await driveConcurrently(opts.cases, opts.concurrency, async (i) => {
@@ -267,7 +293,7 @@ export async function benchLifecycleVsBare(
     aws.ddb.destroy();
     aws.ses.destroy();
   }
-  return { rectify, bare };
+  return { rectify, bare, oneRound };
 }
 
 function emptySide(cases: number): SideResult {
