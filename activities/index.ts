@@ -26,11 +26,6 @@ import { failingPermanently, permanentFailure } from './permanent-failures.ts';
 import { createRoutingActivities } from './case-routing.ts';
 import { whileAlive } from './heartbeat.ts';
 
-/** What a record wrote, and which step it was. */
-export interface RecordResult extends AppendResult {
-  step?: { stepId: string; action: string; actorId: string; at: string };
-}
-
 export type { EmailKind };
 
 /** How often a case mail's activity heartbeats: well within the workflow's heartbeat timeout. */
@@ -119,12 +114,8 @@ export function createActivities(deps: ActivityDeps) {
     };
   }
 
-  // The result names the step it wrote: a record run as a local activity leaves only its result
-  // in history (no input), and the audit timeline pairs updates with their steps from history.
-  async function recordStep(input: AppendInput): Promise<RecordResult> {
-    const result = await failingPermanently(() => appendAudit(deps.ddb, deps.tables, input));
-    const { stepId, action, at } = input;
-    return { ...result, step: { stepId, action, actorId: input.actor.id, at } };
+  async function recordStep(input: AppendInput): Promise<AppendResult> {
+    return failingPermanently(() => appendAudit(deps.ddb, deps.tables, input));
   }
 
   // Heartbeats while it runs (the case workflow gives it a heartbeat timeout): a mail to many

@@ -212,7 +212,7 @@ export interface HistorySummary {
   events: HistoryEventSummary[];
   /** Every accepted update with the audit step it recorded. */
   updates: UpdateSummary[];
-  /** Every audit step the workflow scheduled (recordStep activities and local activities), in order. */
+  /** Every audit step the workflow scheduled (recordStep activities), in order. */
   steps: RecordedStep[];
 }
 
@@ -319,25 +319,7 @@ export function summariseHistory(history: History, stepSeqs: ReadonlyMap<string,
     } else if (e.timerStartedEventAttributes) {
       detail = `${num(e.timerStartedEventAttributes.startToFireTimeout?.seconds)} s`;
     } else if (e.markerRecordedEventAttributes) {
-      const m = e.markerRecordedEventAttributes;
-      detail = m.markerName ?? '';
-      // A record run as a local activity: its result names the step (the input is not kept).
-      const marker = decode(m.details?.data?.payloads) as { activity_type?: unknown } | undefined;
-      const result = decode(m.details?.result?.payloads) as
-        { step?: { stepId?: unknown; action?: unknown; actorId?: unknown; at?: unknown } } | undefined;
-      if (m.markerName === 'core_local_activity' && marker?.activity_type === 'recordStep' && result?.step) {
-        const stepId = str(result.step.stepId);
-        const step: RecordedStep = {
-          eventId: id,
-          stepId,
-          action: str(result.step.action),
-          actorId: str(result.step.actorId),
-          at: str(result.step.at),
-          auditSeq: stepSeqs.get(stepId) ?? null,
-        };
-        steps.push(step);
-        detail = `recordStep (local) ${step.action} by ${step.actorId} → audit seq ${step.auditSeq ?? '?'}`;
-      }
+      detail = e.markerRecordedEventAttributes.markerName ?? '';
     } else if (e.workflowExecutionFailedEventAttributes) {
       detail = e.workflowExecutionFailedEventAttributes.failure?.message ?? '';
     }

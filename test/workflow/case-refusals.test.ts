@@ -153,11 +153,9 @@ describe('withdrawal and refused steps', () => {
       });
       await expect.poll(() => holding, { timeout: 30_000 }).toBe(true);
       expect((await handle.query(caseViewQuery)).stage).toBe('detected');
-      // The held record is a local activity: the opening's workflow task stays open, and a step
-      // reaches the case when that task heartbeats (about every 8 s), the record still held.
       // Were one accepted, its record would queue behind the held one: let that through in time
       // for the test to fail on the acceptance rather than hang.
-      const safety = setTimeout(letThrough, 40_000);
+      const safety = setTimeout(letThrough, 10_000);
       const s = steps(dir, handle);
       expect(await refusalType(() => s.withdraw('重复案件 duplicate'))).toBe(CaseFailure.Conflict);
       expect(await refusalType(() => s.comment('已到现场'))).toBe(CaseFailure.Conflict);

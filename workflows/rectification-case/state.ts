@@ -43,12 +43,11 @@ const nowIso = () => new Date().toISOString();
 export const LEAN_CASE_PATCH = 'lean-case';
 
 /**
- * patched() id: one marker stands for every patch before it, and a case's records go out as
- * local activities. A new case takes this marker alone: each marker cost two events (the SDK
- * upserts TemporalChangeVersion beside it) and a billable action, and a case took six; a
- * record as an activity cost a task on the audit queue and a workflow task of its own, where
- * a local activity is one marker in the task that asked for it (the step's answer waits for
- * no other task). Cases opened before it ask each older patch where they always did.
+ * patched() id: one marker stands for every patch before it. A new case takes this marker
+ * alone and asks none of the older ones: each marker cost two events (the SDK upserts
+ * TemporalChangeVersion beside it) and a billable action, and a case took seven. A step also
+ * answers once its new stage's deadline is planned, so its acknowledgement always carries it.
+ * Cases opened before it ask each older patch where they always did.
  */
 export const LEAN_EFFECTS_PATCH = 'lean-effects';
 
@@ -124,8 +123,7 @@ export class CaseState {
   has: (patchId: string) => boolean = patched;
   /**
    * Behind LEAN_EFFECTS_PATCH: a step answers once its new stage's deadline is planned, so the
-   * acknowledgement carries it (a record no longer takes a task of its own, during which the
-   * plan used to land first).
+   * acknowledgement carries it whatever order the record's activity and the plan finish in.
    */
   answersWithDeadline = false;
   // The stage entry (epoch) whose deadline is planned.

@@ -10,14 +10,7 @@ import {
 import type { CaseActivities } from '../../activities/index.ts';
 import { isTerminal, type CaseInput } from '../../domain/case-model.ts';
 import { effectFailureTypes, effectQueues } from '../../domain/effect-failure.ts';
-import {
-  EFFECT_FAILURES_PATCH,
-  STEP_LINEAGE_PATCH,
-  superviseStage,
-  watchLeadership,
-  type DeadlinePlanner,
-} from './deadlines.ts';
-import { LocalLane } from './local-lane.ts';
+import { EFFECT_FAILURES_PATCH, STEP_LINEAGE_PATCH, superviseStage, watchLeadership } from './deadlines.ts';
 import { CASE_BUDGETS } from '../../domain/case-budgets.ts';
 import { CASE_BUDGETS_PATCH } from './budgets.ts';
 import { CASE_CLOCKS_PATCH, planClocks, watchPauses } from './clocks.ts';
@@ -41,7 +34,7 @@ const local = proxyLocalActivities<CaseActivities>({ startToCloseTimeout: '30 se
  * within a bound; the typed permanent failures (a refused mail, a newer record) are not
  * retried at all. Audit writes get the longer bound: the trail is what must not be lost.
  */
-function namedEffects(lane: LocalLane | undefined): CaseEffects {
+function namedEffects(): CaseEffects {
   const queues = effectQueues(workflowInfo().taskQueue);
   const retry = {
     initialInterval: '1 second',
@@ -52,15 +45,15 @@ function namedEffects(lane: LocalLane | undefined): CaseEffects {
   // again: a record is one conditional write, done in well under a second even on a busy
   // machine; a mail heartbeats once per recipient, so a worker gone mid-mail is noticed
   // within the heartbeat timeout however many recipients (and slow relays) the mail has.
-  const recordOptions = {
+  // Records stay activities, not local activities: a local activity's input is fixed in history
+  // only when its workflow task completes, so a task retried after a crash would write the same
+  // step id with another time in it (a collision in the trail); an activity's input is fixed
+  // when it is scheduled.
+  const audit = proxyActivities<CaseActivities>({
+    taskQueue: queues.audit,
     startToCloseTimeout: '15 seconds',
     retry: { ...retry, maximumInterval: '1 minute', maximumAttempts: 20 },
-  } as const;
-  const audit = proxyActivities<CaseActivities>({ taskQueue: queues.audit, ...recordOptions });
-  // LEAN_EFFECTS_PATCH: the record runs in the workflow task that asked for it. Safe as a
-  // local activity: the store takes a step id once (a task replayed after a crash writes
-  // nothing twice), and it is one short write, well inside a workflow task's heartbeat.
-  const localAudit = proxyLocalActivities<CaseActivities>(recordOptions);
+  });
   const mail = proxyActivities<CaseActivities>({
     taskQueue: queues.mail,
     startToCloseTimeout: '10 minutes',
@@ -68,7 +61,7 @@ function namedEffects(lane: LocalLane | undefined): CaseEffects {
     retry: { ...retry, maximumInterval: '30 seconds', maximumAttempts: 8 },
   });
   return {
-    recordStep: lane ? lane.wrap(localAudit.recordStep) : audit.recordStep,
+    recordStep: audit.recordStep,
     sendCaseEmail: mail.sendCaseEmail,
     tellReporters: mail.tellReporters,
   };
@@ -96,11 +89,9 @@ export async function rectificationCase(input: CaseInput): Promise<StepAck> {
   // A case opened since LEAN_EFFECTS_PATCH takes every earlier patch with its one marker.
   const current = patched(LEAN_EFFECTS_PATCH);
   const has = (patchId: string) => current || patched(patchId);
-  const lane = current ? new LocalLane() : undefined;
-  const planner: DeadlinePlanner = lane ? { planDeadline: lane.wrap(local.planDeadline) } : local;
   // Cases started before named failures keep one queue and unbounded retries on replay.
   const named = has(EFFECT_FAILURES_PATCH);
-  const s = new CaseState(input, named ? namedEffects(lane) : acts);
+  const s = new CaseState(input, named ? namedEffects() : acts);
   s.has = has;
   s.answersWithDeadline = current;
   s.namedFailures = named;
@@ -131,7 +122,7 @@ export async function rectificationCase(input: CaseInput): Promise<StepAck> {
 
   // Case-level clocks run from the report beside the stage deadlines; cases opened before them have none.
   const clocked = has(CASE_CLOCKS_PATCH);
-  if (clocked) await planClocks(s, planner);
+  if (clocked) await planClocks(s, local);
   const pauses = clocked ? watchPauses(s) : Promise.resolve();
 
   // Runs beside the stages: leadership hears of a major case at once, not when analysis ends.
@@ -142,7 +133,7 @@ export async function rectificationCase(input: CaseInput): Promise<StepAck> {
   // most one escalation per rung of the (finite) chain, then waits without a timer.
   // Comments and every other loop are capped by the case's budgets (domain/case-budgets.ts). The first pass opens the case (assignment, 201).
   for (let first = true; !isTerminal(s.view.stage); first = false) {
-    await superviseStage(s, planner, first);
+    await superviseStage(s, local, first);
   }
 
   await leadership;
