@@ -99,7 +99,8 @@ async function outcomeOf(
     mailEntries: entries
       .filter((e) => e.action === EMAIL_SENT)
       .map((e) => {
-        const p = e.payload as { kind?: unknown; to?: unknown } | null;
+        // Stored as payloadForStorage left it: the payload itself under `payload`.
+        const p = (e.payload as { payload?: { kind?: unknown; to?: unknown } } | null)?.payload;
         return `${String(p?.kind)} → ${String(p?.to)}`;
       })
       .sort(),
@@ -278,6 +279,11 @@ export async function runDrill(counts: DrillCounts, say: (line: string) => void)
           fromLedger: 0,
         };
         const problems = o.chainOk ? [] : [`audit chain does not verify: ${o.chainDetail}`];
+        // Every later case's mail entries are compared with these: each must name its kind and recipient.
+        if (o.mailEntries.length === 0 || o.mailEntries.some((m) => m.includes('undefined')))
+          problems.push(
+            `the baseline's email_sent entries do not name kind and recipient: ${o.mailEntries.join('; ')}`,
+          );
         record({
           fault,
           caseId,
@@ -289,7 +295,7 @@ export async function runDrill(counts: DrillCounts, say: (line: string) => void)
           fromLedger: o.fromLedger,
         });
         say(
-          `baseline: stage ${o.stage}, ${o.mails.length} mails, ${o.actions.length} audit entries (${o.actions.join(', ')})`,
+          `baseline: stage ${o.stage}, ${o.mails.length} mails, ${o.actions.length} audit entries (${o.actions.join(', ')}); mail entries ${o.mailEntries.join('; ')}`,
         );
         return;
       }
