@@ -117,13 +117,11 @@ function anyFreePort(): Promise<number> {
   });
 }
 
-function bindable(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen({ port, host: '0.0.0.0' }, () => srv.close(() => resolve(true)));
-  });
-}
+const bindable = (port: number): Promise<boolean> =>
+  assertPortFree(port, 'PORT', '0.0.0.0').then(
+    () => true,
+    () => false,
+  );
 
 /** Polls until healthy; a child that never gets there is stopped before the error is thrown. */
 async function waitFor(

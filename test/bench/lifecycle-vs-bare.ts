@@ -161,6 +161,16 @@ export async function benchLifecycleVsBare(
     if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
     return (await res.json()) as { caseId?: string; stage?: string };
   };
+  // A routine repair in room A101 for staff-zhou: every case the bench opens.
+  const openCase = (title: string) =>
+    api(supToken, '/api/cases', {
+      title,
+      description: 'benchmark case',
+      source: 'repair',
+      severity: 'routine',
+      location: { buildingId: 'bldg-a', floorId: 'a-f1', roomId: 'A101' },
+      assigneeId: 'staff-zhou',
+    });
   const signOffLink = async (caseId: string): Promise<string> => {
     for (let i = 0; i < 400; i++) {
       for (const e of await storedEmails(stack.sesEndpoint)) {
@@ -198,16 +208,7 @@ export async function benchLifecycleVsBare(
         opts.progress(`Rectify: ${opts.cases} cases through the HTTP API and the email link…`);
         let t0 = performance.now();
         await driveConcurrently(opts.cases, opts.concurrency, async (i) => {
-          const opened = await timed(rectify, () =>
-            api(supToken, '/api/cases', {
-              title: `bench ${i}`,
-              description: 'benchmark case',
-              source: 'repair',
-              severity: 'routine',
-              location: { buildingId: 'bldg-a', floorId: 'a-f1', roomId: 'A101' },
-              assigneeId: 'staff-zhou',
-            }),
-          );
+          const opened = await timed(rectify, () => openCase(`bench ${i}`));
           const id = opened.caseId!;
           rectifyIds.push(id);
           const c = `/api/cases/${id}`;
@@ -232,14 +233,7 @@ export async function benchLifecycleVsBare(
         rectify.seconds = (performance.now() - t0) / 1000;
 
         // One round (the issue's actions target): root cause, sign-off, rectification, review passed.
-        const one = await api(supToken, '/api/cases', {
-          title: 'bench one round',
-          description: 'benchmark case, one round',
-          source: 'repair',
-          severity: 'routine',
-          location: { buildingId: 'bldg-a', floorId: 'a-f1', roomId: 'A101' },
-          assigneeId: 'staff-zhou',
-        });
+        const one = await openCase('bench one round');
         const oc = `/api/cases/${one.caseId!}`;
         await api(supToken, `${oc}/root-cause`, {
           causes: ['wear'],

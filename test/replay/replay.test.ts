@@ -41,8 +41,10 @@ async function recorded(): Promise<{ label: string; name: string; file: string }
   return all.flat().sort((a, b) => a.file.localeCompare(b.file));
 }
 
-/** Whether a history carries the patch marker of SURVEY_REMINDER_PATCH (the patched() path was taken). */
-// The survey reminder's own marker, or the one that stands for every patch before it.
+/**
+ * Whether a history took the survey reminder's patched() path: its own marker, or the one
+ * (LEAN_EFFECTS_PATCH) that stands for every patch before it.
+ */
 const usesPatch = (h: Awaited<ReturnType<typeof historyFromFile>>) =>
   [SURVEY_REMINDER_PATCH, LEAN_EFFECTS_PATCH].some((id) => marksPatch(h, id));
 

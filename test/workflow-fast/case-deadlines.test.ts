@@ -1,13 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import {
   adjudicateUpdate,
-  reportRectificationUpdate,
-  reviewUpdate,
   signOffUpdate,
   submitRootCauseUpdate,
   withdrawUpdate,
 } from '../../workflows/rectification-case/messages.ts';
-import { actions, caseInput, eventually, people, reporter, useFastStack } from './harness.ts';
+import {
+  actions,
+  caseInput,
+  throughPassedReview,
+  eventually,
+  people,
+  reporter,
+  useFastStack,
+} from './harness.ts';
 import { viewAfterStep } from '../../api/step-view.ts';
 
 // Deadlines in real time: stage limits of a few seconds, so reminders, breaches,
@@ -114,12 +120,7 @@ describe.concurrent('case deadlines (stub activities, real time)', () => {
 
   it('an unanswered survey is reminded to the reporter, then the case closes unrated', async () => {
     const { handle } = await stack.start(caseInput({ reporter, limits: { follow_up: 3 } }));
-    await handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] });
-    await handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] });
-    await handle.executeUpdate(reportRectificationUpdate, {
-      args: [{ actor: responsible, summary: 'x', evidence: [] }],
-    });
-    await handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: '' }] });
+    await throughPassedReview(handle);
     const final = await viewAfterStep(handle, handle.result());
     expect(final.stage).toBe('closed');
     expect(final.followUp).toEqual({ at: expect.any(String), outcome: 'unrated' });

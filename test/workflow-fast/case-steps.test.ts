@@ -12,7 +12,16 @@ import {
   submitRootCauseUpdate,
   withdrawUpdate,
 } from '../../workflows/rectification-case/messages.ts';
-import { actions, caseInput, people, refusalType, reporter, steps, useFastStack } from './harness.ts';
+import {
+  actions,
+  caseInput,
+  throughPassedReview,
+  people,
+  refusalType,
+  reporter,
+  steps,
+  useFastStack,
+} from './harness.ts';
 import { viewAfterStep } from '../../api/step-view.ts';
 
 // Every human path of the case state machine, on the real workflow with stub activities.
@@ -106,12 +115,7 @@ describe.concurrent('case steps (stub activities)', () => {
 
   it('without a reporter a passed review closes the case at once', async () => {
     const { handle } = await stack.start(caseInput());
-    await handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] });
-    await handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] });
-    await handle.executeUpdate(reportRectificationUpdate, {
-      args: [{ actor: assignee, summary: 'done', evidence: [] }],
-    });
-    await handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: '' }] });
+    await throughPassedReview(handle, assignee);
     const final = await viewAfterStep(handle, handle.result());
     expect(final.stage).toBe('closed');
     expect(actions(final).slice(-2)).toEqual(['review_passed', 'closed']);
@@ -249,12 +253,7 @@ describe.concurrent('case steps (stub activities)', () => {
 
   it('a low follow-up score reopens the case for review; both scores stay in the timeline', async () => {
     const { handle } = await stack.start(caseInput({ reporter }));
-    await handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] });
-    await handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] });
-    await handle.executeUpdate(reportRectificationUpdate, {
-      args: [{ actor: responsible, summary: 'x', evidence: [] }],
-    });
-    await handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: '' }] });
+    await throughPassedReview(handle);
     let v = await viewAfterStep(
       handle,
       handle.executeUpdate(submitFollowUpUpdate, {

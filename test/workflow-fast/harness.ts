@@ -18,7 +18,13 @@ import { addWorkingTime } from '../../domain/working-time.ts';
 import type { AppendInput, AppendResult } from '../../store/audit-chain.ts';
 import { EffectFailure } from '../../domain/effect-failure.ts';
 import { applyViewDelta, type ViewDelta } from '../../domain/view-delta.ts';
-import { openedUpdate } from '../../workflows/rectification-case/messages.ts';
+import {
+  openedUpdate,
+  reportRectificationUpdate,
+  reviewUpdate,
+  signOffUpdate,
+  submitRootCauseUpdate,
+} from '../../workflows/rectification-case/messages.ts';
 import { viewAfterStep } from '../../api/step-view.ts';
 import { rectificationCase } from '../../workflows/rectification-case/workflow.ts';
 
@@ -126,6 +132,27 @@ export const people = {
   reporterActor: actor('reporter:xiaoming@example.edu.cn'),
 };
 export const reporter: Reporter = { name: '小明', email: 'xiaoming@example.edu.cn' };
+
+/**
+ * One round that passes: the assignee's root cause naming `people.responsible`, their sign-off,
+ * the rectification reported by `rectifiedBy`, and the supervisor's passed review.
+ */
+export async function throughPassedReview(
+  handle: WorkflowHandle<typeof rectificationCase>,
+  rectifiedBy: Actor = people.responsible,
+): Promise<void> {
+  const { assignee, responsible, supervisor } = people;
+  await handle.executeUpdate(submitRootCauseUpdate, {
+    args: [
+      { actor: assignee, causes: ['阀芯老化 worn valve'], responsibleId: responsible.id, plan: '更换阀芯' },
+    ],
+  });
+  await handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] });
+  await handle.executeUpdate(reportRectificationUpdate, {
+    args: [{ actor: rectifiedBy, summary: 'done', evidence: [] }],
+  });
+  await handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: '' }] });
+}
 
 const seconds = (s: number): Duration => ({ unit: 'minutes', amount: s / 60 });
 const LONG: Duration = { unit: 'hours', amount: 24 };
