@@ -52,6 +52,17 @@ export interface EmailResult {
   unknownRecipients: string[];
 }
 
+/** One transition's effects: its records in order, then its mail. */
+export interface TransitionEffects {
+  records: AppendInput[];
+  mails: EmailRequest[];
+}
+
+export interface TransitionResult {
+  /** The mails (by index) not sent here, with why: the workflow sends them on the mail queue. */
+  deferred: { index: number; reason: string }[];
+}
+
 export interface PlanDeadlineInput {
   start: string;
   duration: Duration;
@@ -112,6 +123,14 @@ export function createActivities(deps: ActivityDeps) {
       calendarVersion: calendar.version,
       reminders: reminderInstants({ start: input.start, due: d.due, fractions: input.fractions }),
     };
+  }
+
+  // Several deadlines from one calendar, as one local activity: the opening plans its clocks and
+  // its first stage together, one marker in history instead of one each.
+  async function planDeadlines(inputs: PlanDeadlineInput[]): Promise<PlanDeadlineResult[]> {
+    const results: PlanDeadlineResult[] = [];
+    for (const input of inputs) results.push(await planDeadline(input));
+    return results;
   }
 
   async function recordStep(input: AppendInput): Promise<AppendResult> {
@@ -210,6 +229,29 @@ export function createActivities(deps: ActivityDeps) {
     return result;
   }
 
+  /**
+   * A transition's effects in one activity: the records first (a record that fails fails the
+   * activity, before any mail), then each mail once. A mail that fails here, for a moment or
+   * for good, is handed back rather than failing the records' activity: the workflow sends it
+   * on the mail queue with that queue's retries and stuck handling, and the outbox keeps a
+   * recipient already mailed from being mailed again.
+   */
+  async function applyTransition(input: TransitionEffects): Promise<TransitionResult> {
+    return whileAlive(MAIL_HEARTBEAT_MS, async () => {
+      for (const record of input.records)
+        await failingPermanently(() => appendAudit(deps.ddb, deps.tables, record));
+      const deferred: TransitionResult['deferred'] = [];
+      for (const [index, mail] of input.mails.entries()) {
+        try {
+          await sendCaseEmailNow(mail);
+        } catch (err) {
+          deferred.push({ index, reason: (err instanceof Error ? err.message : String(err)).slice(0, 300) });
+        }
+      }
+      return { deferred };
+    });
+  }
+
   // A withdrawn case tells whoever reported it by scanning a code, with the reason (once per report).
   async function tellReporters(input: { caseId: string; reason: string }): Promise<void> {
     await failingPermanently(() => tellReportersOfWithdrawal(deps, input.caseId, input.reason));
@@ -217,7 +259,9 @@ export function createActivities(deps: ActivityDeps) {
 
   return {
     planDeadline,
+    planDeadlines,
     recordStep,
+    applyTransition,
     sendCaseEmail,
     tellReporters,
     ...createRoutingActivities(deps, calendarNow),

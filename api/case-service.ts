@@ -1,6 +1,10 @@
 // Longer than most modules because opening a case carries its whole idempotency story (claim, replay, a racing retry) beside listing and stepping.
 import { createHash } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+} from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { BadCursorError, listCases, type ListPage } from '../store/case-lists.ts';
 import { nextCaseNumber } from '../store/counters.ts';
@@ -112,14 +116,20 @@ export async function openNewCase(
  */
 async function startCase(deps: AppDeps, input: CaseInput, fromClaim: boolean): Promise<CaseView> {
   try {
-    const handle = await deps.temporal.workflow.start<typeof rectificationCase>('rectificationCase', {
+    // Started with its first update in one request, so the case's first workflow task takes both.
+    const start = new WithStartWorkflowOperation<typeof rectificationCase>('rectificationCase', {
       taskQueue: deps.env.TEMPORAL_TASK_QUEUE,
       workflowId: input.caseId,
       // A case number is never reused, even after its case closed.
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      workflowIdConflictPolicy: 'FAIL',
       args: [input],
     });
-    return await viewAfterStep(handle, handle.executeUpdate(openedUpdate, { args: [{}] }));
+    const opened = await deps.temporal.workflow.executeUpdateWithStart(openedUpdate, {
+      args: [{}],
+      startWorkflowOperation: start,
+    });
+    return await viewAfterStep(await start.workflowHandle(), opened);
   } catch (err) {
     if (!(fromClaim && err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }

@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import protoPkg from '@temporalio/proto';
@@ -72,6 +74,12 @@ function eventName(t: unknown): string {
 async function measureHistory(client: Client, workflowId: string) {
   const handle = client.workflow.getHandle(workflowId);
   const [desc, history] = await Promise.all([handle.describe(), handle.fetchHistory()]);
+  // BENCH_HISTORY_DIR keeps each measured history, to see which events a case's count is made of.
+  const dir = process.env['BENCH_HISTORY_DIR'];
+  if (dir) {
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, `${workflowId}.json`), JSON.stringify(history, null, 1));
+  }
   return {
     events: desc.historyLength,
     bytes: Number(desc.raw.workflowExecutionInfo?.historySizeBytes ?? 0),

@@ -5,6 +5,7 @@ import {
   UpdateItemCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import type { SESClient } from '@aws-sdk/client-ses';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -258,6 +259,63 @@ describe('appending', () => {
     const chain = await readChain(deps.ddb, deps.tables, caseId);
     expect(chain.map((e) => e.seq)).toEqual([1, 2]);
     expect(verifyChain(chain).ok).toBe(true);
+  });
+
+  it('a transition writes its records, then its mail; a mail it cannot send is handed back; retried, each once', async () => {
+    const caseId = uniqueId('ZG-TRANSITION');
+    // The mail service turns the first attempt away (a 4xx: nothing was sent, so the outbox row
+    // is given back at once rather than held until its lease lapses).
+    let refuseMails = 1;
+    const ses = Object.create(deps.ses) as SESClient;
+    const sesSend = deps.ses.send.bind(deps.ses) as (command: unknown) => Promise<unknown>;
+    const throttled = Object.assign(new Error('Maximum sending rate exceeded'), {
+      name: 'Throttling',
+      $metadata: { httpStatusCode: 400 },
+    });
+    ses.send = ((command: unknown) =>
+      refuseMails-- > 0 ? Promise.reject(throttled) : sesSend(command)) as SESClient['send'];
+    const acts = createActivities({ ...deps, ses });
+    const v1 = testView(caseId, { version: 1 });
+    const v2: CaseView = { ...v1, version: 2, stage: 'analysing' };
+    const entry = (stepId: string, action: string) => ({
+      caseId,
+      stepId,
+      at: new Date().toISOString(),
+      actor: { id: 'sup-wang', role: 'supervisor', via: 'api' },
+      action,
+      payload: { stepId },
+    });
+    const input = {
+      records: [
+        { ...entry('step-1', 'detected'), view: v1 },
+        { ...entry('step-2', 'assigned'), view: v2 },
+      ],
+      mails: [
+        {
+          caseId,
+          title: '水龙头漏水 Leaking tap',
+          stage: 'analysing',
+          round: 1,
+          kind: 'assigned' as const,
+          key: 'e1',
+          to: { personIds: ['staff-zhou'] },
+        },
+      ],
+    };
+    const first = await acts.applyTransition(input);
+    expect(first.deferred).toEqual([{ index: 0, reason: expect.stringContaining('sending rate') }]);
+    expect((await readChain(deps.ddb, deps.tables, caseId)).map((e) => e.action)).toEqual([
+      'detected',
+      'assigned',
+    ]);
+    expect(await getCaseRecord(deps.ddb, deps.tables, caseId)).toEqual(v2);
+    // Temporal runs it again (a lost worker) and again: the records stay once, the mail goes once.
+    expect(await acts.applyTransition(input)).toEqual({ deferred: [] });
+    expect(await acts.applyTransition(input)).toEqual({ deferred: [] });
+    const chain = await readChain(deps.ddb, deps.tables, caseId);
+    expect(chain.map((e) => e.action)).toEqual(['detected', 'assigned', 'email_sent']);
+    expect(verifyChain(chain).ok).toBe(true);
+    expect(await sentEmails((e) => e.subject.includes(caseId))).toHaveLength(1);
   });
 
   it('an email whose audit entry failed after SES took it gets the entry on the retry, once', async () => {

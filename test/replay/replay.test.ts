@@ -4,7 +4,7 @@ import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bundleWorkflows } from '../../infra/worker.ts';
 import { SURVEY_REMINDER_PATCH } from '../../workflows/rectification-case/workflow.ts';
-import { LEAN_EFFECTS_PATCH } from '../../workflows/rectification-case/state.ts';
+import { LEAN_EFFECTS_PATCH, TRANSITION_EFFECTS_PATCH } from '../../workflows/rectification-case/state.ts';
 import { historiesDir, historyFromFile } from '../support/case-harness.ts';
 // CommonJS package: Node's ESM loader exposes only its default export.
 import protoPkg from '@temporalio/proto';
@@ -15,7 +15,7 @@ const { temporal } = protoPkg;
  * that shape may still be running when a worker restarts on the new code), replayed cut at
  * every task too.
  */
-const MID_CASE_LABELS = ['v8-lean', 'v9-effects'];
+const MID_CASE_LABELS = ['v8-lean', 'v9-effects', 'v10-transitions'];
 
 // Every committed history (test/replay/histories/<label>/<path>.json, written by
 // test/replay/record.ts) must replay against the workflow code as it is now: a change that
@@ -42,11 +42,11 @@ async function recorded(): Promise<{ label: string; name: string; file: string }
 }
 
 /**
- * Whether a history took the survey reminder's patched() path: its own marker, or the one
- * (LEAN_EFFECTS_PATCH) that stands for every patch before it.
+ * Whether a history took the survey reminder's patched() path: its own marker, or one that
+ * stands for every patch before it (LEAN_EFFECTS_PATCH, then TRANSITION_EFFECTS_PATCH).
  */
 const usesPatch = (h: Awaited<ReturnType<typeof historyFromFile>>) =>
-  [SURVEY_REMINDER_PATCH, LEAN_EFFECTS_PATCH].some((id) => marksPatch(h, id));
+  [SURVEY_REMINDER_PATCH, LEAN_EFFECTS_PATCH, TRANSITION_EFFECTS_PATCH].some((id) => marksPatch(h, id));
 
 const marksPatch = (h: Awaited<ReturnType<typeof historyFromFile>>, id: string) =>
   (h.events ?? []).some((e) => {

@@ -57,9 +57,15 @@ describe('the lean case (stub activities)', () => {
 
     await eventually(() => {
       const { steps, record } = stack.of(handle.workflowId);
-      // The opening record is the whole view; every later one only its change.
-      expect(steps[0]?.change).toBeUndefined();
-      expect(steps.slice(1).every((s) => s.change !== undefined)).toBe(true);
+      // The opening's records are whole views; after them no record carries the whole view, and
+      // each transition's last record carries its change.
+      const opening = steps.findIndex((s) => s.action === 'assigned');
+      expect(steps.slice(0, opening + 1).every((s) => s.whole)).toBe(true);
+      const later = steps.slice(opening + 1);
+      expect(later.some((s) => s.whole)).toBe(false);
+      expect(later.filter((s) => s.change !== undefined).map((s) => s.action)).toEqual(
+        expect.arrayContaining(['deadline_set', 'closed']),
+      );
       expect(steps.length).toBeGreaterThan(5);
       // What the store made of the changes is the view the case ended with.
       expect(record).toEqual(JSON.parse(JSON.stringify(final)));
@@ -82,11 +88,13 @@ describe('the lean case (stub activities)', () => {
     const view = await handle.query<{ version: number; stage: string }>('caseView');
     await eventually(() => {
       const { steps, record } = stack.of(handle.workflowId);
-      // The next record was refused as a change (nothing appended), then written whole.
-      expect(steps[bumpedAt]?.change).toBeUndefined();
-      expect(steps[bumpedAt]?.view).toBeDefined();
-      expect(steps.slice(bumpedAt + 1).every((s) => s.change !== undefined)).toBe(true);
-      expect(steps.find((s) => s.action === 'signed_off')?.view.stage).toBe('rectifying');
+      // The sign-off's change was refused (nothing appended from it), then written whole: the
+      // one whole record since, the last of the sign-off's transition.
+      const since = steps.slice(bumpedAt);
+      expect(since.filter((s) => s.whole).map((s) => [s.action, s.view.stage])).toEqual([
+        ['deadline_set', 'rectifying'],
+      ]);
+      expect(since.map((s) => s.action).slice(0, 2)).toEqual(['signed_off', 'deadline_set']);
       expect(record?.version).toBe(view.version);
     });
     // The case carries on as changes from the record it wrote whole; nothing went stuck.
@@ -95,7 +103,11 @@ describe('the lean case (stub activities)', () => {
     });
     await eventually(() => {
       const { steps } = stack.of(handle.workflowId);
-      expect(steps.find((s) => s.action === 'rectification_reported')?.change).toBeDefined();
+      const reported = steps.findIndex((s) => s.action === 'rectification_reported');
+      expect(reported).toBeGreaterThan(0);
+      // Its transition (the report, then the review stage's deadline) is written as a change again.
+      expect(steps[reported + 1]).toMatchObject({ action: 'deadline_set', whole: false });
+      expect(steps[reported + 1]?.change).toBeDefined();
     });
     const after = await handle.query<{ stuck?: unknown[] }>('caseView');
     expect(after.stuck ?? []).toEqual([]);

@@ -15,6 +15,7 @@ import {
 import {
   actions,
   caseInput,
+  eventually,
   throughPassedReview,
   people,
   refusalType,
@@ -200,6 +201,10 @@ describe.concurrent('case steps (stub activities)', () => {
     expect(v.adjudications).toMatchObject([{ decision: 'revise', by: supervisor.id }]);
     expect(v.signOffs.map((s) => s.decision)).toEqual(['dispute', 'confirm']);
 
+    // A transition's mail goes out after its step has answered.
+    await eventually(() =>
+      expect(stack.of(v.caseId).emails.filter((e) => e.kind === 'signoff_request')).toHaveLength(2),
+    );
     const emails = stack.of(v.caseId).emails;
     expect(emails.find((e) => e.kind === 'adjudication_request')).toMatchObject({
       to: { personIds: [supervisor.id] },

@@ -7,7 +7,14 @@ import {
 } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { afterAll, beforeAll, inject } from 'vitest';
-import type { CaseActivities, EmailRequest, EmailResult, PlanDeadlineInput } from '../../activities/index.ts';
+import type {
+  CaseActivities,
+  EmailRequest,
+  EmailResult,
+  PlanDeadlineInput,
+  TransitionEffects,
+  TransitionResult,
+} from '../../activities/index.ts';
 import { computeDeadline, createCalendar, type Duration } from '../../domain/calendar.ts';
 import type { Actor, CaseInput, CasePolicy, CaseView, Reporter } from '../../domain/case-model.ts';
 import type { Role } from '../../domain/directory.ts';
@@ -41,7 +48,7 @@ export const uniqueId = (prefix: string) =>
 /** What the stubs were asked to do, per case. */
 export interface Effects {
   /** Each record as written: a step that sent its change carries the view it made of the record. */
-  steps: (AppendInput & { view: CaseView })[];
+  steps: (AppendInput & { view: CaseView; whole: boolean })[];
   /** The case record as the store would hold it. */
   record?: CaseView;
   emails: EmailRequest[];
@@ -56,7 +63,7 @@ export function stubActivities(effects: Map<string, Effects>): CaseActivities {
     if (!e) effects.set(caseId, (e = { steps: [], emails: [], reportersTold: [] }));
     return e;
   };
-  return {
+  const acts: Omit<CaseActivities, 'applyTransition' | 'planDeadlines'> = {
     async planDeadline(input: PlanDeadlineInput) {
       const d = computeDeadline({
         start: input.start,
@@ -88,7 +95,7 @@ export function stubActivities(effects: Map<string, Effects>): CaseActivities {
       // An entry without a view (one overtaken by a newer record) shows the record as it stands.
       const shown = view ?? e.record;
       if (!shown) throw new Error(`${input.caseId}: ${input.action} recorded before any whole view`);
-      steps.push({ ...input, view: shown });
+      steps.push({ ...input, view: shown, whole: input.view !== undefined });
       return { seq: steps.length, hash: `h${steps.length}`, duplicate: false };
     },
     // No directory here: the case keeps its pinned chain and supervisors.
@@ -117,6 +124,18 @@ export function stubActivities(effects: Map<string, Effects>): CaseActivities {
     // Reporters live in the reports store, which the fast harness has none of.
     async tellReporters(input: { caseId: string; reason: string }) {
       of(input.caseId).reportersTold.push(input.reason);
+    },
+  };
+  return {
+    ...acts,
+    async planDeadlines(inputs: PlanDeadlineInput[]) {
+      return Promise.all(inputs.map((input) => acts.planDeadline(input)));
+    },
+    // As the real one: the records in order (one failing fails it), then the mail.
+    async applyTransition(input: TransitionEffects): Promise<TransitionResult> {
+      for (const record of input.records) await acts.recordStep(record);
+      for (const mail of input.mails) await acts.sendCaseEmail(mail);
+      return { deferred: [] };
     },
   };
 }

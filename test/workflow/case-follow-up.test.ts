@@ -12,7 +12,7 @@ import {
   useCaseStack,
 } from '../support/case-harness.ts';
 import { uniqueId } from '../support/stack.ts';
-import { LEAN_EFFECTS_PATCH } from '../../workflows/rectification-case/state.ts';
+import { TRANSITION_EFFECTS_PATCH } from '../../workflows/rectification-case/state.ts';
 
 const stack = useCaseStack();
 const DAY = 86_400_000;
@@ -94,8 +94,9 @@ describe('follow-up (回访)', () => {
       const markers = ((await handle.fetchHistory()).events ?? []).filter(
         (e) => e.markerRecordedEventAttributes?.markerName === 'core_patch',
       );
-      // One marker for every patch: a case opened now takes them all behind LEAN_EFFECTS_PATCH
-      // (two events and an action per marker; it took seven before), none asked one by one.
+      // One marker for every patch: a case opened now takes them all behind
+      // TRANSITION_EFFECTS_PATCH (two events and an action per marker; it took seven before),
+      // none asked one by one. A later patch goes in this list.
       const patchIds = markers.flatMap((e) =>
         Object.values(e.markerRecordedEventAttributes?.details ?? {}).flatMap((p) =>
           (p.payloads ?? []).map(
@@ -103,7 +104,7 @@ describe('follow-up (回访)', () => {
           ),
         ),
       );
-      expect(patchIds).toEqual([LEAN_EFFECTS_PATCH]);
+      expect(patchIds).toEqual([TRANSITION_EFFECTS_PATCH]);
       await saveHistory(handle, 'follow-up-timeout-unrated');
     });
   });

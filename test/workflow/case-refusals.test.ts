@@ -122,7 +122,7 @@ describe('withdrawal and refused steps', () => {
 
   it('refuses every step while the case is still being opened, then takes them once it is open', async () => {
     const { dir, env, deps, bundle } = stack;
-    // The case's first record (step-1, 'detected') is held until the test lets it through.
+    // The opening's records (step-1 'detected' with 'assigned') are held until the test lets them through.
     let letThrough!: () => void;
     const held = new Promise<void>((r) => (letThrough = r));
     let holding = false;
@@ -130,12 +130,12 @@ describe('withdrawal and refused steps', () => {
     const taskQueue = uniqueId('tq');
     const activities = {
       ...acts,
-      recordStep: async (input: Parameters<typeof acts.recordStep>[0]) => {
-        if (/(^|:)step-1$/.test(input.stepId)) {
+      applyTransition: async (input: Parameters<typeof acts.applyTransition>[0]) => {
+        if (input.records.some((r) => /(^|:)step-1$/.test(r.stepId))) {
           holding = true;
           await held;
         }
-        return acts.recordStep(input);
+        return acts.applyTransition(input);
       },
     };
     const opts = { connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue };
@@ -152,7 +152,12 @@ describe('withdrawal and refused steps', () => {
         args: [input],
       });
       await expect.poll(() => holding, { timeout: 30_000 }).toBe(true);
-      expect((await handle.query(caseViewQuery)).stage).toBe('detected');
+      // Decided, not yet written: the case is not open until its opening records are in.
+      expect((await handle.query(caseViewQuery)).timeline.map((t) => t.action)).toEqual([
+        'detected',
+        'assigned',
+      ]);
+      expect(await readChain(deps.ddb, deps.tables, input.caseId)).toEqual([]);
       // Were one accepted, its record would queue behind the held one: let that through in time
       // for the test to fail on the acceptance rather than hang.
       const safety = setTimeout(letThrough, 10_000);

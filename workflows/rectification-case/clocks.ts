@@ -1,7 +1,8 @@
 import { condition } from '@temporalio/workflow';
 import { clockRules, openPause, type CaseClock } from '../../domain/case-clocks.ts';
 import { SYSTEM_ACTOR, isTerminal } from '../../domain/case-model.ts';
-import type { DeadlinePlanner } from './deadlines.ts';
+import type { PlanDeadlineResult } from '../../activities/index.ts';
+import { stagePlanInput, type DeadlinePlanner } from './deadlines.ts';
 import type { CaseState } from './state.ts';
 
 /** patched() id: case-level clocks are planned at the opening and pauses end by themselves (added after v4 histories). */
@@ -16,13 +17,23 @@ export async function planClocks(s: CaseState, local: DeadlinePlanner): Promise<
   const { input, policy } = s;
   const start = input.reportedAt ?? input.openedAt;
   const clocks: CaseClock[] = [];
-  for (const rule of clockRules(input)) {
-    const plan = await local.planDeadline({
-      start,
-      duration: rule.limit,
-      timeZone: policy.timeZone,
-      fractions: [],
-    });
+  const rules = clockRules(input);
+  const clockPlan = (rule: (typeof rules)[number]) => ({
+    start,
+    duration: rule.limit,
+    timeZone: policy.timeZone,
+    fractions: [],
+  });
+  // Behind TRANSITION_EFFECTS_PATCH: every clock and the first stage's deadline in one local activity.
+  let plans: PlanDeadlineResult[] | undefined;
+  if (s.batched) {
+    const stageStart = new Date().toISOString();
+    plans = await local.planDeadlines([...rules.map(clockPlan), stagePlanInput(s, stageStart)]);
+    const stagePlan = plans.at(-1);
+    if (stagePlan) s.earlyPlan = { startedAt: stageStart, plan: stagePlan };
+  }
+  for (const [k, rule] of rules.entries()) {
+    const plan = plans?.[k] ?? (await local.planDeadline(clockPlan(rule)));
     clocks.push({
       id: rule.id,
       label: rule.label,

@@ -1,5 +1,5 @@
 import { condition } from '@temporalio/workflow';
-import type { CaseActivities } from '../../activities/index.ts';
+import type { CaseActivities, PlanDeadlineInput } from '../../activities/index.ts';
 import {
   SYSTEM_ACTOR,
   isTerminal,
@@ -43,7 +43,18 @@ const HOUR = 3_600_000;
 const nowIso = () => new Date().toISOString();
 
 /** Deadline arithmetic, run as a local activity so its calendar-dependent result is in history. */
-export type DeadlinePlanner = Pick<CaseActivities, 'planDeadline'>;
+export type DeadlinePlanner = Pick<CaseActivities, 'planDeadline' | 'planDeadlines'>;
+
+/** What planning the deadline of the stage the case is in asks, from `start`. */
+export function stagePlanInput(s: CaseState, start: string): PlanDeadlineInput {
+  const { policy } = s;
+  return {
+    start,
+    duration: policy.stageDurations[s.view.stage as TimedStage],
+    timeZone: policy.timeZone,
+    fractions: policy.reminderFractions,
+  };
+}
 
 /**
  * Watches one stage: computes its deadline, sends reminders before it and escalates up
@@ -55,13 +66,10 @@ export async function superviseStage(s: CaseState, local: DeadlinePlanner, annou
   const stage = view.stage as TimedStage;
   const myEpoch = s.epoch;
   const moved = () => s.movedSince(myEpoch);
-  const startedAt = nowIso();
-  const plan = await local.planDeadline({
-    start: startedAt,
-    duration: policy.stageDurations[stage],
-    timeZone: policy.timeZone,
-    fractions: policy.reminderFractions,
-  });
+  // The first stage's deadline may have been planned with the case's clocks (TRANSITION_EFFECTS_PATCH).
+  const early = s.takeEarlyPlan();
+  const startedAt = early?.startedAt ?? nowIso();
+  const plan = early?.plan ?? (await local.planDeadline(stagePlanInput(s, startedAt)));
   const deadline: DeadlineView = {
     stage,
     round: view.round,
@@ -74,18 +82,26 @@ export async function superviseStage(s: CaseState, local: DeadlinePlanner, annou
   };
   s.setDeadline(deadline, myEpoch);
   if (announce) {
-    await s.record(input.openedBy, 'assigned', {
+    const assigned = s.record(input.openedBy, 'assigned', {
       assigneeId: view.assigneeId,
       due: plan.due,
       approximate: plan.approximate,
     });
-    s.opened = true;
+    if (!s.batched) {
+      await assigned;
+      s.opened = true;
+    }
     await s.email({
       kind: 'assigned',
       to: { personIds: [view.assigneeId] },
       due: plan.due,
       ...arrivalLink(s),
     });
+    // Open (201) once the case's record is written, as before: lists read the records.
+    if (s.batched) {
+      await s.recorded();
+      s.opened = true;
+    }
   } else if (!moved()) {
     await s.record(SYSTEM_ACTOR, 'deadline_set', {
       stage,

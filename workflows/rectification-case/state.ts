@@ -5,7 +5,12 @@ import {
   patched,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { CaseActivities, EmailRequest } from '../../activities/index.ts';
+import type {
+  CaseActivities,
+  EmailRequest,
+  PlanDeadlineResult,
+  TransitionResult,
+} from '../../activities/index.ts';
 import type { CaseAction, SurveyScore } from '../../domain/case-action.ts';
 import {
   checkStep,
@@ -28,11 +33,33 @@ import { CaseFailure, type StepAck } from './messages.ts';
 import { searchKeys } from './search-attributes.ts';
 
 /** The activities a case's state writes through: its record with the audit entry, and its emails. */
-export type CaseEffects = Pick<CaseActivities, 'recordStep' | 'sendCaseEmail' | 'tellReporters'>;
+export type CaseEffects = Pick<
+  CaseActivities,
+  'recordStep' | 'applyTransition' | 'sendCaseEmail' | 'tellReporters'
+>;
 /** An email as a step or a deadline asks for it; the state adds the case, stage and round. */
 export type CaseEmail = Omit<EmailRequest, 'caseId' | 'stage' | 'round' | 'title'>;
 
 const nowIso = () => new Date().toISOString();
+
+type RecordInput = Parameters<CaseEffects['recordStep']>[0];
+type RecordEntry = Omit<RecordInput, 'view' | 'change'>;
+/** A record as the workflow decided it: its audit entry and the view it leaves. */
+interface DecidedRecord {
+  entry: RecordEntry;
+  snapshot: CaseView;
+}
+/** What a transition decided and has not sent yet. */
+interface Transition {
+  records: DecidedRecord[];
+  mails: EmailRequest[];
+}
+
+/** Whether an activity failed with the typed failure `type`. */
+function failedWith(err: unknown, type: string): boolean {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof ApplicationFailure && cause.type === type;
+}
 
 /**
  * patched() id: a step's record carries the change since the last record written
@@ -50,6 +77,14 @@ export const LEAN_CASE_PATCH = 'lean-case';
  * Cases opened before it ask each older patch where they always did.
  */
 export const LEAN_EFFECTS_PATCH = 'lean-effects';
+
+/**
+ * patched() id: the records and mail of one transition (a step with the next stage's
+ * deadline_set, a reminder, a breach) go out in one activity once the new stage's deadline
+ * is planned, instead of one activity per record and per mail, each with its own workflow
+ * task. A new case takes this marker alone; it stands for every patch before it.
+ */
+export const TRANSITION_EFFECTS_PATCH = 'transition-effects';
 
 /** Throws the typed, non-retryable failure the API maps to 403, 409 or 422. */
 export function refuse(r: StepRefusal): never {
@@ -128,6 +163,18 @@ export class CaseState {
   answersWithDeadline = false;
   // The stage entry (epoch) whose deadline is planned.
   private plannedEpoch = -1;
+  /**
+   * Behind TRANSITION_EFFECTS_PATCH: records and mail wait in `pendingTransition` and go out
+   * together, once no stage waits for its deadline (so a step's record and its next stage's
+   * deadline_set travel in one activity).
+   */
+  batched = false;
+  private awaitingPlan = false;
+  private pendingTransition: Transition = { records: [], mails: [] };
+  private recordsDecided = 0;
+  /** The first stage's deadline, planned with the case's clocks (TRANSITION_EFFECTS_PATCH). */
+  earlyPlan: { startedAt: string; plan: PlanDeadlineResult } | undefined;
+  private recordsDone = 0;
   /** The budgets the case pinned (CASE_BUDGETS_PATCH); cases opened before keep the legacy caps. */
   budgets: CaseBudgets = LEGACY_BUDGETS;
 
@@ -172,7 +219,8 @@ export class CaseState {
    * waits for an admin (a closed case stays open to their retry or dismissal until then).
    */
   settled(): Promise<unknown> {
-    if (this.namedFailures) return condition(() => this.pending === 0 && !this.view.stuck?.length);
+    if (this.namedFailures)
+      return condition(() => this.pending === 0 && this.nothingPending() && !this.view.stuck?.length);
     return this.effects;
   }
 
@@ -265,6 +313,12 @@ export class CaseState {
 
   /** Adds a timeline entry and queues its write (case record and audit entry together). */
   record(actor: Actor, action: CaseAction, payload: unknown, score?: SurveyScore): Promise<unknown> {
+    if (this.batched) {
+      // Nobody waits for it: it goes out with the rest of its transition (see recorded()).
+      this.pendingTransition.records.push(this.decideRecord(actor, action, payload, score));
+      this.recordsDecided += 1;
+      return Promise.resolve();
+    }
     const write = this.recordWrite(actor, action, payload, score);
     if (this.namedFailures) return this.tracked('record', action, write, false);
     return this.serial(write);
@@ -277,6 +331,18 @@ export class CaseState {
     payload: unknown,
     score?: SurveyScore,
   ): () => Promise<unknown> {
+    const { entry, snapshot } = this.decideRecord(actor, action, payload, score);
+    if (!this.lean) return () => this.acts.recordStep({ ...entry, view: snapshot });
+    return () => this.leanWrite(entry, snapshot);
+  }
+
+  // Adds the timeline entry now; the step id and content are fixed here, whenever they are written.
+  private decideRecord(
+    actor: Actor,
+    action: CaseAction,
+    payload: unknown,
+    score?: SurveyScore,
+  ): DecidedRecord {
     const { view } = this;
     const at = nowIso();
     view.version += 1;
@@ -300,8 +366,90 @@ export class CaseState {
       payload,
       ...(lineage ? { checkContent: true, lineage } : {}),
     };
-    if (!this.lean) return () => this.acts.recordStep({ ...entry, view: snapshot });
-    return () => this.leanWrite(entry, snapshot);
+    return { entry, snapshot };
+  }
+
+  private nothingPending(): boolean {
+    return this.pendingTransition.records.length === 0 && this.pendingTransition.mails.length === 0;
+  }
+
+  /**
+   * Behind TRANSITION_EFFECTS_PATCH, for the case's whole life: sends what is pending as one
+   * transition whenever no stage waits for its deadline.
+   */
+  async sendTransitions(): Promise<void> {
+    const ready = () => !this.awaitingPlan && !this.nothingPending();
+    for (;;) {
+      await condition(ready);
+      // The SDK may look at conditions between one job and the code its awaits resume: by the
+      // time this runs, that code may have moved the stage (the opening's first record does).
+      if (!ready()) continue;
+      const t = this.pendingTransition;
+      this.pendingTransition = { records: [], mails: [] };
+      if (t.records.length === 0) {
+        this.mailSeparately(t.mails);
+        continue;
+      }
+      const what = t.records.map((r) => r.entry.action).join('+');
+      void this.tracked('record', what, () => this.transitionWrite(t), false).finally(() => {
+        this.recordsDone += t.records.length;
+      });
+    }
+  }
+
+  /** Resolves once every record decided so far is written, or stuck waiting for an admin. */
+  recorded(): Promise<void> {
+    const target = this.recordsDecided;
+    return condition(() => this.recordsDone >= target);
+  }
+
+  /**
+   * Writes a transition's records and sends its mail, in one activity. A mail the activity
+   * could not send goes on the mail queue; when the records fail, all their mail does, so a
+   * record waiting for an admin never holds up who must be told.
+   */
+  private async transitionWrite(t: Transition): Promise<TransitionResult> {
+    let result: TransitionResult;
+    try {
+      result = await this.transitionRecords(t);
+    } catch (err) {
+      this.mailSeparately(t.mails.splice(0));
+      throw err;
+    }
+    this.mailSeparately(result.deferred.flatMap((d) => t.mails[d.index] ?? []));
+    t.mails = [];
+    return result;
+  }
+
+  /**
+   * The records of a transition as leanWrite writes one: the last carries the change since the
+   * last record written (the ones before it are entries alone), the opening's are whole views,
+   * and a transition overtaken by a newer record (a stuck one retried late) appends its entries.
+   */
+  private async transitionRecords(t: Transition): Promise<TransitionResult> {
+    const send = (records: RecordInput[]) => this.acts.applyTransition({ records, mails: t.mails });
+    const base = this.written;
+    const last = t.records.at(-1);
+    const entries = t.records.map((r) => r.entry);
+    if (!last || (base && last.snapshot.version <= base.version)) return send(entries);
+    const before = entries.slice(0, -1);
+    let result: TransitionResult;
+    if (!base) result = await send(t.records.map((r) => ({ ...r.entry, view: r.snapshot })));
+    else {
+      try {
+        result = await send([...before, { ...last.entry, change: viewDelta(base, last.snapshot) }]);
+      } catch (err) {
+        if (!failedWith(err, EffectFailure.RecordBase)) throw err;
+        result = await send([...before, { ...last.entry, view: last.snapshot }]);
+      }
+    }
+    this.written = last.snapshot;
+    return result;
+  }
+
+  private mailSeparately(mails: EmailRequest[]): void {
+    for (const mail of mails)
+      void this.tracked('email', mail.kind, () => this.acts.sendCaseEmail(mail), false);
   }
 
   /**
@@ -310,10 +458,7 @@ export class CaseState {
    * retried late) appends its entry alone; a record not at the change's base (a reset run)
    * takes the whole view.
    */
-  private async leanWrite(
-    entry: Omit<Parameters<CaseEffects['recordStep']>[0], 'view' | 'change'>,
-    snapshot: CaseView,
-  ): Promise<unknown> {
+  private async leanWrite(entry: RecordEntry, snapshot: CaseView): Promise<unknown> {
     const base = this.written;
     if (base && snapshot.version <= base.version) return this.acts.recordStep(entry);
     let result: unknown;
@@ -322,13 +467,19 @@ export class CaseState {
       try {
         result = await this.acts.recordStep({ ...entry, change: viewDelta(base, snapshot) });
       } catch (err) {
-        const cause = err instanceof ActivityFailure ? err.cause : err;
-        if (!(cause instanceof ApplicationFailure && cause.type === EffectFailure.RecordBase)) throw err;
+        if (!failedWith(err, EffectFailure.RecordBase)) throw err;
         result = await this.acts.recordStep({ ...entry, view: snapshot });
       }
     }
     this.written = snapshot;
     return result;
+  }
+
+  /** The first stage's deadline planned early, once (then each stage plans its own). */
+  takeEarlyPlan(): { startedAt: string; plan: PlanDeadlineResult } | undefined {
+    const early = this.earlyPlan;
+    this.earlyPlan = undefined;
+    return early;
   }
 
   /** Resolves when the stage the case is in has its deadline, or has none to have (closed, withdrawn). */
@@ -345,6 +496,10 @@ export class CaseState {
 
   /** Queues an email (sent once: the outbox keys it by stage, round, stage entry and key). */
   email(req: CaseEmail): Promise<unknown> {
+    if (this.batched) {
+      this.pendingTransition.mails.push(this.emailRequest(req));
+      return Promise.resolve(undefined);
+    }
     const send = this.emailSend(req);
     // With named failures a step does not wait for its mail: a mail still retrying (or one
     // that will fail) never holds up the step's answer or the next step's records.
@@ -366,6 +521,11 @@ export class CaseState {
   }
 
   private emailSend(req: CaseEmail): () => Promise<unknown> {
+    const mail = this.emailRequest(req);
+    return () => this.acts.sendCaseEmail(mail);
+  }
+
+  private emailRequest(req: CaseEmail): EmailRequest {
     // Stage and round are read now, not when the queued effect runs: by then the case may
     // have moved on, and the outbox key (stage, round, kind, key, recipient) would name the
     // wrong stage. The stage entry (epoch) goes into the key too: a stage can be entered
@@ -373,7 +533,7 @@ export class CaseState {
     // the second sign-off request must not be taken for a retry of the first.
     const { stage, round, caseId, title } = this.view;
     const key = req.key ? `e${this.epoch}.${req.key}` : `e${this.epoch}`;
-    return () => this.acts.sendCaseEmail({ caseId, title, stage, round, ...req, key });
+    return { caseId, title, stage, round, ...req, key };
   }
 
   /** Notes in the view who was told what, in the stage and round the case is in now. */
@@ -415,6 +575,8 @@ export class CaseState {
     this.view.stage = stage;
     if (opts.newRound) this.view.round += 1;
     if (isTerminal(stage)) this.view.closedAt = nowIso();
+    // A stage with a deadline to come holds its transition's effects until the deadline is in.
+    if (this.batched) this.awaitingPlan = !isTerminal(stage);
     this.epoch += 1;
     this.syncSearch();
   }
@@ -441,6 +603,7 @@ export class CaseState {
     this.view.deadlines.push(deadline);
     this.openDeadline = deadline;
     this.plannedEpoch = enteredAt;
+    this.awaitingPlan = false;
   }
 
   /** Marks the stage's deadline missed: the case is overdue until its stage moves. */

@@ -404,6 +404,9 @@ function register<I>(s: CaseState, step: Step<I>): void {
       if (!s.lean) return step.run(s, u);
       await step.run(s, u);
       if (s.answersWithDeadline) await s.deadlinePlanned();
+      // A step answers once its transition is written (or stuck for an admin), as it did when
+      // it waited for its own record: whoever reads the stored records next sees it.
+      if (s.batched) await s.recorded();
       return s.ack();
     },
     { validator: (u) => step.validate(s, u) },

@@ -15,7 +15,13 @@ import { CASE_BUDGETS } from '../../domain/case-budgets.ts';
 import { CASE_BUDGETS_PATCH } from './budgets.ts';
 import { CASE_CLOCKS_PATCH, planClocks, watchPauses } from './clocks.ts';
 import { caseViewQuery, openedUpdate, type StepAck } from './messages.ts';
-import { CaseState, LEAN_CASE_PATCH, LEAN_EFFECTS_PATCH, type CaseEffects } from './state.ts';
+import {
+  CaseState,
+  LEAN_CASE_PATCH,
+  LEAN_EFFECTS_PATCH,
+  TRANSITION_EFFECTS_PATCH,
+  type CaseEffects,
+} from './state.ts';
 import { registerSteps } from './steps.ts';
 import { registerStuckEffects } from './stuck-effects.ts';
 
@@ -60,7 +66,16 @@ function namedEffects(): CaseEffects {
     heartbeatTimeout: '20 seconds',
     retry: { ...retry, maximumInterval: '30 seconds', maximumAttempts: 8 },
   });
+  // A transition's records and mail in one activity: the records' bound, the mail's heartbeat
+  // (it sends the mail too, one recipient at a time).
+  const transitions = proxyActivities<CaseActivities>({
+    taskQueue: queues.audit,
+    startToCloseTimeout: '10 minutes',
+    heartbeatTimeout: '20 seconds',
+    retry: { ...retry, maximumInterval: '1 minute', maximumAttempts: 20 },
+  });
   return {
+    applyTransition: transitions.applyTransition,
     recordStep: audit.recordStep,
     sendCaseEmail: mail.sendCaseEmail,
     tellReporters: mail.tellReporters,
@@ -86,8 +101,10 @@ function stepLineage(): string {
  * replay histories (test/replay/histories) pin: a change to it goes behind `patched()`.
  */
 export async function rectificationCase(input: CaseInput): Promise<StepAck> {
-  // A case opened since LEAN_EFFECTS_PATCH takes every earlier patch with its one marker.
-  const current = patched(LEAN_EFFECTS_PATCH);
+  // A case opened now takes every earlier patch with its one marker (TRANSITION_EFFECTS_PATCH);
+  // one opened between LEAN_EFFECTS_PATCH and it, with that one.
+  const transitions = patched(TRANSITION_EFFECTS_PATCH);
+  const current = transitions || patched(LEAN_EFFECTS_PATCH);
   const has = (patchId: string) => current || patched(patchId);
   // Cases started before named failures keep one queue and unbounded retries on replay.
   const named = has(EFFECT_FAILURES_PATCH);
@@ -98,6 +115,10 @@ export async function rectificationCase(input: CaseInput): Promise<StepAck> {
   if (has(STEP_LINEAGE_PATCH)) s.stepLineage = stepLineage();
   if (has(CASE_BUDGETS_PATCH)) s.budgets = CASE_BUDGETS;
   if (has(LEAN_CASE_PATCH)) s.lean = true;
+  if (transitions) {
+    s.batched = true;
+    void s.sendTransitions();
+  }
 
   // Queries and updates: registered before the first await.
   setHandler(caseViewQuery, () => s.view);
@@ -108,8 +129,9 @@ export async function rectificationCase(input: CaseInput): Promise<StepAck> {
   registerSteps(s);
   registerStuckEffects(s);
 
-  // Detected: recorded as it came in, then handed to the assignee for analysis.
-  s.syncSearch();
+  // Detected: recorded as it came in, then handed to the assignee for analysis. A case sending
+  // transitions upserts its search attributes once, when it moves on to analysis.
+  if (!s.batched) s.syncSearch();
   await s.record(input.openedBy, 'detected', {
     source: input.source,
     severity: input.severity,
