@@ -187,6 +187,8 @@ export interface HistoryEventSummary {
 
 export interface RecordedStep {
   eventId: number;
+  /** The activity that wrote it: `recordStep`, or `applyTransition` with the rest of its transition. */
+  activity: string;
   stepId: string;
   action: string;
   actorId: string;
@@ -212,7 +214,7 @@ export interface HistorySummary {
   events: HistoryEventSummary[];
   /** Every accepted update with the audit step it recorded. */
   updates: UpdateSummary[];
-  /** Every audit step the workflow scheduled (recordStep activities), in order. */
+  /** Every audit step the workflow scheduled (recordStep and applyTransition activities), in order. */
   steps: RecordedStep[];
 }
 
@@ -273,18 +275,31 @@ export function summariseHistory(history: History, stepSeqs: ReadonlyMap<string,
       const name = a.activityType?.name ?? '';
       activityNames.set(id, name);
       const input = decode(a.input?.payloads) as Record<string, unknown> | undefined;
-      if (name === 'recordStep' && input) {
-        const stepId = str(input.stepId);
+      const recorded = (record: Record<string, unknown>): RecordedStep => {
+        const stepId = str(record.stepId);
         const step: RecordedStep = {
           eventId: id,
+          activity: name,
           stepId,
-          action: str(input.action),
-          actorId: str((input.actor as { id?: unknown } | undefined)?.id),
-          at: str(input.at),
+          action: str(record.action),
+          actorId: str((record.actor as { id?: unknown } | undefined)?.id),
+          at: str(record.at),
           auditSeq: stepSeqs.get(stepId) ?? null,
         };
         steps.push(step);
-        detail = `recordStep ${step.action} by ${step.actorId} → audit seq ${step.auditSeq ?? '?'}`;
+        return step;
+      };
+      const said = (step: RecordedStep) =>
+        `${step.action} by ${step.actorId} → audit seq ${step.auditSeq ?? '?'}`;
+      if (name === 'recordStep' && input) {
+        detail = `recordStep ${said(recorded(input))}`;
+      } else if (name === 'applyTransition' && input) {
+        // One transition's records, in order, then its mail (transition-effects patch).
+        const records = Array.isArray(input.records) ? (input.records as Record<string, unknown>[]) : [];
+        const mails = Array.isArray(input.mails) ? (input.mails as Record<string, unknown>[]) : [];
+        const parts = records.map((r) => said(recorded(r)));
+        if (mails.length > 0) parts.push(`mail ${mails.map((m) => str(m.kind)).join(', ')}`);
+        detail = `applyTransition ${parts.join('; ')}`;
       } else if (name === 'sendCaseEmail' && input) {
         detail = `sendCaseEmail ${str(input.kind)}`;
       } else detail = name;
@@ -326,19 +341,15 @@ export function summariseHistory(history: History, stepSeqs: ReadonlyMap<string,
     events.push({ id, time, type, detail });
   }
   // Each update claims the first later audit step with one of its actions.
-  const claimed = new Set<number>();
+  const claimed = new Set<RecordedStep>();
   for (const u of updates) {
     const wanted = updateActions[u.name] ?? [];
     if (wanted.length === 0) continue;
     const step = steps.find(
-      (s) =>
-        s.eventId > u.eventId &&
-        !claimed.has(s.eventId) &&
-        isCaseAction(s.action) &&
-        wanted.includes(s.action),
+      (s) => s.eventId > u.eventId && !claimed.has(s) && isCaseAction(s.action) && wanted.includes(s.action),
     );
     if (step) {
-      claimed.add(step.eventId);
+      claimed.add(step);
       u.recorded = step;
     }
   }

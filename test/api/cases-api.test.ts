@@ -176,11 +176,15 @@ describe('Idempotency-Key races', () => {
     // Stage the race on the real servers: each start finds its workflow already started, as when a
     // concurrent retry read this request's claim and started the case a moment before it did.
     const real = s.deps.temporal.workflow;
-    const start = (async (type: string, options: Parameters<WorkflowClient['start']>[1]) => {
-      await real.start(type, options);
-      return real.start(type, options);
-    }) as WorkflowClient['start'];
-    const app = createApp({ ...s.deps, temporal: clientWith(s.deps.temporal, { start }) });
+    const executeUpdateWithStart = (async (
+      update: Parameters<WorkflowClient['executeUpdateWithStart']>[0],
+      options: Parameters<WorkflowClient['executeUpdateWithStart']>[1],
+    ) => {
+      const { workflowTypeOrFunc, options: startOptions } = options.startWorkflowOperation;
+      await real.start(workflowTypeOrFunc, startOptions);
+      return real.executeUpdateWithStart(update, options);
+    }) as WorkflowClient['executeUpdateWithStart'];
+    const app = createApp({ ...s.deps, temporal: clientWith(s.deps.temporal, { executeUpdateWithStart }) });
     const key = uniqueId('idem-race');
     const body = newCaseBody({ title: `竞态 ${key}` });
     const first = await call(app, 'POST', '/api/cases', {

@@ -87,7 +87,7 @@ export async function startApiStack(
  */
 export function clientWith(
   client: Client,
-  workflow: Partial<Pick<WorkflowClient, 'start' | 'getHandle'>>,
+  workflow: Partial<Pick<WorkflowClient, 'start' | 'executeUpdateWithStart' | 'getHandle'>>,
 ): Client {
   const real = client.workflow;
   const wf = new Proxy(real, {

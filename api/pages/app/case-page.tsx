@@ -475,7 +475,7 @@ async function timelineOf(
     if (u.recorded?.auditSeq) bySeq.set(u.recorded.auditSeq, `${u.name} #${u.eventId} (${u.outcome})`);
   }
   for (const s of history?.steps ?? []) {
-    if (s.auditSeq && !bySeq.has(s.auditSeq)) bySeq.set(s.auditSeq, `recordStep #${s.eventId}`);
+    if (s.auditSeq && !bySeq.has(s.auditSeq)) bySeq.set(s.auditSeq, `${s.activity} #${s.eventId}`);
   }
   const rows = entries.map((e) => {
     const item = describeEntry(e, lang, { person: (id) => people.get(id) }, tz);
