@@ -423,10 +423,15 @@ export async function pendingTimerDues(handle: WorkflowHandle): Promise<number[]
  * the task was with the worker (it refuses the completion, "invalid history builder state for
  * action", and never hands the task out again); its clock runs at real pace after a skip, so a
  * step taken at an instant a timer is due a few milliseconds later (a reminder at exactly half
- * the stage) can hit that. Landing `guardMs` before such a timer keeps the step before it, as
- * the timeline meant; the real server has no such bug.
+ * the stage) can hit that, and so can one due a little later when settling the other cases takes
+ * real seconds before the step. Landing `guardMs` before such a timer keeps the step before it,
+ * as the timeline meant; the real server has no such bug.
  */
-export async function clearOfTimers(ms: number, handles: WorkflowHandle[], guardMs = 2_000): Promise<number> {
+export async function clearOfTimers(
+  ms: number,
+  handles: WorkflowHandle[],
+  guardMs = 30_000,
+): Promise<number> {
   const dues = (await Promise.all(handles.map(pendingTimerDues))).flat();
   let target = ms;
   for (let moved = true; moved;) {
