@@ -5,7 +5,7 @@ import type { WorkingCalendar } from '../domain/calendar.ts';
 import type { CasePolicy } from '../domain/case-model.ts';
 import { escalationChain, type Location } from '../domain/directory.ts';
 import type { WorkingHours } from '../domain/quiet-hours.ts';
-import { addWorkingTime } from '../domain/working-time.ts';
+import { workingTimeAfter } from '../domain/deadline-plan.ts';
 import type { AwsDeps } from '../store/clients.ts';
 import { loadDirectory } from '../store/directory.ts';
 
@@ -38,15 +38,7 @@ export function createRoutingActivities(deps: AwsDeps, calendarNow: () => Promis
     input: PlanWorkingTimeInput,
   ): Promise<{ instants: string[]; calendarVersion: string }> {
     const calendar = await calendarNow();
-    const opts = {
-      timeZone: input.timeZone,
-      hours: input.hours,
-      isWorkingDay: (d: string) => calendar.isWorkingDay(d),
-    };
-    return {
-      instants: input.offsetsMs.map((ms) => addWorkingTime(input.start, ms, opts)),
-      calendarVersion: calendar.version,
-    };
+    return { instants: workingTimeAfter(input, calendar), calendarVersion: calendar.version };
   }
 
   return { currentRouting, planWorkingTime };

@@ -3,17 +3,15 @@ import type { CalendarFile } from '../domain/calendar-file.ts';
 import { tellReportersOfWithdrawal } from '../store/reporter-notices.ts';
 import type { Reporter } from '../domain/case-model.ts';
 import { reporterActorId } from '../domain/case-model.ts';
+import { createCalendar, type CalendarOverrides, type WorkingCalendar } from '../domain/calendar.ts';
 import {
-  computeDeadline,
-  createCalendar,
-  type CalendarOverrides,
-  type Duration,
-  type WorkingCalendar,
-} from '../domain/calendar.ts';
+  planDeadline as planWith,
+  type PlanDeadlineInput,
+  type PlanDeadlineResult,
+} from '../domain/deadline-plan.ts';
 import { renderEmail, type EmailKind } from '../domain/email-content.ts';
 import type { Language } from '../domain/directory.ts';
 import type { SigningKeys } from '../domain/link-token.ts';
-import { reminderInstants } from '../domain/reminders.ts';
 import { appendAudit, type AppendInput, type AppendResult } from '../store/audit-chain.ts';
 import type { AwsDeps } from '../store/clients.ts';
 import { loadDirectory } from '../store/directory.ts';
@@ -63,19 +61,7 @@ export interface TransitionResult {
   deferred: { index: number; reason: string }[];
 }
 
-export interface PlanDeadlineInput {
-  start: string;
-  duration: Duration;
-  timeZone: string;
-  fractions: number[];
-}
-
-export interface PlanDeadlineResult {
-  due: string;
-  approximate: boolean;
-  calendarVersion: string;
-  reminders: string[];
-}
+export type { PlanDeadlineInput, PlanDeadlineResult };
 
 export interface ActivityDeps extends AwsDeps {
   signingKeys: SigningKeys;
@@ -115,14 +101,7 @@ export function createActivities(deps: ActivityDeps) {
   };
 
   async function planDeadline(input: PlanDeadlineInput): Promise<PlanDeadlineResult> {
-    const calendar = await calendarNow();
-    const d = computeDeadline({ start: input.start, duration: input.duration, tz: input.timeZone, calendar });
-    return {
-      due: d.due,
-      approximate: d.approximate,
-      calendarVersion: calendar.version,
-      reminders: reminderInstants({ start: input.start, due: d.due, fractions: input.fractions }),
-    };
+    return planWith(input, await calendarNow());
   }
 
   // Several deadlines from one calendar, as one local activity: the opening plans its clocks and

@@ -26,7 +26,10 @@ import { buildPolicy } from '../domain/case-policy.ts';
 import { standardItem } from '../domain/standards/catalogue.ts';
 import { locationExists, withSupervision, type Directory } from '../domain/directory.ts';
 import { canonicalJson } from '../domain/hash-chain.ts';
-import type { rectificationCase } from '../workflows/rectification-case/workflow.ts';
+import type { rectificationCaseV2 } from '../workflows/rectification-case/workflow.ts';
+import { overridesFrom } from '../domain/calendar-file.ts';
+import type { CalendarOverrides } from '../domain/calendar.ts';
+import { currentCalendarReader, type CurrentCalendar } from '../infra/calendar.ts';
 import { openedUpdate, type StepAck } from '../workflows/rectification-case/messages.ts';
 import { viewAfterStep } from './step-view.ts';
 import { assertCanRead, listScope, openRefusal, readRefusal } from './middleware/access.ts';
@@ -88,6 +91,7 @@ export async function openNewCase(
   const caseId = await nextCaseNumber(deps.aws.ddb, deps.aws.tables, year);
   const input: CaseInput = {
     ...caseInputFor(deps, dir, body, caseId, caller.actor, openedAt),
+    calendar: await calendarToPin(deps),
     // A report's time moves the clocks back only when it is earlier than the opening (never into the future).
     ...(extra.reportedAt && Date.parse(extra.reportedAt) < Date.parse(openedAt)
       ? { reportedAt: new Date(extra.reportedAt).toISOString() }
@@ -117,7 +121,7 @@ export async function openNewCase(
 async function startCase(deps: AppDeps, input: CaseInput, fromClaim: boolean): Promise<CaseView> {
   try {
     // Started with its first update in one request, so the case's first workflow task takes both.
-    const start = new WithStartWorkflowOperation<typeof rectificationCase>('rectificationCase', {
+    const start = new WithStartWorkflowOperation<typeof rectificationCaseV2>('rectificationCaseV2', {
       taskQueue: deps.env.TEMPORAL_TASK_QUEUE,
       workflowId: input.caseId,
       // A case number is never reused, even after its case closed.
@@ -141,6 +145,18 @@ async function startCase(deps: AppDeps, input: CaseInput, fromClaim: boolean): P
     if (!(err instanceof WorkflowNotFoundError)) throw err;
     return (await readCase(deps, input.caseId)).view;
   }
+}
+
+const calendarReaders = new WeakMap<AppDeps, () => Promise<CurrentCalendar>>();
+
+/** The calendar in force now (the newest saved on the admin page, else the file), which a new case pins. */
+async function calendarToPin(deps: AppDeps): Promise<CalendarOverrides> {
+  let read = calendarReaders.get(deps);
+  if (!read) {
+    read = currentCalendarReader(deps.env, { ddb: deps.aws.ddb, tables: deps.aws.tables });
+    calendarReaders.set(deps, read);
+  }
+  return overridesFrom((await read()).file);
 }
 
 async function replay(deps: AppDeps, claim: IdempotencyClaim, requestHash: string): Promise<OpenedCase> {

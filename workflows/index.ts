@@ -1,5 +1,5 @@
 // The workflow bundle's entry: workflow functions only.
-export { rectificationCase } from './rectification-case/workflow.ts';
+export { rectificationCase, rectificationCaseV2 } from './rectification-case/workflow.ts';
 export { weeklyFeedback } from './weekly-feedback/workflow.ts';
 export { dailyBrief } from './daily-brief/workflow.ts';
 export { auditAnchor } from './audit-anchor/workflow.ts';

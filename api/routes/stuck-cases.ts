@@ -88,7 +88,7 @@ export async function stuckCases(
   client: Client,
 ): Promise<{ caseId: string; stage: string; stuck: NonNullable<CaseView['stuck']> }[]> {
   const items = [];
-  const query = `WorkflowType = 'rectificationCase' AND ${searchKeys.stuck.name} IS NOT NULL`;
+  const query = `WorkflowType IN ('rectificationCase', 'rectificationCaseV2') AND ${searchKeys.stuck.name} IS NOT NULL`;
   for await (const wf of client.workflow.list({ query })) {
     // The search attribute lags the case a little: its view is what is waiting now.
     const view = await client.workflow

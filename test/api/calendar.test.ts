@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { problemSchema } from '../../api/schemas.ts';
+import { createdCaseSchema, problemSchema } from '../../api/schemas.ts';
 import { FIXTURE_CALENDAR_2099 } from '../support/calendar-fixture.ts';
-import { testEnv } from '../support/stack.ts';
-import { call, startApiStack, type ApiStack } from './harness.ts';
+import { call, newCaseBody, startApiStack, type ApiStack } from './harness.ts';
+
+import type { CaseInput } from '../../domain/case-model.ts';
 
 const calendarYearSchema = z.strictObject({
   year: z.number().int(),
@@ -21,7 +22,7 @@ beforeAll(async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'rectify-cal-api-'));
   const file = path.join(dir, 'calendar.txt');
   await writeFile(file, FIXTURE_CALENDAR_2099);
-  s = await startApiStack({ env: testEnv({ CALENDAR_FILE: file }) });
+  s = await startApiStack({}, { CALENDAR_FILE: file });
 });
 afterAll(async () => {
   await s?.stop();
@@ -64,5 +65,22 @@ describe('GET /api/calendar/{year}', () => {
   it('needs a signed-in caller', async () => {
     const res = await call(s.app, 'GET', '/api/calendar/2026');
     expect(res.status).toBe(401);
+  });
+});
+
+describe('POST /api/cases pins the calendar in force', () => {
+  it('starts the case as rectificationCaseV2 with the calendar file’s changes in its input', async () => {
+    const res = await call(s.app, 'POST', '/api/cases', { as: 'sup-wang', body: newCaseBody() });
+    expect(res.status).toBe(201);
+    const { caseId } = createdCaseSchema.parse(await res.json());
+    const { events } = await s.deps.temporal.workflow.getHandle(caseId).fetchHistory();
+    const started = events?.[0]?.workflowExecutionStartedEventAttributes;
+    expect(started?.workflowType?.name).toBe('rectificationCaseV2');
+    const payload = started?.input?.payloads?.[0]?.data;
+    const input = JSON.parse(Buffer.from(payload ?? []).toString('utf8')) as CaseInput;
+    // The fixture's 2099: declared, its Spring Festival closed, its make-up Saturdays worked.
+    expect(input.calendar?.years).toEqual([2099]);
+    expect(input.calendar?.holidays).toContain('2099-02-17');
+    expect(input.calendar?.workdays).toEqual(['2099-02-08', '2099-02-28']);
   });
 });

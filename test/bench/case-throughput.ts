@@ -16,7 +16,7 @@ import {
   signOffUpdate,
   submitRootCauseUpdate,
 } from '../../workflows/rectification-case/messages.ts';
-import { rectificationCase } from '../../workflows/rectification-case/workflow.ts';
+import { rectificationCaseV2 } from '../../workflows/rectification-case/workflow.ts';
 
 export interface ThroughputResult {
   cases: number;
@@ -85,7 +85,7 @@ export async function benchCaseThroughput(
       ),
     };
     const t0 = performance.now();
-    const handle = await client.workflow.start(rectificationCase, {
+    const handle = await client.workflow.start(rectificationCaseV2, {
       taskQueue,
       workflowId: input.caseId,
       args: [input],

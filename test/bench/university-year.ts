@@ -15,7 +15,7 @@ import { ensureTables, localDynamo, searchAttributes } from '../../infra/local/s
 import { bundleWorkflows, createWorker, quietRuntime } from '../../infra/worker.ts';
 import { createAwsDeps } from '../../store/clients.ts';
 import { readDirectoryFile, saveDirectory } from '../../store/directory.ts';
-import { rectificationCase } from '../../workflows/rectification-case/workflow.ts';
+import { rectificationCaseV2 } from '../../workflows/rectification-case/workflow.ts';
 import {
   openedUpdate,
   reportRectificationUpdate,
@@ -138,7 +138,7 @@ export async function benchUniversityYear(
           const surveyed = Math.floor(((k + 1) * surveys) / cases) > Math.floor((k * surveys) / cases);
           const reporter = surveyed ? { name: '学生', email: `stu-${k}@students.demo.edu.cn` } : undefined;
           const input = yearCase(dir, k, now, reporter);
-          const handle = await testEnv.client.workflow.start(rectificationCase, {
+          const handle = await testEnv.client.workflow.start(rectificationCaseV2, {
             taskQueue,
             workflowId: input.caseId,
             args: [input],
@@ -250,6 +250,8 @@ function yearCase(
       { source: 'repair', severity: 'routine', location },
       { timeZone: 'Asia/Shanghai', workingHours: { from: '00:00', to: '24:00' } },
     ),
+    // Pinned as the API pins the calendar in force (here the official data alone).
+    calendar: {},
   };
 }
 

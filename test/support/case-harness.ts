@@ -30,7 +30,8 @@ import type { temporal as proto } from '@temporalio/proto';
 import protoPkg from '@temporalio/proto';
 
 const { temporal } = protoPkg;
-import { rectificationCase } from '../../workflows/rectification-case/workflow.ts';
+import { rectificationCaseV2, type rectificationCase } from '../../workflows/rectification-case/workflow.ts';
+import type { CalendarOverrides } from '../../domain/calendar.ts';
 import {
   addCommentUpdate,
   adjudicateUpdate,
@@ -139,6 +140,11 @@ export interface NewCase {
   maxFailedReviews?: number;
   /** Quiet hours: none unless a test asks, since most cases start at the host's time of day. */
   workingHours?: WorkingHours;
+  /**
+   * The calendar the case pins, as the API pins the one in force: by default the official data
+   * alone (what the test worker plans with); `null` pins none, as a duty's or inspection's case.
+   */
+  calendar?: CalendarOverrides | null;
 }
 
 export const ALWAYS_WORKING: WorkingHours = { from: '00:00', to: '24:00' };
@@ -168,12 +174,21 @@ export function caseInput(dir: Directory, at: Date, c: NewCase = {}): CaseInput 
         ...(c.maxFailedReviews ? { maxFailedReviews: c.maxFailedReviews } : {}),
       },
     ),
+    ...(c.calendar === null ? {} : { calendar: c.calendar ?? {} }),
   };
 }
 
-/** Starts a case and waits until it is open (first deadline set), as the API does before answering 201. */
-export async function startCase(env: TestWorkflowEnvironment, taskQueue: string, input: CaseInput) {
-  const handle = await env.client.workflow.start(rectificationCase, {
+/**
+ * Starts a case and waits until it is open (first deadline set), as the API does before answering
+ * 201: as the API's workflow type, or as `rectificationCase` (a duty's or inspection's case).
+ */
+export async function startCase(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  input: CaseInput,
+  type: typeof rectificationCase = rectificationCaseV2,
+) {
+  const handle = await env.client.workflow.start(type, {
     taskQueue,
     workflowId: input.caseId,
     args: [input],

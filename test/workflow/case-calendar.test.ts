@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { temporal } from '@temporalio/proto';
 import { submitRootCauseUpdate } from '../../workflows/rectification-case/messages.ts';
+import { rectificationCase } from '../../workflows/rectification-case/workflow.ts';
 import { actorOf, caseInput, shanghai, startCase, useCaseStack } from '../support/case-harness.ts';
 import { viewAfterStep } from '../../api/step-view.ts';
+import type { CaseInput } from '../../domain/case-model.ts';
+import type { WorkflowHandle } from '@temporalio/client';
+
+const { EventType } = temporal.api.enums.v1;
 
 // Monday 1 March 2027: the bundled official calendar ends with 2026 and this test's worker has
 // no calendar file declaring 2027, so working-day deadlines there count weekends only.
@@ -36,6 +42,69 @@ describe('a deadline in a year without official calendar data', () => {
       expect(shanghai(signoff?.due ?? '')).toBe('2027-03-02 18:00');
       expect(signoff?.note?.zh).toMatch(/2027 年.*暂按周末计算工作日/);
       expect(signoff?.note?.en).toMatch(/2027.*weekends only/);
+    });
+  });
+});
+
+/** The root cause of a case, and the sign-off deadline it leads to. */
+async function signOffDeadline(handle: WorkflowHandle, dir: Parameters<typeof actorOf>[0]) {
+  const v = await viewAfterStep(
+    handle,
+    handle.executeUpdate(submitRootCauseUpdate, {
+      args: [
+        {
+          actor: actorOf(dir, 'sup-wang'),
+          causes: ['照明损坏'],
+          responsibleId: 'staff-zhou',
+          plan: '更换灯具',
+        },
+      ],
+    }),
+  );
+  return v.deadlines.find((d) => d.stage === 'awaiting_signoff');
+}
+
+describe('the calendar a case pins', () => {
+  // The school closed Tuesday 2 March 2027 and declared 2027 complete; this test's worker knows
+  // neither (its calendar is the bundled official data alone).
+  const closed = { closures: [{ from: '2027-03-02', to: '2027-03-02' }], years: [2027] };
+
+  it('counts every deadline with the pinned calendar, in the workflow: no marker at all', async () => {
+    const { dir, env } = stack;
+    await stack.withWorker(async (tq) => {
+      const input: CaseInput = caseInput(dir, await stack.now(), { source: 'evaluation', calendar: closed });
+      const { handle } = await startCase(env, tq, input);
+      const signoff = await signOffDeadline(handle, dir);
+      // One working day from Monday, with Tuesday closed: Wednesday at the end of the day.
+      expect(shanghai(signoff?.due ?? '')).toBe('2027-03-03 18:00');
+      expect(signoff).toMatchObject({ approximate: false });
+      expect(signoff?.note).toBeUndefined();
+      const { events } = await handle.fetchHistory();
+      // Neither a patch marker (the type says which code it runs) nor a local activity's.
+      expect(events?.filter((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED)).toEqual([]);
+      expect(events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name).toBe(
+        'rectificationCaseV2',
+      );
+    });
+  });
+
+  it('is not asked of a case without one: the worker plans with the calendar in force', async () => {
+    const { dir, env } = stack;
+    await stack.withWorker(async (tq) => {
+      // As a duty or an inspection opens a case: the older type, no calendar in its input.
+      const input = caseInput(dir, await stack.now(), { source: 'evaluation', calendar: null });
+      const { handle } = await startCase(env, tq, input, rectificationCase);
+      const signoff = await signOffDeadline(handle, dir);
+      expect(shanghai(signoff?.due ?? '')).toBe('2027-03-02 18:00');
+      expect(signoff).toMatchObject({ approximate: true });
+      const { events } = await handle.fetchHistory();
+      const markers = events?.filter((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED) ?? [];
+      // Its one patch marker, the opening's plan and the sign-off stage's plan.
+      expect(markers.map((m) => m.markerRecordedEventAttributes?.markerName)).toEqual([
+        'core_patch',
+        'core_local_activity',
+        'core_local_activity',
+      ]);
     });
   });
 });

@@ -12,7 +12,6 @@ import {
   useCaseStack,
 } from '../support/case-harness.ts';
 import { uniqueId } from '../support/stack.ts';
-import { TRANSITION_EFFECTS_PATCH } from '../../workflows/rectification-case/state.ts';
 
 const stack = useCaseStack();
 const DAY = 86_400_000;
@@ -94,17 +93,9 @@ describe('follow-up (回访)', () => {
       const markers = ((await handle.fetchHistory()).events ?? []).filter(
         (e) => e.markerRecordedEventAttributes?.markerName === 'core_patch',
       );
-      // One marker for every patch: a case opened now takes them all behind
-      // TRANSITION_EFFECTS_PATCH (two events and an action per marker; it took seven before),
-      // none asked one by one. A later patch goes in this list.
-      const patchIds = markers.flatMap((e) =>
-        Object.values(e.markerRecordedEventAttributes?.details ?? {}).flatMap((p) =>
-          (p.payloads ?? []).map(
-            (x) => (JSON.parse(Buffer.from(x.data ?? []).toString('utf8')) as { id: string }).id,
-          ),
-        ),
-      );
-      expect(patchIds).toEqual([TRANSITION_EFFECTS_PATCH]);
+      // No patch marker: a case opened now (rectificationCaseV2) takes every patch by its type
+      // (two events and an action per marker; it took seven once, then one).
+      expect(markers).toEqual([]);
       await saveHistory(handle, 'follow-up-timeout-unrated');
     });
   });

@@ -21,7 +21,7 @@ import {
   useCaseStack,
 } from '../support/case-harness.ts';
 import { uniqueId } from '../support/stack.ts';
-import { rectificationCase } from '../../workflows/rectification-case/workflow.ts';
+import { rectificationCaseV2 } from '../../workflows/rectification-case/workflow.ts';
 import { viewAfterStep } from '../../api/step-view.ts';
 
 const stack = useCaseStack();
@@ -146,7 +146,7 @@ describe('withdrawal and refused steps', () => {
     );
     await worker.runUntil(async () => {
       const input = caseInput(dir, await stack.now());
-      const handle = await env.client.workflow.start(rectificationCase, {
+      const handle = await env.client.workflow.start(rectificationCaseV2, {
         taskQueue,
         workflowId: input.caseId,
         args: [input],

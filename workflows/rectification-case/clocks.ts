@@ -1,7 +1,7 @@
 import { condition } from '@temporalio/workflow';
 import { clockRules, openPause, type CaseClock } from '../../domain/case-clocks.ts';
 import { SYSTEM_ACTOR, isTerminal } from '../../domain/case-model.ts';
-import type { PlanDeadlineResult } from '../../activities/index.ts';
+import { planDeadline, type PlanDeadlineResult } from '../../domain/deadline-plan.ts';
 import { stagePlanInput, type DeadlinePlanner } from './deadlines.ts';
 import type { CaseState } from './state.ts';
 
@@ -28,7 +28,9 @@ export async function planClocks(s: CaseState, local: DeadlinePlanner): Promise<
   let plans: PlanDeadlineResult[] | undefined;
   if (s.batched) {
     const stageStart = new Date().toISOString();
-    plans = await local.planDeadlines([...rules.map(clockPlan), stagePlanInput(s, stageStart)]);
+    const inputs = [...rules.map(clockPlan), stagePlanInput(s, stageStart)];
+    const pinned = s.calendar;
+    plans = pinned ? inputs.map((i) => planDeadline(i, pinned)) : await local.planDeadlines(inputs);
     const stagePlan = plans.at(-1);
     if (stagePlan) s.earlyPlan = { startedAt: stageStart, plan: stagePlan };
   }

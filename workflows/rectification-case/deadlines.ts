@@ -1,5 +1,6 @@
 import { condition } from '@temporalio/workflow';
-import type { CaseActivities, PlanDeadlineInput } from '../../activities/index.ts';
+import type { CaseActivities } from '../../activities/index.ts';
+import { planDeadline, type PlanDeadlineInput } from '../../domain/deadline-plan.ts';
 import {
   SYSTEM_ACTOR,
   isTerminal,
@@ -42,7 +43,10 @@ export const STEP_LINEAGE_PATCH = 'step-lineage';
 const HOUR = 3_600_000;
 const nowIso = () => new Date().toISOString();
 
-/** Deadline arithmetic, run as a local activity so its calendar-dependent result is in history. */
+/**
+ * Deadline arithmetic, run as a local activity so its calendar-dependent result is in history
+ * (a case that pinned its calendar counts in the workflow instead).
+ */
 export type DeadlinePlanner = Pick<CaseActivities, 'planDeadline' | 'planDeadlines'>;
 
 /** What planning the deadline of the stage the case is in asks, from `start`. */
@@ -69,7 +73,11 @@ export async function superviseStage(s: CaseState, local: DeadlinePlanner, annou
   // The first stage's deadline may have been planned with the case's clocks (TRANSITION_EFFECTS_PATCH).
   const early = s.takeEarlyPlan();
   const startedAt = early?.startedAt ?? nowIso();
-  const plan = early?.plan ?? (await local.planDeadline(stagePlanInput(s, startedAt)));
+  const plan =
+    early?.plan ??
+    (s.calendar
+      ? planDeadline(stagePlanInput(s, startedAt), s.calendar)
+      : await local.planDeadline(stagePlanInput(s, startedAt)));
   const deadline: DeadlineView = {
     stage,
     round: view.round,

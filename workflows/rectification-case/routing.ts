@@ -2,6 +2,7 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { CaseActivities } from '../../activities/index.ts';
 import type { CasePolicy } from '../../domain/case-model.ts';
 import type { EscalationStep } from '../../domain/escalation.ts';
+import { workingTimeAfter } from '../../domain/deadline-plan.ts';
 import type { CaseState } from './state.ts';
 
 /** patched() id: the escalation chain is read from the directory as it stands at the breach (added after v4 histories). */
@@ -34,18 +35,22 @@ export async function currentRouting(
 
 /**
  * The instants of an escalation's rungs counted in working time from the breach (working
- * hours on working days, by this deployment's calendar). Rungs due at the breach stay at it.
+ * hours on working days, by the case's pinned calendar, else this deployment's). Rungs due at
+ * the breach stay at it.
  */
 export async function workingTimeInstants(
   s: CaseState,
   breachedAt: string,
   steps: readonly EscalationStep[],
 ): Promise<string[]> {
-  const { instants } = await reads.planWorkingTime({
+  const input = {
     start: breachedAt,
     offsetsMs: steps.map((st) => st.afterBreachMs),
     timeZone: s.policy.timeZone,
     hours: s.policy.workingHours,
-  });
+  };
+  // A case that pinned its calendar counts with it, here; the others ask the worker.
+  if (s.calendar) return workingTimeAfter(input, s.calendar);
+  const { instants } = await reads.planWorkingTime(input);
   return instants;
 }

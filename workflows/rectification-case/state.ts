@@ -11,6 +11,7 @@ import type {
   PlanDeadlineResult,
   TransitionResult,
 } from '../../activities/index.ts';
+import type { WorkingCalendar } from '../../domain/calendar.ts';
 import type { CaseAction, SurveyScore } from '../../domain/case-action.ts';
 import {
   checkStep,
@@ -175,6 +176,8 @@ export class CaseState {
   /** The first stage's deadline, planned with the case's clocks (TRANSITION_EFFECTS_PATCH). */
   earlyPlan: { startedAt: string; plan: PlanDeadlineResult } | undefined;
   private recordsDone = 0;
+  /** The calendar the case pinned (`CaseInput.calendar`); without it, the worker plans each deadline. */
+  calendar: WorkingCalendar | undefined;
   /** The budgets the case pinned (CASE_BUDGETS_PATCH); cases opened before keep the legacy caps. */
   budgets: CaseBudgets = LEGACY_BUDGETS;
 

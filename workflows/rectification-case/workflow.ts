@@ -8,6 +8,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { CaseActivities } from '../../activities/index.ts';
+import { createCalendar } from '../../domain/calendar.ts';
 import { isTerminal, type CaseInput } from '../../domain/case-model.ts';
 import { effectFailureTypes, effectQueues } from '../../domain/effect-failure.ts';
 import { EFFECT_FAILURES_PATCH, STEP_LINEAGE_PATCH, superviseStage, watchLeadership } from './deadlines.ts';
@@ -101,9 +102,23 @@ function stepLineage(): string {
  * replay histories (test/replay/histories) pin: a change to it goes behind `patched()`.
  */
 export async function rectificationCase(input: CaseInput): Promise<StepAck> {
+  return runCase(input, false);
+}
+
+/**
+ * The case workflow as the API opens it now: the type itself says the case takes every change
+ * made behind a patch so far, so it asks none (no marker, no `TemporalChangeVersion` upsert), and
+ * a worker without this type never picks such a case up. `rectificationCase` stays for the cases
+ * already running and for the ones duties and inspections open.
+ */
+export async function rectificationCaseV2(input: CaseInput): Promise<StepAck> {
+  return runCase(input, true);
+}
+
+async function runCase(input: CaseInput, typed: boolean): Promise<StepAck> {
   // A case opened now takes every earlier patch with its one marker (TRANSITION_EFFECTS_PATCH);
-  // one opened between LEAN_EFFECTS_PATCH and it, with that one.
-  const transitions = patched(TRANSITION_EFFECTS_PATCH);
+  // one opened between LEAN_EFFECTS_PATCH and it, with that one; a typed case with none.
+  const transitions = typed || patched(TRANSITION_EFFECTS_PATCH);
   const current = transitions || patched(LEAN_EFFECTS_PATCH);
   const has = (patchId: string) => current || patched(patchId);
   // Cases started before named failures keep one queue and unbounded retries on replay.
@@ -115,6 +130,8 @@ export async function rectificationCase(input: CaseInput): Promise<StepAck> {
   if (has(STEP_LINEAGE_PATCH)) s.stepLineage = stepLineage();
   if (has(CASE_BUDGETS_PATCH)) s.budgets = CASE_BUDGETS;
   if (has(LEAN_CASE_PATCH)) s.lean = true;
+  // A case that pinned its calendar counts its deadlines here: no local activity (and no marker) per stage.
+  if (input.calendar) s.calendar = createCalendar(input.calendar);
   if (transitions) {
     s.batched = true;
     void s.sendTransitions();
