@@ -5,6 +5,7 @@ import { loadDirectory } from '../store/directory.ts';
 import { outboxScope } from '../store/keys.ts';
 import { sendOnce } from '../store/outbox.ts';
 import type { ActivityDeps } from './index.ts';
+import { calendarInForce } from './calendar-in-force.ts';
 
 export interface CalendarWatchInput {
   /** Campus date (YYYY-MM-DD) of the run. */
@@ -21,10 +22,7 @@ export interface CalendarWatchResult {
 export function createCalendarWatchActivities(deps: ActivityDeps) {
   async function warnMissingCalendar(input: CalendarWatchInput): Promise<CalendarWatchResult> {
     // The calendar in force now (a version saved on the admin page counts at once).
-    const overrides = deps.currentCalendar
-      ? (await deps.currentCalendar()).overrides
-      : deps.calendarOverrides;
-    const calendar = createCalendar(overrides);
+    const calendar = createCalendar(await calendarInForce(deps));
     const year = missingNextYear(input.date, (y) => calendar.hasOfficialData(y));
     if (year === null) return { missingYear: null, sent: 0 };
     const dir = await loadDirectory(deps.ddb, deps.tables);

@@ -1,4 +1,5 @@
 import { escapeHtml } from '../domain/text.ts';
+import { calendarInForce } from './calendar-in-force.ts';
 import { ApplicationFailure } from '@temporalio/activity';
 import { SYSTEM_ACTOR, type CaseInput, type CasePolicy } from '../domain/case-model.ts';
 import { buildPolicy } from '../domain/case-policy.ts';
@@ -233,6 +234,8 @@ export function createDutyActivities(deps: ActivityDeps) {
         openedBy: SYSTEM_ACTOR,
         openedAt: input.at,
         policy,
+        // Pinned like the policy: the case counts its working days with the calendar in force now.
+        calendar: await calendarInForce(deps),
       };
     });
   }

@@ -1,4 +1,5 @@
 import { escapeHtml } from '../domain/text.ts';
+import { calendarInForce } from './calendar-in-force.ts';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { CaseInput, CasePolicy } from '../domain/case-model.ts';
 import { buildPolicy } from '../domain/case-policy.ts';
@@ -147,6 +148,8 @@ export function createInspectionActivities(deps: ActivityDeps) {
         openedBy: { id: input.by, roles: by?.roles ?? ['supervisor'], via: 'api' },
         openedAt,
         policy,
+        // Pinned like the policy: the case counts its working days with the calendar in force now.
+        calendar: await calendarInForce(deps),
       };
     });
   }

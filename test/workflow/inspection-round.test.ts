@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.ts';
 import { issueLocalToken } from '../../api/auth.ts';
-import type { CaseView } from '../../domain/case-model.ts';
+import type { CaseInput, CaseView } from '../../domain/case-model.ts';
 import { checklistFor, type InspectionRound } from '../../domain/inspection.ts';
 import { standardItem } from '../../domain/standards/catalogue.ts';
 import { getRound } from '../../store/inspections.ts';
@@ -151,6 +151,13 @@ describe('inspection rounds (日检、周查、月评)', () => {
       expect(view.description).toContain('二楼消防通道堆放杂物');
       expect(view.description).toContain('inspections/2017-06-07/a103.jpg');
       expect(view.title).toContain('安全 1 消防管理');
+      // It pinned the calendar in force (this worker's: the official data alone) and so counts
+      // its deadlines in the workflow: no local activity's marker in its history.
+      const { events } = await stack.env.client.workflow.getHandle(caseId ?? '').fetchHistory();
+      const started = events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
+      expect((JSON.parse(Buffer.from(started ?? []).toString('utf8')) as CaseInput).calendar).toEqual({});
+      const markers = events?.map((e) => e.markerRecordedEventAttributes?.markerName).filter(Boolean);
+      expect(markers).toEqual(['core_patch']);
       const safety = wed?.scores.find((s) => s.dimension === 'safety');
       expect(safety?.failed).toBe(1);
       expect(wed?.scores.find((s) => s.dimension === 'service')?.na).toBe(1);
