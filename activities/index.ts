@@ -40,7 +40,10 @@ export interface EmailRequest {
   /** `admins`: every admin of the directory as loaded when the email goes (a stuck effect's notice). */
   to: { personIds?: string[] | undefined; reporter?: Reporter | undefined; admins?: boolean | undefined };
   link?: { step: string; action: string } | undefined;
+  /** The deadline the mail is about: stated in it, and its link expires then (at least a day, at most 7). */
   due?: string | undefined;
+  /** The deadline of the stage the mail asks its reader to act in: stated in it, the link left at 7 days. */
+  stageDue?: string | undefined;
   detail?: string | undefined;
 }
 
@@ -145,7 +148,8 @@ export function createActivities(deps: ActivityDeps) {
     }
     const result: EmailResult = { sent: [], alreadySent: [], unknownRecipients: unknown };
     const tz = deps.timeZone;
-    const dueText = req.due ? formatLocal(req.due, tz) : undefined;
+    const due = req.due ?? req.stageDue;
+    const dueText = due ? formatLocal(due, tz) : undefined;
     // One refused recipient must not keep the others from their mail: they go first, and the
     // refusals end the activity for good once everyone else has theirs.
     const refused: string[] = [];

@@ -168,6 +168,19 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
   }),
 };
 
+/**
+ * The kinds that ask their reader to act before a deadline, with how the deadline is named; the
+ * reminder and the escalation say it in their own sentence.
+ */
+const dueLabels: Partial<Record<EmailKind, { zh: string; en: string }>> = {
+  assigned: { zh: '原因分析时限', en: 'Root-cause analysis due' },
+  signoff_request: { zh: '签字确认时限', en: 'Sign-off due' },
+  adjudication_request: { zh: '裁定时限', en: 'Adjudication due' },
+  review_request: { zh: '复查时限', en: 'Review due' },
+  review_failed: { zh: '整改时限', en: 'Rectification due' },
+  result_and_survey: { zh: '评价截止', en: 'Please rate by' },
+};
+
 /** One email in the recipient's language first and the other language beneath it. */
 export function renderEmail(
   lang: Language,
@@ -180,15 +193,21 @@ export function renderEmail(
   // The case number is what people quote on the phone and search by; actions go through the signed link.
   const caseLine = lang === 'en' ? `Case number: ${c.caseId}` : `案件编号：${c.caseId}`;
   const actionLine = c.actionUrl ? `${a.action ?? ''}: ${c.actionUrl}` : '';
+  const label = dueLabels[c.kind];
+  const dueLine = (l: 'zh' | 'en') =>
+    label && c.dueText ? (l === 'zh' ? `${label.zh}：${c.dueText}` : `${label.en}: ${c.dueText}`) : '';
+  const [firstLang, secondLang] = lang === 'en' ? (['en', 'zh'] as const) : (['zh', 'en'] as const);
   const text = [
     greeting,
     '',
     a.intro,
+    dueLine(firstLang),
     actionLine,
     caseLine,
     '',
     '———',
     b.intro,
+    dueLine(secondLang),
     c.actionUrl ? `${b.action ?? ''}: ${c.actionUrl}` : '',
   ]
     .filter((l, i, all) => l !== '' || all[i - 1] !== '')
@@ -196,6 +215,7 @@ export function renderEmail(
   const button = c.actionUrl
     ? `<p><a href="${escapeHtml(c.actionUrl)}" style="background:#b4232a;color:#fff;padding:8px 16px;border-radius:4px;text-decoration:none">${escapeHtml(a.action ?? '')} / ${escapeHtml(b.action ?? '')}</a></p>`
     : '';
-  const html = `<div style="font-family:sans-serif"><p>${escapeHtml(greeting)}</p><p>${escapeHtml(a.intro)}</p>${button}<p>${escapeHtml(caseLine)}</p><hr><p style="color:#555">${escapeHtml(b.intro)}</p></div>`;
+  const duePara = (l: 'zh' | 'en') => (dueLine(l) ? `<p><strong>${escapeHtml(dueLine(l))}</strong></p>` : '');
+  const html = `<div style="font-family:sans-serif"><p>${escapeHtml(greeting)}</p><p>${escapeHtml(a.intro)}</p>${duePara(firstLang)}${button}<p>${escapeHtml(caseLine)}</p><hr><p style="color:#555">${escapeHtml(b.intro)}</p>${duePara(secondLang)}</div>`;
   return { subject: `${a.subject} / ${b.subject}`, text, html };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { temporal } from '@temporalio/proto';
 import { submitRootCauseUpdate } from '../../workflows/rectification-case/messages.ts';
 import { rectificationCase } from '../../workflows/rectification-case/workflow.ts';
-import { actorOf, caseInput, shanghai, startCase, useCaseStack } from '../support/case-harness.ts';
+import { actorOf, caseInput, caseMails, shanghai, startCase, useCaseStack } from '../support/case-harness.ts';
 import { viewAfterStep } from '../../api/step-view.ts';
 import type { CaseInput } from '../../domain/case-model.ts';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -79,6 +79,10 @@ describe('the calendar a case pins', () => {
       expect(shanghai(signoff?.due ?? '')).toBe('2027-03-03 18:00');
       expect(signoff).toMatchObject({ approximate: false });
       expect(signoff?.note).toBeUndefined();
+      // The sign-off request states that deadline (decided before it was planned, sent after).
+      const request = (await caseMails(input.caseId)).find((m) => m.tag === '待签字');
+      expect(request?.text).toContain('签字确认时限：2027/03/03 18:00 (Asia/Shanghai)');
+      expect(request?.text).toContain('Sign-off due: 2027/03/03 18:00 (Asia/Shanghai)');
       const { events } = await handle.fetchHistory();
       // Neither a patch marker (the type says which code it runs) nor a local activity's.
       expect(events?.filter((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED)).toEqual([]);
@@ -97,6 +101,10 @@ describe('the calendar a case pins', () => {
       const signoff = await signOffDeadline(handle, dir);
       expect(shanghai(signoff?.due ?? '')).toBe('2027-03-02 18:00');
       expect(signoff).toMatchObject({ approximate: true });
+      // The older type's sign-off request is sent as it always was, without the deadline.
+      const request = (await caseMails(input.caseId)).find((m) => m.tag === '待签字');
+      expect(request?.text).toContain('请确认案件');
+      expect(request?.text).not.toContain('签字确认时限');
       const { events } = await handle.fetchHistory();
       const markers = events?.filter((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED) ?? [];
       // Its one patch marker, the opening's plan and the sign-off stage's plan.

@@ -171,6 +171,8 @@ export class CaseState {
    */
   batched = false;
   private awaitingPlan = false;
+  /** Step mails state the deadline of the stage they ask their reader to act in (cases opened since). */
+  mailsStateDue = false;
   private pendingTransition: Transition = { records: [], mails: [] };
   private recordsDecided = 0;
   /** The first stage's deadline, planned with the case's clocks (TRANSITION_EFFECTS_PATCH). */
@@ -389,6 +391,7 @@ export class CaseState {
       if (!ready()) continue;
       const t = this.pendingTransition;
       this.pendingTransition = { records: [], mails: [] };
+      if (this.mailsStateDue) this.stateStageDue(t.mails);
       if (t.records.length === 0) {
         this.mailSeparately(t.mails);
         continue;
@@ -398,6 +401,16 @@ export class CaseState {
         this.recordsDone += t.records.length;
       });
     }
+  }
+
+  /**
+   * A step's mail is decided before its new stage's deadline is planned; by the time its
+   * transition goes out the deadline is in, and the mail states it (cases opened since).
+   */
+  private stateStageDue(mails: EmailRequest[]): void {
+    const d = this.openDeadline;
+    if (!d) return;
+    for (const m of mails) if (!m.due && m.stage === d.stage && m.round === d.round) m.stageDue = d.due;
   }
 
   /** Resolves once every record decided so far is written, or stuck waiting for an admin. */

@@ -134,6 +134,8 @@ async function runCase(input: CaseInput, typed: boolean): Promise<StepAck> {
   if (input.calendar) s.calendar = createCalendar(input.calendar);
   if (transitions) {
     s.batched = true;
+    // Cases opened since (a typed one, or one that pinned its calendar) state it; older ones replay as sent.
+    s.mailsStateDue = typed || input.calendar !== undefined;
     void s.sendTransitions();
   }
 

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { renderEmail, type EmailContext } from '../../domain/email-content.ts';
+
+const base: EmailContext = {
+  kind: 'signoff_request',
+  caseId: 'ZG-2026-000007',
+  title: '宿舍楼 A101 水龙头漏水',
+  stage: 'awaiting_signoff',
+  round: 1,
+  recipientName: '周强',
+  actionUrl: 'https://rectify.example/actions/v1.x',
+};
+const due = '2026/12/07 18:00 (Asia/Shanghai)';
+
+describe('a case email states the deadline it asks its reader to meet', () => {
+  it('in both languages, the reader’s first, in the text and the html', () => {
+    const zh = renderEmail('zh-CN', { ...base, dueText: due });
+    const lines = zh.text.split('\n');
+    expect(lines).toContain(`签字确认时限：${due}`);
+    expect(lines).toContain(`Sign-off due: ${due}`);
+    expect(lines.indexOf(`签字确认时限：${due}`)).toBeLessThan(lines.indexOf(`Sign-off due: ${due}`));
+    expect(zh.html).toContain(`<strong>签字确认时限：${due}</strong>`);
+    const en = renderEmail('en', { ...base, dueText: due });
+    expect(en.text.indexOf(`Sign-off due: ${due}`)).toBeLessThan(en.text.indexOf(`签字确认时限：${due}`));
+  });
+
+  it.each([
+    ['assigned', '原因分析时限', 'Root-cause analysis due'],
+    ['adjudication_request', '裁定时限', 'Adjudication due'],
+    ['review_request', '复查时限', 'Review due'],
+    ['review_failed', '整改时限', 'Rectification due'],
+    ['result_and_survey', '评价截止', 'Please rate by'],
+  ] as const)('%s names it as %s / %s', (kind, zhLabel, enLabel) => {
+    const { text } = renderEmail('zh-CN', { ...base, kind, dueText: due });
+    expect(text).toContain(`${zhLabel}：${due}`);
+    expect(text).toContain(`${enLabel}: ${due}`);
+  });
+
+  it('says nothing of a deadline it was not given, and the reminder keeps it in its own sentence', () => {
+    expect(renderEmail('zh-CN', base).text).not.toMatch(/时限|due:/);
+    const reminder = renderEmail('zh-CN', { ...base, kind: 'reminder', dueText: due }).text;
+    expect(reminder.split(due)).toHaveLength(3);
+  });
+
+  it('escapes the deadline in the html like every other line', () => {
+    const { html } = renderEmail('zh-CN', { ...base, dueText: '<b>soon</b>' });
+    expect(html).toContain('&lt;b&gt;soon&lt;/b&gt;');
+    expect(html).not.toContain('<b>soon</b>');
+  });
+});
