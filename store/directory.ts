@@ -98,7 +98,7 @@ export async function saveDirectory(
       },
     },
   ]);
-  cache = undefined;
+  cache.delete(tables.directory);
   return snapshot;
 }
 
@@ -141,23 +141,35 @@ async function rowsOf<T>(ddb: DynamoDBClient, tables: TableNames, kind: Kind): P
   return out;
 }
 
-let cache: { at: number; dir: Directory | null } | undefined;
+// Per directory table (a process may serve more than one, as the tests do), the read in flight
+// shared by everyone who asks meanwhile, so a burst of requests reads the directory once.
+const cache = new Map<string, { at: number; dir: Promise<Directory | null> }>();
 const CACHE_MS = 5_000;
 
-/** The stored directory (null when none was loaded), cached for a few seconds per process. */
+/** The stored directory (null when none was loaded), cached for a few seconds per process and table. */
 export async function loadDirectory(
   ddb: DynamoDBClient,
   tables: TableNames,
   fresh = false,
 ): Promise<Directory | null> {
-  if (!fresh && cache && Date.now() - cache.at < CACHE_MS) return cache.dir;
+  const hit = cache.get(tables.directory);
+  if (!fresh && hit && Date.now() - hit.at < CACHE_MS) return hit.dir;
+  const dir = readDirectory(ddb, tables);
+  const entry = { at: Date.now(), dir };
+  cache.set(tables.directory, entry);
+  // A failed read is not kept: the next caller tries again.
+  dir.catch(() => {
+    if (cache.get(tables.directory) === entry) cache.delete(tables.directory);
+  });
+  return dir;
+}
+
+async function readDirectory(ddb: DynamoDBClient, tables: TableNames): Promise<Directory | null> {
   const [campus, people, buildings, departments] = await Promise.all([
     rowsOf<Campus>(ddb, tables, 'campus'),
     rowsOf<Person>(ddb, tables, 'person'),
     rowsOf<Building>(ddb, tables, 'building'),
     rowsOf<Department>(ddb, tables, 'department'),
   ]);
-  const dir = campus[0] ? { campus: campus[0], people, buildings, departments } : null;
-  cache = { at: Date.now(), dir };
-  return dir;
+  return campus[0] ? { campus: campus[0], people, buildings, departments } : null;
 }
