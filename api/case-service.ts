@@ -417,7 +417,6 @@ export async function takeStep<I>(
   deps: AppDeps,
   caller: Caller,
   caseId: string,
-  step: StepName,
   update: UpdateDefinition<StepAck, [I]>,
   toInput: (actor: Actor, dir: Directory) => I,
 ): Promise<CaseView> {

@@ -864,7 +864,7 @@ export function casePageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
       return { errors: { why1: { zh: '至少回答第一个“为什么”', en: 'answer at least the first why' } } };
     }
     const lang = c.get('lang');
-    await takeStep(deps, viewerOf(c), caseId, 'root_cause', submitRootCauseUpdate, (actor, dir) =>
+    await takeStep(deps, viewerOf(c), caseId, submitRootCauseUpdate, (actor, dir) =>
       rootCauseInput(parsed.data, actor, dir, lang),
     );
     return {
@@ -899,7 +899,7 @@ export function casePageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
       }
       return { errors };
     }
-    await takeStep(deps, viewer, caseId, 'rectification', reportRectificationUpdate, (actor) => ({
+    await takeStep(deps, viewer, caseId, reportRectificationUpdate, (actor) => ({
       actor,
       summary: parsed.data.summary,
       evidence: parsed.data.evidence,
@@ -939,7 +939,7 @@ export function casePageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
         },
       };
     }
-    await takeStep(deps, viewer, caseId, 'review', reviewUpdate, (actor) => ({
+    await takeStep(deps, viewer, caseId, reviewUpdate, (actor) => ({
       actor,
       passed: parsed.data.passed,
       notes,
@@ -957,7 +957,7 @@ export function casePageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
       notes: str(form.notes) ?? '',
     });
     if (!parsed.ok) return { errors: parsed.errors };
-    await takeStep(deps, viewerOf(c), caseId, 'adjudication', adjudicateUpdate, (actor) => ({
+    await takeStep(deps, viewerOf(c), caseId, adjudicateUpdate, (actor) => ({
       actor,
       ...parsed.data,
     }));
@@ -967,7 +967,7 @@ export function casePageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
   post('withdraw', async (c, caseId, form) => {
     const parsed = parseForm(withdrawSchema, { reason: str(form.reason) ?? '' });
     if (!parsed.ok) return { errors: parsed.errors };
-    await takeStep(deps, viewerOf(c), caseId, 'withdraw', withdrawUpdate, (actor) => ({
+    await takeStep(deps, viewerOf(c), caseId, withdrawUpdate, (actor) => ({
       actor,
       ...parsed.data,
     }));
@@ -984,7 +984,7 @@ export function casePageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
       { text },
     );
     if (!parsed.ok) return { errors: parsed.errors };
-    await takeStep(deps, viewerOf(c), caseId, 'comment', addCommentUpdate, (actor) => ({
+    await takeStep(deps, viewerOf(c), caseId, addCommentUpdate, (actor) => ({
       actor,
       ...parsed.data,
     }));
