@@ -1,8 +1,7 @@
 import { escapeHtml } from '../domain/text.ts';
-import { calendarInForce } from './calendar-in-force.ts';
+import { itemCaseBasis } from './item-case.ts';
 import { ApplicationFailure } from '@temporalio/activity';
-import { SYSTEM_ACTOR, type CaseInput, type CasePolicy } from '../domain/case-model.ts';
-import { buildPolicy } from '../domain/case-policy.ts';
+import { SYSTEM_ACTOR, type CaseInput } from '../domain/case-model.ts';
 import { createCalendar, localDate, officialDays } from '../domain/calendar.ts';
 import { overridesFrom, type CalendarFile } from '../domain/calendar-file.ts';
 import type { Building, Directory, Person } from '../domain/directory.ts';
@@ -20,9 +19,7 @@ import {
   type OwnerKind,
 } from '../domain/duties.ts';
 import { headerSafe } from '../domain/safe-text.ts';
-import { withItemRule } from '../domain/case-citation.ts';
 import { citation, standardItem } from '../domain/standards/catalogue.ts';
-import { nextCaseNumber } from '../store/counters.ts';
 import { loadDirectory } from '../store/directory.ts';
 import { claimDutyCase, getOccurrence, saveOccurrence } from '../store/duties.ts';
 import { sendOnce } from '../store/outbox.ts';
@@ -197,27 +194,18 @@ export function createDutyActivities(deps: ActivityDeps) {
     const assignee = staffAssignee(dir, o.ownerIds);
     if (!assignee)
       throw ApplicationFailure.nonRetryable('the directory has no staff', DutyFailure.NoDirectory);
-    const location = { buildingId: o.buildingId };
     return claimDutyCase(store, o.occurrenceId, async () => {
-      const caseId = await nextCaseNumber(
-        deps.ddb,
-        deps.tables,
-        Number(localDate(input.at, deps.timeZone).slice(0, 4)),
-      );
-      const severity = item.severity ?? 'routine';
-      // The item names its rule: a citation is not one of the SLA's own categories.
-      const policy: CasePolicy = withItemRule(
-        buildPolicy(
-          dir,
-          { source: 'inspection', severity, category: item.id, location },
-          { timeZone: deps.timeZone },
-        ),
+      const basis = await itemCaseBasis(deps, {
+        dir,
         item,
-      );
+        location: { buildingId: o.buildingId },
+        openedAt: input.at,
+        timeZone: deps.timeZone,
+      });
       const cite = citation(item);
       const left = o.progress.filter((p) => p.done < p.times);
       return {
-        caseId,
+        ...basis,
         title: `${cite.zh} ${d.name.zh}逾期未完成 / ${cite.en}: ${d.name.en} missed`.slice(0, 200),
         description: [
           `${d.name.zh}（${o.periodLabel.zh}，${o.occurrenceId}）截至 ${localDate(o.due, deps.timeZone)} ${d.dueTime} 未完成。`,
@@ -226,16 +214,9 @@ export function createDutyActivities(deps: ActivityDeps) {
         ]
           .join('\n')
           .slice(0, 5000),
-        source: 'inspection',
-        severity,
-        category: item.id,
-        location,
         assigneeId: assignee.id,
         openedBy: SYSTEM_ACTOR,
         openedAt: input.at,
-        policy,
-        // Pinned like the policy: the case counts its working days with the calendar in force now.
-        calendar: await calendarInForce(deps),
       };
     });
   }

@@ -1,16 +1,12 @@
 import { escapeHtml } from '../domain/text.ts';
-import { calendarInForce } from './calendar-in-force.ts';
+import { itemCaseBasis } from './item-case.ts';
 import { ApplicationFailure } from '@temporalio/activity';
-import type { CaseInput, CasePolicy } from '../domain/case-model.ts';
-import { buildPolicy } from '../domain/case-policy.ts';
-import { localDate } from '../domain/calendar.ts';
+import type { CaseInput } from '../domain/case-model.ts';
 import type { Directory, Person } from '../domain/directory.ts';
 import { locationExists, staffAssignee } from '../domain/directory.ts';
 import { roundKindNames, type CheckEntry, type InspectionRound } from '../domain/inspection.ts';
 import { headerSafe } from '../domain/safe-text.ts';
-import { withItemRule } from '../domain/case-citation.ts';
 import { citation, standardItem } from '../domain/standards/catalogue.ts';
-import { nextCaseNumber } from '../store/counters.ts';
 import { loadDirectory } from '../store/directory.ts';
 import { claimItemCase, saveRound } from '../store/inspections.ts';
 import { sendOnce } from '../store/outbox.ts';
@@ -112,26 +108,17 @@ export function createInspectionActivities(deps: ActivityDeps) {
     if (!assignee)
       throw ApplicationFailure.nonRetryable('the directory has no staff', InspectionFailure.BadEntry);
     return claimItemCase(store, round.roundId, item.id, async () => {
-      const openedAt = input.at;
-      const caseId = await nextCaseNumber(
-        deps.ddb,
-        deps.tables,
-        Number(localDate(openedAt, input.timeZone).slice(0, 4)),
-      );
-      const severity = item.severity ?? 'routine';
-      // The item names its rule: a citation is not one of the SLA's own categories.
-      const policy: CasePolicy = withItemRule(
-        buildPolicy(
-          dir,
-          { source: 'inspection', severity, category: item.id, location },
-          { timeZone: input.timeZone },
-        ),
+      const basis = await itemCaseBasis(deps, {
+        dir,
         item,
-      );
+        location,
+        openedAt: input.at,
+        timeZone: input.timeZone,
+      });
       const cite = citation(item);
       const kind = roundKindNames[round.kind];
       return {
-        caseId,
+        ...basis,
         title: `${cite.zh} 不合格 / ${cite.en}: failed`.slice(0, 200),
         description: [
           `${kind.zh} ${round.period}（${round.roundId}）：${entry.note ?? ''}`,
@@ -140,16 +127,9 @@ export function createInspectionActivities(deps: ActivityDeps) {
         ]
           .join('\n')
           .slice(0, 5000),
-        source: 'inspection',
-        severity,
-        category: item.id,
-        location,
         assigneeId: assignee.id,
         openedBy: { id: input.by, roles: by?.roles ?? ['supervisor'], via: 'api' },
-        openedAt,
-        policy,
-        // Pinned like the policy: the case counts its working days with the calendar in force now.
-        calendar: await calendarInForce(deps),
+        openedAt: input.at,
       };
     });
   }
