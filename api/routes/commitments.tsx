@@ -18,6 +18,9 @@ import { Layout } from '../pages/layout.tsx';
 const WINDOW_DAYS = 28;
 
 function duration(d: Duration, lang: Lang): string {
+  // The seed's "before the end of the working day" (working_days 0), not "0 working days".
+  if (d.unit === 'working_days' && d.amount === 0)
+    return inLang({ zh: '当日下班前', en: 'by the end of the working day' }, lang);
   const units: Record<Duration['unit'], Bilingual> = {
     minutes: { zh: '分钟', en: 'min' },
     hours: { zh: '小时', en: 'h' },

@@ -564,8 +564,13 @@ describe('printable codes and the commitments page', () => {
     expect(html).toContain('服务承诺公示');
     expect(html).toContain('30分钟');
     expect(html).toMatch(/data-kpi="[a-z_]+"/);
+    // A complaint about a staff member is recorded before the end of the day (seed 000), not "0 working days".
+    expect(html).toContain('当日下班前');
+    expect(html).not.toContain('0个工作日');
     const en = await (await s.app.request('/commitments?lang=en')).text();
     expect(en).toContain('Our service commitments');
+    expect(en).toContain('by the end of the working day');
+    expect(en).not.toMatch(/>0 working days/);
     expect((await s.app.request('/commitments?buildingId=nowhere')).status).toBe(404);
   });
 });
