@@ -234,6 +234,15 @@ describe('web pages: the case page', () => {
     expect(supHtml).toMatch(/还剩|已超时/);
     expect(supHtml).toContain(`/workflows/${caseId}`);
     expect(supHtml).toContain('登记问题');
+    // Reassigning names nobody until the supervisor chooses: a stray submit reassigns no one.
+    const reassign = /<section[^>]*data-step="reassign"[\s\S]*?<\/section>/.exec(supHtml)?.[0] ?? '';
+    expect(reassign).toMatch(/<select name="assigneeId" required=""><option value="" selected="">请选择/);
+    const unchosen = await post(`/app/cases/${caseId}/reassign`, 'sup-wang', {
+      assigneeId: '',
+      reason: '人手调整',
+    });
+    expect(unchosen.status).toBe(303);
+    expect((await getCaseRecord(s.deps.aws.ddb, s.deps.aws.tables, caseId))?.assigneeId).toBe('staff-zhao');
     expect(stepsOn(await (await get(`/app/cases/${caseId}`, 'staff-zhao')).text())).toEqual([
       'root_cause',
       'comment',

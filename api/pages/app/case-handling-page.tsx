@@ -231,6 +231,10 @@ export function HandlingForms(props: {
             <label>
               {t('接手人', 'Colleague')}{' '}
               <select name="assigneeId" required>
+                {/* Nobody chosen until someone is: a case must not go to whoever sorts first. */}
+                <option value="" selected>
+                  {t('请选择', 'Choose…')}
+                </option>
                 {staff.map((p) => (
                   <option value={p.id}>{p.name}</option>
                 ))}
