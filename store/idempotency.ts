@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { TableNames } from './clients.ts';
+import { EXPIRES_AT } from './tables.ts';
 import { opsKey } from './keys.ts';
 
 /**
@@ -67,7 +68,8 @@ export async function claimIdempotencyKey(
             resultId: claim.resultId,
             payload: claim.payload,
             createdAt: claim.createdAt,
-            expiresAt: Math.floor(Date.parse(claim.createdAt) / 1000) + TTL_SECONDS,
+            // The table's TTL takes the claim a day after it was made (store/tables.ts).
+            [EXPIRES_AT]: Math.floor(Date.parse(claim.createdAt) / 1000) + TTL_SECONDS,
           }),
         },
         ConditionExpression: 'attribute_not_exists(pk)',

@@ -16,6 +16,7 @@ import {
   type SigningKeys,
 } from '../domain/link-token.ts';
 import type { TableNames } from './clients.ts';
+import { expiresAfterDays } from './tables.ts';
 import { opsKey } from './keys.ts';
 
 export interface LinkDeps {
@@ -33,6 +34,13 @@ export interface IssueLinkInput {
   /** Defaults to 7 days from now; never more than 7 days. */
   expiresAt?: string | undefined;
 }
+
+/**
+ * A link's rows go a month after the link expires: past `exp` the token itself is refused before
+ * any row is read, and the signature it took lives on in the audit chain.
+ */
+const LINK_ROWS_KEPT_DAYS = 30;
+const linkExpiry = (exp: number) => expiresAfterDays(LINK_ROWS_KEPT_DAYS, exp * 1000);
 
 const linkKey = (tid: string) => marshall(opsKey.link(tid));
 const headKey = (c: { caseId: string; step: string; round: number; recipientId: string }) =>
@@ -71,6 +79,7 @@ export async function issueLink(
           fingerprint: tokenFingerprint(signed.token),
           claims: JSON.stringify(signed.claims),
           issuedAt: now.toISOString(),
+          ...linkExpiry(exp),
         }),
       },
       ConditionExpression: 'attribute_not_exists(pk)',
@@ -79,7 +88,7 @@ export async function issueLink(
   await deps.ddb.send(
     new PutItemCommand({
       TableName: deps.tables.ops,
-      Item: { ...headKey(signed.claims), ...marshall({ tid: signed.claims.tid }) },
+      Item: { ...headKey(signed.claims), ...marshall({ tid: signed.claims.tid, ...linkExpiry(exp) }) },
     }),
   );
   return signed;

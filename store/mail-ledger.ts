@@ -5,6 +5,7 @@ import { MAIL_REF_TAG, refInHtml } from '../domain/mail-ref.ts';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { TableNames } from './clients.ts';
 import { opsKey } from './keys.ts';
+import { expiresAfterDays, OUTBOX_ROWS_KEPT_DAYS } from './tables.ts';
 
 /**
  * The mail service's own record of what it accepted, asked by ref (domain/mail-ref.ts) when an
@@ -76,6 +77,8 @@ export async function recordSendEvent(deps: MailLedgerDeps, event: unknown): Pro
         ...opsKey.mailSent(ref),
         messageId: mail.messageId,
         sentAt: mail.timestamp ?? new Date().toISOString(),
+        // Kept as long as the outbox row it answers for.
+        ...expiresAfterDays(OUTBOX_ROWS_KEPT_DAYS),
       }),
     }),
   );

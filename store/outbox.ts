@@ -13,6 +13,7 @@ import { headerSafe, wellFormed } from '../domain/safe-text.ts';
 import { refusedBySmtp } from './smtp.ts';
 import type { AwsDeps } from './clients.ts';
 import { opsKey } from './keys.ts';
+import { expiresAfterDays, OUTBOX_ROWS_KEPT_DAYS } from './tables.ts';
 
 export interface OutgoingEmail {
   to: string;
@@ -114,6 +115,7 @@ export async function sendOnce(
               leaseOwner: owner,
               leaseUntil: claimedAt + leaseMs,
               attempts: 1,
+              ...expiresAfterDays(OUTBOX_ROWS_KEPT_DAYS, claimedAt),
             }),
           },
           ConditionExpression: 'attribute_not_exists(pk)',

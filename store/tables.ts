@@ -13,7 +13,26 @@ export interface TableDefinition {
   rangeKey?: string;
   attributes: Record<string, 'S' | 'N'>;
   indexes: { name: string; hashKey: string; rangeKey: string }[];
+  /** The attribute (epoch seconds) after which DynamoDB deletes an item by itself (its TTL). */
+  ttl?: string;
 }
+
+/**
+ * The ops table's TTL attribute: what is short-lived there (sessions, sign-in links, rate
+ * windows, email links, outbox rows, idempotency claims) carries the epoch second it may go.
+ */
+export const EXPIRES_AT = 'expiresAtEpoch';
+
+/**
+ * How long an outbox row (and the SES send event beside it) is kept: more than a year, longer
+ * than any case or weekly digest can still retry its mail, so nothing is ever sent twice.
+ */
+export const OUTBOX_ROWS_KEPT_DAYS = 400;
+
+/** `{ expiresAtEpoch }` for an item DynamoDB may delete `days` after `from`. */
+export const expiresAfterDays = (days: number, from: number = Date.now()) => ({
+  [EXPIRES_AT]: Math.floor(from / 1000) + Math.round(days * 86_400),
+});
 
 export const tableDefinitions: Record<TableKey, TableDefinition> = {
   cases: {
@@ -62,6 +81,7 @@ export const tableDefinitions: Record<TableKey, TableDefinition> = {
     rangeKey: 'sk',
     attributes: { pk: 'S', sk: 'S' },
     indexes: [],
+    ttl: EXPIRES_AT,
   },
 };
 

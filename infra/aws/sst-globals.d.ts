@@ -89,6 +89,8 @@ declare namespace sst {
     interface DynamoTableArgs {
       pointInTimeRecovery?: $util.Input<{ enabled: $util.Input<boolean> }>;
       deletionProtectionEnabled?: $util.Input<boolean>;
+      /** aws.dynamodb.Table's TTL block: DynamoDB deletes items past the epoch second in `attributeName`. */
+      ttl?: $util.Input<{ attributeName: $util.Input<string>; enabled: $util.Input<boolean> }>;
     }
     interface DynamoArgs {
       fields: $util.Input<Record<string, 'string' | 'number' | 'binary'>>;

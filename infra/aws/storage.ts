@@ -6,8 +6,9 @@ const fieldType = { S: 'string', N: 'number' } as const;
 /**
  * The sst.aws.Dynamo arguments for one of the tables in infra/tables.ts (the
  * one definition the local stack creates its tables from too). Point-in-time
- * recovery is always on; deletion protection and keeping the table when the
- * stack is removed follow the stage's protection, decided once in sst.config.ts.
+ * recovery is always on, and so is TTL where the table names its attribute;
+ * deletion protection and keeping the table when the stack is removed follow
+ * the stage's protection, decided once in sst.config.ts.
  */
 export function dynamoArgs(def: TableDefinition, protect: boolean): sst.aws.DynamoArgs {
   return {
@@ -27,6 +28,8 @@ export function dynamoArgs(def: TableDefinition, protect: boolean): sst.aws.Dyna
       table: (args, opts) => {
         args.pointInTimeRecovery = { enabled: true };
         args.deletionProtectionEnabled = protect;
+        // Short-lived rows (sessions, links, outbox rows, claims) go by themselves (store/tables.ts).
+        if (def.ttl) args.ttl = { attributeName: def.ttl, enabled: true };
         opts.retainOnDelete = protect;
         return undefined;
       },

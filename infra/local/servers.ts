@@ -19,6 +19,8 @@ import {
   DynamoDBClient,
   ListTablesCommand,
   UpdateTableCommand,
+  UpdateTimeToLiveCommand,
+  DescribeTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { Connection } from '@temporalio/client';
 import * as sesNs from 'aws-ses-v2-local';
@@ -311,12 +313,27 @@ export async function ensureTables(
     if (existing.has(names[key])) {
       for (const ix of await addMissingIndexes(client, tableDefinitions[key], names[key]))
         created.push(`${names[key]}.${ix}`);
-      continue;
+    } else {
+      await client.send(new CreateTableCommand(createTableInput(tableDefinitions[key], names[key])));
+      created.push(names[key]);
     }
-    await client.send(new CreateTableCommand(createTableInput(tableDefinitions[key], names[key])));
-    created.push(names[key]);
+    await enableTtl(client, tableDefinitions[key], names[key]);
   }
   return created;
+}
+
+/** Turns the table's TTL on, as the deployed table has it (a data folder from before gets it too). */
+async function enableTtl(client: DynamoDBClient, def: TableDefinition, tableName: string): Promise<void> {
+  if (!def.ttl) return;
+  const now = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+  const status = now.TimeToLiveDescription?.TimeToLiveStatus;
+  if (status === 'ENABLED' || status === 'ENABLING') return;
+  await client.send(
+    new UpdateTimeToLiveCommand({
+      TableName: tableName,
+      TimeToLiveSpecification: { AttributeName: def.ttl, Enabled: true },
+    }),
+  );
 }
 
 /**

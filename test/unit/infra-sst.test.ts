@@ -322,6 +322,8 @@ describe('storage: the tables the local stack creates, from infra/tables.ts', ()
       expect(tableArgs, key).toEqual({
         pointInTimeRecovery: { enabled: true },
         deletionProtectionEnabled: true,
+        // The ops table's short-lived rows expire by themselves; nothing else does.
+        ...(key === 'ops' ? { ttl: { attributeName: 'expiresAtEpoch', enabled: true } } : {}),
       });
       expect(opts.retainOnDelete, key).toBe(true);
     }
@@ -334,6 +336,8 @@ describe('storage: the tables the local stack creates, from infra/tables.ts', ()
       expect(tableArgs, key).toEqual({
         pointInTimeRecovery: { enabled: true },
         deletionProtectionEnabled: false,
+        // The ops table's short-lived rows expire by themselves; nothing else does.
+        ...(key === 'ops' ? { ttl: { attributeName: 'expiresAtEpoch', enabled: true } } : {}),
       });
       expect(opts.retainOnDelete, key).toBe(false);
     }
