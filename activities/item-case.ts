@@ -1,7 +1,7 @@
 import type { CaseInput } from '../domain/case-model.ts';
 import { withItemRule } from '../domain/case-citation.ts';
 import { buildPolicy } from '../domain/case-policy.ts';
-import { localDate } from '../domain/calendar.ts';
+import { localDate, pinCalendar } from '../domain/calendar.ts';
 import type { Directory, Location } from '../domain/directory.ts';
 import type { StandardItem } from '../domain/standards/catalogue.ts';
 import { nextCaseNumber } from '../store/counters.ts';
@@ -38,6 +38,6 @@ export async function itemCaseBasis(
     category: c.item.id,
     location: c.location,
     policy,
-    calendar: await calendarInForce(deps),
+    calendar: pinCalendar(await calendarInForce(deps), year),
   };
 }

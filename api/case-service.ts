@@ -9,7 +9,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { BadCursorError, listCases, type ListPage } from '../store/case-lists.ts';
 import { nextCaseNumber } from '../store/counters.ts';
 import { claimIdempotencyKey, findClaim, type IdempotencyClaim } from '../store/idempotency.ts';
-import { localDate, localTimeToInstant } from '../domain/calendar.ts';
+import { localDate, localTimeToInstant, pinCalendar, type PinnedCalendar } from '../domain/calendar.ts';
 import {
   checkStep,
   isTerminal,
@@ -28,7 +28,6 @@ import { locationExists, withSupervision, type Directory } from '../domain/direc
 import { canonicalJson } from '../domain/hash-chain.ts';
 import type { rectificationCaseV2 } from '../workflows/rectification-case/workflow.ts';
 import { overridesFrom } from '../domain/calendar-file.ts';
-import type { CalendarOverrides } from '../domain/calendar.ts';
 import { currentCalendarReader, type CurrentCalendar } from '../infra/calendar.ts';
 import { openedUpdate, type StepAck } from '../workflows/rectification-case/messages.ts';
 import { viewAfterStep } from './step-view.ts';
@@ -88,10 +87,12 @@ export async function openNewCase(
   const openedAt = now.toISOString();
   assertReportedBefore(body.reportedAt, now, lang);
   const year = Number(localDate(openedAt, deps.env.CAMPUS_TZ).slice(0, 4));
+  // Read before a case number is taken: a calendar that cannot be read wastes none.
+  const calendar = await calendarToPin(deps, year);
   const caseId = await nextCaseNumber(deps.aws.ddb, deps.aws.tables, year);
   const input: CaseInput = {
     ...caseInputFor(deps, dir, body, caseId, caller.actor, openedAt),
-    calendar: await calendarToPin(deps),
+    calendar,
     // A report's time moves the clocks back only when it is earlier than the opening (never into the future).
     ...(extra.reportedAt && Date.parse(extra.reportedAt) < Date.parse(openedAt)
       ? { reportedAt: new Date(extra.reportedAt).toISOString() }
@@ -149,14 +150,17 @@ async function startCase(deps: AppDeps, input: CaseInput, fromClaim: boolean): P
 
 const calendarReaders = new WeakMap<AppDeps, () => Promise<CurrentCalendar>>();
 
-/** The calendar in force now (the newest saved on the admin page, else the file), which a new case pins. */
-async function calendarToPin(deps: AppDeps): Promise<CalendarOverrides> {
+/**
+ * What a case opening in `year` pins: the calendar in force now (the newest saved on the admin
+ * page, else the file) with the official days of that year and the next.
+ */
+async function calendarToPin(deps: AppDeps, year: number): Promise<PinnedCalendar> {
   let read = calendarReaders.get(deps);
   if (!read) {
     read = currentCalendarReader(deps.env, { ddb: deps.aws.ddb, tables: deps.aws.tables });
     calendarReaders.set(deps, read);
   }
-  return overridesFrom((await read()).file);
+  return pinCalendar(overridesFrom((await read()).file), year);
 }
 
 async function replay(deps: AppDeps, claim: IdempotencyClaim, requestHash: string): Promise<OpenedCase> {

@@ -147,8 +147,66 @@ function canonicalOverrides(overrides: CalendarOverrides): string {
   });
 }
 
+/** Official days: the bundled data, or the part of it a case pinned. */
+interface OfficialDays {
+  version: string;
+  holidays: ReadonlySet<string>;
+  workdays: ReadonlySet<string>;
+  years: ReadonlySet<number>;
+}
+
+const BUNDLED: OfficialDays = {
+  version: OFFICIAL_VERSION,
+  holidays: officialHolidays,
+  workdays: officialWorkdays,
+  years: officialYears,
+};
+
 /** Builds the campus calendar: official data, then the school's own holidays, closures and make-up days. */
 export function createCalendar(overrides: CalendarOverrides = {}): WorkingCalendar {
+  return calendarOver(BUNDLED, overrides);
+}
+
+/**
+ * What a case pins of the calendar: the official days of the years it can reach, as the bundled
+ * data has them when it opens, and the school's changes. A package update that adds or corrects
+ * official days then moves no running case's deadline, and its workflow replays as it ran.
+ */
+export interface PinnedCalendar {
+  official: { version: string; years: number[]; holidays: string[]; workdays: string[] };
+  overrides: CalendarOverrides;
+}
+
+/** The pin of a case that opens in `year`: that year's official days and the next one's. */
+export function pinCalendar(overrides: CalendarOverrides, year: number): PinnedCalendar {
+  const years = [year, year + 1].filter((y) => officialYears.has(y));
+  const days = years.map((y) => officialDays(y));
+  return {
+    official: {
+      version: OFFICIAL_VERSION,
+      years,
+      holidays: days.flatMap((d) => d.holidays),
+      workdays: days.flatMap((d) => d.workdays),
+    },
+    overrides,
+  };
+}
+
+/** The calendar of a pin alone: the bundled data is never read (a year outside the pin counts weekends only). */
+export function pinnedCalendar(pin: PinnedCalendar): WorkingCalendar {
+  for (const d of [...pin.official.holidays, ...pin.official.workdays]) assertDate(d, 'pinned official day');
+  return calendarOver(
+    {
+      version: pin.official.version,
+      holidays: new Set(pin.official.holidays),
+      workdays: new Set(pin.official.workdays),
+      years: new Set(pin.official.years),
+    },
+    pin.overrides,
+  );
+}
+
+function calendarOver(official: OfficialDays, overrides: CalendarOverrides): WorkingCalendar {
   for (const d of overrides.workdays ?? []) assertDate(d, 'overrides.workdays entry');
   for (const d of overrides.holidays ?? []) assertDate(d, 'overrides.holidays entry');
   for (const c of overrides.closures ?? []) {
@@ -164,7 +222,7 @@ export function createCalendar(overrides: CalendarOverrides = {}): WorkingCalend
   const holidays = new Set(overrides.holidays ?? []);
   const closures = (overrides.closures ?? []).map((c) => ({ from: c.from, to: c.to }));
   const declaredYears = new Set(overrides.years ?? []);
-  const version = `${OFFICIAL_VERSION}+${fnv1a(canonicalOverrides(overrides))}`;
+  const version = `${official.version}+${fnv1a(canonicalOverrides(overrides))}`;
 
   return {
     version,
@@ -175,13 +233,13 @@ export function createCalendar(overrides: CalendarOverrides = {}): WorkingCalend
       if (workdays.has(date)) return true;
       if (closures.some((c) => c.from <= date && date <= c.to)) return false;
       if (holidays.has(date)) return false;
-      if (officialWorkdays.has(date)) return true;
-      if (officialHolidays.has(date)) return false;
+      if (official.workdays.has(date)) return true;
+      if (official.holidays.has(date)) return false;
       const dow = dayOfWeek(date);
       return dow !== 0 && dow !== 6;
     },
     hasOfficialData(year: number): boolean {
-      return officialYears.has(year) || declaredYears.has(year);
+      return official.years.has(year) || declaredYears.has(year);
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { CalendarOverrides, Duration } from './calendar.ts';
+import type { Duration, PinnedCalendar } from './calendar.ts';
 import { CASE_BUDGETS, LEGACY_BUDGETS, checkBudgets } from './case-budgets.ts';
 import type { CaseAction, SurveyScore } from './case-action.ts';
 import type { CaseClock, PauseRecord } from './case-clocks.ts';
@@ -72,12 +72,12 @@ export interface CaseInput {
   /** The policy the case started under, resolved once and pinned so replays never see new data. */
   policy: CasePolicy;
   /**
-   * The school's calendar (its changes to the official data) in force when the case opened,
-   * pinned like the policy: the case counts every working day with it, in the workflow. Absent
-   * in cases opened before, and in cases a duty or an inspection opens: each of their deadlines
-   * is planned by the worker with the calendar in force then.
+   * The calendar in force when the case opened (the official days of the years it can reach and
+   * the school's changes), pinned like the policy: the case counts every working day with it, in
+   * the workflow. Absent in cases opened before: the worker plans each of their deadlines with
+   * the calendar in force then.
    */
-  calendar?: CalendarOverrides | undefined;
+  calendar?: PinnedCalendar | undefined;
 }
 
 export interface CasePolicy {

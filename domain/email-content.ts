@@ -168,18 +168,24 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
   }),
 };
 
-/**
- * The kinds that ask their reader to act before a deadline, with how the deadline is named; the
- * reminder and the escalation say it in their own sentence.
- */
-const dueLabels: Partial<Record<EmailKind, { zh: string; en: string }>> = {
-  assigned: { zh: '原因分析时限', en: 'Root-cause analysis due' },
-  signoff_request: { zh: '签字确认时限', en: 'Sign-off due' },
-  adjudication_request: { zh: '裁定时限', en: 'Adjudication due' },
-  review_request: { zh: '复查时限', en: 'Review due' },
-  review_failed: { zh: '整改时限', en: 'Rectification due' },
-  result_and_survey: { zh: '评价截止', en: 'Please rate by' },
+/** How the deadline of the stage a mail is about is named in it. */
+const dueLabels: Record<string, { zh: string; en: string }> = {
+  analysing: { zh: '原因分析时限', en: 'Root-cause analysis due' },
+  awaiting_signoff: { zh: '签字确认时限', en: 'Sign-off due' },
+  adjudicating: { zh: '裁定时限', en: 'Adjudication due' },
+  rectifying: { zh: '整改时限', en: 'Rectification due' },
+  reviewing: { zh: '复查时限', en: 'Review due' },
+  follow_up: { zh: '评价截止', en: 'Please rate by' },
 };
+/** Kinds that say their deadline in their own sentence, or are about no one's next step. */
+const noDueLine: ReadonlySet<EmailKind> = new Set([
+  'reminder',
+  'escalation',
+  'leadership_notice',
+  'effect_stuck',
+  'pause_request',
+  'review_escalation',
+]);
 
 /** One email in the recipient's language first and the other language beneath it. */
 export function renderEmail(
@@ -193,7 +199,7 @@ export function renderEmail(
   // The case number is what people quote on the phone and search by; actions go through the signed link.
   const caseLine = lang === 'en' ? `Case number: ${c.caseId}` : `案件编号：${c.caseId}`;
   const actionLine = c.actionUrl ? `${a.action ?? ''}: ${c.actionUrl}` : '';
-  const label = dueLabels[c.kind];
+  const label = noDueLine.has(c.kind) ? undefined : dueLabels[c.stage];
   const dueLine = (l: 'zh' | 'en') =>
     label && c.dueText ? (l === 'zh' ? `${label.zh}：${c.dueText}` : `${label.en}: ${c.dueText}`) : '';
   const [firstLang, secondLang] = lang === 'en' ? (['en', 'zh'] as const) : (['zh', 'en'] as const);

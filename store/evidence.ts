@@ -1,5 +1,6 @@
 // Longer than most modules because reserving, presigning, confirming, sniffing, putting and re-checking a file all move one record through its states.
 import { createHash, randomBytes } from 'node:crypto';
+import { EXPIRES_AT } from './tables.ts';
 import {
   ConditionalCheckFailedException,
   GetItemCommand,
@@ -271,7 +272,8 @@ async function reserve(
         ...itemKey(evidenceId),
         ...marshall({
           ...record,
-          expiresAt: Math.floor(Date.parse(createdAt) / 1000) + PENDING_TTL_SECONDS,
+          // An upload never confirmed goes by the table's TTL; confirming it takes this away.
+          [EXPIRES_AT]: Math.floor(Date.parse(createdAt) / 1000) + PENDING_TTL_SECONDS,
         }),
       },
       ConditionExpression: 'attribute_not_exists(pk)',
@@ -461,7 +463,8 @@ export async function confirmUpload(deps: EvidenceDeps, evidenceId: string): Pro
       new UpdateItemCommand({
         TableName: deps.aws.tables.ops,
         Key: itemKey(record.evidenceId),
-        UpdateExpression: 'SET #s = :confirmed, sha256 = :h, confirmedAt = :at REMOVE expiresAt',
+        UpdateExpression:
+          'SET #s = :confirmed, sha256 = :h, confirmedAt = :at REMOVE expiresAt, expiresAtEpoch',
         // Two confirms racing agree on the hash; a confirm after the object changed does not.
         ConditionExpression: '#s = :pending OR (#s = :confirmed AND sha256 = :h)',
         ExpressionAttributeNames: { '#s': 'status' },

@@ -8,6 +8,7 @@ import { FIXTURE_CALENDAR_2099 } from '../support/calendar-fixture.ts';
 import { call, newCaseBody, startApiStack, type ApiStack } from './harness.ts';
 
 import type { CaseInput } from '../../domain/case-model.ts';
+import { localDate, officialDays } from '../../domain/calendar.ts';
 
 const calendarYearSchema = z.strictObject({
   year: z.number().int(),
@@ -79,8 +80,13 @@ describe('POST /api/cases pins the calendar in force', () => {
     const payload = started?.input?.payloads?.[0]?.data;
     const input = JSON.parse(Buffer.from(payload ?? []).toString('utf8')) as CaseInput;
     // The fixture's 2099: declared, its Spring Festival closed, its make-up Saturdays worked.
-    expect(input.calendar?.years).toEqual([2099]);
-    expect(input.calendar?.holidays).toContain('2099-02-17');
-    expect(input.calendar?.workdays).toEqual(['2099-02-08', '2099-02-28']);
+    const { official, overrides } = input.calendar ?? { official: undefined, overrides: undefined };
+    expect(overrides?.years).toEqual([2099]);
+    expect(overrides?.holidays).toContain('2099-02-17');
+    expect(overrides?.workdays).toEqual(['2099-02-08', '2099-02-28']);
+    // With the official days of this year and the next, as the bundled data has them now.
+    const year = Number(localDate(new Date().toISOString(), 'Asia/Shanghai').slice(0, 4));
+    expect(official?.years).toEqual([year, year + 1].filter((y) => officialDays(y).holidays.length > 0));
+    expect(official?.holidays).toEqual(official?.years.flatMap((y) => officialDays(y).holidays));
   });
 });

@@ -6,6 +6,7 @@ import protoPkg from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { ActivityDeps } from '../../activities/index.ts';
+import { pinCalendar } from '../../domain/calendar.ts';
 import { buildPolicy } from '../../domain/case-policy.ts';
 import type { Actor, CaseInput } from '../../domain/case-model.ts';
 import { parseEnv } from '../../infra/config.ts';
@@ -251,7 +252,7 @@ function yearCase(
       { timeZone: 'Asia/Shanghai', workingHours: { from: '00:00', to: '24:00' } },
     ),
     // Pinned as the API pins the calendar in force (here the official data alone).
-    calendar: {},
+    calendar: pinCalendar({}, Number(at.toISOString().slice(0, 4))),
   };
 }
 

@@ -31,7 +31,7 @@ import protoPkg from '@temporalio/proto';
 
 const { temporal } = protoPkg;
 import { rectificationCaseV2, type rectificationCase } from '../../workflows/rectification-case/workflow.ts';
-import type { CalendarOverrides } from '../../domain/calendar.ts';
+import { localDate, pinCalendar, type CalendarOverrides } from '../../domain/calendar.ts';
 import {
   addCommentUpdate,
   adjudicateUpdate,
@@ -149,6 +149,9 @@ export interface NewCase {
 
 export const ALWAYS_WORKING: WorkingHours = { from: '00:00', to: '24:00' };
 
+/** The campus year of an instant (what a case opened then pins the official days of). */
+const yearIn = (at: Date) => Number(localDate(at.toISOString(), 'Asia/Shanghai').slice(0, 4));
+
 export function caseInput(dir: Directory, at: Date, c: NewCase = {}): CaseInput {
   const source = c.source ?? 'repair';
   const severity = c.severity ?? 'routine';
@@ -174,7 +177,7 @@ export function caseInput(dir: Directory, at: Date, c: NewCase = {}): CaseInput 
         ...(c.maxFailedReviews ? { maxFailedReviews: c.maxFailedReviews } : {}),
       },
     ),
-    ...(c.calendar === null ? {} : { calendar: c.calendar ?? {} }),
+    ...(c.calendar === null ? {} : { calendar: pinCalendar(c.calendar ?? {}, yearIn(at)) }),
   };
 }
 

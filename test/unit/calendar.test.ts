@@ -12,6 +12,8 @@ import {
   localTime,
   localTimeToInstant,
   parseInstant,
+  pinCalendar,
+  pinnedCalendar,
   type Duration,
   type WorkingCalendar,
 } from '../../domain/calendar.ts';
@@ -126,6 +128,62 @@ describe('overrides', () => {
     );
     expect(() => createCalendar({ closures: [{ from: '2026-05-01', to: '2026-5-2' }] })).toThrow(RangeError);
     expect(() => createCalendar({ years: [2027.5] })).toThrow(RangeError);
+  });
+});
+
+describe('a pinned calendar (what a case keeps of the calendar when it opens)', () => {
+  const daysOf = (year: number) => {
+    const out: string[] = [];
+    for (let d = `${year}-01-01`; d.startsWith(String(year)); d = addDays(d, 1)) out.push(d);
+    return out;
+  };
+  const school = {
+    holidays: ['2026-03-02'],
+    workdays: ['2026-10-10'],
+    closures: [{ from: '2026-07-20', to: '2026-07-24' }],
+  };
+
+  it('answers every day of its two years as the full calendar does, school changes included', () => {
+    const pinned = pinnedCalendar(pinCalendar(school, 2025));
+    const full = createCalendar(school);
+    for (const d of [...daysOf(2025), ...daysOf(2026)])
+      expect(pinned.isWorkingDay(d), d).toBe(full.isWorkingDay(d));
+    expect(pinned.version).toBe(full.version);
+    expect(pinned.hasOfficialData(2025)).toBe(true);
+    expect(pinned.hasOfficialData(2026)).toBe(true);
+  });
+
+  it('never reads the bundled data: a year outside the pin counts weekends only, and says so', () => {
+    const pinned = pinnedCalendar(pinCalendar({}, 2025));
+    // National Day 2024 is official, but not in a pin of 2025 and 2026.
+    expect(createCalendar().isWorkingDay('2024-10-01')).toBe(false);
+    expect(pinned.isWorkingDay('2024-10-01')).toBe(true);
+    expect(pinned.hasOfficialData(2024)).toBe(false);
+  });
+
+  it('keeps what it pinned even if the official days it was given differ from the bundled data', () => {
+    const pin = pinCalendar({}, 2026);
+    // As if a later package corrected 2026: the case still counts with what it pinned.
+    const edited = {
+      ...pin,
+      official: { ...pin.official, holidays: pin.official.holidays.filter((d) => d !== '2026-10-01') },
+    };
+    expect(pinnedCalendar(edited).isWorkingDay('2026-10-01')).toBe(true);
+    expect(pinnedCalendar(pin).isWorkingDay('2026-10-01')).toBe(false);
+  });
+
+  it('pins only the years the data has (next year may not be published yet)', () => {
+    const pin = pinCalendar({}, 2026);
+    expect(pin.official.years.every((y) => createCalendar().hasOfficialData(y))).toBe(true);
+    expect(pin.official.holidays.every((d) => pin.official.years.includes(Number(d.slice(0, 4))))).toBe(true);
+    expect(pinCalendar({}, 2020).official.years).toEqual([2020, 2021]);
+  });
+
+  it('refuses a pin whose days are not dates', () => {
+    const pin = pinCalendar({}, 2026);
+    expect(() => pinnedCalendar({ ...pin, official: { ...pin.official, holidays: ['2026-13-01'] } })).toThrow(
+      RangeError,
+    );
   });
 });
 

@@ -25,16 +25,25 @@ describe('a case email states the deadline it asks its reader to meet', () => {
   });
 
   it.each([
-    ['assigned', '原因分析时限', 'Root-cause analysis due'],
-    ['adjudication_request', '裁定时限', 'Adjudication due'],
-    ['review_request', '复查时限', 'Review due'],
-    ['review_failed', '整改时限', 'Rectification due'],
-    ['result_and_survey', '评价截止', 'Please rate by'],
-  ] as const)('%s names it as %s / %s', (kind, zhLabel, enLabel) => {
-    const { text } = renderEmail('zh-CN', { ...base, kind, dueText: due });
+    ['assigned', 'analysing', '原因分析时限', 'Root-cause analysis due'],
+    ['adjudication_request', 'adjudicating', '裁定时限', 'Adjudication due'],
+    ['review_request', 'reviewing', '复查时限', 'Review due'],
+    ['review_failed', 'rectifying', '整改时限', 'Rectification due'],
+    ['result_and_survey', 'follow_up', '评价截止', 'Please rate by'],
+    // A case reassigned in rectification: the new assignee reads the rectification's deadline.
+    ['assigned', 'rectifying', '整改时限', 'Rectification due'],
+  ] as const)('%s in %s names it as %s / %s', (kind, stage, zhLabel, enLabel) => {
+    const { text } = renderEmail('zh-CN', { ...base, kind, stage, dueText: due });
     expect(text).toContain(`${zhLabel}：${due}`);
     expect(text).toContain(`${enLabel}: ${due}`);
   });
+
+  it.each(['pause_request', 'review_escalation', 'leadership_notice', 'effect_stuck'] as const)(
+    '%s adds no deadline line',
+    (kind) => {
+      expect(renderEmail('zh-CN', { ...base, kind, dueText: due }).text).not.toContain('签字确认时限');
+    },
+  );
 
   it('says nothing of a deadline it was not given, and the reminder keeps it in its own sentence', () => {
     expect(renderEmail('zh-CN', base).text).not.toMatch(/时限|due:/);

@@ -15,7 +15,7 @@ import type {
   TransitionEffects,
   TransitionResult,
 } from '../../activities/index.ts';
-import { createCalendar, type Duration } from '../../domain/calendar.ts';
+import { createCalendar, pinCalendar, type Duration } from '../../domain/calendar.ts';
 import { planDeadline, workingTimeAfter } from '../../domain/deadline-plan.ts';
 import type { Actor, CaseInput, CasePolicy, CaseView, Reporter } from '../../domain/case-model.ts';
 import type { Role } from '../../domain/directory.ts';
@@ -209,7 +209,7 @@ export function caseInput(c: FastCase = {}): CaseInput {
       workingHours: { from: '00:00', to: '24:00' },
     },
     // Pinned as the API pins it: deadlines counted in the workflow, not by the stubs' planner.
-    calendar: {},
+    calendar: pinCalendar({}, new Date().getUTCFullYear()),
   };
 }
 

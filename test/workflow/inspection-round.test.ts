@@ -155,9 +155,13 @@ describe('inspection rounds (日检、周查、月评)', () => {
       // its deadlines in the workflow: no local activity's marker in its history.
       const { events } = await stack.env.client.workflow.getHandle(caseId ?? '').fetchHistory();
       const started = events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
-      expect((JSON.parse(Buffer.from(started ?? []).toString('utf8')) as CaseInput).calendar).toEqual({});
+      const pinned = (JSON.parse(Buffer.from(started ?? []).toString('utf8')) as CaseInput).calendar;
+      expect(pinned?.overrides).toEqual({});
+      expect(pinned?.official.years).toEqual([2017, 2018]);
+      expect(pinned?.official.holidays).toContain('2017-10-01');
       const markers = events?.map((e) => e.markerRecordedEventAttributes?.markerName).filter(Boolean);
-      expect(markers).toEqual(['core_patch']);
+      // Two markers: transition-effects (every earlier patch) and pinned-calendar.
+      expect(markers).toEqual(['core_patch', 'core_patch']);
       const safety = wed?.scores.find((s) => s.dimension === 'safety');
       expect(safety?.failed).toBe(1);
       expect(wed?.scores.find((s) => s.dimension === 'service')?.na).toBe(1);

@@ -409,7 +409,8 @@ export class CaseState {
    */
   private stateStageDue(mails: EmailRequest[]): void {
     const d = this.openDeadline;
-    if (!d) return;
+    // A deadline already missed is not one to ask anyone to meet.
+    if (!d || d.state !== 'pending') return;
     for (const m of mails) if (!m.due && m.stage === d.stage && m.round === d.round) m.stageDue = d.due;
   }
 

@@ -8,7 +8,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { CaseActivities } from '../../activities/index.ts';
-import { createCalendar } from '../../domain/calendar.ts';
+import { pinnedCalendar } from '../../domain/calendar.ts';
 import { isTerminal, type CaseInput } from '../../domain/case-model.ts';
 import { effectFailureTypes, effectQueues } from '../../domain/effect-failure.ts';
 import { EFFECT_FAILURES_PATCH, STEP_LINEAGE_PATCH, superviseStage, watchLeadership } from './deadlines.ts';
@@ -115,11 +115,19 @@ export async function rectificationCaseV2(input: CaseInput): Promise<StepAck> {
   return runCase(input, true);
 }
 
+/**
+ * patched() id: a `rectificationCase` (a duty's or an inspection's) with a calendar in its input
+ * counts its deadlines with it in the workflow. `rectificationCaseV2` does so by its type.
+ */
+export const PINNED_CALENDAR_PATCH = 'pinned-calendar';
+
 async function runCase(input: CaseInput, typed: boolean): Promise<StepAck> {
   // A case opened now takes every earlier patch with its one marker (TRANSITION_EFFECTS_PATCH);
   // one opened between LEAN_EFFECTS_PATCH and it, with that one; a typed case with none.
   const transitions = typed || patched(TRANSITION_EFFECTS_PATCH);
   const current = transitions || patched(LEAN_EFFECTS_PATCH);
+  // Every patch up to transition-effects. A later change asks patched() with its own id directly
+  // (as PINNED_CALENDAR_PATCH does): `has` answers yes to any id for every case opened since.
   const has = (patchId: string) => current || patched(patchId);
   // Cases started before named failures keep one queue and unbounded retries on replay.
   const named = has(EFFECT_FAILURES_PATCH);
@@ -130,12 +138,16 @@ async function runCase(input: CaseInput, typed: boolean): Promise<StepAck> {
   if (has(STEP_LINEAGE_PATCH)) s.stepLineage = stepLineage();
   if (has(CASE_BUDGETS_PATCH)) s.budgets = CASE_BUDGETS;
   if (has(LEAN_CASE_PATCH)) s.lean = true;
-  // A case that pinned its calendar counts its deadlines here: no local activity (and no marker) per stage.
-  if (input.calendar) s.calendar = createCalendar(input.calendar);
+  // A case that pinned its calendar counts its deadlines here: no local activity (and no marker) per
+  // stage. An untyped one (a duty's or inspection's) asks a patch too: a worker from before it may
+  // have run the case with the calendar in its input and planned each deadline in a local activity.
+  const pin = input.calendar;
+  const pinned = pin !== undefined && (typed || patched(PINNED_CALENDAR_PATCH));
+  if (pin && pinned) s.calendar = pinnedCalendar(pin);
   if (transitions) {
     s.batched = true;
-    // Cases opened since (a typed one, or one that pinned its calendar) state it; older ones replay as sent.
-    s.mailsStateDue = typed || input.calendar !== undefined;
+    // Cases opened since state their stage's deadline in their mail; older ones replay as sent.
+    s.mailsStateDue = typed || pinned;
     void s.sendTransitions();
   }
 
