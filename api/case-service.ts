@@ -446,6 +446,16 @@ export async function afterStep(deps: AppDeps, view: CaseView): Promise<CaseView
   return view;
 }
 
+/** The colleague a case moves to must be staff in the directory as it is now. */
+export function colleagueOf(dir: Directory, id: string, lang: Lang): string {
+  if (dir.people.find((x) => x.id === id)?.roles.includes('staff')) return id;
+  throw new ProblemError(
+    'unprocessable',
+    { zh: '接手人须为名录中的员工', en: 'the colleague taking over must be a staff member of the directory' },
+    [{ field: 'assigneeId', message: lang === 'en' ? `${id} is not a staff member` : `${id} 不是员工` }],
+  );
+}
+
 /** The root-cause update's input; the responsible person must be a staff member of the directory. */
 export function rootCauseInput(
   b: { causes: string[]; responsibleId: string; plan: string; whys?: string[] | undefined },

@@ -21,6 +21,7 @@ import { z } from 'zod';
 import type { Bilingual } from '../domain/text.ts';
 import type { Env } from '../infra/config.ts';
 import type { AwsDeps } from './clients.ts';
+import { opsKey } from './keys.ts';
 
 /**
  * The evidence store: photos and files of a case, in a private S3 bucket.
@@ -150,7 +151,7 @@ export function evidenceClient(env: Env): S3Client {
   return client;
 }
 
-const itemKey = (evidenceId: string) => marshall({ pk: `EVIDENCE#${evidenceId}`, sk: '-' });
+const itemKey = (evidenceId: string) => marshall(opsKey.evidence(evidenceId));
 const mb = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
 const allowedNames = evidenceTypes.map((t) => EVIDENCE_TYPES[t].name).join(', ');
 

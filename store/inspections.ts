@@ -10,6 +10,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CaseInput } from '../domain/case-model.ts';
 import type { InspectionRound } from '../domain/inspection.ts';
 import type { TableNames } from './clients.ts';
+import { opsKey, opsPartition } from './keys.ts';
 
 /**
  * Inspection rounds in the ops table:
@@ -26,8 +27,8 @@ export interface StoreDeps {
 export async function saveRound(deps: StoreDeps, r: InspectionRound): Promise<void> {
   const data = JSON.stringify(r);
   for (const key of [
-    { pk: `INSPROUND#${r.roundId}`, sk: '-' },
-    { pk: `INSPECTIONS#${r.buildingId}`, sk: `${r.from}#${r.kind}` },
+    opsKey.inspectionRound(r.roundId),
+    opsKey.inspectionListEntry(r.buildingId, r.from, r.kind),
   ])
     await deps.ddb.send(new PutItemCommand({ TableName: deps.tables.ops, Item: marshall({ ...key, data }) }));
 }
@@ -36,7 +37,7 @@ export async function getRound(deps: StoreDeps, roundId: string): Promise<Inspec
   const out = await deps.ddb.send(
     new GetItemCommand({
       TableName: deps.tables.ops,
-      Key: marshall({ pk: `INSPROUND#${roundId}`, sk: '-' }),
+      Key: marshall(opsKey.inspectionRound(roundId)),
       ConsistentRead: true,
     }),
   );
@@ -58,7 +59,7 @@ export async function roundsBetween(
         TableName: deps.tables.ops,
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
         ExpressionAttributeValues: marshall({
-          ':pk': `INSPECTIONS#${buildingId}`,
+          ':pk': opsPartition.inspectionList(buildingId),
           ':from': from,
           // '~' sorts after '#<kind>', so rounds starting on `to` are in.
           ':to': `${to}~`,
@@ -82,7 +83,7 @@ export async function claimItemCase(
   itemId: string,
   make: () => Promise<CaseInput>,
 ): Promise<CaseInput> {
-  const Key = marshall({ pk: `INSPCASE#${roundId}`, sk: itemId });
+  const Key = marshall(opsKey.inspectionCase(roundId, itemId));
   const existing = await deps.ddb.send(
     new GetItemCommand({ TableName: deps.tables.ops, Key, ConsistentRead: true }),
   );

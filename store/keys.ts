@@ -32,6 +32,13 @@
  *   DUTYOCC#<occurrenceId>                            -                          a duty's occurrence (duties.ts)
  *   DUTIES#<buildingId>                               <dueDate>#<occurrenceId>   the same, by building and due date (duties.ts)
  *   DUTYCASE#<occurrenceId>                           -                          the case a missed duty opened, claimed once (duties.ts)
+ *   INSPROUND#<roundId>                               -                          an inspection round (inspections.ts)
+ *   INSPECTIONS#<buildingId>                          <from>#<kind>              the same, by building and period (inspections.ts)
+ *   INSPCASE#<roundId>                                <itemId>                   the case a failed item opened, claimed once (inspections.ts)
+ *   EVIDENCE#<evidenceId>                             -                          an evidence file's record (evidence.ts)
+ *   SESSION#<hash of the cookie>                      -                          a web session (sessions.ts)
+ *   LOGINLINK#<hash of the token>                     -                          a one-time sign-in link (sessions.ts)
+ *   OIDCREQ#<hash of the cookie>                      -                          a sign-in sent to the identity provider (sessions.ts)
  */
 export interface OpsKey {
   pk: string;
@@ -63,6 +70,13 @@ const prefix = {
   dutyOccurrence: 'DUTYOCC#',
   dutyList: 'DUTIES#',
   dutyCase: 'DUTYCASE#',
+  inspectionRound: 'INSPROUND#',
+  inspectionList: 'INSPECTIONS#',
+  inspectionCase: 'INSPCASE#',
+  evidence: 'EVIDENCE#',
+  session: 'SESSION#',
+  loginLink: 'LOGINLINK#',
+  oidcRequest: 'OIDCREQ#',
 } as const;
 
 /** The partition (`pk`) of record kinds read as a whole partition. */
@@ -75,6 +89,7 @@ export const opsPartition = {
   caseReports: (caseId: string) => `${prefix.caseReports}${caseId}`,
   calendarVersions: prefix.calendar,
   dutyList: (buildingId: string) => `${prefix.dutyList}${buildingId}`,
+  inspectionList: (buildingId: string) => `${prefix.inspectionList}${buildingId}`,
 } as const;
 
 /** Sort-key prefixes within a week's digest partition. */
@@ -153,6 +168,20 @@ export const opsKey = {
     sk: `${dueDate}#${occurrenceId}`,
   }),
   dutyCase: (occurrenceId: string): OpsKey => ({ pk: `${prefix.dutyCase}${occurrenceId}`, sk: ONLY }),
+  inspectionRound: (roundId: string): OpsKey => ({ pk: `${prefix.inspectionRound}${roundId}`, sk: ONLY }),
+  inspectionListEntry: (buildingId: string, from: string, kind: string): OpsKey => ({
+    pk: opsPartition.inspectionList(buildingId),
+    sk: `${from}#${kind}`,
+  }),
+  inspectionCase: (roundId: string, itemId: string): OpsKey => ({
+    pk: `${prefix.inspectionCase}${roundId}`,
+    sk: itemId,
+  }),
+  evidence: (evidenceId: string): OpsKey => ({ pk: `${prefix.evidence}${evidenceId}`, sk: ONLY }),
+  /** Secret-bearing records are keyed by the secret's hash, never the secret. */
+  session: (hash: string): OpsKey => ({ pk: `${prefix.session}${hash}`, sk: ONLY }),
+  loginLink: (hash: string): OpsKey => ({ pk: `${prefix.loginLink}${hash}`, sk: ONLY }),
+  oidcRequest: (hash: string): OpsKey => ({ pk: `${prefix.oidcRequest}${hash}`, sk: ONLY }),
 } as const;
 
 /**

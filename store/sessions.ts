@@ -10,6 +10,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { z } from 'zod';
 import type { TableNames } from './clients.ts';
+import { opsKey } from './keys.ts';
 
 /**
  * Web sign-in state in the ops table. Every secret the browser holds (session
@@ -42,7 +43,9 @@ export const OIDC_REQUEST_SECONDS = 10 * 60;
 export const newSecret = (): string => randomBytes(32).toString('base64url');
 export const secretHash = (secret: string): string => createHash('sha256').update(secret).digest('base64url');
 
-const key = (prefix: string, secret: string) => marshall({ pk: `${prefix}#${secretHash(secret)}`, sk: '-' });
+/** The secret-bearing kinds of row, each keyed by its secret's hash (store/keys.ts). */
+type SecretKind = 'session' | 'loginLink' | 'oidcRequest';
+const key = (kind: SecretKind, secret: string) => marshall(opsKey[kind](secretHash(secret)));
 const epoch = (d: Date) => Math.floor(d.getTime() / 1000);
 
 const sessionRow = z.object({
@@ -82,7 +85,7 @@ export async function createSession(
   await deps.ddb.send(
     new PutItemCommand({
       TableName: deps.tables.ops,
-      Item: { ...key('SESSION', id), ...marshall({ ...record, expiresAtEpoch: expiryOf(record) }) },
+      Item: { ...key('session', id), ...marshall({ ...record, expiresAtEpoch: expiryOf(record) }) },
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );
@@ -108,7 +111,7 @@ export async function findSession(
 ): Promise<Session | null> {
   if (!id) return null;
   const out = await deps.ddb.send(
-    new GetItemCommand({ TableName: deps.tables.ops, Key: key('SESSION', id), ConsistentRead: true }),
+    new GetItemCommand({ TableName: deps.tables.ops, Key: key('session', id), ConsistentRead: true }),
   );
   if (!out.Item) return null;
   const parsed = sessionRow.safeParse(unmarshall(out.Item));
@@ -126,7 +129,7 @@ export async function findSession(
       .send(
         new UpdateItemCommand({
           TableName: deps.tables.ops,
-          Key: key('SESSION', id),
+          Key: key('session', id),
           UpdateExpression: 'SET lastSeenAt = :t, expiresAtEpoch = :e',
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeValues: marshall({
@@ -147,7 +150,7 @@ export async function findSession(
 export async function deleteSession(deps: SessionStoreDeps, id: string): Promise<SessionRecord | null> {
   if (!id) return null;
   const out = await deps.ddb.send(
-    new DeleteItemCommand({ TableName: deps.tables.ops, Key: key('SESSION', id), ReturnValues: 'ALL_OLD' }),
+    new DeleteItemCommand({ TableName: deps.tables.ops, Key: key('session', id), ReturnValues: 'ALL_OLD' }),
   );
   const parsed = sessionRow.safeParse(out.Attributes ? unmarshall(out.Attributes) : null);
   return parsed.success ? parsed.data : null;
@@ -156,14 +159,14 @@ export async function deleteSession(deps: SessionStoreDeps, id: string): Promise
 /** Deletes a row and returns what it held, exactly once across concurrent callers. */
 async function take(
   deps: SessionStoreDeps,
-  prefix: string,
+  kind: SecretKind,
   secret: string,
 ): Promise<Record<string, unknown> | null> {
   try {
     const out = await deps.ddb.send(
       new DeleteItemCommand({
         TableName: deps.tables.ops,
-        Key: key(prefix, secret),
+        Key: key(kind, secret),
         ConditionExpression: 'attribute_exists(pk)',
         ReturnValues: 'ALL_OLD',
       }),
@@ -186,7 +189,7 @@ export async function issueLoginLink(
   await deps.ddb.send(
     new PutItemCommand({
       TableName: deps.tables.ops,
-      Item: { ...key('LOGINLINK', token), ...marshall({ personId, expiresAtEpoch }) },
+      Item: { ...key('loginLink', token), ...marshall({ personId, expiresAtEpoch }) },
     }),
   );
   return { token, expiresAt: new Date(expiresAtEpoch * 1000) };
@@ -201,7 +204,7 @@ export async function consumeLoginLink(
   now = new Date(),
 ): Promise<{ ok: true; personId: string } | { ok: false; reason: 'unknown' | 'expired' }> {
   if (!token) return { ok: false, reason: 'unknown' };
-  const row = linkRow.safeParse(await take(deps, 'LOGINLINK', token));
+  const row = linkRow.safeParse(await take(deps, 'loginLink', token));
   if (!row.success) return { ok: false, reason: 'unknown' };
   if (epoch(now) >= row.data.expiresAtEpoch) return { ok: false, reason: 'expired' };
   return { ok: true, personId: row.data.personId };
@@ -227,7 +230,7 @@ export async function saveOidcRequest(
     new PutItemCommand({
       TableName: deps.tables.ops,
       Item: {
-        ...key('OIDCREQ', id),
+        ...key('oidcRequest', id),
         ...marshall({ ...request, expiresAtEpoch: epoch(now) + OIDC_REQUEST_SECONDS }),
       },
     }),
@@ -242,7 +245,7 @@ export async function takeOidcRequest(
   now = new Date(),
 ): Promise<OidcRequest | null> {
   if (!id) return null;
-  const row = oidcRequestRow.safeParse(await take(deps, 'OIDCREQ', id));
+  const row = oidcRequestRow.safeParse(await take(deps, 'oidcRequest', id));
   if (!row.success || epoch(now) >= row.data.expiresAtEpoch) return null;
   const { expiresAtEpoch: _, ...request } = row.data;
   return request;

@@ -24,9 +24,9 @@ import { viewAfterStep } from '../step-view.ts';
 import type { AuthEnv } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { assertCanRead } from '../middleware/access.ts';
-import { callerLanguage, ProblemError } from '../middleware/problems.ts';
+import { callerLanguage } from '../middleware/problems.ts';
 import { jsonOnly } from '../middleware/validation.ts';
-import { afterStep, finishedCase } from '../case-service.ts';
+import { afterStep, colleagueOf, finishedCase, rootCauseInput } from '../case-service.ts';
 import { directoryOrFail, readCase } from '../reads.ts';
 import {
   adjudicationSchema,
@@ -67,14 +67,16 @@ interface CaseStep {
   send(handle: WorkflowHandle, body: unknown, actor: Actor, dir: Directory, lang: Lang): Promise<CaseView>;
 }
 
+/** A step's route with its body schema (the route declares it; the step parses with it). */
 const stepRoute = <S extends z.ZodType>(
   path: string,
   operationId: string,
   schema: S,
   summary: Bilingual,
   description: Bilingual,
-) =>
-  createRoute({
+) => ({
+  schema,
+  route: createRoute({
     method: 'post',
     path: `/api/cases/{caseId}/${path}`,
     operationId,
@@ -94,7 +96,8 @@ const stepRoute = <S extends z.ZodType>(
       }),
       ...problems([400, 401, 403, 404, 409, 413, 415, 422, 503]),
     },
-  });
+  }),
+});
 
 const step = <S extends z.ZodType, I>(s: Step<S, I>): CaseStep => ({
   route: s.route,
@@ -108,7 +111,7 @@ const step = <S extends z.ZodType, I>(s: Step<S, I>): CaseStep => ({
 
 export const steps: CaseStep[] = [
   step({
-    route: stepRoute(
+    ...stepRoute(
       'root-cause',
       'submitRootCause',
       rootCauseSchema,
@@ -118,31 +121,11 @@ export const steps: CaseStep[] = [
         en: 'A supervisor of the building or the assignee; stage analysing.',
       },
     ),
-    schema: rootCauseSchema,
     update: submitRootCauseUpdate,
-    toInput: (b, actor, dir, lang) => {
-      const p = dir.people.find((x) => x.id === b.responsibleId);
-      if (!p?.roles.includes('staff')) {
-        throw new ProblemError(
-          'unprocessable',
-          {
-            zh: '责任人须为名录中的员工',
-            en: 'the responsible person must be a staff member of the directory',
-          },
-          [
-            {
-              field: 'responsibleId',
-              message:
-                lang === 'en' ? `${b.responsibleId} is not a staff member` : `${b.responsibleId} 不是员工`,
-            },
-          ],
-        );
-      }
-      return { actor, causes: b.causes, responsibleId: b.responsibleId, plan: b.plan, whys: b.whys };
-    },
+    toInput: (b, actor, dir, lang) => rootCauseInput(b, actor, dir, lang),
   }),
   step({
-    route: stepRoute(
+    ...stepRoute(
       'rectification',
       'reportRectification',
       rectificationSchema,
@@ -152,12 +135,11 @@ export const steps: CaseStep[] = [
         en: 'The responsible staff member (or assignee); stage rectifying.',
       },
     ),
-    schema: rectificationSchema,
     update: reportRectificationUpdate,
     toInput: (b, actor) => ({ actor, summary: b.summary, evidence: b.evidence }),
   }),
   step({
-    route: stepRoute(
+    ...stepRoute(
       'review',
       'review',
       reviewSchema,
@@ -167,12 +149,11 @@ export const steps: CaseStep[] = [
         en: 'A supervisor of the building; a failed review starts another round.',
       },
     ),
-    schema: reviewSchema,
     update: reviewUpdate,
     toInput: (b, actor) => ({ actor, passed: b.passed, notes: b.notes }),
   }),
   step({
-    route: stepRoute(
+    ...stepRoute(
       'adjudication',
       'adjudicate',
       adjudicationSchema,
@@ -182,12 +163,11 @@ export const steps: CaseStep[] = [
         en: 'A supervisor of the building; revise goes back to analysis, proceed on to rectification.',
       },
     ),
-    schema: adjudicationSchema,
     update: adjudicateUpdate,
     toInput: (b, actor) => ({ actor, decision: b.decision, notes: b.notes }),
   }),
   step({
-    route: stepRoute(
+    ...stepRoute(
       'withdraw',
       'withdraw',
       withdrawSchema,
@@ -197,12 +177,11 @@ export const steps: CaseStep[] = [
         en: 'A supervisor of the building, the working group or an admin.',
       },
     ),
-    schema: withdrawSchema,
     update: withdrawUpdate,
     toInput: (b, actor) => ({ actor, reason: b.reason }),
   }),
   step({
-    route: stepRoute(
+    ...stepRoute(
       'comments',
       'addComment',
       commentSchema,
@@ -212,26 +191,15 @@ export const steps: CaseStep[] = [
         en: 'People involved in the case, grid members and leadership.',
       },
     ),
-    schema: commentSchema,
     update: addCommentUpdate,
     toInput: (b, actor) => ({ actor, text: b.text }),
   }),
 ];
 
-/** The colleague a case moves to must be staff in the directory as it is now. */
-function colleague(dir: Directory, id: string, lang: Lang): string {
-  if (dir.people.find((x) => x.id === id)?.roles.includes('staff')) return id;
-  throw new ProblemError(
-    'unprocessable',
-    { zh: '接手人须为名录中的员工', en: 'the colleague taking over must be a staff member of the directory' },
-    [{ field: 'assigneeId', message: lang === 'en' ? `${id} is not a staff member` : `${id} 不是员工` }],
-  );
-}
-
 // The steps beside the stages: arrival, pauses of the case-level clocks, reassignment, hand-over.
 steps.push(
   step({
-    route: stepRoute(
+    ...stepRoute(
       'arrived',
       'recordArrival',
       arrivedSchema,
@@ -241,12 +209,11 @@ steps.push(
         en: 'The assigned technician; meets the on-site clock of a repair (urgent 30 minutes, general 2 hours).',
       },
     ),
-    schema: arrivedSchema,
     update: arrivedUpdate,
     toInput: (b, actor) => ({ actor, note: b.note }),
   }),
   step({
-    route: stepRoute(
+    ...stepRoute(
       'pause',
       'requestPause',
       pauseRequestSchema,
@@ -256,57 +223,60 @@ steps.push(
         en: 'The assignee, with a reason (waiting for parts, student absent, outside contractor); a supervisor approves; it ends by itself at its maximum length.',
       },
     ),
-    schema: pauseRequestSchema,
     update: requestPauseUpdate,
     toInput: (b, actor) => ({ actor, reason: b.reason, note: b.note }),
   }),
   step({
-    route: stepRoute(
+    ...stepRoute(
       'pause/decision',
       'decidePause',
       pauseDecisionSchema,
       { zh: '审批暂停', en: 'Approve or reject a pause' },
       { zh: '所管楼栋主管。', en: 'A supervisor of the building.' },
     ),
-    schema: pauseDecisionSchema,
     update: decidePauseUpdate,
     toInput: (b, actor) => ({ actor, approve: b.approve, notes: b.notes }),
   }),
   step({
-    route: stepRoute(
+    ...stepRoute(
       'pause/end',
       'endPause',
       endPauseSchema,
       { zh: '结束暂停', en: 'End a pause' },
       { zh: '被指派人或主管；计时恢复。', en: 'The assignee or a supervisor; the clocks run again.' },
     ),
-    schema: endPauseSchema,
     update: endPauseUpdate,
     toInput: (_b, actor) => ({ actor }),
   }),
   step({
-    route: stepRoute(
+    ...stepRoute(
       'reassign',
       'reassign',
       reassignSchema,
       { zh: '改派', en: 'Reassign the case' },
       { zh: '所管楼栋主管，改派给名录中的员工。', en: 'A supervisor of the building, to a staff member.' },
     ),
-    schema: reassignSchema,
     update: reassignUpdate,
-    toInput: (b, actor, dir, lang) => ({ actor, toId: colleague(dir, b.assigneeId, lang), reason: b.reason }),
+    toInput: (b, actor, dir, lang) => ({
+      actor,
+      toId: colleagueOf(dir, b.assigneeId, lang),
+      reason: b.reason,
+    }),
   }),
   step({
-    route: stepRoute(
+    ...stepRoute(
       'hand-over',
       'handOver',
       reassignSchema,
       { zh: '移交同事', en: 'Hand the case over to a colleague' },
       { zh: '被指派人，移交给名录中的员工。', en: 'The assignee, to a staff member.' },
     ),
-    schema: reassignSchema,
     update: handOverUpdate,
-    toInput: (b, actor, dir, lang) => ({ actor, toId: colleague(dir, b.assigneeId, lang), reason: b.reason }),
+    toInput: (b, actor, dir, lang) => ({
+      actor,
+      toId: colleagueOf(dir, b.assigneeId, lang),
+      reason: b.reason,
+    }),
   }),
 );
 

@@ -24,10 +24,9 @@ import {
   type StepAck,
 } from '../../../workflows/rectification-case/messages.ts';
 import type { Caller } from '../../auth.ts';
-import { finishedCase, precheckPolicy, readCaseFor } from '../../case-service.ts';
+import { colleagueOf, finishedCase, precheckPolicy, readCaseFor } from '../../case-service.ts';
 import type { AppDeps } from '../../deps.ts';
 import type { WebEnv } from '../../middleware/session.ts';
-import { ProblemError } from '../../middleware/problems.ts';
 import {
   arrivedSchema,
   caseIdSchema,
@@ -301,14 +300,6 @@ export function caseHandlingPageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
       }
     });
 
-  const colleague = (dir: Directory, id: string): string => {
-    if (dir.people.find((p) => p.id === id)?.roles.includes('staff')) return id;
-    throw new ProblemError('unprocessable', {
-      zh: '接手人须为名录中的员工',
-      en: 'the colleague taking over must be a staff member of the directory',
-    });
-  };
-
   post(
     'arrived',
     arrivedSchema,
@@ -349,7 +340,7 @@ export function caseHandlingPageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
     reassignSchema,
     (f) => ({ assigneeId: str(f.assigneeId) ?? '', reason: str(f.reason) ?? '' }),
     reassignUpdate,
-    (b, actor, dir) => ({ actor, toId: colleague(dir, b.assigneeId), reason: b.reason }),
+    (b, actor, dir, lang) => ({ actor, toId: colleagueOf(dir, b.assigneeId, lang), reason: b.reason }),
     { zh: '案件已改派', en: 'Case reassigned' },
   );
   post(
@@ -357,7 +348,7 @@ export function caseHandlingPageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
     reassignSchema,
     (f) => ({ assigneeId: str(f.assigneeId) ?? '', reason: str(f.reason) ?? '' }),
     handOverUpdate,
-    (b, actor, dir) => ({ actor, toId: colleague(dir, b.assigneeId), reason: b.reason }),
+    (b, actor, dir, lang) => ({ actor, toId: colleagueOf(dir, b.assigneeId, lang), reason: b.reason }),
     { zh: '案件已移交', en: 'Case handed over' },
   );
 }
