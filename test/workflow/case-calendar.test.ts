@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { temporal } from '@temporalio/proto';
 import { submitRootCauseUpdate } from '../../workflows/rectification-case/messages.ts';
 import { rectificationCase } from '../../workflows/rectification-case/workflow.ts';
-import { actorOf, caseInput, caseMails, shanghai, startCase, useCaseStack } from '../support/case-harness.ts';
+import {
+  actorOf,
+  caseInput,
+  caseMails,
+  saveHistory,
+  shanghai,
+  startCase,
+  useCaseStack,
+} from '../support/case-harness.ts';
 import { viewAfterStep } from '../../api/step-view.ts';
 import type { CaseInput } from '../../domain/case-model.ts';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -89,6 +97,26 @@ describe('the calendar a case pins', () => {
       expect(events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name).toBe(
         'rectificationCaseV2',
       );
+      await saveHistory(handle, 'typed-pinned-calendar');
+    });
+  });
+
+  it('is counted with by a duty’s or inspection’s case too, behind its patch', async () => {
+    const { dir, env } = stack;
+    await stack.withWorker(async (tq) => {
+      // The older type with a calendar, as activities/item-case.ts prepares one.
+      const input = caseInput(dir, await stack.now(), { source: 'evaluation', calendar: closed });
+      const { handle } = await startCase(env, tq, input, rectificationCase);
+      const signoff = await signOffDeadline(handle, dir);
+      expect(shanghai(signoff?.due ?? '')).toBe('2027-03-03 18:00');
+      const { events } = await handle.fetchHistory();
+      const markers = events?.filter((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED) ?? [];
+      // transition-effects and pinned-calendar; no local activity plans a deadline.
+      expect(markers.map((m) => m.markerRecordedEventAttributes?.markerName)).toEqual([
+        'core_patch',
+        'core_patch',
+      ]);
+      await saveHistory(handle, 'untyped-pinned-calendar');
     });
   });
 
