@@ -46,7 +46,8 @@ import {
 } from '../../workflows/rectification-case/messages.ts';
 import { viewAfterStep } from '../../api/step-view.ts';
 import { bundleWorkflows } from '../../infra/worker.ts';
-import { seedDemo, sentEmails, testDeps, uniqueId } from './stack.ts';
+import { seedDemo, sentEmails, testDeps, testEnv, uniqueId } from './stack.ts';
+import { ensureTables } from '../../infra/local/servers.ts';
 
 /**
  * A time-skipping Temporal test server of this file's own (its clock is global, so never
@@ -487,7 +488,48 @@ export async function settle(handle: WorkflowHandle, timeoutMs = 30_000): Promis
  * and the demo campus seeded. Registers its own beforeAll/afterAll.
  */
 export function useCaseStack(opts: { startAt?: Date } = {}): CaseStack {
+  const ctx = caseStackOver(opts);
+  beforeAll(async () => {
+    await ctx.open();
+  });
+  afterAll(async () => {
+    await ctx.env?.teardown();
+  });
+  return ctx;
+}
+
+/**
+ * A case stack of its own, opened now and closed by `teardown`: for a test that runs again
+ * from scratch when the time-skipping server strands a run (sdk-java#3088, see clearOfTimers).
+ * `ownTables`: tables of its own too, so an attempt that stopped half-way leaves nothing (sent
+ * digests, outbox rows) that a later attempt would read as its own.
+ */
+export async function openCaseStack(
+  opts: { startAt?: Date; ownTables?: boolean } = {},
+): Promise<CaseStack & { teardown(): Promise<void> }> {
+  const ctx = caseStackOver(opts);
+  await ctx.open();
+  return Object.assign(ctx, { teardown: () => ctx.env.teardown() });
+}
+
+function caseStackOver(opts: { startAt?: Date; ownTables?: boolean }): CaseStack & { open(): Promise<void> } {
   const ctx = {
+    async open() {
+      [ctx.env, ctx.bundle] = await Promise.all([timeSkippingEnv(opts.startAt), bundleWorkflows()]);
+      if (opts.ownTables) {
+        const own = uniqueId('own');
+        ctx.deps = testDeps(
+          testEnv({
+            TABLE_CASES: `${own}-cases`,
+            TABLE_AUDIT: `${own}-audit`,
+            TABLE_DIRECTORY: `${own}-directory`,
+            TABLE_OPS: `${own}-ops`,
+          }),
+        );
+        await ensureTables(ctx.deps.ddb, ctx.deps.tables);
+      } else ctx.deps = testDeps();
+      ctx.dir = await seedDemo(ctx.deps);
+    },
     async withWorker<T>(fn: (taskQueue: string, worker: RectifyWorker) => Promise<T>): Promise<T> {
       const taskQueue = uniqueId('tq');
       const worker = await caseWorker(ctx.env, ctx.deps, ctx.bundle, taskQueue);
@@ -509,15 +551,7 @@ export function useCaseStack(opts: { startAt?: Date } = {}): CaseStack {
       if (ms > now) await ctx.env.sleep(ms - now);
       for (const h of handles) await settle(h);
     },
-  } as CaseStack;
-  beforeAll(async () => {
-    [ctx.env, ctx.bundle] = await Promise.all([timeSkippingEnv(opts.startAt), bundleWorkflows()]);
-    ctx.deps = testDeps();
-    ctx.dir = await seedDemo(ctx.deps);
-  });
-  afterAll(async () => {
-    await ctx.env?.teardown();
-  });
+  } as CaseStack & { open(): Promise<void> };
   return ctx;
 }
 

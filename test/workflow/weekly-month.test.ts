@@ -16,14 +16,16 @@ import {
   caseInput,
   emailOf,
   clearOfTimers,
+  openCaseStack,
+  pendingTimerDues,
   settle,
   startCase,
   steps,
-  useCaseStack,
+  type CaseStack,
   type NewCase,
 } from '../support/case-harness.ts';
-import { appDepsFor, recipients, weekMails } from '../support/feedback-harness.ts';
-import { uniqueId } from '../support/stack.ts';
+import { appDepsFor, recipients } from '../support/feedback-harness.ts';
+import { sentEmails, uniqueId } from '../support/stack.ts';
 
 // A month of the demo campus, 2023-W19..W22 (Monday 2023-05-08 to Sunday 2023-06-04, Shanghai):
 // weeks and a year no other test file uses, so every digest, summary and KPI of the month is
@@ -32,8 +34,6 @@ import { uniqueId } from '../support/stack.ts';
 const START = new Date('2023-05-08T08:00:00+08:00');
 const WEEKS = ['2023-W19', '2023-W20', '2023-W21', '2023-W22'] as const;
 type Week = (typeof WEEKS)[number];
-
-const stack = useCaseStack({ startAt: START });
 
 /** 'MM-DD HH:mm' in 2023, campus time. */
 const when = (s: string) => Date.parse(`2023-${s.replace(' ', 'T')}:00+08:00`);
@@ -265,8 +265,66 @@ const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 const CLOSE_HOURS = [49, 53, 165, 149.5, 193, 198, 183, 193, 30, 217];
 
 describe('a simulated month of the demo campus', () => {
-  it('sends every weekly digest once, stores figures that match the cases, and gives every KPI with its target', async () => {
+  // One attempt per stack of its own (server, tables): the Java time-skipping server can strand a
+  // run (sdk-java#3088, see clearOfTimers), which shows here as a step that never answers. Such
+  // an attempt stops within STEP_STALL_MS with what the stranded run was doing, and the month
+  // runs again from its first day on a fresh server. A wrong figure fails every attempt alike.
+  it(
+    'sends every weekly digest once, stores figures that match the cases, and gives every KPI with its target',
+    // A simulated month: about 90 s alone on two cores, several times that on a shared machine.
+    // The bound only stops a hang; speed lives in the benchmarks.
+    { timeout: 900_000, retry: 2 },
+    async () => {
+      const stack = await openCaseStack({ startAt: START, ownTables: true });
+      try {
+        await month(stack);
+      } finally {
+        await stack.teardown().catch(() => undefined);
+      }
+    },
+  );
+});
+
+/** How long one step may take before its attempt is given up as stranded. */
+const STEP_STALL_MS = 180_000;
+
+/** `work`, or a failure naming `what` and the runs' pending timers if it takes longer than STEP_STALL_MS. */
+async function unlessStalled<T>(work: Promise<T>, what: string, handles: WorkflowHandle[]): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      void Promise.all(
+        handles.map(
+          async (h) =>
+            `${h.workflowId}: ${(await pendingTimerDues(h)).map((d) => new Date(d).toISOString()).join(', ')}`,
+        ),
+      )
+        .catch(() => [])
+        .then((lines) =>
+          reject(
+            new Error(
+              `step ${what} did not answer in ${STEP_STALL_MS} ms; pending timers:\n${lines.join('\n')}`,
+            ),
+          ),
+        );
+    }, STEP_STALL_MS);
+  });
+  try {
+    return await Promise.race([work, stalled]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function month(stack: CaseStack & { teardown(): Promise<void> }): Promise<void> {
+  {
     const { dir, env } = stack;
+    // This attempt's mail: the emulator is shared, and an earlier attempt's stays in it.
+    const mailsBefore = (await sentEmails()).length;
+    const weekMails = async (week: string, tag: string) =>
+      (await sentEmails())
+        .slice(mailsBefore)
+        .filter((e) => e.subject.includes(week) && e.subject.includes(tag));
     const prefix = uniqueId('MONTH');
     const caseId = (k: Key) => `${prefix}-${k}`;
     const reporters = new Map<Key, Reporter>();
@@ -414,7 +472,7 @@ describe('a simulated month of the demo campus', () => {
         await stack.advanceTo(await clearOfTimers(when(at), [...handles.values(), ...weeklyRuns]));
         // What the leap set off (breaches, escalations, reminders, closings) is done first.
         await Promise.all([...handles.values(), ...weeklyRuns].map((h) => settle(h)));
-        await run();
+        await unlessStalled(run(), at, [...handles.values(), ...weeklyRuns]);
       }
     });
 
@@ -558,7 +616,5 @@ describe('a simulated month of the demo campus', () => {
     const again = await kpis();
     expect(again.source).toEqual({ weeksFromCounters: 2, partsFromIndex: 2 });
     expect(again.kpis).toEqual(month.kpis);
-    // A simulated month: about 90 s alone on two cores, several times that on a shared machine.
-    // The bound only stops a hang; speed lives in the benchmarks.
-  }, 900_000);
-});
+  }
+}
