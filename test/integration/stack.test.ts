@@ -174,15 +174,22 @@ describe('activities against the real local servers', () => {
       );
       await expect(sendOnce(deps, outbox(caseId), mail(caseId))).rejects.toBeInstanceOf(OutboxBusyError);
       expect(await mails(caseId)).toHaveLength(0);
-      // Past the lease, two retries race for the row: one sends, the other is told it is taken.
+      // Past the lease, two retries race for the row: one sends; the other is told it is taken,
+      // or, when the first was done before it looked (a loaded machine), finds the mail sent.
       const later = () => Date.now() + OUTBOX_LEASE_MS + 1_000;
       const retries = await Promise.allSettled([
         sendOnce(deps, outbox(caseId), mail(caseId), { now: later }),
         sendOnce(deps, outbox(caseId), mail(caseId), { now: later }),
       ]);
-      expect(retries.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-      const refused = retries.find((r) => r.status === 'rejected');
-      expect(refused?.reason).toBeInstanceOf(OutboxBusyError);
+      const outcomes = retries.map((r) =>
+        r.status === 'fulfilled'
+          ? r.value.status
+          : r.reason instanceof OutboxBusyError
+            ? 'busy'
+            : String(r.reason),
+      );
+      expect(outcomes.filter((o) => o === 'sent')).toHaveLength(1);
+      expect(outcomes.filter((o) => o !== 'sent')).toEqual([expect.stringMatching(/^(busy|already_sent)$/)]);
       expect(await mails(caseId)).toHaveLength(1);
     });
 
