@@ -14,7 +14,7 @@ import { readAnchorHeads, sealAnchor, writeAnchorHeads } from '../../store/ancho
 import type { AuditAnchorResult } from '../../workflows/audit-anchor/workflow.ts';
 import { auditAppDeps, auditTestApp } from '../support/audit-app.ts';
 import { deleteCase, seedCase, testView } from '../support/audit-fixtures.ts';
-import { seedDemo, testDeps, testEnv, uniqueId } from '../support/stack.ts';
+import { seedDemo, testDeps, testEnv, uniqueId, ownTables } from '../support/stack.ts';
 
 /**
  * Found on main: someone with write access to the tables rewrites a closed case's entries and
@@ -25,10 +25,7 @@ import { seedDemo, testDeps, testEnv, uniqueId } from '../support/stack.ts';
  */
 const prefix = uniqueId('forge');
 const env = testEnv({
-  TABLE_CASES: `${prefix}-cases`,
-  TABLE_AUDIT: `${prefix}-audit`,
-  TABLE_DIRECTORY: `${prefix}-directory`,
-  TABLE_OPS: `${prefix}-ops`,
+  ...ownTables(prefix),
   TEMPORAL_TASK_QUEUE: uniqueId('tq-forge'),
 });
 const deps: ActivityDeps = testDeps(env);

@@ -9,7 +9,14 @@ import { issueLink } from '../../store/links.ts';
 import { createSession } from '../../store/sessions.ts';
 import { auditAppDeps } from '../support/audit-app.ts';
 import { seedCase } from '../support/audit-fixtures.ts';
-import { demoDirectory, testDeps, testEnv, TEST_SIGNING_KEYS, uniqueId } from '../support/stack.ts';
+import {
+  demoDirectory,
+  testDeps,
+  testEnv,
+  TEST_SIGNING_KEYS,
+  uniqueId,
+  ownTables,
+} from '../support/stack.ts';
 
 /**
  * Found on main: removing a person from the directory file revoked nothing, because a load only
@@ -19,10 +26,7 @@ import { demoDirectory, testDeps, testEnv, TEST_SIGNING_KEYS, uniqueId } from '.
  */
 const prefix = uniqueId('dirsnap');
 const env = testEnv({
-  TABLE_CASES: `${prefix}-cases`,
-  TABLE_AUDIT: `${prefix}-audit`,
-  TABLE_DIRECTORY: `${prefix}-directory`,
-  TABLE_OPS: `${prefix}-ops`,
+  ...ownTables(prefix),
 });
 const deps = testDeps(env);
 let connection: Connection;

@@ -16,7 +16,7 @@ import {
   type AnchorObjectStore,
 } from '../../store/anchor-objects.ts';
 import { seedCase } from '../support/audit-fixtures.ts';
-import { testDeps, testEnv, uniqueId } from '../support/stack.ts';
+import { testDeps, testEnv, uniqueId, ownTables } from '../support/stack.ts';
 
 /**
  * The anchors' witness outside DynamoDB, written to the local S3 server (VersityGW), which
@@ -100,10 +100,7 @@ describe('anchors written to the Object Lock bucket', () => {
     const own = testDeps(
       testEnv({
         ANCHOR_BUCKET: locked,
-        TABLE_CASES: `${prefix}-cases`,
-        TABLE_AUDIT: `${prefix}-audit`,
-        TABLE_DIRECTORY: `${prefix}-directory`,
-        TABLE_OPS: `${prefix}-ops`,
+        ...ownTables(prefix),
       }),
     );
     await ensureTables(own.ddb, own.tables);

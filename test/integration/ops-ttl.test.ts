@@ -6,7 +6,7 @@ import { claimIdempotencyKey } from '../../store/idempotency.ts';
 import { opsKey, outboxScope, type OpsKey } from '../../store/keys.ts';
 import { issueLink } from '../../store/links.ts';
 import { sendOnce } from '../../store/outbox.ts';
-import { testDeps, testEnv, TEST_SIGNING_KEYS, uniqueId } from '../support/stack.ts';
+import { testDeps, testEnv, TEST_SIGNING_KEYS, uniqueId, ownTables } from '../support/stack.ts';
 
 /**
  * The ops table keeps what must stay (case numbers, calendar versions, tallies) beside rows that
@@ -15,10 +15,7 @@ import { testDeps, testEnv, TEST_SIGNING_KEYS, uniqueId } from '../support/stack
  */
 const prefix = uniqueId('ttl');
 const env = testEnv({
-  TABLE_CASES: `${prefix}-cases`,
-  TABLE_AUDIT: `${prefix}-audit`,
-  TABLE_DIRECTORY: `${prefix}-directory`,
-  TABLE_OPS: `${prefix}-ops`,
+  ...ownTables(prefix),
 });
 const deps = testDeps(env);
 const DAY = 86_400;

@@ -46,7 +46,7 @@ import {
 } from '../../workflows/rectification-case/messages.ts';
 import { viewAfterStep } from '../../api/step-view.ts';
 import { bundleWorkflows } from '../../infra/worker.ts';
-import { seedDemo, sentEmails, testDeps, testEnv, uniqueId } from './stack.ts';
+import { ownTables, seedDemo, sentEmails, testDeps, testEnv, uniqueId } from './stack.ts';
 import { ensureTables } from '../../infra/local/servers.ts';
 
 /**
@@ -520,10 +520,7 @@ function caseStackOver(opts: { startAt?: Date; ownTables?: boolean }): CaseStack
         const own = uniqueId('own');
         ctx.deps = testDeps(
           testEnv({
-            TABLE_CASES: `${own}-cases`,
-            TABLE_AUDIT: `${own}-audit`,
-            TABLE_DIRECTORY: `${own}-directory`,
-            TABLE_OPS: `${own}-ops`,
+            ...ownTables(own),
           }),
         );
         await ensureTables(ctx.deps.ddb, ctx.deps.tables);

@@ -30,6 +30,14 @@ export function testEnv(extra: Record<string, string> = {}): Env {
   });
 }
 
+/** The four tables named after `prefix`: a test file's own, so what it writes reaches no other test. */
+export const ownTables = (prefix: string) => ({
+  TABLE_CASES: `${prefix}-cases`,
+  TABLE_AUDIT: `${prefix}-audit`,
+  TABLE_DIRECTORY: `${prefix}-directory`,
+  TABLE_OPS: `${prefix}-ops`,
+});
+
 export function testDeps(env: Env = testEnv()): ActivityDeps {
   return {
     ...createAwsDeps(env),

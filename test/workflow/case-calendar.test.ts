@@ -54,6 +54,12 @@ describe('a deadline in a year without official calendar data', () => {
   });
 });
 
+/** The names of the markers in a history, in order (patches and local activities). */
+const markerNames = (events: temporal.api.history.v1.IHistoryEvent[] | null | undefined) =>
+  (events ?? [])
+    .filter((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED)
+    .map((e) => e.markerRecordedEventAttributes?.markerName);
+
 /** The root cause of a case, and the sign-off deadline it leads to. */
 async function signOffDeadline(handle: WorkflowHandle, dir: Parameters<typeof actorOf>[0]) {
   const v = await viewAfterStep(
@@ -93,7 +99,7 @@ describe('the calendar a case pins', () => {
       expect(request?.text).toContain('Sign-off due: 2027/03/03 18:00 (Asia/Shanghai)');
       const { events } = await handle.fetchHistory();
       // Neither a patch marker (the type says which code it runs) nor a local activity's.
-      expect(events?.filter((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED)).toEqual([]);
+      expect(markerNames(events)).toEqual([]);
       expect(events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name).toBe(
         'rectificationCaseV2',
       );
@@ -110,12 +116,8 @@ describe('the calendar a case pins', () => {
       const signoff = await signOffDeadline(handle, dir);
       expect(shanghai(signoff?.due ?? '')).toBe('2027-03-03 18:00');
       const { events } = await handle.fetchHistory();
-      const markers = events?.filter((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED) ?? [];
       // transition-effects and pinned-calendar; no local activity plans a deadline.
-      expect(markers.map((m) => m.markerRecordedEventAttributes?.markerName)).toEqual([
-        'core_patch',
-        'core_patch',
-      ]);
+      expect(markerNames(events)).toEqual(['core_patch', 'core_patch']);
       await saveHistory(handle, 'untyped-pinned-calendar');
     });
   });
@@ -134,13 +136,8 @@ describe('the calendar a case pins', () => {
       expect(request?.text).toContain('请确认案件');
       expect(request?.text).not.toContain('签字确认时限');
       const { events } = await handle.fetchHistory();
-      const markers = events?.filter((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED) ?? [];
       // Its one patch marker, the opening's plan and the sign-off stage's plan.
-      expect(markers.map((m) => m.markerRecordedEventAttributes?.markerName)).toEqual([
-        'core_patch',
-        'core_local_activity',
-        'core_local_activity',
-      ]);
+      expect(markerNames(events)).toEqual(['core_patch', 'core_local_activity', 'core_local_activity']);
     });
   });
 });
