@@ -27,8 +27,7 @@ import { standardItem } from '../domain/standards/catalogue.ts';
 import { locationExists, withSupervision, type Directory } from '../domain/directory.ts';
 import { canonicalJson } from '../domain/hash-chain.ts';
 import type { rectificationCaseV2 } from '../workflows/rectification-case/workflow.ts';
-import { overridesFrom } from '../domain/calendar-file.ts';
-import { currentCalendarReader, type CurrentCalendar } from '../infra/calendar.ts';
+import { activityCalendar } from '../infra/calendar.ts';
 import { openedUpdate, type StepAck } from '../workflows/rectification-case/messages.ts';
 import { viewAfterStep } from './step-view.ts';
 import { assertCanRead, listScope, openRefusal, readRefusal } from './middleware/access.ts';
@@ -148,7 +147,7 @@ async function startCase(deps: AppDeps, input: CaseInput, fromClaim: boolean): P
   }
 }
 
-const calendarReaders = new WeakMap<AppDeps, () => Promise<CurrentCalendar>>();
+const calendarReaders = new WeakMap<AppDeps, ReturnType<typeof activityCalendar>>();
 
 /**
  * What a case opening in `year` pins: the calendar in force now (the newest saved on the admin
@@ -157,10 +156,11 @@ const calendarReaders = new WeakMap<AppDeps, () => Promise<CurrentCalendar>>();
 async function calendarToPin(deps: AppDeps, year: number): Promise<PinnedCalendar> {
   let read = calendarReaders.get(deps);
   if (!read) {
-    read = currentCalendarReader(deps.env, { ddb: deps.aws.ddb, tables: deps.aws.tables });
+    // The same reading the worker's activities make, so both pin the same calendar.
+    read = activityCalendar(deps.env, { ddb: deps.aws.ddb, tables: deps.aws.tables });
     calendarReaders.set(deps, read);
   }
-  return pinCalendar(overridesFrom((await read()).file), year);
+  return pinCalendar((await read()).overrides, year);
 }
 
 async function replay(deps: AppDeps, claim: IdempotencyClaim, requestHash: string): Promise<OpenedCase> {

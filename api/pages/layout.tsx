@@ -90,6 +90,8 @@ h1{font-size:1.5rem;margin:.5rem 0 1rem}
 h2{font-size:1.2rem;margin:1.5rem 0 .5rem}
 .card{background:#fff;border:1px solid #d0d5dc;border-radius:.5rem;padding:1rem;margin:0 0 1rem}
 .muted{color:#4b5563}
+.card>:first-child{margin-top:0}
+td.num{white-space:nowrap}
 .flash{border-radius:.5rem;padding:.75rem 1rem;margin:0 0 1rem;border:1px solid}
 .flash.ok{background:#ecfdf3;border-color:#15803d;color:#14532d}
 .flash.error{background:#fef2f2;border-color:#b91c1c;color:#7f1d1d}

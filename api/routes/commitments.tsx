@@ -8,6 +8,7 @@ import { loadDirectory } from '../../store/directory.ts';
 import { periodBounds, tallyForRange } from '../../store/kpi-tallies.ts';
 import type { AppDeps } from '../deps.ts';
 import { sessionMiddleware, type WebEnv } from '../middleware/session.ts';
+import { kpiTargetText, kpiValueText } from '../pages/app/dashboard-common.tsx';
 import { Layout } from '../pages/layout.tsx';
 
 /**
@@ -35,13 +36,6 @@ const shown: TimedStage[] = ['analysing', 'rectifying', 'reviewing'];
 function verdict(k: KpiValue, lang: Lang): string {
   if (k.met === null) return inLang({ zh: '暂无数据', en: 'no data yet' }, lang);
   return k.met ? inLang({ zh: '达标', en: 'met' }, lang) : inLang({ zh: '未达标', en: 'not met' }, lang);
-}
-
-function value(k: KpiValue): string {
-  if (k.value === null) return '—';
-  if (k.unit === 'ratio') return `${Math.round(k.value * 1000) / 10}%`;
-  if (k.unit === 'hours') return `${Math.round(k.value * 10) / 10} h`;
-  return String(Math.round(k.value * 10) / 10);
 }
 
 export function commitmentRoutes(deps: AppDeps): Hono<WebEnv> {
@@ -90,60 +84,54 @@ export function commitmentRoutes(deps: AppDeps): Hono<WebEnv> {
           <button type="submit">{inLang({ zh: '查看', en: 'Show' }, lang)}</button>
         </form>
         <h2>{inLang({ zh: '我们的承诺', en: 'What we promise' }, lang)}</h2>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{inLang({ zh: '承诺', en: 'Commitment' }, lang)}</th>
-              {shown.map((s) => (
-                <th scope="col">{inLang(stageLabel(s), lang)}</th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {slaCatalogue.rules
-              .filter((rule) => rule.id !== 'fallback')
-              .map((rule) => (
-                <tr>
-                  <td>
-                    {inLang(rule.label, lang)} <span class="muted">({rule.id})</span>
-                  </td>
-                  {shown.map((s) => (
-                    <td>{duration(rule.stages[s], lang)}</td>
-                  ))}
-                </tr>
-              ))}
-          </tbody>
-        </table>
+        {/* One card per promise: a table of four columns did not fit a phone held upright. */}
+        {slaCatalogue.rules
+          .filter((rule) => rule.id !== 'fallback')
+          .map((rule) => (
+            <section class="card" data-rule={rule.id}>
+              <h3>
+                {inLang(rule.label, lang)} <span class="muted">({rule.id})</span>
+              </h3>
+              <dl class="summary">
+                {shown.map((s) => (
+                  <>
+                    <dt>{inLang(stageLabel(s), lang)}</dt>
+                    <dd>{duration(rule.stages[s], lang)}</dd>
+                  </>
+                ))}
+              </dl>
+            </section>
+          ))}
         <h2>
           {inLang(
             { zh: `近 ${WINDOW_DAYS} 天的兑现情况`, en: `How we did in the last ${WINDOW_DAYS} days` },
             lang,
           )}
         </h2>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{inLang({ zh: '指标', en: 'Measure' }, lang)}</th>
-              <th scope="col">{inLang({ zh: '目标', en: 'Target' }, lang)}</th>
-              <th scope="col">{inLang({ zh: '实际', en: 'Actual' }, lang)}</th>
-              <th scope="col">{inLang({ zh: '结果', en: 'Result' }, lang)}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {kpis.map((k) => (
-              <tr data-kpi={k.id}>
-                <td>
-                  {inLang(k.label, lang)} <span class="muted">({k.source})</span>
-                </td>
-                <td>
-                  {k.comparator} {k.unit === 'ratio' ? `${(k.target ?? 0) * 100}%` : k.target}
-                </td>
-                <td>{value(k)}</td>
-                <td>{verdict(k, lang)}</td>
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{inLang({ zh: '指标', en: 'Measure' }, lang)}</th>
+                <th scope="col">{inLang({ zh: '目标', en: 'Target' }, lang)}</th>
+                <th scope="col">{inLang({ zh: '实际', en: 'Actual' }, lang)}</th>
+                <th scope="col">{inLang({ zh: '结果', en: 'Result' }, lang)}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {kpis.map((k) => (
+                <tr data-kpi={k.id}>
+                  <td>
+                    {inLang(k.label, lang)} <span class="muted">({k.source})</span>
+                  </td>
+                  <td class="num">{kpiTargetText(k, lang)}</td>
+                  <td class="num">{kpiValueText(k, lang)}</td>
+                  <td>{verdict(k, lang)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
         <p class="muted">
           {inLang(
             {

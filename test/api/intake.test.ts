@@ -3,6 +3,7 @@ import { createApp } from '../../api/app.ts';
 import type { CaseInput } from '../../domain/case-model.ts';
 import { listPlaces, placeCode } from '../../domain/places.ts';
 import { reportTriageWorkflowId } from '../../domain/report-triage.ts';
+import { slaCatalogue } from '../../domain/sla.ts';
 import type { ReportTriageState } from '../../workflows/report-triage/messages.ts';
 import { createSession } from '../../store/sessions.ts';
 import { withdrawUpdate } from '../../workflows/rectification-case/messages.ts';
@@ -564,6 +565,12 @@ describe('printable codes and the commitments page', () => {
     expect(html).toContain('服务承诺公示');
     expect(html).toContain('30分钟');
     expect(html).toMatch(/data-kpi="[a-z_]+"/);
+    // One card per promise (a wide table overflowed a phone), every catalogue rule but the fallback.
+    const cards = [...html.matchAll(/<section class="card" data-rule="([^"]+)"/g)].map((m) => m[1]);
+    expect(cards).toEqual(slaCatalogue.rules.filter((r) => r.id !== 'fallback').map((r) => r.id));
+    // Targets read as people write them.
+    expect(html).toMatch(/<td class="num">≥ 90%<\/td>/);
+    expect(html).not.toContain('&gt;=');
     // A complaint about a staff member is recorded before the end of the day (seed 000), not "0 working days".
     expect(html).toContain('当日下班前');
     expect(html).not.toContain('0个工作日');

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { z } from 'zod';
 import type { Role } from '../../../domain/directory.ts';
+import type { KpiValue } from '../../../domain/kpi.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import type { WebEnv } from '../../middleware/session.ts';
 import { Layout } from '../layout.tsx';
@@ -101,3 +102,19 @@ export function ErrorSummary(props: { errors: Record<string, Bilingual>; lang: L
 
 /** 0.9512 → "95.1%". */
 export const percent = (v: number): string => `${Math.round(v * 1000) / 10}%`;
+
+/** A KPI's figure as people read it: a percentage, hours with one decimal, or a count. */
+export function kpiValueText(k: KpiValue, lang: Lang): string {
+  if (k.value === null) return '—';
+  if (k.unit === 'ratio') return percent(k.value);
+  if (k.unit === 'hours') return `${k.value.toFixed(1)} ${lang === 'en' ? 'h' : '小时'}`;
+  return String(k.value);
+}
+
+/** A KPI's target with its comparison (≥ 90%), or that it is only tracked. */
+export function kpiTargetText(k: KpiValue, lang: Lang): string {
+  if (k.target === null || k.comparator === null)
+    return inLang({ zh: '无目标（跟踪）', en: 'none (tracked)' }, lang);
+  const v = k.unit === 'ratio' ? percent(k.target) : String(k.target);
+  return `${k.comparator === '>=' ? '≥' : '≤'} ${v}`;
+}

@@ -27,6 +27,8 @@ import { adminRoutes } from './admin.tsx';
 import { auditPageRoutes } from './audit.tsx';
 import {
   ErrorSummary,
+  kpiTargetText,
+  kpiValueText,
   page,
   parseQuery,
   percent,
@@ -78,20 +80,6 @@ function scopeOf(c: WebContext, dir: Directory): { campus: boolean; buildings: s
   if (!viewer) return { campus: false, buildings: [] };
   if (readsEverything(viewer)) return { campus: true, buildings: dir.buildings.map((b) => b.id) };
   return { campus: false, buildings: supervisedBuildings(viewer, dir) };
-}
-
-function kpiValueText(k: KpiValue, lang: Lang): string {
-  if (k.value === null) return '—';
-  if (k.unit === 'ratio') return percent(k.value);
-  if (k.unit === 'hours') return `${k.value.toFixed(1)} ${lang === 'en' ? 'h' : '小时'}`;
-  return String(k.value);
-}
-
-function kpiTargetText(k: KpiValue, lang: Lang): string {
-  if (k.target === null || k.comparator === null)
-    return inLang({ zh: '无目标（跟踪）', en: 'none (tracked)' }, lang);
-  const v = k.unit === 'ratio' ? percent(k.target) : String(k.target);
-  return `${k.comparator === '>=' ? '≥' : '≤'} ${v}`;
 }
 
 function Verdict(props: { met: boolean | null; lang: Lang }) {
