@@ -142,6 +142,12 @@ export function describeEntry(entry: AuditEntry, lang: Lang, names: Names, tz: s
     case 'escalated':
       detail = `${str(p.level)} → ${whoList(p.to)}`;
       break;
+    case 'pause_ended': {
+      const how = p.how === 'expired' ? (en ? 'ran out' : '到期自动结束') : en ? 'resumed' : '恢复';
+      const moved = p.due ? (en ? `; deadline moved to ${due(p.due)}` : `；时限顺延至 ${due(p.due)}`) : '';
+      detail = `#${str(p.n)} ${how}${moved}`;
+      break;
+    }
     case 'email_sent':
       detail = `${str(p.kind)} → ${who(p.to)}`;
       break;

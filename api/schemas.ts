@@ -145,7 +145,7 @@ export const pauseRequestSchema = named(
     reason: z.enum(pauseReasons),
     note: z.string().trim().max(500).pipe(safeString()).default(''),
   }),
-  'Ask to pause the case-level clocks, with a reason / 申请暂停计时',
+  'Ask to pause the case-level clocks and the stage deadline, with a reason / 申请暂停计时',
 );
 export const pauseDecisionSchema = named(
   'PauseDecision',
@@ -238,6 +238,7 @@ const deadlineSchema = named(
     state: z.enum(['pending', 'met', 'breached', 'cancelled']),
     closedAt: instant.optional(),
     breachedAt: instant.optional(),
+    heldMs: z.number().int().nonnegative().optional(),
   }),
 );
 const signatureSchema = z.object({
@@ -291,6 +292,7 @@ const pauseRecordSchema = z.object({
   endsBy: instant.optional(),
   endedAt: instant.optional(),
   endedHow: z.enum(['resumed', 'expired', 'closed']).optional(),
+  holdsStage: z.boolean().optional(),
 });
 export const clockStatusSchema = named(
   'ClockStatus',

@@ -5,7 +5,7 @@
 import type { Duration } from './calendar.ts';
 import type { CaseAction } from './case-action.ts';
 import { CASE_BUDGETS } from './case-budgets.ts';
-import type { Severity, Source } from './sla.ts';
+import type { Severity, Source, TimedStage } from './sla.ts';
 import type { Bilingual } from './text.ts';
 
 export const clockIds = [
@@ -193,11 +193,29 @@ export interface PauseRecord {
   endsBy?: string | undefined;
   endedAt?: string | undefined;
   endedHow?: 'resumed' | 'expired' | 'closed' | undefined;
+  /**
+   * The pause holds the stage's deadline too, not only the case-level clocks: its reminders
+   * and breach wait, and the due moves on by the pause's length when it ends (approved since
+   * the `pause-holds-stage` patch; earlier pauses held the clocks alone).
+   */
+  holdsStage?: boolean | undefined;
 }
+
+/**
+ * The stages a pause holds: every one the staff work in. Not the follow-up, which is the
+ * reporter's survey window: the staff's pause has nothing to do with it.
+ */
+export const pauseHoldsStage = (stage: TimedStage): boolean => stage !== 'follow_up';
 
 /** The pause that holds the clocks now, or waits for a decision: at most one at a time. */
 export const openPause = (pauses: readonly PauseRecord[] | undefined): PauseRecord | undefined =>
   (pauses ?? []).find((p) => p.state === 'requested' || p.state === 'approved');
+
+/** Whether a running pause holds a deadline of `stage` now (a pause that holds the stage, in one it holds). */
+export function stageOnHold(pauses: readonly PauseRecord[] | undefined, stage: TimedStage): boolean {
+  const p = openPause(pauses);
+  return p?.state === 'approved' && p.holdsStage === true && pauseHoldsStage(stage);
+}
 
 /** The stretch of time an approved (or ended) pause held the clocks, up to `nowMs`. */
 export function pauseSpan(p: PauseRecord, nowMs: number): { from: number; to: number } | undefined {
@@ -206,6 +224,22 @@ export function pauseSpan(p: PauseRecord, nowMs: number): { from: number; to: nu
   const cap = p.endsBy ? Date.parse(p.endsBy) : Infinity;
   const to = Math.min(p.endedAt ? Date.parse(p.endedAt) : nowMs, cap, nowMs);
   return to > from ? { from, to } : undefined;
+}
+
+/**
+ * How far one pause moves a limit on: the part of it after the limit began (`startMs`) and
+ * before `stopMs`, and nothing if it began once the limit (`dueMs`) had run out (a breach is
+ * not undone by a later pause). The clocks and the stage deadlines count pauses alike.
+ */
+export function heldFor(
+  span: { from: number; to: number },
+  startMs: number,
+  dueMs: number,
+  stopMs = Infinity,
+): number {
+  const from = Math.max(span.from, startMs);
+  if (from >= dueMs) return 0;
+  return Math.max(0, Math.min(span.to, stopMs) - from);
 }
 
 /** Milliseconds of pauses within [fromMs, toMs]. */
@@ -267,10 +301,9 @@ export function clockStatus(clock: CaseClock, facts: ClockFacts, nowMs: number):
     .filter((s): s is { from: number; to: number } => s !== undefined)
     .sort((a, b) => a.from - b.from);
   let pausedMs = 0;
+  // Sorted by start and the due only grows: once one pause began too late, so did every later one.
   for (const span of spans) {
-    const from = Math.max(span.from, startMs);
-    if (from >= dueMs) break;
-    const length = Math.max(0, Math.min(span.to, stopMs) - from);
+    const length = heldFor(span, startMs, dueMs, stopMs);
     pausedMs += length;
     dueMs += length;
   }

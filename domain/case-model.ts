@@ -110,6 +110,8 @@ export interface DeadlineView {
   state: DeadlineState;
   closedAt?: string | undefined;
   breachedAt?: string | undefined;
+  /** How far pauses moved `due` on (absent while none held the stage; see `PauseRecord.holdsStage`). */
+  heldMs?: number | undefined;
 }
 
 export interface NoticeView {

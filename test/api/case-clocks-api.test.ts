@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseViewSchema, createdCaseSchema, problemSchema } from '../../api/schemas.ts';
+import { createSession } from '../../store/sessions.ts';
 import { call, newCaseBody, startApiStack, type ApiStack } from './harness.ts';
 
 let s: ApiStack;
@@ -90,8 +91,24 @@ describe('case clocks through the API', () => {
       decidedBy: 'sup-wang',
     });
     expect(decided.timeline.map((e) => e.action).slice(-2)).toEqual(['pause_requested', 'pause_approved']);
+    // It holds the stage's deadline too: the case page shows it on hold instead of a countdown.
+    expect(decided.pauses?.[0]?.holdsStage).toBe(true);
+    const held = decided.deadlines.at(-1)!;
+    expect(held.state).toBe('pending');
+    const who = await createSession(s.deps.aws, { personId: 'sup-wang', via: 'link' });
+    const page = async () =>
+      (
+        await s.app.request(`/app/cases/${caseId}`, { headers: { cookie: `rectify_session=${who.id}` } })
+      ).text();
+    expect(await page()).toContain('data-on-hold');
+    await new Promise((r) => setTimeout(r, 50));
     const ended = caseViewSchema.parse(await (await post('pause/end', 'staff-lee', {})).json());
     expect(ended.pauses?.[0]).toMatchObject({ state: 'ended', endedHow: 'resumed' });
+    // The due moved on by exactly the time the pause held it.
+    const movedOn = ended.deadlines.at(-1)!;
+    expect(movedOn.heldMs).toBeGreaterThanOrEqual(50);
+    expect(Date.parse(movedOn.due) - Date.parse(held.due)).toBe(movedOn.heldMs);
+    expect(await page()).not.toContain('data-on-hold');
     await problem(await post('pause/end', 'staff-lee', {}), 409);
   });
 });

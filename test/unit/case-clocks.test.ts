@@ -6,18 +6,21 @@ import {
   clockRules,
   clockStatus,
   clockStatuses,
+  heldFor,
   MAX_PAUSE_MS,
   openPause,
   pausedWithin,
+  pauseHoldsStage,
   pauseReasons,
   pauseSpan,
+  stageOnHold,
   tallyClocks,
   type CaseClock,
   type ClockFacts,
   type PauseRecord,
 } from '../../domain/case-clocks.ts';
 import { durationMs } from '../../domain/calendar.ts';
-import { severities, sources } from '../../domain/sla.ts';
+import { severities, sources, timedStages } from '../../domain/sla.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -198,6 +201,39 @@ describe('pauses', () => {
     expect(pauseSpan(running, T0 + 3 * HOUR)).toEqual({ from: T0 + 2 * HOUR, to: T0 + 3 * HOUR });
     expect(pauseSpan(approved(T0, { state: 'rejected' }), T0 + HOUR)).toBeUndefined();
     expect(pausedWithin([ended, running], T0 + 30 * MIN, T0 + 150 * MIN)).toBe(60 * MIN);
+  });
+
+  it('heldFor: a pause moves a limit on by its part after the limit began, nothing once it ran out', () => {
+    const due = T0 + 2 * HOUR;
+    // Inside the limit: all of it.
+    expect(heldFor({ from: T0 + HOUR, to: T0 + 3 * HOUR }, T0, due)).toBe(2 * HOUR);
+    // Begun before the limit began (a stage entered during the pause): only from the start.
+    expect(heldFor({ from: T0 - HOUR, to: T0 + 30 * MIN }, T0, due)).toBe(30 * MIN);
+    // Begun at or after the due: a breach is not undone.
+    expect(heldFor({ from: due, to: due + HOUR }, T0, due)).toBe(0);
+    expect(heldFor({ from: due + MIN, to: due + HOUR }, T0, due)).toBe(0);
+    // Cut at the stop (a clock met during the pause).
+    expect(heldFor({ from: T0 + HOUR, to: T0 + 3 * HOUR }, T0, due, T0 + 90 * MIN)).toBe(30 * MIN);
+    // Ended before it began: nothing.
+    expect(heldFor({ from: T0 - 2 * HOUR, to: T0 - HOUR }, T0, due)).toBe(0);
+  });
+
+  it('stageOnHold: only a running pause approved to hold the stage, in a stage the staff work in', () => {
+    expect(timedStages.filter(pauseHoldsStage)).toEqual([
+      'analysing',
+      'awaiting_signoff',
+      'adjudicating',
+      'rectifying',
+      'reviewing',
+    ]);
+    const holding = approved(T0, { holdsStage: true });
+    expect(stageOnHold([holding], 'rectifying')).toBe(true);
+    expect(stageOnHold([holding], 'follow_up')).toBe(false);
+    // Approved before pauses held stages: the clocks alone.
+    expect(stageOnHold([approved(T0)], 'rectifying')).toBe(false);
+    expect(stageOnHold([{ ...holding, state: 'ended', endedAt: iso(T0 + HOUR) }], 'rectifying')).toBe(false);
+    expect(stageOnHold([{ ...holding, state: 'requested' }], 'rectifying')).toBe(false);
+    expect(stageOnHold(undefined, 'rectifying')).toBe(false);
   });
 
   it('every reason has a maximum of days, not weeks', () => {

@@ -221,4 +221,63 @@ describe('pauses, reassignment and the chain read at the breach (time-skipping)'
       await saveHistory(a.handle, 'escalation-chain-from-directory');
     });
   });
+  it('a pause holds the stage deadline too: no reminder or breach while it runs, the due moves on by its length', async () => {
+    const { dir, env } = stack;
+    await stack.withWorker(async (tq) => {
+      // An urgent repair: analysis within 30 minutes (seed 000), reminders before it.
+      const input = caseInput(dir, await stack.now(), { source: 'repair', severity: 'urgent' });
+      const { handle, view } = await startCase(env, tq, input);
+      const first = view.deadlines.at(-1)!;
+      expect(first.stage).toBe('analysing');
+      const start = Date.parse(first.startedAt);
+      const planned = Date.parse(first.due);
+      expect(planned - start).toBe(30 * MIN);
+      const staff = actorOf(dir, 'staff-zhou');
+      const sup: Actor = { ...actorOf(dir, 'sup-wang'), supervises: ['bldg-a'] };
+      const run = <A>(u: UpdateDefinition<StepAck, [A]>, arg: A) =>
+        viewAfterStep(handle, handle.executeUpdate(u, { args: [arg] }));
+
+      await stack.advanceTo(start + 2 * MIN, handle);
+      await run(requestPauseUpdate, { actor: staff, reason: 'student_absent', note: '学生不在，无法入室' });
+      await stack.advanceTo(start + 5 * MIN, handle);
+      let v = await run(decidePauseUpdate, { actor: sup, approve: true, notes: '同意' });
+      expect(v.pauses?.[0]).toMatchObject({ state: 'approved', holdsStage: true });
+      const approvedAt = Date.parse(v.pauses![0]!.decidedAt!);
+
+      // Well past the planned due: the stage waits, nobody is reminded or escalated.
+      await stack.advanceTo(planned + 40 * MIN, handle);
+      v = await handle.query(caseViewQuery);
+      expect(v.deadlines.at(-1)).toMatchObject({ stage: 'analysing', state: 'pending', due: first.due });
+      expect(v.overdue).toBe(false);
+      const sinceApproval = v.timeline.filter((e) => Date.parse(e.at) > approvedAt).map((e) => e.action);
+      expect(sinceApproval).not.toContain('reminder_sent');
+      expect(sinceApproval).not.toContain('deadline_breached');
+      expect(v.notices.filter((n) => n.kind === 'escalation')).toEqual([]);
+
+      v = await run(endPauseUpdate, { actor: staff });
+      const ended = Date.parse(v.pauses![0]!.endedAt!);
+      const held = ended - Math.max(approvedAt, start);
+      const moved = v.deadlines.at(-1)!;
+      expect(moved.heldMs).toBe(held);
+      expect(Date.parse(moved.due)).toBe(planned + held);
+      expect(v.timeline.at(-1)).toMatchObject({ action: 'pause_ended' });
+
+      // Still in time just before the moved-on due; missed just after it, and only then.
+      await stack.advanceTo(planned + held - 2 * MIN, handle);
+      v = await handle.query(caseViewQuery);
+      expect(v.deadlines.at(-1)!.state).toBe('pending');
+      expect(v.timeline.filter((e) => Date.parse(e.at) > ended).map((e) => e.action)).toContain(
+        'reminder_sent',
+      );
+      await stack.advanceTo(planned + held + MIN, handle);
+      v = await handle.query(caseViewQuery);
+      const breached = v.deadlines.at(-1)!;
+      expect(breached.state).toBe('breached');
+      expect(Date.parse(breached.breachedAt!)).toBeGreaterThanOrEqual(planned + held);
+      expect(v.overdue).toBe(true);
+      await run(withdrawUpdate, { actor: sup, reason: '测试结束 end of test' });
+      await settle(handle);
+      await saveHistory(handle, 'pause-holds-stage');
+    });
+  });
 });

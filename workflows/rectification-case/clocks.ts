@@ -7,6 +7,13 @@ import type { CaseState } from './state.ts';
 
 /** patched() id: case-level clocks are planned at the opening and pauses end by themselves (added after v4 histories). */
 export const CASE_CLOCKS_PATCH = 'case-clocks';
+/**
+ * patched() id: an approved pause holds the stage's deadline too (its reminders and breach
+ * wait, its due moves on by the pause), not only the case-level clocks (added after v11
+ * histories). Asked at the approval with patched() itself, in both case types: `s.has`
+ * answers yes to every id for a typed case, which was opened before this existed.
+ */
+export const PAUSE_HOLDS_STAGE_PATCH = 'pause-holds-stage';
 
 /**
  * Plans the case's clocks from the report (its `reportedAt`, else the opening), each due
@@ -69,7 +76,8 @@ export async function watchPauses(s: CaseState): Promise<void> {
     p.state = 'ended';
     p.endedAt = p.endsBy;
     p.endedHow = 'expired';
-    await s.record(SYSTEM_ACTOR, 'pause_ended', { n: p.n, how: 'expired' });
+    const due = s.releaseHold(p);
+    await s.record(SYSTEM_ACTOR, 'pause_ended', { n: p.n, how: 'expired', ...(due ? { due } : {}) });
   }
 }
 

@@ -118,7 +118,16 @@ export async function superviseStage(s: CaseState, local: DeadlinePlanner, annou
       approximate: plan.approximate,
     });
   }
-  const waitUntil = (iso: string) => condition(moved, Math.max(1, Date.parse(iso) - Date.now()));
+  // Whether the stage moved on before `iso`, moved on by the pauses that held the deadline so
+  // far; while a pause holds it, nothing fires. A case no pause held waits exactly as before.
+  const waitUntil = async (iso: string): Promise<boolean> => {
+    for (;;) {
+      const left = Date.parse(iso) + (deadline.heldMs ?? 0) - Date.now();
+      if (!(await condition(() => moved() || s.holdNow(), Math.max(1, left)))) return false;
+      if (moved()) return true;
+      await condition(() => moved() || !s.holdNow());
+    }
+  };
   const quietOpts = { timeZone: policy.timeZone, hours: policy.workingHours };
   // Cases whose stage began before quiet hours keep their reminders at the planned instants.
   const quiet = s.has(QUIET_HOURS_PATCH);
@@ -131,7 +140,8 @@ export async function superviseStage(s: CaseState, local: DeadlinePlanner, annou
     if (stage === 'follow_up') {
       // The reporter is the one to act in follow-up; cases recorded before this change
       // reminded nobody here, and replay them that way.
-      if (view.reporter && s.has(SURVEY_REMINDER_PATCH)) await remindReporter(s, view.reporter, i, plan.due);
+      if (view.reporter && s.has(SURVEY_REMINDER_PATCH))
+        await remindReporter(s, view.reporter, i, deadline.due);
       continue;
     }
     const to = stageOwners(stage, view, policy);
@@ -142,7 +152,7 @@ export async function superviseStage(s: CaseState, local: DeadlinePlanner, annou
       kind: 'reminder',
       key: `r${i + 1}`,
       to: { personIds: to },
-      due: plan.due,
+      due: deadline.due,
       link: linkForStage(stage),
     });
   }
@@ -155,7 +165,7 @@ export async function superviseStage(s: CaseState, local: DeadlinePlanner, annou
     return;
   }
   s.breach(deadline);
-  await s.record(SYSTEM_ACTOR, 'deadline_breached', { stage, round: view.round, due: plan.due });
+  await s.record(SYSTEM_ACTOR, 'deadline_breached', { stage, round: view.round, due: deadline.due });
   const span = Date.parse(plan.due) - Date.parse(startedAt);
   const escalate = async (level: EscalationLevel['level'], personIds: string[]) => {
     s.notice('escalation', personIds, level);
@@ -164,7 +174,7 @@ export async function superviseStage(s: CaseState, local: DeadlinePlanner, annou
       kind: 'escalation',
       key: level,
       to: { personIds },
-      due: plan.due,
+      due: deadline.due,
       detail: level,
     });
   };

@@ -28,6 +28,13 @@ import {
   SYSTEM_ACTOR,
 } from '../../domain/case-model.ts';
 import { LEGACY_BUDGETS, isBudgetRefusal, type CaseBudgets } from '../../domain/case-budgets.ts';
+import {
+  heldFor,
+  pauseHoldsStage,
+  pauseSpan,
+  stageOnHold,
+  type PauseRecord,
+} from '../../domain/case-clocks.ts';
 import { EffectFailure, type StuckEffect } from '../../domain/effect-failure.ts';
 import { viewDelta } from '../../domain/view-delta.ts';
 import { CaseFailure, type StepAck } from './messages.ts';
@@ -621,6 +628,31 @@ export class CaseState {
     this.openDeadline = deadline;
     this.plannedEpoch = enteredAt;
     this.awaitingPlan = false;
+  }
+
+  /**
+   * Whether a pause holds the open stage's deadline now: approved as one that holds the stage
+   * (`PauseRecord.holdsStage`), while the deadline is still to be met. Never for cases whose
+   * pauses were approved before that patch, so their waits replay as they ran.
+   */
+  holdNow(): boolean {
+    const d = this.openDeadline;
+    return d?.state === 'pending' && stageOnHold(this.view.pauses, d.stage);
+  }
+
+  /**
+   * A pause that held the stage has ended: its deadline moves on by the time the pause held it
+   * (as a clock's does). Returns the new due, for the pause's record; nothing if it held none.
+   */
+  releaseHold(p: PauseRecord): string | undefined {
+    const d = this.openDeadline;
+    if (!p.holdsStage || d?.state !== 'pending' || !pauseHoldsStage(d.stage)) return undefined;
+    const span = pauseSpan(p, Date.now());
+    const length = span ? heldFor(span, Date.parse(d.startedAt), Date.parse(d.due)) : 0;
+    if (length <= 0) return undefined;
+    d.due = new Date(Date.parse(d.due) + length).toISOString();
+    d.heldMs = (d.heldMs ?? 0) + length;
+    return d.due;
   }
 
   /** Marks the stage's deadline missed: the case is overdue until its stage moves. */

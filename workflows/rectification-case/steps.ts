@@ -1,5 +1,5 @@
 import type { UpdateDefinition } from '@temporalio/common';
-import { setHandler } from '@temporalio/workflow';
+import { patched, setHandler } from '@temporalio/workflow';
 import { isSurveyScore, surveyReopens } from '../../domain/case-action.ts';
 import { SYSTEM_ACTOR, type Actor, type CaseView } from '../../domain/case-model.ts';
 import { MAX_PAUSE_MS, openPause, pauseReasonLabels } from '../../domain/case-clocks.ts';
@@ -36,6 +36,7 @@ import {
   type StepAck,
 } from './messages.ts';
 import { guardBudgets } from './budgets.ts';
+import { PAUSE_HOLDS_STAGE_PATCH } from './clocks.ts';
 import { currentRouting } from './routing.ts';
 import { refuse, requireText, type CaseState } from './state.ts';
 
@@ -337,6 +338,8 @@ const decidePause: Step<PauseDecisionInput> = {
       decidedAt: at,
       decisionNotes: u.notes,
       ...(u.approve ? { endsBy: new Date(Date.parse(at) + MAX_PAUSE_MS[p.reason]).toISOString() } : {}),
+      // Asked only when a pause is approved, so a case that never pauses carries no marker.
+      ...(u.approve && patched(PAUSE_HOLDS_STAGE_PATCH) ? { holdsStage: true } : {}),
     });
     const payload = { n: p.n, notes: u.notes, endsBy: p.endsBy };
     if (u.approve) await s.record(u.actor, 'pause_approved', payload);
@@ -352,7 +355,8 @@ const endPause: Step<EndPauseInput> = {
     const p = openPause(s.view.pauses);
     if (!p) return refuse({ kind: 'conflict', message: 'no pause is running' });
     Object.assign(p, { state: 'ended', endedAt: nowIso(), endedHow: 'resumed' });
-    await s.record(u.actor, 'pause_ended', { n: p.n, how: 'resumed' });
+    const due = s.releaseHold(p);
+    await s.record(u.actor, 'pause_ended', { n: p.n, how: 'resumed', ...(due ? { due } : {}) });
     return s.view;
   },
 };
