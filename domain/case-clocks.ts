@@ -211,10 +211,22 @@ export const pauseHoldsStage = (stage: TimedStage): boolean => stage !== 'follow
 export const openPause = (pauses: readonly PauseRecord[] | undefined): PauseRecord | undefined =>
   (pauses ?? []).find((p) => p.state === 'requested' || p.state === 'approved');
 
-/** Whether a running pause holds a deadline of `stage` now (a pause that holds the stage, in one it holds). */
-export function stageOnHold(pauses: readonly PauseRecord[] | undefined, stage: TimedStage): boolean {
+/**
+ * Whether a running pause holds a stage deadline now: one approved to hold the stage, in a stage
+ * it holds, while the deadline is still to be met, and approved before the deadline ran out (an
+ * approval that came with the breach does not hold it back).
+ */
+export function stageOnHold(
+  pauses: readonly PauseRecord[] | undefined,
+  deadline: { stage: TimedStage; due: string; state: string },
+): boolean {
   const p = openPause(pauses);
-  return p?.state === 'approved' && p.holdsStage === true && pauseHoldsStage(stage);
+  if (p?.state !== 'approved' || p.holdsStage !== true || !p.decidedAt) return false;
+  return (
+    deadline.state === 'pending' &&
+    pauseHoldsStage(deadline.stage) &&
+    Date.parse(p.decidedAt) < Date.parse(deadline.due)
+  );
 }
 
 /** The stretch of time an approved (or ended) pause held the clocks, up to `nowMs`. */

@@ -12,6 +12,7 @@
  * complaints is judged on the calendar year to the week's end, when the caller
  * gives those counts.
  */
+import { stageOnHold } from './case-clocks.ts';
 import { caseCitation } from './case-citation.ts';
 import {
   countByDimension,
@@ -678,7 +679,14 @@ export function buildDailyBrief(input: {
   const dueToday = views
     .flatMap((v) =>
       v.deadlines
-        .filter((d) => d.state === 'pending' && !d.closedAt && within(d.due, today.from, today.to))
+        // A deadline a pause holds is not due today, whatever its due says: it moves on when the pause ends.
+        .filter(
+          (d) =>
+            d.state === 'pending' &&
+            !d.closedAt &&
+            !stageOnHold(v.pauses, d) &&
+            within(d.due, today.from, today.to),
+        )
         .map((d) => ({
           caseId: v.caseId,
           title: v.title,

@@ -1,6 +1,7 @@
 import { stageStatusLabels } from '../../domain/stage-labels.ts';
 import type { Child } from 'hono/jsx';
-import type { DeadlineState, Stage } from '../../domain/case-model.ts';
+import { stageOnHold, type PauseRecord } from '../../domain/case-clocks.ts';
+import type { DeadlineState, DeadlineView, Stage } from '../../domain/case-model.ts';
 import type { Severity, Source } from '../../domain/sla.ts';
 import { inLang, type Bilingual, type Lang } from '../../domain/text.ts';
 
@@ -116,6 +117,42 @@ export function Due(props: { due: string; now: Date; lang: Lang; timeZone: strin
       <time datetime={props.due}>{formatTime(props.due, props.timeZone)}</time>{' '}
       <span class={c.overdue ? 'badge overdue' : 'badge pending'}>{c.text}</span>
     </span>
+  );
+}
+
+/**
+ * A stage deadline's due: counting down while it runs, marked on hold while a pause holds it (a
+ * countdown would run on while nothing does), and how far pauses moved it on.
+ */
+export function DeadlineDue(props: {
+  deadline: Pick<DeadlineView, 'stage' | 'due' | 'state' | 'heldMs'>;
+  pauses: readonly PauseRecord[] | undefined;
+  now: Date;
+  lang: Lang;
+  timeZone: string;
+}) {
+  const { deadline: d, lang } = props;
+  const held = stageOnHold(props.pauses, d);
+  const minutes = Math.round((d.heldMs ?? 0) / 60_000);
+  return (
+    <>
+      {d.state === 'pending' && !held ? (
+        <Due due={d.due} now={props.now} lang={lang} timeZone={props.timeZone} />
+      ) : (
+        <time datetime={d.due}>{formatTime(d.due, props.timeZone)}</time>
+      )}
+      {held && ' '}
+      {held && (
+        <span class="badge pending" data-on-hold>
+          {inLang({ zh: '暂停中，恢复后顺延', en: 'on hold; moves on when the pause ends' }, lang)}
+        </span>
+      )}
+      {minutes > 0 && (
+        <small class="muted" data-held style="display:block">
+          {inLang({ zh: `含暂停顺延 ${minutes} 分钟`, en: `moved on ${minutes} min by pauses` }, lang)}
+        </small>
+      )}
+    </>
   );
 }
 

@@ -15,7 +15,14 @@ const { temporal } = protoPkg;
  * that shape may still be running when a worker restarts on the new code), replayed cut at
  * every task too.
  */
-const MID_CASE_LABELS = ['v8-lean', 'v9-effects', 'v10-transitions', 'v11-typed', 'v12-pause-holds'];
+const MID_CASE_LABELS = [
+  'v8-lean',
+  'v9-effects',
+  'v10-transitions',
+  'v11-typed',
+  'v12-pause-holds',
+  'v12b-pause-stages',
+];
 
 // Every committed history (test/replay/histories/<label>/<path>.json, written by
 // test/replay/record.ts) must replay against the workflow code as it is now: a change that

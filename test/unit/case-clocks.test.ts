@@ -227,13 +227,19 @@ describe('pauses', () => {
       'reviewing',
     ]);
     const holding = approved(T0, { holdsStage: true });
-    expect(stageOnHold([holding], 'rectifying')).toBe(true);
-    expect(stageOnHold([holding], 'follow_up')).toBe(false);
+    const pending = { stage: 'rectifying' as const, due: iso(T0 + HOUR), state: 'pending' };
+    expect(stageOnHold([holding], pending)).toBe(true);
+    expect(stageOnHold([holding], { ...pending, stage: 'follow_up' })).toBe(false);
+    // A deadline already missed or met is not held back.
+    expect(stageOnHold([holding], { ...pending, state: 'breached' })).toBe(false);
+    expect(stageOnHold([holding], { ...pending, state: 'met' })).toBe(false);
+    // Approved only as the deadline ran out (the approval and the breach in one task): not held.
+    expect(stageOnHold([holding], { ...pending, due: iso(T0) })).toBe(false);
     // Approved before pauses held stages: the clocks alone.
-    expect(stageOnHold([approved(T0)], 'rectifying')).toBe(false);
-    expect(stageOnHold([{ ...holding, state: 'ended', endedAt: iso(T0 + HOUR) }], 'rectifying')).toBe(false);
-    expect(stageOnHold([{ ...holding, state: 'requested' }], 'rectifying')).toBe(false);
-    expect(stageOnHold(undefined, 'rectifying')).toBe(false);
+    expect(stageOnHold([approved(T0)], pending)).toBe(false);
+    expect(stageOnHold([{ ...holding, state: 'ended', endedAt: iso(T0 + HOUR) }], pending)).toBe(false);
+    expect(stageOnHold([{ ...holding, state: 'requested' }], pending)).toBe(false);
+    expect(stageOnHold(undefined, pending)).toBe(false);
   });
 
   it('every reason has a maximum of days, not weeks', () => {

@@ -379,6 +379,27 @@ describe('the daily brief', () => {
         place: 'bldg-a/a-f1/A101',
       },
     ]);
+    // Held by a running pause: not due today, whatever its due says.
+    const held = {
+      ...due,
+      pauses: [
+        {
+          n: 1,
+          reason: 'waiting_for_parts' as const,
+          note: '',
+          requestedBy: 'staff-zhou',
+          requestedAt: '2026-03-03T01:00:00.000Z',
+          state: 'approved' as const,
+          decidedBy: 'sup-wang',
+          decidedAt: '2026-03-03T01:30:00.000Z',
+          endsBy: '2026-03-10T01:30:00.000Z',
+          holdsStage: true,
+        },
+      ],
+    };
+    expect(
+      buildDailyBrief({ date: '2026-03-03', timeZone: TZ, buildingId: 'bldg-a', views: [held] }).dueToday,
+    ).toEqual([]);
   });
 });
 

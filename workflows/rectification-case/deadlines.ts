@@ -118,16 +118,6 @@ export async function superviseStage(s: CaseState, local: DeadlinePlanner, annou
       approximate: plan.approximate,
     });
   }
-  // Whether the stage moved on before `iso`, moved on by the pauses that held the deadline so
-  // far; while a pause holds it, nothing fires. A case no pause held waits exactly as before.
-  const waitUntil = async (iso: string): Promise<boolean> => {
-    for (;;) {
-      const left = Date.parse(iso) + (deadline.heldMs ?? 0) - Date.now();
-      if (!(await condition(() => moved() || s.holdNow(), Math.max(1, left)))) return false;
-      if (moved()) return true;
-      await condition(() => moved() || !s.holdNow());
-    }
-  };
   const quietOpts = { timeZone: policy.timeZone, hours: policy.workingHours };
   // Cases whose stage began before quiet hours keep their reminders at the planned instants.
   const quiet = s.has(QUIET_HOURS_PATCH);
@@ -135,8 +125,29 @@ export async function superviseStage(s: CaseState, local: DeadlinePlanner, annou
     ? reminderTimes(plan.reminders, plan.due, input.severity, quietOpts)
     : plan.reminders.map((at, index) => ({ index, at }));
 
+  // Whether the stage moved on before `at()` came; while a pause holds the deadline nothing
+  // fires, and the caller reads `at()` again once it ends. The hold is waited out at the call
+  // sites, not in a helper of its own: an extra await would resume a case no pause held one
+  // microtask later than its history was recorded with.
+  const waitUntil = (at: () => string) =>
+    condition(() => moved() || s.holdNow(), Math.max(1, Date.parse(at()) - Date.now()));
+  const holdEnds = () => condition(() => moved() || !s.holdNow());
+  // A reminder moved on by the pauses that held the deadline, kept out of quiet hours as planned ones are.
+  const heldReminder = (at: string, first: boolean): string => {
+    const held = deadline.heldMs ?? 0;
+    if (held === 0) return at;
+    const later = new Date(Date.parse(at) + held).toISOString();
+    return quiet ? nextNotifyTime(later, input.severity, first, quietOpts) : later;
+  };
+
   for (const { index: i, at } of reminders) {
-    if (await waitUntil(at)) return;
+    const wake = () => heldReminder(at, i === 0);
+    while (await waitUntil(wake)) {
+      if (moved()) return;
+      await holdEnds();
+    }
+    // Moved on into quiet hours past the (moved) due: no reminder after the fact.
+    if (deadline.heldMs && Date.parse(wake()) >= Date.parse(deadline.due)) continue;
     if (stage === 'follow_up') {
       // The reporter is the one to act in follow-up; cases recorded before this change
       // reminded nobody here, and replay them that way.
@@ -156,7 +167,10 @@ export async function superviseStage(s: CaseState, local: DeadlinePlanner, annou
       link: linkForStage(stage),
     });
   }
-  if (await waitUntil(plan.due)) return;
+  while (await waitUntil(() => deadline.due)) {
+    if (moved()) return;
+    await holdEnds();
+  }
 
   if (stage === 'follow_up') {
     view.followUp = { at: nowIso(), outcome: 'unrated' };

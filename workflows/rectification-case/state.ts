@@ -28,8 +28,10 @@ import {
   SYSTEM_ACTOR,
 } from '../../domain/case-model.ts';
 import { LEGACY_BUDGETS, isBudgetRefusal, type CaseBudgets } from '../../domain/case-budgets.ts';
+import { approximateDeadlineNote } from '../../domain/calendar-note.ts';
 import {
   heldFor,
+  openPause,
   pauseHoldsStage,
   pauseSpan,
   stageOnHold,
@@ -610,6 +612,9 @@ export class CaseState {
     const current = this.openDeadline;
     this.openDeadline = undefined;
     if (!current || current.closedAt) return;
+    // A stage that ends while a pause holds it keeps the time held so far: met, not late.
+    const holding = openPause(this.view.pauses);
+    if (holding && stageOnHold(this.view.pauses, current)) this.moveOnBy(current, holding);
     current.closedAt = at;
     // A withdrawn case, or a survey nobody answered, neither met nor missed its deadline.
     if (current.state === 'pending') current.state = cancelled ? 'cancelled' : 'met';
@@ -631,27 +636,33 @@ export class CaseState {
   }
 
   /**
-   * Whether a pause holds the open stage's deadline now: approved as one that holds the stage
-   * (`PauseRecord.holdsStage`), while the deadline is still to be met. Never for cases whose
-   * pauses were approved before that patch, so their waits replay as they ran.
+   * Whether a pause holds the open stage's deadline now (domain/case-clocks.ts `stageOnHold`).
+   * Never for a pause approved before the `pause-holds-stage` patch, so a case that had one
+   * waits as it did when it ran.
    */
   holdNow(): boolean {
     const d = this.openDeadline;
-    return d?.state === 'pending' && stageOnHold(this.view.pauses, d.stage);
+    return d !== undefined && stageOnHold(this.view.pauses, d);
   }
 
   /**
-   * A pause that held the stage has ended: its deadline moves on by the time the pause held it
-   * (as a clock's does). Returns the new due, for the pause's record; nothing if it held none.
+   * A pause that held the stage has ended: the open deadline moves on by the time the pause
+   * held it, as a clock's does. Returns the new due, for the pause's record; nothing if it held none.
    */
   releaseHold(p: PauseRecord): string | undefined {
     const d = this.openDeadline;
     if (!p.holdsStage || d?.state !== 'pending' || !pauseHoldsStage(d.stage)) return undefined;
+    return this.moveOnBy(d, p);
+  }
+
+  // Moves a deadline on by the part of a pause that held it, up to now.
+  private moveOnBy(d: DeadlineView, p: PauseRecord): string | undefined {
     const span = pauseSpan(p, Date.now());
     const length = span ? heldFor(span, Date.parse(d.startedAt), Date.parse(d.due)) : 0;
     if (length <= 0) return undefined;
     d.due = new Date(Date.parse(d.due) + length).toISOString();
     d.heldMs = (d.heldMs ?? 0) + length;
+    if (d.approximate) d.note = approximateDeadlineNote(d.due, this.policy.timeZone);
     return d.due;
   }
 

@@ -14,7 +14,7 @@ import type { WebEnv } from '../../middleware/session.ts';
 import { ProblemError } from '../../middleware/problems.ts';
 import { boundedDate, idSchema } from '../../schemas.ts';
 import {
-  Due,
+  DeadlineDue,
   Field,
   SeverityBadge,
   StageBadge,
@@ -92,7 +92,8 @@ function nextDay(d: string): string {
 }
 
 const severityRank: Record<CaseView['severity'], number> = { major: 0, urgent: 1, routine: 2 };
-export const openDue = (v: CaseView) => v.deadlines.find((d) => !d.closedAt)?.due;
+const openDeadline = (v: CaseView) => v.deadlines.find((d) => !d.closedAt);
+export const openDue = (v: CaseView) => openDeadline(v)?.due;
 
 function sorted(items: CaseView[], sort: ListQuery['sort']): CaseView[] {
   const byDue = (a: CaseView, b: CaseView) => (openDue(a) ?? '9999').localeCompare(openDue(b) ?? '9999');
@@ -355,7 +356,7 @@ export function CaseTable(props: { items: CaseView[]; dir: Directory; lang: Lang
         </thead>
         <tbody>
           {props.items.map((v) => {
-            const due = openDue(v);
+            const due = openDeadline(v);
             const cited = caseCitation(v);
             return (
               <tr>
@@ -385,7 +386,13 @@ export function CaseTable(props: { items: CaseView[]; dir: Directory; lang: Lang
                 <td>{personName(dir, v.assigneeId)}</td>
                 <td>
                   {due && !isTerminal(v.stage) ? (
-                    <Due due={due} now={props.now} lang={lang} timeZone={props.tz} />
+                    <DeadlineDue
+                      deadline={due}
+                      pauses={v.pauses}
+                      now={props.now}
+                      lang={lang}
+                      timeZone={props.tz}
+                    />
                   ) : (
                     '—'
                   )}

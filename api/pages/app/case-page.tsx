@@ -11,7 +11,6 @@ import {
   putEvidence,
 } from '../../../store/evidence.ts';
 import { caseCitation } from '../../../domain/case-citation.ts';
-import { stageOnHold } from '../../../domain/case-clocks.ts';
 import { MAX_COMMENT_LENGTH, type CaseView, type StepName } from '../../../domain/case-model.ts';
 import type { Directory } from '../../../domain/directory.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
@@ -42,7 +41,7 @@ import {
 import {
   Csrf,
   StateCell,
-  Due,
+  DeadlineDue,
   Field,
   SeverityBadge,
   StageBadge,
@@ -642,26 +641,7 @@ async function renderCase(
                     </small>
                   </td>
                   <td>
-                    {d.state === 'pending' && !stageOnHold(view.pauses, d.stage) ? (
-                      <Due due={d.due} now={now} lang={lang} timeZone={tz} />
-                    ) : (
-                      <time datetime={d.due}>{formatTime(d.due, tz)}</time>
-                    )}
-                    {/* A running pause holds the deadline: a countdown would run on while nothing does. */}
-                    {d.state === 'pending' && stageOnHold(view.pauses, d.stage) && ' '}
-                    {d.state === 'pending' && stageOnHold(view.pauses, d.stage) && (
-                      <span class="badge pending" data-on-hold>
-                        {t('暂停中，恢复后顺延', 'on hold; moves on when the pause ends')}
-                      </span>
-                    )}
-                    {(d.heldMs ?? 0) >= 30_000 && (
-                      <small class="muted" data-held style="display:block">
-                        {t(
-                          `含暂停顺延 ${Math.round((d.heldMs ?? 0) / 60_000)} 分钟`,
-                          `moved on ${Math.round((d.heldMs ?? 0) / 60_000)} min by pauses`,
-                        )}
-                      </small>
-                    )}
+                    <DeadlineDue deadline={d} pauses={view.pauses} now={now} lang={lang} timeZone={tz} />
                     {d.approximate && <span class="muted"> {t('（约）', '(approx.)')}</span>}
                     {d.approximate && d.note && (
                       <small class="muted" data-deadline-note style="display:block">
