@@ -143,8 +143,15 @@ export function DeadlineDue(props: {
       )}
       {held && ' '}
       {held && (
-        <span class="badge pending" data-on-hold>
-          {inLang({ zh: '暂停中，恢复后顺延', en: 'on hold; moves on when the pause ends' }, lang)}
+        <span
+          class="badge pending"
+          data-on-hold
+          title={inLang(
+            { zh: '暂停结束后，时限按暂停时长顺延', en: 'Moves on by the pause when it ends' },
+            lang,
+          )}
+        >
+          {inLang({ zh: '暂停中', en: 'on hold' }, lang)}
         </span>
       )}
       {minutes > 0 && (

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import {
   clockBasis,
   clockStatuses,
+  openPause,
   pauseReasonLabels,
   pauseReasons,
   type ClockId,
@@ -98,6 +99,7 @@ export function CaseClocks(props: { view: CaseView; dir: Directory; lang: Lang; 
   const t = (zh: string, en: string) => inLang({ zh, en }, lang);
   const clocks = clockStatuses(view, now.getTime());
   if (clocks.length === 0) return null;
+  const paused = openPause(view.pauses)?.state === 'approved';
   const who = (id: string | undefined) => (id ? (props.dir.people.find((p) => p.id === id)?.name ?? id) : '');
   return (
     <section class="card" aria-labelledby="clocks-title">
@@ -117,12 +119,19 @@ export function CaseClocks(props: { view: CaseView; dir: Directory; lang: Lang; 
                 <tr data-clock={c.id} data-state={c.state} class="has-basis">
                   <td>{inLang(c.label, lang)}</td>
                   <td>
-                    {c.state === 'pending' ? (
+                    {c.state === 'pending' && !paused ? (
                       <Due due={c.due} now={now} lang={lang} timeZone={tz} />
                     ) : (
                       <time datetime={c.due}>{formatTime(c.due, tz)}</time>
                     )}
-                    {c.pausedMs > 0 && (
+                    {/* Every approved pause holds the clocks: their due moves on with it, nothing counts down. */}
+                    {c.state === 'pending' && paused && ' '}
+                    {c.state === 'pending' && paused && (
+                      <span class="badge pending" data-on-hold>
+                        {t('暂停中', 'on hold')}
+                      </span>
+                    )}
+                    {Math.round(c.pausedMs / 60_000) > 0 && (
                       <span class="muted">
                         {' '}
                         {t(
