@@ -196,7 +196,7 @@ export const steps: CaseStep[] = [
   }),
 ];
 
-// The steps beside the stages: arrival, pauses of the case-level clocks, reassignment, hand-over.
+// The steps beside the stages: arrival, pauses (of the clocks and the stage deadline), reassignment, hand-over.
 steps.push(
   step({
     ...stepRoute(
@@ -219,8 +219,8 @@ steps.push(
       pauseRequestSchema,
       { zh: '申请暂停计时', en: 'Ask to pause the clocks' },
       {
-        zh: '被指派人，附原因（等待配件、学生不在、外部单位施工）；主管批准后暂停，最长时限到后自动恢复。',
-        en: 'The assignee, with a reason (waiting for parts, student absent, outside contractor); a supervisor approves; it ends by itself at its maximum length.',
+        zh: '被指派人，附原因（等待配件、学生不在、外部单位施工）；主管批准后暂停案件时限和当前环节时限（不发提醒、不计超时，结束后按暂停时长顺延），最长时限到后自动恢复。',
+        en: 'The assignee, with a reason (waiting for parts, student absent, outside contractor); once a supervisor approves, the case clocks and the current stage deadline are held (no reminder, no breach; the due moves on by the pause when it ends); it ends by itself at its maximum length.',
       },
     ),
     update: requestPauseUpdate,
@@ -243,7 +243,10 @@ steps.push(
       'endPause',
       endPauseSchema,
       { zh: '结束暂停', en: 'End a pause' },
-      { zh: '被指派人或主管；计时恢复。', en: 'The assignee or a supervisor; the clocks run again.' },
+      {
+        zh: '被指派人或主管；计时恢复，当前环节时限按暂停时长顺延（heldMs）。',
+        en: 'The assignee or a supervisor; the clocks run again, the stage deadline moved on by the pause (heldMs).',
+      },
     ),
     update: endPauseUpdate,
     toInput: (_b, actor) => ({ actor }),

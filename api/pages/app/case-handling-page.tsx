@@ -214,6 +214,12 @@ export function HandlingForms(props: {
             <label>
               {t('说明', 'Note')} <input type="text" name="note" maxlength={500} />
             </label>
+            <p class="hint">
+              {t(
+                '主管批准后，案件时限和当前环节时限一并暂停：不发提醒、不计超时，结束后按暂停时长顺延。',
+                'Once a supervisor approves, the case clocks and this stage’s deadline are held: no reminders, no breach; the due moves on by the pause when it ends.',
+              )}
+            </p>
           </>
         );
       case 'decide_pause':
@@ -340,8 +346,8 @@ export function caseHandlingPageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
     endPauseUpdate,
     (_b, actor) => ({ actor }),
     {
-      zh: '暂停已结束，恢复计时',
-      en: 'Pause ended; the clocks run again',
+      zh: '暂停已结束，恢复计时；当前环节时限已按暂停时长顺延',
+      en: 'Pause ended; the clocks run again and the stage deadline moved on by the pause',
     },
   );
   post(
