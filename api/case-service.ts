@@ -35,6 +35,7 @@ import type { Caller } from './auth.ts';
 import { directoryOrFail, readCase } from './reads.ts';
 import { tellReportersOfWithdrawal } from './report-notices.ts';
 import type { AppDeps } from './deps.ts';
+import { citedEvidenceProblem } from '../store/evidence.ts';
 import { ProblemError, type FieldError, type Lang } from './middleware/problems.ts';
 import type { NewCaseBody } from './schemas.ts';
 
@@ -497,3 +498,17 @@ export const finishedCase = (v: CaseView): ProblemError =>
     zh: `案件已${v.stage === 'closed' ? '关闭' : '撤销'}，不能再执行任何步骤`,
     en: `case is ${v.stage}; no further steps`,
   });
+
+/** Refuses (422, naming the field) a step that cites a file not confirmed for this case as cited. */
+export async function refuseBadEvidence(
+  deps: AppDeps,
+  caseId: string,
+  refs: readonly string[],
+  lang: Lang,
+): Promise<void> {
+  const problem = await citedEvidenceProblem(deps, caseId, refs);
+  if (!problem) return;
+  throw new ProblemError('unprocessable', problem.text, [
+    { field: 'evidence', message: lang === 'en' ? problem.text.en : problem.text.zh },
+  ]);
+}

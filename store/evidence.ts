@@ -103,6 +103,12 @@ const evidenceRecordSchema = z.object({
   size: z.number().int(),
   uploaderId: z.string(),
   key: z.string(),
+  /**
+   * Where a confirmed upload's bytes are kept: copied at confirm to a key no upload URL can
+   * write, so a second PUT to the upload URL (valid for its 10 minutes) cannot swap the file.
+   * Absent for files stored by the server itself and for uploads confirmed before.
+   */
+  sealedKey: z.string().optional(),
   createdAt: z.string(),
   status: z.enum(['pending', 'confirmed', 'rejected']),
   sha256: z.string().optional(),
@@ -322,6 +328,9 @@ export async function presignUpload(
   };
 }
 
+/** The key a file's bytes are read from: sealed at confirm where it was uploaded by URL. */
+const storedKey = (r: EvidenceRecord) => r.sealedKey ?? r.key;
+
 interface ReadBack {
   sha256: string;
   size: number;
@@ -337,6 +346,7 @@ async function readBack(
   deps: EvidenceDeps,
   key: string,
   limit = MAX_EVIDENCE_BYTES,
+  keep?: Uint8Array[],
 ): Promise<ReadBack | null> {
   let out;
   try {
@@ -364,6 +374,7 @@ async function readBack(
       return { sha256: '', size, head: head.subarray(0, headLen), contentType: out.ContentType };
     }
     hash.update(chunk);
+    keep?.push(chunk);
   }
   return { sha256: hash.digest('hex'), size, head: head.subarray(0, headLen), contentType: out.ContentType };
 }
@@ -420,7 +431,8 @@ export async function confirmUpload(deps: EvidenceDeps, evidenceId: string): Pro
       'file',
     );
   }
-  const got = await readBack(deps, record.key);
+  const bytes: Uint8Array[] = [];
+  const got = await readBack(deps, record.key, MAX_EVIDENCE_BYTES, bytes);
   if (!got) {
     throw new EvidenceError('not_uploaded', {
       zh: '文件尚未上传（或上传未成功）：请先用上传地址 PUT 文件再确认',
@@ -458,6 +470,17 @@ export async function confirmUpload(deps: EvidenceDeps, evidenceId: string): Pro
   }
   const refusal = contentRefusal(record.contentType, got.head);
   if (refusal) await reject(deps, record, refusal);
+  // The bytes just hashed, and no others, are what the reference will vouch for: kept under a key
+  // of their own (named by their hash, so two confirms racing over different bytes cannot mix).
+  const sealedKey = `sealed/${record.key}.${got.sha256}`;
+  await evidenceClient(deps.env).send(
+    new PutObjectCommand({
+      Bucket: deps.env.EVIDENCE_BUCKET,
+      Key: sealedKey,
+      Body: Buffer.concat(bytes),
+      ContentType: record.contentType,
+    }),
+  );
   const confirmedAt = new Date().toISOString();
   try {
     await deps.aws.ddb.send(
@@ -465,7 +488,7 @@ export async function confirmUpload(deps: EvidenceDeps, evidenceId: string): Pro
         TableName: deps.aws.tables.ops,
         Key: itemKey(record.evidenceId),
         UpdateExpression:
-          'SET #s = :confirmed, sha256 = :h, confirmedAt = :at REMOVE expiresAt, expiresAtEpoch',
+          'SET #s = :confirmed, sha256 = :h, confirmedAt = :at, sealedKey = :k REMOVE expiresAt, expiresAtEpoch',
         // Two confirms racing agree on the hash; a confirm after the object changed does not.
         ConditionExpression: '#s = :pending OR (#s = :confirmed AND sha256 = :h)',
         ExpressionAttributeNames: { '#s': 'status' },
@@ -474,6 +497,7 @@ export async function confirmUpload(deps: EvidenceDeps, evidenceId: string): Pro
           ':pending': 'pending',
           ':h': got.sha256,
           ':at': confirmedAt,
+          ':k': sealedKey,
         }),
       }),
     );
@@ -486,6 +510,10 @@ export async function confirmUpload(deps: EvidenceDeps, evidenceId: string): Pro
       now?.rejected ?? { zh: '该文件已被拒收', en: 'this file was refused' },
     );
   }
+  // The upload's own object is no longer read; a later PUT to its URL lands where nothing looks.
+  await evidenceClient(deps.env)
+    .send(new DeleteObjectCommand({ Bucket: deps.env.EVIDENCE_BUCKET, Key: record.key }))
+    .catch(() => undefined);
   return confirmed(record, got.sha256);
 }
 
@@ -536,12 +564,48 @@ export async function evidenceUrl(
     evidenceClient(deps.env),
     new GetObjectCommand({
       Bucket: deps.env.EVIDENCE_BUCKET,
-      Key: record.key,
+      Key: storedKey(record),
       ResponseContentType: record.contentType,
       ResponseContentDisposition: `inline; filename*=UTF-8''${encodeURIComponent(record.fileName)}`,
     }),
     { expiresIn },
   );
+}
+
+/**
+ * Whether a step may cite these references: every `evidence:` one must name a file confirmed for
+ * this case with the hash it carries (a record lookup, no re-read). Other references (a work order
+ * number, a note) pass as they are. Returns the first that may not, with why, or null.
+ */
+export async function citedEvidenceProblem(
+  deps: EvidenceDeps,
+  caseId: string,
+  refs: readonly string[],
+): Promise<{ ref: string; text: Bilingual } | null> {
+  for (const ref of refs) {
+    if (!ref.startsWith('evidence:')) continue;
+    const parsed = parseEvidenceRef(ref);
+    const record = parsed ? await getEvidence(deps, parsed.evidenceId) : null;
+    if (!parsed || !record || record.status !== 'confirmed')
+      return {
+        ref,
+        text: { zh: `证据引用无效或文件未确认：${ref}`, en: `not a confirmed file of this case: ${ref}` },
+      };
+    if (record.caseId !== caseId)
+      return {
+        ref,
+        text: { zh: `该文件属于其他案件，不能引用：${ref}`, en: `this file belongs to another case: ${ref}` },
+      };
+    if (record.sha256 !== parsed.sha256)
+      return {
+        ref,
+        text: {
+          zh: `引用中的 sha256 与该文件不符：${ref}`,
+          en: `the sha256 in the reference is not the file's: ${ref}`,
+        },
+      };
+  }
+  return null;
 }
 
 export type EvidenceProblem =
@@ -585,7 +649,7 @@ export async function checkEvidence(
   if (record.status !== 'confirmed') return fail('unconfirmed');
   if (opts.caseId !== undefined && record.caseId !== opts.caseId) return fail('other_case', record.caseId);
   if (record.sha256 !== sha256) return fail('record_mismatch', record.sha256);
-  const got = await readBack(deps, record.key, Number.MAX_SAFE_INTEGER);
+  const got = await readBack(deps, storedKey(record), Number.MAX_SAFE_INTEGER);
   if (!got) return fail('missing');
   if (got.sha256 !== sha256) return fail('swapped', got.sha256);
   return { ref, ok: true, evidenceId, sha256, size: got.size };

@@ -1,3 +1,4 @@
+import { formOr400 } from '../form-body.ts';
 import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
@@ -543,7 +544,7 @@ export function dutyPageRoutes(deps: AppDeps): Hono<AuthEnv> {
   app.post('/duties/:occurrenceId', auth, async (c) => {
     const lang = callerLanguage(c);
     const { occurrenceId } = parseOr400(occurrenceParam, c.req.param(), lang, 'path');
-    const form = await c.req.parseBody();
+    const form = await formOr400(c);
     const field = (k: string) => {
       const v = form[k];
       return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;

@@ -1,3 +1,4 @@
+import { formOr400 } from '../form-body.ts';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
@@ -138,7 +139,7 @@ export function evidenceRoutes(deps: AppDeps): Hono<EvidenceEnv> {
         en: 'send multipart/form-data with the file in the field `file`',
       });
     }
-    const form = await c.req.parseBody();
+    const form = await formOr400(c);
     const file = form.file;
     if (!(file instanceof File)) {
       throw new ProblemError(

@@ -1,3 +1,4 @@
+import { formOr400 } from '../form-body.ts';
 import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
@@ -282,7 +283,7 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
   // The checklist page's form: fields `<itemId>.result|note|roomId`; items left blank are not sent.
   app.post('/inspection/:roundId', auth, async (c) => {
     const after = await record(c, async () => {
-      const form = await c.req.parseBody();
+      const form = await formOr400(c);
       const field = (k: string) => {
         const v = form[k];
         return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;

@@ -38,6 +38,7 @@ import { deadlineStateLabels } from '../pages/ui.tsx';
 import { stageLabel } from '../../domain/stage-labels.ts';
 import { clientIp } from './action-links.tsx';
 import { ProblemError } from '../middleware/problems.ts';
+import { readForm, unreadableForm } from '../form-body.ts';
 
 /**
  * The public side of intake, no account needed: the places and their codes,
@@ -340,19 +341,20 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
           </p>,
           status,
         );
-      const address = clientIp(c, deps.env.TRUSTED_PROXY_HOPS) ?? 'unknown';
-      if (!(await withinRate(deps.aws, `addr:${address}`, ABUSE.perAddressPerHour, 3600)))
-        return refuse(429, {
-          zh: `同一网络一小时内最多提交 ${ABUSE.perAddressPerHour} 份报告，请稍后再试或直接联系宿舍管理员。`,
-          en: `At most ${ABUSE.perAddressPerHour} reports an hour from one network; try later or tell the dormitory office.`,
-        });
-      if (!(await withinRate(deps.aws, `place:${place.code}`, ABUSE.perPlacePerHour, 3600)))
-        return refuse(429, {
-          zh: '这个地点刚收到很多报告，管理人员已在处理，请稍后再试。',
-          en: 'This place has just had many reports and staff are on it; please try again later.',
-        });
-
-      const body = await c.req.parseBody({ all: true });
+      const body = await readForm(c, { all: true });
+      if (!body)
+        return publicPage(
+          c,
+          { zh: '报告问题', en: 'Report a problem' },
+          <ReportForm
+            lang={lang}
+            place={place}
+            values={{}}
+            errors={{ description: unreadableForm }}
+            anonymousAllowed={anonymousAllowed}
+          />,
+          400,
+        );
       const one = (k: string) => {
         const v = body[k];
         const first = Array.isArray(v) ? v[0] : v;
@@ -403,6 +405,19 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
           />,
           400,
         );
+
+      // Only a report that would be kept counts against the limits: one a person must correct does not.
+      const address = clientIp(c, deps.env.TRUSTED_PROXY_HOPS) ?? 'unknown';
+      if (!(await withinRate(deps.aws, `addr:${address}`, ABUSE.perAddressPerHour, 3600)))
+        return refuse(429, {
+          zh: `同一网络一小时内最多提交 ${ABUSE.perAddressPerHour} 份报告，请稍后再试或直接联系宿舍管理员。`,
+          en: `At most ${ABUSE.perAddressPerHour} reports an hour from one network; try later or tell the dormitory office.`,
+        });
+      if (!(await withinRate(deps.aws, `place:${place.code}`, ABUSE.perPlacePerHour, 3600)))
+        return refuse(429, {
+          zh: '这个地点刚收到很多报告，管理人员已在处理，请稍后再试。',
+          en: 'This place has just had many reports and staff are on it; please try again later.',
+        });
 
       const reportId = newReportId();
       const evidence: string[] = [];
@@ -537,7 +552,16 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
         </p>,
         403,
       );
-    const form = await c.req.parseBody();
+    const form = await readForm(c);
+    if (!form)
+      return publicPage(
+        c,
+        { zh: '回访', en: 'Survey' },
+        <p class="flash error" role="alert">
+          {t(lang, unreadableForm)}
+        </p>,
+        400,
+      );
     const parsed = surveySchema.safeParse({
       ...form,
       comment: typeof form.comment === 'string' && form.comment.trim() ? form.comment : undefined,

@@ -2,7 +2,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createdCaseSchema } from '../../api/schemas.ts';
 import { readChain } from '../../store/audit-chain.ts';
-import { evidenceClient, getEvidence } from '../../store/evidence.ts';
+import { checkEvidence, evidenceClient, getEvidence } from '../../store/evidence.ts';
 import { createSession } from '../../store/sessions.ts';
 import { fakeFiles, putTo, sha256 } from '../support/evidence-files.ts';
 import {
@@ -82,6 +82,49 @@ describe('uploading a photo to a case', () => {
     expect(view.status).toBe(302);
     const got = await fetch(view.headers.get('location')!);
     expect(Buffer.from(await got.arrayBuffer()).equals(file)).toBe(true);
+  });
+
+  it('a PUT to the upload URL after the confirm cannot swap the file', async () => {
+    const file = fakeFiles.png();
+    const { up, confirm } = await upload('staff-zhou', file, 'image/png', 'before.png');
+    const { ref, sha256: hash } = (await confirm.json()) as Confirmed;
+    // Other bytes of the same type and size: what the URL's signature still allows for its 10 minutes.
+    const other = Buffer.from(file);
+    other[other.length - 1] = other[other.length - 1]! ^ 0xff;
+    expect((await putTo(up.uploadUrl, other, 'image/png')).status).toBe(200);
+    const view = await call(s.app, 'GET', `/api/evidence/${up.evidenceId}`, { as: 'sup-wang' });
+    const got = Buffer.from(await (await fetch(view.headers.get('location')!)).arrayBuffer());
+    expect(got.equals(file)).toBe(true);
+    expect(sha256(got)).toBe(hash);
+    // Confirming again answers the same reference, and the file still checks out against it.
+    const again = await call(s.app, 'POST', up.confirmUrl, { as: 'staff-zhou' });
+    expect(((await again.json()) as Confirmed).ref).toBe(ref);
+    expect(await checkEvidence(s.deps, ref, { caseId })).toMatchObject({ ok: true });
+  });
+
+  it('a step may cite only files confirmed for its own case, as confirmed', async () => {
+    const file = fakeFiles.jpeg();
+    const { confirm } = await upload('staff-zhou', file, 'image/jpeg', 'mine.jpg');
+    const { ref } = (await confirm.json()) as Confirmed;
+    const other = await call(s.app, 'POST', '/api/cases', { as: 'sup-wang', body: newCaseBody() });
+    const otherId = createdCaseSchema.parse(await other.json()).caseId;
+    const rectify = (id: string, evidence: string[]) =>
+      call(s.app, 'POST', `/api/cases/${id}/rectification?lang=en`, {
+        as: 'staff-zhou',
+        body: { summary: '已更换 replaced', evidence },
+      });
+    const foreign = await rectify(otherId, [ref]);
+    expect(foreign.status).toBe(422);
+    const problem = (await foreign.json()) as Problem;
+    expect(problem.errors?.[0]?.field).toBe('evidence');
+    expect(problem.detail).toContain('another case');
+    const forged = ref.replace(/sha256=[0-9a-f]+/, `sha256=${'0'.repeat(64)}`);
+    expect((await rectify(caseId, [forged])).status).toBe(422);
+    expect((await rectify(caseId, ['evidence:ev_nosuchfile00000#sha256=' + '0'.repeat(64)])).status).toBe(
+      422,
+    );
+    // Its own file as confirmed passes the check; the case then refuses the step for its stage (409).
+    expect((await rectify(caseId, [ref, '工单 WO-1234'])).status).toBe(409);
   });
 
   it('the store refuses a PUT of another type or size than was asked for', async () => {
@@ -186,6 +229,19 @@ describe('uploading a photo to a case', () => {
       body: fake,
     });
     expect(refused.status).toBe(422);
+    // A body cut off mid-part, or a multipart without its boundary: the sender's fault, a 400.
+    for (const [type, body] of [
+      ['multipart/form-data; boundary=zz', '--zz\r\ncontent-disposition: form-data; name="file"; filena'],
+      ['multipart/form-data', 'garbage'],
+    ] as const) {
+      const cut = await s.app.request(`/api/cases/${caseId}/evidence/upload`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': type },
+        body,
+      });
+      expect(cut.status).toBe(400);
+      expect(((await cut.json()) as Problem).detail).toContain('表单无法读取');
+    }
   });
 });
 
@@ -291,10 +347,12 @@ describe('a swapped photo fails the case’s verification', () => {
     // Someone with write access to the bucket replaces the photo: same name, type and size.
     const after = fakeFiles.jpeg(before.length);
     const record = await getEvidence(s.deps, up.evidenceId);
+    // Where the confirmed bytes are kept (sealed at confirm, out of the upload URL's reach).
+    expect(record?.sealedKey).toMatch(/^sealed\//);
     await evidenceClient(s.deps.env).send(
       new PutObjectCommand({
         Bucket: s.deps.env.EVIDENCE_BUCKET,
-        Key: record!.key,
+        Key: record!.sealedKey,
         Body: after,
         ContentType: 'image/jpeg',
       }),

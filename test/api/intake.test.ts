@@ -419,6 +419,33 @@ describe('limits and hostile input', () => {
     expect(statuses[10]).toBe(429);
   });
 
+  it('counts only reports it keeps: a student who had to correct the form is not locked out', async () => {
+    await awayFromHourEdge();
+    const ip = '203.0.113.78';
+    const code = roomCode('A206', 'a-f2');
+    for (let i = 0; i < 12; i++)
+      expect((await report(code, { kind: 'bogus', description: `r${i}` }, { ip })).status).toBe(400);
+    expect((await report(code, { kind: 'repair', description: '床板松动' }, { ip })).status).toBe(303);
+  });
+
+  it('answers a form that arrived in pieces with the form again and a 400, never a 500', async () => {
+    const post = (body: string, type: string) =>
+      s.app.request(`/r/${roomCode('A207', 'a-f2')}`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': type, 'x-forwarded-for': nextAddress() },
+      });
+    const cut = await post(
+      '--zz\r\ncontent-disposition: form-data; name="kind"\r\n\r\nrepair\r\n--zz\r\ncontent-disp',
+      'multipart/form-data; boundary=zz',
+    );
+    expect(cut.status).toBe(400);
+    const html = await cut.text();
+    expect(html).toContain('表单无法读取');
+    expect(html).toContain('name="description"');
+    expect((await post('garbage', 'multipart/form-data')).status).toBe(400);
+  });
+
   it('limits reports per place, whatever the address', async () => {
     await awayFromHourEdge();
     const code = placeCode({ buildingId: 'bldg-b' });

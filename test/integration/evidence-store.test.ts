@@ -226,18 +226,13 @@ describe('checkEvidence re-hashes the stored file', () => {
     });
   });
 
-  it('fails a file swapped through the same upload URL after confirm (same type and size)', async () => {
+  it('a PUT through the upload URL after confirm cannot swap the file: the confirmed bytes were sealed', async () => {
     const { up, done } = await confirmedFile(caseId());
     const swap = fakeFiles.jpeg();
     expect((await putTo(up.uploadUrl, swap, 'image/jpeg')).status).toBe(200);
-    expect(await checkEvidence(deps, done.ref)).toEqual({
-      ref: done.ref,
-      ok: false,
-      evidenceId: up.evidenceId,
-      problem: 'swapped',
-      expected: done.sha256,
-      found: sha256(swap),
-    });
+    expect(await checkEvidence(deps, done.ref)).toMatchObject({ ok: true, sha256: done.sha256 });
+    const record = await getEvidence(deps, up.evidenceId);
+    expect(record?.sealedKey).toBe(`sealed/${record!.key}.${done.sha256}`);
   });
 
   it('fails a file replaced or deleted in the store directly', async () => {
@@ -247,13 +242,13 @@ describe('checkEvidence re-hashes the stored file', () => {
     await s3.send(
       new PutObjectCommand({
         Bucket: deps.env.EVIDENCE_BUCKET,
-        Key: record!.key,
+        Key: record!.sealedKey,
         Body: fakeFiles.png(),
         ContentType: 'image/jpeg',
       }),
     );
     expect(await checkEvidence(deps, a.done.ref)).toMatchObject({ ok: false, problem: 'swapped' });
-    await s3.send(new DeleteObjectCommand({ Bucket: deps.env.EVIDENCE_BUCKET, Key: record!.key }));
+    await s3.send(new DeleteObjectCommand({ Bucket: deps.env.EVIDENCE_BUCKET, Key: record!.sealedKey }));
     expect(await checkEvidence(deps, a.done.ref)).toMatchObject({ ok: false, problem: 'missing' });
   });
 

@@ -1,3 +1,4 @@
+import { formOr400 } from '../../form-body.ts';
 import { Hono } from 'hono';
 import {
   calendarYear,
@@ -300,7 +301,7 @@ export function calendarAdminRoutes(deps: AppDeps): Hono<WebEnv> {
 
   app.post('/admin/calendar', async (c) => {
     if (!viewerHas(c, ['admin'])) return refusedPage(c, TITLE, RULE);
-    const body = await c.req.parseBody();
+    const body = await formOr400(c);
     const text = typeof body.text === 'string' ? body.text.replace(/\r\n/g, '\n') : '';
     const note = typeof body.note === 'string' ? body.note.trim().slice(0, 200) : '';
     if (text.length > MAX_TEXT)

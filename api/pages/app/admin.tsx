@@ -1,5 +1,6 @@
 // Longer than most modules because the import page’s three steps (upload, preview, apply) share their report rendering.
 import { Hono } from 'hono';
+import { formOr400 } from '../../form-body.ts';
 import { validateDirectory } from '../../../domain/directory-schema.ts';
 import type { Directory } from '../../../domain/directory.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
@@ -303,7 +304,7 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
     const lang = c.get('lang');
     const t = (b: Bilingual) => inLang(b, lang);
     const csrf = c.get('csrfToken');
-    const body = await c.req.parseBody();
+    const body = await formOr400(c);
     const file = body.file;
     const fail = (problems: ImportProblem[], rows: number | null, status: 400 | 413 = 400) =>
       page(
@@ -410,7 +411,7 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
   app.post('/admin/directory/apply', async (c) => {
     if (!allowed(c)) return refusedPage(c, TITLE, ADMIN_RULE);
     const lang = c.get('lang');
-    const body = await c.req.parseBody();
+    const body = await formOr400(c);
     let raw: unknown = null;
     try {
       raw = typeof body.directory === 'string' ? (JSON.parse(body.directory) as unknown) : null;

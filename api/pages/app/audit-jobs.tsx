@@ -1,3 +1,4 @@
+import { formOr400 } from '../../form-body.ts';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { periodBounds } from '../../../audit/export.ts';
@@ -70,7 +71,7 @@ export function auditJobPages(deps: AppDeps): Hono<WebEnv> {
 
   app.post('/audit/jobs', async (c) => {
     if (!allowed(c)) return refusedPage(c, TITLE, RULE);
-    const parsed = form.safeParse(await c.req.parseBody());
+    const parsed = form.safeParse(await formOr400(c));
     if (!parsed.success) {
       const errors: Record<string, Bilingual> = {};
       for (const i of parsed.error.issues) {

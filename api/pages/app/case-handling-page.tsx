@@ -1,5 +1,6 @@
 // The case page's part for the case-level clocks and the steps beside the stages: the clocks
 // with their state, the pauses, and the forms for arrival, pauses, reassignment and hand-over.
+import { formOr400 } from '../../form-body.ts';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Hono } from 'hono';
 import type { z } from 'zod';
@@ -296,7 +297,7 @@ export function caseHandlingPageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
       if (!caseId.success) return c.notFound();
       const back = `/app/cases/${encodeURIComponent(caseId.data)}`;
       try {
-        const parsed = parseForm(schema, form(await c.req.parseBody()));
+        const parsed = parseForm(schema, form(await formOr400(c)));
         if (!parsed.ok) {
           const first = Object.values(parsed.errors)[0];
           return redirectWithFlash(c, back, {

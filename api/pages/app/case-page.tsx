@@ -1,4 +1,5 @@
 // Longer than most modules because one page holds every step form and the merged timeline, so which forms a person sees is decided in one place.
+import { formOr400 } from '../../form-body.ts';
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import { stepSeqs } from '../../../audit/scan.ts';
@@ -7,6 +8,7 @@ import {
   EVIDENCE_REF_PATTERN,
   EvidenceError,
   MAX_EVIDENCE_BYTES,
+  citedEvidenceProblem,
   parseEvidenceRef,
   putEvidence,
 } from '../../../store/evidence.ts';
@@ -812,7 +814,7 @@ export function casePageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
   ) =>
     app.post(`/cases/:caseId/${stepPaths[step]}`, async (c) => {
       const caseId = caseIdOf(c);
-      const form = await c.req.parseBody();
+      const form = await formOr400(c);
       const back = `/app/cases/${encodeURIComponent(caseId)}`;
       try {
         const out = await run(c, caseId, form);
@@ -895,6 +897,8 @@ export function casePageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
       }
       return { errors };
     }
+    const badRef = await citedEvidenceProblem(deps, caseId, parsed.data.evidence);
+    if (badRef) return { errors: { evidenceText: badRef.text } };
     await takeStep(deps, viewer, caseId, reportRectificationUpdate, (actor) => ({
       actor,
       summary: parsed.data.summary,
@@ -916,6 +920,8 @@ export function casePageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
       (v): v is string => typeof v === 'string' && parseEvidenceRef(v) !== null,
     );
     const photos = [...fromScript, ...uploaded.refs];
+    const badPhoto = await citedEvidenceProblem(deps, caseId, photos);
+    if (badPhoto) return { errors: { photos: badPhoto.text } };
     const typed = (str(form.notes) ?? '').trim();
     // A review carries no evidence list of its own: the photos' references ride in its notes,
     // which the audit entry records, so their hashes enter the chain all the same.

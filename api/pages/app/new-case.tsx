@@ -1,4 +1,5 @@
 // Longer than most modules because the pickers, their no-JavaScript fallback and the double-submit key belong to one form.
+import { formOr400 } from '../../form-body.ts';
 import { randomUUID } from 'node:crypto';
 import type { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -357,7 +358,7 @@ export function newCaseRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
   app.post('/cases/new', async (c) => {
     const viewer = viewerOf(c);
     const lang = c.get('lang');
-    const raw = formValues(await c.req.parseBody());
+    const raw = formValues(await formOr400(c));
     const form = formSchema.parse(raw);
     const reporterName = optional(form.reporterName);
     const reporterEmail = optional(form.reporterEmail);

@@ -1,3 +1,4 @@
+import { formOr400 } from '../../form-body.ts';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { CaseView } from '../../../domain/case-model.ts';
@@ -255,7 +256,7 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
         zh: '您不负责这个地点的报告',
         en: 'you do not triage reports of this place',
       });
-    const form = await c.req.parseBody();
+    const form = await formOr400(c);
     const parsed = decisionSchema.safeParse(form);
     if (!parsed.success) {
       const field = String(parsed.error.issues[0]?.path[0] ?? 'action');
