@@ -370,8 +370,11 @@ export async function listCasesFor(
     if (err instanceof BadCursorError) {
       throw new ProblemError(
         'validation',
-        { zh: `cursor 无效：${err.message}`, en: `bad cursor: ${err.message}` },
-        [{ field: 'cursor', message: err.message }],
+        {
+          zh: 'cursor 无效：请使用上一页响应中的 nextCursor，或去掉 cursor 从第一页开始',
+          en: `bad cursor: ${err.message}; use the nextCursor of the previous page, or leave it out to start from the first`,
+        },
+        [{ field: 'cursor', message: lang === 'en' ? err.message : 'cursor 无效' }],
       );
     }
     throw err;

@@ -46,7 +46,27 @@ export function commitmentRoutes(deps: AppDeps): Hono<WebEnv> {
     const dir = await loadDirectory(deps.aws.ddb, deps.aws.tables);
     const buildingId = c.req.query('buildingId');
     const building = buildingId ? dir?.buildings.find((b) => b.id === buildingId) : undefined;
-    if (buildingId && !building) return c.notFound();
+    // A person followed a stale or mistyped address: a page that says so, not the API's JSON.
+    if (buildingId && !building)
+      return c.html(
+        <Layout
+          title={{ zh: '服务承诺公示', en: 'Our service commitments' }}
+          lang={lang}
+          currentUrl="/commitments"
+        >
+          <p class="flash error" role="alert">
+            {inLang(
+              {
+                zh: `没有编号为「${buildingId}」的楼栋或区域。`,
+                en: `There is no building or area “${buildingId}”.`,
+              },
+              lang,
+            )}{' '}
+            <a href="/commitments">{inLang({ zh: '查看全部', en: 'See them all' }, lang)}</a>
+          </p>
+        </Layout>,
+        404,
+      );
     const tz = deps.env.CAMPUS_TZ;
     const now = new Date().toISOString();
     const range = periodBounds(new Date(Date.parse(now) - WINDOW_DAYS * 86_400_000).toISOString(), now, tz);

@@ -605,6 +605,9 @@ describe('printable codes and the commitments page', () => {
     expect(en).toContain('Our service commitments');
     expect(en).toContain('by the end of the working day');
     expect(en).not.toMatch(/>0 working days/);
-    expect((await s.app.request('/commitments?buildingId=nowhere')).status).toBe(404);
+    const nowhere = await s.app.request('/commitments?buildingId=nowhere');
+    expect(nowhere.status).toBe(404);
+    expect(nowhere.headers.get('content-type')).toContain('text/html');
+    expect(await nowhere.text()).toContain('没有编号为「nowhere」的楼栋或区域');
   });
 });
