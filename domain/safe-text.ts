@@ -5,7 +5,14 @@
  * stalling a case anywhere downstream.
  */
 
-export type TextFlaw = 'lone_surrogate' | 'control' | 'bidi_override' | 'line_break' | 'noncharacter';
+export type TextFlaw =
+  | 'lone_surrogate'
+  | 'control'
+  | 'bidi_override'
+  | 'line_break'
+  | 'noncharacter'
+  | 'undecodable'
+  | 'invisible_only';
 
 // C0 controls except tab, LF and CR; DEL; C1 controls.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
@@ -14,6 +21,10 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/u;
 const BIDI = /[\u202A-\u202E\u2066-\u2069]/u;
 const LINE_BREAK = /[\r\n\u0085\u2028\u2029]/u;
 const NONCHARACTER = /[\uFDD0-\uFDEF\uFFFE\uFFFF]/u;
+// What a decoder puts where the bytes were not UTF-8: the text as sent is lost, so it is refused, not kept.
+const REPLACEMENT = /\uFFFD/u;
+// Spaces and the zero-width marks: a text of these alone reads as nothing.
+const INVISIBLE_ONLY = /^[\s\u180E\u200B-\u200D\u2060\uFEFF]+$/u;
 // Without the u flag the pattern sees UTF-16 code units, so an unpaired half shows.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -24,6 +35,8 @@ export function textFlaw(s: string, opts: { singleLine?: boolean } = {}): TextFl
   if (BIDI.test(s)) return 'bidi_override';
   if (NONCHARACTER.test(s)) return 'noncharacter';
   if (opts.singleLine && LINE_BREAK.test(s)) return 'line_break';
+  if (REPLACEMENT.test(s)) return 'undecodable';
+  if (INVISIBLE_ONLY.test(s)) return 'invisible_only';
   return null;
 }
 
@@ -40,6 +53,14 @@ export const textFlawMessage: Record<TextFlaw, { zh: string; en: string }> = {
   },
   line_break: { zh: '不能包含换行', en: 'must be a single line' },
   noncharacter: { zh: '包含无效的 Unicode 字符，请删除', en: 'contains Unicode noncharacters; remove them' },
+  undecodable: {
+    zh: '包含无法识别的字符（�），通常是文字编码不是 UTF-8；请重新输入',
+    en: 'contains a character that could not be read (�), usually text that was not UTF-8; please type it again',
+  },
+  invisible_only: {
+    zh: '只有不可见字符，请输入内容',
+    en: 'has only invisible characters; please type some text',
+  },
 };
 
 /** Replaces unpaired surrogates with U+FFFD so the text always encodes as UTF-8. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sentEmails, uniqueId } from '../support/stack.ts';
-import { call, startApiStack, type ApiStack } from './harness.ts';
+import { call, startApiStack, tokenFor, type ApiStack } from './harness.ts';
 
 /**
  * Issue 11, items 1 and 8: nothing a user types stalls a case. Hostile
@@ -36,6 +36,7 @@ describe('hostile text', () => {
     ['a bidi override', 'title', 'abc\u202Edef'],
     ['a line break in a mail subject', 'title', 'A101\r\nBcc: victim@example.com'],
     ['an escape sequence', 'description', '\u001b[31mred'],
+    ['only zero-width characters', 'title', '\u200B\u200D'],
   ])('refuses %s in %s, naming the field', async (_what, field, value) => {
     const res = await call(s.app, 'POST', '/api/cases', {
       as: 'sup-wang',
@@ -43,6 +44,22 @@ describe('hostile text', () => {
     });
     expect(res.status).toBe(400);
     expect(await fieldsOf(res)).toContain(field);
+  });
+
+  it('refuses a body whose bytes are not UTF-8, naming the field, instead of keeping replacement marks', async () => {
+    const token = await tokenFor('sup-wang');
+    const json = Buffer.concat([
+      Buffer.from('{"title":"A101 '),
+      Buffer.from([0xff, 0xfe, 0xc0, 0xaf]),
+      Buffer.from(JSON.stringify(newCase()).replace(/^\{"title":"[^"]*"/, '"')),
+    ]);
+    const res = await s.app.request('/api/cases', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: json,
+    });
+    expect(res.status).toBe(400);
+    expect(await fieldsOf(res)).toContain('title');
   });
 
   it('refuses a lone surrogate in a step and in a reporter name', async () => {

@@ -12,6 +12,13 @@ describe('textFlaw', () => {
     ['abc\u202Edef', 'bidi_override'],
     ['\u2067x', 'bidi_override'],
     ['\uFFFE', 'noncharacter'],
+    // What a decoder left where the bytes were not UTF-8.
+    ['\uFFFD', 'undecodable'],
+    ['水龙头\uFFFD\uFFFD', 'undecodable'],
+    // Nothing a person can read.
+    ['\u200B', 'invisible_only'],
+    [' \u200B\u200D\u2060 ', 'invisible_only'],
+    ['\uFEFF', 'invisible_only'],
   ] as const)('refuses %j as %s', (s, flaw) => {
     expect(textFlaw(s)).toBe(flaw);
   });
