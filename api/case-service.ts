@@ -9,7 +9,13 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { BadCursorError, listCases, type ListPage } from '../store/case-lists.ts';
 import { nextCaseNumber } from '../store/counters.ts';
 import { claimIdempotencyKey, findClaim, type IdempotencyClaim } from '../store/idempotency.ts';
-import { localDate, localTimeToInstant, pinCalendar, type PinnedCalendar } from '../domain/calendar.ts';
+import {
+  addDays,
+  localDate,
+  localTimeToInstant,
+  pinCalendar,
+  type PinnedCalendar,
+} from '../domain/calendar.ts';
 import {
   checkStep,
   isTerminal,
@@ -332,14 +338,16 @@ export async function listCasesFor(
     });
   }
   const tz = deps.env.CAMPUS_TZ;
-  const instant = (v: string | undefined) =>
+  // A campus date as `to` takes in that whole day, as the KPIs' periods do: `to=2026-12-06`
+  // lists the cases opened on the 6th too. An instant is taken as it is.
+  const instant = (v: string | undefined, end: boolean) =>
     v === undefined
       ? undefined
       : /^\d{4}-\d{2}-\d{2}$/.test(v)
-        ? localTimeToInstant(v, '00:00', tz)
+        ? localTimeToInstant(end ? addDays(v, 1) : v, '00:00', tz)
         : new Date(v).toISOString();
-  const from = instant(q.from);
-  const to = instant(q.to);
+  const from = instant(q.from, false);
+  const to = instant(q.to, true);
   if (from && to && from > to) {
     throw new ProblemError('validation', { zh: 'to 须晚于 from', en: 'to must not be before from' }, [
       { field: 'to', message: lang === 'en' ? 'before from' : '早于 from' },

@@ -105,6 +105,19 @@ describe('a case citing a 6T item', () => {
     });
     const items = ((await list.json()) as { items: unknown[] }).items.map((i) => caseSummarySchema.parse(i));
     expect(items.find((i) => i.caseId === caseId)?.cited?.number).toBe(1);
+    // A campus date as `to` takes in that whole day: from and to the day it opened lists it,
+    // whatever the hour (the campus day starts 8 hours before UTC's).
+    const today = localDate(v.openedAt, deps.env.CAMPUS_TZ);
+    const sameDay = await call(
+      app,
+      'GET',
+      `/api/cases?buildingId=bldg-a&limit=100&from=${today}&to=${today}`,
+      {
+        as: 'sup-wang',
+      },
+    );
+    const listed = ((await sameDay.json()) as { items: { caseId: string }[] }).items.map((i) => i.caseId);
+    expect(listed).toContain(caseId);
   });
 
   it('refuses an item the catalogue lacks with a 422 naming itemId', async () => {
@@ -124,6 +137,16 @@ describe('a case citing a 6T item', () => {
       body: newCaseBody({ itemId: 'safety' }),
     });
     expect(bad.status).toBe(400);
+  });
+
+  it('says what is wrong with a page’s query in the page’s own language', async () => {
+    const zh = await (await page('/app/dashboard?from=bogus', 'wg-chen')).text();
+    expect(zh).toContain('data-errors');
+    expect(zh).not.toContain('Invalid');
+    const en = await (await page('/app/dashboard?from=bogus', 'wg-chen', 'en')).text();
+    expect(en).toMatch(/from: Invalid/);
+    const week = await (await page('/app/dashboard/weekly?week=2026-W99', 'wg-chen')).text();
+    expect(week).toContain('ISO 周，如 2026-W07');
   });
 
   it('shows the citation on the case page, in the list and in its CSV export', async () => {

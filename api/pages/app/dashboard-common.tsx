@@ -5,6 +5,7 @@ import type { Role } from '../../../domain/directory.ts';
 import type { KpiValue } from '../../../domain/kpi.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import type { WebEnv } from '../../middleware/session.ts';
+import { parseBilingual } from '../../middleware/validation.ts';
 import { Layout } from '../layout.tsx';
 
 /**
@@ -72,13 +73,11 @@ export type QueryResult<T> = { ok: true; value: T } | { ok: false; errors: Recor
  * language switch adds `lang`); each bad one is reported by name in both languages.
  */
 export function parseQuery<S extends z.ZodType>(c: WebContext, schema: S): QueryResult<z.output<S>> {
-  const r = schema.safeParse(c.req.query());
-  if (r.success) return { ok: true, value: r.data };
+  const r = parseBilingual(schema, c.req.query());
+  if (r.ok) return r;
   const errors: Record<string, Bilingual> = {};
-  for (const i of r.error.issues) {
-    const field = i.path.map(String).join('.') || '(query)';
-    errors[field] ??= { zh: `${field}：${i.message}`, en: `${field}: ${i.message}` };
-  }
+  for (const [field, m] of Object.entries(r.errors))
+    errors[field] = { zh: `${field}：${m.zh}`, en: `${field}: ${m.en}` };
   return { ok: false, errors };
 }
 

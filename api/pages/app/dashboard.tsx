@@ -70,7 +70,7 @@ const dashboardQuery = z.object({
   to: date.optional(),
 });
 const weeklyQuery = z.object({
-  week: z.string().refine(isValidIsoWeek, 'an ISO week like 2026-W07'),
+  week: z.string().refine(isValidIsoWeek, 'ISO 周，如 2026-W07 / an ISO week like 2026-W07'),
   building: z.string().max(100).optional(),
 });
 
