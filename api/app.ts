@@ -19,6 +19,7 @@ import { qrRoutes } from './pages/app/qr.tsx';
 import { authRoutes } from './routes/auth.tsx';
 import { sessionMiddleware } from './middleware/session.ts';
 import { documentPages } from './pages/page-routes.ts';
+import { asErrorPage } from './pages/error-page.tsx';
 import { moreAppRoutes } from './pages/app/dashboard.tsx';
 import { webAppRoutes } from './pages/app/routes.tsx';
 import { zeroReportActionHandlers, zeroReportRoutes } from './routes/zero-report.tsx';
@@ -45,8 +46,9 @@ export function createApp(given: AppDeps): Hono {
     },
   };
   const app = new OpenAPIHono<BlankEnv>({ defaultHook: validationHook });
-  app.onError(problemOnError);
-  app.notFound(problemNotFound);
+  // A browser on a page address gets the same problem as a page; API clients keep problem+json.
+  app.onError(async (err, c) => asErrorPage(c, await problemOnError(err, c)));
+  app.notFound(async (c) => asErrorPage(c, await problemNotFound(c)));
 
   const limit = bodyLimit({
     maxSize: MAX_BODY_BYTES,

@@ -404,3 +404,24 @@ describe('web pages: the case list and its exports', () => {
     expect(titles.sort()).toEqual([`${tag} routine`, `=${tag} urgent`].sort());
   });
 });
+
+describe('web pages: errors a browser reads', () => {
+  const html = { accept: 'text/html,application/xhtml+xml', 'accept-language': 'zh-CN' };
+  it('answers a browser on a page address with a page, and API clients with problem+json', async () => {
+    const cookie = `rectify_session=${(await as('sup-wang')).id}`;
+    const bad = await s.app.request('/inspection/nope', { headers: { ...html, cookie } });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toContain('text/html');
+    expect(await bad.text()).toContain('data-problem-status="400"');
+    const missing = await s.app.request('/no/such/page', { headers: html });
+    expect(missing.status).toBe(404);
+    const page = await missing.text();
+    expect(page).toContain('role="alert"');
+    expect(page).toContain('返回工作台');
+    // The API keeps its problem+json whatever the Accept header; so does a script asking for nothing.
+    const api = await s.app.request('/api/no-such-route', { headers: html });
+    expect(api.headers.get('content-type')).toContain('application/problem+json');
+    const script = await s.app.request('/inspection/nope', { headers: { cookie } });
+    expect(script.headers.get('content-type')).toContain('application/problem+json');
+  });
+});

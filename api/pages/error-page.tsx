@@ -1,0 +1,35 @@
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { callerLanguage } from '../middleware/problems.ts';
+import { Layout } from './layout.tsx';
+
+/**
+ * Whether a person's browser asked: a page address (not the API, whose clients read
+ * problem+json) requested for HTML. Scripts and tests that ask for nothing keep the JSON.
+ */
+function wantsPage(c: Context): boolean {
+  const path = c.req.path;
+  if (path === '/api' || path.startsWith('/api/') || path === '/openapi.json') return false;
+  return (c.req.header('accept') ?? '').includes('text/html');
+}
+
+/**
+ * The app's problem answer as a page when a browser asked for one: the same status, title
+ * and message (already in the caller's language) inside the site's frame, with a way on.
+ */
+export async function asErrorPage(c: Context, res: Response): Promise<Response> {
+  if (!wantsPage(c) || !(res.headers.get('content-type') ?? '').includes('problem+json')) return res;
+  const p = (await res.clone().json()) as { title: string; detail: string; status: number };
+  const lang = callerLanguage(c);
+  return c.html(
+    <Layout title={{ zh: p.title, en: p.title }} lang={lang} currentUrl={c.req.path}>
+      <p class="flash error" role="alert" data-problem-status={String(p.status)}>
+        {p.detail}
+      </p>
+      <p>
+        <a href="/app">{lang === 'en' ? 'Back to the app' : '返回工作台'}</a>
+      </p>
+    </Layout>,
+    p.status as ContentfulStatusCode,
+  );
+}
