@@ -1,4 +1,5 @@
 import type { Duration, PinnedCalendar } from './calendar.ts';
+import { stageStatusLabels } from './stage-labels.ts';
 import { CASE_BUDGETS, LEGACY_BUDGETS, checkBudgets } from './case-budgets.ts';
 import type { CaseAction, SurveyScore } from './case-action.ts';
 import type { CaseClock, PauseRecord } from './case-clocks.ts';
@@ -286,7 +287,7 @@ export function checkStep(
   if (stagesAllowed && !stagesAllowed.includes(view.stage)) {
     return {
       kind: 'conflict',
-      message: `step ${step} is not open while the case is ${view.stage}; it needs stage ${stagesAllowed.join(' or ')} / 案件当前环节（${view.stage}）不能执行此操作`,
+      message: `step ${step} is not open while the case is ${view.stage}; it needs stage ${stagesAllowed.join(' or ')} / 案件当前处于「${stageStatusLabels[view.stage].zh}」，不能执行此操作（需处于「${stagesAllowed.map((x) => stageStatusLabels[x].zh).join('」或「')}」）`,
     };
   }
   const supervisor = isSupervisorOf(actor, view, policy);

@@ -19,9 +19,11 @@ import type { ActionHandler, AppDeps } from '../deps.ts';
 import { callerLanguage, ProblemError, type Lang } from '../middleware/problems.ts';
 import { jsonBody, parseOr400 } from '../middleware/validation.ts';
 import { directoryOrFail as directoryOr503 } from '../reads.ts';
+import { boundedDate } from '../schemas.ts';
 
 const nightParam = z.object({
-  night: z.string().regex(NIGHT, 'a date like 2026-12-04 / 日期格式如 2026-12-04'),
+  // A calendar date that exists (not 2026-02-30) within the years Rectify keeps.
+  night: z.string().regex(NIGHT, 'a date like 2026-12-04 / 日期格式如 2026-12-04').pipe(boundedDate),
 });
 const pageQuery = z.object({ lang: z.enum(['zh-CN', 'en']).optional() });
 

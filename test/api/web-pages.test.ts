@@ -6,7 +6,7 @@ import { createSession } from '../../store/sessions.ts';
 import { signOffUpdate } from '../../workflows/rectification-case/messages.ts';
 import { fakeFiles } from '../support/evidence-files.ts';
 import { uniqueId } from '../support/stack.ts';
-import { startApiStack, type ApiStack } from './harness.ts';
+import { startApiStack, tokenFor, type ApiStack } from './harness.ts';
 
 /**
  * The case pages over the real stack, driven with app.request and real
@@ -423,5 +423,41 @@ describe('web pages: errors a browser reads', () => {
     expect(api.headers.get('content-type')).toContain('application/problem+json');
     const script = await s.app.request('/inspection/nope', { headers: { cookie } });
     expect(script.headers.get('content-type')).toContain('application/problem+json');
+  });
+
+  it('refuses a night that is not a date with a 400, not "has not opened"', async () => {
+    const token = await tokenFor('sup-wang');
+    for (const night of ['2026-02-30', '0000-01-01']) {
+      const res = await s.app.request(`/api/zero-reports/${night}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect([night, res.status]).toEqual([night, 400]);
+    }
+  });
+
+  it('names a step refused for the stage by the stage’s name, not its id', async () => {
+    const token = await tokenFor('sup-wang');
+    const opened = await s.app.request('/api/cases', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        title: `stage words ${uniqueId('t')}`,
+        description: '灯不亮',
+        source: 'repair',
+        severity: 'routine',
+        location: { buildingId: 'bldg-a', floorId: 'a-f1', roomId: 'A101' },
+        assigneeId: 'staff-zhou',
+      }),
+    });
+    const { caseId } = (await opened.json()) as { caseId: string };
+    const early = await s.app.request(`/api/cases/${caseId}/review`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ passed: true, notes: 'ok' }),
+    });
+    expect(early.status).toBe(409);
+    const detail = ((await early.json()) as { detail: string }).detail;
+    expect(detail).toContain('「原因分析」');
+    expect(detail).not.toContain('（analysing）');
   });
 });
