@@ -42,29 +42,6 @@ export function parseOr400<S extends z.ZodType>(
   );
 }
 
-/**
- * Parses with a zod schema; on failure, each field's first problem in both languages (zod's own
- * wording in Chinese and English; a schema's own message as it is written), for pages that show both.
- */
-export function parseBilingual<S extends z.ZodType>(
-  schema: S,
-  data: unknown,
-): { ok: true; value: z.output<S> } | { ok: false; errors: Record<string, { zh: string; en: string }> } {
-  const en = schema.safeParse(data, { error: enErrors });
-  if (en.success) return { ok: true, value: en.data };
-  const zh = schema.safeParse(data, { error: zhErrors });
-  const zhOf = new Map<string, string>();
-  if (!zh.success)
-    for (const i of zh.error.issues)
-      if (!zhOf.has(fieldOf(i.path, 'query'))) zhOf.set(fieldOf(i.path, 'query'), i.message);
-  const errors: Record<string, { zh: string; en: string }> = {};
-  for (const i of en.error.issues) {
-    const field = fieldOf(i.path, 'query');
-    errors[field] ??= { zh: zhOf.get(field) ?? i.message, en: i.message };
-  }
-  return { ok: false, errors };
-}
-
 const valueAt = (data: unknown, path: readonly PropertyKey[]): unknown =>
   path.reduce<unknown>(
     (v, k) => (typeof v === 'object' && v !== null ? (v as Record<PropertyKey, unknown>)[k] : undefined),

@@ -243,6 +243,15 @@ describe('web pages: the case page', () => {
     });
     expect(unchosen.status).toBe(303);
     expect((await getCaseRecord(s.deps.aws.ddb, s.deps.aws.tables, caseId))?.assigneeId).toBe('staff-zhao');
+    // The flash above the page says which field was wrong.
+    const flashed = await s.app.request(unchosen.headers.get('location')!, {
+      headers: {
+        cookie: [`rectify_session=${(await as('sup-wang')).id}`, unchosen.headers.get('set-cookie') ?? '']
+          .map((x) => x.split(';')[0])
+          .join('; '),
+      },
+    });
+    expect(await flashed.text()).toMatch(/class="flash error"[^>]*>[^<]*接手人：/);
     expect(stepsOn(await (await get(`/app/cases/${caseId}`, 'staff-zhao')).text())).toEqual([
       'root_cause',
       'comment',

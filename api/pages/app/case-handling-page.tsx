@@ -58,6 +58,15 @@ export const handlingPaths: Record<HandlingStep, string> = {
   hand_over: 'hand-over',
 };
 
+/** The handling forms' fields as their labels read, for a refusal shown away from the form. */
+const fieldLabels: Record<string, Bilingual> = {
+  reason: { zh: '原因', en: 'Reason' },
+  note: { zh: '说明', en: 'Note' },
+  notes: { zh: '说明', en: 'Notes' },
+  assigneeId: { zh: '接手人', en: 'Colleague' },
+  approve: { zh: '审批结果', en: 'Decision' },
+};
+
 const titles: Record<HandlingStep, Bilingual> = {
   arrived: { zh: '登记到场', en: 'I am on site' },
   request_pause: { zh: '申请暂停计时', en: 'Ask to pause the clocks' },
@@ -299,10 +308,16 @@ export function caseHandlingPageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
       try {
         const parsed = parseForm(schema, form(await formOr400(c)));
         if (!parsed.ok) {
-          const first = Object.values(parsed.errors)[0];
+          const [field, first] = Object.entries(parsed.errors)[0] ?? [];
+          const label = field ? fieldLabels[field] : undefined;
           return redirectWithFlash(c, back, {
             kind: 'error',
-            text: first ?? { zh: '表单有误', en: 'The form has errors' },
+            // The flash stands above the page, away from its field: it says which one.
+            text: first
+              ? label
+                ? { zh: `${label.zh}：${first.zh}`, en: `${label.en}: ${first.en}` }
+                : first
+              : { zh: '表单有误', en: 'The form has errors' },
           });
         }
         const { view, dir } = await readCaseFor(deps, viewerOf(c), caseId.data);

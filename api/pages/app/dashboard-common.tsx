@@ -5,8 +5,8 @@ import type { Role } from '../../../domain/directory.ts';
 import type { KpiValue } from '../../../domain/kpi.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import type { WebEnv } from '../../middleware/session.ts';
-import { parseBilingual } from '../../middleware/validation.ts';
 import { Layout } from '../layout.tsx';
+import { parseForm } from './web-kit.tsx';
 
 /**
  * Pieces the dashboard, audit and admin pages share: the page shell bound to
@@ -73,11 +73,14 @@ export type QueryResult<T> = { ok: true; value: T } | { ok: false; errors: Recor
  * language switch adds `lang`); each bad one is reported by name in both languages.
  */
 export function parseQuery<S extends z.ZodType>(c: WebContext, schema: S): QueryResult<z.output<S>> {
-  const r = parseBilingual(schema, c.req.query());
-  if (r.ok) return r;
+  const r = parseForm(schema, c.req.query());
+  if (r.ok) return { ok: true, value: r.data };
   const errors: Record<string, Bilingual> = {};
-  for (const [field, m] of Object.entries(r.errors))
+  for (const [key, m] of Object.entries(r.errors)) {
+    const field = key === '_form' ? '(query)' : key;
+
     errors[field] = { zh: `${field}：${m.zh}`, en: `${field}: ${m.en}` };
+  }
   return { ok: false, errors };
 }
 
