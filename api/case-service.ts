@@ -348,7 +348,9 @@ export async function listCasesFor(
         : new Date(v).toISOString();
   const from = instant(q.from, false);
   const to = instant(q.to, true);
-  if (from && to && from > to) {
+  // `to` as a date ends where its day does: a `from` on the day after it is as reversed as a later one.
+  const dateOnlyTo = q.to !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(q.to);
+  if (from && to && (from > to || (dateOnlyTo && from >= to))) {
     throw new ProblemError('validation', { zh: 'to 须晚于 from', en: 'to must not be before from' }, [
       { field: 'to', message: lang === 'en' ? 'before from' : '早于 from' },
     ]);

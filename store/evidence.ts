@@ -106,7 +106,7 @@ const evidenceRecordSchema = z.object({
   /**
    * Where a confirmed upload's bytes are kept: copied at confirm to a key no upload URL can
    * write, so a second PUT to the upload URL (valid for its 10 minutes) cannot swap the file.
-   * Absent for files stored by the server itself and for uploads confirmed before.
+   * Absent for files confirmed before this was kept.
    */
   sealedKey: z.string().optional(),
   createdAt: z.string(),
@@ -328,8 +328,10 @@ export async function presignUpload(
   };
 }
 
-/** The key a file's bytes are read from: sealed at confirm where it was uploaded by URL. */
+/** The key a file's bytes are read from: sealed at confirm (files confirmed before keep their upload key). */
 const storedKey = (r: EvidenceRecord) => r.sealedKey ?? r.key;
+/** Where confirmed bytes are kept: beside no upload URL, named by their hash so two confirms never mix. */
+const sealedKeyOf = (r: Pick<EvidenceRecord, 'key'>, sha256: string) => `sealed/${r.key}.${sha256}`;
 
 interface ReadBack {
   sha256: string;
@@ -389,7 +391,12 @@ const confirmed = (r: EvidenceRecord, sha256: string): ConfirmedEvidence => ({
   fileName: r.fileName,
 });
 
-async function reject(deps: EvidenceDeps, record: EvidenceRecord, why: EvidenceError): Promise<never> {
+async function reject(
+  deps: EvidenceDeps,
+  record: EvidenceRecord,
+  why: EvidenceError,
+  key = record.key,
+): Promise<never> {
   await deps.aws.ddb
     .send(
       new UpdateItemCommand({
@@ -410,7 +417,7 @@ async function reject(deps: EvidenceDeps, record: EvidenceRecord, why: EvidenceE
     });
   // A refused file is not kept: nothing can cite it, and it may be anything.
   await evidenceClient(deps.env).send(
-    new DeleteObjectCommand({ Bucket: deps.env.EVIDENCE_BUCKET, Key: record.key }),
+    new DeleteObjectCommand({ Bucket: deps.env.EVIDENCE_BUCKET, Key: key }),
   );
   throw why;
 }
@@ -420,7 +427,12 @@ async function reject(deps: EvidenceDeps, record: EvidenceRecord, why: EvidenceE
  * SHA-256 and returns the reference a case step can carry. Idempotent: a
  * confirmed upload returns the same reference again without reading.
  */
-export async function confirmUpload(deps: EvidenceDeps, evidenceId: string): Promise<ConfirmedEvidence> {
+export async function confirmUpload(
+  deps: EvidenceDeps,
+  evidenceId: string,
+  // Where the server itself stored the bytes, already under their sealed key (putEvidence).
+  storedAt?: string,
+): Promise<ConfirmedEvidence> {
   const record = await getEvidence(deps, evidenceId);
   if (!record) throw notFound(evidenceId);
   if (record.status === 'confirmed' && record.sha256) return confirmed(record, record.sha256);
@@ -432,8 +444,12 @@ export async function confirmUpload(deps: EvidenceDeps, evidenceId: string): Pro
     );
   }
   const bytes: Uint8Array[] = [];
-  const got = await readBack(deps, record.key, MAX_EVIDENCE_BYTES, bytes);
+  const readFrom = storedAt ?? record.key;
+  const got = await readBack(deps, readFrom, MAX_EVIDENCE_BYTES, storedAt ? undefined : bytes);
   if (!got) {
+    // A confirm that raced this one may have sealed the file and removed the upload meanwhile.
+    const now = await getEvidence(deps, evidenceId);
+    if (now?.status === 'confirmed' && now.sha256) return confirmed(now, now.sha256);
     throw new EvidenceError('not_uploaded', {
       zh: '文件尚未上传（或上传未成功）：请先用上传地址 PUT 文件再确认',
       en: 'the file has not been uploaded (or the upload failed): PUT it to the upload URL first, then confirm',
@@ -451,6 +467,7 @@ export async function confirmUpload(deps: EvidenceDeps, evidenceId: string): Pro
         },
         'file',
       ),
+      readFrom,
     );
   }
   if (got.size !== record.size || got.contentType !== record.contentType) {
@@ -466,21 +483,23 @@ export async function confirmUpload(deps: EvidenceDeps, evidenceId: string): Pro
         },
         'file',
       ),
+      readFrom,
     );
   }
   const refusal = contentRefusal(record.contentType, got.head);
-  if (refusal) await reject(deps, record, refusal);
+  if (refusal) await reject(deps, record, refusal, readFrom);
   // The bytes just hashed, and no others, are what the reference will vouch for: kept under a key
   // of their own (named by their hash, so two confirms racing over different bytes cannot mix).
-  const sealedKey = `sealed/${record.key}.${got.sha256}`;
-  await evidenceClient(deps.env).send(
-    new PutObjectCommand({
-      Bucket: deps.env.EVIDENCE_BUCKET,
-      Key: sealedKey,
-      Body: Buffer.concat(bytes),
-      ContentType: record.contentType,
-    }),
-  );
+  const sealedKey = sealedKeyOf(record, got.sha256);
+  if (sealedKey !== storedAt)
+    await evidenceClient(deps.env).send(
+      new PutObjectCommand({
+        Bucket: deps.env.EVIDENCE_BUCKET,
+        Key: sealedKey,
+        Body: Buffer.concat(bytes),
+        ContentType: record.contentType,
+      }),
+    );
   const confirmedAt = new Date().toISOString();
   try {
     await deps.aws.ddb.send(
@@ -511,9 +530,10 @@ export async function confirmUpload(deps: EvidenceDeps, evidenceId: string): Pro
     );
   }
   // The upload's own object is no longer read; a later PUT to its URL lands where nothing looks.
-  await evidenceClient(deps.env)
-    .send(new DeleteObjectCommand({ Bucket: deps.env.EVIDENCE_BUCKET, Key: record.key }))
-    .catch(() => undefined);
+  if (!storedAt)
+    await evidenceClient(deps.env)
+      .send(new DeleteObjectCommand({ Bucket: deps.env.EVIDENCE_BUCKET, Key: record.key }))
+      .catch(() => undefined);
   return confirmed(record, got.sha256);
 }
 
@@ -534,16 +554,19 @@ export async function putEvidence(
   const refusal = contentRefusal(type, bytes.subarray(0, 16));
   if (refusal) throw refusal;
   const record = await reserve(deps, { ...declared, caseId: input.caseId, uploaderId: input.uploaderId });
+  // No upload URL was issued: the bytes go where confirmed bytes are kept, and the confirm reads
+  // them back from there (one write, one read).
+  const storedAt = sealedKeyOf(record, createHash('sha256').update(bytes).digest('hex'));
   await evidenceClient(deps.env).send(
     new PutObjectCommand({
       Bucket: deps.env.EVIDENCE_BUCKET,
-      Key: record.key,
+      Key: storedAt,
       Body: bytes,
       ContentType: record.contentType,
       ContentLength: record.size,
     }),
   );
-  return confirmUpload(deps, record.evidenceId);
+  return confirmUpload(deps, record.evidenceId, storedAt);
 }
 
 /** A short-lived presigned GET of a confirmed file (for an <img> or a download link). */
@@ -570,6 +593,24 @@ export async function evidenceUrl(
     }),
     { expiresIn },
   );
+}
+
+/**
+ * Every evidence reference a step's input carries, wherever it sits (a list, a summary, notes),
+ * as the audit's check finds them later; and anything that claims to be one without parsing.
+ */
+export function citedRefsIn(value: unknown): string[] {
+  const found = new Set<string>();
+  const visit = (v: unknown): void => {
+    if (typeof v === 'string') {
+      for (const m of v.matchAll(EVIDENCE_REF_PATTERN)) found.add(m[0]);
+      const claim = /^evidence:ev_\S*/.exec(v.trim())?.[0];
+      if (claim && !parseEvidenceRef(claim)) found.add(claim);
+    } else if (Array.isArray(v)) for (const x of v) visit(x);
+    else if (v !== null && typeof v === 'object') for (const x of Object.values(v)) visit(x);
+  };
+  visit(value);
+  return [...found];
 }
 
 /**

@@ -270,27 +270,39 @@ export async function recordSurvey(
 }
 
 /**
- * Counts one request against a fixed window and says whether it is within
- * `max`. Rows expire by TTL; the window is in the key, so counting is one
- * atomic ADD and needs no clean-up to be right.
+ * A fixed window of at most `max` requests for `scope`. Rows expire by TTL; the window is in the
+ * key, so counting is one atomic ADD and needs no clean-up to be right.
  */
-export async function withinRate(
+export function rateWindow(
   deps: ReportDeps,
   scope: string,
   max: number,
   windowSeconds: number,
   now = Date.now(),
-): Promise<boolean> {
+) {
   const window = Math.floor(now / 1000 / windowSeconds);
-  const res = await deps.ddb.send(
-    new UpdateItemCommand({
-      TableName: deps.tables.ops,
-      Key: marshall(opsKey.rate(scope, window)),
-      UpdateExpression: 'ADD #n :one SET expiresAtEpoch = :exp',
-      ExpressionAttributeNames: { '#n': 'n' },
-      ExpressionAttributeValues: marshall({ ':one': 1, ':exp': (window + 2) * windowSeconds }),
-      ReturnValues: 'UPDATED_NEW',
-    }),
-  );
-  return Number(unmarshall(res.Attributes ?? {}).n ?? 0) <= max;
+  const Key = marshall(opsKey.rate(scope, window));
+  return {
+    /** Whether the window is used up already, without counting this request (a read). */
+    async spent(): Promise<boolean> {
+      const res = await deps.ddb.send(
+        new GetItemCommand({ TableName: deps.tables.ops, Key, ConsistentRead: true }),
+      );
+      return Number(unmarshall(res.Item ?? {}).n ?? 0) >= max;
+    },
+    /** Counts this request and says whether it is within `max`. */
+    async count(): Promise<boolean> {
+      const res = await deps.ddb.send(
+        new UpdateItemCommand({
+          TableName: deps.tables.ops,
+          Key,
+          UpdateExpression: 'ADD #n :one SET expiresAtEpoch = :exp',
+          ExpressionAttributeNames: { '#n': 'n' },
+          ExpressionAttributeValues: marshall({ ':one': 1, ':exp': (window + 2) * windowSeconds }),
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Number(unmarshall(res.Attributes ?? {}).n ?? 0) <= max;
+    },
+  };
 }

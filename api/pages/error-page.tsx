@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { callerLanguage } from '../middleware/problems.ts';
+import { callerLanguage, type Lang } from '../middleware/problems.ts';
 import { Layout } from './layout.tsx';
 
 /**
@@ -19,16 +19,37 @@ function wantsPage(c: Context): boolean {
  */
 export async function asErrorPage(c: Context, res: Response): Promise<Response> {
   if (!wantsPage(c) || !(res.headers.get('content-type') ?? '').includes('problem+json')) return res;
-  const p = (await res.clone().json()) as { title: string; detail: string; status: number };
-  const lang = callerLanguage(c);
+  const p = (await res.clone().json()) as {
+    title: string;
+    detail: string;
+    status: number;
+    errors?: { field: string; message: string }[];
+  };
+  // The site's own choice (?lang, the cookie) where the page middleware ran; else the browser's.
+  const chosen: unknown = c.get('lang');
+  const lang: Lang = chosen === 'en' || chosen === 'zh-CN' ? chosen : callerLanguage(c);
+  // Reporters on the public pages have no app to go back to.
+  const publicPath = /^\/(r|t)(\/|$)/.test(c.req.path);
+  c.header('cache-control', 'no-store');
   return c.html(
     <Layout title={{ zh: p.title, en: p.title }} lang={lang} currentUrl={c.req.path}>
-      <p class="flash error" role="alert" data-problem-status={String(p.status)}>
-        {p.detail}
-      </p>
-      <p>
-        <a href="/app">{lang === 'en' ? 'Back to the app' : '返回工作台'}</a>
-      </p>
+      <div class="flash error" role="alert" data-problem-status={String(p.status)}>
+        <p style="margin:0">{p.detail}</p>
+        {(p.errors ?? []).length > 0 && (
+          <ul style="margin:.25rem 0 0">
+            {(p.errors ?? []).map((e) => (
+              <li>
+                <code>{e.field}</code> {e.message}
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+      {!publicPath && (
+        <p>
+          <a href="/app">{lang === 'en' ? 'Back to the app' : '返回工作台'}</a>
+        </p>
+      )}
     </Layout>,
     p.status as ContentfulStatusCode,
   );

@@ -26,6 +26,7 @@ import type { AppDeps } from '../deps.ts';
 import { assertCanRead } from '../middleware/access.ts';
 import { callerLanguage } from '../middleware/problems.ts';
 import { jsonOnly } from '../middleware/validation.ts';
+import { citedRefsIn } from '../../store/evidence.ts';
 import { afterStep, colleagueOf, finishedCase, refuseBadEvidence, rootCauseInput } from '../case-service.ts';
 import { directoryOrFail, readCase } from '../reads.ts';
 import {
@@ -59,15 +60,12 @@ interface Step<S extends z.ZodType, I> {
   schema: S;
   update: UpdateDefinition<StepAck, [I]>;
   toInput: (body: z.output<S>, actor: Actor, dir: Directory, lang: Lang) => I;
-  /** The evidence references the step cites, each checked against the case's confirmed files first. */
-  cites?: (body: z.output<S>) => readonly string[];
 }
 
 /** A step with its types closed over: the route, and how to send its (validated) body to the case. */
 interface CaseStep {
   route: RouteConfig;
   send(handle: WorkflowHandle, body: unknown, actor: Actor, dir: Directory, lang: Lang): Promise<CaseView>;
-  cites(body: unknown): readonly string[];
 }
 
 /** A step's route with its body schema (the route declares it; the step parses with it). */
@@ -110,7 +108,6 @@ const step = <S extends z.ZodType, I>(s: Step<S, I>): CaseStep => ({
       handle,
       handle.executeUpdate(s.update, { args: [s.toInput(s.schema.parse(body), actor, dir, lang)] }),
     ),
-  cites: (body) => s.cites?.(s.schema.parse(body)) ?? [],
 });
 
 export const steps: CaseStep[] = [
@@ -141,7 +138,6 @@ export const steps: CaseStep[] = [
     ),
     update: reportRectificationUpdate,
     toInput: (b, actor) => ({ actor, summary: b.summary, evidence: b.evidence }),
-    cites: (b) => b.evidence,
   }),
   step({
     ...stepRoute(
@@ -312,7 +308,7 @@ export function caseStepRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
       // A case that is over has no workflow left to ask: its record says so.
       if (isTerminal(view.stage)) throw finishedCase(view);
       // A cited file must be one confirmed for this case, as cited: the audit check would fail it later.
-      await refuseBadEvidence(deps, caseId, s.cites(body), callerLanguage(c));
+      await refuseBadEvidence(deps, caseId, citedRefsIn(body), callerLanguage(c));
       const handle = deps.temporal.workflow.getHandle(caseId);
       // The actor carries the buildings they supervise now, so a supervisor appointed after the case
       // opened may act on it (the workflow's rule reads it from the step).

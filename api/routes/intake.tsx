@@ -25,7 +25,7 @@ import {
   recordSurvey,
   reportByToken,
   saveReport,
-  withinRate,
+  rateWindow,
   type Report,
 } from '../../store/reports.ts';
 import { submitFollowUpUpdate } from '../../workflows/rectification-case/messages.ts';
@@ -341,6 +341,22 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
           </p>,
           status,
         );
+      const addressLimit = () =>
+        refuse(429, {
+          zh: `同一网络一小时内最多提交 ${ABUSE.perAddressPerHour} 份报告，请稍后再试或直接联系宿舍管理员。`,
+          en: `At most ${ABUSE.perAddressPerHour} reports an hour from one network; try later or tell the dormitory office.`,
+        });
+      const placeLimit = () =>
+        refuse(429, {
+          zh: '这个地点刚收到很多报告，管理人员已在处理，请稍后再试。',
+          en: 'This place has just had many reports and staff are on it; please try again later.',
+        });
+      // Over a limit already: answered before the body (photos and all) is read. Only a kept report counts (below).
+      const address = clientIp(c, deps.env.TRUSTED_PROXY_HOPS) ?? 'unknown';
+      const byAddress = rateWindow(deps.aws, `addr:${address}`, ABUSE.perAddressPerHour, 3600);
+      const byPlace = rateWindow(deps.aws, `place:${place.code}`, ABUSE.perPlacePerHour, 3600);
+      if (await byAddress.spent()) return addressLimit();
+      if (await byPlace.spent()) return placeLimit();
       const body = await readForm(c, { all: true });
       if (!body)
         return publicPage(
@@ -407,17 +423,8 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
         );
 
       // Only a report that would be kept counts against the limits: one a person must correct does not.
-      const address = clientIp(c, deps.env.TRUSTED_PROXY_HOPS) ?? 'unknown';
-      if (!(await withinRate(deps.aws, `addr:${address}`, ABUSE.perAddressPerHour, 3600)))
-        return refuse(429, {
-          zh: `同一网络一小时内最多提交 ${ABUSE.perAddressPerHour} 份报告，请稍后再试或直接联系宿舍管理员。`,
-          en: `At most ${ABUSE.perAddressPerHour} reports an hour from one network; try later or tell the dormitory office.`,
-        });
-      if (!(await withinRate(deps.aws, `place:${place.code}`, ABUSE.perPlacePerHour, 3600)))
-        return refuse(429, {
-          zh: '这个地点刚收到很多报告，管理人员已在处理，请稍后再试。',
-          en: 'This place has just had many reports and staff are on it; please try again later.',
-        });
+      if (!(await byAddress.count())) return addressLimit();
+      if (!(await byPlace.count())) return placeLimit();
 
       const reportId = newReportId();
       const evidence: string[] = [];

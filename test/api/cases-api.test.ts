@@ -383,6 +383,7 @@ describe('reading and listing', () => {
     ['stage=lost', 'unknown stage'],
     ['from=yesterday', 'bad date'],
     ['from=2026-03-02&to=2026-03-01T00:00:00Z', 'to before from'],
+    ['from=2026-03-02&to=2026-03-01', 'to a day before from'],
     ['colour=red', 'unknown parameter'],
   ])('%s → 400 (%s)', async (query) => {
     const p = await problem(await call(s.app, 'GET', `/api/cases?${query}`, { as: 'audit-he' }), 400);

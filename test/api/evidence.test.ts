@@ -120,9 +120,22 @@ describe('uploading a photo to a case', () => {
     expect(problem.detail).toContain('another case');
     const forged = ref.replace(/sha256=[0-9a-f]+/, `sha256=${'0'.repeat(64)}`);
     expect((await rectify(caseId, [forged])).status).toBe(422);
-    expect((await rectify(caseId, ['evidence:ev_nosuchfile00000#sha256=' + '0'.repeat(64)])).status).toBe(
+    // A well-formed reference to no file, and one to a file never confirmed.
+    expect((await rectify(caseId, ['evidence:ev_nosuchfile000000#sha256=' + '0'.repeat(64)])).status).toBe(
       422,
     );
+    const pending = (await (
+      await presign('staff-zhou', { fileName: 'later.jpg', contentType: 'image/jpeg', size: 2048 })
+    ).json()) as Presigned;
+    expect((await rectify(caseId, [`evidence:${pending.evidenceId}#sha256=${'0'.repeat(64)}`])).status).toBe(
+      422,
+    );
+    // A reference is one wherever it sits: in the summary too.
+    const inText = await call(s.app, 'POST', `/api/cases/${caseId}/rectification`, {
+      as: 'staff-zhou',
+      body: { summary: `见照片 ${forged}`, evidence: ['工单 WO-1234'] },
+    });
+    expect(inText.status).toBe(422);
     // Its own file as confirmed passes the check; the case then refuses the step for its stage (409).
     expect((await rectify(caseId, [ref, '工单 WO-1234'])).status).toBe(409);
   });

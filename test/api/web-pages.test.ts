@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, localDate } from '../../domain/calendar.ts';
 import { getCaseRecord } from '../../store/case-records.ts';
 import { listCases } from '../../store/case-lists.ts';
 import { createSession } from '../../store/sessions.ts';
@@ -421,7 +422,11 @@ describe('web pages: errors a browser reads', () => {
     const bad = await s.app.request('/inspection/nope', { headers: { ...html, cookie } });
     expect(bad.status).toBe(400);
     expect(bad.headers.get('content-type')).toContain('text/html');
-    expect(await bad.text()).toContain('data-problem-status="400"');
+    const badPage = await bad.text();
+    expect(badPage).toContain('data-problem-status="400"');
+    // The fields the problem names are on the page, not only "see errors".
+    expect(badPage).toMatch(/<li><code>[^<]+<\/code>/);
+    expect(bad.headers.get('cache-control')).toBe('no-store');
     const missing = await s.app.request('/no/such/page', { headers: html });
     expect(missing.status).toBe(404);
     const page = await missing.text();
@@ -432,6 +437,17 @@ describe('web pages: errors a browser reads', () => {
     expect(api.headers.get('content-type')).toContain('application/problem+json');
     const script = await s.app.request('/inspection/nope', { headers: { cookie } });
     expect(script.headers.get('content-type')).toContain('application/problem+json');
+  });
+
+  it('the case list takes in the whole day its "to" names, and not the day after', async () => {
+    const caseId = await openCase({ title: `date bound ${uniqueId('t')}` });
+    const record = await getCaseRecord(s.deps.aws.ddb, s.deps.aws.tables, caseId);
+    const today = localDate(record!.openedAt, s.deps.env.CAMPUS_TZ);
+    const yesterday = addDays(today, -1);
+    const listed = async (q: string) =>
+      (await (await get(`/app/cases?buildingId=bldg-a&${q}`, 'sup-wang')).text()).includes(caseId);
+    expect(await listed(`from=${today}&to=${today}`)).toBe(true);
+    expect(await listed(`from=${yesterday}&to=${yesterday}`)).toBe(false);
   });
 
   it('refuses a night that is not a date with a 400, not "has not opened"', async () => {
@@ -445,20 +461,8 @@ describe('web pages: errors a browser reads', () => {
   });
 
   it('names a step refused for the stage by the stage’s name, not its id', async () => {
+    const caseId = await openCase({ title: `stage words ${uniqueId('t')}` });
     const token = await tokenFor('sup-wang');
-    const opened = await s.app.request('/api/cases', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        title: `stage words ${uniqueId('t')}`,
-        description: '灯不亮',
-        source: 'repair',
-        severity: 'routine',
-        location: { buildingId: 'bldg-a', floorId: 'a-f1', roomId: 'A101' },
-        assigneeId: 'staff-zhou',
-      }),
-    });
-    const { caseId } = (await opened.json()) as { caseId: string };
     const early = await s.app.request(`/api/cases/${caseId}/review`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },

@@ -79,17 +79,11 @@ const apiQuery = (q: ListQuery, limit: number, cursor?: string): CaseListQuery =
   severity: q.severity,
   source: q.source,
   from: q.from,
-  // `to` is a whole day: the list's bound is exclusive, so the next day's midnight.
-  to: q.to ? nextDay(q.to) : undefined,
+  // A date: the service takes in that whole campus day.
+  to: q.to,
   limit,
   cursor,
 });
-
-function nextDay(d: string): string {
-  const t = new Date(`${d}T00:00:00Z`);
-  t.setUTCDate(t.getUTCDate() + 1);
-  return t.toISOString().slice(0, 10);
-}
 
 const severityRank: Record<CaseView['severity'], number> = { major: 0, urgent: 1, routine: 2 };
 const openDeadline = (v: CaseView) => v.deadlines.find((d) => !d.closedAt);

@@ -9,6 +9,7 @@ import {
   EvidenceError,
   MAX_EVIDENCE_BYTES,
   citedEvidenceProblem,
+  citedRefsIn,
   parseEvidenceRef,
   putEvidence,
 } from '../../../store/evidence.ts';
@@ -897,7 +898,7 @@ export function casePageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
       }
       return { errors };
     }
-    const badRef = await citedEvidenceProblem(deps, caseId, parsed.data.evidence);
+    const badRef = await citedEvidenceProblem(deps, caseId, citedRefsIn(parsed.data));
     if (badRef) return { errors: { evidenceText: badRef.text } };
     await takeStep(deps, viewer, caseId, reportRectificationUpdate, (actor) => ({
       actor,
@@ -920,7 +921,7 @@ export function casePageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
       (v): v is string => typeof v === 'string' && parseEvidenceRef(v) !== null,
     );
     const photos = [...fromScript, ...uploaded.refs];
-    const badPhoto = await citedEvidenceProblem(deps, caseId, photos);
+    const badPhoto = await citedEvidenceProblem(deps, caseId, citedRefsIn([photos, str(form.notes) ?? '']));
     if (badPhoto) return { errors: { photos: badPhoto.text } };
     const typed = (str(form.notes) ?? '').trim();
     // A review carries no evidence list of its own: the photos' references ride in its notes,
