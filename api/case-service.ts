@@ -512,14 +512,14 @@ export const finishedCase = (v: CaseView): ProblemError =>
     en: `case is ${v.stage}; no further steps`,
   });
 
-/** Refuses (422, naming the field) a step that cites a file not confirmed for this case as cited. */
+/** Refuses (422, naming the field) a step whose input cites a file not confirmed for this case as cited. */
 export async function refuseBadEvidence(
   deps: AppDeps,
   caseId: string,
-  refs: readonly string[],
+  input: unknown,
   lang: Lang,
 ): Promise<void> {
-  const problem = await citedEvidenceProblem(deps, caseId, refs);
+  const problem = await citedEvidenceProblem(deps, caseId, input);
   if (!problem) return;
   throw new ProblemError('unprocessable', problem.text, [
     { field: 'evidence', message: lang === 'en' ? problem.text.en : problem.text.zh },

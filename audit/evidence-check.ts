@@ -1,8 +1,8 @@
 import type { AuditEntry } from '../domain/hash-chain.ts';
 import { readChain } from '../store/audit-chain.ts';
 import {
-  EVIDENCE_REF_PATTERN,
   checkEvidence,
+  citedRefsIn,
   parseEvidenceRef,
   type EvidenceDeps,
   type EvidenceProblem,
@@ -36,20 +36,10 @@ export interface EvidenceVerification {
 
 /** Every evidence reference the entries cite, each once, with the first entry that cites it. */
 export function evidenceRefsIn(entries: readonly AuditEntry[]): { seq: number; ref: string }[] {
+  // The same walk a step's input is checked with before it is taken (store/evidence.ts).
   const found = new Map<string, number>();
-  const visit = (value: unknown, seq: number): void => {
-    if (typeof value === 'string') {
-      for (const m of value.matchAll(EVIDENCE_REF_PATTERN)) if (!found.has(m[0])) found.set(m[0], seq);
-      // Something that claims to be a reference yet can't be checked is reported, not skipped.
-      const claim = /^evidence:ev_\S*/.exec(value.trim())?.[0];
-      if (claim && !parseEvidenceRef(claim) && !found.has(claim)) found.set(claim, seq);
-    } else if (Array.isArray(value)) {
-      for (const v of value) visit(v, seq);
-    } else if (value !== null && typeof value === 'object') {
-      for (const v of Object.values(value)) visit(v, seq);
-    }
-  };
-  for (const e of entries) visit(e.payload, e.seq);
+  for (const e of entries)
+    for (const ref of citedRefsIn(e.payload)) if (!found.has(ref)) found.set(ref, e.seq);
   return [...found].map(([ref, seq]) => ({ ref, seq }));
 }
 

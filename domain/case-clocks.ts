@@ -212,21 +212,29 @@ export const openPause = (pauses: readonly PauseRecord[] | undefined): PauseReco
   (pauses ?? []).find((p) => p.state === 'requested' || p.state === 'approved');
 
 /**
- * Whether a running pause holds a stage deadline now: one approved to hold the stage, in a stage
- * it holds, while the deadline is still to be met, and approved before the deadline ran out (an
- * approval that came with the breach does not hold it back).
+ * Whether pause `p` holds `deadline` (or did, for one that has just ended): approved to hold the
+ * stage, in a stage it holds, while the deadline is still to be met, and approved before the
+ * deadline ran out (an approval that came with the breach does not hold it back).
  */
-export function stageOnHold(
-  pauses: readonly PauseRecord[] | undefined,
+export function pauseHolds(
+  p: PauseRecord,
   deadline: { stage: TimedStage; due: string; state: string },
 ): boolean {
-  const p = openPause(pauses);
-  if (p?.state !== 'approved' || p.holdsStage !== true || !p.decidedAt) return false;
+  if (p.holdsStage !== true || !p.decidedAt) return false;
   return (
     deadline.state === 'pending' &&
     pauseHoldsStage(deadline.stage) &&
     Date.parse(p.decidedAt) < Date.parse(deadline.due)
   );
+}
+
+/** Whether a running pause holds a stage deadline now (`pauseHolds`, for the open pause). */
+export function stageOnHold(
+  pauses: readonly PauseRecord[] | undefined,
+  deadline: { stage: TimedStage; due: string; state: string },
+): boolean {
+  const p = openPause(pauses);
+  return p?.state === 'approved' && pauseHolds(p, deadline);
 }
 
 /** The stretch of time an approved (or ended) pause held the clocks, up to `nowMs`. */

@@ -614,17 +614,17 @@ export function citedRefsIn(value: unknown): string[] {
 }
 
 /**
- * Whether a step may cite these references: every `evidence:` one must name a file confirmed for
- * this case with the hash it carries (a record lookup, no re-read). Other references (a work order
- * number, a note) pass as they are. Returns the first that may not, with why, or null.
+ * Whether a step may cite what its input carries: every evidence reference in it (`citedRefsIn`)
+ * must name a file confirmed for this case with the hash it carries (a record lookup, no re-read).
+ * Other references (a work order number, a note) pass as they are. Returns the first that may not,
+ * with why, or null.
  */
 export async function citedEvidenceProblem(
   deps: EvidenceDeps,
   caseId: string,
-  refs: readonly string[],
+  input: unknown,
 ): Promise<{ ref: string; text: Bilingual } | null> {
-  for (const ref of refs) {
-    if (!ref.startsWith('evidence:')) continue;
+  for (const ref of citedRefsIn(input)) {
     const parsed = parseEvidenceRef(ref);
     const record = parsed ? await getEvidence(deps, parsed.evidenceId) : null;
     if (!parsed || !record || record.status !== 'confirmed')

@@ -121,28 +121,27 @@ export function Due(props: { due: string; now: Date; lang: Lang; timeZone: strin
 }
 
 /**
- * A stage deadline's due: counting down while it runs, marked on hold while a pause holds it (a
- * countdown would run on while nothing does), and how far pauses moved it on.
+ * A due that counts down while it runs, and stands still with an "on hold" badge while a pause
+ * holds it (a countdown would run on while nothing does).
  */
-export function DeadlineDue(props: {
-  deadline: Pick<DeadlineView, 'stage' | 'due' | 'state' | 'heldMs'>;
-  pauses: readonly PauseRecord[] | undefined;
+export function HeldOrDue(props: {
+  due: string;
+  running: boolean;
+  held: boolean;
   now: Date;
   lang: Lang;
   timeZone: string;
 }) {
-  const { deadline: d, lang } = props;
-  const held = stageOnHold(props.pauses, d);
-  const minutes = Math.round((d.heldMs ?? 0) / 60_000);
+  const { lang } = props;
   return (
     <>
-      {d.state === 'pending' && !held ? (
-        <Due due={d.due} now={props.now} lang={lang} timeZone={props.timeZone} />
+      {props.running && !props.held ? (
+        <Due due={props.due} now={props.now} lang={lang} timeZone={props.timeZone} />
       ) : (
-        <time datetime={d.due}>{formatTime(d.due, props.timeZone)}</time>
+        <time datetime={props.due}>{formatTime(props.due, props.timeZone)}</time>
       )}
-      {held && ' '}
-      {held && (
+      {props.held && ' '}
+      {props.held && (
         <span
           class="badge pending"
           data-on-hold
@@ -154,6 +153,30 @@ export function DeadlineDue(props: {
           {inLang({ zh: '暂停中', en: 'on hold' }, lang)}
         </span>
       )}
+    </>
+  );
+}
+
+/** A stage deadline's due (`HeldOrDue`), and how far pauses moved it on. */
+export function DeadlineDue(props: {
+  deadline: Pick<DeadlineView, 'stage' | 'due' | 'state' | 'heldMs'>;
+  pauses: readonly PauseRecord[] | undefined;
+  now: Date;
+  lang: Lang;
+  timeZone: string;
+}) {
+  const { deadline: d, lang } = props;
+  const minutes = Math.round((d.heldMs ?? 0) / 60_000);
+  return (
+    <>
+      <HeldOrDue
+        due={d.due}
+        running={d.state === 'pending'}
+        held={stageOnHold(props.pauses, d)}
+        now={props.now}
+        lang={lang}
+        timeZone={props.timeZone}
+      />
       {minutes > 0 && (
         <small class="muted" data-held style="display:block">
           {inLang({ zh: `含暂停顺延 ${minutes} 分钟`, en: `moved on ${minutes} min by pauses` }, lang)}

@@ -26,7 +26,6 @@ import type { AppDeps } from '../deps.ts';
 import { assertCanRead } from '../middleware/access.ts';
 import { callerLanguage } from '../middleware/problems.ts';
 import { jsonOnly } from '../middleware/validation.ts';
-import { citedRefsIn } from '../../store/evidence.ts';
 import { afterStep, colleagueOf, finishedCase, refuseBadEvidence, rootCauseInput } from '../case-service.ts';
 import { directoryOrFail, readCase } from '../reads.ts';
 import {
@@ -308,7 +307,7 @@ export function caseStepRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
       // A case that is over has no workflow left to ask: its record says so.
       if (isTerminal(view.stage)) throw finishedCase(view);
       // A cited file must be one confirmed for this case, as cited: the audit check would fail it later.
-      await refuseBadEvidence(deps, caseId, citedRefsIn(body), callerLanguage(c));
+      await refuseBadEvidence(deps, caseId, body, callerLanguage(c));
       const handle = deps.temporal.workflow.getHandle(caseId);
       // The actor carries the buildings they supervise now, so a supervisor appointed after the case
       // opened may act on it (the workflow's rule reads it from the step).

@@ -341,6 +341,20 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
           </p>,
           status,
         );
+      // The form again, with what was typed and what to correct.
+      const formAgain = (values: FormValues, errors: FormErrors) =>
+        publicPage(
+          c,
+          { zh: '报告问题', en: 'Report a problem' },
+          <ReportForm
+            lang={lang}
+            place={place}
+            values={values}
+            errors={errors}
+            anonymousAllowed={anonymousAllowed}
+          />,
+          400,
+        );
       const addressLimit = () =>
         refuse(429, {
           zh: `同一网络一小时内最多提交 ${ABUSE.perAddressPerHour} 份报告，请稍后再试或直接联系宿舍管理员。`,
@@ -358,19 +372,7 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
       if (await byAddress.spent()) return addressLimit();
       if (await byPlace.spent()) return placeLimit();
       const body = await readForm(c, { all: true });
-      if (!body)
-        return publicPage(
-          c,
-          { zh: '报告问题', en: 'Report a problem' },
-          <ReportForm
-            lang={lang}
-            place={place}
-            values={{}}
-            errors={{ description: unreadableForm }}
-            anonymousAllowed={anonymousAllowed}
-          />,
-          400,
-        );
+      if (!body) return formAgain({}, { description: unreadableForm });
       const one = (k: string) => {
         const v = body[k];
         const first = Array.isArray(v) ? v[0] : v;
@@ -408,19 +410,7 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
       );
       if (photos.length > MAX_PHOTOS)
         errors.photo = { zh: `最多 ${MAX_PHOTOS} 张照片`, en: `at most ${MAX_PHOTOS} photos` };
-      if (!parsed.success || Object.keys(errors).length > 0)
-        return publicPage(
-          c,
-          { zh: '报告问题', en: 'Report a problem' },
-          <ReportForm
-            lang={lang}
-            place={place}
-            values={values}
-            errors={errors}
-            anonymousAllowed={anonymousAllowed}
-          />,
-          400,
-        );
+      if (!parsed.success || Object.keys(errors).length > 0) return formAgain(values, errors);
 
       // Only a report that would be kept counts against the limits: one a person must correct does not.
       if (!(await byAddress.count())) return addressLimit();
@@ -438,18 +428,7 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
           evidence.push(saved.ref);
         } catch (err) {
           if (!(err instanceof EvidenceError)) throw err;
-          return publicPage(
-            c,
-            { zh: '报告问题', en: 'Report a problem' },
-            <ReportForm
-              lang={lang}
-              place={place}
-              values={values}
-              errors={{ photo: err.text }}
-              anonymousAllowed={anonymousAllowed}
-            />,
-            400,
-          );
+          return formAgain(values, { photo: err.text });
         }
       }
       const { report, trackToken } = await saveReport(deps.aws, {

@@ -32,7 +32,7 @@ import { approximateDeadlineNote } from '../../domain/calendar-note.ts';
 import {
   heldFor,
   openPause,
-  pauseHoldsStage,
+  pauseHolds,
   pauseSpan,
   stageOnHold,
   type PauseRecord,
@@ -614,7 +614,7 @@ export class CaseState {
     if (!current || current.closedAt) return;
     // A stage that ends while a pause holds it keeps the time held so far: met, not late.
     const holding = openPause(this.view.pauses);
-    if (holding && stageOnHold(this.view.pauses, current)) this.moveOnBy(current, holding);
+    if (holding?.state === 'approved' && pauseHolds(holding, current)) this.moveOnBy(current, holding);
     current.closedAt = at;
     // A withdrawn case, or a survey nobody answered, neither met nor missed its deadline.
     if (current.state === 'pending') current.state = cancelled ? 'cancelled' : 'met';
@@ -651,8 +651,7 @@ export class CaseState {
    */
   releaseHold(p: PauseRecord): string | undefined {
     const d = this.openDeadline;
-    if (!p.holdsStage || d?.state !== 'pending' || !pauseHoldsStage(d.stage)) return undefined;
-    return this.moveOnBy(d, p);
+    return d && pauseHolds(p, d) ? this.moveOnBy(d, p) : undefined;
   }
 
   // Moves a deadline on by the part of a pause that held it, up to now.

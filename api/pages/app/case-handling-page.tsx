@@ -37,7 +37,7 @@ import {
   pauseRequestSchema,
   reassignSchema,
 } from '../../schemas.ts';
-import { Csrf, Due, formatTime, StateCell } from '../ui.tsx';
+import { Csrf, formatTime, HeldOrDue, StateCell } from '../ui.tsx';
 import { parseForm, redirectWithFlash, refusalOf, viewerOf, type WebContext } from './web-kit.tsx';
 
 const HANDLING_STEPS = [
@@ -129,18 +129,15 @@ export function CaseClocks(props: { view: CaseView; dir: Directory; lang: Lang; 
                 <tr data-clock={c.id} data-state={c.state} class="has-basis">
                   <td>{inLang(c.label, lang)}</td>
                   <td>
-                    {c.state === 'pending' && !paused ? (
-                      <Due due={c.due} now={now} lang={lang} timeZone={tz} />
-                    ) : (
-                      <time datetime={c.due}>{formatTime(c.due, tz)}</time>
-                    )}
                     {/* Every approved pause holds the clocks: their due moves on with it, nothing counts down. */}
-                    {c.state === 'pending' && paused && ' '}
-                    {c.state === 'pending' && paused && (
-                      <span class="badge pending" data-on-hold>
-                        {t('暂停中', 'on hold')}
-                      </span>
-                    )}
+                    <HeldOrDue
+                      due={c.due}
+                      running={c.state === 'pending'}
+                      held={c.state === 'pending' && paused}
+                      now={now}
+                      lang={lang}
+                      timeZone={tz}
+                    />
                     {Math.round(c.pausedMs / 60_000) > 0 && (
                       <span class="muted">
                         {' '}

@@ -9,7 +9,6 @@ import {
   EvidenceError,
   MAX_EVIDENCE_BYTES,
   citedEvidenceProblem,
-  citedRefsIn,
   parseEvidenceRef,
   putEvidence,
 } from '../../../store/evidence.ts';
@@ -898,7 +897,7 @@ export function casePageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
       }
       return { errors };
     }
-    const badRef = await citedEvidenceProblem(deps, caseId, citedRefsIn(parsed.data));
+    const badRef = await citedEvidenceProblem(deps, caseId, parsed.data);
     if (badRef) return { errors: { evidenceText: badRef.text } };
     await takeStep(deps, viewer, caseId, reportRectificationUpdate, (actor) => ({
       actor,
@@ -921,9 +920,9 @@ export function casePageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
       (v): v is string => typeof v === 'string' && parseEvidenceRef(v) !== null,
     );
     const photos = [...fromScript, ...uploaded.refs];
-    const badPhoto = await citedEvidenceProblem(deps, caseId, citedRefsIn([photos, str(form.notes) ?? '']));
-    if (badPhoto) return { errors: { photos: badPhoto.text } };
     const typed = (str(form.notes) ?? '').trim();
+    const badPhoto = await citedEvidenceProblem(deps, caseId, [photos, typed]);
+    if (badPhoto) return { errors: { photos: badPhoto.text } };
     // A review carries no evidence list of its own: the photos' references ride in its notes,
     // which the audit entry records, so their hashes enter the chain all the same.
     const parsed = parseForm(reviewSchema, { passed: str(form.passed) !== 'false', notes: typed });

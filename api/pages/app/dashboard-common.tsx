@@ -78,7 +78,6 @@ export function parseQuery<S extends z.ZodType>(c: WebContext, schema: S): Query
   const errors: Record<string, Bilingual> = {};
   for (const [key, m] of Object.entries(r.errors)) {
     const field = key === '_form' ? '(query)' : key;
-
     errors[field] = { zh: `${field}：${m.zh}`, en: `${field}: ${m.en}` };
   }
   return { ok: false, errors };
