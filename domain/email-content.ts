@@ -42,7 +42,7 @@ interface Lines {
 const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
   pause_request: (c) => ({
     subject: `【暂停申请】${c.caseId}`,
-    intro: `案件「${c.title}」的被指派人申请暂停计时：${c.detail ?? ''}。请在案件页面批准或驳回。`,
+    intro: `案件「${c.title}」的被指派人申请暂停计时（批准后案件时限和当前环节时限一并暂停，结束后按暂停时长顺延）：${c.detail ?? ''}。请在案件页面批准或驳回。`,
   }),
   assigned: (c) => ({
     subject: `【整改】新案件 ${c.caseId}：${c.title}`,
@@ -107,7 +107,7 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
 const en: Record<EmailKind, (c: EmailContext) => Lines> = {
   pause_request: (c) => ({
     subject: `[Pause requested] ${c.caseId}`,
-    intro: `The assignee of "${c.title}" asks to pause its clocks: ${c.detail ?? ''}. Approve or reject it on the case page.`,
+    intro: `The assignee of "${c.title}" asks to pause its clocks (once approved, the case clocks and the current stage's deadline are held, then move on by the pause): ${c.detail ?? ''}. Approve or reject it on the case page.`,
   }),
   assigned: (c) => ({
     subject: `[Rectify] New case ${c.caseId}: ${c.title}`,

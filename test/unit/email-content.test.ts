@@ -45,6 +45,12 @@ describe('a case email states the deadline it asks its reader to meet', () => {
     },
   );
 
+  it('tells the supervisor asked to approve a pause that it holds the stage deadline too', () => {
+    const ask = { ...base, kind: 'pause_request' as const, detail: '等待配件 Waiting for parts' };
+    expect(renderEmail('zh-CN', ask).text).toContain('案件时限和当前环节时限一并暂停');
+    expect(renderEmail('en', ask).text).toContain("the current stage's deadline are held");
+  });
+
   it('says nothing of a deadline it was not given, and the reminder keeps it in its own sentence', () => {
     expect(renderEmail('zh-CN', base).text).not.toMatch(/时限|due:/);
     const reminder = renderEmail('zh-CN', { ...base, kind: 'reminder', dueText: due }).text;
