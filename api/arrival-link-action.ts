@@ -1,9 +1,11 @@
 import { isTerminal, type Actor } from '../domain/case-model.ts';
 import { withSupervision } from '../domain/directory.ts';
-import type { LinkClaims } from '../domain/link-token.ts';
 import { arrivedUpdate } from '../workflows/rectification-case/messages.ts';
 import type { ActionHandler, AppDeps } from './deps.ts';
 import { directoryOrFail, readCase } from './reads.ts';
+import { nameOf, place } from './pages/action-statement.ts';
+import { noLongerOpen, PageOutcome } from './pages/link-page.tsx';
+import { formatTime } from './pages/ui.tsx';
 
 /**
  * The technician's "arrived" link (seed 000: "维修人员要填妥到场时间"), sent with a repair's
@@ -11,25 +13,35 @@ import { directoryOrFail, readCase } from './reads.ts';
  * signature. The running case decides whether it is still open to this person.
  */
 export function arrivalActionHandlers(deps: AppDeps): Record<string, ActionHandler> {
-  const open = async (claims: LinkClaims) => {
-    const { view } = await readCase(deps, claims.caseId);
-    if (isTerminal(view.stage) || view.timeline.some((e) => e.action === 'arrived')) return null;
-    return view;
-  };
   const arrived: ActionHandler = {
     async describe(claims) {
-      const view = await open(claims);
-      if (!view) return null;
-      const place = [view.location.buildingId, view.location.roomId].filter(Boolean).join(' · ');
+      const [{ view }, dir] = await Promise.all([readCase(deps, claims.caseId), directoryOrFail(deps)]);
+      if (isTerminal(view.stage)) throw noLongerOpen(view);
+      const done = view.timeline.find((e) => e.action === 'arrived');
+      if (done) {
+        const at = formatTime(done.at, deps.env.CAMPUS_TZ);
+        const who = nameOf(dir, done.actorId);
+        throw new PageOutcome(
+          410,
+          'used',
+          { zh: '已登记到场', en: 'The arrival is already recorded' },
+          {
+            zh: `案件 ${view.caseId} 已于 ${at} 由 ${who} 登记到场，无需再次登记。`,
+            en: `${who} recorded the arrival for case ${view.caseId} at ${at}; nothing more is needed.`,
+          },
+        );
+      }
+      const where = place(dir, view);
+      const who = `${nameOf(dir, claims.recipientId)}（${claims.recipientId}）`;
       return {
         title: { zh: '登记到场', en: 'Record the arrival on site' },
         summary: {
-          zh: `${view.caseId} ${view.title} @ ${place}`,
-          en: `${view.caseId} ${view.title} @ ${place}`,
+          zh: `${view.caseId} ${view.title} @ ${where}`,
+          en: `${view.caseId} ${view.title} @ ${where}`,
         },
         statement: {
-          zh: `本人（${claims.recipientId}）确认现已到达案件 ${view.caseId}「${view.title}」的现场（${place}）。`,
-          en: `I (${claims.recipientId}) confirm that I am now on site for case ${view.caseId} "${view.title}" (${place}).`,
+          zh: `本人 ${who} 确认现已到达案件 ${view.caseId}「${view.title}」的现场（${where}）。`,
+          en: `I, ${who}, confirm that I am now on site for case ${view.caseId} "${view.title}" (${where}).`,
         },
       };
     },

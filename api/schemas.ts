@@ -39,7 +39,8 @@ export const boundedDate = z.iso.date().refine(dateInRange, DATE_RANGE_MESSAGE);
 export const boundedDateOrInstant = z
   .union([z.iso.date(), z.iso.datetime({ offset: true })])
   .refine(dateInRange, DATE_RANGE_MESSAGE);
-export const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/);
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
+export const idSchema = z.string().regex(ID_PATTERN);
 /**
  * A case number as the counter issues it (activities/counters.ts: ZG-<year>-<6+ digits>). Only
  * these name case workflows, so /api/cases/{caseId} can't reach another workflow (a daily brief,
@@ -142,7 +143,9 @@ export const arrivedSchema = named(
 export const pauseRequestSchema = named(
   'PauseRequest',
   z.strictObject({
-    reason: z.enum(pauseReasons),
+    reason: z.enum(pauseReasons, {
+      error: `须从列表中选择暂停原因 / choose a pause reason from the list: ${pauseReasons.join(', ')}`,
+    }),
     note: z.string().trim().max(500).pipe(safeString()).default(''),
   }),
   'Ask to pause the case-level clocks and the stage deadline, with a reason / 申请暂停计时',
@@ -155,7 +158,15 @@ export const pauseDecisionSchema = named(
 export const endPauseSchema = named('EndPause', z.strictObject({}), 'End a running pause / 结束暂停');
 export const reassignSchema = named(
   'Reassignment',
-  z.strictObject({ assigneeId: idSchema, reason: text(500) }),
+  z.strictObject({
+    assigneeId: z
+      .string()
+      .regex(
+        ID_PATTERN,
+        '须为名录中员工的编号，如 staff-zhou / must be a staff member’s id from the directory, such as staff-zhou',
+      ),
+    reason: text(500),
+  }),
   'Move the case to a colleague, with a reason / 改派或移交',
 );
 

@@ -21,3 +21,25 @@ const HTML_ENTITIES: Record<string, string> = {
 
 /** Text made safe to put in HTML, as element content or a quoted attribute value. */
 export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
+
+const HAN = /\p{Script=Han}/u;
+
+/**
+ * One message written in both languages around " / " (schemas write "中文 / English" and
+ * "English / 中文" alike) as its two halves: the split where every part on one side has Chinese
+ * characters and no part on the other does. A message that is not so split is the same in both.
+ */
+export function splitBilingual(message: string): Bilingual {
+  const parts = message.split(' / ');
+  const han = parts.map((p) => HAN.test(p));
+  for (let k = 1; k < parts.length; k++) {
+    const left = han.slice(0, k);
+    const right = han.slice(k);
+    const leftHan = left[0];
+    if (!left.every((h) => h === leftHan) || !right.every((h) => h !== leftHan)) continue;
+    const [a, b] = [parts.slice(0, k).join(' / ').trim(), parts.slice(k).join(' / ').trim()];
+    if (!a || !b) continue;
+    return leftHan ? { zh: a, en: b } : { zh: b, en: a };
+  }
+  return { zh: message, en: message };
+}

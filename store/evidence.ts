@@ -541,18 +541,28 @@ export async function confirmUpload(
  * The server-side upload for forms without JavaScript (a multipart body):
  * the same declared-type, size and content checks, then the same record.
  */
-export async function putEvidence(
-  deps: EvidenceDeps,
-  input: { caseId: string; uploaderId: string; file: Blob; fileName?: string; contentType?: string },
-): Promise<ConfirmedEvidence> {
+/** What a form's file would store: its declared metadata, its type and its bytes. Throws EvidenceError. */
+export async function checkedFile(input: {
+  file: Blob;
+  fileName?: string;
+  contentType?: string;
+}): Promise<{ declared: { fileName: string; contentType: string; size: number }; bytes: Uint8Array }> {
   const fileName = input.fileName ?? (input.file instanceof File ? input.file.name : '');
   const contentType = input.contentType ?? input.file.type;
   const declared = { fileName, contentType, size: input.file.size };
   const type = checkDeclared(declared);
-  // Refused before anything is stored: a form post has the bytes in hand already.
   const bytes = new Uint8Array(await input.file.arrayBuffer());
   const refusal = contentRefusal(type, bytes.subarray(0, 16));
   if (refusal) throw refusal;
+  return { declared, bytes };
+}
+
+export async function putEvidence(
+  deps: EvidenceDeps,
+  input: { caseId: string; uploaderId: string; file: Blob; fileName?: string; contentType?: string },
+): Promise<ConfirmedEvidence> {
+  // Refused before anything is stored: a form post has the bytes in hand already.
+  const { declared, bytes } = await checkedFile(input);
   const record = await reserve(deps, { ...declared, caseId: input.caseId, uploaderId: input.uploaderId });
   // No upload URL was issued: the bytes go where confirmed bytes are kept, and the confirm reads
   // them back from there (one write, one read).

@@ -3,6 +3,7 @@ import type { Caller } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { authenticate } from './bearer-auth.ts';
 import { ProblemError } from './problems.ts';
+import { readForm, unreadableForm } from '../form-body.ts';
 import { csrfMatches, sessionMiddleware, type WebEnv } from './session.ts';
 
 /** What a route that takes either kind of sign-in sees: the page session's variables and the caller. */
@@ -32,8 +33,9 @@ export function bearerOrSession(deps: AppDeps): MiddlewareHandler<SessionOrBeare
             c.req.header('content-type') ?? '',
           )
         ) {
-          const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-          const field = (form as Record<string, unknown>)._csrf;
+          const form = await readForm(c);
+          if (form === undefined) throw new ProblemError('validation', unreadableForm);
+          const field = form._csrf;
           given = typeof field === 'string' ? field : undefined;
         }
         if (!csrfMatches(c.get('csrfToken'), given)) {

@@ -1,7 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { html } from 'hono/html';
-import { inLang } from '../../domain/text.ts';
+import { inLang, type Bilingual } from '../../domain/text.ts';
+import { readForm, unreadableForm } from '../form-body.ts';
 import { Layout } from '../pages/layout.tsx';
 import type { WebEnv } from './session.ts';
 
@@ -28,13 +29,21 @@ export const csrfProtect: MiddlewareHandler<WebEnv> = async (c, next) => {
   let given = c.req.header('x-csrf-token');
   if (!given && FORM_TYPES.test(c.req.header('content-type') ?? '')) {
     // parseBody caches the parsed body on the request, so the route can read it again.
-    const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-    const field = (body as Record<string, unknown>)._csrf;
+    const body = await readForm(c);
+    // A form cut off in transit is not a forged one: say what happened, not "expired".
+    if (body === undefined) return refusal(c, 400, 'unreadable', unreadableForm);
+    const field = body._csrf;
     given = typeof field === 'string' ? field : undefined;
   }
   if (csrfMatches(c.get('csrfToken'), given)) return next();
+  return refusal(c, 403, 'csrf', {
+    zh: '表单已过期或不是从本系统页面提交的。请返回上一页，刷新后重试；如已退出登录，请重新登录。',
+    en: 'The form has expired or was not sent from a Rectify page. Go back, reload the page and try again; if you were signed out, sign in again.',
+  });
+};
+
+function refusal(c: Context<WebEnv>, status: 400 | 403, why: string, text: Bilingual) {
   const lang = c.get('lang');
-  const t = (zh: string, en: string) => inLang({ zh, en }, lang);
   c.header('Cache-Control', 'no-store');
   return c.html(
     Layout({
@@ -43,14 +52,9 @@ export const csrfProtect: MiddlewareHandler<WebEnv> = async (c, next) => {
       viewer: c.get('viewer'),
       csrfToken: c.get('csrfToken'),
       currentUrl: '/app',
-      children: html`<div class="flash error" role="alert" data-refused="csrf">
-          ${t(
-            '表单已过期或不是从本系统页面提交的。请返回上一页，刷新后重试；如已退出登录，请重新登录。',
-            'The form has expired or was not sent from a Rectify page. Go back, reload the page and try again; if you were signed out, sign in again.',
-          )}
-        </div>
-        <p><a href="/app">${t('返回工作台', 'Back to the workbench')}</a></p>`,
+      children: html`<div class="flash error" role="alert" data-refused="${why}">${inLang(text, lang)}</div>
+        <p><a href="/app">${inLang({ zh: '返回工作台', en: 'Back to the workbench' }, lang)}</a></p>`,
     }),
-    403,
+    status,
   );
-};
+}

@@ -27,9 +27,11 @@ export const caseLinkSteps = {
 export type CaseLinkStep = keyof typeof caseLinkSteps;
 export const isCaseLinkStep = (step: string): step is CaseLinkStep => Object.hasOwn(caseLinkSteps, step);
 
-const nameOf = (dir: Directory, id: string) => dir.people.find((p) => p.id === id)?.name ?? id;
+/** A person as the directory names them, or their id when it doesn't know them. */
+export const nameOf = (dir: Directory, id: string) => dir.people.find((p) => p.id === id)?.name ?? id;
 
-function place(dir: Directory, v: CaseView): string {
+/** Where a case is, by the directory's names: building (both languages), floor, room. */
+export function place(dir: Directory, v: Pick<CaseView, 'location'>): string {
   const b = dir.buildings.find((x) => x.id === v.location.buildingId);
   const f = b?.floors.find((x) => x.id === v.location.floorId);
   return [

@@ -1,6 +1,8 @@
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { CaseView } from '../../domain/case-model.ts';
+import { stageLabel } from '../../domain/stage-labels.ts';
 import type { Bilingual, Lang } from '../../domain/text.ts';
 import { problemTypes, toProblem } from '../middleware/problems.ts';
 
@@ -73,6 +75,19 @@ export class PageOutcome extends Error {
     super(title.en);
   }
 }
+
+/** A link whose case is over: its step is no longer needed (the stage named as people call it). */
+export const noLongerOpen = (v: CaseView, lang?: Lang) =>
+  new PageOutcome(
+    409,
+    'not_open',
+    { zh: '该步骤已不再需要', en: 'This step is no longer open' },
+    {
+      zh: `案件 ${v.caseId} 已处于「${stageLabel(v.stage).zh}」阶段，此链接对应的操作已无需进行。`,
+      en: `Case ${v.caseId} is now at the ${stageLabel(v.stage).en} stage; the action of this link is no longer needed.`,
+    },
+    lang,
+  );
 
 /** How one kind of link page answers: its headers, the language when the person's is unknown, its 500 title. */
 export interface LinkPageKind {

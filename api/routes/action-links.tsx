@@ -39,6 +39,7 @@ import {
   guardedPage,
   LinkPageShell,
   Both,
+  noLongerOpen,
   PageOutcome,
   renderLinkPage,
   type LinkPageKind,
@@ -117,18 +118,6 @@ const linkFailures: Record<
     },
   ],
 };
-
-const noLongerOpen = (v: CaseView, lang: Lang) =>
-  new PageOutcome(
-    409,
-    'not_open',
-    { zh: '该步骤已不再需要', en: 'This step is no longer open' },
-    {
-      zh: `案件 ${v.caseId} 当前处于「${v.stage}」阶段，此链接对应的操作已无需进行。`,
-      en: `Case ${v.caseId} is now at stage "${v.stage}"; the action of this link is no longer needed.`,
-    },
-    lang,
-  );
 
 interface Prepared {
   claims: LinkClaims;
@@ -285,8 +274,8 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
       };
     }
     const handler = deps.extraActions?.[claims.step];
-    const described = handler ? await handler.describe(claims) : null;
     const lang = languageOf(claims, dir);
+    const described = handler ? await inLanguage(lang, () => handler.describe(claims)) : null;
     if (!handler || !described) {
       throw new PageOutcome(
         404,
@@ -533,6 +522,17 @@ function formProblem(kind: ActionContent['choice'], f: ActionForm): Bilingual | 
 }
 
 /** The page's language: the recipient's own (reporters: as they gave it; zh-CN by default). */
+/** A handler's outcome said in the recipient's language when it names none. */
+async function inLanguage<T>(lang: Lang, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof PageOutcome && !err.lang)
+      throw new PageOutcome(err.status, err.outcome, err.title, err.text, lang);
+    throw err;
+  }
+}
+
 function languageOf(claims: LinkClaims, dir: Directory, view?: CaseView): Lang {
   if (claims.recipientId.startsWith('reporter:')) return view?.reporter?.language ?? 'zh-CN';
   return dir.people.find((p) => p.id === claims.recipientId)?.language ?? 'zh-CN';

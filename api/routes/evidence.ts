@@ -139,7 +139,18 @@ export function evidenceRoutes(deps: AppDeps): Hono<EvidenceEnv> {
         en: 'send multipart/form-data with the file in the field `file`',
       });
     }
-    const form = await formOr400(c);
+    const form = await formOr400(c, { all: true });
+    if (Array.isArray(form.file)) {
+      // One reference answers one upload: a second file would otherwise be dropped unsaid.
+      throw new ProblemError(
+        'validation',
+        {
+          zh: '每次只能上传一个文件（file 字段出现了多次）',
+          en: 'send one file per upload (`file` came more than once)',
+        },
+        [{ field: 'file', message: callerLanguage(c) === 'en' ? 'one file only' : '只能一个文件' }],
+      );
+    }
     const file = form.file;
     if (!(file instanceof File)) {
       throw new ProblemError(

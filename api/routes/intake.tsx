@@ -19,7 +19,7 @@ import { textFlaw, textFlawMessage } from '../../domain/safe-text.ts';
 import { inLang, type Bilingual, type Lang } from '../../domain/text.ts';
 import { loadDirectory } from '../../store/directory.ts';
 import { raterConflict } from '../../domain/survey-rater.ts';
-import { EvidenceError, MAX_EVIDENCE_BYTES, putEvidence } from '../../store/evidence.ts';
+import { checkedFile, EvidenceError, MAX_EVIDENCE_BYTES, putEvidence } from '../../store/evidence.ts';
 import {
   newReportId,
   recordSurvey,
@@ -410,9 +410,25 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
       );
       if (photos.length > MAX_PHOTOS)
         errors.photo = { zh: `最多 ${MAX_PHOTOS} 张照片`, en: `at most ${MAX_PHOTOS} photos` };
+      if (!errors.photo) {
+        for (const photo of photos) {
+          const refused = await checkedFile({ file: photo }).then(
+            () => null,
+            (err: unknown) => {
+              if (err instanceof EvidenceError) return err;
+              throw err;
+            },
+          );
+          if (refused) {
+            errors.photo = refused.text;
+            break;
+          }
+        }
+      }
       if (!parsed.success || Object.keys(errors).length > 0) return formAgain(values, errors);
 
-      // Only a report that would be kept counts against the limits: one a person must correct does not.
+      // Only a report that would be kept counts against the limits: one a person must correct
+      // (its text or its photos) does not.
       if (!(await byAddress.count())) return addressLimit();
       if (!(await byPlace.count())) return placeLimit();
 

@@ -1,7 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseViewSchema, createdCaseSchema, problemSchema } from '../../api/schemas.ts';
 import { createSession } from '../../store/sessions.ts';
-import { call, newCaseBody, startApiStack, type ApiStack } from './harness.ts';
+import {
+  actionPath,
+  call,
+  formFields,
+  newCaseBody,
+  outcomeOf,
+  postForm,
+  startApiStack,
+  waitForEmail,
+  type ApiStack,
+} from './harness.ts';
 
 let s: ApiStack;
 beforeAll(async () => {
@@ -110,5 +120,62 @@ describe('case clocks through the API', () => {
     expect(Date.parse(movedOn.due) - Date.parse(held.due)).toBe(movedOn.heldMs);
     expect(await page()).not.toContain('data-on-hold');
     await problem(await post('pause/end', 'staff-lee', {}), 409);
+  });
+  it('the arrival link: the page names the person and the place, signs once, then says when it was done', async () => {
+    const res = await call(s.app, 'POST', '/api/cases', { as: 'sup-wang', body: newCaseBody() });
+    const { caseId } = createdCaseSchema.parse(await res.json());
+    const mail = await waitForEmail(
+      (e) => e.subject.includes(caseId) && e.subject.includes('新案件'),
+      30_000,
+    );
+    const path = actionPath(mail);
+    const page = await s.app.request(path);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    // People and places by name, as the directory has them, not by id.
+    expect(html).toContain('周强');
+    expect(html).toContain('学生公寓A栋');
+    const done = await postForm(s.app, path, { ...formFields(html), choice: 'acknowledge' });
+    expect(done.status).toBe(200);
+    expect((await read(caseId)).clockStatus?.find((c) => c.id === 'on_site_arrival')?.state).toBe('met');
+    // Used, the link says so.
+    const again = await s.app.request(path);
+    expect(again.status).toBe(410);
+    expect(outcomeOf(await again.text())).toBe('used');
+
+    // An arrival recorded another way (the app) leaves the link saying when it was done and by whom.
+    const viaApp = createdCaseSchema.parse(
+      await (await call(s.app, 'POST', '/api/cases', { as: 'sup-wang', body: newCaseBody() })).json(),
+    ).caseId;
+    const viaAppMail = await waitForEmail(
+      (e) => e.subject.includes(viaApp) && e.subject.includes('新案件'),
+      30_000,
+    );
+    const recorded = await call(s.app, 'POST', `/api/cases/${viaApp}/arrived`, {
+      as: 'staff-zhou',
+      body: {},
+    });
+    expect(recorded.status).toBe(200);
+    const after = await s.app.request(actionPath(viaAppMail));
+    expect(after.status).toBe(410);
+    const said = await after.text();
+    expect(said).toContain('已登记到场');
+    expect(said).toContain('由 周强 登记到场');
+
+    // A case that is over says so, naming its stage as people call it.
+    const other = await call(s.app, 'POST', '/api/cases', { as: 'sup-wang', body: newCaseBody() });
+    const second = createdCaseSchema.parse(await other.json()).caseId;
+    const secondMail = await waitForEmail(
+      (e) => e.subject.includes(second) && e.subject.includes('新案件'),
+      30_000,
+    );
+    const withdrawn = await call(s.app, 'POST', `/api/cases/${second}/withdraw`, {
+      as: 'sup-wang',
+      body: { reason: '重复报告' },
+    });
+    expect(withdrawn.status).toBe(200);
+    const over = await s.app.request(actionPath(secondMail));
+    expect(over.status).toBe(409);
+    expect(await over.text()).toContain('「已撤销」');
   });
 });

@@ -242,6 +242,19 @@ describe('uploading a photo to a case', () => {
       body: fake,
     });
     expect(refused.status).toBe(422);
+    // Two files in one upload: said, not the second dropped unsaid.
+    const two = new FormData();
+    two.append('file', new File([fakeFiles.webp()], 'a.webp', { type: 'image/webp' }));
+    two.append('file', new File([fakeFiles.webp()], 'b.webp', { type: 'image/webp' }));
+    const twice = await s.app.request(`/api/cases/${caseId}/evidence/upload`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: two,
+    });
+    expect(twice.status).toBe(400);
+    const twiceProblem = (await twice.json()) as Problem;
+    expect(twiceProblem.detail).toContain('每次只能上传一个文件');
+    expect(twiceProblem.errors?.[0]?.field).toBe('file');
     // A body cut off mid-part, or a multipart without its boundary: the sender's fault, a 400.
     for (const [type, body] of [
       ['multipart/form-data; boundary=zz', '--zz\r\ncontent-disposition: form-data; name="file"; filena'],

@@ -425,6 +425,15 @@ describe('limits and hostile input', () => {
     const code = roomCode('A206', 'a-f2');
     for (let i = 0; i < 12; i++)
       expect((await report(code, { kind: 'bogus', description: `r${i}` }, { ip })).status).toBe(400);
+    // Nor one whose photo is refused (a PNG sent as a JPEG): the text was fine, the photo was not.
+    for (let i = 0; i < 12; i++) {
+      const refused = await report(
+        code,
+        { kind: 'repair', description: `p${i}` },
+        { ip, photos: [photo(fakeFiles.png(), 'a.jpg', 'image/jpeg')] },
+      );
+      expect(refused.status).toBe(400);
+    }
     expect((await report(code, { kind: 'repair', description: '床板松动' }, { ip })).status).toBe(303);
   });
 

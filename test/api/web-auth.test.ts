@@ -229,6 +229,16 @@ describe('OpenID Connect sign-in (code + PKCE) against the local oidc-provider',
     const noToken = await b.postForm(`${base}/logout`, {});
     expect(noToken.status).toBe(403);
     expect(await noToken.text()).toContain('data-refused="csrf"');
+    // A form cut off in transit is told so (400), not taken for an expired one.
+    const cut = await b.request(`${base}/logout`, {
+      method: 'POST',
+      headers: { 'content-type': 'multipart/form-data; boundary=zz' },
+      body: '--zz\r\ncontent-disposition: form-data; name="_csrf"\r\n\r\nabc\r\n--zz\r\ncontent-disp',
+    });
+    expect(cut.status).toBe(400);
+    const cutPage = await cut.text();
+    expect(cutPage).toContain('data-refused="unreadable"');
+    expect(cutPage).toContain('表单无法读取');
     const wrongToken = await b.request(`${base}/logout`, {
       method: 'POST',
       headers: { 'x-csrf-token': 'guess' },

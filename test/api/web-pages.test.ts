@@ -252,7 +252,10 @@ describe('web pages: the case page', () => {
           .join('; '),
       },
     });
-    expect(await flashed.text()).toMatch(/class="flash error"[^>]*>[^<]*接手人：/);
+    // In the page's language alone: the schema's own bilingual wording, not a pattern.
+    const flash = /class="flash error"[^>]*>([^<]*)</.exec(await flashed.text())?.[1] ?? '';
+    expect(flash).toContain('接手人：须为名录中员工的编号');
+    expect(flash).not.toMatch(/must be|\^\[A-Za-z/);
     expect(stepsOn(await (await get(`/app/cases/${caseId}`, 'staff-zhao')).text())).toEqual([
       'root_cause',
       'comment',

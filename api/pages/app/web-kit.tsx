@@ -3,7 +3,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Child } from 'hono/jsx';
 import { z } from 'zod';
-import type { Bilingual } from '../../../domain/text.ts';
+import { splitBilingual, type Bilingual } from '../../../domain/text.ts';
 import type { Caller } from '../../auth.ts';
 import { toProblem } from '../../middleware/problems.ts';
 import type { WebEnv } from '../../middleware/session.ts';
@@ -113,7 +113,10 @@ export function parseForm<S extends z.ZodType>(schema: S, data: unknown): FormRe
     const k = key(issue.path);
     if (errors[k]) continue;
     const enIssue = en.success ? undefined : en.error.issues[n];
-    errors[k] = { zh: issue.message, en: enIssue?.message ?? issue.message };
+    const enMessage = enIssue?.message ?? issue.message;
+    // A schema's own wording is the same under both locales: it carries both languages itself.
+    errors[k] =
+      enMessage === issue.message ? splitBilingual(issue.message) : { zh: issue.message, en: enMessage };
   }
   return { ok: false, errors };
 }
@@ -140,15 +143,8 @@ export function refusalOf(err: unknown): {
 } {
   const problem = toProblem(err);
   if (!problem) throw err;
-  const text = typeof problem.detail === 'string' ? bilingualMessage(problem.detail) : problem.detail;
+  const text = typeof problem.detail === 'string' ? splitBilingual(problem.detail) : problem.detail;
   const fields: FieldErrors = {};
-  for (const f of problem.errors ?? []) fields[f.field] = { zh: f.message, en: f.message };
+  for (const f of problem.errors ?? []) fields[f.field] = splitBilingual(f.message);
   return { text, fields, status: problemTypes[problem.type].status };
-}
-
-/** The workflow's refusals are one string, "English / 中文": split them for the reader. */
-export function bilingualMessage(message: string): Bilingual {
-  const at = message.lastIndexOf(' / ');
-  if (at < 0) return { zh: message, en: message };
-  return { en: message.slice(0, at), zh: message.slice(at + 3) };
 }
