@@ -2,11 +2,13 @@ import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { anchorNow } from '../audit/anchor-job.ts';
 import { exportPeriod, periodBounds, type ExportFormat } from '../audit/export.ts';
 import { verifyAll, verifyCase } from '../audit/verify.ts';
 import { getCaseRecord } from '../store/case-records.ts';
 import type { AwsDeps } from '../store/clients.ts';
+import { ScheduleNotFoundError, type Client } from '@temporalio/client';
+import { auditAnchorScheduleSpec } from '../workflows/audit-anchor/schedule.ts';
+import { triggerAnchor } from './anchor-trigger.ts';
 import { ConfigError, parseEnv } from './config.ts';
 import { buildDeps } from './deps.ts';
 
@@ -16,14 +18,18 @@ import { buildDeps } from './deps.ts';
  *
  *   npm run audit -- export --from 2026-03-01 --to 2026-03-31 [--building bldg-a] [--format json|csv] [--out file]
  *   npm run audit -- verify [--case ZG-2026-000123] [--json]
- *   npm run audit -- anchor
+ *   npm run audit -- anchor [--schedule rectify-audit-anchor]
+ *
+ * `anchor` is the one command that needs Temporal: it runs the anchor schedule now, so that a run
+ * of the anchor workflow stands behind the sealed row as behind the nightly ones (a row written
+ * straight to the table would be reported as forged by every verify that asks Temporal).
  *
  * Exit codes: 0 all intact, 1 problems found, 2 bad usage or configuration.
  */
 const USAGE = `usage:
   npm run audit -- export --from <date|instant> --to <date|instant> [--building <id>] [--format json|csv] [--out <file>]
   npm run audit -- verify [--case <caseId>] [--json]
-  npm run audit -- anchor
+  npm run audit -- anchor [--schedule <scheduleId>]   (needs Temporal: runs the anchor schedule now)
 dates are campus days (CAMPUS_TZ); --to is inclusive for a date, exclusive for an instant`;
 
 class UsageError extends Error {}
@@ -108,6 +114,32 @@ async function verifyCommand(deps: AwsDeps, args: string[]): Promise<number> {
   return ok ? 0 : 1;
 }
 
+async function anchorCommand(client: Client, args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { schedule: { type: 'string', default: auditAnchorScheduleSpec().scheduleId } },
+    strict: true,
+  });
+  const scheduleId = values.schedule;
+  try {
+    const r = await triggerAnchor(client, scheduleId, {
+      progress: (line) => process.stderr.write(`${line}\n`),
+    });
+    process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+    const c = r.findings.counts;
+    process.stderr.write(
+      `anchor #${r.seq} sealed over ${r.caseCount} cases: ${c.missing} missing, ${c.rewritten} rewritten, ${c.broken} broken\n`,
+    );
+    return c.missing + c.rewritten + c.broken === 0 ? 0 : 1;
+  } catch (err) {
+    if (err instanceof ScheduleNotFoundError)
+      throw new UsageError(
+        `there is no schedule ${scheduleId}: create the schedules first (npm run schedules)`,
+      );
+    throw err;
+  }
+}
+
 function describeProblem(r: {
   broken: { seq: number; problem: string; expected: string; found: string } | null;
   anchor: { status: string; seq: number; hash: string; found: { seq: number; hash: string } | null } | null;
@@ -142,11 +174,8 @@ async function main(argv: string[]): Promise<number> {
         return await exportCommand(deps, env.CAMPUS_TZ, rest);
       case 'verify':
         return await verifyCommand(deps, rest);
-      case 'anchor': {
-        const r = await anchorNow(deps, `cli-${new Date().toISOString()}`);
-        process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
-        return 0;
-      }
+      case 'anchor':
+        return await anchorCommand(await built.temporal.client(), rest);
       default:
         throw new UsageError(command ? `unknown command ${command}` : 'no command given');
     }

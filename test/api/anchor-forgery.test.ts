@@ -12,6 +12,8 @@ import { bundleWorkflows } from '../../infra/worker.ts';
 import { appendAudit, chainHead } from '../../store/audit-chain.ts';
 import { readAnchorHeads, sealAnchor, writeAnchorHeads } from '../../store/anchors.ts';
 import type { AuditAnchorResult } from '../../workflows/audit-anchor/workflow.ts';
+import { triggerAnchor } from '../../infra/anchor-trigger.ts';
+import { runAuditCli } from '../support/audit-cli.ts';
 import { auditAppDeps, auditTestApp } from '../support/audit-app.ts';
 import { deleteCase, seedCase, testView } from '../support/audit-fixtures.ts';
 import { seedDemo, testDeps, testEnv, uniqueId, ownTables } from '../support/stack.ts';
@@ -77,21 +79,8 @@ afterAll(async () => {
   await connection?.close();
 });
 
-/** Triggers the schedule and returns the result of the run it started (the n-th). */
-async function scheduledAnchor(n: number): Promise<AuditAnchorResult> {
-  await schedule.trigger();
-  for (let i = 0; i < 300; i++) {
-    const actions = (await schedule.describe()).info.recentActions;
-    const started = actions[n - 1]?.action;
-    if (started) {
-      return (await client.workflow
-        .getHandle(started.workflow.workflowId, started.workflow.firstExecutionRunId)
-        .result()) as AuditAnchorResult;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`run ${n} of the schedule never started`);
-}
+/** Triggers the schedule and returns the result of the run it started. */
+const scheduledAnchor = () => triggerAnchor(client, schedule.scheduleId);
 
 async function verifyEvents(): Promise<VerifyEvent[]> {
   const res = await app.request('/api/audit/verify', { headers: { authorization: `Bearer ${auditToken}` } });
@@ -171,7 +160,7 @@ describe('a forged anchor over a rewritten case', () => {
     const other = uniqueId('ZG-KEEP');
     await seedCase(deps, closed, 3);
     await seedCase(deps, other, 2);
-    const real = await scheduledAnchor(1);
+    const real = await scheduledAnchor();
     expect(real.basedOn).toBeNull();
 
     const honest = await verifyWitnessing(real.seq);
@@ -220,7 +209,7 @@ describe('a forged anchor over a rewritten case', () => {
     });
 
     // The Schedule's next run gets the previous run's result from Temporal and builds on it.
-    const next = await scheduledAnchor(2);
+    const next = await scheduledAnchor();
     expect(next.seq).toBe(forged.seq + 1);
     expect(next.basedOn).toBe(real.seq);
     expect(next.findings.rewritten).toEqual([closed]);
@@ -234,5 +223,40 @@ describe('a forged anchor over a rewritten case', () => {
       anchor: { status: 'rewritten' },
     });
     expect(after.at(-1)).toMatchObject({ type: 'summary', ok: false, anchorOk: false });
+  });
+  it('`npm run audit -- anchor` seals through the schedule: a run stands behind its anchor, so no verify calls it forged', async () => {
+    const stack = inject('stack');
+    const before = await verifyEvents();
+    const start = before[0];
+    if (start?.type !== 'start' || !start.anchor) throw new Error('no anchor yet');
+    const cli = await runAuditCli(['anchor', '--schedule', schedule.scheduleId], {
+      DYNAMODB_ENDPOINT: stack.dynamoEndpoint,
+      TEMPORAL_ADDRESS: stack.temporalAddress,
+      TEMPORAL_TASK_QUEUE: env.TEMPORAL_TASK_QUEUE,
+      ...ownTables(prefix),
+    });
+    // The rewritten case of the test above is carried as a finding: the command says so by its exit code.
+    expect(cli.code, cli.stderr).toBe(1);
+    const sealed = JSON.parse(cli.stdout) as AuditAnchorResult;
+    expect(sealed.seq).toBe(start.anchor.seq + 1);
+    expect(sealed.basedOn).toBe(start.anchor.seq);
+    expect(sealed.anchorId.startsWith(`${schedule.scheduleId}-`)).toBe(true);
+    expect(cli.stderr).toContain(`anchor #${sealed.seq} sealed`);
+    const after = await verifyWitnessing(sealed.seq);
+    expect(after[0]).toMatchObject({
+      type: 'start',
+      anchor: { seq: sealed.seq, witness: { matches: true } },
+    });
+    // Only the intruder's row is unbacked, never the one the command sealed.
+    const forged = after[0]?.type === 'start' ? (after[0].anchor?.forged ?? []) : [];
+    expect(forged.map((f) => f.seq)).not.toContain(sealed.seq);
+
+    const missing = await runAuditCli(['anchor', '--schedule', 'no-such-schedule'], {
+      DYNAMODB_ENDPOINT: stack.dynamoEndpoint,
+      TEMPORAL_ADDRESS: stack.temporalAddress,
+      ...ownTables(prefix),
+    });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('npm run schedules');
   });
 });

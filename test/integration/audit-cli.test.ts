@@ -1,36 +1,23 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it, inject } from 'vitest';
 import type { CaseExport } from '../../audit/export.ts';
-import { projectRoot } from '../../infra/local/paths.ts';
+import { runAuditCli } from '../support/audit-cli.ts';
 import { editEntry, seedCase } from '../support/audit-fixtures.ts';
 import { seedDemo, testDeps, uniqueId } from '../support/stack.ts';
 
 const deps = testDeps();
 
-/** Runs `npm run audit -- …` the way an auditor would, against the test tables only. */
+/** Runs `npm run audit -- …` against the test tables only. */
 function audit(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const stack = inject('stack');
-  return new Promise((resolve) => {
-    execFile(
-      path.join(projectRoot, 'node_modules/.bin/tsx'),
-      ['infra/audit-cli.ts', ...args],
-      {
-        cwd: projectRoot,
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          DYNAMODB_ENDPOINT: stack.dynamoEndpoint,
-          TABLE_CASES: stack.tables.cases,
-          TABLE_AUDIT: stack.tables.audit,
-          TABLE_DIRECTORY: stack.tables.directory,
-          TABLE_OPS: stack.tables.ops,
-        },
-      },
-      (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
-    );
+  return runAuditCli(args, {
+    DYNAMODB_ENDPOINT: stack.dynamoEndpoint,
+    TABLE_CASES: stack.tables.cases,
+    TABLE_AUDIT: stack.tables.audit,
+    TABLE_DIRECTORY: stack.tables.directory,
+    TABLE_OPS: stack.tables.ops,
   });
 }
 
