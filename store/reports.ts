@@ -183,6 +183,62 @@ export class ReportAlreadyTriagedError extends Error {
   }
 }
 
+/** How long a triage decision in progress keeps others off the report (a process that died frees it then). */
+export const TRIAGE_CLAIM_MS = 2 * 60_000;
+
+/**
+ * Takes the report for one person's triage decision before anything is done about it, so two
+ * people deciding at once (or one case and one rejection) cannot both act: the one whose claim
+ * lands goes on, the other is told the report is taken. Null when the report is decided already
+ * or someone else's claim is still live.
+ */
+export async function claimTriage(
+  deps: ReportDeps,
+  reportId: string,
+  by: string,
+  now = Date.now(),
+): Promise<{ by: string; until: number } | null> {
+  const claim = { by, until: now + TRIAGE_CLAIM_MS };
+  try {
+    await deps.ddb.send(
+      new UpdateItemCommand({
+        TableName: deps.tables.ops,
+        Key: reportKey(reportId),
+        UpdateExpression: 'SET #c = :claim',
+        ConditionExpression: '#r.#s = :received AND (attribute_not_exists(#c) OR #c.#u < :now)',
+        ExpressionAttributeNames: { '#r': 'report', '#s': 'status', '#c': 'triageClaim', '#u': 'until' },
+        ExpressionAttributeValues: marshall({ ':received': 'received', ':claim': claim, ':now': now }),
+      }),
+    );
+    return claim;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return null;
+    throw err;
+  }
+}
+
+/** Gives a claim back when its decision did not go through (refused, failed), so the report can be decided again. */
+export async function releaseTriage(
+  deps: ReportDeps,
+  reportId: string,
+  claim: { by: string; until: number },
+) {
+  try {
+    await deps.ddb.send(
+      new UpdateItemCommand({
+        TableName: deps.tables.ops,
+        Key: reportKey(reportId),
+        UpdateExpression: 'REMOVE #c',
+        ConditionExpression: '#c.#b = :by AND #c.#u = :until',
+        ExpressionAttributeNames: { '#c': 'triageClaim', '#b': 'by', '#u': 'until' },
+        ExpressionAttributeValues: marshall({ ':by': claim.by, ':until': claim.until }),
+      }),
+    );
+  } catch (err) {
+    if (!(err instanceof ConditionalCheckFailedException)) throw err;
+  }
+}
+
 /** Records triage's decision once: a second decision on the same report fails rather than overwrite the first. */
 export async function recordTriage(
   deps: ReportDeps,

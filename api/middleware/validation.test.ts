@@ -1,8 +1,8 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { problemOnError } from './problems.ts';
-import { jsonOnly, validationHook } from './validation.ts';
+import { ProblemError, problemOnError } from './problems.ts';
+import { jsonOnly, parseOr400, validationHook } from './validation.ts';
 
 /** The validation hook and the JSON gate on a one-route app, as createApp wires them. */
 const app = new OpenAPIHono({ defaultHook: validationHook });
@@ -79,5 +79,26 @@ describe('validation', () => {
   it('says when the body is empty or not JSON', async () => {
     expect((await problemOf(await post('/things/t-1', ''))).detail).toMatch(/请求体为空/);
     expect((await problemOf(await post('/things/t-1', '{"n":'))).detail).toMatch(/JSON/);
+  });
+});
+
+describe('parseOr400', () => {
+  it('names where the problem is in each language: a form is a form, not the path', () => {
+    const schema = z.object({ minutes: z.coerce.number().int() });
+    const refused = (where: 'form' | 'path' | 'query' | 'body', lang: 'zh-CN' | 'en') => {
+      try {
+        parseOr400(schema, { minutes: 'x' }, lang, where);
+      } catch (err) {
+        return err instanceof ProblemError ? err : undefined;
+      }
+      return undefined;
+    };
+    const form = refused('form', 'zh-CN');
+    expect(form?.detail).toMatchObject({ zh: '表单有 1 处错误，见 errors' });
+    expect(form?.errors?.[0]?.field).toBe('minutes');
+    expect(refused('path', 'zh-CN')?.detail).toMatchObject({ zh: '路径参数有 1 处错误，见 errors' });
+    expect(refused('form', 'en')?.detail).toMatchObject({
+      en: '1 problem(s) in the request form; see errors',
+    });
   });
 });

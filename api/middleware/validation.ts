@@ -13,11 +13,13 @@ const enErrors = z.locales.en().localeError;
 
 type Where = 'body' | 'query' | 'path' | 'form';
 
+const whereZh: Record<Where, string> = { body: '请求体', query: '查询参数', path: '路径参数', form: '表单' };
+
 function validationProblem(errors: FieldError[], where: Where): ProblemError {
   return new ProblemError(
     'validation',
     {
-      zh: `${where === 'body' ? '请求体' : where === 'query' ? '查询参数' : '路径参数'}有 ${errors.length} 处错误，见 errors`,
+      zh: `${whereZh[where]}有 ${errors.length} 处错误，见 errors`,
       en: `${errors.length} problem(s) in the request ${where}; see errors`,
     },
     errors,

@@ -243,8 +243,19 @@ const surveySchema = z.object({
   comment: safe(500).optional(),
 });
 
-/** Stages where the case is over and the reporter may rate it. */
-const surveyOpen = (view: CaseView | null) => view !== null && ['follow_up', 'closed'].includes(view.stage);
+/**
+ * Whether the reporter may rate the case here: it waits for their rating, or it closed without
+ * one. A case the reporter already rated through the emailed link has its rating: a second one
+ * here would sit on the report alone, disagreeing with the case.
+ */
+const surveyOpen = (view: CaseView | null, report: Report) =>
+  view !== null && (view.stage === 'follow_up' || (view.stage === 'closed' && !ratedByLink(view, report)));
+/** The case's reporter is this report's, and rated the case through the emailed link. */
+const ratedByLink = (view: CaseView, report: Report) =>
+  view.stage === 'closed' &&
+  view.followUp?.outcome === 'rated' &&
+  view.reporter !== undefined &&
+  view.reporter.email === report.contact;
 
 export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
@@ -529,17 +540,22 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
     const report = await trackedOr404(c);
     if (report instanceof Response) return report;
     const view = await caseViewOf(report);
-    if (!surveyOpen(view) || report.survey)
+    const alreadyRated = () =>
+      publicPage(
+        c,
+        { zh: '回访', en: 'Survey' },
+        <p class="flash error" role="alert">
+          {t(lang, { zh: '您已评价过，谢谢。', en: 'You have already rated this; thank you.' })}
+        </p>,
+        409,
+      );
+    if (report.survey || (view && ratedByLink(view, report))) return alreadyRated();
+    if (!surveyOpen(view, report))
       return publicPage(
         c,
         { zh: '回访', en: 'Survey' },
         <p class="flash error" role="alert">
-          {t(
-            lang,
-            report.survey
-              ? { zh: '您已评价过，谢谢。', en: 'You have already rated this; thank you.' }
-              : { zh: '处理完成后才能评价。', en: 'You can rate it once the work is done.' },
-          )}
+          {t(lang, { zh: '处理完成后才能评价。', en: 'You can rate it once the work is done.' })}
         </p>,
         409,
       );
@@ -582,10 +598,12 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
     const { comment, ...scores } = parsed.data;
     const at = new Date().toISOString();
     const first = await recordSurvey(deps.aws, report.reportId, { scores, comment, at });
+    // Two submissions at once: the one recorded counts, the other is told so rather than thanked.
+    if (!first) return alreadyRated();
     // The case's own follow-up step takes the reporter's rating while it waits for one: the lowest
     // aspect is its score, so any poor aspect reopens the case for review as an emailed rating does.
     const reporterId = view?.reporter ? reporterActorId(view.reporter) : undefined;
-    if (first && view?.stage === 'follow_up' && reporterId && report.caseId) {
+    if (view?.stage === 'follow_up' && reporterId && report.caseId) {
       const detail = surveyAspects.map((a) => `${surveyAspectLabel[a].zh} ${scores[a]}/5`).join('，');
       await deps.temporal.workflow
         .getHandle(report.caseId)
@@ -697,11 +715,16 @@ function TrackingView(props: {
             .map((a) => `${t(lang, surveyAspectLabel[a])} ${report.survey!.scores[a]}/5`)
             .join(' · ')}
         </p>
-      ) : surveyOpen(view) && props.raterConflict ? (
+      ) : view && ratedByLink(view, report) ? (
+        <p class="flash ok" role="status">
+          {t(lang, { zh: '感谢您的评价：', en: 'Thank you for rating: ' })}
+          {view.followUp?.score !== undefined ? `${view.followUp.score}/5` : ''}
+        </p>
+      ) : surveyOpen(view, report) && props.raterConflict ? (
         <p class="flash" role="status">
           {t(lang, props.raterConflict)}
         </p>
-      ) : surveyOpen(view) ? (
+      ) : surveyOpen(view, report) ? (
         <form method="post" action={`/t/${props.token}/survey`} class="stack">
           <h2>{t(lang, { zh: '回访评价', en: 'How did we do?' })}</h2>
           {surveyAspects.map((a) => (

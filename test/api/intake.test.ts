@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.ts';
-import type { CaseInput } from '../../domain/case-model.ts';
+import { reporterActorId, type CaseInput } from '../../domain/case-model.ts';
 import { listPlaces, placeCode } from '../../domain/places.ts';
 import { reportTriageWorkflowId } from '../../domain/report-triage.ts';
 import { slaCatalogue } from '../../domain/sla.ts';
@@ -8,11 +8,13 @@ import type { ReportTriageState } from '../../workflows/report-triage/messages.t
 import { createSession } from '../../store/sessions.ts';
 import { withdrawUpdate } from '../../workflows/rectification-case/messages.ts';
 import { getReport, triageQueue } from '../../store/reports.ts';
+import { listCases } from '../../store/case-lists.ts';
 import {
   caseViewQuery,
   reportRectificationUpdate,
   reviewUpdate,
   signOffUpdate,
+  submitFollowUpUpdate,
   submitRootCauseUpdate,
 } from '../../workflows/rectification-case/messages.ts';
 import { fakeFiles } from '../support/evidence-files.ts';
@@ -192,8 +194,10 @@ describe('report → triage → case → tracking → survey', () => {
     await expect
       .poll(async () => (await mailsAbout(email, reportId)).map((m) => m.text).join('\n'))
       .toContain(caseId);
-    // A second triage of the same report changes nothing.
-    expect((await triage('sup-wang', reportId, { action: 'reject', reason: 'late' })).status).toBe(400);
+    // A second triage of the same report changes nothing, and says why above the queue.
+    const second = await triage('sup-wang', reportId, { action: 'reject', reason: 'late' });
+    expect(second.status).toBe(409);
+    expect(await second.text()).toMatch(/class="flash error"[^>]*>[^<]*这份报告已被其他人分派/);
     expect((await getReport(s.deps.aws, reportId))!.status).toBe('case');
     expect(await (await s.app.request(`/t/${token}`)).text()).toContain(caseId);
 
@@ -242,6 +246,113 @@ describe('report → triage → case → tracking → survey', () => {
       body: new URLSearchParams({ attitude: '5', quality: '5', cleanup: '5' }),
     });
     expect(again.status).toBe(409);
+  });
+});
+
+/** A report made a case and taken through to the reporter's follow-up. */
+async function reportAtFollowUp(roomId: string) {
+  const email = `${uniqueId('fu')}@students.demo.edu.cn`;
+  const token = tokenOf(
+    await report(roomCode(roomId, 'a-f2'), { kind: 'repair', description: '门把手松了', contact: email }),
+  )!;
+  const reportId = await reportIdOf(token);
+  await triage('sup-wang', reportId, { action: 'case', assigneeId: 'staff-zhou', severity: 'routine' });
+  const caseId = (await getReport(s.deps.aws, reportId))!.caseId!;
+  const h = s.deps.temporal.workflow.getHandle(caseId);
+  const sup = { id: 'sup-wang', roles: ['supervisor' as const], via: 'api' as const };
+  const zhou = { id: 'staff-zhou', roles: ['staff' as const], via: 'api' as const };
+  await h.executeUpdate(submitRootCauseUpdate, {
+    args: [{ actor: sup, causes: ['螺丝松动'], responsibleId: 'staff-zhou', plan: '紧固' }],
+  });
+  await h.executeUpdate(signOffUpdate, { args: [{ actor: zhou, decision: 'confirm' }] });
+  await h.executeUpdate(reportRectificationUpdate, {
+    args: [{ actor: zhou, summary: '已紧固', evidence: ['x.jpg'] }],
+  });
+  await h.executeUpdate(reviewUpdate, { args: [{ actor: sup, passed: true, notes: 'ok' }] });
+  return { token, h };
+}
+
+const rate = (token: string, score: string) =>
+  s.app.request(`/t/${token}/survey`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ attitude: score, quality: score, cleanup: score }),
+  });
+
+describe('the reporter rates once', () => {
+  it('of five ratings sent at once one is kept and the others are told so; a case rated by the emailed link is not rated again here', async () => {
+    const racing = await reportAtFollowUp('A206');
+    const answers = await Promise.all(['1', '2', '3', '4', '5'].map((n) => rate(racing.token, n)));
+    expect(answers.map((r) => r.status).sort()).toEqual([303, 409, 409, 409, 409]);
+
+    const byLink = await reportAtFollowUp('A207');
+    const reporter = (await byLink.h.query(caseViewQuery)).reporter;
+    await byLink.h.executeUpdate(submitFollowUpUpdate, {
+      args: [
+        { actor: { id: reporterActorId(reporter)!, roles: [], via: 'link' }, score: 5, comment: '很好' },
+      ],
+    });
+    const page = await (await s.app.request(`/t/${byLink.token}`)).text();
+    expect(page).not.toContain('name="attitude"');
+    expect(page).toContain('感谢您的评价：5/5');
+    const late = await rate(byLink.token, '1');
+    expect(late.status).toBe(409);
+    expect(await late.text()).toContain('您已评价过');
+    expect((await byLink.h.query(caseViewQuery)).followUp).toMatchObject({ outcome: 'rated', score: 5 });
+  });
+});
+
+describe('deciding a report once', () => {
+  it('of three people deciding at once, one opens its case; a rejected report opens none; a merge comments once', async () => {
+    const casesAt = async (roomId: string) =>
+      (
+        await listCases(s.deps.aws.ddb, s.deps.aws.tables, {
+          filters: { buildingId: 'bldg-a' },
+          limit: 100,
+          keep: (v) => v.location.roomId === roomId,
+        })
+      ).items;
+    const raced = await reportIdOf(
+      tokenOf(await report(roomCode('A208', 'a-f2'), { kind: 'repair', description: '暖气不热' }))!,
+    );
+    const decide = { action: 'case', assigneeId: 'staff-zhou', severity: 'routine' };
+    const answers = await Promise.all(
+      ['sup-wang', 'wg-chen', 'admin-xu'].map((who) => triage(who, raced, decide)),
+    );
+    expect(answers.map((r) => r.status).sort()).toEqual([303, 409, 409]);
+    const decided = (await getReport(s.deps.aws, raced))!;
+    expect(decided.status).toBe('case');
+    expect((await casesAt('A208')).map((v) => v.caseId)).toEqual([decided.caseId]);
+
+    // Rejected first, the report opens no case after.
+    const rejected = await reportIdOf(
+      tokenOf(await report(roomCode('A209', 'a-f2'), { kind: 'repair', description: '窗帘坏了' }))!,
+    );
+    expect((await triage('sup-wang', rejected, { action: 'reject', reason: '已自行修好' })).status).toBe(303);
+    expect((await triage('wg-chen', rejected, decide)).status).toBe(409);
+    expect(await casesAt('A209')).toEqual([]);
+
+    // Merged twice (a double submit, or two people): one comment on the case.
+    const merging = await reportIdOf(
+      tokenOf(await report(roomCode('A208', 'a-f2'), { kind: 'repair', description: '暖气还是不热' }))!,
+    );
+    const both = await Promise.all(
+      ['sup-wang', 'wg-chen'].map((who) =>
+        triage(who, merging, { action: 'merge', caseId: decided.caseId! }),
+      ),
+    );
+    expect(both.map((r) => r.status).sort()).toEqual([303, 409]);
+    const view = await s.deps.temporal.workflow.getHandle(decided.caseId!).query(caseViewQuery);
+    expect(view.comments.filter((m) => m.text.includes(merging))).toHaveLength(1);
+
+    // A merge the case refuses (the case is not there) gives the report back to the queue.
+    const refused = await reportIdOf(
+      tokenOf(await report(roomCode('A210', 'a-f2'), { kind: 'repair', description: '插座松动' }))!,
+    );
+    const missing = await triage('sup-wang', refused, { action: 'merge', caseId: 'ZG-2026-999999' });
+    expect(missing.status).toBe(404);
+    expect((await getReport(s.deps.aws, refused))!.status).toBe('received');
+    expect((await triage('sup-wang', refused, decide)).status).toBe(303);
   });
 });
 

@@ -7,11 +7,13 @@ import { reportKindInfo, type ReportKind } from '../../../domain/intake.ts';
 import { placeByCode } from '../../../domain/places.ts';
 import { severities } from '../../../domain/sla.ts';
 import { textFlaw, textFlawMessage } from '../../../domain/safe-text.ts';
-import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
+import { inLang, splitBilingual, type Bilingual, type Lang } from '../../../domain/text.ts';
 import { listCases } from '../../../store/case-lists.ts';
 import {
+  claimTriage,
   getReport,
   recordTriage,
+  releaseTriage,
   ReportAlreadyTriagedError,
   triageQueue,
   type Report,
@@ -23,7 +25,7 @@ import { openNewCase } from '../../case-service.ts';
 import { directoryOrFail } from '../../reads.ts';
 import type { AppDeps } from '../../deps.ts';
 import { csrfProtect, requireViewer, sessionMiddleware, type WebEnv } from '../../middleware/session.ts';
-import { ProblemError } from '../../middleware/problems.ts';
+import { problemTypes, toProblem } from '../../middleware/problems.ts';
 import { notifyReporter, stopTriageChase } from '../../report-notices.ts';
 import { severityLabels } from '../ui.tsx';
 import { page, refusedPage, type WebContext } from './dashboard-common.tsx';
@@ -52,6 +54,20 @@ const reason = z
   .min(1)
   .max(500)
   .refine((s) => textFlaw(s) === null);
+
+/** What to fix, by the form's field, as the card's controls read. */
+const decisionFields: Record<string, Bilingual> = {
+  action: {
+    zh: '请选择处理方式（立案、并入或不受理）',
+    en: 'choose what to do: open a case, merge or reject',
+  },
+  assigneeId: { zh: '请选择处理人', en: 'choose who handles it' },
+  severity: { zh: '请选择严重程度', en: 'choose the severity' },
+  caseId: {
+    zh: '请填写要并入的案件编号，如 ZG-2026-000123',
+    en: 'give the number of the case to merge into, such as ZG-2026-000123',
+  },
+};
 
 const decisionSchema = z.discriminatedUnion('action', [
   z.object({
@@ -193,7 +209,10 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
   app.use('/triage/*', sessionMiddleware(deps), requireViewer, csrfProtect);
   const title: Bilingual = { zh: '待分派的报告', en: 'Reports to triage' };
 
-  const render = async (c: WebContext, errorFor?: { reportId: string; text: Bilingual }) => {
+  const render = async (
+    c: WebContext,
+    errorFor?: { reportId: string; text: Bilingual; status?: 400 | 404 | 409 | 422 },
+  ) => {
     const lang = c.get('lang');
     const viewer = c.get('viewer')!;
     const dir = await directoryOrFail(deps);
@@ -209,6 +228,12 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
       c,
       title,
       <>
+        {errorFor && !queue.some((r) => r.reportId === errorFor.reportId) && (
+          // Its card has left the queue (someone else decided it): the message stands above instead.
+          <div class="flash error" role="alert">
+            {errorFor.reportId}：{t(lang, errorFor.text)}
+          </div>
+        )}
         {queue.length === 0 ? (
           <p role="status">{t(lang, { zh: '没有待分派的报告。', en: 'Nothing waits for triage.' })}</p>
         ) : (
@@ -224,7 +249,7 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
           ))
         )}
       </>,
-      errorFor ? 400 : 200,
+      errorFor ? (errorFor.status ?? 400) : 200,
     );
   };
 
@@ -267,11 +292,19 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
               zh: '请写明原因（最多 500 字）',
               en: 'give a reason (at most 500 characters)',
             }
-          : { zh: `请检查 ${field}`, en: `check ${field}` };
+          : (decisionFields[field] ?? decisionFields.action!);
       return render(c, { reportId, text });
     }
     const d = parsed.data;
     const at = new Date().toISOString();
+    const taken = {
+      reportId,
+      text: { zh: '这份报告已被其他人分派', en: 'someone else has already triaged this report' },
+      status: 409 as const,
+    };
+    // Claimed first: of two people deciding at once only one opens a case, merges or rejects.
+    const claim = await claimTriage(deps.aws, report.reportId, viewer.person.id);
+    if (!claim) return render(c, taken);
     try {
       if (d.action === 'case') {
         const info = reportKindInfo[report.kind as ReportKind];
@@ -337,16 +370,18 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
         await notifyReporter(deps, done, 'rejected');
       }
     } catch (err) {
-      if (err instanceof ReportAlreadyTriagedError)
+      if (err instanceof ReportAlreadyTriagedError) return render(c, taken);
+      // Not decided after all: the report goes back to the queue for this person or another.
+      await releaseTriage(deps.aws, report.reportId, claim);
+      const problem = toProblem(err);
+      if (problem) {
+        const status = problemTypes[problem.type].status;
         return render(c, {
           reportId,
-          text: { zh: '这份报告已被其他人分派', en: 'someone else has already triaged this report' },
+          text: typeof problem.detail === 'string' ? splitBilingual(problem.detail) : problem.detail,
+          status: status === 404 || status === 409 || status === 422 ? status : 400,
         });
-      if (err instanceof ProblemError)
-        return render(c, {
-          reportId,
-          text: typeof err.detail === 'string' ? { zh: err.detail, en: err.detail } : err.detail,
-        });
+      }
       throw err;
     }
     return c.redirect('/app/triage', 303);
