@@ -8,6 +8,7 @@ import type { Directory } from '../domain/directory.ts';
 import { caseViewQuery } from '../workflows/rectification-case/messages.ts';
 import type { AppDeps } from './deps.ts';
 import { ProblemError } from './middleware/problems.ts';
+import { quoted } from '../domain/safe-text.ts';
 
 /** The reads several routes share: a case as it is now, the directory, a stored weekly summary. */
 export interface CaseRead {
@@ -49,8 +50,8 @@ export async function directoryOrFail(deps: AppDeps): Promise<Directory> {
 export function assertBuilding(dir: Directory, id: string | undefined): void {
   if (id !== undefined && !dir.buildings.some((b) => b.id === id)) {
     throw new ProblemError('not_found', {
-      zh: `没有楼栋 ${id}（现有：${dir.buildings.map((b) => b.id).join('、')}）`,
-      en: `there is no building ${id} (known: ${dir.buildings.map((b) => b.id).join(', ')})`,
+      zh: `没有楼栋 ${quoted(id)}（现有：${dir.buildings.map((b) => b.id).join('、')}）`,
+      en: `there is no building ${quoted(id)} (known: ${dir.buildings.map((b) => b.id).join(', ')})`,
     });
   }
 }

@@ -77,6 +77,21 @@ export function headerSafe(s: string): string {
   );
 }
 
+/**
+ * What someone sent, quoted back in a message without its invisible parts acting: controls,
+ * breaks and direction marks shown as \u escapes, the text cut at 100 characters.
+ */
+export function quoted(s: string): string {
+  const shown = [...wellFormed(s)].slice(0, 100).join('');
+  const escaped = shown.replace(
+    SHOWN_AS_ESCAPE,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return escaped + ([...s].length > 100 ? '…' : '');
+}
+// eslint-disable-next-line no-control-regex -- showing control characters is the point
+const SHOWN_AS_ESCAPE = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\u2028\u2029]/gu;
+
 /** The dates Rectify accepts: campus records start in 2000 and nothing is planned past 2100. */
 export const DATE_RANGE = { min: '2000-01-01', max: '2100-12-31' } as const;
 

@@ -76,7 +76,8 @@ function publicPage(
 const safe = (max: number, opts: { singleLine?: boolean } = {}) =>
   z
     .string()
-    .max(max * 4)
+    // A bound on what is read at all; past it the person is told the real limit, as below.
+    .max(max * 4, `max:${max}`)
     .transform((s) => s.trim())
     .superRefine((s, ctx) => {
       if ([...s].length > max) ctx.addIssue({ code: 'custom', message: `max:${max}` });

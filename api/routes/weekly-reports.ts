@@ -20,7 +20,10 @@ import { assertBuilding, directoryOrFail, loadWeeklySummary } from '../reads.ts'
 const weeklyQuery = z.strictObject({
   week: z
     .string()
-    .refine(isValidIsoWeek, 'week must be an ISO week like 2026-W07 (weeks run 01 to 52 or 53)')
+    .refine(
+      isValidIsoWeek,
+      '须为 ISO 周，如 2026-W07（周数为 01 至 52 或 53） / week must be an ISO week like 2026-W07 (weeks run 01 to 52 or 53)',
+    )
     .optional(),
   buildingId: z.string().min(1).max(100).optional(),
   format: z.enum(['json', 'html']).optional(),

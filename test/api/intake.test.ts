@@ -282,6 +282,14 @@ const rate = (token: string, score: string) =>
 describe('the reporter rates once', () => {
   it('of five ratings sent at once one is kept and the others are told so; a case rated by the emailed link is not rated again here', async () => {
     const racing = await reportAtFollowUp('A206');
+    // A comment far over its limit is told the limit, not "not in the expected form".
+    const long = await s.app.request(`/t/${racing.token}/survey`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ attitude: '5', quality: '5', cleanup: '5', comment: '好'.repeat(2001) }),
+    });
+    expect(long.status).toBe(400);
+    expect(await long.text()).toContain('最多 500 个字');
     const answers = await Promise.all(['1', '2', '3', '4', '5'].map((n) => rate(racing.token, n)));
     expect(answers.map((r) => r.status).sort()).toEqual([303, 409, 409, 409, 409]);
 

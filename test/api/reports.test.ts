@@ -209,6 +209,18 @@ describe('GET /api/kpis', () => {
 });
 
 describe('GET /api/reports/weekly', () => {
+  it('says what a week must look like, in Chinese by default and in English on request', async () => {
+    const zh = await call(stack.app, 'GET', '/api/reports/weekly?week=2026-W99', { as: 'sup-wang' });
+    expect(zh.status).toBe(400);
+    const zhBody = (await zh.json()) as { errors?: { field: string; message: string }[] };
+    expect(zhBody.errors?.[0]).toMatchObject({ field: 'week' });
+    expect(zhBody.errors?.[0]?.message).toContain('须为 ISO 周');
+    const en = (await (
+      await call(stack.app, 'GET', '/api/reports/weekly?week=2026-W99&lang=en', { as: 'sup-wang' })
+    ).json()) as { errors?: { message: string }[] };
+    expect(en.errors?.[0]?.message).toContain('week must be an ISO week');
+  });
+
   it('returns the stored building summary as JSON with the week’s figures', async () => {
     const res = await call(stack.app, 'GET', `/api/reports/weekly?week=${WEEK}&buildingId=bldg-a`, {
       as: 'sup-wang',

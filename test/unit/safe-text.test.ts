@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dateInRange, headerSafe, textFlaw, wellFormed } from '../../domain/safe-text.ts';
+import { dateInRange, headerSafe, quoted, textFlaw, wellFormed } from '../../domain/safe-text.ts';
 
 describe('textFlaw', () => {
   it.each([
@@ -86,5 +86,15 @@ describe('wellFormed', () => {
   it('replaces only unpaired surrogates', () => {
     expect(wellFormed('a\ud83db')).toBe('a\ufffdb');
     expect(wellFormed('👩‍🔧')).toBe('👩‍🔧');
+  });
+});
+
+describe('quoted', () => {
+  it('shows invisible and direction-changing characters as escapes, and cuts a long text', () => {
+    expect(quoted('bldg\u0000-a')).toBe('bldg\\u0000-a');
+    expect(quoted('\u202Eevil')).toBe('\\u202eevil');
+    expect(quoted('a\nb')).toBe('a\\u000ab');
+    expect(quoted('楼栋A')).toBe('楼栋A');
+    expect(quoted('x'.repeat(101))).toBe(`${'x'.repeat(100)}…`);
   });
 });
