@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Bilingual, Directory } from './directory.ts';
+import { textFlaw, textFlawMessage } from './safe-text.ts';
 
 /**
  * The grid's nightly zero report (零报告, seed 001): between 22:20 and 22:40
@@ -80,10 +81,30 @@ export function gridCells(dir: Pick<Directory, 'buildings'>): ZeroCell[] {
   return cells.filter((c) => c.memberIds.length > 0);
 }
 
+// The API's `safeString` rule (api/schemas.ts), here because domain/ does not import api/: what
+// is reported goes into the board, the summary emails and the store.
+const safe = (opts: { singleLine?: boolean } = {}) =>
+  z.string().superRefine((s, ctx) => {
+    const flaw = textFlaw(s, opts);
+    if (flaw)
+      ctx.addIssue({ code: 'custom', message: `${textFlawMessage[flaw].zh} / ${textFlawMessage[flaw].en}` });
+  });
+
 const entry = z.object({
-  room: z.string().trim().min(1).max(32),
-  name: z.string().trim().min(1).max(64).optional(),
-  note: z.string().trim().max(500).optional(),
+  room: z
+    .string()
+    .trim()
+    .min(1)
+    .max(32)
+    .pipe(safe({ singleLine: true })),
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .pipe(safe({ singleLine: true }))
+    .optional(),
+  note: z.string().trim().max(500).pipe(safe()).optional(),
 });
 export type ReturnEntry = z.infer<typeof entry>;
 
@@ -114,6 +135,53 @@ export const zeroReportBody = z
       });
   });
 export type ZeroReportBody = z.output<typeof zeroReportBody>;
+
+/** An entry whose room the cell does not answer for, with its field (`absent.0.room`). */
+export interface OffCellRoom {
+  field: string;
+  room: string;
+}
+
+/**
+ * Checks a report's rooms against the rooms its cell answers for. Rooms are
+ * matched without regard to case and come back spelt as the directory spells
+ * them ("a102" is A102); `outside` lists the ones that are not the cell's.
+ */
+export function placeInCell(
+  rooms: Iterable<string>,
+  report: { late: ReturnEntry[]; absent: ReturnEntry[] },
+): { late: ReturnEntry[]; absent: ReturnEntry[]; outside: OffCellRoom[] } {
+  const known = new Map<string, string>();
+  for (const r of rooms) known.set(r.toUpperCase(), r);
+  const outside: OffCellRoom[] = [];
+  const place = (k: 'late' | 'absent') =>
+    report[k].map((e, i) => {
+      const room = known.get(e.room.toUpperCase());
+      if (room === undefined) outside.push({ field: `${k}.${i}.room`, room: e.room });
+      return { ...e, room: room ?? e.room };
+    });
+  const late = place('late');
+  const absent = place('absent');
+  return { late, absent, outside };
+}
+
+/** What a report says, short: `晚归 1 人（A101 张三）；未归 1 人（A102 李四）`, or "none" when it says nothing. */
+export function reportGist(r: Pick<ZeroReport, 'late' | 'absent'>): Bilingual {
+  const who = (xs: ReturnEntry[], sep: string) =>
+    xs.map((e) => [e.room, e.name].filter(Boolean).join(' ')).join(sep);
+  const zh: string[] = [];
+  const en: string[] = [];
+  if (r.late.length > 0) {
+    zh.push(`晚归 ${r.late.length} 人（${who(r.late, '、')}）`);
+    en.push(`${r.late.length} late (${who(r.late, ', ')})`);
+  }
+  if (r.absent.length > 0) {
+    zh.push(`未归 ${r.absent.length} 人（${who(r.absent, '、')}）`);
+    en.push(`${r.absent.length} absent (${who(r.absent, ', ')})`);
+  }
+  if (zh.length === 0) return { zh: '无晚归、未归', en: 'nobody late or absent' };
+  return { zh: zh.join('；'), en: en.join('; ') };
+}
 
 export interface ZeroReportInput {
   cellId: string;

@@ -3,10 +3,15 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import type { Directory } from '../../domain/directory.ts';
 import {
+  gridCells,
   nightCounts,
   NIGHT,
   parseZeroLinkCaseId,
+  placeInCell,
+  reportGist,
   zeroReportBody,
+  type OffCellRoom,
+  type ZeroCell,
   type ZeroReport,
   type ZeroReportInput,
 } from '../../domain/zero-report.ts';
@@ -78,6 +83,34 @@ async function submit(deps: AppDeps, rec: NightRecord, input: ZeroReportInput): 
       });
     throw err;
   }
+}
+
+/**
+ * The rooms a cell answers for: those it was asked about at the opening, and
+ * those the directory gives it now (a room added during the evening is taken).
+ */
+function cellRooms(dir: Directory, cell: ZeroCell): Set<string> {
+  const now = gridCells(dir).find((c) => c.cellId === cell.cellId);
+  return new Set([...cell.rooms, ...(now?.rooms ?? [])]);
+}
+
+function offCellProblem(cell: ZeroCell, rooms: Set<string>, outside: OffCellRoom[]): ProblemError {
+  const named = [...new Set(outside.map((o) => o.room))];
+  // A building's cell has hundreds of rooms: list them only when the list helps.
+  const list = rooms.size <= 30 ? [...rooms] : null;
+  const zh = `房间 ${named.join('、')} 不在网格「${cell.name.zh}」（${cell.cellId}）内`;
+  const en = `room ${named.join(', ')} ${named.length === 1 ? 'is' : 'are'} not in grid cell "${cell.name.en}" (${cell.cellId})`;
+  return new ProblemError(
+    'unprocessable',
+    {
+      zh: list ? `${zh}；本网格的房间：${list.join('、')}` : zh,
+      en: list ? `${en}; its rooms are ${list.join(', ')}` : en,
+    },
+    outside.map((o) => ({
+      field: o.field,
+      message: `房间 ${o.room} 不在网格 ${cell.cellId} 内 / room ${o.room} is not in cell ${cell.cellId}`,
+    })),
+  );
 }
 
 /** The night's board: every cell, who reported what, who is missing and where it was escalated. */
@@ -209,7 +242,7 @@ export function zeroReportRoutes(deps: AppDeps): Hono<AuthEnv> {
       en: 'zero reports are made by grid members',
     });
     const body = await jsonBody(c, zeroReportBody);
-    const rec = await nightOr404(deps, night);
+    const [rec, dir] = await Promise.all([nightOr404(deps, night), directoryOr503(deps)]);
     const mine = rec.night.cells.filter((x) => x.memberIds.includes(caller.person.id));
     const cellId = body.cellId ?? (mine.length === 1 ? mine[0]?.cellId : undefined);
     if (!cellId)
@@ -217,12 +250,17 @@ export function zeroReportRoutes(deps: AppDeps): Hono<AuthEnv> {
         zh: `您负责多个网格，请用 cellId 指明（${mine.map((x) => x.cellId).join('、')}）`,
         en: `you are on several cells: name one with cellId (${mine.map((x) => x.cellId).join(', ')})`,
       });
+    // Not the caller's cell (or no cell): the night's run refuses it below, with 403 or 422.
+    const cell = mine.find((x) => x.cellId === cellId);
+    const rooms = cell ? cellRooms(dir, cell) : null;
+    const placed = rooms ? placeInCell(rooms, body) : { late: body.late, absent: body.absent, outside: [] };
+    if (cell && rooms && placed.outside.length > 0) throw offCellProblem(cell, rooms, placed.outside);
     const report = await submit(deps, rec, {
       cellId,
       personId: caller.person.id,
       via: 'api',
-      late: body.late,
-      absent: body.absent,
+      late: placed.late,
+      absent: placed.absent,
     });
     return c.json(report, 201);
   });
@@ -237,22 +275,36 @@ export function zeroReportActionHandlers(deps: AppDeps): Record<string, ActionHa
     const rec = await loadNight({ ddb: deps.aws.ddb, tables: deps.aws.tables }, id.night);
     const cell = rec?.night.cells.find((c) => c.cellId === id.cellId);
     if (!rec || !cell || !cell.memberIds.includes(personId)) return null;
-    return { rec, cell, night: id.night };
+    return { rec, cell, night: id.night, onRecord: rec.reports.find((r) => r.cellId === cell.cellId) };
   }
+  // The link only ever says "none": it must not silently replace a report that names students.
+  const standing = (r: ZeroReport) => {
+    const gist = reportGist(r);
+    return r.none
+      ? { zh: `今晚已上报：${gist.zh}。`, en: `Already reported tonight: ${gist.en}.` }
+      : {
+          zh: `今晚已上报：${gist.zh}。此链接只能报告"无"，不会替换已有的上报；如情况有变，请通过应用或 API 更正上报。`,
+          en: `Already reported tonight: ${gist.en}. This link can only report "none" and will not replace that report; if things have changed, correct the report through the app or the API.`,
+        };
+  };
   return {
     zero_report: {
       async describe(claims) {
         const f = await found(claims.caseId, claims.recipientId);
         if (!f) return null;
+        const rooms = {
+          zh: `${f.cell.name.zh}，宿舍 ${f.cell.rooms.join('、')}`,
+          en: `${f.cell.name.en}, rooms ${f.cell.rooms.join(', ')}`,
+        };
+        const onRecord = f.onRecord ? standing(f.onRecord) : null;
         return {
           title: {
-            zh: `零报告：${f.night} ${f.cell.name.zh}`,
-            en: `Zero report: ${f.night} ${f.cell.name.en}`,
+            zh: `零报告：${f.night} ${f.cell.name.zh}${onRecord ? '（今晚已上报）' : ''}`,
+            en: `Zero report: ${f.night} ${f.cell.name.en}${onRecord ? ' (already reported tonight)' : ''}`,
           },
-          summary: {
-            zh: `${f.cell.name.zh}，宿舍 ${f.cell.rooms.join('、')}`,
-            en: `${f.cell.name.en}, rooms ${f.cell.rooms.join(', ')}`,
-          },
+          summary: onRecord
+            ? { zh: `${onRecord.zh}\n${rooms.zh}`, en: `${onRecord.en}\n${rooms.en}` }
+            : rooms,
           statement: {
             zh: `本人报告：${f.night} 晚 ${f.cell.name.zh} 无晚归、无未归学生。`,
             en: `I report that on the night of ${f.night} nobody in ${f.cell.name.en} returned late or is absent.`,
@@ -262,6 +314,14 @@ export function zeroReportActionHandlers(deps: AppDeps): Record<string, ActionHa
       async perform(claims) {
         const f = await found(claims.caseId, claims.recipientId);
         if (!f) return { message: { zh: '该零报告已不存在。', en: 'This zero report no longer exists.' } };
+        if (f.onRecord?.none)
+          return {
+            message: {
+              zh: `${f.night} 晚 ${f.cell.name.zh} 已上报过"无晚归、未归"，无需重复上报。谢谢。`,
+              en: `${f.cell.name.en} already reported nobody late or absent on ${f.night}; nothing more to do. Thank you.`,
+            },
+          };
+        if (f.onRecord) throw new ProblemError('conflict', standing(f.onRecord));
         await submit(deps, f.rec, {
           cellId: f.cell.cellId,
           personId: claims.recipientId,

@@ -1,0 +1,184 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ZeroBoard } from '../../api/routes/zero-report.tsx';
+import { ensureTables } from '../../infra/local/servers.ts';
+import { textFlawMessage } from '../../domain/safe-text.ts';
+import type { ZeroReport } from '../../domain/zero-report.ts';
+import { zeroNightQuery } from '../../workflows/zero-report/messages.ts';
+import { zeroReportNight } from '../../workflows/zero-report/workflow.ts';
+import { ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
+import {
+  actionPath,
+  call,
+  formFields,
+  outcomeOf,
+  postForm,
+  startApiStack,
+  waitForEmail,
+  type ApiStack,
+} from './harness.ts';
+
+/**
+ * The nightly zero report over the real stack: a night's run on the dev
+ * server, its emails in the SES emulator, reports through the API and the
+ * one-click "none" link. Own tables and a night of its own (far ahead, so it
+ * stays open while the file runs; random, so no earlier run's email is taken
+ * for this one's).
+ */
+const tables = ownTables(uniqueId('zero'));
+const NIGHT = `20${50 + Math.floor(Math.random() * 49)}-12-06`;
+let s: ApiStack;
+let night: WorkflowHandle<typeof zeroReportNight>;
+
+beforeAll(async () => {
+  const deps = testDeps(testEnv(tables));
+  await ensureTables(deps.ddb, deps.tables);
+  s = await startApiStack({}, tables);
+  night = await s.deps.temporal.workflow.start(zeroReportNight, {
+    taskQueue: s.deps.env.TEMPORAL_TASK_QUEUE,
+    workflowId: uniqueId('zero-night'),
+    args: [{ night: NIGHT }],
+  });
+  for (let i = 0; i < 300 && (await night.query(zeroNightQuery)).phase !== 'open'; i++)
+    await new Promise((r) => setTimeout(r, 100));
+  expect((await night.query(zeroNightQuery)).phase).toBe('open');
+});
+afterAll(async () => {
+  await night?.terminate('test over').catch(() => undefined);
+  await s?.stop();
+});
+
+const report = (personId: string, body: unknown, headers: Record<string, string> = {}) =>
+  call(s.app, 'POST', `/api/zero-reports/${NIGHT}`, { as: personId, body, headers });
+
+async function board(): Promise<ZeroBoard> {
+  const res = await call(s.app, 'GET', `/api/zero-reports/${NIGHT}`, { as: 'sup-wang' });
+  expect(res.status).toBe(200);
+  return (await res.json()) as ZeroBoard;
+}
+
+/** The one-click "none" link the night's run emailed to a grid member. */
+async function noneLink(personId: string): Promise<string> {
+  const to = s.dir.people.find((p) => p.id === personId)?.email ?? '';
+  return actionPath(await waitForEmail((e) => e.subject.includes(`【零报告】${NIGHT}`) && e.to.includes(to)));
+}
+
+async function openAndSubmit(path: string): Promise<{ shown: string; status: number; done: string }> {
+  const page = await s.app.request(path);
+  expect(page.status).toBe(200);
+  const shown = await page.text();
+  const res = await postForm(s.app, path, formFields(shown));
+  return { shown, status: res.status, done: await res.text() };
+}
+
+interface Problem {
+  status: number;
+  detail: string;
+  errors?: { field: string; message: string }[];
+}
+const problemOf = async (res: Response): Promise<Problem> => {
+  expect(res.headers.get('content-type')).toContain('application/problem+json');
+  return (await res.json()) as Problem;
+};
+
+describe('the one-click "none" link after a real report', () => {
+  it('shows what is on record, refuses to replace it with 409, and takes no second "none"', async () => {
+    const absent = await report('grid-a1c1', {
+      absent: [{ room: 'A102', name: '李四', note: '未归，电话不通' }],
+    });
+    expect(absent.status).toBe(201);
+    const link = await noneLink('grid-a1c1');
+
+    const stale = await openAndSubmit(link);
+    // The page says what the cell reported before anyone signs.
+    expect(stale.shown).toContain('今晚已上报：未归 1 人（A102 李四）');
+    expect(stale.shown).toContain('Already reported tonight: 1 absent (A102 李四)');
+    expect(stale.status).toBe(409);
+    expect(outcomeOf(stale.done)).toBe('refused');
+    expect(stale.done).toContain('未归 1 人（A102 李四）');
+    expect(stale.done).toContain('请通过应用或 API 更正上报');
+
+    const kept = (await board()).cells.find((c) => c.cellId === 'L3:a-f1-c1');
+    expect(kept?.status).toBe('reported');
+    expect(kept?.report?.absent).toEqual([{ room: 'A102', name: '李四', note: '未归，电话不通' }]);
+    expect((await board()).counts.absent).toBe(1);
+
+    // A deliberate correction through the API still replaces the report.
+    const corrected = await report('grid-a1c1', { none: true });
+    expect(corrected.status).toBe(201);
+    const at = ((await corrected.json()) as ZeroReport).at;
+
+    // Now the (released) link finds "none" on record: it says so and enters nothing twice.
+    const again = await openAndSubmit(link);
+    expect(again.shown).toContain('今晚已上报：无晚归、未归');
+    expect(again.status).toBe(200);
+    expect(again.done).toContain('无需重复上报');
+    const after = (await board()).cells.find((c) => c.cellId === 'L3:a-f1-c1');
+    expect(after?.status).toBe('none');
+    expect(after?.report).toMatchObject({ via: 'api', at });
+  });
+
+  it('still reports "none" for a cell with nothing on record', async () => {
+    const done = await openAndSubmit(await noneLink('grid-a1c2'));
+    expect(done.shown).not.toContain('今晚已上报');
+    expect(done.status).toBe(200);
+    expect(done.done).toContain('无晚归、未归');
+    const cell = (await board()).cells.find((c) => c.cellId === 'L3:a-f1-c2');
+    expect(cell).toMatchObject({ status: 'none', report: { via: 'link' } });
+  });
+});
+
+describe('what a zero report may name', () => {
+  const flaw = (k: keyof typeof textFlawMessage) => textFlawMessage[k].zh;
+  it.each([
+    [
+      'a direction override and a NUL in a name, an invisible-only note',
+      { late: [{ room: 'A201', name: '\u202eevil\u0000', note: '\u200b\u200b' }] },
+      [
+        ['late.0.name', flaw('control')],
+        ['late.0.note', flaw('invisible_only')],
+      ],
+    ],
+    ['an invisible-only room', { absent: [{ room: '\u200b' }] }, [['absent.0.room', flaw('invisible_only')]]],
+    ['a line break in a room', { absent: [{ room: 'A201\nA202' }] }, [['absent.0.room', flaw('line_break')]]],
+    [
+      'a direction override in a name',
+      { absent: [{ room: 'A201', name: 'abc\u202e' }] },
+      [['absent.0.name', flaw('bidi_override')]],
+    ],
+  ])('refuses %s with 400 naming the field', async (_what, body, expected) => {
+    const res = await report('grid-a2c1', body);
+    expect(res.status).toBe(400);
+    const p = await problemOf(res);
+    for (const [field, message] of expected)
+      expect(p.errors?.find((e) => e.field === field)?.message).toContain(message);
+  });
+
+  it('refuses a room outside the reporter’s cell with 422 naming the room and the cell, in both languages', async () => {
+    for (const room of ['ZZZ999', 'A206', 'B101']) {
+      const res = await report('grid-a2c1', { late: [{ room: 'A203' }, { room, name: '王五' }] });
+      expect([room, res.status]).toEqual([room, 422]);
+      const p = await problemOf(res);
+      expect(p.detail).toContain(room);
+      expect(p.detail).toContain('L3:a-f2-c1');
+      expect(p.detail).toContain('不在网格');
+      expect(p.errors?.map((e) => e.field)).toEqual(['late.1.room']);
+      const en = await problemOf(
+        await report('grid-a2c1', { absent: [{ room }] }, { 'accept-language': 'en' }),
+      );
+      expect(en.detail).toContain(`room ${room} is not in grid cell`);
+      expect(en.detail).toContain('L3:a-f2-c1');
+    }
+    const cell = (await board()).cells.find((c) => c.cellId === 'L3:a-f2-c1');
+    expect(cell?.status).toBe('missing');
+  });
+
+  it('takes a room of the cell however it is cased, spelt as the directory spells it; a floor answers for its clusters', async () => {
+    const res = await report('grid-a2c2', { late: [{ room: ' a207 ', name: '赵六' }] });
+    expect(res.status).toBe(201);
+    expect(((await res.json()) as ZeroReport).late).toEqual([{ room: 'A207', name: '赵六' }]);
+    const floor = await report('grid-a2f', { absent: [{ room: 'A203' }, { room: 'A209' }] });
+    expect(floor.status).toBe(201);
+    expect((await report('grid-a2f', { absent: [{ room: 'A103' }] })).status).toBe(422);
+  });
+});
