@@ -304,7 +304,10 @@ const pages: [RouteConfig['method'], string, Kind, Bilingual, string[]][] = [
     'post',
     '/api/zero-reports/{night}',
     'json',
-    { zh: '网格员提交零报告（含“无”）', en: 'A grid member’s zero report ("none" included)' },
+    {
+      zh: '网格员提交零报告（含“无”；房间须属本网格，否则 422）',
+      en: 'A grid member’s zero report ("none" included; rooms must be in the cell, else 422)',
+    },
     ['zero-report'],
   ],
   [
