@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { addDays } from './calendar.ts';
 import { isoWeekOfDate, weekMonday } from './digest.ts';
+import { textFlaw, textFlawMessage } from './safe-text.ts';
 import { dimensionKeys, standards, type DimensionKey, type StandardItem } from './standards/catalogue.ts';
 
 /**
@@ -56,10 +57,25 @@ export type CheckResult = (typeof checkResults)[number];
 
 const placeId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/);
 
+/**
+ * A failed item's note becomes the description of the case it opens (mail, audit, pages), so it
+ * is held to the rule every other text a person types is (domain/safe-text.ts), worded as
+ * api/schemas.ts `safeString` words it.
+ */
+const noteText = z
+  .string()
+  .trim()
+  .max(2000)
+  .superRefine((s, ctx) => {
+    const flaw = textFlaw(s);
+    if (flaw)
+      ctx.addIssue({ code: 'custom', message: `${textFlawMessage[flaw].zh} / ${textFlawMessage[flaw].en}` });
+  });
+
 export const checkEntrySchema = z.object({
   itemId: z.string().regex(/^6t\.[a-z]+\.\d+$/, 'a catalogue item id like 6t.safety.1'),
   result: z.enum(checkResults),
-  note: z.string().trim().max(2000).optional(),
+  note: noteText.optional(),
   floorId: placeId.optional(),
   roomId: z.string().trim().min(1).max(32).optional(),
   /** Keys of photos already uploaded (the case carries them over). */
@@ -90,6 +106,15 @@ export const checklistSubmission = z
     });
   });
 export type ChecklistSubmission = z.output<typeof checklistSubmission>;
+
+/** The checklist's items that neither the results recorded nor those being added answer, in checklist order. */
+export function unansweredItems(
+  checklist: readonly string[],
+  ...results: readonly (readonly Pick<CheckEntry, 'itemId'>[])[]
+): string[] {
+  const answered = new Set(results.flat().map((r) => r.itemId));
+  return checklist.filter((id) => !answered.has(id));
+}
 
 export interface DimensionScore {
   dimension: DimensionKey;

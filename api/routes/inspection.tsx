@@ -1,25 +1,36 @@
 import { formOr400 } from '../form-body.ts';
 import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import { locationExists } from '../../domain/directory.ts';
 import {
   checkResults,
   checklistSubmission,
   roundKindNames,
+  unansweredItems,
   type ChecklistSubmission,
   type DimensionScore,
   type InspectionRound,
+  type RoundStatus,
 } from '../../domain/inspection.ts';
 import { citation, dimensionKeys, standardItem, standards } from '../../domain/standards/catalogue.ts';
+import { inLang, splitBilingual, type Bilingual } from '../../domain/text.ts';
 import { getRound, roundsBetween } from '../../store/inspections.ts';
 import { InspectionRoundFailure, recordChecksUpdate } from '../../workflows/inspection-round/messages.ts';
 import type { AuthEnv } from '../auth.ts';
 import { requireRole } from '../middleware/bearer-auth.ts';
 import { bearerOrSession, type SessionOrBearerEnv } from '../middleware/bearer-or-session.ts';
 import type { AppDeps } from '../deps.ts';
-import { callerLanguage, ProblemError, type FieldError, type Lang } from '../middleware/problems.ts';
+import {
+  callerLanguage,
+  ProblemError,
+  problemTypes,
+  type FieldError,
+  type Lang,
+} from '../middleware/problems.ts';
 import { jsonBody, parseOr400 } from '../middleware/validation.ts';
+import { parseForm } from '../pages/app/web-kit.tsx';
 import { directoryOrFail as directoryOr503 } from '../reads.ts';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-12-04 / 日期格式如 2026-12-04');
@@ -78,18 +89,96 @@ function withItems(round: InspectionRound) {
   };
 }
 
+/** What the checklist shows in an item's fields: what was recorded, or what was just posted. */
+interface ItemValues {
+  result?: string | undefined;
+  note?: string | undefined;
+  roomId?: string | undefined;
+}
+/** What to correct, by item id. */
+type ItemErrors = Record<string, Bilingual[]>;
+
+const savedValues = (round: InspectionRound): Record<string, ItemValues> =>
+  Object.fromEntries(
+    round.results.map((r) => [r.itemId, { result: r.result, note: r.note, roomId: r.roomId }]),
+  );
+
+const statusNames: Record<RoundStatus, Bilingual> = {
+  open: { zh: '进行中', en: 'open' },
+  completed: { zh: '已完成', en: 'completed' },
+  missed: { zh: '逾期未完成', en: 'missed' },
+};
+
 function ChecklistPage(props: {
   round: ReturnType<typeof withItems>;
   lang: Lang;
+  /** Where the form posts (keeping the page's `?lang=`). */
+  action: string;
   csrf?: string | undefined;
+  values: Record<string, ItemValues>;
+  errors?: ItemErrors | undefined;
+  /** Why the post was refused, when it was. */
+  problem?: Bilingual | undefined;
 }) {
-  const { round, lang } = props;
-  const t = (x: { zh: string; en: string }) => (lang === 'en' ? `${x.en} / ${x.zh}` : `${x.zh} / ${x.en}`);
+  const { round, lang, values } = props;
+  const errors = props.errors ?? {};
+  const open = round.status === 'open';
+  const t = (x: Bilingual) => (lang === 'en' ? `${x.en} / ${x.zh}` : `${x.zh} / ${x.en}`);
   const label = {
     pass: { zh: '合格', en: 'pass' },
     fail: { zh: '不合格', en: 'fail' },
     na: { zh: '不适用', en: 'n/a' },
   };
+  const answered = round.items.filter((it) => values[it.id]?.result).length;
+  const items = round.items.map((it) => {
+    const v = values[it.id] ?? {};
+    const errs = errors[it.id] ?? [];
+    return (
+      <fieldset id={`item-${it.id}`} class={errs.length > 0 ? 'invalid' : undefined}>
+        <legend>{t(it.citation)}</legend>
+        {it.requirement ? <small>{lang === 'en' ? it.requirement.en : it.requirement.zh}</small> : ''}
+        {errs.length > 0 ? (
+          <ul class="error" id={`error-${it.id}`} role="alert">
+            {errs.map((e) => (
+              <li>{inLang(e, lang)}</li>
+            ))}
+          </ul>
+        ) : (
+          ''
+        )}
+        <div>
+          {checkResults.map((r) => (
+            <label>
+              <input
+                type="radio"
+                name={`${it.id}.result`}
+                value={r}
+                checked={v.result === r}
+                disabled={!open}
+              />{' '}
+              {t(label[r])}
+            </label>
+          ))}
+        </div>
+        <input
+          type="text"
+          name={`${it.id}.roomId`}
+          value={v.roomId ?? ''}
+          disabled={!open}
+          placeholder={t({ zh: '房间（可选）', en: 'Room (optional)' })}
+        />
+        <textarea
+          name={`${it.id}.note`}
+          rows={2}
+          disabled={!open}
+          placeholder={t({ zh: '备注', en: 'Note' })}
+        >
+          {v.note ?? ''}
+        </textarea>
+        {it.caseId ? <p>{t({ zh: `已立案 ${it.caseId}`, en: `Case ${it.caseId} opened` })}</p> : ''}
+      </fieldset>
+    );
+  });
   return (
     <html lang={lang}>
       <head>
@@ -98,7 +187,7 @@ function ChecklistPage(props: {
         <title>
           {t({ zh: `${round.kindName.zh} ${round.period}`, en: `${round.kindName.en} ${round.period}` })}
         </title>
-        <style>{`body{font-family:system-ui,sans-serif;margin:.5rem;max-width:40rem}fieldset{margin:.5rem 0;border:1px solid #ccc}legend{font-weight:600}label{margin-right:1rem;display:inline-block;padding:.4rem 0}textarea,input[type=text]{width:100%;box-sizing:border-box}small{color:#555}`}</style>
+        <style>{`body{font-family:system-ui,sans-serif;margin:.5rem;max-width:40rem}fieldset{margin:.5rem 0;border:1px solid #ccc}fieldset.invalid{border-color:#b00}legend{font-weight:600}label{margin-right:1rem;display:inline-block;padding:.4rem 0}textarea,input[type=text]{width:100%;box-sizing:border-box}small{color:#555}.error{color:#b00}button{margin:.5rem .5rem .5rem 0;padding:.5rem 1rem}`}</style>
       </head>
       <body>
         <h1>
@@ -109,37 +198,40 @@ function ChecklistPage(props: {
         </h1>
         <p>
           {t({
-            zh: `状态：${round.status}；截止：${round.due}`,
-            en: `Status: ${round.status}; due ${round.due}`,
+            zh: `状态：${statusNames[round.status].zh}；截止：${round.due}；已填写 ${answered}/${round.items.length} 项`,
+            en: `Status: ${statusNames[round.status].en}; due ${round.due}; ${answered} of ${round.items.length} items answered`,
           })}
         </p>
-        <form method="post" action={`/inspection/${round.roundId}`}>
-          {props.csrf ? <input type="hidden" name="_csrf" value={props.csrf} /> : null}
-          {round.items.map((it) => (
-            <fieldset>
-              <legend>{t(it.citation)}</legend>
-              {it.requirement ? <small>{lang === 'en' ? it.requirement.en : it.requirement.zh}</small> : ''}
-              <div>
-                {checkResults.map((r) => (
-                  <label>
-                    <input type="radio" name={`${it.id}.result`} value={r} checked={it.result === r} />{' '}
-                    {t(label[r])}
-                  </label>
-                ))}
-              </div>
-              <input
-                type="text"
-                name={`${it.id}.roomId`}
-                placeholder={t({ zh: '房间（可选）', en: 'Room (optional)' })}
-              />
-              <textarea name={`${it.id}.note`} rows={2} placeholder={t({ zh: '备注', en: 'Note' })}>
-                {it.note ?? ''}
-              </textarea>
-              {it.caseId ? <p>{t({ zh: `已立案 ${it.caseId}`, en: `Case ${it.caseId} opened` })}</p> : ''}
-            </fieldset>
-          ))}
-          <button type="submit">{t({ zh: '提交', en: 'Submit' })}</button>
-        </form>
+        {props.problem ? (
+          <p class="error" role="alert" data-problem="">
+            {inLang(props.problem, lang)}
+          </p>
+        ) : (
+          ''
+        )}
+        {open ? (
+          <form method="post" action={props.action}>
+            {props.csrf ? <input type="hidden" name="_csrf" value={props.csrf} /> : null}
+            {items}
+            {/* The first button is what Enter in a field presses: saving never ends the round. */}
+            <button type="submit" name="finish" value="false">
+              {t({ zh: '保存进度', en: 'Save progress' })}
+            </button>
+            <button type="submit" name="finish" value="true">
+              {t({ zh: '提交并结束检查', en: 'Submit and finish' })}
+            </button>
+          </form>
+        ) : (
+          <div>
+            <p>
+              {t({
+                zh: '本次检查已结束，结果不能再修改。',
+                en: 'This round is over; its results can no longer be changed.',
+              })}
+            </p>
+            {items}
+          </div>
+        )}
       </body>
     </html>
   );
@@ -208,103 +300,255 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
 
   app.get('/api/inspections/:roundId', auth, async (c) => c.json(withItems(await readable(c))));
 
-  app.get('/inspection/:roundId', auth, async (c) => {
+  /** The checklist page's language: `?lang=`, else the person's own (as the zero-report board chooses). */
+  const pageLanguage = (c: Context<AuthEnv>) => {
     const q = parseOr400(pageQuery, c.req.query(), callerLanguage(c), 'query');
-    const lang = q.lang ?? (c.get('caller').person.language === 'en' ? 'en' : 'zh-CN');
-    const round = withItems(await readable(c));
+    const lang: Lang = q.lang ?? (c.get('caller').person.language === 'en' ? 'en' : 'zh-CN');
+    return { lang, asked: q.lang };
+  };
+
+  /** The checklist page, with what was posted and what to correct when a post was refused. */
+  const checklistPage = (
+    c: Context<AuthEnv>,
+    round: InspectionRound,
+    opts: {
+      values?: Record<string, ItemValues>;
+      errors?: ItemErrors;
+      problem?: Bilingual;
+      status?: ContentfulStatusCode;
+    } = {},
+  ) => {
+    const { lang, asked } = pageLanguage(c);
     // Signed in through the page session, the form carries its CSRF token; with a bearer token none is needed.
     const csrf = (c as unknown as Context<SessionOrBearerEnv>).get('csrfToken');
-    return c.html('<!doctype html>' + String(<ChecklistPage round={round} lang={lang} csrf={csrf} />));
-  });
+    const page = (
+      <ChecklistPage
+        round={withItems(round)}
+        lang={lang}
+        action={`/inspection/${round.roundId}${asked ? `?lang=${asked}` : ''}`}
+        csrf={csrf}
+        values={opts.values ?? savedValues(round)}
+        errors={opts.errors}
+        problem={opts.problem}
+      />
+    );
+    return c.html('<!doctype html>' + String(page), opts.status ?? 200);
+  };
 
-  /** Records results for a round (JSON or the checklist page's form): the round's workflow decides. */
-  const record = async (c: Context<AuthEnv>, read: () => Promise<ChecklistSubmission>) => {
-    const lang = callerLanguage(c);
-    const { roundId } = parseOr400(roundParam, c.req.param(), lang, 'path');
-    const caller = c.get('caller');
-    requireRole(caller, ['supervisor'], {
-      zh: '检查由楼栋主管完成',
-      en: "rounds are walked by the building's supervisors",
-    });
-    const body = await read();
+  app.get('/inspection/:roundId', auth, async (c) => checklistPage(c, await readable(c)));
+
+  const roundOr404 = async (roundId: string) => {
     const round = await getRound(store, roundId);
     if (!round)
       throw new ProblemError('not_found', {
         zh: `没有检查 ${roundId}`,
         en: `no inspection round ${roundId}`,
       });
+    return round;
+  };
+
+  /** Results that name a place not in the round's building or a rectifier who is not staff, by index. */
+  const wrongPlacesOrPeople = async (round: InspectionRound, results: ChecklistSubmission['results']) => {
     const dir = await directoryOr503(deps);
-    const errors: FieldError[] = [];
-    body.results.forEach((r, i) => {
+    const wrong: { index: number; field: string; text: Bilingual }[] = [];
+    results.forEach((r, i) => {
       if (!locationExists(dir, { buildingId: round.buildingId, floorId: r.floorId, roomId: r.roomId }))
-        errors.push({
+        wrong.push({
+          index: i,
           field: `results.${i}`,
-          message: lang === 'en' ? 'no such place in the building' : '楼栋内没有该位置',
+          text: { zh: '楼栋内没有该位置', en: 'no such place in the building' },
         });
       if (r.assigneeId && !dir.people.some((p) => p.id === r.assigneeId && p.roles.includes('staff')))
-        errors.push({
+        wrong.push({
+          index: i,
           field: `results.${i}.assigneeId`,
-          message: lang === 'en' ? 'not a staff member' : '不是员工',
+          text: { zh: '不是员工', en: 'not a staff member' },
         });
     });
-    if (errors.length > 0)
-      throw new ProblemError(
-        'unprocessable',
-        { zh: '检查结果中有无效的位置或人员', en: 'unknown places or people in the results' },
-        errors,
-      );
+    return wrong;
+  };
+
+  /** Hands results to the round's workflow, which decides; its refusals become problems in both languages. */
+  const submit = async (round: InspectionRound, by: string, body: ChecklistSubmission) => {
     try {
-      const after = await deps.temporal.workflow.getHandle(roundId).executeUpdate(recordChecksUpdate, {
-        args: [{ by: caller.person.id, results: body.results, finish: body.finish }],
+      return await deps.temporal.workflow.getHandle(round.roundId).executeUpdate(recordChecksUpdate, {
+        args: [{ by, results: body.results, finish: body.finish }],
       });
-      return withItems(after);
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-        const m = { zh: err.cause.message, en: err.cause.message };
-        if (err.cause.type === InspectionRoundFailure.NotAssigned)
-          throw new ProblemError('forbidden', {
-            zh: '您不是本次检查的检查人',
-            en: 'you are not assigned to this round',
+        const m = err.cause.message;
+        if (err.cause.type === InspectionRoundFailure.NotAssigned) throw notAssigned();
+        if (err.cause.type === InspectionRoundFailure.Closed) throw roundOver();
+        if (err.cause.type === InspectionRoundFailure.NotOnChecklist)
+          throw new ProblemError('unprocessable', notOnChecklist(offChecklist(round, body.results)));
+        if (err.cause.type === InspectionRoundFailure.BadEntry)
+          throw new ProblemError('unprocessable', {
+            zh: `无法为不合格项立案（标准项、位置或员工不在名录中）：${m}`,
+            en: `a case could not be opened for a failed item: ${m}`,
           });
-        if (err.cause.type === InspectionRoundFailure.Closed)
-          throw new ProblemError('conflict', { zh: '本次检查已结束', en: 'this round is over' });
-        throw new ProblemError('unprocessable', m);
+        throw new ProblemError('unprocessable', { zh: m, en: m });
       }
-      if (err instanceof WorkflowNotFoundError)
-        throw new ProblemError('conflict', { zh: '本次检查已结束', en: 'this round is over' });
+      if (err instanceof WorkflowNotFoundError) throw roundOver();
       throw err;
     }
   };
 
-  app.post('/api/inspections/:roundId/results', auth, async (c) =>
-    c.json(await record(c, () => jsonBody(c, checklistSubmission))),
-  );
-
-  // The checklist page's form: fields `<itemId>.result|note|roomId`; items left blank are not sent.
-  app.post('/inspection/:roundId', auth, async (c) => {
-    const after = await record(c, async () => {
-      const form = await formOr400(c);
-      const field = (k: string) => {
-        const v = form[k];
-        return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
-      };
-      const ids = [...new Set(Object.keys(form).map((k) => k.replace(/\.(result|note|roomId)$/, '')))];
-      const results = ids
-        .filter((id) => field(`${id}.result`))
-        .map((id) => ({
-          itemId: id,
-          result: field(`${id}.result`),
-          note: field(`${id}.note`),
-          roomId: field(`${id}.roomId`),
-        }));
-      return parseOr400(
-        checklistSubmission,
-        { results, finish: field('finish') !== 'false' },
-        callerLanguage(c),
-        'form',
+  // Results from an API client: `finish` defaults to true (send false to walk a round in parts).
+  app.post('/api/inspections/:roundId/results', auth, async (c) => {
+    const lang = callerLanguage(c);
+    const { roundId } = parseOr400(roundParam, c.req.param(), lang, 'path');
+    const caller = c.get('caller');
+    requireRole(caller, ['supervisor'], onlySupervisors);
+    const body = await jsonBody(c, checklistSubmission);
+    const round = await roundOr404(roundId);
+    const wrong = await wrongPlacesOrPeople(round, body.results);
+    if (wrong.length > 0)
+      throw new ProblemError(
+        'unprocessable',
+        { zh: '检查结果中有无效的位置或人员', en: 'unknown places or people in the results' },
+        wrong.map((w): FieldError => ({ field: w.field, message: inLang(w.text, lang) })),
       );
-    });
-    return c.redirect(`/inspection/${after.roundId}`, 303);
+    return c.json(withItems(await submit(round, caller.person.id, body)));
+  });
+
+  /**
+   * The checklist page's form: fields `<itemId>.result|note|roomId` (items left blank are not
+   * sent) and `finish`, the button pressed: only `finish=true` ends the round, and only once
+   * every item is answered. What the page refuses comes back on the checklist, with what was
+   * typed and the reason beside each item, in the page's language.
+   */
+  app.post('/inspection/:roundId', auth, async (c) => {
+    const { lang, asked } = pageLanguage(c);
+    const { roundId } = parseOr400(roundParam, c.req.param(), lang, 'path');
+    const caller = c.get('caller');
+    requireRole(caller, ['supervisor'], onlySupervisors);
+    const form = await formOr400(c);
+    const round = await roundOr404(roundId);
+    // The workflow's validator decides; asked here first so the page can answer in its language.
+    if (!round.assigneeIds.includes(caller.person.id)) throw notAssigned();
+    if (round.status !== 'open') return checklistPage(c, round, { problem: roundOverText, status: 409 });
+
+    const field = (k: string) => {
+      const v = form[k];
+      return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+    };
+    const ids = [
+      ...new Set(
+        Object.keys(form)
+          .filter((k) => /\.(result|note|roomId)$/.test(k))
+          .map((k) => k.replace(/\.(result|note|roomId)$/, '')),
+      ),
+    ];
+    const posted: Record<string, ItemValues> = Object.fromEntries(
+      ids.map((id) => [
+        id,
+        { result: field(`${id}.result`), note: field(`${id}.note`), roomId: field(`${id}.roomId`) },
+      ]),
+    );
+    const values = { ...savedValues(round), ...posted };
+    const finish = field('finish') === 'true';
+    const again = (status: ContentfulStatusCode, errors: ItemErrors, problem: Bilingual) =>
+      checklistPage(c, round, { values, errors, problem, status });
+
+    const off = ids.filter((id) => posted[id]?.result && !round.checklist.includes(id));
+    if (off.length > 0) return again(422, {}, notOnChecklist(off));
+
+    const errors: ItemErrors = {};
+    const add = (id: string, text: Bilingual) => (errors[id] ??= []).push(text);
+    for (const id of ids)
+      if (!posted[id]?.result && (posted[id]?.note || posted[id]?.roomId))
+        add(id, {
+          zh: '填写了备注或房间，请同时选择结果',
+          en: 'a note or room was given: choose a result too',
+        });
+    const entries = ids.filter((id) => posted[id]?.result).map((id) => ({ itemId: id, ...posted[id] }));
+    const parsed = parseForm(checklistSubmission, { results: entries, finish });
+    // Errors that belong to no item shown: nothing answered at all, or what the form cannot name.
+    const general: Bilingual[] = [];
+    if (!parsed.ok)
+      for (const [path, text] of Object.entries(parsed.errors)) {
+        const [, index, name] = /^results\.(\d+)\.?(\w*)/.exec(path) ?? [];
+        const itemId = index === undefined ? undefined : entries[Number(index)]?.itemId;
+        if (itemId !== undefined) add(itemId, fieldError(name ?? '', text));
+        else if (path === 'results')
+          general.push({ zh: '请至少为一项选择结果。', en: 'Choose a result for at least one item.' });
+        else general.push(text);
+      }
+    if (parsed.ok)
+      for (const w of await wrongPlacesOrPeople(round, parsed.data.results)) {
+        const itemId = parsed.data.results[w.index]?.itemId;
+        if (itemId) add(itemId, fieldError('roomId', w.text));
+      }
+    const marked = withItems(round).items.filter((it) => errors[it.id]);
+    if (!parsed.ok || general.length > 0 || marked.length > 0) {
+      if (marked.length > 0)
+        general.push({
+          zh: `请修改下面标出的 ${marked.length} 项：${marked.map((it) => it.citation.zh).join('；')}`,
+          en: `Please correct the ${marked.length} item(s) marked below: ${marked.map((it) => it.citation.en).join('; ')}`,
+        });
+      return again(400, errors, {
+        zh: general.map((g) => g.zh).join(''),
+        en: general.map((g) => g.en).join(' '),
+      });
+    }
+
+    if (finish) {
+      const left = unansweredItems(round.checklist, round.results, parsed.data.results);
+      if (left.length > 0) {
+        const unanswered: ItemErrors = Object.fromEntries(
+          left.map((id) => [id, [{ zh: '尚未填写', en: 'not answered yet' }]]),
+        );
+        return again(422, unanswered, {
+          zh: `还有 ${left.length} 项未填写，不能结束检查。请填写全部 ${round.checklist.length} 项后再提交，或先“保存进度”。`,
+          en: `${left.length} of ${round.checklist.length} items are not answered yet, so the round cannot be finished. Answer them all, or save your progress for now.`,
+        });
+      }
+    }
+    try {
+      await submit(round, caller.person.id, parsed.data);
+    } catch (err) {
+      if (!(err instanceof ProblemError) || err.type === 'forbidden') throw err;
+      const problem = typeof err.detail === 'string' ? splitBilingual(err.detail) : err.detail;
+      const status = problemTypes[err.type].status;
+      // Ended meanwhile (finished by a colleague, or its period is over): the round as it now stands.
+      if (err.type === 'conflict')
+        return checklistPage(c, (await getRound(store, roundId)) ?? round, { problem, status });
+      return again(status, {}, problem);
+    }
+    return c.redirect(`/inspection/${roundId}${asked ? `?lang=${asked}` : ''}`, 303);
   });
   return app;
+}
+
+const onlySupervisors: Bilingual = {
+  zh: '检查由楼栋主管完成',
+  en: "rounds are walked by the building's supervisors",
+};
+
+const notAssigned = () =>
+  new ProblemError('forbidden', { zh: '您不是本次检查的检查人', en: 'you are not assigned to this round' });
+
+const roundOverText: Bilingual = { zh: '本次检查已结束', en: 'this round is over' };
+const roundOver = () => new ProblemError('conflict', roundOverText);
+
+const offChecklist = (round: InspectionRound, results: readonly { itemId: string }[]) =>
+  results.map((r) => r.itemId).filter((id) => !round.checklist.includes(id));
+
+const notOnChecklist = (ids: readonly string[]): Bilingual => ({
+  zh: `不在本次检查的清单上：${ids.join('、')}`,
+  en: `not on this round's checklist: ${ids.join(', ')}`,
+});
+
+const fieldLabels: Record<string, Bilingual> = {
+  result: { zh: '结果', en: 'Result' },
+  note: { zh: '备注', en: 'Note' },
+  roomId: { zh: '房间', en: 'Room' },
+};
+
+/** A field's error as the page says it: the field named, zod's wording for a result replaced by a choice. */
+function fieldError(name: string, text: Bilingual): Bilingual {
+  const said =
+    name === 'result' ? { zh: '请选择合格、不合格或不适用', en: 'choose pass, fail or n/a' } : text;
+  const label = fieldLabels[name];
+  return label ? { zh: `${label.zh}：${said.zh}`, en: `${label.en}: ${said.en}` } : said;
 }

@@ -112,6 +112,8 @@ describe('inspection rounds (日检、周查、月评)', () => {
             results.map((r): [string, string] => [`${r.itemId}.result`, r.result]),
           );
           form.set('6t.safety.2.note', '走廊通畅');
+          // The page's "submit and finish" button (the other one saves the progress).
+          form.set('finish', 'true');
           const token = await issueLocalToken(deps.jwtSecret ?? '', 'sup-smith');
           const posted = await app.request(`/inspection/${id}`, {
             method: 'POST',

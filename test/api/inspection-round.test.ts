@@ -1,0 +1,340 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '../../domain/calendar.ts';
+import { checklistFor, roundId, type InspectionRound } from '../../domain/inspection.ts';
+import { getRound } from '../../store/inspections.ts';
+import { uniqueId } from '../support/stack.ts';
+import { call, startApiStack, tokenFor, type ApiStack } from './harness.ts';
+
+/**
+ * The 6T checklist page (/inspection/{roundId}) and its form, on a real round
+ * workflow: saving progress never ends the round, finishing wants every item
+ * answered, notes are held to the safe-text rule, and what is refused comes
+ * back on the checklist with what was typed, in the page's language.
+ */
+let s: ApiStack;
+beforeAll(async () => {
+  s = await startApiStack();
+});
+afterAll(async () => {
+  await s?.stop();
+});
+
+const store = () => ({ ddb: s.deps.aws.ddb, tables: s.deps.aws.tables });
+const daily = checklistFor('daily').map((i) => i.id);
+
+// Each test walks its own round: a day of its own, far enough ahead that the round stays open.
+const usedDays = new Set<number>();
+async function openRound(): Promise<string> {
+  let n: number;
+  do n = 5000 + Math.floor(Math.random() * 20_000);
+  while (usedDays.has(n));
+  usedDays.add(n);
+  const date = addDays('2030-01-01', n);
+  const id = roundId('daily', 'bldg-a', date);
+  await s.deps.temporal.workflow.start('inspectionRound', {
+    taskQueue: s.deps.env.TEMPORAL_TASK_QUEUE,
+    workflowId: id,
+    args: [
+      {
+        kind: 'daily',
+        buildingId: 'bldg-a',
+        date,
+        assigneeIds: ['sup-wang', 'sup-smith'],
+        timeZone: s.deps.env.CAMPUS_TZ,
+      },
+    ],
+  });
+  for (let i = 0; i < 200 && !(await getRound(store(), id)); i++)
+    await new Promise((r) => setTimeout(r, 100));
+  expect(await getRound(store(), id)).toBeTruthy();
+  return id;
+}
+
+const roundNow = async (id: string): Promise<InspectionRound> => {
+  const r = await getRound(store(), id);
+  if (!r) throw new Error(`no round ${id}`);
+  return r;
+};
+
+async function postChecklist(
+  id: string,
+  fields: [string, string][],
+  o: { as?: string; query?: string } = {},
+) {
+  return s.app.request(`/inspection/${id}${o.query ?? ''}`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${await tokenFor(o.as ?? 'sup-wang')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams(fields).toString(),
+  });
+}
+
+async function getPage(id: string, query = '') {
+  return s.app.request(`/inspection/${id}${query}`, {
+    headers: { authorization: `Bearer ${await tokenFor('sup-wang')}` },
+  });
+}
+
+/** One item's fieldset on the page. */
+function itemBlock(html: string, itemId: string): string {
+  const start = html.indexOf(`id="item-${itemId}"`);
+  expect(start, `item ${itemId} on the page`).toBeGreaterThan(-1);
+  return html.slice(start, html.indexOf('</fieldset>', start));
+}
+
+describe('inspection checklist: saving and finishing', () => {
+  it('saves progress without ending the round; the page offers save and finish', async () => {
+    const id = await openRound();
+    const page = await (await getPage(id)).text();
+    expect(page).toMatch(
+      /<button type="submit" name="finish" value="false">保存进度 \/ Save progress<\/button>/,
+    );
+    expect(page).toMatch(
+      /<button type="submit" name="finish" value="true">提交并结束检查 \/ Submit and finish<\/button>/,
+    );
+
+    const saved = await postChecklist(id, [
+      ['6t.safety.1.result', 'pass'],
+      ['finish', 'false'],
+    ]);
+    expect(saved.status).toBe(303);
+    let round = await roundNow(id);
+    expect(round.status).toBe('open');
+    expect(round.results.map((r) => r.itemId)).toEqual(['6t.safety.1']);
+
+    // A post that says nothing of finishing (a script, an old page) saves too.
+    const again = await postChecklist(id, [['6t.safety.2.result', 'na']]);
+    expect(again.status).toBe(303);
+    round = await roundNow(id);
+    expect(round.status).toBe('open');
+    expect(round.results.map((r) => r.itemId).sort()).toEqual(['6t.safety.1', '6t.safety.2']);
+
+    // What was saved is on the page again, for the next visit.
+    const later = await (await getPage(id)).text();
+    expect(itemBlock(later, '6t.safety.2')).toMatch(/value="na" checked=""/);
+  });
+
+  it('refuses to finish while items are unanswered, saying how many, and keeps what was typed', async () => {
+    const id = await openRound();
+    const res = await postChecklist(id, [
+      ['6t.safety.1.result', 'fail'],
+      ['6t.safety.1.note', '二楼消防通道堆放杂物'],
+      ['finish', 'true'],
+    ]);
+    expect(res.status).toBe(422);
+    const page = await res.text();
+    expect(page).toContain(`还有 ${daily.length - 1} 项未填写，不能结束检查`);
+    expect(itemBlock(page, '6t.safety.2')).toContain('尚未填写');
+    expect(itemBlock(page, '6t.safety.1')).toMatch(/value="fail" checked=""/);
+    expect(itemBlock(page, '6t.safety.1')).toContain('二楼消防通道堆放杂物');
+    const round = await roundNow(id);
+    expect(round.status).toBe('open');
+    expect(round.results).toEqual([]);
+    expect(round.cases).toEqual({});
+
+    const en = await postChecklist(
+      id,
+      [
+        ['6t.safety.1.result', 'pass'],
+        ['finish', 'true'],
+      ],
+      { query: '?lang=en' },
+    );
+    expect(en.status).toBe(422);
+    expect(await en.text()).toContain(`${daily.length - 1} of ${daily.length} items are not answered yet`);
+  });
+
+  it('finishes once every item is answered (in parts), and a finished round offers no form', async () => {
+    const id = await openRound();
+    const [first, ...rest] = daily;
+    expect(
+      (
+        await postChecklist(id, [
+          [`${first}.result`, 'pass'],
+          ['finish', 'false'],
+        ])
+      ).status,
+    ).toBe(303);
+    const done = await postChecklist(id, [
+      ...rest.map((r): [string, string] => [`${r}.result`, 'pass']),
+      ['finish', 'true'],
+    ]);
+    expect(done.status).toBe(303);
+    const round = await roundNow(id);
+    expect(round.status).toBe('completed');
+    expect(round.results).toHaveLength(daily.length);
+
+    const page = await (await getPage(id)).text();
+    expect(page).not.toContain('<form');
+    expect(page).not.toContain('type="submit"');
+    expect(page).toContain('本次检查已结束，结果不能再修改');
+
+    const late = await postChecklist(id, [
+      ['6t.safety.1.result', 'fail'],
+      ['6t.safety.1.note', 'x'],
+      ['finish', 'false'],
+    ]);
+    expect(late.status).toBe(409);
+    const latePage = await late.text();
+    expect(latePage).toContain('本次检查已结束');
+    expect(latePage).not.toContain('type="submit"');
+  });
+
+  it('keeps the JSON API contract: finish defaults to true there', async () => {
+    const id = await openRound();
+    const res = await call(s.app, 'POST', `/api/inspections/${id}/results`, {
+      as: 'sup-wang',
+      body: { results: [{ itemId: '6t.safety.1', result: 'pass' }] },
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as InspectionRound).status).toBe('completed');
+  });
+});
+
+describe('inspection checklist: notes are held to the safe-text rule', () => {
+  it('refuses a note of zero-width characters or with a bidi override and NUL, naming the item', async () => {
+    const id = await openRound();
+    const zw = await postChecklist(id, [
+      ['6t.safety.1.result', 'fail'],
+      ['6t.safety.1.note', '\u200b\u200b\u200b'],
+      ['finish', 'false'],
+    ]);
+    expect(zw.status).toBe(400);
+    const zwPage = await zw.text();
+    expect(itemBlock(zwPage, '6t.safety.1')).toContain('备注：只有不可见字符，请输入内容');
+    // The banner names the item too.
+    expect(zwPage).toMatch(/请修改下面标出的 1 项：[^<]*1/);
+
+    const hostile = await postChecklist(id, [
+      ['6t.safety.1.result', 'fail'],
+      ['6t.safety.1.note', '\u202eliame\u0000x'],
+      ['finish', 'false'],
+    ]);
+    expect(hostile.status).toBe(400);
+    expect(itemBlock(await hostile.text(), '6t.safety.1')).toContain('备注：包含不可见的控制字符');
+
+    const bidi = await postChecklist(
+      id,
+      [
+        ['6t.safety.1.result', 'fail'],
+        ['6t.safety.1.note', '\u202eliame'],
+        ['finish', 'false'],
+      ],
+      { query: '?lang=en' },
+    );
+    expect(bidi.status).toBe(400);
+    const bidiPage = await bidi.text();
+    expect(itemBlock(bidiPage, '6t.safety.1')).toContain('Note: contains text-direction override characters');
+    expect(bidiPage).not.toContain('文字方向控制字符');
+
+    // Nothing was kept, and no case was opened.
+    const round = await roundNow(id);
+    expect(round.results).toEqual([]);
+    expect(round.cases).toEqual({});
+
+    const api = await call(s.app, 'POST', `/api/inspections/${id}/results`, {
+      as: 'sup-wang',
+      body: { results: [{ itemId: '6t.safety.1', result: 'fail', note: '\u200b\u200b' }], finish: false },
+    });
+    expect(api.status).toBe(400);
+    const problem = (await api.json()) as { errors: { field: string; message: string }[] };
+    expect(problem.errors).toContainEqual(expect.objectContaining({ field: 'results.0.note' }));
+    expect((await roundNow(id)).cases).toEqual({});
+  });
+
+  it('takes an ordinary note, emoji and all, and opens the case with it', async () => {
+    const id = await openRound();
+    const note = `${uniqueId('堆物')} 👍🏽 走廊`;
+    const res = await postChecklist(id, [
+      ['6t.safety.1.result', 'fail'],
+      ['6t.safety.1.note', note],
+      ['finish', 'false'],
+    ]);
+    expect(res.status).toBe(303);
+    const round = await roundNow(id);
+    expect(round.results[0]).toMatchObject({ itemId: '6t.safety.1', result: 'fail', note });
+    expect(round.cases['6t.safety.1']).toMatch(/^ZG-/);
+  });
+});
+
+describe('inspection checklist: refusals come back on the checklist', () => {
+  it('shows a bad result next to its item, with what was typed, and no paths or zod text', async () => {
+    const id = await openRound();
+    const res = await postChecklist(id, [
+      ['6t.safety.1.result', 'bogus'],
+      ['6t.safety.1.note', '门锁损坏'],
+      ['6t.safety.2.result', 'pass'],
+      ['finish', 'false'],
+    ]);
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    const page = await res.text();
+    // The whole checklist, not an error page.
+    for (const item of daily) expect(page).toContain(`id="item-${item}"`);
+    const block = itemBlock(page, '6t.safety.1');
+    expect(block).toContain('结果：请选择合格、不合格或不适用');
+    expect(block).toContain('门锁损坏');
+    expect(itemBlock(page, '6t.safety.2')).toMatch(/value="pass" checked=""/);
+    expect(page).not.toContain('results.0');
+    expect(page).not.toContain('无效选项');
+    expect((await roundNow(id)).results).toEqual([]);
+
+    // A note with no result chosen is not silently dropped.
+    const orphan = await postChecklist(id, [
+      ['6t.safety.1.note', '门锁损坏'],
+      ['6t.safety.2.result', 'pass'],
+      ['finish', 'false'],
+    ]);
+    expect(orphan.status).toBe(400);
+    expect(itemBlock(await orphan.text(), '6t.safety.1')).toContain('填写了备注或房间，请同时选择结果');
+
+    // A room the building does not have.
+    const room = await postChecklist(id, [
+      ['6t.safety.1.result', 'pass'],
+      ['6t.safety.1.roomId', 'Z999'],
+      ['finish', 'false'],
+    ]);
+    expect(room.status).toBe(400);
+    const roomPage = await room.text();
+    expect(itemBlock(roomPage, '6t.safety.1')).toContain('房间：楼栋内没有该位置');
+    expect(itemBlock(roomPage, '6t.safety.1')).toContain('value="Z999"');
+  });
+
+  it("says an item off the round's checklist in the page's language", async () => {
+    const id = await openRound();
+    const zh = await postChecklist(id, [
+      ['6t.safety.999.result', 'pass'],
+      ['6t.safety.1.result', 'pass'],
+      ['finish', 'false'],
+    ]);
+    expect(zh.status).toBe(422);
+    const zhPage = await zh.text();
+    expect(zhPage).toContain('不在本次检查的清单上：6t.safety.999');
+    expect(zhPage).not.toContain("not on this round's checklist");
+    expect(itemBlock(zhPage, '6t.safety.1')).toMatch(/value="pass" checked=""/);
+
+    const en = await postChecklist(
+      id,
+      [
+        ['6t.safety.999.result', 'pass'],
+        ['finish', 'false'],
+      ],
+      {
+        query: '?lang=en',
+      },
+    );
+    expect(en.status).toBe(422);
+    expect(await en.text()).toContain('not on this round&#39;s checklist: 6t.safety.999');
+
+    // The JSON API gets the workflow's refusal in the caller's language too.
+    const api = await call(s.app, 'POST', `/api/inspections/${id}/results`, {
+      as: 'sup-wang',
+      body: { results: [{ itemId: '6t.safety.999', result: 'pass' }], finish: false },
+    });
+    expect(api.status).toBe(422);
+    expect(((await api.json()) as { detail: string }).detail).toBe('不在本次检查的清单上：6t.safety.999');
+    expect((await roundNow(id)).results).toEqual([]);
+  });
+});
