@@ -304,6 +304,7 @@ const pauseRecordSchema = z.object({
   endedAt: instant.optional(),
   endedHow: z.enum(['resumed', 'expired', 'closed']).optional(),
   holdsStage: z.boolean().optional(),
+  holdsInWorkingTime: z.boolean().optional(),
 });
 export const clockStatusSchema = named(
   'ClockStatus',

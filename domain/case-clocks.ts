@@ -7,6 +7,7 @@ import type { CaseAction } from './case-action.ts';
 import { CASE_BUDGETS } from './case-budgets.ts';
 import type { Severity, Source, TimedStage } from './sla.ts';
 import type { Bilingual } from './text.ts';
+import { addWorkingTime, workingTimeBetween, type WorkingTimeOptions } from './working-time.ts';
 
 export const clockIds = [
   'on_site_arrival',
@@ -199,6 +200,13 @@ export interface PauseRecord {
    * the `pause-holds-stage` patch; earlier pauses held the clocks alone).
    */
   holdsStage?: boolean | undefined;
+  /**
+   * A stage counted in working days that the pause holds moves on by the working time the pause
+   * took, not its clock length (approved since the `pause-working-time` patch): a pause over a
+   * weekend gives no working day, a pause through working hours moves a due set at the end of
+   * a working day into the next one's working hours, not into the night.
+   */
+  holdsInWorkingTime?: boolean | undefined;
 }
 
 /**
@@ -260,6 +268,31 @@ export function heldFor(
   const from = Math.max(span.from, startMs);
   if (from >= dueMs) return 0;
   return Math.max(0, Math.min(span.to, stopMs) - from);
+}
+
+/**
+ * Where a deadline's due goes once pause `span` held it: on by the held clock time, or, given
+ * `working` (a working-day stage, counted with the case's calendar), on by the working time the
+ * held stretch took, from the due on. Undefined when the pause held none of it.
+ */
+export function heldDue(
+  d: { startedAt: string; due: string },
+  span: { from: number; to: number },
+  working?: WorkingTimeOptions,
+): { due: string; movedMs: number } | undefined {
+  const start = Date.parse(d.startedAt);
+  const dueMs = Date.parse(d.due);
+  const length = heldFor(span, start, dueMs);
+  if (length <= 0) return undefined;
+  if (!working) return { due: new Date(dueMs + length).toISOString(), movedMs: length };
+  const from = Math.max(span.from, start);
+  const worked = workingTimeBetween(
+    new Date(from).toISOString(),
+    new Date(from + length).toISOString(),
+    working,
+  );
+  const due = addWorkingTime(d.due, worked, working);
+  return { due, movedMs: Date.parse(due) - dueMs };
 }
 
 /** Milliseconds of pauses within [fromMs, toMs]. */

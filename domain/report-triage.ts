@@ -1,7 +1,7 @@
 // An untriaged scanned-code report escalates like a case: reminders to the people who
 // triage it, then up the grid until someone does. Pure: the report's workflow plans its
 // timers with it, so it replays the same and is tested here.
-import { escapeHtml } from './text.ts';
+import { escapeHtml, lengthText } from './text.ts';
 import type { Directory, Location } from './directory.ts';
 import { reportKindInfo, type ReportKind } from './intake.ts';
 import { nextNotifyTime, type WorkingHours } from './quiet-hours.ts';
@@ -183,9 +183,4 @@ export function triageNoticeMail(
 }
 
 /** How long a report has waited, for a person: whole hours, or minutes under two hours. */
-export function waitedText(ms: number): Bilingual {
-  const minutes = Math.max(0, Math.round(ms / MINUTE_MS));
-  if (minutes < 120) return { zh: `${minutes} 分钟`, en: `${minutes} minutes` };
-  const hours = Math.round(minutes / 60);
-  return { zh: `${hours} 小时`, en: `${hours} hours` };
-}
+export const waitedText = lengthText;

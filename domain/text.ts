@@ -43,3 +43,11 @@ export function splitBilingual(message: string): Bilingual {
   }
   return { zh: message, en: message };
 }
+
+/** A length of time for a person: whole hours, or minutes under two hours. */
+export function lengthText(ms: number): Bilingual {
+  const minutes = Math.max(0, Math.round(ms / 60_000));
+  if (minutes < 120) return { zh: `${minutes} 分钟`, en: `${minutes} minutes` };
+  const hours = Math.round(minutes / 60);
+  return { zh: `${hours} 小时`, en: `${hours} hours` };
+}

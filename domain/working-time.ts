@@ -49,3 +49,30 @@ export function addWorkingTime(start: string, ms: number, o: WorkingTimeOptions)
   }
   throw new RangeError(`no working hours within ${MAX_DAYS} days after ${start}`);
 }
+
+/**
+ * The working time between `from` and `to` (working hours on working days): what a pause that
+ * ran over that stretch held of a working-day limit. 0 when `to` is not after `from`.
+ */
+export function workingTimeBetween(from: string, to: string, o: WorkingTimeOptions): number {
+  const hours = o.hours ?? DEFAULT_WORKING_HOURS;
+  workingDayMs(hours);
+  const start = parseInstant(from);
+  const end = parseInstant(to);
+  if (end <= start) return 0;
+  let total = 0;
+  let date = localDate(new Date(start).toISOString(), o.timeZone);
+  const last = localDate(new Date(end).toISOString(), o.timeZone);
+  for (let i = 0; i < MAX_DAYS; i++, date = addDays(date, 1)) {
+    if (o.isWorkingDay(date)) {
+      const open = Date.parse(localTimeToInstant(date, hours.from, o.timeZone));
+      const close =
+        hours.to === '24:00'
+          ? Date.parse(localTimeToInstant(addDays(date, 1), '00:00', o.timeZone))
+          : Date.parse(localTimeToInstant(date, hours.to, o.timeZone));
+      total += Math.max(0, Math.min(close, end) - Math.max(open, start));
+    }
+    if (date === last) return total;
+  }
+  throw new RangeError(`more than ${MAX_DAYS} days between ${from} and ${to}`);
+}

@@ -3,7 +3,7 @@ import type { Child } from 'hono/jsx';
 import { stageOnHold, type PauseRecord } from '../../domain/case-clocks.ts';
 import type { DeadlineState, DeadlineView, Stage } from '../../domain/case-model.ts';
 import type { Severity, Source } from '../../domain/sla.ts';
-import { inLang, type Bilingual, type Lang } from '../../domain/text.ts';
+import { inLang, lengthText, type Bilingual, type Lang } from '../../domain/text.ts';
 
 /** Small shared pieces of the signed-in pages: flash, labelled field, badges, times. */
 
@@ -166,6 +166,7 @@ export function DeadlineDue(props: {
   timeZone: string;
 }) {
   const { deadline: d, lang } = props;
+  const held = lengthText(d.heldMs ?? 0);
   const minutes = Math.round((d.heldMs ?? 0) / 60_000);
   return (
     <>
@@ -179,7 +180,7 @@ export function DeadlineDue(props: {
       />
       {minutes > 0 && (
         <small class="muted" data-held style="display:block">
-          {inLang({ zh: `含暂停顺延 ${minutes} 分钟`, en: `moved on ${minutes} min by pauses` }, lang)}
+          {inLang({ zh: `含暂停顺延 ${held.zh}`, en: `moved on ${held.en} by pauses` }, lang)}
         </small>
       )}
     </>

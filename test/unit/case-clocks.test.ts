@@ -6,6 +6,7 @@ import {
   clockRules,
   clockStatus,
   clockStatuses,
+  heldDue,
   heldFor,
   MAX_PAUSE_MS,
   openPause,
@@ -19,7 +20,7 @@ import {
   type ClockFacts,
   type PauseRecord,
 } from '../../domain/case-clocks.ts';
-import { durationMs } from '../../domain/calendar.ts';
+import { createCalendar, durationMs, localTimeToInstant } from '../../domain/calendar.ts';
 import { severities, sources, timedStages } from '../../domain/sla.ts';
 
 const MIN = 60_000;
@@ -216,6 +217,28 @@ describe('pauses', () => {
     expect(heldFor({ from: T0 + HOUR, to: T0 + 3 * HOUR }, T0, due, T0 + 90 * MIN)).toBe(30 * MIN);
     // Ended before it began: nothing.
     expect(heldFor({ from: T0 - 2 * HOUR, to: T0 - HOUR }, T0, due)).toBe(0);
+  });
+
+  it('heldDue: a working-day stage moves on by the working time the pause took, others by its clock length', () => {
+    const tz = 'Asia/Shanghai';
+    const at = (date: string, time: string) => localTimeToInstant(date, time, tz);
+    const calendar = createCalendar();
+    const working = { timeZone: tz, isWorkingDay: (d: string) => calendar.isWorkingDay(d) };
+    // One working day from Thursday 10:00: due Friday 18:00 (working hours 08:00-20:00).
+    const d = { startedAt: at('2026-11-05', '10:00'), due: at('2026-11-06', '18:00') };
+    const span = (a: string, b: string) => ({ from: Date.parse(a), to: Date.parse(b) });
+    // Paused Thursday 12:00-16:00: four working hours. By clock the due would land at Friday 22:00,
+    // after working hours, and give nothing; in working time it is Monday 10:00.
+    const day = span(at('2026-11-05', '12:00'), at('2026-11-05', '16:00'));
+    expect(heldDue(d, day)).toEqual({ due: at('2026-11-06', '22:00'), movedMs: 4 * HOUR });
+    expect(heldDue(d, day, working)?.due).toBe(at('2026-11-09', '10:00'));
+    // Paused over the weekend only (a stage that ran on into it): no working time held, the due stays.
+    const late = { startedAt: at('2026-11-06', '10:00'), due: at('2026-11-09', '18:00') };
+    const weekend = span(at('2026-11-07', '09:00'), at('2026-11-08', '20:00'));
+    expect(heldDue(late, weekend, working)).toEqual({ due: late.due, movedMs: 0 });
+    expect(heldDue(late, weekend)?.movedMs).toBe(35 * HOUR);
+    // Nothing held (begun after the due): nothing either way.
+    expect(heldDue(d, span(at('2026-11-06', '19:00'), at('2026-11-06', '21:00')), working)).toBeUndefined();
   });
 
   it('stageOnHold: only a running pause approved to hold the stage, in a stage the staff work in', () => {

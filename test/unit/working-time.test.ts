@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createCalendar, localTimeToInstant } from '../../domain/calendar.ts';
-import { addWorkingTime, workingDayMs } from '../../domain/working-time.ts';
+import { addWorkingTime, workingDayMs, workingTimeBetween } from '../../domain/working-time.ts';
 
 const tz = 'Asia/Shanghai';
 const at = (date: string, time: string) => localTimeToInstant(date, time, tz);
@@ -40,5 +40,30 @@ describe('addWorkingTime (08:00-20:00 on working days)', () => {
     expect(() =>
       addWorkingTime(at('2026-11-03', '09:00'), HOUR, { ...opts, isWorkingDay: () => false }),
     ).toThrow(/no working hours/);
+  });
+});
+
+describe('workingTimeBetween (08:00-20:00 on working days)', () => {
+  it('counts the working hours inside a stretch, none of the night, weekend or holidays', () => {
+    expect(workingTimeBetween(at('2026-11-03', '09:00'), at('2026-11-03', '11:30'), opts)).toBe(2.5 * HOUR);
+    expect(workingTimeBetween(at('2026-11-03', '19:00'), at('2026-11-04', '09:00'), opts)).toBe(2 * HOUR);
+    // Friday 19:00 to Monday 09:00: one hour on Friday, one on Monday, the weekend none.
+    expect(workingTimeBetween(at('2026-11-06', '19:00'), at('2026-11-09', '09:00'), opts)).toBe(2 * HOUR);
+    expect(workingTimeBetween(at('2026-11-07', '09:00'), at('2026-11-08', '18:00'), opts)).toBe(0);
+    // National Day: 30 September 19:00 to 8 October 09:00 holds two working hours.
+    expect(workingTimeBetween(at('2026-09-30', '19:00'), at('2026-10-08', '09:00'), opts)).toBe(2 * HOUR);
+    expect(workingTimeBetween(at('2026-11-03', '11:00'), at('2026-11-03', '09:00'), opts)).toBe(0);
+  });
+
+  it('is what addWorkingTime adds: a stretch from a working instant ends where the sum says', () => {
+    for (const [date, time, hours] of [
+      ['2026-11-03', '09:00', 3],
+      ['2026-11-06', '15:00', 9],
+      ['2026-09-30', '10:00', 30],
+    ] as const) {
+      const start = at(date, time);
+      const end = addWorkingTime(start, hours * HOUR, opts);
+      expect(workingTimeBetween(start, end, opts)).toBe(hours * HOUR);
+    }
   });
 });

@@ -27,6 +27,8 @@ import {
   useCaseStack,
 } from '../support/case-harness.ts';
 import { viewAfterStep } from '../../api/step-view.ts';
+import { createCalendar } from '../../domain/calendar.ts';
+import { addWorkingTime } from '../../domain/working-time.ts';
 
 // Thursday 5 November 2026, 10:00 in Shanghai.
 const stack = useCaseStack({ startAt: new Date('2026-11-05T10:00:00+08:00') });
@@ -36,6 +38,12 @@ const HOUR = 60 * MIN;
 const local = (s: string) => Date.parse(`${s.replace(' ', 'T')}:00+08:00`);
 
 const actions = (v: CaseView) => v.timeline.map((e) => e.action);
+const calendar = createCalendar();
+const workingOpts = {
+  timeZone: 'Asia/Shanghai',
+  hours: { from: '08:00', to: '20:00' },
+  isWorkingDay: (d: string) => calendar.isWorkingDay(d),
+};
 
 describe('pauses, reassignment and the chain read at the breach (time-skipping)', () => {
   it('a working-day rule escalates in working time: a rung a working day after a Friday breach goes on Monday', async () => {
@@ -322,6 +330,60 @@ describe('pauses, reassignment and the chain read at the breach (time-skipping)'
       await run(withdrawUpdate, { actor: sup, reason: '测试结束 end of test' });
       await settle(handle);
       await saveHistory(handle, 'pause-spans-two-stages');
+    });
+  });
+  it('a working-day stage moves on by the working time a pause took, not its clock length', async () => {
+    const { dir, env } = stack;
+    // The next Monday 10:00 in Shanghai, whatever the clock reached in the tests before.
+    const now = (await stack.now()).getTime();
+    let monday = local('2026-11-09 10:00');
+    while (monday <= now) monday += 7 * 24 * HOUR;
+    await stack.advanceTo(monday);
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const at = (offsetDays: number, time: string) =>
+      local(`${day(monday + 8 * HOUR + offsetDays * 24 * HOUR)} ${time}`);
+    await stack.withWorker(async (tq) => {
+      const input = caseInput(dir, await stack.now(), {
+        source: 'inspection',
+        workingHours: { from: '08:00', to: '20:00' },
+      });
+      const { handle } = await startCase(env, tq, input);
+      let v = await steps(dir, handle).rootCause();
+      // Sign-off: one working day, due Tuesday 18:00.
+      const signoff = v.deadlines.at(-1)!;
+      expect(signoff.stage).toBe('awaiting_signoff');
+      expect(Date.parse(signoff.due)).toBe(at(1, '18:00'));
+      const staff = actorOf(dir, 'staff-zhou');
+      const sup: Actor = { ...actorOf(dir, 'sup-wang'), supervises: ['bldg-a'] };
+      const run = <A>(u: UpdateDefinition<StepAck, [A]>, arg: A) =>
+        viewAfterStep(handle, handle.executeUpdate(u, { args: [arg] }));
+      await run(requestPauseUpdate, { actor: staff, reason: 'waiting_for_parts', note: '等待配件' });
+      await stack.advanceTo(at(0, '10:30'), handle);
+      v = await run(decidePauseUpdate, { actor: sup, approve: true, notes: '' });
+      expect(v.pauses?.[0]).toMatchObject({ holdsStage: true, holdsInWorkingTime: true });
+      // Four working hours held on Monday.
+      await stack.advanceTo(at(0, '14:30'), handle);
+      v = await run(endPauseUpdate, { actor: staff });
+      const held = Date.parse(v.pauses![0]!.endedAt!) - Date.parse(v.pauses![0]!.decidedAt!);
+      expect(Math.abs(held - 4 * HOUR)).toBeLessThan(MIN);
+      // By the clock the due would be Tuesday 22:00, after working hours: the four hours would
+      // have been lost to the night. In working time they are Wednesday's first four (08:00-20:00).
+      const moved = v.deadlines.at(-1)!;
+      expect(moved.due).toBe(addWorkingTime(signoff.due, held, workingOpts));
+      expect(Math.abs(Date.parse(moved.due) - at(2, '10:00'))).toBeLessThan(MIN);
+      expect(moved.heldMs).toBe(Date.parse(moved.due) - Date.parse(signoff.due));
+      expect(v.timeline.at(-1)).toMatchObject({ action: 'pause_ended' });
+
+      // Still in time on Tuesday night, where a clock-time hold would have breached it.
+      await stack.advanceTo(at(1, '22:30'), handle);
+      v = await handle.query(caseViewQuery);
+      expect(v.deadlines.at(-1)).toMatchObject({ stage: 'awaiting_signoff', state: 'pending' });
+      await stack.advanceTo(Date.parse(moved.due) + MIN, handle);
+      v = await handle.query(caseViewQuery);
+      expect(v.deadlines.at(-1)!.state).toBe('breached');
+      await run(withdrawUpdate, { actor: sup, reason: '测试结束 end of test' });
+      await settle(handle);
+      await saveHistory(handle, 'pause-working-time');
     });
   });
 });

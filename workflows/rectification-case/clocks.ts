@@ -14,6 +14,8 @@ export const CASE_CLOCKS_PATCH = 'case-clocks';
  * answers yes to every id for a typed case, which was opened before this existed.
  */
 export const PAUSE_HOLDS_STAGE_PATCH = 'pause-holds-stage';
+/** A pause approved since counts a working-day stage's hold in working time (`PauseRecord.holdsInWorkingTime`). */
+export const PAUSE_WORKING_TIME_PATCH = 'pause-working-time';
 
 /**
  * Plans the case's clocks from the report (its `reportedAt`, else the opening), each due

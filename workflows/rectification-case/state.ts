@@ -30,7 +30,7 @@ import {
 import { LEGACY_BUDGETS, isBudgetRefusal, type CaseBudgets } from '../../domain/case-budgets.ts';
 import { approximateDeadlineNote } from '../../domain/calendar-note.ts';
 import {
-  heldFor,
+  heldDue,
   openPause,
   pauseHolds,
   pauseSpan,
@@ -654,13 +654,23 @@ export class CaseState {
     return d && pauseHolds(p, d) ? this.moveOnBy(d, p) : undefined;
   }
 
-  // Moves a deadline on by the part of a pause that held it, up to now.
+  // Moves a deadline on by the part of a pause that held it, up to now: in working time for a
+  // working-day stage when the pause was approved to count so and the case pinned its calendar.
   private moveOnBy(d: DeadlineView, p: PauseRecord): string | undefined {
     const span = pauseSpan(p, Date.now());
-    const length = span ? heldFor(span, Date.parse(d.startedAt), Date.parse(d.due)) : 0;
-    if (length <= 0) return undefined;
-    d.due = new Date(Date.parse(d.due) + length).toISOString();
-    d.heldMs = (d.heldMs ?? 0) + length;
+    const calendar = this.calendar;
+    const working =
+      p.holdsInWorkingTime === true && calendar && this.policy.stageDurations[d.stage].unit === 'working_days'
+        ? {
+            timeZone: this.policy.timeZone,
+            hours: this.policy.workingHours,
+            isWorkingDay: (date: string) => calendar.isWorkingDay(date),
+          }
+        : undefined;
+    const moved = span ? heldDue(d, span, working) : undefined;
+    if (!moved) return undefined;
+    d.due = moved.due;
+    d.heldMs = (d.heldMs ?? 0) + moved.movedMs;
     if (d.approximate) d.note = approximateDeadlineNote(d.due, this.policy.timeZone);
     return d.due;
   }

@@ -36,7 +36,7 @@ import {
   type StepAck,
 } from './messages.ts';
 import { guardBudgets } from './budgets.ts';
-import { PAUSE_HOLDS_STAGE_PATCH } from './clocks.ts';
+import { PAUSE_HOLDS_STAGE_PATCH, PAUSE_WORKING_TIME_PATCH } from './clocks.ts';
 import { currentRouting } from './routing.ts';
 import { refuse, requireText, type CaseState } from './state.ts';
 
@@ -340,6 +340,8 @@ const decidePause: Step<PauseDecisionInput> = {
       ...(u.approve ? { endsBy: new Date(Date.parse(at) + MAX_PAUSE_MS[p.reason]).toISOString() } : {}),
       // Asked only when a pause is approved, so a case that never pauses carries no marker.
       ...(u.approve && patched(PAUSE_HOLDS_STAGE_PATCH) ? { holdsStage: true } : {}),
+      // Asked at the approval too: a pause approved before it moves a working-day stage by clock time.
+      ...(u.approve && patched(PAUSE_WORKING_TIME_PATCH) ? { holdsInWorkingTime: true } : {}),
     });
     const payload = { n: p.n, notes: u.notes, endsBy: p.endsBy };
     if (u.approve) await s.record(u.actor, 'pause_approved', payload);

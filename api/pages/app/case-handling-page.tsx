@@ -223,8 +223,8 @@ export function HandlingForms(props: {
             </label>
             <p class="hint">
               {t(
-                '主管批准后，案件时限和当前环节时限一并暂停：不发提醒、不计超时，结束后按暂停时长顺延。',
-                'Once a supervisor approves, the case clocks and this stage’s deadline are held: no reminders, no breach; the due moves on by the pause when it ends.',
+                '主管批准后，案件时限和当前环节时限一并暂停：不发提醒、不计超时，结束后按暂停时长顺延（以工作日计的环节按暂停占用的工作时间顺延）。',
+                'Once a supervisor approves, the case clocks and this stage’s deadline are held: no reminders, no breach; the due moves on by the pause when it ends (a stage counted in working days, by the working time the pause took).',
               )}
             </p>
           </>
