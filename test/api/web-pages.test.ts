@@ -349,6 +349,15 @@ describe('web pages: the case page', () => {
     const failed = await post(`/app/cases/${caseId}/review`, 'sup-wang', { passed: 'false', notes: '' });
     expect(failed.status).toBe(400);
     expect(await failed.text()).toContain('id="review-notes-error"');
+    // No result chosen (or one that is neither): asked for, never taken as a pass.
+    for (const fields of [{ notes: '' }, { passed: 'maybe', notes: '' }] as Record<string, string>[]) {
+      const unchosen = await post(`/app/cases/${caseId}/review`, 'sup-wang', fields);
+      expect(unchosen.status).toBe(400);
+      expect(await unchosen.text()).toContain('请选择复查结果：合格或不合格');
+    }
+    expect((await getCaseRecord(s.deps.aws.ddb, s.deps.aws.tables, caseId))?.stage).toBe('reviewing');
+    // The form offers both results with neither chosen.
+    expect(html).not.toMatch(/name="passed" value="true"[^>]*checked/);
   });
 });
 
@@ -451,6 +460,23 @@ describe('web pages: errors a browser reads', () => {
       (await (await get(`/app/cases?buildingId=bldg-a&${q}`, 'sup-wang')).text()).includes(caseId);
     expect(await listed(`from=${today}&to=${today}`)).toBe(true);
     expect(await listed(`from=${yesterday}&to=${yesterday}`)).toBe(false);
+  });
+
+  it('answers a list query it cannot serve with a 400 that says what is wrong, paging included', async () => {
+    const said = async (q: string) => {
+      const res = await get(`/app/cases?${q}`, 'sup-wang');
+      return { status: res.status, html: await res.text() };
+    };
+    const zero = await said('limit=0');
+    expect(zero.status).toBe(400);
+    expect(zero.html).toMatch(/data-field="limit"[^>]*>每页条数（1–100）：/);
+    expect((await said('limit=500')).status).toBe(400);
+    // A cursor that is not one of ours, and a range that ends before it starts.
+    const cursor = await said('cursor=garbage');
+    expect(cursor.status).toBe(400);
+    expect(cursor.html).toContain('class="flash error"');
+    expect((await said('from=2026-03-02&to=2026-03-01')).status).toBe(400);
+    expect((await said('limit=5')).status).toBe(200);
   });
 
   it('refuses a night that is not a date with a 400, not "has not opened"', async () => {

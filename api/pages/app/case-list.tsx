@@ -402,6 +402,13 @@ export function CaseTable(props: { items: CaseView[]; dir: Directory; lang: Lang
 
 const TITLE = { zh: '案件', en: 'Cases' };
 
+/** The list's query fields that have no control in the filter form, as a person reads them. */
+const pagingLabels: Record<string, Bilingual> = {
+  limit: { zh: '每页条数（1–100）', en: 'Cases per page (1–100)' },
+  page: { zh: '页码（1–1000）', en: 'Page (1–1000)' },
+  cursor: { zh: '翻页位置', en: 'Page position' },
+};
+
 export function caseListRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
   const tz = deps.env.CAMPUS_TZ;
 
@@ -458,6 +465,16 @@ export function caseListRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
             {inLang(problem, lang)}
           </div>
         )}
+        {Object.entries(errors)
+          .filter(([field]) => field in pagingLabels)
+          .map(([field, text]) => (
+            // Paging has no control of its own on the page: its error stands above the results.
+            <div class="flash error" role="alert" data-field={field}>
+              {inLang(pagingLabels[field]!, lang)}
+              {lang === 'en' ? ': ' : '：'}
+              {inLang(text, lang)}
+            </div>
+          ))}
         <section aria-labelledby="results">
           <h2 id="results">{t('结果', 'Results')}</h2>
           {capped && (
@@ -491,7 +508,7 @@ export function caseListRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
           </p>
         </section>
       </>,
-      { status: parsed.ok ? 200 : 400 },
+      { status: parsed.ok && !problem ? 200 : 400 },
     );
   });
 

@@ -338,16 +338,18 @@ function StepForm(props: {
     case 'review':
       fields = (
         <>
-          <fieldset>
+          <fieldset aria-invalid={errors.passed ? 'true' : undefined}>
             <legend>{t('复查结果', 'Result')}</legend>
+            {/* Nothing chosen for the reviewer: a stray submit must not pass a case. */}
             <label>
-              <input type="radio" name="passed" value="true" checked={values.passed !== 'false'} />{' '}
+              <input type="radio" name="passed" value="true" required checked={values.passed === 'true'} />{' '}
               {t('合格，进入回访/结案', 'Passed: on to follow-up / closing')}
             </label>
             <label>
               <input type="radio" name="passed" value="false" checked={values.passed === 'false'} />{' '}
               {t('不合格，退回整改', 'Failed: back to rectification')}
             </label>
+            {errors.passed && <p class="field-error">{inLang(errors.passed, lang)}</p>}
           </fieldset>
           <Field
             {...common}
@@ -925,7 +927,12 @@ export function casePageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
     if (badPhoto) return { errors: { photos: badPhoto.text } };
     // A review carries no evidence list of its own: the photos' references ride in its notes,
     // which the audit entry records, so their hashes enter the chain all the same.
-    const parsed = parseForm(reviewSchema, { passed: str(form.passed) !== 'false', notes: typed });
+    const result = str(form.passed);
+    if (result !== 'true' && result !== 'false')
+      return {
+        errors: { passed: { zh: '请选择复查结果：合格或不合格', en: 'choose the result: passed or failed' } },
+      };
+    const parsed = parseForm(reviewSchema, { passed: result === 'true', notes: typed });
     if (!parsed.ok) return { errors: parsed.errors };
     const notes =
       photos.length > 0
