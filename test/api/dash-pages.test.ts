@@ -149,6 +149,16 @@ describe('a case citing a 6T item', () => {
     expect(week).toContain('ISO 周，如 2026-W07');
   });
 
+  it('opens a supervisor’s dashboard on a dormitory of theirs, and takes buildingId as the lists do', async () => {
+    const own = await (await page('/app/dashboard', 'sup-wang')).text();
+    expect(own).toContain('data-scope="bldg-a"');
+    const other = await page('/app/dashboard?buildingId=bldg-b', 'sup-wang');
+    expect(other.status).toBe(403);
+    const unknown = await page('/app/dashboard?buildingId=nope', 'sup-wang');
+    expect(unknown.status).toBe(400);
+    expect(await unknown.text()).toContain('没有楼栋 nope');
+  });
+
   it('shows the citation on the case page, in the list and in its CSV export', async () => {
     const html = await (await page(`/app/cases/${caseId}`, 'sup-wang')).text();
     expect(html).toContain('data-cited="6t.safety.1"');

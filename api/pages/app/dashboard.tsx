@@ -179,11 +179,15 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
     const q = parseQuery(c, dashboardQuery);
     const asked = q.ok ? q.value : {};
     const errors: Record<string, Bilingual> = q.ok ? {} : { ...q.errors };
-    const buildingParam = asked.building || undefined;
+    // `buildingId`, as the case list and the API call it, is taken too.
+    const buildingParam = asked.building || c.req.query('buildingId') || undefined;
     if (buildingParam && !dir.buildings.some((b) => b.id === buildingParam))
       errors.building = { zh: `没有楼栋 ${buildingParam}`, en: `there is no building ${buildingParam}` };
-    // Supervisors see their own buildings: the first one unless they pick another.
-    const buildingId = buildingParam ?? (scope.campus ? undefined : scope.buildings[0]);
+    // Supervisors see their own buildings: a dormitory of theirs first, unless they pick another.
+    const dormitory = scope.buildings.find(
+      (id) => dir.buildings.find((b) => b.id === id)?.kind !== 'public_area',
+    );
+    const buildingId = buildingParam ?? (scope.campus ? undefined : (dormitory ?? scope.buildings[0]));
     if (!errors.building && buildingParam) {
       const viewer = c.get('viewer');
       const refusal = viewer ? reportScopeRefusal(viewer, dir, buildingId) : DASHBOARD_RULE;
