@@ -102,8 +102,16 @@ export const newCaseSchema = named(
 export const rootCauseSchema = named(
   'RootCause',
   z.strictObject({
-    causes: z.array(text(1000)).min(1).max(20),
-    responsibleId: idSchema,
+    causes: z
+      .array(text(1000))
+      .min(1, '至少写一条根本原因 / give at least one root cause')
+      .max(20, '根本原因最多 20 条 / at most 20 root causes'),
+    responsibleId: z
+      .string()
+      .regex(
+        ID_PATTERN,
+        '请选择责任人（名录中的员工编号，如 staff-zhou） / choose the responsible staff member (a directory id such as staff-zhou)',
+      ),
     plan: text(5000),
     whys: z.array(text(1000)).max(10).optional(),
   }),
@@ -112,7 +120,16 @@ export const rootCauseSchema = named(
 
 export const rectificationSchema = named(
   'Rectification',
-  z.strictObject({ summary: text(5000), evidence: z.array(text(2000)).min(1).max(50) }),
+  z.strictObject({
+    summary: text(5000),
+    evidence: z
+      .array(text(2000))
+      .min(
+        1,
+        '至少附一项证据（照片或记录编号） / give at least one piece of evidence (a photo or a record number)',
+      )
+      .max(50, '证据最多 50 项 / at most 50 pieces of evidence'),
+  }),
   'What was done, with evidence references / 整改情况',
 );
 

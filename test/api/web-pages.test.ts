@@ -291,6 +291,18 @@ describe('web pages: the case page', () => {
     });
     expect(missingWhy.status).toBe(400);
     expect(await missingWhy.text()).toContain('id="root_cause-why1-error"');
+    // Nothing chosen or written: each field says what to do, in the page's language, no pattern.
+    const empty = await post(`/app/cases/${caseId}/root-cause`, 'sup-wang', {
+      why1: '灯管不亮',
+      causes: '',
+      responsibleId: '',
+      plan: '更换灯管',
+    });
+    expect(empty.status).toBe(400);
+    const emptyPage = await empty.text();
+    expect(emptyPage).toContain('至少写一条根本原因');
+    expect(emptyPage).toContain('请选择责任人');
+    expect(emptyPage).not.toMatch(/正则|give at least one|\^\[A-Za-z/);
 
     const ok = await post(`/app/cases/${caseId}/root-cause`, 'sup-wang', {
       why1: '灯管不亮',
