@@ -542,9 +542,10 @@ function languageOf(claims: LinkClaims, dir: Directory, view?: CaseView): Lang {
  * The posted form. A body that doesn't parse as its Content-Type says (multipart without a
  * boundary, truncated parts) is the sender's fault: a 400 page, not a 500.
  */
-async function formBody(c: Context, lang: Lang) {
+async function formBody(c: Context, lang: Lang): Promise<Record<string, string | File>> {
+  let body: Record<string, string | File | (string | File)[]>;
   try {
-    return await c.req.parseBody();
+    body = await c.req.parseBody({ all: true });
   } catch {
     throw new PageOutcome(
       400,
@@ -557,6 +558,20 @@ async function formBody(c: Context, lang: Lang) {
       lang,
     );
   }
+  // The page sends each field once: a choice sent twice (confirm and dispute) is no choice.
+  const repeated = Object.keys(body).filter((k) => Array.isArray(body[k]));
+  if (repeated.length > 0)
+    throw new PageOutcome(
+      400,
+      'bad_form',
+      { zh: '表单无法读取', en: 'The form could not be read' },
+      {
+        zh: `表单字段重复（${repeated.join('、')}）。请重新打开邮件中的链接，在页面上选择一项后提交。`,
+        en: `A field came more than once (${repeated.join(', ')}). Open the link from the email again, choose one option and submit.`,
+      },
+      lang,
+    );
+  return body as Record<string, string | File>;
 }
 
 /**

@@ -130,6 +130,9 @@ describe('uploading a photo to a case', () => {
     expect((await rectify(caseId, [`evidence:${pending.evidenceId}#sha256=${'0'.repeat(64)}`])).status).toBe(
       422,
     );
+    // Something that opens as a reference but names no file of ours is refused too, not kept as text.
+    expect((await rectify(caseId, [`evidence:nonexistent#sha256=${'0'.repeat(64)}`])).status).toBe(422);
+    expect((await rectify(caseId, ['EVIDENCE:ev_x'])).status).toBe(422);
     // A reference is one wherever it sits: in the summary too.
     const inText = await call(s.app, 'POST', `/api/cases/${caseId}/rectification`, {
       as: 'staff-zhou',

@@ -281,6 +281,23 @@ describe('what a POST records and refuses', () => {
       expect(res.headers.get('referrer-policy')).toBe('no-referrer');
     }
     expect((await opsRow(`LINK#${claimsOf(token).tid}`))?.status).toBe('active');
+    // Both choices at once (confirm and dispute) are no choice: refused, the link still unused.
+    const both = new URLSearchParams(formFields(html));
+    both.append('choice', 'confirm');
+    both.append('choice', 'dispute');
+    both.append('reason', '不同意');
+    const twice = await s.app.request(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: both.toString(),
+    });
+    const twicePage = await twice.text();
+    expect({ status: twice.status, outcome: outcomeOf(twicePage) }).toEqual({
+      status: 400,
+      outcome: 'bad_form',
+    });
+    expect(twicePage).toContain('表单字段重复（choice）');
+    expect((await opsRow(`LINK#${claimsOf(token).tid}`))?.status).toBe('active');
   });
 
   const signedIp = async (caseId: string) => {
