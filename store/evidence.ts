@@ -615,7 +615,7 @@ export function citedRefsIn(value: unknown): string[] {
     if (typeof v === 'string') {
       for (const m of v.matchAll(EVIDENCE_REF_PATTERN)) found.add(m[0]);
       // A value that opens as a reference claims to be one, whatever follows the scheme.
-      const claim = /^evidence:\S*/i.exec(v.trim())?.[0];
+      const claim = /^evidence:\S+/i.exec(v.trim())?.[0];
       if (claim && !parseEvidenceRef(claim)) found.add(claim);
     } else if (Array.isArray(v)) for (const x of v) visit(x);
     else if (v !== null && typeof v === 'object') for (const x of Object.values(v)) visit(x);
