@@ -711,6 +711,14 @@ describe('printable codes and the commitments page', () => {
     expect(
       (await s.app.request('/app/admin/qr/bldg-zz/sheet-1.svg', { headers: { cookie: sup.cookie } })).status,
     ).toBe(404);
+    // Said as what is missing (a building, a sheet), on a page for a browser: not "no such API route".
+    const html = { cookie: sup.cookie, accept: 'text/html' };
+    const noBuilding = await s.app.request('/app/admin/qr/nope/print', { headers: html });
+    expect(noBuilding.status).toBe(404);
+    expect(await noBuilding.text()).toContain('没有楼栋 nope');
+    const noSheet = await s.app.request('/app/admin/qr/bldg-a/sheet-99.svg', { headers: html });
+    expect(noSheet.status).toBe(404);
+    expect(await noSheet.text()).toMatch(/没有这一页：sheet-99\.svg（本楼共 \d+ 页/);
   });
 
   it('publishes the promises from the SLA catalogue and the figures against their targets', async () => {

@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import { listPlaces } from '../../../domain/places.ts';
 import { inLang, type Bilingual } from '../../../domain/text.ts';
+import { quoted } from '../../../domain/safe-text.ts';
+import { ProblemError } from '../../middleware/problems.ts';
 import { directoryOrFail } from '../../reads.ts';
 import type { AppDeps } from '../../deps.ts';
 import { csrfProtect, requireViewer, sessionMiddleware, type WebEnv } from '../../middleware/session.ts';
@@ -64,6 +66,9 @@ export function qrRoutes(deps: AppDeps): Hono<WebEnv> {
     );
   });
 
+  const noBuilding = (id: string) =>
+    new ProblemError('not_found', { zh: `没有楼栋 ${quoted(id)}`, en: `there is no building ${quoted(id)}` });
+
   const sheetsOf = async (buildingId: string) => {
     const dir = await directoryOrFail(deps);
     const building = dir.buildings.find((b) => b.id === buildingId);
@@ -74,17 +79,24 @@ export function qrRoutes(deps: AppDeps): Hono<WebEnv> {
 
   app.get('/admin/qr/:buildingId/print', async (c) => {
     if (!viewerHas(c, allowed)) return refusedPage(c, title, rule);
-    const sheets = await sheetsOf(c.req.param('buildingId'));
-    if (!sheets) return c.notFound();
+    const buildingId = c.req.param('buildingId');
+    const sheets = await sheetsOf(buildingId);
+    if (!sheets) throw noBuilding(buildingId);
     return c.html(sheetsHtml(sheets.pages, sheets.heading));
   });
 
   app.get('/admin/qr/:buildingId/:sheet', async (c) => {
     if (!viewerHas(c, allowed)) return refusedPage(c, title, rule);
-    const sheets = await sheetsOf(c.req.param('buildingId'));
+    const buildingId = c.req.param('buildingId');
+    const sheets = await sheetsOf(buildingId);
+    if (!sheets) throw noBuilding(buildingId);
     const n = Number(/^sheet-(\d+)\.svg$/.exec(c.req.param('sheet'))?.[1]);
-    const svg = sheets?.pages[n - 1];
-    if (!svg) return c.notFound();
+    const svg = sheets.pages[n - 1];
+    if (!svg)
+      throw new ProblemError('not_found', {
+        zh: `没有这一页：${quoted(c.req.param('sheet'))}（本楼共 ${sheets.pages.length} 页，sheet-1.svg 至 sheet-${sheets.pages.length}.svg）`,
+        en: `no such sheet: ${quoted(c.req.param('sheet'))} (this building has ${sheets.pages.length}: sheet-1.svg to sheet-${sheets.pages.length}.svg)`,
+      });
     return c.body(svg, 200, { 'Content-Type': 'image/svg+xml; charset=utf-8' });
   });
 
