@@ -1,11 +1,47 @@
 import { z } from 'zod';
 import { languages, roles, type Directory } from './directory.ts';
 import { textFlaw, textFlawMessage } from './safe-text.ts';
+import { splitBilingual, type Bilingual } from './text.ts';
+
+type Path = (string | number)[];
+
+/** `['buildings', 0, 'floors', 1, 'id']` → `buildings[0].floors[1].id`. */
+const where = (path: readonly PropertyKey[]): string =>
+  path.reduce<string>(
+    (acc, part) =>
+      typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part),
+    '',
+  ) || '(file)';
+
+/**
+ * The most one directory entry (a building with all its floors and clusters, a person, a
+ * department, the campus) may take once stored: DynamoDB refuses an item over 400 KB, and a
+ * margin keeps a file that passed the check from failing half-written on apply.
+ */
+export const DIRECTORY_ENTRY_MAX_BYTES = 350 * 1024;
+
+const utf8 = new TextEncoder();
+
+/**
+ * An entry's size as DynamoDB counts it once saveDirectory has stored it as the item
+ * `{ kind, id, data: JSON.stringify(entry) }`: each attribute's name plus its string value, in UTF-8.
+ */
+export function storedEntryBytes(kind: string, id: string, data: unknown): number {
+  const attrs: [string, string][] = [
+    ['kind', kind],
+    ['id', id],
+    ['data', JSON.stringify(data)],
+  ];
+  return attrs.reduce((n, [k, v]) => n + utf8.encode(k).length + utf8.encode(v).length, 0);
+}
 
 /** The directory file a school writes by hand (JSON), validated as a whole before anything is stored. */
 const id = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'ids use letters, digits, _ . : - (max 64)');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/,
+    'id 只能由字母、数字和 _ . : - 组成（最多 64 个字符） / ids use letters, digits, _ . : - (max 64)',
+  );
 // Names end up in mail headers, subjects and pages: one line, well-formed, bounded (issue 11, item 1).
 const name = z
   .string()
@@ -61,71 +97,155 @@ export const directorySchema = z
     ),
   })
   .superRefine((dir, ctx) => {
+    const say = (path: Path, text: Bilingual, also?: Path) =>
+      ctx.addIssue({ code: 'custom', path, message: `${text.zh} / ${text.en}`, params: { ...text, also } });
+    // Ids that key a stored row or a grid cell: a second one would overwrite the first on apply,
+    // or (in one batch) make DynamoDB refuse the whole write.
+    const unique = (what: Bilingual) => {
+      const first = new Map<string, Path>();
+      return (key: string, shown: string | Bilingual, path: Path, at: Path) => {
+        const [zh, en] = typeof shown === 'string' ? [shown, shown] : [shown.zh, shown.en];
+        const prev = first.get(key);
+        if (prev)
+          say(
+            path,
+            {
+              zh: `${what.zh} ${zh} 重复（${where(prev)} 已使用）`,
+              en: `duplicate ${what.en} ${en} (${where(prev)} has it too)`,
+            },
+            prev,
+          );
+        else first.set(key, at);
+      };
+    };
     const people = new Map(dir.people.map((p) => [p.id, p]));
-    const seen = new Set<string>();
-    const emails = new Set<string>();
+    const personId = unique({ zh: '人员 id', en: 'person id' });
+    const email = unique({ zh: '邮箱', en: 'email' });
     dir.people.forEach((p, i) => {
-      if (seen.has(p.id))
-        ctx.addIssue({ code: 'custom', path: ['people', i, 'id'], message: `duplicate person id ${p.id}` });
-      seen.add(p.id);
-      const e = p.email.toLowerCase();
-      if (emails.has(e))
-        ctx.addIssue({ code: 'custom', path: ['people', i, 'email'], message: `duplicate email ${p.email}` });
-      emails.add(e);
+      personId(p.id, p.id, ['people', i, 'id'], ['people', i]);
+      email(p.email.toLowerCase(), p.email, ['people', i, 'email'], ['people', i]);
     });
-    const ref = (pid: string, path: (string | number)[]) => {
-      if (!people.has(pid)) ctx.addIssue({ code: 'custom', path, message: `unknown person ${pid}` });
+    const ref = (pid: string, path: Path) => {
+      if (!people.has(pid))
+        say(path, {
+          zh: `未知的人员 ${pid}（名录的人员中没有此 id）`,
+          en: `unknown person ${pid} (no person has this id)`,
+        });
     };
     dir.campus.workingGroupIds.forEach((p, i) => ref(p, ['campus', 'workingGroupIds', i]));
     dir.campus.leadershipIds.forEach((p, i) => ref(p, ['campus', 'leadershipIds', i]));
+    const buildingId = unique({ zh: '楼栋 id', en: 'building id' });
+    const clusterId = unique({ zh: '房间组 id', en: 'cluster id' });
     dir.buildings.forEach((b, bi) => {
+      buildingId(b.id, b.id, ['buildings', bi, 'id'], ['buildings', bi]);
+      const floorId = unique({ zh: `楼栋 ${b.id} 内的楼层 id`, en: `floor id in building ${b.id}` });
+      const room = unique({ zh: `楼栋 ${b.id} 内的房间`, en: `room in building ${b.id}:` });
       b.supervisorIds.forEach((p, i) => ref(p, ['buildings', bi, 'supervisorIds', i]));
       b.gridMemberIds.forEach((p, i) => ref(p, ['buildings', bi, 'gridMemberIds', i]));
       b.floors.forEach((f, fi) => {
-        f.gridMemberIds.forEach((p, i) => ref(p, ['buildings', bi, 'floors', fi, 'gridMemberIds', i]));
-        f.clusters.forEach((c, ci) =>
-          c.gridMemberIds.forEach((p, i) =>
-            ref(p, ['buildings', bi, 'floors', fi, 'clusters', ci, 'gridMemberIds', i]),
-          ),
-        );
+        const fp: Path = ['buildings', bi, 'floors', fi];
+        floorId(f.id, f.id, [...fp, 'id'], fp);
+        f.gridMemberIds.forEach((p, i) => ref(p, [...fp, 'gridMemberIds', i]));
+        f.clusters.forEach((c, ci) => {
+          const cp: Path = [...fp, 'clusters', ci];
+          // Cluster ids key the level-3 grid cells campus-wide (zero reports), not per building.
+          clusterId(c.id, c.id, [...cp, 'id'], cp);
+          c.gridMemberIds.forEach((p, i) => ref(p, [...cp, 'gridMemberIds', i]));
+          c.rooms.forEach((r, i) => room(r, { zh: `「${r}」`, en: `"${r}"` }, [...cp, 'rooms', i], cp));
+        });
+      });
+      tooLarge('building', b.id, b, ['buildings', bi], {
+        zh: `请把楼栋 ${b.id} 拆成几栋（例如按楼层拆成 ${b.id}-1、${b.id}-2，各自列出自己的楼层和房间组），或减少房间组`,
+        en: `split building ${b.id} into several (by floors, say ${b.id}-1 and ${b.id}-2, each listing its own floors and clusters), or list fewer clusters`,
+      });
+    });
+    const departmentId = unique({ zh: '院系 id', en: 'department id' });
+    dir.departments.forEach((d, di) => {
+      departmentId(d.id, d.id, ['departments', di, 'id'], ['departments', di]);
+      d.contactIds.forEach((p, i) => ref(p, ['departments', di, 'contactIds', i]));
+      tooLarge('department', d.id, d, ['departments', di], {
+        zh: `请把院系 ${d.id} 拆分，或缩短它的房间列表`,
+        en: `split department ${d.id} or shorten its room list`,
       });
     });
     const depts = new Set(dir.departments.map((d) => d.id));
-    dir.departments.forEach((d, di) =>
-      d.contactIds.forEach((p, i) => ref(p, ['departments', di, 'contactIds', i])),
-    );
     dir.people.forEach((p, i) => {
       if (p.departmentId && !depts.has(p.departmentId))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['people', i, 'departmentId'],
-          message: `unknown department ${p.departmentId}`,
+        say(['people', i, 'departmentId'], {
+          zh: `未知的院系 ${p.departmentId}`,
+          en: `unknown department ${p.departmentId}`,
         });
+      tooLarge('person', p.id, p, ['people', i], {
+        zh: `请缩短人员 ${p.id} 的角色列表`,
+        en: `shorten the role list of person ${p.id}`,
+      });
     });
+    tooLarge('campus', 'campus', dir.campus, ['campus'], {
+      zh: '请缩短校园行的工作小组与校领导名单',
+      en: "shorten the campus row's working group and leadership lists",
+    });
+
+    function tooLarge(kind: string, key: string, data: unknown, path: Path, fix: Bilingual) {
+      const bytes = storedEntryBytes(kind, key, data);
+      if (bytes <= DIRECTORY_ENTRY_MAX_BYTES) return;
+      const kb = Math.ceil(bytes / 1024);
+      const max = DIRECTORY_ENTRY_MAX_BYTES / 1024;
+      say(path, {
+        zh: `${kindNames[kind]?.zh ?? kind} ${key} 存储后约 ${kb} KB，超过单条记录的上限 ${max} KB（数据库每条最多 400 KB），无法写入：${fix.zh}`,
+        en: `${kindNames[kind]?.en ?? kind} ${key} would be stored as about ${kb} KB, over the ${max} KB limit for one entry (the database takes at most 400 KB), so it cannot be written: ${fix.en}`,
+      });
+    }
   });
+
+const kindNames: Record<string, Bilingual> = {
+  building: { zh: '楼栋', en: 'building' },
+  department: { zh: '院系', en: 'department' },
+  person: { zh: '人员', en: 'person' },
+  campus: { zh: '校园行', en: 'the campus row' },
+};
 
 export interface DirectoryProblem {
   /** e.g. people[3].email — the row and the field. */
   where: string;
+  /** In English, as the command line has always printed it. */
   message: string;
+  /** The same in both languages (Chinese first), for a page. */
+  text: Bilingual;
+  /** For a duplicate: where the first of them is (e.g. buildings[0]). */
+  also?: string;
 }
+
+const zhErrors = z.locales.zhCN().localeError;
+const enErrors = z.locales.en().localeError;
 
 /** Validates a parsed directory file; every problem is reported, nothing is returned half-valid. */
 export function validateDirectory(
   raw: unknown,
 ): { ok: true; directory: Directory } | { ok: false; problems: DirectoryProblem[] } {
-  const r = directorySchema.safeParse(raw);
-  if (r.success) return { ok: true, directory: r.data };
+  const zh = directorySchema.safeParse(raw, { error: zhErrors });
+  if (zh.success) return { ok: true, directory: zh.data };
+  // zod's own messages, in each language (the two parses report the same issues in the same order).
+  const en = directorySchema.safeParse(raw, { error: enErrors });
+  const enIssues = en.success ? [] : en.error.issues;
   return {
     ok: false,
-    problems: r.error.issues.map((i) => ({
-      where:
-        i.path.reduce<string>(
-          (acc, part) =>
-            typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part),
-          '',
-        ) || '(file)',
-      message: i.message,
-    })),
+    problems: zh.error.issues.map((i, n) => {
+      const own =
+        i.code === 'custom' ? (i.params as Partial<Bilingual & { also: Path }> | undefined) : undefined;
+      const enMessage = enIssues[n]?.message ?? i.message;
+      const text: Bilingual =
+        own?.zh !== undefined && own.en !== undefined
+          ? { zh: own.zh, en: own.en }
+          : // A schema's own wording is the same under both locales: it carries both languages itself.
+            enMessage === i.message
+            ? splitBilingual(i.message)
+            : { zh: i.message, en: enMessage };
+      return {
+        where: where(i.path),
+        message: text.en,
+        text,
+        ...(own?.also ? { also: where(own.also) } : {}),
+      };
+    }),
   };
 }

@@ -26,7 +26,14 @@ export async function readDirectoryFile(file: string): Promise<Directory> {
     raw = JSON.parse(await readFile(file, 'utf8')) as unknown;
   } catch (err) {
     throw new DirectoryFileError(file, [
-      { where: '(file)', message: `not readable JSON: ${(err as Error).message}` },
+      {
+        where: '(file)',
+        message: `not readable JSON: ${(err as Error).message}`,
+        text: {
+          zh: `不是可读的 JSON：${(err as Error).message}`,
+          en: `not readable JSON: ${(err as Error).message}`,
+        },
+      },
     ]);
   }
   const r = validateDirectory(raw);

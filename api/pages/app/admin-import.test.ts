@@ -1,9 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { validateDirectory } from '../../../domain/directory-schema.ts';
+import {
+  DIRECTORY_ENTRY_MAX_BYTES,
+  storedEntryBytes,
+  validateDirectory,
+} from '../../../domain/directory-schema.ts';
 import type { Directory } from '../../../domain/directory.ts';
 import {
+  COLUMNS,
   diffDirectory,
   directoryToTable,
   importDirectory,
@@ -91,5 +97,224 @@ describe('directory import table', () => {
     expect(r.ok).toBe(false);
     const x = await readTable('x.xlsx', bytes('kind,id'));
     expect(x.ok).toBe(false);
+  });
+});
+
+/** The demo campus as a table, with `edit` applied to a copy; then checked as the import does. */
+const demoTable = async () => directoryToTable(await demo());
+const at = (table: string[][], kind: string, id: string) =>
+  table.findIndex((r) => r[0] === kind && r[1] === id);
+const rowOf = (cells: Partial<Record<(typeof COLUMNS)[number], string>>) =>
+  COLUMNS.map((c) => cells[c] ?? '');
+const refused = (table: string[][]) => {
+  const result = importDirectory(table);
+  if (result.ok) throw new Error('the import passed');
+  return result.problems;
+};
+
+describe('ids that key stored rows and grid cells are unique (what the apply cannot store is refused)', () => {
+  it('a building id twice: refused on the second row, naming both rows, in Chinese and English', async () => {
+    const table = await demoTable();
+    const first = at(table, 'building', 'bldg-a');
+    table.push(rowOf({ kind: 'building', id: 'bldg-a', name_zh: '另一栋', name_en: 'Another' }));
+    const problems = refused(table);
+    expect(problems).toHaveLength(1);
+    const [p] = problems;
+    expect([p?.row, p?.column]).toEqual([table.length, 'id']);
+    expect(p?.message.zh).toContain('楼栋 id bldg-a 重复');
+    expect(p?.message.zh).toContain(`第 ${first + 1} 行与第 ${table.length} 行`);
+    expect(p?.message.en).toContain('duplicate building id bldg-a');
+    expect(p?.message.en).toContain(`rows ${first + 1} and ${table.length}`);
+  });
+
+  it('a department id twice', async () => {
+    const table = await demoTable();
+    const first = at(table, 'department', 'cs');
+    table.push(rowOf({ kind: 'department', id: 'cs', name_zh: '计算机二', name_en: 'CS 2' }));
+    const problems = refused(table);
+    expect(problems.map((p) => [p.row, p.column])).toEqual([[table.length, 'id']]);
+    expect(problems[0]?.message.zh).toContain('院系 id cs 重复');
+    expect(problems[0]?.message.en).toContain(`rows ${first + 1} and ${table.length}`);
+  });
+
+  it('a floor id twice in one building; the same floor id in another building is not this check', async () => {
+    const table = await demoTable();
+    const floor = (parent: string) =>
+      rowOf({ kind: 'floor', id: 'f9', parent, name_zh: '九层', name_en: 'F9' });
+    const first = table.push(floor('bldg-a'));
+    table.push(floor('bldg-a'));
+    const problems = refused(table);
+    expect(problems.map((p) => [p.row, p.column])).toEqual([[table.length, 'id']]);
+    expect(problems[0]?.message.zh).toContain('楼栋 bldg-a 内的楼层 id f9 重复');
+    expect(problems[0]?.message.en).toContain(`rows ${first} and ${table.length}`);
+
+    const elsewhere = await demoTable();
+    elsewhere.push(floor('bldg-a'), floor('bldg-b'));
+    expect(importDirectory(elsewhere).ok).toBe(true);
+  });
+
+  it('a cluster id used twice, its room already listed: both refused, by row and column', async () => {
+    const table = await demoTable();
+    const first = at(table, 'cluster', 'a-f1-c1');
+    table.push(rowOf({ kind: 'cluster', id: 'a-f1-c1', parent: 'a-f2', rooms: 'A101' }));
+    const problems = refused(table);
+    expect(problems.map((p) => [p.row, p.column])).toEqual([
+      [table.length, 'id'],
+      [table.length, 'rooms'],
+    ]);
+    expect(problems[0]?.message.zh).toContain('房间组 id a-f1-c1 重复');
+    expect(problems[1]?.message.zh).toContain('楼栋 bldg-a 内的房间 「A101」 重复');
+    expect(problems[1]?.message.en).toContain('duplicate room in building bldg-a: "A101"');
+    for (const p of problems) expect(p.message.en).toContain(`rows ${first + 1} and ${table.length}`);
+  });
+
+  it('a room in two clusters of one building is refused; the same room name in another building is not', async () => {
+    const table = await demoTable();
+    const first = at(table, 'cluster', 'a-f2-c1');
+    table.push(rowOf({ kind: 'cluster', id: 'a-f2-c9', parent: 'a-f2', rooms: 'A299;A201' }));
+    const problems = refused(table);
+    expect(problems.map((p) => [p.row, p.column])).toEqual([[table.length, 'rooms']]);
+    expect(problems[0]?.message.zh).toContain(`第 ${first + 1} 行与第 ${table.length} 行`);
+
+    const elsewhere = await demoTable();
+    elsewhere.push(rowOf({ kind: 'cluster', id: 'b-f2-c9', parent: 'b-f2', rooms: 'A201' }));
+    expect(importDirectory(elsewhere).ok).toBe(true);
+  });
+
+  it('the same checks hold for the directory JSON (npm start, the apply form)', async () => {
+    const dir = await demo();
+    const [a] = dir.buildings;
+    const twice = { ...dir, buildings: [...dir.buildings, { ...a, floors: [] }] };
+    const r = validateDirectory(twice);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problems).toEqual([
+      {
+        where: `buildings[${dir.buildings.length}].id`,
+        also: 'buildings[0]',
+        message: 'duplicate building id bldg-a (buildings[0] has it too)',
+        text: {
+          zh: '楼栋 id bldg-a 重复（buildings[0] 已使用）',
+          en: 'duplicate building id bldg-a (buildings[0] has it too)',
+        },
+      },
+    ]);
+  });
+});
+
+describe('an entry too large to store is refused before anything is written', () => {
+  /** A demo table with `n` more clusters (of `rooms` rooms each) under floor a-f1. */
+  const withClusters = async (n: number) => {
+    const table = await demoTable();
+    for (let i = 0; i < n; i++)
+      table.push(rowOf({ kind: 'cluster', id: `a-f1-x${i}`, parent: 'a-f1', rooms: `X${i}` }));
+    return table;
+  };
+
+  it('20,000 clusters under one floor: refused on the building row, saying how to split it', async () => {
+    const table = await withClusters(20_000);
+    const problems = refused(table);
+    expect(problems.map((p) => [p.row, p.column])).toEqual([[at(table, 'building', 'bldg-a') + 1, null]]);
+    expect(problems[0]?.message.zh).toMatch(/楼栋 bldg-a 存储后约 \d+ KB，超过单条记录的上限 350 KB/);
+    expect(problems[0]?.message.zh).toContain('拆成几栋');
+    expect(problems[0]?.message.en).toMatch(/building bldg-a would be stored as about \d+ KB/);
+    expect(problems[0]?.message.en).toContain('split building bldg-a');
+  });
+
+  it('measures the item as saveDirectory marshals it, and takes what fits under the margin', async () => {
+    const table = await withClusters(5_000);
+    const result = importDirectory(table);
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    const b = result.directory.buildings.find((x) => x.id === 'bldg-a');
+    // The item saveDirectory writes, sized as DynamoDB counts it.
+    const item = marshall({ kind: 'building', id: 'bldg-a', data: JSON.stringify(b) });
+    const bytes = Object.entries(item).reduce(
+      (n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v.S ?? '', 'utf8'),
+      0,
+    );
+    expect(storedEntryBytes('building', 'bldg-a', b)).toBe(bytes);
+    expect(bytes).toBeGreaterThan(100 * 1024);
+    expect(bytes).toBeLessThan(DIRECTORY_ENTRY_MAX_BYTES);
+  });
+
+  it('a department or person whose lists outgrow an item is refused too', async () => {
+    const table = await demoTable();
+    const rooms = table[0]!.indexOf('rooms');
+    const dept = at(table, 'department', 'cs');
+    table[dept]![rooms] = Array.from({ length: 60_000 }, (_, i) => `R${i}`).join(';');
+    const problems = refused(table);
+    expect(problems.map((p) => [p.row, p.column])).toEqual([[dept + 1, null]]);
+    expect(problems[0]?.message.zh).toContain('院系 cs 存储后约');
+  });
+});
+
+describe('kind is read the same in any case', () => {
+  it('AREA and Area rows are public areas, BUILDING a dormitory', async () => {
+    const table = await demoTable();
+    table.push(rowOf({ kind: 'AREA', id: 'area-x', name_zh: '东门', name_en: 'East gate' }));
+    table.push(rowOf({ kind: 'Area', id: 'area-y', name_zh: '西门', name_en: 'West gate' }));
+    table.push(rowOf({ kind: 'BUILDING', id: 'bldg-z', name_zh: 'Z 栋', name_en: 'Hall Z' }));
+    const result = importDirectory(table);
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    const kindOf = (id: string) => result.directory.buildings.find((b) => b.id === id)?.kind;
+    expect(kindOf('area-x')).toBe('public_area');
+    expect(kindOf('area-y')).toBe('public_area');
+    expect(kindOf('bldg-z')).toBeUndefined();
+  });
+});
+
+describe('problems are told in Chinese and in English', () => {
+  it('zod’s own messages and the schema’s: Chinese in zh, English in en', async () => {
+    const table = await demoTable();
+    const header = table[0]!;
+    const person = at(table, 'person', 'staff-zhou');
+    table[person]![header.indexOf('email')] = 'nope';
+    table[person]![header.indexOf('name_zh')] = '';
+    table[person]![header.indexOf('department')] = 'ghost-dept';
+    const cluster = at(table, 'cluster', 'a-f1-c1');
+    table[cluster]![header.indexOf('grid_members')] = 'ghost';
+    const problems = refused(table);
+    expect(problems.map((p) => [p.row, p.column])).toEqual([
+      [person + 1, 'name_zh'],
+      [person + 1, 'email'],
+      [cluster + 1, 'grid_members'],
+      [person + 1, 'department'],
+    ]);
+    const han = /\p{Script=Han}/u;
+    for (const p of problems) {
+      // Past the `where：` prefix, the Chinese is Chinese and the English has none.
+      expect(p.message.zh.replace(/^[^：]*：/, '')).toMatch(han);
+      expect(p.message.en).not.toMatch(han);
+    }
+    const [name, email, ghost, dept] = problems.map((p) => p.message);
+    expect(name?.en).toMatch(/Too small/);
+    expect(name?.zh).not.toMatch(/Too small/);
+    expect(email).toEqual({
+      zh: `people[${person - 2}].email：无效电子邮件`,
+      en: `people[${person - 2}].email: Invalid email address`,
+    });
+    expect(ghost?.zh).toContain('未知的人员 ghost');
+    expect(ghost?.en).toContain('unknown person ghost');
+    expect(dept?.zh).toContain('未知的院系 ghost-dept');
+  });
+
+  it('an id of the wrong shape is told in both languages', () => {
+    const r = validateDirectory({
+      campus: { name: { zh: '校', en: 'C' }, workingGroupIds: [], leadershipIds: [] },
+      people: [{ id: 'bad id', name: '甲', email: 'a@b.cn', roles: ['admin'] }],
+      buildings: [],
+      departments: [],
+    });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problems.map((p) => [p.where, p.text])).toEqual([
+      [
+        'people[0].id',
+        {
+          zh: 'id 只能由字母、数字和 _ . : - 组成（最多 64 个字符）',
+          en: 'ids use letters, digits, _ . : - (max 64)',
+        },
+      ],
+    ]);
   });
 });

@@ -236,7 +236,7 @@ export function tableToDirectory(table: string[][]): { value: TableDirectory; pr
           row: r.row,
           id: c.id ?? '',
           name: name(r),
-          ...(c.kind === 'area' ? { kind: 'public_area' as const } : {}),
+          ...(kind === 'area' ? { kind: 'public_area' as const } : {}),
           supervisorIds: split(c.supervisors),
           gridMemberIds: split(c.grid_members),
           floors: [],
@@ -398,7 +398,16 @@ export function importDirectory(table: string[][]): ImportResult {
     rows,
     problems: checked.problems.map((p) => {
       const at = locate(p.where, value.rowOf);
-      return { ...at, message: { zh: `${p.where}：${p.message}`, en: `${p.where}: ${p.message}` } };
+      // A duplicate names both rows: the one reported and the one that had the id first.
+      const first = p.also === undefined ? null : locate(p.also, value.rowOf).row;
+      const both =
+        first === null || at.row === null || first === at.row
+          ? { zh: '', en: '' }
+          : { zh: `（见第 ${first} 行与第 ${at.row} 行）`, en: ` (rows ${first} and ${at.row})` };
+      return {
+        ...at,
+        message: { zh: `${p.where}：${p.text.zh}${both.zh}`, en: `${p.where}: ${p.text.en}${both.en}` },
+      };
     }),
   };
 }

@@ -361,8 +361,8 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
           row: null,
           column: null,
           message: {
-            zh: `与现有名录合并后：${p.where}：${p.message}`,
-            en: `after merging with the current directory: ${p.where}: ${p.message}`,
+            zh: `与现有名录合并后：${p.where}：${p.text.zh}`,
+            en: `after merging with the current directory: ${p.where}: ${p.text.en}`,
           },
         })),
         result.rows,

@@ -1,0 +1,177 @@
+import { Client, Connection } from '@temporalio/client';
+import type { Hono } from 'hono';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, inject } from 'vitest';
+import { createApp } from '../../api/app.ts';
+import { COLUMNS, directoryToTable, tableToCsv } from '../../api/pages/app/admin-import.ts';
+import type { Building, Directory } from '../../domain/directory.ts';
+import { ensureTables } from '../../infra/local/servers.ts';
+import { currentSnapshot, loadDirectory, saveDirectory } from '../../store/directory.ts';
+import { createSession } from '../../store/sessions.ts';
+import { auditAppDeps } from '../support/audit-app.ts';
+import { demoDirectory, ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
+
+/**
+ * Found by an outside probe of /app/admin/directory: a file with a building (or department, or
+ * cluster) id twice passed the check, and its apply then failed with a 500 (DynamoDB refuses two
+ * writes of one key in a batch) or, the two rows in different batches, "succeeded" with the later
+ * row wiping the first building's floors; a building too large for one DynamoDB item passed the
+ * preview and failed half-written on apply. The check now refuses both, before anything is
+ * written. Own tables: the applies here touch no other test's directory.
+ */
+const env = testEnv(ownTables(uniqueId('dirimport')));
+const deps = testDeps(env);
+let connection: Connection;
+let app: Hono;
+let demo: Directory;
+let admin: { cookie: string; csrf: string };
+
+beforeAll(async () => {
+  await ensureTables(deps.ddb, deps.tables);
+  connection = await Connection.connect({ address: inject('stack').temporalAddress });
+  app = createApp(auditAppDeps(env, deps, new Client({ connection })));
+  demo = await demoDirectory();
+  const session = await (async () => {
+    await saveDirectory(deps.ddb, deps.tables, demo);
+    return createSession(deps, { personId: 'admin-xu', via: 'link' });
+  })();
+  admin = { cookie: `rectify_session=${session.id}`, csrf: session.csrfToken };
+});
+afterAll(async () => {
+  await connection?.close();
+});
+// Each test starts from the demo campus as stored.
+beforeEach(async () => {
+  await saveDirectory(deps.ddb, deps.tables, demo);
+});
+
+const headers = () => ({ cookie: admin.cookie, 'x-csrf-token': admin.csrf });
+
+async function preview(table: string[][]): Promise<{ status: number; html: string }> {
+  const form = new FormData();
+  form.set('_csrf', admin.csrf);
+  form.set('file', new File([tableToCsv(table)], 'directory.csv', { type: 'text/csv' }));
+  const res = await app.request('/app/admin/directory/preview', {
+    method: 'POST',
+    headers: headers(),
+    body: form,
+  });
+  return { status: res.status, html: await res.text() };
+}
+
+async function apply(directory: unknown): Promise<number> {
+  const res = await app.request('/app/admin/directory/apply', {
+    method: 'POST',
+    headers: { ...headers(), 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: admin.csrf, directory: JSON.stringify(directory) }).toString(),
+  });
+  return res.status;
+}
+
+const row = (cells: Partial<Record<(typeof COLUMNS)[number], string>>) => COLUMNS.map((c) => cells[c] ?? '');
+const stored = async () => {
+  const dir = await loadDirectory(deps.ddb, deps.tables, true);
+  if (!dir) throw new Error('no directory stored');
+  return dir;
+};
+const floorsOf = (dir: Directory, id: string) => dir.buildings.find((b) => b.id === id)?.floors;
+const filler = (n: number): Building[] =>
+  Array.from({ length: n }, (_, i) => ({
+    id: `area-filler-${i}`,
+    name: { zh: `空地 ${i}`, en: `Lot ${i}` },
+    kind: 'public_area' as const,
+    supervisorIds: [],
+    gridMemberIds: [],
+    floors: [],
+  }));
+
+describe('the directory import refuses what its apply cannot store', () => {
+  it('a building id twice: the preview is a 400 naming both rows, in Chinese by default', async () => {
+    const table = directoryToTable(demo);
+    const first = table.findIndex((r) => r[0] === 'building' && r[1] === 'bldg-a') + 1;
+    table.push(row({ kind: 'building', id: 'bldg-a', name_zh: 'A 栋（新）', name_en: 'Hall A (new)' }));
+    const { status, html } = await preview(table);
+    expect(status).toBe(400);
+    expect(html).toContain('data-import="invalid"');
+    expect(html).toContain(`data-row="${table.length}" data-column="id"`);
+    expect(html).toContain('楼栋 id bldg-a 重复');
+    expect(html).toContain(`第 ${first} 行与第 ${table.length} 行`);
+  });
+
+  it('posted straight to apply, a building twice is a 400 and nothing is written, in one batch or two', async () => {
+    const before = await currentSnapshot(deps.ddb, deps.tables);
+    const [a] = demo.buildings;
+    if (!a) throw new Error('the demo has no building');
+    const again = { ...a, floors: [] };
+    // Next to each other (one 25-write batch: DynamoDB refused the batch, a 500) and 30 rows apart
+    // (two batches: the later row won and Dormitory A lost its floors).
+    for (const buildings of [
+      [...demo.buildings, again],
+      [a, ...filler(30), ...demo.buildings.slice(1), again],
+    ]) {
+      expect(await apply({ ...demo, buildings })).toBe(400);
+      expect(floorsOf(await stored(), 'bldg-a')).toEqual(a.floors);
+    }
+    // A department twice, and a cluster id twice with its room listed again, likewise.
+    const [cs] = demo.departments;
+    expect(await apply({ ...demo, departments: [...demo.departments, { ...cs, rooms: [] }] })).toBe(400);
+    const clashing = structuredClone(a);
+    clashing.floors[1]?.clusters.push({ id: 'a-f1-c1', gridMemberIds: [], rooms: ['A101'] });
+    expect(await apply({ ...demo, buildings: [clashing, ...demo.buildings.slice(1)] })).toBe(400);
+    expect(await currentSnapshot(deps.ddb, deps.tables)).toEqual(before);
+  });
+
+  it('20,000 clusters under one floor: the preview is a 400 naming the building, the apply a 400, nothing written', async () => {
+    const table = directoryToTable(demo);
+    const buildingRow = table.findIndex((r) => r[0] === 'building' && r[1] === 'bldg-a') + 1;
+    for (let i = 0; i < 20_000; i++)
+      table.push(row({ kind: 'cluster', id: `a-f1-x${i}`, parent: 'a-f1', rooms: `X${i}` }));
+    const { status, html } = await preview(table);
+    expect(status).toBe(400);
+    expect(html).toContain(`data-row="${buildingRow}" data-column=""`);
+    expect(html).toMatch(/楼栋 bldg-a 存储后约 \d+ KB，超过单条记录的上限 350 KB/);
+    expect(html).toContain('拆成几栋');
+
+    const before = await currentSnapshot(deps.ddb, deps.tables);
+    const [a] = demo.buildings;
+    if (!a) throw new Error('the demo has no building');
+    const [f1, ...rest] = a.floors;
+    if (!f1) throw new Error('bldg-a has no floor');
+    const huge = {
+      ...a,
+      floors: [
+        {
+          ...f1,
+          clusters: Array.from({ length: 20_000 }, (_, i) => ({
+            id: `a-f1-x${i}`,
+            gridMemberIds: [],
+            rooms: [`X${i}`],
+          })),
+        },
+        ...rest,
+      ],
+    };
+    // Last, after every person and department: before the check it failed after writing them.
+    expect(await apply({ ...demo, buildings: [...demo.buildings.slice(1), huge] })).toBe(400);
+    expect(await currentSnapshot(deps.ddb, deps.tables)).toEqual(before);
+    expect(floorsOf(await stored(), 'bldg-a')).toEqual(a.floors);
+  });
+
+  it('an AREA row is previewed and applied as a public area', async () => {
+    const table = directoryToTable(demo);
+    table.push(row({ kind: 'AREA', id: 'area-east-gate', name_zh: '东门', name_en: 'East gate' }));
+    const { status, html } = await preview(table);
+    expect(status).toBe(200);
+    const json = /name="directory" value="([^"]*)"/.exec(html)?.[1];
+    if (!json) throw new Error('no directory in the preview form');
+    const directory = JSON.parse(
+      json
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&amp;/g, '&'),
+    ) as Directory;
+    expect(await apply(directory)).toBe(303);
+    expect((await stored()).buildings.find((b) => b.id === 'area-east-gate')?.kind).toBe('public_area');
+  });
+});
