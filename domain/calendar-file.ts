@@ -2,8 +2,10 @@ import { z } from 'zod';
 import {
   addDays,
   bundledOfficialYear,
+  createCalendar,
   isValidDate,
   officialDays,
+  pinnedCalendar,
   type CalendarOverrides,
 } from './calendar.ts';
 import type { Bilingual } from './text.ts';
@@ -26,7 +28,18 @@ import type { Bilingual } from './text.ts';
  */
 export const calendarLineKinds = ['official', 'holiday', 'workday', 'closure', 'term'] as const;
 
-const date = z.string().refine(isValidDate, { message: 'not a valid YYYY-MM-DD date' });
+// The schema's own messages are keys of MESSAGES, so each reads in both languages.
+const MESSAGES = {
+  date: { zh: '不是有效的 YYYY-MM-DD 日期', en: 'not a valid YYYY-MM-DD date' },
+  order: { zh: '结束日期早于开始日期', en: 'the range ends before it starts' },
+  span: { zh: '一个日期范围不能超过一年', en: 'a range may not span more than a year' },
+  noName: { zh: '请写上名称（例如 春节）', en: 'give it a name (e.g. 春节)' },
+  longName: { zh: '名称不能超过 120 个字符', en: 'the name may be at most 120 characters' },
+} satisfies Record<string, Bilingual>;
+type MessageKey = keyof typeof MESSAGES;
+const msg = (key: MessageKey) => ({ message: key });
+
+const date = z.string().refine(isValidDate, msg('date'));
 const range = z
   .string()
   .transform((s) => {
@@ -34,11 +47,9 @@ const range = z
     return { from: from ?? '', to };
   })
   .pipe(z.object({ from: date, to: date }))
-  .refine((r) => r.from <= r.to, { message: 'the range ends before it starts' })
-  .refine((r) => r.from.slice(0, 4) === r.to.slice(0, 4) || r.to <= addDays(r.from, 366), {
-    message: 'a range may not span more than a year',
-  });
-const label = z.string().trim().min(1, 'give it a name (e.g. 春节)').max(120);
+  .refine((r) => r.from <= r.to, msg('order'))
+  .refine((r) => r.from.slice(0, 4) === r.to.slice(0, 4) || r.to <= addDays(r.from, 366), msg('span'));
+const label = z.string().trim().min(1, msg('noName')).max(120, msg('longName'));
 
 const lineSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('official'), year: z.coerce.number().int().min(2000).max(2100), source: label }),
@@ -82,6 +93,33 @@ const days = (from: string, to: string): string[] => {
   return out;
 };
 
+const zhErrors = z.locales.zhCN().localeError;
+const enErrors = z.locales.en().localeError;
+
+/** What a line's fields are called in Chinese (the English messages name them as written). */
+const FIELD_ZH: Record<string, string> = {
+  year: '年份',
+  source: '通知标题',
+  range: '日期范围',
+  'range.from': '开始日期',
+  'range.to': '结束日期',
+  name: '名称',
+};
+
+/**
+ * A line's first problem in both languages: the schema's own messages from MESSAGES, zod's
+ * built-in ones (a year that is not a number, say) from its two locales.
+ */
+function issueText(issue: z.core.$ZodIssue | undefined, candidate: unknown): Bilingual {
+  if (!issue) return { zh: '格式错误', en: 'malformed' };
+  if (Object.hasOwn(MESSAGES, issue.message)) return MESSAGES[issue.message as MessageKey];
+  const en = lineSchema.safeParse(candidate, { error: enErrors });
+  return {
+    zh: issue.message,
+    en: en.success ? issue.message : (en.error.issues[0]?.message ?? issue.message),
+  };
+}
+
 /** Parses and checks a calendar file; every error names its line. */
 export function parseCalendarFile(text: string): CalendarFileResult {
   const errors: CalendarFileError[] = [];
@@ -95,16 +133,18 @@ export function parseCalendarFile(text: string): CalendarFileResult {
       kind === 'official'
         ? { kind, year: first, source: rest.join(' ') }
         : { kind, range: first, name: rest.join(' ') };
-    const parsed = lineSchema.safeParse(candidate);
+    const parsed = lineSchema.safeParse(candidate, { error: zhErrors });
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const known = (calendarLineKinds as readonly string[]).includes(kind);
+      const path = issue?.path.join('.') || kind;
+      const said = issueText(issue, candidate);
       errors.push({
         line,
         message: known
           ? {
-              zh: `第 ${line} 行：${issue?.path.join('.') || kind} ${issue?.message ?? '格式错误'}`,
-              en: `line ${line}: ${issue?.path.join('.') || kind} ${issue?.message ?? 'malformed'}`,
+              zh: `第 ${line} 行：${FIELD_ZH[path] ?? path}：${said.zh}`,
+              en: `line ${line}: ${path} ${said.en}`,
             }
           : {
               zh: `第 ${line} 行：未知的类型“${kind}”，应为 ${calendarLineKinds.join('、')} 之一`,
@@ -181,8 +221,124 @@ export function parseCalendarFile(text: string): CalendarFileResult {
         },
       });
   }
+  const idle = idleStretch(lines, overridesFrom(file));
+  if (idle) errors.push(idleStretchError(idle));
   errors.sort((a, b) => a.line - b.line);
   return errors.length ? { ok: false, errors } : { ok: true, file };
+}
+
+/**
+ * A calendar may not go this many consecutive days without a working day. Deadline arithmetic
+ * gives up after ten years without one (domain/calendar.ts), and a case whose deadline cannot be
+ * planned stalls for good; no school closes for a year, so a run of 366 days is a mistake.
+ */
+export const MAX_DAYS_WITHOUT_WORK = 365;
+
+/** Days off that only the official calendar and weekends make: far less than a month in a row. */
+const BRIDGE = 31;
+
+interface IdleStretch {
+  from: string;
+  to: string;
+  days: number;
+  lines: number[];
+}
+
+/**
+ * The first run of more than MAX_DAYS_WITHOUT_WORK days without a working day, or null.
+ *
+ * Days are judged by the calendar module itself, with the official holidays, weekends and make-up
+ * days under the school's closures, holidays and working days. A day counts as working only if it
+ * is one both with the bundled official data (createCalendar, as the activities count) and with
+ * none (a pinned case counts a year outside its pin by weekends only, pinnedCalendar). Only the
+ * file's own days off can make such a run, so only the stretches they cover are walked, from a
+ * month before to the first working day after (into the next year when they reach its end), a
+ * year at a time with the lines that touch that year: a large file stays quick to check.
+ */
+function idleStretch(lines: readonly Line[], overrides: CalendarOverrides): IdleStretch | null {
+  const off = lines
+    .flatMap((l) => (l.kind === 'closure' || l.kind === 'holiday' ? [{ ...l.range, line: l.line }] : []))
+    .sort((a, b) => a.from.localeCompare(b.from));
+  const clusters: { from: string; to: string }[] = [];
+  for (const r of off) {
+    const last = clusters[clusters.length - 1];
+    if (last && r.from <= addDays(last.to, BRIDGE)) {
+      if (r.to > last.to) last.to = r.to;
+    } else clusters.push({ from: r.from, to: r.to });
+  }
+  for (const c of clusters) {
+    const start = addDays(c.from, -BRIDGE);
+    const end = addDays(c.to, BRIDGE);
+    if (addDays(start, MAX_DAYS_WITHOUT_WORK) > end) continue;
+    let run: string | undefined;
+    let runDays = 0;
+    let year = '';
+    let isWorking = (_d: string): boolean => true;
+    // Past `end` the walk goes on only while a run lasts: a run is ended by a working day.
+    for (let d = start; isValidDate(d); d = addDays(d, 1)) {
+      if (d.slice(0, 5) !== year) {
+        year = d.slice(0, 5);
+        isWorking = workingIn(d.slice(0, 4), overrides);
+      }
+      if (!isWorking(d)) {
+        run ??= d;
+        runDays++;
+        continue;
+      }
+      if (run && runDays > MAX_DAYS_WITHOUT_WORK) return stretch(run, addDays(d, -1), runDays, off);
+      run = undefined;
+      runDays = 0;
+      if (d > end) break;
+    }
+    // The last representable day ended a run that never met a working day.
+    if (run && runDays > MAX_DAYS_WITHOUT_WORK) return stretch(run, '9999-12-31', runDays, off);
+  }
+  return null;
+}
+
+const stretch = (
+  from: string,
+  to: string,
+  days: number,
+  off: readonly { from: string; to: string; line: number }[],
+): IdleStretch => ({
+  from,
+  to,
+  days,
+  lines: [...new Set(off.filter((r) => r.from <= to && r.to >= from).map((r) => r.line))].sort(
+    (a, b) => a - b,
+  ),
+});
+
+/** Whether a day of `year` is a working day with and without the bundled official data. */
+function workingIn(year: string, overrides: CalendarOverrides): (date: string) => boolean {
+  const [first, last] = [`${year}-01-01`, `${year}-12-31`];
+  const inYear = (d: string) => d.startsWith(`${year}-`);
+  // Only the lines that touch the year: a file of thousands of lines stays quick to walk.
+  const part: CalendarOverrides = {
+    holidays: (overrides.holidays ?? []).filter(inYear),
+    workdays: (overrides.workdays ?? []).filter(inYear),
+    closures: (overrides.closures ?? []).filter((c) => c.from <= last && c.to >= first),
+    years: overrides.years ?? [],
+  };
+  const withOfficial = createCalendar(part);
+  const weekendsOnly = pinnedCalendar({
+    official: { version: 'none', years: [], holidays: [], workdays: [] },
+    overrides: part,
+  });
+  return (date) => withOfficial.isWorkingDay(date) && weekendsOnly.isWorkingDay(date);
+}
+
+function idleStretchError(s: IdleStretch): CalendarFileError {
+  const shown = s.lines.slice(0, 5);
+  const more = s.lines.length > shown.length;
+  return {
+    line: s.lines[0] ?? 0,
+    message: {
+      zh: `${s.from} 至 ${s.to} 没有一个工作日（共 ${s.days} 天，已计入法定节假日、周末、调休和学校的放假安排，见第 ${shown.join('、')} 行${more ? '等' : ''}）。连续一年以上没有工作日，期限无法计算，案件会因此停滞；请缩短放假（closure、holiday）或加上上班日（workday）。`,
+      en: `there is no working day from ${s.from} to ${s.to} (${s.days} days, counting official holidays, weekends, make-up days and the school's own days off on line${s.lines.length > 1 ? 's' : ''} ${shown.join(', ')}${more ? ' and more' : ''}). With more than a year without a working day no deadline can be counted and cases would stall; shorten the closures or holidays, or add working days (workday).`,
+    },
+  };
 }
 
 /** What the working-day calendar takes from the file. */

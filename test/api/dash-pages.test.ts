@@ -253,6 +253,66 @@ describe('the calendar page', () => {
     expect(await latestCalendarVersion(deps.aws)).toBeNull();
   });
 
+  it('refuses a calendar without a working day for more than a year, which would stall every case', async () => {
+    const text = Array.from({ length: 12 }, (_, i) => `closure ${2026 + i}-01-01..${2026 + i}-12-31 x`).join(
+      '\n',
+    );
+    for (const action of ['preview', 'save']) {
+      const res = await form('/app/admin/calendar', 'admin-xu', { text, action });
+      expect(res.status).toBe(400);
+      const html = await res.text();
+      expect(html).toContain('data-calendar-errors');
+      expect(html).toContain('2026-01-01 至 2037-12-31 没有一个工作日');
+    }
+    expect(await latestCalendarVersion(deps.aws)).toBeNull();
+  });
+
+  it('says what is wrong with a line in Chinese by default', async () => {
+    const res = await form('/app/admin/calendar', 'admin-xu', {
+      text: 'closure 2027-02-30 x',
+      action: 'preview',
+    });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain('第 1 行：开始日期：不是有效的 YYYY-MM-DD 日期');
+    expect(html).not.toContain('not a valid YYYY-MM-DD date');
+  });
+
+  it('gives an over-long text back in the box with a 413, so the edit is not lost', async () => {
+    const marker = 'closure 2027-07-10..2027-08-29 暑假 # 管理员刚改的一行';
+    const text = `${marker}\n${'# 注释 comment padding\n'.repeat(6_000)}`;
+    expect(text.length).toBeGreaterThan(100_000);
+    const res = await form('/app/admin/calendar', 'admin-xu', { text, action: 'save', note: '太长' });
+    expect(res.status).toBe(413);
+    const html = await res.text();
+    const box = /<textarea[^>]*id="cal-text"[^>]*>([\s\S]*?)<\/textarea>/.exec(html)?.[1] ?? '';
+    expect(box).toContain(marker);
+    expect(box.length).toBeGreaterThanOrEqual(text.length);
+    expect(html).toContain('提交的内容已放回下方文本框');
+    expect(html).toContain('value="太长"');
+    // One too large to put back in a page says so plainly, still 413.
+    const huge = await form('/app/admin/calendar', 'admin-xu', {
+      text: 'x'.repeat(1_000_001),
+      action: 'save',
+    });
+    expect(huge.status).toBe(413);
+    expect(await huge.text()).toContain('内容太大，无法放回文本框');
+    // A file uploaded in place of the text cannot be read as the calendar: said so, nothing saved.
+    const who = await as('admin-xu');
+    const upload = new FormData();
+    upload.set('_csrf', who.csrf);
+    upload.set('action', 'save');
+    upload.set('text', new Blob([text]), 'calendar.txt');
+    const sent = await app.request('/app/admin/calendar', {
+      method: 'POST',
+      headers: { cookie: `rectify_session=${who.id}` },
+      body: upload,
+    });
+    expect(sent.status).toBe(413);
+    expect(await sent.text()).toContain('校历文件内容无法读取：它是作为文件上传的');
+    expect(await latestCalendarVersion(deps.aws)).toBeNull();
+  });
+
   it('saves a new version that the worker and GET /api/calendar use at once, without a restart', async () => {
     const plan = createActivities({
       ...s.activityDeps,

@@ -89,3 +89,125 @@ describe('the calendar file', () => {
     expect(without.due.slice(0, 10) < withFile.due.slice(0, 10)).toBe(true);
   });
 });
+
+describe('a calendar without working days', () => {
+  const zhOf = (text: string) => {
+    const r = parseCalendarFile(text);
+    return r.ok ? [] : r.errors.map((e) => [e.line, e.message.zh]);
+  };
+  const twelveYears = Array.from(
+    { length: 12 },
+    (_, i) => `closure ${2026 + i}-01-01..${2026 + i}-12-31 x`,
+  ).join('\n');
+
+  it('refuses twelve years of closures that would stall every case, naming the stretch', () => {
+    // What the check prevents: the worker's deadline arithmetic gives up on such a calendar.
+    const lines = twelveYears.split('\n');
+    const closures = lines.map((l) => {
+      const [from = '', to = ''] = (l.split(' ')[1] ?? '').split('..');
+      return { from, to };
+    });
+    expect(() =>
+      computeDeadline({
+        start: '2026-03-02T10:00:00+08:00',
+        duration: { unit: 'working_days', amount: 1 },
+        tz: 'Asia/Shanghai',
+        calendar: createCalendar({ closures }),
+      }),
+    ).toThrow(/no working day within/);
+
+    const r = parseCalendarFile(twelveYears);
+    expect(r.ok).toBe(false);
+    const errors = r.ok ? [] : r.errors;
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.line).toBe(1);
+    expect(errors[0]?.message.zh).toMatch(/^2026-01-01 至 2037-12-31 没有一个工作日（共 4383 天/);
+    expect(errors[0]?.message.zh).toContain('第 1、2、3、4、5 行等');
+    expect(errors[0]?.message.en).toMatch(
+      /^there is no working day from 2026-01-01 to 2037-12-31 \(4383 days/,
+    );
+  });
+
+  it('refuses a single year without a working day, counting weekends and official holidays around it', () => {
+    // 2027 closed: Sat 1 and Sun 2 January 2028 join it, 367 days in a row.
+    expect(zhOf('closure 2027-01-01..2027-12-31 一整年')).toEqual([
+      [1, expect.stringMatching(/^2027-01-01 至 2028-01-02 没有一个工作日（共 367 天/)],
+    ]);
+    // A leap year alone is 366 days: more than a year.
+    expect(zhOf('closure 2028-01-01..2028-12-31 一整年')[0]?.[1]).toMatch(/^2028-01-01 至 2028-12-31/);
+    // Closures and holidays of several lines together, across a year's end.
+    const joined = [
+      'official 2031 test fixture notice',
+      'closure 2030-03-01..2030-12-31 a',
+      'holiday 2031-01-01..2031-01-31 b',
+      'closure 2031-02-01..2031-03-31 c',
+    ].join('\n');
+    const e = errorsOf(joined);
+    expect(e).toHaveLength(1);
+    expect(e[0]?.[0]).toBe(2);
+    expect(e[0]?.[1]).toMatch(/from 2030-03-01 to 2031-03-31 .* on lines 2, 3, 4\)/);
+  });
+
+  it('accepts long closures broken by a working day, and a year that is not whole', () => {
+    // The days in force stay as the bundled data and the closures make them.
+    expect(errorsOf('closure 2026-01-01..2026-12-31 一整年\nworkday 2026-07-01 值班')).toEqual([]);
+    expect(errorsOf('closure 2027-03-01..2028-02-18 几乎一年')).toEqual([]);
+    expect(errorsOf('closure 2027-07-10..2027-08-29 暑假\nclosure 2028-07-08..2028-08-27 暑假')).toEqual([]);
+    expect(errorsOf(FIXTURE)).toEqual([]);
+  });
+
+  it('checks a large file quickly', () => {
+    // A century closed but for a week each June: every day of it is walked.
+    const text = Array.from(
+      { length: 100 },
+      (_, i) =>
+        `closure ${2000 + i}-01-01..${2000 + i}-06-20 上半年\nclosure ${2000 + i}-06-28..${2000 + i}-12-31 下半年`,
+    ).join('\n');
+    const t0 = performance.now();
+    expect(errorsOf(text)).toEqual([]);
+    expect(performance.now() - t0).toBeLessThan(5000);
+  });
+});
+
+describe('the calendar check speaks both languages', () => {
+  const messagesOf = (text: string) => {
+    const r = parseCalendarFile(text);
+    return r.ok ? [] : r.errors.map((e) => e.message);
+  };
+
+  it('writes every line mistake in Chinese with the English beside it', () => {
+    expect(messagesOf('holiday 2026-02-30 x')).toEqual([
+      {
+        zh: '第 1 行：开始日期：不是有效的 YYYY-MM-DD 日期',
+        en: 'line 1: range.from not a valid YYYY-MM-DD date',
+      },
+    ]);
+    expect(messagesOf('closure 2027-01-01..2027-02-30 x')[0]?.zh).toBe(
+      '第 1 行：结束日期：不是有效的 YYYY-MM-DD 日期',
+    );
+    expect(messagesOf('closure 2027-03-02..2027-03-01 x')).toEqual([
+      { zh: '第 1 行：日期范围：结束日期早于开始日期', en: 'line 1: range the range ends before it starts' },
+    ]);
+    expect(messagesOf('closure 2027-03-01..2028-03-05 x')[0]?.zh).toBe(
+      '第 1 行：日期范围：一个日期范围不能超过一年',
+    );
+    expect(messagesOf('term 2027-03-01..2027-04-01')).toEqual([
+      { zh: '第 1 行：名称：请写上名称（例如 春节）', en: 'line 1: name give it a name (e.g. 春节)' },
+    ]);
+    expect(messagesOf(`term 2027-03-01 ${'长'.repeat(121)}`)[0]?.zh).toBe(
+      '第 1 行：名称：名称不能超过 120 个字符',
+    );
+    // zod's own messages come from its Chinese and English locales.
+    const year = messagesOf('official 20x7 通知')[0];
+    expect(year?.zh).toMatch(/^第 1 行：年份：.*[\u4e00-\u9fff]/);
+    expect(year?.en).toMatch(/^line 1: year .*expected number/i);
+    for (const m of [
+      ...messagesOf('official 1999 通知'),
+      ...messagesOf('holiday 2027-13-01 x'),
+      ...messagesOf('closure 2027-01-01..2027-12-31 x'),
+    ]) {
+      expect(m.zh).toMatch(/[\u4e00-\u9fff]/);
+      expect(m.en).not.toMatch(/[\u4e00-\u9fff]/);
+    }
+  });
+});

@@ -34,6 +34,33 @@ import { page, refusedPage, viewerHas, type WebContext } from './dashboard-commo
 const TITLE: Bilingual = { zh: '校历', en: 'Campus calendar' };
 const RULE: Bilingual = { zh: '校历仅限管理员编辑', en: 'only admins may edit the calendar' };
 const MAX_TEXT = 100_000;
+/** A text over MAX_TEXT still goes back in the box up to this size, so the edit is not lost. */
+const MAX_SHOWN_BACK = 1_000_000;
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+function tooLong(length: number, shown: boolean): Bilingual {
+  const limit = {
+    zh: `校历文件不能超过 ${count(MAX_TEXT)} 个字符（约 ${MAX_TEXT / 1000} KB），这次提交了 ${count(length)} 个字符，未检查也未保存。`,
+    en: `the calendar file may be at most ${count(MAX_TEXT)} characters (about ${MAX_TEXT / 1000} KB); this one has ${count(length)}, so it was neither checked nor saved.`,
+  };
+  return shown
+    ? {
+        zh: `${limit.zh}提交的内容已放回下方文本框，请删减后再检查或保存。`,
+        en: `${limit.en} What you sent is back in the box below: shorten it, then check or save again.`,
+      }
+    : {
+        zh: `${limit.zh}内容太大，无法放回文本框，本页也没有保留它；请在自己的编辑器里删减后再粘贴。`,
+        en: `${limit.en} It is too large to show back in the box and this page did not keep it: shorten it in your own editor and paste it again.`,
+      };
+}
+
+function notText(size: number): Bilingual {
+  return {
+    zh: `校历文件内容无法读取：它是作为文件上传的（${count(size)} 字节），而不是填在文本框里的文字；请把内容粘贴到文本框中再提交。未检查也未保存。`,
+    en: `the calendar file could not be read: it came as an uploaded file (${count(size)} bytes), not as text typed in the box. Paste it into the box and send it again. Nothing was checked or saved.`,
+  };
+}
 
 /** Today's banner text while next year's official data is missing (from 1 November), else null. */
 export function calendarBanner(file: CalendarFile, today: string): Bilingual | null {
@@ -302,23 +329,27 @@ export function calendarAdminRoutes(deps: AppDeps): Hono<WebEnv> {
   app.post('/admin/calendar', async (c) => {
     if (!viewerHas(c, ['admin'])) return refusedPage(c, TITLE, RULE);
     const body = await formOr400(c);
-    const text = typeof body.text === 'string' ? body.text.replace(/\r\n/g, '\n') : '';
     const note = typeof body.note === 'string' ? body.note.trim().slice(0, 200) : '';
-    if (text.length > MAX_TEXT)
+    if (body.text !== undefined && typeof body.text !== 'string')
+      // Sent as a file (a multipart upload), not typed: nothing to check or to show back.
       return render(c, {
         text: '',
         note,
-        errors: [
-          {
-            line: 0,
-            message: {
-              zh: `校历文件不能超过 ${MAX_TEXT / 1000} KB`,
-              en: `the calendar file may be at most ${MAX_TEXT / 1000} KB`,
-            },
-          },
-        ],
+        errors: [{ line: 0, message: notText(body.text.size) }],
+        status: body.text.size > MAX_TEXT ? 413 : 400,
+      });
+    const text = typeof body.text === 'string' ? body.text.replace(/\r\n/g, '\n') : '';
+    if (text.length > MAX_TEXT) {
+      // The admin's edit goes back in the box, so it is not lost; only a text too large to
+      // show back in a page is dropped, and the message says so.
+      const shown = text.length <= MAX_SHOWN_BACK;
+      return render(c, {
+        text: shown ? text : '',
+        note,
+        errors: [{ line: 0, message: tooLong(text.length, shown) }],
         status: 413,
       });
+    }
     const parsed = parseCalendarFile(text);
     if (!parsed.ok) return render(c, { text, note, errors: parsed.errors });
     if (body.action !== 'save') return render(c, { text, note, preview: parsed.file });
