@@ -34,7 +34,7 @@ export const safeString = (opts: { singleLine?: boolean } = {}) =>
 const text = (max: number, opts: { singleLine?: boolean } = {}) =>
   z.string().trim().min(1).max(max).pipe(safeString(opts));
 /** Dates and instants the API accepts (2000–2100): one schema for every date a request carries. */
-const DATE_RANGE_MESSAGE = `must fall in the years ${DATE_RANGE.min.slice(0, 4)} to ${DATE_RANGE.max.slice(0, 4)}, like 2026-03-02`;
+const DATE_RANGE_MESSAGE = `须在 ${DATE_RANGE.min.slice(0, 4)} 至 ${DATE_RANGE.max.slice(0, 4)} 年之间，如 2026-03-02 / must fall in the years ${DATE_RANGE.min.slice(0, 4)} to ${DATE_RANGE.max.slice(0, 4)}, like 2026-03-02`;
 export const boundedDate = z.iso.date().refine(dateInRange, DATE_RANGE_MESSAGE);
 export const boundedDateOrInstant = z
   .union([z.iso.date(), z.iso.datetime({ offset: true })])

@@ -61,9 +61,11 @@ describe('validation', () => {
     expect(en.errors?.find((e) => e.field === 'n')?.message).toMatch(/expected number/i);
   });
 
-  it('keeps a schema’s own wording and names path and query fields', async () => {
+  it('keeps a schema’s own wording, in the caller’s half, and names path and query fields', async () => {
     const p = await problemOf(await post('/things/nope', '{"n":1}'));
-    expect(p.errors).toEqual([{ field: 'id', message: 'like t-1 / 形如 t-1' }]);
+    expect(p.errors).toEqual([{ field: 'id', message: '形如 t-1' }]);
+    const en = await problemOf(await post('/things/nope?lang=en', '{"n":1}'));
+    expect(en.errors).toEqual([{ field: 'id', message: 'like t-1' }]);
     const q = await problemOf(await post('/things/t-1?lang=fr', '{"n":1}'));
     expect(q.errors?.map((e) => e.field)).toEqual(['lang']);
   });

@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler, ValidationTargets } from 'hono';
 import { z } from 'zod';
 import { callerLanguage, ProblemError, type FieldError, type Lang } from './problems.ts';
+import { inLang, splitBilingual } from '../../domain/text.ts';
 
 /**
  * Validation: zod schemas declared on each route (`createRoute`) do the
@@ -39,9 +40,15 @@ export function parseOr400<S extends z.ZodType>(
   const r = schema.safeParse(data, { error: lang === 'en' ? enErrors : zhErrors });
   if (r.success) return r.data;
   throw validationProblem(
-    r.error.issues.map((i) => ({ field: fieldOf(i.path, where), message: i.message })),
+    r.error.issues.map((i) => ({ field: fieldOf(i.path, where), message: ownHalf(i.message, lang) })),
     where,
   );
+}
+
+/** A message the schema wrote in both languages ("中文 / English"), in `lang`; any other as it is. */
+function ownHalf(message: string, lang: Lang): string {
+  const own = splitBilingual(message);
+  return own.zh !== own.en ? inLang(own, lang) : message;
 }
 
 const valueAt = (data: unknown, path: readonly PropertyKey[]): unknown =>
@@ -60,6 +67,8 @@ const messageOf = (m: string | { message: string } | undefined | null): string |
  * (already bilingual or deliberately English) is kept.
  */
 function localised(issue: z.core.$ZodIssue, data: unknown, lang: Lang): string {
+  // A schema's own wording in both languages ("中文 / English"): the caller's half.
+  if (ownHalf(issue.message, 'en') !== issue.message) return ownHalf(issue.message, lang);
   if (lang === 'en') return issue.message;
   const raw = { ...issue, input: valueAt(data, issue.path) } as unknown as z.core.$ZodRawIssue;
   if (messageOf(enErrors(raw)) !== issue.message) return issue.message;
