@@ -31,6 +31,7 @@ import {
 } from '../middleware/problems.ts';
 import { jsonBody, parseOr400 } from '../middleware/validation.ts';
 import { parseForm } from '../pages/app/web-kit.tsx';
+import { formatTime } from '../pages/ui.tsx';
 import { directoryOrFail as directoryOr503 } from '../reads.ts';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-12-04 / 日期格式如 2026-12-04');
@@ -119,6 +120,9 @@ function ChecklistPage(props: {
   errors?: ItemErrors | undefined;
   /** Why the post was refused, when it was. */
   problem?: Bilingual | undefined;
+  /** The building as the directory names it, and the due in campus time. */
+  buildingName: Bilingual;
+  dueText: string;
 }) {
   const { round, lang, values } = props;
   const errors = props.errors ?? {};
@@ -192,14 +196,14 @@ function ChecklistPage(props: {
       <body>
         <h1>
           {t({
-            zh: `${round.kindName.zh} ${round.buildingId} ${round.period}`,
-            en: `${round.kindName.en} ${round.buildingId} ${round.period}`,
+            zh: `${round.kindName.zh} ${props.buildingName.zh} ${round.period}`,
+            en: `${round.kindName.en} ${props.buildingName.en} ${round.period}`,
           })}
         </h1>
         <p>
           {t({
-            zh: `状态：${statusNames[round.status].zh}；截止：${round.due}；已填写 ${answered}/${round.items.length} 项`,
-            en: `Status: ${statusNames[round.status].en}; due ${round.due}; ${answered} of ${round.items.length} items answered`,
+            zh: `状态：${statusNames[round.status].zh}；截止：${props.dueText}；已填写 ${answered}/${round.items.length} 项`,
+            en: `Status: ${statusNames[round.status].en}; due ${props.dueText}; ${answered} of ${round.items.length} items answered`,
           })}
         </p>
         {props.problem ? (
@@ -308,7 +312,7 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
   };
 
   /** The checklist page, with what was posted and what to correct when a post was refused. */
-  const checklistPage = (
+  const checklistPage = async (
     c: Context<AuthEnv>,
     round: InspectionRound,
     opts: {
@@ -319,6 +323,8 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
     } = {},
   ) => {
     const { lang, asked } = pageLanguage(c);
+    const dir = await directoryOr503(deps);
+    const building = dir.buildings.find((b) => b.id === round.buildingId);
     // Signed in through the page session, the form carries its CSRF token; with a bearer token none is needed.
     const csrf = (c as unknown as Context<SessionOrBearerEnv>).get('csrfToken');
     const page = (
@@ -330,6 +336,8 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
         values={opts.values ?? savedValues(round)}
         errors={opts.errors}
         problem={opts.problem}
+        buildingName={building?.name ?? { zh: round.buildingId, en: round.buildingId }}
+        dueText={formatTime(round.due, deps.env.CAMPUS_TZ)}
       />
     );
     return c.html('<!doctype html>' + String(page), opts.status ?? 200);

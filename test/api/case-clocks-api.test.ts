@@ -135,6 +135,8 @@ describe('case clocks through the API', () => {
     // People and places by name, as the directory has them, not by id.
     expect(html).toContain('周强');
     expect(html).toContain('学生公寓A栋');
+    // The summary reads the same in both languages: said once.
+    expect(html.split('ZG-').filter((x) => x.startsWith(caseId.slice(3)) && x.includes('@')).length).toBe(1);
     const done = await postForm(s.app, path, { ...formFields(html), choice: 'acknowledge' });
     expect(done.status).toBe(200);
     expect((await read(caseId)).clockStatus?.find((c) => c.id === 'on_site_arrival')?.state).toBe('met');

@@ -88,6 +88,9 @@ describe('inspection checklist: saving and finishing', () => {
   it('saves progress without ending the round; the page offers save and finish', async () => {
     const id = await openRound();
     const page = await (await getPage(id)).text();
+    // The building by its name and the due in campus time, not ids and a UTC instant.
+    expect(page).toMatch(/<h1>[^<]*学生公寓[AB]栋/);
+    expect(page).toMatch(/截止：\d{4}-\d{2}-\d{2} \d{2}:\d{2}；/);
     expect(page).toMatch(
       /<button type="submit" name="finish" value="false">保存进度 \/ Save progress<\/button>/,
     );

@@ -197,7 +197,7 @@ describe('report → triage → case → tracking → survey', () => {
     // A second triage of the same report changes nothing, and says why above the queue.
     const second = await triage('sup-wang', reportId, { action: 'reject', reason: 'late' });
     expect(second.status).toBe(409);
-    expect(await second.text()).toMatch(/class="flash error"[^>]*>[^<]*这份报告已被其他人分派/);
+    expect(await second.text()).toMatch(/class="flash error"[^>]*>[^<]*这份报告已经分派过了/);
     expect((await getReport(s.deps.aws, reportId))!.status).toBe('case');
     expect(await (await s.app.request(`/t/${token}`)).text()).toContain(caseId);
 

@@ -299,7 +299,10 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
     const at = new Date().toISOString();
     const taken = {
       reportId,
-      text: { zh: '这份报告已被其他人分派', en: 'someone else has already triaged this report' },
+      text: {
+        zh: '这份报告已经分派过了（刚刚由您或其他人处理）',
+        en: 'this report has already been triaged (by you or someone else just now)',
+      },
       status: 409 as const,
     };
     // Claimed first: of two people deciding at once only one opens a case, merges or rejects.
