@@ -34,7 +34,9 @@ import { parseForm } from '../pages/app/web-kit.tsx';
 import { formatTime } from '../pages/ui.tsx';
 import { directoryOrFail as directoryOr503 } from '../reads.ts';
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-12-04 / 日期格式如 2026-12-04');
+const date = z
+  .string({ error: '须给出日期，如 2026-12-04 / give a date like 2026-12-04' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-12-04 / 日期格式如 2026-12-04');
 const listQuery = z
   .object({ buildingId: z.string().min(1).max(64).optional(), from: date, to: date })
   .refine((q) => q.from <= q.to, { path: ['to'], message: 'to must not be before from / to 不能早于 from' });

@@ -147,6 +147,9 @@ describe('a case citing a 6T item', () => {
     expect(en).toMatch(/from: Invalid/);
     const week = await (await page('/app/dashboard/weekly?week=2026-W99', 'wg-chen')).text();
     expect(week).toContain('ISO 周，如 2026-W07');
+    const noWeek = await (await page('/app/dashboard/weekly', 'wg-chen')).text();
+    expect(noWeek).toContain('请选择一周，如 2026-W07');
+    expect(noWeek).not.toContain('期望 string');
   });
 
   it('opens a supervisor’s dashboard on a dormitory of theirs, and takes buildingId as the lists do', async () => {

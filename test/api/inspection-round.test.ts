@@ -84,6 +84,20 @@ function itemBlock(html: string, itemId: string): string {
   return html.slice(start, html.indexOf('</fieldset>', start));
 }
 
+describe('the inspection list asks for its period in words', () => {
+  it('a list without its dates says to give them, in the caller’s language', async () => {
+    const res = await s.app.request('/api/inspections?buildingId=bldg-a', {
+      headers: { authorization: `Bearer ${await tokenFor('sup-wang')}` },
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { errors: { field: string; message: string }[] };
+    expect(body.errors.map((e) => [e.field, e.message])).toEqual([
+      ['from', '须给出日期，如 2026-12-04'],
+      ['to', '须给出日期，如 2026-12-04'],
+    ]);
+  });
+});
+
 describe('inspection checklist: saving and finishing', () => {
   it('saves progress without ending the round; the page offers save and finish', async () => {
     const id = await openRound();

@@ -28,16 +28,20 @@ const RULE: Bilingual = {
   zh: '审计任务供审计人员、管理员、工作小组和校领导使用',
   en: 'audit jobs are for auditors, admins, the working group and leadership',
 };
-const form = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('verify') }),
-  z.object({
-    kind: z.literal('period_export'),
-    from: boundedDate,
-    to: boundedDate,
-    building: z.string().max(100).optional(),
-    format: z.enum(['csv', 'json']).default('csv'),
-  }),
-]);
+const form = z.discriminatedUnion(
+  'kind',
+  [
+    z.object({ kind: z.literal('verify') }),
+    z.object({
+      kind: z.literal('period_export'),
+      from: boundedDate,
+      to: boundedDate,
+      building: z.string().max(100).optional(),
+      format: z.enum(['csv', 'json']).default('csv'),
+    }),
+  ],
+  { error: '请选择任务：校验全部审计链或按时段导出 / choose a job: verify every chain, or export a period' },
+);
 
 export const auditJobPageHref = (jobId: string) => `/app/audit/jobs/${encodeURIComponent(jobId)}`;
 const kindNames: Record<string, Bilingual> = {

@@ -70,7 +70,9 @@ const dashboardQuery = z.object({
   to: date.optional(),
 });
 const weeklyQuery = z.object({
-  week: z.string().refine(isValidIsoWeek, 'ISO 周，如 2026-W07 / an ISO week like 2026-W07'),
+  week: z
+    .string({ error: '请选择一周，如 2026-W07 / choose a week, like 2026-W07' })
+    .refine(isValidIsoWeek, 'ISO 周，如 2026-W07 / an ISO week like 2026-W07'),
   building: z.string().max(100).optional(),
 });
 
