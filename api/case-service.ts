@@ -1,5 +1,5 @@
 // Longer than most modules because opening a case carries its whole idempotency story (claim, replay, a racing retry) beside listing and stepping.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
@@ -8,7 +8,14 @@ import {
 import type { UpdateDefinition } from '@temporalio/common';
 import { BadCursorError, listCases, type ListPage } from '../store/case-lists.ts';
 import { nextCaseNumber } from '../store/counters.ts';
-import { claimIdempotencyKey, findClaim, type IdempotencyClaim } from '../store/idempotency.ts';
+import {
+  awaitClaim,
+  claimIdempotencyKey,
+  findClaim,
+  releaseKey,
+  reserveKey,
+  type IdempotencyClaim,
+} from '../store/idempotency.ts';
 import {
   addDays,
   localDate,
@@ -95,6 +102,42 @@ export async function openNewCase(
   const year = Number(localDate(openedAt, deps.env.CAMPUS_TZ).slice(0, 4));
   // Read before a case number is taken: a calendar that cannot be read wastes none.
   const calendar = await calendarToPin(deps, year);
+  if (idemKey) {
+    // Of requests racing with one key (a double click), one takes a number; the others answer
+    // from its claim, so no case number is burnt.
+    const token = randomUUID();
+    const scope = caller.person.id;
+    if (!(await reserveKey(deps.aws.ddb, deps.aws.tables, scope, idemKey, token))) {
+      const claimed = await awaitClaim(deps.aws.ddb, deps.aws.tables, scope, idemKey);
+      if (claimed) return replay(deps, claimed, requestHash);
+      throw new ProblemError('conflict', {
+        zh: '同一请求（相同的 Idempotency-Key）正在处理中，请稍后重试',
+        en: 'the same request (this Idempotency-Key) is still being handled; try again in a moment',
+      });
+    }
+    try {
+      return await openNumbered(deps, dir, caller, body, idemKey, requestHash, openedAt, calendar, extra);
+    } catch (err) {
+      await releaseKey(deps.aws.ddb, deps.aws.tables, scope, idemKey, token).catch(() => undefined);
+      throw err;
+    }
+  }
+  return openNumbered(deps, dir, caller, body, undefined, requestHash, openedAt, calendar, extra);
+}
+
+/** Takes a case number, claims the key with it when there is one, and starts the case. */
+async function openNumbered(
+  deps: AppDeps,
+  dir: Directory,
+  caller: Caller,
+  body: NewCaseBody,
+  idemKey: string | undefined,
+  requestHash: string,
+  openedAt: string,
+  calendar: PinnedCalendar,
+  extra: { reportedAt?: string | undefined },
+): Promise<OpenedCase> {
+  const year = Number(localDate(openedAt, deps.env.CAMPUS_TZ).slice(0, 4));
   const caseId = await nextCaseNumber(deps.aws.ddb, deps.aws.tables, year);
   const input: CaseInput = {
     ...caseInputFor(deps, dir, body, caseId, caller.actor, openedAt),

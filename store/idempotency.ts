@@ -1,5 +1,6 @@
 import {
   ConditionalCheckFailedException,
+  DeleteItemCommand,
   GetItemCommand,
   PutItemCommand,
   type DynamoDBClient,
@@ -81,5 +82,84 @@ export async function claimIdempotencyKey(
     const existing = await findClaim(ddb, tables, claim.scope, claim.key);
     if (!existing) throw new Error(`idempotency key ${claim.key} vanished while being claimed`);
     return { claimed: false, existing };
+  }
+}
+
+/** How long a reservation keeps other requests with its key waiting (a process that died frees it then). */
+export const RESERVATION_MS = 30_000;
+
+/**
+ * Reserves a key before anything is numbered for it, so that of several requests racing with
+ * one key only one takes a case number: the others wait for its claim and answer from it,
+ * and no number is burnt. True when this request holds the reservation.
+ */
+export async function reserveKey(
+  ddb: DynamoDBClient,
+  tables: TableNames,
+  scope: string,
+  key: string,
+  token: string,
+  now = Date.now(),
+): Promise<boolean> {
+  try {
+    await ddb.send(
+      new PutItemCommand({
+        TableName: tables.ops,
+        Item: {
+          ...marshall(opsKey.idempotencyReservation(scope, key)),
+          ...marshall({
+            token,
+            until: now + RESERVATION_MS,
+            [EXPIRES_AT]: Math.floor(now / 1000) + TTL_SECONDS,
+          }),
+        },
+        ConditionExpression: 'attribute_not_exists(pk) OR #u < :now',
+        ExpressionAttributeNames: { '#u': 'until' },
+        ExpressionAttributeValues: marshall({ ':now': now }),
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
+}
+
+/** Gives a reservation back (the request failed before claiming), if it is still this request's. */
+export async function releaseKey(
+  ddb: DynamoDBClient,
+  tables: TableNames,
+  scope: string,
+  key: string,
+  token: string,
+): Promise<void> {
+  try {
+    await ddb.send(
+      new DeleteItemCommand({
+        TableName: tables.ops,
+        Key: marshall(opsKey.idempotencyReservation(scope, key)),
+        ConditionExpression: '#t = :t',
+        ExpressionAttributeNames: { '#t': 'token' },
+        ExpressionAttributeValues: marshall({ ':t': token }),
+      }),
+    );
+  } catch (err) {
+    if (!(err instanceof ConditionalCheckFailedException)) throw err;
+  }
+}
+
+/** The claim another request holding the reservation makes, waited for up to `timeoutMs`. */
+export async function awaitClaim(
+  ddb: DynamoDBClient,
+  tables: TableNames,
+  scope: string,
+  key: string,
+  timeoutMs = 15_000,
+): Promise<IdempotencyClaim | null> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const claim = await findClaim(ddb, tables, scope, key);
+    if (claim || Date.now() > until) return claim;
+    await new Promise((r) => setTimeout(r, 100));
   }
 }

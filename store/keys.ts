@@ -109,6 +109,11 @@ export const opsKey = {
     pk: `${prefix.idempotency}${scope}#${key}`,
     sk: ONLY,
   }),
+  /** Beside a key's claim: who is taking a case number for it right now. */
+  idempotencyReservation: (scope: string, key: string): OpsKey => ({
+    pk: `${prefix.idempotency}${scope}#${key}`,
+    sk: 'reservation',
+  }),
   link: (tid: string): OpsKey => ({ pk: `${prefix.link}${tid}`, sk: ONLY }),
   linkHead: (c: { caseId: string; step: string; round: number; recipientId: string }): OpsKey => ({
     pk: `${prefix.linkHead}${c.caseId}#${c.step}#${c.round}#${c.recipientId}`,

@@ -207,17 +207,30 @@ describe('Idempotency-Key races', () => {
     await problem(await call(app, 'POST', '/api/cases', { as: 'sup-wang', body }), 409);
   });
 
-  it('many concurrent requests with one key all answer with one case', async () => {
+  it('many concurrent requests with one key all answer with one case, and take one case number', async () => {
+    // The real table, with the case-number counter's increments counted on the way.
+    let numbersTaken = 0;
+    const ddb = new Proxy(s.deps.aws.ddb, {
+      get(target, prop, receiver) {
+        if (prop !== 'send') return Reflect.get(target, prop, receiver) as unknown;
+        return (command: { input?: { Key?: { pk?: { S?: string } } } }) => {
+          if (command.input?.Key?.pk?.S?.startsWith('COUNTER#')) numbersTaken++;
+          return (target.send as (c: unknown) => Promise<unknown>).call(target, command);
+        };
+      },
+    });
+    const app = createApp({ ...s.deps, aws: { ...s.deps.aws, ddb } });
     const key = uniqueId('idem-many');
     const body = newCaseBody({ title: `并发 ${key}` });
     const answers = await Promise.all(
       Array.from({ length: 6 }, () =>
-        call(s.app, 'POST', '/api/cases', { as: 'sup-wang', body, headers: { 'idempotency-key': key } }),
+        call(app, 'POST', '/api/cases', { as: 'sup-wang', body, headers: { 'idempotency-key': key } }),
       ),
     );
     expect(answers.map((r) => r.status)).toEqual(answers.map(() => 201));
     const ids = await Promise.all(answers.map(async (r) => createdCaseSchema.parse(await r.json()).caseId));
     expect(new Set(ids).size).toBe(1);
+    expect(numbersTaken).toBe(1);
   });
 });
 
