@@ -9,10 +9,10 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { BadCursorError, listCases, type ListPage } from '../store/case-lists.ts';
 import { nextCaseNumber } from '../store/counters.ts';
 import {
-  awaitClaim,
   claimIdempotencyKey,
   findClaim,
   releaseKey,
+  RESERVATION_MS,
   reserveKey,
   type IdempotencyClaim,
 } from '../store/idempotency.ts';
@@ -107,14 +107,8 @@ export async function openNewCase(
     // from its claim, so no case number is burnt.
     const token = randomUUID();
     const scope = caller.person.id;
-    if (!(await reserveKey(deps.aws.ddb, deps.aws.tables, scope, idemKey, token))) {
-      const claimed = await awaitClaim(deps.aws.ddb, deps.aws.tables, scope, idemKey);
-      if (claimed) return replay(deps, claimed, requestHash);
-      throw new ProblemError('conflict', {
-        zh: '同一请求（相同的 Idempotency-Key）正在处理中，请稍后重试',
-        en: 'the same request (this Idempotency-Key) is still being handled; try again in a moment',
-      });
-    }
+    const claimed = await reserveOrClaim(deps, scope, idemKey, token);
+    if (claimed) return replay(deps, claimed, requestHash);
     try {
       return await openNumbered(deps, dir, caller, body, idemKey, requestHash, openedAt, calendar, extra);
     } catch (err) {
@@ -123,6 +117,36 @@ export async function openNewCase(
     }
   }
   return openNumbered(deps, dir, caller, body, undefined, requestHash, openedAt, calendar, extra);
+}
+
+/**
+ * Holds the key's reservation (null), or the claim of the request that held it (which this one
+ * answers from). A reservation whose holder died runs out and is taken over; a claim made just
+ * before the reservation was won is found all the same.
+ */
+async function reserveOrClaim(
+  deps: AppDeps,
+  scope: string,
+  key: string,
+  token: string,
+): Promise<IdempotencyClaim | null> {
+  const { ddb, tables } = deps.aws;
+  const giveUp = Date.now() + RESERVATION_MS + 5_000;
+  for (;;) {
+    if (await reserveKey(ddb, tables, scope, key, token)) {
+      const claimed = await findClaim(ddb, tables, scope, key);
+      if (claimed) await releaseKey(ddb, tables, scope, key, token);
+      return claimed;
+    }
+    const claimed = await findClaim(ddb, tables, scope, key);
+    if (claimed) return claimed;
+    if (Date.now() > giveUp)
+      throw new ProblemError('conflict', {
+        zh: '同一请求（相同的 Idempotency-Key）正在处理中，请稍后重试',
+        en: 'the same request (this Idempotency-Key) is still being handled; try again in a moment',
+      });
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** Takes a case number, claims the key with it when there is one, and starts the case. */

@@ -147,19 +147,3 @@ export async function releaseKey(
     if (!(err instanceof ConditionalCheckFailedException)) throw err;
   }
 }
-
-/** The claim another request holding the reservation makes, waited for up to `timeoutMs`. */
-export async function awaitClaim(
-  ddb: DynamoDBClient,
-  tables: TableNames,
-  scope: string,
-  key: string,
-  timeoutMs = 15_000,
-): Promise<IdempotencyClaim | null> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const claim = await findClaim(ddb, tables, scope, key);
-    if (claim || Date.now() > until) return claim;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
