@@ -291,6 +291,8 @@ export function heldDue(
     new Date(from + length).toISOString(),
     working,
   );
+  // No working time held (a weekend): nothing moves, as for a pause that held nothing.
+  if (worked <= 0) return undefined;
   const due = addWorkingTime(d.due, worked, working);
   return { due, movedMs: Date.parse(due) - dueMs };
 }

@@ -20,7 +20,11 @@ export async function triggerAnchor(
 ): Promise<AuditAnchorResult> {
   const schedule = client.schedule.getHandle(scheduleId);
   const before = (await schedule.describe()).info;
-  const known = new Set(before.recentActions.map((a) => runKey(a.action.workflow)));
+  // Recent actions include runs still going: those are not "before" this request, they are it.
+  const running = new Set(before.runningActions.map((a) => runKey(a.workflow)));
+  const known = new Set(
+    before.recentActions.map((a) => runKey(a.action.workflow)).filter((k) => !running.has(k)),
+  );
   // A run already going seals the anchor asked for (the schedule would skip a second one).
   if (before.runningActions.length === 0) await schedule.trigger();
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);

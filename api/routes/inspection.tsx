@@ -514,8 +514,21 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
         });
       }
     }
+    // The page posts every answered item again (it shows them filled in): only what changed is
+    // sent, so a save keeps who recorded each unchanged result and when, and what the form does
+    // not carry (a photo, a floor, a rectifier given through the API).
+    const saved = savedValues(round);
+    const same = (a: string | undefined, b: string | undefined) => (a ?? '') === (b ?? '');
+    const changed = parsed.data.results.filter((r) => {
+      const was = saved[r.itemId];
+      return !was || !same(r.result, was.result) || !same(r.note, was.note) || !same(r.roomId, was.roomId);
+    });
+    if (changed.length === 0 && !finish)
+      return c.redirect(`/inspection/${roundId}${asked ? `?lang=${asked}` : ''}`, 303);
+    // Finishing with nothing changed still needs one result to carry it: the first, as it was.
+    const results = changed.length > 0 ? changed : parsed.data.results.slice(0, 1);
     try {
-      await submit(round, caller.person.id, parsed.data);
+      await submit(round, caller.person.id, { ...parsed.data, results });
     } catch (err) {
       if (!(err instanceof ProblemError) || err.type === 'forbidden') throw err;
       const problem = typeof err.detail === 'string' ? splitBilingual(err.detail) : err.detail;

@@ -98,6 +98,51 @@ describe('the inspection list asks for its period in words', () => {
   });
 });
 
+describe('a save keeps who recorded each unchanged result', () => {
+  it('a second supervisor saving the filled-in page re-records only what they changed', async () => {
+    const id = await openRound();
+    const [first, second] = (await roundNow(id)).checklist;
+    expect(
+      (
+        await postChecklist(id, [
+          [`${first}.result`, 'pass'],
+          ['finish', 'false'],
+        ])
+      ).status,
+    ).toBe(303);
+    const before = (await roundNow(id)).results.find((r) => r.itemId === first)!;
+    expect(before.by).toBe('sup-wang');
+    // sup-smith's page carries the first item as saved, and adds the second.
+    const again = await postChecklist(
+      id,
+      [
+        [`${first}.result`, 'pass'],
+        [`${second}.result`, 'fail'],
+        [`${second}.note`, '灭火器过期'],
+        ['finish', 'false'],
+      ],
+      { as: 'sup-smith' },
+    );
+    expect(again.status).toBe(303);
+    const after = await roundNow(id);
+    expect(after.results.find((r) => r.itemId === first)).toMatchObject({ by: 'sup-wang', at: before.at });
+    expect(after.results.find((r) => r.itemId === second)).toMatchObject({ by: 'sup-smith', result: 'fail' });
+    // A save with nothing changed records nothing.
+    const unchanged = await postChecklist(
+      id,
+      [
+        [`${first}.result`, 'pass'],
+        ['finish', 'false'],
+      ],
+      {
+        as: 'sup-smith',
+      },
+    );
+    expect(unchanged.status).toBe(303);
+    expect((await roundNow(id)).results.find((r) => r.itemId === first)).toMatchObject({ by: 'sup-wang' });
+  });
+});
+
 describe('inspection checklist: saving and finishing', () => {
   it('saves progress without ending the round; the page offers save and finish', async () => {
     const id = await openRound();

@@ -308,6 +308,9 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
     // Claimed first: of two people deciding at once only one opens a case, merges or rejects.
     const claim = await claimTriage(deps.aws, report.reportId, viewer.person.id);
     if (!claim) return render(c, taken);
+    // Once the case is open the report is decided, recorded or not: the claim is not given back
+    // (another person would open a second case); it runs out, and a retry replays the same case.
+    let acted = false;
     try {
       if (d.action === 'case') {
         const info = reportKindInfo[report.kind as ReportKind];
@@ -321,7 +324,8 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
             title: `${info.label.zh}：${summary}`,
             description: [
               report.description,
-              `扫码报告 / Scanned report ${report.reportId}，${at}`,
+              // The report's own time, not this request's: a retry sends the same body and replays.
+              `扫码报告 / Scanned report ${report.reportId}，${report.receivedAt}`,
               ...(report.evidence.length ? [`照片 / Photos: ${report.evidence.join(' ')}`] : []),
             ].join('\n'),
             source: info.source,
@@ -336,6 +340,7 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
           // Clocks the standards start at the report (urgent repairs on site within 30 minutes) run from its time.
           { reportedAt: report.receivedAt },
         );
+        acted = true;
         const done = await recordTriage(deps.aws, report, {
           status: 'case',
           caseId: opened.view.caseId,
@@ -353,6 +358,7 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
             },
           ],
         });
+        acted = true;
         const done = await recordTriage(deps.aws, report, {
           status: 'merged',
           caseId: d.caseId,
@@ -375,7 +381,7 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
     } catch (err) {
       if (err instanceof ReportAlreadyTriagedError) return render(c, taken);
       // Not decided after all: the report goes back to the queue for this person or another.
-      await releaseTriage(deps.aws, report.reportId, claim);
+      if (!acted) await releaseTriage(deps.aws, report.reportId, claim);
       const problem = toProblem(err);
       if (problem) {
         const status = problemTypes[problem.type].status;
