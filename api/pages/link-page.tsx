@@ -3,7 +3,7 @@ import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { CaseView } from '../../domain/case-model.ts';
 import { stageLabel } from '../../domain/stage-labels.ts';
-import type { Bilingual, Lang } from '../../domain/text.ts';
+import { splitBilingual, type Bilingual, type Lang } from '../../domain/text.ts';
 import { problemTypes, toProblem } from '../middleware/problems.ts';
 
 /**
@@ -114,7 +114,8 @@ export const outcomePage = (c: Context, kind: LinkPageKind, o: PageOutcome) => {
   );
 };
 
-const asBilingual = (d: string | Bilingual): Bilingual => (typeof d === 'string' ? { zh: d, en: d } : d);
+/** A problem's detail for the page: a case's refusal ("English / 中文") split so each reader gets theirs. */
+const asBilingual = (d: string | Bilingual): Bilingual => (typeof d === 'string' ? splitBilingual(d) : d);
 
 /** Any failure of a link route becomes a page: its own outcome, a mapped problem, or a logged 500. */
 export const guardedPage =
