@@ -10,6 +10,8 @@ import { Layout } from './layout.tsx';
 function wantsPage(c: Context): boolean {
   const path = c.req.path;
   if (path === '/api' || path.startsWith('/api/') || path === '/openapi.json') return false;
+  // Where an email's link or a printed code leads, the answer is a page whatever the client asked.
+  if (/^\/(actions|t|r)(\/|$)/.test(path)) return true;
   return (c.req.header('accept') ?? '').includes('text/html');
 }
 

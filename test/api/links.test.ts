@@ -408,5 +408,14 @@ describe('other kinds of link (ActionHandler)', () => {
       action: 'x',
     });
     await expectPage(`/actions/${token}`, 404, 'unknown_action');
+    // A link cut down to nothing ('.' or '' after the path is normalised) still gets a page.
+    for (const path of ['/actions/.', '/actions/', '/actions']) {
+      const res = await s.app.request(path);
+      expect([path, res.status, res.headers.get('content-type')?.includes('text/html')]).toEqual([
+        path,
+        404,
+        true,
+      ]);
+    }
   });
 });
