@@ -5,7 +5,7 @@ import { budgetNames } from '../domain/case-budgets.ts';
 import { stages, type CaseView } from '../domain/case-model.ts';
 import { languages, roles, type Building, type Person } from '../domain/directory.ts';
 import { severities, sources, timedStages } from '../domain/sla.ts';
-import { dateInRange, DATE_RANGE, textFlaw, textFlawMessage } from '../domain/safe-text.ts';
+import { dateInRange, DATE_RANGE, refuseFlaws } from '../domain/safe-text.ts';
 
 /**
  * The API's zod schemas: the one source of its request and response types,
@@ -25,12 +25,7 @@ const named = <S extends z.ZodType>(id: string, schema: S, description?: string)
  * characters or direction overrides, and (`singleLine`) no line break where it ends up in a
  * mail subject. Every request schema's free text goes through here.
  */
-export const safeString = (opts: { singleLine?: boolean } = {}) =>
-  z.string().superRefine((s, ctx) => {
-    const flaw = textFlaw(s, opts);
-    if (flaw)
-      ctx.addIssue({ code: 'custom', message: `${textFlawMessage[flaw].zh} / ${textFlawMessage[flaw].en}` });
-  });
+export const safeString = (opts: { singleLine?: boolean } = {}) => z.string().superRefine(refuseFlaws(opts));
 const text = (max: number, opts: { singleLine?: boolean } = {}) =>
   z.string().trim().min(1).max(max).pipe(safeString(opts));
 /** Dates and instants the API accepts (2000–2100): one schema for every date a request carries. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { languages, roles, type Directory } from './directory.ts';
-import { textFlaw, textFlawMessage } from './safe-text.ts';
+import { refuseFlaws } from './safe-text.ts';
 import { splitBilingual, type Bilingual } from './text.ts';
 
 type Path = (string | number)[];
@@ -47,11 +47,7 @@ const name = z
   .string()
   .min(1)
   .max(200)
-  .superRefine((s, ctx) => {
-    const flaw = textFlaw(s, { singleLine: true });
-    if (flaw)
-      ctx.addIssue({ code: 'custom', message: `${textFlawMessage[flaw].zh} / ${textFlawMessage[flaw].en}` });
-  });
+  .superRefine(refuseFlaws({ singleLine: true }));
 const bilingual = z.object({ zh: name, en: name });
 
 export const personSchema = z.object({

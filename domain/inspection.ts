@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { addDays } from './calendar.ts';
 import { isoWeekOfDate, weekMonday } from './digest.ts';
-import { textFlaw, textFlawMessage } from './safe-text.ts';
+import { refuseFlaws } from './safe-text.ts';
 import { dimensionKeys, standards, type DimensionKey, type StandardItem } from './standards/catalogue.ts';
 
 /**
@@ -62,15 +62,7 @@ const placeId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/);
  * is held to the rule every other text a person types is (domain/safe-text.ts), worded as
  * api/schemas.ts `safeString` words it.
  */
-const noteText = z
-  .string()
-  .trim()
-  .max(2000)
-  .superRefine((s, ctx) => {
-    const flaw = textFlaw(s);
-    if (flaw)
-      ctx.addIssue({ code: 'custom', message: `${textFlawMessage[flaw].zh} / ${textFlawMessage[flaw].en}` });
-  });
+const noteText = z.string().trim().max(2000).superRefine(refuseFlaws());
 
 export const checkEntrySchema = z.object({
   itemId: z.string().regex(/^6t\.[a-z]+\.\d+$/, 'a catalogue item id like 6t.safety.1'),

@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 /**
  * What a person may type into Rectify. Every text that reaches a case ends up
  * in an email (SES refuses to encode a lone surrogate), an audit entry (hashed
@@ -62,6 +64,18 @@ export const textFlawMessage: Record<TextFlaw, { zh: string; en: string }> = {
     en: 'has only invisible characters; please type some text',
   },
 };
+
+/**
+ * The zod refinement of every text a person types (API bodies, forms, imports, checklists, zero
+ * reports): the first flaw as an issue worded in both languages, "中文 / English".
+ */
+export const refuseFlaws =
+  (opts: { singleLine?: boolean } = {}) =>
+  (s: string, ctx: z.RefinementCtx): void => {
+    const flaw = textFlaw(s, opts);
+    if (flaw)
+      ctx.addIssue({ code: 'custom', message: `${textFlawMessage[flaw].zh} / ${textFlawMessage[flaw].en}` });
+  };
 
 /** Replaces unpaired surrogates with U+FFFD so the text always encodes as UTF-8. */
 export const wellFormed = (s: string): string => s.replace(new RegExp(LONE_SURROGATE.source, 'g'), '\uFFFD');

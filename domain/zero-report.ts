@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Bilingual, Directory } from './directory.ts';
-import { textFlaw, textFlawMessage } from './safe-text.ts';
+import { refuseFlaws } from './safe-text.ts';
 
 /**
  * The grid's nightly zero report (零报告, seed 001): between 22:20 and 22:40
@@ -83,12 +83,7 @@ export function gridCells(dir: Pick<Directory, 'buildings'>): ZeroCell[] {
 
 // The API's `safeString` rule (api/schemas.ts), here because domain/ does not import api/: what
 // is reported goes into the board, the summary emails and the store.
-const safe = (opts: { singleLine?: boolean } = {}) =>
-  z.string().superRefine((s, ctx) => {
-    const flaw = textFlaw(s, opts);
-    if (flaw)
-      ctx.addIssue({ code: 'custom', message: `${textFlawMessage[flaw].zh} / ${textFlawMessage[flaw].en}` });
-  });
+const safe = (opts: { singleLine?: boolean } = {}) => z.string().superRefine(refuseFlaws(opts));
 
 const entry = z.object({
   room: z
