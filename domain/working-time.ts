@@ -22,6 +22,16 @@ export function workingDayMs(hours: WorkingHours = DEFAULT_WORKING_HOURS): numbe
   return (minutesOf(hours.to) - minutesOf(hours.from)) * MINUTE_MS;
 }
 
+/** One day's working hours as instants (a day that works until 24:00 closes at the next midnight). */
+function hoursOf(date: string, hours: WorkingHours, timeZone: string): { open: number; close: number } {
+  const open = Date.parse(localTimeToInstant(date, hours.from, timeZone));
+  const close =
+    hours.to === '24:00'
+      ? Date.parse(localTimeToInstant(addDays(date, 1), '00:00', timeZone))
+      : Date.parse(localTimeToInstant(date, hours.to, timeZone));
+  return { open, close };
+}
+
 /**
  * The instant `ms` of working time after `start`. Time outside working hours, and whole
  * days that are not working days, do not count; 0 is `start` itself.
@@ -36,11 +46,7 @@ export function addWorkingTime(start: string, ms: number, o: WorkingTimeOptions)
   let date = localDate(new Date(cursor).toISOString(), o.timeZone);
   for (let i = 0; i < MAX_DAYS; i++, date = addDays(date, 1)) {
     if (!o.isWorkingDay(date)) continue;
-    const open = Date.parse(localTimeToInstant(date, hours.from, o.timeZone));
-    const close =
-      hours.to === '24:00'
-        ? Date.parse(localTimeToInstant(addDays(date, 1), '00:00', o.timeZone))
-        : Date.parse(localTimeToInstant(date, hours.to, o.timeZone));
+    const { open, close } = hoursOf(date, hours, o.timeZone);
     const from = Math.max(cursor, open);
     if (from >= close) continue;
     if (remaining <= close - from) return new Date(from + remaining).toISOString();
@@ -65,11 +71,7 @@ export function workingTimeBetween(from: string, to: string, o: WorkingTimeOptio
   const last = localDate(new Date(end).toISOString(), o.timeZone);
   for (let i = 0; i < MAX_DAYS; i++, date = addDays(date, 1)) {
     if (o.isWorkingDay(date)) {
-      const open = Date.parse(localTimeToInstant(date, hours.from, o.timeZone));
-      const close =
-        hours.to === '24:00'
-          ? Date.parse(localTimeToInstant(addDays(date, 1), '00:00', o.timeZone))
-          : Date.parse(localTimeToInstant(date, hours.to, o.timeZone));
+      const { open, close } = hoursOf(date, hours, o.timeZone);
       total += Math.max(0, Math.min(close, end) - Math.max(open, start));
     }
     if (date === last) return total;
