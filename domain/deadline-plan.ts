@@ -1,7 +1,7 @@
 import { computeDeadline, type Duration, type WorkingCalendar } from './calendar.ts';
 import { reminderInstants } from './reminders.ts';
 import { type WorkingHours } from './quiet-hours.ts';
-import { addWorkingTime } from './working-time.ts';
+import { addWorkingTime, type WorkingTimeOptions } from './working-time.ts';
 
 /** What planning one deadline asks: from when, how long, in which zone, reminders at which fractions. */
 export interface PlanDeadlineInput {
@@ -37,10 +37,13 @@ export function workingTimeAfter(
   input: { start: string; offsetsMs: readonly number[]; timeZone: string; hours?: WorkingHours | undefined },
   calendar: WorkingCalendar,
 ): string[] {
-  const opts = {
-    timeZone: input.timeZone,
-    hours: input.hours,
-    isWorkingDay: (d: string) => calendar.isWorkingDay(d),
-  };
+  const opts = workingOptions(calendar, input.timeZone, input.hours);
   return input.offsetsMs.map((ms) => addWorkingTime(input.start, ms, opts));
 }
+
+/** Working time as `calendar` counts it: its working days, the given hours, in the campus's zone. */
+export const workingOptions = (
+  calendar: WorkingCalendar,
+  timeZone: string,
+  hours?: WorkingHours | undefined,
+): WorkingTimeOptions => ({ timeZone, hours, isWorkingDay: (d: string) => calendar.isWorkingDay(d) });

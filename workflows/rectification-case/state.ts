@@ -29,6 +29,7 @@ import {
 } from '../../domain/case-model.ts';
 import { LEGACY_BUDGETS, isBudgetRefusal, type CaseBudgets } from '../../domain/case-budgets.ts';
 import { approximateDeadlineNote } from '../../domain/calendar-note.ts';
+import { workingOptions } from '../../domain/deadline-plan.ts';
 import {
   heldDue,
   openPause,
@@ -661,11 +662,7 @@ export class CaseState {
     const calendar = this.calendar;
     const working =
       p.holdsInWorkingTime === true && calendar && this.policy.stageDurations[d.stage].unit === 'working_days'
-        ? {
-            timeZone: this.policy.timeZone,
-            hours: this.policy.workingHours,
-            isWorkingDay: (date: string) => calendar.isWorkingDay(date),
-          }
+        ? workingOptions(calendar, this.policy.timeZone, this.policy.workingHours)
         : undefined;
     const moved = span ? heldDue(d, span, working) : undefined;
     if (!moved) return undefined;
