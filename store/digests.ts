@@ -1,10 +1,6 @@
-import {
-  ConditionalCheckFailedException,
-  GetItemCommand,
-  PutItemCommand,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { conditionHeld } from './conditional.ts';
 import { isTerminal, stages, type CaseView } from '../domain/case-model.ts';
 import type { AreaSummary, DepartmentDigest, DigestKind, StaffDigest } from '../domain/digest.ts';
 import type { KpiTally } from '../domain/kpi.ts';
@@ -159,19 +155,15 @@ export interface AckRecord {
 
 /** Records an acknowledgement once; false when the digest was already acknowledged. */
 export async function recordAck(deps: StoreDeps, week: string, ack: AckRecord): Promise<boolean> {
-  try {
-    await deps.ddb.send(
+  return conditionHeld(() =>
+    deps.ddb.send(
       new PutItemCommand({
         TableName: deps.tables.ops,
         Item: marshall({ ...opsKey.digestAck(week, ack.personId), ...ack }, { removeUndefinedValues: true }),
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
-    );
-    return true;
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return false;
-    throw err;
-  }
+    ),
+  );
 }
 
 export async function acknowledgedIds(deps: StoreDeps, week: string): Promise<Set<string>> {
@@ -189,19 +181,15 @@ export interface HandledRecord {
 
 /** Marks one department follow-up handled; false when it already was. */
 export async function markHandled(deps: StoreDeps, week: string, h: HandledRecord): Promise<boolean> {
-  try {
-    await deps.ddb.send(
+  return conditionHeld(() =>
+    deps.ddb.send(
       new PutItemCommand({
         TableName: deps.tables.ops,
         Item: marshall({ ...opsKey.digestHandled(week, h.departmentId, h.caseId), ...h }),
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
-    );
-    return true;
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return false;
-    throw err;
-  }
+    ),
+  );
 }
 
 /** departmentId → case ids marked handled. */

@@ -6,6 +6,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { conditionHeld } from './conditional.ts';
 import type { TableNames } from './clients.ts';
 import { EXPIRES_AT } from './tables.ts';
 import { opsKey } from './keys.ts';
@@ -101,8 +102,8 @@ export async function reserveKey(
   token: string,
   now = Date.now(),
 ): Promise<boolean> {
-  try {
-    await ddb.send(
+  return conditionHeld(() =>
+    ddb.send(
       new PutItemCommand({
         TableName: tables.ops,
         Item: {
@@ -117,12 +118,8 @@ export async function reserveKey(
         ExpressionAttributeNames: { '#u': 'until' },
         ExpressionAttributeValues: marshall({ ':now': now }),
       }),
-    );
-    return true;
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return false;
-    throw err;
-  }
+    ),
+  );
 }
 
 /** Gives a reservation back (the request failed before claiming), if it is still this request's. */
@@ -133,8 +130,8 @@ export async function releaseKey(
   key: string,
   token: string,
 ): Promise<void> {
-  try {
-    await ddb.send(
+  await conditionHeld(() =>
+    ddb.send(
       new DeleteItemCommand({
         TableName: tables.ops,
         Key: marshall(opsKey.idempotencyReservation(scope, key)),
@@ -142,8 +139,6 @@ export async function releaseKey(
         ExpressionAttributeNames: { '#t': 'token' },
         ExpressionAttributeValues: marshall({ ':t': token }),
       }),
-    );
-  } catch (err) {
-    if (!(err instanceof ConditionalCheckFailedException)) throw err;
-  }
+    ),
+  );
 }

@@ -7,6 +7,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { conditionHeld } from './conditional.ts';
 import {
   MAX_TTL_SECONDS,
   signLinkToken,
@@ -159,8 +160,8 @@ export async function consumeLink(
   usage: { at: string; ip?: string | undefined; userAgent?: string | undefined; textHash: string },
 ): Promise<boolean> {
   const cutoff = new Date(Date.parse(usage.at) - ABANDONED_USE_MS).toISOString();
-  try {
-    await deps.ddb.send(
+  return conditionHeld(() =>
+    deps.ddb.send(
       new UpdateItemCommand({
         TableName: deps.tables.ops,
         Key: linkKey(tid),
@@ -179,12 +180,8 @@ export async function consumeLink(
           ':th': usage.textHash,
         }),
       }),
-    );
-    return true;
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return false;
-    throw err;
-  }
+    ),
+  );
 }
 
 /** Marks a consumed link's act as landed: from then on it is used for good. */

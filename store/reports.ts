@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
-  ConditionalCheckFailedException,
   GetItemCommand,
   TransactWriteItemsCommand,
   UpdateItemCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { conditionHeld } from './conditional.ts';
 import type { Location } from '../domain/directory.ts';
 import type { ReportKind, ReportStatus, SurveyAspect } from '../domain/intake.ts';
 import { opsKey, opsPartition } from './keys.ts';
@@ -199,8 +199,8 @@ export async function claimTriage(
   now = Date.now(),
 ): Promise<{ by: string; until: number } | null> {
   const claim = { by, until: now + TRIAGE_CLAIM_MS };
-  try {
-    await deps.ddb.send(
+  const taken = await conditionHeld(() =>
+    deps.ddb.send(
       new UpdateItemCommand({
         TableName: deps.tables.ops,
         Key: reportKey(reportId),
@@ -209,12 +209,9 @@ export async function claimTriage(
         ExpressionAttributeNames: { '#r': 'report', '#s': 'status', '#c': 'triageClaim', '#u': 'until' },
         ExpressionAttributeValues: marshall({ ':received': 'received', ':claim': claim, ':now': now }),
       }),
-    );
-    return claim;
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return null;
-    throw err;
-  }
+    ),
+  );
+  return taken ? claim : null;
 }
 
 /** Gives a claim back when its decision did not go through (refused, failed), so the report can be decided again. */
@@ -223,8 +220,8 @@ export async function releaseTriage(
   reportId: string,
   claim: { by: string; until: number },
 ) {
-  try {
-    await deps.ddb.send(
+  await conditionHeld(() =>
+    deps.ddb.send(
       new UpdateItemCommand({
         TableName: deps.tables.ops,
         Key: reportKey(reportId),
@@ -233,10 +230,8 @@ export async function releaseTriage(
         ExpressionAttributeNames: { '#c': 'triageClaim', '#b': 'by', '#u': 'until' },
         ExpressionAttributeValues: marshall({ ':by': claim.by, ':until': claim.until }),
       }),
-    );
-  } catch (err) {
-    if (!(err instanceof ConditionalCheckFailedException)) throw err;
-  }
+    ),
+  );
 }
 
 /** Records triage's decision once: a second decision on the same report fails rather than overwrite the first. */
@@ -307,8 +302,8 @@ export async function recordSurvey(
   reportId: string,
   survey: NonNullable<Report['survey']>,
 ): Promise<boolean> {
-  try {
-    await deps.ddb.send(
+  return conditionHeld(() =>
+    deps.ddb.send(
       new UpdateItemCommand({
         TableName: deps.tables.ops,
         Key: reportKey(reportId),
@@ -317,12 +312,8 @@ export async function recordSurvey(
         ExpressionAttributeNames: { '#r': 'report', '#s': 'survey' },
         ExpressionAttributeValues: marshall({ ':s': survey }, { removeUndefinedValues: true }),
       }),
-    );
-    return true;
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return false;
-    throw err;
-  }
+    ),
+  );
 }
 
 /**
