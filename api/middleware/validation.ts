@@ -40,15 +40,18 @@ export function parseOr400<S extends z.ZodType>(
   const r = schema.safeParse(data, { error: lang === 'en' ? enErrors : zhErrors });
   if (r.success) return r.data;
   throw validationProblem(
-    r.error.issues.map((i) => ({ field: fieldOf(i.path, where), message: ownHalf(i.message, lang) })),
+    r.error.issues.map((i) => ({
+      field: fieldOf(i.path, where),
+      message: ownHalf(i.message, lang) ?? i.message,
+    })),
     where,
   );
 }
 
-/** A message the schema wrote in both languages ("中文 / English"), in `lang`; any other as it is. */
-function ownHalf(message: string, lang: Lang): string {
+/** A message the schema wrote in both languages ("中文 / English"), in `lang`; undefined for any other. */
+function ownHalf(message: string, lang: Lang): string | undefined {
   const own = splitBilingual(message);
-  return own.zh !== own.en ? inLang(own, lang) : message;
+  return own.zh !== own.en ? inLang(own, lang) : undefined;
 }
 
 const valueAt = (data: unknown, path: readonly PropertyKey[]): unknown =>
@@ -68,7 +71,8 @@ const messageOf = (m: string | { message: string } | undefined | null): string |
  */
 function localised(issue: z.core.$ZodIssue, data: unknown, lang: Lang): string {
   // A schema's own wording in both languages ("中文 / English"): the caller's half.
-  if (ownHalf(issue.message, 'en') !== issue.message) return ownHalf(issue.message, lang);
+  const own = ownHalf(issue.message, lang);
+  if (own !== undefined) return own;
   if (lang === 'en') return issue.message;
   const raw = { ...issue, input: valueAt(data, issue.path) } as unknown as z.core.$ZodRawIssue;
   if (messageOf(enErrors(raw)) !== issue.message) return issue.message;
