@@ -44,6 +44,7 @@ import {
   renderLinkPage,
   type LinkPageKind,
 } from '../pages/link-page.tsx';
+import { readForm } from '../form-body.ts';
 import { directoryOrFail, readCase } from '../reads.ts';
 import { actionFormSchema, type ActionForm } from '../schemas.ts';
 
@@ -550,10 +551,8 @@ function languageOf(claims: LinkClaims, dir: Directory, view?: CaseView): Lang {
  * boundary, truncated parts) is the sender's fault: a 400 page, not a 500.
  */
 async function formBody(c: Context, lang: Lang): Promise<Record<string, string | File>> {
-  let body: Record<string, string | File | (string | File)[]>;
-  try {
-    body = await c.req.parseBody({ all: true });
-  } catch {
+  const body = await readForm(c, { all: true });
+  if (body === undefined)
     throw new PageOutcome(
       400,
       'bad_form',
@@ -564,7 +563,6 @@ async function formBody(c: Context, lang: Lang): Promise<Record<string, string |
       },
       lang,
     );
-  }
   // The page sends each field once: a choice sent twice (confirm and dispute) is no choice.
   const repeated = Object.keys(body).filter((k) => Array.isArray(body[k]));
   if (repeated.length > 0)
