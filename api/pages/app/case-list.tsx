@@ -459,7 +459,6 @@ export function caseListRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
             </a>
           </p>
         )}
-        <Filters q={q} dir={dir} lang={lang} errors={errors} />
         {problem && (
           <div class="flash error" role="alert">
             {inLang(problem, lang)}
@@ -468,13 +467,14 @@ export function caseListRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
         {Object.entries(errors)
           .filter(([field]) => field in pagingLabels)
           .map(([field, text]) => (
-            // Paging has no control of its own on the page: its error stands above the results.
+            // Paging has no control of its own on the page: its error stands first, above the filters.
             <div class="flash error" role="alert" data-field={field}>
               {inLang(pagingLabels[field]!, lang)}
               {lang === 'en' ? ': ' : '：'}
               {inLang(text, lang)}
             </div>
           ))}
+        <Filters q={q} dir={dir} lang={lang} errors={errors} />
         <section aria-labelledby="results">
           <h2 id="results">{t('结果', 'Results')}</h2>
           {capped && (
