@@ -7,6 +7,7 @@ import {
   type EvidenceDeps,
   type EvidenceProblem,
 } from '../store/evidence.ts';
+import { sourceReportOf } from '../store/reports.ts';
 import { mapConcurrent } from './scan.ts';
 
 /**
@@ -50,10 +51,13 @@ export async function checkCaseEvidence(
   entries: readonly AuditEntry[],
 ): Promise<EvidenceVerification> {
   const refs = evidenceRefsIn(entries);
+  // A case triage opened from a scanned report carries the report's photos (kept under the
+  // report's id) from its description on, and its steps may cite them.
+  const sourceReportId = refs.length > 0 ? await sourceReportOf(deps.aws, caseId) : null;
   const broken: BrokenEvidence[] = [];
   for await (const b of mapConcurrent(refs, 4, async ({ ref, seq }): Promise<BrokenEvidence | null> => {
     try {
-      const r = await checkEvidence(deps, ref, { caseId });
+      const r = await checkEvidence(deps, ref, { caseId, sourceReportId });
       if (r.ok) return null;
       const { ok: _ok, ...rest } = r;
       return { seq, ...rest };

@@ -22,6 +22,7 @@ import type { Bilingual } from '../domain/text.ts';
 import type { Env } from '../infra/config.ts';
 import type { AwsDeps } from './clients.ts';
 import { opsKey } from './keys.ts';
+import { sourceReportOf } from './reports.ts';
 
 /**
  * The evidence store: photos and files of a case, in a private S3 bucket.
@@ -626,15 +627,19 @@ export function citedRefsIn(value: unknown): string[] {
 
 /**
  * Whether a step may cite what its input carries: every evidence reference in it (`citedRefsIn`)
- * must name a file confirmed for this case with the hash it carries (a record lookup, no re-read).
- * Other references (a work order number, a note) pass as they are. Returns the first that may not,
- * with why, or null.
+ * must name a file confirmed for this case, or a photo of the report triage opened it from, with
+ * the hash it carries (a record lookup, no re-read). Other references (a work order number, a note)
+ * pass as they are. Returns the first that may not, with why, or null.
  */
 export async function citedEvidenceProblem(
   deps: EvidenceDeps,
   caseId: string,
   input: unknown,
 ): Promise<{ ref: string; text: Bilingual } | null> {
+  // The source report is asked for only when a file is not the case's own, and once.
+  let sourceReport: Promise<string | null> | undefined;
+  const citable = async (owner: string) =>
+    owner === caseId || owner === (await (sourceReport ??= sourceReportOf(deps.aws, caseId)));
   for (const ref of citedRefsIn(input)) {
     const parsed = parseEvidenceRef(ref);
     const record = parsed ? await getEvidence(deps, parsed.evidenceId) : null;
@@ -643,7 +648,7 @@ export async function citedEvidenceProblem(
         ref,
         text: { zh: `证据引用无效或文件未确认：${ref}`, en: `not a confirmed file of this case: ${ref}` },
       };
-    if (record.caseId !== caseId)
+    if (!(await citable(record.caseId)))
       return {
         ref,
         text: { zh: `该文件属于其他案件，不能引用：${ref}`, en: `this file belongs to another case: ${ref}` },
@@ -678,12 +683,13 @@ export type EvidenceCheck =
 /**
  * Re-hashes the object a reference names and compares it with the hash in the
  * reference (the one the audit chain keeps): a swapped, altered or deleted
- * file fails. `caseId`, when given, must be the case the file was uploaded to.
+ * file fails. `caseId`, when given, must be the case the file was uploaded to,
+ * or `sourceReportId` the report it was (the report triage opened the case from).
  */
 export async function checkEvidence(
   deps: EvidenceDeps,
   ref: string,
-  opts: { caseId?: string } = {},
+  opts: { caseId?: string; sourceReportId?: string | null } = {},
 ): Promise<EvidenceCheck> {
   const parsed = parseEvidenceRef(ref);
   if (!parsed) return { ref, ok: false, evidenceId: null, problem: 'malformed' };
@@ -699,7 +705,8 @@ export async function checkEvidence(
   const record = await getEvidence(deps, evidenceId);
   if (!record) return fail('unknown');
   if (record.status !== 'confirmed') return fail('unconfirmed');
-  if (opts.caseId !== undefined && record.caseId !== opts.caseId) return fail('other_case', record.caseId);
+  if (opts.caseId !== undefined && record.caseId !== opts.caseId && record.caseId !== opts.sourceReportId)
+    return fail('other_case', record.caseId);
   if (record.sha256 !== sha256) return fail('record_mismatch', record.sha256);
   const got = await readBack(deps, storedKey(record), Number.MAX_SAFE_INTEGER);
   if (!got) return fail('missing');

@@ -177,6 +177,15 @@ export async function reportsOfCase(deps: ReportDeps, caseId: string): Promise<R
     .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
 }
 
+/**
+ * The report triage opened the case from (its photos are kept under the report's id), or null for
+ * a case opened otherwise. Both records must say so: the case's row and the report's own decision.
+ */
+export async function sourceReportOf(deps: ReportDeps, caseId: string): Promise<string | null> {
+  const reports = await reportsOfCase(deps, caseId);
+  return reports.find((r) => r.status === 'case' && r.caseId === caseId)?.reportId ?? null;
+}
+
 export class ReportAlreadyTriagedError extends Error {
   constructor(readonly report: Report) {
     super(`report ${report.reportId} was already triaged (${report.status})`);

@@ -364,6 +364,65 @@ describe('deciding a report once', () => {
   });
 });
 
+describe('the photos of the report a case was opened from', () => {
+  it('are cited in its steps (API and case page) and pass its audit; another report’s photo is still refused', async () => {
+    const reported = async (roomId: string) => {
+      const token = tokenOf(
+        await report(
+          roomCode(roomId, 'a-f2'),
+          { kind: 'repair', description: '窗户关不上' },
+          { photos: [photo(fakeFiles.jpeg(), 'window.jpg', 'image/jpeg')] },
+        ),
+      )!;
+      const reportId = await reportIdOf(token);
+      return { reportId, ref: (await getReport(s.deps.aws, reportId))!.evidence[0]! };
+    };
+    const own = await reported('A203');
+    const other = await reported('A204');
+    await triage('sup-wang', own.reportId, { action: 'case', assigneeId: 'staff-zhou', severity: 'routine' });
+    const caseId = (await getReport(s.deps.aws, own.reportId))!.caseId!;
+    // The case's description carries the report's photo, as the audit chain does from its first entry.
+    expect((await s.deps.temporal.workflow.getHandle(caseId).query(caseViewQuery)).description).toContain(
+      own.ref,
+    );
+
+    const rootCause = (ref: string) =>
+      call(s.app, 'POST', `/api/cases/${caseId}/root-cause?lang=en`, {
+        as: 'sup-wang',
+        body: { causes: [`合页变形，见报告照片 ${ref}`], responsibleId: 'staff-zhou', plan: '更换合页' },
+      });
+    const foreign = await rootCause(other.ref);
+    expect(foreign.status).toBe(422);
+    expect(((await foreign.json()) as { detail: string }).detail).toContain('another case');
+    expect((await rootCause(own.ref)).status).toBe(200);
+    await s.deps.temporal.workflow.getHandle(caseId).executeUpdate(signOffUpdate, {
+      args: [{ actor: { id: 'staff-zhou', roles: ['staff'], via: 'api' }, decision: 'confirm' }],
+    });
+
+    // The case page's form likewise: the report's photo is taken, another report's is not.
+    const zhou = await session('staff-zhou');
+    const rectify = (ref: string) =>
+      s.app.request(`/app/cases/${caseId}/rectification`, {
+        method: 'POST',
+        headers: { cookie: zhou.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ summary: '已更换合页', 'evidence[]': ref, _csrf: zhou.csrf }),
+      });
+    const refused = await rectify(other.ref);
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('该文件属于其他案件');
+    expect((await rectify(own.ref)).status).toBe(303);
+    const reviewed = await call(s.app, 'POST', `/api/cases/${caseId}/review`, {
+      as: 'sup-wang',
+      body: { passed: true, notes: `与报告照片对照已修好 ${own.ref}` },
+    });
+    expect(reviewed.status).toBe(200);
+
+    const verify = await call(s.app, 'GET', `/api/audit/verify?caseId=${caseId}`, { as: 'audit-he' });
+    expect(verify.status).toBe(200);
+    expect(await verify.json()).toMatchObject({ ok: true, evidence: { checked: 1, broken: [] } });
+  });
+});
+
 describe('merge, reject, withdraw', () => {
   it('merges into an open case at the same place and tells the reporter why', async () => {
     const first = await report(roomCode('A104'), { kind: 'repair', description: '门锁坏了' });
