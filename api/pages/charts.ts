@@ -1,5 +1,6 @@
 import * as echarts from 'echarts';
 import type { EChartsOption } from 'echarts';
+import { DEFAULT_TEXT_WIDTH_MAP } from 'zrender/lib/core/platform.js';
 import type { KpiValue } from '../../domain/kpi.ts';
 import { inLang, type Bilingual, type Lang } from '../../domain/text.ts';
 
@@ -21,6 +22,25 @@ const MISSED_COLOUR = '#b91c1c';
 const TARGET_COLOUR = '#7f1d1d';
 const TEXT_COLOUR = '#1b1f24';
 const FONT = 'system-ui, "Noto Sans CJK SC", "PingFang SC", sans-serif';
+
+/*
+ * Without a canvas ECharts sizes text from Arial's widths, but the page draws it in the
+ * reader's own sans-serif, up to a fifth wider on Linux and Android (DejaVu, Noto): axis
+ * labels sized to Arial ran off the chart's left edge. Latin text is measured a fifth wider,
+ * so labels are truncated and spaced for the widest; CJK characters are one em in every font.
+ */
+const LATIN_WIDTH_MARGIN = 1.2;
+echarts.setPlatformAPI({
+  measureText(text = '', font = '12px sans-serif') {
+    const size = Number(/(\d+(?:\.\d+)?)px/.exec(font)?.[1] ?? 12);
+    let width = 0;
+    for (const ch of text) {
+      const arial = DEFAULT_TEXT_WIDTH_MAP[ch];
+      width += arial === undefined ? size : arial * size * LATIN_WIDTH_MARGIN;
+    }
+    return { width };
+  },
+});
 
 const escapeAttr = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

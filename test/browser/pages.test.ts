@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kpiRatesChart } from '../../api/pages/charts.ts';
 import { computeKpis, emptyTally } from '../../domain/kpi.ts';
 import { seedCase, editEntry } from '../support/audit-fixtures.ts';
 import { uniqueCaseNumber } from '../support/stack.ts';
@@ -187,6 +188,37 @@ describe('dashboard, audit and admin pages', () => {
     await page.waitForURL((u) => u.searchParams.has('applied'));
     await ctx.close();
   });
+  it("keeps the KPI chart's labels inside it in the browser's own font, phone and desktop, both languages", async () => {
+    // ECharts sizes text on the server; the reader's font draws it. Labels sized for Arial
+    // ran off the chart's left edge in a wider font ("neral repairs on site…").
+    const measured = computeKpis(emptyTally(), { periodDays: 7, buildings: 1 })
+      .filter((k) => k.unit === 'ratio')
+      .map((k) => ({ ...k, value: 0.5 }));
+    const ctx = await deviceFor(s, DESKTOP);
+    const page = await ctx.newPage();
+    for (const width of [360, 640]) {
+      for (const lang of ['zh-CN', 'en'] as const) {
+        const svg = kpiRatesChart(measured, lang, width);
+        expect(svg).not.toBeNull();
+        await page.setContent(`<!doctype html><body style="margin:0;width:${width}px">${svg}</body>`);
+        const labels = await page.locator('svg').evaluate((el) => {
+          const box = el.getBoundingClientRect();
+          return [...el.querySelectorAll('text')].map((t) => {
+            const r = t.getBoundingClientRect();
+            return { text: t.textContent ?? '', left: r.left - box.left, right: box.right - r.right };
+          });
+        });
+        const where = `${lang} at ${width}px`;
+        expect(labels.length, where).toBeGreaterThan(measured.length);
+        expect(
+          labels.filter((l) => l.left < 0 || l.right < 0).map((l) => l.text),
+          where,
+        ).toEqual([]);
+      }
+    }
+    await ctx.close();
+  });
+
   it('answers bad requests with 4xx pages: roles, CSRF, bad ids, periods and weeks', async () => {
     const ctx = await deviceFor(s, DESKTOP);
     const page = await ctx.newPage();
