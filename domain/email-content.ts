@@ -219,7 +219,7 @@ export function renderEmail(
     .filter((l, i, all) => l !== '' || all[i - 1] !== '')
     .join('\n');
   const button = c.actionUrl
-    ? `<p><a href="${escapeHtml(c.actionUrl)}" style="background:#b4232a;color:#fff;padding:8px 16px;border-radius:4px;text-decoration:none">${escapeHtml(a.action ?? '')} / ${escapeHtml(b.action ?? '')}</a></p>`
+    ? `<p><a href="${escapeHtml(c.actionUrl)}" style="display:inline-block;background:#b4232a;color:#fff;padding:8px 16px;border-radius:4px;text-decoration:none;line-height:1.4">${escapeHtml(a.action ?? '')} / ${escapeHtml(b.action ?? '')}</a></p>`
     : '';
   const duePara = (l: 'zh' | 'en') => (dueLine(l) ? `<p><strong>${escapeHtml(dueLine(l))}</strong></p>` : '');
   const html = `<div style="font-family:sans-serif"><p>${escapeHtml(greeting)}</p><p>${escapeHtml(a.intro)}</p>${duePara(firstLang)}${button}<p>${escapeHtml(caseLine)}</p><hr><p style="color:#555">${escapeHtml(b.intro)}</p>${duePara(secondLang)}</div>`;

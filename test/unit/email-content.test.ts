@@ -63,3 +63,13 @@ describe('a case email states the deadline it asks its reader to meet', () => {
     expect(html).not.toContain('<b>soon</b>');
   });
 });
+
+describe('the action button', () => {
+  it('is one box, so a label that wraps on a phone stays inside its own background', () => {
+    const { html } = renderEmail('zh-CN', { ...base, dueText: due });
+    const style = /<a href="https:\/\/rectify\.example\/actions\/v1\.x" style="([^"]+)"/.exec(html)?.[1];
+    expect(style).toBeDefined();
+    // An inline link with padding breaks into separate padded boxes that overlap the line above.
+    expect(style?.split(';')).toContain('display:inline-block');
+  });
+});
