@@ -132,6 +132,9 @@ export const directorySchema = z
     dir.campus.leadershipIds.forEach((p, i) => ref(p, ['campus', 'leadershipIds', i]));
     const buildingId = unique({ zh: '楼栋 id', en: 'building id' });
     const clusterId = unique({ zh: '房间组 id', en: 'cluster id' });
+    // Floor ids key the level-2 grid cells campus-wide (zero reports): the same floor id in two
+    // buildings would make their floors one cell. A repeat within one building is floorId's to say.
+    const floorIn = new Map<string, { buildingId: string; at: Path }>();
     dir.buildings.forEach((b, bi) => {
       buildingId(b.id, b.id, ['buildings', bi, 'id'], ['buildings', bi]);
       const floorId = unique({ zh: `楼栋 ${b.id} 内的楼层 id`, en: `floor id in building ${b.id}` });
@@ -141,6 +144,10 @@ export const directorySchema = z
       b.floors.forEach((f, fi) => {
         const fp: Path = ['buildings', bi, 'floors', fi];
         floorId(f.id, f.id, [...fp, 'id'], fp);
+        const other = floorIn.get(f.id);
+        if (!other) floorIn.set(f.id, { buildingId: b.id, at: fp });
+        else if (other.buildingId !== b.id)
+          say([...fp, 'id'], floorInTwoBuildings(f.id, other.buildingId, b.id), other.at);
         f.gridMemberIds.forEach((p, i) => ref(p, [...fp, 'gridMemberIds', i]));
         f.clusters.forEach((c, ci) => {
           const cp: Path = [...fp, 'clusters', ci];
@@ -192,6 +199,15 @@ export const directorySchema = z
       });
     }
   });
+
+/**
+ * The refusal of one floor id in two buildings (the directory file, and the import table whose
+ * clusters name their floor by id alone): the zero report keys its level-2 cells by floor id.
+ */
+export const floorInTwoBuildings = (floorId: string, first: string, second: string): Bilingual => ({
+  zh: `楼层 id ${floorId} 同时出现在楼栋 ${first} 与楼栋 ${second} 中；楼层 id 须全校唯一（每日零报告按楼层 id 统计），请改用如 ${second}-${floorId} 的 id`,
+  en: `floor id ${floorId} is in both building ${first} and building ${second}; floor ids must be unique campus-wide (the nightly zero report counts floors by id), so use an id such as ${second}-${floorId}`,
+});
 
 const kindNames: Record<string, Bilingual> = {
   building: { zh: '楼栋', en: 'building' },

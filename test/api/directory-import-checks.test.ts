@@ -58,14 +58,15 @@ async function preview(table: string[][]): Promise<{ status: number; html: strin
   return { status: res.status, html: await res.text() };
 }
 
-async function apply(directory: unknown): Promise<number> {
+async function applied(directory: unknown): Promise<{ status: number; html: string }> {
   const res = await app.request('/app/admin/directory/apply', {
     method: 'POST',
     headers: { ...headers(), 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ _csrf: admin.csrf, directory: JSON.stringify(directory) }).toString(),
   });
-  return res.status;
+  return { status: res.status, html: await res.text() };
 }
+const apply = async (directory: unknown): Promise<number> => (await applied(directory)).status;
 
 const row = (cells: Partial<Record<(typeof COLUMNS)[number], string>>) => COLUMNS.map((c) => cells[c] ?? '');
 const stored = async () => {
@@ -154,6 +155,38 @@ describe('the directory import refuses what its apply cannot store', () => {
     expect(await apply({ ...demo, buildings: [...demo.buildings.slice(1), huge] })).toBe(400);
     expect(await currentSnapshot(deps.ddb, deps.tables)).toEqual(before);
     expect(floorsOf(await stored(), 'bldg-a')).toEqual(a.floors);
+  });
+
+  it('one floor id in two buildings (one zero-report cell): a 400 naming the floor and both buildings; distinct ids go through', async () => {
+    // In the file itself: the preview names the row.
+    const floor = (id: string) =>
+      row({ kind: 'floor', id, parent: 'bldg-b', name_zh: 'B 栋九层', name_en: 'Hall B F9' });
+    const table = directoryToTable(demo);
+    table.push(floor('a-f1'));
+    const { status, html } = await preview(table);
+    expect(status).toBe(400);
+    expect(html).toContain(`data-row="${table.length}" data-column="id"`);
+    expect(html).toContain('楼层 id a-f1 同时出现在楼栋 bldg-a 与楼栋 bldg-b 中');
+
+    // A file right by itself that clashes with the stored directory: the apply refuses it, saying so.
+    const before = await currentSnapshot(deps.ddb, deps.tables);
+    const b = demo.buildings.find((x) => x.id === 'bldg-b');
+    if (!b) throw new Error('the demo has no bldg-b');
+    const renamed = (id: string) => ({
+      ...demo,
+      buildings: [{ ...b, floors: b.floors.map((f, i) => (i === 0 ? { ...f, id } : f)) }],
+    });
+    const clash = await applied(renamed('a-f1'));
+    expect(clash.status).toBe(400);
+    expect(clash.html).toContain('与现有名录合并后');
+    expect(clash.html).toContain('楼层 id a-f1 同时出现在楼栋 bldg-a 与楼栋 bldg-b 中');
+    expect(await currentSnapshot(deps.ddb, deps.tables)).toEqual(before);
+
+    const distinct = directoryToTable(demo);
+    distinct.push(floor('b-f9'));
+    expect((await preview(distinct)).status).toBe(200);
+    expect(await apply(renamed('b-f1-new'))).toBe(303);
+    expect(floorsOf(await stored(), 'bldg-b')?.map((f) => f.id)).toEqual(['b-f1-new', 'b-f2']);
   });
 
   it('an AREA row is previewed and applied as a public area', async () => {

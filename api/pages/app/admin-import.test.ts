@@ -137,10 +137,10 @@ describe('ids that key stored rows and grid cells are unique (what the apply can
     expect(problems[0]?.message.en).toContain(`rows ${first + 1} and ${table.length}`);
   });
 
-  it('a floor id twice in one building; the same floor id in another building is not this check', async () => {
+  it('a floor id twice in one building, or in two buildings (the zero report keys floors campus-wide)', async () => {
     const table = await demoTable();
-    const floor = (parent: string) =>
-      rowOf({ kind: 'floor', id: 'f9', parent, name_zh: '九层', name_en: 'F9' });
+    const floor = (parent: string, id = 'f9') =>
+      rowOf({ kind: 'floor', id, parent, name_zh: '九层', name_en: 'F9' });
     const first = table.push(floor('bldg-a'));
     table.push(floor('bldg-a'));
     const problems = refused(table);
@@ -149,8 +149,20 @@ describe('ids that key stored rows and grid cells are unique (what the apply can
     expect(problems[0]?.message.en).toContain(`rows ${first} and ${table.length}`);
 
     const elsewhere = await demoTable();
-    elsewhere.push(floor('bldg-a'), floor('bldg-b'));
-    expect(importDirectory(elsewhere).ok).toBe(true);
+    const inA = elsewhere.push(floor('bldg-a'));
+    elsewhere.push(floor('bldg-b'));
+    const across = refused(elsewhere);
+    expect(across.map((p) => [p.row, p.column])).toEqual([[elsewhere.length, 'id']]);
+    expect(across[0]?.message.zh).toContain('楼层 id f9 同时出现在楼栋 bldg-a 与楼栋 bldg-b 中');
+    expect(across[0]?.message.en).toContain('floor id f9 is in both building bldg-a and building bldg-b');
+    expect(across[0]?.message.en).toContain(`rows ${inA} and ${elsewhere.length}`);
+    // A cluster under such a floor is not refused again: the floor's row says what to fix.
+    elsewhere.push(rowOf({ kind: 'cluster', id: 'b-f9-c1', parent: 'f9', rooms: 'B901' }));
+    expect(refused(elsewhere)).toEqual(across);
+
+    const distinct = await demoTable();
+    distinct.push(floor('bldg-a', 'a-f9'), floor('bldg-b', 'b-f9'));
+    expect(importDirectory(distinct).ok).toBe(true);
   });
 
   it('a cluster id used twice, its room already listed: both refused, by row and column', async () => {
@@ -196,6 +208,24 @@ describe('ids that key stored rows and grid cells are unique (what the apply can
         text: {
           zh: '楼栋 id bldg-a 重复（buildings[0] 已使用）',
           en: 'duplicate building id bldg-a (buildings[0] has it too)',
+        },
+      },
+    ]);
+
+    // Building B's first floor renamed to building A's: the message names the floor and both buildings.
+    const b = dir.buildings.findIndex((x) => x.id === 'bldg-b');
+    const shared = structuredClone(dir);
+    shared.buildings[b]!.floors[0]!.id = 'a-f1';
+    const floors = validateDirectory(shared);
+    expect(floors.ok).toBe(false);
+    if (floors.ok) return;
+    expect(floors.problems).toMatchObject([
+      {
+        where: `buildings[${b}].floors[0].id`,
+        also: 'buildings[0].floors[0]',
+        text: {
+          zh: expect.stringContaining('楼层 id a-f1 同时出现在楼栋 bldg-a 与楼栋 bldg-b 中'),
+          en: expect.stringContaining('floor id a-f1 is in both building bldg-a and building bldg-b'),
         },
       },
     ]);

@@ -1,6 +1,6 @@
 // Longer than most modules because CSV and XLSX parsing, the per-row validation and the diff all serve one directory format.
 import ExcelJS from 'exceljs';
-import { validateDirectory } from '../../../domain/directory-schema.ts';
+import { floorInTwoBuildings, validateDirectory } from '../../../domain/directory-schema.ts';
 import type { Building, Department, Directory, Person } from '../../../domain/directory.ts';
 import type { Bilingual } from '../../../domain/text.ts';
 
@@ -270,6 +270,8 @@ export function tableToDirectory(table: string[][]): { value: TableDirectory; pr
         });
     }
   }
+  // A cluster names its floor by id alone, so a floor id in two buildings is refused here, at its row.
+  const floorAt = new Map<string, { buildingId: string; row: number }>();
   for (const r of floorRows) {
     const bi = buildings.findIndex((b) => b.id === r.cells.parent);
     const b = buildings[bi];
@@ -284,9 +286,24 @@ export function tableToDirectory(table: string[][]): { value: TableDirectory; pr
       });
       continue;
     }
+    const floorId = r.cells.id ?? '';
+    const first = floorAt.get(floorId);
+    if (!first) floorAt.set(floorId, { buildingId: b.id, row: r.row });
+    // An empty id is the schema's to refuse (as one that is missing), not this check's.
+    else if (first.buildingId !== b.id && floorId !== '') {
+      const text = floorInTwoBuildings(floorId, first.buildingId, b.id);
+      problems.push({
+        row: r.row,
+        column: 'id',
+        message: {
+          zh: `${text.zh}（见第 ${first.row} 行与第 ${r.row} 行）`,
+          en: `${text.en} (rows ${first.row} and ${r.row})`,
+        },
+      });
+    }
     rowOf.set(`buildings[${bi}].floors[${b.floors.length}]`, r.row);
     b.floors.push({
-      id: r.cells.id ?? '',
+      id: floorId,
       name: name(r),
       gridMemberIds: split(r.cells.grid_members),
       clusters: [],
@@ -297,6 +314,8 @@ export function tableToDirectory(table: string[][]): { value: TableDirectory; pr
       .flatMap((b, bi) => b.floors.map((f, fi) => ({ f, bi, fi })))
       .filter((x) => x.f.id === r.cells.parent);
     const only = at[0];
+    // Its floor's id is in two buildings: refused at the floor's row above.
+    if (new Set(at.map((x) => x.bi)).size > 1) continue;
     if (!only || at.length > 1) {
       problems.push({
         row: r.row,

@@ -1,7 +1,7 @@
 // Longer than most modules because the import page’s three steps (upload, preview, apply) share their report rendering.
 import { Hono } from 'hono';
 import { formOr400 } from '../../form-body.ts';
-import { validateDirectory } from '../../../domain/directory-schema.ts';
+import { validateDirectory, type DirectoryProblem } from '../../../domain/directory-schema.ts';
 import type { Directory } from '../../../domain/directory.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import { loadDirectory, saveDirectory } from '../../../store/directory.ts';
@@ -104,6 +104,18 @@ function FormatHelp(props: { lang: Lang }) {
     </details>
   );
 }
+
+/** A directory's problems for the report table, by their place in the directory (no file row to name). */
+const asRowless = (problems: DirectoryProblem[], prefix: Bilingual = { zh: '', en: '' }): ImportProblem[] =>
+  problems.map((p) => ({
+    row: null,
+    column: null,
+    message: { zh: `${prefix.zh}${p.where}：${p.text.zh}`, en: `${prefix.en}${p.where}: ${p.text.en}` },
+  }));
+
+/** The problems of the directory an import would make, merged with the one stored now. */
+const afterMerge = (problems: DirectoryProblem[]): ImportProblem[] =>
+  asRowless(problems, { zh: '与现有名录合并后：', en: 'after merging with the current directory: ' });
 
 function ProblemTable(props: { problems: ImportProblem[]; lang: Lang }) {
   const t = (b: Bilingual) => inLang(b, props.lang);
@@ -355,18 +367,7 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
     if (!result.ok) return fail(result.problems, result.rows);
     const current = await loadDirectory(ddb, tables, true);
     const merged = validateDirectory(mergedDirectory(current, result.directory));
-    if (!merged.ok)
-      return fail(
-        merged.problems.map((p) => ({
-          row: null,
-          column: null,
-          message: {
-            zh: `与现有名录合并后：${p.where}：${p.text.zh}`,
-            en: `after merging with the current directory: ${p.where}: ${p.text.en}`,
-          },
-        })),
-        result.rows,
-      );
+    if (!merged.ok) return fail(afterMerge(merged.problems), result.rows);
     const diff = diffDirectory(current, result.directory);
     return page(
       c,
@@ -423,6 +424,14 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
     const current = await loadDirectory(ddb, tables, true);
     const merged = checked?.ok ? validateDirectory(mergedDirectory(current, checked.directory)) : null;
     if (!checked?.ok || !merged?.ok) {
+      // What was wrong, when there is something to say: a directory changed since the preview (or
+      // posted by hand) may clash with the current one, and the page names how.
+      const problems: ImportProblem[] =
+        checked?.ok === false
+          ? asRowless(checked.problems)
+          : merged?.ok === false
+            ? afterMerge(merged.problems)
+            : [];
       return page(
         c,
         TITLE,
@@ -436,6 +445,7 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
               lang,
             )}
           </div>
+          {problems.length > 0 && <ProblemTable problems={problems} lang={lang} />}
           <UploadForm lang={lang} csrf={c.get('csrfToken')} />
         </>,
         400,
