@@ -69,7 +69,14 @@ export const checkEntrySchema = z.object({
   result: z.enum(checkResults),
   note: noteText.optional(),
   floorId: placeId.optional(),
-  roomId: z.string().trim().min(1).max(32).optional(),
+  /** Typed on the page: held to the same rule, one line, before the directory is asked for it. */
+  roomId: z
+    .string()
+    .trim()
+    .min(1)
+    .max(32)
+    .superRefine(refuseFlaws({ singleLine: true }))
+    .optional(),
   /** Keys of photos already uploaded (the case carries them over). */
   photos: z.array(z.string().min(1).max(300)).max(20).optional(),
   /** Who rectifies a failure; defaults to the building's manager (管理员). */

@@ -255,6 +255,50 @@ describe('inspection checklist: saving and finishing', () => {
   });
 });
 
+describe('inspection checklist: the room is held to the safe-text rule', () => {
+  const bad: [string, string][] = [
+    ['a control character', '\u0000A103'],
+    ['a character that was not UTF-8', 'A1\uFFFD03'],
+    ['zero-width characters only', '\u200b\u200b'],
+    ['a line break', 'A1\n03'],
+    ['more than 32 characters', 'A'.repeat(33)],
+  ];
+  it.each(bad)('refuses a roomId with %s on the API, naming the field', async (_, roomId) => {
+    const id = await openRound();
+    const res = await call(s.app, 'POST', `/api/inspections/${id}/results`, {
+      as: 'sup-wang',
+      body: { results: [{ itemId: '6t.safety.1', result: 'pass', roomId }], finish: false },
+    });
+    expect(res.status).toBe(400);
+    const problem = (await res.json()) as { errors: { field: string; message: string }[] };
+    expect(problem.errors.map((e) => e.field)).toContain('results.0.roomId');
+    expect((await roundNow(id)).results).toEqual([]);
+  });
+
+  it('says why beside the item on the page, in its language', async () => {
+    const id = await openRound();
+    const zh = await postChecklist(id, [
+      ['6t.safety.1.result', 'pass'],
+      ['6t.safety.1.roomId', 'A1\u000003'],
+      ['finish', 'false'],
+    ]);
+    expect(zh.status).toBe(400);
+    expect(itemBlock(await zh.text(), '6t.safety.1')).toContain('房间：包含不可见的控制字符');
+    const en = await postChecklist(
+      id,
+      [
+        ['6t.safety.1.result', 'pass'],
+        ['6t.safety.1.roomId', '\u200b'],
+        ['finish', 'false'],
+      ],
+      { query: '?lang=en' },
+    );
+    expect(en.status).toBe(400);
+    expect(itemBlock(await en.text(), '6t.safety.1')).toContain('Room: has only invisible characters');
+    expect((await roundNow(id)).results).toEqual([]);
+  });
+});
+
 describe('inspection checklist: notes are held to the safe-text rule', () => {
   it('refuses a note of zero-width characters or with a bidi override and NUL, naming the item', async () => {
     const id = await openRound();

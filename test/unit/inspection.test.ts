@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { checklistFor, checklistSubmission, periodOf, roundId, scoreRound } from '../../domain/inspection.ts';
+import {
+  checkEntrySchema,
+  checklistFor,
+  checklistSubmission,
+  periodOf,
+  roundId,
+  scoreRound,
+} from '../../domain/inspection.ts';
 
 describe('inspection rounds', () => {
   it('checks the SLA items daily, the on-site dimensions weekly and all 60 monthly', () => {
@@ -57,5 +64,16 @@ describe('inspection rounds', () => {
     expect(checklistSubmission.parse({ results: [{ itemId: '6t.safety.1', result: 'pass' }] }).finish).toBe(
       true,
     );
+  });
+
+  it('holds a room to the safe-text rule, on one line', () => {
+    const room = (roomId: string) =>
+      checkEntrySchema.safeParse({ itemId: '6t.safety.1', result: 'pass', roomId });
+    expect(room(' A103 ').success).toBe(true);
+    for (const bad of ['A1\u000003', 'A1\uFFFD03', '\u200b\u200b', 'A1\n03', 'A1\u202e03', 'A'.repeat(33)]) {
+      const r = room(bad);
+      expect(r.success, JSON.stringify(bad)).toBe(false);
+      expect(r.error?.issues.map((i) => i.path.join('.'))).toContain('roomId');
+    }
   });
 });
