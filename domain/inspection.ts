@@ -87,7 +87,10 @@ export type CheckEntry = z.infer<typeof checkEntrySchema>;
 export const checklistSubmission = z
   .object({
     results: z.array(checkEntrySchema).min(1).max(200),
-    /** false keeps the round open for more results (a round walked in parts). */
+    /**
+     * false keeps the round open for more results (a round walked in parts); true ends it, which
+     * the round's workflow refuses while any checklist item is unanswered.
+     */
     finish: z.boolean().default(true),
   })
   .superRefine((s, ctx) => {

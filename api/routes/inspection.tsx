@@ -391,6 +391,8 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
         if (err.cause.type === InspectionRoundFailure.Closed) throw roundOver();
         if (err.cause.type === InspectionRoundFailure.NotOnChecklist)
           throw new ProblemError('unprocessable', notOnChecklist(offChecklist(round, body.results)));
+        if (err.cause.type === InspectionRoundFailure.Unanswered)
+          throw new UnansweredError(idsOf(err.cause.details?.[0]), round.checklist.length);
         if (err.cause.type === InspectionRoundFailure.BadEntry)
           throw new ProblemError('unprocessable', {
             zh: `无法为不合格项立案（标准项、位置或员工不在名录中）：${m}`,
@@ -502,17 +504,19 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
       });
     }
 
+    // Asked here first to mark the items on the page; the round's workflow decides (below).
+    const unanswered = (left: readonly string[]) =>
+      again(
+        422,
+        Object.fromEntries(left.map((id) => [id, [{ zh: '尚未填写', en: 'not answered yet' }]])),
+        unansweredText(left, round.checklist.length, {
+          zh: '先“保存进度”',
+          en: 'save your progress for now',
+        }),
+      );
     if (finish) {
       const left = unansweredItems(round.checklist, round.results, parsed.data.results);
-      if (left.length > 0) {
-        const unanswered: ItemErrors = Object.fromEntries(
-          left.map((id) => [id, [{ zh: '尚未填写', en: 'not answered yet' }]]),
-        );
-        return again(422, unanswered, {
-          zh: `还有 ${left.length} 项未填写，不能结束检查。请填写全部 ${round.checklist.length} 项后再提交，或先“保存进度”。`,
-          en: `${left.length} of ${round.checklist.length} items are not answered yet, so the round cannot be finished. Answer them all, or save your progress for now.`,
-        });
-      }
+      if (left.length > 0) return unanswered(left);
     }
     // The page posts every answered item again (it shows them filled in): only what changed is
     // sent, so a save keeps who recorded each unchanged result and when, and what the form does
@@ -530,6 +534,7 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
     try {
       await submit(round, caller.person.id, { ...parsed.data, results });
     } catch (err) {
+      if (err instanceof UnansweredError) return unanswered(err.itemIds);
       if (!(err instanceof ProblemError) || err.type === 'forbidden') throw err;
       const problem = typeof err.detail === 'string' ? splitBilingual(err.detail) : err.detail;
       const status = problemTypes[err.type].status;
@@ -553,6 +558,32 @@ const notAssigned = () =>
 
 const roundOverText: Bilingual = { zh: '本次检查已结束', en: 'this round is over' };
 const roundOver = () => new ProblemError('conflict', roundOverText);
+
+const unansweredText = (left: readonly string[], total: number, save: Bilingual): Bilingual => ({
+  zh: `还有 ${left.length} 项未填写，不能结束检查。请填写全部 ${total} 项后再提交，或${save.zh}。`,
+  en: `${left.length} of ${total} items are not answered yet, so the round cannot be finished. Answer them all, or ${save.en}.`,
+});
+
+/** A finish the round's workflow refused while items are unanswered, with their ids. */
+class UnansweredError extends ProblemError {
+  constructor(
+    readonly itemIds: string[],
+    total: number,
+  ) {
+    const text = unansweredText(itemIds, total, {
+      zh: '以 finish: false 保存进度',
+      en: 'send finish: false to save progress',
+    });
+    super('unprocessable', {
+      zh: `${text.zh}未填写：${itemIds.join('、')}`,
+      en: `${text.en} Not answered: ${itemIds.join(', ')}`,
+    });
+  }
+}
+
+/** The item ids a refusal's details carry (none when it carries something else). */
+const idsOf = (d: unknown): string[] =>
+  Array.isArray(d) ? d.filter((x): x is string => typeof x === 'string') : [];
 
 const offChecklist = (round: InspectionRound, results: readonly { itemId: string }[]) =>
   results.map((r) => r.itemId).filter((id) => !round.checklist.includes(id));

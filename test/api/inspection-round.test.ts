@@ -1,7 +1,13 @@
+import { ApplicationFailure, WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../domain/calendar.ts';
 import { checklistFor, roundId, type InspectionRound } from '../../domain/inspection.ts';
-import { getRound } from '../../store/inspections.ts';
+import { getRound, saveRound } from '../../store/inspections.ts';
+import {
+  InspectionRoundFailure,
+  inspectionRoundQuery,
+  recordChecksUpdate,
+} from '../../workflows/inspection-round/messages.ts';
 import { uniqueId } from '../support/stack.ts';
 import { call, startApiStack, tokenFor, type ApiStack } from './harness.ts';
 
@@ -248,10 +254,110 @@ describe('inspection checklist: saving and finishing', () => {
     const id = await openRound();
     const res = await call(s.app, 'POST', `/api/inspections/${id}/results`, {
       as: 'sup-wang',
-      body: { results: [{ itemId: '6t.safety.1', result: 'pass' }] },
+      body: { results: daily.map((itemId) => ({ itemId, result: 'pass' })) },
     });
     expect(res.status).toBe(200);
     expect(((await res.json()) as InspectionRound).status).toBe('completed');
+  });
+});
+
+describe('inspection checklist: the round itself refuses to finish with gaps', () => {
+  it('an API client finishing with items unanswered gets a 422 naming them, and the round stays open', async () => {
+    const id = await openRound();
+    const [first, ...rest] = daily;
+    const res = await call(s.app, 'POST', `/api/inspections/${id}/results`, {
+      as: 'sup-wang',
+      // finish defaults to true on the API.
+      body: { results: [{ itemId: first, result: 'pass' }] },
+    });
+    expect(res.status).toBe(422);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    const problem = (await res.json()) as { detail: string };
+    expect(problem.detail).toContain(`还有 ${rest.length} 项未填写，不能结束检查`);
+    expect(problem.detail).toContain(rest.join('、'));
+    expect(problem.detail).not.toMatch(/unanswered|not answered/);
+    expect(await roundNow(id)).toMatchObject({ status: 'open', results: [] });
+
+    const en = await call(s.app, 'POST', `/api/inspections/${id}/results?lang=en`, {
+      as: 'sup-wang',
+      body: { results: [{ itemId: first, result: 'pass' }], finish: true },
+    });
+    expect(en.status).toBe(422);
+    expect(((await en.json()) as { detail: string }).detail).toContain(
+      `${rest.length} of ${daily.length} items are not answered yet`,
+    );
+
+    // Walked in parts, it finishes once the last item comes.
+    const part = await call(s.app, 'POST', `/api/inspections/${id}/results`, {
+      as: 'sup-wang',
+      body: { results: rest.map((itemId) => ({ itemId, result: 'pass' })), finish: false },
+    });
+    expect(part.status).toBe(200);
+    const done = await call(s.app, 'POST', `/api/inspections/${id}/results`, {
+      as: 'sup-smith',
+      body: { results: [{ itemId: first, result: 'na' }] },
+    });
+    expect(done.status).toBe(200);
+    expect(((await done.json()) as InspectionRound).status).toBe('completed');
+  });
+
+  it('a client talking to Temporal directly is refused by the update validator, with the items', async () => {
+    const id = await openRound();
+    const [first, ...rest] = daily;
+    const handle = s.deps.temporal.workflow.getHandle(id);
+    const err: unknown = await handle
+      .executeUpdate(recordChecksUpdate, {
+        args: [{ by: 'sup-wang', results: [{ itemId: first!, result: 'pass' }], finish: true }],
+      })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+    const cause = (err as WorkflowUpdateFailedError).cause;
+    expect(cause).toBeInstanceOf(ApplicationFailure);
+    expect((cause as ApplicationFailure).type).toBe(InspectionRoundFailure.Unanswered);
+    expect((cause as ApplicationFailure).details?.[0]).toEqual(rest);
+    expect(await handle.query(inspectionRoundQuery)).toMatchObject({ status: 'open', results: [] });
+  });
+
+  it('two supervisors each finishing their half at once do not end the round between them', async () => {
+    const id = await openRound();
+    const half = Math.ceil(daily.length / 2);
+    const post = (as: string, items: string[]) =>
+      call(s.app, 'POST', `/api/inspections/${id}/results`, {
+        as,
+        body: { results: items.map((itemId) => ({ itemId, result: 'pass' })), finish: true },
+      });
+    const both = await Promise.all([
+      post('sup-wang', daily.slice(0, half)),
+      post('sup-smith', daily.slice(half)),
+    ]);
+    // Each half alone leaves the other unanswered, and a refused finish records nothing.
+    expect(both.map((r) => r.status)).toEqual([422, 422]);
+    const round = await s.deps.temporal.workflow.getHandle(id).query(inspectionRoundQuery);
+    expect(round).toMatchObject({ status: 'open', results: [] });
+  });
+
+  it('the page finishing on a stored row that says more than the round knows gets the round’s refusal', async () => {
+    const id = await openRound();
+    const stored = await roundNow(id);
+    // The row the page reads claims every item answered; the round's workflow has none of them.
+    await saveRound(store(), {
+      ...stored,
+      results: daily.map((itemId) => ({ itemId, result: 'pass', by: 'sup-wang', at: stored.due })),
+    });
+    const res = await postChecklist(id, [
+      ...daily.map((itemId): [string, string] => [`${itemId}.result`, 'pass']),
+      ['finish', 'true'],
+    ]);
+    expect(res.status).toBe(422);
+    const page = await res.text();
+    expect(page).toContain(`还有 ${daily.length - 1} 项未填写，不能结束检查`);
+    expect(itemBlock(page, daily[1]!)).toContain('尚未填写');
+    expect(page).not.toContain('unanswered');
+    const round = await s.deps.temporal.workflow.getHandle(id).query(inspectionRoundQuery);
+    expect(round.status).toBe('open');
   });
 });
 

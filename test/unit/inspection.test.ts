@@ -6,6 +6,7 @@ import {
   periodOf,
   roundId,
   scoreRound,
+  unansweredItems,
 } from '../../domain/inspection.ts';
 
 describe('inspection rounds', () => {
@@ -75,5 +76,13 @@ describe('inspection rounds', () => {
       expect(r.success, JSON.stringify(bad)).toBe(false);
       expect(r.error?.issues.map((i) => i.path.join('.'))).toContain('roomId');
     }
+  });
+
+  it('names the items neither the recorded nor the new results answer, in checklist order', () => {
+    const list = ['6t.safety.1', '6t.safety.2', '6t.safety.3'];
+    expect(unansweredItems(list, [{ itemId: '6t.safety.3' }], [{ itemId: '6t.safety.1' }])).toEqual([
+      '6t.safety.2',
+    ]);
+    expect(unansweredItems(list, [], [])).toEqual(list);
   });
 });

@@ -12,6 +12,8 @@ export const InspectionRoundFailure = {
   NotOnChecklist: 'InspectionNotOnChecklist',
   Closed: 'InspectionRoundClosed',
   BadEntry: 'InspectionBadEntry',
+  /** A finish while checklist items are unanswered; its details carry their ids. */
+  Unanswered: 'InspectionUnanswered',
 } as const;
 
 /** Results from the checklist; answers with the round as it now stands (with any cases opened). */

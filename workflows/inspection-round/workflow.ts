@@ -16,6 +16,7 @@ import {
   periodOf,
   roundId,
   scoreRound,
+  unansweredItems,
   type InspectionRound,
   type RoundInput,
   type RoundsInput,
@@ -150,6 +151,16 @@ export async function inspectionRound(input: RoundInput): Promise<InspectionRoun
           throw ApplicationFailure.create({
             message: `not on this round's checklist: ${off.join(', ')}`,
             type: InspectionRoundFailure.NotOnChecklist,
+          });
+        // Decided here, on the round's own results, and not by the page that posted: two
+        // supervisors finishing at once, or a client posting to the API, cannot end a round with
+        // gaps. Results only ever grow, so what is answered now is still answered when it ends.
+        const left = u.finish ? unansweredItems(round.checklist, round.results, u.results) : [];
+        if (left.length > 0)
+          throw ApplicationFailure.create({
+            message: `${left.length} of ${round.checklist.length} items unanswered: ${left.join(', ')}`,
+            type: InspectionRoundFailure.Unanswered,
+            details: [left],
           });
       },
     },
