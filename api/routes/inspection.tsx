@@ -122,6 +122,8 @@ function ChecklistPage(props: {
   errors?: ItemErrors | undefined;
   /** Why the post was refused, when it was. */
   problem?: Bilingual | undefined;
+  /** What the worker said when it was, for whoever is asked to look into it: never the lead. */
+  technical?: string | undefined;
   /** The building as the directory names it, and the due in campus time. */
   buildingName: Bilingual;
   dueText: string;
@@ -212,6 +214,14 @@ function ChecklistPage(props: {
           <p class="error" role="alert" data-problem="">
             {inLang(props.problem, lang)}
           </p>
+        ) : (
+          ''
+        )}
+        {props.technical ? (
+          <details data-technical="">
+            <summary>{t({ zh: '技术细节', en: 'Technical detail' })}</summary>
+            <code>{props.technical}</code>
+          </details>
         ) : (
           ''
         )}
@@ -321,6 +331,7 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
       values?: Record<string, ItemValues>;
       errors?: ItemErrors;
       problem?: Bilingual;
+      technical?: string;
       status?: ContentfulStatusCode;
     } = {},
   ) => {
@@ -338,6 +349,7 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
         values={opts.values ?? savedValues(round)}
         errors={opts.errors}
         problem={opts.problem}
+        technical={opts.technical}
         buildingName={building?.name ?? { zh: round.buildingId, en: round.buildingId }}
         dueText={formatTime(round.due, deps.env.CAMPUS_TZ)}
       />
@@ -393,11 +405,7 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
           throw new ProblemError('unprocessable', notOnChecklist(offChecklist(round, body.results)));
         if (err.cause.type === InspectionRoundFailure.Unanswered)
           throw new UnansweredError(idsOf(err.cause.details?.[0]), round.checklist.length);
-        if (err.cause.type === InspectionRoundFailure.BadEntry)
-          throw new ProblemError('unprocessable', {
-            zh: `无法为不合格项立案（标准项、位置或员工不在名录中）：${m}`,
-            en: `a case could not be opened for a failed item: ${m}`,
-          });
+        if (err.cause.type === InspectionRoundFailure.BadEntry) throw new CaseNotOpenedError(m);
         throw new ProblemError('unprocessable', { zh: m, en: m });
       }
       if (err instanceof WorkflowNotFoundError) throw roundOver();
@@ -535,6 +543,13 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
       await submit(round, caller.person.id, { ...parsed.data, results });
     } catch (err) {
       if (err instanceof UnansweredError) return unanswered(err.itemIds);
+      if (err instanceof CaseNotOpenedError)
+        return checklistPage(c, round, {
+          values,
+          problem: caseNotOpenedText,
+          technical: err.technical,
+          status: 422,
+        });
       if (!(err instanceof ProblemError) || err.type === 'forbidden') throw err;
       const problem = typeof err.detail === 'string' ? splitBilingual(err.detail) : err.detail;
       const status = problemTypes[err.type].status;
@@ -584,6 +599,21 @@ class UnansweredError extends ProblemError {
 /** The item ids a refusal's details carry (none when it carries something else). */
 const idsOf = (d: unknown): string[] =>
   Array.isArray(d) ? d.filter((x): x is string => typeof x === 'string') : [];
+
+const caseNotOpenedText: Bilingual = {
+  zh: '未能为不合格项立案，本次提交未保存。可能是校园名录刚有变动（该位置或整改人员已不在名录中）；请核对后重试，或联系管理员。',
+  en: 'A case could not be opened for a failed item, so this submission was not saved. The campus directory may just have changed (the place or the rectifier is no longer in it); check and try again, or ask an admin.',
+};
+
+/**
+ * A failed item whose case the worker could not open: the reason in the reader's language,
+ * and what the worker said (English, for whoever looks into it) kept apart from it.
+ */
+class CaseNotOpenedError extends ProblemError {
+  constructor(readonly technical: string) {
+    super('unprocessable', caseNotOpenedText, [{ field: 'results', message: technical }]);
+  }
+}
 
 const offChecklist = (round: InspectionRound, results: readonly { itemId: string }[]) =>
   results.map((r) => r.itemId).filter((id) => !round.checklist.includes(id));

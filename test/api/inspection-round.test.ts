@@ -2,13 +2,15 @@ import { ApplicationFailure, WorkflowUpdateFailedError } from '@temporalio/clien
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../domain/calendar.ts';
 import { checklistFor, roundId, type InspectionRound } from '../../domain/inspection.ts';
+import { ensureTables } from '../../infra/local/servers.ts';
+import { saveDirectory } from '../../store/directory.ts';
 import { getRound, saveRound } from '../../store/inspections.ts';
 import {
   InspectionRoundFailure,
   inspectionRoundQuery,
   recordChecksUpdate,
 } from '../../workflows/inspection-round/messages.ts';
-import { uniqueId } from '../support/stack.ts';
+import { ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
 import { call, startApiStack, tokenFor, type ApiStack } from './harness.ts';
 
 /**
@@ -18,8 +20,12 @@ import { call, startApiStack, tokenFor, type ApiStack } from './harness.ts';
  * back on the checklist with what was typed, in the page's language.
  */
 let s: ApiStack;
+// Tables of this file's own: one test takes the staff out of the directory for a while.
+const tables = ownTables(uniqueId('insp'));
 beforeAll(async () => {
-  s = await startApiStack();
+  const aws = testDeps(testEnv(tables));
+  await ensureTables(aws.ddb, aws.tables);
+  s = await startApiStack({}, tables);
 });
 afterAll(async () => {
   await s?.stop();
@@ -402,6 +408,51 @@ describe('inspection checklist: the room is held to the safe-text rule', () => {
     expect(en.status).toBe(400);
     expect(itemBlock(await en.text(), '6t.safety.1')).toContain('Room: has only invisible characters');
     expect((await roundNow(id)).results).toEqual([]);
+  });
+});
+
+describe('inspection checklist: a case that cannot be opened is said in the page’s language', () => {
+  it('keeps the worker’s English reason out of the lead, on the page and the API', async () => {
+    const id = await openRound();
+    const lead = (html: string) =>
+      /<p class="error" role="alert" data-problem="">([^<]*)<\/p>/.exec(html)?.[1];
+    // The directory changes after the page checked it: nobody in it is staff any more.
+    await saveDirectory(s.deps.aws.ddb, s.deps.aws.tables, {
+      ...s.dir,
+      people: s.dir.people.map((p) => ({ ...p, roles: p.roles.filter((r) => r !== 'staff') })),
+    });
+    try {
+      const failed: [string, string][] = [
+        ['6t.safety.1.result', 'fail'],
+        ['6t.safety.1.note', '灭火器过期'],
+        ['finish', 'false'],
+      ];
+      const zh = await postChecklist(id, failed);
+      expect(zh.status).toBe(422);
+      const zhPage = await zh.text();
+      expect(lead(zhPage)).not.toMatch(/[A-Za-z]{4,}/);
+      expect(lead(zhPage)).toContain('未能为不合格项立案，本次提交未保存');
+      // The worker's own words are there for whoever looks into it, apart from the lead.
+      expect(zhPage).toMatch(/<details data-technical="">[\s\S]*the directory has no staff/);
+      expect(itemBlock(zhPage, '6t.safety.1')).toContain('灭火器过期');
+
+      const en = await postChecklist(id, failed, { query: '?lang=en' });
+      expect(en.status).toBe(422);
+      expect(lead(await en.text())).toContain('A case could not be opened for a failed item');
+
+      const api = await call(s.app, 'POST', `/api/inspections/${id}/results`, {
+        as: 'sup-wang',
+        body: { results: [{ itemId: '6t.safety.1', result: 'fail', note: '灭火器过期' }], finish: false },
+      });
+      expect(api.status).toBe(422);
+      const problem = (await api.json()) as { detail: string; errors: { field: string; message: string }[] };
+      expect(problem.detail).toContain('未能为不合格项立案');
+      expect(problem.detail).not.toContain('the directory has no staff');
+      expect(problem.errors).toEqual([{ field: 'results', message: 'the directory has no staff' }]);
+      expect(await roundNow(id)).toMatchObject({ results: [], cases: {} });
+    } finally {
+      await saveDirectory(s.deps.aws.ddb, s.deps.aws.tables, s.dir);
+    }
   });
 });
 
