@@ -14,6 +14,15 @@ import { dateInRange, DATE_RANGE, refuseFlaws } from '../domain/safe-text.ts';
  * components are these, and the compile-time checks at the end tie them to the
  * domain types.
  */
+/**
+ * A whole number from `min` to `max` in a query or form, refused in words a person can act on
+ * (zod's own say "expected number, received NaN" or "期望 number >=1").
+ */
+export function wholeNumber(min: number, max: number) {
+  const error = `须为 ${min} 到 ${max} 之间的整数 / must be a whole number from ${min} to ${max}`;
+  return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+}
+
 export const schemaRegistry = z.registry<{ id: string; description?: string }>();
 const named = <S extends z.ZodType>(id: string, schema: S, description?: string): S => {
   schemaRegistry.add(schema, description ? { id, description } : { id });
@@ -194,7 +203,7 @@ export const caseListQuerySchema = z.strictObject({
   source: z.enum(sources).optional(),
   from: dateOrInstant.optional(),
   to: dateOrInstant.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  limit: wholeNumber(1, 100).default(20),
   cursor: z.string().min(1).max(2048).optional(),
   lang,
 });

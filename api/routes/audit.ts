@@ -25,7 +25,7 @@ import { requireRole } from '../middleware/bearer-auth.ts';
 import { callerLanguage, ProblemError, type Lang } from '../middleware/problems.ts';
 import { bi, documentResponse, JSON_TYPE, problems } from './declare.ts';
 import { streamPieces } from '../stream.ts';
-import { boundedDateOrInstant, storedCaseIdSchema } from '../schemas.ts';
+import { boundedDateOrInstant, storedCaseIdSchema, wholeNumber } from '../schemas.ts';
 
 /**
  * The auditors' read-only surface over the audit trail (a little over 350
@@ -56,7 +56,7 @@ const caseParams = z.object({ caseId: storedCaseIdSchema });
 const historyQuery = z.strictObject({ source: z.enum(['audit', 'temporal']).default('audit'), lang });
 const verifyQuery = z.strictObject({
   caseId: storedCaseIdSchema.optional(),
-  progressEvery: z.coerce.number().int().min(1).max(10_000).default(50),
+  progressEvery: wholeNumber(1, 10_000).default(50),
   lang,
 });
 const caseExportQuery = z.strictObject({ format, lang });

@@ -403,6 +403,20 @@ describe('reading and listing', () => {
     expect(p.errors?.length).toBeGreaterThan(0);
   });
 
+  it.each(['limit=0', 'limit=101', 'limit=ten', 'limit=2.5'])(
+    '%s is refused in words a person can act on, in their language',
+    async (query) => {
+      const zh = await problem(await call(s.app, 'GET', `/api/cases?${query}`, { as: 'audit-he' }), 400);
+      expect(zh.errors).toEqual([{ field: 'limit', message: '须为 1 到 100 之间的整数' }]);
+      const res = await call(s.app, 'GET', `/api/cases?${query}`, {
+        as: 'audit-he',
+        headers: { 'accept-language': 'en' },
+      });
+      const en = await problem(res, 400);
+      expect(en.errors).toEqual([{ field: 'limit', message: 'must be a whole number from 1 to 100' }]);
+    },
+  );
+
   it('the case view is the workflow’s query while the case runs', async () => {
     const { caseId } = createdCaseSchema.parse(
       await (await call(s.app, 'POST', '/api/cases', { as: 'sup-wang', body: newCaseBody() })).json(),

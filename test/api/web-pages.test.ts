@@ -481,7 +481,7 @@ describe('web pages: errors a browser reads', () => {
     };
     const zero = await said('limit=0');
     expect(zero.status).toBe(400);
-    expect(zero.html).toMatch(/data-field="limit"[^>]*>每页条数（1–100）：/);
+    expect(zero.html).toMatch(/data-field="limit"[^>]*>每页条数（1–100）：须为 1 到 100 之间的整数/);
     expect((await said('limit=500')).status).toBe(400);
     // A cursor that is not one of ours, and a range that ends before it starts.
     const cursor = await said('cursor=garbage');

@@ -12,7 +12,7 @@ import { directoryOrFail } from '../../reads.ts';
 import type { AppDeps } from '../../deps.ts';
 import type { WebEnv } from '../../middleware/session.ts';
 import { ProblemError } from '../../middleware/problems.ts';
-import { boundedDate, idSchema } from '../../schemas.ts';
+import { boundedDate, idSchema, wholeNumber } from '../../schemas.ts';
 import {
   DeadlineDue,
   Field,
@@ -54,9 +54,9 @@ export const listQuerySchema = z.object({
   q: z.preprocess(empty, z.string().trim().max(200).optional()),
   sort: z.preprocess(empty, z.enum(['opened', 'due', 'severity', 'stage']).default('opened')),
   cursor: z.preprocess(empty, z.string().max(2048).optional()),
-  page: z.preprocess(empty, z.coerce.number().int().min(1).max(1000).default(1)),
+  page: z.preprocess(empty, wholeNumber(1, 1000).default(1)),
   /** Cases per page. */
-  limit: z.preprocess(empty, z.coerce.number().int().min(1).max(100).default(PAGE_SIZE)),
+  limit: z.preprocess(empty, wholeNumber(1, 100).default(PAGE_SIZE)),
   lang: z.string().optional(),
 });
 export type ListQuery = z.output<typeof listQuerySchema>;
