@@ -55,6 +55,9 @@ export const newReportId = (): string => {
   return `RP-${[...randomBytes(10)].map((b) => alphabet[b % 32]).join('')}`;
 };
 
+/** Whether an id has the shape `newReportId` gives (checked before a read, never instead of one). */
+export const isReportId = (id: string): boolean => /^RP-[0-9A-Z]{10}$/.test(id);
+
 /** Saves a new report, its place in the triage queue and its tracking token, all or nothing. */
 export async function saveReport(
   deps: ReportDeps,

@@ -17,6 +17,7 @@ import {
 import { assertCanRead } from '../middleware/access.ts';
 import { bearerOrSession, type SessionOrBearerEnv } from '../middleware/bearer-or-session.ts';
 import { directoryOrFail, readCase } from '../reads.ts';
+import { getReport, isReportId } from '../../store/reports.ts';
 import type { AppDeps } from '../deps.ts';
 import { callerLanguage, ProblemError, type ProblemType } from '../middleware/problems.ts';
 import { caseIdSchema } from '../schemas.ts';
@@ -94,8 +95,12 @@ export function evidenceRoutes(deps: AppDeps): Hono<EvidenceEnv> {
     return view;
   }
 
-  /** The evidence record, if the caller may read its case; otherwise as if it did not exist. */
-  async function readableEvidence(c: Context<EvidenceEnv>) {
+  /**
+   * The evidence record, if the caller may read its case; otherwise as if it did not exist.
+   * `viaReport`: a scanned report's photo (kept under the report's id) is read through the case
+   * triage opened from that report, the case that may cite it.
+   */
+  async function readableEvidence(c: Context<EvidenceEnv>, opts: { viaReport?: boolean } = {}) {
     const { evidenceId } = paramsOf(c, evidenceParams);
     const record = await getEvidence(deps, evidenceId);
     const missing = new ProblemError('not_found', {
@@ -103,7 +108,11 @@ export function evidenceRoutes(deps: AppDeps): Hono<EvidenceEnv> {
       en: `there is no evidence ${evidenceId}`,
     });
     if (!record) throw missing;
-    await readableCase(c, record.caseId).catch((err: unknown) => {
+    const report =
+      opts.viaReport && isReportId(record.caseId) ? await getReport(deps.aws, record.caseId) : null;
+    if (report && !(report.status === 'case' && report.caseId)) throw missing;
+    const owner = report?.caseId ?? record.caseId;
+    await readableCase(c, owner).catch((err: unknown) => {
       // Someone who may not read the case learns nothing about its files, not even that they exist.
       if (err instanceof ProblemError && err.type === 'forbidden') throw missing;
       throw err;
@@ -173,7 +182,7 @@ export function evidenceRoutes(deps: AppDeps): Hono<EvidenceEnv> {
   });
 
   app.get('/api/evidence/:evidenceId', auth, async (c) => {
-    const record = await readableEvidence(c);
+    const record = await readableEvidence(c, { viaReport: true });
     const url = await refusalsAsProblems(c, () => evidenceUrl(deps, record));
     c.header('cache-control', 'no-store');
     return c.redirect(url, 302);

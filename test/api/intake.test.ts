@@ -8,6 +8,7 @@ import type { ReportTriageState } from '../../workflows/report-triage/messages.t
 import { createSession } from '../../store/sessions.ts';
 import { withdrawUpdate } from '../../workflows/rectification-case/messages.ts';
 import { getReport, triageQueue } from '../../store/reports.ts';
+import { parseEvidenceRef } from '../../store/evidence.ts';
 import { listCases } from '../../store/case-lists.ts';
 import {
   caseViewQuery,
@@ -420,6 +421,18 @@ describe('the photos of the report a case was opened from', () => {
     const verify = await call(s.app, 'GET', `/api/audit/verify?caseId=${caseId}`, { as: 'audit-he' });
     expect(verify.status).toBe(200);
     expect(await verify.json()).toMatchObject({ ok: true, evidence: { checked: 1, broken: [] } });
+
+    // The case page shows the cited photo: whoever may read the case may open it, through the
+    // case; another report's photo, and this one for someone who may not read the case, do not exist.
+    const opened = (ref: string, as: string) =>
+      call(s.app, 'GET', `/api/evidence/${parseEvidenceRef(ref)!.evidenceId}`, { as });
+    for (const reader of ['sup-wang', 'staff-zhou', 'audit-he']) {
+      const res = await opened(own.ref, reader);
+      expect(res.status, reader).toBe(302);
+      expect(res.headers.get('location')).toContain(parseEvidenceRef(own.ref)!.sha256);
+    }
+    expect((await opened(other.ref, 'sup-wang')).status).toBe(404);
+    expect((await opened(own.ref, 'staff-lee')).status).toBe(404);
   });
 });
 

@@ -12,6 +12,7 @@ import { listCases } from '../../../store/case-lists.ts';
 import {
   claimTriage,
   getReport,
+  isReportId,
   recordTriage,
   releaseTriage,
   ReportAlreadyTriagedError,
@@ -257,7 +258,7 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
 
   app.get('/triage/:reportId/photos/:evidenceId', async (c) => {
     const reportId = c.req.param('reportId');
-    const report = /^RP-[0-9A-Z]{10}$/.test(reportId) ? await getReport(deps.aws, reportId) : null;
+    const report = isReportId(reportId) ? await getReport(deps.aws, reportId) : null;
     const wanted = c.req.param('evidenceId');
     if (!report || !report.evidence.some((ref) => parseEvidenceRef(ref)?.evidenceId === wanted))
       return c.notFound();
@@ -273,7 +274,7 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
     const lang = c.get('lang');
     const viewer = c.get('viewer')!;
     const reportId = c.req.param('reportId');
-    const report = /^RP-[0-9A-Z]{10}$/.test(reportId) ? await getReport(deps.aws, reportId) : null;
+    const report = isReportId(reportId) ? await getReport(deps.aws, reportId) : null;
     if (!report) return c.notFound();
     const dir = await directoryOrFail(deps);
     if (!triageBuildings(viewer, dir).includes(report.location.buildingId))
