@@ -392,6 +392,21 @@ describe('the photos of the report a case was opened from', () => {
         as: 'sup-wang',
         body: { causes: [`合页变形，见报告照片 ${ref}`], responsibleId: 'staff-zhou', plan: '更换合页' },
       });
+    // The case page's analysis form checks the photos it names as the API does.
+    const wang = await session('sup-wang');
+    const pageRootCause = await s.app.request(`/app/cases/${caseId}/root-cause`, {
+      method: 'POST',
+      headers: { cookie: wang.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        why1: '合页变形',
+        causes: `合页变形，见照片 ${other.ref}`,
+        responsibleId: 'staff-zhou',
+        plan: '更换合页',
+        _csrf: wang.csrf,
+      }),
+    });
+    expect(pageRootCause.status).toBe(400);
+    expect(await pageRootCause.text()).toContain('该文件属于其他案件');
     const foreign = await rootCause(other.ref);
     expect(foreign.status).toBe(422);
     expect(((await foreign.json()) as { detail: string }).detail).toContain('another case');
