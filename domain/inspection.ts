@@ -77,8 +77,18 @@ export const checkEntrySchema = z.object({
     .max(32)
     .superRefine(refuseFlaws({ singleLine: true }))
     .optional(),
-  /** Keys of photos already uploaded (the case carries them over). */
-  photos: z.array(z.string().min(1).max(300)).max(20).optional(),
+  /** Keys of photos already uploaded (the case carries them over, into its description: text rules). */
+  photos: z
+    .array(
+      z
+        .string()
+        .trim()
+        .min(1)
+        .max(300)
+        .superRefine(refuseFlaws({ singleLine: true })),
+    )
+    .max(20)
+    .optional(),
   /** Who rectifies a failure; defaults to the building's manager (管理员). */
   assigneeId: placeId.optional(),
 });

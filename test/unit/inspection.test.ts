@@ -78,6 +78,17 @@ describe('inspection rounds', () => {
     }
   });
 
+  it('holds each photo key to the safe-text rule too: the failed item’s case carries it in its description', () => {
+    const photo = (key: string) =>
+      checkEntrySchema.safeParse({ itemId: '6t.safety.1', result: 'fail', photos: ['ok.jpg', key] });
+    expect(photo('evidence/2026/a.jpg').success).toBe(true);
+    for (const bad of ['a\u0000.jpg', 'a\uFFFD.jpg', '\u200b', 'a\n.jpg', 'a\u202e.jpg', ' ']) {
+      const r = photo(bad);
+      expect(r.success, JSON.stringify(bad)).toBe(false);
+      expect(r.error?.issues.map((i) => i.path.join('.'))).toContain('photos.1');
+    }
+  });
+
   it('names the items neither the recorded nor the new results answer, in checklist order', () => {
     const list = ['6t.safety.1', '6t.safety.2', '6t.safety.3'];
     expect(unansweredItems(list, [{ itemId: '6t.safety.3' }], [{ itemId: '6t.safety.1' }])).toEqual([
