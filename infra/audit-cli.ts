@@ -11,6 +11,7 @@ import { auditAnchorScheduleSpec } from '../workflows/audit-anchor/schedule.ts';
 import { triggerAnchor } from './anchor-trigger.ts';
 import { ConfigError, parseEnv } from './config.ts';
 import { buildDeps } from './deps.ts';
+import { awsCredentialsConfigured, localDynamoEndpoint } from './local/dynamo-endpoint.ts';
 
 /**
  * The auditors' offline tool: reads the tables directly (the environment
@@ -24,7 +25,9 @@ import { buildDeps } from './deps.ts';
  * of the anchor workflow stands behind the sealed row as behind the nightly ones (a row written
  * straight to the table would be reported as forged by every verify that asks Temporal).
  *
- * Exit codes: 0 all intact, 1 problems found, 2 bad usage or configuration.
+ * Without DYNAMODB_ENDPOINT or any AWS credentials it reads the local stack's tables (`npm start`).
+ *
+ * Exit codes: 0 all intact, 1 problems found, 2 bad usage or configuration, or no store to read.
  */
 const USAGE = `usage:
   npm run audit -- export --from <date|instant> --to <date|instant> [--building <id>] [--format json|csv] [--out <file>]
@@ -163,9 +166,34 @@ function describeProblem(r: {
   return parts.join('; ');
 }
 
+/** Where the tables are, said once on stderr when it is the local stack by default. */
+function tablesAt(env: ReturnType<typeof parseEnv>): ReturnType<typeof parseEnv> {
+  if (env.DYNAMODB_ENDPOINT || awsCredentialsConfigured()) return env;
+  // No AWS credentials and no endpoint: the auditor is beside `npm start`, as `npm run token` assumes.
+  const endpoint = localDynamoEndpoint();
+  process.stderr.write(
+    `reading the local stack's tables at ${endpoint} (npm start; set DYNAMODB_ENDPOINT or AWS credentials for others)\n`,
+  );
+  return { ...env, DYNAMODB_ENDPOINT: endpoint };
+}
+
+/** A store that cannot be reached or signed in to: a line saying which and what to do, not a stack. */
+class StoreUnreachable extends Error {}
+function unreachable(err: unknown, env: ReturnType<typeof parseEnv>): StoreUnreachable | null {
+  const e = err as { code?: string; name?: string; errors?: { code?: string }[] };
+  const where = env.DYNAMODB_ENDPOINT ?? `DynamoDB in ${env.AWS_REGION}`;
+  if (e.code === 'ECONNREFUSED' || e.errors?.some((x) => x.code === 'ECONNREFUSED'))
+    return new StoreUnreachable(
+      `cannot reach ${where}: start the local stack (npm start) or set DYNAMODB_ENDPOINT`,
+    );
+  if (e.name === 'CredentialsProviderError')
+    return new StoreUnreachable(`no AWS credentials to read ${where}: set AWS_PROFILE or AWS_ACCESS_KEY_ID`);
+  return null;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const env = parseEnv();
+  const env = tablesAt(parseEnv());
   const built = buildDeps(env);
   const deps = built.aws;
   try {
@@ -179,6 +207,8 @@ async function main(argv: string[]): Promise<number> {
       default:
         throw new UsageError(command ? `unknown command ${command}` : 'no command given');
     }
+  } catch (err) {
+    throw unreachable(err, env) ?? err;
   } finally {
     await built.close();
   }
@@ -195,6 +225,11 @@ main(process.argv.slice(2)).then(
       (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
     ) {
       process.stderr.write(`${(err as Error).message}\n${err instanceof ConfigError ? '' : USAGE}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    if (err instanceof StoreUnreachable) {
+      process.stderr.write(`${err.message}\n`);
       process.exitCode = 2;
       return;
     }

@@ -3,6 +3,7 @@ import { loadDirectory } from '../../store/directory.ts';
 import { LOGIN_LINK_SECONDS, issueLoginLink } from '../../store/sessions.ts';
 import { ConfigError, parseEnv } from '../config.ts';
 import { quietSdkNodeVersionNotice } from './quiet.ts';
+import { localDynamoEndpoint } from './dynamo-endpoint.ts';
 
 /**
  * `npm run --silent login-link -- <personId>`: prints a one-time sign-in URL
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
   const personId = args[0];
   if (args.length !== 1 || !personId || personId.startsWith('-')) throw new UsageError(USAGE);
   const env = parseEnv();
-  const endpoint = env.DYNAMODB_ENDPOINT ?? `http://127.0.0.1:${process.env.DYNAMODB_PORT || '8000'}`;
+  const endpoint = env.DYNAMODB_ENDPOINT ?? localDynamoEndpoint();
   const ddb = new DynamoDBClient({
     region: env.AWS_REGION,
     endpoint,

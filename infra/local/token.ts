@@ -7,6 +7,7 @@ import { buildDeps } from '../deps.ts';
 import { dataDir, projectRoot } from './paths.ts';
 import { quietSdkNodeVersionNotice } from './quiet.ts';
 import { localSecrets } from './secrets.ts';
+import { localDynamoEndpoint } from './dynamo-endpoint.ts';
 
 /**
  * `npm run --silent token -- <personId>` or `-- --role <role>`: prints a local
@@ -35,7 +36,7 @@ function parseArgs(argv: string[]): { personId?: string; role?: Role } {
 }
 
 async function directory(env: ReturnType<typeof parseEnv>): Promise<{ dir: Directory; from: string }> {
-  const endpoint = env.DYNAMODB_ENDPOINT ?? `http://127.0.0.1:${process.env.DYNAMODB_PORT || '8000'}`;
+  const endpoint = env.DYNAMODB_ENDPOINT ?? localDynamoEndpoint();
   // One quick try: when the local stack is down we read the file instead.
   const deps = buildDeps({ ...env, DYNAMODB_ENDPOINT: endpoint }, { awsMaxAttempts: 1 });
   try {

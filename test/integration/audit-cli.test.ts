@@ -74,6 +74,34 @@ describe('npm run audit', () => {
     expect(body.cases[0]?.trail).toHaveLength(2);
   });
 
+  it('beside npm start, without DYNAMODB_ENDPOINT or AWS credentials, reads the local stack; unreachable, says so in a line', async () => {
+    const stack = inject('stack');
+    const home = await mkdtemp(path.join(tmpdir(), 'audit-home-')); // no ~/.aws here
+    const tables = {
+      TABLE_CASES: stack.tables.cases,
+      TABLE_AUDIT: stack.tables.audit,
+      TABLE_DIRECTORY: stack.tables.directory,
+      TABLE_OPS: stack.tables.ops,
+    };
+    const port = new URL(stack.dynamoEndpoint).port;
+    const caseId = uniqueId('ZG-CLI-LOCAL');
+    await seedCase(deps, caseId, 2);
+    const ok = await runAuditCli(['verify', '--case', caseId], {
+      ...tables,
+      HOME: home,
+      DYNAMODB_PORT: port,
+    });
+    expect(ok.stderr).toContain(`reading the local stack's tables at http://127.0.0.1:${port}`);
+    expect(ok.stderr).toContain(`${caseId}: intact`);
+    expect(ok.code).toBe(0);
+
+    // Nothing listening: one line naming where it looked and what to do, exit 2, no stack trace.
+    const down = await runAuditCli(['verify'], { ...tables, HOME: home, DYNAMODB_PORT: '9' });
+    expect(down.code).toBe(2);
+    expect(down.stderr).toContain('cannot reach http://127.0.0.1:9: start the local stack (npm start)');
+    expect(down.stderr).not.toMatch(/^\s+at /m);
+  });
+
   it('bad usage exits 2 with the usage text', async () => {
     const r = await audit(['export', '--from', 'June']);
     expect(r.code).toBe(2);
