@@ -543,24 +543,50 @@ export async function confirmUpload(
  * the same declared-type, size and content checks, then the same record.
  */
 /** What a form's file would store: its declared metadata, its type and its bytes. Throws EvidenceError. */
+const PHOTO_TYPES: readonly string[] = ['image/jpeg', 'image/png', 'image/webp'];
+
+/** Where only a photo is asked for (a scanned report's form): a PDF or anything else is not one. */
+const notAPhoto = (field: string) =>
+  new EvidenceError(
+    'unsupported_type',
+    {
+      zh: '只能上传照片（JPEG、PNG 或 WebP）；请上传手机拍摄的原始照片',
+      en: 'only photos are taken here (JPEG, PNG or WebP): upload the photo as your phone took it',
+    },
+    field,
+  );
+
+/** `photosOnly`: JPEG, PNG or WebP by declaration and by content, where a form asks for photos. */
 export async function checkedFile(input: {
   file: Blob;
   fileName?: string;
   contentType?: string;
+  photosOnly?: boolean;
 }): Promise<{ declared: { fileName: string; contentType: string; size: number }; bytes: Uint8Array }> {
   const fileName = input.fileName ?? (input.file instanceof File ? input.file.name : '');
   const contentType = input.contentType ?? input.file.type;
   const declared = { fileName, contentType, size: input.file.size };
+  if (input.photosOnly && !PHOTO_TYPES.includes(contentType)) throw notAPhoto('contentType');
   const type = checkDeclared(declared);
   const bytes = new Uint8Array(await input.file.arrayBuffer());
-  const refusal = contentRefusal(type, bytes.subarray(0, 16));
-  if (refusal) throw refusal;
+  const head = bytes.subarray(0, 16);
+  const refusal = contentRefusal(type, head);
+  // A photo of another kind than declared is told so; a PDF or unknown bytes are not a photo.
+  if (refusal)
+    throw input.photosOnly && !PHOTO_TYPES.includes(sniffType(head) ?? '') ? notAPhoto('file') : refusal;
   return { declared, bytes };
 }
 
 export async function putEvidence(
   deps: EvidenceDeps,
-  input: { caseId: string; uploaderId: string; file: Blob; fileName?: string; contentType?: string },
+  input: {
+    caseId: string;
+    uploaderId: string;
+    file: Blob;
+    fileName?: string;
+    contentType?: string;
+    photosOnly?: boolean;
+  },
 ): Promise<ConfirmedEvidence> {
   // Refused before anything is stored: a form post has the bytes in hand already.
   const { declared, bytes } = await checkedFile(input);

@@ -29,7 +29,7 @@ import {
   type Report,
 } from '../../store/reports.ts';
 import { submitFollowUpUpdate } from '../../workflows/rectification-case/messages.ts';
-import { readCase } from '../reads.ts';
+import { assertBuilding, directoryOrFail, readCase } from '../reads.ts';
 import { notifyReporter, startTriageChase } from '../report-notices.ts';
 import type { AppDeps } from '../deps.ts';
 import { sessionMiddleware, type WebEnv } from '../middleware/session.ts';
@@ -39,6 +39,7 @@ import { stageLabel } from '../../domain/stage-labels.ts';
 import { clientIp } from './action-links.tsx';
 import { ProblemError } from '../middleware/problems.ts';
 import { readForm, unreadableForm } from '../form-body.ts';
+import { idSchema } from '../schemas.ts';
 
 /**
  * The public side of intake, no account needed: the places and their codes,
@@ -258,6 +259,9 @@ const ratedByLink = (view: CaseView, report: Report) =>
   view.reporter !== undefined &&
   view.reporter.email === report.contact;
 
+/** GET /api/places' query (exported for the document): one building of the directory, or every one. */
+export const placesQuery = z.object({ buildingId: idSchema.optional() });
+
 export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const anonymousAllowed = deps.env.INTAKE_ALLOW_ANONYMOUS === 'true';
@@ -272,15 +276,19 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
   };
 
   app.get('/api/places', async (c) => {
-    const buildingId = c.req.query('buildingId');
-    if (buildingId !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/.test(buildingId)) {
+    const q = placesQuery.safeParse(c.req.query());
+    if (!q.success) {
       throw new ProblemError(
         'validation',
         { zh: 'buildingId 不是合法的编号', en: 'buildingId is not an id' },
         [{ field: 'buildingId', message: 'not an id' }],
       );
     }
-    const places = listPlaces(await directory(), buildingId);
+    const { buildingId } = q.data;
+    // Like every other read of the directory: 503 before it is loaded, 404 for a building it lacks.
+    const dir = await directoryOrFail(deps);
+    assertBuilding(dir, buildingId);
+    const places = listPlaces(dir, buildingId);
     return c.json({
       items: places.map((p) => ({
         code: p.code,
@@ -424,7 +432,7 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
         errors.photo = { zh: `最多 ${MAX_PHOTOS} 张照片`, en: `at most ${MAX_PHOTOS} photos` };
       if (!errors.photo) {
         for (const photo of photos) {
-          const refused = await checkedFile({ file: photo }).then(
+          const refused = await checkedFile({ file: photo, photosOnly: true }).then(
             () => null,
             (err: unknown) => {
               if (err instanceof EvidenceError) return err;
@@ -452,6 +460,7 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
             caseId: reportId,
             uploaderId: `reporter:${reportId}`,
             file: photo,
+            photosOnly: true,
           });
           evidence.push(saved.ref);
         } catch (err) {

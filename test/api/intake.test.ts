@@ -720,7 +720,7 @@ describe('limits and hostile input', () => {
       { photos: [photo(fakeFiles.text(), 'a.txt', 'text/plain')] },
     );
     expect(wrongType.status).toBe(400);
-    expect(await wrongType.text()).toContain('不支持的文件类型');
+    expect(await wrongType.text()).toContain('只能上传照片（JPEG、PNG 或 WebP）');
     const fakeExt = await report(
       code,
       { kind: 'repair', description: marker },
@@ -734,6 +734,21 @@ describe('limits and hostile input', () => {
     );
     expect(mismatch.status).toBe(400);
     expect(await mismatch.text()).toContain('与声明的 JPEG');
+    // The form asks for photos: a PDF is refused as not one, declared so or dressed as a JPEG.
+    for (const [name, type] of [
+      ['a.pdf', 'application/pdf'],
+      ['a.jpg', 'image/jpeg'],
+    ] as const) {
+      const pdf = await report(
+        code,
+        { kind: 'repair', description: marker },
+        { photos: [photo(fakeFiles.pdf(), name, type)] },
+      );
+      expect(pdf.status, type).toBe(400);
+      const html = await pdf.text();
+      expect(html).toContain('只能上传照片（JPEG、PNG 或 WebP）');
+      expect(html).not.toContain('PDF 原件');
+    }
     const tooMany = await report(
       code,
       { kind: 'repair', description: marker },
