@@ -377,8 +377,9 @@ export function completionProblem(duty: DutyDefinition, c: CompletionInput): Bil
   const missing = duty.evidence.filter((k) => !c.evidence.some((e) => e.kind === k));
   if (missing.length > 0)
     return {
-      zh: `缺少佐证材料：${missing.map((k) => evidenceNames[k].zh).join('、')}`,
-      en: `evidence missing: ${missing.map((k) => evidenceNames[k].en.toLowerCase()).join(', ')}`,
+      // The kind as the API takes it beside its name: a client reads which value to send.
+      zh: `缺少佐证材料：${missing.map((k) => `${evidenceNames[k].zh}（kind: ${k}）`).join('、')}`,
+      en: `evidence missing: ${missing.map((k) => `${evidenceNames[k].en.toLowerCase()} (kind: ${k})`).join(', ')}`,
     };
   if (duty.minMinutes !== undefined && (c.minutes ?? 0) < duty.minMinutes)
     return {

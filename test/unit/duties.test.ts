@@ -227,7 +227,7 @@ describe('completions', () => {
         duty('cultural-activities'),
         parse({ evidence: [{ kind: 'plan', ref: 'plans/a.pdf' }] }),
       )?.en,
-    ).toBe('evidence missing: photos');
+    ).toBe('evidence missing: photos (kind: photo)');
     expect(
       completionProblem(
         duty('cultural-activities'),
