@@ -39,6 +39,7 @@ import { buildPolicy } from '../domain/case-policy.ts';
 import { standardItem } from '../domain/standards/catalogue.ts';
 import { locationExists, withSupervision, type Directory } from '../domain/directory.ts';
 import { canonicalJson } from '../domain/hash-chain.ts';
+import { splitBilingual } from '../domain/text.ts';
 import type { rectificationCaseV2 } from '../workflows/rectification-case/workflow.ts';
 import { activityCalendar } from '../infra/calendar.ts';
 import { openedUpdate, type StepAck } from '../workflows/rectification-case/messages.ts';
@@ -487,10 +488,10 @@ export function stepRefusal(
   return refusalProblem(refusal);
 }
 
-/** A refusal from domain/ as a problem: a budget refusal names its budget, in the caller's language. */
+/** A refusal from domain/ as a problem: each half of its "English / 中文" message, or its budget's. */
 export function refusalProblem(r: StepRefusal): ProblemError {
   const type = r.kind === 'invalid' ? 'unprocessable' : r.kind;
-  if (!isBudgetRefusal(r)) return new ProblemError(type, r.message);
+  if (!isBudgetRefusal(r)) return new ProblemError(type, splitBilingual(r.message));
   return new ProblemError(type, r.text, undefined, { budget: r.budget, limit: r.limit });
 }
 

@@ -165,7 +165,7 @@ export const pauseRequestSchema = named(
   'PauseRequest',
   z.strictObject({
     reason: z.enum(pauseReasons, {
-      error: `须从列表中选择暂停原因 / choose a pause reason from the list: ${pauseReasons.join(', ')}`,
+      error: `须从列表中选择暂停原因：${pauseReasons.join(', ')} / choose a pause reason from the list: ${pauseReasons.join(', ')}`,
     }),
     note: z.string().trim().max(500).pipe(safeString()).default(''),
   }),

@@ -8,7 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { Bilingual, Lang } from '../../domain/text.ts';
+import { splitBilingual, type Bilingual, type Lang } from '../../domain/text.ts';
 import { CaseFailure } from '../../workflows/rectification-case/messages.ts';
 
 /**
@@ -109,8 +109,9 @@ const refusalTypes: Record<string, ProblemType> = {
  * The one place that turns what a handler threw into a problem: our own
  * ProblemErrors, Hono's HTTP exceptions, and Temporal's errors. A step the
  * running case refused in its update validator (its pinned policy decides)
- * keeps its reason and becomes 403/409/422. Returns null for anything
- * unexpected: the caller logs it and answers a generic 500.
+ * keeps its reason, in the caller's language, and becomes 403/409/422.
+ * Returns null for anything unexpected: the caller logs it and answers a
+ * generic 500.
  */
 export function toProblem(err: unknown): ProblemError | null {
   if (err instanceof ProblemError) return err;
@@ -142,7 +143,8 @@ export function toProblem(err: unknown): ProblemError | null {
           budget: named.budget,
           limit: named.limit,
         });
-      return new ProblemError(type, err.cause.message);
+      // A refusal is written "English / 中文" (domain/case-model.ts): the caller reads their half.
+      return new ProblemError(type, splitBilingual(err.cause.message));
     }
   }
   if (err instanceof HTTPException) {

@@ -132,9 +132,12 @@ async function readJson(c: Context): Promise<unknown> {
   try {
     return JSON.parse(raw) as unknown;
   } catch (err) {
+    // The parser's words are English whatever the caller reads; only where it broke is kept.
+    const offset = /at position (\d+)/.exec((err as Error).message)?.[1];
+    const at = offset === undefined ? null : Number(offset) + 1;
     throw new ProblemError('validation', {
-      zh: `请求体不是合法的 JSON：${(err as Error).message}`,
-      en: `the request body is not valid JSON: ${(err as Error).message}`,
+      zh: `请求体不是合法的 JSON${at === null ? '' : `（第 ${at} 个字符处出错）`}`,
+      en: `the request body is not valid JSON${at === null ? '' : ` (at character ${at})`}`,
     });
   }
 }

@@ -15,14 +15,17 @@ const YEARS = { min: 2000, max: 2100 } as const;
 const yearParams = z.strictObject({
   year: z
     .string()
-    .regex(/^\d{4}$/, `year must be four digits, ${YEARS.min} to ${YEARS.max}, like 2027`)
+    .regex(
+      /^\d{4}$/,
+      `年份须为四位数字，${YEARS.min} 到 ${YEARS.max} 之间，如 2027 / year must be four digits, ${YEARS.min} to ${YEARS.max}, like 2027`,
+    )
     .transform(Number)
     .pipe(
       z
         .number()
         .int()
-        .min(YEARS.min, `year must be ${YEARS.min} or later`)
-        .max(YEARS.max, `year must be ${YEARS.max} or earlier`),
+        .min(YEARS.min, `年份不能早于 ${YEARS.min} / year must be ${YEARS.min} or later`)
+        .max(YEARS.max, `年份不能晚于 ${YEARS.max} / year must be ${YEARS.max} or earlier`),
     ),
 });
 

@@ -28,7 +28,10 @@ const effectParams = z.object({
   caseId: caseIdSchema,
   effectId: z
     .string()
-    .regex(/^x\d{1,9}$/, 'an effect id as the list shows it (x1, x2, …)')
+    .regex(
+      /^x\d{1,9}$/,
+      '须为列表中显示的操作编号（x1、x2……） / an effect id as the list shows it (x1, x2, …)',
+    )
     .openapi({ param: { name: 'effectId', in: 'path' }, example: 'x1' }),
 });
 

@@ -211,6 +211,51 @@ describe('who may take which step', () => {
     const pz = await expectProblem(zh, 403, /员工和审计人员不能/);
     expect(pz.title).toBe('无权执行此操作');
   });
+
+  // The running case refuses in "English / 中文"; the caller reads only their own half.
+  const HAN = /\p{Script=Han}/u;
+  it.each([
+    [
+      'withdraw',
+      'staff-zhou',
+      { reason: 'no' },
+      403,
+      'only a supervisor of this building may withdraw the case',
+      '只有本楼栋主管可以撤销案件',
+    ],
+    [
+      'adjudication',
+      'sup-wang',
+      { decision: 'proceed', notes: 'x' },
+      409,
+      'step adjudication is not open while the case is analysing; it needs stage adjudicating',
+      '案件当前处于「原因分析」，不能执行此操作（需处于「异议裁决」）',
+    ],
+    ['comments', 'audit-he', { text: '看过' }, 403, 'auditors have read-only access', '审计人员只读'],
+  ] as const)(
+    'the case’s refusal of %s by %s is in the caller’s language only',
+    async (path, who, body, status, en, zh) => {
+      const url = `/api/cases/${caseA}/${path}`;
+      const pe = await expectProblem(
+        await call(s.app, 'POST', url, { as: who, body, headers: { 'accept-language': 'en-GB,en;q=0.8' } }),
+        status,
+      );
+      expect(pe.detail).toBe(en);
+      expect(pe.detail).not.toMatch(HAN);
+      const pq = await expectProblem(await call(s.app, 'POST', `${url}?lang=en`, { as: who, body }), status);
+      expect(pq.detail).toBe(en);
+      const pz = await expectProblem(
+        await call(s.app, 'POST', url, { as: who, body, headers: { 'accept-language': 'zh-CN,zh;q=0.9' } }),
+        status,
+      );
+      expect(pz.detail).toBe(zh);
+      expect(pz.detail).not.toMatch(/[A-Za-z]/);
+      // No language asked for: zh-CN.
+      expect((await expectProblem(await call(s.app, 'POST', url, { as: who, body }), status)).detail).toBe(
+        zh,
+      );
+    },
+  );
 });
 
 describe('who sees which cases in a list', () => {

@@ -63,6 +63,19 @@ describe('GET /api/calendar/{year}', () => {
     expect(p.errors?.[0]?.field).toBe('year');
   });
 
+  it('says what is wrong with the year in the caller’s language only', async () => {
+    const refused = async (year: string, lang: string) => {
+      const res = await call(s.app, 'GET', `/api/calendar/${year}?lang=${lang}`, { as: 'staff-zhou' });
+      expect(res.status).toBe(400);
+      return problemSchema.parse(await res.json()).errors?.[0]?.message;
+    };
+    expect(await refused('1999', 'zh-CN')).toBe('年份不能早于 2000');
+    expect(await refused('1999', 'en')).toBe('year must be 2000 or later');
+    expect(await refused('2101', 'zh-CN')).toBe('年份不能晚于 2100');
+    expect(await refused('abc', 'zh-CN')).toBe('年份须为四位数字，2000 到 2100 之间，如 2027');
+    expect(await refused('abc', 'en')).toBe('year must be four digits, 2000 to 2100, like 2027');
+  });
+
   it('needs a signed-in caller', async () => {
     const res = await call(s.app, 'GET', '/api/calendar/2026');
     expect(res.status).toBe(401);

@@ -86,12 +86,25 @@ describe('case clocks through the API', () => {
     expect(moved.assigneeId).toBe('staff-lee');
     expect(moved.timeline.at(-1)).toMatchObject({ action: 'reassigned', actorId: 'sup-wang' });
 
-    await problem(await post('pause', 'staff-lee', { reason: 'lunch' }), 400);
+    // The Chinese half names the reasons allowed, as the English one does.
+    const lunch = await problem(await post('pause', 'staff-lee', { reason: 'lunch' }), 400);
+    expect(lunch.errors?.[0]).toEqual({
+      field: 'reason',
+      message: '须从列表中选择暂停原因：waiting_for_parts, student_absent, outside_contractor',
+    });
     await problem(await post('pause', 'staff-zhou', { reason: 'waiting_for_parts' }), 403);
     expect((await post('pause', 'staff-lee', { reason: 'waiting_for_parts', note: '等配件' })).status).toBe(
       200,
     );
-    await problem(await post('pause/decision', 'staff-lee', { approve: true }), 403);
+    // The case's refusal, in the caller's language only.
+    expect((await problem(await post('pause/decision', 'staff-lee', { approve: true }), 403)).detail).toBe(
+      '只有本楼栋主管可以审批暂停',
+    );
+    const inEn = await call(s.app, 'POST', `/api/cases/${caseId}/pause/decision?lang=en`, {
+      as: 'staff-lee',
+      body: { approve: true },
+    });
+    expect((await problem(inEn, 403)).detail).toBe('only a supervisor of this building may decide a pause');
     const decided = caseViewSchema.parse(
       await (await post('pause/decision', 'sup-wang', { approve: true })).json(),
     );

@@ -55,7 +55,20 @@ describe('request bodies', () => {
       raw: '{"title":',
       headers: { 'content-type': 'application/json' },
     });
-    expect((await problem(bad, 400)).detail).toMatch(/JSON/);
+    // Our words in the caller's language, not the parser's English; where it broke, counted from 1.
+    expect((await problem(bad, 400)).detail).toBe('请求体不是合法的 JSON');
+    const badAt = (lang: string) =>
+      call(s.app, 'POST', `/api/cases?lang=${lang}`, {
+        as: 'sup-wang',
+        raw: '{title: 1}',
+        headers: { 'content-type': 'application/json' },
+      });
+    expect((await problem(await badAt('zh-CN'), 400)).detail).toBe(
+      '请求体不是合法的 JSON（第 2 个字符处出错）',
+    );
+    expect((await problem(await badAt('en'), 400)).detail).toBe(
+      'the request body is not valid JSON (at character 2)',
+    );
 
     const zh = await problem(
       await call(s.app, 'POST', '/api/cases', { as: 'sup-wang', body: { title: '' } }),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readChain } from '../../store/audit-chain.ts';
-import { caseViewSchema, createdCaseSchema } from '../../api/schemas.ts';
+import { caseViewSchema, createdCaseSchema, problemSchema } from '../../api/schemas.ts';
 import { verifyChain } from '../../domain/hash-chain.ts';
 import { uniqueId } from '../support/stack.ts';
 import {
@@ -88,6 +88,24 @@ describe('a whole case through HTTP and email links only', () => {
       body: { summary: '已更换阀芯', evidence: ['photo-1.jpg'] },
     });
     expect(rect.status).toBe(200);
+    // The case refuses a review by staff, in the caller's language only (its message holds both).
+    const byStaff = async (headers: Record<string, string>) => {
+      const res = await call(s.app, 'POST', `/api/cases/${caseId}/review`, {
+        as: 'staff-zhou',
+        body: { passed: true, notes: 'ok' },
+        headers,
+      });
+      expect(res.status).toBe(403);
+      return problemSchema.parse(await res.json());
+    };
+    expect(await byStaff({ 'accept-language': 'en' })).toMatchObject({
+      title: 'Not allowed',
+      detail: 'only a supervisor of this building may do the review',
+    });
+    expect(await byStaff({ 'accept-language': 'zh-CN' })).toMatchObject({
+      title: '无权执行此操作',
+      detail: '只有本楼栋主管可以复查',
+    });
     const review = await call(s.app, 'POST', `/api/cases/${caseId}/review`, {
       as: 'sup-wang',
       body: { passed: true, notes: '复查合格' },

@@ -1,6 +1,6 @@
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caseViewSchema, createdCaseSchema } from '../../api/schemas.ts';
+import { caseViewSchema, createdCaseSchema, problemSchema } from '../../api/schemas.ts';
 import { EffectFailure } from '../../domain/effect-failure.ts';
 import { freePort } from '../../infra/local/servers.ts';
 import { readChain } from '../../store/audit-chain.ts';
@@ -158,6 +158,14 @@ describe('a case whose mail is refused for good', () => {
     });
     expect(unknown.status).toBe(404);
     expect(unknown.headers.get('content-type')).toContain('application/problem+json');
+    // An id not shaped as the list shows it is a 400 in the caller's language.
+    const misshapen = await call(s.app, 'POST', `/api/admin/stuck-cases/${caseId}/effects/e1/dismiss`, {
+      as: 'admin-xu',
+    });
+    expect(misshapen.status).toBe(400);
+    expect(problemSchema.parse(await misshapen.json()).errors).toEqual([
+      { field: 'effectId', message: '须为列表中显示的操作编号（x1、x2……）' },
+    ]);
     const byOther = await call(s.app, 'POST', `/api/admin/stuck-cases/${caseId}/effects/x1/dismiss`, {
       as: 'sup-wang',
     });
