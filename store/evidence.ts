@@ -546,7 +546,7 @@ export async function confirmUpload(
 const PHOTO_TYPES: readonly string[] = ['image/jpeg', 'image/png', 'image/webp'];
 
 /** Where only a photo is asked for (a scanned report's form): a PDF or anything else is not one. */
-const notAPhoto = (field: string) =>
+const notAPhoto = (field: 'contentType' | 'file') =>
   new EvidenceError(
     'unsupported_type',
     {

@@ -4,13 +4,14 @@ import path from 'node:path';
 import { listPlaces } from '../../domain/places.ts';
 import { qrSheets, sheetsHtml } from '../../api/pages/qr-sheet.ts';
 import { parseEnv } from '../config.ts';
-import { readDirectoryFile } from '../../store/directory.ts';
 import { projectRoot } from './paths.ts';
+import { runningDirectory } from './running-directory.ts';
 
 /**
  * `npm run qr -- <buildingId>`: the building's printable code sheets, as one
  * SVG per A4 page and, where Chromium is installed, one PDF of them all.
- * Reads the directory file (RECTIFY_DIRECTORY_FILE, else the demo campus).
+ * Reads the directory the running `npm start` holds (an admin's import included), else the
+ * directory file (RECTIFY_DIRECTORY_FILE, else the demo campus).
  */
 const say = (line: string) => process.stderr.write(`[qr] ${line}\n`);
 const buildingId = process.argv[2];
@@ -19,11 +20,10 @@ if (!buildingId || buildingId.startsWith('-')) {
   process.exit(2);
 }
 const env = parseEnv(process.env);
-const file = process.env.RECTIFY_DIRECTORY_FILE ?? path.join(projectRoot, 'infra/local/demo-campus.json');
-const dir = await readDirectoryFile(file);
+const { dir, from } = await runningDirectory(env);
 const building = dir.buildings.find((b) => b.id === buildingId);
 if (!building) {
-  say(`no building '${buildingId}' in ${file}; known: ${dir.buildings.map((b) => b.id).join(', ')}`);
+  say(`no building '${buildingId}' in ${from}; known: ${dir.buildings.map((b) => b.id).join(', ')}`);
   process.exit(1);
 }
 const baseUrl = env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`;

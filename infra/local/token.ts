@@ -1,13 +1,10 @@
-import path from 'node:path';
-import { loadDirectory, readDirectoryFile } from '../../store/directory.ts';
 import { issueLocalToken } from '../../api/auth.ts';
-import { roles, type Directory, type Role } from '../../domain/directory.ts';
+import { roles, type Role } from '../../domain/directory.ts';
 import { ConfigError, parseEnv } from '../config.ts';
-import { buildDeps } from '../deps.ts';
-import { dataDir, projectRoot } from './paths.ts';
+import { dataDir } from './paths.ts';
 import { quietSdkNodeVersionNotice } from './quiet.ts';
 import { localSecrets } from './secrets.ts';
-import { localDynamoEndpoint } from './dynamo-endpoint.ts';
+import { runningDirectory } from './running-directory.ts';
 
 /**
  * `npm run --silent token -- <personId>` or `-- --role <role>`: prints a local
@@ -35,22 +32,6 @@ function parseArgs(argv: string[]): { personId?: string; role?: Role } {
   return { personId: first };
 }
 
-async function directory(env: ReturnType<typeof parseEnv>): Promise<{ dir: Directory; from: string }> {
-  const endpoint = env.DYNAMODB_ENDPOINT ?? localDynamoEndpoint();
-  // One quick try: when the local stack is down we read the file instead.
-  const deps = buildDeps({ ...env, DYNAMODB_ENDPOINT: endpoint }, { awsMaxAttempts: 1 });
-  try {
-    const dir = await loadDirectory(deps.aws.ddb, deps.aws.tables, true);
-    if (dir) return { dir, from: `DynamoDB at ${endpoint}` };
-  } catch {
-    // Not running, or no tables yet: fall through to the file `npm start` would load.
-  } finally {
-    await deps.close();
-  }
-  const file = process.env.RECTIFY_DIRECTORY_FILE || path.join(projectRoot, 'infra/local/demo-campus.json');
-  return { dir: await readDirectoryFile(file), from: file };
-}
-
 async function main(): Promise<void> {
   quietSdkNodeVersionNotice();
   if (process.env.RECTIFY_MODE === 'production') {
@@ -60,7 +41,7 @@ async function main(): Promise<void> {
   }
   const want = parseArgs(process.argv.slice(2));
   const env = parseEnv();
-  const { dir, from } = await directory(env);
+  const { dir, from } = await runningDirectory(env);
   const person = want.personId
     ? dir.people.find((p) => p.id === want.personId)
     : dir.people.find((p) => want.role !== undefined && p.roles.includes(want.role));
