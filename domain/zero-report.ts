@@ -109,7 +109,12 @@ export type ReturnEntry = z.infer<typeof entry>;
  */
 export const zeroReportBody = z
   .object({
-    cellId: z.string().min(1).max(80).optional(),
+    cellId: z
+      .string()
+      .min(1)
+      .max(80)
+      .pipe(safe({ singleLine: true }))
+      .optional(),
     none: z.boolean().optional(),
     late: z.array(entry).max(200).default([]),
     absent: z.array(entry).max(200).default([]),

@@ -1,7 +1,14 @@
 import type { OpenAPIHono, RouteConfig } from '@hono/zod-openapi';
 import type { BlankEnv } from 'hono/types';
+import type { z } from 'zod';
+import { checklistSubmission } from '../../domain/inspection.ts';
 import type { Bilingual } from '../../domain/text.ts';
-import { bi, documentResponse, langParameter, pageResponse, problems } from '../routes/declare.ts';
+import { zeroReportBody } from '../../domain/zero-report.ts';
+import { bi, documentResponse, JSON_TYPE, langParameter, pageResponse, problems } from '../routes/declare.ts';
+import { caseParams, evidenceParams, presignBody, uploadForm } from '../routes/evidence.ts';
+import { listQuery as inspectionListQuery, roundParam } from '../routes/inspection.tsx';
+import { placesQuery } from '../routes/intake.tsx';
+import { nightParam } from '../routes/zero-report.tsx';
 
 /**
  * The routes written as plain Hono handlers, declared here for /openapi.json
@@ -10,27 +17,119 @@ import { bi, documentResponse, langParameter, pageResponse, problems } from '../
  * so they validate in the handler). The route-coverage test fails on any
  * served route missing from this list or from a `createRoute` declaration.
  */
-type Kind = 'page' | 'form' | 'redirect' | 'json' | 'file';
+type Kind = 'page' | 'form' | 'redirect' | 'file' | JsonRoute;
+
+/**
+ * A JSON route's own declaration: its request as the zod schemas its handler
+ * validates with (imported from the handler's module, never copied), and the
+ * statuses that handler can answer.
+ */
+interface JsonRoute {
+  description?: Bilingual;
+  request?: Pick<NonNullable<RouteConfig['request']>, 'params' | 'query' | 'body'>;
+  responses: RouteConfig['responses'];
+}
+
+const json = (text: Bilingual) => documentResponse(JSON_TYPE, text);
+const jsonBody = (schema: z.ZodType) => ({ content: { [JSON_TYPE]: { schema } }, required: true });
+
+// What the evidence, inspection and zero-report routes answer besides their result.
+const noEvidence = {
+  zh: '没有该证据，或无权查看其案件',
+  en: 'No such evidence, or its case is not yours to read',
+};
+const noRound = { zh: '没有该检查轮次', en: 'No such inspection round' };
+const notInspector = {
+  zh: '无权查看或记录（角色不符、不是本轮检查人，或 CSRF 令牌不符）',
+  en: 'Not allowed: a role that may not, not assigned to the round, or a wrong CSRF token',
+};
 
 const pages: [RouteConfig['method'], string, Kind, Bilingual, string[]][] = [
   [
     'post',
     '/api/cases/{caseId}/evidence',
-    'json',
+    {
+      description: {
+        zh: '声明文件名、类型与大小，得到限时 PUT 地址；上传后调用 confirmUrl。',
+        en: 'Declare the file’s name, type and size for a short-lived PUT URL; call confirmUrl once it is uploaded.',
+      },
+      request: { params: caseParams, body: jsonBody(presignBody) },
+      responses: {
+        201: json({
+          zh: '上传地址、evidenceId 与 confirmUrl',
+          en: 'The upload URL, evidenceId and confirmUrl',
+        }),
+        ...problems([400, 401, 403, 404, 413, 415, 503], {
+          400: {
+            zh: '请求有误，或不接受的文件类型、文件名',
+            en: 'Invalid request, or a file type or name not accepted',
+          },
+          403: {
+            zh: '无权查看该案件，或 CSRF 令牌不符',
+            en: 'The case is not yours to read, or a wrong CSRF token',
+          },
+          413: { zh: '声明的文件过大', en: 'The declared file is too large' },
+        }),
+      },
+    },
     { zh: '申请上传证据（预签名 PUT）', en: 'Reserve an evidence upload (presigned PUT)' },
     ['evidence'],
   ],
   [
     'post',
     '/api/cases/{caseId}/evidence/upload',
-    'json',
+    {
+      description: {
+        zh: '一次请求上传一个文件（multipart/form-data，字段 file），返回证据引用。',
+        en: 'One file in one request (multipart/form-data, field `file`); answers its evidence reference.',
+      },
+      request: {
+        params: caseParams,
+        body: { content: { 'multipart/form-data': { schema: uploadForm } }, required: true },
+      },
+      responses: {
+        201: json({ zh: '证据引用', en: 'The evidence reference' }),
+        ...problems([400, 401, 403, 404, 413, 415, 422, 503], {
+          400: {
+            zh: '缺少文件、多个文件，或不接受的文件类型',
+            en: 'No file, several, or a type not accepted',
+          },
+          403: {
+            zh: '无权查看该案件，或 CSRF 令牌不符',
+            en: 'The case is not yours to read, or a wrong CSRF token',
+          },
+          413: { zh: '文件过大', en: 'The file is too large' },
+          415: { zh: '不是 multipart/form-data', en: 'Not multipart/form-data' },
+          422: { zh: '文件内容与其类型不符', en: 'The content does not match its type' },
+        }),
+      },
+    },
     { zh: '上传证据（multipart，一次完成）', en: 'Upload evidence in one multipart request' },
     ['evidence'],
   ],
   [
     'post',
     '/api/evidence/{evidenceId}/confirm',
-    'json',
+    {
+      description: {
+        zh: '无请求体：读取已上传的文件，核对类型并计算 SHA-256。',
+        en: 'No body: reads the uploaded file, checks its type and hashes it (SHA-256).',
+      },
+      request: { params: evidenceParams },
+      responses: {
+        200: json({
+          zh: '证据引用 evidence:<id>#sha256=<hex>',
+          en: 'The reference evidence:<id>#sha256=<hex>',
+        }),
+        ...problems([400, 401, 403, 404, 409, 413, 422, 503], {
+          403: { zh: 'CSRF 令牌不符', en: 'A wrong CSRF token' },
+          404: noEvidence,
+          409: { zh: '文件尚未上传', en: 'Nothing was uploaded yet' },
+          413: { zh: '上传的文件过大', en: 'The uploaded file is too large' },
+          422: { zh: '上传的内容与声明的类型不符', en: 'The upload does not match its declared type' },
+        }),
+      },
+    },
     { zh: '确认上传并计算 SHA-256', en: 'Confirm an upload and hash it (SHA-256)' },
     ['evidence'],
   ],
@@ -187,7 +286,13 @@ const pages: [RouteConfig['method'], string, Kind, Bilingual, string[]][] = [
   [
     'get',
     '/api/places',
-    'json',
+    {
+      request: { query: placesQuery },
+      responses: {
+        200: json({ zh: '地点及其编号', en: 'The places and their codes' }),
+        ...problems([400, 404, 503], { 404: { zh: '没有该楼栋', en: 'No such building' } }),
+      },
+    },
     { zh: '地点及其二维码编号（公开）', en: 'Places and their codes (public)' },
     ['intake'],
   ],
@@ -254,28 +359,70 @@ const pages: [RouteConfig['method'], string, Kind, Bilingual, string[]][] = [
   [
     'get',
     '/api/standards',
-    'json',
+    {
+      responses: {
+        200: json({ zh: '标准目录', en: 'The catalogue' }),
+        ...problems([401, 503]),
+      },
+    },
     { zh: '6T 标准条目（中英文）', en: 'The 6T standard, every item (Chinese and English)' },
     ['inspections'],
   ],
   [
     'get',
     '/api/inspections',
-    'json',
+    {
+      description: {
+        zh: '开始日期在 from 至 to 之间（两端都含）的检查轮次；可按楼栋筛选。',
+        en: 'The rounds starting from `from` to `to` (both days included), optionally of one building.',
+      },
+      request: { query: inspectionListQuery },
+      responses: {
+        200: json({ zh: '轮次与合格率', en: 'The rounds and pass rates' }),
+        ...problems([400, 401, 403, 404, 503], {
+          403: notInspector,
+          404: { zh: '没有该楼栋', en: 'No such building' },
+        }),
+      },
+    },
     { zh: '检查轮次与各维度合格率', en: 'Inspection rounds and pass rates by dimension' },
     ['inspections'],
   ],
   [
     'get',
     '/api/inspections/{roundId}',
-    'json',
+    {
+      request: { params: roundParam },
+      responses: {
+        200: json({ zh: '轮次及其清单', en: 'The round and its checklist' }),
+        ...problems([400, 401, 403, 404, 503], { 403: notInspector, 404: noRound }),
+      },
+    },
     { zh: '一个检查轮次及其清单', en: 'One inspection round and its checklist' },
     ['inspections'],
   ],
   [
     'post',
     '/api/inspections/{roundId}/results',
-    'json',
+    {
+      description: {
+        zh: 'finish 缺省为 true（结束本轮，须全部填写）；finish: false 只保存进度。',
+        en: 'finish defaults to true (ends the round; every item must be answered); finish: false saves progress.',
+      },
+      request: { params: roundParam, body: jsonBody(checklistSubmission) },
+      responses: {
+        200: json({ zh: '更新后的轮次', en: 'The round as updated' }),
+        ...problems([400, 401, 403, 404, 409, 413, 415, 422, 503], {
+          403: notInspector,
+          404: noRound,
+          409: { zh: '本次检查已结束', en: 'The round is over' },
+          422: {
+            zh: '不在清单上的条目、未填完就结束、楼栋内没有的位置或不是员工的整改人',
+            en: 'An item off the checklist, a finish with items unanswered, or an unknown place or rectifier',
+          },
+        }),
+      },
+    },
     { zh: '记录检查结果（不合格项立案）', en: 'Record results (a failed item opens a case)' },
     ['inspections'],
   ],
@@ -296,14 +443,33 @@ const pages: [RouteConfig['method'], string, Kind, Bilingual, string[]][] = [
   [
     'get',
     '/api/zero-reports/{night}',
-    'json',
+    {
+      request: { params: nightParam },
+      responses: {
+        200: json({ zh: '看板', en: 'The board' }),
+        ...problems([400, 401, 403, 404, 503], {
+          404: { zh: '当晚零报告尚未开始', en: 'The night’s zero report has not opened' },
+        }),
+      },
+    },
     { zh: '当晚零报告看板', en: 'The night’s zero-report board' },
     ['zero-report'],
   ],
   [
     'post',
     '/api/zero-reports/{night}',
-    'json',
+    {
+      request: { params: nightParam, body: jsonBody(zeroReportBody) },
+      responses: {
+        201: json({ zh: '已记录的上报', en: 'The report as recorded' }),
+        ...problems([400, 401, 403, 404, 409, 413, 415, 422, 503], {
+          403: { zh: '不是网格员，或不是该网格的网格员', en: 'Not a grid member, or not of that cell' },
+          404: { zh: '当晚零报告尚未开始', en: 'The night’s zero report has not opened' },
+          409: { zh: '当晚零报告已结束', en: 'The night’s zero report is closed' },
+          422: { zh: '没有该网格，或房间不属本网格', en: 'No such cell, or a room outside the cell' },
+        }),
+      },
+    },
     {
       zh: '网格员提交零报告（含“无”；房间须属本网格，否则 422）',
       en: 'A grid member’s zero report ("none" included; rooms must be in the cell, else 422)',
@@ -345,6 +511,7 @@ const pages: [RouteConfig['method'], string, Kind, Bilingual, string[]][] = [
 
 const responsesFor = (kind: Kind): RouteConfig['responses'] => {
   const html = (text: Bilingual) => pageResponse(text);
+  if (typeof kind === 'object') return kind.responses;
   switch (kind) {
     case 'page':
       return {
@@ -383,12 +550,6 @@ const responsesFor = (kind: Kind): RouteConfig['responses'] => {
         ),
         ...problems([400, 403, 404]),
       };
-    case 'json':
-      return {
-        200: documentResponse('application/json', { zh: '结果', en: 'The result' }),
-        201: documentResponse('application/json', { zh: '已创建', en: 'Created' }),
-        ...problems([400, 401, 403, 404, 409, 413, 415, 422, 503]),
-      };
   }
 };
 
@@ -400,23 +561,31 @@ const operationId = (method: string, path: string) =>
     .map((w) => w[0]!.toUpperCase() + w.slice(1))
     .join('')}`;
 
-export const pageRouteDefinitions: RouteConfig[] = pages.map(([method, path, kind, summary, tags]) => ({
-  method,
-  path,
-  operationId: operationId(method, path),
-  tags,
-  summary: bi(summary),
-  parameters: [
-    langParameter,
-    ...[...path.matchAll(/\{([^}]+)\}/g)].map((m) => ({
-      name: m[1]!,
-      in: 'path' as const,
-      required: true,
-      schema: { type: 'string' as const },
-    })),
-  ],
-  responses: responsesFor(kind),
-}));
+export const pageRouteDefinitions: RouteConfig[] = pages.map(([method, path, kind, summary, tags]) => {
+  const own = typeof kind === 'object' ? kind : undefined;
+  return {
+    method,
+    path,
+    operationId: operationId(method, path),
+    tags,
+    summary: bi(summary),
+    ...(own?.description ? { description: bi(own.description) } : {}),
+    ...(own?.request ? { request: own.request } : {}),
+    parameters: [
+      langParameter,
+      // Path parameters the route's own schema does not declare: any text.
+      ...(own?.request?.params
+        ? []
+        : [...path.matchAll(/\{([^}]+)\}/g)].map((m) => ({
+            name: m[1]!,
+            in: 'path' as const,
+            required: true,
+            schema: { type: 'string' as const },
+          }))),
+    ],
+    responses: responsesFor(kind),
+  };
+});
 
 /** Puts the page and evidence routes into the app's document (they are served by plain handlers). */
 export function documentPages(app: OpenAPIHono<BlankEnv>): void {

@@ -63,8 +63,8 @@ export const listCasesRoute = createRoute({
   tags: ['cases'],
   summary: bi({ zh: '查询案件列表', en: 'List cases' }),
   description: bi({
-    zh: '按阶段、楼栋、被指派人、超时、严重程度、来源和开启时间（from 含、to 不含）筛选，按索引查询，最新在前（超时列表按到期时间）。员工看到指派给本人或由本人负责的案件。limit 默认 20、最多 100；把 nextCursor 作为 cursor 取下一页，筛选条件须与取得它的请求相同（否则 400）。',
-    en: 'Filter by stage, building, assignee, overdue, severity, source and open time (from inclusive, to exclusive), served from indexes, newest first (overdue: by due time). Staff see the cases assigned to them or that they are responsible for. limit defaults to 20, at most 100; pass nextCursor as cursor for the next page, with the same filters as the request that returned it (else 400).',
+    zh: '按阶段、楼栋、被指派人、超时、严重程度、来源和开启时间筛选（from 含；to 为日期时含该日全天，按校园时区计；为时刻时不含该时刻），按索引查询，最新在前（超时列表按到期时间）。员工看到指派给本人或由本人负责的案件。limit 默认 20、最多 100；把 nextCursor 作为 cursor 取下一页，筛选条件须与取得它的请求相同（否则 400）。',
+    en: 'Filter by stage, building, assignee, overdue, severity, source and open time (from inclusive; a date as to takes in that whole campus day, an instant as to is exclusive), served from indexes, newest first (overdue: by due time). Staff see the cases assigned to them or that they are responsible for. limit defaults to 20, at most 100; pass nextCursor as cursor for the next page, with the same filters as the request that returned it (else 400).',
   }),
   request: { query: caseListQuerySchema },
   responses: {

@@ -20,7 +20,7 @@ import { directoryOrFail, readCase } from '../reads.ts';
 import { getReport, isReportId } from '../../store/reports.ts';
 import type { AppDeps } from '../deps.ts';
 import { callerLanguage, ProblemError, type ProblemType } from '../middleware/problems.ts';
-import { caseIdSchema } from '../schemas.ts';
+import { caseIdSchema, safeString } from '../schemas.ts';
 import { jsonBody, paramsOf } from '../middleware/validation.ts';
 
 /**
@@ -38,13 +38,26 @@ import { jsonBody, paramsOf } from '../middleware/validation.ts';
  */
 type EvidenceEnv = SessionOrBearerEnv;
 
-const presignBody = z.strictObject({
-  fileName: z.string().min(1).max(255),
-  contentType: z.string().min(1).max(200),
+// Exported with the others below for the document (api/pages/page-routes.ts): what is validated is what is shown.
+/** What a presigned upload is asked for with; the store then checks the type, size and name it declares. */
+export const presignBody = z.strictObject({
+  // Text rules first (one line, no control, bidi or zero-width tricks): the name is shown on pages and in mail.
+  fileName: z
+    .string()
+    .min(1)
+    .max(255)
+    .pipe(safeString({ singleLine: true })),
+  contentType: z
+    .string()
+    .min(1)
+    .max(200)
+    .pipe(safeString({ singleLine: true })),
   size: z.number().int().min(0),
 });
-const caseParams = z.object({ caseId: caseIdSchema });
-const evidenceParams = z.object({ evidenceId: evidenceIdSchema });
+/** The multipart upload's one field. */
+export const uploadForm = z.object({ file: z.file() });
+export const caseParams = z.object({ caseId: caseIdSchema });
+export const evidenceParams = z.object({ evidenceId: evidenceIdSchema });
 
 const problemOf: Record<EvidenceErrorCode, ProblemType> = {
   unsupported_type: 'validation',
@@ -160,8 +173,8 @@ export function evidenceRoutes(deps: AppDeps): Hono<EvidenceEnv> {
         [{ field: 'file', message: callerLanguage(c) === 'en' ? 'one file only' : '只能一个文件' }],
       );
     }
-    const file = form.file;
-    if (!(file instanceof File)) {
+    const parsed = uploadForm.safeParse(form);
+    if (!parsed.success) {
       throw new ProblemError(
         'validation',
         { zh: '缺少文件（file 字段）', en: 'no file in the field `file`' },
@@ -169,6 +182,7 @@ export function evidenceRoutes(deps: AppDeps): Hono<EvidenceEnv> {
       );
     }
     await readableCase(c, caseId);
+    const { file } = parsed.data;
     const result = await refusalsAsProblems(c, () =>
       putEvidence(deps, { caseId, uploaderId: c.get('caller').person.id, file }),
     );

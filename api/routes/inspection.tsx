@@ -37,10 +37,11 @@ import { directoryOrFail as directoryOr503 } from '../reads.ts';
 const date = z
   .string({ error: '须给出日期，如 2026-12-04 / give a date like 2026-12-04' })
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-12-04 / 日期格式如 2026-12-04');
-const listQuery = z
+// Exported for the document (api/pages/page-routes.ts). Rounds starting on `from` through `to` are listed.
+export const listQuery = z
   .object({ buildingId: z.string().min(1).max(64).optional(), from: date, to: date })
   .refine((q) => q.from <= q.to, { path: ['to'], message: 'to must not be before from / to 不能早于 from' });
-const roundParam = z.object({
+export const roundParam = z.object({
   roundId: z.string().regex(/^inspection\.(daily|weekly|monthly)\.[A-Za-z0-9_.:-]+$/),
 });
 const pageQuery = z.object({ lang: z.enum(['zh-CN', 'en']).optional() });

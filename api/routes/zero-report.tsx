@@ -26,7 +26,7 @@ import { jsonBody, parseOr400 } from '../middleware/validation.ts';
 import { directoryOrFail as directoryOr503 } from '../reads.ts';
 import { boundedDate } from '../schemas.ts';
 
-const nightParam = z.object({
+export const nightParam = z.object({
   // A calendar date that exists (not 2026-02-30) within the years Rectify keeps.
   night: z.string().regex(NIGHT, 'a date like 2026-12-04 / 日期格式如 2026-12-04').pipe(boundedDate),
 });

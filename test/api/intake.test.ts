@@ -121,6 +121,21 @@ describe('places with codes', () => {
     expect(listPlaces(s.dir).length).toBe(all.items.length);
   });
 
+  it('an unknown building is a 404 problem in the caller’s language, a malformed id a 400', async () => {
+    for (const [lang, detail] of [
+      ['zh-CN', /没有楼栋/],
+      ['en', /no building/],
+    ] as const) {
+      const res = await s.app.request(`/api/places?buildingId=nope&lang=${lang}`);
+      expect(res.status).toBe(404);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(((await res.json()) as { detail: string }).detail).toMatch(detail);
+    }
+    const bad = await s.app.request('/api/places?buildingId=%20x');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { errors: { field: string }[] }).errors[0]?.field).toBe('buildingId');
+  });
+
   it('opens a mobile report form with the place filled in, and 404 for an unknown code', async () => {
     const page = await s.app.request(`/r/${roomCode('A101')}`);
     expect(page.status).toBe(200);
