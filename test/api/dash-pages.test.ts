@@ -12,6 +12,8 @@ import { calendarBanner } from '../../api/pages/app/admin-calendar.tsx';
 import { localDate } from '../../domain/calendar.ts';
 import { parseCalendarFile } from '../../domain/calendar-file.ts';
 import { standards } from '../../domain/standards/catalogue.ts';
+import { buildWeeklyDigests, reportedWeek } from '../../domain/digest.ts';
+import { saveDigests } from '../../store/digests.ts';
 import { activityCalendar, LOCAL_CALENDAR_FILE } from '../../infra/calendar.ts';
 import { ensureTables } from '../../infra/local/servers.ts';
 import { latestCalendarVersion } from '../../store/calendar-versions.ts';
@@ -147,9 +149,34 @@ describe('a case citing a 6T item', () => {
     expect(en).toMatch(/from: Invalid/);
     const week = await (await page('/app/dashboard/weekly?week=2026-W99', 'wg-chen')).text();
     expect(week).toContain('ISO 周，如 2026-W07');
-    const noWeek = await (await page('/app/dashboard/weekly', 'wg-chen')).text();
-    expect(noWeek).toContain('请选择一周，如 2026-W07');
-    expect(noWeek).not.toContain('期望 string');
+  });
+
+  it('opens last week’s report without a week, as the API does, and takes the buildingId its refusal names', async () => {
+    // Last week's reports, built as the Monday run stores them, in this file's own ops table.
+    const lastWeek = reportedWeek(new Date().toISOString(), deps.env.CAMPUS_TZ);
+    const built = buildWeeklyDigests({
+      week: lastWeek,
+      timeZone: deps.env.CAMPUS_TZ,
+      views: [],
+      directory: s.dir,
+    });
+    await saveDigests(deps.aws, [...built.buildings, built.workingGroup], uniqueId('dash-weekly'));
+
+    const campus = await page('/app/dashboard/weekly', 'wg-chen');
+    expect(campus.status).toBe(200);
+    expect(await campus.text()).toContain(`${lastWeek} 全校`);
+
+    // A supervisor without a building is told to add buildingId=, and that is what opens it.
+    const bare = await page(`/app/dashboard/weekly?week=${lastWeek}`, 'sup-wang');
+    expect(bare.status).toBe(403);
+    expect(await bare.text()).toContain('buildingId');
+    for (const param of ['buildingId', 'building']) {
+      const own = await page(`/app/dashboard/weekly?week=${lastWeek}&${param}=bldg-a`, 'sup-wang');
+      expect(own.status, param).toBe(200);
+      expect(await own.text(), param).toContain('学生公寓A栋');
+      expect((await page(`/app/dashboard/weekly?${param}=bldg-a`, 'sup-wang')).status, param).toBe(200);
+      expect((await page(`/app/dashboard/weekly?${param}=bldg-b`, 'sup-wang')).status, param).toBe(403);
+    }
   });
 
   it('opens a supervisor’s dashboard on a dormitory of theirs, and takes buildingId as the lists do', async () => {

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { standardItem, standards } from '../../../domain/standards/catalogue.ts';
 import { boundedDate } from '../../schemas.ts';
 import { localDate } from '../../../domain/calendar.ts';
-import { isValidIsoWeek } from '../../../domain/digest.ts';
+import { isValidIsoWeek, reportedWeek } from '../../../domain/digest.ts';
 import type { Directory } from '../../../domain/directory.ts';
 import { onTimeStages, type KpiValue } from '../../../domain/kpi.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
@@ -70,10 +70,11 @@ const dashboardQuery = z.object({
   to: date.optional(),
 });
 const weeklyQuery = z.object({
-  week: z
-    .string({ error: '请选择一周，如 2026-W07 / choose a week, like 2026-W07' })
-    .refine(isValidIsoWeek, 'ISO 周，如 2026-W07 / an ISO week like 2026-W07'),
+  // Without a week, last week's report: the week GET /api/reports/weekly defaults to.
+  week: z.string().refine(isValidIsoWeek, 'ISO 周，如 2026-W07 / an ISO week like 2026-W07').optional(),
   building: z.string().max(100).optional(),
+  // `buildingId`, as the API (and its refusal, "add buildingId=") calls it, is taken too.
+  buildingId: z.string().max(100).optional(),
 });
 
 /** The buildings this viewer may pick; `campus` when they may also see the whole campus. */
@@ -656,7 +657,7 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
     const q = parseQuery(c, weeklyQuery);
     if (!q.ok) return page(c, title, <ErrorSummary errors={q.errors} lang={lang} />, 400);
     const dir = await directoryOrFail(deps);
-    const buildingId = q.value.building || undefined;
+    const buildingId = q.value.building || q.value.buildingId || undefined;
     if (buildingId && !dir.buildings.some((b) => b.id === buildingId))
       return page(
         c,
@@ -670,7 +671,8 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
     const refusal = reportScopeRefusal(viewer, dir, buildingId);
     if (refusal) return refusedPage(c, title, refusal);
     try {
-      const summary = await loadWeeklySummary(deps, { week: q.value.week, buildingId });
+      const week = q.value.week ?? reportedWeek(new Date().toISOString(), tz);
+      const summary = await loadWeeklySummary(deps, { week, buildingId });
       c.header('Cache-Control', 'no-store');
       return c.html(weeklyReportHtml(dir, summary, lang));
     } catch (err) {
