@@ -187,11 +187,15 @@ function OperationSection({ method, path, op }: { method: string; path: string; 
   );
 }
 
+// Paths, field names and media types are long unbroken strings: as on the signed-in pages
+// (layout.tsx), they wrap rather than widen a phone screen, so the tables fit without scrolling.
 const STYLE = `body{font-family:system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin:0 auto;max-width:60rem;padding:1rem 2rem;color:#1d1d1f}
 h1{color:#b4232a}section{border-top:1px solid #eee;padding:.5rem 0}.en{display:block;color:#666;font-size:.92em}
 table{border-collapse:collapse;margin:.4rem 0}td,th{border:1px solid #ddd;padding:.25rem .6rem;text-align:left;vertical-align:top}
 .m{display:inline-block;color:#fff;border-radius:3px;padding:0 .4rem;font-size:.85em}.m.get{background:#2f7d32}.m.post{background:#1c5fb8}
-.auth{font-size:.85em;color:#555}code{background:#f4f4f4;padding:0 .2rem}`;
+.auth{font-size:.85em;color:#555}code{background:#f4f4f4;padding:0 .2rem}
+code,td,li a{overflow-wrap:anywhere}
+@media (max-width:30rem){body{padding:1rem}td,th{padding:.25rem .4rem}}`;
 
 export function DocsPage({ doc }: { doc: Document }) {
   const ops = Object.entries(doc.paths ?? {}).flatMap(([path, methods]) =>

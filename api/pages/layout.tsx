@@ -3,6 +3,7 @@ import { raw } from 'hono/html';
 import type { Role } from '../../domain/directory.ts';
 import { inLang, type Bilingual, type Lang } from '../../domain/text.ts';
 import type { Caller } from '../auth.ts';
+import { SCROLL_REGION_CSS } from './ui.tsx';
 
 /**
  * The one HTML shell every signed-in page uses: skip link, header with the
@@ -114,7 +115,7 @@ button.danger{background:#b91c1c;border-color:#b91c1c}
 .badge.major{color:#b91c1c}.badge.urgent{color:#b45309}.badge.routine{color:#4b5563}
 table{border-collapse:collapse;width:100%;background:#fff}
 th,td{text-align:left;padding:.5rem;border-bottom:1px solid #d0d5dc;vertical-align:top}
-.table-wrap{overflow-x:auto}
+${SCROLL_REGION_CSS}
 .table-wrap td:first-child{min-width:5em}
 tr.has-basis td{border-bottom:0}tr.basis-row td{padding-top:0}
 .basis{display:block;font-size:.85em}

@@ -234,6 +234,22 @@ export function StateCell(props: { state: DeadlineState; at?: string | undefined
   );
 }
 
+/**
+ * A table wider than a phone scrolls sideways inside its own region, never the page: the region
+ * takes keyboard focus (arrow keys scroll it) and is named for screen readers. The dashboard's
+ * wide tables are written out the same way.
+ */
+export function ScrollRegion(props: { label: string; children?: Child }) {
+  return (
+    <div class="table-wrap" role="region" tabindex={0} aria-label={props.label}>
+      {props.children}
+    </div>
+  );
+}
+
+/** The rule behind `ScrollRegion`, for the pages that carry their own style sheet. */
+export const SCROLL_REGION_CSS = '.table-wrap{overflow-x:auto}';
+
 /** The hidden CSRF field every form carries. */
 export function Csrf(props: { token: string }) {
   return <input type="hidden" name="_csrf" value={props.token} />;

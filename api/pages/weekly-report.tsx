@@ -3,8 +3,9 @@ import type { Child } from 'hono/jsx';
 import type { AreaSummary, DailyPoint, WeekCounts } from '../../domain/digest.ts';
 import type { KpiValue } from '../../domain/kpi.ts';
 import { standards } from '../../domain/standards/catalogue.ts';
-import type { Bilingual, Lang } from '../../domain/text.ts';
+import { inLang, type Bilingual, type Lang } from '../../domain/text.ts';
 import { multiRateTrendChart } from './charts.ts';
+import { SCROLL_REGION_CSS, ScrollRegion } from './ui.tsx';
 
 /**
  * The weekly summary as a page a person would rather look at than read raw:
@@ -70,6 +71,8 @@ export function DailyChart({ points }: { points: DailyPoint[] }) {
       aria-label="daily cases"
       width={w}
       height={h}
+      // Drawn at 420 wide, shown at most that: narrower on a phone, scaled with its text.
+      style={`width:100%;height:auto;max-width:${w}px`}
       viewBox={`0 0 ${w} ${h}`}
       xmlns="http://www.w3.org/2000/svg"
     >
@@ -130,33 +133,38 @@ export function KpiBar({ k }: { k: KpiValue }) {
   );
 }
 
-function Table({ head, rows }: { head: Child[]; rows: Child[][] }) {
+/** A table in its own sideways-scrolling region named `label`: on a phone it scrolls, the page doesn't. */
+function Table({ head, rows, label }: { head: Child[]; rows: Child[][]; label: string }) {
   return (
-    <table>
-      <thead>
-        <tr>
-          {head.map((h) => (
-            <th>{h}</th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
+    <ScrollRegion label={label}>
+      {/* Columns keep a readable width on a phone (the region scrolls) instead of a word per line. */}
+      <table style={`min-width:${head.length * 5}rem`}>
+        <thead>
           <tr>
-            {r.map((c) => (
-              <td>{c}</td>
+            {head.map((h) => (
+              <th>{h}</th>
             ))}
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr>
+              {r.map((c) => (
+                <td>{c}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </ScrollRegion>
   );
 }
 
 const STYLE = `body{font-family:system-ui,"PingFang SC","Microsoft YaHei",sans-serif;margin:2rem auto;max-width:960px;color:#111;padding:0 1rem}
 h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem;border-bottom:1px solid #ddd}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:middle;font-size:.9rem}
-th{background:#f3f4f6}.alt{color:#555;font-size:.85em}.ok{color:#15803d}.bad{color:#b91c1c}`;
+th{background:#f3f4f6}.alt{color:#555;font-size:.85em}.ok{color:#15803d}.bad{color:#b91c1c}
+${SCROLL_REGION_CSS}`;
 
 const dims = standards.dimensions;
 
@@ -175,6 +183,7 @@ function InspectionSection(props: {
   bi: (zh: string, en: string) => Child;
 }) {
   const { s, names, bi, lang } = props;
+  const say = (zh: string, en: string) => inLang({ zh, en }, lang);
   const insp = s.inspection;
   const cited = s.tally.citedByDimension ?? {};
   const rate = (v: number | null | undefined) => (v == null ? '—' : `${(v * 100).toFixed(1)}%`);
@@ -195,6 +204,7 @@ function InspectionSection(props: {
       <h2>{bi('6T检查得分（按维度、楼栋）', '6T inspection scores by dimension and building')}</h2>
       {buildings.length ? (
         <Table
+          label={say('6T检查得分', '6T inspection scores')}
           head={[bi('楼栋', 'Building'), ...dims.map((d) => bi(d.short.zh, d.short.en))]}
           rows={buildings.map((b) => {
             const n = names.buildings.get(b);
@@ -218,6 +228,7 @@ function InspectionSection(props: {
         <>
           {svg ? <figure style="margin:0;max-width:480px">{raw(svg)}</figure> : null}
           <Table
+            label={say('各维度检查合格率（按周）', 'Inspection pass rate per dimension by week')}
             head={[bi('周', 'Week'), ...dims.map((d) => bi(d.short.zh, d.short.en))]}
             rows={insp.trend.map((w) => [w.week, ...dims.map((d) => rate(w.rates[d.key]))])}
           />
@@ -230,6 +241,7 @@ function InspectionSection(props: {
 function WeeklyReport({ s, names }: { s: AreaSummary; names: ReportPageNames }) {
   const lang = names.lang ?? 'zh-CN';
   const bi = (zh: string, en: string) => <Bi zh={zh} en={en} lang={lang} />;
+  const say = (zh: string, en: string) => inLang({ zh, en }, lang);
   const zhTitle = `${s.week} ${names.title.zh} 周报`;
   const enTitle = `Weekly summary of ${names.title.en}`;
   const kpiRows = s.kpis.map((k) => {
@@ -286,6 +298,7 @@ function WeeklyReport({ s, names }: { s: AreaSummary; names: ReportPageNames }) 
         <h2>{bi('本周概况', 'The week at a glance')}</h2>
         <DailyChart points={s.daily} />
         <Table
+          label={say('本周概况', 'The week at a glance')}
           head={[
             bi('指标', 'Figure'),
             bi('本周', 'This week'),
@@ -301,6 +314,7 @@ function WeeklyReport({ s, names }: { s: AreaSummary; names: ReportPageNames }) 
         />
         <h2>{bi('关键指标（本周新开案件）', 'KPIs (cases opened this week)')}</h2>
         <Table
+          label={say('关键指标', 'KPIs')}
           head={[
             bi('KPI', 'KPI'),
             bi('目标', 'Target'),
@@ -316,6 +330,7 @@ function WeeklyReport({ s, names }: { s: AreaSummary; names: ReportPageNames }) 
           <>
             <h2>{bi('各楼栋', 'By building')}</h2>
             <Table
+              label={say('各楼栋', 'By building')}
               head={[bi('楼栋', 'Building'), ...COUNT_ROWS.slice(0, 6).map(([, zh, en]) => bi(zh, en))]}
               rows={s.byBuilding.map((r) => {
                 const n = names.buildings.get(r.buildingId);
@@ -337,6 +352,7 @@ function WeeklyReport({ s, names }: { s: AreaSummary; names: ReportPageNames }) 
           </p>
         ) : null}
         <Table
+          label={say('按负责人', 'By staff member')}
           head={[bi('负责人', 'Staff'), ...COUNT_ROWS.slice(0, 7).map(([, zh, en]) => bi(zh, en))]}
           rows={s.byStaff.map((r) => [
             names.people.get(r.personId) ?? r.personId,
@@ -348,6 +364,7 @@ function WeeklyReport({ s, names }: { s: AreaSummary; names: ReportPageNames }) 
         </h2>
         {s.repeats.length ? (
           <Table
+            label={say('重复问题', 'Repeat problems')}
             head={[bi('类别', 'Category'), bi('地点', 'Place'), bi('次数', 'Times'), bi('案件', 'Cases')]}
             rows={s.repeats.map((r) => [r.category, r.place, String(r.count), r.caseIds.join(', ')])}
           />
@@ -364,6 +381,7 @@ function WeeklyReport({ s, names }: { s: AreaSummary; names: ReportPageNames }) 
           </p>
         ) : null}
         <Table
+          label={say('本周案件', 'Cases this week')}
           head={[
             bi('案件', 'Case'),
             bi('标题', 'Title'),

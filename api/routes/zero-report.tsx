@@ -25,6 +25,7 @@ import { callerLanguage, ProblemError, type Lang } from '../middleware/problems.
 import { jsonBody, parseOr400 } from '../middleware/validation.ts';
 import { directoryOrFail as directoryOr503 } from '../reads.ts';
 import { boundedDate } from '../schemas.ts';
+import { SCROLL_REGION_CSS, ScrollRegion } from '../pages/ui.tsx';
 
 export const nightParam = z.object({
   // A calendar date that exists (not 2026-02-30) within the years Rectify keeps.
@@ -161,7 +162,7 @@ function BoardPage(props: { board: ZeroBoard; lang: Lang }) {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{t({ zh: `零报告 ${board.night}`, en: `Zero report ${board.night}` })}</title>
-        <style>{`body{font-family:system-ui,sans-serif;margin:1rem}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3rem;text-align:left;vertical-align:top}.missing{background:#fde2e2}.none{background:#e6f4ea}`}</style>
+        <style>{`body{font-family:system-ui,sans-serif;margin:1rem}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3rem;text-align:left;vertical-align:top}.missing{background:#fde2e2}.none{background:#e6f4ea}${SCROLL_REGION_CSS}`}</style>
       </head>
       <body>
         <h1>{t({ zh: `${board.night} 晚零报告`, en: `Zero report, night of ${board.night}` })}</h1>
@@ -171,35 +172,38 @@ function BoardPage(props: { board: ZeroBoard; lang: Lang }) {
             en: `${c.cells} cells, ${c.reported} reported (${c.none} "none"), ${c.missing} missing; ${c.late} late, ${c.absent} absent`,
           })}
         </p>
-        <table>
-          <thead>
-            <tr>
-              <th>{t({ zh: '网格', en: 'Cell' })}</th>
-              <th>{t({ zh: '网格员', en: 'Grid members' })}</th>
-              <th>{t({ zh: '状态', en: 'Status' })}</th>
-              <th>{t({ zh: '晚归', en: 'Late' })}</th>
-              <th>{t({ zh: '未归', en: 'Absent' })}</th>
-              <th>{t({ zh: '上报 / 上级', en: 'Reported by / escalated to' })}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {board.cells.map((cell) => (
-              <tr class={cell.status}>
-                <td>{t(cell.name)}</td>
-                <td>{cell.members.map((m) => m.name).join('、')}</td>
-                <td>{t(statusText[cell.status])}</td>
-                <td>{cell.report ? entries(cell.report.late) : ''}</td>
-                <td>{cell.report ? entries(cell.report.absent) : ''}</td>
-                <td>
-                  {cell.report
-                    ? `${cell.report.byName} ${cell.report.at}${cell.report.afterClose ? ' ⚠' : ''}`
-                    : ''}
-                  {cell.escalation ? `→ ${cell.escalation.toNames.join('、')}` : ''}
-                </td>
+        {/* Six columns do not fit a phone: they keep a readable width and scroll on their own, the page stays put. */}
+        <ScrollRegion label={t({ zh: '各网格上报情况', en: 'Reports by grid cell' })}>
+          <table style="min-width:40rem">
+            <thead>
+              <tr>
+                <th>{t({ zh: '网格', en: 'Cell' })}</th>
+                <th>{t({ zh: '网格员', en: 'Grid members' })}</th>
+                <th>{t({ zh: '状态', en: 'Status' })}</th>
+                <th>{t({ zh: '晚归', en: 'Late' })}</th>
+                <th>{t({ zh: '未归', en: 'Absent' })}</th>
+                <th>{t({ zh: '上报 / 上级', en: 'Reported by / escalated to' })}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {board.cells.map((cell) => (
+                <tr class={cell.status}>
+                  <td>{t(cell.name)}</td>
+                  <td>{cell.members.map((m) => m.name).join('、')}</td>
+                  <td>{t(statusText[cell.status])}</td>
+                  <td>{cell.report ? entries(cell.report.late) : ''}</td>
+                  <td>{cell.report ? entries(cell.report.absent) : ''}</td>
+                  <td>
+                    {cell.report
+                      ? `${cell.report.byName} ${cell.report.at}${cell.report.afterClose ? ' ⚠' : ''}`
+                      : ''}
+                    {cell.escalation ? `→ ${cell.escalation.toNames.join('、')}` : ''}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollRegion>
       </body>
     </html>
   );

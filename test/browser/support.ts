@@ -141,9 +141,13 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   });
 }
 
-/** How far the page is wider than the window (a phone page must not scroll sideways). */
+/**
+ * How far the page is wider than the window (a phone page must not scroll sideways). Measured
+ * against the layout viewport (the root's clientWidth): on a phone (`isMobile`) Chromium zooms
+ * out to fit wider content, and `window.innerWidth` grows with it, so it would always read 0.
+ */
 export const sidewaysOverflow = async (page: Page): Promise<number> =>
-  Number(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
+  Number(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'));
 
 /** Waits for an email the worker sends shortly after a step. */
 export async function waitForEmail(
