@@ -322,7 +322,13 @@ export function createFeedbackActivities(deps: ActivityDeps) {
         for (const p of recipients.map((x) => people.get(x)).filter((x): x is Person => !!x)) {
           await pace();
           const out = await send(input.week, `${keyBase}#${id}`, p, async () =>
-            areaSummaryEmail(d as AreaSummary, title, p.name, reportUrl(p.id, d.week, d.buildingId)),
+            areaSummaryEmail(
+              d as AreaSummary,
+              title,
+              p.name,
+              reportUrl(p.id, d.week, d.buildingId),
+              p.language,
+            ),
           );
           tally(out.status);
         }

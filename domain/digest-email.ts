@@ -1,7 +1,9 @@
 /**
- * The weekly feedback and daily brief emails: Chinese first with English
- * beside it, so one message serves every reader. Pure text building.
+ * The weekly feedback and daily brief emails: both languages in one message,
+ * so it serves every reader; the weekly summary puts its reader's language
+ * first (as the case emails do), the others Chinese first. Pure text building.
  */
+import type { Language } from './directory.ts';
 import { escapeHtml } from './text.ts';
 import type {
   AreaSummary,
@@ -28,11 +30,18 @@ const COUNT_LABELS: [keyof WeekCounts, string, string][] = [
   ['ratings', '收到评价', 'ratings received'],
 ];
 
-/** "新开案件 opened: 3 · 已结案 closed: 1 …" */
-export function countsLine(c: WeekCounts): string {
-  const parts = COUNT_LABELS.map(([k, zh, en]) => `${zh} ${en}: ${c[k]}`);
+/** A label in both languages, the reader's first: "超时 late", or "late 超时" for a reader of English. */
+const pairIn =
+  (lang: Language) =>
+  (zh: string, en: string): string =>
+    lang === 'en' ? `${en} ${zh}` : `${zh} ${en}`;
+
+/** "新开案件 opened: 3 · 已结案 closed: 1 …" ("opened 新开案件: 3 …" for a reader of English). */
+export function countsLine(c: WeekCounts, lang: Language = 'zh-CN'): string {
+  const both = pairIn(lang);
+  const parts = COUNT_LABELS.map(([k, zh, en]) => `${both(zh, en)}: ${c[k]}`);
   if (c.ratings > 0) {
-    parts.push(`平均评分 average score: ${(c.scoreSum / c.ratings).toFixed(1)}`);
+    parts.push(`${both('平均评分', 'average score')}: ${(c.scoreSum / c.ratings).toFixed(1)}`);
   }
   return parts.join(' · ');
 }
@@ -49,8 +58,8 @@ const caseText = (l: CaseLine) => {
   return `${l.caseId} ${l.title} (${l.place}): ${marks.join(', ')}`;
 };
 
-function page(title: string, body: string): string {
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body style="font-family:sans-serif">${body}</body></html>`;
+function page(title: string, body: string, lang: Language = 'zh-CN'): string {
+  return `<!doctype html><html lang="${lang === 'en' ? 'en' : 'zh-CN'}"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body style="font-family:sans-serif">${body}</body></html>`;
 }
 
 const list = (items: string[]) => `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`;
@@ -133,50 +142,60 @@ export function departmentEscalationEmail(
   };
 }
 
+/** A building's or the campus's week, to one of its supervisors or the working group, in their language first. */
 export function areaSummaryEmail(
   s: AreaSummary,
   title: { zh: string; en: string },
   name: string,
   reportUrl: string,
+  lang: Language,
 ): RenderedEmail {
-  const subject = `【周报 Weekly summary】${s.week} ${title.zh} ${title.en}`;
+  const both = pairIn(lang);
+  const subject = `【${both('周报', 'Weekly summary')}】${s.week} ${both(title.zh, title.en)}`;
   const kpis = s.kpis
     .filter((k) => k.value !== null)
     .map(
       (k) =>
-        `${k.label.zh} ${k.label.en}: ${k.unit === 'ratio' ? `${(k.value! * 100).toFixed(1)}%` : k.value}${
+        `${both(k.label.zh, k.label.en)}: ${k.unit === 'ratio' ? `${(k.value! * 100).toFixed(1)}%` : k.value}${
           k.target !== null
-            ? ` (目标 target ${k.comparator} ${k.unit === 'ratio' ? `${k.target * 100}%` : k.target})`
+            ? ` (${both('目标', 'target')} ${k.comparator} ${k.unit === 'ratio' ? `${k.target * 100}%` : k.target})`
             : ''
         }`,
     );
   // The case-level clocks as lines of the KPI list: met, breached and still running.
   for (const c of s.clocks ?? [])
     kpis.push(
-      `${c.label.zh} ${c.label.en}: 按时 met ${c.met} · 超时 breached ${c.breached} · 计时中 running ${c.pending}`,
+      `${both(c.label.zh, c.label.en)}: ${both('按时', 'met')} ${c.met} · ${both('超时', 'breached')} ${c.breached} · ${both('计时中', 'running')} ${c.pending}`,
     );
   const repeats = s.repeats.map(
-    (r) => `${r.category} @ ${r.place}: ${r.count} 次 times (${r.caseIds.join(', ')})`,
+    (r) => `${r.category} @ ${r.place}: ${r.count} ${both('次', 'times')} (${r.caseIds.join(', ')})`,
   );
-  const change = `较上周 vs last week: ${COUNT_LABELS.map(([k, zh, en]) => `${zh} ${en} ${s.change[k] >= 0 ? '+' : ''}${s.change[k]}`).join(' · ')}`;
-  const intro = `${name}：${title.zh} ${s.week} 周汇总。 / Summary of ${title.en} for week ${s.week}.`;
+  const none = [both('无', 'none')];
+  const change = `${both('较上周', 'vs last week')}: ${COUNT_LABELS.map(([k, zh, en]) => `${both(zh, en)} ${s.change[k] >= 0 ? '+' : ''}${s.change[k]}`).join(' · ')}`;
+  const intro = {
+    zh: `${title.zh} ${s.week} 周汇总。`,
+    en: `Summary of ${title.en} for week ${s.week}.`,
+  };
+  const greeting =
+    lang === 'en' ? `${name}: ${intro.en} / ${intro.zh}` : `${name}：${intro.zh} / ${intro.en}`;
   const text = [
-    intro,
+    greeting,
     '',
-    countsLine(s.counts),
+    countsLine(s.counts, lang),
     change,
     '',
-    '指标 KPIs:',
+    `${both('指标', 'KPIs')}:`,
     ...kpis,
     '',
-    '重复问题 Repeat problems (4 周 weeks):',
-    ...(repeats.length ? repeats : ['无 none']),
+    `${both('重复问题', 'Repeat problems')} (4 ${both('周', 'weeks')}):`,
+    ...(repeats.length ? repeats : none),
     '',
-    `报告 Report (7 天内有效 valid for 7 days): ${reportUrl}`,
+    `${both('报告', 'Report')} (${both('7 天内有效', 'valid for 7 days')}): ${reportUrl}`,
   ].join('\n');
   const html = page(
     subject,
-    `<p>${escapeHtml(intro)}</p><p><strong>${escapeHtml(countsLine(s.counts))}</strong></p><p>${escapeHtml(change)}</p><h3>指标 KPIs</h3>${list(kpis)}<h3>重复问题 Repeat problems</h3>${list(repeats.length ? repeats : ['无 none'])}${button(reportUrl, '查看报告 Open the report')}`,
+    `<p>${escapeHtml(greeting)}</p><p><strong>${escapeHtml(countsLine(s.counts, lang))}</strong></p><p>${escapeHtml(change)}</p><h3>${escapeHtml(both('指标', 'KPIs'))}</h3>${list(kpis)}<h3>${escapeHtml(both('重复问题', 'Repeat problems'))}</h3>${list(repeats.length ? repeats : none)}${button(reportUrl, both('查看报告', 'Open the report'))}`,
+    lang,
   );
   return { subject, text, html };
 }

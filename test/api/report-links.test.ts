@@ -70,7 +70,7 @@ afterAll(async () => {
 });
 
 async function summaryTo(address: string, subjectHas: string): Promise<StoredEmail> {
-  const mail = (await weekMails(WEEK, '周报 Weekly summary')).find(
+  const mail = (await weekMails(WEEK, 'Weekly summary')).find(
     (m) => m.to.includes(address) && m.subject.includes(subjectHas),
   );
   if (!mail) throw new Error(`no summary email to ${address}`);

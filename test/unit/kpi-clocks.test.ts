@@ -143,7 +143,13 @@ describe('case clocks in the KPIs and digests', () => {
       cases: [],
       totals: { cases: 0, staff: 0 },
     } as unknown as AreaSummary;
-    const mail = areaSummaryEmail(summary, { zh: 'A 栋', en: 'Building A' }, '王', 'http://r.test/x');
+    const mail = areaSummaryEmail(
+      summary,
+      { zh: 'A 栋', en: 'Building A' },
+      '王',
+      'http://r.test/x',
+      'zh-CN',
+    );
     expect(mail.text).toContain('维修到场 On-site arrival: 按时 met 2 · 超时 breached 2 · 计时中 running 0');
   });
 });
