@@ -6,12 +6,13 @@ import { exportPeriod, periodBounds, type ExportFormat } from '../audit/export.t
 import { verifyAll, verifyCase } from '../audit/verify.ts';
 import { getCaseRecord } from '../store/case-records.ts';
 import type { AwsDeps } from '../store/clients.ts';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScheduleNotFoundError, type Client } from '@temporalio/client';
 import { auditAnchorScheduleSpec } from '../workflows/audit-anchor/schedule.ts';
 import { triggerAnchor } from './anchor-trigger.ts';
 import { ConfigError, parseEnv } from './config.ts';
 import { buildDeps } from './deps.ts';
-import { awsCredentialsConfigured, localDynamoEndpoint } from './local/dynamo-endpoint.ts';
+import { localDynamoEndpoint } from './local/dynamo-endpoint.ts';
 
 /**
  * The auditors' offline tool: reads the tables directly (the environment
@@ -166,10 +167,22 @@ function describeProblem(r: {
   return parts.join('; ');
 }
 
-/** Where the tables are, said once on stderr when it is the local stack by default. */
-function tablesAt(env: ReturnType<typeof parseEnv>): ReturnType<typeof parseEnv> {
-  if (env.DYNAMODB_ENDPOINT || awsCredentialsConfigured()) return env;
-  // No AWS credentials and no endpoint: the auditor is beside `npm start`, as `npm run token` assumes.
+/**
+ * Where the tables are. Beside `npm start` (local mode, no DYNAMODB_ENDPOINT, and the SDK's own
+ * chain finds no credentials: variables, profiles, SSO, web identity, container or instance role)
+ * it is the local stack, said once on stderr; otherwise what the environment names.
+ */
+async function tablesAt(env: ReturnType<typeof parseEnv>): Promise<ReturnType<typeof parseEnv>> {
+  if (env.DYNAMODB_ENDPOINT || env.RECTIFY_MODE === 'production') return env;
+  const probe = new DynamoDBClient({ region: env.AWS_REGION });
+  try {
+    await probe.config.credentials();
+    return env;
+  } catch {
+    // No credentials anywhere: the auditor is beside `npm start`, as `npm run token` assumes.
+  } finally {
+    probe.destroy();
+  }
   const endpoint = localDynamoEndpoint();
   process.stderr.write(
     `reading the local stack's tables at ${endpoint} (npm start; set DYNAMODB_ENDPOINT or AWS credentials for others)\n`,
@@ -187,13 +200,15 @@ function unreachable(err: unknown, env: ReturnType<typeof parseEnv>): StoreUnrea
       `cannot reach ${where}: start the local stack (npm start) or set DYNAMODB_ENDPOINT`,
     );
   if (e.name === 'CredentialsProviderError')
-    return new StoreUnreachable(`no AWS credentials to read ${where}: set AWS_PROFILE or AWS_ACCESS_KEY_ID`);
+    return new StoreUnreachable(
+      `no AWS credentials to read ${where}: set AWS_PROFILE or AWS_ACCESS_KEY_ID (or DYNAMODB_ENDPOINT=${localDynamoEndpoint()} for the local stack)`,
+    );
   return null;
 }
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const env = tablesAt(parseEnv());
+  const env = await tablesAt(parseEnv());
   const built = buildDeps(env);
   const deps = built.aws;
   try {
