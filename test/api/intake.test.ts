@@ -421,7 +421,22 @@ describe('the photos of the report a case was opened from', () => {
       }),
     });
     expect(pageRootCause.status).toBe(400);
-    expect(await pageRootCause.text()).toContain('该文件属于其他案件');
+    expect(await pageRootCause.text()).toMatch(/id="[^"]*-causes-error">[^<]*该文件属于其他案件/);
+    // Refused beside the field that names it: here the second why.
+    const inWhy = await s.app.request(`/app/cases/${caseId}/root-cause`, {
+      method: 'POST',
+      headers: { cookie: wang.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        why1: '合页变形',
+        why2: `见照片 ${other.ref}`,
+        causes: '合页变形',
+        responsibleId: 'staff-zhou',
+        plan: '更换合页',
+        _csrf: wang.csrf,
+      }),
+    });
+    expect(inWhy.status).toBe(400);
+    expect(await inWhy.text()).toMatch(/id="[^"]*-why2-error">[^<]*该文件属于其他案件/);
     const foreign = await rootCause(other.ref);
     expect(foreign.status).toBe(422);
     expect(((await foreign.json()) as { detail: string }).detail).toContain('another case');

@@ -863,9 +863,17 @@ export function casePageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
     if (whys.length === 0) {
       return { errors: { why1: { zh: '至少回答第一个“为什么”', en: 'answer at least the first why' } } };
     }
-    // A photo named in the analysis is checked as the API checks it: the audit would find it later.
-    const badRef = await citedEvidenceProblem(deps, caseId, parsed.data);
-    if (badRef) return { errors: { causes: badRef.text } };
+    // A photo named in the analysis is checked as the API checks it (the audit would find it
+    // later), and refused beside the field that names it.
+    const named: [string, unknown][] = [
+      ...whys.map((w, i): [string, unknown] => [`why${i + 1}`, w]),
+      ['causes', parsed.data.causes],
+      ['plan', parsed.data.plan],
+    ];
+    for (const [field, value] of named) {
+      const badRef = await citedEvidenceProblem(deps, caseId, value);
+      if (badRef) return { errors: { [field]: badRef.text } };
+    }
     const lang = c.get('lang');
     await takeStep(deps, viewerOf(c), caseId, submitRootCauseUpdate, (actor, dir) =>
       rootCauseInput(parsed.data, actor, dir, lang),
