@@ -85,7 +85,13 @@ export const checkEntrySchema = z.object({
         .trim()
         .min(1)
         .max(300)
-        .superRefine(refuseFlaws({ singleLine: true })),
+        .superRefine(refuseFlaws({ singleLine: true }))
+        // The case's audit checks every evidence reference its description names: one typed here
+        // could never be the new case's own, and would mark it broken for good.
+        .refine((k) => !/evidence:/i.test(k), {
+          message:
+            '照片编号不能是证据引用（evidence:…）；需核对的照片请在案件中作为证据上传 / a photo key may not be an evidence reference (evidence:…): a photo to be checked goes on the case as its evidence',
+        }),
     )
     .max(20)
     .optional(),

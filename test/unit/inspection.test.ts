@@ -82,7 +82,18 @@ describe('inspection rounds', () => {
     const photo = (key: string) =>
       checkEntrySchema.safeParse({ itemId: '6t.safety.1', result: 'fail', photos: ['ok.jpg', key] });
     expect(photo('evidence/2026/a.jpg').success).toBe(true);
-    for (const bad of ['a\u0000.jpg', 'a\uFFFD.jpg', '\u200b', 'a\n.jpg', 'a\u202e.jpg', ' ']) {
+    const ref = `evidence:ev_${'a'.repeat(16)}#sha256=${'0'.repeat(64)}`;
+    for (const bad of [
+      'a\u0000.jpg',
+      'a\uFFFD.jpg',
+      '\u200b',
+      'a\n.jpg',
+      'a\u202e.jpg',
+      ' ',
+      ref,
+      `见 ${ref}`,
+      'Evidence:x',
+    ]) {
       const r = photo(bad);
       expect(r.success, JSON.stringify(bad)).toBe(false);
       expect(r.error?.issues.map((i) => i.path.join('.'))).toContain('photos.1');
