@@ -1,3 +1,4 @@
+import { ApplicationFailure, WorkflowUpdateFailedError } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { readChain } from '../../store/audit-chain.ts';
@@ -25,6 +26,18 @@ import { rectificationCaseV2 } from '../../workflows/rectification-case/workflow
 import { viewAfterStep } from '../../api/step-view.ts';
 
 const stack = useCaseStack();
+
+/** The message a refused update carries. */
+async function refusalMessage(run: () => Promise<unknown>): Promise<string> {
+  try {
+    await run();
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure)
+      return err.cause.message;
+    throw err;
+  }
+  throw new Error('the update was accepted, but a refusal was expected');
+}
 
 describe('withdrawal and refused steps', () => {
   it('withdraws a case from an open stage: closed deadline, terminal stage, workflow done', async () => {
@@ -79,6 +92,8 @@ describe('withdrawal and refused steps', () => {
         ),
       ).toBe(CaseFailure.Conflict); // the stage check comes first
       expect(await refusalType(() => s.comment('   '))).toBe(CaseFailure.Invalid);
+      // Written in both languages, as every refusal is: the API gives each caller their half.
+      expect(await refusalMessage(() => s.comment('   '))).toBe('text must not be empty / 评论内容不能为空');
       expect(await refusalType(() => s.comment('长'.repeat(MAX_COMMENT_LENGTH + 1)))).toBe(
         CaseFailure.Invalid,
       );
@@ -90,6 +105,13 @@ describe('withdrawal and refused steps', () => {
           }),
         ),
       ).toBe(CaseFailure.Invalid);
+      expect(
+        await refusalMessage(() =>
+          handle.executeUpdate(reviewUpdate, {
+            args: [{ actor: actorOf(dir, 'sup-wang'), passed: false, notes: ' ' }],
+          }),
+        ),
+      ).toBe('notes on a failed review must not be empty / 复查不通过的说明不能为空');
 
       // Rejected updates never reached the workflow's state, its history or the audit chain.
       const after = await handle.query(caseViewQuery);

@@ -12,6 +12,7 @@ import type {
   TransitionResult,
 } from '../../activities/index.ts';
 import type { WorkingCalendar } from '../../domain/calendar.ts';
+import type { Bilingual } from '../../domain/text.ts';
 import type { CaseAction, SurveyScore } from '../../domain/case-action.ts';
 import {
   checkStep,
@@ -112,8 +113,10 @@ export function refuse(r: StepRefusal): never {
   throw ApplicationFailure.create({ type, message: r.message, nonRetryable: true, details });
 }
 
-export function requireText(value: string | undefined, what: string): void {
-  if (!value || !value.trim()) refuse({ kind: 'invalid', message: `${what} must not be empty` });
+/** A validator's refusal of an empty text, "English / 中文" as every refusal is written. */
+export function requireText(value: string | undefined, what: Bilingual): void {
+  if (!value || !value.trim())
+    refuse({ kind: 'invalid', message: `${what.en} must not be empty / ${what.zh}不能为空` });
 }
 
 /**

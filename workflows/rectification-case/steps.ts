@@ -66,9 +66,9 @@ const rootCause: Step<RootCauseInput> = {
   validate(s, u) {
     s.guard('root_cause', u.actor);
     if (u.causes.length === 0 || u.causes.some((c: string) => !c.trim()))
-      refuse({ kind: 'invalid', message: 'at least one cause is required' });
-    requireText(u.plan, 'plan');
-    requireText(u.responsibleId, 'responsibleId');
+      refuse({ kind: 'invalid', message: 'at least one cause is required / 至少填写一条原因' });
+    requireText(u.plan, { zh: '整改方案', en: 'plan' });
+    requireText(u.responsibleId, { zh: '责任人', en: 'responsibleId' });
     guardBudgets(s, { texts: [...u.causes, ...(u.whys ?? []), u.plan] });
   },
   async run(s, u) {
@@ -98,7 +98,7 @@ const signOff: Step<SignOffInput> = {
   validate(s, u) {
     s.guard('sign_off', u.actor);
     if (u.decision === 'dispute') {
-      requireText(u.reason, 'a dispute reason');
+      requireText(u.reason, { zh: '异议理由', en: 'a dispute reason' });
       guardBudgets(s, { dispute: true, texts: [u.reason] });
     }
   },
@@ -149,7 +149,7 @@ const reportRectification: Step<RectificationInput> = {
   update: reportRectificationUpdate,
   validate(s, u) {
     s.guard('rectification', u.actor);
-    requireText(u.summary, 'summary');
+    requireText(u.summary, { zh: '整改说明', en: 'summary' });
     guardBudgets(s, { texts: [u.summary, ...u.evidence], evidence: u.evidence.length });
   },
   async run(s, u) {
@@ -172,7 +172,7 @@ const review: Step<ReviewInput> = {
   update: reviewUpdate,
   validate(s, u) {
     s.guard('review', u.actor);
-    if (!u.passed) requireText(u.notes, 'notes on a failed review');
+    if (!u.passed) requireText(u.notes, { zh: '复查不通过的说明', en: 'notes on a failed review' });
     guardBudgets(s, { texts: [u.notes], failedReview: !u.passed });
   },
   async run(s, u) {
@@ -213,7 +213,10 @@ const followUp: Step<FollowUpInput> = {
   validate(s, u) {
     s.guard('follow_up', u.actor);
     if (!isSurveyScore(u.score))
-      refuse({ kind: 'invalid', message: 'score must be a whole number from 1 to 5' });
+      refuse({
+        kind: 'invalid',
+        message: 'score must be a whole number from 1 to 5 / 评分须为 1 到 5 的整数',
+      });
     guardBudgets(s, { texts: [u.comment], reopen: isSurveyScore(u.score) && surveyReopens(u.score) });
   },
   async run(s, u) {
@@ -243,7 +246,7 @@ const withdraw: Step<WithdrawInput> = {
   update: withdrawUpdate,
   validate(s, u) {
     s.guard('withdraw', u.actor);
-    requireText(u.reason, 'reason');
+    requireText(u.reason, { zh: '撤销理由', en: 'reason' });
     // No budget refuses a withdrawal: it is how a case that is full ends (its reason fits the margin).
   },
   async run(s, u) {
@@ -261,7 +264,7 @@ const comment: Step<CommentInput> = {
   update: addCommentUpdate,
   validate(s, u) {
     s.guard('comment', u.actor);
-    requireText(u.text, 'text');
+    requireText(u.text, { zh: '评论内容', en: 'text' });
     guardBudgets(s, { comment: u.text });
   },
   async run(s, u) {
