@@ -267,8 +267,8 @@ export function createFeedbackActivities(deps: ActivityDeps) {
             }));
           const mail =
             input.purpose === 'reminder'
-              ? ackReminderEmail(d, person.name, url)
-              : staffDigestEmail(d, person.name, url);
+              ? ackReminderEmail(d, person.name, url, person.language)
+              : staffDigestEmail(d, person.name, url, person.language);
           return { ...mail, link: url };
         });
         tally(out.status);

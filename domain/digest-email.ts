@@ -66,26 +66,56 @@ const list = (items: string[]) => `<ul>${items.map((i) => `<li>${escapeHtml(i)}<
 const button = (url: string, label: string) =>
   `<p><a href="${escapeHtml(url)}" style="display:inline-block;padding:8px 16px;background:#1d4ed8;color:#fff;text-decoration:none;border-radius:4px">${escapeHtml(label)}</a></p>`;
 
+/** "王芳：中文 / English", or "Anna Smith: English / 中文" for a reader of English. */
+const greetingIn = (lang: Language, name: string, intro: { zh: string; en: string }): string =>
+  lang === 'en' ? `${name}: ${intro.en} / ${intro.zh}` : `${name}：${intro.zh} / ${intro.en}`;
+
 // No report link for staff: building and campus reports are for supervisors and above.
-export function staffDigestEmail(d: StaffDigest, name: string, ackUrl: string): RenderedEmail {
-  const subject = `【每周反馈 Weekly feedback】${d.week} ${name}`;
-  const intro = `${name}：以下是您 ${d.week} 周的整改情况，请阅读后点击链接确认。 / Your rectification cases in week ${d.week}; please read and acknowledge.`;
+export function staffDigestEmail(
+  d: StaffDigest,
+  name: string,
+  ackUrl: string,
+  lang: Language = 'zh-CN',
+): RenderedEmail {
+  const both = pairIn(lang);
+  const subject = `【${both('每周反馈', 'Weekly feedback')}】${d.week} ${name}`;
+  const intro = greetingIn(lang, name, {
+    zh: `以下是您 ${d.week} 周的整改情况，请阅读后点击链接确认。`,
+    en: `Your rectification cases in week ${d.week}; please read and acknowledge.`,
+  });
   const lines = d.cases.map(caseText);
-  const text = [intro, '', countsLine(d.counts), '', ...lines, '', `确认 Acknowledge: ${ackUrl}`].join('\n');
+  const counts = countsLine(d.counts, lang);
+  const text = [intro, '', counts, '', ...lines, '', `${both('确认', 'Acknowledge')}: ${ackUrl}`].join('\n');
   const html = page(
     subject,
-    `<p>${escapeHtml(intro)}</p><p><strong>${escapeHtml(countsLine(d.counts))}</strong></p>${list(lines)}${button(ackUrl, '确认已阅 Acknowledge')}`,
+    `<p>${escapeHtml(intro)}</p><p><strong>${escapeHtml(counts)}</strong></p>${list(lines)}${button(ackUrl, both('确认已阅', 'Acknowledge'))}`,
+    lang,
   );
   return { subject, text, html };
 }
 
-export function ackReminderEmail(d: StaffDigest, name: string, ackUrl: string): RenderedEmail {
-  const subject = `【提醒 Reminder】请确认 ${d.week} 周反馈 Please acknowledge your week ${d.week} feedback`;
-  const intro = `${name}：您尚未确认 ${d.week} 周的整改反馈。 / You have not yet acknowledged your feedback for week ${d.week}.`;
-  const text = [intro, '', countsLine(d.counts), '', `确认 Acknowledge: ${ackUrl}`].join('\n');
+export function ackReminderEmail(
+  d: StaffDigest,
+  name: string,
+  ackUrl: string,
+  lang: Language = 'zh-CN',
+): RenderedEmail {
+  const both = pairIn(lang);
+  const ask = {
+    zh: `请确认 ${d.week} 周反馈`,
+    en: `Please acknowledge your week ${d.week} feedback`,
+  };
+  const subject = `【${both('提醒', 'Reminder')}】${lang === 'en' ? `${ask.en} ${ask.zh}` : `${ask.zh} ${ask.en}`}`;
+  const intro = greetingIn(lang, name, {
+    zh: `您尚未确认 ${d.week} 周的整改反馈。`,
+    en: `You have not yet acknowledged your feedback for week ${d.week}.`,
+  });
+  const counts = countsLine(d.counts, lang);
+  const text = [intro, '', counts, '', `${both('确认', 'Acknowledge')}: ${ackUrl}`].join('\n');
   const html = page(
     subject,
-    `<p>${escapeHtml(intro)}</p><p>${escapeHtml(countsLine(d.counts))}</p>${button(ackUrl, '确认已阅 Acknowledge')}`,
+    `<p>${escapeHtml(intro)}</p><p>${escapeHtml(counts)}</p>${button(ackUrl, both('确认已阅', 'Acknowledge'))}`,
+    lang,
   );
   return { subject, text, html };
 }
@@ -176,8 +206,7 @@ export function areaSummaryEmail(
     zh: `${title.zh} ${s.week} 周汇总。`,
     en: `Summary of ${title.en} for week ${s.week}.`,
   };
-  const greeting =
-    lang === 'en' ? `${name}: ${intro.en} / ${intro.zh}` : `${name}：${intro.zh} / ${intro.en}`;
+  const greeting = greetingIn(lang, name, intro);
   const text = [
     greeting,
     '',

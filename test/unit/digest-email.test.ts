@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildWeeklyDigests } from '../../domain/digest.ts';
 import type { Directory } from '../../domain/directory.ts';
-import { areaSummaryEmail } from '../../domain/digest-email.ts';
+import { ackReminderEmail, areaSummaryEmail, staffDigestEmail } from '../../domain/digest-email.ts';
 import { at, view } from '../support/views.ts';
 
 const dir: Pick<Directory, 'buildings' | 'departments'> = {
@@ -19,7 +19,7 @@ const dir: Pick<Directory, 'buildings' | 'departments'> = {
 // Week 2026-W10 runs 2026-03-01T16:00Z .. 2026-03-08T16:00Z.
 const MON = '2026-03-02T02:00:00.000Z';
 const A101 = { buildingId: 'bldg-a', floorId: 'a-f1', roomId: 'A101' };
-const summary = buildWeeklyDigests({
+const digests = buildWeeklyDigests({
   week: '2026-W10',
   timeZone: 'Asia/Shanghai',
   directory: dir,
@@ -33,7 +33,8 @@ const summary = buildWeeklyDigests({
     }),
     view({ caseId: 'w2', openedAt: at(MON, 1), location: A101, deadlines: [['analysing', 'breached', 26]] }),
   ],
-}).buildings[0]!;
+});
+const summary = digests.buildings[0]!;
 const title = dir.buildings[0]!.name;
 const mail = (lang: 'zh-CN' | 'en') =>
   areaSummaryEmail(summary, title, lang === 'en' ? 'Anna Smith' : '王建国', 'https://r.test/reports/t', lang);
@@ -71,5 +72,40 @@ describe('the weekly summary email puts its reader’s language first, as the ca
     expect(en.html).toContain('Open the report 查看报告');
     // Nothing Chinese-first is left in the English text's labels.
     expect(en.text).not.toMatch(/新开案件 opened|指标 KPIs|报告 Report|周报 Weekly/);
+  });
+});
+
+describe('the staff digest and its reminder put their reader’s language first too', () => {
+  const staff = digests.staff[0]!;
+  const url = 'https://r.test/actions/t';
+
+  it('in Chinese first by default, as they always were', () => {
+    const digest = staffDigestEmail(staff, '周强', url);
+    expect(digest.subject).toBe(`【每周反馈 Weekly feedback】2026-W10 周强`);
+    expect(digest.text.split('\n')[0]).toBe(
+      '周强：以下是您 2026-W10 周的整改情况，请阅读后点击链接确认。 / Your rectification cases in week 2026-W10; please read and acknowledge.',
+    );
+    expect(digest.html).toContain('<html lang="zh-CN">');
+    expect(digest.html).toContain('确认已阅 Acknowledge');
+    expect(ackReminderEmail(staff, '周强', url).subject).toBe(
+      '【提醒 Reminder】请确认 2026-W10 周反馈 Please acknowledge your week 2026-W10 feedback',
+    );
+  });
+
+  it('in English first for a reader of English: subject, opening line, counts and button', () => {
+    const digest = staffDigestEmail(staff, 'Lee Wei', url, 'en');
+    expect(digest.subject).toBe('【Weekly feedback 每周反馈】2026-W10 Lee Wei');
+    expect(digest.text.split('\n')[0]).toBe(
+      'Lee Wei: Your rectification cases in week 2026-W10; please read and acknowledge. / 以下是您 2026-W10 周的整改情况，请阅读后点击链接确认。',
+    );
+    expect(digest.text).toContain('opened 新开案件: ');
+    expect(digest.text).toContain(`Acknowledge 确认: ${url}`);
+    expect(digest.html).toContain('<html lang="en">');
+    expect(digest.html).toContain('Acknowledge 确认已阅');
+    const reminder = ackReminderEmail(staff, 'Lee Wei', url, 'en');
+    expect(reminder.subject).toBe(
+      '【Reminder 提醒】Please acknowledge your week 2026-W10 feedback 请确认 2026-W10 周反馈',
+    );
+    expect(reminder.text.split('\n')[0]).toMatch(/^Lee Wei: You have not yet acknowledged/);
   });
 });
