@@ -70,6 +70,27 @@ const button = (url: string, label: string) =>
 const greetingIn = (lang: Language, name: string, intro: { zh: string; en: string }): string =>
   lang === 'en' ? `${name}: ${intro.en} / ${intro.zh}` : `${name}：${intro.zh} / ${intro.en}`;
 
+/**
+ * A mail asking a staff member to acknowledge their week through `ackUrl`: the digest, and its
+ * reminder (which leaves out the cases and does not set the counts in bold).
+ */
+function ackMail(
+  lang: Language,
+  ackUrl: string,
+  m: { subject: string; intro: string; counts: string; lines?: string[]; bold: boolean },
+): RenderedEmail {
+  const both = pairIn(lang);
+  const lines = m.lines ? ['', ...m.lines] : [];
+  const text = [m.intro, '', m.counts, ...lines, '', `${both('确认', 'Acknowledge')}: ${ackUrl}`].join('\n');
+  const counts = m.bold ? `<strong>${escapeHtml(m.counts)}</strong>` : escapeHtml(m.counts);
+  const html = page(
+    m.subject,
+    `<p>${escapeHtml(m.intro)}</p><p>${counts}</p>${m.lines ? list(m.lines) : ''}${button(ackUrl, both('确认已阅', 'Acknowledge'))}`,
+    lang,
+  );
+  return { subject: m.subject, text, html };
+}
+
 // No report link for staff: building and campus reports are for supervisors and above.
 export function staffDigestEmail(
   d: StaffDigest,
@@ -78,20 +99,16 @@ export function staffDigestEmail(
   lang: Language = 'zh-CN',
 ): RenderedEmail {
   const both = pairIn(lang);
-  const subject = `【${both('每周反馈', 'Weekly feedback')}】${d.week} ${name}`;
-  const intro = greetingIn(lang, name, {
-    zh: `以下是您 ${d.week} 周的整改情况，请阅读后点击链接确认。`,
-    en: `Your rectification cases in week ${d.week}; please read and acknowledge.`,
+  return ackMail(lang, ackUrl, {
+    subject: `【${both('每周反馈', 'Weekly feedback')}】${d.week} ${name}`,
+    intro: greetingIn(lang, name, {
+      zh: `以下是您 ${d.week} 周的整改情况，请阅读后点击链接确认。`,
+      en: `Your rectification cases in week ${d.week}; please read and acknowledge.`,
+    }),
+    counts: countsLine(d.counts, lang),
+    lines: d.cases.map(caseText),
+    bold: true,
   });
-  const lines = d.cases.map(caseText);
-  const counts = countsLine(d.counts, lang);
-  const text = [intro, '', counts, '', ...lines, '', `${both('确认', 'Acknowledge')}: ${ackUrl}`].join('\n');
-  const html = page(
-    subject,
-    `<p>${escapeHtml(intro)}</p><p><strong>${escapeHtml(counts)}</strong></p>${list(lines)}${button(ackUrl, both('确认已阅', 'Acknowledge'))}`,
-    lang,
-  );
-  return { subject, text, html };
 }
 
 export function ackReminderEmail(
@@ -101,23 +118,15 @@ export function ackReminderEmail(
   lang: Language = 'zh-CN',
 ): RenderedEmail {
   const both = pairIn(lang);
-  const ask = {
-    zh: `请确认 ${d.week} 周反馈`,
-    en: `Please acknowledge your week ${d.week} feedback`,
-  };
-  const subject = `【${both('提醒', 'Reminder')}】${lang === 'en' ? `${ask.en} ${ask.zh}` : `${ask.zh} ${ask.en}`}`;
-  const intro = greetingIn(lang, name, {
-    zh: `您尚未确认 ${d.week} 周的整改反馈。`,
-    en: `You have not yet acknowledged your feedback for week ${d.week}.`,
+  return ackMail(lang, ackUrl, {
+    subject: `【${both('提醒', 'Reminder')}】${both(`请确认 ${d.week} 周反馈`, `Please acknowledge your week ${d.week} feedback`)}`,
+    intro: greetingIn(lang, name, {
+      zh: `您尚未确认 ${d.week} 周的整改反馈。`,
+      en: `You have not yet acknowledged your feedback for week ${d.week}.`,
+    }),
+    counts: countsLine(d.counts, lang),
+    bold: false,
   });
-  const counts = countsLine(d.counts, lang);
-  const text = [intro, '', counts, '', `${both('确认', 'Acknowledge')}: ${ackUrl}`].join('\n');
-  const html = page(
-    subject,
-    `<p>${escapeHtml(intro)}</p><p>${escapeHtml(counts)}</p>${button(ackUrl, both('确认已阅', 'Acknowledge'))}`,
-    lang,
-  );
-  return { subject, text, html };
 }
 
 export function ackEscalationEmail(d: StaffDigest, staffName: string, supervisorName: string): RenderedEmail {
