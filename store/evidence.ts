@@ -538,12 +538,8 @@ export async function confirmUpload(
   return confirmed(record, got.sha256);
 }
 
-/**
- * The server-side upload for forms without JavaScript (a multipart body):
- * the same declared-type, size and content checks, then the same record.
- */
-/** What a form's file would store: its declared metadata, its type and its bytes. Throws EvidenceError. */
-const PHOTO_TYPES: readonly string[] = ['image/jpeg', 'image/png', 'image/webp'];
+// The photos among the accepted types: what a form that asks for photos takes.
+const PHOTO_TYPES: readonly string[] = evidenceTypes.filter((t) => t.startsWith('image/'));
 
 /** Where only a photo is asked for (a scanned report's form): a PDF or anything else is not one. */
 const notAPhoto = (field: 'contentType' | 'file') =>
@@ -556,7 +552,11 @@ const notAPhoto = (field: 'contentType' | 'file') =>
     field,
   );
 
-/** `photosOnly`: JPEG, PNG or WebP by declaration and by content, where a form asks for photos. */
+/**
+ * What a form's file would store: its declared metadata, its type and its bytes. Throws
+ * EvidenceError. `photosOnly`: JPEG, PNG or WebP by declaration and by content, where a form asks
+ * for photos.
+ */
 export async function checkedFile(input: {
   file: Blob;
   fileName?: string;
@@ -577,6 +577,10 @@ export async function checkedFile(input: {
   return { declared, bytes };
 }
 
+/**
+ * The server-side upload for forms without JavaScript (a multipart body):
+ * the same declared-type, size and content checks, then the same record.
+ */
 export async function putEvidence(
   deps: EvidenceDeps,
   input: {

@@ -39,6 +39,10 @@ const noEvidence = {
   en: 'No such evidence, or its case is not yours to read',
 };
 const noRound = { zh: '没有该检查轮次', en: 'No such inspection round' };
+const notYourCase = {
+  zh: '无权查看该案件，或 CSRF 令牌不符',
+  en: 'The case is not yours to read, or a wrong CSRF token',
+};
 const notInspector = {
   zh: '无权查看或记录（角色不符、不是本轮检查人，或 CSRF 令牌不符）',
   en: 'Not allowed: a role that may not, not assigned to the round, or a wrong CSRF token',
@@ -64,10 +68,7 @@ const pages: [RouteConfig['method'], string, Kind, Bilingual, string[]][] = [
             zh: '请求有误，或不接受的文件类型、文件名',
             en: 'Invalid request, or a file type or name not accepted',
           },
-          403: {
-            zh: '无权查看该案件，或 CSRF 令牌不符',
-            en: 'The case is not yours to read, or a wrong CSRF token',
-          },
+          403: notYourCase,
           413: { zh: '声明的文件过大', en: 'The declared file is too large' },
         }),
       },
@@ -94,10 +95,7 @@ const pages: [RouteConfig['method'], string, Kind, Bilingual, string[]][] = [
             zh: '缺少文件、多个文件，或不接受的文件类型',
             en: 'No file, several, or a type not accepted',
           },
-          403: {
-            zh: '无权查看该案件，或 CSRF 令牌不符',
-            en: 'The case is not yours to read, or a wrong CSRF token',
-          },
+          403: notYourCase,
           413: { zh: '文件过大', en: 'The file is too large' },
           415: { zh: '不是 multipart/form-data', en: 'Not multipart/form-data' },
           422: { zh: '文件内容与其类型不符', en: 'The content does not match its type' },
