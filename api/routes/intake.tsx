@@ -17,7 +17,6 @@ import {
 import { listPlaces, placeByCode, type Place } from '../../domain/places.ts';
 import { textFlaw, textFlawMessage } from '../../domain/safe-text.ts';
 import { inLang, type Bilingual, type Lang } from '../../domain/text.ts';
-import { loadDirectory } from '../../store/directory.ts';
 import { raterConflict } from '../../domain/survey-rater.ts';
 import { checkedFile, EvidenceError, MAX_EVIDENCE_BYTES, putEvidence } from '../../store/evidence.ts';
 import {
@@ -269,11 +268,8 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
   app.use('/t/*', sessionMiddleware(deps));
   app.use('/api/places', sessionMiddleware(deps));
 
-  const directory = async () => {
-    const dir = await loadDirectory(deps.aws.ddb, deps.aws.tables);
-    if (!dir) throw new Error('the campus directory is not loaded');
-    return dir;
-  };
+  // Before an admin loads a directory a scanned code answers 503 with a page saying so, not a 500.
+  const directory = () => directoryOrFail(deps);
 
   app.get('/api/places', async (c) => {
     const q = placesQuery.safeParse(c.req.query());
