@@ -67,6 +67,13 @@ export function createApp(given: AppDeps): Hono {
   // the bearer check on /api/*, and so does the public commitments page.
   app.route('/', publicIntakeRoutes(deps));
   app.route('/', commitmentRoutes(deps));
+  // The nightly zero report, inspection rounds and the 6T standards take a bearer token or the page
+  // session (a phone signed in to the app reads their JSON too), so they also answer before it.
+  app.use('/api/zero-reports/*', limit);
+  app.use('/api/inspections/*', limit);
+  app.route('/', zeroReportRoutes(deps));
+  app.route('/', inspectionRoutes(deps));
+  app.route('/', standardsRoutes(deps));
   // Every other /api route needs a bearer token naming a person of the directory.
   app.use('/api/*', limit, authenticate(deps));
 
@@ -89,10 +96,6 @@ export function createApp(given: AppDeps): Hono {
   // Reports from scanned codes waiting for triage, and the printable code sheets.
   app.route('/app', triageRoutes(deps));
   app.route('/app', qrRoutes(deps));
-  // The nightly zero report, inspection rounds and the 6T standards (bearer token or page session).
-  app.route('/', zeroReportRoutes(deps));
-  app.route('/', inspectionRoutes(deps));
-  app.route('/', standardsRoutes());
   // The duty calendar's pages (bearer token or page session).
   app.route('/', dutyPageRoutes(deps));
   // Pages and the evidence routes are plain Hono routes: each is declared in the document by hand.
