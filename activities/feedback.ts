@@ -146,7 +146,10 @@ export function createFeedbackActivities(deps: ActivityDeps) {
       input,
     );
 
-  /** One email at most once per (week, purpose, kind, subject, recipient). */
+  /**
+   * One email at most once per (week, purpose, kind, subject, recipient). Every mail has that one
+   * recipient, so each is written in its reader's language first: no mail serves readers of two.
+   */
   const send = (
     week: string,
     key: string,
@@ -247,7 +250,7 @@ export function createFeedbackActivities(deps: ActivityDeps) {
           for (const sup of to) {
             await pace();
             const out = await send(input.week, `${keyBase}#${d.personId}`, sup, async () =>
-              ackEscalationEmail(d, person.name, sup.name),
+              ackEscalationEmail(d, person.name, sup.name, sup.language),
             );
             tally(out.status);
           }
@@ -287,7 +290,7 @@ export function createFeedbackActivities(deps: ActivityDeps) {
             tally(
               (
                 await send(input.week, `${keyBase}#${d.departmentId}`, wg, async () =>
-                  departmentEscalationEmail(d, open, wg.name),
+                  departmentEscalationEmail(d, open, wg.name, wg.language),
                 )
               ).status,
             );
@@ -311,7 +314,13 @@ export function createFeedbackActivities(deps: ActivityDeps) {
                 }),
               })),
             );
-            return departmentDigestEmail(d, contact.name, items, input.purpose === 'reminder');
+            return departmentDigestEmail(
+              d,
+              contact.name,
+              items,
+              input.purpose === 'reminder',
+              contact.language,
+            );
           });
           tally(out.status);
         }
@@ -382,7 +391,7 @@ export function createFeedbackActivities(deps: ActivityDeps) {
           { scope: outboxScope.daily(input.date), key: `${b.id}#${sup.id}` },
           async () => ({
             to: sup.email,
-            ...dailyBriefEmail(brief, b.name, sup.name),
+            ...dailyBriefEmail(brief, b.name, sup.name, sup.language),
           }),
         );
         if (out.status === 'sent') sent += 1;

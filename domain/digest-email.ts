@@ -1,10 +1,10 @@
 /**
  * The weekly feedback and daily brief emails: both languages in one message,
- * so it serves every reader; the weekly summary puts its reader's language
- * first (as the case emails do), the others Chinese first. Pure text building.
+ * so it serves every reader, each in its reader's language first (as the case
+ * emails do; Chinese by default). Pure text building.
  */
 import type { Language } from './directory.ts';
-import { escapeHtml } from './text.ts';
+import { escapeHtml, pairIn } from './text.ts';
 import type {
   AreaSummary,
   CaseLine,
@@ -30,12 +30,6 @@ const COUNT_LABELS: [keyof WeekCounts, string, string][] = [
   ['ratings', '收到评价', 'ratings received'],
 ];
 
-/** A label in both languages, the reader's first: "超时 late", or "late 超时" for a reader of English. */
-const pairIn =
-  (lang: Language) =>
-  (zh: string, en: string): string =>
-    lang === 'en' ? `${en} ${zh}` : `${zh} ${en}`;
-
 /** "新开案件 opened: 3 · 已结案 closed: 1 …" ("opened 新开案件: 3 …" for a reader of English). */
 export function countsLine(c: WeekCounts, lang: Language = 'zh-CN'): string {
   const both = pairIn(lang);
@@ -46,14 +40,15 @@ export function countsLine(c: WeekCounts, lang: Language = 'zh-CN'): string {
   return parts.join(' · ');
 }
 
-const caseText = (l: CaseLine) => {
+const caseText = (l: CaseLine, lang: Language) => {
+  const both = pairIn(lang);
   const marks = [
-    l.opened ? '新 new' : '',
-    l.closed ? '结案 closed' : '',
-    l.late ? `超时 late ×${l.late}` : '',
-    l.disputed ? `异议 disputed ×${l.disputed}` : '',
-    l.failedReviews ? `复查未通过 failed review ×${l.failedReviews}` : '',
-    l.score !== undefined ? `评分 score ${l.score}` : '',
+    l.opened ? both('新', 'new') : '',
+    l.closed ? both('结案', 'closed') : '',
+    l.late ? `${both('超时', 'late')} ×${l.late}` : '',
+    l.disputed ? `${both('异议', 'disputed')} ×${l.disputed}` : '',
+    l.failedReviews ? `${both('复查未通过', 'failed review')} ×${l.failedReviews}` : '',
+    l.score !== undefined ? `${both('评分', 'score')} ${l.score}` : '',
   ].filter(Boolean);
   return `${l.caseId} ${l.title} (${l.place}): ${marks.join(', ')}`;
 };
@@ -106,7 +101,7 @@ export function staffDigestEmail(
       en: `Your rectification cases in week ${d.week}; please read and acknowledge.`,
     }),
     counts: countsLine(d.counts, lang),
-    lines: d.cases.map(caseText),
+    lines: d.cases.map((l) => caseText(l, lang)),
     bold: true,
   });
 }
@@ -129,29 +124,45 @@ export function ackReminderEmail(
   });
 }
 
-export function ackEscalationEmail(d: StaffDigest, staffName: string, supervisorName: string): RenderedEmail {
-  const subject = `【未确认 Not acknowledged】${staffName} ${d.week} 周反馈 weekly feedback`;
-  const intro = `${supervisorName}：${staffName} 未在期限内确认 ${d.week} 周的整改反馈，请跟进。 / ${staffName} has not acknowledged the week ${d.week} feedback in time; please follow up.`;
-  const lines = d.cases.map(caseText);
-  const text = [intro, '', countsLine(d.counts), '', ...lines].join('\n');
-  const html = page(
-    subject,
-    `<p>${escapeHtml(intro)}</p><p>${escapeHtml(countsLine(d.counts))}</p>${list(lines)}`,
-  );
+/** A staff member's unacknowledged week, to one of their supervisors, in the supervisor's language first. */
+export function ackEscalationEmail(
+  d: StaffDigest,
+  staffName: string,
+  supervisorName: string,
+  lang: Language = 'zh-CN',
+): RenderedEmail {
+  const both = pairIn(lang);
+  const subject = `【${both('未确认', 'Not acknowledged')}】${staffName} ${both(`${d.week} 周反馈`, 'weekly feedback')}`;
+  const intro = greetingIn(lang, supervisorName, {
+    zh: `${staffName} 未在期限内确认 ${d.week} 周的整改反馈，请跟进。`,
+    en: `${staffName} has not acknowledged the week ${d.week} feedback in time; please follow up.`,
+  });
+  const lines = d.cases.map((l) => caseText(l, lang));
+  const counts = countsLine(d.counts, lang);
+  const text = [intro, '', counts, '', ...lines].join('\n');
+  const html = page(subject, `<p>${escapeHtml(intro)}</p><p>${escapeHtml(counts)}</p>${list(lines)}`, lang);
   return { subject, text, html };
 }
 
-const itemText = (i: FollowUpItem) => `${i.caseId} ${i.title} (${i.place}) — ${i.ask.zh} ${i.ask.en}`;
+const itemText = (i: FollowUpItem, lang: Language) =>
+  `${i.caseId} ${i.title} (${i.place}) — ${pairIn(lang)(i.ask.zh, i.ask.en)}`;
 
+/** A department's follow-ups of the week (or the reminder of them), to one of its contacts, in their language first. */
 export function departmentDigestEmail(
   d: DepartmentDigest,
   name: string,
   items: { item: FollowUpItem; url: string }[],
   reminder: boolean,
+  lang: Language = 'zh-CN',
 ): RenderedEmail {
-  const subject = `${reminder ? '【提醒 Reminder】' : ''}【学生情况反馈 Student feedback】${d.week} ${d.name.zh} ${d.name.en}`;
-  const intro = `${name}：${d.week} 周涉及贵院学生的情况如下，请逐条跟进后点击“已处理”。 / Cases concerning your students in week ${d.week}: please follow up on each and mark it handled.`;
-  const text = [intro, '', ...items.map((x) => `${itemText(x.item)}\n  已处理 Mark handled: ${x.url}`)].join(
+  const both = pairIn(lang);
+  const subject = `${reminder ? `【${both('提醒', 'Reminder')}】` : ''}【${both('学生情况反馈', 'Student feedback')}】${d.week} ${both(d.name.zh, d.name.en)}`;
+  const intro = greetingIn(lang, name, {
+    zh: `${d.week} 周涉及贵院学生的情况如下，请逐条跟进后点击“已处理”。`,
+    en: `Cases concerning your students in week ${d.week}: please follow up on each and mark it handled.`,
+  });
+  const handled = both('已处理', 'Mark handled');
+  const text = [intro, '', ...items.map((x) => `${itemText(x.item, lang)}\n  ${handled}: ${x.url}`)].join(
     '\n',
   );
   const html = page(
@@ -159,25 +170,32 @@ export function departmentDigestEmail(
     `<p>${escapeHtml(intro)}</p><ul>${items
       .map(
         (x) =>
-          `<li>${escapeHtml(itemText(x.item))} <a href="${escapeHtml(x.url)}">已处理 Mark handled</a></li>`,
+          `<li>${escapeHtml(itemText(x.item, lang))} <a href="${escapeHtml(x.url)}">${escapeHtml(handled)}</a></li>`,
       )
       .join('')}</ul>`,
+    lang,
   );
   return { subject, text, html };
 }
 
+/** A department's follow-ups still open at the horizon, to one of the working group, in their language first. */
 export function departmentEscalationEmail(
   d: DepartmentDigest,
   open: FollowUpItem[],
   name: string,
+  lang: Language = 'zh-CN',
 ): RenderedEmail {
-  const subject = `【院系跟进未完成 Department follow-ups open】${d.week} ${d.name.zh} ${d.name.en}`;
-  const intro = `${name}：${d.name.zh} 对 ${d.week} 周的以下情况仍未标记处理。 / ${d.name.en} has not marked these week ${d.week} follow-ups handled.`;
-  const lines = open.map(itemText);
+  const both = pairIn(lang);
+  const subject = `【${both('院系跟进未完成', 'Department follow-ups open')}】${d.week} ${both(d.name.zh, d.name.en)}`;
+  const intro = greetingIn(lang, name, {
+    zh: `${d.name.zh} 对 ${d.week} 周的以下情况仍未标记处理。`,
+    en: `${d.name.en} has not marked these week ${d.week} follow-ups handled.`,
+  });
+  const lines = open.map((i) => itemText(i, lang));
   return {
     subject,
     text: [intro, '', ...lines].join('\n'),
-    html: page(subject, `<p>${escapeHtml(intro)}</p>${list(lines)}`),
+    html: page(subject, `<p>${escapeHtml(intro)}</p>${list(lines)}`, lang),
   };
 }
 
@@ -238,21 +256,27 @@ export function areaSummaryEmail(
   return { subject, text, html };
 }
 
+/** A building's morning brief, to one of its supervisors, in their language first. */
 export function dailyBriefEmail(
   b: DailyBrief,
   buildingName: { zh: string; en: string },
   name: string,
+  lang: Language = 'zh-CN',
 ): RenderedEmail {
-  const subject = `【晨会简报 Morning brief】${b.date} ${buildingName.zh} ${buildingName.en}`;
+  const both = pairIn(lang);
+  const subject = `【${both('晨会简报', 'Morning brief')}】${b.date} ${both(buildingName.zh, buildingName.en)}`;
   const section = (zh: string, en: string, rows: string[]) => [
-    `${zh} ${en} (${rows.length}):`,
-    ...(rows.length ? rows : ['无 none']),
+    `${both(zh, en)} (${rows.length}):`,
+    ...(rows.length ? rows : [both('无', 'none')]),
   ];
-  const opened = b.opened.map(caseText);
-  const closed = b.closed.map(caseText);
-  const breached = b.breached.map(caseText);
+  const opened = b.opened.map((l) => caseText(l, lang));
+  const closed = b.closed.map((l) => caseText(l, lang));
+  const breached = b.breached.map((l) => caseText(l, lang));
   const due = b.dueToday.map((d) => `${d.caseId} ${d.title} (${d.place}) ${d.stage} → ${d.due}`);
-  const intro = `${name}：${buildingName.zh} 昨日情况与今日到期事项。 / Yesterday at ${buildingName.en}, and what falls due today.`;
+  const intro = greetingIn(lang, name, {
+    zh: `${buildingName.zh} 昨日情况与今日到期事项。`,
+    en: `Yesterday at ${buildingName.en}, and what falls due today.`,
+  });
   const blocks = [
     section('昨日新开', 'new yesterday', opened),
     section('昨日结案', 'closed yesterday', closed),
@@ -265,6 +289,7 @@ export function dailyBriefEmail(
     html: page(
       subject,
       `<p>${escapeHtml(intro)}</p>${blocks.map(([head, ...rows]) => `<h3>${escapeHtml(head ?? '')}</h3>${list(rows)}`).join('')}`,
+      lang,
     ),
   };
 }

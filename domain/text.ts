@@ -11,6 +11,15 @@ export type Lang = (typeof languages)[number];
 /** Picks the reader's language from a bilingual text. */
 export const inLang = (text: Bilingual, lang: Lang): string => (lang === 'en' ? text.en : text.zh);
 
+/**
+ * A text in both languages, the reader's first: "超时 late", or "late 超时" for a reader of English.
+ * The one way a plain-text pair is ordered (mails, chart labels); pages' markup has its own `Bi`.
+ */
+export const pairIn =
+  (lang: Lang) =>
+  (zh: string, en: string): string =>
+    lang === 'en' ? `${en} ${zh}` : `${zh} ${en}`;
+
 const HTML_ENTITIES: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',

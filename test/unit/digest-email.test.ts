@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { buildWeeklyDigests } from '../../domain/digest.ts';
+import { buildDailyBrief, buildWeeklyDigests } from '../../domain/digest.ts';
 import type { Directory } from '../../domain/directory.ts';
-import { ackReminderEmail, areaSummaryEmail, staffDigestEmail } from '../../domain/digest-email.ts';
+import {
+  ackEscalationEmail,
+  ackReminderEmail,
+  areaSummaryEmail,
+  dailyBriefEmail,
+  departmentDigestEmail,
+  departmentEscalationEmail,
+  staffDigestEmail,
+} from '../../domain/digest-email.ts';
 import { at, view } from '../support/views.ts';
 
 const dir: Pick<Directory, 'buildings' | 'departments'> = {
@@ -14,26 +22,29 @@ const dir: Pick<Directory, 'buildings' | 'departments'> = {
       floors: [],
     },
   ],
-  departments: [],
+  departments: [
+    {
+      id: 'cs',
+      name: { zh: '计算机学院', en: 'School of Computer Science' },
+      contactIds: ['dept-cs'],
+      rooms: ['A101'],
+    },
+  ],
 };
 // Week 2026-W10 runs 2026-03-01T16:00Z .. 2026-03-08T16:00Z.
 const MON = '2026-03-02T02:00:00.000Z';
 const A101 = { buildingId: 'bldg-a', floorId: 'a-f1', roomId: 'A101' };
-const digests = buildWeeklyDigests({
-  week: '2026-W10',
-  timeZone: 'Asia/Shanghai',
-  directory: dir,
-  views: [
-    view({
-      caseId: 'w1',
-      openedAt: MON,
-      location: A101,
-      deadlines: [['analysing', 'met']],
-      closedAt: at(MON, 30),
-    }),
-    view({ caseId: 'w2', openedAt: at(MON, 1), location: A101, deadlines: [['analysing', 'breached', 26]] }),
-  ],
-});
+const views = [
+  view({
+    caseId: 'w1',
+    openedAt: MON,
+    location: A101,
+    deadlines: [['analysing', 'met']],
+    closedAt: at(MON, 30),
+  }),
+  view({ caseId: 'w2', openedAt: at(MON, 1), location: A101, deadlines: [['analysing', 'breached', 26]] }),
+];
+const digests = buildWeeklyDigests({ week: '2026-W10', timeZone: 'Asia/Shanghai', directory: dir, views });
 const summary = digests.buildings[0]!;
 const title = dir.buildings[0]!.name;
 const mail = (lang: 'zh-CN' | 'en') =>
@@ -107,5 +118,126 @@ describe('the staff digest and its reminder put their reader’s language first 
       '【Reminder 提醒】Please acknowledge your week 2026-W10 feedback 请确认 2026-W10 周反馈',
     );
     expect(reminder.text.split('\n')[0]).toMatch(/^Lee Wei: You have not yet acknowledged/);
+  });
+});
+
+const firstLine = (m: { text: string }) => m.text.split('\n')[0];
+
+describe('the escalation of an unacknowledged digest is in its supervisor’s language first', () => {
+  const staff = digests.staff[0]!;
+
+  it('in Chinese first by default, as it always was', () => {
+    const zh = ackEscalationEmail(staff, '周强', '王建国');
+    expect(zh.subject).toBe('【未确认 Not acknowledged】周强 2026-W10 周反馈 weekly feedback');
+    expect(firstLine(zh)).toBe(
+      '王建国：周强 未在期限内确认 2026-W10 周的整改反馈，请跟进。 / 周强 has not acknowledged the week 2026-W10 feedback in time; please follow up.',
+    );
+    expect(zh.text).toContain('新开案件 opened: 2');
+    expect(zh.text).toContain('w1 case w1 (bldg-a/a-f1/A101): 新 new, 结案 closed');
+    expect(zh.html).toContain('<html lang="zh-CN">');
+    expect(ackEscalationEmail(staff, '周强', '王建国', 'zh-CN')).toEqual(zh);
+  });
+
+  it('in English first for a reader of English: subject, opening line, counts, case marks and lang', () => {
+    const en = ackEscalationEmail(staff, '周强', 'Anna Smith', 'en');
+    expect(en.subject).toBe('【Not acknowledged 未确认】周强 weekly feedback 2026-W10 周反馈');
+    expect(firstLine(en)).toBe(
+      'Anna Smith: 周强 has not acknowledged the week 2026-W10 feedback in time; please follow up. / 周强 未在期限内确认 2026-W10 周的整改反馈，请跟进。',
+    );
+    expect(en.text).toContain('opened 新开案件: 2');
+    expect(en.text).toContain('w1 case w1 (bldg-a/a-f1/A101): new 新, closed 结案');
+    expect(en.text).toContain('w2 case w2 (bldg-a/a-f1/A101): new 新, late 超时 ×1');
+    expect(en.html).toContain('<html lang="en">');
+    expect(en.html).toContain('<p>Anna Smith: 周强 has not acknowledged');
+  });
+});
+
+describe('the department mails are in their reader’s language first', () => {
+  const dept = digests.departments[0]!;
+  const items = dept.items.map((item, i) => ({ item, url: `https://r.test/actions/${i}` }));
+
+  it('in Chinese first by default, as they always were', () => {
+    const digest = departmentDigestEmail(dept, '陈明', items, false);
+    expect(digest.subject).toBe(
+      '【学生情况反馈 Student feedback】2026-W10 计算机学院 School of Computer Science',
+    );
+    expect(firstLine(digest)).toBe(
+      '陈明：2026-W10 周涉及贵院学生的情况如下，请逐条跟进后点击“已处理”。 / Cases concerning your students in week 2026-W10: please follow up on each and mark it handled.',
+    );
+    expect(digest.text).toContain('  已处理 Mark handled: https://r.test/actions/0');
+    expect(digest.html).toContain('<html lang="zh-CN">');
+    expect(digest.html).toContain('>已处理 Mark handled</a>');
+    expect(departmentDigestEmail(dept, '陈明', items, true).subject).toBe(
+      '【提醒 Reminder】【学生情况反馈 Student feedback】2026-W10 计算机学院 School of Computer Science',
+    );
+    const escalation = departmentEscalationEmail(dept, dept.items, '陈明');
+    expect(escalation.subject).toBe(
+      '【院系跟进未完成 Department follow-ups open】2026-W10 计算机学院 School of Computer Science',
+    );
+    expect(firstLine(escalation)).toBe(
+      '陈明：计算机学院 对 2026-W10 周的以下情况仍未标记处理。 / School of Computer Science has not marked these week 2026-W10 follow-ups handled.',
+    );
+    expect(escalation.html).toContain('<html lang="zh-CN">');
+  });
+
+  it('in English first for a reader of English: subject, opening line, asks, button and lang', () => {
+    const digest = departmentDigestEmail(dept, 'Anna Smith', items, false, 'en');
+    expect(digest.subject).toBe(
+      '【Student feedback 学生情况反馈】2026-W10 School of Computer Science 计算机学院',
+    );
+    expect(firstLine(digest)).toBe(
+      'Anna Smith: Cases concerning your students in week 2026-W10: please follow up on each and mark it handled. / 2026-W10 周涉及贵院学生的情况如下，请逐条跟进后点击“已处理”。',
+    );
+    const ask = dept.items[0]!.ask;
+    expect(digest.text).toContain(`— ${ask.en} ${ask.zh}`);
+    expect(digest.text).toContain('  Mark handled 已处理: https://r.test/actions/0');
+    expect(digest.html).toContain('<html lang="en">');
+    expect(digest.html).toContain('>Mark handled 已处理</a>');
+    expect(departmentDigestEmail(dept, 'Anna Smith', items, true, 'en').subject).toBe(
+      '【Reminder 提醒】【Student feedback 学生情况反馈】2026-W10 School of Computer Science 计算机学院',
+    );
+    const escalation = departmentEscalationEmail(dept, dept.items, 'Anna Smith', 'en');
+    expect(escalation.subject).toBe(
+      '【Department follow-ups open 院系跟进未完成】2026-W10 School of Computer Science 计算机学院',
+    );
+    expect(firstLine(escalation)).toBe(
+      'Anna Smith: School of Computer Science has not marked these week 2026-W10 follow-ups handled. / 计算机学院 对 2026-W10 周的以下情况仍未标记处理。',
+    );
+    expect(escalation.html).toContain('<html lang="en">');
+  });
+});
+
+describe('the morning brief is in its supervisor’s language first', () => {
+  // The morning after w1 and w2 were opened: both are yesterday's new cases.
+  const brief = buildDailyBrief({
+    date: '2026-03-03',
+    timeZone: 'Asia/Shanghai',
+    buildingId: 'bldg-a',
+    views,
+  });
+
+  it('in Chinese first by default, as it always was', () => {
+    const zh = dailyBriefEmail(brief, title, '王建国');
+    expect(zh.subject).toBe('【晨会简报 Morning brief】2026-03-03 学生公寓A栋 Dormitory A');
+    expect(firstLine(zh)).toBe(
+      '王建国：学生公寓A栋 昨日情况与今日到期事项。 / Yesterday at Dormitory A, and what falls due today.',
+    );
+    expect(zh.text).toContain('昨日新开 new yesterday (2):\nw1 case w1 (bldg-a/a-f1/A101): 新 new');
+    expect(zh.text).toContain('昨日结案 closed yesterday (0):\n无 none');
+    expect(zh.html).toContain('<html lang="zh-CN">');
+    expect(dailyBriefEmail(brief, title, '王建国', 'zh-CN')).toEqual(zh);
+  });
+
+  it('in English first for a reader of English: subject, opening line, sections and lang', () => {
+    const en = dailyBriefEmail(brief, title, 'Anna Smith', 'en');
+    expect(en.subject).toBe('【Morning brief 晨会简报】2026-03-03 Dormitory A 学生公寓A栋');
+    expect(firstLine(en)).toBe(
+      'Anna Smith: Yesterday at Dormitory A, and what falls due today. / 学生公寓A栋 昨日情况与今日到期事项。',
+    );
+    expect(en.text).toContain('new yesterday 昨日新开 (2):\nw1 case w1 (bldg-a/a-f1/A101): new 新');
+    expect(en.text).toContain('closed yesterday 昨日结案 (0):\nnone 无');
+    expect(en.html).toContain('<html lang="en">');
+    expect(en.html).toContain('<h3>due today 今日到期 (0):</h3>');
+    expect(en.text).not.toMatch(/晨会简报 Morning|昨日新开 new|无 none/);
   });
 });
