@@ -3,7 +3,7 @@ import type { Child } from 'hono/jsx';
 import type { AreaSummary, DailyPoint, WeekCounts } from '../../domain/digest.ts';
 import type { KpiValue } from '../../domain/kpi.ts';
 import { standards } from '../../domain/standards/catalogue.ts';
-import { inLang, type Bilingual, type Lang } from '../../domain/text.ts';
+import { inLang, pairIn, type Bilingual, type Lang } from '../../domain/text.ts';
 import { multiRateTrendChart } from './charts.ts';
 import { SCROLL_REGION_CSS, ScrollRegion } from './ui.tsx';
 
@@ -55,10 +55,15 @@ function fmtKpi(k: Pick<KpiValue, 'unit'>, v: number | null): string {
 
 const BAR_KEYS = ['opened', 'closed', 'late'] as const;
 const COLOURS = { opened: '#2563eb', closed: '#16a34a', late: '#dc2626' } as const;
-const LEGEND = { opened: '新开 opened', closed: '结案 closed', late: '超时 late' } as const;
+const LEGEND: Record<(typeof BAR_KEYS)[number], Bilingual> = {
+  opened: { zh: '新开', en: 'opened' },
+  closed: { zh: '结案', en: 'closed' },
+  late: { zh: '超时', en: 'late' },
+};
 
-/** Grouped bars per day: opened, closed, late. */
-export function DailyChart({ points }: { points: DailyPoint[] }) {
+/** Grouped bars per day: opened, closed, late; the legend in the page's language first (plain text: SVG has no span). */
+export function DailyChart({ points, lang = 'zh-CN' }: { points: DailyPoint[]; lang?: Lang }) {
+  const both = pairIn(lang);
   const w = 420;
   const h = 140;
   const pad = 24;
@@ -80,7 +85,7 @@ export function DailyChart({ points }: { points: DailyPoint[] }) {
         <>
           <rect x={pad + i * 90} y="4" width="10" height="10" fill={COLOURS[key]} />
           <text x={pad + i * 90 + 14} y="13" font-size="10">
-            {LEGEND[key]}
+            {both(LEGEND[key].zh, LEGEND[key].en)}
           </text>
         </>
       ))}
@@ -242,6 +247,8 @@ function WeeklyReport({ s, names }: { s: AreaSummary; names: ReportPageNames }) 
   const lang = names.lang ?? 'zh-CN';
   const bi = (zh: string, en: string) => <Bi zh={zh} en={en} lang={lang} />;
   const say = (zh: string, en: string) => inLang({ zh, en }, lang);
+  // A verdict stays one plain mark in the reader's order (no .alt half inside its colour), as it was.
+  const both = pairIn(lang);
   const zhTitle = `${s.week} ${names.title.zh} 周报`;
   const enTitle = `Weekly summary of ${names.title.en}`;
   const kpiRows = s.kpis.map((k) => {
@@ -250,9 +257,9 @@ function WeeklyReport({ s, names }: { s: AreaSummary; names: ReportPageNames }) 
       k.met === null ? (
         '—'
       ) : k.met ? (
-        <span class="ok">✓ 达标 met</span>
+        <span class="ok">✓ {both('达标', 'met')}</span>
       ) : (
-        <span class="bad">✗ 未达标 missed</span>
+        <span class="bad">✗ {both('未达标', 'missed')}</span>
       );
     return [
       bi(k.label.zh, k.label.en),
@@ -296,7 +303,7 @@ function WeeklyReport({ s, names }: { s: AreaSummary; names: ReportPageNames }) 
       <body>
         <h1>{bi(`${s.week} ${names.title.zh} 周报`, `Weekly summary · ${names.title.en} · ${s.week}`)}</h1>
         <h2>{bi('本周概况', 'The week at a glance')}</h2>
-        <DailyChart points={s.daily} />
+        <DailyChart points={s.daily} lang={lang} />
         <Table
           label={say('本周概况', 'The week at a glance')}
           head={[
