@@ -151,7 +151,7 @@ describe('a case citing a 6T item', () => {
     expect(week).toContain('ISO 周，如 2026-W07');
   });
 
-  it('opens last week’s report without a week, as the API does, and takes the buildingId its refusal names', async () => {
+  it('opens last week’s report without a week, as the API does, on a supervisor’s own building without one, and takes buildingId', async () => {
     // Last week's reports, built as the Monday run stores them, in this file's own ops table.
     const lastWeek = reportedWeek(new Date().toISOString(), deps.env.CAMPUS_TZ);
     const built = buildWeeklyDigests({
@@ -166,10 +166,11 @@ describe('a case citing a 6T item', () => {
     expect(campus.status).toBe(200);
     expect(await campus.text()).toContain(`${lastWeek} 全校`);
 
-    // A supervisor without a building is told to add buildingId=, and that is what opens it.
+    // A supervisor asking for no building gets a building of theirs, as on the dashboard.
     const bare = await page(`/app/dashboard/weekly?week=${lastWeek}`, 'sup-wang');
-    expect(bare.status).toBe(403);
-    expect(await bare.text()).toContain('buildingId');
+    expect(bare.status).toBe(200);
+    expect(await bare.text()).toContain('学生公寓A栋');
+    expect((await page('/app/dashboard/weekly', 'sup-li')).status).toBe(200);
     for (const param of ['buildingId', 'building']) {
       const own = await page(`/app/dashboard/weekly?week=${lastWeek}&${param}=bldg-a`, 'sup-wang');
       expect(own.status, param).toBe(200);

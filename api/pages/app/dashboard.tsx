@@ -85,6 +85,18 @@ function scopeOf(c: WebContext, dir: Directory): { campus: boolean; buildings: s
   return { campus: false, buildings: supervisedBuildings(viewer, dir) };
 }
 
+/** Where a page opens when no building is asked: the campus for campus readers, else a dormitory of theirs first. */
+function defaultBuilding(
+  scope: { campus: boolean; buildings: string[] },
+  dir: Directory,
+): string | undefined {
+  if (scope.campus) return undefined;
+  const dormitory = scope.buildings.find(
+    (id) => dir.buildings.find((b) => b.id === id)?.kind !== 'public_area',
+  );
+  return dormitory ?? scope.buildings[0];
+}
+
 function Verdict(props: { met: boolean | null; lang: Lang }) {
   if (props.met === null)
     return <span class="badge cancelled">{inLang({ zh: '未判定', en: 'n/a' }, props.lang)}</span>;
@@ -187,10 +199,7 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
     if (buildingParam && !dir.buildings.some((b) => b.id === buildingParam))
       errors.building = { zh: `没有楼栋 ${buildingParam}`, en: `there is no building ${buildingParam}` };
     // Supervisors see their own buildings: a dormitory of theirs first, unless they pick another.
-    const dormitory = scope.buildings.find(
-      (id) => dir.buildings.find((b) => b.id === id)?.kind !== 'public_area',
-    );
-    const buildingId = buildingParam ?? (scope.campus ? undefined : (dormitory ?? scope.buildings[0]));
+    const buildingId = buildingParam ?? defaultBuilding(scope, dir);
     if (!errors.building && buildingParam) {
       const viewer = c.get('viewer');
       const refusal = viewer ? reportScopeRefusal(viewer, dir, buildingId) : DASHBOARD_RULE;
@@ -657,7 +666,9 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
     const q = parseQuery(c, weeklyQuery);
     if (!q.ok) return page(c, title, <ErrorSummary errors={q.errors} lang={lang} />, 400);
     const dir = await directoryOrFail(deps);
-    const buildingId = q.value.building || q.value.buildingId || undefined;
+    const asked = q.value.building || q.value.buildingId || undefined;
+    // Like the dashboard: a supervisor opening the bare page sees a building of theirs, not a refusal.
+    const buildingId = asked ?? defaultBuilding(scopeOf(c, dir), dir);
     if (buildingId && !dir.buildings.some((b) => b.id === buildingId))
       return page(
         c,
