@@ -413,7 +413,10 @@ const pages: [RouteConfig['method'], string, Kind, Bilingual, string[]][] = [
         ...problems([400, 401, 403, 404, 409, 413, 415, 422, 503], {
           403: notInspector,
           404: noRound,
-          409: { zh: '本次检查已结束', en: 'The round is over' },
+          409: {
+            zh: '本次检查已结束，或另一次结束提交正在记录',
+            en: 'The round is over, or another finish of it is being recorded',
+          },
           422: {
             zh: '不在清单上的条目、未填完就结束、楼栋内没有的位置或不是员工的整改人',
             en: 'An item off the checklist, a finish with items unanswered, or an unknown place or rectifier',

@@ -402,6 +402,8 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
         const m = err.cause.message;
         if (err.cause.type === InspectionRoundFailure.NotAssigned) throw notAssigned();
         if (err.cause.type === InspectionRoundFailure.Closed) throw roundOver();
+        if (err.cause.type === InspectionRoundFailure.Finishing)
+          throw new ProblemError('conflict', roundFinishingText);
         if (err.cause.type === InspectionRoundFailure.NotOnChecklist)
           throw new ProblemError('unprocessable', notOnChecklist(offChecklist(round, body.results)));
         if (err.cause.type === InspectionRoundFailure.Unanswered)
@@ -544,8 +546,9 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
       await submit(round, caller.person.id, { ...parsed.data, results });
     } catch (err) {
       if (err instanceof UnansweredError) return unanswered(err.itemIds);
+      // The items whose cases did open are on the round now: the page shows their cases.
       if (err instanceof CaseNotOpenedError)
-        return checklistPage(c, round, {
+        return checklistPage(c, (await getRound(store, roundId)) ?? round, {
           values,
           problem: caseNotOpenedText,
           technical: err.technical,
@@ -574,6 +577,10 @@ const notAssigned = () =>
 
 const roundOverText: Bilingual = { zh: '本次检查已结束', en: 'this round is over' };
 const roundOver = () => new ProblemError('conflict', roundOverText);
+const roundFinishingText: Bilingual = {
+  zh: '本次检查已提交结束（或正在结束），结果不能再修改',
+  en: 'this round has already been finished (or is being finished); its results can no longer be changed',
+};
 
 const unansweredText = (left: readonly string[], total: number, save: Bilingual): Bilingual => ({
   zh: `还有 ${left.length} 项未填写，不能结束检查。请填写全部 ${total} 项后再提交，或${save.zh}。`,
@@ -602,8 +609,8 @@ const idsOf = (d: unknown): string[] =>
   Array.isArray(d) ? d.filter((x): x is string => typeof x === 'string') : [];
 
 const caseNotOpenedText: Bilingual = {
-  zh: '未能为不合格项立案，本次提交未保存。可能是校园名录刚有变动（该位置或整改人员已不在名录中）；请核对后重试，或联系管理员。',
-  en: 'A case could not be opened for a failed item, so this submission was not saved. The campus directory may just have changed (the place or the rectifier is no longer in it); check and try again, or ask an admin.',
+  zh: '未能为不合格项立案，本次提交未保存（在此之前已立案的不合格项除外，其结果已记录）。可能是校园名录刚有变动（该位置或整改人员已不在名录中）；请核对后重试，或联系管理员。',
+  en: 'A case could not be opened for a failed item, so this submission was not saved (except the failed items whose cases were opened before it: their results are recorded). The campus directory may just have changed (the place or the rectifier is no longer in it); check and try again, or ask an admin.',
 };
 
 /**

@@ -367,6 +367,80 @@ describe('inspection checklist: the round itself refuses to finish with gaps', (
   });
 });
 
+describe('inspection checklist: a round finishes once', () => {
+  it('of four finishes posted at once one completes the round; the others get 409 and its completedAt stays', async () => {
+    const id = await openRound();
+    const [failed, ...passed] = daily;
+    // A failed item keeps the first finish running (its case is opened) while the others arrive.
+    const results = [
+      { itemId: failed, result: 'fail', note: '灭火器过期' },
+      ...passed.map((itemId) => ({ itemId, result: 'pass' })),
+    ];
+    const finish = (as: string) =>
+      call(s.app, 'POST', `/api/inspections/${id}/results`, { as, body: { results, finish: true } });
+    const answers = await Promise.all(['sup-wang', 'sup-smith', 'sup-wang', 'sup-smith'].map(finish));
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 409, 409, 409]);
+    const won = (await answers.find((r) => r.status === 200)!.json()) as InspectionRound;
+    expect(won.completedAt).toBeDefined();
+    for (const refused of answers.filter((r) => r.status === 409)) {
+      const problem = (await refused.json()) as { detail: string };
+      // Refused while the first finish ran, or after it: either way the round is over for this post.
+      expect(problem.detail).toMatch(/已提交结束（或正在结束）|本次检查已结束/);
+    }
+    const ended = await s.deps.temporal.workflow.getHandle(id).result();
+    expect(ended).toMatchObject({ status: 'completed', completedAt: won.completedAt });
+    expect(Object.keys(ended.cases)).toEqual([failed]);
+    expect(await roundNow(id)).toMatchObject({ status: 'completed', completedAt: won.completedAt });
+  });
+});
+
+describe('inspection checklist: a post that fails part way keeps what it did', () => {
+  it('records each failed item whose case opened, before a later item’s case cannot be opened', async () => {
+    const id = await openRound();
+    const [first, second, third] = daily;
+    const handle = s.deps.temporal.workflow.getHandle(id);
+    const post = (roomId?: string) =>
+      handle.executeUpdate(recordChecksUpdate, {
+        args: [
+          {
+            by: 'sup-wang',
+            finish: false,
+            results: [
+              { itemId: first!, result: 'fail', note: '灭火器过期' },
+              // A client talking to Temporal directly: no API checked this room first.
+              { itemId: second!, result: 'fail', note: '通道堵塞', ...(roomId ? { roomId } : {}) },
+              { itemId: third!, result: 'pass' },
+            ],
+          },
+        ],
+      });
+    const err: unknown = await post('NO-SUCH-ROOM').then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect(((err as WorkflowUpdateFailedError).cause as ApplicationFailure).type).toBe(
+      InspectionRoundFailure.BadEntry,
+    );
+    // The first item's case exists: its result is on the round, stored, without the post repeated.
+    const stored = await roundNow(id);
+    const caseId = stored.cases[first!];
+    expect(caseId).toMatch(/^ZG-/);
+    expect(Object.keys(stored.cases)).toEqual([first]);
+    expect(stored.results).toEqual([
+      expect.objectContaining({ itemId: first, result: 'fail', note: '灭火器过期', by: 'sup-wang' }),
+    ]);
+    expect((await s.deps.temporal.workflow.getHandle(caseId!).describe()).status.name).toBe('RUNNING');
+    expect((await handle.query(inspectionRoundQuery)).results.map((r) => r.itemId)).toEqual([first]);
+
+    // Repeated with the room put right: the first item keeps its one case, the rest are recorded.
+    const after = await post();
+    expect(after.cases[first!]).toBe(caseId);
+    expect(Object.keys(after.cases).sort()).toEqual([first, second].sort());
+    expect(after.results.map((r) => r.itemId).sort()).toEqual([first, second, third].sort());
+  });
+});
+
 describe('inspection checklist: the room is held to the safe-text rule', () => {
   const bad: [string, string][] = [
     ['a control character', '\u0000A103'],

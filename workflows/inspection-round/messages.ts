@@ -11,6 +11,8 @@ export const InspectionRoundFailure = {
   NotAssigned: 'InspectionNotAssigned',
   NotOnChecklist: 'InspectionNotOnChecklist',
   Closed: 'InspectionRoundClosed',
+  /** A post while another supervisor's finish is still being recorded. */
+  Finishing: 'InspectionRoundFinishing',
   BadEntry: 'InspectionBadEntry',
   /** A finish while checklist items are unanswered; its details carry their ids. */
   Unanswered: 'InspectionUnanswered',

@@ -4,6 +4,7 @@ import {
   ParentClosePolicy,
   allHandlersFinished,
   condition,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -17,6 +18,7 @@ import {
   roundId,
   scoreRound,
   unansweredItems,
+  type CheckEntry,
   type InspectionRound,
   type RoundInput,
   type RoundsInput,
@@ -28,6 +30,19 @@ import {
   recordChecksUpdate,
   type RecordChecksInput,
 } from './messages.ts';
+
+/**
+ * patched() id: a failed item's result is on the round as soon as its case is open, and a post
+ * that fails part way (a later item's case cannot be opened) saves the round before it fails, so
+ * the cases it did open are not left off the round until the post is repeated.
+ */
+export const ITEM_RESULT_WITH_CASE_PATCH = 'inspection-item-result-with-case';
+/**
+ * patched() id: a round finishes once. The validator refuses a post while a finish is running
+ * (validators do not run on replay, so that needs no patch); a second finish an older run had
+ * already accepted changes nothing when it lands on the completed round.
+ */
+export const FINISH_ONCE_PATCH = 'inspection-finish-once';
 
 const acts = proxyActivities<InspectionActivities>({
   startToCloseTimeout: '5 minutes',
@@ -86,47 +101,74 @@ export async function inspectionRound(input: RoundInput): Promise<InspectionRoun
   };
   round.scores = scoreRound(round.checklist, round.results);
 
+  // A finish accepted and still running (opening cases, saving): the validator refuses other posts
+  // meanwhile, so a second finish cannot overwrite the first's completedAt, nor a save change a
+  // round that is about to be completed.
+  let finishing = false;
+  const record = (entries: readonly CheckEntry[], by: string, at: string) => {
+    const given = new Set(entries.map((r) => r.itemId));
+    round.results = [
+      ...round.results.filter((r) => !given.has(r.itemId)),
+      ...entries.map((r) => ({ ...r, by, at })),
+    ];
+    round.scores = scoreRound(round.checklist, round.results);
+  };
+
   setHandler(inspectionRoundQuery, () => round);
   setHandler(
     recordChecksUpdate,
     async (u: RecordChecksInput): Promise<InspectionRound> => {
       const at = new Date().toISOString();
-      for (const entry of u.results.filter((r) => r.result === 'fail' && !round.cases[r.itemId])) {
-        let caseInput;
-        try {
-          caseInput = await acts.prepareInspectionCase({
-            round,
-            entry,
-            by: u.by,
-            at,
-            timeZone: input.timeZone,
-          });
-        } catch (err) {
-          if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure)
-            throw ApplicationFailure.create({
-              message: err.cause.message,
-              type: InspectionRoundFailure.BadEntry,
+      // Set before the first await, in the activation whose validator accepted this finish.
+      if (u.finish) finishing = true;
+      const withCase = patched(ITEM_RESULT_WITH_CASE_PATCH);
+      let opened = 0;
+      try {
+        for (const entry of u.results.filter((r) => r.result === 'fail' && !round.cases[r.itemId])) {
+          let caseInput;
+          try {
+            caseInput = await acts.prepareInspectionCase({
+              round,
+              entry,
+              by: u.by,
+              at,
+              timeZone: input.timeZone,
             });
-          throw err;
+          } catch (err) {
+            if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure)
+              throw ApplicationFailure.create({
+                message: err.cause.message,
+                type: InspectionRoundFailure.BadEntry,
+              });
+            throw err;
+          }
+          try {
+            await startChild('rectificationCase', {
+              workflowId: caseInput.caseId,
+              args: [caseInput],
+              // The case runs its own course, long after the round is over.
+              parentClosePolicy: ParentClosePolicy.ABANDON,
+            });
+          } catch (err) {
+            if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+          }
+          round.cases[entry.itemId] = caseInput.caseId;
+          // The case exists: its item's result is the round's now, whatever happens to the rest of the post.
+          if (withCase) {
+            record([entry], u.by, at);
+            opened++;
+          }
         }
-        try {
-          await startChild('rectificationCase', {
-            workflowId: caseInput.caseId,
-            args: [caseInput],
-            // The case runs its own course, long after the round is over.
-            parentClosePolicy: ParentClosePolicy.ABANDON,
-          });
-        } catch (err) {
-          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-        }
-        round.cases[entry.itemId] = caseInput.caseId;
+      } catch (err) {
+        if (u.finish) finishing = false;
+        // The cases opened before the failure are on the round, in the store too; the post fails.
+        if (opened > 0) await acts.saveInspectionRound(round);
+        throw err;
       }
-      const given = new Set(u.results.map((r) => r.itemId));
-      round.results = [
-        ...round.results.filter((r) => !given.has(r.itemId)),
-        ...u.results.map((r) => ({ ...r, by: u.by, at })),
-      ];
-      round.scores = scoreRound(round.checklist, round.results);
+      // A second finish accepted (by an older run's validator) while the first was running lands
+      // on a completed round: it is a no-op that keeps the first finish's results and time.
+      if (u.finish && round.status === 'completed' && patched(FINISH_ONCE_PATCH)) return round;
+      record(u.results, u.by, at);
       if (u.finish) {
         round.status = 'completed';
         round.completedAt = at;
@@ -140,6 +182,11 @@ export async function inspectionRound(input: RoundInput): Promise<InspectionRoun
           throw ApplicationFailure.create({
             message: `round ${round.roundId} is ${round.status}`,
             type: InspectionRoundFailure.Closed,
+          });
+        if (finishing)
+          throw ApplicationFailure.create({
+            message: `round ${round.roundId} is being finished`,
+            type: InspectionRoundFailure.Finishing,
           });
         if (!round.assigneeIds.includes(u.by))
           throw ApplicationFailure.create({
