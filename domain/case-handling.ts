@@ -33,6 +33,18 @@ const forbidden = (message: string): StepRefusal => ({ kind: 'forbidden', messag
 const conflict = (message: string): StepRefusal => ({ kind: 'conflict', message });
 const invalid = (message: string): StepRefusal => ({ kind: 'invalid', message });
 
+const NO_PAUSE_WAITING = 'no pause is waiting for a decision / 没有待审批的暂停';
+const NO_PAUSE_RUNNING = 'no pause is running / 当前没有暂停';
+
+/**
+ * The case's update handlers refuse a pause step in English alone when it lost a race with the
+ * validator (changing that text would change running workflows): the caller reads these instead.
+ */
+export const handlerRefusalText: Readonly<Record<string, string>> = {
+  'no pause is waiting for a decision': NO_PAUSE_WAITING,
+  'no pause is running': NO_PAUSE_RUNNING,
+};
+
 /** What a handling step carries that the rule looks at. */
 export interface HandlingInput {
   reason?: PauseReason | string | undefined;
@@ -85,15 +97,14 @@ export function checkHandling(
         return forbidden(
           'only a supervisor of this building may decide a pause / 只有本楼栋主管可以审批暂停',
         );
-      if (openPause(view.pauses)?.state !== 'requested')
-        return conflict('no pause is waiting for a decision / 没有待审批的暂停');
+      if (openPause(view.pauses)?.state !== 'requested') return conflict(NO_PAUSE_WAITING);
       return null;
     case 'end_pause':
       if (!supervisor && !handles(actor, view))
         return forbidden(
           'only the assignee or a supervisor may end a pause / 只有被指派人或主管可以结束暂停',
         );
-      if (openPause(view.pauses)?.state !== 'approved') return conflict('no pause is running / 当前没有暂停');
+      if (openPause(view.pauses)?.state !== 'approved') return conflict(NO_PAUSE_RUNNING);
       return null;
     case 'reassign':
     case 'hand_over': {

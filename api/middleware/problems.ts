@@ -10,6 +10,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { splitBilingual, type Bilingual, type Lang } from '../../domain/text.ts';
 import { CaseFailure } from '../../workflows/rectification-case/messages.ts';
+import { handlerRefusalText } from '../../domain/case-handling.ts';
 
 /**
  * Every error the API returns is application/problem+json: a stable `type`,
@@ -144,7 +145,8 @@ export function toProblem(err: unknown): ProblemError | null {
           limit: named.limit,
         });
       // A refusal is written "English / 中文" (domain/case-model.ts): the caller reads their half.
-      return new ProblemError(type, splitBilingual(err.cause.message));
+      const message = handlerRefusalText[err.cause.message] ?? err.cause.message;
+      return new ProblemError(type, splitBilingual(message));
     }
   }
   if (err instanceof HTTPException) {
