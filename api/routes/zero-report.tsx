@@ -13,10 +13,13 @@ import {
   type OffCellRoom,
   type ZeroCell,
   type ZeroReport,
-  type ZeroReportInput,
 } from '../../domain/zero-report.ts';
 import { loadNight, type NightRecord } from '../../store/zero-reports.ts';
-import { zeroReportUpdate, ZeroReportFailure } from '../../workflows/zero-report/messages.ts';
+import {
+  zeroReportUpdate,
+  ZeroReportFailure,
+  type ZeroReportUpdateInput,
+} from '../../workflows/zero-report/messages.ts';
 import type { AuthEnv, Caller } from '../auth.ts';
 import { requireRole } from '../middleware/bearer-auth.ts';
 import { bearerOrSession } from '../middleware/bearer-or-session.ts';
@@ -53,8 +56,15 @@ async function nightOr404(deps: AppDeps, night: string): Promise<NightRecord> {
   return rec;
 }
 
+/** An `ifUnreported` report the night's run refused: the cell's report on record when it decided. */
+class AlreadyReportedError extends Error {
+  constructor(readonly onRecord: ZeroReport) {
+    super(`cell ${onRecord.cellId} has reported tonight already`);
+  }
+}
+
 /** Sends a report to the night's run; its refusals become 4xx, never 500. */
-async function submit(deps: AppDeps, rec: NightRecord, input: ZeroReportInput): Promise<ZeroReport> {
+async function submit(deps: AppDeps, rec: NightRecord, input: ZeroReportUpdateInput): Promise<ZeroReport> {
   const night = rec.night.night;
   try {
     return await deps.temporal.workflow
@@ -67,6 +77,9 @@ async function submit(deps: AppDeps, rec: NightRecord, input: ZeroReportInput): 
           zh: `您不是网格 ${input.cellId} 的网格员`,
           en: `you are not a grid member of cell ${input.cellId}`,
         });
+      const onRecord = err.cause.details?.[0] as ZeroReport | undefined;
+      if (err.cause.type === ZeroReportFailure.AlreadyReported && onRecord)
+        throw new AlreadyReportedError(onRecord);
       if (err.cause.type === ZeroReportFailure.UnknownCell)
         throw new ProblemError('unprocessable', {
           zh: `没有网格 ${input.cellId}`,
@@ -282,6 +295,12 @@ export function zeroReportActionHandlers(deps: AppDeps): Record<string, ActionHa
     return { rec, cell, night: id.night, onRecord: rec.reports.find((r) => r.cellId === cell.cellId) };
   }
   // The link only ever says "none": it must not silently replace a report that names students.
+  const alreadyNone = (night: string, cell: ZeroCell) => ({
+    message: {
+      zh: `${night} 晚 ${cell.name.zh} 已上报过"无晚归、未归"，无需重复上报。谢谢。`,
+      en: `${cell.name.en} already reported nobody late or absent on ${night}; nothing more to do. Thank you.`,
+    },
+  });
   const standing = (r: ZeroReport) => {
     const gist = reportGist(r);
     return r.none
@@ -318,21 +337,23 @@ export function zeroReportActionHandlers(deps: AppDeps): Record<string, ActionHa
       async perform(claims) {
         const f = await found(claims.caseId, claims.recipientId);
         if (!f) return { message: { zh: '该零报告已不存在。', en: 'This zero report no longer exists.' } };
-        if (f.onRecord?.none)
-          return {
-            message: {
-              zh: `${f.night} 晚 ${f.cell.name.zh} 已上报过"无晚归、未归"，无需重复上报。谢谢。`,
-              en: `${f.cell.name.en} already reported nobody late or absent on ${f.night}; nothing more to do. Thank you.`,
-            },
-          };
+        if (f.onRecord?.none) return alreadyNone(f.night, f.cell);
         if (f.onRecord) throw new ProblemError('conflict', standing(f.onRecord));
-        await submit(deps, f.rec, {
-          cellId: f.cell.cellId,
-          personId: claims.recipientId,
-          via: 'link',
-          late: [],
-          absent: [],
-        });
+        try {
+          // The read above may be stale by now (a report taken meanwhile): the run decides again.
+          await submit(deps, f.rec, {
+            cellId: f.cell.cellId,
+            personId: claims.recipientId,
+            via: 'link',
+            late: [],
+            absent: [],
+            ifUnreported: true,
+          });
+        } catch (err) {
+          if (!(err instanceof AlreadyReportedError)) throw err;
+          if (err.onRecord.none) return alreadyNone(f.night, f.cell);
+          throw new ProblemError('conflict', standing(err.onRecord));
+        }
         return {
           message: {
             zh: `已上报：${f.night} 晚 ${f.cell.name.zh} 无晚归、未归。谢谢。`,

@@ -1,3 +1,5 @@
+import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ZeroBoard } from '../../api/routes/zero-report.tsx';
@@ -116,6 +118,31 @@ describe('the one-click "none" link after a real report', () => {
     const after = (await board()).cells.find((c) => c.cellId === 'L3:a-f1-c1');
     expect(after?.status).toBe('none');
     expect(after?.report).toMatchObject({ via: 'api', at });
+  });
+
+  it('a report taken after the link’s page read the board is not replaced by its "none": 409 with what is on record', async () => {
+    const link = await noneLink('grid-b1c1');
+    const page = await s.app.request(link);
+    expect(page.status).toBe(200);
+    const shown = await page.text();
+    expect(shown).not.toContain('今晚已上报');
+    const absent = await report('grid-b1c1', { absent: [{ room: 'B101', name: '王五' }] });
+    expect(absent.status).toBe(201);
+    // The link's check reads the stored row, which the run writes after it has taken the report:
+    // put the store back to what the check would have read in that moment.
+    await s.deps.aws.ddb.send(
+      new DeleteItemCommand({
+        TableName: s.deps.aws.tables.ops,
+        Key: marshall({ pk: `ZERONIGHT#${NIGHT}`, sk: 'report#L3:b-f1-c1' }),
+      }),
+    );
+    const res = await postForm(s.app, link, formFields(shown));
+    expect(res.status).toBe(409);
+    const done = await res.text();
+    expect(outcomeOf(done)).toBe('refused');
+    expect(done).toContain('未归 1 人（B101 王五）');
+    const kept = (await night.query(zeroNightQuery)).reports.find((r) => r.cellId === 'L3:b-f1-c1');
+    expect(kept).toMatchObject({ via: 'api', none: false, absent: [{ room: 'B101', name: '王五' }] });
   });
 
   it('still reports "none" for a cell with nothing on record', async () => {

@@ -28,8 +28,19 @@ export const ZeroReportFailure = {
   UnknownCell: 'ZeroReportUnknownCell',
   NotMember: 'ZeroReportNotMember',
   Closed: 'ZeroReportClosed',
+  /** An `ifUnreported` report for a cell that has one tonight; its details carry the report on record. */
+  AlreadyReported: 'ZeroReportAlreadyReported',
 } as const;
 
+/** A report as the night's run takes it. */
+export interface ZeroReportUpdateInput extends ZeroReportInput {
+  /**
+   * Taken only if the cell has no report tonight (the one-click "none" link, which must never
+   * replace one): decided by the run, where reports are taken one at a time, not by a read before.
+   */
+  ifUnreported?: boolean | undefined;
+}
+
 /** A grid member's report for a cell; answers with the report as recorded (an update: the caller learns it was taken). */
-export const zeroReportUpdate = defineUpdate<ZeroReport, [ZeroReportInput]>('zeroReport');
+export const zeroReportUpdate = defineUpdate<ZeroReport, [ZeroReportUpdateInput]>('zeroReport');
 export const zeroNightQuery = defineQuery<ZeroNightState>('zeroNight');

@@ -2,19 +2,14 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ZeroReportActivities } from '../../activities/zero-report.ts';
 import { localDate, localTimeToInstant } from '../../domain/calendar.ts';
-import {
-  defaultZeroReportConfig,
-  escalationsFor,
-  NIGHT,
-  type ZeroReport,
-  type ZeroReportInput,
-} from '../../domain/zero-report.ts';
+import { defaultZeroReportConfig, escalationsFor, NIGHT, type ZeroReport } from '../../domain/zero-report.ts';
 import { scheduledStart } from '../schedule-time.ts';
 import {
   zeroNightQuery,
@@ -22,7 +17,15 @@ import {
   ZeroReportFailure,
   type ZeroNightInput,
   type ZeroNightState,
+  type ZeroReportUpdateInput,
 } from './messages.ts';
+
+/**
+ * patched() id: a report sent `ifUnreported` (the one-click "none" link) is refused when the cell
+ * has a report on record, instead of replacing it. Asked only for such a report on such a cell,
+ * so a run that never meets one carries no marker.
+ */
+export const IF_UNREPORTED_PATCH = 'zero-report-if-unreported';
 
 const acts = proxyActivities<ZeroReportActivities>({
   startToCloseTimeout: '10 minutes',
@@ -60,7 +63,7 @@ export async function zeroReportNight(input: ZeroNightInput = {}): Promise<ZeroN
   setHandler(zeroNightQuery, () => state);
   setHandler(
     zeroReportUpdate,
-    async (r: ZeroReportInput): Promise<ZeroReport> => {
+    async (r: ZeroReportUpdateInput): Promise<ZeroReport> => {
       await condition(() => state.phase !== 'opening');
       if (state.phase === 'done')
         throw ApplicationFailure.create({
@@ -77,6 +80,15 @@ export async function zeroReportNight(input: ZeroNightInput = {}): Promise<ZeroN
         throw ApplicationFailure.create({
           message: `${r.personId} is not a grid member of ${r.cellId}`,
           type: ZeroReportFailure.NotMember,
+        });
+      // Checked where it is written, in one step: a report taken after the link's page read the
+      // board (its row not stored yet, or stored since) is not silently replaced by a "none".
+      const onRecord = state.reports.find((x) => x.cellId === r.cellId);
+      if (r.ifUnreported && onRecord && patched(IF_UNREPORTED_PATCH))
+        throw ApplicationFailure.create({
+          message: `cell ${r.cellId} has reported tonight already`,
+          type: ZeroReportFailure.AlreadyReported,
+          details: [onRecord],
         });
       const report: ZeroReport = {
         night,
@@ -100,7 +112,7 @@ export async function zeroReportNight(input: ZeroNightInput = {}): Promise<ZeroN
       return report;
     },
     {
-      validator: (r: ZeroReportInput) => {
+      validator: (r: ZeroReportUpdateInput) => {
         if (state.phase === 'done') throw new Error(`the zero report of ${night} is closed`);
         if (typeof r?.cellId !== 'string' || typeof r.personId !== 'string')
           throw new Error('cellId and personId are required');
