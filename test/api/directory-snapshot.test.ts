@@ -1,22 +1,11 @@
-import { Client, Connection } from '@temporalio/client';
-import type { Hono } from 'hono';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { issueLocalToken } from '../../api/auth.ts';
-import { createApp } from '../../api/app.ts';
-import { ensureTables } from '../../infra/local/servers.ts';
 import { currentSnapshot, loadDirectory, saveDirectory } from '../../store/directory.ts';
 import { issueLink } from '../../store/links.ts';
 import { createSession } from '../../store/sessions.ts';
-import { auditAppDeps } from '../support/audit-app.ts';
 import { seedCase } from '../support/audit-fixtures.ts';
-import {
-  demoDirectory,
-  testDeps,
-  testEnv,
-  TEST_SIGNING_KEYS,
-  uniqueId,
-  ownTables,
-} from '../support/stack.ts';
+import { appOnOwnTables } from '../support/own-tables-app.ts';
+import { demoDirectory, TEST_SIGNING_KEYS, uniqueId } from '../support/stack.ts';
 
 /**
  * Found on main: removing a person from the directory file revoked nothing, because a load only
@@ -24,22 +13,8 @@ import {
  * and with them their bearer tokens, web sessions and email links. Own tables, so removing a
  * demo person here touches no other test.
  */
-const prefix = uniqueId('dirsnap');
-const env = testEnv({
-  ...ownTables(prefix),
-});
-const deps = testDeps(env);
-let connection: Connection;
-let app: Hono;
-
-beforeAll(async () => {
-  await ensureTables(deps.ddb, deps.tables);
-  connection = await Connection.connect({ address: inject('stack').temporalAddress });
-  app = createApp(auditAppDeps(env, deps, new Client({ connection })));
-});
-afterAll(async () => {
-  await connection?.close();
-});
+const own = appOnOwnTables('dirsnap');
+const { env, deps } = own;
 
 describe('directory loads are versioned snapshots', () => {
   it('removing a person ends their bearer tokens, sessions and email links at once', async () => {
@@ -52,15 +27,15 @@ describe('directory loads are versioned snapshots', () => {
 
     const token = await issueLocalToken(env.JWT_SECRET!, 'staff-zhou');
     const bearer = () =>
-      app.request('/api/directory/buildings', { headers: { authorization: `Bearer ${token}` } });
+      own.app.request('/api/directory/buildings', { headers: { authorization: `Bearer ${token}` } });
     const session = await createSession(deps, { personId: 'staff-zhou', via: 'link' });
-    const web = () => app.request('/app', { headers: { cookie: `rectify_session=${session.id}` } });
+    const web = () => own.app.request('/app', { headers: { cookie: `rectify_session=${session.id}` } });
     const { token: link } = await issueLink(
       { ddb: deps.ddb, tables: deps.tables, keys: TEST_SIGNING_KEYS },
       { caseId: 'ZG-2026-999999', step: 'sign_off', round: 1, recipientId: 'staff-zhou', action: 'sign_off' },
     );
     const linkPage = async () => {
-      const res = await app.request(`/actions/${link}`);
+      const res = await own.app.request(`/actions/${link}`);
       return { status: res.status, outcome: /data-outcome="([^"]+)"/.exec(await res.text())?.[1] };
     };
     expect((await bearer()).status).toBe(200);
@@ -84,7 +59,7 @@ describe('directory loads are versioned snapshots', () => {
 
     // Their open case is listed for reassignment, to admins only.
     const removedList = async (as: string) =>
-      app.request('/api/directory/removed', {
+      own.app.request('/api/directory/removed', {
         headers: { authorization: `Bearer ${await issueLocalToken(env.JWT_SECRET!, as)}` },
       });
     const listed = await removedList('admin-xu');
@@ -104,7 +79,7 @@ describe('directory loads are versioned snapshots', () => {
     expect((await removedList('sup-wang')).status).toBe(403);
     const admin = await createSession(deps, { personId: 'admin-xu', via: 'link' });
     const adminPage = await (
-      await app.request('/app/admin/directory', { headers: { cookie: `rectify_session=${admin.id}` } })
+      await own.app.request('/app/admin/directory', { headers: { cookie: `rectify_session=${admin.id}` } })
     ).text();
     expect(adminPage).toContain('data-removed');
     expect(adminPage).toContain(`/app/cases/${openCase}`);

@@ -1,34 +1,21 @@
-import { Client, Connection } from '@temporalio/client';
-import type { Hono } from 'hono';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { createApp } from '../../api/app.ts';
-import { ensureTables } from '../../infra/local/servers.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { saveDirectory } from '../../store/directory.ts';
 import { createSession } from '../../store/sessions.ts';
-import { auditAppDeps } from '../support/audit-app.ts';
-import { demoDirectory, ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
+import { appOnOwnTables } from '../support/own-tables-app.ts';
+import { demoDirectory } from '../support/stack.ts';
 
 /**
  * The inspection, zero-report and standards JSON routes say they take a bearer token or the page
  * session, but the bearer-only check on /api/* answered a signed-in browser 401 before they ran.
  * A session reads them now; a session's writes still need its CSRF token; no sign-in is still 401.
  */
-const env = testEnv(ownTables(uniqueId('sessjson')));
-const deps = testDeps(env);
-let connection: Connection;
-let app: Hono;
+const own = appOnOwnTables('sessjson');
 let sup: { cookie: string; csrf: string };
 
 beforeAll(async () => {
-  await ensureTables(deps.ddb, deps.tables);
-  await saveDirectory(deps.ddb, deps.tables, await demoDirectory());
-  connection = await Connection.connect({ address: inject('stack').temporalAddress });
-  app = createApp(auditAppDeps(env, deps, new Client({ connection })));
-  const session = await createSession(deps, { personId: 'sup-wang', via: 'link' });
+  await saveDirectory(own.deps.ddb, own.deps.tables, await demoDirectory());
+  const session = await createSession(own.deps, { personId: 'sup-wang', via: 'link' });
   sup = { cookie: `rectify_session=${session.id}`, csrf: session.csrfToken };
-});
-afterAll(async () => {
-  await connection?.close();
 });
 
 describe('JSON routes with a page session', () => {
@@ -38,14 +25,14 @@ describe('JSON routes with a page session', () => {
     // No report was made that night on these tables: the route's own 404, past the sign-in.
     ['/api/zero-reports/2026-12-01', 404],
   ])('GET %s answers a signed-in browser (%i), and 401 without sign-in', async (path, status) => {
-    const signedIn = await app.request(path, { headers: { cookie: sup.cookie } });
+    const signedIn = await own.app.request(path, { headers: { cookie: sup.cookie } });
     expect(signedIn.status).toBe(status);
-    const anonymous = await app.request(path);
+    const anonymous = await own.app.request(path);
     expect(anonymous.status).toBe(401);
   });
 
   it('GET /api/standards gives the catalogue to a session', async () => {
-    const res = await app.request('/api/standards', { headers: { cookie: sup.cookie } });
+    const res = await own.app.request('/api/standards', { headers: { cookie: sup.cookie } });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { version: string };
     expect(body.version).toEqual(expect.any(String));
@@ -53,13 +40,13 @@ describe('JSON routes with a page session', () => {
 
   it('a session posting results without its CSRF token is refused with 403, with it reaches the route', async () => {
     const body = JSON.stringify({ results: [{ itemId: '6t.safety.1', result: 'pass' }], finish: false });
-    const noCsrf = await app.request('/api/inspections/inspection.daily.none/results', {
+    const noCsrf = await own.app.request('/api/inspections/inspection.daily.none/results', {
       method: 'POST',
       headers: { cookie: sup.cookie, 'content-type': 'application/json' },
       body,
     });
     expect(noCsrf.status).toBe(403);
-    const withCsrf = await app.request('/api/inspections/inspection.daily.none/results', {
+    const withCsrf = await own.app.request('/api/inspections/inspection.daily.none/results', {
       method: 'POST',
       headers: { cookie: sup.cookie, 'content-type': 'application/json', 'x-csrf-token': sup.csrf },
       body,
