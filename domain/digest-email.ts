@@ -3,7 +3,9 @@
  * so it serves every reader, each in its reader's language first (as the case
  * emails do; Chinese by default). Pure text building.
  */
+import { localTime } from './calendar.ts';
 import type { Language } from './directory.ts';
+import { stageLabel } from './stage-labels.ts';
 import { escapeHtml, pairIn } from './text.ts';
 import type {
   AreaSummary,
@@ -256,7 +258,10 @@ export function areaSummaryEmail(
   return { subject, text, html };
 }
 
-/** A building's morning brief, to one of its supervisors, in their language first. */
+/**
+ * A building's morning brief, to one of its supervisors, in their language first; today's
+ * deadlines by their stage's label and their time on the campus clock ("整改 rectification → 17:30").
+ */
 export function dailyBriefEmail(
   b: DailyBrief,
   buildingName: { zh: string; en: string },
@@ -272,7 +277,11 @@ export function dailyBriefEmail(
   const opened = b.opened.map((l) => caseText(l, lang));
   const closed = b.closed.map((l) => caseText(l, lang));
   const breached = b.breached.map((l) => caseText(l, lang));
-  const due = b.dueToday.map((d) => `${d.caseId} ${d.title} (${d.place}) ${d.stage} → ${d.due}`);
+  // Every deadline listed falls due on the brief's own campus date: its time on the campus clock says it all.
+  const due = b.dueToday.map((d) => {
+    const stage = stageLabel(d.stage);
+    return `${d.caseId} ${d.title} (${d.place}) ${both(stage.zh, stage.en)} → ${localTime(d.due, b.timeZone)}`;
+  });
   const intro = greetingIn(lang, name, {
     zh: `${buildingName.zh} 昨日情况与今日到期事项。`,
     en: `Yesterday at ${buildingName.en}, and what falls due today.`,

@@ -25,7 +25,7 @@ import { dutyCompletionKpi } from './duty-kpi.ts';
 import type { DutyOccurrence } from './duties.ts';
 import type { InspectionRound } from './inspection.ts';
 import type { DimensionKey } from './standards/catalogue.ts';
-import type { CaseView } from './case-model.ts';
+import type { CaseView, DeadlineView } from './case-model.ts';
 import { addDays, dayOfWeek, localDate, localTimeToInstant } from './calendar.ts';
 import {
   countsOf,
@@ -654,13 +654,15 @@ export function buildWeeklyDigests(input: BuildDigestsInput): WeeklyDigests {
 
 export interface DailyBrief {
   date: string;
+  /** The campus time zone `date` is in: the brief's mail gives today's deadlines on its clock. */
+  timeZone: string;
   buildingId: string;
   /** Yesterday's new, closed and breached cases. */
   opened: CaseLine[];
   closed: CaseLine[];
   breached: CaseLine[];
   /** Open deadlines falling due today, earliest first. */
-  dueToday: { caseId: string; title: string; stage: string; due: string; place: string }[];
+  dueToday: { caseId: string; title: string; stage: DeadlineView['stage']; due: string; place: string }[];
 }
 
 /** The morning brief (晨会) for one building: yesterday's movement and today's deadlines. */
@@ -698,6 +700,7 @@ export function buildDailyBrief(input: {
     .sort((a, b) => a.due.localeCompare(b.due) || a.caseId.localeCompare(b.caseId));
   return {
     date,
+    timeZone: tz,
     buildingId: input.buildingId,
     opened: lines.filter((l) => l.opened),
     closed: lines.filter((l) => l.closed),

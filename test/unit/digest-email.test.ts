@@ -240,4 +240,42 @@ describe('the morning brief is in its supervisor’s language first', () => {
     expect(en.html).toContain('<h3>due today 今日到期 (0):</h3>');
     expect(en.text).not.toMatch(/晨会简报 Morning|昨日新开 new|无 none/);
   });
+
+  // Opened the week before; its rectification falls due this morning at 17:30 in Shanghai (09:30 UTC).
+  const d1 = view({
+    caseId: 'd1',
+    openedAt: '2026-02-27T02:00:00.000Z',
+    location: A101,
+    stage: 'rectifying',
+    deadlines: [['rectifying', 'pending', 102.5]],
+  });
+  const briefIn = (timeZone: string) =>
+    buildDailyBrief({ date: '2026-03-03', timeZone, buildingId: 'bldg-a', views: [...views, d1] });
+  const dueSection = (m: { text: string }) =>
+    m.text
+      .split('\n\n')
+      .find((s) => /^(今日到期|due today) /.test(s))
+      ?.trimEnd();
+
+  it('names a deadline due today by its stage’s label and its time on the campus clock, in the reader’s order', () => {
+    const brief = briefIn('Asia/Shanghai');
+    expect(brief.dueToday.map((d) => d.due)).toEqual(['2026-03-03T09:30:00.000Z']);
+    const zh = dailyBriefEmail(brief, title, '王建国');
+    expect(dueSection(zh)).toBe(
+      '今日到期 due today (1):\nd1 case d1 (bldg-a/a-f1/A101) 整改 rectification → 17:30',
+    );
+    expect(zh.html).toContain('<li>d1 case d1 (bldg-a/a-f1/A101) 整改 rectification → 17:30</li>');
+    const en = dailyBriefEmail(brief, title, 'Anna Smith', 'en');
+    expect(dueSection(en)).toBe(
+      'due today 今日到期 (1):\nd1 case d1 (bldg-a/a-f1/A101) rectification 整改 → 17:30',
+    );
+    for (const m of [zh, en]) expect(m.text + m.html).not.toMatch(/rectifying|T09:30/);
+  });
+
+  it('reads the deadline on the clock of the campus the brief was built for', () => {
+    const brief = briefIn('UTC');
+    expect(dueSection(dailyBriefEmail(brief, title, 'Anna Smith', 'en'))).toBe(
+      'due today 今日到期 (1):\nd1 case d1 (bldg-a/a-f1/A101) rectification 整改 → 09:30',
+    );
+  });
 });

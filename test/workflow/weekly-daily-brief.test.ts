@@ -71,7 +71,10 @@ describe('the morning brief', () => {
       expect(section('昨日结案')).toContain(closed);
       expect(section('昨日超时')).toContain(breached);
       expect(section('今日到期')).toContain(dueToday);
-      expect(section('今日到期')).toContain('2016-03-08T06:00:00.000Z');
+      // By its stage's label and on the campus clock, not the raw stage and a UTC instant.
+      expect(section('今日到期')).toContain(
+        `${dueToday} case ${dueToday} (bldg-a/a-f1/A101) 整改 rectification → 14:00`,
+      );
       expect(a).not.toContain(older);
       const b = mails.find((m) => m.to.includes('li.xiuying@demo.edu.cn'))?.text ?? '';
       expect(b).not.toContain(opened);
