@@ -9,9 +9,9 @@ import { SCROLL_REGION_CSS, ScrollRegion } from './ui.tsx';
 
 /**
  * The weekly summary as a page a person would rather look at than read raw:
- * tables and small inline-SVG charts, Chinese with English beside it. No
- * scripts, no external assets: it renders the same from an email link or a
- * printout.
+ * tables and small inline-SVG charts, in the reader's language with the other
+ * beside it (Chinese first by default). No scripts, no external assets: it
+ * renders the same from an email link or a printout.
  */
 export interface ReportPageNames {
   title: Bilingual;
@@ -61,7 +61,10 @@ const LEGEND: Record<(typeof BAR_KEYS)[number], Bilingual> = {
   late: { zh: '超时', en: 'late' },
 };
 
-/** Grouped bars per day: opened, closed, late; the legend in the page's language first (plain text: SVG has no span). */
+/**
+ * Grouped bars per day: opened, closed, late; the legend and what a screen reader hears (the
+ * chart's name, each bar's title) in the page's language first (plain text: SVG has no span).
+ */
 export function DailyChart({ points, lang = 'zh-CN' }: { points: DailyPoint[]; lang?: Lang }) {
   const both = pairIn(lang);
   const w = 420;
@@ -73,7 +76,7 @@ export function DailyChart({ points, lang = 'zh-CN' }: { points: DailyPoint[]; l
   return (
     <svg
       role="img"
-      aria-label="daily cases"
+      aria-label={both('每日案件', 'daily cases')}
       width={w}
       height={h}
       // Drawn at 420 wide, shown at most that: narrower on a phone, scaled with its text.
@@ -102,7 +105,7 @@ export function DailyChart({ points, lang = 'zh-CN' }: { points: DailyPoint[]; l
               height={bh.toFixed(1)}
               fill={COLOURS[key]}
             >
-              <title>{`${p.date} ${key}: ${p[key]}`}</title>
+              <title>{`${p.date} ${both(LEGEND[key].zh, LEGEND[key].en)}: ${p[key]}`}</title>
             </rect>
           );
         }),
@@ -173,11 +176,11 @@ ${SCROLL_REGION_CSS}`;
 
 const dims = standards.dimensions;
 
-/** "安全 1 Safety 1": a 6T item by its dimension and number, both languages (a report is read in either). */
-function itemShort(id: string): string {
+/** "安全 1 Safety 1": a 6T item by its dimension and number, both languages, the reader's first. */
+function itemShort(id: string, lang: Lang): string {
   const [, key, n] = id.split('.');
   const d = dims.find((x) => x.key === key);
-  return d ? `${d.short.zh} ${n} ${d.short.en} ${n}` : id;
+  return d ? pairIn(lang)(`${d.short.zh} ${n}`, `${d.short.en} ${n}`) : id;
 }
 
 /** 6T inspection scores of the week per building and dimension, the cases citing each dimension, and the trend. */
@@ -189,6 +192,8 @@ function InspectionSection(props: {
 }) {
   const { s, names, bi, lang } = props;
   const say = (zh: string, en: string) => inLang({ zh, en }, lang);
+  // Series names and the cited line are plain text (an SVG legend, one line of figures): no span.
+  const both = pairIn(lang);
   const insp = s.inspection;
   const cited = s.tally.citedByDimension ?? {};
   const rate = (v: number | null | undefined) => (v == null ? '—' : `${(v * 100).toFixed(1)}%`);
@@ -199,7 +204,7 @@ function InspectionSection(props: {
       { zh: '各维度检查合格率（按周）', en: 'Inspection pass rate per dimension by week' },
       insp.trend.map((w) => w.week.slice(5)),
       dims.map((d) => ({
-        name: `${d.short.zh} ${d.short.en}`,
+        name: both(d.short.zh, d.short.en),
         values: insp.trend.map((w) => w.rates[d.key]),
       })),
       lang,
@@ -227,7 +232,7 @@ function InspectionSection(props: {
       )}
       <p data-cited-by-dimension>
         {bi('本周新开案件引用的标准维度：', 'Cases opened this week citing each dimension: ')}
-        {dims.map((d) => `${d.short.zh} ${d.short.en} ${cited[d.key] ?? 0}`).join(' · ')}
+        {dims.map((d) => `${both(d.short.zh, d.short.en)} ${cited[d.key] ?? 0}`).join(' · ')}
       </p>
       {insp && (
         <>
@@ -247,7 +252,8 @@ function WeeklyReport({ s, names }: { s: AreaSummary; names: ReportPageNames }) 
   const lang = names.lang ?? 'zh-CN';
   const bi = (zh: string, en: string) => <Bi zh={zh} en={en} lang={lang} />;
   const say = (zh: string, en: string) => inLang({ zh, en }, lang);
-  // A verdict stays one plain mark in the reader's order (no .alt half inside its colour), as it was.
+  // A verdict stays one plain mark in the reader's order (no .alt half inside its colour), as it was;
+  // so do a case's marks, one line of text in its cell.
   const both = pairIn(lang);
   const zhTitle = `${s.week} ${names.title.zh} 周报`;
   const enTitle = `Weekly summary of ${names.title.en}`;
@@ -267,7 +273,9 @@ function WeeklyReport({ s, names }: { s: AreaSummary; names: ReportPageNames }) 
         {k.target === null ? '—' : `${k.comparator ?? ''} ${fmtKpi(k, k.target)}`}
         <br />
         <span class="alt" data-kpi-source>
-          {(k.cites ?? []).length > 0 ? `seed 000: ${(k.cites ?? []).map(itemShort).join(', ')}` : k.source}
+          {(k.cites ?? []).length > 0
+            ? `seed 000: ${(k.cites ?? []).map((id) => itemShort(id, lang)).join(', ')}`
+            : k.source}
         </span>
       </>,
       <>
@@ -282,13 +290,13 @@ function WeeklyReport({ s, names }: { s: AreaSummary; names: ReportPageNames }) 
   });
   const caseNote = (l: AreaSummary['cases'][number]) =>
     [
-      l.opened ? '新 new' : '',
-      l.closed ? '结案 closed' : '',
-      l.withdrawn ? '撤销 withdrawn' : '',
-      l.late ? `超时 late ×${l.late}` : '',
-      l.disputed ? `异议 disputed ×${l.disputed}` : '',
-      l.failedReviews ? `复查未通过 failed ×${l.failedReviews}` : '',
-      l.score !== undefined ? `评分 score ${l.score}` : '',
+      l.opened ? both('新', 'new') : '',
+      l.closed ? both('结案', 'closed') : '',
+      l.withdrawn ? both('撤销', 'withdrawn') : '',
+      l.late ? `${both('超时', 'late')} ×${l.late}` : '',
+      l.disputed ? `${both('异议', 'disputed')} ×${l.disputed}` : '',
+      l.failedReviews ? `${both('复查未通过', 'failed')} ×${l.failedReviews}` : '',
+      l.score !== undefined ? `${both('评分', 'score')} ${l.score}` : '',
     ]
       .filter(Boolean)
       .join(', ');
@@ -401,7 +409,7 @@ function WeeklyReport({ s, names }: { s: AreaSummary; names: ReportPageNames }) 
           rows={s.cases.map((l) => [
             l.caseId,
             l.title,
-            l.cited ? itemShort(l.cited.itemId) : '—',
+            l.cited ? itemShort(l.cited.itemId, lang) : '—',
             l.place,
             l.stage,
             names.people.get(l.responsibleId) ?? l.responsibleId,

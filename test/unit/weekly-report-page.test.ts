@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderWeeklyReportPage } from '../../api/pages/weekly-report.tsx';
-import { buildWeeklyDigests } from '../../domain/digest.ts';
+import { buildWeeklyDigests, type AreaSummary } from '../../domain/digest.ts';
 import type { Directory } from '../../domain/directory.ts';
 import type { Lang } from '../../domain/text.ts';
 import { at, view } from '../support/views.ts';
@@ -66,5 +66,123 @@ describe('the weekly report page’s chart legend and verdict marks follow the p
     expect(legend(en)).toEqual(['opened 新开', 'closed 结案', 'late 超时']);
     expect(verdicts(en).sort()).toEqual(['✓ met 达标', '✗ missed 未达标']);
     expect(en).not.toMatch(/新开 opened|达标 met|未达标 missed/);
+  });
+});
+
+// Cases citing 6T items and a week of inspections: the parts of the page that name 6T dimensions.
+const cited: AreaSummary = {
+  ...buildWeeklyDigests({
+    week: '2026-W10',
+    timeZone: 'Asia/Shanghai',
+    directory: dir,
+    views: [
+      view({
+        caseId: 'w1',
+        openedAt: MON,
+        location: A101,
+        category: '6t.safety.1',
+        deadlines: [['analysing', 'met']],
+        closedAt: at(MON, 30),
+        score: 5,
+      }),
+      view({
+        caseId: 'w2',
+        openedAt: at(MON, 1),
+        location: A101,
+        category: '6t.service.2',
+        stage: 'rectifying',
+        deadlines: [['analysing', 'breached', 26]],
+      }),
+    ],
+  }).buildings[0]!,
+  inspection: {
+    scores: [{ buildingId: 'bldg-a', dimension: 'safety', rate: 0.75, passed: 3, failed: 1, na: 0 }],
+    trend: ['2026-W09', '2026-W10'].map((week, i) => ({
+      week,
+      rates: {
+        safety: 0.5 + i / 4,
+        service: 0.5,
+        management: null,
+        education: 1,
+        evaluation: 0.8,
+        feedback: 0.9,
+      },
+    })),
+  },
+};
+const citedPage = (lang?: Lang) =>
+  renderWeeklyReportPage(cited, {
+    title: dir.buildings[0]!.name,
+    people: new Map([['staff-zhou', '周强']]),
+    buildings: new Map(dir.buildings.map((b) => [b.id, b.name])),
+    lang,
+  });
+/** The last cell of each row of the cases table: what happened to the case this week. */
+const caseNotes = (html: string) =>
+  [...html.matchAll(/<td>周强<\/td><td>([^<]*)<\/td><\/tr>/g)].map((m) => m[1]);
+/** The cases table's 6T item cells (third column). */
+const itemCells = (html: string) =>
+  [...html.matchAll(/<tr><td>w\d<\/td><td>case w\d<\/td><td>([^<]*)<\/td>/g)].map((m) => m[1]);
+const citedLine = (html: string) =>
+  /<p data-cited-by-dimension="true">.*?<\/span>([^<]*)<\/p>/.exec(html)?.[1];
+/** The trend chart's series names, as its legend draws them. */
+const seriesNames = (html: string) =>
+  [...html.matchAll(/fill="#1b1f24">([^<]*)<\/text>/g)].map((m) => m[1]).filter((t) => /[A-Z]/.test(t ?? ''));
+const kpiSources = (html: string) =>
+  [...html.matchAll(/<span class="alt" data-kpi-source="true">seed 000: ([^<]*)<\/span>/g)].map((m) => m[1]);
+const dailyChart = (html: string) => ({
+  label: /<svg role="img" aria-label="([^"]*)" width="420"/.exec(html)?.[1],
+  firstTitles: [...html.matchAll(/<title>(2026-03-02 [^<]*)<\/title>/g)].map((m) => m[1]),
+});
+
+describe('the weekly report page’s case notes, 6T names and daily chart label follow the page’s language', () => {
+  it('Chinese first on a Chinese page, as they were; the chart’s screen-reader label was English only', () => {
+    const zh = citedPage();
+    expect(caseNotes(zh)).toEqual(['新 new, 超时 late ×1', '新 new, 结案 closed, 评分 score 5']);
+    expect(itemCells(zh)).toEqual(['人性 2 Service 2', '安全 1 Safety 1']);
+    expect(citedLine(zh)).toBe(
+      '安全 Safety 1 · 人性 Service 1 · 规范 Management 0 · 育人 Education 0 · 检查评估 Evaluation 0 · 反馈 Feedback 0',
+    );
+    expect(seriesNames(zh)).toEqual([
+      '安全 Safety',
+      '人性 Service',
+      '规范 Management',
+      '育人 Education',
+      '检查评估 Evaluation',
+      '反馈 Feedback',
+    ]);
+    expect(kpiSources(zh)).toContain(
+      '安全 1 Safety 1, 安全 2 Safety 2, 安全 3 Safety 3, 安全 4 Safety 4, 安全 5 Safety 5, 安全 6 Safety 6, 安全 7 Safety 7, 安全 8 Safety 8, 安全 9 Safety 9, 安全 10 Safety 10',
+    );
+    expect(dailyChart(zh)).toEqual({
+      label: '每日案件 daily cases',
+      firstTitles: ['2026-03-02 新开 opened: 2', '2026-03-02 结案 closed: 0', '2026-03-02 超时 late: 0'],
+    });
+  });
+
+  it('English first on an English page', () => {
+    const en = citedPage('en');
+    expect(caseNotes(en)).toEqual(['new 新, late 超时 ×1', 'new 新, closed 结案, score 评分 5']);
+    expect(itemCells(en)).toEqual(['Service 2 人性 2', 'Safety 1 安全 1']);
+    expect(citedLine(en)).toBe(
+      'Safety 安全 1 · Service 人性 1 · Management 规范 0 · Education 育人 0 · Evaluation 检查评估 0 · Feedback 反馈 0',
+    );
+    expect(seriesNames(en)).toEqual([
+      'Safety 安全',
+      'Service 人性',
+      'Management 规范',
+      'Education 育人',
+      'Evaluation 检查评估',
+      'Feedback 反馈',
+    ]);
+    expect(kpiSources(en)).toContain(
+      'Safety 1 安全 1, Safety 2 安全 2, Safety 3 安全 3, Safety 4 安全 4, Safety 5 安全 5, Safety 6 安全 6, Safety 7 安全 7, Safety 8 安全 8, Safety 9 安全 9, Safety 10 安全 10',
+    );
+    for (const source of kpiSources(en)) expect(source).toMatch(/^[A-Z]/);
+    expect(dailyChart(en)).toEqual({
+      label: 'daily cases 每日案件',
+      firstTitles: ['2026-03-02 opened 新开: 2', '2026-03-02 closed 结案: 0', '2026-03-02 late 超时: 0'],
+    });
+    expect(en).not.toMatch(/新 new|结案 closed|评分 score|安全 1 Safety|安全 Safety|人性 Service/);
   });
 });
