@@ -238,6 +238,21 @@ async function calendarToPin(deps: AppDeps, year: number): Promise<PinnedCalenda
   return pinCalendar((await read()).overrides, year);
 }
 
+/**
+ * The case a person's idempotency key opened, or null when it opened none (yet): started now if
+ * its request died between taking the number and starting it. For a decision taken over from
+ * someone whose request did not finish (a scanned report's triage), whatever body it carried.
+ */
+export async function caseOfKey(
+  deps: AppDeps,
+  personId: string,
+  idemKey: string,
+): Promise<OpenedCase | null> {
+  const claim = await findClaim(deps.aws.ddb, deps.aws.tables, personId, idemKey);
+  if (!claim) return null;
+  return { view: await startCase(deps, JSON.parse(claim.payload) as CaseInput, true), replayed: true };
+}
+
 async function replay(deps: AppDeps, claim: IdempotencyClaim, requestHash: string): Promise<OpenedCase> {
   if (claim.requestHash !== requestHash) {
     throw new ProblemError('conflict', {

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
+  ConditionalCheckFailedException,
   GetItemCommand,
   TransactWriteItemsCommand,
   UpdateItemCommand,
@@ -203,27 +204,48 @@ export const TRIAGE_CLAIM_MS = 2 * 60_000;
  * people deciding at once (or one case and one rejection) cannot both act: the one whose claim
  * lands goes on, the other is told the report is taken. Null when the report is decided already
  * or someone else's claim is still live.
+ *
+ * Everyone who ever claimed the report is kept with it (`earlier`: the others): a decision whose
+ * case was opened but never recorded (its process died, its claim ran out) is found by the next
+ * claim under the earlier claimant's idempotency key, instead of a second case being opened.
  */
 export async function claimTriage(
   deps: ReportDeps,
   reportId: string,
   by: string,
   now = Date.now(),
-): Promise<{ by: string; until: number } | null> {
+): Promise<{ by: string; until: number; earlier: string[] } | null> {
   const claim = { by, until: now + TRIAGE_CLAIM_MS };
-  const taken = await conditionHeld(() =>
-    deps.ddb.send(
+  try {
+    const out = await deps.ddb.send(
       new UpdateItemCommand({
         TableName: deps.tables.ops,
         Key: reportKey(reportId),
-        UpdateExpression: 'SET #c = :claim',
+        UpdateExpression: 'SET #c = :claim ADD #all :by',
         ConditionExpression: '#r.#s = :received AND (attribute_not_exists(#c) OR #c.#u < :now)',
-        ExpressionAttributeNames: { '#r': 'report', '#s': 'status', '#c': 'triageClaim', '#u': 'until' },
-        ExpressionAttributeValues: marshall({ ':received': 'received', ':claim': claim, ':now': now }),
+        ExpressionAttributeNames: {
+          '#r': 'report',
+          '#s': 'status',
+          '#c': 'triageClaim',
+          '#u': 'until',
+          '#all': 'triageClaimants',
+        },
+        ExpressionAttributeValues: marshall({
+          ':received': 'received',
+          ':claim': claim,
+          ':now': now,
+          ':by': new Set([by]),
+        }),
+        ReturnValues: 'ALL_NEW',
       }),
-    ),
-  );
-  return taken ? claim : null;
+    );
+    const all = (out.Attributes ? unmarshall(out.Attributes).triageClaimants : undefined) as
+      Set<string> | undefined;
+    return { ...claim, earlier: [...(all ?? [])].filter((p) => p !== by).sort() };
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return null;
+    throw err;
+  }
 }
 
 /** Gives a claim back when its decision did not go through (refused, failed), so the report can be decided again. */

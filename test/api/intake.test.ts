@@ -7,7 +7,9 @@ import { slaCatalogue } from '../../domain/sla.ts';
 import type { ReportTriageState } from '../../workflows/report-triage/messages.ts';
 import { createSession } from '../../store/sessions.ts';
 import { withdrawUpdate } from '../../workflows/rectification-case/messages.ts';
-import { getReport, triageQueue } from '../../store/reports.ts';
+import { claimTriage, getReport, TRIAGE_CLAIM_MS, triageQueue } from '../../store/reports.ts';
+import { openNewCase } from '../../api/case-service.ts';
+import { triageKey } from '../../api/pages/app/triage.tsx';
 import { parseEvidenceRef } from '../../store/evidence.ts';
 import { listCases } from '../../store/case-lists.ts';
 import {
@@ -377,6 +379,51 @@ describe('deciding a report once', () => {
     expect(missing.status).toBe(404);
     expect((await getReport(s.deps.aws, refused))!.status).toBe('received');
     expect((await triage('sup-wang', refused, decide)).status).toBe(303);
+  });
+});
+
+describe('a triage decision that died after opening its case', () => {
+  it('is found by the next claim once its own ran out: the report gets that case, not a second one', async () => {
+    const reportId = await reportIdOf(
+      tokenOf(await report(roomCode('A205', 'a-f2'), { kind: 'repair', description: '门锁坏了' }))!,
+    );
+    const received = (await getReport(s.deps.aws, reportId))!;
+    // sup-wang's decision: claimed long enough ago that the claim has run out, its case opened
+    // under its key, and the process gone before the decision was recorded.
+    const wang = s.dir.people.find((p) => p.id === 'sup-wang')!;
+    expect(
+      await claimTriage(s.deps.aws, reportId, wang.id, Date.now() - TRIAGE_CLAIM_MS - 1_000),
+    ).not.toBeNull();
+    const first = await openNewCase(
+      s.deps,
+      { person: wang, actor: { id: wang.id, roles: wang.roles, via: 'api' } },
+      {
+        title: '报修：门锁坏了',
+        description: '门锁坏了',
+        source: 'repair',
+        severity: 'routine',
+        location: received.location,
+        assigneeId: 'staff-zhou',
+      },
+      triageKey(reportId),
+      'zh-CN',
+    );
+    expect((await getReport(s.deps.aws, reportId))!.status).toBe('received');
+
+    const res = await triage('wg-chen', reportId, {
+      action: 'case',
+      assigneeId: 'staff-zhou',
+      severity: 'major',
+    });
+    expect(res.status).toBe(303);
+    const decided = (await getReport(s.deps.aws, reportId))!;
+    expect(decided).toMatchObject({ status: 'case', caseId: first.view.caseId, triagedBy: 'sup-wang' });
+    const cases = await listCases(s.deps.aws.ddb, s.deps.aws.tables, {
+      filters: { buildingId: 'bldg-a' },
+      limit: 100,
+      keep: (v) => v.location.roomId === 'A205',
+    });
+    expect(cases.items.map((v) => v.caseId)).toEqual([first.view.caseId]);
   });
 });
 

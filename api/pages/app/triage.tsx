@@ -22,7 +22,7 @@ import {
 import { evidenceUrl, parseEvidenceRef } from '../../../store/evidence.ts';
 import { addCommentUpdate } from '../../../workflows/rectification-case/messages.ts';
 import type { Caller } from '../../auth.ts';
-import { openNewCase } from '../../case-service.ts';
+import { caseOfKey, openNewCase } from '../../case-service.ts';
 import { directoryOrFail } from '../../reads.ts';
 import type { AppDeps } from '../../deps.ts';
 import { csrfProtect, requireViewer, sessionMiddleware, type WebEnv } from '../../middleware/session.ts';
@@ -204,6 +204,9 @@ function ReportCard(props: {
   );
 }
 
+/** The idempotency key a triage decision opens its case under (scoped, as every key, to its person). */
+export const triageKey = (reportId: string) => `triage:${reportId}`;
+
 export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   app.use('/triage', sessionMiddleware(deps), requireViewer, csrfProtect);
@@ -270,6 +273,15 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
     return c.redirect(await evidenceUrl(deps, wanted), 302);
   });
 
+  /** The case an earlier claimant's decision opened from the report, under their idempotency key. */
+  const earlierCase = async (reportId: string, claimants: readonly string[]) => {
+    for (const by of claimants) {
+      const opened = await caseOfKey(deps, by, triageKey(reportId));
+      if (opened) return { caseId: opened.view.caseId, by };
+    }
+    return null;
+  };
+
   app.post('/triage/:reportId', async (c) => {
     const lang = c.get('lang');
     const viewer = c.get('viewer')!;
@@ -309,10 +321,33 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
     // Claimed first: of two people deciding at once only one opens a case, merges or rejects.
     const claim = await claimTriage(deps.aws, report.reportId, viewer.person.id);
     if (!claim) return render(c, taken);
-    // Once the case is open the report is decided, recorded or not: the claim is not given back
-    // (another person would open a second case); it runs out, and a retry replays the same case.
+    // Once the case is open the report is decided, recorded or not: the claim is not given back;
+    // it runs out, and a retry, or the next person's claim (earlierCase), finds the same case.
     let acted = false;
     try {
+      // A case an earlier decision opened from this report and never recorded (its process died,
+      // its claim ran out): that is the report's case, whatever this decision would have been.
+      const earlier = await earlierCase(report.reportId, claim.earlier);
+      if (earlier) {
+        acted = true;
+        const done = await recordTriage(deps.aws, report, {
+          status: 'case',
+          caseId: earlier.caseId,
+          by: earlier.by,
+          at,
+        });
+        await stopTriageChase(deps, done);
+        await notifyReporter(deps, done, 'case');
+        if (d.action === 'case') return c.redirect('/app/triage', 303);
+        return render(c, {
+          reportId,
+          text: {
+            zh: `这份报告此前已立案 ${earlier.caseId}（当时的分派未完成），现已登记为该案件`,
+            en: `a case, ${earlier.caseId}, was already opened from this report by an earlier decision that did not finish; the report is now recorded with it`,
+          },
+          status: 409,
+        });
+      }
       if (d.action === 'case') {
         const info = reportKindInfo[report.kind as ReportKind];
         const email =
@@ -336,7 +371,7 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
             assigneeId: d.assigneeId,
             reporter: email ? { name: report.name || '扫码报告人', email } : undefined,
           },
-          `triage:${report.reportId}`,
+          triageKey(report.reportId),
           lang,
           // Clocks the standards start at the report (urgent repairs on site within 30 minutes) run from its time.
           { reportedAt: report.receivedAt },
