@@ -11,13 +11,14 @@ import { problemTypes, toProblem } from '../middleware/problems.ts';
  * shell, one outcome page, and one guard that turns anything a link route
  * throws into a page, since these routes answer people in browsers, not API
  * clients. Bilingual (the person's language first, the other beneath), no
- * scripts, nothing loaded from elsewhere.
+ * scripts, nothing loaded from elsewhere. Long unbroken text (a photo's `evidence:` reference,
+ * a URL in a title) wraps anywhere, as on /app, so the page fits a phone.
  */
 const pick = (t: Bilingual, lang: Lang) => (lang === 'en' ? t.en : t.zh);
 const other = (t: Bilingual, lang: Lang) => (lang === 'en' ? t.zh : t.en);
 
 const STYLE = `body{font-family:system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin:0;background:#f6f5f2;color:#1d1d1f}
-main{max-width:42rem;margin:2rem auto;background:#fff;padding:1.5rem 2rem;border-radius:8px;box-shadow:0 1px 4px #0002}
+main{max-width:42rem;margin:2rem auto;background:#fff;padding:1.5rem 2rem;border-radius:8px;box-shadow:0 1px 4px #0002;overflow-wrap:anywhere}
 h1{font-size:1.4rem;margin:.2rem 0}.alt{color:#666;font-size:.92em}.brand{color:#b4232a;font-weight:600;letter-spacing:.05em}
 table{border-collapse:collapse;width:100%;margin:1rem 0}th{text-align:left;white-space:nowrap;color:#555;padding:.35rem .8rem .35rem 0;vertical-align:top;font-weight:500}
 td{padding:.35rem 0;white-space:pre-wrap}blockquote{margin:1rem 0;padding:.8rem 1rem;background:#fbf7e9;border-left:4px solid #d9a400}

@@ -1,10 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueLocalToken } from '../../api/auth.ts';
+import { createdCaseSchema } from '../../api/schemas.ts';
 import { gridCells } from '../../domain/zero-report.ts';
 import { signReportLink } from '../../domain/report-link.ts';
 import { saveEscalation, saveNight, saveReport } from '../../store/zero-reports.ts';
-import { demoDirectory } from '../support/stack.ts';
+import {
+  reportRectificationUpdate,
+  reviewUpdate,
+  signOffUpdate,
+  submitRootCauseUpdate,
+} from '../../workflows/rectification-case/messages.ts';
+import { demoDirectory, uniqueId } from '../support/stack.ts';
 import { seedDemoHistory, seedWeeklyReports } from './demo-history.ts';
 import {
   DESKTOP,
@@ -12,8 +20,10 @@ import {
   deviceFor,
   seriousViolations,
   sidewaysOverflow,
+  actionLink,
   signIn,
   startWebStack,
+  waitForEmail,
   type WebStack,
 } from './support.ts';
 
@@ -123,6 +133,75 @@ describe('standalone pages on a phone', () => {
       }
       await ctx.close();
     }
+    expect(found).toEqual([]);
+  });
+});
+
+// A case triaged from a report with a photo carries the photo's reference, one unbroken token
+// of some ninety characters, in its description; a title may carry a URL. The pages behind the
+// email links show both and must still fit a phone.
+const PHOTO_REF = `evidence:ev_${'x'.repeat(16)}#sha256=${'d2836709'.repeat(8)}`;
+
+describe('email link pages on a phone', () => {
+  it('fit a 390 px phone when the case holds a long unbroken token (arrival, sign-off, rating)', async () => {
+    const url = 'https://example.edu.cn/a/very/long/path/without/any/break/at/all';
+    const token = await issueLocalToken(s.deps.env.JWT_SECRET ?? '', 'sup-wang');
+    const reporter = `${uniqueId('wide')}@students.demo.edu.cn`;
+    const res = await fetch(`${s.baseUrl}/api/cases`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        title: `报修：见 ${url}`,
+        description: `寝室顶灯不亮\n扫码报告 / Scanned report RP-8SEF2N10Y7\n照片 / Photos: ${PHOTO_REF}`,
+        source: 'repair',
+        severity: 'routine',
+        location: { buildingId: 'bldg-a', floorId: 'a-f1', roomId: 'A102' },
+        assigneeId: 'staff-zhou',
+        reporter: { name: '刘同学', email: reporter },
+      }),
+    });
+    expect(res.status).toBe(201);
+    const { caseId } = createdCaseSchema.parse(await res.json());
+    const zhou = 'zhou.qiang@demo.edu.cn';
+    const mailOf = (to: string, subject: string) =>
+      waitForEmail((e) => e.subject.includes(caseId) && e.to.includes(to) && e.subject.includes(subject));
+    // The arrival page shows the title; the sign-off and rating pages the description as well.
+    const links: { name: string; url: string; shows: string }[] = [
+      { name: 'arrival', url: actionLink(await mailOf(zhou, '新案件'), s.baseUrl), shows: url },
+    ];
+    const h = s.deps.temporal.workflow.getHandle(caseId);
+    const wang = { id: 'sup-wang', roles: ['supervisor' as const], via: 'api' as const };
+    const staff = { id: 'staff-zhou', roles: ['staff' as const], via: 'api' as const };
+    await h.executeUpdate(submitRootCauseUpdate, {
+      args: [{ actor: wang, causes: ['灯管老化'], responsibleId: 'staff-zhou', plan: '更换灯管' }],
+    });
+    links.push({
+      name: 'sign-off',
+      url: actionLink(await mailOf(zhou, '待签字'), s.baseUrl),
+      shows: PHOTO_REF,
+    });
+
+    const found: string[] = [];
+    const ctx = await deviceFor(s, PHONE);
+    const page = await ctx.newPage();
+    const check = async (l: { name: string; url: string; shows: string }) => {
+      const shown = await page.goto(l.url);
+      expect(shown?.status(), `${l.name} answers`).toBe(200);
+      expect(await page.locator('body').textContent()).toContain(l.shows);
+      const over = await sidewaysOverflow(page);
+      if (over > 0) found.push(`${l.name}: ${over}px wider than the window`);
+    };
+    for (const l of links) await check(l);
+
+    // On to the reporter's rating page.
+    await h.executeUpdate(signOffUpdate, { args: [{ actor: staff, decision: 'confirm' }] });
+    await h.executeUpdate(reportRectificationUpdate, {
+      args: [{ actor: staff, summary: '已更换灯管', evidence: ['lamp.jpg'] }],
+    });
+    await h.executeUpdate(reviewUpdate, { args: [{ actor: wang, passed: true, notes: '合格' }] });
+    const rating = actionLink(await mailOf(reporter, '处理结果'), s.baseUrl);
+    await check({ name: 'rating', url: rating, shows: PHOTO_REF });
+    await ctx.close();
     expect(found).toEqual([]);
   });
 });
