@@ -208,6 +208,19 @@ describe('web pages: new case', () => {
     expect(outside.status).toBe(403);
     expect(await outside.text()).toContain('class="flash error"');
   });
+
+  it('a reporter’s name without an email is told why the email is needed, not "invalid email"', async () => {
+    const fields = newCaseFields({ reporterName: '张同学' });
+    const res = await post('/app/cases/new', 'sup-wang', fields);
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toMatch(/id="f-reporterEmail-error"[^>]*>[^<]*填写报告人时也请填写其邮箱/);
+    expect(html).not.toContain('无效');
+    expect(html).toContain('value="张同学"');
+    expect(await casesTitled(fields.title)).toHaveLength(0);
+    // With the email it opens.
+    await openCase({ reporterName: '张同学', reporterEmail: 'zhang@students.demo.edu.cn' });
+  });
 });
 
 describe('web pages: the case page', () => {

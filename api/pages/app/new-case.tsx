@@ -382,7 +382,15 @@ export function newCaseRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
     };
     const parsed = parseForm(newCaseSchema, body);
     const key = idempotencyKeySchema.safeParse(form.idempotencyKey);
-    if (!parsed.ok) return render(c, raw, flatErrors(parsed.errors), 400);
+    // A name alone (a student who called in) failed as "invalid email" on the empty field: say why
+    // the email is needed instead.
+    const errors: FieldErrors = parsed.ok ? {} : flatErrors(parsed.errors);
+    if (reporterName && !reporterEmail)
+      errors.reporterEmail = {
+        zh: '填写报告人时也请填写其邮箱：结案后的回访评价通过邮件发送。不需回访请清空姓名。',
+        en: 'Give the reporter’s email too: the request to rate the result is sent there. Clear the name if no survey is wanted.',
+      };
+    if (!parsed.ok || Object.keys(errors).length > 0) return render(c, raw, errors, 400);
     try {
       const { view, replayed } = await openNewCase(
         deps,
