@@ -2,8 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import {
   ConditionalCheckFailedException,
   GetItemCommand,
+  QueryCommand,
   TransactWriteItemsCommand,
   UpdateItemCommand,
+  type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -100,32 +102,102 @@ export async function reportByToken(deps: ReportDeps, token: string): Promise<Re
   return getReport(deps, String(unmarshall(res.Item).reportId));
 }
 
-/** Untriaged reports of these buildings, oldest first (the order they are owed an answer). */
-export async function triageQueue(deps: ReportDeps, buildingIds: string[], limit = 100): Promise<Report[]> {
-  return (await queuedReports(deps, buildingIds, limit)).map((q) => q.report);
+/**
+ * Where a page of the triage queue starts: the queue position (received time and report id, the
+ * queue rows' sort key) of the last report on the page before it.
+ */
+export const isQueueCursor = (s: string): boolean =>
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z#RP-[0-9A-Z]{10}$/.test(s);
+
+export interface TriagePage {
+  /** Untriaged reports, oldest first across every building asked for. */
+  reports: Report[];
+  /** Where the next page starts (`after`), or null on the last page. */
+  next: string | null;
+  /** How many reports wait in these buildings' queues altogether. */
+  total: number;
 }
 
-/** The untriaged reports in the buildings' queues, oldest first, each read once with its chase mark. */
+/**
+ * One page of the untriaged reports of these buildings, oldest first across all of them (the
+ * order they are owed an answer: one building's backlog does not hide another's older reports),
+ * starting after the queue position `after`, with the count of every report waiting.
+ */
+export async function triageQueue(
+  deps: ReportDeps,
+  buildingIds: string[],
+  opts: { limit?: number; after?: string | undefined } = {},
+): Promise<TriagePage> {
+  const limit = opts.limit ?? 100;
+  const [page, counts] = await Promise.all([
+    queuedReports(deps, buildingIds, limit, opts.after),
+    Promise.all(buildingIds.map((b) => queueLength(deps, b))),
+  ]);
+  return {
+    reports: page.rows.map((q) => q.report),
+    next: page.next,
+    total: counts.reduce((a, n) => a + n, 0),
+  };
+}
+
+/** How many reports wait in one building's queue (a count of its rows; nothing is read but keys). */
+async function queueLength(deps: ReportDeps, buildingId: string): Promise<number> {
+  let n = 0;
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const res = await deps.ddb.send(
+      new QueryCommand({
+        TableName: deps.tables.ops,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: marshall({ ':pk': opsPartition.reportQueue(buildingId) }),
+        Select: 'COUNT',
+        ExclusiveStartKey: start,
+      }),
+    );
+    n += res.Count ?? 0;
+    start = res.LastEvaluatedKey;
+  } while (start);
+  return n;
+}
+
+/**
+ * The untriaged reports in the buildings' queues after the position `after`, at most `limit`,
+ * oldest first across the buildings, each read once with its chase mark; `next` is the position
+ * the following page starts after, or null when none is left.
+ */
 async function queuedReports(
   deps: ReportDeps,
   buildingIds: string[],
   limit: number,
-): Promise<{ report: Report; chaseStarted: boolean }[]> {
-  const ids: string[] = [];
-  for (const b of buildingIds) {
-    if (ids.length >= limit) break;
-    const queue = queryItems(deps.ddb, {
-      TableName: deps.tables.ops,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: marshall({ ':pk': opsPartition.reportQueue(b) }),
-    });
-    for await (const it of queue) {
-      ids.push(String(unmarshall(it).reportId));
-      if (ids.length >= limit) break;
-    }
-  }
+  after?: string,
+): Promise<{ rows: { report: Report; chaseStarted: boolean }[]; next: string | null }> {
+  // The first `limit + 1` positions of each building (the one past the page says whether another
+  // follows), merged by position: a queue row's sort key is its report's received time and id.
+  const perBuilding = await Promise.all(
+    buildingIds.map(async (b) => {
+      const entries: { sk: string; reportId: string }[] = [];
+      const queue = queryItems(deps.ddb, {
+        TableName: deps.tables.ops,
+        KeyConditionExpression: after ? 'pk = :pk AND sk > :after' : 'pk = :pk',
+        ExpressionAttributeValues: marshall({
+          ':pk': opsPartition.reportQueue(b),
+          ...(after ? { ':after': after } : {}),
+        }),
+        Limit: limit + 1,
+      });
+      for await (const it of queue) {
+        const row = unmarshall(it);
+        entries.push({ sk: String(row.sk), reportId: String(row.reportId) });
+        if (entries.length > limit) break;
+      }
+      return entries;
+    }),
+  );
+  const merged = perBuilding.flat().sort((x, y) => (x.sk < y.sk ? -1 : x.sk > y.sk ? 1 : 0));
+  const shown = merged.slice(0, limit);
+  const next = merged.length > limit ? (shown.at(-1)?.sk ?? null) : null;
   const rows = await Promise.all(
-    ids.slice(0, limit).map(async (id) => {
+    shown.map(async ({ reportId: id }) => {
       const res = await deps.ddb.send(
         new GetItemCommand({ TableName: deps.tables.ops, Key: reportKey(id), ConsistentRead: true }),
       );
@@ -134,11 +206,12 @@ async function queuedReports(
       return { report: row.report, chaseStarted: row.chaseStarted === true };
     }),
   );
-  return rows
-    .filter(
+  return {
+    rows: rows.filter(
       (r): r is { report: Report; chaseStarted: boolean } => r !== null && r.report.status === 'received',
-    )
-    .sort((x, y) => x.report.receivedAt.localeCompare(y.report.receivedAt));
+    ),
+    next,
+  };
 }
 
 /** Marks a report's triage chase as running, so the sweep (workflows/report-triage/sweep.ts) leaves it. */
@@ -163,7 +236,9 @@ export async function unchasedReports(
   buildingIds: string[],
   limit = 100,
 ): Promise<Report[]> {
-  return (await queuedReports(deps, buildingIds, limit)).filter((q) => !q.chaseStarted).map((q) => q.report);
+  return (await queuedReports(deps, buildingIds, limit)).rows
+    .filter((q) => !q.chaseStarted)
+    .map((q) => q.report);
 }
 
 /** The reports a case was opened from or took in by a merge, oldest first. */

@@ -12,6 +12,7 @@ import { listCases } from '../../../store/case-lists.ts';
 import {
   claimTriage,
   getReport,
+  isQueueCursor,
   isReportId,
   recordTriage,
   releaseTriage,
@@ -29,7 +30,7 @@ import { csrfProtect, requireViewer, sessionMiddleware, type WebEnv } from '../.
 import { problemTypes, toProblem } from '../../middleware/problems.ts';
 import { notifyReporter, stopTriageChase } from '../../report-notices.ts';
 import { severityLabels } from '../ui.tsx';
-import { page, refusedPage, type WebContext } from './dashboard-common.tsx';
+import { ErrorSummary, page, parseQuery, refusedPage, type WebContext } from './dashboard-common.tsx';
 
 /**
  * The triage queue: reports made by scanning a code wait here for the place's
@@ -39,6 +40,33 @@ import { page, refusedPage, type WebContext } from './dashboard-common.tsx';
  */
 
 const t = (lang: Lang, text: Bilingual) => inLang(text, lang);
+
+/** Reports per page: each card carries its three forms, so a phone scrolls through twenty, not a hundred. */
+export const TRIAGE_PAGE_SIZE = 20;
+
+const empty = (v: unknown) => (v === '' ? undefined : v);
+/** Where a page starts: it comes back from a link or a redirect of ours. */
+const queueQuerySchema = z.object({
+  after: z.preprocess(
+    empty,
+    z
+      .string()
+      .max(64)
+      .refine(
+        isQueueCursor,
+        '不是有效的翻页位置，请从第一页开始 / not a page position; start from the first page',
+      )
+      .optional(),
+  ),
+});
+
+/** A page of the queue: the first, or the one after a position. */
+const queueHref = (q: { after?: string | undefined }) => {
+  const params = new URLSearchParams();
+  if (q.after) params.set('after', q.after);
+  const query = params.toString();
+  return query ? `/app/triage?${query}` : '/app/triage';
+};
 
 /** The buildings whose reports `caller` triages; every building for the working group and admins. */
 export function triageBuildings(caller: Caller, dir: Directory): string[] {
@@ -106,6 +134,8 @@ function ReportCard(props: {
   dir: Directory;
   duplicates: CaseView[];
   error?: Bilingual | undefined;
+  /** The page the card is on, so a decision goes back to it. */
+  after?: string | undefined;
 }) {
   const { lang, report, dir } = props;
   const place = placeByCode(dir, report.placeCode);
@@ -153,6 +183,7 @@ function ReportCard(props: {
       </div>
       <form method="post" action={`/app/triage/${id}`} class="stack">
         <input type="hidden" name="_csrf" value={props.csrf} />
+        {props.after ? <input type="hidden" name="after" value={props.after} /> : null}
         <input type="hidden" name="action" value="case" />
         <h3>{t(lang, { zh: '立案', en: 'Open a case' })}</h3>
         <label for={`${id}-assignee`}>{t(lang, { zh: '指派给', en: 'Assign to' })}</label>
@@ -174,6 +205,7 @@ function ReportCard(props: {
       {props.duplicates.length > 0 ? (
         <form method="post" action={`/app/triage/${id}`} class="stack">
           <input type="hidden" name="_csrf" value={props.csrf} />
+          {props.after ? <input type="hidden" name="after" value={props.after} /> : null}
           <input type="hidden" name="action" value="merge" />
           <h3>
             {t(lang, { zh: '并入已有案件（可能重复）', en: 'Merge into an open case (likely duplicates)' })}
@@ -191,6 +223,7 @@ function ReportCard(props: {
       ) : null}
       <form method="post" action={`/app/triage/${id}`} class="stack">
         <input type="hidden" name="_csrf" value={props.csrf} />
+        {props.after ? <input type="hidden" name="after" value={props.after} /> : null}
         <input type="hidden" name="action" value="reject" />
         <h3>{t(lang, { zh: '不予受理', en: 'Reject' })}</h3>
         <label for={`${id}-reason`}>
@@ -216,6 +249,7 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
   const render = async (
     c: WebContext,
     errorFor?: { reportId: string; text: Bilingual; status?: 400 | 404 | 409 | 422 },
+    at: { after?: string | undefined } = {},
   ) => {
     const lang = c.get('lang');
     const viewer = c.get('viewer')!;
@@ -226,7 +260,14 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
         zh: '只有地点的主管、楼栋一级网格员、工作小组和管理员可以分派报告',
         en: "only the place's supervisors, the building's level-1 grid members, the working group and admins triage reports",
       });
-    const queue = await triageQueue(deps.aws, buildings);
+    const {
+      reports: queue,
+      next,
+      total,
+    } = await triageQueue(deps.aws, buildings, {
+      limit: TRIAGE_PAGE_SIZE,
+      after: at.after,
+    });
     const duplicates = await Promise.all(queue.map((r) => likelyDuplicates(deps, r)));
     return page(
       c,
@@ -238,8 +279,17 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
             {errorFor.reportId}：{t(lang, errorFor.text)}
           </div>
         )}
+        {total > 0 && (
+          <p class="muted" data-waiting={String(total)}>
+            {t(lang, { zh: `共 ${total} 条待分派`, en: `${total} waiting` })}
+          </p>
+        )}
         {queue.length === 0 ? (
-          <p role="status">{t(lang, { zh: '没有待分派的报告。', en: 'Nothing waits for triage.' })}</p>
+          <p role="status">
+            {at.after
+              ? t(lang, { zh: '这一页已没有待分派的报告。', en: 'Nothing waits on this page any more.' })
+              : t(lang, { zh: '没有待分派的报告。', en: 'Nothing waits for triage.' })}
+          </p>
         ) : (
           queue.map((r, i) => (
             <ReportCard
@@ -249,15 +299,45 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
               dir={dir}
               duplicates={duplicates[i] ?? []}
               error={errorFor?.reportId === r.reportId ? errorFor.text : undefined}
+              after={at.after}
             />
           ))
+        )}
+        {(at.after || next) && (
+          <nav class="actions" aria-label={t(lang, { zh: '分页', en: 'Pages' })}>
+            {at.after && (
+              <a class="button secondary" href="/app/triage">
+                {t(lang, { zh: '回到第一页', en: 'First page' })}
+              </a>
+            )}
+            {next && (
+              <a class="button secondary" href={queueHref({ after: next })} rel="next">
+                {t(lang, { zh: '下一页', en: 'Next page' })}
+              </a>
+            )}
+          </nav>
         )}
       </>,
       errorFor ? (errorFor.status ?? 400) : 200,
     );
   };
 
-  app.get('/triage', (c) => render(c));
+  app.get('/triage', async (c) => {
+    const q = parseQuery(c, queueQuerySchema);
+    if (!q.ok)
+      return page(
+        c,
+        title,
+        <>
+          <ErrorSummary errors={q.errors} lang={c.get('lang')} />
+          <p>
+            <a href="/app/triage">{t(c.get('lang'), { zh: '回到第一页', en: 'First page' })}</a>
+          </p>
+        </>,
+        400,
+      );
+    return render(c, undefined, q.value);
+  });
 
   app.get('/triage/:reportId/photos/:evidenceId', async (c) => {
     const reportId = c.req.param('reportId');
@@ -295,6 +375,8 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
         en: 'you do not triage reports of this place',
       });
     const form = await formOr400(c);
+    // The page the decision was made on, to go back to (a hidden field of ours; anything else, the first).
+    const after = typeof form.after === 'string' && isQueueCursor(form.after) ? form.after : undefined;
     const parsed = decisionSchema.safeParse(form);
     if (!parsed.success) {
       const field = String(parsed.error.issues[0]?.path[0] ?? 'action');
@@ -306,7 +388,7 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
               en: 'give a reason (at most 500 characters)',
             }
           : (decisionFields[field] ?? decisionFields.action!);
-      return render(c, { reportId, text });
+      return render(c, { reportId, text }, { after });
     }
     const d = parsed.data;
     const at = new Date().toISOString();
@@ -320,7 +402,7 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
     };
     // Claimed first: of two people deciding at once only one opens a case, merges or rejects.
     const claim = await claimTriage(deps.aws, report.reportId, viewer.person.id);
-    if (!claim) return render(c, taken);
+    if (!claim) return render(c, taken, { after });
     // Once the case is open the report is decided, recorded or not: the claim is not given back;
     // it runs out, and a retry, or the next person's claim (earlierCase), finds the same case.
     let acted = false;
@@ -338,15 +420,19 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
         });
         await stopTriageChase(deps, done);
         await notifyReporter(deps, done, 'case');
-        if (d.action === 'case') return c.redirect('/app/triage', 303);
-        return render(c, {
-          reportId,
-          text: {
-            zh: `这份报告此前已立案 ${earlier.caseId}（当时的分派未完成），现已登记为该案件`,
-            en: `a case, ${earlier.caseId}, was already opened from this report by an earlier decision that did not finish; the report is now recorded with it`,
+        if (d.action === 'case') return c.redirect(queueHref({ after }), 303);
+        return render(
+          c,
+          {
+            reportId,
+            text: {
+              zh: `这份报告此前已立案 ${earlier.caseId}（当时的分派未完成），现已登记为该案件`,
+              en: `a case, ${earlier.caseId}, was already opened from this report by an earlier decision that did not finish; the report is now recorded with it`,
+            },
+            status: 409,
           },
-          status: 409,
-        });
+          { after },
+        );
       }
       if (d.action === 'case') {
         const info = reportKindInfo[report.kind as ReportKind];
@@ -415,21 +501,25 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
         await notifyReporter(deps, done, 'rejected');
       }
     } catch (err) {
-      if (err instanceof ReportAlreadyTriagedError) return render(c, taken);
+      if (err instanceof ReportAlreadyTriagedError) return render(c, taken, { after });
       // Not decided after all: the report goes back to the queue for this person or another.
       if (!acted) await releaseTriage(deps.aws, report.reportId, claim);
       const problem = toProblem(err);
       if (problem) {
         const status = problemTypes[problem.type].status;
-        return render(c, {
-          reportId,
-          text: typeof problem.detail === 'string' ? splitBilingual(problem.detail) : problem.detail,
-          status: status === 404 || status === 409 || status === 422 ? status : 400,
-        });
+        return render(
+          c,
+          {
+            reportId,
+            text: typeof problem.detail === 'string' ? splitBilingual(problem.detail) : problem.detail,
+            status: status === 404 || status === 409 || status === 422 ? status : 400,
+          },
+          { after },
+        );
       }
       throw err;
     }
-    return c.redirect('/app/triage', 303);
+    return c.redirect(queueHref({ after }), 303);
   });
 
   return app;
