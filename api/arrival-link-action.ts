@@ -3,7 +3,7 @@ import { withSupervision } from '../domain/directory.ts';
 import { arrivedUpdate } from '../workflows/rectification-case/messages.ts';
 import type { ActionHandler, AppDeps } from './deps.ts';
 import { directoryOrFail, readCase } from './reads.ts';
-import { nameOf, place } from './pages/action-statement.ts';
+import { nameOf, place, signerOf } from './pages/action-statement.ts';
 import { noLongerOpen, PageOutcome } from './pages/link-page.tsx';
 import { formatTime } from './pages/ui.tsx';
 
@@ -31,17 +31,18 @@ export function arrivalActionHandlers(deps: AppDeps): Record<string, ActionHandl
           },
         );
       }
+      // Each language with its own names and brackets: an English reader reads no full-width punctuation.
       const where = place(dir, view);
-      const who = `${nameOf(dir, claims.recipientId)}（${claims.recipientId}）`;
+      const who = signerOf(nameOf(dir, claims.recipientId), claims.recipientId);
       return {
         title: { zh: '登记到场', en: 'Record the arrival on site' },
         summary: {
-          zh: `${view.caseId} ${view.title} @ ${where}`,
-          en: `${view.caseId} ${view.title} @ ${where}`,
+          zh: `${view.caseId} ${view.title} @ ${where.zh}`,
+          en: `${view.caseId} ${view.title} @ ${where.en}`,
         },
         statement: {
-          zh: `本人 ${who} 确认现已到达案件 ${view.caseId}「${view.title}」的现场（${where}）。`,
-          en: `I, ${who}, confirm that I am now on site for case ${view.caseId} "${view.title}" (${where}).`,
+          zh: `本人 ${who.zh} 确认现已到达案件 ${view.caseId}「${view.title}」的现场（${where.zh}）。`,
+          en: `I, ${who.en}, confirm that I am now on site for case ${view.caseId} "${view.title}" (${where.en}).`,
         },
       };
     },

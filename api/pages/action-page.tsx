@@ -1,6 +1,6 @@
 import type { Bilingual, Lang } from '../../domain/text.ts';
-import type { ActionContent } from './action-statement.ts';
-import { Both, LinkPageShell, Pair, pick } from './link-page.tsx';
+import type { ActionContent, RowValue } from './action-statement.ts';
+import { Both, LinkPageShell, other, Pair, pick } from './link-page.tsx';
 
 /** The page behind an email action link: the case, the statement to sign, and the form whose POST signs it. */
 export interface FormState {
@@ -107,6 +107,19 @@ function Choices({ kind, lang, s }: { kind: ActionContent['choice']; lang: Lang;
   }
 }
 
+/** A row's value for the reader: lists in their punctuation, names in their language first. */
+function Value({ value, lang }: { value: RowValue; lang: Lang }) {
+  if (typeof value === 'string') return <>{value}</>;
+  if (Array.isArray(value)) return <>{value.join(lang === 'en' ? '; ' : '；')}</>;
+  if (value.zh === value.en) return <>{value.zh}</>;
+  return (
+    <>
+      {pick(value, lang)}
+      <div class="alt">{other(value, lang)}</div>
+    </>
+  );
+}
+
 const SUBMIT: Bilingual = { zh: '签字提交', en: 'Sign and submit' };
 const NOTE: Bilingual = {
   zh: '打开本页不会做任何改动；点击提交后才会签字。签字记录时间、IP、浏览器和上述声明的哈希。链接仅可使用一次。',
@@ -135,7 +148,9 @@ export function ActionPage(props: {
               {pick(r.label, lang)}
               <div class="alt">{lang === 'en' ? r.label.zh : r.label.en}</div>
             </th>
-            <td>{r.value}</td>
+            <td>
+              <Value value={r.value} lang={lang} />
+            </td>
           </tr>
         ))}
       </table>

@@ -11,9 +11,15 @@ import type { Bilingual } from '../../domain/text.ts';
  */
 export type ChoiceKind = 'sign_off' | 'adjudicate' | 'rate' | 'acknowledge';
 
+/**
+ * A row's value: one text (what a person wrote, ids), a list (joined in the reader's punctuation),
+ * or a text per language (names the directory has in both: the reader's first, the other beneath).
+ */
+export type RowValue = string | string[] | Bilingual;
+
 export interface ActionContent {
   title: Bilingual;
-  rows: { label: Bilingual; value: string }[];
+  rows: { label: Bilingual; value: RowValue }[];
   statement: Bilingual;
   choice: ChoiceKind;
 }
@@ -30,18 +36,22 @@ export const isCaseLinkStep = (step: string): step is CaseLinkStep => Object.has
 /** A person as the directory names them, or their id when it doesn't know them. */
 export const nameOf = (dir: Directory, id: string) => dir.people.find((p) => p.id === id)?.name ?? id;
 
-/** Where a case is, by the directory's names: building (both languages), floor, room. */
-export function place(dir: Directory, v: Pick<CaseView, 'location'>): string {
+/** Where a case is, by the directory's names in each language: building, floor, room. */
+export function place(dir: Directory, v: Pick<CaseView, 'location'>): Bilingual {
   const b = dir.buildings.find((x) => x.id === v.location.buildingId);
   const f = b?.floors.find((x) => x.id === v.location.floorId);
-  return [
-    b ? `${b.name.zh} ${b.name.en}` : v.location.buildingId,
-    f ? f.name.zh : v.location.floorId,
-    v.location.roomId,
-  ]
-    .filter(Boolean)
-    .join(' · ');
+  const named = (lang: keyof Bilingual) =>
+    [b ? b.name[lang] : v.location.buildingId, f ? f.name[lang] : v.location.floorId, v.location.roomId]
+      .filter(Boolean)
+      .join(' · ');
+  return { zh: named('zh'), en: named('en') };
 }
+
+/** A person as a statement names them: their one name, then their id in each language's brackets. */
+export const signerOf = (name: string, id: string): Bilingual => ({
+  zh: `${name}（${id}）`,
+  en: `${name} (${id})`,
+});
 
 export function caseActionContent(
   step: CaseLinkStep,
@@ -51,6 +61,7 @@ export function caseActionContent(
 ): ActionContent {
   const signer =
     step === 'follow_up' ? (v.reporter?.name ?? claims.recipientId) : nameOf(dir, claims.recipientId);
+  const who = signerOf(signer, claims.recipientId);
   const rows: ActionContent['rows'] = [
     { label: { zh: '案件编号', en: 'Case' }, value: v.caseId },
     { label: { zh: '问题', en: 'Problem' }, value: v.title },
@@ -62,7 +73,7 @@ export function caseActionContent(
   switch (step) {
     case 'sign_off':
       rows.push(
-        { label: { zh: '原因', en: 'Causes' }, value: causes.join('；') },
+        { label: { zh: '原因', en: 'Causes' }, value: causes },
         { label: { zh: '整改方案', en: 'Plan' }, value: plan },
         { label: { zh: '责任人', en: 'Responsible' }, value: nameOf(dir, v.responsibleId) },
       );
@@ -71,14 +82,14 @@ export function caseActionContent(
         rows,
         choice: 'sign_off',
         statement: {
-          zh: `本人${signer}（${claims.recipientId}）已阅读案件 ${v.caseId}「${v.title}」第 ${v.round} 轮的问题认定与整改方案（原因：${causes.join('；')}；整改方案：${plan}），现在下方选择“确认”或“提出异议”并签字负责。`,
-          en: `I, ${signer} (${claims.recipientId}), have read the finding and rectification plan of case ${v.caseId} "${v.title}", round ${v.round} (causes: ${causes.join('; ')}; plan: ${plan}), and sign my choice below, to confirm or to dispute it.`,
+          zh: `本人${who.zh}已阅读案件 ${v.caseId}「${v.title}」第 ${v.round} 轮的问题认定与整改方案（原因：${causes.join('；')}；整改方案：${plan}），现在下方选择“确认”或“提出异议”并签字负责。`,
+          en: `I, ${who.en}, have read the finding and rectification plan of case ${v.caseId} "${v.title}", round ${v.round} (causes: ${causes.join('; ')}; plan: ${plan}), and sign my choice below, to confirm or to dispute it.`,
         },
       };
     case 'adjudication': {
       const dispute = [...v.signOffs].reverse().find((s) => s.decision === 'dispute');
       rows.push(
-        { label: { zh: '原因', en: 'Causes' }, value: causes.join('；') },
+        { label: { zh: '原因', en: 'Causes' }, value: causes },
         { label: { zh: '整改方案', en: 'Plan' }, value: plan },
         { label: { zh: '异议人', en: 'Disputed by' }, value: nameOf(dir, dispute?.by ?? v.responsibleId) },
         { label: { zh: '异议理由', en: 'Reason' }, value: dispute?.reason ?? '' },
@@ -88,8 +99,8 @@ export function caseActionContent(
         rows,
         choice: 'adjudicate',
         statement: {
-          zh: `本人${signer}（${claims.recipientId}）作为楼栋主管，对案件 ${v.caseId}「${v.title}」中的异议（理由：${dispute?.reason ?? ''}）作出如下裁定：退回重新分析，或按原方案整改。`,
-          en: `I, ${signer} (${claims.recipientId}), as supervisor of the building, adjudicate the dispute on case ${v.caseId} "${v.title}" (reason: ${dispute?.reason ?? ''}) as chosen below: back to analysis, or on with the plan.`,
+          zh: `本人${who.zh}作为楼栋主管，对案件 ${v.caseId}「${v.title}」中的异议（理由：${dispute?.reason ?? ''}）作出如下裁定：退回重新分析，或按原方案整改。`,
+          en: `I, ${who.en}, as supervisor of the building, adjudicate the dispute on case ${v.caseId} "${v.title}" (reason: ${dispute?.reason ?? ''}) as chosen below: back to analysis, or on with the plan.`,
         },
       };
     }

@@ -291,16 +291,8 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
     }
     const content: ActionContent = {
       title: described.title,
-      rows: [
-        {
-          label: { zh: '摘要', en: 'Summary' },
-          // Said once when both languages read the same (ids, names, places).
-          value:
-            described.summary.zh === described.summary.en
-              ? described.summary.zh
-              : `${described.summary.zh}\n${described.summary.en}`,
-        },
-      ],
+      // Said once when both languages read the same; else the reader's language first.
+      rows: [{ label: { zh: '摘要', en: 'Summary' }, value: described.summary }],
       statement: described.statement,
       choice: 'acknowledge',
     };

@@ -148,8 +148,12 @@ describe('case clocks through the API', () => {
     // People and places by name, as the directory has them, not by id.
     expect(html).toContain('周强');
     expect(html).toContain('学生公寓A栋');
-    // The summary reads the same in both languages: said once.
-    expect(html.split('ZG-').filter((x) => x.startsWith(caseId.slice(3)) && x.includes('@')).length).toBe(1);
+    // The summary in the reader's language first, the other beneath, each with its own names.
+    expect(html).toMatch(
+      new RegExp(
+        `${caseId} [^<]* @ 学生公寓A栋 · 1层 · A101<div class="alt">${caseId} [^<]* @ Dormitory A · Floor 1 · A101<`,
+      ),
+    );
     const done = await postForm(s.app, path, { ...formFields(html), choice: 'acknowledge' });
     expect(done.status).toBe(200);
     expect((await read(caseId)).clockStatus?.find((c) => c.id === 'on_site_arrival')?.state).toBe('met');
@@ -157,6 +161,28 @@ describe('case clocks through the API', () => {
     const again = await s.app.request(path);
     expect(again.status).toBe(410);
     expect(outcomeOf(await again.text())).toBe('used');
+
+    // An English reader reads English names and ASCII brackets, the Chinese beneath.
+    const leeCase = createdCaseSchema.parse(
+      await (
+        await call(s.app, 'POST', '/api/cases', {
+          as: 'sup-wang',
+          body: newCaseBody({ assigneeId: 'staff-lee' }),
+        })
+      ).json(),
+    ).caseId;
+    const leeMail = await waitForEmail(
+      (e) => e.subject.includes(leeCase) && e.subject.includes('新案件'),
+      30_000,
+    );
+    const english = await (await s.app.request(actionPath(leeMail))).text();
+    expect(english).toContain(
+      `I, David Lee (staff-lee), confirm that I am now on site for case ${leeCase} &quot;水龙头漏水 Leaking tap&quot; (Dormitory A · Floor 1 · A101).`,
+    );
+    expect(english).toContain(`本人 David Lee（staff-lee） 确认现已到达案件 ${leeCase}`);
+    expect(english).toMatch(
+      new RegExp(`@ Dormitory A · Floor 1 · A101<div class="alt">${leeCase} [^<]* @ 学生公寓A栋`),
+    );
 
     // An arrival recorded another way (the app) leaves the link saying when it was done and by whom.
     const viaApp = createdCaseSchema.parse(
