@@ -341,13 +341,32 @@ export interface ClockFacts {
 }
 
 /**
+ * A step that takes back an earlier one for a clock: a rectification the review then failed was
+ * not the repair done (the clock runs on to the next rectification report).
+ */
+const takenBackBy: Partial<Record<CaseAction, CaseAction>> = { rectification_reported: 'review_failed' };
+
+/** The event that met a clock: the first of its `metBy` steps that no later step took back. */
+function meetingEvent<E extends { at: string; action: CaseAction }>(
+  clock: CaseClock,
+  timeline: readonly E[],
+): E | undefined {
+  let met: E | undefined;
+  for (const e of timeline) {
+    if (met && takenBackBy[met.action] === e.action) met = undefined;
+    else if (!met && clock.metBy.includes(e.action)) met = e;
+  }
+  return met;
+}
+
+/**
  * Where one clock stands at `nowMs`. A pause moves the due on by its length, but only a
  * pause that began before the clock ran out (a breach is not undone by a later pause) and
  * only the part of it before the clock was met.
  */
 export function clockStatus(clock: CaseClock, facts: ClockFacts, nowMs: number): ClockStatus {
   const endMs = facts.closedAt ? Math.min(nowMs, Date.parse(facts.closedAt)) : nowMs;
-  const met = facts.timeline.find((e) => clock.metBy.includes(e.action));
+  const met = meetingEvent(clock, facts.timeline);
   const stopMs = met ? Date.parse(met.at) : endMs;
   const startMs = Date.parse(clock.startedAt);
   let dueMs = Date.parse(clock.due);

@@ -200,10 +200,20 @@ export function addCase(t: KpiTally, v: CaseView, nowMs?: number): KpiTally {
         firstOnSite.state === 'met',
       );
     }
-    const fixes = v.deadlines.filter((d) => d.stage === 'rectifying');
-    const breached = fixes.some((d) => d.state === 'breached');
-    const allMet = fixes.length > 0 && fixes.every((d) => d.state === 'met');
-    if (breached || allMet) count(t.smallRepairDone, !breached);
+    // The case's own 24-hour clock, from the report to the rectification that passed its review;
+    // cases opened before clocks existed are judged by their rectification deadlines.
+    const clock = v.clocks?.some((c) => c.id === 'small_repair_done')
+      ? clockStatuses(v, clocksAt).find((c) => c.id === 'small_repair_done')
+      : undefined;
+    if (clock) {
+      if (clock.state === 'met' || clock.state === 'breached')
+        count(t.smallRepairDone, clock.state === 'met');
+    } else {
+      const fixes = v.deadlines.filter((d) => d.stage === 'rectifying');
+      const breached = fixes.some((d) => d.state === 'breached');
+      const allMet = fixes.length > 0 && fixes.every((d) => d.state === 'met');
+      if (breached || allMet) count(t.smallRepairDone, !breached);
+    }
   }
   const score = followUpRatings(v).at(-1)?.score;
   if (score !== undefined) {

@@ -131,6 +131,38 @@ describe('clockStatus', () => {
     expect(clockStatus(twoOf, f, T0 + 4 * HOUR)).toMatchObject({ state: 'met', metAt: iso(T0 + MIN) });
   });
 
+  it('a repair whose review failed was not done: the clock runs on to the rectification that stands', () => {
+    const repair = clock({
+      id: 'small_repair_done',
+      limit: { unit: 'hours', amount: 24 },
+      metBy: ['rectification_reported'],
+      due: iso(T0 + 24 * HOUR),
+    });
+    const failed = facts({
+      timeline: [entry(T0 + 2 * HOUR, 'rectification_reported'), entry(T0 + 5 * HOUR, 'review_failed')],
+    });
+    expect(clockStatus(repair, failed, T0 + 6 * HOUR).state).toBe('pending');
+    expect(clockStatus(repair, failed, T0 + 25 * HOUR).state).toBe('breached');
+    const redoneInTime = facts({
+      timeline: [
+        ...failed.timeline,
+        entry(T0 + 8 * HOUR, 'rectification_reported'),
+        entry(T0 + 9 * HOUR, 'review_passed'),
+      ],
+    });
+    expect(clockStatus(repair, redoneInTime, T0 + 30 * HOUR)).toMatchObject({
+      state: 'met',
+      metAt: iso(T0 + 8 * HOUR),
+    });
+    const redoneLate = facts({
+      timeline: [...failed.timeline, entry(T0 + 26 * HOUR, 'rectification_reported')],
+    });
+    expect(clockStatus(repair, redoneLate, T0 + 30 * HOUR).state).toBe('breached');
+    // A failed review takes back only the rectification, not another clock's step.
+    const arrived = facts({ timeline: [entry(T0 + HOUR, 'arrived'), entry(T0 + 5 * HOUR, 'review_failed')] });
+    expect(clockStatus(clock(), arrived, T0 + 6 * HOUR).state).toBe('met');
+  });
+
   it('an approved pause moves the due on by its length', () => {
     const f = facts({ pauses: [approved(T0 + HOUR, { state: 'ended', endedAt: iso(T0 + 4 * HOUR) })] });
     const s = clockStatus(clock(), f, T0 + 4 * HOUR + 30 * MIN);

@@ -300,6 +300,65 @@ describe('valid complaints against the yearly limit of 5 per building', () => {
 });
 
 describe('KPI edge cases', () => {
+  it('small repairs with the 24-hour clock: a rectification whose review failed is not the repair done', () => {
+    const smallRepair = (caseId: string, redoneAfterHours: number) =>
+      view({
+        caseId,
+        openedAt: T0,
+        source: 'repair',
+        severity: 'routine',
+        // Each rectification round was within its own deadline...
+        deadlines: [
+          ['rectifying', 'met'],
+          ['rectifying', 'met'],
+        ],
+        clocks: [
+          {
+            id: 'small_repair_done',
+            label: { zh: '零星维修24小时内完成', en: 'Small repair done within 24 hours' },
+            seed: '000',
+            limit: { unit: 'hours', amount: 24 },
+            metBy: ['rectification_reported'],
+            startedAt: T0,
+            due: at(T0, 24),
+            approximate: false,
+          },
+        ],
+        // ...but the first was failed on review, and the second came at `redoneAfterHours`.
+        timeline: [
+          {
+            at: at(T0, 2),
+            action: 'rectification_reported',
+            actorId: 'staff-zhou',
+            stage: 'rectifying',
+            round: 1,
+          },
+          { at: at(T0, 5), action: 'review_failed', actorId: 'sup-wang', stage: 'reviewing', round: 1 },
+          {
+            at: at(T0, redoneAfterHours),
+            action: 'rectification_reported',
+            actorId: 'staff-zhou',
+            stage: 'rectifying',
+            round: 1,
+          },
+          {
+            at: at(T0, redoneAfterHours + 1),
+            action: 'review_passed',
+            actorId: 'sup-wang',
+            stage: 'reviewing',
+            round: 2,
+          },
+        ],
+        closedAt: at(T0, redoneAfterHours + 2),
+      });
+    const kpis = computeKpis(tallyCases([smallRepair('late', 30), smallRepair('in-time', 10)]), {
+      periodDays: 7,
+      buildings: 8,
+      complaintYear: { from: '2025-12-31T16:00:00.000Z', to: '2026-03-09T16:00:00.000Z', byBuilding: {} },
+    });
+    expect(get(kpis, 'small_repair_done_24h')).toMatchObject({ numerator: 1, denominator: 2, value: 0.5 });
+  });
+
   it('no cases: every rate has no value and no verdict; zero complaints meet the yearly limit', () => {
     const kpis = computeKpis(tallyCases([]), {
       periodDays: 30,
