@@ -209,6 +209,24 @@ describe('report → triage → case → tracking → survey', () => {
     expect(triaged.status).toBe('case');
     const caseId = triaged.caseId!;
     expect(caseId).toMatch(/^ZG-\d{4}-\d{6}$/);
+    // The queue says what became of the report, with the case's number and a link to it.
+    const back = made.headers.get('location')!;
+    expect(back).toBe(`/app/triage?decided=${reportId}`);
+    const landed = await (await s.app.request(back, { headers: { cookie: sup.cookie } })).text();
+    expect(landed).toContain(`已立案 <a href="/app/cases/${caseId}">${caseId}</a>`);
+    const inEnglish = await (
+      await s.app.request(`${back}&lang=en`, { headers: { cookie: sup.cookie } })
+    ).text();
+    expect(inEnglish).toContain(`Case <a href="/app/cases/${caseId}">${caseId}</a> opened`);
+    // Nobody else learns of it from the link, and a report number that is not one is a 400.
+    const other = await session('sup-li');
+    const elsewhere = await s.app.request(back, { headers: { cookie: other.cookie } });
+    expect(await elsewhere.text()).not.toContain('data-decided');
+    const notAReport = await s.app.request('/app/triage?decided=ZG-2026-000001', {
+      headers: { cookie: sup.cookie },
+    });
+    expect(notAReport.status).toBe(400);
+    expect(await notAReport.text()).toContain('不是报告编号');
     // Triage stopped the chase; the case's clocks may start at the report's own time.
     expect(await chaseOf(reportId)).toMatchObject({ outcome: 'triaged', sent: [] });
     const input = await caseInputOf(caseId);
@@ -557,7 +575,12 @@ describe('merge, reject, withdraw', () => {
     const queue = await triagePages(sup.cookie);
     // The page suggests the open case as a likely duplicate.
     expect(queue).toContain(`value="${caseId}"`);
-    expect((await triage('sup-wang', secondId, { action: 'merge', caseId })).status).toBe(303);
+    const mergedRes = await triage('sup-wang', secondId, { action: 'merge', caseId });
+    expect(mergedRes.status).toBe(303);
+    const landed = await (
+      await s.app.request(mergedRes.headers.get('location')!, { headers: { cookie: sup.cookie } })
+    ).text();
+    expect(landed).toContain(`报告 ${secondId} 已并入案件 <a href="/app/cases/${caseId}">${caseId}</a>`);
     const merged = (await getReport(s.deps.aws, secondId))!;
     expect(merged).toMatchObject({ status: 'merged', caseId });
     expect(await (await s.app.request(`/t/${token}`)).text()).toContain(caseId);
@@ -579,9 +602,13 @@ describe('merge, reject, withdraw', () => {
     const token = tokenOf(res)!;
     const id = await reportIdOf(token);
     expect((await triage('sup-wang', id, { action: 'reject', reason: '' })).status).toBe(400);
-    expect(
-      (await triage('sup-wang', id, { action: 'reject', reason: '已转教务处，不属于宿舍整改' })).status,
-    ).toBe(303);
+    const rejected = await triage('sup-wang', id, { action: 'reject', reason: '已转教务处，不属于宿舍整改' });
+    expect(rejected.status).toBe(303);
+    const sup = await session('sup-wang');
+    const landed = await (
+      await s.app.request(rejected.headers.get('location')!, { headers: { cookie: sup.cookie } })
+    ).text();
+    expect(landed).toMatch(new RegExp(`data-decided="rejected"[^>]*>报告 ${id} 已不予受理`));
     const page = await (await s.app.request(`/t/${token}`)).text();
     expect(page).toContain('未受理');
     expect(page).toContain('已转教务处，不属于宿舍整改');

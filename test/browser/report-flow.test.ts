@@ -101,9 +101,12 @@ describe('a report made by scanning a code, on a phone', () => {
     expect(await card.locator('img').count()).toBe(1);
     await card.getByLabel('指派给').selectOption('staff-zhou');
     await card.getByRole('button', { name: '立案' }).click();
-    await sup.waitForURL(`${s.baseUrl}/app/triage`);
+    await sup.waitForURL(`${s.baseUrl}/app/triage?decided=${reportId}`);
     const caseId = (await getReport(s.deps.aws, reportId))?.caseId ?? '';
     expect(caseId).toMatch(/^ZG-\d{4}-\d{6}$/);
+    // The queue says so, with a link to the new case.
+    expect(await sup.locator('[data-decided="case"]').textContent()).toContain(`已立案 ${caseId}`);
+    expect(await sup.locator('[data-decided="case"] a').getAttribute('href')).toBe(`/app/cases/${caseId}`);
 
     // The phone sees the case and its promised deadlines.
     await phone.goto(`${s.baseUrl}${trackPath}`);

@@ -45,7 +45,7 @@ const t = (lang: Lang, text: Bilingual) => inLang(text, lang);
 export const TRIAGE_PAGE_SIZE = 20;
 
 const empty = (v: unknown) => (v === '' ? undefined : v);
-/** Where a page starts: it comes back from a link or a redirect of ours. */
+/** Where a page starts and which report was just decided: both come back from a link or a redirect of ours. */
 const queueQuerySchema = z.object({
   after: z.preprocess(
     empty,
@@ -58,15 +58,62 @@ const queueQuerySchema = z.object({
       )
       .optional(),
   ),
+  decided: z.preprocess(
+    empty,
+    z
+      .string()
+      .max(16)
+      .refine(isReportId, '不是报告编号（如 RP-8SEF2N10Y7）/ not a report number (such as RP-8SEF2N10Y7)')
+      .optional(),
+  ),
 });
 
-/** A page of the queue: the first, or the one after a position. */
-const queueHref = (q: { after?: string | undefined }) => {
+/** A page of the queue (the first, or the one after a position), saying what became of a report just decided. */
+const queueHref = (q: { after?: string | undefined; decided?: string | undefined }) => {
   const params = new URLSearchParams();
+  if (q.decided) params.set('decided', q.decided);
   if (q.after) params.set('after', q.after);
   const query = params.toString();
   return query ? `/app/triage?${query}` : '/app/triage';
 };
+
+/** What became of the report just decided, as its own record says: the query names the report, never the outcome. */
+function Decided(props: { lang: Lang; report: Report }) {
+  const { lang, report } = props;
+  const en = lang === 'en';
+  const caseLink = report.caseId ? <a href={`/app/cases/${report.caseId}`}>{report.caseId}</a> : null;
+  const text =
+    report.status === 'case' ? (
+      en ? (
+        <>
+          Case {caseLink} opened from report {report.reportId}
+        </>
+      ) : (
+        <>
+          已立案 {caseLink}（报告 {report.reportId}）
+        </>
+      )
+    ) : report.status === 'merged' ? (
+      en ? (
+        <>
+          Report {report.reportId} merged into case {caseLink}
+        </>
+      ) : (
+        <>
+          报告 {report.reportId} 已并入案件 {caseLink}
+        </>
+      )
+    ) : en ? (
+      <>Report {report.reportId} rejected</>
+    ) : (
+      <>报告 {report.reportId} 已不予受理</>
+    );
+  return (
+    <div class="flash ok" role="status" data-decided={report.status}>
+      {text}
+    </div>
+  );
+}
 
 /** The buildings whose reports `caller` triages; every building for the working group and admins. */
 export function triageBuildings(caller: Caller, dir: Directory): string[] {
@@ -249,7 +296,7 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
   const render = async (
     c: WebContext,
     errorFor?: { reportId: string; text: Bilingual; status?: 400 | 404 | 409 | 422 },
-    at: { after?: string | undefined } = {},
+    at: { after?: string | undefined; decided?: string | undefined } = {},
   ) => {
     const lang = c.get('lang');
     const viewer = c.get('viewer')!;
@@ -260,19 +307,19 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
         zh: '只有地点的主管、楼栋一级网格员、工作小组和管理员可以分派报告',
         en: "only the place's supervisors, the building's level-1 grid members, the working group and admins triage reports",
       });
-    const {
-      reports: queue,
-      next,
-      total,
-    } = await triageQueue(deps.aws, buildings, {
-      limit: TRIAGE_PAGE_SIZE,
-      after: at.after,
-    });
+    const [{ reports: queue, next, total }, decided] = await Promise.all([
+      triageQueue(deps.aws, buildings, { limit: TRIAGE_PAGE_SIZE, after: at.after }),
+      at.decided ? getReport(deps.aws, at.decided) : null,
+    ]);
     const duplicates = await Promise.all(queue.map((r) => likelyDuplicates(deps, r)));
     return page(
       c,
       title,
       <>
+        {/* Only a decided report of the person's own buildings: the link tells nobody else anything. */}
+        {decided && decided.status !== 'received' && buildings.includes(decided.location.buildingId) && (
+          <Decided lang={lang} report={decided} />
+        )}
         {errorFor && !queue.some((r) => r.reportId === errorFor.reportId) && (
           // Its card has left the queue (someone else decided it): the message stands above instead.
           <div class="flash error" role="alert">
@@ -420,7 +467,7 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
         });
         await stopTriageChase(deps, done);
         await notifyReporter(deps, done, 'case');
-        if (d.action === 'case') return c.redirect(queueHref({ after }), 303);
+        if (d.action === 'case') return c.redirect(queueHref({ after, decided: reportId }), 303);
         return render(
           c,
           {
@@ -519,7 +566,7 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
       }
       throw err;
     }
-    return c.redirect(queueHref({ after }), 303);
+    return c.redirect(queueHref({ after, decided: reportId }), 303);
   });
 
   return app;
