@@ -19,6 +19,8 @@ export interface ReportPageNames {
   buildings: Map<string, Bilingual>;
   /** The reader's language goes first, the other beside it; zh-CN by default. */
   lang?: Lang | undefined;
+  /** Inside the app: where the page leads back to (the email link's page stands alone). */
+  back?: { href: string; label: Bilingual } | undefined;
 }
 
 /** Inline text in the reader's language, the other beside it. */
@@ -309,6 +311,11 @@ function WeeklyReport({ s, names }: { s: AreaSummary; names: ReportPageNames }) 
         <style dangerouslySetInnerHTML={{ __html: STYLE }} />
       </head>
       <body>
+        {names.back && (
+          <nav>
+            <a href={names.back.href}>← {bi(names.back.label.zh, names.back.label.en)}</a>
+          </nav>
+        )}
         <h1>{bi(`${s.week} ${names.title.zh} 周报`, `Weekly summary · ${names.title.en} · ${s.week}`)}</h1>
         <h2>{bi('本周概况', 'The week at a glance')}</h2>
         <DailyChart points={s.daily} lang={lang} />

@@ -9,7 +9,7 @@ import type { AppDeps } from '../deps.ts';
 import { reportScopeRefusal } from '../middleware/access.ts';
 import { ProblemError } from '../middleware/problems.ts';
 import { bi, documentResponse, JSON_TYPE, problems } from './declare.ts';
-import { renderWeeklyReportPage } from '../pages/weekly-report.tsx';
+import { renderWeeklyReportPage, type ReportPageNames } from '../pages/weekly-report.tsx';
 import { assertBuilding, directoryOrFail, loadWeeklySummary } from '../reads.ts';
 
 /**
@@ -52,13 +52,19 @@ export const weeklyReportRoute = createRoute({
 export const weeklyReportRouteDefinitions: RouteConfig[] = [weeklyReportRoute];
 
 /** The summary as the report page, with the directory's names. */
-export function weeklyReportHtml(dir: Directory, s: AreaSummary, lang?: Lang | undefined): string {
+export function weeklyReportHtml(
+  dir: Directory,
+  s: AreaSummary,
+  lang?: Lang | undefined,
+  back?: ReportPageNames['back'],
+): string {
   const building = s.buildingId ? dir.buildings.find((b) => b.id === s.buildingId) : undefined;
   return renderWeeklyReportPage(s, {
     title: building?.name ?? { zh: '全校', en: 'Campus' },
     people: new Map(dir.people.map((p) => [p.id, p.name])),
     buildings: new Map(dir.buildings.map((b) => [b.id, b.name])),
     lang,
+    back,
   });
 }
 

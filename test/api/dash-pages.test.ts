@@ -169,7 +169,10 @@ describe('a case citing a 6T item', () => {
     // A supervisor asking for no building gets a building of theirs, as on the dashboard.
     const bare = await page(`/app/dashboard/weekly?week=${lastWeek}`, 'sup-wang');
     expect(bare.status).toBe(200);
-    expect(await bare.text()).toContain('学生公寓A栋');
+    const bareHtml = await bare.text();
+    expect(bareHtml).toContain('学生公寓A栋');
+    // Inside the app the page leads back to the dashboard of the building it shows.
+    expect(bareHtml).toMatch(/<nav><a href="\/app\/dashboard\?building=bldg-a">← 返回仪表盘/);
     expect((await page('/app/dashboard/weekly', 'sup-li')).status).toBe(200);
     for (const param of ['buildingId', 'building']) {
       const own = await page(`/app/dashboard/weekly?week=${lastWeek}&${param}=bldg-a`, 'sup-wang');

@@ -186,3 +186,20 @@ describe('the weekly report page’s case notes, 6T names and daily chart label 
     expect(en).not.toMatch(/新 new|结案 closed|评分 score|安全 1 Safety|安全 Safety|人性 Service/);
   });
 });
+
+describe('the weekly report page’s way back', () => {
+  it('stands alone from an email link, and leads back inside the app', () => {
+    expect(page()).not.toContain('<nav>');
+    const inApp = renderWeeklyReportPage(summary, {
+      title: dir.buildings[0]!.name,
+      people: new Map(),
+      buildings: new Map(),
+      lang: 'en',
+      back: {
+        href: '/app/dashboard?building=bldg-a',
+        label: { zh: '返回仪表盘', en: 'Back to the dashboard' },
+      },
+    });
+    expect(inApp).toContain('<nav><a href="/app/dashboard?building=bldg-a">← Back to the dashboard');
+  });
+});

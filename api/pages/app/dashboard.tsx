@@ -685,7 +685,12 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
       const week = q.value.week ?? reportedWeek(new Date().toISOString(), tz);
       const summary = await loadWeeklySummary(deps, { week, buildingId });
       c.header('Cache-Control', 'no-store');
-      return c.html(weeklyReportHtml(dir, summary, lang));
+      return c.html(
+        weeklyReportHtml(dir, summary, lang, {
+          href: `/app/dashboard${buildingId ? `?building=${encodeURIComponent(buildingId)}` : ''}`,
+          label: { zh: '返回仪表盘', en: 'Back to the dashboard' },
+        }),
+      );
     } catch (err) {
       if (!(err instanceof ProblemError) || err.type !== 'not_found') throw err;
       const detail = typeof err.detail === 'string' ? { zh: err.detail, en: err.detail } : err.detail;
