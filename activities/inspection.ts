@@ -3,8 +3,8 @@ import { itemCaseBasis } from './item-case.ts';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { CaseInput } from '../domain/case-model.ts';
 import type { Directory, Person } from '../domain/directory.ts';
-import { locationExists, staffAssignee } from '../domain/directory.ts';
-import { roundKindNames, type CheckEntry, type InspectionRound } from '../domain/inspection.ts';
+import { staffAssignee } from '../domain/directory.ts';
+import { entryPlace, roundKindNames, type CheckEntry, type InspectionRound } from '../domain/inspection.ts';
 import { headerSafe } from '../domain/safe-text.ts';
 import { citation, standardItem } from '../domain/standards/catalogue.ts';
 import { loadDirectory } from '../store/directory.ts';
@@ -97,12 +97,10 @@ export function createInspectionActivities(deps: ActivityDeps) {
     const item = standardItem(entry.itemId);
     if (!item)
       throw ApplicationFailure.nonRetryable(`no catalogue item ${entry.itemId}`, InspectionFailure.BadEntry);
-    const location = { buildingId: round.buildingId, floorId: entry.floorId, roomId: entry.roomId };
-    if (!locationExists(dir, location))
-      throw ApplicationFailure.nonRetryable(
-        `no such place ${JSON.stringify(location)}`,
-        InspectionFailure.BadEntry,
-      );
+    // A room typed on the checklist comes without its floor: the directory's floor goes on the case.
+    const place = entryPlace(dir, round.buildingId, entry);
+    if (!place.ok) throw ApplicationFailure.nonRetryable(place.text.en, InspectionFailure.BadEntry);
+    const { location } = place;
     const by = dir.people.find((p) => p.id === input.by);
     const assignee = staffAssignee(dir, entry.assigneeId ? [entry.assigneeId] : []);
     if (!assignee)

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { addDays } from './calendar.ts';
+import type { Directory, Location } from './directory.ts';
 import { isoWeekOfDate, weekMonday } from './digest.ts';
 import { refuseFlaws } from './safe-text.ts';
 import { dimensionKeys, standards, type DimensionKey, type StandardItem } from './standards/catalogue.ts';
+import type { Bilingual } from './text.ts';
 
 /**
  * Inspection rounds against the 6T standard (seed 000): the daily inspection,
@@ -124,6 +126,59 @@ export const checklistSubmission = z
     });
   });
 export type ChecklistSubmission = z.output<typeof checklistSubmission>;
+
+/** Where an entry's case is, or which place field of the entry the round's building does not have. */
+export type EntryPlace =
+  | { ok: true; location: Location }
+  | { ok: false; field: 'buildingId' | 'floorId' | 'roomId'; text: Bilingual };
+
+/**
+ * The place of an entry in a round's building. A room given without its floor takes the floor
+ * the directory puts it on: case lists filter by floor, and the floor's grid reads its cases.
+ */
+export function entryPlace(
+  dir: Pick<Directory, 'buildings'>,
+  buildingId: string,
+  entry: Pick<CheckEntry, 'floorId' | 'roomId'>,
+): EntryPlace {
+  const building = dir.buildings.find((b) => b.id === buildingId);
+  if (!building)
+    return {
+      ok: false,
+      field: 'buildingId',
+      text: { zh: `名录中没有楼栋 ${buildingId}`, en: `the directory has no building ${buildingId}` },
+    };
+  const floor = entry.floorId ? building.floors.find((f) => f.id === entry.floorId) : undefined;
+  if (entry.floorId && !floor)
+    return {
+      ok: false,
+      field: 'floorId',
+      text: {
+        zh: `${building.name.zh}没有楼层 ${entry.floorId}`,
+        en: `${building.name.en} has no floor ${entry.floorId}`,
+      },
+    };
+  const { roomId } = entry;
+  if (!roomId) return { ok: true, location: { buildingId, ...(floor ? { floorId: floor.id } : {}) } };
+  const roomFloor = (floor ? [floor] : building.floors).find((f) =>
+    f.clusters.some((c) => c.rooms.includes(roomId)),
+  );
+  if (!roomFloor)
+    return {
+      ok: false,
+      field: 'roomId',
+      text: floor
+        ? {
+            zh: `${building.name.zh}${floor.name.zh}没有房间 ${roomId}`,
+            en: `${building.name.en}, ${floor.name.en} has no room ${roomId}`,
+          }
+        : {
+            zh: `${building.name.zh}没有房间 ${roomId}`,
+            en: `${building.name.en} has no room ${roomId}`,
+          },
+    };
+  return { ok: true, location: { buildingId, floorId: roomFloor.id, roomId } };
+}
 
 /** The checklist's items that neither the results recorded nor those being added answer, in checklist order. */
 export function unansweredItems(

@@ -3,10 +3,10 @@ import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError } 
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
-import { locationExists } from '../../domain/directory.ts';
 import {
   checkResults,
   checklistSubmission,
+  entryPlace,
   roundKindNames,
   unansweredItems,
   type ChecklistSubmission,
@@ -375,11 +375,12 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
     const dir = await directoryOr503(deps);
     const wrong: { index: number; field: string; text: Bilingual }[] = [];
     results.forEach((r, i) => {
-      if (!locationExists(dir, { buildingId: round.buildingId, floorId: r.floorId, roomId: r.roomId }))
+      const place = entryPlace(dir, round.buildingId, r);
+      if (!place.ok)
         wrong.push({
           index: i,
-          field: `results.${i}`,
-          text: { zh: '楼栋内没有该位置', en: 'no such place in the building' },
+          field: place.field === 'buildingId' ? `results.${i}` : `results.${i}.${place.field}`,
+          text: place.text,
         });
       if (r.assigneeId && !dir.people.some((p) => p.id === r.assigneeId && p.roles.includes('staff')))
         wrong.push({

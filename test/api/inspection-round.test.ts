@@ -5,6 +5,7 @@ import { checklistFor, roundId, type InspectionRound } from '../../domain/inspec
 import { ensureTables } from '../../infra/local/servers.ts';
 import { saveDirectory } from '../../store/directory.ts';
 import { getRound, saveRound } from '../../store/inspections.ts';
+import { createSession } from '../../store/sessions.ts';
 import {
   InspectionRoundFailure,
   inspectionRoundQuery,
@@ -635,7 +636,7 @@ describe('inspection checklist: refusals come back on the checklist', () => {
     ]);
     expect(room.status).toBe(400);
     const roomPage = await room.text();
-    expect(itemBlock(roomPage, '6t.safety.1')).toContain('房间：楼栋内没有该位置');
+    expect(itemBlock(roomPage, '6t.safety.1')).toContain('房间：学生公寓A栋没有房间 Z999');
     expect(itemBlock(roomPage, '6t.safety.1')).toContain('value="Z999"');
   });
 
@@ -673,5 +674,111 @@ describe('inspection checklist: refusals come back on the checklist', () => {
     expect(api.status).toBe(422);
     expect(((await api.json()) as { detail: string }).detail).toBe('不在本次检查的清单上：6t.safety.999');
     expect((await roundNow(id)).results).toEqual([]);
+  });
+});
+
+describe('inspection checklist: a failed item’s room brings its floor onto the case', () => {
+  /** A page session of sup-wang's, for the case list at /app/cases. */
+  const session = async () => {
+    const sess = await createSession(s.deps.aws, { personId: 'sup-wang', via: 'link' });
+    return `rectify_session=${sess.id}`;
+  };
+  /** The case numbers on the first page of /app/cases with this query. */
+  const listed = async (cookie: string, query: string): Promise<string[]> => {
+    const html = await (await s.app.request(`/app/cases?${query}`, { headers: { cookie } })).text();
+    return html.match(/ZG-\d{4}-\d{6}/g) ?? [];
+  };
+
+  it('a room typed on the page opens a case on the room’s floor, found by floor and by room', async () => {
+    const id = await openRound();
+    const note = uniqueId('门口堆放杂物');
+    const res = await postChecklist(id, [
+      ['6t.safety.1.result', 'fail'],
+      ['6t.safety.1.note', note],
+      ['6t.safety.1.roomId', 'A203'],
+      ['finish', 'false'],
+    ]);
+    expect(res.status).toBe(303);
+    const caseId = (await roundNow(id)).cases['6t.safety.1'];
+    expect(caseId).toMatch(/^ZG-/);
+    const view = await call(s.app, 'GET', `/api/cases/${caseId}`, { as: 'sup-wang' });
+    expect(((await view.json()) as { location: unknown }).location).toEqual({
+      buildingId: 'bldg-a',
+      floorId: 'a-f2',
+      roomId: 'A203',
+    });
+    // The round keeps what was typed; the floor is the case's.
+    expect((await roundNow(id)).results[0]).toMatchObject({ roomId: 'A203' });
+
+    const cookie = await session();
+    // The list is written as the case starts: wait for it there, by its number, first.
+    for (let i = 0; i < 100 && !(await listed(cookie, `q=${caseId}`)).includes(caseId!); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(await listed(cookie, `q=${caseId}`)).toContain(caseId);
+    expect(await listed(cookie, 'buildingId=bldg-a&floorId=a-f2')).toContain(caseId);
+    expect(await listed(cookie, 'buildingId=bldg-a&floorId=a-f2&roomId=A203')).toContain(caseId);
+    expect(await listed(cookie, 'buildingId=bldg-a&roomId=A203')).toContain(caseId);
+    expect(await listed(cookie, 'buildingId=bldg-a&floorId=a-f1')).not.toContain(caseId);
+  });
+
+  it('a room sent to the API without its floor opens the case on the room’s floor', async () => {
+    const id = await openRound();
+    const res = await call(s.app, 'POST', `/api/inspections/${id}/results`, {
+      as: 'sup-wang',
+      body: {
+        results: [{ itemId: '6t.safety.2', result: 'fail', note: '通道堵塞', roomId: 'A107' }],
+        finish: false,
+      },
+    });
+    expect(res.status).toBe(200);
+    const caseId = (await roundNow(id)).cases['6t.safety.2'];
+    const view = await call(s.app, 'GET', `/api/cases/${caseId}`, { as: 'sup-wang' });
+    expect(((await view.json()) as { location: unknown }).location).toEqual({
+      buildingId: 'bldg-a',
+      floorId: 'a-f1',
+      roomId: 'A107',
+    });
+  });
+
+  it('refuses a room of another building, naming the room and the building, and opens nothing', async () => {
+    const id = await openRound();
+    const page = await postChecklist(id, [
+      ['6t.safety.1.result', 'fail'],
+      ['6t.safety.1.note', '消防通道堆放杂物'],
+      ['6t.safety.1.roomId', 'B101'],
+      ['finish', 'false'],
+    ]);
+    expect(page.status).toBe(400);
+    const block = itemBlock(await page.text(), '6t.safety.1');
+    expect(block).toContain('房间：学生公寓A栋没有房间 B101');
+    expect(block).toContain('value="B101"');
+
+    const api = await call(s.app, 'POST', `/api/inspections/${id}/results`, {
+      as: 'sup-wang',
+      headers: { 'accept-language': 'en' },
+      body: {
+        results: [{ itemId: '6t.safety.1', result: 'fail', note: '通道堵塞', roomId: 'B101' }],
+        finish: false,
+      },
+    });
+    expect(api.status).toBe(422);
+    const problem = (await api.json()) as { errors: { field: string; message: string }[] };
+    expect(problem.errors).toEqual([{ field: 'results.0.roomId', message: 'Dormitory A has no room B101' }]);
+
+    // A room on another floor than the one given is refused too, naming the floor.
+    const floor = await call(s.app, 'POST', `/api/inspections/${id}/results`, {
+      as: 'sup-wang',
+      body: {
+        results: [
+          { itemId: '6t.safety.1', result: 'fail', note: '通道堵塞', floorId: 'a-f1', roomId: 'A203' },
+        ],
+        finish: false,
+      },
+    });
+    expect(floor.status).toBe(422);
+    expect(((await floor.json()) as { errors: unknown }).errors).toEqual([
+      { field: 'results.0.roomId', message: '学生公寓A栋1层没有房间 A203' },
+    ]);
+    expect(await roundNow(id)).toMatchObject({ results: [], cases: {} });
   });
 });

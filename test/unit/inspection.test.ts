@@ -3,11 +3,13 @@ import {
   checkEntrySchema,
   checklistFor,
   checklistSubmission,
+  entryPlace,
   periodOf,
   roundId,
   scoreRound,
   unansweredItems,
 } from '../../domain/inspection.ts';
+import { demoDirectory } from '../support/stack.ts';
 
 describe('inspection rounds', () => {
   it('checks the SLA items daily, the on-site dimensions weekly and all 60 monthly', () => {
@@ -106,5 +108,44 @@ describe('inspection rounds', () => {
       '6t.safety.2',
     ]);
     expect(unansweredItems(list, [], [])).toEqual(list);
+  });
+});
+
+describe('the place of a failed item’s case', () => {
+  it('takes the floor of a room given alone from the directory', async () => {
+    const dir = await demoDirectory();
+    expect(entryPlace(dir, 'bldg-b', { roomId: 'B101' })).toEqual({
+      ok: true,
+      location: { buildingId: 'bldg-b', floorId: 'b-f1', roomId: 'B101' },
+    });
+    expect(entryPlace(dir, 'bldg-a', { roomId: 'A203' })).toEqual({
+      ok: true,
+      location: { buildingId: 'bldg-a', floorId: 'a-f2', roomId: 'A203' },
+    });
+    expect(entryPlace(dir, 'bldg-a', { floorId: 'a-f2', roomId: 'A203' })).toMatchObject({ ok: true });
+    expect(entryPlace(dir, 'bldg-a', { floorId: 'a-f1' })).toEqual({
+      ok: true,
+      location: { buildingId: 'bldg-a', floorId: 'a-f1' },
+    });
+    expect(entryPlace(dir, 'bldg-a', {})).toEqual({ ok: true, location: { buildingId: 'bldg-a' } });
+  });
+
+  it('refuses a place the building does not have, naming the field, the room and the building', async () => {
+    const dir = await demoDirectory();
+    expect(entryPlace(dir, 'bldg-a', { roomId: 'B101' })).toEqual({
+      ok: false,
+      field: 'roomId',
+      text: { zh: '学生公寓A栋没有房间 B101', en: 'Dormitory A has no room B101' },
+    });
+    expect(entryPlace(dir, 'bldg-a', { floorId: 'a-f1', roomId: 'A203' })).toEqual({
+      ok: false,
+      field: 'roomId',
+      text: { zh: '学生公寓A栋1层没有房间 A203', en: 'Dormitory A, Floor 1 has no room A203' },
+    });
+    expect(entryPlace(dir, 'bldg-a', { floorId: 'b-f1', roomId: 'B101' })).toMatchObject({
+      ok: false,
+      field: 'floorId',
+    });
+    expect(entryPlace(dir, 'bldg-x', { roomId: 'A101' })).toMatchObject({ ok: false, field: 'buildingId' });
   });
 });
