@@ -9,7 +9,7 @@ import {
   type PlanDeadlineInput,
   type PlanDeadlineResult,
 } from '../domain/deadline-plan.ts';
-import { renderEmail, type EmailKind } from '../domain/email-content.ts';
+import { casePagePath, renderEmail, type EmailKind } from '../domain/email-content.ts';
 import type { Language } from '../domain/directory.ts';
 import type { SigningKeys } from '../domain/link-token.ts';
 import { appendAudit, type AppendInput, type AppendResult } from '../store/audit-chain.ts';
@@ -180,6 +180,7 @@ export function createActivities(deps: ActivityDeps) {
             dueText,
             detail: req.detail,
             actionUrl: link,
+            caseUrl: `${deps.publicBaseUrl.replace(/\/+$/, '')}${casePagePath(req.caseId)}`,
           });
           return { to: r.email, ...content, link };
         },

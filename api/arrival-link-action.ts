@@ -1,5 +1,6 @@
 import { isTerminal, type Actor } from '../domain/case-model.ts';
 import { withSupervision } from '../domain/directory.ts';
+import { casePagePath } from '../domain/email-content.ts';
 import { arrivedUpdate } from '../workflows/rectification-case/messages.ts';
 import type { ActionHandler, AppDeps } from './deps.ts';
 import { directoryOrFail, readCase } from './reads.ts';
@@ -67,7 +68,14 @@ export function arrivalActionHandlers(deps: AppDeps): Record<string, ActionHandl
           },
         ],
       });
-      return { message: { zh: `已登记到场：${claims.caseId}`, en: `Arrival recorded: ${claims.caseId}` } };
+      return {
+        message: { zh: `已登记到场：${claims.caseId}`, en: `Arrival recorded: ${claims.caseId}` },
+        // The analysis and the rectification report are taken on the case page.
+        next: {
+          href: casePagePath(claims.caseId),
+          label: { zh: '打开案件页面继续处理', en: 'Open the case page to carry on' },
+        },
+      };
     },
   };
   return { arrived };

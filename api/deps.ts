@@ -35,5 +35,11 @@ export interface ActionHandler {
   perform(
     claims: LinkClaims,
     evidence: { at: string; ip?: string | undefined; userAgent?: string | undefined; textHash: string },
-  ): Promise<{ message: { zh: string; en: string } }>;
+  ): Promise<{ message: { zh: string; en: string }; next?: NextStep | undefined }>;
+}
+
+/** Where the person goes after a link's act, when their next work is elsewhere (the case page). */
+export interface NextStep {
+  href: string;
+  label: { zh: string; en: string };
 }

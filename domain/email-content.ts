@@ -1,6 +1,9 @@
 import { escapeHtml } from './text.ts';
 import type { Language } from './directory.ts';
 
+/** The case page, where the steps that are not signed through a link are taken (behind sign-in). */
+export const casePagePath = (caseId: string): string => `/app/cases/${encodeURIComponent(caseId)}`;
+
 /** Every email the case workflow sends. */
 export const emailKinds = [
   'assigned',
@@ -31,24 +34,30 @@ export interface EmailContext {
   dueText?: string | undefined;
   detail?: string | undefined;
   actionUrl?: string | undefined;
+  /** The case page (`casePagePath` on the public origin): linked by the kinds whose next work is done there. */
+  caseUrl?: string | undefined;
 }
 
 interface Lines {
   subject: string;
   intro: string;
   action?: string;
+  /** The case page link's text, for a mail that asks its reader to do something there. */
+  casePage?: string;
 }
 
 const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
   pause_request: (c) => ({
     subject: `【暂停申请】${c.caseId}`,
     intro: `案件「${c.title}」的被指派人申请暂停计时（批准后案件时限和当前环节时限一并暂停，结束后按暂停时长顺延）：${c.detail ?? ''}。请在案件页面批准或驳回。`,
+    casePage: '打开案件页面批准或驳回',
   }),
   assigned: (c) => ({
     subject: `【整改】新案件 ${c.caseId}：${c.title}`,
     intro: `您被指派处理整改案件「${c.title}」，请先完成原因分析。`,
     // Only a repair's assignment carries a link: the arrival on site that its clock waits for.
     action: '到场后点此登记到场',
+    casePage: '打开案件页面进行原因分析和整改',
   }),
   signoff_request: (c) => ({
     subject: `【待签字】${c.caseId} 整改确认`,
@@ -63,14 +72,17 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
   adjudicated: (c) => ({
     subject: `【裁定结果】${c.caseId}`,
     intro: `案件「${c.title}」的异议已裁定：${c.detail ?? ''}`,
+    casePage: '打开案件页面',
   }),
   review_request: (c) => ({
     subject: `【待复查】${c.caseId} 整改已完成`,
     intro: `案件「${c.title}」第 ${c.round} 轮整改已上报，请复查。`,
+    casePage: '打开案件页面复查',
   }),
   review_failed: (c) => ({
     subject: `【复查未通过】${c.caseId}`,
-    intro: `案件「${c.title}」复查未通过：${c.detail ?? ''}。请继续整改（第 ${c.round} 轮）。`,
+    intro: `案件「${c.title}」复查未通过：${c.detail ?? ''}。请继续整改（第 ${c.round} 轮），完成后在案件页面报告整改。`,
+    casePage: '打开案件页面报告整改',
   }),
   review_escalation: (c) => ({
     subject: `【升级】${c.caseId} 多次复查未通过`,
@@ -84,11 +96,14 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
   reopened: (c) => ({
     subject: `【重新复查】${c.caseId} 评价不满意`,
     intro: `报告人对案件「${c.title}」的处理结果不满意：${c.detail ?? ''}。案件已重新进入复查。`,
+    casePage: '打开案件页面复查',
   }),
   reminder: (c) => ({
     subject: `【提醒】${c.caseId} 即将到期`,
     intro: `案件「${c.title}」当前环节将于 ${c.dueText ?? ''} 到期，请尽快处理。`,
     action: '立即处理',
+    // A step signed through the link is done there; any other on the case page.
+    ...(c.actionUrl ? {} : { casePage: '打开案件页面处理' }),
   }),
   escalation: (c) => ({
     subject: `【超时升级】${c.caseId}`,
@@ -108,11 +123,13 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
   pause_request: (c) => ({
     subject: `[Pause requested] ${c.caseId}`,
     intro: `The assignee of "${c.title}" asks to pause its clocks (once approved, the case clocks and the current stage's deadline are held, then move on by the pause): ${c.detail ?? ''}. Approve or reject it on the case page.`,
+    casePage: 'Open the case page to approve or reject it',
   }),
   assigned: (c) => ({
     subject: `[Rectify] New case ${c.caseId}: ${c.title}`,
     intro: `You have been assigned the case "${c.title}". Please start with the root-cause analysis.`,
     action: 'Once on site, record your arrival here',
+    casePage: 'Open the case page for the analysis and the rectification',
   }),
   signoff_request: (c) => ({
     subject: `[Sign-off needed] ${c.caseId}`,
@@ -127,14 +144,17 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
   adjudicated: (c) => ({
     subject: `[Adjudicated] ${c.caseId}`,
     intro: `The dispute on "${c.title}" was adjudicated: ${c.detail ?? ''}`,
+    casePage: 'Open the case page',
   }),
   review_request: (c) => ({
     subject: `[Review needed] ${c.caseId}`,
     intro: `Round ${c.round} of the rectification of "${c.title}" was reported. Please re-inspect.`,
+    casePage: 'Open the case page to review it',
   }),
   review_failed: (c) => ({
     subject: `[Review failed] ${c.caseId}`,
-    intro: `The review of "${c.title}" failed: ${c.detail ?? ''}. Please rectify again (round ${c.round}).`,
+    intro: `The review of "${c.title}" failed: ${c.detail ?? ''}. Please rectify again (round ${c.round}), then report it on the case page.`,
+    casePage: 'Open the case page to report the rectification',
   }),
   review_escalation: (c) => ({
     subject: `[Escalated] ${c.caseId} failed review repeatedly`,
@@ -148,11 +168,13 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
   reopened: (c) => ({
     subject: `[Reopened] ${c.caseId}`,
     intro: `The reporter was not satisfied with "${c.title}": ${c.detail ?? ''}. The case is back in review.`,
+    casePage: 'Open the case page to review it',
   }),
   reminder: (c) => ({
     subject: `[Reminder] ${c.caseId} due soon`,
     intro: `The current step of "${c.title}" is due ${c.dueText ?? ''}. Please act soon.`,
     action: 'Act now',
+    ...(c.actionUrl ? {} : { casePage: 'Open the case page to act on it' }),
   }),
   escalation: (c) => ({
     subject: `[Overdue] ${c.caseId}`,
@@ -199,6 +221,8 @@ export function renderEmail(
   // The case number is what people quote on the phone and search by; actions go through the signed link.
   const caseLine = lang === 'en' ? `Case number: ${c.caseId}` : `案件编号：${c.caseId}`;
   const actionLine = c.actionUrl ? `${a.action ?? ''}: ${c.actionUrl}` : '';
+  // Through sign-in when signed out: the /app pages send a signed-out reader to /login and back.
+  const casePageLine = (l: Lines) => (c.caseUrl && l.casePage ? `${l.casePage}: ${c.caseUrl}` : '');
   const label = noDueLine.has(c.kind) ? undefined : dueLabels[c.stage];
   const dueLine = (l: 'zh' | 'en') =>
     label && c.dueText ? (l === 'zh' ? `${label.zh}：${c.dueText}` : `${label.en}: ${c.dueText}`) : '';
@@ -209,19 +233,25 @@ export function renderEmail(
     a.intro,
     dueLine(firstLang),
     actionLine,
+    casePageLine(a),
     caseLine,
     '',
     '———',
     b.intro,
     dueLine(secondLang),
     c.actionUrl ? `${b.action ?? ''}: ${c.actionUrl}` : '',
+    casePageLine(b),
   ]
     .filter((l, i, all) => l !== '' || all[i - 1] !== '')
     .join('\n');
   const button = c.actionUrl
     ? `<p><a href="${escapeHtml(c.actionUrl)}" style="display:inline-block;background:#b4232a;color:#fff;padding:8px 16px;border-radius:4px;text-decoration:none;line-height:1.4">${escapeHtml(a.action ?? '')} / ${escapeHtml(b.action ?? '')}</a></p>`
     : '';
+  const casePageButton =
+    c.caseUrl && a.casePage
+      ? `<p><a href="${escapeHtml(c.caseUrl)}" style="display:inline-block;border:1px solid #b4232a;color:#b4232a;padding:8px 16px;border-radius:4px;text-decoration:none;line-height:1.4">${escapeHtml(a.casePage)} / ${escapeHtml(b.casePage ?? '')}</a></p>`
+      : '';
   const duePara = (l: 'zh' | 'en') => (dueLine(l) ? `<p><strong>${escapeHtml(dueLine(l))}</strong></p>` : '');
-  const html = `<div style="font-family:sans-serif"><p>${escapeHtml(greeting)}</p><p>${escapeHtml(a.intro)}</p>${duePara(firstLang)}${button}<p>${escapeHtml(caseLine)}</p><hr><p style="color:#555">${escapeHtml(b.intro)}</p>${duePara(secondLang)}</div>`;
+  const html = `<div style="font-family:sans-serif"><p>${escapeHtml(greeting)}</p><p>${escapeHtml(a.intro)}</p>${duePara(firstLang)}${button}${casePageButton}<p>${escapeHtml(caseLine)}</p><hr><p style="color:#555">${escapeHtml(b.intro)}</p>${duePara(secondLang)}</div>`;
   return { subject: `${a.subject} / ${b.subject}`, text, html };
 }

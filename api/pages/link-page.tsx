@@ -23,7 +23,8 @@ h1{font-size:1.4rem;margin:.2rem 0}.alt{color:#666;font-size:.92em}.brand{color:
 table{border-collapse:collapse;width:100%;margin:1rem 0}th{text-align:left;white-space:nowrap;color:#555;padding:.35rem .8rem .35rem 0;vertical-align:top;font-weight:500}
 td{padding:.35rem 0;white-space:pre-wrap}blockquote{margin:1rem 0;padding:.8rem 1rem;background:#fbf7e9;border-left:4px solid #d9a400}
 fieldset{border:1px solid #ddd;border-radius:6px;margin:1rem 0}label{display:block;margin:.4rem 0}textarea{width:100%;min-height:4rem}
-button{background:#b4232a;color:#fff;border:0;padding:.6rem 1.4rem;border-radius:4px;font-size:1rem;cursor:pointer}
+button,a.button{background:#b4232a;color:#fff;border:0;padding:.6rem 1.4rem;border-radius:4px;font-size:1rem;cursor:pointer}
+a.button{display:inline-block;text-decoration:none;line-height:1.4}
 .error{background:#fdecea;border-left:4px solid #b4232a;padding:.6rem 1rem}.note{font-size:.85em;color:#666}`;
 
 /** Text in the reader's language, the other language beneath. */
@@ -38,6 +39,25 @@ export const Both = ({ text, lang }: { text: Bilingual; lang: Lang }) => (
 export const Pair = ({ text, lang }: { text: Bilingual; lang: Lang }) => (
   <>
     {pick(text, lang)} <span class="alt">{other(text, lang)}</span>
+  </>
+);
+
+const SIGN_IN_NOTE: Bilingual = {
+  zh: '未登录时会先请您使用学校统一身份认证登录。',
+  en: 'If you are not signed in, you will be asked to sign in with the school account first.',
+};
+
+/** Where to go next after a link's act (the case page): a button in both languages, and that it asks for sign-in. */
+export const NextLink = ({ next, lang }: { next: { href: string; label: Bilingual }; lang: Lang }) => (
+  <>
+    <p>
+      <a class="button" href={next.href} data-next>
+        {pick(next.label, lang)} / {other(next.label, lang)}
+      </a>
+    </p>
+    <p class="note">
+      {pick(SIGN_IN_NOTE, lang)} {other(SIGN_IN_NOTE, lang)}
+    </p>
   </>
 );
 

@@ -20,7 +20,8 @@ import {
   signOffUpdate,
   submitFollowUpUpdate,
 } from '../../workflows/rectification-case/messages.ts';
-import type { ActionHandler, AppDeps } from '../deps.ts';
+import type { ActionHandler, AppDeps, NextStep } from '../deps.ts';
+import { casePagePath } from '../../domain/email-content.ts';
 import { raterConflict } from '../../domain/survey-rater.ts';
 import { problemTypes, ProblemError, toProblem } from '../middleware/problems.ts';
 import { bi, jsonSchemaOf, pageResponse } from './declare.ts';
@@ -39,6 +40,7 @@ import {
   guardedPage,
   LinkPageShell,
   Both,
+  NextLink,
   noLongerOpen,
   PageOutcome,
   renderLinkPage,
@@ -411,7 +413,7 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
         throw new PageOutcome(status, 'used', title, message, p.lang);
       }
       try {
-        const message = await perform(
+        const { message, next } = await perform(
           p,
           form,
           { tokenId: p.claims.tid, ip: evidence.ip, userAgent: evidence.userAgent, textHash: p.hash },
@@ -426,6 +428,7 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
           200,
           <LinkPageShell lang={p.lang} outcome="done" title={{ zh: '已完成', en: 'Done' }}>
             <Both text={message} lang={p.lang} />
+            {next && <NextLink next={next} lang={p.lang} />}
           </LinkPageShell>,
         );
       } catch (err) {
@@ -451,8 +454,8 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
     form: ActionForm,
     signature: LinkSignature,
     evidence: { at: string; ip?: string | undefined; userAgent?: string | undefined; textHash: string },
-  ): Promise<Bilingual> {
-    if (p.target.kind === 'extra') return (await p.target.handler.perform(p.claims, evidence)).message;
+  ): Promise<{ message: Bilingual; next?: NextStep | undefined }> {
+    if (p.target.kind === 'extra') return p.target.handler.perform(p.claims, evidence);
     const { view, actor } = p.target;
     const handle = deps.temporal.workflow.getHandle(view.caseId);
     switch (p.content.choice) {
@@ -461,14 +464,23 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
         await handle.executeUpdate(signOffUpdate, {
           args: [{ actor, decision, reason: form.reason, signature }],
         });
+        // Confirmed, the rectification is reported on the case page; disputed, the supervisor acts next.
         return decision === 'confirm'
           ? {
-              zh: `已确认案件 ${view.caseId} 的整改方案，请按方案整改。`,
-              en: `You confirmed the plan of case ${view.caseId}. Please carry it out.`,
+              message: {
+                zh: `已确认案件 ${view.caseId} 的整改方案，请按方案整改，完成后在案件页面报告整改（附照片）。`,
+                en: `You confirmed the plan of case ${view.caseId}. Please carry it out, then report the rectification (with photos) on the case page.`,
+              },
+              next: toCasePage(view.caseId, {
+                zh: '打开案件页面报告整改',
+                en: 'Open the case page to report the rectification',
+              }),
             }
           : {
-              zh: `已就案件 ${view.caseId} 提出异议，主管将进行裁定。`,
-              en: `Your dispute on case ${view.caseId} was recorded; a supervisor will adjudicate.`,
+              message: {
+                zh: `已就案件 ${view.caseId} 提出异议，主管将进行裁定。`,
+                en: `Your dispute on case ${view.caseId} was recorded; a supervisor will adjudicate.`,
+              },
             };
       }
       case 'adjudicate': {
@@ -477,15 +489,23 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
           args: [{ actor, decision, notes: form.notes ?? '', signature }],
         });
         return {
-          zh: `已裁定案件 ${view.caseId}：${decision === 'revise' ? '退回重新分析' : '按方案整改'}。`,
-          en: `Case ${view.caseId} adjudicated: ${decision === 'revise' ? 'back to analysis' : 'proceed with the plan'}.`,
+          message: {
+            zh: `已裁定案件 ${view.caseId}：${decision === 'revise' ? '退回重新分析' : '按方案整改'}。`,
+            en: `Case ${view.caseId} adjudicated: ${decision === 'revise' ? 'back to analysis' : 'proceed with the plan'}.`,
+          },
+          next: toCasePage(
+            view.caseId,
+            decision === 'revise'
+              ? { zh: '打开案件页面重新分析', en: 'Open the case page to redo the analysis' }
+              : { zh: '打开案件页面', en: 'Open the case page' },
+          ),
         };
       }
       case 'rate':
         await handle.executeUpdate(submitFollowUpUpdate, {
           args: [{ actor, score: form.score ?? 0, comment: form.comment, signature }],
         });
-        return { zh: '感谢您的评价！', en: 'Thank you for your rating!' };
+        return { message: { zh: '感谢您的评价！', en: 'Thank you for your rating!' } };
       case 'acknowledge':
         throw new ProblemError('internal', 'a case step cannot be acknowledged');
     }
@@ -493,6 +513,9 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
 
   return app;
 }
+
+/** The case page as the next place to go (through sign-in when signed out). */
+const toCasePage = (caseId: string, label: Bilingual): NextStep => ({ href: casePagePath(caseId), label });
 
 function invalidForm(kind: ActionContent['choice']): Bilingual {
   return kind === 'rate'

@@ -156,6 +156,8 @@ describe('case clocks through the API', () => {
     );
     const done = await postForm(s.app, path, { ...formFields(html), choice: 'acknowledge' });
     expect(done.status).toBe(200);
+    // On site, the rest (analysis, rectification report) is done on the case page.
+    expect(await done.text()).toContain(`<a class="button" href="/app/cases/${caseId}" data-next="true">`);
     expect((await read(caseId)).clockStatus?.find((c) => c.id === 'on_site_arrival')?.state).toBe('met');
     // Used, the link says so.
     const again = await s.app.request(path);

@@ -266,6 +266,60 @@ describe('token attacks', () => {
   });
 });
 
+describe('the way on to the case page, where rectification is reported', () => {
+  it('the done page of a sign-off and the assignment and review-failed emails link to the case page', async () => {
+    const { caseId, path } = await caseAwaitingSignOff();
+    const casePage = `/app/cases/${caseId}`;
+    const zhou = (subject: string) =>
+      waitForEmail(
+        (e) =>
+          e.subject.includes(caseId) &&
+          e.subject.includes(subject) &&
+          e.to.includes('zhou.qiang@demo.edu.cn'),
+      );
+    expect((await zhou('新案件')).text).toContain(
+      `打开案件页面进行原因分析和整改: http://rectify.test${casePage}`,
+    );
+
+    const html = await expectPage(path, 200, 'ready');
+    const done = await postForm(s.app, path, { ...formFields(html), choice: 'confirm' });
+    expect(done.status).toBe(200);
+    const page = await done.text();
+    expect(outcomeOf(page)).toBe('done');
+    expect(page).toContain(
+      `<a class="button" href="${casePage}" data-next="true">打开案件页面报告整改 / Open the case page to report the rectification</a>`,
+    );
+
+    const rect = await call(s.app, 'POST', `/api/cases/${caseId}/rectification`, {
+      as: 'staff-zhou',
+      body: { summary: '已更换阀芯', evidence: ['photo-1.jpg'] },
+    });
+    expect(rect.status).toBe(200);
+    const review = await call(s.app, 'POST', `/api/cases/${caseId}/review`, {
+      as: 'sup-wang',
+      body: { passed: false, notes: '仍有渗漏' },
+    });
+    expect(review.status).toBe(200);
+    const failed = await zhou('复查未通过');
+    expect(failed.text).toContain(`打开案件页面报告整改: http://rectify.test${casePage}`);
+    expect(failed.text).toContain(
+      `Open the case page to report the rectification: http://rectify.test${casePage}`,
+    );
+  });
+
+  it('a dispute leaves the next step to the supervisor: no case page link on its done page', async () => {
+    const { path } = await caseAwaitingSignOff();
+    const html = await expectPage(path, 200, 'ready');
+    const done = await postForm(s.app, path, {
+      ...formFields(html),
+      choice: 'dispute',
+      reason: '不是我的责任',
+    });
+    expect(done.status).toBe(200);
+    expect(await done.text()).not.toContain('data-next');
+  });
+});
+
 describe('what a POST records and refuses', () => {
   it('a form body that does not parse (multipart without a boundary) is a 400 page and leaves the link unused', async () => {
     const { path, token } = await caseAwaitingSignOff();

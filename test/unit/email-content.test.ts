@@ -73,3 +73,46 @@ describe('the action button', () => {
     expect(style?.split(';')).toContain('display:inline-block');
   });
 });
+
+describe('the case page link', () => {
+  const caseUrl = 'https://rectify.example/app/cases/ZG-2026-000007';
+  it.each([
+    [
+      'assigned',
+      '打开案件页面进行原因分析和整改',
+      'Open the case page for the analysis and the rectification',
+    ],
+    ['review_failed', '打开案件页面报告整改', 'Open the case page to report the rectification'],
+    ['adjudicated', '打开案件页面', 'Open the case page'],
+    ['review_request', '打开案件页面复查', 'Open the case page to review it'],
+    ['reopened', '打开案件页面复查', 'Open the case page to review it'],
+    ['pause_request', '打开案件页面批准或驳回', 'Open the case page to approve or reject it'],
+  ] as const)('%s sends its reader to the case page, in both languages', (kind, zh, en) => {
+    const mail = renderEmail('zh-CN', { ...base, kind, actionUrl: undefined, caseUrl });
+    const lines = mail.text.split('\n');
+    expect(lines).toContain(`${zh}: ${caseUrl}`);
+    expect(lines).toContain(`${en}: ${caseUrl}`);
+    expect(lines.indexOf(`${zh}: ${caseUrl}`)).toBeLessThan(lines.indexOf(`${en}: ${caseUrl}`));
+    expect(mail.html).toContain(`<a href="${caseUrl}"`);
+    expect(mail.html).toContain(`${zh} / ${en}</a>`);
+    // An English reader gets the English label first.
+    expect(renderEmail('en', { ...base, kind, caseUrl }).html).toContain(`${en} / ${zh}</a>`);
+  });
+
+  it('stays beside the arrival link of a repair’s assignment', () => {
+    const { text } = renderEmail('zh-CN', { ...base, kind: 'assigned', caseUrl });
+    expect(text).toContain(`到场后点此登记到场: ${base.actionUrl}`);
+    expect(text).toContain(`打开案件页面进行原因分析和整改: ${caseUrl}`);
+  });
+
+  it('is left out where the step is signed through the link or the reader has no case page', () => {
+    for (const kind of ['signoff_request', 'adjudication_request', 'result_and_survey'] as const)
+      expect(renderEmail('zh-CN', { ...base, kind, caseUrl }).text, kind).not.toContain(caseUrl);
+    // A reminder with a link (a sign-off) points at the link; one without it at the case page.
+    expect(renderEmail('zh-CN', { ...base, kind: 'reminder', caseUrl }).text).not.toContain(caseUrl);
+    expect(
+      renderEmail('zh-CN', { ...base, kind: 'reminder', stage: 'rectifying', actionUrl: undefined, caseUrl })
+        .text,
+    ).toContain(`打开案件页面处理: ${caseUrl}`);
+  });
+});
