@@ -213,8 +213,17 @@ export const problemOnError: ErrorHandler = (err, c) => {
 export const problemNotFound: NotFoundHandler = (c) =>
   problemResponse(
     c,
-    new ProblemError('not_found', {
-      zh: `没有 ${c.req.method} ${c.req.path} 这个接口（见 /docs）`,
-      en: `no route ${c.req.method} ${c.req.path} (see /docs)`,
-    }),
+    new ProblemError(
+      'not_found',
+      // A person who typed or followed a page address is told about pages, not API routes.
+      c.req.path === '/api' || c.req.path.startsWith('/api/') || c.req.method !== 'GET'
+        ? {
+            zh: `没有 ${c.req.method} ${c.req.path} 这个接口（见 /docs）`,
+            en: `no route ${c.req.method} ${c.req.path} (see /docs)`,
+          }
+        : {
+            zh: `没有这个页面：${c.req.path}。请从导航菜单进入，或检查地址是否完整。`,
+            en: `There is no page at ${c.req.path}. Use the menu, or check that the address is complete.`,
+          },
+    ),
   );

@@ -240,6 +240,24 @@ describe('the standards page', () => {
   });
 });
 
+describe('finding the admin pages', () => {
+  it('/app/admin leads to the directory page; the QR sheets are in the menu; a wrong address is a page 404', async () => {
+    const admin = await page('/app/admin', 'admin-xu');
+    expect(admin.status).toBe(302);
+    expect(admin.headers.get('location')).toBe('/app/admin/directory');
+    const nav = await (await page('/app', 'sup-wang')).text();
+    expect(nav).toContain('href="/app/admin/qr"');
+    expect(await (await page('/app', 'staff-zhou')).text()).not.toContain('href="/app/admin/qr"');
+    const wrong = await app.request('/app/nope', {
+      headers: { cookie: `rectify_session=${(await as('sup-wang')).id}`, accept: 'text/html' },
+    });
+    expect(wrong.status).toBe(404);
+    const html = await wrong.text();
+    expect(html).toContain('没有这个页面：/app/nope');
+    expect(html).not.toContain('接口');
+  });
+});
+
 describe('the calendar page', () => {
   const today = () => localDate(new Date().toISOString(), deps.env.CAMPUS_TZ);
 

@@ -723,6 +723,8 @@ export function moreAppRoutes(deps: AppDeps): Hono<WebEnv> {
   // (the session middleware is safe to run twice).
   for (const path of ['/dashboard', '/dashboard/*', '/audit', '/audit/*', '/admin/*', '/standards'])
     app.use(path, sessionMiddleware(deps), requireViewer, csrfProtect);
+  // The admin pages' own address leads to the first of them (it was a 404 naming an API route).
+  app.get('/admin', (c) => c.redirect('/app/admin/directory', 302));
   app.route('/', dashboardRoutes(deps));
   app.route('/', auditPageRoutes(deps));
   app.route('/', adminRoutes(deps));
