@@ -1,3 +1,4 @@
+import { isTerminal, type Stage } from './case-model.ts';
 import type { Severity, Source } from './sla.ts';
 import type { Bilingual } from './text.ts';
 
@@ -46,6 +47,14 @@ export const reportKindInfo: Record<
   },
 };
 
+/**
+ * A case's category as people read it: the label of the report kind that gives it (repair → 报修
+ * Repair); undefined for a category written freely, which is shown as written.
+ */
+export function categoryLabel(category: string): Bilingual | undefined {
+  return Object.values(reportKindInfo).find((k) => k.category === category)?.label;
+}
+
 /** Where a report stands, as the reporter's tracking page tells it. */
 export const reportStatuses = ['received', 'case', 'merged', 'rejected'] as const;
 export type ReportStatus = (typeof reportStatuses)[number];
@@ -56,6 +65,26 @@ export const reportStatusLabel: Record<ReportStatus, Bilingual> = {
   merged: { zh: '已并入同一问题的案件', en: 'Merged into a case about the same problem' },
   rejected: { zh: '未受理', en: 'Not taken up' },
 };
+
+/** Where a report stands on its tracking page: triage's decision, then how the case it went to ended. */
+export type TrackedStatus = ReportStatus | 'resolved' | 'withdrawn';
+
+export const trackedStatusLabel: Record<TrackedStatus, Bilingual> = {
+  ...reportStatusLabel,
+  resolved: { zh: '已办结', en: 'Resolved' },
+  withdrawn: { zh: '案件已撤销', en: 'The case was withdrawn' },
+};
+
+/**
+ * A report made a case of, or merged into one, stands where that case stands once it has ended
+ * (a terminal stage): resolved when it closed, withdrawn when it was withdrawn. Until then, and for
+ * a report with no case, it is triage's decision.
+ */
+export function trackedStatus(status: ReportStatus, caseStage?: Stage | undefined): TrackedStatus {
+  if (caseStage === undefined || status === 'received' || status === 'rejected' || !isTerminal(caseStage))
+    return status;
+  return caseStage === 'withdrawn' ? 'withdrawn' : 'resolved';
+}
 
 /** The return-visit survey of seed 004: attitude, quality, clean-up, 1–5 each. */
 export const surveyAspects = ['attitude', 'quality', 'cleanup'] as const;

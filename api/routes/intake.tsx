@@ -12,6 +12,8 @@ import {
   reportStatusLabel,
   surveyAspectLabel,
   surveyAspects,
+  trackedStatus,
+  trackedStatusLabel,
   type ReportKind,
 } from '../../domain/intake.ts';
 import { listPlaces, placeByCode, type Place } from '../../domain/places.ts';
@@ -652,10 +654,8 @@ function TrackingView(props: {
       dateStyle: 'medium',
       timeStyle: 'short',
     });
-  const withdrawn = view?.stage === 'withdrawn';
-  const statusText = withdrawn
-    ? t(lang, { zh: '案件已撤销', en: 'The case was withdrawn' })
-    : t(lang, reportStatusLabel[report.status]);
+  const status = trackedStatus(report.status, view?.stage);
+  const withdrawn = status === 'withdrawn';
   return (
     <div class="stack">
       {props.fresh ? (
@@ -679,8 +679,8 @@ function TrackingView(props: {
         <dt>{t(lang, { zh: '报告时间', en: 'Reported at' })}</dt>
         <dd>{when(report.receivedAt)}</dd>
         <dt>{t(lang, { zh: '状态', en: 'Status' })}</dt>
-        <dd data-status={withdrawn ? 'withdrawn' : report.status}>
-          <strong>{statusText}</strong>
+        <dd data-status={status}>
+          <strong>{t(lang, trackedStatusLabel[status])}</strong>
           {report.reason ? (
             <p>
               {t(lang, { zh: '原因：', en: 'Reason: ' })}

@@ -350,6 +350,12 @@ describe('the reporter rates once', () => {
     const page = await (await s.app.request(`/t/${byLink.token}`)).text();
     expect(page).not.toContain('name="attitude"');
     expect(page).toContain('感谢您的评价：5/5');
+    // The rating closed the case: the report reads as resolved, no longer "being handled".
+    expect((await byLink.h.query(caseViewQuery)).stage).toBe('closed');
+    expect(page).toContain('data-status="resolved"><strong>已办结</strong>');
+    expect(page).not.toContain('已立案处理');
+    const inEnglish = await (await s.app.request(`/t/${byLink.token}?lang=en`)).text();
+    expect(inEnglish).toContain('<strong>Resolved</strong>');
     const late = await rate(byLink.token, '1');
     expect(late.status).toBe(409);
     expect(await late.text()).toContain('您已评价过');
