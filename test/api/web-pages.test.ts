@@ -239,6 +239,18 @@ describe('web pages: the case page', () => {
     expect(list).not.toContain('<script>alert("x")</script>');
   });
 
+  it('names a category by its label in the reader’s language; a category written freely as written', async () => {
+    const repair = await openCase({ category: 'repair' });
+    const category = async (id: string, lang: string) =>
+      /<dt>(?:类别|Category)<\/dt><dd>([^<]*)<\/dd>/.exec(
+        await (await get(`/app/cases/${id}`, 'sup-wang', lang)).text(),
+      )?.[1];
+    expect(await category(repair, 'zh-CN')).toBe('报修');
+    expect(await category(repair, 'en')).toBe('Repair');
+    expect(await category(await openCase({ category: 'staff' }), 'en')).toBe('Complaint');
+    expect(await category(await openCase({ category: '门窗五金' }), 'en')).toBe('门窗五金');
+  });
+
   it('shows the forms of exactly the steps each person may take now', async () => {
     const sup = await get(`/app/cases/${caseId}`, 'sup-wang');
     expect(sup.status).toBe(200);

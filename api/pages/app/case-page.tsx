@@ -13,6 +13,7 @@ import {
   putEvidence,
 } from '../../../store/evidence.ts';
 import { caseCitation } from '../../../domain/case-citation.ts';
+import { categoryLabel } from '../../../domain/intake.ts';
 import { MAX_COMMENT_LENGTH, type CaseView, type StepName } from '../../../domain/case-model.ts';
 import type { Directory } from '../../../domain/directory.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
@@ -588,7 +589,12 @@ async function renderCase(
           {dl({ zh: '环节', en: 'Stage' }, <StageBadge stage={view.stage} lang={lang} />)}
           {dl({ zh: '严重程度', en: 'Severity' }, <SeverityBadge severity={view.severity} lang={lang} />)}
           {dl({ zh: '来源', en: 'Source' }, inLang(sourceLabels[view.source], lang))}
-          {view.category && !cited && dl({ zh: '类别', en: 'Category' }, view.category)}
+          {view.category &&
+            !cited &&
+            dl(
+              { zh: '类别', en: 'Category' },
+              inLang(categoryLabel(view.category) ?? { zh: view.category, en: view.category }, lang),
+            )}
           {cited &&
             dl(
               { zh: '引用标准', en: 'Cited standard' },
