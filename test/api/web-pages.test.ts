@@ -239,6 +239,30 @@ describe('web pages: the case page', () => {
     expect(list).not.toContain('<script>alert("x")</script>');
   });
 
+  it('shows the photos a description cites as thumbnails, the rest of its text as written', async () => {
+    // As triage describes a case from a report with two photos.
+    const refs = [
+      `evidence:ev_${'a'.repeat(16)}#sha256=${'1'.repeat(64)}`,
+      `evidence:ev_${'b'.repeat(16)}#sha256=${'2'.repeat(64)}`,
+    ];
+    const id = await openCase({
+      description: `门把手松动\n扫码报告 / Scanned report RP-8SEF2N10Y7\n照片 / Photos: ${refs.join(' ')}`,
+    });
+    const page = await (await get(`/app/cases/${id}`, 'sup-wang')).text();
+    const dd = /<dt>描述<\/dt><dd>([\s\S]*?)<\/dd>/.exec(page)?.[1] ?? '';
+    expect(dd).toContain('门把手松动\n扫码报告 / Scanned report RP-8SEF2N10Y7');
+    expect(dd).not.toContain('evidence:');
+    expect(dd).not.toContain('照片 / Photos');
+    for (const id of ['ev_aaaaaaaaaaaaaaaa', 'ev_bbbbbbbbbbbbbbbb']) {
+      expect(dd).toContain(`<a href="/api/evidence/${id}"`);
+      expect(dd).toContain(`<img src="/api/evidence/${id}"`);
+    }
+    expect(dd).toContain('alt="报告照片 1"');
+    // A description citing nothing is its text.
+    const plain = await (await get(`/app/cases/${caseId}`, 'sup-wang')).text();
+    expect(/<dt>描述<\/dt><dd>([\s\S]*?)<\/dd>/.exec(plain)?.[1]).toBe('走廊灯不亮');
+  });
+
   it('names a category by its label in the reader’s language; a category written freely as written', async () => {
     const repair = await openCase({ category: 'repair' });
     const category = async (id: string, lang: string) =>

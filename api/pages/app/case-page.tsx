@@ -119,7 +119,8 @@ function placeOf(dir: Directory, v: CaseView, lang: Lang): string {
 }
 
 /** Thumbnails for evidence references; anything else is shown as the text it is. */
-function Evidence(props: { refs: string[]; lang: Lang }) {
+function Evidence(props: { refs: string[]; lang: Lang; alt?: Bilingual }) {
+  const alt = props.alt ?? { zh: '证据照片', en: 'Evidence photo' };
   const photos = props.refs.flatMap((r) => {
     const p = parseEvidenceRef(r);
     return p ? [p] : [];
@@ -133,7 +134,7 @@ function Evidence(props: { refs: string[]; lang: Lang }) {
             <a href={`/api/evidence/${p.evidenceId}`} title={`sha256 ${p.sha256}`}>
               <img
                 src={`/api/evidence/${p.evidenceId}`}
-                alt={inLang({ zh: `证据照片 ${n + 1}`, en: `Evidence photo ${n + 1}` }, props.lang)}
+                alt={`${inLang(alt, props.lang)} ${n + 1}`}
                 loading="lazy"
               />
             </a>
@@ -152,6 +153,39 @@ function Evidence(props: { refs: string[]; lang: Lang }) {
 }
 
 const refsIn = (text: string) => [...text.matchAll(EVIDENCE_REF_PATTERN)].map((m) => m[0]);
+
+/**
+ * A description with the photos it cites (triage writes a report's photos into its case as
+ * `照片 / Photos: evidence:…`): the text without the references, the line left holding only
+ * that label dropped, every other word kept; the photos are shown as thumbnails.
+ */
+function describedPhotos(text: string): { text: string; refs: string[] } {
+  const refs = refsIn(text);
+  if (refs.length === 0) return { text, refs };
+  const lines = text.split('\n').flatMap((line) => {
+    if (refsIn(line).length === 0) return [line];
+    const rest = line
+      .replace(EVIDENCE_REF_PATTERN, '')
+      .replace(/\s{2,}/gu, ' ')
+      .trim();
+    return rest === '' || rest === '照片 / Photos:' ? [] : [rest];
+  });
+  return { text: lines.join('\n'), refs };
+}
+
+function Description(props: { text: string; lang: Lang }) {
+  const { text, refs } = describedPhotos(props.text);
+  return (
+    <>
+      {text}
+      {refs.length > 0 && (
+        <div data-description-photos>
+          <Evidence refs={refs} lang={props.lang} alt={{ zh: '报告照片', en: 'Reported photo' }} />
+        </div>
+      )}
+    </>
+  );
+}
 
 // With JavaScript, photos go straight to the store: presign, PUT, confirm, and the returned
 // reference rides in a hidden field. Without it (or if this fails) the files post with the form.
@@ -625,7 +659,7 @@ async function renderCase(
                 </div>
               )),
             )}
-          {dl({ zh: '描述', en: 'Description' }, view.description)}
+          {dl({ zh: '描述', en: 'Description' }, <Description text={view.description} lang={lang} />)}
         </dl>
       </section>
 
