@@ -10,6 +10,7 @@ import { withdrawUpdate } from '../../workflows/rectification-case/messages.ts';
 import { claimTriage, getReport, TRIAGE_CLAIM_MS, triageQueue } from '../../store/reports.ts';
 import { openNewCase } from '../../api/case-service.ts';
 import { triageKey } from '../../api/pages/app/triage.tsx';
+import { formatTime } from '../../api/pages/ui.tsx';
 import { parseEvidenceRef } from '../../store/evidence.ts';
 import { listCases } from '../../store/case-lists.ts';
 import {
@@ -231,6 +232,12 @@ describe('report → triage → case → tracking → survey', () => {
     expect(await chaseOf(reportId)).toMatchObject({ outcome: 'triaged', sent: [] });
     const input = await caseInputOf(caseId);
     expect(input.reportedAt).toBe(saved.receivedAt);
+    // The description gives the report's time on the campus clock; its photo reference stays as it was.
+    const receivedOnCampus = formatTime(saved.receivedAt, s.deps.env.CAMPUS_TZ);
+    expect(receivedOnCampus).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+    expect(input.description).toContain(`扫码报告 / Scanned report ${reportId}，${receivedOnCampus}`);
+    expect(input.description).not.toContain(saved.receivedAt);
+    expect(input.description).toContain(`照片 / Photos: ${saved.evidence[0]}`);
     expect(Date.parse(input.reportedAt!)).toBeLessThan(Date.parse(input.openedAt));
     const casePage = await (
       await s.app.request(`/app/cases/${caseId}`, { headers: { cookie: sup.cookie } })

@@ -29,7 +29,7 @@ import type { AppDeps } from '../../deps.ts';
 import { csrfProtect, requireViewer, sessionMiddleware, type WebEnv } from '../../middleware/session.ts';
 import { problemTypes, toProblem } from '../../middleware/problems.ts';
 import { notifyReporter, stopTriageChase } from '../../report-notices.ts';
-import { severityLabels } from '../ui.tsx';
+import { formatTime, severityLabels } from '../ui.tsx';
 import { ErrorSummary, page, parseQuery, refusedPage, type WebContext } from './dashboard-common.tsx';
 
 /**
@@ -494,7 +494,8 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
             description: [
               report.description,
               // The report's own time, not this request's: a retry sends the same body and replays.
-              `扫码报告 / Scanned report ${report.reportId}，${report.receivedAt}`,
+              // On the campus clock, as every page shows a time.
+              `扫码报告 / Scanned report ${report.reportId}，${formatTime(report.receivedAt, deps.env.CAMPUS_TZ)}`,
               ...(report.evidence.length ? [`照片 / Photos: ${report.evidence.join(' ')}`] : []),
             ].join('\n'),
             source: info.source,
