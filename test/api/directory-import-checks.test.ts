@@ -58,13 +58,13 @@ async function preview(table: string[][]): Promise<{ status: number; html: strin
   return { status: res.status, html: await res.text() };
 }
 
-async function applied(directory: unknown): Promise<{ status: number; html: string }> {
+async function applied(directory: unknown): Promise<{ status: number; html: string; location: string }> {
   const res = await app.request('/app/admin/directory/apply', {
     method: 'POST',
     headers: { ...headers(), 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ _csrf: admin.csrf, directory: JSON.stringify(directory) }).toString(),
   });
-  return { status: res.status, html: await res.text() };
+  return { status: res.status, html: await res.text(), location: res.headers.get('location') ?? '' };
 }
 const apply = async (directory: unknown): Promise<number> => (await applied(directory)).status;
 
@@ -204,8 +204,14 @@ describe('the directory import refuses what its apply cannot store', () => {
         .replace(/&gt;/g, '>')
         .replace(/&amp;/g, '&'),
     ) as Directory;
-    expect(await apply(directory)).toBe(303);
+    const done = await applied(directory);
+    expect(done.status).toBe(303);
     expect((await stored()).buildings.find((b) => b.id === 'area-east-gate')?.kind).toBe('public_area');
+    // The page after says what the preview said: one added, the rest unchanged.
+    const entries = demo.people.length + demo.buildings.length + demo.departments.length;
+    expect(done.location).toBe(`/app/admin/directory?applied=1.0.${entries}`);
+    const after = await (await app.request(done.location, { headers: headers() })).text();
+    expect(after).toContain(`已导入名录：新增 1 条，修改 0 条，${entries} 条不变。`);
   });
 
   it('two admins applying at once: both imports land, neither undoes the other', async () => {

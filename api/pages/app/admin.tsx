@@ -2,7 +2,6 @@
 import { Hono } from 'hono';
 import { formOr400 } from '../../form-body.ts';
 import { validateDirectory, type DirectoryProblem } from '../../../domain/directory-schema.ts';
-import type { Directory } from '../../../domain/directory.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import {
   DirectoryChangedMeanwhile,
@@ -45,13 +44,16 @@ const ADMIN_RULE: Bilingual = {
   en: 'only admins may import the directory',
 };
 
-const applied = (n: string | undefined): Bilingual | null =>
-  n === undefined
-    ? null
-    : {
-        zh: `已导入名录：${n} 条记录已写入。`,
-        en: `Directory imported: ${n} entr${n === '1' ? 'y' : 'ies'} written.`,
-      };
+/** The flash after an apply: `added.changed.unchanged` entries, as the preview counted them. */
+const applied = (n: string | undefined): Bilingual | null => {
+  const m = /^(\d{1,6})\.(\d{1,6})\.(\d{1,6})$/.exec(n ?? '');
+  if (!m) return null;
+  const [, added, changed, unchanged] = m;
+  return {
+    zh: `已导入名录：新增 ${added} 条，修改 ${changed} 条，${unchanged} 条不变。`,
+    en: `Directory imported: ${added} added, ${changed} changed, ${unchanged} unchanged.`,
+  };
+};
 
 function UploadForm(props: { lang: Lang; csrf: string }) {
   const t = (b: Bilingual) => inLang(b, props.lang);
@@ -185,8 +187,7 @@ function DiffView(props: { diff: DirectoryDiff; lang: Lang }) {
   );
   return (
     <div class="table-wrap">
-      <table data-import-preview>
-        <caption class="visually-hidden">{t({ zh: '导入后的变化', en: 'What the import changes' })}</caption>
+      <table data-import-preview aria-labelledby="preview-h">
         <thead>
           <tr>
             <th scope="col">{t({ zh: '类别', en: 'Kind' })}</th>
@@ -206,7 +207,11 @@ function DiffView(props: { diff: DirectoryDiff; lang: Lang }) {
   );
 }
 
-const countEntries = (d: Directory) => 1 + d.people.length + d.buildings.length + d.departments.length;
+const appliedCounts = (d: DirectoryDiff) => {
+  const kinds = [d.people, d.buildings, d.departments];
+  const sum = (f: (k: KindDiff) => number) => kinds.reduce((n, k) => n + f(k), 0);
+  return `${sum((k) => k.added.length)}.${sum((k) => k.changed.length)}.${sum((k) => k.unchanged)}`;
+};
 
 export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
@@ -428,6 +433,7 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
     const checked = raw === null ? null : validateDirectory(raw);
     // The import is merged into the directory in force and saved only if that is still the one in
     // force: another admin's load landing in between is merged with, never undone (a few tries).
+    let counts = '';
     for (let attempt = 1; ; attempt++) {
       const { directory: current, version } = await loadDirectoryVersion(ddb, tables);
       const merged = checked?.ok ? validateDirectory(mergedDirectory(current, checked.directory)) : null;
@@ -462,12 +468,13 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
       // The whole directory as it now stands is the new snapshot: the import adds and replaces, never removes.
       try {
         await saveDirectory(ddb, tables, merged.directory, undefined, { version });
+        counts = appliedCounts(diffDirectory(current, checked.directory));
         break;
       } catch (err) {
         if (!(err instanceof DirectoryChangedMeanwhile) || attempt >= 3) throw err;
       }
     }
-    return c.redirect(`/app/admin/directory?applied=${countEntries(checked.directory)}`, 303);
+    return c.redirect(`/app/admin/directory?applied=${counts}`, 303);
   });
 
   return app;
