@@ -9,7 +9,6 @@ import { saveEscalation, saveNight, saveReport } from '../../store/zero-reports.
 import {
   reportRectificationUpdate,
   reviewUpdate,
-  signOffUpdate,
   submitRootCauseUpdate,
 } from '../../workflows/rectification-case/messages.ts';
 import { demoDirectory, uniqueId } from '../support/stack.ts';
@@ -143,7 +142,7 @@ describe('standalone pages on a phone', () => {
 const PHOTO_REF = `evidence:ev_${'x'.repeat(16)}#sha256=${'d2836709'.repeat(8)}`;
 
 describe('email link pages on a phone', () => {
-  it('fit a 390 px phone when the case holds a long unbroken token (arrival, sign-off, rating)', async () => {
+  it('fit a 390 px phone when the case holds a long unbroken token (arrival, sign-off and its done page, rating)', async () => {
     const url = 'https://example.edu.cn/a/very/long/path/without/any/break/at/all';
     const token = await issueLocalToken(s.deps.env.JWT_SECRET ?? '', 'sup-wang');
     const reporter = `${uniqueId('wide')}@students.demo.edu.cn`;
@@ -193,8 +192,15 @@ describe('email link pages on a phone', () => {
     };
     for (const l of links) await check(l);
 
+    // Signed on the phone, the done page leads on to the case page, and fits too.
+    await page.getByLabel('确认问题认定与整改方案').check();
+    await page.getByRole('button', { name: /签字/ }).click();
+    await expect.poll(() => page.locator('[data-outcome]').getAttribute('data-outcome')).toBe('done');
+    expect(await page.locator('a[data-next]').getAttribute('href')).toBe(`/app/cases/${caseId}`);
+    const over = await sidewaysOverflow(page);
+    if (over > 0) found.push(`sign-off done: ${over}px wider than the window`);
+
     // On to the reporter's rating page.
-    await h.executeUpdate(signOffUpdate, { args: [{ actor: staff, decision: 'confirm' }] });
     await h.executeUpdate(reportRectificationUpdate, {
       args: [{ actor: staff, summary: '已更换灯管', evidence: ['lamp.jpg'] }],
     });
