@@ -1,25 +1,46 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { Caller } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { authenticate } from './bearer-auth.ts';
 import { ProblemError } from './problems.ts';
 import { readForm, unreadableForm } from '../form-body.ts';
-import { csrfMatches, sessionMiddleware, type WebEnv } from './session.ts';
+import { csrfMatches, requireViewer, sessionMiddleware, type WebEnv } from './session.ts';
 
 /** What a route that takes either kind of sign-in sees: the page session's variables and the caller. */
 export type SessionOrBearerEnv = { Variables: WebEnv['Variables'] & { caller: Caller } };
 
 const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
-/** A bearer token when one is sent, else the page session (with its CSRF token on anything but a read). */
+/**
+ * A person's browser opening a page (an emailed link, a bookmark): a read of a page address,
+ * not the API, asking for HTML. Signed out, it is sent to sign in and back, as the /app pages are.
+ */
+const browserOpeningPage = (c: Context): boolean =>
+  SAFE_METHODS.has(c.req.method) &&
+  c.req.path !== '/api' &&
+  !c.req.path.startsWith('/api/') &&
+  (c.req.header('accept') ?? '').includes('text/html');
+
+/**
+ * A bearer token when one is sent, else the page session (with its CSRF token on anything but a
+ * read). Signed out, a browser opening a page goes to sign in and comes back to it; anyone else
+ * (the API, a script, a form post) gets 401.
+ */
 export function bearerOrSession(deps: AppDeps): MiddlewareHandler<SessionOrBearerEnv> {
   const bearer = authenticate(deps) as unknown as MiddlewareHandler<SessionOrBearerEnv>;
   const session = sessionMiddleware(deps) as unknown as MiddlewareHandler<SessionOrBearerEnv>;
   return async (c, next) => {
     if (c.req.header('authorization')) return bearer(c, next);
-    return session(c, async () => {
+    // The session middleware does not pass on what its `next` answers: the redirect is kept here.
+    let signIn: Response | undefined;
+    await session(c, async () => {
       const viewer = c.get('viewer');
       if (!viewer) {
+        if (browserOpeningPage(c)) {
+          // The /app pages' own answer: /login?next=<this path and query>, a same-site path.
+          signIn = (await requireViewer(c as unknown as Context<WebEnv>, next)) ?? undefined;
+          return;
+        }
         throw new ProblemError('unauthenticated', {
           zh: '请先登录，或在请求头中携带 Authorization: Bearer <令牌>',
           en: 'sign in first, or send Authorization: Bearer <token>',
@@ -48,5 +69,6 @@ export function bearerOrSession(deps: AppDeps): MiddlewareHandler<SessionOrBeare
       c.set('caller', viewer);
       await next();
     });
+    return signIn;
   };
 }

@@ -18,7 +18,10 @@ import {
 } from '../../infra/local/oidc-provider.ts';
 import { projectRoot } from '../../infra/local/paths.ts';
 import type { RunningServer } from '../../infra/local/servers.ts';
+import { checklistFor } from '../../domain/inspection.ts';
+import { saveRound } from '../../store/inspections.ts';
 import { issueLoginLink } from '../../store/sessions.ts';
+import { uniqueId } from '../support/stack.ts';
 import { startApiStack, type ApiStack } from './harness.ts';
 
 /**
@@ -307,6 +310,45 @@ describe('OpenID Connect sign-in (code + PKCE) against the local oidc-provider',
   it('never redirects after sign-in to another site', async () => {
     const { back } = await signIn('sup-wang', '//evil.example/steal');
     expect(back.hops[back.hops.length - 1]).toBe(`${base}/app`);
+  });
+
+  it('brings a signed-out supervisor from the inspection email’s link through sign-in to the checklist', async () => {
+    // A round row as its workflow stores it, of a day no other test lists.
+    const id = `inspection.daily.bldg-a.${uniqueId('webauth')}`;
+    const checklist = checklistFor('daily').map((i) => i.id);
+    await saveRound(s.deps.aws, {
+      roundId: id,
+      kind: 'daily',
+      buildingId: 'bldg-a',
+      period: '2099-12-31',
+      from: '2099-12-31',
+      to: '2099-12-31',
+      due: '2099-12-31T16:00:00.000Z',
+      assigneeIds: ['sup-wang'],
+      checklist,
+      status: 'open',
+      results: [],
+      scores: [],
+      cases: {},
+    });
+    const b = new Browser();
+    const link = `/inspection/${id}?lang=en`;
+    const opened = await b.request(`${base}${link}`, { headers: { accept: 'text/html' } });
+    expect(opened.status).toBe(302);
+    const login = opened.headers.get('location') ?? '';
+    expect(login).toBe(`/login?next=${encodeURIComponent(link)}`);
+    const loginHtml = await (await b.request(`${base}${login}`)).text();
+    const startHref = /href="(\/auth\/start[^"]*)"/.exec(loginHtml)?.[1]?.replaceAll('&amp;', '&');
+    expect(startHref).toBe(`/auth/start?next=${encodeURIComponent(link)}`);
+    const start = await b.follow(`${base}${startHref}`);
+    const action = /<form method="post" action="([^"]+)"/.exec(await start.res.text())?.[1] ?? '';
+    const posted = await b.postForm(new URL(action, issuer).href, { personId: 'sup-wang' });
+    const back = await b.follow(new URL(posted.headers.get('location') ?? '', issuer).href);
+    expect(back.hops[back.hops.length - 1]).toBe(`${base}${link}`);
+    expect(back.res.status).toBe(200);
+    const page = await back.res.text();
+    expect(page).toContain(`id="item-${checklist[0]}"`);
+    expect(page).toContain('Save progress');
   });
 
   it('refuses a callback without the browser that started the sign-in', async () => {
