@@ -17,7 +17,8 @@ import { demoDirectory } from '../support/stack.ts';
  * The pages that take a bearer token or the page session (the inspection checklist, the
  * zero-report board, the duty pages) are opened from emails on a phone: a signed-out browser
  * is sent to sign in and back, as the /app pages do, instead of a 401 about bearer tokens.
- * The JSON routes, scripts and form posts keep their 401.
+ * The JSON routes, scripts and form posts keep their 401. The workbench links a supervisor's
+ * open rounds, so the checklist is reachable after signing in from anywhere.
  */
 const own = appOnOwnTables('signedout');
 const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
@@ -115,5 +116,35 @@ describe('a signed-out browser opening a bearer-or-session page', () => {
     });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain(`id="item-${dailyA.checklist[0]}"`);
+  });
+});
+
+describe('the workbench links a supervisor’s open inspection rounds', () => {
+  const section = async (personId: string, query = '') => {
+    const res = await own.app.request(`/app${query}`, { headers: { cookie: await cookieOf(personId) } });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    const start = html.indexOf('data-section="inspections"');
+    return start < 0 ? undefined : html.slice(start, html.indexOf('</section>', start));
+  };
+  const links = (html: string | undefined) =>
+    [...(html ?? '').matchAll(/href="(\/inspection\/[^"]+)"/g)].map((m) => m[1]);
+
+  it('lists the open rounds assigned to them, each linking to its checklist', async () => {
+    const wang = await section('sup-wang');
+    expect(links(wang)).toEqual([`/inspection/${dailyA.roundId}`]);
+    expect(wang).toContain('日检');
+    expect(wang).toContain('学生公寓A栋');
+    expect(wang).toContain(`已填写 0/${dailyA.checklist.length} 项`);
+    expect(links(await section('sup-smith'))).toEqual(
+      [dailyA, monthlyA].sort((a, b) => a.due.localeCompare(b.due)).map((r) => `/inspection/${r.roundId}`),
+    );
+    const li = await section('sup-li', '?lang=en');
+    expect(links(li)).toEqual([`/inspection/${dailyB.roundId}`]);
+    expect(li).toContain('Dormitory B');
+  });
+
+  it('is not shown to people who walk no rounds', async () => {
+    expect(await section('staff-zhou')).toBeUndefined();
   });
 });

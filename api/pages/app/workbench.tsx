@@ -1,11 +1,14 @@
 import type { Hono } from 'hono';
+import { addDays, localDate } from '../../../domain/calendar.ts';
 import { stages, type CaseView, type StepName } from '../../../domain/case-model.ts';
 import { gridCovers, type Directory, type Role } from '../../../domain/directory.ts';
+import { roundKindNames, type InspectionRound } from '../../../domain/inspection.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import { supervisedBuildings } from '../../middleware/access.ts';
 import type { Caller } from '../../auth.ts';
 import { listCasesFor, stepRefusal } from '../../case-service.ts';
 import { directoryOrFail } from '../../reads.ts';
+import { roundsBetween } from '../../../store/inspections.ts';
 import type { AppDeps } from '../../deps.ts';
 import type { WebEnv } from '../../middleware/session.ts';
 import { CaseTable, openDue } from './case-list.tsx';
@@ -68,6 +71,64 @@ function Section(props: {
   );
 }
 
+/**
+ * The open inspection rounds this supervisor walks, in the buildings they supervise: the
+ * checklist the round's email links to, reachable from here too. A month back covers a
+ * monthly round's start; a round past its period is marked missed, so only open ones show.
+ */
+async function myOpenRounds(deps: AppDeps, viewer: Caller, dir: Directory): Promise<InspectionRound[]> {
+  const today = localDate(new Date().toISOString(), deps.env.CAMPUS_TZ);
+  const store = { ddb: deps.aws.ddb, tables: deps.aws.tables };
+  const rounds = await Promise.all(
+    supervisedBuildings(viewer, dir).map((b) => roundsBetween(store, b, addDays(today, -31), today)),
+  );
+  return rounds
+    .flat()
+    .filter((r) => r.status === 'open' && r.assigneeIds.includes(viewer.person.id))
+    .sort((a, b) => a.due.localeCompare(b.due) || a.roundId.localeCompare(b.roundId));
+}
+
+function InspectionsSection(props: { rounds: InspectionRound[]; dir: Directory; lang: Lang }) {
+  const { lang } = props;
+  return (
+    <section class="card" aria-labelledby="inspections" data-section="inspections">
+      <h2 id="inspections">
+        {inLang({ zh: '待完成的检查', en: 'Inspections to do' }, lang)}{' '}
+        <span class="muted">({props.rounds.length})</span>
+      </h2>
+      {props.rounds.length === 0 ? (
+        <p class="muted">
+          {inLang({ zh: '目前没有待完成的检查。', en: 'No inspection round is open for you.' }, lang)}
+        </p>
+      ) : (
+        <ul>
+          {props.rounds.map((r) => {
+            const building = props.dir.buildings.find((b) => b.id === r.buildingId)?.name;
+            const answered = r.results.length;
+            return (
+              <li>
+                <a href={`/inspection/${r.roundId}`}>
+                  {inLang(roundKindNames[r.kind], lang)} · {building ? inLang(building, lang) : r.buildingId}{' '}
+                  · {r.period}
+                </a>{' '}
+                <span class="muted">
+                  {inLang(
+                    {
+                      zh: `已填写 ${answered}/${r.checklist.length} 项`,
+                      en: `${answered} of ${r.checklist.length} items answered`,
+                    },
+                    lang,
+                  )}
+                </span>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}
+
 export function workbenchRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
   const tz = deps.env.CAMPUS_TZ;
   app.get('/', async (c) => {
@@ -99,6 +160,7 @@ export function workbenchRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
     if (has(viewer, 'supervisor')) {
       const mineB = supervisedBuildings(viewer, dir);
       sections.push(
+        <InspectionsSection rounds={await myOpenRounds(deps, viewer, dir)} dir={dir} lang={lang} />,
         <Section
           {...common}
           id="overdue-buildings"
