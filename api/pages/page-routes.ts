@@ -251,6 +251,13 @@ const pages: [RouteConfig['method'], string, Kind, Bilingual, string[]][] = [
     { zh: '下载审计任务结果', en: "Download an audit job's result" },
     ['web'],
   ],
+  [
+    'get',
+    '/app/admin',
+    'redirect',
+    { zh: '管理页面（转到名录导入）', en: 'Admin pages (leads to the directory import)' },
+    ['web'],
+  ],
   ['get', '/app/admin/directory', 'page', { zh: '名录导入', en: 'Directory import' }, ['web']],
   [
     'get',
