@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Child } from 'hono/jsx';
 import { z } from 'zod';
-import { reporterActorId, type CaseView } from '../../domain/case-model.ts';
+import { reporterActorId, type CaseView, type Stage } from '../../domain/case-model.ts';
 import {
   followUpScore,
   reportKindInfo,
@@ -57,6 +57,13 @@ const ABUSE = {
 type Ctx = Context<WebEnv>;
 
 const t = (lang: Lang, text: Bilingual) => inLang(text, lang);
+/** English text takes ASCII punctuation. */
+const colon = (lang: Lang) => (lang === 'en' ? ': ' : '：');
+/** A stage as a heading of its own line: the label's noun, capitalised in English ("Analysis", "原因分析"). */
+const stageName = (lang: Lang, stage: Stage) => {
+  const name = t(lang, stageLabel(stage));
+  return lang === 'en' ? name.charAt(0).toUpperCase() + name.slice(1) : name;
+};
 
 function publicPage(
   c: Ctx,
@@ -141,7 +148,9 @@ function ReportForm(props: {
   const err = (f: string) =>
     errors[f] ? (
       <p class="error" id={`${f}-error`}>
-        {t(lang, fieldLabels[f]!)}：{t(lang, errors[f])}
+        {t(lang, fieldLabels[f]!)}
+        {colon(lang)}
+        {t(lang, errors[f])}
       </p>
     ) : null;
   const described = (f: string) =>
@@ -150,8 +159,9 @@ function ReportForm(props: {
   return (
     <form method="post" enctype="multipart/form-data" action={`/r/${place.code}`} class="stack">
       <p>
-        <strong>{t(lang, { zh: '地点', en: 'Place' })}：</strong>
-        {t(lang, place.name)} <span class="muted">（{place.code}）</span>
+        <strong>{t(lang, { zh: '地点：', en: 'Place: ' })}</strong>
+        {t(lang, place.name)}{' '}
+        <span class="muted">{lang === 'en' ? `(${place.code})` : `（${place.code}）`}</span>
       </p>
       {Object.keys(errors).length > 0 ? (
         <div class="flash error" role="alert">
@@ -707,8 +717,10 @@ function TrackingView(props: {
           <ul>
             {view.deadlines.map((d) => (
               <li>
-                {t(lang, stageLabel(d.stage))}
-                {d.round > 1 ? ` #${d.round}` : ''}：{when(d.due)} · {t(lang, deadlineStateLabels[d.state])}
+                {stageName(lang, d.stage)}
+                {d.round > 1 ? ` #${d.round}` : ''}
+                {colon(lang)}
+                {when(d.due)} · {t(lang, deadlineStateLabels[d.state])}
               </li>
             ))}
           </ul>

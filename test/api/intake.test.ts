@@ -157,7 +157,27 @@ describe('places with codes', () => {
     expect(html).toContain('A101');
     expect(html).toContain('name="viewport"');
     expect(html).toContain('capture="environment"');
+    expect(html).toContain(`<strong>地点：</strong>`);
+    expect(html).toContain(`（${roomCode('A101')}）`);
     expect((await s.app.request('/r/ZZZZZZZZ')).status).toBe(404);
+  });
+
+  it('writes English with ASCII punctuation: the place line and a field’s error', async () => {
+    const code = roomCode('A101');
+    const html = await (await s.app.request(`/r/${code}?lang=en`)).text();
+    const form = html.slice(html.indexOf('<form'), html.indexOf('</form>'));
+    expect(form).toContain('<strong>Place: </strong>');
+    expect(form).toContain(`<span class="muted">(${code})</span>`);
+    expect(form).not.toMatch(/[：（）]/);
+    const refused = await s.app.request(`/r/${code}?lang=en`, {
+      method: 'POST',
+      body: new URLSearchParams({ kind: 'repair', description: ' ' }),
+      headers: { 'x-forwarded-for': nextAddress() },
+    });
+    expect(refused.status).toBe(400);
+    const again = await refused.text();
+    expect(again).toContain('Description: please fill this in');
+    expect(again.slice(again.indexOf('<form'), again.indexOf('</form>'))).not.toMatch(/[：（）]/);
   });
 });
 
@@ -254,6 +274,13 @@ describe('report → triage → case → tracking → survey', () => {
     expect(await second.text()).toMatch(/class="flash error"[^>]*>[^<]*这份报告已经分派过了/);
     expect((await getReport(s.deps.aws, reportId))!.status).toBe('case');
     expect(await (await s.app.request(`/t/${token}`)).text()).toContain(caseId);
+    // Its promised deadlines by their stage's name: in Chinese, and in English with a capital and ASCII colon.
+    const deadlinesOf = (html: string) => [...html.matchAll(/<li>(.*?)<\/li>/g)].map((m) => m[1]!);
+    const zhDeadlines = deadlinesOf(await (await s.app.request(`/t/${token}`)).text());
+    expect(zhDeadlines.some((li) => li.startsWith('原因分析：'))).toBe(true);
+    const enDeadlines = deadlinesOf(await (await s.app.request(`/t/${token}?lang=en`)).text());
+    expect(enDeadlines.some((li) => li.startsWith('Analysis: '))).toBe(true);
+    for (const li of enDeadlines) expect(li).toMatch(/^[A-Z][a-z -]+(?: #\d+)?: [^：]+$/);
 
     // The case runs to the reporter's follow-up.
     const h = s.deps.temporal.workflow.getHandle(caseId);

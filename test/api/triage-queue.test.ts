@@ -129,5 +129,17 @@ describe('a backlog in the triage queue', () => {
     });
     expect(res.status).toBe(303);
     expect(new URL(res.headers.get('location')!, 'http://x').searchParams.get('after')).toBe(after);
+    // Deciding it again is refused above the queue, in English with an ASCII colon for an English reader.
+    const again = await s.app.request(`/app/triage/${target}`, {
+      method: 'POST',
+      headers: {
+        cookie: `rectify_session=${sess.id}`,
+        'content-type': 'application/x-www-form-urlencoded',
+        'accept-language': 'en',
+      },
+      body: new URLSearchParams({ action: 'reject', reason: 'again', after, _csrf: sess.csrfToken }),
+    });
+    expect(again.status).toBe(409);
+    expect(await again.text()).toContain(`${target}: this report has already been triaged`);
   });
 });

@@ -323,7 +323,9 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
         {errorFor && !queue.some((r) => r.reportId === errorFor.reportId) && (
           // Its card has left the queue (someone else decided it): the message stands above instead.
           <div class="flash error" role="alert">
-            {errorFor.reportId}：{t(lang, errorFor.text)}
+            {errorFor.reportId}
+            {lang === 'en' ? ': ' : '：'}
+            {t(lang, errorFor.text)}
           </div>
         )}
         {total > 0 && (
