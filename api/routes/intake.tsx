@@ -524,6 +524,7 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
       c,
       { zh: '报告进度', en: 'Report progress' },
       <TrackingView
+        tz={deps.env.CAMPUS_TZ}
         lang={lang}
         token={c.req.param('token') ?? ''}
         report={report}
@@ -656,11 +657,13 @@ function TrackingView(props: {
   trackUrl: string;
   errors: FormErrors;
   raterConflict: Bilingual | null;
+  /** The campus time zone (CAMPUS_TZ) times are told in. */
+  tz: string;
 }) {
   const { lang, report, view } = props;
   const when = (iso: string) =>
     new Date(iso).toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', {
-      timeZone: 'Asia/Shanghai',
+      timeZone: props.tz,
       dateStyle: 'medium',
       timeStyle: 'short',
     });

@@ -18,7 +18,8 @@ let s: ApiStack;
 beforeAll(async () => {
   const deps = testDeps(testEnv(tables));
   await ensureTables(deps.ddb, deps.tables);
-  s = await startApiStack({}, tables);
+  // A campus clock other than the default's, so the cards' times show they follow CAMPUS_TZ.
+  s = await startApiStack({}, { ...tables, CAMPUS_TZ: 'UTC' });
 });
 afterAll(async () => {
   await s?.stop();
@@ -75,6 +76,8 @@ describe('a backlog in the triage queue', () => {
       const html = await res.text();
       expect(html).toContain('data-waiting="48"');
       expect(html).toContain('共 48 条待分派');
+      // The first report was received at 01:00 UTC: on this campus's clock, not Shanghai's 09:00.
+      if (pages === 0) expect(html).toContain('2026/11/2 01:00:00');
       const ids = idsOn(html);
       expect(ids.length).toBeLessThanOrEqual(TRIAGE_PAGE_SIZE);
       seen.push(...(ids as string[]));

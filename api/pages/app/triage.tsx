@@ -183,6 +183,8 @@ function ReportCard(props: {
   error?: Bilingual | undefined;
   /** The page the card is on, so a decision goes back to it. */
   after?: string | undefined;
+  /** The campus time zone (CAMPUS_TZ) the card's time is told in. */
+  tz: string;
 }) {
   const { lang, report, dir } = props;
   const place = placeByCode(dir, report.placeCode);
@@ -204,7 +206,7 @@ function ReportCard(props: {
       <p class="muted">
         {report.reportId} ·{' '}
         {new Date(report.receivedAt).toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', {
-          timeZone: 'Asia/Shanghai',
+          timeZone: props.tz,
         })}
         {report.evidence.length
           ? ` · ${t(lang, { zh: '照片', en: 'photos' })} ${report.evidence.length}`
@@ -349,6 +351,7 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
               duplicates={duplicates[i] ?? []}
               error={errorFor?.reportId === r.reportId ? errorFor.text : undefined}
               after={at.after}
+              tz={deps.env.CAMPUS_TZ}
             />
           ))
         )}
