@@ -496,6 +496,41 @@ describe('a triage decision that died after opening its case', () => {
   });
 });
 
+describe('a triage decision of one’s own that died after opening its case', () => {
+  it('is found when the same person decides again, even to reject: no orphan case', async () => {
+    const reportId = await reportIdOf(
+      tokenOf(await report(roomCode('A206', 'a-f2'), { kind: 'repair', description: '窗户关不上' }))!,
+    );
+    const received = (await getReport(s.deps.aws, reportId))!;
+    const wang = s.dir.people.find((p) => p.id === 'sup-wang')!;
+    expect(
+      await claimTriage(s.deps.aws, reportId, wang.id, Date.now() - TRIAGE_CLAIM_MS - 1_000),
+    ).not.toBeNull();
+    const first = await openNewCase(
+      s.deps,
+      { person: wang, actor: { id: wang.id, roles: wang.roles, via: 'api' } },
+      {
+        title: '报修：窗户关不上',
+        description: '窗户关不上',
+        source: 'repair',
+        severity: 'routine',
+        location: received.location,
+        assigneeId: 'staff-zhou',
+      },
+      triageKey(reportId),
+      'zh-CN',
+    );
+    // sup-wang comes back later and rejects it: the case his first decision opened stands.
+    const res = await triage('sup-wang', reportId, { action: 'reject', reason: '重复报告' });
+    expect(res.status).toBe(409);
+    expect(await getReport(s.deps.aws, reportId)).toMatchObject({
+      status: 'case',
+      caseId: first.view.caseId,
+      triagedBy: 'sup-wang',
+    });
+  });
+});
+
 describe('the photos of the report a case was opened from', () => {
   it('are cited in its steps (API and case page) and pass its audit; another report’s photo is still refused', async () => {
     const reported = async (roomId: string) => {

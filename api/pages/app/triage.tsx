@@ -27,7 +27,7 @@ import { caseOfKey, openNewCase } from '../../case-service.ts';
 import { directoryOrFail } from '../../reads.ts';
 import type { AppDeps } from '../../deps.ts';
 import { csrfProtect, requireViewer, sessionMiddleware, type WebEnv } from '../../middleware/session.ts';
-import { problemTypes, toProblem } from '../../middleware/problems.ts';
+import { ProblemError, problemTypes, toProblem } from '../../middleware/problems.ts';
 import { notifyReporter, stopTriageChase } from '../../report-notices.ts';
 import { formatTime, severityLabels } from '../ui.tsx';
 import { ErrorSummary, page, parseQuery, refusedPage, type WebContext } from './dashboard-common.tsx';
@@ -405,11 +405,21 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
     return c.redirect(await evidenceUrl(deps, wanted), 302);
   });
 
-  /** The case an earlier claimant's decision opened from the report, under their idempotency key. */
+  /**
+   * The case an earlier decision opened from the report, under its claimant's idempotency key:
+   * anyone's, this person's own included (their earlier 立案 died before it was recorded).
+   */
   const earlierCase = async (reportId: string, claimants: readonly string[]) => {
     for (const by of claimants) {
-      const opened = await caseOfKey(deps, by, triageKey(reportId));
-      if (opened) return { caseId: opened.view.caseId, by };
+      try {
+        const opened = await caseOfKey(deps, by, triageKey(reportId));
+        if (opened) return { caseId: opened.view.caseId, by };
+      } catch (err) {
+        // A case that can never start (refused for good) is no case: it must not block the
+        // report for everyone. Anything else (a service down) is the request's failure.
+        if (!(err instanceof ProblemError)) throw err;
+        console.warn(`[triage] ${reportId}: ${by}'s earlier case cannot be opened: ${err.message}`);
+      }
     }
     return null;
   };
@@ -461,7 +471,7 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
     try {
       // A case an earlier decision opened from this report and never recorded (its process died,
       // its claim ran out): that is the report's case, whatever this decision would have been.
-      const earlier = await earlierCase(report.reportId, claim.earlier);
+      const earlier = await earlierCase(report.reportId, [...claim.earlier, viewer.person.id]);
       if (earlier) {
         acted = true;
         const done = await recordTriage(deps.aws, report, {
