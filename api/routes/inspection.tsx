@@ -405,6 +405,7 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
         if (err.cause.type === InspectionRoundFailure.Closed) throw roundOver();
         if (err.cause.type === InspectionRoundFailure.Finishing)
           throw new ProblemError('conflict', roundFinishingText);
+        if (err.cause.type === InspectionRoundFailure.Busy) throw new ProblemError('conflict', roundBusyText);
         if (err.cause.type === InspectionRoundFailure.NotOnChecklist)
           throw new ProblemError('unprocessable', notOnChecklist(offChecklist(round, body.results)));
         if (err.cause.type === InspectionRoundFailure.Unanswered)
@@ -581,6 +582,11 @@ const roundOver = () => new ProblemError('conflict', roundOverText);
 const roundFinishingText: Bilingual = {
   zh: '本次检查已提交结束（或正在结束），结果不能再修改',
   en: 'this round has already been finished (or is being finished); its results can no longer be changed',
+};
+
+const roundBusyText: Bilingual = {
+  zh: '另一次提交正在保存（正在为不合格项立案），请稍候几秒再结束检查',
+  en: 'another post to this round is still being saved (opening cases for failed items); finish again in a few seconds',
 };
 
 const unansweredText = (left: readonly string[], total: number, save: Bilingual): Bilingual => ({

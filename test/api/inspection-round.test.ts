@@ -393,6 +393,48 @@ describe('inspection checklist: a round finishes once', () => {
     expect(Object.keys(ended.cases)).toEqual([failed]);
     expect(await roundNow(id)).toMatchObject({ status: 'completed', completedAt: won.completedAt });
   });
+
+  it('a finish waits for a save still opening its cases: nothing lands on the round after it completed', async () => {
+    const id = await openRound();
+    const [failed, ...rest] = daily;
+    // The save's failed item keeps it running (its case is opened) while the finish arrives.
+    const save = call(s.app, 'POST', `/api/inspections/${id}/results`, {
+      as: 'sup-wang',
+      body: { results: [{ itemId: failed, result: 'fail', note: '保存时的说明' }], finish: false },
+    });
+    await new Promise((r) => setTimeout(r, 30));
+    // The finisher saw it fixed: every item passes, so the finish itself opens no case and is quick.
+    const finishBody = () => ({
+      results: [failed, ...rest].map((itemId) => ({ itemId, result: 'pass' })),
+      finish: true,
+    });
+    const finish = call(s.app, 'POST', `/api/inspections/${id}/results`, {
+      as: 'sup-smith',
+      body: finishBody(),
+    });
+    const [saved, finished] = await Promise.all([save, finish]);
+    expect(saved.status).toBe(200);
+    let completed: InspectionRound;
+    if (finished.status === 409) {
+      expect(((await finished.json()) as { detail: string }).detail).toContain('另一次提交正在保存');
+      // Finished again once the save is done.
+      const again = await call(s.app, 'POST', `/api/inspections/${id}/results`, {
+        as: 'sup-smith',
+        body: finishBody(),
+      });
+      expect(again.status).toBe(200);
+      completed = (await again.json()) as InspectionRound;
+    } else {
+      expect(finished.status).toBe(200);
+      completed = (await finished.json()) as InspectionRound;
+    }
+    // The round as the finish completed it is the round for good: the save did not land after it
+    // (before, the save's failure replaced the finish's pass on the completed round).
+    const ended = (await s.deps.temporal.workflow.getHandle(id).result()) as InspectionRound;
+    expect(ended.status).toBe('completed');
+    expect(ended.results).toEqual(completed.results);
+    expect(ended.results.find((r) => r.itemId === failed)?.result).toBe('pass');
+  });
 });
 
 describe('inspection checklist: a post that fails part way keeps what it did', () => {

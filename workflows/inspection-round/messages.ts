@@ -13,6 +13,8 @@ export const InspectionRoundFailure = {
   Closed: 'InspectionRoundClosed',
   /** A post while another supervisor's finish is still being recorded. */
   Finishing: 'InspectionRoundFinishing',
+  /** A finish while another post is still being saved (opening its failed items' cases). */
+  Busy: 'InspectionRoundBusy',
   BadEntry: 'InspectionBadEntry',
   /** A finish while checklist items are unanswered; its details carry their ids. */
   Unanswered: 'InspectionUnanswered',

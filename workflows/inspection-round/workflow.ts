@@ -105,6 +105,9 @@ export async function inspectionRound(input: RoundInput): Promise<InspectionRoun
   // meanwhile, so a second finish cannot overwrite the first's completedAt, nor a save change a
   // round that is about to be completed.
   let finishing = false;
+  // Posts accepted and not yet done: a finish waits for them (its validator refuses meanwhile), so
+  // a save still opening its cases cannot land on the round after it is completed.
+  let inFlight = 0;
   const record = (entries: readonly CheckEntry[], by: string, at: string) => {
     const given = new Set(entries.map((r) => r.itemId));
     round.results = [
@@ -119,8 +122,9 @@ export async function inspectionRound(input: RoundInput): Promise<InspectionRoun
     recordChecksUpdate,
     async (u: RecordChecksInput): Promise<InspectionRound> => {
       const at = new Date().toISOString();
-      // Set before the first await, in the activation whose validator accepted this finish.
+      // Set before the first await, in the activation whose validator accepted this post.
       if (u.finish) finishing = true;
+      inFlight++;
       const withCase = patched(ITEM_RESULT_WITH_CASE_PATCH);
       let opened = 0;
       try {
@@ -160,11 +164,14 @@ export async function inspectionRound(input: RoundInput): Promise<InspectionRoun
           }
         }
       } catch (err) {
+        inFlight--;
         if (u.finish) finishing = false;
-        // The cases opened before the failure are on the round, in the store too; the post fails.
-        if (opened > 0) await acts.saveInspectionRound(round);
+        // The cases opened before the failure are on the round, in the store too; the post fails
+        // with its own reason (a save that fails as well is logged by the SDK, not answered).
+        if (opened > 0) await acts.saveInspectionRound(round).catch(() => undefined);
         throw err;
       }
+      inFlight--;
       // A second finish accepted (by an older run's validator) while the first was running lands
       // on a completed round: it is a no-op that keeps the first finish's results and time.
       if (u.finish && round.status === 'completed' && patched(FINISH_ONCE_PATCH)) return round;
@@ -187,6 +194,11 @@ export async function inspectionRound(input: RoundInput): Promise<InspectionRoun
           throw ApplicationFailure.create({
             message: `round ${round.roundId} is being finished`,
             type: InspectionRoundFailure.Finishing,
+          });
+        if (u.finish && inFlight > 0)
+          throw ApplicationFailure.create({
+            message: `another post to round ${round.roundId} is being saved`,
+            type: InspectionRoundFailure.Busy,
           });
         if (!round.assigneeIds.includes(u.by))
           throw ApplicationFailure.create({
