@@ -552,6 +552,15 @@ describe('the photos of the report a case was opened from', () => {
     expect((await s.deps.temporal.workflow.getHandle(caseId).query(caseViewQuery)).description).toContain(
       own.ref,
     );
+    // The case page shows it as the report's photo, a thumbnail, the reference out of the text.
+    const casePage = await (
+      await s.app.request(`/app/cases/${caseId}`, { headers: { cookie: (await session('sup-wang')).cookie } })
+    ).text();
+    const description = /<dt>描述<\/dt><dd>([\s\S]*?)<\/dd>/.exec(casePage)?.[1] ?? '';
+    const ownId = own.ref.slice('evidence:'.length, own.ref.indexOf('#'));
+    expect(description).toContain(`<img src="/api/evidence/${ownId}"`);
+    expect(description).toContain('alt="报告照片 1"');
+    expect(description).not.toContain('evidence:');
 
     const rootCause = (ref: string) =>
       call(s.app, 'POST', `/api/cases/${caseId}/root-cause?lang=en`, {

@@ -133,7 +133,7 @@ describe('replay of committed histories', () => {
     expect(cuts.length).toBeGreaterThan(newest.length * 5);
     expect(await replayAll(cuts)).toEqual({ failures: [], replayed: cuts.length });
     // Some 250 s alone on two cores with every label so far: room for a loaded machine.
-  }, 600_000);
+  }, 1_200_000); // Minutes on a quiet machine; more when the other stack files share its two cores.
 
   it('the old follow-up timeout history predates the patch and still replays; a new one takes the patched path', async () => {
     const files = await recorded();

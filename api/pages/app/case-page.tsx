@@ -159,13 +159,13 @@ const refsIn = (text: string) => [...text.matchAll(EVIDENCE_REF_PATTERN)].map((m
  * `照片 / Photos: evidence:…`): the text without the references, the line left holding only
  * that label dropped, every other word kept; the photos are shown as thumbnails.
  */
-function describedPhotos(text: string): { text: string; refs: string[] } {
-  const refs = refsIn(text);
+function describedPhotos(text: string, shown: ReadonlySet<string>): { text: string; refs: string[] } {
+  const refs = refsIn(text).filter((r) => shown.has(r));
   if (refs.length === 0) return { text, refs };
   const lines = text.split('\n').flatMap((line) => {
-    if (refsIn(line).length === 0) return [line];
+    if (!refsIn(line).some((r) => shown.has(r))) return [line];
     const rest = line
-      .replace(EVIDENCE_REF_PATTERN, '')
+      .replace(EVIDENCE_REF_PATTERN, (r) => (shown.has(r) ? '' : r))
       .replace(/\s{2,}/gu, ' ')
       .trim();
     return rest === '' || rest === '照片 / Photos:' ? [] : [rest];
@@ -173,8 +173,18 @@ function describedPhotos(text: string): { text: string; refs: string[] } {
   return { text: lines.join('\n'), refs };
 }
 
-function Description(props: { text: string; lang: Lang }) {
-  const { text, refs } = describedPhotos(props.text);
+/**
+ * The references of a description this case may show as its photos: its own files and its source
+ * report's, as a step may cite them. Another case's file named in the text stays text.
+ */
+async function photosOfDescription(deps: AppDeps, caseId: string, text: string): Promise<Set<string>> {
+  const refs = refsIn(text);
+  const ok = await Promise.all(refs.map(async (r) => !(await citedEvidenceProblem(deps, caseId, r))));
+  return new Set(refs.filter((_, i) => ok[i]));
+}
+
+function Description(props: { text: string; lang: Lang; shown: ReadonlySet<string> }) {
+  const { text, refs } = describedPhotos(props.text, props.shown);
   return (
     <>
       {text}
@@ -599,6 +609,7 @@ async function renderCase(
   const { view, dir } = await readCaseFor(deps, viewer, caseId);
   // The scanned-code reports this case answers, with when each was reported (its clocks may start there).
   const reports = await reportsOfCase(deps.aws, caseId);
+  const descriptionPhotos = await photosOfDescription(deps, caseId, view.description);
   const steps = allowedSteps(deps, dir, viewer, view);
   const handling = allowedHandling(deps, dir, viewer, view);
   const { rows, history } = await timelineOf(deps, dir, caseId, lang);
@@ -659,7 +670,10 @@ async function renderCase(
                 </div>
               )),
             )}
-          {dl({ zh: '描述', en: 'Description' }, <Description text={view.description} lang={lang} />)}
+          {dl(
+            { zh: '描述', en: 'Description' },
+            <Description text={view.description} lang={lang} shown={descriptionPhotos} />,
+          )}
         </dl>
       </section>
 
