@@ -11,7 +11,6 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { splitBilingual, type Bilingual, type Lang } from '../../domain/text.ts';
 import { CaseFailure } from '../../workflows/rectification-case/messages.ts';
 import { handlerRefusalText } from '../../domain/case-handling.ts';
-import { DirectoryChangedMeanwhile } from '../../store/directory.ts';
 
 /**
  * Every error the API returns is application/problem+json: a stable `type`,
@@ -117,12 +116,6 @@ const refusalTypes: Record<string, ProblemType> = {
  */
 export function toProblem(err: unknown): ProblemError | null {
   if (err instanceof ProblemError) return err;
-  if (err instanceof DirectoryChangedMeanwhile) {
-    return new ProblemError('conflict', {
-      zh: '名录正被他人同时更新，本次没有写入任何内容；请稍后重试',
-      en: 'the directory was being changed by someone else at the same time; nothing was written, try again',
-    });
-  }
   if (err instanceof WorkflowExecutionAlreadyStartedError) {
     return new ProblemError('conflict', {
       zh: `案件 ${err.workflowId} 已存在`,
@@ -152,7 +145,8 @@ export function toProblem(err: unknown): ProblemError | null {
           limit: named.limit,
         });
       // A refusal is written "English / 中文" (domain/case-model.ts): the caller reads their half.
-      const message = handlerRefusalText[err.cause.message] ?? err.cause.message;
+      const m = err.cause.message;
+      const message = Object.hasOwn(handlerRefusalText, m) ? (handlerRefusalText[m] ?? m) : m;
       return new ProblemError(type, splitBilingual(message));
     }
   }
