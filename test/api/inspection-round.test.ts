@@ -728,7 +728,8 @@ describe('inspection checklist: a failed item’s room brings its floor onto the
   /** The case numbers on the first page of /app/cases with this query. */
   const listed = async (cookie: string, query: string): Promise<string[]> => {
     const html = await (await s.app.request(`/app/cases?${query}`, { headers: { cookie } })).text();
-    return html.match(/ZG-\d{4}-\d{6}/g) ?? [];
+    // Not the search box's own value (the number searched for) nor links keeping the query.
+    return html.replace(/(?:value|href)="[^"]*"/g, '').match(/ZG-\d{4}-\d{6}/g) ?? [];
   };
 
   it('a room typed on the page opens a case on the room’s floor, found by floor and by room', async () => {
@@ -757,10 +758,12 @@ describe('inspection checklist: a failed item’s room brings its floor onto the
     for (let i = 0; i < 100 && !(await listed(cookie, `q=${caseId}`)).includes(caseId!); i++)
       await new Promise((r) => setTimeout(r, 100));
     expect(await listed(cookie, `q=${caseId}`)).toContain(caseId);
-    expect(await listed(cookie, 'buildingId=bldg-a&floorId=a-f2')).toContain(caseId);
-    expect(await listed(cookie, 'buildingId=bldg-a&floorId=a-f2&roomId=A203')).toContain(caseId);
-    expect(await listed(cookie, 'buildingId=bldg-a&roomId=A203')).toContain(caseId);
-    expect(await listed(cookie, 'buildingId=bldg-a&floorId=a-f1')).not.toContain(caseId);
+    // Narrowed by its number too: other files' cases on these shared tables fill the first pages.
+    const only = `q=${caseId}&buildingId=bldg-a`;
+    expect(await listed(cookie, `${only}&floorId=a-f2`)).toContain(caseId);
+    expect(await listed(cookie, `${only}&floorId=a-f2&roomId=A203`)).toContain(caseId);
+    expect(await listed(cookie, `${only}&roomId=A203`)).toContain(caseId);
+    expect(await listed(cookie, `${only}&floorId=a-f1`)).not.toContain(caseId);
   });
 
   it('a room sent to the API without its floor opens the case on the room’s floor', async () => {
