@@ -1,4 +1,7 @@
+import { ConditionalCheckFailedException, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { Client, Connection, type WorkflowClient } from '@temporalio/client';
+import { opsKey } from '../../store/keys.ts';
 import { NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import type { Hono } from 'hono';
 import { inject } from 'vitest';
@@ -34,12 +37,34 @@ export interface ApiStack {
 
 let sharedBundle: Promise<WorkflowBundle> | undefined;
 
+/** Sets this year's and next year's case-number counters of the tables to a random high start. */
+async function spreadCaseNumbers(deps: ActivityDeps): Promise<void> {
+  const year = new Date().getUTCFullYear();
+  const start = 100_000 + Math.floor(Math.random() * 800_000);
+  for (const y of [year, year + 1])
+    await deps.ddb
+      .send(
+        new PutItemCommand({
+          TableName: deps.tables.ops,
+          Item: marshall({ ...opsKey.caseNumberCounter(y), n: start }),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      )
+      .catch((err: unknown) => {
+        // Already counting (the file's second stack on the same tables): keep its numbers.
+        if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      });
+}
+
 export async function startApiStack(
   extra: Partial<AppDeps> = {},
   envExtra: Record<string, string> = {},
 ): Promise<ApiStack> {
   const env = testEnv({ TEMPORAL_TASK_QUEUE: uniqueId('api-tq'), ...envExtra });
   const activityDeps = testDeps(env);
+  // Tables of its own count case numbers from 1 again, yet every file shares one Temporal
+  // namespace: start them far from the shared tables' numbers, so no two files' cases share an id.
+  if (envExtra.TABLE_OPS) await spreadCaseNumbers(activityDeps);
   const [dir, bundle, nativeConnection, connection] = await Promise.all([
     seedDemo(activityDeps),
     (sharedBundle ??= bundleWorkflows()),
