@@ -23,8 +23,11 @@ export const DIRECTORY_ENTRY_MAX_BYTES = 350 * 1024;
 const utf8 = new TextEncoder();
 
 /**
- * An entry's size as DynamoDB counts it once saveDirectory has stored it as the item
+ * An entry's size as DynamoDB would count it stored alone as the item
  * `{ kind, id, data: JSON.stringify(entry) }`: each attribute's name plus its string value, in UTF-8.
+ * Directories are stored whole now (split over as many rows as they need), but one entry stays
+ * within an item's size: that is how earlier releases stored it, and a bound on what one building
+ * may hold.
  */
 export function storedEntryBytes(kind: string, id: string, data: unknown): number {
   const attrs: [string, string][] = [

@@ -1,5 +1,11 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  PutItemCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { validateDirectory, type DirectoryProblem } from '../domain/directory-schema.ts';
 import type { Building, Campus, Department, Directory, Person } from '../domain/directory.ts';
@@ -42,7 +48,7 @@ export async function readDirectoryFile(file: string): Promise<Directory> {
 }
 
 type Kind = 'person' | 'building' | 'department' | 'campus';
-const LISTED: Kind[] = ['person', 'building', 'department'];
+const LEGACY_KINDS: Kind[] = ['campus', 'person', 'building', 'department'];
 
 /** What one load of the directory was: its version, when, and whom it removed. */
 export interface DirectorySnapshot {
@@ -51,65 +57,172 @@ export interface DirectorySnapshot {
   people: number;
   /** Ids of people the previous snapshot had and this one has not: their access ends with it. */
   removedPeople: string[];
+  /**
+   * How many `data` rows hold this version's directory. Absent on snapshots written before
+   * directories were stored whole: those read the directory from its per-entry rows.
+   */
+  chunks?: number;
+  /** The id prefix of those rows: the version and a nonce of this save, apart from a rival save's. */
+  rows?: string;
 }
 
+/** A directory load that lost to another one saved meanwhile: nothing of it is in force. */
+export class DirectoryChangedMeanwhile extends Error {
+  override name = 'DirectoryChangedMeanwhile';
+  constructor(readonly expected: number | null) {
+    super(`the directory changed after version ${expected ?? 'none'} was read; nothing was saved`);
+  }
+}
+
+// Characters per data row: at most three UTF-8 bytes each, well under DynamoDB's 400 KB item.
+const CHUNK_CHARS = 100_000;
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
 /**
- * Writes a validated directory as the new snapshot: every row of it, then the removal of every
- * person, building and department the previous snapshot had and this one has not. Someone left
- * out of the file therefore stops existing for the API (bearer tokens, web sessions and email
- * links all look the person up), instead of keeping their roles forever.
+ * Saves a validated directory as the new snapshot, all or nothing: the whole directory is written
+ * under the new version first, and only the switch of the `current` snapshot row puts it in force,
+ * conditional on the version it replaces. A failure part way leaves the previous directory in
+ * force (the new version's rows are unreachable), and of two loads at once the later switch fails
+ * with DirectoryChangedMeanwhile instead of mixing the two. Someone left out of the new directory
+ * stops existing for the API (bearer tokens, web sessions and email links all look the person up).
+ * `basedOn`: the version the caller built this directory from (a merge), checked the same way.
  */
 export async function saveDirectory(
   ddb: DynamoDBClient,
   tables: TableNames,
   dir: Directory,
   at = new Date().toISOString(),
+  basedOn?: { version: number | null },
 ): Promise<DirectorySnapshot> {
-  const rows: { kind: Kind; id: string; data: unknown }[] = [
-    { kind: 'campus', id: 'campus', data: dir.campus },
-    ...dir.people.map((p) => ({ kind: 'person' as const, id: p.id, data: p })),
-    ...dir.buildings.map((b) => ({ kind: 'building' as const, id: b.id, data: b })),
-    ...dir.departments.map((d) => ({ kind: 'department' as const, id: d.id, data: d })),
-  ];
-  const keep = new Set(rows.map((r) => `${r.kind}\u0000${r.id}`));
-  const before = await Promise.all(
-    LISTED.map(async (kind) => ({ kind, ids: await idsOf(ddb, tables, kind) })),
-  );
-  const stale = before.flatMap(({ kind, ids }) =>
-    ids.filter((id) => !keep.has(`${kind}\u0000${id}`)).map((id) => ({ kind, id })),
-  );
-  const previous = await currentSnapshot(ddb, tables);
+  const previous = await readCurrent(ddb, tables);
+  const previousVersion = previous?.snapshot?.version ?? null;
+  if (basedOn && basedOn.version !== previousVersion) throw new DirectoryChangedMeanwhile(basedOn.version);
+  const keep = new Set(dir.people.map((p) => p.id));
+  // In id order, as DynamoDB returned the per-entry rows before: lists and refusals keep their order.
+  const text = JSON.stringify(inIdOrder(dir));
+  const chunks: string[] = [];
+  for (let i = 0; i < text.length; i += CHUNK_CHARS) chunks.push(text.slice(i, i + CHUNK_CHARS));
   const snapshot: DirectorySnapshot = {
-    version: (previous?.version ?? 0) + 1,
+    version: (previousVersion ?? 0) + 1,
     at,
     people: dir.people.length,
-    removedPeople: stale
-      .filter((r) => r.kind === 'person')
-      .map((r) => r.id)
+    removedPeople: (previous?.directory?.people ?? [])
+      .map((p) => p.id)
+      .filter((id) => !keep.has(id))
       .sort(),
+    chunks: chunks.length,
+    rows: `v${pad((previousVersion ?? 0) + 1, 8)}#${randomUUID().slice(0, 8)}#`,
   };
-  await batchWrite(ddb, tables.directory, [
-    ...rows.map((r) => ({
-      PutRequest: { Item: marshall({ kind: r.kind, id: r.id, data: JSON.stringify(r.data) }) },
-    })),
-    ...stale.map((r) => ({ DeleteRequest: { Key: marshall({ kind: r.kind, id: r.id }) } })),
-    // The current snapshot, and one row per version as its record.
-    { PutRequest: { Item: marshall({ kind: 'snapshot', id: 'current', data: JSON.stringify(snapshot) }) } },
-    {
+  const rows = snapshot.rows ?? '';
+  await batchWrite(
+    ddb,
+    tables.directory,
+    chunks.map((data, i) => ({
       PutRequest: {
+        Item: marshall({ kind: 'data', id: `${rows}${pad(i, 4)}`, data }),
+      },
+    })),
+  );
+  try {
+    await ddb.send(
+      new PutItemCommand({
+        TableName: tables.directory,
         Item: marshall({
           kind: 'snapshot',
-          id: `v${String(snapshot.version).padStart(8, '0')}`,
+          id: 'current',
+          version: snapshot.version,
           data: JSON.stringify(snapshot),
         }),
-      },
-    },
-  ]);
+        // Older snapshot rows carry their version only inside `data`: they count as the one read.
+        ConditionExpression:
+          previousVersion === null
+            ? 'attribute_not_exists(id)'
+            : 'attribute_not_exists(version) OR version = :previous',
+        ...(previousVersion === null
+          ? {}
+          : { ExpressionAttributeValues: marshall({ ':previous': previousVersion }) }),
+      }),
+    );
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) {
+      await deleteRows(ddb, tables, await dataIds(ddb, tables, rows)).catch(() => {});
+      throw new DirectoryChangedMeanwhile(previousVersion);
+    }
+    throw err;
+  }
   cache.delete(tables.directory);
+  // The version's record, and what no reader needs any more: rows of versions before the one just
+  // replaced (a reader may still hold that one) and, once a whole-stored version has been in force
+  // before this one, the per-entry rows of the layout before (a process of the previous release,
+  // still running in a rolling deploy, reads those until it is replaced).
+  await ddb.send(
+    new PutItemCommand({
+      TableName: tables.directory,
+      Item: marshall({
+        kind: 'snapshot',
+        id: `v${pad(snapshot.version, 8)}`,
+        data: JSON.stringify(snapshot),
+      }),
+    }),
+  );
+  await tidy(ddb, tables, previousVersion ?? 0, previous?.snapshot?.chunks !== undefined).catch(
+    (err: unknown) => {
+      console.warn(`[directory] left old rows in ${tables.directory}: ${String(err)}`);
+    },
+  );
   return snapshot;
 }
 
-async function idsOf(ddb: DynamoDBClient, tables: TableNames, kind: Kind): Promise<string[]> {
+const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** The directory with its people, buildings and departments sorted by id (ids are ASCII). */
+export function inIdOrder(dir: Directory): Directory {
+  return {
+    ...dir,
+    people: [...dir.people].sort(byId),
+    buildings: [...dir.buildings].sort(byId),
+    departments: [...dir.departments].sort(byId),
+  };
+}
+
+async function tidy(
+  ddb: DynamoDBClient,
+  tables: TableNames,
+  keepFrom: number,
+  withLegacy: boolean,
+): Promise<void> {
+  const legacy = withLegacy
+    ? (
+        await Promise.all(
+          LEGACY_KINDS.map(async (kind) => (await idsOf(ddb, tables, kind)).map((id) => ({ kind, id }))),
+        )
+      ).flat()
+    : [];
+  const old = (await idsOf(ddb, tables, 'data'))
+    .filter((id) => Number(id.slice(1, 9)) < keepFrom)
+    .map((id) => ({ kind: 'data', id }));
+  await deleteRows(ddb, tables, [...legacy, ...old]);
+}
+
+async function deleteRows(
+  ddb: DynamoDBClient,
+  tables: TableNames,
+  rows: { kind: string; id: string }[],
+): Promise<void> {
+  await batchWrite(
+    ddb,
+    tables.directory,
+    rows.map((r) => ({ DeleteRequest: { Key: marshall({ kind: r.kind, id: r.id }) } })),
+  );
+}
+
+async function dataIds(ddb: DynamoDBClient, tables: TableNames, prefix: string) {
+  return (await idsOf(ddb, tables, 'data'))
+    .filter((id) => id.startsWith(prefix))
+    .map((id) => ({ kind: 'data', id }));
+}
+
+async function idsOf(ddb: DynamoDBClient, tables: TableNames, kind: string): Promise<string[]> {
   const out: string[] = [];
   for await (const item of queryItems(ddb, {
     TableName: tables.directory,
@@ -127,14 +240,39 @@ export async function currentSnapshot(
   ddb: DynamoDBClient,
   tables: TableNames,
 ): Promise<DirectorySnapshot | null> {
+  const out = await ddb.send(
+    new GetItemCommand({
+      TableName: tables.directory,
+      Key: marshall({ kind: 'snapshot', id: 'current' }),
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item ? (JSON.parse((unmarshall(out.Item) as { data: string }).data) as DirectorySnapshot) : null;
+}
+
+/** The directory in force and the snapshot that put it there (null snapshot: rows loaded before versions). */
+async function readCurrent(
+  ddb: DynamoDBClient,
+  tables: TableNames,
+): Promise<{ snapshot: DirectorySnapshot | null; directory: Directory | null } | null> {
+  const snapshot = await currentSnapshot(ddb, tables);
+  if (snapshot?.chunks === undefined || snapshot.rows === undefined) {
+    const directory = await readLegacy(ddb, tables);
+    return directory || snapshot ? { snapshot, directory } : null;
+  }
+  const parts: string[] = [];
   for await (const item of queryItems(ddb, {
     TableName: tables.directory,
-    KeyConditionExpression: 'kind = :k AND id = :i',
-    ExpressionAttributeValues: marshall({ ':k': 'snapshot', ':i': 'current' }),
+    KeyConditionExpression: 'kind = :k AND begins_with(id, :v)',
+    ExpressionAttributeValues: marshall({ ':k': 'data', ':v': snapshot.rows }),
     ConsistentRead: true,
   }))
-    return JSON.parse((unmarshall(item) as { data: string }).data) as DirectorySnapshot;
-  return null;
+    parts.push((unmarshall(item) as { data: string }).data);
+  if (parts.length !== snapshot.chunks)
+    throw new Error(
+      `directory version ${snapshot.version} has ${parts.length} of its ${snapshot.chunks} rows in ${tables.directory}`,
+    );
+  return { snapshot, directory: JSON.parse(parts.join('')) as Directory };
 }
 
 async function rowsOf<T>(ddb: DynamoDBClient, tables: TableNames, kind: Kind): Promise<T[]> {
@@ -143,9 +281,21 @@ async function rowsOf<T>(ddb: DynamoDBClient, tables: TableNames, kind: Kind): P
     TableName: tables.directory,
     KeyConditionExpression: 'kind = :k',
     ExpressionAttributeValues: marshall({ ':k': kind }),
+    ConsistentRead: true,
   }))
     out.push(JSON.parse((unmarshall(item) as { data: string }).data) as T);
   return out;
+}
+
+/** A directory stored one row per entry, as loads did before snapshots were stored whole. */
+async function readLegacy(ddb: DynamoDBClient, tables: TableNames): Promise<Directory | null> {
+  const [campus, people, buildings, departments] = await Promise.all([
+    rowsOf<Campus>(ddb, tables, 'campus'),
+    rowsOf<Person>(ddb, tables, 'person'),
+    rowsOf<Building>(ddb, tables, 'building'),
+    rowsOf<Department>(ddb, tables, 'department'),
+  ]);
+  return campus[0] ? { campus: campus[0], people, buildings, departments } : null;
 }
 
 // Per directory table (a process may serve more than one, as the tests do), the read in flight
@@ -172,11 +322,14 @@ export async function loadDirectory(
 }
 
 async function readDirectory(ddb: DynamoDBClient, tables: TableNames): Promise<Directory | null> {
-  const [campus, people, buildings, departments] = await Promise.all([
-    rowsOf<Campus>(ddb, tables, 'campus'),
-    rowsOf<Person>(ddb, tables, 'person'),
-    rowsOf<Building>(ddb, tables, 'building'),
-    rowsOf<Department>(ddb, tables, 'department'),
-  ]);
-  return campus[0] ? { campus: campus[0], people, buildings, departments } : null;
+  return (await readCurrent(ddb, tables))?.directory ?? null;
+}
+
+/** The directory in force with its version (null: loaded before versions), read past the cache. */
+export async function loadDirectoryVersion(
+  ddb: DynamoDBClient,
+  tables: TableNames,
+): Promise<{ directory: Directory | null; version: number | null }> {
+  const current = await readCurrent(ddb, tables);
+  return { directory: current?.directory ?? null, version: current?.snapshot?.version ?? null };
 }

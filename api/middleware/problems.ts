@@ -11,6 +11,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { splitBilingual, type Bilingual, type Lang } from '../../domain/text.ts';
 import { CaseFailure } from '../../workflows/rectification-case/messages.ts';
 import { handlerRefusalText } from '../../domain/case-handling.ts';
+import { DirectoryChangedMeanwhile } from '../../store/directory.ts';
 
 /**
  * Every error the API returns is application/problem+json: a stable `type`,
@@ -116,6 +117,12 @@ const refusalTypes: Record<string, ProblemType> = {
  */
 export function toProblem(err: unknown): ProblemError | null {
   if (err instanceof ProblemError) return err;
+  if (err instanceof DirectoryChangedMeanwhile) {
+    return new ProblemError('conflict', {
+      zh: '名录正被他人同时更新，本次没有写入任何内容；请稍后重试',
+      en: 'the directory was being changed by someone else at the same time; nothing was written, try again',
+    });
+  }
   if (err instanceof WorkflowExecutionAlreadyStartedError) {
     return new ProblemError('conflict', {
       zh: `案件 ${err.workflowId} 已存在`,

@@ -213,4 +213,32 @@ describe('the directory import refuses what its apply cannot store', () => {
     const after = await (await app.request(done.location, { headers: headers() })).text();
     expect(after).toContain(`已导入名录：新增 1 条，修改 0 条，${entries} 条不变。`);
   });
+
+  it('two admins applying at once: both imports land, neither undoes the other', async () => {
+    const area = (id: string): Directory => ({
+      ...demo,
+      buildings: [
+        ...demo.buildings,
+        {
+          id,
+          name: { zh: `区域 ${id}`, en: `Area ${id}` },
+          kind: 'public_area' as const,
+          supervisorIds: [],
+          gridMemberIds: [],
+          floors: [],
+        },
+      ],
+    });
+    const before = (await currentSnapshot(deps.ddb, deps.tables))?.version ?? 0;
+    const ids = ['area-north', 'area-south', 'area-west'];
+    const statuses = await Promise.all(ids.map((id) => apply(area(id))));
+    expect(statuses).toEqual([303, 303, 303]);
+    const now = await stored();
+    for (const id of ids)
+      expect(
+        now.buildings.some((b) => b.id === id),
+        id,
+      ).toBe(true);
+    expect((await currentSnapshot(deps.ddb, deps.tables))?.version).toBe(before + 3);
+  });
 });

@@ -3,7 +3,12 @@ import { Hono } from 'hono';
 import { formOr400 } from '../../form-body.ts';
 import { validateDirectory, type DirectoryProblem } from '../../../domain/directory-schema.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
-import { loadDirectory, saveDirectory } from '../../../store/directory.ts';
+import {
+  DirectoryChangedMeanwhile,
+  loadDirectory,
+  loadDirectoryVersion,
+  saveDirectory,
+} from '../../../store/directory.ts';
 import type { AppDeps } from '../../deps.ts';
 import { removedWithOpenCases } from '../../removed-people.ts';
 import type { WebEnv } from '../../middleware/session.ts';
@@ -426,39 +431,49 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
     }
     // The previewed directory comes back through the form: checked again, as anything posted is.
     const checked = raw === null ? null : validateDirectory(raw);
-    const current = await loadDirectory(ddb, tables, true);
-    const merged = checked?.ok ? validateDirectory(mergedDirectory(current, checked.directory)) : null;
-    if (!checked?.ok || !merged?.ok) {
-      // What was wrong, when there is something to say: a directory changed since the preview (or
-      // posted by hand) may clash with the current one, and the page names how.
-      const problems: ImportProblem[] =
-        checked?.ok === false
-          ? asRowless(checked.problems)
-          : merged?.ok === false
-            ? afterMerge(merged.problems)
-            : [];
-      return page(
-        c,
-        TITLE,
-        <>
-          <div class="flash error" role="alert" data-import="invalid">
-            {inLang(
-              {
-                zh: '导入内容无效或已过期，没有写入任何内容。请重新上传文件。',
-                en: 'The import is not valid or has expired; nothing was written. Upload the file again.',
-              },
-              lang,
-            )}
-          </div>
-          {problems.length > 0 && <ProblemTable problems={problems} lang={lang} />}
-          <UploadForm lang={lang} csrf={c.get('csrfToken')} />
-        </>,
-        400,
-      );
+    // The import is merged into the directory in force and saved only if that is still the one in
+    // force: another admin's load landing in between is merged with, never undone (a few tries).
+    let counts: string;
+    for (let attempt = 1; ; attempt++) {
+      const { directory: current, version } = await loadDirectoryVersion(ddb, tables);
+      const merged = checked?.ok ? validateDirectory(mergedDirectory(current, checked.directory)) : null;
+      if (!checked?.ok || !merged?.ok) {
+        // What was wrong, when there is something to say: a directory changed since the preview (or
+        // posted by hand) may clash with the current one, and the page names how.
+        const problems: ImportProblem[] =
+          checked?.ok === false
+            ? asRowless(checked.problems)
+            : merged?.ok === false
+              ? afterMerge(merged.problems)
+              : [];
+        return page(
+          c,
+          TITLE,
+          <>
+            <div class="flash error" role="alert" data-import="invalid">
+              {inLang(
+                {
+                  zh: '导入内容无效或已过期，没有写入任何内容。请重新上传文件。',
+                  en: 'The import is not valid or has expired; nothing was written. Upload the file again.',
+                },
+                lang,
+              )}
+            </div>
+            {problems.length > 0 && <ProblemTable problems={problems} lang={lang} />}
+            <UploadForm lang={lang} csrf={c.get('csrfToken')} />
+          </>,
+          400,
+        );
+      }
+      // The whole directory as it now stands is the new snapshot: the import adds and replaces, never removes.
+      try {
+        await saveDirectory(ddb, tables, merged.directory, undefined, { version });
+        counts = appliedCounts(diffDirectory(current, checked.directory));
+        break;
+      } catch (err) {
+        if (!(err instanceof DirectoryChangedMeanwhile) || attempt >= 3) throw err;
+      }
     }
-    // The whole directory as it now stands is the new snapshot: the import adds and replaces, never removes.
-    await saveDirectory(ddb, tables, merged.directory);
-    const counts = appliedCounts(diffDirectory(current, checked.directory));
     return c.redirect(`/app/admin/directory?applied=${counts}`, 303);
   });
 
