@@ -74,8 +74,24 @@ export class DirectoryChangedMeanwhile extends Error {
   }
 }
 
-// Characters per data row: at most three UTF-8 bytes each, well under DynamoDB's 400 KB item.
+// UTF-16 units per data row: at most three UTF-8 bytes each, well under DynamoDB's 400 KB item.
 const CHUNK_CHARS = 100_000;
+// How long the per-entry rows of the layout before outlive the first whole-stored version: longer
+// than a rolling deploy, during which a process of the previous release still reads them.
+const LEGACY_GRACE_MS = 60 * 60 * 1000;
+
+/** `text` in pieces of at most `size` UTF-16 units, never cutting a surrogate pair in two. */
+export function chunksOf(text: string, size: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < text.length;) {
+    let end = Math.min(i + size, text.length);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
+    out.push(text.slice(i, end));
+    i = end;
+  }
+  return out;
+}
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
 /**
@@ -94,14 +110,18 @@ export async function saveDirectory(
   at = new Date().toISOString(),
   basedOn?: { version: number | null },
 ): Promise<DirectorySnapshot> {
-  const previous = await readCurrent(ddb, tables);
+  const previous = await readCurrent(ddb, tables).catch(async (err: unknown) => {
+    // A directory in force that cannot be read (a row lost) must not block the load that repairs
+    // it: the load goes ahead against its snapshot, without the list of people it removes.
+    console.warn(`[directory] the directory in force is unreadable, loading over it: ${String(err)}`);
+    return { snapshot: await currentSnapshot(ddb, tables), directory: null };
+  });
   const previousVersion = previous?.snapshot?.version ?? null;
   if (basedOn && basedOn.version !== previousVersion) throw new DirectoryChangedMeanwhile(basedOn.version);
   const keep = new Set(dir.people.map((p) => p.id));
   // In id order, as DynamoDB returned the per-entry rows before: lists and refusals keep their order.
   const text = JSON.stringify(inIdOrder(dir));
-  const chunks: string[] = [];
-  for (let i = 0; i < text.length; i += CHUNK_CHARS) chunks.push(text.slice(i, i + CHUNK_CHARS));
+  const chunks = chunksOf(text, CHUNK_CHARS);
   const snapshot: DirectorySnapshot = {
     version: (previousVersion ?? 0) + 1,
     at,
@@ -153,8 +173,8 @@ export async function saveDirectory(
   cache.delete(tables.directory);
   // The version's record, and what no reader needs any more: rows of versions before the one just
   // replaced (a reader may still hold that one) and, once a whole-stored version has been in force
-  // before this one, the per-entry rows of the layout before (a process of the previous release,
-  // still running in a rolling deploy, reads those until it is replaced).
+  // for LEGACY_GRACE_MS, the per-entry rows of the layout before (a process of the previous
+  // release, still running in a rolling deploy, reads those until it is replaced).
   await ddb.send(
     new PutItemCommand({
       TableName: tables.directory,
@@ -165,7 +185,8 @@ export async function saveDirectory(
       }),
     }),
   );
-  await tidy(ddb, tables, previousVersion ?? 0, previous?.snapshot?.chunks !== undefined).catch(
+  const previousAt = previous?.snapshot?.chunks !== undefined ? Date.parse(previous.snapshot.at) : NaN;
+  await tidy(ddb, tables, previousVersion ?? 0, Date.parse(at) - previousAt > LEGACY_GRACE_MS).catch(
     (err: unknown) => {
       console.warn(`[directory] left old rows in ${tables.directory}: ${String(err)}`);
     },
@@ -255,24 +276,28 @@ async function readCurrent(
   ddb: DynamoDBClient,
   tables: TableNames,
 ): Promise<{ snapshot: DirectorySnapshot | null; directory: Directory | null } | null> {
-  const snapshot = await currentSnapshot(ddb, tables);
-  if (snapshot?.chunks === undefined || snapshot.rows === undefined) {
-    const directory = await readLegacy(ddb, tables);
-    return directory || snapshot ? { snapshot, directory } : null;
+  // Twice at most: a version read just as a newer one was put in force and the older rows tidied.
+  for (let attempt = 1; ; attempt++) {
+    const snapshot = await currentSnapshot(ddb, tables);
+    if (snapshot?.chunks === undefined || snapshot.rows === undefined) {
+      const directory = await readLegacy(ddb, tables);
+      return directory || snapshot ? { snapshot, directory } : null;
+    }
+    const parts: string[] = [];
+    for await (const item of queryItems(ddb, {
+      TableName: tables.directory,
+      KeyConditionExpression: 'kind = :k AND begins_with(id, :v)',
+      ExpressionAttributeValues: marshall({ ':k': 'data', ':v': snapshot.rows }),
+      ConsistentRead: true,
+    }))
+      parts.push((unmarshall(item) as { data: string }).data);
+    if (parts.length === snapshot.chunks)
+      return { snapshot, directory: JSON.parse(parts.join('')) as Directory };
+    if (attempt >= 2)
+      throw new Error(
+        `directory version ${snapshot.version} has ${parts.length} of its ${snapshot.chunks} rows in ${tables.directory}`,
+      );
   }
-  const parts: string[] = [];
-  for await (const item of queryItems(ddb, {
-    TableName: tables.directory,
-    KeyConditionExpression: 'kind = :k AND begins_with(id, :v)',
-    ExpressionAttributeValues: marshall({ ':k': 'data', ':v': snapshot.rows }),
-    ConsistentRead: true,
-  }))
-    parts.push((unmarshall(item) as { data: string }).data);
-  if (parts.length !== snapshot.chunks)
-    throw new Error(
-      `directory version ${snapshot.version} has ${parts.length} of its ${snapshot.chunks} rows in ${tables.directory}`,
-    );
-  return { snapshot, directory: JSON.parse(parts.join('')) as Directory };
 }
 
 async function rowsOf<T>(ddb: DynamoDBClient, tables: TableNames, kind: Kind): Promise<T[]> {

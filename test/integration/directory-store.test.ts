@@ -1,4 +1,4 @@
-import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Directory } from '../../domain/directory.ts';
@@ -84,7 +84,8 @@ describe('saving the directory', () => {
 
   it('spreads a directory larger than one DynamoDB item over several rows', async () => {
     const s = await ownStore('dirstore-big');
-    const long = 'x'.repeat(400);
+    // Characters outside the basic plane (two UTF-16 units each) fall on the rows' boundaries.
+    const long = '𠮷😀'.repeat(200);
     const big: Directory = {
       ...demo,
       people: Array.from({ length: 1500 }, (_, i) => ({
@@ -111,6 +112,21 @@ describe('saving the directory', () => {
     const next = renamed(demo, '（再）');
     await saveDirectory(s.ddb, s.tables, next);
     expect(await loadDirectory(s.ddb, s.tables, true)).toEqual(inIdOrder(next));
+  });
+
+  it('a directory in force that lost a row does not block the load that repairs it', async () => {
+    const s = await ownStore('dirstore-lost');
+    const first = await saveDirectory(s.ddb, s.tables, demo);
+    await s.ddb.send(
+      new DeleteItemCommand({
+        TableName: s.tables.directory,
+        Key: marshall({ kind: 'data', id: `${first.rows}0000` }),
+      }),
+    );
+    await expect(loadDirectory(s.ddb, s.tables, true)).rejects.toThrow(/has 0 of its 1 rows/);
+    const repaired = await saveDirectory(s.ddb, s.tables, demo);
+    expect(repaired).toMatchObject({ version: 2, removedPeople: [] });
+    expect(await loadDirectory(s.ddb, s.tables, true)).toEqual(inIdOrder(demo));
   });
 
   it('of two saves at once, one is in force whole and the other is refused, never a mix', async () => {
@@ -189,7 +205,10 @@ describe('saving the directory', () => {
     // The per-entry rows stay for one load (a process of the earlier release may still read
     // them during a rolling deploy) and are gone after the next.
     expect((await rowKinds(s.ddb, s.tables)).person).toBe(demo.people.length);
+    // ...for the time a rolling deploy takes, however many loads come meanwhile.
     await saveDirectory(s.ddb, s.tables, fewer);
+    expect((await rowKinds(s.ddb, s.tables)).person).toBe(demo.people.length);
+    await saveDirectory(s.ddb, s.tables, fewer, new Date(Date.now() + 2 * 3600_000).toISOString());
     const after = await rowKinds(s.ddb, s.tables);
     expect(after.person ?? 0).toBe(0);
     expect(after.campus ?? 0).toBe(0);
