@@ -229,16 +229,24 @@ export async function markChaseStarted(deps: ReportDeps, reportId: string): Prom
 
 /**
  * Untriaged reports of these buildings whose chase was never marked as started (Temporal was
- * unreachable when they came in, or the API died first), oldest first.
+ * unreachable when they came in, or the API died first), oldest first, at most `limit`. The queue
+ * is read on past the chased ones, a page at a time: however many chased reports wait at its
+ * head, a newer one nobody chases is found.
  */
 export async function unchasedReports(
   deps: ReportDeps,
   buildingIds: string[],
   limit = 100,
+  pageSize = 100,
 ): Promise<Report[]> {
-  return (await queuedReports(deps, buildingIds, limit)).rows
-    .filter((q) => !q.chaseStarted)
-    .map((q) => q.report);
+  const found: Report[] = [];
+  let after: string | undefined;
+  do {
+    const page = await queuedReports(deps, buildingIds, pageSize, after);
+    for (const q of page.rows) if (!q.chaseStarted && found.length < limit) found.push(q.report);
+    after = page.next ?? undefined;
+  } while (after !== undefined && found.length < limit);
+  return found;
 }
 
 /** The reports a case was opened from or took in by a merge, oldest first. */
