@@ -4,7 +4,8 @@ import type { AppDeps } from '../deps.ts';
 import { authenticate } from './bearer-auth.ts';
 import { ProblemError } from './problems.ts';
 import { readForm, unreadableForm } from '../form-body.ts';
-import { csrfMatches, requireViewer, sessionMiddleware, type WebEnv } from './session.ts';
+import { isApiPath } from '../paths.ts';
+import { csrfMatches, sessionMiddleware, signInRedirect, type WebEnv } from './session.ts';
 
 /** What a route that takes either kind of sign-in sees: the page session's variables and the caller. */
 export type SessionOrBearerEnv = { Variables: WebEnv['Variables'] & { caller: Caller } };
@@ -17,8 +18,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD']);
  */
 const browserOpeningPage = (c: Context): boolean =>
   SAFE_METHODS.has(c.req.method) &&
-  c.req.path !== '/api' &&
-  !c.req.path.startsWith('/api/') &&
+  !isApiPath(c.req.path) &&
   (c.req.header('accept') ?? '').includes('text/html');
 
 /**
@@ -37,8 +37,7 @@ export function bearerOrSession(deps: AppDeps): MiddlewareHandler<SessionOrBeare
       const viewer = c.get('viewer');
       if (!viewer) {
         if (browserOpeningPage(c)) {
-          // The /app pages' own answer: /login?next=<this path and query>, a same-site path.
-          signIn = (await requireViewer(c as unknown as Context<WebEnv>, next)) ?? undefined;
+          signIn = signInRedirect(c);
           return;
         }
         throw new ProblemError('unauthenticated', {

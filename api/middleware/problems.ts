@@ -12,6 +12,7 @@ import { splitBilingual, type Bilingual, type Lang } from '../../domain/text.ts'
 import { CaseFailure } from '../../workflows/rectification-case/messages.ts';
 import { handlerRefusalText } from '../../domain/case-handling.ts';
 import { DirectoryChangedMeanwhile } from '../../store/directory.ts';
+import { isApiPath } from '../paths.ts';
 
 /**
  * Every error the API returns is application/problem+json: a stable `type`,
@@ -217,7 +218,7 @@ export const problemNotFound: NotFoundHandler = (c) =>
     new ProblemError(
       'not_found',
       // A person who typed or followed a page address is told about pages, not API routes.
-      c.req.path === '/api' || c.req.path.startsWith('/api/') || c.req.method !== 'GET'
+      isApiPath(c.req.path) || c.req.method !== 'GET'
         ? {
             zh: `没有 ${c.req.method} ${c.req.path} 这个接口（见 /docs）`,
             en: `no route ${c.req.method} ${c.req.path} (see /docs)`,

@@ -136,10 +136,13 @@ export function safeNext(next: string | undefined): string {
 
 /** Pages for signed-in people only: anyone else goes to sign in and comes back here after. */
 export const requireViewer: MiddlewareHandler<WebEnv> = async (c, next) => {
-  if (!c.get('viewer')) {
-    const url = new URL(c.req.url);
-    const back = safeNext(`${url.pathname}${url.search}`);
-    return c.redirect(`/login?next=${encodeURIComponent(back)}`, 302);
-  }
+  if (!c.get('viewer')) return signInRedirect(c);
   await next();
 };
+
+/** To sign in, and back to this page (its path and query) after. */
+export function signInRedirect(c: Context): Response {
+  const url = new URL(c.req.url);
+  const back = safeNext(`${url.pathname}${url.search}`);
+  return c.redirect(`/login?next=${encodeURIComponent(back)}`, 302);
+}

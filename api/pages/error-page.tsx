@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { callerLanguage, type Lang } from '../middleware/problems.ts';
+import { isApiPath } from '../paths.ts';
 import { Layout } from './layout.tsx';
 
 /**
@@ -9,7 +10,7 @@ import { Layout } from './layout.tsx';
  */
 function wantsPage(c: Context): boolean {
   const path = c.req.path;
-  if (path === '/api' || path.startsWith('/api/') || path === '/openapi.json') return false;
+  if (isApiPath(path)) return false;
   // Where an email's link or a printed code leads, the answer is a page whatever the client asked.
   if (/^\/(actions|t|r)(\/|$)/.test(path)) return true;
   return (c.req.header('accept') ?? '').includes('text/html');
