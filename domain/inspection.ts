@@ -160,10 +160,13 @@ export function entryPlace(
     };
   const { roomId } = entry;
   if (!roomId) return { ok: true, location: { buildingId, ...(floor ? { floorId: floor.id } : {}) } };
+  // Typed on a phone: "b101" or " B101 " is the directory's B101, and the case carries its spelling.
+  const key = roomKey(roomId);
+  let room: string | undefined;
   const roomFloor = (floor ? [floor] : building.floors).find((f) =>
-    f.clusters.some((c) => c.rooms.includes(roomId)),
+    f.clusters.some((c) => (room = c.rooms.find((r) => roomKey(r) === key)) !== undefined),
   );
-  if (!roomFloor)
+  if (!roomFloor || room === undefined)
     return {
       ok: false,
       field: 'roomId',
@@ -177,8 +180,10 @@ export function entryPlace(
             en: `${building.name.en} has no room ${roomId}`,
           },
     };
-  return { ok: true, location: { buildingId, floorId: roomFloor.id, roomId } };
+  return { ok: true, location: { buildingId, floorId: roomFloor.id, roomId: room } };
 }
+
+const roomKey = (room: string) => room.replace(/\s+/g, '').toUpperCase();
 
 /** The checklist's items that neither the results recorded nor those being added answer, in checklist order. */
 export function unansweredItems(

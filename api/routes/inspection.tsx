@@ -118,6 +118,8 @@ function ChecklistPage(props: {
   lang: Lang;
   /** Where the form posts (keeping the page's `?lang=`). */
   action: string;
+  /** The page's `?lang=` for its links, or ''. */
+  langQuery: string;
   csrf?: string | undefined;
   values: Record<string, ItemValues>;
   errors?: ItemErrors | undefined;
@@ -184,7 +186,15 @@ function ChecklistPage(props: {
         >
           {v.note ?? ''}
         </textarea>
-        {it.caseId ? <p>{t({ zh: `已立案 ${it.caseId}`, en: `Case ${it.caseId} opened` })}</p> : ''}
+        {it.caseId ? (
+          <p>
+            <a href={`/app/cases/${encodeURIComponent(it.caseId)}${props.langQuery}`} data-case={it.caseId}>
+              {t({ zh: `已立案 ${it.caseId}`, en: `Case ${it.caseId} opened` })}
+            </a>
+          </p>
+        ) : (
+          ''
+        )}
       </fieldset>
     );
   });
@@ -199,6 +209,11 @@ function ChecklistPage(props: {
         <style>{`body{font-family:system-ui,sans-serif;margin:.5rem;max-width:40rem}fieldset{margin:.5rem 0;border:1px solid #ccc}fieldset.invalid{border-color:#b00}legend{font-weight:600}label{margin-right:1rem;display:inline-block;padding:.4rem 0}textarea,input[type=text]{width:100%;box-sizing:border-box}small{color:#555}.error{color:#b00}button{margin:.5rem .5rem .5rem 0;padding:.5rem 1rem}`}</style>
       </head>
       <body>
+        <nav>
+          <a href={`/app${props.langQuery}`} data-back="">
+            ← {t({ zh: '返回工作台', en: 'Back to the workbench' })}
+          </a>
+        </nav>
         <h1>
           {t({
             zh: `${round.kindName.zh} ${props.buildingName.zh} ${round.period}`,
@@ -346,6 +361,7 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
         round={withItems(round)}
         lang={lang}
         action={`/inspection/${round.roundId}${asked ? `?lang=${asked}` : ''}`}
+        langQuery={asked ? `?lang=${asked}` : ''}
         csrf={csrf}
         values={opts.values ?? savedValues(round)}
         errors={opts.errors}
@@ -370,11 +386,14 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
     return round;
   };
 
-  /** Results that name a place not in the round's building or a rectifier who is not staff, by index. */
-  const wrongPlacesOrPeople = async (round: InspectionRound, results: ChecklistSubmission['results']) => {
+  /**
+   * Results that name a place not in the round's building or a rectifier who is not staff, by
+   * index; and the results with each room as the directory spells it ("b101" is B101).
+   */
+  const checkPlacesAndPeople = async (round: InspectionRound, results: ChecklistSubmission['results']) => {
     const dir = await directoryOr503(deps);
     const wrong: { index: number; field: string; text: Bilingual }[] = [];
-    results.forEach((r, i) => {
+    const placed = results.map((r, i) => {
       const place = entryPlace(dir, round.buildingId, r);
       if (!place.ok)
         wrong.push({
@@ -388,8 +407,9 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
           field: `results.${i}.assigneeId`,
           text: { zh: '不是员工', en: 'not a staff member' },
         });
+      return place.ok && r.roomId ? { ...r, roomId: place.location.roomId } : r;
     });
-    return wrong;
+    return { wrong, results: placed };
   };
 
   /** Hands results to the round's workflow, which decides; its refusals become problems in both languages. */
@@ -426,14 +446,14 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
     requireRole(caller, ['supervisor'], onlySupervisors);
     const body = await jsonBody(c, checklistSubmission);
     const round = await roundOr404(roundId);
-    const wrong = await wrongPlacesOrPeople(round, body.results);
+    const { wrong, results } = await checkPlacesAndPeople(round, body.results);
     if (wrong.length > 0)
       throw new ProblemError(
         'unprocessable',
         { zh: '检查结果中有无效的位置或人员', en: 'unknown places or people in the results' },
         wrong.map((w): FieldError => ({ field: w.field, message: inLang(w.text, lang) })),
       );
-    return c.json(withItems(await submit(round, caller.person.id, body)));
+    return c.json(withItems(await submit(round, caller.person.id, { ...body, results })));
   });
 
   /**
@@ -499,11 +519,11 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
           general.push({ zh: '请至少为一项选择结果。', en: 'Choose a result for at least one item.' });
         else general.push(text);
       }
-    if (parsed.ok)
-      for (const w of await wrongPlacesOrPeople(round, parsed.data.results)) {
-        const itemId = parsed.data.results[w.index]?.itemId;
-        if (itemId) add(itemId, fieldError('roomId', w.text));
-      }
+    const checked = parsed.ok ? await checkPlacesAndPeople(round, parsed.data.results) : null;
+    for (const w of checked?.wrong ?? []) {
+      const itemId = checked?.results[w.index]?.itemId;
+      if (itemId) add(itemId, fieldError('roomId', w.text));
+    }
     const marked = withItems(round).items.filter((it) => errors[it.id]);
     if (!parsed.ok || general.length > 0 || marked.length > 0) {
       if (marked.length > 0)
@@ -517,6 +537,8 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
       });
     }
 
+    // Rooms as the directory spells them, so a room typed in another case is not a change.
+    const submitted = checked?.results ?? parsed.data.results;
     // Asked here first to mark the items on the page; the round's workflow decides (below).
     const unanswered = (left: readonly string[]) =>
       again(
@@ -528,7 +550,7 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
         }),
       );
     if (finish) {
-      const left = unansweredItems(round.checklist, round.results, parsed.data.results);
+      const left = unansweredItems(round.checklist, round.results, submitted);
       if (left.length > 0) return unanswered(left);
     }
     // The page posts every answered item again (it shows them filled in): only what changed is
@@ -536,14 +558,14 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
     // not carry (a photo, a floor, a rectifier given through the API).
     const saved = savedValues(round);
     const same = (a: string | undefined, b: string | undefined) => (a ?? '') === (b ?? '');
-    const changed = parsed.data.results.filter((r) => {
+    const changed = submitted.filter((r) => {
       const was = saved[r.itemId];
       return !was || !same(r.result, was.result) || !same(r.note, was.note) || !same(r.roomId, was.roomId);
     });
     if (changed.length === 0 && !finish)
       return c.redirect(`/inspection/${roundId}${asked ? `?lang=${asked}` : ''}`, 303);
     // Finishing with nothing changed still needs one result to carry it: the first, as it was.
-    const results = changed.length > 0 ? changed : parsed.data.results.slice(0, 1);
+    const results = changed.length > 0 ? changed : submitted.slice(0, 1);
     try {
       await submit(round, caller.person.id, { ...parsed.data, results });
     } catch (err) {

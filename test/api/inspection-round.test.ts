@@ -785,6 +785,36 @@ describe('inspection checklist: a failed item’s room brings its floor onto the
     });
   });
 
+  it('a room typed in lower case is the directory’s room, on the case and the round; the page links the case and the workbench', async () => {
+    const id = await openRound();
+    const res = await postChecklist(
+      id,
+      [
+        ['6t.safety.1.result', 'fail'],
+        ['6t.safety.1.note', uniqueId('门口堆放杂物')],
+        ['6t.safety.1.roomId', 'a 203'],
+        ['finish', 'false'],
+      ],
+      { query: '?lang=en' },
+    );
+    expect(res.status).toBe(303);
+    const round = await roundNow(id);
+    expect(round.results[0]).toMatchObject({ roomId: 'A203' });
+    const caseId = round.cases['6t.safety.1']!;
+    const view = await call(s.app, 'GET', `/api/cases/${caseId}`, { as: 'sup-wang' });
+    expect(((await view.json()) as { location: unknown }).location).toEqual({
+      buildingId: 'bldg-a',
+      floorId: 'a-f2',
+      roomId: 'A203',
+    });
+    const page = await (await getPage(id, '?lang=en')).text();
+    expect(page).toContain('<a href="/app?lang=en" data-back="">← Back to the workbench / 返回工作台</a>');
+    expect(itemBlock(page, '6t.safety.1')).toContain(
+      `<a href="/app/cases/${caseId}?lang=en" data-case="${caseId}">`,
+    );
+    expect(itemBlock(page, '6t.safety.1')).toContain('value="A203"');
+  });
+
   it('refuses a room of another building, naming the room and the building, and opens nothing', async () => {
     const id = await openRound();
     const page = await postChecklist(id, [

@@ -130,6 +130,20 @@ describe('the place of a failed item’s case', () => {
     expect(entryPlace(dir, 'bldg-a', {})).toEqual({ ok: true, location: { buildingId: 'bldg-a' } });
   });
 
+  it('knows a room typed in lower case or with spaces, and puts the directory’s spelling on the case', async () => {
+    const dir = await demoDirectory();
+    for (const typed of ['a203', ' A203 ', 'a 203'])
+      expect(entryPlace(dir, 'bldg-a', { roomId: typed })).toEqual({
+        ok: true,
+        location: { buildingId: 'bldg-a', floorId: 'a-f2', roomId: 'A203' },
+      });
+    expect(entryPlace(dir, 'bldg-a', { floorId: 'a-f2', roomId: 'a203' })).toMatchObject({
+      ok: true,
+      location: { roomId: 'A203' },
+    });
+    expect(entryPlace(dir, 'bldg-a', { roomId: 'a2033' })).toMatchObject({ ok: false, field: 'roomId' });
+  });
+
   it('refuses a place the building does not have, naming the field, the room and the building', async () => {
     const dir = await demoDirectory();
     expect(entryPlace(dir, 'bldg-a', { roomId: 'B101' })).toEqual({
