@@ -180,6 +180,9 @@ describe('the directory import refuses what its apply cannot store', () => {
     expect(clash.status).toBe(400);
     expect(clash.html).toContain('与现有名录合并后');
     expect(clash.html).toContain('楼层 id a-f1 同时出现在楼栋 bldg-a 与楼栋 bldg-b 中');
+    // The entry by its id and name, not its index in a merged directory the admin never saw.
+    expect(clash.html).toMatch(/与现有名录合并后：楼栋 bldg-b（[^）]+）的 floors/);
+    expect(clash.html).not.toMatch(/buildings\[\d+\]/);
     expect(await currentSnapshot(deps.ddb, deps.tables)).toEqual(before);
 
     const distinct = directoryToTable(demo);

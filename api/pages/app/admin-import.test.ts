@@ -14,6 +14,7 @@ import {
   directoryToTable,
   importDirectory,
   parseCsv,
+  problemPlace,
   readTable,
   tableToCsv,
   tableToXlsx,
@@ -346,5 +347,35 @@ describe('problems are told in Chinese and in English', () => {
         },
       ],
     ]);
+  });
+});
+
+describe('where a directory problem is, for the admin', () => {
+  const dir = {
+    people: [{ id: 'staff-zhou', name: '周强' }, { name: 'no id' }],
+    buildings: [{ id: 'bldg-a', name: { zh: '学生公寓A栋', en: 'Dormitory A' } }],
+  };
+  it('names the entry by its id and name, then the field', () => {
+    expect(problemPlace('people[0].email', dir)).toEqual({
+      zh: '人员 staff-zhou（周强）的 email',
+      en: 'person staff-zhou (周强), email',
+    });
+    expect(problemPlace('buildings[0].floors[1].id', dir)).toEqual({
+      zh: '楼栋 bldg-a（学生公寓A栋）的 floors[1].id',
+      en: 'building bldg-a (Dormitory A), floors[1].id',
+    });
+    expect(problemPlace('buildings[0]', dir)).toEqual({
+      zh: '楼栋 bldg-a（学生公寓A栋）',
+      en: 'building bldg-a (Dormitory A)',
+    });
+  });
+  it('counts from one where the entry has no id, and keeps any other path as it is', () => {
+    expect(problemPlace('people[1].id', dir)).toEqual({
+      zh: '人员 #2（no id）的 id',
+      en: 'person #2 (no id), id',
+    });
+    expect(problemPlace('people[7].id', dir)).toEqual({ zh: 'people[7].id', en: 'people[7].id' });
+    expect(problemPlace('campus.name', dir)).toEqual({ zh: 'campus.name', en: 'campus.name' });
+    expect(problemPlace('people[0].email', null)).toEqual({ zh: 'people[0].email', en: 'people[0].email' });
   });
 });

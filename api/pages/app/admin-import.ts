@@ -584,3 +584,43 @@ export function mergedDirectory(current: Directory | null, next: Directory): Dir
     departments: merge(current.departments, next.departments),
   };
 }
+
+const entryKinds: Record<string, Bilingual> = {
+  people: { zh: '人员', en: 'person' },
+  buildings: { zh: '楼栋', en: 'building' },
+  departments: { zh: '院系', en: 'department' },
+};
+
+/**
+ * Where a directory problem is, as an admin names it: the entry by its id (and name), then the
+ * field, instead of the path into the stored document (`people[30].email`), whose index counts
+ * entries of a merged directory the admin never saw.
+ */
+export function problemPlace(where: string, dir: unknown): Bilingual {
+  const m = /^(people|buildings|departments)\[(\d+)\](?:\.(.+))?$/.exec(where);
+  const list =
+    m && typeof dir === 'object' && dir !== null ? (dir as Record<string, unknown>)[m[1]!] : undefined;
+  const entry: unknown = m && Array.isArray(list) ? list[Number(m[2])] : undefined;
+  if (!m || typeof entry !== 'object' || entry === null) return { zh: where, en: where };
+  const { id, name } = entry as { id?: unknown; name?: unknown };
+  const kind = entryKinds[m[1]!]!;
+  const nameOf = (lang: 'zh' | 'en') =>
+    typeof name === 'string'
+      ? name
+      : typeof name === 'object' && name !== null && typeof (name as Bilingual)[lang] === 'string'
+        ? (name as Bilingual)[lang]
+        : undefined;
+  const label = (lang: 'zh' | 'en') => {
+    const n = nameOf(lang);
+    const who = typeof id === 'string' && id !== '' ? id : `#${Number(m[2]) + 1}`;
+    return n && n !== who ? (lang === 'zh' ? `${who}（${n}）` : `${who} (${n})`) : who;
+  };
+  const field = m[3];
+  const zh = label('zh');
+  return field
+    ? {
+        zh: `${kind.zh} ${zh}${zh.endsWith('）') ? '' : ' '}的 ${field}`,
+        en: `${kind.en} ${label('en')}, ${field}`,
+      }
+    : { zh: `${kind.zh} ${label('zh')}`, en: `${kind.en} ${label('en')}` };
+}

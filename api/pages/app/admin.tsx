@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { formOr400 } from '../../form-body.ts';
 import { validateDirectory, type DirectoryProblem } from '../../../domain/directory-schema.ts';
+import type { Directory } from '../../../domain/directory.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import {
   DirectoryChangedMeanwhile,
@@ -21,6 +22,7 @@ import {
   KINDS,
   MAX_IMPORT_BYTES,
   mergedDirectory,
+  problemPlace,
   readTable,
   tableToCsv,
   tableToXlsx,
@@ -113,16 +115,23 @@ function FormatHelp(props: { lang: Lang }) {
 }
 
 /** A directory's problems for the report table, by their place in the directory (no file row to name). */
-const asRowless = (problems: DirectoryProblem[], prefix: Bilingual = { zh: '', en: '' }): ImportProblem[] =>
-  problems.map((p) => ({
-    row: null,
-    column: null,
-    message: { zh: `${prefix.zh}${p.where}：${p.text.zh}`, en: `${prefix.en}${p.where}: ${p.text.en}` },
-  }));
+const asRowless = (
+  problems: DirectoryProblem[],
+  dir: unknown,
+  prefix: Bilingual = { zh: '', en: '' },
+): ImportProblem[] =>
+  problems.map((p) => {
+    const place = problemPlace(p.where, dir);
+    return {
+      row: null,
+      column: null,
+      message: { zh: `${prefix.zh}${place.zh}：${p.text.zh}`, en: `${prefix.en}${place.en}: ${p.text.en}` },
+    };
+  });
 
-/** The problems of the directory an import would make, merged with the one stored now. */
-const afterMerge = (problems: DirectoryProblem[]): ImportProblem[] =>
-  asRowless(problems, { zh: '与现有名录合并后：', en: 'after merging with the current directory: ' });
+/** The problems of the directory an import would make (`merged`), merged with the one stored now. */
+const afterMerge = (problems: DirectoryProblem[], merged: Directory): ImportProblem[] =>
+  asRowless(problems, merged, { zh: '与现有名录合并后：', en: 'after merging with the current directory: ' });
 
 function ProblemTable(props: { problems: ImportProblem[]; lang: Lang }) {
   const t = (b: Bilingual) => inLang(b, props.lang);
@@ -376,8 +385,9 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
     const result = importDirectory(table.rows);
     if (!result.ok) return fail(result.problems, result.rows);
     const current = await loadDirectory(ddb, tables, true);
-    const merged = validateDirectory(mergedDirectory(current, result.directory));
-    if (!merged.ok) return fail(afterMerge(merged.problems), result.rows);
+    const whole = mergedDirectory(current, result.directory);
+    const merged = validateDirectory(whole);
+    if (!merged.ok) return fail(afterMerge(merged.problems, whole), result.rows);
     const diff = diffDirectory(current, result.directory);
     return page(
       c,
@@ -436,15 +446,16 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
     let counts: string;
     for (let attempt = 1; ; attempt++) {
       const { directory: current, version } = await loadDirectoryVersion(ddb, tables);
-      const merged = checked?.ok ? validateDirectory(mergedDirectory(current, checked.directory)) : null;
+      const whole = checked?.ok ? mergedDirectory(current, checked.directory) : null;
+      const merged = whole ? validateDirectory(whole) : null;
       if (!checked?.ok || !merged?.ok) {
         // What was wrong, when there is something to say: a directory changed since the preview (or
         // posted by hand) may clash with the current one, and the page names how.
         const problems: ImportProblem[] =
           checked?.ok === false
-            ? asRowless(checked.problems)
-            : merged?.ok === false
-              ? afterMerge(merged.problems)
+            ? asRowless(checked.problems, raw)
+            : merged?.ok === false && whole
+              ? afterMerge(merged.problems, whole)
               : [];
         return page(
           c,
