@@ -385,11 +385,17 @@ describe('web pages: the case page', () => {
       args: [{ actor: { id: 'staff-zhao', roles: ['staff'] }, decision: 'confirm' }],
     });
     const png = new File([new Uint8Array(fakeFiles.png())], 'lamp.png', { type: 'image/png' });
+    const pdf = new File([new Uint8Array(fakeFiles.pdf())], 'invoice.pdf', { type: 'application/pdf' });
     const res = await post(
       `/app/cases/${caseId}/rectification`,
       'staff-zhao',
       { summary: '已更换灯管', evidenceText: '' },
-      { files: [{ name: 'photos[]', file: png }] },
+      {
+        files: [
+          { name: 'photos[]', file: png },
+          { name: 'photos[]', file: pdf },
+        ],
+      },
     );
     expect(res.status).toBe(303);
     const record = await getCaseRecord(s.deps.aws.ddb, s.deps.aws.tables, caseId);
@@ -399,6 +405,16 @@ describe('web pages: the case page', () => {
     );
     const html = await (await get(`/app/cases/${caseId}`, 'sup-wang')).text();
     expect(html).toMatch(/<img src="\/api\/evidence\/ev_[A-Za-z0-9_-]{16}"/);
+    // The PDF is a link to open, not an image that cannot load.
+    const pdfRef = record?.rectifications[0]?.evidence[1] ?? '';
+    const pdfId = /ev_[A-Za-z0-9_-]{16}/.exec(pdfRef)?.[0];
+    expect(pdfId).toBeDefined();
+    expect(html).toMatch(
+      new RegExp(
+        `<a href="/api/evidence/${pdfId}"[^>]*data-evidence-file="application/pdf">文件 2 · PDF</a>`,
+      ),
+    );
+    expect(html).not.toContain(`<img src="/api/evidence/${pdfId}"`);
     expect(stepsOn(html)).toContain('review');
 
     const failed = await post(`/app/cases/${caseId}/review`, 'sup-wang', { passed: 'false', notes: '' });

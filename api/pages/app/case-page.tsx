@@ -1,6 +1,7 @@
 // Longer than most modules because one page holds every step form and the merged timeline, so which forms a person sees is decided in one place.
 import { formOr400 } from '../../form-body.ts';
 import type { Hono } from 'hono';
+import { createContext, useContext } from 'hono/jsx';
 import { z } from 'zod';
 import { stepSeqs } from '../../../audit/scan.ts';
 import { readChain } from '../../../store/audit-chain.ts';
@@ -9,6 +10,7 @@ import {
   EvidenceError,
   MAX_EVIDENCE_BYTES,
   citedEvidenceProblem,
+  getEvidence,
   parseEvidenceRef,
   putEvidence,
 } from '../../../store/evidence.ts';
@@ -118,8 +120,23 @@ function placeOf(dir: Directory, v: CaseView, lang: Lang): string {
     .join(' · ');
 }
 
-/** Thumbnails for evidence references; anything else is shown as the text it is. */
+/**
+ * The stored type of each evidence file the page shows, by id (read once per page): a PDF is a
+ * link to open, not an image that cannot load.
+ */
+const EvidenceTypes = createContext<ReadonlyMap<string, string>>(new Map());
+
+async function evidenceTypesOf(deps: AppDeps, shown: unknown): Promise<Map<string, string>> {
+  const ids = [
+    ...new Set(refsIn(JSON.stringify(shown)).flatMap((r) => parseEvidenceRef(r)?.evidenceId ?? [])),
+  ];
+  const records = await Promise.all(ids.map((id) => getEvidence(deps, id)));
+  return new Map(records.flatMap((r) => (r ? [[r.evidenceId, r.contentType] as const] : [])));
+}
+
+/** Thumbnails for evidence references (a PDF as a link); anything else is shown as the text it is. */
 function Evidence(props: { refs: string[]; lang: Lang; alt?: Bilingual }) {
+  const types = useContext(EvidenceTypes);
   const alt = props.alt ?? { zh: '证据照片', en: 'Evidence photo' };
   const photos = props.refs.flatMap((r) => {
     const p = parseEvidenceRef(r);
@@ -130,15 +147,20 @@ function Evidence(props: { refs: string[]; lang: Lang; alt?: Bilingual }) {
     <>
       {photos.length > 0 && (
         <div class="thumbs">
-          {photos.map((p, n) => (
-            <a href={`/api/evidence/${p.evidenceId}`} title={`sha256 ${p.sha256}`}>
-              <img
-                src={`/api/evidence/${p.evidenceId}`}
-                alt={`${inLang(alt, props.lang)} ${n + 1}`}
-                loading="lazy"
-              />
-            </a>
-          ))}
+          {photos.map((p, n) => {
+            const type = types.get(p.evidenceId);
+            const href = `/api/evidence/${p.evidenceId}`;
+            return type && !type.startsWith('image/') ? (
+              <a href={href} title={`sha256 ${p.sha256}`} class="file" data-evidence-file={type}>
+                {inLang({ zh: '文件', en: 'File' }, props.lang)} {n + 1} ·{' '}
+                {type === 'application/pdf' ? 'PDF' : type}
+              </a>
+            ) : (
+              <a href={href} title={`sha256 ${p.sha256}`}>
+                <img src={href} alt={`${inLang(alt, props.lang)} ${n + 1}`} loading="lazy" />
+              </a>
+            );
+          })}
         </div>
       )}
       {others.length > 0 && (
@@ -613,6 +635,7 @@ async function renderCase(
   const steps = allowedSteps(deps, dir, viewer, view);
   const handling = allowedHandling(deps, dir, viewer, view);
   const { rows, history } = await timelineOf(deps, dir, caseId, lang);
+  const evidenceTypes = await evidenceTypesOf(deps, [view, rows]);
   const temporalUrl = `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.env.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(caseId)}`;
   const dl = (label: Bilingual, value: unknown) => (
     <>
@@ -626,7 +649,7 @@ async function renderCase(
   return page(
     c,
     `${view.caseId} · ${view.title}`,
-    <>
+    <EvidenceTypes.Provider value={evidenceTypes}>
       {wantsPhotos && <meta name="csrf-token" content={c.get('csrfToken')} />}
       <section class="card" aria-labelledby="summary-title">
         <h2 id="summary-title">{t('概况', 'Summary')}</h2>
@@ -797,7 +820,7 @@ async function renderCase(
         <Timeline rows={rows} lang={lang} tz={tz} history={history} />
       </section>
       {wantsPhotos && <script dangerouslySetInnerHTML={{ __html: PHOTO_SCRIPT }} />}
-    </>,
+    </EvidenceTypes.Provider>,
     {
       status,
       currentUrl: `/app/cases/${encodeURIComponent(caseId)}`,
