@@ -173,7 +173,10 @@ export const pauseRequestSchema = named(
 );
 export const pauseDecisionSchema = named(
   'PauseDecision',
-  z.strictObject({ approve: z.boolean(), notes: z.string().trim().max(2000).pipe(safeString()).default('') }),
+  z.strictObject({
+    approve: z.boolean({ error: '请选择批准或驳回 / choose approve or reject (approve: true or false)' }),
+    notes: z.string().trim().max(2000).pipe(safeString()).default(''),
+  }),
   'A supervisor approves or rejects a pause / 审批暂停',
 );
 export const endPauseSchema = named('EndPause', z.strictObject({}), 'End a running pause / 结束暂停');

@@ -432,6 +432,35 @@ describe('web pages: the case page', () => {
   });
 });
 
+describe('web pages: deciding a pause', () => {
+  it('decides only on approve or reject: anything else (or nothing) is asked for again, never an approval', async () => {
+    const id = await openCase();
+    expect(
+      (await post(`/app/cases/${id}/pause`, 'staff-zhao', { reason: 'waiting_for_parts', note: '等配件' }))
+        .status,
+    ).toBe(303);
+    const pauseState = async () =>
+      (await getCaseRecord(s.deps.aws.ddb, s.deps.aws.tables, id))?.pauses?.at(-1)?.state;
+    expect(await pauseState()).toBe('requested');
+    for (const fields of [{ approve: 'maybe', notes: '' }, { notes: '' }] as Record<string, string>[]) {
+      const res = await post(`/app/cases/${id}/pause/decision`, 'sup-wang', fields);
+      expect(res.status).toBe(303);
+      const flashed = await s.app.request(`/app/cases/${id}`, {
+        headers: {
+          cookie: `rectify_session=${(await as('sup-wang')).id}; ${res.headers.get('set-cookie')?.split(';')[0] ?? ''}`,
+        },
+      });
+      const flash = /class="flash error"[^>]*>([^<]*)</.exec(await flashed.text())?.[1] ?? '';
+      expect(flash).toBe('审批结果：请选择批准或驳回');
+      expect(await pauseState()).toBe('requested');
+    }
+    expect(
+      (await post(`/app/cases/${id}/pause/decision`, 'sup-wang', { approve: 'false', notes: '先修' })).status,
+    ).toBe(303);
+    expect(await pauseState()).toBe('rejected');
+  });
+});
+
 describe('web pages: the case list and its exports', () => {
   const tag = uniqueId('tag');
   let urgent = '';

@@ -347,7 +347,11 @@ export function caseHandlingPageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
   post(
     'decide_pause',
     pauseDecisionSchema,
-    (f) => ({ approve: str(f.approve) !== 'false', notes: str(f.notes) ?? '' }),
+    // Only the two radio values decide: anything else (or nothing) is asked for again, never an approval.
+    (f) => ({
+      approve: f.approve === 'true' ? true : f.approve === 'false' ? false : undefined,
+      notes: str(f.notes) ?? '',
+    }),
     decidePauseUpdate,
     (b, actor) => ({ actor, approve: b.approve, notes: b.notes }),
     { zh: '暂停申请已处理', en: 'Pause request decided' },
