@@ -85,7 +85,8 @@ export function gridCells(dir: Pick<Directory, 'buildings'>): ZeroCell[] {
 // is reported goes into the board, the summary emails and the store.
 const safe = (opts: { singleLine?: boolean } = {}) => z.string().superRefine(refuseFlaws(opts));
 
-const entry = z.object({
+// Strict, as every other body the API takes: a key it does not know is refused, not dropped.
+const entry = z.strictObject({
   room: z
     .string()
     .trim()
@@ -108,7 +109,7 @@ export type ReturnEntry = z.infer<typeof entry>;
  * implied: `none: true` with no entries, so an empty body is never a report.
  */
 export const zeroReportBody = z
-  .object({
+  .strictObject({
     cellId: z
       .string()
       .min(1)
@@ -133,8 +134,43 @@ export const zeroReportBody = z
         path: ['none'],
         message: 'say none: true when nobody is late or absent / 无晚归、未归时请明确报告 none: true',
       });
+    for (const r of repeatedEntries(b)) ctx.addIssue({ code: 'custom', path: r.path, message: r.message });
   });
 export type ZeroReportBody = z.output<typeof zeroReportBody>;
+
+/**
+ * One person as the night's tallies count them (`nightCounts`: room and name): rooms matched
+ * without regard to case, as `placeInCell` matches them, so "a101" and "A101" are one room.
+ */
+const personKey = (e: ReturnEntry) => `${e.room.toUpperCase()}#${(e.name ?? '').toLowerCase()}`;
+
+/**
+ * Entries naming a person already named: twice in one list, or both late and absent. Stored as
+ * given, they would be counted once on the board and mailed twice, or say two things of one
+ * student. Messages carry no typed text: a name in Chinese would keep the English half from
+ * being told apart from the Chinese one.
+ */
+function repeatedEntries(b: {
+  late: ReturnEntry[];
+  absent: ReturnEntry[];
+}): { path: (string | number)[]; message: string }[] {
+  const out: { path: (string | number)[]; message: string }[] = [];
+  const first = new Map<string, string>();
+  for (const k of ['late', 'absent'] as const)
+    b[k].forEach((e, i) => {
+      const key = personKey(e);
+      const earlier = first.get(key);
+      if (earlier === undefined) {
+        first.set(key, `${k}.${i}`);
+        return;
+      }
+      const message = earlier.startsWith(`${k}.`)
+        ? `the same room and name as ${earlier}: list each person once / 与 ${earlier} 房间、姓名相同：每人只列一次`
+        : `the same room and name as ${earlier}: a person is either late or absent, not both / 与 ${earlier} 房间、姓名相同：同一人不能既晚归又未归`;
+      out.push({ path: [k, i], message });
+    });
+  return out;
+}
 
 /** An entry whose room the cell does not answer for, with its field (`absent.0.room`). */
 export interface OffCellRoom {

@@ -1,7 +1,10 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, ApplicationFailure } from '@temporalio/client';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
 import { z } from 'zod';
-import type { Directory } from '../../domain/directory.ts';
+import { localDate } from '../../domain/calendar.ts';
+import type { Directory, Person } from '../../domain/directory.ts';
+import { inLang, languages } from '../../domain/text.ts';
 import {
   gridCells,
   nightCounts,
@@ -25,6 +28,7 @@ import { requireRole } from '../middleware/bearer-auth.ts';
 import { bearerOrSession } from '../middleware/bearer-or-session.ts';
 import type { ActionHandler, AppDeps } from '../deps.ts';
 import { callerLanguage, ProblemError, type Lang } from '../middleware/problems.ts';
+import { LANG_COOKIE, langFromAcceptLanguage, pickLang } from '../middleware/session.ts';
 import { jsonBody, parseOr400 } from '../middleware/validation.ts';
 import { directoryOrFail as directoryOr503 } from '../reads.ts';
 import { boundedDate } from '../schemas.ts';
@@ -46,14 +50,38 @@ const BOARD_READERS = [
   'auditor',
 ] as const;
 
+const isLang = (v: string | undefined): v is Lang => (languages as readonly string[]).includes(v ?? '');
+
+/**
+ * A page's language as the /app pages pick it (`?lang=`, remembered in their cookie; the
+ * remembered choice; the browser's), so a person who switched /app to English reads these pages
+ * in English too. Only when none of those names one of ours does the person's directory setting
+ * decide: a script with a bearer token sends no cookie and often no Accept-Language.
+ * (Shared by the zero-report, inspection and duty pages; it belongs beside `pickLang`.)
+ */
+export function pageLanguage(c: Context, publicBaseUrl: string, person: Pick<Person, 'language'>): Lang {
+  const chosen =
+    isLang(c.req.query('lang')) ||
+    isLang(getCookie(c, LANG_COOKIE)) ||
+    langFromAcceptLanguage(c.req.header('accept-language')) !== undefined;
+  if (chosen) return pickLang(c, publicBaseUrl);
+  return person.language === 'en' ? 'en' : 'zh-CN';
+}
+
 async function nightOr404(deps: AppDeps, night: string): Promise<NightRecord> {
   const rec = await loadNight({ ddb: deps.aws.ddb, tables: deps.aws.tables }, night);
-  if (!rec)
+  if (rec) return rec;
+  // A night already past never opens: "has not opened" would send the caller back to wait for it.
+  const tonight = localDate(new Date().toISOString(), deps.env.CAMPUS_TZ);
+  if (night < tonight)
     throw new ProblemError('not_found', {
-      zh: `${night} 晚的零报告尚未开始（每晚 22:20 开始）`,
-      en: `the zero report of ${night} has not opened (it opens at 22:20 each night)`,
+      zh: `${night} 晚没有零报告记录（当晚没有进行零报告）`,
+      en: `there is no zero-report round on record for the night of ${night}`,
     });
-  return rec;
+  throw new ProblemError('not_found', {
+    zh: `${night} 晚的零报告尚未开始（每晚 22:20 开始）`,
+    en: `the zero report of ${night} has not opened (it opens at 22:20 each night)`,
+  });
 }
 
 /** An `ifUnreported` report the night's run refused: the cell's report on record when it decided. */
@@ -108,7 +136,12 @@ function cellRooms(dir: Directory, cell: ZeroCell): Set<string> {
   return new Set([...cell.rooms, ...(now?.rooms ?? [])]);
 }
 
-function offCellProblem(cell: ZeroCell, rooms: Set<string>, outside: OffCellRoom[]): ProblemError {
+function offCellProblem(
+  cell: ZeroCell,
+  rooms: Set<string>,
+  outside: OffCellRoom[],
+  lang: Lang,
+): ProblemError {
   const named = [...new Set(outside.map((o) => o.room))];
   // A building's cell has hundreds of rooms: list them only when the list helps.
   const list = rooms.size <= 30 ? [...rooms] : null;
@@ -122,7 +155,13 @@ function offCellProblem(cell: ZeroCell, rooms: Set<string>, outside: OffCellRoom
     },
     outside.map((o) => ({
       field: o.field,
-      message: `房间 ${o.room} 不在网格 ${cell.cellId} 内 / room ${o.room} is not in cell ${cell.cellId}`,
+      message: inLang(
+        {
+          zh: `房间 ${o.room} 不在网格 ${cell.cellId} 内`,
+          en: `room ${o.room} is not in cell ${cell.cellId}`,
+        },
+        lang,
+      ),
     })),
   );
 }
@@ -245,8 +284,8 @@ export function zeroReportRoutes(deps: AppDeps): Hono<AuthEnv> {
 
   app.get('/api/zero-reports/:night', auth, async (c) => c.json(await board(c)));
   app.get('/zero-report/:night', auth, async (c) => {
-    const q = parseOr400(pageQuery, c.req.query(), callerLanguage(c), 'query');
-    const lang = q.lang ?? (c.get('caller').person.language === 'en' ? 'en' : 'zh-CN');
+    parseOr400(pageQuery, c.req.query(), callerLanguage(c), 'query');
+    const lang = pageLanguage(c, deps.publicBaseUrl, c.get('caller').person);
     return c.html('<!doctype html>' + String(<BoardPage board={await board(c)} lang={lang} />));
   });
 
@@ -271,7 +310,7 @@ export function zeroReportRoutes(deps: AppDeps): Hono<AuthEnv> {
     const cell = mine.find((x) => x.cellId === cellId);
     const rooms = cell ? cellRooms(dir, cell) : null;
     const placed = rooms ? placeInCell(rooms, body) : { late: body.late, absent: body.absent, outside: [] };
-    if (cell && rooms && placed.outside.length > 0) throw offCellProblem(cell, rooms, placed.outside);
+    if (cell && rooms && placed.outside.length > 0) throw offCellProblem(cell, rooms, placed.outside, lang);
     const report = await submit(deps, rec, {
       cellId,
       personId: caller.person.id,

@@ -6,6 +6,7 @@ import type { ZeroBoard } from '../../api/routes/zero-report.tsx';
 import { ensureTables } from '../../infra/local/servers.ts';
 import { textFlawMessage } from '../../domain/safe-text.ts';
 import type { ZeroReport } from '../../domain/zero-report.ts';
+import { createSession } from '../../store/sessions.ts';
 import { zeroNightQuery } from '../../workflows/zero-report/messages.ts';
 import { zeroReportNight } from '../../workflows/zero-report/workflow.ts';
 import { ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
@@ -181,7 +182,7 @@ describe('what a zero report may name', () => {
       expect(p.errors?.find((e) => e.field === field)?.message).toContain(message);
   });
 
-  it('refuses a room outside the reporter’s cell with 422 naming the room and the cell, in both languages', async () => {
+  it('refuses a room outside the reporter’s cell with 422 naming the room and the cell, in the caller’s language', async () => {
     for (const room of ['ZZZ999', 'A206', 'B101']) {
       const res = await report('grid-a2c1', { late: [{ room: 'A203' }, { room, name: '王五' }] });
       expect([room, res.status]).toEqual([room, 422]);
@@ -190,11 +191,13 @@ describe('what a zero report may name', () => {
       expect(p.detail).toContain('L3:a-f2-c1');
       expect(p.detail).toContain('不在网格');
       expect(p.errors?.map((e) => e.field)).toEqual(['late.1.room']);
+      expect(p.errors?.[0]?.message).toBe(`房间 ${room} 不在网格 L3:a-f2-c1 内`);
       const en = await problemOf(
         await report('grid-a2c1', { absent: [{ room }] }, { 'accept-language': 'en' }),
       );
       expect(en.detail).toContain(`room ${room} is not in grid cell`);
       expect(en.detail).toContain('L3:a-f2-c1');
+      expect(en.errors?.[0]?.message).toBe(`room ${room} is not in cell L3:a-f2-c1`);
     }
     const cell = (await board()).cells.find((c) => c.cellId === 'L3:a-f2-c1');
     expect(cell?.status).toBe('missing');
@@ -207,5 +210,142 @@ describe('what a zero report may name', () => {
     const floor = await report('grid-a2f', { absent: [{ room: 'A203' }, { room: 'A209' }] });
     expect(floor.status).toBe(201);
     expect((await report('grid-a2f', { absent: [{ room: 'A103' }] })).status).toBe(422);
+  });
+});
+
+describe('a zero report takes only what it knows, and each person once', () => {
+  const fieldsOf = async (res: Response) => {
+    expect(res.status).toBe(400);
+    return (await problemOf(res)).errors ?? [];
+  };
+
+  it.each([
+    ['a key it does not know at the top', { none: true, zz: 1 }, '(body)'],
+    ['a key it does not know in a late entry', { late: [{ room: 'B106', zz: 1 }] }, 'late.0'],
+    [
+      'a key it does not know in an absent entry',
+      { absent: [{ room: 'B106', name: '李四', nmae: 'x' }] },
+      'absent.0',
+    ],
+  ])('refuses %s with 400 "Unrecognized key", storing nothing', async (_what, body, field) => {
+    const errors = await fieldsOf(await report('grid-b1c2', body, { 'accept-language': 'en' }));
+    expect(errors.find((e) => e.field === field)?.message).toMatch(/Unrecognized key/);
+    expect((await board()).cells.find((c) => c.cellId === 'L3:b-f1-c2')?.status).toBe('missing');
+  });
+
+  it.each([
+    [
+      'one person late twice',
+      { late: [{ room: 'B106', name: '李四' }, { room: 'B107' }, { room: 'B106', name: '李四' }] },
+      'late.2',
+      'late.0',
+    ],
+    [
+      'one person absent twice, the room cased otherwise',
+      {
+        absent: [
+          { room: 'b108', name: 'Li Si' },
+          { room: 'B108', name: 'li si' },
+        ],
+      },
+      'absent.1',
+      'absent.0',
+    ],
+    [
+      'one unnamed entry twice (the board would count it once)',
+      { absent: [{ room: 'B109' }, { room: 'B109' }] },
+      'absent.1',
+      'absent.0',
+    ],
+    [
+      'one person both late and absent',
+      { late: [{ room: 'B110', name: '王五' }], absent: [{ room: 'B110', name: '王五' }] },
+      'absent.0',
+      'late.0',
+    ],
+  ])(
+    'refuses %s with 400 naming the repeat, in the caller’s language only',
+    async (_what, body, field, first) => {
+      const zh = (await fieldsOf(await report('grid-b1c2', body))).filter((e) => e.field === field);
+      expect(zh).toHaveLength(1);
+      expect(zh[0]?.message).toContain(`与 ${first} 房间、姓名相同`);
+      expect(zh[0]?.message).not.toContain('the same room');
+      const en = (await fieldsOf(await report('grid-b1c2', body, { 'accept-language': 'en' }))).filter(
+        (e) => e.field === field,
+      );
+      expect(en[0]?.message).toContain(`the same room and name as ${first}`);
+      expect(en[0]?.message).not.toMatch(/\p{Script=Han}/u);
+      expect((await board()).cells.find((c) => c.cellId === 'L3:b-f1-c2')?.status).toBe('missing');
+    },
+  );
+
+  it('takes two people of one room, and one room’s person late while another is absent', async () => {
+    const res = await report('grid-b2c1', {
+      late: [
+        { room: 'B201', name: '李四' },
+        { room: 'B201', name: '王五' },
+      ],
+      absent: [{ room: 'B201', name: '赵六' }],
+    });
+    expect(res.status).toBe(201);
+    expect(((await res.json()) as ZeroReport).late).toHaveLength(2);
+  });
+});
+
+describe('a night with no run on record', () => {
+  const detailOf = async (night: string, lang: 'zh' | 'en') => {
+    const res = await call(s.app, 'GET', `/api/zero-reports/${night}`, {
+      as: 'sup-wang',
+      headers: lang === 'en' ? { 'accept-language': 'en' } : {},
+    });
+    expect(res.status).toBe(404);
+    return (await problemOf(res)).detail;
+  };
+
+  it('a past night says it has no zero-report round on record, not that it has not opened', async () => {
+    expect(await detailOf('2001-03-04', 'en')).toBe(
+      'there is no zero-report round on record for the night of 2001-03-04',
+    );
+    expect(await detailOf('2001-03-04', 'zh')).toContain('2001-03-04 晚没有零报告记录');
+    expect(await detailOf('2001-03-04', 'zh')).not.toContain('尚未开始');
+  });
+
+  it('a night ahead has not opened yet', async () => {
+    expect(await detailOf('2099-12-31', 'en')).toContain('has not opened (it opens at 22:20 each night)');
+    expect(await detailOf('2099-12-31', 'zh')).toContain('尚未开始');
+  });
+});
+
+describe('the board page’s language', () => {
+  const cookieOf = async (personId: string) =>
+    `rectify_session=${(await createSession(s.deps.aws, { personId, via: 'link' })).id}`;
+  const langOf = async (res: Response) => {
+    expect(res.status).toBe(200);
+    return /<html lang="([^"]+)"/.exec(await res.text())?.[1];
+  };
+
+  it('follows /app: ?lang=, then the remembered choice, then the browser, then the person’s setting', async () => {
+    const page = `/zero-report/${NIGHT}`;
+    const cookie = await cookieOf('sup-wang');
+    // sup-wang's directory setting is Chinese; their /app is switched to English.
+    expect(await langOf(await s.app.request(page, { headers: { cookie } }))).toBe('zh-CN');
+    expect(
+      await langOf(await s.app.request(page, { headers: { cookie: `${cookie}; rectify_lang=en` } })),
+    ).toBe('en');
+    expect(
+      await langOf(await s.app.request(page, { headers: { cookie, 'accept-language': 'en-GB,en;q=0.9' } })),
+    ).toBe('en');
+    const asked = await s.app.request(`${page}?lang=zh-CN`, {
+      headers: { cookie: `${cookie}; rectify_lang=en` },
+    });
+    expect(asked.headers.get('set-cookie')).toContain('rectify_lang=zh-CN');
+    expect(await langOf(asked)).toBe('zh-CN');
+    // A script with a bearer token and nothing else: the person's setting.
+    expect(await langOf(await call(s.app, 'GET', page, { as: 'sup-smith' }))).toBe('en');
+    expect(
+      await langOf(
+        await call(s.app, 'GET', page, { as: 'sup-smith', headers: { 'accept-language': 'zh-CN' } }),
+      ),
+    ).toBe('zh-CN');
   });
 });
