@@ -1,6 +1,11 @@
 import { caseActionLabel, isCaseAction } from '../domain/case-action.ts';
-import type { Stage } from '../domain/case-model.ts';
-import { stageStatusLabels } from '../domain/stage-labels.ts';
+import type { Duration } from '../domain/calendar.ts';
+import { pauseReasonLabels } from '../domain/case-clocks.ts';
+import type { EmailKind } from '../domain/email-content.ts';
+import { categoryLabel } from '../domain/intake.ts';
+import { stageLabels, stageStatusLabels } from '../domain/stage-labels.ts';
+import { place } from './pages/action-statement.ts';
+import { severityLabels, sourceLabels } from './pages/ui.tsx';
 import { updateActions } from '../workflows/rectification-case/messages.ts';
 import type { Bilingual } from '../domain/text.ts';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
@@ -10,7 +15,7 @@ import protoPkg from '@temporalio/proto';
 
 const { temporal } = protoPkg;
 import type { AuditEntry } from '../domain/hash-chain.ts';
-import type { Person } from '../domain/directory.ts';
+import type { Directory, EscalationLevel, Location, Person } from '../domain/directory.ts';
 import type { Lang } from '../domain/text.ts';
 
 /**
@@ -69,31 +74,127 @@ function nameOf(id: string, names: Names, lang: Lang): string {
   return names.person(id)?.name ?? id;
 }
 
-const str = (v: unknown): string =>
-  typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v);
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+/**
+ * A stored value as plain text: objects as `key: value` pairs, never JSON, since the timeline
+ * is read by campus staff; an unknown entry kind or a field this file does not name still reads.
+ */
+function plain(v: unknown, lang: Lang): string {
+  if (typeof v === 'string') return v;
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  const sep = lang === 'en' ? ', ' : '，';
+  if (Array.isArray(v)) return v.map((x) => plain(x, lang)).join(lang === 'en' ? ', ' : '、');
+  if (typeof v === 'object') {
+    const pairs = Object.entries(v as Record<string, unknown>)
+      .filter(([, x]) => x !== undefined && x !== null && x !== '')
+      .map(([k, x]) => {
+        const text = plain(x, lang);
+        return typeof x === 'object' && !Array.isArray(x) ? `${k}: (${text})` : `${k}: ${text}`;
+      });
+    return pairs.join(sep);
+  }
+  return '';
+}
 
-/** One audit entry as a person reads it. */
-export function describeEntry(entry: AuditEntry, lang: Lang, names: Names, tz: string): TimelineItem {
+const str = (v: unknown): string => plain(v, 'en');
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const labelIn = <K extends string>(labels: Readonly<Record<K, Text>>, v: unknown): Text | undefined =>
+  typeof v === 'string' && Object.hasOwn(labels, v) ? labels[v as K] : undefined;
+
+/** Every email the case workflow sends, named as its reader's timeline says it was sent. */
+const emailKindLabels = {
+  assigned: { zh: '指派通知', en: 'Assignment notice' },
+  signoff_request: { zh: '签字请求', en: 'Sign-off request' },
+  adjudication_request: { zh: '裁定请求', en: 'Adjudication request' },
+  adjudicated: { zh: '裁定结果通知', en: 'Adjudication result' },
+  review_request: { zh: '复查请求', en: 'Review request' },
+  review_failed: { zh: '复查不合格通知', en: 'Failed review notice' },
+  review_escalation: { zh: '多次复查不合格上报', en: 'Repeated failed reviews escalated' },
+  result_and_survey: { zh: '处理结果与评价邀请', en: 'Result and rating request' },
+  reopened: { zh: '重新复查通知', en: 'Reopened for review' },
+  reminder: { zh: '到期提醒', en: 'Reminder' },
+  escalation: { zh: '超时上报通知', en: 'Overdue escalation' },
+  leadership_notice: { zh: '重大问题报告', en: 'Major problem notice' },
+  effect_stuck: { zh: '自动操作失败通知', en: 'Failed automatic step notice' },
+  pause_request: { zh: '暂停申请', en: 'Pause request' },
+} as const satisfies Record<EmailKind, Text>;
+
+/** The rungs of the escalation ladder (domain/directory.ts), bottom up. */
+const escalationLevelLabels = {
+  grid_l3: { zh: '三级网格员', en: 'level-3 grid members' },
+  grid_l2: { zh: '楼层二级网格员', en: 'level-2 (floor) grid members' },
+  grid_l1: { zh: '楼栋一级网格员', en: 'level-1 (building) grid members' },
+  working_group: { zh: '网格化管理工作小组', en: 'the grid working group' },
+  leadership: { zh: '校领导', en: 'school leadership' },
+} as const satisfies Record<EscalationLevel['level'], Text>;
+
+const durationUnits = {
+  minutes: { zh: '分钟', en: 'minutes' },
+  hours: { zh: '小时', en: 'hours' },
+  days: { zh: '天', en: 'days' },
+  working_days: { zh: '个工作日', en: 'working days' },
+} as const satisfies Record<Duration['unit'], Text>;
+
+/** One audit entry as a person reads it; `dir` names the case's place (ids without it). */
+export function describeEntry(
+  entry: AuditEntry,
+  lang: Lang,
+  names: Names,
+  tz: string,
+  dir?: Directory,
+): TimelineItem {
   const stored = entry.payload as
     { payload?: unknown; payloadHash?: string; payloadBytes?: number } | undefined;
   const p = (stored?.payload ?? {}) as Record<string, unknown>;
   const en = lang === 'en';
+  const text = (v: unknown) => plain(v, lang);
   const who = (v: unknown) => nameOf(str(v), names, lang);
   const whoList = (v: unknown) =>
     list(v)
       .map(who)
       .join(en ? ', ' : '、');
-  const stage = (v: unknown) => {
-    const t = stageStatusLabels[str(v) as Stage] as Text | undefined;
-    return t ? pick(t, lang) : str(v);
+  const named = <K extends string>(labels: Readonly<Record<K, Text>>, v: unknown) => {
+    const t = labelIn(labels, v);
+    return t ? pick(t, lang) : text(v);
   };
+  const stage = (v: unknown) => named(stageStatusLabels, v);
   const due = (v: unknown) => (typeof v === 'string' && v ? formatWhen(v, tz) : '');
+  const span = (v: unknown) => {
+    const d = v as Partial<Duration> | undefined;
+    const unit = labelIn(durationUnits, d?.unit);
+    if (!unit || typeof d?.amount !== 'number') return text(v);
+    return en ? `${d.amount} ${unit.en}` : `${d.amount} ${unit.zh}`;
+  };
+  // What a stuck effect was: a mail by its kind, a record by the action it wrote.
+  const effectWhat = (kind: unknown, what: unknown) => {
+    const action = typeof what === 'string' ? actionLabel(what) : undefined;
+    const name = kind === 'email' ? named(emailKindLabels, what) : action ? pick(action, lang) : text(what);
+    if (en) return `${kind === 'email' ? 'email' : 'record'} "${name}"`;
+    return `${kind === 'email' ? '邮件' : '记录'}「${name}」`;
+  };
+  const then = (rest: string) => (rest ? (en ? `: ${rest}` : `：${rest}`) : '');
+  const notes = (v: unknown) => (v ? (en ? `; notes: ${text(v)}` : `；意见：${text(v)}`) : '');
   let detail: string;
   switch (entry.action) {
     case 'detected': {
-      const loc = (p.location ?? {}) as Record<string, unknown>;
-      detail = `${str(p.source)} / ${str(p.severity)} · ${[loc.buildingId, loc.floorId, loc.roomId].filter(Boolean).join(' ')}`;
+      const loc = (p.location ?? {}) as Partial<Location>;
+      const where =
+        dir && loc.buildingId ? place(dir, { location: { ...loc, buildingId: loc.buildingId } }) : undefined;
+      const category = typeof p.category === 'string' ? p.category : '';
+      const categoryText = categoryLabel(category) ?? { zh: category, en: category };
+      const source = labelIn(sourceLabels, p.source);
+      // A repair's source and category are both 报修: say it once.
+      const kind = [source, categoryText]
+        .filter((t): t is Text => t !== undefined && pick(t, lang) !== '')
+        .map((t) => pick(t, lang))
+        .filter((t, i, all) => all.indexOf(t) === i);
+      detail = [
+        kind.join(' / '),
+        named(severityLabels, p.severity),
+        where ? pick(where, lang) : [loc.buildingId, loc.floorId, loc.roomId].filter(Boolean).join(' · '),
+      ]
+        .filter(Boolean)
+        .join(' · ');
       break;
     }
     case 'assigned':
@@ -103,30 +204,42 @@ export function describeEntry(entry: AuditEntry, lang: Lang, names: Names, tz: s
       break;
     case 'root_cause_submitted':
       detail = en
-        ? `causes: ${list(p.causes).map(str).join('; ')}; plan: ${str(p.plan)}; responsible: ${who(p.responsibleId)}`
-        : `原因：${list(p.causes).map(str).join('；')}；方案：${str(p.plan)}；责任人：${who(p.responsibleId)}`;
+        ? `causes: ${list(p.causes).map(text).join('; ')}; plan: ${text(p.plan)}; responsible: ${who(p.responsibleId)}`
+        : `原因：${list(p.causes).map(text).join('；')}；方案：${text(p.plan)}；责任人：${who(p.responsibleId)}`;
       break;
     case 'signed_off':
+      detail = en ? 'confirmed the finding and the plan' : '确认问题认定与整改方案';
+      break;
     case 'disputed':
     case 'withdrawn':
-      detail = str(p.reason);
+      detail = text(p.reason);
       break;
     case 'adjudicated':
-      detail = `${p.decision === 'revise' ? (en ? 'revise the analysis' : '重新分析') : en ? 'proceed to rectification' : '继续整改'}: ${str(p.notes)}`;
+      detail = `${p.decision === 'revise' ? (en ? 'revise the analysis' : '重新分析') : en ? 'proceed to rectification' : '继续整改'}${then(text(p.notes))}`;
       break;
     case 'rectification_reported':
-      detail = `${str(p.summary)} (${en ? 'evidence' : '证据'} ${list(p.evidence).length})`;
+      detail = `${text(p.summary)} (${en ? 'evidence' : '证据'} ${list(p.evidence).length})`;
       break;
     case 'review_passed':
-    case 'review_failed':
-      detail = str(p.notes);
+      detail = text(p.notes);
+      break;
+    case 'review_failed': {
+      const n = typeof p.failedReviews === 'number' ? p.failedReviews : undefined;
+      const count = n === undefined ? '' : en ? `failed review #${n}` : `第 ${n} 次不合格`;
+      detail = [count, text(p.notes)].filter(Boolean).join(en ? ': ' : '：');
+      break;
+    }
+    case 'review_escalated':
+      detail = en
+        ? `failed ${text(p.failedReviews)} reviews, reported to ${whoList(p.to)}`
+        : `复查 ${text(p.failedReviews)} 次不合格，上报 ${whoList(p.to)}`;
       break;
     case 'follow_up_rated':
     case 'follow_up_low_score':
-      detail = `${en ? 'score' : '评分'} ${str(p.score)}${p.comment ? ` · ${str(p.comment)}` : ''}`;
+      detail = `${en ? 'score' : '评分'} ${text(p.score)}${p.comment ? ` · ${text(p.comment)}` : ''}`;
       break;
     case 'commented':
-      detail = str(p.text);
+      detail = text(p.text);
       break;
     case 'deadline_set':
       detail = `${stage(p.stage)} · ${due(p.due)}`;
@@ -135,28 +248,83 @@ export function describeEntry(entry: AuditEntry, lang: Lang, names: Names, tz: s
       detail = `${stage(p.stage)} · ${en ? 'due' : '时限'} ${due(p.due)}`;
       break;
     case 'reminder_sent':
-    case 'leadership_notified':
-    case 'review_escalated':
-      detail = whoList(p.to);
+      detail = p.stage ? `${stage(p.stage)}${then(whoList(p.to))}` : whoList(p.to);
       break;
-    case 'escalated':
-      detail = `${str(p.level)} → ${whoList(p.to)}`;
+    case 'leadership_notified':
+      detail = p.notice
+        ? en
+          ? `notice ${text(p.notice)}: ${whoList(p.to)}`
+          : `第 ${text(p.notice)} 次报告：${whoList(p.to)}`
+        : whoList(p.to);
+      break;
+    case 'escalated': {
+      const level = named(escalationLevelLabels, p.level);
+      // The stage as a noun: "原因分析超时" / "analysis overdue".
+      const late = p.stage ? `${named(stageLabels, p.stage)}${en ? ' overdue, ' : '超时，'}` : '';
+      detail = en
+        ? `${late}escalated to ${level}: ${whoList(p.to)}`
+        : `${late}上报${level}：${whoList(p.to)}`;
+      break;
+    }
+    case 'arrived':
+      detail = text(p.note);
+      break;
+    case 'pause_requested':
+      detail = `${named(pauseReasonLabels, p.reason)}${then(text(p.note))}`;
+      break;
+    case 'pause_approved': {
+      const ends = p.endsBy
+        ? en
+          ? `, ends by ${due(p.endsBy)} at the latest`
+          : `，最迟 ${due(p.endsBy)} 结束`
+        : '';
+      detail = `#${text(p.n)}${ends}${notes(p.notes)}`;
+      break;
+    }
+    case 'pause_rejected':
+      detail = `#${text(p.n)}${notes(p.notes)}`;
       break;
     case 'pause_ended': {
       const how = p.how === 'expired' ? (en ? 'ran out' : '到期自动结束') : en ? 'resumed' : '恢复';
       const moved = p.due ? (en ? `; deadline moved to ${due(p.due)}` : `；时限顺延至 ${due(p.due)}`) : '';
-      detail = `#${str(p.n)} ${how}${moved}`;
+      detail = `#${text(p.n)} ${how}${moved}`;
       break;
     }
+    case 'reassigned':
+    case 'handed_over': {
+      const reason = p.reason ? (en ? `; reason: ${text(p.reason)}` : `；理由：${text(p.reason)}`) : '';
+      detail = en
+        ? `from ${who(p.from)} to ${who(p.to)}${reason}`
+        : `由 ${who(p.from)} ${entry.action === 'reassigned' ? '改派给' : '移交给'} ${who(p.to)}${reason}`;
+      break;
+    }
+    case 'effect_failed':
+      detail = en
+        ? `${effectWhat(p.kind, p.what)} (${text(p.reason)})${then(text(p.message))}`
+        : `${effectWhat(p.kind, p.what)}（${text(p.reason)}）${then(text(p.message))}`;
+      break;
+    case 'effect_retried':
+    case 'effect_dismissed':
+      detail = en ? `failed step ${text(p.effectId)}` : `失败的操作 ${text(p.effectId)}`;
+      break;
     case 'email_sent':
-      detail = `${str(p.kind)} → ${who(p.to)}`;
+      detail = en
+        ? `${named(emailKindLabels, p.kind)} to ${who(p.to)}`
+        : `${named(emailKindLabels, p.kind)}，发给 ${who(p.to)}`;
       break;
     case 'closed':
+      detail =
+        p.outcome === 'no_reporter'
+          ? en
+            ? 'no reporter to rate it: closed on the passed review'
+            : '无报告人回访，复查合格即结案'
+          : text(p.outcome);
+      break;
     case 'closed_unrated':
-      detail = str(p.outcome ?? p.after);
+      detail = p.after ? (en ? `no rating within ${span(p.after)}` : `${span(p.after)}内未评价`) : '';
       break;
     default:
-      detail = stored?.payload === undefined ? '' : JSON.stringify(stored.payload).slice(0, 300);
+      detail = stored?.payload === undefined ? '' : text(stored.payload).slice(0, 300);
   }
   if (stored?.payloadHash) {
     detail = en

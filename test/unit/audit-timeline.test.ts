@@ -1,0 +1,226 @@
+import { describe, expect, it } from 'vitest';
+import { describeEntry } from '../../api/audit-timeline.ts';
+import { caseActions, type CaseAction } from '../../domain/case-action.ts';
+import type { Directory, Person } from '../../domain/directory.ts';
+import { emailKinds } from '../../domain/email-content.ts';
+import type { AuditEntry } from '../../domain/hash-chain.ts';
+import type { Lang } from '../../domain/text.ts';
+
+/**
+ * The case page's timeline as a campus reader sees it: labels and names in the reader's
+ * language, never the enum keys, directory ids or JSON the workflow stores.
+ */
+
+const TZ = 'Asia/Shanghai';
+const person = (id: string, name: string): Person => ({
+  id,
+  name,
+  email: `${id}@x.edu`,
+  roles: ['staff'],
+  language: 'zh-CN',
+});
+const dir: Directory = {
+  campus: { name: { zh: '校园', en: 'Campus' }, workingGroupIds: [], leadershipIds: [] },
+  people: [person('staff-lee', 'David Lee'), person('staff-zhou', '周强'), person('sup-wang', '王建国')],
+  buildings: [
+    {
+      id: 'bldg-a',
+      name: { zh: '学生公寓A栋', en: 'Dormitory A' },
+      supervisorIds: ['sup-wang'],
+      gridMemberIds: [],
+      floors: [
+        {
+          id: 'a-f2',
+          name: { zh: '2层', en: 'Floor 2' },
+          gridMemberIds: [],
+          clusters: [{ id: 'a-f2-c1', gridMemberIds: [], rooms: ['A201'] }],
+        },
+      ],
+    },
+  ],
+  departments: [],
+};
+const people = new Map(dir.people.map((p) => [p.id, p]));
+const names = { person: (id: string) => people.get(id) };
+
+function entry(action: string, payload: unknown, actor = 'sup-wang'): AuditEntry {
+  return {
+    caseId: 'ZG-2026-000001',
+    seq: 1,
+    at: '2026-03-02T06:05:00.000Z',
+    actor: { id: actor },
+    action,
+    payload: { payload },
+    prevHash: '0'.repeat(64),
+    hash: 'f'.repeat(64),
+  };
+}
+const detail = (action: string, payload: unknown, lang: Lang, withDir = true) =>
+  describeEntry(entry(action, payload), lang, names, TZ, withDir ? dir : undefined).detail;
+
+const HAN = /\p{Script=Han}/u;
+const location = { buildingId: 'bldg-a', floorId: 'a-f2', roomId: 'A201' };
+
+describe('the detected entry', () => {
+  const repair = {
+    source: 'repair',
+    severity: 'routine',
+    category: 'repair',
+    location,
+    assigneeId: 'staff-lee',
+    sla: { version: '2026.1', ruleId: 'repair.routine' },
+  };
+
+  it('names the category, the severity and the place from the directory in the reader’s language', () => {
+    expect(detail('detected', repair, 'zh-CN')).toBe('报修 · 一般 · 学生公寓A栋 · 2层 · A201');
+    expect(detail('detected', repair, 'en')).toBe('Repair · Routine · Dormitory A · Floor 2 · A201');
+  });
+
+  it('says the source too when it differs from the category', () => {
+    const inspection = { ...repair, source: 'inspection', category: 'cleanliness', severity: 'urgent' };
+    expect(detail('detected', inspection, 'zh-CN')).toBe('检查 / 卫生 · 紧急 · 学生公寓A栋 · 2层 · A201');
+    expect(detail('detected', inspection, 'en')).toBe(
+      'Inspection / Cleanliness · Urgent · Dormitory A · Floor 2 · A201',
+    );
+  });
+
+  it('shows a freely written category as written, and the ids when no directory is given', () => {
+    const free = { ...repair, category: 'plumbing' };
+    expect(detail('detected', free, 'zh-CN', false)).toBe('报修 / plumbing · 一般 · bldg-a · a-f2 · A201');
+  });
+});
+
+describe('email entries', () => {
+  it('name each template in the reader’s language and its recipient by name', () => {
+    const cases: [string, string, string][] = [
+      ['assigned', '指派通知，发给 David Lee', 'Assignment notice to David Lee'],
+      ['review_request', '复查请求，发给 David Lee', 'Review request to David Lee'],
+      ['signoff_request', '签字请求，发给 David Lee', 'Sign-off request to David Lee'],
+      ['pause_request', '暂停申请，发给 David Lee', 'Pause request to David Lee'],
+    ];
+    for (const [kind, zh, en] of cases) {
+      const payload = { kind, to: 'staff-lee', outboxKey: `ZG/${kind}`, messageId: 'm1' };
+      expect(detail('email_sent', payload, 'zh-CN'), kind).toBe(zh);
+      expect(detail('email_sent', payload, 'en'), kind).toBe(en);
+    }
+  });
+
+  it('never show a template’s key', () => {
+    for (const kind of emailKinds) {
+      const payload = { kind, to: 'staff-zhou' };
+      const zh = detail('email_sent', payload, 'zh-CN');
+      const en = detail('email_sent', payload, 'en');
+      expect(zh, kind).toMatch(HAN);
+      expect(zh, kind).not.toContain(kind);
+      // A label, not the key: capitalised, and no key's underscore.
+      expect(en, kind).toMatch(/^[A-Z][^_]* to 周强$/);
+    }
+  });
+});
+
+describe('a supervisor’s reassignment', () => {
+  const payload = { from: 'staff-lee', to: 'staff-zhou', reason: 'r' };
+
+  it('names both people and the reason, not the stored JSON', () => {
+    expect(detail('reassigned', payload, 'zh-CN')).toBe('由 David Lee 改派给 周强；理由：r');
+    expect(detail('reassigned', payload, 'en')).toBe('from David Lee to 周强; reason: r');
+    expect(detail('handed_over', payload, 'zh-CN')).toBe('由 David Lee 移交给 周强；理由：r');
+  });
+});
+
+/** Every kind the case workflow records, with a payload as it writes it. */
+const written: Record<CaseAction, unknown> = {
+  detected: { source: 'repair', severity: 'major', category: 'safety', location, assigneeId: 'staff-lee' },
+  assigned: { assigneeId: 'staff-lee', due: '2026-03-03T06:05:00.000Z', approximate: false },
+  root_cause_submitted: {
+    causes: ['pipe'],
+    plan: 'replace',
+    responsibleId: 'staff-lee',
+    by: 'staff-lee',
+    at: '2026-03-02T06:05:00.000Z',
+  },
+  signed_off: { decision: 'confirm', signature: { ip: '10.0.0.1', textHash: 'abc', tokenId: 't1' } },
+  disputed: { reason: 'not mine', signature: { ip: '10.0.0.1', textHash: 'abc', tokenId: 't1' } },
+  adjudicated: { decision: 'proceed', notes: 'go on', signature: { ip: '10.0.0.1' } },
+  rectification_reported: { summary: 'fixed', evidence: ['ev-1'] },
+  review_passed: { notes: 'ok' },
+  review_failed: { notes: 'still leaking', failedReviews: 2 },
+  review_escalated: { failedReviews: 3, to: ['sup-wang'] },
+  follow_up_rated: { score: 5, comment: 'good', signature: { ip: '10.0.0.1' } },
+  follow_up_low_score: { score: 2, comment: 'bad' },
+  closed: { outcome: 'no_reporter' },
+  closed_unrated: { after: { unit: 'days', amount: 7 } },
+  withdrawn: { reason: 'duplicate' },
+  commented: { text: 'note' },
+  deadline_set: { stage: 'rectifying', round: 1, due: '2026-03-03T06:05:00.000Z', approximate: false },
+  reminder_sent: { stage: 'analysing', to: ['staff-lee'] },
+  deadline_breached: { stage: 'analysing', round: 1, due: '2026-03-03T06:05:00.000Z' },
+  escalated: { stage: 'analysing', level: 'grid_l1', to: ['sup-wang'] },
+  leadership_notified: { notice: 1, to: ['sup-wang'] },
+  effect_failed: {
+    id: 'x1',
+    kind: 'email',
+    what: 'signoff_request',
+    reason: 'EmailRejected',
+    message: 'address refused',
+  },
+  effect_retried: { effectId: 'x1' },
+  effect_dismissed: { effectId: 'x1' },
+  arrived: { note: 'on site', signature: { ip: '10.0.0.1' } },
+  pause_requested: { reason: 'waiting_for_parts', note: 'valve' },
+  pause_approved: { n: 1, notes: 'ok', endsBy: '2026-03-09T06:05:00.000Z' },
+  pause_rejected: { n: 1, notes: 'no' },
+  pause_ended: { n: 1, how: 'expired', due: '2026-03-04T06:05:00.000Z' },
+  reassigned: { from: 'staff-lee', to: 'staff-zhou', reason: 'r' },
+  handed_over: { from: 'staff-lee', to: 'staff-zhou', reason: 'r' },
+};
+
+// Stored keys and ids that must never reach a reader.
+const raw =
+  /[{}]|":|staff-lee|staff-zhou|sup-wang|bldg-a|grid_l1|waiting_for_parts|no_reporter|signoff_request|working_days|rectifying|analysing/;
+
+describe('every kind the case workflow records', () => {
+  it('reads without JSON, stored keys or ids, in both languages', () => {
+    for (const action of caseActions) {
+      for (const lang of ['zh-CN', 'en'] as const) {
+        const text = detail(action, written[action], lang);
+        expect(text, `${action} ${lang}`).not.toMatch(raw);
+      }
+    }
+  });
+
+  it('says what each has that the page would otherwise lose, in the reader’s language', () => {
+    expect(detail('escalated', written.escalated, 'zh-CN')).toBe('原因分析超时，上报楼栋一级网格员：王建国');
+    expect(detail('escalated', written.escalated, 'en')).toBe(
+      'analysis overdue, escalated to level-1 (building) grid members: 王建国',
+    );
+    expect(detail('pause_requested', written.pause_requested, 'zh-CN')).toBe('等待配件：valve');
+    expect(detail('pause_requested', written.pause_requested, 'en')).toBe('Waiting for parts: valve');
+    expect(detail('closed_unrated', written.closed_unrated, 'zh-CN')).toBe('7 天内未评价');
+    expect(detail('closed_unrated', written.closed_unrated, 'en')).toBe('no rating within 7 days');
+    expect(detail('effect_failed', written.effect_failed, 'zh-CN')).toBe(
+      '邮件「签字请求」（EmailRejected）：address refused',
+    );
+    expect(detail('effect_failed', written.effect_failed, 'en')).toBe(
+      'email "Sign-off request" (EmailRejected): address refused',
+    );
+    expect(detail('closed', written.closed, 'zh-CN')).toMatch(HAN);
+    expect(detail('pause_approved', written.pause_approved, 'zh-CN')).toBe(
+      '#1，最迟 2026-03-09 14:05:00 (Asia/Shanghai) 结束；意见：ok',
+    );
+    expect(detail('pause_approved', written.pause_approved, 'en')).toBe(
+      '#1, ends by 2026-03-09 14:05:00 (Asia/Shanghai) at the latest; notes: ok',
+    );
+    expect(detail('leadership_notified', written.leadership_notified, 'zh-CN')).toBe('第 1 次报告：王建国');
+  });
+});
+
+describe('an entry of a kind this page does not know', () => {
+  it('shows its payload as key: value pairs, not JSON', () => {
+    const payload = { foo: 'bar', n: 2, nested: { a: 1, b: 'x' }, list: ['p', 'q'] };
+    expect(detail('something_new', payload, 'en')).toBe('foo: bar, n: 2, nested: (a: 1, b: x), list: p, q');
+    expect(detail('something_new', payload, 'zh-CN')).toBe(
+      'foo: bar，n: 2，nested: (a: 1，b: x)，list: p、q',
+    );
+  });
+});
