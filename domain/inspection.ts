@@ -66,7 +66,8 @@ const placeId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/);
  */
 const noteText = z.string().trim().max(2000).superRefine(refuseFlaws());
 
-export const checkEntrySchema = z.object({
+// Strict, as every body the API takes: `{ itemId, result, zz }` is refused, not taken without zz.
+export const checkEntrySchema = z.strictObject({
   itemId: z.string().regex(/^6t\.[a-z]+\.\d+$/, 'a catalogue item id like 6t.safety.1'),
   result: z.enum(checkResults),
   note: noteText.optional(),
@@ -103,7 +104,7 @@ export const checkEntrySchema = z.object({
 export type CheckEntry = z.infer<typeof checkEntrySchema>;
 
 export const checklistSubmission = z
-  .object({
+  .strictObject({
     results: z.array(checkEntrySchema).min(1).max(200),
     /**
      * false keeps the round open for more results (a round walked in parts); true ends it, which

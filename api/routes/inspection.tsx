@@ -33,6 +33,7 @@ import { jsonBody, parseOr400 } from '../middleware/validation.ts';
 import { parseForm } from '../pages/app/web-kit.tsx';
 import { formatTime } from '../pages/ui.tsx';
 import { directoryOrFail as directoryOr503 } from '../reads.ts';
+import { pageLanguage } from './zero-report.tsx';
 
 const date = z
   .string({ error: '须给出日期，如 2026-12-04 / give a date like 2026-12-04' })
@@ -332,10 +333,10 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
 
   app.get('/api/inspections/:roundId', auth, async (c) => c.json(withItems(await readable(c))));
 
-  /** The checklist page's language: `?lang=`, else the person's own (as the zero-report board chooses). */
-  const pageLanguage = (c: Context<AuthEnv>) => {
+  /** The checklist page's language, as the /app pages and the zero-report board choose it. */
+  const checklistLanguage = (c: Context<AuthEnv>) => {
     const q = parseOr400(pageQuery, c.req.query(), callerLanguage(c), 'query');
-    const lang: Lang = q.lang ?? (c.get('caller').person.language === 'en' ? 'en' : 'zh-CN');
+    const lang: Lang = pageLanguage(c, deps.publicBaseUrl, c.get('caller').person);
     return { lang, asked: q.lang };
   };
 
@@ -351,7 +352,7 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
       status?: ContentfulStatusCode;
     } = {},
   ) => {
-    const { lang, asked } = pageLanguage(c);
+    const { lang, asked } = checklistLanguage(c);
     const dir = await directoryOr503(deps);
     const building = dir.buildings.find((b) => b.id === round.buildingId);
     // Signed in through the page session, the form carries its CSRF token; with a bearer token none is needed.
@@ -463,7 +464,7 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
    * typed and the reason beside each item, in the page's language.
    */
   app.post('/inspection/:roundId', auth, async (c) => {
-    const { lang, asked } = pageLanguage(c);
+    const { lang, asked } = checklistLanguage(c);
     const { roundId } = parseOr400(roundParam, c.req.param(), lang, 'path');
     const caller = c.get('caller');
     requireRole(caller, ['supervisor'], onlySupervisors);

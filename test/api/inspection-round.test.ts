@@ -857,3 +857,67 @@ describe('inspection checklist: a failed item’s room brings its floor onto the
     expect(await roundNow(id)).toMatchObject({ results: [], cases: {} });
   });
 });
+
+describe('inspection results take only the keys they know', () => {
+  it.each([
+    [
+      'a result item with a key it does not know',
+      { results: [{ itemId: '6t.safety.1', result: 'pass', zz: 1 }] },
+      'results.0',
+    ],
+    [
+      'a body with a key it does not know',
+      { results: [{ itemId: '6t.safety.1', result: 'pass' }], finsh: true },
+      '(body)',
+    ],
+  ])('refuses %s with 400 "Unrecognized key", recording nothing', async (_what, body, field) => {
+    const id = await openRound();
+    const res = await call(s.app, 'POST', `/api/inspections/${id}/results?lang=en`, { as: 'sup-wang', body });
+    expect(res.status).toBe(400);
+    const problem = (await res.json()) as { errors: { field: string; message: string }[] };
+    expect(problem.errors.find((e) => e.field === field)?.message).toMatch(/Unrecognized key/);
+    expect(await roundNow(id)).toMatchObject({ status: 'open', results: [] });
+  });
+});
+
+describe('the checklist page’s language is chosen as /app chooses it', () => {
+  const langOf = async (res: Response) => {
+    expect(res.status).toBe(200);
+    return /<html lang="([^"]+)"/.exec(await res.text())?.[1];
+  };
+
+  it('?lang=, then the rectify_lang cookie, then Accept-Language, then the person’s setting', async () => {
+    const id = await openRound();
+    const page = `/inspection/${id}`;
+    // sup-wang's directory setting is Chinese; he switched /app to English.
+    const session = await createSession(s.deps.aws, { personId: 'sup-wang', via: 'link' });
+    const cookie = `rectify_session=${session.id}`;
+    expect(await langOf(await s.app.request(page, { headers: { cookie } }))).toBe('zh-CN');
+    const english = `${cookie}; rectify_lang=en`;
+    expect(await langOf(await s.app.request(page, { headers: { cookie: english } }))).toBe('en');
+    expect(await langOf(await s.app.request(page, { headers: { cookie, 'accept-language': 'en-US' } }))).toBe(
+      'en',
+    );
+    const asked = await s.app.request(`${page}?lang=zh-CN`, { headers: { cookie: english } });
+    expect(asked.headers.get('set-cookie')).toContain('rectify_lang=zh-CN');
+    expect(await langOf(asked)).toBe('zh-CN');
+    // A bearer token and nothing else: the person's own setting (sup-smith reads English).
+    expect(await langOf(await call(s.app, 'GET', page, { as: 'sup-smith' }))).toBe('en');
+    expect(await langOf(await getPage(id))).toBe('zh-CN');
+
+    // What the form refuses comes back in the cookie's language too.
+    const refused = await s.app.request(page, {
+      method: 'POST',
+      headers: { cookie: english, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams([
+        ['_csrf', session.csrfToken],
+        ['6t.safety.1.note', 'no result chosen'],
+        ['finish', 'false'],
+      ]).toString(),
+    });
+    expect(refused.status).toBe(400);
+    const html = await refused.text();
+    expect(html).toContain('<html lang="en"');
+    expect(html).toContain('a note or room was given: choose a result too');
+  });
+});
