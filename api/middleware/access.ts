@@ -1,5 +1,11 @@
 import type { CaseView } from '../../domain/case-model.ts';
-import { gridCovers, type Directory, type Location, type Role } from '../../domain/directory.ts';
+import {
+  gridCovers,
+  type Building,
+  type Directory,
+  type Location,
+  type Role,
+} from '../../domain/directory.ts';
 import type { Bilingual } from '../../domain/text.ts';
 import type { Caller } from '../auth.ts';
 import { ProblemError } from './problems.ts';
@@ -107,4 +113,39 @@ export function reportScopeRefusal(
     };
   }
   return READERS_TEXT;
+}
+
+/**
+ * Where a person may open a case, as the new-case form offers it: each building they may open
+ * cases in, whole, or with only the floors (or rooms) their grid covers. The API's own rule,
+ * asked place by place.
+ */
+export function openablePlaces(caller: Caller, dir: Directory): Building[] {
+  const opens = (loc: Location) => openRefusal(caller, dir, loc) === null;
+  return dir.buildings.flatMap((b) => {
+    if (opens({ buildingId: b.id })) return [b];
+    const floors = b.floors.flatMap((f) => {
+      if (opens({ buildingId: b.id, floorId: f.id })) return [f];
+      const clusters = f.clusters
+        .map((c) => ({
+          ...c,
+          rooms: c.rooms.filter((roomId) => opens({ buildingId: b.id, floorId: f.id, roomId })),
+        }))
+        .filter((c) => c.rooms.length > 0);
+      return clusters.length > 0 ? [{ ...f, clusters }] : [];
+    });
+    return floors.length > 0 ? [{ ...b, floors }] : [];
+  });
+}
+
+/**
+ * The buildings whose scanned reports a person triages: the working group and admins all of
+ * them, supervisors theirs, and a building's level-1 grid members theirs (floor and room grid
+ * members report to them, they do not triage).
+ */
+export function triageBuildings(caller: Caller, dir: Directory): string[] {
+  if (has(caller, 'admin', 'working_group')) return dir.buildings.map((b) => b.id);
+  return dir.buildings
+    .filter((b) => b.supervisorIds.includes(caller.person.id) || b.gridMemberIds.includes(caller.person.id))
+    .map((b) => b.id);
 }

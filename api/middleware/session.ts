@@ -9,13 +9,23 @@ import {
   type Session,
   type SessionRecord,
 } from '../../store/sessions.ts';
+import type { Directory } from '../../domain/directory.ts';
 import type { Caller } from '../auth.ts';
+import { openablePlaces, triageBuildings } from './access.ts';
 import type { AppDeps } from '../deps.ts';
 
 export { csrfProtect, csrfMatches } from './csrf.ts';
 
 /** What the web pages get from the session: who is signed in, their form token, their language. */
-export type WebEnv = { Variables: { viewer: Caller | null; csrfToken: string; lang: Lang } };
+export type WebEnv = {
+  Variables: {
+    viewer: Caller | null;
+    csrfToken: string;
+    lang: Lang;
+    /** Menu items of the viewer's roles that their place in the directory does not open. */
+    navHidden?: readonly string[];
+  };
+};
 
 export const SESSION_COOKIE = 'rectify_session';
 export const LANG_COOKIE = 'rectify_lang';
@@ -84,11 +94,28 @@ export function pickLang(c: Context, publicBaseUrl: string): Lang {
 }
 
 /** The directory person behind a session, as the same Caller the bearer-token API uses. */
-async function viewerOf(deps: AppDeps, session: Pick<SessionRecord, 'personId'>): Promise<Caller | null> {
+async function viewerOf(
+  deps: AppDeps,
+  session: Pick<SessionRecord, 'personId'>,
+): Promise<{ viewer: Caller; dir: Directory } | null> {
   const dir = await loadDirectory(deps.aws.ddb, deps.aws.tables);
   const person = dir?.people.find((p) => p.id === session.personId);
   // Someone removed from the directory loses access with their next request.
-  return person ? { person, actor: { id: person.id, roles: person.roles, via: 'api' } } : null;
+  return dir && person
+    ? { viewer: { person, actor: { id: person.id, roles: person.roles, via: 'api' } }, dir }
+    : null;
+}
+
+/**
+ * The menu's pages a role would show but the person's place does not open: triage for a floor or
+ * room grid member (only a building's level-1 members triage), a new case for someone whose grid
+ * covers no place. A link that answers 403 is not offered.
+ */
+function hiddenNav(viewer: Caller, dir: Directory): string[] {
+  return [
+    ...(triageBuildings(viewer, dir).length === 0 ? ['/app/triage'] : []),
+    ...(openablePlaces(viewer, dir).length === 0 ? ['/app/cases/new'] : []),
+  ];
 }
 
 /**
@@ -102,7 +129,9 @@ export function sessionMiddleware(deps: AppDeps): MiddlewareHandler<WebEnv> {
     c.set('lang', pickLang(c, deps.publicBaseUrl));
     const id = getCookie(c, SESSION_COOKIE) ?? '';
     const session = id ? await findSession(deps.aws, id) : null;
-    const viewer = session ? await viewerOf(deps, session) : null;
+    const found = session ? await viewerOf(deps, session) : null;
+    const viewer = found?.viewer ?? null;
+    c.set('navHidden', found ? hiddenNav(found.viewer, found.dir) : []);
     // A cookie naming no live session is dropped; one whose person left the directory is kept
     // (an import may bring them back) but opens nothing.
     if (id && !session) deleteCookie(c, SESSION_COOKIE, { path: '/' });

@@ -19,6 +19,8 @@ export interface LayoutProps {
   csrfToken?: string | undefined;
   /** The current path and query, so the language switch keeps the reader where they are. */
   currentUrl?: string | undefined;
+  /** Menu items the viewer's roles would show that their place does not open (WebEnv `navHidden`). */
+  navHidden?: readonly string[] | undefined;
   children?: Child;
 }
 
@@ -53,8 +55,12 @@ export const navItems: readonly NavItem[] = [
   },
 ];
 
-export const navFor = (viewer: Caller | null | undefined): NavItem[] =>
-  viewer ? navItems.filter((i) => !i.roles || i.roles.some((r) => viewer.person.roles.includes(r))) : [];
+export const navFor = (viewer: Caller | null | undefined, hidden: readonly string[] = []): NavItem[] =>
+  viewer
+    ? navItems.filter(
+        (i) => (!i.roles || i.roles.some((r) => viewer.person.roles.includes(r))) && !hidden.includes(i.href),
+      )
+    : [];
 
 /** Reader's language, from a bilingual text or a plain string. */
 export const text = (t: Bilingual | string, lang: Lang): string =>
@@ -144,7 +150,7 @@ export function Layout(props: LayoutProps) {
   const title = text(props.title, lang);
   const current = props.currentUrl ?? '/app';
   const currentPath = new URL(current, 'http://x').pathname;
-  const nav = navFor(viewer);
+  const nav = navFor(viewer, props.navHidden);
   // The most specific item the path falls under is the current one.
   const active = [...nav]
     .filter((i) => currentPath === i.href || currentPath.startsWith(`${i.href}/`))

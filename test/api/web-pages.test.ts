@@ -432,6 +432,38 @@ describe('web pages: the case page', () => {
   });
 });
 
+describe('web pages: what a floor’s grid member is offered', () => {
+  const navHrefs = (html: string) =>
+    [...(/<nav[\s\S]*?<\/nav>/.exec(html)?.[0] ?? '').matchAll(/href="([^"?]+)/g)].map((m) => m[1]);
+
+  it('no triage in the menu (only a building’s level-1 members triage); a new case on their own floor only', async () => {
+    const home = await (await get('/app', 'grid-a1f')).text();
+    expect(navHrefs(home)).not.toContain('/app/triage');
+    expect(navHrefs(await (await get('/app', 'grid-a1')).text())).toContain('/app/triage');
+    // The button leads to a form, not a 403, offering Dormitory A's first floor and its rooms alone.
+    expect(home).toContain('href="/app/cases/new"');
+    const res = await get('/app/cases/new', 'grid-a1f');
+    expect(res.status).toBe(200);
+    const form = await res.text();
+    const floors = [...form.matchAll(/<option value="(a-f\d|b-f\d)"/g)].map((m) => m[1]);
+    expect(floors).toEqual(['a-f1']);
+    const rooms = [...form.matchAll(/<option value="([AB]\d{3})"/g)].map((m) => m[1]);
+    expect(rooms.length).toBeGreaterThan(0);
+    expect(rooms.every((r) => r?.startsWith('A1'))).toBe(true);
+    // And the case opens there.
+    const made = await post('/app/cases/new', 'grid-a1f', newCaseFields({ floorId: 'a-f1', roomId: 'A101' }));
+    expect(made.status).toBe(303);
+    expect(caseIdFrom(made)).toMatch(/^ZG-/);
+  });
+
+  it('a room’s grid member is offered the rooms of their own group', async () => {
+    const form = await (await get('/app/cases/new', 'grid-a1c1')).text();
+    const rooms = [...form.matchAll(/<option value="([AB]\d{3})"/g)].map((m) => m[1]);
+    expect(rooms).toEqual(['A101', 'A102', 'A103', 'A104', 'A105']);
+    expect(navHrefs(form)).not.toContain('/app/triage');
+  });
+});
+
 describe('web pages: deciding a pause', () => {
   it('decides only on approve or reject: anything else (or nothing) is asked for again, never an approval', async () => {
     const id = await openCase();

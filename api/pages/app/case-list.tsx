@@ -24,7 +24,7 @@ import {
   stageLabels,
   type FieldErrors,
 } from '../ui.tsx';
-import { mayOpenCases } from './new-case.tsx';
+import { offersNewCase } from './new-case.tsx';
 import { page, parseForm, refusalOf, viewerOf, type WebContext } from './web-kit.tsx';
 
 /**
@@ -446,13 +446,12 @@ export function caseListRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
         problem = refusalOf(err).text;
       }
     }
-    const viewer = viewerOf(c);
     const exportQuery = filterQuery(q);
     return page(
       c,
       TITLE,
       <>
-        {mayOpenCases(viewer) && (
+        {offersNewCase(c) && (
           <p>
             <a class="button" href="/app/cases/new">
               {t('新建案件', 'New case')}

@@ -35,6 +35,7 @@ export function page(
       title={title}
       lang={c.get('lang')}
       viewer={c.get('viewer')}
+      navHidden={c.get('navHidden')}
       csrfToken={c.get('csrfToken')}
       currentUrl={currentUrl(c)}
     >

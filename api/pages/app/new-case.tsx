@@ -8,7 +8,7 @@ import type { Directory, Person } from '../../../domain/directory.ts';
 import { severities, sources } from '../../../domain/sla.ts';
 import { standardItem, standards } from '../../../domain/standards/catalogue.ts';
 import { inLang, type Lang } from '../../../domain/text.ts';
-import { openRefusal } from '../../middleware/access.ts';
+import { openablePlaces } from '../../middleware/access.ts';
 import type { Caller } from '../../auth.ts';
 import { openNewCase } from '../../case-service.ts';
 import { directoryOrFail } from '../../reads.ts';
@@ -32,9 +32,11 @@ export const OPENER_ROLES = ['supervisor', 'grid_member', 'admin', 'working_grou
 export const mayOpenCases = (viewer: Caller) =>
   viewer.person.roles.some((r) => (OPENER_ROLES as readonly string[]).includes(r));
 
-/** The buildings this person may open a case in: the API's own rule, asked per building. */
-export const openableBuildings = (viewer: Caller, dir: Directory) =>
-  dir.buildings.filter((b) => openRefusal(viewer, dir, { buildingId: b.id }) === null);
+/** Whether a page offers this viewer a new case: by role, and only where their grid covers a place. */
+export const offersNewCase = (c: WebContext) => {
+  const viewer = c.get('viewer');
+  return !!viewer && mayOpenCases(viewer) && !(c.get('navHidden') ?? []).includes('/app/cases/new');
+};
 
 const staffKindLabels = {
   manager: { zh: '管理员', en: 'Managers' },
@@ -96,7 +98,7 @@ function NewCaseForm(props: {
 }) {
   const { lang, dir, values, errors } = props;
   const t = (zh: string, en: string) => inLang({ zh, en }, lang);
-  const buildings = openableBuildings(props.viewer, dir);
+  const buildings = openablePlaces(props.viewer, dir);
   const staff = dir.people.filter((p) => p.roles.includes('staff'));
   const kinds = Object.keys(staffKindLabels) as (keyof typeof staffKindLabels)[];
   const staffOf = (k: keyof typeof staffKindLabels): Person[] =>
@@ -318,7 +320,7 @@ export function newCaseRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
     const viewer = viewerOf(c);
     const dir = await directoryOrFail(deps);
     const lang = c.get('lang');
-    if (!mayOpenCases(viewer) || openableBuildings(viewer, dir).length === 0) {
+    if (!mayOpenCases(viewer) || openablePlaces(viewer, dir).length === 0) {
       return page(
         c,
         TITLE,

@@ -6,8 +6,7 @@ import type { AppDeps } from '../../deps.ts';
 import type { WebEnv } from '../../middleware/session.ts';
 import { severityLabels } from '../ui.tsx';
 import { page } from './dashboard-common.tsx';
-import { mayOpenCases } from './new-case.tsx';
-import { viewerOf } from './web-kit.tsx';
+import { offersNewCase } from './new-case.tsx';
 
 const TITLE: Bilingual = { zh: '6T标准', en: '6T standards' };
 
@@ -34,7 +33,7 @@ export function standardsPageRoutes(_deps: AppDeps): Hono<WebEnv> {
   app.get('/standards', (c) => {
     const lang = c.get('lang');
     const t = (b: Bilingual) => inLang(b, lang);
-    const opener = mayOpenCases(viewerOf(c));
+    const opener = offersNewCase(c);
     return page(
       c,
       TITLE,

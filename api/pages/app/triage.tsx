@@ -22,10 +22,10 @@ import {
 } from '../../../store/reports.ts';
 import { evidenceUrl, parseEvidenceRef } from '../../../store/evidence.ts';
 import { addCommentUpdate } from '../../../workflows/rectification-case/messages.ts';
-import type { Caller } from '../../auth.ts';
 import { caseOfKey, openNewCase } from '../../case-service.ts';
 import { directoryOrFail } from '../../reads.ts';
 import type { AppDeps } from '../../deps.ts';
+import { triageBuildings } from '../../middleware/access.ts';
 import { csrfProtect, requireViewer, sessionMiddleware, type WebEnv } from '../../middleware/session.ts';
 import { ProblemError, problemTypes, toProblem } from '../../middleware/problems.ts';
 import { notifyReporter, stopTriageChase } from '../../report-notices.ts';
@@ -113,15 +113,6 @@ function Decided(props: { lang: Lang; report: Report }) {
       {text}
     </div>
   );
-}
-
-/** The buildings whose reports `caller` triages; every building for the working group and admins. */
-export function triageBuildings(caller: Caller, dir: Directory): string[] {
-  const roles = caller.person.roles;
-  if (roles.includes('admin') || roles.includes('working_group')) return dir.buildings.map((b) => b.id);
-  return dir.buildings
-    .filter((b) => b.supervisorIds.includes(caller.person.id) || b.gridMemberIds.includes(caller.person.id))
-    .map((b) => b.id);
 }
 
 const reason = z

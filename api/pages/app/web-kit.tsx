@@ -77,6 +77,7 @@ export function page(
       title={title}
       lang={lang}
       viewer={c.get('viewer')}
+      navHidden={c.get('navHidden')}
       csrfToken={c.get('csrfToken')}
       currentUrl={opts.currentUrl ?? `${url.pathname}${url.search}`}
     >

@@ -12,7 +12,7 @@ import { roundsBetween } from '../../../store/inspections.ts';
 import type { AppDeps } from '../../deps.ts';
 import type { WebEnv } from '../../middleware/session.ts';
 import { CaseTable, openDue } from './case-list.tsx';
-import { mayOpenCases } from './new-case.tsx';
+import { offersNewCase } from './new-case.tsx';
 import { page, viewerOf } from './web-kit.tsx';
 
 /**
@@ -205,7 +205,7 @@ export function workbenchRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
       <>
         <p>
           {t(`${viewer.person.name}，您好。`, `Hello, ${viewer.person.name}.`)}{' '}
-          {mayOpenCases(viewer) && (
+          {offersNewCase(c) && (
             <a class="button" href="/app/cases/new">
               {t('新建案件', 'New case')}
             </a>
