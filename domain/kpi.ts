@@ -48,6 +48,7 @@ import type { CaseView } from './case-model.ts';
 import { stageLabels } from './stage-labels.ts';
 import type { TimedStage } from './sla.ts';
 import { dimensionKeys, standards, type DimensionKey } from './standards/catalogue.ts';
+import type { Bilingual } from './text.ts';
 
 /** Stages whose deadlines bind staff and supervisors (follow-up waits on the reporter). */
 export const onTimeStages = [
@@ -441,6 +442,24 @@ function rateKpi(
   };
 }
 
+/**
+ * Where a target comes from when no 6T item states it (a KPI without `cites`), in both
+ * languages. `source` stays the English text: the API and the weekly digests already stored
+ * carry it, so pages turn it back into the reader's language through {@link kpiSourceText}.
+ */
+const uncitedSources = {
+  sla: {
+    zh: '服务时限目录（seed 002、004）：每个环节的时限都是一项承诺',
+    en: 'SLA catalogue (seeds 002, 004): every stage deadline is a commitment',
+  },
+  tracked: { zh: '标准未规定目标，仅作跟踪', en: 'no target in the standards; tracked' },
+} as const satisfies Record<string, Bilingual>;
+
+/** A KPI's `source` as a person reads it; a source this catalogue never wrote is shown as written. */
+export function kpiSourceText(source: string): Bilingual {
+  return Object.values(uncitedSources).find((s) => s.en === source) ?? { zh: source, en: source };
+}
+
 /** Every KPI of the catalogue with its target, value and verdict. */
 export function computeKpis(t: KpiTally, ctx: KpiContext): KpiValue[] {
   const out: KpiValue[] = [
@@ -462,7 +481,7 @@ export function computeKpis(t: KpiTally, ctx: KpiContext): KpiValue[] {
         t.onTime[s],
         1,
         '>=',
-        'SLA catalogue (seeds 002, 004): every stage deadline is a commitment',
+        uncitedSources.sla.en,
       ),
     );
   }
@@ -551,7 +570,7 @@ export function computeKpis(t: KpiTally, ctx: KpiContext): KpiValue[] {
       unit: 'hours',
       target: null,
       comparator: null,
-      source: 'no target in the standards; tracked',
+      source: uncitedSources.tracked.en,
       cites: [],
       value: avg,
       denominator: closes.length,
@@ -563,7 +582,7 @@ export function computeKpis(t: KpiTally, ctx: KpiContext): KpiValue[] {
       unit: 'hours',
       target: null,
       comparator: null,
-      source: 'no target in the standards; tracked',
+      source: uncitedSources.tracked.en,
       cites: [],
       value: p90,
       denominator: closes.length,

@@ -186,6 +186,13 @@ describe('a case citing a 6T item', () => {
   it('opens a supervisor’s dashboard on a dormitory of theirs, and takes buildingId as the lists do', async () => {
     const own = await (await page('/app/dashboard', 'sup-wang')).text();
     expect(own).toContain('data-scope="bldg-a"');
+    // A target no 6T item states names where it comes from in the page's language too.
+    expect(own).toContain('服务时限目录（seed 002、004）：每个环节的时限都是一项承诺');
+    expect(own).not.toContain('SLA catalogue');
+    expect(own).toContain('标准未规定目标，仅作跟踪');
+    expect(own).not.toContain('no target in the standards');
+    const ownEn = await (await page('/app/dashboard', 'sup-wang', 'en')).text();
+    expect(ownEn).toContain('SLA catalogue (seeds 002, 004): every stage deadline is a commitment');
     const other = await page('/app/dashboard?buildingId=bldg-b', 'sup-wang');
     expect(other.status).toBe(403);
     const unknown = await page('/app/dashboard?buildingId=nope', 'sup-wang');

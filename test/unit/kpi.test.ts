@@ -3,6 +3,7 @@ import {
   complaintYearBounds,
   computeKpis,
   emptyTally,
+  kpiSourceText,
   mergeTallies,
   percentile,
   tallyCases,
@@ -162,6 +163,25 @@ describe('KPIs of a seeded week', () => {
       // A KPI with a target names where it comes from: a 6T item, or the SLA catalogue.
       if (k.target !== null) expect(k.cites.length > 0 || k.source.startsWith('SLA catalogue')).toBe(true);
     }
+  });
+
+  it('says where a target comes from in Chinese too when no 6T item states it', () => {
+    // The dashboard shows these sources as text (the cited ones as links to their items).
+    const uncited = kpis.filter((k) => k.cites.length === 0);
+    expect(uncited.map((k) => k.id)).toEqual(
+      expect.arrayContaining(['on_time_analysing', 'on_time_reviewing']),
+    );
+    for (const k of uncited) {
+      const text = kpiSourceText(k.source);
+      expect(text.en, k.id).toBe(k.source);
+      expect(text.zh, k.id).toMatch(/\p{Script=Han}/u);
+      expect(text.zh, k.id).not.toMatch(/catalogue|commitment|tracked|target/);
+    }
+    expect(kpiSourceText(get(kpis, 'on_time_rectifying').source).zh).toBe(
+      '服务时限目录（seed 002、004）：每个环节的时限都是一项承诺',
+    );
+    // A source written by an older version is shown as written rather than dropped.
+    expect(kpiSourceText('an older source')).toEqual({ zh: 'an older source', en: 'an older source' });
   });
 
   it('matches the hand-computed figures', () => {

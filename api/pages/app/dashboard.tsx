@@ -7,7 +7,7 @@ import { boundedDate } from '../../schemas.ts';
 import { localDate } from '../../../domain/calendar.ts';
 import { isValidIsoWeek, reportedWeek } from '../../../domain/digest.ts';
 import type { Directory } from '../../../domain/directory.ts';
-import { onTimeStages, type KpiValue } from '../../../domain/kpi.ts';
+import { kpiSourceText, onTimeStages, type KpiValue } from '../../../domain/kpi.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import { readsEverything, supervisedBuildings } from '../../middleware/access.ts';
 import { directoryOrFail } from '../../reads.ts';
@@ -149,7 +149,7 @@ function KpiTable(props: { kpis: KpiValue[]; lang: Lang }) {
                           <a href={`/app/standards#${id}`}>{citeText(id, props.lang)}</a>
                         </>
                       ))
-                    : k.source}
+                    : t(kpiSourceText(k.source))}
                 </small>
               </td>
               <td>
