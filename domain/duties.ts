@@ -340,8 +340,12 @@ export function dueAndReminders(
 
 const ref = z.string().trim().min(1).max(300);
 
-/** What a person records: which part, a note, how long, and references to the evidence. */
-export const completionSchema = z.object({
+/**
+ * What a person records: which part, a note, how long, and references to the evidence. Strict,
+ * as every body the API takes: a misspelt key (`minute`, `evidence[].url`) is refused, not
+ * dropped while the completion is recorded without it.
+ */
+export const completionSchema = z.strictObject({
   part: z.string().trim().min(1).max(40).optional(),
   note: z.string().trim().max(2000).optional(),
   minutes: z
@@ -351,7 +355,7 @@ export const completionSchema = z.object({
     .max(24 * 60)
     .optional(),
   evidence: z
-    .array(z.object({ kind: z.enum(evidenceKinds), ref }))
+    .array(z.strictObject({ kind: z.enum(evidenceKinds), ref }))
     .max(20)
     .default([]),
 });

@@ -28,6 +28,7 @@ import { bearerOrSession, type SessionOrBearerEnv } from '../middleware/bearer-o
 import { callerLanguage, ProblemError, type Lang } from '../middleware/problems.ts';
 import { jsonOnly, parseOr400 } from '../middleware/validation.ts';
 import { directoryOrFail } from '../reads.ts';
+import { pageLanguage } from './zero-report.tsx';
 import { boundedDate, langQuerySchema, safeString } from '../schemas.ts';
 import { bi, documentResponse, JSON_TYPE, problems } from './declare.ts';
 
@@ -60,7 +61,10 @@ const occurrenceParam = z.strictObject({
     .regex(/^duty\.[a-z-]+\.[A-Za-z0-9_.:-]+$/, 'an occurrence id like duty.manager-round.bldg-a.2026-12-04'),
 });
 
-/** A completion as a request carries it: the domain's shape, with every text safe to store, show and mail. */
+/**
+ * A completion as a request carries it: the domain's shape (strict, and `extend` keeps it so), with
+ * every text safe to store, show and mail.
+ */
 const completionBody = completionSchema.extend({
   part: z
     .string()
@@ -72,7 +76,7 @@ const completionBody = completionSchema.extend({
   note: z.string().trim().max(2000).pipe(safeString()).optional(),
   evidence: z
     .array(
-      z.object({
+      z.strictObject({
         kind: z.enum(evidenceKinds),
         ref: z
           .string()
@@ -499,8 +503,7 @@ const pageQuery = z.object({ lang: z.enum(['zh-CN', 'en']).optional() });
 export function dutyPageRoutes(deps: AppDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   const auth = bearerOrSession(deps) as unknown as MiddlewareHandler<AuthEnv>;
-  const langOf = (c: Context<AuthEnv>, given?: Lang) =>
-    given ?? (c.get('caller').person.language === 'en' ? 'en' : 'zh-CN');
+  const langOf = (c: Context<AuthEnv>) => pageLanguage(c, deps.publicBaseUrl, c.get('caller').person);
 
   app.get('/duties', auth, async (c) => {
     const q = parseOr400(listQuery, c.req.query(), callerLanguage(c), 'query');
@@ -511,7 +514,7 @@ export function dutyPageRoutes(deps: AppDeps): Hono<AuthEnv> {
         String(
           <ListPage
             tz={deps.env.CAMPUS_TZ}
-            lang={langOf(c, q.lang)}
+            lang={langOf(c)}
             list={list}
             board={isCampusReader(caller) || Boolean(q.buildingId)}
           />,
@@ -521,7 +524,7 @@ export function dutyPageRoutes(deps: AppDeps): Hono<AuthEnv> {
 
   app.get('/duties/:occurrenceId', auth, async (c) => {
     const lang = callerLanguage(c);
-    const q = parseOr400(pageQuery, c.req.query(), lang, 'query');
+    parseOr400(pageQuery, c.req.query(), lang, 'query');
     const { occurrenceId } = parseOr400(occurrenceParam, c.req.param(), lang, 'path');
     const caller = c.get('caller');
     const o = await readable(deps, caller, occurrenceId);
@@ -531,7 +534,7 @@ export function dutyPageRoutes(deps: AppDeps): Hono<AuthEnv> {
         String(
           <OccurrencePage
             tz={deps.env.CAMPUS_TZ}
-            lang={langOf(c, q.lang)}
+            lang={langOf(c)}
             o={described(o)}
             canRecord={mayRecord(caller, o)}
             csrf={csrf}

@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '../../domain/calendar.ts';
+import type { DutyOccurrence } from '../../domain/duties.ts';
+import { ensureTables } from '../../infra/local/servers.ts';
+import { getOccurrence } from '../../store/duties.ts';
+import { createSession } from '../../store/sessions.ts';
+import { ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
+import { call, postForm, startApiStack, type ApiStack } from './harness.ts';
+
+/**
+ * A duty occurrence over the real stack: what a completion may carry (the API and the page's
+ * form), and the language the duty pages are shown in. Own tables, and a day of its own far
+ * ahead (random: the workflow id is the occurrence's, in the namespace every file shares), so
+ * the occurrence stays open while the file runs.
+ */
+const tables = ownTables(uniqueId('duty'));
+const DATE = addDays('2060-01-01', Math.floor(Math.random() * 10_000));
+let s: ApiStack;
+let id: string;
+
+beforeAll(async () => {
+  const aws = testDeps(testEnv(tables));
+  await ensureTables(aws.ddb, aws.tables);
+  s = await startApiStack({}, tables);
+  const ids = await s.deps.temporal.workflow.execute('dutyCalendar', {
+    taskQueue: s.deps.env.TEMPORAL_TASK_QUEUE,
+    workflowId: uniqueId('duties'),
+    args: [
+      {
+        date: DATE,
+        timeZone: s.deps.env.CAMPUS_TZ,
+        buildingIds: ['bldg-a'],
+        dutyIds: ['daily-equipment-check'],
+      },
+    ],
+  });
+  expect(ids).toEqual([`duty.daily-equipment-check.bldg-a.${DATE}`]);
+  id = (ids as string[])[0] ?? '';
+  for (let i = 0; i < 200 && !(await getOccurrence(store(), id)); i++)
+    await new Promise((r) => setTimeout(r, 100));
+  expect(await occurrence()).toMatchObject({ status: 'open', completions: [] });
+});
+afterAll(async () => {
+  await s?.deps.temporal.workflow
+    .getHandle(id)
+    .terminate('test over')
+    .catch(() => undefined);
+  await s?.stop();
+});
+
+const store = () => ({ ddb: s.deps.aws.ddb, tables: s.deps.aws.tables });
+const occurrence = async (): Promise<DutyOccurrence | undefined> =>
+  (await getOccurrence(store(), id)) ?? undefined;
+const sessionOf = (personId: string) => createSession(s.deps.aws, { personId, via: 'link' });
+
+describe('a completion takes only the keys it knows', () => {
+  it.each([
+    ['a key it does not know at the top', { note: 'checked', minute: 5 }, '(body)'],
+    [
+      'a key it does not know in an evidence item',
+      { evidence: [{ kind: 'record', ref: 'records/1.pdf', url: 'https://x' }] },
+      'evidence.0',
+    ],
+  ])('refuses %s with 400 "Unrecognized key", recording nothing', async (_what, body, field) => {
+    const res = await call(s.app, 'POST', `/api/duties/occurrences/${id}/completions?lang=en`, {
+      as: 'sup-wang',
+      body,
+    });
+    expect(res.status).toBe(400);
+    const problem = (await res.json()) as { errors: { field: string; message: string }[] };
+    expect(problem.errors.find((e) => e.field === field)?.message).toMatch(/Unrecognized key/);
+    expect((await occurrence())?.completions).toEqual([]);
+  });
+});
+
+describe('the duty pages', () => {
+  const langOf = async (res: Response) => {
+    expect(res.status).toBe(200);
+    return /<html lang="([^"]+)"/.exec(await res.text())?.[1];
+  };
+
+  it('are in the language /app would choose: ?lang=, the rectify_lang cookie, Accept-Language, the person’s setting', async () => {
+    const cookie = `rectify_session=${(await sessionOf('sup-wang')).id}`;
+    const english = `${cookie}; rectify_lang=en`;
+    for (const page of [`/duties/${id}`, '/duties?buildingId=bldg-a']) {
+      // sup-wang's directory setting is Chinese; he switched /app to English.
+      expect([page, await langOf(await s.app.request(page, { headers: { cookie } }))]).toEqual([
+        page,
+        'zh-CN',
+      ]);
+      expect([page, await langOf(await s.app.request(page, { headers: { cookie: english } }))]).toEqual([
+        page,
+        'en',
+      ]);
+      const browser = { cookie, 'accept-language': 'en-GB,en;q=0.8' };
+      expect([page, await langOf(await s.app.request(page, { headers: browser }))]).toEqual([page, 'en']);
+      const asked = await s.app.request(`${page}${page.includes('?') ? '&' : '?'}lang=zh-CN`, {
+        headers: { cookie: english },
+      });
+      expect(asked.headers.get('set-cookie')).toContain('rectify_lang=zh-CN');
+      expect([page, await langOf(asked)]).toEqual([page, 'zh-CN']);
+      // A bearer token and nothing else: the person's own setting (sup-smith reads English).
+      expect([page, await langOf(await call(s.app, 'GET', page, { as: 'sup-smith' }))]).toEqual([page, 'en']);
+    }
+  });
+
+  it('the page’s form still records a completion, as a browser posts it', async () => {
+    const session = await sessionOf('sup-wang');
+    const cookie = `rectify_session=${session.id}`;
+    const page = await (await s.app.request(`/duties/${id}`, { headers: { cookie } })).text();
+    expect(page).toContain('name="evidence.record"');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
+    expect(csrf).toBe(session.csrfToken);
+    const res = await postForm(
+      s.app,
+      `/duties/${id}`,
+      { _csrf: csrf, 'evidence.record': 'records/equipment.pdf', note: '设备正常' },
+      { cookie },
+    );
+    expect(res.status).toBe(303);
+    expect(await occurrence()).toMatchObject({
+      status: 'completed',
+      completions: [
+        { by: 'sup-wang', note: '设备正常', evidence: [{ kind: 'record', ref: 'records/equipment.pdf' }] },
+      ],
+    });
+  });
+});
