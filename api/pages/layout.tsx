@@ -78,7 +78,7 @@ export function withLang(currentUrl: string, lang: Lang): string {
 const CSS = `
 *,*::before,*::after{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
-body{margin:0;font:16px/1.55 system-ui,-apple-system,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;color:#1b1f24;background:#f5f6f8}
+body{margin:0;font:16px/1.55 system-ui,-apple-system,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;color:#1b1f24;background:#f5f6f8;overflow-wrap:break-word}
 a{color:#0b57a4}
 a:hover{text-decoration-thickness:2px}
 :focus-visible{outline:3px solid #b45309;outline-offset:2px}
@@ -99,6 +99,7 @@ main{max-width:72rem;margin:0 auto;padding:1rem}
 /* Hashes, tokens and ids are long unbroken strings: they wrap rather than widen a phone screen. */
 code,.mono,ol.timeline li,td,dd{overflow-wrap:anywhere}
 h1{font-size:1.5rem;margin:.5rem 0 1rem}
+h1,h2,h3{overflow-wrap:anywhere}
 h2{font-size:1.2rem;margin:1.5rem 0 .5rem}
 .card{background:#fff;border:1px solid #d0d5dc;border-radius:.5rem;padding:1rem;margin:0 0 1rem}
 .muted{color:#4b5563}

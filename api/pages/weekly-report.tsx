@@ -1,7 +1,7 @@
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import type { AreaSummary, DailyPoint, WeekCounts } from '../../domain/digest.ts';
-import type { KpiValue } from '../../domain/kpi.ts';
+import { kpiSourceText, type KpiValue } from '../../domain/kpi.ts';
 import { standards } from '../../domain/standards/catalogue.ts';
 import { inLang, pairIn, type Bilingual, type Lang } from '../../domain/text.ts';
 import { multiRateTrendChart } from './charts.ts';
@@ -277,7 +277,7 @@ function WeeklyReport({ s, names }: { s: AreaSummary; names: ReportPageNames }) 
         <span class="alt" data-kpi-source>
           {(k.cites ?? []).length > 0
             ? `seed 000: ${(k.cites ?? []).map((id) => itemShort(id, lang)).join(', ')}`
-            : k.source}
+            : inLang(kpiSourceText(k.source), lang)}
         </span>
       </>,
       <>

@@ -240,7 +240,7 @@ export function auditRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
         timeZone: tz,
         temporalUrl,
         verification,
-        entries: entries.map((e) => describeEntry(e, language, names, tz)),
+        entries: entries.map((e) => describeEntry(e, language, names, tz, dir ?? undefined)),
       },
       200,
     );

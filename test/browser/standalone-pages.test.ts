@@ -142,7 +142,7 @@ describe('standalone pages on a phone', () => {
 const PHOTO_REF = `evidence:ev_${'x'.repeat(16)}#sha256=${'d2836709'.repeat(8)}`;
 
 describe('email link pages on a phone', () => {
-  it('fit a 390 px phone when the case holds a long unbroken token (arrival, sign-off and its done page, rating)', async () => {
+  it('fit a 390 px phone when the case holds a long unbroken token (arrival, sign-off and its done page, rating, the case page)', async () => {
     const url = 'https://example.edu.cn/a/very/long/path/without/any/break/at/all';
     const token = await issueLocalToken(s.deps.env.JWT_SECRET ?? '', 'sup-wang');
     const reporter = `${uniqueId('wide')}@students.demo.edu.cn`;
@@ -207,6 +207,12 @@ describe('email link pages on a phone', () => {
     await h.executeUpdate(reviewUpdate, { args: [{ actor: wang, passed: true, notes: '合格' }] });
     const rating = actionLink(await mailOf(reporter, '处理结果'), s.baseUrl);
     await check({ name: 'rating', url: rating, shows: PHOTO_REF });
+    // The case page itself, whose heading carries the title's URL.
+    await signIn(s, page, 'sup-wang');
+    expect((await page.goto(`${s.baseUrl}/app/cases/${caseId}`))?.status()).toBe(200);
+    expect(await page.locator('h1').textContent()).toContain(url);
+    const caseOver = await sidewaysOverflow(page);
+    if (caseOver > 0) found.push(`case page: ${caseOver}px wider than the window`);
     await ctx.close();
     expect(found).toEqual([]);
   });

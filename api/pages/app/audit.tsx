@@ -365,7 +365,9 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
     const result = await verifyEntries(aws, caseId, entries, { hasRecord: record !== null });
     const people = new Map(dir.people.map((p) => [p.id, p]));
     const broken = result.broken ? entryAt(entries, result.broken.seq) : undefined;
-    const entry = broken ? describeEntry(broken, lang, { person: (id) => people.get(id) }, tz) : undefined;
+    const entry = broken
+      ? describeEntry(broken, lang, { person: (id) => people.get(id) }, tz, dir)
+      : undefined;
     const t = (b: Bilingual) => inLang(b, lang);
     return page(
       c,

@@ -549,7 +549,7 @@ async function timelineOf(
     if (s.auditSeq && !bySeq.has(s.auditSeq)) bySeq.set(s.auditSeq, `${s.activity} #${s.eventId}`);
   }
   const rows = entries.map((e) => {
-    const item = describeEntry(e, lang, { person: (id) => people.get(id) }, tz);
+    const item = describeEntry(e, lang, { person: (id) => people.get(id) }, tz, dir);
     const inner = (e.payload as { payload?: unknown } | undefined)?.payload as
       Record<string, unknown> | undefined;
     const sig = inner?.signature as TimelineRow['signature'] | undefined;
