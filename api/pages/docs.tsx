@@ -1,4 +1,5 @@
 import type { Child } from 'hono/jsx';
+import { FAVICON_HREF } from './favicon.ts';
 
 /**
  * GET /docs: the API reference as one readable page (中文 with English
@@ -208,6 +209,7 @@ export function DocsPage({ doc }: { doc: Document }) {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width,initial-scale=1" />
         <title>Rectify API 参考 · Reference</title>
+        <link rel="icon" href={FAVICON_HREF} />
         <style dangerouslySetInnerHTML={{ __html: STYLE }} />
       </head>
       <body>

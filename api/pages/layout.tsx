@@ -1,4 +1,5 @@
 import type { Child } from 'hono/jsx';
+import { FAVICON_HREF } from './favicon.ts';
 import { raw } from 'hono/html';
 import type { Role } from '../../domain/directory.ts';
 import { inLang, type Bilingual, type Lang } from '../../domain/text.ts';
@@ -164,6 +165,7 @@ export function Layout(props: LayoutProps) {
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title>{`${title} · Rectify 整改闭环`}</title>
+          <link rel="icon" href={FAVICON_HREF} />
           <style dangerouslySetInnerHTML={{ __html: CSS }} />
         </head>
         <body>

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { FAVICON_HREF } from './favicon.ts';
 import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { CaseView } from '../../domain/case-model.ts';
@@ -69,6 +70,7 @@ export function LinkPageShell(props: { lang: Lang; outcome: string; title: Bilin
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width,initial-scale=1" />
         <meta name="robots" content="noindex,nofollow" />
+        <link rel="icon" href={FAVICON_HREF} />
         <title>{pick(title, lang)} · Rectify</title>
         <style dangerouslySetInnerHTML={{ __html: STYLE }} />
       </head>

@@ -1,4 +1,5 @@
 import { raw } from 'hono/html';
+import { FAVICON_HREF } from './favicon.ts';
 import type { Child } from 'hono/jsx';
 import type { AreaSummary, DailyPoint, WeekCounts } from '../../domain/digest.ts';
 import { kpiSourceText, type KpiValue } from '../../domain/kpi.ts';
@@ -308,6 +309,7 @@ function WeeklyReport({ s, names }: { s: AreaSummary; names: ReportPageNames }) 
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{lang === 'en' ? `${enTitle} · ${zhTitle}` : `${zhTitle} · ${enTitle}`}</title>
+        <link rel="icon" href={FAVICON_HREF} />
         <style dangerouslySetInnerHTML={{ __html: STYLE }} />
       </head>
       <body>

@@ -1,4 +1,5 @@
 import { formOr400 } from '../form-body.ts';
+import { FAVICON_HREF } from '../pages/favicon.ts';
 import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
@@ -334,6 +335,7 @@ function Page(props: { lang: Lang; title: Bilingual; children?: unknown }) {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{t(props.title)}</title>
+        <link rel="icon" href={FAVICON_HREF} />
         <style>{pageStyle}</style>
       </head>
       <body>

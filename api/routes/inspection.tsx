@@ -1,4 +1,5 @@
 import { formOr400 } from '../form-body.ts';
+import { FAVICON_HREF } from '../pages/favicon.ts';
 import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -207,6 +208,7 @@ function ChecklistPage(props: {
         <title>
           {t({ zh: `${round.kindName.zh} ${round.period}`, en: `${round.kindName.en} ${round.period}` })}
         </title>
+        <link rel="icon" href={FAVICON_HREF} />
         <style>{`body{font-family:system-ui,sans-serif;margin:.5rem;max-width:40rem}fieldset{margin:.5rem 0;border:1px solid #ccc}fieldset.invalid{border-color:#b00}legend{font-weight:600}label{margin-right:1rem;display:inline-block;padding:.4rem 0}textarea,input[type=text]{width:100%;box-sizing:border-box}small{color:#555}.error{color:#b00}button{margin:.5rem .5rem .5rem 0;padding:.5rem 1rem}`}</style>
       </head>
       <body>

@@ -1,4 +1,5 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, ApplicationFailure } from '@temporalio/client';
+import { FAVICON_HREF } from '../pages/favicon.ts';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { z } from 'zod';
@@ -214,6 +215,7 @@ function BoardPage(props: { board: ZeroBoard; lang: Lang }) {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{t({ zh: `零报告 ${board.night}`, en: `Zero report ${board.night}` })}</title>
+        <link rel="icon" href={FAVICON_HREF} />
         <style>{`body{font-family:system-ui,sans-serif;margin:1rem}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3rem;text-align:left;vertical-align:top}.missing{background:#fde2e2}.none{background:#e6f4ea}${SCROLL_REGION_CSS}`}</style>
       </head>
       <body>

@@ -464,6 +464,15 @@ describe('web pages: what a floor’s grid member is offered', () => {
   });
 });
 
+describe('web pages: the site icon', () => {
+  it('is in the page itself, so no page view asks for a /favicon.ico that is not served', async () => {
+    for (const path of ['/app', '/app/cases', '/login'])
+      expect(await (await get(path, path === '/login' ? null : 'sup-wang')).text()).toMatch(
+        /<link rel="icon" href="data:image\/svg\+xml,%3Csvg/,
+      );
+  });
+});
+
 describe('web pages: deciding a pause', () => {
   it('decides only on approve or reject: anything else (or nothing) is asked for again, never an approval', async () => {
     const id = await openCase();
