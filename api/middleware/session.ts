@@ -9,7 +9,7 @@ import {
   type Session,
   type SessionRecord,
 } from '../../store/sessions.ts';
-import type { Directory } from '../../domain/directory.ts';
+import type { Directory, Person } from '../../domain/directory.ts';
 import type { Caller } from '../auth.ts';
 import { openablePlaces, triageBuildings } from './access.ts';
 import type { AppDeps } from '../deps.ts';
@@ -174,4 +174,20 @@ export function signInRedirect(c: Context): Response {
   const url = new URL(c.req.url);
   const back = safeNext(`${url.pathname}${url.search}`);
   return c.redirect(`/login?next=${encodeURIComponent(back)}`, 302);
+}
+
+/**
+ * A page's language as the /app pages pick it (`?lang=`, remembered in their cookie; the
+ * remembered choice; the browser's), so a person who switched /app to English reads these pages
+ * in English too. Only when none of those names one of ours does the person's directory setting
+ * decide: a script with a bearer token sends no cookie and often no Accept-Language.
+ * (The zero-report, inspection and duty pages, which take a bearer token too.)
+ */
+export function pageLanguage(c: Context, publicBaseUrl: string, person: Pick<Person, 'language'>): Lang {
+  const chosen =
+    isLang(c.req.query('lang')) ||
+    isLang(getCookie(c, LANG_COOKIE)) ||
+    langFromAcceptLanguage(c.req.header('accept-language')) !== undefined;
+  if (chosen) return pickLang(c, publicBaseUrl);
+  return person.language === 'en' ? 'en' : 'zh-CN';
 }

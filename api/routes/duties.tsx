@@ -1,4 +1,5 @@
 import { formOr400 } from '../form-body.ts';
+import { pageLanguage } from '../middleware/session.ts';
 import { FAVICON_HREF } from '../pages/favicon.ts';
 import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
@@ -29,7 +30,6 @@ import { bearerOrSession, type SessionOrBearerEnv } from '../middleware/bearer-o
 import { callerLanguage, ProblemError, type Lang } from '../middleware/problems.ts';
 import { jsonOnly, parseOr400 } from '../middleware/validation.ts';
 import { directoryOrFail } from '../reads.ts';
-import { pageLanguage } from './zero-report.tsx';
 import { boundedDate, langQuerySchema, safeString } from '../schemas.ts';
 import { bi, documentResponse, JSON_TYPE, problems } from './declare.ts';
 

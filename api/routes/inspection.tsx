@@ -1,4 +1,5 @@
 import { formOr400 } from '../form-body.ts';
+import { pageLanguage } from '../middleware/session.ts';
 import { FAVICON_HREF } from '../pages/favicon.ts';
 import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
@@ -34,7 +35,6 @@ import { jsonBody, parseOr400 } from '../middleware/validation.ts';
 import { parseForm } from '../pages/app/web-kit.tsx';
 import { formatTime } from '../pages/ui.tsx';
 import { directoryOrFail as directoryOr503 } from '../reads.ts';
-import { pageLanguage } from './zero-report.tsx';
 
 const date = z
   .string({ error: '须给出日期，如 2026-12-04 / give a date like 2026-12-04' })

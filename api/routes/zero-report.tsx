@@ -1,11 +1,10 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, ApplicationFailure } from '@temporalio/client';
 import { FAVICON_HREF } from '../pages/favicon.ts';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { getCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { localDate } from '../../domain/calendar.ts';
-import type { Directory, Person } from '../../domain/directory.ts';
-import { inLang, languages } from '../../domain/text.ts';
+import type { Directory } from '../../domain/directory.ts';
+import { inLang } from '../../domain/text.ts';
 import {
   gridCells,
   nightCounts,
@@ -29,7 +28,7 @@ import { requireRole } from '../middleware/bearer-auth.ts';
 import { bearerOrSession } from '../middleware/bearer-or-session.ts';
 import type { ActionHandler, AppDeps } from '../deps.ts';
 import { callerLanguage, ProblemError, type Lang } from '../middleware/problems.ts';
-import { LANG_COOKIE, langFromAcceptLanguage, pickLang } from '../middleware/session.ts';
+import { pageLanguage } from '../middleware/session.ts';
 import { jsonBody, parseOr400 } from '../middleware/validation.ts';
 import { directoryOrFail as directoryOr503 } from '../reads.ts';
 import { boundedDate } from '../schemas.ts';
@@ -50,24 +49,6 @@ const BOARD_READERS = [
   'department_contact',
   'auditor',
 ] as const;
-
-const isLang = (v: string | undefined): v is Lang => (languages as readonly string[]).includes(v ?? '');
-
-/**
- * A page's language as the /app pages pick it (`?lang=`, remembered in their cookie; the
- * remembered choice; the browser's), so a person who switched /app to English reads these pages
- * in English too. Only when none of those names one of ours does the person's directory setting
- * decide: a script with a bearer token sends no cookie and often no Accept-Language.
- * (Shared by the zero-report, inspection and duty pages; it belongs beside `pickLang`.)
- */
-export function pageLanguage(c: Context, publicBaseUrl: string, person: Pick<Person, 'language'>): Lang {
-  const chosen =
-    isLang(c.req.query('lang')) ||
-    isLang(getCookie(c, LANG_COOKIE)) ||
-    langFromAcceptLanguage(c.req.header('accept-language')) !== undefined;
-  if (chosen) return pickLang(c, publicBaseUrl);
-  return person.language === 'en' ? 'en' : 'zh-CN';
-}
 
 async function nightOr404(deps: AppDeps, night: string): Promise<NightRecord> {
   const rec = await loadNight({ ddb: deps.aws.ddb, tables: deps.aws.tables }, night);
