@@ -176,6 +176,25 @@ describe('web pages: new case', () => {
     expect(await casesTitled(fields.title)).toHaveLength(1);
   });
 
+  it('refuses a field sent twice, or an altered submission key, and makes no case', async () => {
+    const fields = newCaseFields();
+    const twice = await post('/app/cases/new', 'sup-wang', {
+      ...fields,
+      title: [fields.title, `${fields.title}-b`],
+    });
+    expect(twice.status).toBe(400);
+    expect(await twice.text()).toContain('表单字段重复（title）');
+    const altered = await post('/app/cases/new', 'sup-wang', { ...fields, idempotencyKey: 'has space' });
+    expect(altered.status).toBe(400);
+    const page = await altered.text();
+    expect(page).toContain('提交编号无效');
+    // The form comes back with a fresh key and what was typed.
+    expect(page).toMatch(/name="idempotencyKey" value="[0-9a-f-]{36}"/);
+    expect(page).toContain(`value="${fields.title}"`);
+    expect(await casesTitled(fields.title)).toHaveLength(0);
+    expect(await casesTitled(`${fields.title}-b`)).toHaveLength(0);
+  });
+
   it('refuses a POST without the CSRF token and makes no case', async () => {
     const fields = newCaseFields();
     const res = await post('/app/cases/new', 'sup-wang', fields, { csrf: false });

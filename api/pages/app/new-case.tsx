@@ -360,7 +360,29 @@ export function newCaseRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
   app.post('/cases/new', async (c) => {
     const viewer = viewerOf(c);
     const lang = c.get('lang');
-    const raw = formValues(await formOr400(c));
+    const posted = await formOr400(c, { all: true });
+    const raw = formValues(posted);
+    // The form sends each field once: a field sent twice (a script, a tampered form) is no value.
+    const repeated = Object.keys(posted).filter((k) => Array.isArray(posted[k]));
+    if (repeated.length > 0)
+      return render(
+        c,
+        raw,
+        Object.fromEntries(
+          repeated.map((k) => [
+            k,
+            {
+              zh: '该字段提交了多次，只能有一个值',
+              en: 'this field was sent more than once; give one value',
+            },
+          ]),
+        ),
+        400,
+        {
+          zh: `表单字段重复（${repeated.join('、')}），没有新建案件。请在本页修改后重新提交。`,
+          en: `A field came more than once (${repeated.join(', ')}); no case was opened. Correct the form on this page and submit again.`,
+        },
+      );
     const form = formSchema.parse(raw);
     const reporterName = optional(form.reporterName);
     const reporterEmail = optional(form.reporterEmail);
@@ -393,6 +415,13 @@ export function newCaseRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
         en: 'Give the reporter’s email too: the request to rate the result is sent there. Clear the name if no survey is wanted.',
       };
     if (!parsed.ok || Object.keys(errors).length > 0) return render(c, raw, errors, 400);
+    // The key is the page's own hidden field: one that does not fit was altered, and a second
+    // submit would open a second case, so nothing is opened without it.
+    if (form.idempotencyKey !== undefined && form.idempotencyKey !== '' && !key.success)
+      return render(c, { ...raw, idempotencyKey: randomUUID() }, {}, 400, {
+        zh: '表单的提交编号无效（页面可能被修改），没有新建案件。请检查内容后重新提交。',
+        en: 'The form’s submission key is not valid (the page may have been altered); no case was opened. Check the form and submit again.',
+      });
     try {
       const { view, replayed } = await openNewCase(
         deps,
