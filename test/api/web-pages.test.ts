@@ -519,6 +519,15 @@ describe('web pages: deciding a pause', () => {
     ).toBe(303);
     expect(await pauseState()).toBe('rejected');
   });
+
+  it('a handling form posted for something that is no case number gets the page that says so', async () => {
+    for (const step of ['arrived', 'pause/decision', 'hand-over']) {
+      const res = await post(`/app/cases/%00/${step}`, 'staff-zhao', {});
+      expect(res.status).toBe(404);
+      expect(res.headers.get('content-type')).toContain('text/html');
+      expect(await res.text()).toContain('没有这个案件编号');
+    }
+  });
 });
 
 describe('web pages: the case list and its exports', () => {

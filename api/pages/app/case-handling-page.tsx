@@ -31,14 +31,13 @@ import type { AppDeps } from '../../deps.ts';
 import type { WebEnv } from '../../middleware/session.ts';
 import {
   arrivedSchema,
-  caseIdSchema,
   endPauseSchema,
   pauseDecisionSchema,
   pauseRequestSchema,
   reassignSchema,
 } from '../../schemas.ts';
 import { Csrf, formatTime, HeldOrDue, StateCell } from '../ui.tsx';
-import { parseForm, redirectWithFlash, refusalOf, viewerOf, type WebContext } from './web-kit.tsx';
+import { caseIdOf, parseForm, redirectWithFlash, refusalOf, viewerOf, type WebContext } from './web-kit.tsx';
 
 const HANDLING_STEPS = [
   'arrived',
@@ -299,8 +298,7 @@ export function caseHandlingPageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
     done: Bilingual,
   ) =>
     app.post(`/cases/:caseId/${handlingPaths[step]}`, async (c: WebContext) => {
-      const caseId = caseIdSchema.safeParse(c.req.param('caseId'));
-      if (!caseId.success) return c.notFound();
+      const caseId = { data: caseIdOf(c) };
       const back = `/app/cases/${encodeURIComponent(caseId.data)}`;
       try {
         const parsed = parseForm(schema, form(await formOr400(c)));

@@ -2,7 +2,6 @@
 import { formOr400 } from '../../form-body.ts';
 import type { Hono } from 'hono';
 import { createContext, useContext } from 'hono/jsx';
-import { z } from 'zod';
 import { stepSeqs } from '../../../audit/scan.ts';
 import { readChain } from '../../../store/audit-chain.ts';
 import {
@@ -32,11 +31,9 @@ import { readCaseFor, rootCauseInput, stepRefusal, takeStep } from '../../case-s
 import { reportsOfCase } from '../../../store/reports.ts';
 import type { AppDeps } from '../../deps.ts';
 import type { WebEnv } from '../../middleware/session.ts';
-import { ProblemError } from '../../middleware/problems.ts';
 import { describeEntry, summariseHistory, type HistorySummary } from '../../audit-timeline.ts';
 import {
   adjudicationSchema,
-  caseIdSchema,
   commentSchema,
   rectificationSchema,
   reviewSchema,
@@ -63,6 +60,7 @@ import {
   redirectWithFlash,
   refusalOf,
   viewerOf,
+  caseIdOf,
   type WebContext,
 } from './web-kit.tsx';
 
@@ -832,16 +830,6 @@ async function renderCase(
         : undefined,
     },
   );
-}
-
-const caseParam = z.object({ caseId: caseIdSchema });
-
-function caseIdOf(c: WebContext): string {
-  const r = caseParam.safeParse(c.req.param());
-  if (!r.success) {
-    throw new ProblemError('not_found', { zh: '没有这个案件编号', en: 'there is no such case number' });
-  }
-  return r.data.caseId;
 }
 
 const lines = (v: string | undefined) =>

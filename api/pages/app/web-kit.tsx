@@ -8,6 +8,7 @@ import type { Caller } from '../../auth.ts';
 import { toProblem } from '../../middleware/problems.ts';
 import type { WebEnv } from '../../middleware/session.ts';
 import { ProblemError, problemTypes } from '../../middleware/problems.ts';
+import { caseIdSchema } from '../../schemas.ts';
 import { Layout } from '../layout.tsx';
 import { Flash, type FieldErrors, type FlashMessage } from '../ui.tsx';
 
@@ -148,4 +149,15 @@ export function refusalOf(err: unknown): {
   const fields: FieldErrors = {};
   for (const f of problem.errors ?? []) fields[f.field] = splitBilingual(f.message);
   return { text, fields, status: problemTypes[problem.type].status };
+}
+
+const caseParam = z.object({ caseId: caseIdSchema });
+
+/** The case number in the path; anything else is a page saying there is no such case (404). */
+export function caseIdOf(c: WebContext): string {
+  const r = caseParam.safeParse(c.req.param());
+  if (!r.success) {
+    throw new ProblemError('not_found', { zh: '没有这个案件编号', en: 'there is no such case number' });
+  }
+  return r.data.caseId;
 }
