@@ -354,7 +354,26 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
     '/r/:code',
     bodyLimit({
       maxSize: MAX_PHOTOS * MAX_EVIDENCE_BYTES + 64 * 1024,
-      onError: (c) => c.text('报告（含照片）过大 / The report with its photos is too large', 413),
+      // A page in the reporter's language with the way back, not a line of plain text.
+      onError: (c) =>
+        publicPage(
+          c as Ctx,
+          { zh: '报告过大', en: 'The report is too large' },
+          <>
+            <p class="flash error" role="alert">
+              {t(c.get('lang'), {
+                zh: `报告（含照片）过大：最多 ${MAX_PHOTOS} 张照片，每张不超过 ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB。请减少或缩小照片后重新提交。`,
+                en: `The report with its photos is too large: at most ${MAX_PHOTOS} photos of up to ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB each. Send fewer or smaller photos.`,
+              })}
+            </p>
+            <p>
+              <a href={c.req.path}>
+                {t(c.get('lang'), { zh: '返回报告表单', en: 'Back to the report form' })}
+              </a>
+            </p>
+          </>,
+          413,
+        ),
     }),
     async (c) => {
       const lang = c.get('lang');

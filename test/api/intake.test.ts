@@ -982,6 +982,11 @@ describe('limits and hostile input', () => {
       { photos: [photo(fakeFiles.jpeg(31 * 1024 * 1024), 'huge.jpg', 'image/jpeg')] },
     );
     expect(huge.status).toBe(413);
+    // A page in the reporter's language that says what fits and leads back to the form.
+    expect(huge.headers.get('content-type')).toContain('text/html');
+    const hugePage = await huge.text();
+    expect(hugePage).toContain('最多 3 张照片，每张不超过 10 MB');
+    expect(hugePage).toContain(`<a href="/r/${code}">返回报告表单</a>`);
     // Nothing of any refused report was kept: none waits for triage.
     const queue = await triageQueue(s.deps.aws, ['bldg-a'], { limit: 1000 });
     expect(queue.reports.filter((r) => r.description === marker)).toEqual([]);
