@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { opsKey } from '../../store/keys.ts';
@@ -276,6 +277,9 @@ describe('the calendar page', () => {
   it('shows the file in force and, from 1 November, the missing-year banner', async () => {
     const html = await (await page('/app/admin/calendar', 'admin-xu')).text();
     expect(html).toContain('data-calendar-origin="file"');
+    // The file by its name; where the server keeps it is not shown.
+    expect(html).toContain('校历文件 calendar.txt；');
+    expect(html).not.toContain(path.dirname(LOCAL_CALENDAR_FILE));
     expect(html).toContain('寒假（学生公寓值班照常）');
     const file = await readFile(LOCAL_CALENDAR_FILE, 'utf8');
     const parsed = parseCalendarFile(file);

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { formOr400 } from '../../form-body.ts';
 import { Hono } from 'hono';
 import {
@@ -224,8 +225,9 @@ function InForce(props: { now: CurrentCalendar; lang: Lang }) {
             en: `In force: version ${o.version.number} (${o.version.savedBy}, ${o.version.savedAt}).`,
           })
         : t({
-            zh: `当前生效：校历文件 ${o.path ?? '（未配置，仅内置数据）'}；尚无在本页保存的版本。`,
-            en: `In force: the calendar file ${o.path ?? '(none configured: bundled data only)'}; no version saved on this page yet.`,
+            // The file's name: where the server keeps it is no business of the page.
+            zh: `当前生效：校历文件 ${o.path ? path.basename(o.path) : '（未配置，仅内置数据）'}；尚无在本页保存的版本。`,
+            en: `In force: the calendar file ${o.path ? path.basename(o.path) : '(none configured: bundled data only)'}; no version saved on this page yet.`,
           })}{' '}
       {t({
         zh: '保存后立即生效：工作进程为之后设定的每个期限读取最新版本，无需重启；已设定的期限不变，每个期限记录其所用的校历版本。',

@@ -99,6 +99,16 @@ describe('directory import table', () => {
     const x = await readTable('x.xlsx', bytes('kind,id'));
     expect(x.ok).toBe(false);
   });
+
+  it('says a damaged XLSX is damaged, in both languages, without the zip library’s words', async () => {
+    // A zip's signature and nothing after it: no central directory.
+    const broken = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x00, 0x00]).buffer;
+    const r = await readTable('people.xlsx', broken);
+    if (r.ok) throw new Error('a damaged XLSX was read');
+    expect(r.problem.message.zh).toContain('文件已损坏或不完整');
+    expect(r.problem.message.en).toContain('damaged or incomplete');
+    expect(`${r.problem.message.zh} ${r.problem.message.en}`).not.toMatch(/zip|central directory/i);
+  });
 });
 
 /** The demo campus as a table, with `edit` applied to a copy; then checked as the import does. */

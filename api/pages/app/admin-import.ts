@@ -119,10 +119,12 @@ export async function readTable(
   if (isZip) {
     try {
       return { ok: true, rows: await parseXlsx(data) };
-    } catch (err) {
+    } catch {
+      // The zip library's own words ("Corrupted zip: can't find end of central directory") say
+      // nothing an admin can act on, and only in English.
       return fail(
-        `无法读取 XLSX 文件：${(err as Error).message}`,
-        `cannot read the XLSX file: ${(err as Error).message}`,
+        '无法读取 XLSX 文件：文件已损坏或不完整。请在 Excel 或 WPS 中重新“另存为” .xlsx，或导出为 UTF-8 CSV 后上传。',
+        'cannot read the XLSX file: it is damaged or incomplete. Save it again as .xlsx from Excel or WPS, or export it as UTF-8 CSV, and upload that.',
       );
     }
   }
