@@ -743,3 +743,17 @@ export async function checkEvidence(
   if (got.sha256 !== sha256) return fail('swapped', got.sha256);
   return { ref, ok: true, evidenceId, sha256, size: got.size };
 }
+
+/**
+ * The stored type of every evidence file cited anywhere in `shown` (a page's data), by id, read
+ * once each: a page shows a PDF as a file to open, not as an image that cannot load. A file
+ * with no record is left out (shown as an image, as before).
+ */
+export async function evidenceTypesIn(
+  deps: EvidenceDeps,
+  shown: unknown,
+): Promise<Map<string, EvidenceType>> {
+  const ids = [...new Set([...JSON.stringify(shown).matchAll(EVIDENCE_REF_PATTERN)].map((m) => m[1]!))];
+  const records = await Promise.all(ids.map((id) => getEvidence(deps, id)));
+  return new Map(records.flatMap((r) => (r ? [[r.evidenceId, r.contentType] as const] : [])));
+}

@@ -138,7 +138,7 @@ ol.timeline{list-style:none;padding:0;margin:0}
 ol.timeline li{border-left:3px solid #0b57a4;padding:.25rem 0 .75rem .75rem;margin-left:.25rem}
 .thumbs{display:flex;flex-wrap:wrap;gap:.5rem}
 .thumbs img{width:96px;height:96px;object-fit:cover;border-radius:.375rem;border:1px solid #d0d5dc}
-.thumbs a.file{display:flex;align-items:center;justify-content:center;width:96px;height:96px;box-sizing:border-box;padding:.25rem;text-align:center;border-radius:.375rem;border:1px solid #d0d5dc;background:#f6f8fa;font-size:.875rem;overflow-wrap:anywhere}
+a.file{display:flex;align-items:center;justify-content:center;width:96px;height:96px;box-sizing:border-box;padding:.25rem;text-align:center;border-radius:.375rem;border:1px solid #d0d5dc;background:#f6f8fa;font-size:.875rem;overflow-wrap:anywhere}
 .grid{display:grid;gap:.5rem 1rem;grid-template-columns:repeat(auto-fill,minmax(12rem,1fr))}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media (min-width:48rem){main{padding:1.5rem}h1{font-size:1.75rem}}

@@ -9,7 +9,7 @@ import {
   EvidenceError,
   MAX_EVIDENCE_BYTES,
   citedEvidenceProblem,
-  getEvidence,
+  evidenceTypesIn,
   parseEvidenceRef,
   putEvidence,
 } from '../../../store/evidence.ts';
@@ -123,14 +123,6 @@ function placeOf(dir: Directory, v: CaseView, lang: Lang): string {
  * link to open, not an image that cannot load.
  */
 const EvidenceTypes = createContext<ReadonlyMap<string, string>>(new Map());
-
-async function evidenceTypesOf(deps: AppDeps, shown: unknown): Promise<Map<string, string>> {
-  const ids = [
-    ...new Set(refsIn(JSON.stringify(shown)).flatMap((r) => parseEvidenceRef(r)?.evidenceId ?? [])),
-  ];
-  const records = await Promise.all(ids.map((id) => getEvidence(deps, id)));
-  return new Map(records.flatMap((r) => (r ? [[r.evidenceId, r.contentType] as const] : [])));
-}
 
 /** Thumbnails for evidence references (a PDF as a link); anything else is shown as the text it is. */
 function Evidence(props: { refs: string[]; lang: Lang; alt?: Bilingual }) {
@@ -633,7 +625,7 @@ async function renderCase(
   const steps = allowedSteps(deps, dir, viewer, view);
   const handling = allowedHandling(deps, dir, viewer, view);
   const { rows, history } = await timelineOf(deps, dir, caseId, lang);
-  const evidenceTypes = await evidenceTypesOf(deps, [view, rows]);
+  const evidenceTypes = await evidenceTypesIn(deps, [view, rows]);
   const temporalUrl = `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.env.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(caseId)}`;
   const dl = (label: Bilingual, value: unknown) => (
     <>

@@ -20,7 +20,7 @@ import {
   triageQueue,
   type Report,
 } from '../../../store/reports.ts';
-import { evidenceUrl, parseEvidenceRef } from '../../../store/evidence.ts';
+import { evidenceTypesIn, evidenceUrl, parseEvidenceRef } from '../../../store/evidence.ts';
 import { addCommentUpdate } from '../../../workflows/rectification-case/messages.ts';
 import { caseOfKey, openNewCase } from '../../case-service.ts';
 import { directoryOrFail } from '../../reads.ts';
@@ -176,6 +176,8 @@ function ReportCard(props: {
   after?: string | undefined;
   /** The campus time zone (CAMPUS_TZ) the card's time is told in. */
   tz: string;
+  /** The stored type of the report's files, by evidence id: a PDF is a link, not a broken image. */
+  types: ReadonlyMap<string, string>;
 }) {
   const { lang, report, dir } = props;
   const place = placeByCode(dir, report.placeCode);
@@ -209,6 +211,13 @@ function ReportCard(props: {
           const evidenceId = parseEvidenceRef(ref)?.evidenceId;
           // A report's photos belong to no case yet: they open through the triage page's own check.
           const href = `/app/triage/${id}/photos/${evidenceId}`;
+          const type = evidenceId ? props.types.get(evidenceId) : undefined;
+          if (evidenceId && type && !type.startsWith('image/'))
+            return (
+              <a href={href} class="file" data-evidence-file={type}>
+                {t(lang, { zh: '附件', en: 'Attachment' })} · {type === 'application/pdf' ? 'PDF' : type}
+              </a>
+            );
           return evidenceId ? (
             <a href={href}>
               <img
@@ -304,7 +313,13 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
       triageQueue(deps.aws, buildings, { limit: TRIAGE_PAGE_SIZE, after: at.after }),
       at.decided ? getReport(deps.aws, at.decided) : null,
     ]);
-    const duplicates = await Promise.all(queue.map((r) => likelyDuplicates(deps, r)));
+    const [duplicates, types] = await Promise.all([
+      Promise.all(queue.map((r) => likelyDuplicates(deps, r))),
+      evidenceTypesIn(
+        deps,
+        queue.map((r) => r.evidence),
+      ),
+    ]);
     return page(
       c,
       title,
@@ -343,6 +358,7 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
               error={errorFor?.reportId === r.reportId ? errorFor.text : undefined}
               after={at.after}
               tz={deps.env.CAMPUS_TZ}
+              types={types}
             />
           ))
         )}

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { placeCode } from '../../domain/places.ts';
+import { ensureTables } from '../../infra/local/servers.ts';
+import { putEvidence } from '../../store/evidence.ts';
+import { newReportId, saveReport } from '../../store/reports.ts';
+import { createSession } from '../../store/sessions.ts';
+import { fakeFiles } from '../support/evidence-files.ts';
+import { ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
+import { startApiStack, type ApiStack } from './harness.ts';
+
+/**
+ * A triage card shows a report's photos as thumbnails and any other file (a PDF kept by a report
+ * from before reports took photos only) as a link to open: as an image it could not load.
+ * Own tables, so the queue holds only this file's report.
+ */
+const tables = ownTables(uniqueId('triagef'));
+let s: ApiStack;
+
+beforeAll(async () => {
+  const deps = testDeps(testEnv(tables));
+  await ensureTables(deps.ddb, deps.tables);
+  s = await startApiStack({}, tables);
+});
+afterAll(async () => {
+  await s?.stop();
+});
+
+describe('the files of a report on its triage card', () => {
+  it('a photo is a thumbnail, a PDF a link to open', async () => {
+    const reportId = newReportId();
+    const [photo, pdf] = await Promise.all([
+      putEvidence(s.deps, {
+        caseId: reportId,
+        uploaderId: 'reporter',
+        file: new File([new Uint8Array(fakeFiles.jpeg())], 'door.jpg', { type: 'image/jpeg' }),
+      }),
+      putEvidence(s.deps, {
+        caseId: reportId,
+        uploaderId: 'reporter',
+        file: new File([new Uint8Array(fakeFiles.pdf())], 'notice.pdf', { type: 'application/pdf' }),
+      }),
+    ]);
+    const location = { buildingId: 'bldg-a', floorId: 'a-f1', roomId: 'A101' };
+    await saveReport(s.deps.aws, {
+      reportId,
+      placeCode: placeCode(location),
+      location,
+      kind: 'repair',
+      description: '门锁坏了',
+      evidence: [photo.ref, pdf.ref],
+      receivedAt: new Date().toISOString(),
+    });
+    const sess = await createSession(s.deps.aws, { personId: 'sup-wang', via: 'link' });
+    const html = await (
+      await s.app.request('/app/triage', { headers: { cookie: `rectify_session=${sess.id}` } })
+    ).text();
+    const base = `/app/triage/${reportId}/photos`;
+    expect(html).toContain(`<img src="${base}/${photo.evidenceId}"`);
+    expect(html).toContain(
+      `<a href="${base}/${pdf.evidenceId}" class="file" data-evidence-file="application/pdf">附件 · PDF</a>`,
+    );
+    expect(html).not.toContain(`<img src="${base}/${pdf.evidenceId}"`);
+  });
+});
