@@ -40,10 +40,20 @@ export function bearerOrSession(deps: AppDeps): MiddlewareHandler<SessionOrBeare
           signIn = signInRedirect(c);
           return;
         }
-        throw new ProblemError('unauthenticated', {
-          zh: '请先登录，或在请求头中携带 Authorization: Bearer <令牌>',
-          en: 'sign in first, or send Authorization: Bearer <token>',
-        });
+        // A person's form posted after their session ended is told so in their words; an API
+        // client is told about the header.
+        throw new ProblemError(
+          'unauthenticated',
+          isApiPath(c.req.path) || !(c.req.header('accept') ?? '').includes('text/html')
+            ? {
+                zh: '请先登录，或在请求头中携带 Authorization: Bearer <令牌>',
+                en: 'sign in first, or send Authorization: Bearer <token>',
+              }
+            : {
+                zh: '登录已过期或尚未登录，本次提交没有保存。请重新登录，再打开页面重新填写并提交。',
+                en: 'You are signed out (the session ended), so this was not saved. Sign in again, then open the page and submit it again.',
+              },
+        );
       }
       if (!SAFE_METHODS.has(c.req.method)) {
         let given = c.req.header('x-csrf-token');

@@ -50,7 +50,12 @@ export async function asErrorPage(c: Context, res: Response): Promise<Response> 
       </div>
       {!publicPath && (
         <p>
-          <a href="/app">{lang === 'en' ? 'Back to the app' : '返回工作台'}</a>
+          {p.status === 401 ? (
+            // Back to the page the form was on, once signed in.
+            <a href={`/login?next=${encodeURIComponent(c.req.path)}`}>{lang === 'en' ? 'Sign in' : '登录'}</a>
+          ) : (
+            <a href="/app">{lang === 'en' ? 'Back to the app' : '返回工作台'}</a>
+          )}
         </p>
       )}
     </Layout>,

@@ -108,6 +108,13 @@ describe('a signed-out browser opening a bearer-or-session page', () => {
       body: 'finish=false',
     });
     expect(post.status).toBe(401);
+    // In a person's words, with the way to sign in and back to the page; not the header's name.
+    const said = await post.text();
+    expect(said).toContain('登录已过期或尚未登录，本次提交没有保存');
+    expect(said).not.toContain('Authorization');
+    expect(said).toContain(
+      `<a href="/login?next=${encodeURIComponent(`/inspection/${dailyA.roundId}`)}">登录</a>`,
+    );
   });
 
   it('opens the checklist once signed in', async () => {
