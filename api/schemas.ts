@@ -40,24 +40,47 @@ const text = (max: number, opts: { singleLine?: boolean } = {}) =>
 /** Dates and instants the API accepts (2000–2100): one schema for every date a request carries. */
 const DATE_RANGE_MESSAGE = `须在 ${DATE_RANGE.min.slice(0, 4)} 至 ${DATE_RANGE.max.slice(0, 4)} 年之间，如 2026-03-02 / must fall in the years ${DATE_RANGE.min.slice(0, 4)} to ${DATE_RANGE.max.slice(0, 4)}, like 2026-03-02`;
 export const boundedDate = z.iso.date().refine(dateInRange, DATE_RANGE_MESSAGE);
+// What the union below accepts, in words: zod's own for a failed union are only "Invalid input".
+const DATE_OR_INSTANT = {
+  zh: '日期 YYYY-MM-DD，或带秒和时区的 ISO 8601 时刻（YYYY-MM-DDTHH:MM:SS 后接 Z 或 ±HH:MM），如 2026-12-01 或 2026-12-01T08:00:00+08:00',
+  en: 'a date YYYY-MM-DD or an ISO 8601 instant with seconds and a time zone (YYYY-MM-DDTHH:MM:SS then Z or ±HH:MM), such as 2026-12-01 or 2026-12-01T08:00:00+08:00',
+};
 export const boundedDateOrInstant = z
-  .union([z.iso.date(), z.iso.datetime({ offset: true })])
+  .union([z.iso.date(), z.iso.datetime({ offset: true })], {
+    error: (issue) =>
+      issue.input === undefined
+        ? `必填：须为${DATE_OR_INSTANT.zh} / required: send ${DATE_OR_INSTANT.en}`
+        : `须为${DATE_OR_INSTANT.zh} / must be ${DATE_OR_INSTANT.en}`,
+  })
   .refine(dateInRange, DATE_RANGE_MESSAGE);
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
-export const idSchema = z.string().regex(ID_PATTERN);
+/** A directory id (ID_PATTERN) refused in words naming what it identifies; zod's own message shows the regex. */
+const directoryId = (message: string) => z.string().regex(ID_PATTERN, message);
+/** Any directory id, where the field could name a building, a floor or a person. */
+export const idSchema = directoryId(
+  '须为名录中的编号，如 bldg-a、a-f1 或 staff-zhou / must be an id from the directory, such as bldg-a, a-f1 or staff-zhou',
+);
+export const buildingIdSchema = directoryId(
+  '须为名录中楼栋或区域的编号，如 bldg-a / must be the id of a building or area in the directory, such as bldg-a',
+);
+export const floorIdSchema = directoryId(
+  '须为名录中楼层的编号，如 a-f1 / must be the id of a floor in the directory, such as a-f1',
+);
+export const staffIdSchema = directoryId(
+  '须为名录中员工的编号，如 staff-zhou / must be a staff member’s id from the directory, such as staff-zhou',
+);
 /**
  * A case number as the counter issues it (activities/counters.ts: ZG-<year>-<6+ digits>). Only
  * these name case workflows, so /api/cases/{caseId} can't reach another workflow (a daily brief,
  * a schedule's run) and ask it a case query it doesn't have.
  */
-export const caseIdSchema = z
-  .string()
-  .regex(/^ZG-\d{4}-\d{6,12}$/, '须为案件编号，如 ZG-2026-000123 / a case number such as ZG-2026-000123');
+const CASE_NUMBER_MESSAGE = '须为案件编号，如 ZG-2026-000001 / must be a case number such as ZG-2026-000001';
+export const caseIdSchema = z.string().regex(/^ZG-\d{4}-\d{6,12}$/, CASE_NUMBER_MESSAGE);
 /**
  * Any id a case record or audit trail can be stored under: the audit routes read stored rows
  * (and 404 without one), so they also accept ids of cases that were not numbered by the API.
  */
-export const storedCaseIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/);
+export const storedCaseIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/, CASE_NUMBER_MESSAGE);
 /** What `POST /api/cases` accepts as an Idempotency-Key header: the server checks this, the document shows it. */
 export const idempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,200}$/);
 const instant = z.string();
@@ -66,8 +89,8 @@ const bilingual = z.object({ zh: z.string(), en: z.string() });
 export const locationSchema = named(
   'Location',
   z.strictObject({
-    buildingId: idSchema,
-    floorId: idSchema.optional(),
+    buildingId: buildingIdSchema,
+    floorId: floorIdSchema.optional(),
     roomId: text(64, { singleLine: true }).optional(),
   }),
   'A place on campus: building (level-1 grid), optionally floor and room / 位置',
@@ -86,10 +109,13 @@ export const newCaseSchema = named(
     /** A 6T item the case cites (GET /api/standards); it becomes the case's category. */
     itemId: z
       .string()
-      .regex(/^6t\.[a-z]+\.\d+$/, 'a 6T item id like 6t.safety.1 (see GET /api/standards)')
+      .regex(
+        /^6t\.[a-z]+\.\d+$/,
+        '须为 6T 条目编号，如 6t.safety.1（见 GET /api/standards） / must be a 6T item id such as 6t.safety.1 (see GET /api/standards)',
+      )
       .optional(),
     location: locationSchema,
-    assigneeId: idSchema,
+    assigneeId: staffIdSchema,
     reporter: z
       .strictObject({
         name: text(100, { singleLine: true }),
@@ -183,12 +209,7 @@ export const endPauseSchema = named('EndPause', z.strictObject({}), 'End a runni
 export const reassignSchema = named(
   'Reassignment',
   z.strictObject({
-    assigneeId: z
-      .string()
-      .regex(
-        ID_PATTERN,
-        '须为名录中员工的编号，如 staff-zhou / must be a staff member’s id from the directory, such as staff-zhou',
-      ),
+    assigneeId: staffIdSchema,
     reason: text(500),
   }),
   'Move the case to a colleague, with a reason / 改派或移交',
@@ -199,8 +220,8 @@ const dateOrInstant = boundedDateOrInstant;
 
 export const caseListQuerySchema = z.strictObject({
   stage: z.enum(stages).optional(),
-  buildingId: idSchema.optional(),
-  assigneeId: idSchema.optional(),
+  buildingId: buildingIdSchema.optional(),
+  assigneeId: staffIdSchema.optional(),
   overdue: z.enum(['true', 'false']).optional(),
   severity: z.enum(severities).optional(),
   source: z.enum(sources).optional(),

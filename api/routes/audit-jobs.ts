@@ -12,7 +12,7 @@ import type { AppDeps } from '../deps.ts';
 import { requireRole } from '../middleware/bearer-auth.ts';
 import { callerLanguage, ProblemError } from '../middleware/problems.ts';
 import { jsonOnly } from '../middleware/validation.ts';
-import { boundedDateOrInstant, idSchema, storedCaseIdSchema } from '../schemas.ts';
+import { boundedDateOrInstant, buildingIdSchema, storedCaseIdSchema } from '../schemas.ts';
 import { AUDIT_READERS, anchorWitness } from './audit.ts';
 import { bi, JSON_TYPE, jsonResponse, problems } from './declare.ts';
 
@@ -26,20 +26,30 @@ import { bi, JSON_TYPE, jsonResponse, problems } from './declare.ts';
  * start beyond either is a 429 naming the limit.
  */
 const format = z.enum(['json', 'csv']).default('json');
-export const auditJobRequestSchema = z.discriminatedUnion('kind', [
-  z.strictObject({
-    kind: z.literal('verify'),
-    progressEvery: z.number().int().min(1).max(10_000).default(50),
-  }),
-  z.strictObject({
-    kind: z.literal('period_export'),
-    from: boundedDateOrInstant,
-    to: boundedDateOrInstant,
-    buildingId: idSchema.optional(),
-    format,
-  }),
-  z.strictObject({ kind: z.literal('case_export'), caseId: storedCaseIdSchema, format }),
-]);
+export const auditJobRequestSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({
+      kind: z.literal('verify'),
+      progressEvery: z.number().int().min(1).max(10_000).default(50),
+    }),
+    z.strictObject({
+      kind: z.literal('period_export'),
+      from: boundedDateOrInstant,
+      to: boundedDateOrInstant,
+      buildingId: buildingIdSchema.optional(),
+      format,
+    }),
+    z.strictObject({ kind: z.literal('case_export'), caseId: storedCaseIdSchema, format }),
+  ],
+  {
+    // zod's Chinese for a missing or unknown kind is only 无效输入, its English a list of literals.
+    error: (issue) =>
+      issue.code === 'invalid_union'
+        ? '须为 verify（校验全部链）、period_export（导出一段时间）或 case_export（导出一个案件）之一 / must be one of verify (check every chain), period_export (export a period) or case_export (export one case)'
+        : undefined,
+  },
+);
 
 const jobStatusSchema = z.object({
   jobId: z.string(),
@@ -58,7 +68,16 @@ const jobStatusSchema = z.object({
 });
 export type AuditJobStatus = z.infer<typeof jobStatusSchema>;
 
-const jobParams = z.object({ jobId: z.string().min(1).max(64) });
+// The shape store/audit-jobs.ts issues (newAuditJobId): anything else is refused before it is
+// looked up or echoed back in a 404.
+const jobParams = z.object({
+  jobId: z
+    .string()
+    .regex(
+      /^job_[A-Za-z0-9_-]{16}$/,
+      '须为开始任务时返回的任务编号 jobId，如 job_3q2Xv9LmPa0bC7dE / must be the jobId that starting the job returned, such as job_3q2Xv9LmPa0bC7dE',
+    ),
+});
 const readers = {
   zh: '审计人员、管理员、工作小组和校领导；只能查看自己开始的任务。',
   en: 'Auditors, admins, the working group and leadership; each sees only the jobs they started.',

@@ -57,7 +57,17 @@ export const presignBody = z.strictObject({
 /** The multipart upload's one field. */
 export const uploadForm = z.object({ file: z.file() });
 export const caseParams = z.object({ caseId: caseIdSchema });
-export const evidenceParams = z.object({ evidenceId: evidenceIdSchema });
+// The store's shape, read from its schema so the two cannot drift (without one, every id is refused),
+// with words a person can act on: zod's own message for it shows the regex.
+const EVIDENCE_ID = new RegExp(z.toJSONSchema(evidenceIdSchema).pattern ?? '(?!)');
+export const evidenceParams = z.object({
+  evidenceId: z
+    .string()
+    .regex(
+      EVIDENCE_ID,
+      '须为上传证据时返回的证据编号 evidenceId，如 ev_3q2Xv9LmPa0bC7dE / must be the evidenceId that the upload returned, such as ev_3q2Xv9LmPa0bC7dE',
+    ),
+});
 
 const problemOf: Record<EvidenceErrorCode, ProblemType> = {
   unsupported_type: 'validation',

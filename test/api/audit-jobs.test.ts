@@ -127,6 +127,59 @@ describe('long audit reads as jobs: start, poll, download', () => {
     expect(JSON.stringify(await kind.json())).toContain('kind');
     expect((await start({ kind: 'case_export', caseId: 'ZG-2019-999999' })).status).toBe(404);
   });
+
+  it('a missing or unknown kind, missing dates and a malformed case number are told what to send, in both languages', async () => {
+    type Problem = { errors: { field: string; message: string }[] };
+    const kinds = await start({});
+    expect(kinds.status).toBe(400);
+    expect(((await kinds.json()) as Problem).errors).toEqual([
+      {
+        field: 'kind',
+        message: '须为 verify（校验全部链）、period_export（导出一段时间）或 case_export（导出一个案件）之一',
+      },
+    ]);
+    const en = await call(stack.app, 'POST', '/api/audit/jobs', {
+      as: 'audit-he',
+      body: { kind: 'everything' },
+      headers: { 'accept-language': 'en' },
+    });
+    expect(((await en.json()) as Problem).errors).toEqual([
+      {
+        field: 'kind',
+        message:
+          'must be one of verify (check every chain), period_export (export a period) or case_export (export one case)',
+      },
+    ]);
+    const undated = await start({ kind: 'period_export' });
+    expect(undated.status).toBe(400);
+    const dates = ((await undated.json()) as Problem).errors;
+    expect(dates.map((e) => e.field).sort()).toEqual(['from', 'to']);
+    for (const e of dates) expect(e.message).toMatch(/^必填：须为日期 YYYY-MM-DD.*如 2026-12-01/);
+    const badCase = await start({ kind: 'case_export', caseId: '-x' });
+    expect(((await badCase.json()) as Problem).errors).toEqual([
+      { field: 'caseId', message: '须为案件编号，如 ZG-2026-000001' },
+    ]);
+  });
+
+  it('a malformed job id is a 400 that names the field and does not echo it; a well-formed unknown one is 404', async () => {
+    for (const path of [
+      '/api/audit/jobs/%00',
+      '/api/audit/jobs/..%2F..%2Fx/download',
+      '/api/audit/jobs/job_short',
+    ]) {
+      const res = await call(stack.app, 'GET', path, { as: 'audit-he' });
+      expect(res.status).toBe(400);
+      const text = await res.text();
+      expect(JSON.parse(text)).toMatchObject({
+        errors: [{ field: 'jobId', message: expect.stringContaining('job_3q2Xv9LmPa0bC7dE') as unknown }],
+      });
+      expect(text).not.toContain('../');
+      expect(text).not.toContain('\\u0000');
+    }
+    const unknown = `/api/audit/jobs/${newAuditJobId()}`;
+    expect((await call(stack.app, 'GET', unknown, { as: 'audit-he' })).status).toBe(404);
+    expect((await call(stack.app, 'GET', `${unknown}/download`, { as: 'audit-he' })).status).toBe(404);
+  });
 });
 
 describe('a job that cannot succeed', () => {

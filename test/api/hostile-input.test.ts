@@ -122,3 +122,72 @@ describe('bounded dates', () => {
     expect((await fieldsOf(res)).some((f) => f === 'from' || f === 'to')).toBe(true);
   });
 });
+
+describe('malformed dates and ids are refused in words a person can act on', () => {
+  const HAN = /[\u4e00-\u9fff]/;
+  // What the probe found: zod's bare "Invalid input" and regexes shown to people.
+  const raw = /Invalid|无效|must match pattern|正则|\/\^/;
+  const messageOf = async (res: Response, field: string) => {
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { errors?: { field: string; message: string }[] };
+    return body.errors?.find((e) => e.field === field)?.message ?? `no error on ${field}`;
+  };
+
+  it.each([
+    ['GET', '/api/cases?from=yesterday', 'from', '2026-12-01'],
+    ['GET', '/api/cases?to=2026-12-01T08:00', 'to', 'YYYY-MM-DD'],
+    ['GET', '/api/kpis?from=12%2F01%2F2026', 'from', 'YYYY-MM-DD'],
+    ['GET', '/api/audit/export?from=2026-12-01&to=soon', 'to', '2026-12-01T08:00:00+08:00'],
+    ['GET', '/api/cases?buildingId=A%E6%A0%8B', 'buildingId', 'bldg-a'],
+    ['GET', '/api/cases?assigneeId=%20zhou', 'assigneeId', 'staff-zhou'],
+    ['GET', '/api/cases/-x/history', 'caseId', 'ZG-2026-000001'],
+    ['GET', '/api/cases/-x/export', 'caseId', 'ZG-2026-000001'],
+    ['GET', '/api/audit/verify?caseId=-x', 'caseId', 'ZG-2026-000001'],
+    ['GET', '/api/evidence/nope', 'evidenceId', 'ev_'],
+  ])('%s %s: %s says what to send, in Chinese and in English', async (method, path, field, example) => {
+    const zh = await messageOf(await call(s.app, method, path, { as: 'audit-he' }), field);
+    expect(zh).toMatch(HAN);
+    expect(zh).toContain(example);
+    expect(zh).not.toMatch(raw);
+    const en = await messageOf(
+      await call(s.app, method, path, { as: 'audit-he', headers: { 'accept-language': 'en' } }),
+      field,
+    );
+    expect(en).not.toMatch(HAN);
+    expect(en).toMatch(/^must be /);
+    expect(en).toContain(example);
+    expect(en).not.toMatch(raw);
+  });
+
+  it('a missing date says it is required and what to send', async () => {
+    const path = '/api/audit/export?from=2026-12-01';
+    expect(await messageOf(await call(s.app, 'GET', path, { as: 'audit-he' }), 'to')).toMatch(
+      /^必填：须为日期 YYYY-MM-DD，或带秒和时区的 ISO 8601 时刻/,
+    );
+    const en = await call(s.app, 'GET', `${path}&lang=en`, { as: 'audit-he' });
+    expect(await messageOf(en, 'to')).toMatch(/^required: send a date YYYY-MM-DD or an ISO 8601 instant/);
+  });
+
+  it('a new case’s building and 6T item are refused by what they are, not by a pattern', async () => {
+    const body = newCase({ location: { buildingId: 'A 栋' }, itemId: 'safety-1' });
+    const zh = await call(s.app, 'POST', '/api/cases', { as: 'sup-wang', body });
+    expect(zh.status).toBe(400);
+    const errors = ((await zh.json()) as { errors: { field: string; message: string }[] }).errors;
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        { field: 'location.buildingId', message: '须为名录中楼栋或区域的编号，如 bldg-a' },
+        { field: 'itemId', message: '须为 6T 条目编号，如 6t.safety.1（见 GET /api/standards）' },
+      ]),
+    );
+    const en = await call(s.app, 'POST', '/api/cases?lang=en', { as: 'sup-wang', body });
+    expect(((await en.json()) as { errors: { field: string; message: string }[] }).errors).toEqual(
+      expect.arrayContaining([
+        {
+          field: 'location.buildingId',
+          message: 'must be the id of a building or area in the directory, such as bldg-a',
+        },
+        { field: 'itemId', message: 'must be a 6T item id such as 6t.safety.1 (see GET /api/standards)' },
+      ]),
+    );
+  });
+});

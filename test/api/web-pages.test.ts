@@ -229,6 +229,14 @@ describe('web pages: new case', () => {
     expect(await outside.text()).toContain('class="flash error"');
   });
 
+  it('a building that is no directory id is told what to choose, not shown a pattern', async () => {
+    const res = await post('/app/cases/new', 'sup-wang', newCaseFields({ buildingId: 'A 栋', floorId: '' }));
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toMatch(/id="f-buildingId-error"[^>]*>[^<]*须为名录中楼栋或区域的编号，如 bldg-a/);
+    expect(html).not.toContain('must match pattern');
+  });
+
   it('a reporter’s name without an email is told why the email is needed, not "invalid email"', async () => {
     const fields = newCaseFields({ reporterName: '张同学' });
     const res = await post('/app/cases/new', 'sup-wang', fields);
@@ -593,6 +601,19 @@ describe('web pages: the case list and its exports', () => {
     expect(sheet?.getRow(1).getCell(1).value).toBe('Case');
     const titles = [2, 3].map((r) => String(sheet?.getRow(r).getCell(2).value));
     expect(titles.sort()).toEqual([`${tag} routine`, `=${tag} urgent`].sort());
+  });
+
+  it('exports every matching case whatever paging a pasted list address carries, as its links ask', async () => {
+    const plain = await (await get(`/app/cases/export.csv?q=${tag}`, 'sup-wang')).text();
+    for (const paging of ['cursor=garbage', 'cursor=x&page=zero&limit=0', 'page=2&limit=1']) {
+      for (const ext of ['csv', 'xlsx']) {
+        const res = await get(`/app/cases/export.${ext}?q=${tag}&${paging}`, 'sup-wang');
+        expect([ext, paging, res.status]).toEqual([ext, paging, 200]);
+        if (ext === 'csv') expect(await res.text()).toBe(plain);
+      }
+    }
+    // A filter is still checked: a bad one is refused, as on the list page.
+    expect((await get(`/app/cases/export.csv?buildingId=A%20B`, 'sup-wang')).status).toBe(400);
   });
 });
 

@@ -12,7 +12,7 @@ import { directoryOrFail } from '../../reads.ts';
 import type { AppDeps } from '../../deps.ts';
 import type { WebEnv } from '../../middleware/session.ts';
 import { ProblemError } from '../../middleware/problems.ts';
-import { boundedDate, idSchema, wholeNumber } from '../../schemas.ts';
+import { boundedDate, buildingIdSchema, floorIdSchema, wholeNumber } from '../../schemas.ts';
 import {
   DeadlineDue,
   Field,
@@ -42,8 +42,8 @@ const empty = (v: unknown) => (v === '' ? undefined : v);
 const date = z.preprocess(empty, boundedDate.optional());
 export const listQuerySchema = z.object({
   stage: z.preprocess(empty, z.enum(stages).optional()),
-  buildingId: z.preprocess(empty, idSchema.optional()),
-  floorId: z.preprocess(empty, idSchema.optional()),
+  buildingId: z.preprocess(empty, buildingIdSchema.optional()),
+  floorId: z.preprocess(empty, floorIdSchema.optional()),
   roomId: z.preprocess(empty, z.string().trim().max(64).optional()),
   severity: z.preprocess(empty, z.enum(severities).optional()),
   source: z.preprocess(empty, z.enum(sources).optional()),
@@ -60,9 +60,17 @@ export const listQuerySchema = z.object({
   lang: z.string().optional(),
 });
 export type ListQuery = z.output<typeof listQuerySchema>;
+/**
+ * What the exports read: the filters and the order, never a page. An export is every matching
+ * case (up to EXPORT_CAP), which is what the list's export links ask for (they carry no cursor);
+ * a cursor or page pasted from a list page's address is left out here, so it can neither narrow
+ * the file nor refuse it.
+ */
+const exportQuerySchema = listQuerySchema.omit({ cursor: true, page: true, limit: true });
+type ListFilters = z.output<typeof exportQuerySchema>;
 
 /** The filters the indexes can't serve, checked in code on what the read rules already let through. */
-function narrowing(q: ListQuery): ((v: CaseView) => boolean) | undefined {
+function narrowing(q: ListFilters): ((v: CaseView) => boolean) | undefined {
   const text = q.q?.toLowerCase();
   if (!q.floorId && !q.roomId && !q.category && !text) return undefined;
   return (v) =>
@@ -72,7 +80,7 @@ function narrowing(q: ListQuery): ((v: CaseView) => boolean) | undefined {
     (!text || v.title.toLowerCase().includes(text) || v.caseId.toLowerCase() === text);
 }
 
-const apiQuery = (q: ListQuery, limit: number, cursor?: string): CaseListQuery => ({
+const apiQuery = (q: ListFilters, limit: number, cursor?: string): CaseListQuery => ({
   stage: q.stage,
   buildingId: q.buildingId,
   overdue: q.overdue,
@@ -89,7 +97,7 @@ const severityRank: Record<CaseView['severity'], number> = { major: 0, urgent: 1
 const openDeadline = (v: CaseView) => v.deadlines.find((d) => !d.closedAt);
 export const openDue = (v: CaseView) => openDeadline(v)?.due;
 
-function sorted(items: CaseView[], sort: ListQuery['sort']): CaseView[] {
+function sorted(items: CaseView[], sort: ListFilters['sort']): CaseView[] {
   const byDue = (a: CaseView, b: CaseView) => (openDue(a) ?? '9999').localeCompare(openDue(b) ?? '9999');
   const copy = [...items];
   switch (sort) {
@@ -109,7 +117,7 @@ function sorted(items: CaseView[], sort: ListQuery['sort']): CaseView[] {
 export async function collect(
   deps: AppDeps,
   c: WebContext,
-  q: ListQuery,
+  q: ListFilters,
   cap: number,
 ): Promise<{ items: CaseView[]; capped: boolean }> {
   const viewer = viewerOf(c);
@@ -513,7 +521,7 @@ export function caseListRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
 
   const exported = async (c: WebContext) => {
     const lang = c.get('lang');
-    const parsed = parseForm(listQuerySchema, c.req.query());
+    const parsed = parseForm(exportQuerySchema, c.req.query());
     if (!parsed.ok) {
       throw new ProblemError('validation', {
         zh: `筛选条件有误：${Object.entries(parsed.errors)
