@@ -464,10 +464,10 @@ export async function listCasesFor(
       throw new ProblemError(
         'validation',
         {
-          zh: 'cursor 无效：请使用上一页响应中的 nextCursor，或去掉 cursor 从第一页开始',
-          en: `bad cursor: ${err.message}; use the nextCursor of the previous page, or leave it out to start from the first`,
+          zh: `cursor 无效：${err.reason.zh}。请用相同的筛选条件重发返回它的请求，使用其响应中的 nextCursor，或去掉 cursor 从第一页开始`,
+          en: `bad cursor: ${err.reason.en}. Repeat the request that returned it with the same filters and use its nextCursor, or leave cursor out to start from the first page`,
         },
-        [{ field: 'cursor', message: lang === 'en' ? err.message : 'cursor 无效' }],
+        [{ field: 'cursor', message: lang === 'en' ? err.reason.en : err.reason.zh }],
       );
     }
     throw err;

@@ -4,6 +4,7 @@ import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CaseView, Stage } from '../domain/case-model.ts';
 import type { Severity, Source } from '../domain/sla.ts';
+import type { Bilingual } from '../domain/text.ts';
 import { tableDefinitions } from './tables.ts';
 import { viewFromItem } from './case-record-item.ts';
 import type { TableNames } from './clients.ts';
@@ -46,8 +47,12 @@ export interface ListPage {
   nextCursor: string | null;
 }
 
+/** A cursor this query cannot continue from; `reason` says why (the caller adds what to do). */
 export class BadCursorError extends Error {
   override name = 'BadCursorError';
+  constructor(readonly reason: Bilingual) {
+    super(reason.en);
+  }
 }
 
 /**
@@ -108,9 +113,12 @@ export function encodeCursor(cursor: Cursor): string {
 }
 
 const otherFilters = () =>
-  new BadCursorError(
-    'the cursor was issued for a query with other filters: repeat the request that returned it with the same filters (only limit may change), or leave cursor out to start from the first page',
-  );
+  new BadCursorError({
+    zh: '它属于筛选条件不同的查询（翻页时只有 limit 可以改变）',
+    en: 'it was issued for a query with other filters (only limit may change between pages)',
+  });
+
+const malformed = { zh: '它的格式不正确', en: 'it is malformed' };
 
 const shortString = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 300;
 
@@ -121,22 +129,22 @@ export function decodeCursor(cursor: string, plan: ListPlan, hash: string): Curs
     if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw new Error('not base64url');
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
   } catch {
-    throw new BadCursorError('the cursor is not one this API issued');
+    throw new BadCursorError({ zh: '它不是本接口签发的', en: 'it is not one this API issued' });
   }
-  if (typeof parsed !== 'object' || parsed === null) throw new BadCursorError('the cursor is malformed');
+  if (typeof parsed !== 'object' || parsed === null) throw new BadCursorError(malformed);
   const c = parsed as Record<string, unknown>;
-  if (typeof c.q !== 'string' || typeof c.i !== 'string') throw new BadCursorError('the cursor is malformed');
+  if (typeof c.q !== 'string' || typeof c.i !== 'string') throw new BadCursorError(malformed);
   if (c.q !== hash || c.i !== plan.index) throw otherFilters();
   if (plan.index === 'party') {
-    if (!shortString(c.b) || typeof c.incl !== 'boolean') throw new BadCursorError('the cursor is malformed');
+    if (!shortString(c.b) || typeof c.incl !== 'boolean') throw new BadCursorError(malformed);
     return { q: c.q, i: 'party', b: c.b, incl: c.incl };
   }
   const want = keyAttributes(plan.index);
   const k = c.k;
-  if (typeof k !== 'object' || k === null) throw new BadCursorError('the cursor is malformed');
+  if (typeof k !== 'object' || k === null) throw new BadCursorError(malformed);
   const key = k as Record<string, unknown>;
   if (Object.keys(key).length !== want.length || !want.every((a) => shortString(key[a]))) {
-    throw new BadCursorError('the cursor is malformed');
+    throw new BadCursorError(malformed);
   }
   if (key[indexDef(plan.index).hashKey] !== plan.hashValue) throw otherFilters();
   return { q: c.q, i: plan.index, k: key as Record<string, string> };
@@ -273,9 +281,7 @@ export async function listCases(
         );
   } catch (err) {
     if (isStartKeyRejection(err)) {
-      throw new BadCursorError(
-        'the cursor does not fit this query: repeat the request that returned it with the same filters, or leave cursor out to start from the first page',
-      );
+      throw new BadCursorError({ zh: '它与本次查询不符', en: 'it does not fit this query' });
     }
     throw err;
   }

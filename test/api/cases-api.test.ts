@@ -310,7 +310,19 @@ describe('reading and listing', () => {
       const p = await problem(await list({ ...other, limit: '1', cursor }), 400);
       expect(p.errors?.[0]?.field).toBe('cursor');
       expect(p.detail).toMatch(/same filters/);
+      // Said once, with why: not the store's advice and the service's after it.
+      expect(p.detail.match(/leave cursor out/g)).toHaveLength(1);
+      expect(p.errors?.[0]?.message).toBe(
+        'it was issued for a query with other filters (only limit may change between pages)',
+      );
     }
+    const zh = await call(
+      s.app,
+      'GET',
+      `/api/cases?${new URLSearchParams({ buildingId: 'bldg-b', from: since, limit: '1', cursor }).toString()}`,
+      { as: 'audit-he' },
+    );
+    expect((await problem(zh, 400)).detail).toContain('cursor 无效：它属于筛选条件不同的查询');
     // The same filters continue, whatever the page size.
     const next = await list({ buildingId: 'bldg-a', from: since, limit: '5', cursor });
     expect(next.status).toBe(200);
