@@ -44,7 +44,12 @@ export const listQuery = z
   .object({ buildingId: z.string().min(1).max(64).optional(), from: date, to: date })
   .refine((q) => q.from <= q.to, { path: ['to'], message: 'to must not be before from / to 不能早于 from' });
 export const roundParam = z.object({
-  roundId: z.string().regex(/^inspection\.(daily|weekly|monthly)\.[A-Za-z0-9_.:-]+$/),
+  roundId: z
+    .string()
+    .regex(
+      /^inspection\.(daily|weekly|monthly)\.[A-Za-z0-9_.:-]+$/,
+      '须为检查轮次编号，如 inspection.daily.bldg-a.2026-12-06 / must be an inspection round id such as inspection.daily.bldg-a.2026-12-06',
+    ),
 });
 const pageQuery = z.object({ lang: z.enum(['zh-CN', 'en']).optional() });
 

@@ -257,6 +257,18 @@ describe('inspection checklist: saving and finishing', () => {
     expect(latePage).not.toContain('type="submit"');
   });
 
+  it('names a malformed round id in words, in the caller’s language, not as a pattern', async () => {
+    for (const [lang, said] of [
+      ['en', 'must be an inspection round id such as inspection.daily.bldg-a.2026-12-06'],
+      ['zh-CN', '须为检查轮次编号，如 inspection.daily.bldg-a.2026-12-06'],
+    ] as const) {
+      const res = await call(s.app, 'GET', `/api/inspections/not-a-round?lang=${lang}`, { as: 'sup-wang' });
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { errors: { field: string; message: string }[] };
+      expect(body.errors).toEqual([{ field: 'roundId', message: said }]);
+    }
+  });
+
   it('keeps the JSON API contract: finish defaults to true there', async () => {
     const id = await openRound();
     const res = await call(s.app, 'POST', `/api/inspections/${id}/results`, {
