@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import { auditJobParamsSchema, type AuditJobParams } from '../audit/jobs.ts';
 import {
   createAuditJob,
+  AUDIT_JOB_ID_PATTERN,
   finishAuditJob,
   getAuditJob,
   JobLimitError,
@@ -70,7 +71,7 @@ export async function startAuditJobFor(
 
 /** A person's own job; anyone else's is not found (a job id is not a secret worth guessing at). */
 export async function ownAuditJob(deps: AppDeps, ownerId: string, jobId: string): Promise<AuditJob> {
-  const job = /^job_[A-Za-z0-9_-]{16}$/.test(jobId) ? await getAuditJob(deps.aws, jobId) : null;
+  const job = AUDIT_JOB_ID_PATTERN.test(jobId) ? await getAuditJob(deps.aws, jobId) : null;
   if (!job || job.ownerId !== ownerId) {
     throw new ProblemError('not_found', {
       zh: `没有您的审计任务 ${jobId}`,

@@ -60,6 +60,8 @@ export interface AuditJob {
 }
 
 export const newAuditJobId = (): string => `job_${randomBytes(12).toString('base64url')}`;
+/** The shape newAuditJobId issues: anything else is no job, refused before it is looked up. */
+export const AUDIT_JOB_ID_PATTERN = /^job_[A-Za-z0-9_-]{16}$/;
 
 const jobKey = (jobId: string) => marshall(opsKey.auditJob(jobId));
 const slotsKey = (pool: string) => marshall(opsKey.auditJobSlots(pool));

@@ -3,7 +3,7 @@ import type { MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { periodBounds } from '../../audit/export.ts';
 import { readChain } from '../../store/audit-chain.ts';
-import { resultUrl, type AuditJob } from '../../store/audit-jobs.ts';
+import { AUDIT_JOB_ID_PATTERN, resultUrl, type AuditJob } from '../../store/audit-jobs.ts';
 import { getCaseRecord } from '../../store/case-records.ts';
 import { loadDirectory } from '../../store/directory.ts';
 import { ownAuditJob, resultStoreOf, startAuditJobFor } from '../audit-jobs.ts';
@@ -68,13 +68,13 @@ const jobStatusSchema = z.object({
 });
 export type AuditJobStatus = z.infer<typeof jobStatusSchema>;
 
-// The shape store/audit-jobs.ts issues (newAuditJobId): anything else is refused before it is
-// looked up or echoed back in a 404.
+// The shape store/audit-jobs.ts issues: anything else is refused before it is looked up or
+// echoed back in a 404.
 const jobParams = z.object({
   jobId: z
     .string()
     .regex(
-      /^job_[A-Za-z0-9_-]{16}$/,
+      AUDIT_JOB_ID_PATTERN,
       '须为开始任务时返回的任务编号 jobId，如 job_3q2Xv9LmPa0bC7dE / must be the jobId that starting the job returned, such as job_3q2Xv9LmPa0bC7dE',
     ),
 });

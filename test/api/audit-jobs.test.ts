@@ -231,6 +231,17 @@ describe('the auditor’s page runs the long reads as jobs', () => {
     };
   };
 
+  it('a job page for a malformed id says there is no such job, without echoing the id', async () => {
+    const who = await web('audit-he');
+    for (const bad of ['%00', '..%2F..%2Fx', 'job_%3Cscript%3E']) {
+      const res = await who.get(`/app/audit/jobs/${bad}`);
+      expect(res.status).toBe(404);
+      const html = await res.text();
+      expect(html).toContain('没有您的该审计任务');
+      expect(html).not.toMatch(/\.\.\/\.\.\/x|<script>|\u0000/);
+    }
+  });
+
   it('the audit page posts its forms to the job route', async () => {
     const html = await (await (await web('audit-he')).get('/app/audit')).text();
     expect(html.match(/<form method="post" action="\/app\/audit\/jobs"/g)).toHaveLength(2);
