@@ -139,6 +139,27 @@ export function openablePlaces(caller: Caller, dir: Directory): Building[] {
 }
 
 /**
+ * Whether a person may open a case anywhere (openablePlaces is not empty), asked on every page
+ * for the menu: people of no opening role are answered at once, and the first place found ends
+ * the search, rather than the rule being asked of every room of the campus.
+ */
+export function opensSomewhere(caller: Caller, dir: Directory): boolean {
+  if (!has(caller, 'admin', 'working_group', 'supervisor', 'grid_member')) return false;
+  const opens = (loc: Location) => openRefusal(caller, dir, loc) === null;
+  return dir.buildings.some(
+    (b) =>
+      opens({ buildingId: b.id }) ||
+      b.floors.some(
+        (f) =>
+          opens({ buildingId: b.id, floorId: f.id }) ||
+          f.clusters.some((cl) =>
+            cl.rooms.some((roomId) => opens({ buildingId: b.id, floorId: f.id, roomId })),
+          ),
+      ),
+  );
+}
+
+/**
  * The buildings whose scanned reports a person triages: the working group and admins all of
  * them, supervisors theirs, and a building's level-1 grid members theirs (floor and room grid
  * members report to them, they do not triage).

@@ -11,7 +11,7 @@ import {
 } from '../../store/sessions.ts';
 import type { Directory, Person } from '../../domain/directory.ts';
 import type { Caller } from '../auth.ts';
-import { openablePlaces, triageBuildings } from './access.ts';
+import { opensSomewhere, triageBuildings } from './access.ts';
 import type { AppDeps } from '../deps.ts';
 
 export { csrfProtect, csrfMatches } from './csrf.ts';
@@ -75,8 +75,8 @@ export function langFromAcceptLanguage(header: string | undefined): Lang | undef
   return undefined;
 }
 
-/** `?lang=` (remembered in a cookie), else the remembered choice, else the browser's, else Chinese. */
-export function pickLang(c: Context, publicBaseUrl: string): Lang {
+/** `?lang=` (remembered in a cookie), else the remembered choice, else the browser's, else `fallback`. */
+export function pickLang(c: Context, publicBaseUrl: string, fallback: Lang = 'zh-CN'): Lang {
   const asked = c.req.query('lang');
   if (isLang(asked)) {
     setCookie(c, LANG_COOKIE, asked, {
@@ -90,7 +90,7 @@ export function pickLang(c: Context, publicBaseUrl: string): Lang {
   }
   const remembered = getCookie(c, LANG_COOKIE);
   if (isLang(remembered)) return remembered;
-  return langFromAcceptLanguage(c.req.header('accept-language')) ?? 'zh-CN';
+  return langFromAcceptLanguage(c.req.header('accept-language')) ?? fallback;
 }
 
 /** The directory person behind a session, as the same Caller the bearer-token API uses. */
@@ -114,7 +114,7 @@ async function viewerOf(
 function hiddenNav(viewer: Caller, dir: Directory): string[] {
   return [
     ...(triageBuildings(viewer, dir).length === 0 ? ['/app/triage'] : []),
-    ...(openablePlaces(viewer, dir).length === 0 ? ['/app/cases/new'] : []),
+    ...(opensSomewhere(viewer, dir) ? [] : ['/app/cases/new']),
   ];
 }
 
@@ -184,10 +184,5 @@ export function signInRedirect(c: Context): Response {
  * (The zero-report, inspection and duty pages, which take a bearer token too.)
  */
 export function pageLanguage(c: Context, publicBaseUrl: string, person: Pick<Person, 'language'>): Lang {
-  const chosen =
-    isLang(c.req.query('lang')) ||
-    isLang(getCookie(c, LANG_COOKIE)) ||
-    langFromAcceptLanguage(c.req.header('accept-language')) !== undefined;
-  if (chosen) return pickLang(c, publicBaseUrl);
-  return person.language === 'en' ? 'en' : 'zh-CN';
+  return pickLang(c, publicBaseUrl, person.language === 'en' ? 'en' : 'zh-CN');
 }
