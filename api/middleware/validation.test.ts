@@ -61,6 +61,17 @@ describe('validation', () => {
     expect(en.errors?.find((e) => e.field === 'n')?.message).toMatch(/expected number/i);
   });
 
+  it('says a missing or mistyped field in words, not zod’s English type names', async () => {
+    const missing = await problemOf(await post('/things/t-1', '{}'));
+    expect(missing.errors).toEqual([{ field: 'n', message: '缺少此项（应为数字）' }]);
+    const typed = await problemOf(await post('/things/t-1', '{"n":1,"note":7}'));
+    expect(typed.errors).toEqual([{ field: 'note', message: '类型不对：应为文本，收到的是数字' }]);
+    const huge = await problemOf(await post('/things/t-1', '{"n":1,"note":1e309}'));
+    expect(huge.errors?.[0]?.message).toBe('类型不对：应为文本，收到的是超出范围的数字');
+    const en = await problemOf(await post('/things/t-1?lang=en', '{}'));
+    expect(en.errors).toEqual([{ field: 'n', message: 'Required (expected number)' }]);
+  });
+
   it('keeps a schema’s own wording, in the caller’s half, and names path and query fields', async () => {
     const p = await problemOf(await post('/things/nope', '{"n":1}'));
     expect(p.errors).toEqual([{ field: 'id', message: '形如 t-1' }]);

@@ -9,8 +9,46 @@ import { inLang, splitBilingual } from '../../domain/text.ts';
  * per-field errors in the caller's language) and keeps a body without a JSON
  * Content-Type from being read as `{}` (415).
  */
-const zhErrors = z.locales.zhCN().localeError;
-const enErrors = z.locales.en().localeError;
+const zodZh = z.locales.zhCN().localeError;
+const zodEn = z.locales.en().localeError;
+
+const typeZh: Record<string, string> = {
+  string: '文本',
+  number: '数字',
+  int: '整数',
+  boolean: '布尔值（true 或 false）',
+  object: '对象',
+  array: '数组',
+  null: 'null',
+  date: '日期',
+  bigint: '整数',
+};
+
+/** What a JSON value is, in words a person reads: Infinity and NaN are not just "numbers". */
+function receivedZh(input: unknown): string {
+  if (input === null) return 'null';
+  if (Array.isArray(input)) return '数组';
+  if (typeof input === 'number') return Number.isFinite(input) ? '数字' : '超出范围的数字';
+  return typeZh[typeof input] ?? typeof input;
+}
+
+/**
+ * zod's Chinese messages name the expected type in English ("期望 string，实际接收 undefined");
+ * a missing or mistyped field is said in words here, and every other issue keeps zod's wording.
+ */
+const zhErrors: typeof zodZh = (issue) => {
+  if (issue.code === 'invalid_type') {
+    const expected = typeZh[issue.expected] ?? issue.expected;
+    return issue.input === undefined
+      ? `缺少此项（应为${expected}）`
+      : `类型不对：应为${expected}，收到的是${receivedZh(issue.input)}`;
+  }
+  return zodZh(issue);
+};
+const enErrors: typeof zodEn = (issue) =>
+  issue.code === 'invalid_type' && issue.input === undefined
+    ? `Required (expected ${issue.expected})`
+    : zodEn(issue);
 
 type Where = 'body' | 'query' | 'path' | 'form';
 
@@ -73,10 +111,9 @@ function localised(issue: z.core.$ZodIssue, data: unknown, lang: Lang): string {
   // A schema's own wording in both languages ("中文 / English"): the caller's half.
   const own = ownHalf(issue.message, lang);
   if (own !== undefined) return own;
-  if (lang === 'en') return issue.message;
   const raw = { ...issue, input: valueAt(data, issue.path) } as unknown as z.core.$ZodRawIssue;
-  if (messageOf(enErrors(raw)) !== issue.message) return issue.message;
-  return messageOf(zhErrors(raw)) ?? issue.message;
+  if (messageOf(zodEn(raw)) !== issue.message) return issue.message;
+  return messageOf((lang === 'en' ? enErrors : zhErrors)(raw)) ?? issue.message;
 }
 
 const whereOf: Record<string, Where> = { json: 'body', query: 'query', param: 'path', form: 'form' };

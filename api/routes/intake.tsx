@@ -38,9 +38,10 @@ import { Layout } from '../pages/layout.tsx';
 import { deadlineStateLabels } from '../pages/ui.tsx';
 import { stageLabel } from '../../domain/stage-labels.ts';
 import { clientIp } from './action-links.tsx';
-import { ProblemError } from '../middleware/problems.ts';
+import { callerLanguage } from '../middleware/problems.ts';
+import { parseOr400 } from '../middleware/validation.ts';
 import { readForm, unreadableForm } from '../form-body.ts';
-import { idSchema } from '../schemas.ts';
+import { buildingIdSchema } from '../schemas.ts';
 
 /**
  * The public side of intake, no account needed: the places and their codes,
@@ -271,7 +272,7 @@ const ratedByLink = (view: CaseView, report: Report) =>
   view.reporter.email === report.contact;
 
 /** GET /api/places' query (exported for the document): one building of the directory, or every one. */
-export const placesQuery = z.object({ buildingId: idSchema.optional() });
+export const placesQuery = z.object({ buildingId: buildingIdSchema.optional() });
 
 export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
@@ -284,15 +285,7 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
   const directory = () => directoryOrFail(deps);
 
   app.get('/api/places', async (c) => {
-    const q = placesQuery.safeParse(c.req.query());
-    if (!q.success) {
-      throw new ProblemError(
-        'validation',
-        { zh: 'buildingId 不是合法的编号', en: 'buildingId is not an id' },
-        [{ field: 'buildingId', message: 'not an id' }],
-      );
-    }
-    const { buildingId } = q.data;
+    const { buildingId } = parseOr400(placesQuery, c.req.query(), callerLanguage(c), 'query');
     // Like every other read of the directory: 503 before it is loaded, 404 for a building it lacks.
     const dir = await directoryOrFail(deps);
     assertBuilding(dir, buildingId);

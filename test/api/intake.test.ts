@@ -147,7 +147,10 @@ describe('places with codes', () => {
     }
     const bad = await s.app.request('/api/places?buildingId=%20x');
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { errors: { field: string }[] }).errors[0]?.field).toBe('buildingId');
+    const badErrors = ((await bad.json()) as { errors: { field: string; message: string }[] }).errors;
+    expect(badErrors[0]?.field).toBe('buildingId');
+    // Said in the caller's language, naming what an id looks like (it was English "not an id").
+    expect(badErrors[0]?.message).toBe('须为名录中楼栋或区域的编号，如 bldg-a');
   });
 
   it('opens a mobile report form with the place filled in, and 404 for an unknown code', async () => {

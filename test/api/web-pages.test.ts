@@ -477,6 +477,11 @@ describe('web pages: what a floor’s grid member is offered', () => {
     const rooms = [...form.matchAll(/<option value="([AB]\d{3})"/g)].map((m) => m[1]);
     expect(rooms.length).toBeGreaterThan(0);
     expect(rooms.every((r) => r?.startsWith('A1'))).toBe(true);
+    // No blank "whole building" choice the API would refuse them; the blank room (the whole floor) stays.
+    expect(form).not.toContain('（整栋）');
+    expect(form).toMatch(/<select[^>]*name="floorId"[^>]*required/);
+    expect(form).toContain('（整层或公共区域）');
+    expect(await (await get('/app/cases/new', 'sup-wang')).text()).toContain('（整栋）');
     // And the case opens there.
     const made = await post('/app/cases/new', 'grid-a1f', newCaseFields({ floorId: 'a-f1', roomId: 'A101' }));
     expect(made.status).toBe(303);
@@ -487,6 +492,10 @@ describe('web pages: what a floor’s grid member is offered', () => {
     const form = await (await get('/app/cases/new', 'grid-a1c1')).text();
     const rooms = [...form.matchAll(/<option value="([AB]\d{3})"/g)].map((m) => m[1]);
     expect(rooms).toEqual(['A101', 'A102', 'A103', 'A104', 'A105']);
+    // A room must be chosen: neither a whole building nor a whole floor is theirs.
+    expect(form).not.toContain('（整栋）');
+    expect(form).not.toContain('（整层或公共区域）');
+    expect(form).toMatch(/<select[^>]*name="roomId"[^>]*required/);
     expect(navHrefs(form)).not.toContain('/app/triage');
   });
 });

@@ -4,11 +4,11 @@ import { randomUUID } from 'node:crypto';
 import type { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
-import type { Directory, Person } from '../../../domain/directory.ts';
+import type { Directory, Location, Person } from '../../../domain/directory.ts';
 import { severities, sources } from '../../../domain/sla.ts';
 import { standardItem, standards } from '../../../domain/standards/catalogue.ts';
 import { inLang, type Lang } from '../../../domain/text.ts';
-import { openablePlaces } from '../../middleware/access.ts';
+import { openablePlaces, openRefusal } from '../../middleware/access.ts';
 import type { Caller } from '../../auth.ts';
 import { openNewCase } from '../../case-service.ts';
 import { directoryOrFail } from '../../reads.ts';
@@ -99,6 +99,11 @@ function NewCaseForm(props: {
   const { lang, dir, values, errors } = props;
   const t = (zh: string, en: string) => inLang({ zh, en }, lang);
   const buildings = openablePlaces(props.viewer, dir);
+  // A floor's or a room's grid member may not open a case for a whole building (or floor): the
+  // form offers no blank choice the API would then refuse, and the first place is preselected.
+  const opens = (loc: Location) => openRefusal(props.viewer, dir, loc) === null;
+  const wholeBuilding = buildings.some((b) => opens({ buildingId: b.id }));
+  const wholeFloor = buildings.some((b) => b.floors.some((f) => opens({ buildingId: b.id, floorId: f.id })));
   const staff = dir.people.filter((p) => p.roles.includes('staff'));
   const kinds = Object.keys(staffKindLabels) as (keyof typeof staffKindLabels)[];
   const staffOf = (k: keyof typeof staffKindLabels): Person[] =>
@@ -203,10 +208,10 @@ function NewCaseForm(props: {
             {...common}
             name="floorId"
             label={{ zh: '楼层', en: 'Floor' }}
-            hint={{ zh: '可选', en: 'optional' }}
+            hint={wholeBuilding ? { zh: '可选', en: 'optional' } : undefined}
             control={(a) => (
-              <select {...a}>
-                <option value="">{t('（整栋）', '(whole building)')}</option>
+              <select {...a} required={!wholeBuilding}>
+                {wholeBuilding ? <option value="">{t('（整栋）', '(whole building)')}</option> : null}
                 {buildings.map((b) => (
                   <optgroup label={inLang(b.name, lang)} data-building={b.id}>
                     {b.floors.map((f) => (
@@ -223,10 +228,12 @@ function NewCaseForm(props: {
             {...common}
             name="roomId"
             label={{ zh: '房间', en: 'Room' }}
-            hint={{ zh: '可选', en: 'optional' }}
+            hint={wholeFloor ? { zh: '可选', en: 'optional' } : undefined}
             control={(a) => (
-              <select {...a}>
-                <option value="">{t('（整层或公共区域）', '(whole floor or public area)')}</option>
+              <select {...a} required={!wholeFloor}>
+                {wholeFloor ? (
+                  <option value="">{t('（整层或公共区域）', '(whole floor or public area)')}</option>
+                ) : null}
                 {buildings.flatMap((b) =>
                   b.floors.map((f) => (
                     <optgroup
