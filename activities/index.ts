@@ -37,8 +37,18 @@ export interface EmailRequest {
   kind: EmailKind;
   /** Distinguishes repeated emails of one kind in one stage (reminder 1 and 2, escalation levels). */
   key?: string | undefined;
-  /** `admins`: every admin of the directory as loaded when the email goes (a stuck effect's notice). */
-  to: { personIds?: string[] | undefined; reporter?: Reporter | undefined; admins?: boolean | undefined };
+  /**
+   * `admins`: every admin of the directory as loaded when the email goes (a stuck effect's notice).
+   * `supervisorsOf`: the supervisors of that building in the directory when the email goes, so a
+   * supervisor appointed after the case opened hears of it; `personIds` (the case's pinned
+   * supervisors) when the directory no longer has the building or it has none.
+   */
+  to: {
+    personIds?: string[] | undefined;
+    reporter?: Reporter | undefined;
+    admins?: boolean | undefined;
+    supervisorsOf?: string | undefined;
+  };
   link?: { step: string; action: string } | undefined;
   /** The deadline the mail is about: stated in it, and its link expires then (at least a day, at most 7). */
   due?: string | undefined;
@@ -129,7 +139,10 @@ export function createActivities(deps: ActivityDeps) {
     const dir = await loadDirectory(deps.ddb, deps.tables);
     const recipients: { id: string; name: string; email: string; language: Language }[] = [];
     const unknown: string[] = [];
-    const ids = [...(req.to.personIds ?? [])];
+    const current = req.to.supervisorsOf
+      ? dir?.buildings.find((b) => b.id === req.to.supervisorsOf)?.supervisorIds
+      : undefined;
+    const ids = [...(current && current.length > 0 ? current : (req.to.personIds ?? []))];
     if (req.to.admins)
       ids.push(...(dir?.people.filter((p) => p.roles.includes('admin')).map((p) => p.id) ?? []));
     for (const id of ids) {

@@ -28,6 +28,10 @@ export function linkForStage(stage: TimedStage): StageLink | undefined {
   }
 }
 
+/** The stages that wait on the building's supervisors (adjudication and review). */
+export const supervisesStage = (stage: TimedStage): boolean =>
+  stage === 'adjudicating' || stage === 'reviewing';
+
 /**
  * The staff a stage's reminders go to: whoever must take its step. Follow-up waits on the
  * reporter, who is not staff and is reminded with the survey itself.

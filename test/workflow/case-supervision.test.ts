@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { withSupervision, type Directory } from '../../domain/directory.ts';
 import { reviewUpdate } from '../../workflows/rectification-case/messages.ts';
-import { actorOf, caseInput, refusalType, startCase, steps, useCaseStack } from '../support/case-harness.ts';
+import {
+  actorOf,
+  caseInput,
+  emailOf,
+  mailLog,
+  openCaseStack,
+  refusalType,
+  settle,
+  startCase,
+  steps,
+  useCaseStack,
+} from '../support/case-harness.ts';
+import { loadDirectory, saveDirectory } from '../../store/directory.ts';
 import { viewAfterStep } from '../../api/step-view.ts';
 
 const stack = useCaseStack();
@@ -40,5 +52,29 @@ describe('supervisors as the directory has them now', () => {
       expect(v.stage).toBe('closed'); // no reporter to follow up with
       expect(v.timeline.find((e) => e.action === 'review_passed')?.actorId).toBe('sup-li');
     });
+  });
+
+  it('asks the supervisors of the directory now to review: one appointed after the case opened gets the mail', async () => {
+    // Tables of its own: the appointment is saved, and other files read the shared directory.
+    const own = await openCaseStack({ ownTables: true });
+    try {
+      await own.withWorker(async (tq) => {
+        const input = caseInput(own.dir, await own.now());
+        const { handle } = await startCase(own.env, tq, input);
+        const s = steps(own.dir, handle);
+        await s.rootCause();
+        await s.confirm();
+        await saveDirectory(own.deps.ddb, own.deps.tables, appointed(own.dir));
+        await loadDirectory(own.deps.ddb, own.deps.tables, true);
+        await s.report();
+        await settle(handle);
+        const asked = (await mailLog(input.caseId)).filter((l) => l.startsWith('待复查 '));
+        expect(asked).toContain(`待复查 ${emailOf(own.dir, 'sup-li')}`);
+        expect(asked).toContain(`待复查 ${emailOf(own.dir, 'sup-wang')}`);
+        expect(input.policy.supervisorIds).not.toContain('sup-li');
+      });
+    } finally {
+      await own.teardown();
+    }
   });
 });

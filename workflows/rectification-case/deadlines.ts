@@ -13,6 +13,7 @@ import {
   linkForStage,
   peopleOfLevel,
   stageOwners,
+  supervisesStage,
 } from '../../domain/case-routing.ts';
 import { approximateDeadlineNote } from '../../domain/calendar-note.ts';
 import type { EscalationLevel } from '../../domain/directory.ts';
@@ -162,7 +163,10 @@ export async function superviseStage(s: CaseState, local: DeadlinePlanner, annou
     await s.email({
       kind: 'reminder',
       key: `r${i + 1}`,
-      to: { personIds: to },
+      // The adjudicating and reviewing stages wait on the building's supervisors as they are now.
+      to: supervisesStage(stage)
+        ? { personIds: to, supervisorsOf: view.location.buildingId }
+        : { personIds: to },
       due: deadline.due,
       link: linkForStage(stage),
     });

@@ -61,6 +61,16 @@ interface Step<I> {
 
 const nowIso = () => new Date().toISOString();
 
+/**
+ * Mail for the building's supervisors goes to whoever supervises it when the mail is sent (the
+ * activity reads the directory), the case's pinned supervisors when the directory has none.
+ * Only the activity's input changes, not the commands, so running cases replay as before.
+ */
+const supervisorsNow = (s: CaseState) => ({
+  personIds: s.policy.supervisorIds,
+  supervisorsOf: s.view.location.buildingId,
+});
+
 const rootCause: Step<RootCauseInput> = {
   update: submitRootCauseUpdate,
   validate(s, u) {
@@ -120,7 +130,7 @@ const signOff: Step<SignOffInput> = {
       await s.record(u.actor, 'disputed', { reason: u.reason, signature: u.signature });
       await s.email({
         kind: 'adjudication_request',
-        to: { personIds: s.policy.supervisorIds },
+        to: supervisorsNow(s),
         link: linkForStage('adjudicating'),
         detail: u.reason,
       });
@@ -163,7 +173,7 @@ const reportRectification: Step<RectificationInput> = {
     });
     s.moveTo('reviewing');
     await s.record(u.actor, 'rectification_reported', { summary: u.summary, evidence: u.evidence });
-    await s.email({ kind: 'review_request', to: { personIds: s.policy.supervisorIds } });
+    await s.email({ kind: 'review_request', to: supervisorsNow(s) });
     return view;
   },
 };
@@ -232,7 +242,7 @@ const followUp: Step<FollowUpInput> = {
       view.followUp = { score, comment: u.comment, at, outcome: 'reopened' };
       s.moveTo('reviewing', { newRound: true });
       await s.record(u.actor, 'follow_up_low_score', payload, score);
-      await s.email({ kind: 'reopened', to: { personIds: s.policy.supervisorIds }, detail: u.comment });
+      await s.email({ kind: 'reopened', to: supervisorsNow(s), detail: u.comment });
     } else {
       view.followUp = { score, comment: u.comment, at, outcome: 'rated' };
       s.moveTo('closed');
