@@ -72,6 +72,26 @@ describe('validation', () => {
     expect(en.errors).toEqual([{ field: 'n', message: 'Required (expected number)' }]);
   });
 
+  it('says length and size limits in words', () => {
+    const schema = z.object({
+      a: z.string().min(1),
+      b: z.string().max(2),
+      c: z.array(z.string()).max(1),
+      d: z.number().min(3),
+      e: z.number().gt(0),
+    });
+    const messages = (lang: 'zh-CN' | 'en') => {
+      try {
+        parseOr400(schema, { a: '', b: 'abc', c: ['x', 'y'], d: 1, e: 0 }, lang, 'body');
+      } catch (err) {
+        if (err instanceof ProblemError) return err.errors?.map((e) => e.message);
+      }
+      return undefined;
+    };
+    expect(messages('zh-CN')).toEqual(['不能为空', '最多 2 个字符', '最多 1 项', '不能小于 3', '须大于 0']);
+    expect(messages('en')?.[0]).toBe('Required: must not be empty');
+  });
+
   it('keeps a schema’s own wording, in the caller’s half, and names path and query fields', async () => {
     const p = await problemOf(await post('/things/nope', '{"n":1}'));
     expect(p.errors).toEqual([{ field: 'id', message: '形如 t-1' }]);

@@ -37,6 +37,8 @@ function receivedZh(input: unknown): string {
  * a missing or mistyped field is said in words here, and every other issue keeps zod's wording.
  */
 const zhErrors: typeof zodZh = (issue) => {
+  const bound = boundZh(issue);
+  if (bound !== undefined) return bound;
   if (issue.code === 'invalid_type') {
     const expected = typeZh[issue.expected] ?? issue.expected;
     return issue.input === undefined
@@ -45,10 +47,37 @@ const zhErrors: typeof zodZh = (issue) => {
   }
   return zodZh(issue);
 };
-const enErrors: typeof zodEn = (issue) =>
-  issue.code === 'invalid_type' && issue.input === undefined
-    ? `Required (expected ${issue.expected})`
-    : zodEn(issue);
+const enErrors: typeof zodEn = (issue) => {
+  if (issue.code === 'invalid_type' && issue.input === undefined)
+    return `Required (expected ${issue.expected})`;
+  if (issue.code === 'too_small' && issue.origin === 'string' && Number(issue.minimum) === 1)
+    return 'Required: must not be empty';
+  return zodEn(issue);
+};
+
+/** Length and size limits in words ("至少 2 个字符", "不能大于 5"), not zod's "期望 string >=1 字符". */
+function boundZh(issue: Parameters<typeof zodZh>[0]): string | undefined {
+  if (issue.code !== 'too_small' && issue.code !== 'too_big') return undefined;
+  const small = issue.code === 'too_small';
+  const n = Number(small ? issue.minimum : issue.maximum);
+  const inclusive = issue.inclusive !== false;
+  switch (issue.origin) {
+    case 'string':
+      if (small && n === 1) return '不能为空';
+      return small ? `至少 ${n} 个字符` : `最多 ${n} 个字符`;
+    case 'array':
+    case 'set':
+      if (small && n === 1) return '至少填写 1 项';
+      return small ? `至少 ${n} 项` : `最多 ${n} 项`;
+    case 'number':
+    case 'int':
+    case 'bigint':
+      if (small) return inclusive ? `不能小于 ${n}` : `须大于 ${n}`;
+      return inclusive ? `不能大于 ${n}` : `须小于 ${n}`;
+    default:
+      return undefined;
+  }
+}
 
 type Where = 'body' | 'query' | 'path' | 'form';
 
