@@ -63,9 +63,29 @@ export type { Lang };
 export function callerLanguage(c: Context): Lang {
   const q = c.req.query('lang');
   if (q === 'en' || q === 'zh-CN') return q;
-  const header = c.req.header('accept-language') ?? '';
-  const first = header.split(',')[0]?.trim().toLowerCase() ?? '';
-  return first.startsWith('en') ? 'en' : 'zh-CN';
+  return langFromAcceptLanguage(c.req.header('accept-language')) ?? 'zh-CN';
+}
+
+/**
+ * The first of Chinese or English the caller ranks highest in Accept-Language (its q weights,
+ * then its order); undefined when it names neither. The API and the pages pick alike.
+ */
+export function langFromAcceptLanguage(header: string | undefined): Lang | undefined {
+  if (!header) return undefined;
+  const ranked = header
+    .split(',')
+    .map((part, index) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
+      return { tag: tag.trim().toLowerCase(), q: q === undefined ? 1 : Number(q), index };
+    })
+    .filter((r) => r.tag && Number.isFinite(r.q) && r.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  for (const r of ranked) {
+    if (r.tag === 'zh' || r.tag.startsWith('zh-')) return 'zh-CN';
+    if (r.tag === 'en' || r.tag.startsWith('en-')) return 'en';
+  }
+  return undefined;
 }
 
 export const localise = (text: string | Bilingual, lang: Lang): string =>
