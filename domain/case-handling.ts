@@ -45,6 +45,16 @@ export const handlerRefusalText: Readonly<Record<string, string>> = {
   'no pause is running': NO_PAUSE_RUNNING,
 };
 
+const notInvolved: Record<HandlingStep, string> = {
+  arrived:
+    'only the technician the case is assigned to now may record the arrival / 只有当前被指派人可以登记到场（本案可能已改派他人）',
+  request_pause: 'only the assignee may ask to pause the clocks / 只有被指派人可以申请暂停',
+  decide_pause: 'only a supervisor of this building may decide a pause / 只有本楼栋主管可以审批暂停',
+  end_pause: 'only the assignee or a supervisor may end a pause / 只有被指派人或主管可以结束暂停',
+  reassign: 'only a supervisor of this building may reassign the case / 只有本楼栋主管可以改派',
+  hand_over: 'only the assignee may hand the case over / 只有被指派人可以移交',
+};
+
 /** What a handling step carries that the rule looks at. */
 export interface HandlingInput {
   reason?: PauseReason | string | undefined;
@@ -66,6 +76,9 @@ export function checkHandling(
   const base = checkStep('comment', actor, view, policy);
   // The comment cap is about comments only; these steps have caps of their own.
   const commentsFull = view.comments.length >= MAX_COMMENTS && !isTerminal(view.stage);
+  // Someone the case no longer involves (a former assignee's link) is told about this step,
+  // not about comments.
+  if (base?.kind === 'forbidden') return forbidden(notInvolved[step]);
   if (base && !(base.kind === 'conflict' && commentsFull)) return base;
   const supervisor = isSupervisor(actor, view, policy);
   switch (step) {

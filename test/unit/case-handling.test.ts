@@ -50,6 +50,22 @@ describe('checkHandling', () => {
     }
   });
 
+  it('someone the case no longer involves is told about the step they tried, not about comments', () => {
+    const gone = view({ assigneeId: 'staff-zhao', responsibleId: 'staff-zhao' });
+    const message = (step: HandlingStep) => checkHandling(step, colleague, gone, policy)?.message ?? '';
+    expect(message('arrived')).toContain('只有当前被指派人可以登记到场');
+    expect(message('hand_over')).toContain('只有被指派人可以移交');
+    for (const step of [
+      'arrived',
+      'request_pause',
+      'decide_pause',
+      'end_pause',
+      'reassign',
+      'hand_over',
+    ] as const)
+      expect(message(step)).not.toContain('评论');
+  });
+
   it('arrival: the assignee or responsible, once, on a case with an on-site clock', () => {
     expect(kind('arrived', staff, view())).toBeNull();
     expect(kind('arrived', staff, view({ assigneeId: 'x', responsibleId: 'staff-zhou' }))).toBeNull();
