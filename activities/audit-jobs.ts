@@ -67,6 +67,8 @@ export function createAuditJobActivities(deps: AuditJobActivityDeps) {
         undefined,
         // The verify job checks recent anchor rows against their runs, as the streamed verify does.
         anchorRuns(Context.current().client),
+        // The cited files are in the same bucket the results go to: each is read back and re-hashed.
+        { aws: deps, store },
       );
       if (!out) {
         throw ApplicationFailure.nonRetryable(

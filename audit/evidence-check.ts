@@ -4,7 +4,7 @@ import {
   checkEvidence,
   citedRefsIn,
   parseEvidenceRef,
-  type EvidenceDeps,
+  type EvidenceReadDeps,
   type EvidenceProblem,
 } from '../store/evidence.ts';
 import { sourceReportOf } from '../store/reports.ts';
@@ -46,7 +46,7 @@ export function evidenceRefsIn(entries: readonly AuditEntry[]): { seq: number; r
 
 /** Re-hashes every file a case's entries cite and reports those that no longer match. */
 export async function checkCaseEvidence(
-  deps: EvidenceDeps,
+  deps: EvidenceReadDeps,
   caseId: string,
   entries: readonly AuditEntry[],
 ): Promise<EvidenceVerification> {
@@ -81,7 +81,7 @@ export async function checkCaseEvidence(
  * not already.
  */
 export async function withEvidence<V extends { caseId: string; ok: boolean }>(
-  deps: EvidenceDeps,
+  deps: EvidenceReadDeps,
   verification: V,
   entries?: readonly AuditEntry[],
 ): Promise<V & { evidence: EvidenceVerification }> {

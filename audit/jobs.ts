@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AwsDeps } from '../store/clients.ts';
+import type { EvidenceReadDeps } from '../store/evidence.ts';
 import { caseExport, exportPeriod, renderCaseExport, type ExportFormat } from './export.ts';
 import { verifyAll, type AnchorRuns, type VerifyEvent } from './verify.ts';
 
@@ -65,13 +66,20 @@ export async function jobOutput(
   now: () => Date = () => new Date(),
   /** How to ask Temporal about the run behind each recent anchor row (the verify job's forgery check). */
   runs?: AnchorRuns,
+  /** Where the verify job reads the cited files back to re-hash them, as a single case's verify does. */
+  evidence?: EvidenceReadDeps,
 ): Promise<JobOutput | null> {
   switch (params.kind) {
     case 'verify': {
       const { progressEvery, witness } = params;
       let summary: Record<string, unknown> | undefined;
       async function* lines(): AsyncGenerator<string> {
-        for await (const e of verifyAll(deps, { progressEvery, witness, ...(runs ? { runs } : {}) })) {
+        for await (const e of verifyAll(deps, {
+          progressEvery,
+          witness,
+          ...(runs ? { runs } : {}),
+          ...(evidence ? { evidence } : {}),
+        })) {
           if (e.type === 'start') progress({ done: 0, total: e.total });
           if (e.type === 'progress') progress({ done: e.checked, total: e.total });
           if (e.type === 'summary') summary = summariseVerification(e);
@@ -132,5 +140,6 @@ export function summariseVerification(e: Extract<VerifyEvent, { type: 'summary' 
     broken: e.broken.length,
     missing: e.missing.length,
     rewritten: e.rewritten.length,
+    ...(e.files ? { filesChecked: e.files.checked, filesBroken: e.files.broken.length } : {}),
   };
 }

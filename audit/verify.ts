@@ -26,6 +26,8 @@ import {
   type ForgedAnchor,
 } from './anchor-witness.ts';
 import { caseIds, mapConcurrent } from './scan.ts';
+import { checkCaseEvidence, type BrokenEvidence, type EvidenceVerification } from './evidence-check.ts';
+import type { EvidenceReadDeps } from '../store/evidence.ts';
 import { readChain, recordedHead } from '../store/audit-chain.ts';
 import type { RecordedHead } from '../store/case-record-item.ts';
 import type { AwsDeps } from '../store/clients.ts';
@@ -68,6 +70,8 @@ export interface CaseVerification {
   droppedFromAnchor?: true;
   /** Set when the chain no longer passes through the head the witnessed run recorded: `anchor` is that head's. */
   againstWitness?: true;
+  /** The files the entries cite, re-hashed: set when the files were checked; a broken one fails the case. */
+  evidence?: EvidenceVerification;
 }
 
 /** Checks one chain as read, against its anchored head when there is one. Pure. */
@@ -386,6 +390,8 @@ export interface VerifySummary {
     anchored: { seq: number; hash: string };
     found: { seq: number; hash: string } | null;
   }[];
+  /** The cited files, when the run checked them: how many, and each that no longer matches. */
+  files?: { checked: number; broken: (BrokenEvidence & { caseId: string })[] };
   anchorOk: boolean;
   ok: boolean;
 }
@@ -419,6 +425,8 @@ export async function* verifyAll(
     witness?: AnchorWitness | null;
     /** How to ask Temporal about the run behind each recent anchor row (unset: not asked). */
     runs?: AnchorRuns;
+    /** Where the cited files are read back to be re-hashed, as a single case's verify does (unset: not read). */
+    evidence?: EvidenceReadDeps;
   } = {},
 ): AsyncGenerator<VerifyEvent> {
   const progressEvery = opts.progressEvery ?? 50;
@@ -447,6 +455,7 @@ export async function* verifyAll(
     broken: [],
     missing: [],
     rewritten: [],
+    ...(opts.evidence ? { files: { checked: 0, broken: [] } } : {}),
     anchorOk:
       (check === null && !anchorsGone) ||
       (check !== null &&
@@ -461,10 +470,21 @@ export async function* verifyAll(
     ok: false,
   };
   let problems = 0;
+  const evidence = opts.evidence;
   const results = mapConcurrent([...ids].sort(), opts.concurrency ?? 8, async (caseId) => {
+    const { entries, recordHead } = await readChainWithHead(deps, caseId);
+    const r = checkOne(caseId, entries, recordHead);
+    if (!evidence) return r;
+    const files = await checkCaseEvidence(evidence, caseId, entries);
+    return { ...r, ok: r.ok && files.broken.length === 0, evidence: files };
+  });
+  function checkOne(
+    caseId: string,
+    entries: readonly AuditEntry[],
+    recordHead: RecordedHead | null,
+  ): CaseVerification {
     const head = heads.get(caseId);
     const witnessedHead = dropped.get(caseId);
-    const { entries, recordHead } = await readChainWithHead(deps, caseId);
     if (witnessedHead && opts.witness) {
       // Dropped by a later anchor: checked against the head the witnessed anchor holds.
       const r = checkChain(
@@ -495,10 +515,14 @@ export async function* verifyAll(
       withRecord.has(caseId),
       recordHead,
     );
-  });
+  }
   for await (const r of results) {
     summary.checked += 1;
     if (r.anchor === null) summary.notAnchored += 1;
+    if (summary.files && r.evidence) {
+      summary.files.checked += r.evidence.checked;
+      for (const b of r.evidence.broken) summary.files.broken.push({ caseId: r.caseId, ...b });
+    }
     if (r.ok) summary.intact += 1;
     else {
       problems += 1;
@@ -520,6 +544,7 @@ export async function* verifyAll(
   summary.broken.sort(byId);
   summary.missing.sort();
   summary.rewritten.sort(byId);
+  summary.files?.broken.sort((a, b) => a.caseId.localeCompare(b.caseId) || a.seq - b.seq);
   summary.ok = summary.anchorOk && problems === 0;
   yield { type: 'progress', checked: summary.checked, total, problems };
   yield { type: 'summary', ...summary };

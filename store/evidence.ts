@@ -134,6 +134,16 @@ export interface EvidenceDeps {
   aws: AwsDeps;
 }
 
+/**
+ * What reading a stored file back needs: the configuration, or (the worker, which has no
+ * configuration) the evidence bucket's client and name as its result store holds them.
+ */
+export type EvidenceReadDeps = { aws: AwsDeps } & (
+  { env: Env } | { store: { client: S3Client; bucket: string } }
+);
+const bucketOf = (deps: EvidenceReadDeps) =>
+  'store' in deps ? deps.store : { client: evidenceClient(deps.env), bucket: deps.env.EVIDENCE_BUCKET };
+
 // One client per configuration, made on first use: never one per request.
 const clients = new WeakMap<Env, S3Client>();
 export function evidenceClient(env: Env): S3Client {
@@ -243,7 +253,10 @@ function contentRefusal(declared: EvidenceType, head: Uint8Array): EvidenceError
   );
 }
 
-export async function getEvidence(deps: EvidenceDeps, evidenceId: string): Promise<EvidenceRecord | null> {
+export async function getEvidence(
+  deps: { aws: AwsDeps },
+  evidenceId: string,
+): Promise<EvidenceRecord | null> {
   if (!evidenceIdSchema.safeParse(evidenceId).success) return null;
   const out = await deps.aws.ddb.send(
     new GetItemCommand({ TableName: deps.aws.tables.ops, Key: itemKey(evidenceId), ConsistentRead: true }),
@@ -346,16 +359,15 @@ const isMissing = (err: unknown) =>
 
 /** Streams an object through SHA-256, keeping its first bytes; stops past `limit` bytes. Null when absent. */
 async function readBack(
-  deps: EvidenceDeps,
+  deps: EvidenceReadDeps,
   key: string,
   limit = MAX_EVIDENCE_BYTES,
   keep?: Uint8Array[],
 ): Promise<ReadBack | null> {
   let out;
   try {
-    out = await evidenceClient(deps.env).send(
-      new GetObjectCommand({ Bucket: deps.env.EVIDENCE_BUCKET, Key: key }),
-    );
+    const { client, bucket } = bucketOf(deps);
+    out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   } catch (err) {
     if (isMissing(err)) return null;
     throw err;
@@ -717,7 +729,7 @@ export type EvidenceCheck =
  * or `sourceReportId` the report it was (the report triage opened the case from).
  */
 export async function checkEvidence(
-  deps: EvidenceDeps,
+  deps: EvidenceReadDeps,
   ref: string,
   opts: { caseId?: string; sourceReportId?: string | null } = {},
 ): Promise<EvidenceCheck> {

@@ -2,6 +2,7 @@ import type { AuditEntry } from '../../../domain/hash-chain.ts';
 import type { BrokenEntry, CaseVerification, VerifyEvent, VerifySummary } from '../../../audit/verify.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import type { TimelineItem } from '../../audit-timeline.ts';
+import type { BrokenEvidence, EvidenceVerification } from '../../../audit/evidence-check.ts';
 
 /**
  * How a verification reads on the auditor's page: a green or red verdict, and
@@ -44,6 +45,70 @@ const anchorText: Record<'intact' | 'missing' | 'rewritten', Bilingual> = {
   rewritten: { zh: '锚定后链被改写', en: 'the chain was rewritten after it was anchored' },
 };
 
+/** What is wrong with a cited file, in words. */
+export const fileProblemText: Record<BrokenEvidence['problem'], Bilingual> = {
+  malformed: { zh: '引用格式不对', en: 'the reference is malformed' },
+  unknown: { zh: '证据库中没有该文件的记录', en: 'the evidence store has no record of the file' },
+  unconfirmed: { zh: '文件从未完成上传确认', en: 'the file was never confirmed as uploaded' },
+  other_case: { zh: '文件属于其他案件', en: 'the file belongs to another case' },
+  record_mismatch: {
+    zh: '证据记录中的哈希与审计记录引用的不符',
+    en: "the evidence record's hash is not the one the audit entry cites",
+  },
+  missing: { zh: '文件已从存储中删除', en: 'the file is gone from the store' },
+  swapped: {
+    zh: '文件被替换：重新计算的 SHA-256 与审计记录中的不符',
+    en: 'the file was replaced: its SHA-256 computed again is not the one in the audit entry',
+  },
+  unreadable: {
+    zh: '暂时无法读取存储，文件未能校验（请稍后重试）',
+    en: 'the store could not be read, so the file is not verified (try again later)',
+  },
+};
+
+/** The files a case's entries cite, re-hashed: how many, and each broken one with its entry and what is wrong. */
+export function FilesResult(props: { files: EvidenceVerification; lang: Lang }) {
+  const { files: f, lang } = props;
+  const t = (b: Bilingual) => inLang(b, lang);
+  return (
+    <div style="margin:.5rem 0 0" data-files={f.broken.length === 0 ? 'ok' : 'broken'}>
+      <p style="margin:0">
+        {f.checked === 0
+          ? t({ zh: '审计记录未引用照片或文件。', en: 'The entries cite no photo or file.' })
+          : f.broken.length === 0
+            ? t({
+                zh: `照片与文件：已重新计算 ${f.checked} 个文件的哈希，全部与审计记录一致。`,
+                en: `Photos and files: ${f.checked} file${f.checked === 1 ? '' : 's'} hashed again, every one matches the audit trail.`,
+              })
+            : t({
+                zh: `照片与文件：已重新计算 ${f.checked} 个文件的哈希，${f.broken.length} 个与审计记录不符。`,
+                en: `Photos and files: ${f.checked} file${f.checked === 1 ? '' : 's'} hashed again, ${f.broken.length} not matching the audit trail.`,
+              })}
+      </p>
+      {f.broken.length > 0 && (
+        <ul style="margin:.25rem 0 0">
+          {f.broken.map((b) => (
+            <li data-broken-file={b.evidenceId ?? b.ref} data-file-problem={b.problem}>
+              {t({ zh: `第 ${b.seq} 条记录引用的文件 `, en: `The file cited by entry #${b.seq}, ` })}
+              <code>{b.evidenceId ?? b.ref}</code>
+              {`${t({ zh: '：', en: ': ' })}${t(fileProblemText[b.problem])}`}
+              {b.expected && b.found && (
+                <>
+                  {t({ zh: '（应为 ', en: ' (expected ' })}
+                  <code>{short(b.expected)}</code>
+                  {t({ zh: '，实为 ', en: ', found ' })}
+                  <code>{short(b.found)}</code>
+                  {t({ zh: '）', en: ')' })}
+                </>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
 const short = (h: string) => (h.length > 20 ? `${h.slice(0, 16)}…` : h);
 
 /** One case's result. `entry` is the broken entry as read, described, when it still exists. */
@@ -54,6 +119,12 @@ export function CaseResult(props: {
 }) {
   const { result: r, lang } = props;
   const t = (b: Bilingual) => inLang(b, lang);
+  const filesOnly =
+    !r.ok &&
+    !r.broken &&
+    !r.anchorProblem &&
+    (r.anchor === null || r.anchor.status === 'intact') &&
+    (r.evidence?.broken.length ?? 0) > 0;
   return (
     <section
       class={`flash ${r.ok ? 'ok' : 'error'}`}
@@ -65,11 +136,19 @@ export function CaseResult(props: {
     >
       <h2 id={`verify-${r.caseId}-h`} style="margin:0 0 .5rem;font-size:1.1rem">
         {r.ok
-          ? t({ zh: `案件 ${r.caseId}：审计链完整`, en: `Case ${r.caseId}: the audit chain is intact` })
-          : t({
-              zh: `案件 ${r.caseId}：审计链校验未通过`,
-              en: `Case ${r.caseId}: the audit chain fails verification`,
-            })}
+          ? t({
+              zh: `案件 ${r.caseId}：审计链完整${r.evidence ? '，照片与文件完好' : ''}`,
+              en: `Case ${r.caseId}: the audit chain is intact${r.evidence ? ', and so are its photos and files' : ''}`,
+            })
+          : filesOnly
+            ? t({
+                zh: `案件 ${r.caseId}：审计链完整，但有照片或文件与记录不符`,
+                en: `Case ${r.caseId}: the audit chain is intact, but a photo or file does not match it`,
+              })
+            : t({
+                zh: `案件 ${r.caseId}：审计链校验未通过`,
+                en: `Case ${r.caseId}: the audit chain fails verification`,
+              })}
       </h2>
       <p style="margin:0">
         {t({
@@ -98,6 +177,7 @@ export function CaseResult(props: {
           </span>
         </p>
       )}
+      {r.evidence && <FilesResult files={r.evidence} lang={lang} />}
       {r.anchor ? (
         <p style="margin:.5rem 0 0" data-anchor={r.anchor.status}>
           {t({
@@ -155,6 +235,8 @@ export function AllResultView(props: { result: AllResult; lang: Lang; caseHref: 
       </div>
     );
   }
+  const failing = s.checked - s.intact;
+  const files = s.files;
   return (
     <section
       class={`flash ${s.ok ? 'ok' : 'error'}`}
@@ -166,8 +248,8 @@ export function AllResultView(props: { result: AllResult; lang: Lang; caseHref: 
         {s.ok
           ? t({ zh: `全部 ${s.checked} 个案件的审计链完整`, en: `All ${s.checked} audit chains are intact` })
           : t({
-              zh: `${s.checked} 个案件中有 ${s.broken.length + s.missing.length + s.rewritten.length} 个未通过校验`,
-              en: `${s.broken.length + s.missing.length + s.rewritten.length} of ${s.checked} cases fail verification`,
+              zh: `${s.checked} 个案件中有 ${failing} 个未通过校验`,
+              en: `${failing} of ${s.checked} cases fail verification`,
             })}
       </h2>
       <p style="margin:0">
@@ -176,13 +258,37 @@ export function AllResultView(props: { result: AllResult; lang: Lang; caseHref: 
           en: `${s.intact} intact; ${s.notAnchored} not anchored yet; the anchor chain is ${s.anchorOk ? 'sound' : 'NOT sound'}${anchor ? ` (latest anchor #${anchor.seq} at ${anchor.at}, ${anchor.caseCount} cases)` : ' (no anchor yet)'}.`,
         })}
       </p>
-      {(s.broken.length > 0 || s.missing.length > 0 || s.rewritten.length > 0) && (
+      {files && (
+        <p style="margin:.5rem 0 0" data-files={files.broken.length === 0 ? 'ok' : 'broken'}>
+          {files.broken.length === 0
+            ? t({
+                zh: `照片与文件：已重新计算 ${files.checked} 个文件的哈希，全部与审计记录一致。`,
+                en: `Photos and files: ${files.checked} file${files.checked === 1 ? '' : 's'} hashed again, every one matches the audit trail.`,
+              })
+            : t({
+                zh: `照片与文件：已重新计算 ${files.checked} 个文件的哈希，${files.broken.length} 个与审计记录不符。`,
+                en: `Photos and files: ${files.checked} file${files.checked === 1 ? '' : 's'} hashed again, ${files.broken.length} not matching the audit trail.`,
+              })}
+        </p>
+      )}
+      {(s.broken.length > 0 ||
+        s.missing.length > 0 ||
+        s.rewritten.length > 0 ||
+        (files?.broken.length ?? 0) > 0) && (
         <ul style="margin:.5rem 0 0" data-failures>
           {s.broken.map((b) => (
             <li data-case={b.caseId} data-broken-seq={String(b.seq)}>
               <a href={props.caseHref(b.caseId)}>{b.caseId}</a>
               {t({ zh: `：第 ${b.seq} 条记录，`, en: `: entry #${b.seq}, ` })}
               {t(problemText[b.problem])}
+            </li>
+          ))}
+          {files?.broken.map((b) => (
+            <li data-case={b.caseId} data-broken-file={b.evidenceId ?? b.ref} data-file-problem={b.problem}>
+              <a href={props.caseHref(b.caseId)}>{b.caseId}</a>
+              {t({ zh: `：第 ${b.seq} 条记录引用的文件 `, en: `: the file cited by entry #${b.seq}, ` })}
+              <code>{b.evidenceId ?? b.ref}</code>
+              {`${t({ zh: '：', en: ': ' })}${t(fileProblemText[b.problem])}`}
             </li>
           ))}
           {s.missing.map((id) => (

@@ -9,6 +9,7 @@ import {
   type ExportFormat,
 } from '../../../audit/export.ts';
 import { verifyAll, verifyEntries } from '../../../audit/verify.ts';
+import { withEvidence } from '../../../audit/evidence-check.ts';
 import { readChain } from '../../../store/audit-chain.ts';
 import { BadCursorError, listCases } from '../../../store/case-lists.ts';
 import { getCaseRecord } from '../../../store/case-records.ts';
@@ -362,7 +363,12 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
         404,
       );
     }
-    const result = await verifyEntries(aws, caseId, entries, { hasRecord: record !== null });
+    // The files the steps cite are re-hashed too, as GET /api/audit/verify does: a swapped photo fails.
+    const result = await withEvidence(
+      deps,
+      await verifyEntries(aws, caseId, entries, { hasRecord: record !== null }),
+      entries,
+    );
     const people = new Map(dir.people.map((p) => [p.id, p]));
     const broken = result.broken ? entryAt(entries, result.broken.seq) : undefined;
     const entry = broken
@@ -396,7 +402,9 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
     if (!allowed(c)) return refusedPage(c, TITLE, AUDIT_RULE);
     const lang = c.get('lang');
     const witness = await anchorWitness(deps.temporal, deps.env.TEMPORAL_TASK_QUEUE);
-    const result = await collectAll(verifyAll(aws, { witness, runs: anchorRuns(deps.temporal) }));
+    const result = await collectAll(
+      verifyAll(aws, { witness, runs: anchorRuns(deps.temporal), evidence: deps }),
+    );
     return page(
       c,
       { zh: '全部审计链校验', en: 'Verification of every audit chain' },

@@ -1,0 +1,179 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureTables } from '../../infra/local/servers.ts';
+import { getCaseRecord } from '../../store/case-records.ts';
+import { evidenceClient, getEvidence } from '../../store/evidence.ts';
+import { createSession } from '../../store/sessions.ts';
+import { signOffUpdate } from '../../workflows/rectification-case/messages.ts';
+import { fakeFiles } from '../support/evidence-files.ts';
+import { ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
+import { startApiStack, type ApiStack } from './harness.ts';
+
+/**
+ * The signed-in pages where a person's work could be lost or misread: the auditor's verify
+ * re-hashes the photos, a step form sent after the session ended comes back to its case, a new
+ * case is not made twice by Back and submit, step forms answer a repeat as the first, and the
+ * workbench keeps its most overdue cases. Own tables, so counts and lists hold only this file's.
+ */
+const tables = ownTables(uniqueId('webfix'));
+let s: ApiStack;
+const sessions = new Map<string, { id: string; csrf: string }>();
+
+async function as(personId: string) {
+  let known = sessions.get(personId);
+  if (!known) {
+    const session = await createSession(s.deps.aws, { personId, via: 'link' });
+    known = { id: session.id, csrf: session.csrfToken };
+    sessions.set(personId, known);
+  }
+  return known;
+}
+
+async function get(path: string, personId: string | null, lang = 'zh-CN') {
+  const headers: Record<string, string> = { 'accept-language': lang };
+  if (personId) headers.cookie = `rectify_session=${(await as(personId)).id}`;
+  return s.app.request(path, { headers });
+}
+
+async function post(
+  path: string,
+  personId: string | null,
+  fields: Record<string, string | string[]>,
+  o: { files?: { name: string; file: File }[]; lang?: string } = {},
+) {
+  const headers: Record<string, string> = { 'accept-language': o.lang ?? 'zh-CN' };
+  const all: [string, string][] = Object.entries(fields).flatMap(([k, v]) =>
+    Array.isArray(v) ? v.map((x) => [k, x] as [string, string]) : [[k, v] as [string, string]],
+  );
+  if (personId) {
+    const who = await as(personId);
+    headers.cookie = `rectify_session=${who.id}`;
+    all.push(['_csrf', who.csrf]);
+  }
+  let body: FormData | URLSearchParams;
+  if (o.files) {
+    const form = new FormData();
+    for (const [k, v] of all) form.append(k, v);
+    for (const f of o.files) form.append(f.name, f.file);
+    body = form;
+  } else {
+    body = new URLSearchParams(all);
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+  }
+  return s.app.request(path, { method: 'POST', headers, body });
+}
+
+const newCaseFields = (over: Record<string, string> = {}) => ({
+  title: `web ${uniqueId('t')}`,
+  description: '走廊灯不亮',
+  source: 'inspection',
+  severity: 'routine',
+  category: '',
+  buildingId: 'bldg-a',
+  floorId: 'a-f1',
+  roomId: 'A101',
+  assigneeId: 'staff-zhao',
+  reporterName: '',
+  reporterEmail: '',
+  idempotencyKey: uniqueId('idem'),
+  ...over,
+});
+
+const caseIdFrom = (res: Response) =>
+  /\/app\/cases\/(ZG-\d{4}-\d+)$/.exec(res.headers.get('location') ?? '')?.[1];
+
+async function openCase(over: Record<string, string> = {}): Promise<string> {
+  const res = await post('/app/cases/new', 'sup-wang', newCaseFields(over));
+  expect(res.status).toBe(303);
+  const id = caseIdFrom(res);
+  expect(id).toBeDefined();
+  return id ?? '';
+}
+
+/** A case taken through analysis and sign-off to a rectification with one photo; its reference. */
+async function rectifiedWithPhoto(): Promise<{ caseId: string; ref: string }> {
+  const caseId = await openCase();
+  const analysed = await post(`/app/cases/${caseId}/root-cause`, 'sup-wang', {
+    why1: '灯管不亮',
+    causes: '灯管老化',
+    responsibleId: 'staff-zhao',
+    plan: '更换灯管',
+  });
+  expect(analysed.status).toBe(303);
+  await s.deps.temporal.workflow.getHandle(caseId).executeUpdate(signOffUpdate, {
+    args: [{ actor: { id: 'staff-zhao', roles: ['staff'] }, decision: 'confirm' }],
+  });
+  const png = new File([new Uint8Array(fakeFiles.png())], 'lamp.png', { type: 'image/png' });
+  const res = await post(
+    `/app/cases/${caseId}/rectification`,
+    'staff-zhao',
+    { summary: '已更换灯管', evidenceText: '' },
+    { files: [{ name: 'photos[]', file: png }] },
+  );
+  expect(res.status).toBe(303);
+  const record = await getCaseRecord(s.deps.aws.ddb, s.deps.aws.tables, caseId);
+  const ref = record?.rectifications[0]?.evidence[0] ?? '';
+  expect(ref).toMatch(/^evidence:ev_/);
+  return { caseId, ref };
+}
+
+beforeAll(async () => {
+  const deps = testDeps(testEnv(tables));
+  await ensureTables(deps.ddb, deps.tables);
+  s = await startApiStack({}, tables);
+});
+afterAll(async () => {
+  await s?.stop();
+});
+
+describe('the auditor’s verify re-hashes the photos', () => {
+  it('one case and every case: files checked, a replaced photo named with what is wrong', async () => {
+    const { caseId, ref } = await rectifiedWithPhoto();
+    const evidenceId = /ev_[A-Za-z0-9_-]{16}/.exec(ref)![0];
+    const intact = await (await get(`/app/audit/verify?caseId=${caseId}`, 'audit-he')).text();
+    expect(intact).toContain('data-verify="ok"');
+    expect(intact).toContain('data-files="ok"');
+    expect(intact).toContain('已重新计算 1 个文件的哈希，全部与审计记录一致');
+
+    // Someone with write access to the bucket replaces the photo.
+    const record = await getEvidence(s.deps, evidenceId);
+    await evidenceClient(s.deps.env).send(
+      new PutObjectCommand({
+        Bucket: s.deps.env.EVIDENCE_BUCKET,
+        Key: record!.sealedKey ?? record!.key,
+        Body: fakeFiles.jpeg(300),
+        ContentType: 'image/png',
+      }),
+    );
+    const zh = await (await get(`/app/audit/verify?caseId=${caseId}`, 'audit-he')).text();
+    expect(zh).toContain('data-verify="broken"');
+    expect(zh).toContain('审计链完整，但有照片或文件与记录不符');
+    expect(zh).toContain(`data-broken-file="${evidenceId}"`);
+    expect(zh).toContain('data-file-problem="swapped"');
+    expect(zh).toContain('文件被替换');
+    const en = await (await get(`/app/audit/verify?caseId=${caseId}`, 'audit-he', 'en')).text();
+    expect(en).toContain('1 file hashed again, 1 not matching the audit trail');
+    expect(en).toContain('the file was replaced');
+
+    // The verify-all job, run by the worker, checks the files too.
+    const started = await post('/app/audit/jobs', 'audit-he', { kind: 'verify' });
+    expect(started.status).toBe(303);
+    const href = started.headers.get('location')!;
+    let html = '';
+    for (let i = 0; i < 600; i++) {
+      html = await (await get(href, 'audit-he')).text();
+      if (/data-job-status="(done|failed)"/.test(html)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(html).toContain('data-job-status="done"');
+    expect(html).toContain('data-verify-all="broken"');
+    expect(html).toMatch(
+      new RegExp(`<li data-case="${caseId}" data-broken-file="${evidenceId}" data-file-problem="swapped">`),
+    );
+    expect(html).toMatch(/照片与文件：已重新计算 \d+ 个文件的哈希，1 个与审计记录不符/);
+    // The page's own verify-all reads the same.
+    const all = await (await get('/app/audit/verify-all', 'audit-he', 'en')).text();
+    expect(all).toContain(`data-broken-file="${evidenceId}"`);
+    expect(all).toContain('1 not matching the audit trail');
+  });
+});
