@@ -18,6 +18,7 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { z } from 'zod';
+import { quoted, refuseFlaws, textFlaw, textFlawMessage } from '../domain/safe-text.ts';
 import type { Bilingual } from '../domain/text.ts';
 import type { Env } from '../infra/config.ts';
 import type { AwsDeps } from './clients.ts';
@@ -61,7 +62,10 @@ export const evidenceFileNameSchema = z
   .min(1)
   .max(255)
   // eslint-disable-next-line no-control-regex
-  .regex(/^[^\u0000-\u001f\u007f/\\]+$/, 'no control characters or slashes / 不能含控制字符或斜杠');
+  .regex(/^[^\u0000-\u001f\u007f/\\]+$/, 'no control characters or slashes / 不能含控制字符或斜杠')
+  // A name is shown on pages and in the download's header: no direction marks (photo\u202Egpj.png
+  // reads as photogpj… .exe), no bytes that were not UTF-8, as for every text a person types.
+  .superRefine(refuseFlaws({ singleLine: true }));
 
 /** `evidence:<id>#sha256=<hex>`: what a case step carries and the audit chain keeps. */
 export const evidenceRef = (evidenceId: string, sha256: string) => `evidence:${evidenceId}#sha256=${sha256}`;
@@ -199,12 +203,18 @@ function checkDeclared(input: { fileName: string; contentType: string; size: num
   }
   const name = evidenceFileNameSchema.safeParse(input.fileName);
   if (!name.success) {
+    const flaw = textFlaw(input.fileName, { singleLine: true });
     throw new EvidenceError(
       'bad_name',
-      {
-        zh: '文件名须为 1-255 个字符，不能含控制字符或斜杠',
-        en: 'the file name must be 1-255 characters without control characters or slashes',
-      },
+      flaw
+        ? {
+            zh: `文件名${textFlawMessage[flaw].zh}；请改名后再上传`,
+            en: `the file name ${textFlawMessage[flaw].en}; rename the file and upload it again`,
+          }
+        : {
+            zh: '文件名须为 1-255 个字符，不能含控制字符或斜杠',
+            en: 'the file name must be 1-255 characters without control characters or slashes',
+          },
       'fileName',
     );
   }
@@ -214,8 +224,8 @@ function checkDeclared(input: { fileName: string; contentType: string; size: num
     throw new EvidenceError(
       'unsupported_type',
       {
-        zh: `文件名 ${name.data} 的扩展名与类型 ${EVIDENCE_TYPES[contentType].name} 不符（应为 .${expected.join('/.')}）`,
-        en: `the name ${name.data} does not fit its type ${EVIDENCE_TYPES[contentType].name} (expected .${expected.join('/.')})`,
+        zh: `文件名 ${quoted(name.data)} 的扩展名与类型 ${EVIDENCE_TYPES[contentType].name} 不符（应为 .${expected.join('/.')}）`,
+        en: `the name ${quoted(name.data)} does not fit its type ${EVIDENCE_TYPES[contentType].name} (expected .${expected.join('/.')})`,
       },
       'fileName',
     );

@@ -126,11 +126,16 @@ describe('presign refuses what may never be uploaded', () => {
     ['image/jpeg', 0, 'empty.jpg', 'empty', 'size'],
     ['image/jpeg', 100, 'photo.png', 'unsupported_type', 'fileName'],
     ['image/jpeg', 100, 'a/b.jpg', 'bad_name', 'fileName'],
+    // A direction override makes photo\u202Egpj.png read otherwise on the page and in the download.
+    ['image/png', 100, 'photo\u202Egpj.png', 'bad_name', 'fileName'],
+    ['image/png', 100, 'x\uFFFD\uFFFD.png', 'bad_name', 'fileName'],
   ])('%s of %i bytes named %s → %s', async (contentType, size, fileName, code, field) => {
     const err = await refusal(
       presignUpload(deps, { caseId: caseId(), fileName, contentType, size, uploaderId: 'staff-zhou' }),
     );
     expect([err.code, err.field]).toEqual([code, field]);
+    // The name is never quoted back with its invisible marks acting.
+    expect(err.text.zh).not.toMatch(/[\u202A-\u202E]/);
     expect(err.text.zh).toMatch(/[\u4e00-\u9fff]/);
     expect(err.text.en).toMatch(/[a-z]/);
   });
