@@ -12,7 +12,7 @@ import { askMail, escalationMail, summaryMail, type ZeroMail } from '../domain/z
 import { loadDirectory } from '../store/directory.ts';
 import { issueLink } from '../store/links.ts';
 import { sendOnce } from '../store/outbox.ts';
-import { saveEscalation, saveNight, saveReport, saveSummary } from '../store/zero-reports.ts';
+import { claimNight, saveEscalation, saveReport, saveSummary } from '../store/zero-reports.ts';
 import type { ActivityDeps } from './index.ts';
 
 export interface OpenNightInput {
@@ -28,6 +28,11 @@ export interface OpenNightResult {
   cells: ZeroCell[];
   workingGroupIds: string[];
   asked: number;
+  /**
+   * Another run holds the night (the schedule triggered twice): this one asked nobody and must
+   * end at once, so the night keeps one run and one set of reports.
+   */
+  heldBy?: string | undefined;
 }
 
 /** The zero report's activities: each idempotent (outbox keys per night, cell and person; rows overwritten). */
@@ -58,11 +63,11 @@ export function createZeroReportActivities(deps: ActivityDeps) {
       hour12: false,
     }).format(new Date(iso));
 
-  /** Stores the night's cells and asks every grid member for their cell's report, with a one-click "none". */
+  /** Claims the night for this run, stores its cells and asks every grid member for their cell's report, with a one-click "none". */
   async function openZeroNight(input: OpenNightInput): Promise<OpenNightResult> {
     const dir = await directory();
     const cells = gridCells(dir);
-    await saveNight(store, {
+    const { heldBy } = await claimNight(store, {
       night: input.night,
       workflowId: input.workflowId,
       openedAt: new Date().toISOString(),
@@ -70,6 +75,7 @@ export function createZeroReportActivities(deps: ActivityDeps) {
       acceptUntil: input.acceptUntil,
       cells,
     });
+    if (heldBy !== input.workflowId) return { cells: [], workingGroupIds: [], asked: 0, heldBy };
     let asked = 0;
     for (const cell of cells) {
       for (const id of cell.memberIds) {

@@ -1,4 +1,6 @@
 import {
+  ConditionalCheckFailedException,
+  GetItemCommand,
   PutItemCommand,
   QueryCommand,
   type AttributeValue,
@@ -12,6 +14,7 @@ import type { TableNames } from './clients.ts';
  * The nightly zero report's rows in the ops table, one partition per night:
  *
  *   ZERONIGHT#<night>  -                         the night: its run, the cells asked, the close
+ *                                                (claimed once: one run a night, see claimNight)
  *   ZERONIGHT#<night>  report#<cellId>           a cell's report (a correction overwrites it)
  *   ZERONIGHT#<night>  esc#<cellId>              a missing report escalated at the close
  *   ZERONIGHT#<night>  summary#<buildingId>#<deptId>   a building's summary sent to a department
@@ -56,6 +59,43 @@ async function put(deps: StoreDeps, sk: string, night: string, data: unknown): P
 }
 
 export const saveNight = (deps: StoreDeps, n: StoredNight) => put(deps, '-', n.night, n);
+
+/**
+ * Stores the night for its run unless another run holds it: one night has one run, which every
+ * report is routed to. Answers the run that holds the night (this one when the claim is taken, or
+ * a retry of this run's claim). The holder is also a top-level attribute, so the condition can
+ * read it; a row an older worker wrote without it is read and compared instead.
+ */
+export async function claimNight(deps: StoreDeps, n: StoredNight): Promise<{ heldBy: string }> {
+  const Item = marshall({ pk: pk(n.night), sk: '-', data: JSON.stringify(n), workflowId: n.workflowId });
+  try {
+    await deps.ddb.send(
+      new PutItemCommand({
+        TableName: deps.tables.ops,
+        Item,
+        ConditionExpression: 'attribute_not_exists(pk) OR workflowId = :wf',
+        ExpressionAttributeValues: marshall({ ':wf': n.workflowId }),
+      }),
+    );
+    return { heldBy: n.workflowId };
+  } catch (err) {
+    if (!(err instanceof ConditionalCheckFailedException)) throw err;
+  }
+  const out = await deps.ddb.send(
+    new GetItemCommand({
+      TableName: deps.tables.ops,
+      Key: marshall({ pk: pk(n.night), sk: '-' }),
+      ConsistentRead: true,
+    }),
+  );
+  const held = out.Item
+    ? (JSON.parse((unmarshall(out.Item) as { data: string }).data) as StoredNight).workflowId
+    : undefined;
+  if (held !== undefined && held !== n.workflowId) return { heldBy: held };
+  // Written by this run before the holder was an attribute (or gone meanwhile): take it.
+  await deps.ddb.send(new PutItemCommand({ TableName: deps.tables.ops, Item }));
+  return { heldBy: n.workflowId };
+}
 export const saveReport = (deps: StoreDeps, r: ZeroReport) => put(deps, `report#${r.cellId}`, r.night, r);
 export const saveEscalation = (deps: StoreDeps, night: string, e: ZeroEscalation & { at: string }) =>
   put(deps, `esc#${e.cellId}`, night, e);

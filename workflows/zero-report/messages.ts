@@ -21,6 +21,8 @@ export interface ZeroNightState {
   cells: ZeroCell[];
   reports: ZeroReport[];
   escalations: ZeroEscalation[];
+  /** Set when another run holds the night: this run asked nobody, took nothing and ended at once. */
+  heldBy?: string | undefined;
 }
 
 export const ZeroReportFailure = {

@@ -127,6 +127,15 @@ export async function zeroReportNight(input: ZeroNightInput = {}): Promise<ZeroN
     acceptUntil,
     timeZone: cfg.timeZone,
   });
+  // The night has a run already (a second trigger of the schedule): end without a word, so the
+  // night keeps one run, every report goes to it and nobody is asked or escalated twice. A run
+  // recorded before the claim has no `heldBy` in its result and goes on as it did.
+  if (opened.heldBy !== undefined && opened.heldBy !== workflowInfo().workflowId) {
+    state.heldBy = opened.heldBy;
+    state.phase = 'done';
+    await condition(allHandlersFinished);
+    return state;
+  }
   state.cells = opened.cells;
   state.phase = 'open';
 
