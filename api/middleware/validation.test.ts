@@ -109,6 +109,14 @@ describe('validation', () => {
     expect((await problemOf(await post('/things/t-1', '', {}))).status).toBe(415);
   });
 
+  it('refuses a key sent twice instead of keeping the last silently', async () => {
+    const p = await problemOf(await post('/things/t-1', '{"n":1,"note":"a","note":"b"}'));
+    expect(p.status).toBe(400);
+    expect(p.errors).toEqual([{ field: 'note', message: 'note 出现了两次，请只保留一个' }]);
+    const en = await problemOf(await post('/things/t-1?lang=en', '{"n":1,"n":2}'));
+    expect(en.errors).toEqual([{ field: 'n', message: 'n appears twice; send it once' }]);
+  });
+
   it('says when the body is empty or not JSON', async () => {
     expect((await problemOf(await post('/things/t-1', ''))).detail).toMatch(/请求体为空/);
     expect((await problemOf(await post('/things/t-1', '{"n":'))).detail).toMatch(/JSON/);

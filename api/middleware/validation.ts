@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler, ValidationTargets } from 'hono';
 import { z } from 'zod';
 import { callerLanguage, ProblemError, type FieldError, type Lang } from './problems.ts';
 import { inLang, splitBilingual } from '../../domain/text.ts';
+import { duplicateJsonKey } from '../json-duplicates.ts';
 
 /**
  * Validation: zod schemas declared on each route (`createRoute`) do the
@@ -195,8 +196,9 @@ async function readJson(c: Context): Promise<unknown> {
   if (raw.trim() === '') {
     throw new ProblemError('validation', { zh: '请求体为空', en: 'the request body is empty' });
   }
+  let body: unknown;
   try {
-    return JSON.parse(raw) as unknown;
+    body = JSON.parse(raw) as unknown;
   } catch (err) {
     // The parser's words are English whatever the caller reads; only where it broke is kept.
     const offset = /at position (\d+)/.exec((err as Error).message)?.[1];
@@ -206,6 +208,22 @@ async function readJson(c: Context): Promise<unknown> {
       en: `the request body is not valid JSON${at === null ? '' : ` (at character ${at})`}`,
     });
   }
+  const twice = duplicateJsonKey(raw);
+  if (twice !== null) {
+    throw validationProblem(
+      [
+        {
+          field: twice,
+          message: inLang(
+            { zh: `${twice} 出现了两次，请只保留一个`, en: `${twice} appears twice; send it once` },
+            callerLanguage(c),
+          ),
+        },
+      ],
+      'body',
+    );
+  }
+  return body;
 }
 
 /** For the routes that validate in the handler (evidence, which takes a session or a token): the JSON body. */
