@@ -24,9 +24,28 @@ import type { Bilingual } from './text.ts';
  * `official YEAR SOURCE` says the year's `holiday` and `workday` lines were
  * entered from the State Council's notice (its title is the source); without
  * it a year the bundled data lacks stays "missing", because the arrangement is
- * never guessed. `closure` is the school's own days off; `term` its term dates.
+ * never guessed. `closure` is the school's own days off (a closure stops every
+ * working-day deadline and clock on campus, so it is for days the school is
+ * shut, not for vacations, when the dormitories are still run); `term` its term
+ * dates (a vacation is the gap between two terms).
+ *
+ * Which statement decides a day, as the deadline arithmetic counts it
+ * (domain/calendar.ts `isWorkingDay`), first match wins:
+ *   1. a `workday` line of this file: a working day, even inside a closure;
+ *   2. a `closure`: a day off, even on an official make-up working day (调休上班)
+ *      of the bundled data: the school is shut that day;
+ *   3. a `holiday` line: a day off;
+ *   4. the bundled official data: make-up working days on, holidays off;
+ *   5. Saturday and Sunday off, every other day on.
+ * `GET /api/calendar/{year}` and the admin page's preview answer with the same
+ * rule (`calendarYear`): `workdays` are the make-up working days that are working
+ * days (never a closure's day), `holidays` every declared day off and every
+ * closure day, and `closures` the closures that touch the year, by name.
  */
 export const calendarLineKinds = ['official', 'holiday', 'workday', 'closure', 'term'] as const;
+
+/** The years an `official` line may declare (the span GET /api/calendar/{year} answers). */
+const YEARS = { min: 2000, max: 2100 } as const;
 
 // The schema's own messages are keys of MESSAGES, so each reads in both languages.
 const MESSAGES = {
@@ -35,11 +54,16 @@ const MESSAGES = {
   span: { zh: '一个日期范围不能超过一年', en: 'a range may not span more than a year' },
   noName: { zh: '请写上名称（例如 春节）', en: 'give it a name (e.g. 春节)' },
   longName: { zh: '名称不能超过 120 个字符', en: 'the name may be at most 120 characters' },
+  year: {
+    zh: `须为 ${YEARS.min} 至 ${YEARS.max} 年之间的四位年份（如 2027）`,
+    en: `must be a year from ${YEARS.min} to ${YEARS.max} (like 2027)`,
+  },
 } satisfies Record<string, Bilingual>;
 type MessageKey = keyof typeof MESSAGES;
 const msg = (key: MessageKey) => ({ message: key });
 
 const date = z.string().refine(isValidDate, msg('date'));
+const bothDates = (r: { from: string; to: string }) => isValidDate(r.from) && isValidDate(r.to);
 const range = z
   .string()
   .transform((s) => {
@@ -47,12 +71,24 @@ const range = z
     return { from: from ?? '', to };
   })
   .pipe(z.object({ from: date, to: date }))
-  .refine((r) => r.from <= r.to, msg('order'))
-  .refine((r) => r.from.slice(0, 4) === r.to.slice(0, 4) || r.to <= addDays(r.from, 366), msg('span'));
+  // Only a range of two real dates has an order and a length (a bad date is its own error).
+  .refine((r) => !bothDates(r) || r.from <= r.to, msg('order'))
+  .refine(
+    (r) => !bothDates(r) || r.from.slice(0, 4) === r.to.slice(0, 4) || r.to <= addDays(r.from, 366),
+    msg('span'),
+  );
 const label = z.string().trim().min(1, msg('noName')).max(120, msg('longName'));
 
 const lineSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('official'), year: z.coerce.number().int().min(2000).max(2100), source: label }),
+  z.object({
+    kind: z.literal('official'),
+    year: z.coerce
+      .number(msg('year'))
+      .int(msg('year'))
+      .min(YEARS.min, msg('year'))
+      .max(YEARS.max, msg('year')),
+    source: label,
+  }),
   z.object({ kind: z.literal('holiday'), range, name: label }),
   z.object({ kind: z.literal('workday'), range, name: label }),
   z.object({ kind: z.literal('closure'), range, name: label }),
@@ -93,17 +129,34 @@ const days = (from: string, to: string): string[] => {
   return out;
 };
 
+/** Whether a list of dates from `dateRanges` names more than one day. */
+const many = (days: Bilingual): boolean => /\.\.|,/.test(days.en);
+
+/** Dates as ranges of consecutive days: 2027-02-06..2027-02-08、2027-02-10. */
+function dateRanges(dates: readonly string[], separator: string): string {
+  const sorted = [...new Set(dates)].sort();
+  const out: string[] = [];
+  let i = 0;
+  while (i < sorted.length) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === addDays(sorted[j] ?? '', 1)) j++;
+    out.push(i === j ? (sorted[i] ?? '') : `${sorted[i]}..${sorted[j]}`);
+    i = j + 1;
+  }
+  return out.join(separator);
+}
+
 const zhErrors = z.locales.zhCN().localeError;
 const enErrors = z.locales.en().localeError;
 
-/** What a line's fields are called in Chinese (the English messages name them as written). */
-const FIELD_ZH: Record<string, string> = {
-  year: '年份',
-  source: '通知标题',
-  range: '日期范围',
-  'range.from': '开始日期',
-  'range.to': '结束日期',
-  name: '名称',
+/** What a line's fields are called in each language. */
+const FIELD: Record<string, Bilingual> = {
+  year: { zh: '年份', en: 'year' },
+  source: { zh: '通知标题', en: 'notice title' },
+  range: { zh: '日期范围', en: 'date range' },
+  'range.from': { zh: '开始日期', en: 'start date' },
+  'range.to': { zh: '结束日期', en: 'end date' },
+  name: { zh: '名称', en: 'name' },
 };
 
 /**
@@ -143,8 +196,8 @@ export function parseCalendarFile(text: string): CalendarFileResult {
         line,
         message: known
           ? {
-              zh: `第 ${line} 行：${FIELD_ZH[path] ?? path}：${said.zh}`,
-              en: `line ${line}: ${path} ${said.en}`,
+              zh: `第 ${line} 行：${FIELD[path]?.zh ?? path}：${said.zh}`,
+              en: `line ${line}: ${FIELD[path]?.en ?? path}: ${said.en}`,
             }
           : {
               zh: `第 ${line} 行：未知的类型“${kind}”，应为 ${calendarLineKinds.join('、')} 之一`,
@@ -157,6 +210,14 @@ export function parseCalendarFile(text: string): CalendarFileResult {
   });
 
   const file: CalendarFile = { official: [], holidays: [], workdays: [], closures: [], terms: [] };
+  // Each problem once per line, with its days as ranges: a week listed twice is one mistake, not seven.
+  const found = new Map<string, { line: number; dates: string[]; say: (days: Bilingual) => Bilingual }>();
+  const problem = (line: number, key: string, date: string, say: (days: Bilingual) => Bilingual) => {
+    const k = `${line}|${key}`;
+    const p = found.get(k) ?? { line, dates: [], say };
+    p.dates.push(date);
+    found.set(k, p);
+  };
   const seen = new Map<string, { line: number; kind: string }>();
   const officialSeen = new Map<number, number>();
   for (const l of lines) {
@@ -184,43 +245,55 @@ export function parseCalendarFile(text: string): CalendarFileResult {
     }
     for (const d of days(l.range.from, l.range.to)) {
       const before = seen.get(d);
-      if (before) {
-        errors.push({
-          line: l.line,
-          message: {
-            zh: `第 ${l.line} 行：${d} 已在第 ${before.line} 行列出`,
-            en: `line ${l.line}: ${d} is already listed on line ${before.line}`,
-          },
-        });
+      if (!before) {
+        seen.set(d, { line: l.line, kind: l.kind });
+        (l.kind === 'holiday' ? file.holidays : file.workdays).push({ date: d, name: l.name, line: l.line });
         continue;
       }
-      seen.set(d, { line: l.line, kind: l.kind });
-      (l.kind === 'holiday' ? file.holidays : file.workdays).push({ date: d, name: l.name, line: l.line });
+      const [at, other] = [l.line, before.line];
+      if (before.kind === l.kind)
+        problem(at, `listed ${other}`, d, (x) => ({
+          zh: `第 ${at} 行：${x.zh} 已在第 ${other} 行列出`,
+          en: `line ${at}: ${x.en} ${many(x) ? 'are' : 'is'} already listed on line ${other}`,
+        }));
+      else if (l.kind === 'workday')
+        problem(at, `on holiday ${other}`, d, (x) => ({
+          zh: `第 ${at} 行：${x.zh} 是第 ${other} 行列出的节假日，不能设为调休上班日`,
+          en: many(x)
+            ? `line ${at}: ${x.en} are holidays on line ${other} and cannot be make-up working days`
+            : `line ${at}: ${x.en} is a holiday on line ${other} and cannot be a make-up working day`,
+        }));
+      else
+        problem(at, `holiday on workday ${other}`, d, (x) => ({
+          zh: `第 ${at} 行：${x.zh} 已在第 ${other} 行设为调休上班日，调休上班日不能设在节假日上；请删去其中一行`,
+          en: `line ${at}: ${x.en} ${many(x) ? 'are make-up working days' : 'is a make-up working day'} on line ${other}, and a make-up working day cannot be on a holiday: remove one of the two lines`,
+        }));
     }
   }
   // A make-up working day on an official holiday contradicts the notice it was typed from.
   for (const w of file.workdays) {
     if (officialDays(Number(w.date.slice(0, 4))).holidays.includes(w.date))
-      errors.push({
-        line: w.line,
-        message: {
-          zh: `第 ${w.line} 行：${w.date} 是法定节假日，不能设为调休上班日`,
-          en: `line ${w.line}: ${w.date} is an official holiday and cannot be a make-up working day`,
-        },
-      });
+      problem(w.line, 'official holiday', w.date, (x) => ({
+        zh: `第 ${w.line} 行：${x.zh} 是法定节假日，不能设为调休上班日`,
+        en: many(x)
+          ? `line ${w.line}: ${x.en} are official holidays and cannot be make-up working days`
+          : `line ${w.line}: ${x.en} is an official holiday and cannot be a make-up working day`,
+      }));
   }
   const declared = new Set(file.official.map((o) => o.year));
   for (const h of [...file.holidays, ...file.workdays]) {
     const year = Number(h.date.slice(0, 4));
     if (!declared.has(year) && !bundledOfficialYear(year))
-      errors.push({
-        line: h.line,
-        message: {
-          zh: `第 ${h.line} 行：${year} 年的法定安排须先用 official ${year} <通知名称> 注明来源`,
-          en: `line ${h.line}: declare the source of ${year}'s arrangement first with 'official ${year} <notice title>'`,
-        },
-      });
+      problem(h.line, `undeclared ${year}`, h.date, () => ({
+        zh: `第 ${h.line} 行：${year} 年的法定安排须先用 official ${year} <通知名称> 注明来源`,
+        en: `line ${h.line}: declare the source of ${year}'s arrangement first with 'official ${year} <notice title>'`,
+      }));
   }
+  for (const p of found.values())
+    errors.push({
+      line: p.line,
+      message: p.say({ zh: dateRanges(p.dates, '、'), en: dateRanges(p.dates, ', ') }),
+    });
   const idle = idleStretch(lines, overridesFrom(file));
   if (idle) errors.push(idleStretchError(idle));
   errors.sort((a, b) => a.line - b.line);
@@ -357,19 +430,37 @@ export type CalendarSource = 'official' | 'configured' | 'missing';
 export interface CalendarYear {
   year: number;
   source: CalendarSource;
+  /** Every day off that is not a weekend's alone: official and declared holidays, and closure days. */
   holidays: string[];
+  /** The make-up working days (调休上班) that are working days: a closure's days are never among them. */
   workdays: string[];
   terms: Term[];
+  /** The school's own closures that touch the year, as the file names them (their days are among `holidays`). */
+  closures: { name: string; from: string; to: string }[];
 }
 
+/**
+ * A year as the deadline arithmetic counts it (the rule in this file's header): each day listed
+ * is judged by `isWorkingDay` of the calendar the file makes, so the answer and the deadlines
+ * never disagree (a bundled make-up Saturday inside a closure is a day off in both).
+ */
 export function calendarYear(year: number, file: CalendarFile): CalendarYear {
+  const [first, last] = [`${year}-01-01`, `${year}-12-31`];
   const inYear = (d: string) => d.startsWith(`${year}-`);
+  const calendar = createCalendar(overridesFrom(file));
   const bundled = officialDays(year);
-  const closureDays = file.closures.flatMap((c) => days(c.from, c.to));
-  const workdays = new Set([...bundled.workdays, ...file.workdays.map((w) => w.date)].filter(inYear));
+  const closures = file.closures.filter((c) => c.from <= last && c.to >= first);
+  const closureDays = closures.flatMap((c) =>
+    days(c.from < first ? first : c.from, c.to > last ? last : c.to),
+  );
+  const workdays = new Set(
+    [...bundled.workdays, ...file.workdays.map((w) => w.date)].filter(
+      (d) => inYear(d) && calendar.isWorkingDay(d),
+    ),
+  );
   const holidays = new Set(
     [...bundled.holidays, ...file.holidays.map((h) => h.date), ...closureDays].filter(
-      (d) => inYear(d) && !workdays.has(d),
+      (d) => inYear(d) && !calendar.isWorkingDay(d),
     ),
   );
   const source: CalendarSource = bundledOfficialYear(year)
@@ -383,5 +474,6 @@ export function calendarYear(year: number, file: CalendarFile): CalendarYear {
     holidays: [...holidays].sort(),
     workdays: [...workdays].sort(),
     terms: file.terms.filter((t) => inYear(t.from) || inYear(t.to)),
+    closures: closures.map((c) => ({ name: c.name, from: c.from, to: c.to })),
   };
 }

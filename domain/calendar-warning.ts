@@ -7,8 +7,9 @@ import type { Bilingual } from './text.ts';
  * The warning that next year's official holiday arrangement is not in the
  * calendar yet. The State Council usually publishes it in November or
  * December; from 1 November (campus date) admins are told every day until it
- * is entered, because every working-day deadline reaching into that year
- * counts weekends only. Pure: no I/O.
+ * is entered, because every case opened until then counts its working-day
+ * deadlines in that year with weekends only, for its whole life (it keeps the
+ * calendar it pinned). Pure: no I/O.
  */
 export const WARN_FROM = { month: 11, day: 1 } as const;
 
@@ -22,8 +23,8 @@ export function missingNextYear(date: string, hasOfficialData: (year: number) =>
 /** The dashboard banner and the page's notice. */
 export function missingYearNotice(year: number): Bilingual {
   return {
-    zh: `${year} 年的国务院节假日安排尚未录入校历：截止时间落在 ${year} 年的案件暂按周末计算工作日。通知发布后，请管理员在“校历”页按通知录入（不得自行推测）。`,
-    en: `${year}'s official holiday arrangement is not in the calendar yet: deadlines falling in ${year} count weekends only. When the State Council publishes its notice, an admin enters it on the calendar page (never guessed).`,
+    zh: `${year} 年的国务院节假日安排尚未录入校历：在录入之前立案的案件，落在 ${year} 年的期限只按周末计算工作日，且始终如此（案件按立案时的校历计算）。通知发布后，请管理员尽早在“校历”页按通知录入（不得自行推测）。`,
+    en: `${year}'s official holiday arrangement is not in the calendar yet: cases opened before it is entered count their deadlines falling in ${year} with weekends only, for good (a case keeps the calendar it opened with). When the State Council publishes its notice, an admin enters it on the calendar page as soon as possible (never guessed).`,
   };
 }
 

@@ -39,8 +39,8 @@ export const calendarYearRoute = createRoute({
     en: 'A year of the campus calendar (holidays, make-up days, terms)',
   }),
   description: bi({
-    zh: 'source：official（内置官方数据）、configured（校历文件按国务院通知录入）或 missing（无官方数据，按周末计算工作日）。',
-    en: 'source: official (bundled), configured (entered in the calendar file from the State Council notice) or missing (no official data: working days count weekends only).',
+    zh: 'source：official（内置官方数据）、configured（校历文件按国务院通知录入）或 missing（无官方数据，按周末计算工作日）。holidays 含学校放假（closure）的日子；closures 列出涉及该年的学校放假及其名称；workdays 只列实际上班的调休日（放假期间的调休日不上班，与期限计算一致）。',
+    en: 'source: official (bundled), configured (entered in the calendar file from the State Council notice) or missing (no official data: working days count weekends only). holidays include the days of the school’s closures; closures lists the closures that touch the year, by name; workdays lists only the make-up working days that are worked (one inside a closure is not, as deadlines count it).',
   }),
   request: { params: yearParams, query: langQuerySchema },
   responses: {
@@ -53,7 +53,8 @@ export const calendarRouteDefinitions: RouteConfig[] = [calendarYearRoute];
 
 /**
  * /api/calendar/{year}: the campus's calendar for a year (official holidays and
- * make-up working days, the school's closures, term dates) and where its
+ * make-up working days, the school's closures, term dates; each day judged as the
+ * deadline arithmetic judges it, domain/calendar-file.ts `calendarYear`) and where its
  * official part comes from: `official` (bundled), `configured` (entered in the
  * calendar file from the State Council's notice) or `missing`.
  * The calendar in force is the worker's: the newest version saved on the admin

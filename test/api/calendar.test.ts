@@ -8,7 +8,8 @@ import { FIXTURE_CALENDAR_2099 } from '../support/calendar-fixture.ts';
 import { call, newCaseBody, startApiStack, type ApiStack } from './harness.ts';
 
 import type { CaseInput } from '../../domain/case-model.ts';
-import { localDate, officialDays } from '../../domain/calendar.ts';
+import { createCalendar, localDate, officialDays } from '../../domain/calendar.ts';
+import { saveCalendarVersion } from '../../store/calendar-versions.ts';
 
 const calendarYearSchema = z.strictObject({
   year: z.number().int(),
@@ -16,6 +17,7 @@ const calendarYearSchema = z.strictObject({
   holidays: z.array(z.iso.date()),
   workdays: z.array(z.iso.date()),
   terms: z.array(z.strictObject({ name: z.string(), from: z.iso.date(), to: z.iso.date() })),
+  closures: z.array(z.strictObject({ name: z.string(), from: z.iso.date(), to: z.iso.date() })),
 });
 
 let s: ApiStack;
@@ -52,7 +54,7 @@ describe('GET /api/calendar/{year}', () => {
 
   it('flags a year with no official data as missing', async () => {
     const y = calendarYearSchema.parse(await (await get('2098')).json());
-    expect(y).toEqual({ year: 2098, source: 'missing', holidays: [], workdays: [], terms: [] });
+    expect(y).toEqual({ year: 2098, source: 'missing', holidays: [], workdays: [], terms: [], closures: [] });
   });
 
   it.each(['1999', '2101', '27', 'abcd', '20260'])('refuses year %s with 400 problem+json', async (year) => {
@@ -101,5 +103,30 @@ describe('POST /api/cases pins the calendar in force', () => {
     const year = Number(localDate(new Date().toISOString(), 'Asia/Shanghai').slice(0, 4));
     expect(official?.years).toEqual([year, year + 1].filter((y) => officialDays(y).holidays.length > 0));
     expect(official?.holidays).toEqual(official?.years.flatMap((y) => officialDays(y).holidays));
+  });
+});
+
+// Last in the file: it saves a calendar version, which is in force for every request after it.
+describe('GET /api/calendar/{year} inside a closure', () => {
+  it('answers as deadlines count: make-up Saturdays inside a closure are days off, the closure named', async () => {
+    await saveCalendarVersion(s.deps.aws, {
+      text: `${FIXTURE_CALENDAR_2099}closure 2026-02-10..2026-03-01 寒假（示例）\n`,
+      savedBy: 'admin-xu',
+      savedAt: new Date().toISOString(),
+    });
+    const y = calendarYearSchema.parse(await (await get('2026')).json());
+    // 14 and 28 February 2026 are official make-up Saturdays; the closure beats them, as isWorkingDay does.
+    expect(y.workdays).not.toContain('2026-02-14');
+    expect(y.workdays).not.toContain('2026-02-28');
+    expect(y.workdays).toContain('2026-10-10');
+    expect(y.holidays).toEqual(
+      expect.arrayContaining(['2026-02-10', '2026-02-14', '2026-02-28', '2026-03-01']),
+    );
+    expect(y.closures).toEqual([{ name: '寒假（示例）', from: '2026-02-10', to: '2026-03-01' }]);
+    expect(
+      createCalendar({ closures: [{ from: '2026-02-10', to: '2026-03-01' }] }).isWorkingDay('2026-02-14'),
+    ).toBe(false);
+    // A year the closure does not touch lists none.
+    expect(calendarYearSchema.parse(await (await get('2099')).json()).closures).toEqual([]);
   });
 });

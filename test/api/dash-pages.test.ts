@@ -280,7 +280,12 @@ describe('the calendar page', () => {
     // The file by its name; where the server keeps it is not shown.
     expect(html).toContain('校历文件 calendar.txt；');
     expect(html).not.toContain(path.dirname(LOCAL_CALENDAR_FILE));
-    expect(html).toContain('寒假（学生公寓值班照常）');
+    // The demo file, as it is in force: vacations are the gaps between terms, one short closure as an example.
+    expect(html).toContain('学生公寓值班照常 (no closure)');
+    expect(html).toContain('校庆日全校放假（示例）');
+    // What a save does, as it is: cases opened from then on count with it, open cases keep theirs.
+    expect(html).toContain('此后新立的案件按新版本计算期限；已立案的案件始终按立案时的校历计算');
+    expect(html).not.toContain('工作进程为之后设定的每个期限读取最新版本');
     const file = await readFile(LOCAL_CALENDAR_FILE, 'utf8');
     const parsed = parseCalendarFile(file);
     if (!parsed.ok) throw new Error('demo calendar does not parse');
@@ -313,6 +318,20 @@ describe('the calendar page', () => {
     const html = await res.text();
     expect(html).toMatch(/data-year="2094" data-source="configured"/);
     expect(html).toContain('2094-10-01..2094-10-03');
+    expect(await latestCalendarVersion(deps.aws)).toBeNull();
+  });
+
+  it('previews a closure as the deadlines count it: its make-up Saturdays are days off, the closure named', async () => {
+    const text = 'closure 2026-02-10..2026-03-01 寒假（示例）\n';
+    const res = await form('/app/admin/calendar', 'admin-xu', { text, action: 'preview' });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    const row = /<tr data-year="2026"[\s\S]*?<\/tr>/.exec(html)?.[0] ?? '';
+    expect(row).toContain('寒假（示例） (2026-02-10..2026-03-01)');
+    // 14 and 28 February 2026 are official make-up Saturdays inside the closure: not shown as worked.
+    expect(row).not.toContain('2026-02-14,');
+    expect(row).toContain('2026-01-04, 2026-05-09, 2026-09-20, 2026-10-10');
+    expect(row).toContain('2026-02-10..2026-03-01');
     expect(await latestCalendarVersion(deps.aws)).toBeNull();
   });
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { computeDeadline, createCalendar } from '../../domain/calendar.ts';
+import { addDays, computeDeadline, createCalendar } from '../../domain/calendar.ts';
 import { calendarYear, overridesFrom, parseCalendarFile } from '../../domain/calendar-file.ts';
 
 const ok = (text: string) => {
@@ -179,28 +179,35 @@ describe('the calendar check speaks both languages', () => {
     expect(messagesOf('holiday 2026-02-30 x')).toEqual([
       {
         zh: '第 1 行：开始日期：不是有效的 YYYY-MM-DD 日期',
-        en: 'line 1: range.from not a valid YYYY-MM-DD date',
+        en: 'line 1: start date: not a valid YYYY-MM-DD date',
       },
     ]);
     expect(messagesOf('closure 2027-01-01..2027-02-30 x')[0]?.zh).toBe(
       '第 1 行：结束日期：不是有效的 YYYY-MM-DD 日期',
     );
     expect(messagesOf('closure 2027-03-02..2027-03-01 x')).toEqual([
-      { zh: '第 1 行：日期范围：结束日期早于开始日期', en: 'line 1: range the range ends before it starts' },
+      {
+        zh: '第 1 行：日期范围：结束日期早于开始日期',
+        en: 'line 1: date range: the range ends before it starts',
+      },
     ]);
     expect(messagesOf('closure 2027-03-01..2028-03-05 x')[0]?.zh).toBe(
       '第 1 行：日期范围：一个日期范围不能超过一年',
     );
     expect(messagesOf('term 2027-03-01..2027-04-01')).toEqual([
-      { zh: '第 1 行：名称：请写上名称（例如 春节）', en: 'line 1: name give it a name (e.g. 春节)' },
+      { zh: '第 1 行：名称：请写上名称（例如 春节）', en: 'line 1: name: give it a name (e.g. 春节)' },
     ]);
     expect(messagesOf(`term 2027-03-01 ${'长'.repeat(121)}`)[0]?.zh).toBe(
       '第 1 行：名称：名称不能超过 120 个字符',
     );
-    // zod's own messages come from its Chinese and English locales.
-    const year = messagesOf('official 20x7 通知')[0];
-    expect(year?.zh).toMatch(/^第 1 行：年份：.*[\u4e00-\u9fff]/);
-    expect(year?.en).toMatch(/^line 1: year .*expected number/i);
+    // A year out of range, or not a year at all, says the years allowed in words.
+    for (const bad of ['1999', '2101', '20x7', '2031.5'])
+      expect(messagesOf(`official ${bad} 通知`)).toEqual([
+        {
+          zh: '第 1 行：年份：须为 2000 至 2100 年之间的四位年份（如 2027）',
+          en: 'line 1: year: must be a year from 2000 to 2100 (like 2027)',
+        },
+      ]);
     for (const m of [
       ...messagesOf('official 1999 通知'),
       ...messagesOf('holiday 2027-13-01 x'),
@@ -209,5 +216,90 @@ describe('the calendar check speaks both languages', () => {
       expect(m.zh).toMatch(/[\u4e00-\u9fff]/);
       expect(m.en).not.toMatch(/[\u4e00-\u9fff]/);
     }
+  });
+});
+
+describe('each mistake once, by what it is (issue 15 probe)', () => {
+  it('a make-up working day on a holiday of the same file is that error, not “already listed”', () => {
+    const text =
+      'official 2094 测试用通知（夹具）\nholiday 2094-10-01..2094-10-03 国庆\nworkday 2094-10-02 x';
+    const r = parseCalendarFile(text);
+    expect(r.ok ? [] : r.errors).toEqual([
+      {
+        line: 3,
+        message: {
+          zh: '第 3 行：2094-10-02 是第 2 行列出的节假日，不能设为调休上班日',
+          en: 'line 3: 2094-10-02 is a holiday on line 2 and cannot be a make-up working day',
+        },
+      },
+    ]);
+    // The other way round: the holiday line is the one named, with the make-up day's line.
+    const reversed = 'official 2094 t\nworkday 2094-10-02 x\nholiday 2094-10-01..2094-10-03 国庆';
+    expect(errorsOf(reversed)).toEqual([
+      [
+        3,
+        'line 3: 2094-10-02 is a make-up working day on line 2, and a make-up working day cannot be on a holiday: remove one of the two lines',
+      ],
+    ]);
+  });
+
+  it('a range is one error however many days it has', () => {
+    expect(errorsOf('holiday 2031-01-23..2031-01-29 春节')).toEqual([
+      [1, "line 1: declare the source of 2031's arrangement first with 'official 2031 <notice title>'"],
+    ]);
+    expect(errorsOf('holiday 2026-10-01..2026-10-03 a\nholiday 2026-10-01..2026-10-03 b')).toEqual([
+      [2, 'line 2: 2026-10-01..2026-10-03 are already listed on line 1'],
+    ]);
+    expect(errorsOf('workday 2026-10-01..2026-10-03 x')).toEqual([
+      [1, 'line 1: 2026-10-01..2026-10-03 are official holidays and cannot be make-up working days'],
+    ]);
+    const zh = parseCalendarFile('holiday 2026-10-01..2026-10-02 a\nholiday 2026-10-01..2026-10-02 b');
+    expect(zh.ok ? [] : zh.errors.map((e) => e.message.zh)).toEqual([
+      '第 2 行：2026-10-01..2026-10-02 已在第 1 行列出',
+    ]);
+  });
+
+  it('a range with a missing date is that error, not a crash', () => {
+    expect(errorsOf('closure ..2027-01-01 x')).toEqual([
+      [1, 'line 1: start date: not a valid YYYY-MM-DD date'],
+    ]);
+    expect(errorsOf('closure 2027-01-01.. x')).toEqual([
+      [1, 'line 1: end date: not a valid YYYY-MM-DD date'],
+    ]);
+    expect(errorsOf('holiday')).toEqual([[1, 'line 1: start date: not a valid YYYY-MM-DD date']]);
+  });
+});
+
+describe('a closure over a make-up working day (issue 15 probe)', () => {
+  it('GET /api/calendar/{year} answers as the deadline arithmetic counts: the closure wins', () => {
+    const file = ok('closure 2026-02-10..2026-03-01 寒假（示例）');
+    const calendar = createCalendar(overridesFrom(file));
+    const y = calendarYear(2026, file);
+    // 14 and 28 February 2026 are official make-up Saturdays, inside the closure.
+    for (const d of ['2026-02-14', '2026-02-28']) {
+      expect(calendar.isWorkingDay(d)).toBe(false);
+      expect(y.workdays).not.toContain(d);
+      expect(y.holidays).toContain(d);
+    }
+    expect(y.workdays).toEqual(['2026-01-04', '2026-05-09', '2026-09-20', '2026-10-10']);
+    expect(y.closures).toEqual([{ name: '寒假（示例）', from: '2026-02-10', to: '2026-03-01' }]);
+    // Every day of the year agrees with isWorkingDay.
+    for (let d = '2026-01-01'; d <= '2026-12-31'; d = addDays(d, 1)) {
+      if (y.workdays.includes(d)) expect(calendar.isWorkingDay(d), d).toBe(true);
+      if (y.holidays.includes(d)) expect(calendar.isWorkingDay(d), d).toBe(false);
+    }
+    // A workday line of the file is the one statement a closure does not beat.
+    const kept = ok('closure 2026-02-10..2026-03-01 x\nworkday 2026-02-14 值班');
+    expect(createCalendar(overridesFrom(kept)).isWorkingDay('2026-02-14')).toBe(true);
+    expect(calendarYear(2026, kept).workdays).toContain('2026-02-14');
+    expect(calendarYear(2026, kept).holidays).not.toContain('2026-02-14');
+  });
+
+  it('lists a closure in each year it touches, and none in a year it does not', () => {
+    const file = ok('closure 2026-12-28..2027-01-03 跨年（示例）');
+    expect(calendarYear(2026, file).closures).toHaveLength(1);
+    expect(calendarYear(2027, file).closures).toHaveLength(1);
+    expect(calendarYear(2027, file).holidays.slice(0, 3)).toEqual(['2027-01-01', '2027-01-02', '2027-01-03']);
+    expect(calendarYear(2028, file).closures).toEqual([]);
   });
 });

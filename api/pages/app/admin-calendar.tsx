@@ -27,9 +27,10 @@ import { page, refusedPage, viewerHas, type WebContext } from './dashboard-commo
  * a line) viewed and edited by admins. Preview checks it (every error names its
  * line) and shows each year it touches as GET /api/calendar/{year} will answer;
  * save writes it as the next numbered version in the ops table. The newest
- * version is the calendar in force at once: the worker reads it for every
- * deadline it plans from then on, no restart. Deadlines already set keep the
- * version they were counted with (each deadline records it).
+ * version is the calendar in force at once, no restart: every case opened from
+ * then on pins it. A case already open keeps the calendar it pinned when it
+ * opened, for every deadline and clock of its life (each deadline records the
+ * version it was counted with).
  */
 
 const TITLE: Bilingual = { zh: '校历', en: 'Campus calendar' };
@@ -115,6 +116,12 @@ function Preview(props: { file: CalendarFile; today: string; lang: Lang }) {
       <h2 id="cal-preview-h" style="margin-top:0">
         {t({ zh: '预览（各年份）', en: 'Preview by year' })}
       </h2>
+      <p class="hint">
+        {t({
+          zh: '与期限计算一致：学校放假（closure）的日子不上班，即使是法定调休上班日；只有校历文件中的 workday 行能让放假中的某天上班。放假日计入“放假日”。',
+          en: 'As deadlines count them: a school closure day is a day off, even on an official make-up working day; only a workday line of the file makes a closure day a working day. Closure days are counted among the days off.',
+        })}
+      </p>
       <div class="table-wrap">
         <table>
           <thead>
@@ -123,6 +130,7 @@ function Preview(props: { file: CalendarFile; today: string; lang: Lang }) {
               <th scope="col">{t({ zh: '来源', en: 'Source' })}</th>
               <th scope="col">{t({ zh: '放假日', en: 'Days off' })}</th>
               <th scope="col">{t({ zh: '调休上班', en: 'Make-up working days' })}</th>
+              <th scope="col">{t({ zh: '学校放假', en: 'School closures' })}</th>
               <th scope="col">{t({ zh: '学期', en: 'Terms' })}</th>
             </tr>
           </thead>
@@ -143,6 +151,9 @@ function Preview(props: { file: CalendarFile; today: string; lang: Lang }) {
                     {y.holidays.length} <span class="muted">{ranges(y.holidays)}</span>
                   </td>
                   <td>{ranges(y.workdays) || '—'}</td>
+                  <td data-closures>
+                    {y.closures.map((x) => `${x.name} (${x.from}..${x.to})`).join('; ') || '—'}
+                  </td>
                   <td>{y.terms.map((x) => `${x.name} (${x.from}..${x.to})`).join('; ') || '—'}</td>
                 </tr>
               );
@@ -230,8 +241,8 @@ function InForce(props: { now: CurrentCalendar; lang: Lang }) {
             en: `In force: the calendar file ${o.path ? path.basename(o.path) : '(none configured: bundled data only)'}; no version saved on this page yet.`,
           })}{' '}
       {t({
-        zh: '保存后立即生效：工作进程为之后设定的每个期限读取最新版本，无需重启；已设定的期限不变，每个期限记录其所用的校历版本。',
-        en: 'A save takes effect at once: the worker reads the newest version for every deadline it sets from then on, no restart; deadlines already set stay, each recording the calendar version it was counted with.',
+        zh: '保存后立即生效，无需重启：此后新立的案件按新版本计算期限；已立案的案件始终按立案时的校历计算（每个期限记录其所用的校历版本），不受之后保存的版本影响。',
+        en: 'A save takes effect at once, with no restart: cases opened from then on count their deadlines with the new version; cases already open keep the calendar they opened with (each deadline records the calendar version it was counted with), whatever is saved later.',
       })}
     </p>
   );
@@ -300,8 +311,8 @@ export function calendarAdminRoutes(deps: AppDeps): Hono<WebEnv> {
           <div class="flash ok" role="status" data-calendar-saved={opts.saved}>
             {inLang(
               {
-                zh: `已保存为第 ${opts.saved} 版，立即生效。`,
-                en: `Saved as version ${opts.saved}; in force now.`,
+                zh: `已保存为第 ${opts.saved} 版，立即生效：此后新立的案件按此版计算，已立案的案件不变。`,
+                en: `Saved as version ${opts.saved}; in force now for cases opened from now on (open cases keep their calendar).`,
               },
               lang,
             )}
