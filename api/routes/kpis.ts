@@ -7,7 +7,7 @@ import { kpiFigures } from '../kpi-figures.ts';
 import type { AuthEnv, Caller } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { reportScopeRefusal } from '../middleware/access.ts';
-import { ProblemError } from '../middleware/problems.ts';
+import { callerLanguage, ProblemError } from '../middleware/problems.ts';
 import { bi, documentResponse, JSON_TYPE, problems } from './declare.ts';
 import { assertBuilding, directoryOrFail } from '../reads.ts';
 import { boundedDateOrInstant } from '../schemas.ts';
@@ -71,8 +71,15 @@ export function kpiRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
     const range = periodBounds(fromRaw, toRaw, tz);
     const days = (Date.parse(range.to) - Date.parse(range.from)) / 86_400_000;
     if (!(days > 0)) {
+      const lang = callerLanguage(c);
       throw new ProblemError('validation', { zh: 'from 必须早于 to', en: 'from must be before to' }, [
-        { field: 'from', message: `from (${fromRaw}) must be before to (${toRaw})` },
+        {
+          field: 'from',
+          message:
+            lang === 'en'
+              ? `from (${fromRaw}) must be before to (${toRaw})`
+              : `开始 from（${fromRaw}）须早于结束 to（${toRaw}）`,
+        },
       ]);
     }
     if (days > MAX_KPI_DAYS) {
@@ -82,7 +89,15 @@ export function kpiRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
           zh: `时间范围最长 ${MAX_KPI_DAYS} 天，请缩小 from/to`,
           en: `the period may span at most ${MAX_KPI_DAYS} days; narrow from/to`,
         },
-        [{ field: 'to', message: `the period spans ${Math.ceil(days)} days` }],
+        [
+          {
+            field: 'to',
+            message:
+              callerLanguage(c) === 'en'
+                ? `the period spans ${Math.ceil(days)} days`
+                : `所选时间范围共 ${Math.ceil(days)} 天`,
+          },
+        ],
       );
     }
     const figures = await kpiFigures(deps, dir, { ...range, days }, q.buildingId);

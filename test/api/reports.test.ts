@@ -187,6 +187,22 @@ describe('GET /api/kpis', () => {
     expect(body.detail.length).toBeGreaterThan(10);
   });
 
+  it('says a reversed or too long period in the caller’s language, field by field', async () => {
+    const field = async (path: string) =>
+      (
+        (await (await call(stack.app, 'GET', path, { as: 'wg-chen' })).json()) as {
+          errors: { message: string }[];
+        }
+      ).errors[0]?.message;
+    expect(await field('/api/kpis?from=2012-03-11&to=2012-03-05')).toBe(
+      '开始 from（2012-03-11）须早于结束 to（2012-03-05）',
+    );
+    expect(await field('/api/kpis?from=2012-03-11&to=2012-03-05&lang=en')).toBe(
+      'from (2012-03-11) must be before to (2012-03-05)',
+    );
+    expect(await field('/api/kpis?from=2010-01-01&to=2012-03-05')).toMatch(/^所选时间范围共 \d+ 天$/);
+  });
+
   it('names the field and the years it takes when a date is outside the calendar', async () => {
     const res = await call(stack.app, 'GET', '/api/kpis?from=0099-01-01&to=0099-01-02&lang=en', {
       as: 'wg-chen',
