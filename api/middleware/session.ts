@@ -165,15 +165,90 @@ export function safeNext(next: string | undefined): string {
 
 /** Pages for signed-in people only: anyone else goes to sign in and comes back here after. */
 export const requireViewer: MiddlewareHandler<WebEnv> = async (c, next) => {
-  if (!c.get('viewer')) return signInRedirect(c);
+  if (!c.get('viewer')) {
+    if (!SAFE_METHODS.has(c.req.method)) await keepUnsaved(c);
+    return signInRedirect(c);
+  }
   await next();
 };
 
-/** To sign in, and back to this page (its path and query) after. */
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
+/** The query flag a page reads to say that the form sent before sign-in was not saved. */
+export const UNSAVED_PARAM = 'unsaved';
+/** What a form sent while signed out said, kept for the page it came from to show again. */
+export const UNSAVED_COOKIE = 'rectify_unsaved';
+// Small forms only (a step's text, not its photos), and not for long: the browser may be shared.
+const UNSAVED_MAX_BODY = 16 * 1024;
+const UNSAVED_MAX_COOKIE = 3800;
+export const UNSAVED_SECONDS = 30 * 60;
+
+/**
+ * Keeps the text fields of a form posted while signed out in a short-lived HttpOnly cookie, so
+ * its page can offer them again after sign-in. A large form (photos) is not kept.
+ */
+async function keepUnsaved(c: Context): Promise<void> {
+  const type = c.req.header('content-type') ?? '';
+  const length = Number(c.req.header('content-length') ?? 'NaN');
+  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type)) return;
+  if (!Number.isFinite(length) || length > UNSAVED_MAX_BODY) return;
+  let body: Record<string, unknown>;
+  try {
+    body = await c.req.parseBody();
+  } catch {
+    return;
+  }
+  const values = Object.fromEntries(
+    Object.entries(body).filter(
+      (e): e is [string, string] =>
+        typeof e[1] === 'string' && !e[0].startsWith('_') && e[0] !== 'idempotencyKey',
+    ),
+  );
+  const raw = Buffer.from(JSON.stringify({ action: c.req.path, values }), 'utf8').toString('base64url');
+  if (raw.length > UNSAVED_MAX_COOKIE) return;
+  setCookie(c, UNSAVED_COOKIE, raw, {
+    path: '/app',
+    httpOnly: true,
+    secure: new URL(c.req.url).protocol === 'https:',
+    sameSite: 'Lax',
+    maxAge: UNSAVED_SECONDS,
+  });
+}
+
+/**
+ * The page a form posted to `path` lives on: a case's step form is on the case page, the new-case
+ * form on its own address; anything else on the page the browser says it came from (this site's
+ * /app pages only), else the workbench. Never the POST's own address, which has no page.
+ */
+export function formPageOf(path: string, referer: string | undefined, origin: string): string {
+  const step = /^(\/app\/cases\/[^/]+)\/[^/]+$/.exec(path);
+  if (path === '/app/cases/new') return path;
+  if (step?.[1] && step[1] !== '/app/cases/new') return step[1];
+  try {
+    const from = referer ? new URL(referer) : null;
+    if (from && from.origin === origin && from.pathname.startsWith('/app')) {
+      from.searchParams.delete(UNSAVED_PARAM);
+      return `${from.pathname}${from.search}`;
+    }
+  } catch {
+    // An unreadable Referer: the workbench.
+  }
+  return '/app';
+}
+
+/**
+ * To sign in, and back to this page (its path and query) after. A form posted while signed out
+ * comes back to the page it lives on, flagged so that page says the submission was not saved.
+ */
 export function signInRedirect(c: Context): Response {
   const url = new URL(c.req.url);
-  const back = safeNext(`${url.pathname}${url.search}`);
-  return c.redirect(`/login?next=${encodeURIComponent(back)}`, 302);
+  let back = `${url.pathname}${url.search}`;
+  if (!SAFE_METHODS.has(c.req.method)) {
+    const form = new URL(formPageOf(url.pathname, c.req.header('referer'), url.origin), url.origin);
+    form.searchParams.set(UNSAVED_PARAM, '1');
+    back = `${form.pathname}${form.search}`;
+  }
+  return c.redirect(`/login?next=${encodeURIComponent(safeNext(back))}`, 302);
 }
 
 /**

@@ -59,6 +59,8 @@ async function post(
   } else {
     body = new URLSearchParams(all);
     headers['content-type'] = 'application/x-www-form-urlencoded';
+    // As a browser sends it.
+    headers['content-length'] = String(Buffer.byteLength(body.toString()));
   }
   return s.app.request(path, { method: 'POST', headers, body });
 }
@@ -175,5 +177,38 @@ describe('the auditor’s verify re-hashes the photos', () => {
     const all = await (await get('/app/audit/verify-all', 'audit-he', 'en')).text();
     expect(all).toContain(`data-broken-file="${evidenceId}"`);
     expect(all).toContain('1 not matching the audit trail');
+  });
+});
+
+describe('a step form sent after the session ended', () => {
+  it('signs in back to the case page, which says it was not saved and shows the typed text again', async () => {
+    const caseId = await openCase();
+    for (const step of ['comment', 'root-cause', 'rectification', 'review', 'withdraw']) {
+      const res = await post(`/app/cases/${caseId}/${step}`, null, { text: `typed ${step}` });
+      expect(res.status).toBe(302);
+      const next = new URL(res.headers.get('location')!, 'http://x').searchParams.get('next');
+      expect(next).toBe(`/app/cases/${caseId}?unsaved=1`);
+    }
+    const text = `灯管已订 ${uniqueId('c')}`;
+    const res = await post(`/app/cases/${caseId}/comment`, null, { text, _csrf: 'stale' });
+    const kept = /rectify_unsaved=[^;]+/.exec(res.headers.get('set-cookie') ?? '')?.[0];
+    expect(kept).toBeDefined();
+    const next = new URL(res.headers.get('location')!, 'http://x').searchParams.get('next')!;
+    const back = await s.app.request(next, {
+      headers: { cookie: `rectify_session=${(await as('staff-zhao')).id}; ${kept}` },
+    });
+    expect(back.status).toBe(200);
+    const html = await back.text();
+    expect(html).toContain('登录已过期或尚未登录，本次提交没有保存');
+    expect(html).toMatch(new RegExp(`<textarea[^>]*name="text"[^>]*>${text}</textarea>`));
+    // Read once: the cookie is cleared.
+    expect(back.headers.get('set-cookie')).toMatch(/rectify_unsaved=;/);
+    // In English too; and the new-case form comes back to the new-case page.
+    const en = await get(next, 'staff-zhao', 'en');
+    expect(await en.text()).toContain('so that submission was not saved');
+    const fresh = await post('/app/cases/new', null, newCaseFields());
+    expect(new URL(fresh.headers.get('location')!, 'http://x').searchParams.get('next')).toBe(
+      '/app/cases/new?unsaved=1',
+    );
   });
 });

@@ -60,6 +60,7 @@ import {
   redirectWithFlash,
   refusalOf,
   viewerOf,
+  takeUnsaved,
   caseIdOf,
   type WebContext,
 } from './web-kit.tsx';
@@ -279,6 +280,16 @@ interface FormState {
 }
 
 function StepForm(props: {
+/** A step form of this case sent after the session ended, offered again as it was typed. */
+function unsavedStepForm(c: WebContext, caseId: string): FormState | null {
+  let step: FormStep | undefined;
+  const values = takeUnsaved(c, (action) => {
+    step = FORM_STEPS.find((s) => action === `/app/cases/${caseId}/${stepPaths[s]}`);
+    return step !== undefined;
+  });
+  return values && step ? { step, values, errors: {} } : null;
+}
+
   step: FormStep;
   view: CaseView;
   dir: Directory;
@@ -625,6 +636,7 @@ async function renderCase(
   const steps = allowedSteps(deps, dir, viewer, view);
   const handling = allowedHandling(deps, dir, viewer, view);
   const { rows, history } = await timelineOf(deps, dir, caseId, lang);
+  state ??= unsavedStepForm(c, caseId);
   const evidenceTypes = await evidenceTypesIn(deps, [view, rows]);
   const temporalUrl = `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.env.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(caseId)}`;
   const dl = (label: Bilingual, value: unknown) => (
@@ -814,12 +826,14 @@ async function renderCase(
     {
       status,
       currentUrl: `/app/cases/${encodeURIComponent(caseId)}`,
-      flash: state
-        ? {
-            kind: 'error',
-            text: { zh: '请检查下方表单中的错误', en: 'Please fix the errors in the form below' },
-          }
-        : undefined,
+      // A form offered again after sign-in has no errors: the page says it was not saved instead.
+      flash:
+        state && Object.keys(state.errors).length > 0
+          ? {
+              kind: 'error',
+              text: { zh: '请检查下方表单中的错误', en: 'Please fix the errors in the form below' },
+            }
+          : undefined,
     },
   );
 }

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { splitBilingual, type Bilingual } from '../../../domain/text.ts';
 import type { Caller } from '../../auth.ts';
 import { toProblem } from '../../middleware/problems.ts';
-import type { WebEnv } from '../../middleware/session.ts';
+import { UNSAVED_COOKIE, UNSAVED_PARAM, type WebEnv } from '../../middleware/session.ts';
 import { ProblemError, problemTypes } from '../../middleware/problems.ts';
 import { caseIdSchema } from '../../schemas.ts';
 import { Layout } from '../layout.tsx';
@@ -50,6 +50,39 @@ export function takeFlash(c: WebContext): FlashMessage | null {
   }
 }
 
+/** What the page says when a form of it was sent after the session ended (the sign-in's way back). */
+export const UNSAVED_TEXT: Bilingual = {
+  zh: '登录已过期或尚未登录，本次提交没有保存。请检查下方表单后重新提交。',
+  en: 'You were signed out (the session ended), so that submission was not saved. Check the form below and submit it again.',
+};
+
+const unsavedSchema = z.object({
+  action: z.string().max(300),
+  values: z.record(z.string().max(100), z.string().max(5000)),
+});
+
+/**
+ * The fields of a form sent while signed out, if it was sent to `action` (once: the cookie is
+ * cleared when read for its form).
+ */
+export function takeUnsaved(c: WebContext, action: (path: string) => boolean): Record<string, string> | null {
+  const raw = getCookie(c, UNSAVED_COOKIE);
+  if (!raw) return null;
+  try {
+    const parsed = unsavedSchema.safeParse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
+    if (!parsed.success) {
+      deleteCookie(c, UNSAVED_COOKIE, { path: '/app' });
+      return null;
+    }
+    if (!action(parsed.data.action)) return null;
+    deleteCookie(c, UNSAVED_COOKIE, { path: '/app' });
+    return parsed.data.values;
+  } catch {
+    deleteCookie(c, UNSAVED_COOKIE, { path: '/app' });
+    return null;
+  }
+}
+
 /** The signed-in viewer; requireViewer runs before every page, so it is there. */
 export function viewerOf(c: WebContext): Caller {
   const viewer = c.get('viewer');
@@ -71,7 +104,12 @@ export function page(
 ) {
   const lang = c.get('lang');
   const url = new URL(c.req.url);
-  const flash = opts.flash ?? takeFlash(c);
+  const flash =
+    opts.flash ??
+    takeFlash(c) ??
+    (url.searchParams.get(UNSAVED_PARAM) === '1' && c.req.method === 'GET'
+      ? { kind: 'error' as const, text: UNSAVED_TEXT }
+      : null);
   c.header('Cache-Control', 'no-store');
   return c.html(
     <Layout
