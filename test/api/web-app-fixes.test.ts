@@ -212,3 +212,61 @@ describe('a step form sent after the session ended', () => {
     );
   });
 });
+
+const hiddenKey = (html: string) => /name="idempotencyKey" value="([^"]+)"/.exec(html)?.[1];
+
+describe('new case: Back and submit again', () => {
+  it('a fresh key with the same title, place and assignee minutes later is asked about, not opened twice', async () => {
+    const fields = newCaseFields();
+    const first = await post('/app/cases/new', 'sup-wang', fields);
+    expect(first.status).toBe(303);
+    const firstId = caseIdFrom(first)!;
+    // The same page sent again (double click): answered as the first, no notice.
+    const again = await post('/app/cases/new', 'sup-wang', fields);
+    expect(caseIdFrom(again)).toBe(firstId);
+    // Back, then submit: the page had a new key.
+    const back = await post('/app/cases/new', 'sup-wang', { ...fields, idempotencyKey: uniqueId('idem') });
+    expect(back.status).toBe(409);
+    const html = await back.text();
+    expect(html).toContain(`data-repeat-of="${firstId}"`);
+    expect(html).toContain(`看起来是重复提交：案件 ${firstId}`);
+    expect(html).toContain(`href="/app/cases/${firstId}"`);
+    expect(html).toContain(`name="openAnyway" value="${firstId}"`);
+    // What was typed is kept.
+    expect(html).toContain(`value="${fields.title}"`);
+    // Ticked: opened all the same, as a second case.
+    const anyway = await post('/app/cases/new', 'sup-wang', {
+      ...fields,
+      idempotencyKey: hiddenKey(html)!,
+      openAnyway: firstId,
+    });
+    expect(anyway.status).toBe(303);
+    expect(caseIdFrom(anyway)).not.toBe(firstId);
+    // Another room is another problem: no notice.
+    const other = await post('/app/cases/new', 'sup-wang', {
+      ...fields,
+      roomId: 'A102',
+      idempotencyKey: uniqueId('idem'),
+    });
+    expect(other.status).toBe(303);
+  });
+});
+
+describe('new case: a key used for another submission', () => {
+  it('comes back with a fresh key and says so, so the next submit can succeed', async () => {
+    const key = uniqueId('idem');
+    expect((await post('/app/cases/new', 'sup-wang', newCaseFields({ idempotencyKey: key }))).status).toBe(
+      303,
+    );
+    const conflict = await post('/app/cases/new', 'sup-wang', newCaseFields({ idempotencyKey: key }));
+    expect(conflict.status).toBe(409);
+    const html = await conflict.text();
+    expect(html).toContain('本页的提交编号已用于另一次提交，已换成新的编号');
+    const fresh = hiddenKey(html);
+    expect(fresh).toBeDefined();
+    expect(fresh).not.toBe(key);
+    const title = /name="title"[^>]*value="([^"]+)"/.exec(html)?.[1] ?? '';
+    const retry = await post('/app/cases/new', 'sup-wang', newCaseFields({ idempotencyKey: fresh!, title }));
+    expect(retry.status).toBe(303);
+  });
+});

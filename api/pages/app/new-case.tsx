@@ -15,6 +15,9 @@ import { directoryOrFail } from '../../reads.ts';
 import type { AppDeps } from '../../deps.ts';
 import type { WebEnv } from '../../middleware/session.ts';
 import { idempotencyKeySchema, newCaseSchema } from '../../schemas.ts';
+import { listCases } from '../../../store/case-lists.ts';
+import { findClaim } from '../../../store/idempotency.ts';
+import type { CaseView } from '../../../domain/case-model.ts';
 import { Csrf, Field, severityLabels, sourceLabels, type FieldErrors } from '../ui.tsx';
 import {
   formValues,
@@ -60,7 +63,38 @@ const formSchema = z.object({
   reporterName: z.string().optional(),
   reporterEmail: z.string().optional(),
   idempotencyKey: z.string().optional(),
+  /** The earlier case's number, ticked on the form that names it: open this one all the same. */
+  openAnyway: z.string().optional(),
 });
+
+/** How long after a case the same person's same case (title, place, assignee) is taken for a repeat. */
+export const REPEAT_WINDOW_MINUTES = 10;
+
+/**
+ * The case this person opened in the last minutes with the same title, place and assignee: a
+ * form sent again after Back (a fresh page carries a fresh submission key) is most likely a repeat.
+ */
+async function recentTwin(
+  deps: AppDeps,
+  viewer: Caller,
+  body: { title: string; location: Location; assigneeId: string },
+): Promise<CaseView | null> {
+  const same = (a: string | undefined, b: string | undefined) => (a ?? '') === (b ?? '');
+  const found = await listCases(deps.aws.ddb, deps.aws.tables, {
+    filters: {
+      assigneeId: body.assigneeId,
+      from: new Date(Date.now() - REPEAT_WINDOW_MINUTES * 60_000).toISOString(),
+    },
+    limit: 1,
+    keep: (v) =>
+      v.openedBy === viewer.person.id &&
+      v.title.trim() === body.title.trim() &&
+      same(v.location.buildingId, body.location.buildingId) &&
+      same(v.location.floorId, body.location.floorId) &&
+      same(v.location.roomId, body.location.roomId),
+  });
+  return found.items[0] ?? null;
+}
 
 // Errors come keyed by the API body's paths; the form's fields have flat names.
 const fieldFor: Record<string, string> = {
@@ -95,6 +129,8 @@ function NewCaseForm(props: {
   csrfToken: string;
   values: Record<string, string>;
   errors: FieldErrors;
+  /** An earlier case this form seems to repeat: named, with a box to open this one anyway. */
+  twin?: CaseView | null | undefined;
 }) {
   const { lang, dir, values, errors } = props;
   const t = (zh: string, en: string) => inLang({ zh, en }, lang);
@@ -302,6 +338,25 @@ function NewCaseForm(props: {
           />
         </div>
       </fieldset>
+      {props.twin && (
+        <fieldset class="flash error" data-repeat-of={props.twin.caseId}>
+          <legend>{t('可能是重复提交', 'This may be a repeat')}</legend>
+          <p>
+            {t(
+              `您在 ${REPEAT_WINDOW_MINUTES} 分钟内已新建过标题、位置和负责人都相同的案件 `,
+              `Within ${REPEAT_WINDOW_MINUTES} minutes you opened a case with the same title, place and assignee: `,
+            )}
+            <a href={`/app/cases/${encodeURIComponent(props.twin.caseId)}`}>
+              {props.twin.caseId} {props.twin.title}
+            </a>
+            {t('。本次没有新建案件。', '. No case was opened this time.')}
+          </p>
+          <label>
+            <input type="checkbox" name="openAnyway" value={props.twin.caseId} />{' '}
+            {t('这是另一个问题，仍然新建案件', 'This is another problem: open a new case anyway')}
+          </label>
+        </fieldset>
+      )}
       <div class="actions">
         <button type="submit">{t('创建案件', 'Open the case')}</button>
         <a class="button secondary" href="/app/cases">
@@ -323,6 +378,7 @@ export function newCaseRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
     errors: FieldErrors,
     status: ContentfulStatusCode = 200,
     flash: { zh: string; en: string } | null = null,
+    twin: CaseView | null = null,
   ) => {
     const viewer = viewerOf(c);
     const dir = await directoryOrFail(deps);
@@ -353,6 +409,7 @@ export function newCaseRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
         csrfToken={c.get('csrfToken')}
         values={values}
         errors={errors}
+        twin={twin}
       />,
       { status, flash: flash ? { kind: 'error', text: flash } : null },
     );
@@ -429,6 +486,26 @@ export function newCaseRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
         zh: '表单的提交编号无效（页面可能被修改），没有新建案件。请检查内容后重新提交。',
         en: 'The form’s submission key is not valid (the page may have been altered); no case was opened. Check the form and submit again.',
       });
+    // The same key again (a double click, a retry) is answered by openNewCase as the first was;
+    // a fresh key with what this person opened minutes ago (Back, then submit) is asked about first.
+    const claimed = key.success
+      ? await findClaim(deps.aws.ddb, deps.aws.tables, viewer.person.id, key.data)
+      : null;
+    if (!claimed) {
+      const twin = await recentTwin(deps, viewer, parsed.data);
+      if (twin && form.openAnyway !== twin.caseId)
+        return render(
+          c,
+          raw,
+          {},
+          409,
+          {
+            zh: `看起来是重复提交：案件 ${twin.caseId} 刚以相同内容新建，本次没有新建案件。如确是另一个问题，请勾选下方选项后再提交。`,
+            en: `This looks like a repeat: case ${twin.caseId} was just opened with the same details, so no case was opened. If this is another problem, tick the box below and submit again.`,
+          },
+          twin,
+        );
+    }
     try {
       const { view, replayed } = await openNewCase(
         deps,
@@ -448,6 +525,13 @@ export function newCaseRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
       });
     } catch (err) {
       const { text, fields, status } = refusalOf(err);
+      // A key already used for another submission would be refused again on every resubmit: the
+      // form comes back with a fresh one, and says why.
+      if (status === 409)
+        return render(c, { ...raw, idempotencyKey: randomUUID() }, flatErrors(fields), status, {
+          zh: `${text.zh}。本页的提交编号已用于另一次提交，已换成新的编号；请检查内容后重新提交。`,
+          en: `${text.en}. This page's submission key was used for another submission; the form now has a new one. Check it and submit again.`,
+        });
       return render(c, raw, flatErrors(fields), status, text);
     }
   });
