@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { SendEmailCommand, type SendEmailCommandOutput } from '@aws-sdk/client-ses';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { mailDocument } from '../domain/mail-document.ts';
 import { MAIL_REF_TAG, mailRef, withRefMarker } from '../domain/mail-ref.ts';
 import { headerSafe, wellFormed } from '../domain/safe-text.ts';
 import { refusedBySmtp } from './smtp.ts';
@@ -214,7 +215,7 @@ export async function sendOnce(
   const message = {
     subject: headerSafe(mail.subject),
     text: wellFormed(mail.text),
-    html: wellFormed(mail.html),
+    html: mailDocument(wellFormed(mail.html)),
   };
   try {
     if (deps.smtp) {

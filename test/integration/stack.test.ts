@@ -236,6 +236,8 @@ describe('activities against the real local servers', () => {
         const [sent] = await mails(caseId);
         expect(refInHtml(sent?.html)).toBe(mailRef(caseId, outbox(caseId).key));
         expect(sent?.text).not.toContain('rectify-mail-ref');
+        // A whole document a phone lays out at its own width, not a fragment at 980 px.
+        expect(sent?.html).toMatch(/^<!doctype html>.*<meta name="viewport" content="width=device-width/s);
       });
 
       it('without a ledger (an SMTP relay keeps no record to ask) the mail goes again: at least once', async () => {
