@@ -98,6 +98,7 @@ export function createZeroReportActivities(deps: ActivityDeps) {
             cell,
             name: p.name,
             noneUrl: `${deps.publicBaseUrl}/actions/${token}`,
+            reportUrl: `${boardUrl(input.night)}/report`,
             boardUrl: boardUrl(input.night),
             closeText: closeText(input.closeAt, input.timeZone),
           });

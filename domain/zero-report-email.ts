@@ -33,7 +33,16 @@ function mail(
 
 export function askMail(
   lang: Language,
-  a: { night: string; cell: ZeroCell; name: string; noneUrl: string; boardUrl: string; closeText: string },
+  a: {
+    night: string;
+    cell: ZeroCell;
+    name: string;
+    noneUrl: string;
+    /** The phone page where the cell's late and absent returns are entered. */
+    reportUrl: string;
+    boardUrl: string;
+    closeText: string;
+  },
 ): ZeroMail {
   return mail(
     lang,
@@ -43,13 +52,15 @@ export function askMail(
         `${a.name}，您好：`,
         `请在 ${a.closeText} 前上报 ${a.cell.name.zh} 今晚的晚归、未归情况，无人晚归、未归也须上报"无"。`,
         `无晚归、未归，一键上报：${a.noneUrl}`,
-        `有晚归或未归：请在系统中逐条上报（POST /api/zero-reports/${a.night}），当晚情况见 ${a.boardUrl}`,
+        `有晚归或未归：请在手机上逐人填写上报：${a.reportUrl}`,
+        `当晚情况：${a.boardUrl}`,
       ],
       en: [
         `Dear ${a.name},`,
         `Please report tonight's late and absent returns for ${a.cell.name.en} before ${a.closeText}; "none" must be reported too.`,
         `Nobody late or absent — report "none" in one click: ${a.noneUrl}`,
-        `Someone late or absent: report each one in the system (POST /api/zero-reports/${a.night}); tonight's board: ${a.boardUrl}`,
+        `Someone late or absent: enter each one on your phone: ${a.reportUrl}`,
+        `Tonight's board: ${a.boardUrl}`,
       ],
     },
   );

@@ -222,7 +222,8 @@ export function reportGist(r: Pick<ZeroReport, 'late' | 'absent'>): Bilingual {
 export interface ZeroReportInput {
   cellId: string;
   personId: string;
-  via: 'link' | 'api';
+  /** The one-click "none" link, the API, or the report page's form. */
+  via: 'link' | 'api' | 'page';
   late: ReturnEntry[];
   absent: ReturnEntry[];
 }
@@ -233,6 +234,33 @@ export interface ZeroReport extends ZeroReportInput {
   none: boolean;
   /** Came in after the close, when the cell had already been escalated. */
   afterClose: boolean;
+  /**
+   * What the cell reported before this correction, oldest first (each without its own history):
+   * a student once reported late or absent stays on the board when a correction says otherwise.
+   */
+  earlier?: ZeroReportVersion[] | undefined;
+}
+
+/** One report as it stood before a correction replaced it. */
+export type ZeroReportVersion = Omit<ZeroReport, 'earlier'>;
+
+const sameEntries = (a: readonly ReturnEntry[], b: readonly ReturnEntry[]) =>
+  a.length === b.length &&
+  a.every((e, i) => e.room === b[i]?.room && e.name === b[i]?.name && e.note === b[i]?.note);
+
+/**
+ * The history a new report of a cell carries: the earlier versions of the one it replaces, and
+ * that one too unless it said the same (a report sent again is not a correction).
+ */
+export function correctionHistory(
+  onRecord: ZeroReport | undefined,
+  next: Pick<ZeroReport, 'late' | 'absent'>,
+): ZeroReportVersion[] | undefined {
+  if (!onRecord) return undefined;
+  const { earlier = [], ...was } = onRecord;
+  const same = sameEntries(was.late, next.late) && sameEntries(was.absent, next.absent);
+  const out = same ? earlier : [...earlier, was];
+  return out.length > 0 ? out : undefined;
 }
 
 export interface ZeroEscalation {

@@ -493,6 +493,23 @@ const pages: [RouteConfig['method'], string, Kind, Bilingual, string[]][] = [
   ],
   [
     'get',
+    '/zero-report/{night}/report',
+    'page',
+    { zh: '网格员零报告上报页（手机）', en: 'A grid member’s zero-report page (phone)' },
+    ['zero-report'],
+  ],
+  [
+    'post',
+    '/zero-report/{night}/report',
+    'form',
+    {
+      zh: '提交零报告：“无”，或晚归、未归名单',
+      en: 'Send the zero report: "none", or the late and absent list',
+    },
+    ['zero-report'],
+  ],
+  [
+    'get',
     '/duties',
     'page',
     {

@@ -1,10 +1,11 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, ApplicationFailure } from '@temporalio/client';
 import { FAVICON_HREF } from '../pages/favicon.ts';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import { localDate } from '../../domain/calendar.ts';
 import type { Directory } from '../../domain/directory.ts';
-import { inLang } from '../../domain/text.ts';
+import { inLang, splitBilingual, type Bilingual } from '../../domain/text.ts';
 import {
   gridCells,
   nightCounts,
@@ -14,8 +15,10 @@ import {
   reportGist,
   zeroReportBody,
   type OffCellRoom,
+  type ReturnEntry,
   type ZeroCell,
   type ZeroReport,
+  type ZeroReportBody,
 } from '../../domain/zero-report.ts';
 import { loadNight, type NightRecord } from '../../store/zero-reports.ts';
 import {
@@ -25,14 +28,16 @@ import {
 } from '../../workflows/zero-report/messages.ts';
 import type { AuthEnv, Caller } from '../auth.ts';
 import { requireRole } from '../middleware/bearer-auth.ts';
-import { bearerOrSession } from '../middleware/bearer-or-session.ts';
+import { bearerOrSession, type SessionOrBearerEnv } from '../middleware/bearer-or-session.ts';
+import { formOr400 } from '../form-body.ts';
 import type { ActionHandler, AppDeps } from '../deps.ts';
-import { callerLanguage, ProblemError, type Lang } from '../middleware/problems.ts';
+import { callerLanguage, ProblemError, problemTypes, type Lang } from '../middleware/problems.ts';
 import { pageLanguage } from '../middleware/session.ts';
 import { jsonBody, parseOr400 } from '../middleware/validation.ts';
 import { directoryOrFail as directoryOr503 } from '../reads.ts';
 import { boundedDate } from '../schemas.ts';
-import { SCROLL_REGION_CSS, ScrollRegion } from '../pages/ui.tsx';
+import { formatTime, SCROLL_REGION_CSS, ScrollRegion } from '../pages/ui.tsx';
+import { formValues, parseForm } from '../pages/app/web-kit.tsx';
 
 export const nightParam = z.object({
   // A calendar date that exists (not 2026-02-30) within the years Rectify keeps.
@@ -162,7 +167,15 @@ export function boardOf(dir: Directory, rec: NightRecord) {
       name: c.name,
       members: c.memberIds.map((id) => ({ id, name: name(id) })),
       status: !report ? ('missing' as const) : report.none ? ('none' as const) : ('reported' as const),
-      report: report ? { ...report, byName: name(report.personId) } : undefined,
+      /** The report on record replaced an earlier one: what was reported before is in `report.earlier`. */
+      corrected: (report?.earlier?.length ?? 0) > 0,
+      report: report
+        ? {
+            ...report,
+            byName: name(report.personId),
+            earlier: (report.earlier ?? []).map((e) => ({ ...e, byName: name(e.personId) })),
+          }
+        : undefined,
       escalation: escalation ? { ...escalation, toNames: escalation.toIds.map(name) } : undefined,
     };
   });
@@ -183,9 +196,10 @@ const statusText = {
   none: { zh: '无（零报告）', en: 'none' },
   reported: { zh: '已报', en: 'reported' },
 } as const;
+const correctedText = { zh: '已更正', en: 'corrected' };
 
-function BoardPage(props: { board: ZeroBoard; lang: Lang }) {
-  const { board, lang } = props;
+function BoardPage(props: { board: ZeroBoard; lang: Lang; tz: string; reportHref?: string | undefined }) {
+  const { board, lang, tz } = props;
   const t = (x: { zh: string; en: string }) => (lang === 'en' ? `${x.en} / ${x.zh}` : `${x.zh} / ${x.en}`);
   const entries = (xs: { room: string; name?: string | undefined; note?: string | undefined }[]) =>
     xs.map((e) => [e.room, e.name, e.note].filter(Boolean).join(' ')).join('；');
@@ -197,10 +211,15 @@ function BoardPage(props: { board: ZeroBoard; lang: Lang }) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{t({ zh: `零报告 ${board.night}`, en: `Zero report ${board.night}` })}</title>
         <link rel="icon" href={FAVICON_HREF} />
-        <style>{`body{font-family:system-ui,sans-serif;margin:1rem}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3rem;text-align:left;vertical-align:top}.missing{background:#fde2e2}.none{background:#e6f4ea}${SCROLL_REGION_CSS}`}</style>
+        <style>{`body{font-family:system-ui,sans-serif;margin:1rem}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3rem;text-align:left;vertical-align:top}.missing{background:#fde2e2}.none{background:#e6f4ea}.earlier{color:#555;font-size:.9em;margin-top:.3rem}${SCROLL_REGION_CSS}`}</style>
       </head>
       <body>
         <h1>{t({ zh: `${board.night} 晚零报告`, en: `Zero report, night of ${board.night}` })}</h1>
+        {props.reportHref ? (
+          <p>
+            <a href={props.reportHref}>{t({ zh: '上报本网格情况', en: 'Report for my cell' })}</a>
+          </p>
+        ) : null}
         <p>
           {t({
             zh: `网格 ${c.cells} 个，已报 ${c.reported}（其中报"无" ${c.none}），未报 ${c.missing}；晚归 ${c.late} 人，未归 ${c.absent} 人`,
@@ -225,14 +244,30 @@ function BoardPage(props: { board: ZeroBoard; lang: Lang }) {
                 <tr class={cell.status}>
                   <td>{t(cell.name)}</td>
                   <td>{cell.members.map((m) => m.name).join('、')}</td>
-                  <td>{t(statusText[cell.status])}</td>
+                  <td>
+                    {t(statusText[cell.status])}
+                    {cell.corrected ? (
+                      <>
+                        <br />
+                        <strong>{t(correctedText)}</strong>
+                      </>
+                    ) : null}
+                  </td>
                   <td>{cell.report ? entries(cell.report.late) : ''}</td>
                   <td>{cell.report ? entries(cell.report.absent) : ''}</td>
                   <td>
                     {cell.report
-                      ? `${cell.report.byName} ${cell.report.at}${cell.report.afterClose ? ' ⚠' : ''}`
+                      ? `${cell.report.byName} ${formatTime(cell.report.at, tz)}${cell.report.afterClose ? ' ⚠' : ''}`
                       : ''}
                     {cell.escalation ? `→ ${cell.escalation.toNames.join('、')}` : ''}
+                    {cell.report?.earlier.map((e) => (
+                      <div class="earlier">
+                        {t({
+                          zh: `此前上报（${e.byName} ${formatTime(e.at, tz)}）：${reportGist(e).zh}`,
+                          en: `Reported before (${e.byName} ${formatTime(e.at, tz)}): ${reportGist(e).en}`,
+                        })}
+                      </div>
+                    ))}
                   </td>
                 </tr>
               ))}
@@ -245,14 +280,262 @@ function BoardPage(props: { board: ZeroBoard; lang: Lang }) {
 }
 
 /**
+ * Takes a grid member's report for the night, as the API and the report page send it: the cell
+ * (the caller's only one, or the one named), its rooms as the directory spells them, then the
+ * night's run, which decides. Refusals are ProblemErrors in `lang`.
+ */
+async function takeReport(
+  deps: AppDeps,
+  caller: Caller,
+  night: string,
+  body: ZeroReportBody,
+  lang: Lang,
+  via: 'api' | 'page',
+): Promise<ZeroReport> {
+  const [rec, dir] = await Promise.all([nightOr404(deps, night), directoryOr503(deps)]);
+  const mine = rec.night.cells.filter((x) => x.memberIds.includes(caller.person.id));
+  const cellId = body.cellId ?? (mine.length === 1 ? mine[0]?.cellId : undefined);
+  if (!cellId)
+    throw new ProblemError('validation', {
+      zh: `您负责多个网格，请用 cellId 指明（${mine.map((x) => x.cellId).join('、')}）`,
+      en: `you are on several cells: name one with cellId (${mine.map((x) => x.cellId).join(', ')})`,
+    });
+  // Not the caller's cell (or no cell): the night's run refuses it below, with 403 or 422.
+  const cell = mine.find((x) => x.cellId === cellId);
+  const rooms = cell ? cellRooms(dir, cell) : null;
+  const placed = rooms ? placeInCell(rooms, body) : { late: body.late, absent: body.absent, outside: [] };
+  if (cell && rooms && placed.outside.length > 0) throw offCellProblem(cell, rooms, placed.outside, lang);
+  return submit(deps, rec, {
+    cellId,
+    personId: caller.person.id,
+    via,
+    late: placed.late,
+    absent: placed.absent,
+  });
+}
+
+const onlyGridMembers = { zh: '零报告由网格员上报', en: 'zero reports are made by grid members' };
+type Kind = 'late' | 'absent';
+const KINDS: readonly Kind[] = ['late', 'absent'];
+const ENTRY_FIELDS = ['room', 'name', 'note'] as const;
+/** Rows the form shows of each list at first, and at most (a cell's rooms hold fewer people). */
+const FIRST_ROWS = 2;
+const MAX_ROWS = 60;
+
+/** What the report page shows and keeps: the rows typed, what to correct, and why. */
+interface ReportForm {
+  values: Record<string, string>;
+  rows: Record<Kind, number>;
+  errors: Record<string, Bilingual>;
+  problem?: Bilingual | undefined;
+}
+
+const kindText: Record<Kind, Bilingual> = {
+  late: { zh: '晚归', en: 'Late' },
+  absent: { zh: '未归', en: 'Absent' },
+};
+const entryText: Record<(typeof ENTRY_FIELDS)[number], Bilingual> = {
+  room: { zh: '房间', en: 'Room' },
+  name: { zh: '姓名', en: 'Name' },
+  note: { zh: '备注（如返回时间）', en: 'Note (e.g. the time back)' },
+};
+
+/** The form's rows, filled in from a report on record (to correct it) when the caller has one cell. */
+function formFrom(report: ZeroReport | undefined): ReportForm {
+  const values: Record<string, string> = {};
+  const rows = { late: FIRST_ROWS, absent: FIRST_ROWS };
+  for (const k of KINDS) {
+    const xs = report?.[k] ?? [];
+    rows[k] = Math.min(MAX_ROWS, Math.max(FIRST_ROWS, xs.length + 1));
+    xs.forEach((e, i) => {
+      for (const f of ENTRY_FIELDS) if (e[f]) values[`${k}.${i}.${f}`] = e[f] ?? '';
+    });
+  }
+  return { values, rows, errors: {} };
+}
+
+const pageCss = `body{font-family:system-ui,sans-serif;margin:.5rem;max-width:40rem}fieldset{margin:.6rem 0;border:1px solid #ccc;padding:.4rem}legend{font-weight:bold}label{display:block;padding:.2rem 0}input,select{width:100%;box-sizing:border-box;font-size:1rem;padding:.35rem}button{font-size:1rem;padding:.6rem 1rem;margin:.3rem 0;width:100%}.none{background:#e6f4ea;border:1px solid #6a6}.err{color:#a00}.row{border-top:1px dashed #ccc;padding-top:.3rem}.on-record{background:#f4f4f4;padding:.4rem}small{color:#555}`;
+
+function ReportPage(props: {
+  lang: Lang;
+  tz: string;
+  night: string;
+  closeAt: string;
+  acceptUntil: string;
+  open: boolean;
+  cells: { cell: ZeroCell; report?: (ZeroReport & { byName: string }) | undefined }[];
+  action: string;
+  boardHref: string;
+  csrf?: string | undefined;
+  form: ReportForm;
+  sent?: boolean;
+}) {
+  const { lang, tz, form } = props;
+  const t = (x: Bilingual) => (lang === 'en' ? `${x.en} / ${x.zh}` : `${x.zh} / ${x.en}`);
+  const rooms = [...new Set(props.cells.flatMap((c) => c.cell.rooms))];
+  const chosen = form.values.cellId ?? props.cells[0]?.cell.cellId;
+  const errorOf = (field: string) => form.errors[field];
+  // A message given in the page's language only (the same in both slots) is shown once.
+  const once = (x: Bilingual) => (x.zh === x.en ? x.zh : t(x));
+  return (
+    <html lang={lang}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{t({ zh: `零报告上报 ${props.night}`, en: `Zero report ${props.night}` })}</title>
+        <link rel="icon" href={FAVICON_HREF} />
+        <style>{pageCss}</style>
+      </head>
+      <body>
+        <h1>{t({ zh: `${props.night} 晚零报告`, en: `Zero report, night of ${props.night}` })}</h1>
+        <p>
+          {t({
+            zh: `请在 ${formatTime(props.closeAt, tz)} 前上报本网格的晚归、未归情况；无人晚归、未归也须上报"无"。`,
+            en: `Report your cell's late and absent returns before ${formatTime(props.closeAt, tz)}; "none" must be reported too.`,
+          })}
+        </p>
+        {props.cells.map(({ cell, report }) => (
+          <p class="on-record">
+            <strong>{t(cell.name)}</strong>
+            <br />
+            {report
+              ? t({
+                  zh: `今晚已上报（${report.byName} ${formatTime(report.at, tz)}）：${reportGist(report).zh}${report.earlier?.length ? '（已更正）' : ''}`,
+                  en: `Reported tonight (${report.byName} ${formatTime(report.at, tz)}): ${reportGist(report).en}${report.earlier?.length ? ' (corrected)' : ''}`,
+                })
+              : t({ zh: '今晚尚未上报', en: 'Not reported tonight yet' })}
+          </p>
+        ))}
+        {props.sent ? (
+          <p role="status">
+            <strong>
+              {t({
+                zh: '已上报，谢谢。如有变化可再次提交更正。',
+                en: 'Reported. Thank you. Send it again to correct it.',
+              })}
+            </strong>
+          </p>
+        ) : null}
+        {form.problem ? (
+          <p class="err" role="alert">
+            {once(form.problem)}
+          </p>
+        ) : null}
+        {props.open ? (
+          <form method="post" action={props.action}>
+            {props.csrf ? <input type="hidden" name="_csrf" value={props.csrf} /> : null}
+            <input type="hidden" name="lateRows" value={String(form.rows.late)} />
+            <input type="hidden" name="absentRows" value={String(form.rows.absent)} />
+            {props.cells.length > 1 ? (
+              <label>
+                {t({ zh: '网格', en: 'Cell' })}
+                <select name="cellId">
+                  {props.cells.map(({ cell }) => (
+                    <option value={cell.cellId} selected={cell.cellId === chosen}>
+                      {t(cell.name)}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            ) : (
+              <input type="hidden" name="cellId" value={chosen ?? ''} />
+            )}
+            <button type="submit" name="kind" value="none" class="none">
+              {t({ zh: '无晚归、未归 — 一键上报', en: 'Nobody late or absent — report "none"' })}
+            </button>
+            <datalist id="cell-rooms">
+              {rooms.map((r) => (
+                <option value={r} />
+              ))}
+            </datalist>
+            {KINDS.map((k) => (
+              <fieldset>
+                <legend>{t(kindText[k])}</legend>
+                {Array.from({ length: form.rows[k] }, (_, i) => (
+                  <div class="row">
+                    <small>{t({ zh: `第 ${i + 1} 人`, en: `Person ${i + 1}` })}</small>
+                    {ENTRY_FIELDS.map((f) => {
+                      const name = `${k}.${i}.${f}`;
+                      const err = errorOf(name);
+                      return (
+                        <label>
+                          {t(entryText[f])}
+                          <input
+                            type="text"
+                            name={name}
+                            value={form.values[name] ?? ''}
+                            list={f === 'room' ? 'cell-rooms' : undefined}
+                            aria-invalid={err ? 'true' : undefined}
+                            autocomplete="off"
+                          />
+                          {err ? <span class="err">{once(err)}</span> : null}
+                        </label>
+                      );
+                    })}
+                  </div>
+                ))}
+                <button type="submit" name="add" value={k}>
+                  {t({ zh: `再加一行${kindText[k].zh}`, en: `Add a ${kindText[k].en.toLowerCase()} row` })}
+                </button>
+              </fieldset>
+            ))}
+            <button type="submit" name="kind" value="list">
+              {t({ zh: '提交晚归、未归名单', en: 'Report the late and absent list' })}
+            </button>
+          </form>
+        ) : (
+          <p>
+            {t({
+              zh: `${props.night} 晚的零报告已截止（${formatTime(props.acceptUntil, tz)}），不再接收上报。`,
+              en: `The zero report of ${props.night} closed at ${formatTime(props.acceptUntil, tz)} and takes no more reports.`,
+            })}
+          </p>
+        )}
+        <p>
+          <a href={props.boardHref}>{t({ zh: '查看当晚看板', en: 'Tonight’s board' })}</a>
+        </p>
+      </body>
+    </html>
+  );
+}
+
+/** The rows the form posted, the ones with anything typed, and where each came from on the form. */
+function rowsPosted(values: Record<string, string>): {
+  rows: Record<Kind, number>;
+  entries: Record<Kind, { entry: ReturnEntry; row: number }[]>;
+} {
+  const count = (k: Kind) => {
+    const n = Number(values[`${k}Rows`]);
+    return Number.isInteger(n) && n >= 0 ? Math.min(n, MAX_ROWS) : FIRST_ROWS;
+  };
+  const rows = { late: count('late'), absent: count('absent') };
+  const entries = { late: [], absent: [] } as Record<Kind, { entry: ReturnEntry; row: number }[]>;
+  for (const k of KINDS)
+    for (let i = 0; i < rows[k]; i++) {
+      const given = Object.fromEntries(
+        ENTRY_FIELDS.flatMap((f) => {
+          const v = values[`${k}.${i}.${f}`]?.trim() ?? '';
+          return v === '' ? [] : [[f, v]];
+        }),
+      ) as Partial<ReturnEntry>;
+      if (Object.keys(given).length > 0) entries[k].push({ entry: given as ReturnEntry, row: i });
+    }
+  return { rows, entries };
+}
+
+/**
  * The nightly zero report over HTTP: a grid member's report
- * (`POST /api/zero-reports/{night}`), the night's board as JSON and as a page.
- * Paths are absolute and each route authenticates itself.
+ * (`POST /api/zero-reports/{night}`, or the phone page `/zero-report/{night}/report`), the
+ * night's board as JSON and as a page. Paths are absolute and each route authenticates itself.
  */
 export function zeroReportRoutes(deps: AppDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   // A bearer token, or the signed-in page session (its CSRF token on forms): the pages work on a phone.
   const auth = bearerOrSession(deps) as unknown as MiddlewareHandler<AuthEnv>;
+  const pageLang = (c: Context<AuthEnv>) => {
+    const q = parseOr400(pageQuery, c.req.query(), callerLanguage(c), 'query');
+    return { lang: pageLanguage(c, deps.publicBaseUrl, c.get('caller').person), asked: q.lang };
+  };
 
   const board = async (c: Context<AuthEnv>) => {
     const lang = callerLanguage(c);
@@ -267,41 +550,150 @@ export function zeroReportRoutes(deps: AppDeps): Hono<AuthEnv> {
 
   app.get('/api/zero-reports/:night', auth, async (c) => c.json(await board(c)));
   app.get('/zero-report/:night', auth, async (c) => {
-    parseOr400(pageQuery, c.req.query(), callerLanguage(c), 'query');
-    const lang = pageLanguage(c, deps.publicBaseUrl, c.get('caller').person);
-    return c.html('<!doctype html>' + String(<BoardPage board={await board(c)} lang={lang} />));
+    const { lang, asked } = pageLang(c);
+    const b = await board(c);
+    const me = c.get('caller').person.id;
+    const mine = b.cells.some((cell) => cell.members.some((m) => m.id === me));
+    const reportHref = mine ? `/zero-report/${b.night}/report${asked ? `?lang=${asked}` : ''}` : undefined;
+    return c.html(
+      '<!doctype html>' +
+        String(<BoardPage board={b} lang={lang} tz={deps.env.CAMPUS_TZ} reportHref={reportHref} />),
+    );
   });
 
   app.post('/api/zero-reports/:night', auth, async (c) => {
     const lang = callerLanguage(c);
     const { night } = parseOr400(nightParam, c.req.param(), lang, 'path');
     const caller: Caller = c.get('caller');
-    requireRole(caller, ['grid_member'], {
-      zh: '零报告由网格员上报',
-      en: 'zero reports are made by grid members',
-    });
+    requireRole(caller, ['grid_member'], onlyGridMembers);
     const body = await jsonBody(c, zeroReportBody);
+    return c.json(await takeReport(deps, caller, night, body, lang, 'api'), 201);
+  });
+
+  /** The report page for the caller's cells tonight, with `form` (or the rows on record) in it. */
+  const reportPage = async (
+    c: Context<AuthEnv>,
+    night: string,
+    opts: { form?: ReportForm; status?: ContentfulStatusCode; sent?: boolean } = {},
+  ) => {
+    const { lang, asked } = pageLang(c);
+    const caller = c.get('caller');
+    requireRole(caller, ['grid_member'], onlyGridMembers);
     const [rec, dir] = await Promise.all([nightOr404(deps, night), directoryOr503(deps)]);
-    const mine = rec.night.cells.filter((x) => x.memberIds.includes(caller.person.id));
-    const cellId = body.cellId ?? (mine.length === 1 ? mine[0]?.cellId : undefined);
-    if (!cellId)
-      throw new ProblemError('validation', {
-        zh: `您负责多个网格，请用 cellId 指明（${mine.map((x) => x.cellId).join('、')}）`,
-        en: `you are on several cells: name one with cellId (${mine.map((x) => x.cellId).join(', ')})`,
+    const name = (id: string) => dir.people.find((p) => p.id === id)?.name ?? id;
+    const cells = rec.night.cells
+      .filter((x) => x.memberIds.includes(caller.person.id))
+      .map((cell) => {
+        const r = rec.reports.find((x) => x.cellId === cell.cellId);
+        return { cell, report: r ? { ...r, byName: name(r.personId) } : undefined };
       });
-    // Not the caller's cell (or no cell): the night's run refuses it below, with 403 or 422.
-    const cell = mine.find((x) => x.cellId === cellId);
-    const rooms = cell ? cellRooms(dir, cell) : null;
-    const placed = rooms ? placeInCell(rooms, body) : { late: body.late, absent: body.absent, outside: [] };
-    if (cell && rooms && placed.outside.length > 0) throw offCellProblem(cell, rooms, placed.outside, lang);
-    const report = await submit(deps, rec, {
-      cellId,
-      personId: caller.person.id,
-      via: 'api',
-      late: placed.late,
-      absent: placed.absent,
-    });
-    return c.json(report, 201);
+    if (cells.length === 0)
+      throw new ProblemError('forbidden', {
+        zh: `${night} 晚您没有负责的网格`,
+        en: `you are on no grid cell on the night of ${night}`,
+      });
+    const query = asked ? `?lang=${asked}` : '';
+    const form = opts.form ?? formFrom(cells.length === 1 ? cells[0]?.report : undefined);
+    const csrf = (c as unknown as Context<SessionOrBearerEnv>).get('csrfToken');
+    const page = (
+      <ReportPage
+        lang={lang}
+        tz={deps.env.CAMPUS_TZ}
+        night={night}
+        closeAt={rec.night.closeAt}
+        acceptUntil={rec.night.acceptUntil}
+        open={Date.now() < Date.parse(rec.night.acceptUntil)}
+        cells={cells}
+        action={`/zero-report/${night}/report${query}`}
+        boardHref={`/zero-report/${night}${query}`}
+        csrf={csrf}
+        form={form}
+        sent={opts.sent ?? false}
+      />
+    );
+    return c.html('<!doctype html>' + String(page), opts.status ?? 200);
+  };
+
+  app.get('/zero-report/:night/report', auth, async (c) => {
+    const { night } = parseOr400(nightParam, c.req.param(), callerLanguage(c), 'path');
+    return reportPage(c, night, { sent: c.req.query('sent') === '1' });
+  });
+
+  /**
+   * The report page's form: `kind=none` (one tap), or `kind=list` with rows
+   * `late.<i>.room|name|note` and `absent.<i>.…` (rows left blank are not sent); `add=late|absent`
+   * shows one more row and keeps what was typed. What is refused comes back on the page, beside
+   * its row, with what was typed.
+   */
+  app.post('/zero-report/:night/report', auth, async (c) => {
+    const { lang, asked } = pageLang(c);
+    const { night } = parseOr400(nightParam, c.req.param(), lang, 'path');
+    const caller = c.get('caller');
+    requireRole(caller, ['grid_member'], onlyGridMembers);
+    const values = formValues(await formOr400(c));
+    const { rows, entries } = rowsPosted(values);
+    const again = (
+      status: ContentfulStatusCode,
+      problem?: Bilingual,
+      errors: Record<string, Bilingual> = {},
+    ) => reportPage(c, night, { form: { values, rows, errors, problem }, status });
+
+    const add = values.add;
+    if (add === 'late' || add === 'absent') {
+      rows[add] = Math.min(MAX_ROWS, rows[add] + 1);
+      return again(200);
+    }
+    const cellId = values.cellId?.trim() ? values.cellId.trim() : undefined;
+    const filled = entries.late.length + entries.absent.length;
+    if (values.kind === 'none' && filled > 0)
+      return again(400, {
+        zh: '名单中已填写了晚归或未归的人：要上报名单请点“提交晚归、未归名单”；确实无人晚归、未归，请先清空名单再点“无”。',
+        en: 'The list names people late or absent: to report them, press "Report the late and absent list"; if nobody is, clear the list before reporting "none".',
+      });
+    if (values.kind !== 'none' && filled === 0)
+      return again(400, {
+        zh: '请至少填写一人的房间，或点“无晚归、未归 — 一键上报”。',
+        en: 'Give the room of at least one person, or press "Nobody late or absent".',
+      });
+    const body = {
+      ...(cellId ? { cellId } : {}),
+      ...(values.kind === 'none' ? { none: true } : {}),
+      late: entries.late.map((e) => e.entry),
+      absent: entries.absent.map((e) => e.entry),
+    };
+    // A field of the body (late.<i>.room, the i-th row given) is a row of the form.
+    const fieldOnForm = (path: string): string | undefined => {
+      const m = /^(late|absent)\.(\d+)(?:\.(\w+))?$/.exec(path);
+      if (!m) return undefined;
+      const row = entries[m[1] as Kind][Number(m[2])]?.row;
+      return row === undefined ? undefined : `${m[1]}.${row}.${m[3] ?? 'room'}`;
+    };
+    const split = (errs: [string, Bilingual][]) => {
+      const errors: Record<string, Bilingual> = {};
+      const general: Bilingual[] = [];
+      for (const [path, text] of errs) {
+        const at = fieldOnForm(path);
+        if (at) errors[at] ??= text;
+        else general.push(text);
+      }
+      return { errors, general };
+    };
+    const parsed = parseForm(zeroReportBody, body);
+    if (!parsed.ok) {
+      const { errors, general } = split(Object.entries(parsed.errors));
+      const marked = { zh: '请修改下面标出的项。', en: 'Please correct what is marked below.' };
+      return again(400, general[0] ?? marked, errors);
+    }
+    try {
+      await takeReport(deps, caller, night, parsed.data, lang, 'page');
+    } catch (err) {
+      if (!(err instanceof ProblemError) || err.type === 'forbidden') throw err;
+      const detail = typeof err.detail === 'string' ? splitBilingual(err.detail) : err.detail;
+      // Field messages come in the page's language only: shown as they are, in both slots.
+      const { errors } = split((err.errors ?? []).map((e) => [e.field, { zh: e.message, en: e.message }]));
+      return again(problemTypes[err.type].status as ContentfulStatusCode, detail, errors);
+    }
+    return c.redirect(`/zero-report/${night}/report?sent=1${asked ? `&lang=${asked}` : ''}`, 303);
   });
   return app;
 }

@@ -9,7 +9,13 @@ import {
 } from '@temporalio/workflow';
 import type { ZeroReportActivities } from '../../activities/zero-report.ts';
 import { localDate, localTimeToInstant } from '../../domain/calendar.ts';
-import { defaultZeroReportConfig, escalationsFor, NIGHT, type ZeroReport } from '../../domain/zero-report.ts';
+import {
+  correctionHistory,
+  defaultZeroReportConfig,
+  escalationsFor,
+  NIGHT,
+  type ZeroReport,
+} from '../../domain/zero-report.ts';
 import { scheduledStart } from '../schedule-time.ts';
 import {
   zeroNightQuery,
@@ -101,7 +107,9 @@ export async function zeroReportNight(input: ZeroNightInput = {}): Promise<ZeroN
         at: new Date().toISOString(),
         afterClose: state.phase === 'closed',
       };
-      // A correction replaces the cell's earlier report.
+      // A correction replaces the cell's earlier report, which it carries: nothing reported is lost.
+      const earlier = correctionHistory(onRecord, report);
+      if (earlier) report.earlier = earlier;
       state.reports = [...state.reports.filter((x) => x.cellId !== r.cellId), report];
       recording++;
       try {
