@@ -287,7 +287,7 @@ export function checkStep(
   if (stagesAllowed && !stagesAllowed.includes(view.stage)) {
     return {
       kind: 'conflict',
-      message: `step ${step} is not open while the case is ${view.stage}; it needs stage ${stagesAllowed.join(' or ')} / 案件当前处于「${stageStatusLabels[view.stage].zh}」，不能执行此操作（需处于「${stagesAllowed.map((x) => stageStatusLabels[x].zh).join('」或「')}」）`,
+      message: `the case is now at “${stageStatusLabels[view.stage].en}”, where this cannot be done (it needs “${stagesAllowed.map((x) => stageStatusLabels[x].en).join('” or “')}”) / 案件当前处于「${stageStatusLabels[view.stage].zh}」，不能执行此操作（需处于「${stagesAllowed.map((x) => stageStatusLabels[x].zh).join('」或「')}」）`,
     };
   }
   const supervisor = isSupervisorOf(actor, view, policy);

@@ -228,7 +228,7 @@ describe('who may take which step', () => {
       'sup-wang',
       { decision: 'proceed', notes: 'x' },
       409,
-      'step adjudication is not open while the case is analysing; it needs stage adjudicating',
+      'the case is now at “Analysing”, where this cannot be done (it needs “Adjudicating”)',
       '案件当前处于「原因分析」，不能执行此操作（需处于「异议裁决」）',
     ],
     ['comments', 'audit-he', { text: '看过' }, 403, 'auditors have read-only access', '审计人员只读'],

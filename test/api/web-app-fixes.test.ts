@@ -270,3 +270,53 @@ describe('new case: a key used for another submission', () => {
     expect(retry.status).toBe(303);
   });
 });
+
+describe('texts a person reads instead of internal names', () => {
+  it('a stale step in English names the stages by their English labels', async () => {
+    const caseId = await openCase();
+    const res = await post(
+      `/app/cases/${caseId}/review`,
+      'sup-wang',
+      { passed: 'true', notes: '' },
+      { lang: 'en' },
+    );
+    expect(res.status).toBe(303);
+    const cookie = res.headers.get('set-cookie')?.split(';')[0] ?? '';
+    const html = await (
+      await s.app.request(`/app/cases/${caseId}`, {
+        headers: {
+          cookie: `rectify_session=${(await as('sup-wang')).id}; ${cookie}`,
+          'accept-language': 'en',
+        },
+      })
+    ).text();
+    expect(html).toContain(
+      'the case is now at “Analysing”, where this cannot be done (it needs “Reviewing”)',
+    );
+    expect(html).not.toMatch(/step review is not open|analysing;/);
+  });
+
+  it('the causes box has the schema’s bound', async () => {
+    const caseId = await openCase();
+    const html = await (await get(`/app/cases/${caseId}`, 'sup-wang')).text();
+    expect(html).toMatch(
+      /<textarea[^>]*name="causes"[^>]*maxlength="20019"|<textarea[^>]*maxlength="20019"[^>]*name="causes"/,
+    );
+  });
+
+  it('a room not on the floor chosen is said beside the room, and the banner names the field', async () => {
+    for (const [lang, room, banner] of [
+      ['zh-CN', '房间 A201 不在所选楼层', '没有新建案件，请修改：房间'],
+      ['en', 'room A201 is not on the floor chosen', 'No case was opened; correct: Room'],
+    ] as const) {
+      const res = await post('/app/cases/new', 'sup-wang', newCaseFields({ roomId: 'A201' }), { lang });
+      expect(res.status).toBe(400);
+      const html = await res.text();
+      expect(html).toContain(room);
+      expect(html).toContain(banner);
+      expect(html).toContain('id="f-roomId-error"');
+      expect(html).not.toContain('buildingId&quot;');
+      expect(html).not.toContain('/api/directory/buildings');
+    }
+  });
+});

@@ -59,8 +59,8 @@ import {
   parseForm,
   redirectWithFlash,
   refusalOf,
-  viewerOf,
   takeUnsaved,
+  viewerOf,
   caseIdOf,
   type WebContext,
 } from './web-kit.tsx';
@@ -72,6 +72,9 @@ import {
  * stepRefusal → domain checkStep); every POST goes through the same workflow
  * updates as the API (case-service takeStep), then back here with a flash.
  */
+
+/** At most this many root causes of 1000 characters each (rootCauseSchema). */
+const ROOT_CAUSES_MAX = 20;
 
 /** Photos one step may carry in a form post without JavaScript. */
 export const MAX_PHOTOS = 5;
@@ -279,7 +282,6 @@ interface FormState {
   errors: FieldErrors;
 }
 
-function StepForm(props: {
 /** A step form of this case sent after the session ended, offered again as it was typed. */
 function unsavedStepForm(c: WebContext, caseId: string): FormState | null {
   let step: FormStep | undefined;
@@ -290,6 +292,7 @@ function unsavedStepForm(c: WebContext, caseId: string): FormState | null {
   return values && step ? { step, values, errors: {} } : null;
 }
 
+function StepForm(props: {
   step: FormStep;
   view: CaseView;
   dir: Directory;
@@ -341,9 +344,10 @@ function unsavedStepForm(c: WebContext, caseId: string): FormState | null {
             {...common}
             name="causes"
             label={{ zh: '根本原因', en: 'Root causes' }}
-            hint={{ zh: '每行一条', en: 'one per line' }}
+            hint={{ zh: '每行一条，最多 20 条', en: 'one per line, at most 20' }}
             control={(a) => (
-              <textarea {...a} required>
+              // The schema's bound: 20 causes of 1000 characters, one per line.
+              <textarea {...a} required maxlength={ROOT_CAUSES_MAX * 1001 - 1}>
                 {values.causes ?? ''}
               </textarea>
             )}
@@ -635,8 +639,8 @@ async function renderCase(
   const descriptionPhotos = await photosOfDescription(deps, caseId, view.description);
   const steps = allowedSteps(deps, dir, viewer, view);
   const handling = allowedHandling(deps, dir, viewer, view);
-  const { rows, history } = await timelineOf(deps, dir, caseId, lang);
   state ??= unsavedStepForm(c, caseId);
+  const { rows, history } = await timelineOf(deps, dir, caseId, lang);
   const evidenceTypes = await evidenceTypesIn(deps, [view, rows]);
   const temporalUrl = `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.env.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(caseId)}`;
   const dl = (label: Bilingual, value: unknown) => (

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
-import type { Directory, Location, Person } from '../../../domain/directory.ts';
+import type { Directory, Floor, Location, Person } from '../../../domain/directory.ts';
 import { severities, sources } from '../../../domain/sla.ts';
 import { standardItem, standards } from '../../../domain/standards/catalogue.ts';
 import { inLang, type Lang } from '../../../domain/text.ts';
@@ -66,6 +66,62 @@ const formSchema = z.object({
   /** The earlier case's number, ticked on the form that names it: open this one all the same. */
   openAnyway: z.string().optional(),
 });
+
+/**
+ * The place's fields against the campus grid, each wrong one named in words beside its field
+ * (a room that is not on the chosen floor), not the API's "no such place" with the location's JSON.
+ */
+function placeErrors(dir: Directory, loc: Location): FieldErrors {
+  const building = dir.buildings.find((b) => b.id === loc.buildingId);
+  if (!building) return {};
+  const floor = loc.floorId ? building.floors.find((f) => f.id === loc.floorId) : undefined;
+  if (loc.floorId && !floor)
+    return {
+      floorId: {
+        zh: `所选楼层不在「${building.name.zh}」中，请重新选择楼层`,
+        en: `the floor chosen is not in ${building.name.en}; choose the floor again`,
+      },
+    };
+  if (!loc.roomId) return {};
+  const on = (f: Floor) => f.clusters.some((c) => c.rooms.includes(loc.roomId ?? ''));
+  if (floor ? on(floor) : building.floors.some(on)) return {};
+  const elsewhere = building.floors.find(on);
+  return {
+    roomId: floor
+      ? {
+          zh: `房间 ${loc.roomId} 不在所选楼层「${floor.name.zh}」${elsewhere ? `（它在「${elsewhere.name.zh}」）` : ''}，请重新选择房间或楼层`,
+          en: `room ${loc.roomId} is not on the floor chosen (${floor.name.en})${elsewhere ? `; it is on ${elsewhere.name.en}` : ''}: choose the room or the floor again`,
+        }
+      : {
+          zh: `房间 ${loc.roomId} 不在「${building.name.zh}」中，请重新选择房间`,
+          en: `room ${loc.roomId} is not in ${building.name.en}; choose the room again`,
+        },
+  };
+}
+
+const fieldNames: Record<string, { zh: string; en: string }> = {
+  title: { zh: '问题标题', en: 'Title' },
+  description: { zh: '问题描述', en: 'Description' },
+  source: { zh: '来源', en: 'Source' },
+  severity: { zh: '严重程度', en: 'Severity' },
+  category: { zh: '类别', en: 'Category' },
+  buildingId: { zh: '楼栋', en: 'Building' },
+  floorId: { zh: '楼层', en: 'Floor' },
+  roomId: { zh: '房间', en: 'Room' },
+  assigneeId: { zh: '负责人', en: 'Assignee' },
+  reporterName: { zh: '报告人', en: 'Reporter' },
+  reporterEmail: { zh: '报告人邮箱', en: 'Reporter’s email' },
+};
+
+/** The banner over a refused form: which fields to correct, by their labels. */
+function fieldsBanner(errors: FieldErrors): { zh: string; en: string } | null {
+  const named = Object.keys(errors).flatMap((k) => (fieldNames[k] ? [fieldNames[k]] : []));
+  if (named.length === 0) return null;
+  return {
+    zh: `没有新建案件，请修改：${named.map((n) => n.zh).join('、')}`,
+    en: `No case was opened; correct: ${named.map((n) => n.en).join(', ')}`,
+  };
+}
 
 /** How long after a case the same person's same case (title, place, assignee) is taken for a repeat. */
 export const REPEAT_WINDOW_MINUTES = 10;
@@ -478,7 +534,9 @@ export function newCaseRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
         zh: '填写报告人时也请填写其邮箱：结案后的回访评价通过邮件发送。不需回访请清空姓名。',
         en: 'Give the reporter’s email too: the request to rate the result is sent there. Clear the name if no survey is wanted.',
       };
-    if (!parsed.ok || Object.keys(errors).length > 0) return render(c, raw, errors, 400);
+    if (parsed.ok) Object.assign(errors, placeErrors(await directoryOrFail(deps), parsed.data.location));
+    if (!parsed.ok || Object.keys(errors).length > 0)
+      return render(c, raw, errors, 400, fieldsBanner(errors));
     // The key is the page's own hidden field: one that does not fit was altered, and a second
     // submit would open a second case, so nothing is opened without it.
     if (form.idempotencyKey !== undefined && form.idempotencyKey !== '' && !key.success)
