@@ -1,6 +1,6 @@
 import { escapeHtml } from '../domain/text.ts';
 import { itemCaseBasis } from './item-case.ts';
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { CaseInput } from '../domain/case-model.ts';
 import type { Directory, Person } from '../domain/directory.ts';
 import { staffAssignee } from '../domain/directory.ts';
@@ -8,14 +8,29 @@ import { entryPlace, roundKindNames, type CheckEntry, type InspectionRound } fro
 import { headerSafe } from '../domain/safe-text.ts';
 import { citation, standardItem } from '../domain/standards/catalogue.ts';
 import { loadDirectory } from '../store/directory.ts';
-import { claimItemCase, saveRound } from '../store/inspections.ts';
+import { claimItemCase, createRound, RoundTakenError, saveRound } from '../store/inspections.ts';
 import { sendOnce } from '../store/outbox.ts';
 import type { ActivityDeps } from './index.ts';
 
 export const InspectionFailure = {
   NoDirectory: 'InspectionNoDirectory',
   BadEntry: 'InspectionBadEntry',
+  /** Another run of the round's id owns its record (it ran already): this run changes nothing. */
+  Taken: 'InspectionRoundTaken',
 } as const;
+
+/** The run of the round's workflow this activity works for: the round's record belongs to one run. */
+function runOfRound(): string {
+  const runId = Context.current().info.workflowExecution?.runId;
+  if (!runId) throw ApplicationFailure.nonRetryable('a round is saved by the run of its workflow only');
+  return runId;
+}
+
+const taken = (roundId: string) =>
+  ApplicationFailure.nonRetryable(
+    `round ${roundId} already ran in another run of its id; this run leaves it and its record alone`,
+    InspectionFailure.Taken,
+  );
 
 /** The inspection rounds' activities: each idempotent (rows overwritten, cases claimed once, emails once). */
 export function createInspectionActivities(deps: ActivityDeps) {
@@ -41,9 +56,12 @@ export function createInspectionActivities(deps: ActivityDeps) {
       .map((b) => ({ buildingId: b.id, supervisorIds: [...b.supervisorIds] }));
   }
 
-  /** Stores a new round and tells its supervisors where the checklist is. */
+  /**
+   * Stores a new round and tells its supervisors where the checklist is. A round id runs once: a
+   * record another run of it wrote (finished, missed, or open) is left alone and this run fails.
+   */
   async function openInspectionRound(round: InspectionRound): Promise<void> {
-    await saveRound(store, round);
+    if (!(await createRound(store, round, runOfRound()))) throw taken(round.roundId);
     const dir = await directory();
     const building = dir.buildings.find((b) => b.id === round.buildingId);
     const url = `${deps.publicBaseUrl}/inspection/${round.roundId}`;
@@ -75,8 +93,14 @@ export function createInspectionActivities(deps: ActivityDeps) {
     }
   }
 
+  /** Saves the round as its run now has it; never over a record another run of its id owns. */
   async function saveInspectionRound(round: InspectionRound): Promise<void> {
-    await saveRound(store, round);
+    try {
+      await saveRound(store, round, runOfRound());
+    } catch (err) {
+      if (err instanceof RoundTakenError) throw taken(round.roundId);
+      throw err;
+    }
   }
 
   /**

@@ -10,7 +10,8 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CaseInput } from '../domain/case-model.ts';
 import type { InspectionRound } from '../domain/inspection.ts';
 import type { TableNames } from './clients.ts';
-import { opsKey, opsPartition } from './keys.ts';
+import { conditionHeld } from './conditional.ts';
+import { opsKey, opsPartition, type OpsKey } from './keys.ts';
 
 /**
  * Inspection rounds in the ops table:
@@ -24,13 +25,85 @@ export interface StoreDeps {
   tables: TableNames;
 }
 
-export async function saveRound(deps: StoreDeps, r: InspectionRound): Promise<void> {
+/**
+ * Writes the round's record and its list entry. With the run that owns the round (`runId`, the
+ * round's workflow run), the write is refused when another run of the same round id wrote the
+ * record (RoundTakenError): a round id runs once, and a later run never overwrites a finished
+ * round. Without `runId` (fixtures, tools), the rows are written as given.
+ */
+export async function saveRound(deps: StoreDeps, r: InspectionRound, runId?: string): Promise<void> {
   const data = JSON.stringify(r);
   for (const key of [
     opsKey.inspectionRound(r.roundId),
     opsKey.inspectionListEntry(r.buildingId, r.from, r.kind),
-  ])
-    await deps.ddb.send(new PutItemCommand({ TableName: deps.tables.ops, Item: marshall({ ...key, data }) }));
+  ]) {
+    if (runId === undefined) {
+      await deps.ddb.send(
+        new PutItemCommand({
+          TableName: deps.tables.ops,
+          Item: marshall({ ...key, data, status: r.status }),
+        }),
+      );
+      continue;
+    }
+    const written = await conditionHeld(() =>
+      deps.ddb.send(
+        new PutItemCommand({
+          TableName: deps.tables.ops,
+          Item: marshall({ ...key, data, status: r.status, runId }),
+          // Rows written before runs were recorded are taken over only while still open.
+          ConditionExpression:
+            'attribute_not_exists(pk) OR runId = :run OR (attribute_not_exists(runId) AND (attribute_not_exists(#status) OR #status = :open))',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: marshall({ ':run': runId, ':open': 'open' }),
+        }),
+      ),
+    );
+    if (!written) throw new RoundTakenError(r.roundId);
+  }
+}
+
+/** A run of a round id writing over a round another run of that id owns (finished, or still its own). */
+export class RoundTakenError extends Error {
+  override name = 'RoundTakenError';
+  constructor(readonly roundId: string) {
+    super(`round ${roundId} belongs to another run of its id; this run leaves it alone`);
+  }
+}
+
+/**
+ * Creates the round's record for the run that opens it, only where there is none: a later run of
+ * the same id (a schedule run again, a caught-up run) never resets a round, and a retried attempt
+ * never writes over results saved meanwhile. True when the record is this run's (created now, or
+ * by an earlier attempt; a row from before runs were recorded counts while it is open).
+ */
+export async function createRound(deps: StoreDeps, r: InspectionRound, runId: string): Promise<boolean> {
+  const data = JSON.stringify(r);
+  const write = (key: OpsKey) =>
+    conditionHeld(() =>
+      deps.ddb.send(
+        new PutItemCommand({
+          TableName: deps.tables.ops,
+          Item: marshall({ ...key, data, status: r.status, runId }),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
+  const roundKey = opsKey.inspectionRound(r.roundId);
+  if (!(await write(roundKey))) {
+    const out = await deps.ddb.send(
+      new GetItemCommand({ TableName: deps.tables.ops, Key: marshall(roundKey), ConsistentRead: true }),
+    );
+    const stored = out.Item ? (unmarshall(out.Item) as { data: string; runId?: string }) : null;
+    if (!stored) return false;
+    const mine =
+      stored.runId === runId ||
+      (stored.runId === undefined && (JSON.parse(stored.data) as InspectionRound).status === 'open');
+    if (!mine) return false;
+  }
+  // Written with the round, or by the attempt that wrote it: an existing entry is left as it is.
+  await write(opsKey.inspectionListEntry(r.buildingId, r.from, r.kind));
+  return true;
 }
 
 export async function getRound(deps: StoreDeps, roundId: string): Promise<InspectionRound | null> {

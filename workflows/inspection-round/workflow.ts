@@ -9,7 +9,7 @@ import {
   setHandler,
   startChild,
 } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { InspectionActivities } from '../../activities/inspection.ts';
 import { localDate, localTimeToInstant } from '../../domain/calendar.ts';
 import {
@@ -62,11 +62,15 @@ export async function inspectionRounds(input: RoundsInput): Promise<string[]> {
     try {
       const child = await startChild(inspectionRound, {
         workflowId: id,
+        // A round id runs once, ever: a later run of the schedule (run again by hand, caught up)
+        // finds a finished or missed round closed, and must not start it afresh over its record.
+        // An option of the start command only: histories replay as before.
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         args: [{ kind: input.kind, buildingId: b.buildingId, date, assigneeIds: b.supervisorIds, timeZone }],
       });
       running.push(child.result());
     } catch (err) {
-      // Started already (a caught-up or repeated run): that is this period's round, and its run's.
+      // Started already, running or closed (a caught-up or repeated run): that is this period's round.
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
     ids.push(id);
