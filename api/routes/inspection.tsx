@@ -21,6 +21,7 @@ import { inLang, splitBilingual, type Bilingual } from '../../domain/text.ts';
 import { getRound, roundsBetween } from '../../store/inspections.ts';
 import { InspectionRoundFailure, recordChecksUpdate } from '../../workflows/inspection-round/messages.ts';
 import type { AuthEnv } from '../auth.ts';
+import { readsEverything, reportScopeRefusal, supervisedBuildings } from '../middleware/access.ts';
 import { requireRole } from '../middleware/bearer-auth.ts';
 import { bearerOrSession, type SessionOrBearerEnv } from '../middleware/bearer-or-session.ts';
 import type { AppDeps } from '../deps.ts';
@@ -137,10 +138,12 @@ function ChecklistPage(props: {
   /** The building as the directory names it, and the due in campus time. */
   buildingName: Bilingual;
   dueText: string;
+  /** Whether the reader walks this round (one of its assignees): anyone else reads it only. */
+  mayRecord: boolean;
 }) {
   const { round, lang, values } = props;
   const errors = props.errors ?? {};
-  const open = round.status === 'open';
+  const open = round.status === 'open' && props.mayRecord;
   const t = (x: Bilingual) => (lang === 'en' ? `${x.en} / ${x.zh}` : `${x.zh} / ${x.en}`);
   const label = {
     pass: { zh: '合格', en: 'pass' },
@@ -263,15 +266,48 @@ function ChecklistPage(props: {
           </form>
         ) : (
           <div>
-            <p>
-              {t({
-                zh: '本次检查已结束，结果不能再修改。',
-                en: 'This round is over; its results can no longer be changed.',
-              })}
+            <p data-read-only="">
+              {round.status === 'open'
+                ? t({
+                    zh: '您不是本次检查的检查人，只能查看。',
+                    en: 'You are not assigned to this round: you may read it only.',
+                  })
+                : t({
+                    zh: '本次检查已结束，结果不能再修改。',
+                    en: 'This round is over; its results can no longer be changed.',
+                  })}
             </p>
             {items}
           </div>
         )}
+      </body>
+    </html>
+  );
+}
+
+/** The checklist page's answer to a reader of another building's round: why, and a way back. */
+function RefusalPage(props: { lang: Lang; langQuery: string; refusal: Bilingual }) {
+  const { lang } = props;
+  const t = (x: Bilingual) => (lang === 'en' ? `${x.en} / ${x.zh}` : `${x.zh} / ${x.en}`);
+  return (
+    <html lang={lang}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{t({ zh: '无权查看', en: 'Not allowed' })}</title>
+        <link rel="icon" href={FAVICON_HREF} />
+        <style>{`body{font-family:system-ui,sans-serif;margin:.5rem;max-width:40rem}.error{color:#b00}`}</style>
+      </head>
+      <body>
+        <nav>
+          <a href={`/app${props.langQuery}`} data-back="">
+            ← {t({ zh: '返回工作台', en: 'Back to the workbench' })}
+          </a>
+        </nav>
+        <h1>{t({ zh: '无权查看此检查', en: 'You may not read this round' })}</h1>
+        <p class="error" role="alert" data-problem="" data-problem-status="403">
+          {inLang(props.refusal, lang)}
+        </p>
       </body>
     </html>
   );
@@ -288,13 +324,7 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
   const auth = bearerOrSession(deps) as unknown as MiddlewareHandler<AuthEnv>;
   const store = { ddb: deps.aws.ddb, tables: deps.aws.tables };
 
-  const readable = async (c: Context<AuthEnv>) => {
-    const lang = callerLanguage(c);
-    const { roundId } = parseOr400(roundParam, c.req.param(), lang, 'path');
-    requireRole(c.get('caller'), [...READERS], {
-      zh: '检查记录供主管、工作小组、校领导、审计查看',
-      en: 'inspection rounds are for supervisors, the working group, leadership and auditors',
-    });
+  const roundOr404 = async (roundId: string) => {
     const round = await getRound(store, roundId);
     if (!round)
       throw new ProblemError('not_found', {
@@ -304,20 +334,47 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
     return round;
   };
 
+  /**
+   * A round the caller may read, or why not: the KPIs' and reports' scope (campus-wide for the
+   * working group, admins, auditors and leadership; a supervisor their own buildings).
+   */
+  const readOrRefusal = async (
+    c: Context<AuthEnv>,
+  ): Promise<{ round: InspectionRound; refusal: Bilingual | null }> => {
+    const lang = callerLanguage(c);
+    const { roundId } = parseOr400(roundParam, c.req.param(), lang, 'path');
+    requireRole(c.get('caller'), [...READERS], readersText);
+    const round = await roundOr404(roundId);
+    const dir = await directoryOr503(deps);
+    const refused = reportScopeRefusal(c.get('caller'), dir, round.buildingId) !== null;
+    return { round, refusal: refused ? outOfScope(round.buildingId) : null };
+  };
+  const readable = async (c: Context<AuthEnv>) => {
+    const { round, refusal } = await readOrRefusal(c);
+    if (refusal) throw new ProblemError('forbidden', refusal);
+    return round;
+  };
+
   app.get('/api/inspections', auth, async (c) => {
     const lang = callerLanguage(c);
     const q = parseOr400(listQuery, c.req.query(), lang, 'query');
-    requireRole(c.get('caller'), [...READERS], {
-      zh: '检查记录供主管、工作小组、校领导、审计查看',
-      en: 'inspection rounds are for supervisors, the working group, leadership and auditors',
-    });
+    const caller = c.get('caller');
+    requireRole(caller, [...READERS], readersText);
     const dir = await directoryOr503(deps);
     if (q.buildingId && !dir.buildings.some((b) => b.id === q.buildingId))
       throw new ProblemError('not_found', {
         zh: `没有楼栋 ${q.buildingId}`,
         en: `no building ${q.buildingId}`,
       });
-    const buildings = q.buildingId ? [q.buildingId] : dir.buildings.map((b) => b.id);
+    if (q.buildingId && reportScopeRefusal(caller, dir, q.buildingId))
+      throw new ProblemError('forbidden', outOfScope(q.buildingId));
+    // Without a building: the campus for its readers, a supervisor's own buildings for them.
+    const buildings = q.buildingId
+      ? [q.buildingId]
+      : readsEverything(caller)
+        ? dir.buildings.map((b) => b.id)
+        : supervisedBuildings(caller, dir);
+    if (buildings.length === 0) throw new ProblemError('forbidden', readersText);
     const rounds = (await Promise.all(buildings.map((b) => roundsBetween(store, b, q.from, q.to)))).flat();
     return c.json({
       from: q.from,
@@ -377,22 +434,23 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
         technical={opts.technical}
         buildingName={building?.name ?? { zh: round.buildingId, en: round.buildingId }}
         dueText={formatTime(round.due, deps.env.CAMPUS_TZ)}
+        mayRecord={round.assigneeIds.includes(c.get('caller').person.id)}
       />
     );
     return c.html('<!doctype html>' + String(page), opts.status ?? 200);
   };
 
-  app.get('/inspection/:roundId', auth, async (c) => checklistPage(c, await readable(c)));
-
-  const roundOr404 = async (roundId: string) => {
-    const round = await getRound(store, roundId);
-    if (!round)
-      throw new ProblemError('not_found', {
-        zh: `没有检查 ${roundId}`,
-        en: `no inspection round ${roundId}`,
-      });
-    return round;
+  /** A round outside the reader's buildings: a page saying so, in the page's language. */
+  const refusalPage = (c: Context<AuthEnv>, refusal: Bilingual) => {
+    const { lang, asked } = checklistLanguage(c);
+    const page = <RefusalPage lang={lang} langQuery={asked ? `?lang=${asked}` : ''} refusal={refusal} />;
+    return c.html('<!doctype html>' + String(page), 403);
   };
+
+  app.get('/inspection/:roundId', auth, async (c) => {
+    const { round, refusal } = await readOrRefusal(c);
+    return refusal ? refusalPage(c, refusal) : checklistPage(c, round);
+  });
 
   /**
    * Results that name a place not in the round's building or a rectifier who is not staff, by
@@ -476,7 +534,8 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
     const caller = c.get('caller');
     requireRole(caller, ['supervisor'], onlySupervisors);
     const form = await formOr400(c);
-    const round = await roundOr404(roundId);
+    const { round, refusal } = await readOrRefusal(c);
+    if (refusal) return refusalPage(c, refusal);
     // The workflow's validator decides; asked here first so the page can answer in its language.
     if (!round.assigneeIds.includes(caller.person.id)) throw notAssigned();
     if (round.status !== 'open') return checklistPage(c, round, { problem: roundOverText, status: 409 });
@@ -598,6 +657,17 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
   });
   return app;
 }
+
+const readersText: Bilingual = {
+  zh: '检查记录供主管、工作小组、校领导、审计查看',
+  en: 'inspection rounds are for supervisors, the working group, leadership and auditors',
+};
+
+/** A building's rounds, as its KPIs and reports: campus-wide readers, or its own supervisors. */
+const outOfScope = (buildingId: string): Bilingual => ({
+  zh: `主管只能查看所管楼栋的检查记录（${buildingId} 不归您管）；全校的检查记录供工作小组、管理员、审计、校领导查看`,
+  en: `supervisors read the rounds of the buildings they supervise only (${buildingId} is not yours); the working group, admins, auditors and leadership read every building's`,
+});
 
 const onlySupervisors: Bilingual = {
   zh: '检查由楼栋主管完成',
