@@ -150,12 +150,14 @@ export function createActivities(deps: ActivityDeps) {
       if (p) recipients.push({ id: p.id, name: p.name, email: p.email, language: p.language });
       else unknown.push(id);
     }
-    if (req.to.reporter) {
+    // A reporter who left no email is followed on the report's tracking page only.
+    if (req.to.reporter?.email) {
       const r = req.to.reporter;
+      const email = req.to.reporter.email;
       recipients.push({
-        id: reporterActorId(r) ?? r.email,
+        id: reporterActorId(r) ?? email,
         name: r.name,
-        email: r.email,
+        email,
         language: r.language ?? 'zh-CN',
       });
     }
@@ -251,7 +253,12 @@ export function createActivities(deps: ActivityDeps) {
 
   // A withdrawn case tells whoever reported it by scanning a code, with the reason (once per report).
   async function tellReporters(input: { caseId: string; reason: string }): Promise<void> {
-    await failingPermanently(() => tellReportersOfWithdrawal(deps, input.caseId, input.reason));
+    await failingPermanently(() =>
+      tellReportersOfWithdrawal(deps, input.caseId, input.reason, {
+        keys: deps.signingKeys,
+        publicBaseUrl: deps.publicBaseUrl,
+      }),
+    );
   }
 
   return {

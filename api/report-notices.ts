@@ -26,11 +26,15 @@ export const notifyReporter = (
   report: Report,
   event: ReporterEvent,
   opts: { trackUrl?: string | undefined; reason?: string | undefined } = {},
-): Promise<void> => notifyReporterBy(deps.aws, report, event, opts);
+): Promise<void> =>
+  notifyReporterBy(deps.aws, report, event, {
+    ...opts,
+    links: { keys: deps.signingKeys, publicBaseUrl: deps.publicBaseUrl },
+  });
 
 /** Tells everyone whose report a withdrawn case answered, with the supervisor's reason. */
 export const tellReportersOfWithdrawal = (deps: AppDeps, caseId: string, reason: string): Promise<void> =>
-  tellReportersBy(deps.aws, caseId, reason);
+  tellReportersBy(deps.aws, caseId, reason, { keys: deps.signingKeys, publicBaseUrl: deps.publicBaseUrl });
 
 /**
  * Starts the run that chases a new report until it is triaged. The report is already saved and

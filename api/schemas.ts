@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { caseActions } from '../domain/case-action.ts';
 import { clockIds, pauseReasons } from '../domain/case-clocks.ts';
 import { budgetNames } from '../domain/case-budgets.ts';
-import { stages, type CaseView } from '../domain/case-model.ts';
+import { stages, type CaseView, type Reporter } from '../domain/case-model.ts';
 import { languages, roles, type Building, type Person } from '../domain/directory.ts';
 import { severities, sources, timedStages } from '../domain/sla.ts';
 import { dateInRange, DATE_RANGE, refuseFlaws } from '../domain/safe-text.ts';
@@ -123,7 +123,7 @@ export const newCaseSchema = named(
         language: z.enum(languages).optional(),
       })
       .optional(),
-    /** When the problem was reported, if before now: the case-level clocks run from it (not in the future; checked on opening). */
+    /** When the problem was reported, if before now: the case-level clocks run from it (within the 30 days before the opening; checked on opening, a 400 naming the window). */
     reportedAt: z.iso.datetime({ offset: true }).refine(dateInRange, DATE_RANGE_MESSAGE).optional(),
   }),
   'A problem found on campus, to open as a rectification case / 新建整改案件',
@@ -334,6 +334,15 @@ const caseClockSchema = z.object({
   startedAt: instant,
   due: instant,
   approximate: z.boolean(),
+  /** A working-day clock's working time, as the case's calendar counts it: what a pause holds of it. */
+  working: z
+    .object({
+      timeZone: z.string(),
+      hours: z.object({ from: z.string(), to: z.string() }),
+      from: z.iso.date(),
+      days: z.string().regex(/^[01]*$/),
+    })
+    .optional(),
 });
 const pauseRecordSchema = z.object({
   n: z.number().int(),
@@ -386,10 +395,17 @@ export const caseViewSchema = named(
     assigneeId: z.string(),
     responsibleId: z.string(),
     reporter: z
-      .object({ name: z.string(), email: z.string(), language: z.enum(languages).optional() })
+      .object({
+        name: z.string(),
+        email: z.string().optional(),
+        language: z.enum(languages).optional(),
+        reportId: z.string().optional(),
+      })
       .optional(),
     openedBy: z.string(),
     openedAt: instant,
+    /** When the problem was reported, where earlier than the opening: the case clocks run from it. */
+    reportedAt: instant.optional(),
     stage: z.enum(stages),
     round: z.number().int(),
     failedReviews: z.number().int(),
@@ -569,5 +585,8 @@ export type CaseViewMatches = Assignable<z.output<typeof caseViewSchema>, CaseVi
 export type PersonMatches = Assignable<z.output<typeof personSchema>, Person>;
 export type BuildingMatches = Assignable<z.output<typeof buildingSchema>, Building>;
 
-export type NewCaseBody = z.output<typeof newCaseSchema>;
+/** The API's body; triage also opens a case for a scanned-code reporter with no email (domain Reporter). */
+export type NewCaseBody = Omit<z.output<typeof newCaseSchema>, 'reporter'> & {
+  reporter?: Reporter | undefined;
+};
 export type CaseSummary = z.output<typeof caseSummarySchema>;

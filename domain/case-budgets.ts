@@ -240,7 +240,11 @@ export function checkBudgets(
 /** The refusal of a new case whose opening text alone would not fit the text budget. */
 export function checkOpeningBudget(
   budgets: CaseBudgets,
-  c: { title: string; description: string; reporter?: { name: string; email: string } | undefined },
+  c: {
+    title: string;
+    description: string;
+    reporter?: { name: string; email?: string | undefined } | undefined;
+  },
 ): BudgetRefusal | null {
   const used = len(c.title) + len(c.description) + len(c.reporter?.name) + len(c.reporter?.email);
   if (used <= budgets.text) return null;

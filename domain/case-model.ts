@@ -42,10 +42,18 @@ export interface Actor {
 
 export const SYSTEM_ACTOR: Actor = { id: 'system', roles: [], via: 'system' };
 
+/**
+ * Who rates the result in follow-up. A reporter by email (every case opened before scanned-code
+ * reporters without one were followed up) is mailed the result and the survey link; a
+ * scanned-code report's reporter also carries the report's id and rates on its tracking page,
+ * which is all a reporter who left no email has.
+ */
 export interface Reporter {
   name: string;
-  email: string;
+  email?: string | undefined;
   language?: 'zh-CN' | 'en' | undefined;
+  /** The scanned-code report the case was opened from (its tracking page takes the survey). */
+  reportId?: string | undefined;
 }
 
 /** Evidence that a signature came through a link: who, from where, over which text. */
@@ -197,6 +205,8 @@ export interface CaseView {
   reporter?: Reporter | undefined;
   openedBy: string;
   openedAt: string;
+  /** When the problem was reported, where earlier than the opening (`CaseInput.reportedAt`): the case clocks run from it. */
+  reportedAt?: string | undefined;
   stage: Stage;
   round: number;
   failedReviews: number;
@@ -338,7 +348,11 @@ export function checkStep(
   }
 }
 
-/** Reporters are not in the directory: they act through links under this id. */
+/**
+ * Reporters are not in the directory: they act through links under this id, `reporter:<email>`
+ * (as every case always had), or `reporter:<report id>` for a scanned-code reporter who left no email.
+ */
 export function reporterActorId(reporter: Reporter | undefined): string | undefined {
-  return reporter ? `reporter:${reporter.email.toLowerCase()}` : undefined;
+  if (reporter?.email) return `reporter:${reporter.email.toLowerCase()}`;
+  return reporter?.reportId ? `reporter:${reporter.reportId}` : undefined;
 }

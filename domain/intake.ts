@@ -98,3 +98,9 @@ export const surveyAspectLabel: Record<SurveyAspect, Bilingual> = {
 /** The case's follow-up takes one score: the lowest aspect, so any poor aspect reopens the case for review. */
 export const followUpScore = (scores: Record<SurveyAspect, number>): number =>
   Math.min(...surveyAspects.map((a) => scores[a]));
+
+/** The comment a three-aspect rating gives the case's follow-up step: each aspect's score, then the reporter's words. */
+export const surveyComment = (scores: Record<SurveyAspect, number>, comment?: string | undefined): string =>
+  [surveyAspects.map((a) => `${surveyAspectLabel[a].zh} ${scores[a]}/5`).join('，'), comment]
+    .filter(Boolean)
+    .join('；');

@@ -3,7 +3,7 @@ import type { Bilingual } from './text.ts';
 
 /** What a case says about who rates it and who worked on it. */
 export interface RatedCase {
-  reporter?: { email: string } | undefined;
+  reporter?: { email?: string | undefined } | undefined;
   openedBy: string;
   assigneeId: string;
   responsibleId?: string | undefined;
@@ -15,7 +15,7 @@ export interface RatedCase {
  * as its reporter and grade themselves. People are matched by the directory's email address.
  */
 export function raterConflict(dir: Pick<Directory, 'people'>, c: RatedCase): Bilingual | null {
-  const email = c.reporter?.email.trim().toLowerCase();
+  const email = c.reporter?.email?.trim().toLowerCase();
   if (!email) return null;
   const involved = [c.openedBy, c.assigneeId, c.responsibleId].filter((id): id is string => Boolean(id));
   const self = dir.people.find((p) => involved.includes(p.id) && p.email.trim().toLowerCase() === email);

@@ -24,6 +24,7 @@
  *   REPORT#<reportId>                                 -                          a scanned-code report (reports.ts)
  *   REPORTQ#<buildingId>                              <receivedAt>#<reportId>    a building's triage queue (reports.ts)
  *   REPORTTRACK#<tokenHash>                           -                          a tracking link's token (reports.ts)
+ *   REPORTSUBMIT#<keyHash>                            -                          a report form's submission key (reports.ts)
  *   RATE#<scope>                                      <window>                   an abuse-limit counter (reports.ts)
  *   CASEREPORTS#<caseId>                              <reportId>                 a report a case was opened from or took in (reports.ts)
  *   CALENDAR                                          v#<000001>                 a saved version of the calendar file (calendar-versions.ts)
@@ -62,6 +63,7 @@ const prefix = {
   report: 'REPORT#',
   reportQueue: 'REPORTQ#',
   reportTrack: 'REPORTTRACK#',
+  reportSubmission: 'REPORTSUBMIT#',
   rate: 'RATE#',
   caseReports: 'CASEREPORTS#',
   calendar: 'CALENDAR',
@@ -152,6 +154,7 @@ export const opsKey = {
     sk: `${receivedAt}#${reportId}`,
   }),
   reportTrack: (tokenHash: string): OpsKey => ({ pk: `${prefix.reportTrack}${tokenHash}`, sk: ONLY }),
+  reportSubmission: (keyHash: string): OpsKey => ({ pk: `${prefix.reportSubmission}${keyHash}`, sk: ONLY }),
   rate: (scope: string, window: number): OpsKey => ({ pk: `${prefix.rate}${scope}`, sk: String(window) }),
   caseReport: (caseId: string, reportId: string): OpsKey => ({
     pk: opsPartition.caseReports(caseId),

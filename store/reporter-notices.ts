@@ -4,7 +4,8 @@ import { reportStatusLabel } from '../domain/intake.ts';
 import type { Bilingual } from '../domain/text.ts';
 import type { AwsDeps } from './clients.ts';
 import { sendOnce } from './outbox.ts';
-import { reportsOfCase, type Report } from './reports.ts';
+import type { SigningKeys } from '../domain/link-token.ts';
+import { reportsOfCase, trackUrlOf, type Report } from './reports.ts';
 
 /**
  * The emails that tell a reporter what became of a scanned-code report (received, a case,
@@ -13,6 +14,12 @@ import { reportsOfCase, type Report } from './reports.ts';
  * come through the API or the API died after it. Each goes once per report and event (outbox).
  */
 type MailDeps = Pick<AwsDeps, 'ddb' | 'ses' | 'tables' | 'mailFrom' | 'smtp'>;
+
+/** What re-makes a report's tracking link for a notice (store/reports.ts trackUrlOf). */
+export interface TrackLinks {
+  keys: SigningKeys;
+  publicBaseUrl: string;
+}
 
 export type ReporterEvent = 'received' | 'case' | 'merged' | 'rejected' | 'withdrawn';
 
@@ -32,10 +39,16 @@ export async function notifyReporter(
   deps: MailDeps,
   report: Report,
   event: ReporterEvent,
-  opts: { trackUrl?: string | undefined; reason?: string | undefined } = {},
+  opts: {
+    trackUrl?: string | undefined;
+    reason?: string | undefined;
+    /** Re-makes the tracking link of a report whose token was derived (every later notice carries it). */
+    links?: TrackLinks | undefined;
+  } = {},
 ): Promise<void> {
   const to = emailOf(report.contact);
   if (!to) return;
+  const trackUrl = opts.trackUrl ?? (opts.links ? trackUrlOf(opts.links, report) : null);
   const status = eventLabel[event];
   const reason = opts.reason ?? (event === 'withdrawn' ? undefined : report.reason);
   const lines = [
@@ -44,7 +57,7 @@ export async function notifyReporter(
     `Your report ${report.reportId}: ${status.en}`,
     reason ? `Reason: ${reason}` : '',
     report.caseId ? `案件编号 / Case: ${report.caseId}` : '',
-    opts.trackUrl ? `查看进度 / Follow it: ${opts.trackUrl}` : '',
+    trackUrl ? `查看进度 / Follow it: ${trackUrl}` : '',
   ].filter(Boolean);
   await sendOnce(deps, { scope: `report-${report.reportId}`, key: event }, async () => ({
     to,
@@ -59,7 +72,8 @@ export async function tellReportersOfWithdrawal(
   deps: MailDeps,
   caseId: string,
   reason: string,
+  links?: TrackLinks,
 ): Promise<void> {
   for (const report of await reportsOfCase(deps, caseId))
-    await notifyReporter(deps, report, 'withdrawn', { reason });
+    await notifyReporter(deps, report, 'withdrawn', { reason, links });
 }

@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import {
   ConditionalCheckFailedException,
   GetItemCommand,
   QueryCommand,
+  TransactionCanceledException,
   TransactWriteItemsCommand,
   UpdateItemCommand,
   type AttributeValue,
@@ -15,6 +16,7 @@ import type { ReportKind, ReportStatus, SurveyAspect } from '../domain/intake.ts
 import { opsKey, opsPartition } from './keys.ts';
 import { queryItems } from './paginate.ts';
 import type { TableNames } from './clients.ts';
+import type { SigningKeys } from '../domain/link-token.ts';
 
 /**
  * Reports made by scanning a place's code, in the ops table: the report, its
@@ -44,6 +46,11 @@ export interface Report {
   triagedBy?: string | undefined;
   triagedAt?: string | undefined;
   survey?: { scores: Record<SurveyAspect, number>; comment?: string | undefined; at: string } | undefined;
+  /**
+   * The signing key (kid) the tracking token was derived with (`trackTokenOf`), so a later notice
+   * can carry the tracking link again; absent for reports whose token was random (before).
+   */
+  trackKid?: string | undefined;
 }
 
 const reportKey = (id: string) => marshall(opsKey.report(id));
@@ -61,29 +68,120 @@ export const newReportId = (): string => {
 /** Whether an id has the shape `newReportId` gives (checked before a read, never instead of one). */
 export const isReportId = (id: string): boolean => /^RP-[0-9A-Z]{10}$/.test(id);
 
-/** Saves a new report, its place in the triage queue and its tracking token, all or nothing. */
+/**
+ * A report's tracking token, derived from its id with a signing key (HMAC, 24 bytes as the random
+ * tokens were): only its hash is stored, yet the notices sent later (the case opened, merged,
+ * rejected, withdrawn, the result) can carry the link again. Null when that key is retired.
+ */
+export function trackTokenOf(keys: SigningKeys, reportId: string, kid = keys.current): string | null {
+  const secret = keys.keys[kid];
+  if (!secret) return null;
+  return createHmac('sha256', secret)
+    .update(`report-track:${reportId}`)
+    .digest()
+    .subarray(0, 24)
+    .toString('base64url');
+}
+
+/** Where a tracking page is, for a notice: null for a report whose token was random (made before) or whose key is retired. */
+export function trackUrlOf(
+  link: { keys: SigningKeys; publicBaseUrl: string },
+  report: Pick<Report, 'reportId' | 'trackKid'>,
+): string | null {
+  const token = report.trackKid ? trackTokenOf(link.keys, report.reportId, report.trackKid) : null;
+  return token ? `${link.publicBaseUrl.replace(/\/+$/, '')}/t/${token}` : null;
+}
+
+/** A report form's submission key (a hidden field): a second submit of one form finds the first report. */
+export const isSubmissionKey = (key: string): boolean => /^[A-Za-z0-9_-]{22,64}$/.test(key);
+const submissionKey = (key: string) => marshall(opsKey.reportSubmission(tokenHash(key)));
+
+/** A second submit of one form: the same form key came back after a report was kept for it. */
+export class DuplicateSubmissionError extends Error {
+  constructor(readonly reportId: string) {
+    super(`this form was already submitted as report ${reportId}`);
+  }
+}
+
+/** The report kept for a form's submission key at this place, or null. */
+export async function reportOfSubmission(
+  deps: ReportDeps,
+  key: string,
+  placeCode: string,
+): Promise<Report | null> {
+  const res = await deps.ddb.send(
+    new GetItemCommand({ TableName: deps.tables.ops, Key: submissionKey(key), ConsistentRead: true }),
+  );
+  const row = res.Item ? (unmarshall(res.Item) as { reportId: string; placeCode: string }) : null;
+  // A key shown on another place's form is not this form's: nothing is answered for it.
+  if (!row || row.placeCode !== placeCode) return null;
+  return getReport(deps, row.reportId);
+}
+
+/**
+ * Saves a new report, its place in the triage queue, its tracking token (derived with the signing
+ * keys, `trackTokenOf`) and its form's submission key, all or nothing. A submission key already
+ * taken (the same form sent twice at once) keeps nothing and throws DuplicateSubmissionError.
+ */
 export async function saveReport(
   deps: ReportDeps,
-  input: Omit<Report, 'status'>,
+  input: Omit<Report, 'status' | 'trackKid'>,
+  opts: { keys?: SigningKeys | undefined; submissionKey?: string | undefined } = {},
 ): Promise<{ report: Report; trackToken: string }> {
-  const report: Report = { ...input, status: 'received' };
-  const trackToken = randomBytes(24).toString('base64url');
+  // Without signing keys (tests that only need a report) the token is random, as it always was.
+  const derived = opts.keys ? trackTokenOf(opts.keys, input.reportId) : null;
+  const report: Report = {
+    ...input,
+    status: 'received',
+    ...(derived ? { trackKid: opts.keys!.current } : {}),
+  };
+  const trackToken = derived ?? randomBytes(24).toString('base64url');
   const TableName = deps.tables.ops;
-  await deps.ddb.send(
-    new TransactWriteItemsCommand({
-      TransactItems: [
-        {
-          Put: {
-            TableName,
-            Item: { ...reportKey(report.reportId), ...marshall({ report }, { removeUndefinedValues: true }) },
-            ConditionExpression: 'attribute_not_exists(pk)',
+  const submission = opts.submissionKey;
+  try {
+    await deps.ddb.send(
+      new TransactWriteItemsCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName,
+              Item: {
+                ...reportKey(report.reportId),
+                ...marshall({ report }, { removeUndefinedValues: true }),
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
           },
-        },
-        { Put: { TableName, Item: { ...queueKey(report), ...marshall({ reportId: report.reportId }) } } },
-        { Put: { TableName, Item: { ...trackKey(trackToken), ...marshall({ reportId: report.reportId }) } } },
-      ],
-    }),
-  );
+          { Put: { TableName, Item: { ...queueKey(report), ...marshall({ reportId: report.reportId }) } } },
+          {
+            Put: { TableName, Item: { ...trackKey(trackToken), ...marshall({ reportId: report.reportId }) } },
+          },
+          ...(submission
+            ? [
+                {
+                  Put: {
+                    TableName,
+                    Item: {
+                      ...submissionKey(submission),
+                      ...marshall({ reportId: report.reportId, placeCode: report.placeCode }),
+                      // Kept a day: a form left open longer is a new report.
+                      expiresAtEpoch: { N: String(Math.floor(Date.now() / 1000) + 86_400) },
+                    },
+                    ConditionExpression: 'attribute_not_exists(pk)',
+                  },
+                },
+              ]
+            : []),
+        ],
+      }),
+    );
+  } catch (err) {
+    if (submission && err instanceof TransactionCanceledException) {
+      const first = await reportOfSubmission(deps, submission, report.placeCode);
+      if (first) throw new DuplicateSubmissionError(first.reportId);
+    }
+    throw err;
+  }
   return { report, trackToken };
 }
 
@@ -96,6 +194,7 @@ export async function getReport(deps: ReportDeps, reportId: string): Promise<Rep
 
 /** The report a tracking link opens, or null for a token that names none. */
 export async function reportByToken(deps: ReportDeps, token: string): Promise<Report | null> {
+  // Random tokens and derived ones (trackTokenOf) alike: 24 bytes, found by their hash.
   if (!/^[A-Za-z0-9_-]{32}$/.test(token)) return null;
   const res = await deps.ddb.send(new GetItemCommand({ TableName: deps.tables.ops, Key: trackKey(token) }));
   if (!res.Item) return null;

@@ -1,12 +1,15 @@
 // Longer than most modules because the public report form, its validation and the tracking page with its survey share their form state and bilingual messages.
+import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Child } from 'hono/jsx';
 import { z } from 'zod';
 import { reporterActorId, type CaseView, type Stage } from '../../domain/case-model.ts';
+import { clockStatuses } from '../../domain/case-clocks.ts';
 import {
   followUpScore,
+  surveyComment,
   reportKindInfo,
   reportKinds,
   reportStatusLabel,
@@ -22,11 +25,15 @@ import { inLang, type Bilingual, type Lang } from '../../domain/text.ts';
 import { raterConflict } from '../../domain/survey-rater.ts';
 import { checkedFile, EvidenceError, MAX_EVIDENCE_BYTES, putEvidence } from '../../store/evidence.ts';
 import {
+  DuplicateSubmissionError,
+  isSubmissionKey,
   newReportId,
   recordSurvey,
   reportByToken,
+  reportOfSubmission,
   saveReport,
   rateWindow,
+  trackTokenOf,
   type Report,
 } from '../../store/reports.ts';
 import { submitFollowUpUpdate } from '../../workflows/rectification-case/messages.ts';
@@ -136,7 +143,15 @@ interface FormValues {
   description?: string | undefined;
   name?: string | undefined;
   contact?: string | undefined;
+  /** The form's own submission key: a second submit of the same form answers the first report. */
+  submissionKey?: string | undefined;
 }
+
+/** The form-level refusal of a submission key that is not one the form gave (altered). */
+const alteredForm: Bilingual = {
+  zh: '表单已被改动，无法确认是否重复提交。请检查内容后重新提交（照片需重新选择）。',
+  en: 'The form was altered, so a repeated submit cannot be told apart. Check it and send it again (choose the photos again).',
+};
 
 function ReportForm(props: {
   lang: Lang;
@@ -164,7 +179,12 @@ function ReportForm(props: {
         {t(lang, place.name)}{' '}
         <span class="muted">{lang === 'en' ? `(${place.code})` : `（${place.code}）`}</span>
       </p>
-      {Object.keys(errors).length > 0 ? (
+      <input type="hidden" name="submissionKey" value={values.submissionKey ?? randomUUID()} />
+      {errors.form ? (
+        <div class="flash error" role="alert">
+          {t(lang, errors.form)}
+        </div>
+      ) : Object.keys(errors).length > 0 ? (
         <div class="flash error" role="alert">
           {t(lang, { zh: '请修改下面标出的内容后再提交。', en: 'Please correct the fields marked below.' })}
         </div>
@@ -250,10 +270,15 @@ function ReportForm(props: {
   );
 }
 
+/** One aspect's score as the form sends it: a single digit 1–5 (not 0x5, 5.0 or ' 5'). */
+const aspectScore = z
+  .string()
+  .regex(/^[1-5]$/)
+  .transform(Number);
 const surveySchema = z.object({
-  attitude: z.coerce.number().int().min(1).max(5),
-  quality: z.coerce.number().int().min(1).max(5),
-  cleanup: z.coerce.number().int().min(1).max(5),
+  attitude: aspectScore,
+  quality: aspectScore,
+  cleanup: aspectScore,
   comment: safe(500).optional(),
 });
 
@@ -264,12 +289,22 @@ const surveySchema = z.object({
  */
 const surveyOpen = (view: CaseView | null, report: Report) =>
   view !== null && (view.stage === 'follow_up' || (view.stage === 'closed' && !ratedByLink(view, report)));
+/**
+ * Whether this report is the case's own reporter's: the report triage opened the case from (the
+ * case names it, or, in cases opened before reporters carried their report, the report that made
+ * it). A report merged into the case is another reporter's: their rating is never the case's.
+ */
+const ownReport = (view: CaseView, report: Report) =>
+  report.status === 'case' &&
+  report.caseId === view.caseId &&
+  view.reporter !== undefined &&
+  (view.reporter.reportId === undefined || view.reporter.reportId === report.reportId);
 /** The case's reporter is this report's, and rated the case through the emailed link. */
 const ratedByLink = (view: CaseView, report: Report) =>
-  view.stage === 'closed' &&
-  view.followUp?.outcome === 'rated' &&
-  view.reporter !== undefined &&
-  view.reporter.email === report.contact;
+  view.stage === 'closed' && view.followUp?.outcome === 'rated' && ownReport(view, report);
+
+/** How long until a fixed one-hour abuse window (rateWindow) starts again, in whole seconds. */
+const retryAfterSeconds = (now = Date.now()) => 3600 - (Math.floor(now / 1000) % 3600);
 
 /** GET /api/places' query (exported for the document): one building of the directory, or every one. */
 export const placesQuery = z.object({ buildingId: buildingIdSchema.optional() });
@@ -303,7 +338,8 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
   });
 
   const placeOr404 = async (c: Ctx): Promise<Place | Response> => {
-    const place = placeByCode(await directory(), c.req.param('code') ?? '');
+    // Codes are upper case; a code typed or scanned in lower case names the same place.
+    const place = placeByCode(await directory(), (c.req.param('code') ?? '').toUpperCase());
     if (place) return place;
     return publicPage(
       c,
@@ -372,15 +408,50 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
       const lang = c.get('lang');
       const place = await placeOr404(c);
       if (place instanceof Response) return place;
-      const refuse = (status: 429, text: Bilingual) =>
-        publicPage(
+      // Over a limit: when to come back (Retry-After, and said on the page), the way back to the
+      // form, and what was typed, kept in the form below for when the window has passed.
+      const refuse = (status: 429, text: Bilingual, values: FormValues) => {
+        const wait = retryAfterSeconds();
+        const minutes = Math.ceil(wait / 60);
+        c.header('Retry-After', String(wait));
+        return publicPage(
           c,
           { zh: '请稍后再试', en: 'Please try again later' },
-          <p class="flash error" role="alert">
-            {t(lang, text)}
-          </p>,
+          <>
+            <p class="flash error" role="alert">
+              {t(lang, text)}{' '}
+              {t(lang, {
+                zh: `约 ${minutes} 分钟后可再提交。`,
+                en: `You can send it again in about ${minutes} min.`,
+              })}
+            </p>
+            {values.description ? (
+              <>
+                <p>
+                  {t(lang, {
+                    zh: '您填写的内容保留在下面，届时可直接提交（照片需重新选择）。',
+                    en: 'What you typed is kept below, to send then (choose the photos again).',
+                  })}
+                </p>
+                <ReportForm
+                  lang={lang}
+                  place={place}
+                  values={values}
+                  errors={{}}
+                  anonymousAllowed={anonymousAllowed}
+                />
+              </>
+            ) : (
+              <p>
+                <a href={`/r/${place.code}`}>
+                  {t(lang, { zh: '返回报告表单', en: 'Back to the report form' })}
+                </a>
+              </p>
+            )}
+          </>,
           status,
         );
+      };
       // The form again, with what was typed and what to correct.
       const formAgain = (values: FormValues, errors: FormErrors) =>
         publicPage(
@@ -395,22 +466,27 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
           />,
           400,
         );
-      const addressLimit = () =>
-        refuse(429, {
-          zh: `同一网络一小时内最多提交 ${ABUSE.perAddressPerHour} 份报告，请稍后再试或直接联系宿舍管理员。`,
-          en: `At most ${ABUSE.perAddressPerHour} reports an hour from one network; try later or tell the dormitory office.`,
-        });
-      const placeLimit = () =>
-        refuse(429, {
-          zh: '这个地点刚收到很多报告，管理人员已在处理，请稍后再试。',
-          en: 'This place has just had many reports and staff are on it; please try again later.',
-        });
-      // Over a limit already: answered before the body (photos and all) is read. Only a kept report counts (below).
+      const addressLimit = (values: FormValues) =>
+        refuse(
+          429,
+          {
+            zh: `同一网络一小时内最多提交 ${ABUSE.perAddressPerHour} 份报告，请稍后再试或直接联系宿舍管理员。`,
+            en: `At most ${ABUSE.perAddressPerHour} reports an hour from one network; try later or tell the dormitory office.`,
+          },
+          values,
+        );
+      const placeLimit = (values: FormValues) =>
+        refuse(
+          429,
+          {
+            zh: '这个地点刚收到很多报告，管理人员已在处理，请稍后再试。',
+            en: 'This place has just had many reports and staff are on it; please try again later.',
+          },
+          values,
+        );
       const address = clientIp(c, deps.env.TRUSTED_PROXY_HOPS) ?? 'unknown';
       const byAddress = rateWindow(deps.aws, `addr:${address}`, ABUSE.perAddressPerHour, 3600);
       const byPlace = rateWindow(deps.aws, `place:${place.code}`, ABUSE.perPlacePerHour, 3600);
-      if (await byAddress.spent()) return addressLimit();
-      if (await byPlace.spent()) return placeLimit();
       const body = await readForm(c, { all: true });
       if (!body) return formAgain({}, { description: unreadableForm });
       const one = (k: string) => {
@@ -423,9 +499,20 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
         description: one('description'),
         name: one('name'),
         contact: one('contact'),
+        submissionKey: one('submissionKey') || undefined,
       };
       // A filled honeypot is a bot: answer as if accepted, keep nothing.
       if (one('website')) return c.redirect('/r/thanks', 303);
+      // The same form sent again (a double tap, a reload that resends): its first report's page.
+      const key = values.submissionKey;
+      if (key !== undefined && !isSubmissionKey(key))
+        return formAgain({ ...values, submissionKey: undefined }, { form: alteredForm });
+      const firstOfForm = key ? await reportOfSubmission(deps.aws, key, place.code) : null;
+      if (firstOfForm) return trackedRedirect(c, firstOfForm);
+      // Over a limit already: answered before the photos are checked or stored; what was typed is
+      // kept on the page. Only a kept report counts (below).
+      if (await byAddress.spent()) return addressLimit(values);
+      if (await byPlace.spent()) return placeLimit(values);
 
       const errors: FormErrors = {};
       const parsed = reportFormSchema.safeParse({
@@ -469,8 +556,8 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
 
       // Only a report that would be kept counts against the limits: one a person must correct
       // (its text or its photos) does not.
-      if (!(await byAddress.count())) return addressLimit();
-      if (!(await byPlace.count())) return placeLimit();
+      if (!(await byAddress.count())) return addressLimit(values);
+      if (!(await byPlace.count())) return placeLimit(values);
 
       const reportId = newReportId();
       const evidence: string[] = [];
@@ -488,23 +575,43 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
           return formAgain(values, { photo: err.text });
         }
       }
-      const { report, trackToken } = await saveReport(deps.aws, {
-        reportId,
-        placeCode: place.code,
-        location: place.location,
-        kind: parsed.data.kind,
-        description: parsed.data.description,
-        evidence,
-        name: parsed.data.name || undefined,
-        contact: parsed.data.contact,
-        receivedAt: new Date().toISOString(),
-      });
+      let saved: Awaited<ReturnType<typeof saveReport>>;
+      try {
+        saved = await saveReport(
+          deps.aws,
+          {
+            reportId,
+            placeCode: place.code,
+            location: place.location,
+            kind: parsed.data.kind,
+            description: parsed.data.description,
+            evidence,
+            name: parsed.data.name || undefined,
+            contact: parsed.data.contact,
+            receivedAt: new Date().toISOString(),
+          },
+          { keys: deps.signingKeys, submissionKey: key },
+        );
+      } catch (err) {
+        // Two submits of one form at once: the other one kept the report; this one answers it.
+        if (!(err instanceof DuplicateSubmissionError)) throw err;
+        const first = await reportOfSubmission(deps.aws, key ?? '', place.code);
+        if (first) return trackedRedirect(c, first);
+        throw err;
+      }
+      const { report, trackToken } = saved;
       const trackUrl = `${deps.publicBaseUrl}/t/${trackToken}`;
       await notifyReporter(deps, report, 'received', { trackUrl });
       await startTriageChase(deps, await directory(), report);
       return c.redirect(`/t/${trackToken}?new=1`, 303);
     },
   );
+
+  /** The tracking page of a report already kept (its token re-made from its id, trackTokenOf). */
+  const trackedRedirect = (c: Ctx, report: Report) => {
+    const token = report.trackKid ? trackTokenOf(deps.signingKeys, report.reportId, report.trackKid) : null;
+    return token ? c.redirect(`/t/${token}?new=1`, 303) : c.redirect('/r/thanks', 303);
+  };
 
   const trackedOr404 = async (c: Ctx): Promise<Report | Response> => {
     const report = await reportByToken(deps.aws, c.req.param('token') ?? '');
@@ -631,11 +738,12 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
     const first = await recordSurvey(deps.aws, report.reportId, { scores, comment, at });
     // Two submissions at once: the one recorded counts, the other is told so rather than thanked.
     if (!first) return alreadyRated();
-    // The case's own follow-up step takes the reporter's rating while it waits for one: the lowest
-    // aspect is its score, so any poor aspect reopens the case for review as an emailed rating does.
-    const reporterId = view?.reporter ? reporterActorId(view.reporter) : undefined;
+    // The case's own follow-up step takes its own reporter's rating while it waits for one (with
+    // or without an email): the lowest aspect is its score, so any poor aspect reopens the case for
+    // review as an emailed rating does. A merged report's rating stays on that report: it is not
+    // the case's reporter's, and is never recorded in their name.
+    const reporterId = view && ownReport(view, report) ? reporterActorId(view.reporter) : undefined;
     if (view?.stage === 'follow_up' && reporterId && report.caseId) {
-      const detail = surveyAspects.map((a) => `${surveyAspectLabel[a].zh} ${scores[a]}/5`).join('，');
       await deps.temporal.workflow
         .getHandle(report.caseId)
         .executeUpdate(submitFollowUpUpdate, {
@@ -643,7 +751,7 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
             {
               actor: { id: reporterId, roles: [], via: 'link' },
               score: followUpScore(scores),
-              comment: [detail, comment].filter(Boolean).join('；'),
+              comment: surveyComment(scores, comment),
             },
           ],
         })
@@ -681,6 +789,12 @@ function TrackingView(props: {
     });
   const status = trackedStatus(report.status, view?.stage);
   const withdrawn = status === 'withdrawn';
+  // The case clocks the standards promise the reporter (on site within 2 hours, done within 24 …).
+  const clocks = view ? clockStatuses(view, Date.now()) : [];
+  // The result, once the work passed its review: the last rectification and the review that passed it.
+  const passed = view?.reviews.findLast((r) => r.passed);
+  const fixed = passed ? view?.rectifications.findLast((r) => r.round === passed.round) : undefined;
+  const merged = view !== null && report.status === 'merged';
   return (
     <div class="stack">
       {props.fresh ? (
@@ -726,9 +840,24 @@ function TrackingView(props: {
           </>
         ) : null}
       </dl>
-      {view ? (
+      {view && clocks.length > 0 ? (
         <section>
-          <h2>{t(lang, { zh: '承诺时限', en: 'Promised deadlines' })}</h2>
+          <h2>{t(lang, { zh: '服务承诺', en: 'What we promised' })}</h2>
+          <ul class="clocks">
+            {clocks.map((k) => (
+              <li data-clock={k.id} data-state={k.state}>
+                {t(lang, k.label)}
+                {colon(lang)}
+                {when(k.due)} · {t(lang, deadlineStateLabels[k.state])}
+                {k.metAt ? ` (${when(k.metAt)})` : ''}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      {view && !withdrawn ? (
+        <section>
+          <h2>{t(lang, { zh: '处理环节时限', en: 'Stage deadlines' })}</h2>
           <ul>
             {view.deadlines.map((d) => (
               <li>
@@ -741,12 +870,38 @@ function TrackingView(props: {
           </ul>
         </section>
       ) : null}
+      {fixed && passed && (view?.stage === 'follow_up' || view?.stage === 'closed') ? (
+        <section data-result>
+          <h2>{t(lang, { zh: '处理结果', en: 'The result' })}</h2>
+          <p>{fixed.summary}</p>
+          <p class="muted">
+            {t(lang, { zh: '整改完成：', en: 'Work reported: ' })}
+            {when(fixed.at)} · {t(lang, { zh: '复查通过：', en: 'Passed its review: ' })}
+            {when(passed.at)}
+            {passed.notes ? ` · ${passed.notes}` : ''}
+          </p>
+        </section>
+      ) : null}
+      {merged && surveyOpen(view, report) ? (
+        <p class="muted" data-merged-survey>
+          {t(lang, {
+            zh: `您的报告已并入案件 ${report.caseId ?? ''}，该案件由最先报告的人回访评价。您的评价只记录在本报告上，供管理人员参考，不计入该案件的回访结果。`,
+            en: `Your report was merged into case ${report.caseId ?? ''}, which the first reporter rates. Your rating is kept with this report for the staff to read; it does not count as the case's rating.`,
+          })}
+        </p>
+      ) : null}
       {report.survey ? (
         <p class="flash ok" role="status">
           {t(lang, { zh: '感谢您的评价：', en: 'Thank you for rating: ' })}
           {surveyAspects
             .map((a) => `${t(lang, surveyAspectLabel[a])} ${report.survey!.scores[a]}/5`)
             .join(' · ')}
+          {merged
+            ? t(lang, {
+                zh: '（仅记录在本报告上，不计入案件的回访结果）',
+                en: ' (kept with this report only; not the case’s rating)',
+              })
+            : ''}
         </p>
       ) : view && ratedByLink(view, report) ? (
         <p class="flash ok" role="status">

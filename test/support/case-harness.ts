@@ -624,7 +624,7 @@ export function steps(dir: Directory, handle: WorkflowHandle<typeof rectificatio
     comment: (text: string, by = 'sup-wang') => run(addCommentUpdate, { actor: actorOf(dir, by), text }),
     rate: (reporter: Reporter, score: number, comment?: string) =>
       run(submitFollowUpUpdate, {
-        actor: { id: `reporter:${reporter.email.toLowerCase()}`, roles: [], via: 'link' },
+        actor: { id: `reporter:${(reporter.email ?? '').toLowerCase()}`, roles: [], via: 'link' },
         score,
         comment,
       }),

@@ -96,7 +96,7 @@ export function stubActivities(effects: Map<string, Effects>): CaseActivities {
     async sendCaseEmail(req: EmailRequest): Promise<EmailResult> {
       of(req.caseId).emails.push(req);
       return {
-        sent: [...(req.to.personIds ?? []), ...(req.to.reporter ? [req.to.reporter.email] : [])],
+        sent: [...(req.to.personIds ?? []), ...(req.to.reporter?.email ? [req.to.reporter.email] : [])],
         alreadySent: [],
         unknownRecipients: [],
       };

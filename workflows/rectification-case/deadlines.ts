@@ -151,8 +151,9 @@ export async function superviseStage(s: CaseState, local: DeadlinePlanner, annou
     if (deadline.heldMs && Date.parse(wake()) >= Date.parse(deadline.due)) continue;
     if (stage === 'follow_up') {
       // The reporter is the one to act in follow-up; cases recorded before this change
-      // reminded nobody here, and replay them that way.
-      if (view.reporter && s.has(SURVEY_REMINDER_PATCH))
+      // reminded nobody here, and replay them that way. A reporter with no email has no
+      // mailbox to be reminded at (their tracking page shows the survey all along).
+      if (view.reporter?.email && s.has(SURVEY_REMINDER_PATCH))
         await remindReporter(s, view.reporter, i, deadline.due);
       continue;
     }
@@ -237,7 +238,7 @@ export async function superviseStage(s: CaseState, local: DeadlinePlanner, annou
 
 /** The survey again, with its rating link, before the follow-up window closes unrated. */
 async function remindReporter(s: CaseState, reporter: Reporter, i: number, due: string): Promise<void> {
-  const to = [reporterActorId(reporter) ?? reporter.email];
+  const to = [reporterActorId(reporter) ?? reporter.email ?? 'reporter'];
   s.notice('reminder', to);
   await s.record(SYSTEM_ACTOR, 'reminder_sent', { stage: 'follow_up', to });
   await s.email({

@@ -192,11 +192,14 @@ const review: Step<ReviewInput> = {
       if (view.reporter) {
         s.moveTo('follow_up');
         await s.record(u.actor, 'review_passed', { notes: u.notes });
-        await s.email({
-          kind: 'result_and_survey',
-          to: { reporter: view.reporter },
-          link: linkForStage('follow_up'),
-        });
+        // A scanned-code reporter who left no email rates on the report's tracking page: there is
+        // nobody to mail. Every case before such reporters had an email one, so its commands stand.
+        if (view.reporter.email)
+          await s.email({
+            kind: 'result_and_survey',
+            to: { reporter: view.reporter },
+            link: linkForStage('follow_up'),
+          });
       } else {
         s.moveTo('closed');
         await s.record(u.actor, 'review_passed', { notes: u.notes });

@@ -23,7 +23,7 @@ import {
 import { evidenceTypesIn, evidenceUrl, parseEvidenceRef } from '../../../store/evidence.ts';
 import { addCommentUpdate } from '../../../workflows/rectification-case/messages.ts';
 import { caseOfKey, openNewCase } from '../../case-service.ts';
-import { directoryOrFail } from '../../reads.ts';
+import { directoryOrFail, readCase } from '../../reads.ts';
 import type { AppDeps } from '../../deps.ts';
 import { triageBuildings } from '../../middleware/access.ts';
 import { csrfProtect, requireViewer, sessionMiddleware, type WebEnv } from '../../middleware/session.ts';
@@ -165,6 +165,84 @@ async function likelyDuplicates(deps: AppDeps, report: Report): Promise<CaseView
   return page.items;
 }
 
+/**
+ * Why a report may not merge into this case, or null. The issue's rule: an open case at the same
+ * place and of the same kind. The same place is the same building, and where the report names a
+ * floor or a room, that floor or room too (a case about the whole building does not take a report
+ * about one room: the room's problem may be another one); the same kind is the category the
+ * report's kind opens a case under. The same test as the page's suggestions (likelyDuplicates).
+ */
+async function mergeRefusal(
+  deps: AppDeps,
+  report: Report,
+  caseId: string,
+): Promise<{ text: Bilingual; status: 404 | 409 | 422 } | null> {
+  let view: CaseView;
+  try {
+    view = (await readCase(deps, caseId)).view;
+  } catch (err) {
+    if (err instanceof ProblemError && problemTypes[err.type].status === 404)
+      return {
+        text: { zh: `没有案件 ${caseId}，无法并入`, en: `there is no case ${caseId} to merge into` },
+        status: 404,
+      };
+    throw err;
+  }
+  if (['closed', 'withdrawn'].includes(view.stage))
+    return {
+      text: {
+        zh: `案件 ${caseId} 已结束，不能再并入报告；请立案或不予受理`,
+        en: `case ${caseId} has ended and takes no more reports; open a case or reject the report`,
+      },
+      status: 409,
+    };
+  const r = report.location;
+  const v = view.location;
+  const samePlace =
+    v.buildingId === r.buildingId &&
+    (!r.floorId || v.floorId === r.floorId) &&
+    (!r.roomId || v.roomId === r.roomId);
+  if (!samePlace)
+    return {
+      text: {
+        zh: `案件 ${caseId} 不在这份报告的地点（${placeText(r)}），只能并入同一地点的案件`,
+        en: `case ${caseId} is not at this report's place (${placeText(r)}); a report merges only into a case at the same place`,
+      },
+      status: 422,
+    };
+  const info = reportKindInfo[report.kind as ReportKind];
+  if ((view.category ?? view.source) !== info.category)
+    return {
+      text: {
+        zh: `案件 ${caseId} 不是${info.label.zh}类问题，只能并入同一类别的案件`,
+        en: `case ${caseId} is not a ${info.label.en.toLowerCase()} case; a report merges only into a case of its own kind`,
+      },
+      status: 422,
+    };
+  return null;
+}
+
+/** A place as ids, building first (the rooms' own ids say which they are: A101). */
+const placeText = (l: Report['location']) => [l.buildingId, l.floorId, l.roomId].filter(Boolean).join(' / ');
+
+/** Why this person cannot be assigned a case from triage, or null: a staff member of the directory. */
+function assigneeRefusal(dir: Directory, personId: string): { text: Bilingual; status: 422 } | null {
+  const person = dir.people.find((p) => p.id === personId);
+  if (person?.roles.includes('staff')) return null;
+  return {
+    text: person
+      ? {
+          zh: `${person.name}（${person.id}）不是员工，不能被指派处理案件；请选择一位员工`,
+          en: `${person.name} (${person.id}) is not a staff member and cannot be assigned a case; choose a staff member`,
+        }
+      : {
+          zh: `校园名录中没有 ${personId}；请从列表中选择一位员工`,
+          en: `${personId} is not in the campus directory; choose a staff member from the list`,
+        },
+    status: 422,
+  };
+}
+
 function ReportCard(props: {
   lang: Lang;
   csrf: string;
@@ -286,6 +364,9 @@ function ReportCard(props: {
   );
 }
 
+const noSuchReport = () =>
+  new ProblemError('not_found', { zh: '没有这份报告', en: 'there is no such report' });
+
 /** The idempotency key a triage decision opens its case under (scoped, as every key, to its person). */
 export const triageKey = (reportId: string) => `triage:${reportId}`;
 
@@ -403,7 +484,7 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
     const report = isReportId(reportId) ? await getReport(deps.aws, reportId) : null;
     const wanted = c.req.param('evidenceId');
     if (!report || !report.evidence.some((ref) => parseEvidenceRef(ref)?.evidenceId === wanted))
-      return c.notFound();
+      throw noSuchReport();
     if (!triageBuildings(c.get('viewer')!, await directoryOrFail(deps)).includes(report.location.buildingId))
       return refusedPage(c, title, {
         zh: '您不负责这个地点的报告',
@@ -436,7 +517,8 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
     const viewer = c.get('viewer')!;
     const reportId = c.req.param('reportId');
     const report = isReportId(reportId) ? await getReport(deps.aws, reportId) : null;
-    if (!report) return c.notFound();
+    // The app's page that says so, as for a case number that names no case (not the API's JSON 404).
+    if (!report) throw noSuchReport();
     const dir = await directoryOrFail(deps);
     if (!triageBuildings(viewer, dir).includes(report.location.buildingId))
       return refusedPage(c, title, {
@@ -460,6 +542,14 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
       return render(c, { reportId, text }, { after });
     }
     const d = parsed.data;
+    // Checked before the report is claimed: a refusal leaves it in the queue as it was.
+    const refusal =
+      d.action === 'case'
+        ? assigneeRefusal(dir, d.assigneeId)
+        : d.action === 'merge'
+          ? await mergeRefusal(deps, report, d.caseId)
+          : null;
+    if (refusal) return render(c, { reportId, text: refusal.text, status: refusal.status }, { after });
     const at = new Date().toISOString();
     const taken = {
       reportId,
@@ -525,7 +615,13 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
             category: info.category,
             location: report.location,
             assigneeId: d.assigneeId,
-            reporter: email ? { name: report.name || '扫码报告人', email } : undefined,
+            // Always the report's reporter: one who left no email rates on the tracking page, so
+            // the case waits in follow-up for them as for anyone (reporter:<report id>).
+            reporter: {
+              name: report.name || '扫码报告人',
+              ...(email ? { email } : {}),
+              reportId: report.reportId,
+            },
           },
           triageKey(report.reportId),
           lang,
