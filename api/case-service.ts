@@ -19,10 +19,13 @@ import {
 import {
   addDays,
   localDate,
+  localTime,
   localTimeToInstant,
   pinCalendar,
+  pinYears,
   type PinnedCalendar,
 } from '../domain/calendar.ts';
+import { REPORT_WINDOW, reportTimeRefusal } from '../domain/case-clocks.ts';
 import {
   checkStep,
   isTerminal,
@@ -99,10 +102,11 @@ export async function openNewCase(
   }
   const now = new Date();
   const openedAt = now.toISOString();
-  assertReportedBefore(body.reportedAt, now, lang);
-  const year = Number(localDate(openedAt, deps.env.CAMPUS_TZ).slice(0, 4));
+  assertReportWindow(body.reportedAt, now, deps.env.CAMPUS_TZ, lang);
+  // The clocks run from the report: its year's official days are pinned too when it is earlier.
+  const { year, from } = pinYears(openedAt, body.reportedAt ?? extra.reportedAt, deps.env.CAMPUS_TZ);
   // Read before a case number is taken: a calendar that cannot be read wastes none.
-  const calendar = await calendarToPin(deps, year);
+  const calendar = await calendarToPin(deps, year, from);
   if (idemKey) {
     // Of requests racing with one key (a double click), one takes a number; the others answer
     // from its claim, so no case number is burnt.
@@ -164,13 +168,12 @@ async function openNumbered(
 ): Promise<OpenedCase> {
   const year = Number(localDate(openedAt, deps.env.CAMPUS_TZ).slice(0, 4));
   const caseId = await nextCaseNumber(deps.aws.ddb, deps.aws.tables, year);
+  const reportedAt = earlierThan(extra.reportedAt, openedAt);
   const input: CaseInput = {
     ...caseInputFor(deps, dir, body, caseId, caller.actor, openedAt),
     calendar,
     // A report's time moves the clocks back only when it is earlier than the opening (never into the future).
-    ...(extra.reportedAt && Date.parse(extra.reportedAt) < Date.parse(openedAt)
-      ? { reportedAt: new Date(extra.reportedAt).toISOString() }
-      : {}),
+    ...(reportedAt ? { reportedAt } : {}),
   };
   if (idemKey) {
     const claim = await claimIdempotencyKey(deps.aws.ddb, deps.aws.tables, {
@@ -228,14 +231,14 @@ const calendarReaders = new WeakMap<AppDeps, ReturnType<typeof activityCalendar>
  * What a case opening in `year` pins: the calendar in force now (the newest saved on the admin
  * page, else the file) with the official days of that year and the next.
  */
-async function calendarToPin(deps: AppDeps, year: number): Promise<PinnedCalendar> {
+async function calendarToPin(deps: AppDeps, year: number, from: number): Promise<PinnedCalendar> {
   let read = calendarReaders.get(deps);
   if (!read) {
     // The same reading the worker's activities make, so both pin the same calendar.
     read = activityCalendar(deps.env, { ddb: deps.aws.ddb, tables: deps.aws.tables });
     calendarReaders.set(deps, read);
   }
-  return pinCalendar((await read()).overrides, year);
+  return pinCalendar((await read()).overrides, year, from);
 }
 
 /**
@@ -273,6 +276,7 @@ function caseInputFor(
   openedAt: string,
 ): CaseInput {
   const item = standardItem(body.itemId ?? body.category ?? '');
+  const reportedAt = earlierThan(body.reportedAt, openedAt);
   const policy = buildPolicy(
     dir,
     { ...body, category: item?.id ?? body.category },
@@ -290,7 +294,8 @@ function caseInputFor(
     reporter: body.reporter,
     openedBy,
     openedAt,
-    ...(body.reportedAt ? { reportedAt: new Date(body.reportedAt).toISOString() } : {}),
+    // A report time within the clock skew after the opening is the opening itself.
+    ...(reportedAt ? { reportedAt } : {}),
     policy: item ? withItemRule(policy, item) : policy,
   };
 }
@@ -331,22 +336,41 @@ function assertKnownItem(body: NewCaseBody, lang: Lang): void {
 }
 
 /** 422 with a field error for each reference the directory doesn't know. */
-/** A report's time is when it came in: never after the case opens (that is, now). */
-function assertReportedBefore(reportedAt: string | undefined, now: Date, lang: Lang): void {
-  if (reportedAt === undefined || Date.parse(reportedAt) <= now.getTime()) return;
-  throw new ProblemError(
-    'unprocessable',
-    { zh: '报告时间不能晚于立案时间', en: 'the report time cannot be after the case is opened' },
-    [
-      {
-        field: 'reportedAt',
-        message:
-          lang === 'en'
-            ? `${reportedAt} is in the future; give the time the problem was reported, or leave it out`
-            : `${reportedAt} 在未来；请填写问题报告的时间，或不填`,
-      },
-    ],
-  );
+/** A report's time as an ISO instant when it is earlier than the opening, else undefined. */
+function earlierThan(reportedAt: string | undefined, openedAt: string): string | undefined {
+  if (reportedAt === undefined || Date.parse(reportedAt) >= Date.parse(openedAt)) return undefined;
+  return new Date(reportedAt).toISOString();
+}
+
+/**
+ * A report's time must lie in the window before the opening (domain/case-clocks.ts REPORT_WINDOW):
+ * at most 30 days back, never ahead but for a device clock running a few minutes fast. A 400
+ * that names the window in campus time.
+ */
+function assertReportWindow(reportedAt: string | undefined, now: Date, tz: string, lang: Lang): void {
+  if (reportedAt === undefined) return;
+  const refusal = reportTimeRefusal(reportedAt, now.getTime());
+  if (!refusal) return;
+  const at = (ms: number) => {
+    const iso = new Date(ms).toISOString();
+    return `${localDate(iso, tz)} ${localTime(iso, tz)}`;
+  };
+  const earliest = at(now.getTime() - REPORT_WINDOW.pastMs);
+  const latest = at(now.getTime());
+  const days = REPORT_WINDOW.pastMs / 86_400_000;
+  const window = {
+    zh: `报告时间须在立案前 ${days} 天内，即 ${earliest} 至 ${latest}（${tz}）之间`,
+    en: `the report time must be within the ${days} days before the case is opened: from ${earliest} to ${latest} (${tz})`,
+  };
+  throw new ProblemError('validation', window, [
+    {
+      field: 'reportedAt',
+      message:
+        lang === 'en'
+          ? `${reportedAt} is ${refusal === 'future' ? 'in the future' : `more than ${days} days ago`}; ${window.en}, or leave it out`
+          : `${reportedAt} ${refusal === 'future' ? '在未来' : `早于 ${days} 天前`}；${window.zh}，或不填`,
+    },
+  ]);
 }
 
 function assertKnownPlaceAndAssignee(dir: Directory, body: NewCaseBody, lang: Lang): void {

@@ -177,9 +177,16 @@ export interface PinnedCalendar {
   overrides: CalendarOverrides;
 }
 
-/** The pin of a case that opens in `year`: that year's official days and the next one's. */
-export function pinCalendar(overrides: CalendarOverrides, year: number): PinnedCalendar {
-  const years = [year, year + 1].filter((y) => officialYears.has(y));
+/**
+ * The pin of a case that opens in `year`: that year's official days and the next one's, and
+ * those of every year from `from` on (the year its problem was reported, when that is earlier:
+ * a report of 30 December opened on 2 January counts its clocks from December).
+ */
+export function pinCalendar(overrides: CalendarOverrides, year: number, from: number = year): PinnedCalendar {
+  const first = Math.min(from, year);
+  const years = Array.from({ length: year + 2 - first }, (_, i) => first + i).filter((y) =>
+    officialYears.has(y),
+  );
   const days = years.map((y) => officialDays(y));
   return {
     official: {
@@ -190,6 +197,21 @@ export function pinCalendar(overrides: CalendarOverrides, year: number): PinnedC
     },
     overrides,
   };
+}
+
+/**
+ * The years a case pins (`pinCalendar`'s `year` and `from`): the campus year it opens in, and the
+ * year its problem was reported in when the report came earlier (its clocks run from the report).
+ */
+export function pinYears(
+  openedAt: string,
+  reportedAt: string | undefined,
+  tz: string = DEFAULT_TIME_ZONE,
+): { year: number; from: number } {
+  const yearOf = (instant: string) => Number(localDate(instant, tz).slice(0, 4));
+  const year = yearOf(openedAt);
+  const earlier = reportedAt !== undefined && parseInstant(reportedAt) < parseInstant(openedAt);
+  return { year, from: earlier ? Math.min(year, yearOf(reportedAt)) : year };
 }
 
 /** The calendar of a pin alone: the bundled data is never read (a year outside the pin counts weekends only). */

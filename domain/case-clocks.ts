@@ -2,9 +2,10 @@
 // (not from a stage), beside the stage deadlines. Pure: the workflow plans them once when
 // the case opens; whether each is met comes from the case's own timeline and pauses, so
 // the API, the KPIs and the digests read the same answer from the same view.
-import type { Duration } from './calendar.ts';
+import { addDays, dayOfWeek, DEFAULT_TIME_ZONE, localDate, type Duration } from './calendar.ts';
 import type { CaseAction } from './case-action.ts';
 import { CASE_BUDGETS } from './case-budgets.ts';
+import { DEFAULT_WORKING_HOURS, type WorkingHours } from './quiet-hours.ts';
 import type { Severity, Source, TimedStage } from './sla.ts';
 import type { Bilingual } from './text.ts';
 import { addWorkingTime, workingTimeBetween, type WorkingTimeOptions } from './working-time.ts';
@@ -148,8 +149,94 @@ export interface CaseClock {
   /** The report's time (the case's `reportedAt`, else its opening). */
   startedAt: string;
   due: string;
-  /** The due lies in a year without official calendar data and may move. */
+  /** The due lies in a year without official calendar data (counted with weekends only). */
   approximate: boolean;
+  /**
+   * For a clock of working days: the working time a pause holds of it (`clockWorkingTime`), set
+   * when the case pinned its calendar. A clock of working days without it (planned by the worker)
+   * counts a pause in the default working hours of weekdays in the campus's default zone.
+   */
+  working?: ClockWorkingTime | undefined;
+}
+
+/**
+ * The working time of a working-day clock, as the case's pinned calendar counts it, kept with the
+ * clock so that its status is read without a calendar (the API, the KPIs, the digests): the case's
+ * zone and working hours, and one character a day from `from` on, '1' a working day, '0' not.
+ * Days past the end count by weekends (no pause can reach them: see CLOCK_DAYS_AFTER_DUE).
+ */
+export interface ClockWorkingTime {
+  timeZone: string;
+  hours: WorkingHours;
+  from: string;
+  days: string;
+}
+
+/**
+ * How many days after a clock's planned due its working days are kept: far past anything the
+ * pauses can reach (MAX_PAUSES pauses of at most a week each, each moving the due on by at most
+ * its own length of working time), so that a pause is never counted with guessed days.
+ */
+export const CLOCK_DAYS_AFTER_DUE = 120;
+
+/** The working days a working-day clock keeps: from its start's local date to well past its due. */
+export function clockWorkingTime(
+  c: { startedAt: string; due: string },
+  calendar: { isWorkingDay(date: string): boolean },
+  timeZone: string,
+  hours: WorkingHours = DEFAULT_WORKING_HOURS,
+): ClockWorkingTime {
+  const from = localDate(c.startedAt, timeZone);
+  const last = addDays(localDate(c.due, timeZone), CLOCK_DAYS_AFTER_DUE);
+  let days = '';
+  for (let d = from; d <= last; d = addDays(d, 1)) days += calendar.isWorkingDay(d) ? '1' : '0';
+  return { timeZone, hours: { from: hours.from, to: hours.to }, from, days };
+}
+
+const weekday = (date: string): boolean => dayOfWeek(date) !== 0 && dayOfWeek(date) !== 6;
+
+/** Working-time options of a working-day clock: its kept days, else weekdays (clocks planned without them). */
+function clockWorkingOptions(clock: CaseClock): WorkingTimeOptions {
+  const w = clock.working;
+  if (!w) return { timeZone: DEFAULT_TIME_ZONE, hours: DEFAULT_WORKING_HOURS, isWorkingDay: weekday };
+  const origin = Date.parse(`${w.from}T00:00:00Z`);
+  return {
+    timeZone: w.timeZone,
+    hours: w.hours,
+    isWorkingDay: (date) => {
+      const k = Math.round((Date.parse(`${date}T00:00:00Z`) - origin) / 86_400_000);
+      const kept = k >= 0 ? w.days[k] : undefined;
+      return kept === undefined ? weekday(date) : kept === '1';
+    },
+  };
+}
+
+/**
+ * When the problem was reported, where that is not the opening: the view's `reportedAt`, else (a
+ * case whose view did not carry it yet) its clocks' start, which is the report's time.
+ */
+export function reportedAtOf(v: {
+  openedAt: string;
+  reportedAt?: string | undefined;
+  clocks?: readonly { startedAt: string }[] | undefined;
+}): string | undefined {
+  const at = v.reportedAt ?? v.clocks?.[0]?.startedAt;
+  return at !== undefined && Date.parse(at) !== Date.parse(v.openedAt) ? at : undefined;
+}
+
+/**
+ * How far a report's time may lie from the opening. A case's clocks start at the report, so a
+ * time far back would open a case with every clock already breached and count it in this
+ * period's figures; a time ahead of the opening is only a device clock running fast.
+ */
+export const REPORT_WINDOW = { pastMs: 30 * 24 * 3_600_000, skewMs: 5 * 60_000 } as const;
+
+/** Why a report's time is refused at `nowMs` (the opening), or null when it is in the window. */
+export function reportTimeRefusal(reportedAt: string, nowMs: number): 'future' | 'too_old' | null {
+  const at = Date.parse(reportedAt);
+  if (at > nowMs + REPORT_WINDOW.skewMs) return 'future';
+  if (at < nowMs - REPORT_WINDOW.pastMs) return 'too_old';
+  return null;
 }
 
 // --- pauses --------------------------------------------------------------------------
@@ -326,6 +413,7 @@ export interface ClockStatus {
   due: string;
   plannedDue: string;
   approximate: boolean;
+  /** How much the pauses held: clock time for a clock of hours, working time for one of working days. */
   pausedMs: number;
   state: ClockState;
   metAt?: string | undefined;
@@ -360,9 +448,12 @@ function meetingEvent<E extends { at: string; action: CaseAction }>(
 }
 
 /**
- * Where one clock stands at `nowMs`. A pause moves the due on by its length, but only a
- * pause that began before the clock ran out (a breach is not undone by a later pause) and
- * only the part of it before the clock was met.
+ * Where one clock stands at `nowMs`. A pause moves the due on, but only a pause that began
+ * before the clock ran out (a breach is not undone by a later pause) and only the part of it
+ * before the clock was met. A clock of hours or minutes moves on by that part's clock length; a
+ * clock of working days by the working time it covered (working hours on working days, as a
+ * working-day stage deadline does, `heldDue`): a pause over a weekend gives it nothing, a pause
+ * through a working day moves it on by that day's working hours.
  */
 export function clockStatus(clock: CaseClock, facts: ClockFacts, nowMs: number): ClockStatus {
   const endMs = facts.closedAt ? Math.min(nowMs, Date.parse(facts.closedAt)) : nowMs;
@@ -375,11 +466,22 @@ export function clockStatus(clock: CaseClock, facts: ClockFacts, nowMs: number):
     .filter((s): s is { from: number; to: number } => s !== undefined)
     .sort((a, b) => a.from - b.from);
   let pausedMs = 0;
+  const working = clock.limit.unit === 'working_days' ? clockWorkingOptions(clock) : undefined;
+  const iso = (ms: number) => new Date(ms).toISOString();
   // Sorted by start and the due only grows: once one pause began too late, so did every later one.
   for (const span of spans) {
     const length = heldFor(span, startMs, dueMs, stopMs);
-    pausedMs += length;
-    dueMs += length;
+    if (length <= 0) continue;
+    if (!working) {
+      pausedMs += length;
+      dueMs += length;
+      continue;
+    }
+    const from = Math.max(span.from, startMs);
+    const worked = workingTimeBetween(iso(from), iso(from + length), working);
+    if (worked <= 0) continue;
+    pausedMs += worked;
+    dueMs = Date.parse(addWorkingTime(iso(dueMs), worked, working));
   }
   let state: ClockState;
   if (met) state = stopMs <= dueMs ? 'met' : 'breached';

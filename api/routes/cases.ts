@@ -1,4 +1,4 @@
-import { clockStatuses } from '../../domain/case-clocks.ts';
+import { clockStatuses, reportedAtOf } from '../../domain/case-clocks.ts';
 import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import { caseCitation } from '../../domain/case-citation.ts';
 import type { CaseView } from '../../domain/case-model.ts';
@@ -126,9 +126,17 @@ export function caseRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
   app.openapi(getCaseRoute, async (c) => {
     const { caseId } = c.req.valid('param');
     const { view, source } = await readCaseFor(deps, c.get('caller'), caseId);
-    return c.json({ ...view, cited: caseCitation(view), clockStatus: clockStatuses(view, Date.now()) }, 200, {
-      'x-case-source': source,
-    });
+    const reportedAt = reportedAtOf(view);
+    return c.json(
+      {
+        ...view,
+        ...(reportedAt ? { reportedAt } : {}),
+        cited: caseCitation(view),
+        clockStatus: clockStatuses(view, Date.now()),
+      },
+      200,
+      { 'x-case-source': source },
+    );
   });
 
   return app;

@@ -29,24 +29,32 @@ const read = async (caseId: string) =>
   caseViewSchema.parse(await (await call(s.app, 'GET', `/api/cases/${caseId}`, { as: 'sup-wang' })).json());
 
 describe('case clocks through the API', () => {
-  it('reportedAt: in the future is a 422 naming the field; in the past the clocks run from it', async () => {
+  it('reportedAt: in the future or more than 30 days back is a 400 naming the window; in the past the clocks run from it', async () => {
+    const open = (reportedAt: string, lang = 'zh-CN') =>
+      call(s.app, 'POST', `/api/cases?lang=${lang}`, { as: 'sup-wang', body: newCaseBody({ reportedAt }) });
     const future = new Date(Date.now() + 3_600_000).toISOString();
-    const bad = await problem(
-      await call(s.app, 'POST', '/api/cases?lang=en', {
-        as: 'sup-wang',
-        body: newCaseBody({ reportedAt: future }),
-      }),
-      422,
-    );
+    const bad = await problem(await open(future, 'en'), 400);
     expect(bad.errors?.[0]).toMatchObject({ field: 'reportedAt' });
-    expect(bad.errors?.[0]?.message).toContain('future');
-    await problem(
-      await call(s.app, 'POST', '/api/cases', {
-        as: 'sup-wang',
-        body: newCaseBody({ reportedAt: '1999-01-01T00:00:00Z' }),
-      }),
-      400,
+    expect(bad.errors?.[0]?.message).toContain('in the future');
+    expect(bad.errors?.[0]?.message).toMatch(
+      /within the 30 days before the case is opened: from \d{4}-\d{2}-\d{2} \d{2}:\d{2} to /,
     );
+    await problem(await open('1999-01-01T00:00:00Z'), 400);
+    // Far back: every clock would be breached at once and counted in this period's figures.
+    for (const old of [
+      '2001-01-01T00:00:00Z',
+      '2025-09-30T08:00:00+08:00',
+      new Date(Date.now() - 31 * 86_400_000).toISOString(),
+    ]) {
+      const zh = await problem(await open(old), 400);
+      expect(zh.detail).toMatch(
+        /^报告时间须在立案前 30 天内，即 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 至 \d{4}-\d{2}-\d{2} \d{2}:\d{2}（Asia\/Shanghai）之间$/,
+      );
+      expect(zh.errors?.[0]?.message).toContain('早于 30 天前');
+      const en = await problem(await open(old, 'en'), 400);
+      expect(en.detail).toMatch(/^the report time must be within the 30 days before the case is opened/);
+      expect(en.errors?.[0]?.message).toContain('more than 30 days ago');
+    }
 
     const reportedAt = new Date(Date.now() - 10 * 60_000).toISOString();
     const res = await call(s.app, 'POST', '/api/cases', {
@@ -61,6 +69,25 @@ describe('case clocks through the API', () => {
       ['small_repair_done', reportedAt],
     ]);
     expect(v.clockStatus?.map((c) => c.state)).toEqual(['pending', 'pending']);
+    // The view says when the report was, beside the opening; so does the case page.
+    expect(v.reportedAt).toBe(reportedAt);
+    expect(Date.parse(v.openedAt)).toBeGreaterThan(Date.parse(reportedAt));
+    const who = await createSession(s.deps.aws, { personId: 'sup-wang', via: 'link' });
+    const html = await (
+      await s.app.request(`/app/cases/${caseId}`, { headers: { cookie: `rectify_session=${who.id}` } })
+    ).text();
+    expect(html).toContain('<dt>报告时间</dt>');
+    expect(html).toContain(`data-clocks-from="${reportedAt}"`);
+    expect(html).toMatch(/报告时间 \S+ \S+ · 登记 /);
+
+    // 29 days back is in the window; a couple of minutes ahead (a fast device clock) is the opening.
+    const month = new Date(Date.now() - 29 * 86_400_000).toISOString();
+    expect((await open(month)).status).toBe(201);
+    const skewed = await open(new Date(Date.now() + 2 * 60_000).toISOString());
+    expect(skewed.status).toBe(201);
+    const plain = await read(createdCaseSchema.parse(await skewed.json()).caseId);
+    expect(plain.reportedAt).toBeUndefined();
+    expect(plain.clocks?.[0]?.startedAt).toBe(plain.openedAt);
   });
 
   it('arrival, reassignment and a pause: who may, what is refused, and what the case shows after', async () => {

@@ -119,6 +119,12 @@ describe('case-level clocks (time-skipping, seeds 000 and 002)', () => {
         complaint_investigation: 'pending',
         complaint_written_result: 'pending',
       });
+      // The working-day clocks keep the working days of the pinned calendar a pause is counted in.
+      const kept = (id: string) => view.clocks?.find((c) => c.id === id)?.working;
+      expect(kept('complaint_written_result')).toMatchObject({ timeZone: input.policy.timeZone });
+      expect(kept('complaint_written_result')?.days).toMatch(/^[01]{120,}$/);
+      expect(kept('complaint_investigation')?.from).toBe(kept('complaint_written_result')?.from);
+      expect(kept('complaint_response')).toBeUndefined();
       const s = steps(dir, handle);
       await stack.advanceTo(Date.parse(view.openedAt) + 3 * HOUR, handle);
       await s.rootCause();

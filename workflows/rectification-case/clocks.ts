@@ -1,5 +1,5 @@
 import { condition } from '@temporalio/workflow';
-import { clockRules, openPause, type CaseClock } from '../../domain/case-clocks.ts';
+import { clockRules, clockWorkingTime, openPause, type CaseClock } from '../../domain/case-clocks.ts';
 import { SYSTEM_ACTOR, isTerminal } from '../../domain/case-model.ts';
 import { planDeadline, type PlanDeadlineResult } from '../../domain/deadline-plan.ts';
 import { stagePlanInput, type DeadlinePlanner } from './deadlines.ts';
@@ -45,6 +45,12 @@ export async function planClocks(s: CaseState, local: DeadlinePlanner): Promise<
   }
   for (const [k, rule] of rules.entries()) {
     const plan = plans?.[k] ?? (await local.planDeadline(clockPlan(rule)));
+    // A working-day clock keeps the working days a pause is counted in (pure state, no command).
+    const pinned = s.calendar;
+    const working =
+      rule.limit.unit === 'working_days' && pinned
+        ? clockWorkingTime({ startedAt: start, due: plan.due }, pinned, policy.timeZone, policy.workingHours)
+        : undefined;
     clocks.push({
       id: rule.id,
       label: rule.label,
@@ -54,6 +60,7 @@ export async function planClocks(s: CaseState, local: DeadlinePlanner): Promise<
       startedAt: start,
       due: plan.due,
       approximate: plan.approximate,
+      ...(working ? { working } : {}),
     });
   }
   s.view.clocks = clocks;

@@ -215,6 +215,8 @@ export class CaseState {
       reporter: input.reporter,
       openedBy: input.openedBy.id,
       openedAt: input.openedAt,
+      // The clocks run from the report: the view says when it was (state only, no command).
+      ...(input.reportedAt && input.reportedAt !== input.openedAt ? { reportedAt: input.reportedAt } : {}),
       stage: 'detected',
       round: 1,
       failedReviews: 0,

@@ -10,6 +10,7 @@ import {
   openPause,
   pauseReasonLabels,
   pauseReasons,
+  reportedAtOf,
   type ClockId,
 } from '../../../domain/case-clocks.ts';
 import { checkHandling, type HandlingStep } from '../../../domain/case-handling.ts';
@@ -109,10 +110,16 @@ export function CaseClocks(props: { view: CaseView; dir: Directory; lang: Lang; 
   const clocks = clockStatuses(view, now.getTime());
   if (clocks.length === 0) return null;
   const paused = openPause(view.pauses)?.state === 'approved';
+  const reported = reportedAtOf(view);
   const who = (id: string | undefined) => (id ? (props.dir.people.find((p) => p.id === id)?.name ?? id) : '');
   return (
     <section class="card" aria-labelledby="clocks-title">
       <h2 id="clocks-title">{t('案件时限（自报告起）', 'Case clocks (from the report)')}</h2>
+      <p class="muted" data-clocks-from={reported ?? view.openedAt}>
+        {reported
+          ? `${t('报告时间', 'Reported')} ${formatTime(reported, tz)} · ${t('登记', 'Opened')} ${formatTime(view.openedAt, tz)}`
+          : `${t('报告即登记', 'Reported when opened')} ${formatTime(view.openedAt, tz)}`}
+      </p>
       <div class="table-wrap">
         <table>
           <thead>
@@ -222,8 +229,8 @@ export function HandlingForms(props: {
             </label>
             <p class="hint">
               {t(
-                '主管批准后，案件时限和当前环节时限一并暂停：不发提醒、不计超时，结束后按暂停时长顺延（以工作日计的环节按暂停占用的工作时间顺延）。',
-                'Once a supervisor approves, the case clocks and this stage’s deadline are held: no reminders, no breach; the due moves on by the pause when it ends (a stage counted in working days, by the working time the pause took).',
+                '主管批准后，案件时限和当前环节时限一并暂停：不发提醒、不计超时，结束后按暂停时长顺延（以工作日计的时限和环节按暂停占用的工作时间顺延，周末和夜间不算）。',
+                'Once a supervisor approves, the case clocks and this stage’s deadline are held: no reminders, no breach; the due moves on by the pause when it ends (a clock or stage counted in working days, by the working time the pause took: nights and weekends give none).',
               )}
             </p>
           </>

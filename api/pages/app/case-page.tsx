@@ -14,6 +14,7 @@ import {
   putEvidence,
 } from '../../../store/evidence.ts';
 import { caseCitation } from '../../../domain/case-citation.ts';
+import { reportedAtOf } from '../../../domain/case-clocks.ts';
 import { categoryLabel } from '../../../domain/intake.ts';
 import { MAX_COMMENT_LENGTH, type CaseView, type StepName } from '../../../domain/case-model.ts';
 import type { Directory } from '../../../domain/directory.ts';
@@ -652,6 +653,8 @@ async function renderCase(
   const signOffPending = view.stage === 'awaiting_signoff' && view.responsibleId === viewer.person.id;
   const wantsPhotos = steps.includes('rectification') || steps.includes('review');
   const cited = caseCitation(view);
+  // The case clocks run from the report: when it came before the opening, the page says when.
+  const reportedAt = reportedAtOf(view);
   return page(
     c,
     `${view.caseId} · ${view.title}`,
@@ -683,6 +686,7 @@ async function renderCase(
             { zh: '登记', en: 'Opened' },
             `${personName(dir, view.openedBy)} · ${formatTime(view.openedAt, tz)}`,
           )}
+          {reportedAt && dl({ zh: '报告时间', en: 'Reported' }, formatTime(reportedAt, tz))}
           {dl({ zh: '时限规则', en: 'Time limits' }, `${inLang(view.sla.label, lang)} (${view.sla.version})`)}
           {dl(
             { zh: '轮次', en: 'Round' },
