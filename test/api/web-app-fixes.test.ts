@@ -1,6 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTables } from '../../infra/local/servers.ts';
+import { readChain } from '../../store/audit-chain.ts';
 import { getCaseRecord } from '../../store/case-records.ts';
 import { evidenceClient, getEvidence } from '../../store/evidence.ts';
 import { createSession } from '../../store/sessions.ts';
@@ -318,5 +319,40 @@ describe('texts a person reads instead of internal names', () => {
       expect(html).not.toContain('buildingId&quot;');
       expect(html).not.toContain('/api/directory/buildings');
     }
+  });
+});
+
+describe('step forms carry a submission key', () => {
+  it('the same comment sent twice at once, or again later, is recorded once and answered as the first', async () => {
+    const caseId = await openCase();
+    const html = await (await get(`/app/cases/${caseId}`, 'staff-zhao')).text();
+    const form = /<form[^>]*action="\/app\/cases\/[^"]+\/comment"[\s\S]*?<\/form>/.exec(html)?.[0] ?? '';
+    const key = /name="submissionKey" value="([^"]+)"/.exec(form)?.[1];
+    expect(key).toBeDefined();
+    // Too long first: refused, and the key stays free for the corrected text.
+    const long = await post(`/app/cases/${caseId}/comment`, 'staff-zhao', {
+      text: 'x'.repeat(501),
+      submissionKey: key!,
+    });
+    expect(long.status).toBe(400);
+    expect(await long.text()).toContain(`name="submissionKey" value="${key}"`);
+    const text = `两次 ${uniqueId('c')}`;
+    const both = await Promise.all([
+      post(`/app/cases/${caseId}/comment`, 'staff-zhao', { text, submissionKey: key! }),
+      post(`/app/cases/${caseId}/comment`, 'staff-zhao', { text, submissionKey: key! }),
+    ]);
+    expect(both.map((r) => r.status)).toEqual([303, 303]);
+    const later = await post(`/app/cases/${caseId}/comment`, 'staff-zhao', { text, submissionKey: key! });
+    expect(later.status).toBe(303);
+    const flash = later.headers.get('set-cookie')?.split(';')[0] ?? '';
+    const shown = await s.app.request(`/app/cases/${caseId}`, {
+      headers: { cookie: `rectify_session=${(await as('staff-zhao')).id}; ${flash}` },
+    });
+    expect(await shown.text()).toContain('备注已添加（重复提交，未再次记录）');
+    const chain = await readChain(s.deps.aws.ddb, s.deps.aws.tables, caseId);
+    expect(chain.filter((e) => JSON.stringify(e.payload).includes(text))).toHaveLength(1);
+    // A new rendering of the form has a new key: a second comment is a second comment.
+    const again = await (await get(`/app/cases/${caseId}`, 'staff-zhao')).text();
+    expect(again).not.toContain(`value="${key}"`);
   });
 });

@@ -1,5 +1,8 @@
 // Longer than most modules because one page holds every step form and the merged timeline, so which forms a person sees is decided in one place.
 import { formOr400 } from '../../form-body.ts';
+import { randomUUID } from 'node:crypto';
+import { claimIdempotencyKey, findClaim, releaseKey, reserveKey } from '../../../store/idempotency.ts';
+import { idempotencyKeySchema } from '../../schemas.ts';
 import type { Hono } from 'hono';
 import { createContext, useContext } from 'hono/jsx';
 import { stepSeqs } from '../../../audit/scan.ts';
@@ -52,6 +55,7 @@ import {
   sourceLabels,
   stageLabels,
   type FieldErrors,
+  type FlashMessage,
 } from '../ui.tsx';
 import { allowedHandling, CaseClocks, HandlingForms } from './case-handling-page.tsx';
 import {
@@ -505,6 +509,8 @@ function StepForm(props: {
       )}
       <form method="post" action={action} enctype={multipart ? 'multipart/form-data' : undefined} novalidate>
         <Csrf token={props.csrfToken} />
+        {/* One key per rendering of the form: the same submission sent twice is taken once. */}
+        <input type="hidden" name="submissionKey" value={values.submissionKey ?? randomUUID()} />
         {fields}
         <div class="actions">
           <button type="submit" class={step === 'withdraw' ? 'danger' : undefined}>
@@ -897,13 +903,50 @@ export function casePageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
       const caseId = caseIdOf(c);
       const form = await formOr400(c);
       const back = `/app/cases/${encodeURIComponent(caseId)}`;
+      const submission = submissionOf(c, caseId, form);
+      const { ddb, tables } = deps.aws;
+      const token = randomUUID();
+      if (submission) {
+        // Sent before (a double click, a reload of the POST): answered as the first was.
+        const first = await answeredBefore(submission);
+        if (first) return redirectWithFlash(c, back, first);
+        if (!(await reserveKey(ddb, tables, submission.scope, submission.key, token))) {
+          const racing = await answeredBefore(submission, 20);
+          return redirectWithFlash(
+            c,
+            back,
+            racing ?? {
+              kind: 'error',
+              text: {
+                zh: '同一表单的上一次提交仍在处理中；请稍后刷新页面查看结果',
+                en: 'The same form’s earlier submission is still being taken; reload the page shortly to see the result',
+              },
+            },
+          );
+        }
+      }
+      const release = () =>
+        submission
+          ? releaseKey(ddb, tables, submission.scope, submission.key, token).catch(() => undefined)
+          : undefined;
       try {
         const out = await run(c, caseId, form);
         if ('errors' in out) {
+          await release();
           return renderCase(c, deps, caseId, { step, values: formValues(form), errors: out.errors }, 400);
         }
+        if (submission)
+          await claimIdempotencyKey(ddb, tables, {
+            scope: submission.scope,
+            key: submission.key,
+            requestHash: step,
+            resultId: caseId,
+            payload: JSON.stringify(out.done),
+            createdAt: new Date().toISOString(),
+          });
         return redirectWithFlash(c, back, { kind: 'ok', text: out.done });
       } catch (err) {
+        await release();
         const { text, fields } = refusalOf(err);
         if (Object.keys(fields).length > 0) {
           return renderCase(
@@ -919,6 +962,33 @@ export function casePageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
     });
 
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
+  /** The form's submission key, scoped to the person and the case; none for a form without one. */
+  const submissionOf = (c: WebContext, caseId: string, form: Record<string, unknown>) => {
+    const key = idempotencyKeySchema.safeParse(form.submissionKey);
+    return key.success ? { scope: `case-step:${viewerOf(c).person.id}:${caseId}`, key: key.data } : null;
+  };
+  /** The first answer to a submission already taken, waiting up to `polls` quarter-seconds for it. */
+  const answeredBefore = async (
+    submission: { scope: string; key: string },
+    polls = 0,
+  ): Promise<FlashMessage | null> => {
+    for (let i = 0; ; i++) {
+      const claim = await findClaim(deps.aws.ddb, deps.aws.tables, submission.scope, submission.key);
+      if (claim) {
+        const done = JSON.parse(claim.payload) as Bilingual;
+        return {
+          kind: 'ok',
+          text: {
+            zh: `${done.zh}（重复提交，未再次记录）`,
+            en: `${done.en} (sent again; not recorded twice)`,
+          },
+        };
+      }
+      if (i >= polls) return null;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  };
 
   post('root_cause', async (c, caseId, form) => {
     const whys = [1, 2, 3, 4, 5].map((n) => str(form[`why${n}`])?.trim() ?? '').filter(Boolean);
