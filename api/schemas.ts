@@ -245,6 +245,14 @@ const optionalText = (max: number) =>
   );
 
 /** The form an action page posts back: which page it came from (csrf, textHash) and the person's choice. */
+const aspectScore = z.preprocess(
+  (v) => (v === '' ? undefined : v),
+  z
+    .string()
+    .regex(/^[1-5]$/)
+    .transform(Number)
+    .optional(),
+);
 export const actionFormSchema = z.object({
   csrf: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
   textHash: z.string().regex(/^[0-9a-f]{64}$/),
@@ -255,6 +263,10 @@ export const actionFormSchema = z.object({
     (v) => (v === '' || v === undefined ? undefined : Number(v)),
     z.number().int().min(1).max(5).optional(),
   ),
+  /** The rating page's three aspects (seed 004), a digit 1–5 each; the lowest is the case's score. */
+  attitude: aspectScore,
+  quality: aspectScore,
+  cleanup: aspectScore,
   comment: optionalText(2000),
 });
 schemaRegistry.add(actionFormSchema, {

@@ -1,3 +1,4 @@
+import { surveyAspectLabel, surveyAspects } from '../../domain/intake.ts';
 import type { Bilingual, Lang } from '../../domain/text.ts';
 import type { ActionContent, RowValue } from './action-statement.ts';
 import { Both, LinkPageShell, other, Pair, pick } from './link-page.tsx';
@@ -8,6 +9,9 @@ export interface FormState {
   reason?: string | undefined;
   notes?: string | undefined;
   score?: number | undefined;
+  attitude?: number | undefined;
+  quality?: number | undefined;
+  cleanup?: number | undefined;
   comment?: string | undefined;
 }
 
@@ -80,19 +84,27 @@ function Choices({ kind, lang, s }: { kind: ActionContent['choice']; lang: Lang;
         </>
       );
     case 'rate':
+      // The same three aspects as the tracking page's survey; the lowest is the case's score.
       return (
         <>
-          {[5, 4, 3, 2, 1].map((n) => (
-            <Radio
-              name="score"
-              value={String(n)}
-              label={{
-                zh: `${n} 分${n === 5 ? '（非常满意）' : n === 1 ? '（非常不满意）' : ''}`,
-                en: `${n}${n === 5 ? ' (very satisfied)' : n === 1 ? ' (very dissatisfied)' : ''}`,
-              }}
-              lang={lang}
-              checked={s.score === n}
-            />
+          {surveyAspects.map((a) => (
+            <fieldset data-aspect={a}>
+              <legend>
+                <Pair text={surveyAspectLabel[a]} lang={lang} />
+              </legend>
+              {[5, 4, 3, 2, 1].map((n) => (
+                <Radio
+                  name={a}
+                  value={String(n)}
+                  label={{
+                    zh: `${n} 分${n === 5 ? '（非常满意）' : n === 1 ? '（非常不满意）' : ''}`,
+                    en: `${n}${n === 5 ? ' (very satisfied)' : n === 1 ? ' (very dissatisfied)' : ''}`,
+                  }}
+                  lang={lang}
+                  checked={s[a] === n}
+                />
+              ))}
+            </fieldset>
           ))}
           <Field
             name="comment"

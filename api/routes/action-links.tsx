@@ -23,6 +23,7 @@ import {
 import type { ActionHandler, AppDeps, NextStep } from '../deps.ts';
 import { casePagePath } from '../../domain/email-content.ts';
 import { raterConflict } from '../../domain/survey-rater.ts';
+import { followUpScore, surveyAspects, surveyComment, type SurveyAspect } from '../../domain/intake.ts';
 import { problemTypes, ProblemError, toProblem } from '../middleware/problems.ts';
 import { bi, jsonSchemaOf, pageResponse } from './declare.ts';
 import { ActionPage, type FormState } from '../pages/action-page.tsx';
@@ -501,11 +502,22 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
           ),
         };
       }
-      case 'rate':
+      case 'rate': {
+        // Three aspects, as on the tracking page: the lowest is the score, each is in the comment.
+        // A page opened before the aspects (one score) still signs as it was shown.
+        const scores = aspectScores(form);
         await handle.executeUpdate(submitFollowUpUpdate, {
-          args: [{ actor, score: form.score ?? 0, comment: form.comment, signature }],
+          args: [
+            {
+              actor,
+              score: scores ? followUpScore(scores) : (form.score ?? 0),
+              comment: scores ? surveyComment(scores, form.comment) : form.comment,
+              signature,
+            },
+          ],
         });
         return { message: { zh: '感谢您的评价！', en: 'Thank you for your rating!' } };
+      }
       case 'acknowledge':
         throw new ProblemError('internal', 'a case step cannot be acknowledged');
     }
@@ -519,8 +531,16 @@ const toCasePage = (caseId: string, label: Bilingual): NextStep => ({ href: case
 
 function invalidForm(kind: ActionContent['choice']): Bilingual {
   return kind === 'rate'
-    ? { zh: '请选择 1-5 分', en: 'Choose a score from 1 to 5' }
+    ? { zh: '请为每一项选择 1-5 分', en: 'Choose a score from 1 to 5 for each aspect' }
     : { zh: '表单内容有误，请检查后重新提交', en: 'The form has invalid values; check and submit again' };
+}
+
+/** The three aspects of a rating when all were given. */
+function aspectScores(f: ActionForm): Record<SurveyAspect, number> | undefined {
+  const { attitude, quality, cleanup } = f;
+  return attitude !== undefined && quality !== undefined && cleanup !== undefined
+    ? { attitude, quality, cleanup }
+    : undefined;
 }
 
 /** What the chosen act needs beyond the schema (a reason to dispute, notes to adjudicate, a score). */
@@ -538,7 +558,9 @@ function formProblem(kind: ActionContent['choice'], f: ActionForm): Bilingual | 
       if (!f.notes) return { zh: '请填写裁定说明', en: 'Notes are required' };
       return undefined;
     case 'rate':
-      return f.score === undefined ? invalidForm('rate') : undefined;
+      return aspectScores(f) || (f.score !== undefined && !surveyAspects.some((a) => f[a] !== undefined))
+        ? undefined
+        : invalidForm('rate');
     case 'acknowledge':
       return undefined;
   }

@@ -10,7 +10,7 @@ import {
   submitRootCauseUpdate,
 } from '../../workflows/rectification-case/messages.ts';
 import { sentEmails, uniqueId } from '../support/stack.ts';
-import { call, startApiStack, type ApiStack } from './harness.ts';
+import { actionPath, call, formFields, postForm, startApiStack, type ApiStack } from './harness.ts';
 
 /**
  * The reporter's follow-up from the tracking page (issue 14): a reporter who left no email is
@@ -259,5 +259,56 @@ describe('the report form', () => {
       .toBe(1);
     const told = (await sentEmails((e) => e.to.includes(email) && e.subject.includes('未受理')))[0]!;
     expect(told.text).toContain(`/t/${token}`);
+  });
+});
+
+describe('the emailed rating', () => {
+  it('asks the same three aspects as the tracking page; the lowest is the case’s score', async () => {
+    const email = `${uniqueId('rl')}@students.demo.edu.cn`;
+    const token = tokenOf(
+      await report(roomCode('A201', 'a-f2'), { kind: 'repair', description: '插座松动', contact: email }),
+    )!;
+    const id = await reportIdOf(token);
+    await triage('sup-wang', id, { action: 'case', assigneeId: 'staff-zhou', severity: 'routine' });
+    const caseId = (await getReport(s.deps.aws, id))!.caseId!;
+    const { h } = await toReview(caseId);
+    await expect
+      .poll(async () => (await sentEmails((e) => e.to.includes(email) && e.subject.includes(caseId))).length)
+      .toBeGreaterThan(0);
+    const mail = (await sentEmails((e) => e.to.includes(email) && e.subject.includes(caseId)))[0]!;
+    const path = actionPath(mail);
+    const html = await (await s.app.request(path)).text();
+    for (const a of ['attitude', 'quality', 'cleanup']) expect(html).toContain(`name="${a}"`);
+    expect(html).not.toContain('name="score"');
+    const partial = await postForm(s.app, path, { ...formFields(html), attitude: '5', quality: '0x5' });
+    expect(partial.status).toBe(422);
+    const rated = await postForm(s.app, path, {
+      ...formFields(html),
+      attitude: '5',
+      quality: '2',
+      cleanup: '4',
+      comment: '又坏了',
+    });
+    expect(rated.status).toBe(200);
+    const view = await h.query(caseViewQuery);
+    expect(view.followUp).toMatchObject({ outcome: 'reopened', score: 2 });
+    expect(view.followUp?.comment).toContain('维修质量 2/5');
+    expect(view.followUp?.comment).toContain('又坏了');
+  });
+});
+
+describe('the code sheets page', () => {
+  it('links every sheet of a building', async () => {
+    const sess = await createSession(s.deps.aws, { personId: 'sup-wang', via: 'link' });
+    const html = await (
+      await s.app.request('/app/admin/qr', { headers: { cookie: `rectify_session=${sess.id}` } })
+    ).text();
+    const places = (
+      (await (await s.app.request('/api/places?buildingId=bldg-a')).json()) as { items: unknown[] }
+    ).items.length;
+    const sheets = Math.ceil(places / 12);
+    expect(sheets).toBeGreaterThan(1);
+    for (let n = 1; n <= sheets; n++) expect(html).toContain(`/app/admin/qr/bldg-a/sheet-${n}.svg`);
+    expect(html).not.toContain(`/app/admin/qr/bldg-a/sheet-${sheets + 1}.svg`);
   });
 });

@@ -6,7 +6,7 @@ import { ProblemError } from '../../middleware/problems.ts';
 import { directoryOrFail } from '../../reads.ts';
 import type { AppDeps } from '../../deps.ts';
 import { csrfProtect, requireViewer, sessionMiddleware, type WebEnv } from '../../middleware/session.ts';
-import { qrSheets, sheetsHtml } from '../qr-sheet.ts';
+import { PLACES_PER_PAGE, qrSheets, sheetsHtml } from '../qr-sheet.ts';
 import { page, refusedPage, viewerHas } from './dashboard-common.tsx';
 
 /** The admin page of printable code sheets: per building, one SVG per A4 page and a print view for PDF. */
@@ -55,8 +55,16 @@ export function qrRoutes(deps: AppDeps): Hono<WebEnv> {
                   <a href={`/app/admin/qr/${b.id}/print`}>
                     {inLang({ zh: '打印版（存为 PDF）', en: 'Print view (save as PDF)' }, lang)}
                   </a>
-                  {' · '}
-                  <a href={`/app/admin/qr/${b.id}/sheet-1.svg`}>SVG</a>
+                  {/* Every A4 sheet of the building, not only the first. */}
+                  {Array.from(
+                    { length: Math.max(1, Math.ceil(listPlaces(dir, b.id).length / PLACES_PER_PAGE)) },
+                    (_, i) => (
+                      <>
+                        {' · '}
+                        <a href={`/app/admin/qr/${b.id}/sheet-${i + 1}.svg`}>SVG {i + 1}</a>
+                      </>
+                    ),
+                  )}
                 </td>
               </tr>
             ))}
