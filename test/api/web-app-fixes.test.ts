@@ -1,8 +1,10 @@
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTables } from '../../infra/local/servers.ts';
 import { readChain } from '../../store/audit-chain.ts';
 import { getCaseRecord } from '../../store/case-records.ts';
+import { caseRecordItem } from '../../store/case-record-item.ts';
 import { evidenceClient, getEvidence } from '../../store/evidence.ts';
 import { createSession } from '../../store/sessions.ts';
 import { signOffUpdate } from '../../workflows/rectification-case/messages.ts';
@@ -354,5 +356,59 @@ describe('step forms carry a submission key', () => {
     // A new rendering of the form has a new key: a second comment is a second comment.
     const again = await (await get(`/app/cases/${caseId}`, 'staff-zhao')).text();
     expect(again).not.toContain(`value="${key}"`);
+  });
+});
+
+describe('the workbench with a long backlog', () => {
+  it('keeps the most overdue cases on top however many newer ones a stage holds, and pages each section', async () => {
+    // A real case's record, copied: 110 newer cases in analysing, and 3 older ones long overdue.
+    const model = (await getCaseRecord(s.deps.aws.ddb, s.deps.aws.tables, await openCase()))!;
+    const base = Date.parse('2026-01-05T02:00:00.000Z');
+    const overdueIds: string[] = [];
+    const put = async (n: number, overdue: boolean) => {
+      const caseId = `ZG-2026-${9_100_000 + n}`;
+      const openedAt = new Date(base + n * 60_000).toISOString();
+      const deadlines = model.deadlines.map((d, i) =>
+        i === 0
+          ? {
+              ...d,
+              due: overdue
+                ? new Date(base + n * 60_000 + 3_600_000).toISOString()
+                : '2099-01-01T00:00:00.000Z',
+              closedAt: undefined,
+            }
+          : d,
+      );
+      const view = {
+        ...model,
+        caseId,
+        openedAt,
+        title: `backlog ${n}`,
+        stage: 'analysing' as const,
+        overdue,
+        deadlines,
+      };
+      await s.deps.aws.ddb.send(
+        new PutItemCommand({ TableName: s.deps.aws.tables.cases, Item: caseRecordItem(view) }),
+      );
+      if (overdue) overdueIds.push(caseId);
+    };
+    for (let n = 0; n < 3; n++) await put(n, true);
+    await Promise.all(Array.from({ length: 110 }, (_, i) => put(1000 + i, false)));
+
+    const html = await (await get('/app', 'staff-zhao')).text();
+    const waiting = /<section[^>]*data-section="waiting"[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
+    const rows = [...waiting.matchAll(/href="\/app\/cases\/(ZG-[0-9-]+)"/g)].map((m) => m[1]);
+    expect(rows.slice(0, 3).sort()).toEqual([...overdueIds].sort());
+    expect(rows.length).toBeLessThanOrEqual(20);
+    expect(waiting).toMatch(/data-section-pages="1\/\d+"/);
+    const next = /href="([^"]+)" rel="next"/.exec(waiting)?.[1]?.replaceAll('&amp;', '&');
+    expect(next).toBe('/app?waiting=2#waiting');
+    const second = await (await get('/app?waiting=2', 'staff-zhao')).text();
+    const page2 = /<section[^>]*data-section="waiting"[\s\S]*?<\/section>/.exec(second)?.[0] ?? '';
+    expect(page2).toContain('rel="prev"');
+    const rows2 = [...page2.matchAll(/href="\/app\/cases\/(ZG-[0-9-]+)"/g)].map((m) => m[1]);
+    expect(rows2.length).toBeGreaterThan(0);
+    expect(rows2.some((id) => rows.includes(id))).toBe(false);
   });
 });

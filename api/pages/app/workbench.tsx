@@ -32,6 +32,10 @@ const STEP_OF_STAGE: Partial<Record<CaseView['stage'], StepName>> = {
 const OPEN_STAGES = stages.filter((s) => s !== 'closed' && s !== 'withdrawn');
 /** Per open stage, how many of the newest cases the workbench looks at. */
 const PER_STAGE = 100;
+/** Overdue cases are read on their own, every one up to this many, so none drops off behind newer ones. */
+const OVERDUE_MAX = 2000;
+/** Rows per page of a section. */
+export const SECTION_PAGE = 20;
 
 /** Overdue first, then the nearest due time. */
 export const urgentFirst = (a: CaseView, b: CaseView) =>
@@ -39,13 +43,39 @@ export const urgentFirst = (a: CaseView, b: CaseView) =>
 
 const has = (viewer: Caller, ...roles: Role[]) => viewer.person.roles.some((r) => roles.includes(r));
 
-/** The open cases this person may read, through the API's own list and read rules. */
-async function openCases(deps: AppDeps, viewer: Caller, lang: Lang): Promise<CaseView[]> {
-  const pages = await Promise.all(
-    OPEN_STAGES.map((stage) => listCasesFor(deps, viewer, { stage, limit: PER_STAGE }, lang)),
-  );
-  return pages.flatMap((p) => p.items);
+/** Every overdue case this person may read, most overdue first as the index keeps them. */
+async function overdueCases(deps: AppDeps, viewer: Caller, lang: Lang): Promise<CaseView[]> {
+  const items: CaseView[] = [];
+  let cursor: string | undefined;
+  do {
+    const one = await listCasesFor(deps, viewer, { overdue: 'true', limit: 100, cursor }, lang);
+    items.push(...one.items);
+    cursor = one.nextCursor ?? undefined;
+  } while (cursor && items.length < OVERDUE_MAX);
+  return items;
 }
+
+/**
+ * The open cases this person may read, through the API's own list and read rules: every overdue
+ * one (read on its own: the oldest are the most overdue, and the newest of a stage would hide
+ * them), then the newest of each open stage.
+ */
+async function openCases(deps: AppDeps, viewer: Caller, lang: Lang): Promise<CaseView[]> {
+  const [overdue, pages] = await Promise.all([
+    overdueCases(deps, viewer, lang),
+    Promise.all(OPEN_STAGES.map((stage) => listCasesFor(deps, viewer, { stage, limit: PER_STAGE }, lang))),
+  ]);
+  const byId = new Map<string, CaseView>();
+  for (const v of [...overdue, ...pages.flatMap((p) => p.items)])
+    if ((OPEN_STAGES as readonly string[]).includes(v.stage) && !byId.has(v.caseId)) byId.set(v.caseId, v);
+  return [...byId.values()];
+}
+
+/** A section's page number from the address (`?waiting=2`): 1 when absent or not a page. */
+const pageParam = (url: URL, id: string) => {
+  const n = Number(url.searchParams.get(id) ?? '1');
+  return Number.isInteger(n) && n >= 1 ? n : 1;
+};
 
 function Section(props: {
   id: string;
@@ -56,7 +86,19 @@ function Section(props: {
   tz: string;
   now: Date;
   empty: Bilingual;
+  /** The page's address: each section pages on its own parameter, keeping the others'. */
+  url: URL;
 }) {
+  const t = (zh: string, en: string) => inLang({ zh, en }, props.lang);
+  const pages = Math.max(1, Math.ceil(props.items.length / SECTION_PAGE));
+  const at = Math.min(pageParam(props.url, props.id), pages);
+  const shown = props.items.slice((at - 1) * SECTION_PAGE, at * SECTION_PAGE);
+  const href = (n: number) => {
+    const u = new URL(props.url);
+    if (n === 1) u.searchParams.delete(props.id);
+    else u.searchParams.set(props.id, String(n));
+    return `${u.pathname}${u.search}#${props.id}`;
+  };
   return (
     <section class="card" aria-labelledby={props.id} data-section={props.id}>
       <h2 id={props.id}>
@@ -65,7 +107,27 @@ function Section(props: {
       {props.items.length === 0 ? (
         <p class="muted">{inLang(props.empty, props.lang)}</p>
       ) : (
-        <CaseTable items={props.items} dir={props.dir} lang={props.lang} tz={props.tz} now={props.now} />
+        <CaseTable items={shown} dir={props.dir} lang={props.lang} tz={props.tz} now={props.now} />
+      )}
+      {pages > 1 && (
+        <nav class="actions" aria-label={t('分页', 'Pages')} data-section-pages={`${at}/${pages}`}>
+          {at > 1 && (
+            <a class="button secondary" href={href(at - 1)} rel="prev">
+              {t('上一页', 'Previous')}
+            </a>
+          )}
+          <span class="muted">
+            {t(
+              `第 ${at}/${pages} 页（第 ${(at - 1) * SECTION_PAGE + 1}–${(at - 1) * SECTION_PAGE + shown.length} 条）`,
+              `Page ${at} of ${pages} (${(at - 1) * SECTION_PAGE + 1}–${(at - 1) * SECTION_PAGE + shown.length})`,
+            )}
+          </span>
+          {at < pages && (
+            <a class="button secondary" href={href(at + 1)} rel="next">
+              {t('下一页', 'Next')}
+            </a>
+          )}
+        </nav>
       )}
     </section>
   );
@@ -144,7 +206,7 @@ export function workbenchRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
       const step = STEP_OF_STAGE[v.stage];
       return step !== undefined && stepRefusal(deps, dir, viewer, step, v) === null;
     });
-    const common = { dir, lang, tz, now };
+    const common = { dir, lang, tz, now, url: new URL(c.req.url) };
     const sections = [];
     if (!auditorOnly) {
       sections.push(
