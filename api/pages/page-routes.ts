@@ -7,7 +7,7 @@ import { zeroReportBody } from '../../domain/zero-report.ts';
 import { bi, documentResponse, JSON_TYPE, langParameter, pageResponse, problems } from '../routes/declare.ts';
 import { caseParams, evidenceParams, presignBody, uploadForm } from '../routes/evidence.ts';
 import { listQuery as inspectionListQuery, roundParam } from '../routes/inspection.tsx';
-import { placesQuery } from '../routes/intake.tsx';
+import { placesQuery, reportFormFields, surveyFormFields } from '../routes/intake.tsx';
 import { nightParam } from '../routes/zero-report.tsx';
 
 /**
@@ -311,7 +311,27 @@ const pages: [RouteConfig['method'], string, Kind, Bilingual, string[]][] = [
   [
     'post',
     '/r/{code}',
-    'form',
+    {
+      request: {
+        body: { content: { 'multipart/form-data': { schema: reportFormFields } }, required: true },
+      },
+      responses: {
+        303: {
+          description: bi({
+            zh: '已收到：转到报告的跟踪页（同一表单再次提交时也转到第一次的跟踪页）',
+            en: 'Received: to the report’s tracking page (a second submit of the same form: the first report’s)',
+          }),
+        },
+        400: pageResponse({ zh: '表单有误，逐项说明', en: 'The form, with each field’s error' }),
+        404: pageResponse({ zh: '没有该地点', en: 'No such place' }),
+        413: pageResponse({ zh: '报告（含照片）过大', en: 'The report with its photos is too large' }),
+        429: pageResponse({
+          zh: '超过提交次数限制（Retry-After 说明多久后可再提交）',
+          en: 'Over the report limit (Retry-After says when to send again)',
+        }),
+        503: pageResponse({ zh: '尚未加载校园名录', en: 'No campus directory loaded' }),
+      },
+    },
     { zh: '提交扫码报告（multipart，可带照片）', en: 'Send a report (multipart, with photos)' },
     ['intake'],
   ],
@@ -323,7 +343,30 @@ const pages: [RouteConfig['method'], string, Kind, Bilingual, string[]][] = [
     { zh: '报告进度与回访（跟踪链接）', en: 'Report progress and survey (tracking link)' },
     ['intake'],
   ],
-  ['post', '/t/{token}/survey', 'form', { zh: '提交回访评价', en: 'Send the survey' }, ['intake']],
+  [
+    'post',
+    '/t/{token}/survey',
+    {
+      request: {
+        body: {
+          content: { 'application/x-www-form-urlencoded': { schema: surveyFormFields } },
+          required: true,
+        },
+      },
+      responses: {
+        303: { description: bi({ zh: '已记录：回到跟踪页', en: 'Recorded: back to the tracking page' }) },
+        400: pageResponse({ zh: '评分或意见有误', en: 'A score or the comment is not valid' }),
+        403: pageResponse({ zh: '案件经手人不能评价', en: 'Someone who handled the case may not rate it' }),
+        404: pageResponse({ zh: '跟踪链接无效', en: 'No report has this tracking link' }),
+        409: pageResponse({
+          zh: '已评价过，或尚未处理完成',
+          en: 'Already rated, or the work is not done yet',
+        }),
+      },
+    },
+    { zh: '提交回访评价', en: 'Send the survey' },
+    ['intake'],
+  ],
   [
     'get',
     '/commitments',

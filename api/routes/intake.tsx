@@ -306,6 +306,61 @@ const ratedByLink = (view: CaseView, report: Report) =>
 /** How long until a fixed one-hour abuse window (rateWindow) starts again, in whole seconds. */
 const retryAfterSeconds = (now = Date.now()) => 3600 - (Math.floor(now / 1000) % 3600);
 
+/**
+ * POST /r/{code}'s fields as the document states them (the handler reads the multipart form itself:
+ * reportFormSchema, the photo checks, the school's anonymity setting).
+ */
+export const reportFormFields = z.object({
+  kind: z.enum(reportKinds).describe('问题类型 / what is wrong'),
+  description: z
+    .string()
+    .min(1)
+    .max(2000)
+    .describe('问题描述，最多 2000 字 / the description, up to 2000 characters'),
+  name: z
+    .string()
+    .max(40)
+    .optional()
+    .describe('姓名（学校要求实名时必填）/ name (required where the school asks)'),
+  contact: z
+    .string()
+    .max(254)
+    .optional()
+    .describe('手机号或电子邮箱；留邮箱可收到通知 / a phone number or an email, which is told of each step'),
+  photo: z
+    .array(z.file())
+    .max(MAX_PHOTOS)
+    .optional()
+    .describe(
+      `照片，最多 ${MAX_PHOTOS} 张（JPEG、PNG、WebP，每张 ≤ 10 MB）/ photos, up to ${MAX_PHOTOS} (JPEG, PNG, WebP, 10 MB each)`,
+    ),
+  submissionKey: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{22,64}$/)
+    .optional()
+    .describe(
+      '表单自带的提交键：同一表单再次提交时转到第一次的跟踪页 / the form’s own key: a second submit of it goes to the first report’s tracking page',
+    ),
+  website: z.string().max(0).optional().describe('留空（防机器人字段）/ leave empty (a honeypot)'),
+});
+
+/** POST /t/{token}/survey's fields as the document states them (the handler validates with surveySchema). */
+export const surveyFormFields = z.object({
+  attitude: z
+    .string()
+    .regex(/^[1-5]$/)
+    .describe('服务态度 1–5 / attitude, 1–5'),
+  quality: z
+    .string()
+    .regex(/^[1-5]$/)
+    .describe('维修质量 1–5 / quality of the work, 1–5'),
+  cleanup: z
+    .string()
+    .regex(/^[1-5]$/)
+    .describe('现场清理 1–5 / clean-up afterwards, 1–5'),
+  comment: z.string().max(500).optional().describe('意见，最多 500 字 / a comment, up to 500 characters'),
+});
+
 /** GET /api/places' query (exported for the document): one building of the directory, or every one. */
 export const placesQuery = z.object({ buildingId: buildingIdSchema.optional() });
 

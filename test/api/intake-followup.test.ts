@@ -312,3 +312,21 @@ describe('the code sheets page', () => {
     expect(html).not.toContain(`/app/admin/qr/bldg-a/sheet-${sheets + 1}.svg`);
   });
 });
+
+describe('the document', () => {
+  it('states the form fields of POST /r/{code} and POST /t/{token}/survey', async () => {
+    const doc = (await (await s.app.request('/openapi.json')).json()) as {
+      paths: Record<
+        string,
+        Record<string, { requestBody?: { content: Record<string, { schema: unknown }> } }>
+      >;
+    };
+    const report = JSON.stringify(doc.paths['/r/{code}']!.post!.requestBody!.content['multipart/form-data']);
+    for (const f of ['kind', 'description', 'contact', 'photo', 'submissionKey'])
+      expect(report).toContain(`"${f}"`);
+    const survey = JSON.stringify(
+      doc.paths['/t/{token}/survey']!.post!.requestBody!.content['application/x-www-form-urlencoded'],
+    );
+    for (const f of ['attitude', 'quality', 'cleanup', 'comment']) expect(survey).toContain(`"${f}"`);
+  });
+});
