@@ -393,6 +393,29 @@ export function completionProblem(duty: DutyDefinition, c: CompletionInput): Bil
   return null;
 }
 
+/**
+ * Whether a completion says what one already recorded says: the same person, part, note, minutes
+ * and evidence (in any order). Such a completion is a request sent again, not a second activity,
+ * and is not counted twice.
+ */
+export function sameCompletion(
+  a: Pick<DutyCompletion, 'by' | 'part' | 'note' | 'minutes' | 'evidence'>,
+  b: Pick<DutyCompletion, 'by' | 'part' | 'note' | 'minutes' | 'evidence'>,
+): boolean {
+  const refs = (c: Pick<DutyCompletion, 'evidence'>) =>
+    c.evidence
+      .map((e) => `${e.kind}\n${e.ref}`)
+      .sort()
+      .join('\n\n');
+  return (
+    a.by === b.by &&
+    a.part === b.part &&
+    (a.note ?? '') === (b.note ?? '') &&
+    a.minutes === b.minutes &&
+    refs(a) === refs(b)
+  );
+}
+
 /** The part a completion counts for (the only one when the duty has one). */
 export const partOf = (duty: DutyDefinition, c: Pick<CompletionInput, 'part'>): string =>
   c.part ?? duty.parts[0]?.key ?? 'done';

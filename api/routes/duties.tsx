@@ -16,6 +16,8 @@ import {
   evidenceNames,
   frequencyNames,
   ownerNames,
+  partOf,
+  sameCompletion,
   statusNames,
   type CompletionInput,
   type DutyOccurrence,
@@ -30,7 +32,8 @@ import { bearerOrSession, type SessionOrBearerEnv } from '../middleware/bearer-o
 import { callerLanguage, ProblemError, type Lang } from '../middleware/problems.ts';
 import { jsonOnly, parseOr400 } from '../middleware/validation.ts';
 import { directoryOrFail } from '../reads.ts';
-import { boundedDate, langQuerySchema, safeString } from '../schemas.ts';
+import { boundedDate, langQuerySchema, safeString, wholeNumber } from '../schemas.ts';
+import { formatTime } from '../pages/ui.tsx';
 import { bi, documentResponse, JSON_TYPE, problems } from './declare.ts';
 
 /** Roles that see every building's duties (the compliance calendar's board). */
@@ -45,6 +48,8 @@ const listQuery = z
     from: date.optional(),
     to: date.optional(),
     status: z.enum(['open', 'completed', 'missed']).optional(),
+    limit: wholeNumber(1, 200).default(50),
+    cursor: z.string().min(1).max(2048).optional(),
     lang: z.enum(['zh-CN', 'en']).optional(),
   })
   .refine((q) => !q.from || !q.to || q.from <= q.to, {
@@ -59,7 +64,10 @@ const listQuery = z
 const occurrenceParam = z.strictObject({
   occurrenceId: z
     .string()
-    .regex(/^duty\.[a-z-]+\.[A-Za-z0-9_.:-]+$/, 'an occurrence id like duty.manager-round.bldg-a.2026-12-04'),
+    .regex(
+      /^duty\.[a-z-]+\.[A-Za-z0-9_.:-]+$/,
+      '须为职责实例编号，如 duty.manager-round.bldg-a.2026-12-04 / must be a duty occurrence id such as duty.manager-round.bldg-a.2026-12-04',
+    ),
 });
 
 /**
@@ -120,8 +128,8 @@ const listOccurrencesRoute = createRoute({
     en: 'The compliance calendar: occurrences by due date, with the completion rate',
   }),
   description: bi({
-    zh: '默认从昨天起一年内到期的；工作小组、管理员、校领导、审计看全部楼栋，其他人看自己负责或督导的。',
-    en: 'By default those due from yesterday to a year ahead; the working group, admins, leadership and auditors see every building, others what they own or supervise.',
+    zh: '默认从昨天起一年内到期的；工作小组、管理员、校领导、审计看全部楼栋，其他人看自己负责或督导的。按截止日期排序；limit 默认 50、最多 200；把 nextCursor 作为 cursor 取下一页，筛选条件须与取得它的请求相同（否则 400）。完成率按全部符合条件的实例计，不只本页。',
+    en: 'By default those due from yesterday to a year ahead; the working group, admins, leadership and auditors see every building, others what they own or supervise. By due date; limit defaults to 50, at most 200; pass nextCursor as cursor for the next page, with the same filters as the request that returned it (else 400). The completion rate counts every occurrence the filters select, not the page only.',
   }),
   request: { query: listQuery },
   responses: {
@@ -153,8 +161,8 @@ const recordRoute = createRoute({
     en: 'Record a completion (note, minutes, evidence refs)',
   }),
   description: bi({
-    zh: '由责任人或楼栋督导登记；缺少佐证或时长不足返回 422 并说明所缺内容。',
-    en: "By an owner or the building's supervisor; missing evidence or too few minutes is a 422 naming what is missing.",
+    zh: '由责任人或楼栋督导登记；缺少佐证或时长不足返回 422 并说明所缺内容。重复提交是安全的：同一人再次提交与已登记的完成记录完全相同的内容（环节、说明、时长、佐证，佐证顺序不计）时不会重复计数，返回 200 与该职责实例的现状（职责已完成时也是如此）。确实又做了一次（如又一次文化活动）时，请用不同的说明或佐证登记。',
+    en: "By an owner or the building's supervisor; missing evidence or too few minutes is a 422 naming what is missing. Safe to retry: a completion the same person already recorded with the same content (part, note, minutes and evidence, in any order) is not counted again; the answer is 200 with the occurrence as it stands (also once the occurrence is completed). A real further completion (another cultural activity, say) carries its own note or evidence.",
   }),
   middleware: [jsonOnly],
   request: {
@@ -185,11 +193,12 @@ const mayRecord = (caller: Caller, o: DutyOccurrence) =>
   o.ownerIds.includes(caller.person.id) || o.supervisorIds.includes(caller.person.id);
 const mayRead = (caller: Caller, o: DutyOccurrence) => isCampusReader(caller) || mayRecord(caller, o);
 
-/** An occurrence with its duty's names and the items it cites, for the API and the page. */
-function described(o: DutyOccurrence) {
+/** An occurrence with its duty's and building's names and the items it cites, for the API and the page. */
+function described(o: DutyOccurrence, dir: Directory) {
   const d = dutyById(o.dutyId);
   return {
     ...o,
+    buildingName: dir.buildings.find((b) => b.id === o.buildingId)?.name,
     name: d?.name,
     frequency: d?.frequency,
     evidenceExpected: d?.evidence ?? [],
@@ -224,6 +233,8 @@ async function listFor(
     from?: string | undefined;
     to?: string | undefined;
     status?: string | undefined;
+    limit?: number | undefined;
+    cursor?: string | undefined;
   },
 ) {
   if (q.buildingId && !dir.buildings.some((b) => b.id === q.buildingId))
@@ -242,6 +253,12 @@ async function listFor(
     .filter((o) => !q.status || o.status === q.status)
     .sort((a, b) => a.due.localeCompare(b.due) || a.occurrenceId.localeCompare(b.occurrenceId));
   const ratio = completionRatio(visible);
+  const filters = filtersOf({ ...q, from, to });
+  const after = q.cursor === undefined ? undefined : afterCursor(q.cursor, filters);
+  const rest = after === undefined ? occurrences : occurrences.filter((o) => orderKey(o) > after);
+  const limit = q.limit ?? 50;
+  const page = rest.slice(0, limit);
+  const last = page[page.length - 1];
   return {
     from,
     to,
@@ -249,8 +266,42 @@ async function listFor(
       ...ratio,
       rate: ratio.den === 0 ? null : Math.round((10_000 * ratio.num) / ratio.den) / 10_000,
     },
-    occurrences: occurrences.map(described),
+    occurrences: page.map((o) => described(o, dir)),
+    nextCursor: rest.length > limit && last ? cursorOf(orderKey(last), filters) : null,
   };
+}
+
+/** Where an occurrence sorts in the calendar (due, then id): what a cursor points after. */
+const orderKey = (o: DutyOccurrence) => `${o.due}|${o.occurrenceId}`;
+const filtersOf = (q: {
+  buildingId?: string | undefined;
+  from: string;
+  to: string;
+  status?: string | undefined;
+}) => [q.buildingId ?? '', q.from, q.to, q.status ?? ''].join('|');
+const cursorOf = (after: string, filters: string) =>
+  Buffer.from(JSON.stringify({ after, filters }), 'utf8').toString('base64url');
+
+/** The position a cursor carries, refused (400) when it is not one or came from other filters. */
+function afterCursor(cursor: string, filters: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    parsed = null;
+  }
+  const c = z.object({ after: z.string(), filters: z.string() }).safeParse(parsed);
+  if (!c.success)
+    throw new ProblemError('validation', {
+      zh: 'cursor 无效：请使用上一页返回的 nextCursor',
+      en: 'cursor is not valid: use the nextCursor of the page before',
+    });
+  if (c.data.filters !== filters)
+    throw new ProblemError('validation', {
+      zh: 'cursor 来自筛选条件不同的请求：取下一页时请保持 buildingId、from、to、status 不变',
+      en: 'cursor came from a request with other filters: keep buildingId, from, to and status for the next page',
+    });
+  return c.data.after;
 }
 
 async function readable(deps: AppDeps, caller: Caller, occurrenceId: string): Promise<DutyOccurrence> {
@@ -281,6 +332,11 @@ async function record(
       zh: '只有责任人或楼栋督导可以登记',
       en: "only the duty's owners or the building's supervisors may record it",
     });
+  // Sent again (a retry, a double tap): the completion on record answers, counted once, even once
+  // the occurrence is over. The occurrence's run decides the same for two sent at once.
+  const duty = dutyById(o.dutyId);
+  const given = { ...body, part: duty ? partOf(duty, body) : (body.part ?? ''), by: caller.person.id };
+  if (o.completions.some((c) => sameCompletion(c, given))) return o;
   const over = {
     zh: `该职责${statusNames[o.status].zh}，不能再登记`,
     en: `this duty is ${statusNames[o.status].en.toLowerCase()}; nothing more can be recorded`,
@@ -316,11 +372,16 @@ export function dutyRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
   });
   app.openapi(getOccurrenceRoute, async (c) => {
     const { occurrenceId } = c.req.valid('param');
-    return c.json(described(await readable(deps, c.get('caller'), occurrenceId)), 200);
+    const [o, dir] = await Promise.all([
+      readable(deps, c.get('caller'), occurrenceId),
+      directoryOrFail(deps),
+    ]);
+    return c.json(described(o, dir), 200);
   });
   app.openapi(recordRoute, async (c) => {
     const { occurrenceId } = c.req.valid('param');
-    return c.json(described(await record(deps, c.get('caller'), occurrenceId, c.req.valid('json'))), 200);
+    const o = await record(deps, c.get('caller'), occurrenceId, c.req.valid('json'));
+    return c.json(described(o, await directoryOrFail(deps)), 200);
   });
   return app;
 }
@@ -347,6 +408,9 @@ function Page(props: { lang: Lang; title: Bilingual; children?: unknown }) {
 }
 
 const tr = (lang: Lang) => (x: Bilingual) => (lang === 'en' ? `${x.en} / ${x.zh}` : `${x.zh} / ${x.en}`);
+/** A building as the page's reader calls it: 学生公寓A栋, or its English name; the id when the directory lacks it. */
+const buildingText = (o: { buildingId: string; buildingName?: Bilingual | undefined }, lang: Lang) =>
+  o.buildingName ? (lang === 'en' ? o.buildingName.en : o.buildingName.zh) : o.buildingId;
 const progressText = (o: DutyOccurrence, lang: Lang) =>
   o.progress.map((p) => `${lang === 'en' ? p.label.en : p.label.zh} ${p.done}/${p.times}`).join(' · ');
 
@@ -355,6 +419,7 @@ function ListPage(props: {
   lang: Lang;
   list: Awaited<ReturnType<typeof listFor>>;
   board: boolean;
+  nextHref?: string | undefined;
 }) {
   const t = tr(props.lang);
   const { list } = props;
@@ -378,7 +443,7 @@ function ListPage(props: {
           </tr>
           {list.occurrences.map((o) => (
             <tr>
-              <td>{o.buildingId}</td>
+              <td>{buildingText(o, props.lang)}</td>
               <td>
                 <a href={`/duties/${o.occurrenceId}`}>{o.name ? t(o.name) : o.dutyId}</a>
               </td>
@@ -392,8 +457,8 @@ function ListPage(props: {
         <ul>
           {list.occurrences.map((o) => (
             <li>
-              <a href={`/duties/${o.occurrenceId}`}>{o.name ? t(o.name) : o.dutyId}</a> {o.buildingId}{' '}
-              <span class={o.status}>{t(statusNames[o.status])}</span>
+              <a href={`/duties/${o.occurrenceId}`}>{o.name ? t(o.name) : o.dutyId}</a>{' '}
+              {buildingText(o, props.lang)} <span class={o.status}>{t(statusNames[o.status])}</span>
               <br />
               <small>
                 {t({ zh: `截止 ${localDate(o.due, props.tz)} `, en: `due ${localDate(o.due, props.tz)} ` })}
@@ -403,6 +468,11 @@ function ListPage(props: {
           ))}
         </ul>
       )}
+      {props.nextHref ? (
+        <p>
+          <a href={props.nextHref}>{t({ zh: '下一页', en: 'Next page' })}</a>
+        </p>
+      ) : null}
     </Page>
   );
 }
@@ -411,6 +481,7 @@ function OccurrencePage(props: {
   tz: string;
   lang: Lang;
   o: ReturnType<typeof described>;
+  names: (personId: string) => string;
   canRecord: boolean;
   csrf?: string | undefined;
 }) {
@@ -426,8 +497,8 @@ function OccurrencePage(props: {
       </p>
       <p>
         {t({
-          zh: `${o.buildingId} · ${o.periodLabel.zh} · 截止 ${localDate(o.due, props.tz)} ${d?.dueTime ?? ''} · ${statusNames[o.status].zh}`,
-          en: `${o.buildingId} · ${o.periodLabel.en} · due ${localDate(o.due, props.tz)} ${d?.dueTime ?? ''} · ${statusNames[o.status].en}`,
+          zh: `${buildingText(o, 'zh-CN')} · ${o.periodLabel.zh} · 截止 ${localDate(o.due, props.tz)} ${d?.dueTime ?? ''} · ${statusNames[o.status].zh}`,
+          en: `${buildingText(o, 'en')} · ${o.periodLabel.en} · due ${localDate(o.due, props.tz)} ${d?.dueTime ?? ''} · ${statusNames[o.status].en}`,
         })}
       </p>
       <p>{progressText(o, lang)}</p>
@@ -439,8 +510,8 @@ function OccurrencePage(props: {
       <ul>
         {o.completions.map((c) => (
           <li>
-            {c.at} {c.by} {c.part} {c.minutes ? `${c.minutes}′` : ''} {c.note ?? ''}{' '}
-            {c.evidence.map((e) => `${evidenceNames[e.kind].zh}:${e.ref}`).join(' ')}
+            {formatTime(c.at, props.tz)} {props.names(c.by)} {c.part} {c.minutes ? `${c.minutes}′` : ''}{' '}
+            {c.note ?? ''} {c.evidence.map((e) => `${evidenceNames[e.kind].zh}:${e.ref}`).join(' ')}
           </li>
         ))}
       </ul>
@@ -511,6 +582,9 @@ export function dutyPageRoutes(deps: AppDeps): Hono<AuthEnv> {
     const q = parseOr400(listQuery, c.req.query(), callerLanguage(c), 'query');
     const caller = c.get('caller');
     const list = await listFor(deps, caller, await directoryOrFail(deps), q);
+    const next = new URLSearchParams(
+      Object.entries({ ...c.req.query(), cursor: list.nextCursor ?? '' }).filter(([, v]) => v !== ''),
+    );
     return c.html(
       '<!doctype html>' +
         String(
@@ -519,6 +593,7 @@ export function dutyPageRoutes(deps: AppDeps): Hono<AuthEnv> {
             lang={langOf(c)}
             list={list}
             board={isCampusReader(caller) || Boolean(q.buildingId)}
+            nextHref={list.nextCursor ? `/duties?${next.toString()}` : undefined}
           />,
         ),
     );
@@ -529,15 +604,17 @@ export function dutyPageRoutes(deps: AppDeps): Hono<AuthEnv> {
     parseOr400(pageQuery, c.req.query(), lang, 'query');
     const { occurrenceId } = parseOr400(occurrenceParam, c.req.param(), lang, 'path');
     const caller = c.get('caller');
-    const o = await readable(deps, caller, occurrenceId);
+    const [o, dir] = await Promise.all([readable(deps, caller, occurrenceId), directoryOrFail(deps)]);
     const csrf = (c as unknown as Context<SessionOrBearerEnv>).get('csrfToken');
+    const names = (id: string) => dir.people.find((p) => p.id === id)?.name ?? id;
     return c.html(
       '<!doctype html>' +
         String(
           <OccurrencePage
             tz={deps.env.CAMPUS_TZ}
             lang={langOf(c)}
-            o={described(o)}
+            o={described(o, dir)}
+            names={names}
             canRecord={mayRecord(caller, o)}
             csrf={csrf}
           />,

@@ -5,6 +5,7 @@ import {
   WorkflowIdReusePolicy,
   allHandlersFinished,
   condition,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -18,6 +19,7 @@ import {
   isComplete,
   partOf,
   progressOf,
+  sameCompletion,
   type DutyOccurrence,
 } from '../../domain/duties.ts';
 import { scheduledStart } from '../schedule-time.ts';
@@ -28,6 +30,13 @@ import {
   type DutyRunInput,
   type RecordDutyInput,
 } from './messages.ts';
+
+/**
+ * patched() id: a completion the same person already recorded word for word (a request sent
+ * again) answers the occurrence as it stands instead of counting twice. Asked only when such a
+ * completion arrives, so a run that never meets one carries no marker.
+ */
+export const SAME_COMPLETION_PATCH = 'duty-same-completion';
 
 const acts = proxyActivities<DutyActivities>({
   startToCloseTimeout: '5 minutes',
@@ -81,6 +90,8 @@ export async function dutyOccurrence(input: { occurrence: DutyOccurrence }): Pro
   setHandler(
     recordDutyUpdate,
     async (u: RecordDutyInput): Promise<DutyOccurrence> => {
+      const given = { ...u, part: partOf(duty, u) };
+      if (o.completions.some((c) => sameCompletion(c, given)) && patched(SAME_COMPLETION_PATCH)) return o;
       const at = new Date().toISOString();
       o.completions.push({
         part: partOf(duty, u),
