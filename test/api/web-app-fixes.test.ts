@@ -5,7 +5,7 @@ import { ensureTables } from '../../infra/local/servers.ts';
 import { readChain } from '../../store/audit-chain.ts';
 import { getCaseRecord } from '../../store/case-records.ts';
 import { caseRecordItem } from '../../store/case-record-item.ts';
-import { evidenceClient, getEvidence } from '../../store/evidence.ts';
+import { evidenceClient, getEvidence, putEvidence } from '../../store/evidence.ts';
 import { createSession } from '../../store/sessions.ts';
 import { signOffUpdate } from '../../workflows/rectification-case/messages.ts';
 import { fakeFiles } from '../support/evidence-files.ts';
@@ -410,5 +410,47 @@ describe('the workbench with a long backlog', () => {
     const rows2 = [...page2.matchAll(/href="\/app\/cases\/(ZG-[0-9-]+)"/g)].map((m) => m[1]);
     expect(rows2.length).toBeGreaterThan(0);
     expect(rows2.some((id) => rows.includes(id))).toBe(false);
+  });
+});
+
+describe('photos on the rectification form', () => {
+  it('a form refused for another field comes back with its uploaded photos, each removable; an unticked one is left out', async () => {
+    const { caseId } = await rectifiedWithPhoto();
+    // Back to rectifying: the review fails.
+    const failed = await post(`/app/cases/${caseId}/review`, 'sup-wang', {
+      passed: 'false',
+      notes: '仍漏水',
+    });
+    expect(failed.status).toBe(303);
+    const file = (name: string) => new File([new Uint8Array(fakeFiles.png())], name, { type: 'image/png' });
+    const good = await putEvidence(s.deps, { caseId, uploaderId: 'staff-zhao', file: file('good.png') });
+    const wrong = await putEvidence(s.deps, { caseId, uploaderId: 'staff-zhao', file: file('wrong.png') });
+    // Sent with the script's two references and one photo posted with the form, but no summary.
+    const refused = await post(
+      `/app/cases/${caseId}/rectification`,
+      'staff-zhao',
+      { summary: '', evidenceText: '', 'evidence[]': [good.ref, wrong.ref] },
+      { files: [{ name: 'photos[]', file: file('posted.png') }] },
+    );
+    expect(refused.status).toBe(400);
+    const html = await refused.text();
+    const kept = [
+      ...html.matchAll(/<input type="checkbox" name="evidence\[\]" value="([^"]+)" checked/g),
+    ].map((m) => m[1]);
+    expect(kept).toHaveLength(3);
+    expect(kept.slice(0, 2)).toEqual([good.ref, wrong.ref]);
+    expect(html).toContain('data-remove');
+    // The page's script reports each file that failed, by name, and attaches nothing twice.
+    expect(html).toContain('未上传（请重新选择）');
+    expect(html).not.toContain('上传失败，照片将随表单提交');
+    // The wrong one unticked (or removed): the rest go with the corrected form.
+    const ok = await post(`/app/cases/${caseId}/rectification`, 'staff-zhao', {
+      summary: '已更换阀芯',
+      evidenceText: '',
+      'evidence[]': [kept[0]!, kept[2]!],
+    });
+    expect(ok.status).toBe(303);
+    const record = await getCaseRecord(s.deps.aws.ddb, s.deps.aws.tables, caseId);
+    expect(record?.rectifications.at(-1)?.evidence).toEqual([kept[0], kept[2]]);
   });
 });

@@ -222,22 +222,35 @@ function Description(props: { text: string; lang: Lang; shown: ReadonlySet<strin
 // reference rides in a hidden field. Without it (or if this fails) the files post with the form.
 const PHOTO_SCRIPT = `(function(){
 var token=document.querySelector('meta[name=csrf-token]');token=token&&token.content;
+var en=document.documentElement.lang==='en';
+function removable(box){var b=box.querySelector('button[data-remove]');if(b)b.addEventListener('click',function(){box.parentNode.removeChild(box);});}
+document.querySelectorAll('[data-kept-photo]').forEach(removable);
 document.querySelectorAll('input[type=file][data-case]').forEach(function(input){
-  var form=input.form,status=document.getElementById(input.id+'-status'),caseId=input.dataset.case;
+  var status=document.getElementById(input.id+'-status'),caseId=input.dataset.case,list=document.getElementById(input.id+'-previews');
   function say(t){if(status)status.textContent=t;}
+  function fail(r){return r.json().then(function(p){throw new Error(p.detail||r.status)},function(){throw new Error(String(r.status))});}
   input.addEventListener('change',function(){
     var files=Array.prototype.slice.call(input.files||[]);if(!files.length)return;
-    var en=document.documentElement.lang==='en';say(en?'Uploading…':'正在上传…');
+    say(en?'Uploading…':'正在上传…');
     var jobs=files.map(function(file){
       return fetch('/api/cases/'+encodeURIComponent(caseId)+'/evidence',{method:'POST',credentials:'same-origin',headers:{'Content-Type':'application/json','X-CSRF-Token':token},body:JSON.stringify({fileName:file.name,contentType:file.type,size:file.size})})
-      .then(function(r){if(!r.ok)return r.json().then(function(p){throw new Error(p.detail||r.status)});return r.json();})
+      .then(function(r){return r.ok?r.json():fail(r);})
       .then(function(up){return fetch(up.uploadUrl,{method:'PUT',headers:up.headers,body:file}).then(function(r){if(!r.ok)throw new Error('PUT '+r.status);return up;});})
-      .then(function(up){return fetch(up.confirmUrl,{method:'POST',credentials:'same-origin',headers:{'X-CSRF-Token':token}}).then(function(r){if(!r.ok)return r.json().then(function(p){throw new Error(p.detail||r.status)});return r.json();});})
-      .then(function(done){var h=document.createElement('input');h.type='hidden';h.name='evidence[]';h.value=done.ref;form.appendChild(h);
-        var img=document.createElement('img');img.src=URL.createObjectURL(file);img.alt=file.name;var box=document.getElementById(input.id+'-previews');if(box)box.appendChild(img);});
+      .then(function(up){return fetch(up.confirmUrl,{method:'POST',credentials:'same-origin',headers:{'X-CSRF-Token':token}}).then(function(r){return r.ok?r.json():fail(r);});})
+      .then(function(done){
+        var box=document.createElement('label');box.className='kept-photo';box.setAttribute('data-kept-photo','');
+        var keep=document.createElement('input');keep.type='checkbox';keep.name='evidence[]';keep.value=done.ref;keep.checked=true;box.appendChild(keep);
+        var img=document.createElement('img');img.src=URL.createObjectURL(file);img.alt=file.name;box.appendChild(img);
+        var rm=document.createElement('button');rm.type='button';rm.className='secondary';rm.setAttribute('data-remove','');rm.textContent=en?'Remove':'移除';rm.setAttribute('aria-label',(en?'Remove ':'移除 ')+file.name);box.appendChild(rm);
+        if(list)list.appendChild(box);removable(box);return null;
+      },function(e){return file.name+(en?': ':'：')+e.message;});
     });
-    Promise.all(jobs).then(function(){input.value='';say(en?'Uploaded: '+files.length:'已上传 '+files.length+' 张');},
-      function(e){say((en?'Upload failed, the photos will be sent with the form: ':'上传失败，照片将随表单提交：')+e.message);});
+    Promise.all(jobs).then(function(out){
+      // Uploaded or not, no file rides with the form as well: a good one is attached above, a failed one is chosen again.
+      input.value='';
+      var failed=out.filter(Boolean),ok=out.length-failed.length;
+      say((en?'Uploaded: '+ok:'已上传 '+ok+' 个')+(failed.length?(en?'. Not uploaded (choose them again): ':'。未上传（请重新选择）：')+failed.join(en?'; ':'；'):''));
+    });
   });
 });
 })();`;
@@ -248,8 +261,11 @@ function PhotoInput(props: {
   lang: Lang;
   errors: FieldErrors;
   idPrefix: string;
+  /** Photos already stored for this form (it came back with an error): kept unless unticked. */
+  kept?: string[] | undefined;
 }) {
   const id = `${props.idPrefix}-photos`;
+  const t = (zh: string, en: string) => inLang({ zh, en }, props.lang);
   return (
     <Field
       lang={props.lang}
@@ -274,7 +290,28 @@ function PhotoInput(props: {
             data-case={props.caseId}
           />
           <p id={`${id}-status`} class="hint" aria-live="polite"></p>
-          <div id={`${id}-previews`} class="thumbs"></div>
+          <div id={`${id}-previews`} class="thumbs">
+            {(props.kept ?? []).flatMap((ref, n) => {
+              const p = parseEvidenceRef(ref);
+              if (!p) return [];
+              const label = `${t('已上传的照片', 'Uploaded photo')} ${n + 1}`;
+              return [
+                // Without JavaScript, untick to leave the photo out; with it, Remove takes it away.
+                <label class="kept-photo" data-kept-photo>
+                  <input type="checkbox" name="evidence[]" value={ref} checked aria-label={label} />
+                  <img src={`/api/evidence/${p.evidenceId}`} alt={label} />
+                  <button
+                    type="button"
+                    class="secondary"
+                    data-remove
+                    aria-label={`${t('移除', 'Remove')} ${label}`}
+                  >
+                    {t('移除', 'Remove')}
+                  </button>
+                </label>,
+              ];
+            })}
+          </div>
         </>
       )}
     />
@@ -285,6 +322,8 @@ interface FormState {
   step: FormStep;
   values: Record<string, string>;
   errors: FieldErrors;
+  /** Photos stored for the form before it was refused: offered again, not lost. */
+  photos?: string[] | undefined;
 }
 
 /** A step form of this case sent after the session ended, offered again as it was typed. */
@@ -398,7 +437,14 @@ function StepForm(props: {
               </textarea>
             )}
           />
-          <PhotoInput name="photos[]" caseId={view.caseId} lang={lang} errors={errors} idPrefix={idPrefix} />
+          <PhotoInput
+            name="photos[]"
+            caseId={view.caseId}
+            lang={lang}
+            errors={errors}
+            idPrefix={idPrefix}
+            kept={mine?.photos}
+          />
           <Field
             {...common}
             name="evidenceText"
@@ -439,7 +485,14 @@ function StepForm(props: {
               </textarea>
             )}
           />
-          <PhotoInput name="photos[]" caseId={view.caseId} lang={lang} errors={errors} idPrefix={idPrefix} />
+          <PhotoInput
+            name="photos[]"
+            caseId={view.caseId}
+            lang={lang}
+            errors={errors}
+            idPrefix={idPrefix}
+            kept={mine?.photos}
+          />
         </>
       );
       break;
@@ -860,6 +913,15 @@ const lines = (v: string | undefined) =>
 
 const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
 
+/** The photo references the page's script stored and the form carries (each once). */
+const scriptRefs = (form: Record<string, unknown>): string[] => [
+  ...new Set(
+    asList(form['evidence[]']).filter(
+      (v): v is string => typeof v === 'string' && parseEvidenceRef(v) !== null,
+    ),
+  ),
+];
+
 /** Photos posted with the form (no JavaScript): each goes to the store; returns their references. */
 async function storePostedPhotos(
   deps: AppDeps,
@@ -897,7 +959,7 @@ export function casePageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
       c: WebContext,
       caseId: string,
       form: Record<string, unknown>,
-    ) => Promise<{ errors: FieldErrors } | { done: Bilingual }>,
+    ) => Promise<{ errors: FieldErrors; photos?: string[] } | { done: Bilingual }>,
   ) =>
     app.post(`/cases/:caseId/${stepPaths[step]}`, async (c) => {
       const caseId = caseIdOf(c);
@@ -933,7 +995,13 @@ export function casePageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
         const out = await run(c, caseId, form);
         if ('errors' in out) {
           await release();
-          return renderCase(c, deps, caseId, { step, values: formValues(form), errors: out.errors }, 400);
+          return renderCase(
+            c,
+            deps,
+            caseId,
+            { step, values: formValues(form), errors: out.errors, photos: out.photos },
+            400,
+          );
         }
         if (submission)
           await claimIdempotencyKey(ddb, tables, {
@@ -953,7 +1021,7 @@ export function casePageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
             c,
             deps,
             caseId,
-            { step, values: formValues(form), errors: { ...fields, _form: text } },
+            { step, values: formValues(form), errors: { ...fields, _form: text }, photos: scriptRefs(form) },
             422,
           );
         }
@@ -1041,11 +1109,11 @@ export function casePageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
     const { view, dir } = await readCaseFor(deps, viewer, caseId);
     const refusal = stepRefusal(deps, dir, viewer, 'rectification', view);
     if (refusal) throw refusal;
+    const fromScript = scriptRefs(form);
     const uploaded = await storePostedPhotos(deps, viewer, caseId, form['photos[]']);
-    if (uploaded.error) return { errors: { photos: uploaded.error } };
-    const fromScript = asList(form['evidence[]']).filter(
-      (v): v is string => typeof v === 'string' && parseEvidenceRef(v) !== null,
-    );
+    // Whatever is stored already comes back with a refused form, not lost.
+    const kept = [...fromScript, ...uploaded.refs];
+    if (uploaded.error) return { errors: { photos: uploaded.error }, photos: kept };
     const body = {
       summary: str(form.summary) ?? '',
       evidence: [...fromScript, ...uploaded.refs, ...lines(str(form.evidenceText))],
@@ -1057,10 +1125,10 @@ export function casePageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
         errors[k.startsWith('evidence') ? 'evidenceText' : k] =
           k === 'evidence' ? { zh: '请上传照片或填写其他证据', en: 'add a photo or other evidence' } : v;
       }
-      return { errors };
+      return { errors, photos: kept };
     }
     const badRef = await citedEvidenceProblem(deps, caseId, parsed.data);
-    if (badRef) return { errors: { evidenceText: badRef.text } };
+    if (badRef) return { errors: { evidenceText: badRef.text }, photos: kept };
     await takeStep(deps, viewer, caseId, reportRectificationUpdate, (actor) => ({
       actor,
       summary: parsed.data.summary,
@@ -1076,24 +1144,25 @@ export function casePageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
     const { view, dir } = await readCaseFor(deps, viewer, caseId);
     const refusal = stepRefusal(deps, dir, viewer, 'review', view);
     if (refusal) throw refusal;
+    const fromScript = scriptRefs(form);
     const uploaded = await storePostedPhotos(deps, viewer, caseId, form['photos[]']);
-    if (uploaded.error) return { errors: { photos: uploaded.error } };
-    const fromScript = asList(form['evidence[]']).filter(
-      (v): v is string => typeof v === 'string' && parseEvidenceRef(v) !== null,
-    );
+    // Whatever is stored already comes back with a refused form, not lost.
+    const kept = [...fromScript, ...uploaded.refs];
+    if (uploaded.error) return { errors: { photos: uploaded.error }, photos: kept };
     const photos = [...fromScript, ...uploaded.refs];
     const typed = (str(form.notes) ?? '').trim();
     const badPhoto = await citedEvidenceProblem(deps, caseId, [photos, typed]);
-    if (badPhoto) return { errors: { photos: badPhoto.text } };
+    if (badPhoto) return { errors: { photos: badPhoto.text }, photos: kept };
     // A review carries no evidence list of its own: the photos' references ride in its notes,
     // which the audit entry records, so their hashes enter the chain all the same.
     const result = str(form.passed);
     if (result !== 'true' && result !== 'false')
       return {
         errors: { passed: { zh: '请选择复查结果：合格或不合格', en: 'choose the result: passed or failed' } },
+        photos: kept,
       };
     const parsed = parseForm(reviewSchema, { passed: result === 'true', notes: typed });
-    if (!parsed.ok) return { errors: parsed.errors };
+    if (!parsed.ok) return { errors: parsed.errors, photos: kept };
     const notes =
       photos.length > 0
         ? `${parsed.data.notes}\n\n复查照片 / Review photos: ${photos.join(' ')}`.trim()
@@ -1106,6 +1175,7 @@ export function casePageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
             en: 'notes and photo references together must stay within 5000 characters',
           },
         },
+        photos: kept,
       };
     }
     await takeStep(deps, viewer, caseId, reviewUpdate, (actor) => ({
