@@ -549,6 +549,14 @@ export function zeroReportRoutes(deps: AppDeps): Hono<AuthEnv> {
   };
 
   app.get('/api/zero-reports/:night', auth, async (c) => c.json(await board(c)));
+  // Tonight's page by a fixed address (a menu item, a bookmark): the report form for a grid
+  // member, the board for everyone else.
+  app.get('/zero-report', auth, (c) => {
+    const { asked } = pageLang(c);
+    const tonight = localDate(new Date().toISOString(), deps.env.CAMPUS_TZ);
+    const grid = c.get('caller').person.roles.includes('grid_member');
+    return c.redirect(`/zero-report/${tonight}${grid ? '/report' : ''}${asked ? `?lang=${asked}` : ''}`, 302);
+  });
   app.get('/zero-report/:night', auth, async (c) => {
     const { lang, asked } = pageLang(c);
     const b = await board(c);

@@ -181,6 +181,16 @@ describe('the report page', () => {
     expect(after?.report?.earlier).toMatchObject([{ absent: [{ room: 'A102', name: '李四' }] }]);
   });
 
+  it('is reached tonight from the fixed address /zero-report (the board for others)', async () => {
+    const { localDate } = await import('../../domain/calendar.ts');
+    const tonight = localDate(new Date().toISOString(), s.deps.env.CAMPUS_TZ);
+    const grid = await call(s.app, 'GET', '/zero-report?lang=en', { as: 'grid-a1c1' });
+    expect(grid.status).toBe(302);
+    expect(grid.headers.get('location')).toBe(`/zero-report/${tonight}/report?lang=en`);
+    const sup = await call(s.app, 'GET', '/zero-report', { as: 'sup-wang' });
+    expect(sup.headers.get('location')).toBe(`/zero-report/${tonight}`);
+  });
+
   it('is linked from the board for a grid member', async () => {
     const { cookie } = await signedIn('grid-a1c1');
     const html = await (await s.app.request(`/zero-report/${NIGHT}`, { headers: { cookie } })).text();
