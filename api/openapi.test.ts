@@ -77,6 +77,8 @@ describe('the JSON routes with plain handlers', () => {
       from: true,
       to: true,
       buildingId: false,
+      limit: false,
+      cursor: false,
       lang: false,
     });
     expect(query(op('get', '/api/places'))).toEqual({ buildingId: false, lang: false });

@@ -195,6 +195,40 @@ export function unansweredItems(
   return checklist.filter((id) => !answered.has(id));
 }
 
+/** Whether two entries of an item say the same: result, note, place, photos and rectifier. */
+export function sameCheck(a: CheckEntry, b: CheckEntry): boolean {
+  const text = (x: string | undefined) => x ?? '';
+  return (
+    a.itemId === b.itemId &&
+    a.result === b.result &&
+    text(a.note) === text(b.note) &&
+    text(a.floorId) === text(b.floorId) &&
+    text(a.roomId) === text(b.roomId) &&
+    text(a.assigneeId) === text(b.assigneeId) &&
+    JSON.stringify(a.photos ?? []) === JSON.stringify(b.photos ?? [])
+  );
+}
+
+/**
+ * The entries that would change an item whose failure opened a case: from then on the case is
+ * where it is handled, and the round keeps the failure (its note, place and photos) as it opened
+ * the case. The same failure sent again changes nothing and is not among them.
+ */
+export function entriesChangingCases(
+  round: Pick<InspectionRound, 'cases' | 'results'>,
+  entries: readonly CheckEntry[],
+): { itemId: string; caseId: string }[] {
+  return entries.flatMap((e) => {
+    const caseId = round.cases[e.itemId];
+    if (caseId === undefined) return [];
+    const was = round.results.find((r) => r.itemId === e.itemId);
+    // A case opened by a post that then failed, before such items were recorded: the failure
+    // itself is what may still come.
+    const same = was ? sameCheck(was, e) : e.result === 'fail';
+    return same ? [] : [{ itemId: e.itemId, caseId }];
+  });
+}
+
 export interface DimensionScore {
   dimension: DimensionKey;
   passed: number;

@@ -421,8 +421,8 @@ const pages: [RouteConfig['method'], string, Kind, Bilingual, string[]][] = [
     '/api/inspections',
     {
       description: {
-        zh: '开始日期在 from 至 to 之间（两端都含）的检查轮次；可按楼栋筛选。',
-        en: 'The rounds starting from `from` to `to` (both days included), optionally of one building.',
+        zh: '开始日期在 from 至 to 之间（两端都含，最多 400 天）的检查轮次；可按楼栋筛选（主管只能查看所管楼栋）。limit 默认 20、最多 100；把 nextCursor 作为 cursor 取下一页，其余参数须相同。scores 与 total 按整个日期范围计算，不只是本页。',
+        en: 'The rounds starting from `from` to `to` (both days included, at most 400 days), optionally of one building (a supervisor reads their own buildings only). limit defaults to 20, at most 100; pass nextCursor as cursor for the next page, with the same other parameters. scores and total cover the whole range, not only the page.',
       },
       request: { query: inspectionListQuery },
       responses: {

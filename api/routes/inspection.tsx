@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { formOr400 } from '../form-body.ts';
 import { pageLanguage } from '../middleware/session.ts';
 import { FAVICON_HREF } from '../pages/favicon.ts';
@@ -11,11 +12,14 @@ import {
   entryPlace,
   roundKindNames,
   unansweredItems,
+  type CheckEntry,
   type ChecklistSubmission,
   type DimensionScore,
   type InspectionRound,
   type RoundStatus,
 } from '../../domain/inspection.ts';
+import { addDays } from '../../domain/calendar.ts';
+import { DATE_RANGE, dateInRange } from '../../domain/safe-text.ts';
 import { citation, dimensionKeys, standardItem, standards } from '../../domain/standards/catalogue.ts';
 import { inLang, splitBilingual, type Bilingual } from '../../domain/text.ts';
 import { getRound, roundsBetween } from '../../store/inspections.ts';
@@ -34,16 +38,47 @@ import {
 } from '../middleware/problems.ts';
 import { jsonBody, parseOr400 } from '../middleware/validation.ts';
 import { parseForm } from '../pages/app/web-kit.tsx';
+import { buildingIdSchema, wholeNumber } from '../schemas.ts';
 import { formatTime } from '../pages/ui.tsx';
 import { directoryOrFail as directoryOr503 } from '../reads.ts';
 
-const date = z
-  .string({ error: '须给出日期，如 2026-12-04 / give a date like 2026-12-04' })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-12-04 / 日期格式如 2026-12-04');
-// Exported for the document (api/pages/page-routes.ts). Rounds starting on `from` through `to` are listed.
-export const listQuery = z
-  .object({ buildingId: z.string().min(1).max(64).optional(), from: date, to: date })
-  .refine((q) => q.from <= q.to, { path: ['to'], message: 'to must not be before from / to 不能早于 from' });
+// A campus date that exists (2026-02-30 does not), in the years every route accepts.
+const date = z.iso
+  .date({
+    error: (issue) =>
+      issue.input === undefined
+        ? '须给出日期，如 2026-12-04 / give a date like 2026-12-04'
+        : '须为实际存在的日期，格式如 2026-12-04 / must be a date that exists, written like 2026-12-04',
+  })
+  .refine(
+    dateInRange,
+    `须在 ${DATE_RANGE.min.slice(0, 4)} 至 ${DATE_RANGE.max.slice(0, 4)} 年之间 / must fall in the years ${DATE_RANGE.min.slice(0, 4)} to ${DATE_RANGE.max.slice(0, 4)}`,
+  );
+/** The longest range one list covers, as the duties' calendar. */
+const MAX_RANGE_DAYS = 400;
+const valid = (d: string) => date.safeParse(d).success;
+const listShape = {
+  buildingId: buildingIdSchema.optional(),
+  from: date,
+  to: date,
+  limit: wholeNumber(1, 100).default(20),
+  cursor: z.string().min(1).max(512).optional(),
+};
+const listChecks = <S extends z.ZodType<{ from: string; to: string }>>(schema: S) =>
+  schema
+    .refine((q) => !valid(q.from) || !valid(q.to) || q.from <= q.to, {
+      path: ['to'],
+      message: 'to 不能早于 from / to must not be before from',
+    })
+    // Only between two valid dates: a bad one is already its own field's error (and addDays throws on it).
+    .refine((q) => !valid(q.from) || !valid(q.to) || q.to <= addDays(q.from, MAX_RANGE_DAYS), {
+      path: ['to'],
+      message: `一次最多查询 ${MAX_RANGE_DAYS} 天 / at most ${MAX_RANGE_DAYS} days at a time`,
+    });
+// Exported for the document (api/pages/page-routes.ts, which adds `lang` to every route). Rounds
+// starting on `from` through `to` are listed; strict, so a misspelt parameter is refused.
+export const listQuery = listChecks(z.strictObject(listShape));
+const listRequest = listChecks(z.strictObject({ ...listShape, lang: z.enum(['zh-CN', 'en']).optional() }));
 export const roundParam = z.object({
   roundId: z
     .string()
@@ -79,6 +114,51 @@ export function aggregateScores(rounds: readonly InspectionRound[]) {
     }
   }
   return out;
+}
+
+/** Where a round stands in a list: by building, then as the store sorts a building's rounds. */
+type ListPosition = readonly [buildingId: string, sortKey: string];
+const positionOf = (r: InspectionRound): ListPosition => [r.buildingId, `${r.from}#${r.kind}`];
+const comparePositions = (a: ListPosition, b: ListPosition) =>
+  a[0] === b[0] ? (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0) : a[0] < b[0] ? -1 : 1;
+
+/** A short fingerprint of what a list covers: its cursor carries it, so it cannot continue another. */
+const queryHash = (buildings: readonly string[], from: string, to: string) =>
+  createHash('sha256')
+    .update(JSON.stringify([buildings, from, to]))
+    .digest('base64url')
+    .slice(0, 16);
+
+const encodeListCursor = (q: string, after: ListPosition) =>
+  Buffer.from(JSON.stringify({ q, b: after[0], k: after[1] }), 'utf8').toString('base64url');
+
+/** The position a cursor continues after, when it is one this list issued; a 400 otherwise. */
+function decodeListCursor(cursor: string, q: string, lang: Lang): ListPosition {
+  const bad = (reason: Bilingual) =>
+    new ProblemError(
+      'validation',
+      {
+        zh: `cursor 无效：${reason.zh}。请用相同的条件重发返回它的请求，使用其响应中的 nextCursor，或去掉 cursor 从第一页开始`,
+        en: `bad cursor: ${reason.en}. Repeat the request that returned it with the same parameters and use its nextCursor, or leave cursor out to start from the first page`,
+      },
+      [{ field: 'cursor', message: inLang(reason, lang) }],
+    );
+  let parsed: unknown;
+  try {
+    if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw new Error('not base64url');
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw bad({ zh: '它不是本接口签发的', en: 'it is not one this API issued' });
+  }
+  const c = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
+  if (typeof c.q !== 'string' || typeof c.b !== 'string' || typeof c.k !== 'string')
+    throw bad({ zh: '它不是本接口签发的', en: 'it is not one this API issued' });
+  if (c.q !== q)
+    throw bad({
+      zh: '它属于另一组查询条件（楼栋或日期不同）',
+      en: 'it belongs to other parameters (another building or other dates)',
+    });
+  return [c.b, c.k];
 }
 
 /** A round with each checklist item's text, for the checklist page and the API. */
@@ -154,6 +234,8 @@ function ChecklistPage(props: {
   const items = round.items.map((it) => {
     const v = values[it.id] ?? {};
     const errs = errors[it.id] ?? [];
+    // A failure whose case opened is the case's now: shown as recorded, not offered for change.
+    const held = !open || Boolean(it.caseId && it.result);
     return (
       <fieldset id={`item-${it.id}`} class={errs.length > 0 ? 'invalid' : undefined}>
         <legend>{t(it.citation)}</legend>
@@ -175,7 +257,7 @@ function ChecklistPage(props: {
                 name={`${it.id}.result`}
                 value={r}
                 checked={v.result === r}
-                disabled={!open}
+                disabled={held}
               />{' '}
               {t(label[r])}
             </label>
@@ -185,15 +267,10 @@ function ChecklistPage(props: {
           type="text"
           name={`${it.id}.roomId`}
           value={v.roomId ?? ''}
-          disabled={!open}
+          disabled={held}
           placeholder={t({ zh: '房间（可选）', en: 'Room (optional)' })}
         />
-        <textarea
-          name={`${it.id}.note`}
-          rows={2}
-          disabled={!open}
-          placeholder={t({ zh: '备注', en: 'Note' })}
-        >
+        <textarea name={`${it.id}.note`} rows={2} disabled={held} placeholder={t({ zh: '备注', en: 'Note' })}>
           {v.note ?? ''}
         </textarea>
         {it.caseId ? (
@@ -201,6 +278,17 @@ function ChecklistPage(props: {
             <a href={`/app/cases/${encodeURIComponent(it.caseId)}${props.langQuery}`} data-case={it.caseId}>
               {t({ zh: `已立案 ${it.caseId}`, en: `Case ${it.caseId} opened` })}
             </a>
+            {open && it.result ? (
+              <small data-held="">
+                {' '}
+                {t({
+                  zh: '此项结果不能再修改，整改与复查在案件中进行',
+                  en: 'its result can no longer be changed; it is handled in the case',
+                })}
+              </small>
+            ) : (
+              ''
+            )}
           </p>
         ) : (
           ''
@@ -357,7 +445,7 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
 
   app.get('/api/inspections', auth, async (c) => {
     const lang = callerLanguage(c);
-    const q = parseOr400(listQuery, c.req.query(), lang, 'query');
+    const q = parseOr400(listRequest, c.req.query(), lang, 'query');
     const caller = c.get('caller');
     requireRole(caller, [...READERS], readersText);
     const dir = await directoryOr503(deps);
@@ -375,13 +463,24 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
         ? dir.buildings.map((b) => b.id)
         : supervisedBuildings(caller, dir);
     if (buildings.length === 0) throw new ProblemError('forbidden', readersText);
-    const rounds = (await Promise.all(buildings.map((b) => roundsBetween(store, b, q.from, q.to)))).flat();
+    // Every round of the range is read: `scores` sums them all, whichever page is asked for.
+    const rounds = (await Promise.all(buildings.map((b) => roundsBetween(store, b, q.from, q.to))))
+      .flat()
+      .sort((a, b) => comparePositions(positionOf(a), positionOf(b)));
+    const query = queryHash(buildings, q.from, q.to);
+    const after = q.cursor === undefined ? undefined : decodeListCursor(q.cursor, query, lang);
+    const rest = after ? rounds.filter((r) => comparePositions(positionOf(r), after) > 0) : rounds;
+    const page = rest.slice(0, q.limit);
+    const last = page[page.length - 1];
     return c.json({
       from: q.from,
       to: q.to,
       catalogueVersion: standards.version,
+      /** Rounds in the range, over all pages. */
+      total: rounds.length,
+      /** Over every round of the range, not only this page's. */
       scores: aggregateScores(rounds),
-      rounds: rounds.map((r) => ({
+      rounds: page.map((r) => ({
         roundId: r.roundId,
         kind: r.kind,
         buildingId: r.buildingId,
@@ -392,6 +491,7 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
         scores: r.scores,
         cases: r.cases,
       })),
+      nextCursor: rest.length > page.length && last ? encodeListCursor(query, positionOf(last)) : null,
     });
   });
 
@@ -479,7 +579,7 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
   };
 
   /** Hands results to the round's workflow, which decides; its refusals become problems in both languages. */
-  const submit = async (round: InspectionRound, by: string, body: ChecklistSubmission) => {
+  const submit = async (round: InspectionRound, by: string, body: ChecklistSubmission, lang: Lang) => {
     try {
       return await deps.temporal.workflow.getHandle(round.roundId).executeUpdate(recordChecksUpdate, {
         args: [{ by, results: body.results, finish: body.finish }],
@@ -496,6 +596,8 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
           throw new ProblemError('unprocessable', notOnChecklist(offChecklist(round, body.results)));
         if (err.cause.type === InspectionRoundFailure.Unanswered)
           throw new UnansweredError(idsOf(err.cause.details?.[0]), round.checklist.length);
+        if (err.cause.type === InspectionRoundFailure.CaseOpened)
+          throw caseOpened(lockedOf(err.cause.details?.[0]), body.results, lang);
         if (err.cause.type === InspectionRoundFailure.BadEntry) throw new CaseNotOpenedError(m);
         throw new ProblemError('unprocessable', { zh: m, en: m });
       }
@@ -519,7 +621,7 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
         { zh: '检查结果中有无效的位置或人员', en: 'unknown places or people in the results' },
         wrong.map((w): FieldError => ({ field: w.field, message: inLang(w.text, lang) })),
       );
-    return c.json(withItems(await submit(round, caller.person.id, { ...body, results })));
+    return c.json(withItems(await submit(round, caller.person.id, { ...body, results }, lang)));
   });
 
   /**
@@ -574,7 +676,14 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
           en: 'a note or room was given: choose a result too',
         });
     const entries = ids.filter((id) => posted[id]?.result).map((id) => ({ itemId: id, ...posted[id] }));
-    const parsed = parseForm(checklistSubmission, { results: entries, finish });
+    // Items whose failure opened a case are shown, not posted: a finish may carry nothing of its
+    // own, and the first recorded result, as it was, carries it.
+    const first = round.results[0];
+    const carried = finish && entries.length === 0 && Object.keys(errors).length === 0 && first;
+    const parsed = parseForm(checklistSubmission, {
+      results: carried ? [asEntry(first)] : entries,
+      finish,
+    });
     // Errors that belong to no item shown: nothing answered at all, or what the form cannot name.
     const general: Bilingual[] = [];
     if (!parsed.ok)
@@ -629,12 +738,22 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
       const was = saved[r.itemId];
       return !was || !same(r.result, was.result) || !same(r.note, was.note) || !same(r.roomId, was.roomId);
     });
+    // A failed item's case handles it now (a page loaded before the case opened may still offer it).
+    const locked = changed.filter((r) => round.cases[r.itemId] !== undefined);
+    if (locked.length > 0)
+      return again(
+        409,
+        Object.fromEntries(locked.map((r) => [r.itemId, [caseOpenedItemText(round.cases[r.itemId] ?? '')]])),
+        caseOpenedText(locked.map((r) => ({ itemId: r.itemId, caseId: round.cases[r.itemId] ?? '' }))),
+      );
     if (changed.length === 0 && !finish)
       return c.redirect(`/inspection/${roundId}${asked ? `?lang=${asked}` : ''}`, 303);
-    // Finishing with nothing changed still needs one result to carry it: the first, as it was.
-    const results = changed.length > 0 ? changed : submitted.slice(0, 1);
+    // Finishing with nothing changed still needs one result to carry it: the first, as it was
+    // recorded (with what the form does not carry: photos, floor, rectifier).
+    const recorded = submitted[0] && round.results.find((r) => r.itemId === submitted[0]?.itemId);
+    const results = changed.length > 0 ? changed : recorded ? [asEntry(recorded)] : submitted.slice(0, 1);
     try {
-      await submit(round, caller.person.id, { ...parsed.data, results });
+      await submit(round, caller.person.id, { ...parsed.data, results }, lang);
     } catch (err) {
       if (err instanceof UnansweredError) return unanswered(err.itemIds);
       // The items whose cases did open are on the round now: the page shows their cases.
@@ -710,6 +829,50 @@ class UnansweredError extends ProblemError {
     });
   }
 }
+
+/** A result as the round's workflow takes it: without who recorded it and when. */
+const asEntry = (r: InspectionRound['results'][number]): CheckEntry => {
+  const { by: _by, at: _at, ...entry } = r;
+  return entry;
+};
+
+const caseOpenedItemText = (caseId: string): Bilingual => ({
+  zh: `已立案 ${caseId}：此项结果不能再修改，整改与复查在案件中进行`,
+  en: `case ${caseId} was opened: this item's result can no longer be changed; it is handled in the case now`,
+});
+
+const caseOpenedText = (locked: readonly { itemId: string; caseId: string }[]): Bilingual => ({
+  zh: `不合格项已立案，结果不能再修改（${locked.map((l) => `${l.itemId}：${l.caseId}`).join('；')}）。整改与复查在案件中进行；本次提交未保存。`,
+  en: `Cases were opened for failed items, so their results can no longer be changed (${locked.map((l) => `${l.itemId}: ${l.caseId}`).join('; ')}). They are handled in the cases now; nothing of this post was saved.`,
+});
+
+/** The round's refusal of a change to items whose cases are open: 409, naming each item's entry and case. */
+function caseOpened(
+  locked: readonly { itemId: string; caseId: string }[],
+  results: readonly { itemId: string }[],
+  lang: Lang,
+): ProblemError {
+  return new ProblemError(
+    'conflict',
+    caseOpenedText(locked),
+    locked.map((l) => ({
+      field: `results.${results.findIndex((r) => r.itemId === l.itemId)}.result`,
+      message: inLang(caseOpenedItemText(l.caseId), lang),
+    })),
+  );
+}
+
+/** The `{ itemId, caseId }` pairs a case-opened refusal's details carry. */
+const lockedOf = (d: unknown): { itemId: string; caseId: string }[] =>
+  Array.isArray(d)
+    ? d.filter(
+        (x): x is { itemId: string; caseId: string } =>
+          typeof x === 'object' &&
+          x !== null &&
+          typeof (x as { itemId?: unknown }).itemId === 'string' &&
+          typeof (x as { caseId?: unknown }).caseId === 'string',
+      )
+    : [];
 
 /** The item ids a refusal's details carry (none when it carries something else). */
 const idsOf = (d: unknown): string[] =>

@@ -1,3 +1,4 @@
+import { type ApplicationFailure, WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../domain/calendar.ts';
 import {
@@ -9,6 +10,7 @@ import {
 } from '../../domain/inspection.ts';
 import { ensureTables } from '../../infra/local/servers.ts';
 import { getRound, saveRound } from '../../store/inspections.ts';
+import { InspectionRoundFailure, recordChecksUpdate } from '../../workflows/inspection-round/messages.ts';
 import { inspectionRounds } from '../../workflows/inspection-round/workflow.ts';
 import { ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
 import { call, startApiStack, tokenFor, type ApiStack } from './harness.ts';
@@ -234,5 +236,277 @@ describe('a supervisor reads the rounds of their own buildings only', () => {
     const own = await call(s.app, 'GET', `/inspection/${a.roundId}`, { as: 'sup-wang' });
     expect(own.status).toBe(200);
     expect(await own.text()).toContain('<form');
+  });
+});
+
+/** Opens one round (its workflow, straight), assigned to bldg-a's supervisors. */
+async function openRound(): Promise<string> {
+  const date = freshDate();
+  const id = roundId('daily', 'bldg-a', date);
+  await s.deps.temporal.workflow.start('inspectionRound', {
+    taskQueue: s.deps.env.TEMPORAL_TASK_QUEUE,
+    workflowId: id,
+    args: [
+      {
+        kind: 'daily',
+        buildingId: 'bldg-a',
+        date,
+        assigneeIds: ['sup-wang', 'sup-smith'],
+        timeZone: s.deps.env.CAMPUS_TZ,
+      },
+    ],
+  });
+  await until(
+    () => getRound(store(), id),
+    (r) => r !== null,
+  );
+  return id;
+}
+
+async function postForm(id: string, fields: [string, string][], as = 'sup-wang', query = '') {
+  return s.app.request(`/inspection/${id}${query}`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${await tokenFor(as)}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams(fields).toString(),
+  });
+}
+
+/** One item's fieldset on the page. */
+function itemBlock(html: string, itemId: string): string {
+  const start = html.indexOf(`id="item-${itemId}"`);
+  expect(start, `item ${itemId} on the page`).toBeGreaterThan(-1);
+  return html.slice(start, html.indexOf('</fieldset>', start));
+}
+
+describe('a failed item whose case opened keeps its failure', () => {
+  const failure = {
+    itemId: daily[0]!,
+    result: 'fail',
+    note: '灭火器过期',
+    roomId: 'A103',
+    photos: ['IMG_0412.jpg'],
+  };
+
+  it('the API refuses to change its result (409 naming the case); the same failure again changes nothing', async () => {
+    const id = await openRound();
+    const saved = await call(s.app, 'POST', `/api/inspections/${id}/results`, {
+      as: 'sup-wang',
+      body: { results: [failure], finish: false },
+    });
+    expect(saved.status).toBe(200);
+    const before = await roundNow(id);
+    const caseId = before.cases[failure.itemId]!;
+    expect(caseId).toMatch(/^ZG-/);
+
+    for (const [lang, said] of [
+      ['zh-CN', `已立案 ${caseId}：此项结果不能再修改，整改与复查在案件中进行`],
+      [
+        'en',
+        `case ${caseId} was opened: this item's result can no longer be changed; it is handled in the case now`,
+      ],
+    ] as const) {
+      const pass = await call(s.app, 'POST', `/api/inspections/${id}/results?lang=${lang}`, {
+        as: 'sup-smith',
+        body: { results: [{ itemId: failure.itemId, result: 'pass' }], finish: false },
+      });
+      expect(pass.status).toBe(409);
+      const problem = (await pass.json()) as { detail: string; errors: { field: string; message: string }[] };
+      expect(problem.detail).toContain(caseId);
+      expect(problem.errors).toEqual([{ field: 'results.0.result', message: said }]);
+    }
+    // A changed note (the failure re-worded) is refused too: the case carries the note it opened with.
+    const reworded = await call(s.app, 'POST', `/api/inspections/${id}/results`, {
+      as: 'sup-wang',
+      body: { results: [{ ...failure, note: '已修好' }], finish: false },
+    });
+    expect(reworded.status).toBe(409);
+    expect(await roundNow(id)).toEqual(before);
+
+    // The same failure sent again (a retry) is taken, and keeps who recorded it and when.
+    const same = await call(s.app, 'POST', `/api/inspections/${id}/results`, {
+      as: 'sup-smith',
+      body: { results: [failure], finish: false },
+    });
+    expect(same.status).toBe(200);
+    expect((await roundNow(id)).results).toEqual(before.results);
+
+    // Straight to Temporal: the round's validator refuses it, naming the item and its case.
+    const err: unknown = await s.deps.temporal.workflow
+      .getHandle(id)
+      .executeUpdate(recordChecksUpdate, {
+        args: [{ by: 'sup-wang', results: [{ itemId: failure.itemId, result: 'na' }], finish: false }],
+      })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+    const cause = (err as WorkflowUpdateFailedError).cause as ApplicationFailure;
+    expect(cause.type).toBe(InspectionRoundFailure.CaseOpened);
+    expect(cause.details?.[0]).toEqual([{ itemId: failure.itemId, caseId }]);
+
+    // Finishing the rest keeps the failure on the round and in its score.
+    const done = await call(s.app, 'POST', `/api/inspections/${id}/results`, {
+      as: 'sup-wang',
+      body: { results: daily.slice(1).map((itemId) => ({ itemId, result: 'pass' })) },
+    });
+    expect(done.status).toBe(200);
+    const finished = await roundNow(id);
+    expect(finished.status).toBe('completed');
+    expect(finished.results.find((r) => r.itemId === failure.itemId)).toMatchObject(failure);
+    expect(finished.scores.find((x) => x.dimension === 'safety')?.failed).toBe(1);
+  });
+
+  it('the page shows it held beside its case, refuses a stale change, and finishes without it', async () => {
+    const id = await openRound();
+    const failed = await postForm(id, [
+      [`${failure.itemId}.result`, 'fail'],
+      [`${failure.itemId}.note`, failure.note],
+      ['finish', 'false'],
+    ]);
+    expect(failed.status).toBe(303);
+    const caseId = (await roundNow(id)).cases[failure.itemId]!;
+    const page = await (
+      await s.app.request(`/inspection/${id}`, {
+        headers: { authorization: `Bearer ${await tokenFor('sup-wang')}` },
+      })
+    ).text();
+    const block = itemBlock(page, failure.itemId);
+    expect(block).toContain(`已立案 ${caseId}`);
+    expect(block).toContain('此项结果不能再修改');
+    expect(block).toMatch(/value="fail" checked="" disabled=""/);
+    expect(block).toMatch(/value="pass" disabled=""/);
+
+    // A page loaded before the case opened posts the item as passed.
+    const stale = await postForm(id, [
+      [`${failure.itemId}.result`, 'pass'],
+      ['finish', 'false'],
+    ]);
+    expect(stale.status).toBe(409);
+    const stalePage = await stale.text();
+    expect(itemBlock(stalePage, failure.itemId)).toContain(`已立案 ${caseId}：此项结果不能再修改`);
+    expect((await roundNow(id)).results.find((r) => r.itemId === failure.itemId)?.result).toBe('fail');
+
+    // The form as the page now is (the held item not posted) finishes the round.
+    const done = await postForm(id, [
+      ...daily.slice(1).map((itemId): [string, string] => [`${itemId}.result`, 'pass']),
+      ['finish', 'true'],
+    ]);
+    expect(done.status).toBe(303);
+    const round = await roundNow(id);
+    expect(round.status).toBe('completed');
+    expect(round.results.find((r) => r.itemId === failure.itemId)).toMatchObject({
+      result: 'fail',
+      note: failure.note,
+    });
+  });
+});
+
+describe('the list of rounds takes strict input and pages', () => {
+  const problemOf = async (res: Response) =>
+    (await res.json()) as { detail: string; errors: { field: string; message: string }[] };
+
+  it.each([
+    ['a parameter it does not know', 'from=2026-12-01&to=2026-12-31&page=2', 'page'],
+    ['a date that does not exist', 'from=2026-02-30&to=2026-03-31', 'from'],
+    ['a date beyond the years taken', 'from=2026-12-01&to=2101-01-01', 'to'],
+    ['more than 400 days', 'from=2000-01-01&to=2099-12-31', 'to'],
+    ['a limit out of range', 'from=2026-12-01&to=2026-12-31&limit=0', 'limit'],
+  ])('refuses %s with a 400 naming it', async (_, query, field) => {
+    const res = await call(s.app, 'GET', `/api/inspections?${query}`, { as: 'wg-chen' });
+    expect(res.status).toBe(400);
+    // A field's own error names it; an unknown parameter's (on the query as a whole) says its name.
+    const { errors } = await problemOf(res);
+    expect(errors.some((e) => e.field === field || e.message.includes(field))).toBe(true);
+  });
+
+  it('says the range cap and a missing date in the caller’s language', async () => {
+    const zh = await problemOf(
+      await call(s.app, 'GET', '/api/inspections?from=2000-01-01&to=2099-12-31', { as: 'wg-chen' }),
+    );
+    expect(zh.errors).toEqual([{ field: 'to', message: '一次最多查询 400 天' }]);
+    const en = await problemOf(
+      await call(s.app, 'GET', '/api/inspections?from=2026-02-30&to=2026-03-01&lang=en', { as: 'wg-chen' }),
+    );
+    expect(en.errors).toEqual([
+      { field: 'from', message: 'must be a date that exists, written like 2026-12-04' },
+    ]);
+  });
+
+  it('pages with limit and nextCursor; scores and total cover the whole range on every page', async () => {
+    const start = freshDate();
+    const days = [0, 1, 2, 3, 4].map((n) => addDays(start, n));
+    const made: InspectionRound[] = [];
+    for (const [n, day] of days.entries()) {
+      // Every other round completed, with one failure in safety each.
+      const results =
+        n % 2 === 0
+          ? daily.map((itemId, i) => ({
+              itemId,
+              result: (i === 0 ? 'fail' : 'pass') as 'fail' | 'pass',
+              ...(i === 0 ? { note: '灭火器过期' } : {}),
+              by: 'sup-wang',
+              at: `${day}T02:00:00.000Z`,
+            }))
+          : [];
+      made.push(
+        await storedRound('bldg-a', day, {
+          status: n % 2 === 0 ? 'completed' : 'open',
+          results,
+          scores: scoreRound(daily, results),
+        }),
+      );
+    }
+    const range = `from=${days[0]}&to=${days[4]}&buildingId=bldg-a`;
+    const whole = (await (
+      await call(s.app, 'GET', `/api/inspections?${range}&limit=100`, { as: 'wg-chen' })
+    ).json()) as { scores: unknown; total: number; nextCursor: string | null; rounds: { roundId: string }[] };
+    expect(whole.total).toBe(5);
+    expect(whole.nextCursor).toBeNull();
+    const safety = (whole.scores as { dimension: string; failed: number }[]).find(
+      (x) => x.dimension === 'safety',
+    );
+    expect(safety?.failed).toBe(3);
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    const sizes: number[] = [];
+    do {
+      const res = await call(
+        s.app,
+        'GET',
+        `/api/inspections?${range}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        { as: 'wg-chen' },
+      );
+      expect(res.status).toBe(200);
+      const page = (await res.json()) as typeof whole;
+      expect(page.scores).toEqual(whole.scores);
+      expect(page.total).toBe(5);
+      sizes.push(page.rounds.length);
+      seen.push(...page.rounds.map((r) => r.roundId));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(sizes).toEqual([2, 2, 1]);
+    expect(seen).toEqual(made.map((r) => r.roundId));
+
+    // A cursor continues only the list it came from, and only one it issued.
+    const first = (await (
+      await call(s.app, 'GET', `/api/inspections?${range}&limit=2`, { as: 'wg-chen' })
+    ).json()) as typeof whole;
+    const other = await call(
+      s.app,
+      'GET',
+      `/api/inspections?from=${days[0]}&to=${days[3]}&buildingId=bldg-a&cursor=${first.nextCursor}`,
+      { as: 'wg-chen' },
+    );
+    expect(other.status).toBe(400);
+    expect((await problemOf(other)).errors.map((e) => e.field)).toEqual(['cursor']);
+    const forged = await call(s.app, 'GET', `/api/inspections?${range}&cursor=not*a*cursor`, {
+      as: 'wg-chen',
+    });
+    expect(forged.status).toBe(400);
   });
 });

@@ -18,6 +18,11 @@ export const InspectionRoundFailure = {
   BadEntry: 'InspectionBadEntry',
   /** A finish while checklist items are unanswered; its details carry their ids. */
   Unanswered: 'InspectionUnanswered',
+  /**
+   * A change to an item whose failure opened a case (the case handles it now); its details carry
+   * `{ itemId, caseId }` of each.
+   */
+  CaseOpened: 'InspectionItemCaseOpened',
 } as const;
 
 /** Results from the checklist; answers with the round as it now stands (with any cases opened). */

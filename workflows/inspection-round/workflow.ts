@@ -14,8 +14,10 @@ import type { InspectionActivities } from '../../activities/inspection.ts';
 import { localDate, localTimeToInstant } from '../../domain/calendar.ts';
 import {
   checklistFor,
+  entriesChangingCases,
   periodOf,
   roundId,
+  sameCheck,
   scoreRound,
   unansweredItems,
   type CheckEntry,
@@ -112,7 +114,14 @@ export async function inspectionRound(input: RoundInput): Promise<InspectionRoun
   // Posts accepted and not yet done: a finish waits for them (its validator refuses meanwhile), so
   // a save still opening its cases cannot land on the round after it is completed.
   let inFlight = 0;
-  const record = (entries: readonly CheckEntry[], by: string, at: string) => {
+  const record = (all: readonly CheckEntry[], by: string, at: string) => {
+    // An item whose case is open keeps its failure as recorded (who, when): the same failure
+    // sent again (the validator refuses a change) is not recorded anew.
+    const entries = all.filter(
+      (r) =>
+        round.cases[r.itemId] === undefined ||
+        !round.results.some((x) => x.itemId === r.itemId && sameCheck(x, r)),
+    );
     const given = new Set(entries.map((r) => r.itemId));
     round.results = [
       ...round.results.filter((r) => !given.has(r.itemId)),
@@ -214,6 +223,15 @@ export async function inspectionRound(input: RoundInput): Promise<InspectionRoun
           throw ApplicationFailure.create({
             message: `not on this round's checklist: ${off.join(', ')}`,
             type: InspectionRoundFailure.NotOnChecklist,
+          });
+        // A failed item's case handles it now: its result, note, place and photos stay as they
+        // opened the case (before, a pass sent later hid the failure and scored the round 100%).
+        const locked = entriesChangingCases(round, u.results);
+        if (locked.length > 0)
+          throw ApplicationFailure.create({
+            message: `cases are open for ${locked.map((l) => `${l.itemId} (${l.caseId})`).join(', ')}: their results can no longer be changed`,
+            type: InspectionRoundFailure.CaseOpened,
+            details: [locked],
           });
         // Decided here, on the round's own results, and not by the page that posted: two
         // supervisors finishing at once, or a client posting to the API, cannot end a round with
