@@ -77,6 +77,21 @@ export const refuseFlaws =
       ctx.addIssue({ code: 'custom', message: `${textFlawMessage[flaw].zh} / ${textFlawMessage[flaw].en}` });
   };
 
+/**
+ * A refused text made showable again: controls, direction marks, noncharacters and unpaired
+ * surrogates taken out (a vertical tab, Word's line break, becomes a line break), so a form can
+ * give back what someone typed for them to check and send again.
+ */
+export function stripInvisible(s: string): string {
+  return s
+    .replaceAll('\u000B', '\n')
+    .replace(new RegExp(LONE_SURROGATE.source, 'g'), '')
+    .replace(new RegExp(CONTROL.source, 'gu'), '')
+    .replace(new RegExp(BIDI.source, 'gu'), '')
+    .replace(new RegExp(NONCHARACTER.source, 'gu'), '')
+    .replace(/\uFFFD/g, '');
+}
+
 /** Replaces unpaired surrogates with U+FFFD so the text always encodes as UTF-8. */
 export const wellFormed = (s: string): string => s.replace(new RegExp(LONE_SURROGATE.source, 'g'), '\uFFFD');
 

@@ -41,7 +41,7 @@ function Choices({ kind, lang, s }: { kind: ActionContent['choice']; lang: Lang;
             value="confirm"
             label={{ zh: '确认问题认定与整改方案', en: 'I confirm the finding and the plan' }}
             lang={lang}
-            checked={s.choice !== 'dispute'}
+            checked={s.choice === 'confirm'}
           />
           <Radio
             name="choice"

@@ -14,7 +14,8 @@ import {
 import { isTerminal, type Actor, type CaseView, type LinkSignature } from '../../domain/case-model.ts';
 import { withSupervision, type Directory } from '../../domain/directory.ts';
 import type { LinkClaims } from '../../domain/link-token.ts';
-import type { Bilingual, Lang } from '../../domain/text.ts';
+import { splitBilingual, type Bilingual, type Lang } from '../../domain/text.ts';
+import { stripInvisible } from '../../domain/safe-text.ts';
 import {
   adjudicateUpdate,
   signOffUpdate,
@@ -396,7 +397,10 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
           p.lang,
         );
       }
-      if (!parsed.success) return formPage(c, token, p, 422, {}, invalidForm(p.content.choice));
+      // What the person chose and typed comes back with the field that was refused and why, so a
+      // resubmit is what they meant (an empty form with the first choice ticked could sign the opposite).
+      if (!parsed.success)
+        return formPage(c, token, p, 422, keptState(raw), refusedFields(parsed.error, p.content.choice));
       const form = parsed.data;
       const problem = formProblem(p.content.choice, form);
       if (problem) return formPage(c, token, p, 422, form, problem);
@@ -528,6 +532,53 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
 
 /** The case page as the next place to go (through sign-in when signed out). */
 const toCasePage = (caseId: string, label: Bilingual): NextStep => ({ href: casePagePath(caseId), label });
+
+const fieldLabels: Record<string, Bilingual> = {
+  reason: { zh: '异议理由', en: 'Reason for the dispute' },
+  notes: { zh: '裁定说明', en: 'Notes' },
+  comment: { zh: '意见', en: 'Comment' },
+  choice: { zh: '选项', en: 'Choice' },
+  score: { zh: '评分', en: 'Score' },
+  attitude: { zh: '服务态度', en: 'Attitude' },
+  quality: { zh: '维修质量', en: 'Quality' },
+  cleanup: { zh: '现场清理', en: 'Clean-up' },
+};
+
+/** Each refused field by its label with the schema's reason, in both languages. */
+function refusedFields(error: z.ZodError, kind: ActionContent['choice']): Bilingual {
+  const parts = error.issues.map((i) => {
+    const field = String(i.path[0] ?? '');
+    const label = fieldLabels[field] ?? { zh: field, en: field };
+    const own = splitBilingual(i.message);
+    // A text's flaw is worded by the schema in both languages; a score or choice is just invalid.
+    const why =
+      own.zh !== own.en
+        ? own
+        : field in fieldLabels && field !== 'reason' && field !== 'notes' && field !== 'comment'
+          ? { zh: '请重新选择', en: 'choose again' }
+          : { zh: '内容无效', en: 'invalid' };
+    return { zh: `${label.zh}：${why.zh}`, en: `${label.en}: ${why.en}` };
+  });
+  if (parts.length === 0) return invalidForm(kind);
+  return { zh: parts.map((x) => x.zh).join('；'), en: parts.map((x) => x.en).join('; ') };
+}
+
+/** The choice and texts of a refused form, to show again: texts without their invisible marks. */
+function keptState(raw: Record<string, string | File>): FormState {
+  const text = (v: unknown) => (typeof v === 'string' ? stripInvisible(v).slice(0, 5000) : undefined);
+  const digit = (v: unknown) => (typeof v === 'string' && /^[1-5]$/.test(v) ? Number(v) : undefined);
+  const choice = typeof raw.choice === 'string' && /^[a-z_]{1,20}$/.test(raw.choice) ? raw.choice : undefined;
+  return {
+    choice,
+    reason: text(raw.reason),
+    notes: text(raw.notes),
+    comment: text(raw.comment),
+    score: digit(raw.score),
+    attitude: digit(raw.attitude),
+    quality: digit(raw.quality),
+    cleanup: digit(raw.cleanup),
+  };
+}
 
 function invalidForm(kind: ActionContent['choice']): Bilingual {
   return kind === 'rate'

@@ -284,14 +284,29 @@ describe('the email link’s form and the page forms', () => {
     const link = actionPath(
       await waitForEmail((e) => e.subject.includes(caseId) && e.subject.includes('待签字')),
     );
+    // Nothing is ticked for the person on a first visit: they choose what to sign.
+    expect(await (await s.app.request(link)).text()).not.toMatch(/type="radio"[^>]*checked/);
     // A form cannot carry a lone surrogate (UTF-8 encoding makes it U+FFFD); these it can.
     for (const reason of ['不同意\u202E', '不同意\u0000', '不同意\u001b[2J']) {
       const form = formFields(await (await s.app.request(link)).text());
       const res = await postForm(s.app, link, { ...form, choice: 'dispute', reason });
       expect(res.status).toBeGreaterThanOrEqual(400);
       expect(res.status).toBeLessThan(500);
-      expect(await res.text()).toContain('reason');
+      const html = await res.text();
+      expect(html).toContain('reason');
+      // The form comes back as it was sent, less the invisible marks, with the field and why:
+      // never emptied with "confirm" ticked, which a resubmit would sign.
+      expect(html).toMatch(/value="dispute"[^>]*checked/);
+      expect(html).not.toMatch(/value="confirm"[^>]*checked/);
+      expect(html).toMatch(/<textarea name="reason"[^>]*>不同意(\[2J)?<\/textarea>/);
+      expect(html).toMatch(/异议理由：包含/);
     }
+    // A vertical tab (Word's line break) comes back as a line break.
+    const vt = formFields(await (await s.app.request(link)).text());
+    const refused = await (
+      await postForm(s.app, link, { ...vt, choice: 'dispute', reason: '阀芯\u000B请核实' })
+    ).text();
+    expect(refused).toContain('阀芯\n请核实');
     const form = formFields(await (await s.app.request(link)).text());
     const signed = await postForm(s.app, link, { ...form, choice: 'dispute', reason: '不同意 🙅 disagree' });
     expect(outcomeOf(await signed.text())).toBe('done');
