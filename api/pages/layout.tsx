@@ -45,6 +45,16 @@ export const navItems: readonly NavItem[] = [
     label: { zh: '仪表盘', en: 'Dashboard' },
     roles: ['supervisor', 'working_group', 'leadership', 'admin', 'auditor'],
   },
+  {
+    href: '/zero-report',
+    label: { zh: '零报告', en: 'Zero report' },
+    roles: ['grid_member', 'supervisor', 'working_group'],
+  },
+  {
+    href: '/duties',
+    label: { zh: '值守任务', en: 'Duties' },
+    roles: ['supervisor', 'staff', 'working_group', 'admin'],
+  },
   { href: '/app/standards', label: { zh: '标准', en: 'Standards' } },
   { href: '/app/audit', label: { zh: '审计', en: 'Audit' }, roles: ['auditor', 'admin'] },
   { href: '/app/admin/directory', label: { zh: '管理', en: 'Admin' }, roles: ['admin'] },

@@ -497,6 +497,10 @@ describe('web pages: what a floor’s grid member is offered', () => {
     expect(form).not.toContain('（整层或公共区域）');
     expect(form).toMatch(/<select[^>]*name="roomId"[^>]*required/);
     expect(navHrefs(form)).not.toContain('/app/triage');
+    // The nightly zero report is theirs to file: it is in the menu, and the menu leads to a page.
+    expect(navHrefs(form)).toContain('/zero-report');
+    const zero = await get('/zero-report', 'grid-a1c1');
+    expect(zero.status).toBeLessThan(400);
   });
 });
 
