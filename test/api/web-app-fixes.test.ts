@@ -454,3 +454,22 @@ describe('photos on the rectification form', () => {
     expect(record?.rectifications.at(-1)?.evidence).toEqual([kept[0], kept[2]]);
   });
 });
+
+describe('the handling forms', () => {
+  it('refuse a field sent twice instead of taking the last', async () => {
+    const caseId = await openCase();
+    const res = await post(`/app/cases/${caseId}/reassign`, 'sup-wang', {
+      assigneeId: ['staff-zhou', 'staff-zhao'],
+      reason: '换人',
+    });
+    expect(res.status).toBe(303);
+    const flash = res.headers.get('set-cookie')?.split(';')[0] ?? '';
+    const html = await (
+      await s.app.request(`/app/cases/${caseId}`, {
+        headers: { cookie: `rectify_session=${(await as('sup-wang')).id}; ${flash}` },
+      })
+    ).text();
+    expect(html).toContain('表单字段重复（assigneeId），没有执行');
+    expect((await getCaseRecord(s.deps.aws.ddb, s.deps.aws.tables, caseId))?.assigneeId).toBe('staff-zhao');
+  });
+});

@@ -308,7 +308,19 @@ export function caseHandlingPageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
       const caseId = { data: caseIdOf(c) };
       const back = `/app/cases/${encodeURIComponent(caseId.data)}`;
       try {
-        const parsed = parseForm(schema, form(await formOr400(c)));
+        const posted = await formOr400(c, { all: true });
+        // Each field is sent once: a field sent twice (a script, a tampered form) is refused, as on
+        // the new-case form, rather than one of its values taken silently.
+        const repeated = Object.keys(posted).filter((k) => Array.isArray(posted[k]));
+        if (repeated.length > 0)
+          return redirectWithFlash(c, back, {
+            kind: 'error',
+            text: {
+              zh: `表单字段重复（${repeated.join('、')}），没有执行。请刷新页面后重新提交。`,
+              en: `A field came more than once (${repeated.join(', ')}); nothing was done. Reload the page and submit again.`,
+            },
+          });
+        const parsed = parseForm(schema, form(posted));
         if (!parsed.ok) {
           const [field, first] = Object.entries(parsed.errors)[0] ?? [];
           const label = field ? fieldLabels[field] : undefined;
