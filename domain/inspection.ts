@@ -57,7 +57,13 @@ export const roundId = (kind: RoundKind, buildingId: string, period: string) =>
 export const checkResults = ['pass', 'fail', 'na'] as const;
 export type CheckResult = (typeof checkResults)[number];
 
-const placeId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/);
+const placeId = (what: { zh: string; en: string; example: string }) =>
+  z
+    .string()
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/,
+      `须为名录中${what.zh}的编号，如 ${what.example} / must be the id of ${what.en} in the directory, such as ${what.example}`,
+    );
 
 /**
  * A failed item's note becomes the description of the case it opens (mail, audit, pages), so it
@@ -68,10 +74,15 @@ const noteText = z.string().trim().max(2000).superRefine(refuseFlaws());
 
 // Strict, as every body the API takes: `{ itemId, result, zz }` is refused, not taken without zz.
 export const checkEntrySchema = z.strictObject({
-  itemId: z.string().regex(/^6t\.[a-z]+\.\d+$/, 'a catalogue item id like 6t.safety.1'),
+  itemId: z
+    .string()
+    .regex(
+      /^6t\.[a-z]+\.\d+$/,
+      '须为标准条目编号，如 6t.safety.1 / must be a catalogue item id like 6t.safety.1',
+    ),
   result: z.enum(checkResults),
   note: noteText.optional(),
-  floorId: placeId.optional(),
+  floorId: placeId({ zh: '楼层', en: 'a floor', example: 'a-f1' }).optional(),
   /** Typed on the page: held to the same rule, one line, before the directory is asked for it. */
   roomId: z
     .string()
@@ -99,7 +110,7 @@ export const checkEntrySchema = z.strictObject({
     .max(20)
     .optional(),
   /** Who rectifies a failure; defaults to the building's manager (管理员). */
-  assigneeId: placeId.optional(),
+  assigneeId: placeId({ zh: '员工', en: 'a staff member', example: 'staff-zhao' }).optional(),
 });
 export type CheckEntry = z.infer<typeof checkEntrySchema>;
 
@@ -116,7 +127,11 @@ export const checklistSubmission = z
     const seen = new Set<string>();
     s.results.forEach((r, i) => {
       if (seen.has(r.itemId))
-        ctx.addIssue({ code: 'custom', path: ['results', i, 'itemId'], message: `${r.itemId} listed twice` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['results', i, 'itemId'],
+          message: `${r.itemId} 重复出现，每项只能给出一次结果 / ${r.itemId} listed twice: give each item one result`,
+        });
       seen.add(r.itemId);
       if (r.result === 'fail' && !r.note)
         ctx.addIssue({

@@ -510,3 +510,39 @@ describe('the list of rounds takes strict input and pages', () => {
     expect(forged.status).toBe(400);
   });
 });
+
+describe('the results’ validation speaks the caller’s language', () => {
+  it('an item listed twice, an item id, a floor or a rectifier id malformed: said in Chinese, or English when asked', async () => {
+    const id = roundId('daily', 'bldg-a', freshDate());
+    const body = {
+      results: [
+        { itemId: daily[1]!, result: 'pass' },
+        { itemId: daily[1]!, result: 'na' },
+        { itemId: 'safety-1', result: 'pass' },
+        { itemId: daily[2]!, result: 'pass', floorId: '*', assigneeId: '<zhao>' },
+      ],
+      finish: false,
+    };
+    const messages = async (lang: string) => {
+      const res = await call(s.app, 'POST', `/api/inspections/${id}/results?lang=${lang}`, {
+        as: 'sup-wang',
+        body,
+      });
+      expect(res.status).toBe(400);
+      const { errors } = (await res.json()) as { errors: { field: string; message: string }[] };
+      return Object.fromEntries(errors.map((e) => [e.field, e.message]));
+    };
+    expect(await messages('zh-CN')).toEqual({
+      'results.1.itemId': `${daily[1]!} 重复出现，每项只能给出一次结果`,
+      'results.2.itemId': '须为标准条目编号，如 6t.safety.1',
+      'results.3.floorId': '须为名录中楼层的编号，如 a-f1',
+      'results.3.assigneeId': '须为名录中员工的编号，如 staff-zhao',
+    });
+    expect(await messages('en')).toEqual({
+      'results.1.itemId': `${daily[1]!} listed twice: give each item one result`,
+      'results.2.itemId': 'must be a catalogue item id like 6t.safety.1',
+      'results.3.floorId': 'must be the id of a floor in the directory, such as a-f1',
+      'results.3.assigneeId': 'must be the id of a staff member in the directory, such as staff-zhao',
+    });
+  });
+});
