@@ -11,6 +11,7 @@ import {
   checklistSubmission,
   entryPlace,
   roundKindNames,
+  sameCheck,
   unansweredItems,
   type CheckEntry,
   type ChecklistSubmission,
@@ -621,6 +622,13 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
         { zh: '检查结果中有无效的位置或人员', en: 'unknown places or people in the results' },
         wrong.map((w): FieldError => ({ field: w.field, message: inLang(w.text, lang) })),
       );
+    // A finish repeated as it was taken (a retry after the answer was lost) is answered as then.
+    if (
+      body.finish &&
+      round.assigneeIds.includes(caller.person.id) &&
+      repeatsFinish(round, results, sameCheck)
+    )
+      return c.json(withItems(round));
     return c.json(withItems(await submit(round, caller.person.id, { ...body, results }, lang)));
   });
 
@@ -640,8 +648,6 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
     if (refusal) return refusalPage(c, refusal);
     // The workflow's validator decides; asked here first so the page can answer in its language.
     if (!round.assigneeIds.includes(caller.person.id)) throw notAssigned();
-    if (round.status !== 'open') return checklistPage(c, round, { problem: roundOverText, status: 409 });
-
     const field = (k: string) => {
       const v = form[k];
       return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
@@ -661,6 +667,11 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
     );
     const values = { ...savedValues(round), ...posted };
     const finish = field('finish') === 'true';
+    const formEntries = ids.map((itemId) => ({ itemId, ...posted[itemId] }));
+    // The finishing form sent again as it was (a retry after the answer was lost): done, as then.
+    if (finish && repeatsFinish(round, formEntries, samePageValues))
+      return c.redirect(`/inspection/${roundId}${asked ? `?lang=${asked}` : ''}`, 303);
+    if (round.status !== 'open') return checklistPage(c, round, { problem: roundOverText, status: 409 });
     const again = (status: ContentfulStatusCode, errors: ItemErrors, problem: Bilingual) =>
       checklistPage(c, round, { values, errors, problem, status });
 
@@ -829,6 +840,32 @@ class UnansweredError extends ProblemError {
     });
   }
 }
+
+/**
+ * Whether a finish repeats what a completed round recorded: every entry sent is the item's
+ * recorded result (as `same` compares them), so taking it again would change nothing.
+ */
+function repeatsFinish<E extends { itemId: string }>(
+  round: InspectionRound,
+  entries: readonly E[],
+  same: (recorded: InspectionRound['results'][number], sent: E) => boolean,
+): boolean {
+  if (round.status !== 'completed' || entries.length === 0) return false;
+  return entries.every((e) => {
+    const recorded = round.results.find((r) => r.itemId === e.itemId);
+    return recorded !== undefined && same(recorded, e);
+  });
+}
+
+/** What the page's form carries of a result (result, note, room as typed) against what was recorded. */
+const samePageValues = (recorded: InspectionRound['results'][number], sent: ItemValues) => {
+  const room = (x: string | undefined) => (x ?? '').replace(/\s+/g, '').toUpperCase();
+  return (
+    recorded.result === sent.result &&
+    (recorded.note ?? '') === (sent.note ?? '') &&
+    room(recorded.roomId) === room(sent.roomId)
+  );
+};
 
 /** A result as the round's workflow takes it: without who recorded it and when. */
 const asEntry = (r: InspectionRound['results'][number]): CheckEntry => {

@@ -546,3 +546,52 @@ describe('the results’ validation speaks the caller’s language', () => {
     });
   });
 });
+
+describe('a finish sent again as it was is answered as the first was', () => {
+  it('the API answers the identical finishing post 200 with the round as finished; anything else is still 409', async () => {
+    const id = await openRound();
+    const body = { results: walked() };
+    const first = await call(s.app, 'POST', `/api/inspections/${id}/results`, { as: 'sup-wang', body });
+    expect(first.status).toBe(200);
+    const done = (await first.json()) as InspectionRound;
+    expect(done.status).toBe('completed');
+
+    const retry = await call(s.app, 'POST', `/api/inspections/${id}/results`, { as: 'sup-wang', body });
+    expect(retry.status).toBe(200);
+    expect(await retry.json()).toMatchObject({ status: 'completed', completedAt: done.completedAt });
+    expect(await roundNow(id)).toMatchObject({ completedAt: done.completedAt, results: done.results });
+
+    const changed = await call(s.app, 'POST', `/api/inspections/${id}/results`, {
+      as: 'sup-wang',
+      body: { results: [{ itemId: daily[1]!, result: 'na' }] },
+    });
+    expect(changed.status).toBe(409);
+    expect(((await changed.json()) as { detail: string }).detail).toContain('本次检查已结束');
+    // Saving (not finishing) on a finished round is not a repeat of its finish.
+    const save = await call(s.app, 'POST', `/api/inspections/${id}/results`, {
+      as: 'sup-wang',
+      body: { ...body, finish: false },
+    });
+    expect(save.status).toBe(409);
+  });
+
+  it('the page takes its finishing form sent again as done', async () => {
+    const id = await openRound();
+    const form: [string, string][] = [
+      ...daily.map((itemId): [string, string] => [`${itemId}.result`, 'pass']),
+      [`${daily[1]!}.roomId`, 'a103'],
+      ['finish', 'true'],
+    ];
+    expect((await postForm(id, form)).status).toBe(303);
+    const done = await roundNow(id);
+    expect(done.status).toBe('completed');
+    const retry = await postForm(id, form);
+    expect(retry.status).toBe(303);
+    expect(await roundNow(id)).toEqual(done);
+    const changed = await postForm(id, [
+      [`${daily[0]!}.result`, 'na'],
+      ['finish', 'true'],
+    ]);
+    expect(changed.status).toBe(409);
+  });
+});
