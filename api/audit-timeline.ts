@@ -117,6 +117,9 @@ const emailKindLabels = {
   leadership_notice: { zh: '重大问题报告', en: 'Major problem notice' },
   effect_stuck: { zh: '自动操作失败通知', en: 'Failed automatic step notice' },
   pause_request: { zh: '暂停申请', en: 'Pause request' },
+  pause_approved: { zh: '暂停批准通知', en: 'Pause approved notice' },
+  pause_rejected: { zh: '暂停驳回通知', en: 'Pause rejected notice' },
+  pause_ended: { zh: '暂停结束通知', en: 'Pause ended notice' },
 } as const satisfies Record<EmailKind, Text>;
 
 /** The rungs of the escalation ladder (domain/directory.ts), bottom up. */

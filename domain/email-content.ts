@@ -20,6 +20,9 @@ export const emailKinds = [
   'leadership_notice',
   'effect_stuck',
   'pause_request',
+  'pause_approved',
+  'pause_rejected',
+  'pause_ended',
 ] as const;
 export type EmailKind = (typeof emailKinds)[number];
 
@@ -47,6 +50,21 @@ interface Lines {
 }
 
 const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
+  pause_approved: (c) => ({
+    subject: `【暂停已批准】${c.caseId}`,
+    intro: `您对案件「${c.title}」的暂停申请已批准，案件计时暂停${c.dueText ? `，最长至 ${c.dueText}` : ''}。${c.detail ? `审批意见：${c.detail}。` : ''}恢复工作后请在案件页面结束暂停；到最长时间仍未结束的，将自动恢复计时。`,
+    casePage: '打开案件页面',
+  }),
+  pause_rejected: (c) => ({
+    subject: `【暂停未批准】${c.caseId}`,
+    intro: `您对案件「${c.title}」的暂停申请未获批准，案件时限照常计算。${c.detail ? `审批意见：${c.detail}。` : ''}请按期完成当前环节。`,
+    casePage: '打开案件页面',
+  }),
+  pause_ended: (c) => ({
+    subject: `【暂停已结束】${c.caseId}`,
+    intro: `案件「${c.title}」的暂停已结束${c.detail === 'expired' ? '（已到最长暂停时间）' : '（由主管结束）'}，计时恢复，各项期限已按暂停时长顺延。`,
+    casePage: '打开案件页面',
+  }),
   pause_request: (c) => ({
     subject: `【暂停申请】${c.caseId}`,
     intro: `案件「${c.title}」的被指派人申请暂停计时（批准后案件时限和当前环节时限一并暂停，结束后按暂停时长顺延）：${c.detail ?? ''}。请在案件页面批准或驳回。`,
@@ -120,6 +138,21 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
 };
 
 const en: Record<EmailKind, (c: EmailContext) => Lines> = {
+  pause_approved: (c) => ({
+    subject: `[Pause approved] ${c.caseId}`,
+    intro: `Your request to pause the clocks of "${c.title}" was approved: they are held${c.dueText ? ` until ${c.dueText} at the latest` : ''}.${c.detail ? ` Notes: ${c.detail}.` : ''} End the pause on the case page when work resumes; at its maximum it ends by itself.`,
+    casePage: 'Open the case page',
+  }),
+  pause_rejected: (c) => ({
+    subject: `[Pause rejected] ${c.caseId}`,
+    intro: `Your request to pause the clocks of "${c.title}" was rejected: they keep running.${c.detail ? ` Notes: ${c.detail}.` : ''} Please finish the current stage on time.`,
+    casePage: 'Open the case page',
+  }),
+  pause_ended: (c) => ({
+    subject: `[Pause ended] ${c.caseId}`,
+    intro: `The pause of "${c.title}" has ended${c.detail === 'expired' ? ' (it reached its maximum length)' : ' (ended by a supervisor)'}: the clocks run again, each deadline moved on by the pause.`,
+    casePage: 'Open the case page',
+  }),
   pause_request: (c) => ({
     subject: `[Pause requested] ${c.caseId}`,
     intro: `The assignee of "${c.title}" asks to pause its clocks (once approved, the case clocks and the current stage's deadline are held, then move on by the pause): ${c.detail ?? ''}. Approve or reject it on the case page.`,
@@ -206,6 +239,9 @@ const noDueLine: ReadonlySet<EmailKind> = new Set([
   'leadership_notice',
   'effect_stuck',
   'pause_request',
+  'pause_approved',
+  'pause_rejected',
+  'pause_ended',
   'review_escalation',
 ]);
 

@@ -128,6 +128,21 @@ describe('pauses, reassignment and the chain read at the breach (time-skipping)'
         'pause_ended',
       ]);
       expect(v.timeline.at(-1)).toMatchObject({ action: 'pause_ended', actorId: 'system' });
+      // A third asked for and refused. The technician hears each answer, and of the pause that
+      // ran out (the first they ended themselves).
+      await run(requestPauseUpdate, { actor: staff, reason: 'outside_contractor', note: '等外包' });
+      await run(decidePauseUpdate, { actor: sup, approve: false, notes: '请先联系外包确定时间' });
+      await settle(handle);
+      const told = (await caseMails(input.caseId))
+        .filter((m) => m.tag.startsWith('暂停') && m.tag !== '暂停申请')
+        .map((m) => `${m.tag} ${m.to}`)
+        .sort();
+      const zhou = emailOf(dir, 'staff-zhou');
+      expect(told).toEqual(
+        [`暂停已批准 ${zhou}`, `暂停已批准 ${zhou}`, `暂停已结束 ${zhou}`, `暂停未批准 ${zhou}`].sort(),
+      );
+      const refusal = (await caseMails(input.caseId)).find((m) => m.tag === '暂停未批准');
+      expect(refusal?.text).toContain('请先联系外包确定时间');
       await run(withdrawUpdate, { actor: sup, reason: '测试结束 end of test' });
       // Its last effects done before the worker stops (the file's next test needs the clock).
       await settle(handle);

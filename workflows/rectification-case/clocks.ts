@@ -87,6 +87,14 @@ export async function watchPauses(s: CaseState): Promise<void> {
     p.endedHow = 'expired';
     const due = s.releaseHold(p);
     await s.record(SYSTEM_ACTOR, 'pause_ended', { n: p.n, how: 'expired', ...(due ? { due } : {}) });
+    // As for a decision: told within the transition's own activity, so older cases replay as before.
+    if (s.batched)
+      await s.email({
+        kind: 'pause_ended',
+        key: `p${p.n}`,
+        to: { personIds: [p.requestedBy] },
+        detail: 'expired',
+      });
   }
 }
 

@@ -362,6 +362,17 @@ const decidePause: Step<PauseDecisionInput> = {
     const payload = { n: p.n, notes: u.notes, endsBy: p.endsBy };
     if (u.approve) await s.record(u.actor, 'pause_approved', payload);
     else await s.record(u.actor, 'pause_rejected', payload);
+    // The technician who asked hears the answer (a rejected pause leaves the clocks running).
+    // Only cases whose mail goes with their transition tell it: there the mail is part of the
+    // same activity, so running cases of the older shapes issue the commands they always did.
+    if (s.batched)
+      await s.email({
+        kind: u.approve ? 'pause_approved' : 'pause_rejected',
+        key: `p${p.n}`,
+        to: { personIds: [p.requestedBy] },
+        due: p.endsBy,
+        detail: u.notes,
+      });
     return s.view;
   },
 };
@@ -375,6 +386,14 @@ const endPause: Step<EndPauseInput> = {
     Object.assign(p, { state: 'ended', endedAt: nowIso(), endedHow: 'resumed' });
     const due = s.releaseHold(p);
     await s.record(u.actor, 'pause_ended', { n: p.n, how: 'resumed', ...(due ? { due } : {}) });
+    // Ended by a supervisor: the technician who asked for it is told the clocks run again.
+    if (s.batched && u.actor.id !== p.requestedBy)
+      await s.email({
+        kind: 'pause_ended',
+        key: `p${p.n}`,
+        to: { personIds: [p.requestedBy] },
+        detail: 'resumed',
+      });
     return s.view;
   },
 };
