@@ -188,6 +188,9 @@ export const UNSAVED_SECONDS = 30 * 60;
  * its page can offer them again after sign-in. A large form (photos) is not kept.
  */
 async function keepUnsaved(c: Context): Promise<void> {
+  // Only a form this site's own page sent: another site posting to a signed-out browser must
+  // not plant text that the person's form then shows as theirs after sign-in.
+  if (!sameOriginPost(c)) return;
   const type = c.req.header('content-type') ?? '';
   const length = Number(c.req.header('content-length') ?? 'NaN');
   if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type)) return;
@@ -209,10 +212,24 @@ async function keepUnsaved(c: Context): Promise<void> {
   setCookie(c, UNSAVED_COOKIE, raw, {
     path: '/app',
     httpOnly: true,
-    secure: new URL(c.req.url).protocol === 'https:',
+    // Behind a TLS-ending proxy the request itself is plain http.
+    secure: new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https',
     sameSite: 'Lax',
     maxAge: UNSAVED_SECONDS,
   });
+}
+
+/** The browser says the form came from this site: Sec-Fetch-Site, else an Origin of this host. */
+export function sameOriginPost(c: Context): boolean {
+  const site = c.req.header('sec-fetch-site');
+  if (site !== undefined) return site === 'same-origin';
+  const origin = c.req.header('origin');
+  if (!origin) return false;
+  try {
+    return new URL(origin).host === new URL(c.req.url).host || new URL(origin).host === c.req.header('host');
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -14,6 +14,7 @@ import {
 import type { AppDeps } from '../deps.ts';
 import {
   SESSION_COOKIE,
+  UNSAVED_COOKIE,
   csrfProtect,
   safeNext,
   secureCookies,
@@ -330,6 +331,8 @@ export function authRoutes(deps: AppDeps): Hono<WebEnv> {
     async (c) => {
       const ended = await dropOldSession(c, deps);
       deleteCookie(c, SESSION_COOKIE, { path: '/' });
+      // Text a form kept across an expired session is not for whoever signs in next.
+      deleteCookie(c, UNSAVED_COOKIE, { path: '/app' });
       // Signed in at the identity provider: sign out there too, or the next "sign in" on this
       // browser (a shared office PC) would silently be the same person again.
       const endSession = ended?.via === 'oidc' ? await endSessionUrl(ended.idToken) : null;

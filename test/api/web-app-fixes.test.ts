@@ -42,9 +42,9 @@ async function post(
   path: string,
   personId: string | null,
   fields: Record<string, string | string[]>,
-  o: { files?: { name: string; file: File }[]; lang?: string } = {},
+  o: { files?: { name: string; file: File }[]; lang?: string; headers?: Record<string, string> } = {},
 ) {
-  const headers: Record<string, string> = { 'accept-language': o.lang ?? 'zh-CN' };
+  const headers: Record<string, string> = { 'accept-language': o.lang ?? 'zh-CN', ...o.headers };
   const all: [string, string][] = Object.entries(fields).flatMap(([k, v]) =>
     Array.isArray(v) ? v.map((x) => [k, x] as [string, string]) : [[k, v] as [string, string]],
   );
@@ -193,7 +193,18 @@ describe('a step form sent after the session ended', () => {
       expect(next).toBe(`/app/cases/${caseId}?unsaved=1`);
     }
     const text = `灯管已订 ${uniqueId('c')}`;
-    const res = await post(`/app/cases/${caseId}/comment`, null, { text, _csrf: 'stale' });
+    // Another site posting to a signed-out browser plants nothing for the form to show as typed.
+    for (const headers of [{ 'sec-fetch-site': 'cross-site' }, { origin: 'https://evil.example' }, {}]) {
+      const planted = await post(`/app/cases/${caseId}/comment`, null, { text: '钓鱼' }, { headers });
+      expect(planted.status).toBe(302);
+      expect(planted.headers.get('set-cookie') ?? '').not.toContain('rectify_unsaved');
+    }
+    const res = await post(
+      `/app/cases/${caseId}/comment`,
+      null,
+      { text, _csrf: 'stale' },
+      { headers: { 'sec-fetch-site': 'same-origin' } },
+    );
     const kept = /rectify_unsaved=[^;]+/.exec(res.headers.get('set-cookie') ?? '')?.[0];
     expect(kept).toBeDefined();
     const next = new URL(res.headers.get('location')!, 'http://x').searchParams.get('next')!;
@@ -213,6 +224,20 @@ describe('a step form sent after the session ended', () => {
     expect(new URL(fresh.headers.get('location')!, 'http://x').searchParams.get('next')).toBe(
       '/app/cases/new?unsaved=1',
     );
+    // Signing out drops text kept for whoever signs in next.
+    // A session of its own: the file's other tests keep theirs.
+    const session = await createSession(s.deps.aws, { personId: 'staff-zhao', via: 'link' });
+    const who = { id: session.id, csrf: session.csrfToken };
+    const out = await s.app.request('/logout', {
+      method: 'POST',
+      headers: {
+        cookie: `rectify_session=${who.id}; ${kept}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ _csrf: who.csrf }).toString(),
+    });
+    expect(out.status).toBe(303);
+    expect(out.headers.get('set-cookie')).toMatch(/rectify_unsaved=;/);
   });
 });
 
