@@ -194,7 +194,12 @@ describe('a step form sent after the session ended', () => {
     }
     const text = `灯管已订 ${uniqueId('c')}`;
     // Another site posting to a signed-out browser plants nothing for the form to show as typed.
-    for (const headers of [{ 'sec-fetch-site': 'cross-site' }, { origin: 'https://evil.example' }, {}]) {
+    const foreign: Record<string, string>[] = [
+      { 'sec-fetch-site': 'cross-site' },
+      { origin: 'https://evil.example' },
+      {},
+    ];
+    for (const headers of foreign) {
       const planted = await post(`/app/cases/${caseId}/comment`, null, { text: '钓鱼' }, { headers });
       expect(planted.status).toBe(302);
       expect(planted.headers.get('set-cookie') ?? '').not.toContain('rectify_unsaved');
