@@ -933,7 +933,6 @@ function TrackingView(props: {
             {t(lang, { zh: '整改完成：', en: 'Work reported: ' })}
             {when(fixed.at)} · {t(lang, { zh: '复查通过：', en: 'Passed its review: ' })}
             {when(passed.at)}
-            {passed.notes ? ` · ${passed.notes}` : ''}
           </p>
         </section>
       ) : null}
