@@ -551,11 +551,19 @@ export function zeroReportRoutes(deps: AppDeps): Hono<AuthEnv> {
   app.get('/api/zero-reports/:night', auth, async (c) => c.json(await board(c)));
   // Tonight's page by a fixed address (a menu item, a bookmark): the report form for a grid
   // member, the board for everyone else.
-  app.get('/zero-report', auth, (c) => {
+  // Before tonight's round opens (22:20), the menu leads to last night's board rather than to
+  // a page saying tonight's has not begun.
+  app.get('/zero-report', auth, async (c) => {
     const { asked } = pageLang(c);
+    const query = asked ? `?lang=${asked}` : '';
     const tonight = localDate(new Date().toISOString(), deps.env.CAMPUS_TZ);
+    const store = { ddb: deps.aws.ddb, tables: deps.aws.tables };
+    if (!(await loadNight(store, tonight))) {
+      const lastNight = new Date(Date.parse(`${tonight}T12:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+      if (await loadNight(store, lastNight)) return c.redirect(`/zero-report/${lastNight}${query}`, 302);
+    }
     const grid = c.get('caller').person.roles.includes('grid_member');
-    return c.redirect(`/zero-report/${tonight}${grid ? '/report' : ''}${asked ? `?lang=${asked}` : ''}`, 302);
+    return c.redirect(`/zero-report/${tonight}${grid ? '/report' : ''}${query}`, 302);
   });
   app.get('/zero-report/:night', auth, async (c) => {
     const { lang, asked } = pageLang(c);

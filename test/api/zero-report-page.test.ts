@@ -191,6 +191,28 @@ describe('the report page', () => {
     expect(sup.headers.get('location')).toBe(`/zero-report/${tonight}`);
   });
 
+  it('before tonight’s round opens, leads to last night’s board instead of a page saying it has not begun', async () => {
+    const { localDate } = await import('../../domain/calendar.ts');
+    const { saveNight } = await import('../../store/zero-reports.ts');
+    const tonight = localDate(new Date().toISOString(), s.deps.env.CAMPUS_TZ);
+    const lastNight = new Date(Date.parse(`${tonight}T12:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    const at = new Date(Date.parse(`${lastNight}T14:20:00Z`)).toISOString();
+    await saveNight(
+      { ddb: s.deps.aws.ddb, tables: s.deps.aws.tables },
+      {
+        night: lastNight,
+        workflowId: uniqueId('last-night'),
+        openedAt: at,
+        closeAt: at,
+        acceptUntil: at,
+        cells: [],
+      },
+    );
+    const res = await call(s.app, 'GET', '/zero-report', { as: 'grid-a1c1' });
+    expect(res.headers.get('location')).toBe(`/zero-report/${lastNight}`);
+    expect((await call(s.app, 'GET', `/zero-report/${lastNight}`, { as: 'grid-a1c1' })).status).toBe(200);
+  });
+
   it('is linked from the board for a grid member', async () => {
     const { cookie } = await signedIn('grid-a1c1');
     const html = await (await s.app.request(`/zero-report/${NIGHT}`, { headers: { cookie } })).text();
