@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { langFromAcceptLanguage } from './problems.ts';
 import { languages, type Lang } from '../../domain/text.ts';
 import { loadDirectory } from '../../store/directory.ts';
 import {
@@ -56,24 +57,8 @@ export const sessionCookieOptions = (publicBaseUrl: string): CookieOptions => ({
 
 const isLang = (v: string | undefined): v is Lang => (languages as readonly string[]).includes(v ?? '');
 
-/** The reader's preferred language from an Accept-Language header: the first of ours by weight. */
-export function langFromAcceptLanguage(header: string | undefined): Lang | undefined {
-  if (!header) return undefined;
-  const ranked = header
-    .split(',')
-    .map((part, index) => {
-      const [tag = '', ...params] = part.trim().split(';');
-      const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
-      return { tag: tag.trim().toLowerCase(), q: q === undefined ? 1 : Number(q), index };
-    })
-    .filter((r) => r.tag && Number.isFinite(r.q) && r.q > 0)
-    .sort((a, b) => b.q - a.q || a.index - b.index);
-  for (const r of ranked) {
-    if (r.tag === 'zh' || r.tag.startsWith('zh-')) return 'zh-CN';
-    if (r.tag === 'en' || r.tag.startsWith('en-')) return 'en';
-  }
-  return undefined;
-}
+// The pages and the API pick a language from Accept-Language alike (problems.ts).
+export { langFromAcceptLanguage };
 
 /** `?lang=` (remembered in a cookie), else the remembered choice, else the browser's, else `fallback`. */
 export function pickLang(c: Context, publicBaseUrl: string, fallback: Lang = 'zh-CN'): Lang {
