@@ -112,7 +112,7 @@ describe('a report made by scanning a code, on a phone', () => {
     await phone.goto(`${s.baseUrl}${trackPath}`);
     expect(await statusOn(phone)).toBe('case');
     expect(await phone.locator('body').textContent()).toContain(caseId);
-    expect(await phone.getByRole('heading', { name: '承诺时限' }).count()).toBe(1);
+    expect(await phone.getByRole('heading', { name: '服务承诺' }).count()).toBe(1);
     expect(await phone.locator('form[action$="/survey"]').count()).toBe(0);
 
     // The case runs to its follow-up (the staff steps are the case browser test's; here the API's).
