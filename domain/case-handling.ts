@@ -88,7 +88,7 @@ export function checkHandling(
       if (!view.clocks?.some((c) => c.metBy.includes('arrived')))
         return conflict('this case has no on-site clock / 该案件无到场时限');
       if (view.timeline.some((e) => e.action === 'arrived'))
-        return conflict('the arrival is already recorded / 已登记到场');
+        return conflict('the arrival was recorded before; nothing more to do / 此前已登记到场，无需重复登记');
       return null;
     case 'request_pause': {
       if (!handles(actor, view))

@@ -66,6 +66,15 @@ describe('checkHandling', () => {
       expect(message(step)).not.toContain('评论');
   });
 
+  it('a second arrival is told it was recorded before, not in words that read like a success', () => {
+    const done = view({
+      timeline: [
+        { at: '2026-11-02T01:00:00.000Z', actorId: 'staff-zhou', action: 'arrived' },
+      ] as CaseView['timeline'],
+    });
+    expect(checkHandling('arrived', staff, done, policy)?.message).toContain('此前已登记到场，无需重复登记');
+  });
+
   it('arrival: the assignee or responsible, once, on a case with an on-site clock', () => {
     expect(kind('arrived', staff, view())).toBeNull();
     expect(kind('arrived', staff, view({ assigneeId: 'x', responsibleId: 'staff-zhou' }))).toBeNull();
