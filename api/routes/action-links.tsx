@@ -24,7 +24,13 @@ import {
 import type { ActionHandler, AppDeps, NextStep } from '../deps.ts';
 import { casePagePath } from '../../domain/email-content.ts';
 import { raterConflict } from '../../domain/survey-rater.ts';
-import { followUpScore, surveyAspects, surveyComment, type SurveyAspect } from '../../domain/intake.ts';
+import {
+  followUpScore,
+  surveyAspectLabel,
+  surveyAspects,
+  surveyComment,
+  type SurveyAspect,
+} from '../../domain/intake.ts';
 import { problemTypes, ProblemError, toProblem } from '../middleware/problems.ts';
 import { bi, jsonSchemaOf, pageResponse } from './declare.ts';
 import { ActionPage, type FormState } from '../pages/action-page.tsx';
@@ -539,9 +545,7 @@ const fieldLabels: Record<string, Bilingual> = {
   comment: { zh: '意见', en: 'Comment' },
   choice: { zh: '选项', en: 'Choice' },
   score: { zh: '评分', en: 'Score' },
-  attitude: { zh: '服务态度', en: 'Attitude' },
-  quality: { zh: '维修质量', en: 'Quality' },
-  cleanup: { zh: '现场清理', en: 'Clean-up' },
+  ...surveyAspectLabel,
 };
 
 /** Each refused field by its label with the schema's reason, in both languages. */

@@ -66,6 +66,20 @@ export const fileProblemText: Record<BrokenEvidence['problem'], Bilingual> = {
   },
 };
 
+/** How many cited files were hashed again and how many did not match: one sentence for a case and for all. */
+function filesRehashed(checked: number, broken: number): Bilingual {
+  const files = `${checked} file${checked === 1 ? '' : 's'}`;
+  return broken === 0
+    ? {
+        zh: `照片与文件：已重新计算 ${checked} 个文件的哈希，全部与审计记录一致。`,
+        en: `Photos and files: ${files} hashed again, every one matches the audit trail.`,
+      }
+    : {
+        zh: `照片与文件：已重新计算 ${checked} 个文件的哈希，${broken} 个与审计记录不符。`,
+        en: `Photos and files: ${files} hashed again, ${broken} not matching the audit trail.`,
+      };
+}
+
 /** The files a case's entries cite, re-hashed: how many, and each broken one with its entry and what is wrong. */
 export function FilesResult(props: { files: EvidenceVerification; lang: Lang }) {
   const { files: f, lang } = props;
@@ -75,15 +89,7 @@ export function FilesResult(props: { files: EvidenceVerification; lang: Lang }) 
       <p style="margin:0">
         {f.checked === 0
           ? t({ zh: '审计记录未引用照片或文件。', en: 'The entries cite no photo or file.' })
-          : f.broken.length === 0
-            ? t({
-                zh: `照片与文件：已重新计算 ${f.checked} 个文件的哈希，全部与审计记录一致。`,
-                en: `Photos and files: ${f.checked} file${f.checked === 1 ? '' : 's'} hashed again, every one matches the audit trail.`,
-              })
-            : t({
-                zh: `照片与文件：已重新计算 ${f.checked} 个文件的哈希，${f.broken.length} 个与审计记录不符。`,
-                en: `Photos and files: ${f.checked} file${f.checked === 1 ? '' : 's'} hashed again, ${f.broken.length} not matching the audit trail.`,
-              })}
+          : t(filesRehashed(f.checked, f.broken.length))}
       </p>
       {f.broken.length > 0 && (
         <ul style="margin:.25rem 0 0">
@@ -260,15 +266,7 @@ export function AllResultView(props: { result: AllResult; lang: Lang; caseHref: 
       </p>
       {files && (
         <p style="margin:.5rem 0 0" data-files={files.broken.length === 0 ? 'ok' : 'broken'}>
-          {files.broken.length === 0
-            ? t({
-                zh: `照片与文件：已重新计算 ${files.checked} 个文件的哈希，全部与审计记录一致。`,
-                en: `Photos and files: ${files.checked} file${files.checked === 1 ? '' : 's'} hashed again, every one matches the audit trail.`,
-              })
-            : t({
-                zh: `照片与文件：已重新计算 ${files.checked} 个文件的哈希，${files.broken.length} 个与审计记录不符。`,
-                en: `Photos and files: ${files.checked} file${files.checked === 1 ? '' : 's'} hashed again, ${files.broken.length} not matching the audit trail.`,
-              })}
+          {t(filesRehashed(files.checked, files.broken.length))}
         </p>
       )}
       {(s.broken.length > 0 ||
