@@ -475,7 +475,10 @@ function ReportPage(props: {
                   </div>
                 ))}
                 <button type="submit" name="add" value={k}>
-                  {t({ zh: `再加一行${kindText[k].zh}`, en: `Add a ${kindText[k].en.toLowerCase()} row` })}
+                  {t({
+                    zh: `再加一行${kindText[k].zh}`,
+                    en: `Add another ${kindText[k].en.toLowerCase()} row`,
+                  })}
                 </button>
               </fieldset>
             ))}
