@@ -503,3 +503,46 @@ describe('the handling forms', () => {
     expect((await getCaseRecord(s.deps.aws.ddb, s.deps.aws.tables, caseId))?.assigneeId).toBe('staff-zhao');
   });
 });
+
+describe('the case list pages back as well as forward', () => {
+  it('上一页 walks back through cursor pages and sorted pages to the very pages seen going forward', async () => {
+    const tag = uniqueId('pager');
+    for (let n = 0; n < 4; n++)
+      await openCase({ title: `${tag} ${n}`, severity: n % 2 ? 'urgent' : 'routine' });
+    const idsOn = (html: string) =>
+      [...html.matchAll(/<span class="muted">(ZG-\d{4}-\d+)<\/span>/g)].map((m) => m[1]);
+    const link = (html: string, rel: string) =>
+      new RegExp(`href="([^"]+)" rel="${rel}"`).exec(html)?.[1]?.replaceAll('&amp;', '&');
+    for (const sort of ['opened', 'severity']) {
+      const forward: { path: string; ids: (string | undefined)[] }[] = [];
+      let path: string | undefined = `/app/cases?q=${tag}&limit=1&sort=${sort}`;
+      while (path) {
+        const html = await (await get(path, 'sup-wang')).text();
+        forward.push({ path, ids: idsOn(html) });
+        if (forward.length === 1) expect(link(html, 'prev')).toBeUndefined();
+        path = link(html, 'next');
+      }
+      expect(forward).toHaveLength(4);
+      // From the last page back to the first, each 上一页 lands on the page seen before it.
+      let at = forward[3]!.path;
+      for (let i = 2; i >= 0; i--) {
+        const html = await (await get(at, 'sup-wang')).text();
+        expect(html).toContain('上一页');
+        const prev = link(html, 'prev');
+        expect(prev).toBeDefined();
+        at = prev ?? '';
+        expect(idsOn(await (await get(at, 'sup-wang')).text())).toEqual(forward[i]!.ids);
+      }
+    }
+    // A cursor pasted without its trail still pages on, with only the first-page link back.
+    const second = link(await (await get(`/app/cases?q=${tag}&limit=1`, 'sup-wang')).text(), 'next') ?? '';
+    const pasted = second.replace(/&back=[^&]*/, '');
+    const html = await (await get(pasted, 'sup-wang')).text();
+    expect(link(html, 'prev')).toBeUndefined();
+    expect(html).toContain('回到第一页');
+    // A trail that is not cursors is a 400 page naming it, not a 500.
+    const bad = await get(`/app/cases?q=${tag}&back=${encodeURIComponent('<x>')}`, 'sup-wang');
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('上一页位置');
+  });
+});

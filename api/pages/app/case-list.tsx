@@ -34,6 +34,8 @@ import { page, parseForm, refusalOf, viewerOf, type WebContext } from './web-kit
  */
 
 const PAGE_SIZE = 25;
+/** How many pages back 上一页 can go by cursor; the first-page link reaches any further. */
+const BACK_DEPTH = 20;
 /** Sorting other than newest-first reads the whole filtered list first, up to this many cases. */
 const SORT_CAP = 500;
 const EXPORT_CAP = 5000;
@@ -54,6 +56,18 @@ export const listQuerySchema = z.object({
   q: z.preprocess(empty, z.string().trim().max(200).optional()),
   sort: z.preprocess(empty, z.enum(['opened', 'due', 'severity', 'stage']).default('opened')),
   cursor: z.preprocess(empty, z.string().max(2048).optional()),
+  /**
+   * The cursors of the pages before this one, oldest first, joined by '.' ('~' for the first
+   * page), so 上一页 can go back: DynamoDB pages forward only. Only the last BACK_DEPTH are kept.
+   */
+  back: z.preprocess(
+    empty,
+    z
+      .string()
+      .max(BACK_DEPTH * 2049)
+      .regex(/^[A-Za-z0-9_~-]+(\.[A-Za-z0-9_~-]+)*$/)
+      .optional(),
+  ),
   page: z.preprocess(empty, wholeNumber(1, 1000).default(1)),
   /** Cases per page. */
   limit: z.preprocess(empty, wholeNumber(1, 100).default(PAGE_SIZE)),
@@ -66,7 +80,7 @@ export type ListQuery = z.output<typeof listQuerySchema>;
  * a cursor or page pasted from a list page's address is left out here, so it can neither narrow
  * the file nor refuse it.
  */
-const exportQuerySchema = listQuerySchema.omit({ cursor: true, page: true, limit: true });
+const exportQuerySchema = listQuerySchema.omit({ cursor: true, back: true, page: true, limit: true });
 type ListFilters = z.output<typeof exportQuerySchema>;
 
 /** The filters the indexes can't serve, checked in code on what the read rules already let through. */
@@ -331,13 +345,38 @@ function Filters(props: { q: ListQuery; dir: Directory; lang: Lang; errors: Fiel
 function filterQuery(q: ListQuery, extra: Record<string, string> = {}): string {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(q)) {
-    if (k === 'cursor' || k === 'page' || k === 'lang' || v === undefined) continue;
+    if (k === 'cursor' || k === 'back' || k === 'page' || k === 'lang' || v === undefined) continue;
     if ((k === 'sort' && v === 'opened') || (k === 'limit' && v === PAGE_SIZE)) continue;
     params.set(k, String(v));
   }
   for (const [k, v] of Object.entries(extra)) params.set(k, v);
   const s = params.toString();
   return s ? `?${s}` : '';
+}
+
+/**
+ * The next and previous links of a page read by cursor. The next page's link carries this page's
+ * cursor on its trail; the previous link pops it. A pasted address without a trail has no
+ * previous link (the first-page link still stands).
+ */
+export function cursorLinks(
+  q: ListQuery,
+  nextCursor: string | null,
+): { next: string | null; previous: string | null } {
+  const trail = q.back ? q.back.split('.') : [];
+  const next = nextCursor
+    ? filterQuery(q, { cursor: nextCursor, back: [...trail, q.cursor ?? '~'].slice(-BACK_DEPTH).join('.') })
+    : null;
+  const before = trail.at(-1);
+  if (!q.cursor || before === undefined) return { next, previous: null };
+  const rest = trail.slice(0, -1);
+  return {
+    next,
+    previous: filterQuery(q, {
+      ...(before === '~' ? {} : { cursor: before }),
+      ...(rest.length > 0 ? { back: rest.join('.') } : {}),
+    }),
+  };
 }
 
 export function CaseTable(props: { items: CaseView[]; dir: Directory; lang: Lang; tz: string; now: Date }) {
@@ -415,6 +454,7 @@ const pagingLabels: Record<string, Bilingual> = {
   limit: { zh: '每页条数（1–100）', en: 'Cases per page (1–100)' },
   page: { zh: '页码（1–1000）', en: 'Page (1–1000)' },
   cursor: { zh: '翻页位置', en: 'Page position' },
+  back: { zh: '上一页位置', en: 'Previous page position' },
 };
 
 export function caseListRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
@@ -429,6 +469,7 @@ export function caseListRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
     const errors = parsed.ok ? {} : parsed.errors;
     let items: CaseView[] = [];
     let next: string | null = null;
+    let previous: string | null = null;
     let capped = false;
     let problem: Bilingual | null = null;
     if (parsed.ok) {
@@ -442,13 +483,14 @@ export function caseListRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
             narrowing(q),
           );
           items = one.items;
-          next = one.nextCursor ? filterQuery(q, { cursor: one.nextCursor }) : null;
+          ({ next, previous } = cursorLinks(q, one.nextCursor));
         } else {
           const all = await collect(deps, c, q, SORT_CAP);
           capped = all.capped;
           const ordered = sorted(all.items, q.sort);
           items = ordered.slice((q.page - 1) * q.limit, q.page * q.limit);
           next = ordered.length > q.page * q.limit ? filterQuery(q, { page: String(q.page + 1) }) : null;
+          previous = q.page > 1 ? filterQuery(q, q.page > 2 ? { page: String(q.page - 1) } : {}) : null;
         }
       } catch (err) {
         problem = refusalOf(err).text;
@@ -494,9 +536,14 @@ export function caseListRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
           )}
           <CaseTable items={items} dir={dir} lang={lang} tz={tz} now={new Date()} />
           <nav class="actions" aria-label={t('分页', 'Pages')}>
-            {(q.cursor || q.page > 1) && (
+            {(q.cursor || q.page > 1) && previous !== exportQuery && (
               <a class="button secondary" href={`/app/cases${exportQuery}`}>
                 {t('回到第一页', 'First page')}
+              </a>
+            )}
+            {previous !== null && (
+              <a class="button secondary" href={`/app/cases${previous}`} rel="prev">
+                {t('上一页', 'Previous page')}
               </a>
             )}
             {next && (
