@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { formOr400 } from '../form-body.ts';
 import { pageLanguage } from '../middleware/session.ts';
-import { FAVICON_HREF } from '../pages/favicon.ts';
+import { Layout } from '../pages/layout.tsx';
 import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import {
@@ -202,7 +203,8 @@ const statusNames: Record<RoundStatus, Bilingual> = {
   missed: { zh: '逾期未完成', en: 'missed' },
 };
 
-function ChecklistPage(props: {
+/** The checklist inside the app shell: its items, and the form when the reader walks the round. */
+function ChecklistBody(props: {
   round: ReturnType<typeof withItems>;
   lang: Lang;
   /** Where the form posts (keeping the page's `?lang=`). */
@@ -216,8 +218,7 @@ function ChecklistPage(props: {
   problem?: Bilingual | undefined;
   /** What the worker said when it was, for whoever is asked to look into it: never the lead. */
   technical?: string | undefined;
-  /** The building as the directory names it, and the due in campus time. */
-  buildingName: Bilingual;
+  /** The due in campus time. */
   dueText: string;
   /** Whether the reader walks this round (one of its assignees): anyone else reads it only. */
   mayRecord: boolean;
@@ -238,11 +239,15 @@ function ChecklistPage(props: {
     // A failure whose case opened is the case's now: shown as recorded, not offered for change.
     const held = !open || Boolean(it.caseId && it.result);
     return (
-      <fieldset id={`item-${it.id}`} class={errs.length > 0 ? 'invalid' : undefined}>
+      <fieldset
+        id={`item-${it.id}`}
+        class={errs.length > 0 ? 'card item invalid' : 'card item'}
+        aria-describedby={errs.length > 0 ? `error-${it.id}` : undefined}
+      >
         <legend>{t(it.citation)}</legend>
-        {it.requirement ? <small>{lang === 'en' ? it.requirement.en : it.requirement.zh}</small> : ''}
+        {it.requirement ? <p class="hint">{lang === 'en' ? it.requirement.en : it.requirement.zh}</p> : ''}
         {errs.length > 0 ? (
-          <ul class="error" id={`error-${it.id}`} role="alert">
+          <ul class="field-error" id={`error-${it.id}`} role="alert">
             {errs.map((e) => (
               <li>{inLang(e, lang)}</li>
             ))}
@@ -250,7 +255,7 @@ function ChecklistPage(props: {
         ) : (
           ''
         )}
-        <div>
+        <div class="choices">
           {checkResults.map((r) => (
             <label>
               <input
@@ -264,14 +269,23 @@ function ChecklistPage(props: {
             </label>
           ))}
         </div>
+        <label for={`room-${it.id}`}>{t({ zh: '房间（可选）', en: 'Room (optional)' })}</label>
         <input
           type="text"
+          id={`room-${it.id}`}
           name={`${it.id}.roomId`}
           value={v.roomId ?? ''}
           disabled={held}
           placeholder={t({ zh: '房间（可选）', en: 'Room (optional)' })}
         />
-        <textarea name={`${it.id}.note`} rows={2} disabled={held} placeholder={t({ zh: '备注', en: 'Note' })}>
+        <label for={`note-${it.id}`}>{t({ zh: '备注', en: 'Note' })}</label>
+        <textarea
+          id={`note-${it.id}`}
+          name={`${it.id}.note`}
+          rows={2}
+          disabled={held}
+          placeholder={t({ zh: '备注', en: 'Note' })}
+        >
           {v.note ?? ''}
         </textarea>
         {it.caseId ? (
@@ -298,107 +312,90 @@ function ChecklistPage(props: {
     );
   });
   return (
-    <html lang={lang}>
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>
-          {t({ zh: `${round.kindName.zh} ${round.period}`, en: `${round.kindName.en} ${round.period}` })}
-        </title>
-        <link rel="icon" href={FAVICON_HREF} />
-        <style>{`body{font-family:system-ui,sans-serif;margin:.5rem;max-width:40rem}fieldset{margin:.5rem 0;border:1px solid #ccc}fieldset.invalid{border-color:#b00}legend{font-weight:600}label{margin-right:1rem;display:inline-block;padding:.4rem 0}textarea,input[type=text]{width:100%;box-sizing:border-box}small{color:#555}.error{color:#b00}button{margin:.5rem .5rem .5rem 0;padding:.5rem 1rem}`}</style>
-      </head>
-      <body>
-        <nav>
-          <a href={`/app${props.langQuery}`} data-back="">
-            ← {t({ zh: '返回工作台', en: 'Back to the workbench' })}
-          </a>
-        </nav>
-        <h1>
-          {t({
-            zh: `${round.kindName.zh} ${props.buildingName.zh} ${round.period}`,
-            en: `${round.kindName.en} ${props.buildingName.en} ${round.period}`,
-          })}
-        </h1>
-        <p>
-          {t({
-            zh: `状态：${statusNames[round.status].zh}；截止：${props.dueText}；已填写 ${answered}/${round.items.length} 项`,
-            en: `Status: ${statusNames[round.status].en}; due ${props.dueText}; ${answered} of ${round.items.length} items answered`,
-          })}
+    <>
+      {/* The page's few rules of its own; everything else is the app shell's. */}
+      <style dangerouslySetInnerHTML={{ __html: CHECKLIST_CSS }} />
+      <p>
+        <a href={`/app${props.langQuery}`} data-back="">
+          ← {t({ zh: '返回工作台', en: 'Back to the workbench' })}
+        </a>
+      </p>
+      <p class="muted" data-status="">
+        {t({
+          zh: `状态：${statusNames[round.status].zh}；截止：${props.dueText}；已填写 ${answered}/${round.items.length} 项`,
+          en: `Status: ${statusNames[round.status].en}; due ${props.dueText}; ${answered} of ${round.items.length} items answered`,
+        })}
+      </p>
+      {props.problem ? (
+        <p class="flash error" role="alert" data-problem="">
+          {inLang(props.problem, lang)}
         </p>
-        {props.problem ? (
-          <p class="error" role="alert" data-problem="">
-            {inLang(props.problem, lang)}
-          </p>
-        ) : (
-          ''
-        )}
-        {props.technical ? (
-          <details data-technical="">
-            <summary>{t({ zh: '技术细节', en: 'Technical detail' })}</summary>
-            <code>{props.technical}</code>
-          </details>
-        ) : (
-          ''
-        )}
-        {open ? (
-          <form method="post" action={props.action}>
-            {props.csrf ? <input type="hidden" name="_csrf" value={props.csrf} /> : null}
-            {items}
-            {/* The first button is what Enter in a field presses: saving never ends the round. */}
+      ) : (
+        ''
+      )}
+      {props.technical ? (
+        <details data-technical="">
+          <summary>{t({ zh: '技术细节', en: 'Technical detail' })}</summary>
+          <code>{props.technical}</code>
+        </details>
+      ) : (
+        ''
+      )}
+      {open ? (
+        <form method="post" action={props.action}>
+          {props.csrf ? <input type="hidden" name="_csrf" value={props.csrf} /> : null}
+          {items}
+          {/* The first button is what Enter in a field presses: saving never ends the round. */}
+          <div class="actions">
             <button type="submit" name="finish" value="false">
               {t({ zh: '保存进度', en: 'Save progress' })}
             </button>
             <button type="submit" name="finish" value="true">
               {t({ zh: '提交并结束检查', en: 'Submit and finish' })}
             </button>
-          </form>
-        ) : (
-          <div>
-            <p data-read-only="">
-              {round.status === 'open'
-                ? t({
-                    zh: '您不是本次检查的检查人，只能查看。',
-                    en: 'You are not assigned to this round: you may read it only.',
-                  })
-                : t({
-                    zh: '本次检查已结束，结果不能再修改。',
-                    en: 'This round is over; its results can no longer be changed.',
-                  })}
-            </p>
-            {items}
           </div>
-        )}
-      </body>
-    </html>
+        </form>
+      ) : (
+        <div>
+          <p data-read-only="">
+            {round.status === 'open'
+              ? t({
+                  zh: '您不是本次检查的检查人，只能查看。',
+                  en: 'You are not assigned to this round: you may read it only.',
+                })
+              : t({
+                  zh: '本次检查已结束，结果不能再修改。',
+                  en: 'This round is over; its results can no longer be changed.',
+                })}
+          </p>
+          {items}
+        </div>
+      )}
+    </>
   );
 }
 
+/**
+ * The checklist's own rules on top of the app shell's: an item is a card (a fieldset never wider
+ * than the phone), its three choices side by side with room to tap each.
+ */
+const CHECKLIST_CSS = `fieldset.item{min-width:0}fieldset.item.invalid{border-color:#b91c1c;border-width:2px}fieldset.item legend{font-weight:600;padding:0 .25rem;overflow-wrap:anywhere}.choices{display:flex;flex-wrap:wrap;gap:0 1.25rem}.choices label{display:inline-flex;align-items:center;gap:.4rem;font-weight:400;margin:.25rem 0;min-height:44px}ul.field-error{padding-left:1.25rem}`;
+
 /** The checklist page's answer to a reader of another building's round: why, and a way back. */
-function RefusalPage(props: { lang: Lang; langQuery: string; refusal: Bilingual }) {
+function RefusalBody(props: { lang: Lang; langQuery: string; refusal: Bilingual }) {
   const { lang } = props;
   const t = (x: Bilingual) => (lang === 'en' ? `${x.en} / ${x.zh}` : `${x.zh} / ${x.en}`);
   return (
-    <html lang={lang}>
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{t({ zh: '无权查看', en: 'Not allowed' })}</title>
-        <link rel="icon" href={FAVICON_HREF} />
-        <style>{`body{font-family:system-ui,sans-serif;margin:.5rem;max-width:40rem}.error{color:#b00}`}</style>
-      </head>
-      <body>
-        <nav>
-          <a href={`/app${props.langQuery}`} data-back="">
-            ← {t({ zh: '返回工作台', en: 'Back to the workbench' })}
-          </a>
-        </nav>
-        <h1>{t({ zh: '无权查看此检查', en: 'You may not read this round' })}</h1>
-        <p class="error" role="alert" data-problem="" data-problem-status="403">
-          {inLang(props.refusal, lang)}
-        </p>
-      </body>
-    </html>
+    <>
+      <p class="flash error" role="alert" data-problem="" data-problem-status="403">
+        {inLang(props.refusal, lang)}
+      </p>
+      <p>
+        <a href={`/app${props.langQuery}`} data-back="">
+          ← {t({ zh: '返回工作台', en: 'Back to the workbench' })}
+        </a>
+      </p>
+    </>
   );
 }
 
@@ -505,6 +502,37 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
     return { lang, asked: q.lang };
   };
 
+  /**
+   * A page in the app shell (header, menu by role, language switch, sign-out) for a person signed
+   * in through the page session; a bearer-token caller has no session to sign out of or menu to
+   * follow, and gets the same page without them.
+   */
+  const shell = (
+    c: Context<AuthEnv>,
+    lang: Lang,
+    title: Bilingual,
+    body: Child,
+    status: ContentfulStatusCode,
+  ) => {
+    const session = c as unknown as Context<SessionOrBearerEnv>;
+    const viewer = session.get('viewer') ?? undefined;
+    const url = new URL(c.req.url);
+    c.header('Cache-Control', 'no-store');
+    return c.html(
+      <Layout
+        title={title}
+        lang={lang}
+        viewer={viewer}
+        navHidden={viewer ? session.get('navHidden') : undefined}
+        csrfToken={viewer ? session.get('csrfToken') : undefined}
+        currentUrl={`${url.pathname}${url.search}`}
+      >
+        {body}
+      </Layout>,
+      status,
+    );
+  };
+
   /** The checklist page, with what was posted and what to correct when a post was refused. */
   const checklistPage = async (
     c: Context<AuthEnv>,
@@ -522,8 +550,16 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
     const building = dir.buildings.find((b) => b.id === round.buildingId);
     // Signed in through the page session, the form carries its CSRF token; with a bearer token none is needed.
     const csrf = (c as unknown as Context<SessionOrBearerEnv>).get('csrfToken');
-    const page = (
-      <ChecklistPage
+    const kind = roundKindNames[round.kind];
+    const name = building?.name ?? { zh: round.buildingId, en: round.buildingId };
+    return shell(
+      c,
+      lang,
+      {
+        zh: `${kind.zh} ${name.zh} ${round.period}`,
+        en: `${kind.en} ${name.en} ${round.period}`,
+      },
+      <ChecklistBody
         round={withItems(round)}
         lang={lang}
         action={`/inspection/${round.roundId}${asked ? `?lang=${asked}` : ''}`}
@@ -533,19 +569,23 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
         errors={opts.errors}
         problem={opts.problem}
         technical={opts.technical}
-        buildingName={building?.name ?? { zh: round.buildingId, en: round.buildingId }}
         dueText={formatTime(round.due, deps.env.CAMPUS_TZ)}
         mayRecord={round.assigneeIds.includes(c.get('caller').person.id)}
-      />
+      />,
+      opts.status ?? 200,
     );
-    return c.html('<!doctype html>' + String(page), opts.status ?? 200);
   };
 
   /** A round outside the reader's buildings: a page saying so, in the page's language. */
   const refusalPage = (c: Context<AuthEnv>, refusal: Bilingual) => {
     const { lang, asked } = checklistLanguage(c);
-    const page = <RefusalPage lang={lang} langQuery={asked ? `?lang=${asked}` : ''} refusal={refusal} />;
-    return c.html('<!doctype html>' + String(page), 403);
+    return shell(
+      c,
+      lang,
+      { zh: '无权查看此检查', en: 'You may not read this round' },
+      <RefusalBody lang={lang} langQuery={asked ? `?lang=${asked}` : ''} refusal={refusal} />,
+      403,
+    );
   };
 
   app.get('/inspection/:roundId', auth, async (c) => {

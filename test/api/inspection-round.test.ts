@@ -546,7 +546,7 @@ describe('inspection checklist: a case that cannot be opened is said in the page
   it('keeps the worker’s English reason out of the lead, on the page and the API', async () => {
     const id = await openRound();
     const lead = (html: string) =>
-      /<p class="error" role="alert" data-problem="">([^<]*)<\/p>/.exec(html)?.[1];
+      /<p class="flash error" role="alert" data-problem="">([^<]*)<\/p>/.exec(html)?.[1];
     // The directory changes after the page checked it: nobody in it is staff any more.
     await saveDirectory(s.deps.aws.ddb, s.deps.aws.tables, {
       ...s.dir,
@@ -933,5 +933,47 @@ describe('the checklist page’s language is chosen as /app chooses it', () => {
     const html = await refused.text();
     expect(html).toContain('<html lang="en"');
     expect(html).toContain('a note or room was given: choose a result too');
+  });
+});
+
+describe('the checklist page is in the app shell', () => {
+  it('signed in, it carries the menu for the person’s roles, the language switch and sign-out', async () => {
+    const id = await openRound();
+    const session = await createSession(s.deps.aws, { personId: 'sup-wang', via: 'link' });
+    const res = await s.app.request(`/inspection/${id}?lang=en`, {
+      headers: { cookie: `rectify_session=${session.id}`, accept: 'text/html' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const html = await res.text();
+    expect(html).toMatch(/^<!DOCTYPE html>/);
+    // One shell, one document: the menu with a supervisor's pages, not the page's own <html>.
+    expect(html.match(/<html/g)).toHaveLength(1);
+    const nav = html.slice(html.indexOf('<nav class="main"'), html.indexOf('</nav>'));
+    for (const href of ['/app', '/app/cases', '/app/dashboard', '/zero-report', '/duties'])
+      expect(nav).toContain(`href="${href}"`);
+    expect(nav).not.toContain('/app/admin/directory');
+    // Sign-out posts with the session's token; the switch keeps the reader on the checklist.
+    expect(html).toMatch(
+      new RegExp(
+        `<form method="post" action="/logout"><input type="hidden" name="_csrf" value="${session.csrfToken}"/>`,
+      ),
+    );
+    expect(html).toContain('Sign out');
+    expect(html).toContain(`href="/inspection/${id}?lang=zh-CN"`);
+    expect(html).toContain('<h1>Daily inspection Dormitory A');
+    // The checklist's own form still posts to the page, with the session's token.
+    expect(html).toContain(`<form method="post" action="/inspection/${id}?lang=en"`);
+    expect(html).toContain(`id="item-${daily[0]}"`);
+  });
+
+  it('with a bearer token, the same page without the menu or a sign-out it could not use', async () => {
+    const id = await openRound();
+    const html = await (await getPage(id)).text();
+    expect(html.match(/<html/g)).toHaveLength(1);
+    expect(html).not.toContain('<nav class="main"');
+    expect(html).not.toContain('action="/logout"');
+    expect(html).toContain('<a href="/app" data-back="">');
+    expect(html).toContain(`<form method="post" action="/inspection/${id}"`);
   });
 });
