@@ -17,6 +17,7 @@ import type { AwsDeps } from '../store/clients.ts';
 import { loadDirectory } from '../store/directory.ts';
 import { auditStepId, outboxScope } from '../store/keys.ts';
 import { issueActionUrl } from '../store/links.ts';
+import { getReport, trackUrlOf } from '../store/reports.ts';
 import { sendOnce } from '../store/outbox.ts';
 import { EffectFailure } from '../domain/effect-failure.ts';
 import { ApplicationFailure } from '@temporalio/common';
@@ -137,7 +138,8 @@ export function createActivities(deps: ActivityDeps) {
 
   async function sendCaseEmailNow(req: EmailRequest): Promise<EmailResult> {
     const dir = await loadDirectory(deps.ddb, deps.tables);
-    const recipients: { id: string; name: string; email: string; language: Language }[] = [];
+    const recipients: { id: string; name: string; email: string; language: Language; trackUrl?: string }[] =
+      [];
     const unknown: string[] = [];
     const current = req.to.supervisorsOf
       ? dir?.buildings.find((b) => b.id === req.to.supervisorsOf)?.supervisorIds
@@ -154,11 +156,15 @@ export function createActivities(deps: ActivityDeps) {
     if (req.to.reporter?.email) {
       const r = req.to.reporter;
       const email = req.to.reporter.email;
+      // A scanned-code reporter follows the report on its tracking page: the mail links it.
+      const report = r.reportId ? await getReport(deps, r.reportId) : null;
+      const trackUrl = report ? trackUrlOf(links, report) : null;
       recipients.push({
         id: reporterActorId(r) ?? email,
         name: r.name,
         email,
         language: r.language ?? 'zh-CN',
+        ...(trackUrl ? { trackUrl } : {}),
       });
     }
     const result: EmailResult = { sent: [], alreadySent: [], unknownRecipients: unknown };
@@ -196,6 +202,7 @@ export function createActivities(deps: ActivityDeps) {
             detail: req.detail,
             actionUrl: link,
             caseUrl: `${deps.publicBaseUrl.replace(/\/+$/, '')}${casePagePath(req.caseId)}`,
+            trackUrl: r.trackUrl,
           });
           return { to: r.email, ...content, link };
         },

@@ -39,6 +39,8 @@ export interface EmailContext {
   actionUrl?: string | undefined;
   /** The case page (`casePagePath` on the public origin): linked by the kinds whose next work is done there. */
   caseUrl?: string | undefined;
+  /** The reporter's tracking page (`/t/…`), for mail to a reporter who reported by scanned code. */
+  trackUrl?: string | undefined;
 }
 
 interface Lines {
@@ -246,6 +248,13 @@ const noDueLine: ReadonlySet<EmailKind> = new Set([
 ]);
 
 /** One email in the recipient's language first and the other language beneath it. */
+/** A link drawn as a button, inline-styled because mail clients drop style sheets. */
+function linkButton(href: string, label: string, look: 'primary' | 'outline'): string {
+  const colours =
+    look === 'primary' ? 'background:#b4232a;color:#fff' : 'border:1px solid #b4232a;color:#b4232a';
+  return `<p><a href="${escapeHtml(href)}" style="display:inline-block;${colours};padding:8px 16px;border-radius:4px;text-decoration:none;line-height:1.4">${escapeHtml(label)}</a></p>`;
+}
+
 export function renderEmail(
   lang: Language,
   c: EmailContext,
@@ -259,6 +268,9 @@ export function renderEmail(
   const actionLine = c.actionUrl ? `${a.action ?? ''}: ${c.actionUrl}` : '';
   // Through sign-in when signed out: the /app pages send a signed-out reader to /login and back.
   const casePageLine = (l: Lines) => (c.caseUrl && l.casePage ? `${l.casePage}: ${c.caseUrl}` : '');
+  // A reporter has no case page to open: the report's tracking page is where they follow it.
+  const trackLabel = (l: 'zh' | 'en') => (l === 'zh' ? '查看处理进度' : 'Follow your report');
+  const trackLine = (l: 'zh' | 'en') => (c.trackUrl ? `${trackLabel(l)}: ${c.trackUrl}` : '');
   const label = noDueLine.has(c.kind) ? undefined : dueLabels[c.stage];
   const dueLine = (l: 'zh' | 'en') =>
     label && c.dueText ? (l === 'zh' ? `${label.zh}：${c.dueText}` : `${label.en}: ${c.dueText}`) : '';
@@ -270,6 +282,7 @@ export function renderEmail(
     dueLine(firstLang),
     actionLine,
     casePageLine(a),
+    trackLine(firstLang),
     caseLine,
     '',
     '———',
@@ -277,17 +290,19 @@ export function renderEmail(
     dueLine(secondLang),
     c.actionUrl ? `${b.action ?? ''}: ${c.actionUrl}` : '',
     casePageLine(b),
+    trackLine(secondLang),
   ]
     .filter((l, i, all) => l !== '' || all[i - 1] !== '')
     .join('\n');
   const button = c.actionUrl
-    ? `<p><a href="${escapeHtml(c.actionUrl)}" style="display:inline-block;background:#b4232a;color:#fff;padding:8px 16px;border-radius:4px;text-decoration:none;line-height:1.4">${escapeHtml(a.action ?? '')} / ${escapeHtml(b.action ?? '')}</a></p>`
+    ? linkButton(c.actionUrl, `${a.action ?? ''} / ${b.action ?? ''}`, 'primary')
     : '';
   const casePageButton =
-    c.caseUrl && a.casePage
-      ? `<p><a href="${escapeHtml(c.caseUrl)}" style="display:inline-block;border:1px solid #b4232a;color:#b4232a;padding:8px 16px;border-radius:4px;text-decoration:none;line-height:1.4">${escapeHtml(a.casePage)} / ${escapeHtml(b.casePage ?? '')}</a></p>`
-      : '';
+    c.caseUrl && a.casePage ? linkButton(c.caseUrl, `${a.casePage} / ${b.casePage ?? ''}`, 'outline') : '';
+  const trackButton = c.trackUrl
+    ? linkButton(c.trackUrl, `${trackLabel(firstLang)} / ${trackLabel(secondLang)}`, 'outline')
+    : '';
   const duePara = (l: 'zh' | 'en') => (dueLine(l) ? `<p><strong>${escapeHtml(dueLine(l))}</strong></p>` : '');
-  const html = `<div style="font-family:sans-serif"><p>${escapeHtml(greeting)}</p><p>${escapeHtml(a.intro)}</p>${duePara(firstLang)}${button}${casePageButton}<p>${escapeHtml(caseLine)}</p><hr><p style="color:#555">${escapeHtml(b.intro)}</p>${duePara(secondLang)}</div>`;
+  const html = `<div style="font-family:sans-serif"><p>${escapeHtml(greeting)}</p><p>${escapeHtml(a.intro)}</p>${duePara(firstLang)}${button}${casePageButton}${trackButton}<p>${escapeHtml(caseLine)}</p><hr><p style="color:#555">${escapeHtml(b.intro)}</p>${duePara(secondLang)}</div>`;
   return { subject: `${a.subject} / ${b.subject}`, text, html };
 }

@@ -278,6 +278,9 @@ describe('the emailed rating', () => {
       .poll(async () => (await sentEmails((e) => e.to.includes(email) && e.subject.includes(caseId))).length)
       .toBeGreaterThan(0);
     const mail = (await sentEmails((e) => e.to.includes(email) && e.subject.includes(caseId)))[0]!;
+    // The result mail links the report's tracking page too, where the reporter follows it.
+    expect(mail.text).toContain(`查看处理进度: http`);
+    expect(mail.text).toContain(`/t/${token}`);
     const path = actionPath(mail);
     const html = await (await s.app.request(path)).text();
     for (const a of ['attitude', 'quality', 'cleanup']) expect(html).toContain(`name="${a}"`);

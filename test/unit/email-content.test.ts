@@ -116,3 +116,22 @@ describe('the case page link', () => {
     ).toContain(`打开案件页面处理: ${caseUrl}`);
   });
 });
+
+describe('a reporter’s mail links the report’s tracking page', () => {
+  const track = 'https://rectify.example/t/v1.abc';
+  it('in both languages, as a line and a button, and only when there is one', () => {
+    const c = { ...base, kind: 'result_and_survey', stage: 'follow_up', trackUrl: track } as const;
+    const zh = renderEmail('zh-CN', c);
+    const lines = zh.text.split('\n');
+    expect(lines.indexOf(`查看处理进度: ${track}`)).toBeGreaterThan(-1);
+    expect(lines.indexOf(`查看处理进度: ${track}`)).toBeLessThan(
+      lines.indexOf(`Follow your report: ${track}`),
+    );
+    expect(zh.html).toContain(`href="${track}"`);
+    expect(zh.html).toContain('查看处理进度 / Follow your report');
+    expect(renderEmail('en', c).html).toContain('Follow your report / 查看处理进度');
+    const none = renderEmail('zh-CN', { ...c, trackUrl: undefined });
+    expect(none.text).not.toContain('查看处理进度');
+    expect(none.html).not.toContain('/t/');
+  });
+});
