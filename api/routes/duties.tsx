@@ -1,6 +1,6 @@
 import { formOr400 } from '../form-body.ts';
 import { pageLanguage } from '../middleware/session.ts';
-import { FAVICON_HREF } from '../pages/favicon.ts';
+import { shellPage } from '../pages/shell-page.tsx';
 import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
@@ -23,7 +23,7 @@ import {
   type DutyOccurrence,
 } from '../../domain/duties.ts';
 import { citation, standardItem } from '../../domain/standards/catalogue.ts';
-import type { Bilingual } from '../../domain/text.ts';
+import { inLang, type Bilingual } from '../../domain/text.ts';
 import { getOccurrence, occurrencesDue } from '../../store/duties.ts';
 import { DutyOccurrenceFailure, recordDutyUpdate } from '../../workflows/duty/messages.ts';
 import type { AuthEnv, Caller } from '../auth.ts';
@@ -33,7 +33,7 @@ import { callerLanguage, ProblemError, type Lang } from '../middleware/problems.
 import { jsonOnly, parseOr400 } from '../middleware/validation.ts';
 import { directoryOrFail } from '../reads.ts';
 import { boundedDate, langQuerySchema, safeString, wholeNumber } from '../schemas.ts';
-import { formatTime } from '../pages/ui.tsx';
+import { Field, formatTime, ScrollRegion } from '../pages/ui.tsx';
 import { bi, documentResponse, JSON_TYPE, problems } from './declare.ts';
 
 /** Roles that see every building's duties (the compliance calendar's board). */
@@ -386,98 +386,96 @@ export function dutyRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
   return app;
 }
 
-const pageStyle = `body{font-family:system-ui,sans-serif;margin:.5rem;max-width:44rem}li{margin:.4rem 0}fieldset{margin:.5rem 0;border:1px solid #ccc}label{display:block;padding:.3rem 0}input,select,textarea{width:100%;box-sizing:border-box;font-size:1rem;padding:.3rem}button{font-size:1rem;padding:.5rem 1rem}.missed{color:#a00}.completed{color:#060}small{color:#555}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .4rem}`;
+/** A building as the page's reader calls it: 学生公寓A栋, or its English name; the id when the directory lacks it. */
+const buildingText = (o: { buildingId: string; buildingName?: Bilingual | undefined }, lang: Lang) =>
+  o.buildingName ? inLang(o.buildingName, lang) : o.buildingId;
+const progressText = (o: DutyOccurrence, lang: Lang) =>
+  o.progress.map((p) => `${inLang(p.label, lang)} ${p.done}/${p.times}`).join(' · ');
+/** The app's badge colours: done is met, missed is breached, open is still pending. */
+const statusBadge = { open: 'pending', completed: 'met', missed: 'breached' } as const;
 
-function Page(props: { lang: Lang; title: Bilingual; children?: unknown }) {
-  const t = (x: Bilingual) => (props.lang === 'en' ? `${x.en} / ${x.zh}` : `${x.zh} / ${x.en}`);
+function StatusBadge(props: { status: DutyOccurrence['status']; lang: Lang }) {
   return (
-    <html lang={props.lang}>
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{t(props.title)}</title>
-        <link rel="icon" href={FAVICON_HREF} />
-        <style>{pageStyle}</style>
-      </head>
-      <body>
-        <h1>{t(props.title)}</h1>
-        {props.children}
-      </body>
-    </html>
+    <span class={`badge ${statusBadge[props.status]}`}>{inLang(statusNames[props.status], props.lang)}</span>
   );
 }
 
-const tr = (lang: Lang) => (x: Bilingual) => (lang === 'en' ? `${x.en} / ${x.zh}` : `${x.zh} / ${x.en}`);
-/** A building as the page's reader calls it: 学生公寓A栋, or its English name; the id when the directory lacks it. */
-const buildingText = (o: { buildingId: string; buildingName?: Bilingual | undefined }, lang: Lang) =>
-  o.buildingName ? (lang === 'en' ? o.buildingName.en : o.buildingName.zh) : o.buildingId;
-const progressText = (o: DutyOccurrence, lang: Lang) =>
-  o.progress.map((p) => `${lang === 'en' ? p.label.en : p.label.zh} ${p.done}/${p.times}`).join(' · ');
-
-function ListPage(props: {
+function ListBody(props: {
   tz: string;
   lang: Lang;
   list: Awaited<ReturnType<typeof listFor>>;
   board: boolean;
   nextHref?: string | undefined;
 }) {
-  const t = tr(props.lang);
-  const { list } = props;
+  const { list, lang } = props;
+  const t = (x: Bilingual) => inLang(x, lang);
   const rate = list.completion.rate === null ? '—' : `${Math.round(list.completion.rate * 1000) / 10}%`;
   return (
-    <Page lang={props.lang} title={{ zh: '例行职责', en: 'Recurring duties' }}>
-      <p>
+    <>
+      <p class="muted">
         {t({
           zh: `${list.from} 至 ${list.to} 到期；完成率 ${rate}（${list.completion.num}/${list.completion.den}，按已到期的计）`,
           en: `Due ${list.from} to ${list.to}; completion ${rate} (${list.completion.num}/${list.completion.den} of those decided)`,
         })}
       </p>
-      {props.board ? (
-        <table>
-          <tr>
-            <th>{t({ zh: '楼栋', en: 'Building' })}</th>
-            <th>{t({ zh: '职责', en: 'Duty' })}</th>
-            <th>{t({ zh: '周期', en: 'Period' })}</th>
-            <th>{t({ zh: '状态', en: 'Status' })}</th>
-            <th>{t({ zh: '案件', en: 'Case' })}</th>
-          </tr>
-          {list.occurrences.map((o) => (
-            <tr>
-              <td>{buildingText(o, props.lang)}</td>
-              <td>
-                <a href={`/duties/${o.occurrenceId}`}>{o.name ? t(o.name) : o.dutyId}</a>
-              </td>
-              <td>{o.periodLabel.zh}</td>
-              <td class={o.status}>{t(statusNames[o.status])}</td>
-              <td>{o.caseId ?? ''}</td>
-            </tr>
-          ))}
-        </table>
+      {list.occurrences.length === 0 ? (
+        <p class="card">{t({ zh: '这段时间没有到期的职责。', en: 'No duties are due in this period.' })}</p>
+      ) : props.board ? (
+        <ScrollRegion label={t({ zh: '各楼栋的职责', en: 'Duties by building' })}>
+          <table>
+            <thead>
+              <tr>
+                <th>{t({ zh: '楼栋', en: 'Building' })}</th>
+                <th>{t({ zh: '职责', en: 'Duty' })}</th>
+                <th>{t({ zh: '周期', en: 'Period' })}</th>
+                <th>{t({ zh: '状态', en: 'Status' })}</th>
+                <th>{t({ zh: '案件', en: 'Case' })}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.occurrences.map((o) => (
+                <tr>
+                  <td>{buildingText(o, lang)}</td>
+                  <td>
+                    <a href={`/duties/${o.occurrenceId}`}>{o.name ? t(o.name) : o.dutyId}</a>
+                  </td>
+                  <td>{t(o.periodLabel)}</td>
+                  <td>
+                    <StatusBadge status={o.status} lang={lang} />
+                  </td>
+                  <td>{o.caseId ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollRegion>
       ) : (
-        <ul>
-          {list.occurrences.map((o) => (
-            <li>
-              <a href={`/duties/${o.occurrenceId}`}>{o.name ? t(o.name) : o.dutyId}</a>{' '}
-              {buildingText(o, props.lang)} <span class={o.status}>{t(statusNames[o.status])}</span>
-              <br />
-              <small>
-                {t({ zh: `截止 ${localDate(o.due, props.tz)} `, en: `due ${localDate(o.due, props.tz)} ` })}
-                {progressText(o, props.lang)}
-              </small>
-            </li>
-          ))}
-        </ul>
+        list.occurrences.map((o) => (
+          <div class="card">
+            <a href={`/duties/${o.occurrenceId}`}>
+              <strong>{o.name ? t(o.name) : o.dutyId}</strong>
+            </a>{' '}
+            <StatusBadge status={o.status} lang={lang} />
+            <br />
+            {buildingText(o, lang)}
+            <br />
+            <small class="muted">
+              {t({ zh: `截止 ${localDate(o.due, props.tz)} `, en: `due ${localDate(o.due, props.tz)} ` })}
+              {progressText(o, lang)}
+            </small>
+          </div>
+        ))
       )}
       {props.nextHref ? (
         <p>
           <a href={props.nextHref}>{t({ zh: '下一页', en: 'Next page' })}</a>
         </p>
       ) : null}
-    </Page>
+    </>
   );
 }
 
-function OccurrencePage(props: {
+function OccurrenceBody(props: {
   tz: string;
   lang: Lang;
   o: ReturnType<typeof described>;
@@ -486,82 +484,110 @@ function OccurrencePage(props: {
   csrf?: string | undefined;
 }) {
   const { o, lang } = props;
-  const t = tr(lang);
+  const t = (x: Bilingual) => inLang(x, lang);
   const d = dutyById(o.dutyId);
+  const due = `${localDate(o.due, props.tz)} ${d?.dueTime ?? ''}`.trim();
+  // A part as the form offers it (早高峰), not its key (morning).
+  const partName = (key: string) => {
+    const part = d?.parts.find((p) => p.key === key);
+    return part ? t(part.label) : key;
+  };
   return (
-    <Page lang={lang} title={o.name ?? { zh: o.dutyId, en: o.dutyId }}>
-      <p>
-        {o.items.map((i) => t(i.citation)).join('；')}
-        <br />
-        {d ? <small>{lang === 'en' ? d.requirement.en : d.requirement.zh}</small> : ''}
-      </p>
-      <p>
-        {t({
-          zh: `${buildingText(o, 'zh-CN')} · ${o.periodLabel.zh} · 截止 ${localDate(o.due, props.tz)} ${d?.dueTime ?? ''} · ${statusNames[o.status].zh}`,
-          en: `${buildingText(o, 'en')} · ${o.periodLabel.en} · due ${localDate(o.due, props.tz)} ${d?.dueTime ?? ''} · ${statusNames[o.status].en}`,
-        })}
-      </p>
-      <p>{progressText(o, lang)}</p>
+    <>
+      <div class="card">
+        <p>
+          {buildingText(o, lang)} · {t(o.periodLabel)} · {t({ zh: `截止 ${due}`, en: `due ${due}` })} ·{' '}
+          <StatusBadge status={o.status} lang={lang} />
+        </p>
+        {o.progress.length > 0 ? <p>{progressText(o, lang)}</p> : null}
+        {d ? <p class="muted">{t(d.requirement)}</p> : null}
+        {o.items.length > 0 ? (
+          <p class="hint">
+            {t({ zh: '依据：', en: 'From: ' })}
+            {o.items.map((i) => t(i.citation)).join(t({ zh: '；', en: '; ' }))}
+          </p>
+        ) : null}
+      </div>
       {o.caseId ? (
-        <p class="missed">{t({ zh: `逾期已立案 ${o.caseId}`, en: `Missed: case ${o.caseId} opened` })}</p>
-      ) : (
-        ''
-      )}
-      <ul>
-        {o.completions.map((c) => (
-          <li>
-            {formatTime(c.at, props.tz)} {props.names(c.by)} {c.part} {c.minutes ? `${c.minutes}′` : ''}{' '}
-            {c.note ?? ''} {c.evidence.map((e) => `${evidenceNames[e.kind].zh}:${e.ref}`).join(' ')}
-          </li>
-        ))}
-      </ul>
+        <div class="flash error" role="status">
+          {t({ zh: `逾期已立案 ${o.caseId}`, en: `Missed: case ${o.caseId} opened` })}
+        </div>
+      ) : null}
+      {o.completions.length > 0 ? (
+        <>
+          <h2>{t({ zh: '完成记录', en: 'Completions' })}</h2>
+          <ol class="timeline">
+            {o.completions.map((c) => (
+              <li>
+                {formatTime(c.at, props.tz)} {props.names(c.by)} {partName(c.part)}{' '}
+                {c.minutes ? `${c.minutes}′` : ''} {c.note ?? ''}{' '}
+                {c.evidence.map((e) => `${t(evidenceNames[e.kind])}: ${e.ref}`).join(' ')}
+              </li>
+            ))}
+          </ol>
+        </>
+      ) : null}
       {props.canRecord && o.status === 'open' ? (
-        <form method="post" action={`/duties/${o.occurrenceId}`}>
+        <form method="post" action={`/duties/${o.occurrenceId}`} class="card">
+          <h2>{t({ zh: '登记完成', en: 'Record it' })}</h2>
           {props.csrf ? <input type="hidden" name="_csrf" value={props.csrf} /> : null}
-          <fieldset>
-            <legend>{t({ zh: '登记完成', en: 'Record it' })}</legend>
-            {(d?.parts.length ?? 0) > 1 ? (
-              <label>
-                {t({ zh: '环节', en: 'Part' })}
-                <select name="part">
-                  {d?.parts.map((p) => (
+          {d && d.parts.length > 1 ? (
+            <Field
+              name="part"
+              label={{ zh: '环节', en: 'Part' }}
+              lang={lang}
+              control={(a) => (
+                <select {...a}>
+                  {d.parts.map((p) => (
                     <option value={p.key}>{t(p.label)}</option>
                   ))}
                 </select>
-              </label>
-            ) : (
-              ''
-            )}
-            {d?.minMinutes ? (
-              <label>
-                {t({ zh: `时长（分钟，不少于 ${d.minMinutes}）`, en: `Minutes (at least ${d.minMinutes})` })}
-                <input type="number" name="minutes" min={d.minMinutes} value={String(d.minMinutes)} />
-              </label>
-            ) : (
-              ''
-            )}
-            {evidenceKinds
-              .filter((k) => d?.evidence.includes(k))
-              .map((k) => (
-                <label>
-                  {t(evidenceNames[k])}（{t({ zh: '文件编号或链接', en: 'file key or link' })}）
-                  <input type="text" name={`evidence.${k}`} required />
-                </label>
-              ))}
-            <label>
-              {t({ zh: '说明', en: 'Note' })}
-              <textarea name="note" rows={2}></textarea>
-            </label>
+              )}
+            />
+          ) : null}
+          {d?.minMinutes ? (
+            <Field
+              name="minutes"
+              label={{ zh: '时长（分钟）', en: 'Minutes' }}
+              hint={{ zh: `不少于 ${d.minMinutes}`, en: `at least ${d.minMinutes}` }}
+              lang={lang}
+              control={(a) => (
+                <input
+                  {...a}
+                  type="number"
+                  inputmode="numeric"
+                  min={d.minMinutes}
+                  value={String(d.minMinutes)}
+                />
+              )}
+            />
+          ) : null}
+          {evidenceKinds
+            .filter((k) => d?.evidence.includes(k))
+            .map((k) => (
+              <Field
+                name={`evidence.${k}`}
+                label={evidenceNames[k]}
+                hint={{ zh: '文件编号或链接', en: 'file key or link' }}
+                lang={lang}
+                control={(a) => <input {...a} type="text" required />}
+              />
+            ))}
+          <Field
+            name="note"
+            label={{ zh: '说明', en: 'Note' }}
+            lang={lang}
+            control={(a) => <textarea {...a} rows={2}></textarea>}
+          />
+          <div class="actions">
             <button type="submit">{t({ zh: '提交', en: 'Submit' })}</button>
-          </fieldset>
+          </div>
         </form>
-      ) : (
-        ''
-      )}
+      ) : null}
       <p>
         <a href="/duties">{t({ zh: '返回职责列表', en: 'Back to the duties' })}</a>
       </p>
-    </Page>
+    </>
   );
 }
 
@@ -585,41 +611,46 @@ export function dutyPageRoutes(deps: AppDeps): Hono<AuthEnv> {
     const next = new URLSearchParams(
       Object.entries({ ...c.req.query(), cursor: list.nextCursor ?? '' }).filter(([, v]) => v !== ''),
     );
-    return c.html(
-      '<!doctype html>' +
-        String(
-          <ListPage
-            tz={deps.env.CAMPUS_TZ}
-            lang={langOf(c)}
-            list={list}
-            board={isCampusReader(caller) || Boolean(q.buildingId)}
-            nextHref={list.nextCursor ? `/duties?${next.toString()}` : undefined}
-          />,
-        ),
-    );
+    const lang = langOf(c);
+    return shellPage(c, {
+      title: { zh: '例行职责', en: 'Recurring duties' },
+      lang,
+      children: (
+        <ListBody
+          tz={deps.env.CAMPUS_TZ}
+          lang={lang}
+          list={list}
+          board={isCampusReader(caller) || Boolean(q.buildingId)}
+          nextHref={list.nextCursor ? `/duties?${next.toString()}` : undefined}
+        />
+      ),
+    });
   });
 
   app.get('/duties/:occurrenceId', auth, async (c) => {
-    const lang = callerLanguage(c);
-    parseOr400(pageQuery, c.req.query(), lang, 'query');
-    const { occurrenceId } = parseOr400(occurrenceParam, c.req.param(), lang, 'path');
+    const problemLang = callerLanguage(c);
+    parseOr400(pageQuery, c.req.query(), problemLang, 'query');
+    const { occurrenceId } = parseOr400(occurrenceParam, c.req.param(), problemLang, 'path');
     const caller = c.get('caller');
     const [o, dir] = await Promise.all([readable(deps, caller, occurrenceId), directoryOrFail(deps)]);
     const csrf = (c as unknown as Context<SessionOrBearerEnv>).get('csrfToken');
     const names = (id: string) => dir.people.find((p) => p.id === id)?.name ?? id;
-    return c.html(
-      '<!doctype html>' +
-        String(
-          <OccurrencePage
-            tz={deps.env.CAMPUS_TZ}
-            lang={langOf(c)}
-            o={described(o, dir)}
-            names={names}
-            canRecord={mayRecord(caller, o)}
-            csrf={csrf}
-          />,
-        ),
-    );
+    const shown = described(o, dir);
+    const lang = langOf(c);
+    return shellPage(c, {
+      title: shown.name ?? o.dutyId,
+      lang,
+      children: (
+        <OccurrenceBody
+          tz={deps.env.CAMPUS_TZ}
+          lang={lang}
+          o={shown}
+          names={names}
+          canRecord={mayRecord(caller, o)}
+          csrf={csrf}
+        />
+      ),
+    });
   });
 
   // The form: part, minutes, note, and one `evidence.<kind>` field per evidence the duty expects.

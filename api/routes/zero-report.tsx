@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, ApplicationFailure } from '@temporalio/client';
-import { FAVICON_HREF } from '../pages/favicon.ts';
+import { shellPage } from '../pages/shell-page.tsx';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
@@ -36,7 +36,7 @@ import { pageLanguage } from '../middleware/session.ts';
 import { jsonBody, parseOr400 } from '../middleware/validation.ts';
 import { directoryOrFail as directoryOr503 } from '../reads.ts';
 import { boundedDate } from '../schemas.ts';
-import { formatTime, SCROLL_REGION_CSS, ScrollRegion } from '../pages/ui.tsx';
+import { Field, Flash, formatTime, ScrollRegion } from '../pages/ui.tsx';
 import { formValues, parseForm } from '../pages/app/web-kit.tsx';
 
 export const nightParam = z.object({
@@ -198,84 +198,79 @@ const statusText = {
 } as const;
 const correctedText = { zh: '已更正', en: 'corrected' };
 
-function BoardPage(props: { board: ZeroBoard; lang: Lang; tz: string; reportHref?: string | undefined }) {
+/** The app's badge colours: a missing cell is overdue, "none" met, a list reported still to follow up. */
+const statusBadge = { missing: 'overdue', none: 'met', reported: 'pending' } as const;
+
+function BoardBody(props: { board: ZeroBoard; lang: Lang; tz: string; reportHref?: string | undefined }) {
   const { board, lang, tz } = props;
-  const t = (x: { zh: string; en: string }) => (lang === 'en' ? `${x.en} / ${x.zh}` : `${x.zh} / ${x.en}`);
+  const t = (x: Bilingual) => inLang(x, lang);
   const entries = (xs: { room: string; name?: string | undefined; note?: string | undefined }[]) =>
     xs.map((e) => [e.room, e.name, e.note].filter(Boolean).join(' ')).join('；');
   const c = board.counts;
   return (
-    <html lang={lang}>
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{t({ zh: `零报告 ${board.night}`, en: `Zero report ${board.night}` })}</title>
-        <link rel="icon" href={FAVICON_HREF} />
-        <style>{`body{font-family:system-ui,sans-serif;margin:1rem}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3rem;text-align:left;vertical-align:top}.missing{background:#fde2e2}.none{background:#e6f4ea}.earlier{color:#555;font-size:.9em;margin-top:.3rem}${SCROLL_REGION_CSS}`}</style>
-      </head>
-      <body>
-        <h1>{t({ zh: `${board.night} 晚零报告`, en: `Zero report, night of ${board.night}` })}</h1>
-        {props.reportHref ? (
-          <p>
-            <a href={props.reportHref}>{t({ zh: '上报本网格情况', en: 'Report for my cell' })}</a>
-          </p>
-        ) : null}
+    <>
+      {props.reportHref ? (
         <p>
-          {t({
-            zh: `网格 ${c.cells} 个，已报 ${c.reported}（其中报"无" ${c.none}），未报 ${c.missing}；晚归 ${c.late} 人，未归 ${c.absent} 人`,
-            en: `${c.cells} cells, ${c.reported} reported (${c.none} "none"), ${c.missing} missing; ${c.late} late, ${c.absent} absent`,
-          })}
+          <a class="button" href={props.reportHref}>
+            {t({ zh: '上报本网格情况', en: 'Report for my cell' })}
+          </a>
         </p>
-        {/* Six columns do not fit a phone: they keep a readable width and scroll on their own, the page stays put. */}
-        <ScrollRegion label={t({ zh: '各网格上报情况', en: 'Reports by grid cell' })}>
-          <table style="min-width:40rem">
-            <thead>
-              <tr>
-                <th>{t({ zh: '网格', en: 'Cell' })}</th>
-                <th>{t({ zh: '网格员', en: 'Grid members' })}</th>
-                <th>{t({ zh: '状态', en: 'Status' })}</th>
-                <th>{t({ zh: '晚归', en: 'Late' })}</th>
-                <th>{t({ zh: '未归', en: 'Absent' })}</th>
-                <th>{t({ zh: '上报 / 上级', en: 'Reported by / escalated to' })}</th>
+      ) : null}
+      <p>
+        {t({
+          zh: `网格 ${c.cells} 个，已报 ${c.reported}（其中报"无" ${c.none}），未报 ${c.missing}；晚归 ${c.late} 人，未归 ${c.absent} 人`,
+          en: `${c.cells} cells, ${c.reported} reported (${c.none} "none"), ${c.missing} missing; ${c.late} late, ${c.absent} absent`,
+        })}
+      </p>
+      {/* Six columns do not fit a phone: they keep a readable width and scroll on their own, the page stays put. */}
+      <ScrollRegion label={t({ zh: '各网格上报情况', en: 'Reports by grid cell' })}>
+        <table style="min-width:40rem">
+          <thead>
+            <tr>
+              <th>{t({ zh: '网格', en: 'Cell' })}</th>
+              <th>{t({ zh: '网格员', en: 'Grid members' })}</th>
+              <th>{t({ zh: '状态', en: 'Status' })}</th>
+              <th>{t({ zh: '晚归', en: 'Late' })}</th>
+              <th>{t({ zh: '未归', en: 'Absent' })}</th>
+              <th>{t({ zh: '上报 / 上级', en: 'Reported by / escalated to' })}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {board.cells.map((cell) => (
+              <tr class={cell.status}>
+                <td>{t(cell.name)}</td>
+                <td>{cell.members.map((m) => m.name).join('、')}</td>
+                <td>
+                  <span class={`badge ${statusBadge[cell.status]}`}>{t(statusText[cell.status])}</span>
+                  {cell.corrected ? (
+                    <>
+                      <br />
+                      <strong>{t(correctedText)}</strong>
+                    </>
+                  ) : null}
+                </td>
+                <td>{cell.report ? entries(cell.report.late) : ''}</td>
+                <td>{cell.report ? entries(cell.report.absent) : ''}</td>
+                <td>
+                  {cell.report
+                    ? `${cell.report.byName} ${formatTime(cell.report.at, tz)}${cell.report.afterClose ? ' ⚠' : ''}`
+                    : ''}
+                  {cell.escalation ? `→ ${cell.escalation.toNames.join('、')}` : ''}
+                  {cell.report?.earlier.map((e) => (
+                    <small class="muted" style="display:block">
+                      {t({
+                        zh: `此前上报（${e.byName} ${formatTime(e.at, tz)}）：${reportGist(e).zh}`,
+                        en: `Reported before (${e.byName} ${formatTime(e.at, tz)}): ${reportGist(e).en}`,
+                      })}
+                    </small>
+                  ))}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {board.cells.map((cell) => (
-                <tr class={cell.status}>
-                  <td>{t(cell.name)}</td>
-                  <td>{cell.members.map((m) => m.name).join('、')}</td>
-                  <td>
-                    {t(statusText[cell.status])}
-                    {cell.corrected ? (
-                      <>
-                        <br />
-                        <strong>{t(correctedText)}</strong>
-                      </>
-                    ) : null}
-                  </td>
-                  <td>{cell.report ? entries(cell.report.late) : ''}</td>
-                  <td>{cell.report ? entries(cell.report.absent) : ''}</td>
-                  <td>
-                    {cell.report
-                      ? `${cell.report.byName} ${formatTime(cell.report.at, tz)}${cell.report.afterClose ? ' ⚠' : ''}`
-                      : ''}
-                    {cell.escalation ? `→ ${cell.escalation.toNames.join('、')}` : ''}
-                    {cell.report?.earlier.map((e) => (
-                      <div class="earlier">
-                        {t({
-                          zh: `此前上报（${e.byName} ${formatTime(e.at, tz)}）：${reportGist(e).zh}`,
-                          en: `Reported before (${e.byName} ${formatTime(e.at, tz)}): ${reportGist(e).en}`,
-                        })}
-                      </div>
-                    ))}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </ScrollRegion>
-      </body>
-    </html>
+            ))}
+          </tbody>
+        </table>
+      </ScrollRegion>
+    </>
   );
 }
 
@@ -354,9 +349,7 @@ function formFrom(report: ZeroReport | undefined): ReportForm {
   return { values, rows, errors: {} };
 }
 
-const pageCss = `body{font-family:system-ui,sans-serif;margin:.5rem;max-width:40rem}fieldset{margin:.6rem 0;border:1px solid #ccc;padding:.4rem}legend{font-weight:bold}label{display:block;padding:.2rem 0}input,select{width:100%;box-sizing:border-box;font-size:1rem;padding:.35rem}button{font-size:1rem;padding:.6rem 1rem;margin:.3rem 0;width:100%}.none{background:#e6f4ea;border:1px solid #6a6}.err{color:#a00}.row{border-top:1px dashed #ccc;padding-top:.3rem}.on-record{background:#f4f4f4;padding:.4rem}small{color:#555}`;
-
-function ReportPage(props: {
+function ReportBody(props: {
   lang: Lang;
   tz: string;
   night: string;
@@ -371,134 +364,133 @@ function ReportPage(props: {
   sent?: boolean;
 }) {
   const { lang, tz, form } = props;
-  const t = (x: Bilingual) => (lang === 'en' ? `${x.en} / ${x.zh}` : `${x.zh} / ${x.en}`);
+  const t = (x: Bilingual) => inLang(x, lang);
   const rooms = [...new Set(props.cells.flatMap((c) => c.cell.rooms))];
   const chosen = form.values.cellId ?? props.cells[0]?.cell.cellId;
-  const errorOf = (field: string) => form.errors[field];
-  // A message given in the page's language only (the same in both slots) is shown once.
-  const once = (x: Bilingual) => (x.zh === x.en ? x.zh : t(x));
   return (
-    <html lang={lang}>
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{t({ zh: `零报告上报 ${props.night}`, en: `Zero report ${props.night}` })}</title>
-        <link rel="icon" href={FAVICON_HREF} />
-        <style>{pageCss}</style>
-      </head>
-      <body>
-        <h1>{t({ zh: `${props.night} 晚零报告`, en: `Zero report, night of ${props.night}` })}</h1>
-        <p>
-          {t({
-            zh: `请在 ${formatTime(props.closeAt, tz)} 前上报本网格的晚归、未归情况；无人晚归、未归也须上报"无"。`,
-            en: `Report your cell's late and absent returns before ${formatTime(props.closeAt, tz)}; "none" must be reported too.`,
-          })}
+    <>
+      <p>
+        {t({
+          zh: `请在 ${formatTime(props.closeAt, tz)} 前上报本网格的晚归、未归情况；无人晚归、未归也须上报"无"。`,
+          en: `Report your cell's late and absent returns before ${formatTime(props.closeAt, tz)}; "none" must be reported too.`,
+        })}
+      </p>
+      {props.cells.map(({ cell, report }) => (
+        <p class="card">
+          <strong>{t(cell.name)}</strong>
+          <br />
+          {report
+            ? t({
+                zh: `今晚已上报（${report.byName} ${formatTime(report.at, tz)}）：${reportGist(report).zh}${report.earlier?.length ? '（已更正）' : ''}`,
+                en: `Reported tonight (${report.byName} ${formatTime(report.at, tz)}): ${reportGist(report).en}${report.earlier?.length ? ' (corrected)' : ''}`,
+              })
+            : t({ zh: '今晚尚未上报', en: 'Not reported tonight yet' })}
         </p>
-        {props.cells.map(({ cell, report }) => (
-          <p class="on-record">
-            <strong>{t(cell.name)}</strong>
-            <br />
-            {report
-              ? t({
-                  zh: `今晚已上报（${report.byName} ${formatTime(report.at, tz)}）：${reportGist(report).zh}${report.earlier?.length ? '（已更正）' : ''}`,
-                  en: `Reported tonight (${report.byName} ${formatTime(report.at, tz)}): ${reportGist(report).en}${report.earlier?.length ? ' (corrected)' : ''}`,
-                })
-              : t({ zh: '今晚尚未上报', en: 'Not reported tonight yet' })}
-          </p>
-        ))}
-        {props.sent ? (
-          <p role="status">
-            <strong>
-              {t({
-                zh: '已上报，谢谢。如有变化可再次提交更正。',
-                en: 'Reported. Thank you. Send it again to correct it.',
-              })}
-            </strong>
-          </p>
-        ) : null}
-        {form.problem ? (
-          <p class="err" role="alert">
-            {once(form.problem)}
-          </p>
-        ) : null}
-        {props.open ? (
-          <form method="post" action={props.action}>
-            {props.csrf ? <input type="hidden" name="_csrf" value={props.csrf} /> : null}
-            <input type="hidden" name="lateRows" value={String(form.rows.late)} />
-            <input type="hidden" name="absentRows" value={String(form.rows.absent)} />
-            {props.cells.length > 1 ? (
-              <label>
-                {t({ zh: '网格', en: 'Cell' })}
-                <select name="cellId">
+      ))}
+      <Flash
+        flash={
+          props.sent
+            ? {
+                kind: 'ok',
+                text: {
+                  zh: '已上报，谢谢。如有变化可再次提交更正。',
+                  en: 'Reported. Thank you. Send it again to correct it.',
+                },
+              }
+            : null
+        }
+        lang={lang}
+      />
+      {/* A message given in the page's language only carries it in both slots: inLang shows it once. */}
+      <Flash flash={form.problem ? { kind: 'error', text: form.problem } : null} lang={lang} />
+      {props.open ? (
+        <form method="post" action={props.action}>
+          {props.csrf ? <input type="hidden" name="_csrf" value={props.csrf} /> : null}
+          <input type="hidden" name="lateRows" value={String(form.rows.late)} />
+          <input type="hidden" name="absentRows" value={String(form.rows.absent)} />
+          {props.cells.length > 1 ? (
+            <Field
+              name="cellId"
+              label={{ zh: '网格', en: 'Cell' }}
+              lang={lang}
+              control={(a) => (
+                <select {...a}>
                   {props.cells.map(({ cell }) => (
                     <option value={cell.cellId} selected={cell.cellId === chosen}>
                       {t(cell.name)}
                     </option>
                   ))}
                 </select>
-              </label>
-            ) : (
-              <input type="hidden" name="cellId" value={chosen ?? ''} />
-            )}
-            <button type="submit" name="kind" value="none" class="none">
+              )}
+            />
+          ) : (
+            <input type="hidden" name="cellId" value={chosen ?? ''} />
+          )}
+          <div class="actions">
+            <button type="submit" name="kind" value="none" style="width:100%">
               {t({ zh: '无晚归、未归 — 一键上报', en: 'Nobody late or absent — report "none"' })}
             </button>
-            <datalist id="cell-rooms">
-              {rooms.map((r) => (
-                <option value={r} />
+          </div>
+          <datalist id="cell-rooms">
+            {rooms.map((r) => (
+              <option value={r} />
+            ))}
+          </datalist>
+          {KINDS.map((k) => (
+            <fieldset class="card">
+              <legend>
+                <strong>{t(kindText[k])}</strong>
+              </legend>
+              {Array.from({ length: form.rows[k] }, (_, i) => (
+                <div>
+                  <h3 class="hint">{t({ zh: `第 ${i + 1} 人`, en: `Person ${i + 1}` })}</h3>
+                  {ENTRY_FIELDS.map((f) => (
+                    <Field
+                      name={`${k}.${i}.${f}`}
+                      label={entryText[f]}
+                      lang={lang}
+                      errors={form.errors}
+                      control={(a) => (
+                        <input
+                          {...a}
+                          type="text"
+                          value={form.values[a.name] ?? ''}
+                          list={f === 'room' ? 'cell-rooms' : undefined}
+                          autocomplete="off"
+                        />
+                      )}
+                    />
+                  ))}
+                </div>
               ))}
-            </datalist>
-            {KINDS.map((k) => (
-              <fieldset>
-                <legend>{t(kindText[k])}</legend>
-                {Array.from({ length: form.rows[k] }, (_, i) => (
-                  <div class="row">
-                    <small>{t({ zh: `第 ${i + 1} 人`, en: `Person ${i + 1}` })}</small>
-                    {ENTRY_FIELDS.map((f) => {
-                      const name = `${k}.${i}.${f}`;
-                      const err = errorOf(name);
-                      return (
-                        <label>
-                          {t(entryText[f])}
-                          <input
-                            type="text"
-                            name={name}
-                            value={form.values[name] ?? ''}
-                            list={f === 'room' ? 'cell-rooms' : undefined}
-                            aria-invalid={err ? 'true' : undefined}
-                            autocomplete="off"
-                          />
-                          {err ? <span class="err">{once(err)}</span> : null}
-                        </label>
-                      );
-                    })}
-                  </div>
-                ))}
-                <button type="submit" name="add" value={k}>
+              <div class="actions">
+                <button type="submit" name="add" value={k} class="secondary">
                   {t({
                     zh: `再加一行${kindText[k].zh}`,
                     en: `Add another ${kindText[k].en.toLowerCase()} row`,
                   })}
                 </button>
-              </fieldset>
-            ))}
-            <button type="submit" name="kind" value="list">
+              </div>
+            </fieldset>
+          ))}
+          <div class="actions">
+            <button type="submit" name="kind" value="list" style="width:100%">
               {t({ zh: '提交晚归、未归名单', en: 'Report the late and absent list' })}
             </button>
-          </form>
-        ) : (
-          <p>
-            {t({
-              zh: `${props.night} 晚的零报告已截止（${formatTime(props.acceptUntil, tz)}），不再接收上报。`,
-              en: `The zero report of ${props.night} closed at ${formatTime(props.acceptUntil, tz)} and takes no more reports.`,
-            })}
-          </p>
-        )}
-        <p>
-          <a href={props.boardHref}>{t({ zh: '查看当晚看板', en: 'Tonight’s board' })}</a>
+          </div>
+        </form>
+      ) : (
+        <p class="card">
+          {t({
+            zh: `${props.night} 晚的零报告已截止（${formatTime(props.acceptUntil, tz)}），不再接收上报。`,
+            en: `The zero report of ${props.night} closed at ${formatTime(props.acceptUntil, tz)} and takes no more reports.`,
+          })}
         </p>
-      </body>
-    </html>
+      )}
+      <p>
+        <a href={props.boardHref}>{t({ zh: '查看当晚看板', en: 'Tonight’s board' })}</a>
+      </p>
+    </>
   );
 }
 
@@ -574,10 +566,11 @@ export function zeroReportRoutes(deps: AppDeps): Hono<AuthEnv> {
     const me = c.get('caller').person.id;
     const mine = b.cells.some((cell) => cell.members.some((m) => m.id === me));
     const reportHref = mine ? `/zero-report/${b.night}/report${asked ? `?lang=${asked}` : ''}` : undefined;
-    return c.html(
-      '<!doctype html>' +
-        String(<BoardPage board={b} lang={lang} tz={deps.env.CAMPUS_TZ} reportHref={reportHref} />),
-    );
+    return shellPage(c, {
+      title: { zh: `${b.night} 晚零报告`, en: `Zero report, night of ${b.night}` },
+      lang,
+      children: <BoardBody board={b} lang={lang} tz={deps.env.CAMPUS_TZ} reportHref={reportHref} />,
+    });
   });
 
   app.post('/api/zero-reports/:night', auth, async (c) => {
@@ -614,23 +607,27 @@ export function zeroReportRoutes(deps: AppDeps): Hono<AuthEnv> {
     const query = asked ? `?lang=${asked}` : '';
     const form = opts.form ?? formFrom(cells.length === 1 ? cells[0]?.report : undefined);
     const csrf = (c as unknown as Context<SessionOrBearerEnv>).get('csrfToken');
-    const page = (
-      <ReportPage
-        lang={lang}
-        tz={deps.env.CAMPUS_TZ}
-        night={night}
-        closeAt={rec.night.closeAt}
-        acceptUntil={rec.night.acceptUntil}
-        open={Date.now() < Date.parse(rec.night.acceptUntil)}
-        cells={cells}
-        action={`/zero-report/${night}/report${query}`}
-        boardHref={`/zero-report/${night}${query}`}
-        csrf={csrf}
-        form={form}
-        sent={opts.sent ?? false}
-      />
-    );
-    return c.html('<!doctype html>' + String(page), opts.status ?? 200);
+    return shellPage(c, {
+      title: { zh: `${night} 晚零报告`, en: `Zero report, night of ${night}` },
+      lang,
+      status: opts.status ?? 200,
+      children: (
+        <ReportBody
+          lang={lang}
+          tz={deps.env.CAMPUS_TZ}
+          night={night}
+          closeAt={rec.night.closeAt}
+          acceptUntil={rec.night.acceptUntil}
+          open={Date.now() < Date.parse(rec.night.acceptUntil)}
+          cells={cells}
+          action={`/zero-report/${night}/report${query}`}
+          boardHref={`/zero-report/${night}${query}`}
+          csrf={csrf}
+          form={form}
+          sent={opts.sent ?? false}
+        />
+      ),
+    });
   };
 
   app.get('/zero-report/:night/report', auth, async (c) => {

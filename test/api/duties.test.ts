@@ -104,6 +104,28 @@ describe('the duty pages', () => {
     }
   });
 
+  it('are in the app’s shell: the menu, the language switch and sign-out for a session; no sign-out for a bearer token', async () => {
+    const session = await sessionOf('sup-wang');
+    const cookie = `rectify_session=${session.id}`;
+    for (const page of [`/duties/${id}`, '/duties?buildingId=bldg-a', '/duties']) {
+      const html = await (await s.app.request(page, { headers: { cookie } })).text();
+      expect(html, page).toContain('<nav class="main"');
+      expect(html, page).toContain('<a href="/app"');
+      expect(html, page).toContain('<a href="/duties" aria-current="page">值守任务</a>');
+      expect(html, page).toMatch(
+        new RegExp(
+          `<form method="post" action="/logout"><input type="hidden" name="_csrf" value="${session.csrfToken}"`,
+        ),
+      );
+      expect(html, page).toContain('hreflang="en"');
+      // The shell's one style sheet, no page-own CSS string.
+      expect(html.match(/<style/g), page).toHaveLength(1);
+      const bearer = await (await call(s.app, 'GET', page, { as: 'sup-wang' })).text();
+      expect(bearer, page).toContain('<header class="top"');
+      expect(bearer, page).not.toContain('action="/logout"');
+    }
+  });
+
   it('the page’s form still records a completion, as a browser posts it', async () => {
     const session = await sessionOf('sup-wang');
     const cookie = `rectify_session=${session.id}`;

@@ -80,6 +80,25 @@ describe('the report page', () => {
     expect(await en.text()).toContain('<html lang="en"');
   });
 
+  it('is in the app’s shell, as the board is: the menu, the language switch and sign-out for a session', async () => {
+    const { cookie, csrf } = await signedIn('grid-a1c1');
+    for (const page of [PAGE, `/zero-report/${NIGHT}`]) {
+      const html = await (await s.app.request(page, { headers: { cookie } })).text();
+      expect(html, page).toContain('<nav class="main"');
+      expect(html, page).toContain('<a href="/app"');
+      expect(html, page).toContain('<a href="/zero-report" aria-current="page">零报告</a>');
+      expect(html, page).toMatch(
+        new RegExp(`<form method="post" action="/logout"><input type="hidden" name="_csrf" value="${csrf}"`),
+      );
+      expect(html, page).toContain(`href="${page}?lang=en"`);
+      expect(html.match(/<style/g), page).toHaveLength(1);
+    }
+    // A bearer token has no session to sign out of: the shell without it.
+    const bearer = await (await call(s.app, 'GET', `/zero-report/${NIGHT}`, { as: 'sup-wang' })).text();
+    expect(bearer).toContain('<header class="top"');
+    expect(bearer).not.toContain('action="/logout"');
+  });
+
   it('is for grid members: another role is refused', async () => {
     const { cookie } = await signedIn('sup-wang');
     expect((await s.app.request(PAGE, { headers: { cookie } })).status).toBe(403);
