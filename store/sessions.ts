@@ -108,6 +108,8 @@ export async function findSession(
   deps: SessionStoreDeps,
   id: string,
   now = new Date(),
+  /** Told whose session it was when it has just ended: a form it sent is kept for them alone. */
+  onLapsed?: (personId: string) => void,
 ): Promise<Session | null> {
   if (!id) return null;
   const out = await deps.ddb.send(
@@ -120,6 +122,7 @@ export async function findSession(
   const state = sessionState(record, now);
   if (state === 'expired') {
     await deleteSession(deps, id);
+    onLapsed?.(record.personId);
     return null;
   }
   if (state === 'touch') {

@@ -25,6 +25,8 @@ export type WebEnv = {
     lang: Lang;
     /** Menu items of the viewer's roles that their place in the directory does not open. */
     navHidden?: readonly string[];
+    /** Whose session the browser's cookie named when it had just ended: their unsaved form is theirs. */
+    lapsedPersonId?: string;
   };
 };
 
@@ -113,7 +115,9 @@ export function sessionMiddleware(deps: AppDeps): MiddlewareHandler<WebEnv> {
     if (c.get('lang') !== undefined) return next();
     c.set('lang', pickLang(c, deps.publicBaseUrl));
     const id = getCookie(c, SESSION_COOKIE) ?? '';
-    const session = id ? await findSession(deps.aws, id) : null;
+    const session = id
+      ? await findSession(deps.aws, id, new Date(), (personId) => c.set('lapsedPersonId', personId))
+      : null;
     const found = session ? await viewerOf(deps, session) : null;
     const viewer = found?.viewer ?? null;
     c.set('navHidden', found ? hiddenNav(found.viewer, found.dir) : []);
@@ -192,7 +196,12 @@ async function keepUnsaved(c: Context): Promise<void> {
         typeof e[1] === 'string' && !e[0].startsWith('_') && e[0] !== 'idempotencyKey',
     ),
   );
-  const raw = Buffer.from(JSON.stringify({ action: c.req.path, values }), 'utf8').toString('base64url');
+  // Whose it was, where the ended session tells: another person signing in on this browser is not shown it.
+  const who: unknown = c.get('lapsedPersonId');
+  const raw = Buffer.from(
+    JSON.stringify({ action: c.req.path, values, ...(typeof who === 'string' ? { who } : {}) }),
+    'utf8',
+  ).toString('base64url');
   if (raw.length > UNSAVED_MAX_COOKIE) return;
   setCookie(c, UNSAVED_COOKIE, raw, {
     path: '/app',

@@ -1,4 +1,5 @@
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTables } from '../../infra/local/servers.ts';
@@ -6,7 +7,8 @@ import { readChain } from '../../store/audit-chain.ts';
 import { getCaseRecord } from '../../store/case-records.ts';
 import { caseRecordItem } from '../../store/case-record-item.ts';
 import { evidenceClient, getEvidence, putEvidence } from '../../store/evidence.ts';
-import { createSession } from '../../store/sessions.ts';
+import { opsKey } from '../../store/keys.ts';
+import { createSession, secretHash } from '../../store/sessions.ts';
 import { signOffUpdate } from '../../workflows/rectification-case/messages.ts';
 import { fakeFiles } from '../support/evidence-files.ts';
 import { ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
@@ -229,6 +231,40 @@ describe('a step form sent after the session ended', () => {
     expect(new URL(fresh.headers.get('location')!, 'http://x').searchParams.get('next')).toBe(
       '/app/cases/new?unsaved=1',
     );
+    // A session that has just ended names its person: the text comes back to them, not to
+    // whoever signs in next on the same browser.
+    const lapsed = await createSession(s.deps.aws, { personId: 'staff-zhao', via: 'link' });
+    await s.deps.aws.ddb.send(
+      new UpdateItemCommand({
+        TableName: s.deps.aws.tables.ops,
+        Key: marshall(opsKey.session(secretHash(lapsed.id))),
+        UpdateExpression: 'SET lastSeenAt = :old, absoluteExpiresAt = :old',
+        ExpressionAttributeValues: marshall({ ':old': 1_000 }),
+      }),
+    );
+    const theirs = `只给赵 ${uniqueId('z')}`;
+    const form = new URLSearchParams({ text: theirs, _csrf: lapsed.csrfToken }).toString();
+    const sent = await s.app.request(`/app/cases/${caseId}/comment`, {
+      method: 'POST',
+      headers: {
+        cookie: `rectify_session=${lapsed.id}`,
+        'content-type': 'application/x-www-form-urlencoded',
+        'content-length': String(Buffer.byteLength(form)),
+        'sec-fetch-site': 'same-origin',
+      },
+      body: form,
+    });
+    expect(sent.status).toBe(302);
+    const bound = /rectify_unsaved=[^;]+/.exec(sent.headers.get('set-cookie') ?? '')?.[0];
+    expect(bound).toBeDefined();
+    const openAs = async (personId: string) =>
+      (
+        await s.app.request(`/app/cases/${caseId}?unsaved=1`, {
+          headers: { cookie: `rectify_session=${(await as(personId)).id}; ${bound}` },
+        })
+      ).text();
+    expect(await openAs('sup-wang')).not.toContain(theirs);
+    expect(await openAs('staff-zhao')).toContain(theirs);
     // Signing out drops text kept for whoever signs in next.
     // A session of its own: the file's other tests keep theirs.
     const session = await createSession(s.deps.aws, { personId: 'staff-zhao', via: 'link' });

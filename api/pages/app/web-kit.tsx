@@ -59,6 +59,8 @@ export const UNSAVED_TEXT: Bilingual = {
 const unsavedSchema = z.object({
   action: z.string().max(300),
   values: z.record(z.string().max(100), z.string().max(5000)),
+  /** The person whose session had just ended when the form was sent, when known. */
+  who: z.string().max(200).optional(),
 });
 
 /**
@@ -76,6 +78,9 @@ export function takeUnsaved(c: WebContext, action: (path: string) => boolean): R
     }
     if (!action(parsed.data.action)) return null;
     deleteCookie(c, UNSAVED_COOKIE, { path: '/app' });
+    // Someone else signed in on this browser: the text is not theirs to see.
+    const who = parsed.data.who;
+    if (who !== undefined && who !== c.get('viewer')?.person.id) return null;
     return parsed.data.values;
   } catch {
     deleteCookie(c, UNSAVED_COOKIE, { path: '/app' });
