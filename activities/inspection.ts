@@ -8,6 +8,7 @@ import { entryPlace, roundKindNames, type CheckEntry, type InspectionRound } fro
 import { headerSafe } from '../domain/safe-text.ts';
 import { citation, standardItem } from '../domain/standards/catalogue.ts';
 import { loadDirectory } from '../store/directory.ts';
+import { adoptEvidence, EVIDENCE_REF_PATTERN, getEvidence, parseEvidenceRef } from '../store/evidence.ts';
 import { claimItemCase, createRound, RoundTakenError, saveRound } from '../store/inspections.ts';
 import { sendOnce } from '../store/outbox.ts';
 import type { ActivityDeps } from './index.ts';
@@ -18,6 +19,9 @@ export const InspectionFailure = {
   /** Another run of the round's id owns its record (it ran already): this run changes nothing. */
   Taken: 'InspectionRoundTaken',
 } as const;
+
+/** How a failed item's case description names its photos (as triage names a report's). */
+const PHOTO_LINE = '照片 / Photos: ';
 
 /** The run of the round's workflow this activity works for: the round's record belongs to one run. */
 function runOfRound(): string {
@@ -129,7 +133,24 @@ export function createInspectionActivities(deps: ActivityDeps) {
     const assignee = staffAssignee(dir, entry.assigneeId ? [entry.assigneeId] : []);
     if (!assignee)
       throw ApplicationFailure.nonRetryable('the directory has no staff', InspectionFailure.BadEntry);
-    return claimItemCase(store, round.roundId, item.id, async () => {
+    // Photos the checklist page stored under the round (the case had no number yet): each a
+    // confirmed file of this round with the hash its reference carries, or no case is claimed.
+    const evidence = (entry.photos ?? []).filter((p) => parseEvidenceRef(p) !== null);
+    const caseInput = await claimItemCase(store, round.roundId, item.id, async () => {
+      for (const ref of evidence) {
+        const parsed = parseEvidenceRef(ref);
+        const record = parsed ? await getEvidence({ aws: deps }, parsed.evidenceId) : null;
+        if (
+          !parsed ||
+          record?.status !== 'confirmed' ||
+          record.caseId !== round.roundId ||
+          record.sha256 !== parsed.sha256
+        )
+          throw ApplicationFailure.nonRetryable(
+            `photo ${ref} is not a confirmed file of round ${round.roundId}`,
+            InspectionFailure.BadEntry,
+          );
+      }
       const basis = await itemCaseBasis(deps, {
         dir,
         item,
@@ -145,7 +166,8 @@ export function createInspectionActivities(deps: ActivityDeps) {
         description: [
           `${kind.zh} ${round.period}（${round.roundId}）：${entry.note ?? ''}`,
           `标准要求 / Requirement: ${item.requirement.zh}`,
-          ...(entry.photos?.length ? [`照片 / Photos: ${entry.photos.join(', ')}`] : []),
+          // Space-separated, as triage writes a report's photos: the case page shows them as thumbnails.
+          ...(entry.photos?.length ? [`${PHOTO_LINE}${entry.photos.join(' ')}`] : []),
         ]
           .join('\n')
           .slice(0, 5000),
@@ -154,6 +176,16 @@ export function createInspectionActivities(deps: ActivityDeps) {
         openedAt: input.at,
       };
     });
+    // The case has its number: the photos its description cites are its own before it starts. The
+    // claimed description's, not this post's: a repeated post after a crash gets the first claim.
+    const photoLine = caseInput.description.split('\n').find((l) => l.startsWith(PHOTO_LINE)) ?? '';
+    for (const [ref] of photoLine.matchAll(EVIDENCE_REF_PATTERN))
+      if (!(await adoptEvidence({ aws: deps }, ref, { from: round.roundId, to: caseInput.caseId })))
+        throw ApplicationFailure.nonRetryable(
+          `photo ${ref} could not be handed to case ${caseInput.caseId}`,
+          InspectionFailure.BadEntry,
+        );
+    return caseInput;
   }
 
   return { inspectionBuildings, openInspectionRound, saveInspectionRound, prepareInspectionCase };

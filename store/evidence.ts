@@ -632,6 +632,43 @@ export async function putEvidence(
   return confirmUpload(deps, record.evidenceId, storedAt);
 }
 
+/**
+ * Hands a confirmed file stored before its case had a number (an inspection checklist's photo,
+ * kept under the round's id) to the case that cites it: from then on the case may cite it, its
+ * audit finds it its own, and whoever reads the case reads it. Only from `from`, or already
+ * `to` (a retried hand-over): another owner's file is never taken, and the hash must be the one
+ * the reference carries. False when it may not be handed over.
+ */
+export async function adoptEvidence(
+  deps: { aws: AwsDeps },
+  ref: string,
+  owners: { from: string; to: string },
+): Promise<boolean> {
+  const parsed = parseEvidenceRef(ref);
+  if (!parsed) return false;
+  try {
+    await deps.aws.ddb.send(
+      new UpdateItemCommand({
+        TableName: deps.aws.tables.ops,
+        Key: itemKey(parsed.evidenceId),
+        UpdateExpression: 'SET #c = :to',
+        ConditionExpression: '#s = :confirmed AND sha256 = :h AND (#c = :from OR #c = :to)',
+        ExpressionAttributeNames: { '#c': 'caseId', '#s': 'status' },
+        ExpressionAttributeValues: marshall({
+          ':to': owners.to,
+          ':from': owners.from,
+          ':confirmed': 'confirmed',
+          ':h': parsed.sha256,
+        }),
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
+}
+
 /** A short-lived presigned GET of a confirmed file (for an <img> or a download link). */
 export async function evidenceUrl(
   deps: EvidenceDeps,

@@ -4,6 +4,7 @@ import { pageLanguage } from '../middleware/session.ts';
 import { Layout } from '../pages/layout.tsx';
 import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
@@ -24,6 +25,13 @@ import { addDays } from '../../domain/calendar.ts';
 import { DATE_RANGE, dateInRange } from '../../domain/safe-text.ts';
 import { citation, dimensionKeys, standardItem, standards } from '../../domain/standards/catalogue.ts';
 import { inLang, splitBilingual, type Bilingual } from '../../domain/text.ts';
+import {
+  checkedFile,
+  EvidenceError,
+  MAX_EVIDENCE_BYTES,
+  parseEvidenceRef,
+  putEvidence,
+} from '../../store/evidence.ts';
 import { getRound, roundsBetween } from '../../store/inspections.ts';
 import { InspectionRoundFailure, recordChecksUpdate } from '../../workflows/inspection-round/messages.ts';
 import type { AuthEnv } from '../auth.ts';
@@ -39,6 +47,7 @@ import {
   type Lang,
 } from '../middleware/problems.ts';
 import { jsonBody, parseOr400 } from '../middleware/validation.ts';
+import { MAX_PHOTOS } from '../pages/app/case-page.tsx';
 import { parseForm } from '../pages/app/web-kit.tsx';
 import { buildingIdSchema, wholeNumber } from '../schemas.ts';
 import { formatTime } from '../pages/ui.tsx';
@@ -220,6 +229,8 @@ function ChecklistBody(props: {
   technical?: string | undefined;
   /** The due in campus time. */
   dueText: string;
+  /** Items whose photos came with a post the page shows again: they are to be chosen again. */
+  photosAgain?: ReadonlySet<string> | undefined;
   /** Whether the reader walks this round (one of its assignees): anyone else reads it only. */
   mayRecord: boolean;
 }) {
@@ -233,6 +244,12 @@ function ChecklistBody(props: {
     na: { zh: '不适用', en: 'n/a' },
   };
   const answered = round.items.filter((it) => values[it.id]?.result).length;
+  /** The stored photos an item's recorded result cites (keys an API client gave are not files here). */
+  const photosOf = (itemId: string) =>
+    (round.results.find((r) => r.itemId === itemId)?.photos ?? []).flatMap((p) => {
+      const ref = parseEvidenceRef(p);
+      return ref ? [ref] : [];
+    });
   const items = round.items.map((it) => {
     const v = values[it.id] ?? {};
     const errs = errors[it.id] ?? [];
@@ -288,6 +305,52 @@ function ChecklistBody(props: {
         >
           {v.note ?? ''}
         </textarea>
+        {photosOf(it.id).length > 0 ? (
+          <div class="thumbs" data-photos="">
+            {photosOf(it.id).map((p, n) => (
+              <a href={`/api/evidence/${p.evidenceId}`} title={`sha256 ${p.sha256}`}>
+                <img
+                  src={`/api/evidence/${p.evidenceId}`}
+                  alt={`${t({ zh: '检查照片', en: 'Inspection photo' })} ${n + 1}`}
+                  loading="lazy"
+                />
+              </a>
+            ))}
+          </div>
+        ) : (
+          ''
+        )}
+        {held ? (
+          ''
+        ) : (
+          <>
+            <label for={`photos-${it.id}`}>
+              {t({ zh: '照片（不合格项可附）', en: 'Photos (with a failure)' })}
+            </label>
+            <input
+              type="file"
+              id={`photos-${it.id}`}
+              name={`${it.id}.photos[]`}
+              accept="image/*"
+              capture="environment"
+              multiple
+              aria-describedby={`photos-${it.id}-hint`}
+            />
+            <p class="hint" id={`photos-${it.id}-hint`}>
+              {t({
+                zh: `可拍照或从相册选择，最多 ${MAX_PHOTOS} 张，每张不超过 ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB（JPEG、PNG、WebP）`,
+                en: `take or choose up to ${MAX_PHOTOS} photos, ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB each (JPEG, PNG, WebP)`,
+              })}
+            </p>
+            {props.photosAgain?.has(it.id) ? (
+              <p class="field-error" role="alert" data-photos-again="">
+                {t(photosAgainText)}
+              </p>
+            ) : (
+              ''
+            )}
+          </>
+        )}
         {it.caseId ? (
           <p>
             <a href={`/app/cases/${encodeURIComponent(it.caseId)}${props.langQuery}`} data-case={it.caseId}>
@@ -342,7 +405,7 @@ function ChecklistBody(props: {
         ''
       )}
       {open ? (
-        <form method="post" action={props.action}>
+        <form method="post" action={props.action} enctype="multipart/form-data">
           {props.csrf ? <input type="hidden" name="_csrf" value={props.csrf} /> : null}
           {items}
           {/* The first button is what Enter in a field presses: saving never ends the round. */}
@@ -502,6 +565,55 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
     return { lang, asked: q.lang };
   };
 
+  // A form may carry each failed item's photos; more than this is refused before it is read.
+  const checklistMax = MAX_PHOTOS * MAX_EVIDENCE_BYTES + 1024 * 1024;
+  const checklistLimit = bodyLimit({
+    maxSize: checklistMax,
+    onError: () => {
+      const mb = Math.round(checklistMax / 1024 / 1024);
+      throw new ProblemError('payload_too_large', {
+        zh: `一次提交不能超过 ${mb} MB：请减少照片数量或大小，或每拍完一项的照片就“保存进度”。页面无法保留已选的照片，请返回后重新选择照片`,
+        en: `one post may carry at most ${mb} MB: send fewer or smaller photos, or save your progress after each failed item's photos. The page cannot keep the photos chosen: go back and choose the photos again`,
+      });
+    },
+  }) as unknown as MiddlewareHandler<AuthEnv>;
+
+  /**
+   * Why an item's photos cannot go with this post, or null: they go with a failure whose case is
+   * still to open, as many and as large as the case page takes, each a photo by its own bytes.
+   */
+  const photoRefusal = async (
+    round: InspectionRound,
+    itemId: string,
+    result: string | undefined,
+    files: readonly File[],
+  ): Promise<Bilingual | null> => {
+    const caseId = round.cases[itemId];
+    if (caseId)
+      return {
+        zh: `已立案 ${caseId}：此项的照片请在案件页面上传`,
+        en: `case ${caseId} is open for this item: add its photos on the case's page`,
+      };
+    if (result !== 'fail')
+      return {
+        zh: '照片只随不合格项提交：请选择“不合格”并写明问题，或不附照片',
+        en: 'photos go with a failed item: choose fail and say what is wrong, or leave the photos out',
+      };
+    if (files.length > MAX_PHOTOS)
+      return {
+        zh: `每项最多 ${MAX_PHOTOS} 张照片（选了 ${files.length} 张）`,
+        en: `at most ${MAX_PHOTOS} photos per item (${files.length} chosen)`,
+      };
+    for (const file of files)
+      try {
+        await checkedFile({ file, photosOnly: true });
+      } catch (err) {
+        if (err instanceof EvidenceError) return photoText(err, file.name);
+        throw err;
+      }
+    return null;
+  };
+
   /**
    * A page in the app shell (header, menu by role, language switch, sign-out) for a person signed
    * in through the page session; a bearer-token caller has no session to sign out of or menu to
@@ -543,6 +655,7 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
       problem?: Bilingual;
       technical?: string;
       status?: ContentfulStatusCode;
+      photosAgain?: ReadonlySet<string>;
     } = {},
   ) => {
     const { lang, asked } = checklistLanguage(c);
@@ -569,6 +682,7 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
         errors={opts.errors}
         problem={opts.problem}
         technical={opts.technical}
+        photosAgain={opts.photosAgain}
         dueText={formatTime(round.due, deps.env.CAMPUS_TZ)}
         mayRecord={round.assigneeIds.includes(c.get('caller').person.id)}
       />,
@@ -678,7 +792,8 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
    * every item is answered. What the page refuses comes back on the checklist, with what was
    * typed and the reason beside each item, in the page's language.
    */
-  app.post('/inspection/:roundId', auth, async (c) => {
+  // Before the sign-in check, which reads the form for its CSRF token: a form with photos is the largest.
+  app.post('/inspection/:roundId', checklistLimit, auth, async (c) => {
     const { lang, asked } = checklistLanguage(c);
     const { roundId } = parseOr400(roundParam, c.req.param(), lang, 'path');
     const caller = c.get('caller');
@@ -707,15 +822,28 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
     );
     const values = { ...savedValues(round), ...posted };
     const finish = field('finish') === 'true';
+    // Photos taken for a failed item (`<itemId>.photos[]`); a file input left empty sends a nameless empty file.
+    const photos = new Map<string, File[]>();
+    for (const [k, v] of Object.entries(form)) {
+      const itemId = /^(.+)\.photos\[\]$/.exec(k)?.[1];
+      const files = (Array.isArray(v) ? v : [v]).filter(
+        (f): f is File => f instanceof File && (f.size > 0 || f.name !== ''),
+      );
+      if (itemId !== undefined && files.length > 0) photos.set(itemId, files);
+    }
+    // A page shown again cannot hold the files chosen: it asks for them again beside their items.
+    const photosAgain = new Set(photos.keys());
     const formEntries = ids.map((itemId) => ({ itemId, ...posted[itemId] }));
     // The finishing form sent again as it was (a retry after the answer was lost): done, as then.
     if (finish && repeatsFinish(round, formEntries, samePageValues))
       return c.redirect(`/inspection/${roundId}${asked ? `?lang=${asked}` : ''}`, 303);
     if (round.status !== 'open') return checklistPage(c, round, { problem: roundOverText, status: 409 });
     const again = (status: ContentfulStatusCode, errors: ItemErrors, problem: Bilingual) =>
-      checklistPage(c, round, { values, errors, problem, status });
+      checklistPage(c, round, { values, errors, problem, status, photosAgain });
 
-    const off = ids.filter((id) => posted[id]?.result && !round.checklist.includes(id));
+    const off = [...new Set([...ids.filter((id) => posted[id]?.result), ...photos.keys()])].filter(
+      (id) => !round.checklist.includes(id),
+    );
     if (off.length > 0) return again(422, {}, notOnChecklist(off));
 
     const errors: ItemErrors = {};
@@ -726,6 +854,10 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
           zh: '填写了备注或房间，请同时选择结果',
           en: 'a note or room was given: choose a result too',
         });
+    for (const [id, files] of photos) {
+      const refusal = await photoRefusal(round, id, posted[id]?.result, files);
+      if (refusal) add(id, refusal);
+    }
     const entries = ids.filter((id) => posted[id]?.result).map((id) => ({ itemId: id, ...posted[id] }));
     // Items whose failure opened a case are shown, not posted: a finish may carry nothing of its
     // own, and the first recorded result, as it was, carries it.
@@ -787,7 +919,13 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
     const same = (a: string | undefined, b: string | undefined) => (a ?? '') === (b ?? '');
     const changed = submitted.filter((r) => {
       const was = saved[r.itemId];
-      return !was || !same(r.result, was.result) || !same(r.note, was.note) || !same(r.roomId, was.roomId);
+      return (
+        !was ||
+        photos.has(r.itemId) ||
+        !same(r.result, was.result) ||
+        !same(r.note, was.note) ||
+        !same(r.roomId, was.roomId)
+      );
     });
     // A failed item's case handles it now (a page loaded before the case opened may still offer it).
     const locked = changed.filter((r) => round.cases[r.itemId] !== undefined);
@@ -802,7 +940,34 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
     // Finishing with nothing changed still needs one result to carry it: the first, as it was
     // recorded (with what the form does not carry: photos, floor, rectifier).
     const recorded = submitted[0] && round.results.find((r) => r.itemId === submitted[0]?.itemId);
-    const results = changed.length > 0 ? changed : recorded ? [asEntry(recorded)] : submitted.slice(0, 1);
+    const sent = changed.length > 0 ? changed : recorded ? [asEntry(recorded)] : submitted.slice(0, 1);
+    // Stored only now, with everything else in order: under the round, as the cases they go with
+    // have no numbers yet; each case takes its photos as it opens, and its description cites them.
+    const stored = new Map<string, string[]>();
+    for (const [itemId, files] of photos) {
+      const refs: string[] = [];
+      try {
+        for (const file of files)
+          refs.push(
+            (
+              await putEvidence(deps, {
+                caseId: round.roundId,
+                uploaderId: caller.person.id,
+                file,
+                photosOnly: true,
+              })
+            ).ref,
+          );
+      } catch (err) {
+        if (!(err instanceof EvidenceError)) throw err;
+        return again(400, { [itemId]: [photoText(err)] }, photosRefusedText);
+      }
+      stored.set(itemId, refs);
+    }
+    const results = sent.map((r) => {
+      const refs = stored.get(r.itemId);
+      return refs ? { ...r, photos: refs } : r;
+    });
     try {
       await submit(round, caller.person.id, { ...parsed.data, results }, lang);
     } catch (err) {
@@ -811,6 +976,7 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
       if (err instanceof CaseNotOpenedError)
         return checklistPage(c, (await getRound(store, roundId)) ?? round, {
           values,
+          photosAgain,
           problem: caseNotOpenedText,
           technical: err.technical,
           status: 422,
@@ -820,13 +986,29 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
       const status = problemTypes[err.type].status;
       // Ended meanwhile (finished by a colleague, or its period is over): the round as it now stands.
       if (err.type === 'conflict')
-        return checklistPage(c, (await getRound(store, roundId)) ?? round, { problem, status });
+        return checklistPage(c, (await getRound(store, roundId)) ?? round, { problem, status, photosAgain });
       return again(status, {}, problem);
     }
     return c.redirect(`/inspection/${roundId}${asked ? `?lang=${asked}` : ''}`, 303);
   });
   return app;
 }
+
+const photosAgainText: Bilingual = {
+  zh: '所选照片未能保留，请重新选择照片',
+  en: 'the photos chosen could not be kept: choose the photos again',
+};
+
+const photosRefusedText: Bilingual = {
+  zh: '照片未能保存，本次提交未保存；请按下面的提示重新选择照片后再提交',
+  en: 'A photo could not be stored, so nothing of this post was saved; choose the photos again as said below and send it again',
+};
+
+/** A file's refusal as the item says it: which photo, and why. */
+const photoText = (err: EvidenceError, name?: string): Bilingual => ({
+  zh: `照片${name ? ` ${name}` : ''}：${err.text.zh}`,
+  en: `photo${name ? ` ${name}` : ''}: ${err.text.en}`,
+});
 
 const readersText: Bilingual = {
   zh: '检查记录供主管、工作小组、校领导、审计查看',
