@@ -582,3 +582,17 @@ describe('the case list pages back as well as forward', () => {
     expect(await bad.text()).toContain('上一页位置');
   });
 });
+
+describe('the case list export', () => {
+  it('writes a category as the case page shows it, in the reader’s language', async () => {
+    const tag = uniqueId('cat');
+    await openCase({ title: `${tag} kind`, category: 'repair' });
+    await openCase({ title: `${tag} free`, category: '门禁' });
+    const zh = await (await get(`/app/cases/export.csv?q=${tag}`, 'sup-wang')).text();
+    expect(zh).toMatch(new RegExp(`"${tag} kind",[^\\r]*"报修"`));
+    expect(zh).toMatch(new RegExp(`"${tag} free",[^\\r]*"门禁"`));
+    expect(zh).not.toContain('"repair"');
+    const en = await (await get(`/app/cases/export.csv?q=${tag}`, 'sup-wang', 'en')).text();
+    expect(en).toMatch(new RegExp(`"${tag} kind",[^\\r]*"Repair"`));
+  });
+});

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { caseCitation } from '../../../domain/case-citation.ts';
 import { isTerminal, stages, type CaseView } from '../../../domain/case-model.ts';
 import type { Directory } from '../../../domain/directory.ts';
+import { categoryLabel } from '../../../domain/intake.ts';
 import { severities, sources } from '../../../domain/sla.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import { listCasesFor, type CaseListQuery } from '../../case-service.ts';
@@ -192,7 +193,8 @@ function exportRows(dir: Directory, items: CaseView[], lang: Lang, tz: string) {
       t(stageLabels[v.stage]),
       t(severityLabels[v.severity]),
       t(sourceLabels[v.source]),
-      v.category ?? '',
+      // As the case page shows it: the report kind's label, a freely written category as written.
+      v.category ? t(categoryLabel(v.category) ?? { zh: v.category, en: v.category }) : '',
       cited ? t(cited.dimensionName) : '',
       cited ? String(cited.number) : '',
       place(dir, v, lang),
