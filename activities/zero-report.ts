@@ -1,4 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Directory, Person } from '../domain/directory.ts';
 import {
   gridCells,
@@ -12,7 +13,15 @@ import { askMail, escalationMail, summaryMail, type ZeroMail } from '../domain/z
 import { loadDirectory } from '../store/directory.ts';
 import { issueLink } from '../store/links.ts';
 import { sendOnce } from '../store/outbox.ts';
-import { claimNight, saveEscalation, saveReport, saveSummary } from '../store/zero-reports.ts';
+import {
+  claimNight,
+  loadNight,
+  saveEscalation,
+  saveReport,
+  saveSummary,
+  takeOverNight,
+  type StoredNight,
+} from '../store/zero-reports.ts';
 import type { ActivityDeps } from './index.ts';
 
 export interface OpenNightInput {
@@ -33,6 +42,38 @@ export interface OpenNightResult {
    * end at once, so the night keeps one run and one set of reports.
    */
   heldBy?: string | undefined;
+  /**
+   * The night's reports stored before this run held it (it took the night over from a run that
+   * died, or its workflow id ran before): the run carries them on, so a cell that reported is
+   * neither escalated nor left out of the summaries. Absent when there are none.
+   */
+  onRecord?: ZeroReport[] | undefined;
+}
+
+/** How a run ends without finishing its night: another run may take the night over from it. */
+const ABANDONED = new Set(['TERMINATED', 'FAILED', 'CANCELLED', 'TIMED_OUT']);
+
+/**
+ * Whether the run holding a night has closed without finishing it, asked of Temporal through the
+ * worker's client. A run that completed held its night to the end, and a run still going keeps it.
+ * Without a client (a mock activity environment) the holder keeps the night, as before; a failed
+ * call throws, so the activity retries rather than guess.
+ */
+async function holderAbandoned(workflowId: string): Promise<boolean> {
+  let client: Client;
+  try {
+    client = Context.current().client;
+  } catch {
+    return false;
+  }
+  try {
+    const { status } = await client.workflow.getHandle(workflowId).describe();
+    return ABANDONED.has(status.name);
+  } catch (err) {
+    // Gone from Temporal (past retention, or a history wiped): nothing is running it.
+    if (err instanceof WorkflowNotFoundError) return true;
+    throw err;
+  }
 }
 
 /** The zero report's activities: each idempotent (outbox keys per night, cell and person; rows overwritten). */
@@ -67,15 +108,30 @@ export function createZeroReportActivities(deps: ActivityDeps) {
   async function openZeroNight(input: OpenNightInput): Promise<OpenNightResult> {
     const dir = await directory();
     const cells = gridCells(dir);
-    const { heldBy } = await claimNight(store, {
+    const night: StoredNight = {
       night: input.night,
       workflowId: input.workflowId,
       openedAt: new Date().toISOString(),
       closeAt: input.closeAt,
       acceptUntil: input.acceptUntil,
       cells,
-    });
+    };
+    let { heldBy } = await claimNight(store, night);
+    // The holder was terminated or failed: without a run to take them, nobody could report that
+    // night. A run that took it over holds it from then on (claimNight on a retry of this activity).
+    if (
+      heldBy !== input.workflowId &&
+      (await holderAbandoned(heldBy)) &&
+      (await takeOverNight(store, night, heldBy))
+    ) {
+      Context.current().log.info('zero-report night taken over from a run that closed', {
+        night: input.night,
+        from: heldBy,
+      });
+      heldBy = input.workflowId;
+    }
     if (heldBy !== input.workflowId) return { cells: [], workingGroupIds: [], asked: 0, heldBy };
+    const onRecord = (await loadNight(store, input.night))?.reports ?? [];
     let asked = 0;
     for (const cell of cells) {
       for (const id of cell.memberIds) {
@@ -107,7 +163,12 @@ export function createZeroReportActivities(deps: ActivityDeps) {
         Context.current().heartbeat(asked);
       }
     }
-    return { cells, workingGroupIds: [...dir.campus.workingGroupIds], asked };
+    return {
+      cells,
+      workingGroupIds: [...dir.campus.workingGroupIds],
+      asked,
+      ...(onRecord.length > 0 ? { onRecord } : {}),
+    };
   }
 
   async function recordZeroReport(report: ZeroReport): Promise<void> {

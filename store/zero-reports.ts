@@ -14,7 +14,8 @@ import type { TableNames } from './clients.ts';
  * The nightly zero report's rows in the ops table, one partition per night:
  *
  *   ZERONIGHT#<night>  -                         the night: its run, the cells asked, the close
- *                                                (claimed once: one run a night, see claimNight)
+ *                                                (claimed once: one run a night, see claimNight;
+ *                                                taken over from a run that died, see takeOverNight)
  *   ZERONIGHT#<night>  report#<cellId>           a cell's report (a correction overwrites it)
  *   ZERONIGHT#<night>  esc#<cellId>              a missing report escalated at the close
  *   ZERONIGHT#<night>  summary#<buildingId>#<deptId>   a building's summary sent to a department
@@ -95,6 +96,40 @@ export async function claimNight(deps: StoreDeps, n: StoredNight): Promise<{ hel
   // Written by this run before the holder was an attribute (or gone meanwhile): take it.
   await deps.ddb.send(new PutItemCommand({ TableName: deps.tables.ops, Item }));
   return { heldBy: n.workflowId };
+}
+/**
+ * Hands the night to another run when the run holding it (`from`) has closed without finishing it
+ * (terminated, failed): a conditional write on the holder the caller read, so of two runs taking
+ * over at once one does and the other finds the night held again. The night's reports, escalations
+ * and summaries stay: the new run carries them on. False when the holder is no longer `from`.
+ */
+export async function takeOverNight(deps: StoreDeps, n: StoredNight, from: string): Promise<boolean> {
+  const out = await deps.ddb.send(
+    new GetItemCommand({
+      TableName: deps.tables.ops,
+      Key: marshall({ pk: pk(n.night), sk: '-' }),
+      ConsistentRead: true,
+    }),
+  );
+  if (!out.Item) return false;
+  const row = unmarshall(out.Item) as { data: string };
+  if ((JSON.parse(row.data) as StoredNight).workflowId !== from) return false;
+  try {
+    await deps.ddb.send(
+      new PutItemCommand({
+        TableName: deps.tables.ops,
+        Item: marshall({ pk: pk(n.night), sk: '-', data: JSON.stringify(n), workflowId: n.workflowId }),
+        // The whole row as read, so a row written before the holder was an attribute is held the same.
+        ConditionExpression: '#data = :data',
+        ExpressionAttributeNames: { '#data': 'data' },
+        ExpressionAttributeValues: marshall({ ':data': row.data }),
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
 }
 export const saveReport = (deps: StoreDeps, r: ZeroReport) => put(deps, `report#${r.cellId}`, r.night, r);
 export const saveEscalation = (deps: StoreDeps, night: string, e: ZeroEscalation & { at: string }) =>

@@ -33,6 +33,14 @@ import {
  */
 export const IF_UNREPORTED_PATCH = 'zero-report-if-unreported';
 
+/**
+ * patched() id: the run carries on the night's reports stored before it held the night (taken
+ * over from a run that was terminated or failed), so a cell that reported is not escalated nor
+ * left out of the summaries. Asked only when there are such reports, so an ordinary night
+ * carries no marker, and a history recorded before ignores them as it did.
+ */
+export const ON_RECORD_PATCH = 'zero-report-carry-on-record';
+
 const acts = proxyActivities<ZeroReportActivities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '2 minutes',
@@ -137,7 +145,8 @@ export async function zeroReportNight(input: ZeroNightInput = {}): Promise<ZeroN
   });
   // The night has a run already (a second trigger of the schedule): end without a word, so the
   // night keeps one run, every report goes to it and nobody is asked or escalated twice. A run
-  // recorded before the claim has no `heldBy` in its result and goes on as it did.
+  // recorded before the claim has no `heldBy` in its result and goes on as it did. (A holder that
+  // was terminated or failed is no run: the opening took the night over from it, see openZeroNight.)
   if (opened.heldBy !== undefined && opened.heldBy !== workflowInfo().workflowId) {
     state.heldBy = opened.heldBy;
     state.phase = 'done';
@@ -145,6 +154,8 @@ export async function zeroReportNight(input: ZeroNightInput = {}): Promise<ZeroN
     return state;
   }
   state.cells = opened.cells;
+  if (opened.onRecord && opened.onRecord.length > 0 && patched(ON_RECORD_PATCH))
+    state.reports = [...opened.onRecord];
   state.phase = 'open';
 
   const allIn = () => state.cells.every((c) => state.reports.some((r) => r.cellId === c.cellId));
