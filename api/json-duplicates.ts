@@ -1,10 +1,22 @@
 /**
- * The path of the first key that appears twice in one object of a JSON text (`title`,
- * `results.1.itemId`), or null. JSON.parse keeps the last of them silently, so a client that
- * sent `assigneeId` twice would see its case go to whichever came last; the API refuses that
- * instead, as the forms refuse a repeated field. `text` must already parse as JSON.
+ * How deep a request's JSON may nest. The deepest body any route takes is a few levels (an
+ * inspection's results, a directory import's buildings, floors and rooms); a body nested
+ * thousands deep is an attack on whatever walks it, refused before anything does.
  */
-export function duplicateJsonKey(text: string): string | null {
+export const MAX_JSON_DEPTH = 32;
+
+/** What is wrong with the shape of a JSON text that JSON.parse accepted. */
+export type JsonShapeFlaw = { kind: 'duplicate'; path: string } | { kind: 'too_deep'; limit: number };
+
+/**
+ * The first flaw of a JSON text's shape, or null: a key that appears twice in one object, by its
+ * path (`title`, `results.1.itemId`), or nesting past `maxDepth`. JSON.parse keeps the last of
+ * two keys silently, so a client that sent `assigneeId` twice would see its case go to whichever
+ * came last; the API refuses that instead, as the forms refuse a repeated field. One pass, and
+ * memory bounded by the depth: a path is only spelled out when a duplicate is found. `text` must
+ * already parse as JSON (an unterminated string would never end the scan).
+ */
+export function jsonShapeFlaw(text: string, maxDepth = MAX_JSON_DEPTH): JsonShapeFlaw | null {
   interface Frame {
     object: boolean;
     keys: Set<string>;
@@ -12,20 +24,22 @@ export function duplicateJsonKey(text: string): string | null {
     keyNext: boolean;
     /** The member being read now: its key, or its index in an array. */
     at: string;
-    path: string[];
+    parent: Frame | undefined;
   }
-  const stack: Frame[] = [];
-  const open = (object: boolean) => {
-    const parent = stack.at(-1);
-    const path = parent ? [...parent.path, parent.at] : [];
-    stack.push({ object, keys: new Set(), keyNext: object, at: object ? '' : '0', path });
+  const pathTo = (frame: Frame, key: string): string => {
+    const parts = [key];
+    for (let f = frame.parent; f; f = f.parent) parts.unshift(f.at);
+    return parts.join('.');
   };
+  const stack: Frame[] = [];
   let i = 0;
   while (i < text.length) {
     const ch = text[i]!;
     const top = stack.at(-1);
     if (ch === '{' || ch === '[') {
-      open(ch === '{');
+      if (stack.length >= maxDepth) return { kind: 'too_deep', limit: maxDepth };
+      const object = ch === '{';
+      stack.push({ object, keys: new Set(), keyNext: object, at: object ? '' : '0', parent: top });
       i++;
     } else if (ch === '}' || ch === ']') {
       stack.pop();
@@ -39,7 +53,7 @@ export function duplicateJsonKey(text: string): string | null {
       while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
       if (top?.object && top.keyNext) {
         const key = JSON.parse(text.slice(i, end + 1)) as string;
-        if (top.keys.has(key)) return [...top.path, key].join('.');
+        if (top.keys.has(key)) return { kind: 'duplicate', path: pathTo(top, key) };
         top.keys.add(key);
         top.at = key;
         top.keyNext = false;
@@ -48,4 +62,10 @@ export function duplicateJsonKey(text: string): string | null {
     } else i++;
   }
   return null;
+}
+
+/** The path of the first key that appears twice in one object of a JSON text, or null. */
+export function duplicateJsonKey(text: string): string | null {
+  const flaw = jsonShapeFlaw(text, Number.POSITIVE_INFINITY);
+  return flaw?.kind === 'duplicate' ? flaw.path : null;
 }

@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler, ValidationTargets } from 'hono';
 import { z } from 'zod';
 import { callerLanguage, ProblemError, type FieldError, type Lang } from './problems.ts';
 import { inLang, splitBilingual } from '../../domain/text.ts';
-import { duplicateJsonKey } from '../json-duplicates.ts';
+import { jsonShapeFlaw } from '../json-duplicates.ts';
 
 /**
  * Validation: zod schemas declared on each route (`createRoute`) do the
@@ -208,8 +208,15 @@ async function readJson(c: Context): Promise<unknown> {
       en: `the request body is not valid JSON${at === null ? '' : ` (at character ${at})`}`,
     });
   }
-  const twice = duplicateJsonKey(raw);
-  if (twice !== null) {
+  const flaw = jsonShapeFlaw(raw);
+  if (flaw?.kind === 'too_deep') {
+    throw new ProblemError('validation', {
+      zh: `请求体的 JSON 嵌套超过 ${flaw.limit} 层，本接口不接受这样的结构`,
+      en: `the request body's JSON nests deeper than ${flaw.limit} levels, which no route here takes`,
+    });
+  }
+  if (flaw?.kind === 'duplicate') {
+    const twice = flaw.path;
     throw validationProblem(
       [
         {

@@ -191,3 +191,30 @@ describe('malformed dates and ids are refused in words a person can act on', () 
     );
   });
 });
+
+describe('a body nested thousands deep', () => {
+  it('is a 400 saying so on every JSON route, and a duplicate key deep down is still named', async () => {
+    const token = await tokenFor('sup-wang');
+    const send = (path: string, body: string) =>
+      s.app.request(path, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body,
+      });
+    const opened = await call(s.app, 'POST', '/api/cases', { as: 'sup-wang', body: newCase() });
+    expect(opened.status).toBe(201);
+    const { caseId } = (await opened.json()) as { caseId: string };
+    // 200 KB, under the body limit: it once ran the whole server out of memory.
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    for (const path of ['/api/cases', `/api/cases/${caseId}/comments`]) {
+      const res = await send(path, deep);
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { detail: string }).detail).toContain('嵌套超过 32 层');
+    }
+    const evidence = await send(`/api/cases/${caseId}/evidence`, '['.repeat(8_000) + ']'.repeat(8_000));
+    expect(evidence.status).toBe(400);
+    const dup = await send('/api/cases', JSON.stringify(newCase()).replace(/^\{/, '{"title":"x",'));
+    expect(dup.status).toBe(400);
+    expect(await fieldsOf(dup)).toContain('title');
+  });
+});
