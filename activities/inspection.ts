@@ -16,15 +16,21 @@ import type { ActivityDeps } from './index.ts';
 export const InspectionFailure = {
   NoDirectory: 'InspectionNoDirectory',
   BadEntry: 'InspectionBadEntry',
-  /** Another run of the round's id owns its record (it ran already): this run changes nothing. */
+  /** Another execution of the round's id owns its record (it ran already): this one changes nothing. */
   Taken: 'InspectionRoundTaken',
 } as const;
 
 /** How a failed item's case description names its photos (as triage names a report's). */
 const PHOTO_LINE = '照片 / Photos: ';
 
-/** The run of the round's workflow this activity works for: the round's record belongs to one run. */
-function runOfRound(): string {
+/**
+ * The execution of the round's workflow this activity works for: the round's record belongs to
+ * one. The workflow names it by its first run's id, which a reset (a new run of the same
+ * execution) keeps and a new execution of the same round id does not; a task the workflow
+ * scheduled before it named it is its run's (a first run's id is its own).
+ */
+function ownerOfRound(owner: string | undefined): string {
+  if (owner) return owner;
   const runId = Context.current().info.workflowExecution?.runId;
   if (!runId) throw ApplicationFailure.nonRetryable('a round is saved by the run of its workflow only');
   return runId;
@@ -64,8 +70,8 @@ export function createInspectionActivities(deps: ActivityDeps) {
    * Stores a new round and tells its supervisors where the checklist is. A round id runs once: a
    * record another run of it wrote (finished, missed, or open) is left alone and this run fails.
    */
-  async function openInspectionRound(round: InspectionRound): Promise<void> {
-    if (!(await createRound(store, round, runOfRound()))) throw taken(round.roundId);
+  async function openInspectionRound(round: InspectionRound, owner?: string): Promise<void> {
+    if (!(await createRound(store, round, ownerOfRound(owner)))) throw taken(round.roundId);
     const dir = await directory();
     const building = dir.buildings.find((b) => b.id === round.buildingId);
     const url = `${deps.publicBaseUrl}/inspection/${round.roundId}`;
@@ -98,9 +104,9 @@ export function createInspectionActivities(deps: ActivityDeps) {
   }
 
   /** Saves the round as its run now has it; never over a record another run of its id owns. */
-  async function saveInspectionRound(round: InspectionRound): Promise<void> {
+  async function saveInspectionRound(round: InspectionRound, owner?: string): Promise<void> {
     try {
-      await saveRound(store, round, runOfRound());
+      await saveRound(store, round, ownerOfRound(owner));
     } catch (err) {
       if (err instanceof RoundTakenError) throw taken(round.roundId);
       throw err;

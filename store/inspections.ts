@@ -26,10 +26,11 @@ export interface StoreDeps {
 }
 
 /**
- * Writes the round's record and its list entry. With the run that owns the round (`runId`, the
- * round's workflow run), the write is refused when another run of the same round id wrote the
- * record (RoundTakenError): a round id runs once, and a later run never overwrites a finished
- * round. Without `runId` (fixtures, tools), the rows are written as given.
+ * Writes the round's record and its list entry. With the execution that owns the round (`runId`:
+ * the first run id of the round's workflow execution, which a reset keeps), the write is refused
+ * when another execution of the same round id wrote the record (RoundTakenError): a round id runs
+ * once, and a later execution never overwrites a finished round. Without `runId` (fixtures,
+ * tools), the rows are written as given.
  */
 export async function saveRound(deps: StoreDeps, r: InspectionRound, runId?: string): Promise<void> {
   const data = JSON.stringify(r);
@@ -72,10 +73,11 @@ export class RoundTakenError extends Error {
 }
 
 /**
- * Creates the round's record for the run that opens it, only where there is none: a later run of
- * the same id (a schedule run again, a caught-up run) never resets a round, and a retried attempt
- * never writes over results saved meanwhile. True when the record is this run's (created now, or
- * by an earlier attempt; a row from before runs were recorded counts while it is open).
+ * Creates the round's record for the execution that opens it (`runId` as for saveRound), only
+ * where there is none: a later execution of the same id (a schedule run again, a caught-up run)
+ * never resets a round, and a retried attempt or a reset run never writes over results saved
+ * meanwhile. True when the record is this execution's (created now, or by an earlier attempt or
+ * run; a row from before runs were recorded counts while it is open).
  */
 export async function createRound(deps: StoreDeps, r: InspectionRound, runId: string): Promise<boolean> {
   const data = JSON.stringify(r);

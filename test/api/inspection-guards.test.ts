@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { type ApplicationFailure, WorkflowUpdateFailedError } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../domain/calendar.ts';
 import {
@@ -136,6 +138,62 @@ describe('a round id runs once, and a finished round is never reset', () => {
     });
     await expect(rogue.result()).rejects.toThrow();
     expect(await roundNow(id)).toEqual(done);
+  });
+});
+
+const EventType = temporal.api.enums.v1.EventType;
+
+describe('a reset round keeps its record: a reset is the same execution, not another', () => {
+  it('the reset run opens and saves the round the first run opened, and takes results', async () => {
+    const date = freshDate();
+    const id = roundId('daily', 'bldg-a', date);
+    const handle = await s.deps.temporal.workflow.start('inspectionRound', {
+      taskQueue: s.deps.env.TEMPORAL_TASK_QUEUE,
+      workflowId: id,
+      args: [
+        {
+          kind: 'daily',
+          buildingId: 'bldg-a',
+          date,
+          assigneeIds: ['sup-wang', 'sup-smith'],
+          timeZone: s.deps.env.CAMPUS_TZ,
+        },
+      ],
+    });
+    await until(
+      () => getRound(store(), id),
+      (r) => r !== null,
+    );
+    const first = await call(s.app, 'POST', `/api/inspections/${id}/results`, {
+      as: 'sup-wang',
+      body: { results: [{ itemId: daily[1]!, result: 'pass' }], finish: false },
+    });
+    expect(first.status).toBe(200);
+
+    // Back to the first workflow task, before the round was opened: the reset run opens it again.
+    const events = (await handle.fetchHistory()).events ?? [];
+    const firstTask = events.find((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
+    const reset = await s.deps.temporal.workflowService.resetWorkflowExecution({
+      namespace: s.deps.env.TEMPORAL_NAMESPACE,
+      workflowExecution: { workflowId: id, runId: handle.firstExecutionRunId },
+      reason: 'test: a reset run of an open round',
+      workflowTaskFinishEventId: firstTask?.eventId,
+      requestId: randomUUID(),
+    });
+    expect(reset.runId).toBeTruthy();
+    expect(reset.runId).not.toBe(handle.firstExecutionRunId);
+
+    // The reset run's save is taken (it was refused as InspectionRoundTaken when the record was the run's).
+    const again = await call(s.app, 'POST', `/api/inspections/${id}/results`, {
+      as: 'sup-wang',
+      body: { results: [{ itemId: daily[2]!, result: 'pass' }], finish: false },
+    });
+    expect(again.status).toBe(200);
+    expect((await roundNow(id)).results.map((r) => r.itemId)).toContain(daily[2]);
+    const now = await s.deps.temporal.workflow.getHandle(id).describe();
+    expect(now.runId).toBe(reset.runId);
+    expect(now.status.name).toBe('RUNNING');
+    await s.deps.temporal.workflow.getHandle(id).terminate('test over');
   });
 });
 

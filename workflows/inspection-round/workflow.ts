@@ -8,6 +8,7 @@ import {
   proxyActivities,
   setHandler,
   startChild,
+  workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { InspectionActivities } from '../../activities/inspection.ts';
@@ -106,6 +107,11 @@ export async function inspectionRound(input: RoundInput): Promise<InspectionRoun
     cases: {},
   };
   round.scores = scoreRound(round.checklist, round.results);
+  // Whose the round's record is: this execution's, by its first run's id, so a reset (a new run
+  // of the same execution) keeps saving it, while another execution of the round id is still
+  // refused. Only the activities' input changes (no command does): histories replay as before.
+  const owner = workflowInfo().firstExecutionRunId;
+  const save = () => acts.saveInspectionRound(round, owner);
 
   // A finish accepted and still running (opening cases, saving): the validator refuses other posts
   // meanwhile, so a second finish cannot overwrite the first's completedAt, nor a save change a
@@ -181,7 +187,7 @@ export async function inspectionRound(input: RoundInput): Promise<InspectionRoun
         if (u.finish) finishing = false;
         // The cases opened before the failure are on the round, in the store too; the post fails
         // with its own reason (a save that fails as well is logged by the SDK, not answered).
-        if (opened > 0) await acts.saveInspectionRound(round).catch(() => undefined);
+        if (opened > 0) await save().catch(() => undefined);
         throw err;
       }
       inFlight--;
@@ -193,7 +199,7 @@ export async function inspectionRound(input: RoundInput): Promise<InspectionRoun
         round.status = 'completed';
         round.completedAt = at;
       }
-      await acts.saveInspectionRound(round);
+      await save();
       return round;
     },
     {
@@ -247,12 +253,12 @@ export async function inspectionRound(input: RoundInput): Promise<InspectionRoun
     },
   );
 
-  await acts.openInspectionRound(round);
+  await acts.openInspectionRound(round, owner);
   await condition(() => round.status !== 'open', Math.max(0, Date.parse(round.due) - Date.now()));
   await condition(allHandlersFinished);
   if (round.status === 'open') {
     round.status = 'missed';
-    await acts.saveInspectionRound(round);
+    await save();
   }
   return round;
 }
