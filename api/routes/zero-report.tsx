@@ -733,11 +733,14 @@ export function zeroReportActionHandlers(deps: AppDeps): Record<string, ActionHa
   });
   const standing = (r: ZeroReport) => {
     const gist = reportGist(r);
+    // The phone page where a grid member corrects the night's report (the link pages show text
+    // only: the address in full, to tap or copy).
+    const page = `${deps.publicBaseUrl}/zero-report/${r.night}/report`;
     return r.none
       ? { zh: `今晚已上报：${gist.zh}。`, en: `Already reported tonight: ${gist.en}.` }
       : {
-          zh: `今晚已上报：${gist.zh}。此链接只能报告"无"，不会替换已有的上报；如情况有变，请通过应用或 API 更正上报。`,
-          en: `Already reported tonight: ${gist.en}. This link can only report "none" and will not replace that report; if things have changed, correct the report through the app or the API.`,
+          zh: `今晚已上报：${gist.zh}。此链接只能报告"无"，不会替换已有的上报；如情况有变，请打开零报告上报页面 ${page} 更正（可逐人修改名单，或改报"无"）。`,
+          en: `Already reported tonight: ${gist.en}. This link can only report "none" and will not replace that report; if things have changed, correct it on the zero report page ${page} (edit the list, or report "none").`,
         };
   };
   return {

@@ -99,7 +99,11 @@ describe('the one-click "none" link after a real report', () => {
     expect(stale.status).toBe(409);
     expect(outcomeOf(stale.done)).toBe('refused');
     expect(stale.done).toContain('未归 1 人（A102 李四）');
-    expect(stale.done).toContain('请通过应用或 API 更正上报');
+    // The refusal leads to the page where the report can be corrected, in both languages.
+    const reportPage = `${s.deps.publicBaseUrl}/zero-report/${NIGHT}/report`;
+    expect(stale.done).toContain(`请打开零报告上报页面 ${reportPage} 更正`);
+    expect(stale.done).toContain(`correct it on the zero report page ${reportPage}`);
+    expect(stale.done).not.toContain('API');
 
     const kept = (await board()).cells.find((c) => c.cellId === 'L3:a-f1-c1');
     expect(kept?.status).toBe('reported');
