@@ -39,9 +39,13 @@ const noEvidence = {
   en: 'No such evidence, or its case is not yours to read',
 };
 const noRound = { zh: '没有该检查轮次', en: 'No such inspection round' };
-const notYourCase = {
-  zh: '无权查看该案件，或 CSRF 令牌不符',
-  en: 'The case is not yours to read, or a wrong CSRF token',
+const notTakingPart = {
+  zh: '无权向该案件添加文件（不能查看该案件、审计等只读角色，或 CSRF 令牌不符）',
+  en: 'Not yours to add files to: a case you may not read, a read-only role such as auditor, or a wrong CSRF token',
+};
+const caseOver = {
+  zh: '案件已关闭或撤销，不再接受文件',
+  en: 'The case is closed or withdrawn and takes no more files',
 };
 const notInspector = {
   zh: '无权查看或记录（角色不符、不是本轮检查人，或 CSRF 令牌不符）',
@@ -63,12 +67,13 @@ const pages: [RouteConfig['method'], string, Kind, Bilingual, string[]][] = [
           zh: '上传地址、evidenceId 与 confirmUrl',
           en: 'The upload URL, evidenceId and confirmUrl',
         }),
-        ...problems([400, 401, 403, 404, 413, 415, 503], {
+        ...problems([400, 401, 403, 404, 409, 413, 415, 503], {
           400: {
             zh: '请求有误，或不接受的文件类型、文件名',
             en: 'Invalid request, or a file type or name not accepted',
           },
-          403: notYourCase,
+          403: notTakingPart,
+          409: caseOver,
           413: { zh: '声明的文件过大', en: 'The declared file is too large' },
         }),
       },
@@ -90,12 +95,13 @@ const pages: [RouteConfig['method'], string, Kind, Bilingual, string[]][] = [
       },
       responses: {
         201: json({ zh: '证据引用', en: 'The evidence reference' }),
-        ...problems([400, 401, 403, 404, 413, 415, 422, 503], {
+        ...problems([400, 401, 403, 404, 409, 413, 415, 422, 503], {
           400: {
             zh: '缺少文件、多个文件，或不接受的文件类型',
             en: 'No file, several, or a type not accepted',
           },
-          403: notYourCase,
+          403: notTakingPart,
+          409: caseOver,
           413: { zh: '文件过大', en: 'The file is too large' },
           415: { zh: '不是 multipart/form-data', en: 'Not multipart/form-data' },
           422: { zh: '文件内容与其类型不符', en: 'The content does not match its type' },

@@ -17,6 +17,9 @@ import {
 import { assertCanRead } from '../middleware/access.ts';
 import { bearerOrSession, type SessionOrBearerEnv } from '../middleware/bearer-or-session.ts';
 import { directoryOrFail, readCase } from '../reads.ts';
+import { checkStep, isTerminal } from '../../domain/case-model.ts';
+import { withSupervision } from '../../domain/directory.ts';
+import { finishedCase, precheckPolicy } from '../case-service.ts';
 import { getReport, isReportId } from '../../store/reports.ts';
 import type { AppDeps } from '../deps.ts';
 import { callerLanguage, ProblemError, type ProblemType } from '../middleware/problems.ts';
@@ -119,6 +122,31 @@ export function evidenceRoutes(deps: AppDeps): Hono<EvidenceEnv> {
   }
 
   /**
+   * A case the caller may add files to: one still open, where they take part (whoever may
+   * comment on it: its supervisors, assignee and responsible, grid members, leadership). Reading
+   * a case is not enough: an auditor changes nothing, and a closed case's evidence is final.
+   */
+  async function caseTakingFiles(c: Context<EvidenceEnv>, caseId: string) {
+    const dir = await directoryOrFail(deps);
+    const { view } = await readCase(deps, caseId);
+    const caller = c.get('caller');
+    assertCanRead(caller, dir, view);
+    if (isTerminal(view.stage)) throw finishedCase(view);
+    const refusal = checkStep(
+      'comment',
+      withSupervision(dir, caller.actor),
+      view,
+      precheckPolicy(deps, dir, view),
+    );
+    if (refusal?.kind === 'forbidden')
+      throw new ProblemError('forbidden', {
+        zh: '只有参与本案件的人员可以上传证据文件（审计等只读角色不能）',
+        en: 'only people taking part in this case may upload evidence to it (read-only roles such as auditors may not)',
+      });
+    return view;
+  }
+
+  /**
    * The evidence record, if the caller may read its case; otherwise as if it did not exist.
    * `viaReport`: a scanned report's photo (kept under the report's id) is read through the case
    * triage opened from that report, the case that may cite it.
@@ -146,7 +174,7 @@ export function evidenceRoutes(deps: AppDeps): Hono<EvidenceEnv> {
   app.post('/api/cases/:caseId/evidence', limit(16 * 1024), auth, async (c) => {
     const { caseId } = paramsOf(c, caseParams);
     const body = await jsonBody(c, presignBody);
-    await readableCase(c, caseId);
+    await caseTakingFiles(c, caseId);
     const upload = await refusalsAsProblems(c, () =>
       presignUpload(deps, { caseId, ...body, uploaderId: c.get('caller').person.id }),
     );
@@ -191,7 +219,7 @@ export function evidenceRoutes(deps: AppDeps): Hono<EvidenceEnv> {
         [{ field: 'file', message: callerLanguage(c) === 'en' ? 'required' : '必填' }],
       );
     }
-    await readableCase(c, caseId);
+    await caseTakingFiles(c, caseId);
     const { file } = parsed.data;
     const result = await refusalsAsProblems(c, () =>
       putEvidence(deps, { caseId, uploaderId: c.get('caller').person.id, file }),

@@ -223,6 +223,34 @@ describe('uploading a photo to a case', () => {
     expect((await s.app.request(`/api/evidence/${up.evidenceId}`)).status).toBe(401);
   });
 
+  it('adding files takes a part in the case: not an auditor, and not once the case is over', async () => {
+    const ask = { fileName: 'a.jpg', contentType: 'image/jpeg', size: 10 };
+    const auditor = await presign('audit-he', ask);
+    expect(auditor.status).toBe(403);
+    expect(((await auditor.json()) as Problem).detail).toContain('审计等只读角色不能');
+    const form = new FormData();
+    form.set('file', new File([fakeFiles.jpeg()], 'a.jpg', { type: 'image/jpeg' }));
+    const viaForm = await s.app.request(`/api/cases/${caseId}/evidence/upload`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await tokenFor('audit-he')}` },
+      body: form,
+    });
+    expect(viaForm.status).toBe(403);
+    // Leadership may comment on a case, so it may add files to it; the assignee too.
+    expect((await presign('lead-huang', ask)).status).toBe(201);
+    expect((await presign('staff-zhou', ask)).status).toBe(201);
+    const opened = await call(s.app, 'POST', '/api/cases', { as: 'sup-wang', body: newCaseBody() });
+    const closing = createdCaseSchema.parse(await opened.json()).caseId;
+    const withdrawn = await call(s.app, 'POST', `/api/cases/${closing}/withdraw`, {
+      as: 'sup-wang',
+      body: { reason: '重复登记' },
+    });
+    expect(withdrawn.status).toBe(200);
+    const late = await presign('sup-wang', ask, closing);
+    expect(late.status).toBe(409);
+    expect(((await late.json()) as Problem).detail).toContain('不能再执行任何步骤');
+  });
+
   it('the multipart fallback stores, checks and confirms in one request', async () => {
     const file = fakeFiles.webp();
     const form = new FormData();
