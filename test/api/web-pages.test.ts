@@ -305,6 +305,11 @@ describe('web pages: the case page', () => {
     expect(supHtml).toMatch(/还剩|已超时/);
     expect(supHtml).toContain(`/workflows/${caseId}`);
     expect(supHtml).toContain('登记问题');
+    // The event behind an entry is named in the reader's words; its technical name is on hover.
+    expect(supHtml).toMatch(
+      /<span title="Temporal: [^"]+" data-temporal-event="\d+">工作流事件 #\d+<\/span>/,
+    );
+    expect(supHtml).not.toMatch(/· Temporal \w+ #\d+/);
     // Reassigning names nobody until the supervisor chooses: a stray submit reassigns no one.
     const reassign = /<section[^>]*data-step="reassign"[\s\S]*?<\/section>/.exec(supHtml)?.[0] ?? '';
     expect(reassign).toMatch(/<select name="assigneeId" required=""><option value="" selected="">请选择/);

@@ -585,7 +585,8 @@ interface TimelineRow {
   refs: string[];
   seq: number;
   hash: string;
-  temporal?: string | undefined;
+  /** The workflow event behind the entry: its number, and its technical name for those who look. */
+  temporal?: { eventId: number; name: string } | undefined;
 }
 
 /** The audit chain as people read it, each entry with its signature, evidence and the Temporal update behind it. */
@@ -606,12 +607,13 @@ async function timelineOf(
     // Past the namespace's retention the audit chain alone tells the story.
     history = null;
   }
-  const bySeq = new Map<number, string>();
+  const bySeq = new Map<number, { eventId: number; name: string }>();
   for (const u of history?.updates ?? []) {
-    if (u.recorded?.auditSeq) bySeq.set(u.recorded.auditSeq, `${u.name} #${u.eventId} (${u.outcome})`);
+    if (u.recorded?.auditSeq)
+      bySeq.set(u.recorded.auditSeq, { eventId: u.eventId, name: `${u.name} (${u.outcome})` });
   }
   for (const s of history?.steps ?? []) {
-    if (s.auditSeq && !bySeq.has(s.auditSeq)) bySeq.set(s.auditSeq, `${s.activity} #${s.eventId}`);
+    if (s.auditSeq && !bySeq.has(s.auditSeq)) bySeq.set(s.auditSeq, { eventId: s.eventId, name: s.activity });
   }
   const rows = entries.map((e) => {
     const item = describeEntry(e, lang, { person: (id) => people.get(id) }, tz, dir);
@@ -655,7 +657,16 @@ function Timeline(props: { rows: TimelineRow[]; lang: Lang; tz: string; history:
             {r.refs.length > 0 && <Evidence refs={r.refs} lang={props.lang} />}
             <div class="muted">
               #{r.seq} · <code title={r.hash}>{r.hash.slice(0, 12)}</code>
-              {r.temporal && <> · Temporal {r.temporal}</>}
+              {/* People read the event's number in their language; its technical name is on hover,
+                  and in the workflow events listed below. */}
+              {r.temporal && (
+                <>
+                  {' · '}
+                  <span title={`Temporal: ${r.temporal.name}`} data-temporal-event={r.temporal.eventId}>
+                    {t(`工作流事件 #${r.temporal.eventId}`, `Workflow event #${r.temporal.eventId}`)}
+                  </span>
+                </>
+              )}
             </div>
           </li>
         ))}
@@ -664,8 +675,8 @@ function Timeline(props: { rows: TimelineRow[]; lang: Lang; tz: string; history:
         <details>
           <summary>
             {t(
-              `Temporal 事件（${props.history.events.length} 条）`,
-              `Temporal events (${props.history.events.length})`,
+              `工作流事件（Temporal，${props.history.events.length} 条）`,
+              `Workflow events (Temporal, ${props.history.events.length})`,
             )}
           </summary>
           <ol>
