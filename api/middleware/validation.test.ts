@@ -101,6 +101,25 @@ describe('validation', () => {
     expect(q.errors?.map((e) => e.field)).toEqual(['lang']);
   });
 
+  it('says a choice, an unknown key and a date plainly, not in zod’s translated wording', async () => {
+    const q = await problemOf(await post('/things/t-1?lang=zh', '{"n":1}'));
+    expect(q.errors).toEqual([{ field: 'lang', message: '须为以下之一：zh-CN、en' }]);
+    const extra = await problemOf(await post('/things/t-1', '{"n":1,"x":2}'));
+    expect(extra.errors?.[0]?.message).toBe('不接受的字段：x（请检查拼写，或删去）');
+    const firstMessage = (schema: z.ZodType, data: unknown, lang: 'zh-CN' | 'en') => {
+      try {
+        parseOr400(schema, data, lang, 'body');
+        return 'accepted';
+      } catch (err) {
+        return (err as ProblemError).errors?.[0]?.message;
+      }
+    };
+    expect(firstMessage(z.object({ day: z.iso.date() }), { day: '2026-13-45' }, 'zh-CN')).toBe(
+      '须为实际存在的日期，格式 YYYY-MM-DD',
+    );
+    expect(firstMessage(z.object({ c: z.enum(['a', 'b']) }), { c: 'z' }, 'en')).toBe('must be one of: a, b');
+  });
+
   it('refuses a body without a JSON Content-Type (415) instead of validating {}', async () => {
     for (const headers of [{}, { 'content-type': 'text/plain' }] as Record<string, string>[]) {
       const p = await problemOf(await post('/things/t-1', '{"n":1}', headers));

@@ -40,6 +40,8 @@ function receivedZh(input: unknown): string {
 const zhErrors: typeof zodZh = (issue) => {
   const bound = boundZh(issue);
   if (bound !== undefined) return bound;
+  const worded = wordedZh(issue);
+  if (worded !== undefined) return worded;
   if (issue.code === 'invalid_type') {
     const expected = typeZh[issue.expected] ?? issue.expected;
     return issue.input === undefined
@@ -51,10 +53,39 @@ const zhErrors: typeof zodZh = (issue) => {
 const enErrors: typeof zodEn = (issue) => {
   if (issue.code === 'invalid_type' && issue.input === undefined)
     return `Required (expected ${issue.expected})`;
+  if (issue.code === 'invalid_value' && issue.values.length > 0)
+    return `must be one of: ${issue.values.map((v) => String(v)).join(', ')}`;
+  if (issue.code === 'invalid_format' && formatEn[issue.format]) return formatEn[issue.format];
   if (issue.code === 'too_small' && issue.origin === 'string' && Number(issue.minimum) === 1)
     return 'Required: must not be empty';
   return zodEn(issue);
 };
+
+const formatZh: Record<string, string> = {
+  date: '须为实际存在的日期，格式 YYYY-MM-DD',
+  datetime: '须为带时区的 ISO 8601 时间，如 2026-12-06T08:00:00+08:00',
+  email: '须为有效的电子邮箱地址',
+  url: '须为有效的网址',
+};
+const formatEn: Record<string, string> = {
+  date: 'must be a real date, YYYY-MM-DD',
+  datetime: 'must be an ISO 8601 time with its offset, such as 2026-12-06T08:00:00+08:00',
+  email: 'must be a valid email address',
+  url: 'must be a valid URL',
+};
+
+/**
+ * zod's Chinese wording for a choice, an unknown key or a date reads as a translation
+ * ("无效选项：期望以下之一 …", "出现未知的键(key)", "无效ISO日期"): said plainly here.
+ */
+function wordedZh(issue: Parameters<typeof zodZh>[0]): string | undefined {
+  if (issue.code === 'invalid_value' && issue.values.length > 0)
+    return `须为以下之一：${issue.values.map((v) => String(v)).join('、')}`;
+  if (issue.code === 'unrecognized_keys')
+    return `不接受的字段：${issue.keys.join('、')}（请检查拼写，或删去）`;
+  if (issue.code === 'invalid_format') return formatZh[issue.format];
+  return undefined;
+}
 
 /** Length and size limits in words ("至少 2 个字符", "不能大于 5"), not zod's "期望 string >=1 字符". */
 function boundZh(issue: Parameters<typeof zodZh>[0]): string | undefined {
