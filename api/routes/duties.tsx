@@ -33,7 +33,7 @@ import { callerLanguage, ProblemError, type Lang } from '../middleware/problems.
 import { jsonOnly, parseOr400 } from '../middleware/validation.ts';
 import { directoryOrFail } from '../reads.ts';
 import { boundedDate, langQuerySchema, safeString, wholeNumber } from '../schemas.ts';
-import { Field, formatTime, ScrollRegion } from '../pages/ui.tsx';
+import { Field, Flash, formatTime, ScrollRegion, type FlashMessage } from '../pages/ui.tsx';
 import { bi, documentResponse, JSON_TYPE, problems } from './declare.ts';
 
 /** Roles that see every building's duties (the compliance calendar's board). */
@@ -161,8 +161,8 @@ const recordRoute = createRoute({
     en: 'Record a completion (note, minutes, evidence refs)',
   }),
   description: bi({
-    zh: '由责任人或楼栋督导登记；缺少佐证或时长不足返回 422 并说明所缺内容。重复提交是安全的：同一人再次提交与已登记的完成记录完全相同的内容（环节、说明、时长、佐证，佐证顺序不计）时不会重复计数，返回 200 与该职责实例的现状（职责已完成时也是如此）。确实又做了一次（如又一次文化活动）时，请用不同的说明或佐证登记。',
-    en: "By an owner or the building's supervisor; missing evidence or too few minutes is a 422 naming what is missing. Safe to retry: a completion the same person already recorded with the same content (part, note, minutes and evidence, in any order) is not counted again; the answer is 200 with the occurrence as it stands (also once the occurrence is completed). A real further completion (another cultural activity, say) carries its own note or evidence.",
+    zh: '由责任人或楼栋督导登记；缺少佐证或时长不足返回 422 并说明所缺内容。重复提交是安全的：同一人再次提交与已登记的完成记录完全相同的内容（环节、说明、时长、佐证，佐证顺序不计）时不会重复计数，返回 200 与该职责实例的现状（职责已完成时也是如此），并带 "duplicate": true；新登记的返回 "duplicate": false。确实又做了一次（如又一次文化活动）时，请用不同的说明或佐证登记。',
+    en: 'By an owner or the building\'s supervisor; missing evidence or too few minutes is a 422 naming what is missing. Safe to retry: a completion the same person already recorded with the same content (part, note, minutes and evidence, in any order) is not counted again; the answer is 200 with the occurrence as it stands (also once the occurrence is completed) and "duplicate": true, where a completion recorded now answers "duplicate": false. A real further completion (another cultural activity, say) carries its own note or evidence.',
   }),
   middleware: [jsonOnly],
   request: {
@@ -171,7 +171,10 @@ const recordRoute = createRoute({
     body: { required: true, content: { [JSON_TYPE]: { schema: completionBody } } },
   },
   responses: {
-    200: documentResponse(JSON_TYPE, { zh: '登记后的职责实例', en: 'The occurrence after it' }),
+    200: documentResponse(JSON_TYPE, {
+      zh: '登记后的职责实例，另有 duplicate：此前已登记过相同的完成记录时为 true（未重复计数）',
+      en: 'The occurrence after it, with duplicate: true when the same completion was on record already (not counted again)',
+    }),
     ...problems([400, 401, 403, 404, 409, 415, 422, 503], {
       404: { zh: '没有该职责实例', en: 'No such occurrence' },
       409: { zh: '该职责已完成或已逾期', en: 'The occurrence is done or missed' },
@@ -319,13 +322,16 @@ async function readable(deps: AppDeps, caller: Caller, occurrenceId: string): Pr
   return o;
 }
 
-/** Records a completion through the occurrence's workflow, which decides. */
+/**
+ * Records a completion through the occurrence's workflow, which decides. `duplicate` when the
+ * same person had recorded the same completion already (a retry, a double tap): nothing counted.
+ */
 async function record(
   deps: AppDeps,
   caller: Caller,
   occurrenceId: string,
   body: CompletionInput,
-): Promise<DutyOccurrence> {
+): Promise<{ occurrence: DutyOccurrence; duplicate: boolean }> {
   const o = await readable(deps, caller, occurrenceId);
   if (!mayRecord(caller, o))
     throw new ProblemError('forbidden', {
@@ -336,16 +342,17 @@ async function record(
   // the occurrence is over. The occurrence's run decides the same for two sent at once.
   const duty = dutyById(o.dutyId);
   const given = { ...body, part: duty ? partOf(duty, body) : (body.part ?? ''), by: caller.person.id };
-  if (o.completions.some((c) => sameCompletion(c, given))) return o;
+  if (o.completions.some((c) => sameCompletion(c, given))) return { occurrence: o, duplicate: true };
   const over = {
     zh: `该职责${statusNames[o.status].zh}，不能再登记`,
     en: `this duty is ${statusNames[o.status].en.toLowerCase()}; nothing more can be recorded`,
   };
   if (o.status !== 'open') throw new ProblemError('conflict', over);
   try {
-    return await deps.temporal.workflow
+    const { duplicate, ...occurrence } = await deps.temporal.workflow
       .getHandle(occurrenceId)
       .executeUpdate(recordDutyUpdate, { args: [{ ...body, by: caller.person.id }] });
+    return { occurrence, duplicate: duplicate === true };
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
       const [zh = err.cause.message, en = err.cause.message] = err.cause.message.split(' / ');
@@ -380,8 +387,8 @@ export function dutyRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
   });
   app.openapi(recordRoute, async (c) => {
     const { occurrenceId } = c.req.valid('param');
-    const o = await record(deps, c.get('caller'), occurrenceId, c.req.valid('json'));
-    return c.json(described(o, await directoryOrFail(deps)), 200);
+    const r = await record(deps, c.get('caller'), occurrenceId, c.req.valid('json'));
+    return c.json({ ...described(r.occurrence, await directoryOrFail(deps)), duplicate: r.duplicate }, 200);
   });
   return app;
 }
@@ -482,6 +489,7 @@ function OccurrenceBody(props: {
   names: (personId: string) => string;
   canRecord: boolean;
   csrf?: string | undefined;
+  flash?: FlashMessage | null | undefined;
 }) {
   const { o, lang } = props;
   const t = (x: Bilingual) => inLang(x, lang);
@@ -494,6 +502,7 @@ function OccurrenceBody(props: {
   };
   return (
     <>
+      <Flash flash={props.flash} lang={lang} />
       <div class="card">
         <p>
           {buildingText(o, lang)} · {t(o.periodLabel)} · {t({ zh: `截止 ${due}`, en: `due ${due}` })} ·{' '}
@@ -591,7 +600,22 @@ function OccurrenceBody(props: {
   );
 }
 
-const pageQuery = z.object({ lang: z.enum(['zh-CN', 'en']).optional() });
+const pageQuery = z.object({
+  lang: z.enum(['zh-CN', 'en']).optional(),
+  /** Set by the form's redirect: the completion was taken now, or was on record already. */
+  recorded: z.enum(['new', 'again']).optional(),
+});
+
+const recordedFlash: Record<'new' | 'again', FlashMessage> = {
+  new: { kind: 'ok', text: { zh: '已登记，谢谢。', en: 'Recorded. Thank you.' } },
+  again: {
+    kind: 'ok',
+    text: {
+      zh: '此前已登记过这条完成记录（相同的环节、说明、时长和佐证），未重复计数。',
+      en: 'Recorded before: this completion (same part, note, minutes and evidence) is on record already and was not counted again.',
+    },
+  },
+};
 
 /**
  * The duty pages (a phone first): `/duties` lists what is due for the caller
@@ -629,7 +653,7 @@ export function dutyPageRoutes(deps: AppDeps): Hono<AuthEnv> {
 
   app.get('/duties/:occurrenceId', auth, async (c) => {
     const problemLang = callerLanguage(c);
-    parseOr400(pageQuery, c.req.query(), problemLang, 'query');
+    const { recorded } = parseOr400(pageQuery, c.req.query(), problemLang, 'query');
     const { occurrenceId } = parseOr400(occurrenceParam, c.req.param(), problemLang, 'path');
     const caller = c.get('caller');
     const [o, dir] = await Promise.all([readable(deps, caller, occurrenceId), directoryOrFail(deps)]);
@@ -648,6 +672,7 @@ export function dutyPageRoutes(deps: AppDeps): Hono<AuthEnv> {
           names={names}
           canRecord={mayRecord(caller, o)}
           csrf={csrf}
+          flash={recorded ? recordedFlash[recorded] : null}
         />
       ),
     });
@@ -677,8 +702,9 @@ export function dutyPageRoutes(deps: AppDeps): Hono<AuthEnv> {
       lang,
       'form',
     );
-    await record(deps, c.get('caller'), occurrenceId, body);
-    return c.redirect(`/duties/${occurrenceId}`, 303);
+    const r = await record(deps, c.get('caller'), occurrenceId, body);
+    // The page says which it was: a form sent twice is told it was recorded before.
+    return c.redirect(`/duties/${occurrenceId}?recorded=${r.duplicate ? 'again' : 'new'}`, 303);
   });
   return app;
 }

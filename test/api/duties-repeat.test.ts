@@ -52,6 +52,8 @@ afterAll(async () => {
 const store = () => ({ ddb: s.deps.aws.ddb, tables: s.deps.aws.tables });
 const complete = (body: unknown, as = 'sup-wang') =>
   call(s.app, 'POST', `/api/duties/occurrences/${POSTS}/completions`, { as, body });
+/** What the completion route answers: the occurrence, and whether the completion was on record already. */
+type Answer = DutyOccurrence & { duplicate: boolean };
 const partsDone = (o: DutyOccurrence) => Object.fromEntries(o.progress.map((p) => [p.key, p.done]));
 
 describe('a completion sent again', () => {
@@ -59,9 +61,12 @@ describe('a completion sent again', () => {
     const body = { part: 'morning', minutes: 30, note: '早高峰立岗' };
     const first = await complete(body);
     expect(first.status).toBe(200);
+    expect(((await first.json()) as Answer).duplicate).toBe(false);
     const again = await complete(body);
     expect(again.status).toBe(200);
-    const o = (await again.json()) as DutyOccurrence;
+    const o = (await again.json()) as Answer;
+    // Told apart from a completion recorded now.
+    expect(o.duplicate).toBe(true);
     expect(partsDone(o)).toMatchObject({ morning: 1 });
     expect(o.completions).toHaveLength(1);
     expect((await getOccurrence(store(), POSTS))?.completions).toHaveLength(1);
@@ -71,6 +76,9 @@ describe('a completion sent again', () => {
     const body = { part: 'noon', minutes: 40, note: '午高峰立岗' };
     const both = await Promise.all([complete(body), complete(body), complete(body)]);
     expect(both.map((r) => r.status)).toEqual([200, 200, 200]);
+    // One was recorded; the other two, whether the API or the run found it on record, say so.
+    const answers = await Promise.all(both.map(async (r) => ((await r.json()) as Answer).duplicate));
+    expect(answers.sort()).toEqual([false, true, true]);
     const o = await getOccurrence(store(), POSTS);
     expect(o && partsDone(o)).toMatchObject({ morning: 1, noon: 1 });
     expect(o?.completions).toHaveLength(2);
@@ -82,7 +90,7 @@ describe('a completion sent again', () => {
     expect((await getOccurrence(store(), POSTS))?.status).toBe('completed');
     const again = await complete(body);
     expect(again.status).toBe(200);
-    expect(((await again.json()) as DutyOccurrence).completions).toHaveLength(3);
+    expect((await again.json()) as Answer).toMatchObject({ duplicate: true, completions: { length: 3 } });
     // Something new on a completed duty is still refused.
     expect((await complete({ part: 'evening', minutes: 31 })).status).toBe(409);
   });

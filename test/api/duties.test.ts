@@ -146,5 +146,22 @@ describe('the duty pages', () => {
         { by: 'sup-wang', note: '设备正常', evidence: [{ kind: 'record', ref: 'records/equipment.pdf' }] },
       ],
     });
+    const shown = async (r: Response) => {
+      const to = r.headers.get('location') ?? '';
+      return (await s.app.request(to, { headers: { cookie } })).text();
+    };
+    expect(res.headers.get('location')).toBe(`/duties/${id}?recorded=new`);
+    expect(await shown(res)).toContain('已登记，谢谢。');
+    // The same form sent again (a double tap, the back button): counted once, and the page says so.
+    const again = await postForm(
+      s.app,
+      `/duties/${id}`,
+      { _csrf: csrf, 'evidence.record': 'records/equipment.pdf', note: '设备正常' },
+      { cookie },
+    );
+    expect(again.status).toBe(303);
+    expect(again.headers.get('location')).toBe(`/duties/${id}?recorded=again`);
+    expect(await shown(again)).toContain('此前已登记过这条完成记录');
+    expect((await occurrence())?.completions).toHaveLength(1);
   });
 });

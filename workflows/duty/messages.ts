@@ -9,8 +9,11 @@ export const DutyOccurrenceFailure = {
   BadCompletion: 'DutyBadCompletion',
 } as const;
 
+/** The occurrence as it stands after a completion; `duplicate` when the completion was on record already. */
+export type RecordDutyResult = DutyOccurrence & { duplicate?: true | undefined };
+
 /** A completion (a standing post, an activity, a check); answers with the occurrence as it now stands. */
-export const recordDutyUpdate = defineUpdate<DutyOccurrence, [RecordDutyInput]>('recordDuty');
+export const recordDutyUpdate = defineUpdate<RecordDutyResult, [RecordDutyInput]>('recordDuty');
 export const dutyOccurrenceQuery = defineQuery<DutyOccurrence>('dutyOccurrence');
 
 export interface DutyRunInput {

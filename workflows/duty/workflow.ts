@@ -29,6 +29,7 @@ import {
   recordDutyUpdate,
   type DutyRunInput,
   type RecordDutyInput,
+  type RecordDutyResult,
 } from './messages.ts';
 
 /**
@@ -89,9 +90,11 @@ export async function dutyOccurrence(input: { occurrence: DutyOccurrence }): Pro
   setHandler(dutyOccurrenceQuery, () => o);
   setHandler(
     recordDutyUpdate,
-    async (u: RecordDutyInput): Promise<DutyOccurrence> => {
+    async (u: RecordDutyInput): Promise<RecordDutyResult> => {
       const given = { ...u, part: partOf(duty, u) };
-      if (o.completions.some((c) => sameCompletion(c, given)) && patched(SAME_COMPLETION_PATCH)) return o;
+      // Said so in the answer (not a command: replay does not compare it), so a caller can tell.
+      if (o.completions.some((c) => sameCompletion(c, given)) && patched(SAME_COMPLETION_PATCH))
+        return { ...o, duplicate: true };
       const at = new Date().toISOString();
       o.completions.push({
         part: partOf(duty, u),
