@@ -146,3 +146,28 @@ describe('a backlog in the triage queue', () => {
     expect(await again.text()).toContain(`${target}: this report has already been triaged`);
   });
 });
+
+describe('a triage card', () => {
+  it('names no handler until the supervisor chooses one, and an unchosen one is asked for', async () => {
+    const report = await seed('bldg-a', minutes(-30), `无人预选 ${uniqueId('n')}`);
+    const html = await (await open('sup-wang', '/app/triage')).text();
+    const card =
+      new RegExp(`<article class="card" id="${report.reportId}"[\\s\\S]*?</article>`).exec(html)?.[0] ?? '';
+    expect(card).toMatch(
+      /<select[^>]*name="assigneeId" required=""><option value="" selected="">请选择处理人<\/option>/,
+    );
+    const sess = await createSession(s.deps.aws, { personId: 'sup-wang', via: 'link' });
+    const res = await s.app.request(`/app/triage/${report.reportId}`, {
+      method: 'POST',
+      headers: { cookie: `rectify_session=${sess.id}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        action: 'case',
+        assigneeId: '',
+        severity: 'routine',
+        _csrf: sess.csrfToken,
+      }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toMatch(/class="flash error" role="alert">[^<]*请选择处理人/);
+  });
+});

@@ -314,7 +314,11 @@ function ReportCard(props: {
         <input type="hidden" name="action" value="case" />
         <h3>{t(lang, { zh: '立案', en: 'Open a case' })}</h3>
         <label for={`${id}-assignee`}>{t(lang, { zh: '指派给', en: 'Assign to' })}</label>
+        {/* Nobody until the supervisor chooses: a quick tap on 立案 must not hand it to whoever sorts first. */}
         <select id={`${id}-assignee`} name="assigneeId" required>
+          <option value="" selected>
+            {t(lang, { zh: '请选择处理人', en: 'Choose who handles it' })}
+          </option>
           {staff.map((p) => (
             <option value={p.id}>{p.name}</option>
           ))}
