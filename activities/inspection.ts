@@ -16,7 +16,10 @@ import type { ActivityDeps } from './index.ts';
 export const InspectionFailure = {
   NoDirectory: 'InspectionNoDirectory',
   BadEntry: 'InspectionBadEntry',
-  /** Another execution of the round's id owns its record (it ran already): this one changes nothing. */
+  /**
+   * Another execution of the round's id owns its record (it ran already): this one changes nothing.
+   * The API reads it as InspectionRoundFailure.Taken (workflows/inspection-round/messages.ts).
+   */
   Taken: 'InspectionRoundTaken',
 } as const;
 

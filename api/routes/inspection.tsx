@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import { formOr400 } from '../form-body.ts';
 import { pageLanguage } from '../middleware/session.ts';
 import { Layout } from '../pages/layout.tsx';
-import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Child } from 'hono/jsx';
@@ -756,6 +761,10 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
         if (err.cause.type === InspectionRoundFailure.BadEntry) throw new CaseNotOpenedError(m);
         throw new ProblemError('unprocessable', { zh: m, en: m });
       }
+      // An activity of the post failed past its retries: the round's save, or a case's opening
+      // that did not fail as a refusal (the workflow names those BadEntry, above).
+      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ActivityFailure)
+        throw activityProblem(err.cause, lang);
       if (err instanceof WorkflowNotFoundError) throw roundOver();
       throw err;
     }
@@ -1040,6 +1049,31 @@ const roundBusyText: Bilingual = {
   zh: '另一次提交正在保存（正在为不合格项立案），请稍候几秒再结束检查',
   en: 'another post to this round is still being saved (opening cases for failed items); finish again in a few seconds',
 };
+
+const roundTakenText: Bilingual = {
+  zh: '本轮检查的记录属于该编号的另一次运行（这一轮已经运行过），本次提交没有改动检查记录。请刷新页面查看当前记录；如需更正，请联系管理员。',
+  en: "this round's record belongs to another run of its id (the round already ran), so this post did not change it. Reload the page to see the record as it stands; ask an admin if it needs correcting.",
+};
+
+const notSavedText: Bilingual = {
+  zh: '检查结果暂时无法保存（工作流服务或数据库未能完成），本次提交可能未保存。请稍后刷新页面核对，再重新提交。',
+  en: 'the results could not be saved right now (the workflow service or the database did not finish it), so this post may not have been saved. Reload the page in a moment to check, then send it again.',
+};
+
+/**
+ * A post's activity failure as the caller reads it: a save refused because another execution of
+ * the round's id owns its record is a conflict (409, naming why); anything else that outlasted
+ * its retries is the service's, to try again (503), with what the worker said beside it.
+ */
+export function activityProblem(failure: ActivityFailure, lang: Lang): ProblemError {
+  const cause = failure.cause;
+  const said = cause?.message || failure.message;
+  if (cause instanceof ApplicationFailure && cause.type === InspectionRoundFailure.Taken)
+    return new ProblemError('conflict', roundTakenText, [
+      { field: 'roundId', message: `${InspectionRoundFailure.Taken}: ${inLang(roundTakenText, lang)}` },
+    ]);
+  return new ProblemError('unavailable', notSavedText, [{ field: 'results', message: said }]);
+}
 
 const unansweredText = (left: readonly string[], total: number, save: Bilingual): Bilingual => ({
   zh: `还有 ${left.length} 项未填写，不能结束检查。请填写全部 ${total} 项后再提交，或${save.zh}。`,

@@ -23,6 +23,12 @@ export const InspectionRoundFailure = {
    * `{ itemId, caseId }` of each.
    */
   CaseOpened: 'InspectionItemCaseOpened',
+  /**
+   * Raised by the round's save activity (activities/inspection.ts), not the workflow: another
+   * execution of the round's id owns its record, and this run's save changed nothing. An update
+   * that meets it fails with it as its activity failure's cause.
+   */
+  Taken: 'InspectionRoundTaken',
 } as const;
 
 /** Results from the checklist; answers with the round as it now stands (with any cases opened). */
