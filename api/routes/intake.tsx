@@ -846,9 +846,11 @@ function TrackingView(props: {
   const withdrawn = status === 'withdrawn';
   // The case clocks the standards promise the reporter (on site within 2 hours, done within 24 …).
   const clocks = view ? clockStatuses(view, Date.now()) : [];
-  // The result, once the work passed its review: the last rectification and the review that passed it.
+  // The result, once the work passed its review: the review that passed it and the work it accepted,
+  // the latest rectification up to its round. A low rating sends the case back to review in a new
+  // round that has no rectification of its own: the work that review passes is the one before it.
   const passed = view?.reviews.findLast((r) => r.passed);
-  const fixed = passed ? view?.rectifications.findLast((r) => r.round === passed.round) : undefined;
+  const fixed = passed ? view?.rectifications.findLast((r) => r.round <= passed.round) : undefined;
   const merged = view !== null && report.status === 'merged';
   return (
     <div class="stack">

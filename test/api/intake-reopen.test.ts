@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { placeCode } from '../../domain/places.ts';
+import { createSession } from '../../store/sessions.ts';
+import { getReport } from '../../store/reports.ts';
+import {
+  caseViewQuery,
+  reportRectificationUpdate,
+  reviewUpdate,
+  signOffUpdate,
+  submitRootCauseUpdate,
+} from '../../workflows/rectification-case/messages.ts';
+import { sentEmails, uniqueId } from '../support/stack.ts';
+import { actionPath, formFields, postForm, startApiStack, type ApiStack } from './harness.ts';
+
+/**
+ * What a reporter sees once their low rating reopened the case (issue 14): the tracking page says
+ * so, keeps the result the next review passed, and at closure shows the rating that closed it; the
+ * round's emailed link says what happened instead of pointing to an email not yet sent.
+ */
+let s: ApiStack;
+let address = 0;
+const nextAddress = () => `198.51.100.${++address}`;
+
+beforeAll(async () => {
+  s = await startApiStack();
+});
+afterAll(async () => {
+  await s?.stop();
+});
+
+const roomCode = (roomId: string) => placeCode({ buildingId: 'bldg-a', floorId: 'a-f2', roomId });
+
+async function report(roomId: string, fields: Record<string, string>): Promise<string> {
+  const f = new FormData();
+  for (const [k, v] of Object.entries(fields)) f.append(k, v);
+  const res = await s.app.request(`/r/${roomCode(roomId)}`, {
+    method: 'POST',
+    body: f,
+    headers: { 'x-forwarded-for': nextAddress() },
+  });
+  return /^\/t\/([A-Za-z0-9_-]{32})\?new=1$/.exec(res.headers.get('location') ?? '')![1]!;
+}
+
+const page = async (token: string, q = '') => (await s.app.request(`/t/${token}${q}`)).text();
+
+async function caseOf(token: string): Promise<{ reportId: string; caseId: string }> {
+  const reportId = /RP-[0-9A-Z]{10}/.exec(await page(token))![0];
+  const sess = await createSession(s.deps.aws, { personId: 'sup-wang', via: 'link' });
+  const res = await s.app.request(`/app/triage/${reportId}`, {
+    method: 'POST',
+    headers: {
+      cookie: `rectify_session=${sess.id}`,
+      'content-type': 'application/x-www-form-urlencoded',
+      accept: 'text/html',
+    },
+    body: new URLSearchParams({
+      action: 'case',
+      assigneeId: 'staff-zhou',
+      severity: 'routine',
+      _csrf: sess.csrfToken,
+    }),
+  });
+  expect(res.status).toBe(303);
+  return { reportId, caseId: (await getReport(s.deps.aws, reportId))!.caseId! };
+}
+
+const survey = (token: string, fields: Record<string, string>) =>
+  s.app.request(`/t/${token}/survey`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields),
+  });
+
+const sup = { id: 'sup-wang', roles: ['supervisor' as const], via: 'api' as const };
+const zhou = { id: 'staff-zhou', roles: ['staff' as const], via: 'api' as const };
+const handle = (caseId: string) => s.deps.temporal.workflow.getHandle(caseId);
+
+/** Runs a case from triage to its first passed review. */
+async function toReview(caseId: string) {
+  const h = handle(caseId);
+  await h.executeUpdate(submitRootCauseUpdate, {
+    args: [{ actor: sup, causes: ['老化'], responsibleId: 'staff-zhou', plan: '更换' }],
+  });
+  await h.executeUpdate(signOffUpdate, { args: [{ actor: zhou, decision: 'confirm' }] });
+  await h.executeUpdate(reportRectificationUpdate, {
+    args: [{ actor: zhou, summary: '已更换门锁并调试', evidence: ['x.jpg'] }],
+  });
+  return h.executeUpdate(reviewUpdate, { args: [{ actor: sup, passed: true, notes: '复查合格' }] });
+}
+
+/** The action links mailed to an address about a case, oldest first. */
+const ratingLinks = async (email: string, caseId: string) =>
+  (
+    await sentEmails((e) => e.to.includes(email) && e.subject.includes(caseId) && /\/actions\//.test(e.text))
+  ).map(actionPath);
+
+const untilOutcome = (caseId: string, outcome: string) =>
+  expect
+    .poll(async () => (await handle(caseId).query(caseViewQuery)).followUp?.outcome, { timeout: 20_000 })
+    .toBe(outcome);
+
+describe('a reporter whose rating on the tracking page reopened the case, then rated by email', () => {
+  const email = `${uniqueId('reopen')}@students.demo.edu.cn`;
+  let token = '';
+  let caseId = '';
+
+  it('rates round 1 low on the tracking page', async () => {
+    token = await report('A207', { kind: 'repair', description: '门锁坏了', contact: email });
+    ({ caseId } = await caseOf(token));
+    expect((await toReview(caseId)).stage).toBe('follow_up');
+    await expect.poll(async () => (await ratingLinks(email, caseId)).length, { timeout: 20_000 }).toBe(1);
+    expect((await survey(token, { attitude: '5', quality: '2', cleanup: '4' })).status).toBe(303);
+    await untilOutcome(caseId, 'reopened');
+  });
+
+  it('after the second review passes, still shows the work it accepted', async () => {
+    const view = await handle(caseId).executeUpdate(reviewUpdate, {
+      args: [{ actor: sup, passed: true, notes: '再次复查合格' }],
+    });
+    expect(view).toMatchObject({ stage: 'follow_up', round: 2 });
+    const html = await page(token);
+    expect(html).toContain('data-result');
+    expect(html).toContain('已更换门锁并调试');
+  });
+
+  it('closed on the emailed round-2 rating, still shows that work', async () => {
+    await expect.poll(async () => (await ratingLinks(email, caseId)).length, { timeout: 20_000 }).toBe(2);
+    const second = (await ratingLinks(email, caseId))[1]!;
+    const form = await (await s.app.request(second)).text();
+    const rated = await postForm(s.app, second, {
+      ...formFields(form),
+      attitude: '5',
+      quality: '5',
+      cleanup: '5',
+    });
+    expect(rated.status).toBe(200);
+    expect((await handle(caseId).query(caseViewQuery)).stage).toBe('closed');
+    const html = await page(token);
+    expect(html).toContain('data-result');
+    expect(html).toContain('已更换门锁并调试');
+  });
+});
