@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { callerLanguage, type Lang } from '../middleware/problems.ts';
 import { isApiPath } from '../paths.ts';
+import type { Caller } from '../auth.ts';
 import { Layout } from './layout.tsx';
 
 /**
@@ -14,6 +15,13 @@ function wantsPage(c: Context): boolean {
   // Where an email's link or a printed code leads, the answer is a page whatever the client asked.
   if (/^\/(actions|t|r)(\/|$)/.test(path)) return true;
   return (c.req.header('accept') ?? '').includes('text/html');
+}
+
+/** The page session's viewer, as the session middleware set it (absent for bearer callers and signed-out ones). */
+function isCaller(v: unknown): v is Caller {
+  if (typeof v !== 'object' || v === null || !('person' in v)) return false;
+  const person: unknown = v.person;
+  return typeof person === 'object' && person !== null && 'roles' in person && Array.isArray(person.roles);
 }
 
 /**
@@ -31,11 +39,21 @@ export async function asErrorPage(c: Context, res: Response): Promise<Response> 
   // The site's own choice (?lang, the cookie) where the page middleware ran; else the browser's.
   const chosen: unknown = c.get('lang');
   const lang: Lang = chosen === 'en' || chosen === 'zh-CN' ? chosen : callerLanguage(c);
+  // A signed-in person keeps the app's menu and sign-out on an error page too.
+  const seen: unknown = c.get('viewer');
+  const viewer = isCaller(seen) ? seen : null;
+  const csrf: unknown = c.get('csrfToken');
   // Reporters on the public pages have no app to go back to.
   const publicPath = /^\/(r|t)(\/|$)/.test(c.req.path);
   c.header('cache-control', 'no-store');
   return c.html(
-    <Layout title={{ zh: p.title, en: p.title }} lang={lang} currentUrl={c.req.path}>
+    <Layout
+      title={{ zh: p.title, en: p.title }}
+      lang={lang}
+      currentUrl={c.req.path}
+      viewer={viewer}
+      csrfToken={viewer && typeof csrf === 'string' && csrf !== '' ? csrf : undefined}
+    >
       <div class="flash error" role="alert" data-problem-status={String(p.status)}>
         <p style="margin:0">{p.detail}</p>
         {(p.errors ?? []).length > 0 && (

@@ -52,7 +52,7 @@ export const navItems: readonly NavItem[] = [
   },
   {
     href: '/duties',
-    label: { zh: '值守任务', en: 'Duties' },
+    label: { zh: '例行职责', en: 'Duties' },
     roles: ['supervisor', 'staff', 'working_group', 'admin'],
   },
   { href: '/app/standards', label: { zh: '标准', en: 'Standards' } },

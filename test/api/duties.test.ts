@@ -111,7 +111,7 @@ describe('the duty pages', () => {
       const html = await (await s.app.request(page, { headers: { cookie } })).text();
       expect(html, page).toContain('<nav class="main"');
       expect(html, page).toContain('<a href="/app"');
-      expect(html, page).toContain('<a href="/duties" aria-current="page">值守任务</a>');
+      expect(html, page).toContain('<a href="/duties" aria-current="page">例行职责</a>');
       expect(html, page).toMatch(
         new RegExp(
           `<form method="post" action="/logout"><input type="hidden" name="_csrf" value="${session.csrfToken}"`,

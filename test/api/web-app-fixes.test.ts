@@ -596,3 +596,18 @@ describe('the case list export', () => {
     expect(en).toMatch(new RegExp(`"${tag} kind",[^\\r]*"Repair"`));
   });
 });
+
+describe('an error page for a signed-in person', () => {
+  it('keeps the app’s menu and sign-out', async () => {
+    const who = await as('sup-wang');
+    const res = await s.app.request('/duties/no-such-occurrence', {
+      headers: { cookie: `rectify_session=${who.id}`, accept: 'text/html', 'accept-language': 'zh-CN' },
+    });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    const html = await res.text();
+    expect(html).toContain('data-problem-status');
+    expect(html).toContain('<a href="/app/cases"');
+    expect(html).toMatch(new RegExp(`name="_csrf" value="${who.csrf}"`));
+  });
+});
