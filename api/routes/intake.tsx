@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Child } from 'hono/jsx';
 import { z } from 'zod';
-import { reporterActorId, type CaseView, type Stage } from '../../domain/case-model.ts';
+import { isTerminal, reporterActorId, type CaseView, type Stage } from '../../domain/case-model.ts';
 import { clockStatuses } from '../../domain/case-clocks.ts';
 import {
   followUpScore,
@@ -852,6 +852,12 @@ function TrackingView(props: {
   const passed = view?.reviews.findLast((r) => r.passed);
   const fixed = passed ? view?.rectifications.findLast((r) => r.round <= passed.round) : undefined;
   const merged = view !== null && report.status === 'merged';
+  // The reporter's own low rating sent the case back to review; the case is on it until rated again.
+  const reopened =
+    view !== null &&
+    ownReport(view, report) &&
+    view.followUp?.outcome === 'reopened' &&
+    !isTerminal(view.stage);
   return (
     <div class="stack">
       {props.fresh ? (
@@ -881,6 +887,22 @@ function TrackingView(props: {
             <p>
               {t(lang, { zh: '原因：', en: 'Reason: ' })}
               {report.reason}
+            </p>
+          ) : null}
+          {reopened ? (
+            <p data-reopened>
+              {t(
+                lang,
+                view?.stage === 'follow_up'
+                  ? {
+                      zh: '您的评价未达满意，案件已重新复查；复查已再次通过，请重新评价。',
+                      en: 'Your rating reopened the case for another review; it has passed that review: please rate it again.',
+                    }
+                  : {
+                      zh: '您的评价未达满意，案件已重新复查。',
+                      en: 'Your rating reopened the case for another review.',
+                    },
+              )}
             </p>
           ) : null}
           {withdrawn && view?.withdrawal ? (

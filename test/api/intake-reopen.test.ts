@@ -104,13 +104,18 @@ describe('a reporter whose rating on the tracking page reopened the case, then r
   let token = '';
   let caseId = '';
 
-  it('rates round 1 low on the tracking page', async () => {
+  it('rates round 1 low on the tracking page, and is told it reopened the case', async () => {
     token = await report('A207', { kind: 'repair', description: '门锁坏了', contact: email });
     ({ caseId } = await caseOf(token));
     expect((await toReview(caseId)).stage).toBe('follow_up');
     await expect.poll(async () => (await ratingLinks(email, caseId)).length, { timeout: 20_000 }).toBe(1);
     expect((await survey(token, { attitude: '5', quality: '2', cleanup: '4' })).status).toBe(303);
     await untilOutcome(caseId, 'reopened');
+    // The status says the rating reopened the case, not just that a case was opened.
+    const zh = await page(token);
+    expect(zh).toContain('data-reopened');
+    expect(zh).toContain('您的评价未达满意，案件已重新复查');
+    expect(await page(token, '?lang=en')).toContain('Your rating reopened the case for another review');
   });
 
   it('after the second review passes, still shows the work it accepted', async () => {
@@ -121,6 +126,7 @@ describe('a reporter whose rating on the tracking page reopened the case, then r
     const html = await page(token);
     expect(html).toContain('data-result');
     expect(html).toContain('已更换门锁并调试');
+    expect(html).toContain('复查已再次通过，请重新评价');
   });
 
   it('closed on the emailed round-2 rating, still shows that work', async () => {
@@ -138,5 +144,6 @@ describe('a reporter whose rating on the tracking page reopened the case, then r
     const html = await page(token);
     expect(html).toContain('data-result');
     expect(html).toContain('已更换门锁并调试');
+    expect(html).not.toContain('data-reopened');
   });
 });
