@@ -118,6 +118,11 @@ describe('the JSON routes with plain handlers', () => {
     ['post', '/api/evidence/{evidenceId}/confirm', [200, 400, 401, 403, 404, 409, 413, 422, 503]],
     ['post', '/api/inspections/{roundId}/results', [200, 400, 401, 403, 404, 409, 413, 415, 422, 503]],
     ['post', '/api/zero-reports/{night}', [201, 400, 401, 403, 404, 409, 413, 415, 422, 503]],
+    // A malformed job id is a 400; a used or expired sign-in link a 410 page; a signed-out form a 302.
+    ['get', '/api/audit/jobs/{jobId}', [200, 400, 401, 403, 404, 503]],
+    ['get', '/api/audit/jobs/{jobId}/download', [303, 400, 401, 403, 404, 409, 503]],
+    ['get', '/login/link/{token}', [302, 403, 404, 410]],
+    ['post', '/app/cases/{caseId}/comment', [302, 303, 400, 403, 404, 409, 413, 429]],
   ] as const)('%s %s answers %j', (method, path, expected) => {
     expect(statuses(op(method, path))).toEqual(expected);
   });

@@ -163,7 +163,17 @@ const pages: [RouteConfig['method'], string, Kind, Bilingual, string[]][] = [
   [
     'get',
     '/login/link/{token}',
-    'redirect',
+    {
+      responses: {
+        302: { description: bi({ zh: '已登录：转到工作台', en: 'Signed in: to the workbench' }) },
+        403: pageResponse({ zh: '此人不在校园名录中', en: 'The person is not in the campus directory' }),
+        404: pageResponse({ zh: '本环境不提供登录链接', en: 'Sign-in links are not offered here' }),
+        410: pageResponse({
+          zh: '链接已用过或已过期：请重新获取',
+          en: 'The link was used already or has expired: get a new one',
+        }),
+      },
+    },
     { zh: '一次性登录链接（仅本地）', en: 'One-time sign-in link (local only)' },
     ['web'],
   ],
@@ -607,6 +617,12 @@ const responsesFor = (kind: Kind): RouteConfig['responses'] => {
       };
     case 'form':
       return {
+        302: {
+          description: bi({
+            zh: '未登录或登录已过期：转到登录，之后回到表单所在页面（注明未保存）',
+            en: 'Signed out or the session ended: to sign-in, then back to the form’s page (saying it was not saved)',
+          }),
+        },
         303: { description: bi({ zh: '已处理，返回页面', en: 'Done: back to the page' }) },
         400: html({ zh: '表单有误，逐项说明', en: 'The form, with each field’s error' }),
         403: html({ zh: '无权操作或 CSRF 令牌不符', en: 'Not allowed, or the CSRF token does not match' }),

@@ -119,7 +119,7 @@ export const auditJobRoute = createRoute({
   request: { params: jobParams },
   responses: {
     200: jsonResponse(jobStatusSchema, { zh: '任务', en: 'The job' }),
-    ...problems([401, 403, 404, 503], { 404: { zh: '没有您的该任务', en: 'You have no such job' } }),
+    ...problems([400, 401, 403, 404, 503], { 404: { zh: '没有您的该任务', en: 'You have no such job' } }),
   },
 });
 
@@ -136,7 +136,9 @@ export const auditJobDownloadRoute = createRoute({
   request: { params: jobParams },
   responses: {
     303: { description: bi({ zh: '重定向到结果文件', en: 'Redirect to the result file' }) },
-    ...problems([401, 403, 404, 409, 503], { 404: { zh: '没有您的该任务', en: 'You have no such job' } }),
+    ...problems([400, 401, 403, 404, 409, 503], {
+      404: { zh: '没有您的该任务', en: 'You have no such job' },
+    }),
   },
 });
 
