@@ -18,6 +18,7 @@ import {
   trackedStatus,
   trackedStatusLabel,
   type ReportKind,
+  type SurveyAspect,
 } from '../../domain/intake.ts';
 import { listPlaces, placeByCode, type Place } from '../../domain/places.ts';
 import { textFlaw, textFlawMessage } from '../../domain/safe-text.ts';
@@ -302,6 +303,66 @@ const ownReport = (view: CaseView, report: Report) =>
 /** The case's reporter is this report's, and rated the case through the emailed link. */
 const ratedByLink = (view: CaseView, report: Report) =>
   view.stage === 'closed' && view.followUp?.outcome === 'rated' && ownReport(view, report);
+
+/** The three aspects as the case's follow-up comment spells them first (`surveyComment`). */
+const SPELT_ASPECTS = new RegExp(
+  `^${surveyAspects.map((a) => `${surveyAspectLabel[a].zh} ([1-5])/5`).join('，')}(?:；|$)`,
+  'u',
+);
+/** How far the API's clock (a page rating's time) may run ahead of the workflow's (the case's record of it). */
+const CLOCK_SLACK_MS = 5000;
+
+/** A follow-up rating as the case took it: its score, and each aspect where its comment spells them. */
+interface TakenRating {
+  score: number;
+  scores?: Record<SurveyAspect, number> | undefined;
+  at: string;
+  outcome: 'rated' | 'reopened';
+}
+
+/**
+ * The case's own reporter's ratings as the case took them: its latest follow-up rating (from the page
+ * or the emailed link), whether this page's rating is that one, and whether this page's rating sent
+ * the case back to review. A report keeps only its first page rating; the case keeps each in its
+ * timeline, so a low page rating followed by another one (the emailed round-2 link) is told apart.
+ */
+function caseRatings(view: CaseView, report: Report) {
+  if (!ownReport(view, report)) return undefined;
+  const f = view.followUp;
+  const latest: TakenRating | undefined =
+    f?.score !== undefined && (f.outcome === 'rated' || f.outcome === 'reopened')
+      ? { score: f.score, scores: spelt(f.comment, f.score), at: f.at, outcome: f.outcome }
+      : undefined;
+  const actorId = reporterActorId(view.reporter);
+  const taken = view.timeline.filter(
+    (e) => (e.action === 'follow_up_rated' || e.action === 'follow_up_low_score') && e.actorId === actorId,
+  );
+  const page = report.survey;
+  // The page's rating reached the case as the first of the reporter's ratings from its time on, with its score.
+  const pageEntry = page
+    ? taken.findIndex(
+        (e) =>
+          Date.parse(e.at) >= Date.parse(page.at) - CLOCK_SLACK_MS && e.score === followUpScore(page.scores),
+      )
+    : -1;
+  return {
+    latest,
+    // Cases from before the timeline carried scores: the page's rating stands, as it always did.
+    pageIsLatest: page !== undefined && (taken.length === 0 || pageEntry === taken.length - 1),
+    pageReopened: pageEntry !== -1 && taken[pageEntry]!.action === 'follow_up_low_score',
+  };
+}
+
+/** The aspects a follow-up comment spells, when they agree with its score (one-score ratings spell none). */
+function spelt(comment: string | undefined, score: number): Record<SurveyAspect, number> | undefined {
+  const m = SPELT_ASPECTS.exec(comment ?? '');
+  if (!m) return undefined;
+  const scores = Object.fromEntries(surveyAspects.map((a, i) => [a, Number(m[i + 1])])) as Record<
+    SurveyAspect,
+    number
+  >;
+  return followUpScore(scores) === score ? scores : undefined;
+}
 
 /** How long until a fixed one-hour abuse window (rateWindow) starts again, in whole seconds. */
 const retryAfterSeconds = (now = Date.now()) => 3600 - (Math.floor(now / 1000) % 3600);
@@ -852,6 +913,13 @@ function TrackingView(props: {
   const passed = view?.reviews.findLast((r) => r.passed);
   const fixed = passed ? view?.rectifications.findLast((r) => r.round <= passed.round) : undefined;
   const merged = view !== null && report.status === 'merged';
+  // The case's rating by its reporter, when it is another than this page's (say the emailed link's).
+  const ratings = view ? caseRatings(view, report) : undefined;
+  const caseRating = ratings && !ratings.pageIsLatest ? ratings.latest : undefined;
+  const scoresText = (r: { score?: number; scores?: Record<SurveyAspect, number> | undefined }) =>
+    r.scores
+      ? surveyAspects.map((a) => `${t(lang, surveyAspectLabel[a])} ${r.scores![a]}/5`).join(' · ')
+      : `${r.score ?? ''}/5`;
   // The reporter's own low rating sent the case back to review; the case is on it until rated again.
   const reopened =
     view !== null &&
@@ -968,12 +1036,37 @@ function TrackingView(props: {
           })}
         </p>
       ) : null}
-      {report.survey ? (
+      {caseRating?.outcome === 'rated' ? (
+        <p class="flash ok" role="status" data-rating="closing">
+          {t(lang, {
+            zh: '感谢您的评价，案件已按此办结：',
+            en: 'Thank you for rating; the case closed on it: ',
+          })}
+          {scoresText(caseRating)}
+        </p>
+      ) : caseRating ? (
+        <p class="flash" role="status" data-rating="latest">
+          {t(lang, { zh: '您的评价：', en: 'Your rating: ' })}
+          {scoresText(caseRating)}
+        </p>
+      ) : null}
+      {report.survey && caseRating ? (
+        <p class="muted" data-rating="earlier">
+          {lang === 'en'
+            ? `Your earlier rating on this page (${when(report.survey.at)}): `
+            : `您此前在本页的评价（${when(report.survey.at)}）：`}
+          {scoresText(report.survey)}
+          {ratings?.pageReopened
+            ? t(lang, {
+                zh: '；未达满意，案件因此重新复查',
+                en: '; it reopened the case for another review',
+              })
+            : ''}
+        </p>
+      ) : report.survey ? (
         <p class="flash ok" role="status">
           {t(lang, { zh: '感谢您的评价：', en: 'Thank you for rating: ' })}
-          {surveyAspects
-            .map((a) => `${t(lang, surveyAspectLabel[a])} ${report.survey!.scores[a]}/5`)
-            .join(' · ')}
+          {scoresText(report.survey)}
           {merged
             ? t(lang, {
                 zh: '（仅记录在本报告上，不计入案件的回访结果）',
@@ -981,16 +1074,12 @@ function TrackingView(props: {
               })
             : ''}
         </p>
-      ) : view && ratedByLink(view, report) ? (
-        <p class="flash ok" role="status">
-          {t(lang, { zh: '感谢您的评价：', en: 'Thank you for rating: ' })}
-          {view.followUp?.score !== undefined ? `${view.followUp.score}/5` : ''}
-        </p>
-      ) : surveyOpen(view, report) && props.raterConflict ? (
+      ) : null}
+      {report.survey || !surveyOpen(view, report) ? null : props.raterConflict ? (
         <p class="flash" role="status">
           {t(lang, props.raterConflict)}
         </p>
-      ) : surveyOpen(view, report) ? (
+      ) : (
         <form method="post" action={`/t/${props.token}/survey`} class="stack">
           <h2>{t(lang, { zh: '回访评价', en: 'How did we do?' })}</h2>
           {surveyAspects.map((a) => (
@@ -1009,7 +1098,7 @@ function TrackingView(props: {
           {props.errors.comment ? <p class="error">{t(lang, props.errors.comment)}</p> : null}
           <button type="submit">{t(lang, { zh: '提交评价', en: 'Send rating' })}</button>
         </form>
-      ) : null}
+      )}
     </div>
   );
 }

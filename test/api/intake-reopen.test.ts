@@ -129,7 +129,7 @@ describe('a reporter whose rating on the tracking page reopened the case, then r
     expect(html).toContain('复查已再次通过，请重新评价');
   });
 
-  it('closed on the emailed round-2 rating, still shows that work', async () => {
+  it('closed on the emailed round-2 rating: shows that work and that rating, the page’s as the earlier one that reopened it', async () => {
     await expect.poll(async () => (await ratingLinks(email, caseId)).length, { timeout: 20_000 }).toBe(2);
     const second = (await ratingLinks(email, caseId))[1]!;
     const form = await (await s.app.request(second)).text();
@@ -145,5 +145,16 @@ describe('a reporter whose rating on the tracking page reopened the case, then r
     expect(html).toContain('data-result');
     expect(html).toContain('已更换门锁并调试');
     expect(html).not.toContain('data-reopened');
+    // The rating that closed the case, not the page's earlier one; that one is told as earlier.
+    const closing = /<p[^>]*data-rating="closing"[^>]*>([\s\S]*?)<\/p>/.exec(html)?.[1] ?? '';
+    expect(closing).toContain('服务态度 5/5 · 维修质量 5/5 · 现场清理 5/5');
+    const earlier = /<p[^>]*data-rating="earlier"[^>]*>([\s\S]*?)<\/p>/.exec(html)?.[1] ?? '';
+    expect(earlier).toContain('服务态度 5/5 · 维修质量 2/5 · 现场清理 4/5');
+    expect(earlier).toContain('未达满意，案件因此重新复查');
+    expect(html.indexOf('data-rating="closing"')).toBeLessThan(html.indexOf('data-rating="earlier"'));
+    expect(html).not.toContain('感谢您的评价：');
+    const en = await page(token, '?lang=en');
+    expect(en).toContain('Attitude 5/5 · Quality of the work 5/5 · Clean-up afterwards 5/5');
+    expect(en).toContain('it reopened the case for another review');
   });
 });

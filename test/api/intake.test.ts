@@ -386,7 +386,7 @@ describe('the reporter rates once', () => {
     });
     const page = await (await s.app.request(`/t/${byLink.token}`)).text();
     expect(page).not.toContain('name="attitude"');
-    expect(page).toContain('感谢您的评价：5/5');
+    expect(page).toContain('感谢您的评价，案件已按此办结：5/5');
     // The rating closed the case: the report reads as resolved, no longer "being handled".
     expect((await byLink.h.query(caseViewQuery)).stage).toBe('closed');
     expect(page).toContain('data-status="resolved"><strong>已办结</strong>');
