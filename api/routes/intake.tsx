@@ -304,6 +304,18 @@ const ownReport = (view: CaseView, report: Report) =>
 const ratedByLink = (view: CaseView, report: Report) =>
   view.stage === 'closed' && view.followUp?.outcome === 'rated' && ownReport(view, report);
 
+/**
+ * The reporter's page rating reopened the case (or their emailed one did, after a page rating), and
+ * the case, reviewed again, waits for their rating once more. The report keeps only its first page
+ * rating: this one goes to the case alone, which takes one rating per follow-up.
+ */
+const ratesAgain = (view: CaseView | null, report: Report) =>
+  view !== null &&
+  report.survey !== undefined &&
+  ownReport(view, report) &&
+  view.stage === 'follow_up' &&
+  view.followUp?.outcome === 'reopened';
+
 /** The three aspects as the case's follow-up comment spells them first (`surveyComment`). */
 const SPELT_ASPECTS = new RegExp(
   `^${surveyAspects.map((a) => `${surveyAspectLabel[a].zh} ([1-5])/5`).join('，')}(?:；|$)`,
@@ -803,7 +815,8 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
         </p>,
         409,
       );
-    if (report.survey || (view && ratedByLink(view, report))) return alreadyRated();
+    const again = ratesAgain(view, report);
+    if ((report.survey && !again) || (view && ratedByLink(view, report))) return alreadyRated();
     if (!surveyOpen(view, report))
       return publicPage(
         c,
@@ -850,6 +863,29 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
       return trackingPage(c, report, { errors, status: 400 });
     }
     const { comment, ...scores } = parsed.data;
+    if (again && view && report.caseId) {
+      const taken = await deps.temporal.workflow
+        .getHandle(report.caseId)
+        .executeUpdate(submitFollowUpUpdate, {
+          args: [
+            {
+              actor: { id: reporterActorId(view.reporter)!, roles: [], via: 'link' },
+              score: followUpScore(scores),
+              comment: surveyComment(scores, comment),
+            },
+          ],
+        })
+        .then(
+          () => true,
+          async (err: unknown) => {
+            // Refused because another rating (a second submit, the emailed link) got there first.
+            if (!ratesAgain(await caseViewOf(report), report)) return false;
+            throw err;
+          },
+        );
+      if (!taken) return alreadyRated();
+      return c.redirect(`/t/${c.req.param('token')}?rated=1`, 303);
+    }
     const at = new Date().toISOString();
     const first = await recordSurvey(deps.aws, report.reportId, { scores, comment, at });
     // Two submissions at once: the one recorded counts, the other is told so rather than thanked.
@@ -1075,7 +1111,8 @@ function TrackingView(props: {
             : ''}
         </p>
       ) : null}
-      {report.survey || !surveyOpen(view, report) ? null : props.raterConflict ? (
+      {(report.survey && !ratesAgain(view, report)) ||
+      !surveyOpen(view, report) ? null : props.raterConflict ? (
         <p class="flash" role="status">
           {t(lang, props.raterConflict)}
         </p>

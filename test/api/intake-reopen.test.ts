@@ -158,3 +158,36 @@ describe('a reporter whose rating on the tracking page reopened the case, then r
     expect(en).toContain('it reopened the case for another review');
   });
 });
+
+describe('a reporter who left no email and whose rating on the page reopened the case', () => {
+  it('rates the next round on the page once its review passes, and the case closes on that rating', async () => {
+    const token = await report('A206', { kind: 'repair', description: '窗帘轨道脱落' });
+    const { caseId } = await caseOf(token);
+    await toReview(caseId);
+    expect((await survey(token, { attitude: '4', quality: '1', cleanup: '4' })).status).toBe(303);
+    await untilOutcome(caseId, 'reopened');
+    // While the case is back in review there is nothing to rate.
+    expect(await page(token)).not.toContain('name="attitude"');
+    expect((await survey(token, { attitude: '5', quality: '5', cleanup: '5' })).status).toBe(409);
+    await handle(caseId).executeUpdate(reviewUpdate, {
+      args: [{ actor: sup, passed: true, notes: '再次复查合格' }],
+    });
+    // Reviewed again, the case waits for this reporter, who has only this page.
+    const asked = await page(token);
+    expect(asked).toContain('请重新评价');
+    expect(asked).toContain('name="attitude"');
+    const [first, second] = await Promise.all([
+      survey(token, { attitude: '5', quality: '4', cleanup: '5', comment: '这次修好了' }),
+      survey(token, { attitude: '5', quality: '5', cleanup: '5' }),
+    ]);
+    expect([first.status, second.status].sort()).toEqual([303, 409]);
+    await untilOutcome(caseId, 'rated');
+    const view = await handle(caseId).query(caseViewQuery);
+    expect(view).toMatchObject({ stage: 'closed', followUp: { score: first.status === 303 ? 4 : 5 } });
+    const closed = await page(token);
+    expect(closed).not.toContain('name="attitude"');
+    expect(closed).toContain('data-rating="closing"');
+    expect(closed).toContain('data-rating="earlier"');
+    expect(closed).toContain('维修质量 1/5');
+  });
+});
