@@ -94,6 +94,8 @@ export class PageOutcome extends Error {
     readonly title: Bilingual,
     readonly text: Bilingual,
     readonly lang?: Lang | undefined,
+    /** Where to look instead (a public page: no sign-in). */
+    readonly link?: { href: string; label: Bilingual } | undefined,
   ) {
     super(title.en);
   }
@@ -133,6 +135,13 @@ export const outcomePage = (c: Context, kind: LinkPageKind, o: PageOutcome) => {
     o.status,
     <LinkPageShell lang={lang} outcome={o.outcome} title={o.title}>
       <Both text={o.text} lang={lang} />
+      {o.link && (
+        <p>
+          <a class="button" href={o.link.href} data-link>
+            {pick(o.link.label, lang)} / {other(o.link.label, lang)}
+          </a>
+        </p>
+      )}
     </LinkPageShell>,
   );
 };

@@ -55,6 +55,8 @@ import {
   type LinkPageKind,
 } from '../pages/link-page.tsx';
 import { readForm } from '../form-body.ts';
+import { formatTime } from '../pages/ui.tsx';
+import { getReport, trackUrlOf } from '../../store/reports.ts';
 import { directoryOrFail, readCase } from '../reads.ts';
 import { actionFormSchema, type ActionForm } from '../schemas.ts';
 
@@ -256,6 +258,10 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
         via: 'link',
       });
       if (claims.round !== view.round) {
+        if (claims.step === 'follow_up') {
+          const moved = await ratedElsewhere(claims, view, lang);
+          if (moved) throw moved;
+        }
         throw new PageOutcome(
           410,
           'superseded',
@@ -313,6 +319,54 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
       hash: statementHash(content.statement),
       target: { kind: 'extra', handler },
     };
+  }
+
+  /**
+   * A rating link of a round whose follow-up the reporter answered elsewhere: this link is unused and
+   * still its round's newest, so the low rating that sent the case back to review came from the
+   * report's tracking page. Says so, and what follows, rather than pointing to an email that may not
+   * exist yet; links the tracking page where the report has one. Null when the round ended otherwise.
+   */
+  async function ratedElsewhere(claims: LinkClaims, view: CaseView, lang: Lang): Promise<PageOutcome | null> {
+    // A low rating opens the next round and is recorded in it.
+    const rated = view.timeline.find(
+      (e) =>
+        e.action === 'follow_up_low_score' &&
+        e.round === claims.round + 1 &&
+        e.actorId === claims.recipientId,
+    );
+    if (!rated) return null;
+    const reportId = view.reporter?.reportId;
+    const report = reportId ? await getReport(deps.aws, reportId).catch(() => null) : null;
+    const trackUrl = report
+      ? trackUrlOf({ keys: deps.signingKeys, publicBaseUrl: deps.publicBaseUrl }, report)
+      : null;
+    const at = formatTime(rated.at, deps.env.CAMPUS_TZ);
+    const next: Bilingual =
+      view.stage === 'closed'
+        ? { zh: '案件此后已办结。', en: ' The case has since been closed.' }
+        : view.stage === 'withdrawn'
+          ? { zh: '案件此后已撤销。', en: ' The case has since been withdrawn.' }
+          : view.stage === 'follow_up'
+            ? {
+                zh: '复查已再次通过：请使用之后收到的评价邮件中的链接，或在处理进度页面评价。',
+                en: ' It has passed that review: rate it with the link in the later email, or on the tracking page.',
+              }
+            : {
+                zh: '复查通过后会再发邮件请您评价；处理进度可在处理进度页面查看。',
+                en: ' Once it passes that review you will get an email to rate it again; the tracking page shows where it stands.',
+              };
+    return new PageOutcome(
+      409,
+      'rated_elsewhere',
+      { zh: '本轮已评价', en: 'This round was already rated' },
+      {
+        zh: `您已于 ${at} 在处理进度页面评价了案件 ${view.caseId} 第 ${claims.round} 轮的处理结果，评价未达满意，案件已重新复查。${next.zh}`,
+        en: `You rated round ${claims.round} of case ${view.caseId} on the tracking page (${at}); your rating reopened the case for another review.${next.en}`,
+      },
+      lang,
+      trackUrl ? { href: trackUrl, label: { zh: '查看处理进度', en: 'See where it stands' } } : undefined,
+    );
   }
 
   async function recipientLanguage(claims: LinkClaims): Promise<Lang> {
@@ -628,7 +682,7 @@ async function inLanguage<T>(lang: Lang, run: () => Promise<T>): Promise<T> {
     return await run();
   } catch (err) {
     if (err instanceof PageOutcome && !err.lang)
-      throw new PageOutcome(err.status, err.outcome, err.title, err.text, lang);
+      throw new PageOutcome(err.status, err.outcome, err.title, err.text, lang, err.link);
     throw err;
   }
 }

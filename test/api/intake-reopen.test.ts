@@ -10,7 +10,7 @@ import {
   submitRootCauseUpdate,
 } from '../../workflows/rectification-case/messages.ts';
 import { sentEmails, uniqueId } from '../support/stack.ts';
-import { actionPath, formFields, postForm, startApiStack, type ApiStack } from './harness.ts';
+import { actionPath, formFields, outcomeOf, postForm, startApiStack, type ApiStack } from './harness.ts';
 
 /**
  * What a reporter sees once their low rating reopened the case (issue 14): the tracking page says
@@ -118,6 +118,21 @@ describe('a reporter whose rating on the tracking page reopened the case, then r
     expect(await page(token, '?lang=en')).toContain('Your rating reopened the case for another review');
   });
 
+  it('the round’s emailed link, opened after that, says it was rated on the tracking page and links it', async () => {
+    const [first] = await ratingLinks(email, caseId);
+    const res = await s.app.request(first!);
+    const html = await res.text();
+    expect(res.status).toBe(409);
+    expect(outcomeOf(html)).toBe('rated_elsewhere');
+    // No newer email exists yet: the page does not send the reporter looking for one.
+    expect(html).not.toContain('最新邮件');
+    expect(html).toContain('在处理进度页面评价了案件');
+    expect(html).toContain('评价未达满意，案件已重新复查');
+    expect(html).toContain('复查通过后会再发邮件请您评价');
+    expect(html).toContain('your rating reopened the case for another review');
+    expect(html).toContain(`href="http://rectify.test/t/${token}"`);
+  });
+
   it('after the second review passes, still shows the work it accepted', async () => {
     const view = await handle(caseId).executeUpdate(reviewUpdate, {
       args: [{ actor: sup, passed: true, notes: '再次复查合格' }],
@@ -127,6 +142,9 @@ describe('a reporter whose rating on the tracking page reopened the case, then r
     expect(html).toContain('data-result');
     expect(html).toContain('已更换门锁并调试');
     expect(html).toContain('复查已再次通过，请重新评价');
+    // Now the round-1 link points to the round-2 email.
+    const [first] = await ratingLinks(email, caseId);
+    expect(await (await s.app.request(first!)).text()).toContain('请使用之后收到的评价邮件中的链接');
   });
 
   it('closed on the emailed round-2 rating: shows that work and that rating, the page’s as the earlier one that reopened it', async () => {
