@@ -45,6 +45,10 @@ const taken = (roundId: string) =>
     InspectionFailure.Taken,
   );
 
+/** The record, when it is not the round the run has: only then is it worth a place in the run's history. */
+const differs = (stored: InspectionRound | null, round: InspectionRound) =>
+  stored && JSON.stringify(stored) !== JSON.stringify(round) ? stored : undefined;
+
 /** The inspection rounds' activities: each idempotent (rows overwritten, cases claimed once, emails once). */
 export function createInspectionActivities(deps: ActivityDeps) {
   const store = { ddb: deps.ddb, tables: deps.tables };
@@ -72,9 +76,15 @@ export function createInspectionActivities(deps: ActivityDeps) {
   /**
    * Stores a new round and tells its supervisors where the checklist is. A round id runs once: a
    * record another run of it wrote (finished, missed, or open) is left alone and this run fails.
+   * The record this execution had already saved (a run reset to before the round opened opens it
+   * again) is answered when it has more than the run's new round, for the run to take up.
    */
-  async function openInspectionRound(round: InspectionRound, owner?: string): Promise<void> {
-    if (!(await createRound(store, round, ownerOfRound(owner)))) throw taken(round.roundId);
+  async function openInspectionRound(
+    round: InspectionRound,
+    owner?: string,
+  ): Promise<InspectionRound | undefined> {
+    const mine = await createRound(store, round, ownerOfRound(owner));
+    if (!mine) throw taken(round.roundId);
     const dir = await directory();
     const building = dir.buildings.find((b) => b.id === round.buildingId);
     const url = `${deps.publicBaseUrl}/inspection/${round.roundId}`;
@@ -104,12 +114,20 @@ export function createInspectionActivities(deps: ActivityDeps) {
           .join('<hr>'),
       }));
     }
+    return differs(mine.stored, round);
   }
 
-  /** Saves the round as its run now has it; never over a record another run of its id owns. */
-  async function saveInspectionRound(round: InspectionRound, owner?: string): Promise<void> {
+  /**
+   * Saves the round as its run now has it, merged into its record (never over a record another run
+   * of its id owns); answers the round as stored when that is more than the run had, for the run to
+   * take up (results a reset made it lose), and nothing otherwise.
+   */
+  async function saveInspectionRound(
+    round: InspectionRound,
+    owner?: string,
+  ): Promise<InspectionRound | undefined> {
     try {
-      await saveRound(store, round, ownerOfRound(owner));
+      return differs(await saveRound(store, round, ownerOfRound(owner)), round);
     } catch (err) {
       if (err instanceof RoundTakenError) throw taken(round.roundId);
       throw err;

@@ -314,3 +314,33 @@ export interface RoundInput {
   assigneeIds: string[];
   timeZone: string;
 }
+
+/**
+ * What a run of a round saves over the record already stored, which is the truth of what was
+ * saved: a run reset to an earlier point has lost from its memory the posts it took since, the
+ * record has not. Results only ever grow, so each item keeps its latest result of the two (by
+ * when it was recorded) and the cases of both stay; a failure whose case opened stays as the
+ * record has it. A record closed otherwise than the run has it (a finish the run lost, a round
+ * already missed) is kept whole: a reset never reopens a round. The run's order comes first, so
+ * a save over a record the run wrote itself stores the run's round as it is.
+ */
+export function mergeSavedRound(stored: InspectionRound, run: InspectionRound): InspectionRound {
+  if (stored.status !== 'open' && stored.status !== run.status) return stored;
+  const recorded = new Map(stored.results.map((r) => [r.itemId, r]));
+  const results = run.results.map((r) => {
+    const was = recorded.get(r.itemId);
+    if (!was) return r;
+    if (stored.cases[r.itemId] !== undefined && was.result === 'fail') return was;
+    return was.at > r.at ? was : r;
+  });
+  const taken = new Set(run.results.map((r) => r.itemId));
+  results.push(...stored.results.filter((r) => !taken.has(r.itemId)));
+  return {
+    ...run,
+    results,
+    scores: scoreRound(run.checklist, results),
+    cases: { ...stored.cases, ...run.cases },
+    // Finished once: the first finish's time, when the record has one.
+    ...(run.status === 'completed' && stored.completedAt ? { completedAt: stored.completedAt } : {}),
+  };
+}

@@ -1,11 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { temporal } from '@temporalio/proto';
+import type Long from 'long';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../domain/calendar.ts';
 import { checklistFor, roundId, type InspectionRound } from '../../domain/inspection.ts';
 import { ensureTables } from '../../infra/local/servers.ts';
 import { getRound } from '../../store/inspections.ts';
 import { opsKey } from '../../store/keys.ts';
+import { inspectionRoundQuery } from '../../workflows/inspection-round/messages.ts';
 import { createSession } from '../../store/sessions.ts';
 import { ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
 import { call, startApiStack, type ApiStack } from './harness.ts';
@@ -142,6 +146,88 @@ describe('a save refused because another execution owns the round is a 409, not 
     const html = await res.text();
     expect(html).toContain('data-problem=""');
     expect(html).toContain('本轮检查的记录属于该编号的另一次运行');
+    await handle.terminate('test over');
+  });
+});
+
+const EventType = temporal.api.enums.v1.EventType;
+
+/** Resets the round's workflow to a workflow task (its WorkflowTaskCompleted event id). */
+async function resetTo(id: string, firstRunId: string, eventId: Long | null | undefined) {
+  const reset = await s.deps.temporal.workflowService.resetWorkflowExecution({
+    namespace: s.deps.env.TEMPORAL_NAMESPACE,
+    workflowExecution: { workflowId: id, runId: firstRunId },
+    reason: 'test: a reset run of an open round',
+    workflowTaskFinishEventId: eventId,
+    requestId: randomUUID(),
+    // The posts after the reset point are not handed to the reset run again (as an operator may
+    // choose, and as a post the server could not reapply): only the record still has them.
+    resetReapplyExcludeTypes: [
+      temporal.api.enums.v1.ResetReapplyExcludeType.RESET_REAPPLY_EXCLUDE_TYPE_UPDATE,
+    ],
+  });
+  expect(reset.runId).toBeTruthy();
+  return reset.runId;
+}
+
+const post = (id: string, results: unknown[], finish = false) =>
+  call(s.app, 'POST', `/api/inspections/${id}/results`, { as: 'sup-wang', body: { results, finish } });
+
+describe('a reset round keeps the results saved before the reset', () => {
+  it('reset to before the round opened: the reset run picks the saved results up as it opens the round again', async () => {
+    const { id, handle } = await openRound();
+    expect((await post(id, [{ itemId: daily[1]!, result: 'pass' }])).status).toBe(200);
+    expect((await post(id, [{ itemId: daily[0]!, result: 'fail', note: '灭火器过期' }])).status).toBe(200);
+    const caseId = (await roundNow(id)).cases[daily[0]!];
+    expect(caseId).toMatch(/^ZG-/);
+
+    const events = (await handle.fetchHistory()).events ?? [];
+    const firstTask = events.find((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
+    await resetTo(id, handle.firstExecutionRunId, firstTask?.eventId);
+
+    expect((await post(id, [{ itemId: daily[2]!, result: 'pass' }])).status).toBe(200);
+    const round = await roundNow(id);
+    expect(round.results.map((r) => r.itemId).sort()).toEqual([daily[0], daily[1], daily[2]].sort());
+    expect(round.cases).toEqual({ [daily[0]!]: caseId });
+    // The run knows them too: its failure stays the case's, and the round finishes with them.
+    const changed = await post(id, [{ itemId: daily[0]!, result: 'pass' }]);
+    expect(changed.status).toBe(409);
+    const rest = daily.slice(3).map((itemId) => ({ itemId, result: 'pass' }));
+    const done = await post(id, rest.length > 0 ? rest : [{ itemId: daily[2]!, result: 'pass' }], true);
+    expect(done.status).toBe(200);
+    expect(await s.deps.temporal.workflow.getHandle(id).result()).toMatchObject({ status: 'completed' });
+    const final = await roundNow(id);
+    expect(final.status).toBe('completed');
+    expect(final.results).toHaveLength(daily.length);
+    expect(final.results.find((r) => r.itemId === daily[0])).toMatchObject({ result: 'fail' });
+  });
+
+  it('reset to after the round opened: the next save keeps what the reset run lost from its memory', async () => {
+    const { id, handle } = await openRound();
+    expect((await post(id, [{ itemId: daily[1]!, result: 'pass' }])).status).toBe(200);
+    expect((await post(id, [{ itemId: daily[3]!, result: 'na' }])).status).toBe(200);
+
+    // Back to the task that accepted the second post: the reset run has the first post only.
+    const events = (await handle.fetchHistory()).events ?? [];
+    const accepted = events
+      .map((e, i) => ({ e, i }))
+      .filter(({ e }) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED);
+    expect(accepted).toHaveLength(2);
+    const task = events
+      .slice(0, accepted[1]!.i)
+      .reverse()
+      .find((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
+    await resetTo(id, handle.firstExecutionRunId, task?.eventId);
+    const inMemory = await s.deps.temporal.workflow.getHandle(id).query(inspectionRoundQuery);
+    expect(inMemory.results.map((r) => r.itemId)).toEqual([daily[1]]);
+
+    expect((await post(id, [{ itemId: daily[2]!, result: 'pass' }])).status).toBe(200);
+    const round = await roundNow(id);
+    expect(round.results.map((r) => r.itemId).sort()).toEqual([daily[1], daily[2], daily[3]].sort());
+    expect(round.results.find((r) => r.itemId === daily[3])).toMatchObject({ result: 'na' });
+    // The run took the record's results up with the save.
+    const after = await s.deps.temporal.workflow.getHandle(id).query(inspectionRoundQuery);
+    expect(after.results.map((r) => r.itemId).sort()).toEqual(round.results.map((r) => r.itemId).sort());
     await handle.terminate('test over');
   });
 });

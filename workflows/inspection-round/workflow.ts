@@ -16,6 +16,7 @@ import { localDate, localTimeToInstant } from '../../domain/calendar.ts';
 import {
   checklistFor,
   entriesChangingCases,
+  mergeSavedRound,
   periodOf,
   roundId,
   sameCheck,
@@ -111,7 +112,23 @@ export async function inspectionRound(input: RoundInput): Promise<InspectionRoun
   // of the same execution) keeps saving it, while another execution of the round id is still
   // refused. Only the activities' input changes (no command does): histories replay as before.
   const owner = workflowInfo().firstExecutionRunId;
-  const save = () => acts.saveInspectionRound(round, owner);
+  /**
+   * The round's record is the truth of what was saved: a run reset to an earlier point has lost
+   * from its memory the posts it took since, and takes them up from the record when the open or a
+   * save answers it (they answer only when it has more than the run). Merged, not taken over: the
+   * run may have recorded a post meanwhile. Histories from before they answered carry no answer,
+   * and replay as they ran.
+   */
+  const takeUp = (stored: InspectionRound | undefined | void) => {
+    if (!stored) return;
+    const merged = mergeSavedRound(stored, round);
+    round.results = merged.results;
+    round.scores = merged.scores;
+    round.cases = merged.cases;
+    round.status = merged.status;
+    if (merged.completedAt !== undefined) round.completedAt = merged.completedAt;
+  };
+  const save = async () => takeUp(await acts.saveInspectionRound(round, owner));
 
   // A finish accepted and still running (opening cases, saving): the validator refuses other posts
   // meanwhile, so a second finish cannot overwrite the first's completedAt, nor a save change a
@@ -200,6 +217,13 @@ export async function inspectionRound(input: RoundInput): Promise<InspectionRoun
         round.completedAt = at;
       }
       await save();
+      // The record was closed before this run knew (a finish or a miss a reset made it lose): it
+      // stays as it was, without this post.
+      if (!u.finish && round.status !== 'open')
+        throw ApplicationFailure.create({
+          message: `round ${round.roundId} is ${round.status}`,
+          type: InspectionRoundFailure.Closed,
+        });
       return round;
     },
     {
@@ -253,7 +277,7 @@ export async function inspectionRound(input: RoundInput): Promise<InspectionRoun
     },
   );
 
-  await acts.openInspectionRound(round, owner);
+  takeUp(await acts.openInspectionRound(round, owner));
   await condition(() => round.status !== 'open', Math.max(0, Date.parse(round.due) - Date.now()));
   await condition(allHandlersFinished);
   if (round.status === 'open') {
