@@ -132,6 +132,40 @@ function Value({ value, lang }: { value: RowValue; lang: Lang }) {
   );
 }
 
+/**
+ * The photos a row's text cited (a description's `照片 / Photos: evidence:…` line): the text without
+ * the references, the photos the page may show by short-lived signed addresses, and what to say of
+ * the ones it may not.
+ */
+export interface RowPhotos {
+  row: number;
+  text: string;
+  urls: string[];
+  alt: Bilingual;
+  elsewhere?: Bilingual | undefined;
+}
+
+function Photos({ photos, lang }: { photos: RowPhotos; lang: Lang }) {
+  return (
+    <>
+      {photos.urls.length > 0 && (
+        <div class="thumbs" data-description-photos>
+          {photos.urls.map((src, n) => (
+            <a href={src}>
+              <img src={src} alt={`${pick(photos.alt, lang)} ${n + 1}`} />
+            </a>
+          ))}
+        </div>
+      )}
+      {photos.elsewhere && (
+        <div class="note" data-photos-elsewhere>
+          <Pair text={photos.elsewhere} lang={lang} />
+        </div>
+      )}
+    </>
+  );
+}
+
 const SUBMIT: Bilingual = { zh: '签字提交', en: 'Sign and submit' };
 const NOTE: Bilingual = {
   zh: '打开本页不会做任何改动；点击提交后才会签字。签字记录时间、IP、浏览器和上述声明的哈希。链接仅可使用一次。',
@@ -142,6 +176,7 @@ const NOTE: Bilingual = {
 export function ActionPage(props: {
   lang: Lang;
   content: ActionContent;
+  photos?: RowPhotos | undefined;
   form: {
     action: string;
     csrf: string;
@@ -150,18 +185,25 @@ export function ActionPage(props: {
     error?: Bilingual | undefined;
   };
 }) {
-  const { lang, content, form } = props;
+  const { lang, content, form, photos } = props;
   return (
     <LinkPageShell lang={lang} outcome="ready" title={content.title}>
       <table>
-        {content.rows.map((r) => (
+        {content.rows.map((r, i) => (
           <tr>
             <th>
               {pick(r.label, lang)}
               <div class="alt">{lang === 'en' ? r.label.zh : r.label.en}</div>
             </th>
             <td>
-              <Value value={r.value} lang={lang} />
+              {photos?.row === i ? (
+                <>
+                  {photos.text}
+                  <Photos photos={photos} lang={lang} />
+                </>
+              ) : (
+                <Value value={r.value} lang={lang} />
+              )}
             </td>
           </tr>
         ))}

@@ -12,7 +12,8 @@ import { problemTypes, toProblem } from '../middleware/problems.ts';
  * shell, one outcome page, and one guard that turns anything a link route
  * throws into a page, since these routes answer people in browsers, not API
  * clients. Bilingual (the person's language first, the other beneath), no
- * scripts, nothing loaded from elsewhere. Long unbroken text (a photo's `evidence:` reference,
+ * scripts, nothing loaded from elsewhere but the photos a case's description cites, by short-lived
+ * signed addresses the page's own policy names (action-links.tsx). Long unbroken text (a photo's `evidence:` reference,
  * a URL in a title) wraps anywhere, as on /app, so the page fits a phone.
  */
 const pick = (t: Bilingual, lang: Lang) => (lang === 'en' ? t.en : t.zh);
@@ -26,7 +27,8 @@ td{padding:.35rem 0;white-space:pre-wrap}blockquote{margin:1rem 0;padding:.8rem 
 fieldset{border:1px solid #ddd;border-radius:6px;margin:1rem 0}label{display:block;margin:.4rem 0}textarea{width:100%;min-height:4rem}
 button,a.button{background:#b4232a;color:#fff;border:0;padding:.6rem 1.4rem;border-radius:4px;font-size:1rem;cursor:pointer}
 a.button{display:inline-block;text-decoration:none;line-height:1.4}
-.error{background:#fdecea;border-left:4px solid #b4232a;padding:.6rem 1rem}.note{font-size:.85em;color:#666}`;
+.error{background:#fdecea;border-left:4px solid #b4232a;padding:.6rem 1rem}.note{font-size:.85em;color:#666}
+.thumbs{display:flex;flex-wrap:wrap;gap:.5rem;margin:.5rem 0;white-space:normal}.thumbs img{width:6rem;height:6rem;object-fit:cover;border-radius:4px;border:1px solid #ddd}`;
 
 /** Text in the reader's language, the other language beneath. */
 export const Both = ({ text, lang }: { text: Bilingual; lang: Lang }) => (

@@ -33,7 +33,9 @@ import {
 } from '../../domain/intake.ts';
 import { problemTypes, ProblemError, toProblem } from '../middleware/problems.ts';
 import { bi, jsonSchemaOf, pageResponse } from './declare.ts';
-import { ActionPage, type FormState } from '../pages/action-page.tsx';
+import { ActionPage, type FormState, type RowPhotos } from '../pages/action-page.tsx';
+import { describedPhotos, refsIn } from '../pages/description-photos.ts';
+import { citedEvidenceProblem, evidenceUrl, getEvidence, parseEvidenceRef } from '../../store/evidence.ts';
 import {
   caseActionContent,
   caseLinkSteps,
@@ -378,21 +380,84 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
     }
   }
 
-  const formPage = (
+  /**
+   * The photos the case's description cites (triage writes a report's as `照片 / Photos: evidence:…`),
+   * for the page: the references out of the text; shown by short-lived signed addresses where the
+   * link's bearer may see them (the reporter: their own report's; the case's people: the case's and
+   * its report's, as on the case page); the rest counted: for the case's people, on the case page
+   * after sign-in.
+   */
+  async function descriptionPhotos(p: Prepared): Promise<RowPhotos | undefined> {
+    if (p.target.kind !== 'case') return undefined;
+    const { view } = p.target;
+    const row = p.content.rows.findIndex((r) => r.value === view.description);
+    if (row === -1) return undefined;
+    // The case's own photos, as the case page finds them; any other reference stays the text it is.
+    const cited = refsIn(view.description);
+    const ok = await Promise.all(cited.map(async (r) => !(await citedEvidenceProblem(deps, view.caseId, r))));
+    const refs = cited.filter((_, i) => ok[i]);
+    if (refs.length === 0) return undefined;
+    const reporter = p.claims.step === 'follow_up';
+    const urls = await Promise.all(
+      refs.map(async (ref) => {
+        const record = await getEvidence(deps, parseEvidenceRef(ref)!.evidenceId).catch(() => null);
+        if (!record?.contentType.startsWith('image/')) return null;
+        // A reporter has no sign-in: they see the photos they sent, not the case's other files.
+        const maySee = !reporter || record.caseId === view.reporter?.reportId;
+        return maySee ? evidenceUrl(deps, record).catch(() => null) : null;
+      }),
+    );
+    const shown = urls.filter((u): u is string => u !== null);
+    const rest = refs.length - shown.length;
+    const more = shown.length > 0;
+    return {
+      row,
+      text: describedPhotos(view.description, new Set(refs)).text,
+      urls: shown,
+      alt: { zh: '报告照片', en: 'Reported photo' },
+      elsewhere:
+        rest === 0
+          ? undefined
+          : reporter
+            ? {
+                zh: `${more ? '另有 ' : ''}${rest} 张照片未在此显示`,
+                en: `${rest} ${more ? 'more ' : ''}photo${rest > 1 ? 's' : ''} not shown here`,
+              }
+            : {
+                zh: `${more ? '另有 ' : ''}${rest} 张照片，登录后在案件页面查看`,
+                en: `${rest} ${more ? 'more ' : ''}photo${rest > 1 ? 's' : ''}, on the case page after sign-in`,
+              },
+    };
+  }
+
+  const formPage = async (
     c: Context,
     token: string,
     p: Prepared,
     status: ContentfulStatusCode,
     state?: FormState,
     error?: Bilingual,
-  ) =>
-    renderLinkPage(
+  ) => {
+    const photos = await descriptionPhotos(p);
+    // The page loads nothing from elsewhere but these photos, from where their signed addresses point.
+    const origins = [...new Set((photos?.urls ?? []).map((u) => new URL(u).origin))];
+    const kind: LinkPageKind = origins.length
+      ? {
+          ...actionPages,
+          headers: {
+            ...actionPages.headers,
+            'content-security-policy': `${actionPages.headers['content-security-policy']}; img-src ${origins.join(' ')}`,
+          },
+        }
+      : actionPages;
+    return renderLinkPage(
       c,
-      actionPages,
+      kind,
       status,
       <ActionPage
         lang={p.lang}
         content={p.content}
+        photos={photos}
         form={{
           action: `/actions/${token}`,
           csrf: csrfToken(deps.signingKeys, token, p.claims.tid, p.hash),
@@ -402,6 +467,7 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
         }}
       />,
     );
+  };
 
   app.openapi(
     showActionRoute,
