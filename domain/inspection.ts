@@ -65,6 +65,9 @@ const placeId = (what: { zh: string; en: string; example: string }) =>
       `须为名录中${what.zh}的编号，如 ${what.example} / must be the id of ${what.en} in the directory, such as ${what.example}`,
     );
 
+/** A whole evidence reference, as store/evidence.ts writes one (domain code does not read the store). */
+const EVIDENCE_REF = /^evidence:ev_[A-Za-z0-9_-]{16}#sha256=[0-9a-f]{64}$/;
+
 /**
  * A failed item's note becomes the description of the case it opens (mail, audit, pages), so it
  * is held to the rule every other text a person types is (domain/safe-text.ts), worded as
@@ -91,7 +94,12 @@ export const checkEntrySchema = z.strictObject({
     .max(32)
     .superRefine(refuseFlaws({ singleLine: true }))
     .optional(),
-  /** Keys of photos already uploaded (the case carries them over, into its description: text rules). */
+  /**
+   * Photos of a failure (the case carries them over, into its description: text rules): keys of
+   * photos kept elsewhere, or whole references to photos uploaded for the round
+   * (POST /api/inspections/{roundId}/photos), which its case takes as its own evidence as it
+   * opens; the API checks each is the round's before it is taken.
+   */
   photos: z
     .array(
       z
@@ -100,11 +108,11 @@ export const checkEntrySchema = z.strictObject({
         .min(1)
         .max(300)
         .superRefine(refuseFlaws({ singleLine: true }))
-        // The case's audit checks every evidence reference its description names: one typed here
-        // could never be the new case's own, and would mark it broken for good.
-        .refine((k) => !/evidence:/i.test(k), {
+        // The case's audit checks every evidence reference its description names: anything
+        // but a whole reference to one of the round's files could never be the case's own.
+        .refine((k) => EVIDENCE_REF.test(k) || !/evidence:/i.test(k), {
           message:
-            '照片编号不能是证据引用（evidence:…）；需核对的照片请在案件中作为证据上传 / a photo key may not be an evidence reference (evidence:…): a photo to be checked goes on the case as its evidence',
+            '证据引用须完整，形如 evidence:ev_…#sha256=…（由 POST /api/inspections/{roundId}/photos 返回），不能夹在其他文字中 / an evidence reference must be whole, evidence:ev_…#sha256=… as POST /api/inspections/{roundId}/photos returned it, with nothing around it',
         }),
     )
     .max(20)

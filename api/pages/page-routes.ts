@@ -6,7 +6,13 @@ import type { Bilingual } from '../../domain/text.ts';
 import { zeroReportBody } from '../../domain/zero-report.ts';
 import { bi, documentResponse, JSON_TYPE, langParameter, pageResponse, problems } from '../routes/declare.ts';
 import { caseParams, evidenceParams, presignBody, uploadForm } from '../routes/evidence.ts';
-import { listQuery as inspectionListQuery, roundParam } from '../routes/inspection.tsx';
+import {
+  checklistFormFields,
+  checklistMax,
+  listQuery as inspectionListQuery,
+  photoUploadForm,
+  roundParam,
+} from '../routes/inspection.tsx';
 import { placesQuery, reportFormFields, surveyFormFields } from '../routes/intake.tsx';
 import { nightParam } from '../routes/zero-report.tsx';
 
@@ -470,8 +476,8 @@ const pages: [RouteConfig['method'], string, Kind, Bilingual, string[]][] = [
     '/api/inspections/{roundId}/results',
     {
       description: {
-        zh: 'finish 缺省为 true（结束本轮，须全部填写）；finish: false 只保存进度。',
-        en: 'finish defaults to true (ends the round; every item must be answered); finish: false saves progress.',
+        zh: 'finish 缺省为 true（结束本轮，须全部填写）；finish: false 只保存进度。不合格项可在 photos 中引用先以 POST /api/inspections/{roundId}/photos 上传的照片（完整的 evidence:…#sha256=… 引用，每项最多 5 张，只随尚未立案的不合格项），立案时照片归入其案件。',
+        en: 'finish defaults to true (ends the round; every item must be answered); finish: false saves progress. A failed item may cite in `photos` photos uploaded first with POST /api/inspections/{roundId}/photos (whole evidence:…#sha256=… references, at most 5 per item, only on a failed item whose case is still to open); its case takes them as it opens.',
       },
       request: { params: roundParam, body: jsonBody(checklistSubmission) },
       responses: {
@@ -480,17 +486,54 @@ const pages: [RouteConfig['method'], string, Kind, Bilingual, string[]][] = [
           403: notInspector,
           404: noRound,
           409: {
-            zh: '本次检查已结束，或另一次结束提交正在记录',
-            en: 'The round is over, or another finish of it is being recorded',
+            zh: '本次检查已结束、另一次结束提交正在记录、已立案的不合格项被修改，或本轮记录属于该编号的另一次运行',
+            en: 'The round is over, another finish of it is being recorded, a failed item whose case opened was changed, or the round’s record belongs to another run of its id',
           },
           422: {
-            zh: '不在清单上的条目、未填完就结束、楼栋内没有的位置或不是员工的整改人',
-            en: 'An item off the checklist, a finish with items unanswered, or an unknown place or rectifier',
+            zh: '不在清单上的条目、未填完就结束、楼栋内没有的位置、不是员工的整改人、不可引用的照片，或未能立案',
+            en: 'An item off the checklist, a finish with items unanswered, an unknown place or rectifier, a photo that cannot be cited, or a case that could not be opened',
+          },
+          503: {
+            zh: '服务暂不可用，或结果暂时无法保存（稍后核对并重试）',
+            en: 'The service is unavailable, or the results could not be saved right now (check and try again shortly)',
           },
         }),
       },
     },
     { zh: '记录检查结果（不合格项立案）', en: 'Record results (a failed item opens a case)' },
+    ['inspections'],
+  ],
+  [
+    'post',
+    '/api/inspections/{roundId}/photos',
+    {
+      description: {
+        zh: '为不合格项上传一张照片（multipart/form-data，字段 file；JPEG、PNG 或 WebP，不超过 10 MB），返回其证据引用 ref，供检查结果的 photos 引用。仅限本轮检查人、本轮进行中。',
+        en: 'One photo for a failed item (multipart/form-data, field `file`; JPEG, PNG or WebP, at most 10 MB); answers its evidence reference `ref`, for the results’ `photos` to cite. For the round’s assignees, while it is open.',
+      },
+      request: {
+        params: roundParam,
+        body: { content: { 'multipart/form-data': { schema: photoUploadForm } }, required: true },
+      },
+      responses: {
+        201: json({
+          zh: '证据引用（ref）、sha256、大小与类型',
+          en: 'The evidence reference (ref), its sha256, size and type',
+        }),
+        ...problems([400, 401, 403, 404, 409, 413, 415, 503], {
+          400: {
+            zh: '缺少照片、多张照片，或不是照片（JPEG、PNG、WebP）',
+            en: 'No photo, several, or not a photo (JPEG, PNG, WebP)',
+          },
+          403: notInspector,
+          404: noRound,
+          409: { zh: '本次检查已结束', en: 'The round is over' },
+          413: { zh: '照片过大', en: 'The photo is too large' },
+          415: { zh: '不是 multipart/form-data', en: 'Not multipart/form-data' },
+        }),
+      },
+    },
+    { zh: '上传检查照片', en: 'Upload a photo for a round' },
     ['inspections'],
   ],
   [
@@ -503,7 +546,50 @@ const pages: [RouteConfig['method'], string, Kind, Bilingual, string[]][] = [
   [
     'post',
     '/inspection/{roundId}',
-    'form',
+    {
+      description: {
+        zh: '检查清单页面的表单（multipart/form-data；不带照片时也可用 application/x-www-form-urlencoded），页面会话（带 _csrf）或 bearer 令牌。每个条目一组字段 {itemId}.result、{itemId}.note、{itemId}.roomId，不合格项可附照片 {itemId}.photos[]。有误时返回清单页面，逐项说明，页面无法保留已选照片，会提示重新选择。',
+        en: 'The checklist page’s form (multipart/form-data; application/x-www-form-urlencoded without photos), with the page session (and _csrf) or a bearer token. One set of fields per item, {itemId}.result, {itemId}.note and {itemId}.roomId, and a failed item’s photos in {itemId}.photos[]. What is refused comes back on the checklist page beside each item; a page cannot keep the photos chosen, and asks for them again.',
+      },
+      request: {
+        params: roundParam,
+        body: { content: { 'multipart/form-data': { schema: checklistFormFields } }, required: true },
+      },
+      responses: {
+        302: {
+          description: bi({
+            zh: '未登录或登录已过期：转到登录',
+            en: 'Signed out or the session ended: to sign-in',
+          }),
+        },
+        303: { description: bi({ zh: '已保存，返回清单', en: 'Saved: back to the checklist' }) },
+        400: pageResponse({
+          zh: '表单有误（含照片不合要求），逐项说明',
+          en: 'The form, with each item’s error (a photo refused among them)',
+        }),
+        403: pageResponse({
+          zh: '无权操作、不是本轮检查人，或 CSRF 令牌不符',
+          en: 'Not allowed, not assigned to the round, or the CSRF token does not match',
+        }),
+        404: pageResponse({ zh: '没有该检查轮次', en: 'No such inspection round' }),
+        409: pageResponse({
+          zh: '本次检查已结束或正在结束、已立案的不合格项被修改，或本轮记录属于该编号的另一次运行',
+          en: 'The round is over or being finished, a failed item whose case opened was changed, or the round’s record belongs to another run of its id',
+        }),
+        413: pageResponse({
+          zh: `表单超过 ${Math.round(checklistMax / 1024 / 1024)} MB`,
+          en: `The form is over ${Math.round(checklistMax / 1024 / 1024)} MB`,
+        }),
+        422: pageResponse({
+          zh: '不在清单上的条目、未填完就结束，或未能立案',
+          en: 'An item off the checklist, a finish with items unanswered, or a case that could not be opened',
+        }),
+        503: pageResponse({
+          zh: '结果暂时无法保存，请稍后核对并重试',
+          en: 'The results could not be saved right now: check and try again shortly',
+        }),
+      },
+    },
     { zh: '提交检查清单', en: 'Submit the checklist' },
     ['inspections'],
   ],

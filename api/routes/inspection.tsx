@@ -33,6 +33,7 @@ import { inLang, splitBilingual, type Bilingual } from '../../domain/text.ts';
 import {
   checkedFile,
   EvidenceError,
+  getEvidence,
   MAX_EVIDENCE_BYTES,
   parseEvidenceRef,
   putEvidence,
@@ -104,6 +105,62 @@ export const roundParam = z.object({
     ),
 });
 const pageQuery = z.object({ lang: z.enum(['zh-CN', 'en']).optional() });
+
+// A form may carry each failed item's photos; more than this is refused before it is read.
+export const checklistMax = MAX_PHOTOS * MAX_EVIDENCE_BYTES + 1024 * 1024;
+const MB = (bytes: number) => Math.round(bytes / 1024 / 1024);
+
+/**
+ * The checklist page's form as the document shows it (api/pages/page-routes.ts): the handler reads
+ * the fields by name, one set per checklist item, and these are the names and limits it reads with.
+ */
+export const checklistFormFields = z.object({
+  _csrf: z
+    .string()
+    .optional()
+    .describe(
+      '页面会话的 CSRF 令牌（使用 bearer 令牌时不需要）/ the page session’s CSRF token (not with a bearer token)',
+    ),
+  finish: z
+    .enum(['true', 'false'])
+    .describe(
+      '按下的按钮：true 提交并结束本轮（须全部填写），false 保存进度 / the button pressed: true ends the round (every item answered), false saves progress',
+    ),
+  '{itemId}.result': z
+    .enum(checkResults)
+    .optional()
+    .describe(
+      '每个清单条目一组字段，{itemId} 换成条目编号，如 6t.safety.1.result；未填写的条目不发送 / one set of fields per checklist item, {itemId} replaced by its id, as in 6t.safety.1.result; items left blank are not sent',
+    ),
+  '{itemId}.note': z
+    .string()
+    .max(2000)
+    .optional()
+    .describe(
+      '备注，不合格项必填，成为其案件的描述 / the note: required with fail, it becomes the case’s description',
+    ),
+  '{itemId}.roomId': z
+    .string()
+    .max(32)
+    .optional()
+    .describe('房间（可选），如 B101 / the room (optional), such as B101'),
+  '{itemId}.photos[]': z
+    .array(z.file())
+    .max(MAX_PHOTOS)
+    .optional()
+    .describe(
+      `该项的照片（可重复此字段）：只随尚未立案的不合格项提交，每项最多 ${MAX_PHOTOS} 张，JPEG、PNG 或 WebP，每张不超过 ${MB(MAX_EVIDENCE_BYTES)} MB，整个表单不超过 ${MB(checklistMax)} MB；存为本轮的证据，立案时归入该项的案件并在其描述中引用 / the item’s photos (the field repeated): only with a failed item whose case is still to open, at most ${MAX_PHOTOS} per item, JPEG, PNG or WebP, ${MB(MAX_EVIDENCE_BYTES)} MB each, ${MB(checklistMax)} MB for the whole form; stored as the round’s evidence, they go to the item’s case as it opens and its description cites them`,
+    ),
+});
+
+/** The API's photo upload for a failed item: one photo in `file`. */
+export const photoUploadForm = z.object({
+  file: z
+    .file()
+    .describe(
+      `一张照片，JPEG、PNG 或 WebP，不超过 ${MB(MAX_EVIDENCE_BYTES)} MB / one photo, JPEG, PNG or WebP, at most ${MB(MAX_EVIDENCE_BYTES)} MB`,
+    ),
+});
 
 const READERS = ['supervisor', 'admin', 'working_group', 'leadership', 'auditor'] as const;
 
@@ -570,12 +627,10 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
     return { lang, asked: q.lang };
   };
 
-  // A form may carry each failed item's photos; more than this is refused before it is read.
-  const checklistMax = MAX_PHOTOS * MAX_EVIDENCE_BYTES + 1024 * 1024;
   const checklistLimit = bodyLimit({
     maxSize: checklistMax,
     onError: () => {
-      const mb = Math.round(checklistMax / 1024 / 1024);
+      const mb = MB(checklistMax);
       throw new ProblemError('payload_too_large', {
         zh: `一次提交不能超过 ${mb} MB：请减少照片数量或大小，或每拍完一项的照片就“保存进度”。页面无法保留已选的照片，请返回后重新选择照片`,
         en: `one post may carry at most ${mb} MB: send fewer or smaller photos, or save your progress after each failed item's photos. The page cannot keep the photos chosen: go back and choose the photos again`,
@@ -770,6 +825,131 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
     }
   };
 
+  /**
+   * Why photos an API client cites as evidence references (`evidence:<id>#sha256=<hex>`) cannot go
+   * with their items, by field: they go with a failure whose case is still to open (its case takes
+   * them as it opens), as many as the page takes, each a confirmed photo uploaded for this round
+   * with the hash the reference carries, and each on one item only. An item whose case is open is
+   * left to the round's workflow (the same failure again changes nothing; a change is refused).
+   */
+  const citedPhotoProblems = async (round: InspectionRound, results: readonly CheckEntry[]) => {
+    const wrong: { field: string; text: Bilingual }[] = [];
+    const cited = new Set<string>();
+    for (const [i, r] of results.entries()) {
+      const refs = (r.photos ?? []).filter((p) => parseEvidenceRef(p) !== null);
+      if (refs.length === 0 || round.cases[r.itemId] !== undefined) continue;
+      const field = `results.${i}.photos`;
+      if (r.result !== 'fail') {
+        wrong.push({
+          field,
+          text: {
+            zh: '证据照片只随不合格项提交（其案件立案时接收照片）',
+            en: 'evidence photos go with a failed item (its case takes them as it opens)',
+          },
+        });
+        continue;
+      }
+      if (refs.length > MAX_PHOTOS)
+        wrong.push({
+          field,
+          text: {
+            zh: `每项最多 ${MAX_PHOTOS} 张照片（引用了 ${refs.length} 张）`,
+            en: `at most ${MAX_PHOTOS} photos per item (${refs.length} cited)`,
+          },
+        });
+      for (const ref of refs) {
+        const parsed = parseEvidenceRef(ref);
+        const record = parsed ? await getEvidence(deps, parsed.evidenceId) : null;
+        const photo = record?.contentType.startsWith('image/') === true;
+        if (cited.has(ref))
+          wrong.push({
+            field,
+            text: { zh: `同一张照片只能随一项提交：${ref}`, en: `a photo goes with one item only: ${ref}` },
+          });
+        else if (!record || record.status !== 'confirmed' || record.caseId !== round.roundId)
+          wrong.push({
+            field,
+            text: {
+              zh: `不是为本轮检查上传并已确认的照片：${ref}`,
+              en: `not a confirmed photo uploaded for this round: ${ref}`,
+            },
+          });
+        else if (record.sha256 !== parsed?.sha256)
+          wrong.push({
+            field,
+            text: {
+              zh: `引用中的 sha256 与该照片不符：${ref}`,
+              en: `the sha256 in the reference is not the photo's: ${ref}`,
+            },
+          });
+        else if (!photo)
+          wrong.push({
+            field,
+            text: { zh: `不是照片（JPEG、PNG、WebP）：${ref}`, en: `not a photo (JPEG, PNG, WebP): ${ref}` },
+          });
+        cited.add(ref);
+      }
+    }
+    return wrong;
+  };
+
+  const photoUploadLimit = bodyLimit({
+    maxSize: MAX_EVIDENCE_BYTES + 64 * 1024,
+    onError: () => {
+      throw new ProblemError('payload_too_large', {
+        zh: `照片不能超过 ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB`,
+        en: `a photo may be at most ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB`,
+      });
+    },
+  }) as unknown as MiddlewareHandler<AuthEnv>;
+
+  /**
+   * A photo for a failed item, from an API client: multipart, the file in `file`, one per request.
+   * Stored under the round (the case it goes with has no number yet) and answered with its
+   * reference, which the results then cite in the item's `photos`; its case takes it as it opens.
+   */
+  app.post('/api/inspections/:roundId/photos', photoUploadLimit, auth, async (c) => {
+    const lang = callerLanguage(c);
+    parseOr400(roundParam, c.req.param(), lang, 'path');
+    const caller = c.get('caller');
+    requireRole(caller, ['supervisor'], onlySupervisors);
+    if (!/^multipart\/form-data\b/i.test(c.req.header('content-type') ?? ''))
+      throw new ProblemError('unsupported_media_type', {
+        zh: '请以 multipart/form-data 提交，照片放在 file 字段',
+        en: 'send multipart/form-data with the photo in the field `file`',
+      });
+    const form = await formOr400(c, { all: true });
+    const file = form.file;
+    if (!(file instanceof File))
+      throw new ProblemError(
+        'validation',
+        Array.isArray(file)
+          ? {
+              zh: '每次只能上传一张照片（file 字段出现了多次）',
+              en: 'send one photo per upload (`file` came more than once)',
+            }
+          : { zh: '缺少照片（file 字段）', en: 'no photo in the field `file`' },
+        [{ field: 'file', message: lang === 'en' ? 'one photo, required' : '必填，一张照片' }],
+      );
+    const round = await readable(c);
+    if (!round.assigneeIds.includes(caller.person.id)) throw notAssigned();
+    if (round.status !== 'open') throw roundOver();
+    try {
+      const stored = await putEvidence(deps, {
+        caseId: round.roundId,
+        uploaderId: caller.person.id,
+        file,
+        photosOnly: true,
+      });
+      return c.json(stored, 201, { 'cache-control': 'no-store' });
+    } catch (err) {
+      if (!(err instanceof EvidenceError)) throw err;
+      throw new ProblemError(err.code === 'too_large' ? 'payload_too_large' : 'validation', err.text, [
+        { field: 'file', message: inLang(err.text, lang) },
+      ]);
+    }
+  });
+
   // Results from an API client: `finish` defaults to true (send false to walk a round in parts).
   app.post('/api/inspections/:roundId/results', auth, async (c) => {
     const lang = callerLanguage(c);
@@ -784,6 +964,16 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
         'unprocessable',
         { zh: '检查结果中有无效的位置或人员', en: 'unknown places or people in the results' },
         wrong.map((w): FieldError => ({ field: w.field, message: inLang(w.text, lang) })),
+      );
+    const badPhotos = await citedPhotoProblems(round, results);
+    if (badPhotos.length > 0)
+      throw new ProblemError(
+        'unprocessable',
+        {
+          zh: '不合格项引用的照片不可用：须为本轮检查上传的照片（POST /api/inspections/{roundId}/photos），随尚未立案的不合格项提交',
+          en: 'photos cited on failed items that cannot go with them: each must be a photo uploaded for this round (POST /api/inspections/{roundId}/photos), on a failed item whose case is still to open',
+        },
+        badPhotos.map((w): FieldError => ({ field: w.field, message: inLang(w.text, lang) })),
       );
     // A finish repeated as it was taken (a retry after the answer was lost) is answered as then.
     if (

@@ -269,3 +269,84 @@ describe('photos from the phone on the checklist page', () => {
     expect(await getEvidence(s.deps, parseEvidenceRef(ref)!.evidenceId)).toMatchObject({ caseId: theirs });
   });
 });
+
+describe('photos from an API client', () => {
+  const upload = async (id: string, file: File, as = 'sup-wang') => {
+    const form = new FormData();
+    form.append('file', file);
+    return s.app.request(`/api/inspections/${id}/photos`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await tokenFor(as)}` },
+      body: form,
+    });
+  };
+  const results = (id: string, body: unknown) =>
+    call(s.app, 'POST', `/api/inspections/${id}/results?lang=en`, { as: 'sup-wang', body });
+
+  it('uploads a photo for the round and cites it on a failed item; the case takes it as it opens', async () => {
+    const id = await openRound();
+    const bytes = fakeFiles.jpeg();
+    const up = await upload(id, jpeg('IMG_0100.jpg', bytes));
+    expect(up.status).toBe(201);
+    const { ref } = (await up.json()) as { ref: string };
+    expect(parseEvidenceRef(ref)?.sha256).toBe(sha256(bytes));
+
+    const res = await results(id, {
+      results: [{ itemId: failed, result: 'fail', note: '灭火器压力不足', photos: [ref] }],
+      finish: false,
+    });
+    expect(res.status).toBe(200);
+    const round = await roundNow(id);
+    const caseId = round.cases[failed];
+    expect(caseId).toMatch(/^ZG-/);
+    expect(round.results.find((r) => r.itemId === failed)?.photos).toEqual([ref]);
+    expect(await getEvidence(s.deps, parseEvidenceRef(ref)!.evidenceId)).toMatchObject({ caseId });
+    const view = await call(s.app, 'GET', `/api/cases/${caseId}`, { as: 'sup-wang' });
+    expect(((await view.json()) as { description: string }).description).toContain(`照片 / Photos: ${ref}`);
+  });
+
+  it('refuses a cited photo that is not the round’s, not on a failure, or with another hash (422 by field)', async () => {
+    const id = await openRound();
+    const other = await openRound();
+    const mine = ((await (await upload(id, jpeg())).json()) as { ref: string }).ref;
+    const theirs = ((await (await upload(other, jpeg('IMG_9.jpg'))).json()) as { ref: string }).ref;
+    const forged = mine.replace(/sha256=[0-9a-f]{64}/, `sha256=${'0'.repeat(64)}`);
+    const res = await results(id, {
+      results: [
+        { itemId: failed, result: 'fail', note: '灭火器压力不足', photos: [theirs, forged] },
+        { itemId: passed, result: 'pass', photos: [mine] },
+      ],
+      finish: false,
+    });
+    expect(res.status).toBe(422);
+    const body = (await res.json()) as { errors: { field: string; message: string }[] };
+    expect(body.errors).toEqual([
+      { field: 'results.0.photos', message: `not a confirmed photo uploaded for this round: ${theirs}` },
+      { field: 'results.0.photos', message: `the sha256 in the reference is not the photo's: ${forged}` },
+      { field: 'results.1.photos', message: expect.stringContaining('go with a failed item') as unknown },
+    ]);
+    // Nothing was taken: no case, no result.
+    expect(await roundNow(id)).toMatchObject({ results: [], cases: {} });
+    // Only the round's assignees upload, and only photos.
+    expect((await upload(id, jpeg(), 'sup-li')).status).toBe(403);
+    const pdf = await upload(id, new File([fakeFiles.pdf()], 'a.pdf', { type: 'application/pdf' }));
+    expect(pdf.status).toBe(400);
+  });
+
+  it('the document describes the checklist form as multipart, with the per-item photo field and its limits', async () => {
+    const doc = (await (await s.app.request('/openapi.json')).json()) as {
+      paths: Record<
+        string,
+        Record<string, { requestBody?: { content: Record<string, { schema: unknown }> } }>
+      >;
+    };
+    const form = doc.paths['/inspection/{roundId}']?.post?.requestBody?.content['multipart/form-data'];
+    const text = JSON.stringify(form);
+    expect(text).toContain('{itemId}.photos[]');
+    expect(text).toContain('{itemId}.result');
+    expect(text).toContain('10 MB each');
+    expect(doc.paths['/api/inspections/{roundId}/photos']?.post?.requestBody?.content).toHaveProperty(
+      'multipart/form-data',
+    );
+  });
+});

@@ -85,6 +85,8 @@ describe('inspection rounds', () => {
       checkEntrySchema.safeParse({ itemId: '6t.safety.1', result: 'fail', photos: ['ok.jpg', key] });
     expect(photo('evidence/2026/a.jpg').success).toBe(true);
     const ref = `evidence:ev_${'a'.repeat(16)}#sha256=${'0'.repeat(64)}`;
+    // A whole reference to a photo uploaded for the round: the API checks that it is the round's.
+    expect(photo(ref).success).toBe(true);
     for (const bad of [
       'a\u0000.jpg',
       'a\uFFFD.jpg',
@@ -92,8 +94,8 @@ describe('inspection rounds', () => {
       'a\n.jpg',
       'a\u202e.jpg',
       ' ',
-      ref,
       `见 ${ref}`,
+      `${ref}x`,
       'Evidence:x',
     ]) {
       const r = photo(bad);
