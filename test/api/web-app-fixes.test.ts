@@ -543,8 +543,17 @@ describe('the handling forms', () => {
 describe('the case list pages back as well as forward', () => {
   it('上一页 walks back through cursor pages and sorted pages to the very pages seen going forward', async () => {
     const tag = uniqueId('pager');
+    const ids: string[] = [];
     for (let n = 0; n < 4; n++)
-      await openCase({ title: `${tag} ${n}`, severity: n % 2 ? 'urgent' : 'routine' });
+      ids.push(await openCase({ title: `${tag} ${n}`, severity: n % 2 ? 'urgent' : 'routine' }));
+    // Pages compared forward and back must be of the same cases as they stand: each opened, its
+    // first deadline set, before the walk (a case still opening changes its due time and place).
+    for (const id of ids)
+      await expect
+        .poll(async () => (await getCaseRecord(s.deps.aws.ddb, s.deps.aws.tables, id))?.stage, {
+          timeout: 30_000,
+        })
+        .toBe('analysing');
     const idsOn = (html: string) =>
       [...html.matchAll(/<span class="muted">(ZG-\d{4}-\d+)<\/span>/g)].map((m) => m[1]);
     const link = (html: string, rel: string) =>
@@ -558,10 +567,14 @@ describe('the case list pages back as well as forward', () => {
         if (forward.length === 1) expect(link(html, 'prev')).toBeUndefined();
         path = link(html, 'next');
       }
-      expect(forward).toHaveLength(4);
+      // Every case once. A page read by cursor past cases the text filter leaves out may hold
+      // none of them, so there may be more pages than cases.
+      const seen = forward.flatMap((p) => p.ids);
+      expect(seen.sort()).toEqual([...ids].sort());
+      expect(forward.length).toBeGreaterThanOrEqual(4);
       // From the last page back to the first, each 上一页 lands on the page seen before it.
-      let at = forward[3]!.path;
-      for (let i = 2; i >= 0; i--) {
+      let at = forward.at(-1)!.path;
+      for (let i = forward.length - 2; i >= 0; i--) {
         const html = await (await get(at, 'sup-wang')).text();
         expect(html).toContain('上一页');
         const prev = link(html, 'prev');

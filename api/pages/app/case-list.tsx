@@ -113,7 +113,12 @@ const openDeadline = (v: CaseView) => v.deadlines.find((d) => !d.closedAt);
 export const openDue = (v: CaseView) => openDeadline(v)?.due;
 
 function sorted(items: CaseView[], sort: ListFilters['sort']): CaseView[] {
-  const byDue = (a: CaseView, b: CaseView) => (openDue(a) ?? '9999').localeCompare(openDue(b) ?? '9999');
+  // Equal due times are common (deadlines land on the working day's close): the newest first
+  // among them, then the case number, so every page of one order agrees with the next.
+  const byDue = (a: CaseView, b: CaseView) =>
+    (openDue(a) ?? '9999').localeCompare(openDue(b) ?? '9999') ||
+    b.openedAt.localeCompare(a.openedAt) ||
+    a.caseId.localeCompare(b.caseId);
   const copy = [...items];
   switch (sort) {
     case 'due':
