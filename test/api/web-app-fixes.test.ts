@@ -624,3 +624,44 @@ describe('an error page for a signed-in person', () => {
     expect(html).toMatch(new RegExp(`name="_csrf" value="${who.csrf}"`));
   });
 });
+
+describe('a case list page read past cases the text filter leaves out', () => {
+  it('says later pages may hold some, rather than that nothing matches', async () => {
+    const tag = uniqueId('far');
+    const match = await openCase({ title: `${tag} 要找的` });
+    // Thirty newer cases of the same building that the text filter leaves out: more than one
+    // page's reads pass over them.
+    const model = (await getCaseRecord(s.deps.aws.ddb, s.deps.aws.tables, match))!;
+    const now = Date.now();
+    await Promise.all(
+      Array.from({ length: 30 }, (_, n) =>
+        s.deps.aws.ddb.send(
+          new PutItemCommand({
+            TableName: s.deps.aws.tables.cases,
+            Item: caseRecordItem({
+              ...model,
+              caseId: `ZG-2026-${9_300_000 + n}`,
+              openedAt: new Date(now + 60_000 + n * 1000).toISOString(),
+              title: `other ${n}`,
+            }),
+          }),
+        ),
+      ),
+    );
+    let path: string | undefined = `/app/cases?q=${tag}&limit=1`;
+    let emptyPages = 0;
+    let found = false;
+    while (path && !found) {
+      const html = await (await get(path, 'sup-wang')).text();
+      found = html.includes(match);
+      if (!found) {
+        emptyPages += 1;
+        expect(html).toContain('这一页没有符合条件的案件，后面的页可能还有');
+        expect(html).not.toContain('没有符合条件的案件。');
+      }
+      path = /href="([^"]+)" rel="next"/.exec(html)?.[1]?.replaceAll('&amp;', '&');
+    }
+    expect(found).toBe(true);
+    expect(emptyPages).toBeGreaterThan(0);
+  });
+});

@@ -541,7 +541,17 @@ export function caseListRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
               )}
             </p>
           )}
-          <CaseTable items={items} dir={dir} lang={lang} tz={tz} now={new Date()} />
+          {items.length === 0 && next ? (
+            // A page read by cursor can pass only cases the text filters leave out: more may follow.
+            <p class="muted" data-empty-page>
+              {t(
+                '这一页没有符合条件的案件，后面的页可能还有，请点“下一页”。',
+                'No matching case on this page; later pages may have some: use Next page.',
+              )}
+            </p>
+          ) : (
+            <CaseTable items={items} dir={dir} lang={lang} tz={tz} now={new Date()} />
+          )}
           <nav class="actions" aria-label={t('分页', 'Pages')}>
             {(q.cursor || q.page > 1) && previous !== exportQuery && (
               <a class="button secondary" href={`/app/cases${exportQuery}`}>
