@@ -396,8 +396,17 @@ export function dutyRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
 /** A building as the page's reader calls it: 学生公寓A栋, or its English name; the id when the directory lacks it. */
 const buildingText = (o: { buildingId: string; buildingName?: Bilingual | undefined }, lang: Lang) =>
   o.buildingName ? inLang(o.buildingName, lang) : o.buildingId;
+/** Each part's count against what it needs; completions past the need are said apart, not as "2/1". */
 const progressText = (o: DutyOccurrence, lang: Lang) =>
-  o.progress.map((p) => `${inLang(p.label, lang)} ${p.done}/${p.times}`).join(' · ');
+  o.progress
+    .map((p) => {
+      const label = inLang(p.label, lang);
+      if (p.done <= p.times) return `${label} ${p.done}/${p.times}`;
+      return lang === 'en'
+        ? `${label} ${p.times}/${p.times} (${p.done} recorded)`
+        : `${label} ${p.times}/${p.times}（共登记 ${p.done} 次）`;
+    })
+    .join(' · ');
 /** The app's badge colours: done is met, missed is breached, open is still pending. */
 const statusBadge = { open: 'pending', completed: 'met', missed: 'breached' } as const;
 

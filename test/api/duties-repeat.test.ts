@@ -168,3 +168,24 @@ describe('a malformed occurrence id', () => {
     expect(enText).not.toContain('须为职责实例编号');
   });
 });
+
+describe('a part recorded more often than it needs', () => {
+  it('reads as met, with the count said apart, not as 2/1', async () => {
+    const other = `duty.standing-posts.bldg-b.${DATE}`;
+    for (const note of ['早高峰立岗（东门）', '早高峰立岗（西门）']) {
+      const res = await call(s.app, 'POST', `/api/duties/occurrences/${other}/completions`, {
+        as: 'sup-li',
+        body: { part: 'morning', minutes: 30, note },
+      });
+      expect(res.status).toBe(200);
+    }
+    const page = async (lang: string) =>
+      (await (await call(s.app, 'GET', `/duties/${other}?lang=${lang}`, { as: 'sup-li' })).text())
+        .replace(/<style[\s\S]*?<\/style>/g, '')
+        .replace(/<[^>]+>/g, ' ');
+    const zh = await page('zh-CN');
+    expect(zh).toMatch(/1\/1（共登记 2 次）/);
+    expect(zh).not.toMatch(/ 2\/1/);
+    expect(await page('en')).toMatch(/1\/1 \(2 recorded\)/);
+  });
+});
