@@ -114,12 +114,15 @@ export function evidenceRoutes(deps: AppDeps): Hono<EvidenceEnv> {
   const auth = bearerOrSession(deps);
 
   /** The case, if it exists and the caller may read it. */
-  async function readableCase(c: Context<EvidenceEnv>, caseId: string) {
+  /** The case and the directory, once the caller may read the case. */
+  async function readableCaseIn(c: Context<EvidenceEnv>, caseId: string) {
     const dir = await directoryOrFail(deps);
     const { view } = await readCase(deps, caseId);
     assertCanRead(c.get('caller'), dir, view);
-    return view;
+    return { dir, view };
   }
+  const readableCase = async (c: Context<EvidenceEnv>, caseId: string) =>
+    (await readableCaseIn(c, caseId)).view;
 
   /**
    * A case the caller may add files to: one still open, where they take part (whoever may
@@ -127,10 +130,8 @@ export function evidenceRoutes(deps: AppDeps): Hono<EvidenceEnv> {
    * a case is not enough: an auditor changes nothing, and a closed case's evidence is final.
    */
   async function caseTakingFiles(c: Context<EvidenceEnv>, caseId: string) {
-    const dir = await directoryOrFail(deps);
-    const { view } = await readCase(deps, caseId);
+    const { dir, view } = await readableCaseIn(c, caseId);
     const caller = c.get('caller');
-    assertCanRead(caller, dir, view);
     if (isTerminal(view.stage)) throw finishedCase(view);
     const refusal = checkStep(
       'comment',
