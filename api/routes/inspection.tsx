@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { formOr400 } from '../form-body.ts';
 import { pageLanguage } from '../middleware/session.ts';
-import { Layout } from '../pages/layout.tsx';
+import { shellPage } from '../pages/shell-page.tsx';
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -674,36 +674,14 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
     return null;
   };
 
-  /**
-   * A page in the app shell (header, menu by role, language switch, sign-out) for a person signed
-   * in through the page session; a bearer-token caller has no session to sign out of or menu to
-   * follow, and gets the same page without them.
-   */
+  /** A page in the app shell: menu and sign-out for a page session, neither for a bearer token. */
   const shell = (
     c: Context<AuthEnv>,
     lang: Lang,
     title: Bilingual,
     body: Child,
     status: ContentfulStatusCode,
-  ) => {
-    const session = c as unknown as Context<SessionOrBearerEnv>;
-    const viewer = session.get('viewer') ?? undefined;
-    const url = new URL(c.req.url);
-    c.header('Cache-Control', 'no-store');
-    return c.html(
-      <Layout
-        title={title}
-        lang={lang}
-        viewer={viewer}
-        navHidden={viewer ? session.get('navHidden') : undefined}
-        csrfToken={viewer ? session.get('csrfToken') : undefined}
-        currentUrl={`${url.pathname}${url.search}`}
-      >
-        {body}
-      </Layout>,
-      status,
-    );
-  };
+  ) => shellPage(c, { title, lang, status, children: body });
 
   /** The checklist page, with what was posted and what to correct when a post was refused. */
   const checklistPage = async (
