@@ -49,7 +49,7 @@ import { openedUpdate, type StepAck } from '../workflows/rectification-case/mess
 import { viewAfterStep } from './step-view.ts';
 import { assertCanRead, listScope, openRefusal, readRefusal } from './middleware/access.ts';
 import type { Caller } from './auth.ts';
-import { directoryOrFail, readCase } from './reads.ts';
+import { directoryForCase, directoryOrFail, readCase } from './reads.ts';
 import { tellReportersOfWithdrawal } from './report-notices.ts';
 import type { AppDeps } from './deps.ts';
 import { citedEvidenceProblem } from '../store/evidence.ts';
@@ -498,14 +498,15 @@ export async function listCasesFor(
   }
 }
 
-/** A case `caller` may read, with the directory it was checked against; 403/404 otherwise. */
+/** A case `caller` may read, with the directory it was checked against (directoryForCase); 403/404 otherwise. */
 export async function readCaseFor(
   deps: AppDeps,
   caller: Caller,
   caseId: string,
 ): Promise<{ view: CaseView; source: 'workflow' | 'record'; dir: Directory }> {
-  const dir = await directoryOrFail(deps);
+  const now = await directoryOrFail(deps);
   const { view, source } = await readCase(deps, caseId);
+  const dir = await directoryForCase(deps, now, view);
   assertCanRead(caller, dir, view);
   return { view, source, dir };
 }

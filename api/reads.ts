@@ -5,7 +5,7 @@ import { loadDirectory } from '../store/directory.ts';
 import { isTerminal, type CaseView } from '../domain/case-model.ts';
 import type { AreaSummary } from '../domain/digest.ts';
 import type { Directory } from '../domain/directory.ts';
-import { caseViewQuery } from '../workflows/rectification-case/messages.ts';
+import { caseViewQuery, pinnedSupervisorsQuery } from '../workflows/rectification-case/messages.ts';
 import type { AppDeps } from './deps.ts';
 import { ProblemError } from './middleware/problems.ts';
 import { quoted } from '../domain/safe-text.ts';
@@ -44,6 +44,32 @@ export async function directoryOrFail(deps: AppDeps): Promise<Directory> {
       en: 'no campus directory is loaded yet (an admin must load one)',
     });
   return dir;
+}
+
+/**
+ * The directory as it applies to one case: the directory now, except that a building left with no
+ * supervisor keeps the supervisors pinned when the case opened (those still in the directory), so
+ * its open cases stay in someone's hands. Reading, the forms a page offers and the steps all
+ * take their rule from it; the case is asked only when its building has nobody.
+ */
+export async function directoryForCase(deps: AppDeps, dir: Directory, view: CaseView): Promise<Directory> {
+  const building = dir.buildings.find((b) => b.id === view.location.buildingId);
+  if (!building || building.supervisorIds.length > 0 || isTerminal(view.stage)) return dir;
+  let pinned: string[];
+  try {
+    pinned = await deps.temporal.workflow.getHandle(view.caseId).query(pinnedSupervisorsQuery);
+  } catch {
+    // A workflow that cannot answer (gone, or from before the query) leaves the building as it is.
+    return dir;
+  }
+  const present = pinned.filter((id) =>
+    dir.people.some((p) => p.id === id && p.roles.includes('supervisor')),
+  );
+  if (present.length === 0) return dir;
+  return {
+    ...dir,
+    buildings: dir.buildings.map((b) => (b === building ? { ...b, supervisorIds: present } : b)),
+  };
 }
 
 /** 404 for a building the directory doesn't know. */

@@ -23,11 +23,16 @@ import {
 import { viewAfterStep } from '../step-view.ts';
 import type { AuthEnv } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
-import { assertCanRead } from '../middleware/access.ts';
 import { callerLanguage } from '../middleware/problems.ts';
 import { jsonOnly } from '../middleware/validation.ts';
-import { afterStep, colleagueOf, finishedCase, refuseBadEvidence, rootCauseInput } from '../case-service.ts';
-import { directoryOrFail, readCase } from '../reads.ts';
+import {
+  afterStep,
+  colleagueOf,
+  finishedCase,
+  readCaseFor,
+  refuseBadEvidence,
+  rootCauseInput,
+} from '../case-service.ts';
 import {
   adjudicationSchema,
   caseIdParamSchema,
@@ -301,9 +306,7 @@ export function caseStepRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
       const { caseId } = caseIdParamSchema.parse(c.req.param());
       const body: unknown = await c.req.json();
       const caller = c.get('caller');
-      const dir = await directoryOrFail(deps);
-      const { view } = await readCase(deps, caseId);
-      assertCanRead(caller, dir, view);
+      const { view, dir } = await readCaseFor(deps, caller, caseId);
       // A case that is over has no workflow left to ask: its record says so.
       if (isTerminal(view.stage)) throw finishedCase(view);
       // A cited file must be one confirmed for this case, as cited: the audit check would fail it later.

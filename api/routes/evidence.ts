@@ -14,12 +14,10 @@ import {
   putEvidence,
   type EvidenceErrorCode,
 } from '../../store/evidence.ts';
-import { assertCanRead } from '../middleware/access.ts';
 import { bearerOrSession, type SessionOrBearerEnv } from '../middleware/bearer-or-session.ts';
-import { directoryOrFail, readCase } from '../reads.ts';
 import { checkStep, isTerminal } from '../../domain/case-model.ts';
 import { withSupervision } from '../../domain/directory.ts';
-import { finishedCase, precheckPolicy } from '../case-service.ts';
+import { finishedCase, precheckPolicy, readCaseFor } from '../case-service.ts';
 import { getReport, isReportId } from '../../store/reports.ts';
 import type { AppDeps } from '../deps.ts';
 import { callerLanguage, ProblemError, type ProblemType } from '../middleware/problems.ts';
@@ -113,12 +111,9 @@ export function evidenceRoutes(deps: AppDeps): Hono<EvidenceEnv> {
   const app = new Hono<EvidenceEnv>();
   const auth = bearerOrSession(deps);
 
-  /** The case, if it exists and the caller may read it. */
   /** The case and the directory, once the caller may read the case. */
   async function readableCaseIn(c: Context<EvidenceEnv>, caseId: string) {
-    const dir = await directoryOrFail(deps);
-    const { view } = await readCase(deps, caseId);
-    assertCanRead(c.get('caller'), dir, view);
+    const { dir, view } = await readCaseFor(deps, c.get('caller'), caseId);
     return { dir, view };
   }
   const readableCase = async (c: Context<EvidenceEnv>, caseId: string) =>

@@ -99,6 +99,11 @@ export interface ReassignInput {
 }
 
 export const caseViewQuery = defineQuery<CaseView>('caseView');
+/**
+ * The supervisors pinned when the case opened: who supervises it while its building has none in
+ * the directory (the API asks only then, so the case's reads stay one query).
+ */
+export const pinnedSupervisorsQuery = defineQuery<string[]>('pinnedSupervisors');
 /** Resolves once the case has its first deadline: what a creator waits on before answering 201. */
 export const openedUpdate = defineUpdate<StepAck, [Record<string, never>]>('opened');
 export const submitRootCauseUpdate = defineUpdate<StepAck, [RootCauseInput]>('submitRootCause');

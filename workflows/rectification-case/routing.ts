@@ -20,14 +20,19 @@ const reads = proxyActivities<Pick<CaseActivities, 'currentRouting' | 'planWorki
 /**
  * The escalation chain and supervisors of the case's place in the directory now: a grid
  * member or supervisor appointed after the case opened hears of it. The pinned policy
- * when the directory cannot be read or no longer has the place.
+ * when the directory cannot be read or no longer has the place, and the pinned supervisors when
+ * the building has none now.
  */
 export async function currentRouting(
   s: CaseState,
 ): Promise<Pick<CasePolicy, 'escalationChain' | 'supervisorIds'>> {
   const pinned = { escalationChain: s.policy.escalationChain, supervisorIds: s.policy.supervisorIds };
   try {
-    return (await reads.currentRouting({ location: s.view.location })) ?? pinned;
+    const now = await reads.currentRouting({ location: s.view.location });
+    if (!now) return pinned;
+    // A building left with no supervisor is still supervised by the pinned ones: a pause request
+    // mailed to nobody would wait for ever. Only an activity's input changes, so cases replay.
+    return now.supervisorIds.length > 0 ? now : { ...now, supervisorIds: pinned.supervisorIds };
   } catch {
     return pinned;
   }

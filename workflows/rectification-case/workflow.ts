@@ -15,7 +15,7 @@ import { EFFECT_FAILURES_PATCH, STEP_LINEAGE_PATCH, superviseStage, watchLeaders
 import { CASE_BUDGETS } from '../../domain/case-budgets.ts';
 import { CASE_BUDGETS_PATCH } from './budgets.ts';
 import { CASE_CLOCKS_PATCH, planClocks, watchPauses } from './clocks.ts';
-import { caseViewQuery, openedUpdate, type StepAck } from './messages.ts';
+import { caseViewQuery, openedUpdate, pinnedSupervisorsQuery, type StepAck } from './messages.ts';
 import {
   CaseState,
   LEAN_CASE_PATCH,
@@ -153,6 +153,7 @@ async function runCase(input: CaseInput, typed: boolean): Promise<StepAck> {
 
   // Queries and updates: registered before the first await.
   setHandler(caseViewQuery, () => s.view);
+  setHandler(pinnedSupervisorsQuery, () => [...s.policy.supervisorIds]);
   setHandler(openedUpdate, async () => {
     await condition(() => s.opened);
     return s.lean ? s.ack() : s.view;
