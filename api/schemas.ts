@@ -124,7 +124,13 @@ export const newCaseSchema = named(
       })
       .optional(),
     /** When the problem was reported, if before now: the case-level clocks run from it (within the 30 days before the opening; checked on opening, a 400 naming the window). */
-    reportedAt: z.iso.datetime({ offset: true }).refine(dateInRange, DATE_RANGE_MESSAGE).optional(),
+    reportedAt: z.iso
+      .datetime({ offset: true })
+      .refine(dateInRange, DATE_RANGE_MESSAGE)
+      // One spelling of the instant from here on (UTC, milliseconds): clients send microseconds
+      // (Python's isoformat) or offsets, and the case's clocks compare and plan from it.
+      .transform((at) => new Date(at).toISOString())
+      .optional(),
   }),
   'A problem found on campus, to open as a rectification case / 新建整改案件',
 );

@@ -52,7 +52,7 @@ const TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
 // Only instants with an explicit offset: a bare date or local time would be read
 // in whatever zone the host happens to use.
 const INSTANT_RE =
-  /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.\d{1,3})?)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+  /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.\d+)?)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
 
 interface OfficialData {
   holidays: Record<string, string>;

@@ -85,6 +85,13 @@ describe('case clocks through the API', () => {
     expect((await open(month)).status).toBe(201);
     const skewed = await open(new Date(Date.now() + 2 * 60_000).toISOString());
     expect(skewed.status).toBe(201);
+    // Microseconds (Python's isoformat) and an offset: once a 500; now one UTC spelling.
+    const micro = new Date(Date.now() - 5 * 60_000);
+    const shanghai = new Date(micro.getTime() + 8 * 3_600_000).toISOString().slice(0, 19);
+    const fine = await open(`${shanghai}.123456+08:00`);
+    expect(fine.status).toBe(201);
+    const fineView = await read(createdCaseSchema.parse(await fine.json()).caseId);
+    expect(fineView.reportedAt).toBe(`${micro.toISOString().slice(0, 19)}.123Z`);
     const plain = await read(createdCaseSchema.parse(await skewed.json()).caseId);
     expect(plain.reportedAt).toBeUndefined();
     expect(plain.clocks?.[0]?.startedAt).toBe(plain.openedAt);

@@ -253,6 +253,9 @@ describe('date helpers', () => {
     expect(parseInstant('2026-09-25T10:00:00+08:00')).toBe(Date.UTC(2026, 8, 25, 2));
     expect(parseInstant('2026-09-25T02:00Z')).toBe(Date.UTC(2026, 8, 25, 2));
     expect(parseInstant('2026-09-25T02:00:00.123Z')).toBe(Date.UTC(2026, 8, 25, 2, 0, 0, 123));
+    // More digits than milliseconds (microseconds from Python, nanoseconds from Go) are instants too.
+    expect(parseInstant('2026-09-25T02:00:00.123456Z')).toBe(Date.UTC(2026, 8, 25, 2, 0, 0, 123));
+    expect(parseInstant('2026-09-25T10:00:00.000000001+08:00')).toBe(Date.UTC(2026, 8, 25, 2));
     for (const bad of [
       '2026-09-25',
       '2026-09-25T10:00:00',
