@@ -244,6 +244,14 @@ export function sniffType(head: Uint8Array): EvidenceType | null {
   return null;
 }
 
+/** The accepted types other than the declared one: "PNG、WebP 或 PDF" / "PNG, WebP or PDF". */
+function othersThan(declared: EvidenceType): { zh: string; en: string } {
+  const names = evidenceTypes.filter((t) => t !== declared).map((t) => EVIDENCE_TYPES[t].name);
+  const last = names.pop() ?? '';
+  if (names.length === 0) return { zh: last, en: last };
+  return { zh: `${names.join('、')} 或 ${last}`, en: `${names.join(', ')} or ${last}` };
+}
+
 function contentRefusal(declared: EvidenceType, head: Uint8Array): EvidenceError | null {
   const found = sniffType(head);
   if (found === declared) return null;
@@ -256,8 +264,8 @@ function contentRefusal(declared: EvidenceType, head: Uint8Array): EvidenceError
           en: `the file's content is ${EVIDENCE_TYPES[found].name}, not the declared ${want}; upload it again with its real type`,
         }
       : {
-          zh: `文件内容不是 ${want}（也不是 JPEG、PNG、WebP 或 PDF）；请上传照片或 PDF 原件`,
-          en: `the file's content is not ${want} (nor JPEG, PNG, WebP or PDF); upload the original photo or PDF`,
+          zh: `文件内容不是 ${want}（也不是 ${othersThan(declared).zh}）；请上传照片或 PDF 原件`,
+          en: `the file's content is not ${want} (nor ${othersThan(declared).en}); upload the original photo or PDF`,
         },
     'file',
   );
@@ -460,9 +468,14 @@ export async function confirmUpload(
   if (!record) throw notFound(evidenceId);
   if (record.status === 'confirmed' && record.sha256) return confirmed(record, record.sha256);
   if (record.status === 'rejected') {
+    // The refused bytes are gone and this upload is spent: uploading again to its URL cannot help.
+    const why = record.rejected ?? { zh: '该文件已被拒收', en: 'this file was refused' };
     throw new EvidenceError(
       'mismatch',
-      record.rejected ?? { zh: '该文件已被拒收', en: 'this file was refused' },
+      {
+        zh: `${why.zh}。此次上传已作废：请重新申请上传地址，再上传并确认`,
+        en: `${why.en}. This upload is void: ask for a new upload URL, then upload and confirm again`,
+      },
       'file',
     );
   }

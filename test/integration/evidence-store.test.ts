@@ -156,7 +156,7 @@ describe('presign refuses what may never be uploaded', () => {
 describe('confirm refuses bytes that are not the declared type', () => {
   it.each([
     ['PNG bytes named .jpg', fakeFiles.png(), 'image/jpeg', 'photo.jpg', /内容是 PNG.*JPEG/],
-    ['text named .jpg', fakeFiles.text(), 'image/jpeg', 'photo.jpg', /不是 JPEG/],
+    ['text named .jpg', fakeFiles.text(), 'image/jpeg', 'photo.jpg', /不是 JPEG（也不是 PNG、WebP 或 PDF）/],
     ['a JPEG declared as PDF', fakeFiles.jpeg(), 'application/pdf', 'report.pdf', /内容是 JPEG.*PDF/],
     ['text declared as WebP', fakeFiles.text(), 'image/webp', 'x.webp', /不是 WebP/],
   ])('%s', async (_what, file, contentType, fileName, zh) => {
@@ -166,8 +166,11 @@ describe('confirm refuses bytes that are not the declared type', () => {
     const err = await refusal(confirmUpload(deps, up.evidenceId));
     expect(err.code).toBe('mismatch');
     expect(err.text.zh).toMatch(zh);
-    // Refused for good, and the file is gone from the store.
-    expect((await refusal(confirmUpload(deps, up.evidenceId))).code).toBe('mismatch');
+    // Refused for good, and the file is gone from the store: a second confirm says a new upload is needed.
+    const again = await refusal(confirmUpload(deps, up.evidenceId));
+    expect(again.code).toBe('mismatch');
+    expect(again.text.zh).toContain('请重新申请上传地址');
+    expect(again.text.en).toContain('ask for a new upload URL');
     expect(await getEvidence(deps, up.evidenceId)).toMatchObject({ status: 'rejected' });
     expect((await refusal(evidenceUrl(deps, up.evidenceId))).code).toBe('not_confirmed');
   });
