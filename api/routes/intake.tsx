@@ -139,6 +139,8 @@ function issueText(field: string, message: string): Bilingual {
 }
 
 type FormErrors = Record<string, Bilingual>;
+/** The survey's fields as a refused rating sent them. */
+type SurveyValues = Partial<Record<SurveyAspect | 'comment', string>>;
 interface FormValues {
   kind?: string | undefined;
   description?: string | undefined;
@@ -761,7 +763,7 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
   const trackingPage = async (
     c: Ctx,
     report: Report,
-    opts: { errors?: FormErrors; fresh?: boolean; status?: 200 | 400 } = {},
+    opts: { errors?: FormErrors; values?: SurveyValues; fresh?: boolean; status?: 200 | 400 } = {},
   ) => {
     const lang = c.get('lang');
     const dir = await directory();
@@ -781,6 +783,7 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
         fresh={opts.fresh ?? false}
         trackUrl={`${deps.publicBaseUrl}/t/${c.req.param('token') ?? ''}`}
         errors={opts.errors ?? {}}
+        values={opts.values ?? {}}
         raterConflict={view ? raterConflict(dir, view) : null}
       />,
       opts.status ?? 200,
@@ -799,6 +802,14 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
     const report = await trackedOr404(c);
     if (report instanceof Response) return report;
     return trackingPage(c, report, { fresh: c.req.query('new') === '1' });
+  });
+
+  // The survey's address read by itself (a reload or a bookmark of a refused rating's page): the
+  // tracking page, where the survey is, rather than a 404.
+  app.get('/t/:token/survey', (c) => {
+    const lang = c.req.query('lang');
+    const query = lang ? `?${new URLSearchParams({ lang }).toString()}` : '';
+    return c.redirect(`/t/${encodeURIComponent(c.req.param('token'))}${query}#survey`, 303);
   });
 
   app.post('/t/:token/survey', async (c) => {
@@ -860,7 +871,13 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
             ? issueText(f, i.message)
             : { zh: '请选择 1–5 分', en: 'choose a score from 1 to 5' };
       }
-      return trackingPage(c, report, { errors, status: 400 });
+      // The scores already chosen and the comment stay on the page, to finish rather than redo.
+      const values: SurveyValues = {};
+      for (const f of [...surveyAspects, 'comment'] as const) {
+        const v = form[f];
+        if (typeof v === 'string') values[f] = v;
+      }
+      return trackingPage(c, report, { errors, values, status: 400 });
     }
     const { comment, ...scores } = parsed.data;
     if (again && view && report.caseId) {
@@ -928,6 +945,8 @@ function TrackingView(props: {
   fresh: boolean;
   trackUrl: string;
   errors: FormErrors;
+  /** What a refused rating sent, put back in the survey. */
+  values: SurveyValues;
   raterConflict: Bilingual | null;
   /** The campus time zone (CAMPUS_TZ) times are told in. */
   tz: string;
@@ -962,8 +981,19 @@ function TrackingView(props: {
     ownReport(view, report) &&
     view.followUp?.outcome === 'reopened' &&
     !isTerminal(view.stage);
+  const refused = Object.keys(props.errors).length > 0;
   return (
     <div class="stack">
+      {refused ? (
+        // The survey sits below the report's facts, past the first screen of a phone: say so up here.
+        <div class="flash error" role="alert" data-survey-refused>
+          {t(lang, {
+            zh: '评价未提交：请修改下面回访评价中标出的内容后再提交。',
+            en: 'Your rating was not sent: correct what is marked in the survey below, then send it.',
+          })}{' '}
+          <a href="#survey">{t(lang, { zh: '转到回访评价', en: 'Go to the survey' })}</a>
+        </div>
+      ) : null}
       {props.fresh ? (
         <div class="flash ok" role="status">
           {t(lang, {
@@ -1117,22 +1147,45 @@ function TrackingView(props: {
           {t(lang, props.raterConflict)}
         </p>
       ) : (
-        <form method="post" action={`/t/${props.token}/survey`} class="stack">
+        <form method="post" action={`/t/${props.token}/survey`} class="stack" id="survey">
           <h2>{t(lang, { zh: '回访评价', en: 'How did we do?' })}</h2>
           {surveyAspects.map((a) => (
-            <fieldset>
+            <fieldset {...(props.errors[a] ? { 'aria-describedby': `${a}-error` } : {})}>
               <legend>{t(lang, surveyAspectLabel[a])}</legend>
               {[5, 4, 3, 2, 1].map((n) => (
                 <label class="choice">
-                  <input type="radio" name={a} value={String(n)} required /> {n}
+                  <input
+                    type="radio"
+                    name={a}
+                    value={String(n)}
+                    required
+                    checked={props.values[a] === String(n)}
+                  />{' '}
+                  {n}
                 </label>
               ))}
-              {props.errors[a] ? <p class="error">{t(lang, props.errors[a])}</p> : null}
+              {props.errors[a] ? (
+                <p class="error" id={`${a}-error`}>
+                  {t(lang, props.errors[a])}
+                </p>
+              ) : null}
             </fieldset>
           ))}
           <label for="comment">{t(lang, { zh: '意见（选填）', en: 'Comment (optional)' })}</label>
-          <textarea id="comment" name="comment" rows={3} maxlength={500}></textarea>
-          {props.errors.comment ? <p class="error">{t(lang, props.errors.comment)}</p> : null}
+          <textarea
+            id="comment"
+            name="comment"
+            rows={3}
+            maxlength={500}
+            {...(props.errors.comment ? { 'aria-describedby': 'comment-error', 'aria-invalid': 'true' } : {})}
+          >
+            {props.values.comment ?? ''}
+          </textarea>
+          {props.errors.comment ? (
+            <p class="error" id="comment-error">
+              {t(lang, props.errors.comment)}
+            </p>
+          ) : null}
           <button type="submit">{t(lang, { zh: '提交评价', en: 'Send rating' })}</button>
         </form>
       )}
