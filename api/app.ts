@@ -6,7 +6,9 @@ import { bodyLimit } from 'hono/body-limit';
 import type { AppDeps } from './deps.ts';
 import { feedbackActionHandlers } from './feedback-link-actions.ts';
 import { authenticate } from './middleware/bearer-auth.ts';
-import { ProblemError, problemNotFound, problemOnError } from './middleware/problems.ts';
+import { ProblemError, problemNotFound, problemOnError, problemResponse } from './middleware/problems.ts';
+import { allowedMethods } from './allowed-methods.ts';
+import { isApiPath } from './paths.ts';
 import { validationHook } from './middleware/validation.ts';
 import { openApiDocument } from './openapi.ts';
 import { resourceRoutes } from './routes/index.ts';
@@ -48,7 +50,22 @@ export function createApp(given: AppDeps): Hono {
   const app = new OpenAPIHono<BlankEnv>({ defaultHook: validationHook });
   // A browser on a page address gets the same problem as a page; API clients keep problem+json.
   app.onError(async (err, c) => asErrorPage(c, await problemOnError(err, c)));
-  app.notFound(async (c) => asErrorPage(c, await problemNotFound(c)));
+  // An API path that exists under other methods is a 405 naming them, not "no such route".
+  let allowedAt: ((path: string) => string[]) | undefined;
+  app.notFound(async (c) => {
+    allowedAt ??= allowedMethods(declaredRoutes(app));
+    const allow = isApiPath(c.req.path) ? allowedAt(c.req.path) : [];
+    if (allow.length === 0) return asErrorPage(c, await problemNotFound(c));
+    const res = problemResponse(
+      c,
+      new ProblemError('method_not_allowed', {
+        zh: `${c.req.path} 不接受 ${c.req.method} 请求，只接受 ${allow.join('、')}（见 /docs）`,
+        en: `${c.req.path} does not take ${c.req.method}, only ${allow.join(', ')} (see /docs)`,
+      }),
+    );
+    res.headers.set('allow', allow.join(', '));
+    return res;
+  });
 
   const limit = bodyLimit({
     maxSize: MAX_BODY_BYTES,

@@ -24,6 +24,7 @@ export const problemTypes = {
   unauthenticated: { status: 401, zh: '需要登录', en: 'Authentication required' },
   forbidden: { status: 403, zh: '无权执行此操作', en: 'Not allowed' },
   not_found: { status: 404, zh: '未找到', en: 'Not found' },
+  method_not_allowed: { status: 405, zh: '不支持此请求方法', en: 'Method not allowed' },
   conflict: { status: 409, zh: '与当前状态冲突', en: 'Conflicts with the current state' },
   payload_too_large: { status: 413, zh: '请求内容过大', en: 'Request body too large' },
   unsupported_media_type: { status: 415, zh: '请求格式不受支持', en: 'Unsupported media type' },

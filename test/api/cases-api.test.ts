@@ -124,6 +124,20 @@ describe('request bodies', () => {
     );
     expect(rc.errors?.[0]?.field).toBe('responsibleId');
   });
+
+  it('a method a route does not take is a 405 naming the ones it does; an unknown path stays a 404', async () => {
+    for (const method of ['PUT', 'PATCH', 'DELETE']) {
+      const res = await call(s.app, method, '/api/cases/ZG-2026-000001', { as: 'sup-wang' });
+      expect((await problem(res, 405)).detail).toContain('GET');
+      expect(res.headers.get('allow')).toBe('GET, HEAD');
+    }
+    const both = await call(s.app, 'DELETE', '/api/cases?lang=en', { as: 'sup-wang' });
+    expect(both.headers.get('allow')).toBe('GET, HEAD, POST');
+    expect((await problem(both, 405)).detail).toBe(
+      '/api/cases does not take DELETE, only GET, HEAD, POST (see /docs)',
+    );
+    await problem(await call(s.app, 'PUT', '/api/nothing-here', { as: 'sup-wang' }), 404);
+  });
 });
 
 describe('Idempotency-Key', () => {
