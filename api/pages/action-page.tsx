@@ -64,14 +64,14 @@ function Choices({ kind, lang, s }: { kind: ActionContent['choice']; lang: Lang;
           <Radio
             name="choice"
             value="revise"
-            label={{ zh: '退回重新分析（revise）', en: 'Back to analysis (revise)' }}
+            label={{ zh: '退回重新分析', en: 'Back to analysis' }}
             lang={lang}
             checked={s.choice === 'revise'}
           />
           <Radio
             name="choice"
             value="proceed"
-            label={{ zh: '按原方案整改（proceed）', en: 'Proceed with the plan' }}
+            label={{ zh: '按原方案整改', en: 'Proceed with the plan' }}
             lang={lang}
             checked={s.choice === 'proceed'}
           />
