@@ -25,7 +25,11 @@ import {
 import { citation, standardItem } from '../../domain/standards/catalogue.ts';
 import { inLang, type Bilingual } from '../../domain/text.ts';
 import { getOccurrence, occurrencesDue } from '../../store/duties.ts';
-import { DutyOccurrenceFailure, recordDutyUpdate } from '../../workflows/duty/messages.ts';
+import {
+  DutyOccurrenceFailure,
+  dutyOccurrenceQuery,
+  recordDutyUpdate,
+} from '../../workflows/duty/messages.ts';
 import type { AuthEnv, Caller } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { bearerOrSession, type SessionOrBearerEnv } from '../middleware/bearer-or-session.ts';
@@ -343,11 +347,7 @@ async function record(
   const duty = dutyById(o.dutyId);
   const given = { ...body, part: duty ? partOf(duty, body) : (body.part ?? ''), by: caller.person.id };
   if (o.completions.some((c) => sameCompletion(c, given))) return { occurrence: o, duplicate: true };
-  const over = {
-    zh: `该职责${statusNames[o.status].zh}，不能再登记`,
-    en: `this duty is ${statusNames[o.status].en.toLowerCase()}; nothing more can be recorded`,
-  };
-  if (o.status !== 'open') throw new ProblemError('conflict', over);
+  if (o.status !== 'open') throw new ProblemError('conflict', overText(o.status));
   try {
     const { duplicate, ...occurrence } = await deps.temporal.workflow
       .getHandle(occurrenceId)
@@ -361,12 +361,41 @@ async function record(
           zh: '您不是该职责的责任人',
           en: 'you are not an owner of this duty',
         });
-      if (err.cause.type === DutyOccurrenceFailure.Closed) throw new ProblemError('conflict', over);
+      if (err.cause.type === DutyOccurrenceFailure.Closed) return closedMeanwhile(deps, occurrenceId, given);
       throw new ProblemError('unprocessable', { zh, en });
     }
-    if (err instanceof WorkflowNotFoundError) throw new ProblemError('conflict', over);
+    if (err instanceof WorkflowNotFoundError) return closedMeanwhile(deps, occurrenceId, given);
     throw err;
   }
+}
+
+/** Why nothing more is taken: the occurrence is over (done or missed), never "open". */
+const overText = (status: DutyOccurrence['status']): Bilingual => {
+  const over = status === 'open' ? 'completed' : status;
+  return {
+    zh: `该职责${statusNames[over].zh}，不能再登记`,
+    en: `this duty is ${statusNames[over].en.toLowerCase()}; nothing more can be recorded`,
+  };
+};
+
+/**
+ * The occurrence closed between our read and the run taking the completion: most often a double
+ * tap whose twin completed it. Read it again (the run's own state first, the store when the run is
+ * gone) and answer a completion already on record as a retry, anything else as the conflict it is.
+ */
+async function closedMeanwhile(
+  deps: AppDeps,
+  occurrenceId: string,
+  given: Parameters<typeof sameCompletion>[1],
+): Promise<{ occurrence: DutyOccurrence; duplicate: boolean }> {
+  const now =
+    (await deps.temporal.workflow
+      .getHandle(occurrenceId)
+      .query(dutyOccurrenceQuery)
+      .catch(() => undefined)) ??
+    (await getOccurrence({ ddb: deps.aws.ddb, tables: deps.aws.tables }, occurrenceId));
+  if (now?.completions.some((c) => sameCompletion(c, given))) return { occurrence: now, duplicate: true };
+  throw new ProblemError('conflict', overText(now?.status ?? 'completed'));
 }
 
 /** `/api/duties…`: the duty catalogue and the compliance calendar as JSON (bearer token). */

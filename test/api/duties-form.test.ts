@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '../../domain/calendar.ts';
+import type { DutyOccurrence } from '../../domain/duties.ts';
+import { ensureTables } from '../../infra/local/servers.ts';
+import { getOccurrence } from '../../store/duties.ts';
+import { createSession } from '../../store/sessions.ts';
+import { ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
+import { call, postForm, startApiStack, type ApiStack } from './harness.ts';
+
+/**
+ * The duty page's form when something is refused (the form again, the field marked, what was typed
+ * kept), and completions sent twice at once on a duty one completion completes (a double tap): the
+ * twin is told it was recorded, never a 409 saying the duty is open. Own tables, and a day of its
+ * own far ahead (random: the workflow ids are the occurrences', in the namespace every file
+ * shares), so the occurrences stay open.
+ */
+const tables = ownTables(uniqueId('duty-form'));
+const DATE = addDays('2060-01-01', Math.floor(Math.random() * 10_000));
+const DRILL = `duty.fire-drill.bldg-a.${DATE.slice(0, 4)}`;
+const FORUM = `duty.student-forum.bldg-a.${DATE.slice(0, 7)}`;
+const CHECK = `duty.daily-equipment-check.bldg-a.${DATE}`;
+const REVIEW = `duty.morning-review.bldg-a.${DATE}`;
+let s: ApiStack;
+let ids: string[];
+
+beforeAll(async () => {
+  const aws = testDeps(testEnv(tables));
+  await ensureTables(aws.ddb, aws.tables);
+  s = await startApiStack({}, tables);
+  ids = (await s.deps.temporal.workflow.execute('dutyCalendar', {
+    taskQueue: s.deps.env.TEMPORAL_TASK_QUEUE,
+    workflowId: uniqueId('duties'),
+    args: [
+      {
+        date: DATE,
+        timeZone: s.deps.env.CAMPUS_TZ,
+        buildingIds: ['bldg-a'],
+        dutyIds: ['fire-drill', 'student-forum', 'daily-equipment-check', 'morning-review'],
+      },
+    ],
+  })) as string[];
+  expect([...ids].sort()).toEqual([CHECK, DRILL, REVIEW, FORUM].sort());
+  for (const id of ids)
+    for (let i = 0; i < 200 && !(await getOccurrence(store(), id)); i++)
+      await new Promise((r) => setTimeout(r, 100));
+});
+afterAll(async () => {
+  for (const id of ids ?? [])
+    await s?.deps.temporal.workflow
+      .getHandle(id)
+      .terminate('test over')
+      .catch(() => undefined);
+  await s?.stop();
+});
+
+const store = () => ({ ddb: s.deps.aws.ddb, tables: s.deps.aws.tables });
+const occurrence = async (id: string) => (await getOccurrence(store(), id)) ?? undefined;
+async function signedIn(personId: string) {
+  const session = await createSession(s.deps.aws, { personId, via: 'link' });
+  return { cookie: `rectify_session=${session.id}`, csrf: session.csrfToken };
+}
+type Answer = DutyOccurrence & { duplicate: boolean };
+
+describe('a completion that completes the duty, sent three times at once', () => {
+  const body = { evidence: [{ kind: 'minutes', ref: 'minutes/forum-12.pdf' }], note: '学生座谈' };
+
+  it('is recorded once; the twins answer 200 duplicate: true, not 409 "待完成"', async () => {
+    const send = () =>
+      call(s.app, 'POST', `/api/duties/occurrences/${FORUM}/completions`, { as: 'sup-wang', body });
+    const all = await Promise.all([send(), send(), send()]);
+    const answers = await Promise.all(all.map(async (r) => [r.status, await r.text()] as const));
+    expect(answers.map(([status]) => status)).toEqual([200, 200, 200]);
+    const parsed = answers.map(([, text]) => JSON.parse(text) as Answer);
+    expect(parsed.map((a) => a.duplicate).sort()).toEqual([false, true, true]);
+    for (const a of parsed) expect(a).toMatchObject({ status: 'completed', completions: { length: 1 } });
+    expect((await occurrence(FORUM))?.completions).toHaveLength(1);
+  });
+
+  it('something else on the completed duty is a 409 that says it is complete', async () => {
+    const res = await call(s.app, 'POST', `/api/duties/occurrences/${FORUM}/completions`, {
+      as: 'sup-wang',
+      body: { ...body, note: '又一次座谈' },
+    });
+    expect(res.status).toBe(409);
+    const text = await res.text();
+    expect(text).toContain('该职责已完成，不能再登记');
+    expect(text).not.toContain('待完成');
+  });
+
+  it('from the page (a phone’s double tap): both go to the page, one recorded, one told it was', async () => {
+    const { cookie, csrf } = await signedIn('sup-wang');
+    const form = { _csrf: csrf, 'evidence.minutes': 'minutes/review.pdf', note: '晨会讲评' };
+    const both = await Promise.all([
+      postForm(s.app, `/duties/${REVIEW}`, form, { cookie }),
+      postForm(s.app, `/duties/${REVIEW}`, form, { cookie }),
+    ]);
+    expect(both.map((r) => r.status)).toEqual([303, 303]);
+    expect(both.map((r) => r.headers.get('location')).sort()).toEqual([
+      `/duties/${REVIEW}?recorded=again`,
+      `/duties/${REVIEW}?recorded=new`,
+    ]);
+    expect((await occurrence(REVIEW))?.completions).toHaveLength(1);
+  });
+});
