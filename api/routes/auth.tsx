@@ -352,6 +352,8 @@ export function authRoutes(deps: AppDeps): Hono<WebEnv> {
         },
         'production',
       );
+    // A link checker or preview asking HEAD must not spend the one use the person needs.
+    if (c.req.method === 'HEAD') return c.body(null, 200);
     const used = await consumeLoginLink(deps.aws, c.req.param('token'));
     if (!used.ok)
       return messagePage(

@@ -470,6 +470,16 @@ describe('npm run login-link (local one-time sign-in)', () => {
     expect(local.status).toBe(302);
   });
 
+  it('a HEAD request (a link checker) neither signs in nor spends the link', async () => {
+    const { token } = await issueLoginLink(s.deps.aws, 'sup-wang');
+    const head = await app.request(`/login/link/${token}`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('set-cookie') ?? '').not.toContain('rectify_session=');
+    const used = await app.request(`/login/link/${token}`);
+    expect(used.status).toBe(302);
+    expect(used.headers.get('set-cookie') ?? '').toContain('rectify_session=');
+  });
+
   it('expires: a link past its time is refused', async () => {
     const { token } = await issueLoginLink(s.deps.aws, 'sup-wang', new Date(Date.now() - 16 * 60_000));
     const res = await app.request(`/login/link/${token}`);
