@@ -4,6 +4,7 @@ import { shellPage } from '../pages/shell-page.tsx';
 import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import { addDays, localDate } from '../../domain/calendar.ts';
 import type { Directory } from '../../domain/directory.ts';
@@ -20,10 +21,11 @@ import {
   sameCompletion,
   statusNames,
   type CompletionInput,
+  type DutyDefinition,
   type DutyOccurrence,
 } from '../../domain/duties.ts';
 import { citation, standardItem } from '../../domain/standards/catalogue.ts';
-import { inLang, type Bilingual } from '../../domain/text.ts';
+import { inLang, splitBilingual, type Bilingual } from '../../domain/text.ts';
 import { getOccurrence, occurrencesDue } from '../../store/duties.ts';
 import {
   DutyOccurrenceFailure,
@@ -33,11 +35,12 @@ import {
 import type { AuthEnv, Caller } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { bearerOrSession, type SessionOrBearerEnv } from '../middleware/bearer-or-session.ts';
-import { callerLanguage, ProblemError, type Lang } from '../middleware/problems.ts';
+import { callerLanguage, ProblemError, problemTypes, type Lang } from '../middleware/problems.ts';
 import { jsonOnly, parseOr400 } from '../middleware/validation.ts';
 import { directoryOrFail } from '../reads.ts';
 import { boundedDate, langQuerySchema, safeString, wholeNumber } from '../schemas.ts';
-import { Field, Flash, formatTime, ScrollRegion, type FlashMessage } from '../pages/ui.tsx';
+import { formValues, parseForm } from '../pages/app/web-kit.tsx';
+import { Field, Flash, formatTime, ScrollRegion, type FieldErrors, type FlashMessage } from '../pages/ui.tsx';
 import { bi, documentResponse, JSON_TYPE, problems } from './declare.ts';
 
 /** Roles that see every building's duties (the compliance calendar's board). */
@@ -528,8 +531,12 @@ function OccurrenceBody(props: {
   canRecord: boolean;
   csrf?: string | undefined;
   flash?: FlashMessage | null | undefined;
+  /** The form as it was posted, shown again beside what to correct. */
+  form?: DutyForm | undefined;
 }) {
   const { o, lang } = props;
+  const values = props.form?.values ?? {};
+  const errors = props.form?.errors;
   const t = (x: Bilingual) => inLang(x, lang);
   const d = dutyById(o.dutyId);
   const due = `${localDate(o.due, props.tz)} ${d?.dueTime ?? ''}`.trim();
@@ -583,10 +590,13 @@ function OccurrenceBody(props: {
               name="part"
               label={{ zh: '环节', en: 'Part' }}
               lang={lang}
+              errors={errors}
               control={(a) => (
                 <select {...a}>
                   {d.parts.map((p) => (
-                    <option value={p.key}>{t(p.label)}</option>
+                    <option value={p.key} selected={values.part === p.key}>
+                      {t(p.label)}
+                    </option>
                   ))}
                 </select>
               )}
@@ -598,13 +608,14 @@ function OccurrenceBody(props: {
               label={{ zh: '时长（分钟）', en: 'Minutes' }}
               hint={{ zh: `不少于 ${d.minMinutes}`, en: `at least ${d.minMinutes}` }}
               lang={lang}
+              errors={errors}
               control={(a) => (
                 <input
                   {...a}
                   type="number"
                   inputmode="numeric"
                   min={d.minMinutes}
-                  value={String(d.minMinutes)}
+                  value={values.minutes ?? String(d.minMinutes)}
                 />
               )}
             />
@@ -617,14 +628,20 @@ function OccurrenceBody(props: {
                 label={evidenceNames[k]}
                 hint={{ zh: '文件编号或链接', en: 'file key or link' }}
                 lang={lang}
-                control={(a) => <input {...a} type="text" required />}
+                errors={errors}
+                control={(a) => <input {...a} type="text" required value={values[a.name] ?? ''} />}
               />
             ))}
           <Field
             name="note"
             label={{ zh: '说明', en: 'Note' }}
             lang={lang}
-            control={(a) => <textarea {...a} rows={2}></textarea>}
+            errors={errors}
+            control={(a) => (
+              <textarea {...a} rows={2}>
+                {values.note ?? ''}
+              </textarea>
+            )}
           />
           <div class="actions">
             <button type="submit">{t({ zh: '提交', en: 'Submit' })}</button>
@@ -636,6 +653,43 @@ function OccurrenceBody(props: {
       </p>
     </>
   );
+}
+
+/** The duty form as posted (every field as typed) and what to correct in it, by field name. */
+interface DutyForm {
+  values: Record<string, string>;
+  errors: FieldErrors;
+}
+
+const markedText: Bilingual = {
+  zh: '未登记：请补全或修改下面标出的内容后再提交，已填写的内容均已保留。',
+  en: 'Not recorded: complete or correct what is marked below and submit again; everything you typed is kept.',
+};
+
+/**
+ * What the duty asks of a completion (the run's completionProblem) said beside each field of the
+ * form, in the words of the form's labels: a photo left empty is "照片" to fill in, not a kind.
+ */
+function formErrors(duty: DutyDefinition, body: CompletionInput): FieldErrors {
+  const errors: FieldErrors = {};
+  const part = body.part ?? (duty.parts.length === 1 ? duty.parts[0]?.key : undefined);
+  if (!part || !duty.parts.some((p) => p.key === part))
+    errors.part = {
+      zh: `请选择环节：${duty.parts.map((p) => p.label.zh).join('、')}`,
+      en: `choose the part: ${duty.parts.map((p) => p.label.en).join(', ')}`,
+    };
+  for (const k of duty.evidence)
+    if (!body.evidence.some((e) => e.kind === k))
+      errors[`evidence.${k}`] = {
+        zh: `请填写${evidenceNames[k].zh}的文件编号或链接`,
+        en: `give the ${evidenceNames[k].en.toLowerCase()}: a file key or link`,
+      };
+  if (duty.minMinutes !== undefined && (body.minutes ?? 0) < duty.minMinutes)
+    errors.minutes = {
+      zh: `请填写时长，不少于 ${duty.minMinutes} 分钟`,
+      en: `give the minutes: at least ${duty.minMinutes}`,
+    };
+  return errors;
 }
 
 const pageQuery = z.object({
@@ -689,10 +743,12 @@ export function dutyPageRoutes(deps: AppDeps): Hono<AuthEnv> {
     });
   });
 
-  app.get('/duties/:occurrenceId', auth, async (c) => {
-    const problemLang = callerLanguage(c);
-    const { recorded } = parseOr400(pageQuery, c.req.query(), problemLang, 'query');
-    const { occurrenceId } = parseOr400(occurrenceParam, c.req.param(), problemLang, 'path');
+  /** One occurrence's page: the form, when given, as posted and with what to correct. */
+  const occurrencePage = async (
+    c: Context<AuthEnv>,
+    occurrenceId: string,
+    opts: { flash?: FlashMessage | null; form?: DutyForm; status?: ContentfulStatusCode } = {},
+  ) => {
     const caller = c.get('caller');
     const [o, dir] = await Promise.all([readable(deps, caller, occurrenceId), directoryOrFail(deps)]);
     const csrf = (c as unknown as Context<SessionOrBearerEnv>).get('csrfToken');
@@ -702,6 +758,7 @@ export function dutyPageRoutes(deps: AppDeps): Hono<AuthEnv> {
     return shellPage(c, {
       title: shown.name ?? o.dutyId,
       lang,
+      status: opts.status ?? 200,
       children: (
         <OccurrenceBody
           tz={deps.env.CAMPUS_TZ}
@@ -710,37 +767,69 @@ export function dutyPageRoutes(deps: AppDeps): Hono<AuthEnv> {
           names={names}
           canRecord={mayRecord(caller, o)}
           csrf={csrf}
-          flash={recorded ? recordedFlash[recorded] : null}
+          flash={opts.flash}
+          form={opts.form}
         />
       ),
     });
+  };
+
+  app.get('/duties/:occurrenceId', auth, async (c) => {
+    const problemLang = callerLanguage(c);
+    const { recorded } = parseOr400(pageQuery, c.req.query(), problemLang, 'query');
+    const { occurrenceId } = parseOr400(occurrenceParam, c.req.param(), problemLang, 'path');
+    return occurrencePage(c, occurrenceId, { flash: recorded ? recordedFlash[recorded] : null });
   });
 
-  // The form: part, minutes, note, and one `evidence.<kind>` field per evidence the duty expects.
+  /**
+   * The form: part, minutes, note, and one `evidence.<kind>` field per evidence the duty expects.
+   * What is refused comes back on the page, the fields to correct marked and everything typed kept,
+   * as the case step forms do: a phone user is not left on an error page to type it all again.
+   */
   app.post('/duties/:occurrenceId', auth, async (c) => {
     const lang = callerLanguage(c);
     const { occurrenceId } = parseOr400(occurrenceParam, c.req.param(), lang, 'path');
-    const form = await formOr400(c);
+    const values = formValues(await formOr400(c));
+    const again = (status: ContentfulStatusCode, text: Bilingual, errors: FieldErrors = {}) =>
+      occurrencePage(c, occurrenceId, { flash: { kind: 'error', text }, form: { values, errors }, status });
     const field = (k: string) => {
-      const v = form[k];
-      return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+      const v = values[k];
+      return v !== undefined && v.trim() !== '' ? v.trim() : undefined;
     };
     const minutes = field('minutes');
-    const body = parseOr400(
-      completionBody,
-      {
-        part: field('part'),
-        note: field('note'),
-        minutes: minutes === undefined ? undefined : Number(minutes),
-        evidence: evidenceKinds.flatMap((kind) => {
-          const ref = field(`evidence.${kind}`);
-          return ref ? [{ kind, ref }] : [];
-        }),
-      },
-      lang,
-      'form',
-    );
-    const r = await record(deps, c.get('caller'), occurrenceId, body);
+    const evidence = evidenceKinds.flatMap((kind) => {
+      const ref = field(`evidence.${kind}`);
+      return ref ? [{ kind, ref }] : [];
+    });
+    const parsed = parseForm(completionBody, {
+      part: field('part'),
+      note: field('note'),
+      minutes: minutes === undefined ? undefined : Number(minutes),
+      evidence,
+    });
+    if (!parsed.ok) {
+      // The body's evidence.<i>.ref is the form's evidence.<kind>.
+      const errors: FieldErrors = {};
+      for (const [path, text] of Object.entries(parsed.errors)) {
+        const m = /^evidence\.(\d+)/.exec(path);
+        const kind = m ? evidence[Number(m[1])]?.kind : undefined;
+        errors[kind ? `evidence.${kind}` : (path.split('.')[0] ?? path)] ??= text;
+      }
+      return again(400, markedText, errors);
+    }
+    const o = await readable(deps, c.get('caller'), occurrenceId);
+    const duty = dutyById(o.dutyId);
+    const errors = duty ? formErrors(duty, parsed.data) : {};
+    if (Object.keys(errors).length > 0) return again(422, markedText, errors);
+    let r;
+    try {
+      r = await record(deps, c.get('caller'), occurrenceId, parsed.data);
+    } catch (err) {
+      // Not allowed, or no such duty: the error page says so; anything else is said on the form.
+      if (!(err instanceof ProblemError) || err.type === 'forbidden' || err.type === 'not_found') throw err;
+      const text = typeof err.detail === 'string' ? splitBilingual(err.detail) : err.detail;
+      return again(problemTypes[err.type].status as ContentfulStatusCode, text);
+    }
     // The page says which it was: a form sent twice is told it was recorded before.
     return c.redirect(`/duties/${occurrenceId}?recorded=${r.duplicate ? 'again' : 'new'}`, 303);
   });

@@ -61,6 +61,73 @@ async function signedIn(personId: string) {
 }
 type Answer = DutyOccurrence & { duplicate: boolean };
 
+describe('the duty form, refused', () => {
+  it('comes back with the empty photo marked in the form’s words and the note and plan kept, recording nothing', async () => {
+    const { cookie, csrf } = await signedIn('sup-wang');
+    const typed = { 'evidence.plan': 'plans/drill-2026.pdf', note: '全楼疏散演练，用时 4 分钟' };
+    for (const photo of ['', '   ']) {
+      const res = await postForm(
+        s.app,
+        `/duties/${DRILL}`,
+        { _csrf: csrf, ...typed, 'evidence.photo': photo },
+        { cookie },
+      );
+      expect(res.status).toBe(422);
+      const html = await res.text();
+      // The form again, not an error page with only a link back to the dashboard.
+      expect(html).toContain(`<form method="post" action="/duties/${DRILL}"`);
+      expect(html).toContain('value="plans/drill-2026.pdf"');
+      expect(html).toContain('全楼疏散演练，用时 4 分钟</textarea>');
+      expect(html).toMatch(/name="evidence\.photo"[^>]*aria-invalid="true"/);
+      expect(html).toContain('请填写照片的文件编号或链接');
+      expect(html).toContain('未登记：请补全或修改下面标出的内容后再提交');
+      expect(html).not.toContain('kind: photo');
+      expect(html).not.toContain('无法处理的请求');
+    }
+    expect((await occurrence(DRILL))?.completions).toEqual([]);
+  });
+
+  it('is in English for an English reader, and a bad value (a note too long) is marked too', async () => {
+    const { cookie, csrf } = await signedIn('sup-wang');
+    const res = await postForm(
+      s.app,
+      `/duties/${DRILL}?lang=en`,
+      {
+        _csrf: csrf,
+        'evidence.plan': 'plans/drill.pdf',
+        'evidence.photo': 'photos/1.jpg',
+        note: 'x'.repeat(2001),
+      },
+      { cookie: `${cookie}; rectify_lang=en` },
+    );
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain('Not recorded: complete or correct what is marked below');
+    expect(html).toMatch(/name="note"[^>]*aria-invalid="true"/);
+    expect(html).toContain('value="photos/1.jpg"');
+    expect((await occurrence(DRILL))?.completions).toEqual([]);
+  });
+
+  it('on a duty done meanwhile says so on the page, not as a dead end', async () => {
+    const { cookie, csrf } = await signedIn('sup-wang');
+    const done = await call(s.app, 'POST', `/api/duties/occurrences/${CHECK}/completions`, {
+      as: 'sup-wang',
+      body: { evidence: [{ kind: 'record', ref: 'records/a.pdf' }] },
+    });
+    expect(done.status).toBe(200);
+    const res = await postForm(
+      s.app,
+      `/duties/${CHECK}`,
+      { _csrf: csrf, 'evidence.record': 'records/b.pdf', note: '复查' },
+      { cookie },
+    );
+    expect(res.status).toBe(409);
+    const html = await res.text();
+    expect(html).toContain('该职责已完成，不能再登记');
+    expect(html).toContain('<a href="/duties">');
+  });
+});
+
 describe('a completion that completes the duty, sent three times at once', () => {
   const body = { evidence: [{ kind: 'minutes', ref: 'minutes/forum-12.pdf' }], note: '学生座谈' };
 
