@@ -195,10 +195,27 @@ export const validationHook = (
   const data = result.data;
   const lang = callerLanguage(c);
   throw validationProblem(
-    result.error.issues.map((i) => ({ field: fieldOf(i.path, where), message: localised(i, data, lang) })),
+    result.error.issues.map((i) => ({
+      field: fieldOf(i.path, where),
+      message: (where === 'query' && repeatedParam(i.path, data, lang)) || localised(i, data, lang),
+    })),
     where,
   );
 };
+
+/**
+ * A query parameter given more than once (`?limit=10&limit=20`) reaches the schema as a list; the
+ * person is told that, not that a list is not a number.
+ */
+function repeatedParam(path: readonly PropertyKey[], data: unknown, lang: Lang): string | null {
+  const name = path[0];
+  if (path.length !== 1 || typeof name !== 'string' || typeof data !== 'object' || data === null) return null;
+  const value = (data as Record<string, unknown>)[name];
+  if (!Array.isArray(value) || value.length < 2) return null;
+  return lang === 'en'
+    ? `${name} was given ${value.length} times: give it once`
+    : `参数 ${name} 重复了 ${value.length} 次：只能给一次`;
+}
 
 const isJson = (contentType: string | undefined) =>
   /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i.test(contentType?.trim() ?? '');

@@ -138,6 +138,19 @@ describe('request bodies', () => {
     );
     await problem(await call(s.app, 'PUT', '/api/nothing-here', { as: 'sup-wang' }), 404);
   });
+
+  it('a query parameter given twice is refused as given twice, not as the wrong type', async () => {
+    const twice = await problem(
+      await call(s.app, 'GET', '/api/cases?limit=10&limit=20', { as: 'sup-wang' }),
+      400,
+    );
+    expect(twice.errors).toEqual([{ field: 'limit', message: '参数 limit 重复了 2 次：只能给一次' }]);
+    const en = await problem(
+      await call(s.app, 'GET', '/api/cases?lang=en&stage=closed&stage=analysing', { as: 'sup-wang' }),
+      400,
+    );
+    expect(en.errors?.[0]?.message).toBe('stage was given 2 times: give it once');
+  });
 });
 
 describe('Idempotency-Key', () => {
