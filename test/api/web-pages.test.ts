@@ -233,7 +233,7 @@ describe('web pages: new case', () => {
     const res = await post('/app/cases/new', 'sup-wang', newCaseFields({ buildingId: 'A 栋', floorId: '' }));
     expect(res.status).toBe(400);
     const html = await res.text();
-    expect(html).toMatch(/id="f-buildingId-error"[^>]*>[^<]*须为名录中楼栋或区域的编号，如 bldg-a/);
+    expect(html).toMatch(/id="f-buildingId-error"[^>]*>请从列表中选择楼栋</);
     expect(html).not.toContain('must match pattern');
   });
 
@@ -327,9 +327,9 @@ describe('web pages: the case page', () => {
           .join('; '),
       },
     });
-    // In the page's language alone: the schema's own bilingual wording, not a pattern.
+    // In the page's language alone: a choice to make in the list, not the API's id rule or a pattern.
     const flash = /class="flash error"[^>]*>([^<]*)</.exec(await flashed.text())?.[1] ?? '';
-    expect(flash).toContain('接手人：须为名录中员工的编号');
+    expect(flash).toContain('接手人：请从列表中选择一位同事');
     expect(flash).not.toMatch(/must be|\^\[A-Za-z/);
     expect(stepsOn(await (await get(`/app/cases/${caseId}`, 'staff-zhao')).text())).toEqual([
       'root_cause',

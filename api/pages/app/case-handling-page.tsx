@@ -326,11 +326,17 @@ export function caseHandlingPageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
           const label = field ? fieldLabels[field] : undefined;
           return redirectWithFlash(c, back, {
             kind: 'error',
-            // The flash stands above the page, away from its field: it says which one.
+            // The flash stands above the page, away from its field: it says which one. The
+            // colleague is a dropdown: the id rules of the API ("须为名录中员工的编号") are no help there.
             text: first
-              ? label
-                ? { zh: `${label.zh}：${first.zh}`, en: `${label.en}: ${first.en}` }
-                : first
+              ? field === 'assigneeId'
+                ? {
+                    zh: '接手人：请从列表中选择一位同事',
+                    en: 'Colleague: choose who takes it over from the list',
+                  }
+                : label
+                  ? { zh: `${label.zh}：${first.zh}`, en: `${label.en}: ${first.en}` }
+                  : first
               : { zh: '表单有误', en: 'The form has errors' },
           });
         }

@@ -34,6 +34,7 @@ import type { Caller } from '../../auth.ts';
 import { readCaseFor, rootCauseInput, stepRefusal, takeStep } from '../../case-service.ts';
 import { reportsOfCase } from '../../../store/reports.ts';
 import type { AppDeps } from '../../deps.ts';
+import { directoryOrFail } from '../../reads.ts';
 import type { WebEnv } from '../../middleware/session.ts';
 import { describeEntry, summariseHistory, type HistorySummary } from '../../audit-timeline.ts';
 import {
@@ -65,6 +66,8 @@ import {
   parseForm,
   redirectWithFlash,
   refusalOf,
+  REPEATED_FIELD,
+  repeatedFields,
   takeUnsaved,
   viewerOf,
   caseIdOf,
@@ -108,6 +111,19 @@ const stepTitles: Record<FormStep, Bilingual> = {
   withdraw: { zh: '撤销案件', en: 'Withdraw the case' },
   comment: { zh: '添加备注', en: 'Add a comment' },
 };
+
+/** The step forms' fields as their labels read (by the schema's paths), so a message names its field. */
+const fieldLabels: Record<string, Bilingual> = {
+  ...Object.fromEntries([1, 2, 3, 4, 5].map((n) => [`whys.${n - 1}`, { zh: `为什么 ${n}`, en: `Why ${n}` }])),
+  causes: { zh: '根本原因', en: 'Root causes' },
+  responsibleId: { zh: '责任人', en: 'Responsible staff member' },
+  plan: { zh: '整改方案', en: 'Rectification plan' },
+  summary: { zh: '整改情况', en: 'What was done' },
+  text: { zh: '备注内容', en: 'Comment' },
+};
+const isStaff = (dir: Directory, id: string) =>
+  dir.people.some((p) => p.id === id && p.roles.includes('staff'));
+const stepLabels = (extra: Record<string, Bilingual> = {}) => ({ ...fieldLabels, ...extra });
 
 /** The steps `viewer` may take on the case now, by the one rule. */
 export function allowedSteps(deps: AppDeps, dir: Directory, viewer: Caller, view: CaseView): FormStep[] {
@@ -954,8 +970,31 @@ export function casePageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
   ) =>
     app.post(`/cases/:caseId/${stepPaths[step]}`, async (c) => {
       const caseId = caseIdOf(c);
-      const form = await formOr400(c);
+      const posted = await formOr400(c, { all: true });
       const back = `/app/cases/${encodeURIComponent(caseId)}`;
+      // Each field is sent once (`text=a&text=b` is a script or a tampered page): refused beside
+      // the field, with what was typed kept, rather than the last value taken silently.
+      const repeated = repeatedFields(posted);
+      if (repeated.length > 0)
+        return renderCase(
+          c,
+          deps,
+          caseId,
+          {
+            step,
+            values: formValues(posted),
+            errors: {
+              ...Object.fromEntries(repeated.map((k) => [k, REPEATED_FIELD])),
+              _form: {
+                zh: `表单字段重复（${repeated.join('、')}），没有保存。`,
+                en: `A field came more than once (${repeated.join(', ')}); nothing was saved.`,
+              },
+            },
+            photos: scriptRefs(posted),
+          },
+          400,
+        );
+      const form: Record<string, unknown> = posted;
       const submission = submissionOf(c, caseId, form);
       const { ddb, tables } = deps.aws;
       const token = randomUUID();
@@ -1057,20 +1096,24 @@ export function casePageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
       plan: str(form.plan) ?? '',
       whys: whys.length > 0 ? whys : undefined,
     };
-    const parsed = parseForm(rootCauseSchema, body);
+    const parsed = parseForm(rootCauseSchema, body, stepLabels());
+    const errors: FieldErrors = {};
     if (!parsed.ok) {
-      const errors: FieldErrors = {};
       for (const [k, v] of Object.entries(parsed.errors)) {
         const why = /^whys\.(\d+)$/.exec(k);
         errors[why ? `why${Number(why[1]) + 1}` : k.replace(/\.\d+$/, '')] = v;
       }
-      if (whys.length === 0)
-        errors.why1 = { zh: '至少回答第一个“为什么”', en: 'answer at least the first why' };
-      return { errors };
     }
-    if (whys.length === 0) {
-      return { errors: { why1: { zh: '至少回答第一个“为什么”', en: 'answer at least the first why' } } };
-    }
+    if (whys.length === 0)
+      errors.why1 = { zh: '至少回答第一个“为什么”', en: 'answer at least the first why' };
+    // The schema takes any id: one that is no staff member (a tampered list) is said beside the
+    // field with the others, not only after the rest is corrected.
+    if (!errors.responsibleId && !isStaff(await directoryOrFail(deps), body.responsibleId))
+      errors.responsibleId = {
+        zh: `责任人：请从列表中选择一位员工（名录中没有员工 ${body.responsibleId || '（空）'}）`,
+        en: `Responsible staff member: choose a staff member from the list (${body.responsibleId || '(none)'} is not one)`,
+      };
+    if (!parsed.ok || Object.keys(errors).length > 0) return { errors };
     // A photo named in the analysis is checked as the API checks it (the audit would find it
     // later), and refused beside the field that names it.
     const named: [string, unknown][] = [
@@ -1109,7 +1152,7 @@ export function casePageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
       summary: str(form.summary) ?? '',
       evidence: [...fromScript, ...uploaded.refs, ...lines(str(form.evidenceText))],
     };
-    const parsed = parseForm(rectificationSchema, body);
+    const parsed = parseForm(rectificationSchema, body, stepLabels());
     if (!parsed.ok) {
       const errors: FieldErrors = {};
       for (const [k, v] of Object.entries(parsed.errors)) {
@@ -1152,7 +1195,11 @@ export function casePageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
         errors: { passed: { zh: '请选择复查结果：合格或不合格', en: 'choose the result: passed or failed' } },
         photos: kept,
       };
-    const parsed = parseForm(reviewSchema, { passed: result === 'true', notes: typed });
+    const parsed = parseForm(
+      reviewSchema,
+      { passed: result === 'true', notes: typed },
+      stepLabels({ notes: { zh: '复查说明', en: 'Notes' } }),
+    );
     if (!parsed.ok) return { errors: parsed.errors, photos: kept };
     const notes =
       photos.length > 0
@@ -1182,10 +1229,14 @@ export function casePageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
   });
 
   post('adjudication', async (c, caseId, form) => {
-    const parsed = parseForm(adjudicationSchema, {
-      decision: str(form.decision) ?? '',
-      notes: str(form.notes) ?? '',
-    });
+    const parsed = parseForm(
+      adjudicationSchema,
+      {
+        decision: str(form.decision) ?? '',
+        notes: str(form.notes) ?? '',
+      },
+      stepLabels({ decision: { zh: '裁定', en: 'Decision' }, notes: { zh: '裁定理由', en: 'Reasons' } }),
+    );
     if (!parsed.ok) return { errors: parsed.errors };
     await takeStep(deps, viewerOf(c), caseId, adjudicateUpdate, (actor) => ({
       actor,
@@ -1195,7 +1246,11 @@ export function casePageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
   });
 
   post('withdraw', async (c, caseId, form) => {
-    const parsed = parseForm(withdrawSchema, { reason: str(form.reason) ?? '' });
+    const parsed = parseForm(
+      withdrawSchema,
+      { reason: str(form.reason) ?? '' },
+      stepLabels({ reason: { zh: '撤销原因', en: 'Reason' } }),
+    );
     if (!parsed.ok) return { errors: parsed.errors };
     await takeStep(deps, viewerOf(c), caseId, withdrawUpdate, (actor) => ({
       actor,
@@ -1209,9 +1264,10 @@ export function casePageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
     const parsed = parseForm(
       commentSchema.refine((b) => b.text.length <= MAX_COMMENT_LENGTH, {
         path: ['text'],
-        error: `at most ${MAX_COMMENT_LENGTH} characters / 最多 ${MAX_COMMENT_LENGTH} 个字符`,
+        error: `备注内容：最多 ${MAX_COMMENT_LENGTH} 个字符（现有 ${text.trim().length} 个），请删减 / Comment: takes at most ${MAX_COMMENT_LENGTH} characters (this has ${text.trim().length}); shorten it`,
       }),
       { text },
+      stepLabels(),
     );
     if (!parsed.ok) return { errors: parsed.errors };
     await takeStep(deps, viewerOf(c), caseId, addCommentUpdate, (actor) => ({

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Directory, Floor, Location, Person } from '../../../domain/directory.ts';
 import { severities, sources } from '../../../domain/sla.ts';
 import { standardItem, standards } from '../../../domain/standards/catalogue.ts';
-import { inLang, type Lang } from '../../../domain/text.ts';
+import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import { openablePlaces, openRefusal } from '../../middleware/access.ts';
 import type { Caller } from '../../auth.ts';
 import { openNewCase } from '../../case-service.ts';
@@ -99,6 +99,16 @@ function placeErrors(dir: Directory, loc: Location): FieldErrors {
   };
 }
 
+// Errors come keyed by the API body's paths; the form's fields have flat names.
+const fieldFor: Record<string, string> = {
+  'location.buildingId': 'buildingId',
+  'location.floorId': 'floorId',
+  'location.roomId': 'roomId',
+  location: 'roomId',
+  'reporter.name': 'reporterName',
+  'reporter.email': 'reporterEmail',
+  reporter: 'reporterName',
+};
 const fieldNames: Record<string, { zh: string; en: string }> = {
   title: { zh: '问题标题', en: 'Title' },
   description: { zh: '问题描述', en: 'Description' },
@@ -109,9 +119,44 @@ const fieldNames: Record<string, { zh: string; en: string }> = {
   floorId: { zh: '楼层', en: 'Floor' },
   roomId: { zh: '房间', en: 'Room' },
   assigneeId: { zh: '负责人', en: 'Assignee' },
-  reporterName: { zh: '报告人', en: 'Reporter' },
+  itemId: { zh: '引用标准条目', en: 'Cited 6T item' },
+  reporterName: { zh: '报告人姓名', en: 'Reporter’s name' },
   reporterEmail: { zh: '报告人邮箱', en: 'Reporter’s email' },
 };
+
+/** The labels by the API body's paths, for parseForm to name each field as the form does. */
+const bodyLabels: Record<string, Bilingual> = Object.fromEntries(
+  Object.entries(fieldNames).map(([k, v]) => [
+    Object.entries(fieldFor).find(([, flat]) => flat === k)?.[0] ?? k,
+    v,
+  ]),
+);
+
+/**
+ * The form's dropdowns: any value the schema refuses there came from no option of the list (an
+ * empty choice, a tampered page), so it is told as a choice to make, not as the API's id rules
+ * ("须为名录中员工的编号，如 staff-zhou").
+ */
+const choices: Record<string, Bilingual> = {
+  source: { zh: '来源', en: 'the source' },
+  severity: { zh: '严重程度', en: 'the severity' },
+  itemId: { zh: '引用的标准条目', en: 'the 6T item' },
+  buildingId: { zh: '楼栋', en: 'the building' },
+  floorId: { zh: '楼层', en: 'the floor' },
+  roomId: { zh: '房间', en: 'the room' },
+};
+
+function choiceError(field: string, value: string): Bilingual | undefined {
+  if (field === 'assigneeId')
+    return value.trim() === ''
+      ? { zh: '请选择处理人', en: 'Choose who handles it' }
+      : { zh: '请从列表中选择处理人', en: 'Choose who handles it from the list' };
+  const what = choices[field];
+  if (!what) return undefined;
+  return value.trim() === ''
+    ? { zh: `请选择${what.zh}`, en: `Choose ${what.en}` }
+    : { zh: `请从列表中选择${what.zh}`, en: `Choose ${what.en} from the list` };
+}
 
 /** The banner over a refused form: which fields to correct, by their labels. */
 function fieldsBanner(errors: FieldErrors): { zh: string; en: string } | null {
@@ -152,16 +197,6 @@ async function recentTwin(
   return found.items[0] ?? null;
 }
 
-// Errors come keyed by the API body's paths; the form's fields have flat names.
-const fieldFor: Record<string, string> = {
-  'location.buildingId': 'buildingId',
-  'location.floorId': 'floorId',
-  'location.roomId': 'roomId',
-  location: 'roomId',
-  'reporter.name': 'reporterName',
-  'reporter.email': 'reporterEmail',
-  reporter: 'reporterName',
-};
 const flatErrors = (errors: FieldErrors): FieldErrors =>
   Object.fromEntries(Object.entries(errors).map(([k, v]) => [fieldFor[k] ?? k, v]));
 
@@ -524,15 +559,25 @@ export function newCaseRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
           ? { name: reporterName ?? '', email: reporterEmail ?? '', language: lang }
           : undefined,
     };
-    const parsed = parseForm(newCaseSchema, body);
+    const parsed = parseForm(newCaseSchema, body, bodyLabels);
     const key = idempotencyKeySchema.safeParse(form.idempotencyKey);
+    const errors: FieldErrors = parsed.ok ? {} : flatErrors(parsed.errors);
+    for (const field of Object.keys(errors)) {
+      const chosen = choiceError(field, raw[field] ?? '');
+      if (chosen) errors[field] = chosen;
+    }
     // A name alone (a student who called in) failed as "invalid email" on the empty field: say why
     // the email is needed instead.
-    const errors: FieldErrors = parsed.ok ? {} : flatErrors(parsed.errors);
     if (reporterName && !reporterEmail)
       errors.reporterEmail = {
         zh: '填写报告人时也请填写其邮箱：结案后的回访评价通过邮件发送。不需回访请清空姓名。',
         en: 'Give the reporter’s email too: the request to rate the result is sent there. Clear the name if no survey is wanted.',
+      };
+    // An email alone: the survey addresses the reporter by name, so the name is asked for, and why.
+    if (reporterEmail && !reporterName)
+      errors.reporterName = {
+        zh: '填写报告人邮箱时也请填写其姓名：回访邮件以此称呼报告人。不需回访请清空邮箱。',
+        en: 'Give the reporter’s name too: the survey email addresses them by it. Clear the email if no survey is wanted.',
       };
     if (parsed.ok) Object.assign(errors, placeErrors(await directoryOrFail(deps), parsed.data.location));
     if (!parsed.ok || Object.keys(errors).length > 0)

@@ -138,33 +138,116 @@ export function redirectWithFlash(c: WebContext, to: string, flash: FlashMessage
   return c.redirect(to, 303);
 }
 
-const zhErrors = z.locales.zhCN().localeError;
-const enErrors = z.locales.en().localeError;
+type FormIssue = Parameters<z.core.$ZodErrorMap>[0];
+
+/** What is wrong with a field and what to do, in both languages, said of the field (its label goes before). */
+function formProblem(issue: FormIssue): Bilingual {
+  const fill: Bilingual = { zh: '不能为空，请填写', en: 'fill it in (it is required)' };
+  const unclear: Bilingual = { zh: '填写的内容不符合要求，请检查', en: 'not accepted as written; check it' };
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined || issue.input === '' ? fill : unclear;
+    case 'too_small':
+    case 'too_big': {
+      const small = issue.code === 'too_small';
+      const n = Number(small ? issue.minimum : issue.maximum);
+      if (issue.origin === 'string') {
+        if (small && n === 1) return fill;
+        const has = typeof issue.input === 'string' ? issue.input.length : undefined;
+        return small
+          ? { zh: `至少 ${n} 个字符，请补充`, en: `needs at least ${n} characters; add more` }
+          : {
+              zh: `最多 ${n} 个字符${has === undefined ? '' : `（现有 ${has} 个）`}，请删减`,
+              en: `takes at most ${n} characters${has === undefined ? '' : ` (this has ${has})`}; shorten it`,
+            };
+      }
+      if (issue.origin === 'array' || issue.origin === 'set')
+        return small
+          ? { zh: `至少填写 ${n} 项`, en: n === 1 ? 'give at least one' : `give at least ${n}` }
+          : { zh: `最多 ${n} 项，请删去多余的`, en: `takes at most ${n}; remove the extra ones` };
+      if (issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint')
+        return small
+          ? { zh: `不能小于 ${n}`, en: `must be at least ${n}` }
+          : { zh: `不能大于 ${n}`, en: `must be at most ${n}` };
+      return unclear;
+    }
+    case 'invalid_value':
+    case 'invalid_union':
+      return { zh: '请从列表中选择', en: 'choose one from the list' };
+    case 'invalid_format':
+      if (issue.format === 'email')
+        return {
+          zh: '不是有效的邮箱地址，请检查（如 name@example.com）',
+          en: 'not a valid email address; check it (such as name@example.com)',
+        };
+      if (issue.format === 'date')
+        return { zh: '须为实际存在的日期，格式 YYYY-MM-DD', en: 'must be a real date, YYYY-MM-DD' };
+      return unclear;
+    case 'unrecognized_keys':
+      return {
+        zh: `本页的表单没有这些字段：${issue.keys.join('、')}（页面可能已过期，请刷新后重新提交）`,
+        en: `this page's form has no field ${issue.keys.join(', ')} (the page may be out of date; reload it and submit again)`,
+      };
+    default:
+      return unclear;
+  }
+}
+
+const pathKey = (p: readonly PropertyKey[]) => (p.length > 0 ? p.map(String).join('.') : '_form');
 
 export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors };
 
 /**
  * Validates a form with a zod schema. Errors are keyed by the field's path
  * (`location.buildingId`), each in both languages, so the page can put them
- * next to their fields.
+ * next to their fields. zod's own texts ("数值过小：期望 string >=1 字符") are
+ * not for people: each problem is said in words with what to do, after the
+ * field's label where `labels` names it ("问题标题：不能为空，请填写"). A
+ * schema's own message (written in both languages) is kept as it is.
  */
-export function parseForm<S extends z.ZodType>(schema: S, data: unknown): FormResult<z.output<S>> {
-  const zh = schema.safeParse(data, { error: zhErrors });
+export function parseForm<S extends z.ZodType>(
+  schema: S,
+  data: unknown,
+  labels: Record<string, Bilingual> = {},
+): FormResult<z.output<S>> {
+  const worded = (lang: 'zh' | 'en') => (issue: FormIssue) => {
+    const key = pathKey(issue.path ?? []);
+    // One of a list's entries (`causes.2`) is named as the list is, unless it has its own label.
+    const label = labels[key] ?? labels[key.replace(/\.\d+$/, '')];
+    const problem = formProblem(issue)[lang];
+    if (!label) return problem;
+    return lang === 'zh' ? `${label.zh}：${problem}` : `${label.en}: ${problem}`;
+  };
+  const zh = schema.safeParse(data, { error: worded('zh') });
   if (zh.success) return { ok: true, data: zh.data };
-  const en = schema.safeParse(data, { error: enErrors });
-  const key = (p: PropertyKey[]) => (p.length > 0 ? p.map(String).join('.') : '_form');
+  const en = schema.safeParse(data, { error: worded('en') });
   const errors: FieldErrors = {};
   for (const [n, issue] of zh.error.issues.entries()) {
-    const k = key(issue.path);
+    const k = pathKey(issue.path);
     if (errors[k]) continue;
     const enIssue = en.success ? undefined : en.error.issues[n];
     const enMessage = enIssue?.message ?? issue.message;
-    // A schema's own wording is the same under both locales: it carries both languages itself.
+    // A schema's own wording is the same under both maps: it carries both languages itself.
     errors[k] =
       enMessage === issue.message ? splitBilingual(issue.message) : { zh: issue.message, en: enMessage };
   }
   return { ok: false, errors };
 }
+
+/**
+ * The fields of a form read with `{ all: true }` that came more than once (`text=a&text=b`):
+ * the page sends each once, so a repeat is refused rather than one of its values taken.
+ * Names ending in `[]` are lists by design (photos).
+ */
+export function repeatedFields(posted: Record<string, unknown>): string[] {
+  return Object.keys(posted).filter((k) => !k.endsWith('[]') && Array.isArray(posted[k]));
+}
+
+/** What a field sent more than once is told, beside it. */
+export const REPEATED_FIELD: Bilingual = {
+  zh: '该字段提交了多次，只能有一个值；请在本页检查后重新提交',
+  en: 'this field was sent more than once; it takes one value. Check it on this page and submit again',
+};
 
 /** A form's fields as strings (files and repeated fields dropped), for re-showing what was typed. */
 export function formValues(body: Record<string, unknown>): Record<string, string> {

@@ -1,0 +1,208 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_COMMENT_LENGTH } from '../../domain/case-model.ts';
+import { createSession } from '../../store/sessions.ts';
+import { uniqueId } from '../support/stack.ts';
+import { startApiStack, type ApiStack } from './harness.ts';
+
+/**
+ * The signed-in web forms say what is wrong with a field in words a person acts on, in the
+ * page's language and naming the field by its label: never zod's locale texts ("数值过小：期望
+ * string >=1 字符", "无效选项：期望以下之一 …", "无效电子邮件") nor the API's id rules. A field sent
+ * twice is refused, not taken as its last value.
+ */
+let s: ApiStack;
+const sessions = new Map<string, { id: string; csrf: string }>();
+
+beforeAll(async () => {
+  s = await startApiStack();
+});
+afterAll(async () => {
+  await s?.stop();
+});
+
+async function as(personId: string) {
+  let known = sessions.get(personId);
+  if (!known) {
+    const session = await createSession(s.deps.aws, { personId, via: 'link' });
+    known = { id: session.id, csrf: session.csrfToken };
+    sessions.set(personId, known);
+  }
+  return known;
+}
+
+async function post(path: string, personId: string, fields: [string, string][], lang = 'zh-CN') {
+  const who = await as(personId);
+  const body = new URLSearchParams([...fields, ['_csrf', who.csrf]]);
+  return s.app.request(path, {
+    method: 'POST',
+    headers: {
+      'accept-language': lang,
+      cookie: `rectify_session=${who.id}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: body.toString(),
+  });
+}
+
+/** The flash a redirect left, read as the browser's next page would (the cookie it set). */
+async function flashAfter(res: Response, personId: string, lang = 'zh-CN'): Promise<string> {
+  expect(res.status).toBe(303);
+  const flash = /rectify_flash=[^;]+/.exec(res.headers.get('set-cookie') ?? '')?.[0];
+  const page = await s.app.request(res.headers.get('location') ?? '', {
+    headers: {
+      'accept-language': lang,
+      cookie: `rectify_session=${(await as(personId)).id}; ${flash ?? ''}`,
+    },
+  });
+  const html = await page.text();
+  return /class="flash error"[^>]*>([^<]*)</.exec(html)?.[1] ?? '';
+}
+
+/** The message beside a field of the page's form. */
+const fieldError = (html: string, name: string) =>
+  new RegExp(`id="[a-z0-9_-]*-${name}-error">([^<]*)<`).exec(html)?.[1]?.replaceAll('&amp;', '&');
+
+/** What zod's locales say: none of it reaches a page. */
+const ZOD_WORDS =
+  /数值过|期望|无效选项|无效电子|Too small|Too big|Invalid (option|email|input)|expected string/;
+
+const newCase = (over: Record<string, string> = {}): [string, string][] =>
+  Object.entries({
+    title: `msg ${uniqueId('t')}`,
+    description: '走廊灯不亮',
+    source: 'inspection',
+    severity: 'routine',
+    category: '',
+    buildingId: 'bldg-a',
+    floorId: 'a-f1',
+    roomId: 'A101',
+    assigneeId: 'staff-zhao',
+    reporterName: '',
+    reporterEmail: '',
+    ...over,
+  });
+
+async function openCase(): Promise<string> {
+  const res = await post('/app/cases/new', 'sup-wang', newCase());
+  expect(res.status).toBe(303);
+  return /\/app\/cases\/(ZG-\d{4}-\d+)$/.exec(res.headers.get('location') ?? '')?.[1] ?? '';
+}
+
+describe('the new-case form', () => {
+  const refused = {
+    title: '   ',
+    description: 'x'.repeat(5001),
+    source: 'bogus',
+    assigneeId: '',
+    reporterName: '小李',
+    reporterEmail: 'not-an-email',
+  };
+
+  it('names each field by its label and says what to do, in Chinese for a Chinese page', async () => {
+    const res = await post('/app/cases/new', 'sup-wang', newCase(refused));
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).not.toMatch(ZOD_WORDS);
+    expect(fieldError(html, 'title')).toBe('问题标题：不能为空，请填写');
+    expect(fieldError(html, 'description')).toBe('问题描述：最多 5000 个字符（现有 5001 个），请删减');
+    expect(fieldError(html, 'source')).toBe('请从列表中选择来源');
+    expect(fieldError(html, 'assigneeId')).toBe('请选择处理人');
+    expect(fieldError(html, 'reporterEmail')).toMatch(/^报告人邮箱：不是有效的邮箱地址/);
+    expect(html).not.toContain('须为名录中员工的编号');
+  });
+
+  it('says the same in English for an English page', async () => {
+    const res = await post('/app/cases/new', 'sup-wang', newCase(refused), 'en');
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).not.toMatch(ZOD_WORDS);
+    expect(fieldError(html, 'title')).toBe('Title: fill it in (it is required)');
+    expect(fieldError(html, 'description')).toBe(
+      'Description: takes at most 5000 characters (this has 5001); shorten it',
+    );
+    expect(fieldError(html, 'source')).toBe('Choose the source from the list');
+    expect(fieldError(html, 'assigneeId')).toBe('Choose who handles it');
+    expect(fieldError(html, 'reporterEmail')).toMatch(/^Reporter’s email: not a valid email address/);
+  });
+
+  it('says a reporter’s email needs their name too', async () => {
+    const res = await post('/app/cases/new', 'sup-wang', newCase({ reporterEmail: 'li@example.com' }));
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(fieldError(html, 'reporterName')).toMatch(/填写报告人邮箱时也请填写其姓名/);
+    expect(html).not.toMatch(ZOD_WORDS);
+  });
+});
+
+describe('the case page forms', () => {
+  let caseId: string;
+  beforeAll(async () => {
+    caseId = await openCase();
+  });
+
+  it('a blank or over-long comment is told by its label', async () => {
+    const blank = await post(`/app/cases/${caseId}/comment`, 'sup-wang', [['text', '   ']]);
+    expect(blank.status).toBe(400);
+    const html = await blank.text();
+    expect(html).not.toMatch(ZOD_WORDS);
+    expect(fieldError(html, 'text')).toBe('备注内容：不能为空，请填写');
+    const long = await post(`/app/cases/${caseId}/comment`, 'sup-wang', [['text', 'y'.repeat(5001)]], 'en');
+    expect(long.status).toBe(400);
+    expect(fieldError(await long.text(), 'text')).toBe(
+      'Comment: takes at most 5000 characters (this has 5001); shorten it',
+    );
+    // Past the page's own bound (shorter than the API's), told the same way.
+    const over = await post(`/app/cases/${caseId}/comment`, 'sup-wang', [
+      ['text', 'z'.repeat(MAX_COMMENT_LENGTH + 1)],
+    ]);
+    expect(over.status).toBe(400);
+    expect(fieldError(await over.text(), 'text')).toBe(
+      `备注内容：最多 ${MAX_COMMENT_LENGTH} 个字符（现有 ${MAX_COMMENT_LENGTH + 1} 个），请删减`,
+    );
+  });
+
+  it('a field sent twice is refused beside it, and nothing is recorded', async () => {
+    const res = await post(`/app/cases/${caseId}/comment`, 'sup-wang', [
+      ['text', 'twice-first'],
+      ['text', 'twice-second'],
+    ]);
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(fieldError(html, 'text')).toMatch(/该字段提交了多次/);
+    expect(html).toContain('表单字段重复（text）');
+    const page = await (
+      await s.app.request(`/app/cases/${caseId}`, {
+        headers: { cookie: `rectify_session=${(await as('sup-wang')).id}` },
+      })
+    ).text();
+    expect(page).not.toContain('twice-');
+  });
+
+  it('a root cause naming nobody is told about the responsible person with the missing why', async () => {
+    const res = await post(`/app/cases/${caseId}/root-cause`, 'sup-wang', [
+      ['causes', '灯管老化'],
+      ['responsibleId', 'nobody'],
+      ['plan', '更换灯管'],
+    ]);
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(fieldError(html, 'why1')).toBe('至少回答第一个“为什么”');
+    expect(fieldError(html, 'responsibleId')).toMatch(/^责任人：请从列表中选择一位员工/);
+  });
+
+  it('hand-over without a colleague or a reason says which', async () => {
+    const noOne = await post(`/app/cases/${caseId}/hand-over`, 'staff-zhao', [
+      ['assigneeId', ''],
+      ['reason', '休假'],
+    ]);
+    expect(await flashAfter(noOne, 'staff-zhao')).toBe('接手人：请从列表中选择一位同事');
+    const noReason = await post(`/app/cases/${caseId}/hand-over`, 'staff-zhao', [
+      ['assigneeId', 'staff-zhou'],
+      ['reason', '   '],
+    ]);
+    const said = await flashAfter(noReason, 'staff-zhao');
+    expect(said).toMatch(/^原因：/);
+    expect(said).toContain('不能为空');
+    expect(said).not.toMatch(ZOD_WORDS);
+  });
+});
