@@ -24,7 +24,15 @@ import { listPlaces, placeByCode, type Place } from '../../domain/places.ts';
 import { textFlaw, textFlawMessage } from '../../domain/safe-text.ts';
 import { inLang, type Bilingual, type Lang } from '../../domain/text.ts';
 import { raterConflict } from '../../domain/survey-rater.ts';
-import { checkedFile, EvidenceError, MAX_EVIDENCE_BYTES, putEvidence } from '../../store/evidence.ts';
+import {
+  checkedFile,
+  EvidenceError,
+  evidenceUrl,
+  getEvidence,
+  MAX_EVIDENCE_BYTES,
+  parseEvidenceRef,
+  putEvidence,
+} from '../../store/evidence.ts';
 import {
   DuplicateSubmissionError,
   isSubmissionKey,
@@ -769,6 +777,15 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
     const dir = await directory();
     const place = placeByCode(dir, report.placeCode);
     const view = await caseViewOf(report);
+    const photos = await photosOf(report);
+    // The page loads nothing from elsewhere but the reporter's own photos, from where their
+    // short-lived signed addresses point; the token in its address is handed to no one.
+    const origins = [...new Set(photos.map((u) => new URL(u).origin))];
+    c.header(
+      'Content-Security-Policy',
+      `default-src 'none'; style-src 'unsafe-inline'; img-src data:${origins.map((o) => ` ${o}`).join('')}; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+    );
+    c.header('Referrer-Policy', 'no-referrer');
     return publicPage(
       c,
       { zh: '报告进度', en: 'Report progress' },
@@ -780,6 +797,8 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
         placeName={place ? t(lang, place.name) : report.placeCode}
         kindLabel={t(lang, reportKindInfo[report.kind as ReportKind].label)}
         view={view}
+        photos={photos}
+        reportAgainUrl={place ? `/r/${place.code}` : null}
         fresh={opts.fresh ?? false}
         trackUrl={`${deps.publicBaseUrl}/t/${c.req.param('token') ?? ''}`}
         errors={opts.errors ?? {}}
@@ -788,6 +807,30 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
       />,
       opts.status ?? 200,
     );
+  };
+
+  /**
+   * The photos the reporter sent with the report, as short-lived signed addresses: only the
+   * report's own (stored under its id), confirmed images whose hash is the one the report cites.
+   * One that cannot be read is left out rather than failing the page.
+   */
+  const photosOf = async (report: Report): Promise<string[]> => {
+    const urls = await Promise.all(
+      report.evidence.map(async (ref) => {
+        const parsed = parseEvidenceRef(ref);
+        if (!parsed) return null;
+        const record = await getEvidence(deps, parsed.evidenceId).catch(() => null);
+        if (
+          !record ||
+          record.caseId !== report.reportId ||
+          !record.contentType.startsWith('image/') ||
+          (record.sha256 !== undefined && record.sha256 !== parsed.sha256)
+        )
+          return null;
+        return evidenceUrl(deps, record).catch(() => null);
+      }),
+    );
+    return urls.filter((u): u is string => u !== null);
   };
 
   /** The case a report became, as the workflow or its record tells it (none yet, or unreadable: null). */
@@ -942,6 +985,10 @@ function TrackingView(props: {
   placeName: string;
   kindLabel: string;
   view: CaseView | null;
+  /** Signed addresses of the reporter's own photos. */
+  photos: string[];
+  /** The report form of the report's place, to report again (null when the place is gone). */
+  reportAgainUrl: string | null;
   fresh: boolean;
   trackUrl: string;
   errors: FormErrors;
@@ -1023,6 +1070,20 @@ function TrackingView(props: {
               {report.reason}
             </p>
           ) : null}
+          {status === 'rejected' ? (
+            <p data-next-step>
+              {t(lang, {
+                zh: '如果问题仍然存在，可以补充更多细节（具体位置、现象、照片）后重新报告，或直接联系本楼的宿舍管理员或楼层网格员。',
+                en: 'If the problem is still there, you can report it again with more detail (exactly where, what you see, a photo), or tell the building’s dormitory office or your floor’s grid member directly.',
+              })}
+              {props.reportAgainUrl ? (
+                <>
+                  {' '}
+                  <a href={props.reportAgainUrl}>{t(lang, { zh: '重新报告', en: 'Report it again' })}</a>
+                </>
+              ) : null}
+            </p>
+          ) : null}
           {reopened ? (
             <p data-reopened>
               {t(
@@ -1053,6 +1114,19 @@ function TrackingView(props: {
           </>
         ) : null}
       </dl>
+      <section data-reported>
+        <h2>{t(lang, { zh: '您报告的内容', en: 'What you reported' })}</h2>
+        <p style="white-space:pre-wrap;overflow-wrap:anywhere">{report.description}</p>
+        {props.photos.length > 0 ? (
+          <div class="thumbs" data-report-photos>
+            {props.photos.map((src, n) => (
+              <a href={src}>
+                <img src={src} alt={`${t(lang, { zh: '您拍的照片', en: 'Your photo' })} ${n + 1}`} />
+              </a>
+            ))}
+          </div>
+        ) : null}
+      </section>
       {view && clocks.length > 0 ? (
         <section>
           <h2>{t(lang, { zh: '服务承诺', en: 'What we promised' })}</h2>

@@ -8,6 +8,7 @@ import {
   signOffUpdate,
   submitRootCauseUpdate,
 } from '../../workflows/rectification-case/messages.ts';
+import { fakeFiles } from '../support/evidence-files.ts';
 import { startApiStack, type ApiStack } from './harness.ts';
 
 /**
@@ -112,5 +113,57 @@ describe('the survey on the tracking page', () => {
     const plain = await page.text();
     expect(plain).not.toContain('data-survey-refused');
     expect(plain).not.toMatch(/<input type="radio"[^>]*checked/);
+  });
+});
+
+describe('what the reporter reported, and what to do when it is not taken up', () => {
+  it('shows the description and the reporter’s own photos by short-lived signed addresses the page’s CSP allows', async () => {
+    const token = await report(
+      roomCode('A210'),
+      { kind: 'repair', description: '阳台下水道堵了\n积水到门口' },
+      [new File([fakeFiles.jpeg()], 'drain.jpg', { type: 'image/jpeg' })],
+    );
+    const res = await s.app.request(`/t/${token}`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    const reported = html.slice(html.indexOf('data-reported'));
+    expect(reported).toContain('您报告的内容');
+    expect(reported).toMatch(/<p style="white-space:pre-wrap[^"]*">阳台下水道堵了\r?\n积水到门口<\/p>/);
+    const src =
+      /<div class="thumbs" data-report-photos="true"><a href="([^"]+)"><img src="\1" alt="您拍的照片 1"/.exec(
+        reported,
+      )?.[1];
+    expect(src).toBeDefined();
+    const url = new URL(src!.replaceAll('&amp;', '&'));
+    expect(url.searchParams.get('X-Amz-Signature')).toBeTruthy();
+    expect(Number(url.searchParams.get('X-Amz-Expires'))).toBeLessThanOrEqual(300);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain(`img-src data: ${url.origin}`);
+    expect(csp).toContain("form-action 'self'");
+    // The tracking token is in the page's address: loading the photo must not hand it to the store.
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    const en = await (await s.app.request(`/t/${token}?lang=en`)).text();
+    expect(en).toContain('What you reported');
+    expect(en).toContain('alt="Your photo 1"');
+  });
+
+  it('a rejected report says what the reporter can do next, with the way to report again', async () => {
+    const code = roomCode('A210');
+    const token = await report(code, { kind: 'suggestion', description: '希望走廊装镜子' });
+    const id = await reportIdOf(token);
+    const before = await (await s.app.request(`/t/${token}`)).text();
+    expect(before).not.toContain('data-next-step');
+    expect((await triage('sup-wang', id, { action: 'reject', reason: '信息不足' })).status).toBe(303);
+    const zh = await (await s.app.request(`/t/${token}`)).text();
+    expect(zh).toContain('信息不足');
+    const next = /<p data-next-step="true">(.*?)<\/p>/s.exec(zh)?.[1] ?? '';
+    expect(next).toContain('重新报告');
+    expect(next).toContain('宿舍管理员');
+    expect(next).toContain(`<a href="/r/${code}">重新报告</a>`);
+    const en = await (await s.app.request(`/t/${token}?lang=en`)).text();
+    const nextEn = /<p data-next-step="true">(.*?)<\/p>/s.exec(en)?.[1] ?? '';
+    expect(nextEn).toContain('dormitory office');
+    expect(nextEn).toContain(`<a href="/r/${code}">Report it again</a>`);
   });
 });
