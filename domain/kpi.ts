@@ -321,6 +321,8 @@ export type KpiId =
 export interface KpiValue {
   id: KpiId;
   label: { zh: string; en: string };
+  /** A shorter name for a chart's narrow label column, where the label's words are shared with others. */
+  shortLabel?: { zh: string; en: string } | undefined;
   unit: 'ratio' | 'per_building_year' | 'hours';
   /** null where the standards state no target (tracked, not judged). */
   target: number | null;
@@ -544,8 +546,8 @@ export function computeKpis(t: KpiTally, ctx: KpiContext): KpiValue[] {
   for (const dimension of dimensionKeys) {
     const dim = standards.dimensions.find((d) => d.key === dimension);
     const s = ctx.inspections?.[dimension];
-    out.push(
-      rateKpi(
+    out.push({
+      ...rateKpi(
         `inspection_pass_rate_${dimension}`,
         {
           zh: `检查合格率：${dim?.name.zh ?? dimension}`,
@@ -557,7 +559,12 @@ export function computeKpis(t: KpiTally, ctx: KpiContext): KpiValue[] {
         `seed 000 ${dim?.name.zh ?? dimension}: the dimension's items, checked in 日检、周查、月评 (seeds 002, 004); no number in the standard, tracked`,
         (dim?.items ?? []).map((i) => i.id),
       ),
-    );
+      // Every dimension's name starts 天天 ("… every day"): by its short name the rows differ at once.
+      shortLabel: {
+        zh: `检查合格率：${dim?.short.zh ?? dimension}`,
+        en: `Inspection pass rate: ${dim?.short.en ?? dimension}`,
+      },
+    });
   }
   out.push(validComplaintsKpi(t, ctx));
   const closes = t.closeDurationsMs;

@@ -27,18 +27,20 @@ const FONT = 'system-ui, "Noto Sans CJK SC", "PingFang SC", sans-serif';
  * Without a canvas ECharts sizes text from Arial's widths, but the page draws it in the
  * reader's own sans-serif, up to a fifth wider on Linux and Android (DejaVu, Noto): axis
  * labels sized to Arial ran off the chart's left edge. Latin text is measured a fifth wider,
- * so labels are truncated and spaced for the widest; CJK characters are one em in every font.
+ * so labels are wrapped and spaced for the widest; CJK characters are one em in every font.
  */
 const LATIN_WIDTH_MARGIN = 1.2;
+const textWidth = (text: string, size: number) => {
+  let width = 0;
+  for (const ch of text) {
+    const arial = DEFAULT_TEXT_WIDTH_MAP[ch];
+    width += arial === undefined ? size : arial * size * LATIN_WIDTH_MARGIN;
+  }
+  return width;
+};
 echarts.setPlatformAPI({
   measureText(text = '', font = '12px sans-serif') {
-    const size = Number(/(\d+(?:\.\d+)?)px/.exec(font)?.[1] ?? 12);
-    let width = 0;
-    for (const ch of text) {
-      const arial = DEFAULT_TEXT_WIDTH_MAP[ch];
-      width += arial === undefined ? size : arial * size * LATIN_WIDTH_MARGIN;
-    }
-    return { width };
+    return { width: textWidth(text, Number(/(\d+(?:\.\d+)?)px/.exec(font)?.[1] ?? 12)) };
   },
 });
 
@@ -63,13 +65,43 @@ export function renderChart(option: EChartsOption, size: ChartSize, label: strin
 
 const pct = (v: number) => `${Math.round(v * 1000) / 10}%`;
 
+const LABEL_FONT_PX = 12;
+const LABEL_LINE_HEIGHT = 14;
+
+/**
+ * How many lines a 12 px label takes when wrapped at `width`, as ECharts' 'break' wraps it: Latin
+ * words kept whole (moved to the next line), CJK characters one at a time. Measured as the chart
+ * measures text (setPlatformAPI above), so the rows are made as tall as the labels drawn in them.
+ */
+function wrappedLines(text: string, width: number): number {
+  let lines = 1;
+  let used = 0;
+  for (const token of text.match(/[A-Za-z0-9%.,:;'’()-]+|\s+|./gsu) ?? []) {
+    const w = textWidth(token, LABEL_FONT_PX);
+    if (used + w <= width || used === 0) {
+      used += w;
+      continue;
+    }
+    lines += 1;
+    used = /^\s+$/u.test(token) ? 0 : w;
+  }
+  return lines;
+}
+
 /** The KPIs measured as rates, each bar against its target (a red tick); missed targets in red. */
 export function kpiRatesChart(kpis: readonly KpiValue[], lang: Lang, width = 640): string | null {
   const rates = kpis.filter((k) => k.unit === 'ratio' && k.value !== null);
   if (rates.length === 0) return null;
   // Bottom to top in ECharts' category axis: reverse so the chart reads in the table's order.
   const rows = [...rates].reverse();
-  const height = 40 + rows.length * 28;
+  // Narrow (phone) charts give the labels less room. Cut short, labels sharing a start ("检查合格率：天…")
+  // could not be told apart: each wraps onto as many lines as it needs, and its row is made tall enough.
+  // At least ten CJK characters, so that a short name ("检查合格率：检查评估") keeps to one line.
+  const labelWidth = Math.round(lang === 'en' ? width * 0.38 : Math.max(10 * LABEL_FONT_PX, width * 0.3));
+  const names = rows.map((k) => inLang(k.shortLabel ?? k.label, lang));
+  const lines = Math.max(1, ...names.map((n) => wrappedLines(n, labelWidth)));
+  const rowHeight = Math.max(28, lines * LABEL_LINE_HEIGHT + 8);
+  const height = 40 + rows.length * rowHeight;
   const label = inLang({ zh: '各项比率指标与目标', en: 'Rate KPIs against their targets' }, lang);
   return renderChart(
     {
@@ -77,9 +109,8 @@ export function kpiRatesChart(kpis: readonly KpiValue[], lang: Lang, width = 640
       xAxis: { type: 'value', min: 0, max: 1, axisLabel: { formatter: (v: number) => pct(v) } },
       yAxis: {
         type: 'category',
-        data: rows.map((k) => inLang(k.label, lang)),
-        // Narrow (phone) charts give the labels less room; the table beside the chart has them whole.
-        axisLabel: { width: Math.round(width * (lang === 'en' ? 0.38 : 0.3)), overflow: 'truncate' },
+        data: names,
+        axisLabel: { width: labelWidth, overflow: 'break', lineHeight: LABEL_LINE_HEIGHT },
       },
       series: [
         {
