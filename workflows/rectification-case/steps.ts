@@ -36,9 +36,9 @@ import {
   type StepAck,
 } from './messages.ts';
 import { guardBudgets } from './budgets.ts';
-import { PAUSE_HOLDS_STAGE_PATCH, PAUSE_WORKING_TIME_PATCH } from './clocks.ts';
+import { arrivalLink, PAUSE_HOLDS_STAGE_PATCH, PAUSE_WORKING_TIME_PATCH } from './clocks.ts';
 import { currentRouting } from './routing.ts';
-import { refuse, requireText, type CaseState } from './state.ts';
+import { refuse, requireText, type CaseEmail, type CaseState } from './state.ts';
 
 /**
  * patched() id: a withdrawal tells the case's reporters (scanned-code reports that opened it or
@@ -398,6 +398,31 @@ const endPause: Step<EndPauseInput> = {
   },
 };
 
+/**
+ * patched() id: the colleague who takes a case over gets the mail of the step now theirs: the
+ * sign-off request with its link when the case waits for their signature, else the assignment
+ * with the arrival link while a repair's arrival is still to be recorded. Before, every
+ * take-over mailed the plain assignment ("start with the root-cause analysis", no link), and a
+ * case reassigned while it waited for sign-off had nobody able to sign until the first
+ * reminder. Asked only when a case is reassigned or handed over, so only such cases carry it.
+ */
+export const TAKE_OVER_MAIL_PATCH = 'take-over-mail-by-stage';
+
+/** What the colleague taking the case over is mailed: the step that now waits on them. */
+function takeOverMail(s: CaseState, how: 'reassigned' | 'handed_over', u: ReassignInput): CaseEmail {
+  const { view } = s;
+  const mail = {
+    key: `${how}${view.timeline.length}`,
+    to: { personIds: [u.toId] },
+    detail: u.reason,
+  };
+  if (!patched(TAKE_OVER_MAIL_PATCH)) return { kind: 'assigned', ...mail };
+  if (view.stage === 'awaiting_signoff' && view.responsibleId === u.toId)
+    return { kind: 'signoff_request', ...mail, link: linkForStage('awaiting_signoff') };
+  const arrived = view.timeline.some((e) => e.action === 'arrived');
+  return { kind: 'assigned', ...mail, ...(arrived ? {} : arrivalLink(s)) };
+}
+
 /** Reassignment and hand-over move the case to a colleague the same way; only who may differs. */
 const moveTo = (how: 'reassigned' | 'handed_over'): Step<ReassignInput>['run'] =>
   async function (s, u) {
@@ -410,12 +435,7 @@ const moveTo = (how: 'reassigned' | 'handed_over'): Step<ReassignInput>['run'] =
     const payload = { from, to: u.toId, reason: u.reason };
     if (how === 'reassigned') await s.record(u.actor, 'reassigned', payload);
     else await s.record(u.actor, 'handed_over', payload);
-    await s.email({
-      kind: 'assigned',
-      key: `${how}${view.timeline.length}`,
-      to: { personIds: [u.toId] },
-      detail: u.reason,
-    });
+    await s.email(takeOverMail(s, how, u));
     return view;
   };
 
