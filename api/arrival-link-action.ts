@@ -6,6 +6,7 @@ import type { ActionHandler, AppDeps } from './deps.ts';
 import { directoryOrFail, readCase } from './reads.ts';
 import { nameOf, place, signerOf } from './pages/action-statement.ts';
 import { noLongerOpen, PageOutcome } from './pages/link-page.tsx';
+import { arrivalGone } from './pages/step-gone.ts';
 import { formatTime } from './pages/ui.tsx';
 
 /**
@@ -32,6 +33,9 @@ export function arrivalActionHandlers(deps: AppDeps): Record<string, ActionHandl
           },
         );
       }
+      // Reassigned or handed over since the mail: the new technician has a link of their own.
+      const gone = arrivalGone(claims.recipientId, view, dir, deps.env.CAMPUS_TZ);
+      if (gone) throw gone;
       // Each language with its own names and brackets: an English reader reads no full-width punctuation.
       const where = place(dir, view);
       const who = signerOf(nameOf(dir, claims.recipientId), claims.recipientId);

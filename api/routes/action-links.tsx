@@ -35,6 +35,7 @@ import { problemTypes, ProblemError, toProblem } from '../middleware/problems.ts
 import { bi, jsonSchemaOf, pageResponse } from './declare.ts';
 import { ActionPage, type FormState, type RowPhotos } from '../pages/action-page.tsx';
 import { describedPhotos, refsIn } from '../pages/description-photos.ts';
+import { caseStepGone } from '../pages/step-gone.ts';
 import { citedEvidenceProblem, evidenceUrl, getEvidence, parseEvidenceRef } from '../../store/evidence.ts';
 import {
   caseActionContent,
@@ -278,6 +279,9 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
       // A case that is over is said at once. Whether this person may take the step now is the
       // running case's decision (its validator, under its pinned policy), asked when the form is posted.
       if (isTerminal(view.stage)) throw noLongerOpen(view, lang);
+      // Decided by someone else, moved on, or now a colleague's: said at once, with what happened.
+      const gone = caseStepGone(claims.step, claims.recipientId, view, dir, deps.env.CAMPUS_TZ);
+      if (gone) throw inLang(gone, lang);
       // The survey link goes to the reporter's address: one the opener or the handler gave as their own
       // would let them grade their own case.
       const conflict = claims.step === 'follow_up' ? raterConflict(dir, view) : null;
@@ -741,18 +745,21 @@ function formProblem(kind: ActionContent['choice'], f: ActionForm): Bilingual | 
   }
 }
 
-/** The page's language: the recipient's own (reporters: as they gave it; zh-CN by default). */
+/** An outcome said in the recipient's language when it names none. */
+const inLang = (o: PageOutcome, lang: Lang): PageOutcome =>
+  o.lang ? o : new PageOutcome(o.status, o.outcome, o.title, o.text, lang, o.link);
+
 /** A handler's outcome said in the recipient's language when it names none. */
 async function inLanguage<T>(lang: Lang, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (err) {
-    if (err instanceof PageOutcome && !err.lang)
-      throw new PageOutcome(err.status, err.outcome, err.title, err.text, lang, err.link);
+    if (err instanceof PageOutcome) throw inLang(err, lang);
     throw err;
   }
 }
 
+/** The page's language: the recipient's own (reporters: as they gave it; zh-CN by default). */
 function languageOf(claims: LinkClaims, dir: Directory, view?: CaseView): Lang {
   if (claims.recipientId.startsWith('reporter:')) return view?.reporter?.language ?? 'zh-CN';
   return dir.people.find((p) => p.id === claims.recipientId)?.language ?? 'zh-CN';
