@@ -355,7 +355,8 @@ function ReportBody(props: {
   night: string;
   closeAt: string;
   acceptUntil: string;
-  open: boolean;
+  /** Now, as the page decides what it still takes. */
+  now: number;
   cells: { cell: ZeroCell; report?: (ZeroReport & { byName: string }) | undefined }[];
   action: string;
   boardHref: string;
@@ -367,14 +368,46 @@ function ReportBody(props: {
   const t = (x: Bilingual) => inLang(x, lang);
   const rooms = [...new Set(props.cells.flatMap((c) => c.cell.rooms))];
   const chosen = form.values.cellId ?? props.cells[0]?.cell.cellId;
+  // One deadline, the close (when missing cells are escalated); after it the run still takes a
+  // report, marked late, until acceptUntil, and then nothing. Each phase says only what holds.
+  const close = formatTime(props.closeAt, tz);
+  const until = formatTime(props.acceptUntil, tz);
+  const phase =
+    props.now < Date.parse(props.closeAt)
+      ? 'open'
+      : props.now < Date.parse(props.acceptUntil)
+        ? 'late'
+        : 'closed';
   return (
     <>
-      <p>
-        {t({
-          zh: `请在 ${formatTime(props.closeAt, tz)} 前上报本网格的晚归、未归情况；无人晚归、未归也须上报"无"。`,
-          en: `Report your cell's late and absent returns before ${formatTime(props.closeAt, tz)}; "none" must be reported too.`,
-        })}
-      </p>
+      {phase === 'open' ? (
+        <p>
+          {t({
+            zh: `请在 ${close} 前上报本网格的晚归、未归情况；无人晚归、未归也须上报"无"。`,
+            en: `Report your cell's late and absent returns before ${close}; "none" must be reported too.`,
+          })}
+        </p>
+      ) : phase === 'late' ? (
+        <p class="flash error" role="status">
+          {t({
+            zh: `上报截止时间 ${close} 已过，未上报的网格已报告上级。${until} 前仍可补报或更正，将标记为逾时上报。`,
+            en: `The deadline, ${close}, has passed and cells that had not reported were escalated. Until ${until} a report or correction is still taken, marked as late.`,
+          })}
+        </p>
+      ) : (
+        <p class="card" role="status">
+          <strong>
+            {t({
+              zh: `${props.night} 晚的零报告已结束，不再接收上报。`,
+              en: `The zero report of ${props.night} is over and takes no more reports.`,
+            })}
+          </strong>{' '}
+          {t({
+            zh: `上报截止时间为 ${close}，逾时补报至 ${until} 为止。`,
+            en: `Reports were due by ${close}; late ones were taken until ${until}.`,
+          })}
+        </p>
+      )}
       {props.cells.map(({ cell, report }) => (
         <p class="card">
           <strong>{t(cell.name)}</strong>
@@ -403,7 +436,7 @@ function ReportBody(props: {
       />
       {/* A message given in the page's language only carries it in both slots: inLang shows it once. */}
       <Flash flash={form.problem ? { kind: 'error', text: form.problem } : null} lang={lang} />
-      {props.open ? (
+      {phase !== 'closed' ? (
         <form method="post" action={props.action}>
           {props.csrf ? <input type="hidden" name="_csrf" value={props.csrf} /> : null}
           <input type="hidden" name="lateRows" value={String(form.rows.late)} />
@@ -479,14 +512,7 @@ function ReportBody(props: {
             </button>
           </div>
         </form>
-      ) : (
-        <p class="card">
-          {t({
-            zh: `${props.night} 晚的零报告已截止（${formatTime(props.acceptUntil, tz)}），不再接收上报。`,
-            en: `The zero report of ${props.night} closed at ${formatTime(props.acceptUntil, tz)} and takes no more reports.`,
-          })}
-        </p>
-      )}
+      ) : null}
       <p>
         <a href={props.boardHref}>{t({ zh: '查看当晚看板', en: 'Tonight’s board' })}</a>
       </p>
@@ -618,7 +644,7 @@ export function zeroReportRoutes(deps: AppDeps): Hono<AuthEnv> {
           night={night}
           closeAt={rec.night.closeAt}
           acceptUntil={rec.night.acceptUntil}
-          open={Date.now() < Date.parse(rec.night.acceptUntil)}
+          now={Date.now()}
           cells={cells}
           action={`/zero-report/${night}/report${query}`}
           boardHref={`/zero-report/${night}${query}`}

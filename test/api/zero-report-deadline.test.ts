@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatTime } from '../../api/pages/ui.tsx';
+import { gridCells } from '../../domain/zero-report.ts';
+import { ensureTables } from '../../infra/local/servers.ts';
+import { createSession } from '../../store/sessions.ts';
+import { saveNight } from '../../store/zero-reports.ts';
+import { ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
+import { startApiStack, type ApiStack } from './harness.ts';
+
+/**
+ * The report page's deadline as a grid member reads it before the close, in the late hour after
+ * it, and once the night takes nothing more: one deadline at a time, never "report before 22:40"
+ * beside "closed (23:40)". Nights stored as the run stores them, in own tables, at times around now.
+ */
+const tables = ownTables(uniqueId('zero-deadline'));
+let s: ApiStack;
+const MIN = 60_000;
+
+beforeAll(async () => {
+  const aws = testDeps(testEnv(tables));
+  await ensureTables(aws.ddb, aws.tables);
+  s = await startApiStack({}, tables);
+});
+afterAll(async () => {
+  await s?.stop();
+});
+
+/** A night whose close and last acceptance are `close` and `until` minutes from now. */
+async function night(date: string, close: number, until: number) {
+  const now = Date.now();
+  const closeAt = new Date(now + close * MIN).toISOString();
+  const acceptUntil = new Date(now + until * MIN).toISOString();
+  await saveNight(
+    { ddb: s.deps.aws.ddb, tables: s.deps.aws.tables },
+    {
+      night: date,
+      workflowId: uniqueId('zero-night'),
+      openedAt: new Date(now - 3 * 60 * MIN).toISOString(),
+      closeAt,
+      acceptUntil,
+      cells: gridCells(s.dir),
+    },
+  );
+  return {
+    close: formatTime(closeAt, s.deps.env.CAMPUS_TZ),
+    until: formatTime(acceptUntil, s.deps.env.CAMPUS_TZ),
+  };
+}
+
+async function reportPage(date: string, query = '') {
+  const session = await createSession(s.deps.aws, { personId: 'grid-a1c1', via: 'link' });
+  const res = await s.app.request(`/zero-report/${date}/report${query}`, {
+    headers: { cookie: `rectify_session=${session.id}` },
+  });
+  expect(res.status).toBe(200);
+  return res.text();
+}
+
+describe('the report page’s deadline', () => {
+  it('before the close: report before the close, the form, nothing said closed', async () => {
+    const t = await night('2071-03-01', 60, 120);
+    const html = await reportPage('2071-03-01');
+    expect(html).toContain(`请在 ${t.close} 前上报本网格的晚归、未归情况`);
+    expect(html).toContain('无晚归、未归 — 一键上报');
+    expect(html).not.toContain(t.until);
+    expect(html).not.toContain('截止（');
+  });
+
+  it('after the close, before the last acceptance: the deadline passed, still taken until when, the form', async () => {
+    const t = await night('2071-03-02', -10, 50);
+    const html = await reportPage('2071-03-02');
+    expect(html).toContain(
+      `上报截止时间 ${t.close} 已过，未上报的网格已报告上级。${t.until} 前仍可补报或更正`,
+    );
+    expect(html).not.toContain(`请在 ${t.close} 前上报`);
+    expect(html).toContain('无晚归、未归 — 一键上报');
+    const en = await reportPage('2071-03-02', '?lang=en');
+    expect(en).toContain(`The deadline, ${t.close}, has passed`);
+  });
+
+  it('once over: one message saying it takes nothing more, which time was which, no “report before”, no form', async () => {
+    const t = await night('2071-03-03', -120, -60);
+    const html = await reportPage('2071-03-03');
+    expect(html).toContain('2071-03-03 晚的零报告已结束，不再接收上报。');
+    expect(html).toContain(`上报截止时间为 ${t.close}，逾时补报至 ${t.until} 为止。`);
+    expect(html).not.toContain('请在');
+    expect(html).not.toContain('一键上报');
+    expect(html).not.toContain('name="kind"');
+  });
+});
