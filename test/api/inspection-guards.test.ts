@@ -15,6 +15,7 @@ import { getRound, saveRound } from '../../store/inspections.ts';
 import { InspectionRoundFailure, recordChecksUpdate } from '../../workflows/inspection-round/messages.ts';
 import { inspectionRounds } from '../../workflows/inspection-round/workflow.ts';
 import { ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
+import { inspectionRoundKit, until } from '../support/inspection-rounds.ts';
 import { call, startApiStack, tokenFor, type ApiStack } from './harness.ts';
 
 /**
@@ -33,33 +34,11 @@ afterAll(async () => {
   await s?.stop();
 });
 
-const store = () => ({ ddb: s.deps.aws.ddb, tables: s.deps.aws.tables });
 const daily = checklistFor('daily').map((i) => i.id);
-
-// Each test walks rounds of days of its own, far enough ahead that they stay open.
-const usedDays = new Set<number>();
-function freshDate(): string {
-  let n: number;
-  do n = 5000 + Math.floor(Math.random() * 20_000);
-  while (usedDays.has(n));
-  usedDays.add(n);
-  return addDays('2030-01-01', n);
-}
-
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  for (let i = 0; i < 300; i++) {
-    const v = await read();
-    if (ok(v)) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('waited too long');
-}
-
-const roundNow = async (id: string): Promise<InspectionRound> => {
-  const r = await getRound(store(), id);
-  if (!r) throw new Error(`no round ${id}`);
-  return r;
-};
+const { store, freshDate, roundNow, openRound } = inspectionRoundKit(() => s.deps, {
+  from: 5000,
+  span: 20_000,
+});
 
 /** Starts a scheduled run's work (the schedule's workflow) for one day of bldg-a. */
 const runRounds = (date: string) =>
@@ -296,30 +275,6 @@ describe('a supervisor reads the rounds of their own buildings only', () => {
     expect(await own.text()).toContain('<form');
   });
 });
-
-/** Opens one round (its workflow, straight), assigned to bldg-a's supervisors. */
-async function openRound(): Promise<string> {
-  const date = freshDate();
-  const id = roundId('daily', 'bldg-a', date);
-  await s.deps.temporal.workflow.start('inspectionRound', {
-    taskQueue: s.deps.env.TEMPORAL_TASK_QUEUE,
-    workflowId: id,
-    args: [
-      {
-        kind: 'daily',
-        buildingId: 'bldg-a',
-        date,
-        assigneeIds: ['sup-wang', 'sup-smith'],
-        timeZone: s.deps.env.CAMPUS_TZ,
-      },
-    ],
-  });
-  await until(
-    () => getRound(store(), id),
-    (r) => r !== null,
-  );
-  return id;
-}
 
 async function postForm(id: string, fields: [string, string][], as = 'sup-wang', query = '') {
   return s.app.request(`/inspection/${id}${query}`, {

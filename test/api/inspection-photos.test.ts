@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays } from '../../domain/calendar.ts';
-import { checklistFor, roundId, type InspectionRound } from '../../domain/inspection.ts';
+import { checklistFor } from '../../domain/inspection.ts';
 import { getEvidence, parseEvidenceRef } from '../../store/evidence.ts';
-import { getRound } from '../../store/inspections.ts';
 import { recordChecksUpdate } from '../../workflows/inspection-round/messages.ts';
 import { createSession } from '../../store/sessions.ts';
 import { fakeFiles, sha256 } from '../support/evidence-files.ts';
+import { inspectionRoundKit } from '../support/inspection-rounds.ts';
 import { call, startApiStack, tokenFor, type ApiStack } from './harness.ts';
 
 /**
@@ -22,42 +21,8 @@ afterAll(async () => {
   await s?.stop();
 });
 
-const store = () => ({ ddb: s.deps.aws.ddb, tables: s.deps.aws.tables });
 const [failed, passed] = checklistFor('daily').map((i) => i.id) as [string, string];
-
-// Days of this file's own, apart from the other inspection files' (one Temporal namespace for all).
-const usedDays = new Set<number>();
-async function openRound(): Promise<string> {
-  let n: number;
-  do n = 25_000 + Math.floor(Math.random() * 1_000);
-  while (usedDays.has(n));
-  usedDays.add(n);
-  const date = addDays('2030-01-01', n);
-  const id = roundId('daily', 'bldg-a', date);
-  await s.deps.temporal.workflow.start('inspectionRound', {
-    taskQueue: s.deps.env.TEMPORAL_TASK_QUEUE,
-    workflowId: id,
-    args: [
-      {
-        kind: 'daily',
-        buildingId: 'bldg-a',
-        date,
-        assigneeIds: ['sup-wang', 'sup-smith'],
-        timeZone: s.deps.env.CAMPUS_TZ,
-      },
-    ],
-  });
-  for (let i = 0; i < 200 && !(await getRound(store(), id)); i++)
-    await new Promise((r) => setTimeout(r, 100));
-  expect(await getRound(store(), id)).toBeTruthy();
-  return id;
-}
-
-const roundNow = async (id: string): Promise<InspectionRound> => {
-  const r = await getRound(store(), id);
-  if (!r) throw new Error(`no round ${id}`);
-  return r;
-};
+const { openRound, roundNow } = inspectionRoundKit(() => s.deps, { from: 25_000, span: 1_000 });
 
 /** The page's form as a phone sends it: multipart, through the page session (or a bearer token). */
 async function postPhotos(

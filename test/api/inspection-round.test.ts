@@ -1,10 +1,9 @@
 import { ApplicationFailure, WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays } from '../../domain/calendar.ts';
-import { checklistFor, roundId, type InspectionRound } from '../../domain/inspection.ts';
+import { checklistFor, type InspectionRound } from '../../domain/inspection.ts';
 import { ensureTables } from '../../infra/local/servers.ts';
 import { saveDirectory } from '../../store/directory.ts';
-import { getRound, saveRound } from '../../store/inspections.ts';
+import { saveRound } from '../../store/inspections.ts';
 import { createSession } from '../../store/sessions.ts';
 import {
   InspectionRoundFailure,
@@ -12,6 +11,7 @@ import {
   recordChecksUpdate,
 } from '../../workflows/inspection-round/messages.ts';
 import { ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
+import { inspectionRoundKit } from '../support/inspection-rounds.ts';
 import { call, startApiStack, tokenFor, type ApiStack } from './harness.ts';
 
 /**
@@ -32,42 +32,8 @@ afterAll(async () => {
   await s?.stop();
 });
 
-const store = () => ({ ddb: s.deps.aws.ddb, tables: s.deps.aws.tables });
 const daily = checklistFor('daily').map((i) => i.id);
-
-// Each test walks its own round: a day of its own, far enough ahead that the round stays open.
-const usedDays = new Set<number>();
-async function openRound(): Promise<string> {
-  let n: number;
-  do n = 5000 + Math.floor(Math.random() * 20_000);
-  while (usedDays.has(n));
-  usedDays.add(n);
-  const date = addDays('2030-01-01', n);
-  const id = roundId('daily', 'bldg-a', date);
-  await s.deps.temporal.workflow.start('inspectionRound', {
-    taskQueue: s.deps.env.TEMPORAL_TASK_QUEUE,
-    workflowId: id,
-    args: [
-      {
-        kind: 'daily',
-        buildingId: 'bldg-a',
-        date,
-        assigneeIds: ['sup-wang', 'sup-smith'],
-        timeZone: s.deps.env.CAMPUS_TZ,
-      },
-    ],
-  });
-  for (let i = 0; i < 200 && !(await getRound(store(), id)); i++)
-    await new Promise((r) => setTimeout(r, 100));
-  expect(await getRound(store(), id)).toBeTruthy();
-  return id;
-}
-
-const roundNow = async (id: string): Promise<InspectionRound> => {
-  const r = await getRound(store(), id);
-  if (!r) throw new Error(`no round ${id}`);
-  return r;
-};
+const { store, openRound, roundNow } = inspectionRoundKit(() => s.deps, { from: 5000, span: 20_000 });
 
 async function postChecklist(
   id: string,

@@ -4,14 +4,13 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { temporal } from '@temporalio/proto';
 import type Long from 'long';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays } from '../../domain/calendar.ts';
-import { checklistFor, roundId, type InspectionRound } from '../../domain/inspection.ts';
+import { checklistFor } from '../../domain/inspection.ts';
 import { ensureTables } from '../../infra/local/servers.ts';
-import { getRound } from '../../store/inspections.ts';
 import { opsKey } from '../../store/keys.ts';
 import { inspectionRoundQuery } from '../../workflows/inspection-round/messages.ts';
 import { createSession } from '../../store/sessions.ts';
 import { ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
+import { inspectionRoundKit } from '../support/inspection-rounds.ts';
 import { call, startApiStack, type ApiStack } from './harness.ts';
 
 /**
@@ -29,56 +28,11 @@ afterAll(async () => {
   await s?.stop();
 });
 
-const store = () => ({ ddb: s.deps.aws.ddb, tables: s.deps.aws.tables });
 const daily = checklistFor('daily').map((i) => i.id);
-
-const usedDays = new Set<number>();
-function freshDate(): string {
-  let n: number;
-  do n = 5000 + Math.floor(Math.random() * 20_000);
-  while (usedDays.has(n));
-  usedDays.add(n);
-  return addDays('2030-01-01', n);
-}
-
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  for (let i = 0; i < 300; i++) {
-    const v = await read();
-    if (ok(v)) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('waited too long');
-}
-
-const roundNow = async (id: string): Promise<InspectionRound> => {
-  const r = await getRound(store(), id);
-  if (!r) throw new Error(`no round ${id}`);
-  return r;
-};
-
-/** A daily round of bldg-a started directly (as the schedule's workflow starts it), opened in the store. */
-async function openRound() {
-  const date = freshDate();
-  const id = roundId('daily', 'bldg-a', date);
-  const handle = await s.deps.temporal.workflow.start('inspectionRound', {
-    taskQueue: s.deps.env.TEMPORAL_TASK_QUEUE,
-    workflowId: id,
-    args: [
-      {
-        kind: 'daily',
-        buildingId: 'bldg-a',
-        date,
-        assigneeIds: ['sup-wang', 'sup-smith'],
-        timeZone: s.deps.env.CAMPUS_TZ,
-      },
-    ],
-  });
-  await until(
-    () => getRound(store(), id),
-    (r) => r !== null,
-  );
-  return { id, handle };
-}
+const { roundNow, openRoundWithHandle: openRound } = inspectionRoundKit(() => s.deps, {
+  from: 5000,
+  span: 20_000,
+});
 
 /** The round's record as another execution of its id would have written it: its saves are refused. */
 async function takeRecord(id: string) {
