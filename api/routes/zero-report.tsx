@@ -561,9 +561,10 @@ export function zeroReportRoutes(deps: AppDeps): Hono<AuthEnv> {
   const board = async (c: Context<AuthEnv>) => {
     const lang = callerLanguage(c);
     const { night } = parseOr400(nightParam, c.req.param(), lang, 'path');
+    // The rule only: requireRole names the roles that may, from BOARD_READERS itself.
     requireRole(c.get('caller'), [...BOARD_READERS], {
-      zh: '零报告看板仅供网格员、主管、工作小组、校领导、院系联系人查看',
-      en: 'the zero-report board is for grid members, supervisors, the working group, leadership and departments',
+      zh: '您的角色不能查看零报告看板',
+      en: 'your role may not read the zero-report board',
     });
     const [dir, rec] = await Promise.all([directoryOr503(deps), nightOr404(deps, night)]);
     return boardOf(dir, rec);

@@ -5,12 +5,13 @@ import { ensureTables } from '../../infra/local/servers.ts';
 import { createSession } from '../../store/sessions.ts';
 import { saveNight } from '../../store/zero-reports.ts';
 import { ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
-import { startApiStack, type ApiStack } from './harness.ts';
+import { call, startApiStack, type ApiStack } from './harness.ts';
 
 /**
  * The report page's deadline as a grid member reads it before the close, in the late hour after
  * it, and once the night takes nothing more: one deadline at a time, never "report before 22:40"
- * beside "closed (23:40)". Nights stored as the run stores them, in own tables, at times around now.
+ * beside "closed (23:40)". And the board's refusal for a role that may not read it names the
+ * roles that may once. Nights stored as the run stores them, in own tables, at times around now.
  */
 const tables = ownTables(uniqueId('zero-deadline'));
 let s: ApiStack;
@@ -86,5 +87,28 @@ describe('the report page’s deadline', () => {
     expect(html).not.toContain('请在');
     expect(html).not.toContain('一键上报');
     expect(html).not.toContain('name="kind"');
+  });
+});
+
+describe('the board, refused', () => {
+  it('names the roles that may read it once, all of them (admins and auditors too)', async () => {
+    await night('2071-03-04', 60, 120);
+    const res = await call(s.app, 'GET', '/zero-report/2071-03-04', { as: 'staff-zhou' });
+    expect(res.status).toBe(403);
+    const text = await res.text();
+    expect(text).toContain(
+      '须具备以下角色之一：网格员、主管、工作小组、校领导、管理员、院系联系人、审计人员',
+    );
+    // One list: no second, shorter one before it.
+    expect(text.match(/网格员/g)).toHaveLength(1);
+    const en = await call(s.app, 'GET', '/api/zero-reports/2071-03-04', {
+      as: 'staff-lee',
+      headers: { 'accept-language': 'en' },
+    });
+    expect(en.status).toBe(403);
+    const detail = ((await en.json()) as { detail: string }).detail;
+    expect(detail.match(/grid member/g)).toHaveLength(1);
+    expect(detail).toContain('admin');
+    expect(detail).toContain('auditor');
   });
 });
