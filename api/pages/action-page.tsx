@@ -22,10 +22,18 @@ const Radio = (p: { name: string; value: string; label: Bilingual; lang: Lang; c
   </label>
 );
 
-const Field = (p: { name: string; label: Bilingual; lang: Lang; value?: string | undefined }) => (
+/** The most characters each text of the form takes: what the route's schema (actionFormSchema) allows. */
+export const FIELD_MAX = { reason: 2000, notes: 5000, comment: 2000 } as const;
+
+const Field = (p: {
+  name: keyof typeof FIELD_MAX;
+  label: Bilingual;
+  lang: Lang;
+  value?: string | undefined;
+}) => (
   <label>
     <Pair text={p.label} lang={p.lang} />
-    <textarea name={p.name} maxlength={2000}>
+    <textarea name={p.name} maxlength={FIELD_MAX[p.name]}>
       {p.value ?? ''}
     </textarea>
   </label>

@@ -530,7 +530,7 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
       // What the person chose and typed comes back with the field that was refused and why, so a
       // resubmit is what they meant (an empty form with the first choice ticked could sign the opposite).
       if (!parsed.success)
-        return formPage(c, token, p, 422, keptState(raw), refusedFields(parsed.error, p.content.choice));
+        return formPage(c, token, p, 422, keptState(raw), refusedFields(parsed.error, p.content.choice, raw));
       const form = parsed.data;
       const problem = formProblem(p.content.choice, form);
       if (problem) return formPage(c, token, p, 422, form, problem);
@@ -672,19 +672,35 @@ const fieldLabels: Record<string, Bilingual> = {
   ...surveyAspectLabel,
 };
 
+/** A text over its limit: the limit, and how long the text was (it stays in the form to shorten). */
+function tooLong(max: number, given: unknown): Bilingual {
+  const n = typeof given === 'string' ? given.trim().length : undefined;
+  return {
+    zh: `最多 ${max} 个字符${n === undefined ? '' : `，现为 ${n} 个`}，请删减后重新提交`,
+    en: `at most ${max} characters${n === undefined ? '' : ` (this has ${n})`}; shorten it and submit again`,
+  };
+}
+
 /** Each refused field by its label with the schema's reason, in both languages. */
-function refusedFields(error: z.ZodError, kind: ActionContent['choice']): Bilingual {
+function refusedFields(
+  error: z.ZodError,
+  kind: ActionContent['choice'],
+  raw: Record<string, string | File>,
+): Bilingual {
   const parts = error.issues.map((i) => {
     const field = String(i.path[0] ?? '');
     const label = fieldLabels[field] ?? { zh: field, en: field };
     const own = splitBilingual(i.message);
-    // A text's flaw is worded by the schema in both languages; a score or choice is just invalid.
+    // A text's flaw is worded by the schema in both languages; a text too long says its limit
+    // (zod says it in English alone); a score or choice is just invalid.
     const why =
       own.zh !== own.en
         ? own
-        : field in fieldLabels && field !== 'reason' && field !== 'notes' && field !== 'comment'
-          ? { zh: '请重新选择', en: 'choose again' }
-          : { zh: '内容无效', en: 'invalid' };
+        : i.code === 'too_big' && i.origin === 'string'
+          ? tooLong(Number(i.maximum), raw[field])
+          : field in fieldLabels && field !== 'reason' && field !== 'notes' && field !== 'comment'
+            ? { zh: '请重新选择', en: 'choose again' }
+            : { zh: '内容无效', en: 'invalid' };
     return { zh: `${label.zh}：${why.zh}`, en: `${label.en}: ${why.en}` };
   });
   if (parts.length === 0) return invalidForm(kind);
@@ -693,7 +709,8 @@ function refusedFields(error: z.ZodError, kind: ActionContent['choice']): Biling
 
 /** The choice and texts of a refused form, to show again: texts without their invisible marks. */
 function keptState(raw: Record<string, string | File>): FormState {
-  const text = (v: unknown) => (typeof v === 'string' ? stripInvisible(v).slice(0, 5000) : undefined);
+  // Bounded for the page, well past every field's limit: a text refused as too long comes back whole to be shortened.
+  const text = (v: unknown) => (typeof v === 'string' ? stripInvisible(v).slice(0, 20_000) : undefined);
   const digit = (v: unknown) => (typeof v === 'string' && /^[1-5]$/.test(v) ? Number(v) : undefined);
   const choice = typeof raw.choice === 'string' && /^[a-z_]{1,20}$/.test(raw.choice) ? raw.choice : undefined;
   return {

@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createdCaseSchema } from '../../api/schemas.ts';
+import {
+  actionPath,
+  call,
+  formFields,
+  newCaseBody,
+  outcomeOf,
+  postForm,
+  startApiStack,
+  waitForEmail,
+  type ApiStack,
+} from './harness.ts';
+
+// An email-link form whose text is over its limit says the limit and keeps what was typed.
+
+let s: ApiStack;
+beforeAll(async () => {
+  s = await startApiStack();
+});
+afterAll(async () => {
+  await s?.stop();
+});
+
+async function openCase(over: Record<string, unknown> = {}): Promise<string> {
+  const res = await call(s.app, 'POST', '/api/cases', { as: 'sup-wang', body: newCaseBody(over) });
+  expect(res.status).toBe(201);
+  const { caseId } = createdCaseSchema.parse(await res.json());
+  const rc = await call(s.app, 'POST', `/api/cases/${caseId}/root-cause`, {
+    as: 'sup-wang',
+    body: { causes: ['阀芯老化'], responsibleId: 'staff-zhou', plan: '更换阀芯' },
+  });
+  expect(rc.status).toBe(200);
+  return caseId;
+}
+
+const linkOf = async (caseId: string, subject: string, to: string) =>
+  actionPath(
+    await waitForEmail((e) => e.subject.includes(caseId) && e.subject.includes(subject) && e.to.includes(to)),
+  );
+
+async function tooLong(path: string, fields: Record<string, string>, field: string, typed: string) {
+  const html = await (await s.app.request(path)).text();
+  const res = await postForm(s.app, path, { ...formFields(html), ...fields, [field]: typed });
+  const page = await res.text();
+  expect([res.status, outcomeOf(page)]).toEqual([422, 'ready']);
+  expect(page).not.toContain('内容无效');
+  expect(page).not.toContain(': invalid');
+  // What was typed comes back whole in its field, to be shortened rather than typed again.
+  expect(page).toContain(`name="${field}" maxlength=`);
+  expect(page).toContain(`>${typed}</textarea>`);
+  return page;
+}
+
+describe('a text over its limit in an email-link form', () => {
+  it('a dispute reason: 最多 2000 个字符 / at most 2000 characters, the text kept', async () => {
+    const caseId = await openCase();
+    const path = await linkOf(caseId, '待签字', 'zhou.qiang@demo.edu.cn');
+    const page = await tooLong(path, { choice: 'dispute' }, 'reason', '不'.repeat(2001));
+    expect(page).toContain('异议理由：最多 2000 个字符，现为 2001 个');
+    expect(page).toContain('Reason for the dispute: at most 2000 characters (this has 2001)');
+    // The dispute choice stays ticked.
+    expect(page).toMatch(/value="dispute" checked/);
+  });
+
+  it('a survey comment over 2000 and adjudication notes over 5000 say their own limits', async () => {
+    const email = `limits-${Date.now().toString(36)}@example.edu.cn`;
+    const caseId = await openCase({ reporter: { name: '小明', email } });
+    const sign = await linkOf(caseId, '待签字', 'zhou.qiang@demo.edu.cn');
+    const shown = await (await s.app.request(sign)).text();
+    const disputed = await postForm(s.app, sign, {
+      ...formFields(shown),
+      choice: 'dispute',
+      reason: '不同意',
+    });
+    expect(disputed.status).toBe(200);
+
+    const adjudication = await linkOf(caseId, '待裁定', 'wang.jianguo@demo.edu.cn');
+    const notes = await tooLong(adjudication, { choice: 'proceed' }, 'notes', '按'.repeat(5001));
+    expect(notes).toContain('裁定说明：最多 5000 个字符，现为 5001 个');
+    expect(notes).toContain('name="notes" maxlength="5000"');
+    const form = await (await s.app.request(adjudication)).text();
+    const decided = await postForm(s.app, adjudication, {
+      ...formFields(form),
+      choice: 'proceed',
+      notes: '按方案',
+    });
+    expect(decided.status).toBe(200);
+
+    const rect = await call(s.app, 'POST', `/api/cases/${caseId}/rectification`, {
+      as: 'staff-zhou',
+      body: { summary: '已更换阀芯', evidence: ['photo-1.jpg'] },
+    });
+    expect(rect.status).toBe(200);
+    const review = await call(s.app, 'POST', `/api/cases/${caseId}/review`, {
+      as: 'sup-wang',
+      body: { passed: true, notes: '' },
+    });
+    expect(review.status).toBe(200);
+    const survey = actionPath(await waitForEmail((e) => e.to.includes(email) && e.subject.includes(caseId)));
+    const page = await tooLong(
+      survey,
+      { attitude: '5', quality: '4', cleanup: '5' },
+      'comment',
+      '好'.repeat(2050),
+    );
+    expect(page).toContain('意见：最多 2000 个字符，现为 2050 个');
+    expect(page).toContain('Comment: at most 2000 characters (this has 2050)');
+  });
+});
