@@ -77,7 +77,8 @@ describe('a backlog in the triage queue', () => {
       expect(html).toContain('data-waiting="48"');
       expect(html).toContain('共 48 条待分派');
       // The first report was received at 01:00 UTC: on this campus's clock, not Shanghai's 09:00.
-      if (pages === 0) expect(html).toContain('2026/11/2 01:00:00');
+      // Told as every page tells a time (formatTime: YYYY-MM-DD HH:mm), not toLocaleString's 2026/11/2 01:00:00.
+      if (pages === 0) expect(html).toContain('>2026-11-02 01:00</time>');
       const ids = idsOn(html);
       expect(ids.length).toBeLessThanOrEqual(TRIAGE_PAGE_SIZE);
       seen.push(...(ids as string[]));

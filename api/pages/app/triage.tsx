@@ -275,10 +275,8 @@ function ReportCard(props: {
       ) : null}
       <p>{report.description}</p>
       <p class="muted">
-        {report.reportId} ·{' '}
-        {new Date(report.receivedAt).toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', {
-          timeZone: props.tz,
-        })}
+        {report.reportId} · {/* As every other page tells a time: YYYY-MM-DD HH:mm on the campus clock. */}
+        <time datetime={report.receivedAt}>{formatTime(report.receivedAt, props.tz)}</time>
         {report.evidence.length
           ? ` · ${t(lang, { zh: '照片', en: 'photos' })} ${report.evidence.length}`
           : ''}
