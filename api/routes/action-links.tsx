@@ -206,6 +206,13 @@ export const performActionRoute = createRoute({
 
 export const actionLinkRouteDefinitions: RouteConfig[] = [showActionRoute, performActionRoute];
 
+/**
+ * What a link page may load: its inline style, its icon (a data: URL, FAVICON_HREF) and the
+ * photos its case's description cites, from where their signed addresses point.
+ */
+const actionPagePolicy = (photoOrigins: string[]) =>
+  `default-src 'none'; style-src 'unsafe-inline'; img-src ${[...photoOrigins, 'data:'].join(' ')}; form-action 'self'; frame-ancestors 'none'`;
+
 const actionPages: LinkPageKind = {
   name: 'actions',
   headers: {
@@ -214,8 +221,7 @@ const actionPages: LinkPageKind = {
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
-    'content-security-policy':
-      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+    'content-security-policy': actionPagePolicy([]),
   },
   fallbackLang: () => 'zh-CN',
   failedTitle: { zh: '暂时无法完成', en: 'This could not be done now' },
@@ -448,10 +454,7 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
     const kind: LinkPageKind = origins.length
       ? {
           ...actionPages,
-          headers: {
-            ...actionPages.headers,
-            'content-security-policy': `${actionPages.headers['content-security-policy']}; img-src ${origins.join(' ')}`,
-          },
+          headers: { ...actionPages.headers, 'content-security-policy': actionPagePolicy(origins) },
         }
       : actionPages;
     return renderLinkPage(

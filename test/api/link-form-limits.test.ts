@@ -108,3 +108,20 @@ describe('a text over its limit in an email-link form', () => {
     expect(page).toContain('Comment: at most 2000 characters (this has 2050)');
   });
 });
+
+describe('the link pages’ Content-Security-Policy', () => {
+  it('lets the page’s own icon (a data: URL) load, and nothing else from elsewhere', async () => {
+    const caseId = await openCase();
+    const path = await linkOf(caseId, '待签字', 'zhou.qiang@demo.edu.cn');
+    const res = await s.app.request(path);
+    const html = await res.text();
+    expect(html).toContain('<link rel="icon" href="data:image/svg+xml,');
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'none'");
+    expect(csp.split(';').map((d) => d.trim())).toContain('img-src data:');
+    // An unusable link's page has the same icon and policy.
+    const bad = await s.app.request('/actions/not-a-token');
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-security-policy')).toContain('img-src data:');
+  });
+});
