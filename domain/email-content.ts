@@ -1,5 +1,7 @@
 import { escapeHtml } from './text.ts';
 import type { Language } from './directory.ts';
+import type { Stage } from './case-model.ts';
+import { stageStatusLabels } from './stage-labels.ts';
 
 /** The case page, where the steps that are not signed through a link are taken (behind sign-in). */
 export const casePagePath = (caseId: string): string => `/app/cases/${encodeURIComponent(caseId)}`;
@@ -51,6 +53,44 @@ interface Lines {
   casePage?: string;
 }
 
+const isStage = (s: string): s is Stage => Object.hasOwn(stageStatusLabels, s);
+/** The case's stage as the mail's context names it (the assignment's first step when unknown). */
+const stageOf = (c: EmailContext): Stage => (isStage(c.stage) ? c.stage : 'analysing');
+/** The stage as people read it, not its code. */
+const stageName = (c: EmailContext) =>
+  isStage(c.stage) ? stageStatusLabels[c.stage] : { zh: c.stage, en: c.stage };
+
+/**
+ * What the assignee does first, by where the case is when they are given it: a case handed over
+ * after its analysis is not to be analysed again.
+ */
+const assignedNext: Record<Stage, { zh: string; en: string }> = {
+  detected: { zh: '请先完成原因分析。', en: 'Please start with the root-cause analysis.' },
+  analysing: { zh: '请先完成原因分析。', en: 'Please start with the root-cause analysis.' },
+  awaiting_signoff: {
+    zh: '原因分析已完成，正等待责任人签字确认整改方案；确认后请按方案整改。',
+    en: 'Its analysis is done and waits for the responsible person to sign off the plan; once signed, carry out the rectification.',
+  },
+  adjudicating: {
+    zh: '责任人对整改方案提出了异议，正等待主管裁定；裁定后请按结果处理。',
+    en: 'The responsible person disputed the plan and a supervisor is adjudicating; act on the decision once it is made.',
+  },
+  rectifying: {
+    zh: '请按已确认的整改方案完成整改，并在案件页面上报整改结果（附照片）。',
+    en: 'Carry out the agreed rectification plan and report it, with photos, on the case page.',
+  },
+  reviewing: {
+    zh: '整改已上报，正等待主管复查；复查不合格时请再次整改。',
+    en: 'The rectification was reported and waits for a supervisor’s review; if it fails, rectify again.',
+  },
+  follow_up: {
+    zh: '整改已复查合格，正等待报告人回访评价。',
+    en: 'The rectification passed its review and waits for the reporter’s rating.',
+  },
+  closed: { zh: '案件已结案。', en: 'The case is closed.' },
+  withdrawn: { zh: '案件已撤销。', en: 'The case was withdrawn.' },
+};
+
 const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
   pause_approved: (c) => ({
     subject: `【暂停已批准】${c.caseId}`,
@@ -74,7 +114,7 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
   }),
   assigned: (c) => ({
     subject: `【整改】新案件 ${c.caseId}：${c.title}`,
-    intro: `您被指派处理整改案件「${c.title}」，请先完成原因分析。`,
+    intro: `您被指派处理整改案件「${c.title}」，${assignedNext[stageOf(c)].zh}${c.detail ? `转交原因：${c.detail}。` : ''}`,
     // Only a repair's assignment carries a link: the arrival on site that its clock waits for.
     action: '到场后点此登记到场',
     casePage: '打开案件页面进行原因分析和整改',
@@ -131,7 +171,7 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
   }),
   leadership_notice: (c) => ({
     subject: `【重大问题】${c.caseId}：${c.title}`,
-    intro: `重大问题报告：「${c.title}」，当前环节：${c.stage}。按规定须在 48 小时内报告校领导。`,
+    intro: `重大问题报告：「${c.title}」，当前环节：${stageName(c).zh}。按规定须在 48 小时内报告校领导。`,
   }),
   effect_stuck: (c) => ({
     subject: `【待处理】${c.caseId} 自动操作失败`,
@@ -162,7 +202,7 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
   }),
   assigned: (c) => ({
     subject: `[Rectify] New case ${c.caseId}: ${c.title}`,
-    intro: `You have been assigned the case "${c.title}". Please start with the root-cause analysis.`,
+    intro: `You have been assigned the case "${c.title}". ${assignedNext[stageOf(c)].en}${c.detail ? ` Reason for the hand-over: ${c.detail}.` : ''}`,
     action: 'Once on site, record your arrival here',
     casePage: 'Open the case page for the analysis and the rectification',
   }),
@@ -217,7 +257,7 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
   }),
   leadership_notice: (c) => ({
     subject: `[Major problem] ${c.caseId}: ${c.title}`,
-    intro: `Major problem: "${c.title}", now at stage ${c.stage}. School leadership must hear of it within 48 hours.`,
+    intro: `Major problem: "${c.title}", now at the stage "${stageName(c).en}". School leadership must hear of it within 48 hours.`,
   }),
   effect_stuck: (c) => ({
     subject: `[Action needed] ${c.caseId}: an automatic step failed`,

@@ -135,3 +135,31 @@ describe('a reporter’s mail links the report’s tracking page', () => {
     expect(none.html).not.toContain('/t/');
   });
 });
+
+describe('the assignment mail says what to do first where the case stands', () => {
+  it('a case taken over in rectification asks for the rectification, with the reason, not the analysis again', () => {
+    const { text } = renderEmail('zh-CN', {
+      ...base,
+      kind: 'assigned',
+      stage: 'rectifying',
+      detail: '原负责人休假',
+    });
+    expect(text).toContain('请按已确认的整改方案完成整改');
+    expect(text).toContain('转交原因：原负责人休假');
+    expect(text).toContain('Carry out the agreed rectification plan');
+    expect(text).not.toContain('请先完成原因分析');
+  });
+
+  it('a new case asks for the analysis first', () => {
+    const { text } = renderEmail('en', { ...base, kind: 'assigned', stage: 'analysing' });
+    expect(text).toContain('Please start with the root-cause analysis.');
+    expect(text).toContain('请先完成原因分析。');
+    expect(text).not.toContain('Reason for the hand-over');
+  });
+
+  it('the leadership notice names the stage as people read it, not its code', () => {
+    const { text } = renderEmail('zh-CN', { ...base, kind: 'leadership_notice', stage: 'rectifying' });
+    expect(text).toContain('当前环节：整改中');
+    expect(text).not.toMatch(/rectifying/);
+  });
+});
