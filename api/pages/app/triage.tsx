@@ -12,12 +12,10 @@ import { listCases } from '../../../store/case-lists.ts';
 import {
   claimTriage,
   getReport,
-  isQueueCursor,
   isReportId,
   recordTriage,
   releaseTriage,
   ReportAlreadyTriagedError,
-  triageQueue,
   type Report,
 } from '../../../store/reports.ts';
 import { evidenceTypesIn, evidenceUrl, parseEvidenceRef } from '../../../store/evidence.ts';
@@ -30,7 +28,22 @@ import { csrfProtect, requireViewer, sessionMiddleware, type WebEnv } from '../.
 import { ProblemError, problemTypes, toProblem } from '../../middleware/problems.ts';
 import { notifyReporter, stopTriageChase } from '../../report-notices.ts';
 import { formatTime, severityLabels } from '../ui.tsx';
-import { ErrorSummary, page, parseQuery, refusedPage, type WebContext } from './dashboard-common.tsx';
+import { ErrorSummary, parseQuery, refusedPage } from './dashboard-common.tsx';
+import { page, type WebContext } from './web-kit.tsx';
+import {
+  filtersByContent,
+  pageLinks,
+  QueueFilters,
+  queueHref,
+  queueQuerySchema,
+  readQueue,
+  TRIAGE_PAGE_SIZE,
+  viewFromForm,
+  ViewFields,
+  type QueueView,
+} from './triage-queue.tsx';
+
+export { TRIAGE_PAGE_SIZE };
 
 /**
  * The triage queue: reports made by scanning a code wait here for the place's
@@ -40,42 +53,6 @@ import { ErrorSummary, page, parseQuery, refusedPage, type WebContext } from './
  */
 
 const t = (lang: Lang, text: Bilingual) => inLang(text, lang);
-
-/** Reports per page: each card carries its three forms, so a phone scrolls through twenty, not a hundred. */
-export const TRIAGE_PAGE_SIZE = 20;
-
-const empty = (v: unknown) => (v === '' ? undefined : v);
-/** Where a page starts and which report was just decided: both come back from a link or a redirect of ours. */
-const queueQuerySchema = z.object({
-  after: z.preprocess(
-    empty,
-    z
-      .string()
-      .max(64)
-      .refine(
-        isQueueCursor,
-        '不是有效的翻页位置，请从第一页开始 / not a page position; start from the first page',
-      )
-      .optional(),
-  ),
-  decided: z.preprocess(
-    empty,
-    z
-      .string()
-      .max(16)
-      .refine(isReportId, '不是报告编号（如 RP-8SEF2N10Y7）/ not a report number (such as RP-8SEF2N10Y7)')
-      .optional(),
-  ),
-});
-
-/** A page of the queue (the first, or the one after a position), saying what became of a report just decided. */
-const queueHref = (q: { after?: string | undefined; decided?: string | undefined }) => {
-  const params = new URLSearchParams();
-  if (q.decided) params.set('decided', q.decided);
-  if (q.after) params.set('after', q.after);
-  const query = params.toString();
-  return query ? `/app/triage?${query}` : '/app/triage';
-};
 
 /** What became of the report just decided, as its own record says: the query names the report, never the outcome. */
 function Decided(props: { lang: Lang; report: Report }) {
@@ -149,6 +126,15 @@ const decisionSchema = z.discriminatedUnion('action', [
   }),
   z.object({ action: z.literal('reject'), reason }),
 ]);
+
+/** A card's fields as they were sent, for the card shown again with its refusal. */
+type Typed = Partial<Record<'assigneeId' | 'severity' | 'caseId' | 'reason', string>>;
+const typedOf = (form: Record<string, unknown>): Typed =>
+  Object.fromEntries(
+    (['assigneeId', 'severity', 'caseId', 'reason'] as const).flatMap((k) =>
+      typeof form[k] === 'string' ? [[k, form[k]]] : [],
+    ),
+  );
 
 /** Open cases at the same place and of the same kind: the likely duplicates triage should merge into. */
 async function likelyDuplicates(deps: AppDeps, report: Report): Promise<CaseView[]> {
@@ -250,8 +236,10 @@ function ReportCard(props: {
   dir: Directory;
   duplicates: CaseView[];
   error?: Bilingual | undefined;
-  /** The page the card is on, so a decision goes back to it. */
-  after?: string | undefined;
+  /** What was chosen or typed on the card before a refusal, shown again. */
+  typed?: Typed | undefined;
+  /** The view (page and filters) the card is on, so a decision goes back to it. */
+  view: QueueView;
   /** The campus time zone (CAMPUS_TZ) the card's time is told in. */
   tz: string;
   /** The stored type of the report's files, by evidence id: a PDF is a link, not a broken image. */
@@ -263,6 +251,7 @@ function ReportCard(props: {
   const building = dir.buildings.find((b) => b.id === report.location.buildingId);
   const staff = dir.people.filter((p) => p.roles.includes('staff'));
   const id = report.reportId;
+  const typed = props.typed ?? {};
   return (
     <article class="card" id={id} aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>
@@ -308,23 +297,25 @@ function ReportCard(props: {
       </div>
       <form method="post" action={`/app/triage/${id}`} class="stack">
         <input type="hidden" name="_csrf" value={props.csrf} />
-        {props.after ? <input type="hidden" name="after" value={props.after} /> : null}
+        <ViewFields view={props.view} />
         <input type="hidden" name="action" value="case" />
         <h3>{t(lang, { zh: '立案', en: 'Open a case' })}</h3>
         <label for={`${id}-assignee`}>{t(lang, { zh: '指派给', en: 'Assign to' })}</label>
         {/* Nobody until the supervisor chooses: a quick tap on 立案 must not hand it to whoever sorts first. */}
         <select id={`${id}-assignee`} name="assigneeId" required>
-          <option value="" selected>
+          <option value="" selected={!typed.assigneeId}>
             {t(lang, { zh: '请选择处理人', en: 'Choose who handles it' })}
           </option>
           {staff.map((p) => (
-            <option value={p.id}>{p.name}</option>
+            <option value={p.id} selected={typed.assigneeId === p.id}>
+              {p.name}
+            </option>
           ))}
         </select>
         <label for={`${id}-severity`}>{t(lang, { zh: '紧急程度', en: 'Severity' })}</label>
         <select id={`${id}-severity`} name="severity">
           {severities.map((s) => (
-            <option value={s} selected={s === info.severity}>
+            <option value={s} selected={s === (typed.severity ?? info.severity)}>
               {t(lang, severityLabels[s])}
             </option>
           ))}
@@ -334,7 +325,7 @@ function ReportCard(props: {
       {props.duplicates.length > 0 ? (
         <form method="post" action={`/app/triage/${id}`} class="stack">
           <input type="hidden" name="_csrf" value={props.csrf} />
-          {props.after ? <input type="hidden" name="after" value={props.after} /> : null}
+          <ViewFields view={props.view} />
           <input type="hidden" name="action" value="merge" />
           <h3>
             {t(lang, { zh: '并入已有案件（可能重复）', en: 'Merge into an open case (likely duplicates)' })}
@@ -342,7 +333,7 @@ function ReportCard(props: {
           <label for={`${id}-case`}>{t(lang, { zh: '案件', en: 'Case' })}</label>
           <select id={`${id}-case`} name="caseId">
             {props.duplicates.map((v) => (
-              <option value={v.caseId}>
+              <option value={v.caseId} selected={typed.caseId === v.caseId}>
                 {v.caseId} · {v.title}
               </option>
             ))}
@@ -352,13 +343,13 @@ function ReportCard(props: {
       ) : null}
       <form method="post" action={`/app/triage/${id}`} class="stack">
         <input type="hidden" name="_csrf" value={props.csrf} />
-        {props.after ? <input type="hidden" name="after" value={props.after} /> : null}
+        <ViewFields view={props.view} />
         <input type="hidden" name="action" value="reject" />
         <h3>{t(lang, { zh: '不予受理', en: 'Reject' })}</h3>
         <label for={`${id}-reason`}>
           {t(lang, { zh: '原因（报告人可见）', en: 'Reason (the reporter reads it)' })}
         </label>
-        <input id={`${id}-reason`} name="reason" required maxlength={500} />
+        <input id={`${id}-reason`} name="reason" required maxlength={500} value={typed.reason ?? ''} />
         <button type="submit">{t(lang, { zh: '不予受理', en: 'Reject' })}</button>
       </form>
       {building ? null : <p class="muted">{report.location.buildingId}</p>}
@@ -378,11 +369,10 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
   app.use('/triage/*', sessionMiddleware(deps), requireViewer, csrfProtect);
   const title: Bilingual = { zh: '待分派的报告', en: 'Reports to triage' };
 
-  const render = async (
-    c: WebContext,
-    errorFor?: { reportId: string; text: Bilingual; status?: 400 | 404 | 409 | 422 },
-    at: { after?: string | undefined; decided?: string | undefined } = {},
-  ) => {
+  /** A refusal of a card's decision: its message, its status and what the card had chosen. */
+  type Refused = { reportId: string; text: Bilingual; status?: 400 | 404 | 409 | 422; typed?: Typed };
+
+  const render = async (c: WebContext, errorFor: Refused | undefined, view: QueueView) => {
     const lang = c.get('lang');
     const viewer = c.get('viewer')!;
     const dir = await directoryOrFail(deps);
@@ -392,9 +382,29 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
         zh: '只有地点的主管、楼栋一级网格员、工作小组和管理员可以分派报告',
         en: "only the place's supervisors, the building's level-1 grid members, the working group and admins triage reports",
       });
-    const [{ reports: queue, next, total }, decided] = await Promise.all([
-      triageQueue(deps.aws, buildings, { limit: TRIAGE_PAGE_SIZE, after: at.after }),
-      at.decided ? getReport(deps.aws, at.decided) : null,
+    if (view.buildingId && !buildings.includes(view.buildingId))
+      return page(
+        c,
+        title,
+        <>
+          <ErrorSummary
+            errors={{
+              buildingId: {
+                zh: `楼栋：您不负责分派 ${view.buildingId} 的报告，请从列表中选择`,
+                en: `Building: you do not triage reports of ${view.buildingId}; choose one from the list`,
+              },
+            }}
+            lang={lang}
+          />
+          <p>
+            <a href="/app/triage">{t(lang, { zh: '回到第一页', en: 'First page' })}</a>
+          </p>
+        </>,
+        { status: 400 },
+      );
+    const [{ reports: queue, next, total, capped }, decided] = await Promise.all([
+      readQueue(deps, dir, buildings, view),
+      view.decided ? getReport(deps.aws, view.decided) : null,
     ]);
     const [duplicates, types] = await Promise.all([
       Promise.all(queue.map((r) => likelyDuplicates(deps, r))),
@@ -403,6 +413,9 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
         queue.map((r) => r.evidence),
       ),
     ]);
+    const links = pageLinks(view, next);
+    const narrowed = filtersByContent(view);
+    const { decided: _decided, ...shown } = view;
     return page(
       c,
       title,
@@ -419,16 +432,29 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
             {t(lang, errorFor.text)}
           </div>
         )}
+        <QueueFilters lang={lang} dir={dir} buildings={buildings} view={view} />
         {total > 0 && (
           <p class="muted" data-waiting={String(total)}>
-            {t(lang, { zh: `共 ${total} 条待分派`, en: `${total} waiting` })}
+            {narrowed
+              ? t(lang, {
+                  zh: `共 ${total} 条待分派，以下为符合筛选条件的报告`,
+                  en: `${total} waiting; those matching the filter below`,
+                })
+              : t(lang, { zh: `共 ${total} 条待分派`, en: `${total} waiting` })}
           </p>
         )}
         {queue.length === 0 ? (
           <p role="status">
-            {at.after
-              ? t(lang, { zh: '这一页已没有待分派的报告。', en: 'Nothing waits on this page any more.' })
-              : t(lang, { zh: '没有待分派的报告。', en: 'Nothing waits for triage.' })}
+            {capped
+              ? t(lang, {
+                  zh: '这一页没有符合条件的报告，后面的页可能还有。',
+                  en: 'No report on this page matches; later pages may hold some.',
+                })
+              : narrowed || view.buildingId
+                ? t(lang, { zh: '没有符合条件的待分派报告。', en: 'No waiting report matches.' })
+                : view.after
+                  ? t(lang, { zh: '这一页已没有待分派的报告。', en: 'Nothing waits on this page any more.' })
+                  : t(lang, { zh: '没有待分派的报告。', en: 'Nothing waits for triage.' })}
           </p>
         ) : (
           queue.map((r, i) => (
@@ -439,28 +465,39 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
               dir={dir}
               duplicates={duplicates[i] ?? []}
               error={errorFor?.reportId === r.reportId ? errorFor.text : undefined}
-              after={at.after}
+              typed={errorFor?.reportId === r.reportId ? errorFor.typed : undefined}
+              view={shown}
               tz={deps.env.CAMPUS_TZ}
               types={types}
             />
           ))
         )}
-        {(at.after || next) && (
+        {(view.after || links.next) && (
           <nav class="actions" aria-label={t(lang, { zh: '分页', en: 'Pages' })}>
-            {at.after && (
-              <a class="button secondary" href="/app/triage">
+            {view.after && (
+              <a class="button secondary" href={queueHref({ ...shown, after: undefined, back: undefined })}>
                 {t(lang, { zh: '回到第一页', en: 'First page' })}
               </a>
             )}
-            {next && (
-              <a class="button secondary" href={queueHref({ after: next })} rel="next">
+            {links.previous && (
+              <a class="button secondary" href={links.previous} rel="prev">
+                {t(lang, { zh: '上一页', en: 'Previous page' })}
+              </a>
+            )}
+            {links.next && (
+              <a class="button secondary" href={links.next} rel="next">
                 {t(lang, { zh: '下一页', en: 'Next page' })}
               </a>
             )}
           </nav>
         )}
       </>,
-      errorFor ? (errorFor.status ?? 400) : 200,
+      {
+        status: errorFor ? (errorFor.status ?? 400) : 200,
+        // A refusal answers the POST to /app/triage/{report}: the page's address (the language
+        // switch) is the queue's view it came from, which a GET opens.
+        currentUrl: errorFor ? queueHref(shown) : undefined,
+      },
     );
   };
 
@@ -476,9 +513,21 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
             <a href="/app/triage">{t(c.get('lang'), { zh: '回到第一页', en: 'First page' })}</a>
           </p>
         </>,
-        400,
+        { status: 400 },
       );
     return render(c, undefined, q.value);
+  });
+
+  /**
+   * A report's own address is where its card's forms post; opened (a reload of a refused
+   * decision, the address bar, history), it is the queue at that report's card.
+   */
+  app.get('/triage/:reportId', (c) => {
+    const reportId = c.req.param('reportId');
+    if (!isReportId(reportId)) throw noSuchReport();
+    const q = queueQuerySchema.safeParse(c.req.query());
+    const { decided: _decided, ...view } = q.success ? q.data : {};
+    return c.redirect(queueHref(view, reportId), 303);
   });
 
   app.get('/triage/:reportId/photos/:evidenceId', async (c) => {
@@ -528,8 +577,9 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
         en: 'you do not triage reports of this place',
       });
     const form = await formOr400(c);
-    // The page the decision was made on, to go back to (a hidden field of ours; anything else, the first).
-    const after = typeof form.after === 'string' && isQueueCursor(form.after) ? form.after : undefined;
+    // The view the decision was made on, to go back to (hidden fields of ours; anything else, the first page).
+    const view = viewFromForm(form, triageBuildings(viewer, dir));
+    const typed = typedOf(form);
     const parsed = decisionSchema.safeParse(form);
     if (!parsed.success) {
       const field = String(parsed.error.issues[0]?.path[0] ?? 'action');
@@ -541,7 +591,7 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
               en: 'give a reason (at most 500 characters)',
             }
           : (decisionFields[field] ?? decisionFields.action!);
-      return render(c, { reportId, text }, { after });
+      return render(c, { reportId, text, typed }, view);
     }
     const d = parsed.data;
     // Checked before the report is claimed: a refusal leaves it in the queue as it was.
@@ -551,7 +601,7 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
         : d.action === 'merge'
           ? await mergeRefusal(deps, report, d.caseId)
           : null;
-    if (refusal) return render(c, { reportId, text: refusal.text, status: refusal.status }, { after });
+    if (refusal) return render(c, { reportId, text: refusal.text, status: refusal.status, typed }, view);
     const at = new Date().toISOString();
     const taken = {
       reportId,
@@ -563,7 +613,7 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
     };
     // Claimed first: of two people deciding at once only one opens a case, merges or rejects.
     const claim = await claimTriage(deps.aws, report.reportId, viewer.person.id);
-    if (!claim) return render(c, taken, { after });
+    if (!claim) return render(c, taken, view);
     // Once the case is open the report is decided, recorded or not: the claim is not given back;
     // it runs out, and a retry, or the next person's claim (earlierCase), finds the same case.
     let acted = false;
@@ -581,7 +631,7 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
         });
         await stopTriageChase(deps, done);
         await notifyReporter(deps, done, 'case');
-        if (d.action === 'case') return c.redirect(queueHref({ after, decided: reportId }), 303);
+        if (d.action === 'case') return c.redirect(queueHref({ ...view, decided: reportId }), 303);
         return render(
           c,
           {
@@ -592,7 +642,7 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
             },
             status: 409,
           },
-          { after },
+          view,
         );
       }
       if (d.action === 'case') {
@@ -669,7 +719,7 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
         await notifyReporter(deps, done, 'rejected');
       }
     } catch (err) {
-      if (err instanceof ReportAlreadyTriagedError) return render(c, taken, { after });
+      if (err instanceof ReportAlreadyTriagedError) return render(c, taken, view);
       // Not decided after all: the report goes back to the queue for this person or another.
       if (!acted) await releaseTriage(deps.aws, report.reportId, claim);
       const problem = toProblem(err);
@@ -682,12 +732,12 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
             text: typeof problem.detail === 'string' ? splitBilingual(problem.detail) : problem.detail,
             status: status === 404 || status === 409 || status === 422 ? status : 400,
           },
-          { after },
+          view,
         );
       }
       throw err;
     }
-    return c.redirect(queueHref({ after, decided: reportId }), 303);
+    return c.redirect(queueHref({ ...view, decided: reportId }), 303);
   });
 
   return app;

@@ -1,0 +1,215 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TRIAGE_PAGE_SIZE } from '../../api/pages/app/triage.tsx';
+import type { ReportKind } from '../../domain/intake.ts';
+import { placeCode } from '../../domain/places.ts';
+import { ensureTables } from '../../infra/local/servers.ts';
+import { createSession } from '../../store/sessions.ts';
+import { newReportId, saveReport } from '../../store/reports.ts';
+import { ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
+import { startApiStack, type ApiStack } from './harness.ts';
+
+/**
+ * The triage queue over a backlog can be narrowed to a building, a kind of report and words in
+ * the report's text or place, page by page (next and back) with the filters kept; a refused
+ * decision answers with a page whose address and language links open (GET), with the card's
+ * choices kept. Own tables, so the queue holds only this file's reports.
+ */
+const tables = ownTables(uniqueId('triagef'));
+let s: ApiStack;
+
+beforeAll(async () => {
+  const deps = testDeps(testEnv(tables));
+  await ensureTables(deps.ddb, deps.tables);
+  s = await startApiStack({}, tables);
+});
+afterAll(async () => {
+  await s?.stop();
+});
+
+const start = Date.parse('2026-11-02T01:00:00.000Z');
+const minutes = (n: number) => new Date(start + n * 60_000).toISOString();
+
+async function seed(
+  building: 'bldg-a' | 'bldg-b',
+  kind: ReportKind,
+  receivedAt: string,
+  description: string,
+) {
+  const location =
+    building === 'bldg-a'
+      ? { buildingId: 'bldg-a', floorId: 'a-f1', roomId: 'A101' }
+      : { buildingId: 'bldg-b', floorId: 'b-f1', roomId: 'B101' };
+  const { report } = await saveReport(s.deps.aws, {
+    reportId: newReportId(),
+    placeCode: placeCode(location),
+    location,
+    kind,
+    description,
+    evidence: [],
+    receivedAt,
+  });
+  return report.reportId;
+}
+
+const sessions = new Map<string, { id: string; csrf: string }>();
+async function as(personId: string) {
+  let known = sessions.get(personId);
+  if (!known) {
+    const sess = await createSession(s.deps.aws, { personId, via: 'link' });
+    known = { id: sess.id, csrf: sess.csrfToken };
+    sessions.set(personId, known);
+  }
+  return known;
+}
+
+async function open(personId: string, path: string, lang = 'zh-CN') {
+  return s.app.request(path, {
+    headers: { cookie: `rectify_session=${(await as(personId)).id}`, 'accept-language': lang },
+  });
+}
+
+async function decide(personId: string, reportId: string, fields: Record<string, string>) {
+  const who = await as(personId);
+  return s.app.request(`/app/triage/${reportId}`, {
+    method: 'POST',
+    headers: { cookie: `rectify_session=${who.id}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ ...fields, _csrf: who.csrf }).toString(),
+  });
+}
+
+const idsOn = (html: string) =>
+  [...html.matchAll(/<article class="card" id="(RP-[0-9A-Z]{10})"/g)].map((m) => m[1]);
+const linkOn = (html: string, rel: 'next' | 'prev') =>
+  new RegExp(`<a class="button secondary" href="([^"]+)" rel="${rel}"`)
+    .exec(html)?.[1]
+    ?.replaceAll('&amp;', '&');
+const langLink = (html: string) => /href="([^"]+)" hreflang="en"/.exec(html)?.[1]?.replaceAll('&amp;', '&');
+
+/** Every report a view lists, following its next links; each page's previous link checked on the way. */
+async function walk(personId: string, first: string): Promise<string[][]> {
+  const pages: string[][] = [];
+  const seen: string[] = [];
+  let path: string | undefined = first;
+  while (path) {
+    const res = await open(personId, path);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    pages.push(idsOn(html) as string[]);
+    if (pages.length > 1) {
+      // Back one page is the page before, filters and all.
+      const prev = linkOn(html, 'prev');
+      expect(prev).toBeDefined();
+      expect(idsOn(await (await open(personId, prev!)).text())).toEqual(pages.at(-2));
+    }
+    seen.push(...(idsOn(html) as string[]));
+    path = linkOn(html, 'next');
+  }
+  return pages;
+}
+
+describe('filters over the triage queue', () => {
+  const repairsA: string[] = [];
+  const cleanA: string[] = [];
+  const b: string[] = [];
+  const word = uniqueId('漏水');
+  beforeAll(async () => {
+    // 30 repairs and 30 cleanliness reports in A, interleaved; 5 repairs in B; the word in 3 of A's repairs.
+    for (let i = 0; i < 30; i++) {
+      repairsA.push(
+        await seed('bldg-a', 'repair', minutes(2 * i), i % 10 === 3 ? `水管${word} ${i}` : `灯坏 ${i}`),
+      );
+      cleanA.push(await seed('bldg-a', 'cleanliness', minutes(2 * i + 1), `垃圾 ${i}`));
+    }
+    for (let i = 0; i < 5; i++) b.push(await seed('bldg-b', 'repair', minutes(100 + i), `B 栋报修 ${i}`));
+  });
+
+  it('by kind, page by page, with the filter kept on the next and previous pages', async () => {
+    const pages = await walk('wg-chen', '/app/triage?kind=repair');
+    expect(pages.map((p) => p.length)).toEqual([TRIAGE_PAGE_SIZE, 35 - TRIAGE_PAGE_SIZE]);
+    expect(pages.flat()).toEqual([...repairsA, ...b]);
+    const html = await (await open('wg-chen', '/app/triage?kind=repair')).text();
+    expect(html).toMatch(/<option value="repair" selected="">报修<\/option>/);
+    expect(html).toContain('共 65 条待分派，以下为符合筛选条件的报告');
+  });
+
+  it('by building, with the count of that building', async () => {
+    const html = await (await open('wg-chen', '/app/triage?buildingId=bldg-b')).text();
+    expect(idsOn(html)).toEqual(b);
+    expect(html).toContain('data-waiting="5"');
+    const both = await walk('wg-chen', '/app/triage?buildingId=bldg-a&kind=cleanliness');
+    expect(both.flat()).toEqual(cleanA);
+  });
+
+  it('by words in the report’s text, number or place', async () => {
+    const byText = await (await open('wg-chen', `/app/triage?q=${encodeURIComponent(word)}`)).text();
+    expect(idsOn(byText)).toEqual([repairsA[3], repairsA[13], repairsA[23]]);
+    expect(byText).toContain(`value="${word}"`);
+    const byNumber = await (await open('wg-chen', `/app/triage?q=${b[2]!.toLowerCase()}`)).text();
+    expect(idsOn(byNumber)).toEqual([b[2]]);
+    const byRoom = await (await open('wg-chen', '/app/triage?q=B101')).text();
+    expect(idsOn(byRoom)).toEqual(b);
+    const none = await (await open('wg-chen', '/app/triage?q=nothing-like-this')).text();
+    expect(idsOn(none)).toEqual([]);
+    expect(none).toContain('没有符合条件的待分派报告');
+  });
+
+  it('refuses a building the person does not triage or a kind that is none, in words', async () => {
+    // grid-a1 triages dormitory A only: asked for B, the page says so.
+    const notMine = await open('grid-a1', '/app/triage?buildingId=bldg-b');
+    expect(notMine.status).toBe(400);
+    expect(await notMine.text()).toContain('楼栋：您不负责分派 bldg-b 的报告');
+    const kind = await open('wg-chen', '/app/triage?kind=bogus');
+    expect(kind.status).toBe(400);
+    expect(await kind.text()).toContain('请从列表中选择报告类别');
+  });
+
+  it('a decision goes back to the filtered view it was made on', async () => {
+    const target = repairsA[0]!;
+    const res = await decide('wg-chen', target, {
+      action: 'reject',
+      reason: '重复',
+      kind: 'repair',
+      q: '灯坏',
+    });
+    expect(res.status).toBe(303);
+    const to = new URL(res.headers.get('location')!, 'http://x');
+    expect(to.pathname).toBe('/app/triage');
+    expect(to.searchParams.get('kind')).toBe('repair');
+    expect(to.searchParams.get('q')).toBe('灯坏');
+    expect(to.searchParams.get('decided')).toBe(target);
+  });
+});
+
+describe('a refused decision', () => {
+  it('answers at an address and with language links that open, the card keeping its choices', async () => {
+    const report = await seed('bldg-a', 'repair', minutes(-60), `拒绝后 ${uniqueId('r')}`);
+    const res = await decide('wg-chen', report, {
+      action: 'case',
+      assigneeId: '',
+      severity: 'major',
+      kind: 'repair',
+    });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toMatch(/class="flash error" role="alert">[^<]*请选择处理人/);
+    // The language switch opens the queue's view the card was on, not the report's POST address.
+    const en = langLink(html)!;
+    expect(en).toBe('/app/triage?kind=repair&lang=en');
+    const switched = await open('wg-chen', en);
+    expect(switched.status).toBe(200);
+    expect(await switched.text()).toContain('<html lang="en"');
+    // The severity chosen is still chosen on the card.
+    const card = new RegExp(`<article class="card" id="${report}"[\\s\\S]*?</article>`).exec(html)?.[0] ?? '';
+    expect(card).toMatch(/<option value="major" selected="">/);
+    // A reason typed and refused stays typed.
+    const long = 'x'.repeat(501);
+    const rejected = await decide('wg-chen', report, { action: 'reject', reason: long });
+    expect(rejected.status).toBe(400);
+    expect(await rejected.text()).toContain(`value="${long}"`);
+    // The report's address itself, opened (a reload, history), is the queue at its card.
+    const opened = await open('wg-chen', `/app/triage/${report}?kind=repair`);
+    expect(opened.status).toBe(303);
+    expect(opened.headers.get('location')).toBe(`/app/triage?kind=repair#${report}`);
+    expect((await open('wg-chen', `/app/triage/RP-bad`)).status).toBe(404);
+  });
+});
