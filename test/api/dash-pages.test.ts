@@ -147,7 +147,8 @@ describe('a case citing a 6T item', () => {
     expect(zh).toContain('data-errors');
     expect(zh).not.toContain('Invalid');
     const en = await (await page('/app/dashboard?from=bogus', 'wg-chen', 'en')).text();
-    expect(en).toMatch(/from: Invalid/);
+    // Named by the form's label for the field, not the query parameter.
+    expect(en).toMatch(/From: Invalid/);
     const week = await (await page('/app/dashboard/weekly?week=2026-W99', 'wg-chen')).text();
     expect(week).toContain('ISO 周，如 2026-W07');
   });

@@ -71,15 +71,21 @@ export type QueryResult<T> = { ok: true; value: T } | { ok: false; errors: Recor
 
 /**
  * Parses the query string with a schema. Unknown parameters are ignored (the
- * language switch adds `lang`); each bad one is reported by name in both languages.
+ * language switch adds `lang`); each bad one is reported in both languages by the
+ * label its form field carries (`labels`), or by its name where it has none.
  */
-export function parseQuery<S extends z.ZodType>(c: WebContext, schema: S): QueryResult<z.output<S>> {
+export function parseQuery<S extends z.ZodType>(
+  c: WebContext,
+  schema: S,
+  labels: Partial<Record<string, Bilingual>> = {},
+): QueryResult<z.output<S>> {
   const r = parseForm(schema, c.req.query());
   if (r.ok) return { ok: true, value: r.data };
   const errors: Record<string, Bilingual> = {};
   for (const [key, m] of Object.entries(r.errors)) {
     const field = key === '_form' ? '(query)' : key;
-    errors[field] = { zh: `${field}：${m.zh}`, en: `${field}: ${m.en}` };
+    const label = labels[key] ?? { zh: field, en: field };
+    errors[field] = { zh: `${label.zh}：${m.zh}`, en: `${label.en}: ${m.en}` };
   }
   return { ok: false, errors };
 }

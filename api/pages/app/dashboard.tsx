@@ -69,6 +69,12 @@ const dashboardQuery = z.object({
   from: date.optional(),
   to: date.optional(),
 });
+/** The dashboard form's fields by the labels the form shows them with, for its errors. */
+const dashboardLabels: Record<keyof z.infer<typeof dashboardQuery>, Bilingual> = {
+  building: { zh: '楼栋', en: 'Building' },
+  from: { zh: '开始日期', en: 'From' },
+  to: { zh: '结束日期（含）', en: 'To (inclusive)' },
+};
 const weeklyQuery = z.object({
   // Without a week, last week's report: the week GET /api/reports/weekly defaults to.
   week: z.string().refine(isValidIsoWeek, 'ISO 周，如 2026-W07 / an ISO week like 2026-W07').optional(),
@@ -191,7 +197,7 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
     const dir = await directoryOrFail(deps);
     const scope = scopeOf(c, dir);
     if (!scope.campus && scope.buildings.length === 0) return refusedPage(c, TITLE, DASHBOARD_RULE);
-    const q = parseQuery(c, dashboardQuery);
+    const q = parseQuery(c, dashboardQuery, dashboardLabels);
     const asked = q.ok ? q.value : {};
     const errors: Record<string, Bilingual> = q.ok ? {} : { ...q.errors };
     // `buildingId`, as the case list and the API call it, is taken too.
@@ -212,7 +218,11 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
       now,
     );
     if (!(period.days > 0))
-      errors.from = { zh: '开始日期须早于或等于结束日期', en: 'from must be on or before to' };
+      // Named as the form labels the two fields, not by their parameter names.
+      errors.from = {
+        zh: '开始日期须早于或等于结束日期',
+        en: 'The “From” date must be on or before the “To” date',
+      };
     else if (period.days > MAX_DASHBOARD_DAYS)
       errors.to = {
         zh: `时间范围最长 ${MAX_DASHBOARD_DAYS} 天`,
@@ -234,7 +244,7 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
         </h2>
         <div class="grid">
           <div>
-            <label for="dash-building">{t({ zh: '楼栋', en: 'Building' })}</label>
+            <label for="dash-building">{t(dashboardLabels.building)}</label>
             <select id="dash-building" name="building">
               {scope.campus && (
                 <option value="" selected={buildingId === undefined}>
@@ -249,7 +259,7 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
             </select>
           </div>
           <div>
-            <label for="dash-from">{t({ zh: '开始日期', en: 'From' })}</label>
+            <label for="dash-from">{t(dashboardLabels.from)}</label>
             <input
               id="dash-from"
               type="date"
@@ -259,7 +269,7 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
             />
           </div>
           <div>
-            <label for="dash-to">{t({ zh: '结束日期（含）', en: 'To (inclusive)' })}</label>
+            <label for="dash-to">{t(dashboardLabels.to)}</label>
             <input
               id="dash-to"
               type="date"
@@ -663,7 +673,11 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
     const viewer = c.get('viewer');
     const title: Bilingual = { zh: '周报', en: 'Weekly report' };
     if (!viewer || !viewerHas(c, DASHBOARD_ROLES)) return refusedPage(c, title, DASHBOARD_RULE);
-    const q = parseQuery(c, weeklyQuery);
+    const q = parseQuery(c, weeklyQuery, {
+      week: { zh: '周', en: 'Week' },
+      building: dashboardLabels.building,
+      buildingId: dashboardLabels.building,
+    });
     if (!q.ok) return page(c, title, <ErrorSummary errors={q.errors} lang={lang} />, 400);
     const dir = await directoryOrFail(deps);
     const asked = q.value.building || q.value.buildingId || undefined;
