@@ -839,29 +839,44 @@ async function renderCase(
       {(view.rectifications.length > 0 || view.reviews.length > 0) && (
         <section class="card" aria-labelledby="work-title">
           <h2 id="work-title">{t('整改与复查', 'Rectification and review')}</h2>
-          {view.rectifications.map((r) => (
-            <div>
-              <h3>
-                {t(`第 ${r.round} 轮整改`, `Round ${r.round} rectification`)} · {personName(dir, r.by)} ·{' '}
-                {formatTime(r.at, tz)}
-              </h3>
-              <p>{r.summary}</p>
-              <Evidence refs={r.evidence} lang={lang} />
-            </div>
-          ))}
-          {view.reviews.map((r) => (
-            <div>
-              <h3>
-                {t(`第 ${r.round} 轮复查`, `Round ${r.round} review`)}:{' '}
-                {r.passed ? t('合格', 'passed') : t('不合格', 'failed')} · {personName(dir, r.by)} ·{' '}
-                {formatTime(r.at, tz)}
-              </h3>
-              <p>
-                {r.notes.replace(EVIDENCE_REF_PATTERN, '').replace(/\n*复查照片 \/ Review photos:\s*$/u, '')}
-              </p>
-              <Evidence refs={refsIn(r.notes)} lang={lang} />
-            </div>
-          ))}
+          {/* Round by round (rectification 1, review 1, rectification 2, …): each review beside the work it judged. */}
+          {[
+            ...view.rectifications.map((r) => ({
+              round: r.round,
+              at: r.at,
+              order: 0,
+              rect: r,
+              review: null,
+            })),
+            ...view.reviews.map((r) => ({ round: r.round, at: r.at, order: 1, rect: null, review: r })),
+          ]
+            .sort((x, y) => x.round - y.round || x.order - y.order || x.at.localeCompare(y.at))
+            .map(({ rect: r, review }) =>
+              r ? (
+                <div data-work={`rectification-${r.round}`}>
+                  <h3>
+                    {t(`第 ${r.round} 轮整改`, `Round ${r.round} rectification`)} · {personName(dir, r.by)} ·{' '}
+                    {formatTime(r.at, tz)}
+                  </h3>
+                  <p>{r.summary}</p>
+                  <Evidence refs={r.evidence} lang={lang} />
+                </div>
+              ) : review ? (
+                <div data-work={`review-${review.round}`}>
+                  <h3>
+                    {t(`第 ${review.round} 轮复查`, `Round ${review.round} review`)}:{' '}
+                    {review.passed ? t('合格', 'passed') : t('不合格', 'failed')} ·{' '}
+                    {personName(dir, review.by)} · {formatTime(review.at, tz)}
+                  </h3>
+                  <p>
+                    {review.notes
+                      .replace(EVIDENCE_REF_PATTERN, '')
+                      .replace(/\n*复查照片 \/ Review photos:\s*$/u, '')}
+                  </p>
+                  <Evidence refs={refsIn(review.notes)} lang={lang} />
+                </div>
+              ) : null,
+            )}
         </section>
       )}
 
