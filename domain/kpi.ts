@@ -450,16 +450,25 @@ function rateKpi(
  * carry it, so pages turn it back into the reader's language through {@link kpiSourceText}.
  */
 const uncitedSources = {
+  // Named by the document's title as the school knows it, not by our seed file's number.
   sla: {
-    zh: '服务时限目录（seed 002、004）：每个环节的时限都是一项承诺',
-    en: 'SLA catalogue (seeds 002, 004): every stage deadline is a commitment',
+    zh: '服务时限目录（依据《学校后勤管理与服务指南》等文件）：每个环节的时限都是一项承诺',
+    en: 'Service time limits (from the School Logistics Management and Service Guide and related documents): every stage deadline is a commitment',
   },
   tracked: { zh: '标准未规定目标，仅作跟踪', en: 'no target in the standards; tracked' },
 } as const satisfies Record<string, Bilingual>;
 
+/** Sources earlier versions wrote (weekly reports keep their KPIs as computed then), read as today's. */
+const formerSources: Record<string, Bilingual> = {
+  'SLA catalogue (seeds 002, 004): every stage deadline is a commitment': uncitedSources.sla,
+};
+
 /** A KPI's `source` as a person reads it; a source this catalogue never wrote is shown as written. */
 export function kpiSourceText(source: string): Bilingual {
-  return Object.values(uncitedSources).find((s) => s.en === source) ?? { zh: source, en: source };
+  return (
+    Object.values(uncitedSources).find((s) => s.en === source) ??
+    formerSources[source] ?? { zh: source, en: source }
+  );
 }
 
 /** Every KPI of the catalogue with its target, value and verdict. */

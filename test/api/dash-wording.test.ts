@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '../../store/sessions.ts';
+import { standards } from '../../domain/standards/catalogue.ts';
 import { startApiStack, type ApiStack } from './harness.ts';
 
 /**
- * What a campus person reads on the dashboard: fields named by the labels the form shows them with.
+ * What a campus person reads on the dashboard and the standards page: fields named by the labels
+ * the form shows, standards by the titles and numbers the school knows, never our seed files' numbers
+ * or the catalogue's internal ids; the English page says once what it leaves in Chinese.
  */
 let s: ApiStack;
 beforeAll(async () => {
@@ -49,5 +52,36 @@ describe('the dashboard’s query errors', () => {
     expect(week.status).toBe(400);
     expect(shown(week.html)).toContain('Week: ');
     expect(shown(week.html)).not.toMatch(/\bweek: /);
+  });
+});
+
+describe('developer wording', () => {
+  const rawIds = standards.dimensions.flatMap((d) => d.items.map((i) => i.id));
+
+  for (const lang of ['zh-CN', 'en'] as const)
+    it(`is not on the standards page or in the KPI table (${lang})`, async () => {
+      const std = await page('/app/standards', 'sup-wang', lang);
+      expect(std.status).toBe(200);
+      const dash = await page('/app/dashboard', 'sup-wang', lang);
+      expect(dash.status).toBe(200);
+      const kpis = dash.html.slice(dash.html.indexOf('<table data-kpis'), dash.html.indexOf('</table>'));
+      expect(kpis).not.toBe('');
+      for (const text of [shown(std.html), shown(kpis), shown(dash.html)]) {
+        expect(text).not.toMatch(/\bseeds? 0\d\d/);
+        for (const id of rawIds) expect(text).not.toContain(id);
+      }
+      // The standard by its own title; each item still reachable by its anchor.
+      expect(shown(std.html)).toContain('学生公寓“6T”现场管理标准');
+      expect(std.html).toContain('id="6t.safety.1"');
+    });
+
+  it('the English standards page says once that the goals stay in Chinese', async () => {
+    const en = await page('/app/standards', 'sup-wang', 'en');
+    expect(en.html.match(/data-goals-untranslated/g)).toHaveLength(1);
+    expect(shown(en.html)).toContain('quoted in Chinese as the standard writes it');
+    const zh = await page('/app/standards', 'sup-wang', 'zh-CN');
+    expect(zh.html).not.toContain('data-goals-untranslated');
+    // The goals themselves are the standard's words, kept as written.
+    expect(en.html).toContain(standards.dimensions[0]!.goal.slice(0, 20));
   });
 });

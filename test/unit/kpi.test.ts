@@ -161,7 +161,8 @@ describe('KPIs of a seeded week', () => {
       expect(k.source).not.toMatch(/seed 004/);
       for (const id of k.cites) expect(id).toMatch(/^6t\.[a-z]+\.\d+$/);
       // A KPI with a target names where it comes from: a 6T item, or the SLA catalogue.
-      if (k.target !== null) expect(k.cites.length > 0 || k.source.startsWith('SLA catalogue')).toBe(true);
+      if (k.target !== null)
+        expect(k.cites.length > 0 || k.source.startsWith('Service time limits')).toBe(true);
     }
   });
 
@@ -178,7 +179,11 @@ describe('KPIs of a seeded week', () => {
       expect(text.zh, k.id).not.toMatch(/catalogue|commitment|tracked|target/);
     }
     expect(kpiSourceText(get(kpis, 'on_time_rectifying').source).zh).toBe(
-      '服务时限目录（seed 002、004）：每个环节的时限都是一项承诺',
+      '服务时限目录（依据《学校后勤管理与服务指南》等文件）：每个环节的时限都是一项承诺',
+    );
+    // A weekly report kept with an earlier version's wording reads as today's.
+    expect(kpiSourceText('SLA catalogue (seeds 002, 004): every stage deadline is a commitment').zh).toBe(
+      '服务时限目录（依据《学校后勤管理与服务指南》等文件）：每个环节的时限都是一项承诺',
     );
     // A source written by an older version is shown as written rather than dropped.
     expect(kpiSourceText('an older source')).toEqual({ zh: 'an older source', en: 'an older source' });

@@ -9,6 +9,8 @@ import { page } from './dashboard-common.tsx';
 import { offersNewCase } from './new-case.tsx';
 
 const TITLE: Bilingual = { zh: '6T标准', en: '6T standards' };
+/** The standard by its own title, as the school knows it (the catalogue's source also names our seed file). */
+const STANDARD_TITLE = standards.source.replace(/^seed \d+:\s*/u, '');
 
 // One column of cards on a phone; the Chinese text as the standard writes it, the English gloss beside it.
 const STYLE = `.std-dims{display:flex;flex-wrap:wrap;gap:.5rem;list-style:none;padding:0;margin:0 0 1rem}
@@ -41,11 +43,17 @@ export function standardsPageRoutes(_deps: AppDeps): Hono<WebEnv> {
         <style>{STYLE}</style>
         <p class="muted" data-standards-version={standards.version}>
           {t({
-            zh: `${standards.source}，版本 ${standards.version}。案件可引用其中的条目，并按条目的维度与编号统计。`,
-            en: `${standards.source}, version ${standards.version}. A case may cite an item and is then counted by the item's dimension and number.`,
+            zh: `《${STANDARD_TITLE}》，版本 ${standards.version}。案件可引用其中的条目，并按条目的维度与编号（如“安全 1”）统计。`,
+            en: `The student-apartment “6T” on-site management standard (${STANDARD_TITLE}), version ${standards.version}. A case may cite an item and is then counted by the item's dimension and number (such as “Safety 1”).`,
           })}{' '}
           <a href="/api/standards">JSON</a>
         </p>
+        {lang === 'en' && (
+          <p class="muted" data-goals-untranslated>
+            Each dimension’s goal (目标) is quoted in Chinese as the standard writes it; there is no English
+            translation of it. Every item below has its English gloss beside the Chinese.
+          </p>
+        )}
         <nav aria-label={t({ zh: '维度', en: 'Dimensions' })}>
           <ul class="std-dims">
             {standards.dimensions.map((d) => (
@@ -79,17 +87,15 @@ export function standardsPageRoutes(_deps: AppDeps): Hono<WebEnv> {
                       </p>
                     </div>
                     <p class="muted" style="margin:.5rem 0 0">
-                      <code>{it.id}</code>
                       {rule && it.severity && (
                         <>
-                          {' · '}
                           {t({ zh: '不合格时立案：', en: 'A failed check opens a case: ' })}
-                          {`${t(rule.label)}, ${t(severityLabels[it.severity])}`}
+                          {`${t(rule.label)}${lang === 'en' ? ', ' : '，'}${t(severityLabels[it.severity])}`}
                         </>
                       )}
                       {opener && (
                         <>
-                          {' · '}
+                          {rule && it.severity ? ' · ' : null}
                           <a href={`/app/cases/new?itemId=${encodeURIComponent(it.id)}`}>
                             {t({ zh: '引用此条目新建案件', en: 'Open a case citing this item' })}
                           </a>
