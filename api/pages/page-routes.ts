@@ -253,6 +253,13 @@ const pages: [RouteConfig['method'], string, Kind, Bilingual, string[]][] = [
   ],
   ['get', '/app/audit/export', 'file', { zh: '按时段导出', en: 'Export a period' }, ['web']],
   [
+    'get',
+    '/app/audit/jobs',
+    'redirect',
+    { zh: '审计任务（转到审计页面的表单）', en: 'Audit jobs (leads to the audit page and its forms)' },
+    ['web'],
+  ],
+  [
     'post',
     '/app/audit/jobs',
     'form',

@@ -278,7 +278,7 @@ describe('the auditor’s page runs the long reads as jobs', () => {
       await web('audit-he')
     ).post('/app/audit/jobs', { kind: 'period_export', from: '2021-03-05', to: '2021-03-01', format: 'csv' });
     expect(res.status).toBe(400);
-    expect(await res.text()).toContain('开始日期须早于或等于结束日期');
+    expect(await res.text()).toContain('开始日期须不晚于结束日期');
     // A kind the page does not offer: said in the page's words, not zod's English.
     const odd = await (await web('audit-he')).post('/app/audit/jobs', { kind: 'nope' });
     expect(odd.status).toBe(400);

@@ -14,8 +14,8 @@ import { directoryOrFail } from '../../reads.ts';
 import { boundedDate } from '../../schemas.ts';
 import { formatTime } from '../ui.tsx';
 import { AllResultView, collectAll } from './audit-results.tsx';
-import { ErrorSummary, page, refusedPage, viewerHas, type WebContext } from './dashboard-common.tsx';
-import { viewerOf } from './web-kit.tsx';
+import { page, refusedPage, viewerHas, type WebContext } from './dashboard-common.tsx';
+import { formValues, parseForm, viewerOf } from './web-kit.tsx';
 
 /**
  * The auditor's long reads as jobs: the audit page's "verify all" and period
@@ -56,33 +56,56 @@ const statusNames: Record<AuditJob['status'], Bilingual> = {
   failed: { zh: '失败', en: 'Failed' },
 };
 
-export function auditJobPages(deps: AppDeps): Hono<WebEnv> {
+/** A job form the audit page posted, as posted, with what to correct, keyed by field name. */
+export interface PostedJobForm {
+  kind: string;
+  values: Record<string, string>;
+  errors: Record<string, Bilingual>;
+}
+
+/** The period export form's fields by the labels the audit page gives them. */
+export const exportFieldLabels = {
+  from: { zh: '开始日期', en: 'Start date' },
+  to: { zh: '结束日期', en: 'End date' },
+  building: { zh: '楼栋', en: 'Building' },
+  format: { zh: '格式', en: 'Format' },
+} satisfies Record<string, Bilingual>;
+const labelOf = (field: string): Bilingual | undefined =>
+  (exportFieldLabels as Record<string, Bilingual | undefined>)[field];
+export const reversedPeriodText: Bilingual = {
+  zh: '开始日期须不晚于结束日期',
+  en: 'The start date must be on or before the end date',
+};
+
+/**
+ * `formAgain` renders the audit page with a refused form filled in as it was posted: the dates
+ * typed are not lost to a page with no form (the job routes do not draw the audit page themselves).
+ */
+export function auditJobPages(
+  deps: AppDeps,
+  formAgain: (c: WebContext, posted: PostedJobForm, status: 400 | 429) => Response | Promise<Response>,
+): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const tz = deps.env.CAMPUS_TZ;
   const allowed = (c: WebContext) => viewerHas(c, AUDIT_READERS);
-  const refused = (c: WebContext, errors: Record<string, Bilingual>, status: 400 | 429) =>
-    page(
-      c,
-      TITLE,
-      <>
-        <ErrorSummary errors={errors} lang={c.get('lang')} />
-        <p>
-          <a href="/app/audit">{inLang({ zh: '返回审计', en: 'Back to audit' }, c.get('lang'))}</a>
-        </p>
-      </>,
-      status,
-    );
+
+  // The forms post here; the address itself (a reload, a bookmark) leads back to them.
+  app.get('/audit/jobs', (c) => c.redirect('/app/audit', 303));
 
   app.post('/audit/jobs', async (c) => {
     if (!allowed(c)) return refusedPage(c, TITLE, RULE);
-    const parsed = form.safeParse(await formOr400(c));
-    if (!parsed.success) {
+    const values = formValues(await formOr400(c));
+    const refused = (errors: Record<string, Bilingual>, status: 400 | 429) =>
+      formAgain(c, { kind: values.kind ?? '', values, errors }, status);
+    const parsed = parseForm(form, values);
+    if (!parsed.ok) {
+      // Each field by the label the person sees beside it, not its parameter name.
       const errors: Record<string, Bilingual> = {};
-      for (const i of parsed.error.issues) {
-        const field = i.path.map(String).join('.') || 'kind';
-        errors[field] ??= { zh: `${field}：${i.message}`, en: `${field}: ${i.message}` };
+      for (const [field, text] of Object.entries(parsed.errors)) {
+        const label = labelOf(field);
+        errors[field] = label ? { zh: `${label.zh}：${text.zh}`, en: `${label.en}: ${text.en}` } : text;
       }
-      return refused(c, errors, 400);
+      return refused(errors, 400);
     }
     const f = parsed.data;
     const owner = viewerOf(c).person.id;
@@ -97,15 +120,9 @@ export function auditJobPages(deps: AppDeps): Hono<WebEnv> {
       } else {
         const building = f.building || undefined;
         const period = periodBounds(f.from, f.to, tz);
-        if (period.from >= period.to)
-          return refused(
-            c,
-            { from: { zh: '开始日期须早于或等于结束日期', en: 'from must be on or before to' } },
-            400,
-          );
+        if (period.from >= period.to) return refused({ from: reversedPeriodText }, 400);
         if (building && !(await directoryOrFail(deps)).buildings.some((b) => b.id === building))
           return refused(
-            c,
             { building: { zh: `没有楼栋 ${building}`, en: `there is no building ${building}` } },
             400,
           );
@@ -121,7 +138,7 @@ export function auditJobPages(deps: AppDeps): Hono<WebEnv> {
       return c.redirect(auditJobPageHref(job.jobId), 303);
     } catch (err) {
       if (err instanceof ProblemError && err.type === 'too_many_requests' && typeof err.detail !== 'string')
-        return refused(c, { jobs: err.detail }, 429);
+        return refused({ jobs: err.detail }, 429);
       throw err;
     }
   });

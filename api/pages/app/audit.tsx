@@ -23,7 +23,7 @@ import { anchorWitness, AUDIT_READERS } from '../../routes/audit.ts';
 import { describeEntry } from '../../audit-timeline.ts';
 import { boundedDate, storedCaseIdSchema } from '../../schemas.ts';
 import { Csrf, formatTime, StageBadge, stageLabels } from '../ui.tsx';
-import { auditJobPages } from './audit-jobs.tsx';
+import { auditJobPages, exportFieldLabels, reversedPeriodText, type PostedJobForm } from './audit-jobs.tsx';
 import { AllResultView, CaseResult, collectAll, entryAt } from './audit-results.tsx';
 import { streamPieces } from '../../stream.ts';
 import {
@@ -84,10 +84,21 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
   const aws = deps.aws;
   const tz = deps.env.CAMPUS_TZ;
   const allowed = (c: WebContext) => viewerHas(c, AUDIT_READERS);
-  app.route('/', auditJobPages(deps));
+  app.route(
+    '/',
+    auditJobPages(deps, (c, posted, status) => home(c, posted, status)),
+  );
 
   app.get('/audit', async (c) => {
     if (!allowed(c)) return refusedPage(c, TITLE, AUDIT_RULE);
+    return home(c);
+  });
+
+  /**
+   * The audit page; with `posted`, a job form it sent that was refused, shown again as it was
+   * filled in with its errors beside it (the search is not run: its query is not this request's).
+   */
+  async function home(c: WebContext, posted?: PostedJobForm, postedStatus?: 400 | 429) {
     const lang = c.get('lang');
     const t = (b: Bilingual) => inLang(b, lang);
     const dir = await directoryOrFail(deps);
@@ -99,9 +110,12 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
       errors.building = { zh: `没有楼栋 ${building}`, en: `there is no building ${building}` };
     const period = q.from && q.to ? periodBounds(q.from, q.to, tz) : undefined;
     if (period && period.from >= period.to)
-      errors.from = { zh: '开始日期须早于或等于结束日期', en: 'from must be on or before to' };
+      errors.from = {
+        zh: '立案起须不晚于立案止',
+        en: '“Opened from” must be on or before “Opened to”',
+      };
 
-    const searched = Object.keys(c.req.query()).some((k) => k !== 'lang');
+    const searched = !posted && Object.keys(c.req.query()).some((k) => k !== 'lang');
     let items: CaseView[] = [];
     let nextCursor: string | null = null;
     if (searched && Object.keys(errors).length === 0) {
@@ -147,13 +161,21 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
       u.searchParams.set('cursor', nextCursor ?? '');
       return `${u.pathname}${u.search}`;
     };
-    const status = Object.keys(errors).length > 0 ? 400 : 200;
+    const status = postedStatus ?? (Object.keys(errors).length > 0 ? 400 : 200);
+    // A refused job form: its errors in its own card, what was typed kept.
+    const exportPosted = posted?.kind === 'period_export' ? posted : undefined;
+    const verifyPosted = posted?.kind === 'verify' ? posted : undefined;
+    const otherPosted = posted && !exportPosted && !verifyPosted ? posted : undefined;
+    const exportValue = (k: string) => (exportPosted ? exportPosted.values[k] : undefined);
+    const exportFrom = exportPosted ? (exportValue('from') ?? '') : (q.from ?? '');
+    const exportTo = exportPosted ? (exportValue('to') ?? '') : (q.to ?? '');
+    const exportError = (k: string) => (exportPosted?.errors[k] ? 'true' : undefined);
 
     return page(
       c,
       TITLE,
       <>
-        <ErrorSummary errors={errors} lang={lang} />
+        <ErrorSummary errors={{ ...errors, ...otherPosted?.errors }} lang={lang} />
         <section class="card" aria-labelledby="audit-verify-all-h">
           <h2 id="audit-verify-all-h" style="margin-top:0">
             {t({ zh: '校验全部审计链', en: 'Verify every audit chain' })}
@@ -165,6 +187,7 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
             })}
           </p>
           <form method="post" action="/app/audit/jobs">
+            <ErrorSummary errors={verifyPosted?.errors ?? {}} lang={lang} />
             <Csrf token={c.get('csrfToken')} />
             <input type="hidden" name="kind" value="verify" />
             <button type="submit">{t({ zh: '校验全部', en: 'Verify all' })}</button>
@@ -294,6 +317,7 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
           <h2 id="audit-export-h" style="margin-top:0">
             {t({ zh: '导出一段时间的审计记录', en: 'Export the audit trail of a period' })}
           </h2>
+          <ErrorSummary errors={exportPosted?.errors ?? {}} lang={lang} />
           <p class="hint">
             {t({
               zh: '该时段内立案的每个案件、其全部审计记录与校验结果。导出作为后台任务进行，任务页面显示进度并提供下载。',
@@ -302,19 +326,35 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
           </p>
           <div class="grid">
             <div>
-              <label for="export-from">{t({ zh: '开始日期', en: 'From' })}</label>
-              <input id="export-from" type="date" name="from" required value={q.from ?? ''} />
+              <label for="export-from">{t(exportFieldLabels.from)}</label>
+              <input
+                id="export-from"
+                type="date"
+                name="from"
+                required
+                value={exportFrom}
+                aria-invalid={exportError('from')}
+              />
             </div>
             <div>
-              <label for="export-to">{t({ zh: '结束日期（含）', en: 'To (inclusive)' })}</label>
-              <input id="export-to" type="date" name="to" required value={q.to ?? ''} />
+              <label for="export-to">{t({ zh: '结束日期（含）', en: 'End date (inclusive)' })}</label>
+              <input
+                id="export-to"
+                type="date"
+                name="to"
+                required
+                value={exportTo}
+                aria-invalid={exportError('to')}
+              />
             </div>
             <div>
               <label for="export-building">{t({ zh: '楼栋', en: 'Building' })}</label>
-              <select id="export-building" name="building">
+              <select id="export-building" name="building" aria-invalid={exportError('building')}>
                 <option value="">{t({ zh: '全部', en: 'All' })}</option>
                 {dir.buildings.map((b) => (
-                  <option value={b.id}>{inLang(b.name, lang)}</option>
+                  <option value={b.id} selected={b.id === exportValue('building')}>
+                    {inLang(b.name, lang)}
+                  </option>
                 ))}
               </select>
             </div>
@@ -322,7 +362,9 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
               <label for="export-format">{t({ zh: '格式', en: 'Format' })}</label>
               <select id="export-format" name="format">
                 <option value="csv">CSV</option>
-                <option value="json">JSON</option>
+                <option value="json" selected={exportValue('format') === 'json'}>
+                  JSON
+                </option>
               </select>
             </div>
           </div>
@@ -333,7 +375,7 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
       </>,
       status,
     );
-  });
+  }
 
   app.get('/audit/verify', async (c) => {
     if (!allowed(c)) return refusedPage(c, TITLE, AUDIT_RULE);
@@ -464,8 +506,7 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
         errors.building = { zh: `没有楼栋 ${building}`, en: `there is no building ${building}` };
     }
     const period = q.ok ? periodBounds(q.value.from, q.value.to, tz) : undefined;
-    if (period && period.from >= period.to)
-      errors.from = { zh: '开始日期须早于或等于结束日期', en: 'from must be on or before to' };
+    if (period && period.from >= period.to) errors.from = reversedPeriodText;
     if (!q.ok || !period || Object.keys(errors).length > 0)
       return page(c, TITLE, <ErrorSummary errors={errors} lang={lang} />, 400);
     const f = q.value.format;

@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSession } from '../../store/sessions.ts';
+import { startApiStack, type ApiStack } from './harness.ts';
+
+/**
+ * The auditor's job forms on /app/audit when a job is refused (the audit page again, the form as
+ * filled in, the fields named by their labels), and the job route's own address opened by a GET.
+ */
+let s: ApiStack;
+beforeAll(async () => {
+  s = await startApiStack();
+});
+afterAll(async () => {
+  await s?.stop();
+});
+
+async function web(personId: string, lang?: 'en') {
+  const session = await createSession(s.deps.aws, { personId, via: 'link' });
+  const cookie = `rectify_session=${session.id}${lang ? `; rectify_lang=${lang}` : ''}`;
+  return {
+    get: (path: string) => s.app.request(path, { headers: { cookie } }),
+    post: (path: string, fields: Record<string, string>) =>
+      s.app.request(path, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ ...fields, _csrf: session.csrfToken }),
+      }),
+  };
+}
+
+/** The period export form of a page, from its opening tag to its end. */
+const exportForm = (html: string) => {
+  const at = html.indexOf('name="kind" value="period_export"');
+  expect(at).toBeGreaterThan(-1);
+  return html.slice(html.lastIndexOf('<form', at), html.indexOf('</form>', at));
+};
+
+describe('the period export form, refused', () => {
+  it('with the dates reversed: the audit page again, the dates and choices kept, the fields named by their labels', async () => {
+    const building = s.dir.buildings[0]?.id ?? '';
+    const res = await (
+      await web('audit-he')
+    ).post('/app/audit/jobs', {
+      kind: 'period_export',
+      from: '2021-03-05',
+      to: '2021-03-01',
+      building,
+      format: 'json',
+    });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    const form = exportForm(html);
+    expect(form).toContain('开始日期须不晚于结束日期');
+    expect(form).toMatch(/name="from"[^>]*value="2021-03-05"/);
+    expect(form).toMatch(/name="to"[^>]*value="2021-03-01"/);
+    expect(form).toMatch(/name="from"[^>]*aria-invalid="true"/);
+    expect(form).toContain(`<option value="${building}" selected`);
+    expect(form).toContain('<option value="json" selected');
+    // The rest of the audit page is there too: the search and verify-all.
+    expect(html).toContain('name="kind" value="verify"');
+    expect(html).toContain('role="search"');
+    expect(html).not.toContain('from must be on or before to');
+  });
+
+  it('in English, says the start and end dates, not "from" and "to"', async () => {
+    const res = await (
+      await web('audit-he', 'en')
+    ).post('/app/audit/jobs', { kind: 'period_export', from: '2021-03-05', to: '2021-03-01' });
+    expect(res.status).toBe(400);
+    const form = exportForm(await res.text());
+    expect(form).toContain('The start date must be on or before the end date');
+    expect(form).toContain('Start date');
+    expect(form).not.toContain('from must be on or before to');
+  });
+
+  it('with a date missing: that field named by its label, the other date kept', async () => {
+    const res = await (
+      await web('audit-he')
+    ).post('/app/audit/jobs', { kind: 'period_export', from: '2021-03-05', to: '' });
+    expect(res.status).toBe(400);
+    const form = exportForm(await res.text());
+    expect(form).toContain('结束日期：');
+    expect(form).toMatch(/name="from"[^>]*value="2021-03-05"/);
+    expect(form).toMatch(/name="to"[^>]*aria-invalid="true"/);
+  });
+
+  it('GET on the form’s address (a reload, a bookmark) leads to the audit page, not a 404', async () => {
+    const res = await (await web('audit-he')).get('/app/audit/jobs');
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/app/audit');
+  });
+});
