@@ -22,6 +22,8 @@ const MID_CASE_LABELS = [
   'v11-typed',
   'v12-pause-holds',
   'v12b-pause-stages',
+  'v13-pause-working-time',
+  'v15-take-over',
 ];
 
 // Every committed history (test/replay/histories/<label>/<path>.json, written by
