@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '../../store/sessions.ts';
+import { createAuditJob, finishAuditJob, newAuditJobId } from '../../store/audit-jobs.ts';
+import { uniqueId } from '../support/stack.ts';
 import { startApiStack, type ApiStack } from './harness.ts';
 
 /**
  * The auditor's job forms on /app/audit when a job is refused (the audit page again, the form as
- * filled in, the fields named by their labels), and the job route's own address opened by a GET.
+ * filled in, the fields named by their labels), the job route's own address opened by a GET, and
+ * the job page saying it reloads itself while the job runs and not once it has ended.
  */
 let s: ApiStack;
 beforeAll(async () => {
@@ -88,5 +91,35 @@ describe('the period export form, refused', () => {
     const res = await (await web('audit-he')).get('/app/audit/jobs');
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/app/audit');
+  });
+});
+
+describe('the job page while the job runs', () => {
+  it('reloads itself and says so, with a link to reload now; once ended, neither', async () => {
+    const pool = uniqueId('pages-pool');
+    const job = await createAuditJob(
+      s.deps.aws,
+      {
+        jobId: newAuditJobId(),
+        pool,
+        ownerId: 'audit-he',
+        kind: 'verify',
+        params: {},
+      },
+      { total: 10, perPerson: 10 },
+    );
+    const me = await web('audit-he');
+    const href = `/app/audit/jobs/${job.jobId}`;
+    const queued = await (await me.get(href)).text();
+    expect(queued).toContain('data-job-status="queued"');
+    expect(queued).toContain('<meta http-equiv="refresh" content="2"');
+    expect(queued).toContain('此页每 2 秒自动刷新');
+    expect(queued).toContain(`<a href="${href}">立即刷新</a>`);
+
+    await finishAuditJob(s.deps.aws, job, { status: 'failed', error: 'stopped for the test' });
+    const ended = await (await me.get(href)).text();
+    expect(ended).toContain('data-job-status="failed"');
+    expect(ended).not.toContain('http-equiv="refresh"');
+    expect(ended).not.toContain('自动刷新');
   });
 });

@@ -190,6 +190,15 @@ export function auditJobPages(
               </p>
             )
           )}
+          {live && (
+            <p class="hint" data-job-refresh>
+              {t({
+                zh: '任务完成前，此页每 2 秒自动刷新。',
+                en: 'Until the job ends, this page reloads itself every 2 seconds.',
+              })}{' '}
+              <a href={auditJobPageHref(job.jobId)}>{t({ zh: '立即刷新', en: 'Reload now' })}</a>
+            </p>
+          )}
           {job.status === 'failed' && (
             <div class="flash error" role="alert">
               {t({ zh: '任务失败：', en: 'The job failed: ' })}
