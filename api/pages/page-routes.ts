@@ -373,6 +373,16 @@ const pages: [RouteConfig['method'], string, Kind, Bilingual, string[]][] = [
     ['intake'],
   ],
   [
+    'get',
+    '/t/{token}/survey',
+    'redirect',
+    {
+      zh: '回到跟踪页的评价表（评价被拒后刷新页面时）',
+      en: 'Back to the tracking page’s survey (a reload after a refused rating)',
+    },
+    ['intake'],
+  ],
+  [
     'post',
     '/t/{token}/survey',
     {
@@ -409,6 +419,16 @@ const pages: [RouteConfig['method'], string, Kind, Bilingual, string[]][] = [
     '/app/triage/{reportId}/photos/{evidenceId}',
     'redirect',
     { zh: '查看报告照片（分派人员）', en: 'Open a reported photo (for triage)' },
+    ['intake'],
+  ],
+  [
+    'get',
+    '/app/triage/{reportId}',
+    'redirect',
+    {
+      zh: '回到待分派队列中这份报告（分派被拒后刷新页面时）',
+      en: 'Back to this report in the triage queue (a reload after a refused decision)',
+    },
     ['intake'],
   ],
   [
