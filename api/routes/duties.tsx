@@ -588,7 +588,7 @@ function OccurrenceBody(props: {
           {d && d.parts.length > 1 ? (
             <Field
               name="part"
-              label={{ zh: '环节', en: 'Part' }}
+              label={formLabels.part}
               lang={lang}
               errors={errors}
               control={(a) => (
@@ -605,7 +605,7 @@ function OccurrenceBody(props: {
           {d?.minMinutes ? (
             <Field
               name="minutes"
-              label={{ zh: '时长（分钟）', en: 'Minutes' }}
+              label={formLabels.minutes}
               hint={{ zh: `不少于 ${d.minMinutes}`, en: `at least ${d.minMinutes}` }}
               lang={lang}
               errors={errors}
@@ -634,7 +634,7 @@ function OccurrenceBody(props: {
             ))}
           <Field
             name="note"
-            label={{ zh: '说明', en: 'Note' }}
+            label={formLabels.note}
             lang={lang}
             errors={errors}
             control={(a) => (
@@ -660,6 +660,13 @@ interface DutyForm {
   values: Record<string, string>;
   errors: FieldErrors;
 }
+
+/** The form's fields by their labels, for what is said about them. */
+const formLabels = {
+  part: { zh: '环节', en: 'Part' },
+  minutes: { zh: '时长（分钟）', en: 'Minutes' },
+  note: { zh: '说明', en: 'Note' },
+} satisfies Record<string, Bilingual>;
 
 const markedText: Bilingual = {
   zh: '未登记：请补全或修改下面标出的内容后再提交，已填写的内容均已保留。',
@@ -801,12 +808,16 @@ export function dutyPageRoutes(deps: AppDeps): Hono<AuthEnv> {
       const ref = field(`evidence.${kind}`);
       return ref ? [{ kind, ref }] : [];
     });
-    const parsed = parseForm(completionBody, {
-      part: field('part'),
-      note: field('note'),
-      minutes: minutes === undefined ? undefined : Number(minutes),
-      evidence,
-    });
+    const parsed = parseForm(
+      completionBody,
+      {
+        part: field('part'),
+        note: field('note'),
+        minutes: minutes === undefined ? undefined : Number(minutes),
+        evidence,
+      },
+      formLabels,
+    );
     if (!parsed.ok) {
       // The body's evidence.<i>.ref is the form's evidence.<kind>.
       const errors: FieldErrors = {};

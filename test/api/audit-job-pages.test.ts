@@ -83,6 +83,7 @@ describe('the period export form, refused', () => {
     expect(res.status).toBe(400);
     const form = exportForm(await res.text());
     expect(form).toContain('结束日期：');
+    expect(form).not.toContain('结束日期：结束日期');
     expect(form).toMatch(/name="from"[^>]*value="2021-03-05"/);
     expect(form).toMatch(/name="to"[^>]*aria-invalid="true"/);
   });

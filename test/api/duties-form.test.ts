@@ -104,6 +104,8 @@ describe('the duty form, refused', () => {
     const html = await res.text();
     expect(html).toContain('Not recorded: complete or correct what is marked below');
     expect(html).toMatch(/name="note"[^>]*aria-invalid="true"/);
+    // Said by the field's label, with the limit.
+    expect(html).toMatch(/Note: [^<]*2000/);
     expect(html).toContain('value="photos/1.jpg"');
     expect((await occurrence(DRILL))?.completions).toEqual([]);
   });

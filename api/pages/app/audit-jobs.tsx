@@ -70,8 +70,6 @@ export const exportFieldLabels = {
   building: { zh: '楼栋', en: 'Building' },
   format: { zh: '格式', en: 'Format' },
 } satisfies Record<string, Bilingual>;
-const labelOf = (field: string): Bilingual | undefined =>
-  (exportFieldLabels as Record<string, Bilingual | undefined>)[field];
 export const reversedPeriodText: Bilingual = {
   zh: '开始日期须不晚于结束日期',
   en: 'The start date must be on or before the end date',
@@ -97,16 +95,9 @@ export function auditJobPages(
     const values = formValues(await formOr400(c));
     const refused = (errors: Record<string, Bilingual>, status: 400 | 429) =>
       formAgain(c, { kind: values.kind ?? '', values, errors }, status);
-    const parsed = parseForm(form, values);
-    if (!parsed.ok) {
-      // Each field by the label the person sees beside it, not its parameter name.
-      const errors: Record<string, Bilingual> = {};
-      for (const [field, text] of Object.entries(parsed.errors)) {
-        const label = labelOf(field);
-        errors[field] = label ? { zh: `${label.zh}：${text.zh}`, en: `${label.en}: ${text.en}` } : text;
-      }
-      return refused(errors, 400);
-    }
+    // Each field by the label the person sees beside it, not its parameter name.
+    const parsed = parseForm(form, values, exportFieldLabels);
+    if (!parsed.ok) return refused(parsed.errors, 400);
     const f = parsed.data;
     const owner = viewerOf(c).person.id;
     try {
