@@ -463,6 +463,26 @@ const formerSources: Record<string, Bilingual> = {
   'SLA catalogue (seeds 002, 004): every stage deadline is a commitment': uncitedSources.sla,
 };
 
+/**
+ * Where a KPI's target comes from, as a campus reader reads it: the 6T items it cites by their
+ * dimension and number (《学生公寓“6T”现场管理标准》安全 1、安全 2), else its source's words.
+ */
+export function kpiSourceLine(
+  k: Pick<KpiValue, 'source'> & { cites?: readonly string[] | undefined },
+): Bilingual {
+  const cites = k.cites ?? [];
+  if (cites.length === 0) return kpiSourceText(k.source);
+  const named = cites.map((id) => {
+    const [, key, n] = id.split('.');
+    const dim = standards.dimensions.find((d) => d.key === key);
+    return dim ? { zh: `${dim.short.zh} ${n}`, en: `${dim.short.en} ${n}` } : { zh: id, en: id };
+  });
+  return {
+    zh: `《学生公寓“6T”现场管理标准》${named.map((x) => x.zh).join('、')}`,
+    en: `6T standard for student apartments: ${named.map((x) => x.en).join(', ')}`,
+  };
+}
+
 /** A KPI's `source` as a person reads it; a source this catalogue never wrote is shown as written. */
 export function kpiSourceText(source: string): Bilingual {
   return (

@@ -277,7 +277,7 @@ function WeeklyReport({ s, names }: { s: AreaSummary; names: ReportPageNames }) 
         <br />
         <span class="alt" data-kpi-source>
           {(k.cites ?? []).length > 0
-            ? `seed 000: ${(k.cites ?? []).map((id) => itemShort(id, lang)).join(', ')}`
+            ? `6T: ${(k.cites ?? []).map((id) => itemShort(id, lang)).join(', ')}`
             : inLang(kpiSourceText(k.source), lang)}
         </span>
       </>,

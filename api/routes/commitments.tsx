@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { Duration } from '../../domain/calendar.ts';
-import { complaintYearBounds, computeKpis, type KpiValue } from '../../domain/kpi.ts';
+import { complaintYearBounds, computeKpis, kpiSourceLine, type KpiValue } from '../../domain/kpi.ts';
 import { slaCatalogue, type TimedStage } from '../../domain/sla.ts';
 import { stageLabel } from '../../domain/stage-labels.ts';
 import { inLang, type Bilingual, type Lang } from '../../domain/text.ts';
@@ -142,7 +142,7 @@ export function commitmentRoutes(deps: AppDeps): Hono<WebEnv> {
               {kpis.map((k) => (
                 <tr data-kpi={k.id}>
                   <td>
-                    {inLang(k.label, lang)} <span class="muted">({k.source})</span>
+                    {inLang(k.label, lang)} <span class="muted">({inLang(kpiSourceLine(k), lang)})</span>
                   </td>
                   <td class="num">{kpiTargetText(k, lang)}</td>
                   <td class="num">{kpiValueText(k, lang)}</td>

@@ -1046,8 +1046,13 @@ describe('printable codes and the commitments page', () => {
     // A complaint about a staff member is recorded before the end of the day (seed 000), not "0 working days".
     expect(html).toContain('当日下班前');
     expect(html).not.toContain('0个工作日');
+    // Where a target comes from, as the school knows its documents: not our seed files' numbers.
+    expect(html).not.toMatch(/seed 0\d\d/);
+    expect(html).toMatch(/《学生公寓“6T”现场管理标准》检查评估 2、检查评估 9/);
     const en = await (await s.app.request('/commitments?lang=en')).text();
     expect(en).toContain('Our service commitments');
+    expect(en).not.toMatch(/seed 0\d\d/);
+    expect(en).toMatch(/6T standard for student apartments: Evaluation 2, Evaluation 9/);
     expect(en).toContain('by the end of the working day');
     expect(en).not.toMatch(/>0 working days/);
     const nowhere = await s.app.request('/commitments?buildingId=nowhere');

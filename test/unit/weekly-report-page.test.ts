@@ -129,7 +129,7 @@ const citedLine = (html: string) =>
 const seriesNames = (html: string) =>
   [...html.matchAll(/fill="#1b1f24">([^<]*)<\/text>/g)].map((m) => m[1]).filter((t) => /[A-Z]/.test(t ?? ''));
 const kpiSources = (html: string) =>
-  [...html.matchAll(/<span class="alt" data-kpi-source="true">seed 000: ([^<]*)<\/span>/g)].map((m) => m[1]);
+  [...html.matchAll(/<span class="alt" data-kpi-source="true">6T: ([^<]*)<\/span>/g)].map((m) => m[1]);
 const dailyChart = (html: string) => ({
   label: /<svg role="img" aria-label="([^"]*)" width="420"/.exec(html)?.[1],
   firstTitles: [...html.matchAll(/<title>(2026-03-02 [^<]*)<\/title>/g)].map((m) => m[1]),
