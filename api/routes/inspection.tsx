@@ -585,7 +585,7 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
       : readsEverything(caller)
         ? dir.buildings.map((b) => b.id)
         : supervisedBuildings(caller, dir);
-    if (buildings.length === 0) throw new ProblemError('forbidden', readersText);
+    if (buildings.length === 0) throw new ProblemError('forbidden', noBuildingsText);
     // Every round of the range is read: `scores` sums them all, whichever page is asked for.
     const rounds = (await Promise.all(buildings.map((b) => roundsBetween(store, b, q.from, q.to))))
       .flat()
@@ -1187,9 +1187,15 @@ const photoText = (err: EvidenceError, name?: string): Bilingual => ({
   en: `photo${name ? ` ${name}` : ''}: ${err.text.en}`,
 });
 
+// The rule only: requireRole names the roles that may, from READERS itself.
 const readersText: Bilingual = {
-  zh: '检查记录供主管、工作小组、校领导、审计查看',
-  en: 'inspection rounds are for supervisors, the working group, leadership and auditors',
+  zh: '您的角色不能查看检查记录',
+  en: 'your role may not read inspection rounds',
+};
+/** A supervisor of no building has no rounds to read: say so, not that the role is wrong. */
+const noBuildingsText: Bilingual = {
+  zh: '您目前不主管任何楼栋，没有可查看的检查记录；请指定楼栋（buildingId）或联系管理员',
+  en: 'you supervise no building at present, so there are no inspection rounds for you; name a building (buildingId) or ask an administrator',
 };
 
 /** A building's rounds, as its KPIs and reports: campus-wide readers, or its own supervisors. */

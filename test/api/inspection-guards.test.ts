@@ -241,6 +241,17 @@ describe('a supervisor reads the rounds of their own buildings only', () => {
     expect((await call(s.app, 'GET', `/api/inspections/${b.roundId}`, { as: 'sup-li' })).status).toBe(200);
   });
 
+  it('a role that may not read rounds is told so once, with the roles that may', async () => {
+    const res = await call(s.app, 'GET', '/api/inspections?from=2030-01-01&to=2030-01-02', {
+      as: 'staff-zhou',
+    });
+    expect(res.status).toBe(403);
+    const { detail } = (await res.json()) as { detail: string };
+    expect(detail).toBe(
+      '您的角色不能查看检查记录（须具备以下角色之一：主管、管理员、工作小组、校领导、审计人员）',
+    );
+  });
+
   it('the checklist page of another building is a 403 page in the reader’s language, with no form', async () => {
     const a = await storedRound('bldg-a', freshDate());
     const zh = await call(s.app, 'GET', `/inspection/${a.roundId}`, { as: 'sup-li' });
