@@ -104,11 +104,14 @@ export class PageOutcome extends Error {
 }
 
 /** A link whose case is over: its step is no longer needed (the stage named as people call it). */
+/** The title of every link page whose step is not to be taken any more (step-gone.ts uses it too). */
+export const STEP_GONE_TITLE: Bilingual = { zh: '该步骤已不再需要', en: 'This step is no longer needed' };
+
 export const noLongerOpen = (v: CaseView, lang?: Lang) =>
   new PageOutcome(
     409,
     'not_open',
-    { zh: '该步骤已不再需要', en: 'This step is no longer open' },
+    STEP_GONE_TITLE,
     {
       zh: `案件 ${v.caseId} 已处于「${stageLabel(v.stage).zh}」阶段，此链接对应的操作已无需进行。`,
       en: `Case ${v.caseId} is now at the ${stageLabel(v.stage).en} stage; the action of this link is no longer needed.`,

@@ -5,7 +5,7 @@ import { stageLabel } from '../../domain/stage-labels.ts';
 import type { Bilingual } from '../../domain/text.ts';
 import type { CaseLinkStep } from './action-statement.ts';
 import { nameOf } from './action-statement.ts';
-import { PageOutcome } from './link-page.tsx';
+import { PageOutcome, STEP_GONE_TITLE } from './link-page.tsx';
 import { formatTime } from './ui.tsx';
 
 /**
@@ -14,7 +14,6 @@ import { formatTime } from './ui.tsx';
  * form to fill in for nothing) and at POST alike, with what happened as the case's record tells
  * it and the way to the case page. 409, the outcome of a link whose case is over ('not_open').
  */
-const TITLE: Bilingual = { zh: '该步骤已不再需要', en: 'This step is no longer needed' };
 
 const CASE_PAGE: Bilingual = { zh: '打开案件页面', en: 'Open the case page' };
 const SIGN_IN: Bilingual = {
@@ -26,7 +25,7 @@ function gone(view: CaseView, text: Bilingual, staff: boolean): PageOutcome {
   return new PageOutcome(
     409,
     'not_open',
-    TITLE,
+    STEP_GONE_TITLE,
     staff ? { zh: `${text.zh}${SIGN_IN.zh}`, en: `${text.en} ${SIGN_IN.en}` } : text,
     undefined,
     staff ? { href: casePagePath(view.caseId), label: CASE_PAGE } : undefined,

@@ -247,7 +247,10 @@ describe('token attacks', () => {
       body: { reason: '重复报修' },
     });
     expect(w.status).toBe(200);
-    await expectPage(path, 409, 'not_open');
+    const gone = await expectPage(path, 409, 'not_open');
+    // Titled as every link page whose step is not to be taken any more.
+    expect(gone).toContain('该步骤已不再需要');
+    expect(gone).toContain('This step is no longer needed');
     const post = await postForm(s.app, path, { ...formFields(html), choice: 'confirm' });
     expect(post.status).toBe(409);
     expect((await opsRow(`LINK#${claimsOf(path.slice(9)).tid}`))?.status).toBe('active');
