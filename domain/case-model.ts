@@ -267,11 +267,18 @@ const STAGE_FOR_STEP: Partial<Record<StepName, Stage[]>> = {
   follow_up: ['follow_up'],
 };
 
-const hasAny = (actor: Actor, ...want: Role[]) => actor.roles.some((r) => want.includes(r));
+const hasAny = (actor: Pick<Actor, 'roles'>, ...want: Role[]) => actor.roles.some((r) => want.includes(r));
 const isSupervisorOf = (actor: Actor, view: Pick<CaseView, 'location'>, policy: CasePolicy) =>
   hasAny(actor, 'admin', 'working_group') ||
   (hasAny(actor, 'supervisor') &&
     (policy.supervisorIds.includes(actor.id) || (actor.supervises ?? []).includes(view.location.buildingId)));
+
+/** An auditor with no other part in cases reads them and changes nothing, whatever the step. */
+export function readOnlyRefusal(actor: Pick<Actor, 'roles'>): StepRefusal | null {
+  if (hasAny(actor, 'auditor') && !hasAny(actor, 'supervisor', 'staff', 'admin', 'working_group'))
+    return { kind: 'forbidden', message: 'auditors have read-only access / 审计人员只读' };
+  return null;
+}
 
 /**
  * The one place that decides whether `actor` may take `step` on a case now.
@@ -284,9 +291,8 @@ export function checkStep(
   view: CaseView,
   policy: CasePolicy,
 ): StepRefusal | null {
-  if (hasAny(actor, 'auditor') && !hasAny(actor, 'supervisor', 'staff', 'admin', 'working_group')) {
-    return { kind: 'forbidden', message: 'auditors have read-only access / 审计人员只读' };
-  }
+  const readOnly = readOnlyRefusal(actor);
+  if (readOnly) return readOnly;
   if (isTerminal(view.stage)) {
     return {
       kind: 'conflict',

@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
-import { isTerminal, type Actor, type CaseView } from '../../domain/case-model.ts';
+import { isTerminal, readOnlyRefusal, type Actor, type CaseView } from '../../domain/case-model.ts';
 import { withSupervision, type Directory } from '../../domain/directory.ts';
 import type { Bilingual, Lang } from '../../domain/text.ts';
 import {
@@ -30,6 +30,7 @@ import {
   colleagueOf,
   finishedCase,
   readCaseFor,
+  refusalProblem,
   refuseBadEvidence,
   rootCauseInput,
 } from '../case-service.ts';
@@ -307,6 +308,9 @@ export function caseStepRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
       const body: unknown = await c.req.json();
       const caller = c.get('caller');
       const { view, dir } = await readCaseFor(deps, caller, caseId);
+      // Read-only whatever the step: said as that, not as the step's own rule about who may.
+      const readOnly = readOnlyRefusal(caller.actor);
+      if (readOnly) throw refusalProblem(readOnly);
       // A case that is over has no workflow left to ask: its record says so.
       if (isTerminal(view.stage)) throw finishedCase(view);
       // A cited file must be one confirmed for this case, as cited: the audit check would fail it later.

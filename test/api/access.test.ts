@@ -232,6 +232,24 @@ describe('who may take which step', () => {
       '案件当前处于「原因分析」，不能执行此操作（需处于「异议裁决」）',
     ],
     ['comments', 'audit-he', { text: '看过' }, 403, 'auditors have read-only access', '审计人员只读'],
+    // The side steps said the assignee's or supervisor's rule ("…may have been reassigned"): read-only is why.
+    ['arrived', 'audit-he', {}, 403, 'auditors have read-only access', '审计人员只读'],
+    [
+      'pause',
+      'audit-he',
+      { reason: 'waiting_for_parts' },
+      403,
+      'auditors have read-only access',
+      '审计人员只读',
+    ],
+    [
+      'reassign',
+      'audit-he',
+      { assigneeId: 'staff-zhao', reason: 'x' },
+      403,
+      'auditors have read-only access',
+      '审计人员只读',
+    ],
   ] as const)(
     'the case’s refusal of %s by %s is in the caller’s language only',
     async (path, who, body, status, en, zh) => {
