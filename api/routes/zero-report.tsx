@@ -37,6 +37,7 @@ import { jsonBody, parseOr400 } from '../middleware/validation.ts';
 import { directoryOrFail as directoryOr503 } from '../reads.ts';
 import { boundedDate } from '../schemas.ts';
 import { Field, Flash, formatTime, ScrollRegion } from '../pages/ui.tsx';
+import { PageOutcome } from '../pages/link-page.tsx';
 import { formValues, parseForm } from '../pages/app/web-kit.tsx';
 
 export const nightParam = z.object({
@@ -770,11 +771,31 @@ export function zeroReportActionHandlers(deps: AppDeps): Record<string, ActionHa
           en: `Already reported tonight: ${gist.en}. This link can only report "none" and will not replace that report; if things have changed, correct it on the zero report page ${page} (edit the list, or report "none").`,
         };
   };
+  // Once late reports are no longer taken the link has nothing to sign: its page says the night is
+  // over, as the report page does, rather than offer a button whose press is refused.
+  const closed = (f: NonNullable<Awaited<ReturnType<typeof found>>>) => {
+    const tz = deps.env.CAMPUS_TZ;
+    const close = formatTime(f.rec.night.closeAt, tz);
+    const until = formatTime(f.rec.night.acceptUntil, tz);
+    const onRecord = f.onRecord ? reportGist(f.onRecord) : null;
+    return new PageOutcome(
+      409,
+      'closed',
+      { zh: '零报告已结束', en: 'The zero report is over' },
+      {
+        zh: `${f.night} 晚的零报告已结束，不再接收上报。上报截止时间为 ${close}，逾时补报至 ${until} 为止。${onRecord ? `${f.cell.name.zh}当晚已上报：${onRecord.zh}。` : `${f.cell.name.zh}当晚未上报。`}`,
+        en: `The zero report of ${f.night} is over and takes no more reports. Reports were due by ${close}; late ones were taken until ${until}. ${onRecord ? `${f.cell.name.en} reported that night: ${onRecord.en}.` : `${f.cell.name.en} did not report that night.`}`,
+      },
+    );
+  };
+  const isClosed = (f: NonNullable<Awaited<ReturnType<typeof found>>>) =>
+    Date.now() >= Date.parse(f.rec.night.acceptUntil);
   return {
     zero_report: {
       async describe(claims) {
         const f = await found(claims.caseId, claims.recipientId);
         if (!f) return null;
+        if (isClosed(f)) throw closed(f);
         const rooms = {
           zh: `${f.cell.name.zh}，宿舍 ${f.cell.rooms.join('、')}`,
           en: `${f.cell.name.en}, rooms ${f.cell.rooms.join(', ')}`,
