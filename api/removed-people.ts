@@ -27,25 +27,33 @@ export async function removedWithOpenCases(
   const { ddb, tables } = deps.aws;
   const snapshot = await currentSnapshot(ddb, tables);
   const removed: RemovedPerson[] = [];
-  for (const personId of snapshot?.removedPeople ?? []) {
-    const openCases: RemovedPerson['openCases'] = [];
-    let cursor: string | undefined;
-    let read = 0;
-    do {
-      const page = await listCases(ddb, tables, { filters: { partyId: personId }, limit: 100, cursor });
-      for (const v of page.items)
-        if (!isTerminal(v.stage))
-          openCases.push({
-            caseId: v.caseId,
-            title: v.title,
-            stage: v.stage,
-            assigneeId: v.assigneeId,
-            responsibleId: v.responsibleId ?? null,
-          });
-      read += page.items.length;
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor && read < OPEN_CASES_READ);
-    removed.push({ personId, openCases });
-  }
+  for (const personId of snapshot?.removedPeople ?? [])
+    removed.push({ personId, openCases: await openCasesOf(deps, personId) });
   return { version: snapshot?.version ?? null, at: snapshot?.at ?? null, removed };
+}
+
+/** The open cases a person is assigned to or responsible for (the import preview counts them before a removal). */
+export async function openCasesOf(
+  deps: Pick<AppDeps, 'aws'>,
+  personId: string,
+): Promise<RemovedPerson['openCases']> {
+  const { ddb, tables } = deps.aws;
+  const openCases: RemovedPerson['openCases'] = [];
+  let cursor: string | undefined;
+  let read = 0;
+  do {
+    const page = await listCases(ddb, tables, { filters: { partyId: personId }, limit: 100, cursor });
+    for (const v of page.items)
+      if (!isTerminal(v.stage))
+        openCases.push({
+          caseId: v.caseId,
+          title: v.title,
+          stage: v.stage,
+          assigneeId: v.assigneeId,
+          responsibleId: v.responsibleId ?? null,
+        });
+    read += page.items.length;
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor && read < OPEN_CASES_READ);
+  return openCases;
 }

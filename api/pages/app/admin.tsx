@@ -11,7 +11,7 @@ import {
   saveDirectory,
 } from '../../../store/directory.ts';
 import type { AppDeps } from '../../deps.ts';
-import { removedWithOpenCases } from '../../removed-people.ts';
+import { openCasesOf, removedWithOpenCases } from '../../removed-people.ts';
 import type { WebEnv } from '../../middleware/session.ts';
 import { Csrf } from '../ui.tsx';
 import {
@@ -46,18 +46,29 @@ const ADMIN_RULE: Bilingual = {
   en: 'only admins may import the directory',
 };
 
-/** The flash after an apply: `added.changed.unchanged` entries, as the preview counted them. */
-const applied = (n: string | undefined): Bilingual | null => {
-  const m = /^(\d{1,6})\.(\d{1,6})\.(\d{1,6})$/.exec(n ?? '');
+/**
+ * The flash after an apply: `added.changed.unchanged[.removed]` entries, as the preview counted
+ * them (the fourth only when the file replaced the whole directory).
+ */
+const applied = (n: string | undefined): { text: Bilingual; removed: number } | null => {
+  const m = /^(\d{1,6})\.(\d{1,6})\.(\d{1,6})(?:\.(\d{1,6}))?$/.exec(n ?? '');
   if (!m) return null;
-  const [, added, changed, unchanged] = m;
+  const [, added, changed, unchanged, gone] = m;
+  const removed = Number(gone ?? 0);
   return {
-    zh: `已导入名录：新增 ${added} 条，修改 ${changed} 条，${unchanged} 条不变。`,
-    en: `Directory imported: ${added} added, ${changed} changed, ${unchanged} unchanged.`,
+    removed,
+    text: {
+      zh: `已导入名录：新增 ${added} 条，修改 ${changed} 条，${unchanged} 条不变${gone === undefined ? '' : `，删除 ${gone} 条`}。`,
+      en: `Directory imported: ${added} added, ${changed} changed, ${unchanged} unchanged${gone === undefined ? '' : `, ${gone} removed`}.`,
+    },
   };
 };
 
-function UploadForm(props: { lang: Lang; csrf: string }) {
+/** What the import does with entries the file does not list: kept (merge, the default) or removed. */
+type ImportMode = 'merge' | 'replace';
+const modeOf = (v: unknown): ImportMode => (v === 'replace' ? 'replace' : 'merge');
+
+function UploadForm(props: { lang: Lang; csrf: string; mode?: ImportMode }) {
   const t = (b: Bilingual) => inLang(b, props.lang);
   return (
     <form
@@ -88,6 +99,23 @@ function UploadForm(props: { lang: Lang; csrf: string }) {
         accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         aria-describedby="import-file-hint"
       />
+      <fieldset data-import-mode>
+        <legend>{t({ zh: '文件中没有的条目', en: 'Entries the file does not list' })}</legend>
+        <label>
+          <input type="radio" name="mode" value="merge" checked={props.mode !== 'replace'} />{' '}
+          {t({
+            zh: '保留（合并：按 id 新增或替换，不删除任何人）',
+            en: 'Keep them (merge: add or replace by id, remove no one)',
+          })}
+        </label>
+        <label>
+          <input type="radio" name="mode" value="replace" checked={props.mode === 'replace'} />{' '}
+          {t({
+            zh: '删除（以文件为完整名录：文件中没有的人员立即失去访问权限，其未结案件需重新指派）',
+            en: 'Remove them (the file is the whole directory: people it does not list lose access at once, and their open cases need reassigning)',
+          })}
+        </label>
+      </fieldset>
       <div class="actions">
         <button type="submit">{t({ zh: '校验并预览', en: 'Check and preview' })}</button>
       </div>
@@ -166,7 +194,7 @@ const kindLabels: Record<'people' | 'buildings' | 'departments', Bilingual> = {
   departments: { zh: '院系', en: 'Departments' },
 };
 
-function DiffView(props: { diff: DirectoryDiff; lang: Lang }) {
+function DiffView(props: { diff: DirectoryDiff; lang: Lang; mode: ImportMode }) {
   const t = (b: Bilingual) => inLang(b, props.lang);
   const row = (k: 'people' | 'buildings' | 'departments', d: KindDiff) => (
     <tr data-kind={k} data-added={String(d.added.length)} data-changed={String(d.changed.length)}>
@@ -203,7 +231,11 @@ function DiffView(props: { diff: DirectoryDiff; lang: Lang }) {
             <th scope="col">{t({ zh: '新增', en: 'Added' })}</th>
             <th scope="col">{t({ zh: '修改', en: 'Changed' })}</th>
             <th scope="col">{t({ zh: '不变', en: 'Unchanged' })}</th>
-            <th scope="col">{t({ zh: '文件中没有（保留）', en: 'Not in the file (kept)' })}</th>
+            <th scope="col">
+              {props.mode === 'replace'
+                ? t({ zh: '文件中没有（删除）', en: 'Not in the file (removed)' })
+                : t({ zh: '文件中没有（保留）', en: 'Not in the file (kept)' })}
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -240,7 +272,18 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
       <>
         {done && (
           <div class="flash ok" role="status" data-applied>
-            {t(done)}
+            {t(done.text)}
+            {done.removed > 0 && removed.length > 0 && (
+              <>
+                {' '}
+                <a href="#removed-h">
+                  {t({
+                    zh: '查看被移除的人员及其待重新指派的案件',
+                    en: 'See the removed people and the cases to reassign',
+                  })}
+                </a>
+              </>
+            )}
           </div>
         )}
         <section class="card" aria-labelledby="current-h">
@@ -337,6 +380,7 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
     const csrf = c.get('csrfToken');
     const body = await formOr400(c);
     const file = body.file;
+    const mode = modeOf(body.mode);
     const fail = (problems: ImportProblem[], rows: number | null, status: 400 | 413 = 400) =>
       page(
         c,
@@ -349,7 +393,7 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
             })}
           </div>
           <ProblemTable problems={problems} lang={lang} />
-          <UploadForm lang={lang} csrf={csrf} />
+          <UploadForm lang={lang} csrf={csrf} mode={mode} />
           <FormatHelp lang={lang} />
         </>,
         status,
@@ -384,11 +428,23 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
     if (!table.ok) return fail([table.problem], null);
     const result = importDirectory(table.rows);
     if (!result.ok) return fail(result.problems, result.rows);
-    const current = await loadDirectory(ddb, tables, true);
-    const whole = mergedDirectory(current, result.directory);
-    const merged = validateDirectory(whole);
-    if (!merged.ok) return fail(afterMerge(merged.problems, whole), result.rows);
+    const { directory: current, version } = await loadDirectoryVersion(ddb, tables);
+    // The file as the whole directory was checked whole above; only a merge makes another directory.
+    if (mode === 'merge') {
+      const whole = mergedDirectory(current, result.directory);
+      const merged = validateDirectory(whole);
+      if (!merged.ok) return fail(afterMerge(merged.problems, whole), result.rows);
+    }
     const diff = diffDirectory(current, result.directory);
+    const removing =
+      mode === 'replace'
+        ? await Promise.all(
+            diff.people.kept.map(async (personId) => ({
+              personId,
+              openCases: (await openCasesOf(deps, personId)).length,
+            })),
+          )
+        : [];
     return page(
       c,
       { zh: '名录导入预览', en: 'Directory import preview' },
@@ -409,17 +465,61 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
               {diff.campus.join(', ')}
             </p>
           )}
-          <DiffView diff={diff} lang={lang} />
-          <p class="hint">
-            {t({
-              zh: '导入按 id 新增或替换条目；文件中没有的条目保持不变，不会删除。',
-              en: 'The import adds or replaces entries by id; entries not in the file stay as they are and are not deleted.',
-            })}
-          </p>
+          <DiffView diff={diff} lang={lang} mode={mode} />
+          {mode === 'merge' ? (
+            <p class="hint" data-import-mode="merge">
+              {t({
+                zh: '导入按 id 新增或替换条目；文件中没有的条目保持不变，不会删除。要删除文件中没有的人员，请选择“删除（以文件为完整名录）”后重新上传。',
+                en: 'The import adds or replaces entries by id; entries not in the file stay as they are and are not deleted. To remove the people the file does not list, choose "Remove them (the file is the whole directory)" and upload again.',
+              })}
+            </p>
+          ) : (
+            <div data-import-mode="replace">
+              <p class="hint">
+                {t({
+                  zh: '文件即完整名录：文件中没有的人员、楼栋和院系将被删除。被删除的人员立即失去访问权限（令牌、会话与邮件链接失效），其未结案件须重新指派。',
+                  en: 'The file is the whole directory: people, buildings and departments it does not list are removed. Removed people lose access at once (tokens, sessions and email links stop), and their open cases must be reassigned.',
+                })}
+              </p>
+              {removing.length > 0 && (
+                <>
+                  <h3 id="removing-h">
+                    {t({
+                      zh: `将被移除的人员（${removing.length} 人）`,
+                      en: `People to be removed (${removing.length})`,
+                    })}
+                  </h3>
+                  <ul aria-labelledby="removing-h" data-removing={String(removing.length)}>
+                    {removing.map((r) => (
+                      <li data-person={r.personId} data-open-cases={String(r.openCases)}>
+                        {r.personId}
+                        {'：'}
+                        {r.openCases === 0
+                          ? t({ zh: '无未结案件', en: 'no open cases' })
+                          : t({
+                              zh: `${r.openCases} 件未结案件需重新指派`,
+                              en: `${r.openCases} open case(s) to reassign`,
+                            })}
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              )}
+            </div>
+          )}
           <form method="post" action="/app/admin/directory/apply" class="actions">
             <Csrf token={csrf} />
+            <input type="hidden" name="mode" value={mode} />
+            <input type="hidden" name="version" value={version === null ? '' : String(version)} />
             <input type="hidden" name="directory" value={JSON.stringify(result.directory)} />
-            <button type="submit">{t({ zh: '确认导入', en: 'Apply the import' })}</button>
+            <button type="submit">
+              {mode === 'replace' && removing.length > 0
+                ? t({
+                    zh: `确认导入并移除 ${removing.length} 人`,
+                    en: `Apply and remove ${removing.length} people`,
+                  })
+                : t({ zh: '确认导入', en: 'Apply the import' })}
+            </button>
             <a class="button secondary" href="/app/admin/directory">
               {t({ zh: '取消', en: 'Cancel' })}
             </a>
@@ -433,6 +533,11 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
     if (!allowed(c)) return refusedPage(c, TITLE, ADMIN_RULE);
     const lang = c.get('lang');
     const body = await formOr400(c);
+    const mode = modeOf(body.mode);
+    // A whole-directory import removes whom the preview listed, against the version it was made
+    // from: a directory changed since would remove people the admin never saw listed.
+    const previewed =
+      typeof body.version === 'string' && /^\d{1,9}$/.test(body.version) ? Number(body.version) : null;
     let raw: unknown = null;
     try {
       raw = typeof body.directory === 'string' ? (JSON.parse(body.directory) as unknown) : null;
@@ -446,9 +551,14 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
     let counts: string;
     for (let attempt = 1; ; attempt++) {
       const { directory: current, version } = await loadDirectoryVersion(ddb, tables);
-      const whole = checked?.ok ? mergedDirectory(current, checked.directory) : null;
+      const whole = checked?.ok
+        ? mode === 'replace'
+          ? checked.directory
+          : mergedDirectory(current, checked.directory)
+        : null;
       const merged = whole ? validateDirectory(whole) : null;
-      if (!checked?.ok || !merged?.ok) {
+      const stale = mode === 'replace' && previewed !== version;
+      if (!checked?.ok || !merged?.ok || stale) {
         // What was wrong, when there is something to say: a directory changed since the preview (or
         // posted by hand) may clash with the current one, and the page names how.
         const problems: ImportProblem[] =
@@ -463,25 +573,37 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
           <>
             <div class="flash error" role="alert" data-import="invalid">
               {inLang(
-                {
-                  zh: '导入内容无效或已过期，没有写入任何内容。请重新上传文件。',
-                  en: 'The import is not valid or has expired; nothing was written. Upload the file again.',
-                },
+                stale && checked?.ok && merged?.ok
+                  ? {
+                      zh: '预览之后名录已被修改，将被移除的人员可能与预览不同，没有写入任何内容。请重新上传文件预览。',
+                      en: 'The directory changed after the preview, so who would be removed may differ from what it listed; nothing was written. Upload the file again to preview.',
+                    }
+                  : {
+                      zh: '导入内容无效或已过期，没有写入任何内容。请重新上传文件。',
+                      en: 'The import is not valid or has expired; nothing was written. Upload the file again.',
+                    },
                 lang,
               )}
             </div>
             {problems.length > 0 && <ProblemTable problems={problems} lang={lang} />}
-            <UploadForm lang={lang} csrf={c.get('csrfToken')} />
+            <UploadForm lang={lang} csrf={c.get('csrfToken')} mode={mode} />
           </>,
-          400,
+          stale && checked?.ok && merged?.ok ? 409 : 400,
         );
       }
-      // The whole directory as it now stands is the new snapshot: the import adds and replaces, never removes.
+      // The whole directory as it now stands is the new snapshot: a merge adds and replaces and never
+      // removes; a replacement removes whom the file leaves out, as a directory file load does.
       try {
         await saveDirectory(ddb, tables, merged.directory, undefined, { version });
-        counts = appliedCounts(diffDirectory(current, checked.directory));
+        const diff = diffDirectory(current, checked.directory);
+        counts =
+          appliedCounts(diff) +
+          (mode === 'replace'
+            ? `.${diff.people.kept.length + diff.buildings.kept.length + diff.departments.kept.length}`
+            : '');
         break;
       } catch (err) {
+        // A replacement is not made again over a rival load: the next pass finds it stale and says so.
         if (!(err instanceof DirectoryChangedMeanwhile) || attempt >= 3) throw err;
       }
     }

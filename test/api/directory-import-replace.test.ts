@@ -1,0 +1,120 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { directoryToTable, tableToCsv } from '../../api/pages/app/admin-import.ts';
+import { currentSnapshot, loadDirectory, saveDirectory } from '../../store/directory.ts';
+import { createSession } from '../../store/sessions.ts';
+import { seedCase } from '../support/audit-fixtures.ts';
+import { appOnOwnTables } from '../support/own-tables-app.ts';
+import { demoDirectory, uniqueId } from '../support/stack.ts';
+
+/**
+ * Found by a probe of /app/admin/directory: the import page could not remove anyone. Uploading the
+ * exported CSV without staff-zhou previewed them as "kept", though issue 11 makes a directory load
+ * a snapshot whose removed people lose access at once. The page now offers the file as the whole
+ * directory: the preview lists who goes and how many open cases each holds, applying removes them
+ * (listed for reassignment), and the default stays the merge. Own tables.
+ */
+const own = appOnOwnTables('dirreplace');
+const { deps } = own;
+
+let admin: { cookie: string; csrf: string };
+beforeEach(async () => {
+  await saveDirectory(deps.ddb, deps.tables, await demoDirectory());
+  const s = await createSession(deps, { personId: 'admin-xu', via: 'link' });
+  admin = { cookie: `rectify_session=${s.id}`, csrf: s.csrfToken };
+});
+
+const withoutZhou = async () =>
+  directoryToTable(await demoDirectory()).filter((r) => !(r[0] === 'person' && r[1] === 'staff-zhou'));
+
+async function preview(table: string[][], mode?: string): Promise<{ status: number; html: string }> {
+  const form = new FormData();
+  form.set('_csrf', admin.csrf);
+  if (mode) form.set('mode', mode);
+  form.set('file', new File([tableToCsv(table)], 'directory.csv', { type: 'text/csv' }));
+  const res = await own.app.request('/app/admin/directory/preview', {
+    method: 'POST',
+    headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+    body: form,
+  });
+  return { status: res.status, html: await res.text() };
+}
+
+/** Posts the preview's own apply form, hidden fields as the page wrote them. */
+async function applyFrom(html: string) {
+  const form = /<form method="post" action="\/app\/admin\/directory\/apply"[\s\S]*?<\/form>/.exec(html)?.[0];
+  if (!form) throw new Error('no apply form');
+  const fields = new URLSearchParams();
+  for (const m of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g))
+    fields.set(
+      m[1]!,
+      m[2]!
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&amp;/g, '&'),
+    );
+  const res = await own.app.request('/app/admin/directory/apply', {
+    method: 'POST',
+    headers: {
+      cookie: admin.cookie,
+      'x-csrf-token': admin.csrf,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: fields.toString(),
+  });
+  return { status: res.status, location: res.headers.get('location') ?? '', html: await res.text() };
+}
+
+const ids = async () => (await loadDirectory(deps.ddb, deps.tables, true))?.people.map((p) => p.id) ?? [];
+
+describe('directory import: the file as the whole directory', () => {
+  it('by default keeps whom the file leaves out, and says how to remove them', async () => {
+    const page = await preview(await withoutZhou());
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('data-import-mode="merge"');
+    const form = await (
+      await own.app.request('/app/admin/directory', { headers: { cookie: admin.cookie } })
+    ).text();
+    expect(form).toMatch(/name="mode" value="merge" checked/);
+    expect(form).toContain('以文件为完整名录');
+    expect((await applyFrom(page.html)).status).toBe(303);
+    expect(await ids()).toContain('staff-zhou');
+  });
+
+  it('previews who is removed with their open cases, removes them on apply, and lists them to reassign', async () => {
+    const openCase = uniqueId('ZG-REPL');
+    await seedCase(deps, openCase, 1);
+    const page = await preview(await withoutZhou(), 'replace');
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('data-import-mode="replace"');
+    expect(page.html).toContain('data-removing="1"');
+    expect(page.html).toMatch(/data-person="staff-zhou" data-open-cases="1"/);
+    expect(page.html).toContain('1 件未结案件需重新指派');
+    expect(page.html).toContain('文件中没有（删除）');
+
+    const done = await applyFrom(page.html);
+    expect(done.status).toBe(303);
+    expect(done.location).toMatch(/applied=\d+\.\d+\.\d+\.1$/);
+    expect(await ids()).not.toContain('staff-zhou');
+    expect((await currentSnapshot(deps.ddb, deps.tables))?.removedPeople).toEqual(['staff-zhou']);
+
+    const after = await (await own.app.request(done.location, { headers: { cookie: admin.cookie } })).text();
+    expect(after).toContain('删除 1 条');
+    expect(after).toContain('href="#removed-h"');
+    expect(after).toContain(`/app/cases/${openCase}`);
+  });
+
+  it('refuses a replacement previewed against a directory that has changed since', async () => {
+    const page = await preview(await withoutZhou(), 'replace');
+    const demo = await demoDirectory();
+    await saveDirectory(deps.ddb, deps.tables, {
+      ...demo,
+      people: demo.people.filter((p) => p.id !== 'staff-lee'),
+    });
+    const done = await applyFrom(page.html);
+    expect(done.status).toBe(409);
+    expect(done.html).toContain('预览之后名录已被修改');
+    expect(await ids()).toContain('staff-zhou');
+  });
+});
