@@ -1,3 +1,4 @@
+import type { ClockId, ClockState } from './case-clocks.ts';
 import { isTerminal, type Stage } from './case-model.ts';
 import type { Severity, Source } from './sla.ts';
 import type { Bilingual } from './text.ts';
@@ -99,8 +100,58 @@ export const surveyAspectLabel: Record<SurveyAspect, Bilingual> = {
 export const followUpScore = (scores: Record<SurveyAspect, number>): number =>
   Math.min(...surveyAspects.map((a) => scores[a]));
 
-/** The comment a three-aspect rating gives the case's follow-up step: each aspect's score, then the reporter's words. */
+/**
+ * The comment a three-aspect rating gives the case's follow-up step: each aspect's score, then the
+ * reporter's words. Stored once and read by staff of either language (mails, the case page, the
+ * audit trail), so each aspect is named in both, Chinese first: "服务态度 Attitude 5/5，…". Comments
+ * stored before named them in Chinese only ("服务态度 5/5，…"); readers take both (`speltAspects`).
+ */
 export const surveyComment = (scores: Record<SurveyAspect, number>, comment?: string | undefined): string =>
-  [surveyAspects.map((a) => `${surveyAspectLabel[a].zh} ${scores[a]}/5`).join('，'), comment]
+  [
+    surveyAspects
+      .map((a) => `${surveyAspectLabel[a].zh} ${surveyAspectLabel[a].en} ${scores[a]}/5`)
+      .join('，'),
+    comment,
+  ]
     .filter(Boolean)
     .join('；');
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const SPELT_ASPECTS = new RegExp(
+  `^${surveyAspects
+    .map((a) => `${surveyAspectLabel[a].zh}(?: ${escapeRegExp(surveyAspectLabel[a].en)})? ([1-5])/5`)
+    .join('，')}(?:；|$)`,
+  'u',
+);
+
+/** The aspect scores a follow-up comment begins with (as `surveyComment` writes them, now or before), if any. */
+export function speltAspects(comment: string | undefined): Record<SurveyAspect, number> | undefined {
+  const m = SPELT_ASPECTS.exec(comment ?? '');
+  if (!m) return undefined;
+  return Object.fromEntries(surveyAspects.map((a, i) => [a, Number(m[i + 1])])) as Record<
+    SurveyAspect,
+    number
+  >;
+}
+
+/**
+ * What the reporter's tracking page says of a promise nobody recorded as kept once it can no
+ * longer be: the case ended before its due ("cancelled" to the clock tallies, but nothing was
+ * cancelled for the reporter), or the work it waited for is done (an arrival after the repair was
+ * reported, still "pending" to the clock). Undefined when the clock's own state says it (kept,
+ * late, still running, or a withdrawn case's promise, which is cancelled).
+ */
+export function unrecordedPromise(
+  clock: { id: ClockId; state: ClockState; metAt?: string | undefined },
+  stage: Stage,
+): Bilingual | undefined {
+  if (clock.metAt || clock.state === 'met' || clock.state === 'breached' || stage === 'withdrawn')
+    return undefined;
+  // An arrival is recorded while the work is being done; other promises are kept by the review at the latest.
+  const past: readonly Stage[] =
+    clock.id === 'on_site_arrival' ? ['reviewing', 'follow_up', 'closed'] : ['follow_up', 'closed'];
+  if (clock.state === 'pending' && !past.includes(stage)) return undefined;
+  return clock.id === 'on_site_arrival'
+    ? { zh: '未登记到场', en: 'Arrival not recorded' }
+    : { zh: '未登记完成', en: 'Not recorded as kept' };
+}

@@ -9,7 +9,9 @@ import { isTerminal, reporterActorId, type CaseView, type Stage } from '../../do
 import { clockStatuses } from '../../domain/case-clocks.ts';
 import {
   followUpScore,
+  speltAspects,
   surveyComment,
+  unrecordedPromise,
   reportKindInfo,
   reportKinds,
   reportStatusLabel,
@@ -326,11 +328,6 @@ const ratesAgain = (view: CaseView | null, report: Report) =>
   view.stage === 'follow_up' &&
   view.followUp?.outcome === 'reopened';
 
-/** The three aspects as the case's follow-up comment spells them first (`surveyComment`). */
-const SPELT_ASPECTS = new RegExp(
-  `^${surveyAspects.map((a) => `${surveyAspectLabel[a].zh} ([1-5])/5`).join('，')}(?:；|$)`,
-  'u',
-);
 /** How far the API's clock (a page rating's time) may run ahead of the workflow's (the case's record of it). */
 const CLOCK_SLACK_MS = 5000;
 
@@ -377,13 +374,8 @@ function caseRatings(view: CaseView, report: Report) {
 
 /** The aspects a follow-up comment spells, when they agree with its score (one-score ratings spell none). */
 function spelt(comment: string | undefined, score: number): Record<SurveyAspect, number> | undefined {
-  const m = SPELT_ASPECTS.exec(comment ?? '');
-  if (!m) return undefined;
-  const scores = Object.fromEntries(surveyAspects.map((a, i) => [a, Number(m[i + 1])])) as Record<
-    SurveyAspect,
-    number
-  >;
-  return followUpScore(scores) === score ? scores : undefined;
+  const scores = speltAspects(comment);
+  return scores && followUpScore(scores) === score ? scores : undefined;
 }
 
 /** How long until a fixed one-hour abuse window (rateWindow) starts again, in whole seconds. */
@@ -1135,7 +1127,7 @@ function TrackingView(props: {
               <li data-clock={k.id} data-state={k.state}>
                 {t(lang, k.label)}
                 {colon(lang)}
-                {when(k.due)} · {t(lang, deadlineStateLabels[k.state])}
+                {when(k.due)} · {t(lang, unrecordedPromise(k, view.stage) ?? deadlineStateLabels[k.state])}
                 {k.metAt ? ` (${when(k.metAt)})` : ''}
               </li>
             ))}

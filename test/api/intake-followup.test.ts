@@ -297,7 +297,7 @@ describe('the emailed rating', () => {
     expect(rated.status).toBe(200);
     const view = await h.query(caseViewQuery);
     expect(view.followUp).toMatchObject({ outcome: 'reopened', score: 2 });
-    expect(view.followUp?.comment).toContain('维修质量 2/5');
+    expect(view.followUp?.comment).toContain('维修质量 Quality of the work 2/5');
     expect(view.followUp?.comment).toContain('又坏了');
   });
 });

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { speltAspects, surveyComment, unrecordedPromise } from '../../domain/intake.ts';
+
+describe('the survey comment stored on the case', () => {
+  it('names each aspect in both languages, Chinese first, then the reporter’s words', () => {
+    const text = surveyComment({ attitude: 5, quality: 2, cleanup: 4 }, '又坏了');
+    expect(text).toBe(
+      '服务态度 Attitude 5/5，维修质量 Quality of the work 2/5，现场清理 Clean-up afterwards 4/5；又坏了',
+    );
+  });
+
+  it('is read back, as are comments stored before in Chinese only', () => {
+    expect(speltAspects(surveyComment({ attitude: 5, quality: 2, cleanup: 4 }))).toEqual({
+      attitude: 5,
+      quality: 2,
+      cleanup: 4,
+    });
+    expect(speltAspects('服务态度 3/5，维修质量 1/5，现场清理 2/5；漏水')).toEqual({
+      attitude: 3,
+      quality: 1,
+      cleanup: 2,
+    });
+    expect(speltAspects('很好')).toBeUndefined();
+  });
+});
+
+describe('a promise on the tracking page nobody recorded as kept', () => {
+  const arrival = { id: 'on_site_arrival' as const };
+  it('is "arrival not recorded" once the case closed, not "cancelled"', () => {
+    expect(unrecordedPromise({ ...arrival, state: 'cancelled' }, 'closed')).toEqual({
+      zh: '未登记到场',
+      en: 'Arrival not recorded',
+    });
+  });
+  it('is "arrival not recorded" once the repair is reported, not "pending"', () => {
+    expect(unrecordedPromise({ ...arrival, state: 'pending' }, 'reviewing')?.zh).toBe('未登记到场');
+    expect(unrecordedPromise({ ...arrival, state: 'pending' }, 'follow_up')?.zh).toBe('未登记到场');
+  });
+  it('leaves the clock’s own word while the work goes on, once kept or late, and for a withdrawn case', () => {
+    expect(unrecordedPromise({ ...arrival, state: 'pending' }, 'rectifying')).toBeUndefined();
+    expect(
+      unrecordedPromise({ ...arrival, state: 'met', metAt: '2026-01-01T00:00:00Z' }, 'closed'),
+    ).toBeUndefined();
+    expect(unrecordedPromise({ ...arrival, state: 'breached' }, 'closed')).toBeUndefined();
+    expect(unrecordedPromise({ ...arrival, state: 'cancelled' }, 'withdrawn')).toBeUndefined();
+  });
+  it('says so for another promise only once the case is past its review', () => {
+    const done = { id: 'small_repair_done' as const };
+    expect(unrecordedPromise({ ...done, state: 'pending' }, 'reviewing')).toBeUndefined();
+    expect(unrecordedPromise({ ...done, state: 'cancelled' }, 'closed')).toEqual({
+      zh: '未登记完成',
+      en: 'Not recorded as kept',
+    });
+  });
+});
