@@ -305,7 +305,9 @@ function ChecklistBody(props: {
     fail: { zh: '不合格', en: 'fail' },
     na: { zh: '不适用', en: 'n/a' },
   };
-  const answered = round.items.filter((it) => values[it.id]?.result).length;
+  // What is stored counts as filled in; a refused post's choices are only on the page until saved.
+  const saved = round.items.filter((it) => it.result).length;
+  const onPage = round.items.filter((it) => values[it.id]?.result).length;
   /** The stored photos an item's recorded result cites (keys an API client gave are not files here). */
   const photosOf = (itemId: string) =>
     (round.results.find((r) => r.itemId === itemId)?.photos ?? []).flatMap((p) => {
@@ -328,7 +330,7 @@ function ChecklistBody(props: {
         {errs.length > 0 ? (
           <ul class="field-error" id={`error-${it.id}`} role="alert">
             {errs.map((e) => (
-              <li>{inLang(e, lang)}</li>
+              <li>{t(e)}</li>
             ))}
           </ul>
         ) : (
@@ -447,8 +449,8 @@ function ChecklistBody(props: {
       </p>
       <p class="muted" data-status="">
         {t({
-          zh: `状态：${statusNames[round.status].zh}；截止：${props.dueText}；已填写 ${answered}/${round.items.length} 项`,
-          en: `Status: ${statusNames[round.status].en}; due ${props.dueText}; ${answered} of ${round.items.length} items answered`,
+          zh: `状态：${statusNames[round.status].zh}；截止：${props.dueText}；${onPage === saved ? `已填写 ${saved}/${round.items.length} 项` : `已保存 ${saved}/${round.items.length} 项（本页填写了 ${onPage} 项，尚未保存）`}`,
+          en: `Status: ${statusNames[round.status].en}; due ${props.dueText}; ${onPage === saved ? `${saved} of ${round.items.length} items answered` : `${saved} of ${round.items.length} items saved (${onPage} filled in on this page, not saved yet)`}`,
         })}
       </p>
       {props.problem ? (
@@ -721,7 +723,7 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
         problem={opts.problem}
         technical={opts.technical}
         photosAgain={opts.photosAgain}
-        dueText={formatTime(round.due, deps.env.CAMPUS_TZ)}
+        dueText={dueText(round.due, deps.env.CAMPUS_TZ)}
         mayRecord={round.assigneeIds.includes(c.get('caller').person.id)}
       />,
       opts.status ?? 200,
@@ -741,8 +743,17 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
   };
 
   app.get('/inspection/:roundId', auth, async (c) => {
-    const { round, refusal } = await readOrRefusal(c);
-    return refusal ? refusalPage(c, refusal) : checklistPage(c, round);
+    // The page is opened from the app and from mail: a role that may not read rounds is told so on
+    // a page, as a reader of another building is, whatever the client asked for.
+    let read: Awaited<ReturnType<typeof readOrRefusal>>;
+    try {
+      read = await readOrRefusal(c);
+    } catch (err) {
+      if (err instanceof ProblemError && err.type === 'forbidden' && typeof err.detail !== 'string')
+        return refusalPage(c, err.detail);
+      throw err;
+    }
+    return read.refusal ? refusalPage(c, read.refusal) : checklistPage(c, read.round);
   });
 
   /**
@@ -1169,6 +1180,15 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
     return c.redirect(`/inspection/${roundId}${asked ? `?lang=${asked}` : ''}`, 303);
   });
   return app;
+}
+
+/**
+ * A round's due as people read it: its period ends at midnight after the last day, which reads as
+ * the next day ("2027-01-01 00:00" for December); the last minute of the last day says the same.
+ */
+function dueText(due: string, timeZone: string): string {
+  const at = formatTime(due, timeZone);
+  return at.endsWith(' 00:00') ? formatTime(new Date(Date.parse(due) - 60_000).toISOString(), timeZone) : at;
 }
 
 const photosAgainText: Bilingual = {

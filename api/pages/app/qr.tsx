@@ -2,12 +2,11 @@ import { Hono } from 'hono';
 import { listPlaces } from '../../../domain/places.ts';
 import { inLang, type Bilingual } from '../../../domain/text.ts';
 import { quoted } from '../../../domain/safe-text.ts';
-import { ProblemError } from '../../middleware/problems.ts';
 import { directoryOrFail } from '../../reads.ts';
 import type { AppDeps } from '../../deps.ts';
 import { csrfProtect, requireViewer, sessionMiddleware, type WebEnv } from '../../middleware/session.ts';
 import { PLACES_PER_PAGE, qrSheets, sheetsHtml } from '../qr-sheet.ts';
-import { page, refusedPage, viewerHas } from './dashboard-common.tsx';
+import { page, refusedPage, viewerHas, type WebContext } from './dashboard-common.tsx';
 
 /** The admin page of printable code sheets: per building, one SVG per A4 page and a print view for PDF. */
 export function qrRoutes(deps: AppDeps): Hono<WebEnv> {
@@ -74,8 +73,31 @@ export function qrRoutes(deps: AppDeps): Hono<WebEnv> {
     );
   });
 
-  const noBuilding = (id: string) =>
-    new ProblemError('not_found', { zh: `没有楼栋 ${quoted(id)}`, en: `there is no building ${quoted(id)}` });
+  const noBuilding = (id: string): Bilingual => ({
+    zh: `没有楼栋 ${quoted(id)}`,
+    en: `there is no building ${quoted(id)}`,
+  });
+
+  /*
+   * These addresses are opened from the page's links in a browser: what is not there is said on a
+   * page with the way back to the list, whatever the client asked for (as the other app pages do).
+   */
+  const missingPage = (c: WebContext, text: Bilingual) => {
+    const lang = c.get('lang');
+    return page(
+      c,
+      title,
+      <>
+        <div class="flash error" role="alert" data-problem-status="404">
+          {inLang(text, lang)}
+        </div>
+        <p>
+          <a href="/app/admin/qr">{inLang({ zh: '返回二维码列表', en: 'Back to the code sheets' }, lang)}</a>
+        </p>
+      </>,
+      404,
+    );
+  };
 
   const sheetsOf = async (buildingId: string) => {
     const dir = await directoryOrFail(deps);
@@ -89,7 +111,7 @@ export function qrRoutes(deps: AppDeps): Hono<WebEnv> {
     if (!viewerHas(c, allowed)) return refusedPage(c, title, rule);
     const buildingId = c.req.param('buildingId');
     const sheets = await sheetsOf(buildingId);
-    if (!sheets) throw noBuilding(buildingId);
+    if (!sheets) return missingPage(c, noBuilding(buildingId));
     return c.html(sheetsHtml(sheets.pages, sheets.heading));
   });
 
@@ -97,11 +119,11 @@ export function qrRoutes(deps: AppDeps): Hono<WebEnv> {
     if (!viewerHas(c, allowed)) return refusedPage(c, title, rule);
     const buildingId = c.req.param('buildingId');
     const sheets = await sheetsOf(buildingId);
-    if (!sheets) throw noBuilding(buildingId);
+    if (!sheets) return missingPage(c, noBuilding(buildingId));
     const n = Number(/^sheet-(\d+)\.svg$/.exec(c.req.param('sheet'))?.[1]);
     const svg = sheets.pages[n - 1];
     if (!svg)
-      throw new ProblemError('not_found', {
+      return missingPage(c, {
         zh: `没有这一页：${quoted(c.req.param('sheet'))}（本楼共 ${sheets.pages.length} 页，sheet-1.svg 至 sheet-${sheets.pages.length}.svg）`,
         en: `no such sheet: ${quoted(c.req.param('sheet'))} (this building has ${sheets.pages.length}: sheet-1.svg to sheet-${sheets.pages.length}.svg)`,
       });

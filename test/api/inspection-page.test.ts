@@ -1,0 +1,190 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '../../domain/calendar.ts';
+import { checklistFor, periodOf, roundId } from '../../domain/inspection.ts';
+import { getRound } from '../../store/inspections.ts';
+import { createSession } from '../../store/sessions.ts';
+import { fakeFiles } from '../support/evidence-files.ts';
+import { inspectionRoundKit, until } from '../support/inspection-rounds.ts';
+import { startApiStack, type ApiStack } from './harness.ts';
+
+/**
+ * The checklist page as a person reads it: refusals and missing code sheets as pages, item errors
+ * in the page's language, a count of what is saved, and a due that reads as the period's last day.
+ */
+let s: ApiStack;
+beforeAll(async () => {
+  s = await startApiStack();
+});
+afterAll(async () => {
+  await s?.stop();
+});
+
+const [first, second] = checklistFor('daily').map((i) => i.id) as [string, string];
+const { openRound, freshDate } = inspectionRoundKit(() => s.deps, { from: 26_000, span: 1_000 });
+
+/** A page session's cookie and CSRF token. */
+async function sessionOf(personId: string) {
+  const session = await createSession(s.deps.aws, { personId, via: 'link' });
+  return { cookie: `rectify_session=${session.id}`, csrf: session.csrfToken };
+}
+
+/** The checklist form as the page posts it, through sup-wang's page session. */
+async function postForm(
+  id: string,
+  fields: [string, string][],
+  files: { item: string; file: File }[] = [],
+  query = '',
+) {
+  const { cookie, csrf } = await sessionOf('sup-wang');
+  const form = new FormData();
+  form.append('_csrf', csrf);
+  for (const [k, v] of fields) form.append(k, v);
+  for (const f of files) form.append(`${f.item}.photos[]`, f.file);
+  return s.app.request(`/inspection/${id}${query}`, {
+    method: 'POST',
+    headers: { cookie, accept: 'text/html' },
+    body: form,
+  });
+}
+
+function itemBlock(html: string, itemId: string): string {
+  const start = html.indexOf(`id="item-${itemId}"`);
+  expect(start, `item ${itemId} on the page`).toBeGreaterThan(-1);
+  return html.slice(start, html.indexOf('</fieldset>', start));
+}
+
+const statusLine = (html: string) => /data-status="">([^<]*)</.exec(html)?.[1] ?? '';
+
+describe('pages a signed-in browser opens answer with a page, not problem+json', () => {
+  it.each(['grid-a1', 'grid-a1f', 'grid-a1c1'])(
+    'a grid member (%s) opening a round is told why on a page',
+    async (who) => {
+      const id = await openRound();
+      const { cookie } = await sessionOf(who);
+      const res = await s.app.request(`/inspection/${id}`, { headers: { cookie } });
+      expect(res.status).toBe(403);
+      expect(res.headers.get('content-type')).toContain('text/html');
+      const html = await res.text();
+      expect(html).toContain('data-problem-status="403"');
+      expect(html).toContain('您的角色不能查看检查记录');
+      // The API keeps its problem+json.
+      const api = await s.app.request(`/api/inspections/${id}`, { headers: { cookie } });
+      expect(api.status).toBe(403);
+      expect(api.headers.get('content-type')).toContain('application/problem+json');
+    },
+  );
+
+  it.each(['/app/admin/qr/nope/print', '/app/admin/qr/bldg-a/1', '/app/admin/qr/nope/sheet-1.svg'])(
+    '%s is a 404 page in the app shell',
+    async (path) => {
+      const { cookie } = await sessionOf('admin-xu');
+      const res = await s.app.request(path, { headers: { cookie } });
+      expect(res.status).toBe(404);
+      expect(res.headers.get('content-type')).toContain('text/html');
+      const html = await res.text();
+      expect(html).toContain('data-problem-status="404"');
+      expect(html).toContain('href="/app/admin/qr"');
+      expect(html).toMatch(/没有楼栋 nope|没有这一页：1/);
+    },
+  );
+});
+
+describe('the checklist after a refused post', () => {
+  it('gives each item’s error in the page’s language first, then the other', async () => {
+    const id = await openRound();
+    const fields: [string, string][] = [
+      [`${first}.result`, 'fail'],
+      [`${second}.result`, 'fail'],
+      [`${second}.note`, '门锁损坏'],
+      ['finish', 'false'],
+    ];
+    const fake = [{ item: second, file: new File([fakeFiles.text()], 'fake.jpg', { type: 'image/jpeg' }) }];
+    const zh = await (await postForm(id, fields, fake)).text();
+    expect(itemBlock(zh, first)).toContain(
+      '<li>备注：不合格项须注明问题 / Note: a failed item needs a note saying what is wrong</li>',
+    );
+    expect(itemBlock(zh, second)).toMatch(
+      /<li>照片 fake\.jpg：只能上传照片[^<]* \/ photo fake\.jpg: only photos are taken here/,
+    );
+    const en = await (await postForm(id, fields, fake, '?lang=en')).text();
+    expect(itemBlock(en, first)).toContain(
+      '<li>Note: a failed item needs a note saying what is wrong / 备注：不合格项须注明问题</li>',
+    );
+    expect(itemBlock(en, second)).toMatch(
+      /<li>photo fake\.jpg: only photos are taken here[^<]* \/ 照片 fake\.jpg：只能上传照片/,
+    );
+  });
+
+  it('counts what is saved, and says what the page holds that is not', async () => {
+    const id = await openRound();
+    const n = checklistFor('daily').length;
+    expect(
+      (
+        await postForm(id, [
+          [`${first}.result`, 'pass'],
+          ['finish', 'false'],
+        ])
+      ).status,
+    ).toBe(303);
+    const refused = await postForm(id, [
+      [`${first}.result`, 'pass'],
+      [`${second}.result`, 'fail'],
+      ['finish', 'false'],
+    ]);
+    expect(refused.status).toBe(400);
+    const line = statusLine(await refused.text());
+    expect(line).toContain(`已保存 1/${n} 项（本页填写了 2 项，尚未保存）`);
+    expect(line).toContain(`1 of ${n} items saved (2 filled in on this page, not saved yet)`);
+    expect(line).not.toContain(`已填写 2/${n}`);
+    // Once nothing is pending, the count is the saved one as before.
+    const { cookie } = await sessionOf('sup-wang');
+    const page = await (await s.app.request(`/inspection/${id}`, { headers: { cookie } })).text();
+    expect(statusLine(page)).toContain(`已填写 1/${n} 项`);
+  });
+});
+
+describe('the due of a round', () => {
+  it('a daily round is due by the end of its day, not at midnight of the next', async () => {
+    const id = await openRound();
+    const round = await getRound({ ddb: s.deps.aws.ddb, tables: s.deps.aws.tables }, id);
+    const { cookie } = await sessionOf('sup-wang');
+    const line = statusLine(await (await s.app.request(`/inspection/${id}`, { headers: { cookie } })).text());
+    expect(line).toContain(`截止：${round?.to} 23:59；`);
+    expect(line).not.toContain(`${addDays(round?.to ?? '', 1)} 00:00`);
+  });
+
+  it('a December monthly round is due 31 December 23:59, not 1 January 00:00', async () => {
+    const year = freshDate().slice(0, 4);
+    const date = `${year}-12-15`;
+    const id = roundId('monthly', 'bldg-a', periodOf('monthly', date).period);
+    try {
+      await s.deps.temporal.workflow.start('inspectionRound', {
+        taskQueue: s.deps.env.TEMPORAL_TASK_QUEUE,
+        workflowId: id,
+        args: [
+          {
+            kind: 'monthly',
+            buildingId: 'bldg-a',
+            date,
+            assigneeIds: ['sup-wang'],
+            timeZone: s.deps.env.CAMPUS_TZ,
+          },
+        ],
+      });
+    } catch (err) {
+      // A run of this file before on the same server opened it: it reads the same.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    await until(
+      () => getRound({ ddb: s.deps.aws.ddb, tables: s.deps.aws.tables }, id),
+      (r) => r !== null,
+    );
+    const { cookie } = await sessionOf('sup-wang');
+    const line = statusLine(
+      await (await s.app.request(`/inspection/${id}?lang=en`, { headers: { cookie } })).text(),
+    );
+    expect(line).toContain(`due ${year}-12-31 23:59;`);
+    expect(line).not.toContain('-01-01 00:00');
+  });
+});
