@@ -59,6 +59,7 @@ export const navItems: readonly NavItem[] = [
   { href: '/app/audit', label: { zh: '审计', en: 'Audit' }, roles: ['auditor', 'admin'] },
   { href: '/app/admin/directory', label: { zh: '管理', en: 'Admin' }, roles: ['admin'] },
   { href: '/app/admin/calendar', label: { zh: '校历', en: 'Calendar' }, roles: ['admin'] },
+  { href: '/app/admin/stuck', label: { zh: '失败操作', en: 'Failed steps' }, roles: ['admin'] },
   {
     href: '/app/admin/qr',
     label: { zh: '二维码', en: 'QR codes' },

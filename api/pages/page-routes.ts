@@ -290,6 +290,27 @@ const pages: [RouteConfig['method'], string, Kind, Bilingual, string[]][] = [
   ['get', '/app/admin/directory', 'page', { zh: '名录导入', en: 'Directory import' }, ['web']],
   [
     'get',
+    '/app/admin/stuck',
+    'page',
+    { zh: '待处理的自动操作（重试或忽略）', en: 'Failed automatic steps (retry or dismiss)' },
+    ['web'],
+  ],
+  [
+    'post',
+    '/app/admin/stuck/{caseId}/effects/{effectId}/retry',
+    'form',
+    { zh: '重试一项失败的自动操作', en: 'Retry a failed automatic step' },
+    ['web'],
+  ],
+  [
+    'post',
+    '/app/admin/stuck/{caseId}/effects/{effectId}/dismiss',
+    'form',
+    { zh: '忽略一项失败的自动操作', en: 'Dismiss a failed automatic step' },
+    ['web'],
+  ],
+  [
+    'get',
     '/app/admin/calendar',
     'page',
     { zh: '校历（查看与编辑）', en: 'Campus calendar (view and edit)' },

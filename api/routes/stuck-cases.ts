@@ -24,7 +24,7 @@ const stuckCaseSchema = z
   .openapi('StuckCase');
 const stuckListSchema = z.object({ items: z.array(stuckCaseSchema) }).openapi('StuckCases');
 const effectAckSchema = z.object({ stuck: z.array(stuckEffectSchema) }).openapi('StuckEffectAck');
-const effectParams = z.object({
+export const effectParams = z.object({
   caseId: caseIdSchema,
   effectId: z
     .string()
@@ -78,19 +78,22 @@ export const stuckCaseRouteDefinitions: RouteConfig[] = [
   dismissStuckEffectRoute,
 ];
 
+/** Who may list, retry and dismiss failed effects (the API and the admin page alike). */
+export const STUCK_RULE = {
+  zh: '只有管理员可以查看和处理失败的操作',
+  en: 'only admins list, retry and dismiss failed effects',
+};
+export const mayHandleStuck = (caller: Caller): boolean => caller.person.roles.includes('admin');
+
 function adminOnly(caller: Caller): void {
-  if (!caller.person.roles.includes('admin'))
-    throw new ProblemError('forbidden', {
-      zh: '只有管理员可以查看和处理失败的操作',
-      en: 'only admins list, retry and dismiss failed effects',
-    });
+  if (!mayHandleStuck(caller)) throw new ProblemError('forbidden', STUCK_RULE);
 }
 
+type StuckCase = Pick<CaseView, 'caseId' | 'stage' | 'title'> & { stuck: NonNullable<CaseView['stuck']> };
+
 /** The cases whose RectifyStuck is set, each with the effects its view says are waiting. */
-export async function stuckCases(
-  client: Client,
-): Promise<{ caseId: string; stage: string; stuck: NonNullable<CaseView['stuck']> }[]> {
-  const items = [];
+export async function stuckCases(client: Client): Promise<StuckCase[]> {
+  const items: StuckCase[] = [];
   const query = `WorkflowType IN ('rectificationCase', 'rectificationCaseV2') AND ${searchKeys.stuck.name} IS NOT NULL`;
   for await (const wf of client.workflow.list({ query })) {
     // The search attribute lags the case a little: its view is what is waiting now.
@@ -98,34 +101,55 @@ export async function stuckCases(
       .getHandle(wf.workflowId)
       .query(caseViewQuery)
       .catch(() => undefined);
-    if (view?.stuck?.length) items.push({ caseId: view.caseId, stage: view.stage, stuck: view.stuck });
+    if (view?.stuck?.length)
+      items.push({ caseId: view.caseId, stage: view.stage, title: view.title, stuck: view.stuck });
   }
   return items;
+}
+
+/**
+ * An admin's retry or dismissal of one waiting effect: `gone` when the case has no such effect
+ * waiting (already retried or dismissed, or never there), for each caller to word its way.
+ * Shared by the API and the admin page.
+ */
+export async function handleStuckEffect(
+  client: Client,
+  caller: Caller,
+  action: 'retry' | 'dismiss',
+  caseId: string,
+  effectId: string,
+): Promise<{ gone: true } | { gone: false; stuck: NonNullable<CaseView['stuck']>; failedAgain: boolean }> {
+  adminOnly(caller);
+  const handle = client.workflow.getHandle(caseId);
+  const view = await handle.query(caseViewQuery);
+  if (!view.stuck?.some((e) => e.id === effectId)) return { gone: true };
+  const update = action === 'retry' ? retryEffectUpdate : dismissEffectUpdate;
+  const ack = await handle.executeUpdate(update, { args: [{ actor: caller.actor, effectId }] });
+  // A retry that fails again is stuck again under a new id.
+  const before = new Set(view.stuck.map((e) => e.id));
+  return { gone: false, stuck: ack.stuck, failedAgain: ack.stuck.some((e) => !before.has(e.id)) };
 }
 
 export function stuckCaseRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
   const app = new OpenAPIHono<AuthEnv>();
   app.openapi(listStuckCasesRoute, async (c) => {
     adminOnly(c.get('caller'));
-    return c.json({ items: await stuckCases(deps.temporal) }, 200);
+    const items = await stuckCases(deps.temporal);
+    return c.json({ items: items.map(({ caseId, stage, stuck }) => ({ caseId, stage, stuck })) }, 200);
   });
-  for (const [route, update] of [
-    [retryStuckEffectRoute, retryEffectUpdate],
-    [dismissStuckEffectRoute, dismissEffectUpdate],
+  for (const [route, action] of [
+    [retryStuckEffectRoute, 'retry'],
+    [dismissStuckEffectRoute, 'dismiss'],
   ] as const) {
     app.openapi(route, async (c) => {
-      const caller = c.get('caller');
-      adminOnly(caller);
       const { caseId, effectId } = c.req.valid('param');
-      const handle = deps.temporal.workflow.getHandle(caseId);
-      const view = await handle.query(caseViewQuery);
-      if (!view.stuck?.some((e) => e.id === effectId))
+      const done = await handleStuckEffect(deps.temporal, c.get('caller'), action, caseId, effectId);
+      if (done.gone)
         throw new ProblemError('not_found', {
           zh: `案件 ${caseId} 没有待处理的操作 ${effectId}（见 GET /api/admin/stuck-cases）`,
           en: `case ${caseId} has no waiting effect ${effectId} (see GET /api/admin/stuck-cases)`,
         });
-      const ack = await handle.executeUpdate(update, { args: [{ actor: caller.actor, effectId }] });
-      return c.json(ack, 200);
+      return c.json({ stuck: done.stuck }, 200);
     });
   }
   return app;

@@ -6,6 +6,7 @@ import type { AppDeps } from '../../deps.ts';
 import { toProblem } from '../../middleware/problems.ts';
 import { csrfProtect, requireViewer, sessionMiddleware, type WebEnv } from '../../middleware/session.ts';
 import { ProblemError, problemTypes } from '../../middleware/problems.ts';
+import { stuckPageRoutes } from './admin-stuck.tsx';
 import { caseHandlingPageRoutes } from './case-handling-page.tsx';
 import { casePageRoutes, MAX_PHOTOS, PHOTO_STEP_PATH } from './case-page.tsx';
 import { caseListRoutes } from './case-list.tsx';
@@ -32,7 +33,7 @@ export function webAppRoutes(deps: AppDeps): Hono<WebEnv> {
   const formLimit = bodyLimit({ maxSize: 1024 * 1024, onError: tooLarge(1024 * 1024) });
   const limit: MiddlewareHandler<WebEnv> = (c, next) =>
     PHOTO_STEP_PATH.test(c.req.path) ? photoLimit(c, next) : formLimit(c, next);
-  for (const path of ['/', '/cases', '/cases/*']) {
+  for (const path of ['/', '/cases', '/cases/*', '/admin/stuck', '/admin/stuck/*']) {
     app.use(path, sessionMiddleware(deps), requireViewer, limit, csrfProtect);
   }
   // People reading pages get a page, not problem+json, when something is refused or missing.
@@ -73,5 +74,6 @@ export function webAppRoutes(deps: AppDeps): Hono<WebEnv> {
   caseListRoutes(app, deps);
   casePageRoutes(app, deps);
   caseHandlingPageRoutes(app, deps);
+  stuckPageRoutes(app, deps);
   return app;
 }
