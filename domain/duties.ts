@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { addDays, localTimeToInstant } from './calendar.ts';
 import type { Term } from './calendar-file.ts';
-import type { Bilingual } from './text.ts';
+import { splitBilingual, type Bilingual } from './text.ts';
 
 /**
  * The recurring duties the 6T standard (seed 000) demands, as a compliance
@@ -27,7 +27,7 @@ export const ownerKinds = ['supervisors', 'building_grid', 'manager', 'duty_staf
 export type OwnerKind = (typeof ownerKinds)[number];
 
 export const ownerNames: Record<OwnerKind, Bilingual> = {
-  supervisors: { zh: '楼栋督导', en: "The building's supervisors" },
+  supervisors: { zh: '楼栋主管', en: "The building's supervisors" },
   building_grid: { zh: '楼栋网格长', en: "The building's grid leaders" },
   manager: { zh: '宿舍管理员', en: 'The residence manager (管理员)' },
   duty_staff: { zh: '楼宇值班员', en: 'The duty staff (值班员)' },
@@ -296,9 +296,12 @@ export function windowsOn(duty: DutyDefinition, date: string, cal: DutyCalendar)
       return [w(year, { zh: `${year}年`, en: year }, `${year}-01-01`, `${year}-12-31`)];
     }
     case 'term':
-      return cal.terms
-        .filter((t) => t.from <= date && date <= t.to)
-        .map((t) => w(`term-${t.from}`, { zh: t.name, en: t.name }, t.from, t.to));
+      return (
+        cal.terms
+          .filter((t) => t.from <= date && date <= t.to)
+          // A calendar names a term "2026-2027学年第一学期 / autumn term 2026": each reader gets their half.
+          .map((t) => w(`term-${t.from}`, splitBilingual(t.name), t.from, t.to))
+      );
     case 'before_break':
       return breakStarts(cal)
         .map((start) => {

@@ -168,7 +168,7 @@ const recordRoute = createRoute({
     en: 'Record a completion (note, minutes, evidence refs)',
   }),
   description: bi({
-    zh: '由责任人或楼栋督导登记；缺少佐证或时长不足返回 422 并说明所缺内容。重复提交是安全的：同一人再次提交与已登记的完成记录完全相同的内容（环节、说明、时长、佐证，佐证顺序不计）时不会重复计数，返回 200 与该职责实例的现状（职责已完成时也是如此），并带 "duplicate": true；新登记的返回 "duplicate": false。确实又做了一次（如又一次文化活动）时，请用不同的说明或佐证登记。',
+    zh: '由责任人或楼栋主管登记；缺少佐证或时长不足返回 422 并说明所缺内容。重复提交是安全的：同一人再次提交与已登记的完成记录完全相同的内容（环节、说明、时长、佐证，佐证顺序不计）时不会重复计数，返回 200 与该职责实例的现状（职责已完成时也是如此），并带 "duplicate": true；新登记的返回 "duplicate": false。确实又做了一次（如又一次文化活动）时，请用不同的说明或佐证登记。',
     en: 'By an owner or the building\'s supervisor; missing evidence or too few minutes is a 422 naming what is missing. Safe to retry: a completion the same person already recorded with the same content (part, note, minutes and evidence, in any order) is not counted again; the answer is 200 with the occurrence as it stands (also once the occurrence is completed) and "duplicate": true, where a completion recorded now answers "duplicate": false. A real further completion (another cultural activity, say) carries its own note or evidence.',
   }),
   middleware: [jsonOnly],
@@ -314,18 +314,32 @@ function afterCursor(cursor: string, filters: string): string {
   return c.data.after;
 }
 
-async function readable(deps: AppDeps, caller: Caller, occurrenceId: string): Promise<DutyOccurrence> {
+const recordRefusal = () =>
+  new ProblemError('forbidden', {
+    zh: '只有责任人或楼栋主管可以登记',
+    en: "only the duty's owners or the building's supervisors may record it",
+  });
+
+/** The occurrence, when the caller may read it; a caller who came to record is told who may record. */
+async function readable(
+  deps: AppDeps,
+  caller: Caller,
+  occurrenceId: string,
+  toRecord = false,
+): Promise<DutyOccurrence> {
   const o = await getOccurrence({ ddb: deps.aws.ddb, tables: deps.aws.tables }, occurrenceId);
   if (!o)
     throw new ProblemError('not_found', {
       zh: `没有职责 ${occurrenceId}`,
       en: `no duty occurrence ${occurrenceId}`,
     });
-  if (!mayRead(caller, o))
+  if (!mayRead(caller, o)) {
+    if (toRecord) throw recordRefusal();
     throw new ProblemError('forbidden', {
-      zh: '职责由责任人和楼栋督导查看；工作小组、管理员、校领导、审计可看全部',
+      zh: '职责由责任人和楼栋主管查看；工作小组、管理员、校领导、审计可看全部',
       en: "a duty is for its owners and the building's supervisors; the working group, admins, leadership and auditors see all",
     });
+  }
   return o;
 }
 
@@ -339,12 +353,8 @@ async function record(
   occurrenceId: string,
   body: CompletionInput,
 ): Promise<{ occurrence: DutyOccurrence; duplicate: boolean }> {
-  const o = await readable(deps, caller, occurrenceId);
-  if (!mayRecord(caller, o))
-    throw new ProblemError('forbidden', {
-      zh: '只有责任人或楼栋督导可以登记',
-      en: "only the duty's owners or the building's supervisors may record it",
-    });
+  const o = await readable(deps, caller, occurrenceId, true);
+  if (!mayRecord(caller, o)) throw recordRefusal();
   // Sent again (a retry, a double tap): the completion on record answers, counted once, even once
   // the occurrence is over. The occurrence's run decides the same for two sent at once.
   const duty = dutyById(o.dutyId);
@@ -439,6 +449,10 @@ const progressText = (o: DutyOccurrence, lang: Lang) =>
         : `${label} ${p.times}/${p.times}（共登记 ${p.done} 次）`;
     })
     .join(' · ');
+/** A term's label: occurrences stored before it was split carry the calendar's "中文 / English" name in both. */
+const periodText = (label: Bilingual): Bilingual =>
+  label.zh === label.en ? splitBilingual(label.zh) : label;
+
 /** The app's badge colours: done is met, missed is breached, open is still pending. */
 const statusBadge = { open: 'pending', completed: 'met', missed: 'breached' } as const;
 
@@ -462,8 +476,8 @@ function ListBody(props: {
     <>
       <p class="muted">
         {t({
-          zh: `${list.from} 至 ${list.to} 到期；完成率 ${rate}（${list.completion.num}/${list.completion.den}，按已到期的计）`,
-          en: `Due ${list.from} to ${list.to}; completion ${rate} (${list.completion.num}/${list.completion.den} of those decided)`,
+          zh: `列出截止日期在 ${list.from} 至 ${list.to}（含）之间的职责；完成率 ${rate}（${list.completion.num}/${list.completion.den}，按已到期的计）`,
+          en: `Duties due from ${list.from} through ${list.to}; completion ${rate} (${list.completion.num}/${list.completion.den} of those decided)`,
         })}
       </p>
       {list.occurrences.length === 0 ? (
@@ -487,7 +501,7 @@ function ListBody(props: {
                   <td>
                     <a href={`/duties/${o.occurrenceId}`}>{o.name ? t(o.name) : o.dutyId}</a>
                   </td>
-                  <td>{t(o.periodLabel)}</td>
+                  <td>{t(periodText(o.periodLabel))}</td>
                   <td>
                     <StatusBadge status={o.status} lang={lang} />
                   </td>
@@ -550,8 +564,8 @@ function OccurrenceBody(props: {
       <Flash flash={props.flash} lang={lang} />
       <div class="card">
         <p>
-          {buildingText(o, lang)} · {t(o.periodLabel)} · {t({ zh: `截止 ${due}`, en: `due ${due}` })} ·{' '}
-          <StatusBadge status={o.status} lang={lang} />
+          {buildingText(o, lang)} · {t(periodText(o.periodLabel))} ·{' '}
+          {t({ zh: `截止 ${due}`, en: `due ${due}` })} · <StatusBadge status={o.status} lang={lang} />
         </p>
         {o.progress.length > 0 ? <p>{progressText(o, lang)}</p> : null}
         {d ? <p class="muted">{t(d.requirement)}</p> : null}
