@@ -37,8 +37,21 @@ import {
   pauseRequestSchema,
   reassignSchema,
 } from '../../schemas.ts';
-import { Csrf, formatTime, HeldOrDue, StateCell } from '../ui.tsx';
-import { caseIdOf, parseForm, redirectWithFlash, refusalOf, viewerOf, type WebContext } from './web-kit.tsx';
+import { readRefusal } from '../../middleware/access.ts';
+import { readCase } from '../../reads.ts';
+import { Csrf, Field, formatTime, HeldOrDue, StateCell, type FieldErrors } from '../ui.tsx';
+import { renderCase } from './case-page.tsx';
+import {
+  caseIdOf,
+  formValues,
+  parseForm,
+  redirectWithFlash,
+  refusalOf,
+  REPEATED_FIELD,
+  repeatedFields,
+  viewerOf,
+  type WebContext,
+} from './web-kit.tsx';
 
 const HANDLING_STEPS = [
   'arrived',
@@ -194,39 +207,53 @@ const pauseStateLabels = {
   ended: { zh: '已结束', en: 'ended' },
 } as const satisfies Record<string, Bilingual>;
 
-/** One form per handling step the viewer may take now. */
+/** One form per handling step the viewer may take now; a refused one comes back as it was sent. */
 export function HandlingForms(props: {
   steps: HandlingStep[];
   view: CaseView;
   dir: Directory;
   lang: Lang;
   csrfToken: string;
+  state?: { step: string; values: Record<string, string>; errors: FieldErrors } | null | undefined;
 }) {
   const { view, dir, lang } = props;
   const t = (zh: string, en: string) => inLang({ zh, en }, lang);
   const staff = dir.people.filter((p) => p.roles.includes('staff') && p.id !== view.assigneeId);
-  const fieldsOf = (step: HandlingStep) => {
+  const fieldsOf = (step: HandlingStep, values: Record<string, string>, errors: FieldErrors) => {
+    const common = { lang, errors, idPrefix: step };
     switch (step) {
       case 'arrived':
         return (
-          <label>
-            {t('说明（可选）', 'Note (optional)')} <input type="text" name="note" maxlength={500} />
-          </label>
+          <Field
+            {...common}
+            name="note"
+            label={{ zh: '说明（可选）', en: 'Note (optional)' }}
+            control={(a) => <input {...a} type="text" maxlength={500} value={values.note ?? ''} />}
+          />
         );
       case 'request_pause':
         return (
           <>
-            <label>
-              {t('原因', 'Reason')}{' '}
-              <select name="reason" required>
-                {pauseReasons.map((r) => (
-                  <option value={r}>{inLang(pauseReasonLabels[r], lang)}</option>
-                ))}
-              </select>
-            </label>
-            <label>
-              {t('说明', 'Note')} <input type="text" name="note" maxlength={500} />
-            </label>
+            <Field
+              {...common}
+              name="reason"
+              label={fieldLabels.reason!}
+              control={(a) => (
+                <select {...a} required>
+                  {pauseReasons.map((r) => (
+                    <option value={r} selected={values.reason === r}>
+                      {inLang(pauseReasonLabels[r], lang)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            />
+            <Field
+              {...common}
+              name="note"
+              label={fieldLabels.note!}
+              control={(a) => <input {...a} type="text" maxlength={500} value={values.note ?? ''} />}
+            />
             <p class="hint">
               {t(
                 '主管批准后，案件时限和当前环节时限一并暂停：不发提醒、不计超时，结束后按暂停时长顺延（以工作日计的时限和环节按暂停占用的工作时间顺延，周末和夜间不算）。',
@@ -238,15 +265,24 @@ export function HandlingForms(props: {
       case 'decide_pause':
         return (
           <>
-            <label>
-              <input type="radio" name="approve" value="true" checked /> {t('批准', 'Approve')}
-            </label>
-            <label>
-              <input type="radio" name="approve" value="false" /> {t('驳回', 'Reject')}
-            </label>
-            <label>
-              {t('说明', 'Notes')} <input type="text" name="notes" maxlength={2000} />
-            </label>
+            <fieldset aria-invalid={errors.approve ? 'true' : undefined}>
+              <legend>{inLang(fieldLabels.approve!, lang)}</legend>
+              <label>
+                <input type="radio" name="approve" value="true" checked={values.approve !== 'false'} />{' '}
+                {t('批准', 'Approve')}
+              </label>
+              <label>
+                <input type="radio" name="approve" value="false" checked={values.approve === 'false'} />{' '}
+                {t('驳回', 'Reject')}
+              </label>
+              {errors.approve && <p class="field-error">{inLang(errors.approve, lang)}</p>}
+            </fieldset>
+            <Field
+              {...common}
+              name="notes"
+              label={fieldLabels.notes!}
+              control={(a) => <input {...a} type="text" maxlength={2000} value={values.notes ?? ''} />}
+            />
           </>
         );
       case 'end_pause':
@@ -255,46 +291,81 @@ export function HandlingForms(props: {
       case 'hand_over':
         return (
           <>
-            <label>
-              {t('接手人', 'Colleague')}{' '}
-              <select name="assigneeId" required>
-                {/* Nobody chosen until someone is: a case must not go to whoever sorts first. */}
-                <option value="" selected>
-                  {t('请选择', 'Choose…')}
-                </option>
-                {staff.map((p) => (
-                  <option value={p.id}>{p.name}</option>
-                ))}
-              </select>
-            </label>
-            <label>
-              {t('原因', 'Reason')} <input type="text" name="reason" required maxlength={500} />
-            </label>
+            <Field
+              {...common}
+              name="assigneeId"
+              label={fieldLabels.assigneeId!}
+              // The name leads (then `required`), as the list has always been written.
+              control={({ name, ...a }) => (
+                <select name={name} required {...a}>
+                  {/* Nobody chosen until someone is: a case must not go to whoever sorts first. */}
+                  <option value="" selected={!staff.some((p) => p.id === values.assigneeId)}>
+                    {t('请选择', 'Choose…')}
+                  </option>
+                  {staff.map((p) => (
+                    <option value={p.id} selected={values.assigneeId === p.id}>
+                      {p.name}
+                    </option>
+                  ))}
+                </select>
+              )}
+            />
+            <Field
+              {...common}
+              name="reason"
+              label={fieldLabels.reason!}
+              control={(a) => (
+                <input {...a} type="text" required maxlength={500} value={values.reason ?? ''} />
+              )}
+            />
           </>
         );
     }
   };
   return (
     <>
-      {props.steps.map((step) => (
-        <section class="card" aria-labelledby={`${step}-title`} data-step={step}>
-          <h3 id={`${step}-title`}>{inLang(titles[step], lang)}</h3>
-          <form method="post" action={`/app/cases/${encodeURIComponent(view.caseId)}/${handlingPaths[step]}`}>
-            <Csrf token={props.csrfToken} />
-            {fieldsOf(step)}
-            <div class="actions">
-              <button type="submit">{t('提交', 'Submit')}</button>
-            </div>
-          </form>
-        </section>
-      ))}
+      {props.steps.map((step) => {
+        const mine = props.state?.step === step ? props.state : null;
+        const errors = mine?.errors ?? {};
+        return (
+          <section class="card" aria-labelledby={`${step}-title`} data-step={step}>
+            <h3 id={`${step}-title`}>{inLang(titles[step], lang)}</h3>
+            {errors._form && (
+              <p class="field-error" role="alert">
+                {inLang(errors._form, lang)}
+              </p>
+            )}
+            <form
+              method="post"
+              action={`/app/cases/${encodeURIComponent(view.caseId)}/${handlingPaths[step]}`}
+              novalidate
+            >
+              <Csrf token={props.csrfToken} />
+              {fieldsOf(step, mine?.values ?? {}, errors)}
+              <div class="actions">
+                <button type="submit">{t('提交', 'Submit')}</button>
+              </div>
+            </form>
+          </section>
+        );
+      })}
     </>
   );
 }
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
-/** The form posts of the handling steps: each goes back to the case page with a flash. */
+/** The dropdown's own words: the API's id rules ("须为名录中员工的编号") are no help beside a list. */
+const CHOOSE_COLLEAGUE: Bilingual = {
+  zh: '接手人：请从列表中选择一位同事',
+  en: 'Colleague: choose who takes it over from the list',
+};
+
+/**
+ * The form posts of the handling steps: each goes back to the case page with a flash, or to the
+ * workbench when the step leaves the person unable to read the case. A refused field comes back
+ * beside it with what was typed, as the stage steps' forms do (case-page.tsx).
+ */
 export function caseHandlingPageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
   const post = <S extends z.ZodType, I>(
     step: HandlingStep,
@@ -302,54 +373,64 @@ export function caseHandlingPageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
     form: (f: Record<string, unknown>) => unknown,
     update: UpdateDefinition<StepAck, [I]>,
     toInput: (b: z.output<S>, actor: Actor, dir: Directory, lang: Lang) => I,
-    done: Bilingual,
+    done: (b: z.output<S>, dir: Directory) => Bilingual,
   ) =>
     app.post(`/cases/:caseId/${handlingPaths[step]}`, async (c: WebContext) => {
-      const caseId = { data: caseIdOf(c) };
-      const back = `/app/cases/${encodeURIComponent(caseId.data)}`;
+      const caseId = caseIdOf(c);
+      const back = `/app/cases/${encodeURIComponent(caseId)}`;
+      let posted: Record<string, unknown> = {};
+      const again = (errors: FieldErrors, status: 400 | 422) =>
+        renderCase(c, deps, caseId, { step, values: formValues(posted), errors }, status);
       try {
-        const posted = await formOr400(c, { all: true });
+        posted = await formOr400(c, { all: true });
         // Each field is sent once: a field sent twice (a script, a tampered form) is refused, as on
         // the new-case form, rather than one of its values taken silently.
-        const repeated = Object.keys(posted).filter((k) => Array.isArray(posted[k]));
+        const repeated = repeatedFields(posted);
         if (repeated.length > 0)
-          return redirectWithFlash(c, back, {
-            kind: 'error',
-            text: {
-              zh: `表单字段重复（${repeated.join('、')}），没有执行。请刷新页面后重新提交。`,
-              en: `A field came more than once (${repeated.join(', ')}); nothing was done. Reload the page and submit again.`,
+          return await again(
+            {
+              ...Object.fromEntries(repeated.map((k) => [k, REPEATED_FIELD])),
+              _form: {
+                zh: `表单字段重复（${repeated.join('、')}），没有执行。`,
+                en: `A field came more than once (${repeated.join(', ')}); nothing was done.`,
+              },
             },
-          });
-        const parsed = parseForm(schema, form(posted));
+            400,
+          );
+        const parsed = parseForm(schema, form(posted), fieldLabels);
         if (!parsed.ok) {
-          const [field, first] = Object.entries(parsed.errors)[0] ?? [];
-          const label = field ? fieldLabels[field] : undefined;
-          return redirectWithFlash(c, back, {
-            kind: 'error',
-            // The flash stands above the page, away from its field: it says which one. The
-            // colleague is a dropdown: the id rules of the API ("须为名录中员工的编号") are no help there.
-            text: first
-              ? field === 'assigneeId'
-                ? {
-                    zh: '接手人：请从列表中选择一位同事',
-                    en: 'Colleague: choose who takes it over from the list',
-                  }
-                : label
-                  ? { zh: `${label.zh}：${first.zh}`, en: `${label.en}: ${first.en}` }
-                  : first
-              : { zh: '表单有误', en: 'The form has errors' },
-          });
+          const errors = { ...parsed.errors };
+          if (errors.assigneeId) errors.assigneeId = CHOOSE_COLLEAGUE;
+          return await again(errors, 400);
         }
-        const { view, dir } = await readCaseFor(deps, viewerOf(c), caseId.data);
+        const viewer = viewerOf(c);
+        const { view, dir } = await readCaseFor(deps, viewer, caseId);
         if (isTerminal(view.stage)) throw finishedCase(view);
-        const actor = withSupervision(dir, viewerOf(c).actor);
+        const actor = withSupervision(dir, viewer.actor);
         const input = toInput(parsed.data, actor, dir, c.get('lang'));
-        await deps.temporal.workflow.getHandle(caseId.data).executeUpdate(update, { args: [input] });
-        return redirectWithFlash(c, back, { kind: 'ok', text: done });
+        await deps.temporal.workflow.getHandle(caseId).executeUpdate(update, { args: [input] });
+        const said = done(parsed.data, dir);
+        // A hand-over (or a reassignment) can take the case out of the person's reach: the case
+        // page would only refuse them, so they go to their workbench. Judged by the API's own
+        // read rule on the case as it is after the step.
+        const after = await readCase(deps, caseId).catch(() => null);
+        const gone = after !== null && readRefusal(viewer, dir, after.view) !== null;
+        return redirectWithFlash(c, gone ? '/app' : back, { kind: 'ok', text: said });
       } catch (err) {
-        return redirectWithFlash(c, back, { kind: 'error', text: refusalOf(err).text });
+        const { text, fields } = refusalOf(err);
+        if (Object.keys(fields).length > 0) {
+          if (fields.assigneeId) fields.assigneeId = CHOOSE_COLLEAGUE;
+          return again({ ...fields, _form: text }, 422);
+        }
+        return redirectWithFlash(c, back, { kind: 'error', text });
       }
     });
+
+  const to = (zh: string, en: string) => (b: { assigneeId: string }, dir: Directory) => {
+    const name = dir.people.find((p) => p.id === b.assigneeId)?.name ?? b.assigneeId;
+    return { zh: `${zh}${name}`, en: `${en}${name}` };
+  };
+  const always = (text: Bilingual) => () => text;
 
   post(
     'arrived',
@@ -357,7 +438,7 @@ export function caseHandlingPageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
     (f) => (str(f.note)?.trim() ? { note: str(f.note) } : {}),
     arrivedUpdate,
     (b, actor) => ({ actor, note: b.note }),
-    { zh: '已登记到场', en: 'Arrival recorded' },
+    always({ zh: '已登记到场', en: 'Arrival recorded' }),
   );
   post(
     'request_pause',
@@ -365,7 +446,7 @@ export function caseHandlingPageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
     (f) => ({ reason: str(f.reason) ?? '', note: str(f.note) ?? '' }),
     requestPauseUpdate,
     (b, actor) => ({ actor, reason: b.reason, note: b.note }),
-    { zh: '暂停申请已提交，等待主管审批', en: 'Pause requested; a supervisor will decide' },
+    always({ zh: '暂停申请已提交，等待主管审批', en: 'Pause requested; a supervisor will decide' }),
   );
   post(
     'decide_pause',
@@ -377,7 +458,7 @@ export function caseHandlingPageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
     }),
     decidePauseUpdate,
     (b, actor) => ({ actor, approve: b.approve, notes: b.notes }),
-    { zh: '暂停申请已处理', en: 'Pause request decided' },
+    always({ zh: '暂停申请已处理', en: 'Pause request decided' }),
   );
   post(
     'end_pause',
@@ -385,10 +466,10 @@ export function caseHandlingPageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
     () => ({}),
     endPauseUpdate,
     (_b, actor) => ({ actor }),
-    {
+    always({
       zh: '暂停已结束，恢复计时；当前环节时限已按暂停时长顺延',
       en: 'Pause ended; the clocks run again and the stage deadline moved on by the pause',
-    },
+    }),
   );
   post(
     'reassign',
@@ -396,7 +477,7 @@ export function caseHandlingPageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
     (f) => ({ assigneeId: str(f.assigneeId) ?? '', reason: str(f.reason) ?? '' }),
     reassignUpdate,
     (b, actor, dir, lang) => ({ actor, toId: colleagueOf(dir, b.assigneeId, lang), reason: b.reason }),
-    { zh: '案件已改派', en: 'Case reassigned' },
+    to('已改派给 ', 'Case reassigned to '),
   );
   post(
     'hand_over',
@@ -404,6 +485,6 @@ export function caseHandlingPageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
     (f) => ({ assigneeId: str(f.assigneeId) ?? '', reason: str(f.reason) ?? '' }),
     handOverUpdate,
     (b, actor, dir, lang) => ({ actor, toId: colleagueOf(dir, b.assigneeId, lang), reason: b.reason }),
-    { zh: '案件已移交', en: 'Case handed over' },
+    to('已转交给 ', 'Case handed over to '),
   );
 }

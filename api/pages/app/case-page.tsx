@@ -59,6 +59,7 @@ import {
   type FlashMessage,
 } from '../ui.tsx';
 import { allowedHandling, CaseClocks, HandlingForms } from './case-handling-page.tsx';
+import type { HandlingStep } from '../../../domain/case-handling.ts';
 import { describedPhotos, refsIn } from '../description-photos.ts';
 import {
   formValues,
@@ -314,8 +315,9 @@ function PhotoInput(props: {
   );
 }
 
-interface FormState {
-  step: FormStep;
+export interface FormState {
+  /** A handling step's form (hand-over, pause…) comes back the same way as a stage step's. */
+  step: FormStep | HandlingStep;
   values: Record<string, string>;
   errors: FieldErrors;
   /** Photos stored for the form before it was refused: offered again, not lost. */
@@ -688,7 +690,7 @@ function Timeline(props: { rows: TimelineRow[]; lang: Lang; tz: string; history:
   );
 }
 
-async function renderCase(
+export async function renderCase(
   c: WebContext,
   deps: AppDeps,
   caseId: string,
@@ -898,7 +900,14 @@ async function renderCase(
         {steps.map((s) => (
           <StepForm step={s} view={view} dir={dir} lang={lang} csrfToken={c.get('csrfToken')} state={state} />
         ))}
-        <HandlingForms steps={handling} view={view} dir={dir} lang={lang} csrfToken={c.get('csrfToken')} />
+        <HandlingForms
+          steps={handling}
+          view={view}
+          dir={dir}
+          lang={lang}
+          csrfToken={c.get('csrfToken')}
+          state={state}
+        />
       </section>
 
       <section class="card" aria-labelledby="timeline-title">
