@@ -48,25 +48,52 @@ const id = z
 // Names end up in mail headers, subjects and pages: one line, well-formed, bounded (issue 11, item 1).
 const name = z
   .string()
-  .min(1)
-  .max(200)
+  .min(1, '不能为空 / must not be empty')
+  .max(200, '最多 200 个字符 / at most 200 characters')
   .superRefine(refuseFlaws({ singleLine: true }));
 const bilingual = z.object({ zh: name, en: name });
+
+// Said as a person reads them (the import page shows them by row and column); each message
+// carries both languages, as the id's does, and validateDirectory splits them.
+const roleNames: Record<(typeof roles)[number], Bilingual> = {
+  supervisor: { zh: '主管', en: 'supervisor' },
+  staff: { zh: '员工', en: 'staff' },
+  grid_member: { zh: '网格员', en: 'grid member' },
+  auditor: { zh: '审计员', en: 'auditor' },
+  admin: { zh: '管理员', en: 'admin' },
+  leadership: { zh: '校领导', en: 'leadership' },
+  working_group: { zh: '工作小组', en: 'working group' },
+  department_contact: { zh: '院系联络人', en: 'department contact' },
+};
+const roleMessage = `角色须为以下之一：${roles.map((r) => roleNames[r].zh).join('、')}（填英文代码 ${roles.join('、')}） / a role must be one of ${roles.map((r) => `${r} (${roleNames[r].en})`).join(', ')}`;
+const staffKinds = ['manager', 'duty', 'cleaner', 'repair'] as const;
 
 export const personSchema = z.object({
   id,
   name,
-  email: z.email(),
-  roles: z.array(z.enum(roles)).min(1),
-  language: z.enum(languages).default('zh-CN'),
-  staffKind: z.enum(['manager', 'duty', 'cleaner', 'repair']).optional(),
+  email: z.email(
+    '不是有效的邮箱地址（例如 zhang.san@example.edu.cn） / not a valid email address (e.g. zhang.san@example.edu.cn)',
+  ),
+  roles: z.array(z.enum(roles, roleMessage)).min(1, '至少填写一个角色 / list at least one role'),
+  language: z
+    .enum(
+      languages,
+      `语言须为 ${languages.join(' 或 ')}（可留空，默认 zh-CN） / the language must be ${languages.join(' or ')} (empty means zh-CN)`,
+    )
+    .default('zh-CN'),
+  staffKind: z
+    .enum(
+      staffKinds,
+      `员工类别须为以下之一：${staffKinds.join('、')}（经理、值班、保洁、维修） / the staff kind must be one of ${staffKinds.join(', ')} (manager, duty, cleaner, repair)`,
+    )
+    .optional(),
   departmentId: id.optional(),
 });
 
 export const directorySchema = z
   .object({
     campus: z.object({ name: bilingual, workingGroupIds: z.array(id), leadershipIds: z.array(id) }),
-    people: z.array(personSchema).min(1),
+    people: z.array(personSchema).min(1, '至少列出一名人员 / list at least one person'),
     buildings: z.array(
       z.object({
         id,
@@ -81,7 +108,13 @@ export const directorySchema = z
             id,
             name: bilingual,
             gridMemberIds: z.array(id),
-            clusters: z.array(z.object({ id, gridMemberIds: z.array(id), rooms: z.array(name).min(1) })),
+            clusters: z.array(
+              z.object({
+                id,
+                gridMemberIds: z.array(id),
+                rooms: z.array(name).min(1, '至少填写一个房间 / list at least one room'),
+              }),
+            ),
           }),
         ),
       }),

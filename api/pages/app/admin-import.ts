@@ -1,6 +1,10 @@
 // Longer than most modules because CSV and XLSX parsing, the per-row validation and the diff all serve one directory format.
 import ExcelJS from 'exceljs';
-import { floorInTwoBuildings, validateDirectory } from '../../../domain/directory-schema.ts';
+import {
+  floorInTwoBuildings,
+  validateDirectory,
+  type DirectoryProblem,
+} from '../../../domain/directory-schema.ts';
 import type { Building, Department, Directory, Person } from '../../../domain/directory.ts';
 import type { Bilingual } from '../../../domain/text.ts';
 
@@ -411,13 +415,16 @@ export function importDirectory(table: string[][]): ImportResult {
       ],
     };
   const { value, problems } = tableToDirectory(table);
-  if (problems.length > 0) return { ok: false, rows, problems };
   const checked = validateDirectory(value.raw);
-  if (checked.ok) return { ok: true, directory: checked.directory, rows };
-  return {
-    ok: false,
-    rows,
-    problems: checked.problems.map((p) => {
+  if (checked.ok && problems.length === 0) return { ok: true, directory: checked.directory, rows };
+  const schemaProblems = checked.ok ? [] : withCrossChecks(value.raw, checked.problems);
+  // A missing campus row is told once, by the layout check, not again as the schema's "campus".
+  const campusMissing = !value.rowOf.has('campus');
+  // A cell the layout check already refused (a floor id in two buildings) is not refused twice.
+  const seen = new Set<string>(problems.map((p) => `${p.row}|${p.column}`));
+  const located = schemaProblems
+    .filter((p) => !(campusMissing && p.where === 'campus'))
+    .map((p): ImportProblem => {
       const at = locate(p.where, value.rowOf);
       // A duplicate names both rows: the one reported and the one that had the id first.
       const first = p.also === undefined ? null : locate(p.also, value.rowOf).row;
@@ -425,12 +432,61 @@ export function importDirectory(table: string[][]): ImportResult {
         first === null || at.row === null || first === at.row
           ? { zh: '', en: '' }
           : { zh: `（见第 ${first} 行与第 ${at.row} 行）`, en: ` (rows ${first} and ${at.row})` };
+      // The row and column stand beside the message; only a problem neither names says where it is.
+      const place = at.row === null || at.column === null ? problemPlace(p.where, value.raw) : null;
       return {
         ...at,
-        message: { zh: `${p.where}：${p.text.zh}${both.zh}`, en: `${p.where}: ${p.text.en}${both.en}` },
+        message: {
+          zh: `${place ? `${place.zh}：` : ''}${p.text.zh}${both.zh}`,
+          en: `${place ? `${place.en}: ` : ''}${p.text.en}${both.en}`,
+        },
       };
-    }),
+    })
+    .filter((p) => {
+      const cell = `${p.row}|${p.column}`;
+      const key = `${cell}|${p.message.en}`;
+      if ((p.row !== null && p.column !== null && seen.has(cell)) || seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  const all = [...problems, ...located].sort(
+    (a, b) => (a.row ?? Number.MAX_SAFE_INTEGER) - (b.row ?? Number.MAX_SAFE_INTEGER),
+  );
+  return { ok: false, rows, problems: all };
+}
+
+/**
+ * zod skips the cross-reference checks (unknown people, duplicate ids…) once a value of the wrong
+ * kind is found: a role or a language not in the list, or no campus row. So one pass would list a
+ * bad role but not the unknown grid member three rows down. Those values are set aside (a
+ * placeholder the check accepts) and the directory checked again, to report every row in one go.
+ */
+function withCrossChecks(raw: unknown, problems: DirectoryProblem[]): DirectoryProblem[] {
+  const copy = structuredClone(raw) as {
+    campus?: unknown;
+    people: Record<string, unknown>[];
   };
+  let repaired = false;
+  for (const p of problems) {
+    if (p.where === 'campus' && copy.campus === undefined) {
+      copy.campus = { name: { zh: '校', en: 'campus' }, workingGroupIds: [], leadershipIds: [] };
+      repaired = true;
+      continue;
+    }
+    const m = /^people\[(\d+)\]\.(roles\[(\d+)\]|language|staffKind)$/.exec(p.where);
+    const person = m ? copy.people[Number(m[1])] : undefined;
+    if (!m || !person) continue;
+    if (m[3] !== undefined && Array.isArray(person.roles))
+      (person.roles as unknown[])[Number(m[3])] = 'staff';
+    else if (m[2] === 'language') delete person.language;
+    else if (m[2] === 'staffKind') delete person.staffKind;
+    repaired = true;
+  }
+  if (!repaired) return problems;
+  const again = validateDirectory(copy);
+  if (again.ok) return problems;
+  const known = new Set(problems.map((p) => `${p.where}|${p.text.en}`));
+  return [...problems, ...again.problems.filter((p) => !known.has(`${p.where}|${p.text.en}`))];
 }
 
 /** The directory as the import table: what an admin downloads, edits and uploads again. */
