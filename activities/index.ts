@@ -9,7 +9,7 @@ import {
   type PlanDeadlineInput,
   type PlanDeadlineResult,
 } from '../domain/deadline-plan.ts';
-import { casePagePath, renderEmail, type EmailKind } from '../domain/email-content.ts';
+import { casePagePath, renderEmail, STUCK_EFFECTS_PAGE, type EmailKind } from '../domain/email-content.ts';
 import type { Language } from '../domain/directory.ts';
 import type { SigningKeys } from '../domain/link-token.ts';
 import { appendAudit, type AppendInput, type AppendResult } from '../store/audit-chain.ts';
@@ -201,7 +201,8 @@ export function createActivities(deps: ActivityDeps) {
             dueText,
             detail: req.detail,
             actionUrl: link,
-            caseUrl: `${deps.publicBaseUrl.replace(/\/+$/, '')}${casePagePath(req.caseId)}`,
+            // A failed automatic step is retried or dismissed on the admins' page, not the case's.
+            caseUrl: `${deps.publicBaseUrl.replace(/\/+$/, '')}${req.kind === 'effect_stuck' ? STUCK_EFFECTS_PAGE : casePagePath(req.caseId)}`,
             trackUrl: r.trackUrl,
           });
           return { to: r.email, ...content, link };

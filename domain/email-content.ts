@@ -3,6 +3,9 @@ import type { Language } from './directory.ts';
 import type { Stage } from './case-model.ts';
 import { stageStatusLabels } from './stage-labels.ts';
 
+/** The admins' page of automatic steps that failed for good, to retry or dismiss (behind sign-in). */
+export const STUCK_EFFECTS_PAGE = '/app/admin/stuck';
+
 /** The case page, where the steps that are not signed through a link are taken (behind sign-in). */
 export const casePagePath = (caseId: string): string => `/app/cases/${encodeURIComponent(caseId)}`;
 
@@ -56,6 +59,8 @@ interface Lines {
 const isStage = (s: string): s is Stage => Object.hasOwn(stageStatusLabels, s);
 /** The case's stage as the mail's context names it (the assignment's first step when unknown). */
 const stageOf = (c: EmailContext): Stage => (isStage(c.stage) ? c.stage : 'analysing');
+/** Whether the case's analysis is still ahead (a new case's mail is sent as it opens). */
+const analysisAhead = (c: EmailContext): boolean => ['detected', 'analysing'].includes(stageOf(c));
 /** The stage as people read it, not its code. */
 const stageName = (c: EmailContext) =>
   isStage(c.stage) ? stageStatusLabels[c.stage] : { zh: c.stage, en: c.stage };
@@ -113,11 +118,14 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
     casePage: '打开案件页面批准或驳回',
   }),
   assigned: (c) => ({
-    subject: `【整改】新案件 ${c.caseId}：${c.title}`,
+    // A case taken over (it carries the reason) is not a new case to its new holder.
+    subject: c.detail
+      ? `【整改】案件转交给您 ${c.caseId}：${c.title}`
+      : `【整改】新案件 ${c.caseId}：${c.title}`,
     intro: `您被指派处理整改案件「${c.title}」，${assignedNext[stageOf(c)].zh}${c.detail ? `转交原因：${c.detail}。` : ''}`,
     // Only a repair's assignment carries a link: the arrival on site that its clock waits for.
     action: '到场后点此登记到场',
-    casePage: '打开案件页面进行原因分析和整改',
+    casePage: analysisAhead(c) ? '打开案件页面进行原因分析和整改' : '打开案件页面',
   }),
   signoff_request: (c) => ({
     subject: `【待签字】${c.caseId} 整改确认`,
@@ -131,7 +139,7 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
   }),
   adjudicated: (c) => ({
     subject: `【裁定结果】${c.caseId}`,
-    intro: `案件「${c.title}」的异议已裁定：${c.detail ?? ''}`,
+    intro: `案件「${c.title}」的异议已裁定：${stageOf(c) === 'analysing' ? '退回重新分析，请重新进行原因分析并提交整改方案' : '按原方案整改，请按已确认的方案完成整改'}。${c.detail ? `裁定意见：${c.detail}` : ''}`,
     casePage: '打开案件页面',
   }),
   review_request: (c) => ({
@@ -147,6 +155,7 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
   review_escalation: (c) => ({
     subject: `【升级】${c.caseId} 多次复查未通过`,
     intro: `案件「${c.title}」已多次复查未通过，提交网格化管理工作小组协调。`,
+    casePage: '打开案件页面',
   }),
   result_and_survey: (c) => ({
     subject: `【处理结果】${c.caseId} 请您评价`,
@@ -168,14 +177,17 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
   escalation: (c) => ({
     subject: `【超时升级】${c.caseId}`,
     intro: `案件「${c.title}」已超过时限（${c.dueText ?? ''}），按网格逐级上报至您，请督促处理。`,
+    casePage: '打开案件页面查看进展和经办人',
   }),
   leadership_notice: (c) => ({
     subject: `【重大问题】${c.caseId}：${c.title}`,
-    intro: `重大问题报告：「${c.title}」，当前环节：${stageName(c).zh}。按规定须在 48 小时内报告校领导。`,
+    intro: `重大问题报告：「${c.title}」，当前环节：${stageName(c).zh}。按规定，重大问题须在 48 小时内报告校领导，特此报告。`,
+    casePage: '打开案件页面查看详情',
   }),
   effect_stuck: (c) => ({
     subject: `【待处理】${c.caseId} 自动操作失败`,
-    intro: `案件「${c.title}」的一项自动操作无法完成（${c.detail ?? ''}）。案件继续推进；请在管理接口中重试或忽略。`,
+    intro: `案件「${c.title}」的一项自动操作无法完成（${c.detail ?? ''}）。案件继续推进；请管理员重试或忽略。`,
+    casePage: '打开「待处理的自动操作」页面重试或忽略',
   }),
 };
 
@@ -201,10 +213,14 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
     casePage: 'Open the case page to approve or reject it',
   }),
   assigned: (c) => ({
-    subject: `[Rectify] New case ${c.caseId}: ${c.title}`,
-    intro: `You have been assigned the case "${c.title}". ${assignedNext[stageOf(c)].en}${c.detail ? ` Reason for the hand-over: ${c.detail}.` : ''}`,
+    subject: c.detail
+      ? `[Rectify] Case handed to you ${c.caseId}: ${c.title}`
+      : `[Rectify] New case ${c.caseId}: ${c.title}`,
+    intro: `You have been assigned the case "${c.title}". ${assignedNext[stageOf(c)].en}${c.detail ? ` Reason given: ${c.detail}.` : ''}`,
     action: 'Once on site, record your arrival here',
-    casePage: 'Open the case page for the analysis and the rectification',
+    casePage: analysisAhead(c)
+      ? 'Open the case page for the analysis and the rectification'
+      : 'Open the case page',
   }),
   signoff_request: (c) => ({
     subject: `[Sign-off needed] ${c.caseId}`,
@@ -218,7 +234,7 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
   }),
   adjudicated: (c) => ({
     subject: `[Adjudicated] ${c.caseId}`,
-    intro: `The dispute on "${c.title}" was adjudicated: ${c.detail ?? ''}`,
+    intro: `The dispute on "${c.title}" was adjudicated: ${stageOf(c) === 'analysing' ? 'back to analysis; analyse the root cause again and submit a new plan' : 'proceed with the plan; carry out the agreed rectification'}.${c.detail ? ` Notes: ${c.detail}` : ''}`,
     casePage: 'Open the case page',
   }),
   review_request: (c) => ({
@@ -234,6 +250,7 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
   review_escalation: (c) => ({
     subject: `[Escalated] ${c.caseId} failed review repeatedly`,
     intro: `"${c.title}" has failed review repeatedly and goes to the grid working group.`,
+    casePage: 'Open the case page',
   }),
   result_and_survey: (c) => ({
     subject: `[Result] ${c.caseId}: please rate it`,
@@ -253,15 +270,18 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
   }),
   escalation: (c) => ({
     subject: `[Overdue] ${c.caseId}`,
-    intro: `"${c.title}" passed its deadline (${c.dueText ?? ''}) and is escalated to you up the grid.`,
+    intro: `"${c.title}" passed its deadline (${c.dueText ?? ''}) and is escalated to you up the grid. Please see that it is dealt with.`,
+    casePage: 'Open the case page for where it stands and who has it',
   }),
   leadership_notice: (c) => ({
     subject: `[Major problem] ${c.caseId}: ${c.title}`,
-    intro: `Major problem: "${c.title}", now at the stage "${stageName(c).en}". School leadership must hear of it within 48 hours.`,
+    intro: `Major problem: "${c.title}", now at the stage "${stageName(c).en}". Major problems are reported to school leadership within 48 hours: this is that report.`,
+    casePage: 'Open the case page for the details',
   }),
   effect_stuck: (c) => ({
     subject: `[Action needed] ${c.caseId}: an automatic step failed`,
-    intro: `An automatic step of "${c.title}" could not be done (${c.detail ?? ''}). The case moves on; retry or dismiss it in the admin API.`,
+    intro: `An automatic step of "${c.title}" could not be done (${c.detail ?? ''}). The case moves on; an admin retries or dismisses it.`,
+    casePage: 'Open the "Failed automatic steps" page to retry or dismiss it',
   }),
 };
 

@@ -88,7 +88,9 @@ describe('the case page link', () => {
     ['reopened', '打开案件页面复查', 'Open the case page to review it'],
     ['pause_request', '打开案件页面批准或驳回', 'Open the case page to approve or reject it'],
   ] as const)('%s sends its reader to the case page, in both languages', (kind, zh, en) => {
-    const mail = renderEmail('zh-CN', { ...base, kind, actionUrl: undefined, caseUrl });
+    // As each is sent: an assignment as its case opens, the others mid-case.
+    const at = { ...base, kind, caseUrl, ...(kind === 'assigned' ? { stage: 'detected' } : {}) };
+    const mail = renderEmail('zh-CN', { ...at, actionUrl: undefined });
     const lines = mail.text.split('\n');
     expect(lines).toContain(`${zh}: ${caseUrl}`);
     expect(lines).toContain(`${en}: ${caseUrl}`);
@@ -96,11 +98,11 @@ describe('the case page link', () => {
     expect(mail.html).toContain(`<a href="${caseUrl}"`);
     expect(mail.html).toContain(`${zh} / ${en}</a>`);
     // An English reader gets the English label first.
-    expect(renderEmail('en', { ...base, kind, caseUrl }).html).toContain(`${en} / ${zh}</a>`);
+    expect(renderEmail('en', at).html).toContain(`${en} / ${zh}</a>`);
   });
 
   it('stays beside the arrival link of a repair’s assignment', () => {
-    const { text } = renderEmail('zh-CN', { ...base, kind: 'assigned', caseUrl });
+    const { text } = renderEmail('zh-CN', { ...base, kind: 'assigned', stage: 'detected', caseUrl });
     expect(text).toContain(`到场后点此登记到场: ${base.actionUrl}`);
     expect(text).toContain(`打开案件页面进行原因分析和整改: ${caseUrl}`);
   });

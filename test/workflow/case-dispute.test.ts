@@ -3,6 +3,7 @@ import { readChain } from '../../store/audit-chain.ts';
 import { verifyChain } from '../../domain/hash-chain.ts';
 import {
   caseInput,
+  caseMails,
   emailOf,
   mailLog,
   saveHistory,
@@ -99,6 +100,29 @@ describe('dispute at sign-off and adjudication', () => {
         `裁定结果 ${emailOf(dir, 'staff-zhou')}`,
       ]);
       await saveHistory(handle, 'dispute-proceed');
+    });
+  });
+
+  it('the decision reaches who signs and who analyses when they are two people, and says what was decided', async () => {
+    const { dir, env } = stack;
+    await stack.withWorker(async (tq) => {
+      const input = caseInput(dir, await stack.now());
+      const { handle } = await startCase(env, tq, input);
+      const s = steps(dir, handle);
+      // staff-zhou is assigned (analyses); staff-zhao answers for the plan and disputes it.
+      await s.rootCause('sup-wang', 'staff-zhao');
+      await s.dispute('不属于本人职责', 'staff-zhao');
+      const v = await s.adjudicate('revise', '请重新分析');
+      expect(v.stage).toBe('analysing');
+      await s.withdraw('test over');
+      await stack.result(handle);
+      const told = (await mailLog(input.caseId)).filter((l) => l.startsWith('裁定结果')).sort();
+      expect(told).toEqual(
+        [`裁定结果 ${emailOf(dir, 'staff-zhao')}`, `裁定结果 ${emailOf(dir, 'staff-zhou')}`].sort(),
+      );
+      const mail = (await caseMails(input.caseId)).find((m) => m.subject.startsWith('【裁定结果】'));
+      expect(mail?.text).toContain('退回重新分析，请重新进行原因分析');
+      expect(mail?.text).toContain('裁定意见：请重新分析');
     });
   });
 });

@@ -150,7 +150,13 @@ const adjudicate: Step<AdjudicationInput> = {
     view.adjudications.push({ decision: u.decision, notes: u.notes, by: u.actor.id, at: nowIso() });
     s.moveTo(u.decision === 'revise' ? 'analysing' : 'rectifying');
     await s.record(u.actor, 'adjudicated', { decision: u.decision, notes: u.notes, signature: u.signature });
-    await s.email({ kind: 'adjudicated', to: { personIds: [view.responsibleId] }, detail: u.notes });
+    // Both who signs and who analyses act next (the case goes back to analysis or on to the
+    // rectification): one person when they are the same. Only the activity's input changes.
+    await s.email({
+      kind: 'adjudicated',
+      to: { personIds: [...new Set([view.responsibleId, view.assigneeId])] },
+      detail: u.notes,
+    });
     return view;
   },
 };
