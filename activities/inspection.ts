@@ -4,7 +4,13 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { CaseInput } from '../domain/case-model.ts';
 import type { Directory, Person } from '../domain/directory.ts';
 import { staffAssignee } from '../domain/directory.ts';
-import { entryPlace, roundKindNames, type CheckEntry, type InspectionRound } from '../domain/inspection.ts';
+import {
+  entryPlace,
+  roundKindNames,
+  roundName,
+  type CheckEntry,
+  type InspectionRound,
+} from '../domain/inspection.ts';
 import { headerSafe } from '../domain/safe-text.ts';
 import { citation, standardItem } from '../domain/standards/catalogue.ts';
 import { loadDirectory } from '../store/directory.ts';
@@ -186,12 +192,17 @@ export function createInspectionActivities(deps: ActivityDeps) {
         timeZone: input.timeZone,
       });
       const cite = citation(item);
-      const kind = roundKindNames[round.kind];
+      // The round as people name it: its id says nothing to the staff member who reads the case.
+      const building = dir.buildings.find((b) => b.id === round.buildingId)?.name ?? {
+        zh: round.buildingId,
+        en: round.buildingId,
+      };
+      const name = roundName(round, building);
       return {
         ...basis,
         title: `${cite.zh} 不合格 / ${cite.en}: failed`.slice(0, 200),
         description: [
-          `${kind.zh} ${round.period}（${round.roundId}）：${entry.note ?? ''}`,
+          `${name.zh} / ${name.en}：${entry.note ?? ''}`,
           `标准要求 / Requirement: ${item.requirement.zh}`,
           // Space-separated, as triage writes a report's photos: the case page shows them as thumbnails.
           ...(entry.photos?.length ? [`${PHOTO_LINE}${entry.photos.join(' ')}`] : []),

@@ -50,6 +50,44 @@ export function periodOf(kind: RoundKind, date: string): { period: string; from:
   return { period: date.slice(0, 7), from: first, to: last };
 }
 
+const MONTHS_EN = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+/**
+ * A round as people name it, not by its id: "2026年12月 月评（A栋）" / "Monthly evaluation, December
+ * 2026 (Building A)"; a day as 2026年12月6日, a week as 2026年第49周.
+ */
+export function roundName(
+  round: Pick<InspectionRound, 'kind' | 'period'>,
+  building: { zh: string; en: string },
+): { zh: string; en: string } {
+  const kind = roundKindNames[round.kind];
+  const [y = '', m = '', d = ''] = round.period.split('-');
+  const week = /^(\d{4})-W(\d{2})$/.exec(round.period);
+  const when =
+    round.kind === 'weekly' && week
+      ? { zh: `${week[1]}年第${Number(week[2])}周`, en: `week ${Number(week[2])} of ${week[1]}` }
+      : round.kind === 'monthly'
+        ? { zh: `${y}年${Number(m)}月`, en: `${MONTHS_EN[Number(m) - 1] ?? m} ${y}` }
+        : {
+            zh: `${y}年${Number(m)}月${Number(d)}日`,
+            en: `${Number(d)} ${MONTHS_EN[Number(m) - 1] ?? m} ${y}`,
+          };
+  return { zh: `${when.zh} ${kind.zh}（${building.zh}）`, en: `${kind.en}, ${when.en} (${building.en})` };
+}
+
 /** The round's id, also its workflow id: one round per kind, building and period. */
 export const roundId = (kind: RoundKind, buildingId: string, period: string) =>
   `inspection.${kind}.${buildingId}.${period}`;

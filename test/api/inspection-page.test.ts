@@ -6,7 +6,7 @@ import { getRound } from '../../store/inspections.ts';
 import { createSession } from '../../store/sessions.ts';
 import { fakeFiles } from '../support/evidence-files.ts';
 import { inspectionRoundKit, until } from '../support/inspection-rounds.ts';
-import { startApiStack, type ApiStack } from './harness.ts';
+import { call, startApiStack, type ApiStack } from './harness.ts';
 
 /**
  * The checklist page as a person reads it: refusals and missing code sheets as pages, item errors
@@ -141,6 +141,35 @@ describe('the checklist after a refused post', () => {
     const { cookie } = await sessionOf('sup-wang');
     const page = await (await s.app.request(`/inspection/${id}`, { headers: { cookie } })).text();
     expect(statusLine(page)).toContain(`已填写 1/${n} 项`);
+  });
+});
+
+describe('the case a failed item opens', () => {
+  it('names the round as people do in its description, not by its id', async () => {
+    const id = await openRound();
+    expect(
+      (
+        await postForm(id, [
+          [`${first}.result`, 'fail'],
+          [`${first}.note`, '灭火器过期'],
+          ['finish', 'false'],
+        ])
+      ).status,
+    ).toBe(303);
+    const round = await until(
+      () => getRound({ ddb: s.deps.aws.ddb, tables: s.deps.aws.tables }, id),
+      (r) => r?.cases[first] !== undefined,
+    );
+    const caseId = round?.cases[first] ?? '';
+    const view = await call(s.app, 'GET', `/api/cases/${caseId}`, { as: 'sup-wang' });
+    const { description } = (await view.json()) as { description: string };
+    const [y, m, d] = (round?.period ?? '').split('-').map(Number);
+    expect(description.split('\n')[0]).toMatch(
+      new RegExp(
+        `^${y}年${m}月${d}日 日检（[^）]+） / Daily inspection, ${d} \\w+ ${y} \\([^)]+\\)：灭火器过期$`,
+      ),
+    );
+    expect(description).not.toContain(id);
   });
 });
 
