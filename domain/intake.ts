@@ -1,7 +1,7 @@
 import type { ClockId, ClockState } from './case-clocks.ts';
 import { isTerminal, type Stage } from './case-model.ts';
 import type { Severity, Source } from './sla.ts';
-import type { Bilingual } from './text.ts';
+import { inLang, splitBilingual, type Bilingual, type Lang } from './text.ts';
 
 /**
  * What a person scanning a code can report, and what each becomes when
@@ -155,3 +155,10 @@ export function unrecordedPromise(
     ? { zh: '未登记到场', en: 'Arrival not recorded' }
     : { zh: '未登记完成', en: 'Not recorded as kept' };
 }
+
+/**
+ * A report's reason as its reporter reads it: triage writes a merge's reason in both languages
+ * ("与案件 … 为同一问题 / the same problem as case …"); the reader gets their own. A reason in one
+ * language (a person's words) is shown as written.
+ */
+export const reportReasonIn = (reason: string, lang: Lang): string => inLang(splitBilingual(reason), lang);

@@ -10,6 +10,7 @@ import { clockStatuses } from '../../domain/case-clocks.ts';
 import {
   followUpScore,
   speltAspects,
+  reportReasonIn,
   surveyComment,
   unrecordedPromise,
   reportKindInfo,
@@ -1059,7 +1060,7 @@ function TrackingView(props: {
           {report.reason ? (
             <p>
               {t(lang, { zh: '原因：', en: 'Reason: ' })}
-              {report.reason}
+              {reportReasonIn(report.reason, lang)}
             </p>
           ) : null}
           {status === 'rejected' ? (

@@ -670,7 +670,11 @@ describe('merge, reject, withdraw', () => {
     expect(landed).toContain(`报告 ${secondId} 已并入案件 <a href="/app/cases/${caseId}">${caseId}</a>`);
     const merged = (await getReport(s.deps.aws, secondId))!;
     expect(merged).toMatchObject({ status: 'merged', caseId });
-    expect(await (await s.app.request(`/t/${token}`)).text()).toContain(caseId);
+    const tracking = await (await s.app.request(`/t/${token}`)).text();
+    expect(tracking).toContain(caseId);
+    // The page is in the reporter's language: the merge's reason in theirs only.
+    expect(tracking).toContain(`与案件 ${caseId} 为同一问题`);
+    expect(tracking).not.toContain('the same problem as case');
     await expect.poll(async () => (await sentEmails((e) => e.to.includes(email))).length).toBe(2);
     const told = (await mailsAbout(email, secondId)).find((m) => m.subject.includes('并入'))!;
     expect(told.text).toContain(`原因：与案件 ${caseId} 为同一问题`);

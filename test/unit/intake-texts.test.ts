@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { speltAspects, surveyComment, unrecordedPromise } from '../../domain/intake.ts';
+import { reportReasonIn, speltAspects, surveyComment, unrecordedPromise } from '../../domain/intake.ts';
 
 describe('the survey comment stored on the case', () => {
   it('names each aspect in both languages, Chinese first, then the reporter’s words', () => {
@@ -51,5 +51,16 @@ describe('a promise on the tracking page nobody recorded as kept', () => {
       zh: '未登记完成',
       en: 'Not recorded as kept',
     });
+  });
+});
+
+describe('a report’s reason on the tracking page', () => {
+  const merged = '与案件 CASE-1 为同一问题 / the same problem as case CASE-1';
+  it('is said in the reader’s language when triage wrote it in both', () => {
+    expect(reportReasonIn(merged, 'zh-CN')).toBe('与案件 CASE-1 为同一问题');
+    expect(reportReasonIn(merged, 'en')).toBe('the same problem as case CASE-1');
+  });
+  it('is shown as written when it is in one language', () => {
+    expect(reportReasonIn('重复报告', 'en')).toBe('重复报告');
   });
 });
