@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import { STUCK_EFFECTS_PAGE } from '../../../domain/email-content.ts';
 import { casePagePath } from '../../../domain/email-content.ts';
 import { inLang, type Bilingual } from '../../../domain/text.ts';
 import { describeEntry, formatWhen } from '../../audit-timeline.ts';
@@ -23,7 +24,8 @@ import { page, redirectWithFlash, viewerOf } from './web-kit.tsx';
  * acts through the same functions as /api/admin/stuck-cases.
  */
 
-export const STUCK_PAGE = '/app/admin/stuck';
+/** The page's address, as the failed-step mail links it. */
+const STUCK_PAGE = STUCK_EFFECTS_PAGE;
 const TITLE: Bilingual = { zh: '待处理的自动操作', en: 'Failed automatic steps' };
 
 const ACTIONS = {
