@@ -2,13 +2,14 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateDirectory } from '../../../domain/directory-schema.ts';
-import { COLUMNS, directoryToTable, importDirectory } from './admin-import.ts';
+import { COLUMNS, directoryToTable, importDirectory, readTable } from './admin-import.ts';
 
 /**
  * Found by a probe of /app/admin/directory: refusals read as the validator's output
  * (`people[31].email：无效电子邮件`, `people[31].roles[0]：无效选项：期望以下之一 "supervisor"|…`,
  * `campus：无效输入：期望 object，实际接收 undefined`), and a file with six bad rows listed two of
  * them, because zod skips the cross-reference checks once a role or a language is not in its list.
+ * A GBK CSV saved by Excel on Windows was refused as "CSV 文件须为 UTF-8 编码" with no way forward.
  */
 const demoTable = async () => {
   const raw = JSON.parse(
@@ -72,5 +73,43 @@ describe('import problems as a person reads them', () => {
         message: { zh: '缺少 kind 为 campus 的校园行', en: 'no campus row (kind campus)' },
       },
     ]);
+  });
+});
+
+describe('a CSV saved by Excel on a Chinese Windows (GBK)', () => {
+  // GBK bytes: 校 d0a3, 张 d5c5, 三 c8fd.
+  const gbk = (...parts: (string | number[])[]) =>
+    new Uint8Array(parts.flatMap((p) => (typeof p === 'string' ? [...new TextEncoder().encode(p)] : p)))
+      .buffer as ArrayBuffer;
+
+  it('is read as GB18030 and says so; the names come through', async () => {
+    const file = gbk(
+      'kind,id,name_zh,name_en,email,roles,working_group,leadership\r\n',
+      'campus,campus,',
+      [0xd0, 0xa3],
+      ',Campus,,,,\r\n',
+      'person,p1,',
+      [0xd5, 0xc5, 0xc8, 0xfd],
+      ',,a@b.cn,admin,,\r\n',
+    );
+    const read = await readTable('directory.csv', file);
+    if (!read.ok) throw new Error(JSON.stringify(read.problem));
+    expect(read.encoding).toBe('gb18030');
+    const result = importDirectory(read.rows);
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    expect(result.directory.campus.name.zh).toBe('校');
+    expect(result.directory.people[0]?.name).toBe('张三');
+  });
+
+  it('UTF-8 is read as UTF-8, with no notice', async () => {
+    const read = await readTable('d.csv', new TextEncoder().encode('kind,id\r\n').buffer as ArrayBuffer);
+    expect(read).toEqual({ ok: true, rows: [['kind', 'id']] });
+  });
+
+  it('bytes that are neither say how to save a UTF-8 CSV', async () => {
+    const read = await readTable('d.csv', new Uint8Array([0x61, 0xff, 0xff, 0x0a]).buffer);
+    if (read.ok) throw new Error('read');
+    expect(read.problem.message.zh).toContain('CSV UTF-8（逗号分隔）');
+    expect(read.problem.message.en).toContain('CSV UTF-8 (Comma delimited)');
   });
 });

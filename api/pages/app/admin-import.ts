@@ -112,7 +112,7 @@ const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 export async function readTable(
   name: string,
   data: ArrayBuffer,
-): Promise<{ ok: true; rows: string[][] } | { ok: false; problem: ImportProblem }> {
+): Promise<{ ok: true; rows: string[][]; encoding?: 'gb18030' } | { ok: false; problem: ImportProblem }> {
   const bytes = new Uint8Array(data);
   const isZip = ZIP_MAGIC.every((b, i) => bytes[i] === b);
   const fail = (zh: string, en: string) => ({
@@ -133,13 +133,24 @@ export async function readTable(
     }
   }
   if (/\.xlsx?$/i.test(name)) return fail('不是有效的 XLSX 文件', 'not a valid XLSX file');
-  let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return { ok: true, rows: parseCsv(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) };
   } catch {
-    return fail('CSV 文件须为 UTF-8 编码', 'the CSV file must be UTF-8 encoded');
+    // Excel on a Chinese Windows saves "CSV (逗号分隔)" in GBK: bytes that are not UTF-8 are read
+    // as GB18030 (a superset of GBK), and the preview says so, for the admin to check the names.
   }
-  return { ok: true, rows: parseCsv(text) };
+  try {
+    return {
+      ok: true,
+      rows: parseCsv(new TextDecoder('gb18030', { fatal: true }).decode(bytes)),
+      encoding: 'gb18030',
+    };
+  } catch {
+    return fail(
+      '无法识别 CSV 文件的编码（既不是 UTF-8，也不是 GBK/GB18030）。请在 Excel 中“另存为”选择“CSV UTF-8（逗号分隔）”，或在 WPS 中导出为 UTF-8 编码的 CSV，再上传。',
+      'cannot tell the CSV file’s encoding (neither UTF-8 nor GBK/GB18030). In Excel use Save As “CSV UTF-8 (Comma delimited)”, or export a UTF-8 CSV from WPS, and upload that.',
+    );
+  }
 }
 
 const split = (v: string | undefined): string[] =>

@@ -455,6 +455,14 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
             en: `"${file.name}" passed the checks (${result.rows} data rows). Review the changes below, then apply.`,
           })}
         </div>
+        {table.encoding === 'gb18030' && (
+          <div class="flash" role="status" data-encoding="gb18030">
+            {t({
+              zh: '此文件不是 UTF-8 编码，已按 GB18030（GBK）读取。请核对预览中的中文姓名与名称是否正确；以后可在 Excel 中“另存为”选择“CSV UTF-8（逗号分隔）”。',
+              en: 'This file is not UTF-8; it was read as GB18030 (GBK). Check that the Chinese names in the preview read correctly; next time, save from Excel as “CSV UTF-8 (Comma delimited)”.',
+            })}
+          </div>
+        )}
         <section class="card" aria-labelledby="preview-h">
           <h2 id="preview-h" style="margin-top:0">
             {t({ zh: '导入后的变化', en: 'What the import changes' })}
