@@ -194,31 +194,45 @@ const kindLabels: Record<'people' | 'buildings' | 'departments', Bilingual> = {
   departments: { zh: '院系', en: 'Departments' },
 };
 
+/** How many ids a preview cell lists: a 50,000-row file would otherwise make a page of megabytes. */
+export const PREVIEW_IDS = 50;
+
 function DiffView(props: { diff: DirectoryDiff; lang: Lang; mode: ImportMode }) {
   const t = (b: Bilingual) => inLang(b, props.lang);
+  const more = (n: number) =>
+    n > PREVIEW_IDS
+      ? t({ zh: `（仅列出前 ${PREVIEW_IDS} 个，共 ${n} 个）`, en: ` (first ${PREVIEW_IDS} of ${n} shown)` })
+      : '';
+  const ids = (list: string[]) => (
+    <div class="hint" data-listed={String(Math.min(list.length, PREVIEW_IDS))}>
+      {list.slice(0, PREVIEW_IDS).join('、')}
+      {more(list.length)}
+    </div>
+  );
   const row = (k: 'people' | 'buildings' | 'departments', d: KindDiff) => (
     <tr data-kind={k} data-added={String(d.added.length)} data-changed={String(d.changed.length)}>
       <th scope="row">{t(kindLabels[k])}</th>
       <td>
         {d.added.length}
-        {d.added.length > 0 && <div class="hint">{d.added.join('、')}</div>}
+        {d.added.length > 0 && ids(d.added)}
       </td>
       <td>
         {d.changed.length}
         {d.changed.length > 0 && (
           <ul class="hint" style="margin:0;padding-left:1rem">
-            {d.changed.map((c) => (
+            {d.changed.slice(0, PREVIEW_IDS).map((c) => (
               <li>
                 {c.id}: {c.fields.join(', ')}
               </li>
             ))}
+            {d.changed.length > PREVIEW_IDS && <li>{more(d.changed.length)}</li>}
           </ul>
         )}
       </td>
       <td>{d.unchanged}</td>
       <td>
         {d.kept.length}
-        {d.kept.length > 0 && <div class="hint">{d.kept.join('、')}</div>}
+        {d.kept.length > 0 && ids(d.kept)}
       </td>
     </tr>
   );

@@ -1,0 +1,85 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { COLUMNS, directoryToTable, tableToCsv } from '../../api/pages/app/admin-import.ts';
+import { saveDirectory } from '../../store/directory.ts';
+import { createSession } from '../../store/sessions.ts';
+import { appOnOwnTables } from '../support/own-tables-app.ts';
+import { demoDirectory } from '../support/stack.ts';
+
+/**
+ * Found by a probe of /app/admin/directory: a GBK CSV (Excel on a Chinese Windows) was refused,
+ * and a 50,000-row file previewed as a 13 MB page listing every new id. The preview now reads the
+ * file as GB18030 and says so, and lists the first 50 ids of a cell with the count. Own tables.
+ */
+const own = appOnOwnTables('dirpreview');
+const { deps } = own;
+
+let admin: { cookie: string; csrf: string };
+beforeEach(async () => {
+  await saveDirectory(deps.ddb, deps.tables, await demoDirectory());
+  const s = await createSession(deps, { personId: 'admin-xu', via: 'link' });
+  admin = { cookie: `rectify_session=${s.id}`, csrf: s.csrfToken };
+});
+
+async function preview(body: BlobPart, lang = ''): Promise<{ status: number; html: string }> {
+  const form = new FormData();
+  form.set('_csrf', admin.csrf);
+  form.set('file', new File([body], 'directory.csv', { type: 'text/csv' }));
+  const res = await own.app.request(`/app/admin/directory/preview${lang}`, {
+    method: 'POST',
+    headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+    body: form,
+  });
+  return { status: res.status, html: await res.text() };
+}
+
+describe('directory import preview', () => {
+  it('a GBK file is previewed, saying it was read as GB18030', async () => {
+    // GBK bytes: 校 d0a3, 张 d5c5, 三 c8fd.
+    const enc = (s: string) => [...new TextEncoder().encode(s)];
+    const bytes = new Uint8Array([
+      ...enc('kind,id,name_zh,name_en,email,roles\r\ncampus,campus,'),
+      0xd0,
+      0xa3,
+      ...enc(',Campus,,\r\nperson,p-gbk,'),
+      0xd5,
+      0xc5,
+      0xc8,
+      0xfd,
+      ...enc(',,gbk@demo.edu.cn,admin\r\n'),
+    ]);
+    const page = await preview(bytes);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('data-encoding="gb18030"');
+    expect(page.html).toContain('已按 GB18030（GBK）读取');
+    expect(page.html).toContain('张三');
+    const en = await preview(bytes, '?lang=en');
+    expect(en.html).toContain('it was read as GB18030 (GBK)');
+  });
+
+  it('lists the first 50 new ids of a cell and how many there are', async () => {
+    const table = directoryToTable(await demoDirectory());
+    for (let i = 0; i < 120; i++)
+      table.push(
+        COLUMNS.map((c) =>
+          c === 'kind'
+            ? 'person'
+            : c === 'id'
+              ? `new-${i}`
+              : c === 'name_zh'
+                ? `新人${i}`
+                : c === 'email'
+                  ? `new${i}@demo.edu.cn`
+                  : c === 'roles'
+                    ? 'staff'
+                    : '',
+        ),
+      );
+    const page = await preview(tableToCsv(table));
+    expect(page.status).toBe(200);
+    expect(page.html).toMatch(/data-kind="people" data-added="120"/);
+    expect(page.html).toContain('data-listed="50"');
+    expect(page.html).toContain('new-49');
+    expect(page.html).not.toContain('new-50、');
+    expect(page.html).toContain('仅列出前 50 个，共 120 个');
+  });
+});
