@@ -209,6 +209,7 @@ export function auditJobPages(
             result={verification}
             lang={lang}
             caseHref={(id) => `/app/audit/verify?caseId=${encodeURIComponent(id)}`}
+            timeZone={tz}
           />
         )}
         <p>

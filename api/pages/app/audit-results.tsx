@@ -2,6 +2,7 @@ import type { AuditEntry } from '../../../domain/hash-chain.ts';
 import type { BrokenEntry, CaseVerification, VerifyEvent, VerifySummary } from '../../../audit/verify.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import type { TimelineItem } from '../../audit-timeline.ts';
+import { formatTime } from '../ui.tsx';
 import type { BrokenEvidence, EvidenceVerification } from '../../../audit/evidence-check.ts';
 
 /**
@@ -229,7 +230,13 @@ export async function collectAll(events: AsyncGenerator<VerifyEvent>): Promise<A
   return out;
 }
 
-export function AllResultView(props: { result: AllResult; lang: Lang; caseHref: (id: string) => string }) {
+export function AllResultView(props: {
+  result: AllResult;
+  lang: Lang;
+  caseHref: (id: string) => string;
+  /** The campus time zone the latest anchor's time is shown in. */
+  timeZone: string;
+}) {
   const { lang } = props;
   const t = (b: Bilingual) => inLang(b, lang);
   const s = props.result.summary;
@@ -260,8 +267,8 @@ export function AllResultView(props: { result: AllResult; lang: Lang; caseHref: 
       </h2>
       <p style="margin:0">
         {t({
-          zh: `完好 ${s.intact}；尚未锚定 ${s.notAnchored}；锚定链${s.anchorOk ? '完好' : '有问题'}${anchor ? `（最近锚定第 ${anchor.seq} 次，${anchor.at}，${anchor.caseCount} 个案件）` : '（尚无锚定）'}。`,
-          en: `${s.intact} intact; ${s.notAnchored} not anchored yet; the anchor chain is ${s.anchorOk ? 'sound' : 'NOT sound'}${anchor ? ` (latest anchor #${anchor.seq} at ${anchor.at}, ${anchor.caseCount} cases)` : ' (no anchor yet)'}.`,
+          zh: `完好 ${s.intact}；尚未锚定 ${s.notAnchored}；锚定链${s.anchorOk ? '完好' : '有问题'}${anchor ? `（最近锚定第 ${anchor.seq} 次，${formatTime(anchor.at, props.timeZone)}，${anchor.caseCount} 个案件）` : '（尚无锚定）'}。`,
+          en: `${s.intact} intact; ${s.notAnchored} not anchored yet; the anchor chain is ${s.anchorOk ? 'sound' : 'NOT sound'}${anchor ? ` (latest anchor #${anchor.seq} at ${formatTime(anchor.at, props.timeZone)}, ${anchor.caseCount} cases)` : ' (no anchor yet)'}.`,
         })}
       </p>
       {files && (

@@ -451,7 +451,7 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
       c,
       { zh: '全部审计链校验', en: 'Verification of every audit chain' },
       <>
-        <AllResultView result={result} lang={lang} caseHref={verifyHref} />
+        <AllResultView result={result} lang={lang} caseHref={verifyHref} timeZone={tz} />
         <p>
           <a href="/app/audit">{inLang({ zh: '返回审计', en: 'Back to audit' }, lang)}</a>
         </p>
