@@ -109,9 +109,7 @@ export function commitmentRoutes(deps: AppDeps): Hono<WebEnv> {
           .filter((rule) => rule.id !== 'fallback')
           .map((rule) => (
             <section class="card" data-rule={rule.id}>
-              <h3>
-                {inLang(rule.label, lang)} <span class="muted">({rule.id})</span>
-              </h3>
+              <h3>{inLang(rule.label, lang)}</h3>
               <dl class="summary">
                 {shown.map((s) => (
                   <>
