@@ -20,7 +20,10 @@ beforeEach(async () => {
   admin = { cookie: `rectify_session=${s.id}`, csrf: s.csrfToken };
 });
 
-async function preview(body: BlobPart, lang = ''): Promise<{ status: number; html: string }> {
+async function preview(
+  body: string | Uint8Array<ArrayBuffer>,
+  lang = '',
+): Promise<{ status: number; html: string }> {
   const form = new FormData();
   form.set('_csrf', admin.csrf);
   form.set('file', new File([body], 'directory.csv', { type: 'text/csv' }));
