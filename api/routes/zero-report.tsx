@@ -22,6 +22,7 @@ import {
 } from '../../domain/zero-report.ts';
 import { loadNight, type NightRecord } from '../../store/zero-reports.ts';
 import {
+  zeroNightQuery,
   zeroReportUpdate,
   ZeroReportFailure,
   type ZeroReportUpdateInput,
@@ -788,14 +789,22 @@ export function zeroReportActionHandlers(deps: AppDeps): Record<string, ActionHa
       },
     );
   };
-  const isClosed = (f: NonNullable<Awaited<ReturnType<typeof found>>>) =>
-    Date.now() >= Date.parse(f.rec.night.acceptUntil);
+  // The night's run says whether it still takes reports (it decides the POST too); the time of
+  // its late window only when the run cannot be asked.
+  const isClosed = async (f: NonNullable<Awaited<ReturnType<typeof found>>>): Promise<boolean> => {
+    try {
+      const run = await deps.temporal.workflow.getHandle(f.rec.night.workflowId).query(zeroNightQuery);
+      return run.phase === 'done';
+    } catch {
+      return Date.now() >= Date.parse(f.rec.night.acceptUntil);
+    }
+  };
   return {
     zero_report: {
       async describe(claims) {
         const f = await found(claims.caseId, claims.recipientId);
         if (!f) return null;
-        if (isClosed(f)) throw closed(f);
+        if (await isClosed(f)) throw closed(f);
         const rooms = {
           zh: `${f.cell.name.zh}，宿舍 ${f.cell.rooms.join('、')}`,
           en: `${f.cell.name.en}, rooms ${f.cell.rooms.join(', ')}`,

@@ -87,7 +87,9 @@ describe('who may read the audit trail', () => {
           headers: { 'content-type': 'application/json' },
           body: '{}',
         });
-        expect([method, path, res.status]).toEqual([method, path, 404]);
+        // The paths exist for reading only: 405, naming the one method they take.
+        expect([method, path, res.status]).toEqual([method, path, 405]);
+        expect(res.headers.get('allow')).toBe('GET, HEAD');
       }
     }
     expect(await readChain(deps.ddb, deps.tables, caseId)).toEqual(before);

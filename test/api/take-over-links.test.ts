@@ -87,7 +87,8 @@ describe('the colleague who takes a case over gets the link of the step now thei
     expect(first.text).toContain('到场后点此登记到场');
     await reassign(caseId, 'staff-wu');
 
-    const mail = await mailTo(caseId, WU, '新案件');
+    // Handed to them, not a new case.
+    const mail = await mailTo(caseId, WU, '案件转交给您');
     expect(mail.text).toContain('到场后点此登记到场');
     const path = actionPath(mail);
     const shown = await page(path);

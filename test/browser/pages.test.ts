@@ -49,7 +49,8 @@ describe('dashboard, audit and admin pages', () => {
     // A bad date is a 400 page naming the field, not an error page.
     const bad = await page.goto(`${s.baseUrl}/app/dashboard?from=2026-13-01`);
     expect(bad?.status()).toBe(400);
-    expect(await page.locator('[role="alert"]').textContent()).toContain('from');
+    // Named by the label the form shows (开始日期 / From), not the query parameter.
+    expect(await page.locator('[role="alert"]').textContent()).toContain('开始日期');
 
     // In English on request.
     await open(page, '/app/dashboard?lang=en');

@@ -235,7 +235,8 @@ describe.concurrent('case steps (stub activities)', () => {
     await vi.waitFor(() =>
       expect(stack.of(v.caseId).emails.at(-1)).toMatchObject({
         kind: 'adjudicated',
-        to: { personIds: [responsible.id] },
+        // Who signs and who analyses: both act next.
+        to: { personIds: [responsible.id, assignee.id] },
       }),
     );
     await handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: 'test over' }] });
