@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSession } from '../../store/sessions.ts';
+import { pageSessions } from '../support/page-sessions.ts';
 import { signOffUpdate } from '../../workflows/rectification-case/messages.ts';
 import { uniqueId } from '../support/stack.ts';
 import { startApiStack, type ApiStack } from './harness.ts';
@@ -10,7 +10,7 @@ import { startApiStack, type ApiStack } from './harness.ts';
  * rectification first and the reviews after them.
  */
 let s: ApiStack;
-const sessions = new Map<string, { id: string; csrf: string }>();
+const as = pageSessions(() => s.deps.aws);
 
 beforeAll(async () => {
   s = await startApiStack();
@@ -18,16 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await s?.stop();
 });
-
-async function as(personId: string) {
-  let known = sessions.get(personId);
-  if (!known) {
-    const session = await createSession(s.deps.aws, { personId, via: 'link' });
-    known = { id: session.id, csrf: session.csrfToken };
-    sessions.set(personId, known);
-  }
-  return known;
-}
 
 async function post(path: string, personId: string, fields: Record<string, string>) {
   const who = await as(personId);

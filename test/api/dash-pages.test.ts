@@ -3,6 +3,7 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { opsKey } from '../../store/keys.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pageSessions } from '../support/page-sessions.ts';
 import type { Hono } from 'hono';
 import { createActivities } from '../../activities/index.ts';
 import { createDutyActivities } from '../../activities/duties.ts';
@@ -18,7 +19,6 @@ import { saveDigests } from '../../store/digests.ts';
 import { activityCalendar, LOCAL_CALENDAR_FILE } from '../../infra/calendar.ts';
 import { ensureTables } from '../../infra/local/servers.ts';
 import { latestCalendarVersion } from '../../store/calendar-versions.ts';
-import { createSession } from '../../store/sessions.ts';
 import { testDeps, testEnv, uniqueId } from '../support/stack.ts';
 import { call, newCaseBody, startApiStack, type ApiStack } from './harness.ts';
 import { readFile } from 'node:fs/promises';
@@ -32,7 +32,7 @@ import { readFile } from 'node:fs/promises';
 let s: ApiStack;
 let app: Hono;
 let deps: AppDeps;
-const sessions = new Map<string, { id: string; csrf: string }>();
+const as = pageSessions(() => deps.aws);
 
 beforeAll(async () => {
   s = await startApiStack();
@@ -55,15 +55,6 @@ afterAll(async () => {
   await s?.stop();
 });
 
-async function as(personId: string) {
-  let known = sessions.get(personId);
-  if (!known) {
-    const session = await createSession(deps.aws, { personId, via: 'link' });
-    known = { id: session.id, csrf: session.csrfToken };
-    sessions.set(personId, known);
-  }
-  return known;
-}
 async function page(path: string, personId: string, lang = 'zh-CN') {
   return app.request(path, {
     headers: { cookie: `rectify_session=${(await as(personId)).id}`, 'accept-language': lang },

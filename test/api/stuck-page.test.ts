@@ -1,8 +1,8 @@
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pageSessions } from '../support/page-sessions.ts';
 import { caseViewSchema, createdCaseSchema } from '../../api/schemas.ts';
 import { freePort } from '../../infra/local/servers.ts';
-import { createSession } from '../../store/sessions.ts';
 import { call, newCaseBody, startApiStack, type ApiStack } from './harness.ts';
 
 /**
@@ -65,16 +65,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   }
 }
 
-const sessions = new Map<string, { id: string; csrf: string }>();
-async function as(personId: string) {
-  let known = sessions.get(personId);
-  if (!known) {
-    const session = await createSession(s.deps.aws, { personId, via: 'link' });
-    known = { id: session.id, csrf: session.csrfToken };
-    sessions.set(personId, known);
-  }
-  return known;
-}
+const as = pageSessions(() => s.deps.aws);
 /** A GET of a page, carrying the flash cookie a POST left, as a browser does. */
 async function getPage(path: string, personId: string, lang = 'zh-CN', cookie = '') {
   const who = await as(personId);

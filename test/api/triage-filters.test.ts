@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pageSessions } from '../support/page-sessions.ts';
 import { TRIAGE_PAGE_SIZE } from '../../api/pages/app/triage.tsx';
 import type { ReportKind } from '../../domain/intake.ts';
 import { placeCode } from '../../domain/places.ts';
 import { ensureTables } from '../../infra/local/servers.ts';
-import { createSession } from '../../store/sessions.ts';
 import { newReportId, saveReport } from '../../store/reports.ts';
 import { ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
 import { startApiStack, type ApiStack } from './harness.ts';
@@ -51,16 +51,7 @@ async function seed(
   return report.reportId;
 }
 
-const sessions = new Map<string, { id: string; csrf: string }>();
-async function as(personId: string) {
-  let known = sessions.get(personId);
-  if (!known) {
-    const sess = await createSession(s.deps.aws, { personId, via: 'link' });
-    known = { id: sess.id, csrf: sess.csrfToken };
-    sessions.set(personId, known);
-  }
-  return known;
-}
+const as = pageSessions(() => s.deps.aws);
 
 async function open(personId: string, path: string, lang = 'zh-CN') {
   return s.app.request(path, {

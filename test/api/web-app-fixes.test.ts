@@ -2,6 +2,7 @@ import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pageSessions } from '../support/page-sessions.ts';
 import { ensureTables } from '../../infra/local/servers.ts';
 import { readChain } from '../../store/audit-chain.ts';
 import { getCaseRecord } from '../../store/case-records.ts';
@@ -22,17 +23,7 @@ import { startApiStack, type ApiStack } from './harness.ts';
  */
 const tables = ownTables(uniqueId('webfix'));
 let s: ApiStack;
-const sessions = new Map<string, { id: string; csrf: string }>();
-
-async function as(personId: string) {
-  let known = sessions.get(personId);
-  if (!known) {
-    const session = await createSession(s.deps.aws, { personId, via: 'link' });
-    known = { id: session.id, csrf: session.csrfToken };
-    sessions.set(personId, known);
-  }
-  return known;
-}
+const as = pageSessions(() => s.deps.aws);
 
 async function get(path: string, personId: string | null, lang = 'zh-CN') {
   const headers: Record<string, string> = { 'accept-language': lang };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pageSessions } from '../support/page-sessions.ts';
 import { MAX_COMMENT_LENGTH } from '../../domain/case-model.ts';
-import { createSession } from '../../store/sessions.ts';
 import { uniqueId } from '../support/stack.ts';
 import { startApiStack, type ApiStack } from './harness.ts';
 
@@ -11,7 +11,7 @@ import { startApiStack, type ApiStack } from './harness.ts';
  * twice is refused, not taken as its last value.
  */
 let s: ApiStack;
-const sessions = new Map<string, { id: string; csrf: string }>();
+const as = pageSessions(() => s.deps.aws);
 
 beforeAll(async () => {
   s = await startApiStack();
@@ -19,16 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await s?.stop();
 });
-
-async function as(personId: string) {
-  let known = sessions.get(personId);
-  if (!known) {
-    const session = await createSession(s.deps.aws, { personId, via: 'link' });
-    known = { id: session.id, csrf: session.csrfToken };
-    sessions.set(personId, known);
-  }
-  return known;
-}
 
 async function post(path: string, personId: string, fields: [string, string][], lang = 'zh-CN') {
   const who = await as(personId);

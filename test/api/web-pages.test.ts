@@ -1,9 +1,9 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pageSessions } from '../support/page-sessions.ts';
 import { addDays, localDate } from '../../domain/calendar.ts';
 import { getCaseRecord } from '../../store/case-records.ts';
 import { listCases } from '../../store/case-lists.ts';
-import { createSession } from '../../store/sessions.ts';
 import { putEvidence } from '../../store/evidence.ts';
 import { signOffUpdate } from '../../workflows/rectification-case/messages.ts';
 import { fakeFiles } from '../support/evidence-files.ts';
@@ -17,17 +17,7 @@ import { startApiStack, tokenFor, type ApiStack } from './harness.ts';
  */
 
 let s: ApiStack;
-const sessions = new Map<string, { id: string; csrf: string }>();
-
-async function as(personId: string) {
-  let known = sessions.get(personId);
-  if (!known) {
-    const session = await createSession(s.deps.aws, { personId, via: 'link' });
-    known = { id: session.id, csrf: session.csrfToken };
-    sessions.set(personId, known);
-  }
-  return known;
-}
+const as = pageSessions(() => s.deps.aws);
 
 async function get(path: string, personId: string | null, lang = 'zh-CN') {
   const headers: Record<string, string> = { 'accept-language': lang };
