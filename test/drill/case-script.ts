@@ -11,6 +11,8 @@ export interface Endpoints {
   baseUrl: string;
   sesUrl: string;
   jwtSecret: string;
+  /** The Temporal frontend (host:port): the drill reads a case's workflow history there. */
+  temporalAddress: string;
 }
 
 export const STEPS = [

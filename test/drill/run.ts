@@ -1,7 +1,8 @@
 import os from 'node:os';
 import { quietSdkNodeVersionNotice } from '../../infra/local/quiet.ts';
 import { quietRuntime } from '../../infra/worker.ts';
-import { runDrill, summary } from './drill.ts';
+import { STEPS, type StepName } from './case-script.ts';
+import { runDrill, summary, type DrillAim } from './drill.ts';
 
 /**
  * `npm run drill`: the full crash drill (DRILL_WORKER_KILLS=100, DRILL_SERVER_RESTARTS=10,
@@ -26,7 +27,15 @@ const counts = {
 say(
   `${counts.workerKills} worker kills, ${counts.serverRestarts} server restarts, ${counts.startKills} npm start kills`,
 );
-const report = await runDrill(counts, say);
+const aim: DrillAim = {};
+const step = process.env.DRILL_STEP;
+if (step !== undefined) {
+  if (!(STEPS as readonly string[]).includes(step))
+    throw new Error(`DRILL_STEP must be one of ${STEPS.map((s) => `"${s}"`).join(', ')}, got "${step}"`);
+  aim.step = step as StepName;
+}
+if (process.env.DRILL_DELAY_MS !== undefined) aim.delayMs = count('DRILL_DELAY_MS', 0);
+const report = await runDrill(counts, say, aim);
 const failed = report.runs.filter((r) => !r.ok);
 const restarts = report.restartSeconds;
 process.stdout.write(

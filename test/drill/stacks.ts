@@ -129,7 +129,7 @@ export class SplitStack {
       temporalUiUrl: 'http://localhost:8233',
     });
     this.api = serve({ fetch: app.fetch, port: apiPort, hostname: '127.0.0.1' });
-    this.endpoints = { baseUrl, sesUrl: ses.url, jwtSecret: JWT_SECRET };
+    this.endpoints = { baseUrl, sesUrl: ses.url, jwtSecret: JWT_SECRET, temporalAddress: temporal.url };
   }
 
   private workerEnv: Record<string, string> = {};
@@ -265,6 +265,7 @@ export class NpmStart {
       baseUrl: `http://127.0.0.1:${this.ports.PORT}`,
       sesUrl: `http://127.0.0.1:${this.ports.SES_PORT}`,
       jwtSecret: secrets.jwtSecret,
+      temporalAddress: `127.0.0.1:${this.ports.TEMPORAL_PORT}`,
     };
   }
 
