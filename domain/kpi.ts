@@ -47,7 +47,7 @@ import { clockIds, clockLabel, clockStatuses, type ClockId } from './case-clocks
 import type { CaseView } from './case-model.ts';
 import { stageLabels } from './stage-labels.ts';
 import type { TimedStage } from './sla.ts';
-import { dimensionKeys, standards, type DimensionKey } from './standards/catalogue.ts';
+import { dimensionKeys, itemShortName, standards, type DimensionKey } from './standards/catalogue.ts';
 import type { Bilingual } from './text.ts';
 
 /** Stages whose deadlines bind staff and supervisors (follow-up waits on the reporter). */
@@ -472,11 +472,7 @@ export function kpiSourceLine(
 ): Bilingual {
   const cites = k.cites ?? [];
   if (cites.length === 0) return kpiSourceText(k.source);
-  const named = cites.map((id) => {
-    const [, key, n] = id.split('.');
-    const dim = standards.dimensions.find((d) => d.key === key);
-    return dim ? { zh: `${dim.short.zh} ${n}`, en: `${dim.short.en} ${n}` } : { zh: id, en: id };
-  });
+  const named = cites.map(itemShortName);
   return {
     zh: `《学生公寓“6T”现场管理标准》${named.map((x) => x.zh).join('、')}`,
     en: `6T standard for student apartments: ${named.map((x) => x.en).join(', ')}`,

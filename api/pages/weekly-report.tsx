@@ -3,7 +3,7 @@ import { FAVICON_HREF } from './favicon.ts';
 import type { Child } from 'hono/jsx';
 import type { AreaSummary, DailyPoint, WeekCounts } from '../../domain/digest.ts';
 import { kpiSourceText, type KpiValue } from '../../domain/kpi.ts';
-import { standards } from '../../domain/standards/catalogue.ts';
+import { itemShortName, standards } from '../../domain/standards/catalogue.ts';
 import { inLang, pairIn, type Bilingual, type Lang } from '../../domain/text.ts';
 import { multiRateTrendChart } from './charts.ts';
 import { SCROLL_REGION_CSS, ScrollRegion } from './ui.tsx';
@@ -181,9 +181,8 @@ const dims = standards.dimensions;
 
 /** "安全 1 Safety 1": a 6T item by its dimension and number, both languages, the reader's first. */
 function itemShort(id: string, lang: Lang): string {
-  const [, key, n] = id.split('.');
-  const d = dims.find((x) => x.key === key);
-  return d ? pairIn(lang)(`${d.short.zh} ${n}`, `${d.short.en} ${n}`) : id;
+  const short = itemShortName(id);
+  return short.zh === short.en ? short.zh : pairIn(lang)(short.zh, short.en);
 }
 
 /** 6T inspection scores of the week per building and dimension, the cases citing each dimension, and the trend. */

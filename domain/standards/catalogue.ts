@@ -76,11 +76,20 @@ const byId = new Map(standards.dimensions.flatMap((d) => d.items.map((it) => [it
 /** The item a case or a checklist cites, or undefined for an id the catalogue lacks. */
 export const standardItem = (id: string): StandardItem | undefined => byId.get(id);
 
+/**
+ * An item by its dimension and number, "安全 1" / "Safety 1", as KPIs, reports and the standards
+ * page cite it; an id the catalogue lacks is shown as written.
+ */
+export function itemShortName(id: string): { zh: string; en: string } {
+  const item = byId.get(id);
+  const dim = item && standards.dimensions.find((d) => d.key === item.dimension);
+  return item && dim
+    ? { zh: `${dim.short.zh} ${item.number}`, en: `${dim.short.en} ${item.number}` }
+    : { zh: id, en: id };
+}
+
 /** How a cited item is written beside a case: "安全 1 消防管理" / "Safety 1 Fire management". */
 export function citation(item: StandardItem): { zh: string; en: string } {
-  const dim = standards.dimensions.find((d) => d.key === item.dimension)!;
-  return {
-    zh: `${dim.short.zh} ${item.number} ${item.item.zh}`,
-    en: `${dim.short.en} ${item.number} ${item.item.en}`,
-  };
+  const short = itemShortName(item.id);
+  return { zh: `${short.zh} ${item.item.zh}`, en: `${short.en} ${item.item.en}` };
 }

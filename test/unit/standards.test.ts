@@ -1,7 +1,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { citation, parseStandards, standardItem, standards } from '../../domain/standards/catalogue.ts';
+import {
+  citation,
+  itemShortName,
+  parseStandards,
+  standardItem,
+  standards,
+} from '../../domain/standards/catalogue.ts';
 import raw from '../../domain/standards/catalogue-6t.json' with { type: 'json' };
 
 const seeds = path.resolve(import.meta.dirname, '../../../shared/seeds');
@@ -51,6 +57,14 @@ describe('the 6T catalogue', () => {
     expect(citation(fire)).toEqual({ zh: '安全 1 消防管理', en: 'Safety 1 Fire management' });
     expect(citation(standardItem('6t.management.11')!).zh).toBe('规范 11 日常维修');
     expect(standardItem('6t.safety.11')).toBeUndefined();
+  });
+
+  it('names an item short by dimension and number, and an unknown id as written', () => {
+    expect(itemShortName('6t.safety.2')).toEqual({ zh: '安全 2', en: 'Safety 2' });
+    expect(itemShortName('6t.management.11')).toEqual({ zh: '规范 11', en: 'Management 11' });
+    // Well formed but not in the catalogue: no invented "安全 11".
+    expect(itemShortName('6t.safety.11')).toEqual({ zh: '6t.safety.11', en: '6t.safety.11' });
+    expect(itemShortName('nonsense')).toEqual({ zh: 'nonsense', en: 'nonsense' });
   });
 
   it('refuses a catalogue with a repeated item, a wrong number or an unknown SLA rule', () => {

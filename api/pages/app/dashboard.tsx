@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { raw } from 'hono/html';
 import { z } from 'zod';
-import { standardItem, standards } from '../../../domain/standards/catalogue.ts';
+import { itemShortName } from '../../../domain/standards/catalogue.ts';
 import { boundedDate } from '../../schemas.ts';
 import { localDate } from '../../../domain/calendar.ts';
 import { isValidIsoWeek, reportedWeek } from '../../../domain/digest.ts';
@@ -115,9 +115,7 @@ function Verdict(props: { met: boolean | null; lang: Lang }) {
 
 /** "检查评估 2" / "Evaluation 2": how a KPI names the 6T item its target is written in. */
 function citeText(id: string, lang: Lang): string {
-  const item = standardItem(id);
-  const dim = standards.dimensions.find((d) => d.key === item?.dimension);
-  return item && dim ? `${inLang(dim.short, lang)} ${item.number}` : id;
+  return inLang(itemShortName(id), lang);
 }
 
 function KpiTable(props: { kpis: KpiValue[]; lang: Lang }) {

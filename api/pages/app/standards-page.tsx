@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { slaCatalogue } from '../../../domain/sla.ts';
-import { standards } from '../../../domain/standards/catalogue.ts';
+import { itemShortName, standards } from '../../../domain/standards/catalogue.ts';
 import { inLang, type Bilingual } from '../../../domain/text.ts';
 import type { AppDeps } from '../../deps.ts';
 import type { WebEnv } from '../../middleware/session.ts';
@@ -74,11 +74,12 @@ export function standardsPageRoutes(_deps: AppDeps): Hono<WebEnv> {
             <ol class="std-items">
               {d.items.map((it) => {
                 const rule = it.slaRuleId ? slaCatalogue.rules.find((r) => r.id === it.slaRuleId) : undefined;
+                const short = itemShortName(it.id);
                 return (
                   <li class="std-item" id={it.id} data-item={it.id}>
                     <h3>
-                      {`${d.short.zh} ${it.number} · ${it.category.zh} · ${it.item.zh}`}{' '}
-                      <span class="std-en">{`${d.short.en} ${it.number} · ${it.category.en} · ${it.item.en}`}</span>
+                      {`${short.zh} · ${it.category.zh} · ${it.item.zh}`}{' '}
+                      <span class="std-en">{`${short.en} · ${it.category.en} · ${it.item.en}`}</span>
                     </h3>
                     <div class="std-req">
                       <p lang="zh-CN">{it.requirement.zh}</p>
