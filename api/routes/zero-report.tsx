@@ -81,6 +81,37 @@ class AlreadyReportedError extends Error {
 }
 
 /** Sends a report to the night's run; its refusals become 4xx, never 500. */
+/**
+ * Whether the night takes no more reports: its run says so (it decides every report, late or
+ * not, and a run ended early is over however much of its late window is left); the time of its
+ * late window only when the run cannot be asked.
+ */
+async function nightClosed(deps: AppDeps, rec: NightRecord): Promise<boolean> {
+  try {
+    const run = await deps.temporal.workflow.getHandle(rec.night.workflowId).query(zeroNightQuery);
+    return run.phase === 'done';
+  } catch {
+    return Date.now() >= Date.parse(rec.night.acceptUntil);
+  }
+}
+
+/** "The zero report of … is over", and when reports were due and late ones taken until. */
+function nightOverText(rec: NightRecord, tz: string): { over: Bilingual; window: Bilingual } {
+  const { night, closeAt, acceptUntil } = rec.night;
+  const close = formatTime(closeAt, tz);
+  const until = formatTime(acceptUntil, tz);
+  return {
+    over: {
+      zh: `${night} 晚的零报告已结束，不再接收上报。`,
+      en: `The zero report of ${night} is over and takes no more reports.`,
+    },
+    window: {
+      zh: `上报截止时间为 ${close}，逾时补报至 ${until} 为止。`,
+      en: `Reports were due by ${close}; late ones were taken until ${until}.`,
+    },
+  };
+}
+
 async function submit(deps: AppDeps, rec: NightRecord, input: ZeroReportUpdateInput): Promise<ZeroReport> {
   const night = rec.night.night;
   try {
@@ -357,8 +388,10 @@ function ReportBody(props: {
   night: string;
   closeAt: string;
   acceptUntil: string;
-  /** Now, as the page decides what it still takes. */
+  /** Now, as the page decides whether the close has passed. */
   now: number;
+  /** The night takes no more reports (nightClosed), and what it says about that. */
+  over: { over: Bilingual; window: Bilingual } | null;
   cells: { cell: ZeroCell; report?: (ZeroReport & { byName: string }) | undefined }[];
   action: string;
   boardHref: string;
@@ -374,12 +407,7 @@ function ReportBody(props: {
   // report, marked late, until acceptUntil, and then nothing. Each phase says only what holds.
   const close = formatTime(props.closeAt, tz);
   const until = formatTime(props.acceptUntil, tz);
-  const phase =
-    props.now < Date.parse(props.closeAt)
-      ? 'open'
-      : props.now < Date.parse(props.acceptUntil)
-        ? 'late'
-        : 'closed';
+  const phase = props.over ? 'closed' : props.now < Date.parse(props.closeAt) ? 'open' : 'late';
   return (
     <>
       {phase === 'open' ? (
@@ -396,20 +424,11 @@ function ReportBody(props: {
             en: `The deadline, ${close}, has passed and cells that had not reported were escalated. Until ${until} a report or correction is still taken, marked as late.`,
           })}
         </p>
-      ) : (
+      ) : props.over ? (
         <p class="card" role="status">
-          <strong>
-            {t({
-              zh: `${props.night} 晚的零报告已结束，不再接收上报。`,
-              en: `The zero report of ${props.night} is over and takes no more reports.`,
-            })}
-          </strong>{' '}
-          {t({
-            zh: `上报截止时间为 ${close}，逾时补报至 ${until} 为止。`,
-            en: `Reports were due by ${close}; late ones were taken until ${until}.`,
-          })}
+          <strong>{t(props.over.over)}</strong> {t(props.over.window)}
         </p>
-      )}
+      ) : null}
       {props.cells.map(({ cell, report }) => (
         <p class="card">
           <strong>{t(cell.name)}</strong>
@@ -648,6 +667,7 @@ export function zeroReportRoutes(deps: AppDeps): Hono<AuthEnv> {
           closeAt={rec.night.closeAt}
           acceptUntil={rec.night.acceptUntil}
           now={Date.now()}
+          over={(await nightClosed(deps, rec)) ? nightOverText(rec, deps.env.CAMPUS_TZ) : null}
           cells={cells}
           action={`/zero-report/${night}/report${query}`}
           boardHref={`/zero-report/${night}${query}`}
@@ -775,36 +795,24 @@ export function zeroReportActionHandlers(deps: AppDeps): Record<string, ActionHa
   // Once late reports are no longer taken the link has nothing to sign: its page says the night is
   // over, as the report page does, rather than offer a button whose press is refused.
   const closed = (f: NonNullable<Awaited<ReturnType<typeof found>>>) => {
-    const tz = deps.env.CAMPUS_TZ;
-    const close = formatTime(f.rec.night.closeAt, tz);
-    const until = formatTime(f.rec.night.acceptUntil, tz);
+    const { over, window } = nightOverText(f.rec, deps.env.CAMPUS_TZ);
     const onRecord = f.onRecord ? reportGist(f.onRecord) : null;
     return new PageOutcome(
       409,
       'closed',
       { zh: '零报告已结束', en: 'The zero report is over' },
       {
-        zh: `${f.night} 晚的零报告已结束，不再接收上报。上报截止时间为 ${close}，逾时补报至 ${until} 为止。${onRecord ? `${f.cell.name.zh}当晚已上报：${onRecord.zh}。` : `${f.cell.name.zh}当晚未上报。`}`,
-        en: `The zero report of ${f.night} is over and takes no more reports. Reports were due by ${close}; late ones were taken until ${until}. ${onRecord ? `${f.cell.name.en} reported that night: ${onRecord.en}.` : `${f.cell.name.en} did not report that night.`}`,
+        zh: `${over.zh}${window.zh}${onRecord ? `${f.cell.name.zh}当晚已上报：${onRecord.zh}。` : `${f.cell.name.zh}当晚未上报。`}`,
+        en: `${over.en} ${window.en} ${onRecord ? `${f.cell.name.en} reported that night: ${onRecord.en}.` : `${f.cell.name.en} did not report that night.`}`,
       },
     );
-  };
-  // The night's run says whether it still takes reports (it decides the POST too); the time of
-  // its late window only when the run cannot be asked.
-  const isClosed = async (f: NonNullable<Awaited<ReturnType<typeof found>>>): Promise<boolean> => {
-    try {
-      const run = await deps.temporal.workflow.getHandle(f.rec.night.workflowId).query(zeroNightQuery);
-      return run.phase === 'done';
-    } catch {
-      return Date.now() >= Date.parse(f.rec.night.acceptUntil);
-    }
   };
   return {
     zero_report: {
       async describe(claims) {
         const f = await found(claims.caseId, claims.recipientId);
         if (!f) return null;
-        if (await isClosed(f)) throw closed(f);
+        if (await nightClosed(deps, f.rec)) throw closed(f);
         const rooms = {
           zh: `${f.cell.name.zh}，宿舍 ${f.cell.rooms.join('、')}`,
           en: `${f.cell.name.en}, rooms ${f.cell.rooms.join(', ')}`,

@@ -4,6 +4,7 @@ import { gridCells } from '../../domain/zero-report.ts';
 import { ensureTables } from '../../infra/local/servers.ts';
 import { createSession } from '../../store/sessions.ts';
 import { saveNight } from '../../store/zero-reports.ts';
+import { zeroReportNight } from '../../workflows/zero-report/workflow.ts';
 import { ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
 import { call, startApiStack, type ApiStack } from './harness.ts';
 
@@ -26,8 +27,8 @@ afterAll(async () => {
   await s?.stop();
 });
 
-/** A night whose close and last acceptance are `close` and `until` minutes from now. */
-async function night(date: string, close: number, until: number) {
+/** A night whose close and last acceptance are `close` and `until` minutes from now (its run: `workflowId`, none by default). */
+async function night(date: string, close: number, until: number, workflowId = uniqueId('zero-night')) {
   const now = Date.now();
   const closeAt = new Date(now + close * MIN).toISOString();
   const acceptUntil = new Date(now + until * MIN).toISOString();
@@ -35,7 +36,7 @@ async function night(date: string, close: number, until: number) {
     { ddb: s.deps.aws.ddb, tables: s.deps.aws.tables },
     {
       night: date,
-      workflowId: uniqueId('zero-night'),
+      workflowId,
       openedAt: new Date(now - 3 * 60 * MIN).toISOString(),
       closeAt,
       acceptUntil,
@@ -87,6 +88,23 @@ describe('the report page’s deadline', () => {
     expect(html).not.toContain('请在');
     expect(html).not.toContain('一键上报');
     expect(html).not.toContain('name="kind"');
+  });
+
+  it('a night whose run has finished is over, however much of its late window the clock says is left', async () => {
+    // A run that asks, closes and finishes at once (a night long past, no late window): its record
+    // is then put back with a late window still open, as when an operator ended the run early.
+    const run = await s.deps.temporal.workflow.start(zeroReportNight, {
+      taskQueue: s.deps.env.TEMPORAL_TASK_QUEUE,
+      workflowId: uniqueId('zero-night-done'),
+      args: [{ night: '2019-05-05', config: { lateMinutes: 0 } }],
+    });
+    expect(await run.result()).toMatchObject({ phase: 'done' });
+    const t = await night('2071-03-05', -10, 50, run.workflowId);
+    const html = await reportPage('2071-03-05');
+    expect(html).toContain('2071-03-05 晚的零报告已结束，不再接收上报。');
+    expect(html).toContain(`上报截止时间为 ${t.close}，逾时补报至 ${t.until} 为止。`);
+    expect(html).not.toContain('仍可补报');
+    expect(html).not.toContain('一键上报');
   });
 });
 
