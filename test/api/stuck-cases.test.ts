@@ -1,10 +1,9 @@
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseViewSchema, createdCaseSchema, problemSchema } from '../../api/schemas.ts';
 import { EffectFailure } from '../../domain/effect-failure.ts';
-import { freePort } from '../../infra/local/servers.ts';
 import { readChain } from '../../store/audit-chain.ts';
 import { call, newCaseBody, startApiStack, type ApiStack } from './harness.ts';
+import { startRefusingSmtp, until, type RefusingSmtp } from '../support/refusing-smtp.ts';
 
 /**
  * A mail the relay refuses for good (SMTP 550, as a school relay answers an unknown
@@ -12,72 +11,28 @@ import { call, newCaseBody, startApiStack, type ApiStack } from './harness.ts';
  * moves on, tells the admins, and is listed as stuck until an admin retries or dismisses.
  * Real servers throughout: an SMTP server in this process, the stack's Temporal, DynamoDB.
  */
-interface Received {
-  to: string[];
-  data: string;
-}
-let smtp: SMTPServer;
-const received: Received[] = [];
-const refused = new Set<string>();
+let smtp: RefusingSmtp;
 let s: ApiStack;
 
 beforeAll(async () => {
-  const port = await freePort();
-  smtp = new SMTPServer({
-    disabledCommands: ['STARTTLS'],
-    authOptional: true,
-    logger: false,
-    onRcptTo(address, _session, cb) {
-      if (refused.has(address.address)) {
-        const err = new Error('mailbox unavailable') as Error & { responseCode: number };
-        err.responseCode = 550;
-        return cb(err);
-      }
-      cb();
-    },
-    onData(stream, session, cb) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        received.push({
-          to: session.envelope.rcptTo.map((r) => r.address),
-          data: Buffer.concat(chunks).toString('utf8'),
-        });
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(port, '127.0.0.1', resolve));
-  s = await startApiStack(
-    {},
-    { MAIL_TRANSPORT: 'smtp', SMTP_URL: `smtp://127.0.0.1:${port}`, SMTP_TLS: 'optional' },
-  );
+  smtp = await startRefusingSmtp();
+  s = await startApiStack({}, smtp.env);
 });
 
 afterAll(async () => {
   await s?.stop();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp?.close();
 });
 
 const ZHOU = 'zhou.qiang@demo.edu.cn';
 const ADMIN = 'xu.admin@demo.edu.cn';
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const got = await probe();
-    if (got !== undefined) return got;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 const viewOf = async (caseId: string) =>
   caseViewSchema.parse(await (await call(s.app, 'GET', `/api/cases/${caseId}`, { as: 'admin-xu' })).json());
 
 /** Opens a case assigned to staff-zhou, whose mailbox the relay refuses, and waits until its mail is stuck. */
 async function caseWithRefusedMail() {
-  refused.add(ZHOU);
+  smtp.refused.add(ZHOU);
   const res = await call(s.app, 'POST', '/api/cases', { as: 'sup-wang', body: newCaseBody() });
   expect(res.status).toBe(201);
   const { caseId } = createdCaseSchema.parse(await res.json());
@@ -115,7 +70,7 @@ describe('a case whose mail is refused for good', () => {
     expect(chain.map((e) => e.action).slice(0, 2)).toEqual(['detected', 'assigned']);
     // The admins hear of it.
     await until('the admins notice', async () =>
-      received.find((m) => m.to.includes(ADMIN) && m.data.includes(caseId)),
+      smtp.received.find((m) => m.to.includes(ADMIN) && m.data.includes(caseId)),
     );
 
     // The case moves on.
@@ -126,7 +81,7 @@ describe('a case whose mail is refused for good', () => {
     expect(rc.status).toBe(200);
     expect(caseViewSchema.parse(await rc.json()).stage).toBe('awaiting_signoff');
     await until('the sign-off request', async () =>
-      received.find((m) => m.to.includes('zhao.wei@demo.edu.cn') && m.data.includes(caseId)),
+      smtp.received.find((m) => m.to.includes('zhao.wei@demo.edu.cn') && m.data.includes(caseId)),
     );
 
     // Listed as stuck (the search attribute reaches visibility a little later), to admins only.
@@ -137,13 +92,13 @@ describe('a case whose mail is refused for good', () => {
     expect(notAdmin.headers.get('content-type')).toContain('application/problem+json');
 
     // The mailbox is fixed; the admin retries and the mail goes.
-    refused.delete(ZHOU);
+    smtp.refused.delete(ZHOU);
     const retry = await call(s.app, 'POST', `/api/admin/stuck-cases/${caseId}/effects/x1/retry`, {
       as: 'admin-xu',
     });
     expect(retry.status).toBe(200);
     expect(await retry.json()).toEqual({ stuck: [] });
-    expect(received.some((m) => m.to.includes(ZHOU) && m.data.includes(caseId))).toBe(true);
+    expect(smtp.received.some((m) => m.to.includes(ZHOU) && m.data.includes(caseId))).toBe(true);
     const after = await viewOf(caseId);
     expect(after.stuck).toEqual([]);
     expect(after.timeline.map((t) => t.action)).toContain('effect_retried');
@@ -178,6 +133,6 @@ describe('a case whose mail is refused for good', () => {
     const v = await viewOf(caseId);
     expect(v.stuck).toEqual([]);
     expect(v.timeline.map((t) => t.action)).toContain('effect_dismissed');
-    expect(received.some((m) => m.to.includes(ZHOU) && m.data.includes(caseId))).toBe(false);
+    expect(smtp.received.some((m) => m.to.includes(ZHOU) && m.data.includes(caseId))).toBe(false);
   });
 });

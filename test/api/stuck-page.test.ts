@@ -1,9 +1,8 @@
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pageSessions } from '../support/page-sessions.ts';
 import { caseViewSchema, createdCaseSchema } from '../../api/schemas.ts';
-import { freePort } from '../../infra/local/servers.ts';
 import { call, newCaseBody, startApiStack, type ApiStack } from './harness.ts';
+import { startRefusingSmtp, until, type RefusingSmtp } from '../support/refusing-smtp.ts';
 
 /**
  * /app/admin/stuck, the page the effect_stuck mail links to: an admin signed in on the web
@@ -11,59 +10,19 @@ import { call, newCaseBody, startApiStack, type ApiStack } from './harness.ts';
  * step already handled is said so on the list, not a 500; other roles get the 403 page.
  * Real servers: an SMTP server in this process that refuses one mailbox, Temporal, DynamoDB.
  */
-let smtp: SMTPServer;
-const received: { to: string[]; data: string }[] = [];
-const refused = new Set<string>();
+let smtp: RefusingSmtp;
 let s: ApiStack;
 const ZHOU = 'zhou.qiang@demo.edu.cn';
 
 beforeAll(async () => {
-  const port = await freePort();
-  smtp = new SMTPServer({
-    disabledCommands: ['STARTTLS'],
-    authOptional: true,
-    logger: false,
-    onRcptTo(address, _session, cb) {
-      if (refused.has(address.address)) {
-        const err = new Error('mailbox unavailable') as Error & { responseCode: number };
-        err.responseCode = 550;
-        return cb(err);
-      }
-      cb();
-    },
-    onData(stream, session, cb) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        received.push({
-          to: session.envelope.rcptTo.map((r) => r.address),
-          data: Buffer.concat(chunks).toString('utf8'),
-        });
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(port, '127.0.0.1', resolve));
-  s = await startApiStack(
-    {},
-    { MAIL_TRANSPORT: 'smtp', SMTP_URL: `smtp://127.0.0.1:${port}`, SMTP_TLS: 'optional' },
-  );
+  smtp = await startRefusingSmtp();
+  s = await startApiStack({}, smtp.env);
 });
 
 afterAll(async () => {
   await s?.stop();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp?.close();
 });
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const got = await probe();
-    if (got !== undefined) return got;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 const as = pageSessions(() => s.deps.aws);
 /** A GET of a page, carrying the flash cookie a POST left, as a browser does. */
@@ -96,7 +55,7 @@ const viewOf = async (caseId: string) =>
   caseViewSchema.parse(await (await call(s.app, 'GET', `/api/cases/${caseId}`, { as: 'admin-xu' })).json());
 
 async function caseWithRefusedMail(title: string) {
-  refused.add(ZHOU);
+  smtp.refused.add(ZHOU);
   const res = await call(s.app, 'POST', '/api/cases', { as: 'sup-wang', body: newCaseBody({ title }) });
   expect(res.status).toBe(201);
   const { caseId } = createdCaseSchema.parse(await res.json());
@@ -141,10 +100,10 @@ describe('the failed automatic steps page', () => {
     expect(forged.status).toBe(403);
     expect((await viewOf(caseId)).stuck).toHaveLength(1);
 
-    refused.delete(ZHOU);
+    smtp.refused.delete(ZHOU);
     const after = await press(`/app/admin/stuck/${caseId}/effects/x1/retry`, 'admin-xu');
     expect(after).toContain(`已重试案件 ${caseId} 的操作 x1，这次成功完成。`);
-    expect(received.some((m) => m.to.includes(ZHOU) && m.data.includes(caseId))).toBe(true);
+    expect(smtp.received.some((m) => m.to.includes(ZHOU) && m.data.includes(caseId))).toBe(true);
     const v = await viewOf(caseId);
     expect(v.stuck).toEqual([]);
     expect(v.timeline.map((t) => t.action)).toContain('effect_retried');
@@ -162,6 +121,6 @@ describe('the failed automatic steps page', () => {
     const v = await viewOf(caseId);
     expect(v.stuck).toEqual([]);
     expect(v.timeline.map((t) => t.action)).toContain('effect_dismissed');
-    refused.delete(ZHOU);
+    smtp.refused.delete(ZHOU);
   });
 });

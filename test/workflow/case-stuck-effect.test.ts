@@ -1,11 +1,9 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundle } from '@temporalio/worker';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActivityDeps } from '../../activities/index.ts';
 import type { Directory } from '../../domain/directory.ts';
 import { EffectFailure } from '../../domain/effect-failure.ts';
-import { freePort } from '../../infra/local/servers.ts';
 import { bundleWorkflows } from '../../infra/worker.ts';
 import { readChain } from '../../store/audit-chain.ts';
 import { createAwsDeps } from '../../store/clients.ts';
@@ -23,6 +21,7 @@ import {
   steps,
   timeSkippingEnv,
 } from '../support/case-harness.ts';
+import { startRefusingSmtp, type RefusingSmtp } from '../support/refusing-smtp.ts';
 import { seedDemo, testDeps, testEnv, uniqueId } from '../support/stack.ts';
 import { viewAfterStep } from '../../api/step-view.ts';
 
@@ -36,48 +35,22 @@ let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundle;
 let deps: ActivityDeps;
 let dir: Directory;
-let smtp: SMTPServer;
-const received: string[] = [];
-const refused = new Set<string>();
+let smtp: RefusingSmtp;
 const ZHOU = 'zhou.qiang@demo.edu.cn';
 
 beforeAll(async () => {
-  const port = await freePort();
-  smtp = new SMTPServer({
-    disabledCommands: ['STARTTLS'],
-    authOptional: true,
-    logger: false,
-    onRcptTo(address, _session, cb) {
-      if (!refused.has(address.address)) return cb();
-      const err = new Error('mailbox unavailable') as Error & { responseCode: number };
-      err.responseCode = 550;
-      cb(err);
-    },
-    onData(stream, session, cb) {
-      stream.on('data', () => undefined);
-      stream.on('end', () => {
-        received.push(...session.envelope.rcptTo.map((r) => r.address));
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(port, '127.0.0.1', resolve));
+  smtp = await startRefusingSmtp();
   [env, bundle] = await Promise.all([timeSkippingEnv(), bundleWorkflows()]);
-  const smtpEnv = testEnv({
-    MAIL_TRANSPORT: 'smtp',
-    SMTP_URL: `smtp://127.0.0.1:${port}`,
-    SMTP_TLS: 'optional',
-  });
-  deps = { ...testDeps(), ...createAwsDeps(smtpEnv) };
+  deps = { ...testDeps(), ...createAwsDeps(testEnv(smtp.env)) };
   dir = await seedDemo(deps);
 });
 afterAll(async () => {
   await env?.teardown();
-  await new Promise<void>((resolve) => smtp?.close(() => resolve()));
+  await smtp?.close();
 });
 
 async function stuckCase(taskQueue: string) {
-  refused.add(ZHOU);
+  smtp.refused.add(ZHOU);
   const { handle } = await startCase(env, taskQueue, caseInput(dir, new Date(await env.currentTimeMs())));
   for (let i = 0; i < 150; i++) {
     const v = await handle.query(caseViewQuery);
@@ -104,12 +77,12 @@ describe('a mail refused for good', () => {
       expect((await handle.describe()).searchAttributes.RectifyStuck).toEqual([EffectFailure.EmailRejected]);
       const s = steps(dir, handle);
       expect((await s.rootCause('sup-wang', 'staff-zhao')).stage).toBe('awaiting_signoff');
-      refused.delete(ZHOU);
+      smtp.refused.delete(ZHOU);
       const ack = await handle.executeUpdate(retryEffectUpdate, {
         args: [{ actor: actorOf(dir, 'admin-xu'), effectId: 'x1' }],
       });
       expect(ack).toEqual({ stuck: [] });
-      expect(received).toContain(ZHOU);
+      expect(smtp.received.flatMap((m) => m.to)).toContain(ZHOU);
       // Removed (the test server keeps a removed keyword as [null]).
       expect((await handle.describe()).searchAttributes.RectifyStuck?.filter(Boolean) ?? []).toEqual([]);
       await s.withdraw('重复登记');
@@ -126,7 +99,7 @@ describe('a mail refused for good', () => {
     const worker = await caseWorker(env, deps, bundle, taskQueue);
     await worker.runUntil(async () => {
       const { handle } = await stuckCase(taskQueue);
-      refused.delete(ZHOU);
+      smtp.refused.delete(ZHOU);
       await steps(dir, handle).withdraw('重复登记');
       await new Promise((r) => setTimeout(r, 1000));
       expect((await handle.describe()).status.name).toBe('RUNNING');
