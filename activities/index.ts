@@ -23,6 +23,7 @@ import { EffectFailure } from '../domain/effect-failure.ts';
 import { ApplicationFailure } from '@temporalio/common';
 import { failingPermanently, permanentFailure } from './permanent-failures.ts';
 import { createRoutingActivities } from './case-routing.ts';
+import { caseMailFacts } from './case-mail-facts.ts';
 import { whileAlive } from './heartbeat.ts';
 
 export type { EmailKind };
@@ -159,11 +160,14 @@ export function createActivities(deps: ActivityDeps) {
       // A scanned-code reporter follows the report on its tracking page: the mail links it.
       const report = r.reportId ? await getReport(deps, r.reportId) : null;
       const trackUrl = report ? trackUrlOf(links, report) : null;
+      // A campus reporter in the directory reads in their own language; a scanned-code report's
+      // name is the one its reporter left (the case carries a stand-in when they left none).
+      const known = dir?.people.find((p) => p.email.toLowerCase() === email.toLowerCase());
       recipients.push({
         id: reporterActorId(r) ?? email,
-        name: r.name,
+        name: report ? (report.name ?? '') : r.name,
         email,
-        language: r.language ?? 'zh-CN',
+        language: r.language ?? known?.language ?? 'zh-CN',
         ...(trackUrl ? { trackUrl } : {}),
       });
     }
@@ -171,6 +175,7 @@ export function createActivities(deps: ActivityDeps) {
     const tz = deps.timeZone;
     const due = req.due ?? req.stageDue;
     const dueText = due ? formatLocal(due, tz) : undefined;
+    const facts = await caseMailFacts(deps, dir, req);
     // One refused recipient must not keep the others from their mail: they go first, and the
     // refusals end the activity for good once everyone else has theirs.
     const refused: string[] = [];
@@ -204,6 +209,7 @@ export function createActivities(deps: ActivityDeps) {
             // A failed automatic step is retried or dismissed on the admins' page, not the case's.
             caseUrl: `${deps.publicBaseUrl.replace(/\/+$/, '')}${req.kind === 'effect_stuck' ? STUCK_EFFECTS_PAGE : casePagePath(req.caseId)}`,
             trackUrl: r.trackUrl,
+            ...facts,
           });
           return { to: r.email, ...content, link };
         },

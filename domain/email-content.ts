@@ -1,4 +1,4 @@
-import { escapeHtml } from './text.ts';
+import { escapeHtml, splitBilingual, type Bilingual } from './text.ts';
 import type { Language } from './directory.ts';
 import type { Stage } from './case-model.ts';
 import { stageStatusLabels } from './stage-labels.ts';
@@ -46,7 +46,14 @@ export interface EmailContext {
   caseUrl?: string | undefined;
   /** The reporter's tracking page (`/t/…`), for mail to a reporter who reported by scanned code. */
   trackUrl?: string | undefined;
+  /** The case's place as people name it: a reporter is told which of their reports this is about. */
+  place?: Bilingual | undefined;
+  /** Whom the case is assigned to now: the escalation mail says whom to chase. */
+  assigneeName?: string | undefined;
 }
+
+/** Kinds mailed to the person who reported the problem rather than to staff. */
+const reporterKinds: ReadonlySet<EmailKind> = new Set(['result_and_survey']);
 
 interface Lines {
   subject: string;
@@ -159,7 +166,7 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
   }),
   result_and_survey: (c) => ({
     subject: `【处理结果】${c.caseId} 请您评价`,
-    intro: `您反映的问题「${c.title}」已整改完毕并通过复查。请对处理结果进行评价（1-5 分）。`,
+    intro: `您${c.place ? `在${c.place.zh}` : ''}反映的问题「${c.title}」已整改完毕并通过复查。请对处理结果进行评价（1-5 分）。`,
     action: '打开评价页面',
   }),
   reopened: (c) => ({
@@ -176,7 +183,7 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
   }),
   escalation: (c) => ({
     subject: `【超时升级】${c.caseId}`,
-    intro: `案件「${c.title}」已超过时限（${c.dueText ?? ''}），按网格逐级上报至您，请督促处理。`,
+    intro: `案件「${c.title}」已超过时限（${c.dueText ?? ''}），按网格逐级上报至您，请督促处理。${c.assigneeName ? `当前经办人：${c.assigneeName}。` : ''}`,
     casePage: '打开案件页面查看进展和经办人',
   }),
   leadership_notice: (c) => ({
@@ -254,7 +261,7 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
   }),
   result_and_survey: (c) => ({
     subject: `[Result] ${c.caseId}: please rate it`,
-    intro: `The problem you reported, "${c.title}", has been rectified and re-inspected. Please rate the result (1-5).`,
+    intro: `The problem you reported${c.place ? ` at ${c.place.en}` : ''}, "${c.title}", has been rectified and re-inspected. Please rate the result (1-5).`,
     action: 'Open the rating page',
   }),
   reopened: (c) => ({
@@ -270,7 +277,7 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
   }),
   escalation: (c) => ({
     subject: `[Overdue] ${c.caseId}`,
-    intro: `"${c.title}" passed its deadline (${c.dueText ?? ''}) and is escalated to you up the grid. Please see that it is dealt with.`,
+    intro: `"${c.title}" passed its deadline (${c.dueText ?? ''}) and is escalated to you up the grid. Please see that it is dealt with.${c.assigneeName ? ` It is assigned to ${c.assigneeName}.` : ''}`,
     casePage: 'Open the case page for where it stands and who has it',
   }),
   leadership_notice: (c) => ({
@@ -307,7 +314,6 @@ const noDueLine: ReadonlySet<EmailKind> = new Set([
   'review_escalation',
 ]);
 
-/** One email in the recipient's language first and the other language beneath it. */
 /** A link drawn as a button, inline-styled because mail clients drop style sheets. */
 function linkButton(href: string, label: string, look: 'primary' | 'outline'): string {
   const colours =
@@ -315,14 +321,30 @@ function linkButton(href: string, label: string, look: 'primary' | 'outline'): s
   return `<p><a href="${escapeHtml(href)}" style="display:inline-block;${colours};padding:8px 16px;border-radius:4px;text-decoration:none;line-height:1.4">${escapeHtml(label)}</a></p>`;
 }
 
+/**
+ * How a mail greets its reader: staff by name; a reporter, whose name may not be known, with a
+ * plain hello.
+ */
+function greetingOf(lang: Language, c: EmailContext): string {
+  const name = c.recipientName.trim();
+  if (lang !== 'en') return name ? `${name}，您好：` : '您好：';
+  if (!reporterKinds.has(c.kind)) return `Dear ${name},`;
+  return name ? `Hello ${name},` : 'Hello,';
+}
+
+/** One email in the recipient's language first and the other language beneath it. */
 export function renderEmail(
   lang: Language,
   c: EmailContext,
 ): { subject: string; text: string; html: string } {
-  const [first, second] = lang === 'en' ? [en, zh] : [zh, en];
-  const a = first[c.kind](c);
-  const b = second[c.kind](c);
-  const greeting = lang === 'en' ? `Dear ${c.recipientName},` : `${c.recipientName}，您好：`;
+  // A title written in both languages ("… 不合格 / …: failed", as a failed 6T item's case is
+  // named) reads once in each block: each language's lines carry their own half of it.
+  const title = splitBilingual(c.title);
+  const [a, b] =
+    lang === 'en'
+      ? [en[c.kind]({ ...c, title: title.en }), zh[c.kind]({ ...c, title: title.zh })]
+      : [zh[c.kind]({ ...c, title: title.zh }), en[c.kind]({ ...c, title: title.en })];
+  const greeting = greetingOf(lang, c);
   // The case number is what people quote on the phone and search by; actions go through the signed link.
   const caseLine = lang === 'en' ? `Case number: ${c.caseId}` : `案件编号：${c.caseId}`;
   const actionLine = c.actionUrl ? `${a.action ?? ''}: ${c.actionUrl}` : '';

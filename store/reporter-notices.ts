@@ -1,8 +1,10 @@
-import { escapeHtml } from '../domain/text.ts';
 import { z } from 'zod';
 import { reportStatusLabel } from '../domain/intake.ts';
 import type { Bilingual } from '../domain/text.ts';
 import type { AwsDeps } from './clients.ts';
+import { loadDirectory } from './directory.ts';
+import { placeByCode } from '../domain/places.ts';
+import { renderReporterNotice } from '../domain/reporter-notice.ts';
 import { sendOnce } from './outbox.ts';
 import type { SigningKeys } from '../domain/link-token.ts';
 import { reportsOfCase, trackUrlOf, type Report } from './reports.ts';
@@ -51,20 +53,24 @@ export async function notifyReporter(
   const trackUrl = opts.trackUrl ?? (opts.links ? trackUrlOf(opts.links, report) : null);
   const status = eventLabel[event];
   const reason = opts.reason ?? (event === 'withdrawn' ? undefined : report.reason);
-  const lines = [
-    `您的报告 ${report.reportId}：${status.zh}`,
-    reason ? `原因：${reason}` : '',
-    `Your report ${report.reportId}: ${status.en}`,
-    reason ? `Reason: ${reason}` : '',
-    report.caseId ? `案件编号 / Case: ${report.caseId}` : '',
-    trackUrl ? `查看进度 / Follow it: ${trackUrl}` : '',
-  ].filter(Boolean);
-  await sendOnce(deps, { scope: `report-${report.reportId}`, key: event }, async () => ({
-    to,
-    subject: `[Rectify] ${report.reportId} ${status.zh} / ${status.en}`,
-    text: lines.join('\n'),
-    html: lines.map((l) => `<p>${escapeHtml(l)}</p>`).join(''),
-  }));
+  await sendOnce(deps, { scope: `report-${report.reportId}`, key: event }, async () => {
+    const dir = await loadDirectory(deps.ddb, deps.tables);
+    // A reporter who is in the directory reads mail in their own language; anyone else in Chinese.
+    const person = dir?.people.find((p) => p.email.toLowerCase() === to.toLowerCase());
+    const place = dir ? placeByCode(dir, report.placeCode)?.name : undefined;
+    return {
+      to,
+      ...renderReporterNotice(person?.language ?? 'zh-CN', {
+        reportId: report.reportId,
+        status,
+        reason,
+        caseId: report.caseId,
+        trackUrl: trackUrl ?? undefined,
+        name: report.name,
+        place,
+      }),
+    };
+  });
 }
 
 /** Tells everyone whose report a withdrawn case answered, with the supervisor's reason. */

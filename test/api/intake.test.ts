@@ -379,6 +379,14 @@ describe('the reporter rates once', () => {
 
     const byLink = await reportAtFollowUp('A207');
     const reporter = (await byLink.h.query(caseViewQuery)).reporter;
+    // The result mail greets a reporter who left no name plainly, and says where the report was made.
+    const resultMail = async () =>
+      (await sentEmails((e) => e.to.includes(reporter?.email ?? '-') && e.subject.includes('请您评价')))[0];
+    await expect.poll(resultMail, { timeout: 30_000 }).toBeDefined();
+    const result = (await resultMail())!;
+    expect(result.text.split('\n')[0]).toBe('您好：');
+    expect(result.text).toContain('您在学生公寓A栋 A207反映的问题');
+    expect(result.text).toContain('The problem you reported at Dormitory A A207,');
     await byLink.h.executeUpdate(submitFollowUpUpdate, {
       args: [
         { actor: { id: reporterActorId(reporter)!, roles: [], via: 'link' }, score: 5, comment: '很好' },
@@ -705,7 +713,11 @@ describe('merge, reject, withdraw', () => {
     expect(page).toContain('已转教务处，不属于宿舍整改');
     const told = (await mailsAbout(email, id)).find((m) => m.subject.includes('未受理'))!;
     expect(told.text).toContain('原因：已转教务处，不属于宿舍整改');
-    expect(told.subject).toContain('Not taken up');
+    // A campus reporter reads Chinese first, is greeted, and is told which report (where) it is.
+    expect(told.subject).toBe(`【整改】${id} 未受理 / [Rectify] ${id} Not taken up`);
+    expect(told.text.split('\n')[0]).toBe('您好：');
+    expect(told.text).toContain(`您在学生公寓A栋 A105提交的报告 ${id}：未受理`);
+    expect(told.text).toContain(`Your report ${id} at Dormitory A A105: Not taken up`);
   });
 
   it('tells every reporter of a withdrawn case why, by email and on the tracking page', async () => {

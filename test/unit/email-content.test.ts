@@ -165,3 +165,90 @@ describe('the assignment mail says what to do first where the case stands', () =
     expect(text).not.toMatch(/rectifying/);
   });
 });
+
+/** The text of one language block: the recipient's first, the other after the rule. */
+const blocks = (text: string) => text.split('———');
+
+describe('a title written in both languages reads once in each', () => {
+  // As a failed 6T item's case is named when an inspection opens it (activities/inspection.ts).
+  const title = '安全 1 消防通道畅通 不合格 / Safety 1 Fire exits kept clear: failed';
+
+  it('in the subject and the intro, each language block with its own half', () => {
+    const mail = renderEmail('zh-CN', { ...base, kind: 'assigned', stage: 'detected', title });
+    expect(mail.subject).toBe(
+      '【整改】新案件 ZG-2026-000007：安全 1 消防通道畅通 不合格 / [Rectify] New case ZG-2026-000007: Safety 1 Fire exits kept clear: failed',
+    );
+    const [zh, en] = blocks(mail.text);
+    expect(zh).toContain('「安全 1 消防通道畅通 不合格」');
+    expect(zh).not.toContain('failed');
+    expect(en).toContain('"Safety 1 Fire exits kept clear: failed"');
+    expect(en).not.toContain('不合格');
+    const [zhHtml, enHtml] = mail.html.split('<hr>');
+    expect(zhHtml).not.toContain('failed');
+    expect(enHtml).not.toContain('不合格');
+  });
+
+  it('for an English reader too, and in every kind that names the title', () => {
+    const mail = renderEmail('en', { ...base, kind: 'leadership_notice', stage: 'rectifying', title });
+    expect(mail.subject).toBe(
+      '[Major problem] ZG-2026-000007: Safety 1 Fire exits kept clear: failed / 【重大问题】ZG-2026-000007：安全 1 消防通道畅通 不合格',
+    );
+    const [en, zh] = blocks(mail.text);
+    expect(en).not.toContain('不合格');
+    expect(zh).not.toContain('failed');
+  });
+
+  it('leaves a title in one language as written', () => {
+    const { text } = renderEmail('zh-CN', { ...base, title: '宿舍楼 A101 水龙头漏水' });
+    const [zh, en] = blocks(text);
+    expect(zh).toContain('「宿舍楼 A101 水龙头漏水」');
+    expect(en).toContain('"宿舍楼 A101 水龙头漏水"');
+  });
+});
+
+describe('the result mail to a reporter', () => {
+  const survey = {
+    ...base,
+    kind: 'result_and_survey',
+    stage: 'follow_up',
+    recipientName: '李同学',
+    place: { zh: '一号楼 A101', en: 'Building 1 A101' },
+  } as const;
+
+  it('greets the reporter and names the place, in both languages', () => {
+    const { text } = renderEmail('zh-CN', survey);
+    expect(text.split('\n')[0]).toBe('李同学，您好：');
+    const [zh, en] = blocks(text);
+    expect(zh).toContain('您在一号楼 A101反映的问题');
+    expect(en).toContain('The problem you reported at Building 1 A101,');
+    expect(renderEmail('en', survey).text.split('\n')[0]).toBe('Hello 李同学,');
+  });
+
+  it('says a plain hello to a reporter who left no name, and no place it does not know', () => {
+    const nameless = { ...survey, recipientName: '', place: undefined };
+    expect(renderEmail('zh-CN', nameless).text.split('\n')[0]).toBe('您好：');
+    expect(renderEmail('en', nameless).text.split('\n')[0]).toBe('Hello,');
+    expect(renderEmail('zh-CN', nameless).text).toContain('您反映的问题');
+  });
+});
+
+describe('the escalation mail', () => {
+  const overdue = {
+    ...base,
+    kind: 'escalation',
+    stage: 'rectifying',
+    dueText: due,
+    actionUrl: undefined,
+  } as const;
+
+  it('names whom the case is assigned to, in both languages', () => {
+    const { text } = renderEmail('zh-CN', { ...overdue, assigneeName: '周强' });
+    const [zh, en] = blocks(text);
+    expect(zh).toContain('当前经办人：周强。');
+    expect(en).toContain('It is assigned to 周强.');
+  });
+
+  it('says nothing of an assignee it was not told of', () => {
+    expect(renderEmail('zh-CN', overdue).text).not.toMatch(/经办人：|assigned to/);
+  });
+});

@@ -1,0 +1,69 @@
+import type { Language } from './directory.ts';
+import { reportReasonIn } from './intake.ts';
+import { escapeHtml, type Bilingual } from './text.ts';
+
+/** What a reporter is told about one event of a scanned-code report (store/reporter-notices.ts sends it). */
+export interface ReporterNoticeContext {
+  reportId: string;
+  /** What became of the report, as the reporter reads it. */
+  status: Bilingual;
+  /** Why (a merge, a rejection, a withdrawal); may be written "中文 / English". */
+  reason?: string | undefined;
+  caseId?: string | undefined;
+  trackUrl?: string | undefined;
+  /** The name the reporter left, if any. */
+  name?: string | undefined;
+  /** The place the report was made at, when the directory still has it. */
+  place?: Bilingual | undefined;
+}
+
+type Half = 'zh' | 'en';
+
+function block(l: Half, n: ReporterNoticeContext): string[] {
+  const name = n.name?.trim();
+  const reason = n.reason ? reportReasonIn(n.reason, l === 'en' ? 'en' : 'zh-CN') : undefined;
+  if (l === 'zh')
+    return [
+      name ? `${name}，您好：` : '您好：',
+      `您${n.place ? `在${n.place.zh}` : ''}提交的报告 ${n.reportId}：${n.status.zh}`,
+      reason ? `原因：${reason}` : '',
+      n.caseId ? `案件编号：${n.caseId}` : '',
+      n.trackUrl ? `查看进度：${n.trackUrl}` : '',
+    ];
+  return [
+    name ? `Hello ${name},` : 'Hello,',
+    `Your report ${n.reportId}${n.place ? ` at ${n.place.en}` : ''}: ${n.status.en}`,
+    reason ? `Reason: ${reason}` : '',
+    n.caseId ? `Case: ${n.caseId}` : '',
+    n.trackUrl ? `Follow it: ${n.trackUrl}` : '',
+  ];
+}
+
+/**
+ * A notice to a reporter, Chinese first unless the reporter is known to read English: a
+ * reporter is a student or staff member of the campus, whose mail is Chinese by default.
+ */
+export function renderReporterNotice(
+  lang: Language,
+  n: ReporterNoticeContext,
+): { subject: string; text: string; html: string } {
+  const [first, second]: [Half, Half] = lang === 'en' ? ['en', 'zh'] : ['zh', 'en'];
+  const subjects: Record<Half, string> = {
+    zh: `【整改】${n.reportId} ${n.status.zh}`,
+    en: `[Rectify] ${n.reportId} ${n.status.en}`,
+  };
+  const a = block(first, n).filter(Boolean);
+  const b = block(second, n).filter(Boolean);
+  const html = [
+    '<div style="font-family:sans-serif">',
+    ...a.map((l) => `<p>${escapeHtml(l)}</p>`),
+    '<hr>',
+    ...b.map((l) => `<p style="color:#555">${escapeHtml(l)}</p>`),
+    '</div>',
+  ].join('');
+  return {
+    subject: `${subjects[first]} / ${subjects[second]}`,
+    text: [...a, '', '———', ...b].join('\n'),
+    html,
+  };
+}

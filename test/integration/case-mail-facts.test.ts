@@ -1,0 +1,57 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../../activities/index.ts';
+import { seedCase } from '../support/audit-fixtures.ts';
+import { seedDemo, sentEmails, testDeps, uniqueId } from '../support/stack.ts';
+
+const deps = testDeps();
+const acts = createActivities(deps);
+
+beforeAll(async () => {
+  await seedDemo(deps);
+});
+
+/** A case of the demo campus recorded as opened: room A101 of Dormitory A, assigned to 周强. */
+async function recordedCase(prefix: string): Promise<string> {
+  const caseId = uniqueId(prefix);
+  await seedCase(deps, caseId, 1);
+  return caseId;
+}
+
+describe('what a case mail reads from the case record', () => {
+  it('the escalation names whom the case is assigned to, in both languages', async () => {
+    const caseId = await recordedCase('ZG-ESC');
+    await acts.sendCaseEmail({
+      caseId,
+      title: '水龙头漏水',
+      stage: 'analysing',
+      round: 1,
+      kind: 'escalation',
+      key: 'grid_l1',
+      to: { personIds: ['sup-wang'] },
+      due: new Date(Date.now() - 3_600_000).toISOString(),
+      detail: 'grid_l1',
+    });
+    const [mail] = await sentEmails((e) => e.subject.includes(caseId));
+    expect(mail?.to).toEqual(['wang.jianguo@demo.edu.cn']);
+    expect(mail?.text).toContain('当前经办人：周强。');
+    expect(mail?.text).toContain('It is assigned to 周强.');
+  });
+
+  it('the result mail names the place to its reporter, in their language when the directory knows it', async () => {
+    const caseId = await recordedCase('ZG-RES');
+    // A member of staff who reported it, and reads English.
+    await acts.sendCaseEmail({
+      caseId,
+      title: '水龙头漏水',
+      stage: 'follow_up',
+      round: 1,
+      kind: 'result_and_survey',
+      to: { reporter: { name: 'David Lee', email: 'david.lee@demo.edu.cn' } },
+    });
+    const [mail] = await sentEmails((e) => e.subject.includes(caseId));
+    expect(mail?.subject.startsWith('[Result]')).toBe(true);
+    expect(mail?.text.split('\n')[0]).toBe('Hello David Lee,');
+    expect(mail?.text).toContain('The problem you reported at Dormitory A A101,');
+    expect(mail?.text).toContain('您在学生公寓A栋 A101反映的问题');
+  });
+});

@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { validateDirectory } from '../../domain/directory-schema.ts';
+import type { Directory } from '../../domain/directory.ts';
+import { reportStatusLabel } from '../../domain/intake.ts';
+import { placeNameOf } from '../../domain/place-name.ts';
+import { renderReporterNotice, type ReporterNoticeContext } from '../../domain/reporter-notice.ts';
+
+const parsed = validateDirectory(
+  JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../infra/local/demo-campus.json'), 'utf8')),
+);
+if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+const demo: Directory = parsed.directory;
+
+const merged: ReporterNoticeContext = {
+  reportId: 'RP-0123456789',
+  status: reportStatusLabel.merged,
+  reason: '与案件 ZG-2026-000007 为同一问题 / the same problem as case ZG-2026-000007',
+  caseId: 'ZG-2026-000007',
+  trackUrl: 'https://rectify.example/t/abc',
+  name: '李同学',
+  place: { zh: '学生公寓A栋 A101', en: 'Dormitory A A101' },
+};
+
+describe('a notice to a scanned-code reporter', () => {
+  it('is Chinese first by default, subject and body', () => {
+    const mail = renderReporterNotice('zh-CN', merged);
+    expect(mail.subject).toBe(
+      '【整改】RP-0123456789 已并入同一问题的案件 / [Rectify] RP-0123456789 Merged into a case about the same problem',
+    );
+    const [zh, en] = mail.text.split('———');
+    expect(zh).toContain('您在学生公寓A栋 A101提交的报告 RP-0123456789：已并入同一问题的案件');
+    expect(en).toContain(
+      'Your report RP-0123456789 at Dormitory A A101: Merged into a case about the same problem',
+    );
+    expect(mail.html.indexOf('学生公寓A栋 A101')).toBeLessThan(mail.html.indexOf('Dormitory A A101'));
+  });
+
+  it('is English first for a reporter known to read English', () => {
+    const mail = renderReporterNotice('en', merged);
+    expect(mail.subject.startsWith('[Rectify] RP-0123456789 Merged')).toBe(true);
+    expect(mail.subject).toContain(' / 【整改】RP-0123456789 已并入');
+    expect(mail.text.indexOf('Hello 李同学,')).toBeLessThan(mail.text.indexOf('李同学，您好：'));
+  });
+
+  it('greets the reporter by name, or with a plain hello when they left none', () => {
+    const lines = renderReporterNotice('zh-CN', merged).text.split('\n');
+    expect(lines[0]).toBe('李同学，您好：');
+    expect(lines).toContain('Hello 李同学,');
+    const nameless = renderReporterNotice('zh-CN', { ...merged, name: undefined }).text.split('\n');
+    expect(nameless[0]).toBe('您好：');
+    expect(nameless).toContain('Hello,');
+  });
+
+  it('gives each language its half of a bilingual reason, and the case and tracking link in both', () => {
+    const [zh, en] = renderReporterNotice('zh-CN', merged).text.split('———');
+    expect(zh).toContain('原因：与案件 ZG-2026-000007 为同一问题\n');
+    expect(zh).not.toContain('the same problem');
+    expect(en).toContain('Reason: the same problem as case ZG-2026-000007');
+    expect(zh).toContain('案件编号：ZG-2026-000007');
+    expect(en).toContain('Case: ZG-2026-000007');
+    expect(zh).toContain('查看进度：https://rectify.example/t/abc');
+    expect(en).toContain('Follow it: https://rectify.example/t/abc');
+  });
+
+  it('leaves out a place it does not know, and escapes what the reporter wrote', () => {
+    const mail = renderReporterNotice('zh-CN', {
+      ...merged,
+      place: undefined,
+      name: '<b>李</b>',
+      reason: undefined,
+    });
+    expect(mail.text).toContain('您提交的报告 RP-0123456789：');
+    expect(mail.text).toContain('Your report RP-0123456789: ');
+    expect(mail.text).not.toContain('原因');
+    expect(mail.html).toContain('&lt;b&gt;李&lt;/b&gt;');
+    expect(mail.html).not.toContain('<b>');
+  });
+});
+
+describe('a place as people name it', () => {
+  it('is the room, floor or building the location names, as its printed code does', () => {
+    expect(placeNameOf(demo, { buildingId: 'bldg-a', floorId: 'a-f1', roomId: 'A101' })).toEqual({
+      zh: '学生公寓A栋 A101',
+      en: 'Dormitory A A101',
+    });
+    // A room given without its floor is still the room.
+    expect(placeNameOf(demo, { buildingId: 'bldg-a', roomId: 'A101' })?.zh).toBe('学生公寓A栋 A101');
+    expect(placeNameOf(demo, { buildingId: 'bldg-a', floorId: 'a-f1' })).toEqual({
+      zh: '学生公寓A栋1层',
+      en: 'Dormitory A, Floor 1',
+    });
+    expect(placeNameOf(demo, { buildingId: 'bldg-a' })?.en).toBe('Dormitory A');
+    expect(placeNameOf(demo, { buildingId: 'no-such' })).toBeUndefined();
+    expect(placeNameOf(demo, { buildingId: 'bldg-a', roomId: 'Z999' })).toBeUndefined();
+  });
+});
