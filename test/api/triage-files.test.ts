@@ -61,4 +61,48 @@ describe('the files of a report on its triage card', () => {
     );
     expect(html).not.toContain(`<img src="${base}/${pdf.evidenceId}"`);
   });
+  it('counts a report’s photos as each language reads a count: 照片 1 张, 1 photo, 2 photos', async () => {
+    const location = { buildingId: 'bldg-a', floorId: 'a-f1', roomId: 'A103' };
+    const report = async (photos: number) => {
+      const reportId = newReportId();
+      const refs = await Promise.all(
+        Array.from({ length: photos }, (_, i) =>
+          putEvidence(s.deps, {
+            caseId: reportId,
+            uploaderId: 'reporter',
+            file: new File([new Uint8Array(fakeFiles.jpeg())], `p${i}.jpg`, { type: 'image/jpeg' }),
+          }),
+        ),
+      );
+      await saveReport(s.deps.aws, {
+        reportId,
+        placeCode: placeCode(location),
+        location,
+        kind: 'repair',
+        description: '水龙头漏水',
+        evidence: refs.map((r) => r.ref),
+        receivedAt: new Date().toISOString(),
+      });
+      return reportId;
+    };
+    const [one, two] = [await report(1), await report(2)];
+    const sess = await createSession(s.deps.aws, { personId: 'sup-wang', via: 'link' });
+    /** The card's line under the description (number, time, photos), in the asked language, as text. */
+    const counts = async (lang: string) => {
+      const html = await (
+        await s.app.request(`/app/triage?lang=${lang}`, { headers: { cookie: `rectify_session=${sess.id}` } })
+      ).text();
+      const line = (id: string) =>
+        new RegExp(`<article[^>]* id="${id}"[\\s\\S]*?<p class="muted">([\\s\\S]*?)</p>`)
+          .exec(html)?.[1]
+          ?.replace(/<[^>]+>/g, '');
+      return [line(one), line(two)];
+    };
+    const [zhOne, zhTwo] = await counts('zh-CN');
+    expect(zhOne).toMatch(/ · 照片 1 张$/);
+    expect(zhTwo).toMatch(/ · 照片 2 张$/);
+    const [enOne, enTwo] = await counts('en');
+    expect(enOne).toMatch(/ · 1 photo$/);
+    expect(enTwo).toMatch(/ · 2 photos$/);
+  });
 });

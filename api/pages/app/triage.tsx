@@ -229,6 +229,12 @@ function assigneeRefusal(dir: Directory, personId: string): { text: Bilingual; s
   };
 }
 
+/** How many photos a report came with, as a count reads in each language (照片 1 张, 1 photo, 2 photos). */
+const photoCount = (n: number): Bilingual => ({
+  zh: `照片 ${n} 张`,
+  en: n === 1 ? '1 photo' : `${n} photos`,
+});
+
 function ReportCard(props: {
   lang: Lang;
   csrf: string;
@@ -266,12 +272,10 @@ function ReportCard(props: {
       <p class="muted">
         {report.reportId} · {/* As every other page tells a time: YYYY-MM-DD HH:mm on the campus clock. */}
         <time datetime={report.receivedAt}>{formatTime(report.receivedAt, props.tz)}</time>
-        {report.evidence.length
-          ? ` · ${t(lang, { zh: '照片', en: 'photos' })} ${report.evidence.length}`
-          : ''}
+        {report.evidence.length ? ` · ${t(lang, photoCount(report.evidence.length))}` : ''}
         {report.name ? ` · ${report.name}` : ''}
       </p>
-      <div class="row">
+      <div class="thumbs">
         {report.evidence.map((ref) => {
           const evidenceId = parseEvidenceRef(ref)?.evidenceId;
           // A report's photos belong to no case yet: they open through the triage page's own check.
@@ -320,7 +324,9 @@ function ReportCard(props: {
             </option>
           ))}
         </select>
-        <button type="submit">{t(lang, { zh: '立案', en: 'Open case' })}</button>
+        <div class="actions">
+          <button type="submit">{t(lang, { zh: '立案', en: 'Open case' })}</button>
+        </div>
       </form>
       {props.duplicates.length > 0 ? (
         <form method="post" action={`/app/triage/${id}`} class="stack">
@@ -338,7 +344,9 @@ function ReportCard(props: {
               </option>
             ))}
           </select>
-          <button type="submit">{t(lang, { zh: '并入', en: 'Merge' })}</button>
+          <div class="actions">
+            <button type="submit">{t(lang, { zh: '并入', en: 'Merge' })}</button>
+          </div>
         </form>
       ) : null}
       <form method="post" action={`/app/triage/${id}`} class="stack">
@@ -350,7 +358,9 @@ function ReportCard(props: {
           {t(lang, { zh: '原因（报告人可见）', en: 'Reason (the reporter reads it)' })}
         </label>
         <input id={`${id}-reason`} name="reason" required maxlength={500} value={typed.reason ?? ''} />
-        <button type="submit">{t(lang, { zh: '不予受理', en: 'Reject' })}</button>
+        <div class="actions">
+          <button type="submit">{t(lang, { zh: '不予受理', en: 'Reject' })}</button>
+        </div>
       </form>
       {building ? null : <p class="muted">{report.location.buildingId}</p>}
     </article>
