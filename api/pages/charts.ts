@@ -66,6 +66,11 @@ export function renderChart(option: EChartsOption, size: ChartSize, label: strin
 const pct = (v: number) => `${Math.round(v * 1000) / 10}%`;
 
 const LABEL_FONT_PX = 12;
+/** Charts narrower than this (the phone's drawing) get fewer ticks on their value axis. */
+const NARROW_CHART = 480;
+const TARGET_MARK_WIDTH = 3;
+/** Clear space between a target mark (or a bar's end) and the value written beside it. */
+const VALUE_LABEL_GAP = 5;
 const LABEL_LINE_HEIGHT = 14;
 
 /**
@@ -105,8 +110,17 @@ export function kpiRatesChart(kpis: readonly KpiValue[], lang: Lang, width = 640
   const label = inLang({ zh: '各项比率指标与目标', en: 'Rate KPIs against their targets' }, lang);
   return renderChart(
     {
-      grid: { left: 8, right: 48, top: 8, bottom: 24, containLabel: true },
-      xAxis: { type: 'value', min: 0, max: 1, axisLabel: { formatter: (v: number) => pct(v) } },
+      // Room on the right for a value written past a target at 100% ("87.5%" beside the last tick).
+      grid: { left: 8, right: 56, top: 8, bottom: 24, containLabel: true },
+      xAxis: {
+        type: 'value',
+        min: 0,
+        max: 1,
+        // On a phone the plot is about 160 px: at fifths "80%" and "100%" overlap and ECharts drops
+        // the 100% tick, the one the targets are read against. Quarters leave room for both.
+        interval: width < NARROW_CHART ? 0.25 : 0.2,
+        axisLabel: { formatter: (v: number) => pct(v) },
+      },
       yAxis: {
         type: 'category',
         data: names,
@@ -120,16 +134,30 @@ export function kpiRatesChart(kpis: readonly KpiValue[], lang: Lang, width = 640
             value: k.value ?? 0,
             itemStyle: { color: k.met === false ? MISSED_COLOUR : VALUE_COLOUR },
           })),
-          label: { show: true, position: 'right', formatter: (p) => pct(Number(p.value)) },
         },
         {
           // The target of each row as a short vertical mark.
           type: 'scatter',
           symbol: 'rect',
-          symbolSize: [3, 20],
+          symbolSize: [TARGET_MARK_WIDTH, 20],
           itemStyle: { color: TARGET_COLOUR },
           data: rows.map((k) => k.target ?? null),
           z: 3,
+        },
+        {
+          // Each bar's value, written past its bar and past its target mark, whichever ends further
+          // right: from the bar's own end, a value just short of its target was drawn over the mark.
+          type: 'scatter',
+          symbolSize: 0,
+          // A scatter's default opacity (0.8) would fade its label: the value reads as a bar's did.
+          itemStyle: { opacity: 1 },
+          silent: true,
+          data: rows.map((k) => ({
+            value: Math.max(k.value ?? 0, k.target ?? 0),
+            label: { formatter: pct(k.value ?? 0) },
+          })),
+          label: { show: true, position: 'right', distance: TARGET_MARK_WIDTH / 2 + VALUE_LABEL_GAP },
+          z: 4,
         },
       ],
     },

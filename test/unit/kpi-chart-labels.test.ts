@@ -46,3 +46,51 @@ describe('the KPI rates chart’s labels', () => {
     expect(safety.label.zh).toBe('检查合格率：天天安全保障');
   });
 });
+
+/** The SVG's shapes by their row (centre y): target marks' and bars' right edges, value labels' left. */
+function rowsOf(svg: string) {
+  const marks = [
+    ...svg.matchAll(/transform="matrix\(([\d.]+),0,0,[\d.]+,([\d.]+),([\d.]+)\)" fill="#7f1d1d"/g),
+  ].map((m) => ({ right: Number(m[2]) + Number(m[1]), y: Number(m[3]) }));
+  const bars = [
+    ...svg.matchAll(/<path d="M([\d.]+) ([\d.]+)l([\d.]+) 0l0 14l-[\d.]+ 0Z" fill="#(?:0b57a4|b91c1c)"/g),
+  ].map((m) => ({ right: Number(m[1]) + Number(m[3]), y: Number(m[2]) + 7 }));
+  const values = [
+    ...svg.matchAll(
+      /text-anchor="start"[^>]*transform="translate\(([\d.]+) ([\d.]+)\)"[^>]*>([\d.]+%)<\/text>/g,
+    ),
+  ].map((m) => ({ left: Number(m[1]), y: Number(m[2]), text: m[3]! }));
+  return { marks, bars, values };
+}
+
+describe('the KPI rates chart’s values and ticks', () => {
+  // Each value just short of its target: its bar ends a few pixels before the target's mark.
+  const short = rates.map((k) => ({
+    ...k,
+    value: k.target !== null && k.target >= 0.02 ? k.target - 0.02 : 0.5,
+  }));
+
+  for (const lang of ['zh-CN', 'en'] as const)
+    for (const width of [360, 640])
+      it(`writes each value clear of its bar and its target mark in ${lang} at ${width}px`, () => {
+        const { marks, bars, values } = rowsOf(kpiRatesChart(short, lang, width)!);
+        expect(values).toHaveLength(short.length);
+        expect(bars).toHaveLength(short.length);
+        expect(marks.length).toBeGreaterThan(0);
+        const near = <T extends { y: number }>(list: T[], y: number) =>
+          list.filter((x) => Math.abs(x.y - y) < 1);
+        for (const v of values) {
+          for (const edge of [...near(marks, v.y), ...near(bars, v.y)])
+            expect(v.left - edge.right, `${v.text} at y ${v.y}`).toBeGreaterThanOrEqual(3);
+        }
+      });
+
+  for (const lang of ['zh-CN', 'en'] as const)
+    it(`keeps the 100% tick on a phone in ${lang}`, () => {
+      const ticks = [
+        ...kpiRatesChart(rates, lang, 360)!.matchAll(/text-anchor="middle"[^>]*>([^<]*)<\/text>/g),
+      ].map((m) => m[1]);
+      expect(ticks.at(0)).toBe('0%');
+      expect(ticks.at(-1)).toBe('100%');
+    });
+});
