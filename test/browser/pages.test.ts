@@ -3,9 +3,21 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kpiRatesChart } from '../../api/pages/charts.ts';
 import { computeKpis, emptyTally } from '../../domain/kpi.ts';
+import { placeCode } from '../../domain/places.ts';
+import { newReportId, saveReport } from '../../store/reports.ts';
 import { seedCase, editEntry } from '../support/audit-fixtures.ts';
 import { uniqueCaseNumber } from '../support/stack.ts';
-import { DESKTOP, deviceFor, seriousViolations, signIn, startWebStack, type WebStack } from './support.ts';
+import { seedDemoHistory } from './demo-history.ts';
+import {
+  DESKTOP,
+  PHONE,
+  deviceFor,
+  seriousViolations,
+  sidewaysOverflow,
+  signIn,
+  startWebStack,
+  type WebStack,
+} from './support.ts';
 
 // The dashboard, audit and admin pages in Debian's chromium: what a leader,
 // an auditor and an admin see and do, each page checked by axe-core.
@@ -218,6 +230,67 @@ describe('dashboard, audit and admin pages', () => {
         ).toEqual([]);
       }
     }
+    await ctx.close();
+  });
+
+  it("spaces a triage card's buttons from the fields above them, desktop and phone", async () => {
+    const reportId = newReportId();
+    const location = { buildingId: 'bldg-a', floorId: 'a-f1', roomId: 'A104' };
+    await saveReport(s.deps.aws, {
+      reportId,
+      placeCode: placeCode(location),
+      location,
+      kind: 'repair',
+      description: '窗户关不上',
+      evidence: [],
+      receivedAt: new Date().toISOString(),
+    });
+    for (const viewport of [DESKTOP, PHONE]) {
+      const ctx = await deviceFor(s, viewport);
+      const page = await ctx.newPage();
+      await signIn(s, page, 'sup-wang');
+      await open(page, '/app/triage');
+      const card = page.locator(`article[id="${reportId}"]`);
+      for (const [field, button] of [
+        ['select[name="severity"]', '立案'],
+        ['input[name="reason"]', '不予受理'],
+      ] as const) {
+        const a = (await card.locator(field).boundingBox())!;
+        const b = (await card.getByRole('button', { name: button }).boundingBox())!;
+        // Beside it or below it, with room between: never touching.
+        const gap = Math.max(b.x - (a.x + a.width), b.y - (a.y + a.height));
+        expect(gap, `${button} at ${viewport.width}px`).toBeGreaterThanOrEqual(8);
+      }
+      expect(await sidewaysOverflow(page), `${viewport.width}px`).toBe(0);
+      await ctx.close();
+    }
+  });
+
+  it("draws the KPI chart's 100% tick on an English phone, each value clear of its target mark", async () => {
+    // Eight weeks of cases, so the period has rates to draw (the same records the other files seed).
+    await seedDemoHistory(s.deps.aws);
+    const ctx = await deviceFor(s, PHONE);
+    const page = await ctx.newPage();
+    await signIn(s, page, 'wg-chen');
+    await open(page, '/app/dashboard?lang=en');
+    const svg = page.locator('.chart-narrow svg');
+    expect(await svg.isVisible()).toBe(true);
+    const ticks = await svg.locator('text[text-anchor="middle"]').allTextContents();
+    expect(ticks.at(-1)).toBe('100%');
+    // Each value (text-anchor start) and each target mark (dark red) as drawn in the browser's font.
+    const boxes = (selector: string) =>
+      svg
+        .locator(selector)
+        .evaluateAll((els) =>
+          els.map((e) => e.getBoundingClientRect()).map((r) => [r.left, r.right, r.top, r.bottom]),
+        );
+    const values = await boxes('text[text-anchor="start"]');
+    const marks = await boxes('path[fill="#7f1d1d"]');
+    expect(values.length).toBeGreaterThan(0);
+    const touching = values.filter(([l, r, t, b]) =>
+      marks.some(([ml, mr, mt, mb]) => l < mr + 2 && r > ml - 2 && t < mb && b > mt),
+    );
+    expect(touching).toEqual([]);
     await ctx.close();
   });
 
