@@ -195,7 +195,8 @@ describe('case budgets through the API', () => {
     );
     expect(p.detail).toContain('reassignments and hand-overs budget (10)');
 
-    // The case page's form shows the same refusal, in the page's language.
+    // The case page's form shows the same refusal, in the page's language, on the page again
+    // with the colleague and the reason as they were chosen and typed.
     const session = await createSession(s.deps.aws, { personId: 'sup-wang', via: 'link' });
     const cookie = `rectify_session=${session.id}`;
     const form = await s.app.request(`/app/cases/${caseId}/reassign`, {
@@ -203,15 +204,17 @@ describe('case budgets through the API', () => {
       headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({
         assigneeId: 'staff-lee',
-        reason: '轮换',
+        reason: '轮换到另一组',
         _csrf: session.csrfToken,
       }).toString(),
     });
-    expect(form.status).toBe(303);
-    const flashed = await s.app.request(`/app/cases/${caseId}`, {
-      headers: { cookie: `${cookie}; ${form.headers.get('set-cookie')?.split(';')[0] ?? ''}` },
-    });
-    expect(await flashed.text()).toContain('超出本案的「改派与移交次数」上限（10）');
+    expect(form.status).toBe(409);
+    const html = await form.text();
+    expect(html).toMatch(/class="flash error"[^>]*>[^<]*超出本案的「改派与移交次数」上限（10）/);
+    const section = /<section[^>]*data-step="reassign"[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
+    expect(section).toContain('超出本案的「改派与移交次数」上限（10）');
+    expect(section).toContain('value="轮换到另一组"');
+    expect(section).toMatch(/<option value="staff-lee" selected="">/);
   });
 
   it('a dispute past the budget is refused on the signing page with the budget named', async () => {

@@ -1,0 +1,372 @@
+// The case page itself (renderCase): shared by the stage steps' routes (case-page.tsx) and the
+// handling steps' routes (case-handling-page.tsx), which both answer a refused form with it.
+import { EVIDENCE_REF_PATTERN, evidenceTypesIn } from '../../../store/evidence.ts';
+import { caseCitation } from '../../../domain/case-citation.ts';
+import { reportedAtOf } from '../../../domain/case-clocks.ts';
+import { categoryLabel } from '../../../domain/intake.ts';
+import { type CaseView } from '../../../domain/case-model.ts';
+import type { Directory } from '../../../domain/directory.ts';
+import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { readCaseFor } from '../../case-service.ts';
+import { reportsOfCase } from '../../../store/reports.ts';
+import type { AppDeps } from '../../deps.ts';
+import {
+  StateCell,
+  DeadlineDue,
+  SeverityBadge,
+  StageBadge,
+  formatTime,
+  sourceLabels,
+  stageLabels,
+  type FieldErrors,
+  type FlashMessage,
+} from '../ui.tsx';
+import { refsIn } from '../description-photos.ts';
+import { CaseClocks } from './case-clocks-card.tsx';
+import { Description, Evidence, EvidenceTypes, photosOfDescription } from './case-evidence.tsx';
+import { FORM_STEPS, isFormStep, type FormState, type FormStep } from './case-form-state.tsx';
+import { allowedHandling, HandlingForms } from './case-handling-forms.tsx';
+import { allowedSteps, PHOTO_SCRIPT, StepForm, stepPaths } from './case-step-forms.tsx';
+import { Timeline, timelineOf } from './case-timeline.tsx';
+import { page, redirectWithFlash, refusalOf, takeUnsaved, viewerOf, type WebContext } from './web-kit.tsx';
+
+/**
+ * /app/cases/{caseId}: the case, its deadlines, one merged timeline, and the
+ * forms of exactly the steps this person may take now. Which steps is
+ * decided by the same rule the API and the workflow use (case-service's
+ * stepRefusal → domain checkStep); every POST goes through the same workflow
+ * updates as the API (case-service takeStep), then back here with a flash;
+ * a refused one comes back on this page, its message shown and what was typed kept.
+ */
+
+const personName = (dir: Directory, id: string) => dir.people.find((p) => p.id === id)?.name ?? id;
+
+function placeOf(dir: Directory, v: CaseView, lang: Lang): string {
+  const b = dir.buildings.find((x) => x.id === v.location.buildingId);
+  const f = b?.floors.find((x) => x.id === v.location.floorId);
+  return [
+    b ? inLang(b.name, lang) : v.location.buildingId,
+    f ? inLang(f.name, lang) : v.location.floorId,
+    v.location.roomId,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
+/** A step form of this case sent after the session ended, offered again as it was typed. */
+function unsavedStepForm(c: WebContext, caseId: string): FormState | null {
+  let step: FormStep | undefined;
+  const values = takeUnsaved(c, (action) => {
+    step = FORM_STEPS.find((s) => action === `/app/cases/${caseId}/${stepPaths[s]}`);
+    return step !== undefined;
+  });
+  return values && step ? { step, values, errors: {} } : null;
+}
+
+export async function renderCase(
+  c: WebContext,
+  deps: AppDeps,
+  caseId: string,
+  state: FormState | null,
+  status: ContentfulStatusCode = 200,
+) {
+  const viewer = viewerOf(c);
+  const lang = c.get('lang');
+  const t = (zh: string, en: string) => inLang({ zh, en }, lang);
+  const tz = deps.env.CAMPUS_TZ;
+  const now = new Date();
+  const { view, dir } = await readCaseFor(deps, viewer, caseId);
+  // The scanned-code reports this case answers, with when each was reported (its clocks may start there).
+  const reports = await reportsOfCase(deps.aws, caseId);
+  const descriptionPhotos = await photosOfDescription(deps, caseId, view.description);
+  const steps = allowedSteps(deps, dir, viewer, view);
+  const handling = allowedHandling(deps, dir, viewer, view);
+  state ??= unsavedStepForm(c, caseId);
+  // A form sent for a step that is no longer this person's (the case finished, the stage moved on)
+  // still comes back, with what was typed, rather than vanishing with the text.
+  const keptStep = state && isFormStep(state.step) && !steps.includes(state.step) ? state.step : null;
+  const keptHandling = state && !isFormStep(state.step) && !handling.includes(state.step) ? state.step : null;
+  const { rows, history } = await timelineOf(deps, dir, caseId, lang);
+  const evidenceTypes = await evidenceTypesIn(deps, [view, rows]);
+  const temporalUrl = `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.env.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(caseId)}`;
+  const dl = (label: Bilingual, value: unknown) => (
+    <>
+      <dt>{inLang(label, lang)}</dt>
+      <dd>{value}</dd>
+    </>
+  );
+  const signOffPending = view.stage === 'awaiting_signoff' && view.responsibleId === viewer.person.id;
+  const wantsPhotos = steps.includes('rectification') || steps.includes('review');
+  const cited = caseCitation(view);
+  // The case clocks run from the report: when it came before the opening, the page says when.
+  const reportedAt = reportedAtOf(view);
+  return page(
+    c,
+    `${view.caseId} · ${view.title}`,
+    <EvidenceTypes.Provider value={evidenceTypes}>
+      {wantsPhotos && <meta name="csrf-token" content={c.get('csrfToken')} />}
+      <section class="card" aria-labelledby="summary-title">
+        <h2 id="summary-title">{t('概况', 'Summary')}</h2>
+        <dl class="summary">
+          {dl({ zh: '环节', en: 'Stage' }, <StageBadge stage={view.stage} lang={lang} />)}
+          {dl({ zh: '严重程度', en: 'Severity' }, <SeverityBadge severity={view.severity} lang={lang} />)}
+          {dl({ zh: '来源', en: 'Source' }, inLang(sourceLabels[view.source], lang))}
+          {view.category &&
+            !cited &&
+            dl(
+              { zh: '类别', en: 'Category' },
+              inLang(categoryLabel(view.category) ?? { zh: view.category, en: view.category }, lang),
+            )}
+          {cited &&
+            dl(
+              { zh: '引用标准', en: 'Cited standard' },
+              <a href={`/app/standards#${cited.itemId}`} data-cited={cited.itemId}>
+                {`${inLang(cited.dimensionName, lang)} ${cited.number} · ${inLang(cited.label, lang)}`}
+              </a>,
+            )}
+          {dl({ zh: '位置', en: 'Place' }, placeOf(dir, view, lang))}
+          {dl({ zh: '负责人', en: 'Assignee' }, personName(dir, view.assigneeId))}
+          {dl({ zh: '责任人', en: 'Responsible' }, personName(dir, view.responsibleId))}
+          {dl(
+            { zh: '登记', en: 'Opened' },
+            `${personName(dir, view.openedBy)} · ${formatTime(view.openedAt, tz)}`,
+          )}
+          {reportedAt && dl({ zh: '报告时间', en: 'Reported' }, formatTime(reportedAt, tz))}
+          {dl({ zh: '时限规则', en: 'Time limits' }, `${inLang(view.sla.label, lang)} (${view.sla.version})`)}
+          {dl(
+            { zh: '轮次', en: 'Round' },
+            `${view.round}${view.failedReviews > 0 ? t(`（复查不合格 ${view.failedReviews} 次）`, ` (${view.failedReviews} failed reviews)`) : ''}`,
+          )}
+          {view.reporter && dl({ zh: '报告人', en: 'Reporter' }, view.reporter.name)}
+          {reports.length > 0 &&
+            dl(
+              { zh: '扫码报告', en: 'Scanned reports' },
+              reports.map((r) => (
+                <div data-report={r.reportId}>
+                  {r.reportId} · {t('报告时间', 'reported at')} {formatTime(r.receivedAt, tz)}
+                  {r.status === 'merged' ? t('（并入）', ' (merged)') : ''}
+                </div>
+              )),
+            )}
+          {dl(
+            { zh: '描述', en: 'Description' },
+            <Description text={view.description} lang={lang} shown={descriptionPhotos} />,
+          )}
+        </dl>
+      </section>
+
+      <section class="card" aria-labelledby="deadlines-title">
+        <h2 id="deadlines-title">{t('时限', 'Deadlines')}</h2>
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('环节', 'Stage')}</th>
+                <th scope="col">{t('截止', 'Due')}</th>
+                <th scope="col">{t('状态', 'State')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {view.deadlines.map((d) => (
+                <tr>
+                  <td>
+                    {inLang(stageLabels[d.stage], lang)}
+                    {/* The round sits under the stage, not in its own column, so a phone keeps the state in view. */}
+                    <small class="muted" style="display:block">
+                      {t(`第 ${d.round} 轮`, `round ${d.round}`)}
+                    </small>
+                  </td>
+                  <td>
+                    <DeadlineDue deadline={d} pauses={view.pauses} now={now} lang={lang} timeZone={tz} />
+                    {d.approximate && <span class="muted"> {t('（约）', '(approx.)')}</span>}
+                    {d.approximate && d.note && (
+                      <small class="muted" data-deadline-note style="display:block">
+                        {inLang(d.note, lang)}
+                      </small>
+                    )}
+                  </td>
+                  <StateCell state={d.state} at={d.closedAt} lang={lang} tz={tz} />
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      <CaseClocks view={view} dir={dir} lang={lang} tz={tz} now={now} />
+
+      {view.rootCause && (
+        <section class="card" aria-labelledby="rc-title">
+          <h2 id="rc-title">{t('原因分析', 'Root cause')}</h2>
+          {view.rootCause.whys && view.rootCause.whys.length > 0 && (
+            <ol>
+              {view.rootCause.whys.map((w) => (
+                <li>{w}</li>
+              ))}
+            </ol>
+          )}
+          <p>
+            <strong>{t('根本原因', 'Root causes')}:</strong>{' '}
+            {view.rootCause.causes.join(lang === 'en' ? '; ' : '；')}
+          </p>
+          <p>
+            <strong>{t('整改方案', 'Plan')}:</strong> {view.rootCause.plan}
+          </p>
+        </section>
+      )}
+
+      {(view.rectifications.length > 0 || view.reviews.length > 0) && (
+        <section class="card" aria-labelledby="work-title">
+          <h2 id="work-title">{t('整改与复查', 'Rectification and review')}</h2>
+          {/* Round by round (rectification 1, review 1, rectification 2, …): each review beside the work it judged. */}
+          {[
+            ...view.rectifications.map((r) => ({
+              round: r.round,
+              at: r.at,
+              order: 0,
+              rect: r,
+              review: null,
+            })),
+            ...view.reviews.map((r) => ({ round: r.round, at: r.at, order: 1, rect: null, review: r })),
+          ]
+            .sort((x, y) => x.round - y.round || x.order - y.order || x.at.localeCompare(y.at))
+            .map(({ rect: r, review }) =>
+              r ? (
+                <div data-work={`rectification-${r.round}`}>
+                  <h3>
+                    {t(`第 ${r.round} 轮整改`, `Round ${r.round} rectification`)} · {personName(dir, r.by)} ·{' '}
+                    {formatTime(r.at, tz)}
+                  </h3>
+                  <p>{r.summary}</p>
+                  <Evidence refs={r.evidence} lang={lang} />
+                </div>
+              ) : review ? (
+                <div data-work={`review-${review.round}`}>
+                  <h3>
+                    {t(`第 ${review.round} 轮复查`, `Round ${review.round} review`)}:{' '}
+                    {review.passed ? t('合格', 'passed') : t('不合格', 'failed')} ·{' '}
+                    {personName(dir, review.by)} · {formatTime(review.at, tz)}
+                  </h3>
+                  <p>
+                    {review.notes
+                      .replace(EVIDENCE_REF_PATTERN, '')
+                      .replace(/\n*复查照片 \/ Review photos:\s*$/u, '')}
+                  </p>
+                  <Evidence refs={refsIn(review.notes)} lang={lang} />
+                </div>
+              ) : null,
+            )}
+        </section>
+      )}
+
+      <section aria-labelledby="steps-title">
+        <h2 id="steps-title">{t('我可以做的', 'What I can do now')}</h2>
+        {signOffPending && (
+          <p class="card">
+            {t(
+              '请通过邮件中的链接阅读声明并签字确认或提出异议（签名记录时间、IP 和声明哈希）。',
+              'Sign off, or dispute, through the link in your email: the signature records the time, your IP and the statement hash.',
+            )}
+          </p>
+        )}
+        {steps.length === 0 && handling.length === 0 && !signOffPending && (
+          <p class="muted">
+            {t('此案件当前没有需要您处理的步骤。', 'Nothing on this case waits for you now.')}
+          </p>
+        )}
+        {keptStep && (
+          <StepForm
+            step={keptStep}
+            view={view}
+            dir={dir}
+            lang={lang}
+            csrfToken={c.get('csrfToken')}
+            state={state}
+            offered={false}
+          />
+        )}
+        {keptHandling && (
+          <HandlingForms
+            steps={[keptHandling]}
+            view={view}
+            dir={dir}
+            lang={lang}
+            csrfToken={c.get('csrfToken')}
+            state={state}
+            offered={false}
+          />
+        )}
+        {steps.map((s) => (
+          <StepForm step={s} view={view} dir={dir} lang={lang} csrfToken={c.get('csrfToken')} state={state} />
+        ))}
+        <HandlingForms
+          steps={handling}
+          view={view}
+          dir={dir}
+          lang={lang}
+          csrfToken={c.get('csrfToken')}
+          state={state}
+        />
+      </section>
+
+      <section class="card" aria-labelledby="timeline-title">
+        <h2 id="timeline-title">{t('时间线', 'Timeline')}</h2>
+        <p>
+          <a href={temporalUrl} rel="noopener" target="_blank">
+            {t('在 Temporal UI 中查看此案件的工作流', 'Open this case’s workflow in the Temporal UI')}
+          </a>
+        </p>
+        <Timeline rows={rows} lang={lang} tz={tz} history={history} />
+      </section>
+      {wantsPhotos && <script dangerouslySetInnerHTML={{ __html: PHOTO_SCRIPT }} />}
+    </EvidenceTypes.Provider>,
+    {
+      status,
+      currentUrl: `/app/cases/${encodeURIComponent(caseId)}`,
+      // A form offered again after sign-in has no errors: the page says it was not saved instead.
+      flash: state ? flashFor(state.errors) : undefined,
+    },
+  );
+}
+
+/**
+ * The page's message over a refused form: fields to correct, or (a refusal naming no field) the
+ * refusal itself, saying that nothing was saved and the text is still there.
+ */
+function flashFor(errors: FieldErrors): FlashMessage | undefined {
+  if (Object.keys(errors).some((k) => k !== '_form'))
+    return {
+      kind: 'error',
+      text: { zh: '请检查下方表单中的错误', en: 'Please fix the errors in the form below' },
+    };
+  const said = errors._form;
+  if (!said) return undefined;
+  return {
+    kind: 'error',
+    text: {
+      zh: `${said.zh.replace(/[。.]$/u, '')}。没有保存；您填写的内容保留在下方表单中。`,
+      en: `${said.en.replace(/[.。]$/u, '')}. Nothing was saved; what you typed is kept in the form below.`,
+    },
+  };
+}
+
+/**
+ * A refused form, back on the case page with its message and what was typed, under the refusal's
+ * status: never a redirect that drops the text. Only a page that cannot be shown any more (the
+ * person may no longer read the case) falls back to the workbench with the refusal as a flash.
+ */
+export async function renderRefused(
+  c: WebContext,
+  deps: AppDeps,
+  caseId: string,
+  state: FormState,
+  status: ContentfulStatusCode,
+) {
+  try {
+    return await renderCase(c, deps, caseId, state, status);
+  } catch (err) {
+    const unreadable = refusalOf(err);
+    return redirectWithFlash(c, '/app', { kind: 'error', text: state.errors._form ?? unreadable.text });
+  }
+}
