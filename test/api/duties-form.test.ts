@@ -1,11 +1,9 @@
+import { farDay, startDutyStack, type DutyStack } from '../support/duty-stack.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays } from '../../domain/calendar.ts';
 import type { DutyOccurrence } from '../../domain/duties.ts';
-import { ensureTables } from '../../infra/local/servers.ts';
 import { getOccurrence } from '../../store/duties.ts';
 import { createSession } from '../../store/sessions.ts';
-import { ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
-import { call, postForm, startApiStack, type ApiStack } from './harness.ts';
+import { call, postForm, type ApiStack } from './harness.ts';
 
 /**
  * The duty page's form when something is refused (the form again, the field marked, what was typed
@@ -14,8 +12,7 @@ import { call, postForm, startApiStack, type ApiStack } from './harness.ts';
  * own far ahead (random: the workflow ids are the occurrences', in the namespace every file
  * shares), so the occurrences stay open.
  */
-const tables = ownTables(uniqueId('duty-form'));
-const DATE = addDays('2060-01-01', Math.floor(Math.random() * 10_000));
+const DATE = farDay();
 const DRILL = `duty.fire-drill.bldg-a.${DATE.slice(0, 4)}`;
 const FORUM = `duty.student-forum.bldg-a.${DATE.slice(0, 7)}`;
 const CHECK = `duty.daily-equipment-check.bldg-a.${DATE}`;
@@ -23,34 +20,21 @@ const REVIEW = `duty.morning-review.bldg-a.${DATE}`;
 let s: ApiStack;
 let ids: string[];
 
+let duty: DutyStack | undefined;
+
 beforeAll(async () => {
-  const aws = testDeps(testEnv(tables));
-  await ensureTables(aws.ddb, aws.tables);
-  s = await startApiStack({}, tables);
-  ids = (await s.deps.temporal.workflow.execute('dutyCalendar', {
-    taskQueue: s.deps.env.TEMPORAL_TASK_QUEUE,
-    workflowId: uniqueId('duties'),
-    args: [
-      {
-        date: DATE,
-        timeZone: s.deps.env.CAMPUS_TZ,
-        buildingIds: ['bldg-a'],
-        dutyIds: ['fire-drill', 'student-forum', 'daily-equipment-check', 'morning-review'],
-      },
-    ],
-  })) as string[];
+  duty = await startDutyStack(
+    'duty-form',
+    DATE,
+    ['bldg-a'],
+    ['fire-drill', 'student-forum', 'daily-equipment-check', 'morning-review'],
+  );
+  s = duty.s;
+  ids = duty.ids;
   expect([...ids].sort()).toEqual([CHECK, DRILL, REVIEW, FORUM].sort());
-  for (const id of ids)
-    for (let i = 0; i < 200 && !(await getOccurrence(store(), id)); i++)
-      await new Promise((r) => setTimeout(r, 100));
 });
 afterAll(async () => {
-  for (const id of ids ?? [])
-    await s?.deps.temporal.workflow
-      .getHandle(id)
-      .terminate('test over')
-      .catch(() => undefined);
-  await s?.stop();
+  await duty?.stop();
 });
 
 const store = () => ({ ddb: s.deps.aws.ddb, tables: s.deps.aws.tables });

@@ -1,10 +1,8 @@
+import { farDay, startDutyStack, type DutyStack } from '../support/duty-stack.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays } from '../../domain/calendar.ts';
 import type { DutyOccurrence } from '../../domain/duties.ts';
-import { ensureTables } from '../../infra/local/servers.ts';
 import { getOccurrence } from '../../store/duties.ts';
-import { ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
-import { call, startApiStack, type ApiStack } from './harness.ts';
+import { call, type ApiStack } from './harness.ts';
 
 /**
  * Duty completions sent again are counted once; the calendar pages through `limit` and `cursor`;
@@ -12,41 +10,27 @@ import { call, startApiStack, type ApiStack } from './harness.ts';
  * language. Own tables, and a day of its own far ahead (random: the workflow ids are the
  * occurrences', in the namespace every file shares), so the occurrences stay open.
  */
-const tables = ownTables(uniqueId('duty-repeat'));
-const DATE = addDays('2060-01-01', Math.floor(Math.random() * 10_000));
+const DATE = farDay();
 const POSTS = `duty.standing-posts.bldg-a.${DATE}`;
 let s: ApiStack;
 let ids: string[];
 
+let duty: DutyStack | undefined;
+
 beforeAll(async () => {
-  const aws = testDeps(testEnv(tables));
-  await ensureTables(aws.ddb, aws.tables);
-  s = await startApiStack({}, tables);
-  ids = (await s.deps.temporal.workflow.execute('dutyCalendar', {
-    taskQueue: s.deps.env.TEMPORAL_TASK_QUEUE,
-    workflowId: uniqueId('duties'),
-    args: [
-      {
-        date: DATE,
-        timeZone: s.deps.env.CAMPUS_TZ,
-        buildingIds: ['bldg-a', 'bldg-b'],
-        dutyIds: ['standing-posts', 'daily-equipment-check'],
-      },
-    ],
-  })) as string[];
+  duty = await startDutyStack(
+    'duty-repeat',
+    DATE,
+    ['bldg-a', 'bldg-b'],
+    ['standing-posts', 'daily-equipment-check'],
+  );
+  s = duty.s;
+  ids = duty.ids;
   expect(ids).toHaveLength(4);
   expect(ids).toContain(POSTS);
-  for (const id of ids)
-    for (let i = 0; i < 200 && !(await getOccurrence(store(), id)); i++)
-      await new Promise((r) => setTimeout(r, 100));
 });
 afterAll(async () => {
-  for (const id of ids ?? [])
-    await s?.deps.temporal.workflow
-      .getHandle(id)
-      .terminate('test over')
-      .catch(() => undefined);
-  await s?.stop();
+  await duty?.stop();
 });
 
 const store = () => ({ ddb: s.deps.aws.ddb, tables: s.deps.aws.tables });

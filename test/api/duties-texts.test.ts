@@ -1,47 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { farDay, startDutyStack, type DutyStack } from '../support/duty-stack.ts';
 import { addDays } from '../../domain/calendar.ts';
-import { ensureTables } from '../../infra/local/servers.ts';
-import { getOccurrence } from '../../store/duties.ts';
-import { ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
-import { call, startApiStack, type ApiStack } from './harness.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, type ApiStack } from './harness.ts';
 
 /**
  * What the duty routes say: a grid member who may not record a duty is told who may record it
  * (not who may view it), with the building's supervisors called 主管 as everywhere else; the list
  * says plainly which due dates it covers. Own tables and a day of its own far ahead.
  */
-const tables = ownTables(uniqueId('duty-texts'));
-const DATE = addDays('2060-01-01', Math.floor(Math.random() * 10_000));
+const DATE = farDay();
 let s: ApiStack;
 let id: string;
 
+let duty: DutyStack | undefined;
+
 beforeAll(async () => {
-  const aws = testDeps(testEnv(tables));
-  await ensureTables(aws.ddb, aws.tables);
-  s = await startApiStack({}, tables);
-  const ids = await s.deps.temporal.workflow.execute('dutyCalendar', {
-    taskQueue: s.deps.env.TEMPORAL_TASK_QUEUE,
-    workflowId: uniqueId('duties'),
-    args: [
-      {
-        date: DATE,
-        timeZone: s.deps.env.CAMPUS_TZ,
-        buildingIds: ['bldg-a'],
-        dutyIds: ['daily-equipment-check'],
-      },
-    ],
-  });
-  id = (ids as string[])[0] ?? '';
-  const store = { ddb: s.deps.aws.ddb, tables: s.deps.aws.tables };
-  for (let i = 0; i < 200 && !(await getOccurrence(store, id)); i++)
-    await new Promise((r) => setTimeout(r, 100));
+  duty = await startDutyStack('duty-texts', DATE, ['bldg-a'], ['daily-equipment-check']);
+  s = duty.s;
+  id = duty.ids[0] ?? '';
 });
 afterAll(async () => {
-  await s?.deps.temporal.workflow
-    .getHandle(id)
-    .terminate('test over')
-    .catch(() => undefined);
-  await s?.stop();
+  await duty?.stop();
 });
 
 describe('duty texts', () => {

@@ -1,11 +1,9 @@
+import { farDay, startDutyStack, type DutyStack } from '../support/duty-stack.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays } from '../../domain/calendar.ts';
 import type { DutyOccurrence } from '../../domain/duties.ts';
-import { ensureTables } from '../../infra/local/servers.ts';
 import { getOccurrence } from '../../store/duties.ts';
 import { createSession } from '../../store/sessions.ts';
-import { ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
-import { call, postForm, startApiStack, type ApiStack } from './harness.ts';
+import { call, postForm, type ApiStack } from './harness.ts';
 
 /**
  * A duty occurrence over the real stack: what a completion may carry (the API and the page's
@@ -13,39 +11,21 @@ import { call, postForm, startApiStack, type ApiStack } from './harness.ts';
  * ahead (random: the workflow id is the occurrence's, in the namespace every file shares), so
  * the occurrence stays open while the file runs.
  */
-const tables = ownTables(uniqueId('duty'));
-const DATE = addDays('2060-01-01', Math.floor(Math.random() * 10_000));
+const DATE = farDay();
 let s: ApiStack;
 let id: string;
 
+let duty: DutyStack | undefined;
+
 beforeAll(async () => {
-  const aws = testDeps(testEnv(tables));
-  await ensureTables(aws.ddb, aws.tables);
-  s = await startApiStack({}, tables);
-  const ids = await s.deps.temporal.workflow.execute('dutyCalendar', {
-    taskQueue: s.deps.env.TEMPORAL_TASK_QUEUE,
-    workflowId: uniqueId('duties'),
-    args: [
-      {
-        date: DATE,
-        timeZone: s.deps.env.CAMPUS_TZ,
-        buildingIds: ['bldg-a'],
-        dutyIds: ['daily-equipment-check'],
-      },
-    ],
-  });
-  expect(ids).toEqual([`duty.daily-equipment-check.bldg-a.${DATE}`]);
-  id = (ids as string[])[0] ?? '';
-  for (let i = 0; i < 200 && !(await getOccurrence(store(), id)); i++)
-    await new Promise((r) => setTimeout(r, 100));
+  duty = await startDutyStack('duty', DATE, ['bldg-a'], ['daily-equipment-check']);
+  s = duty.s;
+  expect(duty.ids).toEqual([`duty.daily-equipment-check.bldg-a.${DATE}`]);
+  id = duty.ids[0] ?? '';
   expect(await occurrence()).toMatchObject({ status: 'open', completions: [] });
 });
 afterAll(async () => {
-  await s?.deps.temporal.workflow
-    .getHandle(id)
-    .terminate('test over')
-    .catch(() => undefined);
-  await s?.stop();
+  await duty?.stop();
 });
 
 const store = () => ({ ddb: s.deps.aws.ddb, tables: s.deps.aws.tables });
