@@ -73,6 +73,27 @@ export function Field(props: {
   );
 }
 
+/** A Field whose control is a textarea holding `value`: what was typed, kept when a form comes back refused. */
+export function TextAreaField(
+  props: Omit<Parameters<typeof Field>[0], 'control'> & {
+    value?: string | undefined;
+    required?: boolean | undefined;
+    maxLength?: number | undefined;
+  },
+) {
+  const { value, required, maxLength, ...field } = props;
+  return (
+    <Field
+      {...field}
+      control={(a) => (
+        <textarea {...a} required={required} maxlength={maxLength}>
+          {value ?? ''}
+        </textarea>
+      )}
+    />
+  );
+}
+
 export interface ControlAttrs {
   id: string;
   name: string;

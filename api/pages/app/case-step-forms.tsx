@@ -8,7 +8,7 @@ import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import type { Caller } from '../../auth.ts';
 import { stepRefusal } from '../../case-service.ts';
 import type { AppDeps } from '../../deps.ts';
-import { Csrf, Field, type FieldErrors } from '../ui.tsx';
+import { Csrf, Field, TextAreaField, type FieldErrors } from '../ui.tsx';
 import { FORM_STEPS, NotOffered, type FormState, type FormStep } from './case-form-state.tsx';
 
 /** At most this many root causes of 1000 characters each (rootCauseSchema). */
@@ -191,17 +191,15 @@ export function StepForm(props: {
               />
             ))}
           </fieldset>
-          <Field
+          {/* The schema's bound: 20 causes of 1000 characters, one per line. */}
+          <TextAreaField
             {...common}
             name="causes"
             label={{ zh: '根本原因', en: 'Root causes' }}
             hint={{ zh: '每行一条，最多 20 条', en: 'one per line, at most 20' }}
-            control={(a) => (
-              // The schema's bound: 20 causes of 1000 characters, one per line.
-              <textarea {...a} required maxlength={ROOT_CAUSES_MAX * 1001 - 1}>
-                {values.causes ?? ''}
-              </textarea>
-            )}
+            required
+            maxLength={ROOT_CAUSES_MAX * 1001 - 1}
+            value={values.causes}
           />
           <Field
             {...common}
@@ -217,15 +215,13 @@ export function StepForm(props: {
               </select>
             )}
           />
-          <Field
+          <TextAreaField
             {...common}
             name="plan"
             label={{ zh: '整改方案', en: 'Rectification plan' }}
-            control={(a) => (
-              <textarea {...a} required maxlength={5000}>
-                {values.plan ?? ''}
-              </textarea>
-            )}
+            required
+            maxLength={5000}
+            value={values.plan}
           />
         </>
       );
@@ -234,15 +230,13 @@ export function StepForm(props: {
     case 'rectification':
       fields = (
         <>
-          <Field
+          <TextAreaField
             {...common}
             name="summary"
             label={{ zh: '整改情况', en: 'What was done' }}
-            control={(a) => (
-              <textarea {...a} required maxlength={5000}>
-                {values.summary ?? ''}
-              </textarea>
-            )}
+            required
+            maxLength={5000}
+            value={values.summary}
           />
           <PhotoInput
             name="photos[]"
@@ -281,16 +275,13 @@ export function StepForm(props: {
             </label>
             {errors.passed && <p class="field-error">{inLang(errors.passed, lang)}</p>}
           </fieldset>
-          <Field
+          <TextAreaField
             {...common}
             name="notes"
             label={{ zh: '复查说明', en: 'Notes' }}
             hint={{ zh: '不合格时必填', en: 'required when it fails' }}
-            control={(a) => (
-              <textarea {...a} maxlength={4000}>
-                {values.notes ?? ''}
-              </textarea>
-            )}
+            maxLength={4000}
+            value={values.notes}
           />
           <PhotoInput
             name="photos[]"
@@ -317,44 +308,38 @@ export function StepForm(props: {
               {t('异议成立，重新分析', 'The dispute stands: analyse again')}
             </label>
           </fieldset>
-          <Field
+          <TextAreaField
             {...common}
             name="notes"
             label={{ zh: '裁定理由', en: 'Reasons' }}
-            control={(a) => (
-              <textarea {...a} required maxlength={5000}>
-                {values.notes ?? ''}
-              </textarea>
-            )}
+            required
+            maxLength={5000}
+            value={values.notes}
           />
         </>
       );
       break;
     case 'withdraw':
       fields = (
-        <Field
+        <TextAreaField
           {...common}
           name="reason"
           label={{ zh: '撤销原因', en: 'Reason' }}
-          control={(a) => (
-            <textarea {...a} required maxlength={2000}>
-              {values.reason ?? ''}
-            </textarea>
-          )}
+          required
+          maxLength={2000}
+          value={values.reason}
         />
       );
       break;
     case 'comment':
       fields = (
-        <Field
+        <TextAreaField
           {...common}
           name="text"
           label={{ zh: '备注内容', en: 'Comment' }}
-          control={(a) => (
-            <textarea {...a} required maxlength={MAX_COMMENT_LENGTH}>
-              {values.text ?? ''}
-            </textarea>
-          )}
+          required
+          maxLength={MAX_COMMENT_LENGTH}
+          value={values.text}
         />
       );
       break;
