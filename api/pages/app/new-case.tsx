@@ -19,6 +19,24 @@ import { listCases } from '../../../store/case-lists.ts';
 import { findClaim } from '../../../store/idempotency.ts';
 import type { CaseView } from '../../../domain/case-model.ts';
 import { Csrf, Field, severityLabels, sourceLabels, type FieldErrors } from '../ui.tsx';
+import { EvidenceError, MAX_EVIDENCE_BYTES } from '../../../store/evidence.ts';
+import { ProblemError } from '../../middleware/problems.ts';
+import {
+  adoptPhotos,
+  keptPhotos,
+  KEPT_FIELD,
+  MAX_NEW_CASE_PHOTOS,
+  PHOTO_FIELD,
+  photoLineLength,
+  photoProblem,
+  photosOfClaim,
+  postedPhotos,
+  samePhotos,
+  stagePhoto,
+  stagingOwner,
+  withPhotoLine,
+  type KeptPhoto,
+} from './new-case-photos.ts';
 import {
   formValues,
   optional,
@@ -112,6 +130,7 @@ const fieldFor: Record<string, string> = {
 const fieldNames: Record<string, { zh: string; en: string }> = {
   title: { zh: '问题标题', en: 'Title' },
   description: { zh: '问题描述', en: 'Description' },
+  photos: { zh: '照片', en: 'Photos' },
   source: { zh: '来源', en: 'Source' },
   severity: { zh: '严重程度', en: 'Severity' },
   category: { zh: '类别', en: 'Category' },
@@ -168,6 +187,9 @@ function fieldsBanner(errors: FieldErrors): { zh: string; en: string } | null {
   };
 }
 
+/** newCaseSchema's bound on the description, which the photo line shares with what was typed. */
+const DESCRIPTION_MAX = 5000;
+
 /** How long after a case the same person's same case (title, place, assignee) is taken for a repeat. */
 export const REPEAT_WINDOW_MINUTES = 10;
 
@@ -222,6 +244,8 @@ function NewCaseForm(props: {
   errors: FieldErrors;
   /** An earlier case this form seems to repeat: named, with a box to open this one anyway. */
   twin?: CaseView | null | undefined;
+  /** Photos a refused post already stored: offered again, ticked, so they are not taken twice or lost. */
+  kept: KeptPhoto[];
 }) {
   const { lang, dir, values, errors } = props;
   const t = (zh: string, en: string) => inLang({ zh, en }, lang);
@@ -237,7 +261,7 @@ function NewCaseForm(props: {
     staff.filter((p) => (p.staffKind ?? 'other') === k);
   const common = { lang, errors };
   return (
-    <form method="post" action="/app/cases/new" class="card" novalidate>
+    <form method="post" action="/app/cases/new" enctype="multipart/form-data" class="card" novalidate>
       <Csrf token={props.csrfToken} />
       <input type="hidden" name="idempotencyKey" value={values.idempotencyKey ?? randomUUID()} />
       <Field
@@ -251,9 +275,44 @@ function NewCaseForm(props: {
         name="description"
         label={{ zh: '问题描述', en: 'Description' }}
         control={(a) => (
-          <textarea {...a} required maxlength={5000}>
+          <textarea {...a} required maxlength={DESCRIPTION_MAX}>
             {values.description ?? ''}
           </textarea>
+        )}
+      />
+      <Field
+        {...common}
+        name={PHOTO_FIELD}
+        label={{ zh: '照片', en: 'Photos' }}
+        hint={{
+          zh: `可选，可直接拍照；最多 ${MAX_NEW_CASE_PHOTOS} 张，每张不超过 ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB（JPEG、PNG、WebP）`,
+          en: `optional, take them or choose them; up to ${MAX_NEW_CASE_PHOTOS}, ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB each (JPEG, PNG, WebP)`,
+        }}
+        control={(a) => (
+          <>
+            <input
+              {...a}
+              type="file"
+              accept="image/jpeg,image/png,image/webp"
+              capture="environment"
+              multiple
+            />
+            {props.kept.length > 0 && (
+              <ul class="kept-photos" data-kept-photos>
+                {props.kept.map((k, n) => (
+                  <li>
+                    <label>
+                      <input type="checkbox" name={KEPT_FIELD} value={k.ref} checked />{' '}
+                      {t(
+                        `已保存的照片 ${n + 1}：${k.fileName}（取消勾选则不附上）`,
+                        `Photo ${n + 1} already stored: ${k.fileName} (untick to leave it out)`,
+                      )}
+                    </label>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </>
         )}
       />
       <div class="grid">
@@ -460,6 +519,8 @@ function NewCaseForm(props: {
 }
 
 const TITLE = { zh: '新建整改案件', en: 'New rectification case' };
+/** The form's address: its post may carry photos, so its body limit is the photo forms' (routes.tsx). */
+export const NEW_CASE_PATH = '/app/cases/new';
 
 /** GET and POST /app/cases/new. */
 export function newCaseRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
@@ -470,6 +531,7 @@ export function newCaseRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
     status: ContentfulStatusCode = 200,
     flash: { zh: string; en: string } | null = null,
     twin: CaseView | null = null,
+    kept: KeptPhoto[] = [],
   ) => {
     const viewer = viewerOf(c);
     const dir = await directoryOrFail(deps);
@@ -501,6 +563,7 @@ export function newCaseRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
         values={values}
         errors={errors}
         twin={twin}
+        kept={kept}
       />,
       { status, flash: flash ? { kind: 'error', text: flash } : null },
     );
@@ -517,11 +580,24 @@ export function newCaseRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
     const lang = c.get('lang');
     const posted = await formOr400(c, { all: true });
     const raw = formValues(posted);
-    // The form sends each field once: a field sent twice (a script, a tampered form) is no value.
-    const repeated = Object.keys(posted).filter((k) => Array.isArray(posted[k]));
+    // Photos a refused post of this form already stored come back ticked: every answer below
+    // offers them again, so they are neither lost nor stored twice.
+    const held = await keptPhotos(deps, viewer.person.id, posted);
+    let kept = held.kept;
+    const again = (
+      values: Record<string, string>,
+      errors: FieldErrors,
+      status: ContentfulStatusCode,
+      flash: Bilingual | null,
+      twin: CaseView | null = null,
+    ) => render(c, values, errors, status, flash, twin, kept);
+    // The form sends each field once (photos aside): a field sent twice (a script, a tampered
+    // form) is no value.
+    const repeated = Object.keys(posted).filter(
+      (k) => Array.isArray(posted[k]) && k !== PHOTO_FIELD && k !== KEPT_FIELD,
+    );
     if (repeated.length > 0)
-      return render(
-        c,
+      return again(
         raw,
         Object.fromEntries(
           repeated.map((k) => [
@@ -539,6 +615,7 @@ export function newCaseRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
         },
       );
     const form = formSchema.parse(raw);
+    const files = postedPhotos(posted);
     const reporterName = optional(form.reporterName);
     const reporterEmail = optional(form.reporterEmail);
     const body = {
@@ -579,13 +656,26 @@ export function newCaseRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
         zh: '填写报告人邮箱时也请填写其姓名：回访邮件以此称呼报告人。不需回访请清空邮箱。',
         en: 'Give the reporter’s name too: the survey email addresses them by it. Clear the email if no survey is wanted.',
       };
+    const photoError = await photoProblem(files, kept.length);
+    if (photoError) errors[PHOTO_FIELD] = photoError;
+    else if (held.dropped)
+      errors[PHOTO_FIELD] = {
+        zh: '之前保存的照片有的已不能使用，请重新选择这些照片',
+        en: 'some photos stored earlier can no longer be used; choose those photos again',
+      };
+    // The photos are cited on a line of the description: what was typed must leave room for it.
+    const lineLength = photoLineLength(files.length + kept.length);
+    if (parsed.ok && lineLength > 0 && parsed.data.description.length + lineLength > DESCRIPTION_MAX)
+      errors.description = {
+        zh: `附照片时问题描述最多 ${DESCRIPTION_MAX - lineLength} 个字符（照片的引用占 ${lineLength} 个），请删减`,
+        en: `with photos the description may have at most ${DESCRIPTION_MAX - lineLength} characters (the photos' references take ${lineLength}); shorten it`,
+      };
     if (parsed.ok) Object.assign(errors, placeErrors(await directoryOrFail(deps), parsed.data.location));
-    if (!parsed.ok || Object.keys(errors).length > 0)
-      return render(c, raw, errors, 400, fieldsBanner(errors));
+    if (!parsed.ok || Object.keys(errors).length > 0) return again(raw, errors, 400, fieldsBanner(errors));
     // The key is the page's own hidden field: one that does not fit was altered, and a second
     // submit would open a second case, so nothing is opened without it.
     if (form.idempotencyKey !== undefined && form.idempotencyKey !== '' && !key.success)
-      return render(c, { ...raw, idempotencyKey: randomUUID() }, {}, 400, {
+      return again({ ...raw, idempotencyKey: randomUUID() }, {}, 400, {
         zh: '表单的提交编号无效（页面可能被修改），没有新建案件。请检查内容后重新提交。',
         en: 'The form’s submission key is not valid (the page may have been altered); no case was opened. Check the form and submit again.',
       });
@@ -594,11 +684,27 @@ export function newCaseRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
     const claimed = key.success
       ? await findClaim(deps.aws.ddb, deps.aws.tables, viewer.person.id, key.data)
       : null;
-    if (!claimed) {
+    // A key already used for another submission would be refused again on every resubmit: the
+    // form comes back with a fresh one, and says why.
+    const keyUsed = (text: Bilingual, fields: FieldErrors = {}) =>
+      again({ ...raw, idempotencyKey: randomUUID() }, fields, 409, {
+        zh: `${text.zh}。本页的提交编号已用于另一次提交，已换成新的编号；请检查内容后重新提交。`,
+        en: `${text.en}. This page's submission key was used for another submission; the form now has a new one. Check it and submit again.`,
+      });
+    let photos: string[];
+    if (claimed) {
+      // The case this form opened keeps the photos it was opened with: the same ones sent again
+      // (or none, a resend whose file input was emptied) answer as the first post did.
+      photos = photosOfClaim(claimed.payload);
+      if (!(await samePhotos(photos, files, kept)))
+        return keyUsed({
+          zh: `案件 ${claimed.resultId} 已用本表单以其他照片新建，本次没有新建案件`,
+          en: `case ${claimed.resultId} was opened from this form with other photos, so no case was opened`,
+        });
+    } else {
       const twin = await recentTwin(deps, viewer, parsed.data);
       if (twin && form.openAnyway !== twin.caseId)
-        return render(
-          c,
+        return again(
           raw,
           {},
           409,
@@ -608,34 +714,82 @@ export function newCaseRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
           },
           twin,
         );
+      // Stored before the case has a number, each under the submission's own owner; handed to the
+      // case once it is open. One stored before a failure is offered again with the form.
+      const owner = stagingOwner();
+      try {
+        for (const file of files) kept = [...kept, await stagePhoto(deps, viewer.person.id, owner, file)];
+      } catch (err) {
+        if (err instanceof EvidenceError)
+          return again(raw, { [PHOTO_FIELD]: err.text }, 400, fieldsBanner({ [PHOTO_FIELD]: err.text }));
+        console.error('[web] new case: storing a photo failed', err);
+        return again(raw, {}, 503, {
+          zh: '照片暂时无法保存，没有新建案件。已保存的照片列在下方，其余请重新选择后再提交。',
+          en: 'The photos could not be stored just now, so no case was opened. Those already stored are listed below; choose the others again and submit.',
+        });
+      }
+      photos = kept.map((k) => k.ref);
     }
     try {
-      const { view, replayed } = await openNewCase(
+      const opened = await openNewCase(
         deps,
         viewer,
-        parsed.data,
+        { ...parsed.data, description: withPhotoLine(parsed.data.description, photos) },
         key.success ? key.data : undefined,
         lang,
-      );
+      ).catch(async (err: unknown) => {
+        // Two posts of one form at once, each storing its own copy of the same photos: the one
+        // that took the case number answers both (the other's copies stay unused in the store).
+        const raced =
+          err instanceof ProblemError && err.type === 'conflict' && key.success && !claimed
+            ? await findClaim(deps.aws.ddb, deps.aws.tables, viewer.person.id, key.data)
+            : null;
+        const theirs = raced ? photosOfClaim(raced.payload) : [];
+        if (!raced || theirs.length === 0 || !(await samePhotos(theirs, [], kept))) throw err;
+        photos = theirs;
+        return openNewCase(
+          deps,
+          viewer,
+          { ...parsed.data, description: withPhotoLine(parsed.data.description, theirs) },
+          key.data,
+          lang,
+        );
+      });
+      const { view, replayed } = opened;
+      const attached =
+        photos.length === 0 ||
+        (await adoptPhotos(deps, photos, view.caseId).catch((err: unknown) => {
+          console.error(`[web] new case ${view.caseId}: handing its photos to it failed`, err);
+          return false;
+        }));
+      if (!attached)
+        return redirectWithFlash(c, `/app/cases/${view.caseId}`, {
+          kind: 'error',
+          text: {
+            zh: `案件 ${view.caseId} 已创建，但 ${photos.length} 张照片未能附到案件上，案件页不显示它们（照片已存储，其编号写在问题描述中）。请告知管理员。`,
+            en: `Case ${view.caseId} is open, but its ${photos.length} photo(s) could not be attached to it, so the case page does not show them (they are stored; the description names them). Please tell an admin.`,
+          },
+        });
+      const withPhotos =
+        photos.length === 0
+          ? { zh: '', en: '' }
+          : { zh: `，附照片 ${photos.length} 张`, en: ` with ${photos.length} photo(s)` };
       return redirectWithFlash(c, `/app/cases/${view.caseId}`, {
         kind: 'ok',
         text: replayed
           ? {
-              zh: `案件 ${view.caseId} 已创建（重复提交未再建新案件）`,
-              en: `Case ${view.caseId} was opened (the repeated submit made no second case)`,
+              zh: `案件 ${view.caseId} 已创建${withPhotos.zh}（重复提交未再建新案件）`,
+              en: `Case ${view.caseId} was opened${withPhotos.en} (the repeated submit made no second case)`,
             }
-          : { zh: `案件 ${view.caseId} 已创建`, en: `Case ${view.caseId} opened` },
+          : {
+              zh: `案件 ${view.caseId} 已创建${withPhotos.zh}`,
+              en: `Case ${view.caseId} opened${withPhotos.en}`,
+            },
       });
     } catch (err) {
       const { text, fields, status } = refusalOf(err);
-      // A key already used for another submission would be refused again on every resubmit: the
-      // form comes back with a fresh one, and says why.
-      if (status === 409)
-        return render(c, { ...raw, idempotencyKey: randomUUID() }, flatErrors(fields), status, {
-          zh: `${text.zh}。本页的提交编号已用于另一次提交，已换成新的编号；请检查内容后重新提交。`,
-          en: `${text.en}. This page's submission key was used for another submission; the form now has a new one. Check it and submit again.`,
-        });
-      return render(c, raw, flatErrors(fields), status, text);
+      if (status === 409) return keyUsed(text, flatErrors(fields));
+      return again(raw, flatErrors(fields), status, text);
     }
   });
 }

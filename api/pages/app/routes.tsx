@@ -10,7 +10,7 @@ import { stuckPageRoutes } from './admin-stuck.tsx';
 import { caseHandlingPageRoutes } from './case-handling-page.tsx';
 import { casePageRoutes, MAX_PHOTOS, PHOTO_STEP_PATH } from './case-page.tsx';
 import { caseListRoutes } from './case-list.tsx';
-import { newCaseRoutes } from './new-case.tsx';
+import { NEW_CASE_PATH, newCaseRoutes } from './new-case.tsx';
 import { page } from './web-kit.tsx';
 import { workbenchRoutes } from './workbench.tsx';
 
@@ -32,7 +32,9 @@ export function webAppRoutes(deps: AppDeps): Hono<WebEnv> {
   const photoLimit = bodyLimit({ maxSize: photoMax, onError: tooLarge(photoMax) });
   const formLimit = bodyLimit({ maxSize: 1024 * 1024, onError: tooLarge(1024 * 1024) });
   const limit: MiddlewareHandler<WebEnv> = (c, next) =>
-    PHOTO_STEP_PATH.test(c.req.path) ? photoLimit(c, next) : formLimit(c, next);
+    PHOTO_STEP_PATH.test(c.req.path) || c.req.path === NEW_CASE_PATH
+      ? photoLimit(c, next)
+      : formLimit(c, next);
   for (const path of ['/', '/cases', '/cases/*', '/admin/stuck', '/admin/stuck/*']) {
     app.use(path, sessionMiddleware(deps), requireViewer, limit, csrfProtect);
   }

@@ -1,0 +1,163 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getEvidence } from '../../store/evidence.ts';
+import { fakeFiles, sha256 } from '../support/evidence-files.ts';
+import { pageSessions } from '../support/page-sessions.ts';
+import { uniqueId } from '../support/stack.ts';
+import { call, startApiStack, type ApiStack } from './harness.ts';
+
+/**
+ * A supervisor opens a case from the new-case page with the photos taken on the walk: the form
+ * posts them with the other fields, the case opens citing them on its description's photo line,
+ * the case page shows them as its own, and each reads back as the bytes that were sent. A file
+ * that is no photo, or too large, is refused beside the photo field with everything typed kept.
+ */
+let s: ApiStack;
+const as = pageSessions(() => s.deps.aws);
+
+beforeAll(async () => {
+  s = await startApiStack();
+});
+afterAll(async () => {
+  await s?.stop();
+});
+
+const fields = (over: Record<string, string> = {}) => ({
+  title: `楼道灭火器过期 ${uniqueId('p')}`,
+  description: '巡查发现 A 栋一层灭火器压力不足',
+  source: 'inspection',
+  severity: 'routine',
+  buildingId: 'bldg-a',
+  floorId: 'a-f1',
+  roomId: 'A101',
+  assigneeId: 'staff-zhao',
+  ...over,
+});
+
+async function postNewCase(
+  personId: string,
+  values: Record<string, string>,
+  files: File[],
+  o: { lang?: string; kept?: string[] } = {},
+) {
+  const who = await as(personId);
+  const form = new FormData();
+  for (const [k, v] of Object.entries(values)) form.append(k, v);
+  for (const ref of o.kept ?? []) form.append('keptPhotos', ref);
+  form.append('_csrf', who.csrf);
+  for (const f of files) form.append('photos', f);
+  return s.app.request('/app/cases/new', {
+    method: 'POST',
+    headers: { cookie: `rectify_session=${who.id}`, 'accept-language': o.lang ?? 'zh-CN' },
+    body: form,
+  });
+}
+
+/** `followed`: the redirect whose flash cookie the page is asked with, to read its message. */
+async function get(path: string, personId: string, followed?: Response) {
+  const flash = (followed?.headers.get('set-cookie') ?? '').split(';')[0];
+  const cookie = [`rectify_session=${(await as(personId)).id}`, ...(flash ? [flash] : [])].join('; ');
+  return s.app.request(path, { headers: { cookie } });
+}
+
+const photoError = (html: string) => /id="f-photos-error">([^<]*)</.exec(html)?.[1];
+const valueOf = (html: string, name: string) =>
+  new RegExp(`name="${name}"[^>]*value="([^"]*)"`).exec(html)?.[1] ??
+  new RegExp(`value="([^"]*)"[^>]*name="${name}"`).exec(html)?.[1];
+
+describe('photos on the new-case form', () => {
+  it('offers a photo input that can take a picture, in a multipart form', async () => {
+    const html = await (await get('/app/cases/new', 'sup-wang')).text();
+    expect(html).toContain('enctype="multipart/form-data"');
+    expect(html).toMatch(/<input[^>]*name="photos"[^>]*type="file"[^>]*capture="environment"[^>]*multiple/);
+  });
+
+  it('opens the case with the photos, shows them as its own, and keeps each file as sent', async () => {
+    const jpeg = fakeFiles.jpeg(4096);
+    const png = fakeFiles.png(3000);
+    const res = await postNewCase('sup-wang', fields(), [
+      new File([new Uint8Array(jpeg)], 'walk-1.jpg', { type: 'image/jpeg' }),
+      new File([new Uint8Array(png)], 'walk-2.png', { type: 'image/png' }),
+    ]);
+    expect(res.status).toBe(303);
+    const caseId = /\/app\/cases\/(ZG-\d{4}-\d+)$/.exec(res.headers.get('location') ?? '')?.[1] ?? '';
+    expect(caseId).not.toBe('');
+
+    const html = await (await get(`/app/cases/${caseId}`, 'sup-wang', res)).text();
+    expect(html).toContain(`案件 ${caseId} 已创建，附照片 2 张`);
+    const shown = /<div data-description-photos[^>]*>([\s\S]*?)<\/div>\s*<\/div>/.exec(html)?.[1] ?? '';
+    const ids = [...shown.matchAll(/<img src="\/api\/evidence\/(ev_[A-Za-z0-9_-]{16})"/g)].map((m) => m[1]!);
+    expect(ids).toHaveLength(2);
+    // The references are shown as pictures, not as text in the description.
+    expect(html).not.toMatch(/照片 \/ Photos: evidence:/);
+
+    // The case's JSON cites them on its description, as triage cites a report's photos.
+    const json = await call(s.app, 'GET', `/api/cases/${caseId}`, { as: 'sup-wang' });
+    expect(json.status).toBe(200);
+    const { description } = (await json.json()) as { description: string };
+    expect(description).toContain('巡查发现 A 栋一层灭火器压力不足');
+    for (const id of ids) expect(description).toContain(`evidence:${id}#sha256=`);
+
+    const sent = [sha256(jpeg), sha256(png)];
+    for (const id of ids) {
+      const record = await getEvidence(s.deps, id);
+      expect(record?.caseId).toBe(caseId);
+      expect(record?.status).toBe('confirmed');
+      const read = await get(`/api/evidence/${id}`, 'sup-wang');
+      expect(read.status).toBe(302);
+      const bytes = new Uint8Array(await (await fetch(read.headers.get('location') ?? '')).arrayBuffer());
+      expect(sent).toContain(sha256(bytes));
+    }
+  });
+
+  it('refuses a file that is not a photo beside the photo field, keeping what was typed', async () => {
+    const values = fields();
+    const res = await postNewCase('sup-wang', values, [
+      new File([new Uint8Array(fakeFiles.pdf())], 'notes.pdf', { type: 'application/pdf' }),
+    ]);
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(photoError(html)).toMatch(/^「notes\.pdf」：只能上传照片（JPEG、PNG 或 WebP）/);
+    expect(photoError(html)).toContain('其他内容已保留，请重新选择照片');
+    expect(html).toContain('没有新建案件，请修改：照片');
+    expect(valueOf(html, 'title')).toBe(values.title);
+    expect(html).toContain(values.description);
+  });
+
+  it('refuses a photo over 10 MB, in English for an English page, keeping the title', async () => {
+    const values = fields();
+    const res = await postNewCase(
+      'sup-wang',
+      values,
+      [new File([new Uint8Array(fakeFiles.jpeg(10 * 1024 * 1024 + 1))], 'big.jpg', { type: 'image/jpeg' })],
+      { lang: 'en' },
+    );
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(photoError(html)).toMatch(
+      /^“big\.jpg”: the file is too large \(10 MB\): each file may be at most 10 MB/,
+    );
+    expect(photoError(html)).toContain('choose the photos again');
+    expect(valueOf(html, 'title')).toBe(values.title);
+  });
+
+  it('offers photos already stored again when the case could not be opened, then opens it with them', async () => {
+    const values = fields({ assigneeId: 'staff-nobody' });
+    const jpeg = fakeFiles.jpeg();
+    // An assignee gone from the directory (a page left open) is refused only by the opening itself,
+    // after the photos were stored.
+    const refused = await postNewCase('sup-wang', values, [
+      new File([new Uint8Array(jpeg)], 'walk.jpg', { type: 'image/jpeg' }),
+    ]);
+    const html = await refused.text();
+    expect(refused.status).toBe(422);
+    expect(valueOf(html, 'title')).toBe(values.title);
+    const kept = [...html.matchAll(/name="keptPhotos" value="(evidence:[^"]+)"/g)].map((m) => m[1]!);
+    expect(kept).toHaveLength(1);
+    expect(html).toContain('已保存的照片 1：walk.jpg');
+    const res = await postNewCase('sup-wang', { ...values, assigneeId: 'staff-zhao' }, [], { kept });
+    expect(res.status).toBe(303);
+    const caseId = /\/app\/cases\/(ZG-\d{4}-\d+)$/.exec(res.headers.get('location') ?? '')?.[1] ?? '';
+    const id = /ev_[A-Za-z0-9_-]{16}/.exec(kept[0]!)?.[0] ?? '';
+    expect((await getEvidence(s.deps, id))?.caseId).toBe(caseId);
+  });
+});
