@@ -10,6 +10,7 @@ import {
   type PlanDeadlineResult,
 } from '../domain/deadline-plan.ts';
 import { casePagePath, renderEmail, STUCK_EFFECTS_PAGE, type EmailKind } from '../domain/email-content.ts';
+import { reporterLanguage } from '../domain/reporter-notice.ts';
 import type { Language } from '../domain/directory.ts';
 import type { SigningKeys } from '../domain/link-token.ts';
 import { appendAudit, type AppendInput, type AppendResult } from '../store/audit-chain.ts';
@@ -160,14 +161,15 @@ export function createActivities(deps: ActivityDeps) {
       // A scanned-code reporter follows the report on its tracking page: the mail links it.
       const report = r.reportId ? await getReport(deps, r.reportId) : null;
       const trackUrl = report ? trackUrlOf(links, report) : null;
-      // A campus reporter in the directory reads in their own language; a scanned-code report's
-      // name is the one its reporter left (the case carries a stand-in when they left none).
+      // A campus reporter in the directory reads in their own language, anyone else in that of
+      // the form they reported in; a scanned-code report's name is the one its reporter left
+      // (the case carries a stand-in when they left none).
       const known = dir?.people.find((p) => p.email.toLowerCase() === email.toLowerCase());
       recipients.push({
         id: reporterActorId(r) ?? email,
         name: report ? (report.name ?? '') : r.name,
         email,
-        language: r.language ?? known?.language ?? 'zh-CN',
+        language: r.language ?? reporterLanguage(known?.language, report?.language),
         ...(trackUrl ? { trackUrl } : {}),
       });
     }

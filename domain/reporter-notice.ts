@@ -19,6 +19,14 @@ export interface ReporterNoticeContext {
 
 type Half = 'zh' | 'en';
 
+/**
+ * The language a reporter's mail is written in first: their own where the directory knows them,
+ * else that of the form they reported in, else Chinese (reports made before the form's language
+ * was kept, and reporters by email alone).
+ */
+export const reporterLanguage = (known: Language | undefined, reportedIn: Language | undefined): Language =>
+  known ?? reportedIn ?? 'zh-CN';
+
 function block(l: Half, n: ReporterNoticeContext): string[] {
   const name = n.name?.trim();
   const reason = n.reason ? reportReasonIn(n.reason, l === 'en' ? 'en' : 'zh-CN') : undefined;
@@ -40,8 +48,8 @@ function block(l: Half, n: ReporterNoticeContext): string[] {
 }
 
 /**
- * A notice to a reporter, Chinese first unless the reporter is known to read English: a
- * reporter is a student or staff member of the campus, whose mail is Chinese by default.
+ * A notice to a reporter in their language first (`reporterLanguage`): Chinese unless they are
+ * known to read English or reported through the English form.
  */
 export function renderReporterNotice(
   lang: Language,

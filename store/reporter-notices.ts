@@ -4,7 +4,7 @@ import type { Bilingual } from '../domain/text.ts';
 import type { AwsDeps } from './clients.ts';
 import { loadDirectory } from './directory.ts';
 import { placeByCode } from '../domain/places.ts';
-import { renderReporterNotice } from '../domain/reporter-notice.ts';
+import { renderReporterNotice, reporterLanguage } from '../domain/reporter-notice.ts';
 import { sendOnce } from './outbox.ts';
 import type { SigningKeys } from '../domain/link-token.ts';
 import { reportsOfCase, trackUrlOf, type Report } from './reports.ts';
@@ -55,12 +55,13 @@ export async function notifyReporter(
   const reason = opts.reason ?? (event === 'withdrawn' ? undefined : report.reason);
   await sendOnce(deps, { scope: `report-${report.reportId}`, key: event }, async () => {
     const dir = await loadDirectory(deps.ddb, deps.tables);
-    // A reporter who is in the directory reads mail in their own language; anyone else in Chinese.
+    // A reporter who is in the directory reads mail in their own language; anyone else in the
+    // language of the form they reported in.
     const person = dir?.people.find((p) => p.email.toLowerCase() === to.toLowerCase());
     const place = dir ? placeByCode(dir, report.placeCode)?.name : undefined;
     return {
       to,
-      ...renderReporterNotice(person?.language ?? 'zh-CN', {
+      ...renderReporterNotice(reporterLanguage(person?.language, report.language), {
         reportId: report.reportId,
         status,
         reason,

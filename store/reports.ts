@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { conditionHeld } from './conditional.ts';
-import type { Location } from '../domain/directory.ts';
+import type { Language, Location } from '../domain/directory.ts';
 import type { ReportKind, ReportStatus, SurveyAspect } from '../domain/intake.ts';
 import { opsKey, opsPartition } from './keys.ts';
 import { queryItems } from './paginate.ts';
@@ -38,6 +38,11 @@ export interface Report {
   name?: string | undefined;
   /** A phone number or email, if the reporter left one. */
   contact?: string | undefined;
+  /**
+   * The language of the form the report was sent from: the reporter's mails put it first and
+   * their tracking page opens in it. Absent on reports made before it was kept (Chinese, as then).
+   */
+  language?: Language | undefined;
   receivedAt: string;
   status: ReportStatus;
   caseId?: string | undefined;

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { getCookie } from 'hono/cookie';
 import type { Child } from 'hono/jsx';
 import { z } from 'zod';
 import { isTerminal, reporterActorId, type CaseView, type Stage } from '../../domain/case-model.ts';
@@ -25,7 +26,7 @@ import {
 } from '../../domain/intake.ts';
 import { listPlaces, placeByCode, type Place } from '../../domain/places.ts';
 import { textFlaw, textFlawMessage } from '../../domain/safe-text.ts';
-import { inLang, type Bilingual, type Lang } from '../../domain/text.ts';
+import { inLang, languages, type Bilingual, type Lang } from '../../domain/text.ts';
 import { raterConflict } from '../../domain/survey-rater.ts';
 import {
   checkedFile,
@@ -52,7 +53,7 @@ import { submitFollowUpUpdate } from '../../workflows/rectification-case/message
 import { assertBuilding, directoryOrFail, readCase } from '../reads.ts';
 import { notifyReporter, startTriageChase } from '../report-notices.ts';
 import type { AppDeps } from '../deps.ts';
-import { sessionMiddleware, type WebEnv } from '../middleware/session.ts';
+import { LANG_COOKIE, sessionMiddleware, type WebEnv } from '../middleware/session.ts';
 import { Layout } from '../pages/layout.tsx';
 import { deadlineStateLabels } from '../pages/ui.tsx';
 import { stageLabel } from '../../domain/stage-labels.ts';
@@ -77,6 +78,7 @@ const ABUSE = {
 type Ctx = Context<WebEnv>;
 
 const t = (lang: Lang, text: Bilingual) => inLang(text, lang);
+const isLang = (v: string | undefined): v is Lang => (languages as readonly string[]).includes(v ?? '');
 /** English text takes ASCII punctuation. */
 const colon = (lang: Lang) => (lang === 'en' ? ': ' : '：');
 /** A stage as a heading of its own line: the label's noun, capitalised in English ("Analysis", "原因分析"). */
@@ -194,6 +196,8 @@ function ReportForm(props: {
         <span class="muted">{lang === 'en' ? `(${place.code})` : `（${place.code}）`}</span>
       </p>
       <input type="hidden" name="submissionKey" value={values.submissionKey ?? randomUUID()} />
+      {/* The language the reporter read the form in: the report keeps it for their mails. */}
+      <input type="hidden" name="lang" value={lang} />
       {errors.form ? (
         <div class="flash error" role="alert">
           {t(lang, errors.form)}
@@ -418,6 +422,12 @@ export const reportFormFields = z.object({
       '表单自带的提交键：同一表单再次提交时转到第一次的跟踪页 / the form’s own key: a second submit of it goes to the first report’s tracking page',
     ),
   website: z.string().max(0).optional().describe('留空（防机器人字段）/ leave empty (a honeypot)'),
+  lang: z
+    .enum(languages)
+    .optional()
+    .describe(
+      '表单的语言：报告人的通知以此语言在前，跟踪页默认以此语言显示；缺省或其他值时取页面语言 / the form’s language: the reporter’s mails put it first and the tracking page opens in it; absent or another value, the page’s language',
+    ),
 });
 
 /** POST /t/{token}/survey's fields as the document states them (the handler validates with surveySchema). */
@@ -536,7 +546,7 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
         ),
     }),
     async (c) => {
-      const lang = c.get('lang');
+      let lang = c.get('lang');
       const place = await placeOr404(c);
       if (place instanceof Response) return place;
       // Over a limit: when to come back (Retry-After, and said on the page), the way back to the
@@ -625,6 +635,13 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
         const first = Array.isArray(v) ? v[0] : v;
         return typeof first === 'string' ? first : undefined;
       };
+      // The language the form was read in (its own field), over the one this request would pick:
+      // the pages answering it, the report and the reporter's mails are in it.
+      const formLang = one('lang');
+      if (isLang(formLang)) {
+        lang = formLang;
+        c.set('lang', formLang);
+      }
       const values: FormValues = {
         kind: one('kind'),
         description: one('description'),
@@ -719,6 +736,7 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
             evidence,
             name: parsed.data.name || undefined,
             contact: parsed.data.contact,
+            language: lang,
             receivedAt: new Date().toISOString(),
           },
           { keys: deps.signingKeys, submissionKey: key },
@@ -744,9 +762,17 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
     return token ? c.redirect(`/t/${token}?new=1`, 303) : c.redirect('/r/thanks', 303);
   };
 
+  /**
+   * The report a tracking link names, its page in the language the report was made in unless its
+   * reader chose one (`?lang=`, or remembered): the link is opened from a mail, maybe elsewhere.
+   */
   const trackedOr404 = async (c: Ctx): Promise<Report | Response> => {
     const report = await reportByToken(deps.aws, c.req.param('token') ?? '');
-    if (report) return report;
+    if (report) {
+      const chosen = isLang(c.req.query('lang')) || isLang(getCookie(c, LANG_COOKIE));
+      if (report.language && !chosen) c.set('lang', report.language);
+      return report;
+    }
     return publicPage(
       c,
       { zh: '链接无效', en: 'Link not valid' },
@@ -849,9 +875,9 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
   });
 
   app.post('/t/:token/survey', async (c) => {
-    const lang = c.get('lang');
     const report = await trackedOr404(c);
     if (report instanceof Response) return report;
+    const lang = c.get('lang');
     const view = await caseViewOf(report);
     const alreadyRated = () =>
       publicPage(

@@ -227,6 +227,40 @@ describe('the report form', () => {
     expect((await report(roomCode('A208'), { ...fields, submissionKey: 'x<>' }, ip)).status).toBe(400);
   });
 
+  it('keeps the language it was read in: an English report is told and tracked in English first', async () => {
+    const code = roomCode('A210');
+    expect(await (await s.app.request(`/r/${code}?lang=en`)).text()).toContain('name="lang" value="en"');
+    // Sent with no remembered choice or browser language: the form's own field says which it was.
+    const refused = await report(code, { kind: 'repair', description: ' ', lang: 'en' });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('Description: please fill this in');
+    const email = `${uniqueId('visitor')}@example.org`;
+    const res = await report(code, {
+      kind: 'repair',
+      description: 'The radiator is cold',
+      contact: email,
+      lang: 'en',
+    });
+    expect(res.status).toBe(303);
+    const token = tokenOf(res)!;
+    const reportId = await reportIdOf(token);
+    expect((await getReport(s.deps.aws, reportId))?.language).toBe('en');
+    const received = async () => (await sentEmails((e) => e.to.includes(email)))[0];
+    await expect.poll(received, { timeout: 30_000 }).toBeDefined();
+    const mail = (await received())!;
+    expect(mail.subject.startsWith(`[Rectify] ${reportId} Received`)).toBe(true);
+    expect(mail.text.split('\n')[0]).toBe('Hello,');
+    // The tracking link, opened from the mail anywhere, is in English unless its reader chooses.
+    expect(await (await s.app.request(`/t/${token}`)).text()).toContain('<html lang="en">');
+    expect(await (await s.app.request(`/t/${token}?lang=zh-CN`)).text()).toContain('<html lang="zh-CN">');
+    const remembered = await s.app.request(`/t/${token}`, { headers: { cookie: 'rectify_lang=zh-CN' } });
+    expect(await remembered.text()).toContain('<html lang="zh-CN">');
+    // The Chinese form, as before: Chinese first.
+    const zh = tokenOf(await report(code, { kind: 'repair', description: '暖气不热', lang: 'zh-CN' }))!;
+    expect((await getReport(s.deps.aws, await reportIdOf(zh)))?.language).toBe('zh-CN');
+    expect(await (await s.app.request(`/t/${zh}`)).text()).toContain('<html lang="zh-CN">');
+  });
+
   it('takes a code in lower case', async () => {
     const res = await s.app.request(`/r/${roomCode('A208').toLowerCase()}`);
     expect(res.status).toBe(200);
@@ -327,7 +361,7 @@ describe('the document', () => {
       >;
     };
     const report = JSON.stringify(doc.paths['/r/{code}']!.post!.requestBody!.content['multipart/form-data']);
-    for (const f of ['kind', 'description', 'contact', 'photo', 'submissionKey'])
+    for (const f of ['kind', 'description', 'contact', 'photo', 'submissionKey', 'lang'])
       expect(report).toContain(`"${f}"`);
     const survey = JSON.stringify(
       doc.paths['/t/{token}/survey']!.post!.requestBody!.content['application/x-www-form-urlencoded'],

@@ -5,7 +5,11 @@ import { validateDirectory } from '../../domain/directory-schema.ts';
 import type { Directory } from '../../domain/directory.ts';
 import { reportStatusLabel } from '../../domain/intake.ts';
 import { placeNameOf } from '../../domain/place-name.ts';
-import { renderReporterNotice, type ReporterNoticeContext } from '../../domain/reporter-notice.ts';
+import {
+  renderReporterNotice,
+  reporterLanguage,
+  type ReporterNoticeContext,
+} from '../../domain/reporter-notice.ts';
 
 const parsed = validateDirectory(
   JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../infra/local/demo-campus.json'), 'utf8')),
@@ -76,6 +80,16 @@ describe('a notice to a scanned-code reporter', () => {
     expect(mail.text).not.toContain('原因');
     expect(mail.html).toContain('&lt;b&gt;李&lt;/b&gt;');
     expect(mail.html).not.toContain('<b>');
+  });
+});
+
+describe('the language a reporter is written to in first', () => {
+  it('is their own where the directory knows them, else the form’s, else Chinese', () => {
+    expect(reporterLanguage('zh-CN', 'en')).toBe('zh-CN');
+    expect(reporterLanguage('en', 'zh-CN')).toBe('en');
+    expect(reporterLanguage(undefined, 'en')).toBe('en');
+    // A report made before the form's language was kept reads as it did then.
+    expect(reporterLanguage(undefined, undefined)).toBe('zh-CN');
   });
 });
 
