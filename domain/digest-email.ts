@@ -6,7 +6,7 @@
 import { localTime } from './calendar.ts';
 import type { Language } from './directory.ts';
 import { stageLabel } from './stage-labels.ts';
-import { escapeHtml, pairIn } from './text.ts';
+import { escapeHtml, pairIn, splitBilingual } from './text.ts';
 import type {
   AreaSummary,
   CaseLine,
@@ -42,6 +42,17 @@ export function countsLine(c: WeekCounts, lang: Language = 'zh-CN'): string {
   return parts.join(' · ');
 }
 
+/**
+ * A case's title in its reader's order, as every label of these mails is: one written in both
+ * languages ("… 不合格 / …: failed", a failed 6T item's) reads its reader's half first, split as the
+ * case mails split it; a title in one language is shown as written.
+ */
+function titleIn(title: string, lang: Language): string {
+  const halves = splitBilingual(title);
+  if (halves.zh === halves.en) return title;
+  return lang === 'en' ? `${halves.en} / ${halves.zh}` : `${halves.zh} / ${halves.en}`;
+}
+
 const caseText = (l: CaseLine, lang: Language) => {
   const both = pairIn(lang);
   const marks = [
@@ -52,7 +63,7 @@ const caseText = (l: CaseLine, lang: Language) => {
     l.failedReviews ? `${both('复查未通过', 'failed review')} ×${l.failedReviews}` : '',
     l.score !== undefined ? `${both('评分', 'score')} ${l.score}` : '',
   ].filter(Boolean);
-  return `${l.caseId} ${l.title} (${l.place}): ${marks.join(', ')}`;
+  return `${l.caseId} ${titleIn(l.title, lang)} (${l.place}): ${marks.join(', ')}`;
 };
 
 function page(title: string, body: string, lang: Language = 'zh-CN'): string {
@@ -147,7 +158,7 @@ export function ackEscalationEmail(
 }
 
 const itemText = (i: FollowUpItem, lang: Language) =>
-  `${i.caseId} ${i.title} (${i.place}) — ${pairIn(lang)(i.ask.zh, i.ask.en)}`;
+  `${i.caseId} ${titleIn(i.title, lang)} (${i.place}) — ${pairIn(lang)(i.ask.zh, i.ask.en)}`;
 
 /** A department's follow-ups of the week (or the reminder of them), to one of its contacts, in their language first. */
 export function departmentDigestEmail(
@@ -280,7 +291,7 @@ export function dailyBriefEmail(
   // Every deadline listed falls due on the brief's own campus date: its time on the campus clock says it all.
   const due = b.dueToday.map((d) => {
     const stage = stageLabel(d.stage);
-    return `${d.caseId} ${d.title} (${d.place}) ${both(stage.zh, stage.en)} → ${localTime(d.due, b.timeZone)}`;
+    return `${d.caseId} ${titleIn(d.title, lang)} (${d.place}) ${both(stage.zh, stage.en)} → ${localTime(d.due, b.timeZone)}`;
   });
   const intro = greetingIn(lang, name, {
     zh: `${buildingName.zh} 昨日情况与今日到期事项。`,

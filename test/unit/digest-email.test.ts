@@ -279,3 +279,79 @@ describe('the morning brief is in its supervisor’s language first', () => {
     );
   });
 });
+
+describe('a case titled in both languages (a failed 6T item’s) reads in its reader’s order', () => {
+  const failed = '1.2 物品定位摆放 不合格 / 1.2 Items kept in place: failed';
+  const zhFirst = '1.2 物品定位摆放 不合格 / 1.2 Items kept in place: failed';
+  const enFirst = '1.2 Items kept in place: failed / 1.2 物品定位摆放 不合格';
+  // Opened on the Monday, its analysis due the next morning at 10:00 in Shanghai.
+  const t1 = view({
+    caseId: 't1',
+    title: failed,
+    openedAt: MON,
+    location: A101,
+    stage: 'analysing',
+    deadlines: [['analysing', 'pending', 23]],
+  });
+  const week = buildWeeklyDigests({
+    week: '2026-W10',
+    timeZone: 'Asia/Shanghai',
+    directory: dir,
+    views: [t1],
+  });
+  const staff = week.staff[0]!;
+  const dept = week.departments[0]!;
+  const items = dept.items.map((item) => ({ item, url: 'https://r.test/actions/0' }));
+  const brief = buildDailyBrief({
+    date: '2026-03-03',
+    timeZone: 'Asia/Shanghai',
+    buildingId: 'bldg-a',
+    views: [t1],
+  });
+
+  it('Chinese half first for a reader of Chinese: digest, escalation, department mails and brief', () => {
+    for (const m of [
+      staffDigestEmail(staff, '周强', 'https://r.test/a'),
+      ackEscalationEmail(staff, '周强', '王建国'),
+      departmentDigestEmail(dept, '陈明', items, false),
+      departmentEscalationEmail(dept, dept.items, '陈明'),
+    ])
+      expect(m.text).toContain(`t1 ${zhFirst} (bldg-a/a-f1/A101)`);
+    const zh = dailyBriefEmail(brief, title, '王建国');
+    expect(zh.text).toContain(`昨日新开 new yesterday (1):\nt1 ${zhFirst} (bldg-a/a-f1/A101): 新 new`);
+    expect(zh.text).toContain(`t1 ${zhFirst} (bldg-a/a-f1/A101) 原因分析 analysis → 10:00`);
+  });
+
+  it('English half first for a reader of English, each half once', () => {
+    for (const m of [
+      staffDigestEmail(staff, 'Lee Wei', 'https://r.test/a', 'en'),
+      ackEscalationEmail(staff, '周强', 'Anna Smith', 'en'),
+      departmentDigestEmail(dept, 'Anna Smith', items, false, 'en'),
+      departmentEscalationEmail(dept, dept.items, 'Anna Smith', 'en'),
+    ]) {
+      expect(m.text).toContain(`t1 ${enFirst} (bldg-a/a-f1/A101)`);
+      expect(m.html).toContain(`t1 ${enFirst} (bldg-a/a-f1/A101)`);
+    }
+    const en = dailyBriefEmail(brief, title, 'Anna Smith', 'en');
+    expect(en.text).toContain(`new yesterday 昨日新开 (1):\nt1 ${enFirst} (bldg-a/a-f1/A101): new 新`);
+    expect(en.text).toContain(`t1 ${enFirst} (bldg-a/a-f1/A101) analysis 原因分析 → 10:00`);
+    expect(en.text.split('物品定位摆放').length).toBe(en.text.split('Items kept in place').length);
+  });
+
+  it('a title written English first reads Chinese first for a reader of Chinese; one language as written', () => {
+    const reversed = buildDailyBrief({
+      date: '2026-03-03',
+      timeZone: 'Asia/Shanghai',
+      buildingId: 'bldg-a',
+      views: [{ ...t1, title: enFirst }],
+    });
+    expect(dailyBriefEmail(reversed, title, '王建国').text).toContain(`t1 ${zhFirst} (`);
+    const plain = buildDailyBrief({
+      date: '2026-03-03',
+      timeZone: 'Asia/Shanghai',
+      buildingId: 'bldg-a',
+      views: [{ ...t1, title: '宿舍 / 走廊灯不亮' }],
+    });
+    expect(dailyBriefEmail(plain, title, 'Anna Smith', 'en').text).toContain('t1 宿舍 / 走廊灯不亮 (');
+  });
+});
