@@ -410,12 +410,13 @@ describe('the reporter rates once', () => {
 
 describe('deciding a report once', () => {
   it('of three people deciding at once, one opens its case; a rejected report opens none; a merge comments once', async () => {
-    const casesAt = async (roomId: string) =>
+    // The cases a report opened: other files open cases in the same rooms of the shared tables.
+    const casesFrom = async (reportId: string) =>
       (
         await listCases(s.deps.aws.ddb, s.deps.aws.tables, {
           filters: { buildingId: 'bldg-a' },
           limit: 100,
-          keep: (v) => v.location.roomId === roomId,
+          keep: (v) => v.reporter?.reportId === reportId,
         })
       ).items;
     const raced = await reportIdOf(
@@ -428,7 +429,7 @@ describe('deciding a report once', () => {
     expect(answers.map((r) => r.status).sort()).toEqual([303, 409, 409]);
     const decided = (await getReport(s.deps.aws, raced))!;
     expect(decided.status).toBe('case');
-    expect((await casesAt('A208')).map((v) => v.caseId)).toEqual([decided.caseId]);
+    expect((await casesFrom(raced)).map((v) => v.caseId)).toEqual([decided.caseId]);
 
     // Rejected first, the report opens no case after.
     const rejected = await reportIdOf(
@@ -436,7 +437,7 @@ describe('deciding a report once', () => {
     );
     expect((await triage('sup-wang', rejected, { action: 'reject', reason: '已自行修好' })).status).toBe(303);
     expect((await triage('wg-chen', rejected, decide)).status).toBe(409);
-    expect(await casesAt('A209')).toEqual([]);
+    expect(await casesFrom(rejected)).toEqual([]);
 
     // Merged twice (a double submit, or two people): one comment on the case.
     const merging = await reportIdOf(
