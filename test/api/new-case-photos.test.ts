@@ -140,6 +140,28 @@ describe('photos on the new-case form', () => {
     expect(valueOf(html, 'title')).toBe(values.title);
   });
 
+  it('refuses a fourth photo, and a form too large to read with a page', async () => {
+    const photo = (n: number, size?: number) =>
+      new File([new Uint8Array(fakeFiles.jpeg(size))], `p${n}.jpg`, { type: 'image/jpeg' });
+    const values = fields();
+    const four = await postNewCase(
+      'sup-wang',
+      values,
+      [1, 2, 3, 4].map((n) => photo(n)),
+    );
+    expect(four.status).toBe(400);
+    const html = await four.text();
+    expect(photoError(html)).toBe('最多 3 张照片（本次 4 张）；其他内容已保留，请重新选择照片');
+    expect(valueOf(html, 'title')).toBe(values.title);
+    const huge = await postNewCase(
+      'sup-wang',
+      fields(),
+      [1, 2, 3, 4].map((n) => photo(n, 8 * 1024 * 1024)),
+    );
+    expect(huge.status).toBe(413);
+    expect(await huge.text()).toContain('class="flash error"');
+  });
+
   it('offers photos already stored again when the case could not be opened, then opens it with them', async () => {
     const values = fields({ assigneeId: 'staff-nobody' });
     const jpeg = fakeFiles.jpeg();

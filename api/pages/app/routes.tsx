@@ -1,4 +1,4 @@
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { inLang } from '../../../domain/text.ts';
 import { MAX_EVIDENCE_BYTES } from '../../../store/evidence.ts';
@@ -11,6 +11,7 @@ import { caseHandlingPageRoutes } from './case-handling-page.tsx';
 import { casePageRoutes, MAX_PHOTOS, PHOTO_STEP_PATH } from './case-page.tsx';
 import { caseListRoutes } from './case-list.tsx';
 import { NEW_CASE_PATH, newCaseRoutes } from './new-case.tsx';
+import { MAX_NEW_CASE_PHOTOS } from './new-case-photos.ts';
 import { page } from './web-kit.tsx';
 import { workbenchRoutes } from './workbench.tsx';
 
@@ -31,10 +32,16 @@ export function webAppRoutes(deps: AppDeps): Hono<WebEnv> {
   const photoMax = MAX_PHOTOS * MAX_EVIDENCE_BYTES + 256 * 1024;
   const photoLimit = bodyLimit({ maxSize: photoMax, onError: tooLarge(photoMax) });
   const formLimit = bodyLimit({ maxSize: 1024 * 1024, onError: tooLarge(1024 * 1024) });
+  // The new-case form carries its few photos as multipart; sent as a plain form it has none.
+  const newCaseMax = MAX_NEW_CASE_PHOTOS * MAX_EVIDENCE_BYTES + 256 * 1024;
+  const newCaseLimit = bodyLimit({ maxSize: newCaseMax, onError: tooLarge(newCaseMax) });
+  const multipart = (c: Context) => /^multipart\/form-data\b/i.test(c.req.header('content-type') ?? '');
   const limit: MiddlewareHandler<WebEnv> = (c, next) =>
-    PHOTO_STEP_PATH.test(c.req.path) || c.req.path === NEW_CASE_PATH
+    PHOTO_STEP_PATH.test(c.req.path)
       ? photoLimit(c, next)
-      : formLimit(c, next);
+      : c.req.path === NEW_CASE_PATH && multipart(c)
+        ? newCaseLimit(c, next)
+        : formLimit(c, next);
   for (const path of ['/', '/cases', '/cases/*', '/admin/stuck', '/admin/stuck/*']) {
     app.use(path, sessionMiddleware(deps), requireViewer, limit, csrfProtect);
   }
