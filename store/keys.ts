@@ -40,6 +40,7 @@
  *   SESSION#<hash of the cookie>                      -                          a web session (sessions.ts)
  *   LOGINLINK#<hash of the token>                     -                          a one-time sign-in link (sessions.ts)
  *   OIDCREQ#<hash of the cookie>                      -                          a sign-in sent to the identity provider (sessions.ts)
+ *   IMPORTPREVIEW#<previewId>                         head | part#<000001>       a previewed directory import, kept to apply (import-previews.ts)
  */
 export interface OpsKey {
   pk: string;
@@ -79,6 +80,7 @@ const prefix = {
   session: 'SESSION#',
   loginLink: 'LOGINLINK#',
   oidcRequest: 'OIDCREQ#',
+  importPreview: 'IMPORTPREVIEW#',
 } as const;
 
 /** The partition (`pk`) of record kinds read as a whole partition. */
@@ -92,6 +94,7 @@ export const opsPartition = {
   calendarVersions: prefix.calendar,
   dutyList: (buildingId: string) => `${prefix.dutyList}${buildingId}`,
   inspectionList: (buildingId: string) => `${prefix.inspectionList}${buildingId}`,
+  importPreview: (previewId: string) => `${prefix.importPreview}${previewId}`,
 } as const;
 
 /** Sort-key prefixes within a week's digest partition. */
@@ -190,6 +193,15 @@ export const opsKey = {
   session: (hash: string): OpsKey => ({ pk: `${prefix.session}${hash}`, sk: ONLY }),
   loginLink: (hash: string): OpsKey => ({ pk: `${prefix.loginLink}${hash}`, sk: ONLY }),
   oidcRequest: (hash: string): OpsKey => ({ pk: `${prefix.oidcRequest}${hash}`, sk: ONLY }),
+  importPreviewHead: (previewId: string): OpsKey => ({
+    pk: opsPartition.importPreview(previewId),
+    sk: 'head',
+  }),
+  /** The n-th piece of a previewed import's directory (zero-padded so pieces sort in order). */
+  importPreviewPart: (previewId: string, n: number): OpsKey => ({
+    pk: opsPartition.importPreview(previewId),
+    sk: `part#${String(n).padStart(6, '0')}`,
+  }),
 } as const;
 
 /**

@@ -8,6 +8,7 @@ import { ensureTables } from '../../infra/local/servers.ts';
 import { currentSnapshot, loadDirectory, saveDirectory } from '../../store/directory.ts';
 import { createSession } from '../../store/sessions.ts';
 import { auditAppDeps } from '../support/audit-app.ts';
+import { applyFormFields } from '../support/import-apply-form.ts';
 import { demoDirectory, ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
 
 /**
@@ -58,15 +59,24 @@ async function preview(table: string[][]): Promise<{ status: number; html: strin
   return { status: res.status, html: await res.text() };
 }
 
-async function applied(directory: unknown): Promise<{ status: number; html: string; location: string }> {
+async function post(fields: URLSearchParams): Promise<{ status: number; html: string; location: string }> {
   const res = await app.request('/app/admin/directory/apply', {
     method: 'POST',
     headers: { ...headers(), 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ _csrf: admin.csrf, directory: JSON.stringify(directory) }).toString(),
+    body: fields.toString(),
   });
   return { status: res.status, html: await res.text(), location: res.headers.get('location') ?? '' };
 }
-const apply = async (directory: unknown): Promise<number> => (await applied(directory)).status;
+/** A directory posted by hand to the apply, as the form once carried it: never applied. */
+const apply = async (directory: unknown): Promise<number> =>
+  (await post(new URLSearchParams({ _csrf: admin.csrf, directory: JSON.stringify(directory) }))).status;
+/** Previews the directory as a file (it must pass), then posts that preview's own apply form. */
+async function previewed(directory: Directory): Promise<URLSearchParams> {
+  const page = await preview(directoryToTable(directory));
+  if (page.status !== 200) throw new Error(`the preview was refused: ${page.status}`);
+  return applyFormFields(page.html);
+}
+const applied = async (directory: Directory) => post(await previewed(directory));
 
 const row = (cells: Partial<Record<(typeof COLUMNS)[number], string>>) => COLUMNS.map((c) => cells[c] ?? '');
 const stored = async () => {
@@ -98,7 +108,7 @@ describe('the directory import refuses what its apply cannot store', () => {
     expect(html).toContain(`第 ${first} 行与第 ${table.length} 行`);
   });
 
-  it('posted straight to apply, a building twice is a 400 and nothing is written, in one batch or two', async () => {
+  it('posted straight to apply (no preview), a building twice is a 400 and nothing is written, in one batch or two', async () => {
     const before = await currentSnapshot(deps.ddb, deps.tables);
     const [a] = demo.buildings;
     if (!a) throw new Error('the demo has no building');
@@ -168,27 +178,43 @@ describe('the directory import refuses what its apply cannot store', () => {
     expect(html).toContain(`data-row="${table.length}" data-column="id"`);
     expect(html).toContain('楼层 id a-f1 同时出现在楼栋 bldg-a 与楼栋 bldg-b 中');
 
-    // A file right by itself that clashes with the stored directory: the apply refuses it, saying so.
-    const before = await currentSnapshot(deps.ddb, deps.tables);
+    // A file right by itself that clashes with the directory stored after its preview: the apply
+    // refuses it, saying so.
     const b = demo.buildings.find((x) => x.id === 'bldg-b');
-    if (!b) throw new Error('the demo has no bldg-b');
-    const renamed = (id: string) => ({
+    const a = demo.buildings.find((x) => x.id === 'bldg-a');
+    if (!b || !a) throw new Error('the demo has no bldg-a or bldg-b');
+    const renamed = (id: string): Directory => ({
       ...demo,
       buildings: [{ ...b, floors: b.floors.map((f, i) => (i === 0 ? { ...f, id } : f)) }],
     });
-    const clash = await applied(renamed('a-f1'));
+    const form = await previewed(renamed('b-f1-new'));
+    const extraFloor = {
+      id: 'b-f1-new',
+      name: { zh: 'A 栋九层', en: 'Hall A F9' },
+      gridMemberIds: [],
+      clusters: [],
+    };
+    await saveDirectory(deps.ddb, deps.tables, {
+      ...demo,
+      buildings: demo.buildings.map((x) =>
+        x.id === 'bldg-a' ? { ...a, floors: [...a.floors, extraFloor] } : x,
+      ),
+    });
+    const before = await currentSnapshot(deps.ddb, deps.tables);
+    const clash = await post(form);
     expect(clash.status).toBe(400);
     expect(clash.html).toContain('与现有名录合并后');
-    expect(clash.html).toContain('楼层 id a-f1 同时出现在楼栋 bldg-a 与楼栋 bldg-b 中');
+    expect(clash.html).toContain('楼层 id b-f1-new 同时出现在楼栋 bldg-a 与楼栋 bldg-b 中');
     // The entry by its id and name, not its index in a merged directory the admin never saw.
     expect(clash.html).toMatch(/与现有名录合并后：楼栋 bldg-b（[^）]+）的 floors/);
     expect(clash.html).not.toMatch(/buildings\[\d+\]/);
     expect(await currentSnapshot(deps.ddb, deps.tables)).toEqual(before);
 
+    await saveDirectory(deps.ddb, deps.tables, demo);
     const distinct = directoryToTable(demo);
     distinct.push(floor('b-f9'));
     expect((await preview(distinct)).status).toBe(200);
-    expect(await apply(renamed('b-f1-new'))).toBe(303);
+    expect((await applied(renamed('b-f1-new'))).status).toBe(303);
     expect(floorsOf(await stored(), 'bldg-b')?.map((f) => f.id)).toEqual(['b-f1-new', 'b-f2']);
   });
 
@@ -197,17 +223,7 @@ describe('the directory import refuses what its apply cannot store', () => {
     table.push(row({ kind: 'AREA', id: 'area-east-gate', name_zh: '东门', name_en: 'East gate' }));
     const { status, html } = await preview(table);
     expect(status).toBe(200);
-    const json = /name="directory" value="([^"]*)"/.exec(html)?.[1];
-    if (!json) throw new Error('no directory in the preview form');
-    const directory = JSON.parse(
-      json
-        .replace(/&quot;/g, '"')
-        .replace(/&#39;/g, "'")
-        .replace(/&lt;/g, '<')
-        .replace(/&gt;/g, '>')
-        .replace(/&amp;/g, '&'),
-    ) as Directory;
-    const done = await applied(directory);
+    const done = await post(applyFormFields(html));
     expect(done.status).toBe(303);
     expect((await stored()).buildings.find((b) => b.id === 'area-east-gate')?.kind).toBe('public_area');
     // The page after says what the preview said: one added, the rest unchanged.
@@ -234,7 +250,9 @@ describe('the directory import refuses what its apply cannot store', () => {
     });
     const before = (await currentSnapshot(deps.ddb, deps.tables))?.version ?? 0;
     const ids = ['area-north', 'area-south', 'area-west'];
-    const statuses = await Promise.all(ids.map((id) => apply(area(id))));
+    // Each previewed against the same directory, then applied at once.
+    const forms = await Promise.all(ids.map((id) => previewed(area(id))));
+    const statuses = await Promise.all(forms.map(async (form) => (await post(form)).status));
     expect(statuses).toEqual([303, 303, 303]);
     const now = await stored();
     for (const id of ids)

@@ -10,6 +10,15 @@ import {
   loadDirectoryVersion,
   saveDirectory,
 } from '../../../store/directory.ts';
+import {
+  dropPreview,
+  IMPORT_PREVIEW_SECONDS,
+  loadPreview,
+  PREVIEW_HASH,
+  savePreview,
+  type ImportMode,
+  type PreviewLookup,
+} from '../../../store/import-previews.ts';
 import type { AppDeps } from '../../deps.ts';
 import { openCasesOf, removedWithOpenCases } from '../../removed-people.ts';
 import type { WebEnv } from '../../middleware/session.ts';
@@ -64,8 +73,6 @@ const applied = (n: string | undefined): { text: Bilingual; removed: number } | 
   };
 };
 
-/** What the import does with entries the file does not list: kept (merge, the default) or removed. */
-type ImportMode = 'merge' | 'replace';
 const modeOf = (v: unknown): ImportMode => (v === 'replace' ? 'replace' : 'merge');
 
 function UploadForm(props: { lang: Lang; csrf: string; mode?: ImportMode }) {
@@ -259,6 +266,58 @@ function DiffView(props: { diff: DirectoryDiff; lang: Lang; mode: ImportMode }) 
         </tbody>
       </table>
     </div>
+  );
+}
+
+interface Removing {
+  personId: string;
+  openCases: number;
+}
+
+/**
+ * Whom a whole-directory import removes: the first PREVIEW_IDS, those holding open cases first
+ * (the ones an admin must act on), then how many more. A file that leaves out most of a large
+ * campus would otherwise list every one of them.
+ */
+function RemovingList(props: { removing: Removing[]; lang: Lang }) {
+  const t = (b: Bilingual) => inLang(b, props.lang);
+  const { removing } = props;
+  if (removing.length === 0) return null;
+  const ordered = [...removing].sort((a, b) => b.openCases - a.openCases);
+  const shown = ordered.slice(0, PREVIEW_IDS);
+  const rest = ordered.slice(PREVIEW_IDS);
+  const restWithCases = rest.filter((r) => r.openCases > 0).length;
+  return (
+    <>
+      <h3 id="removing-h">
+        {t({
+          zh: `将被移除的人员（${removing.length} 人）`,
+          en: `People to be removed (${removing.length})`,
+        })}
+      </h3>
+      <ul aria-labelledby="removing-h" data-removing={String(removing.length)}>
+        {shown.map((r) => (
+          <li data-person={r.personId} data-open-cases={String(r.openCases)}>
+            {r.personId}
+            {'：'}
+            {r.openCases === 0
+              ? t({ zh: '无未结案件', en: 'no open cases' })
+              : t({
+                  zh: `${r.openCases} 件未结案件需重新指派`,
+                  en: `${r.openCases} open case(s) to reassign`,
+                })}
+          </li>
+        ))}
+        {rest.length > 0 && (
+          <li data-removing-more={String(rest.length)}>
+            {t({
+              zh: `…… 另有 ${rest.length} 人${restWithCases > 0 ? `（其中 ${restWithCases} 人有未结案件需重新指派）` : ''}`,
+              en: `… and ${rest.length} more${restWithCases > 0 ? ` (${restWithCases} of them with open cases to reassign)` : ''}`,
+            })}
+          </li>
+        )}
+      </ul>
+    </>
   );
 }
 
@@ -459,6 +518,13 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
             })),
           )
         : [];
+    // Kept here, not in the form: the form names it, and the apply reads back what was previewed.
+    const kept = await savePreview(deps.aws, {
+      personId: c.get('viewer')?.person.id ?? '',
+      mode,
+      version,
+      directory: result.directory,
+    });
     return page(
       c,
       { zh: '名录导入预览', en: 'Directory import preview' },
@@ -472,9 +538,17 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
         {table.encoding === 'gb18030' && (
           <div class="flash" role="status" data-encoding="gb18030">
             {t({
-              zh: '此文件不是 UTF-8 编码，已按 GB18030（GBK）读取。请核对预览中的中文姓名与名称是否正确；以后可在 Excel 中“另存为”选择“CSV UTF-8（逗号分隔）”。',
-              en: 'This file is not UTF-8; it was read as GB18030 (GBK). Check that the Chinese names in the preview read correctly; next time, save from Excel as “CSV UTF-8 (Comma delimited)”.',
-            })}
+              zh: '此文件不是 UTF-8 编码，已按 GB18030（GBK）读取。请核对读出的中文姓名与名称是否正确；以后可在 Excel 中“另存为”选择“CSV UTF-8（逗号分隔）”。',
+              en: 'This file is not UTF-8; it was read as GB18030 (GBK). Check that the Chinese names read correctly; next time, save from Excel as “CSV UTF-8 (Comma delimited)”.',
+            })}{' '}
+            {/* The preview lists ids only: these names are what the admin can check the reading by. */}
+            <span data-encoding-sample>
+              {t({ zh: '例如：', en: 'For example: ' })}
+              {[
+                result.directory.campus.name.zh,
+                ...result.directory.people.slice(0, 5).map((p) => p.name),
+              ].join(t({ zh: '、', en: ', ' }))}
+            </span>
           </div>
         )}
         <section class="card" aria-labelledby="preview-h">
@@ -503,37 +577,13 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
                   en: 'The file is the whole directory: people, buildings and departments it does not list are removed. Removed people lose access at once (tokens, sessions and email links stop), and their open cases must be reassigned.',
                 })}
               </p>
-              {removing.length > 0 && (
-                <>
-                  <h3 id="removing-h">
-                    {t({
-                      zh: `将被移除的人员（${removing.length} 人）`,
-                      en: `People to be removed (${removing.length})`,
-                    })}
-                  </h3>
-                  <ul aria-labelledby="removing-h" data-removing={String(removing.length)}>
-                    {removing.map((r) => (
-                      <li data-person={r.personId} data-open-cases={String(r.openCases)}>
-                        {r.personId}
-                        {'：'}
-                        {r.openCases === 0
-                          ? t({ zh: '无未结案件', en: 'no open cases' })
-                          : t({
-                              zh: `${r.openCases} 件未结案件需重新指派`,
-                              en: `${r.openCases} open case(s) to reassign`,
-                            })}
-                      </li>
-                    ))}
-                  </ul>
-                </>
-              )}
+              <RemovingList removing={removing} lang={lang} />
             </div>
           )}
           <form method="post" action="/app/admin/directory/apply" class="actions">
             <Csrf token={csrf} />
-            <input type="hidden" name="mode" value={mode} />
-            <input type="hidden" name="version" value={version === null ? '' : String(version)} />
-            <input type="hidden" name="directory" value={JSON.stringify(result.directory)} />
+            <input type="hidden" name="preview" value={kept.id} />
+            <input type="hidden" name="hash" value={kept.hash} />
             <button type="submit">
               {mode === 'replace' && removing.length > 0
                 ? t({
@@ -555,47 +605,71 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
     if (!allowed(c)) return refusedPage(c, TITLE, ADMIN_RULE);
     const lang = c.get('lang');
     const body = await formOr400(c);
-    const mode = modeOf(body.mode);
-    // A whole-directory import removes whom the preview listed, against the version it was made
-    // from: a directory changed since would remove people the admin never saw listed.
-    const previewed =
-      typeof body.version === 'string' && /^\d{1,9}$/.test(body.version) ? Number(body.version) : null;
-    let raw: unknown = null;
-    try {
-      raw = typeof body.directory === 'string' ? (JSON.parse(body.directory) as unknown) : null;
-    } catch {
-      raw = null;
+    const previewId = typeof body.preview === 'string' ? body.preview : '';
+    const hash = typeof body.hash === 'string' ? body.hash : '';
+    const found: PreviewLookup =
+      previewId !== '' && PREVIEW_HASH.test(hash)
+        ? await loadPreview(deps.aws, { id: previewId, hash, personId: c.get('viewer')?.person.id ?? '' })
+        : { ok: false, reason: 'mismatch' };
+    if (!found.ok) {
+      // Expired or never made (the TTL leaves no trace to tell the two apart): upload again. A form
+      // without its preview, or with a hash not the preview's, was not posted by the preview page.
+      const gone = found.reason !== 'mismatch';
+      return page(
+        c,
+        TITLE,
+        <>
+          <div class="flash error" role="alert" data-import="expired">
+            {inLang(
+              gone
+                ? {
+                    zh: `找不到这次导入预览，或它已过期（预览保留 ${IMPORT_PREVIEW_SECONDS / 60} 分钟）。没有写入任何内容。请重新上传文件预览。`,
+                    en: `This import preview was not found or has expired (previews are kept for ${IMPORT_PREVIEW_SECONDS / 60} minutes). Nothing was written. Upload the file again to preview it.`,
+                  }
+                : {
+                    zh: '提交的内容与任何导入预览都不符，没有写入任何内容。请重新上传文件预览。',
+                    en: 'What was posted matches no import preview; nothing was written. Upload the file again to preview it.',
+                  },
+              lang,
+            )}
+          </div>
+          <UploadForm lang={lang} csrf={c.get('csrfToken')} />
+        </>,
+        gone ? 404 : 400,
+      );
     }
-    // The previewed directory comes back through the form: checked again, as anything posted is.
-    const checked = raw === null ? null : validateDirectory(raw);
+    // What was previewed, as the preview page kept it: its mode, the version a whole-directory
+    // import was checked against (a directory changed since would remove people the admin never
+    // saw listed), and the directory itself, checked again as a schema change may have come since.
+    const { mode, version: previewed, directory: raw } = found.preview;
+    const checked = validateDirectory(raw);
     // The import is merged into the directory in force and saved only if that is still the one in
     // force: another admin's load landing in between is merged with, never undone (a few tries).
     let counts: string;
     for (let attempt = 1; ; attempt++) {
       const { directory: current, version } = await loadDirectoryVersion(ddb, tables);
-      const whole = checked?.ok
+      const whole = checked.ok
         ? mode === 'replace'
           ? checked.directory
           : mergedDirectory(current, checked.directory)
         : null;
       const merged = whole ? validateDirectory(whole) : null;
       const stale = mode === 'replace' && previewed !== version;
-      if (!checked?.ok || !merged?.ok || stale) {
-        // What was wrong, when there is something to say: a directory changed since the preview (or
-        // posted by hand) may clash with the current one, and the page names how.
-        const problems: ImportProblem[] =
-          checked?.ok === false
-            ? asRowless(checked.problems, raw)
-            : merged?.ok === false && whole
-              ? afterMerge(merged.problems, whole)
-              : [];
+      if (!checked.ok || !merged?.ok || stale) {
+        // What was wrong, when there is something to say: a directory changed since the preview may
+        // clash with the current one, and the page names how.
+        const problems: ImportProblem[] = !checked.ok
+          ? asRowless(checked.problems, raw)
+          : merged?.ok === false && whole
+            ? afterMerge(merged.problems, whole)
+            : [];
         return page(
           c,
           TITLE,
           <>
             <div class="flash error" role="alert" data-import="invalid">
               {inLang(
-                stale && checked?.ok && merged?.ok
+                stale && checked.ok && merged?.ok
                   ? {
                       zh: '预览之后名录已被修改，将被移除的人员可能与预览不同，没有写入任何内容。请重新上传文件预览。',
                       en: 'The directory changed after the preview, so who would be removed may differ from what it listed; nothing was written. Upload the file again to preview.',
@@ -610,7 +684,7 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
             {problems.length > 0 && <ProblemTable problems={problems} lang={lang} />}
             <UploadForm lang={lang} csrf={c.get('csrfToken')} mode={mode} />
           </>,
-          stale && checked?.ok && merged?.ok ? 409 : 400,
+          stale && checked.ok && merged?.ok ? 409 : 400,
         );
       }
       // The whole directory as it now stands is the new snapshot: a merge adds and replaces and never
@@ -629,6 +703,11 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
         if (!(err instanceof DirectoryChangedMeanwhile) || attempt >= 3) throw err;
       }
     }
+    // Applied once: the same form posted again (a second click) finds no preview to apply. Left
+    // behind, it goes by the TTL anyway, so failing to drop it is only a warning.
+    await dropPreview(deps.aws, previewId).catch((err: unknown) => {
+      console.warn(`[directory import] preview ${previewId} left to expire: ${String(err)}`);
+    });
     return c.redirect(`/app/admin/directory?applied=${counts}`, 303);
   });
 
