@@ -12,8 +12,8 @@ export interface CaseMailFacts {
   assigneeName?: string | undefined;
 }
 
-/** Kinds that say more than the request carries: a reporter's mail its place, an escalation whom to chase. */
-const needsRecord: ReadonlySet<EmailKind> = new Set(['result_and_survey', 'escalation']);
+/** Kinds that say more than the request carries: a reporter's mail its place, an escalation whom to chase, a taken-off mail to whom the case went. */
+const needsRecord: ReadonlySet<EmailKind> = new Set(['result_and_survey', 'escalation', 'taken_off']);
 
 /**
  * The case's place and assignee's name as of its last recorded step, for the kinds that name

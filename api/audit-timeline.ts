@@ -120,6 +120,7 @@ const emailKindLabels = {
   pause_approved: { zh: '暂停批准通知', en: 'Pause approved notice' },
   pause_rejected: { zh: '暂停驳回通知', en: 'Pause rejected notice' },
   pause_ended: { zh: '暂停结束通知', en: 'Pause ended notice' },
+  taken_off: { zh: '案件转出通知', en: 'Case moved notice' },
 } as const satisfies Record<EmailKind, Text>;
 
 /** The rungs of the escalation ladder (domain/directory.ts), bottom up. */

@@ -28,6 +28,7 @@ export const emailKinds = [
   'pause_approved',
   'pause_rejected',
   'pause_ended',
+  'taken_off',
 ] as const;
 export type EmailKind = (typeof emailKinds)[number];
 
@@ -48,7 +49,7 @@ export interface EmailContext {
   trackUrl?: string | undefined;
   /** The case's place as people name it: a reporter is told which of their reports this is about. */
   place?: Bilingual | undefined;
-  /** Whom the case is assigned to now: the escalation mail says whom to chase. */
+  /** Whom the case is assigned to now: the escalation mail says whom to chase, the taken-off mail to whom it went. */
   assigneeName?: string | undefined;
 }
 
@@ -191,6 +192,11 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
     intro: `重大问题报告：「${c.title}」，当前环节：${stageName(c).zh}。按规定，重大问题须在 48 小时内报告校领导，特此报告。`,
     casePage: '打开案件页面查看详情',
   }),
+  taken_off: (c) => ({
+    subject: `【案件已转交】${c.caseId}：${c.title}`,
+    intro: `案件「${c.title}」已由主管转交${c.assigneeName ? `给${c.assigneeName}` : '他人'}处理，您无需再处理此案件，此前发给您的该案件链接已失效。${c.detail ? `转交原因：${c.detail}。` : ''}`,
+    casePage: '打开案件页面',
+  }),
   effect_stuck: (c) => ({
     subject: `【待处理】${c.caseId} 自动操作失败`,
     intro: `案件「${c.title}」的一项自动操作无法完成（${c.detail ?? ''}）。案件继续推进；请管理员重试或忽略。`,
@@ -285,6 +291,11 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
     intro: `Major problem: "${c.title}", now at the stage "${stageName(c).en}". Major problems are reported to school leadership within 48 hours: this is that report.`,
     casePage: 'Open the case page for the details',
   }),
+  taken_off: (c) => ({
+    subject: `[Case moved] ${c.caseId}: ${c.title}`,
+    intro: `A supervisor has moved the case "${c.title}" to ${c.assigneeName ?? 'a colleague'}: you need not act on it any more, and the links mailed to you for it no longer work.${c.detail ? ` Reason given: ${c.detail}.` : ''}`,
+    casePage: 'Open the case page',
+  }),
   effect_stuck: (c) => ({
     subject: `[Action needed] ${c.caseId}: an automatic step failed`,
     intro: `An automatic step of "${c.title}" could not be done (${c.detail ?? ''}). The case moves on; an admin retries or dismisses it.`,
@@ -312,6 +323,7 @@ const noDueLine: ReadonlySet<EmailKind> = new Set([
   'pause_rejected',
   'pause_ended',
   'review_escalation',
+  'taken_off',
 ]);
 
 /** A link drawn as a button, inline-styled because mail clients drop style sheets. */

@@ -17,7 +17,7 @@ import {
 const stack = useCaseStack({ startAt: new Date('2026-11-05T10:00:00+08:00') });
 const SEC = 1_000;
 
-describe('a case taken over by a colleague: the mail of the step now theirs (time-skipping)', () => {
+describe('a case taken over by a colleague: the mail of the step now theirs, and word to whoever had it (time-skipping)', () => {
   it('analysis: the assignment with the arrival link; sign-off: the sign-off request; rectifying: the assignment, with the arrival link while nobody recorded it', async () => {
     const { dir, env } = stack;
     await stack.withWorker(async (tq) => {
@@ -37,6 +37,11 @@ describe('a case taken over by a colleague: the mail of the step now theirs (tim
       const wu = await mailsTo('staff-wu');
       expect(wu.map((m) => m.tag)).toEqual(['整改']);
       expect(wu[0]?.text).toMatch(/到场后点此登记到场: http:\/\/\S+\/actions\//);
+      // The technician who had it is told it went to 吴磊, and why; his links are no longer his.
+      const movedOff = (await mailsTo('staff-zhou')).filter((m) => m.tag === '案件已转交');
+      expect(movedOff).toHaveLength(1);
+      expect(movedOff[0]?.text).toContain('已由主管转交给吴磊处理');
+      expect(movedOff[0]?.text).toContain('转交原因：周强休假 on leave');
 
       // Waiting for staff-wu's signature, handed back to staff-zhou: he is asked to sign, with the link.
       v = await steps(dir, handle).rootCause('sup-wang', 'staff-wu');
@@ -46,6 +51,7 @@ describe('a case taken over by a colleague: the mail of the step now theirs (tim
       const zhou = (await mailsTo('staff-zhou')).filter((m) => m.subject.includes('待签字'));
       expect(zhou).toHaveLength(1);
       expect(zhou[0]?.text).toMatch(/打开签字确认页面: http:\/\/\S+\/actions\//);
+      expect((await mailsTo('staff-wu')).filter((m) => m.tag === '案件已转交')).toHaveLength(1);
 
       // Confirmed, then handed over while rectifying: the assignment, and once on site no arrival link.
       await steps(dir, handle).confirm('staff-zhou');
@@ -60,6 +66,8 @@ describe('a case taken over by a colleague: the mail of the step now theirs (tim
       expect(again).toHaveLength(2);
       // The case has an on-site clock still waiting (nobody recorded the arrival): the link goes with it.
       expect(again.every((m) => /\/actions\//.test(m.text))).toBe(true);
+      // Handed over by the one who held it: nobody tells him what he did himself.
+      expect((await mailsTo('staff-zhou')).filter((m) => m.tag === '案件已转交')).toHaveLength(1);
 
       await steps(dir, handle).withdraw('测试结束 end of test');
       await saveHistory(handle, 'take-over-by-stage');

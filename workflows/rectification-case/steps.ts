@@ -429,6 +429,14 @@ function takeOverMail(s: CaseState, how: 'reassigned' | 'handed_over', u: Reassi
   return { kind: 'assigned', ...mail, ...(arrived ? {} : arrivalLink(s)) };
 }
 
+/**
+ * patched() id: whoever held a case that a supervisor moves to a colleague is told it is no
+ * longer theirs, and to whom it went (links mailed to them for it stopped working). Before,
+ * they heard nothing and found out by a link that no longer opened. Not mailed to a holder who
+ * handed the case over themselves. Asked only when a case is reassigned or handed over.
+ */
+export const TAKEN_OFF_MAIL_PATCH = 'taken-off-mail';
+
 /** Reassignment and hand-over move the case to a colleague the same way; only who may differs. */
 const moveTo = (how: 'reassigned' | 'handed_over'): Step<ReassignInput>['run'] =>
   async function (s, u) {
@@ -442,6 +450,13 @@ const moveTo = (how: 'reassigned' | 'handed_over'): Step<ReassignInput>['run'] =
     if (how === 'reassigned') await s.record(u.actor, 'reassigned', payload);
     else await s.record(u.actor, 'handed_over', payload);
     await s.email(takeOverMail(s, how, u));
+    if (from !== u.toId && from !== u.actor.id && patched(TAKEN_OFF_MAIL_PATCH))
+      await s.email({
+        kind: 'taken_off',
+        key: `taken-off${view.timeline.length}`,
+        to: { personIds: [from] },
+        detail: u.reason,
+      });
     return view;
   };
 
