@@ -1,8 +1,9 @@
 // The case page's forms as the page and its routes share them: which stage steps have a form, the
 // state a refused form comes back in, and what stands in for the button of a form that cannot be sent.
 import type { HandlingStep } from '../../../domain/case-handling.ts';
-import { inLang, type Lang } from '../../../domain/text.ts';
-import type { FieldErrors } from '../ui.tsx';
+import type { Child } from 'hono/jsx';
+import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
+import { Csrf, type FieldErrors } from '../ui.tsx';
 
 /** The steps that have a form on this page; sign-off is signed through the emailed link. */
 export const FORM_STEPS = [
@@ -42,5 +43,59 @@ export function NotOffered(props: { lang: Lang }) {
         props.lang,
       )}
     </p>
+  );
+}
+
+/**
+ * A step's card on the case page: its title, a refusal that names no field, the form with its
+ * CSRF token and `children` as its fields, then the submit button, or, for a step no longer the
+ * person's, why there is none.
+ */
+export function StepCard(props: {
+  step: string;
+  title: Bilingual;
+  lang: Lang;
+  offered: boolean;
+  formError?: Bilingual | undefined;
+  action: string;
+  multipart?: boolean | undefined;
+  csrfToken: string;
+  submit: Bilingual;
+  danger?: boolean | undefined;
+  children?: Child;
+}) {
+  const { step, lang } = props;
+  return (
+    <section
+      class="card"
+      aria-labelledby={`${step}-title`}
+      data-step={step}
+      data-not-offered={props.offered ? undefined : ''}
+    >
+      <h3 id={`${step}-title`}>{inLang(props.title, lang)}</h3>
+      {props.formError && (
+        <p class="field-error" role="alert">
+          {inLang(props.formError, lang)}
+        </p>
+      )}
+      <form
+        method="post"
+        action={props.action}
+        enctype={props.multipart ? 'multipart/form-data' : undefined}
+        novalidate
+      >
+        <Csrf token={props.csrfToken} />
+        {props.children}
+        {props.offered ? (
+          <div class="actions">
+            <button type="submit" class={props.danger ? 'danger' : undefined}>
+              {inLang(props.submit, lang)}
+            </button>
+          </div>
+        ) : (
+          <NotOffered lang={lang} />
+        )}
+      </form>
+    </section>
   );
 }

@@ -8,8 +8,8 @@ import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import type { Caller } from '../../auth.ts';
 import { precheckPolicy } from '../../case-service.ts';
 import type { AppDeps } from '../../deps.ts';
-import { Csrf, Field, type FieldErrors } from '../ui.tsx';
-import { NotOffered, type FormState } from './case-form-state.tsx';
+import { Field, type FieldErrors } from '../ui.tsx';
+import { StepCard, type FormState } from './case-form-state.tsx';
 
 const HANDLING_STEPS = [
   'arrived',
@@ -186,34 +186,18 @@ export function HandlingForms(props: {
         const mine = props.state?.step === step ? props.state : null;
         const errors = mine?.errors ?? {};
         return (
-          <section
-            class="card"
-            aria-labelledby={`${step}-title`}
-            data-step={step}
-            data-not-offered={offered ? undefined : ''}
+          <StepCard
+            step={step}
+            title={titles[step]}
+            lang={lang}
+            offered={offered}
+            formError={errors._form}
+            action={`/app/cases/${encodeURIComponent(view.caseId)}/${handlingPaths[step]}`}
+            csrfToken={props.csrfToken}
+            submit={{ zh: '提交', en: 'Submit' }}
           >
-            <h3 id={`${step}-title`}>{inLang(titles[step], lang)}</h3>
-            {errors._form && (
-              <p class="field-error" role="alert">
-                {inLang(errors._form, lang)}
-              </p>
-            )}
-            <form
-              method="post"
-              action={`/app/cases/${encodeURIComponent(view.caseId)}/${handlingPaths[step]}`}
-              novalidate
-            >
-              <Csrf token={props.csrfToken} />
-              {fieldsOf(step, mine?.values ?? {}, errors)}
-              {offered ? (
-                <div class="actions">
-                  <button type="submit">{t('提交', 'Submit')}</button>
-                </div>
-              ) : (
-                <NotOffered lang={lang} />
-              )}
-            </form>
-          </section>
+            {fieldsOf(step, mine?.values ?? {}, errors)}
+          </StepCard>
         );
       })}
     </>

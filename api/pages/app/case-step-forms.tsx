@@ -8,8 +8,8 @@ import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import type { Caller } from '../../auth.ts';
 import { stepRefusal } from '../../case-service.ts';
 import type { AppDeps } from '../../deps.ts';
-import { Csrf, Field, TextAreaField, type FieldErrors } from '../ui.tsx';
-import { FORM_STEPS, NotOffered, type FormState, type FormStep } from './case-form-state.tsx';
+import { Field, TextAreaField, type FieldErrors } from '../ui.tsx';
+import { FORM_STEPS, StepCard, type FormState, type FormStep } from './case-form-state.tsx';
 
 /** At most this many root causes of 1000 characters each (rootCauseSchema). */
 const ROOT_CAUSES_MAX = 20;
@@ -345,33 +345,21 @@ export function StepForm(props: {
       break;
   }
   return (
-    <section
-      class="card"
-      aria-labelledby={`${step}-title`}
-      data-step={step}
-      data-not-offered={offered ? undefined : ''}
+    <StepCard
+      step={step}
+      title={stepTitles[step]}
+      lang={lang}
+      offered={offered}
+      formError={errors._form}
+      action={action}
+      multipart={multipart}
+      csrfToken={props.csrfToken}
+      submit={step === 'withdraw' ? { zh: '撤销案件', en: 'Withdraw' } : { zh: '提交', en: 'Submit' }}
+      danger={step === 'withdraw'}
     >
-      <h3 id={`${step}-title`}>{inLang(stepTitles[step], lang)}</h3>
-      {errors._form && (
-        <p class="field-error" role="alert">
-          {inLang(errors._form, lang)}
-        </p>
-      )}
-      <form method="post" action={action} enctype={multipart ? 'multipart/form-data' : undefined} novalidate>
-        <Csrf token={props.csrfToken} />
-        {/* One key per rendering of the form: the same submission sent twice is taken once. */}
-        <input type="hidden" name="submissionKey" value={values.submissionKey ?? randomUUID()} />
-        {fields}
-        {offered ? (
-          <div class="actions">
-            <button type="submit" class={step === 'withdraw' ? 'danger' : undefined}>
-              {step === 'withdraw' ? t('撤销案件', 'Withdraw') : t('提交', 'Submit')}
-            </button>
-          </div>
-        ) : (
-          <NotOffered lang={lang} />
-        )}
-      </form>
-    </section>
+      {/* One key per rendering of the form: the same submission sent twice is taken once. */}
+      <input type="hidden" name="submissionKey" value={values.submissionKey ?? randomUUID()} />
+      {fields}
+    </StepCard>
   );
 }
