@@ -194,8 +194,8 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
   }),
   taken_off: (c) => ({
     subject: `【案件已转交】${c.caseId}：${c.title}`,
+    // No case link: the case is no longer theirs to open, and its page would refuse them.
     intro: `案件「${c.title}」已由主管转交${c.assigneeName ? `给${c.assigneeName}` : '他人'}处理，您无需再处理此案件，此前发给您的该案件链接已失效。${c.detail ? `转交原因：${c.detail}。` : ''}`,
-    casePage: '打开案件页面',
   }),
   effect_stuck: (c) => ({
     subject: `【待处理】${c.caseId} 自动操作失败`,
@@ -294,7 +294,6 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
   taken_off: (c) => ({
     subject: `[Case moved] ${c.caseId}: ${c.title}`,
     intro: `A supervisor has moved the case "${c.title}" to ${c.assigneeName ?? 'a colleague'}: you need not act on it any more, and the links mailed to you for it no longer work.${c.detail ? ` Reason given: ${c.detail}.` : ''}`,
-    casePage: 'Open the case page',
   }),
   effect_stuck: (c) => ({
     subject: `[Action needed] ${c.caseId}: an automatic step failed`,
@@ -327,7 +326,7 @@ const noDueLine: ReadonlySet<EmailKind> = new Set([
 ]);
 
 /** A link drawn as a button, inline-styled because mail clients drop style sheets. */
-function linkButton(href: string, label: string, look: 'primary' | 'outline'): string {
+export function linkButton(href: string, label: string, look: 'primary' | 'outline'): string {
   const colours =
     look === 'primary' ? 'background:#b4232a;color:#fff' : 'border:1px solid #b4232a;color:#b4232a';
   return `<p><a href="${escapeHtml(href)}" style="display:inline-block;${colours};padding:8px 16px;border-radius:4px;text-decoration:none;line-height:1.4">${escapeHtml(label)}</a></p>`;
@@ -397,6 +396,8 @@ export function renderEmail(
     ? linkButton(c.trackUrl, `${trackLabel(firstLang)} / ${trackLabel(secondLang)}`, 'outline')
     : '';
   const duePara = (l: 'zh' | 'en') => (dueLine(l) ? `<p><strong>${escapeHtml(dueLine(l))}</strong></p>` : '');
-  const html = `<div style="font-family:sans-serif"><p>${escapeHtml(greeting)}</p><p>${escapeHtml(a.intro)}</p>${duePara(firstLang)}${button}${casePageButton}${trackButton}<p>${escapeHtml(caseLine)}</p><hr><p style="color:#555">${escapeHtml(b.intro)}</p>${duePara(secondLang)}</div>`;
+  // Each half says its language, so a reader's screen reader and translator take it as written.
+  const langAttr = (l: 'zh' | 'en') => (l === 'en' ? 'en' : 'zh-CN');
+  const html = `<div style="font-family:sans-serif" lang="${langAttr(firstLang)}"><p>${escapeHtml(greeting)}</p><p>${escapeHtml(a.intro)}</p>${duePara(firstLang)}${button}${casePageButton}${trackButton}<p>${escapeHtml(caseLine)}</p><hr><div lang="${langAttr(secondLang)}"><p style="color:#555">${escapeHtml(b.intro)}</p>${duePara(secondLang)}</div></div>`;
   return { subject: `${a.subject} / ${b.subject}`, text, html };
 }

@@ -1,5 +1,6 @@
 import type { Language } from './directory.ts';
 import { reportReasonIn } from './intake.ts';
+import { linkButton } from './email-content.ts';
 import { escapeHtml, type Bilingual } from './text.ts';
 
 /** What a reporter is told about one event of a scanned-code report (store/reporter-notices.ts sends it). */
@@ -62,12 +63,17 @@ export function renderReporterNotice(
   };
   const a = block(first, n).filter(Boolean);
   const b = block(second, n).filter(Boolean);
+  // In the HTML the tracking page is a button (a bare address runs off a phone's screen), once.
+  const withoutUrl = (lines: string[]) => lines.filter((l) => !n.trackUrl || !l.endsWith(n.trackUrl));
+  const trackLabel: Record<Half, string> = { zh: '查看处理进度', en: 'Follow your report' };
+  const langOf = (h: Half) => (h === 'en' ? 'en' : 'zh-CN');
   const html = [
-    '<div style="font-family:sans-serif">',
-    ...a.map((l) => `<p>${escapeHtml(l)}</p>`),
-    '<hr>',
-    ...b.map((l) => `<p style="color:#555">${escapeHtml(l)}</p>`),
-    '</div>',
+    `<div style="font-family:sans-serif" lang="${langOf(first)}">`,
+    ...withoutUrl(a).map((l) => `<p>${escapeHtml(l)}</p>`),
+    n.trackUrl ? linkButton(n.trackUrl, `${trackLabel[first]} / ${trackLabel[second]}`, 'primary') : '',
+    `<hr><div lang="${langOf(second)}">`,
+    ...withoutUrl(b).map((l) => `<p style="color:#555">${escapeHtml(l)}</p>`),
+    '</div></div>',
   ].join('');
   return {
     subject: `${subjects[first]} / ${subjects[second]}`,

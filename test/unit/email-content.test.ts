@@ -252,3 +252,33 @@ describe('the escalation mail', () => {
     expect(renderEmail('zh-CN', overdue).text).not.toMatch(/经办人：|assigned to/);
   });
 });
+
+describe('the mail to whoever held a case moved to a colleague', () => {
+  const moved: EmailContext = {
+    ...base,
+    kind: 'taken_off',
+    stage: 'rectifying',
+    actionUrl: undefined,
+    caseUrl: 'https://rectify.example/app/cases/ZG-2026-000007',
+    assigneeName: '吴磊',
+    detail: '周强休假',
+  };
+  it('says to whom and why, and links no case page their access no longer opens', () => {
+    const { text, html } = renderEmail('zh-CN', moved);
+    expect(text).toContain('已由主管转交给吴磊处理');
+    expect(text).toContain('转交原因：周强休假');
+    expect(text).not.toContain(moved.caseUrl);
+    expect(html).not.toContain('<a ');
+  });
+});
+
+describe('each half of a mail says its language', () => {
+  it('the first half in the reader’s language, the second in the other', () => {
+    const en = renderEmail('en', base).html;
+    expect(en).toMatch(/^<div style="font-family:sans-serif" lang="en">/);
+    expect(en).toContain('<hr><div lang="zh-CN">');
+    const zh = renderEmail('zh-CN', base).html;
+    expect(zh).toMatch(/^<div style="font-family:sans-serif" lang="zh-CN">/);
+    expect(zh).toContain('<hr><div lang="en">');
+  });
+});

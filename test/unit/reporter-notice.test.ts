@@ -41,6 +41,18 @@ describe('a notice to a scanned-code reporter', () => {
     expect(mail.html.indexOf('学生公寓A栋 A101')).toBeLessThan(mail.html.indexOf('Dormitory A A101'));
   });
 
+  it('links the tracking page as a button in the HTML (a bare address runs off a phone), once, and marks each half’s language', () => {
+    const { html, text } = renderReporterNotice('en', merged);
+    expect(html.match(/https:\/\/rectify\.example\/t\/abc/g)).toHaveLength(1);
+    expect(html).toContain('href="https://rectify.example/t/abc"');
+    expect(html).toContain('>Follow your report / 查看处理进度</a>');
+    expect(html).toMatch(/^<div style="font-family:sans-serif" lang="en">/);
+    expect(html).toContain('<div lang="zh-CN">');
+    // The text part keeps the address in both halves: there is nothing else to tap.
+    expect(text).toContain('Follow it: https://rectify.example/t/abc');
+    expect(text).toContain('查看进度：https://rectify.example/t/abc');
+  });
+
   it('is English first for a reporter known to read English', () => {
     const mail = renderReporterNotice('en', merged);
     expect(mail.subject.startsWith('[Rectify] RP-0123456789 Merged')).toBe(true);
