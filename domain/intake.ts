@@ -52,6 +52,26 @@ export const reportKindInfo: Record<
  * A case's category as people read it: the label of the report kind that gives it (repair → 报修
  * Repair); undefined for a category written freely, which is shown as written.
  */
+/** How many characters of a report's description its case's title takes. */
+export const REPORT_TITLE_CHARS = 60;
+
+/**
+ * The title of a case opened from a report: its kind in the language the report was written in
+ * ("报修：…" / "Repair: …"), then the description's start, whitespace folded; a longer one is cut
+ * at a word's end where its words are spaced, and marked with "…".
+ */
+export function reportCaseTitle(kind: Bilingual, description: string, language?: Lang | undefined): string {
+  const words = description.replace(/\s+/g, ' ').trim();
+  const chars = [...words];
+  let summary = words;
+  if (chars.length > REPORT_TITLE_CHARS) {
+    const cut = chars.slice(0, REPORT_TITLE_CHARS).join('');
+    const space = cut.lastIndexOf(' ');
+    summary = `${(space > REPORT_TITLE_CHARS / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
+  }
+  return language === 'en' ? `${kind.en}: ${summary}` : `${kind.zh}：${summary}`;
+}
+
 export function categoryLabel(category: string): Bilingual | undefined {
   return Object.values(reportKindInfo).find((k) => k.category === category)?.label;
 }

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { CaseView } from '../../../domain/case-model.ts';
 import type { Directory } from '../../../domain/directory.ts';
-import { reportKindInfo, type ReportKind } from '../../../domain/intake.ts';
+import { reportCaseTitle, reportKindInfo, type ReportKind } from '../../../domain/intake.ts';
 import { placeByCode } from '../../../domain/places.ts';
 import { severities } from '../../../domain/sla.ts';
 import { textFlaw, textFlawMessage } from '../../../domain/safe-text.ts';
@@ -659,12 +659,11 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
         const info = reportKindInfo[report.kind as ReportKind];
         const email =
           report.contact && z.email().safeParse(report.contact).success ? report.contact : undefined;
-        const summary = [...report.description].slice(0, 60).join('');
         const opened = await openNewCase(
           deps,
           viewer,
           {
-            title: `${info.label.zh}：${summary}`,
+            title: reportCaseTitle(info.label, report.description, report.language),
             description: [
               report.description,
               // The report's own time, not this request's: a retry sends the same body and replays.
