@@ -104,5 +104,12 @@ describe('the files of a report on its triage card', () => {
     const [enOne, enTwo] = await counts('en');
     expect(enOne).toMatch(/ · 1 photo$/);
     expect(enTwo).toMatch(/ · 2 photos$/);
+    // Rejecting is not the card's main act: its button is the secondary one, opening a case the primary.
+    const page = await (
+      await s.app.request('/app/triage', { headers: { cookie: `rectify_session=${sess.id}` } })
+    ).text();
+    const card = new RegExp(`<article[^>]* id="${one}"[\\s\\S]*?</article>`).exec(page)?.[0] ?? '';
+    expect(card).toMatch(/<button type="submit" class="secondary">\s*不予受理\s*<\/button>/);
+    expect(card).toMatch(/<button type="submit">\s*立案\s*<\/button>/);
   });
 });

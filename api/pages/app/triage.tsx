@@ -359,7 +359,9 @@ function ReportCard(props: {
         </label>
         <input id={`${id}-reason`} name="reason" required maxlength={500} value={typed.reason ?? ''} />
         <div class="actions">
-          <button type="submit">{t(lang, { zh: '不予受理', en: 'Reject' })}</button>
+          <button type="submit" class="secondary">
+            {t(lang, { zh: '不予受理', en: 'Reject' })}
+          </button>
         </div>
       </form>
       {building ? null : <p class="muted">{report.location.buildingId}</p>}
