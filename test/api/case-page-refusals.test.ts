@@ -102,3 +102,111 @@ describe('a case page form refused with no field named', () => {
     expect((await getCaseRecord(s.deps.aws.ddb, s.deps.aws.tables, caseId))?.assigneeId).toBe('staff-zhou');
   });
 });
+
+/** A case open for staff-zhou (or whom `assigneeId` names). */
+async function openCase(assigneeId = 'staff-zhou'): Promise<string> {
+  const opened = await call(s.app, 'POST', '/api/cases', {
+    as: 'sup-wang',
+    body: newCaseBody({ assigneeId }),
+  });
+  expect(opened.status).toBe(201);
+  return createdCaseSchema.parse(await opened.json()).caseId;
+}
+
+const recorded = async (caseId: string, text: string) =>
+  (await readChain(s.deps.aws.ddb, s.deps.aws.tables, caseId)).some((e) =>
+    JSON.stringify(e.payload).includes(text),
+  );
+
+describe('a submission key sent again', () => {
+  it('with the same fields is taken once and answered as the first', async () => {
+    const caseId = await openCase();
+    const key = crypto.randomUUID();
+    const text = `已联系维修 ${uniqueId('c')}`;
+    const first = await post(`/app/cases/${caseId}/comment`, 'staff-zhou', [
+      ['submissionKey', key],
+      ['text', text],
+    ]);
+    expect(first.status).toBe(303);
+    const again = await post(`/app/cases/${caseId}/comment`, 'staff-zhou', [
+      ['submissionKey', key],
+      ['text', text],
+    ]);
+    expect(again.status).toBe(303);
+    expect(again.headers.get('location')).toBe(`/app/cases/${caseId}`);
+    const chain = await readChain(s.deps.aws.ddb, s.deps.aws.tables, caseId);
+    expect(chain.filter((e) => JSON.stringify(e.payload).includes(text))).toHaveLength(1);
+  });
+
+  it('with other fields (Back, then edited) is not dropped: the page again (409), the text and a fresh key', async () => {
+    const caseId = await openCase();
+    const key = crypto.randomUUID();
+    const a = `第一条 ${uniqueId('a')}`;
+    const b = `第二条 ${uniqueId('b')}`;
+    const first = await post(`/app/cases/${caseId}/comment`, 'staff-zhou', [
+      ['submissionKey', key],
+      ['text', a],
+    ]);
+    expect(first.status).toBe(303);
+    const edited = await post(`/app/cases/${caseId}/comment`, 'staff-zhou', [
+      ['submissionKey', key],
+      ['text', b],
+    ]);
+    expect(edited.status).toBe(409);
+    expect(edited.headers.get('location')).toBeNull();
+    const html = await edited.text();
+    expect(/class="flash error"[^>]*>([^<]*)</.exec(html)?.[1]).toContain(
+      '这份表单已经提交过一次（内容不同），请确认后再次提交',
+    );
+    const form = section(html, 'comment');
+    expect(form).toMatch(new RegExp(`<textarea[^>]*name="text"[^>]*>${b}</textarea>`));
+    expect(form).toContain('type="submit"');
+    const fresh = /name="submissionKey" value="([^"]+)"/.exec(form)?.[1];
+    expect(fresh).toBeTruthy();
+    expect(fresh).not.toBe(key);
+    expect(await recorded(caseId, b)).toBe(false);
+    // Sent again from that page, under its fresh key, it is taken.
+    const resent = await post(`/app/cases/${caseId}/comment`, 'staff-zhou', [
+      ['submissionKey', fresh ?? ''],
+      ['text', b],
+    ]);
+    expect(resent.status).toBe(303);
+    expect(await recorded(caseId, a)).toBe(true);
+    expect(await recorded(caseId, b)).toBe(true);
+  });
+});
+
+describe('a form for a case the person can no longer reach', () => {
+  it('a case that does not exist is a 404, not a redirect', async () => {
+    const res = await post('/app/cases/ZG-2099-999999/comment', 'staff-zhou', [['text', '备注']]);
+    expect(res.status).toBe(404);
+    expect(res.headers.get('location')).toBeNull();
+  });
+
+  it('a second hand-over after the case went to a colleague: a 403 page saying so, the reason kept', async () => {
+    const caseId = await openCase('staff-lee');
+    const handed = await post(`/app/cases/${caseId}/hand-over`, 'staff-lee', [
+      ['assigneeId', 'staff-zhou'],
+      ['reason', 'on leave'],
+    ]);
+    expect(handed.status).toBe(303);
+    const reason = `second tab ${uniqueId('r')}`;
+    const res = await post(
+      `/app/cases/${caseId}/hand-over`,
+      'staff-lee',
+      [
+        ['assigneeId', 'staff-zhao'],
+        ['reason', reason],
+      ],
+      'en',
+    );
+    expect(res.status).toBe(403);
+    expect(res.headers.get('location')).toBeNull();
+    const html = await res.text();
+    expect(/class="flash error"[^>]*>([^<]*)</.exec(html)?.[1]).toContain(
+      `Case ${caseId} is no longer yours to act on`,
+    );
+    expect(html).toMatch(new RegExp(`<textarea[^>]*name="reason"[^>]*>${reason}</textarea>`));
+    expect((await getCaseRecord(s.deps.aws.ddb, s.deps.aws.tables, caseId))?.assigneeId).toBe('staff-zhou');
+  });
+});

@@ -1,7 +1,7 @@
 // The case page's routes: the page itself (rendered by case-view.tsx) and the posts of its stage
 // steps' forms (root cause, rectification, review, adjudication, withdrawal, comment).
 import { formOr400 } from '../../form-body.ts';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { claimIdempotencyKey, findClaim, releaseKey, reserveKey } from '../../../store/idempotency.ts';
 import { idempotencyKeySchema } from '../../schemas.ts';
 import type { Hono } from 'hono';
@@ -109,6 +109,36 @@ async function storePostedPhotos(
   return { refs };
 }
 
+type Answered = FlashMessage | { differs: true };
+
+const SENT_WITH_OTHER_CONTENT: Bilingual = {
+  zh: '这份表单已经提交过一次（内容不同），请确认后再次提交',
+  en: 'This form was already sent once with other content; check it and send it again',
+};
+
+/**
+ * What a step's form carried, as a hash its submission key is claimed with: the step and every
+ * field but the key and the CSRF token (a posted file by its name and size; its bytes are stored
+ * as evidence only once the step is taken).
+ */
+function submissionHash(step: FormStep, form: Record<string, unknown>): string {
+  const valueOf = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(valueOf)
+      : v instanceof File
+        ? `file:${v.name}:${v.size}`
+        : typeof v === 'string'
+          ? v
+          : null;
+  const fields = Object.keys(form)
+    .filter((k) => k !== 'submissionKey' && k !== '_csrf')
+    .sort()
+    .map((k) => [k, valueOf(form[k])]);
+  return createHash('sha256')
+    .update(JSON.stringify([step, fields]))
+    .digest('hex');
+}
+
 /** The case page and its step posts, under /app. */
 export function casePageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
   app.get('/cases/:caseId', async (c) => renderCase(c, deps, caseIdOf(c), null));
@@ -155,16 +185,16 @@ export function casePageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
           400,
         );
       const form: Record<string, unknown> = posted;
-      const submission = submissionOf(c, caseId, form);
+      const submission = submissionOf(c, caseId, step, form);
       const { ddb, tables } = deps.aws;
       const token = randomUUID();
       if (submission) {
         // Sent before (a double click, a reload of the POST): answered as the first was.
         const first = await answeredBefore(submission);
-        if (first) return redirectWithFlash(c, back, first);
+        if (first) return answerAgain(c, caseId, step, form, first);
         if (!(await reserveKey(ddb, tables, submission.scope, submission.key, token))) {
           const racing = await answeredBefore(submission, 20);
-          if (racing) return redirectWithFlash(c, back, racing);
+          if (racing) return answerAgain(c, caseId, step, form, racing);
           return renderRefused(
             c,
             deps,
@@ -207,7 +237,7 @@ export function casePageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
           await claimIdempotencyKey(ddb, tables, {
             scope: submission.scope,
             key: submission.key,
-            requestHash: step,
+            requestHash: submission.hash,
             resultId: caseId,
             payload: JSON.stringify(out.done),
             createdAt: new Date().toISOString(),
@@ -229,19 +259,32 @@ export function casePageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
 
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
-  /** The form's submission key, scoped to the person and the case; none for a form without one. */
-  const submissionOf = (c: WebContext, caseId: string, form: Record<string, unknown>) => {
+  /**
+   * The form's submission key, scoped to the person and the case, with a hash of what the form
+   * carried (the step and its fields): none for a form without a key.
+   */
+  const submissionOf = (c: WebContext, caseId: string, step: FormStep, form: Record<string, unknown>) => {
     const key = idempotencyKeySchema.safeParse(form.submissionKey);
-    return key.success ? { scope: `case-step:${viewerOf(c).person.id}:${caseId}`, key: key.data } : null;
+    return key.success
+      ? {
+          scope: `case-step:${viewerOf(c).person.id}:${caseId}`,
+          key: key.data,
+          hash: submissionHash(step, form),
+        }
+      : null;
   };
-  /** The first answer to a submission already taken, waiting up to `polls` quarter-seconds for it. */
+  /**
+   * The answer to a submission whose key was taken before, waiting up to `polls` quarter-seconds
+   * for it: the first answer again when the same fields came, else a note that they differ.
+   */
   const answeredBefore = async (
-    submission: { scope: string; key: string },
+    submission: { scope: string; key: string; hash: string },
     polls = 0,
-  ): Promise<FlashMessage | null> => {
+  ): Promise<Answered | null> => {
     for (let i = 0; ; i++) {
       const claim = await findClaim(deps.aws.ddb, deps.aws.tables, submission.scope, submission.key);
       if (claim) {
+        if (claim.requestHash !== submission.hash) return { differs: true };
         const done = JSON.parse(claim.payload) as Bilingual;
         return {
           kind: 'ok',
@@ -254,6 +297,29 @@ export function casePageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
       if (i >= polls) return null;
       await new Promise((r) => setTimeout(r, 250));
     }
+  };
+  /**
+   * A used key answered: the same form again goes back as the first did; other fields under it (the
+   * browser's Back restored the page, then the text was edited) are not dropped behind that answer
+   * but come back on the page (409) as typed, with a fresh key, to be checked and sent again.
+   */
+  const answerAgain = (
+    c: WebContext,
+    caseId: string,
+    step: FormStep,
+    form: Record<string, unknown>,
+    answered: Answered,
+  ) => {
+    if (!('differs' in answered))
+      return redirectWithFlash(c, `/app/cases/${encodeURIComponent(caseId)}`, answered);
+    const { submissionKey: _used, ...values } = formValues(form);
+    return renderRefused(
+      c,
+      deps,
+      caseId,
+      { step, values, errors: { _form: SENT_WITH_OTHER_CONTENT }, photos: scriptRefs(form) },
+      409,
+    );
   };
 
   post('root_cause', async (c, caseId, form) => {

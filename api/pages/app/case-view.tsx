@@ -29,7 +29,8 @@ import { FORM_STEPS, isFormStep, type FormState, type FormStep } from './case-fo
 import { allowedHandling, HandlingForms } from './case-handling-forms.tsx';
 import { allowedSteps, PHOTO_SCRIPT, StepForm, stepPaths } from './case-step-forms.tsx';
 import { Timeline, timelineOf } from './case-timeline.tsx';
-import { page, redirectWithFlash, refusalOf, takeUnsaved, viewerOf, type WebContext } from './web-kit.tsx';
+import { renderNoLongerYours } from './case-refused-page.tsx';
+import { page, refusalOf, takeUnsaved, viewerOf, type WebContext } from './web-kit.tsx';
 
 /**
  * /app/cases/{caseId}: the case, its deadlines, one merged timeline, and the
@@ -353,8 +354,8 @@ function flashFor(errors: FieldErrors): FlashMessage | undefined {
 
 /**
  * A refused form, back on the case page with its message and what was typed, under the refusal's
- * status: never a redirect that drops the text. Only a page that cannot be shown any more (the
- * person may no longer read the case) falls back to the workbench with the refusal as a flash.
+ * status: never a redirect that drops the text. A case that does not exist is the 404 page; one
+ * the person may no longer read (handed over, reassigned) is a 403 page keeping what was typed.
  */
 export async function renderRefused(
   c: WebContext,
@@ -366,7 +367,7 @@ export async function renderRefused(
   try {
     return await renderCase(c, deps, caseId, state, status);
   } catch (err) {
-    const unreadable = refusalOf(err);
-    return redirectWithFlash(c, '/app', { kind: 'error', text: state.errors._form ?? unreadable.text });
+    if (refusalOf(err).status !== 403) throw err;
+    return renderNoLongerYours(c, caseId, state);
   }
 }
