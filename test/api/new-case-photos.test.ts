@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { listCases } from '../../store/case-lists.ts';
 import { getEvidence } from '../../store/evidence.ts';
 import { fakeFiles, sha256 } from '../support/evidence-files.ts';
 import { pageSessions } from '../support/page-sessions.ts';
@@ -57,6 +59,26 @@ async function get(path: string, personId: string, followed?: Response) {
   const flash = (followed?.headers.get('set-cookie') ?? '').split(';')[0];
   const cookie = [`rectify_session=${(await as(personId)).id}`, ...(flash ? [flash] : [])].join('; ');
   return s.app.request(path, { headers: { cookie } });
+}
+
+async function casesTitled(title: string) {
+  const found = await listCases(s.deps.aws.ddb, s.deps.aws.tables, {
+    filters: { buildingId: 'bldg-a' },
+    limit: 1000,
+    keep: (v) => v.title === title,
+  });
+  return found.items;
+}
+
+/** A photo stored by a post the opening refused, as its form offers it again (ticked). */
+async function keptRef(): Promise<string> {
+  const refused = await postNewCase('sup-wang', fields({ assigneeId: 'staff-nobody' }), [
+    new File([new Uint8Array(fakeFiles.jpeg())], 'walk.jpg', { type: 'image/jpeg' }),
+  ]);
+  expect(refused.status).toBe(422);
+  const kept = [...(await refused.text()).matchAll(/name="keptPhotos" value="(evidence:[^"]+)"/g)];
+  expect(kept).toHaveLength(1);
+  return kept[0]![1]!;
 }
 
 const photoError = (html: string) => /id="f-photos-error">([^<]*)</.exec(html)?.[1];
@@ -181,5 +203,81 @@ describe('photos on the new-case form', () => {
     const caseId = /\/app\/cases\/(ZG-\d{4}-\d+)$/.exec(res.headers.get('location') ?? '')?.[1] ?? '';
     const id = /ev_[A-Za-z0-9_-]{16}/.exec(kept[0]!)?.[0] ?? '';
     expect((await getEvidence(s.deps, id))?.caseId).toBe(caseId);
+  });
+
+  it('lets only one of two forms posted at once open a case with the same kept photo', async () => {
+    const ref = await keptRef();
+    const a = fields({ idempotencyKey: randomUUID() });
+    const b = fields({ idempotencyKey: randomUUID() });
+    const answers = await Promise.all([
+      postNewCase('sup-wang', a, [], { kept: [ref] }),
+      postNewCase('sup-wang', b, [], { kept: [ref] }),
+    ]);
+    expect(answers.map((r) => r.status).sort()).toEqual([303, 409]);
+    const lost = answers.findIndex((r) => r.status === 409);
+    const loser = lost === 0 ? a : b;
+    const winner = lost === 0 ? b : a;
+    const html = await answers[lost]!.text();
+    expect(photoError(html)).toContain('之前保存的照片已被另一次提交使用，本次没有新建案件');
+    expect(valueOf(html, 'title')).toBe(loser.title);
+    expect(html).toContain(loser.description);
+    // The photo another case took is not offered again.
+    expect(html).not.toContain(ref);
+    expect(await casesTitled(loser.title!)).toHaveLength(0);
+    const opened = await casesTitled(winner.title!);
+    expect(opened).toHaveLength(1);
+    const id = /ev_[A-Za-z0-9_-]{16}/.exec(ref)?.[0] ?? '';
+    expect((await getEvidence(s.deps, id))?.caseId).toBe(opened[0]?.caseId);
+  });
+
+  it('opens one case when the same form with a kept photo is posted twice at once', async () => {
+    const ref = await keptRef();
+    const values = fields({ idempotencyKey: randomUUID() });
+    const answers = await Promise.all([
+      postNewCase('sup-wang', values, [], { kept: [ref] }),
+      postNewCase('sup-wang', values, [], { kept: [ref] }),
+    ]);
+    expect(answers.map((r) => r.status)).toEqual([303, 303]);
+    expect(answers[0]!.headers.get('location')).toBe(answers[1]!.headers.get('location'));
+    expect(await casesTitled(values.title!)).toHaveLength(1);
+  });
+
+  it('refuses a chosen photo that is empty, naming it, instead of dropping it unsaid', async () => {
+    const values = fields();
+    const res = await postNewCase('sup-wang', values, [new File([], 'blank.jpg', { type: 'image/jpeg' })]);
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(photoError(html)).toMatch(/^「blank\.jpg」：文件为空/);
+    expect(valueOf(html, 'title')).toBe(values.title);
+    expect(html).toContain(values.description);
+    expect(await casesTitled(values.title!)).toHaveLength(0);
+  });
+
+  it('says a plain form over its limit has too much text, not too many photos', async () => {
+    const who = await as('sup-wang');
+    const res = await s.app.request('/app/cases/new', {
+      method: 'POST',
+      headers: {
+        cookie: `rectify_session=${who.id}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ ...fields({ description: 'x'.repeat(1100 * 1024) }), _csrf: who.csrf }),
+    });
+    expect(res.status).toBe(413);
+    const html = await res.text();
+    expect(html).toContain('提交的文字过长');
+    expect(html).not.toContain('照片');
+  });
+
+  it('checks the chosen photos in the browser against the server’s limits before the form is sent', async () => {
+    const html = await (await get('/app/cases/new', 'sup-wang')).text();
+    expect(html).toContain('id="f-photos-check"');
+    const script = /var c=(\{.*\});/.exec(html)?.[1] ?? '{}';
+    const config = JSON.parse(script) as { max: number; bytes: number; said: Record<string, string> };
+    expect(config.max).toBe(3);
+    expect(config.bytes).toBe(10 * 1024 * 1024);
+    expect(config.said.count).toContain('最多 3 张照片');
+    expect(config.said.size).toContain('超过 10 MB');
+    expect(html).toContain("addEventListener('submit'");
   });
 });

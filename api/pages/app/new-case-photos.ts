@@ -34,9 +34,12 @@ export interface KeptPhoto {
 
 const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
 
-/** The files the form's photo input sent (an empty input sends one nameless empty file). */
+/**
+ * The files the form's photo input sent. An empty input sends one nameless empty file, which is
+ * no photo; a named empty file was chosen, and is refused as empty rather than dropped unsaid.
+ */
 export const postedPhotos = (posted: Record<string, unknown>): File[] =>
-  asList(posted[PHOTO_FIELD]).filter((f): f is File => f instanceof File && f.size > 0);
+  asList(posted[PHOTO_FIELD]).filter((f): f is File => f instanceof File && (f.size > 0 || f.name !== ''));
 
 const mb = MAX_EVIDENCE_BYTES / 1024 / 1024;
 const chooseAgain: Bilingual = {
@@ -92,6 +95,40 @@ export async function keptPhotos(
       kept.push({ ref, fileName: record.fileName });
   }
   return { kept, dropped: kept.length < refs.length };
+}
+
+/** The owner a post takes its kept photos under: another post's such owner is not taken from. */
+const CLAIM_PREFIX = `${STAGING_PREFIX}claim-`;
+
+/** The owner the kept photos of one form are taken for: the same for each post of that form (a double click). */
+export const keptOwner = (personId: string, submissionKey: string | undefined) =>
+  submissionKey === undefined
+    ? `${CLAIM_PREFIX}${randomUUID()}`
+    : `${CLAIM_PREFIX}${createHash('sha256').update(`${personId}\n${submissionKey}`).digest('hex').slice(0, 32)}`;
+
+/**
+ * Takes the kept photos for this submission before its case is opened, so that two posts of
+ * other forms offering the same kept photo cannot both open a case citing it. Each moves to
+ * `owner` only from a staging owner no other post has taken it under. The refs another post took.
+ */
+export async function claimKept(deps: AppDeps, kept: KeptPhoto[], owner: string): Promise<string[]> {
+  const lost: string[] = [];
+  for (const { ref } of kept) {
+    const parsed = parseEvidenceRef(ref);
+    const record = parsed ? await getEvidence(deps, parsed.evidenceId) : null;
+    const from = record?.caseId ?? '';
+    const free = from.startsWith(STAGING_PREFIX) && (from === owner || !from.startsWith(CLAIM_PREFIX));
+    if (!free || !(await adoptEvidence(deps, ref, { from, to: owner }))) lost.push(ref);
+  }
+  return lost;
+}
+
+/** Gives kept photos back when their post opened no case, so the form that offers them again may take them. */
+export async function releaseKept(deps: AppDeps, kept: KeptPhoto[], owner: string): Promise<void> {
+  for (const { ref } of kept)
+    await adoptEvidence(deps, ref, { from: owner, to: stagingOwner() }).catch((err: unknown) => {
+      console.error('[web] new case: giving back a kept photo failed', err);
+    });
 }
 
 /** A fresh owner for one submission's photos until its case has a number. */

@@ -23,8 +23,11 @@ import { EvidenceError, MAX_EVIDENCE_BYTES } from '../../../store/evidence.ts';
 import { ProblemError } from '../../middleware/problems.ts';
 import {
   adoptPhotos,
+  claimKept,
+  keptOwner,
   keptPhotos,
   KEPT_FIELD,
+  releaseKept,
   MAX_NEW_CASE_PHOTOS,
   PHOTO_FIELD,
   photoLineLength,
@@ -37,6 +40,7 @@ import {
   withPhotoLine,
   type KeptPhoto,
 } from './new-case-photos.ts';
+import { PHOTO_CHECK_ID, photoCheckScript } from './new-case-photo-check.ts';
 import {
   formValues,
   optional,
@@ -297,6 +301,7 @@ function NewCaseForm(props: {
               capture="environment"
               multiple
             />
+            <p class="field-error" id={PHOTO_CHECK_ID} role="alert" hidden></p>
             {props.kept.length > 0 && (
               <ul class="kept-photos" data-kept-photos>
                 {props.kept.map((k, n) => (
@@ -514,6 +519,7 @@ function NewCaseForm(props: {
         </a>
       </div>
       <script dangerouslySetInnerHTML={{ __html: PICKER_SCRIPT }} />
+      <script dangerouslySetInnerHTML={{ __html: photoCheckScript(lang) }} />
     </form>
   );
 }
@@ -692,6 +698,11 @@ export function newCaseRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
         en: `${text.en}. This page's submission key was used for another submission; the form now has a new one. Check it and submit again.`,
       });
     let photos: string[];
+    // The owner this post took its kept photos under, given back if it opens no case.
+    let claimedBy: string | null = null;
+    const giveBack = async () => {
+      if (claimedBy) await releaseKept(deps, held.kept, claimedBy);
+    };
     if (claimed) {
       // The case this form opened keeps the photos it was opened with: the same ones sent again
       // (or none, a resend whose file input was emptied) answer as the first post did.
@@ -714,12 +725,26 @@ export function newCaseRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
           },
           twin,
         );
+      // A kept photo goes to one case only: another form's post that took it first leaves this
+      // one to be sent back, so no case opens citing a photo it does not own.
+      claimedBy = keptOwner(viewer.person.id, key.success ? key.data : undefined);
+      const lost = await claimKept(deps, kept, claimedBy);
+      if (lost.length > 0) {
+        await giveBack();
+        kept = kept.filter((k) => !lost.includes(k.ref));
+        const taken = {
+          zh: '之前保存的照片已被另一次提交使用，本次没有新建案件；其他内容已保留，请重新选择照片后再提交',
+          en: 'a photo stored earlier was already used by another submission, so no case was opened; everything else is kept, choose the photos again and submit',
+        };
+        return again(raw, { [PHOTO_FIELD]: taken }, 409, fieldsBanner({ [PHOTO_FIELD]: taken }));
+      }
       // Stored before the case has a number, each under the submission's own owner; handed to the
       // case once it is open. One stored before a failure is offered again with the form.
       const owner = stagingOwner();
       try {
         for (const file of files) kept = [...kept, await stagePhoto(deps, viewer.person.id, owner, file)];
       } catch (err) {
+        await giveBack();
         if (err instanceof EvidenceError)
           return again(raw, { [PHOTO_FIELD]: err.text }, 400, fieldsBanner({ [PHOTO_FIELD]: err.text }));
         console.error('[web] new case: storing a photo failed', err);
@@ -787,6 +812,7 @@ export function newCaseRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
             },
       });
     } catch (err) {
+      await giveBack();
       const { text, fields, status } = refusalOf(err);
       if (status === 409) return keyUsed(text, flatErrors(fields));
       return again(raw, flatErrors(fields), status, text);

@@ -23,11 +23,22 @@ import { workbenchRoutes } from './workbench.tsx';
 export function webAppRoutes(deps: AppDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   // Limits hold before the CSRF check reads a body: a step's photos are the largest form.
-  const tooLarge = (maxSize: number) => () => {
-    throw new ProblemError('payload_too_large', {
-      zh: `提交的内容不能超过 ${Math.round(maxSize / 1024 / 1024)} MB；请减少照片数量或大小`,
-      en: `a form may carry at most ${Math.round(maxSize / 1024 / 1024)} MB; send fewer or smaller photos`,
-    });
+  const multipart = (c: Context) => /^multipart\/form-data\b/i.test(c.req.header('content-type') ?? '');
+  // Only a multipart form carries photos: a plain form over its limit has too much text.
+  const tooLarge = (maxSize: number) => (c: Context) => {
+    const mb = Math.round(maxSize / 1024 / 1024);
+    throw new ProblemError(
+      'payload_too_large',
+      multipart(c)
+        ? {
+            zh: `提交的内容不能超过 ${mb} MB；请减少照片数量或大小`,
+            en: `a form may carry at most ${mb} MB; send fewer or smaller photos`,
+          }
+        : {
+            zh: `提交的文字过长：表单内容不能超过 ${mb} MB；请删减文字后再提交`,
+            en: `the text sent is too long: a form may carry at most ${mb} MB; shorten it and submit again`,
+          },
+    );
   };
   const photoMax = MAX_PHOTOS * MAX_EVIDENCE_BYTES + 256 * 1024;
   const photoLimit = bodyLimit({ maxSize: photoMax, onError: tooLarge(photoMax) });
@@ -35,7 +46,6 @@ export function webAppRoutes(deps: AppDeps): Hono<WebEnv> {
   // The new-case form carries its few photos as multipart; sent as a plain form it has none.
   const newCaseMax = MAX_NEW_CASE_PHOTOS * MAX_EVIDENCE_BYTES + 256 * 1024;
   const newCaseLimit = bodyLimit({ maxSize: newCaseMax, onError: tooLarge(newCaseMax) });
-  const multipart = (c: Context) => /^multipart\/form-data\b/i.test(c.req.header('content-type') ?? '');
   const limit: MiddlewareHandler<WebEnv> = (c, next) =>
     PHOTO_STEP_PATH.test(c.req.path)
       ? photoLimit(c, next)
