@@ -1,5 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { z } from 'zod';
 import { batchWrite } from './batch-write.ts';
@@ -40,6 +46,11 @@ const headRow = z.object({
   sha256: z.string(),
   parts: z.number().int().nonnegative(),
   [EXPIRES_AT]: z.number(),
+  /** Set by the one apply that claimed the preview: 'applying' while it saves, then 'applied'. */
+  state: z.enum(['applying', 'applied']).optional(),
+  /** Once applied: the directory version it made and what the apply answered (opaque here). */
+  appliedVersion: z.number().int().optional(),
+  result: z.string().optional(),
 });
 
 const partRow = z.object({ sk: z.string(), data: z.string() });
@@ -95,8 +106,21 @@ export async function savePreview(
   return { id, hash };
 }
 
+/** A preview already applied: the directory version that apply made and what it answered. */
+export interface AppliedPreview {
+  version: number;
+  result: string;
+}
+
 export type PreviewLookup =
-  { ok: true; preview: StoredPreview } | { ok: false; reason: 'unknown' | 'expired' | 'mismatch' };
+  | { ok: true; preview: StoredPreview }
+  | ({ ok: false; reason: 'applied' } & AppliedPreview)
+  | { ok: false; reason: 'unknown' | 'expired' | 'mismatch' };
+
+const appliedOf = (head: z.infer<typeof headRow>): AppliedPreview | null =>
+  head.state === 'applied' && head.appliedVersion !== undefined && head.result !== undefined
+    ? { version: head.appliedVersion, result: head.result }
+    : null;
 
 /**
  * The preview `id` as `personId` made it, if it has not expired and `hash` is the hash the preview
@@ -118,6 +142,9 @@ export async function loadPreview(
   ).map((item) => unmarshall(item));
   const head = headRow.safeParse(items.find((i) => i.sk === opsKey.importPreviewHead(input.id).sk));
   if (!head.success || head.data.personId !== input.personId) return { ok: false, reason: 'unknown' };
+  // Told before the expiry: the preview's own form posted again after its apply was applied.
+  const done = input.hash === head.data.sha256 ? appliedOf(head.data) : null;
+  if (done) return { ok: false, reason: 'applied', ...done };
   if (epoch(now) >= head.data[EXPIRES_AT]) return { ok: false, reason: 'expired' };
   if (input.hash !== head.data.sha256) return { ok: false, reason: 'mismatch' };
   const parts = items
@@ -132,18 +159,100 @@ export async function loadPreview(
   return { ok: true, preview: { personId, mode, version, directory: JSON.parse(text) as unknown } };
 }
 
-/** Forgets a preview once applied, so the same form cannot apply it a second time. */
-export async function dropPreview(deps: PreviewStoreDeps, id: string): Promise<void> {
-  const rows = await queryAll(deps.ddb, {
+export type PreviewClaim =
+  | { claimed: true }
+  | ({ claimed: false; state: 'applied' } & AppliedPreview)
+  | { claimed: false; state: 'applying' | 'gone' };
+
+const STATE = { '#s': 'state' };
+
+/**
+ * Claims the preview `id` for one apply: of two posts of the same form (a double click), only one
+ * wins the conditional update and saves; the other learns the preview is being, or was, applied,
+ * rather than trying to save it again over the version the first one made.
+ */
+export async function claimPreview(deps: PreviewStoreDeps, id: string): Promise<PreviewClaim> {
+  try {
+    await deps.ddb.send(
+      new UpdateItemCommand({
+        TableName: deps.tables.ops,
+        Key: marshall(opsKey.importPreviewHead(id)),
+        UpdateExpression: 'SET #s = :applying',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#s)',
+        ExpressionAttributeNames: STATE,
+        ExpressionAttributeValues: marshall({ ':applying': 'applying' }),
+      }),
+    );
+    return { claimed: true };
+  } catch (err) {
+    if (!(err instanceof ConditionalCheckFailedException)) throw err;
+  }
+  const { Item } = await deps.ddb.send(
+    new GetItemCommand({
+      TableName: deps.tables.ops,
+      Key: marshall(opsKey.importPreviewHead(id)),
+      ConsistentRead: true,
+    }),
+  );
+  const head = headRow.safeParse(Item ? unmarshall(Item) : undefined);
+  if (!head.success) return { claimed: false, state: 'gone' };
+  const done = appliedOf(head.data);
+  if (done) return { claimed: false, state: 'applied', ...done };
+  return { claimed: false, state: 'applying' };
+}
+
+/** Gives a claim up when its apply wrote nothing, so the preview can be applied again. */
+export async function releasePreview(deps: PreviewStoreDeps, id: string): Promise<void> {
+  await deps.ddb
+    .send(
+      new UpdateItemCommand({
+        TableName: deps.tables.ops,
+        Key: marshall(opsKey.importPreviewHead(id)),
+        UpdateExpression: 'REMOVE #s',
+        ConditionExpression: '#s = :applying',
+        ExpressionAttributeNames: STATE,
+        ExpressionAttributeValues: marshall({ ':applying': 'applying' }),
+      }),
+    )
+    .catch((err: unknown) => {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    });
+}
+
+/**
+ * Records the claimed preview `id` as applied (the head stays until its TTL, so a form posted again
+ * is told so) and forgets its directory, so the same form cannot apply it a second time.
+ */
+export async function markApplied(
+  deps: PreviewStoreDeps,
+  id: string,
+  applied: AppliedPreview,
+): Promise<void> {
+  await deps.ddb.send(
+    new UpdateItemCommand({
+      TableName: deps.tables.ops,
+      Key: marshall(opsKey.importPreviewHead(id)),
+      UpdateExpression: 'SET #s = :applied, appliedVersion = :v, #r = :r',
+      ConditionExpression: '#s = :applying',
+      ExpressionAttributeNames: { ...STATE, '#r': 'result' },
+      ExpressionAttributeValues: marshall({
+        ':applied': 'applied',
+        ':applying': 'applying',
+        ':v': applied.version,
+        ':r': applied.result,
+      }),
+    }),
+  );
+  const parts = await queryAll(deps.ddb, {
     TableName: deps.tables.ops,
-    KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: marshall({ ':pk': opsPartition.importPreview(id) }),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :part)',
+    ExpressionAttributeValues: marshall({ ':pk': opsPartition.importPreview(id), ':part': 'part#' }),
     ProjectionExpression: 'pk, sk',
     ConsistentRead: true,
   });
   await batchWrite(
     deps.ddb,
     deps.tables.ops,
-    rows.map((Key) => ({ DeleteRequest: { Key } })),
+    parts.map((Key) => ({ DeleteRequest: { Key } })),
   );
 }

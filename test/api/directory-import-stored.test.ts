@@ -74,6 +74,12 @@ async function post(fields: URLSearchParams, lang = '') {
   return { status: res.status, location: res.headers.get('location') ?? '', html: await res.text() };
 }
 
+const person1 = (): Person => ({
+  ...(demo.people.find((p) => p.id === 'staff-zhou') as Person),
+  id: 'later-1',
+  email: 'later1@demo.edu.cn',
+});
+
 const peopleIds = async () =>
   (await loadDirectory(deps.ddb, deps.tables, true))?.people.map((p) => p.id) ?? [];
 
@@ -101,11 +107,11 @@ describe('directory import: the preview is kept server-side', () => {
     expect(ids).toContain('bulk-4999');
     expect(ids.length).toBe(demo.people.length + 5000);
 
-    // Applied once: the same form again finds nothing to apply, and writes nothing.
+    // Applied once: the same form again is told it was applied, as it was, and writes nothing.
     const version = (await currentSnapshot(deps.ddb, deps.tables))?.version;
     const again = await post(fields);
-    expect(again.status).toBe(404);
-    expect(again.html).toContain('找不到这次导入预览，或它已过期');
+    expect(again.status).toBe(303);
+    expect(again.location).toBe(done.location);
     expect((await currentSnapshot(deps.ddb, deps.tables))?.version).toBe(version);
   });
 
@@ -198,5 +204,46 @@ describe('directory import: the preview is kept server-side', () => {
     expect(done.location).toMatch(/applied=\d+\.\d+\.\d+\.121$/);
     const ids = await peopleIds();
     expect(ids.some((id) => id.startsWith('leaver-') || id === 'staff-zhou')).toBe(false);
+  });
+
+  /**
+   * Found by reading the apply handler: two posts of one preview (a double click) both loaded it
+   * before either dropped it; the first saved, the second's save failed against the version the
+   * first made and its page said the directory had changed and nothing was written, the page the
+   * browser showed, though the import was applied. The preview is now claimed by one post.
+   */
+  it.each(['replace', 'merge'])(
+    'two parallel applies of one %s preview: written once, both answers lead to the applied result',
+    async (mode) => {
+      const file = directoryToTable(demo)
+        .filter((r) => !(r[0] === 'person' && r[1] === 'staff-zhou'))
+        .concat([person(1)]);
+      const fields = applyFormFields((await preview(file, mode)).html);
+      const before = (await currentSnapshot(deps.ddb, deps.tables))?.version ?? 0;
+      const answers = await Promise.all([post(fields), post(fields)]);
+      for (const a of answers) {
+        expect(a.status).toBe(303);
+        expect(a.location).toMatch(/\/app\/admin\/directory\?applied=1\./);
+        expect(a.html).not.toContain('没有写入任何内容');
+      }
+      expect(answers[0]!.location).toBe(answers[1]!.location);
+      expect((await currentSnapshot(deps.ddb, deps.tables))?.version).toBe(before + 1);
+      expect(await peopleIds()).toContain('bulk-1');
+      expect((await peopleIds()).includes('staff-zhou')).toBe(mode === 'merge');
+    },
+  );
+
+  it('an apply that writes nothing gives the preview up: posted again, it is checked again at once', async () => {
+    const file = directoryToTable(demo).filter((r) => !(r[0] === 'person' && r[1] === 'staff-zhou'));
+    const fields = applyFormFields((await preview(file, 'replace')).html);
+    // Another load after the preview: the replacement is stale, refused, and nothing is written.
+    await saveDirectory(deps.ddb, deps.tables, { ...demo, people: [...demo.people, person1()] });
+    const version = (await currentSnapshot(deps.ddb, deps.tables))?.version;
+    for (let i = 0; i < 2; i++) {
+      const refused = await post(fields);
+      expect(refused.status).toBe(409);
+      expect(refused.html).toContain('预览之后名录已被修改');
+    }
+    expect((await currentSnapshot(deps.ddb, deps.tables))?.version).toBe(version);
   });
 });

@@ -11,13 +11,17 @@ import {
   saveDirectory,
 } from '../../../store/directory.ts';
 import {
-  dropPreview,
+  claimPreview,
   IMPORT_PREVIEW_SECONDS,
   loadPreview,
+  markApplied,
   PREVIEW_HASH,
+  releasePreview,
   savePreview,
   type ImportMode,
+  type PreviewClaim,
   type PreviewLookup,
+  type StoredPreview,
 } from '../../../store/import-previews.ts';
 import type { AppDeps } from '../../deps.ts';
 import { openCasesOf, removedWithOpenCases } from '../../removed-people.ts';
@@ -72,6 +76,10 @@ const applied = (n: string | undefined): { text: Bilingual; removed: number } | 
     },
   };
 };
+
+// How long a second post of a preview waits for the first one's save before saying it is under way.
+const CLAIM_WAIT_MS = 15_000;
+const CLAIM_POLL_MS = 200;
 
 const modeOf = (v: unknown): ImportMode => (v === 'replace' ? 'replace' : 'merge');
 
@@ -601,51 +609,22 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
     );
   });
 
-  app.post('/admin/directory/apply', async (c) => {
-    if (!allowed(c)) return refusedPage(c, TITLE, ADMIN_RULE);
-    const lang = c.get('lang');
-    const body = await formOr400(c);
-    const previewId = typeof body.preview === 'string' ? body.preview : '';
-    const hash = typeof body.hash === 'string' ? body.hash : '';
-    const found: PreviewLookup =
-      previewId !== '' && PREVIEW_HASH.test(hash)
-        ? await loadPreview(deps.aws, { id: previewId, hash, personId: c.get('viewer')?.person.id ?? '' })
-        : { ok: false, reason: 'mismatch' };
-    if (!found.ok) {
-      // Expired or never made (the TTL leaves no trace to tell the two apart): upload again. A form
-      // without its preview, or with a hash not the preview's, was not posted by the preview page.
-      const gone = found.reason !== 'mismatch';
-      return page(
-        c,
-        TITLE,
-        <>
-          <div class="flash error" role="alert" data-import="expired">
-            {inLang(
-              gone
-                ? {
-                    zh: `找不到这次导入预览，或它已过期（预览保留 ${IMPORT_PREVIEW_SECONDS / 60} 分钟）。没有写入任何内容。请重新上传文件预览。`,
-                    en: `This import preview was not found or has expired (previews are kept for ${IMPORT_PREVIEW_SECONDS / 60} minutes). Nothing was written. Upload the file again to preview it.`,
-                  }
-                : {
-                    zh: '提交的内容与任何导入预览都不符，没有写入任何内容。请重新上传文件预览。',
-                    en: 'What was posted matches no import preview; nothing was written. Upload the file again to preview it.',
-                  },
-              lang,
-            )}
-          </div>
-          <UploadForm lang={lang} csrf={c.get('csrfToken')} />
-        </>,
-        gone ? 404 : 400,
-      );
-    }
+  /**
+   * Applies a claimed preview: the directory it makes, saved, and the counts the page shows; or the
+   * page saying why nothing was written.
+   */
+  async function applyClaimed(
+    c: WebContext,
+    preview: StoredPreview,
+  ): Promise<{ counts: string; version: number } | Response> {
     // What was previewed, as the preview page kept it: its mode, the version a whole-directory
     // import was checked against (a directory changed since would remove people the admin never
     // saw listed), and the directory itself, checked again as a schema change may have come since.
-    const { mode, version: previewed, directory: raw } = found.preview;
+    const { mode, version: previewed, directory: raw } = preview;
+    const lang = c.get('lang');
     const checked = validateDirectory(raw);
     // The import is merged into the directory in force and saved only if that is still the one in
     // force: another admin's load landing in between is merged with, never undone (a few tries).
-    let counts: string;
     for (let attempt = 1; ; attempt++) {
       const { directory: current, version } = await loadDirectoryVersion(ddb, tables);
       const whole = checked.ok
@@ -690,25 +669,107 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
       // The whole directory as it now stands is the new snapshot: a merge adds and replaces and never
       // removes; a replacement removes whom the file leaves out, as a directory file load does.
       try {
-        await saveDirectory(ddb, tables, merged.directory, undefined, { version });
+        const saved = await saveDirectory(ddb, tables, merged.directory, undefined, { version });
         const diff = diffDirectory(current, checked.directory);
-        counts =
+        const counts =
           appliedCounts(diff) +
           (mode === 'replace'
             ? `.${diff.people.kept.length + diff.buildings.kept.length + diff.departments.kept.length}`
             : '');
-        break;
+        return { counts, version: saved.version };
       } catch (err) {
         // A replacement is not made again over a rival load: the next pass finds it stale and says so.
         if (!(err instanceof DirectoryChangedMeanwhile) || attempt >= 3) throw err;
       }
     }
-    // Applied once: the same form posted again (a second click) finds no preview to apply. Left
-    // behind, it goes by the TTL anyway, so failing to drop it is only a warning.
-    await dropPreview(deps.aws, previewId).catch((err: unknown) => {
-      console.warn(`[directory import] preview ${previewId} left to expire: ${String(err)}`);
-    });
-    return c.redirect(`/app/admin/directory?applied=${counts}`, 303);
+  }
+
+  app.post('/admin/directory/apply', async (c) => {
+    if (!allowed(c)) return refusedPage(c, TITLE, ADMIN_RULE);
+    const lang = c.get('lang');
+    const body = await formOr400(c);
+    const previewId = typeof body.preview === 'string' ? body.preview : '';
+    const hash = typeof body.hash === 'string' ? body.hash : '';
+    const found: PreviewLookup =
+      previewId !== '' && PREVIEW_HASH.test(hash)
+        ? await loadPreview(deps.aws, { id: previewId, hash, personId: c.get('viewer')?.person.id ?? '' })
+        : { ok: false, reason: 'mismatch' };
+    // Applied already (the same form posted again, a second click): answered as that apply was.
+    const appliedTo = (result: string) => c.redirect(`/app/admin/directory?applied=${result}`, 303);
+    if (!found.ok && found.reason === 'applied') return appliedTo(found.result);
+    // Expired or never made (the TTL leaves no trace to tell the two apart): upload again. A form
+    // without its preview, or with a hash not the preview's, was not posted by the preview page.
+    const notFound = (gone: boolean) =>
+      page(
+        c,
+        TITLE,
+        <>
+          <div class="flash error" role="alert" data-import="expired">
+            {inLang(
+              gone
+                ? {
+                    zh: `找不到这次导入预览，或它已过期（预览保留 ${IMPORT_PREVIEW_SECONDS / 60} 分钟）。没有写入任何内容。请重新上传文件预览。`,
+                    en: `This import preview was not found or has expired (previews are kept for ${IMPORT_PREVIEW_SECONDS / 60} minutes). Nothing was written. Upload the file again to preview it.`,
+                  }
+                : {
+                    zh: '提交的内容与任何导入预览都不符，没有写入任何内容。请重新上传文件预览。',
+                    en: 'What was posted matches no import preview; nothing was written. Upload the file again to preview it.',
+                  },
+              lang,
+            )}
+          </div>
+          <UploadForm lang={lang} csrf={c.get('csrfToken')} />
+        </>,
+        gone ? 404 : 400,
+      );
+    if (!found.ok) return notFound(found.reason !== 'mismatch');
+    // One apply per preview: a second post of the same form (a double click) waits for the first
+    // and answers as it did, rather than failing its save against the version the first one made.
+    let claim: PreviewClaim = await claimPreview(deps.aws, previewId);
+    for (let waited = 0; !claim.claimed && claim.state === 'applying' && waited < CLAIM_WAIT_MS;) {
+      await new Promise((r) => setTimeout(r, CLAIM_POLL_MS));
+      waited += CLAIM_POLL_MS;
+      claim = await claimPreview(deps.aws, previewId);
+    }
+    if (!claim.claimed && claim.state === 'applied') return appliedTo(claim.result);
+    if (!claim.claimed && claim.state === 'gone') return notFound(true);
+    if (!claim.claimed)
+      return page(
+        c,
+        TITLE,
+        <div class="flash" role="status" data-import="applying">
+          {inLang(
+            {
+              zh: '这次导入正在由另一次提交写入，请稍后刷新名录页查看结果。',
+              en: 'This import is being applied by another submission; reload the directory page shortly to see the result.',
+            },
+            lang,
+          )}
+        </div>,
+        409,
+      );
+    let outcome: { counts: string; version: number } | Response;
+    try {
+      outcome = await applyClaimed(c, found.preview);
+    } catch (err) {
+      await releasePreview(deps.aws, previewId).catch((e: unknown) => {
+        console.warn(`[directory import] preview ${previewId} left claimed: ${String(e)}`);
+      });
+      throw err;
+    }
+    if (outcome instanceof Response) {
+      // Nothing was written: the claim is given up, so the preview can be applied again.
+      await releasePreview(deps.aws, previewId);
+      return outcome;
+    }
+    // Applied: the same form posted again is told so. Left unmarked the claim stays 'applying' and
+    // goes by the TTL, so failing to mark it is only a warning.
+    await markApplied(deps.aws, previewId, { version: outcome.version, result: outcome.counts }).catch(
+      (err: unknown) => {
+        console.warn(`[directory import] preview ${previewId} applied but not marked so: ${String(err)}`);
+      },
+    );
+    return appliedTo(outcome.counts);
   });
 
   return app;
