@@ -213,12 +213,22 @@ describe('photos on the new-case form', () => {
       postNewCase('sup-wang', a, [], { kept: [ref] }),
       postNewCase('sup-wang', b, [], { kept: [ref] }),
     ]);
-    expect(answers.map((r) => r.status).sort()).toEqual([303, 409]);
-    const lost = answers.findIndex((r) => r.status === 409);
+    // The loser lost the claim (409), or, on a slow machine, came to the photo only once the
+    // winner's case already had it (400, a photo no longer to be used): either way it opens nothing.
+    const statuses = answers.map((r) => r.status).sort();
+    expect([
+      [303, 409],
+      [303, 400],
+    ]).toContainEqual(statuses);
+    const lost = answers.findIndex((r) => r.status !== 303);
     const loser = lost === 0 ? a : b;
     const winner = lost === 0 ? b : a;
     const html = await answers[lost]!.text();
-    expect(photoError(html)).toContain('之前保存的照片已被另一次提交使用，本次没有新建案件');
+    expect(photoError(html)).toMatch(
+      statuses[1] === 409
+        ? /之前保存的照片已被另一次提交使用，本次没有新建案件/
+        : /之前保存的照片有的已不能使用/,
+    );
     expect(valueOf(html, 'title')).toBe(loser.title);
     expect(html).toContain(loser.description);
     // The photo another case took is not offered again.
