@@ -210,3 +210,18 @@ describe('a form for a case the person can no longer reach', () => {
     expect((await getCaseRecord(s.deps.aws.ddb, s.deps.aws.tables, caseId))?.assigneeId).toBe('staff-zhou');
   });
 });
+
+describe('the address a refused form leaves in the bar', () => {
+  it('opened again (GET) is the case page it came from, in the language asked', async () => {
+    const who = await as('sup-wang');
+    const get = (path: string) => s.app.request(path, { headers: { cookie: `rectify_session=${who.id}` } });
+    const comment = await get('/app/cases/ZG-2026-000001/comment?lang=en');
+    expect(comment.status).toBe(303);
+    expect(comment.headers.get('location')).toBe('/app/cases/ZG-2026-000001?lang=en');
+    const decision = await get('/app/cases/ZG-2026-000001/pause/decision');
+    expect(decision.status).toBe(303);
+    expect(decision.headers.get('location')).toBe('/app/cases/ZG-2026-000001');
+    // A path no form posts to stays unknown.
+    expect((await get('/app/cases/ZG-2026-000001/nonsense')).status).toBe(404);
+  });
+});

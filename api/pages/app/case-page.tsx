@@ -38,6 +38,7 @@ import {
 import { type FieldErrors, type FlashMessage } from '../ui.tsx';
 import type { FormStep } from './case-form-state.tsx';
 import { MAX_PHOTOS, stepPaths } from './case-step-forms.tsx';
+import { handlingPaths } from './case-handling-forms.tsx';
 import { renderCase, renderRefused } from './case-view.tsx';
 import {
   formValues,
@@ -142,6 +143,14 @@ function submissionHash(step: FormStep, form: Record<string, unknown>): string {
 /** The case page and its step posts, under /app. */
 export function casePageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
   app.get('/cases/:caseId', async (c) => renderCase(c, deps, caseIdOf(c), null));
+  // The address a refused form leaves in the bar, opened again (a copied link, a reload that
+  // dropped the post): the case page it came from, in the language it was asked in.
+  for (const path of [...Object.values(stepPaths), ...Object.values(handlingPaths)])
+    app.get(`/cases/:caseId/${path}`, (c) => {
+      const lang = c.req.query('lang');
+      const query = lang === 'en' || lang === 'zh-CN' ? `?lang=${lang}` : '';
+      return c.redirect(`/app/cases/${encodeURIComponent(caseIdOf(c))}${query}`, 303);
+    });
 
   /**
    * One step's POST: read the form, build the update's input (or field errors), take the step,
