@@ -140,6 +140,8 @@ describe('photos on the new-case form', () => {
     const html = await res.text();
     expect(photoError(html)).toMatch(/^「notes\.pdf」：只能上传照片（JPEG、PNG 或 WebP）/);
     expect(photoError(html)).toContain('其他内容已保留，请重新选择照片');
+    // The formats are named once, not again after the refusal that names them.
+    expect(photoError(html)!.match(/JPEG/g)).toHaveLength(1);
     expect(html).toContain('没有新建案件，请修改：照片');
     expect(valueOf(html, 'title')).toBe(values.title);
     expect(html).toContain(values.description);
@@ -159,6 +161,7 @@ describe('photos on the new-case form', () => {
       /^“big\.jpg”: the file is too large \(10 MB\): each file may be at most 10 MB/,
     );
     expect(photoError(html)).toContain('choose the photos again');
+    expect(photoError(html)).not.toContain('Each must be');
     expect(valueOf(html, 'title')).toBe(values.title);
   });
 
@@ -203,6 +206,35 @@ describe('photos on the new-case form', () => {
     const caseId = /\/app\/cases\/(ZG-\d{4}-\d+)$/.exec(res.headers.get('location') ?? '')?.[1] ?? '';
     const id = /ev_[A-Za-z0-9_-]{16}/.exec(kept[0]!)?.[0] ?? '';
     expect((await getEvidence(s.deps, id))?.caseId).toBe(caseId);
+  });
+
+  it('keeps the photos of a form taken for a repeat, and opens the confirmed case with them', async () => {
+    const values = fields({ idempotencyKey: randomUUID() });
+    const first = await postNewCase('sup-wang', values, []);
+    expect(first.status).toBe(303);
+    const firstId = /\/app\/cases\/(ZG-\d{4}-\d+)$/.exec(first.headers.get('location') ?? '')?.[1] ?? '';
+    // Back, then the same case again with a photo: a fresh page, a fresh key.
+    const jpeg = fakeFiles.jpeg();
+    const again = { ...values, idempotencyKey: randomUUID() };
+    const asked = await postNewCase('sup-wang', again, [
+      new File([new Uint8Array(jpeg)], 'walk.jpg', { type: 'image/jpeg' }),
+    ]);
+    expect(asked.status).toBe(409);
+    const html = await asked.text();
+    expect(html).toContain(`data-repeat-of="${firstId}"`);
+    const kept = [...html.matchAll(/name="keptPhotos" value="(evidence:[^"]+)" checked/g)].map((m) => m[1]!);
+    expect(kept).toHaveLength(1);
+    expect(html).toContain('已保存的照片 1：walk.jpg');
+    const res = await postNewCase('sup-wang', { ...again, openAnyway: firstId }, [], { kept });
+    expect(res.status).toBe(303);
+    const caseId = /\/app\/cases\/(ZG-\d{4}-\d+)$/.exec(res.headers.get('location') ?? '')?.[1] ?? '';
+    expect(caseId).not.toBe(firstId);
+    const page = await (await get(`/app/cases/${caseId}`, 'sup-wang', res)).text();
+    expect(page).toContain(`案件 ${caseId} 已创建，附照片 1 张`);
+    const id = /ev_[A-Za-z0-9_-]{16}/.exec(kept[0]!)?.[0] ?? '';
+    const record = await getEvidence(s.deps, id);
+    expect(record?.caseId).toBe(caseId);
+    expect(record?.sha256).toBe(sha256(jpeg));
   });
 
   it('lets only one of two forms posted at once open a case with the same kept photo', async () => {

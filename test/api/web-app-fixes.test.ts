@@ -315,13 +315,15 @@ describe('new case: Back and submit again', () => {
 describe('new case: a key used for another submission', () => {
   it('comes back with a fresh key and says so, so the next submit can succeed', async () => {
     const key = uniqueId('idem');
-    expect((await post('/app/cases/new', 'sup-wang', newCaseFields({ idempotencyKey: key }))).status).toBe(
-      303,
-    );
+    const opened = await post('/app/cases/new', 'sup-wang', newCaseFields({ idempotencyKey: key }));
+    expect(opened.status).toBe(303);
     const conflict = await post('/app/cases/new', 'sup-wang', newCaseFields({ idempotencyKey: key }));
     expect(conflict.status).toBe(409);
     const html = await conflict.text();
-    expect(html).toContain('本页的提交编号已用于另一次提交，已换成新的编号');
+    // The page's own words, not the API's key.
+    expect(html).toContain(`这份表单已经新建了案件 ${caseIdFrom(opened)!}，本次没有新建案件`);
+    expect(html).not.toContain('Idempotency-Key');
+    expect(html).not.toContain('提交编号');
     const fresh = hiddenKey(html);
     expect(fresh).toBeDefined();
     expect(fresh).not.toBe(key);

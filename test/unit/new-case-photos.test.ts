@@ -5,6 +5,7 @@ import {
   photoLineLength,
   photosOfClaim,
   samePhotos,
+  withPhotoCount,
   withPhotoLine,
 } from '../../api/pages/app/new-case-photos.ts';
 import { fakeFiles, sha256 } from '../support/evidence-files.ts';
@@ -41,5 +42,13 @@ describe('the new-case photo line', () => {
     const other = new File([new Uint8Array(fakeFiles.jpeg())], 'b.jpg', { type: 'image/jpeg' });
     expect(await samePhotos(claimed, [other], [])).toBe(false);
     expect(await samePhotos(claimed, [file, file], [])).toBe(false);
+  });
+});
+
+describe('the new-case flash', () => {
+  it('counts the photos in words, singular and plural', () => {
+    expect(withPhotoCount(0)).toEqual({ zh: '', en: '' });
+    expect(withPhotoCount(1)).toEqual({ zh: '，附照片 1 张', en: ' with 1 photo' });
+    expect(withPhotoCount(2)).toEqual({ zh: '，附照片 2 张', en: ' with 2 photos' });
   });
 });

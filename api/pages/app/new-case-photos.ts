@@ -10,7 +10,6 @@ import {
   evidenceRef,
   EvidenceError,
   getEvidence,
-  MAX_EVIDENCE_BYTES,
   parseEvidenceRef,
   putEvidence,
 } from '../../../store/evidence.ts';
@@ -41,11 +40,17 @@ const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefine
 export const postedPhotos = (posted: Record<string, unknown>): File[] =>
   asList(posted[PHOTO_FIELD]).filter((f): f is File => f instanceof File && (f.size > 0 || f.name !== ''));
 
-const mb = MAX_EVIDENCE_BYTES / 1024 / 1024;
-const chooseAgain: Bilingual = {
+/** Said beside the photo field when the chosen files were not kept. */
+export const chooseAgain: Bilingual = {
   zh: '其他内容已保留，请重新选择照片',
   en: 'everything else is kept; choose the photos again',
 };
+
+/** How many photos a case was opened with, for its flash: "with 1 photo", "with 2 photos". */
+export const withPhotoCount = (count: number): Bilingual =>
+  count === 0
+    ? { zh: '', en: '' }
+    : { zh: `，附照片 ${count} 张`, en: ` with ${count} ${count === 1 ? 'photo' : 'photos'}` };
 
 /** What is wrong with the photos sent (count, type, size, content), or null: nothing is stored yet. */
 export async function photoProblem(files: File[], kept: number): Promise<Bilingual | null> {
@@ -64,8 +69,8 @@ export async function photoProblem(files: File[], kept: number): Promise<Bilingu
     );
     if (refused)
       return {
-        zh: `「${file.name}」：${refused.zh}。每张须为 JPEG、PNG 或 WebP 照片，不超过 ${mb} MB；${chooseAgain.zh}`,
-        en: `“${file.name}”: ${refused.en}. Each must be a JPEG, PNG or WebP photo of up to ${mb} MB; ${chooseAgain.en}`,
+        zh: `「${file.name}」：${refused.zh}；${chooseAgain.zh}`,
+        en: `“${file.name}”: ${refused.en}; ${chooseAgain.en}`,
       };
   }
   return null;

@@ -23,6 +23,7 @@ import { EvidenceError, MAX_EVIDENCE_BYTES } from '../../../store/evidence.ts';
 import { ProblemError } from '../../middleware/problems.ts';
 import {
   adoptPhotos,
+  chooseAgain,
   claimKept,
   keptOwner,
   keptPhotos,
@@ -36,6 +37,7 @@ import {
   postedPhotos,
   samePhotos,
   stagePhoto,
+  withPhotoCount,
   stagingOwner,
   withPhotoLine,
   type KeptPhoto,
@@ -691,12 +693,19 @@ export function newCaseRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
       ? await findClaim(deps.aws.ddb, deps.aws.tables, viewer.person.id, key.data)
       : null;
     // A key already used for another submission would be refused again on every resubmit: the
-    // form comes back with a fresh one, and says why.
-    const keyUsed = (text: Bilingual, fields: FieldErrors = {}) =>
-      again({ ...raw, idempotencyKey: randomUUID() }, fields, 409, {
-        zh: `${text.zh}。本页的提交编号已用于另一次提交，已换成新的编号；请检查内容后重新提交。`,
-        en: `${text.en}. This page's submission key was used for another submission; the form now has a new one. Check it and submit again.`,
-      });
+    // form comes back with a fresh one, and says so in the page's words (not the API's key).
+    // Photos chosen in its file input were not stored when the key had already opened a case
+    // (otherwise they are offered as kept): the field says to choose them again.
+    const keyUsed = (caseId: string, fields: FieldErrors = {}) =>
+      again(
+        { ...raw, idempotencyKey: randomUUID() },
+        claimed && files.length > 0 ? { ...fields, [PHOTO_FIELD]: chooseAgain } : fields,
+        409,
+        {
+          zh: `这份表单已经新建了案件 ${caseId}，本次没有新建案件；如要新建另一个案件，请检查内容后再次提交。`,
+          en: `This form already opened case ${caseId}, so no case was opened this time; to open another, check it and send it again.`,
+        },
+      );
     let photos: string[];
     // The owner this post took its kept photos under, given back if it opens no case.
     let claimedBy: string | null = null;
@@ -707,24 +716,10 @@ export function newCaseRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
       // The case this form opened keeps the photos it was opened with: the same ones sent again
       // (or none, a resend whose file input was emptied) answer as the first post did.
       photos = photosOfClaim(claimed.payload);
-      if (!(await samePhotos(photos, files, kept)))
-        return keyUsed({
-          zh: `案件 ${claimed.resultId} 已用本表单以其他照片新建，本次没有新建案件`,
-          en: `case ${claimed.resultId} was opened from this form with other photos, so no case was opened`,
-        });
+      if (!(await samePhotos(photos, files, kept))) return keyUsed(claimed.resultId);
     } else {
       const twin = await recentTwin(deps, viewer, parsed.data);
-      if (twin && form.openAnyway !== twin.caseId)
-        return again(
-          raw,
-          {},
-          409,
-          {
-            zh: `看起来是重复提交：案件 ${twin.caseId} 刚以相同内容新建，本次没有新建案件。如确是另一个问题，请勾选下方选项后再提交。`,
-            en: `This looks like a repeat: case ${twin.caseId} was just opened with the same details, so no case was opened. If this is another problem, tick the box below and submit again.`,
-          },
-          twin,
-        );
+      const repeat = twin && form.openAnyway !== twin.caseId ? twin : null;
       // A kept photo goes to one case only: another form's post that took it first leaves this
       // one to be sent back, so no case opens citing a photo it does not own.
       claimedBy = keptOwner(viewer.person.id, key.success ? key.data : undefined);
@@ -752,6 +747,21 @@ export function newCaseRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
           zh: '照片暂时无法保存，没有新建案件。已保存的照片列在下方，其余请重新选择后再提交。',
           en: 'The photos could not be stored just now, so no case was opened. Those already stored are listed below; choose the others again and submit.',
         });
+      }
+      // Asked about before opening, the photos already stored: the form offers them ticked, so
+      // the confirmed resubmit carries them instead of losing them.
+      if (repeat) {
+        await giveBack();
+        return again(
+          raw,
+          {},
+          409,
+          {
+            zh: `看起来是重复提交：案件 ${repeat.caseId} 刚以相同内容新建，本次没有新建案件。如确是另一个问题，请勾选下方选项后再提交。`,
+            en: `This looks like a repeat: case ${repeat.caseId} was just opened with the same details, so no case was opened. If this is another problem, tick the box below and submit again.`,
+          },
+          repeat,
+        );
       }
       photos = kept.map((k) => k.ref);
     }
@@ -792,13 +802,10 @@ export function newCaseRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
           kind: 'error',
           text: {
             zh: `案件 ${view.caseId} 已创建，但 ${photos.length} 张照片未能附到案件上，案件页不显示它们（照片已存储，其编号写在问题描述中）。请告知管理员。`,
-            en: `Case ${view.caseId} is open, but its ${photos.length} photo(s) could not be attached to it, so the case page does not show them (they are stored; the description names them). Please tell an admin.`,
+            en: `Case ${view.caseId} is open, but its photos (${photos.length}) could not be attached to it, so the case page does not show them (they are stored; the description names them). Please tell an admin.`,
           },
         });
-      const withPhotos =
-        photos.length === 0
-          ? { zh: '', en: '' }
-          : { zh: `，附照片 ${photos.length} 张`, en: ` with ${photos.length} photo(s)` };
+      const withPhotos = withPhotoCount(photos.length);
       return redirectWithFlash(c, `/app/cases/${view.caseId}`, {
         kind: 'ok',
         text: replayed
@@ -814,7 +821,17 @@ export function newCaseRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
     } catch (err) {
       await giveBack();
       const { text, fields, status } = refusalOf(err);
-      if (status === 409) return keyUsed(text, flatErrors(fields));
+      // The API's conflicts name its Idempotency-Key: the page says what happened to this form.
+      if (status === 409) {
+        const used =
+          claimed ??
+          (key.success ? await findClaim(deps.aws.ddb, deps.aws.tables, viewer.person.id, key.data) : null);
+        if (used) return keyUsed(used.resultId, flatErrors(fields));
+        return again(raw, flatErrors(fields), 409, {
+          zh: '这份表单的上一次提交仍在处理中，本次没有新建案件；请稍候再次提交。',
+          en: 'This form’s previous submission is still being handled, so no case was opened this time; wait a moment and send it again.',
+        });
+      }
       return again(raw, flatErrors(fields), status, text);
     }
   });
