@@ -26,12 +26,16 @@ beforeEach(async () => {
 const withoutZhou = async () =>
   directoryToTable(await demoDirectory()).filter((r) => !(r[0] === 'person' && r[1] === 'staff-zhou'));
 
-async function preview(table: string[][], mode?: string): Promise<{ status: number; html: string }> {
+async function preview(
+  table: string[][],
+  mode?: string,
+  lang = '',
+): Promise<{ status: number; html: string }> {
   const form = new FormData();
   form.set('_csrf', admin.csrf);
   if (mode) form.set('mode', mode);
   form.set('file', new File([tableToCsv(table)], 'directory.csv', { type: 'text/csv' }));
-  const res = await own.app.request('/app/admin/directory/preview', {
+  const res = await own.app.request(`/app/admin/directory/preview${lang}`, {
     method: 'POST',
     headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf },
     body: form,
@@ -103,6 +107,49 @@ describe('directory import: the file as the whole directory', () => {
     expect(after).toContain('删除 1 条');
     expect(after).toContain('href="#removed-h"');
     expect(after).toContain(`/app/cases/${openCase}`);
+  });
+
+  // Found by a probe of the remove-mode preview: ids only, "、" and "：" on the English page, and
+  // the apply that removes people the same blue button as a harmless one.
+  const withoutZhouAndWu = async () =>
+    (await withoutZhou()).filter((r) => !(r[0] === 'person' && r[1] === 'staff-wu'));
+  const removingList = (html: string) =>
+    /<ul aria-labelledby="removing-h"[\s\S]*?<\/ul>/.exec(html)?.[0] ?? '';
+  const keptCell = (html: string) => /<tr data-kind="people"[\s\S]*?<\/tr>/.exec(html)?.[0] ?? '';
+
+  it('names each person it removes beside their id, from the directory being replaced', async () => {
+    const zh = await preview(await withoutZhouAndWu(), 'replace');
+    expect(zh.status).toBe(200);
+    expect(removingList(zh.html)).toContain('周强（staff-zhou）：');
+    expect(removingList(zh.html)).toContain('吴磊（staff-wu）：');
+    expect(keptCell(zh.html)).toMatch(
+      /(周强（staff-zhou）、吴磊（staff-wu）|吴磊（staff-wu）、周强（staff-zhou）)/,
+    );
+    const en = await preview(await withoutZhouAndWu(), 'replace', '?lang=en');
+    expect(removingList(en.html)).toContain('周强 (staff-zhou): ');
+    expect(keptCell(en.html)).toMatch(
+      /(周强 \(staff-zhou\), 吴磊 \(staff-wu\)|吴磊 \(staff-wu\), 周强 \(staff-zhou\))/,
+    );
+  });
+
+  it('uses English punctuation on the English page', async () => {
+    const en = await preview(await withoutZhouAndWu(), 'replace', '?lang=en');
+    expect(en.status).toBe(200);
+    expect(removingList(en.html)).toMatch(/staff-wu\)?: no open cases/);
+    expect(removingList(en.html)).not.toMatch(/[：、（）]/);
+    expect(keptCell(en.html)).toMatch(/staff-(zhou|wu)\)?, /);
+    expect(keptCell(en.html)).not.toContain('、');
+  });
+
+  it('gives the apply that removes people the danger style, and only that apply', async () => {
+    const zh = await preview(await withoutZhouAndWu(), 'replace');
+    expect(zh.html).toMatch(/<button type="submit" class="danger">\s*确认导入并移除 2 人/);
+    const en = await preview(await withoutZhouAndWu(), 'replace', '?lang=en');
+    expect(en.html).toMatch(/<button type="submit" class="danger">\s*Apply and remove 2 people/);
+    // A merge removes no one: its apply stays the ordinary button.
+    const merge = await preview(await withoutZhouAndWu());
+    expect(merge.html).toMatch(/<button type="submit">\s*确认导入/);
+    expect(merge.html).not.toContain('class="danger"');
   });
 
   it('refuses a replacement previewed against a directory that has changed since', async () => {

@@ -212,15 +212,22 @@ const kindLabels: Record<'people' | 'buildings' | 'departments', Bilingual> = {
 /** How many ids a preview cell lists: a 50,000-row file would otherwise make a page of megabytes. */
 export const PREVIEW_IDS = 50;
 
-function DiffView(props: { diff: DirectoryDiff; lang: Lang; mode: ImportMode }) {
+/** A person as an admin recognises them: the name, with the id that tells two 王伟 apart. */
+const personLabel = (name: string | undefined, id: string, lang: Lang) =>
+  name === undefined ? id : inLang({ zh: `${name}（${id}）`, en: `${name} (${id})` }, lang);
+
+function DiffView(props: { diff: DirectoryDiff; lang: Lang; mode: ImportMode; names: Map<string, string> }) {
   const t = (b: Bilingual) => inLang(b, props.lang);
   const more = (n: number) =>
     n > PREVIEW_IDS
       ? t({ zh: `（仅列出前 ${PREVIEW_IDS} 个，共 ${n} 个）`, en: ` (first ${PREVIEW_IDS} of ${n} shown)` })
       : '';
-  const ids = (list: string[]) => (
+  const ids = (list: string[], label: (id: string) => string = (id) => id) => (
     <div class="hint" data-listed={String(Math.min(list.length, PREVIEW_IDS))}>
-      {list.slice(0, PREVIEW_IDS).join('、')}
+      {list
+        .slice(0, PREVIEW_IDS)
+        .map(label)
+        .join(t({ zh: '、', en: ', ' }))}
       {more(list.length)}
     </div>
   );
@@ -247,7 +254,8 @@ function DiffView(props: { diff: DirectoryDiff; lang: Lang; mode: ImportMode }) 
       <td>{d.unchanged}</td>
       <td>
         {d.kept.length}
-        {d.kept.length > 0 && ids(d.kept)}
+        {d.kept.length > 0 &&
+          ids(d.kept, k === 'people' ? (id) => personLabel(props.names.get(id), id, props.lang) : undefined)}
       </td>
     </tr>
   );
@@ -279,6 +287,8 @@ function DiffView(props: { diff: DirectoryDiff; lang: Lang; mode: ImportMode }) 
 
 interface Removing {
   personId: string;
+  /** From the directory being replaced; the file no longer has it. */
+  name: string | undefined;
   openCases: number;
 }
 
@@ -306,8 +316,8 @@ function RemovingList(props: { removing: Removing[]; lang: Lang }) {
       <ul aria-labelledby="removing-h" data-removing={String(removing.length)}>
         {shown.map((r) => (
           <li data-person={r.personId} data-open-cases={String(r.openCases)}>
-            {r.personId}
-            {'：'}
+            {personLabel(r.name, r.personId, props.lang)}
+            {t({ zh: '：', en: ': ' })}
             {r.openCases === 0
               ? t({ zh: '无未结案件', en: 'no open cases' })
               : t({
@@ -404,7 +414,7 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
               {removed.map((r) => (
                 <li>
                   {r.personId}
-                  {'：'}
+                  {t({ zh: '：', en: ': ' })}
                   {r.openCases.length === 0
                     ? t({ zh: '无未结案件', en: 'no open cases' })
                     : r.openCases.map((oc) => (
@@ -517,11 +527,13 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
       if (!merged.ok) return fail(afterMerge(merged.problems, whole), result.rows);
     }
     const diff = diffDirectory(current, result.directory);
+    const names = new Map((current?.people ?? []).map((p) => [p.id, p.name]));
     const removing =
       mode === 'replace'
         ? await Promise.all(
             diff.people.kept.map(async (personId) => ({
               personId,
+              name: names.get(personId),
               openCases: (await openCasesOf(deps, personId)).length,
             })),
           )
@@ -569,7 +581,7 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
               {diff.campus.join(', ')}
             </p>
           )}
-          <DiffView diff={diff} lang={lang} mode={mode} />
+          <DiffView diff={diff} lang={lang} mode={mode} names={names} />
           {mode === 'merge' ? (
             <p class="hint" data-import-mode="merge">
               {t({
@@ -592,7 +604,8 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
             <Csrf token={csrf} />
             <input type="hidden" name="preview" value={kept.id} />
             <input type="hidden" name="hash" value={kept.hash} />
-            <button type="submit">
+            {/* Removing people cuts their access at once: not the same button as a harmless apply. */}
+            <button type="submit" class={mode === 'replace' && removing.length > 0 ? 'danger' : undefined}>
               {mode === 'replace' && removing.length > 0
                 ? t({
                     zh: `确认导入并移除 ${removing.length} 人`,
