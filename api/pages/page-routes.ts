@@ -238,6 +238,31 @@ const pages: [RouteConfig['method'], string, Kind, Bilingual, string[]][] = [
   ['post', '/app/cases/{caseId}/pause/end', 'form', { zh: '结束暂停', en: 'End a pause' }, ['web']],
   ['post', '/app/cases/{caseId}/reassign', 'form', { zh: '改派', en: 'Reassign' }, ['web']],
   ['post', '/app/cases/{caseId}/hand-over', 'form', { zh: '移交同事', en: 'Hand over' }, ['web']],
+  // The address a sent step form leaves in the bar, opened again (a copied link, a reload that
+  // dropped the post): a redirect to the case page.
+  ...[
+    'root-cause',
+    'rectification',
+    'review',
+    'adjudication',
+    'withdraw',
+    'comment',
+    'arrived',
+    'pause',
+    'pause/decision',
+    'pause/end',
+    'reassign',
+    'hand-over',
+  ].map((p): [RouteConfig['method'], string, Kind, Bilingual, string[]] => [
+    'get',
+    `/app/cases/{caseId}/${p}`,
+    'redirect',
+    {
+      zh: '回到案件页（提交表单后地址栏留下的地址）',
+      en: 'Back to the case page (the address a sent form leaves in the bar)',
+    },
+    ['web'],
+  ]),
   ['get', '/app/dashboard', 'page', { zh: '仪表盘', en: 'Dashboard' }, ['web']],
   ['get', '/app/dashboard/weekly', 'page', { zh: '周报', en: 'Weekly report' }, ['web']],
   ['get', '/app/standards', 'page', { zh: '6T标准（按维度）', en: 'The 6T standards by dimension' }, ['web']],
