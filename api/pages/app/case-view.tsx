@@ -88,6 +88,8 @@ export async function renderCase(
   // still comes back, with what was typed, rather than vanishing with the text.
   const keptStep = state && isFormStep(state.step) && !steps.includes(state.step) ? state.step : null;
   const keptHandling = state && !isFormStep(state.step) && !handling.includes(state.step) ? state.step : null;
+  // What every step and handling form on the page is drawn from.
+  const forms = { view, dir, lang, csrfToken: c.get('csrfToken'), state };
   const { rows, history } = await timelineOf(deps, dir, caseId, lang);
   const evidenceTypes = await evidenceTypesIn(deps, [view, rows]);
   const temporalUrl = `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.env.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(caseId)}`;
@@ -276,39 +278,12 @@ export async function renderCase(
             {t('此案件当前没有需要您处理的步骤。', 'Nothing on this case waits for you now.')}
           </p>
         )}
-        {keptStep && (
-          <StepForm
-            step={keptStep}
-            view={view}
-            dir={dir}
-            lang={lang}
-            csrfToken={c.get('csrfToken')}
-            state={state}
-            offered={false}
-          />
-        )}
-        {keptHandling && (
-          <HandlingForms
-            steps={[keptHandling]}
-            view={view}
-            dir={dir}
-            lang={lang}
-            csrfToken={c.get('csrfToken')}
-            state={state}
-            offered={false}
-          />
-        )}
+        {keptStep && <StepForm step={keptStep} {...forms} offered={false} />}
+        {keptHandling && <HandlingForms steps={[keptHandling]} {...forms} offered={false} />}
         {steps.map((s) => (
-          <StepForm step={s} view={view} dir={dir} lang={lang} csrfToken={c.get('csrfToken')} state={state} />
+          <StepForm step={s} {...forms} />
         ))}
-        <HandlingForms
-          steps={handling}
-          view={view}
-          dir={dir}
-          lang={lang}
-          csrfToken={c.get('csrfToken')}
-          state={state}
-        />
+        <HandlingForms steps={handling} {...forms} />
       </section>
 
       <section class="card" aria-labelledby="timeline-title">
