@@ -8,7 +8,7 @@ import { ensureTables } from '../../infra/local/servers.ts';
 import { currentSnapshot, loadDirectory, saveDirectory } from '../../store/directory.ts';
 import { createSession } from '../../store/sessions.ts';
 import { auditAppDeps } from '../support/audit-app.ts';
-import { applyFormFields } from '../support/import-apply-form.ts';
+import { applyFormFields, postImportApply, postImportFile } from '../support/import-apply-form.ts';
 import { demoDirectory, ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
 
 /**
@@ -47,26 +47,9 @@ beforeEach(async () => {
 
 const headers = () => ({ cookie: admin.cookie, 'x-csrf-token': admin.csrf });
 
-async function preview(table: string[][]): Promise<{ status: number; html: string }> {
-  const form = new FormData();
-  form.set('_csrf', admin.csrf);
-  form.set('file', new File([tableToCsv(table)], 'directory.csv', { type: 'text/csv' }));
-  const res = await app.request('/app/admin/directory/preview', {
-    method: 'POST',
-    headers: headers(),
-    body: form,
-  });
-  return { status: res.status, html: await res.text() };
-}
+const preview = (table: string[][]) => postImportFile(app, admin, tableToCsv(table));
 
-async function post(fields: URLSearchParams): Promise<{ status: number; html: string; location: string }> {
-  const res = await app.request('/app/admin/directory/apply', {
-    method: 'POST',
-    headers: { ...headers(), 'content-type': 'application/x-www-form-urlencoded' },
-    body: fields.toString(),
-  });
-  return { status: res.status, html: await res.text(), location: res.headers.get('location') ?? '' };
-}
+const post = (fields: URLSearchParams) => postImportApply(app, admin, fields);
 /** A directory posted by hand to the apply, as the form once carried it: never applied. */
 const apply = async (directory: unknown): Promise<number> =>
   (await post(new URLSearchParams({ _csrf: admin.csrf, directory: JSON.stringify(directory) }))).status;

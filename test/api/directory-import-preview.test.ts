@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { COLUMNS, directoryToTable, tableToCsv } from '../../api/pages/app/admin-import.ts';
 import { saveDirectory } from '../../store/directory.ts';
 import { createSession } from '../../store/sessions.ts';
+import { postImportFile } from '../support/import-apply-form.ts';
 import { appOnOwnTables } from '../support/own-tables-app.ts';
 import { demoDirectory } from '../support/stack.ts';
 
@@ -20,20 +21,8 @@ beforeEach(async () => {
   admin = { cookie: `rectify_session=${s.id}`, csrf: s.csrfToken };
 });
 
-async function preview(
-  body: string | Uint8Array<ArrayBuffer>,
-  lang = '',
-): Promise<{ status: number; html: string }> {
-  const form = new FormData();
-  form.set('_csrf', admin.csrf);
-  form.set('file', new File([body], 'directory.csv', { type: 'text/csv' }));
-  const res = await own.app.request(`/app/admin/directory/preview${lang}`, {
-    method: 'POST',
-    headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf },
-    body: form,
-  });
-  return { status: res.status, html: await res.text() };
-}
+const preview = (body: string | Uint8Array<ArrayBuffer>, lang = '') =>
+  postImportFile(own.app, admin, body, { lang });
 
 describe('directory import preview', () => {
   it('a GBK file is previewed, saying it was read as GB18030', async () => {

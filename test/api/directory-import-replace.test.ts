@@ -3,6 +3,7 @@ import { directoryToTable, tableToCsv } from '../../api/pages/app/admin-import.t
 import { currentSnapshot, loadDirectory, saveDirectory } from '../../store/directory.ts';
 import { createSession } from '../../store/sessions.ts';
 import { seedCase } from '../support/audit-fixtures.ts';
+import { applyFormFields, postImportApply, postImportFile } from '../support/import-apply-form.ts';
 import { appOnOwnTables } from '../support/own-tables-app.ts';
 import { demoDirectory, uniqueId } from '../support/stack.ts';
 
@@ -26,49 +27,11 @@ beforeEach(async () => {
 const withoutZhou = async () =>
   directoryToTable(await demoDirectory()).filter((r) => !(r[0] === 'person' && r[1] === 'staff-zhou'));
 
-async function preview(
-  table: string[][],
-  mode?: string,
-  lang = '',
-): Promise<{ status: number; html: string }> {
-  const form = new FormData();
-  form.set('_csrf', admin.csrf);
-  if (mode) form.set('mode', mode);
-  form.set('file', new File([tableToCsv(table)], 'directory.csv', { type: 'text/csv' }));
-  const res = await own.app.request(`/app/admin/directory/preview${lang}`, {
-    method: 'POST',
-    headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf },
-    body: form,
-  });
-  return { status: res.status, html: await res.text() };
-}
+const preview = (table: string[][], mode?: string, lang = '') =>
+  postImportFile(own.app, admin, tableToCsv(table), { mode, lang });
 
 /** Posts the preview's own apply form, hidden fields as the page wrote them. */
-async function applyFrom(html: string) {
-  const form = /<form method="post" action="\/app\/admin\/directory\/apply"[\s\S]*?<\/form>/.exec(html)?.[0];
-  if (!form) throw new Error('no apply form');
-  const fields = new URLSearchParams();
-  for (const m of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g))
-    fields.set(
-      m[1]!,
-      m[2]!
-        .replace(/&quot;/g, '"')
-        .replace(/&#39;/g, "'")
-        .replace(/&lt;/g, '<')
-        .replace(/&gt;/g, '>')
-        .replace(/&amp;/g, '&'),
-    );
-  const res = await own.app.request('/app/admin/directory/apply', {
-    method: 'POST',
-    headers: {
-      cookie: admin.cookie,
-      'x-csrf-token': admin.csrf,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: fields.toString(),
-  });
-  return { status: res.status, location: res.headers.get('location') ?? '', html: await res.text() };
-}
+const applyFrom = (html: string) => postImportApply(own.app, admin, applyFormFields(html));
 
 const ids = async () => (await loadDirectory(deps.ddb, deps.tables, true))?.people.map((p) => p.id) ?? [];
 

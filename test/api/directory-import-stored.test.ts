@@ -5,7 +5,7 @@ import { currentSnapshot, loadDirectory, saveDirectory } from '../../store/direc
 import { IMPORT_PREVIEW_SECONDS, savePreview } from '../../store/import-previews.ts';
 import { createSession } from '../../store/sessions.ts';
 import { seedCase } from '../support/audit-fixtures.ts';
-import { applyFormFields } from '../support/import-apply-form.ts';
+import { applyFormFields, postImportApply, postImportFile } from '../support/import-apply-form.ts';
 import { appOnOwnTables } from '../support/own-tables-app.ts';
 import { demoDirectory, uniqueId } from '../support/stack.ts';
 
@@ -44,35 +44,10 @@ const person = (i: number) =>
               : '',
   );
 
-async function preview(
-  table: string[][],
-  mode?: string,
-  lang = '',
-): Promise<{ status: number; html: string }> {
-  const form = new FormData();
-  form.set('_csrf', admin.csrf);
-  if (mode) form.set('mode', mode);
-  form.set('file', new File([tableToCsv(table)], 'directory.csv', { type: 'text/csv' }));
-  const res = await own.app.request(`/app/admin/directory/preview${lang}`, {
-    method: 'POST',
-    headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf },
-    body: form,
-  });
-  return { status: res.status, html: await res.text() };
-}
+const preview = (table: string[][], mode?: string, lang = '') =>
+  postImportFile(own.app, admin, tableToCsv(table), { mode, lang });
 
-async function post(fields: URLSearchParams, lang = '') {
-  const res = await own.app.request(`/app/admin/directory/apply${lang}`, {
-    method: 'POST',
-    headers: {
-      cookie: admin.cookie,
-      'x-csrf-token': admin.csrf,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: fields.toString(),
-  });
-  return { status: res.status, location: res.headers.get('location') ?? '', html: await res.text() };
-}
+const post = (fields: URLSearchParams, lang = '') => postImportApply(own.app, admin, fields, lang);
 
 const person1 = (): Person => ({
   ...(demo.people.find((p) => p.id === 'staff-zhou') as Person),
