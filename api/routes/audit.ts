@@ -18,6 +18,7 @@ import { getCaseRecord } from '../../store/case-records.ts';
 import { loadDirectory } from '../../store/directory.ts';
 import type { Role } from '../../domain/directory.ts';
 import { anchorRuns, anchorWitness } from '../../audit/anchor-runs.ts';
+import { assertExportablePeriod, MAX_EXPORT_PERIOD_DAYS } from '../audit-export-cap.ts';
 import { describeEntry, summariseHistory } from '../audit-timeline.ts';
 import type { AuthEnv, Caller } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
@@ -44,7 +45,8 @@ import { boundedDateOrInstant, storedCaseIdSchema, wholeNumber } from '../schema
  *   The anchor in the `start` line is also compared with the newest anchor workflow's
  *   result in Temporal (its `witness`), which a writer to DynamoDB cannot reach.
  * - GET /api/cases/{caseId}/export?format=json|csv
- * - GET /api/audit/export?from=&to=&buildingId=&format=json|csv (streamed)
+ * - GET /api/audit/export?from=&to=&buildingId=&format=json|csv (streamed, at most
+ *   MAX_EXPORT_PERIOD_DAYS; longer periods are an audit job's, api/routes/audit-jobs.ts)
  */
 export const AUDIT_READERS: Role[] = ['auditor', 'admin', 'working_group', 'leadership'];
 
@@ -163,8 +165,8 @@ export const periodExportRoute = createRoute({
   tags: ['audit'],
   summary: bi({ zh: '导出一段时间的审计轨迹', en: 'Export the audit trails of a period' }),
   description: bi({
-    zh: `[from, to) 内开启的案件（可限一栋楼）及其审计条目，流式 JSON 或 CSV。${auditReaders.zh}`,
-    en: `Every case opened in [from, to) (optionally in one building) with its trail, streamed as JSON or CSV. ${auditReaders.en}`,
+    zh: `[from, to) 内开启的案件（可限一栋楼）及其审计条目，流式 JSON 或 CSV。一次最多 ${MAX_EXPORT_PERIOD_DAYS} 天（to 为日期时含当天）；更长的时段返回 400，请分段导出，或用 POST /api/audit/jobs（kind 为 period_export）在后台导出。${auditReaders.zh}`,
+    en: `Every case opened in [from, to) (optionally in one building) with its trail, streamed as JSON or CSV. At most ${MAX_EXPORT_PERIOD_DAYS} days per request (a date as \`to\` includes that day); a longer period is a 400: split it, or export it in the background with POST /api/audit/jobs (kind period_export). ${auditReaders.en}`,
   }),
   request: { query: periodExportQuery },
   responses: {
@@ -287,6 +289,7 @@ export function auditRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
         [{ field: 'from', message: l === 'en' ? 'must be before to' : '须早于 to' }],
       );
     }
+    assertExportablePeriod(period, l);
     if (q.buildingId) {
       const dir = await loadDirectory(aws.ddb, aws.tables);
       if (dir && !dir.buildings.some((b) => b.id === q.buildingId)) {

@@ -291,6 +291,28 @@ describe('exports', () => {
       const body = (await res.json()) as { errors?: { field: string }[] };
       expect(body.errors?.map((e) => e.field)).toContain(field);
     });
+
+    it('reads at most 366 days a request: longer is a 400 naming the cap and the job route', async () => {
+      // 2019-03-01 through 2020-02-29: 366 campus days, a leap day among them.
+      const year = await as('audit-he', '/api/audit/export?from=2019-03-01&to=2020-02-29');
+      expect(year.status).toBe(200);
+      const read = ((await year.json()) as { cases: CaseExport[] }).cases.map((c) => c.caseId);
+      expect(read).toEqual(expect.arrayContaining([ids.firstMinute, ids.lastMinute, ids.dayAfter]));
+
+      const years = await as('audit-he', '/api/audit/export?from=2001-01-01&to=2026-12-31');
+      expect(years.status).toBe(400);
+      expect(years.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      const zh = (await years.json()) as { detail: string; errors: { field: string }[] };
+      expect(zh.detail).toContain('一次导出最多 366 天，所请求的时段有 9496 天');
+      expect(zh.detail).toContain('POST /api/audit/jobs');
+      expect(zh.errors.map((e) => e.field)).toEqual(['to']);
+      const en = await as('audit-he', '/api/audit/export?from=2019-03-01&to=2020-03-01&lang=en');
+      expect(en.status).toBe(400);
+      const detail = ((await en.json()) as { detail: string }).detail;
+      expect(detail).toContain('at most 366 days and this period spans 367');
+      expect(detail).toContain('Split it');
+      expect(detail).toContain('POST /api/audit/jobs');
+    });
   });
 });
 
