@@ -1,21 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSession } from '../../store/sessions.ts';
 import { createAuditJob, finishAuditJob, newAuditJobId } from '../../store/audit-jobs.ts';
 import { uniqueId } from '../support/stack.ts';
-import { startApiStack, type ApiStack } from './harness.ts';
+import { useApiStack } from './harness.ts';
 
 /**
  * The auditor's job forms on /app/audit when a job is refused (the audit page again, the form as
  * filled in, the fields named by their labels), the job route's own address opened by a GET, and
  * the job page saying it reloads itself while the job runs and not once it has ended.
  */
-let s: ApiStack;
-beforeAll(async () => {
-  s = await startApiStack();
-});
-afterAll(async () => {
-  await s?.stop();
-});
+const s = useApiStack();
 
 async function web(personId: string, lang?: 'en') {
   const session = await createSession(s.deps.aws, { personId, via: 'link' });

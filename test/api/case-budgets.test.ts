@@ -1,6 +1,6 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { caseViewSchema, createdCaseSchema, problemSchema } from '../../api/schemas.ts';
 import { createSession } from '../../store/sessions.ts';
 import { CASE_BUDGETS, DYNAMODB_ITEM_LIMIT_BYTES, type BudgetName } from '../../domain/case-budgets.ts';
@@ -11,19 +11,12 @@ import {
   newCaseBody,
   outcomeOf,
   postForm,
-  startApiStack,
+  useApiStack,
   waitForEmail,
-  type ApiStack,
 } from './harness.ts';
 
 // Every budget a case pins, refused through the real API with a problem that names it.
-let s: ApiStack;
-beforeAll(async () => {
-  s = await startApiStack();
-});
-afterAll(async () => {
-  await s?.stop();
-});
+const s = useApiStack();
 
 /** 3 bytes of UTF-8 each: the widest a character the API accepts is in the stored JSON. */
 const wide = (n: number) => '整'.repeat(n);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { caseViewSchema, createdCaseSchema, problemSchema } from '../../api/schemas.ts';
 import { createSession } from '../../store/sessions.ts';
 import {
@@ -8,18 +8,11 @@ import {
   newCaseBody,
   outcomeOf,
   postForm,
-  startApiStack,
+  useApiStack,
   waitForEmail,
-  type ApiStack,
 } from './harness.ts';
 
-let s: ApiStack;
-beforeAll(async () => {
-  s = await startApiStack();
-});
-afterAll(async () => {
-  await s?.stop();
-});
+const s = useApiStack();
 
 const problem = async (res: Response, status: number) => {
   expect(res.status).toBe(status);

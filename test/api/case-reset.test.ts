@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { temporal } from '@temporalio/proto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createdCaseSchema } from '../../api/schemas.ts';
 import { readChain } from '../../store/audit-chain.ts';
 import { getCaseRecord } from '../../store/case-records.ts';
 import { caseViewQuery, signOffUpdate } from '../../workflows/rectification-case/messages.ts';
-import { call, newCaseBody, startApiStack, type ApiStack } from './harness.ts';
+import { call, newCaseBody, useApiStack } from './harness.ts';
 
 /**
  * A case reset in Temporal (ResetWorkflowExecution on the stack's dev server) takes its
@@ -13,13 +13,7 @@ import { call, newCaseBody, startApiStack, type ApiStack } from './harness.ts';
  * appended to the audit trail and written to the case record, not dropped as duplicates of
  * the abandoned run's steps with the same counter.
  */
-let s: ApiStack;
-beforeAll(async () => {
-  s = await startApiStack();
-});
-afterAll(async () => {
-  await s?.stop();
-});
+const s = useApiStack();
 
 const EventType = temporal.api.enums.v1.EventType;
 const zhou = { id: 'staff-zhou', roles: ['staff' as const], via: 'api' as const };

@@ -1,6 +1,6 @@
 import { validate, compileErrors } from '@readme/openapi-parser';
 import { QueryNotRegisteredError, type WorkflowClient, type WorkflowHandle } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeCursor, filterHash } from '../../store/case-lists.ts';
 import { createApp } from '../../api/app.ts';
 import { routes } from '../../api/openapi.ts';
@@ -14,15 +14,9 @@ import {
   problemSchema,
 } from '../../api/schemas.ts';
 import { uniqueId } from '../support/stack.ts';
-import { call, clientWith, newCaseBody, startApiStack, type ApiStack } from './harness.ts';
+import { call, clientWith, newCaseBody, useApiStack } from './harness.ts';
 
-let s: ApiStack;
-beforeAll(async () => {
-  s = await startApiStack();
-});
-afterAll(async () => {
-  await s?.stop();
-});
+const s = useApiStack();
 
 const problem = async (res: Response, status: number) => {
   expect(res.status).toBe(status);

@@ -1,20 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSession } from '../../store/sessions.ts';
 import { standards } from '../../domain/standards/catalogue.ts';
-import { startApiStack, type ApiStack } from './harness.ts';
+import { useApiStack } from './harness.ts';
 
 /**
  * What a campus person reads on the dashboard and the standards page: fields named by the labels
  * the form shows, standards by the titles and numbers the school knows, never our seed files' numbers
  * or the catalogue's internal ids; the English page says once what it leaves in Chinese.
  */
-let s: ApiStack;
-beforeAll(async () => {
-  s = await startApiStack();
-});
-afterAll(async () => {
-  await s?.stop();
-});
+const s = useApiStack();
 
 async function page(path: string, personId: string, lang: 'zh-CN' | 'en') {
   const sess = await createSession(s.deps.aws, { personId, via: 'link' });

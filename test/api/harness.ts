@@ -4,7 +4,7 @@ import { Client, Connection, type WorkflowClient } from '@temporalio/client';
 import { opsKey } from '../../store/keys.ts';
 import { NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import type { Hono } from 'hono';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { issueLocalToken } from '../../api/auth.ts';
 import { createApp } from '../../api/app.ts';
 import type { AppDeps } from '../../api/deps.ts';
@@ -102,6 +102,42 @@ export async function startApiStack(
       await connection.close();
       await nativeConnection.close();
     },
+  };
+}
+
+/**
+ * The file's API stack, started in its beforeAll and stopped in its afterAll: the object answers
+ * once beforeAll has run.
+ */
+export function useApiStack(...args: Parameters<typeof startApiStack>): ApiStack {
+  let stack: ApiStack | undefined;
+  beforeAll(async () => {
+    stack = await startApiStack(...args);
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+  const started = (): ApiStack => {
+    if (!stack) throw new Error('the API stack starts in beforeAll');
+    return stack;
+  };
+  return {
+    get app() {
+      return started().app;
+    },
+    get deps() {
+      return started().deps;
+    },
+    get activityDeps() {
+      return started().activityDeps;
+    },
+    get dir() {
+      return started().dir;
+    },
+    get worker() {
+      return started().worker;
+    },
+    stop: () => started().stop(),
   };
 }
 

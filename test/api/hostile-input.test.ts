@@ -1,20 +1,14 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sentEmails, uniqueId } from '../support/stack.ts';
-import { call, startApiStack, tokenFor, type ApiStack } from './harness.ts';
+import { call, useApiStack, tokenFor } from './harness.ts';
 
 /**
  * Issue 11, items 1 and 8: nothing a user types stalls a case. Hostile
  * strings in any text field are a 4xx naming the field, or a case that still
  * moves and mails; dates outside 2000–2100 are a 400, never a 500.
  */
-let s: ApiStack;
-beforeAll(async () => {
-  s = await startApiStack();
-});
-afterAll(async () => {
-  await s?.stop();
-});
+const s = useApiStack();
 
 const newCase = (over: Record<string, unknown> = {}) => ({
   title: `hostile ${uniqueId('t')}`,

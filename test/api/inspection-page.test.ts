@@ -1,24 +1,18 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addDays } from '../../domain/calendar.ts';
 import { checklistFor, periodOf, roundId } from '../../domain/inspection.ts';
 import { getRound } from '../../store/inspections.ts';
 import { createSession } from '../../store/sessions.ts';
 import { fakeFiles } from '../support/evidence-files.ts';
 import { inspectionRoundKit, until } from '../support/inspection-rounds.ts';
-import { call, startApiStack, type ApiStack } from './harness.ts';
+import { call, useApiStack } from './harness.ts';
 
 /**
  * The checklist page as a person reads it: refusals and missing code sheets as pages, item errors
  * in the page's language, a count of what is saved, and a due that reads as the period's last day.
  */
-let s: ApiStack;
-beforeAll(async () => {
-  s = await startApiStack();
-});
-afterAll(async () => {
-  await s?.stop();
-});
+const s = useApiStack();
 
 const [first, second] = checklistFor('daily').map((i) => i.id) as [string, string];
 const { openRound, freshDate } = inspectionRoundKit(() => s.deps, { from: 26_000, span: 1_000 });

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checklistFor } from '../../domain/inspection.ts';
 import { getEvidence, parseEvidenceRef } from '../../store/evidence.ts';
 import { recordChecksUpdate } from '../../workflows/inspection-round/messages.ts';
 import { createSession } from '../../store/sessions.ts';
 import { fakeFiles, sha256 } from '../support/evidence-files.ts';
 import { inspectionRoundKit } from '../support/inspection-rounds.ts';
-import { call, startApiStack, tokenFor, type ApiStack } from './harness.ts';
+import { call, useApiStack, tokenFor } from './harness.ts';
 
 /**
  * Photos taken on the checklist page (/inspection/{roundId}) for a failed item: posted with the
@@ -13,13 +13,7 @@ import { call, startApiStack, tokenFor, type ApiStack } from './harness.ts';
  * its description, and served to whoever reads the case. What is refused comes back on the page,
  * which asks for the photos again (a page cannot keep the files chosen).
  */
-let s: ApiStack;
-beforeAll(async () => {
-  s = await startApiStack();
-});
-afterAll(async () => {
-  await s?.stop();
-});
+const s = useApiStack();
 
 const [failed, passed] = checklistFor('daily').map((i) => i.id) as [string, string];
 const { openRound, roundNow } = inspectionRoundKit(() => s.deps, { from: 25_000, span: 1_000 });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readChain } from '../../store/audit-chain.ts';
 import { caseViewSchema, createdCaseSchema, problemSchema } from '../../api/schemas.ts';
 import { verifyChain } from '../../domain/hash-chain.ts';
@@ -10,18 +10,11 @@ import {
   newCaseBody,
   outcomeOf,
   postForm,
-  startApiStack,
+  useApiStack,
   waitForEmail,
-  type ApiStack,
 } from './harness.ts';
 
-let s: ApiStack;
-beforeAll(async () => {
-  s = await startApiStack();
-});
-afterAll(async () => {
-  await s?.stop();
-});
+const s = useApiStack();
 
 const viewOf = async (caseId: string, as = 'sup-wang') =>
   caseViewSchema.parse(await (await call(s.app, 'GET', `/api/cases/${caseId}`, { as })).json());

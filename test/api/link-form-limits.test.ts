@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createdCaseSchema } from '../../api/schemas.ts';
 import {
   actionPath,
@@ -7,20 +7,13 @@ import {
   newCaseBody,
   outcomeOf,
   postForm,
-  startApiStack,
+  useApiStack,
   waitForEmail,
-  type ApiStack,
 } from './harness.ts';
 
 // An email-link form whose text is over its limit says the limit and keeps what was typed.
 
-let s: ApiStack;
-beforeAll(async () => {
-  s = await startApiStack();
-});
-afterAll(async () => {
-  await s?.stop();
-});
+const s = useApiStack();
 
 async function openCase(over: Record<string, unknown> = {}): Promise<string> {
   const res = await call(s.app, 'POST', '/api/cases', { as: 'sup-wang', body: newCaseBody(over) });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { placeCode } from '../../domain/places.ts';
 import { createSession } from '../../store/sessions.ts';
 import { getReport } from '../../store/reports.ts';
@@ -10,20 +10,14 @@ import {
 } from '../../workflows/rectification-case/messages.ts';
 import { fakeFiles } from '../support/evidence-files.ts';
 import { uniqueId } from '../support/stack.ts';
-import { actionPath, call, startApiStack, waitForEmail, type ApiStack } from './harness.ts';
+import { actionPath, call, useApiStack, waitForEmail } from './harness.ts';
 
 /**
  * The photos of a scanned report on the email-link pages (issue 14): triage writes them into the
  * case's description as `照片 / Photos: evidence:…#sha256=…`; the staff sign-off page and the
  * reporter's rating page show the photos, never that reference.
  */
-let s: ApiStack;
-beforeAll(async () => {
-  s = await startApiStack();
-});
-afterAll(async () => {
-  await s?.stop();
-});
+const s = useApiStack();
 
 const description = (html: string) =>
   /<th>描述<div class="alt">Description<\/div><\/th><td>([\s\S]*?)<\/td>/.exec(html)?.[1] ?? '';

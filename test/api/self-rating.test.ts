@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { caseViewSchema, createdCaseSchema } from '../../api/schemas.ts';
 import { placeCode } from '../../domain/places.ts';
 import {
@@ -9,28 +9,14 @@ import {
 } from '../../workflows/rectification-case/messages.ts';
 import { createSession } from '../../store/sessions.ts';
 import { getReport } from '../../store/reports.ts';
-import {
-  actionPath,
-  call,
-  newCaseBody,
-  outcomeOf,
-  startApiStack,
-  waitForEmail,
-  type ApiStack,
-} from './harness.ts';
+import { actionPath, call, newCaseBody, outcomeOf, useApiStack, waitForEmail } from './harness.ts';
 
 /**
  * The return-visit survey is the reporter's word on the work. Found on main: whoever opened a case
  * could name themselves as its reporter and rate it; the assignee, reporting by a scanned code under
  * their own address, could grade their own repair.
  */
-let s: ApiStack;
-beforeAll(async () => {
-  s = await startApiStack();
-});
-afterAll(async () => {
-  await s?.stop();
-});
+const s = useApiStack();
 
 const sup = { id: 'sup-wang', roles: ['supervisor' as const], via: 'api' as const };
 const zhou = { id: 'staff-zhou', roles: ['staff' as const], via: 'api' as const };

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createdCaseSchema } from '../../api/schemas.ts';
 import {
   actionPath,
@@ -7,22 +7,15 @@ import {
   newCaseBody,
   outcomeOf,
   postForm,
-  startApiStack,
+  useApiStack,
   waitForEmail,
-  type ApiStack,
 } from './harness.ts';
 
 // A case taken over by a colleague (reassigned by a supervisor, handed over by the assignee):
 // the colleague gets the link of the step now theirs, and the former holder's link says it no
 // longer applies.
 
-let s: ApiStack;
-beforeAll(async () => {
-  s = await startApiStack();
-});
-afterAll(async () => {
-  await s?.stop();
-});
+const s = useApiStack();
 
 const ZHOU = 'zhou.qiang@demo.edu.cn';
 const WU = 'wu.lei@demo.edu.cn';
