@@ -75,4 +75,37 @@ describe('directory import preview', () => {
     expect(page.html).not.toContain('new-50、');
     expect(page.html).toContain('仅列出前 50 个，共 120 个');
   });
+  it('names what it adds and changes: people by name, buildings and departments in the page language', async () => {
+    const table = directoryToTable(await demoDirectory());
+    const zhou = table.find((r) => r[0] === 'person' && r[1] === 'staff-zhou');
+    const hallA = table.find((r) => r[0] === 'building' && r[1] === 'bldg-a');
+    if (!zhou || !hallA) throw new Error('the demo has no staff-zhou or bldg-a');
+    zhou[COLUMNS.indexOf('email')] = 'zhou.new@demo.edu.cn';
+    hallA[COLUMNS.indexOf('name_en')] = 'Hall A (renamed)';
+    table.push(
+      COLUMNS.map((c) =>
+        c === 'kind'
+          ? 'person'
+          : c === 'id'
+            ? 'new-li'
+            : c === 'name_zh'
+              ? '李新'
+              : c === 'email'
+                ? 'li.new@demo.edu.cn'
+                : c === 'roles'
+                  ? 'staff'
+                  : '',
+      ),
+    );
+    const cells = (html: string, kind: string) =>
+      new RegExp(`<tr data-kind="${kind}"[\\s\\S]*?</tr>`).exec(html)?.[0] ?? '';
+    const zh = await preview(tableToCsv(table));
+    expect(zh.status).toBe(200);
+    expect(cells(zh.html, 'people')).toContain('李新（new-li）');
+    expect(cells(zh.html, 'people')).toContain('周强（staff-zhou）：email');
+    expect(cells(zh.html, 'buildings')).toContain('学生公寓A栋（bldg-a）：');
+    const en = await preview(tableToCsv(table), '?lang=en');
+    expect(cells(en.html, 'people')).toContain('周强 (staff-zhou): email');
+    expect(cells(en.html, 'buildings')).toContain('Hall A (renamed) (bldg-a): ');
+  });
 });

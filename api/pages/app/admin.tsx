@@ -203,7 +203,7 @@ function ProblemTable(props: { problems: ImportProblem[]; lang: Lang }) {
   );
 }
 
-const kindLabels: Record<'people' | 'buildings' | 'departments', Bilingual> = {
+const kindLabels: Record<DiffKind, Bilingual> = {
   people: { zh: '人员', en: 'People' },
   buildings: { zh: '楼栋', en: 'Buildings' },
   departments: { zh: '院系', en: 'Departments' },
@@ -216,27 +216,59 @@ export const PREVIEW_IDS = 50;
 const personLabel = (name: string | undefined, id: string, lang: Lang) =>
   name === undefined ? id : inLang({ zh: `${name}（${id}）`, en: `${name} (${id})` }, lang);
 
-function DiffView(props: { diff: DirectoryDiff; lang: Lang; mode: ImportMode; names: Map<string, string> }) {
+type DiffKind = 'people' | 'buildings' | 'departments';
+
+/**
+ * What each id of the preview reads as, per kind: a person by name, a building or department by
+ * its name in the page's language, each with its id. Names from the file first (added and changed
+ * entries, and a renamed one reads as it will be), then from the directory being replaced (whom
+ * the file leaves out).
+ */
+function importLabels(
+  current: Directory | null,
+  file: Directory,
+  lang: Lang,
+): (kind: DiffKind, id: string) => string {
+  const people = new Map<string, string>();
+  const places = { buildings: new Map<string, Bilingual>(), departments: new Map<string, Bilingual>() };
+  for (const dir of [current, file]) {
+    for (const p of dir?.people ?? []) people.set(p.id, p.name);
+    for (const b of dir?.buildings ?? []) places.buildings.set(b.id, b.name);
+    for (const d of dir?.departments ?? []) places.departments.set(d.id, d.name);
+  }
+  return (kind, id) => {
+    if (kind === 'people') return personLabel(people.get(id), id, lang);
+    const name = places[kind].get(id);
+    return name === undefined ? id : personLabel(inLang(name, lang), id, lang);
+  };
+}
+
+function DiffView(props: {
+  diff: DirectoryDiff;
+  lang: Lang;
+  mode: ImportMode;
+  label: (kind: DiffKind, id: string) => string;
+}) {
   const t = (b: Bilingual) => inLang(b, props.lang);
   const more = (n: number) =>
     n > PREVIEW_IDS
       ? t({ zh: `（仅列出前 ${PREVIEW_IDS} 个，共 ${n} 个）`, en: ` (first ${PREVIEW_IDS} of ${n} shown)` })
       : '';
-  const ids = (list: string[], label: (id: string) => string = (id) => id) => (
+  const ids = (k: DiffKind, list: string[]) => (
     <div class="hint" data-listed={String(Math.min(list.length, PREVIEW_IDS))}>
       {list
         .slice(0, PREVIEW_IDS)
-        .map(label)
+        .map((id) => props.label(k, id))
         .join(t({ zh: '、', en: ', ' }))}
       {more(list.length)}
     </div>
   );
-  const row = (k: 'people' | 'buildings' | 'departments', d: KindDiff) => (
+  const row = (k: DiffKind, d: KindDiff) => (
     <tr data-kind={k} data-added={String(d.added.length)} data-changed={String(d.changed.length)}>
       <th scope="row">{t(kindLabels[k])}</th>
       <td>
         {d.added.length}
-        {d.added.length > 0 && ids(d.added)}
+        {d.added.length > 0 && ids(k, d.added)}
       </td>
       <td>
         {d.changed.length}
@@ -244,7 +276,9 @@ function DiffView(props: { diff: DirectoryDiff; lang: Lang; mode: ImportMode; na
           <ul class="hint" style="margin:0;padding-left:1rem">
             {d.changed.slice(0, PREVIEW_IDS).map((c) => (
               <li>
-                {c.id}: {c.fields.join(', ')}
+                {props.label(k, c.id)}
+                {t({ zh: '：', en: ': ' })}
+                {c.fields.join(', ')}
               </li>
             ))}
             {d.changed.length > PREVIEW_IDS && <li>{more(d.changed.length)}</li>}
@@ -254,8 +288,7 @@ function DiffView(props: { diff: DirectoryDiff; lang: Lang; mode: ImportMode; na
       <td>{d.unchanged}</td>
       <td>
         {d.kept.length}
-        {d.kept.length > 0 &&
-          ids(d.kept, k === 'people' ? (id) => personLabel(props.names.get(id), id, props.lang) : undefined)}
+        {d.kept.length > 0 && ids(k, d.kept)}
       </td>
     </tr>
   );
@@ -581,7 +614,12 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
               {diff.campus.join(', ')}
             </p>
           )}
-          <DiffView diff={diff} lang={lang} mode={mode} names={names} />
+          <DiffView
+            diff={diff}
+            lang={lang}
+            mode={mode}
+            label={importLabels(current, result.directory, lang)}
+          />
           {mode === 'merge' ? (
             <p class="hint" data-import-mode="merge">
               {t({
