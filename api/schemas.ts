@@ -597,6 +597,17 @@ export const healthSchema = named(
   }),
 );
 
+export const entryPointsSchema = named(
+  'EntryPoints',
+  z.object({
+    app: z.string().describe('The web app / 网页应用'),
+    login: z.string().describe('Sign in / 登录'),
+    docs: z.string().describe('The API reference page / 接口参考'),
+    openapi: z.string().describe('The OpenAPI document / OpenAPI 文档'),
+    health: z.string().describe('Health / 健康检查'),
+  }),
+);
+
 // The schemas must describe what the code really returns: these fail to compile if they drift.
 type Assignable<T, U extends T> = U;
 export type CaseViewMatches = Assignable<z.output<typeof caseViewSchema>, CaseView>;

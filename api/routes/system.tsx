@@ -4,7 +4,7 @@ import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import type { AppDeps } from '../deps.ts';
 import { bi, documentResponse, jsonResponse, JSON_TYPE, pageResponse } from './declare.ts';
 import { DocsPage } from '../pages/docs.tsx';
-import { healthSchema } from '../schemas.ts';
+import { entryPointsSchema, healthSchema } from '../schemas.ts';
 
 export interface HealthReport {
   ok: boolean;
@@ -83,11 +83,43 @@ export const docsRoute = createRoute({
   responses: { 200: pageResponse({ zh: '参考页面', en: 'The reference' }) },
 });
 
-export const systemRouteDefinitions: RouteConfig[] = [healthRoute, openApiRoute, docsRoute];
+/** Where the first address `npm start` prints leads: the web app, which sends a stranger to sign in. */
+export const rootRoute = createRoute({
+  method: 'get',
+  path: '/',
+  operationId: 'root',
+  tags: ['system'],
+  security: [],
+  summary: bi({ zh: '首页：转到网页应用', en: 'Home: on to the web app' }),
+  description: bi({
+    zh: '浏览器被重定向到 /app（未登录时再转到 /login）；要求 JSON 的客户端得到各入口的地址。',
+    en: 'A browser is redirected to /app (and on to /login when not signed in); a client asking for JSON gets the addresses of the entry points.',
+  }),
+  responses: {
+    200: jsonResponse(entryPointsSchema, { zh: '各入口的地址', en: 'The entry points' }),
+    302: { description: bi({ zh: '转到网页应用', en: 'On to the web app' }) },
+  },
+});
 
-/** /health, /openapi.json and /docs; `document` is the OpenAPI document of the whole app. */
+const entryPoints = {
+  app: '/app',
+  login: '/login',
+  docs: '/docs',
+  openapi: '/openapi.json',
+  health: '/health',
+};
+
+export const systemRouteDefinitions: RouteConfig[] = [rootRoute, healthRoute, openApiRoute, docsRoute];
+
+/** /, /health, /openapi.json and /docs; `document` is the OpenAPI document of the whole app. */
 export function systemRoutes(deps: AppDeps, document: () => Record<string, unknown>): OpenAPIHono {
   const app = new OpenAPIHono();
+  app.openapi(rootRoute, (c) => {
+    const accept = c.req.header('accept') ?? '';
+    // Only a client that asks for JSON and not for a page gets the list; a bare curl is a browser.
+    if (accept.includes('json') && !accept.includes('text/html')) return c.json(entryPoints, 200);
+    return c.redirect('/app', 302);
+  });
   app.openapi(healthRoute, async (c) => {
     const report = await healthReport(deps);
     return c.json(report, report.ok ? 200 : 503);
