@@ -2,7 +2,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
 import type { Child } from 'hono/jsx';
 import { z } from 'zod';
@@ -60,6 +59,7 @@ import { stageLabel } from '../../domain/stage-labels.ts';
 import { clientIp } from './action-links.tsx';
 import { callerLanguage } from '../middleware/problems.ts';
 import { parseOr400 } from '../middleware/validation.ts';
+import { bodyWithin } from '../body-within.ts';
 import { readForm, unreadableForm } from '../form-body.ts';
 import { buildingIdSchema } from '../schemas.ts';
 
@@ -70,6 +70,9 @@ import { buildingIdSchema } from '../schemas.ts';
  */
 
 const MAX_PHOTOS = 3;
+/** The form's text fields with room to spare: what a report without photos takes. */
+const FORM_TEXT_BYTES = 64 * 1024;
+const MAX_REPORT_BYTES = MAX_PHOTOS * MAX_EVIDENCE_BYTES + FORM_TEXT_BYTES;
 const ABUSE = {
   perAddressPerHour: 10,
   perPlacePerHour: 30,
@@ -520,241 +523,254 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
     );
   });
 
-  app.post(
-    '/r/:code',
-    bodyLimit({
-      maxSize: MAX_PHOTOS * MAX_EVIDENCE_BYTES + 64 * 1024,
-      // A page in the reporter's language with the way back, not a line of plain text.
-      onError: (c) =>
-        publicPage(
-          c as Ctx,
-          { zh: '报告过大', en: 'The report is too large' },
-          <>
-            <p class="flash error" role="alert">
-              {t(c.get('lang'), {
-                zh: `报告（含照片）过大：最多 ${MAX_PHOTOS} 张照片，每张不超过 ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB。请减少或缩小照片后重新提交。`,
-                en: `The report with its photos is too large: at most ${MAX_PHOTOS} photos of up to ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB each. Send fewer or smaller photos.`,
-              })}
-            </p>
-            <p>
-              <a href={c.req.path}>
-                {t(c.get('lang'), { zh: '返回报告表单', en: 'Back to the report form' })}
-              </a>
-            </p>
-          </>,
-          413,
-        ),
-    }),
-    async (c) => {
-      let lang = c.get('lang');
-      const place = await placeOr404(c);
-      if (place instanceof Response) return place;
-      // Over a limit: when to come back (Retry-After, and said on the page), the way back to the
-      // form, and what was typed, kept in the form below for when the window has passed.
-      const refuse = (status: 429, text: Bilingual, values: FormValues) => {
-        const wait = retryAfterSeconds();
-        const minutes = Math.ceil(wait / 60);
-        c.header('Retry-After', String(wait));
-        return publicPage(
-          c,
-          { zh: '请稍后再试', en: 'Please try again later' },
-          <>
-            <p class="flash error" role="alert">
-              {t(lang, text)}{' '}
-              {t(lang, {
-                zh: `约 ${minutes} 分钟后可再提交。`,
-                en: `You can send it again in about ${minutes} min.`,
-              })}
-            </p>
-            {values.description ? (
-              <>
-                <p>
-                  {t(lang, {
-                    zh: '您填写的内容保留在下面，届时可直接提交（照片需重新选择）。',
-                    en: 'What you typed is kept below, to send then (choose the photos again).',
-                  })}
-                </p>
-                <ReportForm
-                  lang={lang}
-                  place={place}
-                  values={values}
-                  errors={{}}
-                  anonymousAllowed={anonymousAllowed}
-                />
-              </>
-            ) : (
+  /** A page in the reporter's language with the way back, not a line of plain text. */
+  const tooLarge = (c: Ctx) =>
+    publicPage(
+      c,
+      { zh: '报告过大', en: 'The report is too large' },
+      <>
+        <p class="flash error" role="alert">
+          {t(c.get('lang'), {
+            zh: `报告（含照片）过大：最多 ${MAX_PHOTOS} 张照片，每张不超过 ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB。请减少或缩小照片后重新提交。`,
+            en: `The report with its photos is too large: at most ${MAX_PHOTOS} photos of up to ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB each. Send fewer or smaller photos.`,
+          })}
+        </p>
+        <p>
+          <a href={c.req.path}>{t(c.get('lang'), { zh: '返回报告表单', en: 'Back to the report form' })}</a>
+        </p>
+      </>,
+      413,
+    );
+
+  app.post('/r/:code', async (c) => {
+    let lang = c.get('lang');
+    const place = await placeOr404(c);
+    if (place instanceof Response) return place;
+    // Over a limit: when to come back (Retry-After, and said on the page), the way back to the
+    // form, and what was typed, kept in the form below for when the window has passed.
+    // `values` is null when the post was refused unread: nothing typed to keep.
+    const refuse = (status: 429, text: Bilingual, values: FormValues | null) => {
+      const wait = retryAfterSeconds();
+      const minutes = Math.ceil(wait / 60);
+      c.header('Retry-After', String(wait));
+      return publicPage(
+        c,
+        { zh: '请稍后再试', en: 'Please try again later' },
+        <>
+          <p class="flash error" role="alert">
+            {t(lang, text)}{' '}
+            {t(lang, {
+              zh: `约 ${minutes} 分钟后可再提交。`,
+              en: `You can send it again in about ${minutes} min.`,
+            })}
+          </p>
+          {values === null ? (
+            <>
+              <p>
+                {t(lang, {
+                  zh: '本次提交的内容（含照片）未被接收。返回上一页，您填写的内容通常仍在，届时可再提交。',
+                  en: 'What you sent (photos included) was not taken. Going back a page usually keeps what you typed, to send then.',
+                })}
+              </p>
               <p>
                 <a href={`/r/${place.code}`}>
                   {t(lang, { zh: '返回报告表单', en: 'Back to the report form' })}
                 </a>
               </p>
-            )}
-          </>,
-          status,
-        );
-      };
-      // The form again, with what was typed and what to correct.
-      const formAgain = (values: FormValues, errors: FormErrors) =>
-        publicPage(
-          c,
-          { zh: '报告问题', en: 'Report a problem' },
-          <ReportForm
-            lang={lang}
-            place={place}
-            values={values}
-            errors={errors}
-            anonymousAllowed={anonymousAllowed}
-          />,
-          400,
-        );
-      const addressLimit = (values: FormValues) =>
-        refuse(
-          429,
-          {
-            zh: `同一网络一小时内最多提交 ${ABUSE.perAddressPerHour} 份报告，请稍后再试或直接联系宿舍管理员。`,
-            en: `At most ${ABUSE.perAddressPerHour} reports an hour from one network; try later or tell the dormitory office.`,
-          },
-          values,
-        );
-      const placeLimit = (values: FormValues) =>
-        refuse(
-          429,
-          {
-            zh: '这个地点刚收到很多报告，管理人员已在处理，请稍后再试。',
-            en: 'This place has just had many reports and staff are on it; please try again later.',
-          },
-          values,
-        );
-      const address = clientIp(c, deps.env.TRUSTED_PROXY_HOPS) ?? 'unknown';
-      const byAddress = rateWindow(deps.aws, `addr:${address}`, ABUSE.perAddressPerHour, 3600);
-      const byPlace = rateWindow(deps.aws, `place:${place.code}`, ABUSE.perPlacePerHour, 3600);
-      const body = await readForm(c, { all: true });
-      if (!body) return formAgain({}, { description: unreadableForm });
-      const one = (k: string) => {
-        const v = body[k];
-        const first = Array.isArray(v) ? v[0] : v;
-        return typeof first === 'string' ? first : undefined;
-      };
-      // The language the form was read in (its own field), over the one this request would pick:
-      // the pages answering it, the report and the reporter's mails are in it.
-      const formLang = one('lang');
-      if (isLang(formLang)) {
-        lang = formLang;
-        c.set('lang', formLang);
-      }
-      const values: FormValues = {
-        kind: one('kind'),
-        description: one('description'),
-        name: one('name'),
-        contact: one('contact'),
-        submissionKey: one('submissionKey') || undefined,
-      };
-      // A filled honeypot is a bot: answer as if accepted, keep nothing.
-      if (one('website')) return c.redirect('/r/thanks', 303);
-      // The same form sent again (a double tap, a reload that resends): its first report's page.
-      const key = values.submissionKey;
-      if (key !== undefined && !isSubmissionKey(key))
-        return formAgain({ ...values, submissionKey: undefined }, { form: alteredForm });
-      const firstOfForm = key ? await reportOfSubmission(deps.aws, key, place.code) : null;
-      if (firstOfForm) return trackedRedirect(c, firstOfForm);
-      // Over a limit already: answered before the photos are checked or stored; what was typed is
-      // kept on the page. Only a kept report counts (below).
-      if (await byAddress.spent()) return addressLimit(values);
-      if (await byPlace.spent()) return placeLimit(values);
-
-      const errors: FormErrors = {};
-      const parsed = reportFormSchema.safeParse({
-        kind: values.kind,
-        description: values.description ?? '',
-        name: values.name || undefined,
-        contact: values.contact || undefined,
-      });
-      if (!parsed.success)
-        for (const issue of parsed.error.issues) {
-          const field = String(issue.path[0] ?? 'description');
-          errors[field] ??= issueText(field, issue.message);
-        }
-      if (!anonymousAllowed && parsed.success) {
-        if (!parsed.data.name) errors.name = { zh: '本校要求实名报告', en: 'this school asks for your name' };
-        if (!parsed.data.contact)
-          errors.contact = { zh: '本校要求留下联系方式', en: 'this school asks for a contact' };
-      }
-      const rawPhotos = body.photo;
-      const photos = (Array.isArray(rawPhotos) ? rawPhotos : rawPhotos ? [rawPhotos] : []).filter(
-        (p): p is File => p instanceof File && p.size > 0,
+            </>
+          ) : values.description ? (
+            <>
+              <p>
+                {t(lang, {
+                  zh: '您填写的内容保留在下面，届时可直接提交（照片需重新选择）。',
+                  en: 'What you typed is kept below, to send then (choose the photos again).',
+                })}
+              </p>
+              <ReportForm
+                lang={lang}
+                place={place}
+                values={values}
+                errors={{}}
+                anonymousAllowed={anonymousAllowed}
+              />
+            </>
+          ) : (
+            <p>
+              <a href={`/r/${place.code}`}>
+                {t(lang, { zh: '返回报告表单', en: 'Back to the report form' })}
+              </a>
+            </p>
+          )}
+        </>,
+        status,
       );
-      if (photos.length > MAX_PHOTOS)
-        errors.photo = { zh: `最多 ${MAX_PHOTOS} 张照片`, en: `at most ${MAX_PHOTOS} photos` };
-      if (!errors.photo) {
-        for (const photo of photos) {
-          const refused = await checkedFile({ file: photo, photosOnly: true }).then(
-            () => null,
-            (err: unknown) => {
-              if (err instanceof EvidenceError) return err;
-              throw err;
-            },
-          );
-          if (refused) {
-            errors.photo = refused.text;
-            break;
-          }
-        }
+    };
+    // The form again, with what was typed and what to correct.
+    const formAgain = (values: FormValues, errors: FormErrors) =>
+      publicPage(
+        c,
+        { zh: '报告问题', en: 'Report a problem' },
+        <ReportForm
+          lang={lang}
+          place={place}
+          values={values}
+          errors={errors}
+          anonymousAllowed={anonymousAllowed}
+        />,
+        400,
+      );
+    const addressLimit = (values: FormValues | null) =>
+      refuse(
+        429,
+        {
+          zh: `同一网络一小时内最多提交 ${ABUSE.perAddressPerHour} 份报告，请稍后再试或直接联系宿舍管理员。`,
+          en: `At most ${ABUSE.perAddressPerHour} reports an hour from one network; try later or tell the dormitory office.`,
+        },
+        values,
+      );
+    const placeLimit = (values: FormValues | null) =>
+      refuse(
+        429,
+        {
+          zh: '这个地点刚收到很多报告，管理人员已在处理，请稍后再试。',
+          en: 'This place has just had many reports and staff are on it; please try again later.',
+        },
+        values,
+      );
+    const address = clientIp(c, deps.env.TRUSTED_PROXY_HOPS) ?? 'unknown';
+    const byAddress = rateWindow(deps.aws, `addr:${address}`, ABUSE.perAddressPerHour, 3600);
+    const byPlace = rateWindow(deps.aws, `place:${place.code}`, ABUSE.perPlacePerHour, 3600);
+    // Over a limit already: refused before the photos are read, so a flood of large posts costs
+    // two counter reads, not the uploads. A post the size of the text alone is still read: its
+    // page keeps what was typed, and a form sent twice still finds its first report (below).
+    const overLimit = (await byAddress.spent()) ? addressLimit : (await byPlace.spent()) ? placeLimit : null;
+    if (!(await bodyWithin(c, overLimit ? FORM_TEXT_BYTES : MAX_REPORT_BYTES)))
+      return overLimit ? overLimit(null) : tooLarge(c);
+    const body = await readForm(c, { all: true });
+    if (!body) return formAgain({}, { description: unreadableForm });
+    const one = (k: string) => {
+      const v = body[k];
+      const first = Array.isArray(v) ? v[0] : v;
+      return typeof first === 'string' ? first : undefined;
+    };
+    // The language the form was read in (its own field), over the one this request would pick:
+    // the pages answering it, the report and the reporter's mails are in it.
+    const formLang = one('lang');
+    if (isLang(formLang)) {
+      lang = formLang;
+      c.set('lang', formLang);
+    }
+    const values: FormValues = {
+      kind: one('kind'),
+      description: one('description'),
+      name: one('name'),
+      contact: one('contact'),
+      submissionKey: one('submissionKey') || undefined,
+    };
+    // A filled honeypot is a bot: answer as if accepted, keep nothing.
+    if (one('website')) return c.redirect('/r/thanks', 303);
+    // The same form sent again (a double tap, a reload that resends): its first report's page.
+    const key = values.submissionKey;
+    if (key !== undefined && !isSubmissionKey(key))
+      return formAgain({ ...values, submissionKey: undefined }, { form: alteredForm });
+    const firstOfForm = key ? await reportOfSubmission(deps.aws, key, place.code) : null;
+    if (firstOfForm) return trackedRedirect(c, firstOfForm);
+    // Over a limit already: answered before the photos are checked or stored; what was typed is
+    // kept on the page. Only a kept report counts (below).
+    if (overLimit) return overLimit(values);
+
+    const errors: FormErrors = {};
+    const parsed = reportFormSchema.safeParse({
+      kind: values.kind,
+      description: values.description ?? '',
+      name: values.name || undefined,
+      contact: values.contact || undefined,
+    });
+    if (!parsed.success)
+      for (const issue of parsed.error.issues) {
+        const field = String(issue.path[0] ?? 'description');
+        errors[field] ??= issueText(field, issue.message);
       }
-      if (!parsed.success || Object.keys(errors).length > 0) return formAgain(values, errors);
-
-      // Only a report that would be kept counts against the limits: one a person must correct
-      // (its text or its photos) does not.
-      if (!(await byAddress.count())) return addressLimit(values);
-      if (!(await byPlace.count())) return placeLimit(values);
-
-      const reportId = newReportId();
-      const evidence: string[] = [];
+    if (!anonymousAllowed && parsed.success) {
+      if (!parsed.data.name) errors.name = { zh: '本校要求实名报告', en: 'this school asks for your name' };
+      if (!parsed.data.contact)
+        errors.contact = { zh: '本校要求留下联系方式', en: 'this school asks for a contact' };
+    }
+    const rawPhotos = body.photo;
+    const photos = (Array.isArray(rawPhotos) ? rawPhotos : rawPhotos ? [rawPhotos] : []).filter(
+      (p): p is File => p instanceof File && p.size > 0,
+    );
+    if (photos.length > MAX_PHOTOS)
+      errors.photo = { zh: `最多 ${MAX_PHOTOS} 张照片`, en: `at most ${MAX_PHOTOS} photos` };
+    if (!errors.photo) {
       for (const photo of photos) {
-        try {
-          const saved = await putEvidence(deps, {
-            caseId: reportId,
-            uploaderId: `reporter:${reportId}`,
-            file: photo,
-            photosOnly: true,
-          });
-          evidence.push(saved.ref);
-        } catch (err) {
-          if (!(err instanceof EvidenceError)) throw err;
-          return formAgain(values, { photo: err.text });
+        const refused = await checkedFile({ file: photo, photosOnly: true }).then(
+          () => null,
+          (err: unknown) => {
+            if (err instanceof EvidenceError) return err;
+            throw err;
+          },
+        );
+        if (refused) {
+          errors.photo = refused.text;
+          break;
         }
       }
-      let saved: Awaited<ReturnType<typeof saveReport>>;
+    }
+    if (!parsed.success || Object.keys(errors).length > 0) return formAgain(values, errors);
+
+    // Only a report that would be kept counts against the limits: one a person must correct
+    // (its text or its photos) does not.
+    if (!(await byAddress.count())) return addressLimit(values);
+    if (!(await byPlace.count())) return placeLimit(values);
+
+    const reportId = newReportId();
+    const evidence: string[] = [];
+    for (const photo of photos) {
       try {
-        saved = await saveReport(
-          deps.aws,
-          {
-            reportId,
-            placeCode: place.code,
-            location: place.location,
-            kind: parsed.data.kind,
-            description: parsed.data.description,
-            evidence,
-            name: parsed.data.name || undefined,
-            contact: parsed.data.contact,
-            language: lang,
-            receivedAt: new Date().toISOString(),
-          },
-          { keys: deps.signingKeys, submissionKey: key },
-        );
+        const saved = await putEvidence(deps, {
+          caseId: reportId,
+          uploaderId: `reporter:${reportId}`,
+          file: photo,
+          photosOnly: true,
+        });
+        evidence.push(saved.ref);
       } catch (err) {
-        // Two submits of one form at once: the other one kept the report; this one answers it.
-        if (!(err instanceof DuplicateSubmissionError)) throw err;
-        const first = await reportOfSubmission(deps.aws, key ?? '', place.code);
-        if (first) return trackedRedirect(c, first);
-        throw err;
+        if (!(err instanceof EvidenceError)) throw err;
+        return formAgain(values, { photo: err.text });
       }
-      const { report, trackToken } = saved;
-      const trackUrl = `${deps.publicBaseUrl}/t/${trackToken}`;
-      await notifyReporter(deps, report, 'received', { trackUrl });
-      await startTriageChase(deps, await directory(), report);
-      return c.redirect(`/t/${trackToken}?new=1`, 303);
-    },
-  );
+    }
+    let saved: Awaited<ReturnType<typeof saveReport>>;
+    try {
+      saved = await saveReport(
+        deps.aws,
+        {
+          reportId,
+          placeCode: place.code,
+          location: place.location,
+          kind: parsed.data.kind,
+          description: parsed.data.description,
+          evidence,
+          name: parsed.data.name || undefined,
+          contact: parsed.data.contact,
+          language: lang,
+          receivedAt: new Date().toISOString(),
+        },
+        { keys: deps.signingKeys, submissionKey: key },
+      );
+    } catch (err) {
+      // Two submits of one form at once: the other one kept the report; this one answers it.
+      if (!(err instanceof DuplicateSubmissionError)) throw err;
+      const first = await reportOfSubmission(deps.aws, key ?? '', place.code);
+      if (first) return trackedRedirect(c, first);
+      throw err;
+    }
+    const { report, trackToken } = saved;
+    const trackUrl = `${deps.publicBaseUrl}/t/${trackToken}`;
+    await notifyReporter(deps, report, 'received', { trackUrl });
+    await startTriageChase(deps, await directory(), report);
+    return c.redirect(`/t/${trackToken}?new=1`, 303);
+  });
 
   /** The tracking page of a report already kept (its token re-made from its id, trackTokenOf). */
   const trackedRedirect = (c: Ctx, report: Report) => {

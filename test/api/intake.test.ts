@@ -7,7 +7,7 @@ import { slaCatalogue } from '../../domain/sla.ts';
 import type { ReportTriageState } from '../../workflows/report-triage/messages.ts';
 import { createSession } from '../../store/sessions.ts';
 import { withdrawUpdate } from '../../workflows/rectification-case/messages.ts';
-import { claimTriage, getReport, TRIAGE_CLAIM_MS, triageQueue } from '../../store/reports.ts';
+import { claimTriage, getReport, rateWindow, TRIAGE_CLAIM_MS, triageQueue } from '../../store/reports.ts';
 import { openNewCase } from '../../api/case-service.ts';
 import { triageKey } from '../../api/pages/app/triage.tsx';
 import { formatTime } from '../../api/pages/ui.tsx';
@@ -899,6 +899,60 @@ describe('limits and hostile input', () => {
         })
       ).status,
     ).toBe(303);
+  });
+
+  it('over a limit, refuses a post with photos before reading it, in the reader’s language', async () => {
+    await awayFromHourEdge();
+    const ip = '203.0.113.79';
+    const window = rateWindow(s.deps.aws, `addr:${ip}`, 10, 3600);
+    for (let i = 0; i < 10; i++) expect(await window.count()).toBe(true);
+    const size = 8 * 1024 * 1024;
+    // A body that counts what the server pulls from it, as a slow upload of photos would be read.
+    const post = (o: { declared: boolean; lang?: string }) => {
+      const chunk = new Uint8Array(16 * 1024);
+      let pulled = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (pulled >= size) return controller.close();
+          pulled += chunk.length;
+          controller.enqueue(chunk);
+        },
+      });
+      const res = s.app.request(`/r/${roomCode('A109')}`, {
+        method: 'POST',
+        body,
+        duplex: 'half',
+        headers: {
+          'content-type': 'multipart/form-data; boundary=zz',
+          'x-forwarded-for': ip,
+          ...(o.declared ? { 'content-length': String(size) } : {}),
+          ...(o.lang ? { 'accept-language': o.lang } : {}),
+        },
+      });
+      return { res, pulled: () => pulled };
+    };
+
+    const declared = post({ declared: true });
+    const zh = await declared.res;
+    expect(zh.status).toBe(429);
+    expect(Number(zh.headers.get('retry-after'))).toBeGreaterThan(0);
+    const html = await zh.text();
+    expect(html).toContain('同一网络一小时内最多提交 10 份报告');
+    expect(html).toContain('本次提交的内容（含照片）未被接收');
+    expect(html).toContain(`href="/r/${roomCode('A109')}"`);
+    expect(declared.pulled()).toBeLessThanOrEqual(64 * 1024);
+
+    // Sent in chunks with no length: read only until it is more than a form's text.
+    const chunked = post({ declared: false, lang: 'en' });
+    const en = await chunked.res;
+    expect(en.status).toBe(429);
+    expect(await en.text()).toContain('At most 10 reports an hour from one network');
+    expect(chunked.pulled()).toBeLessThanOrEqual(128 * 1024);
+
+    // A form of text alone is still read: the page keeps what was typed.
+    const typed = await report(roomCode('A109'), { kind: 'repair', description: '门锁坏了' }, { ip });
+    expect(typed.status).toBe(429);
+    expect(await typed.text()).toContain('门锁坏了');
   });
 
   it('asks for a name and a contact where the school does not take anonymous reports', async () => {
