@@ -351,7 +351,7 @@ async function main(): Promise<void> {
         `  Temporal UI / 工作流:   ${env.TEMPORAL_UI_URL}`,
         `  Mailbox / 邮箱:        http://localhost:${ports.SES_PORT}/`,
         `  Sign in / 登录:        ${publicBaseUrl}/login   (identity provider / 统一身份认证: ${env.OIDC_ISSUER ?? '-'})`,
-        `  Evidence / 证据存储:    ${s3.url}/${env.EVIDENCE_BUCKET}  (S3, data in ${path.join(data, 's3')})`,
+        `  Evidence / 证据存储:    ${s3.url}/${env.EVIDENCE_BUCKET}  (S3 API for the app, not a web page; data in ${path.join(data, 's3')})`,
         `  Data / 数据:           ${data}`,
         '  Ctrl-C stops everything / 按 Ctrl-C 停止',
         '',
