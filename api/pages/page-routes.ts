@@ -494,6 +494,16 @@ const pages: [RouteConfig['method'], string, Kind, Bilingual, string[]][] = [
   ],
   [
     'get',
+    '/app/admin/qr/{buildingId}/codes.pdf',
+    'file',
+    {
+      zh: '楼栋全部二维码页（PDF，与 npm run qr 相同）',
+      en: "A building's code sheets as one PDF (as npm run qr prints)",
+    },
+    ['intake'],
+  ],
+  [
+    'get',
     '/app/admin/qr/{buildingId}/{sheet}',
     'file',
     { zh: '二维码 A4 页（SVG）', en: 'A4 code sheet (SVG)' },
@@ -804,10 +814,11 @@ const responsesFor = (kind: Kind): RouteConfig['responses'] => {
             'application/json',
             'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
             'image/svg+xml',
+            'application/pdf',
           ],
           { zh: '文件', en: 'The file' },
         ),
-        ...problems([400, 403, 404]),
+        ...problems([400, 403, 404, 503]),
       };
   }
 };

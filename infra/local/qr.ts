@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { listPlaces } from '../../domain/places.ts';
+import { chromiumPath, printPdf } from '../../api/pages/qr-pdf.ts';
 import { qrSheets, sheetsHtml } from '../../api/pages/qr-sheet.ts';
 import { parseEnv } from '../config.ts';
 import { projectRoot } from './paths.ts';
@@ -34,30 +34,14 @@ const out = path.resolve(process.argv[3] ?? path.join(projectRoot, '.data', 'qr'
 mkdirSync(out, { recursive: true });
 pages.forEach((svg, i) => writeFileSync(path.join(out, `sheet-${i + 1}.svg`), svg));
 say(`${places.length} codes on ${pages.length} A4 sheet(s): ${out}/sheet-*.svg`);
-const html = path.join(out, 'sheets.html');
-writeFileSync(html, sheetsHtml(pages, title));
-const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-if (chromium) {
+const sheetsFile = path.join(out, 'sheets.html');
+const html = sheetsHtml(pages, title);
+writeFileSync(sheetsFile, html);
+if (chromiumPath()) {
   const pdf = path.join(out, `${buildingId}-codes.pdf`);
-  const r = spawnSync(
-    chromium,
-    [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--no-pdf-header-footer',
-      `--print-to-pdf=${pdf}`,
-      `file://${html}`,
-    ],
-    { stdio: 'ignore', timeout: 60_000 },
-  );
-  say(
-    r.status === 0 && existsSync(pdf)
-      ? `PDF: ${pdf}`
-      : `Chromium could not print the PDF; print ${html} from a browser instead`,
-  );
+  const bytes = await printPdf(html);
+  if (bytes) writeFileSync(pdf, bytes);
+  say(bytes ? `PDF: ${pdf}` : `Chromium could not print the PDF; print ${sheetsFile} from a browser instead`);
 } else {
-  say(`no Chromium here for the PDF; open ${html} in a browser and print it (A4), or install chromium`);
+  say(`no Chromium here for the PDF; open ${sheetsFile} in a browser and print it (A4), or install chromium`);
 }

@@ -350,6 +350,49 @@ describe('the code sheets page', () => {
     for (let n = 1; n <= sheets; n++) expect(html).toContain(`/app/admin/qr/bldg-a/sheet-${n}.svg`);
     expect(html).not.toContain(`/app/admin/qr/bldg-a/sheet-${sheets + 1}.svg`);
   });
+
+  it('downloads a building’s sheets as one PDF, a page per SVG sheet, to the people the page serves', async () => {
+    const sup = await createSession(s.deps.aws, { personId: 'sup-wang', via: 'link' });
+    const cookie = `rectify_session=${sup.id}`;
+    const list = await (await s.app.request('/app/admin/qr', { headers: { cookie } })).text();
+    expect(list).toContain('href="/app/admin/qr/bldg-a/codes.pdf"');
+    expect(list).toContain('下载 PDF');
+    expect(list).toContain('href="/app/admin/qr/bldg-a/print"');
+
+    const res = await s.app.request('/app/admin/qr/bldg-a/codes.pdf', { headers: { cookie } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="bldg-a-codes.pdf"');
+    const pdf = Buffer.from(await res.arrayBuffer()).toString('latin1');
+    expect(pdf.startsWith('%PDF-')).toBe(true);
+    const places = (
+      (await (await s.app.request('/api/places?buildingId=bldg-a')).json()) as { items: unknown[] }
+    ).items.length;
+    let svgSheets = 0;
+    let svgCodes = 0;
+    for (;;) {
+      const svg = await s.app.request(`/app/admin/qr/bldg-a/sheet-${svgSheets + 1}.svg`, {
+        headers: { cookie },
+      });
+      if (svg.status !== 200) break;
+      svgSheets++;
+      svgCodes += ((await svg.text()).match(/扫码报告问题 · /g) ?? []).length;
+    }
+    expect(svgCodes).toBe(places);
+    expect(pdf.match(/\/Type\s*\/Page\b(?!s)/g)?.length).toBe(svgSheets);
+
+    const staff = await createSession(s.deps.aws, { personId: 'staff-zhou', via: 'link' });
+    const refused = await s.app.request('/app/admin/qr/bldg-a/codes.pdf', {
+      headers: { cookie: `rectify_session=${staff.id}`, accept: 'text/html' },
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('content-type')).toContain('text/html');
+    const missing = await s.app.request('/app/admin/qr/bldg-zz/codes.pdf', {
+      headers: { cookie, accept: 'text/html' },
+    });
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain('没有楼栋 bldg-zz');
+  });
 });
 
 describe('the document', () => {

@@ -27,7 +27,7 @@ export function page(
   c: WebContext,
   title: Bilingual,
   body: Child,
-  status: 200 | 400 | 403 | 404 | 409 | 413 | 422 | 429 = 200,
+  status: 200 | 400 | 403 | 404 | 409 | 413 | 422 | 429 | 503 = 200,
 ) {
   c.header('Cache-Control', 'no-store');
   return c.html(

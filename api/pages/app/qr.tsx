@@ -5,10 +5,11 @@ import { quoted } from '../../../domain/safe-text.ts';
 import { directoryOrFail } from '../../reads.ts';
 import type { AppDeps } from '../../deps.ts';
 import { csrfProtect, requireViewer, sessionMiddleware, type WebEnv } from '../../middleware/session.ts';
+import { printPdf } from '../qr-pdf.ts';
 import { PLACES_PER_PAGE, qrSheets, sheetsHtml } from '../qr-sheet.ts';
 import { page, refusedPage, viewerHas, type WebContext } from './dashboard-common.tsx';
 
-/** The admin page of printable code sheets: per building, one SVG per A4 page and a print view for PDF. */
+/** The admin page of printable code sheets: per building, one PDF, one SVG per A4 page and a print view. */
 export function qrRoutes(deps: AppDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   app.use('/admin/qr', sessionMiddleware(deps), requireViewer, csrfProtect);
@@ -51,6 +52,10 @@ export function qrRoutes(deps: AppDeps): Hono<WebEnv> {
                 <td>{inLang(b.name, lang)}</td>
                 <td>{listPlaces(dir, b.id).length}</td>
                 <td>
+                  <a href={`/app/admin/qr/${b.id}/codes.pdf`} download={`${b.id}-codes.pdf`}>
+                    {inLang({ zh: '下载 PDF', en: 'Download PDF' }, lang)}
+                  </a>
+                  {' · '}
                   <a href={`/app/admin/qr/${b.id}/print`}>
                     {inLang({ zh: '打印版（存为 PDF）', en: 'Print view (save as PDF)' }, lang)}
                   </a>
@@ -113,6 +118,44 @@ export function qrRoutes(deps: AppDeps): Hono<WebEnv> {
     const sheets = await sheetsOf(buildingId);
     if (!sheets) return missingPage(c, noBuilding(buildingId));
     return c.html(sheetsHtml(sheets.pages, sheets.heading));
+  });
+
+  // The PDF `npm run qr` writes, from the same printer; where there is no Chromium, the print view says how.
+  app.get('/admin/qr/:buildingId/codes.pdf', async (c) => {
+    if (!viewerHas(c, allowed)) return refusedPage(c, title, rule);
+    const buildingId = c.req.param('buildingId');
+    const sheets = await sheetsOf(buildingId);
+    if (!sheets) return missingPage(c, noBuilding(buildingId));
+    const pdf = await printPdf(sheetsHtml(sheets.pages, sheets.heading));
+    if (!pdf) {
+      const lang = c.get('lang');
+      return page(
+        c,
+        title,
+        <>
+          <div class="flash error" role="alert" data-problem-status="503">
+            {inLang(
+              {
+                zh: '这台服务器现在无法生成 PDF（需要 Chromium）；请打开打印版，用浏览器存为 PDF。',
+                en: 'This server cannot make the PDF now (it needs Chromium): open the print view and save it as PDF from the browser.',
+              },
+              lang,
+            )}
+          </div>
+          <p>
+            <a href={`/app/admin/qr/${buildingId}/print`}>
+              {inLang({ zh: '打印版（存为 PDF）', en: 'Print view (save as PDF)' }, lang)}
+            </a>
+          </p>
+        </>,
+        503,
+      );
+    }
+    return c.body(new Uint8Array(pdf), 200, {
+      'Content-Type': 'application/pdf',
+      'Content-Disposition': `attachment; filename="${buildingId.replace(/[^A-Za-z0-9_-]/g, '_')}-codes.pdf"`,
+      'Cache-Control': 'no-store',
+    });
   });
 
   app.get('/admin/qr/:buildingId/:sheet', async (c) => {
