@@ -176,6 +176,29 @@ describe('a case citing a 6T item', () => {
     }
   });
 
+  it('a week with no report names the building and offers the recent weeks, not a dead end', async () => {
+    const lastWeek = reportedWeek(new Date().toISOString(), deps.env.CAMPUS_TZ);
+    const built = buildWeeklyDigests({
+      week: lastWeek,
+      timeZone: deps.env.CAMPUS_TZ,
+      views: [],
+      directory: s.dir,
+    });
+    await saveDigests(deps.aws, [...built.buildings, built.workingGroup], uniqueId('dash-missing'));
+    const zh = await page('/app/dashboard/weekly?week=2020-W10&building=bldg-a', 'sup-wang');
+    expect(zh.status).toBe(404);
+    const html = await zh.text();
+    expect(html).toContain('data-weekly-missing="2020-W10"');
+    expect(html).toContain('学生公寓A栋 2020-W10 的周报尚未生成');
+    expect(html).not.toContain('bldg-a 的');
+    expect(html).toContain(`href="/app/dashboard/weekly?week=${lastWeek}&amp;building=bldg-a"`);
+    expect(html).toContain('系统启用之前的各周没有周报');
+    const en = await (
+      await page('/app/dashboard/weekly?week=2020-W10&building=bldg-a', 'sup-wang', 'en')
+    ).text();
+    expect(en).toMatch(/There is no weekly report of [^<]+ for 2020-W10 yet/);
+  });
+
   it('opens a supervisor’s dashboard on a dormitory of theirs, and takes buildingId as the lists do', async () => {
     const own = await (await page('/app/dashboard', 'sup-wang')).text();
     expect(own).toContain('data-scope="bldg-a"');

@@ -17,6 +17,7 @@ import { ProblemError } from '../../middleware/problems.ts';
 import { reportScopeRefusal } from '../../middleware/access.ts';
 import { loadWeeklySummary } from '../../reads.ts';
 import { weeklyReportHtml } from '../../routes/weekly-reports.ts';
+import { WeeklyReportList } from './weekly-report-list.tsx';
 import { countBarsChart, kpiRatesChart, rateTrendChart } from '../charts.ts';
 import { InspectionScores } from './dashboard-inspections.tsx';
 import { standardsPageRoutes } from './standards-page.tsx';
@@ -369,8 +370,6 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
       const den = onTimeStages.reduce((a, s) => a + f.tally.onTime[s].den, 0);
       return den === 0 ? '—' : percent(num / den);
     };
-    const reportHref = (week: string) =>
-      `/app/dashboard/weekly?week=${encodeURIComponent(week)}${buildingId ? `&building=${encodeURIComponent(buildingId)}` : ''}`;
 
     return page(
       c,
@@ -532,32 +531,7 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
           <h2 id="dash-reports-h" style="margin-top:0">
             {t({ zh: '周报', en: 'Weekly reports' })}
           </h2>
-          <ul data-weekly-reports>
-            {reports.map((r) => (
-              <li>
-                {r.stored ? (
-                  <a href={reportHref(r.week)}>
-                    {t({ zh: `${r.week}（${r.from} 起）`, en: `${r.week} (from ${r.from})` })}
-                  </a>
-                ) : (
-                  <span class="muted">
-                    {t({ zh: `${r.week}：尚未生成`, en: `${r.week}: not built yet` })}
-                  </span>
-                )}
-                {r.summary &&
-                  ` · ${t({
-                    zh: `新增 ${r.summary.counts.opened}，结案 ${r.summary.counts.closed}，超时 ${r.summary.counts.late}`,
-                    en: `${r.summary.counts.opened} opened, ${r.summary.counts.closed} closed, ${r.summary.counts.late} late`,
-                  })}`}
-              </li>
-            ))}
-          </ul>
-          <p class="hint">
-            {t({
-              zh: '每周一 08:00 生成上一周的周报。',
-              en: "Each Monday at 08:00 the previous week's report is built.",
-            })}
-          </p>
+          <WeeklyReportList reports={reports} buildingId={buildingId} lang={lang} />
         </section>
         <section class="card" aria-labelledby="dash-overdue-h">
           <h2 id="dash-overdue-h" style="margin-top:0">
@@ -705,16 +679,35 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
       );
     } catch (err) {
       if (!(err instanceof ProblemError) || err.type !== 'not_found') throw err;
-      const detail = typeof err.detail === 'string' ? { zh: err.detail, en: err.detail } : err.detail;
+      // The week asked has no report: say so by the building's name, and offer the weeks that do.
+      const week = q.value.week ?? reportedWeek(new Date().toISOString(), tz);
+      const place = buildingId
+        ? inLang(
+            dir.buildings.find((b) => b.id === buildingId)?.name ?? { zh: buildingId, en: buildingId },
+            lang,
+          )
+        : inLang({ zh: '全校', en: 'the whole campus' }, lang);
+      const reports = await weeklyReports(deps, buildingId, new Date());
       return page(
         c,
         title,
         <>
-          <div class="flash error" role="alert">
-            {inLang(detail, lang)}
+          <div class="flash error" role="alert" data-weekly-missing={week}>
+            {inLang(
+              {
+                zh: `${place} ${week} 的周报尚未生成。请从下列各周中选择。`,
+                en: `There is no weekly report of ${place} for ${week} yet. Pick one of the weeks below.`,
+              },
+              lang,
+            )}
           </div>
+          <section class="card">
+            <WeeklyReportList reports={reports} buildingId={buildingId} lang={lang} />
+          </section>
           <p>
-            <a href="/app/dashboard">{inLang({ zh: '返回仪表盘', en: 'Back to the dashboard' }, lang)}</a>
+            <a href={`/app/dashboard${buildingId ? `?building=${encodeURIComponent(buildingId)}` : ''}`}>
+              {inLang({ zh: '返回仪表盘', en: 'Back to the dashboard' }, lang)}
+            </a>
           </p>
         </>,
         404,
