@@ -1,4 +1,5 @@
 import { escapeHtml, splitBilingual, type Bilingual } from './text.ts';
+import { notesWithoutEvidence } from './evidence-ref.ts';
 import type { Language } from './directory.ts';
 import type { Stage } from './case-model.ts';
 import { stageStatusLabels } from './stage-labels.ts';
@@ -142,7 +143,7 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
   }),
   adjudication_request: (c) => ({
     subject: `【待裁定】${c.caseId} 员工提出异议`,
-    intro: `责任人对案件「${c.title}」提出异议：${c.detail ?? ''}。请裁定。`,
+    intro: `责任人对案件「${c.title}」提出异议${c.detail ? `：${c.detail}` : ''}。请裁定。`,
     action: '打开裁定页面',
   }),
   adjudicated: (c) => ({
@@ -157,7 +158,7 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
   }),
   review_failed: (c) => ({
     subject: `【复查未通过】${c.caseId}`,
-    intro: `案件「${c.title}」复查未通过：${c.detail ?? ''}。请继续整改（第 ${c.round} 轮），完成后在案件页面报告整改。`,
+    intro: `案件「${c.title}」复查未通过${c.detail ? `：${c.detail}` : ''}。请继续整改（第 ${c.round} 轮），完成后在案件页面报告整改。`,
     casePage: '打开案件页面报告整改',
   }),
   review_escalation: (c) => ({
@@ -172,7 +173,7 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
   }),
   reopened: (c) => ({
     subject: `【重新复查】${c.caseId} 评价不满意`,
-    intro: `报告人对案件「${c.title}」的处理结果不满意：${c.detail ?? ''}。案件已重新进入复查。`,
+    intro: `报告人对案件「${c.title}」的处理结果不满意${c.detail ? `：${c.detail}` : ''}。案件已重新进入复查。`,
     casePage: '打开案件页面复查',
   }),
   reminder: (c) => ({
@@ -242,7 +243,7 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
   }),
   adjudication_request: (c) => ({
     subject: `[Adjudication needed] ${c.caseId} disputed`,
-    intro: `The responsible staff member disputed "${c.title}": ${c.detail ?? ''}. Please adjudicate.`,
+    intro: `The responsible staff member disputed "${c.title}"${c.detail ? `: ${c.detail}` : ''}. Please adjudicate.`,
     action: 'Open the adjudication page',
   }),
   adjudicated: (c) => ({
@@ -257,7 +258,7 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
   }),
   review_failed: (c) => ({
     subject: `[Review failed] ${c.caseId}`,
-    intro: `The review of "${c.title}" failed: ${c.detail ?? ''}. Please rectify again (round ${c.round}), then report it on the case page.`,
+    intro: `The review of "${c.title}" failed${c.detail ? `: ${c.detail}` : ''}. Please rectify again (round ${c.round}), then report it on the case page.`,
     casePage: 'Open the case page to report the rectification',
   }),
   review_escalation: (c) => ({
@@ -272,7 +273,7 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
   }),
   reopened: (c) => ({
     subject: `[Reopened] ${c.caseId}`,
-    intro: `The reporter was not satisfied with "${c.title}": ${c.detail ?? ''}. The case is back in review.`,
+    intro: `The reporter was not satisfied with "${c.title}"${c.detail ? `: ${c.detail}` : ''}. The case is back in review.`,
     casePage: 'Open the case page to review it',
   }),
   reminder: (c) => ({
@@ -325,6 +326,32 @@ const noDueLine: ReadonlySet<EmailKind> = new Set([
   'taken_off',
 ]);
 
+/**
+ * What a kind calls the text it quotes (its `detail`), to say the photos that came with it: the
+ * references are left out of the mail (an id means nothing to a reader and links nowhere), the
+ * photos are on the case page. A kind not listed quotes no text a person wrote with photos, or
+ * goes to someone who can no longer open the case (taken_off).
+ */
+const photosOf: Partial<Record<EmailKind, Bilingual>> = {
+  review_failed: { zh: '复查', en: 'The review' },
+  reopened: { zh: '评价', en: 'The rating' },
+  adjudication_request: { zh: '异议', en: 'The dispute' },
+  adjudicated: { zh: '裁定', en: 'The decision' },
+  pause_request: { zh: '暂停申请', en: 'The request' },
+  pause_approved: { zh: '审批意见', en: 'The decision' },
+  pause_rejected: { zh: '审批意见', en: 'The decision' },
+  assigned: { zh: '转交原因', en: 'The reason given' },
+};
+
+function photoLine(l: 'zh' | 'en', kind: EmailKind, photos: number): string {
+  const of = photosOf[kind];
+  if (!of || photos === 0) return '';
+  if (l === 'zh') return `${of.zh}附照片 ${photos} 张，请在案件页面查看。`;
+  return photos === 1
+    ? `${of.en} has 1 photo; see it on the case page.`
+    : `${of.en} has ${photos} photos; see them on the case page.`;
+}
+
 /** A link drawn as a button, inline-styled because mail clients drop style sheets. */
 export function linkButton(href: string, label: string, look: 'primary' | 'outline'): string {
   const colours =
@@ -351,10 +378,17 @@ export function renderEmail(
   // A title written in both languages ("… 不合格 / …: failed", as a failed 6T item's case is
   // named) reads once in each block: each language's lines carry their own half of it.
   const title = splitBilingual(c.title);
-  const [a, b] =
-    lang === 'en'
-      ? [en[c.kind]({ ...c, title: title.en }), zh[c.kind]({ ...c, title: title.zh })]
-      : [zh[c.kind]({ ...c, title: title.zh }), en[c.kind]({ ...c, title: title.en })];
+  // The notes a step carries may hold the references of photos appended to them (a review's):
+  // the mail quotes the words and says how many photos there are, on the case page it links.
+  const notes = c.detail === undefined ? undefined : notesWithoutEvidence(c.detail);
+  const detail = notes?.text === '' ? undefined : notes?.text;
+  const photos = notes?.refs.length ?? 0;
+  const lines = (l: 'zh' | 'en'): Lines => {
+    const said = (l === 'zh' ? zh : en)[c.kind]({ ...c, title: title[l], detail });
+    const seePhotos = l === 'zh' ? '打开案件页面查看照片' : 'Open the case page for the photos';
+    return photoLine(l, c.kind, photos) && !said.casePage ? { ...said, casePage: seePhotos } : said;
+  };
+  const [a, b] = lang === 'en' ? [lines('en'), lines('zh')] : [lines('zh'), lines('en')];
   const greeting = greetingOf(lang, c);
   // The case number is what people quote on the phone and search by; actions go through the signed link.
   const caseLine = lang === 'en' ? `Case number: ${c.caseId}` : `案件编号：${c.caseId}`;
@@ -372,6 +406,7 @@ export function renderEmail(
     greeting,
     '',
     a.intro,
+    photoLine(firstLang, c.kind, photos),
     dueLine(firstLang),
     actionLine,
     casePageLine(a),
@@ -380,6 +415,7 @@ export function renderEmail(
     '',
     '———',
     b.intro,
+    photoLine(secondLang, c.kind, photos),
     dueLine(secondLang),
     c.actionUrl ? `${b.action ?? ''}: ${c.actionUrl}` : '',
     casePageLine(b),
@@ -395,9 +431,11 @@ export function renderEmail(
   const trackButton = c.trackUrl
     ? linkButton(c.trackUrl, `${trackLabel(firstLang)} / ${trackLabel(secondLang)}`, 'outline')
     : '';
+  const photoPara = (l: 'zh' | 'en', style: string) =>
+    photoLine(l, c.kind, photos) ? `<p${style}>${escapeHtml(photoLine(l, c.kind, photos))}</p>` : '';
   const duePara = (l: 'zh' | 'en') => (dueLine(l) ? `<p><strong>${escapeHtml(dueLine(l))}</strong></p>` : '');
   // Each half says its language, so a reader's screen reader and translator take it as written.
   const langAttr = (l: 'zh' | 'en') => (l === 'en' ? 'en' : 'zh-CN');
-  const html = `<div style="font-family:sans-serif" lang="${langAttr(firstLang)}"><p>${escapeHtml(greeting)}</p><p>${escapeHtml(a.intro)}</p>${duePara(firstLang)}${button}${casePageButton}${trackButton}<p>${escapeHtml(caseLine)}</p><hr><div lang="${langAttr(secondLang)}"><p style="color:#555">${escapeHtml(b.intro)}</p>${duePara(secondLang)}</div></div>`;
+  const html = `<div style="font-family:sans-serif" lang="${langAttr(firstLang)}"><p>${escapeHtml(greeting)}</p><p>${escapeHtml(a.intro)}</p>${photoPara(firstLang, '')}${duePara(firstLang)}${button}${casePageButton}${trackButton}<p>${escapeHtml(caseLine)}</p><hr><div lang="${langAttr(secondLang)}"><p style="color:#555">${escapeHtml(b.intro)}</p>${photoPara(secondLang, ' style="color:#555"')}${duePara(secondLang)}</div></div>`;
   return { subject: `${a.subject} / ${b.subject}`, text, html };
 }

@@ -18,6 +18,7 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { z } from 'zod';
+import { EVIDENCE_REF_PATTERN } from '../domain/evidence-ref.ts';
 import { quoted, refuseFlaws, textFlaw, textFlawMessage } from '../domain/safe-text.ts';
 import type { Bilingual } from '../domain/text.ts';
 import type { Env } from '../infra/config.ts';
@@ -69,8 +70,8 @@ export const evidenceFileNameSchema = z
 
 /** `evidence:<id>#sha256=<hex>`: what a case step carries and the audit chain keeps. */
 export const evidenceRef = (evidenceId: string, sha256: string) => `evidence:${evidenceId}#sha256=${sha256}`;
-/** Every evidence reference inside a text (global: use with matchAll). */
-export const EVIDENCE_REF_PATTERN = /evidence:(ev_[A-Za-z0-9_-]{16})#sha256=([0-9a-f]{64})/g;
+// Defined in the domain, where the mails that leave references out of the notes they quote read it.
+export { EVIDENCE_REF_PATTERN };
 
 export function parseEvidenceRef(ref: string): { evidenceId: string; sha256: string } | null {
   const m = /^evidence:(ev_[A-Za-z0-9_-]{16})#sha256=([0-9a-f]{64})$/.exec(ref);

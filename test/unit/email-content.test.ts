@@ -282,3 +282,65 @@ describe('each half of a mail says its language', () => {
     expect(zh).toContain('<hr><div lang="en">');
   });
 });
+
+describe('notes that carry photo references', () => {
+  const ref = `evidence:ev_yAfS7rdq4VfHDz0i#sha256=${'3b'.repeat(32)}`;
+  const caseUrl = 'https://rectify.example/app/cases/ZG-2026-000007';
+  const failed: EmailContext = {
+    ...base,
+    kind: 'review_failed',
+    stage: 'rectifying',
+    round: 2,
+    actionUrl: undefined,
+    caseUrl,
+    detail: `地面仍有积水\n\n复查照片 / Review photos: ${ref}`,
+  };
+
+  it('are quoted without the references, the photos counted in each language’s own half', () => {
+    const mail = renderEmail('zh-CN', failed);
+    for (const part of [mail.text, mail.html]) {
+      expect(part).not.toContain('evidence:');
+      expect(part).not.toContain('Review photos');
+    }
+    const [zh, en] = blocks(mail.text);
+    expect(zh).toContain('复查未通过：地面仍有积水。请继续整改（第 2 轮）');
+    expect(zh).toContain('复查附照片 1 张，请在案件页面查看。');
+    expect(zh).not.toContain('photo');
+    expect(en).toContain('The review has 1 photo; see it on the case page.');
+    expect(en).not.toContain('照片');
+    expect(mail.html).toContain(`<a href="${caseUrl}"`);
+    const [zhHtml, enHtml] = mail.html.split('<hr>');
+    expect(zhHtml).toContain('复查附照片 1 张');
+    expect(enHtml).toContain('The review has 1 photo');
+  });
+
+  it('say photos alone without an empty quote, in the English reader’s order', () => {
+    const mail = renderEmail('en', { ...failed, detail: `复查照片 / Review photos: ${ref} ${ref}` });
+    const [en, zh] = blocks(mail.text);
+    expect(en).toContain('failed. Please rectify again (round 2)');
+    expect(en).toContain('The review has 2 photos; see them on the case page.');
+    expect(zh).toContain('复查未通过。请继续整改');
+    expect(zh).toContain('复查附照片 2 张');
+  });
+
+  it('in a dispute, whose mail then links the case page as well as the adjudication page', () => {
+    const mail = renderEmail('zh-CN', {
+      ...base,
+      kind: 'adjudication_request',
+      stage: 'adjudicating',
+      caseUrl,
+      detail: `方案不可行 ${ref}`,
+    });
+    expect(mail.text).not.toContain('evidence:');
+    expect(mail.text).toContain('提出异议：方案不可行。请裁定。');
+    expect(mail.text).toContain('异议附照片 1 张，请在案件页面查看。');
+    expect(mail.html).toContain(`<a href="${caseUrl}"`);
+    expect(mail.html).toContain('打开案件页面查看照片 / Open the case page for the photos</a>');
+  });
+
+  it('and nothing is said of photos when there are none', () => {
+    const mail = renderEmail('zh-CN', { ...failed, detail: '地面仍有积水' });
+    expect(mail.text).not.toContain('照片');
+    expect(mail.text).not.toMatch(/photo/i);
+  });
+});

@@ -1,6 +1,7 @@
 // The case page itself (renderCase): shared by the stage steps' routes (case-page.tsx) and the
 // handling steps' routes (case-handling-page.tsx), which both answer a refused form with it.
-import { EVIDENCE_REF_PATTERN, evidenceTypesIn } from '../../../store/evidence.ts';
+import { evidenceTypesIn } from '../../../store/evidence.ts';
+import { notesWithoutEvidence } from '../../../domain/evidence-ref.ts';
 import { caseCitation } from '../../../domain/case-citation.ts';
 import { reportedAtOf } from '../../../domain/case-clocks.ts';
 import { categoryLabel } from '../../../domain/intake.ts';
@@ -22,7 +23,6 @@ import {
   type FieldErrors,
   type FlashMessage,
 } from '../ui.tsx';
-import { refsIn } from '../description-photos.ts';
 import { CaseClocks } from './case-clocks-card.tsx';
 import { Description, Evidence, EvidenceTypes, photosOfDescription } from './case-evidence.tsx';
 import { FORM_STEPS, isFormStep, type FormState, type FormStep } from './case-form-state.tsx';
@@ -40,6 +40,17 @@ import { page, refusalOf, takeUnsaved, viewerOf, type WebContext } from './web-k
  * updates as the API (case-service takeStep), then back here with a flash;
  * a refused one comes back on this page, its message shown and what was typed kept.
  */
+
+/** A review's notes, without the photo references the review form appended to them, and the photos. */
+function ReviewNotes(props: { notes: string; lang: Lang }) {
+  const { text, refs } = notesWithoutEvidence(props.notes);
+  return (
+    <>
+      <p>{text}</p>
+      <Evidence refs={refs} lang={props.lang} />
+    </>
+  );
+}
 
 const personName = (dir: Directory, id: string) => dir.people.find((p) => p.id === id)?.name ?? id;
 
@@ -251,12 +262,7 @@ export async function renderCase(
                     {review.passed ? t('合格', 'passed') : t('不合格', 'failed')} ·{' '}
                     {personName(dir, review.by)} · {formatTime(review.at, tz)}
                   </h3>
-                  <p>
-                    {review.notes
-                      .replace(EVIDENCE_REF_PATTERN, '')
-                      .replace(/\n*复查照片 \/ Review photos:\s*$/u, '')}
-                  </p>
-                  <Evidence refs={refsIn(review.notes)} lang={lang} />
+                  <ReviewNotes notes={review.notes} lang={lang} />
                 </div>
               ) : null,
             )}
