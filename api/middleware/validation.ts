@@ -50,16 +50,71 @@ const zhErrors: typeof zodZh = (issue) => {
   }
   return zodZh(issue);
 };
+/**
+ * zod's English is a developer's ("Too big: expected string to have <=5000 characters"): every
+ * issue the Chinese side words is said as plainly here, and anything else keeps zod's wording.
+ */
 const enErrors: typeof zodEn = (issue) => {
-  if (issue.code === 'invalid_type' && issue.input === undefined)
-    return `Required (expected ${issue.expected})`;
+  const bound = boundEn(issue);
+  if (bound !== undefined) return bound;
+  if (issue.code === 'invalid_type') {
+    const expected = typeEn[issue.expected] ?? issue.expected;
+    return issue.input === undefined
+      ? `is required (${expected})`
+      : `send ${expected}, not ${receivedEn(issue.input)}`;
+  }
   if (issue.code === 'invalid_value' && issue.values.length > 0)
     return `must be one of: ${issue.values.map((v) => String(v)).join(', ')}`;
+  if (issue.code === 'unrecognized_keys')
+    return issue.keys.length === 1
+      ? `${issue.keys.join('')} is not a field here (check the spelling, or leave it out)`
+      : `${issue.keys.join(', ')} are not fields here (check the spelling, or leave them out)`;
   if (issue.code === 'invalid_format' && formatEn[issue.format]) return formatEn[issue.format];
-  if (issue.code === 'too_small' && issue.origin === 'string' && Number(issue.minimum) === 1)
-    return 'Required: must not be empty';
   return zodEn(issue);
 };
+
+const typeEn: Record<string, string> = {
+  string: 'text',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  object: 'an object',
+  array: 'a list',
+  null: 'null',
+  date: 'a date',
+  bigint: 'a whole number',
+};
+
+function receivedEn(input: unknown): string {
+  if (input === null) return 'null';
+  if (Array.isArray(input)) return 'a list';
+  if (typeof input === 'number') return Number.isFinite(input) ? 'a number' : 'a number out of range';
+  return typeEn[typeof input] ?? typeof input;
+}
+
+/** Length and size limits in words ("takes at most 5000 characters"), as boundZh says them. */
+function boundEn(issue: Parameters<typeof zodEn>[0]): string | undefined {
+  if (issue.code !== 'too_small' && issue.code !== 'too_big') return undefined;
+  const small = issue.code === 'too_small';
+  const n = Number(small ? issue.minimum : issue.maximum);
+  const inclusive = issue.inclusive !== false;
+  const plural = (one: string, many: string) => (n === 1 ? one : many);
+  switch (issue.origin) {
+    case 'string':
+      if (small && n === 1) return 'must not be empty';
+      return `takes at ${small ? 'least' : 'most'} ${n} ${plural('character', 'characters')}`;
+    case 'array':
+    case 'set':
+      return `list at ${small ? 'least' : 'most'} ${n} ${plural('item', 'items')}`;
+    case 'number':
+    case 'int':
+    case 'bigint':
+      if (small) return inclusive ? `must be at least ${n}` : `must be more than ${n}`;
+      return inclusive ? `must be at most ${n}` : `must be less than ${n}`;
+    default:
+      return undefined;
+  }
+}
 
 const formatZh: Record<string, string> = {
   date: '须为实际存在的日期，格式 YYYY-MM-DD',

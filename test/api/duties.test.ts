@@ -41,14 +41,14 @@ describe('a completion takes only the keys it knows', () => {
       { evidence: [{ kind: 'record', ref: 'records/1.pdf', url: 'https://x' }] },
       'evidence.0',
     ],
-  ])('refuses %s with 400 "Unrecognized key", recording nothing', async (_what, body, field) => {
+  ])('refuses %s with 400 "is not a field here", recording nothing', async (_what, body, field) => {
     const res = await call(s.app, 'POST', `/api/duties/occurrences/${id}/completions?lang=en`, {
       as: 'sup-wang',
       body,
     });
     expect(res.status).toBe(400);
     const problem = (await res.json()) as { errors: { field: string; message: string }[] };
-    expect(problem.errors.find((e) => e.field === field)?.message).toMatch(/Unrecognized key/);
+    expect(problem.errors.find((e) => e.field === field)?.message).toMatch(/is not a field here/);
     expect((await occurrence())?.completions).toEqual([]);
   });
 });

@@ -565,7 +565,9 @@ describe('inspection checklist: notes are held to the safe-text rule', () => {
     const zwPage = await zw.text();
     expect(itemBlock(zwPage, '6t.safety.1')).toContain('备注：只有不可见字符，请输入内容');
     // The banner names the item too.
-    expect(zwPage).toMatch(/请修改下面标出的 1 项：[^<]*1/);
+    expect(zwPage).toMatch(
+      /请修改下面标出的 1 项，本次提交未保存：<a href="#item-6t\.safety\.1"[^>]*>[^<]*1</,
+    );
 
     const hostile = await postChecklist(id, [
       ['6t.safety.1.result', 'fail'],
@@ -853,12 +855,12 @@ describe('inspection results take only the keys they know', () => {
       { results: [{ itemId: '6t.safety.1', result: 'pass' }], finsh: true },
       '(body)',
     ],
-  ])('refuses %s with 400 "Unrecognized key", recording nothing', async (_what, body, field) => {
+  ])('refuses %s with 400 "is not a field here", recording nothing', async (_what, body, field) => {
     const id = await openRound();
     const res = await call(s.app, 'POST', `/api/inspections/${id}/results?lang=en`, { as: 'sup-wang', body });
     expect(res.status).toBe(400);
     const problem = (await res.json()) as { errors: { field: string; message: string }[] };
-    expect(problem.errors.find((e) => e.field === field)?.message).toMatch(/Unrecognized key/);
+    expect(problem.errors.find((e) => e.field === field)?.message).toMatch(/is not a field here/);
     expect(await roundNow(id)).toMatchObject({ status: 'open', results: [] });
   });
 });

@@ -231,9 +231,9 @@ describe('a zero report takes only what it knows, and each person once', () => {
       { absent: [{ room: 'B106', name: '李四', nmae: 'x' }] },
       'absent.0',
     ],
-  ])('refuses %s with 400 "Unrecognized key", storing nothing', async (_what, body, field) => {
+  ])('refuses %s with 400 "is not a field here", storing nothing', async (_what, body, field) => {
     const errors = await fieldsOf(await report('grid-b1c2', body, { 'accept-language': 'en' }));
-    expect(errors.find((e) => e.field === field)?.message).toMatch(/Unrecognized key/);
+    expect(errors.find((e) => e.field === field)?.message).toMatch(/is not a field here/);
     expect((await board()).cells.find((c) => c.cellId === 'L3:b-f1-c2')?.status).toBe('missing');
   });
 
