@@ -6,6 +6,7 @@ import {
   type Location,
   type Role,
 } from '../../domain/directory.ts';
+import { gridCellRefusal } from '../../domain/grid-refusal.ts';
 import type { Bilingual } from '../../domain/text.ts';
 import type { Caller } from '../auth.ts';
 import { ProblemError } from './problems.ts';
@@ -63,6 +64,9 @@ export function openRefusal(caller: Caller, dir: Directory, loc: Location): Bili
       en: 'only supervisors, grid members, the working group and admins may open cases (staff and auditors may not)',
     };
   }
+  // A grid member with a cell in this building is refused for the floor or room, not the building.
+  const cellRefusal = has(caller, 'grid_member') ? gridCellRefusal(dir, caller.person.id, loc) : null;
+  if (cellRefusal) return cellRefusal;
   return {
     zh: `主管只能在所管楼栋、网格员只能在本人网格内新建案件（${loc.buildingId} 不在您的范围内）`,
     en: `supervisors open cases only in buildings they supervise and grid members only in their own grid (${loc.buildingId} is outside yours)`,

@@ -78,6 +78,45 @@ describe('who may open a case', () => {
     }
   });
 
+  it('a grid member refused in their own building is told the floor or room that is outside, or the cell to narrow to', async () => {
+    const A201 = { buildingId: 'bldg-a', floorId: 'a-f2', roomId: 'A201' };
+    const refusal = async (who: string, location: object, lang: string) => {
+      const res = await call(s.app, 'POST', `/api/cases?lang=${lang}`, {
+        as: who,
+        body: newCaseBody({ location }),
+      });
+      const p = await expectProblem(res, 403);
+      // bldg-a is in these members' grid: no refusal may say it is outside.
+      expect(p.detail).not.toMatch(/bldg-a is outside|bldg-a 不在/);
+      return p.detail;
+    };
+    const cluster = 'cluster a-f1-c1 on floor a-f1, rooms A101, A102, A103, A104, A105';
+    expect(await refusal('grid-a1c1', A201, 'en')).toContain(
+      `room A201 on floor a-f2 is outside yours, which is ${cluster}`,
+    );
+    expect(await refusal('grid-a1c1', A201, 'zh-CN')).toContain(
+      '楼层 a-f2 的房间 A201 不在您的网格内，您的网格是楼层 a-f1 的房间组 a-f1-c1',
+    );
+    expect(await refusal('grid-a1c1', A106, 'en')).toContain('room A106 on floor a-f1 is outside yours');
+    const narrow =
+      'is wider than your cell; narrow the location to a room of your cluster a-f1-c1 (A101, A102';
+    expect(await refusal('grid-a1c1', BLDG_A, 'en')).toContain(`building bldg-a alone ${narrow}`);
+    expect(await refusal('grid-a1c1', FLOOR_A1, 'en')).toContain(`floor a-f1 alone ${narrow}`);
+    expect(await refusal('grid-a1c1', BLDG_A, 'zh-CN')).toContain(
+      '只写到楼栋 bldg-a，比您的网格大，请把地点具体到您的房间组 a-f1-c1 中的一个房间',
+    );
+    expect(await refusal('grid-a1f', FLOOR_A2, 'en')).toContain(
+      'floor a-f2 is outside yours, which is floor a-f1',
+    );
+    expect(await refusal('grid-a1f', BLDG_A, 'zh-CN')).toContain('请把地点具体到您的楼层 a-f1 或其中的房间');
+    // A building with no cell of theirs is still said to be outside their grid.
+    const other = await call(s.app, 'POST', '/api/cases?lang=en', {
+      as: 'grid-a1c1',
+      body: newCaseBody({ location: B101 }),
+    });
+    expect((await expectProblem(other, 403)).detail).toContain('(bldg-b is outside yours)');
+  });
+
   it('without a token is 401; a token of someone not in the directory is 401', async () => {
     const none = await call(s.app, 'POST', '/api/cases', { body: newCaseBody() });
     expect(none.headers.get('www-authenticate')).toMatch(/^Bearer\b/);
