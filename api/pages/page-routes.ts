@@ -317,7 +317,7 @@ const pages: [RouteConfig['method'], string, Kind, Bilingual, string[]][] = [
     'get',
     '/app/admin/stuck',
     'page',
-    { zh: '待处理的自动操作（重试或忽略）', en: 'Failed automatic steps (retry or dismiss)' },
+    { zh: '失败操作（重试或忽略）', en: 'Failed steps (retry or dismiss)' },
     ['web'],
   ],
   [

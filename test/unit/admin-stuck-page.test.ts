@@ -51,3 +51,17 @@ describe('the failed automatic steps page with nothing waiting', () => {
     expect(en).toContain('Nothing is waiting: no automatic step has failed.');
   });
 });
+
+describe('the failed steps page’s name', () => {
+  it('is the nav link’s, in its title and heading, in both languages', async () => {
+    const zh = await (await pageApp('zh-CN').request('/admin/stuck')).text();
+    expect(zh).toContain('<title>失败操作 · ');
+    expect(zh).toContain('<h1>失败操作</h1>');
+    expect(zh).toMatch(/<a[^>]*href="\/app\/admin\/stuck"[^>]*>失败操作<\/a>/);
+    expect(zh).not.toContain('待处理的自动操作');
+    const en = await (await pageApp('en').request('/admin/stuck')).text();
+    expect(en).toContain('<title>Failed steps · ');
+    expect(en).toContain('<h1>Failed steps</h1>');
+    expect(en).toMatch(/<a[^>]*href="\/app\/admin\/stuck"[^>]*>Failed steps<\/a>/);
+  });
+});

@@ -26,7 +26,8 @@ import { page, redirectWithFlash, viewerOf } from './web-kit.tsx';
 
 /** The page's address, as the failed-step mail links it. */
 const STUCK_PAGE = STUCK_EFFECTS_PAGE;
-const TITLE: Bilingual = { zh: '待处理的自动操作', en: 'Failed automatic steps' };
+// The nav's words (layout.tsx), so the link and the page it opens have one name.
+const TITLE: Bilingual = { zh: '失败操作', en: 'Failed steps' };
 
 const ACTIONS = {
   retry: { button: { zh: '重试', en: 'Retry' } },
@@ -140,8 +141,8 @@ export function stuckPageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
       const parsed = effectParams.safeParse(c.req.param());
       if (!parsed.success)
         throw new ProblemError('validation', {
-          zh: '案件编号或操作编号不正确；请从“待处理的自动操作”列表中点按钮',
-          en: 'not a case number and step id the list shows; use the buttons of the failed automatic steps list',
+          zh: '案件编号或操作编号不正确；请从“失败操作”列表中点按钮',
+          en: 'not a case number and step id the list shows; use the buttons of the Failed steps list',
         });
       const { caseId, effectId } = parsed.data;
       try {
