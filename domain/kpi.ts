@@ -28,24 +28,29 @@
  *   building with the most; its verdict is 'missed' as soon as one exceeds 5.
  * - reopen rate: cases reopened by a low follow-up score, over cases that
  *   reached follow-up.
- * - service-etiquette satisfaction (育人 7): the latest follow-up score of the
- *   cases about staff conduct, i.e. citing 育人 7 服务礼仪 or 检查评估 1 (students'
- *   complaints about service quality), or of the category `staff`; satisfied as
- *   above.
+ * - service-etiquette satisfaction (育人 7: students' satisfaction with staff's
+ *   civil language and conduct): the 服务态度 (attitude) score of a case's latest
+ *   return-visit rating, whatever the case was about; for a one-score rating,
+ *   only cases about staff conduct count, by that score (domain/etiquette-rating.ts).
+ *   Satisfied as above.
  * - inspection pass rate per dimension: items passed over items passed or
  *   failed in the completed inspection rounds of the period (not applicable and
  *   unchecked items left out). The standard sets no number for it, so it is
  *   tracked, not judged.
  *
  * Every KPI names where its target comes from (`source`) and, when that is an
- * item of the 6T catalogue (seed 000), the item ids (`cites`).
+ * item of the 6T catalogue (seed 000), the item ids (`cites`). An on-time rate's limits come
+ * from the items and seed 002 sections in domain/stage-limit-sources.ts; where no seed sets a
+ * stage's limit its source says so and gives the system's default.
  */
 import { localDate, localTimeToInstant } from './calendar.ts';
 import { entryScore, scoredActions } from './case-action.ts';
 import { caseCitation } from './case-citation.ts';
 import { clockIds, clockLabel, clockStatuses, type ClockId } from './case-clocks.ts';
+import { etiquetteScore } from './etiquette-rating.ts';
 import type { CaseView } from './case-model.ts';
 import { stageLabels } from './stage-labels.ts';
+import { stageLimitSources } from './stage-limit-sources.ts';
 import type { TimedStage } from './sla.ts';
 import { dimensionKeys, itemShortName, standards, type DimensionKey } from './standards/catalogue.ts';
 import type { Bilingual } from './text.ts';
@@ -104,6 +109,11 @@ export interface KpiTally {
   overallSatisfaction: Ratio;
   /** Absent in tallies stored before it was counted (read as none). */
   etiquetteSatisfaction?: Ratio | undefined;
+  /**
+   * Set where the etiquette count takes the survey's attitude score (domain/etiquette-rating.ts);
+   * a stored tally without it was counted on cases about staff alone, so it is counted again.
+   */
+  etiquetteFromAttitude?: true | undefined;
   /** Cases citing a 6T item, per the item's dimension (absent in tallies stored before). */
   citedByDimension?: Partial<Record<DimensionKey, number>> | undefined;
   reopened: Ratio;
@@ -146,6 +156,7 @@ export function emptyTally(): KpiTally {
     repairSatisfaction: ratio(),
     overallSatisfaction: ratio(),
     etiquetteSatisfaction: ratio(),
+    etiquetteFromAttitude: true,
     citedByDimension: {},
     reopened: ratio(),
     closeDurationsMs: [],
@@ -221,8 +232,9 @@ export function addCase(t: KpiTally, v: CaseView, nowMs?: number): KpiTally {
     const satisfied = score >= SATISFIED_SCORE;
     count(t.overallSatisfaction, satisfied);
     if (v.source === 'repair') count(t.repairSatisfaction, satisfied);
-    if (isEtiquetteCase(v)) count((t.etiquetteSatisfaction ??= ratio()), satisfied);
   }
+  const etiquette = etiquetteScore(v, score);
+  if (etiquette !== undefined) count((t.etiquetteSatisfaction ??= ratio()), etiquette >= SATISFIED_SCORE);
   const cited = caseCitation(v);
   if (cited) {
     const by = (t.citedByDimension ??= {});
@@ -243,13 +255,6 @@ export function tallyCases(views: readonly CaseView[], nowMs?: number): KpiTally
 const addRatio = (a: Ratio, b: Ratio | undefined): Ratio =>
   b ? { num: a.num + b.num, den: a.den + b.den } : a;
 
-/** Items whose cases are about how staff treat students: 育人 7 服务礼仪, 检查评估 1 complaints about service. */
-export const ETIQUETTE_ITEMS: readonly string[] = ['6t.education.7', '6t.evaluation.1'];
-/** The category the intake gives complaints about a staff member (SLA category `staff`). */
-const STAFF_CATEGORY = 'staff';
-const isEtiquetteCase = (v: Pick<CaseView, 'category'>) =>
-  v.category === STAFF_CATEGORY || ETIQUETTE_ITEMS.includes(v.category ?? '');
-
 export function mergeTallies(tallies: readonly KpiTally[]): KpiTally {
   const out = emptyTally();
   for (const t of tallies) {
@@ -266,6 +271,7 @@ export function mergeTallies(tallies: readonly KpiTally[]): KpiTally {
     out.repairSatisfaction = addRatio(out.repairSatisfaction, t.repairSatisfaction);
     out.overallSatisfaction = addRatio(out.overallSatisfaction, t.overallSatisfaction);
     out.etiquetteSatisfaction = addRatio(out.etiquetteSatisfaction ?? ratio(), t.etiquetteSatisfaction);
+    if (!t.etiquetteFromAttitude) out.etiquetteFromAttitude = undefined;
     const by = (out.citedByDimension ??= {});
     for (const [d, n] of Object.entries(t.citedByDimension ?? {}) as [DimensionKey, number][])
       by[d] = (by[d] ?? 0) + n;
@@ -450,17 +456,21 @@ function rateKpi(
  * carry it, so pages turn it back into the reader's language through {@link kpiSourceText}.
  */
 const uncitedSources = {
-  // Named by the document's title as the school knows it, not by our seed file's number.
-  sla: {
-    zh: '服务时限目录（依据《学校后勤管理与服务指南》等文件）：每个环节的时限都是一项承诺',
-    en: 'Service time limits (from the School Logistics Management and Service Guide and related documents): every stage deadline is a commitment',
-  },
   tracked: { zh: '标准未规定目标，仅作跟踪', en: 'no target in the standards; tracked' },
 } as const satisfies Record<string, Bilingual>;
 
+// What earlier versions said of every stage deadline at once. It named only seed 002 for all five
+// stages, though three of their limits are the system's own (domain/stage-limit-sources.ts).
+const formerStageSource: Bilingual = {
+  zh: '各环节时限：部分依据《学生公寓“6T”现场管理标准》《学校后勤管理与服务指南（标准版）》，其余为本系统默认时限；每个时限都是一项承诺',
+  en: "Stage time limits: some from the 6T standard for student apartments and seed 002 学校后勤管理与服务指南, the rest the system's own defaults. Every deadline is a commitment.",
+};
+
 /** Sources earlier versions wrote (weekly reports keep their KPIs as computed then), read as today's. */
 const formerSources: Record<string, Bilingual> = {
-  'SLA catalogue (seeds 002, 004): every stage deadline is a commitment': uncitedSources.sla,
+  'SLA catalogue (seeds 002, 004): every stage deadline is a commitment': formerStageSource,
+  'Service time limits (from the School Logistics Management and Service Guide and related documents): every stage deadline is a commitment':
+    formerStageSource,
 };
 
 /**
@@ -482,7 +492,9 @@ export function kpiSourceLine(
 /** A KPI's `source` as a person reads it; a source this catalogue never wrote is shown as written. */
 export function kpiSourceText(source: string): Bilingual {
   return (
-    Object.values(uncitedSources).find((s) => s.en === source) ??
+    [...Object.values(uncitedSources), ...Object.values(stageLimitSources).map((s) => s.text)].find(
+      (s) => s.en === source,
+    ) ??
     formerSources[source] ?? { zh: source, en: source }
   );
 }
@@ -508,7 +520,8 @@ export function computeKpis(t: KpiTally, ctx: KpiContext): KpiValue[] {
         t.onTime[s],
         1,
         '>=',
-        uncitedSources.sla.en,
+        stageLimitSources[s].text.en,
+        stageLimitSources[s].cites,
       ),
     );
   }

@@ -245,6 +245,9 @@ export async function settledTally(
   const row = unmarshall(out.Item) as { tally: string; settled: boolean };
   if (!row.settled) return null;
   const tally = JSON.parse(row.tally) as Partial<KpiTally>;
-  // Stored before the per-building complaint counts or the etiquette ratings existed: counted again, then stored anew.
-  return tally.validComplaintsByBuilding && tally.etiquetteSatisfaction ? (tally as KpiTally) : null;
+  // Stored before the per-building complaint counts, the etiquette ratings or their attitude
+  // scores were counted: counted again, then stored anew.
+  return tally.validComplaintsByBuilding && tally.etiquetteSatisfaction && tally.etiquetteFromAttitude
+    ? (tally as KpiTally)
+    : null;
 }

@@ -202,14 +202,14 @@ describe('a case citing a 6T item', () => {
   it('opens a supervisor’s dashboard on a dormitory of theirs, and takes buildingId as the lists do', async () => {
     const own = await (await page('/app/dashboard', 'sup-wang')).text();
     expect(own).toContain('data-scope="bldg-a"');
-    // A target no 6T item states names where it comes from in the page's language too.
-    expect(own).toContain('服务时限目录（依据《学校后勤管理与服务指南》等文件）：每个环节的时限都是一项承诺');
-    expect(own).not.toContain('Service time limits');
+    // A target no 6T item states says where it comes from in the page's language too.
+    expect(own).toContain('标准未规定异议裁决的时限：本系统默认 2 个工作日；每个时限都是一项承诺');
+    expect(own).not.toContain('No seed sets');
     expect(own).toContain('标准未规定目标，仅作跟踪');
     expect(own).not.toContain('no target in the standards');
     const ownEn = await (await page('/app/dashboard', 'sup-wang', 'en')).text();
     expect(ownEn).toContain(
-      'Service time limits (from the School Logistics Management and Service Guide and related documents): every stage deadline is a commitment',
+      'No seed sets a time limit for deciding a dispute: the system&#39;s own default, 2 working days. Every deadline is a commitment.',
     );
     const other = await page('/app/dashboard?buildingId=bldg-b', 'sup-wang');
     expect(other.status).toBe(403);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFeedbackActivities } from '../../activities/feedback.ts';
 import { saveTally } from '../../store/digests.ts';
+import { surveyComment } from '../../domain/intake.ts';
 import { tallyCases, type KpiValue } from '../../domain/kpi.ts';
 import { putCases } from '../support/feedback-harness.ts';
 import { uniqueId } from '../support/stack.ts';
@@ -8,7 +9,8 @@ import { at, view } from '../support/views.ts';
 import { call, startApiStack, type ApiStack } from './harness.ts';
 
 // 2012-W10 (Monday 2012-03-05 to Sunday 2012-03-11, Shanghai) belongs to this file, and so do
-// 2099-W10 and 2099-W11 (from Monday 2099-03-02): weeks not over yet.
+// 2012-W12 (from Monday 2012-03-19), and 2099-W10 and 2099-W11 (from Monday 2099-03-02): weeks
+// not over yet.
 const WEEK = '2012-W10';
 const MON = '2012-03-05T02:00:00.000Z';
 const FUTURE_MON = '2099-03-02T02:00:00.000Z';
@@ -20,6 +22,7 @@ const ids = {
   r4: uniqueId('R4'),
   f1: uniqueId('F1'),
   f2: uniqueId('F2'),
+  e1: uniqueId('E1'),
 };
 
 beforeAll(async () => {
@@ -98,6 +101,20 @@ describe('GET /api/kpis', () => {
     });
     expect(body.kpis.every((k) => 'target' in k && 'value' in k && 'met' in k)).toBe(true);
     expect(kpi(body, 'complaint_handling_rate')).toMatchObject({ value: 0.5, target: 1, met: false });
+    // Every on-time rate cites the 6T items its limits come from, or says that no seed sets them.
+    expect(kpi(body, 'on_time_analysing')?.cites).toEqual([
+      '6t.evaluation.3',
+      '6t.evaluation.1',
+      '6t.evaluation.6',
+      '6t.management.11',
+    ]);
+    expect(kpi(body, 'on_time_rectifying')?.cites).toEqual(['6t.management.11']);
+    for (const id of ['on_time_awaiting_signoff', 'on_time_adjudicating', 'on_time_reviewing'])
+      expect(kpi(body, id)?.source, id).toMatch(
+        /^No seed sets a time limit for .*: the system's own default/,
+      );
+    for (const k of body.kpis)
+      expect(k.source, k.id).not.toMatch(/School Logistics Management and Service Guide/);
     expect(kpi(body, 'repair_satisfaction')).toMatchObject({ value: 0.5, target: 0.9, met: false });
     expect(kpi(body, 'overall_satisfaction')).toMatchObject({ value: 0.6667, target: 0.85 });
     expect(kpi(body, 'general_repair_on_site_2h')).toMatchObject({ value: 1, met: true });
@@ -152,6 +169,44 @@ describe('GET /api/kpis', () => {
       view({ caseId: ids.f2, openedAt: at(FUTURE_MON, 30), closedAt: at(FUTURE_MON, 31) }),
     ]);
     expect(await read()).toMatchObject({ cases: 2, source: { weeksFromCounters: 0, partsFromIndex: 1 } });
+  });
+
+  it('counts the return-visit attitude score toward etiquette satisfaction, recounting an older stored week', async () => {
+    // A plumbing repair rated on the tracking page: 服务态度 5, the work 3 (the case's score).
+    const rated = view({
+      caseId: ids.e1,
+      openedAt: '2012-03-19T02:00:00.000Z',
+      category: 'plumbing',
+      followUp: {
+        score: 3,
+        comment: surveyComment({ attitude: 5, quality: 3, cleanup: 4 }),
+        at: '2012-03-19T06:00:00.000Z',
+        outcome: 'rated',
+      },
+      closedAt: '2012-03-19T06:00:00.000Z',
+    });
+    await putCases(stack.activityDeps, [rated]);
+    // As the version before stored the settled week: the repair left out of the etiquette count.
+    const { etiquetteFromAttitude: _, ...before } = tallyCases([rated]);
+    await saveTally(
+      stack.activityDeps,
+      '2012-W12',
+      'bldg-a',
+      { ...before, etiquetteSatisfaction: { num: 0, den: 0 } },
+      true,
+    );
+    const res = await call(stack.app, 'GET', '/api/kpis?from=2012-03-19&to=2012-03-25&buildingId=bldg-a', {
+      as: 'wg-chen',
+    });
+    const body = (await res.json()) as { cases: number; kpis: KpiValue[]; source: Record<string, number> };
+    expect(body).toMatchObject({ cases: 1, source: { weeksFromCounters: 0, partsFromIndex: 1 } });
+    expect(kpi(body, 'etiquette_satisfaction')).toMatchObject({
+      numerator: 1,
+      denominator: 1,
+      value: 1,
+      met: true,
+    });
+    expect(kpi(body, 'repair_satisfaction')).toMatchObject({ numerator: 0, denominator: 1 });
   });
 
   it('ignores a tally stored as settled for a week not yet over', async () => {

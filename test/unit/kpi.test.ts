@@ -10,6 +10,7 @@ import {
   type KpiId,
   type KpiValue,
 } from '../../domain/kpi.ts';
+import { surveyComment } from '../../domain/intake.ts';
 import { at, view } from '../support/views.ts';
 
 const T0 = '2026-03-02T01:00:00.000Z';
@@ -160,31 +161,64 @@ describe('KPIs of a seeded week', () => {
     for (const k of kpis) {
       expect(k.source).not.toMatch(/seed 004/);
       for (const id of k.cites) expect(id).toMatch(/^6t\.[a-z]+\.\d+$/);
-      // A KPI with a target names where it comes from: a 6T item, or the SLA catalogue.
-      if (k.target !== null)
-        expect(k.cites.length > 0 || k.source.startsWith('Service time limits')).toBe(true);
+      // A KPI with a target names the 6T item it comes from, or says that no seed sets it.
+      if (k.target !== null) expect(k.cites.length > 0 || k.source.startsWith('No seed sets')).toBe(true);
+      // The guide the limits quote is seed 002, and is named as such; no other document is.
+      expect(k.source).not.toMatch(/School Logistics Management and Service Guide/);
     }
+  });
+
+  it('cites the items that set the stage limits, and says which limits no seed sets', () => {
+    // 检查评估 3 (分析当天…), 1 (投诉下班前上传), 6 and 规范 11 (2小时 / 半小时到场); seed 002 3.2, 3.4 (24小时内响应)
+    expect(get(kpis, 'on_time_analysing')).toMatchObject({
+      target: 1,
+      cites: ['6t.evaluation.3', '6t.evaluation.1', '6t.evaluation.6', '6t.management.11'],
+    });
+    expect(get(kpis, 'on_time_analysing').source).toMatch(
+      /seed 002 学校后勤管理与服务指南 3\.2, 3\.4: 24小时内响应/,
+    );
+    // 规范 11 (零星维修24小时内完成); seed 002 3.4 (5个工作日, 48小时), 3.3 (15个工作日); the rest the default
+    expect(get(kpis, 'on_time_rectifying').cites).toEqual(['6t.management.11']);
+    expect(get(kpis, 'on_time_rectifying').source).toMatch(/3\.4: 5个工作日内出具处理结果/);
+    expect(get(kpis, 'on_time_rectifying').source).toMatch(/the system's own default, 5 working days/);
+    expect(get(kpis, 'on_time_awaiting_signoff')).toMatchObject({ target: 1, cites: [] });
+    expect(get(kpis, 'on_time_awaiting_signoff').source).toMatch(
+      /^No seed sets a time limit for the sign-off .*: the system's own default, 1 working day\./,
+    );
+    expect(get(kpis, 'on_time_adjudicating').source).toMatch(
+      /^No seed sets a time limit for deciding a dispute: the system's own default, 2 working days\./,
+    );
+    expect(get(kpis, 'on_time_reviewing').source).toMatch(
+      /^No seed sets a time limit for the re-inspection .*: the system's own default, 2 working days\./,
+    );
   });
 
   it('says where a target comes from in Chinese too when no 6T item states it', () => {
     // The dashboard shows these sources as text (the cited ones as links to their items).
     const uncited = kpis.filter((k) => k.cites.length === 0);
     expect(uncited.map((k) => k.id)).toEqual(
-      expect.arrayContaining(['on_time_analysing', 'on_time_reviewing']),
+      expect.arrayContaining(['on_time_awaiting_signoff', 'on_time_adjudicating', 'on_time_reviewing']),
     );
     for (const k of uncited) {
       const text = kpiSourceText(k.source);
       expect(text.en, k.id).toBe(k.source);
       expect(text.zh, k.id).toMatch(/\p{Script=Han}/u);
-      expect(text.zh, k.id).not.toMatch(/catalogue|commitment|tracked|target/);
+      expect(text.zh, k.id).not.toMatch(/catalogue|commitment|tracked|target|seed/);
     }
-    expect(kpiSourceText(get(kpis, 'on_time_rectifying').source).zh).toBe(
-      '服务时限目录（依据《学校后勤管理与服务指南》等文件）：每个环节的时限都是一项承诺',
+    expect(kpiSourceText(get(kpis, 'on_time_adjudicating').source).zh).toBe(
+      '标准未规定异议裁决的时限：本系统默认 2 个工作日；每个时限都是一项承诺',
     );
-    // A weekly report kept with an earlier version's wording reads as today's.
-    expect(kpiSourceText('SLA catalogue (seeds 002, 004): every stage deadline is a commitment').zh).toBe(
-      '服务时限目录（依据《学校后勤管理与服务指南》等文件）：每个环节的时限都是一项承诺',
+    expect(kpiSourceText(get(kpis, 'on_time_reviewing').source).zh).toBe(
+      '标准未规定复查的时限（《学校后勤管理与服务指南（标准版）》3.3 要求整改完成后复查，未定时限）：本系统默认 2 个工作日；每个时限都是一项承诺',
     );
+    // Weekly reports kept with an earlier version's wording read as what is true of it.
+    for (const old of [
+      'SLA catalogue (seeds 002, 004): every stage deadline is a commitment',
+      'Service time limits (from the School Logistics Management and Service Guide and related documents): every stage deadline is a commitment',
+    ])
+      expect(kpiSourceText(old).zh).toBe(
+        '各环节时限：部分依据《学生公寓“6T”现场管理标准》《学校后勤管理与服务指南（标准版）》，其余为本系统默认时限；每个时限都是一项承诺',
+      );
     // A source written by an older version is shown as written rather than dropped.
     expect(kpiSourceText('an older source')).toEqual({ zh: 'an older source', en: 'an older source' });
   });
@@ -481,6 +515,55 @@ describe('service-etiquette satisfaction (育人 7) and cases citing items', () 
       value: 0.8,
       met: true,
     });
+  });
+
+  it("takes the return-visit survey's attitude score of any rated case", () => {
+    // A repair rated on the tracking page: 服务态度 5, the work 3 (its score), and a rude one.
+    const attitude = (caseId: string, a: number, q: number) =>
+      view({
+        caseId,
+        openedAt: T0,
+        source: 'repair',
+        category: 'plumbing',
+        followUp: {
+          score: Math.min(a, q),
+          comment: surveyComment({ attitude: a, quality: q, cleanup: 5 }),
+          at: at(T0, 2),
+          outcome: 'rated',
+        },
+      });
+    const k = (vs: typeof cases) =>
+      get(computeKpis(tallyCases(vs), { buildings: 1 }), 'etiquette_satisfaction');
+    expect(k([attitude('a1', 5, 3)])).toMatchObject({ numerator: 1, denominator: 1, value: 1, met: true });
+    expect(k([attitude('a1', 5, 3), attitude('a2', 2, 5)])).toMatchObject({
+      numerator: 1,
+      denominator: 2,
+      met: false,
+    });
+    // The attitude counts for a staff case too, instead of its lowest aspect.
+    const staff = view({
+      caseId: 'a3',
+      openedAt: T0,
+      source: 'complaint',
+      category: 'staff',
+      followUp: {
+        score: 1,
+        comment: surveyComment({ attitude: 4, quality: 1, cleanup: 1 }),
+        at: at(T0, 2),
+        outcome: 'rated',
+      },
+    });
+    expect(k([staff])).toMatchObject({ numerator: 1, denominator: 1 });
+    expect(get(computeKpis(tallyCases([staff]), { buildings: 1 }), 'overall_satisfaction')).toMatchObject({
+      numerator: 0,
+    });
+  });
+
+  it('marks the tallies that count the attitude score, so older stored ones are counted again', () => {
+    expect(tallyCases(cases).etiquetteFromAttitude).toBe(true);
+    expect(mergeTallies([tallyCases(cases), tallyCases(cases)]).etiquetteFromAttitude).toBe(true);
+    const { etiquetteFromAttitude: _, ...old } = tallyCases(cases);
+    expect(mergeTallies([old, tallyCases(cases)]).etiquetteFromAttitude).toBeUndefined();
   });
 
   it('counts the cases citing an item per dimension, and merges them', () => {
