@@ -1,4 +1,5 @@
 import type { CaseView, StepRefusal } from './case-model.ts';
+import { characterCount } from './characters.ts';
 import type { Bilingual } from './text.ts';
 
 /**
@@ -28,6 +29,8 @@ export type CaseBudgets = Readonly<Record<BudgetName, number>>;
  * longer), so 32,000 units are at most 96 KB; with every other budget at its limit the
  * record's structure (timeline, deadlines, notices, signatures) stays well under the rest
  * of the 400 KB (test/unit/case-budgets.test.ts builds that case and measures it).
+ * `commentLength` is counted in characters (code points), as the comment form states it: it
+ * bounds what a person reads, and `text` already bounds the bytes.
  */
 export const CASE_BUDGETS: CaseBudgets = {
   text: 32_000,
@@ -180,10 +183,11 @@ export function checkBudgets(
 ): BudgetRefusal | null {
   const used = (b: Counted) => usageOf[b](view);
   if (change.comment !== undefined) {
-    if (change.comment.length > budgets.commentLength)
+    const characters = characterCount(change.comment);
+    if (characters > budgets.commentLength)
       return budgetRefusal('commentLength', budgets.commentLength, {
-        zh: `这条评论有 ${fmt(change.comment.length)} 个字符，请缩短`,
-        en: `this comment has ${fmt(change.comment.length)} characters; shorten it`,
+        zh: `这条评论有 ${fmt(characters)} 个字符，请缩短`,
+        en: `this comment has ${fmt(characters)} characters; shorten it`,
       });
     if (used('comments') + 1 > budgets.comments)
       return budgetRefusal('comments', budgets.comments, {

@@ -194,6 +194,20 @@ describe('case budgets', () => {
     expect(checkBudgets(LEGACY_BUDGETS, view(), { comment: long })?.budget).toBe('commentLength');
   });
 
+  it('a comment’s length is counted in characters: an emoji or 𠀀 (two UTF-16 units) counts once', () => {
+    const n = CASE_BUDGETS.commentLength;
+    for (const wide of ['👍', '𠀀']) {
+      expect(checkBudgets(CASE_BUDGETS, view(), { comment: wide.repeat(n) })).toBeNull();
+      expect(checkBudgets(LEGACY_BUDGETS, view(), { comment: wide.repeat(n) })).toBeNull();
+      const over = checkBudgets(CASE_BUDGETS, view(), { comment: wide.repeat(n + 1) });
+      expect(over?.budget).toBe('commentLength');
+      expect(over?.text).toEqual({
+        zh: `超出本案的「单条评论字数」上限（${n}）：这条评论有 ${n + 1} 个字符，请缩短`,
+        en: `over this case's comment length budget (${n}): this comment has ${n + 1} characters; shorten it`,
+      });
+    }
+  });
+
   it('counts every text people type into the case', () => {
     const v = view({
       title: 'ab',

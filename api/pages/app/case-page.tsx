@@ -12,6 +12,7 @@ import {
   putEvidence,
 } from '../../../store/evidence.ts';
 import { MAX_COMMENT_LENGTH } from '../../../domain/case-model.ts';
+import { characterCount } from '../../../domain/characters.ts';
 import type { Directory } from '../../../domain/directory.ts';
 import { type Bilingual } from '../../../domain/text.ts';
 import {
@@ -506,10 +507,11 @@ export function casePageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
 
   post('comment', async (c, caseId, form) => {
     const text = str(form.text) ?? '';
+    const has = characterCount(text.trim());
     const parsed = parseForm(
-      commentSchema.refine((b) => b.text.length <= MAX_COMMENT_LENGTH, {
+      commentSchema.refine((b) => characterCount(b.text) <= MAX_COMMENT_LENGTH, {
         path: ['text'],
-        error: `备注内容：最多 ${MAX_COMMENT_LENGTH} 个字符（现有 ${text.trim().length} 个），请删减 / Comment: takes at most ${MAX_COMMENT_LENGTH} characters (this has ${text.trim().length}); shorten it`,
+        error: `备注内容：最多 ${MAX_COMMENT_LENGTH} 个字符（现有 ${has} 个），请删减 / Comment: takes at most ${MAX_COMMENT_LENGTH} characters (this has ${has}); shorten it`,
       }),
       { text },
       stepLabels(),

@@ -337,8 +337,11 @@ export function StepForm(props: {
           {...common}
           name="text"
           label={{ zh: '备注内容', en: 'Comment' }}
+          hint={{ zh: `最多 ${MAX_COMMENT_LENGTH} 字`, en: `up to ${MAX_COMMENT_LENGTH} characters` }}
           required
-          maxLength={MAX_COMMENT_LENGTH}
+          // A browser's maxlength counts UTF-16 units, which would stop 500 characters of emoji
+          // at 250: it only bounds the units 500 characters can take; the server counts characters.
+          maxLength={MAX_COMMENT_LENGTH * 2}
           value={values.text}
         />
       );
