@@ -134,6 +134,51 @@ describe('validation', () => {
     expect((await problemOf(await post('/things/t-1', '', {}))).status).toBe(415);
   });
 
+  it('refuses a compressed body with 415 naming its encoding, instead of calling it bad JSON', async () => {
+    const { gzipSync } = await import('node:zlib');
+    for (const encoding of ['gzip', 'br', 'deflate, gzip']) {
+      const res = await app.request('/things/t-1?lang=en', {
+        method: 'POST',
+        body: gzipSync('{"n":1}'),
+        headers: { 'content-type': 'application/json', 'content-encoding': encoding },
+      });
+      const p = await problemOf(res);
+      expect(p.status).toBe(415);
+      expect(p.detail).toBe(
+        `the body is sent with Content-Encoding: ${encoding}, which no route here takes; send the body uncompressed`,
+      );
+    }
+    const zh = await problemOf(
+      await post('/things/t-1', '{"n":1}', {
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+      }),
+    );
+    expect(zh.detail).toMatch(/Content-Encoding: gzip.*不压缩/);
+    const plain = { 'content-type': 'application/json', 'content-encoding': 'identity' };
+    expect((await post('/things/t-1', '{"n":1}', plain)).status).toBe(200);
+  });
+
+  it('refuses a charset other than UTF-8 with 415 naming it, instead of reading it as UTF-8', async () => {
+    for (const type of ['application/json; charset=latin1', 'application/json;charset="ISO-8859-1"']) {
+      const p = await problemOf(await post('/things/t-1?lang=en', '{"n":1}', { 'content-type': type }));
+      expect(p.status).toBe(415);
+      expect(p.detail).toMatch(
+        /^the body's charset=(latin1|ISO-8859-1) is not taken; send it encoded as UTF-8/,
+      );
+    }
+    const zh = await problemOf(
+      await post('/things/t-1', '{"n":1}', { 'content-type': 'application/json; charset=utf-16' }),
+    );
+    expect(zh.detail).toMatch(/charset=utf-16 不受支持/);
+    for (const type of [
+      'application/json; charset=utf-8',
+      'application/json; charset=UTF-8',
+      'application/json',
+    ])
+      expect((await post('/things/t-1', '{"n":1}', { 'content-type': type })).status).toBe(200);
+  });
+
   it('refuses a key sent twice instead of keeping the last silently', async () => {
     const p = await problemOf(await post('/things/t-1', '{"n":1,"note":"a","note":"b"}'));
     expect(p.status).toBe(400);

@@ -287,13 +287,45 @@ export const jsonOnly: MiddlewareHandler = async (c: Context, next) => {
   await next();
 };
 
+/** A header's value as it may be quoted back: short, and nothing but printable ASCII. */
+const quoted = (value: string) => value.replace(/[^\x20-\x7e]/g, '?').slice(0, 40);
+
+/**
+ * A compressed body would be read as if it were the JSON itself and refused as "not valid JSON",
+ * which sends the client looking in the wrong place: no route here inflates a body, so say so.
+ */
+function refuseEncoded(c: Context): void {
+  const encoding = c.req.header('content-encoding')?.trim() ?? '';
+  if (encoding === '' || encoding.toLowerCase() === 'identity') return;
+  throw new ProblemError('unsupported_media_type', {
+    zh: `请求体带有 Content-Encoding: ${quoted(encoding)}，本接口不接受压缩的请求体；请不压缩直接发送`,
+    en: `the body is sent with Content-Encoding: ${quoted(encoding)}, which no route here takes; send the body uncompressed`,
+  });
+}
+
+/**
+ * The body is decoded as UTF-8 whatever the charset says (RFC 8259 knows no other for JSON), so a
+ * Latin-1 body would be stored garbled: another charset is refused, not quietly misread.
+ */
+function refuseCharset(contentType: string): void {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(contentType)?.[1];
+  if (charset === undefined || /^utf-?8$/i.test(charset)) return;
+  throw new ProblemError('unsupported_media_type', {
+    zh: `请求体的字符集 charset=${quoted(charset)} 不受支持；请以 UTF-8 编码发送（charset=utf-8，或不写 charset）`,
+    en: `the body's charset=${quoted(charset)} is not taken; send it encoded as UTF-8 (charset=utf-8, or no charset)`,
+  });
+}
+
 async function readJson(c: Context): Promise<unknown> {
-  if (!isJson(c.req.header('content-type'))) {
+  const contentType = c.req.header('content-type');
+  if (!isJson(contentType)) {
     throw new ProblemError('unsupported_media_type', {
       zh: '请求体须为 JSON，并带请求头 Content-Type: application/json',
       en: 'send the body as JSON with the header Content-Type: application/json',
     });
   }
+  refuseCharset(contentType ?? '');
+  refuseEncoded(c);
   // Hono keeps the text, so the route's own validator reads it again without a second stream.
   const raw = await c.req.text();
   if (raw.trim() === '') {
