@@ -10,8 +10,8 @@ import {
 import type { AuthEnv, Caller } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { ProblemError } from '../middleware/problems.ts';
-import { caseIdSchema, stuckEffectSchema } from '../schemas.ts';
-import { bi, jsonResponse, langParameter, problems } from './declare.ts';
+import { caseIdSchema, langQuerySchema, stuckEffectSchema } from '../schemas.ts';
+import { bi, jsonResponse, problems } from './declare.ts';
 
 /**
  * /api/admin/stuck-cases: cases with an effect that failed for good (a refused mail, a
@@ -41,10 +41,11 @@ export const listStuckCasesRoute = createRoute({
   operationId: 'listStuckCases',
   tags: ['admin'],
   summary: bi({ zh: '有失败操作待处理的案件', en: 'Cases with a failed effect waiting for an admin' }),
-  parameters: [langParameter],
+  // The list is short and whole (no paging): a limit or a stray parameter is refused, not ignored.
+  request: { query: langQuerySchema },
   responses: {
     200: jsonResponse(stuckListSchema, { zh: '待处理的案件', en: 'Stuck cases' }),
-    ...problems([401, 403, 503]),
+    ...problems([400, 401, 403, 503]),
   },
 });
 
@@ -55,8 +56,7 @@ const effectRoute = (action: 'retry' | 'dismiss', summary: { zh: string; en: str
     operationId: action === 'retry' ? 'retryStuckEffect' : 'dismissStuckEffect',
     tags: ['admin'],
     summary: bi(summary),
-    parameters: [langParameter],
-    request: { params: effectParams },
+    request: { params: effectParams, query: langQuerySchema },
     responses: {
       200: jsonResponse(effectAckSchema, { zh: '仍待处理的操作', en: 'The effects still waiting' }),
       ...problems([400, 401, 403, 404, 422, 503]),

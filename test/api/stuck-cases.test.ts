@@ -136,3 +136,29 @@ describe('a case whose mail is refused for good', () => {
     expect(smtp.received.some((m) => m.to.includes(ZHOU) && m.data.includes(caseId))).toBe(false);
   });
 });
+
+describe('the stuck-case list', () => {
+  it('refuses a parameter it does not take (it has no paging) with 400, as every other route does', async () => {
+    const res = await call(s.app, 'GET', '/api/admin/stuck-cases?limit=-5&foo=bar&lang=en', {
+      as: 'admin-xu',
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(problemSchema.parse(await res.json()).errors?.map((e) => e.message)).toEqual([
+      'limit, foo are not fields here (check the spelling, or leave them out)',
+    ]);
+    const lang = await call(s.app, 'GET', '/api/admin/stuck-cases?lang=fr', { as: 'admin-xu' });
+    expect(lang.status).toBe(400);
+    expect((await call(s.app, 'GET', '/api/admin/stuck-cases?lang=en', { as: 'admin-xu' })).status).toBe(200);
+    const retry = await call(
+      s.app,
+      'POST',
+      '/api/admin/stuck-cases/ZG-2026-000001/effects/x1/retry?force=1',
+      {
+        as: 'admin-xu',
+      },
+    );
+    expect(retry.status).toBe(400);
+    expect(problemSchema.parse(await retry.json()).errors?.map((e) => e.field)).toEqual(['(query)']);
+  });
+});
