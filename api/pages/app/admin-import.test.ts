@@ -13,6 +13,7 @@ import {
   diffDirectory,
   directoryToTable,
   importDirectory,
+  importIntoDirectory,
   parseCsv,
   problemPlace,
   readTable,
@@ -389,5 +390,156 @@ describe('where a directory problem is, for the admin', () => {
     expect(problemPlace('people[7].id', dir)).toEqual({ zh: 'people[7].id', en: 'people[7].id' });
     expect(problemPlace('campus.name', dir)).toEqual({ zh: 'campus.name', en: 'campus.name' });
     expect(problemPlace('people[0].email', null)).toEqual({ zh: 'people[0].email', en: 'people[0].email' });
+  });
+});
+
+describe('a merge file lists only what it adds or replaces (issue 13)', () => {
+  const header = [...COLUMNS];
+  const newStaff = rowOf({
+    kind: 'person',
+    id: 'staff-new',
+    name_zh: '新员工',
+    name_en: 'New Staff',
+    email: 'new.staff@demo.edu.cn',
+    roles: 'staff',
+    language: 'zh-CN',
+  });
+  const merged = async (...rows: string[][]) => importIntoDirectory([header, ...rows], await demo());
+
+  it('one new person alone: no campus row needed, the campus kept, one added and the rest kept', async () => {
+    const dir = await demo();
+    const result = await merged(newStaff);
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    expect(result.directory.campus).toBeUndefined();
+    expect(result.directory.people.map((p) => p.id)).toEqual(['staff-new']);
+    const diff = diffDirectory(dir, result.directory);
+    expect(diff.campus).toEqual([]);
+    expect(diff.people.added).toEqual(['staff-new']);
+    expect(diff.people.changed).toEqual([]);
+    expect(diff.people.kept).toHaveLength(dir.people.length);
+  });
+
+  it('refers to the current directory: a person to its department, a building to its people, a floor to its building', async () => {
+    const dir = await demo();
+    const result = await merged(
+      rowOf({ ...Object.fromEntries(COLUMNS.map((c, i) => [c, newStaff[i]])), department: 'cs' }),
+      rowOf({ kind: 'building', id: 'bldg-c', name_zh: 'C栋', name_en: 'Hall C', supervisors: 'sup-wang' }),
+      rowOf({ kind: 'floor', id: 'c-f1', parent: 'bldg-c', name_zh: 'C栋一层', grid_members: 'grid-a1f' }),
+      rowOf({ kind: 'floor', id: 'a-f3', parent: 'bldg-a', name_zh: 'A栋三层', name_en: 'Hall A F3' }),
+      rowOf({ kind: 'cluster', id: 'a-f1-c3', parent: 'a-f1', rooms: 'A-130' }),
+      rowOf({ kind: 'department', id: 'dept-new', name_zh: '新院系', contacts: 'staff-zhou' }),
+    );
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    expect(result.directory.people[0]?.departmentId).toBe('cs');
+    // bldg-a is taken as it stands, its new floor and its floor's new cluster added.
+    const a = result.directory.buildings.find((b) => b.id === 'bldg-a');
+    const before = dir.buildings.find((b) => b.id === 'bldg-a');
+    expect(a?.floors.map((f) => f.id)).toEqual([...(before?.floors.map((f) => f.id) ?? []), 'a-f3']);
+    expect(a?.floors[0]?.clusters.map((c) => c.id)).toEqual(['a-f1-c1', 'a-f1-c2', 'a-f1-c3']);
+    expect(a?.floors[1]).toEqual(before?.floors[1]);
+    const diff = diffDirectory(dir, result.directory);
+    expect(diff.buildings.added).toEqual(['bldg-c']);
+    expect(diff.buildings.changed).toEqual([{ id: 'bldg-a', fields: ['floors'] }]);
+    expect(diff.departments.added).toEqual(['dept-new']);
+  });
+
+  it('a floor row replaces the current floor with its id, keeping the building’s others', async () => {
+    const result = await merged(
+      rowOf({
+        kind: 'floor',
+        id: 'a-f2',
+        parent: 'bldg-a',
+        name_zh: 'A栋二层（新）',
+        name_en: 'Hall A F2 (new)',
+      }),
+    );
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    const a = result.directory.buildings.find((b) => b.id === 'bldg-a');
+    expect(a?.floors.map((f) => [f.id, f.name.zh])).toEqual([
+      ['a-f1', expect.any(String)],
+      ['a-f2', 'A栋二层（新）'],
+    ]);
+    expect(a?.floors[1]?.clusters).toEqual([]);
+  });
+
+  it('an id neither in the file nor the current directory is refused at its row and column', async () => {
+    const problems = await merged(
+      newStaff,
+      rowOf({ kind: 'building', id: 'bldg-c', name_zh: 'C栋', supervisors: 'sup-nobody' }),
+      rowOf({ kind: 'department', id: 'dept-new', name_zh: '新院系', contacts: 'staff-new;ghost' }),
+      rowOf({ kind: 'floor', id: 'x-f1', parent: 'bldg-x', name_zh: 'X' }),
+      rowOf({ kind: 'cluster', id: 'x-c1', parent: 'x-f9', rooms: 'X-1' }),
+    ).then((r) => (r.ok ? [] : r.problems));
+    expect(problems.map((p) => [p.row, p.column])).toEqual([
+      [3, 'supervisors'],
+      [4, 'contacts'],
+      [5, 'parent'],
+      [6, 'parent'],
+    ]);
+    expect(problems[0]?.message.zh).toContain('未知的人员 sup-nobody');
+    expect(problems[1]?.message.en).toContain('unknown person ghost');
+    expect(problems[2]?.message).toEqual({
+      zh: '楼层的上级须为文件或现有名录中的楼栋 id（「bldg-x」不是）',
+      en: 'a floor\'s parent must be a building id in the file or the current directory ("bldg-x" is not)',
+    });
+  });
+
+  it('an email or id the current directory already has is a duplicate at the file’s row, naming whose', async () => {
+    const zhou = await merged(
+      rowOf({
+        kind: 'person',
+        id: 'staff-new',
+        name_zh: '新',
+        email: 'ZHOU.qiang@demo.edu.cn',
+        roles: 'staff',
+      }),
+      rowOf({ kind: 'floor', id: 'b-f1', parent: 'bldg-a', name_zh: 'A栋九层' }),
+    ).then((r) => (r.ok ? [] : r.problems));
+    expect(zhou.map((p) => [p.row, p.column])).toEqual([
+      [2, 'email'],
+      [3, 'id'],
+    ]);
+    expect(zhou[0]?.message.zh).toContain('现有名录中的人员 staff-zhou（周强）');
+    expect(zhou[0]?.message.en).toContain("the current directory's person staff-zhou (周强) has it too");
+    expect(zhou[1]?.message.zh).toContain('楼层 id b-f1 同时出现在楼栋');
+  });
+
+  it('a file row replacing a current person by id is a change, not a duplicate', async () => {
+    const dir = await demo();
+    const result = await merged(
+      rowOf({
+        kind: 'person',
+        id: 'staff-zhou',
+        name_zh: '周强',
+        email: 'zhou.q@demo.edu.cn',
+        roles: 'staff',
+      }),
+    );
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    expect(diffDirectory(dir, result.directory).people.changed).toEqual([
+      { id: 'staff-zhou', fields: ['email', 'staffKind'] },
+    ]);
+  });
+
+  it('with no current directory, or as the whole directory, the file must be complete', async () => {
+    const first = importIntoDirectory([header, newStaff], null);
+    expect(first.ok).toBe(false);
+    if (!first.ok)
+      expect(first.problems).toContainEqual({
+        row: null,
+        column: 'kind',
+        message: { zh: '缺少 kind 为 campus 的校园行', en: 'no campus row (kind campus)' },
+      });
+    const whole = importDirectory([
+      header,
+      rowOf({ kind: 'campus', id: 'campus', name_zh: '校', working_group: 'wg-chen' }),
+      rowOf({ ...Object.fromEntries(COLUMNS.map((c, i) => [c, newStaff[i]])), department: 'cs' }),
+    ]);
+    expect(whole.ok).toBe(false);
+    if (!whole.ok)
+      expect(whole.problems.map((p) => [p.row, p.column])).toEqual([
+        [2, 'working_group'],
+        [3, 'department'],
+      ]);
   });
 });

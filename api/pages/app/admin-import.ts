@@ -7,6 +7,13 @@ import {
 } from '../../../domain/directory-schema.ts';
 import type { Building, Department, Directory, Person } from '../../../domain/directory.ts';
 import type { Bilingual } from '../../../domain/text.ts';
+import {
+  fileEntries,
+  mergedPaths,
+  mergeFile,
+  type DirectoryPart,
+  type MergedFile,
+} from './admin-import-merge.ts';
 
 /**
  * The campus directory as one table, for a school to keep in a spreadsheet:
@@ -166,8 +173,16 @@ export interface TableDirectory {
   rowOf: Map<string, number>;
 }
 
-/** Turns the table into directory JSON, reporting what the layout itself gets wrong. */
-export function tableToDirectory(table: string[][]): { value: TableDirectory; problems: ImportProblem[] } {
+/**
+ * Turns the table into directory JSON, reporting what the layout itself gets wrong. With `base`
+ * (the directory a merge goes into) the file may be partial: no campus row (the current one is
+ * kept), and a floor or cluster row may name a building or floor of `base` as its parent, which
+ * takes that building as it stands with the row's floor or cluster added or replaced by id.
+ */
+export function tableToDirectory(
+  table: string[][],
+  base: Directory | null = null,
+): { value: TableDirectory; problems: ImportProblem[] } {
   const problems: ImportProblem[] = [];
   const rowOf = new Map<string, number>();
   const header = (table[0] ?? []).map((h) => h.trim().toLowerCase());
@@ -201,7 +216,7 @@ export function tableToDirectory(table: string[][]): { value: TableDirectory; pr
   });
 
   const people: Person[] = [];
-  const buildings: (Building & { row: number })[] = [];
+  const buildings: Building[] = [];
   const departments: Department[] = [];
   const floorRows: Row[] = [];
   const clusterRows: Row[] = [];
@@ -250,7 +265,6 @@ export function tableToDirectory(table: string[][]): { value: TableDirectory; pr
       case 'area':
         rowOf.set(`buildings[${buildings.length}]`, r.row);
         buildings.push({
-          row: r.row,
           id: c.id ?? '',
           name: name(r),
           ...(kind === 'area' ? { kind: 'public_area' as const } : {}),
@@ -287,18 +301,46 @@ export function tableToDirectory(table: string[][]): { value: TableDirectory; pr
         });
     }
   }
+  // The floors and clusters of a building taken from `base`, by list and id: a row replaces them.
+  const fromBase = new WeakMap<object[], Map<string, number>>();
+  const indexed = (list: { id: string }[]) => fromBase.set(list, new Map(list.map((x, i) => [x.id, i])));
+  const copyFromBase = (buildingId: string): number => {
+    const b = base?.buildings.find((x) => x.id === buildingId);
+    if (!b || buildings.some((x) => x.id === buildingId)) return -1;
+    const copy = structuredClone(b);
+    indexed(copy.floors);
+    for (const f of copy.floors) indexed(f.clusters);
+    return buildings.push(copy) - 1;
+  };
+  // Where an entry read from a row goes: in place of the one from `base` with its id, else last
+  // (a second row with the id is then the schema's duplicate to report).
+  const place = <T extends { id: string }>(list: T[], item: T): number => {
+    const ids = fromBase.get(list);
+    const i = ids?.get(item.id);
+    if (i === undefined) return list.push(item) - 1;
+    ids?.delete(item.id);
+    list[i] = item;
+    return i;
+  };
+  const listed = (what: Bilingual): Bilingual =>
+    base
+      ? { zh: `文件或现有名录中的${what.zh}`, en: `a ${what.en} in the file or the current directory` }
+      : { zh: `已列出的${what.zh}`, en: `a listed ${what.en}` };
+  const building = listed({ zh: '楼栋 id', en: 'building id' });
+  const floor = listed({ zh: '楼层 id', en: 'floor id' });
   // A cluster names its floor by id alone, so a floor id in two buildings is refused here, at its row.
   const floorAt = new Map<string, { buildingId: string; row: number }>();
   for (const r of floorRows) {
-    const bi = buildings.findIndex((b) => b.id === r.cells.parent);
+    const found = buildings.findIndex((b) => b.id === r.cells.parent);
+    const bi = found >= 0 ? found : copyFromBase(r.cells.parent ?? '');
     const b = buildings[bi];
     if (!b) {
       problems.push({
         row: r.row,
         column: 'parent',
         message: {
-          zh: `楼层的上级须为已列出的楼栋 id（「${r.cells.parent ?? ''}」不是）`,
-          en: `a floor's parent must be a listed building id ("${r.cells.parent ?? ''}" is not)`,
+          zh: `楼层的上级须为${building.zh}（「${r.cells.parent ?? ''}」不是）`,
+          en: `a floor's parent must be ${building.en} ("${r.cells.parent ?? ''}" is not)`,
         },
       });
       continue;
@@ -318,18 +360,23 @@ export function tableToDirectory(table: string[][]): { value: TableDirectory; pr
         },
       });
     }
-    rowOf.set(`buildings[${bi}].floors[${b.floors.length}]`, r.row);
-    b.floors.push({
+    const fi = place(b.floors, {
       id: floorId,
       name: name(r),
       gridMemberIds: split(r.cells.grid_members),
       clusters: [],
     });
+    rowOf.set(`buildings[${bi}].floors[${fi}]`, r.row);
   }
+  const floorsWithId = (id: string | undefined) =>
+    buildings.flatMap((b, bi) => b.floors.map((f, fi) => ({ f, bi, fi }))).filter((x) => x.f.id === id);
   for (const r of clusterRows) {
-    const at = buildings
-      .flatMap((b, bi) => b.floors.map((f, fi) => ({ f, bi, fi })))
-      .filter((x) => x.f.id === r.cells.parent);
+    let at = floorsWithId(r.cells.parent);
+    const owner =
+      at.length === 0
+        ? base?.buildings.find((b) => b.floors.some((f) => f.id === r.cells.parent))
+        : undefined;
+    if (owner && copyFromBase(owner.id) >= 0) at = floorsWithId(r.cells.parent);
     const only = at[0];
     // Its floor's id is in two buildings: refused at the floor's row above.
     if (new Set(at.map((x) => x.bi)).size > 1) continue;
@@ -344,20 +391,21 @@ export function tableToDirectory(table: string[][]): { value: TableDirectory; pr
                 en: `floor id "${r.cells.parent ?? ''}" is not unique, so the cluster's floor is ambiguous`,
               }
             : {
-                zh: `房间组的上级须为已列出的楼层 id（「${r.cells.parent ?? ''}」不是）`,
-                en: `a cluster's parent must be a listed floor id ("${r.cells.parent ?? ''}" is not)`,
+                zh: `房间组的上级须为${floor.zh}（「${r.cells.parent ?? ''}」不是）`,
+                en: `a cluster's parent must be ${floor.en} ("${r.cells.parent ?? ''}" is not)`,
               },
       });
       continue;
     }
-    rowOf.set(`buildings[${only.bi}].floors[${only.fi}].clusters[${only.f.clusters.length}]`, r.row);
-    only.f.clusters.push({
+    const ci = place(only.f.clusters, {
       id: r.cells.id ?? '',
       gridMemberIds: split(r.cells.grid_members),
       rooms: split(r.cells.rooms),
     });
+    rowOf.set(`buildings[${only.bi}].floors[${only.fi}].clusters[${ci}]`, r.row);
   }
-  if (!campus && rows.length > 0)
+  // A merge keeps the current campus when the file has no campus row; a first load has none to keep.
+  if (!campus && rows.length > 0 && !base)
     problems.push({
       row: null,
       column: 'kind',
@@ -366,7 +414,7 @@ export function tableToDirectory(table: string[][]): { value: TableDirectory; pr
   const raw = {
     campus: campus?.value,
     people,
-    buildings: buildings.map(({ row: _row, ...b }) => b),
+    buildings,
     departments,
   };
   return { value: { raw, rowOf }, problems };
@@ -404,11 +452,40 @@ export function locate(
   return { row: rowOf.get(best) ?? null, column: FIELD_COLUMN[rest] ?? null };
 }
 
-export type ImportResult =
-  { ok: true; directory: Directory; rows: number } | { ok: false; problems: ImportProblem[]; rows: number };
+export type ImportResult<D = Directory> =
+  { ok: true; directory: D; rows: number } | { ok: false; problems: ImportProblem[]; rows: number };
 
-/** The whole import check: table layout, then the directory schema, each problem by row and column. */
+/**
+ * The whole import check of a file that is the whole directory: table layout, then the directory
+ * schema, each problem by row and column.
+ */
 export function importDirectory(table: string[][]): ImportResult {
+  const checked = checkTable(table, null);
+  return checked.ok ? { ok: true, directory: checked.merged, rows: checked.rows } : checked;
+}
+
+/**
+ * The check of a file merged into `current`: the file may list only what it adds or replaces, and
+ * refer to people, buildings, floors and departments of `current`; the directory the merge makes
+ * is checked, each problem at the file's row and column where it comes from the file. The result
+ * is the file's entries. With no current directory the file must be a whole one.
+ */
+export function importIntoDirectory(
+  table: string[][],
+  current: Directory | null,
+): ImportResult<DirectoryPart> {
+  const checked = checkTable(table, current);
+  return checked.ok
+    ? { ok: true, directory: fileEntries(checked.merged, checked.m), rows: checked.rows }
+    : checked;
+}
+
+function checkTable(
+  table: string[][],
+  base: Directory | null,
+):
+  | { ok: true; merged: Directory; m: MergedFile; rows: number }
+  | { ok: false; problems: ImportProblem[]; rows: number } {
   const rows = Math.max(0, table.length - 1);
   if (table.length < 2)
     return {
@@ -425,10 +502,12 @@ export function importDirectory(table: string[][]): ImportResult {
         },
       ],
     };
-  const { value, problems } = tableToDirectory(table);
-  const checked = validateDirectory(value.raw);
-  if (checked.ok && problems.length === 0) return { ok: true, directory: checked.directory, rows };
-  const schemaProblems = checked.ok ? [] : withCrossChecks(value.raw, checked.problems);
+  const { value, problems } = tableToDirectory(table, base);
+  const m = mergeFile(base, value.raw);
+  const rowOf = mergedPaths(value.rowOf, m);
+  const checked = validateDirectory(m.raw);
+  if (checked.ok && problems.length === 0) return { ok: true, merged: checked.directory, m, rows };
+  const schemaProblems = checked.ok ? [] : withCrossChecks(m.raw, checked.problems);
   // A missing campus row is told once, by the layout check, not again as the schema's "campus".
   const campusMissing = !value.rowOf.has('campus');
   // A cell the layout check already refused (a floor id in two buildings) is not refused twice.
@@ -436,20 +515,22 @@ export function importDirectory(table: string[][]): ImportResult {
   const located = schemaProblems
     .filter((p) => !(campusMissing && p.where === 'campus'))
     .map((p): ImportProblem => {
-      const at = locate(p.where, value.rowOf);
+      const at = locate(p.where, rowOf);
       // A duplicate names both rows: the one reported and the one that had the id first.
-      const first = p.also === undefined ? null : locate(p.also, value.rowOf).row;
+      const first = p.also === undefined ? null : locate(p.also, rowOf).row;
       const both =
         first === null || at.row === null || first === at.row
           ? { zh: '', en: '' }
           : { zh: `（见第 ${first} 行与第 ${at.row} 行）`, en: ` (rows ${first} and ${at.row})` };
       // The row and column stand beside the message; only a problem neither names says where it is.
-      const place = at.row === null || at.column === null ? problemPlace(p.where, value.raw) : null;
+      const place = at.row === null || at.column === null ? problemPlace(p.where, m.raw) : null;
+      const text =
+        base && p.also !== undefined && first === null ? alsoCurrent(p.text, p.also, m.raw) : p.text;
       return {
         ...at,
         message: {
-          zh: `${place ? `${place.zh}：` : ''}${p.text.zh}${both.zh}`,
-          en: `${place ? `${place.en}: ` : ''}${p.text.en}${both.en}`,
+          zh: `${place ? `${place.zh}：` : ''}${text.zh}${both.zh}`,
+          en: `${place ? `${place.en}: ` : ''}${text.en}${both.en}`,
         },
       };
     })
@@ -464,6 +545,18 @@ export function importDirectory(table: string[][]): ImportResult {
     (a, b) => (a.row ?? Number.MAX_SAFE_INTEGER) - (b.row ?? Number.MAX_SAFE_INTEGER),
   );
   return { ok: false, rows, problems: all };
+}
+
+/**
+ * A duplicate of an entry of the current directory (no row of the file): named by its id and name
+ * in the current directory, not by its index in a merged one the admin never saw.
+ */
+function alsoCurrent(text: Bilingual, also: string, merged: unknown): Bilingual {
+  const where = problemPlace(also, merged);
+  return {
+    zh: text.zh.replace(also, `现有名录中的${where.zh}`),
+    en: text.en.replace(also, `the current directory's ${where.en}`),
+  };
 }
 
 /**
@@ -620,37 +713,25 @@ function diffKind<T extends { id: string }>(before: readonly T[], after: readonl
   return out;
 }
 
-/** What applying `next` would change in the stored directory (null when none is stored yet). */
-export function diffDirectory(current: Directory | null, next: Directory): DirectoryDiff {
+/**
+ * What applying `next` would change in the stored directory (null when none is stored yet); a
+ * merge file without a campus row leaves the campus as it is.
+ */
+export function diffDirectory(current: Directory | null, next: DirectoryPart): DirectoryDiff {
   const cur = current ?? { campus: null, people: [], buildings: [], departments: [] };
-  const campusFields = cur.campus
-    ? (['name', 'workingGroupIds', 'leadershipIds'] as const).filter(
-        (k) => !same(cur.campus?.[k], next.campus[k]),
-      )
-    : ['name', 'workingGroupIds', 'leadershipIds'];
+  const campus = next.campus;
+  const campusFields = !campus
+    ? []
+    : cur.campus
+      ? (['name', 'workingGroupIds', 'leadershipIds'] as const).filter(
+          (k) => !same(cur.campus?.[k], campus[k]),
+        )
+      : ['name', 'workingGroupIds', 'leadershipIds'];
   return {
     campus: [...campusFields],
     people: diffKind(cur.people, next.people),
     buildings: diffKind(cur.buildings, next.buildings),
     departments: diffKind(cur.departments, next.departments),
-  };
-}
-
-/**
- * The directory as it will be stored: saving replaces entries with the same id
- * and keeps the others, so the result, not only the file, must be consistent.
- */
-export function mergedDirectory(current: Directory | null, next: Directory): Directory {
-  if (!current) return next;
-  const merge = <T extends { id: string }>(a: readonly T[], b: readonly T[]) => {
-    const ids = new Set(b.map((x) => x.id));
-    return [...a.filter((x) => !ids.has(x.id)), ...b];
-  };
-  return {
-    campus: next.campus,
-    people: merge(current.people, next.people),
-    buildings: merge(current.buildings, next.buildings),
-    departments: merge(current.departments, next.departments),
   };
 }
 

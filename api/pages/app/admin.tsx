@@ -32,17 +32,19 @@ import {
   diffDirectory,
   directoryToTable,
   importDirectory,
+  importIntoDirectory,
   KINDS,
   MAX_IMPORT_BYTES,
-  mergedDirectory,
   problemPlace,
   readTable,
   tableToCsv,
   tableToXlsx,
   type DirectoryDiff,
   type ImportProblem,
+  type ImportResult,
   type KindDiff,
 } from './admin-import.ts';
+import { fileEntries, mergeFile, type DirectoryPart } from './admin-import-merge.ts';
 import { page, refusedPage, viewerHas, type WebContext } from './dashboard-common.tsx';
 
 /**
@@ -153,6 +155,12 @@ function FormatHelp(props: { lang: Lang }) {
           en: `One entry per row; kind is one of ${KINDS.join(', ')}. A floor's parent is its building id, a cluster's its floor id; separate several values with semicolons. The campus row's working_group and leadership list those people.`,
         })}
       </p>
+      <p data-merge-help>
+        {t({
+          zh: '合并（保留文件中没有的条目）时，文件只需列出要新增或修改的条目：可省略校园行（保留现有的校园信息），各行也可引用现有名录中的人员、楼栋、楼层和院系（例如新员工的 department、新楼层的 parent）。列出某栋楼的楼栋行会以文件中的该楼（连同文件列出的楼层）替换它；只想给现有楼栋加楼层或房间组时，只列出楼层行或房间组行即可。以文件为完整名录时，文件须列出全部条目，包括校园行。',
+          en: "To merge (keeping what the file does not list), the file need only list the entries to add or change: the campus row may be left out (the current campus details are kept), and rows may refer to people, buildings, floors and departments of the current directory (a new person's department, a new floor's parent). A building row replaces that building with the file's (and the floors the file lists for it); to add a floor or cluster to an existing building, list only the floor or cluster rows. When the file is the whole directory it must list every entry, the campus row included.",
+        })}
+      </p>
     </details>
   );
 }
@@ -173,7 +181,7 @@ const asRowless = (
   });
 
 /** The problems of the directory an import would make (`merged`), merged with the one stored now. */
-const afterMerge = (problems: DirectoryProblem[], merged: Directory): ImportProblem[] =>
+const afterMerge = (problems: DirectoryProblem[], merged: unknown): ImportProblem[] =>
   asRowless(problems, merged, { zh: '与现有名录合并后：', en: 'after merging with the current directory: ' });
 
 function ProblemTable(props: { problems: ImportProblem[]; lang: Lang }) {
@@ -226,7 +234,7 @@ type DiffKind = 'people' | 'buildings' | 'departments';
  */
 function importLabels(
   current: Directory | null,
-  file: Directory,
+  file: DirectoryPart,
   lang: Lang,
 ): (kind: DiffKind, id: string) => string {
   const people = new Map<string, string>();
@@ -550,15 +558,12 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
       );
     const table = await readTable(file.name, await file.arrayBuffer());
     if (!table.ok) return fail([table.problem], null);
-    const result = importDirectory(table.rows);
-    if (!result.ok) return fail(result.problems, result.rows);
     const { directory: current, version } = await loadDirectoryVersion(ddb, tables);
-    // The file as the whole directory was checked whole above; only a merge makes another directory.
-    if (mode === 'merge') {
-      const whole = mergedDirectory(current, result.directory);
-      const merged = validateDirectory(whole);
-      if (!merged.ok) return fail(afterMerge(merged.problems, whole), result.rows);
-    }
+    // A replacement is the whole directory by itself; a merge may list only what it adds or
+    // replaces, and is checked as the directory it makes with the current one.
+    const result: ImportResult<DirectoryPart> =
+      mode === 'replace' ? importDirectory(table.rows) : importIntoDirectory(table.rows, current);
+    if (!result.ok) return fail(result.problems, result.rows);
     const diff = diffDirectory(current, result.directory);
     const names = new Map((current?.people ?? []).map((p) => [p.id, p.name]));
     const removing =
@@ -598,9 +603,13 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
             <span data-encoding-sample>
               {t({ zh: '例如：', en: 'For example: ' })}
               {[
-                result.directory.campus.name.zh,
-                ...result.directory.people.slice(0, 5).map((p) => p.name),
-              ].join(t({ zh: '、', en: ', ' }))}
+                ...(result.directory.campus ? [result.directory.campus.name.zh] : []),
+                ...result.directory.people.map((p) => p.name),
+                ...result.directory.buildings.map((b) => b.name.zh),
+                ...result.directory.departments.map((d) => d.name.zh),
+              ]
+                .slice(0, 6)
+                .join(t({ zh: '、', en: ', ' }))}
             </span>
           </div>
         )}
@@ -673,33 +682,31 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
     // saw listed), and the directory itself, checked again as a schema change may have come since.
     const { mode, version: previewed, directory: raw } = preview;
     const lang = c.get('lang');
-    const checked = validateDirectory(raw);
+    // A replacement is a whole directory by itself; a merge's file may be partial, and is checked
+    // as the directory it makes with the one in force.
+    const checked = mode === 'replace' ? validateDirectory(raw) : null;
     // The import is merged into the directory in force and saved only if that is still the one in
     // force: another admin's load landing in between is merged with, never undone (a few tries).
     for (let attempt = 1; ; attempt++) {
       const { directory: current, version } = await loadDirectoryVersion(ddb, tables);
-      const whole = checked.ok
-        ? mode === 'replace'
-          ? checked.directory
-          : mergedDirectory(current, checked.directory)
-        : null;
-      const merged = whole ? validateDirectory(whole) : null;
+      const m = checked ? null : mergeFile(current, raw);
+      const merged = checked ?? validateDirectory(m?.raw);
       const stale = mode === 'replace' && previewed !== version;
-      if (!checked.ok || !merged?.ok || stale) {
+      if (!merged.ok || stale) {
         // What was wrong, when there is something to say: a directory changed since the preview may
         // clash with the current one, and the page names how.
-        const problems: ImportProblem[] = !checked.ok
-          ? asRowless(checked.problems, raw)
-          : merged?.ok === false && whole
-            ? afterMerge(merged.problems, whole)
-            : [];
+        const problems: ImportProblem[] = merged.ok
+          ? []
+          : m
+            ? afterMerge(merged.problems, m.raw)
+            : asRowless(merged.problems, raw);
         return page(
           c,
           TITLE,
           <>
             <div class="flash error" role="alert" data-import="invalid">
               {inLang(
-                stale && checked.ok && merged?.ok
+                stale && merged.ok
                   ? {
                       zh: '预览之后名录已被修改，将被移除的人员可能与预览不同，没有写入任何内容。请重新上传文件预览。',
                       en: 'The directory changed after the preview, so who would be removed may differ from what it listed; nothing was written. Upload the file again to preview.',
@@ -714,14 +721,14 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
             {problems.length > 0 && <ProblemTable problems={problems} lang={lang} />}
             <UploadForm lang={lang} csrf={c.get('csrfToken')} mode={mode} />
           </>,
-          stale && checked.ok && merged?.ok ? 409 : 400,
+          stale && merged.ok ? 409 : 400,
         );
       }
       // The whole directory as it now stands is the new snapshot: a merge adds and replaces and never
       // removes; a replacement removes whom the file leaves out, as a directory file load does.
       try {
         const saved = await saveDirectory(ddb, tables, merged.directory, undefined, { version });
-        const diff = diffDirectory(current, checked.directory);
+        const diff = diffDirectory(current, m ? fileEntries(merged.directory, m) : merged.directory);
         const counts =
           appliedCounts(diff) +
           (mode === 'replace'
