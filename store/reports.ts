@@ -117,21 +117,33 @@ export async function reportOfSubmission(
   const res = await deps.ddb.send(
     new GetItemCommand({ TableName: deps.tables.ops, Key: submissionKey(key), ConsistentRead: true }),
   );
-  const row = res.Item ? (unmarshall(res.Item) as { reportId: string; placeCode: string }) : null;
+  const row = res.Item
+    ? (unmarshall(res.Item) as { reportId: string; placeCode: string; expiresAtEpoch?: number })
+    : null;
   // A key shown on another place's form is not this form's: nothing is answered for it.
   if (!row || row.placeCode !== placeCode) return null;
+  // Expired rows linger until DynamoDB's TTL sweep: past its time a key answers nothing.
+  if (row.expiresAtEpoch !== undefined && row.expiresAtEpoch <= Math.floor(Date.now() / 1000)) return null;
   return getReport(deps, row.reportId);
 }
 
+/** How long a report's text at its place answers a repeat of it (`saveReport`'s `textKey`). */
+export const SAME_TEXT_SECONDS = 10 * 60;
+
 /**
  * Saves a new report, its place in the triage queue, its tracking token (derived with the signing
- * keys, `trackTokenOf`) and its form's submission key, all or nothing. A submission key already
- * taken (the same form sent twice at once) keeps nothing and throws DuplicateSubmissionError.
+ * keys, `trackTokenOf`), its form's submission key and its text key (`sameReportKey`, held
+ * SAME_TEXT_SECONDS), all or nothing. A key already taken and not expired (the same form or the
+ * same text sent twice at once) keeps nothing and throws DuplicateSubmissionError.
  */
 export async function saveReport(
   deps: ReportDeps,
   input: Omit<Report, 'status' | 'trackKid'>,
-  opts: { keys?: SigningKeys | undefined; submissionKey?: string | undefined } = {},
+  opts: {
+    keys?: SigningKeys | undefined;
+    submissionKey?: string | undefined;
+    textKey?: string | undefined;
+  } = {},
 ): Promise<{ report: Report; trackToken: string }> {
   // Without signing keys (tests that only need a report) the token is random, as it always was.
   const derived = opts.keys ? trackTokenOf(opts.keys, input.reportId) : null;
@@ -143,6 +155,25 @@ export async function saveReport(
   const trackToken = derived ?? randomBytes(24).toString('base64url');
   const TableName = deps.tables.ops;
   const submission = opts.submissionKey;
+  const now = Math.floor(Date.now() / 1000);
+  const keyRow = (key: string, seconds: number) => ({
+    Put: {
+      TableName,
+      Item: {
+        ...submissionKey(key),
+        ...marshall({ reportId: report.reportId, placeCode: report.placeCode }),
+        expiresAtEpoch: { N: String(now + seconds) },
+      },
+      // An expired row not yet swept by TTL is taken over.
+      ConditionExpression: 'attribute_not_exists(pk) OR expiresAtEpoch <= :now',
+      ExpressionAttributeValues: { ':now': { N: String(now) } },
+    },
+  });
+  const heldKeys = [
+    // Kept a day: a form left open longer is a new report.
+    ...(submission ? [keyRow(submission, 86_400)] : []),
+    ...(opts.textKey ? [keyRow(opts.textKey, SAME_TEXT_SECONDS)] : []),
+  ];
   try {
     await deps.ddb.send(
       new TransactWriteItemsCommand({
@@ -161,29 +192,16 @@ export async function saveReport(
           {
             Put: { TableName, Item: { ...trackKey(trackToken), ...marshall({ reportId: report.reportId }) } },
           },
-          ...(submission
-            ? [
-                {
-                  Put: {
-                    TableName,
-                    Item: {
-                      ...submissionKey(submission),
-                      ...marshall({ reportId: report.reportId, placeCode: report.placeCode }),
-                      // Kept a day: a form left open longer is a new report.
-                      expiresAtEpoch: { N: String(Math.floor(Date.now() / 1000) + 86_400) },
-                    },
-                    ConditionExpression: 'attribute_not_exists(pk)',
-                  },
-                },
-              ]
-            : []),
+          ...heldKeys,
         ],
       }),
     );
   } catch (err) {
-    if (submission && err instanceof TransactionCanceledException) {
-      const first = await reportOfSubmission(deps, submission, report.placeCode);
-      if (first) throw new DuplicateSubmissionError(first.reportId);
+    if (err instanceof TransactionCanceledException) {
+      for (const key of [submission, opts.textKey]) {
+        const first = key ? await reportOfSubmission(deps, key, report.placeCode) : null;
+        if (first) throw new DuplicateSubmissionError(first.reportId);
+      }
     }
     throw err;
   }

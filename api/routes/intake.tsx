@@ -27,6 +27,7 @@ import { listPlaces, placeByCode, type Place } from '../../domain/places.ts';
 import { textFlaw, textFlawMessage } from '../../domain/safe-text.ts';
 import { inLang, languages, type Bilingual, type Lang } from '../../domain/text.ts';
 import { raterConflict } from '../../domain/survey-rater.ts';
+import { sameReportKey } from '../../domain/report-sameness.ts';
 import {
   checkedFile,
   EvidenceError,
@@ -38,6 +39,7 @@ import {
 } from '../../store/evidence.ts';
 import {
   DuplicateSubmissionError,
+  getReport,
   isSubmissionKey,
   newReportId,
   recordSurvey,
@@ -675,6 +677,18 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
       return formAgain({ ...values, submissionKey: undefined }, { form: alteredForm });
     const firstOfForm = key ? await reportOfSubmission(deps.aws, key, place.code) : null;
     if (firstOfForm) return trackedRedirect(c, firstOfForm);
+    // The same text sent again from a fresh form (Back after sending serves a new key, and the
+    // browser refills what was typed): the first report's page, for a while (SAME_TEXT_SECONDS).
+    const textKey = values.description?.trim()
+      ? sameReportKey({
+          placeCode: place.code,
+          name: values.name,
+          contact: values.contact,
+          description: values.description,
+        })
+      : undefined;
+    const firstOfText = textKey ? await reportOfSubmission(deps.aws, textKey, place.code) : null;
+    if (firstOfText) return trackedRedirect(c, firstOfText);
     // Over a limit already: answered before the photos are checked or stored; what was typed is
     // kept on the page. Only a kept report counts (below).
     if (overLimit) return overLimit(values);
@@ -756,12 +770,12 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
           language: lang,
           receivedAt: new Date().toISOString(),
         },
-        { keys: deps.signingKeys, submissionKey: key },
+        { keys: deps.signingKeys, submissionKey: key, textKey },
       );
     } catch (err) {
-      // Two submits of one form at once: the other one kept the report; this one answers it.
+      // Two submits of one form (or one text) at once: the other kept the report; this answers it.
       if (!(err instanceof DuplicateSubmissionError)) throw err;
-      const first = await reportOfSubmission(deps.aws, key ?? '', place.code);
+      const first = await getReport(deps.aws, err.reportId);
       if (first) return trackedRedirect(c, first);
       throw err;
     }
