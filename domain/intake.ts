@@ -2,6 +2,7 @@ import type { ClockId, ClockState } from './case-clocks.ts';
 import { isTerminal, type Stage } from './case-model.ts';
 import type { Severity, Source } from './sla.ts';
 import { inLang, splitBilingual, type Bilingual, type Lang } from './text.ts';
+import { writtenLanguage } from './written-language.ts';
 
 /**
  * What a person scanning a code can report, and what each becomes when
@@ -56,11 +57,11 @@ export const reportKindInfo: Record<
 export const REPORT_TITLE_CHARS = 60;
 
 /**
- * The title of a case opened from a report: its kind in the language the report was written in
- * ("报修：…" / "Repair: …"), then the description's start, whitespace folded; a longer one is cut
+ * The title of a case opened from a report: its kind in the language the description is written
+ * in, whatever form it was sent from ("报修：…" / "Repair: …", `writtenLanguage`), then its start, whitespace folded; a longer one is cut
  * at a word's end where its words are spaced, and marked with "…".
  */
-export function reportCaseTitle(kind: Bilingual, description: string, language?: Lang | undefined): string {
+export function reportCaseTitle(kind: Bilingual, description: string): string {
   const words = description.replace(/\s+/g, ' ').trim();
   const chars = [...words];
   let summary = words;
@@ -69,7 +70,7 @@ export function reportCaseTitle(kind: Bilingual, description: string, language?:
     const space = cut.lastIndexOf(' ');
     summary = `${(space > REPORT_TITLE_CHARS / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
   }
-  return language === 'en' ? `${kind.en}: ${summary}` : `${kind.zh}：${summary}`;
+  return writtenLanguage(words) === 'en' ? `${kind.en}: ${summary}` : `${kind.zh}：${summary}`;
 }
 
 export function categoryLabel(category: string): Bilingual | undefined {

@@ -665,7 +665,7 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
           deps,
           viewer,
           {
-            title: reportCaseTitle(info.label, report.description, report.language),
+            title: reportCaseTitle(info.label, report.description),
             description: [
               report.description,
               // The report's own time, not this request's: a retry sends the same body and replays.
