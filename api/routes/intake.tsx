@@ -241,15 +241,19 @@ function ReportForm(props: {
           en: ` (optional, up to ${MAX_PHOTOS}, 10 MB each)`,
         })}
       </label>
+      {/* No `capture`: on Android it opens the camera at once, and a photo taken earlier could not be chosen. */}
       <input
         id="photo"
         name="photo"
         type="file"
         accept="image/jpeg,image/png,image/webp"
-        capture="environment"
         multiple
-        {...described('photo')}
+        aria-describedby={errors.photo ? 'photo-hint photo-error' : 'photo-hint'}
+        {...(errors.photo ? { 'aria-invalid': 'true' } : {})}
       />
+      <p class="hint" id="photo-hint">
+        {t(lang, { zh: '可拍照或从相册选择', en: 'Take a photo or choose one from the gallery' })}
+      </p>
       {err('photo')}
       <label for="name">
         {t(lang, fieldLabels.name!)}

@@ -159,7 +159,12 @@ describe('places with codes', () => {
     const html = await page.text();
     expect(html).toContain('A101');
     expect(html).toContain('name="viewport"');
-    expect(html).toContain('capture="environment"');
+    // A photo taken earlier can be chosen: no `capture`, which opens the camera at once on Android.
+    expect(html).toMatch(/<input[^>]*name="photo"[^>]*>/);
+    expect(/<input[^>]*name="photo"[^>]*>/.exec(html)![0]).not.toContain('capture');
+    expect(html).toContain('可拍照或从相册选择');
+    const en = await (await s.app.request(`/r/${roomCode('A101')}?lang=en`)).text();
+    expect(en).toContain('Take a photo or choose one from the gallery');
     expect(html).toContain(`<strong>地点：</strong>`);
     expect(html).toContain(`（${roomCode('A101')}）`);
     expect((await s.app.request('/r/ZZZZZZZZ')).status).toBe(404);
