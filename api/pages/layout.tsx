@@ -4,7 +4,7 @@ import { raw } from 'hono/html';
 import type { Role } from '../../domain/directory.ts';
 import { inLang, type Bilingual, type Lang } from '../../domain/text.ts';
 import type { Caller } from '../auth.ts';
-import { SCROLL_REGION_CSS } from './ui.tsx';
+import { SCROLL_REGION_CSS, STACKED_TABLE_CSS } from './ui.tsx';
 
 /**
  * The one HTML shell every signed-in page uses: skip link, header with the
@@ -154,6 +154,7 @@ a.file{display:flex;align-items:center;justify-content:center;width:96px;height:
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media (min-width:48rem){main{padding:1.5rem}h1{font-size:1.75rem}}
 @media (max-width:30rem){th,td{padding:.45rem .3rem}}
+${STACKED_TABLE_CSS}
 `;
 
 /** The page shell. Render it with `c.html(<Layout ...>)`. */

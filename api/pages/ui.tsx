@@ -271,6 +271,25 @@ export function ScrollRegion(props: { label: string; children?: Child }) {
 /** The rule behind `ScrollRegion`, for the pages that carry their own style sheet. */
 export const SCROLL_REGION_CSS = '.table-wrap{overflow-x:auto}';
 
+/**
+ * The class of a table of cases that a phone shows as one card per row: five columns squeezed
+ * into 390 px leave a place or a name one character wide. Each cell but the first (the case,
+ * which heads its card) names its column in `data-label`, the header's own words, shown beside
+ * the value; the header row stays for screen readers. The markup is the desktop table's.
+ */
+export const STACKED_TABLE = 'stacked';
+
+export const STACKED_TABLE_CSS = `@media (max-width:37.5rem){
+table.stacked,table.stacked>tbody,table.stacked>tbody>tr,table.stacked>tbody>tr>td{display:block}
+table.stacked>thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+table.stacked>tbody>tr{padding:.6rem .5rem;border-bottom:1px solid #d0d5dc}
+table.stacked>tbody>tr:last-child{border-bottom:0}
+table.stacked>tbody>tr>td{border:0;padding:.15rem 0;min-width:0}
+table.stacked>tbody>tr>td:first-child{padding-bottom:.35rem}
+table.stacked>tbody>tr>td[data-label]{position:relative;padding-left:6.5rem}
+table.stacked>tbody>tr>td[data-label]::before{content:attr(data-label);position:absolute;left:0;width:6rem;font-weight:600;color:#4b5563}
+}`;
+
 /** The hidden CSRF field every form carries. */
 export function Csrf(props: { token: string }) {
   return <input type="hidden" name="_csrf" value={props.token} />;

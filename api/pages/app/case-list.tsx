@@ -17,6 +17,7 @@ import { boundedDate, buildingIdSchema, floorIdSchema, wholeNumber } from '../..
 import {
   DeadlineDue,
   Field,
+  STACKED_TABLE,
   SeverityBadge,
   StageBadge,
   formatTime,
@@ -390,16 +391,23 @@ export function CaseTable(props: { items: CaseView[]; dir: Directory; lang: Lang
   const { dir, lang } = props;
   const t = (zh: string, en: string) => inLang({ zh, en }, lang);
   if (props.items.length === 0) return <p class="muted">{t('没有符合条件的案件。', 'No cases match.')}</p>;
+  // The headers' words label each cell too, for the card a phone shows per case.
+  const col = {
+    stage: t('环节', 'Stage'),
+    place: t('位置', 'Place'),
+    person: t('负责人', 'Assignee'),
+    due: t('当前时限', 'Due'),
+  };
   return (
     <div class="table-wrap">
-      <table>
+      <table class={STACKED_TABLE}>
         <thead>
           <tr>
             <th scope="col">{t('案件', 'Case')}</th>
-            <th scope="col">{t('环节', 'Stage')}</th>
-            <th scope="col">{t('位置', 'Place')}</th>
-            <th scope="col">{t('负责人', 'Assignee')}</th>
-            <th scope="col">{t('当前时限', 'Due')}</th>
+            <th scope="col">{col.stage}</th>
+            <th scope="col">{col.place}</th>
+            <th scope="col">{col.person}</th>
+            <th scope="col">{col.due}</th>
           </tr>
         </thead>
         <tbody>
@@ -421,7 +429,7 @@ export function CaseTable(props: { items: CaseView[]; dir: Directory; lang: Lang
                     </>
                   )}
                 </td>
-                <td>
+                <td data-label={col.stage}>
                   <StageBadge stage={v.stage} lang={lang} />
                   {v.overdue && !isTerminal(v.stage) && (
                     <>
@@ -430,9 +438,9 @@ export function CaseTable(props: { items: CaseView[]; dir: Directory; lang: Lang
                     </>
                   )}
                 </td>
-                <td>{place(dir, v, lang)}</td>
-                <td>{personName(dir, v.assigneeId)}</td>
-                <td>
+                <td data-label={col.place}>{place(dir, v, lang)}</td>
+                <td data-label={col.person}>{personName(dir, v.assigneeId)}</td>
+                <td data-label={col.due}>
                   {due && !isTerminal(v.stage) ? (
                     <DeadlineDue
                       deadline={due}

@@ -23,7 +23,7 @@ import { InspectionScores } from './dashboard-inspections.tsx';
 import { standardsPageRoutes } from './standards-page.tsx';
 import { calendarAdminRoutes, calendarBanner } from './admin-calendar.tsx';
 import { currentCalendarReader } from '../../../infra/calendar.ts';
-import { formatTime, SeverityBadge, StageBadge, stageLabels } from '../ui.tsx';
+import { formatTime, SeverityBadge, StageBadge, STACKED_TABLE, stageLabels } from '../ui.tsx';
 import { adminRoutes } from './admin.tsx';
 import { auditPageRoutes } from './audit.tsx';
 import {
@@ -57,6 +57,20 @@ import {
  */
 
 const TITLE: Bilingual = { zh: '仪表盘', en: 'Dashboard' };
+
+/** The overdue and breach tables' columns: their headers, and each cell's label on a phone's card. */
+const overdueCols = {
+  stage: { zh: '阶段', en: 'Stage' },
+  place: { zh: '地点', en: 'Place' },
+  person: { zh: '负责人', en: 'Assignee' },
+  due: { zh: '应完成', en: 'Was due' },
+} satisfies Record<string, Bilingual>;
+const breachCols = {
+  stage: { zh: '环节', en: 'Stage' },
+  due: { zh: '期限', en: 'Due' },
+  breached: { zh: '超时于', en: 'Breached at' },
+  person: { zh: '负责人', en: 'Assignee' },
+} satisfies Record<string, Bilingual>;
 export const DASHBOARD_ROLES = ['supervisor', 'working_group', 'leadership', 'admin', 'auditor'] as const;
 
 const DASHBOARD_RULE: Bilingual = {
@@ -549,14 +563,14 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
               tabindex={0}
               aria-label={t({ zh: '超时案件表', en: 'Overdue cases' })}
             >
-              <table data-overdue style="min-width:40rem">
+              <table data-overdue class={STACKED_TABLE}>
                 <thead>
                   <tr>
                     <th scope="col">{t({ zh: '案件', en: 'Case' })}</th>
-                    <th scope="col">{t({ zh: '阶段', en: 'Stage' })}</th>
-                    <th scope="col">{t({ zh: '地点', en: 'Place' })}</th>
-                    <th scope="col">{t({ zh: '负责人', en: 'Assignee' })}</th>
-                    <th scope="col">{t({ zh: '应完成', en: 'Was due' })}</th>
+                    <th scope="col">{t(overdueCols.stage)}</th>
+                    <th scope="col">{t(overdueCols.place)}</th>
+                    <th scope="col">{t(overdueCols.person)}</th>
+                    <th scope="col">{t(overdueCols.due)}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -570,14 +584,14 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
                           <a href={`/app/cases/${encodeURIComponent(v.caseId)}`}>{v.caseId}</a> {v.title}{' '}
                           <SeverityBadge severity={v.severity} lang={lang} />
                         </td>
-                        <td>
+                        <td data-label={t(overdueCols.stage)}>
                           <StageBadge stage={v.stage} lang={lang} />
                         </td>
-                        <td>
+                        <td data-label={t(overdueCols.place)}>
                           {buildingName(v.location.buildingId)} {v.location.roomId ?? ''}
                         </td>
-                        <td>{personName(v.assigneeId)}</td>
-                        <td>{due ? formatTime(due.due, tz) : '—'}</td>
+                        <td data-label={t(overdueCols.person)}>{personName(v.assigneeId)}</td>
+                        <td data-label={t(overdueCols.due)}>{due ? formatTime(due.due, tz) : '—'}</td>
                       </tr>
                     );
                   })}
@@ -604,14 +618,14 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
               tabindex={0}
               aria-label={t({ zh: '违约期限表', en: 'Breached deadlines' })}
             >
-              <table data-breaches style="min-width:40rem">
+              <table data-breaches class={STACKED_TABLE}>
                 <thead>
                   <tr>
                     <th scope="col">{t({ zh: '案件', en: 'Case' })}</th>
-                    <th scope="col">{t({ zh: '环节', en: 'Stage' })}</th>
-                    <th scope="col">{t({ zh: '期限', en: 'Due' })}</th>
-                    <th scope="col">{t({ zh: '超时于', en: 'Breached at' })}</th>
-                    <th scope="col">{t({ zh: '负责人', en: 'Assignee' })}</th>
+                    <th scope="col">{t(breachCols.stage)}</th>
+                    <th scope="col">{t(breachCols.due)}</th>
+                    <th scope="col">{t(breachCols.breached)}</th>
+                    <th scope="col">{t(breachCols.person)}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -621,13 +635,15 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
                         <a href={`/app/cases/${encodeURIComponent(b.view.caseId)}`}>{b.view.caseId}</a>{' '}
                         {b.view.title}
                       </td>
-                      <td>
+                      <td data-label={t(breachCols.stage)}>
                         {t(stageLabels[b.deadline.stage])}
                         {b.deadline.round > 1 ? ` #${b.deadline.round}` : ''}
                       </td>
-                      <td>{formatTime(b.deadline.due, tz)}</td>
-                      <td>{b.deadline.breachedAt ? formatTime(b.deadline.breachedAt, tz) : '—'}</td>
-                      <td>{personName(b.view.assigneeId)}</td>
+                      <td data-label={t(breachCols.due)}>{formatTime(b.deadline.due, tz)}</td>
+                      <td data-label={t(breachCols.breached)}>
+                        {b.deadline.breachedAt ? formatTime(b.deadline.breachedAt, tz) : '—'}
+                      </td>
+                      <td data-label={t(breachCols.person)}>{personName(b.view.assigneeId)}</td>
                     </tr>
                   ))}
                 </tbody>
