@@ -17,11 +17,16 @@ const DST_SLACK_MS = 3_600_000;
 export const periodDays = (period: { from: string; to: string }): number =>
   Math.ceil((Date.parse(period.to) - Date.parse(period.from)) / DAY_MS);
 
+/** Null when one streamed export may read the period; else the period's length in days. */
+export function overlongExportDays(period: { from: string; to: string }): number | null {
+  const span = Date.parse(period.to) - Date.parse(period.from);
+  return span <= MAX_EXPORT_PERIOD_DAYS * DAY_MS + DST_SLACK_MS ? null : periodDays(period);
+}
+
 /** Refuses (400) a period longer than MAX_EXPORT_PERIOD_DAYS, saying how to ask for it instead. */
 export function assertExportablePeriod(period: { from: string; to: string }, lang: Lang): void {
-  const span = Date.parse(period.to) - Date.parse(period.from);
-  if (span <= MAX_EXPORT_PERIOD_DAYS * DAY_MS + DST_SLACK_MS) return;
-  const days = periodDays(period);
+  const days = overlongExportDays(period);
+  if (days === null) return;
   const max = MAX_EXPORT_PERIOD_DAYS;
   throw new ProblemError(
     'validation',

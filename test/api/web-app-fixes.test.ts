@@ -176,6 +176,21 @@ describe('the auditor’s verify re-hashes the photos', () => {
   });
 });
 
+describe('the auditor page’s period export', () => {
+  it('reads at most the API’s 366 days a request and points a longer period to the export job', async () => {
+    const zh = await get('/app/audit/export?from=2020-01-01&to=2026-01-01', 'audit-he');
+    expect(zh.status).toBe(400);
+    const html = await zh.text();
+    expect(html).toContain('一次导出最多 366 天，所选时段有 2193 天');
+    expect(html).toContain('href="/app/audit#audit-export-h"');
+    const en = await (await get('/app/audit/export?from=2020-01-01&to=2026-01-01', 'audit-he', 'en')).text();
+    expect(en).toContain('one export covers at most 366 days and this period spans 2193');
+    const year = await get('/app/audit/export?from=2026-01-01&to=2026-12-31&format=csv', 'audit-he');
+    expect(year.status).toBe(200);
+    expect(year.headers.get('content-type')).toMatch(/csv/);
+  });
+});
+
 describe('a step form sent after the session ended', () => {
   it('signs in back to the case page, which says it was not saved and shows the typed text again', async () => {
     const caseId = await openCase();

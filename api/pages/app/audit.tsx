@@ -23,6 +23,7 @@ import { anchorWitness, AUDIT_READERS } from '../../routes/audit.ts';
 import { describeEntry } from '../../audit-timeline.ts';
 import { boundedDate, storedCaseIdSchema } from '../../schemas.ts';
 import { Csrf, formatTime, StageBadge, stageLabels } from '../ui.tsx';
+import { MAX_EXPORT_PERIOD_DAYS, overlongExportDays } from '../../audit-export-cap.ts';
 import { auditJobPages, exportFieldLabels, reversedPeriodText, type PostedJobForm } from './audit-jobs.tsx';
 import { AllResultView, CaseResult, collectAll, entryAt } from './audit-results.tsx';
 import { streamPieces } from '../../stream.ts';
@@ -507,8 +508,27 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
     }
     const period = q.ok ? periodBounds(q.value.from, q.value.to, tz) : undefined;
     if (period && period.from >= period.to) errors.from = reversedPeriodText;
+    // The same cap as GET /api/audit/export: a longer period is the export job's (the form on /app/audit).
+    const overlong = period ? overlongExportDays(period) : null;
+    if (overlong !== null)
+      errors.to = {
+        zh: `一次导出最多 ${MAX_EXPORT_PERIOD_DAYS} 天，所选时段有 ${overlong} 天。请缩短时段，或在审计页面用“导出一段时间的审计记录”在后台导出`,
+        en: `one export covers at most ${MAX_EXPORT_PERIOD_DAYS} days and this period spans ${overlong}. Shorten it, or use "Export the audit trail of a period" on the audit page, which exports in the background`,
+      };
     if (!q.ok || !period || Object.keys(errors).length > 0)
-      return page(c, TITLE, <ErrorSummary errors={errors} lang={lang} />, 400);
+      return page(
+        c,
+        TITLE,
+        <>
+          <ErrorSummary errors={errors} lang={lang} />
+          <p>
+            <a href="/app/audit#audit-export-h">
+              {inLang({ zh: '返回审计页面', en: 'Back to the audit page' }, lang)}
+            </a>
+          </p>
+        </>,
+        400,
+      );
     const f = q.value.format;
     const name = `audit-${q.value.from}-${q.value.to}${building ? `-${building}` : ''}.${f}`;
     return streamPieces(
