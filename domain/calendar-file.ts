@@ -8,7 +8,8 @@ import {
   pinnedCalendar,
   type CalendarOverrides,
 } from './calendar.ts';
-import type { Bilingual } from './text.ts';
+import { refuseFlaws } from './safe-text.ts';
+import { splitBilingual, type Bilingual } from './text.ts';
 
 /**
  * The school's calendar file: one statement per line, so an admin can edit it
@@ -77,7 +78,13 @@ const range = z
     (r) => !bothDates(r) || r.from.slice(0, 4) === r.to.slice(0, 4) || r.to <= addDays(r.from, 366),
     msg('span'),
   );
-const label = z.string().trim().min(1, msg('noName')).max(120, msg('longName'));
+// A name ends up on pages and in mails like any other single line a person typed: the same rule.
+const label = z
+  .string()
+  .trim()
+  .min(1, msg('noName'))
+  .max(120, msg('longName'))
+  .superRefine(refuseFlaws({ singleLine: true }));
 
 const lineSchema = z.discriminatedUnion('kind', [
   z.object({
@@ -166,6 +173,9 @@ const FIELD: Record<string, Bilingual> = {
 function issueText(issue: z.core.$ZodIssue | undefined, candidate: unknown): Bilingual {
   if (!issue) return { zh: '格式错误', en: 'malformed' };
   if (Object.hasOwn(MESSAGES, issue.message)) return MESSAGES[issue.message as MessageKey];
+  // The shared text rule words its refusal in both languages, "中文 / English".
+  const own = splitBilingual(issue.message);
+  if (own.zh !== own.en) return own;
   const en = lineSchema.safeParse(candidate, { error: enErrors });
   return {
     zh: issue.message,

@@ -40,6 +40,35 @@ describe('hostile text', () => {
     expect(await fieldsOf(res)).toContain(field);
   });
 
+  it.each([
+    ['a zero-width space', 'A101\u200B漏水', 'U+200B'],
+    ['a left-to-right mark', 'A101 漏水\u200E', 'U+200E'],
+    ['a right-to-left mark', '\u200FA101 漏水', 'U+200F'],
+    ['a byte order mark mid-string', 'A101\uFEFF漏水', 'U+FEFF'],
+    ['a tag character', 'A101 漏水\u{E0041}', 'U+E0041'],
+  ])(
+    'refuses a title with %s, a look-alike of another title, naming the field and the character',
+    async (_what, title, cp) => {
+      const res = await call(s.app, 'POST', '/api/cases?lang=en', {
+        as: 'sup-wang',
+        body: newCase({ title }),
+      });
+      expect(res.status).toBe(400);
+      const errors = ((await res.json()) as { errors: { field: string; message: string }[] }).errors;
+      expect(errors).toEqual([
+        { field: 'title', message: expect.stringContaining(`invisible character ${cp}`) as string },
+      ]);
+    },
+  );
+
+  it('takes a title with an emoji ZWJ sequence', async () => {
+    const res = await call(s.app, 'POST', '/api/cases', {
+      as: 'sup-wang',
+      body: newCase({ title: `\u{1F469}\u200D\u{1F527} ${uniqueId('t')}` }),
+    });
+    expect(res.status).toBe(201);
+  });
+
   it('refuses a body whose bytes are not UTF-8, naming the field, instead of keeping replacement marks', async () => {
     const token = await tokenFor('sup-wang');
     const json = Buffer.concat([

@@ -303,3 +303,39 @@ describe('a closure over a make-up working day (issue 15 probe)', () => {
     expect(calendarYear(2028, file).closures).toEqual([]);
   });
 });
+
+describe('names in the calendar file follow the shared text rule', () => {
+  const said = (text: string) => {
+    const r = parseCalendarFile(text);
+    return r.ok ? [] : r.errors.map((e) => [e.line, e.message.zh, e.message.en]);
+  };
+
+  it('refuses a direction override in a name, naming line and field in both languages', () => {
+    expect(said('closure 2026-12-20 \u202eevil')).toEqual([
+      [
+        1,
+        '第 1 行：名称：包含文字方向控制字符，请删除',
+        'line 1: name: contains text-direction override characters; remove them',
+      ],
+    ]);
+  });
+
+  it('refuses an invisible character in a name or a notice title, naming its code point', () => {
+    expect(said('holiday 2031-01-23 春\u200B节')).toEqual([
+      [
+        1,
+        '第 1 行：名称：包含看不见的格式字符 U+200B ZERO WIDTH SPACE，会让它看起来与别的文字相同；请删除该字符后重新输入',
+        'line 1: name: contains the invisible character U+200B ZERO WIDTH SPACE, which makes it look like other text; remove it and type it again',
+      ],
+    ]);
+    expect(said('\nofficial 2031 notice\u200F')[0]?.[2]).toBe(
+      'line 2: notice title: contains the invisible character U+200F RIGHT-TO-LEFT MARK, which makes it look like other text; remove it and type it again',
+    );
+  });
+
+  it('still takes a name with an emoji sequence', () => {
+    expect(ok('closure 2031-07-10 \u{1F469}\u200D\u{1F4BB} 暑期维护').closures).toEqual([
+      { from: '2031-07-10', to: '2031-07-10', name: '\u{1F469}\u200D\u{1F4BB} 暑期维护' },
+    ]);
+  });
+});
