@@ -202,5 +202,12 @@ describe('a refused decision', () => {
     expect(opened.status).toBe(303);
     expect(opened.headers.get('location')).toBe(`/app/triage?kind=repair#${report}`);
     expect((await open('wg-chen', `/app/triage/RP-bad`)).status).toBe(404);
+    // A well-formed number that names no report says so, in the page's language.
+    const none = await open('wg-chen', `/app/triage/RP-AAAAAAAAAA`);
+    expect(none.status).toBe(404);
+    expect(await none.text()).toContain('没有这份报告');
+    const noneEn = await open('wg-chen', `/app/triage/RP-AAAAAAAAAA`, 'en');
+    expect(noneEn.status).toBe(404);
+    expect(await noneEn.text()).toContain('there is no such report');
   });
 });

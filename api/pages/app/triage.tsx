@@ -534,9 +534,10 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
    * A report's own address is where its card's forms post; opened (a reload of a refused
    * decision, the address bar, history), it is the queue at that report's card.
    */
-  app.get('/triage/:reportId', (c) => {
+  app.get('/triage/:reportId', async (c) => {
     const reportId = c.req.param('reportId');
-    if (!isReportId(reportId)) throw noSuchReport();
+    // A number that names no report (mistyped, read out over the phone) says so, not the queue.
+    if (!isReportId(reportId) || !(await getReport(deps.aws, reportId))) throw noSuchReport();
     const q = queueQuerySchema.safeParse(c.req.query());
     const { decided: _decided, ...view } = q.success ? q.data : {};
     return c.redirect(queueHref(view, reportId), 303);
