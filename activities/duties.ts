@@ -1,4 +1,3 @@
-import { escapeHtml } from '../domain/text.ts';
 import { itemCaseBasis } from './item-case.ts';
 import { ApplicationFailure } from '@temporalio/activity';
 import { SYSTEM_ACTOR, type CaseInput } from '../domain/case-model.ts';
@@ -9,8 +8,6 @@ import { staffAssignee } from '../domain/directory.ts';
 import {
   allWindowsOn,
   dutyById,
-  evidenceNames,
-  frequencyNames,
   newOccurrence,
   occurrenceId,
   type DutyCalendar,
@@ -18,7 +15,7 @@ import {
   type DutyOccurrence,
   type OwnerKind,
 } from '../domain/duties.ts';
-import { headerSafe } from '../domain/safe-text.ts';
+import { dutyMail } from '../domain/duty-mail.ts';
 import { citation, standardItem } from '../domain/standards/catalogue.ts';
 import { loadDirectory } from '../store/directory.ts';
 import { claimDutyCase, getOccurrence, saveOccurrence } from '../store/duties.ts';
@@ -126,38 +123,14 @@ export function createDutyActivities(deps: ActivityDeps) {
     const d = duty(o.dutyId);
     const building = dir.buildings.find((b) => b.id === o.buildingId);
     const url = `${deps.publicBaseUrl}/duties/${o.occurrenceId}`;
-    const due = `${localDate(o.due, deps.timeZone)}`;
-    const left = o.progress
-      .filter((p) => p.done < p.times)
-      .map((p) => ({ zh: `${p.label.zh} ${p.done}/${p.times}`, en: `${p.label.en} ${p.done}/${p.times}` }));
-    const evidence = d.evidence.map((k) => evidenceNames[k]);
+    const name = building?.name ?? { zh: o.buildingId, en: o.buildingId };
+    const dueDate = localDate(o.due, deps.timeZone);
     for (const id of o.ownerIds) {
       const p = dir.people.find((x) => x.id === id);
       if (!p) continue;
-      const zh = [
-        `${p.name}，您好：`,
-        `${building?.name.zh ?? o.buildingId}「${d.name.zh}」（${frequencyNames[d.frequency].zh}，${o.periodLabel.zh}）须在 ${due} ${d.dueTime} 前完成。`,
-        `要求：${d.requirement.zh}`,
-        ...(left.length ? [`尚未完成：${left.map((x) => x.zh).join('、')}`] : []),
-        ...(evidence.length ? [`佐证材料：${evidence.map((x) => x.zh).join('、')}`] : []),
-        `逾期未完成将自动立案整改。登记：${url}`,
-      ];
-      const en = [
-        `Dear ${p.name},`,
-        `${d.name.en} (${frequencyNames[d.frequency].en.toLowerCase()}, ${o.periodLabel.en}) in ${building?.name.en ?? o.buildingId} is due by ${due} ${d.dueTime}.`,
-        `Requirement: ${d.requirement.en}`,
-        ...(left.length ? [`Still to do: ${left.map((x) => x.en).join(', ')}`] : []),
-        ...(evidence.length ? [`Evidence: ${evidence.map((x) => x.en.toLowerCase()).join(', ')}`] : []),
-        `Missed, it opens a rectification case. Record it: ${url}`,
-      ];
-      const blocks = p.language === 'en' ? [en, zh] : [zh, en];
       await sendOnce(deps, { scope: o.occurrenceId, key: `${key}#${p.id}` }, async () => ({
         to: p.email,
-        subject: headerSafe(`【${tag.zh}】${d.name.zh} ${o.periodLabel.zh} / ${tag.en}: ${d.name.en}`),
-        text: blocks.map((b) => b.join('\n')).join('\n\n----\n\n'),
-        html: blocks
-          .map((b) => `<div>${b.map((l) => `<p>${escapeHtml(l)}</p>`).join('')}</div>`)
-          .join('<hr>'),
+        ...dutyMail(p, { tag, duty: d, occurrence: o, building: name, dueDate, url }),
       }));
     }
   }

@@ -1,17 +1,10 @@
-import { escapeHtml } from '../domain/text.ts';
 import { itemCaseBasis } from './item-case.ts';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { CaseInput } from '../domain/case-model.ts';
 import type { Directory, Person } from '../domain/directory.ts';
 import { staffAssignee } from '../domain/directory.ts';
-import {
-  entryPlace,
-  roundKindNames,
-  roundName,
-  type CheckEntry,
-  type InspectionRound,
-} from '../domain/inspection.ts';
-import { headerSafe } from '../domain/safe-text.ts';
+import { entryPlace, roundName, type CheckEntry, type InspectionRound } from '../domain/inspection.ts';
+import { inspectionRoundMail } from '../domain/inspection-mail.ts';
 import { citation, standardItem } from '../domain/standards/catalogue.ts';
 import { loadDirectory } from '../store/directory.ts';
 import { adoptEvidence, EVIDENCE_REF_PATTERN, getEvidence, parseEvidenceRef } from '../store/evidence.ts';
@@ -94,30 +87,19 @@ export function createInspectionActivities(deps: ActivityDeps) {
     const dir = await directory();
     const building = dir.buildings.find((b) => b.id === round.buildingId);
     const url = `${deps.publicBaseUrl}/inspection/${round.roundId}`;
-    const kind = roundKindNames[round.kind];
+    const name = building?.name ?? { zh: round.buildingId, en: round.buildingId };
     for (const id of round.assigneeIds) {
       const p: Person | undefined = dir.people.find((x) => x.id === id);
       if (!p) continue;
-      const zh = [
-        `${p.name}，您好：`,
-        `请完成 ${building?.name.zh ?? round.buildingId} ${round.period} ${kind.zh}（共 ${round.checklist.length} 项），逐项记录合格、不合格或不适用；不合格项将自动立案整改。`,
-        `检查表：${url}`,
-      ];
-      const en = [
-        `Dear ${p.name},`,
-        `Please carry out the ${kind.en.toLowerCase()} of ${building?.name.en ?? round.buildingId} for ${round.period} (${round.checklist.length} items): mark each pass, fail or not applicable; a failed item opens a rectification case.`,
-        `Checklist: ${url}`,
-      ];
-      const blocks = p.language === 'en' ? [en, zh] : [zh, en];
       await sendOnce(deps, { scope: round.roundId, key: `assign#${p.id}` }, async () => ({
         to: p.email,
-        subject: headerSafe(
-          `【${kind.zh}】${building?.name.zh ?? round.buildingId} ${round.period} / ${kind.en} ${round.period}`,
-        ),
-        text: blocks.map((b) => b.join('\n')).join('\n\n----\n\n'),
-        html: blocks
-          .map((b) => `<div>${b.map((l) => `<p>${escapeHtml(l)}</p>`).join('')}</div>`)
-          .join('<hr>'),
+        ...inspectionRoundMail(p, {
+          kind: round.kind,
+          period: round.period,
+          items: round.checklist.length,
+          building: name,
+          url,
+        }),
       }));
     }
     return differs(mine.stored, round);

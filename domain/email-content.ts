@@ -1,5 +1,16 @@
-import { escapeHtml, splitBilingual, type Bilingual } from './text.ts';
+import { splitBilingual, type Bilingual } from './text.ts';
 import { notesWithoutEvidence } from './evidence-ref.ts';
+import {
+  mailGreeting,
+  mailHalves,
+  mailHtml,
+  mailText,
+  type MailHalf,
+  type MailLink,
+} from './mail-document.ts';
+
+/** Drawn as the case mails draw it: other mails (a reporter's notice) link the same way. */
+export { linkButton } from './mail-document.ts';
 import type { Language } from './directory.ts';
 import type { Stage } from './case-model.ts';
 import { stageStatusLabels } from './stage-labels.ts';
@@ -343,31 +354,13 @@ const photosOf: Partial<Record<EmailKind, Bilingual>> = {
   assigned: { zh: '转交原因', en: 'The reason given' },
 };
 
-function photoLine(l: 'zh' | 'en', kind: EmailKind, photos: number): string {
+function photoLine(l: MailHalf, kind: EmailKind, photos: number): string {
   const of = photosOf[kind];
   if (!of || photos === 0) return '';
   if (l === 'zh') return `${of.zh}附照片 ${photos} 张，请在案件页面查看。`;
   return photos === 1
     ? `${of.en} has 1 photo; see it on the case page.`
     : `${of.en} has ${photos} photos; see them on the case page.`;
-}
-
-/** A link drawn as a button, inline-styled because mail clients drop style sheets. */
-export function linkButton(href: string, label: string, look: 'primary' | 'outline'): string {
-  const colours =
-    look === 'primary' ? 'background:#b4232a;color:#fff' : 'border:1px solid #b4232a;color:#b4232a';
-  return `<p><a href="${escapeHtml(href)}" style="display:inline-block;${colours};padding:8px 16px;border-radius:4px;text-decoration:none;line-height:1.4">${escapeHtml(label)}</a></p>`;
-}
-
-/**
- * How a mail greets its reader: staff by name; a reporter, whose name may not be known, with a
- * plain hello.
- */
-function greetingOf(lang: Language, c: EmailContext): string {
-  const name = c.recipientName.trim();
-  if (lang !== 'en') return name ? `${name}，您好：` : '您好：';
-  if (!reporterKinds.has(c.kind)) return `Dear ${name},`;
-  return name ? `Hello ${name},` : 'Hello,';
 }
 
 /** One email in the recipient's language first and the other language beneath it. */
@@ -383,59 +376,75 @@ export function renderEmail(
   const notes = c.detail === undefined ? undefined : notesWithoutEvidence(c.detail);
   const detail = notes?.text === '' ? undefined : notes?.text;
   const photos = notes?.refs.length ?? 0;
-  const lines = (l: 'zh' | 'en'): Lines => {
+  const lines = (l: MailHalf): Lines => {
     const said = (l === 'zh' ? zh : en)[c.kind]({ ...c, title: title[l], detail });
     const seePhotos = l === 'zh' ? '打开案件页面查看照片' : 'Open the case page for the photos';
     return photoLine(l, c.kind, photos) && !said.casePage ? { ...said, casePage: seePhotos } : said;
   };
-  const [a, b] = lang === 'en' ? [lines('en'), lines('zh')] : [lines('zh'), lines('en')];
-  const greeting = greetingOf(lang, c);
+  const said = { zh: lines('zh'), en: lines('en') };
+  const [firstLang, secondLang] = mailHalves(lang);
+  const [a, b] = [said[firstLang], said[secondLang]];
+  const greeting = mailGreeting(lang, c.recipientName, reporterKinds.has(c.kind) ? 'reporter' : 'staff');
   // The case number is what people quote on the phone and search by; actions go through the signed link.
   const caseLine = lang === 'en' ? `Case number: ${c.caseId}` : `案件编号：${c.caseId}`;
-  const actionLine = c.actionUrl ? `${a.action ?? ''}: ${c.actionUrl}` : '';
+  const actionLine = (l: Lines) => (c.actionUrl ? `${l.action ?? ''}: ${c.actionUrl}` : '');
   // Through sign-in when signed out: the /app pages send a signed-out reader to /login and back.
   const casePageLine = (l: Lines) => (c.caseUrl && l.casePage ? `${l.casePage}: ${c.caseUrl}` : '');
   // A reporter has no case page to open: the report's tracking page is where they follow it.
-  const trackLabel = (l: 'zh' | 'en') => (l === 'zh' ? '查看处理进度' : 'Follow your report');
-  const trackLine = (l: 'zh' | 'en') => (c.trackUrl ? `${trackLabel(l)}: ${c.trackUrl}` : '');
+  const trackLabel = { zh: '查看处理进度', en: 'Follow your report' };
+  const trackLine = (l: MailHalf) => (c.trackUrl ? `${trackLabel[l]}: ${c.trackUrl}` : '');
   const label = noDueLine.has(c.kind) ? undefined : dueLabels[c.stage];
-  const dueLine = (l: 'zh' | 'en') =>
+  const dueLine = (l: MailHalf) =>
     label && c.dueText ? (l === 'zh' ? `${label.zh}：${c.dueText}` : `${label.en}: ${c.dueText}`) : '';
-  const [firstLang, secondLang] = lang === 'en' ? (['en', 'zh'] as const) : (['zh', 'en'] as const);
-  const text = [
+  const text = mailText(
     greeting,
-    '',
-    a.intro,
-    photoLine(firstLang, c.kind, photos),
-    dueLine(firstLang),
-    actionLine,
-    casePageLine(a),
-    trackLine(firstLang),
-    caseLine,
-    '',
-    '———',
-    b.intro,
-    photoLine(secondLang, c.kind, photos),
-    dueLine(secondLang),
-    c.actionUrl ? `${b.action ?? ''}: ${c.actionUrl}` : '',
-    casePageLine(b),
-    trackLine(secondLang),
-  ]
-    .filter((l, i, all) => l !== '' || all[i - 1] !== '')
-    .join('\n');
-  const button = c.actionUrl
-    ? linkButton(c.actionUrl, `${a.action ?? ''} / ${b.action ?? ''}`, 'primary')
-    : '';
-  const casePageButton =
-    c.caseUrl && a.casePage ? linkButton(c.caseUrl, `${a.casePage} / ${b.casePage ?? ''}`, 'outline') : '';
-  const trackButton = c.trackUrl
-    ? linkButton(c.trackUrl, `${trackLabel(firstLang)} / ${trackLabel(secondLang)}`, 'outline')
-    : '';
-  const photoPara = (l: 'zh' | 'en', style: string) =>
-    photoLine(l, c.kind, photos) ? `<p${style}>${escapeHtml(photoLine(l, c.kind, photos))}</p>` : '';
-  const duePara = (l: 'zh' | 'en') => (dueLine(l) ? `<p><strong>${escapeHtml(dueLine(l))}</strong></p>` : '');
-  // Each half says its language, so a reader's screen reader and translator take it as written.
-  const langAttr = (l: 'zh' | 'en') => (l === 'en' ? 'en' : 'zh-CN');
-  const html = `<div style="font-family:sans-serif" lang="${langAttr(firstLang)}"><p>${escapeHtml(greeting)}</p><p>${escapeHtml(a.intro)}</p>${photoPara(firstLang, '')}${duePara(firstLang)}${button}${casePageButton}${trackButton}<p>${escapeHtml(caseLine)}</p><hr><div lang="${langAttr(secondLang)}"><p style="color:#555">${escapeHtml(b.intro)}</p>${photoPara(secondLang, ' style="color:#555"')}${duePara(secondLang)}</div></div>`;
+    [
+      a.intro,
+      photoLine(firstLang, c.kind, photos),
+      dueLine(firstLang),
+      actionLine(a),
+      casePageLine(a),
+      trackLine(firstLang),
+      caseLine,
+    ],
+    [
+      b.intro,
+      photoLine(secondLang, c.kind, photos),
+      dueLine(secondLang),
+      actionLine(b),
+      casePageLine(b),
+      trackLine(secondLang),
+    ],
+  );
+  const links: MailLink[] = [
+    ...(c.actionUrl
+      ? [
+          {
+            href: c.actionUrl,
+            label: { zh: said.zh.action ?? '', en: said.en.action ?? '' },
+            look: 'primary' as const,
+          },
+        ]
+      : []),
+    ...(c.caseUrl && a.casePage
+      ? [
+          {
+            href: c.caseUrl,
+            label: { zh: said.zh.casePage ?? '', en: said.en.casePage ?? '' },
+            look: 'outline' as const,
+          },
+        ]
+      : []),
+    ...(c.trackUrl ? [{ href: c.trackUrl, label: trackLabel, look: 'outline' as const }] : []),
+  ];
+  const due = (l: MailHalf) => (dueLine(l) ? [{ strong: dueLine(l) }] : []);
+  const html = mailHtml({
+    first: firstLang,
+    greeting,
+    lead: [a.intro, photoLine(firstLang, c.kind, photos), ...due(firstLang)],
+    links,
+    tail: [caseLine],
+    other: [b.intro, photoLine(secondLang, c.kind, photos), ...due(secondLang)],
+  });
   return { subject: `${a.subject} / ${b.subject}`, text, html };
 }
