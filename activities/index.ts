@@ -25,6 +25,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { failingPermanently, permanentFailure } from './permanent-failures.ts';
 import { createRoutingActivities } from './case-routing.ts';
 import { caseMailFacts } from './case-mail-facts.ts';
+import { surveyWithheld } from './survey-recipient.ts';
 import { whileAlive } from './heartbeat.ts';
 
 export type { EmailKind };
@@ -64,6 +65,8 @@ export interface EmailResult {
   sent: string[];
   alreadySent: string[];
   unknownRecipients: string[];
+  /** A reporter not mailed a survey they may not answer (activities/survey-recipient.ts). */
+  withheld?: string[] | undefined;
 }
 
 /** One transition's effects: its records in order, then its mail. */
@@ -154,8 +157,10 @@ export function createActivities(deps: ActivityDeps) {
       if (p) recipients.push({ id: p.id, name: p.name, email: p.email, language: p.language });
       else unknown.push(id);
     }
-    // A reporter who left no email is followed on the report's tracking page only.
-    if (req.to.reporter?.email) {
+    // A reporter who left no email is followed on the report's tracking page only; one who may
+    // not rate the case is not asked to (its survey link would refuse them).
+    const withheld = await surveyWithheld(deps, dir, req);
+    if (req.to.reporter?.email && !withheld) {
       const r = req.to.reporter;
       const email = req.to.reporter.email;
       // A scanned-code reporter follows the report on its tracking page: the mail links it.
@@ -173,7 +178,14 @@ export function createActivities(deps: ActivityDeps) {
         ...(trackUrl ? { trackUrl } : {}),
       });
     }
-    const result: EmailResult = { sent: [], alreadySent: [], unknownRecipients: unknown };
+    const result: EmailResult = {
+      sent: [],
+      alreadySent: [],
+      unknownRecipients: unknown,
+      ...(withheld && req.to.reporter
+        ? { withheld: [reporterActorId(req.to.reporter) ?? req.to.reporter.email ?? 'reporter'] }
+        : {}),
+    };
     const tz = deps.timeZone;
     const due = req.due ?? req.stageDue;
     const dueText = due ? formatLocal(due, tz) : undefined;

@@ -54,4 +54,58 @@ describe('what a case mail reads from the case record', () => {
     expect(mail?.text).toContain('The problem you reported at Dormitory A A101,');
     expect(mail?.text).toContain('您在学生公寓A栋 A101反映的问题');
   });
+
+  // The case is opened by sup-wang (wang.jianguo@…) and handled by staff-zhou (zhou.qiang@…).
+  it.each([
+    ['its opener', 'wang.jianguo@demo.edu.cn'],
+    ['its handler, the address in other letter case', 'Zhou.Qiang@demo.edu.cn'],
+  ])('asks nobody to rate who may not: %s named as reporter gets no survey', async (_, email) => {
+    const caseId = await recordedCase('ZG-SELF');
+    const result = await acts.sendCaseEmail({
+      caseId,
+      title: '水龙头漏水',
+      stage: 'follow_up',
+      round: 1,
+      kind: 'result_and_survey',
+      to: { reporter: { name: '王建国', email } },
+      link: { step: 'follow_up', action: 'rate' },
+    });
+    expect(result).toMatchObject({
+      sent: [],
+      alreadySent: [],
+      withheld: [`reporter:${email.toLowerCase()}`],
+    });
+    // The reminder of the survey is withheld alike.
+    const reminder = await acts.sendCaseEmail({
+      caseId,
+      title: '水龙头漏水',
+      stage: 'follow_up',
+      round: 1,
+      kind: 'result_and_survey',
+      key: 'r1',
+      to: { reporter: { name: '王建国', email } },
+      link: { step: 'follow_up', action: 'rate' },
+    });
+    expect(reminder.sent).toEqual([]);
+    expect(await sentEmails((e) => e.subject.includes(caseId))).toEqual([]);
+  });
+
+  it('still asks a reporter who had no hand in the case, staff or not', async () => {
+    const caseId = await recordedCase('ZG-RATE');
+    const email = 'student.chen@stu.demo.edu.cn';
+    const result = await acts.sendCaseEmail({
+      caseId,
+      title: '水龙头漏水',
+      stage: 'follow_up',
+      round: 1,
+      kind: 'result_and_survey',
+      to: { reporter: { name: '陈同学', email } },
+      link: { step: 'follow_up', action: 'rate' },
+    });
+    expect(result.sent).toEqual([`reporter:${email}`]);
+    expect(result.withheld).toBeUndefined();
+    const [mail] = await sentEmails((e) => e.subject.includes(caseId));
+    expect(mail?.subject).toContain('请您评价');
+    expect(mail?.text).toMatch(/\/actions\/v1\./);
+  });
 });
