@@ -53,6 +53,7 @@ import {
   Both,
   NextLink,
   noLongerOpen,
+  outcomePage,
   PageOutcome,
   renderLinkPage,
   type LinkPageKind,
@@ -235,8 +236,9 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
   async function prepare(token: string): Promise<Prepared> {
     const check = await checkLink(linkDeps, token);
     if (!check.ok) {
-      const [status, title, message] = linkFailures[check.reason];
       const lang = check.claims ? await recipientLanguage(check.claims) : 'zh-CN';
+      if (check.reason === 'used' && check.claims) throw await usedLink(check.claims, lang);
+      const [status, title, message] = linkFailures[check.reason];
       throw new PageOutcome(status, check.reason, title, message, lang);
     }
     const { claims } = check;
@@ -378,6 +380,54 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
       },
       lang,
       trackUrl ? { href: trackUrl, label: { zh: '查看处理进度', en: 'See where it stands' } } : undefined,
+    );
+  }
+
+  /** The tracking page of the report a case was opened from, as a page's link; null without one. */
+  async function trackingLink(view: CaseView): Promise<{ href: string; label: Bilingual } | null> {
+    const reportId = view.reporter?.reportId;
+    const report = reportId ? await getReport(deps.aws, reportId).catch(() => null) : null;
+    const href = report
+      ? trackUrlOf({ keys: deps.signingKeys, publicBaseUrl: deps.publicBaseUrl }, report)
+      : null;
+    return href ? { href, label: { zh: '查看处理进度', en: 'See where it stands' } } : null;
+  }
+
+  /**
+   * A link used before. A reporter's rating link says they have rated (the score they gave, when
+   * the case has it) and links their tracking page: they have no supervisor to ask for a change.
+   * Any other link: the general page.
+   */
+  async function usedLink(claims: LinkClaims, lang: Lang): Promise<PageOutcome> {
+    const [status, title, message] = linkFailures.used;
+    if (!isReporterLink(claims)) return new PageOutcome(status, 'used', title, message, lang);
+    const view = await readCase(deps, claims.caseId)
+      .then((r) => r.view)
+      .catch(() => null);
+    // A low rating opens the next round and is recorded in it.
+    const rated = view?.timeline.find(
+      (e) =>
+        (e.action === 'follow_up_rated' || e.action === 'follow_up_low_score') &&
+        e.actorId === claims.recipientId &&
+        (e.round === claims.round || e.round === claims.round + 1),
+    );
+    const given: Bilingual = rated
+      ? {
+          zh: `您已于 ${formatTime(rated.at, deps.env.CAMPUS_TZ)} 评价过${rated.score ? `，评分 ${rated.score}/5` : ''}。`,
+          en: `You rated it on ${formatTime(rated.at, deps.env.CAMPUS_TZ)}${rated.score ? `: ${rated.score}/5` : ''}.`,
+        }
+      : { zh: '您已评价过。', en: 'You have already rated it.' };
+    const track = view ? await trackingLink(view) : null;
+    return new PageOutcome(
+      status,
+      'used',
+      { zh: '您已评价过', en: 'You have already rated this' },
+      {
+        zh: `${given.zh}每个评价链接只能使用一次。${track ? '处理进度可在处理进度页面查看。' : ''}`,
+        en: `${given.en} Each rating link works once.${track ? ' The tracking page shows where your report stands.' : ''}`,
+      },
+      lang,
+      track ?? undefined,
     );
   }
 
@@ -546,10 +596,7 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
         userAgent: c.req.header('user-agent')?.slice(0, 512),
         textHash: p.hash,
       };
-      if (!(await consumeLink(linkDeps, p.claims.tid, evidence))) {
-        const [status, title, message] = linkFailures.used;
-        throw new PageOutcome(status, 'used', title, message, p.lang);
-      }
+      if (!(await consumeLink(linkDeps, p.claims.tid, evidence))) throw await usedLink(p.claims, p.lang);
       try {
         const { message, next } = await perform(
           p,
@@ -560,6 +607,15 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
         // Landed: the link is used for good (a use never settled is abandoned after a while).
         // Best effort: if this write fails, a retry after the abandonment delay is refused by the case.
         await settleLink(linkDeps, p.claims.tid).catch(() => undefined);
+        // A reporter has no case page to go on to: their report's tracking page is where it stands.
+        const track =
+          p.target.kind === 'case' && isReporterLink(p.claims) ? await trackingLink(p.target.view) : null;
+        if (track)
+          return outcomePage(
+            c,
+            actionPages,
+            new PageOutcome(200, 'done', { zh: '已完成', en: 'Done' }, message, p.lang, track),
+          );
         return renderLinkPage(
           c,
           actionPages,
@@ -662,6 +718,10 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
 
   return app;
 }
+
+/** A reporter's rating link (reporters are not in the directory: their links name them by address). */
+const isReporterLink = (claims: LinkClaims) =>
+  claims.step === 'follow_up' && claims.recipientId.startsWith('reporter:');
 
 /** The case page as the next place to go (through sign-in when signed out). */
 const toCasePage = (caseId: string, label: Bilingual): NextStep => ({ href: casePagePath(caseId), label });
