@@ -1,7 +1,6 @@
 import type { Person } from './directory.ts';
 import { evidenceNames, frequencyNames, type DutyDefinition, type DutyOccurrence } from './duties.ts';
-import { mailGreeting, mailHalves, mailHtml, mailText, type MailHalf } from './mail-document.ts';
-import { headerSafe } from './safe-text.ts';
+import { mailGreeting, mailHalves, mailHtml, mailSubject, mailText, type MailHalf } from './mail-document.ts';
 import type { Bilingual } from './text.ts';
 
 /**
@@ -46,7 +45,10 @@ export function dutyMail(
   const [first, second] = mailHalves(reader.language);
   const greeting = mailGreeting(reader.language, reader.name);
   return {
-    subject: headerSafe(`【${m.tag.zh}】${d.name.zh} ${o.periodLabel.zh} / ${m.tag.en}: ${d.name.en}`),
+    subject: mailSubject(reader.language, {
+      zh: `【${m.tag.zh}】${d.name.zh} ${o.periodLabel.zh}`,
+      en: `[${m.tag.en}] ${d.name.en} ${o.periodLabel.en}`,
+    }),
     text: mailText(greeting, [...body[first], record[first]], [...body[second], record[second]]),
     html: mailHtml({
       first,

@@ -1,7 +1,6 @@
 import type { Person } from './directory.ts';
 import { roundKindNames, type RoundKind } from './inspection.ts';
-import { mailGreeting, mailHalves, mailHtml, mailText, type MailHalf } from './mail-document.ts';
-import { headerSafe } from './safe-text.ts';
+import { mailGreeting, mailHalves, mailHtml, mailSubject, mailText, type MailHalf } from './mail-document.ts';
 import type { Bilingual } from './text.ts';
 
 /**
@@ -23,7 +22,10 @@ export function inspectionRoundMail(
   const [first, second] = mailHalves(reader.language);
   const greeting = mailGreeting(reader.language, reader.name);
   return {
-    subject: headerSafe(`【${kind.zh}】${r.building.zh} ${period} / ${kind.en} ${period}`),
+    subject: mailSubject(reader.language, {
+      zh: `【${kind.zh}】${r.building.zh} ${period}`,
+      en: `[${kind.en}] ${r.building.en} ${period}`,
+    }),
     text: mailText(greeting, textLines(first), textLines(second)),
     html: mailHtml({
       first,

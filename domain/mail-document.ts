@@ -1,3 +1,4 @@
+import { headerSafe } from './safe-text.ts';
 import type { Language } from './directory.ts';
 import { escapeHtml } from './text.ts';
 
@@ -20,6 +21,12 @@ export type MailHalf = 'zh' | 'en';
 /** The halves of a mail in the order its reader reads them: their own language first. */
 export const mailHalves = (lang: Language): [MailHalf, MailHalf] =>
   lang === 'en' ? ['en', 'zh'] : ['zh', 'en'];
+
+/** A subject with each language's own half, the reader's first, as the case mails' are. */
+export const mailSubject = (lang: Language, halves: Record<MailHalf, string>): string => {
+  const [first, second] = mailHalves(lang);
+  return headerSafe(`${halves[first]} / ${halves[second]}`);
+};
 
 const langAttr = (h: MailHalf) => (h === 'en' ? 'en' : 'zh-CN');
 

@@ -84,7 +84,13 @@ describe.each([
 describe('what the mails say is kept', () => {
   it('the inspection mail: its subject, the round and the checklist', () => {
     const m = inspection(wang);
-    expect(m.subject).toBe('【日检】学生公寓 1 号楼 2026-12-07 / Daily inspection 2026-12-07');
+    expect(m.subject).toBe(
+      '【日检】学生公寓 1 号楼 2026-12-07 / [Daily inspection] Student Apartment Building 1 2026-12-07',
+    );
+    // An English reader reads their half first, the building named in it too.
+    expect(inspection(smith).subject).toBe(
+      '[Daily inspection] Student Apartment Building 1 2026-12-07 / 【日检】学生公寓 1 号楼 2026-12-07',
+    );
     expect(m.text).toContain('请完成 学生公寓 1 号楼 2026-12-07 日检（共 12 项）');
     expect(m.text).toContain(`检查表：${checklistUrl}`);
     expect(m.text).toContain(`Checklist: ${checklistUrl}`);
@@ -93,7 +99,10 @@ describe('what the mails say is kept', () => {
 
   it('the duty mail: its subject, when it is due, what is left, and where to record it', () => {
     const m = duty(smith);
-    expect(m.subject).toBe(`【待办职责】${drill.name.zh} 2026 秋季学期 / Duty open: ${drill.name.en}`);
+    expect(m.subject).toBe(
+      `[Duty open] ${drill.name.en} autumn term 2026 / 【待办职责】${drill.name.zh} 2026 秋季学期`,
+    );
+    expect(duty(wang).subject).toMatch(/^【待办职责】/);
     expect(m.text).toContain(`is due by 2026-12-31 ${drill.dueTime}.`);
     expect(m.text).toContain('Still to do: Drill 0/1');
     expect(m.text).toContain('尚未完成：演练 0/1');
