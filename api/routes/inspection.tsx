@@ -308,6 +308,7 @@ function ChecklistBody(props: {
   // What is stored counts as filled in; a refused post's choices are only on the page until saved.
   const saved = round.items.filter((it) => it.result).length;
   const onPage = round.items.filter((it) => values[it.id]?.result).length;
+  const marked = round.items.filter((it) => (errors[it.id] ?? []).length > 0);
   /** The stored photos an item's recorded result cites (keys an API client gave are not files here). */
   const photosOf = (itemId: string) =>
     (round.results.find((r) => r.itemId === itemId)?.photos ?? []).flatMap((p) => {
@@ -456,6 +457,15 @@ function ChecklistBody(props: {
       {props.problem ? (
         <p class="flash error" role="alert" data-problem="">
           {inLang(props.problem, lang)}
+          {/* A checklist is many screens long: each item to correct is a link to it from here. */}
+          {marked.map((it, i) => (
+            <>
+              {lang === 'en' ? (i > 0 ? '; ' : ' ') : i > 0 ? '；' : ''}
+              <a href={`#item-${it.id}`} data-jump={it.id}>
+                {inLang(it.citation, lang)}
+              </a>
+            </>
+          ))}
         </p>
       ) : (
         ''
@@ -472,8 +482,15 @@ function ChecklistBody(props: {
         <form method="post" action={props.action} enctype="multipart/form-data">
           {props.csrf ? <input type="hidden" name="_csrf" value={props.csrf} /> : null}
           {items}
-          {/* The first button is what Enter in a field presses: saving never ends the round. */}
-          <div class="actions">
+          {/* Kept in view while the items scroll by (a checklist is many screens long on a phone);
+              the first button is what Enter in a field presses: saving never ends the round. */}
+          <div class="actions submit-bar" data-submit-bar="">
+            <p class="muted" data-saved-count="">
+              {t({
+                zh: `已保存 ${saved}/${round.items.length} 项`,
+                en: `${saved} of ${round.items.length} saved`,
+              })}
+            </p>
             <button type="submit" name="finish" value="false">
               {t({ zh: '保存进度', en: 'Save progress' })}
             </button>
@@ -506,7 +523,7 @@ function ChecklistBody(props: {
  * The checklist's own rules on top of the app shell's: an item is a card (a fieldset never wider
  * than the phone), its three choices side by side with room to tap each.
  */
-const CHECKLIST_CSS = `fieldset.item{min-width:0}fieldset.item.invalid{border-color:#b91c1c;border-width:2px}fieldset.item legend{font-weight:600;padding:0 .25rem;overflow-wrap:anywhere}.choices{display:flex;flex-wrap:wrap;gap:0 1.25rem}.choices label{display:inline-flex;align-items:center;gap:.4rem;font-weight:400;margin:.25rem 0;min-height:44px}ul.field-error{padding-left:1.25rem}`;
+const CHECKLIST_CSS = `fieldset.item{min-width:0}fieldset.item.invalid{border-color:#b91c1c;border-width:2px}fieldset.item legend{font-weight:600;padding:0 .25rem;overflow-wrap:anywhere}.choices{display:flex;flex-wrap:wrap;gap:0 1.25rem}.choices label{display:inline-flex;align-items:center;gap:.4rem;font-weight:400;margin:.25rem 0;min-height:44px}ul.field-error{padding-left:1.25rem}fieldset.item{scroll-margin-top:1rem}fieldset.item:target{outline:3px solid #b45309}.submit-bar{position:sticky;bottom:0;z-index:1;align-items:center;margin:1rem -1rem 0;padding:.4rem 1rem;gap:.35rem .5rem;background:#fff;border-top:1px solid #d0d5dc;box-shadow:0 -2px 6px rgba(0,0,0,.08)}.submit-bar p{flex-basis:100%;margin:0;font-size:.9rem}.submit-bar button{flex:1 1 8rem;padding:.4rem .5rem;font-size:.9rem;line-height:1.3}`;
 
 /** The checklist page's answer to a reader of another building's round: why, and a way back. */
 function RefusalBody(props: { lang: Lang; langQuery: string; refusal: Bilingual }) {
@@ -1075,8 +1092,9 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
     if (!parsed.ok || general.length > 0 || marked.length > 0) {
       if (marked.length > 0)
         general.push({
-          zh: `请修改下面标出的 ${marked.length} 项：${marked.map((it) => it.citation.zh).join('；')}`,
-          en: `Please correct the ${marked.length} item(s) marked below: ${marked.map((it) => it.citation.en).join('; ')}`,
+          // The page links each of them after this.
+          zh: `请修改下面标出的 ${marked.length} 项，本次提交未保存：`,
+          en: `Nothing was saved: please correct the ${marked.length} item(s) marked below:`,
         });
       return again(400, errors, {
         zh: general.map((g) => g.zh).join(''),

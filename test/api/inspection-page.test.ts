@@ -211,3 +211,70 @@ describe('the due of a round', () => {
     expect(line).not.toContain('-01-01 00:00');
   });
 });
+
+describe('the checklist’s save and submit while filling it in', () => {
+  const barOf = (html: string) => {
+    const start = html.indexOf('data-submit-bar=""');
+    expect(start, 'the submit bar').toBeGreaterThan(-1);
+    return html.slice(start, html.indexOf('</div>', start));
+  };
+
+  it('keeps both buttons and the saved count in a bar that stays in view, inside the form', async () => {
+    const id = await openRound();
+    const n = checklistFor('daily').length;
+    expect(
+      (
+        await postForm(id, [
+          [`${first}.result`, 'pass'],
+          ['finish', 'false'],
+        ])
+      ).status,
+    ).toBe(303);
+    const { cookie } = await sessionOf('sup-wang');
+    const html = await (await s.app.request(`/inspection/${id}`, { headers: { cookie } })).text();
+    const bar = barOf(html);
+    expect(bar).toContain(`已保存 1/${n} 项 / 1 of ${n} saved`);
+    expect(bar).toContain('name="finish" value="false">保存进度');
+    expect(bar).toContain('name="finish" value="true">提交并结束检查');
+    // A plain form post still: the bar is the form's, after the last item.
+    const start = html.indexOf('enctype="multipart/form-data"');
+    const form = html.slice(start, html.indexOf('</form>', start));
+    expect(form.indexOf('data-submit-bar')).toBeGreaterThan(form.lastIndexOf('</fieldset>'));
+    expect(html).toMatch(/\.submit-bar\{position:sticky;bottom:0[;}]/);
+  });
+
+  it('links the message to each item to correct, and says nothing was saved', async () => {
+    const id = await openRound();
+    const refused = await postForm(id, [
+      [`${second}.result`, 'pass'],
+      [`${first}.result`, 'fail'],
+      ['finish', 'false'],
+    ]);
+    expect(refused.status).toBe(400);
+    const html = await refused.text();
+    const flash = /<p class="flash error" role="alert" data-problem="">([\s\S]*?)<\/p>/.exec(html)?.[1] ?? '';
+    expect(flash).toContain('请修改下面标出的 1 项，本次提交未保存');
+    expect(flash).toMatch(
+      new RegExp(`<a href="#item-${first.replace(/\./g, '\\.')}" data-jump="[^"]+">[^<]+</a>`),
+    );
+    // Only the item refused is linked, and the link leads to it.
+    expect(flash).not.toContain(`#item-${second}`);
+    expect(html).toContain(`id="item-${first}"`);
+    const en = await (
+      await postForm(
+        id,
+        [
+          [`${first}.result`, 'fail'],
+          ['finish', 'false'],
+        ],
+        [],
+        '?lang=en',
+      )
+    ).text();
+    expect(/data-problem="">([\s\S]*?)<\/p>/.exec(en)?.[1]).toMatch(
+      new RegExp(
+        `^Nothing was saved: please correct the 1 item\\(s\\) marked below: <a href="#item-${first.replace(/\./g, '\\.')}"`,
+      ),
+    );
+  });
+});
