@@ -13,10 +13,11 @@ import { CaseFailure } from '../../workflows/rectification-case/messages.ts';
 import { handlerRefusalText } from '../../domain/case-handling.ts';
 import { DirectoryChangedMeanwhile } from '../../store/directory.ts';
 import { isApiPath } from '../paths.ts';
+import { chooseLanguage, langFromAcceptLanguage, signedInPerson } from './language.ts';
 
 /**
  * Every error the API returns is application/problem+json: a stable `type`,
- * a title and detail in the caller's language (zh-CN by default), and
+ * a title and detail in the caller's language (callerLanguage), and
  * per-field `errors` for validation.
  */
 export const problemTypes = {
@@ -60,34 +61,15 @@ export class ProblemError extends Error {
 
 export type { Lang };
 
-/** The caller's language: `?lang=`, else Accept-Language, else zh-CN. */
+/**
+ * The caller's language: `?lang=`, else Accept-Language, else the signed-in person's directory
+ * language, else zh-CN (language.ts says why, for every answer alike).
+ */
 export function callerLanguage(c: Context): Lang {
-  const q = c.req.query('lang');
-  if (q === 'en' || q === 'zh-CN') return q;
-  return langFromAcceptLanguage(c.req.header('accept-language')) ?? 'zh-CN';
+  return chooseLanguage(c.req.query('lang'), c.req.header('accept-language'), signedInPerson(c));
 }
 
-/**
- * The first of Chinese or English the caller ranks highest in Accept-Language (its q weights,
- * then its order); undefined when it names neither. The API and the pages pick alike.
- */
-export function langFromAcceptLanguage(header: string | undefined): Lang | undefined {
-  if (!header) return undefined;
-  const ranked = header
-    .split(',')
-    .map((part, index) => {
-      const [tag = '', ...params] = part.trim().split(';');
-      const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
-      return { tag: tag.trim().toLowerCase(), q: q === undefined ? 1 : Number(q), index };
-    })
-    .filter((r) => r.tag && Number.isFinite(r.q) && r.q > 0)
-    .sort((a, b) => b.q - a.q || a.index - b.index);
-  for (const r of ranked) {
-    if (r.tag === 'zh' || r.tag.startsWith('zh-')) return 'zh-CN';
-    if (r.tag === 'en' || r.tag.startsWith('en-')) return 'en';
-  }
-  return undefined;
-}
+export { langFromAcceptLanguage };
 
 export const localise = (text: string | Bilingual, lang: Lang): string =>
   typeof text === 'string' ? text : lang === 'en' ? text.en : text.zh;

@@ -1,7 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { langFromAcceptLanguage } from './problems.ts';
-import { languages, type Lang } from '../../domain/text.ts';
+import { chooseLanguage, isLang } from './language.ts';
+import type { Lang } from '../../domain/text.ts';
 import { loadDirectory } from '../../store/directory.ts';
 import {
   SESSION_ABSOLUTE_SECONDS,
@@ -57,13 +58,15 @@ export const sessionCookieOptions = (publicBaseUrl: string): CookieOptions => ({
   maxAge: SESSION_ABSOLUTE_SECONDS,
 });
 
-const isLang = (v: string | undefined): v is Lang => (languages as readonly string[]).includes(v ?? '');
-
 // The pages and the API pick a language from Accept-Language alike (problems.ts).
 export { langFromAcceptLanguage };
 
-/** `?lang=` (remembered in a cookie), else the remembered choice, else the browser's, else `fallback`. */
-export function pickLang(c: Context, publicBaseUrl: string, fallback: Lang = 'zh-CN'): Lang {
+/**
+ * `?lang=` (remembered in a cookie), else the remembered choice, else the browser's, else the
+ * signed-in person's directory language, else zh-CN: the API's rule (language.ts), with the
+ * page's remembered choice counted as asked.
+ */
+export function pickLang(c: Context, publicBaseUrl: string, person?: Pick<Person, 'language'> | null): Lang {
   const asked = c.req.query('lang');
   if (isLang(asked)) {
     setCookie(c, LANG_COOKIE, asked, {
@@ -75,9 +78,7 @@ export function pickLang(c: Context, publicBaseUrl: string, fallback: Lang = 'zh
     });
     return asked;
   }
-  const remembered = getCookie(c, LANG_COOKIE);
-  if (isLang(remembered)) return remembered;
-  return langFromAcceptLanguage(c.req.header('accept-language')) ?? fallback;
+  return chooseLanguage(getCookie(c, LANG_COOKIE), c.req.header('accept-language'), person);
 }
 
 /** The directory person behind a session, as the same Caller the bearer-token API uses. */
@@ -120,6 +121,8 @@ export function sessionMiddleware(deps: AppDeps): MiddlewareHandler<WebEnv> {
       : null;
     const found = session ? await viewerOf(deps, session) : null;
     const viewer = found?.viewer ?? null;
+    // Only now is it known whose directory language to fall back on (an asked one was taken above).
+    if (viewer && !isLang(c.req.query('lang'))) c.set('lang', pickLang(c, deps.publicBaseUrl, viewer.person));
     c.set('navHidden', found ? hiddenNav(found.viewer, found.dir) : []);
     // A cookie naming no live session is dropped; one whose person left the directory is kept
     // (an import may bring them back) but opens nothing.
@@ -270,5 +273,5 @@ export function signInRedirect(c: Context): Response {
  * (The zero-report, inspection and duty pages, which take a bearer token too.)
  */
 export function pageLanguage(c: Context, publicBaseUrl: string, person: Pick<Person, 'language'>): Lang {
-  return pickLang(c, publicBaseUrl, person.language === 'en' ? 'en' : 'zh-CN');
+  return pickLang(c, publicBaseUrl, person);
 }

@@ -1,7 +1,7 @@
 // Longer than most modules because the audit routes share their readers rule, streaming and the anchor witness.
 import { WorkflowNotFoundError, isGrpcServiceError } from '@temporalio/client';
 import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import {
   caseExport,
@@ -20,10 +20,10 @@ import type { Role } from '../../domain/directory.ts';
 import { anchorRuns, anchorWitness } from '../../audit/anchor-runs.ts';
 import { assertExportablePeriod, MAX_EXPORT_PERIOD_DAYS } from '../audit-export-cap.ts';
 import { describeEntry, summariseHistory } from '../audit-timeline.ts';
-import type { AuthEnv, Caller } from '../auth.ts';
+import type { AuthEnv } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { requireRole } from '../middleware/bearer-auth.ts';
-import { callerLanguage, ProblemError, type Lang } from '../middleware/problems.ts';
+import { callerLanguage, ProblemError } from '../middleware/problems.ts';
 import { bi, documentResponse, JSON_TYPE, problems } from './declare.ts';
 import { streamPieces } from '../stream.ts';
 import { boundedDateOrInstant, storedCaseIdSchema, wholeNumber } from '../schemas.ts';
@@ -75,12 +75,6 @@ const notFound = (caseId: string) =>
     zh: `没有案件 ${caseId} 的记录或审计轨迹`,
     en: `there is no record or audit trail for case ${caseId}`,
   });
-
-/** `?lang=` or Accept-Language when the caller sends one, else the language the directory gives them. */
-function readerLanguage(c: Context<AuthEnv>, caller: Caller): Lang {
-  if (c.req.query('lang') || c.req.header('accept-language')) return callerLanguage(c);
-  return caller.person.language;
-}
 
 const contentTypes: Record<ExportFormat, string> = {
   json: 'application/json; charset=utf-8',
@@ -199,7 +193,7 @@ export function auditRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
   app.openapi({ ...caseHistoryRoute, middleware: [auditReader] }, async (c) => {
     const { caseId } = c.req.valid('param');
     const q = c.req.valid('query');
-    const language = readerLanguage(c, c.get('caller'));
+    const language = callerLanguage(c);
     const temporalUrl = workflowUrl(caseId);
 
     if (q.source === 'temporal') {

@@ -113,8 +113,9 @@ describe('case clocks through the API', () => {
     expect(moved.assigneeId).toBe('staff-lee');
     expect(moved.timeline.at(-1)).toMatchObject({ action: 'reassigned', actorId: 'sup-wang' });
 
-    // The Chinese half names the reasons allowed, as the English one does.
-    const lunch = await problem(await post('pause', 'staff-lee', { reason: 'lunch' }), 400);
+    // The Chinese half names the reasons allowed, as the English one does (staff-lee reads
+    // English by the directory, so Chinese is asked for).
+    const lunch = await problem(await post('pause?lang=zh-CN', 'staff-lee', { reason: 'lunch' }), 400);
     expect(lunch.errors?.[0]).toEqual({
       field: 'reason',
       message: '须从列表中选择暂停原因：waiting_for_parts, student_absent, outside_contractor',
@@ -124,8 +125,12 @@ describe('case clocks through the API', () => {
       200,
     );
     // The case's refusal, in the caller's language only.
+    expect(
+      (await problem(await post('pause/decision?lang=zh-CN', 'staff-lee', { approve: true }), 403)).detail,
+    ).toBe('只有本楼栋主管可以审批暂停');
+    // Asked nothing, staff-lee is answered in the English of their directory entry.
     expect((await problem(await post('pause/decision', 'staff-lee', { approve: true }), 403)).detail).toBe(
-      '只有本楼栋主管可以审批暂停',
+      'only a supervisor of this building may decide a pause',
     );
     const inEn = await call(s.app, 'POST', `/api/cases/${caseId}/pause/decision?lang=en`, {
       as: 'staff-lee',

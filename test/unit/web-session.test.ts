@@ -178,6 +178,23 @@ describe('language', () => {
   });
 });
 
+describe('a signed-in person’s page language', () => {
+  const app = new Hono();
+  app.get('/', (c) => c.text(pickLang(c, 'https://rectify.example.edu.cn', { language: 'en' })));
+
+  it('falls back on their directory language, after ?lang=, the remembered choice and the browser', async () => {
+    expect(await (await app.request('/')).text()).toBe('en');
+    expect(await (await app.request('/', { headers: { 'accept-language': 'fr' } })).text()).toBe('en');
+    expect(await (await app.request('/', { headers: { 'accept-language': 'zh' } })).text()).toBe('zh-CN');
+    expect(await (await app.request('/', { headers: { cookie: 'rectify_lang=zh-CN' } })).text()).toBe(
+      'zh-CN',
+    );
+    expect(await (await app.request('/?lang=zh-CN', { headers: { 'accept-language': 'en' } })).text()).toBe(
+      'zh-CN',
+    );
+  });
+});
+
 describe('session cookie and expiry', () => {
   it('is HttpOnly and SameSite=Lax always, Secure only when the public URL is https', () => {
     expect(sessionCookieOptions('http://localhost:3000')).toMatchObject({
