@@ -566,7 +566,7 @@ describe('inspection checklist: notes are held to the safe-text rule', () => {
     expect(itemBlock(zwPage, '6t.safety.1')).toContain('备注：只有不可见字符，请输入内容');
     // The banner names the item too.
     expect(zwPage).toMatch(
-      /请修改下面标出的 1 项，本次提交未保存：<a href="#item-6t\.safety\.1"[^>]*>[^<]*1</,
+      /请修改下面标出的 1 项，本次提交未保存：<a href="#item-6t\.safety\.1"[^>]*>安全 1 [^<]*<\/a>/,
     );
 
     const hostile = await postChecklist(id, [
