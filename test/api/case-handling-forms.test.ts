@@ -97,6 +97,8 @@ describe('a refused handling form', () => {
     expect(form).toContain(`value="${reason}"`);
     expect(form).toMatch(/<option value="staff-zhao" selected="">/);
     expect(form).not.toMatch(/<option value="" selected="">/);
+    // Colleagues told apart by id and trade, not by name alone.
+    expect(form).toContain('赵伟（staff-zhao，管理）</option>');
   });
 
   it('reassign and a pause request come back the same way', async () => {

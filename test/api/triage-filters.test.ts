@@ -120,6 +120,11 @@ describe('filters over the triage queue', () => {
     expect(pages.flat()).toEqual([...repairsA, ...b]);
     const html = await (await open('wg-chen', '/app/triage?kind=repair')).text();
     expect(html).toMatch(/<option value="repair" selected="">报修<\/option>/);
+    // Staff told apart in "assign to": two repair staff, each with their id and trade.
+    expect(html).toContain('<option value="staff-wu">吴磊（staff-wu，维修）</option>');
+    expect(html).toContain('<option value="staff-zhou">周强（staff-zhou，维修）</option>');
+    const en = await (await open('wg-chen', '/app/triage?kind=repair', 'en')).text();
+    expect(en).toContain('<option value="staff-wu">吴磊 (staff-wu, repair)</option>');
     expect(html).toContain('共 65 条待分派，以下为符合筛选条件的报告');
   });
 

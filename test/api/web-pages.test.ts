@@ -150,6 +150,8 @@ describe('web pages: new case', () => {
     expect(html).toContain('value="bldg-b"');
     expect(html).not.toContain('<option value="bldg-a"');
     expect(html).toMatch(/name="idempotencyKey" value="[^"]+"/);
+    // The assignee list tells staff apart by id and trade, not by name alone.
+    expect(html).toContain('<option value="staff-wu">吴磊（staff-wu，维修）</option>');
     expect((await get('/app/cases/new', 'staff-zhao')).status).toBe(403);
   });
 

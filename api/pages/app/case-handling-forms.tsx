@@ -5,6 +5,7 @@ import { checkHandling, type HandlingStep } from '../../../domain/case-handling.
 import { type CaseView } from '../../../domain/case-model.ts';
 import { withSupervision, type Directory } from '../../../domain/directory.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
+import { personOptionLabel } from '../../../domain/person-option.ts';
 import type { Caller } from '../../auth.ts';
 import { precheckPolicy } from '../../case-service.ts';
 import type { AppDeps } from '../../deps.ts';
@@ -162,7 +163,7 @@ export function HandlingForms(props: {
                   </option>
                   {staff.map((p) => (
                     <option value={p.id} selected={values.assigneeId === p.id}>
-                      {p.name}
+                      {personOptionLabel(p, lang)}
                     </option>
                   ))}
                 </select>

@@ -8,6 +8,7 @@ import type { Directory, Floor, Location, Person } from '../../../domain/directo
 import { severities, sources } from '../../../domain/sla.ts';
 import { standardItem, standards } from '../../../domain/standards/catalogue.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
+import { personOptionLabel } from '../../../domain/person-option.ts';
 import { openablePlaces, openRefusal } from '../../middleware/access.ts';
 import type { Caller } from '../../auth.ts';
 import { openNewCase } from '../../case-service.ts';
@@ -461,7 +462,7 @@ function NewCaseForm(props: {
                 <optgroup label={inLang(staffKindLabels[k], lang)}>
                   {staffOf(k).map((p) => (
                     <option value={p.id} selected={values.assigneeId === p.id}>
-                      {p.name}
+                      {personOptionLabel(p, lang)}
                     </option>
                   ))}
                 </optgroup>

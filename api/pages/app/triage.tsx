@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { CaseView } from '../../../domain/case-model.ts';
 import type { Directory } from '../../../domain/directory.ts';
 import { reportCaseTitle, reportKindInfo, type ReportKind } from '../../../domain/intake.ts';
+import { personOptionLabel } from '../../../domain/person-option.ts';
 import { placeByCode } from '../../../domain/places.ts';
 import { severities } from '../../../domain/sla.ts';
 import { textFlaw, textFlawMessage } from '../../../domain/safe-text.ts';
@@ -312,7 +313,7 @@ function ReportCard(props: {
           </option>
           {staff.map((p) => (
             <option value={p.id} selected={typed.assigneeId === p.id}>
-              {p.name}
+              {personOptionLabel(p, lang)}
             </option>
           ))}
         </select>
