@@ -10,7 +10,9 @@
  *
  * Definitions (where the seeds leave room):
  * - complaint handled: the complainant got an answer, i.e. the case reached
- *   follow-up, was closed, or was withdrawn (found invalid and answered).
+ *   follow-up, was closed, or was withdrawn (found invalid and answered). A
+ *   complaint still open is left out until its answer deadline has passed
+ *   (then it is missed), as pending deadlines are (domain/complaint-handling.ts).
  * - on time per stage: resolved deadlines only (met or breached; pending ones
  *   are not yet decided). Follow-up is the reporter's time, not the staff's, so
  *   it has no on-time rate.
@@ -47,6 +49,7 @@ import { localDate, localTimeToInstant } from './calendar.ts';
 import { entryScore, scoredActions } from './case-action.ts';
 import { caseCitation } from './case-citation.ts';
 import { clockIds, clockLabel, clockStatuses, type ClockId } from './case-clocks.ts';
+import { complaintHandling } from './complaint-handling.ts';
 import { etiquetteScore } from './etiquette-rating.ts';
 import type { CaseView } from './case-model.ts';
 import { stageLabels } from './stage-labels.ts';
@@ -185,8 +188,8 @@ export function addCase(t: KpiTally, v: CaseView, nowMs?: number): KpiTally {
   const terminal = v.stage === 'closed' || v.stage === 'withdrawn';
   if (!terminal) t.open += 1;
   if (v.source === 'complaint') {
-    const answered = terminal || v.stage === 'follow_up';
-    count(t.complaints, answered);
+    const handling = complaintHandling(v, clocksAt);
+    if (handling !== 'undecided') count(t.complaints, handling === 'handled');
     if (v.stage !== 'withdrawn') {
       t.validComplaints += 1;
       const b = v.location.buildingId;

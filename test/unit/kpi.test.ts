@@ -224,7 +224,7 @@ describe('KPIs of a seeded week', () => {
   });
 
   it('matches the hand-computed figures', () => {
-    // complaints c4 (answered), c5 (not yet), c6 (withdrawn = answered)
+    // complaints c4 (answered), c5 (open, its analysing deadline breached: missed), c6 (withdrawn = answered)
     expect(get(kpis, 'complaint_handling_rate')).toMatchObject({
       numerator: 2,
       denominator: 3,
