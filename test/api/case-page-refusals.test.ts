@@ -211,6 +211,66 @@ describe('a form for a case the person can no longer reach', () => {
   });
 });
 
+describe('a form for a case the person never held', () => {
+  const flash = (html: string) => /class="flash error"[^>]*>([^<]*)</.exec(html)?.[1] ?? '';
+
+  it.each([
+    ['withdraw', [['reason', 'x']]],
+    ['review', [['reason', 'x']]],
+    ['reassign', [['reason', 'x']]],
+    ['pause/decision', [['reason', 'x']]],
+    ['hand-over', [['reason', 'x']]],
+    ['arrived', [['reason', 'x']]],
+    ['rectification', [['reason', 'x']]],
+  ] as [string, [string, string][]][])(
+    '%s: the plain refusal naming the read rule, not "no longer yours" (en)',
+    async (path, fields) => {
+      const caseId = await openCase('staff-zhou');
+      const res = await post(`/app/cases/${caseId}/${path}`, 'staff-lee', fields, 'en');
+      expect(res.status).toBe(403);
+      const html = await res.text();
+      expect(html).toContain('you may read cases of buildings you supervise');
+      expect(html).not.toContain('no longer yours');
+      expect(html).not.toContain('handed over or reassigned');
+    },
+  );
+
+  it('in Chinese too', async () => {
+    const caseId = await openCase('staff-zhou');
+    const res = await post(`/app/cases/${caseId}/withdraw`, 'staff-zhao', [['reason', 'x']]);
+    expect(res.status).toBe(403);
+    const html = await res.text();
+    expect(html).toContain('只能查看：主管所管楼栋的案件');
+    expect(html).not.toContain('已不再由您处理');
+  });
+
+  it('a former holder whom a supervisor reassigned it away from is still told it is no longer theirs (zh)', async () => {
+    const caseId = await openCase('staff-zhou');
+    const moved = await call(s.app, 'POST', `/api/cases/${caseId}/reassign`, {
+      as: 'sup-wang',
+      body: { assigneeId: 'staff-zhao', reason: '人手调整' },
+    });
+    expect(moved.status).toBe(200);
+    const note = `已联系维修 ${uniqueId('n')}`;
+    const res = await post(`/app/cases/${caseId}/arrived`, 'staff-zhou', [['note', note]]);
+    expect(res.status).toBe(403);
+    const html = await res.text();
+    expect(flash(html)).toContain(`案件 ${caseId} 已不再由您处理（已转交或改派给他人）`);
+  });
+
+  it('and in English', async () => {
+    const caseId = await openCase('staff-lee');
+    const moved = await call(s.app, 'POST', `/api/cases/${caseId}/reassign`, {
+      as: 'sup-wang',
+      body: { assigneeId: 'staff-zhao', reason: 'workload' },
+    });
+    expect(moved.status).toBe(200);
+    const res = await post(`/app/cases/${caseId}/withdraw`, 'staff-lee', [['reason', 'x']], 'en');
+    expect(res.status).toBe(403);
+    expect(flash(await res.text())).toContain(`Case ${caseId} is no longer yours to act on`);
+  });
+});
+
 describe('the address a refused form leaves in the bar', () => {
   it('opened again (GET) is the case page it came from, in the language asked', async () => {
     const who = await as('sup-wang');

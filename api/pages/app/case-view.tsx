@@ -11,6 +11,7 @@ import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { readCaseFor } from '../../case-service.ts';
 import { reportsOfCase } from '../../../store/reports.ts';
+import { heldBefore } from '../../../store/case-moves.ts';
 import type { AppDeps } from '../../deps.ts';
 import {
   StateCell,
@@ -336,7 +337,8 @@ function flashFor(errors: FieldErrors): FlashMessage | undefined {
 /**
  * A refused form, back on the case page with its message and what was typed, under the refusal's
  * status: never a redirect that drops the text. A case that does not exist is the 404 page; one
- * the person may no longer read (handed over, reassigned) is a 403 page keeping what was typed.
+ * the person may no longer read because it was moved away from them (handed over, reassigned) is
+ * a 403 page keeping what was typed; one they never could read is the plain 403 naming the rule.
  */
 export async function renderRefused(
   c: WebContext,
@@ -349,6 +351,10 @@ export async function renderRefused(
     return await renderCase(c, deps, caseId, state, status);
   } catch (err) {
     if (refusalOf(err).status !== 403) throw err;
+    // "No longer yours" only to someone the case was moved away from; anyone else who cannot
+    // read it is told the read rule, as every other refused page tells them.
+    const { ddb, tables } = deps.aws;
+    if (!(await heldBefore(ddb, tables, caseId, viewerOf(c).person.id))) throw err;
     return renderNoLongerYours(c, caseId, state);
   }
 }
