@@ -7,6 +7,7 @@ import { localDate } from '../../domain/calendar.ts';
 import type { Directory } from '../../domain/directory.ts';
 import { inLang, splitBilingual, type Bilingual } from '../../domain/text.ts';
 import {
+  defaultZeroReportConfig,
   gridCells,
   nightCounts,
   NIGHT,
@@ -67,9 +68,59 @@ async function nightOr404(deps: AppDeps, night: string): Promise<NightRecord> {
       zh: `${night} 晚没有零报告记录（当晚没有进行零报告）`,
       en: `there is no zero-report round on record for the night of ${night}`,
     });
-  throw new ProblemError('not_found', {
-    zh: `${night} 晚的零报告尚未开始（每晚 22:20 开始）`,
-    en: `the zero report of ${night} has not opened (it opens at 22:20 each night)`,
+  const notOpened: Bilingual = {
+    zh: `${night} 晚的零报告尚未开始（每晚 ${defaultZeroReportConfig.openAt} 开始）`,
+    en: `the zero report of ${night} has not opened (it opens at ${defaultZeroReportConfig.openAt} each night)`,
+  };
+  throw night === tonight
+    ? new NotOpenedTonightError(night, notOpened)
+    : new ProblemError('not_found', notOpened);
+}
+
+/**
+ * Tonight's run, asked for before it opens: still a 404 to the API, but the pages say the night
+ * has not started yet (the menu's 零报告 leads there all day), not that it was not found.
+ */
+class NotOpenedTonightError extends ProblemError {
+  constructor(
+    readonly night: string,
+    detail: Bilingual,
+  ) {
+    super('not_found', detail);
+  }
+}
+
+/** The page for tonight's zero report before it opens: when it does, and last night's board if there is one. */
+async function notOpenedPage(deps: AppDeps, c: Context<AuthEnv>, night: string, lang: Lang, asked?: string) {
+  const t = (b: Bilingual) => inLang(b, lang);
+  const query = asked ? `?lang=${asked}` : '';
+  const lastNight = new Date(Date.parse(`${night}T12:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+  const last = await loadNight({ ddb: deps.aws.ddb, tables: deps.aws.tables }, lastNight);
+  const { openAt, closeAt } = defaultZeroReportConfig;
+  return shellPage(c, {
+    title: { zh: '今晚零报告尚未开始', en: 'Tonight’s zero report has not started' },
+    lang,
+    children: (
+      <>
+        <p class="flash ok" role="status" data-not-opened={night}>
+          {t({
+            zh: `今晚（${night}）的零报告 ${openAt} 开始，${closeAt} 截止。开始后请回到此页。`,
+            en: `Tonight’s (${night}) zero report opens at ${openAt} and closes at ${closeAt}. Come back to this page then.`,
+          })}
+        </p>
+        <p>
+          {last && (
+            <>
+              <a href={`/zero-report/${lastNight}${query}`} data-last-night={lastNight}>
+                {t({ zh: `昨晚（${lastNight}）的零报告看板`, en: `Last night’s (${lastNight}) board` })}
+              </a>
+              {' · '}
+            </>
+          )}
+          <a href={`/app${query}`}>{t({ zh: '返回工作台', en: 'Back to the workbench' })}</a>
+        </p>
+      </>
+    ),
   });
 }
 
@@ -610,7 +661,13 @@ export function zeroReportRoutes(deps: AppDeps): Hono<AuthEnv> {
   });
   app.get('/zero-report/:night', auth, async (c) => {
     const { lang, asked } = pageLang(c);
-    const b = await board(c);
+    let b: Awaited<ReturnType<typeof board>>;
+    try {
+      b = await board(c);
+    } catch (err) {
+      if (err instanceof NotOpenedTonightError) return notOpenedPage(deps, c, err.night, lang, asked);
+      throw err;
+    }
     const me = c.get('caller').person.id;
     const mine = b.cells.some((cell) => cell.members.some((m) => m.id === me));
     const reportHref = mine ? `/zero-report/${b.night}/report${asked ? `?lang=${asked}` : ''}` : undefined;
@@ -681,7 +738,13 @@ export function zeroReportRoutes(deps: AppDeps): Hono<AuthEnv> {
 
   app.get('/zero-report/:night/report', auth, async (c) => {
     const { night } = parseOr400(nightParam, c.req.param(), callerLanguage(c), 'path');
-    return reportPage(c, night, { sent: c.req.query('sent') === '1' });
+    try {
+      return await reportPage(c, night, { sent: c.req.query('sent') === '1' });
+    } catch (err) {
+      if (!(err instanceof NotOpenedTonightError)) throw err;
+      const { lang, asked } = pageLang(c);
+      return notOpenedPage(deps, c, err.night, lang, asked);
+    }
   });
 
   /**

@@ -232,6 +232,33 @@ describe('the report page', () => {
     expect((await call(s.app, 'GET', `/zero-report/${lastNight}`, { as: 'grid-a1c1' })).status).toBe(200);
   });
 
+  it('before tonight’s round opens, says so on a page of its own (200, not "not found"), linking last night’s board', async () => {
+    const { localDate } = await import('../../domain/calendar.ts');
+    const tonight = localDate(new Date().toISOString(), s.deps.env.CAMPUS_TZ);
+    // The test before stored last night's run.
+    const lastNight = new Date(Date.parse(`${tonight}T12:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    const { cookie } = await signedIn('grid-a1c1');
+    const open = (path: string) => s.app.request(path, { headers: { cookie, accept: 'text/html' } });
+    for (const path of [`/zero-report/${tonight}/report`, `/zero-report/${tonight}`]) {
+      const res = await open(path);
+      expect([path, res.status]).toEqual([path, 200]);
+      const html = await res.text();
+      expect(html).toContain('<h1>今晚零报告尚未开始</h1>');
+      expect(html).not.toContain('未找到');
+      expect(html).toContain(`data-not-opened="${tonight}"`);
+      expect(html).toContain(`今晚（${tonight}）的零报告 22:20 开始，22:40 截止`);
+      expect(html).toContain(`href="/zero-report/${lastNight}"`);
+    }
+    const en = await (await open(`/zero-report/${tonight}/report?lang=en`)).text();
+    expect(en).toContain('<h1>Tonight’s zero report has not started</h1>');
+    expect(en).toContain(`href="/zero-report/${lastNight}?lang=en"`);
+    // The API keeps its 404; a past night with no run on record is not found, on a page too.
+    expect((await call(s.app, 'GET', `/api/zero-reports/${tonight}`, { as: 'grid-a1c1' })).status).toBe(404);
+    const past = await open('/zero-report/2001-03-04/report');
+    expect(past.status).toBe(404);
+    expect(await past.text()).toContain('2001-03-04 晚没有零报告记录');
+  });
+
   it('is linked from the board for a grid member', async () => {
     const { cookie } = await signedIn('grid-a1c1');
     const html = await (await s.app.request(`/zero-report/${NIGHT}`, { headers: { cookie } })).text();
