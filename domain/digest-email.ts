@@ -6,6 +6,7 @@
 import { localTime } from './calendar.ts';
 import type { Language } from './directory.ts';
 import { stageLabel } from './stage-labels.ts';
+import { kpiDurationText } from './kpi-text.ts';
 import { escapeHtml, pairIn, splitBilingual } from './text.ts';
 import type {
   AreaSummary,
@@ -222,11 +223,15 @@ export function areaSummaryEmail(
 ): RenderedEmail {
   const both = pairIn(lang);
   const subject = `【${both('周报', 'Weekly summary')}】${s.week} ${both(title.zh, title.en)}`;
+  const durationPair = (hours: number) => {
+    const d = kpiDurationText(hours);
+    return both(d.zh, d.en);
+  };
   const kpis = s.kpis
     .filter((k) => k.value !== null)
     .map(
       (k) =>
-        `${both(k.label.zh, k.label.en)}: ${k.unit === 'ratio' ? `${(k.value! * 100).toFixed(1)}%` : k.value}${
+        `${both(k.label.zh, k.label.en)}: ${k.unit === 'ratio' ? `${(k.value! * 100).toFixed(1)}%` : k.unit === 'hours' ? durationPair(k.value!) : k.value}${
           k.target !== null
             ? ` (${both('目标', 'target')} ${k.comparator} ${k.unit === 'ratio' ? `${k.target * 100}%` : k.target})`
             : ''

@@ -614,7 +614,7 @@ export function computeKpis(t: KpiTally, ctx: KpiContext): KpiValue[] {
   out.push(
     {
       id: 'average_time_to_close_hours',
-      label: { zh: '平均结案时长（小时）', en: 'Average time to close (hours)' },
+      label: { zh: '平均结案时长', en: 'Average time to close' },
       unit: 'hours',
       target: null,
       comparator: null,
@@ -626,7 +626,7 @@ export function computeKpis(t: KpiTally, ctx: KpiContext): KpiValue[] {
     },
     {
       id: 'p90_time_to_close_hours',
-      label: { zh: '90%案件结案时长（小时）', en: 'p90 time to close (hours)' },
+      label: { zh: '90%案件结案时长', en: 'p90 time to close' },
       unit: 'hours',
       target: null,
       comparator: null,

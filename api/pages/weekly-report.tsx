@@ -3,6 +3,7 @@ import { FAVICON_HREF } from './favicon.ts';
 import type { Child } from 'hono/jsx';
 import type { AreaSummary, DailyPoint, WeekCounts } from '../../domain/digest.ts';
 import { kpiSourceText, type KpiValue } from '../../domain/kpi.ts';
+import { complaintSampleText, kpiDurationText } from '../../domain/kpi-text.ts';
 import { itemShortName, standards } from '../../domain/standards/catalogue.ts';
 import { inLang, pairIn, type Bilingual, type Lang } from '../../domain/text.ts';
 import { multiRateTrendChart } from './charts.ts';
@@ -49,10 +50,11 @@ const COUNT_ROWS: [keyof WeekCounts, string, string][] = [
 
 const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
 
-function fmtKpi(k: Pick<KpiValue, 'unit'>, v: number | null): string {
+function fmtKpi(k: Pick<KpiValue, 'unit'>, v: number | null, lang: Lang): string {
   if (v === null) return '—';
   if (k.unit === 'ratio') return `${(v * 100).toFixed(1)}%`;
-  // Counts (complaints this year) read as whole numbers; hours keep one decimal.
+  if (k.unit === 'hours') return inLang(kpiDurationText(v), lang);
+  // Counts (complaints this year) read as whole numbers.
   return Number.isInteger(v) ? String(v) : v.toFixed(1);
 }
 
@@ -272,7 +274,7 @@ function WeeklyReport({ s, names }: { s: AreaSummary; names: ReportPageNames }) 
     return [
       bi(k.label.zh, k.label.en),
       <>
-        {k.target === null ? '—' : `${k.comparator ?? ''} ${fmtKpi(k, k.target)}`}
+        {k.target === null ? '—' : `${k.comparator ?? ''} ${fmtKpi(k, k.target, lang)}`}
         <br />
         <span class="alt" data-kpi-source>
           {(k.cites ?? []).length > 0
@@ -281,13 +283,15 @@ function WeeklyReport({ s, names }: { s: AreaSummary; names: ReportPageNames }) 
         </span>
       </>,
       <>
-        {fmtKpi(k, k.value)} <KpiBar k={k} />
+        {fmtKpi(k, k.value, lang)} <KpiBar k={k} />
       </>,
-      fmtKpi(k, change?.previous ?? null),
+      fmtKpi(k, change?.previous ?? null, lang),
       verdict,
-      k.denominator !== undefined
-        ? `${k.numerator ?? ''}${k.numerator !== undefined ? ' / ' : ''}${k.denominator}`
-        : '',
+      k.unit === 'per_building_year' && k.numerator !== undefined && k.denominator !== undefined
+        ? inLang(complaintSampleText(k.numerator, k.denominator), lang)
+        : k.denominator !== undefined
+          ? `${k.numerator ?? ''}${k.numerator !== undefined ? ' / ' : ''}${k.denominator}`
+          : '',
     ];
   });
   const caseNote = (l: AreaSummary['cases'][number]) =>

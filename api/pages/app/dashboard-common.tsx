@@ -3,6 +3,7 @@ import type { Child } from 'hono/jsx';
 import type { z } from 'zod';
 import type { Role } from '../../../domain/directory.ts';
 import type { KpiValue } from '../../../domain/kpi.ts';
+import { complaintSampleText, kpiDurationText } from '../../../domain/kpi-text.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import type { WebEnv } from '../../middleware/session.ts';
 import { Layout } from '../layout.tsx';
@@ -111,12 +112,23 @@ export function ErrorSummary(props: { errors: Record<string, Bilingual>; lang: L
 /** 0.9512 → "95.1%". */
 export const percent = (v: number): string => `${Math.round(v * 1000) / 10}%`;
 
-/** A KPI's figure as people read it: a percentage, hours with one decimal, or a count. */
+/** A KPI's figure as people read it: a percentage, a duration (minutes under an hour), or a count. */
 export function kpiValueText(k: KpiValue, lang: Lang): string {
   if (k.value === null) return '—';
   if (k.unit === 'ratio') return percent(k.value);
-  if (k.unit === 'hours') return `${k.value.toFixed(1)} ${lang === 'en' ? 'h' : '小时'}`;
+  if (k.unit === 'hours') return inLang(kpiDurationText(k.value), lang);
   return String(k.value);
+}
+
+/**
+ * What a KPI is counted over: met of decided ("3/4"), the cases measured ("12"), or for the
+ * yearly complaint limit the complaints and the buildings they are counted over ("2 件 / 1 栋").
+ */
+export function kpiSampleText(k: KpiValue, lang: Lang): string {
+  const { numerator: n, denominator: d } = k;
+  if (d === undefined) return '';
+  if (n === undefined) return String(d);
+  return k.unit === 'per_building_year' ? inLang(complaintSampleText(n, d), lang) : `${n}/${d}`;
 }
 
 /** A KPI's target with its comparison (≥ 90%), or that it is only tracked. */

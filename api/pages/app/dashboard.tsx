@@ -28,6 +28,7 @@ import { adminRoutes } from './admin.tsx';
 import { auditPageRoutes } from './audit.tsx';
 import {
   ErrorSummary,
+  kpiSampleText,
   kpiTargetText,
   kpiValueText,
   page,
@@ -174,13 +175,7 @@ function KpiTable(props: { kpis: KpiValue[]; lang: Lang }) {
               <td>
                 <Verdict met={k.met} lang={props.lang} />
               </td>
-              <td class="muted">
-                {k.numerator !== undefined && k.denominator !== undefined
-                  ? `${k.numerator}/${k.denominator}`
-                  : k.denominator !== undefined
-                    ? String(k.denominator)
-                    : ''}
-              </td>
+              <td class="muted">{kpiSampleText(k, props.lang)}</td>
             </tr>
           ))}
         </tbody>
