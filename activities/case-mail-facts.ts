@@ -1,34 +1,75 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Directory } from '../domain/directory.ts';
-import type { EmailKind } from '../domain/email-content.ts';
+import type { CaseMoveNames, EmailKind } from '../domain/email-content.ts';
 import { placeNameOf } from '../domain/place-name.ts';
 import type { Bilingual } from '../domain/text.ts';
 import type { TableNames } from '../store/clients.ts';
 import { getCaseRecord } from '../store/case-records.ts';
+import { caseMoves } from '../store/case-moves.ts';
 
 /** What a case mail says that the workflow's request does not carry, read from the case's record. */
 export interface CaseMailFacts {
   place?: Bilingual | undefined;
   assigneeName?: string | undefined;
+  move?: CaseMoveNames | undefined;
 }
 
-/** Kinds that say more than the request carries: a reporter's mail its place, an escalation whom to chase, a taken-off mail to whom the case went. */
+/** Kinds that say more than the request carries: a reporter's mail its place, an escalation whom to chase, a taken-off mail to whom it went. */
 const needsRecord: ReadonlySet<EmailKind> = new Set(['result_and_survey', 'escalation', 'taken_off']);
+
+/** Kinds a take-over is mailed as to the new holder (the step now theirs). */
+const takeOverKinds: ReadonlySet<EmailKind> = new Set(['assigned', 'signoff_request']);
+
+/** A take-over mail's key: how the case moved and the timeline's length, after any lineage prefix ('e1.'). */
+const takeOverKey = /(?:^|\.)(reassigned|handed_over)\d+$/;
+
+interface FactsRequest {
+  caseId: string;
+  kind: EmailKind;
+  key?: string | undefined;
+  to?: { personIds?: string[] | undefined } | undefined;
+}
 
 /**
  * The case's place and assignee's name as of its last recorded step, for the kinds that name
  * them; nothing for a case with no record yet or a place or person the directory no longer has.
+ * A take-over's mail also names who moved the case and from whom.
  */
 export async function caseMailFacts(
   deps: { ddb: DynamoDBClient; tables: TableNames },
   dir: Directory | null,
-  req: { caseId: string; kind: EmailKind },
+  req: FactsRequest,
 ): Promise<CaseMailFacts> {
-  if (!needsRecord.has(req.kind) || !dir) return {};
+  if (!dir) return {};
+  if (takeOverKinds.has(req.kind)) {
+    const move = await takeOverMove(deps, dir, req);
+    return move ? { move } : {};
+  }
+  if (!needsRecord.has(req.kind)) return {};
   const view = await getCaseRecord(deps.ddb, deps.tables, req.caseId);
   if (!view) return {};
   return {
     place: placeNameOf(dir, view.location),
     assigneeName: dir.people.find((p) => p.id === view.assigneeId)?.name,
   };
+}
+
+/**
+ * The move a take-over mail is about, by names: the workflow keys such a mail by how the case
+ * moved ('reassigned7', 'handed_over3') but does not say who moved it or from whom; the audit
+ * trail's latest such move to the mail's recipient does.
+ */
+async function takeOverMove(
+  deps: { ddb: DynamoDBClient; tables: TableNames },
+  dir: Directory,
+  req: FactsRequest,
+): Promise<CaseMoveNames | undefined> {
+  const how = takeOverKey.exec(req.key ?? '')?.[1];
+  if (!how) return undefined;
+  const to = new Set(req.to?.personIds ?? []);
+  const moves = await caseMoves(deps.ddb, deps.tables, req.caseId);
+  const move = moves.findLast((m) => m.how === how && to.has(m.toId));
+  if (!move) return undefined;
+  const name = (id: string) => dir.people.find((p) => p.id === id)?.name ?? id;
+  return { how: move.how, byName: name(move.byId), fromName: name(move.fromId) };
 }

@@ -63,7 +63,28 @@ export interface EmailContext {
   place?: Bilingual | undefined;
   /** Whom the case is assigned to now: the escalation mail says whom to chase, the taken-off mail to whom it went. */
   assigneeName?: string | undefined;
+  /** How a case taken over came to its new holder: their mail says who moved it and from whom. */
+  move?: CaseMoveNames | undefined;
 }
+
+/** A reassignment (by `byName`) or hand-over (by its holder `fromName`), by people's names. */
+export interface CaseMoveNames {
+  how: 'reassigned' | 'handed_over';
+  byName: string;
+  fromName: string;
+}
+
+/** Who moved the case to the reader and from whom, as a sentence opening the take-over mail. */
+const movedLine = {
+  zh: (m: CaseMoveNames, title: string) =>
+    m.how === 'handed_over'
+      ? `${m.fromName}已将案件「${title}」移交给您处理。`
+      : `${m.byName}已将案件「${title}」从${m.fromName}改派给您处理。`,
+  en: (m: CaseMoveNames, title: string) =>
+    m.how === 'handed_over'
+      ? `${m.fromName} has handed the case "${title}" over to you.`
+      : `${m.byName} has reassigned the case "${title}" from ${m.fromName} to you.`,
+};
 
 /** Kinds mailed to the person who reported the problem rather than to staff. */
 const reporterKinds: ReadonlySet<EmailKind> = new Set(['result_and_survey']);
@@ -142,14 +163,17 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
     subject: c.detail
       ? `【整改】案件转交给您 ${c.caseId}：${c.title}`
       : `【整改】新案件 ${c.caseId}：${c.title}`,
-    intro: `您被指派处理整改案件「${c.title}」，${assignedNext[stageOf(c)].zh}${c.detail ? `转交原因：${c.detail}。` : ''}`,
+    intro: `${c.move ? movedLine.zh(c.move, c.title) : `您被指派处理整改案件「${c.title}」，`}${assignedNext[stageOf(c)].zh}${c.detail ? `转交原因：${c.detail}。` : ''}`,
     // Only a repair's assignment carries a link: the arrival on site that its clock waits for.
     action: '到场后点此登记到场',
     casePage: analysisAhead(c) ? '打开案件页面进行原因分析和整改' : '打开案件页面',
   }),
   signoff_request: (c) => ({
     subject: `【待签字】${c.caseId} 整改确认`,
-    intro: `请确认案件「${c.title}」的问题认定与整改方案，或说明理由提出异议。`,
+    // A take-over's request (its detail is the reason) says who moved the case and why.
+    intro: c.move
+      ? `${movedLine.zh(c.move, c.title)}请确认该案件的问题认定与整改方案，或说明理由提出异议。${c.detail ? `转交原因：${c.detail}。` : ''}`
+      : `请确认案件「${c.title}」的问题认定与整改方案，或说明理由提出异议。${c.detail ? `转交原因：${c.detail}。` : ''}`,
     action: '打开签字确认页面',
   }),
   adjudication_request: (c) => ({
@@ -241,7 +265,7 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
     subject: c.detail
       ? `[Rectify] Case handed to you ${c.caseId}: ${c.title}`
       : `[Rectify] New case ${c.caseId}: ${c.title}`,
-    intro: `You have been assigned the case "${c.title}". ${assignedNext[stageOf(c)].en}${c.detail ? ` Reason given: ${c.detail}.` : ''}`,
+    intro: `${c.move ? movedLine.en(c.move, c.title) : `You have been assigned the case "${c.title}".`} ${assignedNext[stageOf(c)].en}${c.detail ? ` Reason given: ${c.detail}.` : ''}`,
     action: 'Once on site, record your arrival here',
     casePage: analysisAhead(c)
       ? 'Open the case page for the analysis and the rectification'
@@ -249,7 +273,9 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
   }),
   signoff_request: (c) => ({
     subject: `[Sign-off needed] ${c.caseId}`,
-    intro: `Please confirm the finding and rectification plan of "${c.title}", or dispute it with a reason.`,
+    intro: c.move
+      ? `${movedLine.en(c.move, c.title)} Please confirm its finding and rectification plan, or dispute it with a reason.${c.detail ? ` Reason given: ${c.detail}.` : ''}`
+      : `Please confirm the finding and rectification plan of "${c.title}", or dispute it with a reason.${c.detail ? ` Reason given: ${c.detail}.` : ''}`,
     action: 'Open the sign-off page',
   }),
   adjudication_request: (c) => ({

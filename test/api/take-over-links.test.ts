@@ -60,7 +60,12 @@ describe('the colleague who takes a case over gets the link of the step now thei
     await reassign(caseId, 'staff-wu');
 
     const mail = await mailTo(caseId, WU, '待签字');
-    expect(mail.text).toContain('请确认案件');
+    // Who moved it to them, from whom and why, in each language's half.
+    expect(mail.text).toContain('王建国已将案件「');
+    expect(mail.text).toContain('」从周强改派给您处理。请确认该案件的问题认定与整改方案');
+    expect(mail.text).toContain('转交原因：周强休假 on leave。');
+    expect(mail.text).toMatch(/王建国 has reassigned the case "[^"]+" from 周强 to you\./);
+    expect(mail.text).toContain('Reason given: 周强休假 on leave.');
     expect(mail.text).not.toContain('请先完成原因分析');
     const path = actionPath(mail);
     const shown = await page(path);
@@ -83,11 +88,31 @@ describe('the colleague who takes a case over gets the link of the step now thei
     // Handed to them, not a new case.
     const mail = await mailTo(caseId, WU, '案件转交给您');
     expect(mail.text).toContain('到场后点此登记到场');
+    expect(mail.text).toContain('」从周强改派给您处理。');
+    expect(mail.text).toMatch(/王建国 has reassigned the case "[^"]+" from 周强 to you\./);
     const path = actionPath(mail);
     const shown = await page(path);
     expect([shown.status, shown.outcome]).toEqual([200, 'ready']);
     const done = await postForm(s.app, path, formFields(shown.html));
     expect(done.status).toBe(200);
+  });
+});
+
+describe('the colleague a case is handed over to is told by whom', () => {
+  it('in each half, the hand-over’s holder named, with the reason', async () => {
+    const caseId = await repairCase();
+    await mailTo(caseId, ZHOU, '新案件');
+    const handed = await call(s.app, 'POST', `/api/cases/${caseId}/hand-over`, {
+      as: 'staff-zhou',
+      body: { assigneeId: 'staff-wu', reason: '下周出差 away next week' },
+    });
+    expect(handed.status).toBe(200);
+    const mail = await mailTo(caseId, WU, '案件转交给您');
+    expect(mail.text).toMatch(/周强已将案件「[^」]+」移交给您处理。/);
+    expect(mail.text).toContain('转交原因：下周出差 away next week。');
+    expect(mail.text).toMatch(/周强 has handed the case "[^"]+" over to you\./);
+    expect(mail.text).toContain('Reason given: 下周出差 away next week.');
+    expect(mail.html).toContain('移交给您处理');
   });
 });
 

@@ -272,6 +272,52 @@ describe('the mail to whoever held a case moved to a colleague', () => {
   });
 });
 
+describe('the mail to whom a case was moved says who moved it, from whom and why', () => {
+  const takenOver: EmailContext = {
+    ...base,
+    kind: 'assigned',
+    stage: 'rectifying',
+    actionUrl: undefined,
+    detail: '周强休假',
+  };
+
+  it('a reassignment names the supervisor and the former holder in each half', () => {
+    const move = { how: 'reassigned', byName: '王建国', fromName: '周强' } as const;
+    const [zhHalf, enHalf] = blocks(renderEmail('zh-CN', { ...takenOver, move }).text);
+    expect(zhHalf).toContain('王建国已将案件「宿舍楼 A101 水龙头漏水」从周强改派给您处理。');
+    expect(zhHalf).toContain('转交原因：周强休假。');
+    expect(enHalf).toContain('王建国 has reassigned the case "宿舍楼 A101 水龙头漏水" from 周强 to you.');
+    expect(enHalf).toContain('Reason given: 周强休假.');
+  });
+
+  it('a hand-over names the colleague who handed it over, for an English reader first', () => {
+    const move = { how: 'handed_over', byName: 'Daniel Lee', fromName: 'Daniel Lee' } as const;
+    const mail = renderEmail('en', { ...takenOver, move, detail: 'on leave' });
+    const [enHalf, zhHalf] = blocks(mail.text);
+    expect(enHalf).toContain('Daniel Lee has handed the case "宿舍楼 A101 水龙头漏水" over to you.');
+    expect(enHalf).toContain('Reason given: on leave.');
+    expect(zhHalf).toContain('Daniel Lee已将案件「宿舍楼 A101 水龙头漏水」移交给您处理。');
+    expect(zhHalf).toContain('转交原因：on leave。');
+    expect(mail.html).toContain('Daniel Lee has handed the case');
+  });
+
+  it('a sign-off request sent to the new responsible says the same, with the reason', () => {
+    const move = { how: 'reassigned', byName: '王建国', fromName: '周强' } as const;
+    const { text } = renderEmail('zh-CN', { ...base, move, detail: '周强休假' });
+    expect(text).toContain(
+      '王建国已将案件「宿舍楼 A101 水龙头漏水」从周强改派给您处理。请确认该案件的问题认定',
+    );
+    expect(text).toContain('转交原因：周强休假。');
+    expect(text).toContain('王建国 has reassigned the case "宿舍楼 A101 水龙头漏水" from 周强 to you.');
+  });
+
+  it('a new case says none of it', () => {
+    const { text } = renderEmail('zh-CN', { ...base, kind: 'assigned', stage: 'analysing' });
+    expect(text).toContain('您被指派处理整改案件');
+    expect(text).not.toMatch(/改派给您|移交给您|reassigned|handed the case/);
+  });
+});
+
 describe('each half of a mail says its language', () => {
   it('the first half in the reader’s language, the second in the other', () => {
     const en = renderEmail('en', base).html;
