@@ -1,12 +1,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { reportKindInfo, type ReportKind } from '../domain/intake.ts';
 import { placeByCode } from '../domain/places.ts';
-import {
-  triageNoticeMail,
-  triageChaseInput,
-  waitedText,
-  type TriageNotice,
-} from '../domain/report-triage.ts';
+import { triageChaseInput, waitedText, type TriageNotice } from '../domain/report-triage.ts';
+import { triageNoticeMail } from '../domain/triage-mail.ts';
 import type { WorkingHours } from '../domain/quiet-hours.ts';
 import { loadDirectory } from '../store/directory.ts';
 import { sendOnce } from '../store/outbox.ts';

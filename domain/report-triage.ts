@@ -1,12 +1,11 @@
 // An untriaged scanned-code report escalates like a case: reminders to the people who
 // triage it, then up the grid until someone does. Pure: the report's workflow plans its
 // timers with it, so it replays the same and is tested here.
-import { escapeHtml, lengthText } from './text.ts';
+import { lengthText } from './text.ts';
 import type { Directory, Location } from './directory.ts';
 import { reportKindInfo, type ReportKind } from './intake.ts';
 import { nextNotifyTime, type WorkingHours } from './quiet-hours.ts';
 import type { Severity } from './sla.ts';
-import { headerSafe } from './safe-text.ts';
 import type { Bilingual } from './text.ts';
 
 const MINUTE_MS = 60_000;
@@ -128,59 +127,6 @@ export function triageNoticePlan(input: TriagePlanInput): TriageNotice[] {
 
 /** The one run that chases a report: a report has at most one. */
 export const reportTriageWorkflowId = (reportId: string): string => `report-triage-${reportId}`;
-
-/** The email of one notice, in both languages (the reader's first). */
-export function triageNoticeMail(
-  lang: 'zh-CN' | 'en',
-  a: {
-    notice: Pick<TriageNotice, 'kind' | 'rung'>;
-    reportId: string;
-    name: string;
-    placeName: Bilingual;
-    kindLabel: Bilingual;
-    description: string;
-    waitedText: Bilingual;
-    triageUrl: string;
-  },
-): { subject: string; text: string; html: string } {
-  const reminder = a.notice.kind === 'reminder';
-  const subject = reminder
-    ? {
-        zh: `【待分派提醒】${a.reportId} ${a.placeName.zh}`,
-        en: `[Triage reminder] ${a.reportId} ${a.placeName.en}`,
-      }
-    : {
-        zh: `【报告未分派】${a.reportId} ${a.placeName.zh}`,
-        en: `[Report not triaged] ${a.reportId} ${a.placeName.en}`,
-      };
-  const zh = [
-    `${a.name}，您好：`,
-    reminder
-      ? `${a.placeName.zh} 的扫码报告（${a.kindLabel.zh}）已等待 ${a.waitedText.zh}，仍未分派。`
-      : `${a.placeName.zh} 的扫码报告（${a.kindLabel.zh}）已等待 ${a.waitedText.zh} 仍无人分派，现上报${triageRungLabel[a.notice.rung].zh}。`,
-    `报告内容：${a.description}`,
-    `请立案、并入已有案件或说明不予受理的原因：${a.triageUrl}`,
-  ];
-  const en = [
-    `Dear ${a.name},`,
-    reminder
-      ? `A scanned-code report (${a.kindLabel.en}) at ${a.placeName.en} has waited ${a.waitedText.en} for triage.`
-      : `A scanned-code report (${a.kindLabel.en}) at ${a.placeName.en} has waited ${a.waitedText.en} and nobody has triaged it; it now goes to ${triageRungLabel[a.notice.rung].en}.`,
-    `The report: ${a.description}`,
-    `Open a case, merge it into one, or reject it with a reason: ${a.triageUrl}`,
-  ];
-  const blocks = lang === 'en' ? [en, zh] : [zh, en];
-  return {
-    subject: headerSafe(lang === 'en' ? `${subject.en} / ${subject.zh}` : `${subject.zh} / ${subject.en}`),
-    text: blocks.map((b) => b.join('\n')).join('\n\n----\n\n'),
-    html: blocks
-      .map(
-        (b) =>
-          `<div>${b.map((l) => `<p>${escapeHtml(l).replace(/(https?:\/\/\S+)/g, '<a href="$1">$1</a>')}</p>`).join('')}</div>`,
-      )
-      .join('<hr>'),
-  };
-}
 
 /** How long a report has waited, for a person: whole hours, or minutes under two hours. */
 export const waitedText = lengthText;

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { Directory } from '../../domain/directory.ts';
 import {
   reportTriageWorkflowId,
-  triageNoticeMail,
   triageNoticePlan,
   triageRecipients,
   waitedText,
   type TriageRecipients,
 } from '../../domain/report-triage.ts';
+import { triageNoticeMail } from '../../domain/triage-mail.ts';
 
 const dir: Pick<Directory, 'buildings' | 'campus'> = {
   campus: { name: { zh: '校园', en: 'Campus' }, workingGroupIds: ['wg-1'], leadershipIds: ['lead-1'] },
@@ -149,9 +149,20 @@ describe('the notice email and its words', () => {
     expect(mail.text).toContain('已等待 8 小时');
     expect(mail.text).toContain('楼栋主管');
     expect(mail.text).toContain("the building's supervisors");
-    expect(mail.text.indexOf('王主管')).toBeLessThan(mail.text.indexOf('Dear'));
     expect(mail.html).toContain('&lt;b&gt;');
-    expect(mail.html).toContain('<a href="http://rectify.test/app/triage#RP-0123456789">');
+    // Greeted once, in the reader's language, and their half first.
+    expect(mail.text.split('\n')[0]).toBe('王主管，您好：');
+    expect(mail.text).not.toContain('Dear');
+    expect(mail.html).not.toContain('Dear');
+    expect(mail.text.indexOf('报告内容')).toBeLessThan(mail.text.indexOf('The report:'));
+    // The triage page is a labelled button, its address never the link's text; the text part keeps it in each half.
+    const links = [...mail.html.matchAll(/<a href="([^"]+)"[^>]*>([^<]*)<\/a>/g)];
+    expect(links.map((m) => [m[1], m[2]])).toEqual([
+      ['http://rectify.test/app/triage#RP-0123456789', '打开分派页面 / Open the triage page'],
+    ]);
+    expect(mail.html.replace(/href="[^"]*"/g, '')).not.toContain('http://rectify.test');
+    expect(mail.text).toContain('打开分派页面：http://rectify.test/app/triage#RP-0123456789');
+    expect(mail.text).toContain('Open the triage page: http://rectify.test/app/triage#RP-0123456789');
     const en = triageNoticeMail('en', {
       notice: { kind: 'reminder', rung: 'triage' },
       reportId: 'RP-0123456789',
@@ -163,7 +174,10 @@ describe('the notice email and its words', () => {
       triageUrl: 'http://rectify.test/app/triage',
     });
     expect(en.subject.startsWith('[Triage reminder]')).toBe(true);
-    expect(en.text.indexOf('Dear')).toBeLessThan(en.text.indexOf('您好'));
+    expect(en.text.split('\n')[0]).toBe('Dear Wang,');
+    expect(en.text).not.toContain('您好');
+    expect(en.text.indexOf('The report:')).toBeLessThan(en.text.indexOf('报告内容'));
+    expect(en.html).toContain('>Open the triage page / 打开分派页面</a>');
     expect(en.text).toContain('waited 10 minutes');
   });
 

@@ -1,0 +1,68 @@
+import { mailGreeting, mailHalves, mailHtml, mailSubject, mailText, type MailHalf } from './mail-document.ts';
+import { triageRungLabel, type TriageNotice } from './report-triage.ts';
+import type { Bilingual } from './text.ts';
+
+/**
+ * The email of one notice of an untriaged report (a reminder, or its escalation up the grid):
+ * laid out as the case mails are (the reader's language first, greeted once in it, the triage
+ * page a labelled button rather than its address).
+ */
+export function triageNoticeMail(
+  lang: 'zh-CN' | 'en',
+  a: {
+    notice: Pick<TriageNotice, 'kind' | 'rung'>;
+    reportId: string;
+    name: string;
+    placeName: Bilingual;
+    kindLabel: Bilingual;
+    description: string;
+    waitedText: Bilingual;
+    triageUrl: string;
+  },
+): { subject: string; text: string; html: string } {
+  const reminder = a.notice.kind === 'reminder';
+  const rung = triageRungLabel[a.notice.rung];
+  const body: Record<MailHalf, string[]> = {
+    zh: [
+      reminder
+        ? `${a.placeName.zh} 的扫码报告（${a.kindLabel.zh}）已等待 ${a.waitedText.zh}，仍未分派。`
+        : `${a.placeName.zh} 的扫码报告（${a.kindLabel.zh}）已等待 ${a.waitedText.zh} 仍无人分派，现上报${rung.zh}。`,
+      `报告内容：${a.description}`,
+      '请立案、并入已有案件或说明不予受理的原因。',
+    ],
+    en: [
+      reminder
+        ? `A scanned-code report (${a.kindLabel.en}) at ${a.placeName.en} has waited ${a.waitedText.en} for triage.`
+        : `A scanned-code report (${a.kindLabel.en}) at ${a.placeName.en} has waited ${a.waitedText.en} and nobody has triaged it; it now goes to ${rung.en}.`,
+      `The report: ${a.description}`,
+      'Open a case, merge it into one, or reject it with a reason.',
+    ],
+  };
+  const open: Record<MailHalf, string> = { zh: '打开分派页面', en: 'Open the triage page' };
+  // The text part has no button: each half keeps the address after its label.
+  const textLines = (h: MailHalf) => [...body[h], `${open[h]}${h === 'zh' ? '：' : ': '}${a.triageUrl}`];
+  const [first, second] = mailHalves(lang);
+  const greeting = mailGreeting(lang, a.name);
+  return {
+    subject: mailSubject(
+      lang,
+      reminder
+        ? {
+            zh: `【待分派提醒】${a.reportId} ${a.placeName.zh}`,
+            en: `[Triage reminder] ${a.reportId} ${a.placeName.en}`,
+          }
+        : {
+            zh: `【报告未分派】${a.reportId} ${a.placeName.zh}`,
+            en: `[Report not triaged] ${a.reportId} ${a.placeName.en}`,
+          },
+    ),
+    text: mailText(greeting, textLines(first), textLines(second)),
+    html: mailHtml({
+      first,
+      greeting,
+      lead: body[first],
+      links: [{ href: a.triageUrl, label: open, look: 'primary' }],
+      other: body[second],
+    }),
+  };
+}
