@@ -19,7 +19,11 @@ export interface StageLimitSource {
   text: Bilingual;
 }
 
-const GUIDE = { zh: '《学校后勤管理与服务指南（标准版）》', en: 'seed 002 学校后勤管理与服务指南' };
+const GUIDE = {
+  zh: '《学校后勤管理与服务指南（标准版）》',
+  en: 'the School Logistics Management and Service Guide (standard edition)',
+};
+const STANDARD_EN = 'the dormitory 6T standard';
 const STANDARD = '《学生公寓“6T”现场管理标准》';
 const COMMITMENT = { zh: '每个时限都是一项承诺', en: 'Every deadline is a commitment.' };
 
@@ -37,7 +41,7 @@ function ownDefault(stage: StaffStage, what: Bilingual, asked?: Bilingual): Stag
     cites: [],
     text: {
       zh: `标准未规定${what.zh}的时限${asked ? `（${asked.zh}）` : ''}：本系统默认 ${limit.zh}；${COMMITMENT.zh}`,
-      en: `No seed sets a time limit for ${what.en}${asked ? ` (${asked.en})` : ''}: the system's own default, ${limit.en}. ${COMMITMENT.en}`,
+      en: `No standard sets a time limit for ${what.en}${asked ? ` (${asked.en})` : ''}: the system's own default, ${limit.en}. ${COMMITMENT.en}`,
     },
   };
 }
@@ -47,7 +51,7 @@ export const stageLimitSources: Readonly<Record<StaffStage, StageLimitSource>> =
     cites: ['6t.evaluation.3', '6t.evaluation.1', '6t.evaluation.6', '6t.management.11'],
     text: {
       zh: `${STANDARD}检查评估 3（分析当天出现问题的原因、责任人，制定整改方案）、检查评估 1（员工服务质量投诉在日间下班前上传）、检查评估 6 与规范 11（一般维修2小时到场，急修半小时内到场）；${GUIDE.zh}3.2、3.4（问题与一般投诉24小时内响应）；${COMMITMENT.zh}`,
-      en: `seed 000 天天检查评估 3 岗位履职: 分析当天出现问题的原因、责任人，制定整改方案; 检查评估 1 工作质量: 员工服务质量的投诉在日间下班前上传; 检查评估 6 零星维修 and 规范管理 11 日常维修: 一般维修2小时到场，急修半小时内到场; ${GUIDE.en} 3.2, 3.4: 24小时内响应 (problems, complaints, evaluations). ${COMMITMENT.en}`,
+      en: `${STANDARD_EN}, inspection item 3 (find the cause and the person responsible the same day, and plan the rectification), inspection item 1 (complaints about a staff member's service are recorded before the end of the working day), inspection item 6 and management item 11 (repairs: on site within 2 hours, urgent ones within half an hour); ${GUIDE.en}, sections 3.2 and 3.4 (problems and complaints answered within 24 hours). ${COMMITMENT.en}`,
     },
   },
   awaiting_signoff: ownDefault(
@@ -55,7 +59,7 @@ export const stageLimitSources: Readonly<Record<StaffStage, StageLimitSource>> =
     { zh: '责任人签字确认', en: 'the sign-off' },
     {
       zh: `${STANDARD}检查评估 3 要求员工签字确认，未定时限`,
-      en: "seed 000 天天检查评估 3 asks for the staff member's signed confirmation, without a limit",
+      en: `${STANDARD_EN}, inspection item 3, asks for the staff member's signed confirmation, without a limit`,
     },
   ),
   adjudicating: ownDefault('adjudicating', { zh: '异议裁决', en: 'deciding a dispute' }),
@@ -63,7 +67,7 @@ export const stageLimitSources: Readonly<Record<StaffStage, StageLimitSource>> =
     cites: ['6t.management.11'],
     text: {
       zh: `${STANDARD}规范 11（零星维修24小时内完成）；${GUIDE.zh}3.4（投诉5个工作日内出具处理结果，重大投诉48小时内处理并反馈结果）、3.3（评估问题15个工作日内制定整改措施）；检查和网格上报的问题标准未规定时限，本系统默认 ${limitText(DEFAULT_STAGES.rectifying).zh}（安全隐患24小时）；${COMMITMENT.zh}`,
-      en: `seed 000 天天规范管理 11 日常维修: 零星维修24小时内完成; ${GUIDE.en} 3.4: 5个工作日内出具处理结果, 重大投诉48小时内处理并反馈结果; 3.3: 评估问题15个工作日内制定整改措施; inspection findings and grid reports have no limit in the seeds: the system's own default, ${limitText(DEFAULT_STAGES.rectifying).en} (24 hours for a safety hazard). ${COMMITMENT.en}`,
+      en: `${STANDARD_EN}, management item 11 (minor repairs done within 24 hours); ${GUIDE.en}, section 3.4 (a complaint's result within 5 working days, a major complaint handled and answered within 48 hours) and section 3.3 (an evaluation problem's measures within 15 working days); inspection findings and grid reports have no limit in the standards: the system's own default, ${limitText(DEFAULT_STAGES.rectifying).en} (24 hours for a safety hazard). ${COMMITMENT.en}`,
     },
   },
   reviewing: ownDefault(
@@ -71,7 +75,7 @@ export const stageLimitSources: Readonly<Record<StaffStage, StageLimitSource>> =
     { zh: '复查', en: 'the re-inspection' },
     {
       zh: `${GUIDE.zh}3.3 要求整改完成后复查，未定时限`,
-      en: `${GUIDE.en} 3.3 asks for 复查 after the rectification, without a limit`,
+      en: `${GUIDE.en}, section 3.3, asks for a re-inspection after the rectification, without a limit`,
     },
   ),
 };

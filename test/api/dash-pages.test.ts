@@ -204,12 +204,12 @@ describe('a case citing a 6T item', () => {
     expect(own).toContain('data-scope="bldg-a"');
     // A target no 6T item states says where it comes from in the page's language too.
     expect(own).toContain('标准未规定异议裁决的时限：本系统默认 2 个工作日；每个时限都是一项承诺');
-    expect(own).not.toContain('No seed sets');
+    expect(own).not.toContain('No standard sets');
     expect(own).toContain('标准未规定目标，仅作跟踪');
     expect(own).not.toContain('no target in the standards');
     const ownEn = await (await page('/app/dashboard', 'sup-wang', 'en')).text();
     expect(ownEn).toContain(
-      'No seed sets a time limit for deciding a dispute: the system&#39;s own default, 2 working days. Every deadline is a commitment.',
+      'No standard sets a time limit for deciding a dispute: the system&#39;s own default, 2 working days. Every deadline is a commitment.',
     );
     const other = await page('/app/dashboard?buildingId=bldg-b', 'sup-wang');
     expect(other.status).toBe(403);
