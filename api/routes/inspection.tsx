@@ -397,7 +397,6 @@ function ChecklistBody(props: {
               id={`photos-${it.id}`}
               name={`${it.id}.photos[]`}
               accept="image/*"
-              capture="environment"
               multiple
               aria-describedby={`photos-${it.id}-hint`}
             />

@@ -55,7 +55,7 @@ describe('photos from the phone on the checklist page', () => {
     expect(html).toContain('enctype="multipart/form-data"');
     expect(itemBlock(html, failed)).toMatch(
       new RegExp(
-        `<input type="file" id="photos-${failed}" name="${failed}\\.photos\\[\\]" accept="image/\\*" capture="environment" multiple=""`,
+        `<input type="file" id="photos-${failed}" name="${failed}\\.photos\\[\\]" accept="image/\\*" multiple=""`,
       ),
     );
   });

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { MAX_EVIDENCE_BYTES, parseEvidenceRef } from '../../../store/evidence.ts';
 import { MAX_COMMENT_LENGTH, type CaseView, type StepName } from '../../../domain/case-model.ts';
 import type { Directory } from '../../../domain/directory.ts';
+import { personOptionLabel } from '../../../domain/person-option.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import type { Caller } from '../../auth.ts';
 import { stepRefusal } from '../../case-service.ts';
@@ -209,7 +210,7 @@ export function StepForm(props: {
               <select {...a} required>
                 {staff.map((p) => (
                   <option value={p.id} selected={current === p.id}>
-                    {p.name}
+                    {personOptionLabel(p, lang)}
                   </option>
                 ))}
               </select>
