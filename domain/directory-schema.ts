@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { languages, roles, type Directory } from './directory.ts';
+import { languages, roleNames, roles, type Directory } from './directory.ts';
 import { refuseFlaws } from './safe-text.ts';
 import { splitBilingual, type Bilingual } from './text.ts';
 
@@ -53,18 +53,8 @@ const name = z
   .superRefine(refuseFlaws({ singleLine: true }));
 const bilingual = z.object({ zh: name, en: name });
 
-// Said as a person reads them (the import page shows them by row and column); each message
+// Roles said as a person reads them (the import page shows them by row and column); each message
 // carries both languages, as the id's does, and validateDirectory splits them.
-const roleNames: Record<(typeof roles)[number], Bilingual> = {
-  supervisor: { zh: '主管', en: 'supervisor' },
-  staff: { zh: '员工', en: 'staff' },
-  grid_member: { zh: '网格员', en: 'grid member' },
-  auditor: { zh: '审计员', en: 'auditor' },
-  admin: { zh: '管理员', en: 'admin' },
-  leadership: { zh: '校领导', en: 'leadership' },
-  working_group: { zh: '工作小组', en: 'working group' },
-  department_contact: { zh: '院系联络人', en: 'department contact' },
-};
 const roleMessage = `角色须为以下之一：${roles.map((r) => roleNames[r].zh).join('、')}（填英文代码 ${roles.join('、')}） / a role must be one of ${roles.map((r) => `${r} (${roleNames[r].en})`).join(', ')}`;
 const staffKinds = ['manager', 'duty', 'cleaner', 'repair'] as const;
 

@@ -16,6 +16,18 @@ export const roles = [
   'department_contact',
 ] as const;
 export type Role = (typeof roles)[number];
+
+/** Each role as a person reads it, in refusals, pick-lists and the import's messages. */
+export const roleNames: Readonly<Record<Role, Bilingual>> = {
+  supervisor: { zh: '主管', en: 'supervisor' },
+  staff: { zh: '员工', en: 'staff' },
+  grid_member: { zh: '网格员', en: 'grid member' },
+  auditor: { zh: '审计人员', en: 'auditor' },
+  admin: { zh: '管理员', en: 'admin' },
+  leadership: { zh: '校领导', en: 'leadership' },
+  working_group: { zh: '工作小组', en: 'working group' },
+  department_contact: { zh: '院系联系人', en: 'department contact' },
+};
 export { languages };
 export type Language = Lang;
 export type { Bilingual };

@@ -1,4 +1,4 @@
-import type { Person, Role } from './directory.ts';
+import { roleNames, type Person } from './directory.ts';
 import type { Bilingual, Lang } from './text.ts';
 
 /** What a staff member does, said short, as a pick-list needs it. */
@@ -7,17 +7,6 @@ const staffKindWord: Record<NonNullable<Person['staffKind']>, Bilingual> = {
   duty: { zh: '值班', en: 'duty' },
   cleaner: { zh: '保洁', en: 'cleaning' },
   repair: { zh: '维修', en: 'repair' },
-};
-
-const roleWord: Record<Role, Bilingual> = {
-  supervisor: { zh: '主管', en: 'supervisor' },
-  staff: { zh: '员工', en: 'staff' },
-  grid_member: { zh: '网格员', en: 'grid member' },
-  auditor: { zh: '审计员', en: 'auditor' },
-  admin: { zh: '管理员', en: 'admin' },
-  leadership: { zh: '校领导', en: 'leadership' },
-  working_group: { zh: '工作小组', en: 'working group' },
-  department_contact: { zh: '院系联络人', en: 'department contact' },
 };
 
 /**
@@ -29,7 +18,7 @@ export function personOptionLabel(
   p: Pick<Person, 'id' | 'name' | 'roles' | 'staffKind'>,
   lang: Lang,
 ): string {
-  const what = p.staffKind ? staffKindWord[p.staffKind] : p.roles[0] ? roleWord[p.roles[0]] : undefined;
+  const what = p.staffKind ? staffKindWord[p.staffKind] : p.roles[0] ? roleNames[p.roles[0]] : undefined;
   return lang === 'en'
     ? `${p.name} (${p.id}${what ? `, ${what.en}` : ''})`
     : `${p.name}（${p.id}${what ? `，${what.zh}` : ''}）`;

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import type { JWTPayload } from 'jose';
-import type { Role } from '../../domain/directory.ts';
+import { roleNames, type Role } from '../../domain/directory.ts';
 import type { Bilingual } from '../../domain/text.ts';
 import { tokenRefusal, tokenVerifier, type AuthEnv, type Caller } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
@@ -36,17 +36,6 @@ export function authenticate(deps: AppDeps): MiddlewareHandler<AuthEnv> {
     await next();
   };
 }
-
-const roleNames: Record<Role, Bilingual> = {
-  supervisor: { zh: '主管', en: 'supervisor' },
-  staff: { zh: '员工', en: 'staff' },
-  grid_member: { zh: '网格员', en: 'grid member' },
-  auditor: { zh: '审计人员', en: 'auditor' },
-  admin: { zh: '管理员', en: 'admin' },
-  leadership: { zh: '校领导', en: 'leadership' },
-  working_group: { zh: '工作小组', en: 'working group' },
-  department_contact: { zh: '院系联系人', en: 'department contact' },
-};
 
 /** Refuses callers without one of the roles, naming the rule in the caller's language. */
 export function requireRole(caller: Caller, roles: Role[], rule: Bilingual): void {
