@@ -144,8 +144,8 @@ describe('a case citing a 6T item', () => {
     expect(week).toContain('ISO 周，如 2026-W07');
   });
 
-  it('opens last week’s report without a week, as the API does, on a supervisor’s own building without one, and takes buildingId', async () => {
-    // Last week's reports, built as the Monday run stores them, in this file's own ops table.
+  /** Last week's reports, built as the Monday run stores them, in this file's own ops table. */
+  async function storeLastWeeksReports(): Promise<string> {
     const lastWeek = reportedWeek(new Date().toISOString(), deps.env.CAMPUS_TZ);
     const built = buildWeeklyDigests({
       week: lastWeek,
@@ -154,6 +154,11 @@ describe('a case citing a 6T item', () => {
       directory: s.dir,
     });
     await saveDigests(deps.aws, [...built.buildings, built.workingGroup], uniqueId('dash-weekly'));
+    return lastWeek;
+  }
+
+  it('opens last week’s report without a week, as the API does, on a supervisor’s own building without one, and takes buildingId', async () => {
+    const lastWeek = await storeLastWeeksReports();
 
     const campus = await page('/app/dashboard/weekly', 'wg-chen');
     expect(campus.status).toBe(200);
@@ -177,14 +182,7 @@ describe('a case citing a 6T item', () => {
   });
 
   it('a week with no report names the building and offers the recent weeks, not a dead end', async () => {
-    const lastWeek = reportedWeek(new Date().toISOString(), deps.env.CAMPUS_TZ);
-    const built = buildWeeklyDigests({
-      week: lastWeek,
-      timeZone: deps.env.CAMPUS_TZ,
-      views: [],
-      directory: s.dir,
-    });
-    await saveDigests(deps.aws, [...built.buildings, built.workingGroup], uniqueId('dash-missing'));
+    const lastWeek = await storeLastWeeksReports();
     const zh = await page('/app/dashboard/weekly?week=2020-W10&building=bldg-a', 'sup-wang');
     expect(zh.status).toBe(404);
     const html = await zh.text();
