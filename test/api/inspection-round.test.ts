@@ -364,7 +364,10 @@ describe('inspection checklist: a round finishes once', () => {
     for (const refused of answers.filter((r) => r.status === 409)) {
       const problem = (await refused.json()) as { detail: string };
       // Refused while the first finish ran, or after it: either way the round is over for this post.
-      expect(problem.detail).toMatch(/已提交结束（或正在结束）|本次检查已结束/);
+      // sup-wang reads Chinese, sup-smith English (their directory languages; no Accept-Language).
+      expect(problem.detail).toMatch(
+        /已提交结束（或正在结束）|本次检查已结束|has already been finished \(or is being finished\)|this round is over/,
+      );
     }
     const ended = await s.deps.temporal.workflow.getHandle(id).result();
     expect(ended).toMatchObject({ status: 'completed', completedAt: won.completedAt });
@@ -395,8 +398,9 @@ describe('inspection checklist: a round finishes once', () => {
     // Refused while the save ran, or after it: the failed item's case is open then, and the case
     // handles it (a pass sent over it would hide the failure).
     expect(finished.status).toBe(409);
+    // sup-smith reads English (his directory language; no Accept-Language).
     expect(((await finished.json()) as { detail: string }).detail).toMatch(
-      /另一次提交正在保存|不合格项已立案，结果不能再修改/,
+      /another post to this round is still being saved|Cases were opened for failed items, so their results can no longer be changed/,
     );
     // Finished again once the save is done, leaving the failed item to its case.
     const again = await call(s.app, 'POST', `/api/inspections/${id}/results`, {
