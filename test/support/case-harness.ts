@@ -25,6 +25,7 @@ import type { Directory, Location } from '../../domain/directory.ts';
 import type { Severity, Source } from '../../domain/sla.ts';
 import { createWorker, effectWorkers, RectifyWorker } from '../../infra/worker.ts';
 import { freePort, searchAttributes } from '../../infra/local/servers.ts';
+import { closableRetries, type ClosableRetries } from './closable-retries.ts';
 // CommonJS package: Node's ESM loader exposes only its default export.
 import type { temporal as proto } from '@temporalio/proto';
 import protoPkg from '@temporalio/proto';
@@ -55,9 +56,10 @@ import { ensureTables } from '../../infra/local/servers.ts';
  */
 export async function timeSkippingEnv(startAt?: Date): Promise<TestWorkflowEnvironment> {
   const server = await launchTestServer(startAt);
+  const retries = closableRetries();
   let env: TestWorkflowEnvironment;
   try {
-    env = await connectTimeSkipping(server.address);
+    env = await connectTimeSkipping(server.address, retries);
   } catch (err) {
     await server.stop();
     throw err;
@@ -67,8 +69,10 @@ export async function timeSkippingEnv(startAt?: Date): Promise<TestWorkflowEnvir
   // while a test sleeps (env.sleep) or awaits a result, as the SDK's tests expect.
   await env.connection.testService?.lockTimeSkipping({});
   const closeConnections = env.teardown.bind(env);
-  // The SDK stops only servers it spawned itself; this one is ours to stop.
+  // The SDK stops only servers it spawned itself; this one is ours to stop. Calls a test left
+  // running fail once it stops, and must not retry into the closed connection (closable-retries).
   env.teardown = async () => {
+    await retries.close();
     await closeConnections();
     await server.stop();
   };
@@ -280,6 +284,7 @@ type CreateEnvironment = (opts: {
   address: string;
   namespace: string;
   supportsTimeSkipping: boolean;
+  connectionOptions: { interceptors: ClosableRetries['interceptor'][] };
 }) => Promise<TestWorkflowEnvironment>;
 
 /**
@@ -287,13 +292,14 @@ type CreateEnvironment = (opts: {
  * either spawn the server themselves or treat an existing one as a plain server (no
  * time skipping); the private `create` behind both takes the flag directly.
  */
-function connectTimeSkipping(address: string): Promise<TestWorkflowEnvironment> {
+function connectTimeSkipping(address: string, retries: ClosableRetries): Promise<TestWorkflowEnvironment> {
   const factory = TestWorkflowEnvironment as unknown as { create: CreateEnvironment };
   return factory.create.call(TestWorkflowEnvironment, {
     server: { type: 'existing' },
     address,
     namespace: 'default',
     supportsTimeSkipping: true,
+    connectionOptions: { interceptors: [retries.interceptor] },
   });
 }
 
