@@ -322,7 +322,11 @@ export function describeEntry(
           ? en
             ? 'no reporter to rate it: closed on the passed review'
             : '无报告人回访，复查合格即结案'
-          : text(p.outcome);
+          : p.outcome === 'reporter_involved'
+            ? en
+              ? 'the reporter opened or handles this case and may not rate it: closed on the passed review'
+              : '报告人是本案的开案人或处理人，不能评价，复查合格即结案'
+            : text(p.outcome);
       break;
     case 'closed_unrated':
       detail = p.after ? (en ? `no rating within ${span(p.after)}` : `${span(p.after)}内未评价`) : '';

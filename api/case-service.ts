@@ -33,9 +33,11 @@ import {
   type CaseInput,
   type CasePolicy,
   type CaseView,
+  type Reporter,
   type StepName,
   type StepRefusal,
 } from '../domain/case-model.ts';
+import { reporterPersonId } from '../domain/survey-rater.ts';
 import { CASE_BUDGETS, checkOpeningBudget, isBudgetRefusal } from '../domain/case-budgets.ts';
 import { isItemId, withItemRule } from '../domain/case-citation.ts';
 import { buildPolicy } from '../domain/case-policy.ts';
@@ -267,6 +269,13 @@ async function replay(deps: AppDeps, claim: IdempotencyClaim, requestHash: strin
   return { view, replayed: true };
 }
 
+/** The reporter as the case keeps them: the directory person with their email, if any, found here and only here. */
+function pinnedReporter(dir: Directory, reporter: Reporter): Reporter {
+  const { personId: _asked, ...given } = reporter;
+  const personId = reporterPersonId(dir, given.email);
+  return personId ? { ...given, personId } : given;
+}
+
 function caseInputFor(
   deps: AppDeps,
   dir: Directory,
@@ -291,7 +300,7 @@ function caseInputFor(
     category: item?.id ?? body.category,
     location: body.location,
     assigneeId: body.assigneeId,
-    reporter: body.reporter,
+    reporter: body.reporter && pinnedReporter(dir, body.reporter),
     openedBy,
     openedAt,
     // A report time within the clock skew after the opening is the opening itself.

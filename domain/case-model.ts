@@ -54,6 +54,12 @@ export interface Reporter {
   language?: 'zh-CN' | 'en' | undefined;
   /** The scanned-code report the case was opened from (its tracking page takes the survey). */
   reportId?: string | undefined;
+  /**
+   * The directory person whose email the reporter gave, found when the case opened (never taken
+   * from a request). Someone who opened or handles the case may not rate it: such a case closes on
+   * its passed review. Absent in cases opened before, which wait out the follow-up as they did.
+   */
+  personId?: string | undefined;
 }
 
 /** Evidence that a signature came through a link: who, from where, over which text. */

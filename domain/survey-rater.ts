@@ -3,7 +3,7 @@ import type { Bilingual } from './text.ts';
 
 /** What a case says about who rates it and who worked on it. */
 export interface RatedCase {
-  reporter?: { email?: string | undefined } | undefined;
+  reporter?: { email?: string | undefined; personId?: string | undefined } | undefined;
   openedBy: string;
   assigneeId: string;
   responsibleId?: string | undefined;
@@ -24,4 +24,24 @@ export function raterConflict(dir: Pick<Directory, 'people'>, c: RatedCase): Bil
     zh: `报告人 ${email} 是本案的开案人或处理人（${self.id}），不能评价自己经手的案件`,
     en: `the reporter ${email} opened or handles this case (${self.id}) and may not rate their own case`,
   };
+}
+
+/**
+ * Whether the case's reporter, as the directory knew them when the case opened, opened or handles
+ * it: the workflow's word on `raterConflict` (no directory in a workflow, only the ids pinned at
+ * opening), so such a case is not held in follow-up for a rating nobody may give.
+ */
+export function reporterInvolved(c: RatedCase): boolean {
+  const id = c.reporter?.personId;
+  return id !== undefined && [c.openedBy, c.assigneeId, c.responsibleId].includes(id);
+}
+
+/** The directory person with the reporter's email, to pin on the case when it opens. */
+export function reporterPersonId(
+  dir: Pick<Directory, 'people'>,
+  email: string | undefined,
+): string | undefined {
+  const wanted = email?.trim().toLowerCase();
+  if (!wanted) return undefined;
+  return dir.people.find((p) => p.email.trim().toLowerCase() === wanted)?.id;
 }

@@ -24,8 +24,11 @@ const s = useApiStack();
 const sup = { id: 'sup-wang', roles: ['supervisor' as const], via: 'api' as const };
 const zhou = { id: 'staff-zhou', roles: ['staff' as const], via: 'api' as const };
 
-/** Takes an open case (assigned to staff-zhou in bldg-a) to the reporter's follow-up. */
-async function toFollowUp(caseId: string) {
+/**
+ * Takes an open case (assigned to staff-zhou in bldg-a) through a passed review, which closes it:
+ * its reporter (one of the directory's people, on the case) is pinned at opening and not asked to rate.
+ */
+async function toPassedReview(caseId: string) {
   const h = s.deps.temporal.workflow.getHandle(caseId);
   await h.executeUpdate(submitRootCauseUpdate, {
     args: [{ actor: sup, causes: ['灯管老化'], responsibleId: 'staff-zhou', plan: '更换' }],
@@ -35,7 +38,7 @@ async function toFollowUp(caseId: string) {
     args: [{ actor: zhou, summary: '已更换', evidence: ['x.jpg'] }],
   });
   const v = await h.executeUpdate(reviewUpdate, { args: [{ actor: sup, passed: true, notes: 'ok' }] });
-  expect(v.stage).toBe('follow_up');
+  expect(v.stage).toBe('closed');
 }
 
 const viewOf = async (caseId: string) =>
@@ -55,39 +58,42 @@ async function settled(caseId: string): Promise<void> {
 }
 
 describe('a rating by the case’s own opener or handler', () => {
-  it('the opener who named themselves as reporter is not asked to rate, and is refused at a survey link (GET and POST)', async () => {
+  it('the opener who named themselves as reporter is not asked to rate: the passed review closes the case', async () => {
     const reporter = { name: '王建国', email: 'wang.jianguo@demo.edu.cn' };
     const res = await call(s.app, 'POST', '/api/cases', { as: 'sup-wang', body: newCaseBody({ reporter }) });
     expect(res.status).toBe(201);
     const { caseId } = createdCaseSchema.parse(await res.json());
-    await toFollowUp(caseId);
+    await toPassedReview(caseId);
 
     // The review's record is written and the workflow has nothing left to run: its mail is done.
     await settled(caseId);
     const mails = await sentEmails((e) => e.subject.includes(caseId) && e.to.includes(reporter.email));
     expect(mails.map((m) => m.subject).filter((x) => x.includes('请您评价'))).toEqual([]);
 
-    // A survey link made out to them all the same (an older mail's) is refused.
+    // A survey link made out to them all the same (an older mail's) has nothing to rate: the case
+    // closed on its review. Refused at GET (no form) and at POST alike.
     const url = await issueActionUrl(
       { ...s.activityDeps, keys: s.activityDeps.signingKeys },
       { caseId, step: 'follow_up', round: 1, recipientId: reporterActorId(reporter)!, action: 'rate' },
     );
     const path = new URL(url).pathname;
     const page = await s.app.request(path);
-    expect(page.status).toBe(403);
+    expect(page.status).toBe(409);
     const html = await page.text();
-    expect(outcomeOf(html)).toBe('refused');
-    expect(html).toContain('不能评价自己经手的案件');
+    expect(outcomeOf(html)).toBe('not_open');
     expect(html).not.toContain('name="score"');
     const posted = await s.app.request(path, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ score: '5', comment: '很满意', csrf: 'x', textHash: 'y' }).toString(),
     });
-    expect(posted.status).toBe(403);
+    expect(posted.status).toBe(409);
     const v = await viewOf(caseId);
-    expect(v.stage).toBe('follow_up');
+    expect(v.stage).toBe('closed');
     expect(v.followUp).toBeUndefined();
+    // Closed on the passed review, not left to wait out the follow-up window for a rating.
+    expect(v.timeline.map((e) => e.action).slice(-2)).toEqual(['review_passed', 'closed']);
+    expect(v.timeline.map((e) => e.action)).not.toContain('reminder_sent');
   });
 
   it('the assignee who reported by a scanned code is shown no survey and refused one on the tracking page', async () => {
@@ -120,7 +126,7 @@ describe('a rating by the case’s own opener or handler', () => {
     });
     expect(triaged.status).toBe(303);
     const caseId = (await getReport(s.deps.aws, reportId))!.caseId!;
-    await toFollowUp(caseId);
+    await toPassedReview(caseId);
 
     const tracking = await (await s.app.request(`/t/${token}`)).text();
     expect(tracking).not.toContain('name="attitude"');

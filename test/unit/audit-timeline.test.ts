@@ -196,6 +196,12 @@ describe('every kind the case workflow records', () => {
     );
     expect(detail('pause_requested', written.pause_requested, 'zh-CN')).toBe('等待配件：valve');
     expect(detail('pause_requested', written.pause_requested, 'en')).toBe('Waiting for parts: valve');
+    const involved = { outcome: 'reporter_involved' };
+    expect(detail('closed', involved, 'zh-CN')).toBe(
+      '报告人是本案的开案人或处理人，不能评价，复查合格即结案',
+    );
+    expect(detail('closed', involved, 'en')).not.toMatch(/reporter_involved/);
+    expect(detail('closed', involved, 'en')).toContain('may not rate');
     expect(detail('closed_unrated', written.closed_unrated, 'zh-CN')).toBe('7 天内未评价');
     expect(detail('closed_unrated', written.closed_unrated, 'en')).toBe('no rating within 7 days');
     expect(detail('effect_failed', written.effect_failed, 'zh-CN')).toBe(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Person } from '../../domain/directory.ts';
-import { raterConflict } from '../../domain/survey-rater.ts';
+import { raterConflict, reporterInvolved, reporterPersonId } from '../../domain/survey-rater.ts';
 
 const person = (id: string, email: string): Person => ({
   id,
@@ -37,5 +37,28 @@ describe('who may not rate a case', () => {
     expect(
       raterConflict(dir, { ...base, responsibleId: undefined, reporter: { email: 'wu@campus.edu.cn' } }),
     ).toBeNull();
+  });
+});
+
+describe('the reporter pinned at opening', () => {
+  it('is the directory person with their email, whatever its case and spaces, or nobody', () => {
+    expect(reporterPersonId(dir, ' WANG@campus.edu.cn')).toBe('sup-wang');
+    expect(reporterPersonId(dir, 'student@stu.campus.edu.cn')).toBeUndefined();
+    expect(reporterPersonId(dir, undefined)).toBeUndefined();
+    expect(reporterPersonId(dir, '  ')).toBeUndefined();
+  });
+
+  it.each([
+    ['sup-wang', true],
+    ['staff-zhou', true],
+    ['staff-wu', true],
+    ['staff-li', false],
+  ])('%s as the reporter: involved %s', (personId, involved) => {
+    expect(reporterInvolved({ ...base, reporter: { email: 'x@campus.edu.cn', personId } })).toBe(involved);
+  });
+
+  it('a case without a pinned person (opened before, or a reporter outside the directory) is never involved', () => {
+    expect(reporterInvolved({ ...base, reporter: { email: 'wang@campus.edu.cn' } })).toBe(false);
+    expect(reporterInvolved(base)).toBe(false);
   });
 });

@@ -5,6 +5,7 @@ import {
   addCommentUpdate,
   adjudicateUpdate,
   CaseFailure,
+  caseViewQuery,
   reportRectificationUpdate,
   reviewUpdate,
   signOffUpdate,
@@ -121,6 +122,27 @@ describe.concurrent('case steps (stub activities)', () => {
     expect(final.stage).toBe('closed');
     expect(actions(final).slice(-2)).toEqual(['review_passed', 'closed']);
     expect(final.timeline.at(-1)?.actorId).toBe('system');
+  });
+
+  it('a reporter who handles the case (pinned at opening) is not asked to rate: the passed review closes it', async () => {
+    const handler = { ...reporter, personId: responsible.id };
+    const { handle } = await stack.start(caseInput({ reporter: handler }));
+    await throughPassedReview(handle);
+    const final = await viewAfterStep(handle, handle.result());
+    expect(final.stage).toBe('closed');
+    expect(final.followUp).toBeUndefined();
+    expect(actions(final).slice(-2)).toEqual(['review_passed', 'closed']);
+    const fx = stack.of(final.caseId);
+    expect(fx.steps.at(-1)).toMatchObject({ action: 'closed', payload: { outcome: 'reporter_involved' } });
+    expect(fx.emails.map((e) => e.kind)).not.toContain('result_and_survey');
+  });
+
+  it('a reporter the directory knows but who has no part in the case still rates it in follow-up', async () => {
+    const bystander = { ...reporter, personId: 'staff-somebody-else' };
+    const { handle } = await stack.start(caseInput({ reporter: bystander }));
+    await throughPassedReview(handle);
+    const view = await handle.query(caseViewQuery);
+    expect(view.stage).toBe('follow_up');
   });
 
   it('review loop: each failure opens a new round; the limit escalates to the working group', async () => {

@@ -5,6 +5,7 @@ import { SYSTEM_ACTOR, type Actor, type CaseView } from '../../domain/case-model
 import { MAX_PAUSE_MS, openPause, pauseReasonLabels } from '../../domain/case-clocks.ts';
 import { checkHandling, type HandlingInput, type HandlingStep } from '../../domain/case-handling.ts';
 import { linkForStage, peopleOfLevel } from '../../domain/case-routing.ts';
+import { reporterInvolved } from '../../domain/survey-rater.ts';
 import {
   addCommentUpdate,
   adjudicateUpdate,
@@ -195,7 +196,13 @@ const review: Step<ReviewInput> = {
     const { view, policy } = s;
     view.reviews.push({ round: view.round, passed: u.passed, notes: u.notes, by: u.actor.id, at: nowIso() });
     if (u.passed) {
-      if (view.reporter) {
+      // A reporter who opened or handles the case may not rate it (pinned at opening; cases
+      // opened before carry no such id and wait in follow-up as they always did).
+      if (view.reporter && reporterInvolved(view)) {
+        s.moveTo('closed');
+        await s.record(u.actor, 'review_passed', { notes: u.notes });
+        await s.record(SYSTEM_ACTOR, 'closed', { outcome: 'reporter_involved' });
+      } else if (view.reporter) {
         s.moveTo('follow_up');
         await s.record(u.actor, 'review_passed', { notes: u.notes });
         // A scanned-code reporter who left no email rates on the report's tracking page: there is
