@@ -18,6 +18,10 @@ export async function readForm<O extends Partial<ParseBodyOptions> = {}>(
   c: Context,
   options?: O,
 ): Promise<BodyData<O> | undefined> {
+  // A compressed body would be parsed as if it were the form and its fields read as garbage: no
+  // browser sends one and nothing here inflates it, so it is a form that cannot be read.
+  const encoding = c.req.header('content-encoding')?.trim().toLowerCase() ?? '';
+  if (encoding !== '' && encoding !== 'identity') return undefined;
   try {
     return await c.req.parseBody<O, BodyData<O>>(options);
   } catch {
