@@ -681,16 +681,24 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
       return formAgain({ ...values, submissionKey: undefined }, { form: alteredForm });
     const firstOfForm = key ? await reportOfSubmission(deps.aws, key, place.code) : null;
     if (firstOfForm) return trackedRedirect(c, firstOfForm);
+    const rawPhotos = body.photo;
+    const photos = (Array.isArray(rawPhotos) ? rawPhotos : rawPhotos ? [rawPhotos] : []).filter(
+      (p): p is File => p instanceof File && p.size > 0,
+    );
     // The same text sent again from a fresh form (Back after sending serves a new key, and the
     // browser refills what was typed): the first report's page, for a while (SAME_TEXT_SECONDS).
-    const textKey = values.description?.trim()
-      ? sameReportKey({
-          placeCode: place.code,
-          name: values.name,
-          contact: values.contact,
-          description: values.description,
-        })
-      : undefined;
+    // Browsers refill text, not photos: one sent again with photos chosen anew adds something,
+    // so it is kept as a report of its own (triage merges the two), never answered by the first
+    // with its photos dropped.
+    const textKey =
+      values.description?.trim() && photos.length === 0
+        ? sameReportKey({
+            placeCode: place.code,
+            name: values.name,
+            contact: values.contact,
+            description: values.description,
+          })
+        : undefined;
     const firstOfText = textKey ? await reportOfSubmission(deps.aws, textKey, place.code) : null;
     if (firstOfText) return trackedRedirect(c, firstOfText);
     // Over a limit already: answered before the photos are checked or stored; what was typed is
@@ -714,10 +722,6 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
       if (!parsed.data.contact)
         errors.contact = { zh: '本校要求留下联系方式', en: 'this school asks for a contact' };
     }
-    const rawPhotos = body.photo;
-    const photos = (Array.isArray(rawPhotos) ? rawPhotos : rawPhotos ? [rawPhotos] : []).filter(
-      (p): p is File => p instanceof File && p.size > 0,
-    );
     if (photos.length > MAX_PHOTOS)
       errors.photo = { zh: `最多 ${MAX_PHOTOS} 张照片`, en: `at most ${MAX_PHOTOS} photos` };
     if (!errors.photo) {

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { placeCode } from '../../domain/places.ts';
+import { getReport } from '../../store/reports.ts';
+import { fakeFiles } from '../support/evidence-files.ts';
 import { sentEmails, uniqueId } from '../support/stack.ts';
 import { useApiStack, waitForEmail } from './harness.ts';
 
 /**
  * Back after sending a report serves a fresh form (a new submission key) that the browser refills
  * with what was typed: sending it again answers the first report's tracking page, with no second
- * report and no second mail. A different description from the same place is a new report.
+ * report and no second mail. A different description from the same place is a new report, and so
+ * is one sent again with photos chosen anew (browsers refill the text, not the files).
  */
 const s = useApiStack();
 
@@ -17,9 +20,10 @@ async function freshKey(): Promise<string> {
   return /name="submissionKey" value="([^"]+)"/.exec(page)![1]!;
 }
 
-async function send(fields: Record<string, string>): Promise<Response> {
+async function send(fields: Record<string, string>, photos: File[] = []): Promise<Response> {
   const form = new FormData();
   for (const [k, v] of Object.entries({ ...fields, submissionKey: await freshKey() })) form.append(k, v);
+  for (const p of photos) form.append('photo', p);
   return s.app.request(`/r/${code}`, {
     method: 'POST',
     body: form,
@@ -73,5 +77,21 @@ describe('the report form sent again after Back', () => {
       lang: 'en',
     });
     expect(tokenOf(named)).not.toBe(tokenOf(first));
+  });
+
+  it('keeps a resend that brings photos as a report of its own, photos and all', async () => {
+    const contact = `${uniqueId('student')}@example.org`;
+    const fields = { kind: 'repair', description: '阳台下水道堵了', contact };
+    const first = await send(fields);
+    const withPhoto = await send(fields, [new File([fakeFiles.jpeg()], 'drain.jpg', { type: 'image/jpeg' })]);
+    expect(withPhoto.status).toBe(303);
+    expect(tokenOf(withPhoto)).toBeDefined();
+    expect(tokenOf(withPhoto)).not.toBe(tokenOf(first));
+    const page = await (await s.app.request(`/t/${tokenOf(withPhoto)!}`)).text();
+    const reportId = /RP-[0-9A-Z]{10}/.exec(page)![0];
+    expect((await getReport(s.deps.aws, reportId))!.evidence).toHaveLength(1);
+    // The same text again without photos still answers the first report.
+    const plain = await send(fields);
+    expect(tokenOf(plain)).toBe(tokenOf(first));
   });
 });
