@@ -163,3 +163,24 @@ describe('a hand-over taken', () => {
     expect(await page.text()).toMatch(/class="flash ok"[^>]*>已改派给 /);
   });
 });
+
+describe('a pause decision taken', () => {
+  it('says which way it went: approved, or rejected', async () => {
+    const decided = async (approve: 'true' | 'false') => {
+      const caseId = await openCase('staff-zhou');
+      const asked = await post(`/app/cases/${caseId}/pause`, 'staff-zhou', [
+        ['reason', 'waiting_for_parts'],
+        ['note', '阀芯缺货'],
+      ]);
+      expect(asked.status).toBe(303);
+      const res = await post(`/app/cases/${caseId}/pause/decision`, 'sup-wang', [
+        ['approve', approve],
+        ['notes', ''],
+      ]);
+      const page = await follow(res, 'sup-wang');
+      return /class="flash ok"[^>]*>([^<]*)</.exec(await page.text())?.[1];
+    };
+    expect(await decided('true')).toBe('已批准暂停申请，案件计时暂停');
+    expect(await decided('false')).toBe('已驳回暂停申请，案件计时照常');
+  });
+});

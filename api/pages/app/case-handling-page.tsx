@@ -154,7 +154,11 @@ export function caseHandlingPageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
     }),
     decidePauseUpdate,
     (b, actor) => ({ actor, approve: b.approve, notes: b.notes }),
-    always({ zh: '暂停申请已处理', en: 'Pause request decided' }),
+    // The supervisor reads back which way it went: an approval holds the clocks, a rejection does not.
+    (b) =>
+      b.approve
+        ? { zh: '已批准暂停申请，案件计时暂停', en: 'Pause request approved; the clocks are held' }
+        : { zh: '已驳回暂停申请，案件计时照常', en: 'Pause request rejected; the clocks keep running' },
   );
   post(
     'end_pause',
