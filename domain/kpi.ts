@@ -16,10 +16,14 @@
  * - on time per stage: resolved deadlines only (met or breached; pending ones
  *   are not yet decided). Follow-up is the reporter's time, not the staff's, so
  *   it has no on-time rate.
- * - on site within 30 minutes / 2 hours: the analysing deadline of a repair
- *   (urgent and major repairs have the 30-minute rule, routine ones 2 hours).
- * - small repair done within 24 hours: a repair whose rectification deadlines
- *   (every round) were all met; one breached round makes it late.
+ * - on site within 30 minutes / 2 hours: the repair's on-site arrival clock
+ *   (domain/case-clocks.ts; urgent and major repairs have the 30-minute rule,
+ *   routine ones 2 hours), met in time or breached; a clock still running or
+ *   cancelled is left out. A case opened before clocks existed is judged by its
+ *   first decided analysing deadline instead.
+ * - small repair done within 24 hours: the repair's 24-hour clock, met or
+ *   breached; a case opened before clocks, by its rectification deadlines (every
+ *   round) all met, one breached round making it late.
  * - satisfaction: a case's latest follow-up score on the 1–5 scale; satisfied
  *   means 4 (满意) or 5 (非常满意). Unrated follow-ups are left out, and a
  *   later unrated round does not erase an earlier score.
@@ -48,7 +52,14 @@
 import { localDate, localTimeToInstant } from './calendar.ts';
 import { entryScore, scoredActions } from './case-action.ts';
 import { caseCitation } from './case-citation.ts';
-import { clockIds, clockLabel, clockStatuses, type ClockId } from './case-clocks.ts';
+import {
+  clockIds,
+  clockLabel,
+  clockStatus,
+  clockStatuses,
+  type ClockId,
+  type ClockStatus,
+} from './case-clocks.ts';
 import { complaintHandling } from './complaint-handling.ts';
 import { etiquetteScore } from './etiquette-rating.ts';
 import type { CaseView } from './case-model.ts';
@@ -172,6 +183,12 @@ const count = (r: Ratio, ok: boolean) => {
   if (ok) r.num += 1;
 };
 
+/** A case's clock by id at `nowMs`; undefined when the case does not run it (opened before clocks). */
+const clockOf = (v: CaseView, id: ClockId, nowMs: number): ClockStatus | undefined => {
+  const planned = v.clocks?.find((c) => c.id === id);
+  return planned ? clockStatus(planned, v, nowMs) : undefined;
+};
+
 /**
  * Adds one case to a tally (mutates and returns it). Its clocks are judged at `nowMs`; without
  * it at the case's close, or (an open case) only by what already happened.
@@ -206,20 +223,22 @@ export function addCase(t: KpiTally, v: CaseView, nowMs?: number): KpiTally {
     count(t.onTime[d.stage as OnTimeStage], d.state === 'met');
   }
   if (v.source === 'repair') {
-    const firstOnSite = v.deadlines.find(
-      (d) => d.stage === 'analysing' && d.state !== 'pending' && d.state !== 'cancelled',
-    );
-    if (firstOnSite) {
-      count(
-        v.severity === 'routine' ? t.generalRepairOnSite : t.urgentRepairOnSite,
-        firstOnSite.state === 'met',
+    // Arrival is the case's on-site clock (the analysing deadline is the root cause's, not the
+    // arrival's: a repair nobody went to could meet it); cases opened before clocks existed are
+    // judged by their first decided analysing deadline, as they always were.
+    const onSiteRate = v.severity === 'routine' ? t.generalRepairOnSite : t.urgentRepairOnSite;
+    const arrival = clockOf(v, 'on_site_arrival', clocksAt);
+    if (arrival) {
+      if (arrival.state === 'met' || arrival.state === 'breached') count(onSiteRate, arrival.state === 'met');
+    } else {
+      const firstOnSite = v.deadlines.find(
+        (d) => d.stage === 'analysing' && d.state !== 'pending' && d.state !== 'cancelled',
       );
+      if (firstOnSite) count(onSiteRate, firstOnSite.state === 'met');
     }
     // The case's own 24-hour clock, from the report to the rectification that passed its review;
     // cases opened before clocks existed are judged by their rectification deadlines.
-    const clock = v.clocks?.some((c) => c.id === 'small_repair_done')
-      ? clockStatuses(v, clocksAt).find((c) => c.id === 'small_repair_done')
-      : undefined;
+    const clock = clockOf(v, 'small_repair_done', clocksAt);
     if (clock) {
       if (clock.state === 'met' || clock.state === 'breached')
         count(t.smallRepairDone, clock.state === 'met');
@@ -476,9 +495,38 @@ const formerSources: Record<string, Bilingual> = {
     formerStageSource,
 };
 
+const URGENT_ON_SITE_SOURCE =
+  'seed 000 天天检查评估 6 零星维修: 急修需在半小时内到场 (规范管理 11: 30分钟内到场); counted by the on-site arrival clock';
+const GENERAL_ON_SITE_SOURCE =
+  'seed 000 天天检查评估 6 零星维修: 一般维修2小时到场; counted by the on-site arrival clock';
+const REOPEN_SOURCE = 'derived from seed 000 天天检查评估 6: repair satisfaction ≥90%';
+
+const onSiteNote: Bilingual = {
+  zh: '按案件的到场时钟计：按时到场为达标、超时为未达标，未到期或已取消的不计；启用时钟前开启的案件按其首个分析期限计',
+  en: 'counted by the case’s on-site arrival clock: met in time or breached, running or cancelled left out; cases opened before clocks by their first analysing deadline',
+};
+
+/**
+ * What a KPI citing 6T items says besides the items, by its source: how its figure is counted, or
+ * that its target is not in the items but derived from them. Sources of stored weekly reports
+ * computed otherwise have none.
+ */
+const citedSourceNotes: Readonly<Record<string, Bilingual>> = {
+  [URGENT_ON_SITE_SOURCE]: onSiteNote,
+  [GENERAL_ON_SITE_SOURCE]: onSiteNote,
+  [REOPEN_SOURCE]: {
+    zh: '推算目标：标准未规定重开率，按维修满意率≥90%推算',
+    en: 'derived target: the standards set no reopen rate; derived from repair satisfaction ≥ 90%',
+  },
+};
+
+/** The note a cited KPI's source adds to its items (see {@link citedSourceNotes}), if any. */
+export const kpiSourceNote = (source: string): Bilingual | undefined => citedSourceNotes[source];
+
 /**
  * Where a KPI's target comes from, as a campus reader reads it: the 6T items it cites by their
- * dimension and number (《学生公寓“6T”现场管理标准》安全 1、安全 2), else its source's words.
+ * dimension and number (《学生公寓“6T”现场管理标准》安全 1、安全 2) with what its source adds to
+ * them (a derived target, how it is counted), else its source's words.
  */
 export function kpiSourceLine(
   k: Pick<KpiValue, 'source'> & { cites?: readonly string[] | undefined },
@@ -486,9 +534,10 @@ export function kpiSourceLine(
   const cites = k.cites ?? [];
   if (cites.length === 0) return kpiSourceText(k.source);
   const named = cites.map(itemShortName);
+  const note = kpiSourceNote(k.source);
   return {
-    zh: `《学生公寓“6T”现场管理标准》${named.map((x) => x.zh).join('、')}`,
-    en: `6T standard for student apartments: ${named.map((x) => x.en).join(', ')}`,
+    zh: `《学生公寓“6T”现场管理标准》${named.map((x) => x.zh).join('、')}${note ? `（${note.zh}）` : ''}`,
+    en: `6T standard for student apartments: ${named.map((x) => x.en).join(', ')}${note ? ` (${note.en})` : ''}`,
   };
 }
 
@@ -535,7 +584,7 @@ export function computeKpis(t: KpiTally, ctx: KpiContext): KpiValue[] {
       t.urgentRepairOnSite,
       1,
       '>=',
-      'seed 000 天天检查评估 6 零星维修: 急修需在半小时内到场 (规范管理 11: 30分钟内到场)',
+      URGENT_ON_SITE_SOURCE,
       ['6t.evaluation.6', '6t.management.11'],
     ),
     rateKpi(
@@ -544,7 +593,7 @@ export function computeKpis(t: KpiTally, ctx: KpiContext): KpiValue[] {
       t.generalRepairOnSite,
       1,
       '>=',
-      'seed 000 天天检查评估 6 零星维修: 一般维修2小时到场',
+      GENERAL_ON_SITE_SOURCE,
       ['6t.evaluation.6'],
     ),
     rateKpi(
@@ -643,7 +692,7 @@ export function computeKpis(t: KpiTally, ctx: KpiContext): KpiValue[] {
       t.reopened,
       0.1,
       '<=',
-      'derived from seed 000 天天检查评估 6: repair satisfaction ≥90%',
+      REOPEN_SOURCE,
       ['6t.evaluation.6'],
     ),
   );

@@ -3,7 +3,8 @@ import type { CaseClock } from '../../domain/case-clocks.ts';
 import type { CaseView } from '../../domain/case-model.ts';
 import { areaSummaryEmail } from '../../domain/digest-email.ts';
 import type { AreaSummary } from '../../domain/digest.ts';
-import { clockKpis, computeKpis, mergeTallies, tallyCases } from '../../domain/kpi.ts';
+import { clockKpis, computeKpis, kpiSourceLine, mergeTallies, tallyCases } from '../../domain/kpi.ts';
+import type { TimedStage } from '../../domain/sla.ts';
 import { at, view } from '../support/views.ts';
 
 const T0 = '2026-03-02T01:00:00.000Z';
@@ -151,5 +152,56 @@ describe('case clocks in the KPIs and digests', () => {
       'zh-CN',
     );
     expect(mail.text).toContain('维修到场 On-site arrival: 按时 met 2 · 超时 breached 2 · 计时中 running 0');
+  });
+});
+
+describe('repairs on site within 2 h / 30 min', () => {
+  const onSite = (kpis: ReturnType<typeof computeKpis>, id: string) => kpis.find((k) => k.id === id);
+  const rootCauseInTime = { deadlines: [['analysing', 'met', 1]] as [TimedStage, 'met', number][] };
+
+  it('count the on-site arrival clock, not the analysing deadline: a repair nobody went to is late', () => {
+    const nobodyCame = view({ caseId: 'n', openedAt: T0, stage: 'rectifying', ...rootCauseInTime });
+    const cases = [
+      { ...nobodyCame, clocks: [arrival(2)], pauses: [] },
+      {
+        ...view({ caseId: 'm', openedAt: T0, ...rootCauseInTime }),
+        clocks: [arrival(2)],
+        timeline: arrivedAt(1),
+      },
+      // Still within its two hours: not decided, left out.
+      { ...view({ caseId: 'r', openedAt: T0, stage: 'analysing' }), clocks: [arrival(2)] },
+    ];
+    const nowMs = Date.parse(at(T0, 1.5));
+    const later = Date.parse(at(T0, 24));
+    expect(
+      onSite(computeKpis(tallyCases(cases, nowMs), { buildings: 1 }), 'general_repair_on_site_2h'),
+    ).toMatchObject({
+      numerator: 1,
+      denominator: 1,
+    });
+    const tally = tallyCases(cases, later);
+    expect(onSite(computeKpis(tally, { buildings: 1 }), 'general_repair_on_site_2h')).toMatchObject({
+      numerator: 1,
+      denominator: 3,
+      met: false,
+    });
+    // The same answer as the response's clocks.
+    expect(tally.clocks?.on_site_arrival).toEqual({ met: 1, breached: 2, pending: 0 });
+  });
+
+  it('a case opened before clocks keeps its first analysing deadline, and the source says so', () => {
+    const old = view({ caseId: 'o', openedAt: T0, severity: 'urgent', ...rootCauseInTime });
+    const kpi = onSite(computeKpis(tallyCases([old]), { buildings: 1 }), 'urgent_repair_on_site_30min')!;
+    expect(kpi).toMatchObject({ numerator: 1, denominator: 1 });
+    expect(kpiSourceLine(kpi).zh).toContain('按案件的到场时钟计');
+    expect(kpiSourceLine(kpi).en).toContain('on-site arrival clock');
+  });
+
+  it('the reopen rate says its target is derived, in both languages', () => {
+    const reopen = onSite(computeKpis(tallyCases([]), { buildings: 1 }), 'reopen_rate')!;
+    expect(kpiSourceLine(reopen)).toEqual({
+      zh: '《学生公寓“6T”现场管理标准》检查评估 6（推算目标：标准未规定重开率，按维修满意率≥90%推算）',
+      en: '6T standard for student apartments: Evaluation 6 (derived target: the standards set no reopen rate; derived from repair satisfaction ≥ 90%)',
+    });
   });
 });

@@ -7,7 +7,7 @@ import { boundedDate } from '../../schemas.ts';
 import { localDate } from '../../../domain/calendar.ts';
 import { isValidIsoWeek, reportedWeek } from '../../../domain/digest.ts';
 import type { Directory } from '../../../domain/directory.ts';
-import { kpiSourceText, onTimeStages, type KpiValue } from '../../../domain/kpi.ts';
+import { kpiSourceNote, kpiSourceText, onTimeStages, type KpiValue } from '../../../domain/kpi.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import { readsEverything, supervisedBuildings } from '../../middleware/access.ts';
 import { directoryOrFail } from '../../reads.ts';
@@ -134,6 +134,12 @@ function citeText(id: string, lang: Lang): string {
   return inLang(itemShortName(id), lang);
 }
 
+/** What a cited KPI's source adds to its items (a derived target, how it is counted). */
+function SourceNote(props: { source: string; lang: Lang }) {
+  const note = kpiSourceNote(props.source);
+  return note ? <span data-kpi-source-note>{` · ${inLang(note, props.lang)}`}</span> : null;
+}
+
 function KpiTable(props: { kpis: KpiValue[]; lang: Lang }) {
   const t = (b: Bilingual) => inLang(b, props.lang);
   return (
@@ -170,6 +176,7 @@ function KpiTable(props: { kpis: KpiValue[]; lang: Lang }) {
                         </>
                       ))
                     : t(kpiSourceText(k.source))}
+                  {k.cites.length > 0 && <SourceNote source={k.source} lang={props.lang} />}
                 </small>
               </td>
               <td>
