@@ -7,7 +7,7 @@ import { boundedDate } from '../../schemas.ts';
 import { localDate } from '../../../domain/calendar.ts';
 import { isValidIsoWeek, reportedWeek } from '../../../domain/digest.ts';
 import type { Directory } from '../../../domain/directory.ts';
-import { kpiSourceNote, kpiSourceText, onTimeStages, type KpiValue } from '../../../domain/kpi.ts';
+import { clockKpis, kpiSourceNote, kpiSourceText, onTimeStages, type KpiValue } from '../../../domain/kpi.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import { readsEverything, supervisedBuildings } from '../../middleware/access.ts';
 import { directoryOrFail } from '../../reads.ts';
@@ -19,6 +19,7 @@ import { loadWeeklySummary } from '../../reads.ts';
 import { weeklyReportHtml } from '../../routes/weekly-reports.ts';
 import { WeeklyReportList } from './weekly-report-list.tsx';
 import { countBarsChart, kpiRatesChart, rateTrendChart } from '../charts.ts';
+import { ClockTable } from './dashboard-clocks.tsx';
 import { InspectionScores } from './dashboard-inspections.tsx';
 import { standardsPageRoutes } from './standards-page.tsx';
 import { calendarAdminRoutes, calendarBanner } from './admin-calendar.tsx';
@@ -435,6 +436,12 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
             />
           </div>
           <KpiTable kpis={figures.kpis} lang={lang} />
+        </section>
+        <section class="card" aria-labelledby="dash-clocks-h">
+          <h2 id="dash-clocks-h" style="margin-top:0">
+            {t({ zh: '标准时限（按案件计）', en: 'Standard clocks (per case)' })}
+          </h2>
+          <ClockTable clocks={clockKpis(figures.tally)} lang={lang} />
         </section>
         <section class="card" aria-labelledby="dash-insp-h">
           <h2 id="dash-insp-h" style="margin-top:0">
