@@ -15,6 +15,7 @@ import {
   type DutyOccurrence,
   type OwnerKind,
 } from '../domain/duties.ts';
+import { missedDutyCaseText } from '../domain/duty-case.ts';
 import { dutyMail } from '../domain/duty-mail.ts';
 import { citation, standardItem } from '../domain/standards/catalogue.ts';
 import { loadDirectory } from '../store/directory.ts';
@@ -175,18 +176,17 @@ export function createDutyActivities(deps: ActivityDeps) {
         openedAt: input.at,
         timeZone: deps.timeZone,
       });
-      const cite = citation(item);
-      const left = o.progress.filter((p) => p.done < p.times);
+      const building = dir.buildings.find((b) => b.id === o.buildingId)?.name;
       return {
         ...basis,
-        title: `${cite.zh} ${d.name.zh}逾期未完成 / ${cite.en}: ${d.name.en} missed`.slice(0, 200),
-        description: [
-          `${d.name.zh}（${o.periodLabel.zh}，${o.occurrenceId}）截至 ${localDate(o.due, deps.timeZone)} ${d.dueTime} 未完成。`,
-          `未完成 / Not done: ${left.map((p) => `${p.label.zh}/${p.label.en} ${p.done}/${p.times}`).join(', ')}`,
-          `标准要求 / Requirement: ${item.requirement.zh}`,
-        ]
-          .join('\n')
-          .slice(0, 5000),
+        ...missedDutyCaseText({
+          duty: d,
+          occurrence: o,
+          building: building ?? { zh: o.buildingId, en: o.buildingId },
+          citation: citation(item),
+          requirement: item.requirement.zh,
+          timeZone: deps.timeZone,
+        }),
         assigneeId: assignee.id,
         openedBy: SYSTEM_ACTOR,
         openedAt: input.at,

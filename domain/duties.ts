@@ -29,8 +29,8 @@ export type OwnerKind = (typeof ownerKinds)[number];
 export const ownerNames: Record<OwnerKind, Bilingual> = {
   supervisors: { zh: '楼栋主管', en: "The building's supervisors" },
   building_grid: { zh: '楼栋网格长', en: "The building's grid leaders" },
-  manager: { zh: '宿舍管理员', en: 'The residence manager (管理员)' },
-  duty_staff: { zh: '楼宇值班员', en: 'The duty staff (值班员)' },
+  manager: { zh: '宿舍管理员', en: 'The residence manager' },
+  duty_staff: { zh: '楼宇值班员', en: 'The duty staff' },
 };
 
 export const evidenceKinds = ['record', 'photo', 'plan', 'minutes', 'roster'] as const;
@@ -207,7 +207,7 @@ export const duties: readonly DutyDefinition[] = [
   {
     id: 'morning-review',
     items: ['6t.evaluation.5'],
-    name: { zh: '晨会讲评', en: 'Morning review meeting (晨会)' },
+    name: { zh: '晨会讲评', en: 'Morning review meeting' },
     requirement: {
       zh: '现场管理人员晨会，讲评前日服务质量及工作表现，布置当日工作',
       en: "The on-site staff's morning meeting reviews the previous day and assigns the day's work, with its record",
@@ -220,6 +220,29 @@ export const duties: readonly DutyDefinition[] = [
     remindBefore: [1 * HOUR],
   },
 ];
+
+/** How long before it is due a reminder goes, in the largest whole unit: 14 天 / 14 days. */
+function leadTime(minutes: number): Bilingual {
+  const [n, zh, en] =
+    minutes % DAY === 0
+      ? [minutes / DAY, '天', 'day']
+      : minutes % HOUR === 0
+        ? [minutes / HOUR, '小时', 'hour']
+        : [minutes, '分钟', 'minute'];
+  return { zh: `${n} ${zh}`, en: `${n} ${en}${n === 1 ? '' : 's'}` };
+}
+
+/** When a duty's owners are reminded, as its definition says (the earliest first). */
+export function reminderText(duty: Pick<DutyDefinition, 'remindBefore'>): Bilingual {
+  const leads = [...duty.remindBefore].sort((a, b) => b - a).map(leadTime);
+  if (leads.length === 0) return { zh: '不发提醒', en: 'No reminders' };
+  const en = leads.map((l) => l.en);
+  const enList = en.length > 1 ? `${en.slice(0, -1).join(', ')} and ${en[en.length - 1]}` : (en[0] ?? '');
+  return {
+    zh: `截止前 ${leads.map((l) => l.zh).join('、')}提醒责任人`,
+    en: `The owners are reminded ${enList} before it is due`,
+  };
+}
 
 const byId = new Map(duties.map((d) => [d.id, d]));
 export const dutyById = (id: string): DutyDefinition | undefined => byId.get(id);
@@ -373,6 +396,42 @@ export interface DutyCompletion {
   at: string;
 }
 
+/** The kinds of evidence given that the duty does not ask for, each once, in the order given. */
+export function evidenceNotTaken(
+  duty: Pick<DutyDefinition, 'evidence'>,
+  evidence: readonly { kind: EvidenceKind }[],
+): EvidenceKind[] {
+  return [...new Set(evidence.map((e) => e.kind))].filter((k) => !duty.evidence.includes(k));
+}
+
+/**
+ * Why evidence of these kinds is refused, naming the kinds the duty does take: kept, a roster
+ * would stand on a standing post's record as if the duty asked for one.
+ */
+export function evidenceNotTakenText(
+  duty: Pick<DutyDefinition, 'evidence'>,
+  kinds: readonly EvidenceKind[],
+  /** The kind as the API takes it beside each name, for a client; a form's reader needs only the name. */
+  kindsNamed = true,
+): Bilingual {
+  const kind = (k: EvidenceKind, open: string, close: string) =>
+    kindsNamed ? `${open}kind: ${k}${close}` : '';
+  const zh = (ks: readonly EvidenceKind[]) =>
+    ks.map((k) => `${evidenceNames[k].zh}${kind(k, '（', '）')}`).join('、');
+  const en = (ks: readonly EvidenceKind[]) =>
+    ks.map((k) => `${evidenceNames[k].en.toLowerCase()}${kind(k, ' (', ')')}`).join(', ');
+  const taken = duty.evidence;
+  return taken.length === 0
+    ? {
+        zh: `该职责不收佐证材料，请不要附${zh(kinds)}`,
+        en: `this duty takes no evidence: leave out the ${en(kinds)}`,
+      }
+    : {
+        zh: `该职责不收${zh(kinds)}；它收的佐证材料：${zh(taken)}`,
+        en: `this duty takes no ${en(kinds)}; the evidence it takes: ${en(taken)}`,
+      };
+}
+
 /** Why a completion does not count for this duty (zh and en), or null when it does. */
 export function completionProblem(duty: DutyDefinition, c: CompletionInput): Bilingual | null {
   const part = c.part ?? (duty.parts.length === 1 ? duty.parts[0]?.key : undefined);
@@ -381,6 +440,8 @@ export function completionProblem(duty: DutyDefinition, c: CompletionInput): Bil
       zh: `请选择环节：${duty.parts.map((p) => `${p.key}（${p.label.zh}）`).join('、')}`,
       en: `choose the part: ${duty.parts.map((p) => `${p.key} (${p.label.en})`).join(', ')}`,
     };
+  const notTaken = evidenceNotTaken(duty, c.evidence);
+  if (notTaken.length > 0) return evidenceNotTakenText(duty, notTaken);
   const missing = duty.evidence.filter((k) => !c.evidence.some((e) => e.kind === k));
   if (missing.length > 0)
     return {
@@ -490,7 +551,10 @@ export function newOccurrence(
   };
 }
 
-/** Duty completion rate: occurrences done over those decided (done or missed). */
+/**
+ * Duty completion rate: occurrences done over those decided (done or missed). One done before
+ * its due time counts at once, so "decided" is the denominator, not "already due".
+ */
 export function completionRatio(occs: readonly Pick<DutyOccurrence, 'status'>[]): {
   num: number;
   den: number;

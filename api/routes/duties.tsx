@@ -6,7 +6,7 @@ import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError } 
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
-import { addDays, localDate } from '../../domain/calendar.ts';
+import { addDays, localDate, localTime } from '../../domain/calendar.ts';
 import type { Directory } from '../../domain/directory.ts';
 import {
   completionRatio,
@@ -15,9 +15,12 @@ import {
   duties,
   evidenceKinds,
   evidenceNames,
+  evidenceNotTaken,
+  evidenceNotTakenText,
   frequencyNames,
   ownerNames,
   partOf,
+  reminderText,
   sameCompletion,
   statusNames,
   type CompletionInput,
@@ -168,8 +171,8 @@ const recordRoute = createRoute({
     en: 'Record a completion (note, minutes, evidence refs)',
   }),
   description: bi({
-    zh: '由责任人或楼栋主管登记；缺少佐证或时长不足返回 422 并说明所缺内容。重复提交是安全的：同一人再次提交与已登记的完成记录完全相同的内容（环节、说明、时长、佐证，佐证顺序不计）时不会重复计数，返回 200 与该职责实例的现状（职责已完成时也是如此），并带 "duplicate": true；新登记的返回 "duplicate": false。确实又做了一次（如又一次文化活动）时，请用不同的说明或佐证登记。',
-    en: 'By an owner or the building\'s supervisor; missing evidence or too few minutes is a 422 naming what is missing. Safe to retry: a completion the same person already recorded with the same content (part, note, minutes and evidence, in any order) is not counted again; the answer is 200 with the occurrence as it stands (also once the occurrence is completed) and "duplicate": true, where a completion recorded now answers "duplicate": false. A real further completion (another cultural activity, say) carries its own note or evidence.',
+    zh: '由责任人或楼栋主管登记；缺少佐证或时长不足返回 422 并说明所缺内容；附了该职责不收的佐证种类也返回 422，并列出它收的种类。重复提交是安全的：同一人再次提交与已登记的完成记录完全相同的内容（环节、说明、时长、佐证，佐证顺序不计）时不会重复计数，返回 200 与该职责实例的现状（职责已完成时也是如此），并带 "duplicate": true；新登记的返回 "duplicate": false。确实又做了一次（如又一次文化活动）时，请用不同的说明或佐证登记。',
+    en: 'By an owner or the building\'s supervisor; missing evidence or too few minutes is a 422 naming what is missing; evidence of a kind the duty does not take is a 422 too, naming the kinds it takes. Safe to retry: a completion the same person already recorded with the same content (part, note, minutes and evidence, in any order) is not counted again; the answer is 200 with the occurrence as it stands (also once the occurrence is completed) and "duplicate": true, where a completion recorded now answers "duplicate": false. A real further completion (another cultural activity, say) carries its own note or evidence.',
   }),
   middleware: [jsonOnly],
   request: {
@@ -209,6 +212,8 @@ function described(o: DutyOccurrence, dir: Directory) {
   return {
     ...o,
     buildingName: dir.buildings.find((b) => b.id === o.buildingId)?.name,
+    // By name, as the directory has them: a reader is told who, not an id (one who left keeps it).
+    owners: o.ownerIds.map((id) => ({ id, name: dir.people.find((p) => p.id === id)?.name ?? id })),
     name: d?.name,
     frequency: d?.frequency,
     evidenceExpected: d?.evidence ?? [],
@@ -352,12 +357,14 @@ async function record(
   caller: Caller,
   occurrenceId: string,
   body: CompletionInput,
+  lang: Lang,
 ): Promise<{ occurrence: DutyOccurrence; duplicate: boolean }> {
   const o = await readable(deps, caller, occurrenceId, true);
   if (!mayRecord(caller, o)) throw recordRefusal();
+  const duty = dutyById(o.dutyId);
+  if (duty) refuseEvidenceNotTaken(duty, body, lang);
   // Sent again (a retry, a double tap): the completion on record answers, counted once, even once
   // the occurrence is over. The occurrence's run decides the same for two sent at once.
-  const duty = dutyById(o.dutyId);
   const given = { ...body, part: duty ? partOf(duty, body) : (body.part ?? ''), by: caller.person.id };
   if (o.completions.some((c) => sameCompletion(c, given))) return { occurrence: o, duplicate: true };
   if (o.status !== 'open') throw new ProblemError('conflict', overText(o.status));
@@ -380,6 +387,23 @@ async function record(
     if (err instanceof WorkflowNotFoundError) return closedMeanwhile(deps, occurrenceId, given);
     throw err;
   }
+}
+
+/**
+ * Evidence of a kind the duty does not ask for is refused (422), each such item named by its
+ * field: stored, it would show on the duty's record as if the duty had asked for it.
+ */
+function refuseEvidenceNotTaken(duty: DutyDefinition, body: CompletionInput, lang: Lang): void {
+  const kinds = evidenceNotTaken(duty, body.evidence);
+  if (kinds.length === 0) return;
+  const text = evidenceNotTakenText(duty, kinds);
+  throw new ProblemError(
+    'unprocessable',
+    text,
+    body.evidence.flatMap((e, i) =>
+      kinds.includes(e.kind) ? [{ field: `evidence.${i}.kind`, message: inLang(text, lang) }] : [],
+    ),
+  );
 }
 
 /** Why nothing more is taken: the occurrence is over (done or missed), never "open". */
@@ -429,7 +453,7 @@ export function dutyRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
   });
   app.openapi(recordRoute, async (c) => {
     const { occurrenceId } = c.req.valid('param');
-    const r = await record(deps, c.get('caller'), occurrenceId, c.req.valid('json'));
+    const r = await record(deps, c.get('caller'), occurrenceId, c.req.valid('json'), callerLanguage(c));
     return c.json({ ...described(r.occurrence, await directoryOrFail(deps)), duplicate: r.duplicate }, 200);
   });
   return app;
@@ -438,6 +462,11 @@ export function dutyRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
 /** A building as the page's reader calls it: 学生公寓A栋, or its English name; the id when the directory lacks it. */
 const buildingText = (o: { buildingId: string; buildingName?: Bilingual | undefined }, lang: Lang) =>
   o.buildingName ? inLang(o.buildingName, lang) : o.buildingId;
+/** When an occurrence is due, on the campus clock: a daily duty is due at a time, not a day. */
+const dueText = (o: { due: string }, tz: string) => `${localDate(o.due, tz)} ${localTime(o.due, tz)}`;
+/** Who the duty falls to, by name. */
+const ownersText = (o: { owners: { name: string }[] }, lang: Lang) =>
+  o.owners.map((p) => p.name).join(lang === 'en' ? ', ' : '、');
 /** Each part's count against what it needs; completions past the need are said apart, not as "2/1". */
 const progressText = (o: DutyOccurrence, lang: Lang) =>
   o.progress
@@ -476,8 +505,8 @@ function ListBody(props: {
     <>
       <p class="muted">
         {t({
-          zh: `列出截止日期在 ${list.from} 至 ${list.to}（含）之间的职责；完成率 ${rate}（${list.completion.num}/${list.completion.den}，按已到期的计）`,
-          en: `Duties due from ${list.from} through ${list.to}; completion ${rate} (${list.completion.num}/${list.completion.den} of those decided)`,
+          zh: `列出截止日期在 ${list.from} 至 ${list.to}（含）之间的职责；完成率 ${rate}（${list.completion.num}/${list.completion.den}，按已完成或已逾期的计）`,
+          en: `Duties due from ${list.from} through ${list.to}; completion ${rate} (${list.completion.num}/${list.completion.den} of those done or missed)`,
         })}
       </p>
       {list.occurrences.length === 0 ? (
@@ -490,6 +519,8 @@ function ListBody(props: {
                 <th>{t({ zh: '楼栋', en: 'Building' })}</th>
                 <th>{t({ zh: '职责', en: 'Duty' })}</th>
                 <th>{t({ zh: '周期', en: 'Period' })}</th>
+                <th>{t({ zh: '截止', en: 'Due' })}</th>
+                <th>{t({ zh: '责任人', en: 'Owners' })}</th>
                 <th>{t({ zh: '状态', en: 'Status' })}</th>
                 <th>{t({ zh: '案件', en: 'Case' })}</th>
               </tr>
@@ -502,6 +533,8 @@ function ListBody(props: {
                     <a href={`/duties/${o.occurrenceId}`}>{o.name ? t(o.name) : o.dutyId}</a>
                   </td>
                   <td>{t(periodText(o.periodLabel))}</td>
+                  <td>{dueText(o, props.tz)}</td>
+                  <td>{ownersText(o, lang)}</td>
                   <td>
                     <StatusBadge status={o.status} lang={lang} />
                   </td>
@@ -520,9 +553,11 @@ function ListBody(props: {
             <StatusBadge status={o.status} lang={lang} />
             <br />
             {buildingText(o, lang)}
+            {' · '}
+            {t({ zh: `责任人：${ownersText(o, lang)}`, en: `Owners: ${ownersText(o, lang)}` })}
             <br />
             <small class="muted">
-              {t({ zh: `截止 ${localDate(o.due, props.tz)} `, en: `due ${localDate(o.due, props.tz)} ` })}
+              {t({ zh: `截止 ${dueText(o, props.tz)} `, en: `due ${dueText(o, props.tz)} ` })}
               {progressText(o, lang)}
             </small>
           </div>
@@ -553,7 +588,7 @@ function OccurrenceBody(props: {
   const errors = props.form?.errors;
   const t = (x: Bilingual) => inLang(x, lang);
   const d = dutyById(o.dutyId);
-  const due = `${localDate(o.due, props.tz)} ${d?.dueTime ?? ''}`.trim();
+  const due = dueText(o, props.tz);
   // A part as the form offers it (早高峰), not its key (morning).
   const partName = (key: string) => {
     const part = d?.parts.find((p) => p.key === key);
@@ -567,8 +602,10 @@ function OccurrenceBody(props: {
           {buildingText(o, lang)} · {t(periodText(o.periodLabel))} ·{' '}
           {t({ zh: `截止 ${due}`, en: `due ${due}` })} · <StatusBadge status={o.status} lang={lang} />
         </p>
+        <p>{t({ zh: `责任人：${ownersText(o, lang)}`, en: `Owners: ${ownersText(o, lang)}` })}</p>
         {o.progress.length > 0 ? <p>{progressText(o, lang)}</p> : null}
         {d ? <p class="muted">{t(d.requirement)}</p> : null}
+        {d ? <p class="hint">{t(reminderText(d))}</p> : null}
         {o.items.length > 0 ? (
           <p class="hint">
             {t({ zh: '依据：', en: 'From: ' })}
@@ -589,7 +626,9 @@ function OccurrenceBody(props: {
               <li>
                 {formatTime(c.at, props.tz)} {props.names(c.by)} {partName(c.part)}{' '}
                 {c.minutes ? `${c.minutes}′` : ''} {c.note ?? ''}{' '}
-                {c.evidence.map((e) => `${t(evidenceNames[e.kind])}: ${e.ref}`).join(' ')}
+                {c.evidence
+                  .map((e) => `${t(evidenceNames[e.kind])}${t({ zh: '：', en: ': ' })}${e.ref}`)
+                  .join(' ')}
               </li>
             ))}
           </ol>
@@ -844,11 +883,14 @@ export function dutyPageRoutes(deps: AppDeps): Hono<AuthEnv> {
     }
     const o = await readable(deps, c.get('caller'), occurrenceId);
     const duty = dutyById(o.dutyId);
+    // Only a form the page did not draw sends these: said on the page, as nothing marks them.
+    const notTaken = duty ? evidenceNotTaken(duty, parsed.data.evidence) : [];
+    if (duty && notTaken.length > 0) return again(422, evidenceNotTakenText(duty, notTaken, false));
     const errors = duty ? formErrors(duty, parsed.data) : {};
     if (Object.keys(errors).length > 0) return again(422, markedText, errors);
     let r;
     try {
-      r = await record(deps, c.get('caller'), occurrenceId, parsed.data);
+      r = await record(deps, c.get('caller'), occurrenceId, parsed.data, lang);
     } catch (err) {
       // Not allowed, or no such duty: the error page says so; anything else is said on the form.
       if (!(err instanceof ProblemError) || err.type === 'forbidden' || err.type === 'not_found') throw err;
