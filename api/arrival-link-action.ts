@@ -68,6 +68,7 @@ export function arrivalActionHandlers(deps: AppDeps): Record<string, ActionHandl
               ip: evidence.ip,
               userAgent: evidence.userAgent,
               textHash: evidence.textHash,
+              ...(evidence.sessionPersonId ? { sessionPersonId: evidence.sessionPersonId } : {}),
             },
           },
         ],

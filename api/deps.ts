@@ -34,7 +34,14 @@ export interface ActionHandler {
   /** Does the act; `textHash` is the hash of the statement shown. Throws ProblemError for refusals. */
   perform(
     claims: LinkClaims,
-    evidence: { at: string; ip?: string | undefined; userAgent?: string | undefined; textHash: string },
+    evidence: {
+      at: string;
+      ip?: string | undefined;
+      userAgent?: string | undefined;
+      textHash: string;
+      /** Who was signed in to the app on the browser, when not the link's recipient. */
+      sessionPersonId?: string | undefined;
+    },
   ): Promise<{ message: { zh: string; en: string }; next?: NextStep | undefined }>;
 }
 

@@ -68,6 +68,8 @@ export interface LinkSignature {
   ip?: string | undefined;
   userAgent?: string | undefined;
   textHash: string;
+  /** Who was signed in to the app on the browser that signed, when not the link's recipient. */
+  sessionPersonId?: string | undefined;
 }
 
 export interface CaseInput {

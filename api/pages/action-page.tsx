@@ -185,6 +185,8 @@ export function ActionPage(props: {
   lang: Lang;
   content: ActionContent;
   photos?: RowPhotos | undefined;
+  /** Said at the top, before the case (the browser is signed in as someone else). */
+  notice?: Bilingual | undefined;
   form: {
     action: string;
     csrf: string;
@@ -193,9 +195,9 @@ export function ActionPage(props: {
     error?: Bilingual | undefined;
   };
 }) {
-  const { lang, content, form, photos } = props;
+  const { lang, content, form, photos, notice } = props;
   return (
-    <LinkPageShell lang={lang} outcome="ready" title={content.title}>
+    <LinkPageShell lang={lang} outcome="ready" title={content.title} notice={notice}>
       <table>
         {content.rows.map((r, i) => (
           <tr>

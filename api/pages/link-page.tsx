@@ -27,7 +27,7 @@ td{padding:.35rem 0;white-space:pre-wrap}blockquote{margin:1rem 0;padding:.8rem 
 fieldset{border:1px solid #ddd;border-radius:6px;margin:1rem 0}label{display:block;margin:.4rem 0}textarea{width:100%;min-height:4rem}
 button,a.button{background:#b4232a;color:#fff;border:0;padding:.6rem 1.4rem;border-radius:4px;font-size:1rem;cursor:pointer}
 a.button{display:inline-block;text-decoration:none;line-height:1.4}
-.error{background:#fdecea;border-left:4px solid #b4232a;padding:.6rem 1rem}.note{font-size:.85em;color:#666}
+.error{background:#fdecea;border-left:4px solid #b4232a;padding:.6rem 1rem}.notice{background:#fbf7e9;border-left:4px solid #d9a400;padding:.2rem 1rem;margin:1rem 0}.note{font-size:.85em;color:#666}
 .thumbs{display:flex;flex-wrap:wrap;gap:.5rem;margin:.5rem 0;white-space:normal}.thumbs img{width:6rem;height:6rem;object-fit:cover;border-radius:4px;border:1px solid #ddd}`;
 
 /** Text in the reader's language, the other language beneath. */
@@ -64,8 +64,15 @@ export const NextLink = ({ next, lang }: { next: { href: string; label: Bilingua
   </>
 );
 
-export function LinkPageShell(props: { lang: Lang; outcome: string; title: Bilingual; children?: Child }) {
-  const { lang, outcome, title } = props;
+export function LinkPageShell(props: {
+  lang: Lang;
+  outcome: string;
+  title: Bilingual;
+  /** What the reader must know before anything else on the page (who they would sign as). */
+  notice?: Bilingual | undefined;
+  children?: Child;
+}) {
+  const { lang, outcome, title, notice } = props;
   return (
     <html lang={lang}>
       <head>
@@ -81,6 +88,12 @@ export function LinkPageShell(props: { lang: Lang; outcome: string; title: Bilin
           <div class="brand">整改闭环 · Rectify</div>
           <h1>{pick(title, lang)}</h1>
           <div class="alt">{other(title, lang)}</div>
+          {notice && (
+            <div class="notice" role="note" data-notice>
+              <p>{pick(notice, lang)}</p>
+              <p class="alt">{other(notice, lang)}</p>
+            </div>
+          )}
           {props.children}
         </main>
       </body>

@@ -1,6 +1,7 @@
 // Longer than most modules because both sides of an email link (the page that shows and the POST that signs) share their outcome pages and signature recording.
 import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { getCookie } from 'hono/cookie';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import {
@@ -12,7 +13,7 @@ import {
   type LinkDeps,
 } from '../../store/links.ts';
 import { isTerminal, type Actor, type CaseView, type LinkSignature } from '../../domain/case-model.ts';
-import { withSupervision, type Directory } from '../../domain/directory.ts';
+import { withSupervision, type Directory, type Person } from '../../domain/directory.ts';
 import type { LinkClaims } from '../../domain/link-token.ts';
 import { splitBilingual, type Bilingual, type Lang } from '../../domain/text.ts';
 import { stripInvisible } from '../../domain/safe-text.ts';
@@ -31,7 +32,9 @@ import {
   surveyComment,
   type SurveyAspect,
 } from '../../domain/intake.ts';
-import { problemTypes, ProblemError, toProblem } from '../middleware/problems.ts';
+import { langFromAcceptLanguage, problemTypes, ProblemError, toProblem } from '../middleware/problems.ts';
+import { SESSION_COOKIE } from '../middleware/session.ts';
+import { findSession } from '../../store/sessions.ts';
 import { bi, jsonSchemaOf, pageResponse } from './declare.ts';
 import { ActionPage, type FormState, type RowPhotos } from '../pages/action-page.tsx';
 import { describedPhotos, refsIn } from '../pages/description-photos.ts';
@@ -41,6 +44,7 @@ import {
   caseActionContent,
   caseLinkSteps,
   csrfToken,
+  nameOf,
   csrfValid,
   isCaseLinkStep,
   statementHash,
@@ -224,7 +228,8 @@ const actionPages: LinkPageKind = {
     'x-frame-options': 'DENY',
     'content-security-policy': actionPagePolicy([]),
   },
-  fallbackLang: () => 'zh-CN',
+  // A link whose claims cannot be trusted names no recipient: the browser's language decides.
+  fallbackLang: (c) => langFromAcceptLanguage(c.req.header('accept-language')) ?? 'zh-CN',
   failedTitle: { zh: '暂时无法完成', en: 'This could not be done now' },
 };
 
@@ -236,8 +241,9 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
   async function prepare(token: string): Promise<Prepared> {
     const check = await checkLink(linkDeps, token);
     if (!check.ok) {
-      const lang = check.claims ? await recipientLanguage(check.claims) : 'zh-CN';
-      if (check.reason === 'used' && check.claims) throw await usedLink(check.claims, lang);
+      if (check.reason === 'used' && check.claims)
+        throw await usedLink(check.claims, await recipientLanguage(check.claims));
+      const lang = check.claims ? await recipientLanguage(check.claims) : undefined;
       const [status, title, message] = linkFailures[check.reason];
       throw new PageOutcome(status, check.reason, title, message, lang);
     }
@@ -400,6 +406,19 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
    */
   async function usedLink(claims: LinkClaims, lang: Lang): Promise<PageOutcome> {
     const [status, title, message] = linkFailures.used;
+    // Staff follow their case on its page, as the pages of a step no longer needed offer.
+    if (isStaffCaseLink(claims))
+      return new PageOutcome(
+        status,
+        'used',
+        title,
+        {
+          zh: '每个链接只能使用一次，此前的操作已被记录。案件页面可查看最新进展（需使用学校账号登录）；如需更改，请联系主管。',
+          en: 'Each link works once and the earlier action was recorded. The case page shows where it stands now (sign in with the school account); to change it, contact your supervisor.',
+        },
+        lang,
+        { href: casePagePath(claims.caseId), label: { zh: '打开案件页面', en: 'Open the case page' } },
+      );
     if (!isReporterLink(claims)) return new PageOutcome(status, 'used', title, message, lang);
     const view = await readCase(deps, claims.caseId)
       .then((r) => r.view)
@@ -490,6 +509,45 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
     };
   }
 
+  /**
+   * Who is signed in to the app on this browser (its session cookie), when the session is live and
+   * names someone in the directory. A link acts for its recipient whoever opens it; this is only to
+   * say so, and to keep who was at the browser with the signature.
+   */
+  async function signedIn(c: Context): Promise<{ person: Person; dir: Directory } | null> {
+    const id = getCookie(c, SESSION_COOKIE);
+    if (!id) return null;
+    const session = await findSession(deps.aws, id).catch(() => null);
+    if (!session) return null;
+    const dir = await directoryOrFail(deps).catch(() => null);
+    const person = dir?.people.find((x) => x.id === session.personId);
+    return dir && person ? { person, dir } : null;
+  }
+
+  /** The link's recipient by name: a reporter as their case has them, staff as the directory does. */
+  function recipientName(p: Prepared, dir: Directory): Bilingual {
+    if (p.claims.recipientId.startsWith('reporter:')) {
+      const name = p.target.kind === 'case' ? p.target.view.reporter?.name?.trim() : undefined;
+      return name ? { zh: name, en: name } : { zh: '报告人', en: 'the reporter' };
+    }
+    const name = nameOf(dir, p.claims.recipientId);
+    return { zh: name, en: name };
+  }
+
+  /**
+   * Said at the top of the page when the browser is signed in as someone else than the link was
+   * sent to: submitting signs as the recipient, which nothing else on the page would tell them.
+   */
+  async function otherPersonNotice(c: Context, p: Prepared): Promise<Bilingual | undefined> {
+    const me = await signedIn(c);
+    if (!me || me.person.id === p.claims.recipientId) return undefined;
+    const them = recipientName(p, me.dir);
+    return {
+      zh: `您当前登录为 ${me.person.name}；此链接是发给 ${them.zh} 的，提交将以 ${them.zh} 的名义签署。`,
+      en: `You are signed in as ${me.person.name}; this link was sent to ${them.en}, and submitting signs as ${them.en}.`,
+    };
+  }
+
   const formPage = async (
     c: Context,
     token: string,
@@ -499,6 +557,7 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
     error?: Bilingual,
   ) => {
     const photos = await descriptionPhotos(p);
+    const notice = await otherPersonNotice(c, p);
     // The page loads nothing from elsewhere but these photos, from where their signed addresses point.
     const origins = [...new Set((photos?.urls ?? []).map((u) => new URL(u).origin))];
     const kind: LinkPageKind = origins.length
@@ -515,6 +574,7 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
         lang={p.lang}
         content={p.content}
         photos={photos}
+        notice={notice}
         form={{
           action: `/actions/${token}`,
           csrf: csrfToken(deps.signingKeys, token, p.claims.tid, p.hash),
@@ -589,19 +649,29 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
       if (problem) return formPage(c, token, p, 422, form, problem);
 
       const at = new Date().toISOString();
+      // Whoever is signed in on this browser is kept with the signature when it is not the recipient.
+      const me = await signedIn(c);
+      const sessionPersonId = me && me.person.id !== p.claims.recipientId ? me.person.id : undefined;
       const evidence = {
         at,
         ip: clientIp(c, deps.env.TRUSTED_PROXY_HOPS),
         // Bounded: it is kept in the case record, which must stay within DynamoDB's item limit.
         userAgent: c.req.header('user-agent')?.slice(0, 512),
         textHash: p.hash,
+        ...(sessionPersonId ? { sessionPersonId } : {}),
       };
       if (!(await consumeLink(linkDeps, p.claims.tid, evidence))) throw await usedLink(p.claims, p.lang);
       try {
         const { message, next } = await perform(
           p,
           form,
-          { tokenId: p.claims.tid, ip: evidence.ip, userAgent: evidence.userAgent, textHash: p.hash },
+          {
+            tokenId: p.claims.tid,
+            ip: evidence.ip,
+            userAgent: evidence.userAgent,
+            textHash: p.hash,
+            ...(sessionPersonId ? { sessionPersonId } : {}),
+          },
           evidence,
         );
         // Landed: the link is used for good (a use never settled is abandoned after a while).
@@ -647,7 +717,7 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
     p: Prepared,
     form: ActionForm,
     signature: LinkSignature,
-    evidence: { at: string; ip?: string | undefined; userAgent?: string | undefined; textHash: string },
+    evidence: Parameters<ActionHandler['perform']>[1],
   ): Promise<{ message: Bilingual; next?: NextStep | undefined }> {
     if (p.target.kind === 'extra') return p.target.handler.perform(p.claims, evidence);
     const { view, actor } = p.target;
@@ -699,7 +769,7 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
         // Three aspects, as on the tracking page: the lowest is the score, each is in the comment.
         // A page opened before the aspects (one score) still signs as it was shown.
         const scores = aspectScores(form);
-        await handle.executeUpdate(submitFollowUpUpdate, {
+        const after = await handle.executeUpdate(submitFollowUpUpdate, {
           args: [
             {
               actor,
@@ -709,6 +779,14 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
             },
           ],
         });
+        // A rating below satisfied sends the case back for another look: the reporter is told so.
+        if (after.stage === 'reviewing')
+          return {
+            message: {
+              zh: `感谢您的评价。由于评价未达满意，案件 ${view.caseId} 已退回主管重新复查；复查通过后我们会再发邮件告知您处理结果并请您再次评价。`,
+              en: `Thank you for your rating. As it was not satisfied, case ${view.caseId} has gone back to the supervisors for re-inspection; once it passes, we will email you the result and ask you to rate it again.`,
+            },
+          };
         return { message: { zh: '感谢您的评价！', en: 'Thank you for your rating!' } };
       }
       case 'acknowledge':
@@ -722,6 +800,10 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
 /** A reporter's rating link (reporters are not in the directory: their links name them by address). */
 const isReporterLink = (claims: LinkClaims) =>
   claims.step === 'follow_up' && claims.recipientId.startsWith('reporter:');
+
+/** A link of a case's own step mailed to staff (sign-off, adjudication, arrival): theirs to follow on the case page. */
+const isStaffCaseLink = (claims: LinkClaims) =>
+  !claims.recipientId.startsWith('reporter:') && (isCaseLinkStep(claims.step) || claims.step === 'arrived');
 
 /** The case page as the next place to go (through sign-in when signed out). */
 const toCasePage = (caseId: string, label: Bilingual): NextStep => ({ href: casePagePath(caseId), label });
