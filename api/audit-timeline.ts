@@ -289,7 +289,18 @@ export function describeEntry(
       detail = `#${text(p.n)}${notes(p.notes)}`;
       break;
     case 'pause_ended': {
-      const how = p.how === 'expired' ? (en ? 'ran out' : '到期自动结束') : en ? 'resumed' : '恢复';
+      const how =
+        p.how === 'expired'
+          ? en
+            ? 'ran out'
+            : '到期自动结束'
+          : p.how === 'reported'
+            ? en
+              ? 'ended by the repair report'
+              : '维修已上报，暂停随之结束'
+            : en
+              ? 'resumed'
+              : '恢复';
       const moved = p.due ? (en ? `; deadline moved to ${due(p.due)}` : `；时限顺延至 ${due(p.due)}`) : '';
       detail = `#${text(p.n)} ${how}${moved}`;
       break;

@@ -374,7 +374,7 @@ const pauseRecordSchema = z.object({
   decisionNotes: z.string().optional(),
   endsBy: instant.optional(),
   endedAt: instant.optional(),
-  endedHow: z.enum(['resumed', 'expired', 'closed']).optional(),
+  endedHow: z.enum(['resumed', 'expired', 'closed', 'reported']).optional(),
   holdsStage: z.boolean().optional(),
   holdsInWorkingTime: z.boolean().optional(),
 });

@@ -280,7 +280,8 @@ export interface PauseRecord {
   /** When an approved pause ends by itself (its approval plus the reason's maximum). */
   endsBy?: string | undefined;
   endedAt?: string | undefined;
-  endedHow?: 'resumed' | 'expired' | 'closed' | undefined;
+  /** `reported`: the technician reported the repair while it ran (the work it waited for was done). */
+  endedHow?: 'resumed' | 'expired' | 'closed' | 'reported' | undefined;
   /**
    * The pause holds the stage's deadline too, not only the case-level clocks: its reminders
    * and breach wait, and the due moves on by the pause's length when it ends (approved since
@@ -434,15 +435,22 @@ export interface ClockFacts {
  */
 const takenBackBy: Partial<Record<CaseAction, CaseAction>> = { rectification_reported: 'review_failed' };
 
-/** The event that met a clock: the first of its `metBy` steps that no later step took back. */
+/**
+ * The event that met a clock: the first of its `metBy` steps that no later step took back. An
+ * on-site clock (met by `arrived`) is met by the first rectification report at the latest: the
+ * technician who reported the repair was there by then, whether or not they used the arrival
+ * link, and a failed review does not take their having been there back.
+ */
 function meetingEvent<E extends { at: string; action: CaseAction }>(
   clock: CaseClock,
   timeline: readonly E[],
 ): E | undefined {
+  const onSite = clock.metBy.includes('arrived');
   let met: E | undefined;
   for (const e of timeline) {
-    if (met && takenBackBy[met.action] === e.action) met = undefined;
-    else if (!met && clock.metBy.includes(e.action)) met = e;
+    if (met && !onSite && takenBackBy[met.action] === e.action) met = undefined;
+    else if (!met && (clock.metBy.includes(e.action) || (onSite && e.action === 'rectification_reported')))
+      met = e;
   }
   return met;
 }

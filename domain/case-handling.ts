@@ -16,6 +16,7 @@ import {
   type Actor,
   type CasePolicy,
   type CaseView,
+  type Stage,
   type StepRefusal,
 } from './case-model.ts';
 
@@ -45,6 +46,19 @@ export const handlerRefusalText: Readonly<Record<string, string>> = {
   'no pause is running': NO_PAUSE_RUNNING,
 };
 
+/**
+ * Stages in which the technician's work can wait on something (parts, the student, the weather).
+ * From the repair report on, the case waits on the supervisors' review and the reporter's rating,
+ * which a technician's pause must not hold.
+ */
+const PAUSABLE_STAGES: readonly Stage[] = ['analysing', 'awaiting_signoff', 'adjudicating', 'rectifying'];
+
+const NOTHING_TO_PAUSE =
+  'the repair is reported and the case waits on its review: there is no work left to pause / 维修已上报，案件正等待复查，无需暂停';
+
+const REPAIR_REPORTED_ARRIVAL =
+  'the repair was reported already, which counts as the arrival: nothing more to record / 维修已上报，到场时限按上报时间计，无需再登记到场';
+
 const notInvolved: Record<HandlingStep, string> = {
   arrived:
     'only the technician the case is assigned to now may record the arrival / 只有当前被指派人可以登记到场（本案可能已改派他人）',
@@ -57,6 +71,8 @@ const notInvolved: Record<HandlingStep, string> = {
 
 /** What a handling step carries that the rule looks at. */
 export interface HandlingInput {
+  /** A pause decision: approving one is refused once there is no work left to wait for. */
+  approve?: boolean | undefined;
   reason?: PauseReason | string | undefined;
   note?: string | undefined;
   toId?: string | undefined;
@@ -89,6 +105,9 @@ export function checkHandling(
         return conflict('this case has no on-site clock / 该案件无到场时限');
       if (view.timeline.some((e) => e.action === 'arrived'))
         return conflict('the arrival was recorded before; nothing more to do / 此前已登记到场，无需重复登记');
+      // The report proves the technician was there (the on-site clock counts it): a later
+      // "arrived" would record an arrival after the work it came to do.
+      if (view.rectifications.length > 0) return conflict(REPAIR_REPORTED_ARRIVAL);
       return null;
     case 'request_pause': {
       if (!handles(actor, view))
@@ -96,6 +115,7 @@ export function checkHandling(
       if (!view.clocks) return conflict('this case has no case-level clocks to pause / 该案件无可暂停的时限');
       if (openPause(view.pauses))
         return conflict('a pause is already requested or running / 已有暂停申请或正在暂停');
+      if (!PAUSABLE_STAGES.includes(view.stage)) return conflict(NOTHING_TO_PAUSE);
       // Every case has had this cap (LEGACY_BUDGETS keeps it): the refusal names the budget.
       if ((view.pauses ?? []).length >= MAX_PAUSES)
         return checkBudgets(LEGACY_BUDGETS, view, { pause: true });
@@ -111,6 +131,8 @@ export function checkHandling(
           'only a supervisor of this building may decide a pause / 只有本楼栋主管可以审批暂停',
         );
       if (openPause(view.pauses)?.state !== 'requested') return conflict(NO_PAUSE_WAITING);
+      // Rejecting still clears a request left over from before the repair was reported.
+      if (input.approve === true && !PAUSABLE_STAGES.includes(view.stage)) return conflict(NOTHING_TO_PAUSE);
       return null;
     case 'end_pause':
       if (!supervisor && !handles(actor, view))

@@ -24,6 +24,7 @@ const MID_CASE_LABELS = [
   'v12b-pause-stages',
   'v13-pause-working-time',
   'v15-take-over',
+  'v17-report-ends-pause',
 ];
 
 // Every committed history (test/replay/histories/<label>/<path>.json, written by

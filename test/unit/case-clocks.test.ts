@@ -131,6 +131,27 @@ describe('clockStatus', () => {
     expect(clockStatus(twoOf, f, T0 + 4 * HOUR)).toMatchObject({ state: 'met', metAt: iso(T0 + MIN) });
   });
 
+  it('the on-site clock is met by the repair report at the latest, and a failed review does not take that back', () => {
+    const reported = facts({ timeline: [entry(T0 + HOUR, 'rectification_reported')] });
+    expect(clockStatus(clock(), reported, T0 + 6 * HOUR)).toMatchObject({
+      state: 'met',
+      metAt: iso(T0 + HOUR),
+    });
+    const failed = facts({ timeline: [...reported.timeline, entry(T0 + 5 * HOUR, 'review_failed')] });
+    expect(clockStatus(clock(), failed, T0 + 6 * HOUR)).toMatchObject({
+      state: 'met',
+      metAt: iso(T0 + HOUR),
+    });
+    // Reported after the limit: the technician was there by then at the latest, so it is late.
+    const lateReport = facts({ timeline: [entry(T0 + 3 * HOUR, 'rectification_reported')] });
+    expect(clockStatus(clock(), lateReport, T0 + 6 * HOUR).state).toBe('breached');
+    // An arrival recorded first is what counts.
+    const both = facts({
+      timeline: [entry(T0 + MIN, 'arrived'), entry(T0 + 3 * HOUR, 'rectification_reported')],
+    });
+    expect(clockStatus(clock(), both, T0 + 6 * HOUR)).toMatchObject({ state: 'met', metAt: iso(T0 + MIN) });
+  });
+
   it('a repair whose review failed was not done: the clock runs on to the rectification that stands', () => {
     const repair = clock({
       id: 'small_repair_done',

@@ -17,6 +17,7 @@ const view = (over: Partial<CaseView> = {}): CaseView =>
     timeline: [],
     clocks: [arrival],
     pauses: [],
+    rectifications: [],
     ...over,
   }) as Partial<CaseView> as CaseView;
 const who = (id: string, ...roles: Role[]): Actor => ({ id, roles, via: 'api' });
@@ -108,6 +109,32 @@ describe('checkHandling', () => {
     ).toBe('conflict');
     expect(kind('request_pause', staff, view({ pauses: [pause('rejected')] }), ok)).toBeNull();
     expect(kind('request_pause', staff, view({ clocks: undefined }), ok)).toBe('conflict');
+  });
+
+  it('no arrival after the repair is reported: the report counted as the arrival', () => {
+    const reported = view({
+      stage: 'reviewing',
+      rectifications: [
+        { round: 1, summary: 'done', evidence: [], by: 'staff-zhou', at: '2026-11-02T02:00:00.000Z' },
+      ],
+    });
+    const refusal = checkHandling('arrived', staff, reported, policy);
+    expect(refusal?.kind).toBe('conflict');
+    expect(refusal?.message).toContain('维修已上报');
+    expect(kind('arrived', staff, view({ rectifications: [] }))).toBeNull();
+  });
+
+  it('no pause once the repair is reported: the review is the supervisors’ time', () => {
+    const ok = { reason: 'waiting_for_parts', note: '' };
+    for (const stage of ['analysing', 'awaiting_signoff', 'adjudicating', 'rectifying'] as const)
+      expect(kind('request_pause', staff, view({ stage }), ok)).toBeNull();
+    for (const stage of ['reviewing', 'follow_up'] as const)
+      expect(kind('request_pause', staff, view({ stage }), ok)).toBe('conflict');
+    // A request left from before the report may be rejected, not approved.
+    const waiting = view({ stage: 'reviewing', pauses: [pause('requested')] });
+    expect(kind('decide_pause', sup, waiting, { approve: true })).toBe('conflict');
+    expect(kind('decide_pause', sup, waiting, { approve: false })).toBeNull();
+    expect(kind('decide_pause', sup, view({ pauses: [pause('requested')] }), { approve: true })).toBeNull();
   });
 
   it('pause decision: a supervisor, only while one waits', () => {

@@ -347,6 +347,48 @@ describe('pauses, reassignment and the chain read at the breach (time-skipping)'
       await saveHistory(handle, 'pause-spans-two-stages');
     });
   });
+  it('reporting the repair ends a running pause: the review is not held, and no arrival is taken after it', async () => {
+    const { dir, env } = stack;
+    await stack.withWorker(async (tq) => {
+      const input = caseInput(dir, await stack.now(), { source: 'repair', severity: 'routine' });
+      const { handle } = await startCase(env, tq, input);
+      const staff = actorOf(dir, 'staff-zhou');
+      const sup: Actor = { ...actorOf(dir, 'sup-wang'), supervises: ['bldg-a'] };
+      const run = <A>(u: UpdateDefinition<StepAck, [A]>, arg: A) =>
+        viewAfterStep(handle, handle.executeUpdate(u, { args: [arg] }));
+      const s = steps(dir, handle);
+      await s.rootCause();
+      await s.confirm();
+      await run(requestPauseUpdate, { actor: staff, reason: 'waiting_for_parts', note: '等待配件' });
+      await run(decidePauseUpdate, { actor: sup, approve: true, notes: '同意' });
+      await stack.advanceTo((await stack.now()).getTime() + 20 * MIN, handle);
+
+      const v = await s.report();
+      expect(v.stage).toBe('reviewing');
+      expect(v.pauses![0]).toMatchObject({ state: 'ended', endedHow: 'reported' });
+      expect(actions(v).slice(-3)).toEqual(['pause_ended', 'rectification_reported', 'deadline_set']);
+      const review = v.deadlines.at(-1)!;
+      expect(review).toMatchObject({ stage: 'reviewing', state: 'pending' });
+      expect(review.heldMs).toBeUndefined();
+      // The report counted as the arrival: the on-site clock is met, and the link is refused.
+      const onSite = clockStatuses(v, Date.parse(v.timeline.at(-1)!.at)).find(
+        (c) => c.id === 'on_site_arrival',
+      );
+      expect(onSite?.state).toBe('met');
+      expect(await refusalType(() => run(arrivedUpdate, { actor: staff, note: '' }))).toBe(
+        'CaseStepConflict',
+      );
+      // Nor may the technician pause the supervisors' review.
+      expect(
+        await refusalType(() =>
+          run(requestPauseUpdate, { actor: staff, reason: 'waiting_for_parts', note: '' }),
+        ),
+      ).toBe('CaseStepConflict');
+      await s.withdraw('测试结束 end of test');
+      await saveHistory(handle, 'report-ends-pause');
+    });
+  });
+
   it('a working-day stage moves on by the working time a pause took, not its clock length', async () => {
     const { dir, env } = stack;
     // The next Monday 10:00 in Shanghai, whatever the clock reached in the tests before.

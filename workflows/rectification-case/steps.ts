@@ -171,6 +171,7 @@ const reportRectification: Step<RectificationInput> = {
   },
   async run(s, u) {
     const { view } = s;
+    await endPauseByReport(s, u.actor);
     view.rectifications.push({
       round: view.round,
       summary: u.summary,
@@ -184,6 +185,22 @@ const reportRectification: Step<RectificationInput> = {
     return view;
   },
 };
+
+/**
+ * patched() id: reporting the repair ends a pause still running (the parts came, the student let
+ * them in): the work it waited for is done, and the review that follows is the supervisors' time,
+ * which a technician's pause must not hold. Before, such a pause ran on through review and
+ * follow-up until someone ended it or it ran out. Asked only when a report meets a running pause.
+ */
+export const REPORT_ENDS_PAUSE_PATCH = 'report-ends-pause';
+
+async function endPauseByReport(s: CaseState, actor: Actor): Promise<void> {
+  const p = openPause(s.view.pauses);
+  if (p?.state !== 'approved' || !patched(REPORT_ENDS_PAUSE_PATCH)) return;
+  Object.assign(p, { state: 'ended', endedAt: nowIso(), endedHow: 'reported' });
+  const due = s.releaseHold(p);
+  await s.record(actor, 'pause_ended', { n: p.n, how: 'reported', ...(due ? { due } : {}) });
+}
 
 const review: Step<ReviewInput> = {
   update: reviewUpdate,
@@ -353,7 +370,7 @@ const requestPause: Step<PauseRequestInput> = {
 const decidePause: Step<PauseDecisionInput> = {
   update: decidePauseUpdate,
   validate(s, u) {
-    guardHandling(s, 'decide_pause', u);
+    guardHandling(s, 'decide_pause', u, { approve: u.approve });
     guardBudgets(s, { texts: [u.notes] });
   },
   async run(s, u) {
