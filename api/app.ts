@@ -25,7 +25,7 @@ import { asErrorPage } from './pages/error-page.tsx';
 import { moreAppRoutes } from './pages/app/dashboard.tsx';
 import { webAppRoutes } from './pages/app/routes.tsx';
 import { zeroReportActionHandlers, zeroReportRoutes } from './routes/zero-report.tsx';
-import { inspectionRoutes } from './routes/inspection.tsx';
+import { inspectionRoutes, isPhotoUpload } from './routes/inspection.tsx';
 import { standardsRoutes } from './routes/standards.ts';
 import { dutyPageRoutes } from './routes/duties.tsx';
 
@@ -87,7 +87,9 @@ export function createApp(given: AppDeps): Hono {
   // The nightly zero report, inspection rounds and the 6T standards take a bearer token or the page
   // session (a phone signed in to the app reads their JSON too), so they also answer before it.
   app.use('/api/zero-reports/*', limit);
-  app.use('/api/inspections/*', limit);
+  // A round's photo upload carries a photo (10 MB) and its route sets that limit itself; the
+  // inspections' JSON routes keep the general one.
+  app.use('/api/inspections/*', (c, next) => (isPhotoUpload(c.req.path) ? next() : limit(c, next)));
   app.route('/', zeroReportRoutes(deps));
   app.route('/', inspectionRoutes(deps));
   app.route('/', standardsRoutes(deps));

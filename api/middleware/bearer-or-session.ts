@@ -6,6 +6,7 @@ import { ProblemError } from './problems.ts';
 import { readForm, unreadableForm } from '../form-body.ts';
 import { isApiPath } from '../paths.ts';
 import { csrfMatches, sessionMiddleware, signInRedirect, type WebEnv } from './session.ts';
+import { csrfRefusal } from './csrf.ts';
 
 /** What a route that takes either kind of sign-in sees: the page session's variables and the caller. */
 export type SessionOrBearerEnv = { Variables: WebEnv['Variables'] & { caller: Caller } };
@@ -32,12 +33,12 @@ export function bearerOrSession(deps: AppDeps): MiddlewareHandler<SessionOrBeare
   return async (c, next) => {
     if (c.req.header('authorization')) return bearer(c, next);
     // The session middleware does not pass on what its `next` answers: the redirect is kept here.
-    let signIn: Response | undefined;
+    let answered: Response | undefined;
     await session(c, async () => {
       const viewer = c.get('viewer');
       if (!viewer) {
         if (browserOpeningPage(c)) {
-          signIn = signInRedirect(c);
+          answered = signInRedirect(c);
           return;
         }
         // A person's form posted after their session ended is told so in their words; an API
@@ -69,6 +70,12 @@ export function bearerOrSession(deps: AppDeps): MiddlewareHandler<SessionOrBeare
           given = typeof field === 'string' ? field : undefined;
         }
         if (!csrfMatches(c.get('csrfToken'), given)) {
+          // A page's form (a page left open past its session's token) is answered as every page
+          // form is; a script calling the API is told about the header.
+          if (!isApiPath(c.req.path)) {
+            answered = await csrfRefusal(c as unknown as Context<WebEnv>);
+            return;
+          }
           throw new ProblemError('forbidden', {
             zh: '缺少或不匹配的 CSRF 令牌（页面脚本须带请求头 X-CSRF-Token）；请刷新页面后重试',
             en: 'missing or wrong CSRF token (page scripts send the X-CSRF-Token header); reload the page and try again',
@@ -78,6 +85,6 @@ export function bearerOrSession(deps: AppDeps): MiddlewareHandler<SessionOrBeare
       c.set('caller', viewer);
       await next();
     });
-    return signIn;
+    return answered;
   };
 }

@@ -36,11 +36,15 @@ export const csrfProtect: MiddlewareHandler<WebEnv> = async (c, next) => {
     given = typeof field === 'string' ? field : undefined;
   }
   if (csrfMatches(c.get('csrfToken'), given)) return next();
-  return refusal(c, 403, 'csrf', {
+  return csrfRefusal(c);
+};
+
+/** The page answering a form that does not carry the session's CSRF token (a page left open too long). */
+export const csrfRefusal = (c: Context<WebEnv>): Response | Promise<Response> =>
+  refusal(c, 403, 'csrf', {
     zh: '表单已过期或不是从本系统页面提交的。请返回上一页，刷新后重试；如已退出登录，请重新登录。',
     en: 'The form has expired or was not sent from a Rectify page. Go back, reload the page and try again; if you were signed out, sign in again.',
   });
-};
 
 function refusal(c: Context<WebEnv>, status: 400 | 403, why: string, text: Bilingual) {
   const lang = c.get('lang');

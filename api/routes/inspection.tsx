@@ -106,6 +106,9 @@ export const roundParam = z.object({
 });
 const pageQuery = z.object({ lang: z.enum(['zh-CN', 'en']).optional() });
 
+/** The API's photo upload (`POST /api/inspections/{roundId}/photos`): a photo's limit, not a JSON body's. */
+export const isPhotoUpload = (path: string): boolean => /^\/api\/inspections\/[^/]+\/photos$/.test(path);
+
 // A form may carry each failed item's photos; more than this is refused before it is read.
 export const checklistMax = MAX_PHOTOS * MAX_EVIDENCE_BYTES + 1024 * 1024;
 const MB = (bytes: number) => Math.round(bytes / 1024 / 1024);
@@ -268,6 +271,12 @@ const savedValues = (round: InspectionRound): Record<string, ItemValues> =>
     round.results.map((r) => [r.itemId, { result: r.result, note: r.note, roomId: r.roomId }]),
   );
 
+/** Whether what the form holds for an item would change what was saved for it (nothing saved yet included). */
+const changesSaved = (was: ItemValues | undefined, now: ItemValues): boolean => {
+  const same = (a: string | undefined, b: string | undefined) => (a ?? '') === (b ?? '');
+  return !was || !same(now.result, was.result) || !same(now.note, was.note) || !same(now.roomId, was.roomId);
+};
+
 const statusNames: Record<RoundStatus, Bilingual> = {
   open: { zh: '进行中', en: 'open' },
   completed: { zh: '已完成', en: 'completed' },
@@ -287,6 +296,8 @@ function ChecklistBody(props: {
   errors?: ItemErrors | undefined;
   /** Why the post was refused, when it was. */
   problem?: Bilingual | undefined;
+  /** The summary of what to correct: said again in the page's other language after the links to the items. */
+  summary?: Bilingual | undefined;
   /** What the worker said when it was, for whoever is asked to look into it: never the lead. */
   technical?: string | undefined;
   /** The due in campus time. */
@@ -305,9 +316,14 @@ function ChecklistBody(props: {
     fail: { zh: '不合格', en: 'fail' },
     na: { zh: '不适用', en: 'n/a' },
   };
-  // What is stored counts as filled in; a refused post's choices are only on the page until saved.
+  // What is stored counts as filled in; a refused post's choices are only on the page until saved,
+  // and only those that would change what is stored are pending (the page shows the saved ones too).
   const saved = round.items.filter((it) => it.result).length;
-  const onPage = round.items.filter((it) => values[it.id]?.result).length;
+  const recorded = savedValues(round);
+  const pending = round.items.filter((it) => {
+    const v = values[it.id];
+    return v?.result !== undefined && changesSaved(recorded[it.id], v);
+  }).length;
   const marked = round.items.filter((it) => (errors[it.id] ?? []).length > 0);
   /** The stored photos an item's recorded result cites (keys an API client gave are not files here). */
   const photosOf = (itemId: string) =>
@@ -449,8 +465,8 @@ function ChecklistBody(props: {
       </p>
       <p class="muted" data-status="">
         {t({
-          zh: `状态：${statusNames[round.status].zh}；截止：${props.dueText}；${onPage === saved ? `已填写 ${saved}/${round.items.length} 项` : `已保存 ${saved}/${round.items.length} 项（本页填写了 ${onPage} 项，尚未保存）`}`,
-          en: `Status: ${statusNames[round.status].en}; due ${props.dueText}; ${onPage === saved ? `${saved} of ${round.items.length} items answered` : `${saved} of ${round.items.length} items saved (${onPage} filled in on this page, not saved yet)`}`,
+          zh: `状态：${statusNames[round.status].zh}；截止：${props.dueText}；${pending === 0 ? `已填写 ${saved}/${round.items.length} 项` : `已保存 ${saved}/${round.items.length} 项（本页填写了 ${pending} 项，尚未保存）`}`,
+          en: `Status: ${statusNames[round.status].en}; due ${props.dueText}; ${pending === 0 ? `${saved} of ${round.items.length} items answered` : `${saved} of ${round.items.length} items saved (${pending} filled in on this page, not saved yet)`}`,
         })}
       </p>
       {props.problem ? (
@@ -465,6 +481,14 @@ function ChecklistBody(props: {
               </a>
             </>
           ))}
+          {props.summary ? (
+            <span data-problem-other="">
+              {' / '}
+              {inLang(props.summary, lang === 'en' ? 'zh-CN' : 'en')}
+            </span>
+          ) : (
+            ''
+          )}
         </p>
       ) : (
         ''
@@ -524,13 +548,13 @@ function ChecklistBody(props: {
  */
 const CHECKLIST_CSS = `fieldset.item{min-width:0}fieldset.item.invalid{border-color:#b91c1c;border-width:2px}fieldset.item legend{font-weight:600;padding:0 .25rem;overflow-wrap:anywhere}.choices{display:flex;flex-wrap:wrap;gap:0 1.25rem}.choices label{display:inline-flex;align-items:center;gap:.4rem;font-weight:400;margin:.25rem 0;min-height:44px}ul.field-error{padding-left:1.25rem}fieldset.item{scroll-margin-top:1rem}fieldset.item:target{outline:3px solid #b45309}.submit-bar{position:sticky;bottom:0;z-index:1;align-items:center;margin:1rem -1rem 0;padding:.4rem 1rem;gap:.35rem .5rem;background:#fff;border-top:1px solid #d0d5dc;box-shadow:0 -2px 6px rgba(0,0,0,.08)}.submit-bar p{flex-basis:100%;margin:0;font-size:.9rem}.submit-bar button{flex:1 1 8rem;padding:.4rem .5rem;font-size:.9rem;line-height:1.3}`;
 
-/** The checklist page's answer to a reader of another building's round: why, and a way back. */
-function RefusalBody(props: { lang: Lang; langQuery: string; refusal: Bilingual }) {
+/** The checklist page's answer when it cannot show a round (another building's, or none): why, and a way back. */
+function RefusalBody(props: { lang: Lang; langQuery: string; refusal: Bilingual; status: number }) {
   const { lang } = props;
   const t = (x: Bilingual) => (lang === 'en' ? `${x.en} / ${x.zh}` : `${x.zh} / ${x.en}`);
   return (
     <>
-      <p class="flash error" role="alert" data-problem="" data-problem-status="403">
+      <p class="flash error" role="alert" data-problem="" data-problem-status={String(props.status)}>
         {inLang(props.refusal, lang)}
       </p>
       <p>
@@ -709,6 +733,7 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
       values?: Record<string, ItemValues>;
       errors?: ItemErrors;
       problem?: Bilingual;
+      summary?: Bilingual;
       technical?: string;
       status?: ContentfulStatusCode;
       photosAgain?: ReadonlySet<string>;
@@ -737,6 +762,7 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
         values={opts.values ?? savedValues(round)}
         errors={opts.errors}
         problem={opts.problem}
+        summary={opts.summary}
         technical={opts.technical}
         photosAgain={opts.photosAgain}
         dueText={dueText(round.due, deps.env.CAMPUS_TZ)}
@@ -753,22 +779,52 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
       c,
       lang,
       { zh: '无权查看此检查', en: 'You may not read this round' },
-      <RefusalBody lang={lang} langQuery={asked ? `?lang=${asked}` : ''} refusal={refusal} />,
+      <RefusalBody lang={lang} langQuery={asked ? `?lang=${asked}` : ''} refusal={refusal} status={403} />,
       403,
     );
   };
 
-  app.get('/inspection/:roundId', auth, async (c) => {
-    // The page is opened from the app and from mail: a role that may not read rounds is told so on
-    // a page, as a reader of another building is, whatever the client asked for.
-    let read: Awaited<ReturnType<typeof readOrRefusal>>;
+  /**
+   * A checklist address with no round behind it (a link cut short, or a round id that never
+   * ran): a page saying so in plain words, not the API's report on the path parameter.
+   */
+  const noRoundPage = (c: Context<AuthEnv>, roundId: string, wellFormed: boolean) => {
+    const { lang, asked } = checklistLanguage(c);
+    return shell(
+      c,
+      lang,
+      { zh: '没有这次检查', en: 'No such inspection round' },
+      <RefusalBody
+        lang={lang}
+        langQuery={asked ? `?lang=${asked}` : ''}
+        refusal={noRoundText(roundId.slice(0, 120), wellFormed)}
+        status={404}
+      />,
+      404,
+    );
+  };
+
+  /** The round a checklist address names and whether the reader may read it, or the page saying why not. */
+  const pageRead = async (
+    c: Context<AuthEnv>,
+  ): Promise<Awaited<ReturnType<typeof readOrRefusal>> | Response> => {
+    const roundId = c.req.param('roundId') ?? '';
+    if (!roundParam.safeParse({ roundId }).success) return noRoundPage(c, roundId, false);
     try {
-      read = await readOrRefusal(c);
+      return await readOrRefusal(c);
     } catch (err) {
+      // The page is opened from the app and from mail: a role that may not read rounds is told so
+      // on a page, as a reader of another building is, whatever the client asked for.
       if (err instanceof ProblemError && err.type === 'forbidden' && typeof err.detail !== 'string')
         return refusalPage(c, err.detail);
+      if (err instanceof ProblemError && err.type === 'not_found') return noRoundPage(c, roundId, true);
       throw err;
     }
+  };
+
+  app.get('/inspection/:roundId', auth, async (c) => {
+    const read = await pageRead(c);
+    if (read instanceof Response) return read;
     return read.refusal ? refusalPage(c, read.refusal) : checklistPage(c, read.round);
   });
 
@@ -808,9 +864,9 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
       if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
         const m = err.cause.message;
         if (err.cause.type === InspectionRoundFailure.NotAssigned) throw notAssigned();
-        if (err.cause.type === InspectionRoundFailure.Closed) throw roundOver();
+        if (err.cause.type === InspectionRoundFailure.Closed) throw new RoundEndedError(roundOverText);
         if (err.cause.type === InspectionRoundFailure.Finishing)
-          throw new ProblemError('conflict', roundFinishingText);
+          throw new RoundEndedError(roundFinishingText);
         if (err.cause.type === InspectionRoundFailure.Busy) throw new ProblemError('conflict', roundBusyText);
         if (err.cause.type === InspectionRoundFailure.NotOnChecklist)
           throw new ProblemError('unprocessable', notOnChecklist(offChecklist(round, body.results)));
@@ -825,14 +881,30 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
       // that did not fail as a refusal (the workflow names those BadEntry, above).
       if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ActivityFailure)
         throw activityProblem(err.cause, lang);
-      if (err instanceof WorkflowNotFoundError) throw roundOver();
+      if (err instanceof WorkflowNotFoundError) throw new RoundEndedError(roundOverText);
       throw err;
     }
   };
 
   /**
-   * Why photos an API client cites as evidence references (`evidence:<id>#sha256=<hex>`) cannot go
-   * with their items, by field: they go with a failure whose case is still to open (its case takes
+   * The round once a finish refused as ended (or ending) has settled: the post that ended it may
+   * still be saving, so an open round is read again for a few seconds. Two taps of the finish
+   * button, or a client's retry sent before the first answer came, then find the round the
+   * first one finished.
+   */
+  const settledRound = async (roundId: string): Promise<InspectionRound | null> => {
+    const until = Date.now() + SETTLE_MS;
+    for (;;) {
+      const round = await getRound(store, roundId);
+      if (!round || round.status !== 'open' || Date.now() >= until) return round;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+
+  /**
+   * Why photos an API client sends cannot go with their items, by field: photos (keys or evidence
+   * references, `evidence:<id>#sha256=<hex>`) are a failure's, as the page takes them, and a pass or
+   * n/a carries none; references go with a failure whose case is still to open (its case takes
    * them as it opens), as many as the page takes, each a confirmed photo uploaded for this round
    * with the hash the reference carries, and each on one item only. An item whose case is open is
    * left to the round's workflow (the same failure again changes nothing; a change is refused).
@@ -841,19 +913,17 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
     const wrong: { field: string; text: Bilingual }[] = [];
     const cited = new Set<string>();
     for (const [i, r] of results.entries()) {
-      const refs = (r.photos ?? []).filter((p) => parseEvidenceRef(p) !== null);
-      if (refs.length === 0 || round.cases[r.itemId] !== undefined) continue;
+      if ((r.photos ?? []).length === 0 || round.cases[r.itemId] !== undefined) continue;
       const field = `results.${i}.photos`;
+      // Photos, as keys or references, go with a failure only: its case is where they are used. A
+      // pass or n/a sent again exactly as recorded before this rule is left as it was.
       if (r.result !== 'fail') {
-        wrong.push({
-          field,
-          text: {
-            zh: '证据照片只随不合格项提交（其案件立案时接收照片）',
-            en: 'evidence photos go with a failed item (its case takes them as it opens)',
-          },
-        });
+        const recorded = round.results.find((x) => x.itemId === r.itemId);
+        if (!recorded || !sameCheck(recorded, r)) wrong.push({ field, text: photosOnFailuresText });
         continue;
       }
+      const refs = (r.photos ?? []).filter((p) => parseEvidenceRef(p) !== null);
+      if (refs.length === 0) continue;
       if (refs.length > MAX_PHOTOS)
         wrong.push({
           field,
@@ -974,10 +1044,16 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
     if (badPhotos.length > 0)
       throw new ProblemError(
         'unprocessable',
-        {
-          zh: '不合格项引用的照片不可用：须为本轮检查上传的照片（POST /api/inspections/{roundId}/photos），随尚未立案的不合格项提交',
-          en: 'photos cited on failed items that cannot go with them: each must be a photo uploaded for this round (POST /api/inspections/{roundId}/photos), on a failed item whose case is still to open',
-        },
+        // Said as what is wrong: photos on a pass are not "a failed item's photos".
+        badPhotos.every((w) => w.text === photosOnFailuresText)
+          ? {
+              zh: `${photosOnFailuresText.zh}；请去掉这些项的 photos`,
+              en: `${photosOnFailuresText.en}: leave photos out of those items`,
+            }
+          : {
+              zh: '检查结果中的照片不可用：照片只随尚未立案的不合格项提交，引用的须为本轮检查上传的照片（POST /api/inspections/{roundId}/photos）',
+              en: 'photos in the results that cannot be taken: photos go with a failed item whose case is still to open, and each one cited must be a photo uploaded for this round (POST /api/inspections/{roundId}/photos)',
+            },
         badPhotos.map((w): FieldError => ({ field: w.field, message: inLang(w.text, lang) })),
       );
     // A finish repeated as it was taken (a retry after the answer was lost) is answered as then.
@@ -987,7 +1063,16 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
       repeatsFinish(round, results, sameCheck)
     )
       return c.json(withItems(round));
-    return c.json(withItems(await submit(round, caller.person.id, { ...body, results }, lang)));
+    try {
+      return c.json(withItems(await submit(round, caller.person.id, { ...body, results }, lang)));
+    } catch (err) {
+      // The same finish sent twice at once: the one that lost the race repeats the one that won.
+      if (body.finish && err instanceof RoundEndedError && round.assigneeIds.includes(caller.person.id)) {
+        const now = await settledRound(roundId);
+        if (now && repeatsFinish(now, results, sameCheck)) return c.json(withItems(now));
+      }
+      throw err;
+    }
   });
 
   /**
@@ -999,11 +1084,14 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
   // Before the sign-in check, which reads the form for its CSRF token: a form with photos is the largest.
   app.post('/inspection/:roundId', checklistLimit, auth, async (c) => {
     const { lang, asked } = checklistLanguage(c);
-    const { roundId } = parseOr400(roundParam, c.req.param(), lang, 'path');
+    const roundId = c.req.param('roundId');
+    if (!roundParam.safeParse({ roundId }).success) return noRoundPage(c, roundId, false);
     const caller = c.get('caller');
     requireRole(caller, ['supervisor'], onlySupervisors);
     const form = await formOr400(c);
-    const { round, refusal } = await readOrRefusal(c);
+    const read = await pageRead(c);
+    if (read instanceof Response) return read;
+    const { round, refusal } = read;
     if (refusal) return refusalPage(c, refusal);
     // The workflow's validator decides; asked here first so the page can answer in its language.
     if (!round.assigneeIds.includes(caller.person.id)) throw notAssigned();
@@ -1042,8 +1130,20 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
     if (finish && repeatsFinish(round, formEntries, samePageValues))
       return c.redirect(`/inspection/${roundId}${asked ? `?lang=${asked}` : ''}`, 303);
     if (round.status !== 'open') return checklistPage(c, round, { problem: roundOverText, status: 409 });
-    const again = (status: ContentfulStatusCode, errors: ItemErrors, problem: Bilingual) =>
-      checklistPage(c, round, { values, errors, problem, status, photosAgain });
+    const again = (
+      status: ContentfulStatusCode,
+      errors: ItemErrors,
+      problem: Bilingual,
+      summary?: Bilingual,
+    ) =>
+      checklistPage(c, round, {
+        values,
+        errors,
+        problem,
+        status,
+        photosAgain,
+        ...(summary ? { summary } : {}),
+      });
 
     const off = [...new Set([...ids.filter((id) => posted[id]?.result), ...photos.keys()])].filter(
       (id) => !round.checklist.includes(id),
@@ -1089,16 +1189,18 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
     }
     const marked = withItems(round).items.filter((it) => errors[it.id]);
     if (!parsed.ok || general.length > 0 || marked.length > 0) {
-      if (marked.length > 0)
-        general.push({
-          // The page links each of them after this.
-          zh: `请修改下面标出的 ${marked.length} 项，本次提交未保存：`,
-          en: `Nothing was saved: please correct the ${marked.length} item(s) marked below:`,
-        });
-      return again(400, errors, {
+      const lead = {
         zh: general.map((g) => g.zh).join(''),
         en: general.map((g) => g.en).join(' '),
+      };
+      if (marked.length === 0) return again(400, errors, lead);
+      // The page links each item after the summary, then says it again in its other language, as
+      // each item's errors are said in both.
+      const ask = (end: { zh: string; en: string }) => ({
+        zh: `${lead.zh}请修改下面标出的 ${marked.length} 项，本次提交未保存${end.zh}`,
+        en: `${lead.en ? `${lead.en} ` : ''}Nothing was saved: please correct the ${marked.length} item(s) marked below${end.en}`,
       });
+      return again(400, errors, ask({ zh: '：', en: ':' }), ask({ zh: '。', en: '.' }));
     }
 
     // Rooms as the directory spells them, so a room typed in another case is not a change.
@@ -1121,17 +1223,7 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
     // sent, so a save keeps who recorded each unchanged result and when, and what the form does
     // not carry (a photo, a floor, a rectifier given through the API).
     const saved = savedValues(round);
-    const same = (a: string | undefined, b: string | undefined) => (a ?? '') === (b ?? '');
-    const changed = submitted.filter((r) => {
-      const was = saved[r.itemId];
-      return (
-        !was ||
-        photos.has(r.itemId) ||
-        !same(r.result, was.result) ||
-        !same(r.note, was.note) ||
-        !same(r.roomId, was.roomId)
-      );
-    });
+    const changed = submitted.filter((r) => photos.has(r.itemId) || changesSaved(saved[r.itemId], r));
     // A failed item's case handles it now (a page loaded before the case opened may still offer it).
     const locked = changed.filter((r) => round.cases[r.itemId] !== undefined);
     if (locked.length > 0)
@@ -1187,6 +1279,12 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
           status: 422,
         });
       if (!(err instanceof ProblemError) || err.type === 'forbidden') throw err;
+      // A double tap of the finish button: the second post repeats what the first one finished.
+      if (finish && err instanceof RoundEndedError) {
+        const now = await settledRound(roundId);
+        if (now && repeatsFinish(now, formEntries, samePageValues))
+          return c.redirect(`/inspection/${roundId}${asked ? `?lang=${asked}` : ''}`, 303);
+      }
       const problem = typeof err.detail === 'string' ? splitBilingual(err.detail) : err.detail;
       const status = problemTypes[err.type].status;
       // Ended meanwhile (finished by a colleague, or its period is over): the round as it now stands.
@@ -1249,8 +1347,33 @@ const onlySupervisors: Bilingual = {
 const notAssigned = () =>
   new ProblemError('forbidden', { zh: '您不是本次检查的检查人', en: 'you are not assigned to this round' });
 
+const noRoundText = (roundId: string, wellFormed: boolean): Bilingual =>
+  wellFormed
+    ? {
+        zh: `没有检查 ${roundId}：这次检查不存在，链接可能有误。请从工作台或通知邮件中的链接打开检查清单。`,
+        en: `There is no inspection round ${roundId}: the link may be wrong. Open the checklist from the workbench or from the link in its email.`,
+      }
+    : {
+        zh: `“${roundId}”不是有效的检查编号（形如 inspection.daily.bldg-a.2026-12-06），链接可能不完整。请从工作台或通知邮件中的链接打开检查清单。`,
+        en: `“${roundId}” is not a valid inspection round id (one looks like inspection.daily.bldg-a.2026-12-06); the link may be cut short. Open the checklist from the workbench or from the link in its email.`,
+      };
+
+const photosOnFailuresText: Bilingual = {
+  zh: '照片只随不合格项提交（合格、不适用的项不附照片）',
+  en: 'photos go with a failed item only (a passed or n/a item carries none)',
+};
+
 const roundOverText: Bilingual = { zh: '本次检查已结束', en: 'this round is over' };
 const roundOver = () => new ProblemError('conflict', roundOverText);
+
+/** The round's workflow refused a post because the round has ended, or another post is ending it. */
+class RoundEndedError extends ProblemError {
+  constructor(text: Bilingual) {
+    super('conflict', text);
+  }
+}
+/** How long a finish refused as ended waits for the finish that ended the round to be saved. */
+const SETTLE_MS = 10_000;
 const roundFinishingText: Bilingual = {
   zh: '本次检查已提交结束（或正在结束），结果不能再修改',
   en: 'this round has already been finished (or is being finished); its results can no longer be changed',

@@ -128,8 +128,9 @@ describe('the checklist after a refused post', () => {
     ]);
     expect(refused.status).toBe(400);
     const line = statusLine(await refused.text());
-    expect(line).toContain(`已保存 1/${n} 项（本页填写了 2 项，尚未保存）`);
-    expect(line).toContain(`1 of ${n} items saved (2 filled in on this page, not saved yet)`);
+    // The pass sent again as saved is not pending: only the failure is.
+    expect(line).toContain(`已保存 1/${n} 项（本页填写了 1 项，尚未保存）`);
+    expect(line).toContain(`1 of ${n} items saved (1 filled in on this page, not saved yet)`);
     expect(line).not.toContain(`已填写 2/${n}`);
     // Once nothing is pending, the count is the saved one as before.
     const { cookie } = await sessionOf('sup-wang');
