@@ -219,9 +219,9 @@ describe('a case citing a 6T item', () => {
   it('shows the citation on the case page, in the list and in its CSV export', async () => {
     const html = await (await page(`/app/cases/${caseId}`, 'sup-wang')).text();
     expect(html).toContain('data-cited="6t.safety.1"');
-    expect(html).toContain('天天安全保障 1 · 安全 1 消防管理');
+    expect(html).toContain('安全 1 消防管理（天天安全保障）');
     const en = await (await page(`/app/cases/${caseId}`, 'sup-wang', 'en')).text();
-    expect(en).toContain('Safety assured every day 1 · Safety 1 Fire management');
+    expect(en).toContain('Safety 1 Fire management (Safety assured every day)');
     // This case's item around today: other files share the records table and fill building A.
     const day = (ms: number) => new Date(Date.now() + ms).toISOString().slice(0, 10);
     const filter = `buildingId=bldg-a&category=6t.safety.1&from=${day(-86_400_000)}&to=${day(86_400_000)}`;
@@ -231,7 +231,8 @@ describe('a case citing a 6T item', () => {
     const header = csv.split('\n')[0] ?? '';
     expect(header).toContain('"标准维度","标准条目号"');
     const row = csv.split('\n').find((l) => l.includes(caseId)) ?? '';
-    expect(row).toContain('"天天安全保障","1"');
+    expect(row).toContain('"安全 1 消防管理","天天安全保障","1"');
+    expect(row).not.toContain('6t.safety.1');
   });
 
   it('the new-case page offers every item, preselected from the standards page link', async () => {

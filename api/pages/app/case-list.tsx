@@ -199,8 +199,13 @@ function exportRows(dir: Directory, items: CaseView[], lang: Lang, tz: string) {
       t(stageLabels[v.stage]),
       t(severityLabels[v.severity]),
       t(sourceLabels[v.source]),
-      // As the case page shows it: the report kind's label, a freely written category as written.
-      v.category ? t(categoryLabel(v.category) ?? { zh: v.category, en: v.category }) : '',
+      // As the case page shows it: a cited item by its label, the report kind's label, a freely
+      // written category as written; never a catalogue id a reader cannot look up.
+      cited
+        ? t(cited.label)
+        : v.category
+          ? t(categoryLabel(v.category) ?? { zh: v.category, en: v.category })
+          : '',
       cited ? t(cited.dimensionName) : '',
       cited ? String(cited.number) : '',
       place(dir, v, lang),

@@ -137,7 +137,10 @@ export async function renderCase(
             dl(
               { zh: '引用标准', en: 'Cited standard' },
               <a href={`/app/standards#${cited.itemId}`} data-cited={cited.itemId}>
-                {`${inLang(cited.dimensionName, lang)} ${cited.number} · ${inLang(cited.label, lang)}`}
+                {/* The item by its own label, its dimension after it: "安全 1 消防管理（天天安全保障）". */}
+                {lang === 'en'
+                  ? `${cited.label.en} (${cited.dimensionName.en})`
+                  : `${cited.label.zh}（${cited.dimensionName.zh}）`}
               </a>,
             )}
           {dl({ zh: '位置', en: 'Place' }, placeOf(dir, view, lang))}
