@@ -23,9 +23,10 @@ import { weeklyReportHtml } from './weekly-reports.ts';
  * rule as GET /api/reports/weekly, so a supervisor moved off a building loses
  * the page with it. (The link's token itself is domain/report-link.ts.)
  */
+// The page a signed-in person reads reports on (not the API's JSON path).
 const ANOTHER_WAY: Bilingual = {
-  zh: '也可以登录后通过 /api/reports/weekly 查看。',
-  en: 'You can also sign in and use /api/reports/weekly.',
+  zh: '也可以登录后在仪表盘的周报页 /app/dashboard/weekly 查看。',
+  en: 'You can also sign in and read the weekly reports on the dashboard, /app/dashboard/weekly.',
 };
 const more = (t: Bilingual): Bilingual => ({
   zh: `${t.zh}${ANOTHER_WAY.zh}`,

@@ -9,6 +9,8 @@ import { page } from './dashboard-common.tsx';
 import { offersNewCase } from './new-case.tsx';
 
 const TITLE: Bilingual = { zh: '6T标准', en: '6T standards' };
+/** A rule's label without its closing full stop, so the severity can follow it. */
+const sentence = (s: string) => s.replace(/[。.．]\s*$/u, '');
 /** The standard by its own title, as the school knows it (the catalogue's source also names our seed file). */
 const STANDARD_TITLE = standards.source.replace(/^seed \d+:\s*/u, '');
 
@@ -91,7 +93,9 @@ export function standardsPageRoutes(_deps: AppDeps): Hono<WebEnv> {
                       {rule && it.severity && (
                         <>
                           {t({ zh: '不合格时立案：', en: 'A failed check opens a case: ' })}
-                          {`${t(rule.label)}${lang === 'en' ? ', ' : '，'}${t(severityLabels[it.severity])}`}
+                          {lang === 'en'
+                            ? `${sentence(rule.label.en)} (${severityLabels[it.severity].en.toLowerCase()})`
+                            : `${sentence(rule.label.zh)}（${t(severityLabels[it.severity])}）`}
                         </>
                       )}
                       {opener && (
