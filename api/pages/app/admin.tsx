@@ -23,6 +23,7 @@ import {
   type PreviewLookup,
   type StoredPreview,
 } from '../../../store/import-previews.ts';
+import { appliedImportResult } from '../../../store/import-preview-results.ts';
 import type { AppDeps } from '../../deps.ts';
 import { openCasesOf, removedWithOpenCases } from '../../removed-people.ts';
 import type { WebEnv } from '../../middleware/session.ts';
@@ -62,8 +63,8 @@ const ADMIN_RULE: Bilingual = {
 };
 
 /**
- * The flash after an apply: `added.changed.unchanged[.removed]` entries, as the preview counted
- * them (the fourth only when the file replaced the whole directory).
+ * The flash after an apply: `added.changed.unchanged[.removed]` entries, as the apply stored them
+ * with its preview (the fourth only when the file replaced the whole directory).
  */
 const applied = (n: string | undefined): { text: Bilingual; removed: number } | null => {
   const m = /^(\d{1,6})\.(\d{1,6})\.(\d{1,6})(?:\.(\d{1,6}))?$/.exec(n ?? '');
@@ -397,7 +398,11 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
     const t = (b: Bilingual) => inLang(b, lang);
     const current = await loadDirectory(ddb, tables, true);
     const { removed } = await removedWithOpenCases(deps);
-    const done = applied(c.req.query('applied'));
+    // The link names the applied preview, not its counts: counts typed into a link are shown nowhere.
+    const previewId = c.req.query('applied');
+    const done = previewId
+      ? applied(await appliedImportResult(deps.aws, previewId, c.get('viewer')?.person.id ?? ''))
+      : null;
     return page(
       c,
       TITLE,
@@ -753,8 +758,9 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
         ? await loadPreview(deps.aws, { id: previewId, hash, personId: c.get('viewer')?.person.id ?? '' })
         : { ok: false, reason: 'mismatch' };
     // Applied already (the same form posted again, a second click): answered as that apply was.
-    const appliedTo = (result: string) => c.redirect(`/app/admin/directory?applied=${result}`, 303);
-    if (!found.ok && found.reason === 'applied') return appliedTo(found.result);
+    // The page after reads what the apply stored with the preview by its id.
+    const appliedTo = () => c.redirect(`/app/admin/directory?applied=${encodeURIComponent(previewId)}`, 303);
+    if (!found.ok && found.reason === 'applied') return appliedTo();
     // Expired or never made (the TTL leaves no trace to tell the two apart): upload again. A form
     // without its preview, or with a hash not the preview's, was not posted by the preview page.
     const notFound = (gone: boolean) =>
@@ -789,7 +795,7 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
       waited += CLAIM_POLL_MS;
       claim = await claimPreview(deps.aws, previewId);
     }
-    if (!claim.claimed && claim.state === 'applied') return appliedTo(claim.result);
+    if (!claim.claimed && claim.state === 'applied') return appliedTo();
     if (!claim.claimed && claim.state === 'gone') return notFound(true);
     if (!claim.claimed)
       return page(
@@ -827,7 +833,7 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
         console.warn(`[directory import] preview ${previewId} applied but not marked so: ${String(err)}`);
       },
     );
-    return appliedTo(outcome.counts);
+    return appliedTo();
   });
 
   return app;
