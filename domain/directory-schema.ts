@@ -119,8 +119,13 @@ export const directorySchema = z
     ),
   })
   .superRefine((dir, ctx) => {
-    const say = (path: Path, text: Bilingual, also?: Path) =>
-      ctx.addIssue({ code: 'custom', path, message: `${text.zh} / ${text.en}`, params: { ...text, also } });
+    const say = (path: Path, text: Bilingual, also?: Path, alone?: Bilingual) =>
+      ctx.addIssue({
+        code: 'custom',
+        path,
+        message: `${text.zh} / ${text.en}`,
+        params: { ...text, also, alone },
+      });
     // Ids that key a stored row or a grid cell: a second one would overwrite the first on apply,
     // or (in one batch) make DynamoDB refuse the whole write.
     const unique = (what: Bilingual) => {
@@ -136,6 +141,7 @@ export const directorySchema = z
               en: `duplicate ${what.en} ${en} (${where(prev)} has it too)`,
             },
             prev,
+            { zh: `${what.zh} ${zh} 重复`, en: `duplicate ${what.en} ${en}` },
           );
         else first.set(key, at);
       };
@@ -251,6 +257,11 @@ export interface DirectoryProblem {
   text: Bilingual;
   /** For a duplicate: where the first of them is (e.g. buildings[0]). */
   also?: string;
+  /**
+   * For a duplicate: the text without `also`, for a reader told where both are in their own
+   * terms (an import's rows): an index into the merged directory means nothing to them.
+   */
+  alone?: Bilingual;
 }
 
 const zhErrors = z.locales.zhCN().localeError;
@@ -269,7 +280,9 @@ export function validateDirectory(
     ok: false,
     problems: zh.error.issues.map((i, n) => {
       const own =
-        i.code === 'custom' ? (i.params as Partial<Bilingual & { also: Path }> | undefined) : undefined;
+        i.code === 'custom'
+          ? (i.params as Partial<Bilingual & { also: Path; alone: Bilingual }> | undefined)
+          : undefined;
       const enMessage = enIssues[n]?.message ?? i.message;
       const text: Bilingual =
         own?.zh !== undefined && own.en !== undefined
@@ -283,6 +296,7 @@ export function validateDirectory(
         message: text.en,
         text,
         ...(own?.also ? { also: where(own.also) } : {}),
+        ...(own?.alone ? { alone: own.alone } : {}),
       };
     }),
   };

@@ -224,6 +224,7 @@ describe('ids that key stored rows and grid cells are unique (what the apply can
           zh: '楼栋 id bldg-a 重复（buildings[0] 已使用）',
           en: 'duplicate building id bldg-a (buildings[0] has it too)',
         },
+        alone: { zh: '楼栋 id bldg-a 重复', en: 'duplicate building id bldg-a' },
       },
     ]);
 
@@ -502,6 +503,24 @@ describe('a merge file lists only what it adds or replaces (issue 13)', () => {
     expect(zhou[0]?.message.zh).toContain('现有名录中的人员 staff-zhou（周强）');
     expect(zhou[0]?.message.en).toContain("the current directory's person staff-zhou (周强) has it too");
     expect(zhou[1]?.message.zh).toContain('楼层 id b-f1 同时出现在楼栋');
+  });
+
+  it('an id twice in the file is told by its two rows, not by an index into the merged directory', async () => {
+    const twice = (email: string) =>
+      rowOf({ kind: 'person', id: 'staff-twice', name_zh: '双', email, roles: 'staff' });
+    const problems = await merged(twice('twice.a@demo.edu.cn'), twice('twice.b@demo.edu.cn')).then((r) =>
+      r.ok ? [] : r.problems,
+    );
+    expect(problems.map((p) => [p.row, p.column, p.message])).toEqual([
+      [
+        3,
+        'id',
+        {
+          zh: '人员 id staff-twice 重复（见第 2 行与第 3 行）',
+          en: 'duplicate person id staff-twice (rows 2 and 3)',
+        },
+      ],
+    ]);
   });
 
   it('a file row replacing a current person by id is a change, not a duplicate', async () => {

@@ -524,8 +524,13 @@ function checkTable(
           : { zh: `（见第 ${first} 行与第 ${at.row} 行）`, en: ` (rows ${first} and ${at.row})` };
       // The row and column stand beside the message; only a problem neither names says where it is.
       const place = at.row === null || at.column === null ? problemPlace(p.where, m.raw) : null;
+      // A duplicate whose first is a row of the file is told by its rows alone, not by a merged index.
       const text =
-        base && p.also !== undefined && first === null ? alsoCurrent(p.text, p.also, m.raw) : p.text;
+        base && p.also !== undefined && first === null
+          ? alsoCurrent(p.text, p.also, m.raw)
+          : first !== null
+            ? (p.alone ?? p.text)
+            : p.text;
       return {
         ...at,
         message: {
