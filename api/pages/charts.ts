@@ -72,6 +72,8 @@ const TARGET_MARK_WIDTH = 3;
 /** Clear space between a target mark (or a bar's end) and the value written beside it. */
 const VALUE_LABEL_GAP = 5;
 const LABEL_LINE_HEIGHT = 14;
+/** How far a category label is turned when its words cannot wrap into its slot (radians). */
+const LABEL_TURN = Math.PI / 6;
 
 /**
  * How many lines a 12 px label takes when wrapped at `width`, as ECharts' 'break' wraps it: Latin
@@ -224,11 +226,37 @@ export function countBarsChart(
   size: ChartSize = { width: 480, height: 200 },
 ): string | null {
   if (categories.length === 0) return null;
+  // Every group is named: ECharts hides category labels that would overlap (only 2 of 6 buildings
+  // were), so each label is drawn (interval 0) and wrapped to its group's slot, the chart made
+  // taller by the lines the longest takes. The slot is the plot's width (less the value axis's
+  // room) over the groups, with a little space between neighbours.
+  // Where a word is wider than the slot (English on a phone) it would be cut mid-word: the labels
+  // are turned instead, whole, and the chart made taller by the longest one's drop.
+  const slot = Math.max(3 * LABEL_FONT_PX, Math.floor((size.width - 56) / categories.length) - 6);
+  const wordsFit = categories.every((c) =>
+    (c.match(/[A-Za-z0-9%.,:;'’()-]+/gu) ?? []).every((w) => textWidth(w, LABEL_FONT_PX) <= slot),
+  );
+  const lines = wordsFit ? Math.max(1, ...categories.map((c) => wrappedLines(c, slot))) : 1;
+  const drop = wordsFit
+    ? (lines - 1) * LABEL_LINE_HEIGHT
+    : Math.ceil(Math.max(...categories.map((c) => textWidth(c, LABEL_FONT_PX))) * Math.sin(LABEL_TURN));
+  const height = size.height + drop;
   return renderChart(
     {
       legend: { top: 0, textStyle: { color: TEXT_COLOUR } },
       grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
-      xAxis: { type: 'category', data: [...categories] },
+      xAxis: {
+        type: 'category',
+        data: [...categories],
+        axisLabel: {
+          interval: 0,
+          hideOverlap: false,
+          fontSize: LABEL_FONT_PX,
+          ...(wordsFit
+            ? { width: slot, overflow: 'break' as const, lineHeight: LABEL_LINE_HEIGHT }
+            : { rotate: (LABEL_TURN * 180) / Math.PI }),
+        },
+      },
       yAxis: { type: 'value', minInterval: 1 },
       series: series.map((s) => ({
         type: 'bar' as const,
@@ -238,7 +266,7 @@ export function countBarsChart(
         label: { show: true, position: 'top' as const },
       })),
     },
-    size,
+    { width: size.width, height },
     inLang(title, lang),
   );
 }

@@ -358,30 +358,32 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
         b.view.location.buildingId,
         (breachesByBuilding.get(b.view.location.buildingId) ?? 0) + 1,
       );
-    const buildingsSvg = perBuilding
-      ? countBarsChart(
-          { zh: '各楼栋案件、超时与违约', en: 'Cases, overdue and breaches per building' },
-          buildingFigures.map((b) => buildingName(b.id)),
-          [
-            {
-              name: t({ zh: '本期案件', en: 'Cases' }),
-              values: buildingFigures.map((b) => b.figures.cases),
-              colour: '#0b57a4',
-            },
-            {
-              name: t({ zh: '当前超时', en: 'Overdue now' }),
-              values: buildingFigures.map((b) => overdueByBuilding.get(b.id) ?? 0),
-              colour: '#b45309',
-            },
-            {
-              name: t({ zh: '违约期限', en: 'Breached deadlines' }),
-              values: buildingFigures.map((b) => breachesByBuilding.get(b.id) ?? 0),
-              colour: '#b91c1c',
-            },
-          ],
-          lang,
-        )
-      : null;
+    // A wide and a phone drawing, as the KPI chart: each labels every building within its own width.
+    const buildingsSvgAt = (width: number) =>
+      countBarsChart(
+        { zh: '各楼栋案件、超时与违约', en: 'Cases, overdue and breaches per building' },
+        buildingFigures.map((b) => buildingName(b.id)),
+        [
+          {
+            name: t({ zh: '本期案件', en: 'Cases' }),
+            values: buildingFigures.map((b) => b.figures.cases),
+            colour: '#0b57a4',
+          },
+          {
+            name: t({ zh: '当前超时', en: 'Overdue now' }),
+            values: buildingFigures.map((b) => overdueByBuilding.get(b.id) ?? 0),
+            colour: '#b45309',
+          },
+          {
+            name: t({ zh: '违约期限', en: 'Breached deadlines' }),
+            values: buildingFigures.map((b) => breachesByBuilding.get(b.id) ?? 0),
+            colour: '#b91c1c',
+          },
+        ],
+        lang,
+        { width, height: 200 },
+      );
+    const buildingsSvg = perBuilding ? { wide: buildingsSvgAt(640), narrow: buildingsSvgAt(360) } : null;
     const onTimeOf = (f: KpiFigures) => {
       const num = onTimeStages.reduce((a, s) => a + f.tally.onTime[s].num, 0);
       const den = onTimeStages.reduce((a, s) => a + f.tally.onTime[s].den, 0);
@@ -509,7 +511,20 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
             <h2 id="dash-bldg-h" style="margin-top:0">
               {t({ zh: '各楼栋', en: 'By building' })}
             </h2>
-            <Svg svg={buildingsSvg} empty={{ zh: '尚无楼栋。', en: 'No buildings yet.' }} lang={lang} />
+            <div class="chart-wide">
+              <Svg
+                svg={buildingsSvg?.wide ?? null}
+                empty={{ zh: '尚无楼栋。', en: 'No buildings yet.' }}
+                lang={lang}
+              />
+            </div>
+            <div class="chart-narrow">
+              <Svg
+                svg={buildingsSvg?.narrow ?? null}
+                empty={{ zh: '尚无楼栋。', en: 'No buildings yet.' }}
+                lang={lang}
+              />
+            </div>
             <div class="table-wrap">
               <table>
                 <caption class="visually-hidden">
