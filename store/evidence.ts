@@ -603,6 +603,12 @@ export async function checkedFile(input: {
   const contentType = input.contentType ?? input.file.type;
   const declared = { fileName, contentType, size: input.file.size };
   if (input.photosOnly && !PHOTO_TYPES.includes(contentType)) throw notAPhoto('contentType');
+  // Where only photos are taken, bytes that are no photo at all are told so first, not that the
+  // name's extension does not fit the type the browser (or a client) declared for them.
+  if (input.photosOnly && input.file.size > 0) {
+    const sniffed = sniffType(new Uint8Array(await input.file.slice(0, 16).arrayBuffer()));
+    if (!PHOTO_TYPES.includes(sniffed ?? '')) throw notAPhoto('file');
+  }
   const type = checkDeclared(declared);
   const bytes = new Uint8Array(await input.file.arrayBuffer());
   const head = bytes.subarray(0, 16);

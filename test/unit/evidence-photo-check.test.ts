@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { checkedFile, EvidenceError } from '../../store/evidence.ts';
+import { fakeFiles } from '../support/evidence-files.ts';
+
+const refusal = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (err: unknown) => (err instanceof EvidenceError ? err : Promise.reject(err)),
+  );
+
+describe('checkedFile where only photos are taken', () => {
+  it('says a text file sent as a JPEG is no photo, whatever its name', async () => {
+    const text = new File(['just some notes'], 'notes.txt', { type: 'image/jpeg' });
+    const err = await refusal(checkedFile({ file: text, photosOnly: true }));
+    expect(err?.text.zh).toContain('只能上传照片');
+    expect(err?.text.en).toContain('only photos');
+    expect(err?.field).toBe('file');
+  });
+
+  it('still tells a real photo with a wrong extension about its name', async () => {
+    const jpeg = new File([fakeFiles.jpeg()], 'photo.png', { type: 'image/jpeg' });
+    const err = await refusal(checkedFile({ file: jpeg, photosOnly: true }));
+    expect(err?.field).toBe('fileName');
+    expect(err?.text.zh).toContain('扩展名');
+  });
+
+  it('takes a photo as it is', async () => {
+    const jpeg = new File([fakeFiles.jpeg()], 'photo.jpg', { type: 'image/jpeg' });
+    const checked = await checkedFile({ file: jpeg, photosOnly: true });
+    expect(checked.declared.contentType).toBe('image/jpeg');
+  });
+});
