@@ -1,4 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { CaseView } from '../domain/case-model.ts';
 import type { Directory } from '../domain/directory.ts';
 import type { CaseMoveNames, EmailKind } from '../domain/email-content.ts';
 import { placeNameOf } from '../domain/place-name.ts';
@@ -12,10 +13,25 @@ export interface CaseMailFacts {
   place?: Bilingual | undefined;
   assigneeName?: string | undefined;
   move?: CaseMoveNames | undefined;
+  actorName?: string | undefined;
 }
 
 /** Kinds that say more than the request carries: a reporter's mail its place, an escalation whom to chase, a taken-off mail to whom it went. */
 const needsRecord: ReadonlySet<EmailKind> = new Set(['result_and_survey', 'escalation', 'taken_off']);
+
+/** Kinds that name whose act they report: who disputed the plan, who asked for the pause. */
+const actedKinds: ReadonlySet<EmailKind> = new Set(['adjudication_request', 'pause_request']);
+
+/**
+ * Who did what the mail reports, as the case record has it: the dispute of the mail's round, the
+ * pause its key numbers ('p2'). None when the record does not have it yet: the mail then names no one.
+ */
+function actorOf(view: CaseView, req: FactsRequest): string | undefined {
+  if (req.kind === 'adjudication_request')
+    return view.signOffs.findLast((x) => x.decision === 'dispute' && x.round === req.round)?.by;
+  const n = Number(/(?:^|\.)p(\d+)$/.exec(req.key ?? '')?.[1]);
+  return view.pauses?.find((x) => x.n === n)?.requestedBy;
+}
 
 /** Kinds a take-over is mailed as to the new holder (the step now theirs). */
 const takeOverKinds: ReadonlySet<EmailKind> = new Set(['assigned', 'signoff_request']);
@@ -26,6 +42,7 @@ const takeOverKey = /(?:^|\.)(reassigned|handed_over)\d+$/;
 interface FactsRequest {
   caseId: string;
   kind: EmailKind;
+  round?: number | undefined;
   key?: string | undefined;
   to?: { personIds?: string[] | undefined } | undefined;
 }
@@ -44,6 +61,12 @@ export async function caseMailFacts(
   if (takeOverKinds.has(req.kind)) {
     const move = await takeOverMove(deps, dir, req);
     return move ? { move } : {};
+  }
+  if (actedKinds.has(req.kind)) {
+    const view = await getCaseRecord(deps.ddb, deps.tables, req.caseId);
+    const id = view ? actorOf(view, req) : undefined;
+    const actorName = id ? dir.people.find((p) => p.id === id)?.name : undefined;
+    return actorName ? { actorName } : {};
   }
   if (!needsRecord.has(req.kind)) return {};
   const view = await getCaseRecord(deps.ddb, deps.tables, req.caseId);

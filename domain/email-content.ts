@@ -1,5 +1,6 @@
 import { splitBilingual, type Bilingual } from './text.ts';
 import { notesWithoutEvidence } from './evidence-ref.ts';
+import { detailIn } from './mail-detail.ts';
 import {
   mailGreeting,
   mailHalves,
@@ -65,6 +66,8 @@ export interface EmailContext {
   assigneeName?: string | undefined;
   /** How a case taken over came to its new holder: their mail says who moved it and from whom. */
   move?: CaseMoveNames | undefined;
+  /** Whose act the mail reports by name: who disputed the plan, who asked for the pause. */
+  actorName?: string | undefined;
 }
 
 /** A reassignment (by `byName`) or hand-over (by its holder `fromName`), by people's names. */
@@ -137,6 +140,9 @@ const assignedNext: Record<Stage, { zh: string; en: string }> = {
   withdrawn: { zh: '案件已撤销。', en: 'The case was withdrawn.' },
 };
 
+/** A place run into the Chinese after it: a space after a room number or a Latin name ("A101 反映"), none after a Chinese one. */
+const spaced = (place: string): string => (/[A-Za-z0-9]$/.test(place) ? `${place} ` : place);
+
 const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
   pause_approved: (c) => ({
     subject: `【暂停已批准】${c.caseId}`,
@@ -155,7 +161,7 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
   }),
   pause_request: (c) => ({
     subject: `【暂停申请】${c.caseId}`,
-    intro: `案件「${c.title}」的被指派人申请暂停计时（批准后案件时限和当前环节时限一并暂停，结束后按暂停时长顺延）：${c.detail ?? ''}。请在案件页面批准或驳回。`,
+    intro: `案件「${c.title}」的被指派人${c.actorName ?? ''}申请暂停计时（批准后案件时限和当前环节时限一并暂停，结束后按暂停时长顺延）：${c.detail ?? ''}。请在案件页面批准或驳回。`,
     casePage: '打开案件页面批准或驳回',
   }),
   assigned: (c) => ({
@@ -169,7 +175,7 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
     casePage: analysisAhead(c) ? '打开案件页面进行原因分析和整改' : '打开案件页面',
   }),
   signoff_request: (c) => ({
-    subject: `【待签字】${c.caseId} 整改确认`,
+    subject: `【待签字】整改确认 ${c.caseId}：${c.title}`,
     // A take-over's request (its detail is the reason) says who moved the case and why.
     intro: c.move
       ? `${movedLine.zh(c.move, c.title)}请确认该案件的问题认定与整改方案，或说明理由提出异议。${c.detail ? `转交原因：${c.detail}。` : ''}`
@@ -178,7 +184,7 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
   }),
   adjudication_request: (c) => ({
     subject: `【待裁定】${c.caseId} 员工提出异议`,
-    intro: `责任人对案件「${c.title}」提出异议${c.detail ? `：${c.detail}` : ''}。请裁定。`,
+    intro: `责任人${c.actorName ?? ''}对案件「${c.title}」提出异议${c.detail ? `：${c.detail}` : ''}。请裁定。`,
     action: '打开裁定页面',
   }),
   adjudicated: (c) => ({
@@ -203,7 +209,7 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
   }),
   result_and_survey: (c) => ({
     subject: `【处理结果】${c.caseId} 请您评价`,
-    intro: `您${c.place ? `在${c.place.zh}` : ''}反映的问题「${c.title}」已整改完毕并通过复查。请对处理结果进行评价（1-5 分）。`,
+    intro: `您${c.place ? `在${spaced(c.place.zh)}` : ''}反映的问题「${c.title}」已整改完毕并通过复查。请对处理结果进行评价（1-5 分）。`,
     action: '打开评价页面',
   }),
   reopened: (c) => ({
@@ -258,7 +264,7 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
   }),
   pause_request: (c) => ({
     subject: `[Pause requested] ${c.caseId}`,
-    intro: `The assignee of "${c.title}" asks to pause its clocks (once approved, the case clocks and the current stage's deadline are held, then move on by the pause): ${c.detail ?? ''}. Approve or reject it on the case page.`,
+    intro: `${c.actorName ? `${c.actorName}, the assignee of "${c.title}", asks` : `The assignee of "${c.title}" asks`} to pause its clocks (once approved, the case clocks and the current stage's deadline are held, then move on by the pause): ${c.detail ?? ''}. Approve or reject it on the case page.`,
     casePage: 'Open the case page to approve or reject it',
   }),
   assigned: (c) => ({
@@ -272,7 +278,7 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
       : 'Open the case page',
   }),
   signoff_request: (c) => ({
-    subject: `[Sign-off needed] ${c.caseId}`,
+    subject: `[Sign-off needed] Rectification plan ${c.caseId}: ${c.title}`,
     intro: c.move
       ? `${movedLine.en(c.move, c.title)} Please confirm its finding and rectification plan, or dispute it with a reason.${c.detail ? ` Reason given: ${c.detail}.` : ''}`
       : `Please confirm the finding and rectification plan of "${c.title}", or dispute it with a reason.${c.detail ? ` Reason given: ${c.detail}.` : ''}`,
@@ -280,7 +286,7 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
   }),
   adjudication_request: (c) => ({
     subject: `[Adjudication needed] ${c.caseId} disputed`,
-    intro: `The responsible staff member disputed "${c.title}"${c.detail ? `: ${c.detail}` : ''}. Please adjudicate.`,
+    intro: `${c.actorName ? `${c.actorName}, the responsible staff member,` : 'The responsible staff member'} disputed "${c.title}"${c.detail ? `: ${c.detail}` : ''}. Please adjudicate.`,
     action: 'Open the adjudication page',
   }),
   adjudicated: (c) => ({
@@ -403,7 +409,9 @@ export function renderEmail(
   const detail = notes?.text === '' ? undefined : notes?.text;
   const photos = notes?.refs.length ?? 0;
   const lines = (l: MailHalf): Lines => {
-    const said = (l === 'zh' ? zh : en)[c.kind]({ ...c, title: title[l], detail });
+    // Each half quotes the detail in its own language where the workflow joined both (a pause's reason, a rating's aspects).
+    const own = detail === undefined ? undefined : detailIn(l, c.kind, detail);
+    const said = (l === 'zh' ? zh : en)[c.kind]({ ...c, title: title[l], detail: own });
     const seePhotos = l === 'zh' ? '打开案件页面查看照片' : 'Open the case page for the photos';
     return photoLine(l, c.kind, photos) && !said.casePage ? { ...said, casePage: seePhotos } : said;
   };

@@ -9,10 +9,19 @@ const VIEWPORT = '<meta name="viewport" content="width=device-width, initial-sca
  * mails are fragments (`<div>…`), and a browser opening one (a webmail's "view original", a
  * saved .html) would lay it out at 980 px. A document of its own gets the viewport added.
  */
-export function mailDocument(html: string, lang: 'zh-CN' | 'en' = 'zh-CN'): string {
+export function mailDocument(html: string, lang: 'zh-CN' | 'en' = fragmentLang(html)): string {
   if (/<meta[^>]+name=["']?viewport/i.test(html)) return html;
   if (/<head[^>]*>/i.test(html)) return html.replace(/<head[^>]*>/i, (head) => `${head}${VIEWPORT}`);
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8">${VIEWPORT}</head><body>${html}</body></html>`;
+}
+
+/**
+ * The language a fragment says it is written in first: its outer element's `lang` (mailHtml marks
+ * the reader's half so), so an English-first mail is an English document. Chinese when it says none.
+ */
+function fragmentLang(html: string): 'zh-CN' | 'en' {
+  const first = /^\s*<[a-z][^>]*>/i.exec(html)?.[0] ?? '';
+  return /\slang=["']?en\b/i.test(first) ? 'en' : 'zh-CN';
 }
 
 /** One language's half of a bilingual mail. */

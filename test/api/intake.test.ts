@@ -390,7 +390,7 @@ describe('the reporter rates once', () => {
     await expect.poll(resultMail, { timeout: 30_000 }).toBeDefined();
     const result = (await resultMail())!;
     expect(result.text.split('\n')[0]).toBe('您好：');
-    expect(result.text).toContain('您在学生公寓A栋 A207反映的问题');
+    expect(result.text).toContain('您在学生公寓A栋 A207 反映的问题');
     expect(result.text).toContain('The problem you reported at Dormitory A A207,');
     await byLink.h.executeUpdate(submitFollowUpUpdate, {
       args: [

@@ -7,6 +7,7 @@ import { getReport } from '../../store/reports.ts';
 import {
   caseViewQuery,
   reportRectificationUpdate,
+  requestPauseUpdate,
   reviewUpdate,
   signOffUpdate,
   submitRootCauseUpdate,
@@ -184,5 +185,44 @@ describe('a link whose claims cannot be trusted', () => {
     expect(html.indexOf('This link is not genuine')).toBeLessThan(html.indexOf('链接无效'));
     const zh = await s.app.request(forged, { headers: { 'accept-language': 'zh-CN' } });
     expect(await zh.text()).toContain('<html lang="zh-CN">');
+  });
+});
+
+/** A mail's Chinese half and its English half, whichever its reader reads first. */
+const halves = (text: string): [string, string] => {
+  const [a = '', b = ''] = text.split('———');
+  // An English reader's mail opens with their greeting ("Dear …") and its English half.
+  return a.startsWith('Dear ') ? [b, a] : [a, b];
+};
+
+describe('the mails of a dispute and a pause request', () => {
+  it('name who disputed and who asked, each half with its own language’s reason label', async () => {
+    const res = await call(s.app, 'POST', '/api/cases', { as: 'sup-wang', body: newCaseBody() });
+    const { caseId } = createdCaseSchema.parse(await res.json());
+    const h = s.deps.temporal.workflow.getHandle(caseId);
+    await h.executeUpdate(requestPauseUpdate, {
+      args: [{ actor: zhou, reason: 'waiting_for_parts', note: '阀芯缺货' }],
+    });
+    const pause = await waitForEmail((e) => e.subject.includes(caseId) && e.subject.includes('暂停申请'));
+    const [pzh, pen] = halves(pause.text);
+    expect(pzh).toContain('的被指派人周强申请暂停计时');
+    expect(pzh).toContain('：等待配件：阀芯缺货。');
+    expect(pzh).not.toContain('Waiting for parts');
+    expect(pen).toContain('周强, the assignee of');
+    expect(pen).toContain(': Waiting for parts: 阀芯缺货.');
+    expect(pen).not.toContain('等待配件');
+
+    // Building A's supervisor (the case is in A101).
+    const wang = { ...sup, id: 'sup-wang' };
+    await h.executeUpdate(submitRootCauseUpdate, {
+      args: [{ actor: wang, causes: ['阀芯老化'], responsibleId: 'staff-zhou', plan: '更换阀芯' }],
+    });
+    await h.executeUpdate(signOffUpdate, {
+      args: [{ actor: zhou, decision: 'dispute', reason: '阀芯是新的' }],
+    });
+    const dispute = await waitForEmail((e) => e.subject.includes(caseId) && e.subject.includes('待裁定'));
+    const [dzh, den] = halves(dispute.text);
+    expect(dzh).toContain('责任人周强对案件');
+    expect(den).toContain('周强, the responsible staff member, disputed');
   });
 });

@@ -52,7 +52,7 @@ describe('what a case mail reads from the case record', () => {
     expect(mail?.subject.startsWith('[Result]')).toBe(true);
     expect(mail?.text.split('\n')[0]).toBe('Hello David Lee,');
     expect(mail?.text).toContain('The problem you reported at Dormitory A A101,');
-    expect(mail?.text).toContain('您在学生公寓A栋 A101反映的问题');
+    expect(mail?.text).toContain('您在学生公寓A栋 A101 反映的问题');
   });
 
   // The case is opened by sup-wang (wang.jianguo@…) and handled by staff-zhou (zhou.qiang@…).

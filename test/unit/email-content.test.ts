@@ -219,7 +219,7 @@ describe('the result mail to a reporter', () => {
     const { text } = renderEmail('zh-CN', survey);
     expect(text.split('\n')[0]).toBe('李同学，您好：');
     const [zh, en] = blocks(text);
-    expect(zh).toContain('您在一号楼 A101反映的问题');
+    expect(zh).toContain('您在一号楼 A101 反映的问题');
     expect(en).toContain('The problem you reported at Building 1 A101,');
     expect(renderEmail('en', survey).text.split('\n')[0]).toBe('Hello 李同学,');
   });
@@ -388,5 +388,98 @@ describe('notes that carry photo references', () => {
     const mail = renderEmail('zh-CN', { ...failed, detail: '地面仍有积水' });
     expect(mail.text).not.toContain('照片');
     expect(mail.text).not.toMatch(/photo/i);
+  });
+});
+
+describe('each half quotes what the workflow joined in both languages in its own', () => {
+  it('a pause request’s reason: the label of the half’s language, its own colon, the note as written', () => {
+    const ask = { ...base, kind: 'pause_request' as const, detail: '等待配件 Waiting for parts: 阀芯缺货' };
+    const [zh, en] = blocks(renderEmail('zh-CN', ask).text);
+    expect(zh).toContain('：等待配件：阀芯缺货。');
+    expect(zh).not.toContain('Waiting for parts');
+    expect(en).toContain(': Waiting for parts: 阀芯缺货.');
+    expect(en).not.toContain('等待配件');
+    const [enFirst, zhSecond] = blocks(renderEmail('en', { ...ask, detail: '学生不在 Student absent' }).text);
+    expect(enFirst).toContain(': Student absent.');
+    expect(enFirst).not.toContain('学生不在');
+    expect(zhSecond).toContain('：学生不在。');
+    expect(zhSecond).not.toContain('Student absent');
+  });
+
+  it('a low rating’s aspects: each language’s names and punctuation, the reporter’s words as written', () => {
+    const reopened = {
+      ...base,
+      kind: 'reopened' as const,
+      stage: 'reviewing',
+      detail:
+        '服务态度 Attitude 1/5，维修质量 Quality of the work 1/5，现场清理 Clean-up afterwards 1/5；还是漏水',
+    };
+    const [zh, en] = blocks(renderEmail('zh-CN', reopened).text);
+    expect(zh).toContain('不满意：服务态度 1/5，维修质量 1/5，现场清理 1/5；还是漏水。');
+    expect(zh).not.toContain('Attitude');
+    expect(en).toContain(': Attitude 1/5, Quality of the work 1/5, Clean-up afterwards 1/5; 还是漏水.');
+    expect(en).not.toMatch(/服务态度|，|；/);
+    // Stored before the aspects were named in both, and with no words of the reporter's.
+    const [, older] = blocks(
+      renderEmail('zh-CN', { ...reopened, detail: '服务态度 2/5，维修质量 1/5，现场清理 3/5' }).text,
+    );
+    expect(older).toContain(': Attitude 2/5, Quality of the work 1/5, Clean-up afterwards 3/5.');
+  });
+
+  it('any other detail is quoted as it is', () => {
+    const failed = {
+      ...base,
+      kind: 'review_failed' as const,
+      stage: 'rectifying',
+      detail: '等待配件 Waiting for parts',
+    };
+    const [zh, en] = blocks(renderEmail('zh-CN', failed).text);
+    expect(zh).toContain('等待配件 Waiting for parts');
+    expect(en).toContain('等待配件 Waiting for parts');
+  });
+});
+
+describe('mails name whose act they report and what case they are about', () => {
+  it('the sign-off request’s subject carries the case title in both languages', () => {
+    expect(renderEmail('zh-CN', base).subject).toBe(
+      '【待签字】整改确认 ZG-2026-000007：宿舍楼 A101 水龙头漏水 / [Sign-off needed] Rectification plan ZG-2026-000007: 宿舍楼 A101 水龙头漏水',
+    );
+  });
+
+  it('the dispute mail names who disputed, the pause request who asked', () => {
+    const dispute = {
+      ...base,
+      kind: 'adjudication_request' as const,
+      stage: 'adjudicating',
+      detail: '阀芯未老化',
+      actorName: '周强',
+    };
+    const [zh, en] = blocks(renderEmail('zh-CN', dispute).text);
+    expect(zh).toContain('责任人周强对案件「宿舍楼 A101 水龙头漏水」提出异议：阀芯未老化。');
+    expect(en).toContain('周强, the responsible staff member, disputed "宿舍楼 A101 水龙头漏水"');
+    const pause = {
+      ...base,
+      kind: 'pause_request' as const,
+      detail: '学生不在 Student absent',
+      actorName: '周强',
+    };
+    const [pzh, pen] = blocks(renderEmail('zh-CN', pause).text);
+    expect(pzh).toContain('案件「宿舍楼 A101 水龙头漏水」的被指派人周强申请暂停计时');
+    expect(pen).toContain('周强, the assignee of "宿舍楼 A101 水龙头漏水", asks to pause its clocks');
+  });
+
+  it('without a name, they say the role alone', () => {
+    const [zh, en] = blocks(
+      renderEmail('zh-CN', { ...base, kind: 'adjudication_request', stage: 'adjudicating' }).text,
+    );
+    expect(zh).toContain('责任人对案件');
+    expect(en).toContain('The responsible staff member disputed');
+  });
+
+  it('the result mail puts a space between a room number and the Chinese after it, none after a Chinese place', () => {
+    const survey = { ...base, kind: 'result_and_survey' as const, stage: 'follow_up', recipientName: '' };
+    const at = (zh: string) => renderEmail('zh-CN', { ...survey, place: { zh, en: 'x' } }).text;
+    expect(at('学生公寓A栋 A101')).toContain('您在学生公寓A栋 A101 反映的问题');
+    expect(at('学生公寓A栋 一楼走廊')).toContain('您在学生公寓A栋 一楼走廊反映的问题');
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { renderEmail } from '../../domain/email-content.ts';
 import { mailDocument } from '../../domain/mail-document.ts';
 
 describe('mailDocument', () => {
@@ -16,5 +17,18 @@ describe('mailDocument', () => {
       '<!doctype html><html><head><meta name="viewport" content="width=device-width, initial-scale=1"><title>t</title></head><body>b</body></html>',
     );
     expect(mailDocument(doc)).toBe(doc);
+  });
+
+  it('takes its root language from the half the mail reads first', () => {
+    const mail = {
+      kind: 'assigned' as const,
+      caseId: 'ZG-2026-000009',
+      title: 'Leaking tap',
+      stage: 'analysing',
+      round: 1,
+      recipientName: 'David Lee',
+    };
+    expect(mailDocument(renderEmail('en', mail).html)).toMatch(/^<!doctype html><html lang="en">/);
+    expect(mailDocument(renderEmail('zh-CN', mail).html)).toMatch(/^<!doctype html><html lang="zh-CN">/);
   });
 });
