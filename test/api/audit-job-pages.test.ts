@@ -85,7 +85,26 @@ describe('the period export form, refused', () => {
   it('GET on the form’s address (a reload, a bookmark) leads to the audit page, not a 404', async () => {
     const res = await (await web('audit-he')).get('/app/audit/jobs');
     expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toBe('/app/audit');
+    expect(res.headers.get('location')).toBe('/app/audit#audit-jobs-h');
+  });
+
+  it('the audit page lists the caller’s own jobs with their state and a link, not anyone else’s', async () => {
+    const me = await web('audit-he');
+    const started = await me.post('/app/audit/jobs', { kind: 'verify' });
+    expect(started.status).toBe(303);
+    const href = started.headers.get('location') ?? '';
+    expect(href).toMatch(/^\/app\/audit\/jobs\/job_/);
+    // Temporal's list of workflows catches up within moments.
+    let html = '';
+    for (let i = 0; i < 50 && !html.includes(`<a href="${href}">`); i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 200));
+      html = await (await me.get('/app/audit')).text();
+    }
+    expect(html).toContain('我的审计任务');
+    expect(html).toContain(`<a href="${href}">校验全部审计链</a>`);
+    expect(html).toMatch(/data-own-job="job_[^"]+" data-job-status="(queued|running|done|failed)"/);
+    const other = await (await web('wg-chen')).get('/app/audit');
+    expect(await other.text()).not.toContain(`<a href="${href}">`);
   });
 });
 

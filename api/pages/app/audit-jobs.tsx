@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { periodBounds } from '../../../audit/export.ts';
 import type { VerifyEvent } from '../../../audit/verify.ts';
 import { readResultText, resultUrl, type AuditJob } from '../../../store/audit-jobs.ts';
-import { inLang, type Bilingual } from '../../../domain/text.ts';
+import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import { ownAuditJob, resultStoreOf, startAuditJobFor } from '../../audit-jobs.ts';
 import type { AppDeps } from '../../deps.ts';
 import type { WebEnv } from '../../middleware/session.ts';
@@ -87,8 +87,9 @@ export function auditJobPages(
   const tz = deps.env.CAMPUS_TZ;
   const allowed = (c: WebContext) => viewerHas(c, AUDIT_READERS);
 
-  // The forms post here; the address itself (a reload, a bookmark) leads back to them.
-  app.get('/audit/jobs', (c) => c.redirect('/app/audit', 303));
+  // The forms post here; the address itself (a reload, a bookmark) leads back to them, where the
+  // viewer's own jobs are listed.
+  app.get('/audit/jobs', (c) => c.redirect('/app/audit#audit-jobs-h', 303));
 
   app.post('/audit/jobs', async (c) => {
     if (!allowed(c)) return refusedPage(c, TITLE, RULE);
@@ -247,4 +248,46 @@ export function auditJobPages(
     );
 
   return app;
+}
+
+/**
+ * The viewer's own recent audit jobs on the audit page: each one's kind, state, when it started
+ * (and ended) and a link to its page, so a job is found again without its URL.
+ */
+export function OwnAuditJobs(props: { jobs: readonly AuditJob[] | null; lang: Lang; timeZone: string }) {
+  const t = (b: Bilingual) => inLang(b, props.lang);
+  if (props.jobs === null)
+    return (
+      <p class="muted" data-own-jobs="unavailable">
+        {t({
+          zh: '暂时无法列出您的审计任务，请稍后刷新。任务仍在进行，其页面地址不变。',
+          en: 'Your audit jobs cannot be listed just now; reload shortly. They still run, at the same addresses.',
+        })}
+      </p>
+    );
+  if (props.jobs.length === 0)
+    return (
+      <p class="muted" data-own-jobs="0">
+        {t({ zh: '您最近没有审计任务。', en: 'You have no recent audit jobs.' })}
+      </p>
+    );
+  return (
+    <ul data-own-jobs={String(props.jobs.length)}>
+      {props.jobs.map((j) => (
+        <li data-own-job={j.jobId} data-job-status={j.status}>
+          <a href={auditJobPageHref(j.jobId)}>{t(kindNames[j.kind] ?? TITLE)}</a>
+          {' · '}
+          <strong>{t(statusNames[j.status])}</strong>
+          {' · '}
+          {t({ zh: '开始于', en: 'started' })} {formatTime(j.createdAt, props.timeZone)}
+          {j.finishedAt && (
+            <>
+              {' · '}
+              {t({ zh: '结束于', en: 'finished' })} {formatTime(j.finishedAt, props.timeZone)}
+            </>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
 }

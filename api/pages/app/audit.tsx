@@ -24,7 +24,14 @@ import { describeEntry } from '../../audit-timeline.ts';
 import { boundedDate, storedCaseIdSchema } from '../../schemas.ts';
 import { Csrf, formatTime, StageBadge, stageLabels } from '../ui.tsx';
 import { MAX_EXPORT_PERIOD_DAYS, overlongExportDays } from '../../audit-export-cap.ts';
-import { auditJobPages, exportFieldLabels, reversedPeriodText, type PostedJobForm } from './audit-jobs.tsx';
+import { recentOwnAuditJobs } from '../../audit-job-list.ts';
+import {
+  auditJobPages,
+  exportFieldLabels,
+  OwnAuditJobs,
+  reversedPeriodText,
+  type PostedJobForm,
+} from './audit-jobs.tsx';
 import { AllResultView, CaseResult, collectAll, entryAt } from './audit-results.tsx';
 import { streamPieces } from '../../stream.ts';
 import {
@@ -102,7 +109,13 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
   async function home(c: WebContext, posted?: PostedJobForm, postedStatus?: 400 | 429) {
     const lang = c.get('lang');
     const t = (b: Bilingual) => inLang(b, lang);
-    const dir = await directoryOrFail(deps);
+    const [dir, ownJobs] = await Promise.all([
+      directoryOrFail(deps),
+      recentOwnAuditJobs(
+        { temporal: deps.temporal, aws, taskQueue: deps.env.TEMPORAL_TASK_QUEUE },
+        c.get('viewer')?.person.id ?? '',
+      ),
+    ]);
     const parsed = parseQuery(c, searchQuery);
     const q = parsed.ok ? parsed.value : {};
     const errors: Record<string, Bilingual> = parsed.ok ? {} : { ...parsed.errors };
@@ -177,6 +190,12 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
       TITLE,
       <>
         <ErrorSummary errors={{ ...errors, ...otherPosted?.errors }} lang={lang} />
+        <section class="card" aria-labelledby="audit-jobs-h">
+          <h2 id="audit-jobs-h" style="margin-top:0">
+            {t({ zh: '我的审计任务', en: 'My audit jobs' })}
+          </h2>
+          <OwnAuditJobs jobs={ownJobs} lang={lang} timeZone={tz} />
+        </section>
         <section class="card" aria-labelledby="audit-verify-all-h">
           <h2 id="audit-verify-all-h" style="margin-top:0">
             {t({ zh: '校验全部审计链', en: 'Verify every audit chain' })}
