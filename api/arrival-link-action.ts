@@ -31,6 +31,9 @@ export function arrivalActionHandlers(deps: AppDeps): Record<string, ActionHandl
             zh: `案件 ${view.caseId} 已于 ${at} 由 ${who} 登记到场，无需再次登记。`,
             en: `${who} recorded the arrival for case ${view.caseId} at ${at}; nothing more is needed.`,
           },
+          undefined,
+          // The work goes on on the case page, as the pages of a step no longer needed offer.
+          { href: casePagePath(view.caseId), label: { zh: '打开案件页面', en: 'Open the case page' } },
         );
       }
       // Reassigned or handed over since the mail: the new technician has a link of their own.

@@ -5,6 +5,7 @@ import { readChain } from '../../store/audit-chain.ts';
 import { issueActionUrl } from '../../store/links.ts';
 import { getReport } from '../../store/reports.ts';
 import {
+  arrivedUpdate,
   caseViewQuery,
   reportRectificationUpdate,
   requestPauseUpdate,
@@ -90,6 +91,18 @@ describe('a link opened signed in as someone else', () => {
     const used = await again.text();
     expect(outcomeOf(used)).toBe('used');
     expect(used).toContain(`href="/app/cases/${caseId}"`);
+  });
+
+  it('an arrival recorded on the case page before the link was opened: the link page offers the case page', async () => {
+    const { caseId, path } = await arrivalLink();
+    await s.deps.temporal.workflow
+      .getHandle(caseId)
+      .executeUpdate(arrivedUpdate, { args: [{ actor: zhou }] });
+    const res = await s.app.request(path);
+    expect(res.status).toBe(410);
+    const html = await res.text();
+    expect(html).toContain('已登记到场');
+    expect(html).toContain(`href="/app/cases/${caseId}"`);
   });
 
   it('a signature by the recipient themselves keeps no other person', async () => {
