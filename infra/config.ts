@@ -103,6 +103,10 @@ export const envSchema = z.object({
   SMTP_TLS: z.enum(['require', 'optional']).default('require'),
   // Whether a scanned-code report may leave out name and contact (the school's choice).
   INTAKE_ALLOW_ANONYMOUS: z.enum(['true', 'false']).default('true'),
+  // Scanned-code reports kept per hour from one client address and per place. A campus whose
+  // students reach the server through a few NAT addresses raises the first.
+  INTAKE_REPORTS_PER_ADDRESS_HOUR: z.coerce.number().int().min(1).max(100_000).default(10),
+  INTAKE_REPORTS_PER_PLACE_HOUR: z.coerce.number().int().min(1).max(100_000).default(30),
   CAMPUS_TZ: timeZoneSetting(),
   // The school's calendar file (infra/calendar.ts); locally infra/local/calendar.txt when unset.
   CALENDAR_FILE: z.string().trim().min(1).optional(),

@@ -75,11 +75,6 @@ const MAX_PHOTOS = 3;
 /** The form's text fields with room to spare: what a report without photos takes. */
 const FORM_TEXT_BYTES = 64 * 1024;
 const MAX_REPORT_BYTES = MAX_PHOTOS * MAX_EVIDENCE_BYTES + FORM_TEXT_BYTES;
-const ABUSE = {
-  perAddressPerHour: 10,
-  perPlacePerHour: 30,
-};
-
 type Ctx = Context<WebEnv>;
 
 const t = (lang: Lang, text: Bilingual) => inLang(text, lang);
@@ -625,12 +620,13 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
         />,
         400,
       );
+    const perAddress = deps.env.INTAKE_REPORTS_PER_ADDRESS_HOUR;
     const addressLimit = (values: FormValues | null) =>
       refuse(
         429,
         {
-          zh: `同一网络一小时内最多提交 ${ABUSE.perAddressPerHour} 份报告，请稍后再试或直接联系宿舍管理员。`,
-          en: `At most ${ABUSE.perAddressPerHour} reports an hour from one network; try later or tell the dormitory office.`,
+          zh: `同一网络一小时内最多提交 ${perAddress} 份报告，请稍后再试或直接联系宿舍管理员。`,
+          en: `At most ${perAddress} reports an hour from one network; try later or tell the dormitory office.`,
         },
         values,
       );
@@ -644,8 +640,8 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
         values,
       );
     const address = clientIp(c, deps.env.TRUSTED_PROXY_HOPS) ?? 'unknown';
-    const byAddress = rateWindow(deps.aws, `addr:${address}`, ABUSE.perAddressPerHour, 3600);
-    const byPlace = rateWindow(deps.aws, `place:${place.code}`, ABUSE.perPlacePerHour, 3600);
+    const byAddress = rateWindow(deps.aws, `addr:${address}`, perAddress, 3600);
+    const byPlace = rateWindow(deps.aws, `place:${place.code}`, deps.env.INTAKE_REPORTS_PER_PLACE_HOUR, 3600);
     // Over a limit already: refused before the photos are read, so a flood of large posts costs
     // two counter reads, not the uploads. A post the size of the text alone is still read: its
     // page keeps what was typed, and a form sent twice still finds its first report (below).

@@ -852,6 +852,27 @@ describe('limits and hostile input', () => {
     expect(statuses[10]).toBe(429);
   });
 
+  it('takes the per-address limit from INTAKE_REPORTS_PER_ADDRESS_HOUR (a campus behind NAT raises it)', async () => {
+    await awayFromHourEdge();
+    const strict = createApp({ ...s.deps, env: { ...s.deps.env, INTAKE_REPORTS_PER_ADDRESS_HOUR: 2 } });
+    const ip = '203.0.113.83';
+    const send = (i: number) => {
+      const form = new FormData();
+      form.append('kind', 'repair');
+      form.append('description', `limit ${i}`);
+      return strict.request(`/r/${roomCode('A207', 'a-f2')}`, {
+        method: 'POST',
+        body: form,
+        headers: { 'x-forwarded-for': ip },
+      });
+    };
+    expect((await send(0)).status).toBe(303);
+    expect((await send(1)).status).toBe(303);
+    const third = await send(2);
+    expect(third.status).toBe(429);
+    expect(await third.text()).toContain('同一网络一小时内最多提交 2 份报告');
+  });
+
   it('counts only reports it keeps: a student who had to correct the form is not locked out', async () => {
     await awayFromHourEdge();
     const ip = '203.0.113.78';
