@@ -181,6 +181,8 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
       ? `${movedLine.zh(c.move, c.title)}请确认该案件的问题认定与整改方案，或说明理由提出异议。${c.detail ? `转交原因：${c.detail}。` : ''}`
       : `请确认案件「${c.title}」的问题认定与整改方案，或说明理由提出异议。${c.detail ? `转交原因：${c.detail}。` : ''}`,
     action: '打开签字确认页面',
+    // Taken over mid-case: the rest of the case (an arrival still to record, its history) is on its page.
+    ...(c.move ? { casePage: '打开案件页面（到场登记、查看经过）' } : {}),
   }),
   adjudication_request: (c) => ({
     subject: `【待裁定】${c.caseId} 员工提出异议`,
@@ -283,6 +285,7 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
       ? `${movedLine.en(c.move, c.title)} Please confirm its finding and rectification plan, or dispute it with a reason.${c.detail ? ` Reason given: ${c.detail}.` : ''}`
       : `Please confirm the finding and rectification plan of "${c.title}", or dispute it with a reason.${c.detail ? ` Reason given: ${c.detail}.` : ''}`,
     action: 'Open the sign-off page',
+    ...(c.move ? { casePage: 'Open the case page (record the arrival, see what happened so far)' } : {}),
   }),
   adjudication_request: (c) => ({
     subject: `[Adjudication needed] ${c.caseId} disputed`,

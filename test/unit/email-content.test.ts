@@ -483,3 +483,20 @@ describe('mails name whose act they report and what case they are about', () => 
     expect(at('学生公寓A栋 一楼走廊')).toContain('您在学生公寓A栋 一楼走廊反映的问题');
   });
 });
+
+describe('a sign-off request to someone taking the case over', () => {
+  const move = { how: 'reassigned' as const, byName: '王建国', fromName: '周强' };
+  const caseUrl = 'https://rectify.example/app/cases/ZG-2026-000007';
+
+  it('links the case page too, where an arrival still to record is taken', () => {
+    const zh = renderEmail('zh-CN', { ...base, move, caseUrl, detail: '人手调整' });
+    expect(zh.text).toContain(`打开案件页面（到场登记、查看经过）: ${caseUrl}`);
+    expect(zh.html).toContain(`href="${caseUrl}"`);
+    expect(zh.text).toContain('Open the case page (record the arrival');
+  });
+
+  it('keeps a first sign-off request to its one link', () => {
+    const first = renderEmail('zh-CN', { ...base, caseUrl });
+    expect(first.html).not.toContain(`href="${caseUrl}"`);
+  });
+});
