@@ -187,14 +187,38 @@ describe('a case citing a 6T item', () => {
     expect(zh.status).toBe(404);
     const html = await zh.text();
     expect(html).toContain('data-weekly-missing="2020-W10"');
-    expect(html).toContain('学生公寓A栋 2020-W10 的周报尚未生成');
+    // A week before the system's first report is not "not built yet": it never will be.
+    expect(html).toContain('data-missing-reason="before_first"');
+    expect(html).toContain(`2020-W10 早于系统的第一份周报（${lastWeek}），学生公寓A栋没有该周的周报`);
+    expect(html).not.toContain('尚未生成');
     expect(html).not.toContain('bldg-a 的');
     expect(html).toContain(`href="/app/dashboard/weekly?week=${lastWeek}&amp;building=bldg-a"`);
     expect(html).toContain('系统启用之前的各周没有周报');
     const en = await (
       await page('/app/dashboard/weekly?week=2020-W10&building=bldg-a', 'sup-wang', 'en')
     ).text();
-    expect(en).toMatch(/There is no weekly report of [^<]+ for 2020-W10 yet/);
+    expect(en).toContain(`2020-W10 is before the system&#39;s first weekly report (${lastWeek})`);
+  });
+
+  it('a public area’s week without cases says so, not "not built yet"', async () => {
+    const lastWeek = await storeLastWeeksReports();
+    const res = await page(`/app/dashboard/weekly?week=${lastWeek}&buildingId=area-canteen-1`, 'wg-chen');
+    expect(res.status).toBe(404);
+    const html = await res.text();
+    expect(html).toContain('data-missing-reason="no_cases"');
+    expect(html).toContain(`第一食堂 ${lastWeek} 没有案件，因此没有该周的周报`);
+    expect(html).toContain(`${lastWeek}：该地点本周没有案件，因此没有周报`);
+    expect(html).not.toContain('尚未生成');
+    const en = await (
+      await page(`/app/dashboard/weekly?week=${lastWeek}&buildingId=area-canteen-1`, 'wg-chen', 'en')
+    ).text();
+    expect(en).toContain(`${lastWeek}: no cases at this place that week, so no report`);
+  });
+
+  it('the dashboard shows the standards’ case clocks beside the KPIs', async () => {
+    const html = await (await page('/app/dashboard', 'wg-chen')).text();
+    expect(html).toContain('标准时限（按案件计）');
+    expect(html).toMatch(/data-clocks(-empty)?[ >=]/);
   });
 
   it('opens a supervisor’s dashboard on a dormitory of theirs, and takes buildingId as the lists do', async () => {

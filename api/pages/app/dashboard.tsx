@@ -17,7 +17,8 @@ import { ProblemError } from '../../middleware/problems.ts';
 import { reportScopeRefusal } from '../../middleware/access.ts';
 import { loadWeeklySummary } from '../../reads.ts';
 import { weeklyReportHtml } from '../../routes/weekly-reports.ts';
-import { WeeklyReportList } from './weekly-report-list.tsx';
+import { missingReason, missingReportText, WeeklyReportList } from './weekly-report-list.tsx';
+import { missingReportContext } from './weekly-report-context.ts';
 import { countBarsChart, kpiRatesChart, rateTrendChart } from '../charts.ts';
 import { ClockTable } from './dashboard-clocks.tsx';
 import { InspectionScores } from './dashboard-inspections.tsx';
@@ -333,6 +334,7 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
         : Promise.resolve([] as { id: string; figures: KpiFigures }[]),
       inspectionTrend(deps, inScope ?? dir.buildings.map((b) => b.id), period.to),
     ]);
+    const missing = await missingReportContext(deps, dir, buildingId, reports);
     const missed = figures.kpis.filter((k) => k.met === false);
     const scopeText = buildingId ? buildingName(buildingId) : t({ zh: '全校', en: 'whole campus' });
 
@@ -569,7 +571,7 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
           <h2 id="dash-reports-h" style="margin-top:0">
             {t({ zh: '周报', en: 'Weekly reports' })}
           </h2>
-          <WeeklyReportList reports={reports} buildingId={buildingId} lang={lang} />
+          <WeeklyReportList reports={reports} buildingId={buildingId} lang={lang} missing={missing} />
         </section>
         <section class="card" aria-labelledby="dash-overdue-h">
           <h2 id="dash-overdue-h" style="margin-top:0">
@@ -728,21 +730,21 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
           )
         : inLang({ zh: '全校', en: 'the whole campus' }, lang);
       const reports = await weeklyReports(deps, buildingId, new Date());
+      const missing = await missingReportContext(deps, dir, buildingId, reports, [week]);
       return page(
         c,
         title,
         <>
-          <div class="flash error" role="alert" data-weekly-missing={week}>
-            {inLang(
-              {
-                zh: `${place} ${week} 的周报尚未生成。请从下列各周中选择。`,
-                en: `There is no weekly report of ${place} for ${week} yet. Pick one of the weeks below.`,
-              },
-              lang,
-            )}
+          <div
+            class="flash error"
+            role="alert"
+            data-weekly-missing={week}
+            data-missing-reason={missingReason(week, missing)}
+          >
+            {inLang(missingReportText(week, place, missing), lang)}
           </div>
           <section class="card">
-            <WeeklyReportList reports={reports} buildingId={buildingId} lang={lang} />
+            <WeeklyReportList reports={reports} buildingId={buildingId} lang={lang} missing={missing} />
           </section>
           <p>
             <a href={`/app/dashboard${buildingId ? `?building=${encodeURIComponent(buildingId)}` : ''}`}>

@@ -5,6 +5,68 @@ import type { WeeklyReportRef } from './dashboard-data.ts';
 export const weeklyReportHref = (week: string, buildingId: string | undefined) =>
   `/app/dashboard/weekly?week=${encodeURIComponent(week)}${buildingId ? `&building=${encodeURIComponent(buildingId)}` : ''}`;
 
+/** What tells why a week has no report: the system's first report, the place, the campus's built weeks. */
+export interface MissingReportContext {
+  /** The first week the system built a report; null before any was built. */
+  firstWeek: string | null;
+  /** A public area's report is built only for weeks with cases there (domain/digest.ts). */
+  publicArea: boolean;
+  /** Weeks whose campus report was built (of those asked about). */
+  campusWeeks: ReadonlySet<string>;
+}
+
+export type MissingReason = 'before_first' | 'no_cases' | 'not_built';
+
+/** Why `week` has no report for the page's place. ISO weeks ("2026-W07") compare as strings. */
+export function missingReason(week: string, ctx: MissingReportContext | undefined): MissingReason {
+  if (ctx?.firstWeek && week < ctx.firstWeek) return 'before_first';
+  if (ctx?.publicArea && ctx.campusWeeks.has(week)) return 'no_cases';
+  return 'not_built';
+}
+
+/** A week without a report, as the list says it. */
+export function missingWeekText(week: string, ctx: MissingReportContext | undefined): Bilingual {
+  switch (missingReason(week, ctx)) {
+    case 'before_first':
+      return {
+        zh: `${week}：早于系统的第一份周报（${ctx?.firstWeek}），没有周报`,
+        en: `${week}: before the system's first report (${ctx?.firstWeek}), so none`,
+      };
+    case 'no_cases':
+      return {
+        zh: `${week}：该地点本周没有案件，因此没有周报`,
+        en: `${week}: no cases at this place that week, so no report`,
+      };
+    case 'not_built':
+      return { zh: `${week}：尚未生成`, en: `${week}: not built yet` };
+  }
+}
+
+/** The week asked for has no report: why, by the place's name (the report page's message). */
+export function missingReportText(
+  week: string,
+  place: string,
+  ctx: MissingReportContext | undefined,
+): Bilingual {
+  switch (missingReason(week, ctx)) {
+    case 'before_first':
+      return {
+        zh: `${week} 早于系统的第一份周报（${ctx?.firstWeek}），${place}没有该周的周报。请从下列各周中选择。`,
+        en: `${week} is before the system's first weekly report (${ctx?.firstWeek}), so there is no report of ${place} for it. Pick one of the weeks below.`,
+      };
+    case 'no_cases':
+      return {
+        zh: `${place} ${week} 没有案件，因此没有该周的周报（公共区域只在有案件的周生成周报）。请从下列各周中选择。`,
+        en: `${place} had no cases in ${week}, so there is no report for that week (a public area's report is built only for weeks with cases there). Pick one of the weeks below.`,
+      };
+    case 'not_built':
+      return {
+        zh: `${place} ${week} 的周报尚未生成。请从下列各周中选择。`,
+        en: `There is no weekly report of ${place} for ${week} yet. Pick one of the weeks below.`,
+      };
+  }
+}
+
 /**
  * The recent weeks and their reports: a built one links its page with its counts, one not built
  * says so. The dashboard lists them, and so does a report page asked for a week that has none, so
@@ -14,6 +76,8 @@ export function WeeklyReportList(props: {
   reports: WeeklyReportRef[];
   buildingId: string | undefined;
   lang: Lang;
+  /** Why a week has none; without it, every missing week reads "not built yet". */
+  missing?: MissingReportContext | undefined;
 }) {
   const t = (b: Bilingual) => inLang(b, props.lang);
   return (
@@ -26,7 +90,9 @@ export function WeeklyReportList(props: {
                 {t({ zh: `${r.week}（${r.from} 起）`, en: `${r.week} (from ${r.from})` })}
               </a>
             ) : (
-              <span class="muted">{t({ zh: `${r.week}：尚未生成`, en: `${r.week}: not built yet` })}</span>
+              <span class="muted" data-missing={missingReason(r.week, props.missing)}>
+                {t(missingWeekText(r.week, props.missing))}
+              </span>
             )}
             {r.summary &&
               ` · ${t({
@@ -38,8 +104,8 @@ export function WeeklyReportList(props: {
       </ul>
       <p class="hint">
         {t({
-          zh: '每周一 08:00 生成上一周的周报；系统启用之前的各周没有周报。',
-          en: "Each Monday at 08:00 the previous week's report is built; weeks before the system started have none.",
+          zh: '每周一 08:00 生成上一周的周报；系统启用之前的各周没有周报；公共区域只在有案件的周生成周报。',
+          en: "Each Monday at 08:00 the previous week's report is built; weeks before the system started have none, and a public area has one only for weeks with cases there.",
         })}
       </p>
     </>
