@@ -345,6 +345,14 @@ export function describeEntry(
     default:
       detail = stored?.payload === undefined ? '' : text(stored.payload).slice(0, 300);
   }
+  // A link signed while someone else was signed in on that browser: the audit reader must see who.
+  const sessionPersonId = (p.signature as { sessionPersonId?: unknown } | undefined)?.sessionPersonId;
+  if (typeof sessionPersonId === 'string' && sessionPersonId) {
+    const signedIn = en
+      ? `(signed in in the browser: ${who(sessionPersonId)})`
+      : `（浏览器登录者：${who(sessionPersonId)}）`;
+    detail = detail ? `${detail}${en ? ' ' : ''}${signedIn}` : signedIn;
+  }
   if (stored?.payloadHash) {
     detail = en
       ? `payload of ${stored.payloadBytes} bytes kept elsewhere, sha256 ${stored.payloadHash}`

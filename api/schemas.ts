@@ -320,6 +320,9 @@ const signatureSchema = z.object({
   ip: z.string().optional(),
   userAgent: z.string().optional(),
   textHash: z.string(),
+  // Who was signed in on the browser that signed, when not the link's recipient: the audit's answer
+  // to "who really signed", so a response must not drop it.
+  sessionPersonId: z.string().optional(),
 });
 
 const citedItemSchema = named(

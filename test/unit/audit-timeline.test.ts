@@ -230,3 +230,51 @@ describe('an entry of a kind this page does not know', () => {
     );
   });
 });
+
+describe('pause decisions and their end', () => {
+  it('say the supervisor’s notes, the end-by time and the deadline moved, in campus time', () => {
+    expect(detail('pause_rejected', { n: 2, notes: '同意' }, 'zh-CN')).toBe('#2；意见：同意');
+    expect(detail('pause_rejected', { n: 2, notes: 'not now' }, 'en')).toBe('#2; notes: not now');
+    const reported = { n: 1, how: 'reported', due: '2026-03-04T06:05:00.000Z' };
+    expect(detail('pause_ended', reported, 'zh-CN')).toBe(
+      '#1 维修已上报，暂停随之结束；时限顺延至 2026-03-04 14:05:00 (Asia/Shanghai)',
+    );
+    expect(detail('pause_ended', reported, 'en')).toBe(
+      '#1 ended by the repair report; deadline moved to 2026-03-04 14:05:00 (Asia/Shanghai)',
+    );
+    expect(detail('pause_ended', written.pause_ended, 'en')).toBe(
+      '#1 ran out; deadline moved to 2026-03-04 14:05:00 (Asia/Shanghai)',
+    );
+  });
+});
+
+describe('a step signed by link while someone else was signed in on that browser', () => {
+  const signature = { ip: '10.0.0.1', textHash: 'abc', tokenId: 't1', sessionPersonId: 'staff-zhou' };
+
+  it('names who was signed in, by name, after what the entry says', () => {
+    expect(detail('signed_off', { decision: 'confirm', signature }, 'zh-CN')).toBe(
+      '确认问题认定与整改方案（浏览器登录者：周强）',
+    );
+    expect(detail('signed_off', { decision: 'confirm', signature }, 'en')).toBe(
+      'confirmed the finding and the plan (signed in in the browser: 周强)',
+    );
+    expect(detail('disputed', { reason: 'not mine', signature }, 'zh-CN')).toBe(
+      'not mine（浏览器登录者：周强）',
+    );
+    expect(detail('arrived', { signature }, 'en')).toBe('(signed in in the browser: 周强)');
+    expect(detail('follow_up_rated', { score: 5, signature }, 'en')).toBe(
+      'score 5 (signed in in the browser: 周强)',
+    );
+    expect(detail('adjudicated', { decision: 'proceed', signature }, 'zh-CN')).toBe(
+      '继续整改（浏览器登录者：周强）',
+    );
+  });
+
+  it('shows the id of someone the directory no longer has, and nothing when the recipient signed', () => {
+    const gone = { ...signature, sessionPersonId: 'staff-gone' };
+    expect(detail('signed_off', { signature: gone }, 'en')).toBe(
+      'confirmed the finding and the plan (signed in in the browser: staff-gone)',
+    );
+    expect(detail('signed_off', written.signed_off, 'en')).toBe('confirmed the finding and the plan');
+  });
+});
