@@ -14,10 +14,40 @@ export interface CaseMailFacts {
   assigneeName?: string | undefined;
   move?: CaseMoveNames | undefined;
   actorName?: string | undefined;
+  openedText?: string | undefined;
+  planRevised?: boolean | undefined;
 }
 
-/** Kinds that say more than the request carries: a reporter's mail its place, an escalation whom to chase, a taken-off mail to whom it went. */
-const needsRecord: ReadonlySet<EmailKind> = new Set(['result_and_survey', 'escalation', 'taken_off']);
+/**
+ * Kinds that say more than the request carries: a reporter's mail its place, an escalation whom to
+ * chase, a taken-off mail to whom it went, the leadership notice where, since when and who has it.
+ */
+const needsRecord: ReadonlySet<EmailKind> = new Set([
+  'result_and_survey',
+  'escalation',
+  'taken_off',
+  'leadership_notice',
+]);
+
+/** An instant on the campus wall clock, as the mail activity writes a deadline. */
+function campusTime(iso: string, tz: string): string {
+  const text = new Intl.DateTimeFormat('zh-CN', {
+    timeZone: tz,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  }).format(new Date(iso));
+  return `${text} (${tz})`;
+}
+
+/**
+ * Whether the plan a sign-off request asks for was revised after a dispute: the latest
+ * adjudication sent the case back to analysis, so the plan now waiting is the new one.
+ */
+const planRevised = (view: CaseView): boolean => view.adjudications.at(-1)?.decision === 'revise';
 
 /** Kinds that name whose act they report: who disputed the plan, who asked for the pause. */
 const actedKinds: ReadonlySet<EmailKind> = new Set(['adjudication_request', 'pause_request']);
@@ -53,14 +83,20 @@ interface FactsRequest {
  * A take-over's mail also names who moved the case and from whom.
  */
 export async function caseMailFacts(
-  deps: { ddb: DynamoDBClient; tables: TableNames },
+  deps: { ddb: DynamoDBClient; tables: TableNames; timeZone: string },
   dir: Directory | null,
   req: FactsRequest,
 ): Promise<CaseMailFacts> {
-  if (!dir) return {};
+  // A second sign-off request (after an adjudication sent the plan back) says so, taken over or not.
+  const revised =
+    req.kind === 'signoff_request'
+      ? await getCaseRecord(deps.ddb, deps.tables, req.caseId).then((v) => (v ? planRevised(v) : false))
+      : false;
+  const revisedFact = revised ? { planRevised: true } : {};
+  if (!dir) return revisedFact;
   if (takeOverKinds.has(req.kind)) {
     const move = await takeOverMove(deps, dir, req);
-    return move ? { move } : {};
+    return move ? { move, ...revisedFact } : revisedFact;
   }
   if (actedKinds.has(req.kind)) {
     const view = await getCaseRecord(deps.ddb, deps.tables, req.caseId);
@@ -74,6 +110,7 @@ export async function caseMailFacts(
   return {
     place: placeNameOf(dir, view.location),
     assigneeName: dir.people.find((p) => p.id === view.assigneeId)?.name,
+    ...(req.kind === 'leadership_notice' ? { openedText: campusTime(view.openedAt, deps.timeZone) } : {}),
   };
 }
 

@@ -68,6 +68,10 @@ export interface EmailContext {
   move?: CaseMoveNames | undefined;
   /** Whose act the mail reports by name: who disputed the plan, who asked for the pause. */
   actorName?: string | undefined;
+  /** When the case was opened, already formatted in the campus time zone: the leadership notice's reader judges the 48 hours by it. */
+  openedText?: string | undefined;
+  /** The plan to sign was revised after a dispute was adjudicated 'revise': the second request is not the first again. */
+  planRevised?: boolean | undefined;
 }
 
 /** A reassignment (by `byName`) or hand-over (by its holder `fromName`), by people's names. */
@@ -175,11 +179,15 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
     casePage: analysisAhead(c) ? '打开案件页面进行原因分析和整改' : '打开案件页面',
   }),
   signoff_request: (c) => ({
-    subject: `【待签字】整改确认 ${c.caseId}：${c.title}`,
+    subject: c.planRevised
+      ? `【待签字】修改后的整改方案 ${c.caseId}：${c.title}`
+      : `【待签字】整改确认 ${c.caseId}：${c.title}`,
     // A take-over's request (its detail is the reason) says who moved the case and why.
-    intro: c.move
-      ? `${movedLine.zh(c.move, c.title)}请确认该案件的问题认定与整改方案，或说明理由提出异议。${c.detail ? `转交原因：${c.detail}。` : ''}`
-      : `请确认案件「${c.title}」的问题认定与整改方案，或说明理由提出异议。${c.detail ? `转交原因：${c.detail}。` : ''}`,
+    intro: `${c.move ? movedLine.zh(c.move, c.title) : ''}${
+      c.planRevised
+        ? `${c.move ? '该案件' : `案件「${c.title}」`}的异议已裁定退回重新分析，整改方案已据此修改。请确认修改后的问题认定与整改方案，或说明理由再次提出异议。`
+        : `请确认${c.move ? '该案件' : `案件「${c.title}」`}的问题认定与整改方案，或说明理由提出异议。`
+    }${c.detail ? `转交原因：${c.detail}。` : ''}`,
     action: '打开签字确认页面',
     // Taken over mid-case: the rest of the case (an arrival still to record, its history) is on its page.
     ...(c.move ? { casePage: '打开案件页面（到场登记、查看经过）' } : {}),
@@ -233,7 +241,7 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
   }),
   leadership_notice: (c) => ({
     subject: `【重大问题】${c.caseId}：${c.title}`,
-    intro: `重大问题报告：「${c.title}」，当前环节：${stageName(c).zh}。按规定，重大问题须在 48 小时内报告校领导，特此报告。`,
+    intro: `重大问题报告：「${c.title}」${c.place ? `，地点：${c.place.zh}` : ''}${c.openedText ? `，开案时间：${c.openedText}` : ''}，当前环节：${stageName(c).zh}${c.assigneeName ? `，经办人：${c.assigneeName}` : ''}。按规定，重大问题须在 48 小时内报告校领导，特此报告。`,
     casePage: '打开案件页面查看详情',
   }),
   taken_off: (c) => ({
@@ -280,10 +288,16 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
       : 'Open the case page',
   }),
   signoff_request: (c) => ({
-    subject: `[Sign-off needed] Rectification plan ${c.caseId}: ${c.title}`,
-    intro: c.move
-      ? `${movedLine.en(c.move, c.title)} Please confirm its finding and rectification plan, or dispute it with a reason.${c.detail ? ` Reason given: ${c.detail}.` : ''}`
-      : `Please confirm the finding and rectification plan of "${c.title}", or dispute it with a reason.${c.detail ? ` Reason given: ${c.detail}.` : ''}`,
+    subject: c.planRevised
+      ? `[Sign-off needed] Revised rectification plan ${c.caseId}: ${c.title}`
+      : `[Sign-off needed] Rectification plan ${c.caseId}: ${c.title}`,
+    intro: `${c.move ? `${movedLine.en(c.move, c.title)} ` : ''}${
+      c.planRevised
+        ? `The dispute on ${c.move ? 'it' : `"${c.title}"`} sent it back to analysis, and its plan has been revised since. Please confirm the revised finding and rectification plan, or dispute it again with a reason.`
+        : c.move
+          ? 'Please confirm its finding and rectification plan, or dispute it with a reason.'
+          : `Please confirm the finding and rectification plan of "${c.title}", or dispute it with a reason.`
+    }${c.detail ? ` Reason given: ${c.detail}.` : ''}`,
     action: 'Open the sign-off page',
     ...(c.move ? { casePage: 'Open the case page (record the arrival, see what happened so far)' } : {}),
   }),
@@ -335,7 +349,7 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
   }),
   leadership_notice: (c) => ({
     subject: `[Major problem] ${c.caseId}: ${c.title}`,
-    intro: `Major problem: "${c.title}", now at the stage "${stageName(c).en}". Major problems are reported to school leadership within 48 hours: this is that report.`,
+    intro: `Major problem: "${c.title}"${c.place ? ` at ${c.place.en}` : ''}${c.openedText ? `, opened ${c.openedText}` : ''}, now at the stage "${stageName(c).en}"${c.assigneeName ? `, assigned to ${c.assigneeName}` : ''}. Major problems are reported to school leadership within 48 hours: this is that report.`,
     casePage: 'Open the case page for the details',
   }),
   taken_off: (c) => ({

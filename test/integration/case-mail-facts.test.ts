@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index.ts';
-import { seedCase } from '../support/audit-fixtures.ts';
+import { appendAudit } from '../../store/audit-chain.ts';
+import { seedCase, testView } from '../support/audit-fixtures.ts';
 import { seedDemo, sentEmails, testDeps, uniqueId } from '../support/stack.ts';
 
 const deps = testDeps();
@@ -35,6 +36,63 @@ describe('what a case mail reads from the case record', () => {
     expect(mail?.to).toEqual(['wang.jianguo@demo.edu.cn']);
     expect(mail?.text).toContain('当前经办人：周强。');
     expect(mail?.text).toContain('It is assigned to 周强.');
+  });
+
+  it('the leadership notice says where, since when and who has it, in campus time', async () => {
+    const caseId = uniqueId('ZG-LEAD');
+    await seedCase(deps, caseId, 1, { openedAt: '2026-03-02T06:05:00.000Z' });
+    await acts.sendCaseEmail({
+      caseId,
+      title: '水龙头漏水',
+      stage: 'analysing',
+      round: 1,
+      kind: 'leadership_notice',
+      key: 'n1',
+      to: { personIds: ['sup-wang'] },
+    });
+    const [mail] = await sentEmails((e) => e.subject.includes(caseId));
+    expect(mail?.text).toContain(
+      '「水龙头漏水」，地点：学生公寓A栋 A101，开案时间：2026/03/02 14:05 (Asia/Shanghai)，当前环节：',
+    );
+    expect(mail?.text).toContain('，经办人：周强。');
+    expect(mail?.text).toContain(
+      '"水龙头漏水" at Dormitory A A101, opened 2026/03/02 14:05 (Asia/Shanghai), now at the stage',
+    );
+    expect(mail?.text).toContain(', assigned to 周强.');
+  });
+
+  it('the sign-off request after a dispute sent back to analysis says the plan was revised', async () => {
+    const caseId = await recordedCase('ZG-REV');
+    const signOff = {
+      caseId,
+      title: '水龙头漏水',
+      stage: 'awaiting_signoff',
+      round: 1,
+      kind: 'signoff_request' as const,
+      to: { personIds: ['staff-zhou'] },
+    };
+    await acts.sendCaseEmail(signOff);
+    const at = new Date().toISOString();
+    await appendAudit(deps.ddb, deps.tables, {
+      caseId,
+      stepId: 'step-revise',
+      at,
+      actor: { id: 'sup-wang', role: 'supervisor', via: 'api' },
+      action: 'adjudicated',
+      payload: { decision: 'revise', notes: '重新分析' },
+      view: {
+        ...testView(caseId, { version: 2 }),
+        adjudications: [{ decision: 'revise', notes: '重新分析', by: 'sup-wang', at }],
+      },
+    });
+    await acts.sendCaseEmail({ ...signOff, key: 'second' });
+    const mails = await sentEmails((e) => e.subject.includes(caseId));
+    const first = mails.find((m) => !m.subject.includes('修改后'));
+    const second = mails.find((m) => m.subject.includes('修改后的整改方案'));
+    expect(first?.text).not.toContain('修改');
+    expect(second?.subject).toContain('[Sign-off needed] Revised rectification plan');
+    expect(second?.text).toContain('整改方案已据此修改。请确认修改后的问题认定与整改方案');
+    expect(second?.text).toContain('its plan has been revised since');
   });
 
   it('the result mail names the place to its reporter, in their language when the directory knows it', async () => {

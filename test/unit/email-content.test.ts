@@ -164,6 +164,43 @@ describe('the assignment mail says what to do first where the case stands', () =
     expect(text).toContain('当前环节：整改中');
     expect(text).not.toMatch(/rectifying/);
   });
+
+  it('the leadership notice says where, since when and who has it, so its reader need not click through', () => {
+    const { text } = renderEmail('zh-CN', {
+      ...base,
+      kind: 'leadership_notice',
+      stage: 'rectifying',
+      place: { zh: '学生公寓A栋 A101', en: 'Dormitory A A101' },
+      openedText: '2026/03/02 14:05 (Asia/Shanghai)',
+      assigneeName: '周强',
+    });
+    expect(text).toContain(
+      '重大问题报告：「宿舍楼 A101 水龙头漏水」，地点：学生公寓A栋 A101，开案时间：2026/03/02 14:05 (Asia/Shanghai)，当前环节：整改中，经办人：周强。',
+    );
+    expect(text).toContain(
+      'Major problem: "宿舍楼 A101 水龙头漏水" at Dormitory A A101, opened 2026/03/02 14:05 (Asia/Shanghai), now at the stage "Rectifying", assigned to 周强.',
+    );
+  });
+
+  it('the second sign-off request, after a dispute sent the plan back, says the plan was revised', () => {
+    const first = renderEmail('zh-CN', base);
+    const second = renderEmail('zh-CN', { ...base, planRevised: true });
+    expect(second.subject).not.toBe(first.subject);
+    expect(second.subject).toBe(
+      '【待签字】修改后的整改方案 ZG-2026-000007：宿舍楼 A101 水龙头漏水 / [Sign-off needed] Revised rectification plan ZG-2026-000007: 宿舍楼 A101 水龙头漏水',
+    );
+    expect(second.text).toContain(
+      '案件「宿舍楼 A101 水龙头漏水」的异议已裁定退回重新分析，整改方案已据此修改。请确认修改后的问题认定与整改方案，或说明理由再次提出异议。',
+    );
+    expect(second.text).toContain(
+      'The dispute on "宿舍楼 A101 水龙头漏水" sent it back to analysis, and its plan has been revised since.',
+    );
+    expect(first.text).not.toContain('修改');
+    const move = { how: 'reassigned' as const, byName: '王建国', fromName: '吴磊' };
+    const taken = renderEmail('en', { ...base, planRevised: true, move }).text;
+    expect(taken).toContain('to you. The dispute on it sent it back to analysis');
+    expect(taken).toContain('改派给您处理。该案件的异议已裁定退回重新分析');
+  });
 });
 
 /** The text of one language block: the recipient's first, the other after the rule. */
