@@ -422,6 +422,11 @@ function complaintYearBefore(
 }
 
 const VALID_COMPLAINTS: KpiId = 'valid_complaints_per_building_year';
+/** The yearly complaint figure of one building's digest: its own count, not the campus's worst building. */
+const ONE_BUILDING_COMPLAINTS: Bilingual = {
+  zh: '本楼本年度有效投诉',
+  en: 'Valid complaints this year in this building',
+};
 
 /** The department whose students live where the case is (by room), if any. */
 export function departmentOf(departments: readonly Department[], loc: Location): Department | undefined {
@@ -482,7 +487,9 @@ function areaSummary(
     buildings: buildingCount,
     complaintYear,
     inspections: weekRounds && countByDimension(weekRounds),
-  });
+  }).map((k) =>
+    kind === 'building' && k.id === VALID_COMPLAINTS ? { ...k, label: ONE_BUILDING_COMPLAINTS } : k,
+  );
   const yearBefore =
     complaintYear && complaintYearBefore(complaintYear, from, tally.validComplaintsByBuilding);
   const prevKpis = computeKpis(tallyCases(prevCohort), {

@@ -307,6 +307,14 @@ describe('weekly digests from known cases', () => {
     });
     expect(b?.kpiChange.find((k) => k.id === VC)).toEqual({ id: VC, value: 6, previous: 5, delta: 1 });
     expect(a?.kpiChange.find((k) => k.id === VC)).toEqual({ id: VC, value: 3, previous: 3, delta: 0 });
+    // One building's digest names its own count; the campus's names its worst building's.
+    expect(a?.kpis.find((k) => k.id === VC)?.label).toEqual({
+      zh: '本楼本年度有效投诉',
+      en: 'Valid complaints this year in this building',
+    });
+    expect(y.workingGroup.kpis.find((k) => k.id === VC)?.label.en).toBe(
+      'Valid complaints per building this year (the building with most)',
+    );
     // The campus: its building with the most (B), over 3 + 6 complaints in 2 buildings.
     expect(y.workingGroup.kpis.find((k) => k.id === VC)).toMatchObject({
       value: 6,
