@@ -220,9 +220,11 @@ const KPI_RATIOS: Partial<Record<KpiValue['id'], [number, number]>> = {
   // 12 resolved rectification deadlines (C8's is still pending); C2's and C11's breached.
   on_time_rectifying: [10, 12],
   on_time_reviewing: [14, 14],
-  // Urgent repairs C2 (late) and C9; routine repairs C1, C5, C11 and C13 on site in time (C7 was withdrawn).
-  urgent_repair_on_site_30min: [1, 2],
-  general_repair_on_site_2h: [4, 4],
+  // Counted by each repair's on-site clock: no one recorded an arrival, so each was on site when it
+  // reported the repair, hours after the limit. Urgent C2 and C9 (30 minutes), routine C1, C5, C11
+  // and C13 (2 hours) all late; C7 was withdrawn. (Their analyses were in time: that is not arrival.)
+  urgent_repair_on_site_30min: [0, 2],
+  general_repair_on_site_2h: [0, 4],
   // Repairs with a resolved rectification: C1, C2 (late), C5, C9, C11 (late), C13.
   small_repair_done_24h: [4, 6],
   // Latest scores of repairs: C1 5, C5 4 (its 2 was followed by a 4), C13 1 (its second round
