@@ -219,6 +219,10 @@ describe('a case citing a 6T item', () => {
     const html = await (await page('/app/dashboard', 'wg-chen')).text();
     expect(html).toContain('标准时限（按案件计）');
     expect(html).toMatch(/data-clocks(-empty)?[ >=]/);
+    // A derived target says so beside the item it is derived from.
+    expect(html).toMatch(
+      /<tr data-kpi="reopen_rate"[^]*?检查评估 6<\/a>[^]*?推算目标：标准未规定重开率，按维修满意率≥90%推算/,
+    );
   });
 
   it('opens a supervisor’s dashboard on a dormitory of theirs, and takes buildingId as the lists do', async () => {
