@@ -16,6 +16,8 @@ import { heartbeat } from './heartbeat.ts';
 export interface AuditJobActivityDeps extends AwsDeps {
   /** Where results go; a worker without one fails each job at once with that reason. */
   resultStore?: ResultStore | undefined;
+  /** The campus time zone (CAMPUS_TZ): an export's CSV gives each entry's time on its clock too. */
+  timeZone?: string | undefined;
 }
 
 /** Failure types a job ends with at once: retrying cannot change them. */

@@ -1,3 +1,4 @@
+import { DEFAULT_TIME_ZONE } from '../domain/calendar.ts';
 import type { CaseView } from '../domain/case-model.ts';
 import type { AuditEntry } from '../domain/hash-chain.ts';
 import { caseIds, type PeriodFilter } from './scan.ts';
@@ -17,6 +18,8 @@ import { getCaseRecord } from '../store/case-records.ts';
  * reads Chinese correctly then), and a cell a spreadsheet would run as a
  * formula (starting = + - @) is prefixed with ' so opening the file can't
  * execute anything; the JSON export is the one to re-verify hashes from.
+ * Each row's `at` stays the stored UTC instant (what a program reads and what was hashed); the
+ * last column gives it on the campus clock, as every page shows it, its header naming the zone.
  */
 export type ExportFormat = 'json' | 'csv';
 
@@ -44,6 +47,25 @@ export const CSV_COLUMNS = [
   'chain_ok',
 ] as const;
 
+/** The header of the campus-time column: the zone is in it, so a spreadsheet reader knows which clock. */
+export const localAtColumn = (tz: string): string => `at_local (${tz})`;
+
+/** An instant on the campus wall clock, 'YYYY-MM-DD HH:mm:ss', as the pages show it (without the zone). */
+export function localAt(iso: string, tz: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: tz,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(iso));
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}:${get('second')}`;
+}
+
 export function csvCell(value: string | number | boolean | null | undefined): string {
   let text = value === null || value === undefined ? '' : String(value);
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
@@ -53,7 +75,7 @@ export function csvCell(value: string | number | boolean | null | undefined): st
 const csvLine = (cells: (string | number | boolean | null | undefined)[]) =>
   `${cells.map(csvCell).join(',')}\r\n`;
 
-function csvRows(c: CaseExport): string {
+function csvRows(c: CaseExport, tz: string): string {
   return c.trail
     .map((e) => {
       const actor = e.actor as { id: string; role?: string; via?: string };
@@ -72,12 +94,13 @@ function csvRows(c: CaseExport): string {
         c.case?.stage,
         c.case?.title,
         c.verification.ok,
+        localAt(e.at, tz),
       ]);
     })
     .join('');
 }
 
-const CSV_HEAD = `\uFEFF${csvLine([...CSV_COLUMNS])}`;
+const csvHead = (tz: string) => `\uFEFF${csvLine([...CSV_COLUMNS, localAtColumn(tz)])}`;
 
 /** One case with its trail, or null when the case has neither a record nor a trail. */
 export async function caseExport(deps: AwsDeps, caseId: string): Promise<CaseExport | null> {
@@ -90,15 +113,19 @@ export async function caseExport(deps: AwsDeps, caseId: string): Promise<CaseExp
   return { caseId, case: record, verification, trail };
 }
 
-/** Serialises one case's export (already read: the caller answers 404 before streaming). */
+/**
+ * Serialises one case's export (already read: the caller answers 404 before streaming); `tz` is
+ * the campus time zone (CAMPUS_TZ) of the CSV's local-time column.
+ */
 export async function* renderCaseExport(
   c: CaseExport,
   format: ExportFormat,
   exportedAt: string,
+  tz: string = DEFAULT_TIME_ZONE,
 ): AsyncGenerator<string> {
   if (format === 'csv') {
-    yield CSV_HEAD;
-    yield csvRows(c);
+    yield csvHead(tz);
+    yield csvRows(c, tz);
     return;
   }
   yield `{"exportedAt":${JSON.stringify(exportedAt)},"caseId":${JSON.stringify(c.caseId)},`;
@@ -114,6 +141,8 @@ export interface PeriodExportRequest extends PeriodFilter {
   from: string;
   to: string;
   format: ExportFormat;
+  /** The campus time zone (CAMPUS_TZ) of the CSV's local-time column; Asia/Shanghai when not given. */
+  timeZone?: string | undefined;
 }
 
 /** Every case opened in [from, to) (optionally in one building), oldest first, with its trail. */
@@ -124,7 +153,8 @@ export async function* exportPeriod(
 ): AsyncGenerator<string> {
   const { check, heads } = await loadAnchor(deps);
   const anchorUsable = check !== null && check.heads.ok;
-  if (req.format === 'csv') yield CSV_HEAD;
+  const tz = req.timeZone ?? DEFAULT_TIME_ZONE;
+  if (req.format === 'csv') yield csvHead(tz);
   else {
     const period = { from: req.from, to: req.to, buildingId: req.buildingId ?? null };
     const anchor = check
@@ -146,7 +176,7 @@ export async function* exportPeriod(
       record !== null,
     );
     const c: CaseExport = { caseId, case: record, verification, trail };
-    if (req.format === 'csv') yield csvRows(c);
+    if (req.format === 'csv') yield csvRows(c, tz);
     else yield `${count === 0 ? '' : ','}${JSON.stringify(c)}`;
     count += 1;
   }

@@ -60,7 +60,8 @@ const safeName = (name: string) => name.replace(/[^A-Za-z0-9._-]/g, '_');
 
 /** What a job of these parameters produces; null when a case export names a case with no trail. */
 export async function jobOutput(
-  deps: AwsDeps,
+  /** `timeZone`: the campus's (CAMPUS_TZ), for an export's local-time column. */
+  deps: AwsDeps & { timeZone?: string | undefined },
   params: AuditJobParams,
   progress: (p: { done: number; total: number | null }) => void,
   now: () => Date = () => new Date(),
@@ -97,7 +98,13 @@ export async function jobOutput(
       let cases = 0;
       const pieces = exportPeriod(
         deps,
-        { from: params.from, to: params.to, buildingId: params.buildingId, format: params.format },
+        {
+          from: params.from,
+          to: params.to,
+          buildingId: params.buildingId,
+          format: params.format,
+          timeZone: deps.timeZone,
+        },
         now().toISOString(),
       );
       async function* counted(): AsyncGenerator<string> {
@@ -122,7 +129,7 @@ export async function jobOutput(
       return {
         contentType: contentTypes[params.format],
         fileName: safeName(`${params.caseId}-audit.${params.format}`),
-        pieces: renderCaseExport(exported, params.format, now().toISOString()),
+        pieces: renderCaseExport(exported, params.format, now().toISOString(), deps.timeZone),
         summary: () => ({ entries: exported.trail.length, ok: exported.verification.ok }),
       };
     }

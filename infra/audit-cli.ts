@@ -68,7 +68,7 @@ async function exportCommand(deps: AwsDeps, tz: string, args: string[]): Promise
   if (period.from >= period.to) throw new UsageError('--from must be before --to');
   const pieces = exportPeriod(
     deps,
-    { ...period, buildingId: values.building, format: values.format as ExportFormat },
+    { ...period, buildingId: values.building, format: values.format as ExportFormat, timeZone: tz },
     new Date().toISOString(),
   );
   const out = values.out ? createWriteStream(values.out) : process.stdout;

@@ -265,7 +265,7 @@ export function auditRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
     const q = c.req.valid('query');
     const exported = await caseExport(aws, caseId);
     if (!exported) throw notFound(caseId);
-    return streamPieces(c, renderCaseExport(exported, q.format, new Date().toISOString()), {
+    return streamPieces(c, renderCaseExport(exported, q.format, new Date().toISOString(), tz), {
       'content-type': contentTypes[q.format],
       'content-disposition': `attachment; filename="${caseId}-audit.${q.format}"`,
       'cache-control': 'no-store',
@@ -300,7 +300,7 @@ export function auditRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
     const name = `audit-${q.from.slice(0, 10)}-${q.to.slice(0, 10)}${q.buildingId ? `-${q.buildingId}` : ''}.${q.format}`;
     const pieces = exportPeriod(
       aws,
-      { ...period, buildingId: q.buildingId, format: q.format },
+      { ...period, buildingId: q.buildingId, format: q.format, timeZone: tz },
       new Date().toISOString(),
     );
     return streamPieces(c, pieces, {

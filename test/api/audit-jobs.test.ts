@@ -102,6 +102,8 @@ describe('long audit reads as jobs: start, poll, download', () => {
     const { text, type } = await download(job);
     expect(type).toMatch(/^text\/csv/);
     expect(text.split('\n').filter((l) => l.includes(caseId))).toHaveLength(3);
+    // Each entry's time on the campus clock too, beside the UTC `at`.
+    expect(text.split('\r\n')[0]).toMatch(/,at_local \(Asia\/Shanghai\)$/);
   });
 
   it('a job is its starter’s: another auditor gets 404, a non-reader 403', async () => {

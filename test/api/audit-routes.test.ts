@@ -3,7 +3,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { readChain } from '../../store/audit-chain.ts';
-import type { CaseExport } from '../../audit/export.ts';
+import { localAt, type CaseExport } from '../../audit/export.ts';
 import type { CaseVerification, VerifyEvent } from '../../audit/verify.ts';
 import { createAuditActivities } from '../../activities/audit-anchor.ts';
 import { issueLocalToken } from '../../api/auth.ts';
@@ -211,8 +211,13 @@ describe('exports', () => {
     const text = new TextDecoder().decode(bytes.slice(3));
     const rows = text.trimEnd().split('\r\n');
     expect(rows[0]).toBe(
-      'case_id,seq,at,actor_id,actor_role,actor_via,action,payload,prev_hash,hash,building_id,stage,title,chain_ok',
+      'case_id,seq,at,actor_id,actor_role,actor_via,action,payload,prev_hash,hash,building_id,stage,title,chain_ok,at_local (Asia/Shanghai)',
     );
+    // `at` stays UTC for programs; the last column is the same instant on the campus clock.
+    const at = rows[1]!.split(',')[2]!;
+    expect(at).toMatch(/Z$/);
+    expect(rows[1]!.split(',').at(-1)).toBe(localAt(at, 'Asia/Shanghai'));
+    expect(localAt(at, 'Asia/Shanghai')).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
     expect(rows).toHaveLength(3);
     // The title starts with "=" and holds a comma and quotes: prefixed, quoted, quotes doubled.
     expect(rows[1]).toContain(`"'=水龙头漏水, ""Leaking"" tap"`);
