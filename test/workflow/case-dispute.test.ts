@@ -55,6 +55,10 @@ describe('dispute at sign-off and adjudication', () => {
           `裁定结果 ${zhou}`,
         ].sort(),
       );
+      // The second request says the plan was revised after the dispute; the first does not.
+      const requests = (await caseMails(input.caseId)).filter((m) => m.tag === '待签字');
+      expect(requests.filter((m) => m.subject.includes('修改后的整改方案'))).toHaveLength(1);
+      expect(requests.filter((m) => !m.text.includes('修改'))).toHaveLength(1);
       const chain = await readChain(deps.ddb, deps.tables, input.caseId);
       expect(verifyChain(chain, input.caseId)).toMatchObject({ ok: true });
       expect(chain.map((e) => e.action).filter((a) => a !== 'email_sent')).toEqual([
