@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { caseViewQuery } from '../../workflows/rectification-case/messages.ts';
 import {
   caseInput,
+  caseMails,
   emailOf,
   mailLog,
   saveHistory,
@@ -35,6 +36,13 @@ describe('major severity: leadership notice', () => {
       const noticeMails = async () => (await mailLog(input.caseId)).filter((l) => l.startsWith('重大问题'));
 
       expect(await noticeMails()).toEqual([`重大问题 ${leadership}`]);
+      // Read without clicking through: where, since when (campus time) and who has it.
+      const [notice] = (await caseMails(input.caseId)).filter((m) => m.tag === '重大问题');
+      expect(notice?.text).toMatch(
+        /，地点：[^，]+，开案时间：2026\/11\/23 09:00 \(Asia\/Shanghai\)，当前环节：/,
+      );
+      expect(notice?.text).toMatch(/，经办人：[^。]+。/);
+      expect(notice?.text).toMatch(/, opened 2026\/11\/23 09:00 \(Asia\/Shanghai\), now at the stage/);
       const first = await notices();
       expect(first).toHaveLength(1);
       expect(first[0]).toMatchObject({ level: 'leadership', to: ['lead-huang'], stage: 'analysing' });
