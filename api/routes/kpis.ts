@@ -1,9 +1,9 @@
 import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { periodBounds } from '../../store/kpi-tallies.ts';
 import type { Directory } from '../../domain/directory.ts';
 import { clockKpis } from '../../domain/kpi.ts';
 import { kpiFigures } from '../kpi-figures.ts';
+import { DEFAULT_KPI_DAYS, kpiPeriod } from '../kpi-period.ts';
 import type { AuthEnv, Caller } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { reportScopeRefusal } from '../middleware/access.ts';
@@ -14,11 +14,11 @@ import { boundedDateOrInstant } from '../schemas.ts';
 
 /**
  * GET /api/kpis?from=&to=&buildingId=  every KPI with its target, value and verdict
- * over the cases opened in [from, to] (dates are whole campus-local days); the yearly
- * limit on valid complaints over the calendar year to `to` (its `period`).
+ * over the cases opened in [from, to] (dates are whole campus-local days; by default the
+ * dashboard's period, kpiPeriod); the yearly limit on valid complaints over the calendar
+ * year to `to` (its `period`).
  */
 const MAX_KPI_DAYS = 400;
-const DEFAULT_KPI_DAYS = 28;
 
 const dateOrInstant = boundedDateOrInstant;
 
@@ -36,8 +36,8 @@ export const kpisRoute = createRoute({
   tags: ['reports'],
   summary: bi({ zh: '关键指标', en: 'KPIs' }),
   description: bi({
-    zh: '[from, to] 内开启案件的各项指标（目标、数值、是否达标；日期按校园当地整日计），以及截至 to 的自然年有效投诉上限；默认最近 28 天，最长 400 天。工作小组、管理员、审计、校领导查看全校，主管查看所管楼栋。',
-    en: 'Every KPI with its target, value and verdict over the cases opened in [from, to] (dates are whole campus-local days), and the yearly limit on valid complaints over the calendar year to `to`; the last 28 days by default, at most 400. Campus-wide for the working group, admins, auditors and leadership, per building for its supervisors.',
+    zh: `[from, to] 内开启案件的各项指标（目标、数值、是否达标；日期按校园当地整日计），以及截至 to 的自然年有效投诉上限；默认为截至今天（校园当地日期，含当天）的最近 ${DEFAULT_KPI_DAYS} 个整日，与看板一致；最长 ${MAX_KPI_DAYS} 天。工作小组、管理员、审计、校领导查看全校，主管查看所管楼栋。`,
+    en: `Every KPI with its target, value and verdict over the cases opened in [from, to] (dates are whole campus-local days), and the yearly limit on valid complaints over the calendar year to \`to\`; by default the last ${DEFAULT_KPI_DAYS} whole campus-local days up to and including today, as on the dashboard; at most ${MAX_KPI_DAYS} days. Campus-wide for the working group, admins, auditors and leadership, per building for its supervisors.`,
   }),
   request: { query: kpiQuery },
   responses: {
@@ -63,13 +63,10 @@ export function kpiRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
     const dir = await directoryOrFail(deps);
     assertBuilding(dir, q.buildingId);
     assertScope(c.get('caller'), dir, q.buildingId);
-    const now = new Date();
-    const toRaw = q.to ?? now.toISOString();
-    const fromRaw =
-      q.from ??
-      new Date(Date.parse(periodBounds(toRaw, toRaw, tz).to) - DEFAULT_KPI_DAYS * 86_400_000).toISOString();
-    const range = periodBounds(fromRaw, toRaw, tz);
-    const days = (Date.parse(range.to) - Date.parse(range.from)) / 86_400_000;
+    const { from, to, days } = kpiPeriod(q, tz, new Date());
+    const range = { from, to };
+    const fromRaw = q.from ?? from;
+    const toRaw = q.to ?? to;
     if (!(days > 0)) {
       const lang = callerLanguage(c);
       throw new ProblemError('validation', { zh: 'from 必须早于 to', en: 'from must be before to' }, [

@@ -1,6 +1,6 @@
 import { getDigest } from '../../../store/digests.ts';
 import { casesOpenedBetween } from '../../../store/digests.ts';
-import { periodBounds, tallyForRange } from '../../../store/kpi-tallies.ts';
+import { tallyForRange } from '../../../store/kpi-tallies.ts';
 import { listCases } from '../../../store/case-lists.ts';
 import { addDays, localDate } from '../../../domain/calendar.ts';
 import type { CaseView, DeadlineView } from '../../../domain/case-model.ts';
@@ -18,6 +18,8 @@ import { weeklyDimensionTrend, type WeekDimensionPoint } from '../../../domain/i
 import type { AppDeps } from '../../deps.ts';
 import { roundsIn } from '../../inspection-reads.ts';
 export { kpiFigures, type KpiFigures } from '../../kpi-figures.ts';
+// The KPI route reads the same default period: one function for both.
+export { kpiPeriod as dashboardPeriod, type KpiPeriod } from '../../kpi-period.ts';
 
 /**
  * What the dashboard shows, read the way the KPI route (`GET /api/kpis`) reads
@@ -29,31 +31,8 @@ export { kpiFigures, type KpiFigures } from '../../kpi-figures.ts';
 
 /** The longest period the dashboard accepts, as the KPI route does. */
 export const MAX_DASHBOARD_DAYS = 400;
-export const DEFAULT_DASHBOARD_DAYS = 28;
 /** Weeks drawn in the trend charts and listed as weekly reports. */
 export const TREND_WEEKS = 8;
-
-export interface KpiPeriod {
-  /** Campus-local dates, inclusive, as typed in the form. */
-  fromDate: string;
-  toDate: string;
-  /** The same period as instants [from, to). */
-  from: string;
-  to: string;
-  days: number;
-}
-
-/** The period a form asks for (whole campus-local days), defaulting to the last four weeks to today. */
-export function dashboardPeriod(
-  q: { from?: string | undefined; to?: string | undefined },
-  tz: string,
-  now: Date,
-): KpiPeriod {
-  const toDate = q.to ?? localDate(now.toISOString(), tz);
-  const fromDate = q.from ?? addDays(toDate, -(DEFAULT_DASHBOARD_DAYS - 1));
-  const range = periodBounds(fromDate, toDate, tz);
-  return { fromDate, toDate, ...range, days: (Date.parse(range.to) - Date.parse(range.from)) / 86_400_000 };
-}
 
 /** Pass rate per dimension over the last TREND_WEEKS weeks up to the one `toInstant` falls in. */
 export async function inspectionTrend(
