@@ -626,7 +626,8 @@ describe('web pages: errors a browser reads', () => {
   const html = { accept: 'text/html,application/xhtml+xml', 'accept-language': 'zh-CN' };
   it('answers a browser on a page address with a page, and API clients with problem+json', async () => {
     const cookie = `rectify_session=${(await as('sup-wang')).id}`;
-    const bad = await s.app.request('/inspection/nope', { headers: { ...html, cookie } });
+    // A path parameter the route's schema refuses (a round id has a page of its own for that).
+    const bad = await s.app.request('/zero-report/2026-02-30', { headers: { ...html, cookie } });
     expect(bad.status).toBe(400);
     expect(bad.headers.get('content-type')).toContain('text/html');
     const badPage = await bad.text();
@@ -642,7 +643,7 @@ describe('web pages: errors a browser reads', () => {
     // The API keeps its problem+json whatever the Accept header; so does a script asking for nothing.
     const api = await s.app.request('/api/no-such-route', { headers: html });
     expect(api.headers.get('content-type')).toContain('application/problem+json');
-    const script = await s.app.request('/inspection/nope', { headers: { cookie } });
+    const script = await s.app.request('/zero-report/2026-02-30', { headers: { cookie } });
     expect(script.headers.get('content-type')).toContain('application/problem+json');
   });
 
