@@ -2,7 +2,7 @@ import { raw } from 'hono/html';
 import { FAVICON_HREF } from './favicon.ts';
 import type { Child } from 'hono/jsx';
 import type { AreaSummary, DailyPoint, WeekCounts } from '../../domain/digest.ts';
-import { kpiSourceText, type KpiValue } from '../../domain/kpi.ts';
+import { kpiSourceLine, type KpiValue } from '../../domain/kpi.ts';
 import { complaintSampleText, kpiDurationText } from '../../domain/kpi-text.ts';
 import { itemShortName, standards } from '../../domain/standards/catalogue.ts';
 import { inLang, pairIn, type Bilingual, type Lang } from '../../domain/text.ts';
@@ -276,10 +276,9 @@ function WeeklyReport({ s, names }: { s: AreaSummary; names: ReportPageNames }) 
       <>
         {k.target === null ? '—' : `${k.comparator ?? ''} ${fmtKpi(k, k.target, lang)}`}
         <br />
+        {/* The dashboard's line: the cited items with what the source adds (a derived target). */}
         <span class="alt" data-kpi-source>
-          {(k.cites ?? []).length > 0
-            ? `6T: ${(k.cites ?? []).map((id) => itemShort(id, lang)).join(', ')}`
-            : inLang(kpiSourceText(k.source), lang)}
+          {inLang(kpiSourceLine(k), lang)}
         </span>
       </>,
       <>

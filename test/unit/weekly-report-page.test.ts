@@ -129,7 +129,7 @@ const citedLine = (html: string) =>
 const seriesNames = (html: string) =>
   [...html.matchAll(/fill="#1b1f24">([^<]*)<\/text>/g)].map((m) => m[1]).filter((t) => /[A-Z]/.test(t ?? ''));
 const kpiSources = (html: string) =>
-  [...html.matchAll(/<span class="alt" data-kpi-source="true">6T: ([^<]*)<\/span>/g)].map((m) => m[1]);
+  [...html.matchAll(/<span class="alt" data-kpi-source="true">([^<]*)<\/span>/g)].map((m) => m[1]);
 const dailyChart = (html: string) => ({
   label: /<svg role="img" aria-label="([^"]*)" width="420"/.exec(html)?.[1],
   firstTitles: [...html.matchAll(/<title>(2026-03-02 [^<]*)<\/title>/g)].map((m) => m[1]),
@@ -152,7 +152,7 @@ describe('the weekly report page’s case notes, 6T names and daily chart label 
       '反馈 Feedback',
     ]);
     expect(kpiSources(zh)).toContain(
-      '安全 1 Safety 1, 安全 2 Safety 2, 安全 3 Safety 3, 安全 4 Safety 4, 安全 5 Safety 5, 安全 6 Safety 6, 安全 7 Safety 7, 安全 8 Safety 8, 安全 9 Safety 9, 安全 10 Safety 10',
+      '《学生公寓“6T”现场管理标准》安全 1、安全 2、安全 3、安全 4、安全 5、安全 6、安全 7、安全 8、安全 9、安全 10',
     );
     expect(dailyChart(zh)).toEqual({
       label: '每日案件 daily cases',
@@ -176,14 +176,27 @@ describe('the weekly report page’s case notes, 6T names and daily chart label 
       'Feedback 反馈',
     ]);
     expect(kpiSources(en)).toContain(
-      'Safety 1 安全 1, Safety 2 安全 2, Safety 3 安全 3, Safety 4 安全 4, Safety 5 安全 5, Safety 6 安全 6, Safety 7 安全 7, Safety 8 安全 8, Safety 9 安全 9, Safety 10 安全 10',
+      '6T standard for student apartments: Safety 1, Safety 2, Safety 3, Safety 4, Safety 5, Safety 6, Safety 7, Safety 8, Safety 9, Safety 10',
     );
-    for (const source of kpiSources(en)) expect(source).toMatch(/^[A-Z]/);
+    for (const source of kpiSources(en)) expect(source).not.toMatch(/[\u4e00-\u9fff]/);
     expect(dailyChart(en)).toEqual({
       label: 'daily cases 每日案件',
       firstTitles: ['2026-03-02 opened 新开: 2', '2026-03-02 closed 结案: 0', '2026-03-02 late 超时: 0'],
     });
     expect(en).not.toMatch(/新 new|结案 closed|评分 score|安全 1 Safety|安全 Safety|人性 Service/);
+  });
+});
+
+describe('the weekly report page’s KPI sources', () => {
+  it('say, as the dashboard does, that a target is derived, not only the items it is derived from', () => {
+    const zh = kpiSources(citedPage());
+    expect(zh.filter((s) => s?.includes('推算目标'))).toEqual([
+      '《学生公寓“6T”现场管理标准》检查评估 6（推算目标：标准未规定重开率，按维修满意率≥90%推算）',
+    ]);
+    const en = kpiSources(citedPage('en'));
+    expect(en.filter((s) => s?.includes('derived target'))).toEqual([
+      '6T standard for student apartments: Evaluation 6 (derived target: the standards set no reopen rate; derived from repair satisfaction ≥ 90%)',
+    ]);
   });
 });
 
