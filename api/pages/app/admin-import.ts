@@ -14,6 +14,7 @@ import {
   type DirectoryPart,
   type MergedFile,
 } from './admin-import-merge.ts';
+import { isZip, notATable } from './import-file-kind.ts';
 
 /**
  * The campus directory as one table, for a school to keep in a spreadsheet:
@@ -113,21 +114,24 @@ export async function parseXlsx(data: ArrayBuffer): Promise<string[][]> {
   return Array.from(rows, (r) => r ?? []);
 }
 
-const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
-
 /** Reads an uploaded file as CSV or XLSX (by its content: an XLSX is a zip archive). */
 export async function readTable(
   name: string,
   data: ArrayBuffer,
 ): Promise<{ ok: true; rows: string[][]; encoding?: 'gb18030' } | { ok: false; problem: ImportProblem }> {
   const bytes = new Uint8Array(data);
-  const isZip = ZIP_MAGIC.every((b, i) => bytes[i] === b);
   const fail = (zh: string, en: string) => ({
     ok: false as const,
     problem: { row: null, column: null, message: { zh, en } },
   });
   if (bytes.length === 0) return fail('文件是空的', 'the file is empty');
-  if (isZip) {
+  const other = notATable(bytes);
+  if (other)
+    return fail(
+      `这不是 CSV 或 XLSX 文件（看起来是${other.zh}）。目录导入只接受 CSV 文件（UTF-8 或 GBK 编码）或 Excel 工作簿（.xlsx）。`,
+      `this is not a CSV or XLSX file (it looks like ${other.en}). The directory import takes a CSV file (UTF-8 or GBK) or an Excel workbook (.xlsx).`,
+    );
+  if (isZip(bytes)) {
     try {
       return { ok: true, rows: await parseXlsx(data) };
     } catch {
