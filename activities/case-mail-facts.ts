@@ -30,7 +30,7 @@ const needsRecord: ReadonlySet<EmailKind> = new Set([
 ]);
 
 /** An instant on the campus wall clock, as the mail activity writes a deadline. */
-function campusTime(iso: string, tz: string): string {
+export function campusTime(iso: string, tz: string): string {
   const text = new Intl.DateTimeFormat('zh-CN', {
     timeZone: tz,
     year: 'numeric',

@@ -24,7 +24,7 @@ import { EffectFailure } from '../domain/effect-failure.ts';
 import { ApplicationFailure } from '@temporalio/common';
 import { failingPermanently, permanentFailure } from './permanent-failures.ts';
 import { createRoutingActivities } from './case-routing.ts';
-import { caseMailFacts } from './case-mail-facts.ts';
+import { campusTime, caseMailFacts } from './case-mail-facts.ts';
 import { surveyWithheld } from './survey-recipient.ts';
 import { whileAlive } from './heartbeat.ts';
 
@@ -188,7 +188,7 @@ export function createActivities(deps: ActivityDeps) {
     };
     const tz = deps.timeZone;
     const due = req.due ?? req.stageDue;
-    const dueText = due ? formatLocal(due, tz) : undefined;
+    const dueText = due ? campusTime(due, tz) : undefined;
     const facts = await caseMailFacts(deps, dir, req);
     // One refused recipient must not keep the others from their mail: they go first, and the
     // refusals end the activity for good once everyone else has theirs.
@@ -301,17 +301,3 @@ export function createActivities(deps: ActivityDeps) {
 }
 
 export type CaseActivities = ReturnType<typeof createActivities>;
-
-function formatLocal(iso: string, tz: string): string {
-  return (
-    new Intl.DateTimeFormat('zh-CN', {
-      timeZone: tz,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hour12: false,
-    }).format(new Date(iso)) + ` (${tz})`
-  );
-}

@@ -1,5 +1,5 @@
 import { caseActionLabel, isCaseAction } from '../domain/case-action.ts';
-import type { Duration } from '../domain/calendar.ts';
+import { localDateTime, type Duration } from '../domain/calendar.ts';
 import { pauseReasonLabels } from '../domain/case-clocks.ts';
 import type { EmailKind } from '../domain/email-content.ts';
 import { categoryLabel } from '../domain/intake.ts';
@@ -54,18 +54,7 @@ export interface Names {
 }
 
 export function formatWhen(iso: string, tz: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: tz,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(iso));
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}:${get('second')} (${tz})`;
+  return `${localDateTime(iso, tz)} (${tz})`;
 }
 
 function nameOf(id: string, names: Names, lang: Lang): string {

@@ -1,4 +1,4 @@
-import { DEFAULT_TIME_ZONE } from '../domain/calendar.ts';
+import { DEFAULT_TIME_ZONE, localDateTime } from '../domain/calendar.ts';
 import type { CaseView } from '../domain/case-model.ts';
 import type { AuditEntry } from '../domain/hash-chain.ts';
 import { caseIds, type PeriodFilter } from './scan.ts';
@@ -51,20 +51,7 @@ export const CSV_COLUMNS = [
 export const localAtColumn = (tz: string): string => `at_local (${tz})`;
 
 /** An instant on the campus wall clock, 'YYYY-MM-DD HH:mm:ss', as the pages show it (without the zone). */
-export function localAt(iso: string, tz: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: tz,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(iso));
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}:${get('second')}`;
-}
+export const localAt = (iso: string, tz: string): string => localDateTime(iso, tz);
 
 export function csvCell(value: string | number | boolean | null | undefined): string {
   let text = value === null || value === undefined ? '' : String(value);

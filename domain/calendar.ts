@@ -325,6 +325,12 @@ function offsetAt(ms: number, tz: string): number {
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
+/** An instant on the campus wall clock, 'YYYY-MM-DD HH:mm:ss' (without the zone): the audit's reading of a time. */
+export function localDateTime(instantIso: string, tz: string = DEFAULT_TIME_ZONE): string {
+  const w = wallClock(parseInstant(instantIso), tz);
+  return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)} ${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}`;
+}
+
 /** The campus-local calendar date ('YYYY-MM-DD') of an instant. */
 export function localDate(instantIso: string, tz: string = DEFAULT_TIME_ZONE): string {
   const w = wallClock(parseInstant(instantIso), tz);
