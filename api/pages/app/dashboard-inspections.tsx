@@ -3,10 +3,11 @@ import type { BuildingDimensionScore, WeekDimensionPoint } from '../../../domain
 import type { DimensionKey } from '../../../domain/standards/catalogue.ts';
 import { standards } from '../../../domain/standards/catalogue.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
-import { multiRateTrendChart } from '../charts.ts';
 import { percent } from './dashboard-common.tsx';
+import { inspectionTrendChart } from './inspection-trend-chart.ts';
 
 const dims = standards.dimensions;
+const NO_WRAP = 'white-space:nowrap';
 
 /**
  * 6T inspection scores (seed 000's dimensions, from the completed rounds of
@@ -28,7 +29,7 @@ export function InspectionScores(props: {
   const cell = (b: string, d: DimensionKey) =>
     props.scores.find((s) => s.buildingId === b && s.dimension === d);
   const svg = props.trend
-    ? multiRateTrendChart(
+    ? inspectionTrendChart(
         { zh: '各维度检查合格率（按周）', en: 'Inspection pass rate per dimension by week' },
         props.trend.map((w) => w.week.slice(5)),
         dims.map((d) => ({ name: t(d.short), values: props.trend!.map((w) => w.rates[d.key]) })),
@@ -48,7 +49,9 @@ export function InspectionScores(props: {
           tabindex={0}
           aria-label={t({ zh: '检查得分表', en: 'Inspection scores' })}
         >
-          <table>
+          {/* Unwrapped, as the other dashboard tables: a phone scrolls the box rather than
+              breaking "100%" from its sign or a building's name over three lines. */}
+          <table data-inspection-table style={NO_WRAP}>
             <caption class="visually-hidden">
               {t({
                 zh: '各楼栋各维度检查合格率（合格/合格+不合格）',
@@ -77,7 +80,10 @@ export function InspectionScores(props: {
                       <td data-dimension={d.key}>
                         {s?.rate == null ? '—' : percent(s.rate)}
                         {s && s.passed + s.failed > 0 && (
-                          <span class="muted">{` ${s.passed}/${s.passed + s.failed}`}</span>
+                          <span
+                            class="muted"
+                            style="display:block"
+                          >{`${s.passed}/${s.passed + s.failed}`}</span>
                         )}
                       </td>
                     );
@@ -105,8 +111,13 @@ export function InspectionScores(props: {
           </p>
         ))}
       {props.trend && (
-        <div class="table-wrap">
-          <table>
+        <div
+          class="table-wrap"
+          role="region"
+          tabindex={0}
+          aria-label={t({ zh: '各周检查合格率表', en: 'Pass rates by week' })}
+        >
+          <table data-inspection-weeks style={NO_WRAP}>
             <caption class="visually-hidden">
               {t({ zh: '各周各维度检查合格率', en: 'Pass rate per dimension by week' })}
             </caption>
