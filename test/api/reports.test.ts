@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFeedbackActivities } from '../../activities/feedback.ts';
 import { saveTally } from '../../store/digests.ts';
 import { surveyComment } from '../../domain/intake.ts';
+import { addDays, localDate, localTimeToInstant } from '../../domain/calendar.ts';
 import { tallyCases, type KpiValue } from '../../domain/kpi.ts';
 import { putCases } from '../support/feedback-harness.ts';
 import { uniqueId } from '../support/stack.ts';
@@ -222,6 +223,17 @@ describe('GET /api/kpis', () => {
       as: 'wg-chen',
     });
     expect(await res.json()).toMatchObject({ cases: 0, source: { weeksFromCounters: 0, partsFromIndex: 1 } });
+  });
+
+  it('without from/to reads the dashboard’s period: the last 28 whole campus days up to and including today', async () => {
+    const tz = stack.deps.env.CAMPUS_TZ;
+    const today = localDate(new Date().toISOString(), tz);
+    const res = await call(stack.app, 'GET', '/api/kpis', { as: 'wg-chen' });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { from: string; to: string };
+    // Not now − 28 × 24 h, which starts mid-morning of the day before the dashboard's first.
+    expect(body.from).toBe(new Date(localTimeToInstant(addDays(today, -27), '00:00', tz)).toISOString());
+    expect(body.to).toBe(new Date(localTimeToInstant(addDays(today, 1), '00:00', tz)).toISOString());
   });
 
   it.each([
