@@ -273,7 +273,7 @@ describe('dashboard, audit and admin pages', () => {
     const page = await ctx.newPage();
     await signIn(s, page, 'wg-chen');
     await open(page, '/app/dashboard?lang=en');
-    const svg = page.locator('.chart-narrow svg');
+    const svg = page.locator('.chart-narrow[data-chart="kpi-rates"] svg');
     expect(await svg.isVisible()).toBe(true);
     const ticks = await svg.locator('text[text-anchor="middle"]').allTextContents();
     expect(ticks.at(-1)).toBe('100%');

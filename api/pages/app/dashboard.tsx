@@ -429,7 +429,7 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
               lang={lang}
             />
           </div>
-          <div class="chart-narrow">
+          <div class="chart-narrow" data-chart="kpi-rates">
             <Svg
               svg={kpiRatesChart(figures.kpis, lang, 360)}
               empty={{
