@@ -3,8 +3,8 @@ import type { BuildingDimensionScore, WeekDimensionPoint } from '../../../domain
 import type { DimensionKey } from '../../../domain/standards/catalogue.ts';
 import { standards } from '../../../domain/standards/catalogue.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
+import { multiRateTrendChart } from '../charts.ts';
 import { percent } from './dashboard-common.tsx';
-import { inspectionTrendChart } from './inspection-trend-chart.ts';
 
 const dims = standards.dimensions;
 const NO_WRAP = 'white-space:nowrap';
@@ -29,7 +29,7 @@ export function InspectionScores(props: {
   const cell = (b: string, d: DimensionKey) =>
     props.scores.find((s) => s.buildingId === b && s.dimension === d);
   const svg = props.trend
-    ? inspectionTrendChart(
+    ? multiRateTrendChart(
         { zh: '各维度检查合格率（按周）', en: 'Inspection pass rate per dimension by week' },
         props.trend.map((w) => w.week.slice(5)),
         dims.map((d) => ({ name: t(d.short), values: props.trend!.map((w) => w.rates[d.key]) })),
