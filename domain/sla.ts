@@ -24,13 +24,13 @@ export type TimedStage = (typeof timedStages)[number];
 
 /** Categories that have rules of their own; any other category string falls back to its source's rule. */
 export const slaCategories = {
-  /** Inspection findings under seed 000's 天天安全保障 dimension. */
+  /** Inspection findings under seed 000's 天天安全保障 dimension, and hazards reported from the wall. */
   safety: 'safety',
   /** Complaints about a staff member's service (seed 000, 天天检查评估). */
   staff: 'staff',
 } as const;
 
-export const SLA_CATALOGUE_VERSION = '2026.1';
+export const SLA_CATALOGUE_VERSION = '2026.2';
 
 export interface SlaRule {
   id: string;
@@ -258,6 +258,46 @@ const rules: readonly SlaRule[] = [
       en: 'Major problem during service execution: respond within 24 hours; reported to school leadership within 48 hours.',
     },
     stages: stages({ analysing: hours(24) }),
+    leadershipNotice: LEADERSHIP_NOTICE,
+  },
+  {
+    // A hazard a student or grid member reports from the wall is the seed's "affects dormitory
+    // safety": fixed within 24 hours like the inspection's safety finding, never on working days.
+    id: 'grid_report.safety',
+    source: 'grid_report',
+    category: slaCategories.safety,
+    seed: '000+002',
+    label: {
+      zh: '安全隐患：24小时内响应；影响学生生活和公寓安全的问题24小时内处置完成。',
+      en: 'Safety hazard: respond within 24 hours; fixed within 24 hours.',
+    },
+    stages: stages({ analysing: hours(24), rectifying: hours(24) }),
+  },
+  {
+    // Triage's default for a reported hazard: someone there in 30 minutes, as the seed asks of a
+    // repair that affects dormitory safety.
+    id: 'grid_report.urgent.safety',
+    source: 'grid_report',
+    severity: 'urgent',
+    category: slaCategories.safety,
+    seed: '000',
+    label: {
+      zh: '影响学生生活和公寓安全的问题应30分钟内到场并及时处置，24小时内处置完成。',
+      en: 'Urgent safety hazard: someone on site within 30 minutes; fixed within 24 hours.',
+    },
+    stages: stages({ analysing: minutes(30), rectifying: hours(24) }),
+  },
+  {
+    id: 'grid_report.major.safety',
+    source: 'grid_report',
+    severity: 'major',
+    category: slaCategories.safety,
+    seed: '000+002',
+    label: {
+      zh: '影响学生生活和公寓安全的问题应30分钟内到场并及时处置；重大问题须在48小时内上报校领导。',
+      en: 'Major safety hazard: someone on site within 30 minutes, fixed within 24 hours; reported to school leadership within 48 hours.',
+    },
+    stages: stages({ analysing: minutes(30), rectifying: hours(24) }),
     leadershipNotice: LEADERSHIP_NOTICE,
   },
   {

@@ -23,7 +23,7 @@ const combinations = sources.flatMap((source) => severities.map((severity) => ({
 
 describe('catalogue shape', () => {
   it('is versioned', () => {
-    expect(SLA_CATALOGUE_VERSION).toBe('2026.1');
+    expect(SLA_CATALOGUE_VERSION).toBe('2026.2');
     expect(slaCatalogue.version).toBe(SLA_CATALOGUE_VERSION);
   });
 
@@ -78,7 +78,7 @@ describe('catalogue shape', () => {
 describe('resolveSla: every source × severity', () => {
   it.each(combinations)('$source / $severity resolves to a rule for that case', ({ source, severity }) => {
     const { version, rule } = resolveSla({ source, severity });
-    expect(version).toBe('2026.1');
+    expect(version).toBe('2026.2');
     expect(rule.source === undefined || rule.source === source).toBe(true);
     expect(rule.severity === undefined || rule.severity === severity).toBe(true);
     expect(rule.category).toBeUndefined();
@@ -166,6 +166,27 @@ describe('resolveSla: the limits the seeds state', () => {
     expect(major.stages.analysing).toEqual(hours(24));
     expect(major.leadershipNotice).toEqual(hours(48));
     expect(major.label.zh).toContain('重大问题须在48小时内上报校领导');
+  });
+
+  it('a safety hazard reported from the wall: on site in 30 minutes when urgent, fixed within 24 hours (000)', () => {
+    const at = (severity: (typeof severities)[number]) =>
+      resolveSla({ source: 'grid_report', severity, category: slaCategories.safety }).rule;
+    expect(at('routine').id).toBe('grid_report.safety');
+    expect(at('routine').stages.analysing).toEqual(hours(24));
+    expect(at('routine').stages.rectifying).toEqual(hours(24));
+    // Triage starts a reported hazard as urgent (domain/intake.ts): the seed's 30 minutes.
+    expect(at('urgent').id).toBe('grid_report.urgent.safety');
+    expect(at('urgent').stages.analysing).toEqual(minutes(30));
+    expect(at('urgent').stages.rectifying).toEqual(hours(24));
+    expect(at('urgent').leadershipNotice).toBeUndefined();
+    // A major hazard keeps the 30 minutes and also goes to leadership.
+    expect(at('major').id).toBe('grid_report.major.safety');
+    expect(at('major').stages.analysing).toEqual(minutes(30));
+    expect(at('major').leadershipNotice).toEqual(hours(48));
+    // Other reported problems keep seed 002's 24 hours, whatever their severity.
+    expect(resolveSla({ source: 'grid_report', severity: 'urgent', category: 'cleanliness' }).rule.id).toBe(
+      'grid_report',
+    );
   });
 
   it('evaluation finding: rectification within 15 working days (002), whatever the severity', () => {
