@@ -35,8 +35,9 @@ export const reportKindInfo: Record<
     category: 'service',
     severity: 'routine',
   },
+  // Filed as a complaint about staff (its SLA rule, the staff-etiquette KPI): the label says so.
   complaint: {
-    label: { zh: '投诉', en: 'Complaint' },
+    label: { zh: '投诉（员工服务）', en: 'Complaint about staff' },
     source: 'complaint',
     category: 'staff',
     severity: 'routine',
@@ -50,9 +51,21 @@ export const reportKindInfo: Record<
 };
 
 /**
- * A case's category as people read it: the label of the report kind that gives it (repair → 报修
- * Repair); undefined for a category written freely, which is shown as written.
+ * What a reporter in immediate danger is told first: a report waits for triage. No campus
+ * security number is configured anywhere, so none is given.
  */
+export const emergencyAdvice: Bilingual = {
+  zh: '如遇紧急危险，请立即拨打校园保卫处电话或 119。',
+  en: 'In immediate danger, call campus security or 119 at once.',
+};
+
+/**
+ * How many times the hourly limits (per client address, per place) a safety-hazard report gets,
+ * in windows of its own: a campus behind NAT shares one address, and a flood of other reports
+ * must never hold back a report of a fire; the ceiling still stops a flood of "safety" ones.
+ */
+export const SAFETY_LIMIT_FACTOR = 10;
+
 /** How many characters of a report's description its case's title takes. */
 export const REPORT_TITLE_CHARS = 60;
 
@@ -73,6 +86,10 @@ export function reportCaseTitle(kind: Bilingual, description: string): string {
   return writtenLanguage(words) === 'en' ? `${kind.en}: ${summary}` : `${kind.zh}：${summary}`;
 }
 
+/**
+ * A case's category as people read it: the label of the report kind that gives it (repair → 报修
+ * Repair); undefined for a category written freely, which is shown as written.
+ */
 export function categoryLabel(category: string): Bilingual | undefined {
   return Object.values(reportKindInfo).find((k) => k.category === category)?.label;
 }
@@ -153,6 +170,16 @@ export function speltAspects(comment: string | undefined): Record<SurveyAspect, 
     SurveyAspect,
     number
   >;
+}
+
+/**
+ * The reporter's own words in a follow-up comment: what follows the aspect scores `surveyComment`
+ * spells (now or before), or the whole comment of a rating that spells none; undefined when empty.
+ */
+export function ratingWords(comment: string | undefined): string | undefined {
+  const m = SPELT_ASPECTS.exec(comment ?? '');
+  const words = (m ? (comment ?? '').slice(m[0].length) : (comment ?? '')).trim();
+  return words || undefined;
 }
 
 /**

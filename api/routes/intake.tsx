@@ -8,7 +8,9 @@ import { z } from 'zod';
 import { isTerminal, reporterActorId, type CaseView, type Stage } from '../../domain/case-model.ts';
 import { clockStatuses } from '../../domain/case-clocks.ts';
 import {
+  emergencyAdvice,
   followUpScore,
+  ratingWords,
   speltAspects,
   reportReasonIn,
   surveyComment,
@@ -46,7 +48,6 @@ import {
   reportByToken,
   reportOfSubmission,
   saveReport,
-  rateWindow,
   trackTokenOf,
   type Report,
 } from '../../store/reports.ts';
@@ -64,6 +65,7 @@ import { parseOr400 } from '../middleware/validation.ts';
 import { bodyWithin } from '../body-within.ts';
 import { readForm, unreadableForm } from '../form-body.ts';
 import { buildingIdSchema } from '../schemas.ts';
+import { formSubmissions, intakeLimits, type IntakeLimit } from '../intake-limits.ts';
 
 /**
  * The public side of intake, no account needed: the places and their codes,
@@ -210,10 +212,25 @@ function ReportForm(props: {
       <fieldset>
         <legend>{t(lang, fieldLabels.kind!)}</legend>
         {reportKinds.map((k) => (
-          <label class="choice">
-            <input type="radio" name="kind" value={k} required checked={values.kind === k} />{' '}
-            {t(lang, reportKindInfo[k].label)}
-          </label>
+          <>
+            <label class="choice">
+              <input
+                type="radio"
+                name="kind"
+                value={k}
+                required
+                checked={values.kind === k}
+                {...(k === 'safety' ? { 'aria-describedby': 'safety-hint' } : {})}
+              />{' '}
+              {t(lang, reportKindInfo[k].label)}
+            </label>
+            {/* Under the choice itself, without script: a report waits for triage, danger does not. */}
+            {k === 'safety' ? (
+              <p class="hint" id="safety-hint" data-emergency>
+                {t(lang, emergencyAdvice)}
+              </p>
+            ) : null}
+          </>
         ))}
         {err('kind')}
       </fieldset>
@@ -344,6 +361,8 @@ const CLOCK_SLACK_MS = 5000;
 interface TakenRating {
   score: number;
   scores?: Record<SurveyAspect, number> | undefined;
+  /** The reporter's own words with it. */
+  comment?: string | undefined;
   at: string;
   outcome: 'rated' | 'reopened';
 }
@@ -359,7 +378,13 @@ function caseRatings(view: CaseView, report: Report) {
   const f = view.followUp;
   const latest: TakenRating | undefined =
     f?.score !== undefined && (f.outcome === 'rated' || f.outcome === 'reopened')
-      ? { score: f.score, scores: spelt(f.comment, f.score), at: f.at, outcome: f.outcome }
+      ? {
+          score: f.score,
+          scores: spelt(f.comment, f.score),
+          comment: ratingWords(f.comment),
+          at: f.at,
+          outcome: f.outcome,
+        }
       : undefined;
   const actorId = reporterActorId(view.reporter);
   const taken = view.timeline.filter(
@@ -386,6 +411,37 @@ function spelt(comment: string | undefined, score: number): Record<SurveyAspect,
   const scores = speltAspects(comment);
   return scores && followUpScore(scores) === score ? scores : undefined;
 }
+
+/** What a limit's refusal says (the wait and what to do meanwhile follow it). */
+function limitText(limit: IntakeLimit): Bilingual {
+  if (limit.scope === 'place')
+    return {
+      zh: '这个地点刚收到很多报告，管理人员已在处理，请稍后再试。',
+      en: 'This place has just had many reports and staff are on it; please try again later.',
+    };
+  return limit.safety
+    ? {
+        zh: `同一网络一小时内最多提交 ${limit.max} 份安全隐患报告，请稍后再试或直接联系宿舍管理员。`,
+        en: `At most ${limit.max} safety-hazard reports an hour from one network; try later or tell the dormitory office.`,
+      }
+    : {
+        zh: `同一网络一小时内最多提交 ${limit.max} 份报告，请稍后再试或直接联系宿舍管理员。`,
+        en: `At most ${limit.max} reports an hour from one network; try later or tell the dormitory office.`,
+      };
+}
+
+/** What to do in immediate danger, where a report (which waits for triage) is not enough. */
+function EmergencyAdvice(props: { lang: Lang; prominent?: boolean }) {
+  return (
+    <p class={props.prominent ? 'flash error' : 'hint'} data-emergency>
+      {props.prominent ? <strong>{t(props.lang, emergencyAdvice)}</strong> : t(props.lang, emergencyAdvice)}
+    </p>
+  );
+}
+
+/** How long a second submission of a form waits for the first one's report, and how often it looks. */
+const FIRST_SUBMISSION_WAIT_MS = 15_000;
+const FIRST_SUBMISSION_POLL_MS = 250;
 
 /** How long until a fixed one-hour abuse window (rateWindow) starts again, in whole seconds. */
 const retryAfterSeconds = (now = Date.now()) => 3600 - (Math.floor(now / 1000) % 3600);
@@ -547,10 +603,10 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
     let lang = c.get('lang');
     const place = await placeOr404(c);
     if (place instanceof Response) return place;
-    // Over a limit: when to come back (Retry-After, and said on the page), the way back to the
-    // form, and what was typed, kept in the form below for when the window has passed.
-    // `values` is null when the post was refused unread: nothing typed to keep.
-    const refuse = (status: 429, text: Bilingual, values: FormValues | null) => {
+    // Over a limit: when to come back (Retry-After, and said on the page), what to do in danger
+    // meanwhile, the way back to the form, and what was typed, kept in the form below for when
+    // the window has passed. `values` is null when the post was refused unread: nothing typed to keep.
+    const refuse = (limit: IntakeLimit, values: FormValues | null) => {
       const wait = retryAfterSeconds();
       const minutes = Math.ceil(wait / 60);
       c.header('Retry-After', String(wait));
@@ -559,12 +615,21 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
         { zh: '请稍后再试', en: 'Please try again later' },
         <>
           <p class="flash error" role="alert">
-            {t(lang, text)}{' '}
+            {t(lang, limitText(limit))}{' '}
             {t(lang, {
               zh: `约 ${minutes} 分钟后可再提交。`,
               en: `You can send it again in about ${minutes} min.`,
             })}
           </p>
+          <EmergencyAdvice lang={lang} />
+          {limit.safety ? null : (
+            <p>
+              {t(lang, {
+                zh: '安全隐患报告不受此限制：如需报告安全隐患，请在表单中选择“安全隐患”后提交。',
+                en: 'Safety-hazard reports are not held by this limit: to report one, choose “Safety hazard” in the form and send it.',
+              })}
+            </p>
+          )}
           {values === null ? (
             <>
               <p>
@@ -603,7 +668,7 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
             </p>
           )}
         </>,
-        status,
+        429,
       );
     };
     // The form again, with what was typed and what to correct.
@@ -620,34 +685,20 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
         />,
         400,
       );
-    const perAddress = deps.env.INTAKE_REPORTS_PER_ADDRESS_HOUR;
-    const addressLimit = (values: FormValues | null) =>
-      refuse(
-        429,
-        {
-          zh: `同一网络一小时内最多提交 ${perAddress} 份报告，请稍后再试或直接联系宿舍管理员。`,
-          en: `At most ${perAddress} reports an hour from one network; try later or tell the dormitory office.`,
-        },
-        values,
-      );
-    const placeLimit = (values: FormValues | null) =>
-      refuse(
-        429,
-        {
-          zh: '这个地点刚收到很多报告，管理人员已在处理，请稍后再试。',
-          en: 'This place has just had many reports and staff are on it; please try again later.',
-        },
-        values,
-      );
-    const address = clientIp(c, deps.env.TRUSTED_PROXY_HOPS) ?? 'unknown';
-    const byAddress = rateWindow(deps.aws, `addr:${address}`, perAddress, 3600);
-    const byPlace = rateWindow(deps.aws, `place:${place.code}`, deps.env.INTAKE_REPORTS_PER_PLACE_HOUR, 3600);
+    const limits = intakeLimits(deps.aws, {
+      address: clientIp(c, deps.env.TRUSTED_PROXY_HOPS) ?? 'unknown',
+      placeCode: place.code,
+      perAddress: deps.env.INTAKE_REPORTS_PER_ADDRESS_HOUR,
+      perPlace: deps.env.INTAKE_REPORTS_PER_PLACE_HOUR,
+    });
     // Over a limit already: refused before the photos are read, so a flood of large posts costs
-    // two counter reads, not the uploads. A post the size of the text alone is still read: its
+    // a few counter reads, not the uploads. A safety report has limits of its own, so the body is
+    // read unless those are used up too. A post the size of the text alone is still read: its
     // page keeps what was typed, and a form sent twice still finds its first report (below).
-    const overLimit = (await byAddress.spent()) ? addressLimit : (await byPlace.spent()) ? placeLimit : null;
-    if (!(await bodyWithin(c, overLimit ? FORM_TEXT_BYTES : MAX_REPORT_BYTES)))
-      return overLimit ? overLimit(null) : tooLarge(c);
+    const ordinaryOver = await limits.spent(false);
+    const everyOver = ordinaryOver && (await limits.spent(true)) ? ordinaryOver : null;
+    if (!(await bodyWithin(c, everyOver ? FORM_TEXT_BYTES : MAX_REPORT_BYTES)))
+      return everyOver ? refuse(everyOver, null) : tooLarge(c);
     const body = await readForm(c, { all: true });
     if (!body) return formAgain({}, { description: unreadableForm });
     const one = (k: string) => {
@@ -697,98 +748,138 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
         : undefined;
     const firstOfText = textKey ? await reportOfSubmission(deps.aws, textKey, place.code) : null;
     if (firstOfText) return trackedRedirect(c, firstOfText);
-    // Over a limit already: answered before the photos are checked or stored; what was typed is
-    // kept on the page. Only a kept report counts (below).
-    if (overLimit) return overLimit(values);
 
-    const errors: FormErrors = {};
-    const parsed = reportFormSchema.safeParse({
-      kind: values.kind,
-      description: values.description ?? '',
-      name: values.name || undefined,
-      contact: values.contact || undefined,
-    });
-    if (!parsed.success)
-      for (const issue of parsed.error.issues) {
-        const field = String(issue.path[0] ?? 'description');
-        errors[field] ??= issueText(field, issue.message);
-      }
-    if (!anonymousAllowed && parsed.success) {
-      if (!parsed.data.name) errors.name = { zh: '本校要求实名报告', en: 'this school asks for your name' };
-      if (!parsed.data.contact)
-        errors.contact = { zh: '本校要求留下联系方式', en: 'this school asks for a contact' };
+    // The form sent twice at once (a double tap with photos, where the text key does not apply):
+    // the second waits for the first's report rather than counting against the limits again.
+    const submissions = key ? formSubmissions(deps.aws, key) : null;
+    if (submissions && !(await submissions.first())) {
+      const first = await reportOfFirstSubmission(key!, place.code, submissions);
+      if (first) return trackedRedirect(c, first);
     }
-    if (photos.length > MAX_PHOTOS)
-      errors.photo = { zh: `最多 ${MAX_PHOTOS} 张照片`, en: `at most ${MAX_PHOTOS} photos` };
-    if (!errors.photo) {
-      for (const photo of photos) {
-        const refused = await checkedFile({ file: photo, photosOnly: true }).then(
-          () => null,
-          (err: unknown) => {
-            if (err instanceof EvidenceError) return err;
-            throw err;
-          },
-        );
-        if (refused) {
-          errors.photo = refused.text;
-          break;
+    let kept = false;
+    // Validates, counts and keeps the report; `kept` once there is a report for the form.
+    const keepReport = async (): Promise<Response> => {
+      const safety = values.kind === 'safety';
+      // Over a limit already: answered before the photos are checked or stored; what was typed is
+      // kept on the page. Only a kept report counts (below).
+      const over = safety ? await limits.spent(true) : ordinaryOver;
+      if (over) return refuse(over, values);
+
+      const errors: FormErrors = {};
+      const parsed = reportFormSchema.safeParse({
+        kind: values.kind,
+        description: values.description ?? '',
+        name: values.name || undefined,
+        contact: values.contact || undefined,
+      });
+      if (!parsed.success)
+        for (const issue of parsed.error.issues) {
+          const field = String(issue.path[0] ?? 'description');
+          errors[field] ??= issueText(field, issue.message);
+        }
+      if (!anonymousAllowed && parsed.success) {
+        if (!parsed.data.name) errors.name = { zh: '本校要求实名报告', en: 'this school asks for your name' };
+        if (!parsed.data.contact)
+          errors.contact = { zh: '本校要求留下联系方式', en: 'this school asks for a contact' };
+      }
+      if (photos.length > MAX_PHOTOS)
+        errors.photo = { zh: `最多 ${MAX_PHOTOS} 张照片`, en: `at most ${MAX_PHOTOS} photos` };
+      if (!errors.photo) {
+        for (const photo of photos) {
+          const refused = await checkedFile({ file: photo, photosOnly: true }).then(
+            () => null,
+            (err: unknown) => {
+              if (err instanceof EvidenceError) return err;
+              throw err;
+            },
+          );
+          if (refused) {
+            errors.photo = refused.text;
+            break;
+          }
         }
       }
-    }
-    if (!parsed.success || Object.keys(errors).length > 0) return formAgain(values, errors);
+      if (!parsed.success || Object.keys(errors).length > 0) return formAgain(values, errors);
 
-    // Only a report that would be kept counts against the limits: one a person must correct
-    // (its text or its photos) does not.
-    if (!(await byAddress.count())) return addressLimit(values);
-    if (!(await byPlace.count())) return placeLimit(values);
+      // Only a report that would be kept counts against the limits: one a person must correct
+      // (its text or its photos) does not.
+      const overNow = await limits.count(safety);
+      if (overNow) return refuse(overNow, values);
 
-    const reportId = newReportId();
-    const evidence: string[] = [];
-    for (const photo of photos) {
-      try {
-        const saved = await putEvidence(deps, {
-          caseId: reportId,
-          uploaderId: `reporter:${reportId}`,
-          file: photo,
-          photosOnly: true,
-        });
-        evidence.push(saved.ref);
-      } catch (err) {
-        if (!(err instanceof EvidenceError)) throw err;
-        return formAgain(values, { photo: err.text });
+      const reportId = newReportId();
+      const evidence: string[] = [];
+      for (const photo of photos) {
+        try {
+          const saved = await putEvidence(deps, {
+            caseId: reportId,
+            uploaderId: `reporter:${reportId}`,
+            file: photo,
+            photosOnly: true,
+          });
+          evidence.push(saved.ref);
+        } catch (err) {
+          if (!(err instanceof EvidenceError)) throw err;
+          return formAgain(values, { photo: err.text });
+        }
       }
-    }
-    let saved: Awaited<ReturnType<typeof saveReport>>;
+      let saved: Awaited<ReturnType<typeof saveReport>>;
+      try {
+        saved = await saveReport(
+          deps.aws,
+          {
+            reportId,
+            placeCode: place.code,
+            location: place.location,
+            kind: parsed.data.kind,
+            description: parsed.data.description,
+            evidence,
+            name: parsed.data.name || undefined,
+            contact: parsed.data.contact,
+            language: lang,
+            receivedAt: new Date().toISOString(),
+          },
+          { keys: deps.signingKeys, submissionKey: key, textKey },
+        );
+      } catch (err) {
+        // Two submits of one form (or one text) at once: the other kept the report; this answers it.
+        if (!(err instanceof DuplicateSubmissionError)) throw err;
+        kept = true;
+        const first = await getReport(deps.aws, err.reportId);
+        if (first) return trackedRedirect(c, first);
+        throw err;
+      }
+      kept = true;
+      const { report, trackToken } = saved;
+      const trackUrl = `${deps.publicBaseUrl}/t/${trackToken}`;
+      await notifyReporter(deps, report, 'received', { trackUrl });
+      await startTriageChase(deps, await directory(), report);
+      return c.redirect(`/t/${trackToken}?new=1`, 303);
+    };
     try {
-      saved = await saveReport(
-        deps.aws,
-        {
-          reportId,
-          placeCode: place.code,
-          location: place.location,
-          kind: parsed.data.kind,
-          description: parsed.data.description,
-          evidence,
-          name: parsed.data.name || undefined,
-          contact: parsed.data.contact,
-          language: lang,
-          receivedAt: new Date().toISOString(),
-        },
-        { keys: deps.signingKeys, submissionKey: key, textKey },
-      );
-    } catch (err) {
-      // Two submits of one form (or one text) at once: the other kept the report; this answers it.
-      if (!(err instanceof DuplicateSubmissionError)) throw err;
-      const first = await getReport(deps.aws, err.reportId);
-      if (first) return trackedRedirect(c, first);
-      throw err;
+      return await keepReport();
+    } finally {
+      // A later submission of the form then need not wait for this one's report.
+      if (submissions && !kept) await submissions.endedUnkept();
     }
-    const { report, trackToken } = saved;
-    const trackUrl = `${deps.publicBaseUrl}/t/${trackToken}`;
-    await notifyReporter(deps, report, 'received', { trackUrl });
-    await startTriageChase(deps, await directory(), report);
-    return c.redirect(`/t/${trackToken}?new=1`, 303);
   });
+
+  /**
+   * The report the first submission of a form kept, waited for while it is being kept; null once
+   * that submission ended without one or the wait ran out (this one then counts and keeps its own).
+   */
+  const reportOfFirstSubmission = async (
+    key: string,
+    placeCode: string,
+    submissions: ReturnType<typeof formSubmissions>,
+  ): Promise<Report | null> => {
+    const until = Date.now() + FIRST_SUBMISSION_WAIT_MS;
+    for (;;) {
+      const first = await reportOfSubmission(deps.aws, key, placeCode);
+      if (first) return first;
+      if ((await submissions.endedUnkeptBefore()) || Date.now() >= until) return null;
+      await new Promise((r) => setTimeout(r, FIRST_SUBMISSION_POLL_MS));
+    }
+  };
 
   /** The tracking page of a report already kept (its token re-made from its id, trackTokenOf). */
   const trackedRedirect = (c: Ctx, report: Report) => {
@@ -913,47 +1004,34 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
     if (report instanceof Response) return report;
     const lang = c.get('lang');
     const view = await caseViewOf(report);
-    const alreadyRated = () =>
+    // A rating refused whole: why, and the way back to the report's page (no dead end).
+    const surveyRefused = (text: Bilingual, status: 400 | 403 | 409) =>
       publicPage(
         c,
         { zh: '回访', en: 'Survey' },
-        <p class="flash error" role="alert">
-          {t(lang, { zh: '您已评价过，谢谢。', en: 'You have already rated this; thank you.' })}
-        </p>,
-        409,
+        <>
+          <p class="flash error" role="alert">
+            {t(lang, text)}
+          </p>
+          <p>
+            <a href={`/t/${c.req.param('token')}`} data-back-to-tracking>
+              {t(lang, { zh: '返回报告进度页面', en: 'Back to your report’s page' })}
+            </a>
+          </p>
+        </>,
+        status,
       );
+    const alreadyRated = () =>
+      surveyRefused({ zh: '您已评价过，谢谢。', en: 'You have already rated this; thank you.' }, 409);
     const again = ratesAgain(view, report);
     if ((report.survey && !again) || (view && ratedByLink(view, report))) return alreadyRated();
     if (!surveyOpen(view, report))
-      return publicPage(
-        c,
-        { zh: '回访', en: 'Survey' },
-        <p class="flash error" role="alert">
-          {t(lang, { zh: '处理完成后才能评价。', en: 'You can rate it once the work is done.' })}
-        </p>,
-        409,
-      );
+      return surveyRefused({ zh: '处理完成后才能评价。', en: 'You can rate it once the work is done.' }, 409);
     // The case's own opener or handler, reporting under their own address, never grades their work.
     const conflict = view ? raterConflict(await directory(), view) : null;
-    if (conflict)
-      return publicPage(
-        c,
-        { zh: '回访', en: 'Survey' },
-        <p class="flash error" role="alert">
-          {t(lang, conflict)}
-        </p>,
-        403,
-      );
+    if (conflict) return surveyRefused(conflict, 403);
     const form = await readForm(c);
-    if (!form)
-      return publicPage(
-        c,
-        { zh: '回访', en: 'Survey' },
-        <p class="flash error" role="alert">
-          {t(lang, unreadableForm)}
-        </p>,
-        400,
-      );
+    if (!form) return surveyRefused(unreadableForm, 400);
     const parsed = surveySchema.safeParse({
       ...form,
       comment: typeof form.comment === 'string' && form.comment.trim() ? form.comment : undefined,
@@ -1075,6 +1153,14 @@ function TrackingView(props: {
     r.scores
       ? surveyAspects.map((a) => `${t(lang, surveyAspectLabel[a])} ${r.scores![a]}/5`).join(' · ')
       : `${r.score ?? ''}/5`;
+  // The reporter's own words with a rating, given back as they wrote them.
+  const commentText = (comment: string | undefined) =>
+    comment ? (
+      <span data-rating-comment style="display:block;white-space:pre-wrap;overflow-wrap:anywhere">
+        {t(lang, { zh: '您的意见：', en: 'Your comment: ' })}
+        {comment}
+      </span>
+    ) : null;
   // The reporter's own low rating sent the case back to review; the case is on it until rated again.
   const reopened =
     view !== null &&
@@ -1104,6 +1190,10 @@ function TrackingView(props: {
             <code>{props.trackUrl}</code>
           </p>
         </div>
+      ) : null}
+      {/* A safety report waits for triage like any other: until its case ends, say what not to wait for. */}
+      {report.kind === 'safety' && (status === 'received' || status === 'case' || status === 'merged') ? (
+        <EmergencyAdvice lang={lang} prominent={props.fresh} />
       ) : null}
       <dl class="facts">
         <dt>{t(lang, { zh: '报告编号', en: 'Report' })}</dt>
@@ -1143,20 +1233,20 @@ function TrackingView(props: {
                 lang,
                 view?.stage === 'follow_up'
                   ? {
-                      zh: '您的评价未达满意，案件已重新复查；复查已再次通过，请重新评价。',
-                      en: 'Your rating reopened the case for another review; it has passed that review: please rate it again.',
+                      zh: '您的评价未达满意，案件已退回重新复查；复查已再次通过，请重新评价。',
+                      en: 'Your rating sent the case back for another re-inspection; it has passed it: please rate it again.',
                     }
                   : {
-                      zh: '您的评价未达满意，案件已重新复查。',
-                      en: 'Your rating reopened the case for another review.',
+                      zh: '您的评价未达满意，案件已退回重新复查；复查通过后可再次评价。',
+                      en: 'As your rating was not satisfied, the case was sent back for another re-inspection; once it passes, you can rate it again.',
                     },
               )}
             </p>
           ) : null}
           {withdrawn && view?.withdrawal ? (
-            <p>
+            <p data-withdrawal-reason>
               {t(lang, { zh: '原因：', en: 'Reason: ' })}
-              {view.withdrawal.reason}
+              {reportReasonIn(view.withdrawal.reason, lang)}
             </p>
           ) : null}
         </dd>
@@ -1236,11 +1326,13 @@ function TrackingView(props: {
             en: 'Thank you for rating; the case closed on it: ',
           })}
           {scoresText(caseRating)}
+          {commentText(caseRating.comment)}
         </p>
       ) : caseRating ? (
         <p class="flash" role="status" data-rating="latest">
           {t(lang, { zh: '您的评价：', en: 'Your rating: ' })}
           {scoresText(caseRating)}
+          {commentText(caseRating.comment)}
         </p>
       ) : null}
       {report.survey && caseRating ? (
@@ -1251,10 +1343,11 @@ function TrackingView(props: {
           {scoresText(report.survey)}
           {ratings?.pageReopened
             ? t(lang, {
-                zh: '；未达满意，案件因此重新复查',
-                en: '; it reopened the case for another review',
+                zh: '；未达满意，案件因此退回重新复查',
+                en: '; it sent the case back for another re-inspection',
               })
             : ''}
+          {commentText(report.survey.comment)}
         </p>
       ) : report.survey ? (
         <p class="flash ok" role="status">
@@ -1266,6 +1359,7 @@ function TrackingView(props: {
                 en: ' (kept with this report only; not the case’s rating)',
               })
             : ''}
+          {commentText(report.survey.comment)}
         </p>
       ) : null}
       {(report.survey && !ratesAgain(view, report)) ||

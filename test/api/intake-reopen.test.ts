@@ -109,13 +109,27 @@ describe('a reporter whose rating on the tracking page reopened the case, then r
     ({ caseId } = await caseOf(token));
     expect((await toReview(caseId)).stage).toBe('follow_up');
     await expect.poll(async () => (await ratingLinks(email, caseId)).length, { timeout: 20_000 }).toBe(1);
-    expect((await survey(token, { attitude: '5', quality: '2', cleanup: '4' })).status).toBe(303);
+    expect(
+      (await survey(token, { attitude: '5', quality: '2', cleanup: '4', comment: '<b>锁芯</b>还是松' }))
+        .status,
+    ).toBe(303);
     await untilOutcome(caseId, 'reopened');
-    // The status says the rating reopened the case, not just that a case was opened.
+    // The status says the rating sent the case back for another review (the second one still to
+    // come), not just that a case was opened; the rating and the reporter's words are given back.
     const zh = await page(token);
     expect(zh).toContain('data-reopened');
-    expect(zh).toContain('您的评价未达满意，案件已重新复查');
-    expect(await page(token, '?lang=en')).toContain('Your rating reopened the case for another review');
+    expect(zh).toContain('您的评价未达满意，案件已退回重新复查；复查通过后可再次评价');
+    expect(zh).toContain('服务态度 5/5 · 维修质量 2/5 · 现场清理 4/5');
+    expect(zh).toContain('您的意见：&lt;b&gt;锁芯&lt;/b&gt;还是松');
+    const en = await page(token, '?lang=en');
+    expect(en).toContain('the case was sent back for another re-inspection');
+    expect(en).toContain('Your comment: &lt;b&gt;锁芯&lt;/b&gt;还是松');
+    // Sent again, the rating is refused with the way back to the page, not a dead end.
+    const twice = await survey(token, { attitude: '5', quality: '5', cleanup: '5' });
+    expect(twice.status).toBe(409);
+    const refused = await twice.text();
+    expect(refused).toContain('您已评价过，谢谢。');
+    expect(refused).toContain(`href="/t/${token}"`);
   });
 
   it('the round’s emailed link, opened after that, says it was rated on the tracking page and links it', async () => {
@@ -168,12 +182,12 @@ describe('a reporter whose rating on the tracking page reopened the case, then r
     expect(closing).toContain('服务态度 5/5 · 维修质量 5/5 · 现场清理 5/5');
     const earlier = /<p[^>]*data-rating="earlier"[^>]*>([\s\S]*?)<\/p>/.exec(html)?.[1] ?? '';
     expect(earlier).toContain('服务态度 5/5 · 维修质量 2/5 · 现场清理 4/5');
-    expect(earlier).toContain('未达满意，案件因此重新复查');
+    expect(earlier).toContain('未达满意，案件因此退回重新复查');
     expect(html.indexOf('data-rating="closing"')).toBeLessThan(html.indexOf('data-rating="earlier"'));
     expect(html).not.toContain('感谢您的评价：');
     const en = await page(token, '?lang=en');
     expect(en).toContain('Attitude 5/5 · Quality of the work 5/5 · Clean-up afterwards 5/5');
-    expect(en).toContain('it reopened the case for another review');
+    expect(en).toContain('it sent the case back for another re-inspection');
   });
 });
 

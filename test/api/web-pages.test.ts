@@ -284,7 +284,7 @@ describe('web pages: the case page', () => {
       )?.[1];
     expect(await category(repair, 'zh-CN')).toBe('报修');
     expect(await category(repair, 'en')).toBe('Repair');
-    expect(await category(await openCase({ category: 'staff' }), 'en')).toBe('Complaint');
+    expect(await category(await openCase({ category: 'staff' }), 'en')).toBe('Complaint about staff');
     expect(await category(await openCase({ category: '门窗五金' }), 'en')).toBe('门窗五金');
   });
 

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { reportReasonIn, speltAspects, surveyComment, unrecordedPromise } from '../../domain/intake.ts';
+import {
+  categoryLabel,
+  emergencyAdvice,
+  ratingWords,
+  reportCaseTitle,
+  reportKindInfo,
+  reportReasonIn,
+  speltAspects,
+  surveyComment,
+  unrecordedPromise,
+} from '../../domain/intake.ts';
 
 describe('the survey comment stored on the case', () => {
   it('names each aspect in both languages, Chinese first, then the reporter’s words', () => {
@@ -21,6 +31,36 @@ describe('the survey comment stored on the case', () => {
       cleanup: 2,
     });
     expect(speltAspects('很好')).toBeUndefined();
+  });
+});
+
+describe('the reporter’s words given back with their rating', () => {
+  it('are what follows the aspect scores, in comments stored now or before', () => {
+    expect(ratingWords(surveyComment({ attitude: 5, quality: 2, cleanup: 4 }, '又坏了'))).toBe('又坏了');
+    expect(ratingWords('服务态度 3/5，维修质量 1/5，现场清理 2/5；漏水')).toBe('漏水');
+  });
+  it('are the whole comment of a rating that spells no aspects, and nothing when there are none', () => {
+    expect(ratingWords('很好')).toBe('很好');
+    expect(ratingWords(surveyComment({ attitude: 5, quality: 5, cleanup: 5 }))).toBeUndefined();
+    expect(ratingWords(undefined)).toBeUndefined();
+  });
+});
+
+describe('the kind a student chooses', () => {
+  it('"complaint" says it is about staff, as triage files it, in the case title and category too', () => {
+    expect(reportKindInfo.complaint.category).toBe('staff');
+    expect(reportKindInfo.complaint.label).toEqual({ zh: '投诉（员工服务）', en: 'Complaint about staff' });
+    expect(reportCaseTitle(reportKindInfo.complaint.label, '宿管态度差')).toBe(
+      '投诉（员工服务）：宿管态度差',
+    );
+    expect(reportCaseTitle(reportKindInfo.complaint.label, 'rude at the desk')).toBe(
+      'Complaint about staff: rude at the desk',
+    );
+    expect(categoryLabel('staff')?.en).toBe('Complaint about staff');
+  });
+  it('in immediate danger is told to call, naming no number nobody configured', () => {
+    expect(emergencyAdvice.zh).toContain('119');
+    expect(emergencyAdvice.en).toContain('campus security or 119');
   });
 });
 
