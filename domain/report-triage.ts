@@ -56,7 +56,8 @@ export const TRIAGE_TIMING: Record<Severity, { reminderMs: number; rungsMs: numb
 export interface TriageNotice {
   /** Its place in the plan: the email key, so a retry sends nothing twice. */
   index: number;
-  kind: 'reminder' | 'escalation';
+  /** `arrival`: the report has just come in and goes first (a safety hazard); then the ladder. */
+  kind: 'arrival' | 'reminder' | 'escalation';
   rung: TriageRung;
   personIds: string[];
   at: string;
@@ -68,11 +69,17 @@ export interface TriagePlanInput {
   recipients: TriageRecipients;
   timeZone: string;
   workingHours?: WorkingHours | undefined;
+  /**
+   * Tell the people who triage it the moment it arrives, before the ladder (a safety hazard,
+   * `triagedFirst`). Pinned in the chase's input rather than read from the kind's severity: a
+   * chase started without it replays the plan it was started with.
+   */
+  arrivalNotice?: boolean | undefined;
 }
 
 /** A report's chase as its plan needs it: its time, the severity its kind carries, who triages it. */
 export function triageChaseInput(
-  dir: Directory,
+  dir: Pick<Directory, 'buildings' | 'campus'>,
   report: { reportId: string; receivedAt: string; kind: ReportKind; location: Location },
   campus: { timeZone: string; workingHours?: WorkingHours | undefined },
 ): TriagePlanInput & { reportId: string } {
@@ -83,13 +90,15 @@ export function triageChaseInput(
     recipients: triageRecipients(dir, report.location),
     timeZone: campus.timeZone,
     workingHours: campus.workingHours,
+    ...(triagedFirst(report.kind) ? { arrivalNotice: true } : {}),
   };
 }
 
 /**
  * Every notice of an untriaged report, in order, held to working hours: a held notice moves
  * the later ones with it so they keep their spacing, and the first notice of an urgent
- * report is never held (quiet-hours.ts). Rungs with nobody on them are skipped.
+ * report is never held (quiet-hours.ts). Rungs with nobody on them are skipped. With
+ * `arrivalNotice` the first notice goes when the report arrives, and the ladder follows it.
  */
 export function triageNoticePlan(input: TriagePlanInput): TriageNotice[] {
   const timing = TRIAGE_TIMING[input.severity];
@@ -101,6 +110,7 @@ export function triageNoticePlan(input: TriagePlanInput): TriageNotice[] {
     wanted.push({ kind, rung, personIds: [...personIds] });
     offsets.push(afterMs);
   };
+  if (input.arrivalNotice) push('arrival', 'triage', 0);
   push('reminder', 'triage', timing.reminderMs);
   (['grid_l1', 'supervisors', 'working_group'] as const).forEach((rung, i) =>
     push('escalation', rung, timing.rungsMs[i]!),
@@ -124,6 +134,12 @@ export function triageNoticePlan(input: TriagePlanInput): TriageNotice[] {
   });
   return out;
 }
+
+/**
+ * Whether a report goes to the head of the triage queue: one whose kind starts above routine (a
+ * safety hazard) is owed an answer before any routine report, however much older they are.
+ */
+export const triagedFirst = (kind: ReportKind): boolean => reportKindInfo[kind].severity !== 'routine';
 
 /** The one run that chases a report: a report has at most one. */
 export const reportTriageWorkflowId = (reportId: string): string => `report-triage-${reportId}`;

@@ -3,9 +3,9 @@ import { triageRungLabel, type TriageNotice } from './report-triage.ts';
 import type { Bilingual } from './text.ts';
 
 /**
- * The email of one notice of an untriaged report (a reminder, or its escalation up the grid):
- * laid out as the case mails are (the reader's language first, greeted once in it, the triage
- * page a labelled button rather than its address).
+ * The email of one notice of an untriaged report (at its arrival when it goes first, a reminder,
+ * or its escalation up the grid): laid out as the case mails are (the reader's language first,
+ * greeted once in it, the triage page a labelled button rather than its address).
  */
 export function triageNoticeMail(
   lang: 'zh-CN' | 'en',
@@ -20,20 +20,25 @@ export function triageNoticeMail(
     triageUrl: string;
   },
 ): { subject: string; text: string; html: string } {
-  const reminder = a.notice.kind === 'reminder';
+  const { kind } = a.notice;
+  const reminder = kind === 'reminder';
   const rung = triageRungLabel[a.notice.rung];
   const body: Record<MailHalf, string[]> = {
     zh: [
-      reminder
-        ? `${a.placeName.zh} 的扫码报告（${a.kindLabel.zh}）已等待 ${a.waitedText.zh}，仍未分派。`
-        : `${a.placeName.zh} 的扫码报告（${a.kindLabel.zh}）已等待 ${a.waitedText.zh} 仍无人分派，现上报${rung.zh}。`,
+      kind === 'arrival'
+        ? `${a.placeName.zh} 刚收到一份扫码报告（${a.kindLabel.zh}），请立即分派。`
+        : reminder
+          ? `${a.placeName.zh} 的扫码报告（${a.kindLabel.zh}）已等待 ${a.waitedText.zh}，仍未分派。`
+          : `${a.placeName.zh} 的扫码报告（${a.kindLabel.zh}）已等待 ${a.waitedText.zh} 仍无人分派，现上报${rung.zh}。`,
       `报告内容：${a.description}`,
       '请立案、并入已有案件或说明不予受理的原因。',
     ],
     en: [
-      reminder
-        ? `A scanned-code report (${a.kindLabel.en}) at ${a.placeName.en} has waited ${a.waitedText.en} for triage.`
-        : `A scanned-code report (${a.kindLabel.en}) at ${a.placeName.en} has waited ${a.waitedText.en} and nobody has triaged it; it now goes to ${rung.en}.`,
+      kind === 'arrival'
+        ? `A scanned-code report (${a.kindLabel.en}) has just come in at ${a.placeName.en}: triage it now.`
+        : reminder
+          ? `A scanned-code report (${a.kindLabel.en}) at ${a.placeName.en} has waited ${a.waitedText.en} for triage.`
+          : `A scanned-code report (${a.kindLabel.en}) at ${a.placeName.en} has waited ${a.waitedText.en} and nobody has triaged it; it now goes to ${rung.en}.`,
       `The report: ${a.description}`,
       'Open a case, merge it into one, or reject it with a reason.',
     ],
@@ -46,15 +51,20 @@ export function triageNoticeMail(
   return {
     subject: mailSubject(
       lang,
-      reminder
+      kind === 'arrival'
         ? {
-            zh: `【待分派提醒】${a.reportId} ${a.placeName.zh}`,
-            en: `[Triage reminder] ${a.reportId} ${a.placeName.en}`,
+            zh: `【新报告，请立即分派】${a.reportId} ${a.placeName.zh}`,
+            en: `[New report, triage now] ${a.reportId} ${a.placeName.en}`,
           }
-        : {
-            zh: `【报告未分派】${a.reportId} ${a.placeName.zh}`,
-            en: `[Report not triaged] ${a.reportId} ${a.placeName.en}`,
-          },
+        : reminder
+          ? {
+              zh: `【待分派提醒】${a.reportId} ${a.placeName.zh}`,
+              en: `[Triage reminder] ${a.reportId} ${a.placeName.en}`,
+            }
+          : {
+              zh: `【报告未分派】${a.reportId} ${a.placeName.zh}`,
+              en: `[Report not triaged] ${a.reportId} ${a.placeName.en}`,
+            },
     ),
     text: mailText(greeting, textLines(first), textLines(second)),
     html: mailHtml({

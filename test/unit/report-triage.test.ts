@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Directory } from '../../domain/directory.ts';
 import {
   reportTriageWorkflowId,
+  triageChaseInput,
+  triagedFirst,
   triageNoticePlan,
   triageRecipients,
   waitedText,
@@ -120,6 +122,58 @@ describe('when', () => {
     expect(at[0]).toBe(local('2026-12-02', '12:00'));
   });
 
+  it('a safety hazard is told to the people who triage it the moment it arrives, then the ladder as before', () => {
+    const arrived = (receivedAt: string) =>
+      triageNoticePlan({ receivedAt, severity: 'urgent', recipients, timeZone: TZ, arrivalNotice: true }).map(
+        (n) => `${n.index} ${n.kind} ${n.rung} ${n.at}`,
+      );
+    expect(arrived(local('2026-12-02', '09:00'))).toEqual([
+      `0 arrival triage ${local('2026-12-02', '09:00')}`,
+      `1 reminder triage ${local('2026-12-02', '09:10')}`,
+      `2 escalation grid_l1 ${local('2026-12-02', '09:30')}`,
+      `3 escalation supervisors ${local('2026-12-02', '10:00')}`,
+      `4 escalation working_group ${local('2026-12-02', '11:00')}`,
+    ]);
+    // At night the arrival goes at once; the ladder after it waits for the morning, keeping its spacing.
+    expect(arrived(local('2026-12-02', '23:00')).map((l) => l.split(' ')[3])).toEqual([
+      local('2026-12-02', '23:00'),
+      local('2026-12-03', '08:00'),
+      local('2026-12-03', '08:20'),
+      local('2026-12-03', '08:50'),
+      local('2026-12-03', '09:50'),
+    ]);
+  });
+
+  it('pins the arrival notice in the chase input of a safety hazard only; a chase started without it keeps its plan', () => {
+    const input = (kind: 'safety' | 'repair') =>
+      triageChaseInput(
+        dir,
+        {
+          reportId: 'RP-0123456789',
+          receivedAt: local('2026-12-02', '09:00'),
+          kind,
+          location: { buildingId: 'b1' },
+        },
+        { timeZone: TZ },
+      );
+    expect(triagedFirst('safety')).toBe(true);
+    expect(triagedFirst('repair')).toBe(false);
+    expect(input('safety')).toMatchObject({ severity: 'urgent', arrivalNotice: true });
+    expect(input('repair')).not.toHaveProperty('arrivalNotice');
+    expect(triageNoticePlan(input('safety'))[0]).toMatchObject({
+      kind: 'arrival',
+      at: local('2026-12-02', '09:00'),
+    });
+    // The input of a chase started before (no arrivalNotice) plans the 10-minute reminder first, as then.
+    const { arrivalNotice: _pinned, ...before } = input('safety');
+    expect(triageNoticePlan(before).map((n) => n.kind)).toEqual([
+      'reminder',
+      'escalation',
+      'escalation',
+      'escalation',
+    ]);
+  });
+
   it('numbers the notices in order (their email keys)', () => {
     const p = triageNoticePlan({
       receivedAt: local('2026-12-02', '10:00'),
@@ -179,6 +233,25 @@ describe('the notice email and its words', () => {
     expect(en.text.indexOf('The report:')).toBeLessThan(en.text.indexOf('报告内容'));
     expect(en.html).toContain('>Open the triage page / 打开分派页面</a>');
     expect(en.text).toContain('waited 10 minutes');
+  });
+
+  it('tells of a safety hazard on its arrival as such, not as a wait', () => {
+    const mail = triageNoticeMail('zh-CN', {
+      notice: { kind: 'arrival', rung: 'triage' },
+      reportId: 'RP-0123456789',
+      name: '王主管',
+      placeName: { zh: '一号楼A101', en: 'Building 1, A101' },
+      kindLabel: { zh: '安全隐患', en: 'Safety hazard' },
+      description: '插座冒烟',
+      waitedText: waitedText(0),
+      triageUrl: 'http://rectify.test/app/triage#RP-0123456789',
+    });
+    expect(mail.subject).toBe(
+      '【新报告，请立即分派】RP-0123456789 一号楼A101 / [New report, triage now] RP-0123456789 Building 1, A101',
+    );
+    expect(mail.text).toContain('刚收到一份扫码报告（安全隐患），请立即分派');
+    expect(mail.text).toContain('has just come in at Building 1, A101: triage it now');
+    expect(mail.text).not.toContain('已等待');
   });
 
   it('counts minutes under two hours and hours after', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { stopTriageChase } from '../../api/report-notices.ts';
 import { placeCode } from '../../domain/places.ts';
-import { reportTriageWorkflowId, triageRecipients } from '../../domain/report-triage.ts';
+import { reportTriageWorkflowId, triageChaseInput, triageRecipients } from '../../domain/report-triage.ts';
 import { newReportId, recordTriage, saveReport, type Report } from '../../store/reports.ts';
 import { reportTriageQuery } from '../../workflows/report-triage/messages.ts';
 import { reportTriage } from '../../workflows/report-triage/workflow.ts';
@@ -106,6 +106,47 @@ describe('an untriaged report escalates like a case', () => {
       expect(result).toMatchObject({ outcome: 'triaged', sent: [0] });
       await stack.advanceTo(t0 + 3 * HOUR);
       expect(await notices(report.reportId)).toHaveLength(3);
+    });
+  });
+
+  it('tells the people who triage a safety hazard the moment it arrives, as the API pins its chase', async () => {
+    await stack.withWorker(async (taskQueue) => {
+      const location = { buildingId: 'bldg-a', floorId: 'a-f1', roomId: 'A101' };
+      const { report } = await saveReport(stack.deps, {
+        reportId: newReportId(),
+        placeCode: placeCode(location),
+        location,
+        kind: 'safety',
+        description: '插座冒烟',
+        evidence: [],
+        receivedAt: (await stack.now()).toISOString(),
+      });
+      const handle = await stack.env.client.workflow.start(reportTriage, {
+        taskQueue,
+        workflowId: reportTriageWorkflowId(report.reportId),
+        args: [triageChaseInput(stack.dir, report, { timeZone: 'Asia/Shanghai' })],
+      });
+      const t0 = Date.parse(report.receivedAt);
+      await stack.advanceTo(t0 + MIN, handle);
+      expect(await notices(report.reportId)).toEqual(
+        who('新报告，请立即分派', 'sup-wang', 'sup-smith', 'grid-a1').sort(),
+      );
+      // Then the ladder as before: the reminder ten minutes after the report.
+      await stack.advanceTo(t0 + 10 * MIN + MIN, handle);
+      expect((await handle.query(reportTriageQuery)).sent).toEqual([0, 1]);
+      expect(await notices(report.reportId)).toHaveLength(6);
+      const done = await recordTriage(stack.deps, report, {
+        status: 'rejected',
+        reason: '已处理',
+        by: 'sup-wang',
+        at: new Date(t0 + 12 * MIN).toISOString(),
+      });
+      await stopTriageChase(appDepsFor(stack.deps, stack.env.client), done);
+      await settle(handle);
+      expect(await plainClient(stack.env).getHandle(handle.workflowId).result()).toMatchObject({
+        outcome: 'triaged',
+        sent: [0, 1],
+      });
     });
   });
 
