@@ -7,6 +7,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CaseInput } from '../domain/case-model.ts';
 import type { DutyOccurrence } from '../domain/duties.ts';
+import { occurrenceRevision } from '../domain/duty-revision.ts';
 import type { TableNames } from './clients.ts';
 import { opsKey, opsPartition } from './keys.ts';
 import { queryAll } from './paginate.ts';
@@ -24,14 +25,33 @@ export interface StoreDeps {
 const parse = (item: Record<string, unknown> | undefined): DutyOccurrence | null =>
   item ? (JSON.parse((unmarshall(item as never) as { data: string }).data) as DutyOccurrence) : null;
 
-/** Writes an occurrence as it now stands (both rows: the later write wins, as the workflow's state does). */
+/**
+ * Writes an occurrence as it now stands (both rows), unless a row already holds a later copy:
+ * the workflow's saves run concurrently and may land out of order, and the store must end with
+ * the workflow's latest state, never an older copy written last.
+ */
 export async function saveOccurrence(deps: StoreDeps, o: DutyOccurrence): Promise<void> {
   const data = JSON.stringify(o);
+  const rev = occurrenceRevision(o);
   for (const key of [
     opsKey.dutyOccurrence(o.occurrenceId),
     opsKey.dutyListEntry(o.buildingId, o.dueDate, o.occurrenceId),
   ])
-    await deps.ddb.send(new PutItemCommand({ TableName: deps.tables.ops, Item: marshall({ ...key, data }) }));
+    try {
+      await deps.ddb.send(
+        new PutItemCommand({
+          TableName: deps.tables.ops,
+          Item: marshall({ ...key, data, rev }),
+          // A row written before revisions were kept has none, and any copy may replace it.
+          ConditionExpression: 'attribute_not_exists(#rev) OR #rev < :rev',
+          ExpressionAttributeNames: { '#rev': 'rev' },
+          ExpressionAttributeValues: marshall({ ':rev': rev }),
+        }),
+      );
+    } catch (err) {
+      // The row holds this copy (a retried save) or a later one: nothing to write.
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
 }
 
 export async function getOccurrence(deps: StoreDeps, occurrenceId: string): Promise<DutyOccurrence | null> {

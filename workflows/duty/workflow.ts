@@ -13,6 +13,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { DutyActivities } from '../../activities/duties.ts';
 import { localDate } from '../../domain/calendar.ts';
+import { occurrenceRevision } from '../../domain/duty-revision.ts';
 import {
   completionProblem,
   dutyById,
@@ -38,6 +39,14 @@ import {
  * completion arrives, so a run that never meets one carries no marker.
  */
 export const SAME_COMPLETION_PATCH = 'duty-same-completion';
+
+/**
+ * patched() id: an occurrence whose latest state no save took (a completion's save that failed
+ * for good) is saved once more before the run ends, so the store does not keep an older copy
+ * with nothing left to correct it. Asked only then, so a run whose saves all went through
+ * carries no marker.
+ */
+export const LAST_SAVE_PATCH = 'duty-last-save';
 
 const acts = proxyActivities<DutyActivities>({
   startToCloseTimeout: '5 minutes',
@@ -87,6 +96,14 @@ export async function dutyOccurrence(input: { occurrence: DutyOccurrence }): Pro
   const duty = dutyById(o.dutyId);
   if (!duty) throw ApplicationFailure.nonRetryable(`no duty ${o.dutyId}`, 'DutyUnknown');
 
+  // The latest revision a save is known to have written (the store keeps the highest it is given).
+  let saved = -1;
+  const save = async (write: (o: DutyOccurrence) => Promise<void>): Promise<void> => {
+    const rev = occurrenceRevision(o);
+    await write(o);
+    saved = Math.max(saved, rev);
+  };
+
   setHandler(dutyOccurrenceQuery, () => o);
   setHandler(
     recordDutyUpdate,
@@ -109,7 +126,7 @@ export async function dutyOccurrence(input: { occurrence: DutyOccurrence }): Pro
         o.status = 'completed';
         o.completedAt = at;
       }
-      await acts.saveDutyOccurrence(o);
+      await save(acts.saveDutyOccurrence);
       return o;
     },
     {
@@ -134,7 +151,7 @@ export async function dutyOccurrence(input: { occurrence: DutyOccurrence }): Pro
     },
   );
 
-  await acts.openDutyOccurrence(o);
+  await save(acts.openDutyOccurrence);
   for (const [n, at] of o.reminders.entries()) {
     const wait = Date.parse(at) - Date.now();
     // A reminder already past when the occurrence started (a late start) is not sent late.
@@ -142,7 +159,7 @@ export async function dutyOccurrence(input: { occurrence: DutyOccurrence }): Pro
     if (await condition(() => o.status !== 'open', wait)) break;
     await acts.remindDuty({ occurrence: o, n });
     o.remindersSent += 1;
-    await acts.saveDutyOccurrence(o);
+    await save(acts.saveDutyOccurrence);
   }
   await condition(() => o.status !== 'open', Math.max(0, Date.parse(o.due) - Date.now()));
   await condition(allHandlersFinished);
@@ -166,7 +183,8 @@ export async function dutyOccurrence(input: { occurrence: DutyOccurrence }): Pro
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
     o.caseId = caseInput.caseId;
-    await acts.saveDutyOccurrence(o);
+    await save(acts.saveDutyOccurrence);
   }
+  if (saved < occurrenceRevision(o) && patched(LAST_SAVE_PATCH)) await save(acts.saveDutyOccurrence);
   return o;
 }
