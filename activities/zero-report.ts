@@ -76,7 +76,7 @@ async function holderAbandoned(workflowId: string): Promise<boolean> {
   }
 }
 
-/** The zero report's activities: each idempotent (outbox keys per night, cell and person; rows overwritten). */
+/** The zero report's activities: each idempotent (an outbox key per night and person, and per cell or department where a person gets one for each; rows overwritten). */
 export function createZeroReportActivities(deps: ActivityDeps) {
   const store = { ddb: deps.ddb, tables: deps.tables };
 
@@ -175,7 +175,12 @@ export function createZeroReportActivities(deps: ActivityDeps) {
     await saveReport(store, report);
   }
 
-  /** Records and sends each escalation of a cell that did not report by the close. */
+  /**
+   * Records each escalation of a cell that did not report by the close (the board shows each
+   * cell's), then sends each person one mail listing every cell they hear about: a building's
+   * level 1 hears of each silent floor and cluster, and six mails for one night is noise. One
+   * outbox key per person and night, so a retry sends nobody a second one.
+   */
   async function escalateZeroReports(input: {
     night: string;
     at: string;
@@ -184,25 +189,30 @@ export function createZeroReportActivities(deps: ActivityDeps) {
   }): Promise<number> {
     const dir = await directory();
     const name = (id: string) => dir.people.find((p) => p.id === id)?.name ?? id;
-    let sent = 0;
+    const heard = new Map<string, ZeroCell[]>();
     for (const e of input.escalations) {
       const cell = input.cells.find((c) => c.cellId === e.cellId);
       if (!cell) continue;
       await saveEscalation(store, input.night, { ...e, at: input.at });
       for (const id of e.toIds) {
-        const p = dir.people.find((x) => x.id === id);
-        if (!p) continue;
-        await send(input.night, `esc#${cell.cellId}`, p, async () =>
-          escalationMail(p.language, {
-            night: input.night,
-            cell,
-            name: p.name,
-            memberNames: cell.memberIds.map(name).join('、'),
-            boardUrl: boardUrl(input.night),
-          }),
-        );
-        sent++;
+        const cells = heard.get(id) ?? [];
+        if (!cells.includes(cell)) cells.push(cell);
+        heard.set(id, cells);
       }
+    }
+    let sent = 0;
+    for (const [id, cells] of heard) {
+      const p = dir.people.find((x) => x.id === id);
+      if (!p) continue;
+      await send(input.night, 'esc', p, async () =>
+        escalationMail(p.language, {
+          night: input.night,
+          cells: cells.map((cell) => ({ cell, memberNames: cell.memberIds.map(name).join('、') })),
+          name: p.name,
+          boardUrl: boardUrl(input.night),
+        }),
+      );
+      sent++;
     }
     return sent;
   }

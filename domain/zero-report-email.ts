@@ -1,6 +1,14 @@
-import { escapeHtml } from './text.ts';
 import type { Language } from './directory.ts';
-import { headerSafe } from './safe-text.ts';
+import {
+  mailGreeting,
+  mailHalves,
+  mailHtml,
+  mailSubject,
+  mailText,
+  type MailHalf,
+  type MailLink,
+} from './mail-document.ts';
+import { noAutolink } from './no-autolink.ts';
 import type { ReturnEntry, ZeroCell, ZeroReport } from './zero-report.ts';
 
 /** The zero report's three emails: the nightly ask, the escalation, the summary to a department. */
@@ -10,26 +18,50 @@ export interface ZeroMail {
   html: string;
 }
 
-/** Both languages, the reader's first: zh-CN is everyone's default. */
+/** A link of a zero-report mail: a button in the HTML, a line ending in its address in the text. */
+interface ZeroLink extends MailLink {
+  /** The text part's words before the address: there the whole address must show to be followed. */
+  line: Record<MailHalf, string>;
+}
+
+/**
+ * Both languages, the reader's first (zh-CN is everyone's default), drawn as the case mails are:
+ * the links as buttons whose label is short words, never the address (a signed link's address is
+ * one unbreakable word wider than any phone), and every line of the HTML, which quotes names and
+ * notes people typed, kept from being made a link by the reader's mail client.
+ */
 function mail(
   lang: Language,
-  subject: { zh: string; en: string },
-  lines: { zh: string[]; en: string[] },
+  m: {
+    subject: Record<MailHalf, string>;
+    greeting: string;
+    lines: Record<MailHalf, string[]>;
+    links: ZeroLink[];
+  },
 ): ZeroMail {
-  const blocks = lang === 'en' ? [lines.en, lines.zh] : [lines.zh, lines.en];
-  const text = blocks.map((b) => b.join('\n')).join('\n\n----\n\n');
-  const html = blocks
-    .map(
-      (b) =>
-        `<div>${b.map((l) => `<p>${escapeHtml(l).replace(/(https?:\/\/\S+)/g, '<a href="$1">$1</a>')}</p>`).join('')}</div>`,
-    )
-    .join('<hr>');
+  const [first, second] = mailHalves(lang);
+  const colon = (h: MailHalf) => (h === 'zh' ? '：' : ': ');
+  const textOf = (h: MailHalf) => [...m.lines[h], ...m.links.map((l) => `${l.line[h]}${colon(h)}${l.href}`)];
+  const html = mailHtml({
+    first,
+    greeting: noAutolink(m.greeting),
+    lead: m.lines[first].map(noAutolink),
+    links: m.links.map(({ href, label, look }) => ({ href, label, look })),
+    other: m.lines[second].map(noAutolink),
+  });
   return {
-    subject: headerSafe(lang === 'en' ? `${subject.en} / ${subject.zh}` : `${subject.zh} / ${subject.en}`),
-    text,
+    subject: mailSubject(lang, m.subject),
+    text: mailText(m.greeting, textOf(first), textOf(second)),
     html,
   };
 }
+
+const boardLink = (href: string): ZeroLink => ({
+  href,
+  label: { zh: '当晚情况', en: "Tonight's board" },
+  line: { zh: '当晚情况', en: "Tonight's board" },
+  look: 'outline',
+});
 
 export function askMail(
   lang: Language,
@@ -44,55 +76,91 @@ export function askMail(
     closeText: string;
   },
 ): ZeroMail {
-  return mail(
-    lang,
-    { zh: `【零报告】${a.night} ${a.cell.name.zh}`, en: `[Zero report] ${a.night} ${a.cell.name.en}` },
-    {
-      zh: [
-        `${a.name}，您好：`,
-        `请在 ${a.closeText} 前上报 ${a.cell.name.zh} 今晚的晚归、未归情况，无人晚归、未归也须上报"无"。`,
-        `无晚归、未归，一键上报：${a.noneUrl}`,
-        `有晚归或未归：请在手机上逐人填写上报：${a.reportUrl}`,
-        `当晚情况：${a.boardUrl}`,
-      ],
+  return mail(lang, {
+    subject: {
+      zh: `【零报告】${a.night} ${a.cell.name.zh}`,
+      en: `[Zero report] ${a.night} ${a.cell.name.en}`,
+    },
+    greeting: mailGreeting(lang, a.name),
+    lines: {
+      zh: [`请在 ${a.closeText} 前上报 ${a.cell.name.zh} 今晚的晚归、未归情况，无人晚归、未归也须上报"无"。`],
       en: [
-        `Dear ${a.name},`,
         `Please report tonight's late and absent returns for ${a.cell.name.en} before ${a.closeText}; "none" must be reported too.`,
-        `Nobody late or absent — report "none" in one click: ${a.noneUrl}`,
-        `Someone late or absent: enter each one on your phone: ${a.reportUrl}`,
-        `Tonight's board: ${a.boardUrl}`,
       ],
     },
-  );
+    links: [
+      {
+        href: a.noneUrl,
+        label: { zh: '无异常，一键零报告', en: 'Nothing to report: one tap' },
+        line: { zh: '无晚归、未归，一键上报', en: 'Nobody late or absent — report "none" in one click' },
+        look: 'primary',
+      },
+      {
+        href: a.reportUrl,
+        label: { zh: '有晚归或未归：逐人填写', en: 'Someone late or absent: enter each one' },
+        line: {
+          zh: '有晚归或未归：请在手机上逐人填写上报',
+          en: 'Someone late or absent: enter each one on your phone',
+        },
+        look: 'outline',
+      },
+      boardLink(a.boardUrl),
+    ],
+  });
 }
 
+/** A cell that had not reported at the close, with the names of the grid members on it. */
+export interface SilentCell {
+  cell: ZeroCell;
+  memberNames: string;
+}
+
+/**
+ * The one mail a person gets at a night's close for every cell they hear about (a building's
+ * level 1 hears of each silent floor and cluster): one letter listing them, not one per cell.
+ */
 export function escalationMail(
   lang: Language,
-  a: { night: string; cell: ZeroCell; name: string; memberNames: string; boardUrl: string },
+  a: { night: string; cells: SilentCell[]; name: string; boardUrl: string },
 ): ZeroMail {
-  return mail(
-    lang,
-    {
-      zh: `【零报告未报】${a.night} ${a.cell.name.zh}`,
-      en: `[Zero report missing] ${a.night} ${a.cell.name.en}`,
+  const [only] = a.cells;
+  const one = a.cells.length === 1 ? only : undefined;
+  return mail(lang, {
+    subject: {
+      zh: `【零报告未报】${a.night} ${one ? one.cell.name.zh : `${a.cells.length} 个网格`}`,
+      en: `[Zero report missing] ${a.night} ${one ? one.cell.name.en : `${a.cells.length} cells`}`,
     },
-    {
-      zh: [
-        `${a.name}，您好：`,
-        `截至关闭时间，${a.cell.name.zh}（网格员：${a.memberNames}）未上报今晚的晚归、未归情况，请督促并核实。`,
-        `当晚情况：${a.boardUrl}`,
-      ],
-      en: [
-        `Dear ${a.name},`,
-        `At the close, ${a.cell.name.en} (grid members: ${a.memberNames}) had not reported tonight's late and absent returns. Please follow up and check.`,
-        `Tonight's board: ${a.boardUrl}`,
-      ],
-    },
-  );
+    greeting: mailGreeting(lang, a.name),
+    lines: one
+      ? {
+          zh: [
+            `截至关闭时间，${one.cell.name.zh}（网格员：${one.memberNames}）未上报今晚的晚归、未归情况，请督促并核实。`,
+          ],
+          en: [
+            `At the close, ${one.cell.name.en} (grid members: ${one.memberNames}) had not reported tonight's late and absent returns. Please follow up and check.`,
+          ],
+        }
+      : {
+          zh: [
+            `截至关闭时间，以下 ${a.cells.length} 个网格未上报今晚的晚归、未归情况，请督促并核实：`,
+            ...a.cells.map((c) => `  - ${c.cell.name.zh}（网格员：${c.memberNames}）`),
+          ],
+          en: [
+            `At the close, these ${a.cells.length} cells had not reported tonight's late and absent returns. Please follow up and check:`,
+            ...a.cells.map((c) => `  - ${c.cell.name.en} (grid members: ${c.memberNames})`),
+          ],
+        },
+    links: [boardLink(a.boardUrl)],
+  });
 }
 
 const entryLine = (e: ReturnEntry) => [e.room, e.name, e.note].filter(Boolean).join(' ');
 
+/**
+ * What a department's counsellor reads of a building's night. It opens with how many of the
+ * building's cells reported: the late and absent figures count only the cells that did, so where
+ * some did not a zero says "none among those that reported", and where none did there is no figure.
+ */
 export function summaryMail(
   lang: Language,
   a: {
@@ -107,39 +175,53 @@ export function summaryMail(
     boardUrl: string;
   },
 ): ZeroMail {
+  const reported = new Set(a.reports.map((r) => r.cellId)).size;
+  const total = reported + a.missing.length;
+  const partial = a.missing.length > 0;
   const list = (xs: ReturnEntry[], none: string) =>
     xs.length ? xs.map((e) => `  - ${entryLine(e)}`) : [`  ${none}`];
-  return mail(
-    lang,
-    {
+  const figures = {
+    zh:
+      reported === 0
+        ? ['没有网格上报，晚归、未归人数不明。']
+        : [
+            `晚归 ${a.late.length} 人${partial ? `（仅计已上报的 ${reported} 个网格）` : ''}：`,
+            ...list(a.late, partial ? '已上报的网格中无' : '无'),
+            `未归 ${a.absent.length} 人${partial ? `（仅计已上报的 ${reported} 个网格）` : ''}：`,
+            ...list(a.absent, partial ? '已上报的网格中无' : '无'),
+          ],
+    en:
+      reported === 0
+        ? ['No cell reported: the late and absent returns are not known.']
+        : [
+            `Late: ${a.late.length}${partial ? ` (in the ${reported} cells that reported only)` : ''}`,
+            ...list(a.late, partial ? 'none in the cells that reported' : 'none'),
+            `Absent: ${a.absent.length}${partial ? ` (in the ${reported} cells that reported only)` : ''}`,
+            ...list(a.absent, partial ? 'none in the cells that reported' : 'none'),
+          ],
+  };
+  return mail(lang, {
+    subject: {
       zh: `【零报告汇总】${a.night} ${a.building.zh} → ${a.department.zh}`,
       en: `[Zero report summary] ${a.night} ${a.building.en} → ${a.department.en}`,
     },
-    {
+    greeting: lang === 'en' ? `Dear ${a.name},` : `${a.name} 老师，您好：`,
+    lines: {
       zh: [
-        `${a.name} 老师，您好：`,
-        `${a.building.zh} 一级网格汇总 ${a.night} 晚贵院系学生的晚归、未归情况（共 ${a.reports.length} 个网格已报）：`,
-        `晚归 ${a.late.length} 人：`,
-        ...list(a.late, '无'),
-        `未归 ${a.absent.length} 人：`,
-        ...list(a.absent, '无'),
-        ...(a.missing.length
-          ? [`未上报的网格：${a.missing.map((c) => c.name.zh).join('、')}（已向上级报告）`]
-          : []),
-        `当晚情况：${a.boardUrl}`,
+        `${total} 个网格中 ${reported} 个已上报${partial ? `，${a.missing.length} 个未上报` : ''}。`,
+        `${a.building.zh} 一级网格汇总 ${a.night} 晚贵院系学生的晚归、未归情况：`,
+        ...figures.zh,
+        ...(partial ? [`未上报的网格：${a.missing.map((c) => c.name.zh).join('、')}（已向上级报告）`] : []),
       ],
       en: [
-        `Dear ${a.name},`,
-        `${a.building.en}'s level-1 grid sums up your department's late and absent returns on the night of ${a.night} (${a.reports.length} cells reported):`,
-        `Late: ${a.late.length}`,
-        ...list(a.late, 'none'),
-        `Absent: ${a.absent.length}`,
-        ...list(a.absent, 'none'),
-        ...(a.missing.length
+        `${reported} of ${total} cells reported${partial ? `, ${a.missing.length} did not` : ''}.`,
+        `${a.building.en}'s level-1 grid sums up your department's late and absent returns on the night of ${a.night}:`,
+        ...figures.en,
+        ...(partial
           ? [`Cells that did not report: ${a.missing.map((c) => c.name.en).join(', ')} (escalated)`]
           : []),
-        `Tonight's board: ${a.boardUrl}`,
       ],
     },
-  );
+    links: [boardLink(a.boardUrl)],
+  });
 }
