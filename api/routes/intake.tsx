@@ -430,11 +430,11 @@ function limitText(limit: IntakeLimit): Bilingual {
       };
 }
 
-/** What to do in immediate danger, where a report (which waits for triage) is not enough. */
+/** What to do in immediate danger, where a report (which waits for triage) is not enough: never muted. */
 function EmergencyAdvice(props: { lang: Lang; prominent?: boolean }) {
   return (
-    <p class={props.prominent ? 'flash error' : 'hint'} data-emergency>
-      {props.prominent ? <strong>{t(props.lang, emergencyAdvice)}</strong> : t(props.lang, emergencyAdvice)}
+    <p {...(props.prominent ? { class: 'flash error' } : {})} data-emergency>
+      <strong>{t(props.lang, emergencyAdvice)}</strong>
     </p>
   );
 }
@@ -615,7 +615,8 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
         { zh: '请稍后再试', en: 'Please try again later' },
         <>
           <p class="flash error" role="alert">
-            {t(lang, limitText(limit))}{' '}
+            {t(lang, limitText(limit))}
+            {lang === 'en' ? ' ' : ''}
             {t(lang, {
               zh: `约 ${minutes} 分钟后可再提交。`,
               en: `You can send it again in about ${minutes} min.`,
