@@ -283,13 +283,17 @@ export function describeEntry(
           ? en
             ? 'ran out'
             : '到期自动结束'
-          : p.how === 'reported'
+          : p.how === 'reported' && p.undecided === true
             ? en
-              ? 'ended by the repair report'
-              : '维修已上报，暂停随之结束'
-            : en
-              ? 'resumed'
-              : '恢复';
+              ? 'request closed by the repair report before anyone decided it'
+              : '维修已上报，未审批的暂停申请随之撤销'
+            : p.how === 'reported'
+              ? en
+                ? 'ended by the repair report'
+                : '维修已上报，暂停随之结束'
+              : en
+                ? 'resumed'
+                : '恢复';
       const moved = p.due ? (en ? `; deadline moved to ${due(p.due)}` : `；时限顺延至 ${due(p.due)}`) : '';
       detail = `#${text(p.n)} ${how}${moved}`;
       break;

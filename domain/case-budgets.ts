@@ -57,6 +57,13 @@ export const LEGACY_BUDGETS: CaseBudgets = {
   pauses: 5,
 };
 
+/**
+ * The part of the text budget comments may not fill: anyone who may read a case may comment on
+ * it, and a case whose text budget comments had filled could take no rectification report or
+ * review notes any more, its required steps refused for good.
+ */
+export const TEXT_KEPT_FOR_STEPS = 2_000;
+
 /** The failed reviews after which the working group is told (the policy pins it per case). */
 export const DEFAULT_MAX_FAILED_REVIEWS = 3;
 
@@ -237,6 +244,19 @@ export function checkBudgets(
     return budgetRefusal('text', budgets.text, {
       zh: `本案已有 ${fmt(used('text'))} 个字符，本次又添加 ${fmt(added)} 个；请精简文字，长材料请作为证据文件上传`,
       en: `this case already holds ${fmt(used('text'))} characters and this step adds ${fmt(added)}; shorten the text, and upload long material as an evidence file`,
+    });
+  const forComments = budgets.text - TEXT_KEPT_FOR_STEPS;
+  if (change.comment !== undefined && used('text') + added > forComments)
+    return budgetRefusal('text', budgets.text, {
+      zh: `本案已有 ${fmt(used('text'))} 个字符；评论最多用到 ${fmt(forComments)} 个，其余留给整改和复查等必需步骤；请把补充说明写进案件的下一步`,
+      en: `this case already holds ${fmt(used('text'))} characters; comments may fill it only to ${fmt(forComments)}, the rest is kept for the rectification, review and other steps the case still needs; add further notes to the case's next step`,
+    });
+  // The next round's repair report needs at least one evidence item: a failed review that left
+  // no room for one would leave a case nobody could report repaired.
+  if (change.failedReview && used('evidence') >= budgets.evidence)
+    return budgetRefusal('evidence', budgets.evidence, {
+      zh: `本案已有 ${fmt(used('evidence'))} 项证据，下一轮整改无法再附证据；请通过复查，或撤销本案另立新案`,
+      en: `this case already has ${fmt(used('evidence'))} evidence items, so another round's repair report could attach none; pass the review, or withdraw the case and open a new one`,
     });
   return null;
 }

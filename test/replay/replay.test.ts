@@ -25,6 +25,7 @@ const MID_CASE_LABELS = [
   'v13-pause-working-time',
   'v15-take-over',
   'v17-report-ends-pause',
+  'v18-report-ends-pause-request',
 ];
 
 // Every committed history (test/replay/histories/<label>/<path>.json, written by

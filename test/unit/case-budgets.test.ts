@@ -4,6 +4,7 @@ import {
   DEFAULT_MAX_FAILED_REVIEWS,
   DYNAMODB_ITEM_LIMIT_BYTES,
   LEGACY_BUDGETS,
+  TEXT_KEPT_FOR_STEPS,
   budgetLabels,
   budgetNames,
   budgetUsage,
@@ -242,6 +243,31 @@ describe('case budgets', () => {
     // A comment's text counts too.
     expect(checkBudgets(CASE_BUDGETS, half, { comment: 'x'.repeat(11) })?.budget).toBe('text');
     expect(checkBudgets(LEGACY_BUDGETS, half, { texts: ['x'.repeat(100_000)] })).toBeNull();
+  });
+
+  it('comments may not fill the text the required steps still need', () => {
+    const room = CASE_BUDGETS.text - TEXT_KEPT_FOR_STEPS;
+    const nearly = view({ description: 'x'.repeat(room - 5) });
+    expect(checkBudgets(CASE_BUDGETS, nearly, { comment: '12345' })).toBeNull();
+    const r = checkBudgets(CASE_BUDGETS, nearly, { comment: '123456' });
+    expect(r).toMatchObject({ kind: 'invalid', budget: 'text', limit: CASE_BUDGETS.text });
+    expect(r?.text.en).toContain(`comments may fill it only to ${room.toLocaleString('en-US')}`);
+    expect(r?.text.zh).toContain('其余留给整改和复查等必需步骤');
+    // The steps a case needs may still use what comments may not.
+    expect(checkBudgets(CASE_BUDGETS, nearly, { texts: ['x'.repeat(TEXT_KEPT_FOR_STEPS)] })).toBeNull();
+    expect(checkBudgets(LEGACY_BUDGETS, nearly, { comment: '123456' })).toBeNull();
+  });
+
+  it('a review may not fail when the next repair report could attach no evidence', () => {
+    const full = view({ rectifications: [rect(CASE_BUDGETS.evidence)] });
+    const r = checkBudgets(CASE_BUDGETS, full, { failedReview: true, texts: ['仍漏水'] });
+    expect(r).toMatchObject({ kind: 'conflict', budget: 'evidence', limit: CASE_BUDGETS.evidence });
+    expect(r?.text.zh).toContain('下一轮整改无法再附证据');
+    // Passing it is still possible, and one item of room is enough to go round again.
+    expect(checkBudgets(CASE_BUDGETS, full, { failedReview: false, texts: ['好'] })).toBeNull();
+    const oneLeft = view({ rectifications: [rect(CASE_BUDGETS.evidence - 1)] });
+    expect(checkBudgets(CASE_BUDGETS, oneLeft, { failedReview: true, texts: ['仍漏水'] })).toBeNull();
+    expect(checkBudgets(LEGACY_BUDGETS, full, { failedReview: true, texts: ['仍漏水'] })).toBeNull();
   });
 
   it('a new case is refused when its opening text alone is over the text budget', () => {

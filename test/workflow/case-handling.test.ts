@@ -9,6 +9,7 @@ import {
   endPauseUpdate,
   handOverUpdate,
   reassignUpdate,
+  reportRectificationUpdate,
   requestPauseUpdate,
   withdrawUpdate,
   type StepAck,
@@ -386,6 +387,102 @@ describe('pauses, reassignment and the chain read at the breach (time-skipping)'
       ).toBe('CaseStepConflict');
       await s.withdraw('测试结束 end of test');
       await saveHistory(handle, 'report-ends-pause');
+    });
+  });
+
+  it('reporting the repair closes a pause request nobody decided: no decision on it afterwards', async () => {
+    const { dir, env } = stack;
+    await stack.withWorker(async (tq) => {
+      const input = caseInput(dir, await stack.now(), { source: 'repair', severity: 'routine' });
+      const { handle } = await startCase(env, tq, input);
+      const staff = actorOf(dir, 'staff-zhou');
+      const sup: Actor = { ...actorOf(dir, 'sup-wang'), supervises: ['bldg-a'] };
+      const run = <A>(u: UpdateDefinition<StepAck, [A]>, arg: A) =>
+        viewAfterStep(handle, handle.executeUpdate(u, { args: [arg] }));
+      const s = steps(dir, handle);
+      await s.rootCause();
+      await s.confirm();
+      await run(requestPauseUpdate, { actor: staff, reason: 'waiting_for_parts', note: '等待配件' });
+
+      let v = await s.report();
+      expect(v.stage).toBe('reviewing');
+      expect(v.pauses![0]).toMatchObject({ state: 'ended', endedHow: 'reported' });
+      expect(v.pauses![0]!.decidedAt).toBeUndefined();
+      expect(actions(v).slice(-3)).toEqual(['pause_ended', 'rectification_reported', 'deadline_set']);
+      // The old round's request can no longer be approved, in review or after a failed one.
+      expect(await refusalType(() => run(decidePauseUpdate, { actor: sup, approve: true, notes: '' }))).toBe(
+        'CaseStepConflict',
+      );
+      v = await s.review(false, '仍漏水');
+      expect(v.stage).toBe('rectifying');
+      expect(await refusalType(() => run(decidePauseUpdate, { actor: sup, approve: true, notes: '' }))).toBe(
+        'CaseStepConflict',
+      );
+      // A new round may ask for a pause of its own.
+      v = await run(requestPauseUpdate, { actor: staff, reason: 'waiting_for_parts', note: '第二轮' });
+      expect(v.pauses!.map((p) => p.state)).toEqual(['ended', 'requested']);
+      await s.withdraw('测试结束 end of test');
+      await saveHistory(handle, 'report-ends-pause-request');
+    });
+  });
+
+  it('steps sent together are taken one at a time: one repair report of many, whatever else came with them', async () => {
+    const { dir, env } = stack;
+    await stack.withWorker(async (tq) => {
+      const staff = actorOf(dir, 'staff-zhou');
+      const reports = (n: number) =>
+        Array.from({ length: n }, (_, i) =>
+          handle.executeUpdate(reportRectificationUpdate, {
+            args: [{ actor: staff, summary: `第${i}份`, evidence: [`p${i}.jpg`] }],
+          }),
+        );
+      const refusedAsConflict = async (sent: PromiseSettledResult<unknown>[]) => {
+        for (const r of sent)
+          if (r.status === 'rejected')
+            expect(await refusalType(() => Promise.reject(r.reason as Error))).toBe('CaseStepConflict');
+      };
+      let { handle } = await startCase(
+        env,
+        tq,
+        caseInput(dir, await stack.now(), { source: 'repair', severity: 'routine' }),
+      );
+      let s = steps(dir, handle);
+      await s.rootCause();
+      await s.confirm();
+      const alone = await Promise.allSettled(reports(8));
+      let v = await handle.query(caseViewQuery);
+      expect(v.rectifications).toHaveLength(1);
+      expect(alone.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      await refusedAsConflict(alone);
+      await s.withdraw('测试结束 end of test');
+
+      // With a pause request among them: never two reports, never a pause left waiting beside a report.
+      ({ handle } = await startCase(
+        env,
+        tq,
+        caseInput(dir, await stack.now(), { source: 'repair', severity: 'routine' }),
+      ));
+      s = steps(dir, handle);
+      await s.rootCause();
+      await s.confirm();
+      const mixed = await Promise.allSettled([
+        handle.executeUpdate(requestPauseUpdate, {
+          args: [{ actor: staff, reason: 'waiting_for_parts', note: '' }],
+        }),
+        ...reports(8),
+      ]);
+      await refusedAsConflict(mixed);
+      v = await handle.query(caseViewQuery);
+      expect(v.rectifications.length).toBeLessThanOrEqual(1);
+      expect((v.pauses ?? []).length).toBeLessThanOrEqual(1);
+      expect(mixed.filter((r) => r.status === 'fulfilled').length).toBe(
+        v.rectifications.length + (v.pauses ?? []).length,
+      );
+      // Refused for now, not for good: the report sent again is taken, and no pause is left waiting.
+      if (v.rectifications.length === 0) v = await s.report();
+      expect(v.stage).toBe('reviewing');
+      expect((v.pauses ?? []).every((p) => p.state !== 'requested')).toBe(true);
+      await s.withdraw('测试结束 end of test');
     });
   });
 

@@ -134,6 +134,13 @@ export class CaseState {
   epoch = 0;
   /** Set once the first record and deadline are in (what `opened` waits for). */
   opened = false;
+  /**
+   * Human steps whose handler has begun and not yet finished changing the case. Several updates
+   * delivered together run their validators before the first handler gets past an `await`, so a
+   * validator that let a second step through while one is under way would judge a stage and
+   * budgets about to change. Read only by validators: no command depends on it.
+   */
+  stepsUnderWay = 0;
   private stepCounter = 0;
   // Effects run one after another in the order the workflow decided them, so the stored
   // record and the audit chain never see steps out of order.

@@ -194,8 +194,22 @@ const reportRectification: Step<RectificationInput> = {
  */
 export const REPORT_ENDS_PAUSE_PATCH = 'report-ends-pause';
 
+/**
+ * patched() id: reporting the repair also closes a pause request nobody decided yet. Before, the
+ * request stayed open through review: no other pause could be asked, and after a failed review a
+ * supervisor could still approve the old round's request and hold the new round's clocks. Asked
+ * only when a report meets an undecided request.
+ */
+export const REPORT_ENDS_PAUSE_REQUEST_PATCH = 'report-ends-pause-request';
+
 async function endPauseByReport(s: CaseState, actor: Actor): Promise<void> {
   const p = openPause(s.view.pauses);
+  if (p?.state === 'requested' && patched(REPORT_ENDS_PAUSE_REQUEST_PATCH)) {
+    // Never approved, so it held nothing: no deadline to move.
+    Object.assign(p, { state: 'ended', endedAt: nowIso(), endedHow: 'reported' });
+    await s.record(actor, 'pause_ended', { n: p.n, how: 'reported', undecided: true });
+    return;
+  }
   if (p?.state !== 'approved' || !patched(REPORT_ENDS_PAUSE_PATCH)) return;
   Object.assign(p, { state: 'ended', endedAt: nowIso(), endedHow: 'reported' });
   const due = s.releaseHold(p);
@@ -502,20 +516,46 @@ const handOver: Step<ReassignInput> = {
   run: moveTo('handed_over'),
 };
 
+/** Refuses a step while another one is changing the case (see `CaseState.stepsUnderWay`). */
+function guardOneAtATime(s: CaseState): void {
+  if (s.stepsUnderWay > 0)
+    refuse({
+      kind: 'conflict',
+      message:
+        'another step of this case is being recorded; reload the case and try again / 本案另一项操作正在记录，请刷新后重试',
+    });
+}
+
+/** Runs a step's handler, counted as under way until its changes to the case are made. */
+async function runCounted<I>(s: CaseState, step: Step<I>, u: I): Promise<CaseView> {
+  s.stepsUnderWay += 1;
+  try {
+    return await step.run(s, u);
+  } finally {
+    s.stepsUnderWay -= 1;
+  }
+}
+
 function register<I>(s: CaseState, step: Step<I>): void {
   setHandler(
     step.update,
     // Cases opened before the lean-case patch answer with the whole view, as they always did.
     async (u) => {
-      if (!s.lean) return step.run(s, u);
-      await step.run(s, u);
+      if (!s.lean) return runCounted(s, step, u);
+      await runCounted(s, step, u);
       if (s.answersWithDeadline) await s.deadlinePlanned();
       // A step answers once its transition is written (or stuck for an admin), as it did when
       // it waited for its own record: whoever reads the stored records next sees it.
       if (s.batched) await s.recorded();
       return s.ack();
     },
-    { validator: (u) => step.validate(s, u) },
+    {
+      validator: (u) => {
+        // The step's own reasons first: a step that is wrong now is wrong after the other one too.
+        step.validate(s, u);
+        guardOneAtATime(s);
+      },
+    },
   );
 }
 

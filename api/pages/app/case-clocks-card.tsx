@@ -94,7 +94,11 @@ export function CaseClocks(props: { view: CaseView; dir: Directory; lang: Lang; 
             {(view.pauses ?? []).map((p) => (
               <li data-pause={p.state}>
                 {inLang(pauseReasonLabels[p.reason], lang)} · {who(p.requestedBy)} ·{' '}
-                {formatTime(p.requestedAt, tz)} · {inLang(pauseStateLabels[p.state], lang)}
+                {formatTime(p.requestedAt, tz)} ·{' '}
+                {inLang(
+                  p.state === 'ended' && !p.decidedAt ? closedUndecided : pauseStateLabels[p.state],
+                  lang,
+                )}
                 {p.decidedAt && ` · ${who(p.decidedBy)} ${formatTime(p.decidedAt, tz)}`}
                 {p.endedAt && ` → ${formatTime(p.endedAt, tz)}`}
                 {p.note && ` · ${p.note}`}
@@ -106,6 +110,12 @@ export function CaseClocks(props: { view: CaseView; dir: Directory; lang: Lang; 
     </section>
   );
 }
+
+/** A request the repair report closed before anyone decided it: it never held a clock. */
+const closedUndecided: Bilingual = {
+  zh: '未审批，维修上报后撤销',
+  en: 'closed undecided when the repair was reported',
+};
 
 const pauseStateLabels = {
   requested: { zh: '待审批', en: 'awaiting a decision' },
