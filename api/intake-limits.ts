@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
 import { SAFETY_LIMIT_FACTOR } from '../domain/intake.ts';
-import { rateWindow, type ReportDeps } from '../store/reports.ts';
+import { rateWindow, reportOfSubmission, type Report, type ReportDeps } from '../store/reports.ts';
 
 const HOUR = 3600;
+/** How long a second submission of a form waits for the first one's report, and how often it looks. */
+const FIRST_WAIT_MS = 15_000;
+const FIRST_POLL_MS = 250;
 
 /** A limit a scanned-code report ran into: per client address or per place, for safety reports or the others. */
 export interface IntakeLimit {
@@ -65,7 +68,18 @@ export function formSubmissions(aws: ReportDeps, submissionKey: string) {
     async endedUnkept(): Promise<void> {
       await unkept.count();
     },
-    /** Whether a submission of the form ended without a report this hour. */
-    endedUnkeptBefore: (): Promise<boolean> => unkept.spent(),
+    /**
+     * The report the form's first submission kept, waited for while it is being kept; null once a
+     * submission ended without one or the wait ran out (this one then counts and keeps its own).
+     */
+    async reportOfFirst(placeCode: string): Promise<Report | null> {
+      const until = Date.now() + FIRST_WAIT_MS;
+      for (;;) {
+        const first = await reportOfSubmission(aws, submissionKey, placeCode);
+        if (first) return first;
+        if ((await unkept.spent()) || Date.now() >= until) return null;
+        await new Promise((r) => setTimeout(r, FIRST_POLL_MS));
+      }
+    },
   };
 }

@@ -439,10 +439,6 @@ function EmergencyAdvice(props: { lang: Lang; prominent?: boolean }) {
   );
 }
 
-/** How long a second submission of a form waits for the first one's report, and how often it looks. */
-const FIRST_SUBMISSION_WAIT_MS = 15_000;
-const FIRST_SUBMISSION_POLL_MS = 250;
-
 /** How long until a fixed one-hour abuse window (rateWindow) starts again, in whole seconds. */
 const retryAfterSeconds = (now = Date.now()) => 3600 - (Math.floor(now / 1000) % 3600);
 
@@ -754,7 +750,7 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
     // the second waits for the first's report rather than counting against the limits again.
     const submissions = key ? formSubmissions(deps.aws, key) : null;
     if (submissions && !(await submissions.first())) {
-      const first = await reportOfFirstSubmission(key!, place.code, submissions);
+      const first = await submissions.reportOfFirst(place.code);
       if (first) return trackedRedirect(c, first);
     }
     let kept = false;
@@ -863,24 +859,6 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
       if (submissions && !kept) await submissions.endedUnkept();
     }
   });
-
-  /**
-   * The report the first submission of a form kept, waited for while it is being kept; null once
-   * that submission ended without one or the wait ran out (this one then counts and keeps its own).
-   */
-  const reportOfFirstSubmission = async (
-    key: string,
-    placeCode: string,
-    submissions: ReturnType<typeof formSubmissions>,
-  ): Promise<Report | null> => {
-    const until = Date.now() + FIRST_SUBMISSION_WAIT_MS;
-    for (;;) {
-      const first = await reportOfSubmission(deps.aws, key, placeCode);
-      if (first) return first;
-      if ((await submissions.endedUnkeptBefore()) || Date.now() >= until) return null;
-      await new Promise((r) => setTimeout(r, FIRST_SUBMISSION_POLL_MS));
-    }
-  };
 
   /** The tracking page of a report already kept (its token re-made from its id, trackTokenOf). */
   const trackedRedirect = (c: Ctx, report: Report) => {
