@@ -13,6 +13,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { conditionHeld } from './conditional.ts';
 import type { Language, Location } from '../domain/directory.ts';
 import type { ReportKind, ReportStatus, SurveyAspect } from '../domain/intake.ts';
+import { triagedFirst } from '../domain/report-triage.ts';
 import { opsKey, opsPartition } from './keys.ts';
 import { queryItems } from './paginate.ts';
 import type { TableNames } from './clients.ts';
@@ -188,7 +189,16 @@ export async function saveReport(
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
-          { Put: { TableName, Item: { ...queueKey(report), ...marshall({ reportId: report.reportId }) } } },
+          {
+            Put: {
+              TableName,
+              Item: {
+                ...queueKey(report),
+                // Read by the queue's query itself, so the reports that go first are found without reading each.
+                ...marshall({ reportId: report.reportId, first: triagedFirst(report.kind) }),
+              },
+            },
+          },
           {
             Put: { TableName, Item: { ...trackKey(trackToken), ...marshall({ reportId: report.reportId }) } },
           },
@@ -225,14 +235,29 @@ export async function reportByToken(deps: ReportDeps, token: string): Promise<Re
 }
 
 /**
- * Where a page of the triage queue starts: the queue position (received time and report id, the
- * queue rows' sort key) of the last report on the page before it.
+ * Where a page of the triage queue starts: the queue position of the last report on the page
+ * before it, `<band>#<received time>#<report id>`. Band 0 holds the reports that go first (a
+ * safety hazard, `triagedFirst`), band 1 the rest; within a band the order is the queue rows'
+ * sort key (received time, then id). A position without a band (a page link from before bands)
+ * is one among the rest.
  */
 export const isQueueCursor = (s: string): boolean =>
-  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z#RP-[0-9A-Z]{10}$/.test(s);
+  /^(?:[01]#)?\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z#RP-[0-9A-Z]{10}$/.test(s);
+
+type Band = 0 | 1;
+const bandOf = (kind: ReportKind): Band => (triagedFirst(kind) ? 0 : 1);
+
+/** A report's place in the triage queue's order, as a page position names it (`isQueueCursor`). */
+export const queuePositionOf = (r: Pick<Report, 'kind' | 'receivedAt' | 'reportId'>): string =>
+  `${bandOf(r.kind)}#${r.receivedAt}#${r.reportId}`;
+
+function parsePosition(position: string): { band: Band; sk: string } {
+  const m = /^([01])#(.*)$/.exec(position);
+  return m ? { band: m[1] === '0' ? 0 : 1, sk: m[2]! } : { band: 1, sk: position };
+}
 
 export interface TriagePage {
-  /** Untriaged reports, oldest first across every building asked for. */
+  /** Untriaged reports across every building asked for: safety hazards first, then the rest, each oldest first. */
   reports: Report[];
   /** Where the next page starts (`after`), or null on the last page. */
   next: string | null;
@@ -241,9 +266,11 @@ export interface TriagePage {
 }
 
 /**
- * One page of the untriaged reports of these buildings, oldest first across all of them (the
- * order they are owed an answer: one building's backlog does not hide another's older reports),
- * starting after the queue position `after`, with the count of every report waiting.
+ * One page of the untriaged reports of these buildings, starting after the queue position
+ * `after`, with the count of every report waiting. A safety hazard comes before any routine
+ * report (nobody must page past repairs to find it); otherwise oldest first across all the
+ * buildings (the order they are owed an answer: one building's backlog does not hide another's
+ * older reports).
  */
 export async function triageQueue(
   deps: ReportDeps,
@@ -283,9 +310,48 @@ async function queueLength(deps: ReportDeps, buildingId: string): Promise<number
 }
 
 /**
- * The untriaged reports in the buildings' queues after the position `after`, at most `limit`,
- * oldest first across the buildings, each read once with its chase mark; `next` is the position
- * the following page starts after, or null when none is left.
+ * The first `max` queue rows of one building in one band after the sort key `after`. The rows
+ * say their band (`first`); a row written before they did is placed by its report's kind.
+ */
+async function bandRows(
+  deps: ReportDeps,
+  buildingId: string,
+  band: Band,
+  after: string | undefined,
+  max: number,
+): Promise<{ position: string; reportId: string }[]> {
+  const rows: { position: string; reportId: string }[] = [];
+  const queue = queryItems(deps.ddb, {
+    TableName: deps.tables.ops,
+    KeyConditionExpression: after ? 'pk = :pk AND sk > :after' : 'pk = :pk',
+    FilterExpression: 'attribute_not_exists(#f) OR #f = :first',
+    ExpressionAttributeNames: { '#f': 'first' },
+    ExpressionAttributeValues: marshall({
+      ':pk': opsPartition.reportQueue(buildingId),
+      ':first': band === 0,
+      ...(after ? { ':after': after } : {}),
+    }),
+    // The filter leaves out the other band's rows after reading them: a page read of at least a
+    // hundred keys finds a safety hazard behind a long routine backlog in few round trips.
+    Limit: Math.max(max, 100),
+  });
+  for await (const it of queue) {
+    const row = unmarshall(it) as { sk: string; reportId: string; first?: boolean };
+    if (row.first === undefined) {
+      const report = await getReport(deps, row.reportId);
+      if (!report || bandOf(report.kind) !== band) continue;
+    }
+    rows.push({ position: `${band}#${row.sk}`, reportId: row.reportId });
+    if (rows.length >= max) break;
+  }
+  return rows;
+}
+
+/**
+ * The untriaged reports in the buildings' queues after the position `after`, at most `limit`, in
+ * the queue's order (safety hazards first, each band oldest first across the buildings), each
+ * read once with its chase mark; `next` is the position the following page starts after, or
+ * null when none is left.
  */
 async function queuedReports(
   deps: ReportDeps,
@@ -293,31 +359,19 @@ async function queuedReports(
   limit: number,
   after?: string,
 ): Promise<{ rows: { report: Report; chaseStarted: boolean }[]; next: string | null }> {
-  // The first `limit + 1` positions of each building (the one past the page says whether another
-  // follows), merged by position: a queue row's sort key is its report's received time and id.
-  const perBuilding = await Promise.all(
-    buildingIds.map(async (b) => {
-      const entries: { sk: string; reportId: string }[] = [];
-      const queue = queryItems(deps.ddb, {
-        TableName: deps.tables.ops,
-        KeyConditionExpression: after ? 'pk = :pk AND sk > :after' : 'pk = :pk',
-        ExpressionAttributeValues: marshall({
-          ':pk': opsPartition.reportQueue(b),
-          ...(after ? { ':after': after } : {}),
-        }),
-        Limit: limit + 1,
-      });
-      for await (const it of queue) {
-        const row = unmarshall(it);
-        entries.push({ sk: String(row.sk), reportId: String(row.reportId) });
-        if (entries.length > limit) break;
-      }
-      return entries;
-    }),
-  );
-  const merged = perBuilding.flat().sort((x, y) => (x.sk < y.sk ? -1 : x.sk > y.sk ? 1 : 0));
+  const from = after ? parsePosition(after) : undefined;
+  // The first `limit + 1` positions of each building in each band still ahead (the one past the
+  // page says whether another follows), merged by position; the routine band is read only when
+  // the safety band leaves room on the page.
+  const band = (b: Band) =>
+    Promise.all(
+      buildingIds.map((id) => bandRows(deps, id, b, from?.band === b ? from.sk : undefined, limit + 1)),
+    ).then((per) => per.flat());
+  const merged = from?.band === 1 ? await band(1) : await band(0);
+  if (from?.band !== 1 && merged.length <= limit) merged.push(...(await band(1)));
+  merged.sort((x, y) => (x.position < y.position ? -1 : x.position > y.position ? 1 : 0));
   const shown = merged.slice(0, limit);
-  const next = merged.length > limit ? (shown.at(-1)?.sk ?? null) : null;
+  const next = merged.length > limit ? (shown.at(-1)?.position ?? null) : null;
   const rows = await Promise.all(
     shown.map(async ({ reportId: id }) => {
       const res = await deps.ddb.send(
@@ -351,9 +405,9 @@ export async function markChaseStarted(deps: ReportDeps, reportId: string): Prom
 
 /**
  * Untriaged reports of these buildings whose chase was never marked as started (Temporal was
- * unreachable when they came in, or the API died first), oldest first, at most `limit`. The queue
- * is read on past the chased ones, a page at a time: however many chased reports wait at its
- * head, a newer one nobody chases is found.
+ * unreachable when they came in, or the API died first), in the queue's order (safety hazards
+ * first, then oldest first), at most `limit`. The queue is read on past the chased ones, a page
+ * at a time: however many chased reports wait at its head, a newer one nobody chases is found.
  */
 export async function unchasedReports(
   deps: ReportDeps,

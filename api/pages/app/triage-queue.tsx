@@ -3,7 +3,13 @@ import type { Directory } from '../../../domain/directory.ts';
 import { reportKindInfo, reportKinds } from '../../../domain/intake.ts';
 import { listPlaces, type Place } from '../../../domain/places.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
-import { isQueueCursor, isReportId, triageQueue, type Report } from '../../../store/reports.ts';
+import {
+  isQueueCursor,
+  isReportId,
+  queuePositionOf,
+  triageQueue,
+  type Report,
+} from '../../../store/reports.ts';
 import type { AppDeps } from '../../deps.ts';
 import { buildingIdSchema } from '../../schemas.ts';
 import { Field } from '../ui.tsx';
@@ -109,9 +115,6 @@ export function ViewFields(props: { view: QueueView }) {
 /** Whether the view narrows the queue by what only the reports themselves say (kind, words). */
 export const filtersByContent = (view: QueueView) => view.kind !== undefined || view.q !== undefined;
 
-/** A report's queue position: its queue row's sort key (store/keys.ts reportQueue). */
-const positionOf = (r: Report) => `${r.receivedAt}#${r.reportId}`;
-
 /** What a report is matched against: its text, its number, the reporter's name and its place in both languages. */
 function matcher(dir: Directory, view: QueueView): ((r: Report) => boolean) | undefined {
   if (!filtersByContent(view)) return undefined;
@@ -154,9 +157,10 @@ export interface QueuePage {
 
 /**
  * One page of the view: the waiting reports of the viewer's buildings (or the one chosen),
- * oldest first, those of the kind and with the words asked for. The building is a read of that
- * building's queue alone; a kind or words are checked on the reports read, page after page of the
- * queue, until the page is full, the queue ends, or SCAN_CAP reports were read.
+ * safety hazards first, then oldest first, those of the kind and with the words asked for. The
+ * building is a read of that building's queue alone; a kind or words are checked on the reports
+ * read, page after page of the queue, until the page is full, the queue ends, or SCAN_CAP reports
+ * were read.
  */
 export async function readQueue(
   deps: AppDeps,
@@ -184,7 +188,7 @@ export async function readQueue(
       reports.push(r);
       if (reports.length === limit) {
         const more = n < batch.reports.length - 1 || batch.next !== null;
-        return { reports, next: more ? positionOf(r) : null, total, capped: false };
+        return { reports, next: more ? queuePositionOf(r) : null, total, capped: false };
       }
     }
     if (!batch.next) return { reports, next: null, total, capped: false };
