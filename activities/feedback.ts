@@ -382,7 +382,13 @@ export function createFeedbackActivities(deps: ActivityDeps) {
     let sent = 0;
     let briefed = 0;
     for (const b of dir.buildings) {
-      const brief = buildDailyBrief({ date: input.date, timeZone: input.timeZone, buildingId: b.id, views });
+      const brief = buildDailyBrief({
+        date: input.date,
+        timeZone: input.timeZone,
+        buildingId: b.id,
+        views,
+        directory: dir,
+      });
       if (b.kind === 'public_area' && briefIsEmpty(brief)) continue;
       briefed += 1;
       for (const sup of b.supervisorIds.map((p) => people.get(p)).filter((p): p is Person => !!p)) {
@@ -391,7 +397,7 @@ export function createFeedbackActivities(deps: ActivityDeps) {
           { scope: outboxScope.daily(input.date), key: `${b.id}#${sup.id}` },
           async () => ({
             to: sup.email,
-            ...dailyBriefEmail(brief, b.name, sup.name, sup.language),
+            ...dailyBriefEmail(brief, b.name, sup.name, sup.language, deps.publicBaseUrl),
           }),
         );
         if (out.status === 'sent') sent += 1;

@@ -4,10 +4,12 @@
  * emails do; Chinese by default). Pure text building.
  */
 import { localTime } from './calendar.ts';
+import { casePagePath } from './email-content.ts';
 import type { Language } from './directory.ts';
 import { stageLabel } from './stage-labels.ts';
 import { kpiDurationText } from './kpi-text.ts';
-import { escapeHtml, pairIn, splitBilingual } from './text.ts';
+import { escapeHtml, pairIn, splitBilingual, type Bilingual } from './text.ts';
+import { linePlace, withBuildingLabels } from './digest.ts';
 import type {
   AreaSummary,
   CaseLine,
@@ -27,6 +29,7 @@ export interface RenderedEmail {
 const COUNT_LABELS: [keyof WeekCounts, string, string][] = [
   ['opened', '新开案件', 'opened'],
   ['closed', '已结案', 'closed'],
+  ['withdrawn', '已撤销', 'withdrawn'],
   ['late', '超时', 'late'],
   ['disputed', '异议', 'disputed'],
   ['failedReviews', '复查未通过', 'failed reviews'],
@@ -41,6 +44,17 @@ export function countsLine(c: WeekCounts, lang: Language = 'zh-CN'): string {
     parts.push(`${both('平均评分', 'average score')}: ${(c.scoreSum / c.ratings).toFixed(1)}`);
   }
   return parts.join(' · ');
+}
+
+/** The counts in one language each ("新开案件: 3 · …" / "opened: 3 · …"), for a page that sets the reader's first. */
+export function countsText(c: WeekCounts): Bilingual {
+  const one = (lang: 'zh' | 'en') => {
+    const parts = COUNT_LABELS.map(([k, zh, en]) => `${lang === 'zh' ? zh : en}: ${c[k]}`);
+    if (c.ratings > 0)
+      parts.push(`${lang === 'zh' ? '平均评分' : 'average score'}: ${(c.scoreSum / c.ratings).toFixed(1)}`);
+    return parts.join(' · ');
+  };
+  return { zh: one('zh'), en: one('en') };
 }
 
 /**
@@ -59,12 +73,13 @@ const caseText = (l: CaseLine, lang: Language) => {
   const marks = [
     l.opened ? both('新', 'new') : '',
     l.closed ? both('结案', 'closed') : '',
+    l.withdrawn ? both('已撤销', 'withdrawn') : '',
     l.late ? `${both('超时', 'late')} ×${l.late}` : '',
     l.disputed ? `${both('异议', 'disputed')} ×${l.disputed}` : '',
     l.failedReviews ? `${both('复查未通过', 'failed review')} ×${l.failedReviews}` : '',
     l.score !== undefined ? `${both('评分', 'score')} ${l.score}` : '',
   ].filter(Boolean);
-  return `${l.caseId} ${titleIn(l.title, lang)} (${l.place}): ${marks.join(', ')}`;
+  return `${l.caseId} ${titleIn(l.title, lang)} (${linePlace(l, lang)}): ${marks.join(', ')}`;
 };
 
 function page(title: string, body: string, lang: Language = 'zh-CN'): string {
@@ -159,7 +174,20 @@ export function ackEscalationEmail(
 }
 
 const itemText = (i: FollowUpItem, lang: Language) =>
-  `${i.caseId} ${titleIn(i.title, lang)} (${i.place}) — ${pairIn(lang)(i.ask.zh, i.ask.en)}`;
+  `${i.caseId} ${titleIn(i.title, lang)} (${linePlace(i, lang)}) — ${pairIn(lang)(i.ask.zh, i.ask.en)}`;
+
+/** The week's withdrawn cases of the department's students: for information, with nothing to do. */
+function withdrawnBlock(d: DepartmentDigest, lang: Language): { text: string[]; html: string } {
+  const rows = (d.withdrawn ?? []).map(
+    (w) => `${w.caseId} ${titleIn(w.title, lang)} (${linePlace(w, lang)})`,
+  );
+  if (rows.length === 0) return { text: [], html: '' };
+  const head = pairIn(lang)(
+    '以下案件已撤销，无需跟进（仅供知悉）：',
+    'Withdrawn, nothing to follow up (for information):',
+  );
+  return { text: ['', head, ...rows], html: `<p>${escapeHtml(head)}</p>${list(rows)}` };
+}
 
 /** A department's follow-ups of the week (or the reminder of them), to one of its contacts, in their language first. */
 export function departmentDigestEmail(
@@ -176,9 +204,13 @@ export function departmentDigestEmail(
     en: `Cases concerning your students in week ${d.week}: please follow up on each and mark it handled.`,
   });
   const handled = both('已处理', 'Mark handled');
-  const text = [intro, '', ...items.map((x) => `${itemText(x.item, lang)}\n  ${handled}: ${x.url}`)].join(
-    '\n',
-  );
+  const withdrawn = withdrawnBlock(d, lang);
+  const text = [
+    intro,
+    '',
+    ...items.map((x) => `${itemText(x.item, lang)}\n  ${handled}: ${x.url}`),
+    ...withdrawn.text,
+  ].join('\n');
   const html = page(
     subject,
     `<p>${escapeHtml(intro)}</p><ul>${items
@@ -186,7 +218,7 @@ export function departmentDigestEmail(
         (x) =>
           `<li>${escapeHtml(itemText(x.item, lang))} <a href="${escapeHtml(x.url)}">${escapeHtml(handled)}</a></li>`,
       )
-      .join('')}</ul>`,
+      .join('')}</ul>${withdrawn.html}`,
     lang,
   );
   return { subject, text, html };
@@ -215,12 +247,13 @@ export function departmentEscalationEmail(
 
 /** A building's or the campus's week, to one of its supervisors or the working group, in their language first. */
 export function areaSummaryEmail(
-  s: AreaSummary,
+  stored: AreaSummary,
   title: { zh: string; en: string },
   name: string,
   reportUrl: string,
   lang: Language,
 ): RenderedEmail {
+  const s = withBuildingLabels(stored);
   const both = pairIn(lang);
   const subject = `【${both('周报', 'Weekly summary')}】${s.week} ${both(title.zh, title.en)}`;
   const durationPair = (hours: number) => {
@@ -243,7 +276,8 @@ export function areaSummaryEmail(
       `${both(c.label.zh, c.label.en)}: ${both('按时', 'met')} ${c.met} · ${both('超时', 'breached')} ${c.breached} · ${both('计时中', 'running')} ${c.pending}`,
     );
   const repeats = s.repeats.map(
-    (r) => `${r.category} @ ${r.place}: ${r.count} ${both('次', 'times')} (${r.caseIds.join(', ')})`,
+    (r) =>
+      `${r.label ? both(r.label.zh, r.label.en) : r.category} @ ${linePlace(r, lang)}: ${r.count} ${both('次', 'times')} (${r.caseIds.join(', ')})`,
   );
   const none = [both('无', 'none')];
   const change = `${both('较上周', 'vs last week')}: ${COUNT_LABELS.map(([k, zh, en]) => `${both(zh, en)} ${s.change[k] >= 0 ? '+' : ''}${s.change[k]}`).join(' · ')}`;
@@ -277,26 +311,36 @@ export function areaSummaryEmail(
 /**
  * A building's morning brief, to one of its supervisors, in their language first; today's
  * deadlines by their stage's label and their time on the campus clock ("整改 rectification → 17:30").
+ * With `publicBaseUrl`, each case links to its page (the text gives the address under the line), so
+ * a supervisor on a phone opens what is due from the mail.
  */
 export function dailyBriefEmail(
   b: DailyBrief,
   buildingName: { zh: string; en: string },
   name: string,
   lang: Language = 'zh-CN',
+  publicBaseUrl?: string,
 ): RenderedEmail {
   const both = pairIn(lang);
+  const caseUrl = (caseId: string) =>
+    publicBaseUrl === undefined ? undefined : `${publicBaseUrl.replace(/\/+$/, '')}${casePagePath(caseId)}`;
   const subject = `【${both('晨会简报', 'Morning brief')}】${b.date} ${both(buildingName.zh, buildingName.en)}`;
-  const section = (zh: string, en: string, rows: string[]) => [
-    `${both(zh, en)} (${rows.length}):`,
-    ...(rows.length ? rows : [both('无', 'none')]),
-  ];
-  const opened = b.opened.map((l) => caseText(l, lang));
-  const closed = b.closed.map((l) => caseText(l, lang));
-  const breached = b.breached.map((l) => caseText(l, lang));
+  const section = (zh: string, en: string, rows: Row[]) => ({
+    head: `${both(zh, en)} (${rows.length}):`,
+    rows: rows.length ? rows : [{ text: both('无', 'none') }],
+  });
+  type Row = { text: string; url?: string | undefined };
+  const row = (l: CaseLine): Row => ({ text: caseText(l, lang), url: caseUrl(l.caseId) });
+  const opened = b.opened.map(row);
+  const closed = b.closed.map(row);
+  const breached = b.breached.map(row);
   // Every deadline listed falls due on the brief's own campus date: its time on the campus clock says it all.
-  const due = b.dueToday.map((d) => {
+  const due = b.dueToday.map((d): Row => {
     const stage = stageLabel(d.stage);
-    return `${d.caseId} ${titleIn(d.title, lang)} (${d.place}) ${both(stage.zh, stage.en)} → ${localTime(d.due, b.timeZone)}`;
+    return {
+      text: `${d.caseId} ${titleIn(d.title, lang)} (${linePlace(d, lang)}) ${both(stage.zh, stage.en)} → ${localTime(d.due, b.timeZone)}`,
+      url: caseUrl(d.caseId),
+    };
   });
   const intro = greetingIn(lang, name, {
     zh: `${buildingName.zh} 昨日情况与今日到期事项。`,
@@ -308,12 +352,17 @@ export function dailyBriefEmail(
     section('昨日超时', 'breached yesterday', breached),
     section('今日到期', 'due today', due),
   ];
+  const rowText = (r: Row) => (r.url ? `${r.text}\n  ${r.url}` : r.text);
+  const rowHtml = (r: Row) =>
+    r.url
+      ? `<li><a href="${escapeHtml(r.url)}">${escapeHtml(r.text)}</a></li>`
+      : `<li>${escapeHtml(r.text)}</li>`;
   return {
     subject,
-    text: [intro, '', ...blocks.flatMap((b) => [...b, ''])].join('\n'),
+    text: [intro, '', ...blocks.flatMap((x) => [x.head, ...x.rows.map(rowText), ''])].join('\n'),
     html: page(
       subject,
-      `<p>${escapeHtml(intro)}</p>${blocks.map(([head, ...rows]) => `<h3>${escapeHtml(head ?? '')}</h3>${list(rows)}`).join('')}`,
+      `<p>${escapeHtml(intro)}</p>${blocks.map((x) => `<h3>${escapeHtml(x.head)}</h3><ul>${x.rows.map(rowHtml).join('')}</ul>`).join('')}`,
       lang,
     ),
   };

@@ -22,6 +22,8 @@ import {
   type WeekDimensionPoint,
 } from './inspection-scores.ts';
 import { dutyCompletionKpi } from './duty-kpi.ts';
+import { categoryLabel } from './intake.ts';
+import { studentFollowUpAsk } from './student-follow-up.ts';
 import type { DutyOccurrence } from './duties.ts';
 import type { InspectionRound } from './inspection.ts';
 import type { DimensionKey } from './standards/catalogue.ts';
@@ -163,7 +165,10 @@ export interface CaseLine {
   /** The 6T item the case cites (seed 000): its dimension and number. */
   cited?: { itemId: string; dimension: DimensionKey; number: number } | undefined;
   buildingId: string;
+  /** The place by its ids (building/floor/room): what lines stored before names were kept have. */
   place: string;
+  /** The place by the directory's names, when the builder had the directory. */
+  placeName?: Bilingual | undefined;
   stage: CaseView['stage'];
   responsibleId: string;
   opened: boolean;
@@ -182,13 +187,36 @@ export interface CaseLine {
 export const placeOf = (loc: Location): string =>
   [loc.buildingId, loc.floorId, loc.roomId].filter((x): x is string => Boolean(x)).join('/');
 
+/**
+ * A place as people name it, by the directory: "学生公寓A栋 1层 A101" / "Dormitory A, Floor 1, A101";
+ * an id the directory no longer knows stays as it is.
+ */
+export function placeNameIn(dir: Pick<Directory, 'buildings'>, loc: Location): Bilingual {
+  const b = dir.buildings.find((x) => x.id === loc.buildingId);
+  const f = loc.floorId ? b?.floors.find((x) => x.id === loc.floorId) : undefined;
+  const parts = (lang: keyof Bilingual) =>
+    [b ? b.name[lang] : loc.buildingId, f ? f.name[lang] : loc.floorId, loc.roomId].filter((x): x is string =>
+      Boolean(x),
+    );
+  return { zh: parts('zh').join(' '), en: parts('en').join(', ') };
+}
+
+/** A line's place in the reader's language, or its ids when it was stored without names. */
+export const linePlace = (l: { place: string; placeName?: Bilingual | undefined }, lang: 'zh-CN' | 'en') =>
+  l.placeName ? (lang === 'en' ? l.placeName.en : l.placeName.zh) : l.place;
+
 const citedOf = (v: CaseView): CaseLine['cited'] => {
   const c = caseCitation(v);
   return c && { itemId: c.itemId, dimension: c.dimension, number: c.number };
 };
 
-/** The case's events within [from, to); null when nothing happened to it then. */
-export function caseLine(v: CaseView, from: string, to: string): CaseLine | null {
+/** The case's events within [from, to); null when nothing happened to it then. With the directory, its place by name. */
+export function caseLine(
+  v: CaseView,
+  from: string,
+  to: string,
+  dir?: Pick<Directory, 'buildings'>,
+): CaseLine | null {
   // From the rating history, not the latest follow-up: a score that reopened the case still
   // counts in its week after the reporter rated again or the next round closed unrated.
   const scores = followUpRatings(v)
@@ -203,6 +231,7 @@ export function caseLine(v: CaseView, from: string, to: string): CaseLine | null
     cited: citedOf(v),
     buildingId: v.location.buildingId,
     place: placeOf(v.location),
+    placeName: dir && placeNameIn(dir, v.location),
     stage: v.stage,
     responsibleId: v.responsibleId,
     opened: within(v.openedAt, from, to),
@@ -255,7 +284,10 @@ export function diffCounts(now: WeekCounts, before: WeekCounts): WeekCounts {
 export interface RepeatProblem {
   /** The case's category, or its source when it has none. */
   category: string;
+  /** The category as people read it (the source's or report kind's label, a 6T item's citation). */
+  label?: Bilingual | undefined;
   place: string;
+  placeName?: Bilingual | undefined;
   count: number;
   caseIds: string[];
 }
@@ -271,15 +303,42 @@ export const MAX_SUMMARY_ROWS = 200;
 const trouble = (c: Pick<WeekCounts, 'late' | 'disputed' | 'failedReviews'>) =>
   c.late + c.disputed + c.failedReviews;
 
+const SOURCE_LABELS: Record<CaseView['source'], Bilingual> = {
+  inspection: { zh: '检查', en: 'Inspection' },
+  complaint: { zh: '投诉', en: 'Complaint' },
+  repair: { zh: '报修', en: 'Repair' },
+  grid_report: { zh: '网格上报', en: 'Grid report' },
+  evaluation: { zh: '评估', en: 'Evaluation' },
+};
+
+/** A case's category as people read it: a report kind's or 6T item's label, the source's, or as written. */
+function categoryName(v: Pick<CaseView, 'category' | 'source'>): Bilingual {
+  if (!v.category) return SOURCE_LABELS[v.source];
+  const cited = caseCitation(v);
+  return cited?.label ?? categoryLabel(v.category) ?? { zh: v.category, en: v.category };
+}
+
 /** Same category and place more than once among cases opened in the given window. */
-export function repeatProblems(views: readonly CaseView[], from: string, to: string): RepeatProblem[] {
+export function repeatProblems(
+  views: readonly CaseView[],
+  from: string,
+  to: string,
+  dir?: Pick<Directory, 'buildings'>,
+): RepeatProblem[] {
   const groups = new Map<string, RepeatProblem>();
   for (const v of views) {
     if (!within(v.openedAt, from, to)) continue;
     const category = v.category ?? v.source;
     const place = placeOf(v.location);
     const key = JSON.stringify([category, place]);
-    const g = groups.get(key) ?? { category, place, count: 0, caseIds: [] };
+    const g = groups.get(key) ?? {
+      category,
+      label: categoryName(v),
+      place,
+      ...(dir ? { placeName: placeNameIn(dir, v.location) } : {}),
+      count: 0,
+      caseIds: [],
+    };
     g.count += 1;
     g.caseIds.push(v.caseId);
     groups.set(key, g);
@@ -317,6 +376,9 @@ export interface FollowUpItem {
   caseId: string;
   title: string;
   place: string;
+  placeName?: Bilingual | undefined;
+  /** Absent in follow-ups stored before they kept it. */
+  buildingId?: string | undefined;
   stage: CaseView['stage'];
   source: CaseView['source'];
   ask: Bilingual;
@@ -330,6 +392,9 @@ export interface DepartmentDigest {
   name: Bilingual;
   contactIds: string[];
   items: FollowUpItem[];
+  /** The week's cases of its students that were withdrawn: told for information, nothing to follow up. */
+  withdrawn?:
+    { caseId: string; title: string; place: string; placeName?: Bilingual | undefined }[] | undefined;
 }
 
 export interface DailyPoint {
@@ -428,34 +493,23 @@ const ONE_BUILDING_COMPLAINTS: Bilingual = {
   en: 'Valid complaints this year in this building',
 };
 
+/**
+ * A summary as its readers get it: one building's yearly complaint figure under that building's
+ * wording, also in summaries stored before it had its own (which carry the campus's, "取最多的楼栋").
+ */
+export function withBuildingLabels<S extends AreaSummary>(s: S): S {
+  if (s.kind !== 'building') return s;
+  return {
+    ...s,
+    kpis: s.kpis.map((k) => (k.id === VALID_COMPLAINTS ? { ...k, label: ONE_BUILDING_COMPLAINTS } : k)),
+  };
+}
+
 /** The department whose students live where the case is (by room), if any. */
 export function departmentOf(departments: readonly Department[], loc: Location): Department | undefined {
   if (!loc.roomId) return undefined;
   return departments.find((d) => d.rooms?.includes(loc.roomId ?? ''));
 }
-
-const FOLLOW_UP_ASK: Record<CaseView['source'], Bilingual> = {
-  complaint: {
-    zh: '请院系了解相关学生的诉求并反馈处理情况。',
-    en: 'Please hear the students concerned and tell us how it was handled.',
-  },
-  inspection: {
-    zh: '请院系提醒相关寝室学生遵守公寓管理规定，并反馈跟进情况。',
-    en: 'Please remind the students of this room of the residence rules and report back.',
-  },
-  repair: {
-    zh: '请院系提醒学生爱护公寓设施，如属人为损坏请跟进处理。',
-    en: 'Please remind the students to look after the facilities and follow up on any damage they caused.',
-  },
-  grid_report: {
-    zh: '请院系辅导员跟进网格员反映的学生情况。',
-    en: "Please have the counsellor follow up on the grid member's report about the students.",
-  },
-  evaluation: {
-    zh: '请院系配合落实评估发现问题的整改。',
-    en: 'Please help carry out the rectification of this evaluation finding.',
-  },
-};
 
 function areaSummary(
   kind: AreaSummary['kind'],
@@ -466,11 +520,12 @@ function areaSummary(
   complaintYear: ComplaintYear | undefined,
   rounds: readonly InspectionRound[] | undefined,
   duties: readonly DutyDue[] | undefined,
+  dir: Pick<Directory, 'buildings'>,
   buildingId?: string,
 ): AreaSummary {
   const { from, to } = weekBounds(week, tz);
   const prev = weekBounds(addWeeks(week, -1), tz);
-  const lines = views.map((v) => caseLine(v, from, to)).filter((l): l is CaseLine => l !== null);
+  const lines = views.map((v) => caseLine(v, from, to, dir)).filter((l): l is CaseLine => l !== null);
   const prevLines = views
     .map((v) => caseLine(v, prev.from, prev.to))
     .filter((l): l is CaseLine => l !== null);
@@ -548,7 +603,7 @@ function areaSummary(
     kpiChange,
     clocks: clockKpis(tally),
     tally,
-    repeats: repeatProblems(views, repeatFrom, to),
+    repeats: repeatProblems(views, repeatFrom, to, dir),
     byStaff: byStaff.slice(0, MAX_SUMMARY_ROWS),
     daily,
     cases: [...lines].sort((x, y) => trouble(y) - trouble(x)).slice(0, MAX_SUMMARY_ROWS),
@@ -573,7 +628,7 @@ export function buildWeeklyDigests(input: BuildDigestsInput): WeeklyDigests {
   const views = [...input.views].sort(
     (a, b) => a.openedAt.localeCompare(b.openedAt) || a.caseId.localeCompare(b.caseId),
   );
-  const lines = views.map((v) => caseLine(v, from, to)).filter((l): l is CaseLine => l !== null);
+  const lines = views.map((v) => caseLine(v, from, to, directory)).filter((l): l is CaseLine => l !== null);
 
   const byPerson = new Map<string, CaseLine[]>();
   for (const l of lines) {
@@ -596,17 +651,34 @@ export function buildWeeklyDigests(input: BuildDigestsInput): WeeklyDigests {
   const active = new Set(lines.map((l) => l.caseId));
   const departments: DepartmentDigest[] = [];
   for (const dept of directory.departments) {
-    const items = views
-      .filter((v) => active.has(v.caseId) && departmentOf([dept], v.location))
+    const theirs = views.filter((v) => active.has(v.caseId) && departmentOf([dept], v.location));
+    // A withdrawn case has nothing to follow up: the department hears of it, and is asked nothing.
+    const items: FollowUpItem[] = theirs.flatMap((v) => {
+      const ask = v.stage === 'withdrawn' ? undefined : studentFollowUpAsk(v);
+      return ask
+        ? [
+            {
+              caseId: v.caseId,
+              title: v.title,
+              place: placeOf(v.location),
+              placeName: placeNameIn(directory, v.location),
+              buildingId: v.location.buildingId,
+              stage: v.stage,
+              source: v.source,
+              ask,
+            },
+          ]
+        : [];
+    });
+    if (items.length === 0) continue;
+    const withdrawn = theirs
+      .filter((v) => v.stage === 'withdrawn' && studentFollowUpAsk(v))
       .map((v) => ({
         caseId: v.caseId,
         title: v.title,
         place: placeOf(v.location),
-        stage: v.stage,
-        source: v.source,
-        ask: FOLLOW_UP_ASK[v.source],
+        placeName: placeNameIn(directory, v.location),
       }));
-    if (items.length === 0) continue;
     departments.push({
       kind: 'department',
       id: digestId(week, 'department', dept.id),
@@ -615,6 +687,7 @@ export function buildWeeklyDigests(input: BuildDigestsInput): WeeklyDigests {
       name: dept.name,
       contactIds: [...dept.contactIds],
       items,
+      ...(withdrawn.length ? { withdrawn } : {}),
     });
   }
 
@@ -635,6 +708,7 @@ export function buildWeeklyDigests(input: BuildDigestsInput): WeeklyDigests {
       },
       input.inspections?.filter((r) => r.buildingId === b.id),
       input.duties?.filter((o) => o.buildingId === b.id),
+      directory,
       b.id,
     ),
   );
@@ -652,6 +726,7 @@ export function buildWeeklyDigests(input: BuildDigestsInput): WeeklyDigests {
     },
     input.inspections,
     input.duties,
+    directory,
   );
   workingGroup.byBuilding = buildings.map((b) => ({ buildingId: b.buildingId ?? '', counts: b.counts }));
   return { week, staff, departments, buildings, workingGroup };
@@ -669,7 +744,14 @@ export interface DailyBrief {
   closed: CaseLine[];
   breached: CaseLine[];
   /** Open deadlines falling due today, earliest first. */
-  dueToday: { caseId: string; title: string; stage: DeadlineView['stage']; due: string; place: string }[];
+  dueToday: {
+    caseId: string;
+    title: string;
+    stage: DeadlineView['stage'];
+    due: string;
+    place: string;
+    placeName?: Bilingual | undefined;
+  }[];
 }
 
 /** The morning brief (晨会) for one building: yesterday's movement and today's deadlines. */
@@ -678,13 +760,16 @@ export function buildDailyBrief(input: {
   timeZone: string;
   buildingId: string;
   views: readonly CaseView[];
+  /** With it, places by their names. */
+  directory?: Pick<Directory, 'buildings'> | undefined;
 }): DailyBrief {
   const { date, timeZone: tz } = input;
   const yesterday = addDays(date, -1);
   const y = { from: localTimeToInstant(yesterday, '00:00', tz), to: localTimeToInstant(date, '00:00', tz) };
   const today = { from: y.to, to: localTimeToInstant(addDays(date, 1), '00:00', tz) };
   const views = input.views.filter((v) => v.location.buildingId === input.buildingId);
-  const lines = views.map((v) => caseLine(v, y.from, y.to)).filter((l): l is CaseLine => l !== null);
+  const dir = input.directory;
+  const lines = views.map((v) => caseLine(v, y.from, y.to, dir)).filter((l): l is CaseLine => l !== null);
   const dueToday = views
     .flatMap((v) =>
       v.deadlines
@@ -702,6 +787,7 @@ export function buildDailyBrief(input: {
           stage: d.stage,
           due: d.due,
           place: placeOf(v.location),
+          placeName: dir && placeNameIn(dir, v.location),
         })),
     )
     .sort((a, b) => a.due.localeCompare(b.due) || a.caseId.localeCompare(b.caseId));

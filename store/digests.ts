@@ -177,6 +177,8 @@ export interface HandledRecord {
   by: string;
   at: string;
   textHash: string;
+  /** What the department did, in its contact's words (optional on the link's page). */
+  note?: string | undefined;
 }
 
 /** Marks one department follow-up handled; false when it already was. */
@@ -185,7 +187,10 @@ export async function markHandled(deps: StoreDeps, week: string, h: HandledRecor
     deps.ddb.send(
       new PutItemCommand({
         TableName: deps.tables.ops,
-        Item: marshall({ ...opsKey.digestHandled(week, h.departmentId, h.caseId), ...h }),
+        Item: marshall(
+          { ...opsKey.digestHandled(week, h.departmentId, h.caseId), ...h },
+          { removeUndefinedValues: true },
+        ),
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     ),
@@ -201,6 +206,45 @@ export async function handledFollowUps(deps: StoreDeps, week: string): Promise<M
     out.set(dept, (out.get(dept) ?? new Set()).add(r.caseId as string));
   }
   return out;
+}
+
+/** Who acknowledged a week's digest, and when. */
+export interface AckMark {
+  personId: string;
+  at: string;
+}
+
+/** A department follow-up marked handled: when, by whom, and what they said they did. */
+export interface HandledMark {
+  departmentId: string;
+  caseId: string;
+  by: string;
+  at: string;
+  note?: string | undefined;
+}
+
+/**
+ * Every acknowledgement and "handled" mark of a week, as the weekly report shows them (the
+ * workflow's reminders read only the ids, above). Signature evidence (address, browser, hash) stays in the store.
+ */
+export async function weekMarks(
+  deps: StoreDeps,
+  week: string,
+): Promise<{ acks: AckMark[]; handled: HandledMark[] }> {
+  const [acks, handled] = await Promise.all([
+    weekRows(deps, week, digestSortPrefix.ack),
+    weekRows(deps, week, digestSortPrefix.handled),
+  ]);
+  return {
+    acks: acks.map((r) => ({ personId: r.personId as string, at: r.at as string })),
+    handled: handled.map((r) => ({
+      departmentId: r.departmentId as string,
+      caseId: r.caseId as string,
+      by: r.by as string,
+      at: r.at as string,
+      ...(typeof r.note === 'string' && r.note ? { note: r.note } : {}),
+    })),
+  };
 }
 
 const tallyKey = (buildingId: string | undefined, week: string) =>

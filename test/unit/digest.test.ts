@@ -187,12 +187,12 @@ describe('weekly digests from known cases', () => {
     expect(wu?.cases.map((c) => c.caseId)).toEqual(['w5']);
   });
 
-  it('sends departments the week’s cases in their students’ rooms', () => {
+  it('asks departments to follow up the week’s cases about their students, not the repairs in their rooms', () => {
+    // w1 and w2 in A101 (cs) are repairs: the building's matter, not the students'.
     expect(d.departments.map((x) => [x.departmentId, x.items.map((i) => i.caseId)])).toEqual([
-      ['cs', ['w1', 'w2']],
       ['me', ['w5']],
     ]);
-    expect(d.departments[1]?.items[0]?.ask.zh).toContain('诉求');
+    expect(d.departments[0]?.items[0]?.ask.zh).toContain('了解相关学生的情况');
   });
 
   it('summarises each building with week-over-week change, KPIs and repeat problems', () => {
@@ -202,7 +202,14 @@ describe('weekly digests from known cases', () => {
     expect(a?.previous).toMatchObject({ opened: 1, closed: 0 });
     expect(a?.change).toMatchObject({ opened: 1, closed: 1, late: 1 });
     expect(a?.repeats).toEqual([
-      { category: 'plumbing', place: 'bldg-a/a-f1/A101', count: 3, caseIds: ['w1', 'w2', 'w6'] },
+      {
+        category: 'plumbing',
+        label: { zh: 'plumbing', en: 'plumbing' },
+        place: 'bldg-a/a-f1/A101',
+        placeName: { zh: 'A a-f1 A101', en: 'A, a-f1, A101' },
+        count: 3,
+        caseIds: ['w1', 'w2', 'w6'],
+      },
     ]);
     expect(b?.repeats).toEqual([]);
     expect(b?.counts).toMatchObject({ opened: 1, closed: 1, ratings: 1 });
@@ -351,7 +358,13 @@ describe('weekly digests from known cases', () => {
   it('repeat problems need more than one case of the same category and place in the window', () => {
     const { from, to } = weekBounds('2026-W10', TZ);
     expect(repeatProblems(cases, from, to)).toEqual([
-      { category: 'plumbing', place: 'bldg-a/a-f1/A101', count: 2, caseIds: ['w1', 'w2'] },
+      {
+        category: 'plumbing',
+        label: { zh: 'plumbing', en: 'plumbing' },
+        place: 'bldg-a/a-f1/A101',
+        count: 2,
+        caseIds: ['w1', 'w2'],
+      },
     ]);
   });
 });

@@ -39,6 +39,9 @@ describe('the weekly feedback: digests, acknowledgement, reminder, escalation, d
         caseId: k1,
         openedAt: MON,
         location: A101,
+        // The students' matters: a department follows these up (a repair in their room it would not).
+        source: 'grid_report',
+        category: 'cleanliness',
         deadlines: [['analysing', 'met']],
         score: 5,
         closedAt: at(MON, 30),
@@ -48,6 +51,7 @@ describe('the weekly feedback: digests, acknowledgement, reminder, escalation, d
         caseId: k2,
         openedAt: at(MON, 48),
         location: A102,
+        source: 'inspection',
         stage: 'rectifying',
         deadlines: [
           ['analysing', 'breached', 50],

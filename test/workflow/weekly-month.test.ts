@@ -538,7 +538,16 @@ async function month(stack: CaseStack & { teardown(): Promise<void> }): Promise<
       // C1 and C11: a repair in A101 twice within four weeks.
       expect(campus.repeats).toEqual(
         week === '2023-W22'
-          ? [{ category: 'repair', place: 'bldg-a/a-f1/A101', count: 2, caseIds: ids(['C1', 'C11']) }]
+          ? [
+              {
+                category: 'repair',
+                label: { zh: '报修', en: 'Repair' },
+                place: 'bldg-a/a-f1/A101',
+                placeName: { zh: '学生公寓A栋 1层 A101', en: 'Dormitory A, Floor 1, A101' },
+                count: 2,
+                caseIds: ids(['C1', 'C11']),
+              },
+            ]
           : [],
       );
       // The case KPIs, then the duty calendar's completion rate, as GET /api/kpis gives them.

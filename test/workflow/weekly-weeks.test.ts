@@ -32,7 +32,9 @@ describe('the weekly feedback over several weeks', () => {
         caseId: uniqueId(`P${i}`),
         openedAt: tuesday(week),
         location: A105,
-        category: 'plumbing',
+        // A grid member's report on the room's hygiene: its students' department follows it up.
+        source: 'grid_report',
+        category: 'cleanliness',
         deadlines: [['analysing', 'met']],
         closedAt: tuesday(week, 20),
       });
@@ -76,7 +78,7 @@ describe('the weekly feedback over several weeks', () => {
           ],
         });
         const result = await handle.result();
-        // CS never marks the plumbing case handled: twelve reminders, then the working group hears of it.
+        // CS never marks the hygiene case handled: twelve reminders, then the working group hears of it.
         expect(result).toMatchObject({ week, departments: 1, departmentOutcome: 'escalated' });
         expect(result.runs).toBeGreaterThan(1);
 
