@@ -10,6 +10,9 @@ const TRANSIENT_SES = new Set([
   'RequestTimeout',
 ]);
 
+// DynamoDB's own 400s that the same request gets again on every retry.
+const DYNAMODB_REFUSALS = new Set(['ValidationException']);
+
 /**
  * The permanent failure an error is, if it is one: a refused message or recipient, a
  * record that is already newer, an input that cannot be encoded. These are what the same
@@ -40,6 +43,9 @@ export function permanentFailure(err: unknown): ApplicationFailure | undefined {
   // other refusal of the request itself.
   if (name === 'MessageRejected' || name === 'MailFromDomainNotVerifiedException')
     return ApplicationFailure.nonRetryable(message, EffectFailure.EmailRejected);
+  // DynamoDB refusing the write itself (an item over 400 KB, a malformed expression) is no
+  // mail problem, though it is a 400 too: the admin's list must not call it a rejected email.
+  if (DYNAMODB_REFUSALS.has(name)) return ApplicationFailure.nonRetryable(message, EffectFailure.Invalid);
   const status = e?.$metadata?.httpStatusCode;
   if (status === 400 && !TRANSIENT_SES.has(name))
     return ApplicationFailure.nonRetryable(message, EffectFailure.EmailRejected);

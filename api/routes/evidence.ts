@@ -52,7 +52,9 @@ export const presignBody = z.strictObject({
     .string()
     .min(1)
     .max(200)
-    .pipe(safeString({ singleLine: true })),
+    .pipe(safeString({ singleLine: true }))
+    // Media types are case-insensitive (RFC 9110 §8.3.1); the answer's headers say the one to send.
+    .transform((t) => t.toLowerCase()),
   size: z.number().int().min(0),
 });
 /** The multipart upload's one field. */
@@ -96,14 +98,23 @@ async function refusalsAsProblems<T>(c: Context, run: () => Promise<T>): Promise
   }
 }
 
-const limit = (maxSize: number) =>
+/** A JSON body's cap (a file's metadata, never the file) or an upload's (the file itself). */
+const limit = (maxSize: number, of: 'json' | 'file') =>
   bodyLimit({
     maxSize,
     onError: () => {
-      throw new ProblemError('payload_too_large', {
-        zh: `请求体过大：文件不能超过 ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB`,
-        en: `the request body is too large: a file may be at most ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB`,
-      });
+      throw new ProblemError(
+        'payload_too_large',
+        of === 'file'
+          ? {
+              zh: `请求体过大：文件不能超过 ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB`,
+              en: `the request body is too large: a file may be at most ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB`,
+            }
+          : {
+              zh: `请求体过大：这里只收文件的说明（JSON，最多 ${maxSize / 1024} KB），文件本身请用上传地址发送`,
+              en: `the request body is too large: this takes the file's description (JSON, at most ${maxSize / 1024} KB); send the file itself to the upload URL`,
+            },
+      );
     },
   });
 
@@ -167,7 +178,7 @@ export function evidenceRoutes(deps: AppDeps): Hono<EvidenceEnv> {
     return record;
   }
 
-  app.post('/api/cases/:caseId/evidence', limit(16 * 1024), auth, async (c) => {
+  app.post('/api/cases/:caseId/evidence', limit(16 * 1024, 'json'), auth, async (c) => {
     const { caseId } = paramsOf(c, caseParams);
     const body = await jsonBody(c, presignBody);
     await caseTakingFiles(c, caseId);
@@ -187,44 +198,51 @@ export function evidenceRoutes(deps: AppDeps): Hono<EvidenceEnv> {
   });
 
   // Multipart framing around a file is small; the file itself is checked against the limit below.
-  app.post('/api/cases/:caseId/evidence/upload', limit(MAX_EVIDENCE_BYTES + 64 * 1024), auth, async (c) => {
-    const { caseId } = paramsOf(c, caseParams);
-    if (!/^multipart\/form-data\b/i.test(c.req.header('content-type') ?? '')) {
-      throw new ProblemError('unsupported_media_type', {
-        zh: '请以 multipart/form-data 提交，文件放在 file 字段',
-        en: 'send multipart/form-data with the file in the field `file`',
-      });
-    }
-    const form = await formOr400(c, { all: true });
-    if (Array.isArray(form.file)) {
-      // One reference answers one upload: a second file would otherwise be dropped unsaid.
-      throw new ProblemError(
-        'validation',
-        {
-          zh: '每次只能上传一个文件（file 字段出现了多次）',
-          en: 'send one file per upload (`file` came more than once)',
-        },
-        [{ field: 'file', message: callerLanguage(c) === 'en' ? 'one file only' : '只能一个文件' }],
+  app.post(
+    '/api/cases/:caseId/evidence/upload',
+    limit(MAX_EVIDENCE_BYTES + 64 * 1024, 'file'),
+    auth,
+    async (c) => {
+      const { caseId } = paramsOf(c, caseParams);
+      if (!/^multipart\/form-data\b/i.test(c.req.header('content-type') ?? '')) {
+        throw new ProblemError('unsupported_media_type', {
+          zh: '请以 multipart/form-data 提交，文件放在 file 字段',
+          en: 'send multipart/form-data with the file in the field `file`',
+        });
+      }
+      const form = await formOr400(c, { all: true });
+      if (Array.isArray(form.file)) {
+        // One reference answers one upload: a second file would otherwise be dropped unsaid.
+        throw new ProblemError(
+          'validation',
+          {
+            zh: '每次只能上传一个文件（file 字段出现了多次）',
+            en: 'send one file per upload (`file` came more than once)',
+          },
+          [{ field: 'file', message: callerLanguage(c) === 'en' ? 'one file only' : '只能一个文件' }],
+        );
+      }
+      const parsed = uploadForm.safeParse(form);
+      if (!parsed.success) {
+        throw new ProblemError(
+          'validation',
+          { zh: '缺少文件（file 字段）', en: 'no file in the field `file`' },
+          [{ field: 'file', message: callerLanguage(c) === 'en' ? 'required' : '必填' }],
+        );
+      }
+      await caseTakingFiles(c, caseId);
+      const { file } = parsed.data;
+      const result = await refusalsAsProblems(c, () =>
+        putEvidence(deps, { caseId, uploaderId: c.get('caller').person.id, file }),
       );
-    }
-    const parsed = uploadForm.safeParse(form);
-    if (!parsed.success) {
-      throw new ProblemError(
-        'validation',
-        { zh: '缺少文件（file 字段）', en: 'no file in the field `file`' },
-        [{ field: 'file', message: callerLanguage(c) === 'en' ? 'required' : '必填' }],
-      );
-    }
-    await caseTakingFiles(c, caseId);
-    const { file } = parsed.data;
-    const result = await refusalsAsProblems(c, () =>
-      putEvidence(deps, { caseId, uploaderId: c.get('caller').person.id, file }),
-    );
-    return c.json(result, 201, { 'cache-control': 'no-store' });
-  });
+      return c.json(result, 201, { 'cache-control': 'no-store' });
+    },
+  );
 
-  app.post('/api/evidence/:evidenceId/confirm', limit(16 * 1024), auth, async (c) => {
+  app.post('/api/evidence/:evidenceId/confirm', limit(16 * 1024, 'json'), auth, async (c) => {
     const record = await readableEvidence(c);
+    // Confirming adds the file to the case: only those who may add files, not every reader.
+    await caseTakingFiles(c, record.caseId);
     const result = await refusalsAsProblems(c, () => confirmUpload(deps, record.evidenceId));
     return c.json(result, 200, { 'cache-control': 'no-store' });
   });

@@ -26,6 +26,8 @@ describe('which effect failures are permanent', () => {
       EffectFailure.RecordConflict,
     ],
     ['a lone surrogate in an encoder', new URIError('URI malformed'), EffectFailure.Invalid],
+    // DynamoDB's 400 for an item over 400 KB was labelled a rejected email on the admin's list.
+    ['a DynamoDB item over its size limit', sesError('ValidationException', 400), EffectFailure.Invalid],
     ['a circular payload', new TypeError('Converting circular structure to JSON'), EffectFailure.Invalid],
   ])('%s is non-retryable with its type', (_what, err, type) => {
     const f = permanentFailure(err);
