@@ -1,6 +1,6 @@
 import type { ResultStore } from '../store/audit-jobs.ts';
 import type { CalendarFile } from '../domain/calendar-file.ts';
-import { tellReportersOfWithdrawal } from '../store/reporter-notices.ts';
+import { tellMergedReportersOfResult, tellReportersOfWithdrawal } from '../store/reporter-notices.ts';
 import type { Reporter } from '../domain/case-model.ts';
 import { reporterActorId } from '../domain/case-model.ts';
 import { createCalendar, type CalendarOverrides, type WorkingCalendar } from '../domain/calendar.ts';
@@ -10,7 +10,7 @@ import {
   type PlanDeadlineResult,
 } from '../domain/deadline-plan.ts';
 import { casePagePath, renderEmail, STUCK_EFFECTS_PAGE, type EmailKind } from '../domain/email-content.ts';
-import { reporterLanguage } from '../domain/reporter-notice.ts';
+import { caseResultActions, reporterLanguage } from '../domain/reporter-notice.ts';
 import type { Language } from '../domain/directory.ts';
 import type { SigningKeys } from '../domain/link-token.ts';
 import { appendAudit, type AppendInput, type AppendResult } from '../store/audit-chain.ts';
@@ -132,7 +132,31 @@ export function createActivities(deps: ActivityDeps) {
   }
 
   async function recordStep(input: AppendInput): Promise<AppendResult> {
-    return failingPermanently(() => appendAudit(deps.ddb, deps.tables, input));
+    const result = await failingPermanently(() => appendAudit(deps.ddb, deps.tables, input));
+    await tellMergedOfResult([input]);
+    return result;
+  }
+
+  /**
+   * Once a case's result is in (records of `caseResultActions` written), the reporters whose
+   * reports were merged into it hear of it: once each (outbox), so a retried activity sends
+   * nothing twice. A mail refused for good is set aside and logged rather than holding up the
+   * case's records; anything else fails the activity for its retry.
+   */
+  async function tellMergedOfResult(records: readonly Pick<AppendInput, 'caseId' | 'action'>[]) {
+    const resulted = new Set(
+      records.filter((r) => (caseResultActions as readonly string[]).includes(r.action)).map((r) => r.caseId),
+    );
+    for (const caseId of resulted) {
+      const failed = await tellMergedReportersOfResult(deps, caseId, {
+        keys: deps.signingKeys,
+        publicBaseUrl: deps.publicBaseUrl,
+      });
+      const transient = failed.find((f) => !permanentFailure(f.error));
+      if (transient) throw transient.error;
+      for (const f of failed)
+        console.warn(`[mail] ${caseId}: the result notice of ${f.reportId} was refused for good`, f.error);
+    }
   }
 
   // Heartbeats while it runs (the case workflow gives it a heartbeat timeout): a mail to many
@@ -275,6 +299,7 @@ export function createActivities(deps: ActivityDeps) {
           deferred.push({ index, reason: (err instanceof Error ? err.message : String(err)).slice(0, 300) });
         }
       }
+      await tellMergedOfResult(input.records);
       return { deferred };
     });
   }

@@ -1,3 +1,4 @@
+import type { CaseAction } from './case-action.ts';
 import type { Language } from './directory.ts';
 import { reportReasonIn } from './intake.ts';
 import { linkButton } from './email-content.ts';
@@ -8,6 +9,8 @@ export interface ReporterNoticeContext {
   reportId: string;
   /** What became of the report, as the reporter reads it. */
   status: Bilingual;
+  /** What the reporter can do now (rate the result on their page), a line of its own. */
+  note?: Bilingual | undefined;
   /** Why (a merge, a rejection, a withdrawal); may be written "中文 / English". */
   reason?: string | undefined;
   caseId?: string | undefined;
@@ -17,6 +20,18 @@ export interface ReporterNoticeContext {
   /** The place the report was made at, when the directory still has it. */
   place?: Bilingual | undefined;
 }
+
+/**
+ * The records that mean a case's result is in: its review passed, or it closed (a case that
+ * passed its review before merged reporters were told hears of it at its close). A reporter
+ * whose report was merged into the case is told then, once (store/reporter-notices.ts).
+ */
+export const caseResultActions: readonly CaseAction[] = [
+  'review_passed',
+  'closed',
+  'closed_unrated',
+  'follow_up_rated',
+];
 
 type Half = 'zh' | 'en';
 
@@ -36,6 +51,7 @@ function block(l: Half, n: ReporterNoticeContext): string[] {
       name ? `${name}，您好：` : '您好：',
       `您${n.place ? `在${n.place.zh}` : ''}提交的报告 ${n.reportId}：${n.status.zh}`,
       reason ? `原因：${reason}` : '',
+      n.note?.zh ?? '',
       n.caseId ? `案件编号：${n.caseId}` : '',
       n.trackUrl ? `查看进度：${n.trackUrl}` : '',
     ];
@@ -43,6 +59,7 @@ function block(l: Half, n: ReporterNoticeContext): string[] {
     name ? `Hello ${name},` : 'Hello,',
     `Your report ${n.reportId}${n.place ? ` at ${n.place.en}` : ''}: ${n.status.en}`,
     reason ? `Reason: ${reason}` : '',
+    n.note?.en ?? '',
     n.caseId ? `Case: ${n.caseId}` : '',
     n.trackUrl ? `Follow it: ${n.trackUrl}` : '',
   ];

@@ -6,6 +6,7 @@ import type { Directory } from '../../domain/directory.ts';
 import { reportStatusLabel } from '../../domain/intake.ts';
 import { placeNameOf } from '../../domain/place-name.ts';
 import {
+  caseResultActions,
   renderReporterNotice,
   reporterLanguage,
   type ReporterNoticeContext,
@@ -92,6 +93,25 @@ describe('a notice to a scanned-code reporter', () => {
     expect(mail.text).not.toContain('原因');
     expect(mail.html).toContain('&lt;b&gt;李&lt;/b&gt;');
     expect(mail.html).not.toContain('<b>');
+  });
+});
+
+describe('the result of a case a report was merged into', () => {
+  it('says what the reporter can do now on a line of its own in each half, and is told at the passed review or the close', () => {
+    const mail = renderReporterNotice('en', {
+      ...merged,
+      reason: undefined,
+      status: { zh: '问题已处理，复查合格', en: 'The problem was dealt with and passed review' },
+      note: {
+        zh: '请在进度页面查看处理结果并评价（回访）。',
+        en: 'See the result and rate it on your report’s page.',
+      },
+    });
+    const [en, zh] = mail.text.split('———');
+    expect(en).toContain('\nSee the result and rate it on your report’s page.\n');
+    expect(zh).toContain('\n请在进度页面查看处理结果并评价（回访）。\n');
+    expect(mail.html).toContain('See the result and rate it');
+    expect(caseResultActions).toEqual(['review_passed', 'closed', 'closed_unrated', 'follow_up_rated']);
   });
 });
 

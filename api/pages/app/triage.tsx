@@ -6,6 +6,7 @@ import type { Directory } from '../../../domain/directory.ts';
 import { reportCaseTitle, reportKindInfo, type ReportKind } from '../../../domain/intake.ts';
 import { personOptionLabel } from '../../../domain/person-option.ts';
 import { placeByCode } from '../../../domain/places.ts';
+import { reporterLanguage } from '../../../domain/reporter-notice.ts';
 import { severities } from '../../../domain/sla.ts';
 import { textFlaw, textFlawMessage } from '../../../domain/safe-text.ts';
 import { inLang, splitBilingual, type Bilingual, type Lang } from '../../../domain/text.ts';
@@ -685,6 +686,13 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
             reporter: {
               name: report.name || '扫码报告人',
               ...(email ? { email } : {}),
+              // The case's mails and rating link speak to them as their report's notices do.
+              language: reporterLanguage(
+                email
+                  ? dir.people.find((p) => p.email.toLowerCase() === email.toLowerCase())?.language
+                  : undefined,
+                report.language,
+              ),
               reportId: report.reportId,
             },
           },
