@@ -46,9 +46,19 @@ export const navItems: readonly NavItem[] = [
     roles: ['supervisor', 'working_group', 'leadership', 'admin', 'auditor'],
   },
   {
+    // Everyone the board admits (BOARD_READERS in api/routes/zero-report.tsx): grid members
+    // file on it, the rest read it, and a reader who cannot find it cannot read it.
     href: '/zero-report',
     label: { zh: '零报告', en: 'Zero report' },
-    roles: ['grid_member', 'supervisor', 'working_group'],
+    roles: [
+      'grid_member',
+      'supervisor',
+      'working_group',
+      'leadership',
+      'department_contact',
+      'auditor',
+      'admin',
+    ],
   },
   {
     href: '/duties',
