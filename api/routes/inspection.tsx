@@ -874,6 +874,8 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
           throw new UnansweredError(idsOf(err.cause.details?.[0]), round.checklist.length);
         if (err.cause.type === InspectionRoundFailure.CaseOpened)
           throw caseOpened(lockedOf(err.cause.details?.[0]), body.results, lang);
+        if (err.cause.type === InspectionRoundFailure.CaseOpening)
+          throw caseOpening(idsOf(err.cause.details?.[0]), body.results, lang);
         if (err.cause.type === InspectionRoundFailure.BadEntry) throw new CaseNotOpenedError(m);
         throw new ProblemError('unprocessable', { zh: m, en: m });
       }
@@ -1485,6 +1487,28 @@ function caseOpened(
     locked.map((l) => ({
       field: `results.${results.findIndex((r) => r.itemId === l.itemId)}.result`,
       message: inLang(caseOpenedItemText(l.caseId), lang),
+    })),
+  );
+}
+
+const caseOpeningText = (itemIds: readonly string[]): Bilingual => ({
+  zh: `不合格项正在立案（${itemIds.join('、')}），结果不能再修改。整改与复查在案件中进行；本次提交未保存。`,
+  en: `Cases are being opened for failed items (${itemIds.join(', ')}), so their results can no longer be changed. They are handled in the cases; nothing of this post was saved.`,
+});
+
+/** The round's refusal of a change to items whose cases another post is opening: 409, naming each item. */
+function caseOpening(
+  itemIds: readonly string[],
+  results: readonly { itemId: string }[],
+  lang: Lang,
+): ProblemError {
+  const text = caseOpeningText(itemIds);
+  return new ProblemError(
+    'conflict',
+    text,
+    itemIds.map((id) => ({
+      field: `results.${results.findIndex((r) => r.itemId === id)}.result`,
+      message: inLang(text, lang),
     })),
   );
 }

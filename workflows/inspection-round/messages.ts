@@ -24,6 +24,11 @@ export const InspectionRoundFailure = {
    */
   CaseOpened: 'InspectionItemCaseOpened',
   /**
+   * A change to an item whose failure another post is opening a case for right now (its number is
+   * not known yet); its details carry the item ids.
+   */
+  CaseOpening: 'InspectionItemCaseOpening',
+  /**
    * Raised by the round's save activity (activities/inspection.ts), not the workflow: another
    * execution of the round's id owns its record, and this run's save changed nothing. An update
    * that meets it fails with it as its activity failure's cause.

@@ -137,6 +137,11 @@ export async function inspectionRound(input: RoundInput): Promise<InspectionRoun
   // Posts accepted and not yet done: a finish waits for them (its validator refuses meanwhile), so
   // a save still opening its cases cannot land on the round after it is completed.
   let inFlight = 0;
+  // Failed items whose cases posts are opening now (the case number not known yet), with the
+  // failure that opens it and how many posts are at it. Read by the validator only: a post's
+  // handler awaits the opening, and a later post's validator runs meanwhile; without this it
+  // would take a pass over a failure whose case is about to open.
+  const opening = new Map<string, { entry: CheckEntry; posts: number }>();
   const record = (all: readonly CheckEntry[], by: string, at: string) => {
     // An item whose case is open keeps its failure as recorded (who, when): the same failure
     // sent again (the validator refuses a change) is not recorded anew.
@@ -163,8 +168,21 @@ export async function inspectionRound(input: RoundInput): Promise<InspectionRoun
       inFlight++;
       const withCase = patched(ITEM_RESULT_WITH_CASE_PATCH);
       let opened = 0;
+      const failing = u.results.filter((r) => r.result === 'fail' && !round.cases[r.itemId]);
+      for (const entry of failing) {
+        const was = opening.get(entry.itemId);
+        opening.set(entry.itemId, { entry: was?.entry ?? entry, posts: (was?.posts ?? 0) + 1 });
+      }
+      // Once the cases are open (or their opening failed), round.cases locks the items, or nothing does.
+      const released = () => {
+        for (const entry of failing) {
+          const was = opening.get(entry.itemId);
+          if (was && was.posts > 1) opening.set(entry.itemId, { ...was, posts: was.posts - 1 });
+          else opening.delete(entry.itemId);
+        }
+      };
       try {
-        for (const entry of u.results.filter((r) => r.result === 'fail' && !round.cases[r.itemId])) {
+        for (const entry of failing) {
           let caseInput;
           try {
             caseInput = await acts.prepareInspectionCase({
@@ -201,6 +219,7 @@ export async function inspectionRound(input: RoundInput): Promise<InspectionRoun
         }
       } catch (err) {
         inFlight--;
+        released();
         if (u.finish) finishing = false;
         // The cases opened before the failure are on the round, in the store too; the post fails
         // with its own reason (a save that fails as well is logged by the SDK, not answered).
@@ -208,6 +227,7 @@ export async function inspectionRound(input: RoundInput): Promise<InspectionRoun
         throw err;
       }
       inFlight--;
+      released();
       // A second finish accepted (by an older run's validator) while the first was running lands
       // on a completed round: it is a no-op that keeps the first finish's results and time.
       if (u.finish && round.status === 'completed' && patched(FINISH_ONCE_PATCH)) return round;
@@ -253,6 +273,18 @@ export async function inspectionRound(input: RoundInput): Promise<InspectionRoun
           throw ApplicationFailure.create({
             message: `not on this round's checklist: ${off.join(', ')}`,
             type: InspectionRoundFailure.NotOnChecklist,
+          });
+        // A failed item whose case another post is opening: a change now would land on the item
+        // the case is opened for (the same failure sent again is the same case, and is taken).
+        const beingOpened = u.results.filter((r) => {
+          const was = opening.get(r.itemId);
+          return was !== undefined && !sameCheck(was.entry, r);
+        });
+        if (beingOpened.length > 0)
+          throw ApplicationFailure.create({
+            message: `cases are being opened for ${beingOpened.map((r) => r.itemId).join(', ')}: their results can no longer be changed`,
+            type: InspectionRoundFailure.CaseOpening,
+            details: [beingOpened.map((r) => r.itemId)],
           });
         // A failed item's case handles it now: its result, note, place and photos stay as they
         // opened the case (before, a pass sent later hid the failure and scored the round 100%).
