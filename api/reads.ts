@@ -1,9 +1,10 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { getCaseRecord } from '../store/case-records.ts';
-import { getDigest, type StoredDigest } from '../store/digests.ts';
+import { getDigest, listDigests, weekMarks, type StoredDigest } from '../store/digests.ts';
 import { loadDirectory } from '../store/directory.ts';
 import { isTerminal, type CaseView } from '../domain/case-model.ts';
-import type { AreaSummary } from '../domain/digest.ts';
+import { withBuildingLabels, type AreaSummary, type DepartmentDigest } from '../domain/digest.ts';
+import { marksForSummary, type MarkedSummary } from '../domain/weekly-marks.ts';
 import type { Directory } from '../domain/directory.ts';
 import { caseViewQuery, pinnedSupervisorsQuery } from '../workflows/rectification-case/messages.ts';
 import type { AppDeps } from './deps.ts';
@@ -82,11 +83,14 @@ export function assertBuilding(dir: Directory, id: string | undefined): void {
   }
 }
 
-/** The stored summary of a week (a building's, or the campus's): what every view of a report reads. */
+/**
+ * The stored summary of a week (a building's, or the campus's): what every view of a report reads,
+ * with what its people have done since it was sent (acknowledgements, follow-ups handled).
+ */
 export async function loadWeeklySummary(
   deps: AppDeps,
   scope: { week: string; buildingId?: string | undefined },
-): Promise<AreaSummary> {
+): Promise<MarkedSummary> {
   const store = { ddb: deps.aws.ddb, tables: deps.aws.tables };
   const { week, buildingId: id } = scope;
   const stored: StoredDigest<AreaSummary> | null = id
@@ -98,5 +102,12 @@ export async function loadWeeklySummary(
       en: `no weekly summary for ${week}${id ? ` of building ${id}` : ' (campus)'}: the weekly feedback builds last week's summaries every Monday at 08:00; try another week or wait for the run`,
     });
   }
-  return stored.digest;
+  const [marks, departments] = await Promise.all([
+    weekMarks(store, week),
+    listDigests<DepartmentDigest>(store, week, 'department'),
+  ]);
+  return {
+    ...withBuildingLabels(stored.digest),
+    feedback: marksForSummary(stored.digest, departments, marks),
+  };
 }

@@ -1,13 +1,20 @@
 import { raw } from 'hono/html';
 import { FAVICON_HREF } from './favicon.ts';
 import type { Child } from 'hono/jsx';
-import type { AreaSummary, DailyPoint, WeekCounts } from '../../domain/digest.ts';
+import {
+  linePlace,
+  withBuildingLabels,
+  type AreaSummary,
+  type DailyPoint,
+  type WeekCounts,
+} from '../../domain/digest.ts';
+import type { MarkedSummary, WeeklyMarks } from '../../domain/weekly-marks.ts';
 import { kpiSourceLine, type KpiValue } from '../../domain/kpi.ts';
 import { complaintSampleText, kpiDurationText } from '../../domain/kpi-text.ts';
 import { itemShortName, standards } from '../../domain/standards/catalogue.ts';
 import { inLang, pairIn, type Bilingual, type Lang } from '../../domain/text.ts';
 import { multiRateTrendChart } from './charts.ts';
-import { SCROLL_REGION_CSS, ScrollRegion } from './ui.tsx';
+import { formatTime, SCROLL_REGION_CSS, ScrollRegion } from './ui.tsx';
 
 /**
  * The weekly summary as a page a person would rather look at than read raw:
@@ -23,6 +30,8 @@ export interface ReportPageNames {
   lang?: Lang | undefined;
   /** Inside the app: where the page leads back to (the email link's page stands alone). */
   back?: { href: string; label: Bilingual } | undefined;
+  /** The campus clock the acknowledgement and follow-up times are read on (Asia/Shanghai by default). */
+  timeZone?: string | undefined;
 }
 
 /** Inline text in the reader's language, the other beside it. */
@@ -252,13 +261,82 @@ function InspectionSection(props: {
   );
 }
 
-function WeeklyReport({ s, names }: { s: AreaSummary; names: ReportPageNames }) {
+/**
+ * The department follow-ups of the week's cases here (seed 000 反馈 2): each handled one with when,
+ * by whom and what they said they did; the others as still open.
+ */
+function FollowUpSection(props: {
+  marks: WeeklyMarks;
+  names: ReportPageNames;
+  lang: Lang;
+  bi: (zh: string, en: string) => Child;
+}) {
+  const { marks, names, lang, bi } = props;
+  const say = (zh: string, en: string) => inLang({ zh, en }, lang);
+  const tz = names.timeZone ?? 'Asia/Shanghai';
+  const open = marks.followUps.filter((f) => !f.handled).length;
+  return (
+    <>
+      <h2>{bi('院系跟进', 'Department follow-ups')}</h2>
+      {marks.followUps.length ? (
+        <>
+          <p data-follow-ups-open={open}>
+            {bi(
+              `共 ${marks.followUps.length} 项，已处理 ${marks.followUps.length - open} 项，未处理 ${open} 项。`,
+              `${marks.followUps.length} in all: ${marks.followUps.length - open} handled, ${open} open.`,
+            )}
+          </p>
+          <Table
+            label={say('院系跟进', 'Department follow-ups')}
+            head={[
+              bi('院系', 'Department'),
+              bi('案件', 'Case'),
+              bi('地点', 'Place'),
+              bi('已处理', 'Handled'),
+              bi('跟进情况', 'What was done'),
+            ]}
+            rows={marks.followUps.map((f) => [
+              bi(f.department.zh, f.department.en),
+              `${f.caseId} ${f.title}`,
+              inLang(f.place, lang),
+              f.handled ? (
+                <span class="ok" data-handled={f.caseId}>
+                  ✓ {formatTime(f.handled.at, tz)} {names.people.get(f.handled.by) ?? f.handled.by}
+                </span>
+              ) : (
+                <span class="bad">{bi('未处理', 'open')}</span>
+              ),
+              f.handled?.note ?? '—',
+            ])}
+          />
+        </>
+      ) : (
+        <p>{bi('本周没有需院系跟进的事项。', 'No department follow-ups this week.')}</p>
+      )}
+    </>
+  );
+}
+
+function WeeklyReport({ s, names }: { s: MarkedSummary; names: ReportPageNames }) {
   const lang = names.lang ?? 'zh-CN';
   const bi = (zh: string, en: string) => <Bi zh={zh} en={en} lang={lang} />;
   const say = (zh: string, en: string) => inLang({ zh, en }, lang);
   // A verdict stays one plain mark in the reader's order (no .alt half inside its colour), as it was;
   // so do a case's marks, one line of text in its cell.
   const both = pairIn(lang);
+  const tz = names.timeZone ?? 'Asia/Shanghai';
+  // Summaries read before marks were kept with them have no acknowledgement column.
+  const acks = s.feedback && new Map(s.feedback.acknowledgements.map((a) => [a.personId, a.acknowledgedAt]));
+  const ackCell = (personId: string): Child => {
+    const at = acks?.get(personId);
+    return at ? (
+      <span class="ok" data-acknowledged={personId}>
+        ✓ {both('已确认', 'acknowledged')} {formatTime(at, tz)}
+      </span>
+    ) : (
+      <span class="bad">{both('未确认', 'not yet')}</span>
+    );
+  };
   const zhTitle = `${s.week} ${names.title.zh} 周报`;
   const enTitle = `Weekly summary of ${names.title.en}`;
   const kpiRows = s.kpis.map((k) => {
@@ -379,12 +457,18 @@ function WeeklyReport({ s, names }: { s: AreaSummary; names: ReportPageNames }) 
         ) : null}
         <Table
           label={say('按负责人', 'By staff member')}
-          head={[bi('负责人', 'Staff'), ...COUNT_ROWS.slice(0, 7).map(([, zh, en]) => bi(zh, en))]}
+          head={[
+            bi('负责人', 'Staff'),
+            ...COUNT_ROWS.slice(0, 7).map(([, zh, en]) => bi(zh, en)),
+            ...(acks ? [bi('确认反馈', 'Acknowledged')] : []),
+          ]}
           rows={s.byStaff.map((r) => [
             names.people.get(r.personId) ?? r.personId,
             ...COUNT_ROWS.slice(0, 7).map(([k]) => String(r.counts[k])),
+            ...(acks ? [ackCell(r.personId)] : []),
           ])}
         />
+        {s.feedback ? <FollowUpSection marks={s.feedback} names={names} lang={lang} bi={bi} /> : null}
         <h2>
           {bi('重复问题（同类别同地点，近4周）', 'Repeat problems (same category and place, last 4 weeks)')}
         </h2>
@@ -392,7 +476,12 @@ function WeeklyReport({ s, names }: { s: AreaSummary; names: ReportPageNames }) 
           <Table
             label={say('重复问题', 'Repeat problems')}
             head={[bi('类别', 'Category'), bi('地点', 'Place'), bi('次数', 'Times'), bi('案件', 'Cases')]}
-            rows={s.repeats.map((r) => [r.category, r.place, String(r.count), r.caseIds.join(', ')])}
+            rows={s.repeats.map((r) => [
+              r.label ? bi(r.label.zh, r.label.en) : r.category,
+              linePlace(r, lang),
+              String(r.count),
+              r.caseIds.join(', '),
+            ])}
           />
         ) : (
           <p>{bi('近4周无重复问题。', 'No repeat problems in the last 4 weeks.')}</p>
@@ -421,7 +510,7 @@ function WeeklyReport({ s, names }: { s: AreaSummary; names: ReportPageNames }) 
             l.caseId,
             l.title,
             l.cited ? itemShort(l.cited.itemId, lang) : '—',
-            l.place,
+            linePlace(l, lang),
             l.stage,
             names.people.get(l.responsibleId) ?? l.responsibleId,
             caseNote(l),
@@ -433,6 +522,6 @@ function WeeklyReport({ s, names }: { s: AreaSummary; names: ReportPageNames }) 
 }
 
 /** The report page as an HTML document. */
-export function renderWeeklyReportPage(s: AreaSummary, names: ReportPageNames): string {
-  return `<!doctype html>\n${String(<WeeklyReport s={s} names={names} />)}`;
+export function renderWeeklyReportPage(s: MarkedSummary, names: ReportPageNames): string {
+  return `<!doctype html>\n${String(<WeeklyReport s={withBuildingLabels(s)} names={names} />)}`;
 }

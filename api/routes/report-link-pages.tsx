@@ -149,7 +149,11 @@ export function reportLinkRoutes(deps: AppDeps): OpenAPIHono {
     assertBuilding(dir, scope.buildingId);
     if (reportScopeRefusal(caller, dir, scope.buildingId)) throw noLonger(person.language);
     const summary = await loadWeeklySummary(deps, scope);
-    return c.html(weeklyReportHtml(dir, summary, person.language), 200, reportPages.headers);
+    return c.html(
+      weeklyReportHtml(dir, summary, person.language, undefined, deps.env.CAMPUS_TZ),
+      200,
+      reportPages.headers,
+    );
   }
 
   app.openapi(showReportRoute, guardedPage(reportPages, page));

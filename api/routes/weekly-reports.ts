@@ -1,7 +1,8 @@
 import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { isValidIsoWeek, reportedWeek, type AreaSummary } from '../../domain/digest.ts';
+import { isValidIsoWeek, reportedWeek } from '../../domain/digest.ts';
+import type { MarkedSummary } from '../../domain/weekly-marks.ts';
 import type { Directory } from '../../domain/directory.ts';
 import type { Lang } from '../../domain/text.ts';
 import type { AuthEnv } from '../auth.ts';
@@ -37,8 +38,8 @@ export const weeklyReportRoute = createRoute({
   tags: ['reports'],
   summary: bi({ zh: '周报', en: 'The weekly summary' }),
   description: bi({
-    zh: '某周（默认上一周）一栋楼的周报，不带 buildingId 为全校周报。默认 JSON；Accept: text/html 或 ?format=html 时为带表格和图表的页面。工作小组、管理员、审计、校领导查看全校，主管查看所管楼栋。',
-    en: 'The stored summary of a week (last week by default) for a building, or for the campus without buildingId. JSON by default; a page with tables and charts for Accept: text/html or ?format=html. Campus-wide for the working group, admins, auditors and leadership, per building for its supervisors.',
+    zh: '某周（默认上一周）一栋楼的周报，不带 buildingId 为全校周报。默认 JSON；Accept: text/html 或 ?format=html 时为带表格和图表的页面。feedback 为此后的确认情况：acknowledgements 为 byStaff 中每位员工确认反馈的时间（未确认为 null），followUps 为本楼（全校）每项院系跟进的处理时间、处理人和跟进情况（未处理为 null）。工作小组、管理员、审计、校领导查看全校，主管查看所管楼栋。',
+    en: 'The stored summary of a week (last week by default) for a building, or for the campus without buildingId. JSON by default; a page with tables and charts for Accept: text/html or ?format=html. `feedback` is what was done with it since: `acknowledgements` gives when each staff member of `byStaff` acknowledged their digest (null while not), `followUps` each department follow-up of the building (or campus) with when, by whom and the note it was marked handled with (null while open). Campus-wide for the working group, admins, auditors and leadership, per building for its supervisors.',
   }),
   request: { query: weeklyQuery },
   responses: {
@@ -54,9 +55,10 @@ export const weeklyReportRouteDefinitions: RouteConfig[] = [weeklyReportRoute];
 /** The summary as the report page, with the directory's names. */
 export function weeklyReportHtml(
   dir: Directory,
-  s: AreaSummary,
+  s: MarkedSummary,
   lang?: Lang | undefined,
   back?: ReportPageNames['back'],
+  timeZone?: string | undefined,
 ): string {
   const building = s.buildingId ? dir.buildings.find((b) => b.id === s.buildingId) : undefined;
   return renderWeeklyReportPage(s, {
@@ -65,6 +67,7 @@ export function weeklyReportHtml(
     buildings: new Map(dir.buildings.map((b) => [b.id, b.name])),
     lang,
     back,
+    timeZone,
   });
 }
 
@@ -82,7 +85,8 @@ export function weeklyReportRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
     if (refusal) throw new ProblemError('forbidden', refusal);
     const week = q.week ?? reportedWeek(new Date().toISOString(), deps.env.CAMPUS_TZ);
     const s = await loadWeeklySummary(deps, { week, buildingId: q.buildingId });
-    if (wantsHtml(c, q.format)) return c.html(weeklyReportHtml(dir, s, q.lang));
+    if (wantsHtml(c, q.format))
+      return c.html(weeklyReportHtml(dir, s, q.lang, undefined, deps.env.CAMPUS_TZ));
     return c.json(s, 200);
   });
   return app;

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFeedbackActivities } from '../../activities/feedback.ts';
-import { saveTally } from '../../store/digests.ts';
+import { markHandled, recordAck, saveTally } from '../../store/digests.ts';
 import { surveyComment } from '../../domain/intake.ts';
 import { addDays, localDate, localTimeToInstant } from '../../domain/calendar.ts';
 import { tallyCases, type KpiValue } from '../../domain/kpi.ts';
+import { weeklyMarksSchema } from '../../domain/weekly-marks.ts';
 import { putCases } from '../support/feedback-harness.ts';
 import { uniqueId } from '../support/stack.ts';
 import { at, view } from '../support/views.ts';
@@ -343,6 +344,54 @@ describe('GET /api/reports/weekly', () => {
       expect(html).toContain(ids.r4);
       expect(html).toContain('学生公寓A栋');
     }
+  });
+
+  it('shows who acknowledged their digest and which department follow-ups were handled, when, by whom and how', async () => {
+    const store = { ddb: stack.activityDeps.ddb, tables: stack.activityDeps.tables };
+    // r4, a complaint in B102 (ME's students) still open; r3 in B101 too, closed in the week.
+    await recordAck(store, WEEK, {
+      personId: 'staff-zhou',
+      at: '2012-03-12T03:00:00.000Z',
+      via: 'link',
+      textHash: 'h',
+    });
+    await markHandled(store, WEEK, {
+      departmentId: 'me',
+      caseId: ids.r4,
+      by: 'dept-me',
+      at: '2012-03-13T02:30:00.000Z',
+      textHash: 'h',
+      note: '已约谈寝室学生',
+    });
+    const res = await call(stack.app, 'GET', `/api/reports/weekly?week=${WEEK}&buildingId=bldg-b`, {
+      as: 'wg-chen',
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { feedback?: unknown };
+    const feedback = weeklyMarksSchema.parse(body.feedback);
+    expect(feedback.followUps.map((f) => [f.caseId, f.handled])).toEqual([
+      [ids.r3, null],
+      [ids.r4, { at: '2012-03-13T02:30:00.000Z', by: 'dept-me', note: '已约谈寝室学生' }],
+    ]);
+    expect(feedback.followUps[0]?.place.zh).toBe('学生公寓B栋 B101');
+    const campus = weeklyMarksSchema.parse(
+      (
+        (await (
+          await call(stack.app, 'GET', `/api/reports/weekly?week=${WEEK}`, { as: 'wg-chen' })
+        ).json()) as {
+          feedback?: unknown;
+        }
+      ).feedback,
+    );
+    expect(campus.acknowledgements.find((a) => a.personId === 'staff-zhou')?.acknowledgedAt).toBe(
+      '2012-03-12T03:00:00.000Z',
+    );
+    const html = await (
+      await call(stack.app, 'GET', `/api/reports/weekly?week=${WEEK}&format=html`, { as: 'wg-chen' })
+    ).text();
+    expect(html).toContain('data-acknowledged="staff-zhou">✓ 已确认 acknowledged 2012-03-12 11:00');
+    expect(html).toContain(`data-handled="${ids.r4}">✓ 2012-03-13 10:30 机械学院联络人`);
+    expect(html).toContain('已约谈寝室学生');
   });
 
   it.each([

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { renderWeeklyReportPage } from '../../api/pages/weekly-report.tsx';
 import { buildDailyBrief, buildWeeklyDigests, withBuildingLabels } from '../../domain/digest.ts';
 import {
   areaSummaryEmail,
@@ -212,5 +213,49 @@ describe('the marks a weekly report shows', () => {
     expect(
       marksForSummary({ ...a, buildingId: 'bldg-b' }, week.departments, { acks: [], handled: [] }).followUps,
     ).toEqual([]);
+  });
+});
+
+describe('the weekly report page shows who acknowledged and what the departments did', () => {
+  const a = week.buildings[0]!;
+  const feedback = marksForSummary(a, week.departments, {
+    acks: [{ personId: 'staff-zhou', at: '2026-03-09T03:00:00.000Z' }],
+    handled: [
+      {
+        departmentId: 'cs',
+        caseId: 'c-noise',
+        by: 'dept-cs',
+        at: '2026-03-10T01:00:00.000Z',
+        note: '已与寝室学生谈话',
+      },
+    ],
+  });
+  const render = (lang: 'zh-CN' | 'en') =>
+    renderWeeklyReportPage(
+      { ...a, feedback },
+      {
+        title: dir.buildings[0]!.name,
+        people: new Map([
+          ['staff-zhou', '周强'],
+          ['dept-cs', '陈明'],
+        ]),
+        buildings: new Map([['bldg-a', dir.buildings[0]!.name]]),
+        lang,
+        timeZone: TZ,
+      },
+    );
+
+  it('per staff member when they acknowledged, per follow-up when, by whom and what was done', () => {
+    const zh = render('zh-CN');
+    expect(zh).toMatch(/data-acknowledged="staff-zhou">✓ 已确认 acknowledged 2026-03-09 11:00/);
+    expect(zh).toMatch(/data-handled="c-noise">✓ 2026-03-10 09:00 陈明/);
+    expect(zh).toContain('已与寝室学生谈话');
+    expect(zh).toContain('共 3 项，已处理 1 项，未处理 2 项。');
+    expect(zh).toContain('报修 <span class="alt">Repair</span>');
+    expect(zh).toContain('学生公寓A栋 1层 A101');
+    const en = render('en');
+    expect(en).toMatch(/✓ acknowledged 已确认 2026-03-09 11:00/);
+    expect(en).toContain('Dormitory A, Floor 1, A101');
+    expect(en).toContain('3 in all: 1 handled, 2 open.');
   });
 });

@@ -714,10 +714,16 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
       const summary = await loadWeeklySummary(deps, { week, buildingId });
       c.header('Cache-Control', 'no-store');
       return c.html(
-        weeklyReportHtml(dir, summary, lang, {
-          href: `/app/dashboard${buildingId ? `?building=${encodeURIComponent(buildingId)}` : ''}`,
-          label: { zh: '返回仪表盘', en: 'Back to the dashboard' },
-        }),
+        weeklyReportHtml(
+          dir,
+          summary,
+          lang,
+          {
+            href: `/app/dashboard${buildingId ? `?building=${encodeURIComponent(buildingId)}` : ''}`,
+            label: { zh: '返回仪表盘', en: 'Back to the dashboard' },
+          },
+          tz,
+        ),
       );
     } catch (err) {
       if (!(err instanceof ProblemError) || err.type !== 'not_found') throw err;
