@@ -30,6 +30,8 @@ export interface ActionHandler {
     title: { zh: string; en: string };
     summary: { zh: string; en: string };
     statement: { zh: string; en: string };
+    /** An optional text field on the page (its label): what the person writes comes to `perform` as `note`. */
+    note?: { label: { zh: string; en: string } } | undefined;
   } | null>;
   /** Does the act; `textHash` is the hash of the statement shown. Throws ProblemError for refusals. */
   perform(
@@ -41,6 +43,8 @@ export interface ActionHandler {
       textHash: string;
       /** Who was signed in to the app on the browser, when not the link's recipient. */
       sessionPersonId?: string | undefined;
+      /** What the person wrote in the page's optional field (`describe`'s `note`). */
+      note?: string | undefined;
     },
   ): Promise<{ message: { zh: string; en: string }; next?: NextStep | undefined }>;
 }

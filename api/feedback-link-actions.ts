@@ -1,10 +1,28 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { getDigest, markHandled, recordAck, type StoredDigest } from '../store/digests.ts';
-import { parseDigestId, type DepartmentDigest, type StaffDigest } from '../domain/digest.ts';
-import { countsLine } from '../domain/digest-email.ts';
+import {
+  linePlace,
+  parseDigestId,
+  type DepartmentDigest,
+  type FollowUpItem,
+  type StaffDigest,
+} from '../domain/digest.ts';
+import { countsText } from '../domain/digest-email.ts';
+import { splitBilingual, type Bilingual } from '../domain/text.ts';
 import type { LinkClaims } from '../domain/link-token.ts';
 import { followUpHandledSignal } from '../workflows/weekly-feedback/messages.ts';
 import type { ActionHandler, AppDeps } from './deps.ts';
+import { formatTime } from './pages/ui.tsx';
+import { readCase } from './reads.ts';
+
+/** A title in one language: a title written in both ("… 不合格 / …: failed") gives that language's half. */
+const titleOf = (title: string, lang: 'zh' | 'en') => splitBilingual(title)[lang];
+
+/** "编号 标题（地点）" / "id title (place)": a case line of a page in each language. */
+const caseIn = (c: { caseId: string; title: string; place: string; placeName?: Bilingual | undefined }) => ({
+  zh: `${c.caseId} ${titleOf(c.title, 'zh')}（${linePlace(c, 'zh-CN')}）`,
+  en: `${c.caseId} ${titleOf(c.title, 'en')} (${linePlace(c, 'en')})`,
+});
 
 /**
  * The weekly feedback's one-click links, for the action page to dispatch by
@@ -31,14 +49,31 @@ export function feedbackActionHandlers(deps: AppDeps): Record<string, ActionHand
     return item ? { stored, item } : null;
   }
 
+  /** When the item's case was withdrawn after the digest was sent (campus time), else undefined. */
+  async function withdrawnSince(item: FollowUpItem): Promise<string | undefined> {
+    // A case that cannot be read now is described as the digest had it.
+    const view = await readCase(deps, item.caseId)
+      .then((r) => r.view)
+      .catch(() => null);
+    if (view?.stage !== 'withdrawn') return undefined;
+    const at = view.withdrawal?.at ?? view.closedAt;
+    return at ? formatTime(at, deps.env.CAMPUS_TZ) : '—';
+  }
+
   const weeklyAck: ActionHandler = {
     async describe(claims) {
       const found = await staffDigest(claims);
       if (!found) return null;
       const d = found.digest;
+      // Each language whole in its half: the page shows its reader's first and the other beneath.
+      const counts = countsText(d.counts);
+      const cases = d.cases.map(caseIn);
       return {
         title: { zh: `确认 ${d.week} 周整改反馈`, en: `Acknowledge your feedback for week ${d.week}` },
-        summary: { zh: countsLine(d.counts), en: d.cases.map((c) => `${c.caseId} ${c.title}`).join('; ') },
+        summary: {
+          zh: [counts.zh, ...cases.map((c) => c.zh)].join('\n'),
+          en: [counts.en, ...cases.map((c) => c.en)].join('\n'),
+        },
         statement: {
           zh: `本人已阅读 ${d.week} 周的整改反馈（共 ${d.cases.length} 件案件），知悉其中指出的问题并将改进。`,
           en: `I have read my rectification feedback for week ${d.week} (${d.cases.length} cases), understand the problems it points out, and will improve.`,
@@ -72,15 +107,30 @@ export function feedbackActionHandlers(deps: AppDeps): Record<string, ActionHand
       const found = await departmentItem(claims);
       if (!found) return null;
       const { item, stored } = found;
+      const line = caseIn(item);
+      const withdrawn = await withdrawnSince(item);
+      const name = stored.digest.name;
       return {
         title: { zh: `院系跟进：${item.caseId}`, en: `Department follow-up: ${item.caseId}` },
-        summary: {
-          zh: `${item.title}（${item.place}）${item.ask.zh}`,
-          en: `${item.title} (${item.place}) ${item.ask.en}`,
-        },
-        statement: {
-          zh: `${stored.digest.name.zh}已就案件 ${item.caseId}（${item.title}）跟进相关学生，处理完毕。`,
-          en: `${stored.digest.name.en} has followed up with the students concerned in case ${item.caseId} (${item.title}) and handled it.`,
+        summary: withdrawn
+          ? {
+              zh: `${line.zh}\n该案件已于 ${withdrawn} 撤销，无需跟进；确认后此项不再提醒。`,
+              en: `${line.en}\nThis case was withdrawn on ${withdrawn}: there is nothing to follow up. Confirm to stop the reminders of it.`,
+            }
+          : { zh: `${line.zh}\n${item.ask.zh}`, en: `${line.en}\n${item.ask.en}` },
+        statement: withdrawn
+          ? {
+              zh: `${name.zh}知悉案件 ${item.caseId} 已撤销，无需跟进。`,
+              en: `${name.en} notes that case ${item.caseId} was withdrawn and needs no follow-up.`,
+            }
+          : {
+              zh: `${name.zh}已就案件 ${item.caseId}（${titleOf(item.title, 'zh')}）跟进相关学生，处理完毕。`,
+              en: `${name.en} has followed up with the students concerned in case ${item.caseId} (${titleOf(item.title, 'en')}) and handled it.`,
+            },
+        note: {
+          label: withdrawn
+            ? { zh: '备注（选填）', en: 'Note (optional)' }
+            : { zh: '跟进情况（选填）：做了什么', en: 'What was done (optional)' },
         },
       };
     },
@@ -94,6 +144,7 @@ export function feedbackActionHandlers(deps: AppDeps): Record<string, ActionHand
         by: claims.recipientId,
         at: evidence.at,
         textHash: evidence.textHash,
+        note: evidence.note?.trim() || undefined,
       });
       // Wake the weekly run so it can finish as soon as every follow-up is handled;
       // it re-reads the store on its own schedule anyway, so a finished run is fine.

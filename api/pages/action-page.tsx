@@ -39,7 +39,17 @@ const Field = (p: {
   </label>
 );
 
-function Choices({ kind, lang, s }: { kind: ActionContent['choice']; lang: Lang; s: FormState }) {
+function Choices({
+  kind,
+  lang,
+  s,
+  note,
+}: {
+  kind: ActionContent['choice'];
+  lang: Lang;
+  s: FormState;
+  note?: ActionContent['note'];
+}) {
   switch (kind) {
     case 'sign_off':
       return (
@@ -123,7 +133,12 @@ function Choices({ kind, lang, s }: { kind: ActionContent['choice']; lang: Lang;
         </>
       );
     case 'acknowledge':
-      return <input type="hidden" name="choice" value="acknowledge" />;
+      return (
+        <>
+          <input type="hidden" name="choice" value="acknowledge" />
+          {note && <Field name="comment" label={note.label} lang={lang} value={s.comment} />}
+        </>
+      );
   }
 }
 
@@ -231,7 +246,7 @@ export function ActionPage(props: {
         <input type="hidden" name="csrf" value={form.csrf} />
         <input type="hidden" name="textHash" value={form.textHash} />
         <fieldset>
-          <Choices kind={content.choice} lang={lang} s={form.state ?? {}} />
+          <Choices kind={content.choice} lang={lang} s={form.state ?? {}} note={content.note} />
         </fieldset>
         <button type="submit">
           {pick(SUBMIT, lang)} / {lang === 'en' ? SUBMIT.zh : SUBMIT.en}

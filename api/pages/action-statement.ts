@@ -22,6 +22,8 @@ export interface ActionContent {
   rows: { label: Bilingual; value: RowValue }[];
   statement: Bilingual;
   choice: ChoiceKind;
+  /** An acknowledgement's optional text field, by its label (sent as the form's `comment`). */
+  note?: { label: Bilingual } | undefined;
 }
 
 /** The case steps that email links drive, with the action each link must name. */

@@ -24,6 +24,7 @@ import {
 } from '../../workflows/rectification-case/messages.ts';
 import type { ActionHandler, AppDeps, NextStep } from '../deps.ts';
 import { casePagePath } from '../../domain/email-content.ts';
+import { parseZeroLinkCaseId, ZERO_REPORT_STEP } from '../../domain/zero-report.ts';
 import { raterConflict } from '../../domain/survey-rater.ts';
 import {
   followUpScore,
@@ -331,6 +332,7 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
       rows: [{ label: { zh: '摘要', en: 'Summary' }, value: described.summary }],
       statement: described.statement,
       choice: 'acknowledge',
+      ...(described.note ? { note: described.note } : {}),
     };
     return {
       claims,
@@ -418,6 +420,23 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
         },
         lang,
         { href: casePagePath(claims.caseId), label: { zh: '打开案件页面', en: 'Open the case page' } },
+      );
+    // A grid member corrects the night's report on its report page themselves: no supervisor needed.
+    const zero = claims.step === ZERO_REPORT_STEP ? parseZeroLinkCaseId(claims.caseId) : null;
+    if (zero)
+      return new PageOutcome(
+        status,
+        'used',
+        title,
+        {
+          zh: `每个链接只能使用一次，${zero.night} 晚的上报已经记录。如情况有变，请在当晚的零报告上报页面自行更正（需使用学校账号登录）。`,
+          en: `Each link works once, and the report for the night of ${zero.night} was recorded. If things have changed, correct it yourself on that night's zero report page (sign in with the school account).`,
+        },
+        lang,
+        {
+          href: `${deps.publicBaseUrl.replace(/\/+$/, '')}/zero-report/${zero.night}/report`,
+          label: { zh: '打开零报告上报页面', en: 'Open the zero report page' },
+        },
       );
     if (!isReporterLink(claims)) return new PageOutcome(status, 'used', title, message, lang);
     const view = await readCase(deps, claims.caseId)
@@ -719,7 +738,11 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
     signature: LinkSignature,
     evidence: Parameters<ActionHandler['perform']>[1],
   ): Promise<{ message: Bilingual; next?: NextStep | undefined }> {
-    if (p.target.kind === 'extra') return p.target.handler.perform(p.claims, evidence);
+    if (p.target.kind === 'extra')
+      return p.target.handler.perform(p.claims, {
+        ...evidence,
+        ...(p.content.note && form.comment ? { note: form.comment } : {}),
+      });
     const { view, actor } = p.target;
     const handle = deps.temporal.workflow.getHandle(view.caseId);
     switch (p.content.choice) {
