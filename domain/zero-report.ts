@@ -81,6 +81,53 @@ export function gridCells(dir: Pick<Directory, 'buildings'>): ZeroCell[] {
   return cells.filter((c) => c.memberIds.length > 0);
 }
 
+/**
+ * How much one cell may report in a night. A report holds a cell's late and absent returns (a
+ * building's level-1 cell is the largest: a bad night is some dozens of students), each with a
+ * short note (a time, a reason); the report page offers as many rows. The night's run carries
+ * every report, its earlier versions and its answers in its history, so a cell's reports are
+ * bounded in number too: each post is one more copy, and a report corrected over and over is a
+ * question for the level above, not the board.
+ */
+export const zeroReportLimits = {
+  /** Rows in each list, late and absent. */
+  rows: 60,
+  /** Characters in a row's note. */
+  note: 200,
+  /** Reports (the first and its corrections, a report sent again included) per cell and night. */
+  reportsPerCell: 6,
+} as const;
+
+/** A report's rows and notes over zeroReportLimits, each with its field (`late`, `absent.3.note`). */
+export function overLimits(report: { late: readonly ReturnEntry[]; absent: readonly ReturnEntry[] }): {
+  field: string;
+  message: Bilingual;
+}[] {
+  const out: { field: string; message: Bilingual }[] = [];
+  for (const k of ['late', 'absent'] as const) {
+    const xs = report[k];
+    if (xs.length > zeroReportLimits.rows)
+      out.push({
+        field: k,
+        message: {
+          zh: `每份报告最多 ${zeroReportLimits.rows} 行（此处 ${xs.length} 行）`,
+          en: `at most ${zeroReportLimits.rows} rows a report (${xs.length} here)`,
+        },
+      });
+    xs.forEach((e, i) => {
+      if ((e.note ?? '').length > zeroReportLimits.note)
+        out.push({
+          field: `${k}.${i}.note`,
+          message: {
+            zh: `备注最多 ${zeroReportLimits.note} 字（此处 ${(e.note ?? '').length} 字）`,
+            en: `a note is at most ${zeroReportLimits.note} characters (${(e.note ?? '').length} here)`,
+          },
+        });
+    });
+  }
+  return out;
+}
+
 // The API's `safeString` rule (api/schemas.ts), here because domain/ does not import api/: what
 // is reported goes into the board, the summary emails and the store.
 const safe = (opts: { singleLine?: boolean } = {}) => z.string().superRefine(refuseFlaws(opts));

@@ -7,7 +7,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { ZeroCell, ZeroEscalation, ZeroReport } from '../domain/zero-report.ts';
+import type { ZeroCell, ZeroEscalation, ZeroReport, ZeroReportVersion } from '../domain/zero-report.ts';
 import type { TableNames } from './clients.ts';
 
 /**
@@ -17,6 +17,7 @@ import type { TableNames } from './clients.ts';
  *                                                (claimed once: one run a night, see claimNight;
  *                                                taken over from a run that died, see takeOverNight)
  *   ZERONIGHT#<night>  report#<cellId>           a cell's report (a correction overwrites it)
+ *   ZERONIGHT#<night>  earlier#<cellId>#<nnn>    the versions a correction replaced, one row each
  *   ZERONIGHT#<night>  esc#<cellId>              a missing report escalated at the close
  *   ZERONIGHT#<night>  summary#<buildingId>#<deptId>   a building's summary sent to a department
  */
@@ -131,7 +132,42 @@ export async function takeOverNight(deps: StoreDeps, n: StoredNight, from: strin
     throw err;
   }
 }
-export const saveReport = (deps: StoreDeps, r: ZeroReport) => put(deps, `report#${r.cellId}`, r.night, r);
+const earlierKey = (cellId: string, n: number) => `earlier#${cellId}#${String(n).padStart(3, '0')}`;
+
+/**
+ * Writes a cell's report: each earlier version in a row of its own (a row holds one version,
+ * whatever the corrections add up to, under DynamoDB's 400 KB an item), then the report with the
+ * number of earlier versions it carries. The saves of two corrections sent at once may land in
+ * either order: a report replaces only one with fewer earlier versions (or as many and no later),
+ * so the board does not go back to the older one.
+ */
+export async function saveReport(deps: StoreDeps, r: ZeroReport): Promise<void> {
+  const { earlier = [], ...head } = r;
+  // Versions only ever append, so a row at an index always holds the same version.
+  for (const [n, v] of earlier.entries()) await put(deps, earlierKey(r.cellId, n), r.night, v);
+  try {
+    await deps.ddb.send(
+      new PutItemCommand({
+        TableName: deps.tables.ops,
+        Item: marshall({
+          pk: pk(r.night),
+          sk: `report#${r.cellId}`,
+          data: JSON.stringify(head),
+          versions: earlier.length,
+          at: r.at,
+        }),
+        // A row written before versions were counted carries its history in its data: any report replaces it.
+        ConditionExpression:
+          'attribute_not_exists(#v) OR #v < :v OR (#v = :v AND attribute_exists(#at) AND #at <= :at)',
+        ExpressionAttributeNames: { '#v': 'versions', '#at': 'at' },
+        ExpressionAttributeValues: marshall({ ':v': earlier.length, ':at': r.at }),
+      }),
+    );
+  } catch (err) {
+    // A later report of the cell is on record already.
+    if (!(err instanceof ConditionalCheckFailedException)) throw err;
+  }
+}
 export const saveEscalation = (deps: StoreDeps, night: string, e: ZeroEscalation & { at: string }) =>
   put(deps, `esc#${e.cellId}`, night, e);
 export const saveSummary = (deps: StoreDeps, night: string, s: StoredSummary) =>
@@ -154,14 +190,28 @@ export async function loadNight(deps: StoreDeps, night: string): Promise<NightRe
     items.push(...(out.Items ?? []));
     ExclusiveStartKey = out.LastEvaluatedKey;
   } while (ExclusiveStartKey);
-  const rows = items.map((i) => unmarshall(i) as { sk: string; data: string });
+  const rows = items.map((i) => unmarshall(i) as { sk: string; data: string; versions?: number });
   const head = rows.find((r) => r.sk === '-');
   if (!head) return null;
   const of = <T>(prefix: string): T[] =>
     rows.filter((r) => r.sk.startsWith(prefix)).map((r) => JSON.parse(r.data) as T);
+  // Rows come sorted by sk, so a cell's earlier versions are in order.
+  const earlierOf = (cellId: string, versions: number): ZeroReportVersion[] =>
+    rows
+      .filter((r) => r.sk.startsWith(`earlier#${cellId}#`))
+      .slice(0, versions)
+      .map((r) => JSON.parse(r.data) as ZeroReportVersion);
+  const reports = rows
+    .filter((r) => r.sk.startsWith('report#'))
+    .map((r) => {
+      const report = JSON.parse(r.data) as ZeroReport;
+      // A row without a count was written whole, its history in its data.
+      if (r.versions === undefined || r.versions === 0) return report;
+      return { ...report, earlier: earlierOf(report.cellId, r.versions) };
+    });
   return {
     night: JSON.parse(head.data) as StoredNight,
-    reports: of<ZeroReport>('report#'),
+    reports,
     escalations: of<ZeroEscalation & { at: string }>('esc#'),
     summaries: of<StoredSummary>('summary#'),
   };

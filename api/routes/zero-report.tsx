@@ -1,4 +1,9 @@
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, ApplicationFailure } from '@temporalio/client';
+import {
+  ActivityFailure,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  ApplicationFailure,
+} from '@temporalio/client';
 import { shellPage } from '../pages/shell-page.tsx';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -15,6 +20,8 @@ import {
   placeInCell,
   reportGist,
   zeroReportBody,
+  zeroReportLimits,
+  overLimits,
   type OffCellRoom,
   type ReturnEntry,
   type ZeroCell,
@@ -171,6 +178,12 @@ async function submit(deps: AppDeps, rec: NightRecord, input: ZeroReportUpdateIn
       .executeUpdate(zeroReportUpdate, { args: [input] });
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+      if (err.cause.type === ZeroReportFailure.Closed) throw closedProblem(night);
+      if (err.cause.type === ZeroReportFailure.TooManyReports)
+        throw new ProblemError('unprocessable', {
+          zh: `网格 ${input.cellId} 今晚已上报 ${zeroReportLimits.reportsPerCell} 次，不能再更正；如需更正请联系上一级网格员`,
+          en: `cell ${input.cellId} has reported ${zeroReportLimits.reportsPerCell} times tonight, the most a night takes; ask the level above to correct it`,
+        });
       if (err.cause.type === ZeroReportFailure.NotMember)
         throw new ProblemError('forbidden', {
           zh: `您不是网格 ${input.cellId} 的网格员`,
@@ -185,18 +198,30 @@ async function submit(deps: AppDeps, rec: NightRecord, input: ZeroReportUpdateIn
           en: `there is no grid cell ${input.cellId}`,
         });
     }
+    // The report was taken, then its write failed past its retries: the night's run does not keep
+    // it, and the same report sent later may be taken.
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ActivityFailure)
+      throw new ProblemError('unavailable', {
+        zh: '报告未能保存（数据库暂时不可用），未被记录；请稍后重新提交',
+        en: 'the report could not be saved (the database is unavailable right now) and was not recorded; send it again shortly',
+      });
+    // The night's run is gone (ended, terminated): nothing takes reports for the night now.
     if (
       err instanceof WorkflowNotFoundError ||
-      err instanceof WorkflowUpdateFailedError ||
-      (err instanceof Error && /completed|closed/i.test(err.message))
+      (!(err instanceof WorkflowUpdateFailedError) &&
+        err instanceof Error &&
+        /completed|closed/i.test(err.message))
     )
-      throw new ProblemError('conflict', {
-        zh: `${night} 晚的零报告已截止，不再接收上报`,
-        en: `the zero report of ${night} is closed and takes no more reports`,
-      });
+      throw closedProblem(night);
     throw err;
   }
 }
+
+const closedProblem = (night: string) =>
+  new ProblemError('conflict', {
+    zh: `${night} 晚的零报告已截止，不再接收上报`,
+    en: `the zero report of ${night} is closed and takes no more reports`,
+  });
 
 /**
  * The rooms a cell answers for: those it was asked about at the opening, and
@@ -371,6 +396,13 @@ async function takeReport(
   lang: Lang,
   via: 'api' | 'page',
 ): Promise<ZeroReport> {
+  const over = overLimits(body);
+  if (over.length > 0)
+    throw new ProblemError(
+      'unprocessable',
+      over[0]?.message ?? { zh: '', en: '' },
+      over.map((o) => ({ field: o.field, message: inLang(o.message, lang) })),
+    );
   const [rec, dir] = await Promise.all([nightOr404(deps, night), directoryOr503(deps)]);
   const mine = rec.night.cells.filter((x) => x.memberIds.includes(caller.person.id));
   const cellId = body.cellId ?? (mine.length === 1 ? mine[0]?.cellId : undefined);

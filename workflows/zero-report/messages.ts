@@ -32,6 +32,8 @@ export const ZeroReportFailure = {
   Closed: 'ZeroReportClosed',
   /** An `ifUnreported` report for a cell that has one tonight; its details carry the report on record. */
   AlreadyReported: 'ZeroReportAlreadyReported',
+  /** A cell's report past zeroReportLimits.reportsPerCell tonight. */
+  TooManyReports: 'ZeroReportTooManyReports',
 } as const;
 
 /** A report as the night's run takes it. */

@@ -14,6 +14,7 @@ import {
   defaultZeroReportConfig,
   escalationsFor,
   NIGHT,
+  zeroReportLimits,
   type ZeroReport,
 } from '../../domain/zero-report.ts';
 import { scheduledStart } from '../schedule-time.ts';
@@ -40,6 +41,14 @@ export const IF_UNREPORTED_PATCH = 'zero-report-if-unreported';
  * carries no marker, and a history recorded before ignores them as it did.
  */
 export const ON_RECORD_PATCH = 'zero-report-carry-on-record';
+
+/**
+ * patched() id: a report whose write failed for good is taken back from the night's state (the
+ * cell's report before it is restored), so the escalation and the summaries do not use a report
+ * its sender was told was not taken. Asked only when such a write fails, so a night whose writes
+ * all went through carries no marker.
+ */
+export const REFUSED_NOT_KEPT_PATCH = 'zero-report-refused-not-kept';
 
 const acts = proxyActivities<ZeroReportActivities>({
   startToCloseTimeout: '10 minutes',
@@ -73,11 +82,15 @@ export async function zeroReportNight(input: ZeroNightInput = {}): Promise<ZeroN
     escalations: [],
   };
   let recording = 0;
+  // Posts each cell's validator accepted tonight, counted before the handler's first await, so
+  // several posts in one activation count each other. Read by the validator only.
+  const accepted = new Map<string, number>();
 
   setHandler(zeroNightQuery, () => state);
   setHandler(
     zeroReportUpdate,
     async (r: ZeroReportUpdateInput): Promise<ZeroReport> => {
+      accepted.set(r.cellId, (accepted.get(r.cellId) ?? 0) + 1);
       await condition(() => state.phase !== 'opening');
       if (state.phase === 'done')
         throw ApplicationFailure.create({
@@ -122,6 +135,14 @@ export async function zeroReportNight(input: ZeroNightInput = {}): Promise<ZeroN
       recording++;
       try {
         await acts.recordZeroReport(report);
+      } catch (err) {
+        // Not taken: the cell's report is the one before, unless a later report replaced this one.
+        if (state.reports.find((x) => x.cellId === r.cellId) === report && patched(REFUSED_NOT_KEPT_PATCH))
+          state.reports = [
+            ...state.reports.filter((x) => x.cellId !== r.cellId),
+            ...(onRecord ? [onRecord] : []),
+          ];
+        throw err;
       } finally {
         recording--;
       }
@@ -129,9 +150,18 @@ export async function zeroReportNight(input: ZeroNightInput = {}): Promise<ZeroN
     },
     {
       validator: (r: ZeroReportUpdateInput) => {
-        if (state.phase === 'done') throw new Error(`the zero report of ${night} is closed`);
+        if (state.phase === 'done')
+          throw ApplicationFailure.create({
+            message: `the zero report of ${night} is closed`,
+            type: ZeroReportFailure.Closed,
+          });
         if (typeof r?.cellId !== 'string' || typeof r.personId !== 'string')
           throw new Error('cellId and personId are required');
+        if ((accepted.get(r.cellId) ?? 0) >= zeroReportLimits.reportsPerCell)
+          throw ApplicationFailure.create({
+            message: `cell ${r.cellId} has sent ${zeroReportLimits.reportsPerCell} reports tonight, the most a night takes`,
+            type: ZeroReportFailure.TooManyReports,
+          });
       },
     },
   );

@@ -1,0 +1,119 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ZeroBoard } from '../../api/routes/zero-report.tsx';
+import { zeroReportLimits } from '../../domain/zero-report.ts';
+import { ensureTables } from '../../infra/local/servers.ts';
+import { zeroNightQuery } from '../../workflows/zero-report/messages.ts';
+import { zeroReportNight } from '../../workflows/zero-report/workflow.ts';
+import { ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
+import { call, startApiStack, type ApiStack } from './harness.ts';
+
+/**
+ * How much a cell may report in a night: rows and notes of a report (refused with a 422 naming
+ * the field, before the night's run sees it), reports a cell sends (the run refuses one past the
+ * limit, 422), and corrections of the largest reports kept whole, each version in a row of its own
+ * (in one row, five of them were past DynamoDB's 400 KB an item, and the write failed for good).
+ * Own tables and a night of its own far ahead.
+ */
+const tables = ownTables(uniqueId('zero-limits'));
+const NIGHT = `20${50 + Math.floor(Math.random() * 49)}-09-07`;
+let s: ApiStack;
+let night: WorkflowHandle<typeof zeroReportNight>;
+
+beforeAll(async () => {
+  const deps = testDeps(testEnv(tables));
+  await ensureTables(deps.ddb, deps.tables);
+  s = await startApiStack({}, tables);
+  night = await s.deps.temporal.workflow.start(zeroReportNight, {
+    taskQueue: s.deps.env.TEMPORAL_TASK_QUEUE,
+    workflowId: uniqueId('zero-night'),
+    args: [{ night: NIGHT }],
+  });
+  for (let i = 0; i < 300 && (await night.query(zeroNightQuery)).phase !== 'open'; i++)
+    await new Promise((r) => setTimeout(r, 100));
+  expect((await night.query(zeroNightQuery)).phase).toBe('open');
+});
+afterAll(async () => {
+  await night?.terminate('test over').catch(() => undefined);
+  await s?.stop();
+});
+
+interface Problem {
+  detail: string;
+  errors?: { field: string; message: string }[];
+}
+const report = (as: string, body: unknown, lang = 'en') =>
+  call(s.app, 'POST', `/api/zero-reports/${NIGHT}?lang=${lang}`, { as, body });
+
+/** A report as large as the limits let it be: every row, names and notes at their longest, in Chinese. */
+const largest = (version: number) => {
+  const rows = (kind: string) =>
+    Array.from({ length: zeroReportLimits.rows }, (_, i) => ({
+      room: i % 2 === 0 ? 'A101' : 'A102',
+      name: `${'张'.repeat(58)}${kind}${String(i).padStart(4, '0')}`,
+      note: `${version}`.padEnd(zeroReportLimits.note, '未归电话不通'),
+    }));
+  return { late: rows('晚'), absent: rows('未') };
+};
+
+describe('a report over the limits', () => {
+  it('is refused with a 422 naming the list with too many rows, or the note too long', async () => {
+    const rows = Array.from({ length: zeroReportLimits.rows + 1 }, (_, i) => ({
+      room: 'A201',
+      name: `学生${i}`,
+    }));
+    const many = await report('grid-a2c1', { late: rows, absent: [] });
+    expect(many.status).toBe(422);
+    expect(((await many.json()) as Problem).errors).toEqual([
+      { field: 'late', message: `at most ${zeroReportLimits.rows} rows a report (${rows.length} here)` },
+    ]);
+
+    const long = await report(
+      'grid-a2c1',
+      { late: [], absent: [{ room: 'A201', name: '李四', note: '电'.repeat(zeroReportLimits.note + 1) }] },
+      'zh-CN',
+    );
+    expect(long.status).toBe(422);
+    expect(((await long.json()) as Problem).errors).toEqual([
+      {
+        field: 'absent.0.note',
+        message: `备注最多 ${zeroReportLimits.note} 字（此处 ${zeroReportLimits.note + 1} 字）`,
+      },
+    ]);
+    const board = (await (
+      await call(s.app, 'GET', `/api/zero-reports/${NIGHT}`, { as: 'sup-wang' })
+    ).json()) as ZeroBoard;
+    expect(board.cells.find((c) => c.cellId === 'L3:a-f2-c1')?.report).toBeUndefined();
+  });
+});
+
+describe('corrections of the largest reports', () => {
+  it('are each taken and kept whole; a report past the night’s number for the cell is refused', async () => {
+    const versions = 5;
+    for (let v = 1; v <= versions; v++)
+      expect((await report('grid-a1c1', largest(v))).status, `report ${v}`).toBe(201);
+    expect((await report('grid-a1c1', { none: true })).status).toBe(201);
+    expect(zeroReportLimits.reportsPerCell).toBe(versions + 1);
+
+    const past = await report('grid-a1c1', { late: [{ room: 'A101', name: '王五' }], absent: [] });
+    expect(past.status).toBe(422);
+    expect(((await past.json()) as Problem).detail).toBe(
+      `cell L3:a-f1-c1 has reported ${zeroReportLimits.reportsPerCell} times tonight, the most a night takes; ask the level above to correct it`,
+    );
+
+    const board = (await (
+      await call(s.app, 'GET', `/api/zero-reports/${NIGHT}`, { as: 'sup-wang' })
+    ).json()) as ZeroBoard;
+    const cell = board.cells.find((c) => c.cellId === 'L3:a-f1-c1');
+    expect(cell?.status).toBe('none');
+    expect(cell?.report?.earlier).toHaveLength(versions);
+    cell?.report?.earlier.forEach((e, i) => {
+      expect(e.late).toHaveLength(zeroReportLimits.rows);
+      expect(e.absent[0]?.note?.startsWith(`${i + 1}`)).toBe(true);
+    });
+    // The night's run holds what the board shows: the refused report is on neither.
+    const run = (await night.query(zeroNightQuery)).reports.find((r) => r.cellId === 'L3:a-f1-c1');
+    expect(run?.none).toBe(true);
+    expect(run?.earlier).toHaveLength(versions);
+  });
+});
