@@ -1,9 +1,15 @@
-import type { WorkflowHandle } from '@temporalio/client';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  WorkflowUpdateFailedError,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import { RetryState } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ZeroBoard } from '../../api/routes/zero-report.tsx';
 import { zeroReportLimits } from '../../domain/zero-report.ts';
 import { ensureTables } from '../../infra/local/servers.ts';
-import { zeroNightQuery } from '../../workflows/zero-report/messages.ts';
+import { ZeroReportFailure, zeroNightQuery } from '../../workflows/zero-report/messages.ts';
 import { zeroReportNight } from '../../workflows/zero-report/workflow.ts';
 import { ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
 import { call, startApiStack, type ApiStack } from './harness.ts';
@@ -115,5 +121,45 @@ describe('corrections of the largest reports', () => {
     const run = (await night.query(zeroNightQuery)).reports.find((r) => r.cellId === 'L3:a-f1-c1');
     expect(run?.none).toBe(true);
     expect(run?.earlier).toHaveLength(versions);
+  });
+});
+
+describe('a report the night’s run did not take', () => {
+  /** Answers the next report as the run would have failed it with `cause`. */
+  const failingWith = async (cause: Error) => {
+    const workflow = s.deps.temporal.workflow;
+    const getHandle = workflow.getHandle.bind(workflow);
+    workflow.getHandle = (id: string) => {
+      const handle = getHandle(id);
+      handle.executeUpdate = () => Promise.reject(new WorkflowUpdateFailedError('update failed', cause));
+      return handle;
+    };
+    try {
+      const res = await report('grid-b1c1', { none: true });
+      return { status: res.status, detail: ((await res.json()) as Problem).detail };
+    } finally {
+      workflow.getHandle = getHandle;
+    }
+  };
+
+  it('says what failed: 503 to send again when the store failed, 409 only when the night is closed', async () => {
+    const store = new ActivityFailure(
+      'activity failed',
+      'recordZeroReport',
+      '1',
+      RetryState.MAXIMUM_ATTEMPTS_REACHED,
+      undefined,
+      ApplicationFailure.create({ message: 'Item size has exceeded the maximum allowed size' }),
+    );
+    expect(await failingWith(store)).toEqual({
+      status: 503,
+      detail:
+        'the report could not be saved (the database is unavailable right now) and was not recorded; send it again shortly',
+    });
+    const closed = ApplicationFailure.create({ message: 'closed', type: ZeroReportFailure.Closed });
+    expect(await failingWith(closed)).toEqual({
+      status: 409,
+      detail: `the zero report of ${NIGHT} is closed and takes no more reports`,
+    });
   });
 });
