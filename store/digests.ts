@@ -247,6 +247,37 @@ export async function weekMarks(
   };
 }
 
+/**
+ * The "handled" marks a department left on one case in the given weeks (one read each): what its
+ * page shows of the weekly follow-up, without the case's workflow knowing of it.
+ */
+export async function caseHandledMarks(
+  deps: StoreDeps,
+  q: { caseId: string; departmentId: string; weeks: readonly string[] },
+): Promise<(HandledMark & { week: string })[]> {
+  const rows = await Promise.all(
+    q.weeks.map(async (week) => {
+      const out = await deps.ddb.send(
+        new GetItemCommand({
+          TableName: deps.tables.ops,
+          Key: marshall(opsKey.digestHandled(week, q.departmentId, q.caseId)),
+        }),
+      );
+      if (!out.Item) return null;
+      const r = unmarshall(out.Item);
+      return {
+        week,
+        departmentId: q.departmentId,
+        caseId: q.caseId,
+        by: r.by as string,
+        at: r.at as string,
+        ...(typeof r.note === 'string' && r.note ? { note: r.note } : {}),
+      };
+    }),
+  );
+  return rows.filter((r) => r !== null);
+}
+
 const tallyKey = (buildingId: string | undefined, week: string) =>
   marshall(opsKey.kpiTally(buildingId, week));
 

@@ -3,10 +3,11 @@ import { createFeedbackActivities } from '../../activities/feedback.ts';
 import { consumeLink, issueActionUrl, settleLink, type LinkDeps } from '../../store/links.ts';
 import { checkLink } from '../../store/links.ts';
 import { getDigest, weekMarks } from '../../store/digests.ts';
+import { createSession } from '../../store/sessions.ts';
 import type { DepartmentDigest } from '../../domain/digest.ts';
 import { weeklyMarksSchema } from '../../domain/weekly-marks.ts';
 import { putCases } from '../support/feedback-harness.ts';
-import { uniqueId } from '../support/stack.ts';
+import { uniqueCaseNumber, uniqueId } from '../support/stack.ts';
 import { at, view } from '../support/views.ts';
 import { call, formFields, outcomeOf, postForm, startApiStack, type ApiStack } from './harness.ts';
 
@@ -15,7 +16,8 @@ const WEEK = '2013-W15';
 const MON = '2013-04-08T02:00:00.000Z';
 let s: ApiStack;
 let links: LinkDeps;
-const ids = { clean: uniqueId('FLc'), gone: uniqueId('FLg'), noise: uniqueId('FLn') };
+// The case page takes ids in the counter's format only.
+const ids = { clean: uniqueId('FLc'), gone: uniqueCaseNumber(), noise: uniqueId('FLn') };
 const A = (roomId: string) => ({ buildingId: 'bldg-a', floorId: 'a-f1', roomId });
 
 const pathOf = async (input: Parameters<typeof issueActionUrl>[1]) =>
@@ -128,11 +130,28 @@ describe('a department follow-up page', () => {
     );
   });
 
-  it('says when the case was withdrawn since, and that there is nothing to follow up', async () => {
-    const html = await (await s.app.request(await followUpPath(ids.gone))).text();
+  it('says when the case was withdrawn since, and that there is nothing to follow up; its page shows the mark', async () => {
+    const path = await followUpPath(ids.gone);
+    const html = await (await s.app.request(path)).text();
     expect(html).toMatch(/该案件已于 2013-04-09 16:00 撤销，无需跟进/);
     expect(html).toContain('was withdrawn on 2013-04-09 16:00');
     expect(html).toContain('知悉案件');
+    const done = await postForm(s.app, path, {
+      ...formFields(html),
+      choice: 'acknowledge',
+      comment: '重复报告，已知悉',
+    });
+    expect(done.status).toBe(200);
+    // The case's own page shows the mark too.
+    const session = await createSession(s.deps.aws, { personId: 'wg-chen', via: 'link' });
+    const casePage = await (
+      await s.app.request(`/app/cases/${ids.gone}`, { headers: { cookie: `rectify_session=${session.id}` } })
+    ).text();
+    expect(casePage).toMatch(
+      new RegExp(
+        `data-follow-up="${WEEK}">${WEEK} 计算机学院 · 已处理 \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} · 计算机学院联络人 · 重复报告，已知悉`,
+      ),
+    );
   });
 });
 

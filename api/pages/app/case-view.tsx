@@ -25,6 +25,7 @@ import {
   type FlashMessage,
 } from '../ui.tsx';
 import { CaseClocks } from './case-clocks-card.tsx';
+import { caseFollowUps } from './case-follow-ups.ts';
 import { Description, Evidence, EvidenceTypes, photosOfDescription } from './case-evidence.tsx';
 import { FORM_STEPS, isFormStep, type FormState, type FormStep } from './case-form-state.tsx';
 import { allowedHandling, HandlingForms } from './case-handling-forms.tsx';
@@ -93,6 +94,8 @@ export async function renderCase(
   // The scanned-code reports this case answers, with when each was reported (its clocks may start there).
   const reports = await reportsOfCase(deps.aws, caseId);
   const descriptionPhotos = await photosOfDescription(deps, caseId, view.description);
+  // The weekly feedback's department follow-ups marked handled on this case (when, by whom, what was done).
+  const followUps = await caseFollowUps(deps, dir, view, now);
   const steps = allowedSteps(deps, dir, viewer, view);
   const handling = allowedHandling(deps, dir, viewer, view);
   state ??= unsavedStepForm(c, caseId);
@@ -164,6 +167,17 @@ export async function renderCase(
                 <div data-report={r.reportId}>
                   {r.reportId} · {t('报告时间', 'reported at')} {formatTime(r.receivedAt, tz)}
                   {r.status === 'merged' ? t('（并入）', ' (merged)') : ''}
+                </div>
+              )),
+            )}
+          {followUps.length > 0 &&
+            dl(
+              { zh: '院系跟进', en: 'Department follow-up' },
+              followUps.map((f) => (
+                <div data-follow-up={f.week}>
+                  {f.week} {inLang(f.department, lang)} · {t('已处理', 'handled')} {formatTime(f.at, tz)} ·{' '}
+                  {personName(dir, f.by)}
+                  {f.note ? ` · ${f.note}` : ''}
                 </div>
               )),
             )}
