@@ -9,7 +9,13 @@ import {
   type ZeroEscalation,
   type ZeroReport,
 } from '../domain/zero-report.ts';
-import { askMail, escalationMail, summaryMail, type ZeroMail } from '../domain/zero-report-email.ts';
+import {
+  askMail,
+  escalationMail,
+  lateReportMail,
+  summaryMail,
+  type ZeroMail,
+} from '../domain/zero-report-email.ts';
 import { loadDirectory } from '../store/directory.ts';
 import { issueLink } from '../store/links.ts';
 import { sendOnce } from '../store/outbox.ts';
@@ -23,6 +29,7 @@ import {
   type StoredNight,
 } from '../store/zero-reports.ts';
 import type { ActivityDeps } from './index.ts';
+import { permanentFailure } from './permanent-failures.ts';
 
 export interface OpenNightInput {
   night: string;
@@ -173,6 +180,64 @@ export function createZeroReportActivities(deps: ActivityDeps) {
 
   async function recordZeroReport(report: ZeroReport): Promise<void> {
     await saveReport(store, report);
+    if (report.afterClose) await tellOfLateReport(report);
+  }
+
+  /**
+   * A report taken after the close goes to those the close told about the night without it: the
+   * counsellors of the departments living in the cell's rooms, and whoever heard the cell was
+   * silent. Once per report (its time is in the key), so a retried write mails nobody twice.
+   */
+  async function tellOfLateReport(report: ZeroReport): Promise<void> {
+    const night = await loadNight(store, report.night);
+    const cell = night?.night.cells.find((c) => c.cellId === report.cellId);
+    if (!night || !cell) return;
+    const dir = await directory();
+    const rooms = new Set(cell.rooms);
+    const at = report.at;
+    const tell = async (p: Person | undefined, key: string, render: (p: Person) => ZeroMail) => {
+      if (!p) return;
+      try {
+        await send(report.night, `late#${report.cellId}#${at}#${key}`, p, async () => render(p));
+      } catch (err) {
+        // The report is stored; a refused mail must not make the night take it back.
+        if (!permanentFailure(err)) throw err;
+        console.warn(`[zero-report] the late report notice to ${p.id} was refused`, err);
+      }
+    };
+    const person = (id: string) => dir.people.find((x) => x.id === id);
+    for (const d of dir.departments) {
+      const deptRooms = new Set((d.rooms ?? []).filter((r) => rooms.has(r)));
+      if (deptRooms.size === 0) continue;
+      const late = report.late.filter((e) => deptRooms.has(e.room));
+      const absent = report.absent.filter((e) => deptRooms.has(e.room));
+      for (const id of d.contactIds)
+        await tell(person(id), `dept#${d.id}`, (p) =>
+          lateReportMail(p.language, {
+            night: report.night,
+            cell,
+            name: p.name,
+            department: d.name,
+            late,
+            absent,
+            boardUrl: boardUrl(report.night),
+          }),
+        );
+    }
+    const escalated = new Set(
+      night.escalations.filter((e) => e.cellId === report.cellId).flatMap((e) => e.toIds),
+    );
+    for (const id of escalated)
+      await tell(person(id), 'esc', (p) =>
+        lateReportMail(p.language, {
+          night: report.night,
+          cell,
+          name: p.name,
+          late: report.late,
+          absent: report.absent,
+          boardUrl: boardUrl(report.night),
+        }),
+      );
   }
 
   /**

@@ -225,3 +225,53 @@ export function summaryMail(
     links: [boardLink(a.boardUrl)],
   });
 }
+
+/**
+ * A report a cell sent after the close (taken for another hour, marked late), to those the close
+ * told about the night without it: the counsellors whose students live in the cell's rooms (the
+ * returns in their rooms) and whoever heard the cell had not reported. Without it, a student
+ * reported absent at 22:50 never reached the counsellor, whose summary said the cell was silent.
+ */
+export function lateReportMail(
+  lang: Language,
+  a: {
+    night: string;
+    cell: ZeroCell;
+    name: string;
+    /** The counsellor's department: the rows are those in its rooms. Absent for the escalated. */
+    department?: { zh: string; en: string } | undefined;
+    late: ReturnEntry[];
+    absent: ReturnEntry[];
+    boardUrl: string;
+  },
+): ZeroMail {
+  const rows = (xs: ReturnEntry[], none: Record<MailHalf, string>, h: MailHalf) =>
+    xs.length ? xs.map((e) => `  - ${entryLine(e)}`) : [`  ${none[h]}`];
+  const none = a.department
+    ? { zh: '贵院系学生中无', en: 'none of your students' }
+    : { zh: '无', en: 'none' };
+  return mail(lang, {
+    subject: {
+      zh: `【零报告补报】${a.night} ${a.cell.name.zh}`,
+      en: `[Late zero report] ${a.night} ${a.cell.name.en}`,
+    },
+    greeting: mailGreeting(lang, a.name),
+    lines: {
+      zh: [
+        `${a.cell.name.zh} 在关闭时间之后补报了 ${a.night} 晚的情况${a.department ? `（以下为${a.department.zh}学生）` : ''}，此前的汇总或未报通知中没有这一格：`,
+        `晚归 ${a.late.length} 人：`,
+        ...rows(a.late, none, 'zh'),
+        `未归 ${a.absent.length} 人：`,
+        ...rows(a.absent, none, 'zh'),
+      ],
+      en: [
+        `${a.cell.name.en} reported the night of ${a.night} after the close${a.department ? ` (below: students of ${a.department.en})` : ''}; the summary or missing-report notice you had did not include it:`,
+        `Late: ${a.late.length}`,
+        ...rows(a.late, none, 'en'),
+        `Absent: ${a.absent.length}`,
+        ...rows(a.absent, none, 'en'),
+      ],
+    },
+    links: [boardLink(a.boardUrl)],
+  });
+}
