@@ -246,7 +246,7 @@ export function checkBudgets(
       en: `this case already holds ${fmt(used('text'))} characters and this step adds ${fmt(added)}; shorten the text, and upload long material as an evidence file`,
     });
   const forComments = budgets.text - TEXT_KEPT_FOR_STEPS;
-  if (change.comment !== undefined && used('text') + added > forComments)
+  if (change.comment !== undefined && added > 0 && used('text') + added > forComments)
     return budgetRefusal('text', budgets.text, {
       zh: `本案已有 ${fmt(used('text'))} 个字符；评论最多用到 ${fmt(forComments)} 个，其余留给整改和复查等必需步骤；请把补充说明写进案件的下一步`,
       en: `this case already holds ${fmt(used('text'))} characters; comments may fill it only to ${fmt(forComments)}, the rest is kept for the rectification, review and other steps the case still needs; add further notes to the case's next step`,
