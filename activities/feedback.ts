@@ -8,6 +8,7 @@ import {
   buildWeeklyDigests,
   weekBounds,
   weekMonday,
+  withPlaceNames,
   INSPECTION_TREND_WEEKS,
   REPEAT_WINDOW_WEEKS,
   type AreaSummary,
@@ -231,7 +232,8 @@ export function createFeedbackActivities(deps: ActivityDeps) {
         result.skipped += 1;
         continue;
       }
-      const d = stored.digest;
+      // A week stored before places were named is mailed (its reminders) with today's names.
+      const d = withPlaceNames(stored.digest, dir);
       if (d.kind === 'staff') {
         const person = people.get(d.personId);
         if (!person) {

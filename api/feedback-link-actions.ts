@@ -3,6 +3,7 @@ import { getDigest, markHandled, recordAck, type StoredDigest } from '../store/d
 import {
   linePlace,
   parseDigestId,
+  withPlaceNames,
   type DepartmentDigest,
   type FollowUpItem,
   type StaffDigest,
@@ -13,7 +14,7 @@ import type { LinkClaims } from '../domain/link-token.ts';
 import { followUpHandledSignal } from '../workflows/weekly-feedback/messages.ts';
 import type { ActionHandler, AppDeps } from './deps.ts';
 import { formatTime } from './pages/ui.tsx';
-import { readCase } from './reads.ts';
+import { directoryOrFail, readCase } from './reads.ts';
 
 /** A title in one language: a title written in both ("… 不合格 / …: failed") gives that language's half. */
 const titleOf = (title: string, lang: 'zh' | 'en') => splitBilingual(title)[lang];
@@ -37,14 +38,17 @@ export function feedbackActionHandlers(deps: AppDeps): Record<string, ActionHand
   async function staffDigest(claims: LinkClaims): Promise<StoredDigest<StaffDigest> | null> {
     const id = parseDigestId(claims.caseId);
     if (!id || id.kind !== 'staff' || id.subject !== claims.recipientId) return null;
-    return getDigest<StaffDigest>(store, id.week, 'staff', id.subject);
+    const stored = await getDigest<StaffDigest>(store, id.week, 'staff', id.subject);
+    // A week stored before places were named reads with today's names.
+    return stored && { ...stored, digest: withPlaceNames(stored.digest, await directoryOrFail(deps)) };
   }
 
   async function departmentItem(claims: LinkClaims) {
     const id = parseDigestId(claims.caseId);
     if (!id || id.kind !== 'department') return null;
-    const stored = await getDigest<DepartmentDigest>(store, id.week, 'department', id.subject);
-    if (!stored || !stored.digest.contactIds.includes(claims.recipientId)) return null;
+    const found = await getDigest<DepartmentDigest>(store, id.week, 'department', id.subject);
+    if (!found || !found.digest.contactIds.includes(claims.recipientId)) return null;
+    const stored = { ...found, digest: withPlaceNames(found.digest, await directoryOrFail(deps)) };
     const item = stored.digest.items.find((i) => i.caseId === claims.action);
     return item ? { stored, item } : null;
   }

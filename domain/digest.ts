@@ -806,3 +806,54 @@ export function buildDailyBrief(input: {
 export function briefIsEmpty(b: DailyBrief): boolean {
   return b.opened.length + b.closed.length + b.breached.length + b.dueToday.length === 0;
 }
+
+// ---------------------------------------------------------------- stored before names were kept
+
+/** A location back from its ids as `placeOf` joined them: the middle id is a floor when the building has it. */
+function locationOfPlace(dir: Pick<Directory, 'buildings'>, place: string): Location {
+  const [buildingId = '', second, third] = place.split('/');
+  const floors = dir.buildings.find((b) => b.id === buildingId)?.floors ?? [];
+  if (third !== undefined) return { buildingId, floorId: second, roomId: third };
+  if (second === undefined) return { buildingId };
+  return floors.some((f) => f.id === second)
+    ? { buildingId, floorId: second }
+    : { buildingId, roomId: second };
+}
+
+type Placed = { place: string; placeName?: Bilingual | undefined };
+const named = <T extends Placed>(dir: Pick<Directory, 'buildings'>, x: T): T =>
+  x.placeName ? x : { ...x, placeName: placeNameIn(dir, locationOfPlace(dir, x.place)) };
+
+/**
+ * A digest stored before places were named, with its places named by the directory now (reminders
+ * and pages of a week still tracked read it): the lines, follow-ups and repeat problems.
+ */
+export function withPlaceNames<D extends StaffDigest | DepartmentDigest | AreaSummary>(
+  d: D,
+  dir: Pick<Directory, 'buildings'>,
+): D {
+  switch (d.kind) {
+    case 'staff':
+      return { ...d, cases: d.cases.map((l) => named(dir, l)) };
+    case 'department':
+      return {
+        ...d,
+        items: d.items.map((i) => named(dir, i)),
+        withdrawn: d.withdrawn?.map((w) => named(dir, w)),
+      };
+    default:
+      return {
+        ...d,
+        cases: d.cases.map((l) => named(dir, l)),
+        repeats: d.repeats.map((r) => ({
+          ...named(dir, r),
+          // Its key is the category, or the source when the cases had none.
+          label:
+            r.label ??
+            (Object.hasOwn(SOURCE_LABELS, r.category)
+              ? SOURCE_LABELS[r.category as CaseView['source']]
+              : categoryName({ category: r.category, source: 'inspection' })),
+        })),
+      };
+  }
+}

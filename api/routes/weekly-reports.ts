@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { isValidIsoWeek, reportedWeek } from '../../domain/digest.ts';
+import { isValidIsoWeek, reportedWeek, withPlaceNames } from '../../domain/digest.ts';
 import type { MarkedSummary } from '../../domain/weekly-marks.ts';
 import type { Directory } from '../../domain/directory.ts';
 import type { Lang } from '../../domain/text.ts';
@@ -61,7 +61,7 @@ export function weeklyReportHtml(
   timeZone?: string | undefined,
 ): string {
   const building = s.buildingId ? dir.buildings.find((b) => b.id === s.buildingId) : undefined;
-  return renderWeeklyReportPage(s, {
+  return renderWeeklyReportPage(withPlaceNames(s, dir), {
     title: building?.name ?? { zh: '全校', en: 'Campus' },
     people: new Map(dir.people.map((p) => [p.id, p.name])),
     buildings: new Map(dir.buildings.map((b) => [b.id, b.name])),

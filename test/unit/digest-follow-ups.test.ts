@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { renderWeeklyReportPage } from '../../api/pages/weekly-report.tsx';
-import { buildDailyBrief, buildWeeklyDigests, withBuildingLabels } from '../../domain/digest.ts';
+import {
+  buildDailyBrief,
+  buildWeeklyDigests,
+  withBuildingLabels,
+  withPlaceNames,
+  type AreaSummary,
+  type DepartmentDigest,
+  type StaffDigest,
+} from '../../domain/digest.ts';
 import {
   areaSummaryEmail,
   countsText,
@@ -257,5 +265,28 @@ describe('the weekly report page shows who acknowledged and what the departments
     expect(en).toMatch(/✓ acknowledged 已确认 2026-03-09 11:00/);
     expect(en).toContain('Dormitory A, Floor 1, A101');
     expect(en).toContain('3 in all: 1 handled, 2 open.');
+  });
+});
+
+describe('a digest stored before places were named reads with the directory’s names', () => {
+  it('lines, follow-ups and repeat problems; a room without its floor too', () => {
+    const staff = week.staff[0]!;
+    const old: StaffDigest = { ...staff, cases: staff.cases.map(({ placeName: _, ...l }) => ({ ...l })) };
+    expect(withPlaceNames(old, dir).cases[0]?.placeName).toEqual({
+      zh: '学生公寓A栋 1层 A101',
+      en: 'Dormitory A, Floor 1, A101',
+    });
+    const items = dept.items.map(({ placeName: _, ...i }) => ({ ...i, place: 'bldg-a/A102' }));
+    const oldDept: DepartmentDigest = { ...dept, items };
+    expect(withPlaceNames(oldDept, dir).items[0]?.placeName).toEqual({
+      zh: '学生公寓A栋 A102',
+      en: 'Dormitory A, A102',
+    });
+    const a = week.buildings[0]!;
+    const repeats = a.repeats.map(({ label: _, placeName: __, ...r }) => r);
+    const oldSummary: AreaSummary = { ...a, repeats };
+    const named = withPlaceNames(oldSummary, dir).repeats.find((r) => r.category === 'repair');
+    expect(named?.label).toEqual({ zh: '报修', en: 'Repair' });
+    expect(named?.placeName?.zh).toBe('学生公寓A栋 1层 A101');
   });
 });
