@@ -16,6 +16,7 @@ import {
   type DigestKind,
   type StaffDigest,
 } from '../domain/digest.ts';
+import { stillAsked } from '../domain/student-follow-up.ts';
 import {
   ackEscalationEmail,
   ackReminderEmail,
@@ -279,7 +280,7 @@ export function createFeedbackActivities(deps: ActivityDeps) {
         tally(out.status);
       } else if (d.kind === 'department') {
         const done = handled?.get(d.departmentId) ?? new Set<string>();
-        const open = d.items.filter((i) => !done.has(i.caseId));
+        const open = d.items.filter((i) => stillAsked(i) && !done.has(i.caseId));
         if (open.length === 0) {
           result.skipped += 1;
           continue;
@@ -367,8 +368,9 @@ export function createFeedbackActivities(deps: ActivityDeps) {
     const withOpen: string[] = [];
     for (const d of digests) {
       const done = handled.get(d.departmentId) ?? new Set<string>();
-      const left = d.items.filter((i) => !done.has(i.caseId)).length;
-      total += d.items.length;
+      const asked = d.items.filter(stillAsked);
+      const left = asked.filter((i) => !done.has(i.caseId)).length;
+      total += asked.length;
       open += left;
       if (left > 0) withOpen.push(d.departmentId);
     }

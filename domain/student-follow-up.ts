@@ -69,3 +69,11 @@ export function studentFollowUpAsk(v: Pick<CaseView, 'source' | 'category'>): Bi
       return undefined;
   }
 }
+
+/**
+ * Whether a follow-up of a stored digest is still asked of the department: digests stored before
+ * this rule listed every case in its students' rooms, repairs and evaluation findings too, and a
+ * week still tracked must not remind or escalate those.
+ */
+export const stillAsked = (item: { source: CaseView['source'] }): boolean =>
+  item.source !== 'repair' && item.source !== 'evaluation';

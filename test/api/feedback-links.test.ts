@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFeedbackActivities } from '../../activities/feedback.ts';
 import { consumeLink, issueActionUrl, settleLink, type LinkDeps } from '../../store/links.ts';
 import { checkLink } from '../../store/links.ts';
-import { getDigest, weekMarks } from '../../store/digests.ts';
+import { getDigest, saveDigests, weekMarks } from '../../store/digests.ts';
 import { createSession } from '../../store/sessions.ts';
 import type { DepartmentDigest } from '../../domain/digest.ts';
 import { weeklyMarksSchema } from '../../domain/weekly-marks.ts';
@@ -175,5 +175,37 @@ describe('a used zero report link', () => {
     expect(html).toContain('/zero-report/2013-04-08/report');
     expect(html).toContain('自行更正');
     expect(html).not.toContain('请联系主管');
+  });
+});
+
+describe('a week stored before departments were asked only about their students', () => {
+  it('reminds and escalates none of its repairs', async () => {
+    // 2013-W16 belongs to this file too: a department digest as stored before, a repair among its items.
+    const week = '2013-W16';
+    const item = (caseId: string, source: 'repair' | 'complaint') => ({
+      caseId,
+      title: caseId,
+      place: 'bldg-a/a-f1/A101',
+      stage: 'analysing' as const,
+      source,
+      ask: { zh: '请跟进', en: 'Please follow up' },
+    });
+    await saveDigests(
+      links,
+      [
+        {
+          kind: 'department',
+          id: `${week}:department:cs`,
+          week,
+          departmentId: 'cs',
+          name: { zh: '计算机学院', en: 'School of Computer Science' },
+          contactIds: ['dept-cs'],
+          items: [item('old-leak', 'repair'), item('old-noise', 'complaint')],
+        },
+      ],
+      'feedback-links-old',
+    );
+    const status = await createFeedbackActivities(s.activityDeps).departmentFollowUpStatus({ week });
+    expect(status).toEqual({ total: 1, open: 1, departmentsWithOpen: ['cs'] });
   });
 });
