@@ -908,6 +908,25 @@ export function zeroReportActionHandlers(deps: AppDeps): Record<string, ActionHa
         const f = await found(claims.caseId, claims.recipientId);
         if (!f) return null;
         if (await nightClosed(deps, f.rec)) throw closed(f);
+        // A cell whose report names students: the link's one button ("none") would be refused, so
+        // its page says what is on record and leads to where the report is corrected.
+        if (f.onRecord && !f.onRecord.none) {
+          const gist = reportGist(f.onRecord);
+          throw new PageOutcome(
+            409,
+            'already_reported',
+            { zh: `${f.cell.name.zh} 今晚已上报`, en: `${f.cell.name.en} has reported tonight` },
+            {
+              zh: `今晚已上报：${gist.zh}。此链接只能报告"无"，不会替换已有的上报；如情况有变，请在零报告上报页面更正（可逐人修改名单，或改报"无"）。`,
+              en: `Already reported tonight: ${gist.en}. This link can only report "none" and will not replace that report; if things have changed, correct it on the zero report page (edit the list, or report "none").`,
+            },
+            undefined,
+            {
+              href: `${deps.publicBaseUrl}/zero-report/${f.night}/report`,
+              label: { zh: '打开零报告上报页面', en: 'Open the zero report page' },
+            },
+          );
+        }
         const rooms = {
           zh: `${f.cell.name.zh}，宿舍 ${f.cell.rooms.join('、')}`,
           en: `${f.cell.name.en}, rooms ${f.cell.rooms.join(', ')}`,
@@ -932,9 +951,10 @@ export function zeroReportActionHandlers(deps: AppDeps): Record<string, ActionHa
         if (!f) return { message: { zh: '该零报告已不存在。', en: 'This zero report no longer exists.' } };
         if (f.onRecord?.none) return alreadyNone(f.night, f.cell);
         if (f.onRecord) throw new ProblemError('conflict', standing(f.onRecord));
+        let taken: ZeroReport;
         try {
           // The read above may be stale by now (a report taken meanwhile): the run decides again.
-          await submit(deps, f.rec, {
+          taken = await submit(deps, f.rec, {
             cellId: f.cell.cellId,
             personId: claims.recipientId,
             via: 'link',
@@ -947,6 +967,14 @@ export function zeroReportActionHandlers(deps: AppDeps): Record<string, ActionHa
           if (err.onRecord.none) return alreadyNone(f.night, f.cell);
           throw new ProblemError('conflict', standing(err.onRecord));
         }
+        // After the close the cell was already reported silent upward: say it came late.
+        if (taken.afterClose)
+          return {
+            message: {
+              zh: `已补报：${f.night} 晚 ${f.cell.name.zh} 无晚归、未归。此报告在关闭时间之后收到，已标记为补报；上级此前已收到本格未报的通知，现已另行告知。谢谢。`,
+              en: `Reported late: nobody late or absent in ${f.cell.name.en} on ${f.night}. It came after the close and is marked late; the level above, told earlier that this cell had not reported, has been told it has. Thank you.`,
+            },
+          };
         return {
           message: {
             zh: `已上报：${f.night} 晚 ${f.cell.name.zh} 无晚归、未归。谢谢。`,

@@ -92,18 +92,18 @@ describe('the one-click "none" link after a real report', () => {
     expect(absent.status).toBe(201);
     const link = await noneLink('grid-a1c1');
 
-    const stale = await openAndSubmit(link);
-    // The page says what the cell reported before anyone signs.
-    expect(stale.shown).toContain('今晚已上报：未归 1 人（A102 李四）');
-    expect(stale.shown).toContain('Already reported tonight: 1 absent (A102 李四)');
+    // The page says what the cell reported and offers no button the link could only have refused:
+    // it leads to the page where the report is corrected, as a link to tap.
+    const stale = await s.app.request(link);
     expect(stale.status).toBe(409);
-    expect(outcomeOf(stale.done)).toBe('refused');
-    expect(stale.done).toContain('未归 1 人（A102 李四）');
-    // The refusal leads to the page where the report can be corrected, in both languages.
+    const shown = await stale.text();
+    expect(outcomeOf(shown)).toBe('already_reported');
+    expect(shown).toContain('今晚已上报：未归 1 人（A102 李四）');
+    expect(shown).toContain('Already reported tonight: 1 absent (A102 李四)');
+    expect(shown).not.toContain('<form');
     const reportPage = `${s.deps.publicBaseUrl}/zero-report/${NIGHT}/report`;
-    expect(stale.done).toContain(`请打开零报告上报页面 ${reportPage} 更正`);
-    expect(stale.done).toContain(`correct it on the zero report page ${reportPage}`);
-    expect(stale.done).not.toContain('API');
+    expect(shown).toContain(`href="${reportPage}"`);
+    expect(shown).not.toContain('API');
 
     const kept = (await board()).cells.find((c) => c.cellId === 'L3:a-f1-c1');
     expect(kept?.status).toBe('reported');
