@@ -153,6 +153,20 @@ function abandoned(stored: { status: string; usedAt?: string; landed?: boolean }
   return Date.parse(stored.usedAt) < now.getTime() - ABANDONED_USE_MS;
 }
 
+/**
+ * Whether a link is being used right now: consumed by a request whose act has not landed yet and
+ * is not abandoned (a double tap's first request, still waiting on its case). Its act may still be
+ * refused and the link released, so "already used" would be wrong to say.
+ */
+export async function linkInUse(deps: LinkDeps, tid: string, now = new Date()): Promise<boolean> {
+  const row = await deps.ddb.send(
+    new GetItemCommand({ TableName: deps.tables.ops, Key: linkKey(tid), ConsistentRead: true }),
+  );
+  if (!row.Item) return false;
+  const stored = unmarshall(row.Item) as { status: string; usedAt?: string; landed?: boolean };
+  return stored.status === 'used' && !stored.landed && stored.usedAt !== undefined && !abandoned(stored, now);
+}
+
 /** Consumes a link exactly once (conditional write); false when it was already used (and not abandoned). */
 export async function consumeLink(
   deps: LinkDeps,

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import {
   checkLink,
   consumeLink,
+  linkInUse,
   releaseLink,
   settleLink,
   type LinkCheck,
@@ -243,7 +244,7 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
     const check = await checkLink(linkDeps, token);
     if (!check.ok) {
       if (check.reason === 'used' && check.claims)
-        throw await usedLink(check.claims, await recipientLanguage(check.claims));
+        throw await usedOrInUse(check.claims, await recipientLanguage(check.claims));
       const lang = check.claims ? await recipientLanguage(check.claims) : undefined;
       const [status, title, message] = linkFailures[check.reason];
       throw new PageOutcome(status, check.reason, title, message, lang);
@@ -406,6 +407,24 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
    * the case has it) and links their tracking page: they have no supervisor to ask for a change.
    * Any other link: the general page.
    */
+  /**
+   * A link consumed by a request still under way (a double tap, a second tab) is not used yet: its
+   * act may be refused and the link given back, so the page says to wait and reload.
+   */
+  async function usedOrInUse(claims: LinkClaims, lang: Lang): Promise<PageOutcome> {
+    if (!(await linkInUse(linkDeps, claims.tid))) return usedLink(claims, lang);
+    return new PageOutcome(
+      409,
+      'in_use',
+      { zh: '正在提交', en: 'Being submitted' },
+      {
+        zh: '此链接的操作正在另一个请求中提交（例如连点了两次，或在另一个窗口中打开）。请稍等片刻后刷新本页查看结果；如那次提交未能完成，链接仍可再用。',
+        en: 'This link’s action is being submitted by another request (a double tap, or another window). Wait a moment, then reload this page to see how it ended; if that submission did not go through, the link still works.',
+      },
+      lang,
+    );
+  }
+
   async function usedLink(claims: LinkClaims, lang: Lang): Promise<PageOutcome> {
     const [status, title, message] = linkFailures.used;
     // Staff follow their case on its page, as the pages of a step no longer needed offer.
@@ -679,7 +698,7 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
         textHash: p.hash,
         ...(sessionPersonId ? { sessionPersonId } : {}),
       };
-      if (!(await consumeLink(linkDeps, p.claims.tid, evidence))) throw await usedLink(p.claims, p.lang);
+      if (!(await consumeLink(linkDeps, p.claims.tid, evidence))) throw await usedOrInUse(p.claims, p.lang);
       try {
         const { message, next } = await perform(
           p,
