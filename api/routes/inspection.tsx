@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { formOr400 } from '../form-body.ts';
 import { pageLanguage } from '../middleware/session.ts';
+import { isLang } from '../middleware/language.ts';
 import { shellPage } from '../pages/shell-page.tsx';
 import {
   ActivityFailure,
@@ -104,7 +105,13 @@ export const roundParam = z.object({
       '须为检查轮次编号，如 inspection.daily.bldg-a.2026-12-06 / must be an inspection round id such as inspection.daily.bldg-a.2026-12-06',
     ),
 });
-const pageQuery = z.object({ lang: z.enum(['zh-CN', 'en']).optional() });
+// A language the app does not have is ignored, as the /app pages ignore it: the reader's own is used.
+const pageQuery = z.object({
+  lang: z
+    .string()
+    .optional()
+    .transform((v) => (isLang(v) ? v : undefined)),
+});
 
 /** The API's photo upload (`POST /api/inspections/{roundId}/photos`): a photo's limit, not a JSON body's. */
 export const isPhotoUpload = (path: string): boolean => /^\/api\/inspections\/[^/]+\/photos$/.test(path);

@@ -41,6 +41,7 @@ import { bearerOrSession, type SessionOrBearerEnv } from '../middleware/bearer-o
 import { formOr400 } from '../form-body.ts';
 import type { ActionHandler, AppDeps } from '../deps.ts';
 import { callerLanguage, ProblemError, problemTypes, type Lang } from '../middleware/problems.ts';
+import { isLang } from '../middleware/language.ts';
 import { pageLanguage } from '../middleware/session.ts';
 import { jsonBody, parseOr400 } from '../middleware/validation.ts';
 import { directoryOrFail as directoryOr503 } from '../reads.ts';
@@ -53,7 +54,13 @@ export const nightParam = z.object({
   // A calendar date that exists (not 2026-02-30) within the years Rectify keeps.
   night: z.string().regex(NIGHT, 'a date like 2026-12-04 / 日期格式如 2026-12-04').pipe(boundedDate),
 });
-const pageQuery = z.object({ lang: z.enum(['zh-CN', 'en']).optional() });
+// A language the app does not have is ignored, as the /app pages ignore it: the reader's own is used.
+const pageQuery = z.object({
+  lang: z
+    .string()
+    .optional()
+    .transform((v) => (isLang(v) ? v : undefined)),
+});
 
 const BOARD_READERS = [
   'grid_member',

@@ -210,6 +210,10 @@ describe('the due of a round', () => {
     );
     expect(line).toContain(`due ${year}-12-31 23:59;`);
     expect(line).not.toContain('-01-01 00:00');
+    // A language the app does not have is the reader's own (sup-wang's Chinese), not a 400 page.
+    const unknown = await s.app.request(`/inspection/${id}?lang=xx`, { headers: { cookie } });
+    expect(unknown.status).toBe(200);
+    expect(await unknown.text()).toContain('<html lang="zh-CN"');
   });
 });
 

@@ -78,6 +78,8 @@ describe('the report page’s deadline', () => {
     expect(html).toContain('无晚归、未归 — 一键上报');
     const en = await reportPage('2071-03-02', '?lang=en');
     expect(en).toContain(`The deadline, ${t.close}, has passed`);
+    // A language the app does not have is the reader's own, not a 400 page.
+    expect(await reportPage('2071-03-02', '?lang=xx')).toContain(`上报截止时间 ${t.close} 已过`);
   });
 
   it('once over: one message saying it takes nothing more, which time was which, no “report before”, no form', async () => {
