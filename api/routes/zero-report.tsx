@@ -317,9 +317,15 @@ const correctedText = { zh: '已更正', en: 'corrected' };
 /** The app's badge colours: a missing cell is overdue, "none" met, a list reported still to follow up. */
 const statusBadge = { missing: 'overdue', none: 'met', reported: 'pending' } as const;
 
+/** Before the close a silent cell is not late yet: it is waited for, not marked missing in red. */
+const notYetText = { zh: '尚未上报', en: 'not yet' };
+const lateText = { zh: '（补报）', en: ' (late)' };
+
 function BoardBody(props: { board: ZeroBoard; lang: Lang; tz: string; reportHref?: string | undefined }) {
   const { board, lang, tz } = props;
   const t = (x: Bilingual) => inLang(x, lang);
+  const open = Date.now() < Date.parse(board.closeAt);
+  const close = formatTime(board.closeAt, tz);
   const entries = (xs: { room: string; name?: string | undefined; note?: string | undefined }[]) =>
     xs.map((e) => [e.room, e.name, e.note].filter(Boolean).join(' ')).join('；');
   const c = board.counts;
@@ -332,6 +338,19 @@ function BoardBody(props: { board: ZeroBoard; lang: Lang; tz: string; reportHref
           </a>
         </p>
       ) : null}
+      <p>
+        {t(
+          open
+            ? {
+                zh: `上报中：${close} 截止，届时未报的网格报告上级。`,
+                en: `Open: reports are due by ${close}, when silent cells are escalated.`,
+              }
+            : {
+                zh: `已于 ${close} 截止；未报的网格已报告上级。`,
+                en: `Closed at ${close}; silent cells were escalated.`,
+              },
+        )}
+      </p>
       <p>
         {t({
           zh: `网格 ${c.cells} 个，已报 ${c.reported}（其中报"无" ${c.none}），未报 ${c.missing}；晚归 ${c.late} 人，未归 ${c.absent} 人`,
@@ -357,7 +376,11 @@ function BoardBody(props: { board: ZeroBoard; lang: Lang; tz: string; reportHref
                 <td>{t(cell.name)}</td>
                 <td>{cell.members.map((m) => m.name).join('、')}</td>
                 <td>
-                  <span class={`badge ${statusBadge[cell.status]}`}>{t(statusText[cell.status])}</span>
+                  {open && cell.status === 'missing' ? (
+                    <span class="badge">{t(notYetText)}</span>
+                  ) : (
+                    <span class={`badge ${statusBadge[cell.status]}`}>{t(statusText[cell.status])}</span>
+                  )}
                   {cell.corrected ? (
                     <>
                       <br />
@@ -369,7 +392,7 @@ function BoardBody(props: { board: ZeroBoard; lang: Lang; tz: string; reportHref
                 <td>{cell.report ? entries(cell.report.absent) : ''}</td>
                 <td>
                   {cell.report
-                    ? `${cell.report.byName} ${formatTime(cell.report.at, tz)}${cell.report.afterClose ? ' ⚠' : ''}`
+                    ? `${cell.report.byName} ${formatTime(cell.report.at, tz)}${cell.report.afterClose ? t(lateText) : ''}`
                     : ''}
                   {cell.escalation ? `→ ${cell.escalation.toNames.join('、')}` : ''}
                   {cell.report?.earlier.map((e) => (

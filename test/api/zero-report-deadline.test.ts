@@ -58,6 +58,30 @@ async function reportPage(date: string, query = '') {
   return res.text();
 }
 
+async function boardPage(date: string) {
+  const session = await createSession(s.deps.aws, { personId: 'sup-wang', via: 'link' });
+  const res = await s.app.request(`/zero-report/${date}`, {
+    headers: { cookie: `rectify_session=${session.id}` },
+  });
+  expect(res.status).toBe(200);
+  return res.text();
+}
+
+describe('the board before and after the close', () => {
+  it('waits for silent cells until the close (no red "missing"), then marks them missing and says so', async () => {
+    const before = await night('2071-04-01', 60, 120);
+    const open = await boardPage('2071-04-01');
+    expect(open).toContain(`上报中：${before.close} 截止`);
+    expect(open).toContain('尚未上报');
+    expect(open).not.toContain('badge overdue');
+    const after = await night('2071-04-02', -10, 50);
+    const closed = await boardPage('2071-04-02');
+    expect(closed).toContain(`已于 ${after.close} 截止`);
+    expect(closed).toContain('badge overdue');
+    expect(closed).not.toContain('尚未上报');
+  });
+});
+
 describe('the report page’s deadline', () => {
   it('before the close: report before the close, the form, nothing said closed', async () => {
     const t = await night('2071-03-01', 60, 120);
