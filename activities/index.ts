@@ -22,7 +22,7 @@ import { getReport, trackUrlOf } from '../store/reports.ts';
 import { sendOnce } from '../store/outbox.ts';
 import { EffectFailure } from '../domain/effect-failure.ts';
 import { ApplicationFailure } from '@temporalio/common';
-import { failingPermanently, permanentFailure } from './permanent-failures.ts';
+import { failingPermanently, permanentFailure, setAsideIfRefused } from './permanent-failures.ts';
 import { createRoutingActivities } from './case-routing.ts';
 import { campusTime, caseMailFacts } from './case-mail-facts.ts';
 import { surveyWithheld } from './survey-recipient.ts';
@@ -152,10 +152,11 @@ export function createActivities(deps: ActivityDeps) {
         keys: deps.signingKeys,
         publicBaseUrl: deps.publicBaseUrl,
       });
-      const transient = failed.find((f) => !permanentFailure(f.error));
-      if (transient) throw transient.error;
       for (const f of failed)
-        console.warn(`[mail] ${caseId}: the result notice of ${f.reportId} was refused for good`, f.error);
+        setAsideIfRefused(
+          f.error,
+          `[mail] ${caseId}: the result notice of ${f.reportId} was refused for good`,
+        );
     }
   }
 

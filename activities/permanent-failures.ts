@@ -63,3 +63,12 @@ export async function failingPermanently<T>(fn: () => Promise<T>): Promise<T> {
     throw permanentFailure(err) ?? err;
   }
 }
+
+/**
+ * A notice beside a write that is already done: refused for good, it is set aside (logged) rather
+ * than failing the activity and its write with it; any other failure is thrown for the retry.
+ */
+export function setAsideIfRefused(err: unknown, what: string): void {
+  if (!permanentFailure(err)) throw err;
+  console.warn(what, err);
+}

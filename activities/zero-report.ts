@@ -29,7 +29,7 @@ import {
   type StoredNight,
 } from '../store/zero-reports.ts';
 import type { ActivityDeps } from './index.ts';
-import { permanentFailure } from './permanent-failures.ts';
+import { setAsideIfRefused } from './permanent-failures.ts';
 
 export interface OpenNightInput {
   night: string;
@@ -55,6 +55,14 @@ export interface OpenNightResult {
    * neither escalated nor left out of the summaries. Absent when there are none.
    */
   onRecord?: ZeroReport[] | undefined;
+}
+
+/** The departments with students in `rooms`, each with the rooms of theirs among them (a summary's or a late report's readers). */
+function departmentsLivingIn(dir: Directory, rooms: readonly string[]) {
+  const among = new Set(rooms);
+  return dir.departments
+    .map((d) => ({ d, deptRooms: new Set((d.rooms ?? []).filter((r) => among.has(r))) }))
+    .filter((x) => x.deptRooms.size > 0);
 }
 
 /** How a run ends without finishing its night: another run may take the night over from it. */
@@ -193,7 +201,6 @@ export function createZeroReportActivities(deps: ActivityDeps) {
     const cell = night?.night.cells.find((c) => c.cellId === report.cellId);
     if (!night || !cell) return;
     const dir = await directory();
-    const rooms = new Set(cell.rooms);
     const at = report.at;
     const tell = async (p: Person | undefined, key: string, render: (p: Person) => ZeroMail) => {
       if (!p) return;
@@ -201,14 +208,11 @@ export function createZeroReportActivities(deps: ActivityDeps) {
         await send(report.night, `late#${report.cellId}#${at}#${key}`, p, async () => render(p));
       } catch (err) {
         // The report is stored; a refused mail must not make the night take it back.
-        if (!permanentFailure(err)) throw err;
-        console.warn(`[zero-report] the late report notice to ${p.id} was refused`, err);
+        setAsideIfRefused(err, `[zero-report] the late report notice to ${p.id} was refused`);
       }
     };
     const person = (id: string) => dir.people.find((x) => x.id === id);
-    for (const d of dir.departments) {
-      const deptRooms = new Set((d.rooms ?? []).filter((r) => rooms.has(r)));
-      if (deptRooms.size === 0) continue;
+    for (const { d, deptRooms } of departmentsLivingIn(dir, cell.rooms)) {
       const late = report.late.filter((e) => deptRooms.has(e.room));
       const absent = report.absent.filter((e) => deptRooms.has(e.room));
       for (const id of d.contactIds)
@@ -297,12 +301,12 @@ export function createZeroReportActivities(deps: ActivityDeps) {
     let sent = 0;
     for (const b of dir.buildings) {
       const cells = input.cells.filter((c) => c.buildingId === b.id);
-      const rooms = new Set(cells.flatMap((c) => c.rooms));
       const reports = input.reports.filter((r) => cells.some((c) => c.cellId === r.cellId));
       const missing = cells.filter((c) => !reports.some((r) => r.cellId === c.cellId));
-      for (const d of dir.departments) {
-        const deptRooms = new Set((d.rooms ?? []).filter((r) => rooms.has(r)));
-        if (deptRooms.size === 0) continue;
+      for (const { d, deptRooms } of departmentsLivingIn(
+        dir,
+        cells.flatMap((c) => c.rooms),
+      )) {
         const pick = (k: 'late' | 'absent') => {
           const seen = new Set<string>();
           return reports
