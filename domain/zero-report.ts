@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Bilingual, Directory } from './directory.ts';
+import type { Bilingual, Directory, Role } from './directory.ts';
 import { refuseFlaws } from './safe-text.ts';
 
 /**
@@ -391,5 +391,16 @@ export function parseZeroLinkCaseId(id: string): { night: string; cellId: string
   return m?.[1] && m[2] ? { night: m[1], cellId: m[2] } : null;
 }
 export const ZERO_REPORT_STEP = 'zero_report';
+
+/** Who may read the night's board: grid members file on it, the rest follow it up or look back on it. */
+export const ZERO_REPORT_BOARD_READERS = [
+  'grid_member',
+  'supervisor',
+  'working_group',
+  'leadership',
+  'admin',
+  'department_contact',
+  'auditor',
+] as const satisfies readonly Role[];
 
 export const NIGHT = /^\d{4}-\d{2}-\d{2}$/;

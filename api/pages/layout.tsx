@@ -2,6 +2,7 @@ import type { Child } from 'hono/jsx';
 import { FAVICON_HREF } from './favicon.ts';
 import { raw } from 'hono/html';
 import type { Role } from '../../domain/directory.ts';
+import { ZERO_REPORT_BOARD_READERS } from '../../domain/zero-report.ts';
 import { inLang, type Bilingual, type Lang } from '../../domain/text.ts';
 import type { Caller } from '../auth.ts';
 import { SCROLL_REGION_CSS, STACKED_TABLE_CSS } from './ui.tsx';
@@ -29,7 +30,7 @@ interface NavItem {
   href: string;
   label: Bilingual;
   /** Who sees the item; absent means everyone signed in. */
-  roles?: Role[];
+  roles?: readonly Role[];
 }
 
 export const navItems: readonly NavItem[] = [
@@ -46,19 +47,10 @@ export const navItems: readonly NavItem[] = [
     roles: ['supervisor', 'working_group', 'leadership', 'admin', 'auditor'],
   },
   {
-    // Everyone the board admits (BOARD_READERS in api/routes/zero-report.tsx): grid members
-    // file on it, the rest read it, and a reader who cannot find it cannot read it.
+    // Everyone the board admits: a reader who cannot find it cannot read it.
     href: '/zero-report',
     label: { zh: '零报告', en: 'Zero report' },
-    roles: [
-      'grid_member',
-      'supervisor',
-      'working_group',
-      'leadership',
-      'department_contact',
-      'auditor',
-      'admin',
-    ],
+    roles: ZERO_REPORT_BOARD_READERS,
   },
   {
     href: '/duties',

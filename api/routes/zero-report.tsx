@@ -22,6 +22,7 @@ import {
   zeroReportBody,
   zeroReportLimits,
   overLimits,
+  ZERO_REPORT_BOARD_READERS,
   type OffCellRoom,
   type ReturnEntry,
   type ZeroCell,
@@ -61,16 +62,6 @@ const pageQuery = z.object({
     .optional()
     .transform((v) => (isLang(v) ? v : undefined)),
 });
-
-const BOARD_READERS = [
-  'grid_member',
-  'supervisor',
-  'working_group',
-  'leadership',
-  'admin',
-  'department_contact',
-  'auditor',
-] as const;
 
 async function nightOr404(deps: AppDeps, night: string): Promise<NightRecord> {
   const rec = await loadNight({ ddb: deps.aws.ddb, tables: deps.aws.tables }, night);
@@ -352,10 +343,17 @@ function BoardBody(props: { board: ZeroBoard; lang: Lang; tz: string; reportHref
         )}
       </p>
       <p>
-        {t({
-          zh: `网格 ${c.cells} 个，已报 ${c.reported}（其中报"无" ${c.none}），未报 ${c.missing}；晚归 ${c.late} 人，未归 ${c.absent} 人`,
-          en: `${c.cells} cells, ${c.reported} reported (${c.none} "none"), ${c.missing} missing; ${c.late} late, ${c.absent} absent`,
-        })}
+        {t(
+          open
+            ? {
+                zh: `网格 ${c.cells} 个，已报 ${c.reported}（其中报"无" ${c.none}），尚未上报 ${c.missing}；晚归 ${c.late} 人，未归 ${c.absent} 人`,
+                en: `${c.cells} cells, ${c.reported} reported (${c.none} "none"), ${c.missing} not yet; ${c.late} late, ${c.absent} absent`,
+              }
+            : {
+                zh: `网格 ${c.cells} 个，已报 ${c.reported}（其中报"无" ${c.none}），未报 ${c.missing}；晚归 ${c.late} 人，未归 ${c.absent} 人`,
+                en: `${c.cells} cells, ${c.reported} reported (${c.none} "none"), ${c.missing} missing; ${c.late} late, ${c.absent} absent`,
+              },
+        )}
       </p>
       {/* Six columns do not fit a phone: they keep a readable width and scroll on their own, the page stays put. */}
       <ScrollRegion label={t({ zh: '各网格上报情况', en: 'Reports by grid cell' })}>
@@ -695,8 +693,8 @@ export function zeroReportRoutes(deps: AppDeps): Hono<AuthEnv> {
   const board = async (c: Context<AuthEnv>) => {
     const lang = callerLanguage(c);
     const { night } = parseOr400(nightParam, c.req.param(), lang, 'path');
-    // The rule only: requireRole names the roles that may, from BOARD_READERS itself.
-    requireRole(c.get('caller'), [...BOARD_READERS], {
+    // The rule only: requireRole names the roles that may, from ZERO_REPORT_BOARD_READERS itself.
+    requireRole(c.get('caller'), [...ZERO_REPORT_BOARD_READERS], {
       zh: '您的角色不能查看零报告看板',
       en: 'your role may not read the zero-report board',
     });

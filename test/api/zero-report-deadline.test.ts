@@ -74,11 +74,15 @@ describe('the board before and after the close', () => {
     expect(open).toContain(`上报中：${before.close} 截止`);
     expect(open).toContain('尚未上报');
     expect(open).not.toContain('badge overdue');
+    // The count line says the same as the badges: not yet, not missing.
+    expect(open).toMatch(/尚未上报 \d+；/);
+    expect(open).not.toMatch(/未报 \d+；/);
     const after = await night('2071-04-02', -10, 50);
     const closed = await boardPage('2071-04-02');
     expect(closed).toContain(`已于 ${after.close} 截止`);
     expect(closed).toContain('badge overdue');
     expect(closed).not.toContain('尚未上报');
+    expect(closed).toMatch(/，未报 \d+；/);
   });
 });
 
