@@ -29,7 +29,7 @@ import {
   type StoredNight,
 } from '../store/zero-reports.ts';
 import type { ActivityDeps } from './index.ts';
-import { setAsideIfRefused } from './permanent-failures.ts';
+import { failingPermanently, setAsideIfRefused } from './permanent-failures.ts';
 
 export interface OpenNightInput {
   night: string;
@@ -187,7 +187,8 @@ export function createZeroReportActivities(deps: ActivityDeps) {
   }
 
   async function recordZeroReport(report: ZeroReport): Promise<void> {
-    await saveReport(store, report);
+    // A write the store refuses for good fails at once: the reporter waits on this update.
+    await failingPermanently(() => saveReport(store, report));
     if (report.afterClose) await tellOfLateReport(report);
   }
 

@@ -9,6 +9,7 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import { localDate } from '../../domain/calendar.ts';
+import { EffectFailure } from '../../domain/effect-failure.ts';
 import type { Directory } from '../../domain/directory.ts';
 import { inLang, splitBilingual, type Bilingual } from '../../domain/text.ts';
 import {
@@ -196,6 +197,18 @@ async function submit(deps: AppDeps, rec: NightRecord, input: ZeroReportUpdateIn
           en: `there is no grid cell ${input.cellId}`,
         });
     }
+    // The store refused this write itself (not a passing outage): sending it again would be refused
+    // again, so the reporter is told to change it, not to wait.
+    if (
+      err instanceof WorkflowUpdateFailedError &&
+      err.cause instanceof ActivityFailure &&
+      err.cause.cause instanceof ApplicationFailure &&
+      err.cause.cause.type === EffectFailure.Invalid
+    )
+      throw new ProblemError('unprocessable', {
+        zh: '数据库拒绝保存这份报告（内容过长或含无法保存的字符），未被记录；请缩短或修改后重新提交',
+        en: 'the database refused to save this report (too long or holding characters it cannot store) and it was not recorded; shorten or change it and send it again',
+      });
     // The report was taken, then its write failed past its retries: the night's run does not keep
     // it, and the same report sent later may be taken.
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ActivityFailure)

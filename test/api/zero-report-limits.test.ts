@@ -8,6 +8,7 @@ import { RetryState } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ZeroBoard } from '../../api/routes/zero-report.tsx';
 import { zeroReportLimits } from '../../domain/zero-report.ts';
+import { EffectFailure } from '../../domain/effect-failure.ts';
 import { ensureTables } from '../../infra/local/servers.ts';
 import { ZeroReportFailure, zeroNightQuery } from '../../workflows/zero-report/messages.ts';
 import { zeroReportNight } from '../../workflows/zero-report/workflow.ts';
@@ -149,12 +150,30 @@ describe('a report the night’s run did not take', () => {
       '1',
       RetryState.MAXIMUM_ATTEMPTS_REACHED,
       undefined,
-      ApplicationFailure.create({ message: 'Item size has exceeded the maximum allowed size' }),
+      ApplicationFailure.create({ message: 'connect ECONNREFUSED 127.0.0.1:8000' }),
     );
     expect(await failingWith(store)).toEqual({
       status: 503,
       detail:
         'the report could not be saved (the database is unavailable right now) and was not recorded; send it again shortly',
+    });
+    // Refused by the store itself (the activity ends at once, not after its retries): sending it
+    // again as it is would be refused again, so the reporter is told to change it.
+    const refused = new ActivityFailure(
+      'activity failed',
+      'recordZeroReport',
+      '1',
+      RetryState.NON_RETRYABLE_FAILURE,
+      undefined,
+      ApplicationFailure.nonRetryable(
+        'Item size has exceeded the maximum allowed size',
+        EffectFailure.Invalid,
+      ),
+    );
+    expect(await failingWith(refused)).toEqual({
+      status: 422,
+      detail:
+        'the database refused to save this report (too long or holding characters it cannot store) and it was not recorded; shorten or change it and send it again',
     });
     const closed = ApplicationFailure.create({ message: 'closed', type: ZeroReportFailure.Closed });
     expect(await failingWith(closed)).toEqual({

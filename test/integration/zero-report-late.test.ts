@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ApplicationFailure } from '@temporalio/common';
+import { EffectFailure } from '../../domain/effect-failure.ts';
 import { createZeroReportActivities } from '../../activities/zero-report.ts';
 import type { Directory } from '../../domain/directory.ts';
 import { escalationsFor, gridCells, type ZeroReport } from '../../domain/zero-report.ts';
@@ -82,5 +84,23 @@ describe('a zero report sent after the close', () => {
       expect(m.text).toContain('A103 张三 未请假');
     }
     expect(new Set(told.map((m) => m.to[0])).size).toBe(told.length);
+  });
+});
+
+describe('a report the store refuses for good', () => {
+  it('fails at once, not retryable, typed for the API to tell the reporter to change it', async () => {
+    // Over DynamoDB's 400 KB item: the same write is refused on every attempt.
+    const huge = report({
+      cellId: 'L3:a-f1-c3',
+      afterClose: false,
+      late: [{ room: 'A101', note: 'x'.repeat(420_000) }],
+    });
+    const err: unknown = await acts.recordZeroReport(huge).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ApplicationFailure);
+    expect((err as ApplicationFailure).nonRetryable).toBe(true);
+    expect((err as ApplicationFailure).type).toBe(EffectFailure.Invalid);
   });
 });
