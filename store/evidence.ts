@@ -45,6 +45,11 @@ export const UPLOAD_URL_SECONDS = 10 * 60;
 export const DOWNLOAD_URL_SECONDS = 5 * 60;
 /** A reservation nobody confirmed is dropped by the table's TTL after a day. */
 const PENDING_TTL_SECONDS = 24 * 3600;
+/**
+ * Uploads one case, report or round takes, counted when reserved: a step cites at most the case's
+ * evidence budget, so this only stops a client filling the bucket under one case (2 GB at most).
+ */
+export const MAX_UPLOADS_PER_OWNER = 200;
 
 export const EVIDENCE_TYPES = {
   'image/jpeg': { extensions: ['jpg', 'jpeg', 'jpe', 'jfif'], name: 'JPEG' },
@@ -86,7 +91,8 @@ export type EvidenceErrorCode =
   | 'not_found'
   | 'not_uploaded'
   | 'not_confirmed'
-  | 'mismatch';
+  | 'mismatch'
+  | 'too_many';
 
 /** A refusal the API turns into a problem response; the message is for the person who uploaded. */
 export class EvidenceError extends Error {
@@ -287,11 +293,33 @@ export async function getEvidence(
 const notFound = (evidenceId: string) =>
   new EvidenceError('not_found', { zh: `没有证据 ${evidenceId}`, en: `there is no evidence ${evidenceId}` });
 
+/** Counts one more upload for its owner, refused once the owner has taken its most. */
+async function countUpload(deps: EvidenceDeps, owner: string): Promise<void> {
+  try {
+    await deps.aws.ddb.send(
+      new UpdateItemCommand({
+        TableName: deps.aws.tables.ops,
+        Key: marshall(opsKey.evidenceUploads(owner)),
+        UpdateExpression: 'ADD uploads :one',
+        ConditionExpression: 'attribute_not_exists(uploads) OR uploads < :most',
+        ExpressionAttributeValues: marshall({ ':one': 1, ':most': MAX_UPLOADS_PER_OWNER }),
+      }),
+    );
+  } catch (err) {
+    if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    throw new EvidenceError('too_many', {
+      zh: `${owner} 已上传 ${MAX_UPLOADS_PER_OWNER} 个文件，已达上限，不能再上传；请引用已上传的文件`,
+      en: `${owner} has taken ${MAX_UPLOADS_PER_OWNER} uploads, the most it takes; cite the files already uploaded`,
+    });
+  }
+}
+
 async function reserve(
   deps: EvidenceDeps,
   input: { caseId: string; fileName: string; contentType: string; size: number; uploaderId: string },
 ): Promise<EvidenceRecord> {
   const contentType = checkDeclared(input);
+  await countUpload(deps, input.caseId);
   const evidenceId = `ev_${randomBytes(12).toString('base64url')}`;
   const createdAt = new Date().toISOString();
   const record: EvidenceRecord = {

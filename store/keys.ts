@@ -37,6 +37,7 @@
  *   INSPECTIONS#<buildingId>                          <from>#<kind>              the same, by building and period (inspections.ts)
  *   INSPCASE#<roundId>                                <itemId>                   the case a failed item opened, claimed once (inspections.ts)
  *   EVIDENCE#<evidenceId>                             -                          an evidence file's record (evidence.ts)
+ *   EVIDENCEUPLOADS#<owner>                           -                          how many uploads a case, report or round has taken (evidence.ts)
  *   SESSION#<hash of the cookie>                      -                          a web session (sessions.ts)
  *   LOGINLINK#<hash of the token>                     -                          a one-time sign-in link (sessions.ts)
  *   OIDCREQ#<hash of the cookie>                      -                          a sign-in sent to the identity provider (sessions.ts)
@@ -77,6 +78,7 @@ const prefix = {
   inspectionList: 'INSPECTIONS#',
   inspectionCase: 'INSPCASE#',
   evidence: 'EVIDENCE#',
+  evidenceUploads: 'EVIDENCEUPLOADS#',
   session: 'SESSION#',
   loginLink: 'LOGINLINK#',
   oidcRequest: 'OIDCREQ#',
@@ -189,6 +191,7 @@ export const opsKey = {
     sk: itemId,
   }),
   evidence: (evidenceId: string): OpsKey => ({ pk: `${prefix.evidence}${evidenceId}`, sk: ONLY }),
+  evidenceUploads: (owner: string): OpsKey => ({ pk: `${prefix.evidenceUploads}${owner}`, sk: ONLY }),
   /** Secret-bearing records are keyed by the secret's hash, never the secret. */
   session: (hash: string): OpsKey => ({ pk: `${prefix.session}${hash}`, sk: ONLY }),
   loginLink: (hash: string): OpsKey => ({ pk: `${prefix.loginLink}${hash}`, sk: ONLY }),

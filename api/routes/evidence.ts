@@ -81,6 +81,7 @@ const problemOf: Record<EvidenceErrorCode, ProblemType> = {
   not_uploaded: 'conflict',
   not_confirmed: 'conflict',
   mismatch: 'unprocessable',
+  too_many: 'unprocessable',
 };
 
 /** Runs a store call, turning its refusals into problem responses in the caller's language. */
