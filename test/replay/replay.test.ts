@@ -26,6 +26,7 @@ const MID_CASE_LABELS = [
   'v15-take-over',
   'v17-report-ends-pause',
   'v18-report-ends-pause-request',
+  'v19-failed-saves',
 ];
 
 // Every committed history (test/replay/histories/<label>/<path>.json, written by

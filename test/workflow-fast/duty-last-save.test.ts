@@ -6,6 +6,7 @@ import type { DutyOccurrence } from '../../domain/duties.ts';
 import { bundleWorkflows } from '../../infra/worker.ts';
 import { recordDutyUpdate } from '../../workflows/duty/messages.ts';
 import { LAST_SAVE_PATCH, dutyOccurrence } from '../../workflows/duty/workflow.ts';
+import { saveHistory } from '../support/case-harness.ts';
 import { uniqueId } from './harness.ts';
 
 /**
@@ -106,5 +107,6 @@ describe('a completing save that failed for good', () => {
       ).toString(),
     );
     expect(patches.some((p) => p.includes(LAST_SAVE_PATCH))).toBe(true);
+    await saveHistory(handle, 'duty-completing-save-refused');
   });
 });

@@ -6,6 +6,7 @@ import type { ZeroCell, ZeroReport } from '../../domain/zero-report.ts';
 import { bundleWorkflows } from '../../infra/worker.ts';
 import { zeroNightQuery, zeroReportUpdate } from '../../workflows/zero-report/messages.ts';
 import { REFUSED_NOT_KEPT_PATCH, zeroReportNight } from '../../workflows/zero-report/workflow.ts';
+import { saveHistory } from '../support/case-harness.ts';
 import { uniqueId } from './harness.ts';
 
 /**
@@ -99,6 +100,7 @@ describe('a report the store refused', () => {
         ).toString(),
       );
       expect(patches.some((p) => p.includes(REFUSED_NOT_KEPT_PATCH))).toBe(true);
+      await saveHistory(handle, 'night-refused-write-taken-back');
     } finally {
       await handle.terminate('test over');
     }
