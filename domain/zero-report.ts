@@ -92,6 +92,10 @@ export function gridCells(dir: Pick<Directory, 'buildings'>): ZeroCell[] {
 export const zeroReportLimits = {
   /** Rows in each list, late and absent. */
   rows: 60,
+  /** Characters in a row's room number (the form's field holds no more). */
+  room: 32,
+  /** Characters in a row's name. */
+  name: 64,
   /** Characters in a row's note. */
   note: 200,
   /** Reports (the first and its corrections, a report sent again included) per cell and night. */
@@ -138,13 +142,13 @@ const entry = z.strictObject({
     .string()
     .trim()
     .min(1)
-    .max(32)
+    .max(zeroReportLimits.room)
     .pipe(safe({ singleLine: true })),
   name: z
     .string()
     .trim()
     .min(1)
-    .max(64)
+    .max(zeroReportLimits.name)
     .pipe(safe({ singleLine: true }))
     .optional(),
   note: z.string().trim().max(500).pipe(safe()).optional(),

@@ -30,6 +30,7 @@ import {
   type ZeroReport,
   type ZeroReportBody,
 } from '../../domain/zero-report.ts';
+import { noCellTonight } from '../../domain/zero-report-no-cell.ts';
 import { loadNight, type NightRecord } from '../../store/zero-reports.ts';
 import {
   zeroNightQuery,
@@ -446,6 +447,8 @@ async function takeReport(
     );
   const [rec, dir] = await Promise.all([nightOr404(deps, night), directoryOr503(deps)]);
   const mine = rec.night.cells.filter((x) => x.memberIds.includes(caller.person.id));
+  // On none of tonight's cells, whatever cellId says: the night's run would refuse every one.
+  if (mine.length === 0) throw noCellProblem(deps, dir, rec, caller.person.id);
   const cellId = body.cellId ?? (mine.length === 1 ? mine[0]?.cellId : undefined);
   if (!cellId)
     throw new ProblemError('validation', {
@@ -464,6 +467,21 @@ async function takeReport(
     late: placed.late,
     absent: placed.absent,
   });
+}
+
+/** A grid member on none of the night's cells (named in the directory since it opened): 403, saying so and whom to tell. */
+function noCellProblem(deps: AppDeps, dir: Directory, rec: NightRecord, personId: string): ProblemError {
+  return new ProblemError(
+    'forbidden',
+    noCellTonight({
+      night: rec.night.night,
+      openedAt: formatTime(rec.night.openedAt, deps.env.CAMPUS_TZ),
+      personId,
+      cellsNow: gridCells(dir),
+      tonight: rec.night.cells,
+      name: (id) => dir.people.find((p) => p.id === id)?.name ?? id,
+    }),
+  );
 }
 
 const onlyGridMembers = { zh: '零报告由网格员上报', en: 'zero reports are made by grid members' };
@@ -491,6 +509,14 @@ const entryText: Record<(typeof ENTRY_FIELDS)[number], Bilingual> = {
   name: { zh: '姓名', en: 'Name' },
   note: { zh: '备注（如返回时间）', en: 'Note (e.g. the time back)' },
 };
+
+/** A row's name: its list and its number (`晚归 第 1 人`, `Late, person 1`). */
+const rowText = (k: Kind, i: number): Bilingual => ({
+  zh: `${kindText[k].zh} 第 ${i + 1} 人`,
+  en: `${kindText[k].en}, person ${i + 1}`,
+});
+/** A row's group drawn as a rule between rows, not a box in a box on a phone. */
+const rowStyle = 'border:0;border-top:1px solid #d0d5dc;margin:0 0 .5rem;padding:.25rem 0 0;min-width:0';
 
 /** The form's rows, filled in from a report on record (to correct it) when the caller has one cell. */
 function formFrom(report: ZeroReport | undefined): ReportForm {
@@ -619,9 +645,13 @@ function ReportBody(props: {
               <legend>
                 <strong>{t(kindText[k])}</strong>
               </legend>
+              {/* Each row a group of its own, named with its list and number: the three fields
+                  repeat row after row, and a screen reader reads the group's name with each. */}
               {Array.from({ length: form.rows[k] }, (_, i) => (
-                <div>
-                  <h3 class="hint">{t({ zh: `第 ${i + 1} 人`, en: `Person ${i + 1}` })}</h3>
+                <fieldset style={rowStyle}>
+                  <legend class="hint" style="padding:0 .25rem">
+                    {t(rowText(k, i))}
+                  </legend>
                   {ENTRY_FIELDS.map((f) => (
                     <Field
                       name={`${k}.${i}.${f}`}
@@ -633,13 +663,14 @@ function ReportBody(props: {
                           {...a}
                           type="text"
                           value={form.values[a.name] ?? ''}
+                          maxlength={zeroReportLimits[f]}
                           list={f === 'room' ? 'cell-rooms' : undefined}
                           autocomplete="off"
                         />
                       )}
                     />
                   ))}
-                </div>
+                </fieldset>
               ))}
               <div class="actions">
                 <button type="submit" name="add" value={k} class="secondary">
@@ -777,11 +808,7 @@ export function zeroReportRoutes(deps: AppDeps): Hono<AuthEnv> {
         const r = rec.reports.find((x) => x.cellId === cell.cellId);
         return { cell, report: r ? { ...r, byName: name(r.personId) } : undefined };
       });
-    if (cells.length === 0)
-      throw new ProblemError('forbidden', {
-        zh: `${night} 晚您没有负责的网格`,
-        en: `you are on no grid cell on the night of ${night}`,
-      });
+    if (cells.length === 0) throw noCellProblem(deps, dir, rec, caller.person.id);
     const query = asked ? `?lang=${asked}` : '';
     const form = opts.form ?? formFrom(cells.length === 1 ? cells[0]?.report : undefined);
     const csrf = (c as unknown as Context<SessionOrBearerEnv>).get('csrfToken');

@@ -2,6 +2,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ZeroBoard } from '../../api/routes/zero-report.tsx';
 import { formatTime } from '../../api/pages/ui.tsx';
+import { gridCells, zeroReportLimits } from '../../domain/zero-report.ts';
 import { ensureTables } from '../../infra/local/servers.ts';
 import { createSession } from '../../store/sessions.ts';
 import { zeroNightQuery } from '../../workflows/zero-report/messages.ts';
@@ -97,6 +98,39 @@ describe('the report page', () => {
     const bearer = await (await call(s.app, 'GET', `/zero-report/${NIGHT}`, { as: 'sup-wang' })).text();
     expect(bearer).toContain('<header class="top"');
     expect(bearer).not.toContain('action="/logout"');
+  });
+
+  it('names each row by its list and number, a group of its own, with headings in order', async () => {
+    const { cookie } = await signedIn('grid-a1c1');
+    for (const [lang, name] of [
+      ['zh-CN', (k: string, i: number) => `${k === 'late' ? '晚归' : '未归'} 第 ${i + 1} 人`],
+      ['en', (k: string, i: number) => `${k === 'late' ? 'Late' : 'Absent'}, person ${i + 1}`],
+    ] as const) {
+      const html = await (await s.app.request(`${PAGE}?lang=${lang}`, { headers: { cookie } })).text();
+      // A group is what follows its <fieldset> up to the next one: a row's own fields and its legend.
+      const groups = html.split('<fieldset').slice(1);
+      for (const k of ['late', 'absent'])
+        for (const i of [0, 1]) {
+          const group = groups.filter((g) => g.includes(`name="${k}.${i}.room"`));
+          expect(group, `${k}.${i}`).toHaveLength(1);
+          expect(group[0], `${k}.${i}`).toMatch(new RegExp(`^[^>]*><legend[^>]*>${name(k, i)}</legend>`));
+          for (const f of ['name', 'note']) expect(group[0], `${k}.${i}`).toContain(`name="${k}.${i}.${f}"`);
+        }
+      // No level skipped: the rows' names are legends, not headings under the page's h1.
+      const levels = [...html.matchAll(/<h([1-6])[\s>]/g)].map((m) => Number(m[1]));
+      levels.forEach((l, i) => expect(l, `heading ${i}`).toBeLessThanOrEqual((levels[i - 1] ?? 0) + 1));
+    }
+  });
+
+  it('lets no field take more than the report takes: maxlength from zeroReportLimits', async () => {
+    const { cookie } = await signedIn('grid-a1c1');
+    const html = await (await s.app.request(PAGE, { headers: { cookie } })).text();
+    for (const k of ['late', 'absent'])
+      for (const f of ['room', 'name', 'note'] as const) {
+        const input = new RegExp(`<input[^>]*name="${k}\\.1\\.${f}"[^>]*>`).exec(html)?.[0];
+        expect(input, `${k}.1.${f}`).toContain(`maxlength="${zeroReportLimits[f]}"`);
+      }
+    expect(zeroReportLimits.note).toBe(200);
   });
 
   it('is for grid members: another role is refused', async () => {
@@ -269,6 +303,67 @@ describe('the report page', () => {
       await s.app.request(`/zero-report/${NIGHT}`, { headers: { cookie: sup.cookie } })
     ).text();
     expect(supHtml).not.toContain(`href="${PAGE}"`);
+  });
+});
+
+describe('a grid member on none of the night’s cells', () => {
+  // The directory changed after the night opened: grid-a1c1 is on cluster a-f1-c1 now, but the
+  // night's cells, fixed at its opening, still name whom it had then.
+  const OTHER = NIGHT.replace(/-11-07$/, '-11-08');
+  const OPENED = `${OTHER}T14:20:00.000Z`;
+  beforeAll(async () => {
+    const { saveNight } = await import('../../store/zero-reports.ts');
+    const cells = gridCells(s.dir).map((c) =>
+      c.cellId === 'L3:a-f1-c1' ? { ...c, memberIds: ['grid-a1c2'] } : c,
+    );
+    expect(cells.some((c) => c.memberIds.includes('grid-a1c1'))).toBe(false);
+    await saveNight(
+      { ddb: s.deps.aws.ddb, tables: s.deps.aws.tables },
+      {
+        night: OTHER,
+        workflowId: uniqueId('no-run'),
+        openedAt: OPENED,
+        closeAt: `${OTHER}T14:40:00.000Z`,
+        acceptUntil: `${OTHER}T15:40:00.000Z`,
+        cells,
+      },
+    );
+  });
+  const opened = () => formatTime(OPENED, s.deps.env.CAMPUS_TZ);
+  const zhSaid = () =>
+    `您不是 ${OTHER} 晚零报告中任何网格的网格员：当晚的网格及其网格员在零报告开始时（${opened()}）已确定`;
+
+  it('is told so by the API (403), when it reports and when it names a cell, and who reports tonight', async () => {
+    for (const body of [{ none: true }, { cellId: 'L3:a-f1-c1', none: true }]) {
+      const res = await call(s.app, 'POST', `/api/zero-reports/${OTHER}?lang=en`, { as: 'grid-a1c1', body });
+      expect(res.status).toBe(403);
+      const { detail } = (await res.json()) as { detail: string };
+      expect(detail).toContain(
+        `You are not a grid member of any cell in the zero report of ${OTHER}: its cells and their grid members were fixed when it opened (${opened()})`,
+      );
+      expect(detail).toContain('is reported by A102寝室组网格员');
+      expect(detail).not.toContain('several cells');
+      expect(detail).not.toContain('()');
+    }
+  });
+
+  it('is told the same on the report page, opened and posted', async () => {
+    const { cookie, csrf } = await signedIn('grid-a1c1');
+    const headers = { cookie, accept: 'text/html' };
+    const page = await s.app.request(`/zero-report/${OTHER}/report`, { headers });
+    const posted = await postForm(
+      s.app,
+      `/zero-report/${OTHER}/report`,
+      { _csrf: csrf, cellId: 'L3:a-f1-c1', lateRows: '2', absentRows: '2', kind: 'none' },
+      headers,
+    );
+    for (const res of [page, posted]) {
+      expect(res.status).toBe(403);
+      const html = await res.text();
+      expect(html).toContain(zhSaid());
+      expect(html).toContain('由 A102寝室组网格员 上报');
+      expect(html).not.toContain('多个网格');
+    }
   });
 });
 
