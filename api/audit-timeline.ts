@@ -3,6 +3,7 @@ import { localDateTime, type Duration } from '../domain/calendar.ts';
 import { pauseReasonLabels } from '../domain/case-clocks.ts';
 import type { EmailKind } from '../domain/email-content.ts';
 import { categoryLabel } from '../domain/intake.ts';
+import { leftNameIn } from '../domain/departed-name.ts';
 import { stageLabels, stageStatusLabels } from '../domain/stage-labels.ts';
 import { place } from './pages/action-statement.ts';
 import { severityLabels, sourceLabels } from './pages/ui.tsx';
@@ -51,6 +52,8 @@ export interface TimelineItem {
 
 export interface Names {
   person(id: string): Person | undefined;
+  /** The last name of someone the directory in force no longer has (store/directory-versions.ts). */
+  departed?(id: string): string | undefined;
 }
 
 export function formatWhen(iso: string, tz: string): string {
@@ -60,7 +63,8 @@ export function formatWhen(iso: string, tz: string): string {
 function nameOf(id: string, names: Names, lang: Lang): string {
   if (id === 'system') return lang === 'en' ? 'Rectify (system)' : 'Rectify 系统';
   if (id.startsWith('reporter:')) return lang === 'en' ? `reporter ${id.slice(9)}` : `报告人 ${id.slice(9)}`;
-  return names.person(id)?.name ?? id;
+  const left = names.person(id) ? undefined : names.departed?.(id);
+  return names.person(id)?.name ?? (left === undefined ? id : leftNameIn(left, lang));
 }
 
 /**

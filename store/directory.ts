@@ -12,6 +12,7 @@ import type { Building, Campus, Department, Directory, Person } from '../domain/
 import type { TableNames } from './clients.ts';
 import { queryItems } from './paginate.ts';
 import { batchWrite } from './batch-write.ts';
+import { recordDeparted } from './directory-versions.ts';
 
 export class DirectoryFileError extends Error {
   override name = 'DirectoryFileError';
@@ -167,6 +168,8 @@ async function saveOnce(
     rows: `v${pad((previousVersion ?? 0) + 1, 8)}#${randomUUID().slice(0, 8)}#`,
   };
   const rows = snapshot.rows ?? '';
+  // Before the switch: once in force, the names of those it drops are kept only there.
+  if (previous?.directory) await recordDeparted(ddb, tables, previous.directory, dir, snapshot.version);
   await batchWrite(
     ddb,
     tables.directory,

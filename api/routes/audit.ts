@@ -20,6 +20,7 @@ import type { Role } from '../../domain/directory.ts';
 import { anchorRuns, anchorWitness } from '../../audit/anchor-runs.ts';
 import { assertExportablePeriod, MAX_EXPORT_PERIOD_DAYS } from '../audit-export-cap.ts';
 import { describeEntry, summariseHistory } from '../audit-timeline.ts';
+import { namesForAudit } from '../directory-names.ts';
 import type { AuthEnv } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { requireRole } from '../middleware/bearer-auth.ts';
@@ -220,8 +221,7 @@ export function auditRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
       loadDirectory(aws.ddb, aws.tables),
     ]);
     if (!record && entries.length === 0) throw notFound(caseId);
-    const people = new Map((dir?.people ?? []).map((p) => [p.id, p]));
-    const names = { person: (id: string) => people.get(id) };
+    const named = await namesForAudit(aws, dir);
     const verification = await withEvidence(
       deps,
       await verifyEntries(deps.aws, caseId, entries, { hasRecord: record !== null }),
@@ -236,7 +236,7 @@ export function auditRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
         timeZone: tz,
         temporalUrl,
         verification,
-        entries: entries.map((e) => describeEntry(e, language, names, tz, dir ?? undefined)),
+        entries: entries.map((e) => describeEntry(e, language, named.names, tz, named.dir)),
       },
       200,
     );

@@ -278,3 +278,32 @@ describe('a step signed by link while someone else was signed in on that browser
     expect(detail('signed_off', written.signed_off, 'en')).toBe('confirmed the finding and the plan');
   });
 });
+
+describe('someone who has left the directory', () => {
+  const departed = new Map([['staff-cc1', '测试离职员工']]);
+  const withDeparted = { ...names, departed: (id: string) => departed.get(id) };
+  const reassigned = entry(
+    'reassigned',
+    { from: 'staff-cc1', to: 'staff-zhou', reason: '离职' },
+    'staff-cc1',
+  );
+
+  it('is named as the newest directory version had them, marked as gone, in both languages', () => {
+    const zh = describeEntry(reassigned, 'zh-CN', withDeparted, TZ, dir);
+    expect(zh.actor).toMatchObject({ id: 'staff-cc1', name: '测试离职员工（已离开名录）' });
+    expect(zh.detail).toBe('由 测试离职员工（已离开名录） 改派给 周强；理由：离职');
+    const en = describeEntry(reassigned, 'en', withDeparted, TZ, dir);
+    expect(en.actor.name).toBe('测试离职员工 (no longer in the directory)');
+    expect(en.detail).toBe('from 测试离职员工 (no longer in the directory) to 周强; reason: 离职');
+  });
+
+  it('is named from the directory in force while they are in it, and by id when no version has them', () => {
+    const both = { ...names, departed: (id: string) => (id === 'staff-zhou' ? '旧名' : undefined) };
+    expect(describeEntry(entry('commented', { text: 'x' }, 'staff-zhou'), 'zh-CN', both, TZ).actor.name).toBe(
+      '周强',
+    );
+    expect(
+      describeEntry(entry('commented', { text: 'x' }, 'staff-nobody'), 'zh-CN', both, TZ).actor.name,
+    ).toBe('staff-nobody');
+  });
+});

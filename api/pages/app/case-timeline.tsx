@@ -5,6 +5,7 @@ import type { Directory } from '../../../domain/directory.ts';
 import { inLang, type Lang } from '../../../domain/text.ts';
 import type { AppDeps } from '../../deps.ts';
 import { describeEntry, summariseHistory, type HistorySummary } from '../../audit-timeline.ts';
+import { namesForAudit } from '../../directory-names.ts';
 import { formatTime } from '../ui.tsx';
 import { refsIn } from '../description-photos.ts';
 import { Evidence } from './case-evidence.tsx';
@@ -31,8 +32,10 @@ export async function timelineOf(
   lang: Lang,
 ): Promise<{ rows: TimelineRow[]; history: HistorySummary | null }> {
   const tz = deps.env.CAMPUS_TZ;
-  const people = new Map(dir.people.map((p) => [p.id, p]));
-  const entries = await readChain(deps.aws.ddb, deps.aws.tables, caseId);
+  const [entries, named] = await Promise.all([
+    readChain(deps.aws.ddb, deps.aws.tables, caseId),
+    namesForAudit(deps.aws, dir),
+  ]);
   let history: HistorySummary | null = null;
   try {
     const raw = await deps.temporal.workflow.getHandle(caseId).fetchHistory();
@@ -50,7 +53,7 @@ export async function timelineOf(
     if (s.auditSeq && !bySeq.has(s.auditSeq)) bySeq.set(s.auditSeq, { eventId: s.eventId, name: s.activity });
   }
   const rows = entries.map((e) => {
-    const item = describeEntry(e, lang, { person: (id) => people.get(id) }, tz, dir);
+    const item = describeEntry(e, lang, named.names, tz, named.dir);
     const inner = (e.payload as { payload?: unknown } | undefined)?.payload as
       Record<string, unknown> | undefined;
     const sig = inner?.signature as TimelineRow['signature'] | undefined;
