@@ -5,6 +5,7 @@ import type { Role } from '../../domain/directory.ts';
 import { ZERO_REPORT_BOARD_READERS } from '../../domain/zero-report.ts';
 import { inLang, type Bilingual, type Lang } from '../../domain/text.ts';
 import type { Caller } from '../auth.ts';
+import { pageTitle } from './error-title.ts';
 import { SCROLL_REGION_CSS, STACKED_TABLE_CSS } from './ui.tsx';
 
 /**
@@ -23,6 +24,8 @@ export interface LayoutProps {
   currentUrl?: string | undefined;
   /** Menu items the viewer's roles would show that their place does not open (WebEnv `navHidden`). */
   navHidden?: readonly string[] | undefined;
+  /** The page answers with an error (a refused form, a 4xx): its <title> says so first. */
+  error?: boolean | undefined;
   children?: Child;
 }
 
@@ -156,6 +159,11 @@ a.file{display:flex;align-items:center;justify-content:center;width:96px;height:
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media (min-width:48rem){main{padding:1.5rem}h1{font-size:1.75rem}}
 @media (max-width:30rem){th,td{padding:.45rem .3rem}}
+/* On a phone every link or button a thumb aims at is 44 px tall: the language switch, sign-out,
+   links in table rows and lists (workbench, case list, the error summary), the way back. */
+@media (max-width:37.5rem){.tools a,button.link,td a,li>a,a[data-back]{display:inline-flex;align-items:center;min-height:44px}.tools a{padding:0 .25rem}}
+.flash.error:focus{outline:3px solid #b45309;outline-offset:2px}
+.summary-lead{margin:0}.summary-links{margin:.25rem 0 0;padding-left:1.25rem}
 ${STACKED_TABLE_CSS}
 `;
 
@@ -178,7 +186,7 @@ export function Layout(props: LayoutProps) {
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <title>{`${title} · Rectify 整改闭环`}</title>
+          <title>{`${pageTitle(title, lang, props.error)} · Rectify 整改闭环`}</title>
           <link rel="icon" href={FAVICON_HREF} />
           <style dangerouslySetInnerHTML={{ __html: CSS }} />
         </head>

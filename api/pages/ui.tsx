@@ -11,14 +11,47 @@ export type FlashKind = 'ok' | 'error';
 export interface FlashMessage {
   kind: FlashKind;
   text: Bilingual;
+  /** The fields a refused form has wrong, each linked to its control (`#<field id>`). */
+  links?: readonly FieldLink[] | undefined;
 }
 
-/** A message shown once after a redirect; `role=status` so screen readers announce it. */
+/** One field in error as the page's summary lists it: the control's address and what is wrong. */
+export interface FieldLink {
+  href: string;
+  text: Bilingual;
+}
+
+/**
+ * A message shown once after a redirect; `role=status` so screen readers announce it. An error is
+ * also where the keyboard lands (tabindex=-1 with autofocus: an alert already in the page when it
+ * loads is not announced by every screen reader, and a reader tabbing from the top would miss it),
+ * and it links each field in error so the reader can go straight there.
+ */
 export function Flash(props: { flash?: FlashMessage | null | undefined; lang: Lang }) {
   if (!props.flash) return null;
+  const { kind, text, links } = props.flash;
+  if (kind === 'ok')
+    return (
+      <div class="flash ok" role="status">
+        {inLang(text, props.lang)}
+      </div>
+    );
   return (
-    <div class={`flash ${props.flash.kind}`} role={props.flash.kind === 'error' ? 'alert' : 'status'}>
-      {inLang(props.flash.text, props.lang)}
+    <div tabindex={-1} autofocus data-error-summary class="flash error" role="alert">
+      {links && links.length > 0 ? (
+        <>
+          <p class="summary-lead">{inLang(text, props.lang)}</p>
+          <ul class="summary-links">
+            {links.map((l) => (
+              <li>
+                <a href={l.href}>{inLang(l.text, props.lang)}</a>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : (
+        inLang(text, props.lang)
+      )}
     </div>
   );
 }

@@ -203,7 +203,7 @@ describe('case budgets through the API', () => {
     });
     expect(form.status).toBe(409);
     const html = await form.text();
-    expect(html).toMatch(/class="flash error"[^>]*>[^<]*超出本案的「改派与移交次数」上限（10）/);
+    expect(html).toMatch(/class="summary-lead">[^<]*超出本案的「改派与移交次数」上限（10）/);
     const section = /<section[^>]*data-step="reassign"[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
     expect(section).toContain('超出本案的「改派与移交次数」上限（10）');
     expect(section).toContain('value="轮换到另一组"');

@@ -63,10 +63,12 @@ describe('a case page form refused with no field named', () => {
     expect(res.status).toBe(409);
     expect(res.headers.get('location')).toBeNull();
     const html = await res.text();
-    // Over the page: the refusal, and that nothing was saved.
-    expect(/class="flash error"[^>]*>([^<]*)</.exec(html)?.[1]).toBe(
-      '案件已撤销，不能再执行任何步骤。没有保存；您填写的内容保留在下方表单中。',
+    // Over the page: the form, the refusal, and that nothing was saved, with the way to the form.
+    expect(/class="summary-lead">([^<]*)</.exec(html)?.[1]).toBe(
+      '添加备注：案件已撤销，不能再执行任何步骤。没有保存；您填写的内容保留在下方表单中。',
     );
+    expect(html).toContain('<a href="#comment-title">前往表单「添加备注」</a>');
+    expect(html).toContain('<h3 id="comment-title">');
     const form = section(html, 'comment');
     expect(form).toContain('data-not-offered');
     expect(form).toContain('role="alert">案件已撤销，不能再执行任何步骤<');
@@ -91,8 +93,8 @@ describe('a case page form refused with no field named', () => {
     expect(res.status).toBe(409);
     const html = await res.text();
     expect(html).toContain('<html lang="en">');
-    expect(/class="flash error"[^>]*>([^<]*)</.exec(html)?.[1]).toBe(
-      'case is withdrawn; no further steps. Nothing was saved; what you typed is kept in the form below.',
+    expect(/class="summary-lead">([^<]*)</.exec(html)?.[1]).toBe(
+      'Hand over to a colleague: case is withdrawn; no further steps. Nothing was saved; what you typed is kept in the form below.',
     );
     const form = section(html, 'hand_over');
     expect(form).toContain('data-not-offered');
@@ -155,7 +157,7 @@ describe('a submission key sent again', () => {
     expect(edited.status).toBe(409);
     expect(edited.headers.get('location')).toBeNull();
     const html = await edited.text();
-    expect(/class="flash error"[^>]*>([^<]*)</.exec(html)?.[1]).toContain(
+    expect(/class="summary-lead">([^<]*)</.exec(html)?.[1]).toContain(
       '这份表单已经提交过一次（内容不同），请确认后再次提交',
     );
     const form = section(html, 'comment');

@@ -38,6 +38,10 @@ async function post(path: string, personId: string, fields: [string, string][], 
 const fieldError = (html: string, name: string) =>
   new RegExp(`id="[a-z0-9_-]*-${name}-error">([^<]*)<`).exec(html)?.[1]?.replaceAll('&amp;', '&');
 
+/** The page's error summary over its forms. */
+const errorSummary = (html: string) =>
+  /<div [^>]*data-error-summary[\s\S]*?<\/ul><\/div>/.exec(html)?.[0] ?? '';
+
 /** What zod's locales say: none of it reaches a page. */
 const ZOD_WORDS =
   /数值过|期望|无效选项|无效电子|Too small|Too big|Invalid (option|email|input)|expected string/;
@@ -135,6 +139,31 @@ describe('the case page forms', () => {
     expect(fieldError(await over.text(), 'text')).toBe(
       `备注内容：最多 ${MAX_COMMENT_LENGTH} 个字符（现有 ${MAX_COMMENT_LENGTH + 1} 个），请删减`,
     );
+  });
+
+  it('a blank comment comes back with an error title and a summary, focused on load, naming the form and linking the field', async () => {
+    const zh = await (await post(`/app/cases/${caseId}/comment`, 'sup-wang', [['text', '']])).text();
+    expect(zh).toMatch(/<title>错误：[^<]*<\/title>/);
+    const summary = errorSummary(zh);
+    // Where the keyboard lands when the page loads: an alert already in the page is not announced.
+    expect(summary).toMatch(/^<div tabindex="-1" autofocus="" data-error-summary/);
+    expect(summary).toContain('添加备注：');
+    expect(summary).toContain('<a href="#comment-text">备注内容：不能为空，请填写</a>');
+    // The link's target is the field, still invalid and described by its message.
+    expect(zh).toMatch(
+      /<textarea id="comment-text" name="text" aria-describedby="[^"]*comment-text-error" aria-invalid="true"/,
+    );
+    const en = await (await post(`/app/cases/${caseId}/comment`, 'sup-wang', [['text', '']], 'en')).text();
+    expect(en).toMatch(/<title>Error: [^<]*<\/title>/);
+    expect(errorSummary(en)).toContain('Add a comment: ');
+    // A page with no error keeps its title.
+    const plain = await (
+      await s.app.request(`/app/cases/${caseId}`, {
+        headers: { cookie: `rectify_session=${(await as('sup-wang')).id}` },
+      })
+    ).text();
+    expect(plain).not.toMatch(/<title>错误/);
+    expect(plain).not.toContain('data-error-summary');
   });
 
   it('a field sent twice is refused beside it, and nothing is recorded', async () => {

@@ -338,7 +338,7 @@ describe('web pages: the case page', () => {
     expect(refused.status).toBe(403);
     expect((await getCaseRecord(s.deps.aws.ddb, s.deps.aws.tables, caseId))?.stage).toBe('analysing');
     const html = await refused.text();
-    expect(html).toMatch(/class="flash error"[^>]*>[^<]*只有本楼栋主管可以撤销案件/);
+    expect(html).toMatch(/class="summary-lead">[^<]*只有本楼栋主管可以撤销案件/);
     // The form comes back with what was typed, to copy: not one to send again.
     const form = /<section[^>]*data-step="withdraw"[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
     expect(form).toContain('data-not-offered');

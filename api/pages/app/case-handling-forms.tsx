@@ -39,7 +39,8 @@ export const handlingFieldLabels: Record<string, Bilingual> = {
   approve: { zh: '审批结果', en: 'Decision' },
 };
 
-const titles: Record<HandlingStep, Bilingual> = {
+/** Each handling form's heading, also how the page's error summary names the form. */
+export const handlingTitles: Record<HandlingStep, Bilingual> = {
   arrived: { zh: '登记到场', en: 'I am on site' },
   request_pause: { zh: '申请暂停计时', en: 'Ask to pause the clocks' },
   decide_pause: { zh: '审批暂停申请', en: 'Decide the pause request' },
@@ -189,7 +190,7 @@ export function HandlingForms(props: {
         return (
           <StepCard
             step={step}
-            title={titles[step]}
+            title={handlingTitles[step]}
             lang={lang}
             offered={offered}
             formError={errors._form}

@@ -27,7 +27,8 @@ export const stepPaths: Record<FormStep, string> = {
   comment: 'comment',
 };
 
-const stepTitles: Record<FormStep, Bilingual> = {
+/** Each step form's heading, also how the page's error summary names the form. */
+export const stepTitles: Record<FormStep, Bilingual> = {
   root_cause: { zh: '原因分析（5 个为什么）与整改方案', en: 'Root cause (five whys) and plan' },
   rectification: { zh: '报告整改完成', en: 'Report the rectification' },
   review: { zh: '复查', en: 'Review' },
@@ -267,7 +268,14 @@ export function StepForm(props: {
             <legend>{t('复查结果', 'Result')}</legend>
             {/* Nothing chosen for the reviewer: a stray submit must not pass a case. */}
             <label>
-              <input type="radio" name="passed" value="true" required checked={values.passed === 'true'} />{' '}
+              <input
+                id={`${idPrefix}-passed`}
+                type="radio"
+                name="passed"
+                value="true"
+                required
+                checked={values.passed === 'true'}
+              />{' '}
               {t('合格，进入回访/结案', 'Passed: on to follow-up / closing')}
             </label>
             <label>

@@ -21,15 +21,14 @@ import {
   formatTime,
   sourceLabels,
   stageLabels,
-  type FieldErrors,
   type FlashMessage,
 } from '../ui.tsx';
 import { CaseClocks } from './case-clocks-card.tsx';
 import { caseFollowUps } from './case-follow-ups.ts';
 import { Description, Evidence, EvidenceTypes, photosOfDescription } from './case-evidence.tsx';
 import { FORM_STEPS, isFormStep, type FormState, type FormStep } from './case-form-state.tsx';
-import { allowedHandling, HandlingForms } from './case-handling-forms.tsx';
-import { allowedSteps, PHOTO_SCRIPT, StepForm, stepPaths } from './case-step-forms.tsx';
+import { allowedHandling, handlingTitles, HandlingForms } from './case-handling-forms.tsx';
+import { allowedSteps, PHOTO_SCRIPT, StepForm, stepPaths, stepTitles } from './case-step-forms.tsx';
 import { Timeline, timelineOf } from './case-timeline.tsx';
 import { renderNoLongerYours } from './case-refused-page.tsx';
 import { page, refusalOf, takeUnsaved, viewerOf, type WebContext } from './web-kit.tsx';
@@ -325,29 +324,44 @@ export async function renderCase(
       status,
       currentUrl: `/app/cases/${encodeURIComponent(caseId)}`,
       // A form offered again after sign-in has no errors: the page says it was not saved instead.
-      flash: state ? flashFor(state.errors) : undefined,
+      flash: state ? flashFor(state) : undefined,
     },
   );
 }
 
 /**
- * The page's message over a refused form: fields to correct, or (a refusal naming no field) the
- * refusal itself, saying that nothing was saved and the text is still there.
+ * The page's message over a refused form, naming the form (the page holds many, far below the
+ * top): its fields to correct, each linked to its control, or (a refusal naming no field) the
+ * refusal itself, saying that nothing was saved and the text is still there, with a link to it.
  */
-function flashFor(errors: FieldErrors): FlashMessage | undefined {
-  if (Object.keys(errors).some((k) => k !== '_form'))
+function flashFor(state: FormState): FlashMessage | undefined {
+  const { step, errors } = state;
+  const form = isFormStep(step) ? stepTitles[step] : handlingTitles[step];
+  const fields = Object.entries(errors).filter(([k]) => k !== '_form');
+  if (fields.length > 0)
     return {
       kind: 'error',
-      text: { zh: '请检查下方表单中的错误', en: 'Please fix the errors in the form below' },
+      text: {
+        zh: `${form.zh}：请更正以下内容后重新提交`,
+        en: `${form.en}: correct the following and submit again`,
+      },
+      // A field's id is the form's step and its name (ui.tsx Field), a list's entries the list's.
+      links: fields.map(([k, text]) => ({ href: `#${step}-${k.replace(/\.\d+$/, '')}`, text })),
     };
   const said = errors._form;
   if (!said) return undefined;
   return {
     kind: 'error',
     text: {
-      zh: `${said.zh.replace(/[。.]$/u, '')}。没有保存；您填写的内容保留在下方表单中。`,
-      en: `${said.en.replace(/[.。]$/u, '')}. Nothing was saved; what you typed is kept in the form below.`,
+      zh: `${form.zh}：${said.zh.replace(/[。.]$/u, '')}。没有保存；您填写的内容保留在下方表单中。`,
+      en: `${form.en}: ${said.en.replace(/[.。]$/u, '')}. Nothing was saved; what you typed is kept in the form below.`,
     },
+    links: [
+      {
+        href: `#${step}-title`,
+        text: { zh: `前往表单「${form.zh}」`, en: `Go to the form “${form.en}”` },
+      },
+    ],
   };
 }
 

@@ -124,6 +124,7 @@ export function page(
       navHidden={c.get('navHidden')}
       csrfToken={c.get('csrfToken')}
       currentUrl={opts.currentUrl ?? `${url.pathname}${url.search}`}
+      error={flash?.kind === 'error' || (opts.status ?? 200) >= 400}
     >
       <Flash flash={flash} lang={lang} />
       {body}
