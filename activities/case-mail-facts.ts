@@ -1,12 +1,14 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CaseView } from '../domain/case-model.ts';
 import type { Directory } from '../domain/directory.ts';
-import type { CaseMoveNames, EmailKind } from '../domain/email-content.ts';
+import { openPause, pauseReasonLabels } from '../domain/case-clocks.ts';
+import type { CaseMoveNames, CasePauseNote, EmailKind } from '../domain/email-content.ts';
 import { placeNameOf } from '../domain/place-name.ts';
 import type { Bilingual } from '../domain/text.ts';
 import type { TableNames } from '../store/clients.ts';
 import { getCaseRecord } from '../store/case-records.ts';
 import { caseMoves } from '../store/case-moves.ts';
+import { loadDeparted } from '../store/directory-versions.ts';
 
 /** What a case mail says that the workflow's request does not carry, read from the case's record. */
 export interface CaseMailFacts {
@@ -16,6 +18,7 @@ export interface CaseMailFacts {
   actorName?: string | undefined;
   openedText?: string | undefined;
   planRevised?: boolean | undefined;
+  pause?: CasePauseNote | undefined;
 }
 
 /**
@@ -87,12 +90,18 @@ export async function caseMailFacts(
   dir: Directory | null,
   req: FactsRequest,
 ): Promise<CaseMailFacts> {
-  // A second sign-off request (after an adjudication sent the plan back) says so, taken over or not.
-  const revised =
-    req.kind === 'signoff_request'
-      ? await getCaseRecord(deps.ddb, deps.tables, req.caseId).then((v) => (v ? planRevised(v) : false))
-      : false;
-  const revisedFact = revised ? { planRevised: true } : {};
+  const takeOver = takeOverKinds.has(req.kind) && takeOverKey.test(req.key ?? '');
+  // One read of the record serves both: a second sign-off request (after an adjudication sent the
+  // plan back) says so, taken over or not; a take-over says the pause its new holder inherits.
+  const record =
+    req.kind === 'signoff_request' || takeOver
+      ? await getCaseRecord(deps.ddb, deps.tables, req.caseId)
+      : null;
+  const pause = takeOver && record ? pauseNoteOf(record, deps.timeZone) : undefined;
+  const revisedFact = {
+    ...(req.kind === 'signoff_request' && record && planRevised(record) ? { planRevised: true } : {}),
+    ...(pause ? { pause } : {}),
+  };
   if (!dir) return revisedFact;
   if (takeOverKinds.has(req.kind)) {
     const move = await takeOverMove(deps, dir, req);
@@ -130,6 +139,38 @@ async function takeOverMove(
   const moves = await caseMoves(deps.ddb, deps.tables, req.caseId);
   const move = moves.findLast((m) => m.how === how && to.has(m.toId));
   if (!move) return undefined;
-  const name = (id: string) => dir.people.find((p) => p.id === id)?.name ?? id;
-  return { how: move.how, byName: name(move.byId), fromName: name(move.fromId) };
+  // Someone who left the directory (a leaver's cases are what gets reassigned) by their last name.
+  const inForce = (id: string) => dir.people.find((p) => p.id === id)?.name;
+  const departed =
+    inForce(move.byId) === undefined || inForce(move.fromId) === undefined
+      ? await loadDeparted(deps.ddb, deps.tables, dir)
+      : undefined;
+  const name = (id: string) => {
+    const now = inForce(id);
+    if (now !== undefined) return { name: now, left: false };
+    const last = departed?.people.get(id);
+    return last === undefined ? { name: id, left: false } : { name: last, left: true };
+  };
+  const by = name(move.byId);
+  const from = name(move.fromId);
+  return {
+    how: move.how,
+    byName: by.name,
+    fromName: from.name,
+    ...(by.left ? { byLeft: true } : {}),
+    ...(from.left ? { fromLeft: true } : {}),
+  };
+}
+
+/** The pause holding the case, or asked for, as a take-over mail tells its new holder. */
+export function pauseNoteOf(view: Pick<CaseView, 'pauses'>, timeZone: string): CasePauseNote | undefined {
+  const p = openPause(view.pauses);
+  if (!p || (p.state !== 'requested' && p.state !== 'approved')) return undefined;
+  return {
+    state: p.state,
+    reason: pauseReasonLabels[p.reason],
+    ...(p.note ? { note: p.note } : {}),
+    ...(p.state === 'approved' && p.endsBy ? { endsByText: campusTime(p.endsBy, timeZone) } : {}),
+    movesDue: p.holdsStage === true,
+  };
 }

@@ -15,6 +15,7 @@ export { linkButton } from './mail-document.ts';
 import type { Language } from './directory.ts';
 import type { Stage } from './case-model.ts';
 import { stageStatusLabels } from './stage-labels.ts';
+import { leftName } from './departed-name.ts';
 
 /** The admins' page of automatic steps that failed for good, to retry or dismiss (behind sign-in). */
 export const STUCK_EFFECTS_PAGE = '/app/admin/stuck';
@@ -72,25 +73,74 @@ export interface EmailContext {
   openedText?: string | undefined;
   /** The plan to sign was revised after a dispute was adjudicated 'revise': the second request is not the first again. */
   planRevised?: boolean | undefined;
+  /** A pause holding the case (or asked for) as it was taken over: its new holder hears why and until when. */
+  pause?: CasePauseNote | undefined;
 }
+
+/** A case's open pause as a take-over mail tells it. */
+export interface CasePauseNote {
+  state: 'requested' | 'approved';
+  reason: Bilingual;
+  /** The technician's own words, as written. */
+  note?: string | undefined;
+  /** When an approved pause ends by itself, already formatted in the campus time zone. */
+  endsByText?: string | undefined;
+  /** The pause moves the stage's deadline on when it ends (pauses approved before that held the clocks alone). */
+  movesDue: boolean;
+}
+
+/** The pause, after the deadline it is about to move: the deadline stated is the one before the pause. */
+const pauseLine = {
+  zh: (p: CasePauseNote, due: boolean) => {
+    const why = `${p.reason.zh}${p.note ? `：${p.note}` : ''}`;
+    if (p.state === 'requested')
+      return `本案有一项暂停申请（${why}）正等待主管审批${due ? '；批准后，上述时限将按暂停时长顺延' : ''}。`;
+    return `本案目前暂停计时（${why}）${p.endsByText ? `，最迟 ${p.endsByText} 自动恢复` : ''}。${
+      due && p.movesDue ? '上述时限是暂停前的时限，暂停结束时将按暂停时长顺延。' : ''
+    }`;
+  },
+  en: (p: CasePauseNote, due: boolean) => {
+    const why = `${p.reason.en}${p.note ? `: ${p.note}` : ''}`;
+    if (p.state === 'requested')
+      return `A pause of the case (${why}) waits for a supervisor’s decision${due ? '; if it is approved, the deadline above moves on by the pause’s length' : ''}.`;
+    return `The case is paused (${why})${p.endsByText ? ` until ${p.endsByText} at the latest` : ''}.${
+      due && p.movesDue
+        ? ' The deadline above is the one before the pause: it moves on by the pause’s length when the pause ends.'
+        : ''
+    }`;
+  },
+};
 
 /** A reassignment (by `byName`) or hand-over (by its holder `fromName`), by people's names. */
 export interface CaseMoveNames {
   how: 'reassigned' | 'handed_over';
   byName: string;
   fromName: string;
+  /** The mover or the holder before has left the directory: named as its last version had them, marked so. */
+  byLeft?: boolean | undefined;
+  fromLeft?: boolean | undefined;
 }
+
+/** The move's names in one language, someone who left the directory marked as gone. */
+const moveNamesIn = (l: MailHalf, m: CaseMoveNames) => ({
+  by: m.byLeft ? leftName[l](m.byName) : m.byName,
+  from: m.fromLeft ? leftName[l](m.fromName) : m.fromName,
+});
 
 /** Who moved the case to the reader and from whom, as a sentence opening the take-over mail. */
 const movedLine = {
-  zh: (m: CaseMoveNames, title: string) =>
-    m.how === 'handed_over'
-      ? `${m.fromName}已将案件「${title}」移交给您处理。`
-      : `${m.byName}已将案件「${title}」从${m.fromName}改派给您处理。`,
-  en: (m: CaseMoveNames, title: string) =>
-    m.how === 'handed_over'
-      ? `${m.fromName} has handed the case "${title}" over to you.`
-      : `${m.byName} has reassigned the case "${title}" from ${m.fromName} to you.`,
+  zh: (m: CaseMoveNames, title: string) => {
+    const { by, from } = moveNamesIn('zh', m);
+    return m.how === 'handed_over'
+      ? `${from}已将案件「${title}」移交给您处理。`
+      : `${by}已将案件「${title}」从${from}改派给您处理。`;
+  },
+  en: (m: CaseMoveNames, title: string) => {
+    const { by, from } = moveNamesIn('en', m);
+    return m.how === 'handed_over'
+      ? `${from} has handed the case "${title}" over to you.`
+      : `${by} has reassigned the case "${title}" from ${from} to you.`;
+  },
 };
 
 /** Kinds mailed to the person who reported the problem rather than to staff. */
@@ -447,12 +497,14 @@ export function renderEmail(
   const label = noDueLine.has(c.kind) ? undefined : dueLabels[c.stage];
   const dueLine = (l: MailHalf) =>
     label && c.dueText ? (l === 'zh' ? `${label.zh}：${c.dueText}` : `${label.en}: ${c.dueText}`) : '';
+  const pausedLine = (l: MailHalf) => (c.pause ? pauseLine[l](c.pause, dueLine(l) !== '') : '');
   const text = mailText(
     greeting,
     [
       a.intro,
       photoLine(firstLang, c.kind, photos),
       dueLine(firstLang),
+      pausedLine(firstLang),
       actionLine(a),
       casePageLine(a),
       trackLine(firstLang),
@@ -462,6 +514,7 @@ export function renderEmail(
       b.intro,
       photoLine(secondLang, c.kind, photos),
       dueLine(secondLang),
+      pausedLine(secondLang),
       actionLine(b),
       casePageLine(b),
       trackLine(secondLang),
@@ -488,7 +541,7 @@ export function renderEmail(
       : []),
     ...(c.trackUrl ? [{ href: c.trackUrl, label: trackLabel, look: 'outline' as const }] : []),
   ];
-  const due = (l: MailHalf) => (dueLine(l) ? [{ strong: dueLine(l) }] : []);
+  const due = (l: MailHalf) => [...(dueLine(l) ? [{ strong: dueLine(l) }] : []), pausedLine(l)];
   const html = mailHtml({
     first: firstLang,
     greeting,

@@ -98,6 +98,31 @@ describe('the colleague who takes a case over gets the link of the step now thei
   });
 });
 
+describe('the colleague who takes over a paused case is told of the pause', () => {
+  it('why and until when, and that the deadline stated moves with it, in each half', async () => {
+    const caseId = await repairCase();
+    await mailTo(caseId, ZHOU, '新案件');
+    const post = (step: string, as: string, body: unknown) =>
+      call(s.app, 'POST', `/api/cases/${caseId}/${step}`, { as, body });
+    expect((await post('arrived', 'staff-zhou', { note: '已到场' })).status).toBe(200);
+    expect(
+      (await post('pause', 'staff-zhou', { reason: 'waiting_for_parts', note: '阀芯缺货' })).status,
+    ).toBe(200);
+    expect((await post('pause/decision', 'sup-wang', { approve: true })).status).toBe(200);
+    await reassign(caseId, 'staff-wu');
+
+    const mail = await mailTo(caseId, WU, '案件转交给您');
+    expect(mail.text).toMatch(
+      /本案目前暂停计时（等待配件：阀芯缺货），最迟 \S+ \S+ \(Asia\/Shanghai\) 自动恢复。/,
+    );
+    expect(mail.text).toContain('上述时限是暂停前的时限，暂停结束时将按暂停时长顺延。');
+    expect(mail.text).toMatch(
+      /The case is paused \(Waiting for parts: 阀芯缺货\) until \S+ \S+ \(Asia\/Shanghai\) at the latest\./,
+    );
+    expect(mail.html).toContain('本案目前暂停计时');
+  });
+});
+
 describe('the colleague a case is handed over to is told by whom', () => {
   it('in each half, the hand-over’s holder named, with the reason', async () => {
     const caseId = await repairCase();

@@ -537,3 +537,76 @@ describe('a sign-off request to someone taking the case over', () => {
     expect(first.html).not.toContain(`href="${caseUrl}"`);
   });
 });
+
+describe('a take-over mail about someone who left, or a case paused', () => {
+  const takenOver: EmailContext = {
+    ...base,
+    kind: 'assigned',
+    stage: 'rectifying',
+    actionUrl: undefined,
+    dueText: '2026/12/08 16:15 (Asia/Shanghai)',
+    detail: '员工离职',
+  };
+  const move = { how: 'reassigned', byName: '王建国', fromName: '测试离职员工', fromLeft: true } as const;
+
+  it('names the former holder who left the directory by name, marked as gone, in each half', () => {
+    for (const lang of ['zh-CN', 'en'] as const) {
+      const { text, html } = renderEmail(lang, { ...takenOver, move });
+      expect(text).toContain(
+        '王建国已将案件「宿舍楼 A101 水龙头漏水」从测试离职员工（已离开名录）改派给您处理。',
+      );
+      expect(text).toContain(
+        '王建国 has reassigned the case "宿舍楼 A101 水龙头漏水" from 测试离职员工 (no longer in the directory) to you.',
+      );
+      expect(html).toContain('测试离职员工（已离开名录）');
+      expect(text).not.toContain('staff-cc1');
+    }
+    const handed = { how: 'handed_over', byName: 'x', fromName: 'Daniel Lee', fromLeft: true } as const;
+    expect(renderEmail('en', { ...takenOver, move: handed }).text).toContain(
+      'Daniel Lee (no longer in the directory) has handed the case',
+    );
+  });
+
+  const paused = {
+    state: 'approved',
+    reason: { zh: '等待配件', en: 'Waiting for parts' },
+    note: '阀芯缺货',
+    endsByText: '2026/12/14 16:15 (Asia/Shanghai)',
+    movesDue: true,
+  } as const;
+
+  it('says the case is paused, why, until when, and that the deadline stated moves with the pause: zh first', () => {
+    const { text, html } = renderEmail('zh-CN', { ...takenOver, move, pause: paused });
+    const [zhHalf, enHalf] = blocks(text);
+    const zhLines = zhHalf!.split('\n');
+    const dueAt = zhLines.indexOf('整改时限：2026/12/08 16:15 (Asia/Shanghai)');
+    expect(dueAt).toBeGreaterThan(0);
+    expect(zhLines[dueAt + 1]).toBe(
+      '本案目前暂停计时（等待配件：阀芯缺货），最迟 2026/12/14 16:15 (Asia/Shanghai) 自动恢复。上述时限是暂停前的时限，暂停结束时将按暂停时长顺延。',
+    );
+    expect(enHalf).toContain(
+      'Rectification due: 2026/12/08 16:15 (Asia/Shanghai)\nThe case is paused (Waiting for parts: 阀芯缺货) until 2026/12/14 16:15 (Asia/Shanghai) at the latest. The deadline above is the one before the pause: it moves on by the pause’s length when the pause ends.',
+    );
+    expect(html).toContain('本案目前暂停计时（等待配件：阀芯缺货）');
+    expect(html).toContain('The case is paused (Waiting for parts');
+  });
+
+  it('says the same with English first, and a pause still asked for as waiting for a decision', () => {
+    const [enHalf, zhHalf] = blocks(renderEmail('en', { ...takenOver, move, pause: paused }).text);
+    expect(enHalf).toContain('The case is paused (Waiting for parts: 阀芯缺货) until 2026/12/14 16:15');
+    expect(enHalf!.indexOf('The case is paused')).toBeGreaterThan(enHalf!.indexOf('Rectification due:'));
+    expect(zhHalf).toContain('本案目前暂停计时（等待配件：阀芯缺货）');
+    const asked = renderEmail('en', {
+      ...takenOver,
+      pause: { state: 'requested', reason: paused.reason, movesDue: false },
+    }).text;
+    expect(asked).toContain(
+      'A pause of the case (Waiting for parts) waits for a supervisor’s decision; if it is approved, the deadline above moves on by the pause’s length.',
+    );
+    expect(asked).toContain(
+      '本案有一项暂停申请（等待配件）正等待主管审批；批准后，上述时限将按暂停时长顺延。',
+    );
+    // Not paused: nothing said of a pause.
+    expect(renderEmail('zh-CN', { ...takenOver, move }).text).not.toContain('暂停');
+  });
+});
