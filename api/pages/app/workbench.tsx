@@ -1,23 +1,26 @@
 import type { Hono } from 'hono';
 import { addDays, localDate } from '../../../domain/calendar.ts';
-import { stages, type CaseView, type StepName } from '../../../domain/case-model.ts';
+import type { CaseView, Stage, StepName } from '../../../domain/case-model.ts';
 import { gridCovers, type Directory, type Role } from '../../../domain/directory.ts';
 import { roundKindNames, type InspectionRound } from '../../../domain/inspection.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import { supervisedBuildings } from '../../middleware/access.ts';
 import type { Caller } from '../../auth.ts';
-import { listCasesFor, stepRefusal } from '../../case-service.ts';
+import { stepRefusal } from '../../case-service.ts';
 import { directoryOrFail } from '../../reads.ts';
 import { roundsBetween } from '../../../store/inspections.ts';
 import type { AppDeps } from '../../deps.ts';
 import type { WebEnv } from '../../middleware/session.ts';
-import { CaseTable, openDue } from './case-list.tsx';
+import { stageLabels } from '../ui.tsx';
+import { CaseTable } from './case-list.tsx';
+import { dueFirst, encodePageAt, pageAt, parsePageAt, type PageAt } from './due-pages.ts';
+import { readOpenCases, STAGE_MAX } from './workbench-cases.ts';
 import { offersNewCase } from './new-case.tsx';
 import { page, viewerOf } from './web-kit.tsx';
 
 /**
- * /app, the landing page: what waits for this person, overdue on top, then
- * the nearest due time; then what their role watches over. "Waits for me" is
+ * /app, the landing page: what waits for this person, soonest due first (so
+ * overdue on top); then what their role watches over. "Waits for me" is
  * decided by the same step rule as the case page and the API.
  */
 
@@ -29,58 +32,47 @@ const STEP_OF_STAGE: Partial<Record<CaseView['stage'], StepName>> = {
   rectifying: 'rectification',
   reviewing: 'review',
 };
-const OPEN_STAGES = stages.filter((s) => s !== 'closed' && s !== 'withdrawn');
-/** Per open stage, how many of the newest cases the workbench looks at. */
-const PER_STAGE = 100;
-/** Overdue cases are read on their own, every one up to this many, so none drops off behind newer ones. */
-const OVERDUE_MAX = 2000;
 /** Rows per page of a section. */
 export const SECTION_PAGE = 20;
 
-/** Overdue first, then the nearest due time. */
-export const urgentFirst = (a: CaseView, b: CaseView) =>
-  Number(b.overdue) - Number(a.overdue) || (openDue(a) ?? '9999').localeCompare(openDue(b) ?? '9999');
-
 const has = (viewer: Caller, ...roles: Role[]) => viewer.person.roles.some((r) => roles.includes(r));
 
-/** Every overdue case this person may read, most overdue first as the index keeps them. */
-async function overdueCases(deps: AppDeps, viewer: Caller, lang: Lang): Promise<CaseView[]> {
-  const items: CaseView[] = [];
-  let cursor: string | undefined;
-  do {
-    const one = await listCasesFor(deps, viewer, { overdue: 'true', limit: 100, cursor }, lang);
-    items.push(...one.items);
-    cursor = one.nextCursor ?? undefined;
-  } while (cursor && items.length < OVERDUE_MAX);
-  return items;
+/** What a section may be missing when the read was cut, and where the whole list is. */
+interface Cut {
+  stages: Stage[];
+  overdue: boolean;
 }
 
-/**
- * The open cases this person may read, through the API's own list and read rules: every overdue
- * one (read on its own: the oldest are the most overdue, and the newest of a stage would hide
- * them), then the newest of each open stage.
- */
-async function openCases(deps: AppDeps, viewer: Caller, lang: Lang): Promise<CaseView[]> {
-  const [overdue, pages] = await Promise.all([
-    overdueCases(deps, viewer, lang),
-    Promise.all(OPEN_STAGES.map((stage) => listCasesFor(deps, viewer, { stage, limit: PER_STAGE }, lang))),
-  ]);
-  const byId = new Map<string, CaseView>();
-  for (const v of [...overdue, ...pages.flatMap((p) => p.items)])
-    if ((OPEN_STAGES as readonly string[]).includes(v.stage) && !byId.has(v.caseId)) byId.set(v.caseId, v);
-  return [...byId.values()];
+function CutNote(props: { cut: Cut; lang: Lang }) {
+  const { cut, lang } = props;
+  const t = (zh: string, en: string) => inLang({ zh, en }, lang);
+  const links = [
+    ...cut.stages.map((s) => ({ href: `/app/cases?stage=${s}`, label: inLang(stageLabels[s], lang) })),
+    ...(cut.overdue ? [{ href: '/app/cases?overdue=true', label: t('已超时', 'Overdue') }] : []),
+  ];
+  return (
+    <p class="notice" role="note" data-list-cut>
+      {t(
+        `列表不完整：每个环节（以及已超时案件）最多读取 ${STAGE_MAX} 件，以下各项超出此数，部分案件未列出，上面的数量只是下限。完整列表：`,
+        `This list is cut: at most ${STAGE_MAX} cases are read per stage (and of the overdue ones); those below hold more, so some cases are not shown and the count above is a lower bound. The full lists: `,
+      )}
+      {links.map((l, i) => (
+        <>
+          {i > 0 && t('、', ', ')}
+          <a href={l.href}>{l.label}</a>
+        </>
+      ))}
+    </p>
+  );
 }
-
-/** A section's page number from the address (`?waiting=2`): 1 when absent or not a page. */
-const pageParam = (url: URL, id: string) => {
-  const n = Number(url.searchParams.get(id) ?? '1');
-  return Number.isInteger(n) && n >= 1 ? n : 1;
-};
 
 function Section(props: {
   id: string;
   title: Bilingual;
+  /** Sorted by dueFirst. */
   items: CaseView[];
+  /** Set when the read behind this section was cut: the count is then a lower bound. */
+  cut?: Cut | undefined;
   dir: Directory;
   lang: Lang;
   tz: string;
@@ -90,40 +82,49 @@ function Section(props: {
   url: URL;
 }) {
   const t = (zh: string, en: string) => inLang({ zh, en }, props.lang);
-  const pages = Math.max(1, Math.ceil(props.items.length / SECTION_PAGE));
-  const at = Math.min(pageParam(props.url, props.id), pages);
-  const shown = props.items.slice((at - 1) * SECTION_PAGE, at * SECTION_PAGE);
-  const href = (n: number) => {
+  const total = props.items.length;
+  const { shown, start, previous, next } = pageAt(
+    props.items,
+    parsePageAt(props.url.searchParams.get(props.id)),
+    SECTION_PAGE,
+  );
+  const href = (at: PageAt) => {
     const u = new URL(props.url);
-    if (n === 1) u.searchParams.delete(props.id);
-    else u.searchParams.set(props.id, String(n));
+    const value = encodePageAt(at);
+    if (value === null) u.searchParams.delete(props.id);
+    else u.searchParams.set(props.id, value);
     return `${u.pathname}${u.search}#${props.id}`;
   };
+  const range = `${start + 1}–${start + shown.length}`;
   return (
     <section class="card" aria-labelledby={props.id} data-section={props.id}>
       <h2 id={props.id}>
-        {inLang(props.title, props.lang)} <span class="muted">({props.items.length})</span>
+        {inLang(props.title, props.lang)}{' '}
+        <span class="muted" data-count={total}>
+          ({props.cut ? t(`至少 ${total}`, `at least ${total}`) : total})
+        </span>
       </h2>
-      {props.items.length === 0 ? (
+      {props.cut && <CutNote cut={props.cut} lang={props.lang} />}
+      {total === 0 ? (
         <p class="muted">{inLang(props.empty, props.lang)}</p>
       ) : (
         <CaseTable items={shown} dir={props.dir} lang={props.lang} tz={props.tz} now={props.now} />
       )}
-      {pages > 1 && (
-        <nav class="actions" aria-label={t('分页', 'Pages')} data-section-pages={`${at}/${pages}`}>
-          {at > 1 && (
-            <a class="button secondary" href={href(at - 1)} rel="prev">
+      {(previous || next) && (
+        <nav class="actions" aria-label={t('分页', 'Pages')} data-section-rows={`${range}/${total}`}>
+          {previous && previous.from === 'before' && (
+            <a class="button secondary" href={href({ from: 'start' })} rel="first">
+              {t('第一页', 'First page')}
+            </a>
+          )}
+          {previous && (
+            <a class="button secondary" href={href(previous)} rel="prev">
               {t('上一页', 'Previous')}
             </a>
           )}
-          <span class="muted">
-            {t(
-              `第 ${at}/${pages} 页（第 ${(at - 1) * SECTION_PAGE + 1}–${(at - 1) * SECTION_PAGE + shown.length} 条）`,
-              `Page ${at} of ${pages} (${(at - 1) * SECTION_PAGE + 1}–${(at - 1) * SECTION_PAGE + shown.length})`,
-            )}
-          </span>
-          {at < pages && (
-            <a class="button secondary" href={href(at + 1)} rel="next">
+          <span class="muted">{t(`第 ${range} 条，共 ${total} 条`, `${range} of ${total}`)}</span>
+          {next && (
+            <a class="button secondary" href={href(next)} rel="next">
               {t('下一页', 'Next')}
             </a>
           )}
@@ -201,11 +202,23 @@ export function workbenchRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
     const dir = await directoryOrFail(deps);
     const auditorOnly =
       has(viewer, 'auditor') && !has(viewer, 'supervisor', 'staff', 'admin', 'working_group');
-    const cases = auditorOnly ? [] : (await openCases(deps, viewer, lang)).sort(urgentFirst);
+    const open = auditorOnly
+      ? { items: [], cutStages: [], overdueCut: false }
+      : await readOpenCases(deps, viewer, lang);
+    const cases = open.items.sort(dueFirst);
     const mine = cases.filter((v) => {
       const step = STEP_OF_STAGE[v.stage];
       return step !== undefined && stepRefusal(deps, dir, viewer, step, v) === null;
     });
+    /** The cut a section filtered to these stages (all open ones when absent) may be missing. */
+    const cutOf = (only?: Stage[]): Cut | undefined => {
+      const cut = {
+        stages: open.cutStages.filter((s) => !only || only.includes(s)),
+        overdue: open.overdueCut,
+      };
+      return cut.stages.length > 0 || cut.overdue ? cut : undefined;
+    };
+    const overdueCut = open.overdueCut ? { stages: [], overdue: true } : undefined;
     const common = { dir, lang, tz, now, url: new URL(c.req.url) };
     const sections = [];
     if (!auditorOnly) {
@@ -215,6 +228,7 @@ export function workbenchRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
           id="waiting"
           title={{ zh: '等我处理', en: 'Waiting for me' }}
           items={mine}
+          cut={cutOf(Object.keys(STEP_OF_STAGE) as Stage[])}
           empty={{ zh: '目前没有等您处理的案件。', en: 'Nothing waits for you right now.' }}
         />,
       );
@@ -228,6 +242,7 @@ export function workbenchRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
           id="overdue-buildings"
           title={{ zh: '我所管楼栋的超时案件', en: 'Overdue cases in my buildings' }}
           items={cases.filter((v) => v.overdue && mineB.includes(v.location.buildingId))}
+          cut={overdueCut}
           empty={{ zh: '所管楼栋没有超时案件。', en: 'No overdue cases in your buildings.' }}
         />,
       );
@@ -239,6 +254,7 @@ export function workbenchRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
           id="my-grid"
           title={{ zh: '我网格内的未结案件', en: 'Open cases in my grid' }}
           items={cases.filter((v) => gridCovers(dir, viewer.person.id, v.location))}
+          cut={cutOf()}
           empty={{ zh: '您的网格内没有未结案件。', en: 'No open cases in your grid.' }}
         />,
       );
@@ -250,6 +266,7 @@ export function workbenchRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
           id="major"
           title={{ zh: '重大问题', en: 'Major cases' }}
           items={cases.filter((v) => v.severity === 'major')}
+          cut={cutOf()}
           empty={{ zh: '没有未结的重大问题。', en: 'No open major cases.' }}
         />,
         <Section
@@ -257,6 +274,7 @@ export function workbenchRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
           id="breaches"
           title={{ zh: '超时（违反时限）', en: 'Breaches (overdue)' }}
           items={cases.filter((v) => v.overdue)}
+          cut={overdueCut}
           empty={{ zh: '没有超时案件。', en: 'No overdue cases.' }}
         />,
       );
