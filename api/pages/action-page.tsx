@@ -1,7 +1,7 @@
 import { surveyAspectLabel, surveyAspects } from '../../domain/intake.ts';
 import type { Bilingual, Lang } from '../../domain/text.ts';
 import type { ActionContent, RowValue } from './action-statement.ts';
-import { Both, LinkPageShell, other, Pair, pick } from './link-page.tsx';
+import { Alt, Both, LinkPageShell, other, otherLang, Pair, pick } from './link-page.tsx';
 
 /** The page behind an email action link: the case, the statement to sign, and the form whose POST signs it. */
 export interface FormState {
@@ -15,12 +15,40 @@ export interface FormState {
   comment?: string | undefined;
 }
 
-const Radio = (p: { name: string; value: string; label: Bilingual; lang: Lang; checked: boolean }) => (
-  <label>
-    <input type="radio" name={p.name} value={p.value} checked={p.checked} required />{' '}
-    <Pair text={p.label} lang={p.lang} />
+const Radio = (p: {
+  name: string;
+  value: string;
+  label: Bilingual;
+  lang: Lang;
+  checked: boolean;
+  /** The first radio of a group carries the group's id, so the error summary can link to it. */
+  id?: string | undefined;
+  invalid?: boolean | undefined;
+}) => (
+  <label class="choice">
+    <input
+      type="radio"
+      id={p.id}
+      name={p.name}
+      value={p.value}
+      checked={p.checked}
+      required
+      aria-invalid={p.invalid ? 'true' : undefined}
+      aria-describedby={p.invalid ? ERROR_ID : undefined}
+    />{' '}
+    <span>
+      <Pair text={p.label} lang={p.lang} />
+    </span>
   </label>
 );
+
+/** The refused form's message: the fields in error point at it (aria-describedby). */
+const ERROR_ID = 'form-error';
+
+/** A field's id on the page: the summary's links and the labels use it. */
+const fieldId = (name: string) => `field-${name}`;
+
+type FieldName = keyof typeof FIELD_MAX | 'choice' | (typeof surveyAspects)[number];
 
 /** The most characters each text of the form takes: what the route's schema (actionFormSchema) allows. */
 export const FIELD_MAX = { reason: 2000, notes: 5000, comment: 2000 } as const;
@@ -30,26 +58,83 @@ const Field = (p: {
   label: Bilingual;
   lang: Lang;
   value?: string | undefined;
-}) => (
-  <label>
-    <Pair text={p.label} lang={p.lang} />
-    <textarea name={p.name} maxlength={FIELD_MAX[p.name]}>
-      {p.value ?? ''}
-    </textarea>
-  </label>
-);
+  invalid: readonly FieldName[];
+}) => {
+  const invalid = p.invalid.includes(p.name);
+  return (
+    <>
+      <label for={fieldId(p.name)}>
+        <Pair text={p.label} lang={p.lang} />
+      </label>
+      <textarea
+        id={fieldId(p.name)}
+        name={p.name}
+        maxlength={FIELD_MAX[p.name]}
+        aria-invalid={invalid ? 'true' : undefined}
+        aria-describedby={invalid ? ERROR_ID : undefined}
+      >
+        {p.value ?? ''}
+      </textarea>
+    </>
+  );
+};
+
+const text = (v: string | undefined) => (v ?? '').trim();
+const tooLong = (s: FormState, name: keyof typeof FIELD_MAX) => text(s[name]).length > FIELD_MAX[name];
+
+/**
+ * The fields a refused form has wrong, read from what came back: the route says why in one
+ * message, and this page ties that message to the controls it is about.
+ */
+export function fieldsInError(kind: ActionContent['choice'], s: FormState): FieldName[] {
+  const long = (['reason', 'notes', 'comment'] as const).filter((n) => tooLong(s, n));
+  switch (kind) {
+    case 'sign_off':
+      if (s.choice !== 'confirm' && s.choice !== 'dispute') return ['choice', ...long];
+      return s.choice === 'dispute' && !text(s.reason) && !long.includes('reason')
+        ? ['reason', ...long]
+        : long;
+    case 'adjudicate':
+      if (s.choice !== 'revise' && s.choice !== 'proceed') return ['choice', ...long];
+      return !text(s.notes) && !long.includes('notes') ? ['notes', ...long] : long;
+    case 'rate': {
+      const missing = surveyAspects.filter((a) => s[a] === undefined);
+      return [...(missing.length === surveyAspects.length && s.score !== undefined ? [] : missing), ...long];
+    }
+    case 'acknowledge':
+      return long;
+  }
+}
+
+/** The texts' labels as the error summary names them (the same words as beside each field). */
+const FIELD_LABEL = {
+  reason: { zh: '异议理由', en: 'Reason for the dispute' },
+  notes: { zh: '裁定说明', en: 'Notes' },
+  comment: { zh: '意见', en: 'Comment' },
+} as const satisfies Record<keyof typeof FIELD_MAX, Bilingual>;
+
+/** What the group of choices is, said before them: each kind of link asks one thing. */
+const LEGEND: Record<ActionContent['choice'], Bilingual> = {
+  sign_off: { zh: '签字选择', en: 'Your choice' },
+  adjudicate: { zh: '裁定结果', en: 'Your decision' },
+  rate: { zh: '您的评价', en: 'Your rating' },
+  acknowledge: { zh: '确认收到', en: 'Your acknowledgement' },
+};
 
 function Choices({
   kind,
   lang,
   s,
   note,
+  invalid,
 }: {
   kind: ActionContent['choice'];
   lang: Lang;
   s: FormState;
   note?: ActionContent['note'];
+  invalid: readonly FieldName[];
 }) {
+  const choiceInvalid = invalid.includes('choice');
   switch (kind) {
     case 'sign_off':
       return (
@@ -57,6 +142,8 @@ function Choices({
           <Radio
             name="choice"
             value="confirm"
+            id={fieldId('choice')}
+            invalid={choiceInvalid}
             label={{ zh: '确认问题认定与整改方案', en: 'I confirm the finding and the plan' }}
             lang={lang}
             checked={s.choice === 'confirm'}
@@ -64,6 +151,7 @@ function Choices({
           <Radio
             name="choice"
             value="dispute"
+            invalid={choiceInvalid}
             label={{ zh: '提出异议（须写明理由）', en: 'I dispute it (give a reason)' }}
             lang={lang}
             checked={s.choice === 'dispute'}
@@ -73,6 +161,7 @@ function Choices({
             label={{ zh: '异议理由', en: 'Reason for the dispute' }}
             lang={lang}
             value={s.reason}
+            invalid={invalid}
           />
         </>
       );
@@ -82,6 +171,8 @@ function Choices({
           <Radio
             name="choice"
             value="revise"
+            id={fieldId('choice')}
+            invalid={choiceInvalid}
             label={{ zh: '退回重新分析', en: 'Back to analysis' }}
             lang={lang}
             checked={s.choice === 'revise'}
@@ -89,6 +180,7 @@ function Choices({
           <Radio
             name="choice"
             value="proceed"
+            invalid={choiceInvalid}
             label={{ zh: '按原方案整改', en: 'Proceed with the plan' }}
             lang={lang}
             checked={s.choice === 'proceed'}
@@ -98,6 +190,7 @@ function Choices({
             label={{ zh: '裁定说明（必填）', en: 'Notes (required)' }}
             lang={lang}
             value={s.notes}
+            invalid={invalid}
           />
         </>
       );
@@ -120,6 +213,8 @@ function Choices({
                   }}
                   lang={lang}
                   checked={s[a] === n}
+                  id={n === 5 ? fieldId(a) : undefined}
+                  invalid={invalid.includes(a)}
                 />
               ))}
             </fieldset>
@@ -129,6 +224,7 @@ function Choices({
             label={{ zh: '意见（选填）', en: 'Comment (optional)' }}
             lang={lang}
             value={s.comment}
+            invalid={invalid}
           />
         </>
       );
@@ -136,7 +232,9 @@ function Choices({
       return (
         <>
           <input type="hidden" name="choice" value="acknowledge" />
-          {note && <Field name="comment" label={note.label} lang={lang} value={s.comment} />}
+          {note && (
+            <Field name="comment" label={note.label} lang={lang} value={s.comment} invalid={invalid} />
+          )}
         </>
       );
   }
@@ -150,7 +248,9 @@ function Value({ value, lang }: { value: RowValue; lang: Lang }) {
   return (
     <>
       {pick(value, lang)}
-      <div class="alt">{other(value, lang)}</div>
+      <div class="alt" lang={otherLang(lang)}>
+        {other(value, lang)}
+      </div>
     </>
   );
 }
@@ -211,14 +311,47 @@ export function ActionPage(props: {
   };
 }) {
   const { lang, content, form, photos, notice } = props;
+  const state = form.state ?? {};
+  const invalid = form.error ? fieldsInError(content.choice, state) : [];
+  const label = (f: FieldName): Bilingual => {
+    if (f === 'choice') return LEGEND[content.choice];
+    if (f === 'comment' && content.note) return content.note.label;
+    if (f === 'reason' || f === 'notes' || f === 'comment') return FIELD_LABEL[f];
+    return surveyAspectLabel[f];
+  };
   return (
-    <LinkPageShell lang={lang} outcome="ready" title={content.title} notice={notice}>
+    <LinkPageShell
+      lang={lang}
+      outcome="ready"
+      title={content.title}
+      notice={notice}
+      error={form.error !== undefined}
+    >
+      {/* Before the case, and where the keyboard lands: on a phone the form is screens below. */}
+      {form.error ? (
+        <div class="error" id={ERROR_ID} tabindex={-1} autofocus role="alert" data-form-error>
+          <Both text={form.error} lang={lang} />
+          {invalid.length > 0 && (
+            <ul>
+              {invalid.map((f) => (
+                <li>
+                  <a href={`#${fieldId(f)}`}>
+                    <Pair text={label(f)} lang={lang} />
+                  </a>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      ) : null}
       <table>
         {content.rows.map((r, i) => (
           <tr>
             <th>
               {pick(r.label, lang)}
-              <div class="alt">{lang === 'en' ? r.label.zh : r.label.en}</div>
+              <div class="alt" lang={otherLang(lang)}>
+                {other(r.label, lang)}
+              </div>
             </th>
             <td>
               {photos?.row === i ? (
@@ -237,19 +370,17 @@ export function ActionPage(props: {
       <blockquote>
         <Both text={content.statement} lang={lang} />
       </blockquote>
-      {form.error ? (
-        <div class="error" role="alert">
-          <Both text={form.error} lang={lang} />
-        </div>
-      ) : null}
       <form method="post" action={form.action}>
         <input type="hidden" name="csrf" value={form.csrf} />
         <input type="hidden" name="textHash" value={form.textHash} />
         <fieldset>
-          <Choices kind={content.choice} lang={lang} s={form.state ?? {}} note={content.note} />
+          <legend>
+            <Pair text={LEGEND[content.choice]} lang={lang} />
+          </legend>
+          <Choices kind={content.choice} lang={lang} s={state} note={content.note} invalid={invalid} />
         </fieldset>
         <button type="submit">
-          {pick(SUBMIT, lang)} / {lang === 'en' ? SUBMIT.zh : SUBMIT.en}
+          {pick(SUBMIT, lang)} / <Alt text={SUBMIT} lang={lang} muted={false} />
         </button>
       </form>
       <p class="note">{pick(NOTE, lang)}</p>

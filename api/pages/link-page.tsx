@@ -6,6 +6,7 @@ import type { CaseView } from '../../domain/case-model.ts';
 import { stageLabel } from '../../domain/stage-labels.ts';
 import { splitBilingual, type Bilingual, type Lang } from '../../domain/text.ts';
 import { problemTypes, toProblem } from '../middleware/problems.ts';
+import { pageTitle } from './error-title.ts';
 
 /**
  * The pages behind signed email links (action links, report links): one
@@ -18,15 +19,26 @@ import { problemTypes, toProblem } from '../middleware/problems.ts';
  */
 const pick = (t: Bilingual, lang: Lang) => (lang === 'en' ? t.en : t.zh);
 const other = (t: Bilingual, lang: Lang) => (lang === 'en' ? t.zh : t.en);
+/** The language of the second half: marked, so a screen reader reads it in its own voice. */
+const otherLang = (lang: Lang): Lang => (lang === 'en' ? 'zh-CN' : 'en');
+
+/** The other language's text, inline, marked with its language. */
+export const Alt = ({ text, lang, muted = true }: { text: Bilingual; lang: Lang; muted?: boolean }) => (
+  <span class={muted ? 'alt' : undefined} lang={otherLang(lang)}>
+    {other(text, lang)}
+  </span>
+);
 
 const STYLE = `body{font-family:system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin:0;background:#f6f5f2;color:#1d1d1f}
 main{max-width:42rem;margin:2rem auto;background:#fff;padding:1.5rem 2rem;border-radius:8px;box-shadow:0 1px 4px #0002;overflow-wrap:anywhere}
 h1{font-size:1.4rem;margin:.2rem 0}.alt{color:#666;font-size:.92em}.brand{color:#b4232a;font-weight:600;letter-spacing:.05em}
 table{border-collapse:collapse;width:100%;margin:1rem 0}th{text-align:left;white-space:nowrap;color:#555;padding:.35rem .8rem .35rem 0;vertical-align:top;font-weight:500}
 td{padding:.35rem 0;white-space:pre-wrap}blockquote{margin:1rem 0;padding:.8rem 1rem;background:#fbf7e9;border-left:4px solid #d9a400}
-fieldset{border:1px solid #ddd;border-radius:6px;margin:1rem 0}label{display:block;margin:.4rem 0}textarea{width:100%;min-height:4rem}
-button,a.button{background:#b4232a;color:#fff;border:0;padding:.6rem 1.4rem;border-radius:4px;font-size:1rem;cursor:pointer}
+fieldset{border:1px solid #ddd;border-radius:6px;margin:1rem 0}legend{font-weight:600;padding:0 .3rem}label{display:block;margin:.4rem 0}textarea{width:100%;min-height:4rem}
+button,a.button{background:#b4232a;color:#fff;border:0;padding:.6rem 1.4rem;border-radius:4px;font-size:1rem;cursor:pointer;min-height:44px}
 a.button{display:inline-block;text-decoration:none;line-height:1.4}
+[aria-invalid=true]{border:2px solid #b4232a}.field-error{color:#b4232a;margin:.25rem 0}.error ul{margin:.25rem 0;padding-left:1.2rem}.error:focus{outline:3px solid #b45309;outline-offset:2px}
+@media (max-width:37.5rem){main{margin:0;padding:1rem;border-radius:0}label.choice{display:flex;align-items:center;gap:.5rem;min-height:44px;margin:0}label.choice input{width:1.25rem;height:1.25rem;margin:0;flex:none}button{width:100%}.error li a{display:inline-flex;align-items:center;min-height:44px}}
 .error{background:#fdecea;border-left:4px solid #b4232a;padding:.6rem 1rem}.notice{background:#fbf7e9;border-left:4px solid #d9a400;padding:.2rem 1rem;margin:1rem 0}.note{font-size:.85em;color:#666}
 .thumbs{display:flex;flex-wrap:wrap;gap:.5rem;margin:.5rem 0;white-space:normal}.thumbs img{width:6rem;height:6rem;object-fit:cover;border-radius:4px;border:1px solid #ddd}`;
 
@@ -34,14 +46,16 @@ a.button{display:inline-block;text-decoration:none;line-height:1.4}
 export const Both = ({ text, lang }: { text: Bilingual; lang: Lang }) => (
   <>
     <p>{pick(text, lang)}</p>
-    <p class="alt">{other(text, lang)}</p>
+    <p class="alt" lang={otherLang(lang)}>
+      {other(text, lang)}
+    </p>
   </>
 );
 
 /** Inline: the reader's language, the other beside it. */
 export const Pair = ({ text, lang }: { text: Bilingual; lang: Lang }) => (
   <>
-    {pick(text, lang)} <span class="alt">{other(text, lang)}</span>
+    {pick(text, lang)} <Alt text={text} lang={lang} />
   </>
 );
 
@@ -55,11 +69,11 @@ export const NextLink = ({ next, lang }: { next: { href: string; label: Bilingua
   <>
     <p>
       <a class="button" href={next.href} data-next>
-        {pick(next.label, lang)} / {other(next.label, lang)}
+        {pick(next.label, lang)} / <Alt text={next.label} lang={lang} muted={false} />
       </a>
     </p>
     <p class="note">
-      {pick(SIGN_IN_NOTE, lang)} {other(SIGN_IN_NOTE, lang)}
+      {pick(SIGN_IN_NOTE, lang)} <Alt text={SIGN_IN_NOTE} lang={lang} muted={false} />
     </p>
   </>
 );
@@ -70,6 +84,8 @@ export function LinkPageShell(props: {
   title: Bilingual;
   /** What the reader must know before anything else on the page (who they would sign as). */
   notice?: Bilingual | undefined;
+  /** The page is a form come back refused: its <title> says so first. */
+  error?: boolean | undefined;
   children?: Child;
 }) {
   const { lang, outcome, title, notice } = props;
@@ -80,18 +96,19 @@ export function LinkPageShell(props: {
         <meta name="viewport" content="width=device-width,initial-scale=1" />
         <meta name="robots" content="noindex,nofollow" />
         <link rel="icon" href={FAVICON_HREF} />
-        <title>{pick(title, lang)} · Rectify</title>
+        <title>{`${pageTitle(pick(title, lang), lang, props.error)} · Rectify`}</title>
         <style dangerouslySetInnerHTML={{ __html: STYLE }} />
       </head>
       <body>
         <main data-outcome={outcome}>
           <div class="brand">整改闭环 · Rectify</div>
           <h1>{pick(title, lang)}</h1>
-          <div class="alt">{other(title, lang)}</div>
+          <div class="alt" lang={otherLang(lang)}>
+            {other(title, lang)}
+          </div>
           {notice && (
             <div class="notice" role="note" data-notice>
-              <p>{pick(notice, lang)}</p>
-              <p class="alt">{other(notice, lang)}</p>
+              <Both text={notice} lang={lang} />
             </div>
           )}
           {props.children}
@@ -156,7 +173,7 @@ export const outcomePage = (c: Context, kind: LinkPageKind, o: PageOutcome) => {
       {o.link && (
         <p>
           <a class="button" href={o.link.href} data-link>
-            {pick(o.link.label, lang)} / {other(o.link.label, lang)}
+            {pick(o.link.label, lang)} / <Alt text={o.link.label} lang={lang} muted={false} />
           </a>
         </p>
       )}
@@ -196,4 +213,4 @@ export const guardedPage =
     }
   };
 
-export { asBilingual, pick, other };
+export { asBilingual, pick, other, otherLang };

@@ -183,7 +183,7 @@ describe('case clocks through the API', () => {
     // The summary in the reader's language first, the other beneath, each with its own names.
     expect(html).toMatch(
       new RegExp(
-        `${caseId} [^<]* @ 学生公寓A栋 · 1层 · A101<div class="alt">${caseId} [^<]* @ Dormitory A · Floor 1 · A101<`,
+        `${caseId} [^<]* @ 学生公寓A栋 · 1层 · A101<div class="alt" lang="en">${caseId} [^<]* @ Dormitory A · Floor 1 · A101<`,
       ),
     );
     const done = await postForm(s.app, path, { ...formFields(html), choice: 'acknowledge' });
@@ -215,7 +215,7 @@ describe('case clocks through the API', () => {
     );
     expect(english).toContain(`本人 David Lee（staff-lee） 确认现已到达案件 ${leeCase}`);
     expect(english).toMatch(
-      new RegExp(`@ Dormitory A · Floor 1 · A101<div class="alt">${leeCase} [^<]* @ 学生公寓A栋`),
+      new RegExp(`@ Dormitory A · Floor 1 · A101<div class="alt" lang="zh-CN">${leeCase} [^<]* @ 学生公寓A栋`),
     );
 
     // An arrival recorded another way (the app) leaves the link saying when it was done and by whom.

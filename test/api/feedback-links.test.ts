@@ -105,7 +105,7 @@ describe('a department follow-up page', () => {
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain('学生公寓A栋 1层 A103');
-    expect(html).toMatch(/<textarea name="comment"/);
+    expect(html).toMatch(/<textarea id="field-comment" name="comment"/);
     expect(html).toContain('跟进情况（选填）');
     const done = await postForm(s.app, path, {
       ...formFields(html),

@@ -298,7 +298,7 @@ describe('the email link’s form and the page forms', () => {
       // never emptied with "confirm" ticked, which a resubmit would sign.
       expect(html).toMatch(/value="dispute"[^>]*checked/);
       expect(html).not.toMatch(/value="confirm"[^>]*checked/);
-      expect(html).toMatch(/<textarea name="reason"[^>]*>不同意(\[2J)?<\/textarea>/);
+      expect(html).toMatch(/<textarea id="field-reason" name="reason"[^>]*>不同意(\[2J)?<\/textarea>/);
       expect(html).toMatch(/异议理由：包含/);
     }
     // A vertical tab (Word's line break) comes back as a line break.

@@ -54,6 +54,14 @@ describe('a text over its limit in an email-link form', () => {
     expect(page).toContain('Reason for the dispute: at most 2000 characters (this has 2001)');
     // The dispute choice stays ticked.
     expect(page).toMatch(/value="dispute" checked/);
+    // Said in the title and first on the page, where the keyboard lands, tied to the reason.
+    expect(page).toMatch(/<title>错误：/);
+    expect(page).toMatch(/<div class="error" id="form-error" tabindex="-1" autofocus=""[^>]*>/);
+    expect(page.indexOf('id="form-error"')).toBeLessThan(page.indexOf('<table'));
+    expect(page).toContain('<a href="#field-reason">');
+    expect(page).toMatch(
+      /<textarea id="field-reason" name="reason"[^>]*aria-invalid="true" aria-describedby="form-error"/,
+    );
   });
 
   it('a survey comment over 2000 and adjudication notes over 5000 say their own limits', async () => {

@@ -20,7 +20,7 @@ import { actionPath, call, useApiStack, waitForEmail } from './harness.ts';
 const s = useApiStack();
 
 const description = (html: string) =>
-  /<th>描述<div class="alt">Description<\/div><\/th><td>([\s\S]*?)<\/td>/.exec(html)?.[1] ?? '';
+  /<th>描述<div class="alt" lang="en">Description<\/div><\/th><td>([\s\S]*?)<\/td>/.exec(html)?.[1] ?? '';
 
 /** A scanned report with a photo, made a case of for staff-zhou. */
 async function reportedWithPhoto(email: string) {

@@ -335,7 +335,7 @@ describe('GET /reports/{token} refusals', () => {
     expect(outcomeOf(html)).toBe(outcome);
     // Bilingual: Chinese first by default, English beside it; no report figures leak.
     expect(html).toMatch(/[\u4e00-\u9fff]/);
-    expect(html).toMatch(/class="alt">[^<]*[A-Za-z]{4}/);
+    expect(html).toMatch(/class="alt" lang="en">[^<]*[A-Za-z]{4}/);
     expect(html).not.toContain(ids.a1);
   });
 
