@@ -215,7 +215,9 @@ describe('case clocks through the API', () => {
     );
     expect(english).toContain(`本人 David Lee（staff-lee） 确认现已到达案件 ${leeCase}`);
     expect(english).toMatch(
-      new RegExp(`@ Dormitory A · Floor 1 · A101<div class="alt" lang="zh-CN">${leeCase} [^<]* @ 学生公寓A栋`),
+      new RegExp(
+        `@ Dormitory A · Floor 1 · A101<div class="alt" lang="zh-CN">${leeCase} [^<]* @ 学生公寓A栋`,
+      ),
     );
 
     // An arrival recorded another way (the app) leaves the link saying when it was done and by whom.
