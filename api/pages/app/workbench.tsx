@@ -53,8 +53,8 @@ function CutNote(props: { cut: Cut; lang: Lang }) {
   return (
     <p class="notice" role="note" data-list-cut>
       {t(
-        `列表不完整：每个环节（以及已超时案件）最多读取 ${STAGE_MAX} 件，以下各项超出此数，部分案件未列出，上面的数量只是下限。完整列表：`,
-        `This list is cut: at most ${STAGE_MAX} cases are read per stage (and of the overdue ones); those below hold more, so some cases are not shown and the count above is a lower bound. The full lists: `,
+        `列表不完整：每个环节（以及已超时案件）最多读取 ${STAGE_MAX} 件，下列各项超出此数，其部分案件未列出，上面的数量只是下限。完整列表：`,
+        `This list is cut: at most ${STAGE_MAX} cases are read per stage (and of the overdue ones). The lists linked here hold more, so some of their cases are not shown and the count above is a lower bound. Full lists: `,
       )}
       {links.map((l, i) => (
         <>
