@@ -29,6 +29,7 @@ import { listPlaces, placeByCode, type Place } from '../../domain/places.ts';
 import { textFlaw, textFlawMessage } from '../../domain/safe-text.ts';
 import { inLang, languages, type Bilingual, type Lang } from '../../domain/text.ts';
 import { raterConflict } from '../../domain/survey-rater.ts';
+import { ratingScoreLabel, ratingScores } from '../../domain/rating-scale.ts';
 import { sameReportKey } from '../../domain/report-sameness.ts';
 import {
   checkedFile,
@@ -81,12 +82,13 @@ type Ctx = Context<WebEnv>;
 
 const t = (lang: Lang, text: Bilingual) => inLang(text, lang);
 const isLang = (v: string | undefined): v is Lang => (languages as readonly string[]).includes(v ?? '');
+const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 /** English text takes ASCII punctuation. */
 const colon = (lang: Lang) => (lang === 'en' ? ': ' : '：');
 /** A stage as a heading of its own line: the label's noun, capitalised in English ("Analysis", "原因分析"). */
 const stageName = (lang: Lang, stage: Stage) => {
   const name = t(lang, stageLabel(stage));
-  return lang === 'en' ? name.charAt(0).toUpperCase() + name.slice(1) : name;
+  return lang === 'en' ? capitalised(name) : name;
 };
 
 function publicPage(
@@ -137,7 +139,8 @@ const fieldLabels: Record<string, Bilingual> = {
   kind: { zh: '问题类型', en: 'What is wrong' },
   description: { zh: '问题描述', en: 'Description' },
   name: { zh: '姓名', en: 'Name' },
-  contact: { zh: '联系方式', en: 'Contact' },
+  // Named as the field's label reads, so its error points at the field a person sees.
+  contact: { zh: '手机号或电子邮箱', en: 'Phone or email' },
   photo: { zh: '照片', en: 'Photos' },
 };
 
@@ -148,7 +151,7 @@ function issueText(field: string, message: string): Bilingual {
     return { zh: `最多 ${message.slice(4)} 个字`, en: `at most ${message.slice(4)} characters` };
   if (message === 'required') return { zh: '请填写', en: 'please fill this in' };
   if (field === 'contact')
-    return { zh: '请填写手机号或电子邮箱', en: 'give a phone number or an email address' };
+    return { zh: '不是有效的手机号或电子邮箱', en: 'not a phone number or an email address' };
   if (field === 'kind') return { zh: '请选择问题类型', en: 'choose what is wrong' };
   return { zh: '格式不正确', en: 'not in the expected form' };
 }
@@ -165,11 +168,32 @@ interface FormValues {
   submissionKey?: string | undefined;
 }
 
+/** A file input cannot be filled again by the page: a re-shown form's photos were not kept and must be chosen anew. */
+const choosePhotosAgain: Bilingual = { zh: '照片需重新选择', en: 'choose the photos again' };
+
 /** The form-level refusal of a submission key that is not one the form gave (altered). */
 const alteredForm: Bilingual = {
-  zh: '表单已被改动，无法确认是否重复提交。请检查内容后重新提交（照片需重新选择）。',
-  en: 'The form was altered, so a repeated submit cannot be told apart. Check it and send it again (choose the photos again).',
+  zh: `表单已被改动，无法确认是否重复提交。请检查内容后重新提交（${choosePhotosAgain.zh}）。`,
+  en: `The form was altered, so a repeated submit cannot be told apart. Check it and send it again (${choosePhotosAgain.en}).`,
 };
+
+/**
+ * Said beside the photo field of a re-shown form whose post carried photos: the file input comes
+ * back empty, and a person who only corrects the marked field would send the report without them.
+ * Photos are not stored for a form that is refused: an anonymous post that is never kept must
+ * not leave files behind, nor count against the uploads a report may take.
+ */
+const photosNotKept = (count: number): Bilingual => ({
+  zh: `${choosePhotosAgain.zh}：刚才选的 ${count} 张照片没有随表单保存。`,
+  en: `${capitalised(choosePhotosAgain.en)}: ${count === 1 ? 'the photo' : `the ${count} photos`} you chose ${count === 1 ? 'was' : 'were'} not kept with the form.`,
+});
+
+/**
+ * The public pages' few rules of their own on top of the app shell's: a choice is a row a thumb
+ * can hit (44 px, as the inspection checklist's), and a field's error reads as one.
+ */
+const INTAKE_CSS = `label.choice{display:flex;align-items:center;gap:.5rem;min-height:44px;margin:0;font-weight:400}label.choice input{margin:0}p.error{color:#b91c1c;margin:.25rem 0 0}p.photos-again{font-weight:600;color:#7f1d1d;margin:.25rem 0 0}`;
+const IntakeStyle = () => <style dangerouslySetInnerHTML={{ __html: INTAKE_CSS }} />;
 
 function ReportForm(props: {
   lang: Lang;
@@ -177,8 +201,11 @@ function ReportForm(props: {
   values: FormValues;
   errors: FormErrors;
   anonymousAllowed: boolean;
+  /** Photos the post carried that were not kept (the form comes back with its file input empty). */
+  photosDropped?: number | undefined;
 }) {
   const { lang, place, values, errors } = props;
+  const dropped = props.photosDropped ?? 0;
   const err = (f: string) =>
     errors[f] ? (
       <p class="error" id={`${f}-error`}>
@@ -190,8 +217,12 @@ function ReportForm(props: {
   const described = (f: string) =>
     errors[f] ? { 'aria-describedby': `${f}-error`, 'aria-invalid': 'true' } : {};
   const optional = props.anonymousAllowed ? t(lang, { zh: '（选填）', en: ' (optional)' }) : '';
+  const photoDescribedBy = ['photo-hint', dropped > 0 ? 'photo-again' : '', errors.photo ? 'photo-error' : '']
+    .filter(Boolean)
+    .join(' ');
   return (
     <form method="post" enctype="multipart/form-data" action={`/r/${place.code}`} class="stack">
+      <IntakeStyle />
       <p>
         <strong>{t(lang, { zh: '地点：', en: 'Place: ' })}</strong>
         {t(lang, place.name)}{' '}
@@ -206,10 +237,18 @@ function ReportForm(props: {
         </div>
       ) : Object.keys(errors).length > 0 ? (
         <div class="flash error" role="alert">
-          {t(lang, { zh: '请修改下面标出的内容后再提交。', en: 'Please correct the fields marked below.' })}
+          {t(
+            lang,
+            dropped > 0
+              ? {
+                  zh: '请修改下面标出的内容，并重新选择照片后再提交。',
+                  en: 'Please correct the fields marked below and choose the photos again.',
+                }
+              : { zh: '请修改下面标出的内容后再提交。', en: 'Please correct the fields marked below.' },
+          )}
         </div>
       ) : null}
-      <fieldset>
+      <fieldset {...described('kind')}>
         <legend>{t(lang, fieldLabels.kind!)}</legend>
         {reportKinds.map((k) => (
           <>
@@ -260,12 +299,17 @@ function ReportForm(props: {
         type="file"
         accept="image/jpeg,image/png,image/webp"
         multiple
-        aria-describedby={errors.photo ? 'photo-hint photo-error' : 'photo-hint'}
+        aria-describedby={photoDescribedBy}
         {...(errors.photo ? { 'aria-invalid': 'true' } : {})}
       />
       <p class="hint" id="photo-hint">
         {t(lang, { zh: '可拍照或从相册选择', en: 'Take a photo or choose one from the gallery' })}
       </p>
+      {dropped > 0 ? (
+        <p class="photos-again" id="photo-again" data-photos-again>
+          {t(lang, photosNotKept(dropped))}
+        </p>
+      ) : null}
       {err('photo')}
       <label for="name">
         {t(lang, fieldLabels.name!)}
@@ -281,7 +325,7 @@ function ReportForm(props: {
       />
       {err('name')}
       <label for="contact">
-        {t(lang, { zh: '手机号或电子邮箱', en: 'Phone or email' })}
+        {t(lang, fieldLabels.contact!)}
         {optional}
       </label>
       <input
@@ -602,7 +646,7 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
     // Over a limit: when to come back (Retry-After, and said on the page), what to do in danger
     // meanwhile, the way back to the form, and what was typed, kept in the form below for when
     // the window has passed. `values` is null when the post was refused unread: nothing typed to keep.
-    const refuse = (limit: IntakeLimit, values: FormValues | null) => {
+    const refuse = (limit: IntakeLimit, values: FormValues | null, photosDropped = 0) => {
       const wait = retryAfterSeconds();
       const minutes = Math.ceil(wait / 60);
       c.header('Retry-After', String(wait));
@@ -645,8 +689,8 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
             <>
               <p>
                 {t(lang, {
-                  zh: '您填写的内容保留在下面，届时可直接提交（照片需重新选择）。',
-                  en: 'What you typed is kept below, to send then (choose the photos again).',
+                  zh: `您填写的内容保留在下面，届时可直接提交（${choosePhotosAgain.zh}）。`,
+                  en: `What you typed is kept below, to send then (${choosePhotosAgain.en}).`,
                 })}
               </p>
               <ReportForm
@@ -655,6 +699,7 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
                 values={values}
                 errors={{}}
                 anonymousAllowed={anonymousAllowed}
+                photosDropped={photosDropped}
               />
             </>
           ) : (
@@ -668,8 +713,8 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
         429,
       );
     };
-    // The form again, with what was typed and what to correct.
-    const formAgain = (values: FormValues, errors: FormErrors) =>
+    // The form again, with what was typed, what to correct, and how many photos to choose again.
+    const formAgain = (values: FormValues, errors: FormErrors, photosDropped = 0) =>
       publicPage(
         c,
         { zh: '报告问题', en: 'Report a problem' },
@@ -679,6 +724,7 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
           values={values}
           errors={errors}
           anonymousAllowed={anonymousAllowed}
+          photosDropped={photosDropped}
         />,
         400,
       );
@@ -698,6 +744,10 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
       return everyOver ? refuse(everyOver, null) : tooLarge(c);
     const body = await readForm(c, { all: true });
     if (!body) return formAgain({}, { description: unreadableForm });
+    const rawPhotos = body.photo;
+    const photos = (Array.isArray(rawPhotos) ? rawPhotos : rawPhotos ? [rawPhotos] : []).filter(
+      (p): p is File => p instanceof File && p.size > 0,
+    );
     const one = (k: string) => {
       const v = body[k];
       const first = Array.isArray(v) ? v[0] : v;
@@ -722,13 +772,9 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
     // The same form sent again (a double tap, a reload that resends): its first report's page.
     const key = values.submissionKey;
     if (key !== undefined && !isSubmissionKey(key))
-      return formAgain({ ...values, submissionKey: undefined }, { form: alteredForm });
+      return formAgain({ ...values, submissionKey: undefined }, { form: alteredForm }, photos.length);
     const firstOfForm = key ? await reportOfSubmission(deps.aws, key, place.code) : null;
     if (firstOfForm) return trackedRedirect(c, firstOfForm);
-    const rawPhotos = body.photo;
-    const photos = (Array.isArray(rawPhotos) ? rawPhotos : rawPhotos ? [rawPhotos] : []).filter(
-      (p): p is File => p instanceof File && p.size > 0,
-    );
     // The same text sent again from a fresh form (Back after sending serves a new key, and the
     // browser refills what was typed): the first report's page, for a while (SAME_TEXT_SECONDS).
     // Browsers refill text, not photos: one sent again with photos chosen anew adds something,
@@ -760,7 +806,7 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
       // Over a limit already: answered before the photos are checked or stored; what was typed is
       // kept on the page. Only a kept report counts (below).
       const over = safety ? await limits.spent(true) : ordinaryOver;
-      if (over) return refuse(over, values);
+      if (over) return refuse(over, values, photos.length);
 
       const errors: FormErrors = {};
       const parsed = reportFormSchema.safeParse({
@@ -796,12 +842,12 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
           }
         }
       }
-      if (!parsed.success || Object.keys(errors).length > 0) return formAgain(values, errors);
+      if (!parsed.success || Object.keys(errors).length > 0) return formAgain(values, errors, photos.length);
 
       // Only a report that would be kept counts against the limits: one a person must correct
       // (its text or its photos) does not.
       const overNow = await limits.count(safety);
-      if (overNow) return refuse(overNow, values);
+      if (overNow) return refuse(overNow, values, photos.length);
 
       const reportId = newReportId();
       const evidence: string[] = [];
@@ -816,7 +862,7 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
           evidence.push(saved.ref);
         } catch (err) {
           if (!(err instanceof EvidenceError)) throw err;
-          return formAgain(values, { photo: err.text });
+          return formAgain(values, { photo: err.text }, photos.length);
         }
       }
       let saved: Awaited<ReturnType<typeof saveReport>>;
@@ -1348,11 +1394,12 @@ function TrackingView(props: {
         </p>
       ) : (
         <form method="post" action={`/t/${props.token}/survey`} class="stack" id="survey">
+          <IntakeStyle />
           <h2>{t(lang, { zh: '回访评价', en: 'How did we do?' })}</h2>
           {surveyAspects.map((a) => (
             <fieldset {...(props.errors[a] ? { 'aria-describedby': `${a}-error` } : {})}>
               <legend>{t(lang, surveyAspectLabel[a])}</legend>
-              {[5, 4, 3, 2, 1].map((n) => (
+              {ratingScores.map((n) => (
                 <label class="choice">
                   <input
                     type="radio"
@@ -1361,7 +1408,7 @@ function TrackingView(props: {
                     required
                     checked={props.values[a] === String(n)}
                   />{' '}
-                  {n}
+                  {t(lang, ratingScoreLabel(n))}
                 </label>
               ))}
               {props.errors[a] ? (

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { placeCode } from '../../domain/places.ts';
+import { ratingScoreLabel, ratingScores } from '../../domain/rating-scale.ts';
 import { createSession } from '../../store/sessions.ts';
 import { getReport } from '../../store/reports.ts';
 import {
@@ -97,6 +98,17 @@ describe('the survey on the tracking page', () => {
     expect(main).toMatch(/<textarea[^>]*name="comment"[^>]*>师傅很快<\/textarea>/);
     expect(main).toContain('<p class="error" id="quality-error">请选择 1–5 分</p>');
     expect(main).not.toContain('id="attitude-error"');
+    // Each score says which end it is, as the emailed rate page does: not a bare "5" … "1".
+    const choiceText = (page: string, name: string, value: string) =>
+      new RegExp(`<input type="radio" name="${name}" value="${value}"[^>]*>\\s*([^<]*)</label>`).exec(
+        page,
+      )?.[1];
+    expect(choiceText(main, 'quality', '5')).toBe('5 分（非常满意）');
+    expect(choiceText(main, 'quality', '3')).toBe('3 分');
+    expect(choiceText(main, 'quality', '1')).toBe('1 分（非常不满意）');
+    for (const n of ratingScores)
+      for (const aspect of ['attitude', 'quality', 'cleanup'])
+        expect(choiceText(main, aspect, String(n))).toBe(ratingScoreLabel(n).zh);
 
     // The address the browser now shows, read by itself: back to the tracking page, not a 404.
     for (const [path, to] of [
@@ -113,6 +125,9 @@ describe('the survey on the tracking page', () => {
     const plain = await page.text();
     expect(plain).not.toContain('data-survey-refused');
     expect(plain).not.toMatch(/<input type="radio"[^>]*checked/);
+    const en = await (await s.app.request(`/t/${token}?lang=en`)).text();
+    expect(choiceText(en, 'attitude', '5')).toBe('5 (very satisfied)');
+    expect(choiceText(en, 'attitude', '1')).toBe('1 (very dissatisfied)');
   });
 });
 

@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { placeCode } from '../../domain/places.ts';
+import { fakeFiles } from '../support/evidence-files.ts';
+import { startApiStack, type ApiStack } from './harness.ts';
+
+/**
+ * The report form sent back to be corrected, as a screen reader on a phone meets it: each error
+ * names its field as the field is labelled and is tied to it, and photos the page cannot keep
+ * (a file input comes back empty) are said to be gone beside the photo field.
+ */
+let s: ApiStack;
+
+beforeAll(async () => {
+  s = await startApiStack();
+});
+afterAll(async () => {
+  await s?.stop();
+});
+
+// Rate windows outlive a run (the tables are shared, the windows an hour long): an address of its own each time.
+const freshAddress = () =>
+  `10.${1 + Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 250)}`;
+// A floor's own code: no other test reports there, and nothing refused here counts against its limit.
+const code = placeCode({ buildingId: 'bldg-a', floorId: 'a-f2' });
+const jpeg = () => new File([fakeFiles.jpeg()], 'lamp.jpg', { type: 'image/jpeg' });
+
+async function send(fields: Record<string, string>, photos: File[] = [], lang = ''): Promise<Response> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  for (const p of photos) form.append('photo', p);
+  return s.app.request(`/r/${code}${lang}`, {
+    method: 'POST',
+    body: form,
+    headers: { 'x-forwarded-for': freshAddress() },
+  });
+}
+
+/** The opening tag of the element with this id, and the text of the elements its aria-describedby names. */
+const tagOf = (html: string, pattern: RegExp) => pattern.exec(html)?.[0] ?? '';
+function description(html: string, tag: string): string {
+  const ids = /aria-describedby="([^"]*)"/.exec(tag)?.[1]?.split(' ') ?? [];
+  return ids
+    .map((id) => new RegExp(`<[a-z]+ [^>]*id="${id}"[^>]*>([^]*?)</`).exec(html)?.[1] ?? `(no #${id})`)
+    .join(' | ');
+}
+const photoInput = (html: string) => tagOf(html, /<input[^>]*name="photo"[^>]*>/);
+
+describe('photos of a form sent back to be corrected', () => {
+  it('are said to be gone beside the photo field, tied to it, in the reader’s language', async () => {
+    const refused = await send({ kind: 'repair', description: '走廊灯不亮', contact: 'bad' }, [
+      jpeg(),
+      jpeg(),
+    ]);
+    expect(refused.status).toBe(400);
+    const html = await refused.text();
+    // What was typed stays; the file input cannot, so the page says so where the photos are chosen.
+    expect(html).toContain('走廊灯不亮');
+    const said = description(html, photoInput(html));
+    expect(said).toContain('照片需重新选择：刚才选的 2 张照片没有随表单保存。');
+    expect(html).toContain('请修改下面标出的内容，并重新选择照片后再提交。');
+
+    const en = await (
+      await send({ kind: 'repair', description: 'lamp out', contact: 'bad' }, [jpeg()], '?lang=en')
+    ).text();
+    expect(description(en, photoInput(en))).toContain(
+      'Choose the photos again: the photo you chose was not kept with the form.',
+    );
+  });
+
+  it('a photo refused for itself still says the others must be chosen again', async () => {
+    const text = new File([fakeFiles.text()], 'a.txt', { type: 'text/plain' });
+    const html = await (await send({ kind: 'repair', description: '门锁坏了' }, [jpeg(), text])).text();
+    const said = description(html, photoInput(html));
+    expect(said).toContain('只能上传照片');
+    expect(said).toContain('照片需重新选择');
+    expect(photoInput(html)).toContain('aria-invalid="true"');
+  });
+
+  it('says nothing of photos when none were sent', async () => {
+    const html = await (await send({ kind: 'repair', description: '门锁坏了', contact: 'bad' })).text();
+    expect(html).not.toContain('照片需重新选择');
+    expect(html).not.toContain('data-photos-again');
+    expect(description(html, photoInput(html))).toBe('可拍照或从相册选择');
+  });
+});
+
+describe('the errors of a form sent back to be corrected', () => {
+  it('name the contact field as it is labelled, in either language', async () => {
+    const html = await (await send({ kind: 'repair', description: '门锁坏了', contact: 'bad' })).text();
+    const contact = tagOf(html, /<input[^>]*name="contact"[^>]*>/);
+    expect(contact).toContain('aria-invalid="true"');
+    expect(description(html, contact)).toBe('手机号或电子邮箱：不是有效的手机号或电子邮箱');
+    expect(html).toContain('<label for="contact">手机号或电子邮箱（选填）</label>');
+    expect(html).not.toContain('联系方式：');
+
+    const en = await (
+      await send({ kind: 'repair', description: 'lock broken', contact: 'bad' }, [], '?lang=en')
+    ).text();
+    expect(description(en, tagOf(en, /<input[^>]*name="contact"[^>]*>/))).toBe(
+      'Phone or email: not a phone number or an email address',
+    );
+    expect(en).toContain('<label for="contact">Phone or email (optional)</label>');
+  });
+
+  it('tie the missing kind to the group of choices it is about', async () => {
+    const html = await (await send({ description: '门锁坏了' })).text();
+    const group = tagOf(html, /<fieldset[^>]*>\s*<legend>问题类型<\/legend>/);
+    expect(group).toContain('aria-invalid="true"');
+    expect(description(html, group)).toBe('问题类型：请选择问题类型');
+    // A kind chosen: the group is not marked.
+    const fine = await (await send({ kind: 'repair', description: '门锁坏了', contact: 'bad' })).text();
+    expect(tagOf(fine, /<fieldset[^>]*>\s*<legend>问题类型<\/legend>/)).toBe(
+      '<fieldset><legend>问题类型</legend>',
+    );
+  });
+});
