@@ -53,8 +53,17 @@ export async function asErrorPage(c: Context, res: Response): Promise<Response> 
       currentUrl={c.req.path}
       viewer={viewer}
       csrfToken={viewer && typeof csrf === 'string' && csrf !== '' ? csrf : undefined}
+      error
     >
-      <div class="flash error" role="alert" data-problem-status={String(p.status)}>
+      {/* Where the keyboard lands, as on every page that answers with an error (ui.tsx Flash). */}
+      <div
+        tabindex={-1}
+        autofocus
+        data-error-summary
+        class="flash error"
+        role="alert"
+        data-problem-status={String(p.status)}
+      >
         <p style="margin:0">{p.detail}</p>
         {(p.errors ?? []).length > 0 && (
           <ul style="margin:.25rem 0 0">

@@ -216,6 +216,11 @@ describe('web pages: new case', () => {
     expect(html).toMatch(/id="f-title-error"/);
     expect(html).toContain('aria-invalid="true"');
     expect(html).toContain('保留这段描述');
+    // The banner over the form, focused on load, leads to the field.
+    expect(html).toMatch(/<title>错误：/);
+    expect(html).toMatch(
+      /<div tabindex="-1" autofocus="" data-error-summary[^>]*>[\s\S]*?<a href="#f-title">/,
+    );
     const outside = await post('/app/cases/new', 'sup-li', newCaseFields({ buildingId: 'bldg-a' }));
     expect(outside.status).toBe(403);
     expect(await outside.text()).toContain('class="flash error"');
@@ -640,6 +645,9 @@ describe('web pages: errors a browser reads', () => {
     const page = await missing.text();
     expect(page).toContain('role="alert"');
     expect(page).toContain('返回工作台');
+    // Titled as an error, the message where the keyboard lands.
+    expect(page).toMatch(/<title>错误：/);
+    expect(page).toMatch(/<div tabindex="-1" autofocus=""[^>]*data-problem-status="404"/);
     // The API keeps its problem+json whatever the Accept header; so does a script asking for nothing.
     const api = await s.app.request('/api/no-such-route', { headers: html });
     expect(api.headers.get('content-type')).toContain('application/problem+json');

@@ -19,7 +19,7 @@ import { idempotencyKeySchema, newCaseSchema } from '../../schemas.ts';
 import { listCases } from '../../../store/case-lists.ts';
 import { findClaim } from '../../../store/idempotency.ts';
 import type { CaseView } from '../../../domain/case-model.ts';
-import { Csrf, Field, severityLabels, sourceLabels, type FieldErrors } from '../ui.tsx';
+import { Csrf, Field, severityLabels, sourceLabels, type FieldErrors, type FieldLink } from '../ui.tsx';
 import { EvidenceError, MAX_EVIDENCE_BYTES } from '../../../store/evidence.ts';
 import { ProblemError } from '../../middleware/problems.ts';
 import {
@@ -193,6 +193,10 @@ function fieldsBanner(errors: FieldErrors): { zh: string; en: string } | null {
     en: `No case was opened; correct: ${named.map((n) => n.en).join(', ')}`,
   };
 }
+
+/** The banner's way to each field it names: the control's id is `f-` and its name (ui.tsx Field). */
+const fieldLinks = (errors: FieldErrors): FieldLink[] =>
+  Object.entries(errors).flatMap(([k, text]) => (fieldNames[k] ? [{ href: `#f-${k}`, text }] : []));
 
 /** newCaseSchema's bound on the description, which the photo line shares with what was typed. */
 const DESCRIPTION_MAX = 5000;
@@ -574,7 +578,7 @@ export function newCaseRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
         twin={twin}
         kept={kept}
       />,
-      { status, flash: flash ? { kind: 'error', text: flash } : null },
+      { status, flash: flash ? { kind: 'error', text: flash, links: fieldLinks(errors) } : null },
     );
   };
 
