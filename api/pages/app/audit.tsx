@@ -33,6 +33,7 @@ import {
   type PostedJobForm,
 } from './audit-jobs.tsx';
 import { AllResultView, CaseResult, collectAll, entryAt } from './audit-results.tsx';
+import { trailLinks, trailSchema } from './cursor-trail.ts';
 import { streamPieces } from '../../stream.ts';
 import {
   ErrorSummary,
@@ -57,6 +58,7 @@ const AUDIT_RULE: Bilingual = {
   en: 'the audit pages are for auditors, admins, the working group and leadership',
 };
 const PAGE_SIZE = 20;
+const CURSOR_MAX = 2000;
 
 const date = boundedDate;
 const searchQuery = z.object({
@@ -65,8 +67,15 @@ const searchQuery = z.object({
   stage: z.union([z.enum(stages), z.literal('')]).optional(),
   from: z.union([date, z.literal('')]).optional(),
   to: z.union([date, z.literal('')]).optional(),
-  cursor: z.string().max(2000).optional(),
+  cursor: z.string().max(CURSOR_MAX).optional(),
+  /** The cursors of the pages before this one (cursor-trail.ts), so 上一页 can go back. */
+  back: z.preprocess((v) => (v === '' ? undefined : v), trailSchema(CURSOR_MAX).optional()),
 });
+/** The paging fields, which have no control on the page, as a person reads them. */
+const pagingLabels: Record<string, Bilingual> = {
+  cursor: { zh: '翻页位置', en: 'Page position' },
+  back: { zh: '上一页位置', en: 'Previous page position' },
+};
 const verifyQuery = z.object({ caseId: storedCaseIdSchema });
 const format = z.enum(['csv', 'json']).default('csv');
 const caseExportQuery = z.object({ format });
@@ -116,7 +125,7 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
         c.get('viewer')?.person.id ?? '',
       ),
     ]);
-    const parsed = parseQuery(c, searchQuery);
+    const parsed = parseQuery(c, searchQuery, pagingLabels);
     const q = parsed.ok ? parsed.value : {};
     const errors: Record<string, Bilingual> = parsed.ok ? {} : { ...parsed.errors };
     const building = q.building || undefined;
@@ -170,11 +179,12 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
       const b = dir.buildings.find((x) => x.id === id);
       return b ? inLang(b.name, lang) : id;
     };
-    const nextHref = () => {
-      const u = new URL(c.req.url);
-      u.searchParams.set('cursor', nextCursor ?? '');
-      return `${u.pathname}${u.search}`;
-    };
+    const filters = new URL(c.req.url).searchParams;
+    filters.delete('cursor');
+    filters.delete('back');
+    // A search with every field empty still sends them: a first page of no fields would not search.
+    if ([...filters.keys()].every((k) => k === 'lang')) filters.set('q', '');
+    const pager = trailLinks(filters, { cursor: q.cursor || undefined, back: q.back }, nextCursor);
     const status = postedStatus ?? (Object.keys(errors).length > 0 ? 400 : 200);
     // A refused job form: its errors in its own card, what was typed kept.
     const exportPosted = posted?.kind === 'period_export' ? posted : undefined;
@@ -322,12 +332,24 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
                 </table>
               </div>
             )}
-            {nextCursor && (
-              <p>
-                <a href={nextHref()} rel="next">
-                  {t({ zh: '下一页', en: 'Next page' })}
-                </a>
-              </p>
+            {(pager.first || pager.next) && (
+              <nav class="actions" aria-label={t({ zh: '分页', en: 'Pages' })}>
+                {pager.first !== null && pager.first !== pager.previous && (
+                  <a class="button secondary" href={`/app/audit${pager.first}`}>
+                    {t({ zh: '回到第一页', en: 'First page' })}
+                  </a>
+                )}
+                {pager.previous !== null && (
+                  <a class="button secondary" href={`/app/audit${pager.previous}`} rel="prev">
+                    {t({ zh: '上一页', en: 'Previous page' })}
+                  </a>
+                )}
+                {pager.next !== null && (
+                  <a class="button secondary" href={`/app/audit${pager.next}`} rel="next">
+                    {t({ zh: '下一页', en: 'Next page' })}
+                  </a>
+                )}
+              </nav>
             )}
           </section>
         )}
