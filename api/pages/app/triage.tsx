@@ -10,7 +10,7 @@ import { reporterLanguage } from '../../../domain/reporter-notice.ts';
 import { severities } from '../../../domain/sla.ts';
 import { textFlaw, textFlawMessage } from '../../../domain/safe-text.ts';
 import { inLang, splitBilingual, type Bilingual, type Lang } from '../../../domain/text.ts';
-import { listCases } from '../../../store/case-lists.ts';
+import { openCasesIn } from '../../../store/open-cases.ts';
 import {
   claimTriage,
   getReport,
@@ -31,6 +31,7 @@ import { ProblemError, problemTypes, toProblem } from '../../middleware/problems
 import { notifyReporter, stopTriageChase } from '../../report-notices.ts';
 import { formatTime, severityLabels } from '../ui.tsx';
 import { ErrorSummary, parseQuery, refusedPage } from './dashboard-common.tsx';
+import { likelyDuplicates } from './triage-duplicates.ts';
 import { page, type WebContext } from './web-kit.tsx';
 import {
   filtersByContent,
@@ -138,27 +139,12 @@ const typedOf = (form: Record<string, unknown>): Typed =>
     ),
   );
 
-/** Open cases at the same place and of the same kind: the likely duplicates triage should merge into. */
-async function likelyDuplicates(deps: AppDeps, report: Report): Promise<CaseView[]> {
-  const info = reportKindInfo[report.kind as ReportKind];
-  const page = await listCases(deps.aws.ddb, deps.aws.tables, {
-    filters: { buildingId: report.location.buildingId },
-    limit: 20,
-    keep: (v) =>
-      !['closed', 'withdrawn'].includes(v.stage) &&
-      (v.category ?? v.source) === info.category &&
-      (!report.location.roomId || v.location.roomId === report.location.roomId) &&
-      (!report.location.floorId || v.location.floorId === report.location.floorId),
-  });
-  return page.items;
-}
-
 /**
  * Why a report may not merge into this case, or null. The issue's rule: an open case at the same
  * place and of the same kind. The same place is the same building, and where the report names a
  * floor or a room, that floor or room too (a case about the whole building does not take a report
  * about one room: the room's problem may be another one); the same kind is the category the
- * report's kind opens a case under. The same test as the page's suggestions (likelyDuplicates).
+ * report's kind opens a case under. The same test as the page's suggestions (isLikelyDuplicate).
  */
 async function mergeRefusal(
   deps: AppDeps,
@@ -420,13 +406,21 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
       readQueue(deps, dir, buildings, view),
       view.decided ? getReport(deps.aws, view.decided) : null,
     ]);
-    const [duplicates, types] = await Promise.all([
-      Promise.all(queue.map((r) => likelyDuplicates(deps, r))),
+    // The page's buildings' open cases, read once and matched to every card in memory.
+    const [open, types] = await Promise.all([
+      queue.length > 0
+        ? openCasesIn(
+            deps.aws.ddb,
+            deps.aws.tables,
+            queue.map((r) => r.location.buildingId),
+          )
+        : [],
       evidenceTypesIn(
         deps,
         queue.map((r) => r.evidence),
       ),
     ]);
+    const duplicates = queue.map((r) => likelyDuplicates(open, r));
     const links = pageLinks(view, next);
     const narrowed = filtersByContent(view);
     const { decided: _decided, ...shown } = view;
