@@ -1397,7 +1397,9 @@ function TrackingView(props: {
           <IntakeStyle />
           <h2>{t(lang, { zh: '回访评价', en: 'How did we do?' })}</h2>
           {surveyAspects.map((a) => (
-            <fieldset {...(props.errors[a] ? { 'aria-describedby': `${a}-error` } : {})}>
+            <fieldset
+              {...(props.errors[a] ? { 'aria-describedby': `${a}-error`, 'aria-invalid': 'true' } : {})}
+            >
               <legend>{t(lang, surveyAspectLabel[a])}</legend>
               {ratingScores.map((n) => (
                 <label class="choice">

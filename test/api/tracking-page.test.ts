@@ -98,6 +98,9 @@ describe('the survey on the tracking page', () => {
     expect(main).toMatch(/<textarea[^>]*name="comment"[^>]*>师傅很快<\/textarea>/);
     expect(main).toContain('<p class="error" id="quality-error">请选择 1–5 分</p>');
     expect(main).not.toContain('id="attitude-error"');
+    // The unanswered aspect's group is marked and tied to its error; the answered ones are not.
+    expect(main).toContain('<fieldset aria-describedby="quality-error" aria-invalid="true">');
+    expect(main).not.toMatch(/<fieldset[^>]*aria-describedby="attitude-error"/);
     // Each score says which end it is, as the emailed rate page does: not a bare "5" … "1".
     const choiceText = (page: string, name: string, value: string) =>
       new RegExp(`<input type="radio" name="${name}" value="${value}"[^>]*>\\s*([^<]*)</label>`).exec(
