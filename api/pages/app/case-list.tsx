@@ -26,6 +26,7 @@ import {
   stageLabels,
   type FieldErrors,
 } from '../ui.tsx';
+import { tallyCases } from './case-tally.ts';
 import { offersNewCase } from './new-case.tsx';
 import { page, parseForm, refusalOf, viewerOf, type WebContext } from './web-kit.tsx';
 
@@ -467,6 +468,35 @@ export function CaseTable(props: { items: CaseView[]; dir: Directory; lang: Lang
   );
 }
 
+/** How many cases the filters match, and where this page's first one stands (from 1) when known. */
+interface ResultCount {
+  total: number;
+  /** The total is a lower bound (the count stopped there). */
+  more: boolean;
+  first?: number | undefined;
+}
+
+function CountLine(props: { count: ResultCount; shown: number; lang: Lang }) {
+  const { count, shown, lang } = props;
+  if (count.total === 0) return null;
+  const n = `${count.total.toLocaleString('en-US')}${count.more ? '+' : ''}`;
+  const last = count.first !== undefined && shown > 0 ? count.first + shown - 1 : undefined;
+  const noun = count.total === 1 && !count.more ? 'case' : 'cases';
+  return (
+    <p data-result-count>
+      {inLang(
+        last !== undefined
+          ? {
+              zh: `共 ${n} 件，第 ${count.first}–${last} 件`,
+              en: `${n} ${noun}, showing ${count.first}–${last}`,
+            }
+          : { zh: `共 ${n} 件`, en: `${n} ${noun}` },
+        lang,
+      )}
+    </p>
+  );
+}
+
 const TITLE = { zh: '案件', en: 'Cases' };
 
 /** The list's query fields that have no control in the filter form, as a person reads them. */
@@ -491,23 +521,32 @@ export function caseListRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
     let next: string | null = null;
     let previous: string | null = null;
     let capped = false;
+    let count: ResultCount | null = null;
     let problem: Bilingual | null = null;
+    // The total over every page, as the tally counts it (case-tally.ts).
+    const tally = () => tallyCases(deps, viewerOf(c), apiQuery(q, q.limit), lang, narrowing(q));
     if (parsed.ok) {
       try {
         if (q.sort === 'opened') {
-          const one = await listCasesFor(
-            deps,
-            viewerOf(c),
-            apiQuery(q, q.limit, q.cursor),
-            lang,
-            narrowing(q),
-          );
+          const [one, all] = await Promise.all([
+            listCasesFor(deps, viewerOf(c), apiQuery(q, q.limit, q.cursor), lang, narrowing(q)),
+            tally(),
+          ]);
           items = one.items;
           ({ next, previous } = cursorLinks(q, one.nextCursor));
+          // A cursor page's place is found by its first case, never by counting pages (pages may be short).
+          const rank = items[0] ? all.rank(items[0].caseId) : undefined;
+          count = { total: all.total, more: all.more, first: rank === undefined ? undefined : rank + 1 };
         } else {
           const all = await collect(deps, c, q, SORT_CAP);
           capped = all.capped;
           const ordered = sorted(all.items, q.sort);
+          const beyond = capped ? await tally() : undefined;
+          count = {
+            total: beyond?.total ?? ordered.length,
+            more: beyond?.more ?? false,
+            first: (q.page - 1) * q.limit + 1,
+          };
           items = ordered.slice((q.page - 1) * q.limit, q.page * q.limit);
           next = ordered.length > q.page * q.limit ? filterQuery(q, { page: String(q.page + 1) }) : null;
           previous = q.page > 1 ? filterQuery(q, q.page > 2 ? { page: String(q.page - 1) } : {}) : null;
@@ -546,6 +585,7 @@ export function caseListRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
         <Filters q={q} dir={dir} lang={lang} errors={errors} />
         <section aria-labelledby="results">
           <h2 id="results">{t('结果', 'Results')}</h2>
+          {count && <CountLine count={count} shown={items.length} lang={lang} />}
           {capped && (
             <p class="muted">
               {t(
