@@ -335,7 +335,11 @@ describe('web pages: the case page', () => {
     // Another building's supervisor may not even read it.
     const other = await get(`/app/cases/${caseId}`, 'sup-li');
     expect(other.status).toBe(403);
-    expect(await other.text()).toContain('class="flash error"');
+    const refused = await other.text();
+    expect(refused).toContain('class="flash error"');
+    // Titled as an error, the refusal where the keyboard lands.
+    expect(refused).toMatch(/<title>错误：/);
+    expect(refused).toMatch(/<div tabindex="-1" autofocus=""[^>]*class="flash error" role="alert">/);
   });
 
   it('refuses a step the person may not take on the page again, text kept, and takes it for one who may', async () => {

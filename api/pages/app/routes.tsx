@@ -76,15 +76,11 @@ export function webAppRoutes(deps: AppDeps): Hono<WebEnv> {
     return page(
       c,
       { zh: problemTypes[type].zh, en: problemTypes[type].en },
-      <>
-        <div class="flash error" role="alert">
-          {inLang(text, lang)}
-        </div>
-        <p>
-          <a href="/app">{inLang({ zh: '返回工作台', en: 'Back to the workbench' }, lang)}</a>
-        </p>
-      </>,
-      { status, flash: null },
+      <p>
+        <a href="/app">{inLang({ zh: '返回工作台', en: 'Back to the workbench' }, lang)}</a>
+      </p>,
+      // The shared error message: titled as an error and where the keyboard lands.
+      { status, flash: { kind: 'error', text } },
     );
   });
   workbenchRoutes(app, deps);
