@@ -1,4 +1,5 @@
-import { leftName } from '../domain/departed-name.ts';
+import { leftName, leftNameIn } from '../domain/departed-name.ts';
+import type { Lang } from '../domain/text.ts';
 import type { Directory } from '../domain/directory.ts';
 import { loadDeparted } from '../store/directory-versions.ts';
 import type { AppDeps } from './deps.ts';
@@ -10,7 +11,7 @@ import type { Names } from './audit-timeline.ts';
  * that left is named as it was, marked so; the returned directory carries it for that.
  */
 export async function namesForAudit(
-  aws: AppDeps['aws'],
+  aws: Pick<AppDeps['aws'], 'ddb' | 'tables'>,
   dir: Directory | null,
 ): Promise<{ names: Names; dir: Directory | undefined }> {
   const departed = await loadDeparted(aws.ddb, aws.tables, dir);
@@ -22,4 +23,25 @@ export async function namesForAudit(
     name: { zh: leftName.zh(b.name.zh), en: leftName.en(b.name.en) },
   }));
   return { names, dir: left.length > 0 ? { ...dir, buildings: [...dir.buildings, ...left] } : dir };
+}
+
+/**
+ * How a page names the people it lists by id (who saved a version): by the directory in force,
+ * someone who left by their last name, marked so; the departed are read only if one is missing.
+ */
+export async function personNamer(
+  aws: Pick<AppDeps['aws'], 'ddb' | 'tables'>,
+  dir: Directory | null,
+  ids: readonly string[],
+): Promise<(id: string, lang: Lang) => string> {
+  const people = new Map((dir?.people ?? []).map((p) => [p.id, p.name]));
+  const departed = ids.some((id) => !people.has(id))
+    ? (await loadDeparted(aws.ddb, aws.tables, dir)).people
+    : new Map<string, string>();
+  return (id, lang) => {
+    const now = people.get(id);
+    if (now !== undefined) return now;
+    const last = departed.get(id);
+    return last === undefined ? id : leftNameIn(last, lang);
+  };
 }

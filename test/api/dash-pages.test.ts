@@ -11,6 +11,7 @@ import { createApp } from '../../api/app.ts';
 import type { AppDeps } from '../../api/deps.ts';
 import { caseSummarySchema, caseViewSchema, problemSchema } from '../../api/schemas.ts';
 import { calendarBanner } from '../../api/pages/app/admin-calendar.tsx';
+import { formatTime } from '../../api/pages/ui.tsx';
 import { localDate } from '../../domain/calendar.ts';
 import { parseCalendarFile } from '../../domain/calendar-file.ts';
 import { standards } from '../../domain/standards/catalogue.ts';
@@ -503,6 +504,18 @@ describe('the calendar page', () => {
     expect(html).toContain('data-calendar-saved="1"');
     expect(html).toContain('data-calendar-origin="saved"');
     expect(html).toContain('data-version="1"');
+    // Who saved it by name and when on the campus clock, not an id and a UTC timestamp.
+    const v1 = (await latestCalendarVersion(deps.aws))!;
+    const savedAt = formatTime(v1.savedAt, deps.env.CAMPUS_TZ);
+    const inForce = (h: string) => /data-calendar-origin="saved"[^>]*>([^<]*)/.exec(h)?.[1] ?? '';
+    expect(inForce(html)).toContain(`当前生效：第 1 版（徐管理，${savedAt}）。`);
+    expect(inForce(html)).not.toContain(v1.savedAt);
+    const row = /<tr data-version="1">(.*?)<\/tr>/s.exec(html)?.[1] ?? '';
+    expect(row).toContain('<td>徐管理</td>');
+    expect(row).toContain(`>${savedAt}</time>`);
+    expect(row).not.toContain('admin-xu');
+    const en = await (await page('/app/admin/calendar', 'admin-xu', 'en')).text();
+    expect(inForce(en)).toContain(`In force: version 1 (徐管理, ${savedAt}).`);
     // A second save is the next version; the first stays.
     await form('/app/admin/calendar', 'admin-xu', { text: `${text}# 再存一次\n`, action: 'save' });
     expect(await latestCalendarVersion(deps.aws)).toMatchObject({ number: 2 });

@@ -19,7 +19,9 @@ import {
 } from '../../../store/calendar-versions.ts';
 import type { AppDeps } from '../../deps.ts';
 import type { WebEnv } from '../../middleware/session.ts';
-import { Csrf } from '../ui.tsx';
+import { Csrf, formatTime } from '../ui.tsx';
+import { loadDirectory } from '../../../store/directory.ts';
+import { personNamer } from '../../directory-names.ts';
 import { page, refusedPage, viewerHas, type WebContext } from './dashboard-common.tsx';
 
 /**
@@ -225,15 +227,23 @@ function Editor(props: { text: string; note: string; lang: Lang; csrf: string })
   );
 }
 
-function InForce(props: { now: CurrentCalendar; lang: Lang }) {
+/** Who saved a version, by name, and when, on the campus clock. */
+interface SavedNames {
+  who: (id: string) => string;
+  when: (iso: string) => string;
+}
+
+function InForce(props: { now: CurrentCalendar; lang: Lang; saved: SavedNames }) {
   const t = (b: Bilingual) => inLang(b, props.lang);
   const o = props.now.origin;
+  const by = o.kind === 'saved' ? props.saved.who(o.version.savedBy) : '';
+  const at = o.kind === 'saved' ? props.saved.when(o.version.savedAt) : '';
   return (
     <p class="muted" data-calendar-origin={o.kind}>
       {o.kind === 'saved'
         ? t({
-            zh: `当前生效：第 ${o.version.number} 版（${o.version.savedBy}，${o.version.savedAt}）。`,
-            en: `In force: version ${o.version.number} (${o.version.savedBy}, ${o.version.savedAt}).`,
+            zh: `当前生效：第 ${o.version.number} 版（${by}，${at}）。`,
+            en: `In force: version ${o.version.number} (${by}, ${at}).`,
           })
         : t({
             // The file's name: where the server keeps it is no business of the page.
@@ -248,7 +258,7 @@ function InForce(props: { now: CurrentCalendar; lang: Lang }) {
   );
 }
 
-function Versions(props: { versions: CalendarVersion[]; lang: Lang }) {
+function Versions(props: { versions: CalendarVersion[]; lang: Lang; saved: SavedNames }) {
   const t = (b: Bilingual) => inLang(b, props.lang);
   if (props.versions.length === 0) return null;
   return (
@@ -270,8 +280,10 @@ function Versions(props: { versions: CalendarVersion[]; lang: Lang }) {
             {props.versions.map((v) => (
               <tr data-version={v.number}>
                 <td>{v.number}</td>
-                <td>{v.savedBy}</td>
-                <td>{v.savedAt}</td>
+                <td>{props.saved.who(v.savedBy)}</td>
+                <td>
+                  <time datetime={v.savedAt}>{props.saved.when(v.savedAt)}</time>
+                </td>
                 <td>{v.note ?? ''}</td>
               </tr>
             ))}
@@ -301,7 +313,20 @@ export function calendarAdminRoutes(deps: AppDeps): Hono<WebEnv> {
     },
   ) => {
     const lang = c.get('lang');
-    const [now, versions] = await Promise.all([read(), recentCalendarVersions(store)]);
+    const [now, versions, dir] = await Promise.all([
+      read(),
+      recentCalendarVersions(store),
+      loadDirectory(deps.aws.ddb, deps.aws.tables),
+    ]);
+    const savers = [
+      ...versions.map((v) => v.savedBy),
+      ...(now.origin.kind === 'saved' ? [now.origin.version.savedBy] : []),
+    ];
+    const name = await personNamer(deps.aws, dir, savers);
+    const saved: SavedNames = {
+      who: (id) => name(id, lang),
+      when: (iso) => formatTime(iso, deps.env.CAMPUS_TZ),
+    };
     const banner = calendarBanner(now.file, today());
     return page(
       c,
@@ -323,11 +348,11 @@ export function calendarAdminRoutes(deps: AppDeps): Hono<WebEnv> {
             {inLang(banner, lang)}
           </div>
         )}
-        <InForce now={now} lang={lang} />
+        <InForce now={now} lang={lang} saved={saved} />
         {opts.errors && opts.errors.length > 0 && <Errors errors={opts.errors} lang={lang} />}
         <Editor text={opts.text ?? now.text} note={opts.note ?? ''} lang={lang} csrf={c.get('csrfToken')} />
         <Preview file={opts.preview ?? now.file} today={today()} lang={lang} />
-        <Versions versions={versions} lang={lang} />
+        <Versions versions={versions} lang={lang} saved={saved} />
       </>,
       opts.status ?? (opts.errors?.length ? 400 : 200),
     );
