@@ -18,18 +18,59 @@ export interface RemovedPerson {
 const OPEN_CASES_READ = 500;
 
 /**
- * The people the current directory snapshot removed, each with the open cases they are assigned
- * to or responsible for: what an admin must reassign. The JSON route and the admin page both ask here.
+ * The people the current directory snapshot removed, and those it left without a role that acts
+ * on cases (`demoted`: staff made auditor), each with the open cases they are assigned to or
+ * responsible for: what an admin must reassign. The JSON route and the admin page both ask here.
  */
-export async function removedWithOpenCases(
-  deps: Pick<AppDeps, 'aws'>,
-): Promise<{ version: number | null; at: string | null; removed: RemovedPerson[] }> {
+export async function removedWithOpenCases(deps: Pick<AppDeps, 'aws'>): Promise<{
+  version: number | null;
+  at: string | null;
+  removed: RemovedPerson[];
+  demoted: RemovedPerson[];
+}> {
   const { ddb, tables } = deps.aws;
   const snapshot = await currentSnapshot(ddb, tables);
-  const removed: RemovedPerson[] = [];
-  for (const personId of snapshot?.removedPeople ?? [])
-    removed.push({ personId, openCases: await openCasesOf(deps, personId) });
-  return { version: snapshot?.version ?? null, at: snapshot?.at ?? null, removed };
+  const withCases = async (ids: readonly string[]) => {
+    const out: RemovedPerson[] = [];
+    for (const personId of ids) out.push({ personId, openCases: await openCasesOf(deps, personId) });
+    return out;
+  };
+  return {
+    version: snapshot?.version ?? null,
+    at: snapshot?.at ?? null,
+    removed: await withCases(snapshot?.removedPeople ?? []),
+    demoted: await withCases(snapshot?.demotedPeople ?? []),
+  };
+}
+
+// The stages that wait for a supervisor of the place (checkStep: review, adjudication).
+const SUPERVISOR_STAGES = ['reviewing', 'adjudicating'] as const;
+
+/** The open cases at a building that wait for its supervisor's review or adjudication. */
+export async function awaitingSupervisorAt(
+  deps: Pick<AppDeps, 'aws'>,
+  buildingId: string,
+): Promise<RemovedPerson['openCases']> {
+  const { ddb, tables } = deps.aws;
+  const out: RemovedPerson['openCases'] = [];
+  for (const stage of SUPERVISOR_STAGES) {
+    let cursor: string | undefined;
+    let read = 0;
+    do {
+      const page = await listCases(ddb, tables, { filters: { buildingId, stage }, limit: 100, cursor });
+      for (const v of page.items)
+        out.push({
+          caseId: v.caseId,
+          title: v.title,
+          stage: v.stage,
+          assigneeId: v.assigneeId,
+          responsibleId: v.responsibleId ?? null,
+        });
+      read += page.items.length;
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor && read < OPEN_CASES_READ);
+  }
+  return out;
 }
 
 /** The open cases a person is assigned to or responsible for (the import preview counts them before a removal). */

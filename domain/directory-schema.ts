@@ -61,6 +61,9 @@ const staffKinds = ['manager', 'duty', 'cleaner', 'repair'] as const;
 export const personSchema = z.object({
   id,
   name,
+  // The name in English where the person has one (the import's name_en beside name_zh): kept so
+  // an export gives back what was imported, and English pages may say it.
+  nameEn: name.optional(),
   email: z.email(
     '不是有效的邮箱地址（例如 zhang.san@example.edu.cn） / not a valid email address (e.g. zhang.san@example.edu.cn)',
   ),
@@ -171,7 +174,19 @@ export const directorySchema = z
       buildingId(b.id, b.id, ['buildings', bi, 'id'], ['buildings', bi]);
       const floorId = unique({ zh: `楼栋 ${b.id} 内的楼层 id`, en: `floor id in building ${b.id}` });
       const room = unique({ zh: `楼栋 ${b.id} 内的房间`, en: `room in building ${b.id}:` });
-      b.supervisorIds.forEach((p, i) => ref(p, ['buildings', bi, 'supervisorIds', i]));
+      b.supervisorIds.forEach((p, i) => {
+        const at: Path = ['buildings', bi, 'supervisorIds', i];
+        ref(p, at);
+        // Reviews, adjudications and the triage of a place are a supervisor's to do (checkStep asks
+        // for the role): one listed without it would leave the place's cases with nobody to review.
+        const person = people.get(p);
+        // No roles at all is refused at the person's row already.
+        if (person && person.roles.length > 0 && !person.roles.includes('supervisor'))
+          say(at, {
+            zh: `人员 ${p} 是${b.kind === 'public_area' ? '公共区域' : '楼栋'} ${b.id} 的主管，但其角色中没有「${roleNames.supervisor.zh}」（supervisor）：请给此人加上 supervisor 角色，或从主管中移除`,
+            en: `person ${p} supervises ${b.kind === 'public_area' ? 'public area' : 'building'} ${b.id} but does not hold the ${roleNames.supervisor.en} role: give them the supervisor role or take them off the supervisors`,
+          });
+      });
       b.gridMemberIds.forEach((p, i) => ref(p, ['buildings', bi, 'gridMemberIds', i]));
       b.floors.forEach((f, fi) => {
         const fp: Path = ['buildings', bi, 'floors', fi];
@@ -300,4 +315,26 @@ export function validateDirectory(
       };
     }),
   };
+}
+
+/**
+ * What an import may not take away: an admin (only admins import the directory, so without one
+ * nobody could put it right from the app) and a working-group member (every escalation ends with
+ * the working group). Checked on import, not in the schema: a directory file given at start is the
+ * operator's, who can correct it without the app.
+ */
+export function keepsStewards(dir: Directory): DirectoryProblem[] {
+  const problems: DirectoryProblem[] = [];
+  const add = (where: string, text: Bilingual) => problems.push({ where, message: text.en, text });
+  if (!dir.people.some((p) => p.roles.includes('admin')))
+    add('people', {
+      zh: `导入后名录中将没有${roleNames.admin.zh}（admin），此后无人能再导入或修正名录：请至少保留一名具有 admin 角色的人员`,
+      en: `after the import no one would hold the ${roleNames.admin.en} role, and no one could import or correct the directory again: keep at least one person with the admin role`,
+    });
+  if (dir.campus.workingGroupIds.length === 0)
+    add('campus.workingGroupIds', {
+      zh: `导入后${roleNames.working_group.zh}（校园行的 working_group）将为空，案件升级将无人接收：请至少列出一名工作小组成员`,
+      en: `after the import the ${roleNames.working_group.en} (the campus row's working_group) would be empty, and escalations would reach no one: list at least one working-group member`,
+    });
+  return problems;
 }

@@ -35,6 +35,8 @@ export type { Bilingual };
 export interface Person {
   id: string;
   name: string;
+  /** The English name, where it differs from `name` (the import's name_en). */
+  nameEn?: string | undefined;
   email: string;
   roles: Role[];
   language: Language;

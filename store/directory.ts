@@ -2,12 +2,14 @@ import {
   ConditionalCheckFailedException,
   GetItemCommand,
   PutItemCommand,
+  QueryCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { validateDirectory, type DirectoryProblem } from '../domain/directory-schema.ts';
+import { lostCaseRoles } from '../domain/case-acting-roles.ts';
 import type { Building, Campus, Department, Directory, Person } from '../domain/directory.ts';
 import type { TableNames } from './clients.ts';
 import { queryItems } from './paginate.ts';
@@ -59,6 +61,14 @@ export interface DirectorySnapshot {
   /** Ids of people the previous snapshot had and this one has not: their access ends with it. */
   removedPeople: string[];
   /**
+   * Ids of people both snapshots have whom this one leaves no role that acts on cases (staff made
+   * auditor): their open cases wait for someone else, as a removed person's do. Absent on
+   * snapshots written before it was kept.
+   */
+  demotedPeople?: string[];
+  /** Who saved this version (an admin's person id); absent for a file or the demo loaded at start. */
+  savedBy?: string;
+  /**
    * How many `data` rows hold this version's directory. Absent on snapshots written before
    * directories were stored whole: those read the directory from its per-entry rows.
    */
@@ -95,6 +105,16 @@ export function chunksOf(text: string, size: number): string[] {
 }
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
+export interface SaveOptions {
+  /**
+   * The version the caller built this directory from (a merge): a save that finds another version
+   * in force fails with DirectoryChangedMeanwhile, for the caller to merge again.
+   */
+  basedOn?: { version: number | null };
+  /** Who saves it (an admin's person id), kept with the version. */
+  savedBy?: string;
+}
+
 /**
  * Saves a validated directory as the new snapshot, all or nothing: the whole directory is written
  * under the new version first, and only the switch of the `current` snapshot row puts it in force,
@@ -103,22 +123,20 @@ const pad = (n: number, width: number) => String(n).padStart(width, '0');
  * instead of mixing the two; that load is then made again over the winner, whole. Saving the
  * directory in force again is a no-op. Someone left out of the new directory stops existing for
  * the API (bearer tokens, web sessions and email links all look the person up).
- * `basedOn`: the version the caller built this directory from (a merge): a save that finds
- * another version in force fails with DirectoryChangedMeanwhile, for the caller to merge again.
  */
 export async function saveDirectory(
   ddb: DynamoDBClient,
   tables: TableNames,
   dir: Directory,
   at = new Date().toISOString(),
-  basedOn?: { version: number | null },
+  opts: SaveOptions = {},
 ): Promise<DirectorySnapshot> {
-  if (basedOn) return saveOnce(ddb, tables, dir, at, basedOn);
+  if (opts.basedOn) return saveOnce(ddb, tables, dir, at, opts);
   // A whole directory (a file, the demo) replaces whatever is in force, so a rival load landing
   // first is no reason to give up: the save is made again over it, and the later one wins whole.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await saveOnce(ddb, tables, dir, at);
+      return await saveOnce(ddb, tables, dir, at, opts);
     } catch (err) {
       if (!(err instanceof DirectoryChangedMeanwhile) || attempt >= 8) throw err;
       await new Promise((r) => setTimeout(r, Math.random() * 50 * attempt));
@@ -131,7 +149,7 @@ async function saveOnce(
   tables: TableNames,
   dir: Directory,
   at: string,
-  basedOn?: { version: number | null },
+  { basedOn, savedBy }: SaveOptions,
 ): Promise<DirectorySnapshot> {
   const previous = await readCurrent(ddb, tables).catch(async (err: unknown) => {
     // A directory in force that cannot be read (a row lost) must not block the load that repairs
@@ -153,7 +171,7 @@ async function saveOnce(
   ) {
     // The per-entry rows of the layout before still go once their time is up.
     if (Date.parse(at) - Date.parse(previous.snapshot.at) > LEGACY_GRACE_MS) await tidy(ddb, tables, 0, true);
-    return { ...previous.snapshot, removedPeople: [] };
+    return { ...previous.snapshot, removedPeople: [], demotedPeople: [] };
   }
   const chunks = chunksOf(text, CHUNK_CHARS);
   const snapshot: DirectorySnapshot = {
@@ -164,6 +182,8 @@ async function saveOnce(
       .map((p) => p.id)
       .filter((id) => !keep.has(id))
       .sort(),
+    demotedPeople: lostCaseRoles(previous?.directory?.people ?? [], dir.people),
+    ...(savedBy ? { savedBy } : {}),
     chunks: chunks.length,
     rows: `v${pad((previousVersion ?? 0) + 1, 8)}#${randomUUID().slice(0, 8)}#`,
   };
@@ -313,6 +333,27 @@ export async function currentSnapshot(
     }),
   );
   return out.Item ? (JSON.parse((unmarshall(out.Item) as { data: string }).data) as DirectorySnapshot) : null;
+}
+
+/** The last `limit` directory versions saved, newest first (each save keeps its record, `v…`). */
+export async function recentSnapshots(
+  ddb: DynamoDBClient,
+  tables: TableNames,
+  limit: number,
+): Promise<DirectorySnapshot[]> {
+  const out = await ddb.send(
+    new QueryCommand({
+      TableName: tables.directory,
+      KeyConditionExpression: 'kind = :k AND begins_with(id, :v)',
+      ExpressionAttributeValues: marshall({ ':k': 'snapshot', ':v': 'v' }),
+      ScanIndexForward: false,
+      Limit: limit,
+      ConsistentRead: true,
+    }),
+  );
+  return (out.Items ?? []).map(
+    (item) => JSON.parse((unmarshall(item) as { data: string }).data) as DirectorySnapshot,
+  );
 }
 
 /** The directory in force and the snapshot that put it there (null snapshot: rows loaded before versions). */

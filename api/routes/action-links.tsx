@@ -13,7 +13,13 @@ import {
   type LinkCheck,
   type LinkDeps,
 } from '../../store/links.ts';
-import { isTerminal, type Actor, type CaseView, type LinkSignature } from '../../domain/case-model.ts';
+import {
+  isTerminal,
+  readOnlyRefusal,
+  type Actor,
+  type CaseView,
+  type LinkSignature,
+} from '../../domain/case-model.ts';
 import { withSupervision, type Directory, type Person } from '../../domain/directory.ts';
 import type { LinkClaims } from '../../domain/link-token.ts';
 import { splitBilingual, type Bilingual, type Lang } from '../../domain/text.ts';
@@ -276,6 +282,19 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
         roles: person?.roles ?? [],
         via: 'link',
       });
+      // Still in the directory, but no longer in a role that acts (staff made auditor): said at
+      // once, as for someone removed, not after the form is filled in and refused on posting.
+      if (readOnlyRefusal(actor))
+        throw new PageOutcome(
+          403,
+          'refused',
+          { zh: '链接已失效', en: 'This link no longer works' },
+          {
+            zh: '此链接的收件人在校园名录中的角色已变更，已不能办理此案件，链接随之失效。案件须由管理员重新指派；如有疑问请联系管理员。',
+            en: 'The role of the person this link was sent to has changed in the campus directory: they can no longer act on this case, so the link no longer works. An administrator reassigns the case; ask one if this is a mistake.',
+          },
+          lang,
+        );
       if (claims.round !== view.round) {
         if (claims.step === 'follow_up') {
           const moved = await ratedElsewhere(claims, view, lang);

@@ -33,23 +33,25 @@ export const listBuildingsRoute = createRoute({
   },
 });
 
+const withOpenCases = z.object({
+  personId: z.string(),
+  openCases: z.array(
+    z.object({
+      caseId: z.string(),
+      title: z.string(),
+      stage: z.string(),
+      assigneeId: z.string(),
+      responsibleId: z.string().nullable(),
+    }),
+  ),
+});
+
 const removedSchema = z.object({
   version: z.number().int().nullable(),
   at: z.string().nullable(),
-  removed: z.array(
-    z.object({
-      personId: z.string(),
-      openCases: z.array(
-        z.object({
-          caseId: z.string(),
-          title: z.string(),
-          stage: z.string(),
-          assigneeId: z.string(),
-          responsibleId: z.string().nullable(),
-        }),
-      ),
-    }),
-  ),
+  removed: z.array(withOpenCases),
+  /** Still in the directory, but left with no role that acts on cases (staff made auditor). */
+  demoted: z.array(withOpenCases),
 });
 
 export const removedPeopleRoute = createRoute({
@@ -58,8 +60,8 @@ export const removedPeopleRoute = createRoute({
   operationId: 'listRemovedPeople',
   tags: ['directory'],
   summary: bi({
-    zh: '本次名录快照移除的人员及其待重新指派的未结案件（管理员）',
-    en: 'People the current directory snapshot removed, with their open cases to reassign (admins)',
+    zh: '本次名录快照移除的人员、失去处理案件角色的人员，及其待重新指派的未结案件（管理员）',
+    en: 'People the current directory snapshot removed or left without a role that acts on cases, with their open cases to reassign (admins)',
   }),
   request: { query: langQuerySchema },
   responses: {

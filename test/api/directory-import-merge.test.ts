@@ -86,7 +86,8 @@ describe('directory import: a merge file lists only what it adds or replaces', (
   it('rows may refer to the current directory: a department, supervisors, a building for a new floor', async () => {
     const page = await preview(
       file(
-        newStaff({ department: 'cs' }),
+        // A place's supervisors hold the supervisor role.
+        newStaff({ department: 'cs', roles: 'staff;supervisor' }),
         row({
           kind: 'building',
           id: 'bldg-c',

@@ -29,10 +29,11 @@ describe('directory import preview', () => {
     // GBK bytes: 校 d0a3, 张 d5c5, 三 c8fd.
     const enc = (s: string) => [...new TextEncoder().encode(s)];
     const bytes = new Uint8Array([
-      ...enc('kind,id,name_zh,name_en,email,roles\r\ncampus,campus,'),
+      // The campus row names a working group: an import never leaves it empty.
+      ...enc('kind,id,name_zh,name_en,email,roles,working_group\r\ncampus,campus,'),
       0xd0,
       0xa3,
-      ...enc(',Campus,,\r\nperson,p-gbk,'),
+      ...enc(',Campus,,,p-gbk\r\nperson,p-gbk,'),
       0xd5,
       0xc5,
       0xc8,

@@ -75,6 +75,7 @@ describe('directory loads are versioned snapshots', () => {
           ],
         },
       ],
+      demoted: [],
     });
     expect((await removedList('sup-wang')).status).toBe(403);
     const admin = await createSession(deps, { personId: 'admin-xu', via: 'link' });

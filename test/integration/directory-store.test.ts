@@ -159,7 +159,7 @@ describe('saving the directory', () => {
     const read = await loadDirectoryVersion(s.ddb, s.tables);
     await saveDirectory(s.ddb, s.tables, renamed(demo, '甲'));
     await expect(
-      saveDirectory(s.ddb, s.tables, renamed(demo, '乙'), undefined, { version: read.version }),
+      saveDirectory(s.ddb, s.tables, renamed(demo, '乙'), undefined, { basedOn: { version: read.version } }),
     ).rejects.toBeInstanceOf(DirectoryChangedMeanwhile);
     expect(await loadDirectory(s.ddb, s.tables, true)).toEqual(inIdOrder(renamed(demo, '甲')));
   });

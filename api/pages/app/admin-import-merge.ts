@@ -66,3 +66,23 @@ export const mergedPaths = (rowOf: Map<string, number>, m: MergedFile): Map<stri
       row,
     ]),
   );
+
+const replacingById = <T extends { id: string }>(current: readonly T[], file: readonly T[]): T[] => {
+  const named = new Set(file.map((x) => x.id));
+  return [...current.filter((x) => !named.has(x.id)), ...file];
+};
+
+/**
+ * The directory a checked merge file makes with `current`, typed (mergeFile's is the raw value
+ * the schema judges): what the preview weighs the change against. Null without a campus to keep.
+ */
+export function mergedWith(current: Directory | null, part: DirectoryPart): Directory | null {
+  const campus = part.campus ?? current?.campus;
+  if (!campus) return null;
+  return {
+    campus,
+    people: replacingById(current?.people ?? [], part.people),
+    buildings: replacingById(current?.buildings ?? [], part.buildings),
+    departments: replacingById(current?.departments ?? [], part.departments),
+  };
+}

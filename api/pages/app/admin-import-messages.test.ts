@@ -87,7 +87,7 @@ describe('a CSV saved by Excel on a Chinese Windows (GBK)', () => {
       'kind,id,name_zh,name_en,email,roles,working_group,leadership\r\n',
       'campus,campus,',
       [0xd0, 0xa3],
-      ',Campus,,,,\r\n',
+      ',Campus,,,p1,\r\n',
       'person,p1,',
       [0xd5, 0xc5, 0xc8, 0xfd],
       ',,a@b.cn,admin,,\r\n',

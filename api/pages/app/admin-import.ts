@@ -2,6 +2,7 @@
 import ExcelJS from 'exceljs';
 import {
   floorInTwoBuildings,
+  keepsStewards,
   validateDirectory,
   type DirectoryProblem,
 } from '../../../domain/directory-schema.ts';
@@ -256,6 +257,8 @@ export function tableToDirectory(
         const p: Record<string, unknown> = {
           id: c.id ?? '',
           name: c.name_zh || c.name_en || '',
+          // Both halves are kept: an English name only beside a Chinese one (alone it is the name).
+          ...(c.name_zh && c.name_en && c.name_en !== c.name_zh ? { nameEn: c.name_en } : {}),
           email: c.email ?? '',
           roles: split(c.roles),
         };
@@ -429,6 +432,7 @@ const FIELD_COLUMN: Record<string, Column> = {
   name: 'name_zh',
   'name.zh': 'name_zh',
   'name.en': 'name_en',
+  nameEn: 'name_en',
   email: 'email',
   roles: 'roles',
   language: 'language',
@@ -510,7 +514,15 @@ function checkTable(
   const m = mergeFile(base, value.raw);
   const rowOf = mergedPaths(value.rowOf, m);
   const checked = validateDirectory(m.raw);
-  if (checked.ok && problems.length === 0) return { ok: true, merged: checked.directory, m, rows };
+  if (checked.ok && problems.length === 0) {
+    const lost = keepsStewards(checked.directory);
+    if (lost.length === 0) return { ok: true, merged: checked.directory, m, rows };
+    return {
+      ok: false,
+      rows,
+      problems: lost.map((p) => ({ ...locate(p.where, rowOf), message: p.text })),
+    };
+  }
   const schemaProblems = checked.ok ? [] : withCrossChecks(m.raw, checked.problems);
   // A missing campus row is told once, by the layout check, not again as the schema's "campus".
   const campusMissing = !value.rowOf.has('campus');
@@ -589,8 +601,9 @@ function withCrossChecks(raw: unknown, problems: DirectoryProblem[]): DirectoryP
     const m = /^people\[(\d+)\]\.(roles\[(\d+)\]|language|staffKind)$/.exec(p.where);
     const person = m ? copy.people[Number(m[1])] : undefined;
     if (!m || !person) continue;
+    // A role no check refuses in any place a person is named (a building's supervisors need it).
     if (m[3] !== undefined && Array.isArray(person.roles))
-      (person.roles as unknown[])[Number(m[3])] = 'staff';
+      (person.roles as unknown[])[Number(m[3])] = 'supervisor';
     else if (m[2] === 'language') delete person.language;
     else if (m[2] === 'staffKind') delete person.staffKind;
     repaired = true;
@@ -620,6 +633,7 @@ export function directoryToTable(dir: Directory): string[][] {
       kind: 'person',
       id: p.id,
       name_zh: p.name,
+      name_en: p.nameEn ?? '',
       email: p.email,
       roles: list(p.roles),
       language: p.language,

@@ -1,14 +1,16 @@
 // Longer than most modules because the import page’s three steps (upload, preview, apply) share their report rendering.
 import { Hono } from 'hono';
 import { formOr400 } from '../../form-body.ts';
-import { validateDirectory, type DirectoryProblem } from '../../../domain/directory-schema.ts';
-import type { Directory } from '../../../domain/directory.ts';
+import { keepsStewards, validateDirectory, type DirectoryProblem } from '../../../domain/directory-schema.ts';
+import { roleNames, type Directory } from '../../../domain/directory.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import {
   DirectoryChangedMeanwhile,
   loadDirectory,
   loadDirectoryVersion,
+  recentSnapshots,
   saveDirectory,
+  type DirectorySnapshot,
 } from '../../../store/directory.ts';
 import {
   claimPreview,
@@ -25,9 +27,9 @@ import {
 } from '../../../store/import-previews.ts';
 import { appliedImportResult } from '../../../store/import-preview-results.ts';
 import type { AppDeps } from '../../deps.ts';
-import { openCasesOf, removedWithOpenCases } from '../../removed-people.ts';
+import { removedWithOpenCases } from '../../removed-people.ts';
 import type { WebEnv } from '../../middleware/session.ts';
-import { Csrf } from '../ui.tsx';
+import { Csrf, formatTime } from '../ui.tsx';
 import {
   COLUMNS,
   diffDirectory,
@@ -45,7 +47,8 @@ import {
   type ImportResult,
   type KindDiff,
 } from './admin-import.ts';
-import { fileEntries, mergeFile, type DirectoryPart } from './admin-import-merge.ts';
+import { importImpact, type Leaving } from './admin-import-impact.ts';
+import { fileEntries, mergedWith, mergeFile, type DirectoryPart } from './admin-import-merge.ts';
 import { page, refusedPage, viewerHas, type WebContext } from './dashboard-common.tsx';
 
 /**
@@ -327,23 +330,27 @@ function DiffView(props: {
   );
 }
 
-interface Removing {
-  personId: string;
-  /** From the directory being replaced; the file no longer has it. */
-  name: string | undefined;
-  openCases: number;
+/** The admin's own entry in a preview's list: they are about to remove themselves or their roles. */
+function Self(props: { lang: Lang }) {
+  return <strong data-self>{inLang({ zh: '（这是您本人）', en: ' (this is you)' }, props.lang)}</strong>;
 }
 
+/** What a person's leaving strands, as a line of the preview's lists. */
+const casesLine = (n: number, lang: Lang) =>
+  n === 0
+    ? inLang({ zh: '无未结案件', en: 'no open cases' }, lang)
+    : inLang({ zh: `${n} 件未结案件需重新指派`, en: `${n} open case(s) to reassign` }, lang);
+
 /**
- * Whom a whole-directory import removes: the first PREVIEW_IDS, those holding open cases first
- * (the ones an admin must act on), then how many more. A file that leaves out most of a large
- * campus would otherwise list every one of them.
+ * Whom a whole-directory import removes: the first PREVIEW_IDS, the admin themselves and those
+ * holding open cases first (the ones an admin must act on), then how many more. A file that leaves
+ * out most of a large campus would otherwise list every one of them.
  */
-function RemovingList(props: { removing: Removing[]; lang: Lang }) {
+function RemovingList(props: { removing: Leaving[]; lang: Lang }) {
   const t = (b: Bilingual) => inLang(b, props.lang);
   const { removing } = props;
   if (removing.length === 0) return null;
-  const ordered = [...removing].sort((a, b) => b.openCases - a.openCases);
+  const ordered = [...removing].sort((a, b) => Number(b.self) - Number(a.self) || b.openCases - a.openCases);
   const shown = ordered.slice(0, PREVIEW_IDS);
   const rest = ordered.slice(PREVIEW_IDS);
   const restWithCases = rest.filter((r) => r.openCases > 0).length;
@@ -359,13 +366,9 @@ function RemovingList(props: { removing: Removing[]; lang: Lang }) {
         {shown.map((r) => (
           <li data-person={r.personId} data-open-cases={String(r.openCases)}>
             {personLabel(r.name, r.personId, props.lang)}
+            {r.self && <Self lang={props.lang} />}
             {t({ zh: '：', en: ': ' })}
-            {r.openCases === 0
-              ? t({ zh: '无未结案件', en: 'no open cases' })
-              : t({
-                  zh: `${r.openCases} 件未结案件需重新指派`,
-                  en: `${r.openCases} open case(s) to reassign`,
-                })}
+            {casesLine(r.openCases, props.lang)}
           </li>
         ))}
         {rest.length > 0 && (
@@ -378,6 +381,98 @@ function RemovingList(props: { removing: Removing[]; lang: Lang }) {
         )}
       </ul>
     </>
+  );
+}
+
+/**
+ * Whom the import keeps with fewer roles, each with the roles lost and the open cases that would
+ * wait for someone else (staff made auditor can no longer act on the cases they hold).
+ */
+function DemotedList(props: { demoted: Leaving[]; lang: Lang }) {
+  const t = (b: Bilingual) => inLang(b, props.lang);
+  const { demoted } = props;
+  if (demoted.length === 0) return null;
+  const ordered = [...demoted].sort((a, b) => Number(b.self) - Number(a.self) || b.openCases - a.openCases);
+  const rest = ordered.length - PREVIEW_IDS;
+  return (
+    <>
+      <h3 id="demoted-h">
+        {t({
+          zh: `将失去角色的人员（${demoted.length} 人）`,
+          en: `People losing roles (${demoted.length})`,
+        })}
+      </h3>
+      <ul aria-labelledby="demoted-h" data-demoted={String(demoted.length)}>
+        {ordered.slice(0, PREVIEW_IDS).map((r) => (
+          <li data-person={r.personId} data-open-cases={String(r.openCases)}>
+            {personLabel(r.name, r.personId, props.lang)}
+            {r.self && <Self lang={props.lang} />}
+            {t({ zh: '：失去', en: ': loses ' })}
+            {r.lostRoles.map((role) => t(roleNames[role])).join(t({ zh: '、', en: ', ' }))}
+            {t({ zh: '；', en: '; ' })}
+            {casesLine(r.openCases, props.lang)}
+          </li>
+        ))}
+        {rest > 0 && (
+          <li data-demoted-more={String(rest)}>
+            {t({ zh: `…… 另有 ${rest} 人`, en: `… and ${rest} more` })}
+          </li>
+        )}
+      </ul>
+    </>
+  );
+}
+
+/** How many of the latest directory versions the page lists. */
+const VERSIONS_SHOWN = 10;
+
+/**
+ * The latest directory versions, each with who saved it: an admin's import names them; a file
+ * loaded at start, or a version saved before saves were attributed, names no one.
+ */
+function VersionList(props: {
+  versions: DirectorySnapshot[];
+  lang: Lang;
+  when: (iso: string) => string;
+  name: (id: string) => string | undefined;
+}) {
+  const t = (b: Bilingual) => inLang(b, props.lang);
+  if (props.versions.length === 0) return null;
+  return (
+    <details data-versions>
+      <summary>{t({ zh: '最近的名录版本', en: 'Recent directory versions' })}</summary>
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t({ zh: '版本', en: 'Version' })}</th>
+              <th scope="col">{t({ zh: '保存时间', en: 'Saved at' })}</th>
+              <th scope="col">{t({ zh: '保存人', en: 'Saved by' })}</th>
+              <th scope="col">{t({ zh: '人数', en: 'People' })}</th>
+              <th scope="col">{t({ zh: '移除', en: 'Removed' })}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.versions.map((v) => (
+              <tr data-version={String(v.version)} data-saved-by={v.savedBy ?? ''}>
+                <td>{v.version}</td>
+                <td>{props.when(v.at)}</td>
+                <td>
+                  {v.savedBy
+                    ? personLabel(props.name(v.savedBy), v.savedBy, props.lang)
+                    : t({
+                        zh: '未记录（名录文件加载，或记录保存人之前的版本）',
+                        en: 'not recorded (a directory file load, or a version from before saves were attributed)',
+                      })}
+                </td>
+                <td>{v.people}</td>
+                <td>{v.removedPeople.length}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </details>
   );
 }
 
@@ -397,7 +492,9 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
     const lang = c.get('lang');
     const t = (b: Bilingual) => inLang(b, lang);
     const current = await loadDirectory(ddb, tables, true);
-    const { removed } = await removedWithOpenCases(deps);
+    const { removed, demoted } = await removedWithOpenCases(deps);
+    const versions = await recentSnapshots(ddb, tables, VERSIONS_SHOWN);
+    const stranded = demoted.filter((d) => d.openCases.length > 0);
     // The link names the applied preview, not its counts: counts typed into a link are shown nowhere.
     const previewId = c.req.query('applied');
     const done = previewId
@@ -410,7 +507,7 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
         {done && (
           <div class="flash ok" role="status" data-applied>
             {t(done.text)}
-            {done.removed > 0 && removed.length > 0 && (
+            {((done.removed > 0 && removed.length > 0) || stranded.length > 0) && (
               <>
                 {' '}
                 <a href="#removed-h">
@@ -435,6 +532,12 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
                   en: `${current.campus.name.en}: ${current.people.length} people, ${current.buildings.length} buildings, ${current.departments.length} departments.`,
                 })}
               </p>
+              <VersionList
+                versions={versions}
+                lang={lang}
+                when={(iso) => formatTime(iso, deps.env.CAMPUS_TZ)}
+                name={(id) => current.people.find((p) => p.id === id)?.name}
+              />
               <p class="actions">
                 <a class="button secondary" href="/app/admin/directory/export?format=csv" download>
                   {t({ zh: '下载 CSV', en: 'Download CSV' })}
@@ -448,18 +551,26 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
             <p class="muted">{t({ zh: '尚未加载名录。', en: 'No directory is loaded yet.' })}</p>
           )}
         </section>
-        {removed.length > 0 && (
+        {(removed.length > 0 || stranded.length > 0) && (
           <section class="card" aria-labelledby="removed-h" data-removed>
             <h2 id="removed-h" style="margin-top:0">
               {t({
-                zh: '已移除人员的未结案件（请重新指派）',
-                en: 'Open cases of removed people (reassign them)',
+                zh: '已移除或失去角色人员的未结案件（请重新指派）',
+                en: 'Open cases of people removed or left without their role (reassign them)',
               })}
             </h2>
             <ul>
-              {removed.map((r) => (
-                <li>
+              {[
+                ...removed.map((r) => ({ ...r, demoted: false })),
+                ...stranded.map((r) => ({ ...r, demoted: true })),
+              ].map((r) => (
+                <li data-person={r.personId} data-demoted={r.demoted ? '' : undefined}>
                   {r.personId}
+                  {r.demoted &&
+                    t({
+                      zh: '（仍在名录中，但已无处理案件的角色）',
+                      en: ' (still in the directory, but no longer in a role that acts on cases)',
+                    })}
                   {t({ zh: '：', en: ': ' })}
                   {r.openCases.length === 0
                     ? t({ zh: '无未结案件', en: 'no open cases' })
@@ -570,20 +681,15 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
       mode === 'replace' ? importDirectory(table.rows) : importIntoDirectory(table.rows, current);
     if (!result.ok) return fail(result.problems, result.rows);
     const diff = diffDirectory(current, result.directory);
-    const names = new Map((current?.people ?? []).map((p) => [p.id, p.name]));
-    const removing =
-      mode === 'replace'
-        ? await Promise.all(
-            diff.people.kept.map(async (personId) => ({
-              personId,
-              name: names.get(personId),
-              openCases: (await openCasesOf(deps, personId)).length,
-            })),
-          )
-        : [];
+    const viewerId = c.get('viewer')?.person.id ?? '';
+    // Weighed against the whole directory the import makes: a merge's file lists only its part.
+    const next = mergedWith(mode === 'replace' ? null : current, result.directory);
+    const { removing, demoted } = next
+      ? await importImpact(deps, current, next, viewerId)
+      : { removing: [], demoted: [] };
     // Kept here, not in the form: the form names it, and the apply reads back what was previewed.
     const kept = await savePreview(deps.aws, {
-      personId: c.get('viewer')?.person.id ?? '',
+      personId: viewerId,
       mode,
       version,
       directory: result.directory,
@@ -652,6 +758,7 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
               <RemovingList removing={removing} lang={lang} />
             </div>
           )}
+          <DemotedList demoted={demoted} lang={lang} />
           <form method="post" action="/app/admin/directory/apply" class="actions">
             <Csrf token={csrf} />
             <input type="hidden" name="preview" value={kept.id} />
@@ -697,11 +804,13 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
       const m = checked ? null : mergeFile(current, raw);
       const merged = checked ?? validateDirectory(m?.raw);
       const stale = mode === 'replace' && previewed !== version;
-      if (!merged.ok || stale) {
+      // A merge previewed with an admin left may meet a directory another load has changed since.
+      const stewards = merged.ok ? keepsStewards(merged.directory) : [];
+      if (!merged.ok || stale || stewards.length > 0) {
         // What was wrong, when there is something to say: a directory changed since the preview may
         // clash with the current one, and the page names how.
         const problems: ImportProblem[] = merged.ok
-          ? []
+          ? stewards.map((p) => ({ row: null, column: null, message: p.text }))
           : m
             ? afterMerge(merged.problems, m.raw)
             : asRowless(merged.problems, raw);
@@ -732,7 +841,10 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
       // The whole directory as it now stands is the new snapshot: a merge adds and replaces and never
       // removes; a replacement removes whom the file leaves out, as a directory file load does.
       try {
-        const saved = await saveDirectory(ddb, tables, merged.directory, undefined, { version });
+        const saved = await saveDirectory(ddb, tables, merged.directory, undefined, {
+          basedOn: { version },
+          savedBy: c.get('viewer')?.person.id ?? 'unknown',
+        });
         const diff = diffDirectory(current, m ? fileEntries(merged.directory, m) : merged.directory);
         const counts =
           appliedCounts(diff) +
