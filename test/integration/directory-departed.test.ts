@@ -5,6 +5,9 @@ import { ensureTables } from '../../infra/local/servers.ts';
 import type { TableNames } from '../../store/clients.ts';
 import { loadDirectory, saveDirectory } from '../../store/directory.ts';
 import { loadDeparted } from '../../store/directory-versions.ts';
+import { describeEntry } from '../../api/audit-timeline.ts';
+import { namesForAudit } from '../../api/directory-names.ts';
+import type { AuditEntry } from '../../domain/hash-chain.ts';
 import { demoDirectory, ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
 
 /**
@@ -60,6 +63,39 @@ describe('the names of those who left the directory', () => {
     });
     const again = await loadDeparted(s.ddb, s.tables, await loadDirectory(s.ddb, s.tables, true));
     expect(again.people.get('staff-cc1')).toBe('新名字');
+  });
+
+  it('name a departed actor and place on the audit timeline, marked as gone', async () => {
+    const s = await ownStore('departed-c');
+    const leaver = { ...demo.people[0]!, id: 'staff-cc3', name: '测试离职员工' };
+    const area = { ...demo.buildings[0]!, id: 'area-cc', name: { zh: '测试区域', en: 'Test area' } };
+    await saveDirectory(s.ddb, s.tables, {
+      ...demo,
+      people: [...demo.people, leaver],
+      buildings: [...demo.buildings, area],
+    });
+    await saveDirectory(s.ddb, s.tables, demo);
+    await saveDirectory(s.ddb, s.tables, {
+      ...demo,
+      campus: { ...demo.campus, name: { zh: '改', en: 'x' } },
+    });
+    const named = await namesForAudit(s, await loadDirectory(s.ddb, s.tables, true));
+    const detected: AuditEntry = {
+      caseId: 'ZG-2026-000001',
+      seq: 1,
+      at: '2026-03-02T06:05:00.000Z',
+      actor: { id: 'staff-cc3' },
+      action: 'detected',
+      payload: { payload: { location: { buildingId: 'area-cc' }, category: 'x', source: 'repair' } },
+      prevHash: '0'.repeat(64),
+      hash: 'f'.repeat(64),
+    };
+    const zh = describeEntry(detected, 'zh-CN', named.names, 'Asia/Shanghai', named.dir);
+    expect(zh.actor.name).toBe('测试离职员工（已离开名录）');
+    expect(zh.detail).toContain('测试区域（已离开名录）');
+    const en = describeEntry(detected, 'en', named.names, 'Asia/Shanghai', named.dir);
+    expect(en.actor.name).toBe('测试离职员工 (no longer in the directory)');
+    expect(en.detail).toContain('Test area (no longer in the directory)');
   });
 
   it('are read from the version before for a departure saved before departures were recorded', async () => {
