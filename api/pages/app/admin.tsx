@@ -512,8 +512,8 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
                 {' '}
                 <a href="#removed-h">
                   {t({
-                    zh: '查看被移除的人员及其待重新指派的案件',
-                    en: 'See the removed people and the cases to reassign',
+                    zh: '查看被移除或失去角色的人员及其待重新指派的案件',
+                    en: 'See who was removed or lost their role, and the cases to reassign',
                   })}
                 </a>
               </>
