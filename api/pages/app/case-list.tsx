@@ -27,6 +27,7 @@ import {
   type FieldErrors,
 } from '../ui.tsx';
 import { tallyCases } from './case-tally.ts';
+import { trailLinks, trailSchema } from './cursor-trail.ts';
 import { offersNewCase } from './new-case.tsx';
 import { page, parseForm, refusalOf, viewerOf, type WebContext } from './web-kit.tsx';
 
@@ -37,8 +38,6 @@ import { page, parseForm, refusalOf, viewerOf, type WebContext } from './web-kit
  */
 
 const PAGE_SIZE = 25;
-/** How many pages back 上一页 can go by cursor; the first-page link reaches any further. */
-const BACK_DEPTH = 20;
 /** Sorting other than newest-first reads the whole filtered list first, up to this many cases. */
 const SORT_CAP = 500;
 const EXPORT_CAP = 5000;
@@ -59,18 +58,8 @@ export const listQuerySchema = z.object({
   q: z.preprocess(empty, z.string().trim().max(200).optional()),
   sort: z.preprocess(empty, z.enum(['opened', 'due', 'severity', 'stage']).default('opened')),
   cursor: z.preprocess(empty, z.string().max(2048).optional()),
-  /**
-   * The cursors of the pages before this one, oldest first, joined by '.' ('~' for the first
-   * page), so 上一页 can go back: DynamoDB pages forward only. Only the last BACK_DEPTH are kept.
-   */
-  back: z.preprocess(
-    empty,
-    z
-      .string()
-      .max(BACK_DEPTH * 2049)
-      .regex(/^[A-Za-z0-9_~-]+(\.[A-Za-z0-9_~-]+)*$/)
-      .optional(),
-  ),
+  /** The cursors of the pages before this one (cursor-trail.ts), so 上一页 can go back. */
+  back: z.preprocess(empty, trailSchema(2048).optional()),
   page: z.preprocess(empty, wholeNumber(1, 1000).default(1)),
   /** Cases per page. */
   limit: z.preprocess(empty, wholeNumber(1, 100).default(PAGE_SIZE)),
@@ -368,29 +357,13 @@ function filterQuery(q: ListQuery, extra: Record<string, string> = {}): string {
   return s ? `?${s}` : '';
 }
 
-/**
- * The next and previous links of a page read by cursor. The next page's link carries this page's
- * cursor on its trail; the previous link pops it. A pasted address without a trail has no
- * previous link (the first-page link still stands).
- */
+/** The next and previous links of a page read by cursor (cursor-trail.ts). */
 export function cursorLinks(
   q: ListQuery,
   nextCursor: string | null,
 ): { next: string | null; previous: string | null } {
-  const trail = q.back ? q.back.split('.') : [];
-  const next = nextCursor
-    ? filterQuery(q, { cursor: nextCursor, back: [...trail, q.cursor ?? '~'].slice(-BACK_DEPTH).join('.') })
-    : null;
-  const before = trail.at(-1);
-  if (!q.cursor || before === undefined) return { next, previous: null };
-  const rest = trail.slice(0, -1);
-  return {
-    next,
-    previous: filterQuery(q, {
-      ...(before === '~' ? {} : { cursor: before }),
-      ...(rest.length > 0 ? { back: rest.join('.') } : {}),
-    }),
-  };
+  const { next, previous } = trailLinks(new URLSearchParams(filterQuery(q)), q, nextCursor);
+  return { next, previous };
 }
 
 export function CaseTable(props: { items: CaseView[]; dir: Directory; lang: Lang; tz: string; now: Date }) {
