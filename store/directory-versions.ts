@@ -37,6 +37,8 @@ export interface Departed {
 }
 
 const rowId = (type: DepartedRow['type'], id: string) => `${type}#${id}`;
+/** Marks a version whose departures are all stored as rows: its previous directory need not be read again. */
+const caughtUp = (version: number) => `caught-up#v${version}`;
 
 /** The rows a save from `before` to `after` (version `version`) writes: every person and building it drops. */
 export function departedRows(before: Directory, after: Directory, version: number): DepartedRow[] {
@@ -76,22 +78,25 @@ export async function recordDeparted(
       Item: marshall({ kind: 'departed', id: rowId(row.type, row.id), data: JSON.stringify(row) }),
     },
   }));
+  requests.push({ PutRequest: { Item: marshall({ kind: 'departed', id: caughtUp(version) }) } });
   await batchWrite(ddb, tables.directory, requests);
 }
 
 const versionRecord = z.object({
   version: z.number(),
+  people: z.number().optional(),
   chunks: z.number().optional(),
   rows: z.string().optional(),
 });
+type VersionRecord = z.infer<typeof versionRecord>;
 
-/**
- * The directory of the newest version before the one in force whose rows are still stored: it
- * names those who left before saves recorded departures (at most the one version before).
- */
-async function previousDirectory(ddb: DynamoDBClient, tables: TableNames): Promise<Directory | null> {
-  const versions: z.infer<typeof versionRecord>[] = [];
-  let inForce: number | undefined;
+/** The version in force and the stored directory of the newest version before it, if still stored. */
+async function versionBefore(
+  ddb: DynamoDBClient,
+  tables: TableNames,
+): Promise<{ inForce: VersionRecord | undefined; previous: Directory | null }> {
+  const versions: VersionRecord[] = [];
+  let inForce: VersionRecord | undefined;
   for await (const item of queryItems(ddb, {
     TableName: tables.directory,
     KeyConditionExpression: 'kind = :k',
@@ -100,31 +105,30 @@ async function previousDirectory(ddb: DynamoDBClient, tables: TableNames): Promi
     const row = unmarshall(item) as { id: string; data: string };
     const parsed = versionRecord.safeParse(JSON.parse(row.data));
     if (!parsed.success) continue;
-    if (row.id === 'current') inForce = parsed.data.version;
+    if (row.id === 'current') inForce = parsed.data;
     else versions.push(parsed.data);
   }
-  if (inForce === undefined) return null;
-  const older = versions.filter((v) => v.version < (inForce ?? 0)).sort((a, b) => b.version - a.version);
-  for (const v of older) {
-    if (v.chunks === undefined || v.rows === undefined) return null;
-    const parts: string[] = [];
-    for await (const item of queryItems(ddb, {
-      TableName: tables.directory,
-      KeyConditionExpression: 'kind = :k AND begins_with(id, :v)',
-      ExpressionAttributeValues: marshall({ ':k': 'data', ':v': v.rows }),
-    }))
-      parts.push((unmarshall(item) as { data: string }).data);
-    // Tidied away: every older version is too.
-    if (parts.length !== v.chunks) return null;
-    return JSON.parse(parts.join('')) as Directory;
-  }
-  return null;
+  const before = versions
+    .filter((v) => inForce !== undefined && v.version < inForce.version)
+    .sort((a, b) => b.version - a.version)[0];
+  if (before?.chunks === undefined || before.rows === undefined) return { inForce, previous: null };
+  const parts: string[] = [];
+  for await (const item of queryItems(ddb, {
+    TableName: tables.directory,
+    KeyConditionExpression: 'kind = :k AND begins_with(id, :v)',
+    ExpressionAttributeValues: marshall({ ':k': 'data', ':v': before.rows }),
+  }))
+    parts.push((unmarshall(item) as { data: string }).data);
+  // Tidied away (a version older than the one before): nothing left to name anyone from.
+  if (parts.length !== before.chunks) return { inForce, previous: null };
+  return { inForce, previous: JSON.parse(parts.join('')) as Directory };
 }
 
 /**
- * Everyone and everything the directory in force (`current`) lacks that a
- * save recorded as departed, or that the previous version still stored has: one read for a
- * whole page, however many entries it names.
+ * Everyone and everything the directory in force (`current`) lacks that a save recorded as
+ * departed: one read for a whole page, however many entries it names. A version saved before
+ * saves recorded departures has them read once from the version before it (while still stored)
+ * and stored as rows like the others.
  */
 export async function loadDeparted(
   ddb: DynamoDBClient,
@@ -148,16 +152,47 @@ export async function loadDeparted(
         floors: row.floors.map((f) => ({ ...f, gridMemberIds: [], clusters: [] })),
       });
   };
+  const stored = new Set<string>();
   for await (const item of queryItems(ddb, {
     TableName: tables.directory,
     KeyConditionExpression: 'kind = :k',
     ExpressionAttributeValues: marshall({ ':k': 'departed' }),
   })) {
-    const parsed = departedRow.safeParse(JSON.parse((unmarshall(item) as { data: string }).data));
+    const row = unmarshall(item) as { id: string; data?: string };
+    stored.add(row.id);
+    const parsed = departedRow.safeParse(JSON.parse(row.data ?? 'null'));
     if (parsed.success) add(parsed.data);
   }
-  // Departures from before saves recorded them: the version before still names them.
-  const previous = await previousDirectory(ddb, tables).catch(() => null);
-  if (previous && current) for (const row of departedRows(previous, current, 0)) add(row);
+  if (current) await catchUp(ddb, tables, current, stored, add);
   return { people, buildings };
+}
+
+async function catchUp(
+  ddb: DynamoDBClient,
+  tables: TableNames,
+  current: Directory,
+  stored: ReadonlySet<string>,
+  add: (row: DepartedRow) => void,
+): Promise<void> {
+  try {
+    const { inForce, previous } = await versionBefore(ddb, tables);
+    if (!inForce || stored.has(caughtUp(inForce.version))) return;
+    const missing = previous
+      ? departedRows(previous, current, inForce.version).filter((r) => !stored.has(rowId(r.type, r.id)))
+      : [];
+    for (const row of missing) add(row);
+    // A directory read from a cache just as another version went in force is not that version's.
+    if (inForce.people !== undefined && inForce.people !== current.people.length) return;
+    await batchWrite(ddb, tables.directory, [
+      ...missing.map((row) => ({
+        PutRequest: {
+          Item: marshall({ kind: 'departed', id: rowId(row.type, row.id), data: JSON.stringify(row) }),
+        },
+      })),
+      { PutRequest: { Item: marshall({ kind: 'departed', id: caughtUp(inForce.version) }) } },
+    ]);
+  } catch (err) {
+    // The names already stored still serve; the next page tries again.
+    console.warn(`[directory] could not read the departures of the version before: ${String(err)}`);
+  }
 }
