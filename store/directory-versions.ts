@@ -1,4 +1,4 @@
-import { type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { z } from 'zod';
 import type { Building, Directory } from '../domain/directory.ts';
@@ -90,28 +90,37 @@ const versionRecord = z.object({
 });
 type VersionRecord = z.infer<typeof versionRecord>;
 
-/** The version in force and the stored directory of the newest version before it, if still stored. */
-async function versionBefore(
+/** The version in force, as its `current` snapshot row has it. */
+async function versionInForce(ddb: DynamoDBClient, tables: TableNames): Promise<VersionRecord | undefined> {
+  const out = await ddb.send(
+    new GetItemCommand({
+      TableName: tables.directory,
+      Key: marshall({ kind: 'snapshot', id: 'current' }),
+      ConsistentRead: true,
+    }),
+  );
+  if (!out.Item) return undefined;
+  const parsed = versionRecord.safeParse(JSON.parse((unmarshall(out.Item) as { data: string }).data));
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** The stored directory of the newest version before `inForce`, null when none is stored any more. */
+async function directoryBefore(
   ddb: DynamoDBClient,
   tables: TableNames,
-): Promise<{ inForce: VersionRecord | undefined; previous: Directory | null }> {
+  inForce: number,
+): Promise<Directory | null> {
   const versions: VersionRecord[] = [];
-  let inForce: VersionRecord | undefined;
   for await (const item of queryItems(ddb, {
     TableName: tables.directory,
-    KeyConditionExpression: 'kind = :k',
-    ExpressionAttributeValues: marshall({ ':k': 'snapshot' }),
+    KeyConditionExpression: 'kind = :k AND begins_with(id, :v)',
+    ExpressionAttributeValues: marshall({ ':k': 'snapshot', ':v': 'v' }),
   })) {
-    const row = unmarshall(item) as { id: string; data: string };
-    const parsed = versionRecord.safeParse(JSON.parse(row.data));
-    if (!parsed.success) continue;
-    if (row.id === 'current') inForce = parsed.data;
-    else versions.push(parsed.data);
+    const parsed = versionRecord.safeParse(JSON.parse((unmarshall(item) as { data: string }).data));
+    if (parsed.success && parsed.data.version < inForce) versions.push(parsed.data);
   }
-  const before = versions
-    .filter((v) => inForce !== undefined && v.version < inForce.version)
-    .sort((a, b) => b.version - a.version)[0];
-  if (before?.chunks === undefined || before.rows === undefined) return { inForce, previous: null };
+  const before = versions.sort((a, b) => b.version - a.version)[0];
+  if (before?.chunks === undefined || before.rows === undefined) return null;
   const parts: string[] = [];
   for await (const item of queryItems(ddb, {
     TableName: tables.directory,
@@ -120,8 +129,7 @@ async function versionBefore(
   }))
     parts.push((unmarshall(item) as { data: string }).data);
   // Tidied away (a version older than the one before): nothing left to name anyone from.
-  if (parts.length !== before.chunks) return { inForce, previous: null };
-  return { inForce, previous: JSON.parse(parts.join('')) as Directory };
+  return parts.length === before.chunks ? (JSON.parse(parts.join('')) as Directory) : null;
 }
 
 /**
@@ -175,8 +183,9 @@ async function catchUp(
   add: (row: DepartedRow) => void,
 ): Promise<void> {
   try {
-    const { inForce, previous } = await versionBefore(ddb, tables);
+    const inForce = await versionInForce(ddb, tables);
     if (!inForce || stored.has(caughtUp(inForce.version))) return;
+    const previous = await directoryBefore(ddb, tables, inForce.version);
     const missing = previous
       ? departedRows(previous, current, inForce.version).filter((r) => !stored.has(rowId(r.type, r.id)))
       : [];
