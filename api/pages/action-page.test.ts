@@ -134,3 +134,12 @@ describe('a link page as first opened', () => {
     expect(html).toMatch(new RegExp(`<button type="submit">[^<]* / <span lang="${second}">`));
   });
 });
+
+describe('the group of choices', () => {
+  it('is named on every link that asks for one, and absent where nothing is chosen', () => {
+    expect(page('adjudicate', 'zh-CN')).toMatch(/<fieldset><legend>裁定结果 <span class="alt" lang="en">/);
+    expect(page('rate', 'en')).toMatch(/<fieldset><legend>Your rating <span class="alt" lang="zh-CN">/);
+    // An unnamed group around a hidden field is only noise to a screen reader.
+    expect(page('acknowledge', 'zh-CN')).not.toContain('<fieldset');
+  });
+});

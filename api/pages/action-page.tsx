@@ -118,7 +118,8 @@ const LEGEND: Record<ActionContent['choice'], Bilingual> = {
   sign_off: { zh: '签字选择', en: 'Your choice' },
   adjudicate: { zh: '裁定结果', en: 'Your decision' },
   rate: { zh: '您的评价', en: 'Your rating' },
-  acknowledge: { zh: '确认收到', en: 'Your acknowledgement' },
+  // No group on the page (nothing to choose); named for a summary that would point at the choice.
+  acknowledge: { zh: '您的确认', en: 'Your confirmation' },
 };
 
 function Choices({
@@ -373,12 +374,17 @@ export function ActionPage(props: {
       <form method="post" action={form.action}>
         <input type="hidden" name="csrf" value={form.csrf} />
         <input type="hidden" name="textHash" value={form.textHash} />
-        <fieldset>
-          <legend>
-            <Pair text={LEGEND[content.choice]} lang={lang} />
-          </legend>
+        {content.choice === 'acknowledge' ? (
+          // Nothing to choose: at most a note, which its own label names.
           <Choices kind={content.choice} lang={lang} s={state} note={content.note} invalid={invalid} />
-        </fieldset>
+        ) : (
+          <fieldset>
+            <legend>
+              <Pair text={LEGEND[content.choice]} lang={lang} />
+            </legend>
+            <Choices kind={content.choice} lang={lang} s={state} note={content.note} invalid={invalid} />
+          </fieldset>
+        )}
         <button type="submit">
           {pick(SUBMIT, lang)} / <Alt text={SUBMIT} lang={lang} muted={false} />
         </button>

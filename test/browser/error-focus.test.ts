@@ -6,6 +6,7 @@ import {
   PHONE,
   actionLink,
   deviceFor,
+  sidewaysOverflow,
   signIn,
   startWebStack,
   waitForEmail,
@@ -55,18 +56,18 @@ async function analysedCase(): Promise<string> {
   return caseId;
 }
 
-/** What has the keyboard focus: its tag and the attributes that tell it apart. */
-const focused = (page: Page) =>
-  page.evaluate(() => {
-    const e = document.activeElement;
-    return e
-      ? {
-          tag: e.tagName.toLowerCase(),
-          summary: e.hasAttribute('data-error-summary') || e.hasAttribute('data-form-error'),
-          text: e.textContent,
-        }
-      : null;
-  });
+/** What has the keyboard focus: whether it is an error summary, and its text. */
+const focused = async (page: Page) => {
+  const at = page.locator(':focus');
+  return (await at.count()) === 0
+    ? null
+    : {
+        summary:
+          (await at.getAttribute('data-error-summary')) !== null ||
+          (await at.getAttribute('data-form-error')) !== null,
+        text: await at.textContent(),
+      };
+};
 
 const heightOf = async (page: Page, selector: string) =>
   (await page.locator(selector).first().boundingBox())?.height ?? 0;
@@ -91,7 +92,7 @@ describe('a refused form on a phone', () => {
     expect(at?.text).toContain('添加备注');
     // The summary's link leads to the comment field.
     await page.locator('[data-error-summary] a[href="#comment-text"]').click();
-    await expect.poll(() => page.evaluate(() => location.hash)).toBe('#comment-text');
+    await expect.poll(() => new URL(page.url()).hash).toBe('#comment-text');
     expect(await page.locator('#comment-text').getAttribute('aria-invalid')).toBe('true');
 
     // Thumb-sized: the language switch, a link in a list row, the sign-out button.
@@ -127,6 +128,8 @@ describe('a refused form on a phone', () => {
     expect((box?.y ?? Infinity) + (box?.height ?? 0)).toBeLessThanOrEqual(PHONE.height);
     const reason = page.getByRole('textbox', { name: /异议理由/ });
     expect(await reason.getAttribute('aria-invalid')).toBe('true');
+    // The phone's full-width button and choice rows do not widen the page.
+    expect(await sidewaysOverflow(page)).toBe(0);
     await ctx.close();
   });
 });
