@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { issueLocalToken } from '../../api/auth.ts';
+import { saveDirectory } from '../../store/directory.ts';
+import { seedCase } from '../support/audit-fixtures.ts';
+import { appOnOwnTables } from '../support/own-tables-app.ts';
+import { demoDirectory, uniqueId } from '../support/stack.ts';
+
+/**
+ * Found by a probe: once a person left the directory, a case's history named them by a bare id
+ * ("staff-cc1"), and an auditor could not tell who signed. Own tables, so removing a demo person
+ * here touches no other test.
+ */
+const own = appOnOwnTables('histleft');
+const { env, deps } = own;
+
+describe('a case history after its actor left the directory', () => {
+  it('names them as the newest version that had them did, marked as gone, after later saves', async () => {
+    const demo = await demoDirectory();
+    await saveDirectory(deps.ddb, deps.tables, demo);
+    const caseId = uniqueId('ZG-LEFT');
+    // Opened by sup-wang (王建国).
+    await seedCase(deps, caseId, 2);
+    await saveDirectory(deps.ddb, deps.tables, {
+      ...demo,
+      people: demo.people.filter((p) => p.id !== 'sup-wang'),
+    });
+    // Two more versions: the one that still listed sup-wang is tidied away.
+    await saveDirectory(deps.ddb, deps.tables, {
+      ...demo,
+      campus: { ...demo.campus, name: { zh: '改名', en: 'renamed' } },
+      people: demo.people.filter((p) => p.id !== 'sup-wang'),
+    });
+    await saveDirectory(deps.ddb, deps.tables, {
+      ...demo,
+      people: demo.people.filter((p) => p.id !== 'sup-wang'),
+    });
+
+    const token = await issueLocalToken(env.JWT_SECRET!, 'audit-he');
+    const history = async (lang: string) => {
+      const res = await own.app.request(`/api/cases/${caseId}/history?lang=${lang}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { entries: { actor: { id: string; name: string } }[] }).entries;
+    };
+    expect((await history('zh-CN'))[0]?.actor).toEqual(
+      expect.objectContaining({ id: 'sup-wang', name: '王建国（已离开名录）' }),
+    );
+    expect((await history('en'))[0]?.actor.name).toBe('王建国 (no longer in the directory)');
+  });
+});
