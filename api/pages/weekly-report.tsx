@@ -34,15 +34,21 @@ export interface ReportPageNames {
   timeZone?: string | undefined;
 }
 
-/** Inline text in the reader's language, the other beside it. */
+/** Inline text in the reader's language, the other beside it, marked with its language for screen readers. */
 const Bi = ({ zh, en, lang }: { zh: string; en: string; lang: Lang }) =>
   lang === 'en' ? (
     <>
-      {en} <span class="alt">{zh}</span>
+      {en}{' '}
+      <span class="alt" lang="zh-CN">
+        {zh}
+      </span>
     </>
   ) : (
     <>
-      {zh} <span class="alt">{en}</span>
+      {zh}{' '}
+      <span class="alt" lang="en">
+        {en}
+      </span>
     </>
   );
 

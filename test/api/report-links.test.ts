@@ -195,7 +195,7 @@ describe('GET /reports/{token}', () => {
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain('<html lang="en">');
-    expect(html).toContain('Opened <span class="alt">新开案件</span>');
+    expect(html).toContain('Opened <span class="alt" lang="zh-CN">新开案件</span>');
     expect(html).toContain('Weekly summary · Dormitory A');
   });
 

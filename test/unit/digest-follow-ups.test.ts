@@ -259,7 +259,7 @@ describe('the weekly report page shows who acknowledged and what the departments
     expect(zh).toMatch(/data-handled="c-noise">✓ 2026-03-10 09:00 陈明/);
     expect(zh).toContain('已与寝室学生谈话');
     expect(zh).toContain('共 3 项，已处理 1 项，未处理 2 项。');
-    expect(zh).toContain('报修 <span class="alt">Repair</span>');
+    expect(zh).toContain('报修 <span class="alt" lang="en">Repair</span>');
     expect(zh).toContain('学生公寓A栋 1层 A101');
     const en = render('en');
     expect(en).toMatch(/✓ acknowledged 已确认 2026-03-09 11:00/);
