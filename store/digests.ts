@@ -1,4 +1,9 @@
-import { GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  GetItemCommand,
+  PutItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { conditionHeld } from './conditional.ts';
 import { isTerminal, stages, type CaseView } from '../domain/case-model.ts';
@@ -316,8 +321,12 @@ export async function settledTally(
   const out = await deps.ddb.send(
     new GetItemCommand({ TableName: deps.tables.ops, Key: tallyKey(buildingId, week) }),
   );
-  if (!out.Item) return null;
-  const row = unmarshall(out.Item) as { tally: string; settled: boolean };
+  return out.Item ? settledTallyOf(out.Item) : null;
+}
+
+/** A stored tally row's tally, only when settled and complete (settledTally's test, for rows read in a batch). */
+export function settledTallyOf(item: Record<string, AttributeValue>): KpiTally | null {
+  const row = unmarshall(item) as { tally: string; settled: boolean };
   if (!row.settled) return null;
   const tally = JSON.parse(row.tally) as Partial<KpiTally>;
   // Stored before the per-building complaint counts, the etiquette ratings or their attitude

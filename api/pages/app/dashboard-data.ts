@@ -1,6 +1,6 @@
 import { getDigest } from '../../../store/digests.ts';
 import { casesOpenedBetween } from '../../../store/digests.ts';
-import { tallyForRange } from '../../../store/kpi-tallies.ts';
+import { tallyForScopes, type CohortReads } from '../../../store/kpi-scope-tallies.ts';
 import { listCases } from '../../../store/case-lists.ts';
 import { addDays, localDate } from '../../../domain/calendar.ts';
 import type { CaseView, DeadlineView } from '../../../domain/case-model.ts';
@@ -17,7 +17,7 @@ import { onTimeStages } from '../../../domain/kpi.ts';
 import { weeklyDimensionTrend, type WeekDimensionPoint } from '../../../domain/inspection-scores.ts';
 import type { AppDeps } from '../../deps.ts';
 import { roundsIn } from '../../inspection-reads.ts';
-export { kpiFigures, type KpiFigures } from '../../kpi-figures.ts';
+export { kpiFigures, kpiFiguresOf, type KpiFigures } from '../../kpi-figures.ts';
 // The KPI route reads the same default period: one function for both.
 export { kpiPeriod as dashboardPeriod, type KpiPeriod } from '../../kpi-period.ts';
 
@@ -67,6 +67,7 @@ export async function weeklyTrend(
   deps: AppDeps,
   toInstant: string,
   buildingId: string | undefined,
+  cohorts?: CohortReads,
 ): Promise<WeekPoint[]> {
   const store = { ddb: deps.aws.ddb, tables: deps.aws.tables };
   const tz = deps.env.CAMPUS_TZ;
@@ -75,7 +76,8 @@ export async function weeklyTrend(
   return Promise.all(
     weeks.map(async (week) => {
       const b = weekBounds(week, tz);
-      const { tally } = await tallyForRange(store, { ...b, buildingId, timeZone: tz });
+      const [scoped] = await tallyForScopes(store, { ...b, timeZone: tz }, [buildingId], { cohorts });
+      const { tally } = scoped!;
       const num = onTimeStages.reduce((a, s) => a + tally.onTime[s].num, 0);
       const den = onTimeStages.reduce((a, s) => a + tally.onTime[s].den, 0);
       return {

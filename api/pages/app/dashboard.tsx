@@ -25,6 +25,7 @@ import { InspectionScores } from './dashboard-inspections.tsx';
 import { standardsPageRoutes } from './standards-page.tsx';
 import { calendarAdminRoutes, calendarBanner } from './admin-calendar.tsx';
 import { currentCalendarReader } from '../../../infra/calendar.ts';
+import { cohortReads } from '../../../store/kpi-scope-tallies.ts';
 import { formatTime, SeverityBadge, StageBadge, STACKED_TABLE, stageLabels } from '../ui.tsx';
 import { adminRoutes } from './admin.tsx';
 import { auditPageRoutes } from './audit.tsx';
@@ -44,7 +45,7 @@ import {
   breachesIn,
   dashboardPeriod,
   inspectionTrend,
-  kpiFigures,
+  kpiFiguresOf,
   MAX_DASHBOARD_DAYS,
   overdueNow,
   weeklyReports,
@@ -318,22 +319,21 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
     const calendarNotice = viewerHas(c, ['admin'])
       ? calendarBanner((await calendarNow()).file, localDate(now.toISOString(), tz))
       : null;
-    const [figures, trend, breaches, overdue, reports, buildingFigures, inspectionWeeks] = await Promise.all([
-      kpiFigures(deps, dir, period, buildingId),
-      weeklyTrend(deps, period.to, buildingId),
+    // The campus and each building's figures, and the weekly trend, from one read of the cases.
+    const cohorts = cohortReads({ ddb: deps.aws.ddb, tables: deps.aws.tables });
+    const scopes = perBuilding ? [buildingId, ...dir.buildings.map((b) => b.id)] : [buildingId];
+    const [[figures, ...perScope], trend, breaches, overdue, reports, inspectionWeeks] = await Promise.all([
+      kpiFiguresOf(deps, dir, period, scopes, cohorts),
+      weeklyTrend(deps, period.to, buildingId, cohorts),
       breachesIn(deps, period, inScope),
       overdueNow(deps, inScope),
       weeklyReports(deps, buildingId, now),
-      perBuilding
-        ? Promise.all(
-            dir.buildings.map(async (b) => ({
-              id: b.id,
-              figures: await kpiFigures(deps, dir, period, b.id),
-            })),
-          )
-        : Promise.resolve([] as { id: string; figures: KpiFigures }[]),
       inspectionTrend(deps, inScope ?? dir.buildings.map((b) => b.id), period.to),
     ]);
+    if (!figures) throw new Error('kpiFiguresOf answers every scope asked');
+    const buildingFigures: { id: string; figures: KpiFigures }[] = perBuilding
+      ? perScope.map((f, i) => ({ id: dir.buildings[i]!.id, figures: f }))
+      : [];
     const missing = await missingReportContext(deps, dir, buildingId, reports);
     const missed = figures.kpis.filter((k) => k.met === false);
     const scopeText = buildingId ? buildingName(buildingId) : t({ zh: '全校', en: 'whole campus' });
