@@ -143,6 +143,26 @@ export async function loadDeparted(
   tables: TableNames,
   current: Directory | null,
 ): Promise<Departed> {
+  // A burst of pages over the same directory in force (loadDirectory's cached one) reads once.
+  const hit = cache.get(tables.directory);
+  if (hit && hit.current === current && Date.now() - hit.at < CACHE_MS) return hit.departed;
+  const departed = readDeparted(ddb, tables, current);
+  const entry = { at: Date.now(), current, departed };
+  cache.set(tables.directory, entry);
+  departed.catch(() => {
+    if (cache.get(tables.directory) === entry) cache.delete(tables.directory);
+  });
+  return departed;
+}
+
+const cache = new Map<string, { at: number; current: Directory | null; departed: Promise<Departed> }>();
+const CACHE_MS = 5_000;
+
+async function readDeparted(
+  ddb: DynamoDBClient,
+  tables: TableNames,
+  current: Directory | null,
+): Promise<Departed> {
   const people = new Map<string, string>();
   const buildings = new Map<string, Building>();
   const inForcePeople = new Set((current?.people ?? []).map((p) => p.id));
