@@ -290,7 +290,7 @@ describe('the way on to the case page, where rectification is reported', () => {
     const page = await done.text();
     expect(outcomeOf(page)).toBe('done');
     expect(page).toContain(
-      `<a class="button" href="${casePage}" data-next="true">打开案件页面报告整改 / Open the case page to report the rectification</a>`,
+      `<a class="button" href="${casePage}" data-next="true">打开案件页面报告整改 / <span lang="en">Open the case page to report the rectification</span></a>`,
     );
 
     const rect = await call(s.app, 'POST', `/api/cases/${caseId}/rectification`, {
