@@ -1,6 +1,7 @@
 import type { Duration, PinnedCalendar } from './calendar.ts';
 import { stageStatusLabels } from './stage-labels.ts';
 import { CASE_BUDGETS, LEGACY_BUDGETS, checkBudgets } from './case-budgets.ts';
+import { actsOnCases } from './case-acting-roles.ts';
 import type { CaseAction, SurveyScore } from './case-action.ts';
 import type { CaseClock, PauseRecord } from './case-clocks.ts';
 import type { Bilingual, EscalationLevel, Location, Role } from './directory.ts';
@@ -283,7 +284,7 @@ const isSupervisorOf = (actor: Actor, view: Pick<CaseView, 'location'>, policy: 
 
 /** An auditor with no other part in cases reads them and changes nothing, whatever the step. */
 export function readOnlyRefusal(actor: Pick<Actor, 'roles'>): StepRefusal | null {
-  if (hasAny(actor, 'auditor') && !hasAny(actor, 'supervisor', 'staff', 'admin', 'working_group'))
+  if (hasAny(actor, 'auditor') && !actsOnCases(actor.roles))
     return { kind: 'forbidden', message: 'auditors have read-only access / 审计人员只读' };
   return null;
 }
