@@ -100,6 +100,10 @@ describe('a refused form on a phone', () => {
     expect(await heightOf(page, 'header .tools button.link')).toBeGreaterThanOrEqual(44);
     await page.goto(`${s.baseUrl}/app/cases`);
     expect(await heightOf(page, 'table td a[href^="/app/cases/"]')).toBeGreaterThanOrEqual(44);
+    // Taller, not wider: the list and the workbench still fit the phone.
+    expect(await sidewaysOverflow(page)).toBe(0);
+    await page.goto(`${s.baseUrl}/app`);
+    expect(await sidewaysOverflow(page)).toBe(0);
     await ctx.close();
   });
 
