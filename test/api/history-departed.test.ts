@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { issueLocalToken } from '../../api/auth.ts';
 import { saveDirectory } from '../../store/directory.ts';
-import { seedCase } from '../support/audit-fixtures.ts';
+import { createSession } from '../../store/sessions.ts';
+import { seedCase, testView } from '../support/audit-fixtures.ts';
+import { putCases } from '../support/feedback-harness.ts';
 import { appOnOwnTables } from '../support/own-tables-app.ts';
 import { demoDirectory, uniqueId } from '../support/stack.ts';
 
@@ -17,9 +19,13 @@ describe('a case history after its actor left the directory', () => {
   it('names them as the newest version that had them did, marked as gone, after later saves', async () => {
     const demo = await demoDirectory();
     await saveDirectory(deps.ddb, deps.tables, demo);
-    const caseId = uniqueId('ZG-LEFT');
-    // Opened by sup-wang (王建国).
+    // A real case number: the case page takes only those.
+    const caseId = `ZG-2099-${String(Math.floor(Math.random() * 900000) + 100000)}`;
+    // Opened by sup-wang (王建国); its record as the workflow keeps it once the case is withdrawn.
     await seedCase(deps, caseId, 2);
+    await putCases(deps, [
+      { ...testView(caseId, { version: 2 }), stage: 'withdrawn', closedAt: new Date().toISOString() },
+    ]);
     await saveDirectory(deps.ddb, deps.tables, {
       ...demo,
       people: demo.people.filter((p) => p.id !== 'sup-wang'),
@@ -47,5 +53,15 @@ describe('a case history after its actor left the directory', () => {
       expect.objectContaining({ id: 'sup-wang', name: '王建国（已离开名录）' }),
     );
     expect((await history('en'))[0]?.actor.name).toBe('王建国 (no longer in the directory)');
+
+    // The case page names them the same way where it lists who opened it.
+    const session = await createSession(deps, { personId: 'audit-he', via: 'link' });
+    const page = await own.app.request(`/app/cases/${caseId}`, {
+      headers: { cookie: `rectify_session=${session.id}` },
+    });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('王建国（已离开名录）');
+    expect(html).not.toMatch(/>\s*sup-wang\s*·/);
   });
 });

@@ -25,6 +25,7 @@ import {
 } from '../ui.tsx';
 import { CaseClocks } from './case-clocks-card.tsx';
 import { caseFollowUps } from './case-follow-ups.ts';
+import { personNamer } from '../../directory-names.ts';
 import { Description, Evidence, EvidenceTypes, photosOfDescription } from './case-evidence.tsx';
 import { FORM_STEPS, isFormStep, type FormState, type FormStep } from './case-form-state.tsx';
 import { allowedHandling, handlingTitles, HandlingForms } from './case-handling-forms.tsx';
@@ -52,8 +53,6 @@ function ReviewNotes(props: { notes: string; lang: Lang }) {
     </>
   );
 }
-
-const personName = (dir: Directory, id: string) => dir.people.find((p) => p.id === id)?.name ?? id;
 
 function placeOf(dir: Directory, v: CaseView, lang: Lang): string {
   const b = dir.buildings.find((x) => x.id === v.location.buildingId);
@@ -95,6 +94,15 @@ export async function renderCase(
   const descriptionPhotos = await photosOfDescription(deps, caseId, view.description);
   // The weekly feedback's department follow-ups marked handled on this case (when, by whom, what was done).
   const followUps = await caseFollowUps(deps, dir, view, now);
+  // Someone who has left the directory keeps the name they had, marked so, not a bare id.
+  const nameOf = await personNamer(deps.aws, dir, [
+    view.assigneeId,
+    view.responsibleId,
+    view.openedBy,
+    ...view.rectifications.map((r) => r.by),
+    ...view.reviews.map((r) => r.by),
+    ...followUps.map((f) => f.by),
+  ]);
   const steps = allowedSteps(deps, dir, viewer, view);
   const handling = allowedHandling(deps, dir, viewer, view);
   state ??= unsavedStepForm(c, caseId);
@@ -146,11 +154,11 @@ export async function renderCase(
               </a>,
             )}
           {dl({ zh: '位置', en: 'Place' }, placeOf(dir, view, lang))}
-          {dl({ zh: '负责人', en: 'Assignee' }, personName(dir, view.assigneeId))}
-          {dl({ zh: '责任人', en: 'Responsible' }, personName(dir, view.responsibleId))}
+          {dl({ zh: '负责人', en: 'Assignee' }, nameOf(view.assigneeId, lang))}
+          {dl({ zh: '责任人', en: 'Responsible' }, nameOf(view.responsibleId, lang))}
           {dl(
             { zh: '登记', en: 'Opened' },
-            `${personName(dir, view.openedBy)} · ${formatTime(view.openedAt, tz)}`,
+            `${nameOf(view.openedBy, lang)} · ${formatTime(view.openedAt, tz)}`,
           )}
           {reportedAt && dl({ zh: '报告时间', en: 'Reported' }, formatTime(reportedAt, tz))}
           {dl({ zh: '时限规则', en: 'Time limits' }, `${inLang(view.sla.label, lang)} (${view.sla.version})`)}
@@ -175,7 +183,7 @@ export async function renderCase(
               followUps.map((f) => (
                 <div data-follow-up={f.week}>
                   {f.week} {inLang(f.department, lang)} · {t('已处理', 'handled')} {formatTime(f.at, tz)} ·{' '}
-                  {personName(dir, f.by)}
+                  {nameOf(f.by, lang)}
                   {f.note ? ` · ${f.note}` : ''}
                 </div>
               )),
@@ -266,7 +274,7 @@ export async function renderCase(
               r ? (
                 <div data-work={`rectification-${r.round}`}>
                   <h3>
-                    {t(`第 ${r.round} 轮整改`, `Round ${r.round} rectification`)} · {personName(dir, r.by)} ·{' '}
+                    {t(`第 ${r.round} 轮整改`, `Round ${r.round} rectification`)} · {nameOf(r.by, lang)} ·{' '}
                     {formatTime(r.at, tz)}
                   </h3>
                   <p>{r.summary}</p>
@@ -276,8 +284,8 @@ export async function renderCase(
                 <div data-work={`review-${review.round}`}>
                   <h3>
                     {t(`第 ${review.round} 轮复查`, `Round ${review.round} review`)}:{' '}
-                    {review.passed ? t('合格', 'passed') : t('不合格', 'failed')} ·{' '}
-                    {personName(dir, review.by)} · {formatTime(review.at, tz)}
+                    {review.passed ? t('合格', 'passed') : t('不合格', 'failed')} · {nameOf(review.by, lang)}{' '}
+                    · {formatTime(review.at, tz)}
                   </h3>
                   <ReviewNotes notes={review.notes} lang={lang} />
                 </div>
