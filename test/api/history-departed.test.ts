@@ -5,7 +5,7 @@ import { createSession } from '../../store/sessions.ts';
 import { seedCase, testView } from '../support/audit-fixtures.ts';
 import { putCases } from '../support/feedback-harness.ts';
 import { appOnOwnTables } from '../support/own-tables-app.ts';
-import { demoDirectory, uniqueId } from '../support/stack.ts';
+import { demoDirectory } from '../support/stack.ts';
 
 /**
  * Found by a probe: once a person left the directory, a case's history named them by a bare id
