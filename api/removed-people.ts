@@ -1,4 +1,4 @@
-import { isTerminal } from '../domain/case-model.ts';
+import { isTerminal, type CaseView } from '../domain/case-model.ts';
 import { listCases } from '../store/case-lists.ts';
 import { currentSnapshot } from '../store/directory.ts';
 import type { AppDeps } from './deps.ts';
@@ -46,6 +46,15 @@ export async function removedWithOpenCases(deps: Pick<AppDeps, 'aws'>): Promise<
 // The stages that wait for a supervisor of the place (checkStep: review, adjudication).
 const SUPERVISOR_STAGES = ['reviewing', 'adjudicating'] as const;
 
+/** What a list of cases to reassign shows of one. */
+const openCaseOf = (v: CaseView): RemovedPerson['openCases'][number] => ({
+  caseId: v.caseId,
+  title: v.title,
+  stage: v.stage,
+  assigneeId: v.assigneeId,
+  responsibleId: v.responsibleId ?? null,
+});
+
 /** The open cases at a building that wait for its supervisor's review or adjudication. */
 export async function awaitingSupervisorAt(
   deps: Pick<AppDeps, 'aws'>,
@@ -58,14 +67,7 @@ export async function awaitingSupervisorAt(
     let read = 0;
     do {
       const page = await listCases(ddb, tables, { filters: { buildingId, stage }, limit: 100, cursor });
-      for (const v of page.items)
-        out.push({
-          caseId: v.caseId,
-          title: v.title,
-          stage: v.stage,
-          assigneeId: v.assigneeId,
-          responsibleId: v.responsibleId ?? null,
-        });
+      for (const v of page.items) out.push(openCaseOf(v));
       read += page.items.length;
       cursor = page.nextCursor ?? undefined;
     } while (cursor && read < OPEN_CASES_READ);
@@ -84,15 +86,7 @@ export async function openCasesOf(
   let read = 0;
   do {
     const page = await listCases(ddb, tables, { filters: { partyId: personId }, limit: 100, cursor });
-    for (const v of page.items)
-      if (!isTerminal(v.stage))
-        openCases.push({
-          caseId: v.caseId,
-          title: v.title,
-          stage: v.stage,
-          assigneeId: v.assigneeId,
-          responsibleId: v.responsibleId ?? null,
-        });
+    for (const v of page.items) if (!isTerminal(v.stage)) openCases.push(openCaseOf(v));
     read += page.items.length;
     cursor = page.nextCursor ?? undefined;
   } while (cursor && read < OPEN_CASES_READ);

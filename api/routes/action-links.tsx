@@ -260,15 +260,10 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
     // Someone removed from the directory loses their links with the rest of their access.
     // Reporters are not in the directory: their links name them by address.
     if (!claims.recipientId.startsWith('reporter:') && !dir.people.some((p) => p.id === claims.recipientId))
-      throw new PageOutcome(
-        403,
-        'refused',
-        { zh: '链接已失效', en: 'This link no longer works' },
-        {
-          zh: '此链接的收件人已不在校园名录中，链接随之失效。如有疑问请联系管理员。',
-          en: 'The person this link was sent to is no longer in the campus directory, so it no longer works. Ask an administrator if this is a mistake.',
-        },
-      );
+      throw linkNoLongerWorks({
+        zh: '此链接的收件人已不在校园名录中，链接随之失效。如有疑问请联系管理员。',
+        en: 'The person this link was sent to is no longer in the campus directory, so it no longer works. Ask an administrator if this is a mistake.',
+      });
     if (isCaseLinkStep(claims.step)) {
       if (caseLinkSteps[claims.step] !== claims.action) {
         const [status, title, message] = linkFailures.malformed;
@@ -285,10 +280,7 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
       // Still in the directory, but no longer in a role that acts (staff made auditor): said at
       // once, as for someone removed, not after the form is filled in and refused on posting.
       if (readOnlyRefusal(actor))
-        throw new PageOutcome(
-          403,
-          'refused',
-          { zh: '链接已失效', en: 'This link no longer works' },
+        throw linkNoLongerWorks(
           {
             zh: '此链接的收件人在校园名录中的角色已变更，已不能办理此案件，链接随之失效。案件须由管理员重新指派；如有疑问请联系管理员。',
             en: 'The role of the person this link was sent to has changed in the campus directory: they can no longer act on this case, so the link no longer works. An administrator reassigns the case; ask one if this is a mistake.',
@@ -879,6 +871,10 @@ const fieldLabels: Record<string, Bilingual> = {
 };
 
 /** A text over its limit: the limit, and how long the text was (it stays in the form to shorten). */
+/** A link its recipient may no longer use (gone from the directory, or no longer in a role that acts). */
+const linkNoLongerWorks = (why: Bilingual, lang?: Lang) =>
+  new PageOutcome(403, 'refused', { zh: '链接已失效', en: 'This link no longer works' }, why, lang);
+
 function tooLong(max: number, given: unknown): Bilingual {
   const n = typeof given === 'string' ? given.trim().length : undefined;
   return {
