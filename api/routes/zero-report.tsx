@@ -756,11 +756,17 @@ export function zeroReportRoutes(deps: AppDeps): Hono<AuthEnv> {
     const query = asked ? `?lang=${asked}` : '';
     const tonight = localDate(new Date().toISOString(), deps.env.CAMPUS_TZ);
     const store = { ddb: deps.aws.ddb, tables: deps.aws.tables };
-    if (!(await loadNight(store, tonight))) {
+    const rec = await loadNight(store, tonight);
+    if (!rec) {
       const lastNight = new Date(Date.parse(`${tonight}T12:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
       if (await loadNight(store, lastNight)) return c.redirect(`/zero-report/${lastNight}${query}`, 302);
     }
-    const grid = c.get('caller').person.roles.includes('grid_member');
+    const { person } = c.get('caller');
+    // A grid member on none of tonight's cells (named after the night opened) has nothing to
+    // report tonight: the board, not a report page that can only refuse them.
+    const grid =
+      person.roles.includes('grid_member') &&
+      (!rec || rec.night.cells.some((cell) => cell.memberIds.includes(person.id)));
     return c.redirect(`/zero-report/${tonight}${grid ? '/report' : ''}${query}`, 302);
   });
   app.get('/zero-report/:night', auth, async (c) => {
