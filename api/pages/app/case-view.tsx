@@ -33,6 +33,8 @@ import { allowedSteps, PHOTO_SCRIPT, StepForm, stepPaths, stepTitles } from './c
 import { Timeline, timelineOf } from './case-timeline.tsx';
 import { renderNoLongerYours } from './case-refused-page.tsx';
 import { page, refusalOf, takeUnsaved, viewerOf, type WebContext } from './web-kit.tsx';
+import { closureDueNote, closureOnDue, type NamedClosure } from '../../../domain/closure-on-due.ts';
+import { currentCalendarReader } from '../../../infra/calendar.ts';
 
 /**
  * /app/cases/{caseId}: the case, its deadlines, one merged timeline, and the
@@ -66,6 +68,24 @@ function placeOf(dir: Directory, v: CaseView, lang: Lang): string {
     .join(' · ');
 }
 
+// One reader per app: it keeps each saved version parsed and the file read once.
+const calendarReaders = new WeakMap<AppDeps, () => Promise<{ file: { closures: NamedClosure[] } }>>();
+
+/** The school's closures in the calendar in force; none when it cannot be read (the page still shows). */
+async function closuresInForce(deps: AppDeps): Promise<NamedClosure[]> {
+  let read = calendarReaders.get(deps);
+  if (!read) {
+    read = currentCalendarReader(deps.env, { ddb: deps.aws.ddb, tables: deps.aws.tables });
+    calendarReaders.set(deps, read);
+  }
+  try {
+    return (await read()).file.closures;
+  } catch (err) {
+    console.error('[web] case page: the calendar in force could not be read', err);
+    return [];
+  }
+}
+
 /** A step form of this case sent after the session ended, offered again as it was typed. */
 function unsavedStepForm(c: WebContext, caseId: string): FormState | null {
   let step: FormStep | undefined;
@@ -94,7 +114,19 @@ export async function renderCase(
   const descriptionPhotos = await photosOfDescription(deps, caseId, view.description);
   // The weekly feedback's department follow-ups marked handled on this case (when, by whom, what was done).
   const followUps = await caseFollowUps(deps, dir, view, now);
+  // The closures of the calendar in force, for a pending deadline a closure saved later lands on.
+  const closures = view.deadlines.some((d) => d.state === 'pending' && !d.closedAt)
+    ? await closuresInForce(deps)
+    : [];
   // Someone who has left the directory keeps the name they had, marked so, not a bare id.
+  const closureNote = (due: string) => {
+    const closure = closureOnDue(due, tz, closures);
+    return closure ? (
+      <small data-closure-note style="display:block">
+        {inLang(closureDueNote(closure), lang)}
+      </small>
+    ) : null;
+  };
   const nameOf = await personNamer(deps.aws, dir, [
     view.assigneeId,
     view.responsibleId,
@@ -224,6 +256,7 @@ export async function renderCase(
                         {inLang(d.note, lang)}
                       </small>
                     )}
+                    {d.state === 'pending' && !d.closedAt && closureNote(d.due)}
                   </td>
                   <StateCell state={d.state} at={d.closedAt} lang={lang} tz={tz} />
                 </tr>
