@@ -507,6 +507,30 @@ export async function listCasesFor(
   }
 }
 
+/**
+ * The cases of `q` (its limit and cursor aside) that `caller` may read, newest first, following
+ * cursors until `most` are read or `maxReads` list reads are spent; `more` when cases remain.
+ */
+export async function listCasesUpTo(
+  deps: AppDeps,
+  caller: Caller,
+  q: Omit<CaseListQuery, 'limit' | 'cursor'>,
+  lang: Lang,
+  opts: { most: number; maxReads?: number; narrow?: ((view: CaseView) => boolean) | undefined },
+): Promise<{ items: CaseView[]; more: boolean }> {
+  const items: CaseView[] = [];
+  let cursor: string | undefined;
+  let reads = 0;
+  do {
+    const limit = Math.min(100, opts.most - items.length);
+    const page = await listCasesFor(deps, caller, { ...q, limit, cursor }, lang, opts.narrow);
+    reads += 1;
+    items.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor && items.length < opts.most && reads < (opts.maxReads ?? Infinity));
+  return { items, more: cursor !== undefined };
+}
+
 /** A case `caller` may read, with the directory it was checked against (directoryForCase); 403/404 otherwise. */
 export async function readCaseFor(
   deps: AppDeps,

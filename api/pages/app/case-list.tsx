@@ -8,7 +8,7 @@ import type { Directory } from '../../../domain/directory.ts';
 import { categoryLabel } from '../../../domain/intake.ts';
 import { severities, sources } from '../../../domain/sla.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
-import { listCasesFor, type CaseListQuery } from '../../case-service.ts';
+import { listCasesFor, listCasesUpTo, type CaseListQuery } from '../../case-service.ts';
 import { directoryOrFail } from '../../reads.ts';
 import type { AppDeps } from '../../deps.ts';
 import type { WebEnv } from '../../middleware/session.ts';
@@ -131,21 +131,11 @@ export async function collect(
   q: ListFilters,
   cap: number,
 ): Promise<{ items: CaseView[]; capped: boolean }> {
-  const viewer = viewerOf(c);
-  const items: CaseView[] = [];
-  let cursor: string | undefined;
-  do {
-    const pageOf = await listCasesFor(
-      deps,
-      viewer,
-      apiQuery(q, Math.min(100, cap - items.length), cursor),
-      c.get('lang'),
-      narrowing(q),
-    );
-    items.push(...pageOf.items);
-    cursor = pageOf.nextCursor ?? undefined;
-  } while (cursor && items.length < cap);
-  return { items, capped: cursor !== undefined };
+  const { items, more } = await listCasesUpTo(deps, viewerOf(c), apiQuery(q, cap), c.get('lang'), {
+    most: cap,
+    narrow: narrowing(q),
+  });
+  return { items, capped: more };
 }
 
 const place = (dir: Directory, v: CaseView, lang: Lang) => {

@@ -1,7 +1,7 @@
 import type { CaseView } from '../../../domain/case-model.ts';
 import type { Lang } from '../../../domain/text.ts';
 import type { Caller } from '../../auth.ts';
-import { listCasesFor, type CaseListQuery } from '../../case-service.ts';
+import { listCasesUpTo, type CaseListQuery } from '../../case-service.ts';
 import type { AppDeps } from '../../deps.ts';
 
 /**
@@ -14,7 +14,6 @@ import type { AppDeps } from '../../deps.ts';
 export const TALLY_CAP = 1000;
 /** List reads (each a few index round trips) one tally may spend. */
 const MAX_READS = 20;
-const READ_SIZE = 100;
 
 export interface CaseTally {
   /** The matching cases counted: all of them unless `more`. */
@@ -33,22 +32,14 @@ export async function tallyCases(
   narrow: ((view: CaseView) => boolean) | undefined,
   cap = TALLY_CAP,
 ): Promise<CaseTally> {
-  const ids: string[] = [];
-  let cursor: string | undefined;
-  let reads = 0;
   // One past the cap: a cursor alone may promise a page that turns out empty.
-  do {
-    const limit = Math.min(READ_SIZE, cap + 1 - ids.length);
-    const page = await listCasesFor(deps, caller, { ...q, limit, cursor }, lang, narrow);
-    reads += 1;
-    ids.push(...page.items.map((v) => v.caseId));
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor && ids.length <= cap && reads < MAX_READS);
+  const read = await listCasesUpTo(deps, caller, q, lang, { most: cap + 1, maxReads: MAX_READS, narrow });
+  const ids = read.items.map((v) => v.caseId);
   const counted = ids.slice(0, cap);
   const at = new Map(counted.map((id, n) => [id, n]));
   return {
     total: counted.length,
-    more: ids.length > cap || cursor !== undefined,
+    more: ids.length > cap || read.more,
     rank: (caseId) => at.get(caseId),
   };
 }

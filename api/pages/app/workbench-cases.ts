@@ -1,7 +1,7 @@
 import { stages, type CaseView, type Stage } from '../../../domain/case-model.ts';
 import type { Lang } from '../../../domain/text.ts';
 import type { Caller } from '../../auth.ts';
-import { listCasesFor, type CaseListQuery } from '../../case-service.ts';
+import { listCasesUpTo, type CaseListQuery } from '../../case-service.ts';
 import type { AppDeps } from '../../deps.ts';
 
 /**
@@ -34,19 +34,8 @@ async function readAll(
   query: Pick<CaseListQuery, 'stage' | 'overdue'>,
   lang: Lang,
 ): Promise<{ items: CaseView[]; cut: boolean }> {
-  const items: CaseView[] = [];
-  let cursor: string | undefined;
-  do {
-    const one = await listCasesFor(
-      deps,
-      viewer,
-      { ...query, limit: Math.min(100, STAGE_MAX - items.length), cursor },
-      lang,
-    );
-    items.push(...one.items);
-    cursor = one.nextCursor ?? undefined;
-  } while (cursor && items.length < STAGE_MAX);
-  return { items, cut: cursor !== undefined };
+  const { items, more } = await listCasesUpTo(deps, viewer, query, lang, { most: STAGE_MAX });
+  return { items, cut: more };
 }
 
 /**
