@@ -27,6 +27,8 @@ export const stages = [
 export type Stage = (typeof stages)[number];
 export const terminalStages: readonly Stage[] = ['closed', 'withdrawn'];
 export const isTerminal = (s: Stage): boolean => terminalStages.includes(s);
+/** The stages a case is still open in (not closed or withdrawn), in the order a case goes through them. */
+export const openStages: readonly Stage[] = stages.filter((s) => !isTerminal(s));
 
 export interface Actor {
   id: string;

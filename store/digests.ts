@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { conditionHeld } from './conditional.ts';
-import { isTerminal, stages, type CaseView } from '../domain/case-model.ts';
+import { openStages, type CaseView } from '../domain/case-model.ts';
 import type { AreaSummary, DepartmentDigest, DigestKind, StaffDigest } from '../domain/digest.ts';
 import type { KpiTally } from '../domain/kpi.ts';
 import { viewFromItem } from './case-record-item.ts';
@@ -27,8 +27,6 @@ export interface StoreDeps {
 }
 
 export type AnyDigest = StaffDigest | DepartmentDigest | AreaSummary;
-
-const OPEN_STAGES = stages.filter((s) => !isTerminal(s));
 
 /**
  * Cases opened in [from, to): a range query on byOpened, or byBuilding when one
@@ -66,7 +64,7 @@ export async function casesActiveIn(
   const since = new Date(Date.parse(range.from) - range.lookbackDays * 86_400_000).toISOString();
   const [recent, ...open] = await Promise.all([
     casesOpenedBetween(deps, { from: since, to: range.to }),
-    ...OPEN_STAGES.map((stage) =>
+    ...openStages.map((stage) =>
       queryAll(deps.ddb, {
         TableName: deps.tables.cases,
         IndexName: 'byStage',

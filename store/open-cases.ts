@@ -1,11 +1,10 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { isTerminal, stages, type CaseView } from '../domain/case-model.ts';
+import { openStages, type CaseView } from '../domain/case-model.ts';
 import { viewFromItem } from './case-record-item.ts';
 import type { TableNames } from './clients.ts';
 import { queryAll, type Item } from './paginate.ts';
 
-const OPEN_STAGES = stages.filter((s) => !isTerminal(s));
 /** DynamoDB takes at most 100 operands in an IN: a longer list of buildings is asked in parts. */
 const IN_OPERANDS = 100;
 
@@ -28,7 +27,7 @@ export async function openCasesIn(
   const parts: string[][] = [];
   for (let i = 0; i < wanted.length; i += IN_OPERANDS) parts.push(wanted.slice(i, i + IN_OPERANDS));
   const pages = await Promise.all(
-    OPEN_STAGES.flatMap((stage) =>
+    openStages.flatMap((stage) =>
       parts.map((part) =>
         queryAll(ddb, {
           TableName: tables.cases,

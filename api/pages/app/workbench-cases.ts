@@ -1,4 +1,4 @@
-import { stages, type CaseView, type Stage } from '../../../domain/case-model.ts';
+import { openStages, type CaseView, type Stage } from '../../../domain/case-model.ts';
 import type { Lang } from '../../../domain/text.ts';
 import type { Caller } from '../../auth.ts';
 import { listCasesUpTo, type CaseListQuery } from '../../case-service.ts';
@@ -9,8 +9,6 @@ import type { AppDeps } from '../../deps.ts';
  * No index orders open cases by due time, so each open stage is read whole: a stage's newest
  * cases alone would leave out its oldest, whose deadlines are often the nearest.
  */
-
-export const OPEN_STAGES = stages.filter((s) => s !== 'closed' && s !== 'withdrawn');
 
 /**
  * At most this many cases of one open stage, and as many overdue ones, are read per request: far
@@ -45,7 +43,7 @@ async function readAll(
 export async function readOpenCases(deps: AppDeps, viewer: Caller, lang: Lang): Promise<OpenCases> {
   const [overdue, perStage] = await Promise.all([
     readAll(deps, viewer, { overdue: 'true' }, lang),
-    Promise.all(OPEN_STAGES.map((stage) => readAll(deps, viewer, { stage }, lang))),
+    Promise.all(openStages.map((stage) => readAll(deps, viewer, { stage }, lang))),
   ]);
   const byId = new Map<string, CaseView>();
   // The reads run side by side: a case seen by two of them (it moved on between) is taken as last written.
@@ -54,8 +52,8 @@ export async function readOpenCases(deps: AppDeps, viewer: Caller, lang: Lang): 
     if (!seen || v.version > seen.version) byId.set(v.caseId, v);
   }
   return {
-    items: [...byId.values()].filter((v) => (OPEN_STAGES as readonly string[]).includes(v.stage)),
-    cutStages: OPEN_STAGES.filter((_, i) => perStage[i]?.cut === true),
+    items: [...byId.values()].filter((v) => openStages.includes(v.stage)),
+    cutStages: openStages.filter((_, i) => perStage[i]?.cut === true),
     overdueCut: overdue.cut,
   };
 }
