@@ -38,8 +38,8 @@ fieldset{border:1px solid #ddd;border-radius:6px;margin:1rem 0}legend{font-weigh
 button,a.button{background:#b4232a;color:#fff;border:0;padding:.6rem 1.4rem;border-radius:4px;font-size:1rem;cursor:pointer;min-height:44px}
 a.button{display:inline-block;text-decoration:none;line-height:1.4}
 [aria-invalid=true]{border:2px solid #b4232a}.field-error{color:#b4232a;margin:.25rem 0}.error ul{margin:.25rem 0;padding-left:1.2rem}.error:focus{outline:3px solid #b45309;outline-offset:2px}
-@media (max-width:37.5rem){main{margin:0;padding:1rem;border-radius:0}label.choice{display:flex;align-items:center;gap:.5rem;min-height:44px;margin:0}label.choice input{width:1.25rem;height:1.25rem;margin:0;flex:none}button{width:100%;box-sizing:border-box}.error li a{display:inline-flex;align-items:center;min-height:44px}}
-.error{background:#fdecea;border-left:4px solid #b4232a;padding:.6rem 1rem}.notice{background:#fbf7e9;border-left:4px solid #d9a400;padding:.2rem 1rem;margin:1rem 0}.note{font-size:.85em;color:#666}
+@media (max-width:37.5rem){main{margin:0;padding:1rem;border-radius:0}label.choice{display:flex;align-items:center;gap:.5rem;min-height:44px;margin:0}label.choice input{width:1.25rem;height:1.25rem;margin:0;flex:none}button{width:100%;box-sizing:border-box}.error li a{display:inline-flex;align-items:center;gap:.3em;flex-wrap:wrap;min-height:44px}}
+.error{background:#fdecea;border-left:4px solid #b4232a;padding:.6rem 1rem;margin:.75rem 0}.notice{background:#fbf7e9;border-left:4px solid #d9a400;padding:.2rem 1rem;margin:1rem 0}.note{font-size:.85em;color:#666}
 .thumbs{display:flex;flex-wrap:wrap;gap:.5rem;margin:.5rem 0;white-space:normal}.thumbs img{width:6rem;height:6rem;object-fit:cover;border-radius:4px;border:1px solid #ddd}`;
 
 /** Text in the reader's language, the other language beneath. */
