@@ -140,9 +140,43 @@ describe('a case citing a 6T item', () => {
     expect(zh).not.toContain('Invalid');
     const en = await (await page('/app/dashboard?from=bogus', 'wg-chen', 'en')).text();
     // Named by the form's label for the field, not the query parameter.
-    expect(en).toMatch(/<li>From: \S/);
+    expect(en).toMatch(/<li data-field="from"><a href="#dash-from">From: \S/);
     const week = await (await page('/app/dashboard/weekly?week=2026-W99', 'wg-chen')).text();
     expect(week).toContain('ISO 周，如 2026-W07');
+  });
+
+  it('a refused dashboard query is titled as an error, its summary focused on load and linking the field it marks', async () => {
+    const res = await page('/app/dashboard?from=2026-03-10&to=2026-03-01', 'wg-chen');
+    expect(res.status).toBe(400);
+    const zh = await res.text();
+    expect(zh).toMatch(/<title>错误：[^<]*<\/title>/);
+    const summary = /<div [^>]*data-error-summary[\s\S]*?<\/div>/.exec(zh)?.[0] ?? '';
+    expect(summary).toMatch(/^<div tabindex="-1" autofocus="" data-error-summary/);
+    const href = /<a href="#([^"]+)">开始日期须早于或等于结束日期<\/a>/.exec(summary)?.[1];
+    expect(href).toBe('dash-from');
+    // The link's target is the field, marked invalid and described by its message.
+    expect(zh).toMatch(
+      new RegExp(`<input id="${href}" name="from" aria-describedby="${href}-error" aria-invalid="true"`),
+    );
+    expect(zh).toContain(`<p class="field-error" id="${href}-error">开始日期须早于或等于结束日期</p>`);
+    expect(zh).not.toMatch(/id="dash-to"[^>]*aria-invalid/);
+    // Titled in English for an English reader; a page with no error keeps its title.
+    const en = await (await page('/app/dashboard?from=2026-03-10&to=2026-03-01', 'wg-chen', 'en')).text();
+    expect(en).toMatch(/<title>Error: [^<]*<\/title>/);
+    const plain = await (await page('/app/dashboard', 'wg-chen')).text();
+    expect(plain).not.toMatch(/<title>错误/);
+    expect(plain).not.toContain('data-error-summary');
+    // A week with no report and a role refused are error pages too, said where the keyboard lands.
+    for (const [path, who] of [
+      ['/app/dashboard/weekly?week=2020-W10&building=bldg-a', 'sup-wang'],
+      ['/app/dashboard', 'staff-zhao'],
+    ] as const) {
+      const refused = await (await page(path, who)).text();
+      expect(refused, path).toMatch(/<title>错误：/);
+      expect(refused, path).toMatch(
+        /<div tabindex="-1" autofocus="" data-error-summary[^>]* class="flash error" role="alert"/,
+      );
+    }
   });
 
   /** Last week's reports, built as the Monday run stores them, in this file's own ops table. */

@@ -6,6 +6,7 @@ import type { KpiValue } from '../../../domain/kpi.ts';
 import { complaintSampleText, kpiDurationText } from '../../../domain/kpi-text.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import type { WebEnv } from '../../middleware/session.ts';
+import { ErrorSummaryBox } from '../error-summary.tsx';
 import { Layout } from '../layout.tsx';
 import { parseForm } from './web-kit.tsx';
 
@@ -23,7 +24,10 @@ export const currentUrl = (c: WebContext): string => {
   return `${u.pathname}${u.search}`;
 };
 
-/** Renders a page in the shared Layout, with the viewer, language and CSRF token of the request. */
+/**
+ * Renders a page in the shared Layout, with the viewer, language and CSRF token of the request;
+ * an answer of 400 or more is titled as an error (错误：…).
+ */
 export function page(
   c: WebContext,
   title: Bilingual,
@@ -39,6 +43,7 @@ export function page(
       navHidden={c.get('navHidden')}
       csrfToken={c.get('csrfToken')}
       currentUrl={currentUrl(c)}
+      error={status >= 400}
     >
       {body}
     </Layout>,
@@ -53,9 +58,7 @@ export function refusedPage(c: WebContext, title: Bilingual, rule: Bilingual) {
     c,
     title,
     <>
-      <div class="flash error" role="alert" data-refused="role">
-        {inLang(rule, lang)}
-      </div>
+      <ErrorSummaryBox lang={lang} text={rule} data={{ 'data-refused': 'role' }} />
       <p>
         <a href="/app">{inLang({ zh: '返回工作台', en: 'Back to the workbench' }, lang)}</a>
       </p>
@@ -91,21 +94,27 @@ export function parseQuery<S extends z.ZodType>(
   return { ok: false, errors };
 }
 
-/** The list of field problems above a form, announced when the page loads. */
-export function ErrorSummary(props: { errors: Record<string, Bilingual>; lang: Lang }) {
-  const entries = Object.values(props.errors);
+/**
+ * The list of field problems above a form: the page's error summary, focused on load, each
+ * problem linked to its control where `ids` names one (the field's key → the control's id).
+ */
+export function ErrorSummary(props: {
+  errors: Record<string, Bilingual>;
+  lang: Lang;
+  ids?: Partial<Record<string, string>> | undefined;
+}) {
+  const entries = Object.entries(props.errors);
   if (entries.length === 0) return null;
   return (
-    <div class="flash error" role="alert" data-errors={String(entries.length)}>
-      <p style="margin:0 0 .25rem;font-weight:600">
-        {inLang({ zh: '请修改以下内容：', en: 'Please correct the following:' }, props.lang)}
-      </p>
-      <ul style="margin:0">
-        {entries.map((e) => (
-          <li>{inLang(e, props.lang)}</li>
-        ))}
-      </ul>
-    </div>
+    <ErrorSummaryBox
+      lang={props.lang}
+      text={{ zh: '请修改以下内容：', en: 'Please correct the following:' }}
+      entries={entries.map(([field, text]) => {
+        const id = props.ids?.[field];
+        return { text, field, href: id ? `#${id}` : undefined };
+      })}
+      data={{ 'data-errors': String(entries.length) }}
+    />
   );
 }
 

@@ -19,6 +19,7 @@ import { loadWeeklySummary } from '../../reads.ts';
 import { weeklyReportHtml } from '../../routes/weekly-reports.ts';
 import { missingReason, missingReportText, WeeklyReportList } from './weekly-report-list.tsx';
 import { missingReportContext } from './weekly-report-context.ts';
+import { ErrorSummaryBox } from '../error-summary.tsx';
 import { countBarsChart, kpiRatesChart, rateTrendChart } from '../charts.ts';
 import { ClockTable } from './dashboard-clocks.tsx';
 import { InspectionScores } from './dashboard-inspections.tsx';
@@ -26,7 +27,7 @@ import { standardsPageRoutes } from './standards-page.tsx';
 import { calendarAdminRoutes, calendarBanner } from './admin-calendar.tsx';
 import { currentCalendarReader } from '../../../infra/calendar.ts';
 import { cohortReads } from '../../../store/kpi-scope-tallies.ts';
-import { formatTime, SeverityBadge, StageBadge, STACKED_TABLE, stageLabels } from '../ui.tsx';
+import { Field, formatTime, SeverityBadge, StageBadge, STACKED_TABLE, stageLabels } from '../ui.tsx';
 import { adminRoutes } from './admin.tsx';
 import { auditPageRoutes } from './audit.tsx';
 import {
@@ -93,6 +94,12 @@ const dashboardLabels: Record<keyof z.infer<typeof dashboardQuery>, Bilingual> =
   building: { zh: '楼栋', en: 'Building' },
   from: { zh: '开始日期', en: 'From' },
   to: { zh: '结束日期（含）', en: 'To (inclusive)' },
+};
+/** The dashboard form's controls by field (ui.tsx Field ids), for its error summary's links. */
+const DASHBOARD_FIELD_IDS: Record<string, string> = {
+  building: 'dash-building',
+  from: 'dash-from',
+  to: 'dash-to',
 };
 const weeklyQuery = z.object({
   // Without a week, last week's report: the week GET /api/reports/weekly defaults to.
@@ -255,47 +262,45 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
     const personName = (id: string) => dir.people.find((p) => p.id === id)?.name ?? id;
     const inScope = buildingId ? [buildingId] : scope.campus ? undefined : scope.buildings;
 
+    // Each field in error is marked and carries its message; the summary links to it (`dash-<name>`).
+    const fieldProps = { lang, errors, idPrefix: 'dash' };
     const form = (
       <form method="get" action="/app/dashboard" class="card" aria-labelledby="dash-filter-h">
         <h2 id="dash-filter-h" style="margin-top:0">
           {t({ zh: '范围与时段', en: 'Scope and period' })}
         </h2>
         <div class="grid">
-          <div>
-            <label for="dash-building">{t(dashboardLabels.building)}</label>
-            <select id="dash-building" name="building">
-              {scope.campus && (
-                <option value="" selected={buildingId === undefined}>
-                  {t({ zh: '全校', en: 'Whole campus' })}
-                </option>
-              )}
-              {scope.buildings.map((id) => (
-                <option value={id} selected={id === buildingId}>
-                  {buildingName(id)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div>
-            <label for="dash-from">{t(dashboardLabels.from)}</label>
-            <input
-              id="dash-from"
-              type="date"
-              name="from"
-              value={period.fromDate}
-              aria-invalid={errors.from ? 'true' : undefined}
-            />
-          </div>
-          <div>
-            <label for="dash-to">{t(dashboardLabels.to)}</label>
-            <input
-              id="dash-to"
-              type="date"
-              name="to"
-              value={period.toDate}
-              aria-invalid={errors.to ? 'true' : undefined}
-            />
-          </div>
+          <Field
+            {...fieldProps}
+            name="building"
+            label={dashboardLabels.building}
+            control={(a) => (
+              <select {...a}>
+                {scope.campus && (
+                  <option value="" selected={buildingId === undefined}>
+                    {t({ zh: '全校', en: 'Whole campus' })}
+                  </option>
+                )}
+                {scope.buildings.map((id) => (
+                  <option value={id} selected={id === buildingId}>
+                    {buildingName(id)}
+                  </option>
+                ))}
+              </select>
+            )}
+          />
+          <Field
+            {...fieldProps}
+            name="from"
+            label={dashboardLabels.from}
+            control={(a) => <input {...a} type="date" value={period.fromDate} />}
+          />
+          <Field
+            {...fieldProps}
+            name="to"
+            label={dashboardLabels.to}
+            control={(a) => <input {...a} type="date" value={period.toDate} />}
+          />
         </div>
         <div class="actions">
           <button type="submit">{t({ zh: '查看', en: 'Show' })}</button>
@@ -307,7 +312,7 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
         c,
         TITLE,
         <>
-          <ErrorSummary errors={errors} lang={lang} />
+          <ErrorSummary errors={errors} lang={lang} ids={DASHBOARD_FIELD_IDS} />
           {form}
         </>,
         400,
@@ -741,14 +746,11 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
         c,
         title,
         <>
-          <div
-            class="flash error"
-            role="alert"
-            data-weekly-missing={week}
-            data-missing-reason={missingReason(week, missing)}
-          >
-            {inLang(missingReportText(week, place, missing), lang)}
-          </div>
+          <ErrorSummaryBox
+            lang={lang}
+            text={missingReportText(week, place, missing)}
+            data={{ 'data-weekly-missing': week, 'data-missing-reason': missingReason(week, missing) }}
+          />
           <section class="card">
             <WeeklyReportList reports={reports} buildingId={buildingId} lang={lang} missing={missing} />
           </section>
