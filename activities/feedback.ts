@@ -30,6 +30,7 @@ import {
 import { addDays, localTimeToInstant } from '../domain/calendar.ts';
 import type { Directory, Person } from '../domain/directory.ts';
 import { complaintYearBounds } from '../domain/kpi.ts';
+import { weekIsOver } from '../domain/kpi-weeks.ts';
 import { reportLinkUrl } from '../domain/report-link.ts';
 import { loadDirectory } from '../store/directory.ts';
 import { occurrencesDueIn } from '../store/duties.ts';
@@ -46,7 +47,7 @@ import {
 } from '../store/digests.ts';
 import { heartbeat } from './heartbeat.ts';
 import type { ActivityDeps } from './index.ts';
-import { tallyForRange, weekIsOver } from '../store/kpi-tallies.ts';
+import { tallyForRange } from '../store/kpi-tallies.ts';
 import { outboxScope } from '../store/keys.ts';
 import { issueActionUrl } from '../store/links.ts';
 import { sendOnce } from '../store/outbox.ts';

@@ -310,19 +310,7 @@ export async function saveTally(
   );
 }
 
-/** A stored tally, only when settled (an unsettled one may be stale) and complete. */
-export async function settledTally(
-  deps: StoreDeps,
-  week: string,
-  buildingId: string | undefined,
-): Promise<KpiTally | null> {
-  const out = await deps.ddb.send(
-    new GetItemCommand({ TableName: deps.tables.ops, Key: tallyKey(buildingId, week) }),
-  );
-  return out.Item ? settledTallyOf(out.Item) : null;
-}
-
-/** A stored tally row's tally, only when settled and complete (settledTally's test, for rows read in a batch). */
+/** A stored tally row's tally, only when settled (an unsettled one may be stale) and complete. */
 export function settledTallyOf(item: Record<string, AttributeValue>): KpiTally | null {
   const row = unmarshall(item) as { tally: string; settled: boolean };
   if (!row.settled) return null;

@@ -5,16 +5,22 @@ import {
   type KeysAndAttributes,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { localDate } from '../domain/calendar.ts';
 import type { CaseView } from '../domain/case-model.ts';
-import { addWeeks, isoWeekOfDate, weekBounds } from '../domain/digest.ts';
 import { mergeTallies, tallyCases, type KpiTally } from '../domain/kpi.ts';
+import { rangeParts } from '../domain/kpi-weeks.ts';
 import { casesOpenedBetween, saveTally, settledTallyOf, type StoreDeps } from './digests.ts';
 import { opsKey } from './keys.ts';
-import { weekIsOver, type RangeTally } from './kpi-tallies.ts';
 
 /** A building's id, or undefined for the whole campus. */
 export type TallyScope = string | undefined;
+
+export interface RangeTally {
+  tally: KpiTally;
+  /** Whole weeks read from stored counters. */
+  weeksFromCounters: number;
+  /** Whole weeks and partial edges read from the cases index. */
+  partsComputed: number;
+}
 
 /**
  * The cohorts one request reads, each part [from, to) of one scope read once however many tallies
@@ -39,35 +45,6 @@ export function cohortReads(store: StoreDeps): CohortReads {
       return views;
     },
   };
-}
-
-/** One part of a range: a whole ISO week that is over (`week`), or a span read from the index. */
-interface Part {
-  from: string;
-  to: string;
-  week?: string | undefined;
-}
-
-/**
- * [from, to) cut into whole ISO weeks and the partial edges around them. A whole week that is over
- * names its week: its tally may come from the stored counters. A week not yet over never does.
- */
-function partsOf(range: { from: string; to: string; timeZone: string }, now: Date): Part[] {
-  const tz = range.timeZone;
-  const toMs = Date.parse(range.to);
-  // First whole week: the week of `from`, or the next one if `from` is past its Monday midnight.
-  let week = isoWeekOfDate(localDate(range.from, tz));
-  if (Date.parse(weekBounds(week, tz).from) < Date.parse(range.from)) week = addWeeks(week, 1);
-  const parts: Part[] = [];
-  let cursor = range.from;
-  for (; Date.parse(weekBounds(week, tz).to) <= toMs; week = addWeeks(week, 1)) {
-    const b = weekBounds(week, tz);
-    if (Date.parse(cursor) < Date.parse(b.from)) parts.push({ from: cursor, to: b.from });
-    parts.push({ ...b, week: weekIsOver(week, tz, now) ? week : undefined });
-    cursor = b.to;
-  }
-  if (Date.parse(cursor) < toMs) parts.push({ from: cursor, to: range.to });
-  return parts;
 }
 
 const BATCH_GET_KEYS = 100;
@@ -109,7 +86,7 @@ const counterKey = (scope: TallyScope, week: string) => {
 
 /**
  * The KPI tally of cases opened in [from, to) for each scope asked (the campus, buildings), in the
- * order asked: what tallyForRange answers for each, read once for all. Whole weeks that are over
+ * order asked, read once for all (tallyForRange is its one-scope case). Whole weeks that are over
  * come from the stored counters when settled (read in batches); any other part is read from the
  * cases index once for every scope (the campus's cases, each building's taken from them) and a
  * week that is over and found settled is stored for next time.
@@ -125,7 +102,7 @@ export async function tallyForScopes(
   const asked = [...new Set(scopes)];
   // One building alone reads its own index partition; anything more reads the campus once.
   const readScope: TallyScope = asked.length === 1 ? asked[0] : undefined;
-  const parts = partsOf(range, now);
+  const parts = rangeParts(range, now);
   const counters = await settledTallies(
     store,
     parts.flatMap((p) => (p.week ? asked.map((scope) => ({ scope, week: p.week! })) : [])),
