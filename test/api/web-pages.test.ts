@@ -683,8 +683,30 @@ describe('web pages: errors a browser reads', () => {
     const cursor = await said('cursor=garbage');
     expect(cursor.status).toBe(400);
     expect(cursor.html).toContain('class="flash error"');
-    expect((await said('from=2026-03-02&to=2026-03-01')).status).toBe(400);
-    expect((await said('limit=5')).status).toBe(200);
+    const reversed = await said('from=2026-03-02&to=2026-03-01');
+    expect(reversed.status).toBe(400);
+    // Titled as an error, the summary focused on load and leading to the filter it marks, named
+    // by the form's labels (not the query's "to 须晚于 from").
+    expect(reversed.html).toMatch(/<title>错误：[^<]*<\/title>/);
+    const summary = /<div [^>]*data-error-summary[\s\S]*?<\/div>/.exec(reversed.html)?.[0] ?? '';
+    expect(summary).toMatch(/^<div tabindex="-1" autofocus="" data-error-summary/);
+    const href = /<a href="#([^"]+)">登记日期至：不能早于“登记日期从”<\/a>/.exec(summary)?.[1];
+    expect(href).toBe('flt-to');
+    expect(reversed.html).toMatch(
+      new RegExp(`<input id="${href}" name="to" aria-describedby="${href}-error" aria-invalid="true"`),
+    );
+    expect(reversed.html).not.toContain('to 须晚于 from');
+    // A filter the form offers is linked; paging, with no control, is said in the summary only.
+    const stage = await said('stage=bogus&limit=0');
+    expect(stage.html).toMatch(/<li data-field="stage"><a href="#flt-stage">环节：/);
+    expect(stage.html).toMatch(
+      /<select id="flt-stage" name="stage" aria-describedby="flt-stage-error" aria-invalid="true"/,
+    );
+    expect(stage.html).toMatch(/<li data-field="limit">每页条数/);
+    const ok = await said('limit=5');
+    expect(ok.status).toBe(200);
+    expect(ok.html).not.toMatch(/<title>错误/);
+    expect(ok.html).not.toContain('data-error-summary');
   });
 
   it('refuses a night that is not a date with a 400, not "has not opened"', async () => {

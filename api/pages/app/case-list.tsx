@@ -26,6 +26,7 @@ import {
   stageLabels,
   type FieldErrors,
 } from '../ui.tsx';
+import { ErrorSummaryBox } from '../error-summary.tsx';
 import { tallyCases } from './case-tally.ts';
 import { trailLinks, trailSchema } from './cursor-trail.ts';
 import { offersNewCase } from './new-case.tsx';
@@ -205,6 +206,23 @@ export function csvCell(value: string): string {
   return `"${safe.replace(/"/g, '""')}"`;
 }
 
+/** The filter form's fields by their labels; each control's id is `flt-` and its name (ui.tsx Field). */
+const filterLabels = {
+  q: { zh: '标题关键词或案件编号', en: 'Words in the title, or a case number' },
+  stage: { zh: '环节', en: 'Stage' },
+  buildingId: { zh: '楼栋', en: 'Building' },
+  floorId: { zh: '楼层', en: 'Floor' },
+  roomId: { zh: '房间', en: 'Room' },
+  severity: { zh: '严重程度', en: 'Severity' },
+  source: { zh: '来源', en: 'Source' },
+  category: { zh: '类别', en: 'Category' },
+  overdue: { zh: '是否超时', en: 'Overdue' },
+  from: { zh: '登记日期从', en: 'Opened from' },
+  to: { zh: '登记日期至', en: 'Opened until' },
+  sort: { zh: '排序', en: 'Sort by' },
+} satisfies Record<string, Bilingual>;
+const isFilterField = (k: string): k is keyof typeof filterLabels => k in filterLabels;
+
 function Filters(props: { q: ListQuery; dir: Directory; lang: Lang; errors: FieldErrors }) {
   const { q, dir, lang, errors } = props;
   const t = (zh: string, en: string) => inLang({ zh, en }, lang);
@@ -241,49 +259,49 @@ function Filters(props: { q: ListQuery; dir: Directory; lang: Lang; errors: Fiel
         <Field
           {...common}
           name="q"
-          label={{ zh: '标题关键词或案件编号', en: 'Words in the title, or a case number' }}
+          label={filterLabels.q}
           control={(a) => <input {...a} type="search" value={q.q ?? ''} />}
         />
         {sel(
           'stage',
-          { zh: '环节', en: 'Stage' },
+          filterLabels.stage,
           stages.map((s) => [s, inLang(stageLabels[s], lang)]),
           q.stage,
         )}
         {sel(
           'buildingId',
-          { zh: '楼栋', en: 'Building' },
+          filterLabels.buildingId,
           dir.buildings.map((b) => [b.id, inLang(b.name, lang)]),
           q.buildingId,
         )}
-        {sel('floorId', { zh: '楼层', en: 'Floor' }, floors, q.floorId)}
+        {sel('floorId', filterLabels.floorId, floors, q.floorId)}
         <Field
           {...common}
           name="roomId"
-          label={{ zh: '房间', en: 'Room' }}
+          label={filterLabels.roomId}
           control={(a) => <input {...a} type="text" value={q.roomId ?? ''} />}
         />
         {sel(
           'severity',
-          { zh: '严重程度', en: 'Severity' },
+          filterLabels.severity,
           severities.map((s) => [s, inLang(severityLabels[s], lang)]),
           q.severity,
         )}
         {sel(
           'source',
-          { zh: '来源', en: 'Source' },
+          filterLabels.source,
           sources.map((s) => [s, inLang(sourceLabels[s], lang)]),
           q.source,
         )}
         <Field
           {...common}
           name="category"
-          label={{ zh: '类别', en: 'Category' }}
+          label={filterLabels.category}
           control={(a) => <input {...a} type="text" value={q.category ?? ''} />}
         />
         {sel(
           'overdue',
-          { zh: '是否超时', en: 'Overdue' },
+          filterLabels.overdue,
           [
             ['true', t('已超时', 'Overdue')],
             ['false', t('未超时', 'Not overdue')],
@@ -293,19 +311,19 @@ function Filters(props: { q: ListQuery; dir: Directory; lang: Lang; errors: Fiel
         <Field
           {...common}
           name="from"
-          label={{ zh: '登记日期从', en: 'Opened from' }}
+          label={filterLabels.from}
           control={(a) => <input {...a} type="date" value={q.from ?? ''} />}
         />
         <Field
           {...common}
           name="to"
-          label={{ zh: '登记日期至', en: 'Opened until' }}
+          label={filterLabels.to}
           control={(a) => <input {...a} type="date" value={q.to ?? ''} />}
         />
         <Field
           {...common}
           name="sort"
-          label={{ zh: '排序', en: 'Sort by' }}
+          label={filterLabels.sort}
           control={(a) => (
             <select {...a}>
               {(
@@ -470,6 +488,52 @@ const pagingLabels: Record<string, Bilingual> = {
   back: { zh: '上一页位置', en: 'Previous page position' },
 };
 
+/**
+ * The list service's field errors as the page says them: its reversed period names the query's
+ * parameters ("早于 from"), the page the fields' labels.
+ */
+function pageWorded(fields: FieldErrors): FieldErrors {
+  if (!fields.to) return fields;
+  return {
+    ...fields,
+    to: {
+      zh: `不能早于“${filterLabels.from.zh}”`,
+      en: `must not be before “${filterLabels.from.en}”`,
+    },
+  };
+}
+
+/**
+ * A refused list query's summary, where the keyboard lands: each problem by its field's label,
+ * linked to the filter it marks; paging has no control on the page, so its problems are said
+ * only here. A refusal naming no field is said as it is.
+ */
+function QuerySummary(props: { errors: FieldErrors; problem: Bilingual | null; lang: Lang }) {
+  const entries = Object.entries(props.errors).map(([field, text]) => {
+    const label = isFilterField(field) ? filterLabels[field] : pagingLabels[field];
+    return {
+      field,
+      href: isFilterField(field) ? `#flt-${field}` : undefined,
+      text: label ? { zh: `${label.zh}：${text.zh}`, en: `${label.en}: ${text.en}` } : text,
+    };
+  });
+  if (entries.length === 0 && !props.problem) return null;
+  return (
+    <ErrorSummaryBox
+      lang={props.lang}
+      text={
+        entries.length > 0 || !props.problem
+          ? {
+              zh: '筛选条件有误，请修改以下内容：',
+              en: 'The filters were not accepted; correct the following:',
+            }
+          : props.problem
+      }
+      entries={entries}
+    />
+  );
+}
+
 export function caseListRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
   const tz = deps.env.CAMPUS_TZ;
 
@@ -486,6 +550,7 @@ export function caseListRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
     let capped = false;
     let count: ResultCount | null = null;
     let problem: Bilingual | null = null;
+    let problemFields: FieldErrors = {};
     // The total over every page, as the tally counts it (case-tally.ts).
     const tally = () => tallyCases(deps, viewerOf(c), apiQuery(q, q.limit), lang, narrowing(q));
     if (parsed.ok) {
@@ -515,14 +580,16 @@ export function caseListRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
           previous = q.page > 1 ? filterQuery(q, q.page > 2 ? { page: String(q.page - 1) } : {}) : null;
         }
       } catch (err) {
-        problem = refusalOf(err).text;
+        ({ text: problem, fields: problemFields } = refusalOf(err));
       }
     }
+    const shown = { ...errors, ...pageWorded(problemFields) };
     const exportQuery = filterQuery(q);
     return page(
       c,
       TITLE,
       <>
+        <QuerySummary errors={shown} problem={problem} lang={lang} />
         {offersNewCase(c) && (
           <p>
             <a class="button" href="/app/cases/new">
@@ -530,22 +597,7 @@ export function caseListRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
             </a>
           </p>
         )}
-        {problem && (
-          <div class="flash error" role="alert">
-            {inLang(problem, lang)}
-          </div>
-        )}
-        {Object.entries(errors)
-          .filter(([field]) => field in pagingLabels)
-          .map(([field, text]) => (
-            // Paging has no control of its own on the page: its error stands first, above the filters.
-            <div class="flash error" role="alert" data-field={field}>
-              {inLang(pagingLabels[field]!, lang)}
-              {lang === 'en' ? ': ' : '：'}
-              {inLang(text, lang)}
-            </div>
-          ))}
-        <Filters q={q} dir={dir} lang={lang} errors={errors} />
+        <Filters q={q} dir={dir} lang={lang} errors={shown} />
         <section aria-labelledby="results">
           <h2 id="results">{t('结果', 'Results')}</h2>
           {count && <CountLine count={count} shown={items.length} lang={lang} />}
