@@ -58,8 +58,12 @@ export function linkButton(href: string, label: string, look: 'primary' | 'outli
   return `<p><a href="${escapeHtml(href)}" style="display:inline-block;${colours};padding:8px 16px;border-radius:4px;text-decoration:none;line-height:1.4">${escapeHtml(label)}</a></p>`;
 }
 
-/** A paragraph of a mail's HTML: a line, or one the reader must not miss (a deadline). */
-export type MailPara = string | { strong: string };
+/**
+ * A paragraph of a mail's HTML: a line, one the reader must not miss (a deadline), or a line
+ * ending in a link of its own (one item of a list, each with somewhere to act on it), the line
+ * carrying whatever space its language puts before the link.
+ */
+export type MailPara = string | { strong: string } | { line: string; link: { href: string; label: string } };
 
 /** A link of a mail, drawn once as a button labelled in both languages, the reader's first. */
 export interface MailLink {
@@ -89,7 +93,9 @@ export function mailHtml(m: {
   // An empty line is one a mail has nothing to say on (no deadline, no photos): no paragraph.
   const para = (p: MailPara, grey = false) =>
     typeof p !== 'string'
-      ? `<p><strong>${escapeHtml(p.strong)}</strong></p>`
+      ? 'strong' in p
+        ? `<p><strong>${escapeHtml(p.strong)}</strong></p>`
+        : `<p${grey ? ' style="color:#555"' : ''}>${escapeHtml(p.line)}<a href="${escapeHtml(p.link.href)}" style="color:#b4232a">${escapeHtml(p.link.label)}</a></p>`
       : p === ''
         ? ''
         : `<p${grey ? ' style="color:#555"' : ''}>${escapeHtml(p)}</p>`;
