@@ -156,7 +156,23 @@ describe('filters over the triage queue', () => {
     expect(await notMine.text()).toContain('楼栋：您不负责分派 bldg-b 的报告');
     const kind = await open('wg-chen', '/app/triage?kind=bogus');
     expect(kind.status).toBe(400);
-    expect(await kind.text()).toContain('请从列表中选择报告类别');
+    const kindHtml = await kind.text();
+    expect(kindHtml).toContain('请从列表中选择报告类别');
+    // Titled as an error, the summary focused on load and leading to the filter it marks.
+    expect(kindHtml).toMatch(/<title>错误：[^<]*<\/title>/);
+    const summary = /<div [^>]*data-error-summary[\s\S]*?<\/div>/.exec(kindHtml)?.[0] ?? '';
+    expect(summary).toMatch(/^<div tabindex="-1" autofocus="" data-error-summary/);
+    const href = /<a href="#([^"]+)">类别：请从列表中选择报告类别<\/a>/.exec(summary)?.[1];
+    expect(href).toBe('flt-kind');
+    expect(kindHtml).toMatch(
+      new RegExp(`<select id="${href}" name="kind" aria-describedby="${href}-error" aria-invalid="true"`),
+    );
+    // A building outside the person's own is a choice on the form only for one who has several.
+    const wrongBuilding = await (await open('wg-chen', '/app/triage?buildingId=bldg-x')).text();
+    expect(wrongBuilding).toMatch(/<a href="#flt-buildingId">楼栋：您不负责分派 bldg-x 的报告/);
+    expect(wrongBuilding).toMatch(
+      /<select id="flt-buildingId" name="buildingId" aria-describedby="flt-buildingId-error" aria-invalid="true"/,
+    );
   });
 
   it('a decision goes back to the filtered view it was made on', async () => {
@@ -187,7 +203,19 @@ describe('a refused decision', () => {
     });
     expect(res.status).toBe(400);
     const html = await res.text();
-    expect(html).toMatch(/class="flash error" role="alert">[^<]*请选择处理人/);
+    // Titled as an error; the summary, where the keyboard lands, leads to the card's choice in error.
+    expect(html).toMatch(/<title>错误：[^<]*<\/title>/);
+    const summary = /<div [^>]*data-error-summary[\s\S]*?<\/div>/.exec(html)?.[0] ?? '';
+    expect(summary).toMatch(/^<div tabindex="-1" autofocus="" data-error-summary/);
+    expect(summary).toContain(`报告 ${report} 没有处理`);
+    const href = /<a href="#([^"]+)">请选择处理人<\/a>/.exec(summary)?.[1];
+    expect(href).toBe(`${report}-assignee`);
+    expect(html).toMatch(
+      new RegExp(
+        `<select id="${href}" name="assigneeId" required="" aria-invalid="true" aria-describedby="${report}-error"`,
+      ),
+    );
+    expect(html).toContain(`<p class="field-error" id="${report}-error">请选择处理人</p>`);
     // The language switch opens the queue's view the card was on, not the report's POST address.
     const en = langLink(html)!;
     expect(en).toBe('/app/triage?kind=repair&lang=en');

@@ -169,6 +169,8 @@ describe('a triage card', () => {
       }),
     });
     expect(res.status).toBe(400);
-    expect(await res.text()).toMatch(/class="flash error" role="alert">[^<]*请选择处理人/);
+    const refused = await res.text();
+    expect(refused).toMatch(/<a href="#[^"]+-assignee">请选择处理人<\/a>/);
+    expect(refused).toMatch(/<p class="field-error" id="[^"]+-error">请选择处理人<\/p>/);
   });
 });

@@ -12,7 +12,7 @@ import {
 } from '../../../store/reports.ts';
 import type { AppDeps } from '../../deps.ts';
 import { buildingIdSchema } from '../../schemas.ts';
-import { Field } from '../ui.tsx';
+import { Field, type FieldErrors } from '../ui.tsx';
 
 /**
  * The triage queue's view: which page (a queue position and the trail back), which report was
@@ -220,16 +220,38 @@ export function pageLinks(
   };
 }
 
+/** The queue's query fields as a person reads them: the filter form's labels, and the paging. */
+export const queueQueryLabels: Record<string, Bilingual> = {
+  q: { zh: '搜索', en: 'Search' },
+  buildingId: { zh: '楼栋', en: 'Building' },
+  kind: { zh: '类别', en: 'Kind' },
+  after: { zh: '翻页位置', en: 'Page position' },
+  back: { zh: '上一页位置', en: 'Previous page position' },
+  decided: { zh: '刚处理的报告', en: 'Report just decided' },
+};
+
+/**
+ * The filter form's control of each query field it has (ui.tsx Field ids), for an error
+ * summary's links: the building is a choice only where the viewer triages more than one.
+ */
+export const queueFilterIds = (buildings: readonly string[]): Record<string, string> => ({
+  q: 'flt-q',
+  kind: 'flt-kind',
+  ...(buildings.length > 1 ? { buildingId: 'flt-buildingId' } : {}),
+});
+
 /** The filter form over the queue: a building of the viewer's, a kind, words. */
 export function QueueFilters(props: {
   lang: Lang;
   dir: Directory;
   buildings: readonly string[];
   view: QueueView;
+  /** A refused query's problems by field, marked on the controls. */
+  errors?: FieldErrors | undefined;
 }) {
   const { lang, view } = props;
   const t = (text: Bilingual) => inLang(text, lang);
-  const common = { lang, idPrefix: 'flt' };
+  const common = { lang, idPrefix: 'flt', errors: props.errors };
   const filtered = view.buildingId || view.kind || view.q;
   return (
     <form method="get" action="/app/triage" class="card" role="search">

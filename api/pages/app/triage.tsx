@@ -29,7 +29,7 @@ import { triageBuildings } from '../../middleware/access.ts';
 import { csrfProtect, requireViewer, sessionMiddleware, type WebEnv } from '../../middleware/session.ts';
 import { ProblemError, problemTypes, toProblem } from '../../middleware/problems.ts';
 import { notifyReporter, stopTriageChase } from '../../report-notices.ts';
-import { formatTime, severityLabels } from '../ui.tsx';
+import { formatTime, severityLabels, type FieldErrors, type FlashMessage } from '../ui.tsx';
 import { ErrorSummary, parseQuery, refusedPage } from './dashboard-common.tsx';
 import { likelyDuplicates } from './triage-duplicates.ts';
 import { page, type WebContext } from './web-kit.tsx';
@@ -37,6 +37,8 @@ import {
   filtersByContent,
   pageLinks,
   QueueFilters,
+  queueFilterIds,
+  queueQueryLabels,
   queueHref,
   queueQuerySchema,
   readQueue,
@@ -130,14 +132,22 @@ const decisionSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('reject'), reason }),
 ]);
 
+const DECISION_FIELDS = ['assigneeId', 'severity', 'caseId', 'reason'] as const;
+type DecisionField = (typeof DECISION_FIELDS)[number];
+const isDecisionField = (k: string): k is DecisionField => (DECISION_FIELDS as readonly string[]).includes(k);
+
+/** A card's control of each field, `<report id>-<suffix>`: where a refusal's summary leads. */
+const controlSuffix: Record<DecisionField, string> = {
+  assigneeId: 'assignee',
+  severity: 'severity',
+  caseId: 'case',
+  reason: 'reason',
+};
+
 /** A card's fields as they were sent, for the card shown again with its refusal. */
-type Typed = Partial<Record<'assigneeId' | 'severity' | 'caseId' | 'reason', string>>;
+type Typed = Partial<Record<DecisionField, string>>;
 const typedOf = (form: Record<string, unknown>): Typed =>
-  Object.fromEntries(
-    (['assigneeId', 'severity', 'caseId', 'reason'] as const).flatMap((k) =>
-      typeof form[k] === 'string' ? [[k, form[k]]] : [],
-    ),
-  );
+  Object.fromEntries(DECISION_FIELDS.flatMap((k) => (typeof form[k] === 'string' ? [[k, form[k]]] : [])));
 
 /**
  * Why a report may not merge into this case, or null. The issue's rule: an open case at the same
@@ -230,6 +240,8 @@ function ReportCard(props: {
   dir: Directory;
   duplicates: CaseView[];
   error?: Bilingual | undefined;
+  /** The control the refusal is about, marked invalid and described by the card's message. */
+  errorField?: DecisionField | undefined;
   /** What was chosen or typed on the card before a refusal, shown again. */
   typed?: Typed | undefined;
   /** The view (page and filters) the card is on, so a decision goes back to it. */
@@ -246,13 +258,19 @@ function ReportCard(props: {
   const staff = dir.people.filter((p) => p.roles.includes('staff'));
   const id = report.reportId;
   const typed = props.typed ?? {};
+  const errorId = `${id}-error`;
+  const marked = (f: DecisionField) =>
+    props.error && props.errorField === f
+      ? { 'aria-invalid': 'true' as const, 'aria-describedby': errorId }
+      : {};
   return (
     <article class="card" id={id} aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>
         {t(lang, info.label)} · {place ? t(lang, place.name) : report.placeCode}
       </h2>
+      {/* The page's summary is the alert and leads here; this says it beside the card's forms. */}
       {props.error ? (
-        <p class="flash error" role="alert">
+        <p class="field-error" id={errorId}>
           {t(lang, props.error)}
         </p>
       ) : null}
@@ -294,7 +312,7 @@ function ReportCard(props: {
         <h3>{t(lang, { zh: '立案', en: 'Open a case' })}</h3>
         <label for={`${id}-assignee`}>{t(lang, { zh: '指派给', en: 'Assign to' })}</label>
         {/* Nobody until the supervisor chooses: a quick tap on 立案 must not hand it to whoever sorts first. */}
-        <select id={`${id}-assignee`} name="assigneeId" required>
+        <select id={`${id}-assignee`} name="assigneeId" required {...marked('assigneeId')}>
           <option value="" selected={!typed.assigneeId}>
             {t(lang, { zh: '请选择处理人', en: 'Choose who handles it' })}
           </option>
@@ -305,7 +323,7 @@ function ReportCard(props: {
           ))}
         </select>
         <label for={`${id}-severity`}>{t(lang, { zh: '紧急程度', en: 'Severity' })}</label>
-        <select id={`${id}-severity`} name="severity">
+        <select id={`${id}-severity`} name="severity" {...marked('severity')}>
           {severities.map((s) => (
             <option value={s} selected={s === (typed.severity ?? info.severity)}>
               {t(lang, severityLabels[s])}
@@ -325,7 +343,7 @@ function ReportCard(props: {
             {t(lang, { zh: '并入已有案件（可能重复）', en: 'Merge into an open case (likely duplicates)' })}
           </h3>
           <label for={`${id}-case`}>{t(lang, { zh: '案件', en: 'Case' })}</label>
-          <select id={`${id}-case`} name="caseId">
+          <select id={`${id}-case`} name="caseId" {...marked('caseId')}>
             {props.duplicates.map((v) => (
               <option value={v.caseId} selected={typed.caseId === v.caseId}>
                 {v.caseId} · {v.title}
@@ -345,7 +363,14 @@ function ReportCard(props: {
         <label for={`${id}-reason`}>
           {t(lang, { zh: '原因（报告人可见）', en: 'Reason (the reporter reads it)' })}
         </label>
-        <input id={`${id}-reason`} name="reason" required maxlength={500} value={typed.reason ?? ''} />
+        <input
+          id={`${id}-reason`}
+          name="reason"
+          required
+          maxlength={500}
+          value={typed.reason ?? ''}
+          {...marked('reason')}
+        />
         <div class="actions">
           <button type="submit" class="secondary">
             {t(lang, { zh: '不予受理', en: 'Reject' })}
@@ -356,6 +381,11 @@ function ReportCard(props: {
     </article>
   );
 }
+
+const TRIAGE_RULE: Bilingual = {
+  zh: '只有地点的主管、楼栋一级网格员、工作小组和管理员可以分派报告',
+  en: "only the place's supervisors, the building's level-1 grid members, the working group and admins triage reports",
+};
 
 const noSuchReport = () =>
   new ProblemError('not_found', { zh: '没有这份报告', en: 'there is no such report' });
@@ -369,39 +399,81 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
   app.use('/triage/*', sessionMiddleware(deps), requireViewer, csrfProtect);
   const title: Bilingual = { zh: '待分派的报告', en: 'Reports to triage' };
 
-  /** A refusal of a card's decision: its message, its status and what the card had chosen. */
-  type Refused = { reportId: string; text: Bilingual; status?: 400 | 404 | 409 | 422; typed?: Typed };
+  /**
+   * A refusal of a card's decision: its message, its status, the field it is about (when one of
+   * the card's) and what the card had chosen.
+   */
+  type Refused = {
+    reportId: string;
+    text: Bilingual;
+    status?: 400 | 404 | 409 | 422;
+    field?: DecisionField | undefined;
+    typed?: Typed;
+  };
+
+  /**
+   * The page's summary of a refused decision, where the keyboard lands: on the queue it leads to
+   * the control in error on the report's card (or to the card); a card that has left the queue
+   * (someone else decided it) has only its message.
+   */
+  const refusalFlash = (r: Refused, card: { duplicates: number } | undefined): FlashMessage => {
+    if (!card)
+      return {
+        kind: 'error',
+        text: { zh: `${r.reportId}：${r.text.zh}`, en: `${r.reportId}: ${r.text.en}` },
+      };
+    // The merge choice is on the card only with likely duplicates to choose from.
+    const field = r.field === 'caseId' && card.duplicates === 0 ? undefined : r.field;
+    return {
+      kind: 'error',
+      text: {
+        zh: `报告 ${r.reportId} 没有处理，请更正后重新提交：`,
+        en: `Report ${r.reportId} was not decided; correct this and submit again:`,
+      },
+      links: [{ href: `#${r.reportId}${field ? `-${controlSuffix[field]}` : ''}`, text: r.text }],
+    };
+  };
+
+  /** A query the queue cannot show: what to correct, linked to the filter form's controls, with the form. */
+  const refusedQuery = async (c: WebContext, errors: FieldErrors) => {
+    const lang = c.get('lang');
+    const viewer = c.get('viewer')!;
+    const dir = await directoryOrFail(deps);
+    const buildings = triageBuildings(viewer, dir);
+    if (buildings.length === 0) return refusedPage(c, title, TRIAGE_RULE);
+    return page(
+      c,
+      title,
+      <>
+        <ErrorSummary errors={errors} lang={lang} ids={queueFilterIds(buildings)} />
+        <QueueFilters
+          lang={lang}
+          dir={dir}
+          buildings={buildings}
+          view={viewFromForm(c.req.query(), buildings)}
+          errors={errors}
+        />
+        <p>
+          <a href="/app/triage">{t(lang, { zh: '回到第一页', en: 'First page' })}</a>
+        </p>
+      </>,
+      { status: 400 },
+    );
+  };
 
   const render = async (c: WebContext, errorFor: Refused | undefined, view: QueueView) => {
     const lang = c.get('lang');
     const viewer = c.get('viewer')!;
     const dir = await directoryOrFail(deps);
     const buildings = triageBuildings(viewer, dir);
-    if (buildings.length === 0)
-      return refusedPage(c, title, {
-        zh: '只有地点的主管、楼栋一级网格员、工作小组和管理员可以分派报告',
-        en: "only the place's supervisors, the building's level-1 grid members, the working group and admins triage reports",
-      });
+    if (buildings.length === 0) return refusedPage(c, title, TRIAGE_RULE);
     if (view.buildingId && !buildings.includes(view.buildingId))
-      return page(
-        c,
-        title,
-        <>
-          <ErrorSummary
-            errors={{
-              buildingId: {
-                zh: `楼栋：您不负责分派 ${view.buildingId} 的报告，请从列表中选择`,
-                en: `Building: you do not triage reports of ${view.buildingId}; choose one from the list`,
-              },
-            }}
-            lang={lang}
-          />
-          <p>
-            <a href="/app/triage">{t(lang, { zh: '回到第一页', en: 'First page' })}</a>
-          </p>
-        </>,
-        { status: 400 },
-      );
+      return refusedQuery(c, {
+        buildingId: {
+          zh: `楼栋：您不负责分派 ${view.buildingId} 的报告，请从列表中选择`,
+          en: `Building: you do not triage reports of ${view.buildingId}; choose one from the list`,
+        },
+      });
     const [{ reports: queue, next, total, capped }, decided] = await Promise.all([
       readQueue(deps, dir, buildings, view),
       view.decided ? getReport(deps.aws, view.decided) : null,
@@ -424,6 +496,7 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
     const links = pageLinks(view, next);
     const narrowed = filtersByContent(view);
     const { decided: _decided, ...shown } = view;
+    const refusedCard = errorFor ? queue.findIndex((r) => r.reportId === errorFor.reportId) : -1;
     return page(
       c,
       title,
@@ -431,14 +504,6 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
         {/* Only a decided report of the person's own buildings: the link tells nobody else anything. */}
         {decided && decided.status !== 'received' && buildings.includes(decided.location.buildingId) && (
           <Decided lang={lang} report={decided} />
-        )}
-        {errorFor && !queue.some((r) => r.reportId === errorFor.reportId) && (
-          // Its card has left the queue (someone else decided it): the message stands above instead.
-          <div class="flash error" role="alert">
-            {errorFor.reportId}
-            {lang === 'en' ? ': ' : '：'}
-            {t(lang, errorFor.text)}
-          </div>
         )}
         <QueueFilters lang={lang} dir={dir} buildings={buildings} view={view} />
         {total > 0 && (
@@ -473,6 +538,7 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
               dir={dir}
               duplicates={duplicates[i] ?? []}
               error={errorFor?.reportId === r.reportId ? errorFor.text : undefined}
+              errorField={errorFor?.reportId === r.reportId ? errorFor.field : undefined}
               typed={errorFor?.reportId === r.reportId ? errorFor.typed : undefined}
               view={shown}
               tz={deps.env.CAMPUS_TZ}
@@ -502,6 +568,12 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
       </>,
       {
         status: errorFor ? (errorFor.status ?? 400) : 200,
+        flash: errorFor
+          ? refusalFlash(
+              errorFor,
+              refusedCard < 0 ? undefined : { duplicates: duplicates[refusedCard]?.length ?? 0 },
+            )
+          : undefined,
         // A refusal answers the POST to /app/triage/{report}: the page's address (the language
         // switch) is the queue's view it came from, which a GET opens.
         currentUrl: errorFor ? queueHref(shown) : undefined,
@@ -510,19 +582,8 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
   };
 
   app.get('/triage', async (c) => {
-    const q = parseQuery(c, queueQuerySchema);
-    if (!q.ok)
-      return page(
-        c,
-        title,
-        <>
-          <ErrorSummary errors={q.errors} lang={c.get('lang')} />
-          <p>
-            <a href="/app/triage">{t(c.get('lang'), { zh: '回到第一页', en: 'First page' })}</a>
-          </p>
-        </>,
-        { status: 400 },
-      );
+    const q = parseQuery(c, queueQuerySchema, queueQueryLabels);
+    if (!q.ok) return refusedQuery(c, q.errors);
     return render(c, undefined, q.value);
   });
 
@@ -592,6 +653,9 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
     const parsed = decisionSchema.safeParse(form);
     if (!parsed.success) {
       const field = String(parsed.error.issues[0]?.path[0] ?? 'action');
+      // A reason is typed only on the reject form (a merge takes the suggested wording).
+      const control =
+        isDecisionField(field) && (field !== 'reason' || form.action === 'reject') ? field : undefined;
       const text =
         field === 'reason'
           ? (textFlaw(String(form.reason ?? '')) &&
@@ -600,7 +664,7 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
               en: 'give a reason (at most 500 characters)',
             }
           : (decisionFields[field] ?? decisionFields.action!);
-      return render(c, { reportId, text, typed }, view);
+      return render(c, { reportId, text, field: control, typed }, view);
     }
     const d = parsed.data;
     // Checked before the report is claimed: a refusal leaves it in the queue as it was.
@@ -610,7 +674,18 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
         : d.action === 'merge'
           ? await mergeRefusal(deps, report, d.caseId)
           : null;
-    if (refusal) return render(c, { reportId, text: refusal.text, status: refusal.status, typed }, view);
+    if (refusal)
+      return render(
+        c,
+        {
+          reportId,
+          text: refusal.text,
+          status: refusal.status,
+          field: d.action === 'case' ? 'assigneeId' : 'caseId',
+          typed,
+        },
+        view,
+      );
     const at = new Date().toISOString();
     const taken = {
       reportId,
