@@ -45,3 +45,24 @@ export async function personNamer(
     return last === undefined ? id : leftNameIn(last, lang);
   };
 }
+
+/**
+ * The last names of those among `ids` the directory in force no longer has (by id; others are
+ * absent), for a page that names a few people: the departed are read only if one is missing.
+ */
+export async function departedAmong(
+  aws: Pick<AppDeps['aws'], 'ddb' | 'tables'>,
+  dir: Directory | null,
+  ids: readonly (string | undefined)[],
+): Promise<ReadonlyMap<string, string>> {
+  const inForce = new Set((dir?.people ?? []).map((p) => p.id));
+  const missing = ids.filter((id): id is string => id !== undefined && !inForce.has(id));
+  if (missing.length === 0) return new Map();
+  const { people } = await loadDeparted(aws.ddb, aws.tables, dir);
+  const found = new Map<string, string>();
+  for (const id of missing) {
+    const name = people.get(id);
+    if (name !== undefined) found.set(id, name);
+  }
+  return found;
+}

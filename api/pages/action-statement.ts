@@ -3,6 +3,7 @@ import type { CaseView } from '../../domain/case-model.ts';
 import type { Directory } from '../../domain/directory.ts';
 import { textHash, type LinkClaims, type SigningKeys } from '../../domain/link-token.ts';
 import type { Bilingual } from '../../domain/text.ts';
+import { leftName } from '../../domain/departed-name.ts';
 
 /**
  * What an action page shows and what the person signs. The statement is built
@@ -38,6 +39,27 @@ export const isCaseLinkStep = (step: string): step is CaseLinkStep => Object.has
 /** A person as the directory names them, or their id when it doesn't know them. */
 export const nameOf = (dir: Directory, id: string) => dir.people.find((p) => p.id === id)?.name ?? id;
 
+/**
+ * A person as a row names them: by the directory in force; someone who left it by the last name a
+ * version gave them, said to have left (`departed`: api/directory-names.ts departedAmong); else the id.
+ */
+export function personValue(dir: Directory, id: string, departed: ReadonlyMap<string, string>): RowValue {
+  const now = dir.people.find((p) => p.id === id)?.name;
+  if (now !== undefined) return now;
+  const last = departed.get(id);
+  return last === undefined ? id : { zh: leftName.zh(last), en: leftName.en(last) };
+}
+
+/** The dispute a case's adjudication is about: the newest one signed. */
+const disputeOf = (v: CaseView) => [...v.signOffs].reverse().find((s) => s.decision === 'dispute');
+
+/** The people a case step's page names in its rows, by id: whose names it must find. */
+export function peopleNamed(step: CaseLinkStep, v: CaseView): string[] {
+  if (step === 'sign_off') return [v.responsibleId];
+  if (step === 'adjudication') return [disputeOf(v)?.by ?? v.responsibleId];
+  return [];
+}
+
 /** Where a case is, by the directory's names in each language: building, floor, room. */
 export function place(dir: Directory, v: Pick<CaseView, 'location'>): Bilingual {
   const b = dir.buildings.find((x) => x.id === v.location.buildingId);
@@ -60,6 +82,8 @@ export function caseActionContent(
   claims: LinkClaims,
   v: CaseView,
   dir: Directory,
+  /** The last names of those the rows name who left the directory (peopleNamed, departedAmong). */
+  departed: ReadonlyMap<string, string> = new Map(),
 ): ActionContent {
   const signer =
     step === 'follow_up' ? (v.reporter?.name ?? claims.recipientId) : nameOf(dir, claims.recipientId);
@@ -77,7 +101,7 @@ export function caseActionContent(
       rows.push(
         { label: { zh: '原因', en: 'Causes' }, value: causes },
         { label: { zh: '整改方案', en: 'Plan' }, value: plan },
-        { label: { zh: '责任人', en: 'Responsible' }, value: nameOf(dir, v.responsibleId) },
+        { label: { zh: '责任人', en: 'Responsible' }, value: personValue(dir, v.responsibleId, departed) },
       );
       return {
         title: { zh: '整改签字确认', en: 'Sign-off of a rectification' },
@@ -89,11 +113,14 @@ export function caseActionContent(
         },
       };
     case 'adjudication': {
-      const dispute = [...v.signOffs].reverse().find((s) => s.decision === 'dispute');
+      const dispute = disputeOf(v);
       rows.push(
         { label: { zh: '原因', en: 'Causes' }, value: causes },
         { label: { zh: '整改方案', en: 'Plan' }, value: plan },
-        { label: { zh: '异议人', en: 'Disputed by' }, value: nameOf(dir, dispute?.by ?? v.responsibleId) },
+        {
+          label: { zh: '异议人', en: 'Disputed by' },
+          value: personValue(dir, dispute?.by ?? v.responsibleId, departed),
+        },
         { label: { zh: '异议理由', en: 'Reason' }, value: dispute?.reason ?? '' },
       );
       return {

@@ -55,6 +55,7 @@ import {
   nameOf,
   csrfValid,
   isCaseLinkStep,
+  peopleNamed,
   statementHash,
   type ActionContent,
 } from '../pages/action-statement.ts';
@@ -74,6 +75,7 @@ import { readForm } from '../form-body.ts';
 import { formatTime } from '../pages/ui.tsx';
 import { getReport, trackUrlOf } from '../../store/reports.ts';
 import { directoryOrFail, readCase } from '../reads.ts';
+import { departedAmong } from '../directory-names.ts';
 import { actionFormSchema, type ActionForm } from '../schemas.ts';
 
 /**
@@ -314,7 +316,9 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
       const conflict = claims.step === 'follow_up' ? raterConflict(dir, view) : null;
       if (conflict)
         throw new PageOutcome(403, 'refused', { zh: '不能评价', en: 'Not allowed to rate' }, conflict, lang);
-      const content = caseActionContent(claims.step, claims, view, dir);
+      // Someone the rows name who has left the directory (a disputer since removed) by their last name.
+      const departed = await departedAmong(deps.aws, dir, peopleNamed(claims.step, view));
+      const content = caseActionContent(claims.step, claims, view, dir, departed);
       return {
         claims,
         lang,

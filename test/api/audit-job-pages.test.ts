@@ -137,3 +137,44 @@ describe('the job page while the job runs', () => {
     expect(ended).not.toContain('自动刷新');
   });
 });
+
+describe('the audit search, refused', () => {
+  /** The focused summary: its opening tag and its links. */
+  const summaryOf = (html: string) =>
+    /<div tabindex="-1" autofocus=""[^>]*data-error-summary[^>]*>[\s\S]*?<\/div>/.exec(html)?.[0] ?? '';
+
+  it('a building that does not exist: titled as an error, the summary focused and linking the field', async () => {
+    const res = await (await web('audit-he')).get('/app/audit?q=&building=bldg-none&stage=&from=&to=');
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toMatch(/<title>错误：审计/);
+    const summary = summaryOf(html);
+    expect(summary).toContain('role="alert"');
+    expect(summary).toContain('<a href="#audit-building">没有楼栋 bldg-none</a>');
+    expect(html).toMatch(/<select id="audit-building" name="building" aria-invalid="true">/);
+    expect(html).not.toMatch(/<select id="audit-stage"[^>]*aria-invalid/);
+  });
+
+  it('dates reversed, in English: the summary links the start date', async () => {
+    const res = await (await web('audit-he', 'en')).get('/app/audit?q=&from=2026-03-05&to=2026-03-01');
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toMatch(/<title>Error: Audit/);
+    expect(summaryOf(html)).toContain('<a href="#audit-from">');
+    expect(html).toMatch(/<input id="audit-from"[^>]*aria-invalid="true"/);
+  });
+
+  it('a malformed page trail: the summary sends the reader to the search to start again', async () => {
+    const res = await (await web('audit-he')).get(`/app/audit?q=x&back=${encodeURIComponent('<x>')}`);
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toMatch(/<title>错误：/);
+    expect(summaryOf(html)).toMatch(/<a href="#audit-search-h">上一页位置：/);
+  });
+
+  it('a search that is fine is no error', async () => {
+    const html = await (await (await web('audit-he')).get('/app/audit?q=nothing-matches-this')).text();
+    expect(html).not.toContain('data-error-summary');
+    expect(html).not.toMatch(/<title>错误：/);
+  });
+});

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { issueLocalToken } from '../../api/auth.ts';
 import { saveDirectory } from '../../store/directory.ts';
 import { createSession } from '../../store/sessions.ts';
-import { seedCase, testView } from '../support/audit-fixtures.ts';
+import { editEntry, seedCase, testView } from '../support/audit-fixtures.ts';
 import { putCases } from '../support/feedback-harness.ts';
 import { appOnOwnTables } from '../support/own-tables-app.ts';
 import { demoDirectory } from '../support/stack.ts';
@@ -63,5 +63,15 @@ describe('a case history after its actor left the directory', () => {
     const html = await page.text();
     expect(html).toContain('王建国（已离开名录）');
     expect(html).not.toMatch(/>\s*sup-wang\s*·/);
+
+    // The audit page's broken entry too, when the entry they wrote is the one tampered with.
+    await editEntry(deps, caseId, 1, 'payload');
+    const verify = await own.app.request(`/app/audit/verify?caseId=${caseId}`, {
+      headers: { cookie: `rectify_session=${session.id}` },
+    });
+    expect(verify.status).toBe(200);
+    const verified = await verify.text();
+    expect(verified).toContain('王建国（已离开名录）');
+    expect(verified).not.toMatch(/[,，]\s*sup-wang\s*[,，]/);
   });
 });

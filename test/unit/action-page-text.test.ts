@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ActionPage } from '../../api/pages/action-page.tsx';
-import { caseActionContent, place, signerOf } from '../../api/pages/action-statement.ts';
+import { caseActionContent, peopleNamed, place, signerOf } from '../../api/pages/action-statement.ts';
 import type { LinkClaims } from '../../domain/link-token.ts';
 import type { Lang } from '../../domain/text.ts';
 import { demoDirectory } from '../support/stack.ts';
@@ -71,5 +71,58 @@ describe('a person and a place as a statement names them', () => {
       zh: 'bldg-x · x-f1 · X1',
       en: 'bldg-x · x-f1 · X1',
     });
+  });
+});
+
+describe('a person the page names who has left the directory', () => {
+  const disputed = {
+    ...signOffCase,
+    stage: 'adjudicating' as const,
+    responsibleId: 'staff-gone',
+    signOffs: [
+      {
+        decision: 'dispute' as const,
+        reason: '方案不可行',
+        by: 'staff-gone',
+        at: '2026-12-06T06:00:00.000Z',
+        round: 1,
+      },
+    ],
+  };
+  let dir: Awaited<ReturnType<typeof demoDirectory>>;
+  beforeAll(async () => {
+    dir = await demoDirectory();
+  });
+  const adjudication = (departed?: ReadonlyMap<string, string>) =>
+    caseActionContent(
+      'adjudication',
+      { ...claims('sup-smith'), step: 'adjudication', action: 'adjudicate' } as LinkClaims,
+      disputed,
+      dir,
+      departed,
+    );
+  it('is named by their last name, said to have left, in each language', async () => {
+    const row = (c: ReturnType<typeof adjudication>) =>
+      c.rows.find((r) => r.label.en === 'Disputed by')?.value;
+    expect(row(adjudication(new Map([['staff-gone', '测试离职员工']])))).toEqual({
+      zh: '测试离职员工（已离开名录）',
+      en: '测试离职员工 (no longer in the directory)',
+    });
+    // Nobody knows them: the id, as before.
+    expect(row(adjudication())).toBe('staff-gone');
+    const html = String(
+      await ActionPage({
+        lang: 'en',
+        content: adjudication(new Map([['staff-gone', '测试离职员工']])),
+        form: { action: '/actions/t', csrf: 'c', textHash: 'h' },
+      }),
+    );
+    expect(html).toContain('测试离职员工 (no longer in the directory)');
+  });
+
+  it('is the one whose name the page must look up', () => {
+    expect(peopleNamed('adjudication', disputed)).toEqual(['staff-gone']);
+    expect(peopleNamed('sign_off', signOffCase)).toEqual(['staff-lee']);
+    expect(peopleNamed('follow_up', signOffCase)).toEqual([]);
   });
 });

@@ -22,7 +22,9 @@ import { anchorRuns } from '../../../audit/anchor-runs.ts';
 import { anchorWitness, AUDIT_READERS } from '../../routes/audit.ts';
 import { describeEntry } from '../../audit-timeline.ts';
 import { boundedDate, storedCaseIdSchema } from '../../schemas.ts';
-import { Csrf, formatTime, StageBadge, stageLabels } from '../ui.tsx';
+import { Csrf, formatTime, StageBadge, stageLabels, type FlashMessage } from '../ui.tsx';
+import { page as pageWithFlash } from './web-kit.tsx';
+import { namesForAudit } from '../../directory-names.ts';
 import { MAX_EXPORT_PERIOD_DAYS, overlongExportDays } from '../../audit-export-cap.ts';
 import { recentOwnAuditJobs } from '../../audit-job-list.ts';
 import {
@@ -76,6 +78,39 @@ const pagingLabels: Record<string, Bilingual> = {
   cursor: { zh: '翻页位置', en: 'Page position' },
   back: { zh: '上一页位置', en: 'Previous page position' },
 };
+/** Each search field's control on the page: where the error summary sends the reader. */
+const searchFieldIds: Record<string, string> = {
+  q: 'audit-q',
+  building: 'audit-building',
+  stage: 'audit-stage',
+  from: 'audit-from',
+  to: 'audit-to',
+};
+
+/**
+ * The search's refusal as the page's focused summary (ui.tsx Flash): what to correct, each item
+ * linked to its field; a paging position, which has no field, to the search form to start again;
+ * a refused job form's errors without a card of their own, to the jobs.
+ */
+function searchRefusal(
+  errors: Record<string, Bilingual>,
+  jobErrors: Record<string, Bilingual> = {},
+): FlashMessage | undefined {
+  const links = [
+    ...Object.entries(errors).map(([k, text]) => ({
+      href: `#${searchFieldIds[k] ?? 'audit-search-h'}`,
+      text,
+    })),
+    ...Object.values(jobErrors).map((text) => ({ href: '#audit-jobs-h', text })),
+  ];
+  if (links.length === 0) return undefined;
+  return {
+    kind: 'error',
+    text: { zh: '请修改以下内容：', en: 'Please correct the following:' },
+    links,
+  };
+}
+
 const verifyQuery = z.object({ caseId: storedCaseIdSchema });
 const format = z.enum(['csv', 'json']).default('csv');
 const caseExportQuery = z.object({ format });
@@ -194,12 +229,13 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
     const exportFrom = exportPosted ? (exportValue('from') ?? '') : (q.from ?? '');
     const exportTo = exportPosted ? (exportValue('to') ?? '') : (q.to ?? '');
     const exportError = (k: string) => (exportPosted?.errors[k] ? 'true' : undefined);
+    const searchError = (k: string) => (errors[k] ? 'true' : undefined);
 
-    return page(
+    // The shared summary: titled 错误：, where the keyboard lands, each field in error linked.
+    return pageWithFlash(
       c,
       TITLE,
       <>
-        <ErrorSummary errors={{ ...errors, ...otherPosted?.errors }} lang={lang} />
         <section class="card" aria-labelledby="audit-jobs-h">
           <h2 id="audit-jobs-h" style="margin-top:0">
             {t({ zh: '我的审计任务', en: 'My audit jobs' })}
@@ -230,11 +266,11 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
           <div class="grid">
             <div>
               <label for="audit-q">{t({ zh: '案件编号或标题', en: 'Case number or title' })}</label>
-              <input id="audit-q" name="q" value={q.q ?? ''} />
+              <input id="audit-q" name="q" value={q.q ?? ''} aria-invalid={searchError('q')} />
             </div>
             <div>
               <label for="audit-building">{t({ zh: '楼栋', en: 'Building' })}</label>
-              <select id="audit-building" name="building" aria-invalid={errors.building ? 'true' : undefined}>
+              <select id="audit-building" name="building" aria-invalid={searchError('building')}>
                 <option value="">{t({ zh: '全部', en: 'All' })}</option>
                 {dir.buildings.map((b) => (
                   <option value={b.id} selected={b.id === building}>
@@ -245,7 +281,7 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
             </div>
             <div>
               <label for="audit-stage">{t({ zh: '阶段', en: 'Stage' })}</label>
-              <select id="audit-stage" name="stage">
+              <select id="audit-stage" name="stage" aria-invalid={searchError('stage')}>
                 <option value="">{t({ zh: '全部', en: 'All' })}</option>
                 {stages.map((s) => (
                   <option value={s} selected={s === q.stage}>
@@ -261,7 +297,7 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
                 type="date"
                 name="from"
                 value={q.from ?? ''}
-                aria-invalid={errors.from ? 'true' : undefined}
+                aria-invalid={searchError('from')}
               />
             </div>
             <div>
@@ -271,7 +307,7 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
                 type="date"
                 name="to"
                 value={q.to ?? ''}
-                aria-invalid={errors.to ? 'true' : undefined}
+                aria-invalid={searchError('to')}
               />
             </div>
           </div>
@@ -415,7 +451,7 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
           </div>
         </form>
       </>,
-      status,
+      { status, flash: searchRefusal(errors, otherPosted?.errors) ?? null },
     );
   }
 
@@ -453,11 +489,10 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
       await verifyEntries(aws, caseId, entries, { hasRecord: record !== null }),
       entries,
     );
-    const people = new Map(dir.people.map((p) => [p.id, p]));
     const broken = result.broken ? entryAt(entries, result.broken.seq) : undefined;
-    const entry = broken
-      ? describeEntry(broken, lang, { person: (id) => people.get(id) }, tz, dir)
-      : undefined;
+    // Named as the case timeline names them: someone who has left the directory by their last name.
+    const named = broken ? await namesForAudit(aws, dir) : undefined;
+    const entry = broken && named ? describeEntry(broken, lang, named.names, tz, named.dir) : undefined;
     const t = (b: Bilingual) => inLang(b, lang);
     return page(
       c,
