@@ -307,6 +307,13 @@ describe('new case: Back and submit again', () => {
     expect(html).toContain(`看起来是重复提交：案件 ${firstId}`);
     expect(html).toContain(`href="/app/cases/${firstId}"`);
     expect(html).toContain(`name="openAnyway" value="${firstId}"`);
+    // Titled as an error, the summary focused on load and leading to the box that confirms it.
+    expect(html).toMatch(/<title>错误：[^<]*<\/title>/);
+    const summary = /<div [^>]*data-error-summary[\s\S]*?<\/div>/.exec(html)?.[0] ?? '';
+    expect(summary).toMatch(/^<div tabindex="-1" autofocus="" data-error-summary/);
+    const href = /<a href="#([^"]+)">这是另一个问题，仍然新建案件<\/a>/.exec(summary)?.[1];
+    expect(href).toBe('f-openAnyway');
+    expect(html).toMatch(new RegExp(`<input type="checkbox" id="${href}" name="openAnyway"`));
     // What was typed is kept.
     expect(html).toContain(`value="${fields.title}"`);
     // Ticked: opened all the same, as a second case.

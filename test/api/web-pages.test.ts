@@ -224,6 +224,12 @@ describe('web pages: new case', () => {
     const outside = await post('/app/cases/new', 'sup-li', newCaseFields({ buildingId: 'bldg-a' }));
     expect(outside.status).toBe(403);
     expect(await outside.text()).toContain('class="flash error"');
+    // One who opens no cases at all is told so where the keyboard lands, on a page titled as an error.
+    const staff = await get('/app/cases/new', 'staff-zhao');
+    expect(staff.status).toBe(403);
+    const refused = await staff.text();
+    expect(refused).toMatch(/<title>错误：/);
+    expect(refused).toMatch(/<div tabindex="-1" autofocus="" data-error-summary[^>]*>只有主管、网格员/);
   });
 
   it('a building that is no directory id is told what to choose, not shown a pattern', async () => {

@@ -503,7 +503,7 @@ function NewCaseForm(props: {
       {props.twin && (
         <fieldset class="flash error" data-repeat-of={props.twin.caseId}>
           <legend>{t('可能是重复提交', 'This may be a repeat')}</legend>
-          <p>
+          <p id={`${OPEN_ANYWAY_ID}-why`}>
             {t(
               `您在 ${REPEAT_WINDOW_MINUTES} 分钟内已新建过标题、位置和负责人都相同的案件 `,
               `Within ${REPEAT_WINDOW_MINUTES} minutes you opened a case with the same title, place and assignee: `,
@@ -514,8 +514,14 @@ function NewCaseForm(props: {
             {t('。本次没有新建案件。', '. No case was opened this time.')}
           </p>
           <label>
-            <input type="checkbox" name="openAnyway" value={props.twin.caseId} />{' '}
-            {t('这是另一个问题，仍然新建案件', 'This is another problem: open a new case anyway')}
+            <input
+              type="checkbox"
+              id={OPEN_ANYWAY_ID}
+              name="openAnyway"
+              value={props.twin.caseId}
+              aria-describedby={`${OPEN_ANYWAY_ID}-why`}
+            />{' '}
+            {inLang(OPEN_ANYWAY_TEXT, lang)}
           </label>
         </fieldset>
       )}
@@ -532,6 +538,13 @@ function NewCaseForm(props: {
 }
 
 const TITLE = { zh: '新建整改案件', en: 'New rectification case' };
+
+/** The box that confirms a likely repeat: where the page's summary of the repeat leads. */
+const OPEN_ANYWAY_ID = 'f-openAnyway';
+const OPEN_ANYWAY_TEXT: Bilingual = {
+  zh: '这是另一个问题，仍然新建案件',
+  en: 'This is another problem: open a new case anyway',
+};
 /** The form's address: its post may carry photos, so its body limit is the photo forms' (routes.tsx). */
 export const NEW_CASE_PATH = '/app/cases/new';
 
@@ -553,16 +566,20 @@ export function newCaseRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
       return page(
         c,
         TITLE,
-        <p class="flash error" role="alert">
-          {inLang(
-            {
+        <p>
+          <a href="/app">{inLang({ zh: '返回工作台', en: 'Back to the workbench' }, lang)}</a>
+        </p>,
+        {
+          status: 403,
+          // The page's error summary, where the keyboard lands.
+          flash: {
+            kind: 'error',
+            text: {
               zh: '只有主管、网格员、工作小组和管理员可以在其负责范围内新建案件。',
               en: 'Only supervisors, grid members, the working group and admins open cases, within their own area.',
             },
-            lang,
-          )}
-        </p>,
-        { status: 403 },
+          },
+        },
       );
     }
     return page(
@@ -578,7 +595,20 @@ export function newCaseRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
         twin={twin}
         kept={kept}
       />,
-      { status, flash: flash ? { kind: 'error', text: flash, links: fieldLinks(errors) } : null },
+      {
+        status,
+        flash: flash
+          ? {
+              kind: 'error',
+              text: flash,
+              // A likely repeat is confirmed by the box below the form: the summary leads there.
+              links: [
+                ...fieldLinks(errors),
+                ...(twin ? [{ href: `#${OPEN_ANYWAY_ID}`, text: OPEN_ANYWAY_TEXT }] : []),
+              ],
+            }
+          : null,
+      },
     );
   };
 
