@@ -80,13 +80,18 @@ export async function openCasesOf(
   deps: Pick<AppDeps, 'aws'>,
   personId: string,
 ): Promise<RemovedPerson['openCases']> {
+  return (await openCaseViewsOf(deps, personId)).map(openCaseOf);
+}
+
+/** The open cases a person is a party to, whole: the mail to their supervisors reads place and due. */
+export async function openCaseViewsOf(deps: Pick<AppDeps, 'aws'>, personId: string): Promise<CaseView[]> {
   const { ddb, tables } = deps.aws;
-  const openCases: RemovedPerson['openCases'] = [];
+  const openCases: CaseView[] = [];
   let cursor: string | undefined;
   let read = 0;
   do {
     const page = await listCases(ddb, tables, { filters: { partyId: personId }, limit: 100, cursor });
-    for (const v of page.items) if (!isTerminal(v.stage)) openCases.push(openCaseOf(v));
+    for (const v of page.items) if (!isTerminal(v.stage)) openCases.push(v);
     read += page.items.length;
     cursor = page.nextCursor ?? undefined;
   } while (cursor && read < OPEN_CASES_READ);

@@ -69,6 +69,12 @@ export interface DirectorySnapshot {
   /** Who saved this version (an admin's person id); absent for a file or the demo loaded at start. */
   savedBy?: string;
   /**
+   * The supervisors of the places where this version strands open cases (its removed and demoted
+   * people's) are to be told: set with the version, in the same write that puts it in force, so a
+   * process that dies after the save leaves the telling to be done (api/stranded-notices.ts).
+   */
+  tellStranded?: true;
+  /**
    * How many `data` rows hold this version's directory. Absent on snapshots written before
    * directories were stored whole: those read the directory from its per-entry rows.
    */
@@ -113,6 +119,8 @@ export interface SaveOptions {
   basedOn?: { version: number | null };
   /** Who saves it (an admin's person id), kept with the version. */
   savedBy?: string;
+  /** Whether the places where the save strands open cases are to be told (an admin's apply). */
+  tellStranded?: boolean;
 }
 
 /**
@@ -149,7 +157,7 @@ async function saveOnce(
   tables: TableNames,
   dir: Directory,
   at: string,
-  { basedOn, savedBy }: SaveOptions,
+  { basedOn, savedBy, tellStranded }: SaveOptions,
 ): Promise<DirectorySnapshot> {
   const previous = await readCurrent(ddb, tables).catch(async (err: unknown) => {
     // A directory in force that cannot be read (a row lost) must not block the load that repairs
@@ -174,16 +182,21 @@ async function saveOnce(
     return { ...previous.snapshot, removedPeople: [], demotedPeople: [] };
   }
   const chunks = chunksOf(text, CHUNK_CHARS);
+  const removedPeople = (previous?.directory?.people ?? [])
+    .map((p) => p.id)
+    .filter((id) => !keep.has(id))
+    .sort();
+  const demotedPeople = lostCaseRoles(previous?.directory?.people ?? [], dir.people);
   const snapshot: DirectorySnapshot = {
     version: (previousVersion ?? 0) + 1,
     at,
     people: dir.people.length,
-    removedPeople: (previous?.directory?.people ?? [])
-      .map((p) => p.id)
-      .filter((id) => !keep.has(id))
-      .sort(),
-    demotedPeople: lostCaseRoles(previous?.directory?.people ?? [], dir.people),
+    removedPeople,
+    demotedPeople,
     ...(savedBy ? { savedBy } : {}),
+    ...(tellStranded && removedPeople.length + demotedPeople.length > 0
+      ? { tellStranded: true as const }
+      : {}),
     chunks: chunks.length,
     rows: `v${pad((previousVersion ?? 0) + 1, 8)}#${randomUUID().slice(0, 8)}#`,
   };

@@ -1,5 +1,7 @@
 import { createRoute, OpenAPIHono, z, type RouteConfig } from '@hono/zod-openapi';
 import { removedWithOpenCases } from '../removed-people.ts';
+import { catchUpStranded } from '../stranded-notices.ts';
+import { loadTold } from '../../store/directory-told.ts';
 import type { AuthEnv } from '../auth.ts';
 import { requireRole } from '../middleware/bearer-auth.ts';
 import type { AppDeps } from '../deps.ts';
@@ -52,6 +54,20 @@ const removedSchema = z.object({
   removed: z.array(withOpenCases),
   /** Still in the directory, but left with no role that acts on cases (staff made auditor). */
   demoted: z.array(withOpenCases),
+  /**
+   * Whom this snapshot's save told of the open cases it stranded, per building (its supervisors,
+   * or the working group where it has none); null while the mail has not gone or had none to send.
+   */
+  told: z
+    .array(
+      z.object({
+        buildingId: z.string(),
+        workingGroup: z.boolean(),
+        recipientIds: z.array(z.string()),
+        caseIds: z.array(z.string()),
+      }),
+    )
+    .nullable(),
 });
 
 export const removedPeopleRoute = createRoute({
@@ -94,7 +110,25 @@ export function directoryRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
       zh: '只有管理员可以查看被移除人员的待指派案件',
       en: 'only admins see removed people and the cases to reassign',
     });
-    return c.json(await removedWithOpenCases(deps), 200);
+    // A save whose mail did not go (the process died after it, a mail failed) is told first.
+    await catchUpStranded(deps).catch((err: unknown) => {
+      console.warn(`[directory] could not catch up the stranded-case mails: ${String(err)}`);
+    });
+    const list = await removedWithOpenCases(deps);
+    const told = list.version === null ? null : await loadTold(deps.aws.ddb, deps.aws.tables, list.version);
+    return c.json(
+      {
+        ...list,
+        told:
+          told?.buildings.map((b) => ({
+            buildingId: b.buildingId,
+            workingGroup: b.workingGroup,
+            recipientIds: b.recipients.map((r) => r.id),
+            caseIds: b.caseIds,
+          })) ?? null,
+      },
+      200,
+    );
   });
   return app;
 }

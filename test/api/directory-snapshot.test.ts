@@ -76,6 +76,8 @@ describe('directory loads are versioned snapshots', () => {
         },
       ],
       demoted: [],
+      // A save outside an admin's apply (a file, as here) is not one whose stranded cases are mailed.
+      told: null,
     });
     expect((await removedList('sup-wang')).status).toBe(403);
     const admin = await createSession(deps, { personId: 'admin-xu', via: 'link' });

@@ -5,6 +5,7 @@ import { keepsStewards, validateDirectory, type DirectoryProblem } from '../../.
 import { roleNames, type Directory } from '../../../domain/directory.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import {
+  currentSnapshot,
   DirectoryChangedMeanwhile,
   loadDirectory,
   loadDirectoryVersion,
@@ -28,6 +29,8 @@ import {
 import { appliedImportResult } from '../../../store/import-preview-results.ts';
 import type { AppDeps } from '../../deps.ts';
 import { removedWithOpenCases } from '../../removed-people.ts';
+import { catchUpStranded, tellStranded } from '../../stranded-notices.ts';
+import { loadTold, type StrandedTold } from '../../../store/directory-told.ts';
 import type { WebEnv } from '../../middleware/session.ts';
 import { Csrf, formatTime } from '../ui.tsx';
 import {
@@ -423,6 +426,58 @@ function DemotedList(props: { demoted: Leaving[]; lang: Lang }) {
   );
 }
 
+/**
+ * Whom the save in force told of the open cases it stranded, per building: its supervisors, or
+ * the working group where it has none. Pending while a mail has not gone (tried again on reload).
+ */
+function ToldList(props: { told: StrandedTold | null; pending: boolean; lang: Lang }) {
+  const t = (b: Bilingual) => inLang(b, props.lang);
+  const sep = t({ zh: '、', en: ', ' });
+  if (props.pending)
+    return (
+      <div class="flash" role="status" data-told-pending>
+        {t({
+          zh: '本次保存移除了人员或使其失去角色，但尚未通知相关楼栋主管其未结案件；刷新本页将重试。',
+          en: 'This save removed people or took their role, but the supervisors of their open cases’ buildings are not told yet; reloading this page tries again.',
+        })}
+      </div>
+    );
+  const buildings = props.told?.buildings ?? [];
+  if (buildings.length === 0) return null;
+  return (
+    <section class="card" aria-labelledby="told-h" data-told>
+      <h2 id="told-h" style="margin-top:0">
+        {t({
+          zh: `已通知改派（名录第 ${props.told?.version} 版）`,
+          en: `Told to reassign (directory version ${props.told?.version})`,
+        })}
+      </h2>
+      <ul>
+        {buildings.map((b) => (
+          <li data-building={b.buildingId} data-told-to={b.recipients.map((r) => r.id).join(' ')}>
+            {t(b.name)}
+            {t({ zh: '：', en: ': ' })}
+            {b.recipients.length === 0
+              ? t({
+                  zh: '无人可通知（没有主管，也没有工作小组成员）',
+                  en: 'nobody to tell (no supervisor, no working group)',
+                })
+              : `${t(
+                  b.workingGroup
+                    ? {
+                        zh: '已通知工作小组（该楼栋没有主管）',
+                        en: 'told the working group (the building has no supervisor)',
+                      }
+                    : { zh: '已通知主管', en: 'told its supervisors' },
+                )} ${b.recipients.map((r) => personLabel(r.name, r.id, props.lang)).join(sep)}`}
+            {t({ zh: `（${b.caseIds.length} 件案件）`, en: ` (${b.caseIds.length} case(s))` })}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 /** How many of the latest directory versions the page lists. */
 const VERSIONS_SHOWN = 10;
 
@@ -491,8 +546,14 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
     if (!allowed(c)) return refusedPage(c, TITLE, ADMIN_RULE);
     const lang = c.get('lang');
     const t = (b: Bilingual) => inLang(b, lang);
+    // A save whose mail did not go (a failure, a process gone after the save) is told first.
+    await catchUpStranded(deps).catch((err: unknown) => {
+      console.warn(`[directory import] could not catch up the stranded-case mails: ${String(err)}`);
+    });
     const current = await loadDirectory(ddb, tables, true);
-    const { removed, demoted } = await removedWithOpenCases(deps);
+    const { removed, demoted, version } = await removedWithOpenCases(deps);
+    const told = version === null ? null : await loadTold(ddb, tables, version);
+    const toldPending = !told && (await currentSnapshot(ddb, tables))?.tellStranded === true;
     const versions = await recentSnapshots(ddb, tables, VERSIONS_SHOWN);
     const stranded = demoted.filter((d) => d.openCases.length > 0);
     // The link names the applied preview, not its counts: counts typed into a link are shown nowhere.
@@ -520,6 +581,7 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
             )}
           </div>
         )}
+        <ToldList told={told} pending={toldPending} lang={lang} />
         <section class="card" aria-labelledby="current-h">
           <h2 id="current-h" style="margin-top:0">
             {t({ zh: '当前名录', en: 'Current directory' })}
@@ -788,7 +850,7 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
   async function applyClaimed(
     c: WebContext,
     preview: StoredPreview,
-  ): Promise<{ counts: string; version: number } | Response> {
+  ): Promise<{ counts: string; snapshot: DirectorySnapshot } | Response> {
     // What was previewed, as the preview page kept it: its mode, the version a whole-directory
     // import was checked against (a directory changed since would remove people the admin never
     // saw listed), and the directory itself, checked again as a schema change may have come since.
@@ -844,6 +906,7 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
         const saved = await saveDirectory(ddb, tables, merged.directory, undefined, {
           basedOn: { version },
           savedBy: c.get('viewer')?.person.id ?? 'unknown',
+          tellStranded: true,
         });
         const diff = diffDirectory(current, m ? fileEntries(merged.directory, m) : merged.directory);
         const counts =
@@ -851,7 +914,7 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
           (mode === 'replace'
             ? `.${diff.people.kept.length + diff.buildings.kept.length + diff.departments.kept.length}`
             : '');
-        return { counts, version: saved.version };
+        return { counts, snapshot: saved };
       } catch (err) {
         // A replacement is not made again over a rival load: the next pass finds it stale and says so.
         if (!(err instanceof DirectoryChangedMeanwhile) || attempt >= 3) throw err;
@@ -924,7 +987,7 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
         </div>,
         409,
       );
-    let outcome: { counts: string; version: number } | Response;
+    let outcome: { counts: string; snapshot: DirectorySnapshot } | Response;
     try {
       outcome = await applyClaimed(c, found.preview);
     } catch (err) {
@@ -940,11 +1003,17 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
     }
     // Applied: the same form posted again is told so. Left unmarked the claim stays 'applying' and
     // goes by the TTL, so failing to mark it is only a warning.
-    await markApplied(deps.aws, previewId, { version: outcome.version, result: outcome.counts }).catch(
-      (err: unknown) => {
-        console.warn(`[directory import] preview ${previewId} applied but not marked so: ${String(err)}`);
-      },
-    );
+    await markApplied(deps.aws, previewId, {
+      version: outcome.snapshot.version,
+      result: outcome.counts,
+    }).catch((err: unknown) => {
+      console.warn(`[directory import] preview ${previewId} applied but not marked so: ${String(err)}`);
+    });
+    // The save marked the version to be told: a mail that fails here goes with the page's catch-up.
+    const version = outcome.snapshot.version;
+    await tellStranded(deps, outcome.snapshot).catch((err: unknown) => {
+      console.warn(`[directory import] version ${version} saved, its places not told yet: ${String(err)}`);
+    });
     return appliedTo();
   });
 

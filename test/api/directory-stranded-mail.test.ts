@@ -1,0 +1,215 @@
+import { DeleteItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { issueLocalToken } from '../../api/auth.ts';
+import { COLUMNS, directoryToTable, tableToCsv } from '../../api/pages/app/admin-import.ts';
+import type { CaseView } from '../../domain/case-model.ts';
+import { appendAudit } from '../../store/audit-chain.ts';
+import { currentSnapshot, saveDirectory } from '../../store/directory.ts';
+import { createSession } from '../../store/sessions.ts';
+import { testView } from '../support/audit-fixtures.ts';
+import { applyFormFields, postImportApply, postImportFile } from '../support/import-apply-form.ts';
+import { appOnOwnTables } from '../support/own-tables-app.ts';
+import { demoDirectory, sentEmails, uniqueCaseNumber } from '../support/stack.ts';
+
+/**
+ * A directory save that removes a person holding open cases, or takes the role they act on them
+ * with, tells each building's supervisors (as the new directory names them) once, by mail, which
+ * of its cases to reassign; the directory page says whom it told. Own tables; the SES emulator's
+ * mailbox is shared, so mails are told apart by the case number each names.
+ */
+const own = appOnOwnTables('dirstranded');
+const { env, deps } = own;
+
+let admin: { cookie: string; csrf: string };
+beforeEach(async () => {
+  await saveDirectory(deps.ddb, deps.tables, await demoDirectory());
+  const s = await createSession(deps, { personId: 'admin-xu', via: 'link' });
+  admin = { cookie: `rectify_session=${s.id}`, csrf: s.csrfToken };
+});
+
+const col = (name: (typeof COLUMNS)[number]) => COLUMNS.indexOf(name);
+const preview = async (table: string[][], mode: string) => {
+  const page = await postImportFile(own.app, admin, tableToCsv(table), { mode });
+  expect(page.status).toBe(200);
+  return page.html;
+};
+const adminPage = async (lang = '') =>
+  (await own.app.request(`/app/admin/directory${lang}`, { headers: { cookie: admin.cookie } })).text();
+const without = async (personId: string) =>
+  directoryToTable(await demoDirectory()).filter((r) => !(r[0] === 'person' && r[1] === personId));
+const mailsNaming = (caseId: string) => sentEmails((e) => e.text.includes(caseId));
+
+/** An open case, written as the workflow writes it. */
+async function seedCase(caseId: string, view: Partial<CaseView>) {
+  await appendAudit(deps.ddb, deps.tables, {
+    caseId,
+    stepId: 'step-1',
+    at: new Date().toISOString(),
+    actor: { id: 'sup-wang', role: 'supervisor', via: 'api' },
+    action: 'detected',
+    payload: {},
+    view: { ...testView(caseId), ...view },
+  });
+}
+
+/** The outbox rows of a directory version's mails, in this file's own ops table. */
+async function outboxOf(version: number) {
+  const out = await deps.ddb.send(
+    new QueryCommand({
+      TableName: deps.tables.ops,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: marshall({ ':pk': `OUTBOX#DIRECTORY#v${version}` }),
+      ConsistentRead: true,
+    }),
+  );
+  return out.Items ?? [];
+}
+
+describe('a directory save that strands open cases', () => {
+  it('mails the building’s supervisors once, each in their language, and the page says whom', async () => {
+    const caseId = uniqueCaseNumber();
+    await seedCase(caseId, {
+      stage: 'rectifying',
+      deadlines: [
+        {
+          stage: 'rectifying',
+          round: 1,
+          startedAt: '2026-12-07T01:00:00.000Z',
+          due: '2026-12-10T02:00:00.000Z',
+          approximate: false,
+          calendarVersion: 'test',
+          state: 'pending',
+        },
+      ],
+    });
+    const form = applyFormFields(await preview(await without('staff-zhou'), 'replace'));
+    const applied = await postImportApply(own.app, admin, form);
+    expect(applied.status).toBe(303);
+    const version = (await currentSnapshot(deps.ddb, deps.tables))!.version;
+
+    const mails = await mailsNaming(caseId);
+    // bldg-a's supervisors in the new directory: 王建国 (zh-CN) and Anna Smith (en).
+    expect(mails.map((m) => m.to[0]).sort()).toEqual(['anna.smith@demo.edu.cn', 'wang.jianguo@demo.edu.cn']);
+    const zh = mails.find((m) => m.to[0] === 'wang.jianguo@demo.edu.cn')!;
+    expect(zh.subject).toMatch(/^【请改派】学生公寓A栋：1 件案件/);
+    expect(zh.text).toMatch(/^王建国，您好：/);
+    expect(zh.text).toContain(
+      `${caseId}（整改中，时限 2026-12-10 10:00）被指派人：周强（已离开名录）；责任人：周强（已离开名录）。`,
+    );
+    expect(zh.text).toContain(`改派：http://rectify.test/app/cases/${caseId}#reassign-title`);
+    expect(zh.html).toContain(`<a href="http://rectify.test/app/cases/${caseId}#reassign-title"`);
+    const en = mails.find((m) => m.to[0] === 'anna.smith@demo.edu.cn')!;
+    expect(en.subject).toMatch(/^\[Reassign\] Dormitory A: 1 case\(s\)/);
+    expect(en.text).toMatch(/^Dear Anna Smith,/);
+    expect(en.text).toContain(
+      `${caseId} (Rectifying, due 2026-12-10 10:00) assignee: 周强 (no longer in the directory)`,
+    );
+
+    // The page the apply leads to says whom it told.
+    const page = await adminPage();
+    expect(page).toContain('data-told');
+    expect(page).toMatch(/data-building="bldg-a" data-told-to="sup-wang sup-smith"/);
+    expect(page).toContain('已通知主管 王建国（sup-wang）、Anna Smith（sup-smith）（1 件案件）');
+    expect(await adminPage('?lang=en')).toContain('told its supervisors');
+
+    // The same form posted again, the page and the list read again: no second mail.
+    expect((await postImportApply(own.app, admin, form)).status).toBe(303);
+    const listed = await own.app.request('/api/directory/removed', {
+      headers: { authorization: `Bearer ${await issueLocalToken(env.JWT_SECRET!, 'admin-xu')}` },
+    });
+    expect(await listed.json()).toMatchObject({
+      version,
+      told: [
+        {
+          buildingId: 'bldg-a',
+          workingGroup: false,
+          recipientIds: ['sup-wang', 'sup-smith'],
+          caseIds: [caseId],
+        },
+      ],
+    });
+    // Even told again from the start (its record gone): the outbox keeps each mail to one.
+    await deps.ddb.send(
+      new DeleteItemCommand({
+        TableName: deps.tables.directory,
+        Key: marshall({ kind: 'told', id: `v${String(version).padStart(8, '0')}` }),
+      }),
+    );
+    expect(await adminPage()).toContain('data-told');
+    expect(await mailsNaming(caseId)).toHaveLength(2);
+    expect(await outboxOf(version)).toHaveLength(2);
+  });
+
+  it('a save that died before its mail is told by the next look at the directory page', async () => {
+    const caseId = uniqueCaseNumber();
+    await seedCase(caseId, {
+      stage: 'analysing',
+      location: { buildingId: 'bldg-b', floorId: 'b-f1' },
+      assigneeId: 'staff-wu',
+      responsibleId: 'staff-wu',
+    });
+    const demo = await demoDirectory();
+    // As the apply saves it, with nothing after the save: the process gone before the mail.
+    await saveDirectory(
+      deps.ddb,
+      deps.tables,
+      {
+        ...demo,
+        people: demo.people.map((p) => (p.id === 'staff-wu' ? { ...p, roles: ['auditor'] } : p)),
+      },
+      undefined,
+      { savedBy: 'admin-xu', tellStranded: true },
+    );
+    expect(await mailsNaming(caseId)).toHaveLength(0);
+    expect(await adminPage()).toContain('data-told');
+    const mails = await mailsNaming(caseId);
+    expect(mails.map((m) => m.to[0])).toEqual(['li.xiuying@demo.edu.cn']);
+    expect(mails[0]!.text).toContain(`${caseId}（原因分析）被指派人：吴磊（已无处理案件的角色）`);
+  });
+
+  it('a building without a supervisor of its own tells the working group', async () => {
+    const caseId = uniqueCaseNumber();
+    await seedCase(caseId, {
+      stage: 'reviewing',
+      location: { buildingId: 'bldg-b', floorId: 'b-f1' },
+      assigneeId: 'staff-wu',
+      responsibleId: 'staff-wu',
+    });
+    const demo = await demoDirectory();
+    // sup-li, bldg-b's only supervisor, is made an auditor along with staff-wu.
+    await saveDirectory(
+      deps.ddb,
+      deps.tables,
+      {
+        ...demo,
+        people: demo.people.map((p) =>
+          p.id === 'staff-wu' || p.id === 'sup-li' ? { ...p, roles: ['auditor'] } : p,
+        ),
+        buildings: demo.buildings.map((b) =>
+          b.supervisorIds.includes('sup-li') ? { ...b, supervisorIds: [] } : b,
+        ),
+      },
+      undefined,
+      { savedBy: 'admin-xu', tellStranded: true },
+    );
+    await adminPage();
+    const mails = await mailsNaming(caseId);
+    expect(mails.map((m) => m.to[0]).sort()).toEqual(['chen.ming@demo.edu.cn', 'yang.fan@demo.edu.cn']);
+    expect(mails[0]!.text).toContain('该楼栋没有主管，因此通知工作小组。');
+  });
+
+  it('mails nobody when the people it removes hold no open case', async () => {
+    const t = await without('staff-lee');
+    expect(t.some((r) => r[col('kind')] === 'person' && r[col('id')] === 'staff-lee')).toBe(false);
+    expect((await postImportApply(own.app, admin, applyFormFields(await preview(t, 'replace')))).status).toBe(
+      303,
+    );
+    const snapshot = (await currentSnapshot(deps.ddb, deps.tables))!;
+    expect(snapshot.removedPeople).toEqual(['staff-lee']);
+    const page = await adminPage();
+    expect(page).not.toContain('data-told');
+    expect(page).not.toContain('data-told-pending');
+    expect(await outboxOf(snapshot.version)).toHaveLength(0);
+  });
+});
