@@ -138,6 +138,19 @@ describe('the job page while the job runs', () => {
   });
 });
 
+describe('an audit job that is not the reader’s', () => {
+  it('is a 404 page titled as an error, said where the keyboard lands, with the way back', async () => {
+    const res = await (await web('audit-he')).get(`/app/audit/jobs/${newAuditJobId()}`);
+    expect(res.status).toBe(404);
+    const html = await res.text();
+    expect(html).toMatch(/<title>错误：[^<]*<\/title>/);
+    expect(html).toMatch(
+      /<div tabindex="-1" autofocus="" data-error-summary[^>]*role="alert" data-problem-status="404">没有您的该审计任务<\/div>/,
+    );
+    expect(html).toContain('<a href="/app/audit">返回审计</a>');
+  });
+});
+
 describe('the audit search, refused', () => {
   /** The focused summary: its opening tag and its links. */
   const summaryOf = (html: string) =>

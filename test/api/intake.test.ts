@@ -1127,7 +1127,13 @@ describe('printable codes and the commitments page', () => {
     const html = { cookie: sup.cookie, accept: 'text/html' };
     const noBuilding = await s.app.request('/app/admin/qr/nope/print', { headers: html });
     expect(noBuilding.status).toBe(404);
-    expect(await noBuilding.text()).toContain('没有楼栋 nope');
+    const noBuildingHtml = await noBuilding.text();
+    expect(noBuildingHtml).toContain('没有楼栋 nope');
+    // Titled as an error, the message where the keyboard lands (no field: an address, not a form).
+    expect(noBuildingHtml).toMatch(/<title>错误：[^<]*<\/title>/);
+    expect(noBuildingHtml).toMatch(
+      /<div tabindex="-1" autofocus="" data-error-summary[^>]*class="flash error" role="alert" data-problem-status="404">没有楼栋/,
+    );
     const noSheet = await s.app.request('/app/admin/qr/bldg-a/sheet-99.svg', { headers: html });
     expect(noSheet.status).toBe(404);
     expect(await noSheet.text()).toMatch(/没有这一页：sheet-99\.svg（本楼共 \d+ 页/);

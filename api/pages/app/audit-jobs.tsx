@@ -13,6 +13,7 @@ import { anchorWitness, AUDIT_READERS } from '../../routes/audit.ts';
 import { directoryOrFail } from '../../reads.ts';
 import { boundedDate } from '../../schemas.ts';
 import { formatTime } from '../ui.tsx';
+import { ErrorSummaryBox } from '../error-summary.tsx';
 import { AllResultView, collectAll } from './audit-results.tsx';
 import { page, refusedPage, viewerHas, type WebContext } from './dashboard-common.tsx';
 import { formValues, parseForm, viewerOf } from './web-kit.tsx';
@@ -241,9 +242,16 @@ export function auditJobPages(
     page(
       c,
       TITLE,
-      <div class="flash error" role="alert">
-        {inLang({ zh: '没有您的该审计任务', en: 'You have no such audit job' }, c.get('lang'))}
-      </div>,
+      <>
+        <ErrorSummaryBox
+          lang={c.get('lang')}
+          text={{ zh: '没有您的该审计任务', en: 'You have no such audit job' }}
+          data={{ 'data-problem-status': '404' }}
+        />
+        <p>
+          <a href="/app/audit">{inLang({ zh: '返回审计', en: 'Back to audit' }, c.get('lang'))}</a>
+        </p>
+      </>,
       404,
     );
 

@@ -5,6 +5,7 @@ import { quoted } from '../../../domain/safe-text.ts';
 import { directoryOrFail } from '../../reads.ts';
 import type { AppDeps } from '../../deps.ts';
 import { csrfProtect, requireViewer, sessionMiddleware, type WebEnv } from '../../middleware/session.ts';
+import { ErrorSummaryBox } from '../error-summary.tsx';
 import { printPdf } from '../qr-pdf.ts';
 import { PLACES_PER_PAGE, qrSheets, sheetsHtml } from '../qr-sheet.ts';
 import { page, refusedPage, viewerHas, type WebContext } from './dashboard-common.tsx';
@@ -93,9 +94,7 @@ export function qrRoutes(deps: AppDeps): Hono<WebEnv> {
       c,
       title,
       <>
-        <div class="flash error" role="alert" data-problem-status="404">
-          {inLang(text, lang)}
-        </div>
+        <ErrorSummaryBox lang={lang} text={text} data={{ 'data-problem-status': '404' }} />
         <p>
           <a href="/app/admin/qr">{inLang({ zh: '返回二维码列表', en: 'Back to the code sheets' }, lang)}</a>
         </p>
@@ -133,15 +132,14 @@ export function qrRoutes(deps: AppDeps): Hono<WebEnv> {
         c,
         title,
         <>
-          <div class="flash error" role="alert" data-problem-status="503">
-            {inLang(
-              {
-                zh: '这台服务器现在无法生成 PDF（需要 Chromium）；请打开打印版，用浏览器存为 PDF。',
-                en: 'This server cannot make the PDF now (it needs Chromium): open the print view and save it as PDF from the browser.',
-              },
-              lang,
-            )}
-          </div>
+          <ErrorSummaryBox
+            lang={lang}
+            text={{
+              zh: '这台服务器现在无法生成 PDF（需要 Chromium）；请打开打印版，用浏览器存为 PDF。',
+              en: 'This server cannot make the PDF now (it needs Chromium): open the print view and save it as PDF from the browser.',
+            }}
+            data={{ 'data-problem-status': '503' }}
+          />
           <p>
             <a href={`/app/admin/qr/${buildingId}/print`}>
               {inLang({ zh: '打印版（存为 PDF）', en: 'Print view (save as PDF)' }, lang)}
