@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Lang } from '../../domain/text.ts';
-import { ActionPage } from './action-page.tsx';
+import { ActionPage, type FieldName } from './action-page.tsx';
 import type { ActionContent } from './action-statement.ts';
 
 const page = (choice: ActionContent['choice'], lang: Lang) =>
@@ -43,6 +43,7 @@ const refused = (
   lang: Lang,
   state: Parameters<typeof ActionPage>[0]['form']['state'],
   error = { zh: '提出异议须写明理由', en: 'A dispute needs a reason' },
+  fields: readonly FieldName[] = ['reason'],
 ) =>
   String(
     ActionPage({
@@ -53,7 +54,7 @@ const refused = (
         statement: { zh: '本人确认。', en: 'I confirm.' },
         choice,
       },
-      form: { action: '/actions/t', csrf: 'c', textHash: 'h', state, error },
+      form: { action: '/actions/t', csrf: 'c', textHash: 'h', state, error, fields },
     }),
   );
 
@@ -90,6 +91,7 @@ describe('a sign-off refused for a dispute with no reason', () => {
       'en',
       {},
       { zh: '请选择确认或提出异议', en: 'Choose to confirm or to dispute' },
+      ['choice'],
     );
     expect(none).toContain('<title>Error: Sign off the finding · Rectify</title>');
     expect(element(none, 'div', 'data-form-error')).toContain('<a href="#field-choice">Your choice');
@@ -105,11 +107,38 @@ describe('a sign-off refused for a dispute with no reason', () => {
       'zh-CN',
       { attitude: 5, quality: 4 },
       { zh: '请为每一项选择 1-5 分', en: 'x' },
+      ['cleanup'],
     );
     const box = element(rate, 'div', 'data-form-error');
     expect(box).toContain('href="#field-cleanup"');
     expect(box).not.toContain('href="#field-attitude"');
     expect(rate).toContain('id="field-cleanup"');
+  });
+});
+
+describe('the fields a refusal marks', () => {
+  it('are the ones the route names, not guessed from what was posted', () => {
+    // A dispute whose reason is there but refused for what it holds: only the route knows it is the reason.
+    const html = refused(
+      'sign_off',
+      'zh-CN',
+      { choice: 'confirm', reason: '有理由' },
+      { zh: '异议理由：包含文字方向控制字符，请删除', en: 'x' },
+      ['reason'],
+    );
+    expect(element(html, 'div', 'data-form-error')).toContain('<a href="#field-reason">');
+    expect(html).toMatch(/<textarea id="field-reason"[^>]*aria-invalid="true"/);
+    expect(html).not.toMatch(/<input type="radio"[^>]*aria-invalid/);
+    // A refusal about no field marks none, whatever was posted.
+    const none = refused(
+      'sign_off',
+      'zh-CN',
+      { choice: 'dispute', reason: '' },
+      { zh: '未能完成', en: 'x' },
+      [],
+    );
+    expect(element(none, 'div', 'data-form-error')).not.toContain('<a href=');
+    expect(none).not.toMatch(/<(textarea|input)[^>]*aria-invalid/);
   });
 });
 

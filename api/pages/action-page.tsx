@@ -48,7 +48,11 @@ const ERROR_ID = 'form-error';
 /** A field's id on the page: the summary's links and the labels use it. */
 const fieldId = (name: string) => `field-${name}`;
 
-type FieldName = keyof typeof FIELD_MAX | 'choice' | (typeof surveyAspects)[number];
+/** A control of the form a refusal can be about: a text, the group of choices, a rating's aspect. */
+export type FieldName = keyof typeof FIELD_MAX | 'choice' | (typeof surveyAspects)[number];
+
+const fieldNames: readonly string[] = ['reason', 'notes', 'comment', 'choice', ...surveyAspects];
+export const isFieldName = (name: string): name is FieldName => fieldNames.includes(name);
 
 /** The most characters each text of the form takes: what the route's schema (actionFormSchema) allows. */
 export const FIELD_MAX = { reason: 2000, notes: 5000, comment: 2000 } as const;
@@ -78,33 +82,6 @@ const Field = (p: {
     </>
   );
 };
-
-const text = (v: string | undefined) => (v ?? '').trim();
-const tooLong = (s: FormState, name: keyof typeof FIELD_MAX) => text(s[name]).length > FIELD_MAX[name];
-
-/**
- * The fields a refused form has wrong, read from what came back: the route says why in one
- * message, and this page ties that message to the controls it is about.
- */
-export function fieldsInError(kind: ActionContent['choice'], s: FormState): FieldName[] {
-  const long = (['reason', 'notes', 'comment'] as const).filter((n) => tooLong(s, n));
-  switch (kind) {
-    case 'sign_off':
-      if (s.choice !== 'confirm' && s.choice !== 'dispute') return ['choice', ...long];
-      return s.choice === 'dispute' && !text(s.reason) && !long.includes('reason')
-        ? ['reason', ...long]
-        : long;
-    case 'adjudicate':
-      if (s.choice !== 'revise' && s.choice !== 'proceed') return ['choice', ...long];
-      return !text(s.notes) && !long.includes('notes') ? ['notes', ...long] : long;
-    case 'rate': {
-      const missing = surveyAspects.filter((a) => s[a] === undefined);
-      return [...(missing.length === surveyAspects.length && s.score !== undefined ? [] : missing), ...long];
-    }
-    case 'acknowledge':
-      return long;
-  }
-}
 
 /** The texts' labels as the error summary names them (the same words as beside each field). */
 const FIELD_LABEL = {
@@ -309,11 +286,13 @@ export function ActionPage(props: {
     textHash: string;
     state?: FormState | undefined;
     error?: Bilingual | undefined;
+    /** The fields the refusal is about, as the route's checks found them: each marked and linked. */
+    fields?: readonly FieldName[] | undefined;
   };
 }) {
   const { lang, content, form, photos, notice } = props;
   const state = form.state ?? {};
-  const invalid = form.error ? fieldsInError(content.choice, state) : [];
+  const invalid = form.error ? (form.fields ?? []) : [];
   const label = (f: FieldName): Bilingual => {
     if (f === 'choice') return LEGEND[content.choice];
     if (f === 'comment' && content.note) return content.note.label;

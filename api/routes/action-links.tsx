@@ -44,7 +44,13 @@ import { langFromAcceptLanguage, problemTypes, ProblemError, toProblem } from '.
 import { SESSION_COOKIE } from '../middleware/session.ts';
 import { findSession } from '../../store/sessions.ts';
 import { bi, jsonSchemaOf, pageResponse } from './declare.ts';
-import { ActionPage, type FormState, type RowPhotos } from '../pages/action-page.tsx';
+import {
+  ActionPage,
+  isFieldName,
+  type FieldName,
+  type FormState,
+  type RowPhotos,
+} from '../pages/action-page.tsx';
 import { describedPhotos, refsIn } from '../pages/description-photos.ts';
 import { caseStepGone } from '../pages/step-gone.ts';
 import { citedEvidenceProblem, evidenceUrl, getEvidence, parseEvidenceRef } from '../../store/evidence.ts';
@@ -608,6 +614,8 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
     status: ContentfulStatusCode,
     state?: FormState,
     error?: Bilingual,
+    /** The fields `error` is about, as the checks that refused the form found them. */
+    fields?: readonly FieldName[],
   ) => {
     const photos = await descriptionPhotos(p);
     const notice = await otherPersonNotice(c, p);
@@ -634,6 +642,7 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
           textHash: p.hash,
           state,
           error,
+          fields,
         }}
       />,
     );
@@ -696,10 +705,18 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
       // What the person chose and typed comes back with the field that was refused and why, so a
       // resubmit is what they meant (an empty form with the first choice ticked could sign the opposite).
       if (!parsed.success)
-        return formPage(c, token, p, 422, keptState(raw), refusedFields(parsed.error, p.content.choice, raw));
+        return formPage(
+          c,
+          token,
+          p,
+          422,
+          keptState(raw),
+          refusedFields(parsed.error, p.content.choice, raw),
+          fieldsRefused(parsed.error),
+        );
       const form = parsed.data;
       const problem = formProblem(p.content.choice, form);
-      if (problem) return formPage(c, token, p, 422, form, problem);
+      if (problem) return formPage(c, token, p, 422, form, problem.text, problem.fields);
 
       const at = new Date().toISOString();
       // Whoever is signed in on this browser is kept with the signature when it is not the recipient.
@@ -913,6 +930,12 @@ function refusedFields(
   return { zh: parts.map((x) => x.zh).join('；'), en: parts.map((x) => x.en).join('; ') };
 }
 
+/** The page's fields the schema refused, once each, in the order it found them. */
+function fieldsRefused(error: z.ZodError): FieldName[] {
+  const names = error.issues.map((i) => String(i.path[0] ?? '')).filter(isFieldName);
+  return [...new Set(names)];
+}
+
 /** The choice and texts of a refused form, to show again: texts without their invisible marks. */
 function keptState(raw: Record<string, string | File>): FormState {
   // Bounded for the page, well past every field's limit: a text refused as too long comes back whole to be shortened.
@@ -945,24 +968,33 @@ function aspectScores(f: ActionForm): Record<SurveyAspect, number> | undefined {
     : undefined;
 }
 
-/** What the chosen act needs beyond the schema (a reason to dispute, notes to adjudicate, a score). */
-function formProblem(kind: ActionContent['choice'], f: ActionForm): Bilingual | undefined {
+/**
+ * What the chosen act needs beyond the schema (a reason to dispute, notes to adjudicate, a score),
+ * and the fields it is about.
+ */
+function formProblem(
+  kind: ActionContent['choice'],
+  f: ActionForm,
+): { text: Bilingual; fields: FieldName[] } | undefined {
   switch (kind) {
     case 'sign_off':
       if (f.choice !== 'confirm' && f.choice !== 'dispute')
-        return { zh: '请选择确认或提出异议', en: 'Choose to confirm or to dispute' };
+        return {
+          text: { zh: '请选择确认或提出异议', en: 'Choose to confirm or to dispute' },
+          fields: ['choice'],
+        };
       if (f.choice === 'dispute' && !f.reason)
-        return { zh: '提出异议须写明理由', en: 'A dispute needs a reason' };
+        return { text: { zh: '提出异议须写明理由', en: 'A dispute needs a reason' }, fields: ['reason'] };
       return undefined;
     case 'adjudicate':
       if (f.choice !== 'revise' && f.choice !== 'proceed')
-        return { zh: '请选择裁定结果', en: 'Choose a decision' };
-      if (!f.notes) return { zh: '请填写裁定说明', en: 'Notes are required' };
+        return { text: { zh: '请选择裁定结果', en: 'Choose a decision' }, fields: ['choice'] };
+      if (!f.notes) return { text: { zh: '请填写裁定说明', en: 'Notes are required' }, fields: ['notes'] };
       return undefined;
     case 'rate':
       return aspectScores(f) || (f.score !== undefined && !surveyAspects.some((a) => f[a] !== undefined))
         ? undefined
-        : invalidForm('rate');
+        : { text: invalidForm('rate'), fields: surveyAspects.filter((a) => f[a] === undefined) };
     case 'acknowledge':
       return undefined;
   }

@@ -110,6 +110,32 @@ describe('a text over its limit in an email-link form', () => {
   });
 });
 
+describe('the fields a refused link form marks', () => {
+  it('are the ones the checks refused, also when nothing posted looks wrong', async () => {
+    const caseId = await openCase();
+    const path = await linkOf(caseId, '待签字', 'zhou.qiang@demo.edu.cn');
+    const shown = await (await s.app.request(path)).text();
+    // A reason of the right length, chosen, but holding a text-direction override: the reason is refused.
+    const res = await postForm(s.app, path, {
+      ...formFields(shown),
+      choice: 'confirm',
+      reason: '理由\u202e说明',
+    });
+    const page = await res.text();
+    expect([res.status, outcomeOf(page)]).toEqual([422, 'ready']);
+    expect(page).toContain('<a href="#field-reason">');
+    expect(page).toMatch(/<textarea id="field-reason" name="reason"[^>]*aria-invalid="true"/);
+    expect(page).not.toMatch(/<input type="radio"[^>]*aria-invalid/);
+
+    // No choice at all: the choices, not the (empty, unasked) reason.
+    const none = await postForm(s.app, path, { ...formFields(shown) });
+    const html = await none.text();
+    expect(none.status).toBe(422);
+    expect(html).toContain('<a href="#field-choice">');
+    expect(html).not.toMatch(/<textarea[^>]*aria-invalid/);
+  });
+});
+
 describe('the link pages’ Content-Security-Policy', () => {
   it('lets the page’s own icon (a data: URL) load, and nothing else from elsewhere', async () => {
     const caseId = await openCase();
