@@ -49,7 +49,9 @@ import { pageLanguage } from '../middleware/session.ts';
 import { jsonBody, parseOr400 } from '../middleware/validation.ts';
 import { directoryOrFail as directoryOr503 } from '../reads.ts';
 import { boundedDate } from '../schemas.ts';
-import { Field, Flash, formatTime, ScrollRegion } from '../pages/ui.tsx';
+import { Field, Flash, formatTime } from '../pages/ui.tsx';
+import { boardPage, boardPageQuery, pageHolding } from './zero-board-paging.ts';
+import { BoardBody, cellAnchor, CellReportBody } from './zero-board-view.tsx';
 import { PageOutcome } from '../pages/link-page.tsx';
 import { formValues, parseForm } from '../pages/app/web-kit.tsx';
 
@@ -311,119 +313,6 @@ export function boardOf(dir: Directory, rec: NightRecord) {
   };
 }
 export type ZeroBoard = ReturnType<typeof boardOf>;
-
-const statusText = {
-  missing: { zh: '未报', en: 'missing' },
-  none: { zh: '无（零报告）', en: 'none' },
-  reported: { zh: '已报', en: 'reported' },
-} as const;
-const correctedText = { zh: '已更正', en: 'corrected' };
-
-/** The app's badge colours: a missing cell is overdue, "none" met, a list reported still to follow up. */
-const statusBadge = { missing: 'overdue', none: 'met', reported: 'pending' } as const;
-
-/** Before the close a silent cell is not late yet: it is waited for, not marked missing in red. */
-const notYetText = { zh: '尚未上报', en: 'not yet' };
-const lateText = { zh: '（补报）', en: ' (late)' };
-
-function BoardBody(props: { board: ZeroBoard; lang: Lang; tz: string; reportHref?: string | undefined }) {
-  const { board, lang, tz } = props;
-  const t = (x: Bilingual) => inLang(x, lang);
-  const open = Date.now() < Date.parse(board.closeAt);
-  const close = formatTime(board.closeAt, tz);
-  const entries = (xs: { room: string; name?: string | undefined; note?: string | undefined }[]) =>
-    xs.map((e) => [e.room, e.name, e.note].filter(Boolean).join(' ')).join('；');
-  const c = board.counts;
-  return (
-    <>
-      {props.reportHref ? (
-        <p>
-          <a class="button" href={props.reportHref}>
-            {t({ zh: '上报本网格情况', en: 'Report for my cell' })}
-          </a>
-        </p>
-      ) : null}
-      <p>
-        {t(
-          open
-            ? {
-                zh: `上报中：${close} 截止，届时未报的网格报告上级。`,
-                en: `Open: reports are due by ${close}, when silent cells are escalated.`,
-              }
-            : {
-                zh: `已于 ${close} 截止；未报的网格已报告上级。`,
-                en: `Closed at ${close}; silent cells were escalated.`,
-              },
-        )}
-      </p>
-      <p>
-        {t(
-          open
-            ? {
-                zh: `网格 ${c.cells} 个，已报 ${c.reported}（其中报"无" ${c.none}），尚未上报 ${c.missing}；晚归 ${c.late} 人，未归 ${c.absent} 人`,
-                en: `${c.cells} cells, ${c.reported} reported (${c.none} "none"), ${c.missing} not yet; ${c.late} late, ${c.absent} absent`,
-              }
-            : {
-                zh: `网格 ${c.cells} 个，已报 ${c.reported}（其中报"无" ${c.none}），未报 ${c.missing}；晚归 ${c.late} 人，未归 ${c.absent} 人`,
-                en: `${c.cells} cells, ${c.reported} reported (${c.none} "none"), ${c.missing} missing; ${c.late} late, ${c.absent} absent`,
-              },
-        )}
-      </p>
-      {/* Six columns do not fit a phone: they keep a readable width and scroll on their own, the page stays put. */}
-      <ScrollRegion label={t({ zh: '各网格上报情况', en: 'Reports by grid cell' })}>
-        <table style="min-width:40rem">
-          <thead>
-            <tr>
-              <th>{t({ zh: '网格', en: 'Cell' })}</th>
-              <th>{t({ zh: '网格员', en: 'Grid members' })}</th>
-              <th>{t({ zh: '状态', en: 'Status' })}</th>
-              <th>{t({ zh: '晚归', en: 'Late' })}</th>
-              <th>{t({ zh: '未归', en: 'Absent' })}</th>
-              <th>{t({ zh: '上报 / 上级', en: 'Reported by / escalated to' })}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {board.cells.map((cell) => (
-              <tr class={cell.status}>
-                <td>{t(cell.name)}</td>
-                <td>{cell.members.map((m) => m.name).join('、')}</td>
-                <td>
-                  {open && cell.status === 'missing' ? (
-                    <span class="badge">{t(notYetText)}</span>
-                  ) : (
-                    <span class={`badge ${statusBadge[cell.status]}`}>{t(statusText[cell.status])}</span>
-                  )}
-                  {cell.corrected ? (
-                    <>
-                      <br />
-                      <strong>{t(correctedText)}</strong>
-                    </>
-                  ) : null}
-                </td>
-                <td>{cell.report ? entries(cell.report.late) : ''}</td>
-                <td>{cell.report ? entries(cell.report.absent) : ''}</td>
-                <td>
-                  {cell.report
-                    ? `${cell.report.byName} ${formatTime(cell.report.at, tz)}${cell.report.afterClose ? t(lateText) : ''}`
-                    : ''}
-                  {cell.escalation ? `→ ${cell.escalation.toNames.join('、')}` : ''}
-                  {cell.report?.earlier.map((e) => (
-                    <small class="muted" style="display:block">
-                      {t({
-                        zh: `此前上报（${e.byName} ${formatTime(e.at, tz)}）：${reportGist(e).zh}`,
-                        en: `Reported before (${e.byName} ${formatTime(e.at, tz)}): ${reportGist(e).en}`,
-                      })}
-                    </small>
-                  ))}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </ScrollRegion>
-    </>
-  );
-}
 
 /**
  * Takes a grid member's report for the night, as the API and the report page send it: the cell
@@ -769,8 +658,13 @@ export function zeroReportRoutes(deps: AppDeps): Hono<AuthEnv> {
       (!rec || rec.night.cells.some((cell) => cell.memberIds.includes(person.id)));
     return c.redirect(`/zero-report/${tonight}${grid ? '/report' : ''}${query}`, 302);
   });
+  /**
+   * The board as a page: `BOARD_PAGE_CELLS` cells at a time (`after`, `before`: a cell of the
+   * night), each list's first rows; `cell` shows one cell's whole report instead.
+   */
   app.get('/zero-report/:night', auth, async (c) => {
     const { lang, asked } = pageLang(c);
+    const at = parseOr400(boardPageQuery, c.req.query(), callerLanguage(c), 'query');
     let b: Awaited<ReturnType<typeof board>>;
     try {
       b = await board(c);
@@ -778,13 +672,51 @@ export function zeroReportRoutes(deps: AppDeps): Hono<AuthEnv> {
       if (err instanceof NotOpenedTonightError) return notOpenedPage(deps, c, err.night, lang, asked);
       throw err;
     }
+    const href = (query: Record<string, string>) => {
+      const params = new URLSearchParams({ ...query, ...(asked ? { lang: asked } : {}) }).toString();
+      return `/zero-report/${b.night}${params ? `?${params}` : ''}`;
+    };
+    const noCell = (cellId: string) =>
+      new ProblemError('not_found', {
+        zh: `${b.night} 晚的零报告没有网格 ${cellId}`,
+        en: `the zero report of ${b.night} has no grid cell ${cellId}`,
+      });
+    const title = { zh: `${b.night} 晚零报告`, en: `Zero report, night of ${b.night}` };
+    if (at.cell !== undefined) {
+      const cell = b.cells.find((x) => x.cellId === at.cell);
+      if (!cell) throw noCell(at.cell);
+      return shellPage(c, {
+        title: { zh: `${title.zh}：${cell.name.zh}`, en: `${title.en}: ${cell.name.en}` },
+        lang,
+        children: (
+          <CellReportBody
+            board={b}
+            cell={cell}
+            backHref={`${href(pageHolding(b.cells, cell.cellId))}#${cellAnchor(cell.cellId)}`}
+            lang={lang}
+            tz={deps.env.CAMPUS_TZ}
+          />
+        ),
+      });
+    }
+    const page = boardPage(b.cells, at);
+    if (!page) throw noCell(at.after ?? at.before ?? '');
     const me = c.get('caller').person.id;
     const mine = b.cells.some((cell) => cell.members.some((m) => m.id === me));
     const reportHref = mine ? `/zero-report/${b.night}/report${asked ? `?lang=${asked}` : ''}` : undefined;
     return shellPage(c, {
-      title: { zh: `${b.night} 晚零报告`, en: `Zero report, night of ${b.night}` },
+      title,
       lang,
-      children: <BoardBody board={b} lang={lang} tz={deps.env.CAMPUS_TZ} reportHref={reportHref} />,
+      children: (
+        <BoardBody
+          board={b}
+          page={page}
+          href={href}
+          lang={lang}
+          tz={deps.env.CAMPUS_TZ}
+          reportHref={reportHref}
+        />
+      ),
     });
   });
 

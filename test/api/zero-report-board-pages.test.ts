@@ -1,0 +1,164 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BOARD_PAGE_CELLS } from '../../api/routes/zero-board-paging.ts';
+import type { ZeroBoard } from '../../api/routes/zero-report.tsx';
+import { gridCells, type ReturnEntry, type ZeroCell } from '../../domain/zero-report.ts';
+import { createSession } from '../../store/sessions.ts';
+import { saveNight, saveReport } from '../../store/zero-reports.ts';
+import { appOnOwnTables } from '../support/own-tables-app.ts';
+import { seedDemo, uniqueId } from '../support/stack.ts';
+
+/**
+ * The board at a campus's scale: its cells a page at a time (the demo grid and more cells than a
+ * page holds after it), each list's first rows with the rest on the cell's own view. Own tables,
+ * a night stored as the run stores it, open for two hours from now; no run (the page falls back
+ * to the night's times).
+ */
+const own = appOnOwnTables('zero-board-pages');
+const NIGHT = `20${50 + Math.floor(Math.random() * 49)}-10-09`;
+const MIN = 60_000;
+const EXTRA = BOARD_PAGE_CELLS + 7;
+let cells: ZeroCell[];
+
+const rows = (prefix: string, n: number): ReturnEntry[] =>
+  Array.from({ length: n }, (_, i) => ({
+    room: `R${String(i + 1).padStart(3, '0')}`,
+    name: `${prefix}${String(i + 1).padStart(2, '0')}号`,
+  }));
+const unescape = (html: string) => html.replaceAll('&amp;', '&');
+
+beforeAll(async () => {
+  const dir = await seedDemo(own.deps);
+  const extra: ZeroCell[] = Array.from({ length: EXTRA }, (_, i) => ({
+    cellId: `L3:extra-${i + 1}`,
+    level: 3,
+    buildingId: 'bldg-a',
+    floorId: 'a-f1',
+    name: { zh: `加测网格${i + 1}号`, en: `Extra cell no.${i + 1}` },
+    memberIds: [],
+    rooms: [`X${i + 1}`],
+  }));
+  cells = [...gridCells(dir), ...extra];
+  const now = Date.now();
+  await saveNight(own.deps, {
+    night: NIGHT,
+    workflowId: uniqueId('no-run'),
+    openedAt: new Date(now - 10 * MIN).toISOString(),
+    closeAt: new Date(now + 120 * MIN).toISOString(),
+    acceptUntil: new Date(now + 180 * MIN).toISOString(),
+    cells,
+  });
+  const report = (cellId: string, late: ReturnEntry[], absent: ReturnEntry[]) =>
+    saveReport(own.deps, {
+      night: NIGHT,
+      cellId,
+      personId: 'grid-a1c1',
+      via: 'api',
+      at: new Date(now - 5 * MIN).toISOString(),
+      none: false,
+      afterClose: false,
+      late,
+      absent,
+    });
+  await report('L3:a-f1-c1', rows('晚归生', 30), []);
+  await report(`L3:extra-${EXTRA}`, [], rows('未归生', 12));
+});
+
+async function page(personId: string, path: string) {
+  const s = await createSession(own.deps, { personId, via: 'link' });
+  const res = await own.app.request(path, { headers: { cookie: `rectify_session=${s.id}` } });
+  return {
+    status: res.status,
+    html: unescape(await res.text()),
+    csrf: s.csrfToken,
+    cookie: `rectify_session=${s.id}`,
+  };
+}
+const board = (query = '') => page('sup-wang', `/zero-report/${NIGHT}${query}`);
+const hrefOf = (html: string, rel: string) =>
+  new RegExp(`<a [^>]*href="([^"]*)" rel="${rel}"`).exec(html)?.[1];
+
+describe('a cell with more rows than the board shows', () => {
+  it('shows the first 10 and how many more, and the link leads to all 30, then back to its row', async () => {
+    const { status, html } = await board();
+    expect(status).toBe(200);
+    for (let i = 1; i <= 10; i++) expect(html).toContain(`晚归生${String(i).padStart(2, '0')}号`);
+    for (let i = 11; i <= 30; i++) expect(html).not.toContain(`晚归生${i}号`);
+    const cellHref = `/zero-report/${NIGHT}?cell=L3%3Aa-f1-c1`;
+    expect(html).toContain(`<a href="${cellHref}" data-more="20">另有 20 人</a>`);
+
+    const full = await board('?cell=L3%3Aa-f1-c1');
+    expect(full.status).toBe(200);
+    for (let i = 1; i <= 30; i++)
+      expect(full.html).toContain(`<td>晚归生${String(i).padStart(2, '0')}号</td>`);
+    // The board's first page, at the cell's row.
+    expect(full.html).toContain(`href="/zero-report/${NIGHT}#cell-L3:a-f1-c1"`);
+    expect((await board()).html).toContain('id="cell-L3:a-f1-c1"');
+  });
+
+  it('in English too, the language kept by the link', async () => {
+    const { html } = await board('?lang=en');
+    expect(html).toContain(
+      `<a href="/zero-report/${NIGHT}?cell=L3%3Aa-f1-c1&lang=en" data-more="20">20 more</a>`,
+    );
+  });
+
+  it('leaves the JSON board as it was: every cell and every row', async () => {
+    const s = await createSession(own.deps, { personId: 'sup-wang', via: 'link' });
+    const res = await own.app.request(`/api/zero-reports/${NIGHT}`, {
+      headers: { cookie: `rectify_session=${s.id}` },
+    });
+    const json = (await res.json()) as ZeroBoard;
+    expect(json.cells).toHaveLength(cells.length);
+    expect(json.cells.find((c) => c.cellId === 'L3:a-f1-c1')?.report?.late).toHaveLength(30);
+  });
+});
+
+describe('a night with more cells than a page', () => {
+  it('shows a page of cells with a count line and a next page that holds the rest, and back', async () => {
+    const total = cells.length;
+    const first = await board();
+    expect(first.html).toContain(`共 ${total} 个网格，第 1–${BOARD_PAGE_CELLS} 个`);
+    // The count line over the whole night stays, as it was.
+    expect(first.html).toContain(
+      `网格 ${total} 个，已报 2（其中报&quot;无&quot; 0），尚未上报 ${total - 2}；`,
+    );
+    const shownFirst = cells.slice(0, BOARD_PAGE_CELLS);
+    for (const c of shownFirst) expect(first.html).toContain(`id="cell-${c.cellId}"`);
+    const rest = cells.slice(BOARD_PAGE_CELLS);
+    for (const c of rest) expect(first.html).not.toContain(`id="cell-${c.cellId}"`);
+    expect(hrefOf(first.html, 'prev')).toBeUndefined();
+
+    const next = hrefOf(first.html, 'next');
+    expect(next).toBe(`/zero-report/${NIGHT}?after=${encodeURIComponent(shownFirst.at(-1)?.cellId ?? '')}`);
+    const second = await board(next?.slice(`/zero-report/${NIGHT}`.length));
+    expect(second.status).toBe(200);
+    expect(second.html).toContain(`共 ${total} 个网格，第 ${BOARD_PAGE_CELLS + 1}–${total} 个`);
+    expect(second.html).toContain(`尚未上报 ${total - 2}；`);
+    for (const c of rest) expect(second.html).toContain(`id="cell-${c.cellId}"`);
+    for (const c of shownFirst) expect(second.html).not.toContain(`id="cell-${c.cellId}"`);
+    // In the order the night keeps.
+    const order = [...second.html.matchAll(/id="cell-([^"]+)"/g)].map((m) => m[1]);
+    expect(order).toEqual(rest.map((c) => c.cellId));
+    expect(hrefOf(second.html, 'next')).toBeUndefined();
+    expect(hrefOf(second.html, 'prev')).toBe(`/zero-report/${NIGHT}`);
+
+    // A cell of the second page: its view leads back to that page, and the rows past 10 are there.
+    const last = `L3:extra-${EXTRA}`;
+    expect(second.html).toContain('另有 2 人');
+    const view = await board(`?cell=${encodeURIComponent(last)}`);
+    expect(view.html).toContain('<td>未归生12号</td>');
+    expect(view.html).toContain(`href="${next}#cell-${last}"`);
+  });
+
+  it('in English, keeping the language from page to page', async () => {
+    const { html } = await board('?lang=en');
+    expect(html).toContain(`${cells.length} cells, 1–${BOARD_PAGE_CELLS} shown`);
+    expect(hrefOf(html, 'next')).toMatch(/^\/zero-report\/[\d-]+\?after=[^"&]+&lang=en$/);
+  });
+
+  it('answers 404 for a key that is no cell of the night, and 400 for two keys at once', async () => {
+    expect((await board('?after=L3%3Anowhere')).status).toBe(404);
+    expect((await board('?cell=L3%3Anowhere')).status).toBe(404);
+    expect((await board('?after=L3%3Aa-f1-c1&before=L3%3Aa-f1-c2')).status).toBe(400);
+  });
+});
