@@ -3,11 +3,13 @@ import { complaintYearBounds, computeKpis, kpiSourceLine, type KpiValue } from '
 import { slaCatalogue, type TimedStage } from '../../domain/sla.ts';
 import { stageLabel } from '../../domain/stage-labels.ts';
 import { inLang, type Bilingual, type Lang } from '../../domain/text.ts';
+import type { Building } from '../../domain/directory.ts';
 import { loadDirectory } from '../../store/directory.ts';
 import { periodBounds, tallyForRange } from '../../store/kpi-tallies.ts';
 import type { AppDeps } from '../deps.ts';
 import { sessionMiddleware, type WebEnv } from '../middleware/session.ts';
 import { kpiTargetText, kpiValueText } from '../pages/app/dashboard-common.tsx';
+import { ErrorSummaryBox } from '../pages/error-summary.tsx';
 import { Layout } from '../pages/layout.tsx';
 import { severityLabels } from '../pages/ui.tsx';
 import {
@@ -44,6 +46,43 @@ function Verdict({ k, lang }: { k: KpiValue; lang: Lang }) {
   return <span class={`badge ${kind}`}>{inLang(verdicts[kind], lang)}</span>;
 }
 
+const PICKER_ID = 'b';
+
+/** The choice of a building or area; an address naming none there marks it, with what is wrong. */
+function BuildingPicker(props: {
+  buildings: readonly Building[];
+  lang: Lang;
+  selected?: string | undefined;
+  error?: Bilingual | undefined;
+}) {
+  const { lang, error } = props;
+  const errorId = `${PICKER_ID}-error`;
+  return (
+    <form method="get" action="/commitments" class="row">
+      <label for={PICKER_ID}>{inLang({ zh: '楼栋 / 区域', en: 'Building / area' }, lang)}</label>
+      <select
+        id={PICKER_ID}
+        name="buildingId"
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={error ? errorId : undefined}
+      >
+        <option value="">{inLang({ zh: '全部', en: 'All' }, lang)}</option>
+        {props.buildings.map((b) => (
+          <option value={b.id} selected={b.id === props.selected}>
+            {inLang(b.name, lang)}
+          </option>
+        ))}
+      </select>
+      <button type="submit">{inLang({ zh: '查看', en: 'Show' }, lang)}</button>
+      {error && (
+        <p class="field-error" id={errorId}>
+          {inLang(error, lang)}
+        </p>
+      )}
+    </form>
+  );
+}
+
 export function commitmentRoutes(deps: AppDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   app.use('/commitments', sessionMiddleware(deps));
@@ -52,27 +91,32 @@ export function commitmentRoutes(deps: AppDeps): Hono<WebEnv> {
     const dir = await loadDirectory(deps.aws.ddb, deps.aws.tables);
     const buildingId = c.req.query('buildingId');
     const building = buildingId ? dir?.buildings.find((b) => b.id === buildingId) : undefined;
-    // A person followed a stale or mistyped address: a page that says so, not the API's JSON.
-    if (buildingId && !building)
+    // A person followed a stale or mistyped address: a page that says so, not the API's JSON,
+    // where the keyboard lands, leading to the choice of a building that is there.
+    if (buildingId && !building) {
+      const said: Bilingual = {
+        zh: `没有编号为「${buildingId}」的楼栋或区域。`,
+        en: `There is no building or area “${buildingId}”.`,
+      };
       return c.html(
         <Layout
           title={{ zh: '服务承诺公示', en: 'Our service commitments' }}
           lang={lang}
           currentUrl="/commitments"
+          error
         >
-          <p class="flash error" role="alert">
-            {inLang(
-              {
-                zh: `没有编号为「${buildingId}」的楼栋或区域。`,
-                en: `There is no building or area “${buildingId}”.`,
-              },
-              lang,
-            )}{' '}
+          <ErrorSummaryBox
+            lang={lang}
+            text={{ zh: '请从列表中选择楼栋或区域：', en: 'Choose a building or area from the list:' }}
+            entries={[{ href: `#${PICKER_ID}`, text: said, field: 'buildingId' }]}
+          >
             <a href="/commitments">{inLang({ zh: '查看全部', en: 'See them all' }, lang)}</a>
-          </p>
+          </ErrorSummaryBox>
+          <BuildingPicker buildings={dir?.buildings ?? []} lang={lang} error={said} />
         </Layout>,
         404,
       );
+    }
     const tz = deps.env.CAMPUS_TZ;
     const now = new Date().toISOString();
     const range = periodBounds(new Date(Date.parse(now) - WINDOW_DAYS * 86_400_000).toISOString(), now, tz);
@@ -99,18 +143,7 @@ export function commitmentRoutes(deps: AppDeps): Hono<WebEnv> {
         lang={lang}
         currentUrl={`/commitments${buildingId ? `?buildingId=${buildingId}` : ''}`}
       >
-        <form method="get" action="/commitments" class="row">
-          <label for="b">{inLang({ zh: '楼栋 / 区域', en: 'Building / area' }, lang)}</label>
-          <select id="b" name="buildingId">
-            <option value="">{inLang({ zh: '全部', en: 'All' }, lang)}</option>
-            {(dir?.buildings ?? []).map((b) => (
-              <option value={b.id} selected={b.id === buildingId}>
-                {inLang(b.name, lang)}
-              </option>
-            ))}
-          </select>
-          <button type="submit">{inLang({ zh: '查看', en: 'Show' }, lang)}</button>
-        </form>
+        <BuildingPicker buildings={dir?.buildings ?? []} lang={lang} selected={buildingId} />
         <h2>{inLang({ zh: '我们的承诺', en: 'What we promise' }, lang)}</h2>
         {/* A card per kind of report, a row per severity: a card per rule ran a phone's page to 6,000 px. */}
         {groups.map((g) => (

@@ -1175,6 +1175,21 @@ describe('printable codes and the commitments page', () => {
     const nowhere = await s.app.request('/commitments?buildingId=nowhere');
     expect(nowhere.status).toBe(404);
     expect(nowhere.headers.get('content-type')).toContain('text/html');
-    expect(await nowhere.text()).toContain('没有编号为「nowhere」的楼栋或区域');
+    const nowhereHtml = await nowhere.text();
+    expect(nowhereHtml).toContain('没有编号为「nowhere」的楼栋或区域');
+    // Titled as an error, said where the keyboard lands, and leading to the choice it marks.
+    expect(nowhereHtml).toMatch(/<title>错误：[^<]*<\/title>/);
+    const summary = /<div [^>]*data-error-summary[\s\S]*?<\/div>/.exec(nowhereHtml)?.[0] ?? '';
+    expect(summary).toMatch(/^<div tabindex="-1" autofocus="" data-error-summary/);
+    const href = /<a href="#([^"]+)">没有编号为「nowhere」的楼栋或区域。<\/a>/.exec(summary)?.[1];
+    expect(href).toBe('b');
+    expect(nowhereHtml).toMatch(
+      new RegExp(
+        `<select id="${href}" name="buildingId" aria-invalid="true" aria-describedby="${href}-error"`,
+      ),
+    );
+    const plain = await (await s.app.request('/commitments?buildingId=bldg-a')).text();
+    expect(plain).not.toMatch(/<title>错误/);
+    expect(plain).not.toMatch(/<select[^>]*aria-invalid/);
   });
 });
