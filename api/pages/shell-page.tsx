@@ -13,7 +13,14 @@ import { Layout } from './layout.tsx';
  */
 export function shellPage(
   c: Context,
-  props: { title: Bilingual | string; lang: Lang; status?: ContentfulStatusCode; children?: Child },
+  props: {
+    title: Bilingual | string;
+    lang: Lang;
+    status?: ContentfulStatusCode;
+    /** A refused form: the page's title says so first (Layout `error`). */
+    error?: boolean | undefined;
+    children?: Child;
+  },
 ) {
   // The session middleware sets these only when it ran (no bearer token); they are absent otherwise.
   const vars = c as unknown as Context<SessionOrBearerEnv>;
@@ -28,6 +35,7 @@ export function shellPage(
       csrfToken={vars.get('csrfToken')}
       navHidden={vars.get('navHidden')}
       currentUrl={`${url.pathname}${url.search}`}
+      error={props.error}
     >
       {props.children}
     </Layout>,

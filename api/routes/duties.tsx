@@ -45,6 +45,7 @@ import { boundedDate, langQuerySchema, safeString, wholeNumber } from '../schema
 import { formValues, parseForm } from '../pages/app/web-kit.tsx';
 import { Field, Flash, formatTime, ScrollRegion, type FieldErrors, type FlashMessage } from '../pages/ui.tsx';
 import { bi, documentResponse, JSON_TYPE, problems } from './declare.ts';
+import { refusalSummary } from './refusal-summary.ts';
 
 /** Roles that see every building's duties (the compliance calendar's board). */
 const CAMPUS_READERS = ['admin', 'working_group', 'leadership', 'auditor'] as const;
@@ -594,9 +595,23 @@ function OccurrenceBody(props: {
     const part = d?.parts.find((p) => p.key === key);
     return part ? t(part.label) : key;
   };
+  const recording = props.canRecord && o.status === 'open';
+  // A refusal links each field in error, or the form when it names none (and the page still shows it).
+  const flash =
+    props.flash?.kind === 'error'
+      ? refusalSummary(props.flash.text, errors ?? {}, {
+          label: (k) => fieldLabel(k),
+          formLink: recording
+            ? {
+                href: `#${RECORD_TITLE_ID}`,
+                text: { zh: '前往表单「登记完成」', en: 'Go to the form “Record it”' },
+              }
+            : undefined,
+        })
+      : props.flash;
   return (
     <>
-      <Flash flash={props.flash} lang={lang} />
+      <Flash flash={flash} lang={lang} />
       <div class="card">
         <p>
           {buildingText(o, lang)} · {t(periodText(o.periodLabel))} ·{' '}
@@ -634,9 +649,11 @@ function OccurrenceBody(props: {
           </ol>
         </>
       ) : null}
-      {props.canRecord && o.status === 'open' ? (
+      {recording ? (
         <form method="post" action={`/duties/${o.occurrenceId}`} class="card">
-          <h2>{t({ zh: '登记完成', en: 'Record it' })}</h2>
+          <h2 id={RECORD_TITLE_ID} tabindex={-1}>
+            {t({ zh: '登记完成', en: 'Record it' })}
+          </h2>
           {props.csrf ? <input type="hidden" name="_csrf" value={props.csrf} /> : null}
           {d && d.parts.length > 1 ? (
             <Field
@@ -720,6 +737,16 @@ const formLabels = {
   minutes: { zh: '时长（分钟）', en: 'Minutes' },
   note: { zh: '说明', en: 'Note' },
 } satisfies Record<string, Bilingual>;
+
+/** The record form's heading, where a refusal naming no field leads. */
+const RECORD_TITLE_ID = 'record-title';
+
+/** A field of the form by its label, as its message and the error summary name it. */
+const fieldLabel = (name: string): Bilingual | undefined => {
+  if (name in formLabels) return formLabels[name as keyof typeof formLabels];
+  const kind = evidenceKinds.find((k) => name === `evidence.${k}`);
+  return kind ? evidenceNames[kind] : undefined;
+};
 
 const markedText: Bilingual = {
   zh: '未登记：请补全或修改下面标出的内容后再提交，已填写的内容均已保留。',
@@ -819,6 +846,7 @@ export function dutyPageRoutes(deps: AppDeps): Hono<AuthEnv> {
       title: shown.name ?? o.dutyId,
       lang,
       status: opts.status ?? 200,
+      error: opts.flash?.kind === 'error',
       children: (
         <OccurrenceBody
           tz={deps.env.CAMPUS_TZ}

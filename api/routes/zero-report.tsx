@@ -52,6 +52,7 @@ import { boundedDate } from '../schemas.ts';
 import { Field, Flash, formatTime } from '../pages/ui.tsx';
 import { boardPage, boardPageQuery, pageHolding } from './zero-board-paging.ts';
 import { BoardBody, cellAnchor, CellReportBody } from './zero-board-view.tsx';
+import { refusalSummary } from './refusal-summary.ts';
 import { PageOutcome } from '../pages/link-page.tsx';
 import { formValues, parseForm } from '../pages/app/web-kit.tsx';
 
@@ -404,6 +405,16 @@ const rowText = (k: Kind, i: number): Bilingual => ({
   zh: `${kindText[k].zh} 第 ${i + 1} 人`,
   en: `${kindText[k].en}, person ${i + 1}`,
 });
+/** A row's field as the error summary names it (`晚归 第 1 人 房间`), from its name (`late.0.room`). */
+function rowFieldText(name: string): Bilingual | undefined {
+  const m = /^(late|absent)\.(\d+)\.(room|name|note)$/.exec(name);
+  if (!m) return undefined;
+  const row = rowText(m[1] as Kind, Number(m[2]));
+  const field = entryText[m[3] as (typeof ENTRY_FIELDS)[number]];
+  return { zh: `${row.zh} ${field.zh}`, en: `${row.en}, ${field.en.toLowerCase()}` };
+}
+const REPORT_FORM_ID = 'report-form';
+
 /** A row's group drawn as a rule between rows, not a box in a box on a phone. */
 const rowStyle = 'border:0;border-top:1px solid #d0d5dc;margin:0 0 .5rem;padding:.25rem 0 0;min-width:0';
 
@@ -495,9 +506,25 @@ function ReportBody(props: {
         lang={lang}
       />
       {/* A message given in the page's language only carries it in both slots: inLang shows it once. */}
-      <Flash flash={form.problem ? { kind: 'error', text: form.problem } : null} lang={lang} />
+      <Flash
+        flash={
+          form.problem
+            ? refusalSummary(form.problem, form.errors, {
+                label: rowFieldText,
+                formLink:
+                  phase !== 'closed'
+                    ? {
+                        href: `#${REPORT_FORM_ID}`,
+                        text: { zh: '前往上报表单', en: 'Go to the report form' },
+                      }
+                    : undefined,
+              })
+            : null
+        }
+        lang={lang}
+      />
       {phase !== 'closed' ? (
-        <form method="post" action={props.action}>
+        <form method="post" action={props.action} id={REPORT_FORM_ID}>
           {props.csrf ? <input type="hidden" name="_csrf" value={props.csrf} /> : null}
           <input type="hidden" name="lateRows" value={String(form.rows.late)} />
           <input type="hidden" name="absentRows" value={String(form.rows.absent)} />
@@ -754,6 +781,7 @@ export function zeroReportRoutes(deps: AppDeps): Hono<AuthEnv> {
       title: { zh: `${night} 晚零报告`, en: `Zero report, night of ${night}` },
       lang,
       status: opts.status ?? 200,
+      error: Boolean(opts.form?.problem),
       children: (
         <ReportBody
           lang={lang}

@@ -44,6 +44,8 @@ async function signedIn(personId: string) {
   return { cookie: `rectify_session=${session.id}`, csrf: session.csrfToken };
 }
 type Answer = DutyOccurrence & { duplicate: boolean };
+/** The page's error summary over its form. */
+const errorSummary = (html: string) => /<div [^>]*data-error-summary[\s\S]*?<\/div>/.exec(html)?.[0] ?? '';
 
 describe('the duty form, refused', () => {
   it('comes back with the empty photo marked in the form’s words and the note and plan kept, recording nothing', async () => {
@@ -91,6 +93,58 @@ describe('the duty form, refused', () => {
     // Said by the field's label, with the limit.
     expect(html).toMatch(/Note: [^<]*2000/);
     expect(html).toContain('value="photos/1.jpg"');
+    expect((await occurrence(DRILL))?.completions).toEqual([]);
+  });
+
+  it('comes back titled as an error, its summary focused on load and linking the field in error', async () => {
+    const { cookie, csrf } = await signedIn('sup-wang');
+    const form = { _csrf: csrf, 'evidence.plan': 'plans/drill.pdf', 'evidence.photo': '' };
+    const res = await postForm(s.app, `/duties/${DRILL}`, form, { cookie });
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    expect(html).toMatch(/<title>错误：[^<]*<\/title>/);
+    const summary = errorSummary(html);
+    expect(summary).toMatch(/^<div tabindex="-1" autofocus="" data-error-summary/);
+    expect(summary).toContain('未登记：请补全或修改下面标出的内容后再提交');
+    expect(summary).toContain('<a href="#f-evidence.photo">请填写照片的文件编号或链接</a>');
+    // The link's target is the field, invalid and described by its message.
+    expect(html).toMatch(
+      /<input id="f-evidence\.photo" name="evidence\.photo" aria-describedby="f-evidence\.photo-hint f-evidence\.photo-error" aria-invalid="true"/,
+    );
+    expect(html).toContain('<p class="field-error" id="f-evidence.photo-error">');
+    const en = await postForm(s.app, `/duties/${DRILL}?lang=en`, form, {
+      cookie: `${cookie}; rectify_lang=en`,
+    });
+    const enHtml = await en.text();
+    expect(enHtml).toMatch(/<title>Error: [^<]*<\/title>/);
+    expect(errorSummary(enHtml)).toContain(
+      '<a href="#f-evidence.photo">give the photos: a file key or link</a>',
+    );
+    // The page not refused keeps its title and has no summary.
+    const plain = await (await s.app.request(`/duties/${DRILL}`, { headers: { cookie } })).text();
+    expect(plain).not.toMatch(/<title>错误/);
+    expect(plain).not.toContain('data-error-summary');
+    expect((await occurrence(DRILL))?.completions).toEqual([]);
+  });
+
+  it('refused for what no field shows, its summary leads to the form', async () => {
+    const { cookie, csrf } = await signedIn('sup-wang');
+    const res = await postForm(
+      s.app,
+      `/duties/${DRILL}`,
+      {
+        _csrf: csrf,
+        'evidence.plan': 'plans/drill.pdf',
+        'evidence.photo': 'photos/1.jpg',
+        'evidence.roster': 'rosters/x.pdf',
+      },
+      { cookie },
+    );
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    expect(html).toMatch(/<title>错误：/);
+    expect(errorSummary(html)).toContain('<a href="#record-title">前往表单「登记完成」</a>');
+    expect(html).toContain('<h2 id="record-title" tabindex="-1">登记完成</h2>');
     expect((await occurrence(DRILL))?.completions).toEqual([]);
   });
 

@@ -9,9 +9,9 @@ import { seedDemo, uniqueId } from '../support/stack.ts';
 
 /**
  * The board at a campus's scale: its cells a page at a time (the demo grid and more cells than a
- * page holds after it), each list's first rows with the rest on the cell's own view. Own tables,
- * a night stored as the run stores it, open for two hours from now; no run (the page falls back
- * to the night's times).
+ * page holds after it), each list's first rows with the rest on the cell's own view; and the
+ * report page's refusals as the shared error summary. Own tables, a night stored as the run
+ * stores it, open for two hours from now; no run (the page falls back to the night's times).
  */
 const own = appOnOwnTables('zero-board-pages');
 const NIGHT = `20${50 + Math.floor(Math.random() * 49)}-10-09`;
@@ -160,5 +160,50 @@ describe('a night with more cells than a page', () => {
     expect((await board('?after=L3%3Anowhere')).status).toBe(404);
     expect((await board('?cell=L3%3Anowhere')).status).toBe(404);
     expect((await board('?after=L3%3Aa-f1-c1&before=L3%3Aa-f1-c2')).status).toBe(400);
+  });
+});
+
+describe('a refused report', () => {
+  const post = async (fields: Record<string, string>) => {
+    const { cookie, csrf } = await page('grid-a1c1', `/zero-report/${NIGHT}/report`);
+    const res = await own.app.request(`/zero-report/${NIGHT}/report`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        _csrf: csrf,
+        cellId: 'L3:a-f1-c1',
+        lateRows: '2',
+        absentRows: '2',
+        kind: 'list',
+        ...fields,
+      }).toString(),
+    });
+    return { status: res.status, html: unescape(await res.text()) };
+  };
+  const summary = (html: string) => /<div [^>]*data-error-summary[\s\S]*?<\/div>/.exec(html)?.[0] ?? '';
+
+  it('comes back titled as an error, its summary focused and linking the field in error', async () => {
+    const { status, html } = await post({ 'late.0.name': '张三' });
+    expect(status).toBe(400);
+    expect(html).toMatch(/<title>错误：[^<]*<\/title>/);
+    const box = summary(html);
+    expect(box).toMatch(/^<div tabindex="-1" autofocus="" data-error-summary/);
+    expect(box).toMatch(/<a href="#f-late\.0\.room">晚归 第 1 人 房间：[^<]+<\/a>/);
+    // The link's target is the field, invalid and described by its message.
+    expect(html).toMatch(
+      /<input id="f-late\.0\.room" name="late\.0\.room" aria-describedby="f-late\.0\.room-error" aria-invalid="true"/,
+    );
+    expect(html).toContain('id="f-late.0.room-error"');
+  });
+
+  it('naming no field, links the form; a page not refused keeps its title', async () => {
+    const { status, html } = await post({});
+    expect(status).toBe(400);
+    expect(html).toMatch(/<title>错误：/);
+    expect(summary(html)).toContain('<a href="#report-form">前往上报表单</a>');
+    expect(html).toContain('id="report-form"');
+    const plain = await page('grid-a1c1', `/zero-report/${NIGHT}/report`);
+    expect(plain.html).not.toMatch(/<title>错误/);
+    expect(plain.html).not.toContain('data-error-summary');
   });
 });
