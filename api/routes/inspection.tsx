@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { formOr400 } from '../form-body.ts';
 import { pageLanguage } from '../middleware/session.ts';
 import { isLang } from '../middleware/language.ts';
+import { ErrorSummaryBox } from '../pages/error-summary.tsx';
 import { shellPage } from '../pages/shell-page.tsx';
 import {
   ActivityFailure,
@@ -348,11 +349,13 @@ function ChecklistBody(props: {
         id={`item-${it.id}`}
         class={errs.length > 0 ? 'card item invalid' : 'card item'}
         aria-describedby={errs.length > 0 ? `error-${it.id}` : undefined}
+        aria-invalid={errs.length > 0 ? 'true' : undefined}
       >
         <legend>{t(it.citation)}</legend>
         {it.requirement ? <p class="hint">{lang === 'en' ? it.requirement.en : it.requirement.zh}</p> : ''}
         {errs.length > 0 ? (
-          <ul class="field-error" id={`error-${it.id}`} role="alert">
+          // The page's summary is the alert; this is read with the item it marks.
+          <ul class="field-error" id={`error-${it.id}`}>
             {errs.map((e) => (
               <li>{t(e)}</li>
             ))}
@@ -477,8 +480,8 @@ function ChecklistBody(props: {
         })}
       </p>
       {props.problem ? (
-        <p class="flash error" role="alert" data-problem="">
-          {inLang(props.problem, lang)}
+        // Where the keyboard lands when the page loads (the page's error summary).
+        <ErrorSummaryBox lang={lang} text={props.problem} data={{ 'data-problem': '' }}>
           {/* A checklist is many screens long: each item to correct is a link to it from here. */}
           {marked.map((it, i) => (
             <>
@@ -496,7 +499,7 @@ function ChecklistBody(props: {
           ) : (
             ''
           )}
-        </p>
+        </ErrorSummaryBox>
       ) : (
         ''
       )}
@@ -561,9 +564,11 @@ function RefusalBody(props: { lang: Lang; langQuery: string; refusal: Bilingual;
   const t = (x: Bilingual) => (lang === 'en' ? `${x.en} / ${x.zh}` : `${x.zh} / ${x.en}`);
   return (
     <>
-      <p class="flash error" role="alert" data-problem="" data-problem-status={String(props.status)}>
-        {inLang(props.refusal, lang)}
-      </p>
+      <ErrorSummaryBox
+        lang={lang}
+        text={props.refusal}
+        data={{ 'data-problem': '', 'data-problem-status': String(props.status) }}
+      />
       <p>
         <a href={`/app${props.langQuery}`} data-back="">
           ← {t({ zh: '返回工作台', en: 'Back to the workbench' })}
@@ -730,7 +735,9 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
     title: Bilingual,
     body: Child,
     status: ContentfulStatusCode,
-  ) => shellPage(c, { title, lang, status, children: body });
+  ) =>
+    // A refusal (a 4xx) is titled as one: 错误：… first.
+    shellPage(c, { title, lang, status, error: status >= 400, children: body });
 
   /** The checklist page, with what was posted and what to correct when a post was refused. */
   const checklistPage = async (

@@ -62,6 +62,11 @@ describe('pages a signed-in browser opens answer with a page, not problem+json',
       const html = await res.text();
       expect(html).toContain('data-problem-status="403"');
       expect(html).toContain('您的角色不能查看检查记录');
+      // Titled as an error, said where the keyboard lands.
+      expect(html).toMatch(/<title>错误：/);
+      expect(html).toMatch(
+        /<div tabindex="-1" autofocus="" data-error-summary[^>]*data-problem-status="403">/,
+      );
       // The API keeps its problem+json.
       const api = await s.app.request(`/api/inspections/${id}`, { headers: { cookie } });
       expect(api.status).toBe(403);
@@ -257,7 +262,7 @@ describe('the checklist’s save and submit while filling it in', () => {
     ]);
     expect(refused.status).toBe(400);
     const html = await refused.text();
-    const flash = /<p class="flash error" role="alert" data-problem="">([\s\S]*?)<\/p>/.exec(html)?.[1] ?? '';
+    const flash = /data-problem="">([\s\S]*?)<\/div>/.exec(html)?.[1] ?? '';
     expect(flash).toContain('请修改下面标出的 1 项，本次提交未保存');
     expect(flash).toMatch(
       new RegExp(`<a href="#item-${first.replace(/\./g, '\\.')}" data-jump="[^"]+">[^<]+</a>`),
@@ -265,6 +270,20 @@ describe('the checklist’s save and submit while filling it in', () => {
     // Only the item refused is linked, and the link leads to it.
     expect(flash).not.toContain(`#item-${second}`);
     expect(html).toContain(`id="item-${first}"`);
+    // Titled as an error, the message where the keyboard lands, the item it leads to marked invalid.
+    expect(html).toMatch(/<title>错误：[^<]*<\/title>/);
+    expect(html).toMatch(
+      /<div tabindex="-1" autofocus="" data-error-summary[^>]*class="flash error" role="alert" data-problem="">/,
+    );
+    const href = new RegExp(`<a href="#(item-${first.replace(/\./g, '\\.')})"`).exec(flash)?.[1];
+    expect(html).toMatch(
+      new RegExp(
+        `<fieldset id="${href?.replace(/\./g, '\\.')}" class="card item invalid" aria-describedby="error-[^"]+" aria-invalid="true">`,
+      ),
+    );
+    expect(html).not.toMatch(
+      new RegExp(`<fieldset id="item-${second.replace(/\./g, '\\.')}"[^>]*aria-invalid`),
+    );
     const en = await (
       await postForm(
         id,
@@ -276,7 +295,8 @@ describe('the checklist’s save and submit while filling it in', () => {
         '?lang=en',
       )
     ).text();
-    expect(/data-problem="">([\s\S]*?)<\/p>/.exec(en)?.[1]).toMatch(
+    expect(en).toMatch(/<title>Error: [^<]*<\/title>/);
+    expect(/data-problem="">([\s\S]*?)<\/div>/.exec(en)?.[1]).toMatch(
       new RegExp(
         `^Nothing was saved: please correct the 1 item\\(s\\) marked below: <a href="#item-${first.replace(/\./g, '\\.')}"`,
       ),

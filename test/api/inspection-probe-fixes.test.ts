@@ -196,7 +196,7 @@ describe('the checklist after a refused save', () => {
     const status = /data-status="">([^<]*)</.exec(html)?.[1] ?? '';
     expect(status).toContain(`已保存 1/${n} 项（本页填写了 1 项，尚未保存）`);
     expect(status).toContain(`1 of ${n} items saved (1 filled in on this page, not saved yet)`);
-    const flash = /data-problem="">([\s\S]*?)<\/p>/.exec(html)?.[1] ?? '';
+    const flash = /data-problem="">([\s\S]*?)<\/div>/.exec(html)?.[1] ?? '';
     expect(flash).toMatch(/^请修改下面标出的 1 项，本次提交未保存：<a href="#item-/);
     expect(flash).toContain(' / Nothing was saved: please correct the 1 item(s) marked below.');
 
@@ -208,7 +208,7 @@ describe('the checklist after a refused save', () => {
       ],
       { query: '?lang=en' },
     );
-    const enFlash = /data-problem="">([\s\S]*?)<\/p>/.exec(await en.text())?.[1] ?? '';
+    const enFlash = /data-problem="">([\s\S]*?)<\/div>/.exec(await en.text())?.[1] ?? '';
     expect(enFlash).toMatch(
       /^Nothing was saved: please correct the 1 item\(s\) marked below: <a href="#item-/,
     );

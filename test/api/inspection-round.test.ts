@@ -512,7 +512,7 @@ describe('inspection checklist: a case that cannot be opened is said in the page
   it('keeps the worker’s English reason out of the lead, on the page and the API', async () => {
     const id = await openRound();
     const lead = (html: string) =>
-      /<p class="flash error" role="alert" data-problem="">([^<]*)<\/p>/.exec(html)?.[1];
+      /<div [^>]*class="flash error" role="alert" data-problem="">([^<]*)<\/div>/.exec(html)?.[1];
     // The directory changes after the page checked it: nobody in it is staff any more.
     await saveDirectory(s.deps.aws.ddb, s.deps.aws.tables, {
       ...s.dir,
