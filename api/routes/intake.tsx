@@ -38,8 +38,8 @@ import {
   getEvidence,
   MAX_EVIDENCE_BYTES,
   parseEvidenceRef,
-  putEvidence,
 } from '../../store/evidence.ts';
+import { chosenPhotos, discardReportPhotos, emptyPhotosText, storeReportPhotos } from '../intake-photos.ts';
 import {
   DuplicateSubmissionError,
   getReport,
@@ -58,7 +58,7 @@ import { notifyReporter, startTriageChase } from '../report-notices.ts';
 import type { AppDeps } from '../deps.ts';
 import { LANG_COOKIE, sessionMiddleware, type WebEnv } from '../middleware/session.ts';
 import { Layout } from '../pages/layout.tsx';
-import { deadlineStateLabels } from '../pages/ui.tsx';
+import { deadlineStateLabels, Flash, type FlashMessage } from '../pages/ui.tsx';
 import { stageLabel } from '../../domain/stage-labels.ts';
 import { clientIp } from './action-links.tsx';
 import { callerLanguage } from '../middleware/problems.ts';
@@ -101,7 +101,7 @@ function publicPage(
   c.header('X-Robots-Tag', 'noindex');
   const u = new URL(c.req.url);
   return c.html(
-    <Layout title={title} lang={c.get('lang')} currentUrl={`${u.pathname}${u.search}`}>
+    <Layout title={title} lang={c.get('lang')} currentUrl={`${u.pathname}${u.search}`} error={status >= 400}>
       {body}
     </Layout>,
     status,
@@ -193,6 +193,30 @@ const photosNotKept = (count: number): Bilingual => ({
  * can hit (44 px, as the inspection checklist's), and a field's error reads as one.
  */
 const INTAKE_CSS = `label.choice{display:flex;align-items:center;gap:.5rem;min-height:44px;margin:0;font-weight:400}label.choice input{margin:0}p.error{color:#b91c1c;margin:.25rem 0 0}p.photos-again{font-weight:600;color:#7f1d1d;margin:.25rem 0 0}`;
+/**
+ * A refused form's message over it (ui.tsx Flash: where the keyboard lands), each field in error
+ * linked to its control by the words beside it; a refusal of the whole form (altered) links none.
+ */
+function formSummary(errors: FormErrors, dropped: number): FlashMessage | undefined {
+  if (errors.form) return { kind: 'error', text: errors.form };
+  const fields = Object.entries(errors);
+  if (fields.length === 0) return undefined;
+  return {
+    kind: 'error',
+    text:
+      dropped > 0
+        ? {
+            zh: '请修改下面标出的内容，并重新选择照片后再提交。',
+            en: 'Please correct the fields marked below and choose the photos again.',
+          }
+        : { zh: '请修改下面标出的内容后再提交。', en: 'Please correct the fields marked below.' },
+    links: fields.map(([f, why]) => {
+      const label = fieldLabels[f] ?? { zh: f, en: f };
+      return { href: `#${f}`, text: { zh: `${label.zh}：${why.zh}`, en: `${label.en}: ${why.en}` } };
+    }),
+  };
+}
+
 const IntakeStyle = () => <style dangerouslySetInnerHTML={{ __html: INTAKE_CSS }} />;
 
 function ReportForm(props: {
@@ -231,23 +255,7 @@ function ReportForm(props: {
       <input type="hidden" name="submissionKey" value={values.submissionKey ?? randomUUID()} />
       {/* The language the reporter read the form in: the report keeps it for their mails. */}
       <input type="hidden" name="lang" value={lang} />
-      {errors.form ? (
-        <div class="flash error" role="alert">
-          {t(lang, errors.form)}
-        </div>
-      ) : Object.keys(errors).length > 0 ? (
-        <div class="flash error" role="alert">
-          {t(
-            lang,
-            dropped > 0
-              ? {
-                  zh: '请修改下面标出的内容，并重新选择照片后再提交。',
-                  en: 'Please correct the fields marked below and choose the photos again.',
-                }
-              : { zh: '请修改下面标出的内容后再提交。', en: 'Please correct the fields marked below.' },
-          )}
-        </div>
-      ) : null}
+      <Flash flash={formSummary(errors, dropped)} lang={lang} />
       <fieldset {...described('kind')}>
         <legend>{t(lang, fieldLabels.kind!)}</legend>
         {reportKinds.map((k) => (
@@ -255,6 +263,8 @@ function ReportForm(props: {
             <label class="choice">
               <input
                 type="radio"
+                // The first choice carries the group's id: the error summary links to it.
+                id={k === reportKinds[0] ? 'kind' : undefined}
                 name="kind"
                 value={k}
                 required
@@ -744,10 +754,7 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
       return everyOver ? refuse(everyOver, null) : tooLarge(c);
     const body = await readForm(c, { all: true });
     if (!body) return formAgain({}, { description: unreadableForm });
-    const rawPhotos = body.photo;
-    const photos = (Array.isArray(rawPhotos) ? rawPhotos : rawPhotos ? [rawPhotos] : []).filter(
-      (p): p is File => p instanceof File && p.size > 0,
-    );
+    const { chosen, photos, empty } = chosenPhotos(body.photo);
     const one = (k: string) => {
       const v = body[k];
       const first = Array.isArray(v) ? v[0] : v;
@@ -772,7 +779,7 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
     // The same form sent again (a double tap, a reload that resends): its first report's page.
     const key = values.submissionKey;
     if (key !== undefined && !isSubmissionKey(key))
-      return formAgain({ ...values, submissionKey: undefined }, { form: alteredForm }, photos.length);
+      return formAgain({ ...values, submissionKey: undefined }, { form: alteredForm }, chosen.length);
     const firstOfForm = key ? await reportOfSubmission(deps.aws, key, place.code) : null;
     if (firstOfForm) return trackedRedirect(c, firstOfForm);
     // The same text sent again from a fresh form (Back after sending serves a new key, and the
@@ -781,7 +788,7 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
     // so it is kept as a report of its own (triage merges the two), never answered by the first
     // with its photos dropped.
     const textKey =
-      values.description?.trim() && photos.length === 0
+      values.description?.trim() && chosen.length === 0
         ? sameReportKey({
             placeCode: place.code,
             name: values.name,
@@ -806,7 +813,7 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
       // Over a limit already: answered before the photos are checked or stored; what was typed is
       // kept on the page. Only a kept report counts (below).
       const over = safety ? await limits.spent(true) : ordinaryOver;
-      if (over) return refuse(over, values, photos.length);
+      if (over) return refuse(over, values, chosen.length);
 
       const errors: FormErrors = {};
       const parsed = reportFormSchema.safeParse({
@@ -825,8 +832,10 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
         if (!parsed.data.contact)
           errors.contact = { zh: '本校要求留下联系方式', en: 'this school asks for a contact' };
       }
-      if (photos.length > MAX_PHOTOS)
+      if (chosen.length > MAX_PHOTOS)
         errors.photo = { zh: `最多 ${MAX_PHOTOS} 张照片`, en: `at most ${MAX_PHOTOS} photos` };
+      // An empty file is no photo: said, naming it, rather than the report going in without it.
+      else if (empty.length > 0) errors.photo = emptyPhotosText(empty);
       if (!errors.photo) {
         for (const photo of photos) {
           const refused = await checkedFile({ file: photo, photosOnly: true }).then(
@@ -842,28 +851,21 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
           }
         }
       }
-      if (!parsed.success || Object.keys(errors).length > 0) return formAgain(values, errors, photos.length);
+      if (!parsed.success || Object.keys(errors).length > 0) return formAgain(values, errors, chosen.length);
 
       // Only a report that would be kept counts against the limits: one a person must correct
       // (its text or its photos) does not.
       const overNow = await limits.count(safety);
-      if (overNow) return refuse(overNow, values, photos.length);
+      if (overNow) return refuse(overNow, values, chosen.length);
 
       const reportId = newReportId();
-      const evidence: string[] = [];
-      for (const photo of photos) {
-        try {
-          const saved = await putEvidence(deps, {
-            caseId: reportId,
-            uploaderId: `reporter:${reportId}`,
-            file: photo,
-            photosOnly: true,
-          });
-          evidence.push(saved.ref);
-        } catch (err) {
-          if (!(err instanceof EvidenceError)) throw err;
-          return formAgain(values, { photo: err.text }, photos.length);
-        }
+      let evidence: string[];
+      try {
+        // All or none: a photo that cannot be stored takes those stored before it away with it.
+        evidence = await storeReportPhotos(deps, reportId, photos);
+      } catch (err) {
+        if (!(err instanceof EvidenceError)) throw err;
+        return formAgain(values, { photo: err.text }, chosen.length);
       }
       let saved: Awaited<ReturnType<typeof saveReport>>;
       try {
@@ -884,6 +886,8 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
           { keys: deps.signingKeys, submissionKey: key, textKey },
         );
       } catch (err) {
+        // Not kept: the photos stored for it are cited by nothing.
+        if (evidence.length > 0) await discardReportPhotos(deps, reportId, evidence);
         // Two submits of one form (or one text) at once: the other kept the report; this answers it.
         if (!(err instanceof DuplicateSubmissionError)) throw err;
         kept = true;
@@ -1197,7 +1201,7 @@ function TrackingView(props: {
     <div class="stack">
       {refused ? (
         // The survey sits below the report's facts, past the first screen of a phone: say so up here.
-        <div class="flash error" role="alert" data-survey-refused>
+        <div tabindex={-1} autofocus data-error-summary class="flash error" role="alert" data-survey-refused>
           {t(lang, {
             zh: '评价未提交：请修改下面回访评价中标出的内容后再提交。',
             en: 'Your rating was not sent: correct what is marked in the survey below, then send it.',

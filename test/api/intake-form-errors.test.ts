@@ -1,4 +1,6 @@
+import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evidenceClient, getEvidence } from '../../store/evidence.ts';
 import { placeCode } from '../../domain/places.ts';
 import { fakeFiles } from '../support/evidence-files.ts';
 import { startApiStack, type ApiStack } from './harness.ts';
@@ -112,5 +114,95 @@ describe('the errors of a form sent back to be corrected', () => {
     expect(tagOf(fine, /<fieldset[^>]*>\s*<legend>问题类型<\/legend>/)).toBe(
       '<fieldset><legend>问题类型</legend>',
     );
+  });
+});
+
+describe('the summary over a form sent back to be corrected', () => {
+  /** The focused summary: where the keyboard lands, titled as an error. */
+  const summaryOf = (html: string) =>
+    /<div tabindex="-1" autofocus=""[^>]*data-error-summary[^>]*>[\s\S]*?<\/div>/.exec(html)?.[0] ?? '';
+
+  it('takes the focus, is titled 错误：, and links each field in error to its control', async () => {
+    const html = await (await send({ description: '门锁坏了', contact: 'bad' })).text();
+    expect(html).toMatch(/<title>错误：报告问题/);
+    const summary = summaryOf(html);
+    expect(summary).toContain('role="alert"');
+    expect(summary).toContain('<a href="#contact">手机号或电子邮箱：不是有效的手机号或电子邮箱</a>');
+    expect(summary).toContain('<a href="#kind">问题类型：请选择问题类型</a>');
+    // Each link's target is on the page: the first kind carries the group's id.
+    expect(html).toMatch(/<input type="radio" id="kind" name="kind"/);
+    expect(html).toContain('id="contact"');
+  });
+
+  it('in English too', async () => {
+    const en = await (
+      await send({ kind: 'repair', description: 'x', contact: 'bad' }, [], '?lang=en')
+    ).text();
+    expect(en).toMatch(/<title>Error: Report a problem/);
+    expect(summaryOf(en)).toContain(
+      '<a href="#contact">Phone or email: not a phone number or an email address</a>',
+    );
+  });
+});
+
+describe('an empty photo chosen on the form', () => {
+  it('is refused, naming the file and saying it is empty, the other photos to be chosen again', async () => {
+    const empty = new File([], 'IMG_0042.jpg', { type: 'image/jpeg' });
+    const res = await send({ kind: 'repair', description: '走廊灯不亮' }, [jpeg(), empty]);
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    const said = description(html, photoInput(html));
+    expect(said).toContain('「IMG_0042.jpg」是空文件（0 字节）');
+    expect(said).toContain('照片需重新选择：刚才选的 2 张照片没有随表单保存。');
+    expect(photoInput(html)).toContain('aria-invalid="true"');
+    expect(html).toContain('<a href="#photo">照片：「IMG_0042.jpg」是空文件');
+    expect(html).toContain('走廊灯不亮');
+
+    const en = await (await send({ kind: 'repair', description: 'lamp out' }, [empty], '?lang=en')).text();
+    expect(description(en, photoInput(en))).toContain('“IMG_0042.jpg” is an empty file (0 bytes)');
+  });
+
+  it('a photo field left empty (one nameless part with no bytes) is no photo and no error', async () => {
+    const none = new File([], '', { type: 'application/octet-stream' });
+    const html = await (
+      await send({ kind: 'repair', description: '门锁坏了', contact: 'bad' }, [none])
+    ).text();
+    expect(photoInput(html)).not.toContain('aria-invalid');
+    expect(html).not.toContain('data-photos-again');
+    expect(html).not.toContain('空文件');
+  });
+});
+
+describe('a report whose second photo cannot be stored', () => {
+  it('leaves no photo behind: the first, stored already, is removed before the answer', async () => {
+    const client = evidenceClient(s.deps.env);
+    const real = client.send.bind(client) as (cmd: unknown) => Promise<unknown>;
+    const stored: string[] = [];
+    // The store refuses the second photo's bytes, after the first was stored.
+    const failing = async (cmd: unknown): Promise<unknown> => {
+      if (cmd instanceof PutObjectCommand) {
+        if (stored.length === 1) throw new Error('store unavailable (test)');
+        stored.push(cmd.input.Key ?? '');
+      }
+      return real(cmd);
+    };
+    Object.assign(client, { send: failing });
+    let res: Response;
+    try {
+      res = await send({ kind: 'repair', description: '两张照片的报告' }, [jpeg(), jpeg()]);
+    } finally {
+      // The prototype's own again.
+      delete (client as { send?: unknown }).send;
+    }
+    expect(res.status).toBeGreaterThanOrEqual(500);
+    expect(stored).toHaveLength(1);
+    const key = stored[0] ?? '';
+    expect(key).toMatch(/^sealed\/evidence\/[^/]+\/ev_/);
+    // The bytes and the record of the photo that was stored are gone.
+    await expect(
+      client.send(new HeadObjectCommand({ Bucket: s.deps.env.EVIDENCE_BUCKET, Key: key })),
+    ).rejects.toThrow();
+    const evidenceId = /\/(ev_[A-Za-z0-9_-]{16})\./.exec(key)?.[1] ?? '';
+    expect(await getEvidence(s.deps, evidenceId)).toBeNull();
   });
 });

@@ -81,10 +81,11 @@ describe('the survey on the tracking page', () => {
     expect(refused.status).toBe(400);
     const html = await refused.text();
     const main = html.slice(html.indexOf('<main'));
-    // A summary alert before everything else on the page, pointing at the survey.
+    // A summary alert before everything else on the page, pointing at the survey, where the keyboard lands.
     expect(main).toMatch(
-      /^<main[^>]*><h1>[^<]*<\/h1><div class="stack"><div class="flash error" role="alert"/,
+      /^<main[^>]*><h1>[^<]*<\/h1><div class="stack"><div tabindex="-1" autofocus="" data-error-summary[^>]*class="flash error" role="alert"/,
     );
+    expect(html).toMatch(/<title>错误：/);
     expect(main).toContain('评价未提交');
     expect(main).toContain('href="#survey"');
     expect(main).toContain('id="survey"');
