@@ -709,6 +709,15 @@ describe('web pages: errors a browser reads', () => {
       /<select id="flt-stage" name="stage" aria-describedby="flt-stage-error" aria-invalid="true"/,
     );
     expect(stage.html).toMatch(/<li data-field="limit">每页条数/);
+    // A building the supervisor does not supervise is the building filter's problem.
+    const notTheirs = await said('buildingId=bldg-b');
+    expect(notTheirs.status).toBe(400);
+    expect(notTheirs.html).toMatch(
+      /<li data-field="buildingId"><a href="#flt-buildingId">楼栋：主管只能查看所管楼栋的案件（bldg-b 不归您管）<\/a>/,
+    );
+    expect(notTheirs.html).toMatch(
+      /<select id="flt-buildingId" name="buildingId" aria-describedby="flt-buildingId-error" aria-invalid="true"/,
+    );
     const ok = await said('limit=5');
     expect(ok.status).toBe(200);
     expect(ok.html).not.toMatch(/<title>错误/);

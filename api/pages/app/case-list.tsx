@@ -580,7 +580,13 @@ export function caseListRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
           previous = q.page > 1 ? filterQuery(q, q.page > 2 ? { page: String(q.page - 1) } : {}) : null;
         }
       } catch (err) {
-        ({ text: problem, fields: problemFields } = refusalOf(err));
+        const refused = refusalOf(err);
+        problem = refused.text;
+        // A building outside the reader's own is refused naming no field: it is the building filter's.
+        problemFields =
+          refused.status === 403 && q.buildingId && Object.keys(refused.fields).length === 0
+            ? { buildingId: refused.text }
+            : refused.fields;
       }
     }
     const shown = { ...errors, ...pageWorded(problemFields) };
