@@ -217,6 +217,12 @@ function formSummary(errors: FormErrors, dropped: number): FlashMessage | undefi
   };
 }
 
+/**
+ * A refusal page's message as the shared summary has it (ui.tsx Flash): where the keyboard lands
+ * when the page loads, so a screen reader says it first.
+ */
+const REFUSAL_FOCUS = { tabindex: -1, autofocus: true, 'data-error-summary': true } as const;
+
 const IntakeStyle = () => <style dangerouslySetInnerHTML={{ __html: INTAKE_CSS }} />;
 
 function ReportForm(props: {
@@ -595,7 +601,7 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
     return publicPage(
       c,
       { zh: '未找到该地点', en: 'Place not found' },
-      <p class="flash error" role="alert">
+      <p {...REFUSAL_FOCUS} class="flash error" role="alert">
         {t(c.get('lang'), {
           zh: '这个二维码对应的地点不存在或已撤销。请联系宿舍管理员。',
           en: 'This code names no place (it may have been withdrawn). Please tell the dormitory office.',
@@ -636,7 +642,7 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
       c,
       { zh: '报告过大', en: 'The report is too large' },
       <>
-        <p class="flash error" role="alert">
+        <p {...REFUSAL_FOCUS} class="flash error" role="alert">
           {t(c.get('lang'), {
             zh: `报告（含照片）过大：最多 ${MAX_PHOTOS} 张照片，每张不超过 ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB。请减少或缩小照片后重新提交。`,
             en: `The report with its photos is too large: at most ${MAX_PHOTOS} photos of up to ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB each. Send fewer or smaller photos.`,
@@ -664,7 +670,7 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
         c,
         { zh: '请稍后再试', en: 'Please try again later' },
         <>
-          <p class="flash error" role="alert">
+          <p {...REFUSAL_FOCUS} class="flash error" role="alert">
             {t(lang, limitText(limit))}
             {lang === 'en' ? ' ' : ''}
             {t(lang, {
@@ -930,7 +936,7 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
     return publicPage(
       c,
       { zh: '链接无效', en: 'Link not valid' },
-      <p class="flash error" role="alert">
+      <p {...REFUSAL_FOCUS} class="flash error" role="alert">
         {t(c.get('lang'), {
           zh: '这个跟踪链接不存在。请检查链接是否完整。',
           en: 'This tracking link names no report. Check that the link is complete.',
@@ -1039,7 +1045,7 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
         c,
         { zh: '回访', en: 'Survey' },
         <>
-          <p class="flash error" role="alert">
+          <p {...REFUSAL_FOCUS} class="flash error" role="alert">
             {t(lang, text)}
           </p>
           <p>

@@ -206,3 +206,15 @@ describe('a report whose second photo cannot be stored', () => {
     expect(await getEvidence(s.deps, evidenceId)).toBeNull();
   });
 });
+
+describe('the public pages that refuse outright', () => {
+  it('a code that names no place: titled 错误：, its message where the keyboard lands', async () => {
+    const res = await s.app.request('/r/NOPLACE1', { headers: { 'accept-language': 'zh-CN' } });
+    expect(res.status).toBe(404);
+    const html = await res.text();
+    expect(html).toMatch(/<title>错误：未找到该地点/);
+    expect(html).toMatch(
+      /<p tabindex="-1" autofocus="" data-error-summary[^>]*class="flash error" role="alert">这个二维码对应的地点不存在/,
+    );
+  });
+});
