@@ -241,6 +241,11 @@ export function describeEntry(
     case 'deadline_set':
       detail = `${stage(p.stage)} · ${due(p.due)}`;
       break;
+    case 'deadline_recounted':
+      detail = en
+        ? `${stage(p.stage)} · ${due(p.previousDue)} → ${due(p.due)} (calendar version ${text(p.calendar)})`
+        : `${stage(p.stage)} · ${due(p.previousDue)} → ${due(p.due)}（校历第 ${text(p.calendar)} 版）`;
+      break;
     case 'deadline_breached':
       detail = `${stage(p.stage)} · ${en ? 'due' : '时限'} ${due(p.due)}`;
       break;

@@ -23,6 +23,7 @@ const caseActionLabels = {
   withdrawn: { zh: '撤销案件', en: 'Withdrawn' },
   commented: { zh: '添加备注', en: 'Comment added' },
   deadline_set: { zh: '设定时限', en: 'Deadline set' },
+  deadline_recounted: { zh: '校历调整，重新计算时限', en: 'Deadline recounted for a calendar change' },
   reminder_sent: { zh: '发送提醒', en: 'Reminder sent' },
   deadline_breached: { zh: '超出时限', en: 'Deadline breached' },
   escalated: { zh: '逐级上报', en: 'Escalated' },

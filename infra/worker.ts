@@ -19,6 +19,7 @@ import { createZeroReportActivities } from '../activities/zero-report.ts';
 import { createInspectionActivities } from '../activities/inspection.ts';
 import { createReportTriageActivities } from '../activities/report-triage.ts';
 import { createCalendarWatchActivities } from '../activities/calendar-watch.ts';
+import { createCalendarBroadcastActivities } from '../activities/calendar-broadcast.ts';
 import { effectQueues } from '../domain/effect-failure.ts';
 import { createDutyActivities } from '../activities/duties.ts';
 
@@ -73,6 +74,7 @@ export async function createWorker(opts: WorkerOptions): Promise<RectifyWorker> 
       ...createInspectionActivities(opts.deps),
       ...createReportTriageActivities(opts.deps),
       ...createCalendarWatchActivities(opts.deps),
+      ...createCalendarBroadcastActivities(opts.deps),
       ...createDutyActivities(opts.deps),
     },
   });

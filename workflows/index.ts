@@ -8,5 +8,6 @@ export { inspectionRound, inspectionRounds } from './inspection-round/workflow.t
 export { reportTriage } from './report-triage/workflow.ts';
 export { reportSweep } from './report-triage/sweep.ts';
 export { calendarWatch } from './calendar-watch/workflow.ts';
+export { calendarBroadcast } from './calendar-broadcast/workflow.ts';
 export { auditJob } from './audit-job/workflow.ts';
 export { dutyCalendar, dutyOccurrence } from './duty/workflow.ts';

@@ -363,7 +363,7 @@ describe('the calendar page', () => {
     expect(html).toContain('学生公寓值班照常 (no closure)');
     expect(html).toContain('校庆日全校放假（示例）');
     // What a save does, as it is: cases opened from then on count with it, open cases keep theirs.
-    expect(html).toContain('此后新立的案件按新版本计算期限；已立案的案件始终按立案时的校历计算');
+    expect(html).toContain('此后新立的案件按新版本计算期限；进行中的案件在几分钟内收到新版本');
     expect(html).not.toContain('工作进程为之后设定的每个期限读取最新版本');
     const file = await readFile(LOCAL_CALENDAR_FILE, 'utf8');
     const parsed = parseCalendarFile(file);

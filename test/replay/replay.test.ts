@@ -27,6 +27,7 @@ const MID_CASE_LABELS = [
   'v17-report-ends-pause',
   'v18-report-ends-pause-request',
   'v19-failed-saves',
+  'v20-calendar-change',
 ];
 
 // Every committed history (test/replay/histories/<label>/<path>.json, written by

@@ -153,6 +153,14 @@ const written: Record<CaseAction, unknown> = {
   withdrawn: { reason: 'duplicate' },
   commented: { text: 'note' },
   deadline_set: { stage: 'rectifying', round: 1, due: '2026-03-03T06:05:00.000Z', approximate: false },
+  deadline_recounted: {
+    stage: 'rectifying',
+    round: 1,
+    previousDue: '2026-03-03T06:05:00.000Z',
+    due: '2026-03-04T06:05:00.000Z',
+    approximate: false,
+    calendar: 2,
+  },
   reminder_sent: { stage: 'analysing', to: ['staff-lee'] },
   deadline_breached: { stage: 'analysing', round: 1, due: '2026-03-03T06:05:00.000Z' },
   escalated: { stage: 'analysing', level: 'grid_l1', to: ['sup-wang'] },
@@ -218,6 +226,9 @@ describe('every kind the case workflow records', () => {
       '#1, ends by 2026-03-09 14:05:00 (Asia/Shanghai) at the latest; notes: ok',
     );
     expect(detail('leadership_notified', written.leadership_notified, 'zh-CN')).toBe('第 1 次报告：王建国');
+    expect(detail('deadline_recounted', written.deadline_recounted, 'zh-CN')).toBe(
+      '整改中 · 2026-03-03 14:05:00 (Asia/Shanghai) → 2026-03-04 14:05:00 (Asia/Shanghai)（校历第 2 版）',
+    );
   });
 });
 

@@ -42,6 +42,7 @@ describe('CaseAction', () => {
       'stuck-effects.ts',
       'state.ts',
       'clocks.ts',
+      'calendar-change.ts',
     ]) {
       const src = readFileSync(new URL(f, dir), 'utf8');
       for (const m of src.matchAll(/\.record(?:Write)?\(\s*[\w.]+,\s*'([a-z_]+)'/g)) recorded.add(m[1]!);
@@ -53,7 +54,7 @@ describe('CaseAction', () => {
     const all = Object.values(updateActions).flat();
     expect(all.every(isCaseAction)).toBe(true);
     expect(new Set(all).size).toBe(all.length);
-    expect(Object.keys(updateActions)).toHaveLength(17);
+    expect(Object.keys(updateActions)).toHaveLength(18);
   });
 
   it('the scored actions are case actions', () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { activityCalendar, LOCAL_CALENDAR_FILE } from '../../infra/calendar.ts';
 import { ensureTables } from '../../infra/local/servers.ts';
 import { saveCalendarVersion } from '../../store/calendar-versions.ts';
+import { calendarBroadcastId } from '../../workflows/calendar-broadcast/workflow.ts';
 import { calendarWatch } from '../../workflows/calendar-watch/workflow.ts';
 import { plainClient, useCaseStack } from '../support/case-harness.ts';
 import { sentEmails, testDeps, testEnv, uniqueId } from '../support/stack.ts';
@@ -59,6 +60,17 @@ describe('the daily calendar check (schedule rectify-calendar-watch)', () => {
       await stack.env.sleep(DAY);
       expect(await run()).toEqual({ date: '2095-11-03', missingYear: null, sent: 0 });
       expect(await mails('2095-11-03')).toEqual([]);
+      // Saved without the page (which tells the running cases itself): the daily check starts the telling.
+      const broadcast = plainClient(stack.env).getHandle(calendarBroadcastId(taskQueue, 1));
+      const started = await broadcast.describe();
+      // (This test server lists no workflows, so the telling itself fails here; the API's tests run it.)
+      if (started.status.name === 'RUNNING') await broadcast.terminate('cut short');
+      // A telling that did not finish is started again by the next day's check.
+      await stack.env.sleep(DAY);
+      await run();
+      const again = await broadcast.describe();
+      expect(again.runId).not.toBe(started.runId);
+      if (again.status.name === 'RUNNING') await broadcast.terminate('test over');
     });
   });
 

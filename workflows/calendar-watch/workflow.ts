@@ -1,10 +1,13 @@
-import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ApplicationFailure, patched, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
+import { calendarBroadcast, calendarBroadcastId } from '../calendar-broadcast/workflow.ts';
+import type { CalendarBroadcastActivities } from '../../activities/calendar-broadcast.ts';
 import type { CalendarWatchActivities } from '../../activities/calendar-watch.ts';
 import { isValidDate, localDate } from '../../domain/calendar.ts';
 import { scheduledStart } from '../schedule-time.ts';
 import { CalendarWatchFailure, type CalendarWatchWorkflowInput } from './messages.ts';
 
-const acts = proxyActivities<CalendarWatchActivities>({
+const acts = proxyActivities<CalendarWatchActivities & CalendarBroadcastActivities>({
   startToCloseTimeout: '5 minutes',
   retry: { maximumAttempts: 10, nonRetryableErrorTypes: ['CalendarNoDirectory'] },
 });
@@ -25,5 +28,31 @@ export async function calendarWatch(
       `date ${date} is not a calendar date like 2026-11-01`,
       CalendarWatchFailure.InvalidDate,
     );
-  return { date, ...(await acts.warnMissingCalendar({ date })) };
+  const warned = await acts.warnMissingCalendar({ date });
+  // Running cases are told of a saved calendar from the page; this catches a save whose telling
+  // never started or failed. Runs before the patch did not.
+  if (patched(CALENDAR_BROADCAST_CATCH_UP_PATCH)) await tellRunningCases();
+  return { date, ...warned };
+}
+
+/** patched() id: the daily check also starts the newest saved calendar's broadcast if it never ran. */
+export const CALENDAR_BROADCAST_CATCH_UP_PATCH = 'calendar-broadcast-catch-up';
+
+/**
+ * The newest saved version's broadcast, started unless it is under way or done (one that failed
+ * or was cut short is started again); it runs on after this check ends.
+ */
+async function tellRunningCases(): Promise<void> {
+  const newest = await acts.newestCalendarVersion();
+  if (!newest) return;
+  try {
+    await startChild(calendarBroadcast, {
+      workflowId: calendarBroadcastId(workflowInfo().taskQueue, newest.version),
+      args: [newest],
+      parentClosePolicy: 'ABANDON',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
 }

@@ -21,6 +21,7 @@ import { escalationPlan } from '../../domain/escalation.ts';
 import { escalationInstants, nextNotifyTime, reminderTimes } from '../../domain/quiet-hours.ts';
 import { workingDayMs } from '../../domain/working-time.ts';
 import type { TimedStage } from '../../domain/sla.ts';
+import { recountDeadline } from './calendar-change.ts';
 import { arrivalLink } from './clocks.ts';
 import {
   DIRECTORY_ROUTING_PATCH,
@@ -71,15 +72,20 @@ export async function superviseStage(s: CaseState, local: DeadlinePlanner, annou
   const stage = view.stage as TimedStage;
   const myEpoch = s.epoch;
   const moved = () => s.movedSince(myEpoch);
+  // Taken up again after a calendar change (calendar-change.ts): the same deadline, recounted.
+  const recount = s.recountFrom;
+  s.recountFrom = undefined;
+  const calendarSeen = s.calendarChanges;
+  const calendarChanged = () => s.calendarChanges !== calendarSeen;
   // The first stage's deadline may have been planned with the case's clocks (TRANSITION_EFFECTS_PATCH).
-  const early = s.takeEarlyPlan();
-  const startedAt = early?.startedAt ?? nowIso();
+  const early = recount ? undefined : s.takeEarlyPlan();
+  const startedAt = recount?.deadline.startedAt ?? early?.startedAt ?? nowIso();
   const plan =
     early?.plan ??
     (s.calendar
       ? planDeadline(stagePlanInput(s, startedAt), s.calendar)
       : await local.planDeadline(stagePlanInput(s, startedAt)));
-  const deadline: DeadlineView = {
+  const deadline: DeadlineView = recount?.deadline ?? {
     stage,
     round: view.round,
     startedAt,
@@ -89,8 +95,10 @@ export async function superviseStage(s: CaseState, local: DeadlinePlanner, annou
     calendarVersion: plan.calendarVersion,
     state: 'pending',
   };
-  s.setDeadline(deadline, myEpoch);
-  if (announce) {
+  if (!recount) s.setDeadline(deadline, myEpoch);
+  if (recount) {
+    await recountDeadline(s, deadline, plan);
+  } else if (announce) {
     const assigned = s.record(input.openedBy, 'assigned', {
       assigneeId: view.assigneeId,
       due: plan.due,
@@ -122,16 +130,24 @@ export async function superviseStage(s: CaseState, local: DeadlinePlanner, annou
   const quietOpts = { timeZone: policy.timeZone, hours: policy.workingHours };
   // Cases whose stage began before quiet hours keep their reminders at the planned instants.
   const quiet = s.has(QUIET_HOURS_PATCH);
-  const reminders = quiet
+  const planned = quiet
     ? reminderTimes(plan.reminders, plan.due, input.severity, quietOpts)
     : plan.reminders.map((at, index) => ({ index, at }));
+  // A recounted deadline's reminders already sent are not sent again.
+  const reminders = recount ? planned.filter((r) => r.index >= recount.nextReminder) : planned;
 
   // Whether the stage moved on before `at()` came; while a pause holds the deadline nothing
   // fires, and the caller reads `at()` again once it ends. The hold is waited out at the call
   // sites, not in a helper of its own: an extra await would resume a case no pause held one
   // microtask later than its history was recorded with.
   const waitUntil = (at: () => string) =>
-    condition(() => moved() || s.holdNow(), Math.max(1, Date.parse(at()) - Date.now()));
+    condition(() => moved() || s.holdNow() || calendarChanged(), Math.max(1, Date.parse(at()) - Date.now()));
+  // A calendar change stops the watch before the breach; the stage's next watch recounts the deadline.
+  const stopForRecount = (nextReminder: number): boolean => {
+    if (!calendarChanged()) return false;
+    s.recountFrom = { deadline, nextReminder };
+    return true;
+  };
   const holdEnds = () => condition(() => moved() || !s.holdNow());
   // A reminder moved on by the pauses that held the deadline, kept out of quiet hours as planned ones are.
   const heldReminder = (at: string, first: boolean): string => {
@@ -144,7 +160,7 @@ export async function superviseStage(s: CaseState, local: DeadlinePlanner, annou
   for (const { index: i, at } of reminders) {
     const wake = () => heldReminder(at, i === 0);
     while (await waitUntil(wake)) {
-      if (moved()) return;
+      if (moved() || stopForRecount(i)) return;
       await holdEnds();
     }
     // Moved on into quiet hours past the (moved) due: no reminder after the fact.
@@ -173,7 +189,7 @@ export async function superviseStage(s: CaseState, local: DeadlinePlanner, annou
     });
   }
   while (await waitUntil(() => deadline.due)) {
-    if (moved()) return;
+    if (moved() || stopForRecount(Number.MAX_SAFE_INTEGER)) return;
     await holdEnds();
   }
 

@@ -1,5 +1,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { CaseAction } from '../../domain/case-action.ts';
+import type { CalendarOverrides } from '../../domain/calendar.ts';
+import { CALENDAR_CHANGED_UPDATE } from '../../domain/calendar-change.ts';
 import type { PauseReason } from '../../domain/case-clocks.ts';
 import type { Actor, CaseView, LinkSignature, Stage } from '../../domain/case-model.ts';
 import type { StuckEffect } from '../../domain/effect-failure.ts';
@@ -98,6 +100,22 @@ export interface ReassignInput {
   reason: string;
 }
 
+/**
+ * A calendar an admin saved (its version number and the school's days it declares), sent to every
+ * running case that pinned one: the case counts with it from then on, its open stage included.
+ */
+export interface CalendarChangeInput {
+  version: number;
+  overrides: CalendarOverrides;
+}
+export interface CalendarChangeAck {
+  caseId: string;
+  /** The saved version the case counts with now. */
+  version: number;
+  /** The hash of the calendar it counts with (`DeadlineView.calendarVersion`). */
+  calendarVersion: string;
+}
+
 export const caseViewQuery = defineQuery<CaseView>('caseView');
 /**
  * The supervisors pinned when the case opened: who supervises it while its building has none in
@@ -122,6 +140,9 @@ export const decidePauseUpdate = defineUpdate<StepAck, [PauseDecisionInput]>('de
 export const endPauseUpdate = defineUpdate<StepAck, [EndPauseInput]>('endPause');
 export const reassignUpdate = defineUpdate<StepAck, [ReassignInput]>('reassign');
 export const handOverUpdate = defineUpdate<StepAck, [ReassignInput]>('handOver');
+export const calendarChangedUpdate = defineUpdate<CalendarChangeAck, [CalendarChangeInput]>(
+  CALENDAR_CHANGED_UPDATE,
+);
 
 /**
  * The audit actions each update records when it is accepted (what a timeline of the
@@ -145,6 +166,8 @@ export const updateActions: Readonly<Record<string, readonly CaseAction[]>> = {
   [endPauseUpdate.name]: ['pause_ended'],
   [reassignUpdate.name]: ['reassigned'],
   [handOverUpdate.name]: ['handed_over'],
+  // Records only when it moves the open stage's deadline, from the stage's watch.
+  [calendarChangedUpdate.name]: [],
 };
 
 /** Failure types the workflow raises; the API maps them to HTTP statuses. */

@@ -200,6 +200,15 @@ export class CaseState {
   private recordsDone = 0;
   /** The calendar the case pinned (`CaseInput.calendar`); without it, the worker plans each deadline. */
   calendar: WorkingCalendar | undefined;
+  /** The newest calendar version saved on the admin page the case took (`calendarChanged`); 0: its pin's. */
+  calendarSaved = 0;
+  /** Bumped by each calendar change the case takes: the stage watching its deadline recounts it. */
+  calendarChanges = 0;
+  /**
+   * Left by a stage's watch that stopped for a calendar change: the deadline it watched and the
+   * first reminder it had not sent, so the watch taken up again recounts that deadline.
+   */
+  recountFrom: { deadline: DeadlineView; nextReminder: number } | undefined;
   /** The budgets the case pinned (CASE_BUDGETS_PATCH); cases opened before keep the legacy caps. */
   budgets: CaseBudgets = LEGACY_BUDGETS;
 

@@ -9,6 +9,7 @@ import {
 } from '@temporalio/workflow';
 import type { CaseActivities } from '../../activities/index.ts';
 import { pinnedCalendar } from '../../domain/calendar.ts';
+import { registerCalendarChange } from './calendar-change.ts';
 import { isTerminal, type CaseInput } from '../../domain/case-model.ts';
 import { effectFailureTypes, effectQueues } from '../../domain/effect-failure.ts';
 import { EFFECT_FAILURES_PATCH, STEP_LINEAGE_PATCH, superviseStage, watchLeadership } from './deadlines.ts';
@@ -160,6 +161,7 @@ async function runCase(input: CaseInput, typed: boolean): Promise<StepAck> {
   });
   registerSteps(s);
   registerStuckEffects(s);
+  registerCalendarChange(s);
 
   // Detected: recorded as it came in, then handed to the assignee for analysis. A case sending
   // transitions upserts its search attributes once, when it moves on to analysis.

@@ -18,6 +18,11 @@ import {
   type CalendarVersion,
 } from '../../../store/calendar-versions.ts';
 import type { AppDeps } from '../../deps.ts';
+import {
+  calendarBroadcastState,
+  startCalendarBroadcast,
+  type BroadcastState,
+} from '../../../workflows/calendar-broadcast/start.ts';
 import type { WebEnv } from '../../middleware/session.ts';
 import { Csrf, formatTime } from '../ui.tsx';
 import { loadDirectory } from '../../../store/directory.ts';
@@ -30,9 +35,9 @@ import { page, refusedPage, viewerHas, type WebContext } from './dashboard-commo
  * line) and shows each year it touches as GET /api/calendar/{year} will answer;
  * save writes it as the next numbered version in the ops table. The newest
  * version is the calendar in force at once, no restart: every case opened from
- * then on pins it. A case already open keeps the calendar it pinned when it
- * opened, for every deadline and clock of its life (each deadline records the
- * version it was counted with).
+ * then on pins it, and the running cases are told of it (workflows/calendar-broadcast):
+ * each recounts its open stage's deadline. Each deadline records the version it
+ * was counted with.
  */
 
 const TITLE: Bilingual = { zh: '校历', en: 'Campus calendar' };
@@ -251,9 +256,34 @@ function InForce(props: { now: CurrentCalendar; lang: Lang; saved: SavedNames })
             en: `In force: the calendar file ${o.path ? path.basename(o.path) : '(none configured: bundled data only)'}; no version saved on this page yet.`,
           })}{' '}
       {t({
-        zh: '保存后立即生效，无需重启：此后新立的案件按新版本计算期限；已立案的案件始终按立案时的校历计算（每个期限记录其所用的校历版本），不受之后保存的版本影响。',
-        en: 'A save takes effect at once, with no restart: cases opened from then on count their deadlines with the new version; cases already open keep the calendar they opened with (each deadline records the calendar version it was counted with), whatever is saved later.',
+        zh: '保存后立即生效，无需重启：此后新立的案件按新版本计算期限；进行中的案件在几分钟内收到新版本，当前环节的时限从环节开始重新计算（新增停课日顺延，取消则提前），每次改动记入案件的审计记录；已超时的环节不再重算。2026 年 12 月 5 日前立案的案件从下一个环节起按新版本计算。',
+        en: 'A save takes effect at once, with no restart: cases opened from then on count their deadlines with the new version; running cases are told within minutes, and the deadline of the stage each is in is counted again from the stage’s start (a closure added moves it later, one taken away earlier), each change in the case’s audit trail; a stage already overdue is not recounted. Cases opened before 5 December 2026 take the new version from their next stage.',
       })}
+    </p>
+  );
+}
+
+/** Where telling the running cases of the version in force stands. */
+function BroadcastLine(props: { state: { version: number; state: BroadcastState }; lang: Lang }) {
+  const { version, state } = props.state;
+  const text: Bilingual =
+    state.kind === 'done'
+      ? {
+          zh: `第 ${version} 版已告知 ${count(state.told)} 件进行中的案件，各案件当前环节的时限已按此版重新计算${state.refused ? `（另有 ${count(state.refused)} 件此前已按此版或从下一环节起计算）` : ''}。`,
+          en: `Version ${version} was taken by ${count(state.told)} running case(s), each recounting its open stage's deadline${state.refused ? ` (${count(state.refused)} more had it already or take it from their next stage)` : ''}.`,
+        }
+      : state.kind === 'running'
+        ? {
+            zh: `正在把第 ${version} 版告知进行中的案件，几分钟内完成；刷新本页查看结果。`,
+            en: `Telling running cases of version ${version}; this takes a few minutes. Reload the page for the result.`,
+          }
+        : {
+            zh: `第 ${version} 版尚未告知进行中的案件${state.kind === 'failed' ? '（上次尝试失败）' : ''}：每日校历检查会自动补上。`,
+            en: `Running cases have not been told of version ${version} yet${state.kind === 'failed' ? ' (the last attempt failed)' : ''}: the daily calendar check will do it.`,
+          };
+  return (
+    <p class="muted" data-calendar-broadcast={state.kind}>
+      {inLang(text, props.lang)}
     </p>
   );
 }
@@ -300,6 +330,14 @@ export function calendarAdminRoutes(deps: AppDeps): Hono<WebEnv> {
   const store = { ddb: deps.aws.ddb, tables: deps.aws.tables };
   const read = currentCalendarReader(deps.env, store);
   const today = () => localDate(new Date().toISOString(), deps.env.CAMPUS_TZ);
+  // Where telling the running cases stands; the page still shows when Temporal does not answer.
+  const broadcastOf = (version: number) =>
+    calendarBroadcastState(deps.temporal, deps.env.TEMPORAL_TASK_QUEUE, version)
+      .then((state) => ({ version, state }))
+      .catch((err: unknown) => {
+        console.error('[calendar] broadcast state', err);
+        return undefined;
+      });
 
   const render = async (
     c: WebContext,
@@ -318,6 +356,7 @@ export function calendarAdminRoutes(deps: AppDeps): Hono<WebEnv> {
       recentCalendarVersions(store),
       loadDirectory(deps.aws.ddb, deps.aws.tables),
     ]);
+    const broadcast = now.origin.kind === 'saved' ? await broadcastOf(now.origin.version.number) : undefined;
     const savers = [
       ...versions.map((v) => v.savedBy),
       ...(now.origin.kind === 'saved' ? [now.origin.version.savedBy] : []),
@@ -336,8 +375,8 @@ export function calendarAdminRoutes(deps: AppDeps): Hono<WebEnv> {
           <div class="flash ok" role="status" data-calendar-saved={opts.saved}>
             {inLang(
               {
-                zh: `已保存为第 ${opts.saved} 版，立即生效：此后新立的案件按此版计算，已立案的案件不变。`,
-                en: `Saved as version ${opts.saved}; in force now for cases opened from now on (open cases keep their calendar).`,
+                zh: `已保存为第 ${opts.saved} 版，立即生效：此后新立的案件按此版计算，进行中的案件正在按此版重新计算当前环节的时限。`,
+                en: `Saved as version ${opts.saved}; in force now for cases opened from now on, and running cases are having their open stage's deadline recounted with it.`,
               },
               lang,
             )}
@@ -349,6 +388,7 @@ export function calendarAdminRoutes(deps: AppDeps): Hono<WebEnv> {
           </div>
         )}
         <InForce now={now} lang={lang} saved={saved} />
+        {broadcast && <BroadcastLine state={broadcast} lang={lang} />}
         {opts.errors && opts.errors.length > 0 && <Errors errors={opts.errors} lang={lang} />}
         <Editor text={opts.text ?? now.text} note={opts.note ?? ''} lang={lang} csrf={c.get('csrfToken')} />
         <Preview file={opts.preview ?? now.file} today={today()} lang={lang} />
@@ -398,6 +438,12 @@ export function calendarAdminRoutes(deps: AppDeps): Hono<WebEnv> {
       savedAt: new Date().toISOString(),
       note: note || undefined,
     });
+    // The running cases are told in the background; if Temporal cannot take it now, the daily
+    // calendar check starts it (the page says which).
+    await startCalendarBroadcast(deps.temporal, deps.env.TEMPORAL_TASK_QUEUE, {
+      version: saved.number,
+      savedAt: saved.savedAt,
+    }).catch((err: unknown) => console.error('[calendar] broadcast not started', err));
     return c.redirect(`/app/admin/calendar?saved=${saved.number}`, 303);
   });
 

@@ -1,0 +1,131 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { describe, expect, it } from 'vitest';
+import { addDays, localDate, pinnedCalendar, type CalendarOverrides } from '../../domain/calendar.ts';
+import type { CaseInput } from '../../domain/case-model.ts';
+import { planDeadline } from '../../domain/deadline-plan.ts';
+import { stagePlanInput } from '../../workflows/rectification-case/deadlines.ts';
+import {
+  CaseFailure,
+  calendarChangedUpdate,
+  type CalendarChangeInput,
+  withdrawUpdate,
+} from '../../workflows/rectification-case/messages.ts';
+import { saveHistory } from '../support/case-harness.ts';
+import { actions, caseInput, eventually, people, refusalType, useFastStack } from './harness.ts';
+
+// A calendar saved on the admin page reaches running cases that pinned one: the open stage's
+// deadline is counted again from its start, and the case counts with it from then on.
+const stack = useFastStack();
+const TZ = 'Asia/Shanghai';
+
+/** A case whose analysis lasts `days` working days, counted with its pinned calendar. */
+function workingDayCase(days: number): CaseInput {
+  const input = caseInput();
+  input.policy.stageDurations.analysing = { unit: 'working_days', amount: days };
+  return input;
+}
+
+/** The due `stagePlanInput` gives the analysing stage from `startedAt` with the school's `overrides`. */
+function dueWith(input: CaseInput, startedAt: string, overrides: CalendarOverrides): string {
+  const pin = input.calendar;
+  if (!pin) throw new Error('the case pinned no calendar');
+  const duration = input.policy.stageDurations.analysing;
+  const plan = planDeadline(
+    {
+      ...stagePlanInput({ policy: input.policy, view: { stage: 'analysing' } } as never, startedAt),
+      duration,
+    },
+    pinnedCalendar({ official: pin.official, overrides }),
+  );
+  return plan.due;
+}
+
+const change = (version: number, overrides: CalendarOverrides): { args: [CalendarChangeInput] } => ({
+  args: [{ version, overrides }],
+});
+
+describe.concurrent('a calendar change reaching a running case', () => {
+  it('moves the open stage’s deadline by the closure days, records both dues, and takes each version once', async () => {
+    const input = workingDayCase(3);
+    const { handle, view } = await stack.start(input);
+    const before = view.deadlines[0];
+    if (!before) throw new Error('no deadline');
+    // Closed from tomorrow (campus date) for a week: the three working days start after it.
+    const tomorrow = addDays(localDate(before.startedAt, TZ), 1);
+    const closed: CalendarOverrides = { closures: [{ from: tomorrow, to: addDays(tomorrow, 6) }] };
+    const expected = dueWith(input, before.startedAt, closed);
+    expect(expected).not.toBe(before.due);
+    expect(Date.parse(expected)).toBeGreaterThan(Date.parse(before.due));
+
+    const ack = await handle.executeUpdate(calendarChangedUpdate, change(1, closed));
+    expect(ack).toMatchObject({ caseId: view.caseId, version: 1 });
+    let v = await stack.until(handle, (x) => actions(x).includes('deadline_recounted'));
+    expect(v.deadlines).toHaveLength(1);
+    expect(v.deadlines[0]).toMatchObject({ stage: 'analysing', state: 'pending', due: expected });
+    expect(v.sla.calendarVersion).toBe(ack.calendarVersion);
+    await eventually(() => {
+      const recorded = stack.of(view.caseId).steps.find((s) => s.action === 'deadline_recounted');
+      expect(recorded?.payload).toMatchObject({ previousDue: before.due, due: expected, calendar: 1 });
+      // The record the store keeps has the new due too (workbench order, case page).
+      expect(stack.of(view.caseId).record?.deadlines[0]?.due).toBe(expected);
+    });
+
+    // The same version again (a broadcast retried) and an older one are refused, leaving nothing.
+    expect(await refusalType(() => handle.executeUpdate(calendarChangedUpdate, change(1, closed)))).toBe(
+      CaseFailure.Conflict,
+    );
+    // The closure taken back in version 2: the due is counted back to where it was.
+    await handle.executeUpdate(calendarChangedUpdate, change(2, {}));
+    v = await stack.until(handle, (x) => actions(x).filter((a) => a === 'deadline_recounted').length === 2);
+    expect(v.deadlines[0]?.due).toBe(before.due);
+    expect(await refusalType(() => handle.executeUpdate(calendarChangedUpdate, change(1, closed)))).toBe(
+      CaseFailure.Conflict,
+    );
+    // A version that changes nothing the stage counts is taken and records nothing.
+    await handle.executeUpdate(calendarChangedUpdate, change(3, { holidays: ['2001-05-01'] }));
+    await saveHistory(handle, 'calendar-change-recounted');
+    await handle.executeUpdate(withdrawUpdate, { args: [{ actor: people.supervisor, reason: 'test over' }] });
+    const final = await stack.until(handle, (x) => x.stage === 'withdrawn');
+    expect(actions(final).filter((a) => a === 'deadline_recounted')).toHaveLength(2);
+    // A case that is over takes no calendar (its run has ended: the broadcaster counts it as gone).
+    await expect(handle.executeUpdate(calendarChangedUpdate, change(4, closed))).rejects.toThrow(
+      WorkflowNotFoundError,
+    );
+  });
+
+  it('does not send a reminder again when the watch is taken up after a change', async () => {
+    // A four-second analysis: reminders at 2 s and 3.6 s, the breach at 4 s; a change after the
+    // first reminder restarts the watch, which must send only the second.
+    const { handle, view } = await stack.start(caseInput({ limits: { analysing: 4 } }));
+    await stack.until(handle, (x) => actions(x).includes('reminder_sent'));
+    await handle.executeUpdate(
+      calendarChangedUpdate,
+      change(1, { closures: [{ from: '2001-01-02', to: '2001-01-03' }] }),
+    );
+    const v = await stack.until(handle, (x) => actions(x).includes('escalated'));
+    expect(actions(v).filter((a) => a === 'reminder_sent')).toHaveLength(2);
+    expect(actions(v).filter((a) => a === 'deadline_breached')).toHaveLength(1);
+    // A clock-time stage does not move for a closure.
+    expect(actions(v)).not.toContain('deadline_recounted');
+    await eventually(() =>
+      expect(
+        stack
+          .of(view.caseId)
+          .emails.filter((e) => e.kind === 'reminder')
+          .map((e) => e.key),
+      ).toEqual(['e1.r1', 'e1.r2']),
+    );
+    await saveHistory(handle, 'calendar-change-after-reminder');
+    await handle.executeUpdate(withdrawUpdate, { args: [{ actor: people.supervisor, reason: 'test over' }] });
+  });
+
+  it('is refused by a case that pinned no calendar (it counts each stage with the calendar in force)', async () => {
+    const input = caseInput();
+    delete input.calendar;
+    const { handle } = await stack.start(input);
+    expect(
+      await refusalType(() => handle.executeUpdate(calendarChangedUpdate, change(1, { holidays: [] }))),
+    ).toBe(CaseFailure.Conflict);
+    await handle.executeUpdate(withdrawUpdate, { args: [{ actor: people.supervisor, reason: 'test over' }] });
+  });
+});
