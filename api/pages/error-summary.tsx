@@ -11,10 +11,10 @@ export interface SummaryEntry {
 }
 
 /**
- * A refused page's error summary, as ui.tsx `Flash` draws an error (the same element and
- * attributes: where the keyboard lands on load, announced as an alert, each entry linked to its
- * field), for pages whose summary holds more than a flash can: entries with no control to link
- * to, data attributes their tests and scripts read, a way on after the text (`children`).
+ * A refused page's error summary, the one element every refusal is drawn with (ui.tsx `Flash`
+ * draws its errors through it): where the keyboard lands on load, announced as an alert, each
+ * entry linked to its field. Pages may add entries with no control to link to, data attributes
+ * their tests and scripts read, and a way on after the text (`children`).
  */
 export function ErrorSummaryBox(props: {
   lang: Lang;

@@ -1,4 +1,5 @@
 import { stageStatusLabels } from '../../domain/stage-labels.ts';
+import { ErrorSummaryBox } from './error-summary.tsx';
 import type { Child } from 'hono/jsx';
 import { stageOnHold, type PauseRecord } from '../../domain/case-clocks.ts';
 import type { DeadlineState, DeadlineView, Stage } from '../../domain/case-model.ts';
@@ -36,24 +37,7 @@ export function Flash(props: { flash?: FlashMessage | null | undefined; lang: La
         {inLang(text, props.lang)}
       </div>
     );
-  return (
-    <div tabindex={-1} autofocus data-error-summary class="flash error" role="alert">
-      {links && links.length > 0 ? (
-        <>
-          <p class="summary-lead">{inLang(text, props.lang)}</p>
-          <ul class="summary-links">
-            {links.map((l) => (
-              <li>
-                <a href={l.href}>{inLang(l.text, props.lang)}</a>
-              </li>
-            ))}
-          </ul>
-        </>
-      ) : (
-        inLang(text, props.lang)
-      )}
-    </div>
-  );
+  return <ErrorSummaryBox lang={props.lang} text={text} entries={links} />;
 }
 
 /** Field errors keyed by field name, bilingual. */
