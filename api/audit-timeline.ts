@@ -1,6 +1,6 @@
 import { caseActionLabel, isCaseAction } from '../domain/case-action.ts';
 import { localDateTime, type Duration } from '../domain/calendar.ts';
-import { pauseReasonLabels } from '../domain/case-clocks.ts';
+import { clockIds, clockLabel, pauseReasonLabels, type ClockId } from '../domain/case-clocks.ts';
 import type { EmailKind } from '../domain/email-content.ts';
 import { categoryLabel } from '../domain/intake.ts';
 import { leftNameIn } from '../domain/departed-name.ts';
@@ -91,6 +91,8 @@ function plain(v: unknown, lang: Lang): string {
 
 const str = (v: unknown): string => plain(v, 'en');
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const isClockId = (v: unknown): v is ClockId =>
+  typeof v === 'string' && (clockIds as readonly string[]).includes(v);
 const labelIn = <K extends string>(labels: Readonly<Record<K, Text>>, v: unknown): Text | undefined =>
   typeof v === 'string' && Object.hasOwn(labels, v) ? labels[v as K] : undefined;
 
@@ -241,11 +243,21 @@ export function describeEntry(
     case 'deadline_set':
       detail = `${stage(p.stage)} · ${due(p.due)}`;
       break;
-    case 'deadline_recounted':
+    case 'deadline_recounted': {
+      // The stage's deadline and the clocks that moved, each from its old due to its new one.
+      const moves = [
+        ...(p.stage ? [`${stage(p.stage)} · ${due(p.previousDue)} → ${due(p.due)}`] : []),
+        ...list(p.clocks).map((c) => {
+          const m = (c ?? {}) as Record<string, unknown>;
+          const label = isClockId(m.id) ? pick(clockLabel(m.id), lang) : text(m.id);
+          return `${label} · ${due(m.previousDue)} → ${due(m.due)}`;
+        }),
+      ];
       detail = en
-        ? `${stage(p.stage)} · ${due(p.previousDue)} → ${due(p.due)} (calendar version ${text(p.calendar)})`
-        : `${stage(p.stage)} · ${due(p.previousDue)} → ${due(p.due)}（校历第 ${text(p.calendar)} 版）`;
+        ? `${moves.join('; ')} (calendar version ${text(p.calendar)})`
+        : `${moves.join('；')}（校历第 ${text(p.calendar)} 版）`;
       break;
+    }
     case 'deadline_breached':
       detail = `${stage(p.stage)} · ${en ? 'due' : '时限'} ${due(p.due)}`;
       break;

@@ -441,7 +441,7 @@ const takenBackBy: Partial<Record<CaseAction, CaseAction>> = { rectification_rep
  * technician who reported the repair was there by then, whether or not they used the arrival
  * link, and a failed review does not take their having been there back.
  */
-function meetingEvent<E extends { at: string; action: CaseAction }>(
+export function meetingEvent<E extends { at: string; action: CaseAction }>(
   clock: CaseClock,
   timeline: readonly E[],
 ): E | undefined {

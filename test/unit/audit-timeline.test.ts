@@ -158,7 +158,13 @@ const written: Record<CaseAction, unknown> = {
     round: 1,
     previousDue: '2026-03-03T06:05:00.000Z',
     due: '2026-03-04T06:05:00.000Z',
-    approximate: false,
+    clocks: [
+      {
+        id: 'complaint_investigation',
+        previousDue: '2026-03-05T10:00:00.000Z',
+        due: '2026-03-06T10:00:00.000Z',
+      },
+    ],
     calendar: 2,
   },
   reminder_sent: { stage: 'analysing', to: ['staff-lee'] },
@@ -227,7 +233,26 @@ describe('every kind the case workflow records', () => {
     );
     expect(detail('leadership_notified', written.leadership_notified, 'zh-CN')).toBe('第 1 次报告：王建国');
     expect(detail('deadline_recounted', written.deadline_recounted, 'zh-CN')).toBe(
-      '整改中 · 2026-03-03 14:05:00 (Asia/Shanghai) → 2026-03-04 14:05:00 (Asia/Shanghai)（校历第 2 版）',
+      '整改中 · 2026-03-03 14:05:00 (Asia/Shanghai) → 2026-03-04 14:05:00 (Asia/Shanghai)；投诉3个工作日内完成调查 · 2026-03-05 18:00:00 (Asia/Shanghai) → 2026-03-06 18:00:00 (Asia/Shanghai)（校历第 2 版）',
+    );
+    // A change that moved only a clock (the stage was overdue, or its due did not move).
+    expect(
+      detail(
+        'deadline_recounted',
+        {
+          clocks: [
+            {
+              id: 'evaluation_measures',
+              previousDue: '2026-03-05T10:00:00.000Z',
+              due: '2026-03-06T10:00:00.000Z',
+            },
+          ],
+          calendar: 3,
+        },
+        'en',
+      ),
+    ).toMatch(
+      /^Evaluation finding: rectification measures within 15 working days · .* \(calendar version 3\)$/,
     );
   });
 });

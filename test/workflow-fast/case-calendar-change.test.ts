@@ -1,12 +1,13 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { addDays, localDate, pinnedCalendar, type CalendarOverrides } from '../../domain/calendar.ts';
-import type { CaseInput } from '../../domain/case-model.ts';
+import type { CaseInput, CaseView } from '../../domain/case-model.ts';
 import { planDeadline } from '../../domain/deadline-plan.ts';
 import { stagePlanInput } from '../../workflows/rectification-case/deadlines.ts';
 import {
   CaseFailure,
   calendarChangedUpdate,
+  submitRootCauseUpdate,
   type CalendarChangeInput,
   withdrawUpdate,
 } from '../../workflows/rectification-case/messages.ts';
@@ -116,6 +117,55 @@ describe.concurrent('a calendar change reaching a running case', () => {
       ).toEqual(['e1.r1', 'e1.r2']),
     );
     await saveHistory(handle, 'calendar-change-after-reminder');
+    await handle.executeUpdate(withdrawUpdate, { args: [{ actor: people.supervisor, reason: 'test over' }] });
+  });
+
+  it('recounts the working-day clocks not yet met, and leaves a met one as it was', async () => {
+    const input = caseInput();
+    input.source = 'complaint';
+    const { handle, view } = await stack.start(input);
+    const clockDue = (v: CaseView, id: string) => v.clocks?.find((c) => c.id === id)?.due;
+    const investigation = clockDue(view, 'complaint_investigation');
+    const result = clockDue(view, 'complaint_written_result');
+    if (!investigation || !result) throw new Error('a complaint has its working-day clocks');
+    const tomorrow = addDays(localDate(view.openedAt, TZ), 1);
+    const closed: CalendarOverrides = { closures: [{ from: tomorrow, to: addDays(tomorrow, 6) }] };
+
+    await handle.executeUpdate(calendarChangedUpdate, change(1, closed));
+    let v = await stack.until(handle, (x) => actions(x).includes('deadline_recounted'));
+    expect(Date.parse(clockDue(v, 'complaint_investigation') ?? '')).toBeGreaterThan(
+      Date.parse(investigation),
+    );
+    expect(Date.parse(clockDue(v, 'complaint_written_result') ?? '')).toBeGreaterThan(Date.parse(result));
+    await eventually(() => {
+      const recorded = stack.of(view.caseId).steps.find((x) => x.action === 'deadline_recounted');
+      // The analysis counts in clock hours: only the clocks moved.
+      expect(recorded?.payload).toMatchObject({
+        clocks: [
+          { id: 'complaint_investigation', previousDue: investigation },
+          { id: 'complaint_written_result', previousDue: result },
+        ],
+      });
+      expect(recorded?.payload).not.toHaveProperty('stage');
+    });
+
+    // The investigation is done (root cause in); the closure taken away moves only the written result back.
+    await handle.executeUpdate(submitRootCauseUpdate, {
+      args: [
+        {
+          actor: people.assignee,
+          causes: ['态度 manner'],
+          responsibleId: people.responsible.id,
+          plan: '培训',
+        },
+      ],
+    });
+    const movedInvestigation = clockDue(v, 'complaint_investigation');
+    await handle.executeUpdate(calendarChangedUpdate, change(2, {}));
+    v = await stack.until(handle, (x) => actions(x).filter((a) => a === 'deadline_recounted').length === 2);
+    expect(clockDue(v, 'complaint_investigation')).toBe(movedInvestigation);
+    expect(clockDue(v, 'complaint_written_result')).toBe(result);
+    await saveHistory(handle, 'calendar-change-clocks');
     await handle.executeUpdate(withdrawUpdate, { args: [{ actor: people.supervisor, reason: 'test over' }] });
   });
 

@@ -2,7 +2,9 @@ import { setHandler } from '@temporalio/workflow';
 import { approximateDeadlineNote } from '../../domain/calendar-note.ts';
 import { pinnedCalendar, type WorkingCalendar } from '../../domain/calendar.ts';
 import { SYSTEM_ACTOR, isTerminal, type DeadlineView } from '../../domain/case-model.ts';
-import type { PlanDeadlineResult } from '../../domain/deadline-plan.ts';
+import { clockWorkingTime, meetingEvent } from '../../domain/case-clocks.ts';
+import { planDeadline } from '../../domain/deadline-plan.ts';
+import { stagePlanInput } from './deadlines.ts';
 import { calendarChangedUpdate, type CalendarChangeInput } from './messages.ts';
 import { refuse, type CaseState } from './state.ts';
 
@@ -10,8 +12,9 @@ import { refuse, type CaseState } from './state.ts';
  * A calendar saved on the admin page reaches the running cases (a closure day, next year's
  * official holidays entered in December): each case that pinned a calendar keeps its pinned
  * official days and counts the school's days as the new version declares them, its open
- * stage's deadline included. Cases that pinned none count each stage with the calendar in
- * force when it begins, so they refuse the change (their next stage takes it anyway).
+ * stage's deadline and its working-day clocks included. Cases that pinned none count each
+ * stage with the calendar in force when it begins, so they refuse the change (their next stage
+ * takes it anyway).
  *
  * The update is new: no history recorded before it holds one, so cases replay as they ran.
  * A version the case already took, or an older one arriving late, is refused by the validator
@@ -20,12 +23,14 @@ import { refuse, type CaseState } from './state.ts';
 export function registerCalendarChange(s: CaseState): void {
   setHandler(
     calendarChangedUpdate,
-    (change) => {
+    async (change) => {
       const next = changedCalendar(s, change);
       s.calendarSaved = change.version;
       if (next.version !== s.calendar?.version) {
         s.calendar = next;
+        // The stage's watch wakes on this and plans its reminders and breach again.
         s.calendarChanges += 1;
+        await recount(s, next, change.version);
       }
       return { caseId: s.view.caseId, version: change.version, calendarVersion: next.version };
     },
@@ -67,29 +72,57 @@ function changedCalendar(s: CaseState, change: CalendarChangeInput): WorkingCale
 }
 
 /**
- * The open stage's deadline counted again from its start with the case's calendar as it is
- * now, moved on by the time pauses held it; recorded (the old due and the new) when it moved.
+ * The open stage's deadline (while it is pending) and the working-day clocks not yet met, counted
+ * again from their starts with `calendar`; a stage deadline moved on by the pauses that held it.
+ * One record says what moved (each old due and new), none when nothing did.
  */
-export async function recountDeadline(
+async function recount(s: CaseState, calendar: WorkingCalendar, version: number): Promise<void> {
+  const { policy, view } = s;
+  const d = s.openStageDeadline();
+  const stageMoved = d?.state === 'pending' ? recountStage(s, d, calendar) : undefined;
+  const clocks = (view.clocks ?? []).flatMap((c) => {
+    if (c.limit.unit !== 'working_days' || meetingEvent(c, view.timeline)) return [];
+    const plan = planDeadline(
+      { start: c.startedAt, duration: c.limit, timeZone: policy.timeZone, fractions: [] },
+      calendar,
+    );
+    c.working = clockWorkingTime(
+      { startedAt: c.startedAt, due: plan.due },
+      calendar,
+      policy.timeZone,
+      policy.workingHours,
+    );
+    c.approximate = plan.approximate;
+    if (plan.due === c.due) return [];
+    const previousDue = c.due;
+    c.due = plan.due;
+    return [{ id: c.id, previousDue, due: plan.due }];
+  });
+  if (!stageMoved && clocks.length === 0) return;
+  await s.record(SYSTEM_ACTOR, 'deadline_recounted', {
+    ...(stageMoved && d
+      ? { stage: d.stage, round: d.round, previousDue: stageMoved.previousDue, due: d.due }
+      : {}),
+    ...(clocks.length > 0 ? { clocks } : {}),
+    calendar: version,
+  });
+}
+
+/** The pending stage deadline with `calendar`; answers the old due when it moved. */
+function recountStage(
   s: CaseState,
   d: DeadlineView,
-  plan: PlanDeadlineResult,
-): Promise<void> {
-  const previousDue = d.due;
+  calendar: WorkingCalendar,
+): { previousDue: string } | undefined {
+  const plan = planDeadline(stagePlanInput(s, d.startedAt), calendar);
   const due = new Date(Date.parse(plan.due) + (d.heldMs ?? 0)).toISOString();
   d.calendarVersion = plan.calendarVersion;
   s.view.sla.calendarVersion = plan.calendarVersion;
   d.approximate = plan.approximate;
   if (plan.approximate) d.note = approximateDeadlineNote(due, s.policy.timeZone);
   else delete d.note;
-  if (due === previousDue) return;
+  if (due === d.due) return undefined;
+  const previousDue = d.due;
   d.due = due;
-  await s.record(SYSTEM_ACTOR, 'deadline_recounted', {
-    stage: d.stage,
-    round: d.round,
-    previousDue,
-    due,
-    approximate: plan.approximate,
-    calendar: s.calendarSaved,
-  });
+  return { previousDue };
 }

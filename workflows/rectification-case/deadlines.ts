@@ -21,7 +21,6 @@ import { escalationPlan } from '../../domain/escalation.ts';
 import { escalationInstants, nextNotifyTime, reminderTimes } from '../../domain/quiet-hours.ts';
 import { workingDayMs } from '../../domain/working-time.ts';
 import type { TimedStage } from '../../domain/sla.ts';
-import { recountDeadline } from './calendar-change.ts';
 import { arrivalLink } from './clocks.ts';
 import {
   DIRECTORY_ROUTING_PATCH,
@@ -72,7 +71,7 @@ export async function superviseStage(s: CaseState, local: DeadlinePlanner, annou
   const stage = view.stage as TimedStage;
   const myEpoch = s.epoch;
   const moved = () => s.movedSince(myEpoch);
-  // Taken up again after a calendar change (calendar-change.ts): the same deadline, recounted.
+  // Taken up again after a calendar change (calendar-change.ts): the same deadline, recounted there.
   const recount = s.recountFrom;
   s.recountFrom = undefined;
   const calendarSeen = s.calendarChanges;
@@ -95,10 +94,9 @@ export async function superviseStage(s: CaseState, local: DeadlinePlanner, annou
     calendarVersion: plan.calendarVersion,
     state: 'pending',
   };
+  // A recounted deadline is in the view already, its new due recorded by the change.
   if (!recount) s.setDeadline(deadline, myEpoch);
-  if (recount) {
-    await recountDeadline(s, deadline, plan);
-  } else if (announce) {
+  if (announce) {
     const assigned = s.record(input.openedBy, 'assigned', {
       assigneeId: view.assigneeId,
       due: plan.due,
@@ -119,7 +117,7 @@ export async function superviseStage(s: CaseState, local: DeadlinePlanner, annou
       await s.recorded();
       s.opened = true;
     }
-  } else if (!moved()) {
+  } else if (!recount && !moved()) {
     await s.record(SYSTEM_ACTOR, 'deadline_set', {
       stage,
       round: view.round,
@@ -142,7 +140,7 @@ export async function superviseStage(s: CaseState, local: DeadlinePlanner, annou
   // microtask later than its history was recorded with.
   const waitUntil = (at: () => string) =>
     condition(() => moved() || s.holdNow() || calendarChanged(), Math.max(1, Date.parse(at()) - Date.now()));
-  // A calendar change stops the watch before the breach; the stage's next watch recounts the deadline.
+  // A calendar change stops the watch before the breach; the stage's next watch re-plans its reminders.
   const stopForRecount = (nextReminder: number): boolean => {
     if (!calendarChanged()) return false;
     s.recountFrom = { deadline, nextReminder };

@@ -205,8 +205,8 @@ export class CaseState {
   /** Bumped by each calendar change the case takes: the stage watching its deadline recounts it. */
   calendarChanges = 0;
   /**
-   * Left by a stage's watch that stopped for a calendar change: the deadline it watched and the
-   * first reminder it had not sent, so the watch taken up again recounts that deadline.
+   * Left by a stage's watch that stopped for a calendar change: the deadline it watched (recounted
+   * by then) and the first reminder it had not sent, so the watch taken up again re-plans the rest.
    */
   recountFrom: { deadline: DeadlineView; nextReminder: number } | undefined;
   /** The budgets the case pinned (CASE_BUDGETS_PATCH); cases opened before keep the legacy caps. */
@@ -640,6 +640,11 @@ export class CaseState {
     current.closedAt = at;
     // A withdrawn case, or a survey nobody answered, neither met nor missed its deadline.
     if (current.state === 'pending') current.state = cancelled ? 'cancelled' : 'met';
+  }
+
+  /** The deadline of the stage the case is in, once planned (closed ones are not). */
+  openStageDeadline(): DeadlineView | undefined {
+    return this.openDeadline;
   }
 
   /** Whether the stage entered at `epoch` is over. */
