@@ -27,6 +27,7 @@ import { createRoutingActivities } from './case-routing.ts';
 import { campusTime, caseMailFacts } from './case-mail-facts.ts';
 import { surveyWithheld } from './survey-recipient.ts';
 import { whileAlive } from './heartbeat.ts';
+import { gatherReviewMail } from './review-digest.ts';
 
 export type { EmailKind };
 
@@ -99,6 +100,11 @@ export interface ActivityDeps extends AwsDeps {
   resultStore?: ResultStore | undefined;
   /** The school's calendar file (terms, holidays), which the duty calendar reads. */
   calendarFile?: CalendarFile | undefined;
+  /**
+   * How long a supervisor's further review requests are gathered into one digest after one sent
+   * at once (REVIEW_DIGEST_WINDOW_MS unless given); 0 mails each at once.
+   */
+  reviewDigestWindowMs?: number | undefined;
 }
 
 /** The case workflow's activities, built over injected clients. Each is idempotent. */
@@ -220,6 +226,28 @@ export function createActivities(deps: ActivityDeps) {
     const refused: string[] = [];
     for (const r of recipients) {
       const outboxKey = [req.stage, req.round, req.kind, req.key ?? '-', r.id].join('#');
+      // A supervisor's review requests after the first of a window go in one digest at its end.
+      const route =
+        req.kind === 'review_request' && !req.to.reporter
+          ? await gatherReviewMail(
+              deps,
+              dir,
+              { caseId: req.caseId, title: req.title, outboxKey, buildingId: req.to.supervisorsOf, due },
+              r.id,
+            )
+          : undefined;
+      if (route?.route === 'digest') {
+        result.sent.push(r.id);
+        await appendAudit(deps.ddb, deps.tables, {
+          caseId: req.caseId,
+          stepId: auditStepId.email(outboxKey),
+          at: new Date().toISOString(),
+          actor: { id: 'system', via: 'system' },
+          action: 'email_sent',
+          payload: { kind: req.kind, to: r.id, outboxKey, digest: route.windowId },
+        });
+        continue;
+      }
       const out = await sendOnce(
         deps,
         { scope: outboxScope.case(req.caseId), key: outboxKey },

@@ -22,6 +22,7 @@ import { createCalendarWatchActivities } from '../activities/calendar-watch.ts';
 import { createCalendarBroadcastActivities } from '../activities/calendar-broadcast.ts';
 import { effectQueues } from '../domain/effect-failure.ts';
 import { createDutyActivities } from '../activities/duties.ts';
+import { createReviewDigestActivities } from '../activities/review-digest.ts';
 
 export const workflowsPath = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -76,6 +77,7 @@ export async function createWorker(opts: WorkerOptions): Promise<RectifyWorker> 
       ...createCalendarWatchActivities(opts.deps),
       ...createCalendarBroadcastActivities(opts.deps),
       ...createDutyActivities(opts.deps),
+      ...createReviewDigestActivities(opts.deps),
     },
   });
   return new RectifyWorker(main, await effectWorkers(opts, createActivities(opts.deps)));

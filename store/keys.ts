@@ -42,6 +42,9 @@
  *   LOGINLINK#<hash of the token>                     -                          a one-time sign-in link (sessions.ts)
  *   OIDCREQ#<hash of the cookie>                      -                          a sign-in sent to the identity provider (sessions.ts)
  *   IMPORTPREVIEW#<previewId>                         head | part#<000001>       a previewed directory import, kept to apply (import-previews.ts)
+ *   REVIEWWIN#<queue>#<personId>                      -                          a person's current review-mail window (review-digests.ts)
+ *   REVIEWDIGEST#<queue>#<personId>#<windowId>        -                          the cases a window's digest gathers (review-digests.ts)
+ *   REVIEWROUTE#<caseId>#<outboxKey>                  -                          a review mail sent at once or gathered, decided once (review-digests.ts)
  */
 export interface OpsKey {
   pk: string;
@@ -83,6 +86,9 @@ const prefix = {
   loginLink: 'LOGINLINK#',
   oidcRequest: 'OIDCREQ#',
   importPreview: 'IMPORTPREVIEW#',
+  reviewWindow: 'REVIEWWIN#',
+  reviewDigest: 'REVIEWDIGEST#',
+  reviewRoute: 'REVIEWROUTE#',
 } as const;
 
 /** The partition (`pk`) of record kinds read as a whole partition. */
@@ -196,6 +202,18 @@ export const opsKey = {
   session: (hash: string): OpsKey => ({ pk: `${prefix.session}${hash}`, sk: ONLY }),
   loginLink: (hash: string): OpsKey => ({ pk: `${prefix.loginLink}${hash}`, sk: ONLY }),
   oidcRequest: (hash: string): OpsKey => ({ pk: `${prefix.oidcRequest}${hash}`, sk: ONLY }),
+  reviewWindow: (queue: string, personId: string): OpsKey => ({
+    pk: `${prefix.reviewWindow}${queue}#${personId}`,
+    sk: ONLY,
+  }),
+  reviewDigest: (queue: string, personId: string, windowId: string): OpsKey => ({
+    pk: `${prefix.reviewDigest}${queue}#${personId}#${windowId}`,
+    sk: ONLY,
+  }),
+  reviewRoute: (caseId: string, outboxKey: string): OpsKey => ({
+    pk: `${prefix.reviewRoute}${caseId}#${outboxKey}`,
+    sk: ONLY,
+  }),
   importPreviewHead: (previewId: string): OpsKey => ({
     pk: opsPartition.importPreview(previewId),
     sk: 'head',
@@ -217,6 +235,8 @@ export const outboxScope = {
   daily: (date: string) => `DAILY#${date}`,
   /** The admins' daily warning that next year's official calendar is missing. */
   calendar: (date: string) => `CALENDAR#${date}`,
+  /** A person's gathered review requests (review-digests.ts): one digest per window. */
+  reviewDigest: (queue: string, personId: string) => `REVIEWDIGEST#${queue}#${personId}`,
 } as const;
 
 /**

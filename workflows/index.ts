@@ -11,3 +11,4 @@ export { calendarWatch } from './calendar-watch/workflow.ts';
 export { calendarBroadcast } from './calendar-broadcast/workflow.ts';
 export { auditJob } from './audit-job/workflow.ts';
 export { dutyCalendar, dutyOccurrence } from './duty/workflow.ts';
+export { reviewDigest } from './review-digest/workflow.ts';

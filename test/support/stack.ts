@@ -45,6 +45,8 @@ export function testDeps(env: Env = testEnv()): ActivityDeps {
     publicBaseUrl: env.PUBLIC_BASE_URL ?? 'http://rectify.test',
     timeZone: env.CAMPUS_TZ,
     resultStore: { client: evidenceClient(env), bucket: env.EVIDENCE_BUCKET },
+    // Tests read each case's own review request; those of the digest set their window themselves.
+    reviewDigestWindowMs: 0,
   };
 }
 

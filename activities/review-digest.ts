@@ -1,0 +1,145 @@
+import { Context } from '@temporalio/activity';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
+import type { Directory } from '../domain/directory.ts';
+import { effectQueues } from '../domain/effect-failure.ts';
+import { casePagePath } from '../domain/email-content.ts';
+import { REVIEW_DIGEST_WINDOW_MS, reviewDigestMail } from '../domain/review-digest-mail.ts';
+import { loadDirectory } from '../store/directory.ts';
+import { outboxScope } from '../store/keys.ts';
+import { sendOnce } from '../store/outbox.ts';
+import { routeReviewMail, sealDigest, type ReviewRoute } from '../store/review-digests.ts';
+import type { reviewDigest } from '../workflows/review-digest/workflow.ts';
+import { campusTime } from './case-mail-facts.ts';
+import type { ActivityDeps } from './index.ts';
+import { failingPermanently } from './permanent-failures.ts';
+
+export interface ReviewDigestInput {
+  queue: string;
+  recipientId: string;
+  windowId: string;
+  /** When the window ends (ms, on the workflow's clock): the digest goes then. */
+  endsAt: number;
+  windowMinutes: number;
+}
+
+/** The window a deployment gathers review requests over; 0 mails each at once (as before). */
+export const reviewWindowMs = (deps: Pick<ActivityDeps, 'reviewDigestWindowMs'>): number =>
+  deps.reviewDigestWindowMs ?? REVIEW_DIGEST_WINDOW_MS;
+
+/** The workflows' task queue, from the queue a case's mail activity runs on (effectQueues). */
+function workflowQueue(taskQueue: string): string {
+  const effects = effectQueues('');
+  for (const suffix of [effects.mail, effects.audit])
+    if (taskQueue.endsWith(suffix)) return taskQueue.slice(0, -suffix.length);
+  return taskQueue;
+}
+
+/** Where gathering runs: inside an activity with a client to start the digest; else nowhere. */
+function gathering(): { client: Client; queue: string; now: number } | undefined {
+  let ctx: Context;
+  try {
+    ctx = Context.current();
+  } catch {
+    return undefined;
+  }
+  return {
+    client: ctx.client,
+    queue: workflowQueue(ctx.info.taskQueue),
+    // Temporal's clock, which the digest workflow sleeps by (a test server's skipped one too).
+    now: ctx.info.currentAttemptScheduledTimestampMs,
+  };
+}
+
+/**
+ * A review request to one supervisor: mailed at once (answered 'now': the caller sends it as
+ * any case mail) when it opens their window, else gathered into the window's digest, whose
+ * workflow is started here (or found started). Decided once per case mail (store/review-digests.ts):
+ * a retry answers the same, and gathers nothing twice.
+ */
+export async function gatherReviewMail(
+  deps: ActivityDeps,
+  dir: Directory | null,
+  mail: {
+    caseId: string;
+    title: string;
+    outboxKey: string;
+    buildingId?: string | undefined;
+    due?: string | undefined;
+  },
+  recipientId: string,
+): Promise<ReviewRoute | undefined> {
+  const windowMs = reviewWindowMs(deps);
+  const where = windowMs > 0 ? gathering() : undefined;
+  if (!where) return undefined;
+  const building = dir?.buildings.find((b) => b.id === mail.buildingId)?.name ?? {
+    zh: mail.buildingId ?? '',
+    en: mail.buildingId ?? '',
+  };
+  const route = await routeReviewMail(deps, {
+    queue: where.queue,
+    recipientId,
+    caseId: mail.caseId,
+    outboxKey: mail.outboxKey,
+    entry: { caseId: mail.caseId, title: mail.title, building, due: mail.due, at: where.now },
+    now: where.now,
+    windowMs,
+  });
+  if (route.route === 'digest') {
+    const input: ReviewDigestInput = {
+      queue: where.queue,
+      recipientId,
+      windowId: route.windowId,
+      endsAt: route.endsAt,
+      windowMinutes: Math.round(windowMs / 60_000),
+    };
+    await where.client.workflow
+      .start<typeof reviewDigest>('reviewDigest', {
+        taskQueue: where.queue,
+        // One per recipient, task queue and window: asked again, it is the same one.
+        workflowId: `review-digest.${input.queue}.${recipientId}.${input.windowId}`,
+        args: [input],
+        // Once it has sent its digest, a retry of a gathered mail must not start it again.
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      })
+      .catch((err: unknown) => {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      });
+  }
+  return route;
+}
+
+/** The digest workflow's activity: one mail listing a window's gathered review requests. */
+export function createReviewDigestActivities(deps: ActivityDeps) {
+  async function sendReviewDigest(input: ReviewDigestInput): Promise<{ listed: number }> {
+    const cases = await sealDigest(deps, input.queue, input.recipientId, input.windowId);
+    if (cases.length === 0) return { listed: 0 };
+    const dir = await loadDirectory(deps.ddb, deps.tables);
+    const person = dir?.people.find((p) => p.id === input.recipientId);
+    // Gone from the directory since: the cases wait on their pages and the daily brief.
+    if (!person) return { listed: 0 };
+    const base = deps.publicBaseUrl.replace(/\/+$/, '');
+    const mail = reviewDigestMail(person.language, {
+      recipientName: person.name,
+      windowMinutes: input.windowMinutes,
+      cases: cases.map((c) => ({
+        caseId: c.caseId,
+        title: c.title,
+        building: c.building,
+        dueText: c.due ? campusTime(c.due, deps.timeZone) : undefined,
+        reviewUrl: `${base}${casePagePath(c.caseId)}`,
+      })),
+    });
+    await failingPermanently(() =>
+      sendOnce(
+        deps,
+        { scope: outboxScope.reviewDigest(input.queue, input.recipientId), key: input.windowId },
+        () => Promise.resolve({ to: person.email, ...mail }),
+      ),
+    );
+    return { listed: cases.length };
+  }
+  return { sendReviewDigest };
+}
+
+export type ReviewDigestActivities = ReturnType<typeof createReviewDigestActivities>;
