@@ -35,16 +35,19 @@ function workflowQueue(taskQueue: string): string {
   return taskQueue;
 }
 
-/** Where gathering runs: inside an activity with a client to start the digest; else nowhere. */
+/** Where gathering runs: inside an activity with a client to start the digest; else nowhere (mailed at once). */
 function gathering(): { client: Client; queue: string; now: number } | undefined {
   let ctx: Context;
+  let client: Client;
   try {
     ctx = Context.current();
+    // A mock activity environment may have no client: its mail goes at once, as outside one.
+    client = ctx.client;
   } catch {
     return undefined;
   }
   return {
-    client: ctx.client,
+    client,
     queue: workflowQueue(ctx.info.taskQueue),
     // Temporal's clock, which the digest workflow sleeps by (a test server's skipped one too).
     now: ctx.info.currentAttemptScheduledTimestampMs,
