@@ -8,7 +8,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { z } from 'zod';
 import type { AwsDeps } from './clients.ts';
-import { opsKey } from './keys.ts';
+import { opsKey, outboxScope } from './keys.ts';
 import { expiresAfterDays, OUTBOX_ROWS_KEPT_DAYS } from './tables.ts';
 
 /**
@@ -69,6 +69,9 @@ export async function routeReviewMail(deps: Deps, input: RouteInput): Promise<Re
   for (let pass = 0; pass < 8; pass++) {
     const decided = await getRow(deps, routeKey);
     if (decided) return routeSchema.parse(decided);
+    // Sent on its own before routes were kept (or by an admin's retry of it): it stays sent,
+    // never listed again; the caller's outbox answers it already sent.
+    if (pass === 0 && (await sentAlone(deps, input))) return { route: 'now', windowId: '' };
     const open = await getRow(deps, windowKey).then((w) => (w ? windowSchema.parse(w) : undefined));
     const route: ReviewRoute =
       open && input.now < open.endsAt
@@ -179,6 +182,11 @@ export async function sealDigest(
   const row = digestSchema.parse(out.Attributes ? unmarshall(out.Attributes) : {});
   await endWindow(deps, queue, personId, windowId);
   return Object.values(row.entries).sort((a, b) => a.at - b.at || a.caseId.localeCompare(b.caseId));
+}
+
+async function sentAlone(deps: Deps, input: RouteInput): Promise<boolean> {
+  const row = await getRow(deps, marshall(opsKey.outbox(outboxScope.case(input.caseId), input.outboxKey)));
+  return (row as { status?: unknown } | undefined)?.status === 'sent';
 }
 
 async function getRow(deps: Deps, Key: Record<string, AttributeValue>): Promise<unknown> {

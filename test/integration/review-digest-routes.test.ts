@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sendOnce } from '../../store/outbox.ts';
 import { routeReviewMail, sealDigest, type RouteInput } from '../../store/review-digests.ts';
 import { testDeps, uniqueId } from '../support/stack.ts';
 
@@ -50,5 +51,17 @@ describe('review mail routes', () => {
       route: 'digest',
       windowId: String(t0 + 180_000),
     });
+  });
+
+  it('leaves a case mail already sent on its own out of any window (a retry of it after the change)', async () => {
+    const t0 = Date.parse('2026-12-07T09:00:00Z');
+    const own = { ...mail('ZG-9', t0), queue: uniqueId('tq'), caseId: uniqueId('ZG-OLD') };
+    const opened = await routeReviewMail(deps, { ...own, caseId: uniqueId('ZG-NEW') });
+    expect(opened.route).toBe('now');
+    await sendOnce(deps, { scope: own.caseId, key: own.outboxKey }, () =>
+      Promise.resolve({ to: 'route-test@example.edu', subject: 'route test', text: '-', html: '-' }),
+    );
+    expect(await routeReviewMail(deps, { ...own, now: t0 + 60_000 })).toEqual({ route: 'now', windowId: '' });
+    expect(await sealDigest(deps, own.queue, 'sup-wang', opened.windowId)).toEqual([]);
   });
 });
