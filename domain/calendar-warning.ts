@@ -23,8 +23,8 @@ export function missingNextYear(date: string, hasOfficialData: (year: number) =>
 /** The dashboard banner and the page's notice. */
 export function missingYearNotice(year: number): Bilingual {
   return {
-    zh: `${year} 年的国务院节假日安排尚未录入校历：在录入之前立案的案件，落在 ${year} 年的期限只按周末计算工作日，且始终如此（案件按立案时的校历计算）。通知发布后，请管理员尽早在“校历”页按通知录入（不得自行推测）。`,
-    en: `${year}'s official holiday arrangement is not in the calendar yet: cases opened before it is entered count their deadlines falling in ${year} with weekends only, for good (a case keeps the calendar it opened with). When the State Council publishes its notice, an admin enters it on the calendar page as soon as possible (never guessed).`,
+    zh: `${year} 年的国务院节假日安排尚未录入校历：落在 ${year} 年的期限目前只按周末计算工作日。通知发布后，请管理员尽早在“校历”页按通知录入（不得自行推测）；录入后新立的案件按其计算，进行中的案件也会在几分钟内重新计算尚未超时的期限。`,
+    en: `${year}'s official holiday arrangement is not in the calendar yet: deadlines falling in ${year} count weekends only for now. When the State Council publishes its notice, an admin enters it on the calendar page as soon as possible (never guessed); cases opened from then on count with it, and running cases recount their deadlines not yet overdue within minutes.`,
   };
 }
 

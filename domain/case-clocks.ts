@@ -385,6 +385,33 @@ export function heldDue(
   return { due, movedMs: Date.parse(due) - dueMs };
 }
 
+/**
+ * A stage deadline's due counted again from `base` (its limit counted anew, after a calendar
+ * change): each ended pause that held it moves it on again as `heldDue` moved it when the pause
+ * ended, in `workingFor(pause)` time where the pause counted so, so a hold counted in working
+ * time is counted in the new working days, not carried over as clock time. A pause still running
+ * moves it when it ends.
+ */
+export function dueAfterHolds(
+  d: { startedAt: string; stage: TimedStage; state: string },
+  base: string,
+  pauses: readonly PauseRecord[],
+  nowMs: number,
+  workingFor: (p: PauseRecord) => WorkingTimeOptions | undefined,
+): { due: string; heldMs: number } {
+  let due = base;
+  let heldMs = 0;
+  for (const p of pauses) {
+    if (p.state !== 'ended' || !pauseHolds(p, { ...d, due })) continue;
+    const span = pauseSpan(p, nowMs);
+    const moved = span ? heldDue({ startedAt: d.startedAt, due }, span, workingFor(p)) : undefined;
+    if (!moved) continue;
+    due = moved.due;
+    heldMs += moved.movedMs;
+  }
+  return { due, heldMs };
+}
+
 /** Milliseconds of pauses within [fromMs, toMs]. */
 export function pausedWithin(
   pauses: readonly PauseRecord[] | undefined,

@@ -59,6 +59,8 @@ export function boardPage<T extends { cellId: string }>(
     if (i < 0) return null;
     start = Math.max(0, i - size);
   }
+  // After the last cell (a link made by hand) is no empty page: the last one.
+  if (start >= cells.length && cells.length > 0) start = Math.max(0, cells.length - size);
   const shown = cells.slice(start, start + size);
   const end = start + shown.length;
   const last = shown.at(-1);

@@ -49,9 +49,9 @@ describe('a deadline in a year without official calendar data', () => {
       expect(signoff).toMatchObject({ approximate: true });
       expect(shanghai(signoff?.due ?? '')).toBe('2027-03-02 18:00');
       // It says why (not entered when the case opened) and promises no later correction: the case keeps its calendar.
-      expect(signoff?.note?.zh).toMatch(/2027 年.*立案时.*尚未录入.*只按周末计算工作日/);
+      expect(signoff?.note?.zh).toMatch(/2027 年.*尚未录入.*只按周末计算工作日/);
       expect(signoff?.note?.zh).not.toMatch(/以实际为准|暂按/);
-      expect(signoff?.note?.en).toMatch(/2027.*not in the calendar when the case opened.*weekends only/);
+      expect(signoff?.note?.en).toMatch(/2027.*not in the calendar yet.*weekends only/);
       expect(signoff?.note?.en).not.toMatch(/until/);
     });
   });

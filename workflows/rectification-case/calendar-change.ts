@@ -73,7 +73,7 @@ function changedCalendar(s: CaseState, change: CalendarChangeInput): WorkingCale
 
 /**
  * The open stage's deadline (while it is pending) and the working-day clocks not yet met, counted
- * again from their starts with `calendar`; a stage deadline moved on by the pauses that held it.
+ * again from their starts with `calendar`; a stage deadline moved on again by the pauses that held it.
  * One record says what moved (each old due and new), none when nothing did.
  */
 async function recount(s: CaseState, calendar: WorkingCalendar, version: number): Promise<void> {
@@ -108,14 +108,16 @@ async function recount(s: CaseState, calendar: WorkingCalendar, version: number)
   });
 }
 
-/** The pending stage deadline with `calendar`; answers the old due when it moved. */
+/** The pending stage deadline with `calendar`, its ended holds counted again; answers the old due when it moved. */
 function recountStage(
   s: CaseState,
   d: DeadlineView,
   calendar: WorkingCalendar,
 ): { previousDue: string } | undefined {
   const plan = planDeadline(stagePlanInput(s, d.startedAt), calendar);
-  const due = new Date(Date.parse(plan.due) + (d.heldMs ?? 0)).toISOString();
+  const { due, heldMs } = s.dueWithHolds(d, plan.due);
+  if (heldMs > 0) d.heldMs = heldMs;
+  else delete d.heldMs;
   d.calendarVersion = plan.calendarVersion;
   s.view.sla.calendarVersion = plan.calendarVersion;
   d.approximate = plan.approximate;

@@ -31,9 +31,11 @@ import {
 import { LEGACY_BUDGETS, isBudgetRefusal, type CaseBudgets } from '../../domain/case-budgets.ts';
 import { approximateDeadlineNote } from '../../domain/calendar-note.ts';
 import { workingOptions } from '../../domain/deadline-plan.ts';
+import type { WorkingTimeOptions } from '../../domain/working-time.ts';
 import {
   heldDue,
   openPause,
+  dueAfterHolds,
   pauseHolds,
   pauseSpan,
   stageOnHold,
@@ -681,21 +683,34 @@ export class CaseState {
     return d && pauseHolds(p, d) ? this.moveOnBy(d, p) : undefined;
   }
 
+  /**
+   * A deadline's due counted again from `base` (its stage's limit with the calendar now), each
+   * ended pause that held it counted again with the calendar now (domain `dueAfterHolds`).
+   */
+  dueWithHolds(d: DeadlineView, base: string): { due: string; heldMs: number } {
+    return dueAfterHolds(d, base, this.view.pauses ?? [], Date.now(), (p) => this.holdWorking(d, p));
+  }
+
   // Moves a deadline on by the part of a pause that held it, up to now: in working time for a
   // working-day stage when the pause was approved to count so and the case pinned its calendar.
   private moveOnBy(d: DeadlineView, p: PauseRecord): string | undefined {
     const span = pauseSpan(p, Date.now());
-    const calendar = this.calendar;
-    const working =
-      p.holdsInWorkingTime === true && calendar && this.policy.stageDurations[d.stage].unit === 'working_days'
-        ? workingOptions(calendar, this.policy.timeZone, this.policy.workingHours)
-        : undefined;
-    const moved = span ? heldDue(d, span, working) : undefined;
+    const moved = span ? heldDue(d, span, this.holdWorking(d, p)) : undefined;
     if (!moved) return undefined;
     d.due = moved.due;
     d.heldMs = (d.heldMs ?? 0) + moved.movedMs;
     if (d.approximate) d.note = approximateDeadlineNote(d.due, this.policy.timeZone);
     return d.due;
+  }
+
+  // The working time a pause holds `d` in, if it counts so (else clock time).
+  private holdWorking(d: DeadlineView, p: PauseRecord): WorkingTimeOptions | undefined {
+    const calendar = this.calendar;
+    return p.holdsInWorkingTime === true &&
+      calendar &&
+      this.policy.stageDurations[d.stage].unit === 'working_days'
+      ? workingOptions(calendar, this.policy.timeZone, this.policy.workingHours)
+      : undefined;
   }
 
   /** Marks the stage's deadline missed: the case is overdue until its stage moves. */

@@ -269,8 +269,8 @@ function BroadcastLine(props: { state: { version: number; state: BroadcastState 
   const text: Bilingual =
     state.kind === 'done'
       ? {
-          zh: `第 ${version} 版已告知 ${count(state.told)} 件进行中的案件，各案件当前环节的时限已按此版重新计算${state.refused ? `（另有 ${count(state.refused)} 件此前已按此版或从下一环节起计算）` : ''}。`,
-          en: `Version ${version} was taken by ${count(state.told)} running case(s), each recounting its open stage's deadline${state.refused ? ` (${count(state.refused)} more had it already or take it from their next stage)` : ''}.`,
+          zh: `第 ${version} 版已告知 ${count(state.told)} 件进行中的案件，尚未超时的当前环节时限与工作日时钟已按此版重新计算（已超时的不变）${state.refused ? `（另有 ${count(state.refused)} 件此前已按此版或从下一环节起计算）` : ''}。`,
+          en: `Version ${version} was taken by ${count(state.told)} running case(s): open-stage deadlines not yet overdue and working-day clocks are recounted with it (overdue ones stay)${state.refused ? ` (${count(state.refused)} more had it already or take it from their next stage)` : ''}.`,
         }
       : state.kind === 'running'
         ? {
