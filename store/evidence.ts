@@ -19,6 +19,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { z } from 'zod';
 import { EVIDENCE_REF_PATTERN } from '../domain/evidence-ref.ts';
+import { isWellFormed } from './image-check.ts';
 import { quoted, refuseFlaws, textFlaw, textFlawMessage } from '../domain/safe-text.ts';
 import type { Bilingual } from '../domain/text.ts';
 import type { Env } from '../infra/config.ts';
@@ -259,10 +260,28 @@ function othersThan(declared: EvidenceType): { zh: string; en: string } {
   return { zh: `${names.join('、')} 或 ${last}`, en: `${names.join(', ')} or ${last}` };
 }
 
-function contentRefusal(declared: EvidenceType, head: Uint8Array): EvidenceError | null {
-  const found = sniffType(head);
-  if (found === declared) return null;
+/**
+ * Why a file's bytes are not the declared type, or null when they are: its first bytes name the
+ * type, and the whole file must be built like one (a signature typed before anything else is not).
+ */
+function contentRefusal(
+  declared: EvidenceType,
+  file: { name: string; bytes: Uint8Array },
+): EvidenceError | null {
+  const found = sniffType(file.bytes.subarray(0, 16));
   const want = EVIDENCE_TYPES[declared].name;
+  if (found === declared) {
+    if (isWellFormed(declared, file.bytes)) return null;
+    const photo = declared !== 'application/pdf';
+    return new EvidenceError(
+      'mismatch',
+      {
+        zh: `文件 ${quoted(file.name)} 不是可读的 ${want} ${photo ? '图片' : '文件'}（内容不完整或已损坏）；请上传${photo ? '手机拍摄的原始照片' : ' PDF 原件'}`,
+        en: `the file ${quoted(file.name)} is not a readable ${want} ${photo ? 'image' : 'file'} (its content is incomplete or damaged); upload the ${photo ? 'photo as your phone took it' : 'original PDF'}`,
+      },
+      'file',
+    );
+  }
   return new EvidenceError(
     'mismatch',
     found
@@ -510,7 +529,7 @@ export async function confirmUpload(
   }
   const bytes: Uint8Array[] = [];
   const readFrom = storedAt ?? record.key;
-  const got = await readBack(deps, readFrom, MAX_EVIDENCE_BYTES, storedAt ? undefined : bytes);
+  const got = await readBack(deps, readFrom, MAX_EVIDENCE_BYTES, bytes);
   if (!got) {
     // A confirm that raced this one may have sealed the file and removed the upload meanwhile.
     const now = await getEvidence(deps, evidenceId);
@@ -551,7 +570,8 @@ export async function confirmUpload(
       readFrom,
     );
   }
-  const refusal = contentRefusal(record.contentType, got.head);
+  const whole = Buffer.concat(bytes);
+  const refusal = contentRefusal(record.contentType, { name: record.fileName, bytes: whole });
   if (refusal) await reject(deps, record, refusal, readFrom);
   // The bytes just hashed, and no others, are what the reference will vouch for: kept under a key
   // of their own (named by their hash, so two confirms racing over different bytes cannot mix).
@@ -561,7 +581,7 @@ export async function confirmUpload(
       new PutObjectCommand({
         Bucket: deps.env.EVIDENCE_BUCKET,
         Key: sealedKey,
-        Body: Buffer.concat(bytes),
+        Body: whole,
         ContentType: record.contentType,
       }),
     );
@@ -640,7 +660,7 @@ export async function checkedFile(input: {
   const type = checkDeclared(declared);
   const bytes = new Uint8Array(await input.file.arrayBuffer());
   const head = bytes.subarray(0, 16);
-  const refusal = contentRefusal(type, head);
+  const refusal = contentRefusal(type, { name: fileName.trim(), bytes });
   // A photo of another kind than declared is told so; a PDF or unknown bytes are not a photo.
   if (refusal)
     throw input.photosOnly && !PHOTO_TYPES.includes(sniffType(head) ?? '') ? notAPhoto('file') : refusal;

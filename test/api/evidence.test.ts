@@ -167,6 +167,12 @@ describe('uploading a photo to a case', () => {
       expect(body.detail).toMatch(/JPEG/);
       expect(body.errors?.[0]?.field).toBe('file');
     }
+    // A PNG's signature before bytes that are no PNG: refused by its name, not served as an image.
+    const { confirm } = await upload('staff-zhou', fakeFiles.signatureOnlyPng(), 'image/png', 'fake.png');
+    expect(confirm.status).toBe(422);
+    const body = (await confirm.json()) as Problem;
+    expect(body.detail).toContain('文件 fake.png 不是可读的 PNG 图片');
+    expect(body.errors?.[0]?.field).toBe('file');
   });
 
   it('refuses a wrong type, an oversize file and an unknown case with bilingual problems', async () => {

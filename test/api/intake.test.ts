@@ -1054,6 +1054,14 @@ describe('limits and hostile input', () => {
       expect(html).toContain('只能上传照片（JPEG、PNG 或 WebP）');
       expect(html).not.toContain('PDF 原件');
     }
+    // A PNG's signature before bytes that are no PNG is not a photo: refused by name, not stored.
+    const fake = await report(
+      code,
+      { kind: 'repair', description: marker },
+      { photos: [photo(fakeFiles.signatureOnlyPng(), 'fake.png', 'image/png')] },
+    );
+    expect(fake.status).toBe(400);
+    expect(await fake.text()).toContain('文件 fake.png 不是可读的 PNG 图片');
     const tooMany = await report(
       code,
       { kind: 'repair', description: marker },
