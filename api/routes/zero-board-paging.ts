@@ -20,7 +20,8 @@ export const boardPageQuery = z
   .object({ after: cellKey.optional(), before: cellKey.optional(), cell: cellKey.optional() })
   .refine((q) => [q.after, q.before, q.cell].filter(Boolean).length <= 1, {
     path: ['after'],
-    error: 'give one of after, before and cell / after、before 与 cell 只能给出其一',
+    error:
+      'a board address names one place: the page after a cell, the page before one, or one cell / 看板地址只能指向一处：某网格之后的一页、之前的一页或一个网格',
   });
 export type BoardPageQuery = z.infer<typeof boardPageQuery>;
 

@@ -50,7 +50,8 @@ import { jsonBody, parseOr400 } from '../middleware/validation.ts';
 import { directoryOrFail as directoryOr503 } from '../reads.ts';
 import { boundedDate } from '../schemas.ts';
 import { Field, Flash, formatTime } from '../pages/ui.tsx';
-import { boardPage, boardPageQuery, pageHolding } from './zero-board-paging.ts';
+import { boardPage, pageHolding } from './zero-board-paging.ts';
+import { boardAddress, boardAddressText, boardReadersText, BoardRefusalBody } from './zero-board-refusal.tsx';
 import { BoardBody, cellAnchor, CellReportBody } from './zero-board-view.tsx';
 import { refusalSummary } from './refusal-summary.ts';
 import { PageOutcome } from '../pages/link-page.tsx';
@@ -667,9 +668,35 @@ export function zeroReportRoutes(deps: AppDeps): Hono<AuthEnv> {
   // member, the board for everyone else.
   // Before tonight's round opens (22:20), the menu leads to last night's board rather than to
   // a page saying tonight's has not begun.
+  /** Whether the caller may read the board: the menu leads everyone there, and not all may. */
+  const mayReadBoard = (c: Context<AuthEnv>) =>
+    c.get('caller').person.roles.some((r) => (ZERO_REPORT_BOARD_READERS as readonly string[]).includes(r));
+  /** The board refused, as a page: why, focused, and the way back to the board (or the workbench). */
+  const boardRefusal = (
+    c: Context<AuthEnv>,
+    opts: { lang: Lang; query: string; text: Bilingual; status: 400 | 403 | 404; night?: string },
+  ) =>
+    shellPage(c, {
+      title: { zh: '零报告看板', en: 'Zero-report board' },
+      lang: opts.lang,
+      status: opts.status,
+      error: true,
+      children: (
+        <BoardRefusalBody
+          lang={opts.lang}
+          text={opts.text}
+          status={opts.status}
+          boardHref={opts.night ? `/zero-report/${opts.night}${opts.query}` : undefined}
+          homeHref={`/app${opts.query}`}
+        />
+      ),
+    });
+
   app.get('/zero-report', auth, async (c) => {
-    const { asked } = pageLang(c);
+    const { lang, asked } = pageLang(c);
     const query = asked ? `?lang=${asked}` : '';
+    // Not to a night's page that can only refuse them: who reports and reads the board, here.
+    if (!mayReadBoard(c)) return boardRefusal(c, { lang, query, text: boardReadersText, status: 403 });
     const tonight = localDate(new Date().toISOString(), deps.env.CAMPUS_TZ);
     const store = { ddb: deps.aws.ddb, tables: deps.aws.tables };
     const rec = await loadNight(store, tonight);
@@ -691,7 +718,12 @@ export function zeroReportRoutes(deps: AppDeps): Hono<AuthEnv> {
    */
   app.get('/zero-report/:night', auth, async (c) => {
     const { lang, asked } = pageLang(c);
-    const at = parseOr400(boardPageQuery, c.req.query(), callerLanguage(c), 'query');
+    const query = asked ? `?lang=${asked}` : '';
+    if (!mayReadBoard(c)) return boardRefusal(c, { lang, query, text: boardReadersText, status: 403 });
+    const { night } = parseOr400(nightParam, c.req.param(), callerLanguage(c), 'path');
+    const address = boardAddress(c.req.queries());
+    if (!address.ok) return boardRefusal(c, { lang, query, text: address.text, status: 400, night });
+    const at = address.at;
     let b: Awaited<ReturnType<typeof board>>;
     try {
       b = await board(c);
@@ -704,14 +736,11 @@ export function zeroReportRoutes(deps: AppDeps): Hono<AuthEnv> {
       return `/zero-report/${b.night}${params ? `?${params}` : ''}`;
     };
     const noCell = (cellId: string) =>
-      new ProblemError('not_found', {
-        zh: `${b.night} 晚的零报告没有网格 ${cellId}`,
-        en: `the zero report of ${b.night} has no grid cell ${cellId}`,
-      });
+      boardRefusal(c, { lang, query, text: boardAddressText.noCell(b.night, cellId), status: 404, night });
     const title = { zh: `${b.night} 晚零报告`, en: `Zero report, night of ${b.night}` };
     if (at.cell !== undefined) {
       const cell = b.cells.find((x) => x.cellId === at.cell);
-      if (!cell) throw noCell(at.cell);
+      if (!cell) return noCell(at.cell);
       return shellPage(c, {
         title: { zh: `${title.zh}：${cell.name.zh}`, en: `${title.en}: ${cell.name.en}` },
         lang,
@@ -727,7 +756,7 @@ export function zeroReportRoutes(deps: AppDeps): Hono<AuthEnv> {
       });
     }
     const page = boardPage(b.cells, at);
-    if (!page) throw noCell(at.after ?? at.before ?? '');
+    if (!page) return noCell(at.after ?? at.before ?? '');
     const me = c.get('caller').person.id;
     const mine = b.cells.some((cell) => cell.members.some((m) => m.id === me));
     const reportHref = mine ? `/zero-report/${b.night}/report${asked ? `?lang=${asked}` : ''}` : undefined;
