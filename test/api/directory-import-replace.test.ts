@@ -108,6 +108,9 @@ describe('directory import: the file as the whole directory', () => {
     expect(zh.html).toMatch(/<button type="submit" class="danger">\s*确认导入并移除 2 人/);
     const en = await preview(await withoutZhouAndWu(), 'replace', '?lang=en');
     expect(en.html).toMatch(/<button type="submit" class="danger">\s*Apply and remove 2 people/);
+    // One person is one person, not "1 people".
+    const one = await preview(await withoutZhou(), 'replace', '?lang=en');
+    expect(one.html).toMatch(/<button type="submit" class="danger">\s*Apply and remove 1 person</);
     // A merge removes no one: its apply stays the ordinary button.
     const merge = await preview(await withoutZhouAndWu());
     expect(merge.html).toMatch(/<button type="submit">\s*确认导入/);

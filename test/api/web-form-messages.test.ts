@@ -86,7 +86,10 @@ describe('the new-case form', () => {
     expect(fieldError(html, 'title')).toBe('问题标题：不能为空，请填写');
     expect(fieldError(html, 'description')).toBe('问题描述：最多 5000 个字符（现有 5001 个），请删减');
     expect(fieldError(html, 'source')).toBe('请从列表中选择来源');
-    expect(fieldError(html, 'assigneeId')).toBe('请选择处理人');
+    // The field named as the banner names it (负责人), not as another word for it.
+    expect(fieldError(html, 'assigneeId')).toBe('请选择负责人');
+    expect(errorSummary(html)).toMatch(/请修改：[^<]*负责人/);
+    expect(errorSummary(html)).toContain('>请选择负责人</a>');
     expect(fieldError(html, 'reporterEmail')).toMatch(/^报告人邮箱：不是有效的邮箱地址/);
     expect(html).not.toContain('须为名录中员工的编号');
   });
@@ -101,7 +104,7 @@ describe('the new-case form', () => {
       'Description: takes at most 5000 characters (this has 5001); shorten it',
     );
     expect(fieldError(html, 'source')).toBe('Choose the source from the list');
-    expect(fieldError(html, 'assigneeId')).toBe('Choose who handles it');
+    expect(fieldError(html, 'assigneeId')).toBe('Choose the assignee');
     expect(fieldError(html, 'reporterEmail')).toMatch(/^Reporter’s email: not a valid email address/);
   });
 
@@ -128,10 +131,11 @@ describe('the case page forms', () => {
     expect(fieldError(html, 'text')).toBe('备注内容：不能为空，请填写');
     const long = await post(`/app/cases/${caseId}/comment`, 'sup-wang', [['text', 'y'.repeat(5001)]], 'en');
     expect(long.status).toBe(400);
+    // The case's budget, as the API and its document state it (it once said 5000 here).
     expect(fieldError(await long.text(), 'text')).toBe(
-      'Comment: takes at most 5000 characters (this has 5001); shorten it',
+      `Comment: takes at most ${MAX_COMMENT_LENGTH} characters (this has 5001); shorten it`,
     );
-    // Past the page's own bound (shorter than the API's), told the same way.
+    // Just past it, told the same way.
     const over = await post(`/app/cases/${caseId}/comment`, 'sup-wang', [
       ['text', 'z'.repeat(MAX_COMMENT_LENGTH + 1)],
     ]);

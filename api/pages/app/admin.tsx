@@ -830,7 +830,7 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
               {mode === 'replace' && removing.length > 0
                 ? t({
                     zh: `确认导入并移除 ${removing.length} 人`,
-                    en: `Apply and remove ${removing.length} people`,
+                    en: `Apply and remove ${removing.length} ${removing.length === 1 ? 'person' : 'people'}`,
                   })
                 : t({ zh: '确认导入', en: 'Apply the import' })}
             </button>

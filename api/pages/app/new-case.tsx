@@ -173,10 +173,11 @@ const choices: Record<string, Bilingual> = {
 };
 
 function choiceError(field: string, value: string): Bilingual | undefined {
+  // Named as the field's label is (负责人 / Assignee), so the banner and its item agree.
   if (field === 'assigneeId')
     return value.trim() === ''
-      ? { zh: '请选择处理人', en: 'Choose who handles it' }
-      : { zh: '请从列表中选择处理人', en: 'Choose who handles it from the list' };
+      ? { zh: '请选择负责人', en: 'Choose the assignee' }
+      : { zh: '请从列表中选择负责人', en: 'Choose the assignee from the list' };
   const what = choices[field];
   if (!what) return undefined;
   return value.trim() === ''
