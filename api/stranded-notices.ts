@@ -1,13 +1,16 @@
 import { actsOnCases } from '../domain/case-acting-roles.ts';
-import type { CaseView } from '../domain/case-model.ts';
+import type { CaseView, Stage } from '../domain/case-model.ts';
+import { stageOwners } from '../domain/case-routing.ts';
 import type { Directory, Person } from '../domain/directory.ts';
 import { casePagePath } from '../domain/email-content.ts';
 import {
   strandedCasesMail,
   type HolderState,
+  type StrandedBuilding,
   type StrandedCase,
   type StrandedHolder,
 } from '../domain/stranded-cases-mail.ts';
+import { timedStages, type TimedStage } from '../domain/sla.ts';
 import type { Bilingual } from '../domain/text.ts';
 import {
   currentSnapshot,
@@ -26,11 +29,12 @@ import { openCaseViewsOf } from './removed-people.ts';
  * When an admin's directory save removes people, or leaves them without a role that acts on
  * cases, the open cases they hold wait for nobody: their reminders are dropped and only
  * escalation would move them. Each place's supervisors as the directory in force names them (the
- * working group where a place has none) get one mail per save listing that place's cases, each
- * with the case page's reassign form.
+ * working group where a place has none) are told, each with the case page's reassign form: one
+ * mail per save and reader, listing the cases of every place they were told of by place (a
+ * supervisor of three buildings gets one mail, not three).
  *
- * Sent once: each mail through the outbox under the version, building and reader (a second
- * telling of the version sends nothing again). Not lost: the save itself marks the version
+ * Sent once: each mail through the outbox under the version and reader (a second telling of the
+ * version sends nothing again). Not lost: the save itself marks the version
  * `tellStranded`, and a version so marked without its `told` row (store/directory-told.ts) is
  * told again by {@link catchUpStranded}, which the directory page and `GET
  * /api/directory/removed` run, so a process that died between the save and the mail leaves it
@@ -39,22 +43,39 @@ import { openCaseViewsOf } from './removed-people.ts';
 
 type Deps = Pick<AppDeps, 'aws' | 'env' | 'publicBaseUrl'>;
 
-/** How many cases one mail lists; the rest are counted, and the directory page lists them all. */
+/** How many of a place's cases a mail lists; the rest are counted, and the directory page lists them all. */
 export const STRANDED_CASES_LISTED = 50;
 /** How far back the catch-up looks for a version whose mail did not go. */
 const CATCH_UP_VERSIONS = 10;
 
-const outboxKey = (version: number, buildingId: string, personId: string) => ({
+const outboxKey = (version: number, personId: string) => ({
   scope: `DIRECTORY#v${version}`,
-  key: `stranded#${buildingId}#${personId}`,
+  key: `stranded#${personId}`,
 });
 
 /** The stage's deadline still running, if the stage has one. */
-const dueOf = (v: CaseView) => v.deadlines.find((d) => !d.closedAt)?.due;
+const runningDeadline = (v: CaseView) => v.deadlines.find((d) => !d.closedAt);
+const dueOf = (v: CaseView) => runningDeadline(v)?.due;
+
+/** Past its deadline: breached as the workflow recorded it, or due already and not recorded yet. */
+function isOverdue(v: CaseView, now: number): boolean {
+  const d = runningDeadline(v);
+  return d !== undefined && (d.state === 'breached' || Date.parse(d.due) <= now);
+}
+
+const isTimed = (s: Stage): s is TimedStage => (timedStages as readonly Stage[]).includes(s);
+
+/**
+ * Whether the case's stage waits on one of its stranded holders, so the stage's reminders go to
+ * them (stageOwners); review and adjudication wait on the supervisors and follow-up on the reporter.
+ */
+const waitsOnHolder = (v: CaseView, holderIds: ReadonlySet<string>): boolean =>
+  isTimed(v.stage) && stageOwners(v.stage, v, { supervisorIds: [] }).some((id) => holderIds.has(id));
 
 interface Stranded {
   view: CaseView;
   holders: StrandedHolder[];
+  holderIds: Set<string>;
 }
 
 /**
@@ -87,8 +108,9 @@ async function strandedByBuilding(
         ...(view.responsibleId === personId ? ['responsible' as const] : []),
       ];
       if (as.length === 0) continue;
-      const entry = byCase.get(view.caseId) ?? { view, holders: [] };
+      const entry = byCase.get(view.caseId) ?? { view, holders: [], holderIds: new Set<string>() };
       for (const a of as) entry.holders.push({ name: nameOf(personId), state, as: a });
+      entry.holderIds.add(personId);
       byCase.set(view.caseId, entry);
     }
   const out = new Map<string, Stranded[]>();
@@ -131,8 +153,10 @@ export async function tellStranded(deps: Deps, snapshot: DirectorySnapshot): Pro
   const nameOf = (id: string) => dir.people.find((p) => p.id === id)?.name ?? departed.people.get(id) ?? id;
   const byBuilding = await strandedByBuilding(deps, snapshot, dir, nameOf);
   const holders = new Set([...snapshot.removedPeople, ...(snapshot.demotedPeople ?? [])]);
-  const told: StrandedTold = { version: snapshot.version, at: new Date().toISOString(), buildings: [] };
-  const failed: unknown[] = [];
+  const now = Date.now();
+  const told: StrandedTold = { version: snapshot.version, at: new Date(now).toISOString(), buildings: [] };
+  // Each reader's part of every place they hear of, in the places' order: one mail per reader.
+  const mails = new Map<string, { reader: Person; parts: StrandedBuilding[] }>();
   for (const [buildingId, cases] of [...byBuilding].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const name: Bilingual = dir.buildings.find((b) => b.id === buildingId)?.name ??
       departed.buildings.get(buildingId)?.name ?? { zh: buildingId, en: buildingId };
@@ -140,44 +164,54 @@ export async function tellStranded(deps: Deps, snapshot: DirectorySnapshot): Pro
     const listed: StrandedCase[] = cases
       .sort((a, b) => (dueOf(a.view) ?? '9').localeCompare(dueOf(b.view) ?? '9'))
       .slice(0, STRANDED_CASES_LISTED)
-      .map(({ view, holders: h }) => {
+      .map(({ view, holders: h, holderIds }) => {
         const due = dueOf(view);
         return {
           caseId: view.caseId,
           stage: view.stage,
           dueText: due ? formatTime(due, deps.env.CAMPUS_TZ) : undefined,
+          overdue: isOverdue(view, now),
+          waitsOnHolder: waitsOnHolder(view, holderIds),
           holders: h,
           reassignUrl: `${deps.publicBaseUrl}${casePagePath(view.caseId)}#reassign-title`,
         };
       });
-    const recipients: StrandedTold['buildings'][number]['recipients'] = [];
+    const part: StrandedBuilding = {
+      name,
+      asWorkingGroup: readers.workingGroup,
+      cases: listed,
+      more: cases.length - listed.length,
+    };
     for (const reader of readers.people) {
-      try {
-        await sendOnce(deps.aws, outboxKey(snapshot.version, buildingId, reader.id), () =>
-          Promise.resolve({
-            to: reader.email,
-            ...strandedCasesMail(reader.language, {
-              recipientName: reader.name,
-              building: name,
-              version: snapshot.version,
-              asWorkingGroup: readers.workingGroup,
-              cases: listed,
-              more: cases.length - listed.length,
-            }),
-          }),
-        );
-        recipients.push({ id: reader.id, name: reader.name });
-      } catch (err) {
-        failed.push(err);
-      }
+      const mail = mails.get(reader.id) ?? { reader, parts: [] };
+      mail.parts.push(part);
+      mails.set(reader.id, mail);
     }
     told.buildings.push({
       buildingId,
       name,
       workingGroup: readers.workingGroup,
-      recipients,
+      // Recorded only once every reader's mail went (a failure below leaves no record).
+      recipients: readers.people.map((p) => ({ id: p.id, name: p.name })),
       caseIds: cases.map((c) => c.view.caseId),
     });
+  }
+  const failed: unknown[] = [];
+  for (const { reader, parts } of mails.values()) {
+    try {
+      await sendOnce(deps.aws, outboxKey(snapshot.version, reader.id), () =>
+        Promise.resolve({
+          to: reader.email,
+          ...strandedCasesMail(reader.language, {
+            recipientName: reader.name,
+            version: snapshot.version,
+            buildings: parts,
+          }),
+        }),
+      );
+    } catch (err) {
+      failed.push(err);
+    }
   }
   if (failed.length > 0)
     throw new AggregateError(

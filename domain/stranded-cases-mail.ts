@@ -16,9 +16,10 @@ import type { Bilingual } from './text.ts';
 /**
  * The mail that tells a building's supervisors (or the working group, where the building has
  * none) that a directory save left open cases there with someone who can no longer act on them:
- * removed from the directory, or kept without a role that acts on cases. One mail per save,
- * building and reader, each case with its number, stage, due and holder, and where to reassign
- * it. Laid out as the case mails are: the reader's language first, greeted once in it.
+ * removed from the directory, or kept without a role that acts on cases. One mail per save and
+ * reader, however many of their buildings it touched: the cases by building, each with its
+ * number, stage, due (or since when it is overdue) and holder, and where to reassign it. Laid
+ * out as the case mails are: the reader's language first, greeted once in it.
  */
 
 /** How a case's holder stands after the save. */
@@ -37,21 +38,34 @@ export interface StrandedCase {
   stage: Stage;
   /** The current stage's deadline on the campus wall clock; absent when the stage has none. */
   dueText?: string | undefined;
+  /** The deadline has passed: the case is escalating rather than waiting to. */
+  overdue: boolean;
+  /**
+   * The current stage waits on a stranded holder, so its reminders go to nobody; false where
+   * someone else acts now (review and adjudication wait on the supervisors, follow-up on the
+   * reporter) and the holder is needed only at a later step.
+   */
+  waitsOnHolder: boolean;
   holders: StrandedHolder[];
   /** The case page's reassign form (behind sign-in). */
   reassignUrl: string;
 }
 
-export interface StrandedCasesMail {
-  recipientName: string;
-  building: Bilingual;
-  /** The directory version whose save stranded them. */
-  version: number;
+export interface StrandedBuilding {
+  name: Bilingual;
   /** Working-group members hear it because the building has no supervisor of its own. */
   asWorkingGroup: boolean;
   cases: StrandedCase[];
   /** Cases left out of the list to keep the mail readable (the admin page lists them all). */
   more: number;
+}
+
+export interface StrandedCasesMail {
+  recipientName: string;
+  /** The directory version whose save stranded them. */
+  version: number;
+  /** The reader's buildings with stranded cases, at least one. */
+  buildings: StrandedBuilding[];
 }
 
 const holderState: Record<HolderState, Record<MailHalf, (name: string) => string>> = {
@@ -67,6 +81,17 @@ const holderRole: Record<StrandedHolder['as'], Bilingual> = {
   responsible: { zh: '责任人', en: 'responsible' },
 };
 
+const reassign: Record<MailHalf, string> = { zh: '改派', en: 'Reassign' };
+// Chinese runs on after its full stop; English leaves a space.
+const gap: Record<MailHalf, string> = { zh: '', en: ' ' };
+
+/** The case's deadline as the line says it: still to come, or passed and since when. */
+function dueNote(l: MailHalf, c: StrandedCase): string {
+  if (!c.dueText) return '';
+  if (c.overdue) return l === 'zh' ? `，自 ${c.dueText} 起超时` : `, overdue since ${c.dueText}`;
+  return l === 'zh' ? `，时限 ${c.dueText}` : `, due ${c.dueText}`;
+}
+
 /** One case as a line of the mail, in one language, without its link. */
 export function strandedCaseLine(l: MailHalf, c: StrandedCase): string {
   const stage = stageStatusLabels[c.stage][l];
@@ -74,54 +99,118 @@ export function strandedCaseLine(l: MailHalf, c: StrandedCase): string {
     .map((h) => `${holderRole[h.as][l]}${l === 'zh' ? '：' : ': '}${holderState[h.state][l](h.name)}`)
     .join(l === 'zh' ? '；' : '; ');
   return l === 'zh'
-    ? `${c.caseId}（${stage}${c.dueText ? `，时限 ${c.dueText}` : ''}）${holders}。`
-    : `${c.caseId} (${stage}${c.dueText ? `, due ${c.dueText}` : ''}) ${holders}.`;
+    ? `${c.caseId}（${stage}${dueNote(l, c)}）${holders}。`
+    : `${c.caseId} (${stage}${dueNote(l, c)}) ${holders}.`;
 }
 
-const reassign: Record<MailHalf, string> = { zh: '改派', en: 'Reassign' };
-// Chinese runs on after its full stop; English leaves a space.
-const gap: Record<MailHalf, string> = { zh: '', en: ' ' };
+/** The buildings by name: all of a few, else the first three and how many more. */
+function places(l: MailHalf, names: Bilingual[]): string {
+  const shown = names.slice(0, 3).map((n) => n[l]);
+  const more = names.length - shown.length;
+  if (l === 'zh') return more > 0 ? `${shown.join('、')}等 ${names.length} 处` : shown.join('、');
+  if (more > 0) return `${shown.join(', ')} and ${more} more`;
+  return shown.length > 1 ? `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}` : (shown[0] ?? '');
+}
+
+/**
+ * What the stranding means for the cases, one sentence per kind there is: waiting on the holder
+ * (nobody is reminded, so they wait to escalate), already overdue (escalating, still nobody to
+ * act), or at a stage someone else acts in (the holder is needed later).
+ */
+function consequences(l: MailHalf, cases: StrandedCase[]): string {
+  const waiting = cases.filter((c) => c.waitsOnHolder && !c.overdue).length;
+  const overdue = cases.filter((c) => c.waitsOnHolder && c.overdue).length;
+  const elsewhere = cases.filter((c) => !c.waitsOnHolder).length;
+  const all = (k: number) => k === cases.length;
+  const zh = [
+    waiting > 0 &&
+      `${all(waiting) ? '这些案件' : `其中 ${waiting} 件`}正等他们处理：提醒无人接收，将一直等到超时升级。`,
+    overdue > 0 && `${all(overdue) ? '这些案件' : `${overdue} 件`}已超时并在升级，但改派之前仍无人能处理。`,
+    elsewhere > 0 &&
+      `${all(elsewhere) ? '这些案件' : `${elsewhere} 件`}当前环节由他人处理，但之后的环节仍需经办人，请一并改派。`,
+  ];
+  // English agrees with how many: "1 of them waits", "2 of them wait".
+  const one = (k: number) => k === 1 && !all(k);
+  const en = [
+    waiting > 0 &&
+      (one(waiting)
+        ? '1 of them waits on them at its current stage: nobody receives its reminders, so it waits until it is overdue and escalates.'
+        : `${all(waiting) ? 'They wait' : `${waiting} of them wait`} on them at their current stage: nobody receives the reminders, so they wait until they are overdue and escalate.`),
+    overdue > 0 &&
+      (one(overdue)
+        ? '1 is already overdue and escalating, but nobody can act on it until it is reassigned.'
+        : `${all(overdue) ? 'They are' : `${overdue} are`} already overdue and escalating, but nobody can act on them until they are reassigned.`),
+    elsewhere > 0 &&
+      (one(elsewhere)
+        ? '1 is at a stage someone else acts in, but a later step needs its holder: reassign it too.'
+        : `${all(elsewhere) ? 'They are' : `${elsewhere} are`} at a stage someone else acts in, but a later step needs the holder: reassign them too.`),
+  ];
+  return (l === 'zh' ? zh : en).filter((x): x is string => typeof x === 'string').join(gap[l]);
+}
+
+const workingGroupNote: Record<MailHalf, string> = {
+  zh: '该楼栋没有主管，因此通知工作小组。',
+  en: 'The building has no supervisor, so the working group is told.',
+};
 
 /** The mail to one reader, their language first. */
 export function strandedCasesMail(
   lang: Language,
   m: StrandedCasesMail,
 ): { subject: string; text: string; html: string } {
-  const n = m.cases.length + m.more;
+  const cases = m.buildings.flatMap((b) => b.cases);
+  const n = cases.length + m.buildings.reduce((k, b) => k + b.more, 0);
+  const names = m.buildings.map((b) => b.name);
+  const single = m.buildings.length === 1 ? m.buildings[0] : undefined;
+  // One building is named in the opening, so its working-group note goes there; several get a heading each.
   const intro: Record<MailHalf, string> = {
-    zh: `名录第 ${m.version} 版已保存：${m.building.zh}有 ${n} 件未结案件的经办人已被移出名录或已无处理案件的角色，这些案件的提醒无人接收，将一直等到升级。${
-      m.asWorkingGroup ? '该楼栋没有主管，因此通知工作小组。' : ''
+    zh: `名录第 ${m.version} 版已保存：${places('zh', names)}有 ${n} 件未结案件的经办人已被移出名录或已无处理案件的角色。${consequences('zh', cases)}${
+      single?.asWorkingGroup ? workingGroupNote.zh : ''
     }请尽快改派：`,
-    en: `Directory version ${m.version} was saved: ${n} open case(s) at ${m.building.en} are held by someone it removed or left without a role that acts on cases. Nobody receives their reminders, so they wait until they escalate.${
-      m.asWorkingGroup ? ' The building has no supervisor, so the working group is told.' : ''
+    en: `Directory version ${m.version} was saved: ${n} open case(s) at ${places('en', names)} are held by someone it removed or left without a role that acts on cases. ${consequences('en', cases)}${
+      single?.asWorkingGroup ? ` ${workingGroupNote.en}` : ''
     } Reassign them soon:`,
   };
-  const rest: Record<MailHalf, string> = {
-    zh: m.more > 0 ? `另有 ${m.more} 件未列出，请在名录导入页查看。` : '',
-    en: m.more > 0 ? `${m.more} more are not listed here; see the directory import page.` : '',
-  };
+  const heading = (l: MailHalf, b: StrandedBuilding): string =>
+    single
+      ? ''
+      : l === 'zh'
+        ? `${b.name.zh}（${b.cases.length + b.more} 件${b.asWorkingGroup ? '；该楼栋没有主管，因此通知工作小组' : ''}）：`
+        : `${b.name.en} (${b.cases.length + b.more}${b.asWorkingGroup ? '; the building has no supervisor, so the working group is told' : ''}):`;
+  const rest = (l: MailHalf, b: StrandedBuilding): string =>
+    b.more === 0
+      ? ''
+      : l === 'zh'
+        ? `另有 ${b.more} 件未列出，请在名录导入页查看。`
+        : `${b.more} more are not listed here; see the directory import page.`;
   const text = (l: MailHalf) => [
     intro[l],
-    ...m.cases.map(
-      (c) => `${strandedCaseLine(l, c)}${gap[l]}${reassign[l]}${l === 'zh' ? '：' : ': '}${c.reassignUrl}`,
-    ),
-    rest[l],
+    ...m.buildings.flatMap((b) => [
+      ...(single ? [] : [heading(l, b)]),
+      ...b.cases.map(
+        (c) => `${strandedCaseLine(l, c)}${gap[l]}${reassign[l]}${l === 'zh' ? '：' : ': '}${c.reassignUrl}`,
+      ),
+      rest(l, b),
+    ]),
   ];
   // Each case line ends in its own link: a button per case would bury the list.
   const html = (l: MailHalf): MailPara[] => [
     intro[l],
-    ...m.cases.map((c) => ({
-      line: `${strandedCaseLine(l, c)}${gap[l]}`,
-      link: { href: c.reassignUrl, label: reassign[l] },
-    })),
-    rest[l],
+    ...m.buildings.flatMap((b): MailPara[] => [
+      single ? '' : { strong: heading(l, b) },
+      ...b.cases.map((c) => ({
+        line: `${strandedCaseLine(l, c)}${gap[l]}`,
+        link: { href: c.reassignUrl, label: reassign[l] },
+      })),
+      rest(l, b),
+    ]),
   ];
   const [first, second] = mailHalves(lang);
   const greeting = mailGreeting(lang, m.recipientName);
   return {
     subject: mailSubject(lang, {
-      zh: `【请改派】${m.building.zh}：${n} 件案件的经办人已离开名录或失去角色`,
-      en: `[Reassign] ${m.building.en}: ${n} case(s) held by someone removed or without their role`,
+      zh: `【请改派】${places('zh', names)}：${n} 件案件的经办人已离开名录或失去角色`,
+      en: `[Reassign] ${places('en', names)}: ${n} case(s) held by someone removed or without their role`,
     }),
     text: mailText(greeting, text(first), text(second)),
     html: mailHtml({ first, greeting, lead: html(first), links: [], other: html(second) }),

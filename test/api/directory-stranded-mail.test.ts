@@ -141,6 +141,59 @@ describe('a directory save that strands open cases', () => {
     expect(await outboxOf(version)).toHaveLength(2);
   });
 
+  it('sends a supervisor of several places one mail, by place, saying which cases are overdue', async () => {
+    const overdue = uniqueCaseNumber();
+    const inReview = uniqueCaseNumber();
+    await seedCase(overdue, {
+      stage: 'rectifying',
+      deadlines: [
+        {
+          stage: 'rectifying',
+          round: 1,
+          startedAt: '2026-12-01T01:00:00.000Z',
+          due: '2026-12-04T02:00:00.000Z',
+          approximate: false,
+          calendarVersion: 'test',
+          state: 'breached',
+          breachedAt: '2026-12-04T02:00:00.000Z',
+        },
+      ],
+    });
+    // Review waits on the supervisors: its reminders still reach someone.
+    await seedCase(inReview, { stage: 'reviewing', location: { buildingId: 'area-laundry' } });
+    const applied = await postImportApply(
+      own.app,
+      admin,
+      applyFormFields(await preview(await without('staff-zhou'), 'replace')),
+    );
+    expect(applied.status).toBe(303);
+    const version = (await currentSnapshot(deps.ddb, deps.tables))!.version;
+
+    // 王建国 and Anna Smith supervise both places: one mail each, naming both cases.
+    const mails = await mailsNaming(overdue);
+    expect(mails.map((m) => m.to[0]).sort()).toEqual(['anna.smith@demo.edu.cn', 'wang.jianguo@demo.edu.cn']);
+    expect(mails.every((m) => m.text.includes(inReview))).toBe(true);
+    expect(await mailsNaming(inReview)).toHaveLength(2);
+    expect(await outboxOf(version)).toHaveLength(2);
+    const zh = mails.find((m) => m.to[0] === 'wang.jianguo@demo.edu.cn')!.text.split('———')[0]!;
+    expect(zh).toContain(`${overdue}（整改中，自 2026-12-04 10:00 起超时）`);
+    expect(zh).toContain('已超时并在升级，但改派之前仍无人能处理。');
+    expect(zh).toContain('当前环节由他人处理');
+    // Each case under its own place's heading.
+    const laundry = zh.indexOf('公寓洗衣房（');
+    const dormA = zh.indexOf('学生公寓A栋（');
+    expect(laundry).toBeGreaterThan(0);
+    expect(dormA).toBeGreaterThan(laundry);
+    expect(zh.indexOf(inReview)).toBeGreaterThan(laundry);
+    expect(zh.indexOf(inReview)).toBeLessThan(dormA);
+    expect(zh.indexOf(`${overdue}（`)).toBeGreaterThan(dormA);
+
+    // The page still says, per place, whom it told.
+    const page = await adminPage();
+    expect(page).toMatch(/data-building="bldg-a" data-told-to="sup-wang sup-smith"/);
+    expect(page).toMatch(/data-building="area-laundry" data-told-to="sup-wang sup-smith"/);
+  });
+
   it('a save that died before its mail is told by the next look at the directory page', async () => {
     const caseId = uniqueCaseNumber();
     await seedCase(caseId, {

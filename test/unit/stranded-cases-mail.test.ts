@@ -1,16 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { strandedCasesMail, type StrandedCasesMail } from '../../domain/stranded-cases-mail.ts';
+import {
+  strandedCasesMail,
+  type StrandedBuilding,
+  type StrandedCase,
+  type StrandedCasesMail,
+} from '../../domain/stranded-cases-mail.ts';
 
-const mail: StrandedCasesMail = {
-  recipientName: '王建国',
-  building: { zh: '学生公寓A栋', en: 'Dormitory A' },
-  version: 7,
+const dormA: StrandedBuilding = {
+  name: { zh: '学生公寓A栋', en: 'Dormitory A' },
   asWorkingGroup: false,
   cases: [
     {
       caseId: 'ZG-2026-000042',
       stage: 'rectifying',
       dueText: '2026-12-10 10:00',
+      overdue: false,
+      waitsOnHolder: true,
       holders: [
         { name: '周强', state: 'removed', as: 'assignee' },
         { name: '周强', state: 'removed', as: 'responsible' },
@@ -20,12 +25,26 @@ const mail: StrandedCasesMail = {
     {
       caseId: 'ZG-2026-000043',
       stage: 'analysing',
+      overdue: false,
+      waitsOnHolder: true,
       holders: [{ name: '吴磊', state: 'demoted', as: 'assignee' }],
       reassignUrl: 'https://rectify.example/app/cases/ZG-2026-000043#reassign-title',
     },
   ],
   more: 0,
 };
+const mail: StrandedCasesMail = { recipientName: '王建国', version: 7, buildings: [dormA] };
+
+const aCase = (caseId: string, over: Partial<StrandedCase>): StrandedCase => ({
+  caseId,
+  stage: 'rectifying',
+  dueText: '2026-12-10 10:00',
+  overdue: false,
+  waitsOnHolder: true,
+  holders: [{ name: '周强', state: 'removed', as: 'responsible' }],
+  reassignUrl: `https://rectify.example/app/cases/${caseId}#reassign-title`,
+  ...over,
+});
 
 describe('the mail telling a building of cases a directory save stranded', () => {
   it('reads Chinese first for a Chinese reader: each case by number, stage, due, holder and where to reassign', () => {
@@ -57,8 +76,7 @@ describe('the mail telling a building of cases a directory save stranded', () =>
     const m = strandedCasesMail('en', {
       ...mail,
       recipientName: 'Anna Smith',
-      asWorkingGroup: true,
-      more: 3,
+      buildings: [{ ...dormA, asWorkingGroup: true, more: 3 }],
     });
     expect(m.subject).toMatch(/^\[Reassign\] Dormitory A: 5 case\(s\) .* \/ 【请改派】学生公寓A栋：5 件案件/);
     const [en, zh] = m.text.split('———');
@@ -72,5 +90,72 @@ describe('the mail telling a building of cases a directory save stranded', () =>
     expect(zh).toContain('另有 3 件未列出，请在名录导入页查看。');
     expect(m.html).toMatch(/^<div[^>]*lang="en">/);
     expect(m.html).toContain('>Reassign</a>');
+  });
+
+  it('says a case is overdue, and since when, rather than giving its passed deadline as one to meet', () => {
+    const m = strandedCasesMail('zh-CN', {
+      ...mail,
+      buildings: [
+        {
+          ...dormA,
+          cases: [
+            aCase('ZG-2026-000050', { dueText: '2026-12-07 18:16', overdue: true }),
+            aCase('ZG-2026-000051', {}),
+          ],
+        },
+      ],
+    });
+    const [zh, en] = m.text.split('———');
+    expect(zh).toContain('ZG-2026-000050（整改中，自 2026-12-07 18:16 起超时）责任人：周强（已离开名录）。');
+    expect(zh).not.toContain('时限 2026-12-07 18:16');
+    expect(zh).toContain('ZG-2026-000051（整改中，时限 2026-12-10 10:00）');
+    expect(en).toContain('ZG-2026-000050 (Rectifying, overdue since 2026-12-07 18:16) responsible:');
+    // One sentence for each kind: the one still waiting to escalate, the one already escalating.
+    expect(zh).toContain('其中 1 件正等他们处理：提醒无人接收，将一直等到超时升级。');
+    expect(zh).toContain('1 件已超时并在升级，但改派之前仍无人能处理。');
+    expect(en).toContain(
+      '1 of them waits on them at its current stage: nobody receives its reminders, so it waits until it is overdue and escalates.',
+    );
+    expect(en).toContain(
+      '1 is already overdue and escalating, but nobody can act on it until it is reassigned.',
+    );
+  });
+
+  it('does not say nobody is reminded of a case whose stage someone else acts in', () => {
+    const m = strandedCasesMail('en', {
+      ...mail,
+      buildings: [
+        { ...dormA, cases: [aCase('ZG-2026-000060', { stage: 'reviewing', waitsOnHolder: false })] },
+      ],
+    });
+    const [en, zh] = m.text.split('———');
+    expect(en).not.toMatch(/[Nn]obody receives/);
+    expect(zh).not.toContain('提醒无人接收');
+    expect(en).toContain(
+      'They are at a stage someone else acts in, but a later step needs the holder: reassign them too.',
+    );
+    expect(zh).toContain('这些案件当前环节由他人处理，但之后的环节仍需经办人，请一并改派。');
+  });
+
+  it('lists every building of one reader in one mail, by building', () => {
+    const laundry: StrandedBuilding = {
+      name: { zh: '洗衣房', en: 'Laundry' },
+      asWorkingGroup: true,
+      cases: [aCase('ZG-2026-000070', {})],
+      more: 0,
+    };
+    const m = strandedCasesMail('zh-CN', { ...mail, buildings: [dormA, laundry] });
+    expect(m.subject).toMatch(/^【请改派】学生公寓A栋、洗衣房：3 件案件/);
+    expect(m.subject).toContain('[Reassign] Dormitory A and Laundry: 3 case(s)');
+    const [zh, en] = m.text.split('———');
+    expect(zh).toContain('名录第 7 版已保存：学生公寓A栋、洗衣房有 3 件未结案件');
+    const a = zh!.indexOf('学生公寓A栋（2 件）：');
+    const l = zh!.indexOf('洗衣房（1 件；该楼栋没有主管，因此通知工作小组）：');
+    expect(a).toBeGreaterThan(0);
+    expect(zh!.indexOf('ZG-2026-000042')).toBeGreaterThan(a);
+    expect(zh!.indexOf('ZG-2026-000042')).toBeLessThan(l);
+    expect(zh!.indexOf('ZG-2026-000070')).toBeGreaterThan(l);
+    expect(en).toContain('Laundry (1; the building has no supervisor, so the working group is told):');
+    expect(m.html).toContain('<p><strong>学生公寓A栋（2 件）：</strong></p>');
   });
 });
