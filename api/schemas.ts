@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { caseActions } from '../domain/case-action.ts';
-import { clockIds, pauseReasons } from '../domain/case-clocks.ts';
-import { budgetNames } from '../domain/case-budgets.ts';
+import { clockIds, pauseReasonLabels, pauseReasons } from '../domain/case-clocks.ts';
+import { budgetNames, CASE_BUDGETS } from '../domain/case-budgets.ts';
 import { stages, type CaseView, type Reporter } from '../domain/case-model.ts';
 import { languages, roles, type Building, type Person } from '../domain/directory.ts';
 import { severities, sources, timedStages } from '../domain/sla.ts';
@@ -23,7 +23,11 @@ export function wholeNumber(min: number, max: number) {
   return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error });
 }
 
-export const schemaRegistry = z.registry<{ id: string; description?: string }>();
+/**
+ * Named schemas (with an id: a component) and bounds the document states that zod's own checks
+ * cannot (a `maxLength` counted in characters, as JSON Schema counts it; zod counts UTF-16 units).
+ */
+export const schemaRegistry = z.registry<{ id?: string; description?: string; maxLength?: number }>();
 const named = <S extends z.ZodType>(id: string, schema: S, description?: string): S => {
   schemaRegistry.add(schema, description ? { id, description } : { id });
   return schema;
@@ -187,17 +191,28 @@ export const adjudicationSchema = named(
 );
 
 export const withdrawSchema = named('Withdrawal', z.strictObject({ reason: text(2000) }), '撤销案件');
-export const commentSchema = named('Comment', z.strictObject({ text: text(5000) }), '评论');
+/**
+ * A comment's length is the case's budget, in characters: the case refuses a longer one with a
+ * 422 naming the budget (zod's max would count an emoji as two and refuse it as a 400 first).
+ */
+const commentText = z.string().trim().min(1).pipe(safeString());
+schemaRegistry.add(commentText, { maxLength: CASE_BUDGETS.commentLength });
+export const commentSchema = named('Comment', z.strictObject({ text: commentText }), '评论');
 export const arrivedSchema = named(
   'Arrival',
   z.strictObject({ note: text(500).optional() }),
   'The technician is on site / 维修人员到场',
 );
+/** The reasons by their labels, each with the code an API caller sends: "等待配件（waiting_for_parts）". */
+const pauseReasonChoices = (lang: 'zh' | 'en') =>
+  pauseReasons
+    .map((r) => (lang === 'zh' ? `${pauseReasonLabels[r].zh}（${r}）` : `${pauseReasonLabels[r].en} (${r})`))
+    .join(lang === 'zh' ? '、' : ', ');
 export const pauseRequestSchema = named(
   'PauseRequest',
   z.strictObject({
     reason: z.enum(pauseReasons, {
-      error: `须从列表中选择暂停原因：${pauseReasons.join(', ')} / choose a pause reason from the list: ${pauseReasons.join(', ')}`,
+      error: `须从列表中选择暂停原因：${pauseReasonChoices('zh')} / choose a pause reason from the list: ${pauseReasonChoices('en')}`,
     }),
     note: z.string().trim().max(500).pipe(safeString()).default(''),
   }),

@@ -113,13 +113,18 @@ describe('case clocks through the API', () => {
     expect(moved.assigneeId).toBe('staff-lee');
     expect(moved.timeline.at(-1)).toMatchObject({ action: 'reassigned', actorId: 'sup-wang' });
 
-    // The Chinese half names the reasons allowed, as the English one does (staff-lee reads
-    // English by the directory, so Chinese is asked for).
+    // The Chinese half names the reasons allowed by their labels, with the codes the API takes
+    // (staff-lee reads English by the directory, so Chinese is asked for).
     const lunch = await problem(await post('pause?lang=zh-CN', 'staff-lee', { reason: 'lunch' }), 400);
     expect(lunch.errors?.[0]).toEqual({
       field: 'reason',
-      message: '须从列表中选择暂停原因：waiting_for_parts, student_absent, outside_contractor',
+      message:
+        '须从列表中选择暂停原因：等待配件（waiting_for_parts）、学生不在（student_absent）、外部单位施工（outside_contractor）',
     });
+    const lunchEn = await problem(await post('pause?lang=en', 'staff-lee', { reason: 'lunch' }), 400);
+    expect(lunchEn.errors?.[0]?.message).toBe(
+      'choose a pause reason from the list: Waiting for parts (waiting_for_parts), Student absent (student_absent), Outside contractor (outside_contractor)',
+    );
     await problem(await post('pause', 'staff-zhou', { reason: 'waiting_for_parts' }), 403);
     expect((await post('pause', 'staff-lee', { reason: 'waiting_for_parts', note: '等配件' })).status).toBe(
       200,
