@@ -34,6 +34,37 @@ describe('requests Node refuses before the app', () => {
     expect(body.detail).toContain('shorten the query');
   });
 
+  it('a browser sent oversized cookies gets a page saying what happened and what to do, in both languages', async () => {
+    // Other apps on a university domain leave their cookies on every request to this one.
+    const res = await fetch(`${base}/app`, {
+      headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8', cookie: `junk=${'a'.repeat(20_000)}` },
+    });
+    expect(res.status).toBe(431);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const page = await res.text();
+    expect(page).toMatch(/^<!doctype html>/);
+    expect(page).toContain('清除本网站的 Cookie');
+    expect(page).toContain('重新打开链接');
+    expect(page).toContain('Clear this site’s cookies');
+    // Chinese first, English beside it.
+    expect(page.indexOf('清除本网站的 Cookie')).toBeLessThan(page.indexOf('Clear this site’s cookies'));
+    expect(page).not.toContain('"status"');
+  });
+
+  it('reads the Accept header after an overlong address too', async () => {
+    const res = await fetch(`${base}/app?q=${'x'.repeat(20_000)}`, { headers: { accept: 'text/html' } });
+    expect(res.status).toBe(431);
+    expect(res.headers.get('content-type')).toContain('text/html');
+  });
+
+  it('a client that prefers JSON keeps the problem+json', async () => {
+    const res = await fetch(`${base}/ok`, {
+      headers: { accept: 'application/json, text/html;q=0.5', cookie: `junk=${'a'.repeat(20_000)}` },
+    });
+    expect(res.status).toBe(431);
+    expect(res.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
+  });
+
   it('a request that is not HTTP is a 400 problem+json', async () => {
     const answer = await new Promise<string>((resolve, reject) => {
       const socket = connect(port, '127.0.0.1', () => socket.write('NOT HTTP AT ALL\r\n\r\n'));
