@@ -55,6 +55,7 @@ import {
   type Lang,
 } from '../middleware/problems.ts';
 import { jsonBody, parseOr400 } from '../middleware/validation.ts';
+import { singleQuery } from './single-query.ts';
 import { MAX_PHOTOS } from '../pages/app/case-page.tsx';
 import { parseForm } from '../pages/app/web-kit.tsx';
 import { buildingIdSchema, wholeNumber } from '../schemas.ts';
@@ -304,8 +305,6 @@ function ChecklistBody(props: {
   errors?: ItemErrors | undefined;
   /** Why the post was refused, when it was. */
   problem?: Bilingual | undefined;
-  /** The summary of what to correct: said again in the page's other language after the links to the items. */
-  summary?: Bilingual | undefined;
   /** What the worker said when it was, for whoever is asked to look into it: never the lead. */
   technical?: string | undefined;
   /** The due in campus time. */
@@ -350,6 +349,8 @@ function ChecklistBody(props: {
         class={errs.length > 0 ? 'card item invalid' : 'card item'}
         aria-describedby={errs.length > 0 ? `error-${it.id}` : undefined}
         aria-invalid={errs.length > 0 ? 'true' : undefined}
+        // The summary's link lands here: focus on the item, its legend and errors in view and read.
+        tabindex={errs.length > 0 ? -1 : undefined}
       >
         <legend>{t(it.citation)}</legend>
         {it.requirement ? <p class="hint">{lang === 'en' ? it.requirement.en : it.requirement.zh}</p> : ''}
@@ -481,25 +482,17 @@ function ChecklistBody(props: {
       </p>
       {props.problem ? (
         // Where the keyboard lands when the page loads (the page's error summary).
-        <ErrorSummaryBox lang={lang} text={props.problem} data={{ 'data-problem': '' }}>
-          {/* A checklist is many screens long: each item to correct is a link to it from here. */}
-          {marked.map((it, i) => (
-            <>
-              {lang === 'en' ? (i > 0 ? '; ' : ' ') : i > 0 ? '；' : ''}
-              <a href={`#item-${it.id}`} data-jump={it.id}>
-                {inLang(it.citation, lang)}
-              </a>
-            </>
-          ))}
-          {props.summary ? (
-            <span data-problem-other="">
-              {' / '}
-              {inLang(props.summary, lang === 'en' ? 'zh-CN' : 'en')}
-            </span>
-          ) : (
-            ''
-          )}
-        </ErrorSummaryBox>
+        // A checklist is many screens long: each item to correct is a link to it, saying what is wrong.
+        <ErrorSummaryBox
+          lang={lang}
+          text={props.problem}
+          entries={marked.map((it) => ({
+            href: `#item-${it.id}`,
+            field: it.id,
+            text: itemSummary(it.citation, errors[it.id] ?? []),
+          }))}
+          data={{ 'data-problem': '' }}
+        />
       ) : (
         ''
       )}
@@ -622,7 +615,7 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
 
   app.get('/api/inspections', auth, async (c) => {
     const lang = callerLanguage(c);
-    const q = parseOr400(listRequest, c.req.query(), lang, 'query');
+    const q = parseOr400(listRequest, singleQuery(c), lang, 'query');
     const caller = c.get('caller');
     requireRole(caller, [...READERS], readersText);
     const dir = await directoryOr503(deps);
@@ -747,7 +740,6 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
       values?: Record<string, ItemValues>;
       errors?: ItemErrors;
       problem?: Bilingual;
-      summary?: Bilingual;
       technical?: string;
       status?: ContentfulStatusCode;
       photosAgain?: ReadonlySet<string>;
@@ -776,7 +768,6 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
         values={opts.values ?? savedValues(round)}
         errors={opts.errors}
         problem={opts.problem}
-        summary={opts.summary}
         technical={opts.technical}
         photosAgain={opts.photosAgain}
         dueText={dueText(round.due, deps.env.CAMPUS_TZ)}
@@ -1146,25 +1137,19 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
     if (finish && repeatsFinish(round, formEntries, samePageValues))
       return c.redirect(`/inspection/${roundId}${asked ? `?lang=${asked}` : ''}`, 303);
     if (round.status !== 'open') return checklistPage(c, round, { problem: roundOverText, status: 409 });
-    const again = (
-      status: ContentfulStatusCode,
-      errors: ItemErrors,
-      problem: Bilingual,
-      summary?: Bilingual,
-    ) =>
+    const again = (status: ContentfulStatusCode, errors: ItemErrors, problem: Bilingual) =>
       checklistPage(c, round, {
         values,
         errors,
         problem,
         status,
         photosAgain,
-        ...(summary ? { summary } : {}),
       });
 
     const off = [...new Set([...ids.filter((id) => posted[id]?.result), ...photos.keys()])].filter(
       (id) => !round.checklist.includes(id),
     );
-    if (off.length > 0) return again(422, {}, notOnChecklist(off));
+    if (off.length > 0) return again(422, {}, notOnChecklistPage(off));
 
     const errors: ItemErrors = {};
     const add = (id: string, text: Bilingual) => (errors[id] ??= []).push(text);
@@ -1210,13 +1195,11 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
         en: general.map((g) => g.en).join(' '),
       };
       if (marked.length === 0) return again(400, errors, lead);
-      // The page links each item after the summary, then says it again in its other language, as
-      // each item's errors are said in both.
-      const ask = (end: { zh: string; en: string }) => ({
-        zh: `${lead.zh}请修改下面标出的 ${marked.length} 项，本次提交未保存${end.zh}`,
-        en: `${lead.en ? `${lead.en} ` : ''}Nothing was saved: please correct the ${marked.length} item(s) marked below${end.en}`,
+      // The page lists each item under this, linked to it, with what is wrong with it.
+      return again(400, errors, {
+        zh: `${lead.zh}请修改下面标出的 ${marked.length} 项，本次提交未保存：`,
+        en: `${lead.en ? `${lead.en} ` : ''}Nothing was saved: please correct the ${marked.length} item(s) marked below:`,
       });
-      return again(400, errors, ask({ zh: '：', en: ':' }), ask({ zh: '。', en: '.' }));
     }
 
     // Rooms as the directory spells them, so a room typed in another case is not a change.
@@ -1564,6 +1547,18 @@ const offChecklist = (round: InspectionRound, results: readonly { itemId: string
 const notOnChecklist = (ids: readonly string[]): Bilingual => ({
   zh: `不在本次检查的清单上：${ids.join('、')}`,
   en: `not on this round's checklist: ${ids.join(', ')}`,
+});
+
+/** The page's refusal of items it does not show (a page older than the round's checklist, or a post made by hand). */
+const notOnChecklistPage = (ids: readonly string[]): Bilingual => ({
+  zh: `本次提交未保存：${ids.join('、')} 不在本次检查的清单上（页面可能已过时）。请重新打开本页后再填写。`,
+  en: `Nothing was saved: ${ids.join(', ')} ${ids.length === 1 ? 'is' : 'are'} not on this round's checklist (the page may be out of date). Open this page again and fill it in.`,
+});
+
+/** An item in the error summary: its citation, then what is wrong with it. */
+const itemSummary = (citation: Bilingual, errs: readonly Bilingual[]): Bilingual => ({
+  zh: `${citation.zh} — ${errs.map((e) => e.zh).join('；')}`,
+  en: `${citation.en} — ${errs.map((e) => e.en).join('; ')}`,
 });
 
 const fieldLabels: Record<string, Bilingual> = {

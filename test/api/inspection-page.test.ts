@@ -265,7 +265,7 @@ describe('the checklist’s save and submit while filling it in', () => {
     const flash = /data-problem="">([\s\S]*?)<\/div>/.exec(html)?.[1] ?? '';
     expect(flash).toContain('请修改下面标出的 1 项，本次提交未保存');
     expect(flash).toMatch(
-      new RegExp(`<a href="#item-${first.replace(/\./g, '\\.')}" data-jump="[^"]+">[^<]+</a>`),
+      new RegExp(`<li data-field="[^"]+"><a href="#item-${first.replace(/\./g, '\\.')}">[^<]+</a>`),
     );
     // Only the item refused is linked, and the link leads to it.
     expect(flash).not.toContain(`#item-${second}`);
@@ -278,7 +278,7 @@ describe('the checklist’s save and submit while filling it in', () => {
     const href = new RegExp(`<a href="#(item-${first.replace(/\./g, '\\.')})"`).exec(flash)?.[1];
     expect(html).toMatch(
       new RegExp(
-        `<fieldset id="${href?.replace(/\./g, '\\.')}" class="card item invalid" aria-describedby="error-[^"]+" aria-invalid="true">`,
+        `<fieldset id="${href?.replace(/\./g, '\\.')}" class="card item invalid" aria-describedby="error-[^"]+" aria-invalid="true" tabindex="-1">`,
       ),
     );
     expect(html).not.toMatch(
@@ -298,7 +298,7 @@ describe('the checklist’s save and submit while filling it in', () => {
     expect(en).toMatch(/<title>Error: [^<]*<\/title>/);
     expect(/data-problem="">([\s\S]*?)<\/div>/.exec(en)?.[1]).toMatch(
       new RegExp(
-        `^Nothing was saved: please correct the 1 item\\(s\\) marked below: <a href="#item-${first.replace(/\./g, '\\.')}"`,
+        `^<p class="summary-lead">Nothing was saved: please correct the 1 item\\(s\\) marked below:</p><ul class="summary-links"><li data-field="[^"]+"><a href="#item-${first.replace(/\./g, '\\.')}"`,
       ),
     );
   });

@@ -8,7 +8,7 @@ import { call, tokenFor, useApiStack } from './harness.ts';
 /**
  * What a probe of the running system found in the inspection rounds: photos larger than a JSON
  * body, the same finish sent twice at once, pages answered as the API, a count of pending items,
- * the error summary in one language, and photos on a passed item.
+ * the error summary in one language, photos on a passed item, and a repeated list parameter.
  */
 const s = useApiStack();
 
@@ -174,7 +174,7 @@ describe('the checklist page answers a stale form or a round that is not there w
 });
 
 describe('the checklist after a refused save', () => {
-  it('counts as pending only what the post would change, and says the summary in both languages', async () => {
+  it('counts as pending only what the post would change, and says the summary in the page’s language, each item with what is wrong', async () => {
     const id = await openRound();
     const n = daily.length;
     expect(
@@ -197,8 +197,14 @@ describe('the checklist after a refused save', () => {
     expect(status).toContain(`已保存 1/${n} 项（本页填写了 1 项，尚未保存）`);
     expect(status).toContain(`1 of ${n} items saved (1 filled in on this page, not saved yet)`);
     const flash = /data-problem="">([\s\S]*?)<\/div>/.exec(html)?.[1] ?? '';
-    expect(flash).toMatch(/^请修改下面标出的 1 项，本次提交未保存：<a href="#item-/);
-    expect(flash).toContain(' / Nothing was saved: please correct the 1 item(s) marked below.');
+    expect(flash).toMatch(/^<p class="summary-lead">请修改下面标出的 1 项，本次提交未保存：<\/p>/);
+    // The item's link says what is wrong with it, in the page's language only.
+    expect(flash).toMatch(
+      new RegExp(
+        `<li data-field="${second.replace(/\./g, '\\.')}"><a href="#item-[^"]+">[^<]+ — 备注：不合格项须注明问题</a></li>`,
+      ),
+    );
+    expect(flash.replace(/<[^>]*>/g, '')).not.toMatch(/[A-Za-z]{4,}/);
 
     const en = await postForm(
       id,
@@ -210,9 +216,12 @@ describe('the checklist after a refused save', () => {
     );
     const enFlash = /data-problem="">([\s\S]*?)<\/div>/.exec(await en.text())?.[1] ?? '';
     expect(enFlash).toMatch(
-      /^Nothing was saved: please correct the 1 item\(s\) marked below: <a href="#item-/,
+      /^<p class="summary-lead">Nothing was saved: please correct the 1 item\(s\) marked below:<\/p>/,
     );
-    expect(enFlash).toContain(' / 请修改下面标出的 1 项，本次提交未保存。');
+    expect(enFlash).toMatch(
+      /<a href="#item-[^"]+">[^<]+ — Note: a failed item needs a note saying what is wrong<\/a>/,
+    );
+    expect(enFlash.replace(/<[^>]*>/g, '')).not.toMatch(/[\u4e00-\u9fff]/);
   });
 });
 
@@ -248,5 +257,20 @@ describe('photos on a passed item through the API', () => {
       finish: false,
     });
     expect(fail.status).toBe(200);
+  });
+});
+
+describe('the list of rounds with a parameter given twice', () => {
+  it('is refused naming it, as the other routes refuse a repeat, not read as its first value', async () => {
+    const res = await call(s.app, 'GET', '/api/inspections?from=2026-11-01&from=2026-12-01&to=2026-12-31', {
+      as: 'wg-chen',
+    });
+    expect(res.status).toBe(400);
+    const problem = (await res.json()) as { errors: { field: string; message: string }[] };
+    expect(problem.errors).toEqual([{ field: 'from', message: '参数 from 重复了 2 次：只能给一次' }]);
+    const once = await call(s.app, 'GET', '/api/inspections?from=2026-11-01&to=2026-12-31', {
+      as: 'wg-chen',
+    });
+    expect(once.status).toBe(200);
   });
 });

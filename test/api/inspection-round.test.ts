@@ -564,9 +564,9 @@ describe('inspection checklist: notes are held to the safe-text rule', () => {
     expect(zw.status).toBe(400);
     const zwPage = await zw.text();
     expect(itemBlock(zwPage, '6t.safety.1')).toContain('备注：只有不可见字符，请输入内容');
-    // The banner names the item too.
+    // The banner names the item too, and what is wrong with it.
     expect(zwPage).toMatch(
-      /请修改下面标出的 1 项，本次提交未保存：<a href="#item-6t\.safety\.1"[^>]*>安全 1 [^<]*<\/a>/,
+      /请修改下面标出的 1 项，本次提交未保存：<\/p><ul class="summary-links"><li data-field="6t\.safety\.1"><a href="#item-6t\.safety\.1">安全 1 [^<]* — 备注：只有不可见字符，请输入内容<\/a>/,
     );
 
     const hostile = await postChecklist(id, [
@@ -676,7 +676,7 @@ describe('inspection checklist: refusals come back on the checklist', () => {
     ]);
     expect(zh.status).toBe(422);
     const zhPage = await zh.text();
-    expect(zhPage).toContain('不在本次检查的清单上：6t.safety.999');
+    expect(zhPage).toContain('本次提交未保存：6t.safety.999 不在本次检查的清单上（页面可能已过时）');
     expect(zhPage).not.toContain("not on this round's checklist");
     expect(itemBlock(zhPage, '6t.safety.1')).toMatch(/value="pass" checked=""/);
 
@@ -691,7 +691,9 @@ describe('inspection checklist: refusals come back on the checklist', () => {
       },
     );
     expect(en.status).toBe(422);
-    expect(await en.text()).toContain('not on this round&#39;s checklist: 6t.safety.999');
+    expect(await en.text()).toContain(
+      'Nothing was saved: 6t.safety.999 is not on this round&#39;s checklist (the page may be out of date)',
+    );
 
     // The JSON API gets the workflow's refusal in the caller's language too.
     const api = await call(s.app, 'POST', `/api/inspections/${id}/results`, {

@@ -45,7 +45,7 @@ describe('the inspection checklist on a phone', () => {
     await ctx.close();
   });
 
-  it('links a refused post’s message to the item to correct, which the link brings into view', async () => {
+  it('links a refused post’s message to the item to correct, which the link brings into view and focuses', async () => {
     const id = await openRound();
     const ctx = await deviceFor(s, PHONE);
     const page = await ctx.newPage();
@@ -57,10 +57,14 @@ describe('the inspection checklist on a phone', () => {
     await item.locator('input[value="fail"]').check();
     await page.locator('[data-submit-bar] button[value="false"]').click();
     await page.waitForLoadState();
-    const link = page.locator(`[data-problem] a[data-jump="${itemId}"]`);
+    const link = page.locator(`[data-problem] li[data-field="${itemId}"] a`);
     await expect.poll(() => link.count()).toBe(1);
+    // The link says what is wrong with the item, not only its name.
+    expect(await link.textContent()).toMatch(/ — 备注：/);
     await link.click();
     expect(new URL(page.url()).hash).toBe(`#item-${itemId}`);
+    // The keyboard is at the item now (its legend and errors read), not back at the page's top.
+    expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe(`item-${itemId}`);
     const box = await page.locator(`[id="item-${itemId}"]`).boundingBox();
     const bar = await page.locator('[data-submit-bar]').boundingBox();
     // Its top (the legend and the error) on screen, above the bar.
