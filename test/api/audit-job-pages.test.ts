@@ -32,6 +32,10 @@ const exportForm = (html: string) => {
   return html.slice(html.lastIndexOf('<form', at), html.indexOf('</form>', at));
 };
 
+/** The focused summary: its opening tag and its links. */
+const summaryOf = (html: string) =>
+  /<div tabindex="-1" autofocus=""[^>]*data-error-summary[^>]*>[\s\S]*?<\/div>/.exec(html)?.[0] ?? '';
+
 describe('the period export form, refused', () => {
   it('with the dates reversed: the audit page again, the dates and choices kept, the fields named by their labels', async () => {
     const building = s.dir.buildings[0]?.id ?? '';
@@ -152,10 +156,6 @@ describe('an audit job that is not the reader’s', () => {
 });
 
 describe('the audit search, refused', () => {
-  /** The focused summary: its opening tag and its links. */
-  const summaryOf = (html: string) =>
-    /<div tabindex="-1" autofocus=""[^>]*data-error-summary[^>]*>[\s\S]*?<\/div>/.exec(html)?.[0] ?? '';
-
   it('a building that does not exist: titled as an error, the summary focused and linking the field', async () => {
     const res = await (await web('audit-he')).get('/app/audit?q=&building=bldg-none&stage=&from=&to=');
     expect(res.status).toBe(400);
@@ -164,7 +164,10 @@ describe('the audit search, refused', () => {
     const summary = summaryOf(html);
     expect(summary).toContain('role="alert"');
     expect(summary).toContain('<a href="#audit-building">没有楼栋 bldg-none</a>');
-    expect(html).toMatch(/<select id="audit-building" name="building" aria-invalid="true">/);
+    expect(html).toMatch(
+      /<select id="audit-building" name="building" aria-invalid="true" aria-describedby="audit-building-error">/,
+    );
+    expect(html).toContain('<p class="field-error" id="audit-building-error">没有楼栋 bldg-none</p>');
     expect(html).not.toMatch(/<select id="audit-stage"[^>]*aria-invalid/);
   });
 
@@ -185,9 +188,84 @@ describe('the audit search, refused', () => {
     expect(summaryOf(html)).toMatch(/<a href="#audit-search-h">上一页位置：/);
   });
 
+  it('a malformed date: named by its label, the field described by its error', async () => {
+    const res = await (await web('audit-he')).get('/app/audit?q=&from=2026-13-45');
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    const summary = summaryOf(html);
+    expect(summary).toMatch(/<a href="#audit-from">立案起（含）：/);
+    expect(summary).not.toContain('from：');
+    expect(html).toMatch(
+      /<input id="audit-from"[^>]*aria-invalid="true" aria-describedby="audit-from-error"/,
+    );
+    expect(html).toMatch(/<p class="field-error" id="audit-from-error">立案起（含）：[^<]+<\/p>/);
+  });
+
+  it('a page position that does not fit: said in a capitalised sentence, linking a heading that takes focus', async () => {
+    const res = await (await web('audit-he', 'en')).get('/app/audit?q=x&cursor=not-a-cursor');
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(summaryOf(html)).toMatch(/<a href="#audit-search-h">[A-Z]/);
+    expect(html).toMatch(/<h2 id="audit-search-h"[^>]*tabindex="-1"/);
+  });
+
+  it('a field given twice is refused, not searched by its first value', async () => {
+    const res = await (await web('audit-he')).get('/app/audit?q=a&q=b');
+    expect(res.status).toBe(400);
+    expect(summaryOf(await res.text())).toContain(
+      '<a href="#audit-q">案件编号或标题：地址中给了 2 个，只能给一个</a>',
+    );
+  });
+
   it('a search that is fine is no error', async () => {
     const html = await (await (await web('audit-he')).get('/app/audit?q=nothing-matches-this')).text();
     expect(html).not.toContain('data-error-summary');
     expect(html).not.toMatch(/<title>错误：/);
+  });
+});
+
+describe('verifying one case', () => {
+  it('is offered from the audit page, and without a case number is a form to give one', async () => {
+    const auditor = await web('audit-he');
+    const home = await (await auditor.get('/app/audit')).text();
+    expect(home).toContain('<a href="/app/audit/verify" data-verify-one="">校验一个案件</a>');
+    const res = await auditor.get('/app/audit/verify');
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).not.toContain('data-error-summary');
+    expect(html).toMatch(/<form method="get" action="\/app\/audit\/verify"/);
+    expect(html).toMatch(
+      /<label for="verify-case-id">案件编号<\/label><input id="verify-case-id" name="caseId"/,
+    );
+    expect(html).toContain('<button type="submit">校验</button>');
+  });
+
+  it('with a bad or unknown case number, says so above the form, the number kept to correct', async () => {
+    const auditor = await web('audit-he');
+    const bad = await auditor.get('/app/audit/verify?caseId=not%20an%20id!');
+    expect(bad.status).toBe(400);
+    const badHtml = await bad.text();
+    expect(summaryOf(badHtml)).toMatch(/<a href="#verify-case-id">案件编号：/);
+    expect(badHtml).toMatch(
+      /<input id="verify-case-id" name="caseId" value="not an id!"[^>]*aria-invalid="true" aria-describedby="verify-case-id-error"/,
+    );
+    const empty = await auditor.get('/app/audit/verify?caseId=');
+    expect(empty.status).toBe(400);
+    expect(summaryOf(await empty.text())).toMatch(/<a href="#verify-case-id">案件编号：/);
+    const unknown = await auditor.get('/app/audit/verify?caseId=ZG-2099-00000000');
+    expect(unknown.status).toBe(404);
+    expect(summaryOf(await unknown.text())).toContain('没有案件 ZG-2099-00000000 的记录或审计轨迹');
+  });
+
+  it('with the case number given twice, verifies neither', async () => {
+    const res = await (
+      await web('audit-he', 'en')
+    ).get('/app/audit/verify?caseId=ZG-2099-00000001&caseId=ZG-2099-00000002');
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(summaryOf(html)).toContain(
+      '<a href="#verify-case-id">Case number: the address gives 2; give one</a>',
+    );
+    expect(html).not.toContain('/export?format=csv');
   });
 });

@@ -36,6 +36,7 @@ import {
 } from './audit-jobs.tsx';
 import { AllResultView, CaseResult, collectAll, entryAt } from './audit-results.tsx';
 import { trailLinks, trailSchema } from './cursor-trail.ts';
+import { caseNumberLabel, repeatedKeys, VerifyCaseForm } from './audit-verify-form.tsx';
 import { streamPieces } from '../../stream.ts';
 import {
   ErrorSummary,
@@ -73,11 +74,20 @@ const searchQuery = z.object({
   /** The cursors of the pages before this one (cursor-trail.ts), so 上一页 can go back. */
   back: z.preprocess((v) => (v === '' ? undefined : v), trailSchema(CURSOR_MAX).optional()),
 });
+/** The search's fields as the page labels them: what its errors name, never the query's keys. */
+const searchLabels = {
+  q: { zh: '案件编号或标题', en: 'Case number or title' },
+  building: { zh: '楼栋', en: 'Building' },
+  stage: { zh: '阶段', en: 'Stage' },
+  from: { zh: '立案起（含）', en: 'Opened from' },
+  to: { zh: '立案止（含）', en: 'Opened to' },
+} satisfies Record<string, Bilingual>;
 /** The paging fields, which have no control on the page, as a person reads them. */
 const pagingLabels: Record<string, Bilingual> = {
   cursor: { zh: '翻页位置', en: 'Page position' },
   back: { zh: '上一页位置', en: 'Previous page position' },
 };
+const queryLabels: Record<string, Bilingual> = { ...searchLabels, ...pagingLabels };
 /** Each search field's control on the page: where the error summary sends the reader. */
 const searchFieldIds: Record<string, string> = {
   q: 'audit-q',
@@ -160,12 +170,16 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
         c.get('viewer')?.person.id ?? '',
       ),
     ]);
-    const parsed = parseQuery(c, searchQuery, pagingLabels);
+    const parsed = parseQuery(c, searchQuery, queryLabels);
     const q = parsed.ok ? parsed.value : {};
-    const errors: Record<string, Bilingual> = parsed.ok ? {} : { ...parsed.errors };
+    // A key given twice is refused, not searched by its first value.
+    const errors: Record<string, Bilingual> = {
+      ...(parsed.ok ? {} : parsed.errors),
+      ...repeatedKeys(c, queryLabels),
+    };
     const building = q.building || undefined;
     if (building && !dir.buildings.some((b) => b.id === building))
-      errors.building = { zh: `没有楼栋 ${building}`, en: `there is no building ${building}` };
+      errors.building = { zh: `没有楼栋 ${building}`, en: `There is no building ${building}` };
     const period = q.from && q.to ? periodBounds(q.from, q.to, tz) : undefined;
     if (period && period.from >= period.to)
       errors.from = {
@@ -205,7 +219,7 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
           if (!(err instanceof BadCursorError)) throw err;
           errors.cursor = {
             zh: '翻页参数与本次查询不符，请从第一页重新查询',
-            en: 'the page cursor does not fit this search; start again from the first page',
+            en: 'The page position does not fit this search; start again from the first page',
           };
         }
       }
@@ -229,7 +243,26 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
     const exportFrom = exportPosted ? (exportValue('from') ?? '') : (q.from ?? '');
     const exportTo = exportPosted ? (exportValue('to') ?? '') : (q.to ?? '');
     const exportError = (k: string) => (exportPosted?.errors[k] ? 'true' : undefined);
-    const searchError = (k: string) => (errors[k] ? 'true' : undefined);
+    /** A search field's error marks, and its text under the field that describes it. */
+    const searchError = (k: keyof typeof searchLabels) => {
+      const error = errors[k];
+      const id = `${searchFieldIds[k] ?? k}-error`;
+      return {
+        attrs: error ? { 'aria-invalid': 'true' as const, 'aria-describedby': id } : {},
+        text: error ? (
+          <p class="field-error" id={id}>
+            {t(error)}
+          </p>
+        ) : null,
+      };
+    };
+    const fieldErrors = {
+      q: searchError('q'),
+      building: searchError('building'),
+      stage: searchError('stage'),
+      from: searchError('from'),
+      to: searchError('to'),
+    };
 
     // The shared summary: titled 错误：, where the keyboard lands, each field in error linked.
     return pageWithFlash(
@@ -237,7 +270,8 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
       TITLE,
       <>
         <section class="card" aria-labelledby="audit-jobs-h">
-          <h2 id="audit-jobs-h" style="margin-top:0">
+          {/* The summary links here (a job form's errors with no card): focus lands on it. */}
+          <h2 id="audit-jobs-h" style="margin-top:0" tabindex={-1}>
             {t({ zh: '我的审计任务', en: 'My audit jobs' })}
           </h2>
           <OwnAuditJobs jobs={ownJobs} lang={lang} timeZone={tz} />
@@ -258,19 +292,26 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
             <input type="hidden" name="kind" value="verify" />
             <button type="submit">{t({ zh: '校验全部', en: 'Verify all' })}</button>
           </form>
+          <p>
+            <a href="/app/audit/verify" data-verify-one="">
+              {t({ zh: '校验一个案件', en: 'Verify one case' })}
+            </a>
+          </p>
         </section>
         <form method="get" action="/app/audit" class="card" role="search" aria-labelledby="audit-search-h">
-          <h2 id="audit-search-h" style="margin-top:0">
+          {/* The summary links here for a paging position, which has no field: focus lands on it. */}
+          <h2 id="audit-search-h" style="margin-top:0" tabindex={-1}>
             {t({ zh: '查找案件', en: 'Find cases' })}
           </h2>
           <div class="grid">
             <div>
-              <label for="audit-q">{t({ zh: '案件编号或标题', en: 'Case number or title' })}</label>
-              <input id="audit-q" name="q" value={q.q ?? ''} aria-invalid={searchError('q')} />
+              <label for="audit-q">{t(searchLabels.q)}</label>
+              <input id="audit-q" name="q" value={q.q ?? ''} {...fieldErrors.q.attrs} />
+              {fieldErrors.q.text}
             </div>
             <div>
-              <label for="audit-building">{t({ zh: '楼栋', en: 'Building' })}</label>
-              <select id="audit-building" name="building" aria-invalid={searchError('building')}>
+              <label for="audit-building">{t(searchLabels.building)}</label>
+              <select id="audit-building" name="building" {...fieldErrors.building.attrs}>
                 <option value="">{t({ zh: '全部', en: 'All' })}</option>
                 {dir.buildings.map((b) => (
                   <option value={b.id} selected={b.id === building}>
@@ -278,10 +319,11 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
                   </option>
                 ))}
               </select>
+              {fieldErrors.building.text}
             </div>
             <div>
-              <label for="audit-stage">{t({ zh: '阶段', en: 'Stage' })}</label>
-              <select id="audit-stage" name="stage" aria-invalid={searchError('stage')}>
+              <label for="audit-stage">{t(searchLabels.stage)}</label>
+              <select id="audit-stage" name="stage" {...fieldErrors.stage.attrs}>
                 <option value="">{t({ zh: '全部', en: 'All' })}</option>
                 {stages.map((s) => (
                   <option value={s} selected={s === q.stage}>
@@ -289,26 +331,23 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
                   </option>
                 ))}
               </select>
+              {fieldErrors.stage.text}
             </div>
             <div>
-              <label for="audit-from">{t({ zh: '立案起（含）', en: 'Opened from' })}</label>
+              <label for="audit-from">{t(searchLabels.from)}</label>
               <input
                 id="audit-from"
                 type="date"
                 name="from"
                 value={q.from ?? ''}
-                aria-invalid={searchError('from')}
+                {...fieldErrors.from.attrs}
               />
+              {fieldErrors.from.text}
             </div>
             <div>
-              <label for="audit-to">{t({ zh: '立案止（含）', en: 'Opened to' })}</label>
-              <input
-                id="audit-to"
-                type="date"
-                name="to"
-                value={q.to ?? ''}
-                aria-invalid={searchError('to')}
-              />
+              <label for="audit-to">{t(searchLabels.to)}</label>
+              <input id="audit-to" type="date" name="to" value={q.to ?? ''} {...fieldErrors.to.attrs} />
+              {fieldErrors.to.text}
             </div>
           </div>
           <div class="actions">
@@ -459,30 +498,39 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
     if (!allowed(c)) return refusedPage(c, TITLE, AUDIT_RULE);
     const lang = c.get('lang');
     const title: Bilingual = { zh: '审计链校验', en: 'Audit chain verification' };
-    const parsed = parseQuery(c, verifyQuery);
-    if (!parsed.ok) return page(c, title, <ErrorSummary errors={parsed.errors} lang={lang} />, 400);
+    const given = c.req.query('caseId');
+    // Without a case, or with one it cannot verify: the page's own form, to give (another) one.
+    const ask = (error: Bilingual | undefined, status: 200 | 400 | 404) =>
+      page(
+        c,
+        title,
+        <>
+          <VerifyCaseForm lang={lang} value={given} error={error} />
+          <p>
+            <a href="/app/audit">{inLang({ zh: '返回审计', en: 'Back to audit' }, lang)}</a>
+          </p>
+        </>,
+        status,
+      );
+    if (given === undefined) return ask(undefined, 200);
+    const repeated = repeatedKeys(c, { caseId: caseNumberLabel }).caseId;
+    if (repeated) return ask(repeated, 400);
+    const parsed = parseQuery(c, verifyQuery, { caseId: caseNumberLabel });
+    if (!parsed.ok) return ask(Object.values(parsed.errors)[0], 400);
     const { caseId } = parsed.value;
     const [record, entries, dir] = await Promise.all([
       getCaseRecord(aws.ddb, aws.tables, caseId),
       readChain(aws.ddb, aws.tables, caseId),
       directoryOrFail(deps),
     ]);
-    if (!record && entries.length === 0) {
-      return page(
-        c,
-        title,
-        <div class="flash error" role="alert">
-          {inLang(
-            {
-              zh: `没有案件 ${caseId} 的记录或审计轨迹`,
-              en: `there is no record or audit trail for case ${caseId}`,
-            },
-            lang,
-          )}
-        </div>,
+    if (!record && entries.length === 0)
+      return ask(
+        {
+          zh: `没有案件 ${caseId} 的记录或审计轨迹，请核对案件编号`,
+          en: `There is no record or audit trail for case ${caseId}; check the case number`,
+        },
         404,
       );
-    }
     // The files the steps cite are re-hashed too, as GET /api/audit/verify does: a swapped photo fails.
     const result = await withEvidence(
       deps,
