@@ -17,6 +17,11 @@ describe('the methods declared at a path', () => {
     expect(at('/api/cases/a/b')).toEqual([]);
   });
 
+  it('matches a path with a trailing slash to nothing, as the router does', () => {
+    expect(at('/api/cases/')).toEqual([]);
+    expect(at('/api/cases/ZG-2026-000001/')).toEqual([]);
+  });
+
   it('reads the declared path literally', () => {
     expect(at('/api/kpis.csv')).toEqual(['GET', 'HEAD']);
     expect(at('/api/kpisXcsv')).toEqual([]);

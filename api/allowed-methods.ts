@@ -1,6 +1,8 @@
 /**
  * The methods the API takes at a path, from its declared routes: a request with another method at
  * a path that exists is told so (405 with `Allow`) rather than that the path does not exist.
+ * Paths match exactly, as the router matches them: `/api/cases/` is not `/api/cases` (the app
+ * sends the one to the other; a 405 there would list the very method it refused).
  */
 export interface DeclaredRoute {
   method: string;
@@ -18,7 +20,7 @@ export function allowedMethods(declared: readonly DeclaredRoute[]): (path: strin
       `^${r.path
         .split(/\{[^}/]+\}/)
         .map(escape)
-        .join('[^/]+')}/?$`,
+        .join('[^/]+')}$`,
     ),
   }));
   return (path) => {

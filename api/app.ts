@@ -54,7 +54,26 @@ export function createApp(given: AppDeps): Hono {
   let allowedAt: ((path: string) => string[]) | undefined;
   app.notFound(async (c) => {
     allowedAt ??= allowedMethods(declaredRoutes(app));
-    const allow = isApiPath(c.req.path) ? allowedAt(c.req.path) : [];
+    const path = c.req.path;
+    const allow = isApiPath(path) ? allowedAt(path) : [];
+    // A trailing slash on an API path that exists without it: a read is sent there (308 keeps the
+    // method); anything else is told the path to use, not that the method is refused.
+    const bare = path.replace(/\/+$/, '');
+    const bareAllows = isApiPath(path) && bare !== path && bare !== '' ? allowedAt(bare) : [];
+    if (bareAllows.length > 0) {
+      const method = c.req.method;
+      if ((method === 'GET' || method === 'HEAD') && bareAllows.includes(method)) {
+        const query = new URL(c.req.url).search;
+        return c.redirect(`${bare}${query}`, 308);
+      }
+      return problemResponse(
+        c,
+        new ProblemError('not_found', {
+          zh: `没有 ${path} 这个接口：请去掉末尾的斜杠，使用 ${bare}（见 /docs）`,
+          en: `no route ${path}: drop the trailing slash and use ${bare} (see /docs)`,
+        }),
+      );
+    }
     if (allow.length === 0) return asErrorPage(c, await problemNotFound(c));
     const res = problemResponse(
       c,

@@ -61,8 +61,7 @@ import { Layout } from '../pages/layout.tsx';
 import { deadlineStateLabels, Flash, type FlashMessage } from '../pages/ui.tsx';
 import { stageLabel } from '../../domain/stage-labels.ts';
 import { clientIp } from './action-links.tsx';
-import { callerLanguage } from '../middleware/problems.ts';
-import { parseOr400 } from '../middleware/validation.ts';
+import { validQuery } from '../repeated-params.ts';
 import { bodyWithin } from '../body-within.ts';
 import { readForm, unreadableForm } from '../form-body.ts';
 import { buildingIdSchema } from '../schemas.ts';
@@ -577,7 +576,7 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
   const directory = () => directoryOrFail(deps);
 
   app.get('/api/places', async (c) => {
-    const { buildingId } = parseOr400(placesQuery, c.req.query(), callerLanguage(c), 'query');
+    const { buildingId } = validQuery(c, placesQuery);
     // Like every other read of the directory: 503 before it is loaded, 404 for a building it lacks.
     const dir = await directoryOrFail(deps);
     assertBuilding(dir, buildingId);

@@ -28,6 +28,7 @@ import { calendarAdminRoutes, calendarBanner } from './admin-calendar.tsx';
 import { currentCalendarReader } from '../../../infra/calendar.ts';
 import { cohortReads } from '../../../store/kpi-scope-tallies.ts';
 import { Field, formatTime, SeverityBadge, StageBadge, STACKED_TABLE, stageLabels } from '../ui.tsx';
+import { repeatedParams } from '../../repeated-params.ts';
 import { adminRoutes } from './admin.tsx';
 import { auditPageRoutes } from './audit.tsx';
 import {
@@ -225,6 +226,10 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
     const q = parseQuery(c, dashboardQuery, dashboardLabels);
     const asked = q.ok ? q.value : {};
     const errors: Record<string, Bilingual> = q.ok ? {} : { ...q.errors };
+    // A parameter given twice is refused, not read as its first value (one building's figures
+    // shown as the answer to two). `buildingId` is the building field's other name.
+    for (const [name, said] of Object.entries(repeatedParams(c.req.queries())))
+      errors[name === 'buildingId' ? 'building' : name] = said;
     // `buildingId`, as the case list and the API call it, is taken too.
     const buildingParam = asked.building || c.req.query('buildingId') || undefined;
     if (buildingParam && !dir.buildings.some((b) => b.id === buildingParam))

@@ -1,3 +1,4 @@
+import { repeatedParams } from '../../repeated-params.ts';
 import { formOr400 } from '../../form-body.ts';
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -646,10 +647,22 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
         zh: '您不负责这个地点的报告',
         en: 'you do not triage reports of this place',
       });
-    const form = await formOr400(c);
+    // Every value of each field: one given twice (action=reject&action=case) is refused by name,
+    // not decided by whichever value the parser keeps.
+    const posted = await formOr400(c, { all: true });
+    const form = Object.fromEntries(
+      Object.entries(posted).map(([k, v]) => [k, Array.isArray(v) ? v.at(-1)! : v]),
+    );
     // The view the decision was made on, to go back to (hidden fields of ours; anything else, the first page).
     const view = viewFromForm(form, triageBuildings(viewer, dir));
     const typed = typedOf(form);
+    const twice = Object.entries(repeatedParams(posted, 'form')).find(
+      ([name]) => name === 'action' || isDecisionField(name),
+    );
+    if (twice) {
+      const [name, text] = twice;
+      return render(c, { reportId, text, field: isDecisionField(name) ? name : undefined, typed }, view);
+    }
     const parsed = decisionSchema.safeParse(form);
     if (!parsed.success) {
       const field = String(parsed.error.issues[0]?.path[0] ?? 'action');
