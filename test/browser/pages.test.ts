@@ -116,6 +116,15 @@ describe('dashboard, audit and admin pages', () => {
     const failure = page.locator(`[data-failures] li[data-case="${caseId}"]`);
     expect(await failure.getAttribute('data-broken-seq')).toBe('3');
 
+    // One case by its number, from the audit page's own link and form.
+    await open(page, '/app/audit');
+    await page.getByRole('link', { name: '校验一个案件' }).click();
+    await page.waitForURL((u) => u.pathname === '/app/audit/verify');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByLabel('案件编号').fill(caseId);
+    await page.getByRole('button', { name: '校验', exact: true }).click();
+    expect(await result.getAttribute('data-verify')).toBe('broken');
+
     // The case's export downloads as CSV with its trail.
     await open(page, `/app/audit/verify?caseId=${caseId}`);
     const [download] = await Promise.all([
