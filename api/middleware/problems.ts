@@ -12,7 +12,7 @@ import { splitBilingual, type Bilingual, type Lang } from '../../domain/text.ts'
 import { CaseFailure } from '../../workflows/rectification-case/messages.ts';
 import { handlerRefusalText } from '../../domain/case-handling.ts';
 import { DirectoryChangedMeanwhile } from '../../store/directory.ts';
-import { isApiPath } from '../paths.ts';
+import { isApiPath, wantsPage } from '../paths.ts';
 import { chooseLanguage, langFromAcceptLanguage, signedInPerson } from './language.ts';
 
 /**
@@ -54,6 +54,11 @@ export class ProblemError extends Error {
     readonly detail: string | Bilingual,
     readonly errors?: FieldError[],
     readonly budget?: BudgetNamed,
+    /**
+     * What a person on a page reads instead of `detail` and `errors` (validation.ts words it): a
+     * sentence without the API's field names. The API's answer keeps its documented shape.
+     */
+    readonly forPerson?: Bilingual,
   ) {
     super(typeof detail === 'string' ? detail : detail.en);
   }
@@ -88,12 +93,27 @@ export function problemBody(p: ProblemError, lang: Lang) {
 }
 
 export function problemResponse(c: Context, p: ProblemError): Response {
-  const body = problemBody(p, callerLanguage(c));
+  const body =
+    p.forPerson && wantsPage(c.req.path, c.req.header('accept'))
+      ? pageProblemBody(c, p, p.forPerson)
+      : problemBody(p, callerLanguage(c));
   return c.body(JSON.stringify(body), body.status as ContentfulStatusCode, {
     'content-type': 'application/problem+json; charset=utf-8',
     // RFC 9110 requires a challenge on every 401; RFC 6750 names the scheme.
     ...(body.status === 401 ? { 'www-authenticate': 'Bearer realm="rectify"' } : {}),
   });
+}
+
+/**
+ * A page's problem: the sentence for a person in the page's language (its own choice where the
+ * page middleware made one), the other language beside it, and no field list to decode.
+ */
+function pageProblemBody(c: Context, p: ProblemError, sentence: Bilingual) {
+  const chosen: unknown = c.get('lang');
+  const lang: Lang = chosen === 'en' || chosen === 'zh-CN' ? chosen : callerLanguage(c);
+  const { errors: _apiFields, ...body } = problemBody(p, lang);
+  const other = lang === 'en' ? sentence.zh : sentence.en;
+  return { ...body, detail: `${localise(sentence, lang)} ${other}` };
 }
 
 /** The details a budget refusal carries (workflows/rectification-case/state.ts `refuse`), or null. */

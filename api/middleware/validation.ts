@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler, ValidationTargets } from 'hono';
 import { z } from 'zod';
 import { callerLanguage, ProblemError, type FieldError, type Lang } from './problems.ts';
-import { inLang, splitBilingual } from '../../domain/text.ts';
+import { inLang, splitBilingual, type Bilingual } from '../../domain/text.ts';
 import { jsonShapeFlaw } from '../json-duplicates.ts';
 
 /**
@@ -170,7 +170,7 @@ type Where = 'body' | 'query' | 'path' | 'form';
 
 const whereZh: Record<Where, string> = { body: '请求体', query: '查询参数', path: '路径参数', form: '表单' };
 
-function validationProblem(errors: FieldError[], where: Where): ProblemError {
+function validationProblem(errors: FieldError[], where: Where, forPerson?: Bilingual): ProblemError {
   return new ProblemError(
     'validation',
     {
@@ -178,11 +178,89 @@ function validationProblem(errors: FieldError[], where: Where): ProblemError {
       en: `${errors.length} problem(s) in the request ${where}; see errors`,
     },
     errors,
+    undefined,
+    forPerson,
   );
 }
 
 const fieldOf = (path: readonly PropertyKey[], where: Where) =>
   path.length > 0 ? path.map(String).join('.') : `(${where})`;
+
+/** One refused field, said in both languages: what a person on a page is told. */
+interface Refused {
+  path: readonly PropertyKey[];
+  message: Bilingual;
+}
+
+/** What the parameters of the pages' addresses are, in words (`night` is a date to a reader). */
+const fieldLabels: Record<string, Bilingual> = {
+  night: { zh: '日期', en: 'date' },
+  date: { zh: '日期', en: 'date' },
+  occurrenceId: { zh: '编号', en: 'id' },
+  roundId: { zh: '检查轮次编号', en: 'inspection round id' },
+  caseId: { zh: '案件编号', en: 'case number' },
+  evidenceId: { zh: '文件编号', en: 'file id' },
+  buildingId: { zh: '楼栋', en: 'building' },
+  from: { zh: '起始日期', en: 'start date' },
+  to: { zh: '截止日期', en: 'end date' },
+  status: { zh: '状态', en: 'status' },
+  limit: { zh: '每页条数', en: 'number per page' },
+  cursor: { zh: '翻页位置', en: 'page position' },
+  page: { zh: '页码', en: 'page number' },
+};
+
+const placeOf: Record<Where, Bilingual> = {
+  path: { zh: '地址中的', en: 'in the address' },
+  query: { zh: '地址中的', en: 'in the address' },
+  body: { zh: '提交内容中的', en: 'in what was sent' },
+  form: { zh: '表单中的', en: 'in the form' },
+};
+
+function labelOf(path: readonly PropertyKey[]): Bilingual | null {
+  const name = path[0];
+  if (typeof name !== 'string') return null;
+  return fieldLabels[name] ?? { zh: name, en: name };
+}
+
+/**
+ * A page's refusal as a sentence for a person: each field named by what it is (日期, not `night`),
+ * no "see errors" (a page has no errors list to see), and what to do about it.
+ */
+function personSentence(refused: Refused[], where: Where): Bilingual {
+  const place = placeOf[where];
+  const zh = refused.map((r) => {
+    const label = labelOf(r.path);
+    return label ? `${place.zh}${label.zh}有误：${r.message.zh}` : `${place.zh}内容有误：${r.message.zh}`;
+  });
+  const en = refused.map((r) => {
+    const label = labelOf(r.path);
+    return `The ${label ? label.en : 'value'} ${place.en} is not right: ${r.message.en}`;
+  });
+  const address = where === 'path' || where === 'query';
+  return {
+    zh: `${zh.join('；')}。${address ? '请检查链接是否完整，或从菜单重新进入。' : '请改正后再提交。'}`,
+    en: `${en.join('; ')}. ${address ? 'Check that the link is complete, or open the page again from the menu.' : 'Correct it and send it again.'}`,
+  };
+}
+
+/**
+ * Each field's error once: zod reports one bad value more than once (`int` and `max` on
+ * 99999999999999999999 alike), and a value not in its format (a date 99999-01-01) also fails the
+ * checks after the format, which say nothing more (that it is not between 2000 and 2100).
+ */
+function distinct<T extends { field: string; message: string; code: string }>(errors: T[]): T[] {
+  const seen = new Set<string>();
+  const malformed = new Set(
+    errors.filter((e) => e.code === 'invalid_format' || e.code === 'invalid_type').map((e) => e.field),
+  );
+  return errors.filter((e) => {
+    if (e.code === 'custom' && malformed.has(e.field)) return false;
+    const key = `${e.field}\u0000${e.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
 
 /** Parses with a zod schema, or throws a 400 ProblemError naming each field in the caller's language. */
 export function parseOr400<S extends z.ZodType>(
@@ -193,12 +271,29 @@ export function parseOr400<S extends z.ZodType>(
 ): z.output<S> {
   const r = schema.safeParse(data, { error: lang === 'en' ? enErrors : zhErrors });
   if (r.success) return r.data;
-  throw validationProblem(
-    r.error.issues.map((i) => ({
+  // The same issues in the other language, for the sentence a page shows in both.
+  const other = schema.safeParse(data, { error: lang === 'en' ? zhErrors : enErrors });
+  const otherIssues = other.success ? [] : other.error.issues;
+  const said = (message: string, l: Lang) => ownHalf(message, l) ?? message;
+  const refused = r.error.issues.map((i, n) => {
+    const mine = said(i.message, lang);
+    const theirs = said(otherIssues[n]?.message ?? i.message, lang === 'en' ? 'zh-CN' : 'en');
+    return {
       field: fieldOf(i.path, where),
-      message: ownHalf(i.message, lang) ?? i.message,
-    })),
+      message: mine,
+      code: i.code,
+      path: i.path,
+      both: lang === 'en' ? { zh: theirs, en: mine } : { zh: mine, en: theirs },
+    };
+  });
+  const unique = distinct(refused);
+  throw validationProblem(
+    unique.map(({ field, message }) => ({ field, message })),
     where,
+    personSentence(
+      unique.map((u) => ({ path: u.path, message: u.both })),
+      where,
+    ),
   );
 }
 
@@ -249,12 +344,24 @@ export const validationHook = (
   const where = whereOf[result.target] ?? 'body';
   const data = result.data;
   const lang = callerLanguage(c);
-  throw validationProblem(
+  const said = (i: z.core.$ZodIssue, l: Lang) =>
+    (where === 'query' && repeatedParam(i.path, data, l)) || localised(i, data, l);
+  const refused = distinct(
     result.error.issues.map((i) => ({
       field: fieldOf(i.path, where),
-      message: (where === 'query' && repeatedParam(i.path, data, lang)) || localised(i, data, lang),
+      message: said(i, lang),
+      code: i.code,
+      path: i.path,
+      both: { zh: said(i, 'zh-CN'), en: said(i, 'en') },
     })),
+  );
+  throw validationProblem(
+    refused.map(({ field, message }) => ({ field, message })),
     where,
+    personSentence(
+      refused.map((r) => ({ path: r.path, message: r.both })),
+      where,
+    ),
   );
 };
 

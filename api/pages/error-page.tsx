@@ -1,21 +1,9 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { callerLanguage, type Lang } from '../middleware/problems.ts';
-import { isApiPath } from '../paths.ts';
+import { wantsPage } from '../paths.ts';
 import type { Caller } from '../auth.ts';
 import { Layout } from './layout.tsx';
-
-/**
- * Whether a person's browser asked: a page address (not the API, whose clients read
- * problem+json) requested for HTML. Scripts and tests that ask for nothing keep the JSON.
- */
-function wantsPage(c: Context): boolean {
-  const path = c.req.path;
-  if (isApiPath(path)) return false;
-  // Where an email's link or a printed code leads, the answer is a page whatever the client asked.
-  if (/^\/(actions|t|r)(\/|$)/.test(path)) return true;
-  return (c.req.header('accept') ?? '').includes('text/html');
-}
 
 /** The page session's viewer, as the session middleware set it (absent for bearer callers and signed-out ones). */
 function isCaller(v: unknown): v is Caller {
@@ -29,7 +17,11 @@ function isCaller(v: unknown): v is Caller {
  * and message (already in the caller's language) inside the site's frame, with a way on.
  */
 export async function asErrorPage(c: Context, res: Response): Promise<Response> {
-  if (!wantsPage(c) || !(res.headers.get('content-type') ?? '').includes('problem+json')) return res;
+  if (
+    !wantsPage(c.req.path, c.req.header('accept')) ||
+    !(res.headers.get('content-type') ?? '').includes('problem+json')
+  )
+    return res;
   const p = (await res.clone().json()) as {
     title: string;
     detail: string;

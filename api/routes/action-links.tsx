@@ -1,4 +1,6 @@
 // Longer than most modules because both sides of an email link (the page that shows and the POST that signs) share their outcome pages and signature recording.
+import { linkTokenOf } from '../link-token-param.ts';
+import { REPORT_VIEW_STEP, reportLinkPath } from '../../domain/report-link.ts';
 import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
@@ -260,6 +262,19 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
       if (check.reason === 'used' && check.claims)
         throw await usedOrInUse(check.claims, await recipientLanguage(check.claims));
       const lang = check.claims ? await recipientLanguage(check.claims) : undefined;
+      // A genuine weekly-report link (never stored, so "never issued" here) opened at /actions/.
+      if (check.reason === 'unknown' && check.claims?.step === REPORT_VIEW_STEP)
+        throw new PageOutcome(
+          404,
+          'report_link',
+          { zh: '这是周报链接', en: 'This is a weekly report link' },
+          {
+            zh: '此链接是周报邮件中的查看链接，不是办理事项的链接，请从下面的周报页面打开。',
+            en: 'This link is the one from a weekly report email, for reading the report, not for taking a step: open it on the weekly report page below.',
+          },
+          lang,
+          { href: reportLinkPath(token), label: { zh: '打开周报', en: 'Open the weekly report' } },
+        );
       const [status, title, message] = linkFailures[check.reason];
       throw new PageOutcome(status, check.reason, title, message, lang);
     }
@@ -651,7 +666,7 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
   app.openapi(
     showActionRoute,
     guardedPage(actionPages, async (c) => {
-      const token = c.req.param('token') ?? '';
+      const token = linkTokenOf(c.req.param('token'));
       const p = await prepare(token);
       return formPage(c, token, p, 200);
     }),
@@ -660,7 +675,7 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
   app.openapi(
     performActionRoute,
     guardedPage(actionPages, async (c) => {
-      const token = c.req.param('token') ?? '';
+      const token = linkTokenOf(c.req.param('token'));
       const type = c.req.header('content-type') ?? '';
       if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type.trim())) {
         throw new PageOutcome(

@@ -53,25 +53,34 @@ const CAMPUS_READERS = ['admin', 'working_group', 'leadership', 'auditor'] as co
 // Dates in the years the API accepts (2000–2100), as every route's.
 const date = boundedDate;
 const valid = (d: string | undefined) => d !== undefined && date.safeParse(d).success;
-const listQuery = z
-  .strictObject({
-    buildingId: z.string().min(1).max(64).optional(),
-    from: date.optional(),
-    to: date.optional(),
-    status: z.enum(['open', 'completed', 'missed']).optional(),
-    limit: wholeNumber(1, 200).default(50),
-    cursor: z.string().min(1).max(2048).optional(),
-    lang: z.enum(['zh-CN', 'en']).optional(),
-  })
-  .refine((q) => !q.from || !q.to || q.from <= q.to, {
-    path: ['to'],
-    message: 'to must not be before from / to 不能早于 from',
-  })
-  // Only between two valid dates: a bad one is already its own field's error (and addDays throws on it).
-  .refine((q) => !valid(q.from) || !valid(q.to) || (q.to ?? '') <= addDays(q.from ?? '', 400), {
-    path: ['to'],
-    message: 'at most 400 days at a time / 一次最多查询 400 天',
-  });
+const listFields = {
+  buildingId: z.string().min(1).max(64).optional(),
+  from: date.optional(),
+  to: date.optional(),
+  status: z.enum(['open', 'completed', 'missed']).optional(),
+  limit: wholeNumber(1, 200).default(50),
+  cursor: z.string().min(1).max(2048).optional(),
+};
+type ListFilters = z.infer<z.ZodObject<typeof listFields>>;
+/** The dates in order, and at most 400 days apart: the API's and the page's rule alike. */
+const orderedDates = <S extends z.ZodType<ListFilters>>(schema: S) =>
+  schema
+    .refine((q) => !q.from || !q.to || q.from <= q.to, {
+      path: ['to'],
+      message: 'to must not be before from / to 不能早于 from',
+    })
+    // Only between two valid dates: a bad one is already its own field's error (and addDays throws on it).
+    .refine((q) => !valid(q.from) || !valid(q.to) || (q.to ?? '') <= addDays(q.from ?? '', 400), {
+      path: ['to'],
+      message: 'at most 400 days at a time / 一次最多查询 400 天',
+    });
+/** The API's: a misspelt filter is an error a script's author is told about. */
+const listQuery = orderedDates(z.strictObject({ ...listFields, lang: z.enum(['zh-CN', 'en']).optional() }));
+/**
+ * The page's: a link from a mail or a bookmark carries what the site never asked for (utm_source,
+ * a `lang` the language chooser does not know); a page ignores it, as every other page does.
+ */
+const pageListQuery = orderedDates(z.object(listFields));
 const occurrenceParam = z.strictObject({
   occurrenceId: z
     .string()
@@ -779,8 +788,8 @@ function formErrors(duty: DutyDefinition, body: CompletionInput): FieldErrors {
   return errors;
 }
 
+// `lang` is the language chooser's (pickLang), which ignores a value it does not know.
 const pageQuery = z.object({
-  lang: z.enum(['zh-CN', 'en']).optional(),
   /** Set by the form's redirect: the completion was taken now, or was on record already. */
   recorded: z.enum(['new', 'again']).optional(),
 });
@@ -808,7 +817,7 @@ export function dutyPageRoutes(deps: AppDeps): Hono<AuthEnv> {
   const langOf = (c: Context<AuthEnv>) => pageLanguage(c, deps.publicBaseUrl, c.get('caller').person);
 
   app.get('/duties', auth, async (c) => {
-    const q = parseOr400(listQuery, c.req.query(), callerLanguage(c), 'query');
+    const q = parseOr400(pageListQuery, c.req.query(), callerLanguage(c), 'query');
     const caller = c.get('caller');
     const list = await listFor(deps, caller, await directoryOrFail(deps), q);
     const next = new URLSearchParams(

@@ -99,23 +99,36 @@ async function refusalsAsProblems<T>(c: Context, run: () => Promise<T>): Promise
   }
 }
 
-/** A JSON body's cap (a file's metadata, never the file) or an upload's (the file itself). */
-const limit = (maxSize: number, of: 'json' | 'file') =>
+/** What a refused body was said to be for: a file, a file's description, or nothing (the confirm). */
+function tooLarge(maxSize: number, of: 'json' | 'file' | 'none') {
+  switch (of) {
+    case 'file':
+      return {
+        zh: `请求体过大：文件不能超过 ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB`,
+        en: `the request body is too large: a file may be at most ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB`,
+      };
+    case 'json':
+      return {
+        zh: `请求体过大：这里只收文件的说明（JSON，最多 ${maxSize / 1024} KB），文件本身请用上传地址发送`,
+        en: `the request body is too large: this takes the file's description (JSON, at most ${maxSize / 1024} KB); send the file itself to the upload URL`,
+      };
+    case 'none':
+      return {
+        zh: '确认上传不需要请求体：请发送不带内容的 POST；文件本身请用上传地址发送',
+        en: 'confirming an upload takes no body: send the POST empty; send the file itself to the upload URL',
+      };
+  }
+}
+
+/**
+ * A JSON body's cap (a file's metadata, never the file), an upload's (the file itself), or the cap
+ * on a route that reads no body (what a client sends there anyway is let be, up to a point).
+ */
+const limit = (maxSize: number, of: 'json' | 'file' | 'none') =>
   bodyLimit({
     maxSize,
     onError: () => {
-      throw new ProblemError(
-        'payload_too_large',
-        of === 'file'
-          ? {
-              zh: `请求体过大：文件不能超过 ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB`,
-              en: `the request body is too large: a file may be at most ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB`,
-            }
-          : {
-              zh: `请求体过大：这里只收文件的说明（JSON，最多 ${maxSize / 1024} KB），文件本身请用上传地址发送`,
-              en: `the request body is too large: this takes the file's description (JSON, at most ${maxSize / 1024} KB); send the file itself to the upload URL`,
-            },
-      );
+      throw new ProblemError('payload_too_large', tooLarge(maxSize, of));
     },
   });
 
@@ -240,7 +253,7 @@ export function evidenceRoutes(deps: AppDeps): Hono<EvidenceEnv> {
     },
   );
 
-  app.post('/api/evidence/:evidenceId/confirm', limit(16 * 1024, 'json'), auth, async (c) => {
+  app.post('/api/evidence/:evidenceId/confirm', limit(16 * 1024, 'none'), auth, async (c) => {
     const record = await readableEvidence(c);
     // Confirming adds the file to the case: only those who may add files, not every reader.
     await caseTakingFiles(c, record.caseId);

@@ -60,9 +60,8 @@ export function kpiRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
 
   app.openapi(kpisRoute, async (c) => {
     const q = c.req.valid('query');
-    const dir = await directoryOrFail(deps);
-    assertBuilding(dir, q.buildingId);
-    assertScope(c.get('caller'), dir, q.buildingId);
+    // The dates first: a period given backwards is wrong whoever asks, and saying so is more use
+    // than asking a supervisor to add a building to it.
     const { from, to, days } = kpiPeriod(q, tz, new Date());
     const range = { from, to };
     const fromRaw = q.from ?? from;
@@ -97,6 +96,9 @@ export function kpiRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
         ],
       );
     }
+    const dir = await directoryOrFail(deps);
+    assertBuilding(dir, q.buildingId);
+    assertScope(c.get('caller'), dir, q.buildingId);
     const figures = await kpiFigures(deps, dir, { ...range, days }, q.buildingId);
     return c.json(
       {

@@ -14,6 +14,7 @@ import { bi, pageResponse } from './declare.ts';
 import { guardedPage, outcomePage, PageOutcome, type LinkPageKind } from '../pages/link-page.tsx';
 import { assertBuilding, directoryOrFail, loadWeeklySummary } from '../reads.ts';
 import { weeklyReportHtml } from './weekly-reports.ts';
+import { linkTokenOf } from '../link-token-param.ts';
 
 /**
  * /reports/{token}: the weekly report page behind the signed link in a summary
@@ -122,7 +123,7 @@ export function reportLinkRoutes(deps: AppDeps): OpenAPIHono {
 
   async function page(c: Context): Promise<Response> {
     const check = verifyReportLink(
-      c.req.param('token') ?? '',
+      linkTokenOf(c.req.param('token')),
       deps.signingKeys,
       Math.floor(Date.now() / 1000),
     );

@@ -647,8 +647,9 @@ describe('web pages: errors a browser reads', () => {
     expect(bad.headers.get('content-type')).toContain('text/html');
     const badPage = await bad.text();
     expect(badPage).toContain('data-problem-status="400"');
-    // The fields the problem names are on the page, not only "see errors".
-    expect(badPage).toMatch(/<li><code>[^<]+<\/code>/);
+    // What is wrong is said in words on the page (the date, not `night`), not "see errors".
+    expect(badPage).toContain('地址中的日期有误');
+    expect(badPage).not.toContain('见 errors');
     expect(bad.headers.get('cache-control')).toBe('no-store');
     const missing = await s.app.request('/no/such/page', { headers: html });
     expect(missing.status).toBe(404);
