@@ -55,7 +55,7 @@ import {
   type Lang,
 } from '../middleware/problems.ts';
 import { jsonBody, parseOr400 } from '../middleware/validation.ts';
-import { singleQuery } from './single-query.ts';
+import { repeatedParams, validQuery } from '../repeated-params.ts';
 import { MAX_PHOTOS } from '../pages/app/case-page.tsx';
 import { parseForm } from '../pages/app/web-kit.tsx';
 import { buildingIdSchema, wholeNumber } from '../schemas.ts';
@@ -615,7 +615,10 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
 
   app.get('/api/inspections', auth, async (c) => {
     const lang = callerLanguage(c);
-    const q = parseOr400(listRequest, singleQuery(c), lang, 'query');
+    // A parameter given twice is the declared routes' 400 ('参数 from 重复了 2 次'), not read as its
+    // first value; otherwise each message in the caller's language only, as parseOr400 says it.
+    const repeated = Object.keys(repeatedParams(c.req.queries())).length > 0;
+    const q = repeated ? validQuery(c, listRequest) : parseOr400(listRequest, c.req.query(), lang, 'query');
     const caller = c.get('caller');
     requireRole(caller, [...READERS], readersText);
     const dir = await directoryOr503(deps);
