@@ -1145,6 +1145,14 @@ describe('printable codes and the commitments page', () => {
     const noSheet = await s.app.request('/app/admin/qr/bldg-a/sheet-99.svg', { headers: html });
     expect(noSheet.status).toBe(404);
     expect(await noSheet.text()).toMatch(/没有这一页：sheet-99\.svg（本楼共 \d+ 页/);
+    // The PDF of a building there is not: the same page, with the way back to the list.
+    for (const accept of ['text/html', 'application/pdf', '*/*']) {
+      const noPdf = await s.app.request('/app/admin/qr/nosuch/codes.pdf', { headers: { ...html, accept } });
+      expect(noPdf.status, accept).toBe(404);
+      const noPdfHtml = await noPdf.text();
+      expect(noPdfHtml, accept).toContain('没有楼栋 nosuch');
+      expect(noPdfHtml, accept).toContain('<a href="/app/admin/qr">返回二维码列表</a>');
+    }
   });
 
   it('publishes the promises from the SLA catalogue and the figures against their targets', async () => {
