@@ -22,6 +22,7 @@ import { authRoutes } from './routes/auth.tsx';
 import { sessionMiddleware } from './middleware/session.ts';
 import { documentPages } from './pages/page-routes.ts';
 import { asErrorPage } from './pages/error-page.tsx';
+import { pageMethodGuard, refusedPageMethod } from './pages/page-methods.ts';
 import { moreAppRoutes } from './pages/app/dashboard.tsx';
 import { webAppRoutes } from './pages/app/routes.tsx';
 import { zeroReportActionHandlers, zeroReportRoutes } from './routes/zero-report.tsx';
@@ -52,8 +53,12 @@ export function createApp(given: AppDeps): Hono {
   app.onError(async (err, c) => asErrorPage(c, await problemOnError(err, c)));
   // An API path that exists under other methods is a 405 naming them, not "no such route".
   let allowedAt: ((path: string) => string[]) | undefined;
+  const allowed = () => (allowedAt ??= allowedMethods(declaredRoutes(app)));
   app.notFound(async (c) => {
     allowedAt ??= allowedMethods(declaredRoutes(app));
+    // A page address that exists under other methods: a 405 said as a page.
+    const refused = await refusedPageMethod(c, allowedAt);
+    if (refused) return refused;
     const path = c.req.path;
     const allow = isApiPath(path) ? allowedAt(path) : [];
     // A trailing slash on an API path that exists without it: a read is sent there (308 keeps the
@@ -123,6 +128,8 @@ export function createApp(given: AppDeps): Hono {
   for (const routes of resourceRoutes) app.route('/', routes(deps) as OpenAPIHono<BlankEnv>);
 
   // Web pages: a browser session (cookie) instead of a bearer token; /api is unchanged.
+  app.use('/app', pageMethodGuard(allowed));
+  app.use('/app/*', pageMethodGuard(allowed));
   app.use('/app', sessionMiddleware(deps));
   app.use('/app/*', sessionMiddleware(deps));
   app.use('/logout', limit);

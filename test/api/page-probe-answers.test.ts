@@ -105,6 +105,28 @@ describe('a page refusing its address says so as a sentence for a person', () =>
   });
 });
 
+describe('page addresses asked with a method they do not take', () => {
+  it('answers 405 with Allow and a page, not "no such page"', async () => {
+    for (const method of ['PUT', 'DELETE', 'PATCH']) {
+      const res = await page('/app', 'sup-wang', { method });
+      expect([method, res.status]).toEqual([method, 405]);
+      expect(res.headers.get('allow')).toContain('GET');
+      const html = await res.text();
+      expect(html).toContain('data-problem-status="405"');
+      expect(html).toContain(`不接受 ${method} 请求`);
+    }
+    const form = await page('/duties/duty.manager-round.bldg-a.2026-12-04', 'sup-wang', { method: 'PUT' });
+    expect(form.status).toBe(405);
+    expect(form.headers.get('allow')).toBe('GET, HEAD, POST');
+    expect(await form.text()).toContain('用页面上的表单提交');
+    // Signed out, and before the session's CSRF check would call it a forgery.
+    const signedOut = await s.app.request('/app/cases', { method: 'DELETE', headers: browser });
+    expect(signedOut.status).toBe(405);
+    // A page that does not exist is still a 404.
+    expect((await page('/no/such/page', 'sup-wang', { method: 'PUT' })).status).toBe(404);
+  });
+});
+
 describe('email links', () => {
   const random = (n: number) => new Uint8Array(randomBytes(n));
 
