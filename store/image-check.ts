@@ -41,13 +41,13 @@ function isPng(b: Uint8Array): boolean {
 const isFrameMarker = (m: number) => m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc;
 
 /**
- * A JPEG: its header segments, walked by their lengths up to the scan, hold a frame with a size;
- * the bytes end with the end-of-image marker (trailing zero padding allowed).
+ * A JPEG: its header segments, walked by their lengths up to the scan, hold a frame with a size,
+ * and the scan ends with the end-of-image marker. What follows it is not read: a phone's "motion
+ * photo" carries its video there, and cameras pad to a block.
  */
 function isJpeg(b: Uint8Array): boolean {
   if (!at(b, 0, [0xff, 0xd8, 0xff])) return false;
-  const end = unpaddedLength(b);
-  if (end < 4 || b[end - 2] !== 0xff || b[end - 1] !== 0xd9) return false;
+  const end = b.length;
   let sawFrame = false;
   let i = 2;
   while (i < end) {
@@ -64,10 +64,16 @@ function isJpeg(b: Uint8Array): boolean {
       if (length < 8 || u16be(b, i + 3) === 0 || u16be(b, i + 5) === 0) return false;
       sawFrame = true;
     }
-    // The scan's coded data runs to the end-of-image marker, already found at the end.
-    if (marker === 0xda) return sawFrame;
+    // The scan's coded data runs to the end-of-image marker: inside it a 0xFF is always followed by
+    // 0x00 or a restart marker, so the first FF D9 after the scan header is the image's end.
+    if (marker === 0xda) return sawFrame && endOfImageFrom(b, i + length);
     i += length;
   }
+  return false;
+}
+
+function endOfImageFrom(b: Uint8Array, from: number): boolean {
+  for (let k = from; k + 1 < b.length; k++) if (b[k] === 0xff && b[k + 1] === 0xd9) return true;
   return false;
 }
 

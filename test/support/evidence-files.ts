@@ -56,7 +56,12 @@ const png = (size: number) => {
 };
 
 export const fakeFiles = {
-  jpeg: (size = 2048) => build(JPEG_HEAD, [0xff, 0xd9], size),
+  jpeg: (size = 2048) => {
+    const b = build(JPEG_HEAD, [0xff, 0xd9], size);
+    // Coded scan data never holds a bare 0xFF (a real one is stuffed as FF 00): none before the end marker.
+    for (let i = JPEG_HEAD.length; i < b.length - 2; i++) if (b[i] === 0xff) b[i] = 0x7f;
+    return b;
+  },
   png: (size = 2048) => png(size),
   webp: (size = 2048) => {
     const b = build('RIFF\0\0\0\0WEBPVP8 \0\0\0\0', '', size);

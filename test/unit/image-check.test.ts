@@ -19,6 +19,11 @@ describe('isWellFormed', () => {
     expect(isWellFormed('image/png', Buffer.concat([fakeFiles.png(), pad]))).toBe(true);
   });
 
+  it('takes a phone’s motion photo: a JPEG with its video after the end marker', () => {
+    const video = Buffer.concat([Buffer.from('\0\0\0\x18ftypmp42', 'latin1'), Buffer.alloc(256, 0x42)]);
+    expect(isWellFormed('image/jpeg', Buffer.concat([fakeFiles.jpeg(), video]))).toBe(true);
+  });
+
   it('refuses a signature before bytes of anything else', () => {
     expect(isWellFormed('image/png', fakeFiles.signatureOnlyPng())).toBe(false);
     expect(isWellFormed('image/jpeg', latin1('\xff\xd8\xffnotreally\xff\xd9'))).toBe(false);
