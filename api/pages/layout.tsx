@@ -114,14 +114,18 @@ nav.main a[aria-current=page]{background:#fff;color:#0b3d6e;font-weight:600}
 button.link{background:none;border:0;padding:.5rem 0;font:inherit;text-decoration:underline;cursor:pointer}
 main{max-width:72rem;margin:0 auto;padding:1rem}
 /* Hashes, tokens and ids are long unbroken strings: they wrap rather than widen a phone screen. */
-code,.mono,ol.timeline li,td,dd{overflow-wrap:anywhere}
+code,.mono,ol.timeline li,dd{overflow-wrap:anywhere}
+/* A cell breaks a word only where it cannot fit alone on a line: breaking anywhere let a table squeeze
+   a column to one character a line (a date, a name, a count); a table too wide for a phone scrolls in
+   its own region instead. Hashes and ids in a cell (code, .mono) still break anywhere. */
+td{overflow-wrap:break-word;word-break:normal}
 h1{font-size:1.5rem;margin:.5rem 0 1rem}
 h1,h2,h3{overflow-wrap:anywhere}
 h2{font-size:1.2rem;margin:1.5rem 0 .5rem}
 .card{background:#fff;border:1px solid #d0d5dc;border-radius:.5rem;padding:1rem;margin:0 0 1rem}
 .muted{color:#4b5563}
 .card>:first-child{margin-top:0}
-td.num{white-space:nowrap}
+td.num,.nowrap{white-space:nowrap}
 .flash{border-radius:.5rem;padding:.75rem 1rem;margin:0 0 1rem;border:1px solid}
 .flash.ok{background:#ecfdf3;border-color:#15803d;color:#14532d}
 .flash.error{background:#fef2f2;border-color:#b91c1c;color:#7f1d1d}

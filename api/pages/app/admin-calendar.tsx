@@ -110,6 +110,23 @@ function ranges(dates: readonly string[]): string {
   return out.join(', ');
 }
 
+const named = (xs: readonly { name: string; from: string; to: string }[]) =>
+  xs.map((x) => `${x.name} (${x.from}..${x.to})`).join('; ');
+
+/**
+ * A list of dates and ranges whose items wrap only between each other: a phone would otherwise
+ * break 2026-01-01..2026-01-03 at its hyphens, a piece a line (the table scrolls instead).
+ */
+function whole(list: string, sep: string) {
+  if (!list) return '';
+  return list.split(sep).map((item, i) => (
+    <>
+      {i > 0 ? sep : ''}
+      <span class="nowrap">{item}</span>
+    </>
+  ));
+}
+
 const SOURCE_LABEL: Record<string, Bilingual> = {
   official: { zh: '内置官方数据', en: 'bundled official data' },
   configured: { zh: '按国务院通知录入', en: "entered from the State Council's notice" },
@@ -155,13 +172,11 @@ function Preview(props: { file: CalendarFile; today: string; lang: Lang }) {
                     </span>
                   </td>
                   <td>
-                    {y.holidays.length} <span class="muted">{ranges(y.holidays)}</span>
+                    {y.holidays.length} <span class="muted">{whole(ranges(y.holidays), ', ')}</span>
                   </td>
-                  <td>{ranges(y.workdays) || '—'}</td>
-                  <td data-closures>
-                    {y.closures.map((x) => `${x.name} (${x.from}..${x.to})`).join('; ') || '—'}
-                  </td>
-                  <td>{y.terms.map((x) => `${x.name} (${x.from}..${x.to})`).join('; ') || '—'}</td>
+                  <td>{whole(ranges(y.workdays), ', ') || '—'}</td>
+                  <td data-closures>{whole(named(y.closures), '; ') || '—'}</td>
+                  <td>{whole(named(y.terms), '; ') || '—'}</td>
                 </tr>
               );
             })}
