@@ -395,3 +395,31 @@ describe('parseOr400', () => {
     });
   });
 });
+
+describe('parseOr400: one error per problem, and a sentence for a page', () => {
+  const refusal = (schema: z.ZodType, data: unknown, where: 'path' | 'query' = 'query') => {
+    try {
+      parseOr400(schema, data, 'zh-CN', where);
+    } catch (err) {
+      if (err instanceof ProblemError) return err;
+    }
+    throw new Error('not refused');
+  };
+
+  it('lists a value that fails two checks with the same words once, and a malformed date once', () => {
+    const bound = 'from 1 to 200 / 1 到 200';
+    const limit = z.coerce.number().int(bound).max(200, bound);
+    expect(refusal(z.object({ limit }), { limit: '99999999999999999999' }).errors).toHaveLength(1);
+    const date = z.iso.date().refine((d) => d >= '2000', 'from 2000 / 2000 年起');
+    expect(refusal(z.object({ to: date }), { to: '99999-01-01' }).errors).toEqual([
+      { field: 'to', message: '须为实际存在的日期，格式 YYYY-MM-DD' },
+    ]);
+  });
+
+  it('words the problem for a person: the field by what it is, both languages, no "see errors"', () => {
+    const p = refusal(z.object({ night: z.iso.date() }), { night: '2026-13-45' }, 'path');
+    expect(p.forPerson?.zh).toMatch(/^地址中的日期有误：须为实际存在的日期/);
+    expect(p.forPerson?.en).toMatch(/^The date in the address is not right: must be a real date/);
+    expect(`${p.forPerson?.zh}${p.forPerson?.en}`).not.toMatch(/errors|night/);
+  });
+});
