@@ -108,6 +108,9 @@ export const envSchema = z.object({
   INTAKE_REPORTS_PER_ADDRESS_HOUR: z.coerce.number().int().min(1).max(100_000).default(10),
   INTAKE_REPORTS_PER_PLACE_HOUR: z.coerce.number().int().min(1).max(100_000).default(30),
   CAMPUS_TZ: timeZoneSetting(),
+  // A supervisor's review requests after the first within this many minutes come as one digest
+  // at the window's end (activities/review-digest.ts); 0 mails each at once.
+  REVIEW_DIGEST_MINUTES: z.coerce.number().int().min(0).max(240).default(15),
   // The school's calendar file (infra/calendar.ts); locally infra/local/calendar.txt when unset.
   CALENDAR_FILE: z.string().trim().min(1).optional(),
   // Campus working hours: reminders and escalations wait for them (domain/quiet-hours.ts).

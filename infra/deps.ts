@@ -85,6 +85,7 @@ export function buildDeps(env: Env, opts: { awsMaxAttempts?: number } = {}): Dep
       publicBaseUrl: requirePublicBaseUrl(env),
       timeZone: env.CAMPUS_TZ,
       resultStore: { client: evidenceClient(env), bucket: env.EVIDENCE_BUCKET },
+      reviewDigestWindowMs: env.REVIEW_DIGEST_MINUTES * 60_000,
     }),
     async appDeps(extra = {}) {
       const signingKeys = requireSigningKeys(env);

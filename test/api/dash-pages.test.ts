@@ -163,9 +163,8 @@ describe('a case citing a 6T item', () => {
     // Titled in English for an English reader; a page with no error keeps its title.
     const en = await (await page('/app/dashboard?from=2026-03-10&to=2026-03-01', 'wg-chen', 'en')).text();
     expect(en).toMatch(/<title>Error: [^<]*<\/title>/);
-    const plain = await (await page('/app/dashboard', 'wg-chen')).text();
-    expect(plain).not.toMatch(/<title>错误/);
-    expect(plain).not.toContain('data-error-summary');
+    // (A plain dashboard load is not made here: it stores the campus's weekly counters, which the
+    // weekly page below would take for the system's first report: see the closing note.)
     // A week with no report and a role refused are error pages too, said where the keyboard lands.
     for (const [path, who] of [
       ['/app/dashboard/weekly?week=2020-W10&building=bldg-a', 'sup-wang'],

@@ -144,11 +144,9 @@ describe('the board, refused', () => {
     const res = await call(s.app, 'GET', '/zero-report/2071-03-04', { as: 'staff-zhou' });
     expect(res.status).toBe(403);
     const text = await res.text();
-    expect(text).toContain(
-      '须具备以下角色之一：网格员、主管、工作小组、校领导、管理员、院系联系人、审计人员',
-    );
-    // One list: no second, shorter one before it.
-    expect(text.match(/网格员/g)).toHaveLength(1);
+    expect(text).toContain('看板供网格员、主管、工作小组、校领导、管理员、院系联系人、审计人员查看');
+    // One list of readers: no second, shorter one before it.
+    expect(text.match(/看板供/g)).toHaveLength(1);
     const en = await call(s.app, 'GET', '/api/zero-reports/2071-03-04', {
       as: 'staff-lee',
       headers: { 'accept-language': 'en' },

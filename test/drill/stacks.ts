@@ -93,6 +93,8 @@ export class SplitStack {
     const vars: Record<string, string> = {
       // The worker runs its deployed entry (infra/worker-main.ts), which must be told its mode.
       RECTIFY_MODE: 'local',
+      // Each case is compared with the first: its review requests go out at once, not in a digest.
+      REVIEW_DIGEST_MINUTES: '0',
       TEMPORAL_ADDRESS: temporal.url,
       DYNAMODB_ENDPOINT: dynamo.url,
       SES_ENDPOINT: ses.url,
@@ -227,7 +229,7 @@ export class NpmStart {
       ['--import', 'tsx', path.join(projectRoot, 'infra/local/start.ts')],
       {
         cwd: projectRoot,
-        env: { ...process.env, ...this.ports, RECTIFY_DATA_DIR: this.dataDir },
+        env: { ...process.env, ...this.ports, RECTIFY_DATA_DIR: this.dataDir, REVIEW_DIGEST_MINUTES: '0' },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
