@@ -28,6 +28,7 @@ import { Csrf, formatTime } from '../ui.tsx';
 import { loadDirectory } from '../../../store/directory.ts';
 import { personNamer } from '../../directory-names.ts';
 import { page, refusedPage, viewerHas, type WebContext } from './dashboard-common.tsx';
+import { broadcastText } from './calendar-broadcast-text.ts';
 
 /**
  * /app/admin/calendar: the calendar file (CALENDAR_FILE's format, one statement
@@ -47,6 +48,7 @@ const MAX_TEXT = 100_000;
 const MAX_SHOWN_BACK = 1_000_000;
 
 const count = (n: number) => n.toLocaleString('en-US');
+/** "1 running case", "258 running cases": an English count with its noun agreeing. */
 
 function tooLong(length: number, shown: boolean): Bilingual {
   const limit = {
@@ -272,7 +274,7 @@ function InForce(props: { now: CurrentCalendar; lang: Lang; saved: SavedNames })
           })}{' '}
       {t({
         zh: '保存后立即生效，无需重启：此后新立的案件按新版本计算期限；进行中的案件在几分钟内收到新版本，当前环节的时限从环节开始重新计算（新增停课日顺延，取消则提前），每次改动记入案件的审计记录；已超时的环节不再重算。2026 年 12 月 5 日前立案的案件从下一个环节起按新版本计算。',
-        en: 'A save takes effect at once, with no restart: cases opened from then on count their deadlines with the new version; running cases are told within minutes, and the deadline of the stage each is in is counted again from the stage’s start (a closure added moves it later, one taken away earlier), each change in the case’s audit trail; a stage already overdue is not recounted. Cases opened before 5 December 2026 take the new version from their next stage.',
+        en: 'A save takes effect at once, with no restart. Cases opened from then on count their deadlines with the new version. Running cases get it within minutes: the deadline of each one’s current stage is counted again from the stage’s start (an added closure day moves it later; one taken away moves it earlier), and each change is written to the case’s audit trail. A stage already overdue keeps its deadline. Cases opened before 5 December 2026 take the new version at their next stage.',
       })}
     </p>
   );
@@ -281,21 +283,7 @@ function InForce(props: { now: CurrentCalendar; lang: Lang; saved: SavedNames })
 /** Where telling the running cases of the version in force stands. */
 function BroadcastLine(props: { state: { version: number; state: BroadcastState }; lang: Lang }) {
   const { version, state } = props.state;
-  const text: Bilingual =
-    state.kind === 'done'
-      ? {
-          zh: `第 ${version} 版已告知 ${count(state.told)} 件进行中的案件，尚未超时的当前环节时限与工作日时钟已按此版重新计算（已超时的不变）${state.refused ? `（另有 ${count(state.refused)} 件此前已按此版或从下一环节起计算）` : ''}。`,
-          en: `Version ${version} was taken by ${count(state.told)} running case(s): open-stage deadlines not yet overdue and working-day clocks are recounted with it (overdue ones stay)${state.refused ? ` (${count(state.refused)} more had it already or take it from their next stage)` : ''}.`,
-        }
-      : state.kind === 'running'
-        ? {
-            zh: `正在把第 ${version} 版告知进行中的案件，几分钟内完成；刷新本页查看结果。`,
-            en: `Telling running cases of version ${version}; this takes a few minutes. Reload the page for the result.`,
-          }
-        : {
-            zh: `第 ${version} 版尚未告知进行中的案件${state.kind === 'failed' ? '（上次尝试失败）' : ''}：每日校历检查会自动补上。`,
-            en: `Running cases have not been told of version ${version} yet${state.kind === 'failed' ? ' (the last attempt failed)' : ''}: the daily calendar check will do it.`,
-          };
+  const text = broadcastText(version, state);
   return (
     <p class="muted" data-calendar-broadcast={state.kind}>
       {inLang(text, props.lang)}
