@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler, ValidationTargets } from 'hono';
+import { enCount } from '../../domain/english-count.ts';
 import { z } from 'zod';
 import { callerLanguage, ProblemError, type FieldError, type Lang } from './problems.ts';
 import { inLang, splitBilingual, type Bilingual } from '../../domain/text.ts';
@@ -175,7 +176,7 @@ function validationProblem(errors: FieldError[], where: Where, forPerson?: Bilin
     'validation',
     {
       zh: `${whereZh[where]}有 ${errors.length} 处错误，见 errors`,
-      en: `${errors.length} problem(s) in the request ${where}; see errors`,
+      en: `${enCount(errors.length, 'problem')} in the request ${where}; see errors`,
     },
     errors,
     undefined,

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { enCount } from '../../../domain/english-count.ts';
 import { formOr400 } from '../../form-body.ts';
 import { Hono } from 'hono';
 import {
@@ -196,7 +197,7 @@ function Errors(props: { errors: CalendarFileError[]; lang: Lang }) {
         {inLang(
           {
             zh: `校历有 ${props.errors.length} 处错误，未保存：`,
-            en: `${props.errors.length} error(s); nothing was saved:`,
+            en: `${enCount(props.errors.length, 'error')}; nothing was saved:`,
           },
           props.lang,
         )}

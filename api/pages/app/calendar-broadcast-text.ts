@@ -1,16 +1,15 @@
 import type { BroadcastState } from '../../../workflows/calendar-broadcast/start.ts';
+import { enCount } from '../../../domain/english-count.ts';
 import type { Bilingual } from '../../../domain/text.ts';
 
 const count = (n: number) => n.toLocaleString('en-US');
-/** "1 running case", "258 running cases": an English count with its noun agreeing. */
-const casesEn = (n: number, noun: string) => `${count(n)} ${noun}${n === 1 ? '' : 's'}`;
 
 /** The calendar page's line on how far telling the running cases of `version` got. */
 export function broadcastText(version: number, state: BroadcastState): Bilingual {
   return state.kind === 'done'
     ? {
         zh: `第 ${version} 版已告知 ${count(state.told)} 件进行中的案件，尚未超时的当前环节时限与工作日时钟已按此版重新计算（已超时的不变）${state.refused ? `（另有 ${count(state.refused)} 件此前已按此版或从下一环节起计算）` : ''}。`,
-        en: `Version ${version} reached ${casesEn(state.told, 'running case')}: their deadlines not yet passed, and their working-day clocks, were counted again with it; deadlines already passed stay as they were.${state.refused ? ` ${casesEn(state.refused, 'other case')} already had it or will take it at ${state.refused === 1 ? 'its' : 'their'} next stage.` : ''}`,
+        en: `Version ${version} reached ${enCount(state.told, 'running case')}: their deadlines not yet passed, and their working-day clocks, were counted again with it; deadlines already passed stay as they were.${state.refused ? ` ${enCount(state.refused, 'other case')} already had it or will take it at ${state.refused === 1 ? 'its' : 'their'} next stage.` : ''}`,
       }
     : state.kind === 'running'
       ? {

@@ -1,5 +1,6 @@
 // Longer than most modules because the KPIs, their charts, the weekly reports and the overdue list are one page over one period query.
 import { Hono } from 'hono';
+import { enCount } from '../../../domain/english-count.ts';
 import { raw } from 'hono/html';
 import { z } from 'zod';
 import { itemShortName } from '../../../domain/standards/catalogue.ts';
@@ -420,7 +421,7 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
           <p class="muted" data-scope={buildingId ?? 'campus'}>
             {t({
               zh: `${scopeText}，${period.fromDate} 至 ${period.toDate} 立案的 ${figures.cases} 件案件；${missed.length} 项未达标。`,
-              en: `${scopeText}, ${figures.cases} case(s) opened ${period.fromDate} to ${period.toDate}; ${missed.length} KPI(s) missed.`,
+              en: `${scopeText}, ${enCount(figures.cases, 'case')} opened ${period.fromDate} to ${period.toDate}; ${enCount(missed.length, 'KPI')} missed.`,
             })}
           </p>
           {/* A wide and a narrow drawing: SVG text scales with the chart, so a phone gets its own. */}
