@@ -234,24 +234,27 @@ function RowsTable(props: { title: Bilingual; xs: ReturnEntry[]; lang: Lang; id:
       {props.xs.length === 0 ? (
         <p class="muted">{t({ zh: '无', en: 'None' })}</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>{t({ zh: '房间', en: 'Room' })}</th>
-              <th>{t({ zh: '姓名', en: 'Name' })}</th>
-              <th>{t({ zh: '备注', en: 'Note' })}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.xs.map((e) => (
+        // A long note or name does not widen the page on a phone: the table scrolls on its own.
+        <ScrollRegion label={t(props.title)}>
+          <table>
+            <thead>
               <tr>
-                <td>{e.room}</td>
-                <td>{e.name ?? ''}</td>
-                <td>{e.note ?? ''}</td>
+                <th>{t({ zh: '房间', en: 'Room' })}</th>
+                <th>{t({ zh: '姓名', en: 'Name' })}</th>
+                <th>{t({ zh: '备注', en: 'Note' })}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {props.xs.map((e) => (
+                <tr>
+                  <td>{e.room}</td>
+                  <td>{e.name ?? ''}</td>
+                  <td>{e.note ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollRegion>
       )}
     </section>
   );

@@ -95,6 +95,21 @@ describe('a cell with more rows than the board shows', () => {
     expect((await board()).html).toContain('id="cell-L3:a-f1-c1"');
   });
 
+  it('scrolls each of the cell’s lists in its own region on a phone, as the board’s table does', async () => {
+    const full = await board('?cell=L3%3Aa-f1-c1');
+    expect(full.html).toMatch(
+      /<div class="table-wrap" role="region" tabindex="0" aria-label="晚归"><table>[\s\S]*?<td>晚归生30号<\/td>/,
+    );
+    // Every table of the view is inside one.
+    const tables = full.html.match(/<table/g) ?? [];
+    expect(tables.length).toBeGreaterThan(0);
+    expect(
+      full.html.match(/<div class="table-wrap" role="region" tabindex="0" aria-label="[^"]+"><table/g),
+    ).toHaveLength(tables.length);
+    const en = await board('?cell=L3%3Aa-f1-c1&lang=en');
+    expect(en.html).toContain('<div class="table-wrap" role="region" tabindex="0" aria-label="Late"><table>');
+  });
+
   it('in English too, the language kept by the link', async () => {
     const { html } = await board('?lang=en');
     expect(html).toContain(
