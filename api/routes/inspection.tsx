@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { formOr400 } from '../form-body.ts';
 import { pageLanguage } from '../middleware/session.ts';
 import { isLang } from '../middleware/language.ts';
-import { ErrorSummaryBox } from '../pages/error-summary.tsx';
+import { ErrorSummaryBox, type SummaryEntry } from '../pages/error-summary.tsx';
 import { shellPage } from '../pages/shell-page.tsx';
 import {
   ActivityFailure,
@@ -292,6 +292,19 @@ const statusNames: Record<RoundStatus, Bilingual> = {
   missed: { zh: '逾期未完成', en: 'missed' },
 };
 
+/**
+ * A text as the checklist says it: in the page's language, the other beside it, as a page's
+ * validation refusal is said (middleware/problems.ts); a text with one wording is said once.
+ */
+const pageFirst = (x: Bilingual, lang: Lang): string => {
+  if (x.zh === x.en || x.en === '') return x.zh;
+  if (x.zh === '') return x.en;
+  return lang === 'en' ? `${x.en} / ${x.zh}` : `${x.zh} / ${x.en}`;
+};
+
+/** The id of the notice asking for an item's photos again, which describes its file input. */
+const photosAgainId = (itemId: string) => `photos-${itemId}-again`;
+
 /** The checklist inside the app shell: its items, and the form when the reader walks the round. */
 function ChecklistBody(props: {
   round: ReturnType<typeof withItems>;
@@ -317,7 +330,7 @@ function ChecklistBody(props: {
   const { round, lang, values } = props;
   const errors = props.errors ?? {};
   const open = round.status === 'open' && props.mayRecord;
-  const t = (x: Bilingual) => (lang === 'en' ? `${x.en} / ${x.zh}` : `${x.zh} / ${x.en}`);
+  const t = (x: Bilingual) => pageFirst(x, lang);
   const label = {
     pass: { zh: '合格', en: 'pass' },
     fail: { zh: '不合格', en: 'fail' },
@@ -332,6 +345,26 @@ function ChecklistBody(props: {
     return v?.result !== undefined && changesSaved(recorded[it.id], v);
   }).length;
   const marked = round.items.filter((it) => (errors[it.id] ?? []).length > 0);
+  type Item = (typeof round.items)[number];
+  // A failure whose case opened is the case's now: shown as recorded, not offered for change.
+  const isHeld = (it: Item) => !open || Boolean(it.caseId && it.result);
+  /** Whether an item's file input is shown asking for the photos a refused post carried. */
+  const askedAgain = (it: Item) => !isHeld(it) && props.photosAgain?.has(it.id) === true;
+  /** What the error summary lists of an item: what is wrong with it, and its photos to choose again. */
+  const summaryEntries = (it: Item): SummaryEntry[] => [
+    ...(marked.includes(it)
+      ? [{ href: `#item-${it.id}`, field: it.id, text: itemSummary(it.citation, errors[it.id] ?? []) }]
+      : []),
+    ...(askedAgain(it)
+      ? [
+          {
+            href: `#photos-${it.id}`,
+            field: `${it.id}.photos[]`,
+            text: itemSummary(it.citation, [photosAgainText]),
+          },
+        ]
+      : []),
+  ];
   /** The stored photos an item's recorded result cites (keys an API client gave are not files here). */
   const photosOf = (itemId: string) =>
     (round.results.find((r) => r.itemId === itemId)?.photos ?? []).flatMap((p) => {
@@ -341,8 +374,8 @@ function ChecklistBody(props: {
   const items = round.items.map((it) => {
     const v = values[it.id] ?? {};
     const errs = errors[it.id] ?? [];
-    // A failure whose case opened is the case's now: shown as recorded, not offered for change.
-    const held = !open || Boolean(it.caseId && it.result);
+    const held = isHeld(it);
+    const again = askedAgain(it);
     return (
       <fieldset
         id={`item-${it.id}`}
@@ -425,21 +458,25 @@ function ChecklistBody(props: {
               name={`${it.id}.photos[]`}
               accept="image/*"
               multiple
-              aria-describedby={`photos-${it.id}-hint`}
+              aria-describedby={
+                again ? `photos-${it.id}-hint ${photosAgainId(it.id)}` : `photos-${it.id}-hint`
+              }
+              aria-invalid={again ? 'true' : undefined}
             />
+            {again ? (
+              // The page's summary is the alert and links here; this is read with the input it marks.
+              <p class="field-error" id={photosAgainId(it.id)} data-photos-again="">
+                {t(photosAgainText)}
+              </p>
+            ) : (
+              ''
+            )}
             <p class="hint" id={`photos-${it.id}-hint`}>
               {t({
                 zh: `可拍照或从相册选择，最多 ${MAX_PHOTOS} 张，每张不超过 ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB（JPEG、PNG、WebP）`,
                 en: `take or choose up to ${MAX_PHOTOS} photos, ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB each (JPEG, PNG, WebP)`,
               })}
             </p>
-            {props.photosAgain?.has(it.id) ? (
-              <p class="field-error" role="alert" data-photos-again="">
-                {t(photosAgainText)}
-              </p>
-            ) : (
-              ''
-            )}
           </>
         )}
         {it.caseId ? (
@@ -483,14 +520,12 @@ function ChecklistBody(props: {
       {props.problem ? (
         // Where the keyboard lands when the page loads (the page's error summary).
         // A checklist is many screens long: each item to correct is a link to it, saying what is wrong.
+        // Its lead in the page's language with the other beside it, as a page's validation refusal
+        // (problems.ts); each entry, a link to what it marks, in the page's: its errors beside it are in both.
         <ErrorSummaryBox
           lang={lang}
-          text={props.problem}
-          entries={marked.map((it) => ({
-            href: `#item-${it.id}`,
-            field: it.id,
-            text: itemSummary(it.citation, errors[it.id] ?? []),
-          }))}
+          text={{ zh: pageFirst(props.problem, lang), en: pageFirst(props.problem, lang) }}
+          entries={round.items.flatMap(summaryEntries)}
           data={{ 'data-problem': '' }}
         />
       ) : (
@@ -554,7 +589,7 @@ const CHECKLIST_CSS = `fieldset.item{min-width:0}fieldset.item.invalid{border-co
 /** The checklist page's answer when it cannot show a round (another building's, or none): why, and a way back. */
 function RefusalBody(props: { lang: Lang; langQuery: string; refusal: Bilingual; status: number }) {
   const { lang } = props;
-  const t = (x: Bilingual) => (lang === 'en' ? `${x.en} / ${x.zh}` : `${x.zh} / ${x.en}`);
+  const t = (x: Bilingual) => pageFirst(x, lang);
   return (
     <>
       <ErrorSummaryBox
@@ -1200,8 +1235,8 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
       if (marked.length === 0) return again(400, errors, lead);
       // The page lists each item under this, linked to it, with what is wrong with it.
       return again(400, errors, {
-        zh: `${lead.zh}请修改下面标出的 ${marked.length} 项，本次提交未保存：`,
-        en: `${lead.en ? `${lead.en} ` : ''}Nothing was saved: please correct the ${marked.length} item(s) marked below:`,
+        zh: `${lead.zh}请修改下面标出的 ${marked.length} 项，本次提交未保存。`,
+        en: `${lead.en ? `${lead.en} ` : ''}Nothing was saved: please correct the ${marked.length} item(s) marked below.`,
       });
     }
 

@@ -141,6 +141,44 @@ describe('photos from the phone on the checklist page', () => {
     expect(await roundNow(id)).toMatchObject({ results: [], cases: {} });
   });
 
+  it('asks for photos again as a field error: beside their input, which it describes, and in the summary linking to it', async () => {
+    const id = await openRound();
+    // The photos are in order; the other item's missing note refuses the post.
+    const res = await postPhotos(
+      id,
+      [
+        [`${failed}.result`, 'fail'],
+        [`${failed}.note`, '门锁损坏'],
+        [`${passed}.result`, 'fail'],
+        ['finish', 'false'],
+      ],
+      [{ item: failed, file: jpeg() }],
+    );
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    const block = itemBlock(html, failed);
+    const again = `photos-${failed}-again`;
+    const esc = (x: string) => x.replace(/[.[\]]/g, '\\$&');
+    // The input is described by its hint and the notice, and marked; the notice follows it.
+    expect(block).toMatch(
+      new RegExp(
+        `<input type="file" id="photos-${esc(failed)}"[^>]* aria-describedby="photos-${esc(failed)}-hint ${esc(again)}" aria-invalid="true"/?><p class="field-error" id="${esc(again)}" data-photos-again="">所选照片未能保留`,
+      ),
+    );
+    // The summary is the page's one alert: the notice is read with its input, not announced apart.
+    expect(block).not.toContain('role="alert"');
+    const summary = /data-problem="">([\s\S]*?)<\/div>/.exec(html)?.[1] ?? '';
+    expect(summary).toMatch(
+      new RegExp(
+        `<li data-field="${esc(failed)}\\.photos\\[\\]"><a href="#photos-${esc(failed)}">[^<]+ — 所选照片未能保留，请重新选择照片</a></li>`,
+      ),
+    );
+    // The item whose note is missing is listed for that; it had no photos to choose again.
+    expect(summary).toContain(`href="#item-${passed}"`);
+    expect(summary).not.toContain(`href="#photos-${passed}"`);
+    expect(itemBlock(html, passed)).not.toContain('data-photos-again');
+  });
+
   it('refuses what is not a photo, too many photos and a file too large, as the case page does', async () => {
     const id = await openRound();
     const fields: [string, string][] = [

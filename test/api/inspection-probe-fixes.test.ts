@@ -174,7 +174,11 @@ describe('the checklist page answers a stale form or a round that is not there w
 });
 
 describe('the checklist after a refused save', () => {
-  it('counts as pending only what the post would change, and says the summary in the page’s language, each item with what is wrong', async () => {
+  /** The summary's entries as text, without its lead. */
+  const linksOf = (flash: string) =>
+    (/<ul class="summary-links">([\s\S]*?)<\/ul>/.exec(flash)?.[1] ?? '').replace(/<[^>]*>/g, '');
+
+  it('counts as pending only what the post would change, and says the summary in the page’s language with the other beside it, each item with what is wrong', async () => {
     const id = await openRound();
     const n = daily.length;
     expect(
@@ -197,14 +201,17 @@ describe('the checklist after a refused save', () => {
     expect(status).toContain(`已保存 1/${n} 项（本页填写了 1 项，尚未保存）`);
     expect(status).toContain(`1 of ${n} items saved (1 filled in on this page, not saved yet)`);
     const flash = /data-problem="">([\s\S]*?)<\/div>/.exec(html)?.[1] ?? '';
-    expect(flash).toMatch(/^<p class="summary-lead">请修改下面标出的 1 项，本次提交未保存：<\/p>/);
-    // The item's link says what is wrong with it, in the page's language only.
+    // The lead in the page's language, the other beside it, as a page's validation refusal is said.
+    expect(flash).toMatch(
+      /^<p class="summary-lead">请修改下面标出的 1 项，本次提交未保存。 \/ Nothing was saved: please correct the 1 item\(s\) marked below\.<\/p>/,
+    );
+    // The item's link says what is wrong with it, in the page's language (the item says it in both).
     expect(flash).toMatch(
       new RegExp(
         `<li data-field="${second.replace(/\./g, '\\.')}"><a href="#item-[^"]+">[^<]+ — 备注：不合格项须注明问题</a></li>`,
       ),
     );
-    expect(flash.replace(/<[^>]*>/g, '')).not.toMatch(/[A-Za-z]{4,}/);
+    expect(linksOf(flash)).not.toMatch(/[A-Za-z]{4,}/);
 
     const en = await postForm(
       id,
@@ -216,12 +223,12 @@ describe('the checklist after a refused save', () => {
     );
     const enFlash = /data-problem="">([\s\S]*?)<\/div>/.exec(await en.text())?.[1] ?? '';
     expect(enFlash).toMatch(
-      /^<p class="summary-lead">Nothing was saved: please correct the 1 item\(s\) marked below:<\/p>/,
+      /^<p class="summary-lead">Nothing was saved: please correct the 1 item\(s\) marked below\. \/ 请修改下面标出的 1 项，本次提交未保存。<\/p>/,
     );
     expect(enFlash).toMatch(
       /<a href="#item-[^"]+">[^<]+ — Note: a failed item needs a note saying what is wrong<\/a>/,
     );
-    expect(enFlash.replace(/<[^>]*>/g, '')).not.toMatch(/[\u4e00-\u9fff]/);
+    expect(linksOf(enFlash)).not.toMatch(/[\u4e00-\u9fff]/);
   });
 });
 
