@@ -3,10 +3,11 @@ import { withSupervision } from '../domain/directory.ts';
 import { casePagePath } from '../domain/email-content.ts';
 import { arrivedUpdate } from '../workflows/rectification-case/messages.ts';
 import type { ActionHandler, AppDeps } from './deps.ts';
+import { departedAmong } from './directory-names.ts';
 import { directoryOrFail, readCase } from './reads.ts';
 import { nameOf, place, signerOf } from './pages/action-statement.ts';
 import { noLongerOpen, PageOutcome } from './pages/link-page.tsx';
-import { arrivalGone } from './pages/step-gone.ts';
+import { arrivalGone, arrivalPeopleGone, personIn } from './pages/step-gone.ts';
 import { formatTime } from './pages/ui.tsx';
 
 /**
@@ -20,16 +21,18 @@ export function arrivalActionHandlers(deps: AppDeps): Record<string, ActionHandl
       const [{ view }, dir] = await Promise.all([readCase(deps, claims.caseId), directoryOrFail(deps)]);
       if (isTerminal(view.stage)) throw noLongerOpen(view);
       const done = view.timeline.find((e) => e.action === 'arrived');
+      // Whoever the page names who has since left the directory, by their last name, marked so.
+      const departed = await departedAmong(deps.aws, dir, done ? [done.actorId] : arrivalPeopleGone(view));
       if (done) {
         const at = formatTime(done.at, deps.env.CAMPUS_TZ);
-        const who = nameOf(dir, done.actorId);
+        const who = personIn(dir, done.actorId, departed);
         throw new PageOutcome(
           410,
           'used',
           { zh: '已登记到场', en: 'The arrival is already recorded' },
           {
-            zh: `案件 ${view.caseId} 已于 ${at} 由 ${who} 登记到场，无需再次登记。`,
-            en: `${who} recorded the arrival for case ${view.caseId} at ${at}; nothing more is needed.`,
+            zh: `案件 ${view.caseId} 已于 ${at} 由 ${who.zh} 登记到场，无需再次登记。`,
+            en: `${who.en} recorded the arrival for case ${view.caseId} at ${at}; nothing more is needed.`,
           },
           undefined,
           // The work goes on on the case page, as the pages of a step no longer needed offer.
@@ -37,7 +40,7 @@ export function arrivalActionHandlers(deps: AppDeps): Record<string, ActionHandl
         );
       }
       // Reassigned or handed over since the mail: the new technician has a link of their own.
-      const gone = arrivalGone(claims.recipientId, view, dir, deps.env.CAMPUS_TZ);
+      const gone = arrivalGone(claims.recipientId, view, dir, deps.env.CAMPUS_TZ, departed);
       if (gone) throw gone;
       // Each language with its own names and brackets: an English reader reads no full-width punctuation.
       const where = place(dir, view);

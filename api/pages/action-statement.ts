@@ -43,7 +43,11 @@ export const nameOf = (dir: Directory, id: string) => dir.people.find((p) => p.i
  * A person as a row names them: by the directory in force; someone who left it by the last name a
  * version gave them, said to have left (`departed`: api/directory-names.ts departedAmong); else the id.
  */
-export function personValue(dir: Directory, id: string, departed: ReadonlyMap<string, string>): RowValue {
+export function personValue(
+  dir: Directory,
+  id: string,
+  departed: ReadonlyMap<string, string>,
+): string | Bilingual {
   const now = dir.people.find((p) => p.id === id)?.name;
   if (now !== undefined) return now;
   const last = departed.get(id);

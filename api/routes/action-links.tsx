@@ -54,7 +54,7 @@ import {
   type RowPhotos,
 } from '../pages/action-page.tsx';
 import { describedPhotos, refsIn } from '../pages/description-photos.ts';
-import { caseStepGone } from '../pages/step-gone.ts';
+import { caseStepGone, peopleGone } from '../pages/step-gone.ts';
 import { citedEvidenceProblem, evidenceUrl, getEvidence, parseEvidenceRef } from '../../store/evidence.ts';
 import {
   caseActionContent,
@@ -329,16 +329,20 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
       // A case that is over is said at once. Whether this person may take the step now is the
       // running case's decision (its validator, under its pinned policy), asked when the form is posted.
       if (isTerminal(view.stage)) throw noLongerOpen(view, lang);
+      // Someone the page names who has left the directory (a disputer, a decider since removed) by
+      // their last name: read once for the step-gone page and the form alike.
+      const departed = await departedAmong(deps.aws, dir, [
+        ...peopleGone(claims.step, view),
+        ...peopleNamed(claims.step, view),
+      ]);
       // Decided by someone else, moved on, or now a colleague's: said at once, with what happened.
-      const gone = caseStepGone(claims.step, claims.recipientId, view, dir, deps.env.CAMPUS_TZ);
+      const gone = caseStepGone(claims.step, claims.recipientId, view, dir, deps.env.CAMPUS_TZ, departed);
       if (gone) throw inLang(gone, lang);
       // The survey link goes to the reporter's address: one the opener or the handler gave as their own
       // would let them grade their own case.
       const conflict = claims.step === 'follow_up' ? raterConflict(dir, view) : null;
       if (conflict)
         throw new PageOutcome(403, 'refused', { zh: '不能评价', en: 'Not allowed to rate' }, conflict, lang);
-      // Someone the rows name who has left the directory (a disputer since removed) by their last name.
-      const departed = await departedAmong(deps.aws, dir, peopleNamed(claims.step, view));
       const content = caseActionContent(claims.step, claims, view, dir, departed);
       return {
         claims,
