@@ -51,6 +51,7 @@ import { tallyForRange } from '../store/kpi-tallies.ts';
 import { outboxScope } from '../store/keys.ts';
 import { issueActionUrl } from '../store/links.ts';
 import { sendOnce } from '../store/outbox.ts';
+import { catchUpStranded } from '../store/stranded-notices.ts';
 
 /** Activities' failure types (non-retryable: retrying cannot fix them). */
 export const FeedbackFailure = {
@@ -379,6 +380,12 @@ export function createFeedbackActivities(deps: ActivityDeps) {
   }
 
   async function sendDailyBriefs(input: DailyBriefInput): Promise<{ buildings: number; sent: number }> {
+    // A directory save whose stranded-cases mail did not go (the process died after the save) is
+    // told here each morning, so no admin need open the directory page for it. Its failure is
+    // only logged: the brief goes regardless, and tomorrow's run tries again.
+    await catchUpStranded(deps).catch((err: unknown) => {
+      console.warn(`[daily brief] could not catch up the stranded-case mails: ${String(err)}`);
+    });
     const dir = await directory();
     const people = new Map(dir.people.map((p) => [p.id, p]));
     const from = localTimeToInstant(addDays(input.date, -1), '00:00', input.timeZone);

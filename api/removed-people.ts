@@ -1,6 +1,7 @@
-import { isTerminal, type CaseView } from '../domain/case-model.ts';
+import type { CaseView } from '../domain/case-model.ts';
 import { listCases } from '../store/case-lists.ts';
 import { currentSnapshot } from '../store/directory.ts';
+import { openCaseViewsOf } from '../store/party-open-cases.ts';
 import type { AppDeps } from './deps.ts';
 
 export interface RemovedPerson {
@@ -14,7 +15,7 @@ export interface RemovedPerson {
   }[];
 }
 
-// Open cases of one person are few; this bounds the read if a removed person held very many.
+// Bounds the read of a building's cases awaiting its supervisor, should there be very many.
 const OPEN_CASES_READ = 500;
 
 /**
@@ -80,20 +81,5 @@ export async function openCasesOf(
   deps: Pick<AppDeps, 'aws'>,
   personId: string,
 ): Promise<RemovedPerson['openCases']> {
-  return (await openCaseViewsOf(deps, personId)).map(openCaseOf);
-}
-
-/** The open cases a person is a party to, whole: the mail to their supervisors reads place and due. */
-export async function openCaseViewsOf(deps: Pick<AppDeps, 'aws'>, personId: string): Promise<CaseView[]> {
-  const { ddb, tables } = deps.aws;
-  const openCases: CaseView[] = [];
-  let cursor: string | undefined;
-  let read = 0;
-  do {
-    const page = await listCases(ddb, tables, { filters: { partyId: personId }, limit: 100, cursor });
-    for (const v of page.items) if (!isTerminal(v.stage)) openCases.push(v);
-    read += page.items.length;
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor && read < OPEN_CASES_READ);
-  return openCases;
+  return (await openCaseViewsOf(deps.aws.ddb, deps.aws.tables, personId)).map(openCaseOf);
 }

@@ -64,6 +64,11 @@ export interface StrandedCasesMail {
   recipientName: string;
   /** The directory version whose save stranded them. */
   version: number;
+  /**
+   * When that save was, on the campus wall clock: the mail may go a day later (the daily
+   * catch-up of a save whose mail did not go), and the reader should not take it for today's.
+   */
+  savedText?: string | undefined;
   /** The reader's buildings with stranded cases, at least one. */
   buildings: StrandedBuilding[];
 }
@@ -115,43 +120,46 @@ function places(l: MailHalf, names: Bilingual[]): string {
 /**
  * What the stranding means for the cases, one sentence per kind there is: waiting on the holder
  * (nobody is reminded, so they wait to escalate), already overdue (escalating, still nobody to
- * act), or at a stage someone else acts in (the holder is needed later).
+ * act), or at a stage someone else acts in (the holder is needed later). Counted over the listed
+ * cases; "these cases" only when the list is all of them (`total`), since the unlisted are unread.
  */
-function consequences(l: MailHalf, cases: StrandedCase[]): string {
+function consequences(l: MailHalf, cases: StrandedCase[], total: number): string {
   const waiting = cases.filter((c) => c.waitsOnHolder && !c.overdue).length;
   const overdue = cases.filter((c) => c.waitsOnHolder && c.overdue).length;
   const elsewhere = cases.filter((c) => !c.waitsOnHolder).length;
-  const all = (k: number) => k === cases.length;
+  const all = (k: number) => k === total;
+  // Who the sentence is about: the one case of the mail, all of its cases, or some of them.
+  const zhWho = (k: number) => (!all(k) ? `其中 ${k} 件` : k === 1 ? '该案件' : '这些案件');
   const zh = [
-    waiting > 0 &&
-      `${all(waiting) ? '这些案件' : `其中 ${waiting} 件`}正等他们处理：提醒无人接收，将一直等到超时升级。`,
-    overdue > 0 && `${all(overdue) ? '这些案件' : `${overdue} 件`}已超时并在升级，但改派之前仍无人能处理。`,
-    elsewhere > 0 &&
-      `${all(elsewhere) ? '这些案件' : `${elsewhere} 件`}当前环节由他人处理，但之后的环节仍需经办人，请一并改派。`,
+    waiting > 0 && `${zhWho(waiting)}正等原经办人处理：提醒无人接收，将一直等到超时升级。`,
+    overdue > 0 && `${zhWho(overdue)}已超时并在升级，但改派之前仍无人能处理。`,
+    elsewhere > 0 && `${zhWho(elsewhere)}当前环节由他人处理，但之后的环节仍需经办人，请一并改派。`,
   ];
-  // English agrees with how many: "1 of them waits", "2 of them wait".
-  const one = (k: number) => k === 1 && !all(k);
+  // English agrees with how many: "It waits" (the mail's one case), "1 of them waits", "2 of them wait".
+  const it = (k: number, some: string) => (all(k) ? 'It' : some);
+  const they = (k: number, some: string) => (all(k) ? 'They' : some);
   const en = [
     waiting > 0 &&
-      (one(waiting)
-        ? '1 of them waits on them at its current stage: nobody receives its reminders, so it waits until it is overdue and escalates.'
-        : `${all(waiting) ? 'They wait' : `${waiting} of them wait`} on them at their current stage: nobody receives the reminders, so they wait until they are overdue and escalate.`),
+      (waiting === 1
+        ? `${it(waiting, '1 of them')} waits on its holder at its current stage: nobody receives its reminders, so it waits until it is overdue and escalates.`
+        : `${they(waiting, `${waiting} of them`)} wait on their holders at their current stage: nobody receives the reminders, so they wait until they are overdue and escalate.`),
     overdue > 0 &&
-      (one(overdue)
-        ? '1 is already overdue and escalating, but nobody can act on it until it is reassigned.'
-        : `${all(overdue) ? 'They are' : `${overdue} are`} already overdue and escalating, but nobody can act on them until they are reassigned.`),
+      (overdue === 1
+        ? `${it(overdue, '1')} is already overdue and escalating, but nobody can act on it until it is reassigned.`
+        : `${they(overdue, `${overdue}`)} are already overdue and escalating, but nobody can act on them until they are reassigned.`),
     elsewhere > 0 &&
-      (one(elsewhere)
-        ? '1 is at a stage someone else acts in, but a later step needs its holder: reassign it too.'
-        : `${all(elsewhere) ? 'They are' : `${elsewhere} are`} at a stage someone else acts in, but a later step needs the holder: reassign them too.`),
+      (elsewhere === 1
+        ? `${it(elsewhere, '1')} is at a stage someone else acts in, but a later step needs its holder: reassign it too.`
+        : `${they(elsewhere, `${elsewhere}`)} are at a stage someone else acts in, but a later step needs their holders: reassign them too.`),
   ];
   return (l === 'zh' ? zh : en).filter((x): x is string => typeof x === 'string').join(gap[l]);
 }
 
-const workingGroupNote: Record<MailHalf, string> = {
-  zh: '该楼栋没有主管，因此通知工作小组。',
-  en: 'The building has no supervisor, so the working group is told.',
-};
+// Said of the place by name: a place may be a public area (a laundry, a canteen), not a building.
+const workingGroupNote = (l: MailHalf, name: Bilingual): string =>
+  l === 'zh'
+    ? `${name.zh}没有主管，因此通知工作小组。`
+    : `${name.en} has no supervisor, so the working group is told.`;
 
 /** The mail to one reader, their language first. */
 export function strandedCasesMail(
@@ -162,27 +170,31 @@ export function strandedCasesMail(
   const n = cases.length + m.buildings.reduce((k, b) => k + b.more, 0);
   const names = m.buildings.map((b) => b.name);
   const single = m.buildings.length === 1 ? m.buildings[0] : undefined;
+  const enCases = n === 1 ? '1 case' : `${n} cases`;
+  const saved: Record<MailHalf, string> = m.savedText
+    ? { zh: `已于 ${m.savedText} 保存`, en: `was saved on ${m.savedText}` }
+    : { zh: '已保存', en: 'was saved' };
   // One building is named in the opening, so its working-group note goes there; several get a heading each.
   const intro: Record<MailHalf, string> = {
-    zh: `名录第 ${m.version} 版已保存：${places('zh', names)}有 ${n} 件未结案件的经办人已被移出名录或已无处理案件的角色。${consequences('zh', cases)}${
-      single?.asWorkingGroup ? workingGroupNote.zh : ''
+    zh: `名录第 ${m.version} 版${saved.zh}：${places('zh', names)}有 ${n} 件未结案件的经办人已被移出名录或已无处理案件的角色。${consequences('zh', cases, n)}${
+      single?.asWorkingGroup ? workingGroupNote('zh', single.name) : ''
     }请尽快改派：`,
-    en: `Directory version ${m.version} was saved: ${n} open case(s) at ${places('en', names)} are held by someone it removed or left without a role that acts on cases. ${consequences('en', cases)}${
-      single?.asWorkingGroup ? ` ${workingGroupNote.en}` : ''
-    } Reassign them soon:`,
+    en: `Directory version ${m.version} ${saved.en}: ${n === 1 ? '1 open case' : `${n} open cases`} at ${places('en', names)} ${n === 1 ? 'is' : 'are'} held by someone it removed or left without a role that acts on cases. ${consequences('en', cases, n)}${
+      single?.asWorkingGroup ? ` ${workingGroupNote('en', single.name)}` : ''
+    } Reassign ${n === 1 ? 'it' : 'them'} soon:`,
   };
   const heading = (l: MailHalf, b: StrandedBuilding): string =>
     single
       ? ''
       : l === 'zh'
-        ? `${b.name.zh}（${b.cases.length + b.more} 件${b.asWorkingGroup ? '；该楼栋没有主管，因此通知工作小组' : ''}）：`
-        : `${b.name.en} (${b.cases.length + b.more}${b.asWorkingGroup ? '; the building has no supervisor, so the working group is told' : ''}):`;
+        ? `${b.name.zh}（${b.cases.length + b.more} 件${b.asWorkingGroup ? '；此处没有主管，因此通知工作小组' : ''}）：`
+        : `${b.name.en} (${b.cases.length + b.more}${b.asWorkingGroup ? '; no supervisor here, so the working group is told' : ''}):`;
   const rest = (l: MailHalf, b: StrandedBuilding): string =>
     b.more === 0
       ? ''
       : l === 'zh'
-        ? `另有 ${b.more} 件未列出，请在名录导入页查看。`
-        : `${b.more} more are not listed here; see the directory import page.`;
+        ? `另有 ${b.more} 件未列出；管理员的名录导入页列出全部。`
+        : `${b.more} more are not listed here; an admin's directory import page lists them all.`;
   const text = (l: MailHalf) => [
     intro[l],
     ...m.buildings.flatMap((b) => [
@@ -210,7 +222,7 @@ export function strandedCasesMail(
   return {
     subject: mailSubject(lang, {
       zh: `【请改派】${places('zh', names)}：${n} 件案件的经办人已离开名录或失去角色`,
-      en: `[Reassign] ${places('en', names)}: ${n} case(s) held by someone removed or without their role`,
+      en: `[Reassign] ${places('en', names)}: ${enCases} whose holder left the directory or lost their role`,
     }),
     text: mailText(greeting, text(first), text(second)),
     html: mailHtml({ first, greeting, lead: html(first), links: [], other: html(second) }),

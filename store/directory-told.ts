@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { TableNames } from './clients.ts';
 
 /**
- * Whom a directory version's save told of the open cases it stranded (api/stranded-notices.ts),
+ * Whom a directory version's save told of the open cases it stranded (store/stranded-notices.ts),
  * one row per version under kind `told`: written once every mail of the version went, so a
  * version flagged `tellStranded` without this row still has mail to send, and the directory
  * page says who was told.

@@ -100,7 +100,7 @@ describe('a directory save that strands open cases', () => {
     expect(zh.text).toContain(`改派：http://rectify.test/app/cases/${caseId}#reassign-title`);
     expect(zh.html).toContain(`<a href="http://rectify.test/app/cases/${caseId}#reassign-title"`);
     const en = mails.find((m) => m.to[0] === 'anna.smith@demo.edu.cn')!;
-    expect(en.subject).toMatch(/^\[Reassign\] Dormitory A: 1 case\(s\)/);
+    expect(en.subject).toMatch(/^\[Reassign\] Dormitory A: 1 case whose holder/);
     expect(en.text).toMatch(/^Dear Anna Smith,/);
     expect(en.text).toContain(
       `${caseId} (Rectifying, due 2026-12-10 10:00) assignee: 周强 (no longer in the directory)`,
@@ -249,7 +249,7 @@ describe('a directory save that strands open cases', () => {
     await adminPage();
     const mails = await mailsNaming(caseId);
     expect(mails.map((m) => m.to[0]).sort()).toEqual(['chen.ming@demo.edu.cn', 'yang.fan@demo.edu.cn']);
-    expect(mails[0]!.text).toContain('该楼栋没有主管，因此通知工作小组。');
+    expect(mails[0]!.text).toContain('学生公寓B栋没有主管，因此通知工作小组。');
   });
 
   it('mails nobody when the people it removes hold no open case', async () => {
