@@ -1236,7 +1236,7 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
       // The page lists each item under this, linked to it, with what is wrong with it.
       return again(400, errors, {
         zh: `${lead.zh}请修改下面标出的 ${marked.length} 项，本次提交未保存。`,
-        en: `${lead.en ? `${lead.en} ` : ''}Nothing was saved: please correct the ${marked.length} item(s) marked below.`,
+        en: `${lead.en ? `${lead.en} ` : ''}Nothing was saved: please correct the ${marked.length === 1 ? 'item' : `${marked.length} items`} marked below.`,
       });
     }
 

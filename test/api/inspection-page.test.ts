@@ -298,7 +298,7 @@ describe('the checklist’s save and submit while filling it in', () => {
     expect(en).toMatch(/<title>Error: [^<]*<\/title>/);
     expect(/data-problem="">([\s\S]*?)<\/div>/.exec(en)?.[1]).toMatch(
       new RegExp(
-        `^<p class="summary-lead">Nothing was saved: please correct the 1 item\\(s\\) marked below\\. / 请修改下面标出的 1 项，本次提交未保存。</p><ul class="summary-links"><li data-field="[^"]+"><a href="#item-${first.replace(/\./g, '\\.')}"`,
+        `^<p class="summary-lead">Nothing was saved: please correct the item marked below\\. / 请修改下面标出的 1 项，本次提交未保存。</p><ul class="summary-links"><li data-field="[^"]+"><a href="#item-${first.replace(/\./g, '\\.')}"`,
       ),
     );
   });

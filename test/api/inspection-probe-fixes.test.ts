@@ -203,7 +203,7 @@ describe('the checklist after a refused save', () => {
     const flash = /data-problem="">([\s\S]*?)<\/div>/.exec(html)?.[1] ?? '';
     // The lead in the page's language, the other beside it, as a page's validation refusal is said.
     expect(flash).toMatch(
-      /^<p class="summary-lead">请修改下面标出的 1 项，本次提交未保存。 \/ Nothing was saved: please correct the 1 item\(s\) marked below\.<\/p>/,
+      /^<p class="summary-lead">请修改下面标出的 1 项，本次提交未保存。 \/ Nothing was saved: please correct the item marked below\.<\/p>/,
     );
     // The item's link says what is wrong with it, in the page's language (the item says it in both).
     expect(flash).toMatch(
@@ -223,7 +223,7 @@ describe('the checklist after a refused save', () => {
     );
     const enFlash = /data-problem="">([\s\S]*?)<\/div>/.exec(await en.text())?.[1] ?? '';
     expect(enFlash).toMatch(
-      /^<p class="summary-lead">Nothing was saved: please correct the 1 item\(s\) marked below\. \/ 请修改下面标出的 1 项，本次提交未保存。<\/p>/,
+      /^<p class="summary-lead">Nothing was saved: please correct the item marked below\. \/ 请修改下面标出的 1 项，本次提交未保存。<\/p>/,
     );
     expect(enFlash).toMatch(
       /<a href="#item-[^"]+">[^<]+ — Note: a failed item needs a note saying what is wrong<\/a>/,
