@@ -1,14 +1,17 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
+import type { CaseView } from '../domain/case-model.ts';
 import type { Directory } from '../domain/directory.ts';
 import { effectQueues } from '../domain/effect-failure.ts';
 import { casePagePath } from '../domain/email-content.ts';
+import { placeNameOf } from '../domain/place-name.ts';
 import { REVIEW_DIGEST_WINDOW_MS, reviewDigestMail } from '../domain/review-digest-mail.ts';
+import { getCaseRecord } from '../store/case-records.ts';
 import { loadDirectory } from '../store/directory.ts';
 import { outboxScope } from '../store/keys.ts';
 import { sendOnce } from '../store/outbox.ts';
-import { routeReviewMail, sealDigest, type ReviewRoute } from '../store/review-digests.ts';
+import { routeReviewMail, settleDigest, type DigestCase, type ReviewRoute } from '../store/review-digests.ts';
 import type { reviewDigest } from '../workflows/review-digest/workflow.ts';
 import { campusTime } from './case-mail-facts.ts';
 import type { ActivityDeps } from './index.ts';
@@ -112,26 +115,69 @@ export async function gatherReviewMail(
   return route;
 }
 
-/** The digest workflow's activity: one mail listing a window's gathered review requests. */
+/**
+ * Whether a gathered case still awaits the review it was gathered for: its record (not the
+ * workflow, which the digest must not wait on) is still at that stage and round. A case reviewed
+ * meanwhile, by this supervisor or another, withdrawn or closed has moved on; one with no record
+ * (or an entry that does not say its review) is listed, as before.
+ */
+function awaitsReview(record: CaseView | null, c: DigestCase): boolean {
+  if (!record || c.stage === undefined || c.round === undefined) return true;
+  return record.stage === c.stage && record.round === c.round;
+}
+
+/** The review's deadline as the record has it now (a pause may have moved it), else as gathered. */
+function reviewDue(record: CaseView | null, c: DigestCase): string | undefined {
+  const now = record?.deadlines.findLast(
+    (d) => d.stage === c.stage && d.round === c.round && d.state === 'pending',
+  );
+  return now?.due ?? c.due;
+}
+
+/** The digest workflow's activity: one mail listing a window's gathered review requests still awaited. */
 export function createReviewDigestActivities(deps: ActivityDeps) {
-  async function sendReviewDigest(input: ReviewDigestInput): Promise<{ listed: number }> {
-    const cases = await sealDigest(deps, input.queue, input.recipientId, input.windowId);
-    if (cases.length === 0) return { listed: 0 };
+  async function sendReviewDigest(input: ReviewDigestInput): Promise<{ listed: number; handled: number }> {
+    const records = new Map<string, Promise<CaseView | null>>();
+    const recordOf = (caseId: string) => {
+      const known = records.get(caseId);
+      if (known) return known;
+      const read = getCaseRecord(deps.ddb, deps.tables, caseId);
+      records.set(caseId, read);
+      return read;
+    };
+    const { cases, handled } = await settleDigest(
+      deps,
+      input.queue,
+      input.recipientId,
+      input.windowId,
+      async (c) => awaitsReview(await recordOf(c.caseId), c),
+    );
+    // Every case of the window already handled: the decision kept says so, and nothing is mailed.
+    if (cases.length === 0) return { listed: 0, handled };
     const dir = await loadDirectory(deps.ddb, deps.tables);
     const person = dir?.people.find((p) => p.id === input.recipientId);
     // Gone from the directory since: the cases wait on their pages and the daily brief.
-    if (!person) return { listed: 0 };
+    if (!person) return { listed: 0, handled };
     const base = deps.publicBaseUrl.replace(/\/+$/, '');
+    const listed = await Promise.all(
+      cases.map(async (c) => {
+        const record = await recordOf(c.caseId);
+        const due = reviewDue(record, c);
+        return {
+          caseId: c.caseId,
+          title: c.title,
+          place: (record && dir ? placeNameOf(dir, record.location) : undefined) ?? c.building,
+          dueAt: due,
+          dueText: due ? campusTime(due, deps.timeZone) : undefined,
+          reviewUrl: `${base}${casePagePath(c.caseId)}`,
+        };
+      }),
+    );
     const mail = reviewDigestMail(person.language, {
       recipientName: person.name,
       windowMinutes: input.windowMinutes,
-      cases: cases.map((c) => ({
-        caseId: c.caseId,
-        title: c.title,
-        building: c.building,
-        dueText: c.due ? campusTime(c.due, deps.timeZone) : undefined,
-        reviewUrl: `${base}${casePagePath(c.caseId)}`,
-      })),
+      cases: listed,
+      alreadyHandled: handled,
     });
     await failingPermanently(() =>
       sendOnce(
@@ -140,7 +186,7 @@ export function createReviewDigestActivities(deps: ActivityDeps) {
         () => Promise.resolve({ to: person.email, ...mail }),
       ),
     );
-    return { listed: cases.length };
+    return { listed: cases.length, handled };
   }
   return { sendReviewDigest };
 }

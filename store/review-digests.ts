@@ -1,5 +1,6 @@
 import {
   type AttributeValue,
+  ConditionalCheckFailedException,
   GetItemCommand,
   TransactWriteItemsCommand,
   TransactionCanceledException,
@@ -19,6 +20,8 @@ import { expiresAfterDays, OUTBOX_ROWS_KEPT_DAYS } from './tables.ts';
  * a retried activity follows the route first taken, so it neither lists a case twice nor mails
  * it at once after having listed it. A digest row is sealed before it is read for sending, and
  * a case is only listed in an unsealed one: a case never joins a digest that has already gone.
+ * What the send made of the sealed list (which cases still await the review, how many no longer
+ * do) is kept on the row too, so a retried send mails the same list, or again nothing.
  */
 
 type Deps = Pick<AwsDeps, 'ddb' | 'tables'>;
@@ -41,10 +44,26 @@ const routeSchema = z.discriminatedUnion('route', [
 export type ReviewRoute = z.infer<typeof routeSchema>;
 
 const windowSchema = z.object({ windowId: z.string(), endsAt: z.number() });
+/** The send's decision: the entries (by key) its mail lists and how many cases it left out. */
+const settledSchema = z.object({ listed: z.array(z.string()), handled: z.number() });
 const digestSchema = z.object({
   sealed: z.boolean().optional(),
   entries: z.record(z.string(), gatheredCaseSchema).default({}),
+  settled: settledSchema.optional(),
 });
+
+/** A gathered case with the review it asked for: its stage and round when it was gathered. */
+export interface DigestCase extends GatheredCase {
+  stage?: string | undefined;
+  round?: number | undefined;
+}
+
+/** The cases a digest's mail lists (in the order gathered) and how many it leaves out. */
+export interface SettledDigest {
+  cases: DigestCase[];
+  /** Cases gathered into the window that no longer await this review (reviewed, withdrawn, closed). */
+  handled: number;
+}
 
 export interface RouteInput {
   /** The task queue whose digest workflows send the windows' mails. */
@@ -167,7 +186,74 @@ export async function sealDigest(
   queue: string,
   personId: string,
   windowId: string,
-): Promise<GatheredCase[]> {
+): Promise<DigestCase[]> {
+  const { entries } = await sealRow(deps, queue, personId, windowId);
+  return entries.map(([, c]) => c);
+}
+
+/**
+ * Seals a window's digest and decides, once, what its mail lists: the gathered cases `awaited`
+ * still holds at the review they were gathered for, one entry a case. The decision is kept on
+ * the row before anything is mailed, so a retried send (the relay down, the worker lost) lists
+ * the same cases, and one that found none left sends nothing again.
+ */
+export async function settleDigest(
+  deps: Deps,
+  queue: string,
+  personId: string,
+  windowId: string,
+  awaited: (c: DigestCase) => Promise<boolean>,
+): Promise<SettledDigest> {
+  const { key, entries, settled } = await sealRow(deps, queue, personId, windowId);
+  const decided = settled ?? (await decide(deps, key, entries, awaited));
+  const listed = new Set(decided.listed);
+  return { cases: entries.filter(([k]) => listed.has(k)).map(([, c]) => c), handled: decided.handled };
+}
+
+async function decide(
+  deps: Deps,
+  key: Record<string, AttributeValue>,
+  entries: [string, DigestCase][],
+  awaited: (c: DigestCase) => Promise<boolean>,
+): Promise<z.infer<typeof settledSchema>> {
+  const listed = new Map<string, string>();
+  const gathered = new Set<string>();
+  for (const [k, c] of entries) {
+    gathered.add(c.caseId);
+    // A case gathered twice (its review failed, then it was reported again) is listed once, for
+    // the review it awaits.
+    if (!listed.has(c.caseId) && (await awaited(c))) listed.set(c.caseId, k);
+  }
+  const decision = { listed: [...listed.values()], handled: gathered.size - listed.size };
+  try {
+    await deps.ddb.send(
+      new UpdateItemCommand({
+        TableName: deps.tables.ops,
+        Key: key,
+        UpdateExpression: 'SET settled = :s',
+        ConditionExpression: 'attribute_not_exists(settled)',
+        ExpressionAttributeValues: marshall({ ':s': decision }),
+      }),
+    );
+    return decision;
+  } catch (err) {
+    if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    // Another attempt decided first: its decision is the one that may have been mailed.
+    const row = digestSchema.parse((await getRow(deps, key)) ?? {});
+    return row.settled ?? decision;
+  }
+}
+
+async function sealRow(
+  deps: Deps,
+  queue: string,
+  personId: string,
+  windowId: string,
+): Promise<{
+  key: Record<string, AttributeValue>;
+  entries: [string, DigestCase][];
+  settled: z.infer<typeof settledSchema> | undefined;
+}> {
   const key = marshall(opsKey.reviewDigest(queue, personId, windowId));
   const out = await deps.ddb.send(
     new UpdateItemCommand({
@@ -181,7 +267,20 @@ export async function sealDigest(
   );
   const row = digestSchema.parse(out.Attributes ? unmarshall(out.Attributes) : {});
   await endWindow(deps, queue, personId, windowId);
-  return Object.values(row.entries).sort((a, b) => a.at - b.at || a.caseId.localeCompare(b.caseId));
+  const entries = Object.entries(row.entries)
+    .map(([k, c]): [string, DigestCase] => [k, { ...c, ...reviewOf(c.caseId, k) }])
+    .sort(([, a], [, b]) => a.at - b.at || a.caseId.localeCompare(b.caseId));
+  return { key, entries, settled: row.settled };
+}
+
+/**
+ * The stage and round an entry's review request was for, read from its key (the case id, then
+ * the case mail's outbox key: stage, round, kind, key, recipient): every entry gathered has it,
+ * those gathered before the digest was checked at sending too.
+ */
+function reviewOf(caseId: string, entryKey: string): { stage?: string; round?: number } {
+  const [stage, round] = entryKey.slice(caseId.length + 1).split('#');
+  return stage && round && /^\d+$/.test(round) ? { stage, round: Number(round) } : {};
 }
 
 async function sentAlone(deps: Deps, input: RouteInput): Promise<boolean> {

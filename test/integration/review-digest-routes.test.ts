@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sendOnce } from '../../store/outbox.ts';
-import { routeReviewMail, sealDigest, type RouteInput } from '../../store/review-digests.ts';
+import { routeReviewMail, sealDigest, settleDigest, type RouteInput } from '../../store/review-digests.ts';
 import { testDeps, uniqueId } from '../support/stack.ts';
 
 /**
@@ -63,5 +63,53 @@ describe('review mail routes', () => {
     );
     expect(await routeReviewMail(deps, { ...own, now: t0 + 60_000 })).toEqual({ route: 'now', windowId: '' });
     expect(await sealDigest(deps, own.queue, 'sup-wang', opened.windowId)).toEqual([]);
+  });
+
+  describe('settling a digest at its send', () => {
+    const gather = async (q: string, t0: number, cases: [string, number][]) => {
+      const at = (i: number) => t0 + i * 60_000;
+      // Routes are kept per case mail: a case of its own opens each test's window.
+      const opened = await routeReviewMail(deps, { ...mail(uniqueId('ZG-OPEN'), t0), queue: q });
+      for (const [i, [caseId, round]] of cases.entries())
+        await routeReviewMail(deps, {
+          ...mail(caseId, at(i + 1)),
+          queue: q,
+          outboxKey: `reviewing#${round}#review_request#e${2 * round + 2}#sup-wang`,
+        });
+      return opened.windowId;
+    };
+
+    it('lists only the cases still awaiting the review gathered, once each, and keeps that decision', async () => {
+      const [q, B, C] = [uniqueId('tq'), uniqueId('ZG-B'), uniqueId('ZG-C')];
+      // B's review failed and it was reported again within the window: gathered twice.
+      const windowId = await gather(q, Date.parse('2026-12-07T10:00:00Z'), [
+        [B, 1],
+        [C, 1],
+        [B, 2],
+      ]);
+      const asked: string[] = [];
+      // B now awaits its second round's review; C was reviewed.
+      const settled = await settleDigest(deps, q, 'sup-wang', windowId, (c) => {
+        asked.push(`${c.caseId}#${c.stage ?? '?'}#${c.round ?? '?'}`);
+        return Promise.resolve(c.caseId === B && c.round === 2);
+      });
+      expect(asked).toEqual([`${B}#reviewing#1`, `${C}#reviewing#1`, `${B}#reviewing#2`]);
+      expect(settled.cases.map((c) => [c.caseId, c.round])).toEqual([[B, 2]]);
+      expect(settled.handled).toBe(1);
+      // A retried send lists what the first decided, whatever it would find now.
+      const again = await settleDigest(deps, q, 'sup-wang', windowId, () => Promise.resolve(true));
+      expect(again).toEqual(settled);
+    });
+
+    it('keeps a digest with nothing left empty on a retry', async () => {
+      const q = uniqueId('tq');
+      const windowId = await gather(q, Date.parse('2026-12-07T11:00:00Z'), [
+        [uniqueId('ZG-D'), 1],
+        [uniqueId('ZG-E'), 1],
+      ]);
+      const none = await settleDigest(deps, q, 'sup-wang', windowId, () => Promise.resolve(false));
+      expect(none).toEqual({ cases: [], handled: 2 });
+      expect(await settleDigest(deps, q, 'sup-wang', windowId, () => Promise.resolve(true))).toEqual(none);
+    });
   });
 });

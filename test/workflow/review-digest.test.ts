@@ -7,6 +7,7 @@ import {
   caseInput,
   caseWorker,
   emailOf,
+  plainClient,
   settle,
   startCase,
   steps,
@@ -95,7 +96,7 @@ describe('review requests in a busy window', () => {
       });
       for (const to of [wang, smith]) {
         const [digest] = await digestsTo(to);
-        expect(digest?.subject).toContain('2 件案件整改已完成');
+        expect(digest?.subject).toContain('又有 2 件案件待您复查');
         const zhHalf = digest?.text.split('———').find((half) => half.includes('去复查')) ?? '';
         const lines = zhHalf.split('\n');
         for (const caseId of rest) {
@@ -103,7 +104,7 @@ describe('review requests in a busy window', () => {
           expect(listed).toHaveLength(1);
           expect(listed[0]).toMatch(
             new RegExp(
-              `^${caseId}「水龙头漏水 Leaking tap」（学生公寓A栋，复查时限 [^）]+）。去复查：http://rectify\\.test/app/cases/${caseId}$`,
+              `^${caseId}「水龙头漏水 Leaking tap」，学生公寓A栋[^，]*，复查时限 [^。]+ \\(Asia/Shanghai\\)。去复查：http://rectify\\.test/app/cases/${caseId}$`,
             ),
           );
         }
@@ -113,6 +114,69 @@ describe('review requests in a busy window', () => {
       }
       await new Promise((r) => setTimeout(r, 2_000));
       expect(await digestsTo(wang)).toHaveLength(1);
+    });
+  });
+
+  it('leaves out the cases reviewed or withdrawn during the window, and mails no digest when none is left', async () => {
+    const { dir, env, bundle } = stack;
+    const deps = { ...stack.deps, reviewDigestWindowMs: REVIEW_DIGEST_WINDOW_MS };
+    const taskQueue = uniqueId('tq');
+    const worker = await caseWorker(env, deps, bundle, taskQueue);
+    const wang = emailOf(dir, 'sup-wang');
+    const mailsNaming = async (caseId: string) =>
+      sentEmails((e) => e.to.includes(wang) && e.text.includes(caseId));
+    await worker.runUntil(async () => {
+      /** Cases of one window whose rectification is reported (the first mailed at once, the rest gathered). */
+      const reported = async (n: number) => {
+        const out = [];
+        for (let i = 0; i < n; i++) {
+          const input = caseInput(dir, await stack.now());
+          const { handle } = await startCase(env, taskQueue, input);
+          const s = steps(dir, handle);
+          await s.rootCause();
+          await s.confirm();
+          await s.report();
+          await settle(handle);
+          out.push({ caseId: input.caseId, handle, s });
+        }
+        return out;
+      };
+      const started = await stack.now();
+      const [, reviewed, withdrawn, waiting] = await reported(4);
+      if (!reviewed || !withdrawn || !waiting) throw new Error('four cases were opened');
+      // A co-supervisor reviews one within the window; the other is withdrawn.
+      await reviewed.s.review(true, '已修好', 'sup-smith');
+      await settle(reviewed.handle);
+      await withdrawn.s.withdraw('重复报修');
+
+      await stack.advanceTo(started.getTime() + REVIEW_DIGEST_WINDOW_MS + 60_000);
+      await vi.waitFor(async () => expect(await mailsNaming(waiting.caseId)).toHaveLength(1), {
+        timeout: 30_000,
+        interval: 500,
+      });
+      const [digest] = await mailsNaming(waiting.caseId);
+      expect(digest?.subject).toContain('又有 1 件案件待您复查');
+      expect(digest?.text).not.toContain(reviewed.caseId);
+      expect(digest?.text).not.toContain(withdrawn.caseId);
+      expect(digest?.text).toContain('另有 2 件已有人复查，或已撤销、关闭，不再列出。');
+      expect(digest?.text).toContain('2 more cases were already reviewed, withdrawn or closed');
+
+      // The next window: its one gathered case is reviewed before the window ends.
+      const next = await stack.now();
+      const [, handled] = await reported(2);
+      if (!handled) throw new Error('two cases were opened');
+      await handled.s.review(true, '已修好', 'sup-wang');
+      await settle(handled.handle);
+      const chain = await readChain(deps.ddb, deps.tables, handled.caseId);
+      const gathered = chain.find((e) => e.action === 'email_sent' && mailOf(e.payload)?.to === 'sup-wang');
+      const windowId = mailOf(gathered?.payload)?.digest ?? '';
+      expect(windowId).not.toBe('');
+      await stack.advanceTo(next.getTime() + REVIEW_DIGEST_WINDOW_MS + 60_000);
+      const sent = await plainClient(env)
+        .getHandle(`review-digest.${taskQueue}.sup-wang.${windowId}`)
+        .result();
+      expect(sent).toMatchObject({ listed: 0, handled: 1 });
+      expect(await mailsNaming(handled.caseId)).toHaveLength(0);
     });
   });
 });
