@@ -1,5 +1,6 @@
 // Longer than most modules because the import page’s three steps (upload, preview, apply) share their report rendering.
 import { Hono } from 'hono';
+import { enCount } from '../../../domain/english-count.ts';
 import { formOr400 } from '../../form-body.ts';
 import { keepsStewards, validateDirectory, type DirectoryProblem } from '../../../domain/directory-schema.ts';
 import { roleNames, type Directory } from '../../../domain/directory.ts';
@@ -342,7 +343,7 @@ function Self(props: { lang: Lang }) {
 const casesLine = (n: number, lang: Lang) =>
   n === 0
     ? inLang({ zh: '无未结案件', en: 'no open cases' }, lang)
-    : inLang({ zh: `${n} 件未结案件需重新指派`, en: `${n} open case(s) to reassign` }, lang);
+    : inLang({ zh: `${n} 件未结案件需重新指派`, en: `${enCount(n, 'open case')} to reassign` }, lang);
 
 /**
  * Whom a whole-directory import removes: the first PREVIEW_IDS, the admin themselves and those
@@ -470,7 +471,7 @@ function ToldList(props: { told: StrandedTold | null; pending: boolean; lang: La
                       }
                     : { zh: '已通知主管', en: 'told its supervisors' },
                 )} ${b.recipients.map((r) => personLabel(r.name, r.id, props.lang)).join(sep)}`}
-            {t({ zh: `（${b.caseIds.length} 件案件）`, en: ` (${b.caseIds.length} case(s))` })}
+            {t({ zh: `（${b.caseIds.length} 件案件）`, en: ` (${enCount(b.caseIds.length, 'case')})` })}
           </li>
         ))}
       </ul>
@@ -699,7 +700,7 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
           <div class="flash error" role="alert" data-import="invalid">
             {t({
               zh: `文件未通过校验：${problems.length} 处问题${rows === null ? '' : `（共 ${rows} 行数据）`}。没有写入任何内容。`,
-              en: `The file did not pass: ${problems.length} problem(s)${rows === null ? '' : ` in ${rows} data row(s)`}. Nothing was written.`,
+              en: `The file did not pass: ${enCount(problems.length, 'problem')}${rows === null ? '' : ` in ${enCount(rows, 'data row')}`}. Nothing was written.`,
             })}
           </div>
           <ProblemTable problems={problems} lang={lang} />
