@@ -208,6 +208,73 @@ describe('photos on the new-case form', () => {
     expect((await getEvidence(s.deps, id))?.caseId).toBe(caseId);
   });
 
+  it('keeps the chosen photos of a form refused for another field, and opens the case with them', async () => {
+    // The assignee left unchosen: the form comes back for that field alone, its photo not lost.
+    const values = fields({ assigneeId: '' });
+    const jpeg = fakeFiles.jpeg(2048);
+    const refused = await postNewCase('sup-wang', values, [
+      new File([new Uint8Array(jpeg)], 'walk.jpg', { type: 'image/jpeg' }),
+    ]);
+    expect(refused.status).toBe(400);
+    const html = await refused.text();
+    expect(html).toContain('没有新建案件，请修改：负责人');
+    expect(html).not.toContain('没有新建案件，请修改：负责人、照片');
+    expect(photoError(html)).toBeUndefined();
+    expect(valueOf(html, 'title')).toBe(values.title);
+    const kept = [...html.matchAll(/name="keptPhotos" value="(evidence:[^"]+)" checked/g)].map((m) => m[1]!);
+    expect(kept).toHaveLength(1);
+    expect(html).toContain('以下照片已保存，再次提交时一并附上，无需重新选择');
+    expect(html).toContain('已保存的照片 1：walk.jpg（取消勾选则不附上）');
+    expect(await casesTitled(values.title!)).toHaveLength(0);
+
+    const res = await postNewCase('sup-wang', { ...values, assigneeId: 'staff-zhao' }, [], { kept });
+    expect(res.status).toBe(303);
+    const caseId = /\/app\/cases\/(ZG-\d{4}-\d+)$/.exec(res.headers.get('location') ?? '')?.[1] ?? '';
+    const page = await (await get(`/app/cases/${caseId}`, 'sup-wang', res)).text();
+    expect(page).toContain(`案件 ${caseId} 已创建，附照片 1 张`);
+    const id = /ev_[A-Za-z0-9_-]{16}/.exec(kept[0]!)?.[0] ?? '';
+    const record = await getEvidence(s.deps, id);
+    expect(record?.caseId).toBe(caseId);
+    expect(record?.sha256).toBe(sha256(jpeg));
+  });
+
+  it('says in English that the photos are kept, and a photo unticked stays out of the case', async () => {
+    const values = fields({ assigneeId: '' });
+    const refused = await postNewCase(
+      'sup-wang',
+      values,
+      [
+        new File([new Uint8Array(fakeFiles.jpeg())], 'a.jpg', { type: 'image/jpeg' }),
+        new File([new Uint8Array(fakeFiles.png())], 'b.png', { type: 'image/png' }),
+      ],
+      { lang: 'en' },
+    );
+    expect(refused.status).toBe(400);
+    const html = await refused.text();
+    expect(html).toContain('No case was opened; correct: Assignee');
+    expect(html).toContain('These photos are stored and go with the form when you submit it again');
+    const kept = [...html.matchAll(/name="keptPhotos" value="(evidence:[^"]+)" checked/g)].map((m) => m[1]!);
+    expect(kept).toHaveLength(2);
+    // b.png unticked: only a.jpg is sent again.
+    const res = await postNewCase('sup-wang', { ...values, assigneeId: 'staff-zhao' }, [], {
+      kept: [kept[0]!],
+    });
+    expect(res.status).toBe(303);
+    const caseId = /\/app\/cases\/(ZG-\d{4}-\d+)$/.exec(res.headers.get('location') ?? '')?.[1] ?? '';
+    const page = await (await get(`/app/cases/${caseId}`, 'sup-wang', res)).text();
+    expect(page).toContain(`案件 ${caseId} 已创建，附照片 1 张`);
+  });
+
+  it('keeps the photos of a form refused for a title left empty', async () => {
+    const res = await postNewCase('sup-wang', fields({ title: '' }), [
+      new File([new Uint8Array(fakeFiles.jpeg())], 'walk.jpg', { type: 'image/jpeg' }),
+    ]);
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain('没有新建案件，请修改：问题标题');
+    expect([...html.matchAll(/name="keptPhotos" value="evidence:[^"]+" checked/g)]).toHaveLength(1);
+  });
+
   it('keeps the photos of a form taken for a repeat, and opens the confirmed case with them', async () => {
     const values = fields({ idempotencyKey: randomUUID() });
     const first = await postNewCase('sup-wang', values, []);

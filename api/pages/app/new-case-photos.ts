@@ -139,6 +139,38 @@ export async function releaseKept(deps: AppDeps, kept: KeptPhoto[], owner: strin
 /** A fresh owner for one submission's photos until its case has a number. */
 export const stagingOwner = () => `${STAGING_PREFIX}${randomUUID()}`;
 
+/**
+ * Said on the photo field when a refused form could not keep the photos chosen on it (their
+ * storing failed): the file input comes back empty, so it says to choose them again.
+ */
+export const notKept: Bilingual = {
+  zh: '所选照片未能保留，请重新选择照片',
+  en: 'The photos you chose were not kept: choose them again',
+};
+
+/**
+ * Stores the valid photos of a post refused for its other fields, so the form offers them back
+ * ticked instead of an empty file input the resubmission would leave them out of. Those stored,
+ * and whether one could not be (the form then says to choose them again).
+ */
+export async function stageChosen(
+  deps: AppDeps,
+  personId: string,
+  files: File[],
+): Promise<{ staged: KeptPhoto[]; failed: boolean }> {
+  const owner = stagingOwner();
+  const staged: KeptPhoto[] = [];
+  for (const file of files) {
+    try {
+      staged.push(await stagePhoto(deps, personId, owner, file));
+    } catch (err) {
+      console.error('[web] new case: keeping a photo of a refused form failed', err);
+      return { staged, failed: true };
+    }
+  }
+  return { staged, failed: false };
+}
+
 /** Stores one photo under its staging owner; its reference and name. */
 export async function stagePhoto(
   deps: AppDeps,

@@ -31,12 +31,14 @@ import {
   KEPT_FIELD,
   releaseKept,
   MAX_NEW_CASE_PHOTOS,
+  notKept,
   PHOTO_FIELD,
   photoLineLength,
   photoProblem,
   photosOfClaim,
   postedPhotos,
   samePhotos,
+  stageChosen,
   stagePhoto,
   withPhotoCount,
   stagingOwner,
@@ -247,6 +249,9 @@ function sync(){
 b.addEventListener('change',sync);f.addEventListener('change',sync);sync();
 })();`;
 
+/** The line over the photos a refused form kept, which names their list. */
+const KEPT_NOTE_ID = 'f-photos-kept';
+
 function NewCaseForm(props: {
   lang: Lang;
   dir: Directory;
@@ -311,7 +316,15 @@ function NewCaseForm(props: {
             />
             <p class="field-error" id={PHOTO_CHECK_ID} role="alert" hidden></p>
             {props.kept.length > 0 && (
-              <ul class="kept-photos" data-kept-photos>
+              <p class="hint" id={KEPT_NOTE_ID}>
+                {t(
+                  '以下照片已保存，再次提交时一并附上，无需重新选择：',
+                  'These photos are stored and go with the form when you submit it again; no need to choose them again:',
+                )}
+              </p>
+            )}
+            {props.kept.length > 0 && (
+              <ul class="kept-photos" data-kept-photos aria-labelledby={KEPT_NOTE_ID}>
                 {props.kept.map((k, n) => (
                   <li>
                     <label>
@@ -715,11 +728,22 @@ export function newCaseRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
         en: `with photos the description may have at most ${DESCRIPTION_MAX - lineLength} characters (the photos' references take ${lineLength}); shorten it`,
       };
     if (parsed.ok) Object.assign(errors, placeErrors(await directoryOrFail(deps), parsed.data.location));
-    if (!parsed.ok || Object.keys(errors).length > 0) return again(raw, errors, 400, fieldsBanner(errors));
+    // Photos that passed their check are stored before the form goes back, offered ticked: a
+    // file input comes back empty, and the resubmission would open the case without them.
+    const keepChosen = async (fields: FieldErrors) => {
+      if (photoError || files.length === 0) return fields;
+      const { staged, failed } = await stageChosen(deps, viewer.person.id, files);
+      kept = [...kept, ...staged];
+      return failed ? { ...fields, [PHOTO_FIELD]: notKept } : fields;
+    };
+    if (!parsed.ok || Object.keys(errors).length > 0) {
+      const fields = await keepChosen(errors);
+      return again(raw, fields, 400, fieldsBanner(fields));
+    }
     // The key is the page's own hidden field: one that does not fit was altered, and a second
     // submit would open a second case, so nothing is opened without it.
     if (form.idempotencyKey !== undefined && form.idempotencyKey !== '' && !key.success)
-      return again({ ...raw, idempotencyKey: randomUUID() }, {}, 400, {
+      return again({ ...raw, idempotencyKey: randomUUID() }, await keepChosen({}), 400, {
         zh: '表单的提交编号无效（页面可能被修改），没有新建案件。请检查内容后重新提交。',
         en: 'The form’s submission key is not valid (the page may have been altered); no case was opened. Check the form and submit again.',
       });
