@@ -16,6 +16,7 @@ import type { Language } from './directory.ts';
 import type { Stage } from './case-model.ts';
 import { stageStatusLabels } from './stage-labels.ts';
 import { leftName } from './departed-name.ts';
+import { endSentence } from './sentence-end.ts';
 
 /** The admins' page of automatic steps that failed for good, to retry or dismiss (behind sign-in). */
 export const STUCK_EFFECTS_PAGE = '/app/admin/stuck';
@@ -200,12 +201,12 @@ const spaced = (place: string): string => (/[A-Za-z0-9]$/.test(place) ? `${place
 const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
   pause_approved: (c) => ({
     subject: `【暂停已批准】${c.caseId}`,
-    intro: `您对案件「${c.title}」的暂停申请已批准，案件计时暂停${c.dueText ? `，最长至 ${c.dueText}` : ''}。${c.detail ? `审批意见：${c.detail}。` : ''}恢复工作后请在案件页面结束暂停；到最长时间仍未结束的，将自动恢复计时。`,
+    intro: `您对案件「${c.title}」的暂停申请已批准，案件计时暂停${c.dueText ? `，最长至 ${c.dueText}` : ''}。${c.detail ? `审批意见：${endSentence(c.detail, '。')}` : ''}恢复工作后请在案件页面结束暂停；到最长时间仍未结束的，将自动恢复计时。`,
     casePage: '打开案件页面',
   }),
   pause_rejected: (c) => ({
     subject: `【暂停未批准】${c.caseId}`,
-    intro: `您对案件「${c.title}」的暂停申请未获批准，案件时限照常计算。${c.detail ? `审批意见：${c.detail}。` : ''}请按期完成当前环节。`,
+    intro: `您对案件「${c.title}」的暂停申请未获批准，案件时限照常计算。${c.detail ? `审批意见：${endSentence(c.detail, '。')}` : ''}请按期完成当前环节。`,
     casePage: '打开案件页面',
   }),
   pause_ended: (c) => ({
@@ -215,7 +216,7 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
   }),
   pause_request: (c) => ({
     subject: `【暂停申请】${c.caseId}`,
-    intro: `案件「${c.title}」的被指派人${c.actorName ?? ''}申请暂停计时（批准后案件时限和当前环节时限一并暂停，结束后按暂停时长顺延）：${c.detail ?? ''}。请在案件页面批准或驳回。`,
+    intro: `案件「${c.title}」的被指派人${c.actorName ?? ''}申请暂停计时（批准后案件时限和当前环节时限一并暂停，结束后按暂停时长顺延）：${endSentence(c.detail ?? '', '。')}请在案件页面批准或驳回。`,
     casePage: '打开案件页面批准或驳回',
   }),
   assigned: (c) => ({
@@ -223,7 +224,7 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
     subject: c.detail
       ? `【整改】案件转交给您 ${c.caseId}：${c.title}`
       : `【整改】新案件 ${c.caseId}：${c.title}`,
-    intro: `${c.move ? movedLine.zh(c.move, c.title) : `您被指派处理整改案件「${c.title}」，`}${assignedNext[stageOf(c)].zh}${c.detail ? `转交原因：${c.detail}。` : ''}`,
+    intro: `${c.move ? movedLine.zh(c.move, c.title) : `您被指派处理整改案件「${c.title}」，`}${assignedNext[stageOf(c)].zh}${c.detail ? `转交原因：${endSentence(c.detail, '。')}` : ''}`,
     // Only a repair's assignment carries a link: the arrival on site that its clock waits for.
     action: '到场后点此登记到场',
     casePage: analysisAhead(c) ? '打开案件页面进行原因分析和整改' : '打开案件页面',
@@ -237,29 +238,29 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
       c.planRevised
         ? `${c.move ? '该案件' : `案件「${c.title}」`}的异议已裁定退回重新分析，整改方案已据此修改。请确认修改后的问题认定与整改方案，或说明理由再次提出异议。`
         : `请确认${c.move ? '该案件' : `案件「${c.title}」`}的问题认定与整改方案，或说明理由提出异议。`
-    }${c.detail ? `转交原因：${c.detail}。` : ''}`,
+    }${c.detail ? `转交原因：${endSentence(c.detail, '。')}` : ''}`,
     action: '打开签字确认页面',
     // Taken over mid-case: the rest of the case (an arrival still to record, its history) is on its page.
     ...(c.move ? { casePage: '打开案件页面（到场登记、查看经过）' } : {}),
   }),
   adjudication_request: (c) => ({
     subject: `【待裁定】${c.caseId} 员工提出异议`,
-    intro: `责任人${c.actorName ?? ''}对案件「${c.title}」提出异议${c.detail ? `：${c.detail}` : ''}。请裁定。`,
+    intro: `责任人${c.actorName ?? ''}对案件「${c.title}」提出异议${c.detail ? `：${endSentence(c.detail, '。')}` : '。'}请裁定。`,
     action: '打开裁定页面',
   }),
   adjudicated: (c) => ({
     subject: `【裁定结果】${c.caseId}`,
-    intro: `案件「${c.title}」的异议已裁定：${stageOf(c) === 'analysing' ? '退回重新分析，请重新进行原因分析并提交整改方案' : '按原方案整改，请按已确认的方案完成整改'}。${c.detail ? `裁定意见：${c.detail}` : ''}`,
+    intro: `案件「${c.title}」的异议已裁定：${stageOf(c) === 'analysing' ? '退回重新分析，请重新进行原因分析并提交整改方案' : '按原方案整改，请按已确认的方案完成整改'}。${c.detail ? `裁定意见：${endSentence(c.detail, '。')}` : ''}`,
     casePage: '打开案件页面',
   }),
   review_request: (c) => ({
-    subject: `【待复查】${c.caseId} 整改已完成`,
+    subject: `【待复查】整改已完成 ${c.caseId}：${c.title}`,
     intro: `案件「${c.title}」第 ${c.round} 轮整改已上报，请复查。`,
     casePage: '打开案件页面复查',
   }),
   review_failed: (c) => ({
     subject: `【复查未通过】${c.caseId}`,
-    intro: `案件「${c.title}」复查未通过${c.detail ? `：${c.detail}` : ''}。请继续整改（第 ${c.round} 轮），完成后在案件页面报告整改。`,
+    intro: `案件「${c.title}」复查未通过${c.detail ? `：${endSentence(c.detail, '。')}` : '。'}请继续整改（第 ${c.round} 轮），完成后在案件页面报告整改。`,
     casePage: '打开案件页面报告整改',
   }),
   review_escalation: (c) => ({
@@ -274,7 +275,7 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
   }),
   reopened: (c) => ({
     subject: `【重新复查】${c.caseId} 评价不满意`,
-    intro: `报告人对案件「${c.title}」的处理结果不满意${c.detail ? `：${c.detail}` : ''}。案件已重新进入复查。`,
+    intro: `报告人对案件「${c.title}」的处理结果不满意${c.detail ? `：${endSentence(c.detail, '。')}` : '。'}案件已重新进入复查。`,
     casePage: '打开案件页面复查',
   }),
   reminder: (c) => ({
@@ -297,7 +298,7 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
   taken_off: (c) => ({
     subject: `【案件已转交】${c.caseId}：${c.title}`,
     // No case link: the case is no longer theirs to open, and its page would refuse them.
-    intro: `案件「${c.title}」已由主管转交${c.assigneeName ? `给${c.assigneeName}` : '他人'}处理，您无需再处理此案件，此前发给您的该案件链接已失效。${c.detail ? `转交原因：${c.detail}。` : ''}`,
+    intro: `案件「${c.title}」已由主管转交${c.assigneeName ? `给${c.assigneeName}` : '他人'}处理，您无需再处理此案件，此前发给您的该案件链接已失效。${c.detail ? `转交原因：${endSentence(c.detail, '。')}` : ''}`,
   }),
   effect_stuck: (c) => ({
     subject: `【待处理】${c.caseId} 自动操作失败`,
@@ -309,12 +310,12 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
 const en: Record<EmailKind, (c: EmailContext) => Lines> = {
   pause_approved: (c) => ({
     subject: `[Pause approved] ${c.caseId}`,
-    intro: `Your request to pause the clocks of "${c.title}" was approved: they are held${c.dueText ? ` until ${c.dueText} at the latest` : ''}.${c.detail ? ` Notes: ${c.detail}.` : ''} End the pause on the case page when work resumes; at its maximum it ends by itself.`,
+    intro: `Your request to pause the clocks of "${c.title}" was approved: they are held${c.dueText ? ` until ${c.dueText} at the latest` : ''}.${c.detail ? ` Notes: ${endSentence(c.detail, '.')}` : ''} End the pause on the case page when work resumes; at its maximum it ends by itself.`,
     casePage: 'Open the case page',
   }),
   pause_rejected: (c) => ({
     subject: `[Pause rejected] ${c.caseId}`,
-    intro: `Your request to pause the clocks of "${c.title}" was rejected: they keep running.${c.detail ? ` Notes: ${c.detail}.` : ''} Please finish the current stage on time.`,
+    intro: `Your request to pause the clocks of "${c.title}" was rejected: they keep running.${c.detail ? ` Notes: ${endSentence(c.detail, '.')}` : ''} Please finish the current stage on time.`,
     casePage: 'Open the case page',
   }),
   pause_ended: (c) => ({
@@ -324,14 +325,14 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
   }),
   pause_request: (c) => ({
     subject: `[Pause requested] ${c.caseId}`,
-    intro: `${c.actorName ? `${c.actorName}, the assignee of "${c.title}", asks` : `The assignee of "${c.title}" asks`} to pause its clocks (once approved, the case clocks and the current stage's deadline are held, then move on by the pause): ${c.detail ?? ''}. Approve or reject it on the case page.`,
+    intro: `${c.actorName ? `${c.actorName}, the assignee of "${c.title}", asks` : `The assignee of "${c.title}" asks`} to pause its clocks (once approved, the case clocks and the current stage's deadline are held, then move on by the pause): ${endSentence(c.detail ?? '', '.')} Approve or reject it on the case page.`,
     casePage: 'Open the case page to approve or reject it',
   }),
   assigned: (c) => ({
     subject: c.detail
       ? `[Rectify] Case handed to you ${c.caseId}: ${c.title}`
       : `[Rectify] New case ${c.caseId}: ${c.title}`,
-    intro: `${c.move ? movedLine.en(c.move, c.title) : `You have been assigned the case "${c.title}".`} ${assignedNext[stageOf(c)].en}${c.detail ? ` Reason given: ${c.detail}.` : ''}`,
+    intro: `${c.move ? movedLine.en(c.move, c.title) : `You have been assigned the case "${c.title}".`} ${assignedNext[stageOf(c)].en}${c.detail ? ` Reason given: ${endSentence(c.detail, '.')}` : ''}`,
     action: 'Once on site, record your arrival here',
     casePage: analysisAhead(c)
       ? 'Open the case page for the analysis and the rectification'
@@ -347,28 +348,28 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
         : c.move
           ? 'Please confirm its finding and rectification plan, or dispute it with a reason.'
           : `Please confirm the finding and rectification plan of "${c.title}", or dispute it with a reason.`
-    }${c.detail ? ` Reason given: ${c.detail}.` : ''}`,
+    }${c.detail ? ` Reason given: ${endSentence(c.detail, '.')}` : ''}`,
     action: 'Open the sign-off page',
     ...(c.move ? { casePage: 'Open the case page (record the arrival, see what happened so far)' } : {}),
   }),
   adjudication_request: (c) => ({
     subject: `[Adjudication needed] ${c.caseId} disputed`,
-    intro: `${c.actorName ? `${c.actorName}, the responsible staff member,` : 'The responsible staff member'} disputed "${c.title}"${c.detail ? `: ${c.detail}` : ''}. Please adjudicate.`,
+    intro: `${c.actorName ? `${c.actorName}, the responsible staff member,` : 'The responsible staff member'} disputed "${c.title}"${c.detail ? `: ${endSentence(c.detail, '.')}` : '.'} Please adjudicate.`,
     action: 'Open the adjudication page',
   }),
   adjudicated: (c) => ({
     subject: `[Adjudicated] ${c.caseId}`,
-    intro: `The dispute on "${c.title}" was adjudicated: ${stageOf(c) === 'analysing' ? 'back to analysis; analyse the root cause again and submit a new plan' : 'proceed with the plan; carry out the agreed rectification'}.${c.detail ? ` Notes: ${c.detail}` : ''}`,
+    intro: `The dispute on "${c.title}" was adjudicated: ${stageOf(c) === 'analysing' ? 'back to analysis; analyse the root cause again and submit a new plan' : 'proceed with the plan; carry out the agreed rectification'}.${c.detail ? ` Notes: ${endSentence(c.detail, '.')}` : ''}`,
     casePage: 'Open the case page',
   }),
   review_request: (c) => ({
-    subject: `[Review needed] ${c.caseId}`,
+    subject: `[Review needed] Rectification reported ${c.caseId}: ${c.title}`,
     intro: `Round ${c.round} of the rectification of "${c.title}" was reported. Please re-inspect.`,
     casePage: 'Open the case page to review it',
   }),
   review_failed: (c) => ({
     subject: `[Review failed] ${c.caseId}`,
-    intro: `The review of "${c.title}" failed${c.detail ? `: ${c.detail}` : ''}. Please rectify again (round ${c.round}), then report it on the case page.`,
+    intro: `The review of "${c.title}" failed${c.detail ? `: ${endSentence(c.detail, '.')}` : '.'} Please rectify again (round ${c.round}), then report it on the case page.`,
     casePage: 'Open the case page to report the rectification',
   }),
   review_escalation: (c) => ({
@@ -383,7 +384,7 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
   }),
   reopened: (c) => ({
     subject: `[Reopened] ${c.caseId}`,
-    intro: `The reporter was not satisfied with "${c.title}"${c.detail ? `: ${c.detail}` : ''}. The case is back in review.`,
+    intro: `The reporter was not satisfied with "${c.title}"${c.detail ? `: ${endSentence(c.detail, '.')}` : '.'} The case is back in review.`,
     casePage: 'Open the case page to review it',
   }),
   reminder: (c) => ({
@@ -404,7 +405,7 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
   }),
   taken_off: (c) => ({
     subject: `[Case moved] ${c.caseId}: ${c.title}`,
-    intro: `A supervisor has moved the case "${c.title}" to ${c.assigneeName ?? 'a colleague'}: you need not act on it any more, and the links mailed to you for it no longer work.${c.detail ? ` Reason given: ${c.detail}.` : ''}`,
+    intro: `A supervisor has moved the case "${c.title}" to ${c.assigneeName ?? 'a colleague'}: you need not act on it any more, and the links mailed to you for it no longer work.${c.detail ? ` Reason given: ${endSentence(c.detail, '.')}` : ''}`,
   }),
   effect_stuck: (c) => ({
     subject: `[Action needed] ${c.caseId}: an automatic step failed`,
@@ -488,12 +489,17 @@ export function renderEmail(
   const greeting = mailGreeting(lang, c.recipientName, reporterKinds.has(c.kind) ? 'reporter' : 'staff');
   // The case number is what people quote on the phone and search by; actions go through the signed link.
   const caseLine = lang === 'en' ? `Case number: ${c.caseId}` : `案件编号：${c.caseId}`;
-  const actionLine = (l: Lines) => (c.actionUrl ? `${l.action ?? ''}: ${c.actionUrl}` : '');
+  // A link's address after its label, each half punctuated as its language is (a full-width colon in Chinese).
+  const linked = (l: MailHalf, label: string, href: string) => `${label}${l === 'zh' ? '：' : ': '}${href}`;
+  const actionLine = (l: MailHalf) => (c.actionUrl ? linked(l, said[l].action ?? '', c.actionUrl) : '');
   // Through sign-in when signed out: the /app pages send a signed-out reader to /login and back.
-  const casePageLine = (l: Lines) => (c.caseUrl && l.casePage ? `${l.casePage}: ${c.caseUrl}` : '');
+  const casePageLine = (l: MailHalf) => {
+    const label = said[l].casePage;
+    return c.caseUrl && label ? linked(l, label, c.caseUrl) : '';
+  };
   // A reporter has no case page to open: the report's tracking page is where they follow it.
   const trackLabel = { zh: '查看处理进度', en: 'Follow your report' };
-  const trackLine = (l: MailHalf) => (c.trackUrl ? `${trackLabel[l]}: ${c.trackUrl}` : '');
+  const trackLine = (l: MailHalf) => (c.trackUrl ? linked(l, trackLabel[l], c.trackUrl) : '');
   const label = noDueLine.has(c.kind) ? undefined : dueLabels[c.stage];
   const dueLine = (l: MailHalf) =>
     label && c.dueText ? (l === 'zh' ? `${label.zh}：${c.dueText}` : `${label.en}: ${c.dueText}`) : '';
@@ -505,8 +511,8 @@ export function renderEmail(
       photoLine(firstLang, c.kind, photos),
       dueLine(firstLang),
       pausedLine(firstLang),
-      actionLine(a),
-      casePageLine(a),
+      actionLine(firstLang),
+      casePageLine(firstLang),
       trackLine(firstLang),
       caseLine,
     ],
@@ -515,8 +521,8 @@ export function renderEmail(
       photoLine(secondLang, c.kind, photos),
       dueLine(secondLang),
       pausedLine(secondLang),
-      actionLine(b),
-      casePageLine(b),
+      actionLine(secondLang),
+      casePageLine(secondLang),
       trackLine(secondLang),
     ],
   );

@@ -313,7 +313,7 @@ describe('the emailed rating', () => {
       .toBeGreaterThan(0);
     const mail = (await sentEmails((e) => e.to.includes(email) && e.subject.includes(caseId)))[0]!;
     // The result mail links the report's tracking page too, where the reporter follows it.
-    expect(mail.text).toContain(`查看处理进度: http`);
+    expect(mail.text).toContain(`查看处理进度：http`);
     expect(mail.text).toContain(`/t/${token}`);
     const path = actionPath(mail);
     const html = await (await s.app.request(path)).text();

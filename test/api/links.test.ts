@@ -281,7 +281,7 @@ describe('the way on to the case page, where rectification is reported', () => {
           e.to.includes('zhou.qiang@demo.edu.cn'),
       );
     expect((await zhou('新案件')).text).toContain(
-      `打开案件页面进行原因分析和整改: http://rectify.test${casePage}`,
+      `打开案件页面进行原因分析和整改：http://rectify.test${casePage}`,
     );
 
     const html = await expectPage(path, 200, 'ready');
@@ -304,7 +304,7 @@ describe('the way on to the case page, where rectification is reported', () => {
     });
     expect(review.status).toBe(200);
     const failed = await zhou('复查未通过');
-    expect(failed.text).toContain(`打开案件页面报告整改: http://rectify.test${casePage}`);
+    expect(failed.text).toContain(`打开案件页面报告整改：http://rectify.test${casePage}`);
     expect(failed.text).toContain(
       `Open the case page to report the rectification: http://rectify.test${casePage}`,
     );

@@ -92,9 +92,9 @@ describe('the case page link', () => {
     const at = { ...base, kind, caseUrl, ...(kind === 'assigned' ? { stage: 'detected' } : {}) };
     const mail = renderEmail('zh-CN', { ...at, actionUrl: undefined });
     const lines = mail.text.split('\n');
-    expect(lines).toContain(`${zh}: ${caseUrl}`);
+    expect(lines).toContain(`${zh}：${caseUrl}`);
     expect(lines).toContain(`${en}: ${caseUrl}`);
-    expect(lines.indexOf(`${zh}: ${caseUrl}`)).toBeLessThan(lines.indexOf(`${en}: ${caseUrl}`));
+    expect(lines.indexOf(`${zh}：${caseUrl}`)).toBeLessThan(lines.indexOf(`${en}: ${caseUrl}`));
     expect(mail.html).toContain(`<a href="${caseUrl}"`);
     expect(mail.html).toContain(`${zh} / ${en}</a>`);
     // An English reader gets the English label first.
@@ -103,8 +103,8 @@ describe('the case page link', () => {
 
   it('stays beside the arrival link of a repair’s assignment', () => {
     const { text } = renderEmail('zh-CN', { ...base, kind: 'assigned', stage: 'detected', caseUrl });
-    expect(text).toContain(`到场后点此登记到场: ${base.actionUrl}`);
-    expect(text).toContain(`打开案件页面进行原因分析和整改: ${caseUrl}`);
+    expect(text).toContain(`到场后点此登记到场：${base.actionUrl}`);
+    expect(text).toContain(`打开案件页面进行原因分析和整改：${caseUrl}`);
   });
 
   it('is left out where the step is signed through the link or the reader has no case page', () => {
@@ -115,7 +115,7 @@ describe('the case page link', () => {
     expect(
       renderEmail('zh-CN', { ...base, kind: 'reminder', stage: 'rectifying', actionUrl: undefined, caseUrl })
         .text,
-    ).toContain(`打开案件页面处理: ${caseUrl}`);
+    ).toContain(`打开案件页面处理：${caseUrl}`);
   });
 });
 
@@ -125,8 +125,8 @@ describe('a reporter’s mail links the report’s tracking page', () => {
     const c = { ...base, kind: 'result_and_survey', stage: 'follow_up', trackUrl: track } as const;
     const zh = renderEmail('zh-CN', c);
     const lines = zh.text.split('\n');
-    expect(lines.indexOf(`查看处理进度: ${track}`)).toBeGreaterThan(-1);
-    expect(lines.indexOf(`查看处理进度: ${track}`)).toBeLessThan(
+    expect(lines.indexOf(`查看处理进度：${track}`)).toBeGreaterThan(-1);
+    expect(lines.indexOf(`查看处理进度：${track}`)).toBeLessThan(
       lines.indexOf(`Follow your report: ${track}`),
     );
     expect(zh.html).toContain(`href="${track}"`);
@@ -483,6 +483,17 @@ describe('mails name whose act they report and what case they are about', () => 
     );
   });
 
+  it('the review request’s subject carries the case title too, each half its own', () => {
+    const review = { ...base, kind: 'review_request', stage: 'reviewing' } as const;
+    expect(renderEmail('zh-CN', review).subject).toBe(
+      '【待复查】整改已完成 ZG-2026-000007：宿舍楼 A101 水龙头漏水 / [Review needed] Rectification reported ZG-2026-000007: 宿舍楼 A101 水龙头漏水',
+    );
+    const title = '安全 1 消防通道畅通 不合格 / Safety 1 Fire exits kept clear: failed';
+    expect(renderEmail('en', { ...review, title }).subject).toBe(
+      '[Review needed] Rectification reported ZG-2026-000007: Safety 1 Fire exits kept clear: failed / 【待复查】整改已完成 ZG-2026-000007：安全 1 消防通道畅通 不合格',
+    );
+  });
+
   it('the dispute mail names who disputed, the pause request who asked', () => {
     const dispute = {
       ...base,
@@ -527,7 +538,7 @@ describe('a sign-off request to someone taking the case over', () => {
 
   it('links the case page too, where an arrival still to record is taken', () => {
     const zh = renderEmail('zh-CN', { ...base, move, caseUrl, detail: '人手调整' });
-    expect(zh.text).toContain(`打开案件页面（到场登记、查看经过）: ${caseUrl}`);
+    expect(zh.text).toContain(`打开案件页面（到场登记、查看经过）：${caseUrl}`);
     expect(zh.html).toContain(`href="${caseUrl}"`);
     expect(zh.text).toContain('Open the case page (record the arrival');
   });
@@ -608,5 +619,70 @@ describe('a take-over mail about someone who left, or a case paused', () => {
     );
     // Not paused: nothing said of a pause.
     expect(renderEmail('zh-CN', { ...takenOver, move }).text).not.toContain('暂停');
+  });
+});
+
+describe('a person’s words quoted where a sentence of the mail ends', () => {
+  const at = (kind: EmailContext['kind'], detail: string) =>
+    blocks(renderEmail('zh-CN', { ...base, kind, stage: 'rectifying', round: 2, detail }).text);
+
+  it('keep their own full stop, not doubled by the mail’s, in either half', () => {
+    const [zh, en] = at('review_failed', 'The drain is still blocked, please clear it away.');
+    expect(zh).toContain(
+      '复查未通过：The drain is still blocked, please clear it away.请继续整改（第 2 轮）',
+    );
+    expect(en).toContain('failed: The drain is still blocked, please clear it away. Please rectify again');
+    expect(zh).not.toContain('.。');
+    expect(en).not.toContain('..');
+  });
+
+  it.each([
+    ['review_failed', '仍有渗漏！'],
+    ['reopened', '还是很脏？'],
+    ['adjudication_request', '方案不可行；'],
+    ['pause_approved', '同意。'],
+    ['pause_rejected', 'No parts needed!'],
+    ['adjudicated', '请重新分析。'],
+    ['taken_off', '周强休假。'],
+    ['assigned', '原负责人休假.'],
+  ] as const)('%s quoting “%s” adds no second mark', (kind, words) => {
+    const text = at(kind, words).join('\n');
+    expect(text).toContain(words);
+    expect(text).not.toMatch(/[。！？.!?；;][。.]/u);
+  });
+
+  it('words without a mark of their own still end their sentence in each half', () => {
+    const [zh, en] = at('review_failed', '仍有渗漏');
+    expect(zh).toContain('复查未通过：仍有渗漏。请继续整改');
+    expect(en).toContain('failed: 仍有渗漏. Please rectify again');
+    const [zhR, enR] = at('taken_off', '周强休假');
+    expect(zhR).toContain('转交原因：周强休假。');
+    expect(enR).toContain('Reason given: 周强休假.');
+  });
+});
+
+describe('a link’s line in the text part', () => {
+  it('puts a full-width colon before the address in the Chinese half, ": " in the English', () => {
+    const caseUrl = 'https://rectify.example/app/cases/ZG-2026-000007';
+    for (const lang of ['zh-CN', 'en'] as const) {
+      const mail = renderEmail(lang, { ...base, kind: 'assigned', stage: 'detected', caseUrl });
+      const [first, second] = blocks(mail.text);
+      const [zh, en] = lang === 'en' ? [second, first] : [first, second];
+      expect(zh).toContain(`到场后点此登记到场：${base.actionUrl}`);
+      expect(zh).toContain(`打开案件页面进行原因分析和整改：${caseUrl}`);
+      expect(zh).not.toMatch(/: https?:/);
+      expect(en).toContain(`Once on site, record your arrival here: ${base.actionUrl}`);
+      expect(en).toContain(`Open the case page for the analysis and the rectification: ${caseUrl}`);
+    }
+    const signoff = blocks(renderEmail('zh-CN', base).text)[0];
+    expect(signoff).toContain(`打开签字确认页面：${base.actionUrl}`);
+    const review = {
+      ...base,
+      kind: 'review_request',
+      stage: 'reviewing',
+      actionUrl: undefined,
+      caseUrl,
+    } as const;
+    expect(blocks(renderEmail('zh-CN', review).text)[0]).toContain(`打开案件页面复查：${caseUrl}`);
   });
 });

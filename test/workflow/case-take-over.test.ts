@@ -36,7 +36,7 @@ describe('a case taken over by a colleague: the mail of the step now theirs, and
       expect([v.assigneeId, v.responsibleId]).toEqual(['staff-wu', 'staff-wu']);
       const wu = await mailsTo('staff-wu');
       expect(wu.map((m) => m.tag)).toEqual(['整改']);
-      expect(wu[0]?.text).toMatch(/到场后点此登记到场: http:\/\/\S+\/actions\//);
+      expect(wu[0]?.text).toMatch(/到场后点此登记到场：http:\/\/\S+\/actions\//);
       // The technician who had it is told it went to 吴磊, and why; his links are no longer his.
       const movedOff = (await mailsTo('staff-zhou')).filter((m) => m.tag === '案件已转交');
       expect(movedOff).toHaveLength(1);
@@ -50,7 +50,7 @@ describe('a case taken over by a colleague: the mail of the step now theirs, and
       expect([v.assigneeId, v.responsibleId]).toEqual(['staff-zhou', 'staff-zhou']);
       const zhou = (await mailsTo('staff-zhou')).filter((m) => m.subject.includes('待签字'));
       expect(zhou).toHaveLength(1);
-      expect(zhou[0]?.text).toMatch(/打开签字确认页面: http:\/\/\S+\/actions\//);
+      expect(zhou[0]?.text).toMatch(/打开签字确认页面：http:\/\/\S+\/actions\//);
       expect((await mailsTo('staff-wu')).filter((m) => m.tag === '案件已转交')).toHaveLength(1);
 
       // Confirmed, then handed over while rectifying: the assignment, and once on site no arrival link.
