@@ -2,6 +2,7 @@ import { caseActionLabel, isCaseAction } from '../domain/case-action.ts';
 import { localDateTime, type Duration } from '../domain/calendar.ts';
 import { clockIds, clockLabel, pauseReasonLabels, type ClockId } from '../domain/case-clocks.ts';
 import type { EmailKind } from '../domain/email-content.ts';
+import { caseCitation } from '../domain/case-citation.ts';
 import { categoryLabel } from '../domain/intake.ts';
 import { leftNameIn } from '../domain/departed-name.ts';
 import { stageLabels, stageStatusLabels } from '../domain/stage-labels.ts';
@@ -54,6 +55,11 @@ export interface Names {
   person(id: string): Person | undefined;
   /** The last name of someone the directory in force no longer has (store/directory-versions.ts). */
   departed?(id: string): string | undefined;
+  /**
+   * The reader may not have the reporter's contact (api/reporter-privacy.ts): a reporter known
+   * by their email is named by the role alone.
+   */
+  withholdReporterContact?: boolean | undefined;
 }
 
 export function formatWhen(iso: string, tz: string): string {
@@ -62,7 +68,11 @@ export function formatWhen(iso: string, tz: string): string {
 
 function nameOf(id: string, names: Names, lang: Lang): string {
   if (id === 'system') return lang === 'en' ? 'Rectify (system)' : 'Rectify 系统';
-  if (id.startsWith('reporter:')) return lang === 'en' ? `reporter ${id.slice(9)}` : `报告人 ${id.slice(9)}`;
+  if (id.startsWith('reporter:')) {
+    const tail = id.slice(9);
+    if (names.withholdReporterContact && tail.includes('@')) return lang === 'en' ? 'the reporter' : '报告人';
+    return lang === 'en' ? `reporter ${tail}` : `报告人 ${tail}`;
+  }
   const left = names.person(id) ? undefined : names.departed?.(id);
   return names.person(id)?.name ?? (left === undefined ? id : leftNameIn(left, lang));
 }
@@ -87,6 +97,21 @@ function plain(v: unknown, lang: Lang): string {
     return pairs.join(sep);
   }
   return '';
+}
+
+/**
+ * Clauses joined with "；" (English "; "), except after one whose text already ends a sentence
+ * ("今天更换灯管。"): "。；" doubles the punctuation, so a space (English) or nothing (Chinese) follows it.
+ */
+function clauses(parts: readonly string[], lang: 'zh' | 'en'): string {
+  return parts
+    .map((part, i) => {
+      if (i === parts.length - 1) return part;
+      if (/[。！？；.!?;]$/u.test(part.trimEnd()))
+        return lang === 'en' ? `${part.trimEnd()} ` : part.trimEnd();
+      return `${part}${lang === 'en' ? '; ' : '；'}`;
+    })
+    .join('');
 }
 
 const str = (v: unknown): string => plain(v, 'en');
@@ -180,7 +205,9 @@ export function describeEntry(
       const where =
         dir && loc.buildingId ? place(dir, { location: { ...loc, buildingId: loc.buildingId } }) : undefined;
       const category = typeof p.category === 'string' ? p.category : '';
-      const categoryText = categoryLabel(category) ?? { zh: category, en: category };
+      // A cited 6T item by its name ("安全 3 消防隐患"), as the case page's summary names it, not its id.
+      const categoryText = caseCitation({ category })?.label ??
+        categoryLabel(category) ?? { zh: category, en: category };
       const source = labelIn(sourceLabels, p.source);
       // A repair's source and category are both 报修: say it once.
       const kind = [source, categoryText]
@@ -203,8 +230,22 @@ export function describeEntry(
       break;
     case 'root_cause_submitted':
       detail = en
-        ? `causes: ${list(p.causes).map(text).join('; ')}; plan: ${text(p.plan)}; responsible: ${who(p.responsibleId)}`
-        : `原因：${list(p.causes).map(text).join('；')}；方案：${text(p.plan)}；责任人：${who(p.responsibleId)}`;
+        ? clauses(
+            [
+              `causes: ${clauses(list(p.causes).map(text), 'en')}`,
+              `plan: ${text(p.plan)}`,
+              `responsible: ${who(p.responsibleId)}`,
+            ],
+            'en',
+          )
+        : clauses(
+            [
+              `原因：${clauses(list(p.causes).map(text), 'zh')}`,
+              `方案：${text(p.plan)}`,
+              `责任人：${who(p.responsibleId)}`,
+            ],
+            'zh',
+          );
       break;
     case 'signed_off':
       detail = en ? 'confirmed the finding and the plan' : '确认问题认定与整改方案';

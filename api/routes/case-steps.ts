@@ -21,6 +21,7 @@ import {
   type StepAck,
 } from '../../workflows/rectification-case/messages.ts';
 import { viewAfterStep } from '../step-view.ts';
+import { reporterShownTo, viewForReader } from '../reporter-privacy.ts';
 import type { AuthEnv } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { callerLanguage } from '../middleware/problems.ts';
@@ -319,7 +320,9 @@ export function caseStepRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
       // The actor carries the buildings they supervise now, so a supervisor appointed after the case
       // opened may act on it (the workflow's rule reads it from the step).
       const actor = withSupervision(dir, caller.actor);
-      return c.json(await afterStep(deps, await s.send(handle, body, actor, dir, callerLanguage(c))), 200);
+      const after = await afterStep(deps, await s.send(handle, body, actor, dir, callerLanguage(c)));
+      // The case as GET /api/cases/{id} gives it to this reader: a step moves no reporter's contact to them.
+      return c.json(viewForReader(after, reporterShownTo(caller, dir, after)), 200);
     });
   }
 

@@ -5,6 +5,7 @@ import type { CaseView } from '../../domain/case-model.ts';
 import type { AuthEnv } from '../auth.ts';
 import { listCasesFor, openNewCase, readCaseFor } from '../case-service.ts';
 import type { AppDeps } from '../deps.ts';
+import { reporterShownTo, viewForReader } from '../reporter-privacy.ts';
 import { callerLanguage, ProblemError } from '../middleware/problems.ts';
 import { jsonOnly } from '../middleware/validation.ts';
 import {
@@ -125,11 +126,13 @@ export function caseRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
 
   app.openapi(getCaseRoute, async (c) => {
     const { caseId } = c.req.valid('param');
-    const { view, source } = await readCaseFor(deps, c.get('caller'), caseId);
+    const caller = c.get('caller');
+    const { view, source, dir } = await readCaseFor(deps, caller, caseId);
     const reportedAt = reportedAtOf(view);
     return c.json(
       {
-        ...view,
+        // What the case page shows this reader of the reporter, and no more.
+        ...viewForReader(view, reporterShownTo(caller, dir, view)),
         ...(reportedAt ? { reportedAt } : {}),
         cited: caseCitation(view),
         clockStatus: clockStatuses(view, Date.now()),

@@ -84,6 +84,16 @@ describe('the detected entry', () => {
     );
   });
 
+  it('names a cited 6T item by its name, not its id', () => {
+    const cited = { ...repair, source: 'inspection', category: '6t.safety.3' };
+    expect(detail('detected', cited, 'zh-CN')).toBe(
+      '检查 / 安全 3 消防隐患 · 一般 · 学生公寓A栋 · 2层 · A201',
+    );
+    expect(detail('detected', cited, 'en')).toBe(
+      'Inspection / Safety 3 Fire hazards · Routine · Dormitory A · Floor 2 · A201',
+    );
+  });
+
   it('shows a freely written category as written, and the ids when no directory is given', () => {
     const free = { ...repair, category: 'plumbing' };
     expect(detail('detected', free, 'zh-CN', false)).toBe('报修 / plumbing · 一般 · bldg-a · a-f2 · A201');
@@ -115,6 +125,60 @@ describe('email entries', () => {
       // A label, not the key: capitalised, and no key's underscore.
       expect(en, kind).toMatch(/^[A-Z][^_]* to 周强$/);
     }
+  });
+});
+
+describe('a reporter known by their email', () => {
+  const mail = { kind: 'result_and_survey', to: 'reporter:pj-student@demo.edu.cn' };
+  const reminder = { stage: 'follow_up', to: ['reporter:pj-student@demo.edu.cn'] };
+  const withheld = { ...names, withholdReporterContact: true };
+  const said = (action: string, payload: unknown, lang: Lang, n: typeof names = withheld) =>
+    describeEntry(entry(action, payload), lang, n, TZ, dir).detail;
+
+  it('is named by the email to a reader who may have it', () => {
+    expect(said('email_sent', mail, 'zh-CN', names)).toBe(
+      '处理结果与评价邀请，发给 报告人 pj-student@demo.edu.cn',
+    );
+  });
+
+  it('is named by the role alone to a reader who may not, in both languages', () => {
+    expect(said('email_sent', mail, 'zh-CN')).toBe('处理结果与评价邀请，发给 报告人');
+    expect(said('email_sent', mail, 'en')).toBe('Result and rating request to the reporter');
+    expect(said('reminder_sent', reminder, 'zh-CN')).not.toContain('@');
+    const rated = describeEntry(
+      entry('follow_up_rated', { score: 5 }, 'reporter:pj-student@demo.edu.cn'),
+      'en',
+      withheld,
+      TZ,
+      dir,
+    );
+    expect(rated.actor.name).toBe('the reporter');
+  });
+
+  it('keeps a scanned report’s id, which is no contact', () => {
+    expect(said('email_sent', { kind: 'result_and_survey', to: 'reporter:R-2026-000123' }, 'zh-CN')).toBe(
+      '处理结果与评价邀请，发给 报告人 R-2026-000123',
+    );
+  });
+});
+
+describe('a root-cause analysis', () => {
+  const rc = (plan: string, causes = ['灯管老化']) => ({
+    causes,
+    plan,
+    responsibleId: 'staff-zhou',
+  });
+
+  it('joins its parts with one separator, none after a sentence that has ended', () => {
+    expect(detail('root_cause_submitted', rc('今天更换A101灯管；检查其余灯管。'), 'zh-CN')).toBe(
+      '原因：灯管老化；方案：今天更换A101灯管；检查其余灯管。责任人：周强',
+    );
+    expect(detail('root_cause_submitted', rc('更换灯管', ['灯管老化。', '巡查不到位']), 'zh-CN')).toBe(
+      '原因：灯管老化。巡查不到位；方案：更换灯管；责任人：周强',
+    );
+    expect(detail('root_cause_submitted', rc('Replace the tube.', ['old tube']), 'en')).toBe(
+      'causes: old tube; plan: Replace the tube. responsible: 周强',
+    );
   });
 });
 

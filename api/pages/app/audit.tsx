@@ -38,6 +38,7 @@ import { AllResultView, CaseResult, collectAll, entryAt } from './audit-results.
 import { trailLinks, trailSchema } from './cursor-trail.ts';
 import { caseNumberLabel, repeatedKeys, VerifyCaseForm } from './audit-verify-form.tsx';
 import { streamPieces } from '../../stream.ts';
+import { exportHref, verifyHref } from './audit-links.ts';
 import {
   ErrorSummary,
   page,
@@ -137,9 +138,6 @@ const contentTypes: Record<ExportFormat, string> = {
 };
 
 const caseHref = (id: string) => `/app/cases/${encodeURIComponent(id)}`;
-const verifyHref = (id: string) => `/app/audit/verify?caseId=${encodeURIComponent(id)}`;
-const exportHref = (id: string, f: ExportFormat) =>
-  `/app/audit/cases/${encodeURIComponent(id)}/export?format=${f}`;
 
 export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();

@@ -9,6 +9,8 @@ import { namesForAudit } from '../../directory-names.ts';
 import { formatTime } from '../ui.tsx';
 import { refsIn } from '../description-photos.ts';
 import { Evidence } from './case-evidence.tsx';
+import type { Reporter } from '../../../domain/case-model.ts';
+import { withoutContact, type ReporterShown } from '../../reporter-privacy.ts';
 
 interface TimelineRow {
   at: string;
@@ -24,18 +26,30 @@ interface TimelineRow {
   temporal?: { eventId: number; name: string } | undefined;
 }
 
+/** What the reader may see of the case's reporter, and the reporter (whose contact is kept from them). */
+export interface TimelineReader {
+  shown: ReporterShown;
+  reporter: Reporter | undefined;
+}
+
 /** The audit chain as people read it, each entry with its signature, evidence and the Temporal update behind it. */
 export async function timelineOf(
   deps: AppDeps,
   dir: Directory,
   caseId: string,
   lang: Lang,
+  reader: TimelineReader = { shown: 'all', reporter: undefined },
 ): Promise<{ rows: TimelineRow[]; history: HistorySummary | null }> {
   const tz = deps.env.CAMPUS_TZ;
   const [entries, named] = await Promise.all([
     readChain(deps.aws.ddb, deps.aws.tables, caseId),
     namesForAudit(deps.aws, dir),
   ]);
+  const withheld = reader.shown !== 'all';
+  const names = { ...named.names, withholdReporterContact: withheld };
+  // Beyond the names: a stored message (a refused mail) may quote the reporter's address.
+  const said = lang === 'en' ? 'the reporter' : '报告人';
+  const shown = (text: string) => (withheld ? withoutContact(text, reader.reporter, said) : text);
   let history: HistorySummary | null = null;
   try {
     const raw = await deps.temporal.workflow.getHandle(caseId).fetchHistory();
@@ -53,7 +67,7 @@ export async function timelineOf(
     if (s.auditSeq && !bySeq.has(s.auditSeq)) bySeq.set(s.auditSeq, { eventId: s.eventId, name: s.activity });
   }
   const rows = entries.map((e) => {
-    const item = describeEntry(e, lang, named.names, tz, named.dir);
+    const item = describeEntry(e, lang, names, tz, named.dir);
     const inner = (e.payload as { payload?: unknown } | undefined)?.payload as
       Record<string, unknown> | undefined;
     const sig = inner?.signature as TimelineRow['signature'] | undefined;
@@ -64,8 +78,8 @@ export async function timelineOf(
     return {
       at: e.at,
       what: item.what,
-      who: item.actor.name,
-      detail: item.detail,
+      who: shown(item.actor.name),
+      detail: shown(item.detail),
       signature: sig,
       refs: [...evidence, ...notes],
       seq: e.seq,
@@ -81,6 +95,8 @@ export function Timeline(props: {
   lang: Lang;
   tz: string;
   history: HistorySummary | null;
+  /** Whether the reader is shown the workflow's events (admins and auditors): engineering detail to anyone else. */
+  workflowEvents: boolean;
 }) {
   const t = (zh: string, en: string) => inLang({ zh, en }, props.lang);
   return (
@@ -92,7 +108,7 @@ export function Timeline(props: {
             {r.detail && <div>{r.detail}</div>}
             {r.signature && (
               <div class="muted">
-                {t('签名', 'Signature')}: IP {r.signature.ip ?? '—'} · {t('声明哈希', 'statement hash')}{' '}
+                {t('签名：', 'Signature: ')}IP {r.signature.ip ?? '—'} · {t('声明哈希', 'statement hash')}{' '}
                 <code>{r.signature.textHash ?? '—'}</code>
               </div>
             )}
@@ -101,7 +117,7 @@ export function Timeline(props: {
               #{r.seq} · <code title={r.hash}>{r.hash.slice(0, 12)}</code>
               {/* People read the event's number in their language; its technical name is on hover,
                   and in the workflow events listed below. */}
-              {r.temporal && (
+              {props.workflowEvents && r.temporal && (
                 <>
                   {' · '}
                   <span title={`Temporal: ${r.temporal.name}`} data-temporal-event={r.temporal.eventId}>
@@ -113,7 +129,7 @@ export function Timeline(props: {
           </li>
         ))}
       </ol>
-      {props.history && (
+      {props.workflowEvents && props.history && (
         <details>
           <summary>
             {t(

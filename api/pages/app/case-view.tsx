@@ -31,6 +31,9 @@ import { FORM_STEPS, isFormStep, type FormState, type FormStep } from './case-fo
 import { allowedHandling, handlingTitles, HandlingForms } from './case-handling-forms.tsx';
 import { allowedSteps, PHOTO_SCRIPT, StepForm, stepPaths, stepTitles } from './case-step-forms.tsx';
 import { Timeline, timelineOf } from './case-timeline.tsx';
+import { exportHref, verifyHref } from './audit-links.ts';
+import { AUDIT_READERS } from '../../routes/audit.ts';
+import { reporterShownTo, WITHHELD_REPORTER } from '../../reporter-privacy.ts';
 import { renderNoLongerYours } from './case-refused-page.tsx';
 import { page, refusalOf, takeUnsaved, viewerOf, type WebContext } from './web-kit.tsx';
 import { closureDueNote, closureOnDue, type NamedClosure } from '../../../domain/closure-on-due.ts';
@@ -144,7 +147,15 @@ export async function renderCase(
   const keptHandling = state && !isFormStep(state.step) && !handling.includes(state.step) ? state.step : null;
   // What every step and handling form on the page is drawn from.
   const forms = { view, dir, lang, csrfToken: c.get('csrfToken'), state };
-  const { rows, history } = await timelineOf(deps, dir, caseId, lang);
+  // Staff who only handle the case get no reporter's contact, nor their name on a complaint about staff.
+  const shown = reporterShownTo(viewer, dir, view);
+  const { rows, history } = await timelineOf(deps, dir, caseId, lang, { shown, reporter: view.reporter });
+  const roles = viewer.person.roles;
+  // The workflow behind the case is engineering detail: its UI for admins, its event numbers also
+  // for auditors, who read the same history through the audit API.
+  const isAdmin = roles.includes('admin');
+  const workflowEvents = isAdmin || roles.includes('auditor');
+  const auditLinks = roles.some((r) => AUDIT_READERS.includes(r));
   const evidenceTypes = await evidenceTypesIn(deps, [view, rows]);
   const temporalUrl = `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.env.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(caseId)}`;
   const dl = (label: Bilingual, value: unknown) => (
@@ -198,7 +209,23 @@ export async function renderCase(
             { zh: '轮次', en: 'Round' },
             `${view.round}${view.failedReviews > 0 ? t(`（复查不合格 ${view.failedReviews} 次）`, ` (${view.failedReviews} failed reviews)`) : ''}`,
           )}
-          {view.reporter && dl({ zh: '报告人', en: 'Reporter' }, view.reporter.name)}
+          {view.reporter &&
+            dl(
+              { zh: '报告人', en: 'Reporter' },
+              shown === 'none' ? (
+                <span data-reporter-withheld="">
+                  {inLang(WITHHELD_REPORTER, lang)}
+                  <small class="muted" style="display:block">
+                    {t(
+                      '对员工的投诉不向处理案件的员工显示报告人。',
+                      'A complaint about staff does not name its reporter to the staff handling it.',
+                    )}
+                  </small>
+                </span>
+              ) : (
+                view.reporter.name
+              ),
+            )}
           {reports.length > 0 &&
             dl(
               { zh: '扫码报告', en: 'Scanned reports' },
@@ -279,11 +306,12 @@ export async function renderCase(
             </ol>
           )}
           <p>
-            <strong>{t('根本原因', 'Root causes')}:</strong>{' '}
+            <strong>{t('根本原因：', 'Root causes: ')}</strong>
             {view.rootCause.causes.join(lang === 'en' ? '; ' : '；')}
           </p>
           <p>
-            <strong>{t('整改方案', 'Plan')}:</strong> {view.rootCause.plan}
+            <strong>{t('整改方案：', 'Plan: ')}</strong>
+            {view.rootCause.plan}
           </p>
         </section>
       )}
@@ -316,7 +344,7 @@ export async function renderCase(
               ) : review ? (
                 <div data-work={`review-${review.round}`}>
                   <h3>
-                    {t(`第 ${review.round} 轮复查`, `Round ${review.round} review`)}:{' '}
+                    {t(`第 ${review.round} 轮复查：`, `Round ${review.round} review: `)}
                     {review.passed ? t('合格', 'passed') : t('不合格', 'failed')} · {nameOf(review.by, lang)}{' '}
                     · {formatTime(review.at, tz)}
                   </h3>
@@ -337,7 +365,23 @@ export async function renderCase(
             )}
           </p>
         )}
-        {steps.length === 0 && handling.length === 0 && !signOffPending && (
+        {auditLinks && (
+          <div class="card" data-audit-links="">
+            <h3 style="margin-top:0">{t('审计', 'Audit')}</h3>
+            <p class="actions">
+              <a class="button secondary" href={verifyHref(caseId)}>
+                {t('校验此案件的审计链', 'Verify this case’s audit chain')}
+              </a>
+              <a class="button secondary" href={exportHref(caseId, 'csv')}>
+                {t('导出 CSV', 'Export CSV')}
+              </a>
+              <a class="button secondary" href={exportHref(caseId, 'json')}>
+                {t('导出 JSON', 'Export JSON')}
+              </a>
+            </p>
+          </div>
+        )}
+        {steps.length === 0 && handling.length === 0 && !signOffPending && !auditLinks && (
           <p class="muted">
             {t('此案件当前没有需要您处理的步骤。', 'Nothing on this case waits for you now.')}
           </p>
@@ -352,12 +396,14 @@ export async function renderCase(
 
       <section class="card" aria-labelledby="timeline-title">
         <h2 id="timeline-title">{t('时间线', 'Timeline')}</h2>
-        <p>
-          <a href={temporalUrl} rel="noopener" target="_blank">
-            {t('在 Temporal UI 中查看此案件的工作流', 'Open this case’s workflow in the Temporal UI')}
-          </a>
-        </p>
-        <Timeline rows={rows} lang={lang} tz={tz} history={history} />
+        {isAdmin && (
+          <p>
+            <a href={temporalUrl} rel="noopener" target="_blank">
+              {t('在 Temporal UI 中查看此案件的工作流', 'Open this case’s workflow in the Temporal UI')}
+            </a>
+          </p>
+        )}
+        <Timeline rows={rows} lang={lang} tz={tz} history={history} workflowEvents={workflowEvents} />
       </section>
       {wantsPhotos && <script dangerouslySetInnerHTML={{ __html: PHOTO_SCRIPT }} />}
     </EvidenceTypes.Provider>,
