@@ -105,6 +105,8 @@ export interface ActivityDeps extends AwsDeps {
    * at once (REVIEW_DIGEST_WINDOW_MS unless given); 0 mails each at once.
    */
   reviewDigestWindowMs?: number | undefined;
+  /** How long one running case may take to take a calendar change (UPDATE_TIMEOUT_MS unless given). */
+  calendarUpdateTimeoutMs?: number | undefined;
 }
 
 /** The case workflow's activities, built over injected clients. Each is idempotent. */

@@ -4,3 +4,9 @@
  * workflow code.
  */
 export const CALENDAR_CHANGED_UPDATE = 'calendarChanged';
+
+/**
+ * The failure type of a calendar broadcast pass that ended with running cases not told (they did
+ * not answer): every other case took it, and the daily check starts the broadcast again.
+ */
+export const CASES_NOT_TOLD = 'CasesNotTold';

@@ -27,3 +27,16 @@ describe('the calendar page line on telling running cases', () => {
     expect(broadcastText(4, { kind: 'not_started' }).zh).not.toContain('失败');
   });
 });
+
+describe('a broadcast that left cases not told', () => {
+  it('says how many took it and how many did not answer, and that it will be tried again', () => {
+    const t = broadcastText(9, { kind: 'failed', partial: { told: 257, notTold: 1 } });
+    expect(t.zh).toBe('第 9 版已告知 257 件进行中的案件，另有 1 件未响应，尚未告知：每日校历检查会再试。');
+    expect(t.en).toBe(
+      'Version 9 reached 257 running cases; 1 case did not answer and has not been told yet: the daily calendar check will try again.',
+    );
+    expect(broadcastText(9, { kind: 'failed', partial: { told: 0, notTold: 3 } }).en).toContain(
+      '3 cases did not answer and have not been told yet',
+    );
+  });
+});

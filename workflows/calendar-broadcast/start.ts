@@ -1,4 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { RecountResult } from '../../activities/calendar-broadcast.ts';
+import { CASES_NOT_TOLD } from '../../domain/calendar-change.ts';
 import { calendarBroadcastId, type calendarBroadcast, type CalendarBroadcastInput } from './workflow.ts';
 
 /**
@@ -29,7 +32,8 @@ export async function startCalendarBroadcast(
 export type BroadcastState =
   | { kind: 'done'; told: number; refused: number }
   | { kind: 'running' }
-  | { kind: 'failed' }
+  /** `notTold`: the last try told every case it could and these did not answer (else it failed outright). */
+  | { kind: 'failed'; partial?: { told: number; notTold: number } | undefined }
   | { kind: 'not_started' };
 
 export async function calendarBroadcastState(
@@ -41,11 +45,30 @@ export async function calendarBroadcastState(
   try {
     const { status } = await handle.describe();
     if (status.name === 'RUNNING') return { kind: 'running' };
-    if (status.name !== 'COMPLETED') return { kind: 'failed' };
+    if (status.name !== 'COMPLETED') return { kind: 'failed', partial: await partialOf(handle) };
     const { first, second } = await handle.result();
     return { kind: 'done', told: first.told + second.told, refused: first.refused };
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return { kind: 'not_started' };
     throw err;
+  }
+}
+
+/** What a broadcast that ended with cases not told did tell, from its failure's details. */
+async function partialOf(handle: {
+  result(): Promise<unknown>;
+}): Promise<{ told: number; notTold: number } | undefined> {
+  try {
+    await handle.result();
+    return undefined;
+  } catch (err) {
+    for (let e: unknown = err; e instanceof Error; e = e.cause) {
+      if (e instanceof ApplicationFailure && e.type === CASES_NOT_TOLD) {
+        const r = e.details?.[0] as Partial<RecountResult> | undefined;
+        if (typeof r?.told === 'number' && typeof r.failed === 'number')
+          return { told: r.told, notTold: r.failed };
+      }
+    }
+    return undefined;
   }
 }
