@@ -81,8 +81,8 @@ export const getCaseRoute = createRoute({
   tags: ['cases'],
   summary: bi({ zh: '查看案件', en: 'Read a case' }),
   description: bi({
-    zh: '进行中的案件来自工作流的实时查询，已结束的来自存档记录（响应头 X-Case-Source）。',
-    en: 'A running case comes from its workflow’s query, a finished one from the stored record (header X-Case-Source).',
+    zh: '进行中的案件来自工作流的实时查询，已结束的来自存档记录（响应头 X-Case-Source）。仅因被指派或担任责任人而能查看本案的员工看不到报告人的联系方式（reporter 不含 email，时间线中以 reporter 代替其编号）；对员工的投诉（source complaint、category staff）也看不到报告人姓名。',
+    en: 'A running case comes from its workflow’s query, a finished one from the stored record (header X-Case-Source). Staff who read the case only as its assignee or responsible person get no reporter contact (reporter without email; `reporter` in place of their id in the timeline), and on a complaint about staff (source complaint, category staff) not the reporter’s name either.',
   }),
   request: caseRead,
   responses: {
