@@ -7,7 +7,9 @@ import {
   type EvidenceReadDeps,
   type EvidenceProblem,
 } from '../store/evidence.ts';
+import { getCaseRecord } from '../store/case-records.ts';
 import { sourceReportOf } from '../store/reports.ts';
+import { checkOpening, openingReportIn, type OpeningVerification } from './opening-check.ts';
 import { mapConcurrent } from './scan.ts';
 
 /**
@@ -15,7 +17,9 @@ import { mapConcurrent } from './scan.ts';
  * `evidence:<id>#sha256=<hex>`, and the entry's hash covers that text; the
  * chain therefore vouches for the file's hash, and the file itself is checked
  * here by hashing it again. A photo swapped in the store fails even though
- * every audit entry is intact.
+ * every audit entry is intact. The files a case was opened with are cited by its `detected`
+ * entry, which also vouches for the report's title and description (./opening-check.ts): the
+ * case record is compared with it here too.
  */
 
 export interface BrokenEvidence {
@@ -33,7 +37,13 @@ export interface EvidenceVerification {
   /** Distinct references checked. */
   checked: number;
   broken: BrokenEvidence[];
+  /** The report the case was opened with, against its record: absent when its entry carries none. */
+  opening?: OpeningVerification;
 }
+
+/** Whether the files and the report a case's entries vouch for are all as they were. */
+export const evidenceIntact = (e: EvidenceVerification): boolean =>
+  e.broken.length === 0 && (e.opening?.changed.length ?? 0) === 0;
 
 /** Every evidence reference the entries cite, each once, with the first entry that cites it. */
 export function evidenceRefsIn(entries: readonly AuditEntry[]): { seq: number; ref: string }[] {
@@ -72,12 +82,16 @@ export async function checkCaseEvidence(
     if (b) broken.push(b);
   }
   broken.sort((a, b) => a.seq - b.seq || a.ref.localeCompare(b.ref));
-  return { checked: refs.length, broken };
+  // The record is read only for a case whose entries carry the report to compare it with.
+  const opening = openingReportIn(entries)
+    ? checkOpening(entries, await getCaseRecord(deps.aws.ddb, deps.aws.tables, caseId))
+    : null;
+  return { checked: refs.length, broken, ...(opening ? { opening } : {}) };
 }
 
 /**
  * A case's verification with its files checked too: `evidence` is added and
- * `ok` turns false when a file is broken. Reads the chain when the caller has
+ * `ok` turns false when a file is broken or the record's report is not the one recorded. Reads the chain when the caller has
  * not already.
  */
 export async function withEvidence<V extends { caseId: string; ok: boolean }>(
@@ -87,5 +101,5 @@ export async function withEvidence<V extends { caseId: string; ok: boolean }>(
 ): Promise<V & { evidence: EvidenceVerification }> {
   const read = entries ?? (await readChain(deps.aws.ddb, deps.aws.tables, verification.caseId));
   const evidence = await checkCaseEvidence(deps, verification.caseId, read);
-  return { ...verification, ok: verification.ok && evidence.broken.length === 0, evidence };
+  return { ...verification, ok: verification.ok && evidenceIntact(evidence), evidence };
 }

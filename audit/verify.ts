@@ -26,7 +26,13 @@ import {
   type ForgedAnchor,
 } from './anchor-witness.ts';
 import { caseIds, mapConcurrent } from './scan.ts';
-import { checkCaseEvidence, type BrokenEvidence, type EvidenceVerification } from './evidence-check.ts';
+import {
+  checkCaseEvidence,
+  evidenceIntact,
+  type BrokenEvidence,
+  type EvidenceVerification,
+} from './evidence-check.ts';
+import type { OpeningMismatch } from './opening-check.ts';
 import type { EvidenceReadDeps } from '../store/evidence.ts';
 import { readChain, recordedHead } from '../store/audit-chain.ts';
 import type { RecordedHead } from '../store/case-record-item.ts';
@@ -390,8 +396,15 @@ export interface VerifySummary {
     anchored: { seq: number; hash: string };
     found: { seq: number; hash: string } | null;
   }[];
-  /** The cited files, when the run checked them: how many, and each that no longer matches. */
-  files?: { checked: number; broken: (BrokenEvidence & { caseId: string })[] };
+  /**
+   * The cited files, when the run checked them: how many, and each that no longer matches; with
+   * them, each case whose record no longer holds the report its `detected` entry vouches for.
+   */
+  files?: {
+    checked: number;
+    broken: (BrokenEvidence & { caseId: string })[];
+    openings?: { caseId: string; seq: number; changed: OpeningMismatch[] }[];
+  };
   anchorOk: boolean;
   ok: boolean;
 }
@@ -476,7 +489,7 @@ export async function* verifyAll(
     const r = checkOne(caseId, entries, recordHead);
     if (!evidence) return r;
     const files = await checkCaseEvidence(evidence, caseId, entries);
-    return { ...r, ok: r.ok && files.broken.length === 0, evidence: files };
+    return { ...r, ok: r.ok && evidenceIntact(files), evidence: files };
   });
   function checkOne(
     caseId: string,
@@ -522,6 +535,9 @@ export async function* verifyAll(
     if (summary.files && r.evidence) {
       summary.files.checked += r.evidence.checked;
       for (const b of r.evidence.broken) summary.files.broken.push({ caseId: r.caseId, ...b });
+      const opening = r.evidence.opening;
+      if (opening && opening.changed.length > 0)
+        (summary.files.openings ??= []).push({ caseId: r.caseId, ...opening });
     }
     if (r.ok) summary.intact += 1;
     else {
@@ -545,6 +561,7 @@ export async function* verifyAll(
   summary.missing.sort();
   summary.rewritten.sort(byId);
   summary.files?.broken.sort((a, b) => a.caseId.localeCompare(b.caseId) || a.seq - b.seq);
+  summary.files?.openings?.sort(byId);
   summary.ok = summary.anchorOk && problems === 0;
   yield { type: 'progress', checked: summary.checked, total, problems };
   yield { type: 'summary', ...summary };

@@ -28,6 +28,7 @@ const MID_CASE_LABELS = [
   'v18-report-ends-pause-request',
   'v19-failed-saves',
   'v20-calendar-change',
+  'v21-detected-report',
 ];
 
 // Every committed history (test/replay/histories/<label>/<path>.json, written by

@@ -216,6 +216,8 @@ export function caseInput(c: FastCase = {}): CaseInput {
 export interface FastStack {
   client: Client;
   effects: Map<string, Effects>;
+  /** The worker's task queue, for a test that starts another workflow type on it. */
+  taskQueue: string;
   /** Starts a case and waits until it is open, as the API does before answering 201. */
   start(input: CaseInput): Promise<{ handle: WorkflowHandle<typeof rectificationCase>; view: CaseView }>;
   /** The effects recorded for a case so far. */
@@ -236,7 +238,7 @@ export function useFastStack(): FastStack {
   let connection: Connection;
   let worker: RectifyWorker;
   let running: Promise<void>;
-  const stack = { effects } as FastStack;
+  const stack = { effects, taskQueue } as FastStack;
 
   beforeAll(async () => {
     const address = inject('fastTemporalAddress');

@@ -119,8 +119,8 @@ describe('the calendar a case pins', () => {
       const signoff = await signOffDeadline(handle, dir);
       expect(shanghai(signoff?.due ?? '')).toBe('2027-03-03 18:00');
       const { events } = await handle.fetchHistory();
-      // transition-effects and pinned-calendar; no local activity plans a deadline.
-      expect(markerNames(events)).toEqual(['core_patch', 'core_patch']);
+      // transition-effects, pinned-calendar and detected-cites-report; no local activity plans a deadline.
+      expect(markerNames(events)).toEqual(['core_patch', 'core_patch', 'core_patch']);
       await saveHistory(handle, 'untyped-pinned-calendar');
     });
   });
@@ -139,8 +139,13 @@ describe('the calendar a case pins', () => {
       expect(request?.text).toContain('请确认案件');
       expect(request?.text).not.toContain('签字确认时限');
       const { events } = await handle.fetchHistory();
-      // Its one patch marker, the opening's plan and the sign-off stage's plan.
-      expect(markerNames(events)).toEqual(['core_patch', 'core_local_activity', 'core_local_activity']);
+      // Its patch markers (transition-effects, detected-cites-report), the opening's plan and the sign-off stage's plan.
+      expect(markerNames(events)).toEqual([
+        'core_patch',
+        'core_patch',
+        'core_local_activity',
+        'core_local_activity',
+      ]);
     });
   });
 });

@@ -162,8 +162,8 @@ describe('inspection rounds (日检、周查、月评)', () => {
       expect(pinned?.official.years).toEqual([2017, 2018]);
       expect(pinned?.official.holidays).toContain('2017-10-01');
       const markers = events?.map((e) => e.markerRecordedEventAttributes?.markerName).filter(Boolean);
-      // Two markers: transition-effects (every earlier patch) and pinned-calendar.
-      expect(markers).toEqual(['core_patch', 'core_patch']);
+      // Three markers: transition-effects (every earlier patch), pinned-calendar and detected-cites-report.
+      expect(markers).toEqual(['core_patch', 'core_patch', 'core_patch']);
       const safety = wed?.scores.find((s) => s.dimension === 'safety');
       expect(safety?.failed).toBe(1);
       expect(wed?.scores.find((s) => s.dimension === 'service')?.na).toBe(1);

@@ -9,6 +9,7 @@ import {
 } from '@temporalio/workflow';
 import type { CaseActivities } from '../../activities/index.ts';
 import { pinnedCalendar } from '../../domain/calendar.ts';
+import { openingReport } from '../../domain/opening-report.ts';
 import { registerCalendarChange } from './calendar-change.ts';
 import { isTerminal, type CaseInput } from '../../domain/case-model.ts';
 import { effectFailureTypes, effectQueues } from '../../domain/effect-failure.ts';
@@ -122,6 +123,14 @@ export async function rectificationCaseV2(input: CaseInput): Promise<StepAck> {
  */
 export const PINNED_CALENDAR_PATCH = 'pinned-calendar';
 
+/**
+ * patched() id: the `detected` entry also carries the report as it came in (domain/opening-report.ts:
+ * the title, the description's SHA-256 and the files it cites), so the audit check re-hashes the
+ * opening photos and compares the case record's title and description with it. Asked by a
+ * `rectificationCase` (a duty's or an inspection's); `rectificationCaseV2` takes it by its type.
+ */
+export const DETECTED_REPORT_PATCH = 'detected-cites-report';
+
 async function runCase(input: CaseInput, typed: boolean): Promise<StepAck> {
   // A case opened now takes every earlier patch with its one marker (TRANSITION_EFFECTS_PATCH);
   // one opened between LEAN_EFFECTS_PATCH and it, with that one; a typed case with none.
@@ -166,6 +175,9 @@ async function runCase(input: CaseInput, typed: boolean): Promise<StepAck> {
   // Detected: recorded as it came in, then handed to the assignee for analysis. A case sending
   // transitions upserts its search attributes once, when it moves on to analysis.
   if (!s.batched) s.syncSearch();
+  // A typed case asks no marker: this changes only the record's input, never which commands the
+  // case issues, so a typed case opened before it replays its scheduled record as it was.
+  const reported = typed || patched(DETECTED_REPORT_PATCH);
   await s.record(input.openedBy, 'detected', {
     source: input.source,
     severity: input.severity,
@@ -173,6 +185,8 @@ async function runCase(input: CaseInput, typed: boolean): Promise<StepAck> {
     location: input.location,
     assigneeId: input.assigneeId,
     sla: { version: input.policy.slaVersion, ruleId: input.policy.slaRuleId },
+    // The report itself, so the trail vouches for it and its photos as it does for every later step.
+    ...(reported ? openingReport(input) : {}),
   });
   s.moveTo('analysing');
 

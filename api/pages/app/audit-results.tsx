@@ -4,6 +4,7 @@ import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import type { TimelineItem } from '../../audit-timeline.ts';
 import { formatTime } from '../ui.tsx';
 import type { BrokenEvidence, EvidenceVerification } from '../../../audit/evidence-check.ts';
+import type { OpeningMismatch } from '../../../audit/opening-check.ts';
 
 /**
  * How a verification reads on the auditor's page: a green or red verdict, and
@@ -118,6 +119,37 @@ export function FilesResult(props: { files: EvidenceVerification; lang: Lang }) 
 
 const short = (h: string) => (h.length > 20 ? `${h.slice(0, 16)}…` : h);
 
+/** What of the report the case was opened with its record no longer holds as its first entry recorded it. */
+function openingChanged(seq: number, changed: OpeningMismatch[]): Bilingual {
+  const fields = {
+    title: { zh: '标题', en: 'title' },
+    description: { zh: '描述（或其中引用的照片）', en: 'description (or a photo it cites)' },
+  };
+  const zh = changed.map((c) => fields[c.field].zh).join('和');
+  const en = changed.map((c) => fields[c.field].en).join(' and ');
+  return {
+    zh: `案件记录中的${zh}与第 ${seq} 条记录（立案）所记载的不符`,
+    en: `the case record's ${en} is not the one entry #${seq} (the opening) recorded`,
+  };
+}
+
+/** The report a case was opened with, when its record no longer holds it as recorded. */
+function OpeningResult(props: { files: EvidenceVerification; lang: Lang }) {
+  const o = props.files.opening;
+  if (!o || o.changed.length === 0) return null;
+  const t = (b: Bilingual) => inLang(b, props.lang);
+  return (
+    <p
+      style="margin:.5rem 0 0"
+      data-opening="changed"
+      data-opening-fields={o.changed.map((c) => c.field).join(' ')}
+    >
+      {t(openingChanged(o.seq, o.changed))}
+      {t({ zh: '。', en: '.' })}
+    </p>
+  );
+}
+
 /** One case's result. `entry` is the broken entry as read, described, when it still exists. */
 export function CaseResult(props: {
   result: CaseVerification & { anchorProblem?: string | undefined };
@@ -131,7 +163,7 @@ export function CaseResult(props: {
     !r.broken &&
     !r.anchorProblem &&
     (r.anchor === null || r.anchor.status === 'intact') &&
-    (r.evidence?.broken.length ?? 0) > 0;
+    ((r.evidence?.broken.length ?? 0) > 0 || (r.evidence?.opening?.changed.length ?? 0) > 0);
   return (
     <section
       class={`flash ${r.ok ? 'ok' : 'error'}`}
@@ -147,15 +179,20 @@ export function CaseResult(props: {
               zh: `案件 ${r.caseId}：审计链完整${r.evidence ? '，照片与文件完好' : ''}`,
               en: `Case ${r.caseId}: the audit chain is intact${r.evidence ? ', and so are its photos and files' : ''}`,
             })
-          : filesOnly
+          : filesOnly && (r.evidence?.broken.length ?? 0) === 0
             ? t({
-                zh: `案件 ${r.caseId}：审计链完整，但有照片或文件与记录不符`,
-                en: `Case ${r.caseId}: the audit chain is intact, but a photo or file does not match it`,
+                zh: `案件 ${r.caseId}：审计链完整，但案件记录与立案时记载的内容不符`,
+                en: `Case ${r.caseId}: the audit chain is intact, but the case record does not match the report its opening recorded`,
               })
-            : t({
-                zh: `案件 ${r.caseId}：审计链校验未通过`,
-                en: `Case ${r.caseId}: the audit chain fails verification`,
-              })}
+            : filesOnly
+              ? t({
+                  zh: `案件 ${r.caseId}：审计链完整，但有照片或文件与记录不符`,
+                  en: `Case ${r.caseId}: the audit chain is intact, but a photo or file does not match it`,
+                })
+              : t({
+                  zh: `案件 ${r.caseId}：审计链校验未通过`,
+                  en: `Case ${r.caseId}: the audit chain fails verification`,
+                })}
       </h2>
       <p style="margin:0">
         {t({
@@ -185,6 +222,7 @@ export function CaseResult(props: {
         </p>
       )}
       {r.evidence && <FilesResult files={r.evidence} lang={lang} />}
+      {r.evidence && <OpeningResult files={r.evidence} lang={lang} />}
       {r.anchor ? (
         <p style="margin:.5rem 0 0" data-anchor={r.anchor.status}>
           {t({
@@ -279,7 +317,8 @@ export function AllResultView(props: {
       {(s.broken.length > 0 ||
         s.missing.length > 0 ||
         s.rewritten.length > 0 ||
-        (files?.broken.length ?? 0) > 0) && (
+        (files?.broken.length ?? 0) > 0 ||
+        (files?.openings?.length ?? 0) > 0) && (
         <ul style="margin:.5rem 0 0" data-failures>
           {s.broken.map((b) => (
             <li data-case={b.caseId} data-broken-seq={String(b.seq)}>
@@ -294,6 +333,12 @@ export function AllResultView(props: {
               {t({ zh: `：第 ${b.seq} 条记录引用的文件 `, en: `: the file cited by entry #${b.seq}, ` })}
               <code>{b.evidenceId ?? b.ref}</code>
               {`${t({ zh: '：', en: ': ' })}${t(fileProblemText[b.problem])}`}
+            </li>
+          ))}
+          {files?.openings?.map((o) => (
+            <li data-case={o.caseId} data-opening="changed">
+              <a href={props.caseHref(o.caseId)}>{o.caseId}</a>
+              {`${t({ zh: '：', en: ': ' })}${t(openingChanged(o.seq, o.changed))}`}
             </li>
           ))}
           {s.missing.map((id) => (
