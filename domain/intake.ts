@@ -99,7 +99,8 @@ export const reportStatuses = ['received', 'case', 'merged', 'rejected'] as cons
 export type ReportStatus = (typeof reportStatuses)[number];
 
 export const reportStatusLabel: Record<ReportStatus, Bilingual> = {
-  received: { zh: '已收到，等待分派', en: 'Received, waiting for triage' },
+  // Told the reporter (the tracking page, their mail): who looks at it, not the staff's word "triage".
+  received: { zh: '已收到，等待负责人员受理', en: 'Received, waiting for the staff in charge to look at it' },
   case: { zh: '已立案处理', en: 'Being handled as a case' },
   merged: { zh: '已并入同一问题的案件', en: 'Merged into a case about the same problem' },
   rejected: { zh: '未受理', en: 'Not taken up' },

@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { Child } from 'hono/jsx';
 import { z } from 'zod';
-import { isTerminal, reporterActorId, type CaseView, type Stage } from '../../domain/case-model.ts';
+import { isTerminal, reporterActorId, type CaseView, type DeadlineView } from '../../domain/case-model.ts';
 import { clockStatuses } from '../../domain/case-clocks.ts';
 import {
   emergencyAdvice,
@@ -26,6 +26,15 @@ import {
   type SurveyAspect,
 } from '../../domain/intake.ts';
 import { listPlaces, placeByCode, type Place } from '../../domain/places.ts';
+import {
+  acceptedWork,
+  caseProgress,
+  caseProgressLabel,
+  numberedStep,
+  reviewOutcomeLabel,
+  trackedDeadlineLabel,
+  trackedStepLabel,
+} from '../../domain/tracked-progress.ts';
 import { textFlaw, textFlawMessage } from '../../domain/safe-text.ts';
 import { inLang, languages, type Bilingual, type Lang } from '../../domain/text.ts';
 import { raterConflict } from '../../domain/survey-rater.ts';
@@ -58,8 +67,7 @@ import { notifyReporter, startTriageChase } from '../report-notices.ts';
 import type { AppDeps } from '../deps.ts';
 import { LANG_COOKIE, sessionMiddleware, type WebEnv } from '../middleware/session.ts';
 import { Layout } from '../pages/layout.tsx';
-import { deadlineStateLabels, Flash, type FlashMessage } from '../pages/ui.tsx';
-import { stageLabel } from '../../domain/stage-labels.ts';
+import { Flash, type FlashMessage } from '../pages/ui.tsx';
 import { clientIp } from './action-links.tsx';
 import { validQuery } from '../repeated-params.ts';
 import { bodyWithin } from '../body-within.ts';
@@ -84,11 +92,6 @@ const isLang = (v: string | undefined): v is Lang => (languages as readonly stri
 const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 /** English text takes ASCII punctuation. */
 const colon = (lang: Lang) => (lang === 'en' ? ': ' : '：');
-/** A stage as a heading of its own line: the label's noun, capitalised in English ("Analysis", "原因分析"). */
-const stageName = (lang: Lang, stage: Stage) => {
-  const name = t(lang, stageLabel(stage));
-  return lang === 'en' ? capitalised(name) : name;
-};
 
 function publicPage(
   c: Ctx,
@@ -955,10 +958,14 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
     const dir = await directory();
     const place = placeByCode(dir, report.placeCode);
     const view = await caseViewOf(report);
-    const photos = await photosOf(report);
-    // The page loads nothing from elsewhere but the reporter's own photos, from where their
-    // short-lived signed addresses point; the token in its address is handed to no one.
-    const origins = [...new Set(photos.map((u) => new URL(u).origin))];
+    const photos = await signedPhotos(report.evidence, report.reportId);
+    // The work the case's passed review accepted: its photos, the case's own files only (a
+    // rectification may also cite the reporter's photos, which show the problem, not the result).
+    const accepted = view ? acceptedWork(view) : undefined;
+    const resultPhotos = accepted && view ? await signedPhotos(accepted.fixed.evidence, view.caseId) : [];
+    // The page loads nothing from elsewhere but these photos, from where their short-lived signed
+    // addresses point; the token in its address is handed to no one.
+    const origins = [...new Set([...photos, ...resultPhotos].map((u) => new URL(u).origin))];
     c.header(
       'Content-Security-Policy',
       `default-src 'none'; style-src 'unsafe-inline'; img-src data:${origins.map((o) => ` ${o}`).join('')}; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
@@ -976,6 +983,7 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
         kindLabel={t(lang, reportKindInfo[report.kind as ReportKind].label)}
         view={view}
         photos={photos}
+        resultPhotos={resultPhotos}
         reportAgainUrl={place ? `/r/${place.code}` : null}
         fresh={opts.fresh ?? false}
         trackUrl={`${deps.publicBaseUrl}/t/${c.req.param('token') ?? ''}`}
@@ -988,19 +996,19 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
   };
 
   /**
-   * The photos the reporter sent with the report, as short-lived signed addresses: only the
-   * report's own (stored under its id), confirmed images whose hash is the one the report cites.
-   * One that cannot be read is left out rather than failing the page.
+   * Photos the page may show, as short-lived signed addresses: of the references given, only the
+   * owner's own files (stored under the report's or the case's id), confirmed images whose hash is
+   * the one cited; never a document. One that cannot be read is left out rather than failing the page.
    */
-  const photosOf = async (report: Report): Promise<string[]> => {
+  const signedPhotos = async (refs: string[], owner: string): Promise<string[]> => {
     const urls = await Promise.all(
-      report.evidence.map(async (ref) => {
+      refs.map(async (ref) => {
         const parsed = parseEvidenceRef(ref);
         if (!parsed) return null;
         const record = await getEvidence(deps, parsed.evidenceId).catch(() => null);
         if (
           !record ||
-          record.caseId !== report.reportId ||
+          record.caseId !== owner ||
           !record.contentType.startsWith('image/') ||
           (record.sha256 !== undefined && record.sha256 !== parsed.sha256)
         )
@@ -1152,6 +1160,8 @@ function TrackingView(props: {
   view: CaseView | null;
   /** Signed addresses of the reporter's own photos. */
   photos: string[];
+  /** Signed addresses of the photos of the work the passed review accepted. */
+  resultPhotos: string[];
   /** The report form of the report's place, to report again (null when the place is gone). */
   reportAgainUrl: string | null;
   fresh: boolean;
@@ -1174,11 +1184,16 @@ function TrackingView(props: {
   const withdrawn = status === 'withdrawn';
   // The case clocks the standards promise the reporter (on site within 2 hours, done within 24 …).
   const clocks = view ? clockStatuses(view, Date.now()) : [];
-  // The result, once the work passed its review: the review that passed it and the work it accepted,
-  // the latest rectification up to its round. A low rating sends the case back to review in a new
-  // round that has no rectification of its own: the work that review passes is the one before it.
-  const passed = view?.reviews.findLast((r) => r.passed);
-  const fixed = passed ? view?.rectifications.findLast((r) => r.round <= passed.round) : undefined;
+  const accepted = view ? acceptedWork(view) : undefined;
+  // The survey is shown: not rated here yet (or the case waits for a new rating), and open.
+  const rateable = !((report.survey && !ratesAgain(view, report)) || !surveyOpen(view, report));
+  // Where the case stands for this reader, while it runs (an ended one is its status).
+  const progress =
+    view && (status === 'case' || status === 'merged')
+      ? caseProgress(view, rateable && !props.raterConflict)
+      : undefined;
+  // A step that came more than once is told with its turn (the first re-inspection, the second).
+  const sameStep = (d: DeadlineView) => view?.deadlines.filter((x) => x.stage === d.stage) ?? [d];
   const merged = view !== null && report.status === 'merged';
   // The case's rating by its reporter, when it is another than this page's (say the emailed link's).
   const ratings = view ? caseRatings(view, report) : undefined;
@@ -1239,8 +1254,19 @@ function TrackingView(props: {
         <dt>{t(lang, { zh: '报告时间', en: 'Reported at' })}</dt>
         <dd>{when(report.receivedAt)}</dd>
         <dt>{t(lang, { zh: '状态', en: 'Status' })}</dt>
-        <dd data-status={status}>
-          <strong>{t(lang, trackedStatusLabel[status])}</strong>
+        <dd data-status={status} data-progress={progress}>
+          <strong>
+            {t(
+              lang,
+              progress && status === 'case' ? caseProgressLabel[progress] : trackedStatusLabel[status],
+            )}
+          </strong>
+          {progress && status === 'merged' ? (
+            <p data-case-progress>
+              {t(lang, { zh: '案件进度：', en: 'Where the case stands: ' })}
+              {t(lang, caseProgressLabel[progress])}
+            </p>
+          ) : null}
           {report.reason ? (
             <p>
               {t(lang, { zh: '原因：', en: 'Reason: ' })}
@@ -1312,7 +1338,7 @@ function TrackingView(props: {
               <li data-clock={k.id} data-state={k.state}>
                 {t(lang, k.label)}
                 {colon(lang)}
-                {when(k.due)} · {t(lang, unrecordedPromise(k, view.stage) ?? deadlineStateLabels[k.state])}
+                {when(k.due)} · {t(lang, unrecordedPromise(k, view.stage) ?? trackedDeadlineLabel[k.state])}
                 {k.metAt ? ` (${when(k.metAt)})` : ''}
               </li>
             ))}
@@ -1321,27 +1347,55 @@ function TrackingView(props: {
       ) : null}
       {view && !withdrawn ? (
         <section>
-          <h2>{t(lang, { zh: '处理环节时限', en: 'Stage deadlines' })}</h2>
+          <h2>{t(lang, { zh: '处理进度', en: 'Progress' })}</h2>
           <ul>
-            {view.deadlines.map((d) => (
-              <li>
-                {stageName(lang, d.stage)}
-                {d.round > 1 ? ` #${d.round}` : ''}
-                {colon(lang)}
-                {when(d.due)} · {t(lang, deadlineStateLabels[d.state])}
-              </li>
-            ))}
+            {view.deadlines.map((d) => {
+              const turns = sameStep(d);
+              const step = t(
+                lang,
+                turns.length > 1 ? numberedStep(d.stage, turns.indexOf(d) + 1) : trackedStepLabel[d.stage],
+              );
+              // A re-inspection is told by what it found, when it found it; its deadline says nothing of that.
+              const review =
+                d.stage === 'reviewing' ? view.reviews.find((r) => r.round === d.round) : undefined;
+              return review ? (
+                <li data-step={d.stage} data-review={review.passed ? 'passed' : 'failed'}>
+                  {step}
+                  {colon(lang)}
+                  {t(lang, reviewOutcomeLabel(review))}
+                  {lang === 'en' ? ` (${when(review.at)})` : `（${when(review.at)}）`}
+                </li>
+              ) : (
+                <li data-step={d.stage} data-state={d.state}>
+                  {step}
+                  {colon(lang)}
+                  {when(d.due)} · {t(lang, trackedDeadlineLabel[d.state])}
+                </li>
+              );
+            })}
           </ul>
         </section>
       ) : null}
-      {fixed && passed && (view?.stage === 'follow_up' || view?.stage === 'closed') ? (
+      {accepted ? (
         <section data-result>
           <h2>{t(lang, { zh: '处理结果', en: 'The result' })}</h2>
-          <p>{fixed.summary}</p>
+          <p>{accepted.fixed.summary}</p>
+          {props.resultPhotos.length > 0 ? (
+            <div class="thumbs" data-result-photos>
+              {props.resultPhotos.map((src, n) => (
+                <a href={src}>
+                  <img
+                    src={src}
+                    alt={`${t(lang, { zh: '整改后的照片', en: 'Photo after the work' })} ${n + 1}`}
+                  />
+                </a>
+              ))}
+            </div>
+          ) : null}
           <p class="muted">
             {t(lang, { zh: '整改完成：', en: 'Work reported: ' })}
-            {when(fixed.at)} · {t(lang, { zh: '复查通过：', en: 'Passed its review: ' })}
-            {when(passed.at)}
+            {when(accepted.fixed.at)} · {t(lang, { zh: '复查通过：', en: 'Passed re-inspection: ' })}
+            {when(accepted.passed.at)}
           </p>
         </section>
       ) : null}
@@ -1396,8 +1450,7 @@ function TrackingView(props: {
           {commentText(report.survey.comment)}
         </p>
       ) : null}
-      {(report.survey && !ratesAgain(view, report)) ||
-      !surveyOpen(view, report) ? null : props.raterConflict ? (
+      {!rateable ? null : props.raterConflict ? (
         <p class="flash" role="status">
           {t(lang, props.raterConflict)}
         </p>

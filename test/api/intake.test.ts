@@ -282,13 +282,14 @@ describe('report → triage → case → tracking → survey', () => {
     expect(await second.text()).toMatch(/class="flash error"[^>]*>[^<]*这份报告已经分派过了/);
     expect((await getReport(s.deps.aws, reportId))!.status).toBe('case');
     expect(await (await s.app.request(`/t/${token}`)).text()).toContain(caseId);
-    // Its promised deadlines by their stage's name: in Chinese, and in English with a capital and ASCII colon.
-    const deadlinesOf = (html: string) => [...html.matchAll(/<li>(.*?)<\/li>/g)].map((m) => m[1]!);
+    // Its steps' deadlines by each step's name in a student's words: in Chinese, and in English with a capital and ASCII colon.
+    const deadlinesOf = (html: string) =>
+      [...html.matchAll(/<li data-step="[a-z_]+"[^>]*>(.*?)<\/li>/g)].map((m) => m[1]!);
     const zhDeadlines = deadlinesOf(await (await s.app.request(`/t/${token}`)).text());
-    expect(zhDeadlines.some((li) => li.startsWith('原因分析：'))).toBe(true);
+    expect(zhDeadlines.some((li) => li.startsWith('查找原因：'))).toBe(true);
     const enDeadlines = deadlinesOf(await (await s.app.request(`/t/${token}?lang=en`)).text());
-    expect(enDeadlines.some((li) => li.startsWith('Analysis: '))).toBe(true);
-    for (const li of enDeadlines) expect(li).toMatch(/^[A-Z][a-z -]+(?: #\d+)?: [^：]+$/);
+    expect(enDeadlines.some((li) => li.startsWith('Finding the cause: '))).toBe(true);
+    for (const li of enDeadlines) expect(li).toMatch(/^[A-Z][a-z -]+(?:, round \d+| \d+)?: [^：]+$/);
 
     // The case runs to the reporter's follow-up.
     const h = s.deps.temporal.workflow.getHandle(caseId);

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { placeCode } from '../../domain/places.ts';
 import { ratingScoreLabel, ratingScores } from '../../domain/rating-scale.ts';
+import { putEvidence } from '../../store/evidence.ts';
 import { createSession } from '../../store/sessions.ts';
 import { getReport } from '../../store/reports.ts';
 import {
+  caseViewQuery,
   reportRectificationUpdate,
   reviewUpdate,
   signOffUpdate,
@@ -184,5 +186,147 @@ describe('what the reporter reported, and what to do when it is not taken up', (
     const nextEn = /<p data-next-step="true">(.*?)<\/p>/s.exec(en)?.[1] ?? '';
     expect(nextEn).toContain('dormitory office');
     expect(nextEn).toContain(`<a href="/r/${code}">Report it again</a>`);
+  });
+});
+
+describe('where the report stands, as a student reads it', () => {
+  const sup = { id: 'sup-wang', roles: ['supervisor' as const], via: 'api' as const };
+  const zhou = { id: 'staff-zhou', roles: ['staff' as const], via: 'api' as const };
+  const page = async (token: string, lang?: 'en') =>
+    (await s.app.request(`/t/${token}${lang ? '?lang=en' : ''}`)).text();
+  /** The status cell: its data, and the words in bold. */
+  const statusOf = (html: string) => {
+    const dd = /<dd data-status="([a-z]+)"(?: data-progress="([a-z_]+)")?>\s*<strong>([^<]*)<\/strong>/.exec(
+      html,
+    );
+    return { status: dd?.[1], progress: dd?.[2], label: dd?.[3] };
+  };
+  const reviewLines = (html: string) =>
+    [...html.matchAll(/<li data-step="reviewing"[^>]*>([^<]*)<\/li>/g)].map((m) => m[1]!);
+  const file = (type: 'jpeg' | 'pdf', name: string, caseId: string) =>
+    putEvidence(s.deps, {
+      caseId,
+      uploaderId: 'staff-zhou',
+      file: new File([new Uint8Array(fakeFiles[type]())], name, {
+        type: type === 'pdf' ? 'application/pdf' : 'image/jpeg',
+      }),
+    });
+
+  it('each step of its case, a failed first re-inspection, the passed one with the photos of the work, then its rating', async () => {
+    const token = await report(roomCode('A205'), { kind: 'repair', description: '卫生间水管漏水' }, [
+      new File([fakeFiles.jpeg()], 'leak.jpg', { type: 'image/jpeg' }),
+    ]);
+    const reportId = await reportIdOf(token);
+    // Waiting to be taken up, in words a student knows.
+    expect(statusOf(await page(token))).toMatchObject({
+      status: 'received',
+      label: '已收到，等待负责人员受理',
+    });
+    const waitingEn = statusOf(await page(token, 'en'));
+    expect(waitingEn.label).toBe('Received, waiting for the staff in charge to look at it');
+    expect(waitingEn.label).not.toContain('triage');
+
+    await triage('sup-wang', reportId, { action: 'case', assigneeId: 'staff-zhou', severity: 'routine' });
+    const caseId = (await getReport(s.deps.aws, reportId))!.caseId!;
+    const h = s.deps.temporal.workflow.getHandle(caseId);
+    expect(statusOf(await page(token))).toEqual({
+      status: 'case',
+      progress: 'arranging',
+      label: '已受理，正在安排处理',
+    });
+    await h.executeUpdate(submitRootCauseUpdate, {
+      args: [{ actor: sup, causes: ['接头老化'], responsibleId: 'staff-zhou', plan: '更换接头' }],
+    });
+    await h.executeUpdate(signOffUpdate, { args: [{ actor: zhou, decision: 'confirm' }] });
+    expect(statusOf(await page(token))).toMatchObject({ progress: 'fixing', label: '正在整改' });
+
+    const first = await file('jpeg', 'first.jpg', caseId);
+    await h.executeUpdate(reportRectificationUpdate, {
+      args: [{ actor: zhou, summary: '已紧固接头', evidence: [first.ref] }],
+    });
+    expect(statusOf(await page(token))).toMatchObject({
+      progress: 'checking',
+      label: '整改已完成，等待复查',
+    });
+    await h.executeUpdate(reviewUpdate, { args: [{ actor: sup, passed: false, notes: '仍在滴水' }] });
+    const again = await page(token);
+    expect(statusOf(again)).toMatchObject({ progress: 'fixing_again', label: '复查未通过，正在重新整改' });
+    // The failed re-inspection reads as not yet fixed, not as "on time"; the reviewer's notes stay the staff's.
+    expect(reviewLines(again)).toEqual([expect.stringMatching(/^复查：未通过，继续整改（.+）$/)]);
+    expect(again).not.toContain('仍在滴水');
+
+    // The second round's work: a photo, an internal document, and the reporter's own photo cited beside them.
+    const after = await file('jpeg', 'after.jpg', caseId);
+    const sheet = await file('pdf', 'work-order.pdf', caseId);
+    const reported = (await getReport(s.deps.aws, reportId))!.evidence[0]!;
+    await h.executeUpdate(reportRectificationUpdate, {
+      args: [{ actor: zhou, summary: '已更换接头并试水', evidence: [after.ref, sheet.ref, reported] }],
+    });
+    await h.executeUpdate(reviewUpdate, { args: [{ actor: sup, passed: true, notes: '复查合格' }] });
+    expect((await h.query(caseViewQuery)).stage).toBe('follow_up');
+
+    const res = await s.app.request(`/t/${token}`);
+    const done = await res.text();
+    expect(statusOf(done)).toEqual({ status: 'case', progress: 'rate', label: '已处理完毕，待您评价' });
+    expect(done).not.toContain('已立案处理');
+    expect(done).toContain('id="survey"');
+    const lines = reviewLines(done);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^第 1 次复查：未通过，继续整改（.+）$/);
+    expect(lines[1]).toMatch(/^第 2 次复查：已通过（.+）$/);
+    for (const line of lines) expect(line).not.toContain('按时完成');
+
+    // The result shows the photo of the work that passed, by a short-lived signed address the CSP
+    // allows; not the first round's, not the document, not the reporter's own photo.
+    const result = done.slice(
+      done.indexOf('data-result'),
+      done.indexOf('</section>', done.indexOf('data-result')),
+    );
+    expect(result).toContain('已更换接头并试水');
+    const thumbs = [...result.matchAll(/<a href="([^"]+)"><img src="\1" alt="整改后的照片 (\d)"/g)].map(
+      (m) => new URL(m[1]!.replaceAll('&amp;', '&')),
+    );
+    expect(thumbs).toHaveLength(1);
+    expect(thumbs[0]!.pathname).toContain(after.evidenceId);
+    expect(Number(thumbs[0]!.searchParams.get('X-Amz-Expires'))).toBeLessThanOrEqual(300);
+    expect(res.headers.get('content-security-policy')).toContain(thumbs[0]!.origin);
+    for (const hidden of [first.evidenceId, sheet.evidenceId]) expect(done).not.toContain(hidden);
+
+    const en = await page(token, 'en');
+    expect(statusOf(en).label).toBe('Done; waiting for your rating');
+    expect(reviewLines(en)).toEqual([
+      expect.stringMatching(/^Re-inspection 1: not yet fixed, being fixed again \(.+\)$/),
+      expect.stringMatching(/^Re-inspection 2: passed \(.+\)$/),
+    ]);
+    expect(en).toContain('alt="Photo after the work 1"');
+
+    // Rated: resolved, the photos still there.
+    const rated = await s.app.request(`/t/${token}/survey`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ attitude: '5', quality: '5', cleanup: '5' }),
+    });
+    expect(rated.status).toBe(303);
+    await expect.poll(async () => (await h.query(caseViewQuery)).stage, { timeout: 20_000 }).toBe('closed');
+    const closed = await page(token);
+    expect(statusOf(closed)).toEqual({ status: 'resolved', progress: undefined, label: '已办结' });
+    expect(closed).toContain('data-result-photos');
+  });
+
+  it('a report merged into a running case says so, and where that case stands', async () => {
+    const firstToken = await report(roomCode('A206'), { kind: 'repair', description: '窗户关不上' });
+    const firstId = await reportIdOf(firstToken);
+    await triage('sup-wang', firstId, { action: 'case', assigneeId: 'staff-zhou', severity: 'routine' });
+    const caseId = (await getReport(s.deps.aws, firstId))!.caseId!;
+    const token = await report(roomCode('A206'), { kind: 'repair', description: '窗户坏了关不严' });
+    const id = await reportIdOf(token);
+    expect((await triage('sup-wang', id, { action: 'merge', caseId })).status).toBe(303);
+    const html = await page(token);
+    expect(statusOf(html)).toEqual({
+      status: 'merged',
+      progress: 'arranging',
+      label: '已并入同一问题的案件',
+    });
+    expect(html).toMatch(/<p data-case-progress="true">案件进度：已受理，正在安排处理<\/p>/);
   });
 });

@@ -48,7 +48,7 @@ describe('a reporter outside the directory', () => {
     await notifyReporter(deps, report, 'received');
     const mail = await mailTo(email);
     expect(mail.subject).toBe(
-      `[Rectify] ${report.reportId} Received, waiting for triage / 【整改】${report.reportId} 已收到，等待分派`,
+      `[Rectify] ${report.reportId} Received, waiting for the staff in charge to look at it / 【整改】${report.reportId} 已收到，等待负责人员受理`,
     );
     expect(mail.text.split('\n')[0]).toBe('Hello,');
     expect(mail.text.indexOf('Your report')).toBeLessThan(mail.text.indexOf('您在'));
