@@ -6,13 +6,15 @@ import { caseRecordItem } from '../../store/case-record-item.ts';
 import { openCasesIn } from '../../store/open-cases.ts';
 import { newReportId, saveReport } from '../../store/reports.ts';
 import { createSession } from '../../store/sessions.ts';
+import { pageSessions } from '../support/page-sessions.ts';
 import { ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
 import { view, type ViewSpec } from '../support/views.ts';
 import { startApiStack, type ApiStack } from './harness.ts';
 
 /**
  * The merge targets a triage card offers: every open case at the report's place and of its kind,
- * however many newer cases the building has (the building's ended cases are never read through).
+ * however many newer cases the building has (the building's ended cases are never read through),
+ * those saying the same problem as likely duplicates and the rest apart, never called duplicates.
  * Own tables, so the building's cases are only this file's.
  */
 const tables = ownTables(uniqueId('triagedup'));
@@ -44,7 +46,7 @@ const cleanliness = (n: number, over: Partial<ViewSpec>) =>
 
 describe('likely duplicates on a triage card', () => {
   // An open case at the place, opened long before 500 newer cases of the building that have ended.
-  const old = cleanliness(0, { stage: 'rectifying' });
+  const old = cleanliness(0, { stage: 'rectifying', title: '走廊垃圾没有清理' });
   const ended = Array.from({ length: 500 }, (_, i) =>
     cleanliness(10 + i, { stage: i % 7 === 0 ? 'withdrawn' : 'closed' }),
   );
@@ -56,45 +58,94 @@ describe('likely duplicates on a triage card', () => {
     stage: 'rectifying',
     location: { buildingId: 'bldg-b', floorId: 'b-f1', roomId: 'B101' },
   });
+  // Open at the place and of the kind, but another problem: offered apart, not as a duplicate.
+  const unrelated = cleanliness(650, { stage: 'rectifying', title: '窗台积灰' });
   // The newest of all, open at the place: offered first.
-  const newest = cleanliness(700, { stage: 'follow_up' });
+  const newest = cleanliness(700, { stage: 'follow_up', title: '走廊垃圾未清，已堆积' });
+  let garbage = '';
+  let puddle = '';
 
   beforeAll(async () => {
-    const all = [old, ...ended, otherRoom, wholeBuilding, otherKind, otherBuilding, newest];
+    const all = [old, ...ended, otherRoom, wholeBuilding, otherKind, otherBuilding, unrelated, newest];
     await batchWrite(
       s.deps.aws.ddb,
       s.deps.aws.tables.cases,
       all.map((v) => ({ PutRequest: { Item: caseRecordItem(v) } })),
     );
-    await saveReport(s.deps.aws, {
-      reportId: newReportId(),
-      placeCode: placeCode(A101),
-      location: A101,
-      kind: 'cleanliness',
-      description: '走廊垃圾未清',
-      evidence: [],
-      receivedAt: day(800),
-    });
+    const report = async (description: string, receivedAt: string) =>
+      (
+        await saveReport(s.deps.aws, {
+          reportId: newReportId(),
+          placeCode: placeCode(A101),
+          location: A101,
+          kind: 'cleanliness',
+          description,
+          evidence: [],
+          receivedAt,
+        })
+      ).report.reportId;
+    garbage = await report('走廊垃圾未清', day(800));
+    puddle = await report('地面有积水，容易滑倒', day(801));
   });
+
+  const cardOf = (html: string, reportId: string) =>
+    new RegExp(`<article class="card" id="${reportId}"[\\s\\S]*?</article>`).exec(html)?.[0] ?? '';
+  const optionsIn = (html: string) =>
+    [...html.matchAll(/<option value="(ZG-\d{4}-\d{6})"/g)].map((m) => m[1]);
 
   it('offers an old open case behind hundreds of newer ended ones, newest first, and nothing else', async () => {
     const sess = await createSession(s.deps.aws, { personId: 'sup-wang', via: 'link' });
     const res = await s.app.request('/app/triage', { headers: { cookie: `rectify_session=${sess.id}` } });
     expect(res.status).toBe(200);
     const html = await res.text();
-    const offered = [...html.matchAll(/<option value="(ZG-\d{4}-\d{6})"/g)].map((m) => m[1]);
-    expect(offered).toEqual([newest.caseId, old.caseId]);
-    expect(html).toContain('并入已有案件（可能重复）');
+    const card = cardOf(html, garbage);
+    expect(optionsIn(card)).toEqual([newest.caseId, old.caseId, unrelated.caseId]);
+    // The heading calls no case a duplicate: the list's groups say which are likely ones.
+    expect(card).toContain('<h3>并入已有案件</h3>');
+    const likely = /<optgroup label="可能重复" data-likely-duplicates[^>]*>([\s\S]*?)<\/optgroup>/.exec(
+      card,
+    )?.[1];
+    expect(optionsIn(likely ?? '')).toEqual([newest.caseId, old.caseId]);
+    const others =
+      /<optgroup label="此处其他未结案件" data-other-open-cases[^>]*>([\s\S]*?)<\/optgroup>/.exec(card)?.[1];
+    expect(optionsIn(others ?? '')).toEqual([unrelated.caseId]);
+  });
+
+  it('calls no case a likely duplicate of a report about another problem, offering them folded away', async () => {
+    const sess = await createSession(s.deps.aws, { personId: 'sup-wang', via: 'link' });
+    const res = await s.app.request('/app/triage', {
+      headers: { cookie: `rectify_session=${sess.id}`, 'accept-language': 'en' },
+    });
+    const card = cardOf(await res.text(), puddle);
+    expect(card).not.toContain('likely duplicates');
+    expect(card).not.toContain('Likely duplicates');
+    expect(card).toMatch(
+      /<details class="stack" data-other-open-cases[^>]*>\s*<summary>Merge into another open case here \(3; none looks like the same problem\)<\/summary>/,
+    );
+    expect(optionsIn(card)).toEqual([newest.caseId, unrelated.caseId, old.caseId]);
+  });
+
+  it('unfolds the other open cases where a refused merge of the card leads', async () => {
+    const who = await pageSessions(() => s.deps.aws)('sup-wang');
+    const res = await s.app.request(`/app/triage/${puddle}`, {
+      method: 'POST',
+      headers: { cookie: `rectify_session=${who.id}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ action: 'merge', caseId: 'ZG-2026-999999', _csrf: who.csrf }).toString(),
+    });
+    expect(res.status).toBe(404);
+    const html = await res.text();
+    expect(html).toContain(`<a href="#${puddle}-case">`);
+    expect(cardOf(html, puddle)).toMatch(/<details class="stack" data-other-open-cases[^>]* open/);
   });
 
   it('reads the open cases of the buildings asked, newest first, and no ended one', async () => {
     const open = await openCasesIn(s.deps.aws.ddb, s.deps.aws.tables, ['bldg-a', 'bldg-a']);
     expect(open.map((v) => v.caseId)).toEqual(
-      [newest, otherKind, wholeBuilding, otherRoom, old].map((v) => v.caseId),
+      [newest, unrelated, otherKind, wholeBuilding, otherRoom, old].map((v) => v.caseId),
     );
     const both = await openCasesIn(s.deps.aws.ddb, s.deps.aws.tables, ['bldg-b', 'bldg-a']);
     expect(both.map((v) => v.caseId)).toContain(otherBuilding.caseId);
-    expect(both).toHaveLength(6);
+    expect(both).toHaveLength(7);
     expect(await openCasesIn(s.deps.aws.ddb, s.deps.aws.tables, ['area-laundry'])).toEqual([]);
   });
 });

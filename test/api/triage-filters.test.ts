@@ -125,7 +125,12 @@ describe('filters over the triage queue', () => {
     expect(html).toContain('<option value="staff-zhou">周强（staff-zhou，维修）</option>');
     const en = await (await open('wg-chen', '/app/triage?kind=repair', 'en')).text();
     expect(en).toContain('<option value="staff-wu">吴磊 (staff-wu, repair)</option>');
-    expect(html).toContain('共 65 条待分派，以下为符合筛选条件的报告');
+    // How many match, not only how many wait: on the next page too, counted from the queue's start.
+    expect(html).toContain('待分派 65 条，其中 35 条符合筛选');
+    expect(html).toContain('data-matching="35"');
+    const second = await (await open('wg-chen', linkOn(html, 'next')!)).text();
+    expect(second).toContain('待分派 65 条，其中 35 条符合筛选');
+    expect(en).toContain('35 of 65 waiting reports match');
   });
 
   it('by building, with the count of that building', async () => {
@@ -140,13 +145,20 @@ describe('filters over the triage queue', () => {
     const byText = await (await open('wg-chen', `/app/triage?q=${encodeURIComponent(word)}`)).text();
     expect(idsOn(byText)).toEqual([repairsA[3], repairsA[13], repairsA[23]]);
     expect(byText).toContain(`value="${word}"`);
+    expect(byText).toContain('待分派 65 条，其中 3 条符合筛选');
     const byNumber = await (await open('wg-chen', `/app/triage?q=${b[2]!.toLowerCase()}`)).text();
     expect(idsOn(byNumber)).toEqual([b[2]]);
+    expect(byNumber).toContain('待分派 65 条，其中 1 条符合筛选');
+    expect(byNumber).not.toContain('以下为符合筛选条件的报告');
+    const inEnglish = await (await open('wg-chen', `/app/triage?q=${b[2]!.toLowerCase()}`, 'en')).text();
+    expect(inEnglish).toContain('1 of 65 waiting reports matches');
+    expect(inEnglish).not.toContain('those matching the filter below');
     const byRoom = await (await open('wg-chen', '/app/triage?q=B101')).text();
     expect(idsOn(byRoom)).toEqual(b);
     const none = await (await open('wg-chen', '/app/triage?q=nothing-like-this')).text();
     expect(idsOn(none)).toEqual([]);
     expect(none).toContain('没有符合条件的待分派报告');
+    expect(none).toContain('待分派 65 条，其中 0 条符合筛选');
   });
 
   it('refuses a building the person does not triage or a kind that is none, in words', async () => {

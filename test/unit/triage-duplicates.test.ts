@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   DUPLICATES_OFFERED,
   isLikelyDuplicate,
-  likelyDuplicates,
+  isMergeTarget,
+  mergeTargets,
 } from '../../api/pages/app/triage-duplicates.ts';
 import type { Report } from '../../store/reports.ts';
 import { view, type ViewSpec } from '../support/views.ts';
@@ -15,32 +16,88 @@ const open = (n: number, over: Partial<ViewSpec> = {}) =>
     stage: 'rectifying',
     category: 'cleanliness',
     location: A101,
+    title: '走廊垃圾未清理',
     ...over,
   });
-const report: Pick<Report, 'kind' | 'location'> = { kind: 'cleanliness', location: A101 };
+type Facts = Pick<Report, 'kind' | 'location' | 'description'>;
+const report: Facts = { kind: 'cleanliness', location: A101, description: '走廊垃圾堆了好几天没人清理' };
+const leak: Facts = { kind: 'repair', location: A101, description: '卫生间水龙头一直在漏水' };
+const repair = (n: number, title: string, description = '') =>
+  open(n, { category: 'repair', source: 'repair', title, description });
+
+describe('cases a report may merge into', () => {
+  it('are open cases at its place and of its kind', () => {
+    expect(isMergeTarget(report, open(1))).toBe(true);
+    expect(isMergeTarget(report, open(1, { stage: 'closed' }))).toBe(false);
+    expect(isMergeTarget(report, open(1, { stage: 'withdrawn' }))).toBe(false);
+    expect(isMergeTarget(report, open(1, { category: 'repair' }))).toBe(false);
+    expect(isMergeTarget(report, open(1, { location: { ...A101, roomId: 'A102' } }))).toBe(false);
+    expect(isMergeTarget(report, open(1, { location: { buildingId: 'bldg-a' } }))).toBe(false);
+    expect(isMergeTarget(report, open(1, { location: { ...A101, buildingId: 'bldg-b' } }))).toBe(false);
+    // A report about the whole building takes a case about any of its rooms.
+    expect(isMergeTarget({ kind: 'cleanliness', location: { buildingId: 'bldg-a' } }, open(1))).toBe(true);
+    // Without a category, the case's source says its kind.
+    expect(isMergeTarget({ kind: 'repair', location: A101 }, open(1, { category: undefined }))).toBe(true);
+  });
+});
 
 describe('likely duplicates of a report', () => {
-  it('are open cases at its place and of its kind', () => {
-    expect(isLikelyDuplicate(report, open(1))).toBe(true);
-    expect(isLikelyDuplicate(report, open(1, { stage: 'closed' }))).toBe(false);
-    expect(isLikelyDuplicate(report, open(1, { stage: 'withdrawn' }))).toBe(false);
-    expect(isLikelyDuplicate(report, open(1, { category: 'repair' }))).toBe(false);
-    expect(isLikelyDuplicate(report, open(1, { location: { ...A101, roomId: 'A102' } }))).toBe(false);
-    expect(isLikelyDuplicate(report, open(1, { location: { buildingId: 'bldg-a' } }))).toBe(false);
-    expect(isLikelyDuplicate(report, open(1, { location: { ...A101, buildingId: 'bldg-b' } }))).toBe(false);
-    // A report about the whole building takes a case about any of its rooms.
-    expect(isLikelyDuplicate({ kind: 'cleanliness', location: { buildingId: 'bldg-a' } }, open(1))).toBe(
-      true,
+  it('say the same problem, not only the same room and kind', () => {
+    expect(isLikelyDuplicate(leak, repair(1, '水龙头漏水'))).toBe(true);
+    expect(isLikelyDuplicate(leak, repair(1, '门锁坏了，钥匙打不开'))).toBe(false);
+    expect(isLikelyDuplicate(leak, repair(1, '卫生间灯不亮'))).toBe(false);
+    expect(isLikelyDuplicate(leak, repair(1, '空调不制冷'))).toBe(false);
+    // The same words, but a cleanliness case: not one a repair report may merge into.
+    expect(isLikelyDuplicate(leak, open(1, { title: '水龙头漏水' }))).toBe(false);
+  });
+
+  it('read a case opened from a report by its words, not by the lines triage adds', () => {
+    const fromReport = (title: string, said: string) =>
+      repair(
+        1,
+        title,
+        `${said}\n扫码报告 / Scanned report RP-8SEF2N10Y7，2026-03-01 09:00\n照片 / Photos: evidence:ev_abcdefabcdefabcd#sha256=${'ab'.repeat(32)}`,
+      );
+    expect(isLikelyDuplicate(leak, fromReport('报修：水龙头坏了', '水龙头坏了一直滴水'))).toBe(true);
+    // Both scanned, both with photos: nothing else in common.
+    const scanned: Facts = { ...leak, description: '扫码报告：门锁坏了 照片见附件' };
+    expect(isLikelyDuplicate(scanned, fromReport('报修：空调不制冷', '空调不制冷'))).toBe(false);
+  });
+
+  it('are told in English by their words, room numbers and generic words aside', () => {
+    const en: Facts = { ...leak, description: 'The tap in the bathroom of A101 is leaking' };
+    expect(isLikelyDuplicate(en, repair(1, 'Repair: leaking tap'))).toBe(true);
+    expect(isLikelyDuplicate(en, repair(1, 'Repair: A101 door lock broken'))).toBe(false);
+    const light: Facts = { ...leak, description: 'light broken in room A101' };
+    expect(isLikelyDuplicate(light, repair(1, 'door broken in room A101'))).toBe(false);
+  });
+});
+
+describe('the merge choices of a card', () => {
+  it('are the likely duplicates, then the other open cases there apart, none called a duplicate', () => {
+    // The probe's room: many open repairs, one of them the report's leak.
+    const unrelated = Array.from({ length: 25 }, (_, i) => repair(i + 2, `门锁坏了 ${i}`));
+    const same = repair(30, '水龙头漏水');
+    const elsewhere = open(31, {
+      category: 'repair',
+      source: 'repair',
+      title: '水龙头漏水',
+      location: { ...A101, roomId: 'A102' },
+    });
+    const { likely, others } = mergeTargets(
+      [...unrelated.slice(0, 5), same, ...unrelated.slice(5), elsewhere],
+      leak,
     );
-    // Without a category, the case's source says its kind.
-    expect(isLikelyDuplicate({ kind: 'repair', location: A101 }, open(1, { category: undefined }))).toBe(
-      true,
-    );
+    expect(likely.map((v) => v.caseId)).toEqual([same.caseId]);
+    expect(others.map((v) => v.caseId)).toEqual(unrelated.slice(0, DUPLICATES_OFFERED).map((v) => v.caseId));
+    // None alike: nothing likely, the rest only as other cases.
+    expect(mergeTargets(unrelated, leak).likely).toEqual([]);
+    expect(mergeTargets([], leak)).toEqual({ likely: [], others: [] });
   });
 
   it('keep the order they are given in and stop at the number offered', () => {
     const cases = Array.from({ length: 30 }, (_, i) => open(i, i % 2 ? { stage: 'closed' } : {}));
-    const found = likelyDuplicates(cases, report);
+    const found = mergeTargets(cases, report).likely;
     expect(found).toHaveLength(Math.min(15, DUPLICATES_OFFERED));
     expect(found.map((v) => v.caseId)).toEqual(
       cases
@@ -48,6 +105,6 @@ describe('likely duplicates of a report', () => {
         .map((v) => v.caseId)
         .slice(0, DUPLICATES_OFFERED),
     );
-    expect(likelyDuplicates(cases, report, 3)).toHaveLength(3);
+    expect(mergeTargets(cases, report, 3).likely).toHaveLength(3);
   });
 });

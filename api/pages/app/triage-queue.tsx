@@ -153,6 +153,51 @@ export interface QueuePage {
   total: number;
   /** The page read its limit of reports without filling itself: later pages may hold matches. */
   capped: boolean;
+  /** With a kind or words: how many of the waiting reports match them (see Matching). */
+  matching?: Matching | undefined;
+}
+
+/**
+ * How many waiting reports match a view's kind or words, counted from the queue's start over at
+ * most SCAN_CAP reports: `read` is how many were, fewer than the total only when the count stopped there.
+ */
+export interface Matching {
+  count: number;
+  read: number;
+}
+
+/** Counts the matching reports from the queue's start, reading no more than SCAN_CAP. */
+async function countMatching(deps: AppDeps, ids: string[], keep: (r: Report) => boolean): Promise<Matching> {
+  let after: string | undefined;
+  let count = 0;
+  let read = 0;
+  for (;;) {
+    const batch = await triageQueue(deps.aws, ids, { limit: SCAN_BATCH, after });
+    read += batch.reports.length;
+    count += batch.reports.filter(keep).length;
+    if (!batch.next || read >= SCAN_CAP) return { count, read };
+    after = batch.next;
+  }
+}
+
+/**
+ * The line over the queue: how many reports wait, and with a kind or words how many of them match
+ * ("1 of 70 waiting reports matches"), or of the first ones read when the count stopped short.
+ */
+export function waitingLine(total: number, matching: Matching | undefined): Bilingual {
+  const reports = (n: number) => (n === 1 ? 'report' : 'reports');
+  if (!matching) return { zh: `共 ${total} 条待分派`, en: `${total} waiting` };
+  const { count, read } = matching;
+  const verb = count === 1 ? 'matches' : 'match';
+  if (read < total)
+    return {
+      zh: `待分派 ${total} 条，已查看的前 ${read} 条中 ${count} 条符合筛选`,
+      en: `${count} of the first ${read} of ${total} waiting reports ${verb}`,
+    };
+  return {
+    zh: `待分派 ${total} 条，其中 ${count} 条符合筛选`,
+    en: `${count} of ${total} waiting ${reports(total)} ${verb}`,
+  };
 }
 
 /**
@@ -175,8 +220,25 @@ export async function readQueue(
     const page = await triageQueue(deps.aws, ids, { limit, after: view.after });
     return { ...page, capped: false };
   }
+  const page = await matchingPage(deps, ids, keep, view.after, limit);
+  // The first page that reached the queue's end holds every match; any other counts them apart.
+  const matching =
+    !view.after && page.next === null && !page.capped
+      ? { count: page.reports.length, read: page.total }
+      : await countMatching(deps, ids, keep);
+  return { ...page, matching };
+}
+
+/** A page of the reports `keep` takes, read batch by batch from `after` (see readQueue). */
+async function matchingPage(
+  deps: AppDeps,
+  ids: string[],
+  keep: (r: Report) => boolean,
+  start: string | undefined,
+  limit: number,
+): Promise<QueuePage> {
   const reports: Report[] = [];
-  let after = view.after;
+  let after = start;
   let read = 0;
   let total = 0;
   for (;;) {

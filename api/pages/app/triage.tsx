@@ -1,6 +1,7 @@
 import { repeatedParams } from '../../repeated-params.ts';
 import { formOr400 } from '../../form-body.ts';
 import { Hono } from 'hono';
+import type { Child } from 'hono/jsx';
 import { z } from 'zod';
 import type { CaseView } from '../../../domain/case-model.ts';
 import type { Directory } from '../../../domain/directory.ts';
@@ -32,7 +33,7 @@ import { ProblemError, problemTypes, toProblem } from '../../middleware/problems
 import { notifyReporter, stopTriageChase } from '../../report-notices.ts';
 import { formatTime, severityLabels, type FieldErrors, type FlashMessage } from '../ui.tsx';
 import { ErrorSummary, parseQuery, refusedPage } from './dashboard-common.tsx';
-import { likelyDuplicates } from './triage-duplicates.ts';
+import { mergeTargets, SCANNED_LINE, type MergeTargets } from './triage-duplicates.ts';
 import { page, type WebContext } from './web-kit.tsx';
 import {
   filtersByContent,
@@ -46,6 +47,7 @@ import {
   TRIAGE_PAGE_SIZE,
   viewFromForm,
   ViewFields,
+  waitingLine,
   type QueueView,
 } from './triage-queue.tsx';
 
@@ -155,7 +157,7 @@ const typedOf = (form: Record<string, unknown>): Typed =>
  * place and of the same kind. The same place is the same building, and where the report names a
  * floor or a room, that floor or room too (a case about the whole building does not take a report
  * about one room: the room's problem may be another one); the same kind is the category the
- * report's kind opens a case under. The same test as the page's suggestions (isLikelyDuplicate).
+ * report's kind opens a case under. The same test as the cards' merge choices (isMergeTarget).
  */
 async function mergeRefusal(
   deps: AppDeps,
@@ -228,6 +230,82 @@ function assigneeRefusal(dir: Directory, personId: string): { text: Bilingual; s
   };
 }
 
+const caseOption = (v: CaseView, typed: string | undefined) => (
+  <option value={v.caseId} selected={typed === v.caseId}>
+    {v.caseId} · {v.title}
+  </option>
+);
+
+/**
+ * A card's choice of an open case to merge into: the likely duplicates (the same problem in the
+ * same words) under their heading, and the other open cases at the place and of the kind, which
+ * the report may merge into all the same, apart from them. With no likely duplicate those others
+ * are folded away, under a summary that calls them what they are, not duplicates.
+ */
+function MergeChoice(props: {
+  lang: Lang;
+  csrf: string;
+  reportId: string;
+  view: QueueView;
+  merge: MergeTargets;
+  typed: string | undefined;
+  marked: { 'aria-invalid'?: 'true'; 'aria-describedby'?: string };
+  /** A merge of this card was refused: the choice is shown unfolded, where the summary leads. */
+  refused: boolean;
+}) {
+  const { lang, reportId: id } = props;
+  const { likely, others } = props.merge;
+  if (likely.length + others.length === 0) return null;
+  const othersLabel: Bilingual = { zh: '此处其他未结案件', en: 'Other open cases here' };
+  const form = (heading: Child) => (
+    <form method="post" action={`/app/triage/${id}`} class="stack">
+      <input type="hidden" name="_csrf" value={props.csrf} />
+      <ViewFields view={props.view} />
+      <input type="hidden" name="action" value="merge" />
+      {heading}
+      <label for={`${id}-case`}>{t(lang, { zh: '案件', en: 'Case' })}</label>
+      <select id={`${id}-case`} name="caseId" {...props.marked}>
+        {likely.length > 0 && others.length > 0 ? (
+          <>
+            <optgroup label={t(lang, { zh: '可能重复', en: 'Likely duplicates' })} data-likely-duplicates>
+              {likely.map((v) => caseOption(v, props.typed))}
+            </optgroup>
+            <optgroup label={t(lang, othersLabel)} data-other-open-cases>
+              {others.map((v) => caseOption(v, props.typed))}
+            </optgroup>
+          </>
+        ) : (
+          [...likely, ...others].map((v) => caseOption(v, props.typed))
+        )}
+      </select>
+      <div class="actions">
+        <button type="submit">{t(lang, { zh: '并入', en: 'Merge' })}</button>
+      </div>
+    </form>
+  );
+  // With the others beside them, the groups of the list say which cases are the likely ones.
+  if (likely.length > 0)
+    return form(
+      <h3>
+        {others.length > 0
+          ? t(lang, { zh: '并入已有案件', en: 'Merge into an open case' })
+          : t(lang, { zh: '并入已有案件（可能重复）', en: 'Merge into an open case (likely duplicates)' })}
+      </h3>,
+    );
+  const open = props.refused || (props.typed !== undefined && others.some((v) => v.caseId === props.typed));
+  return (
+    <details class="stack" data-other-open-cases open={open}>
+      <summary>
+        {t(lang, {
+          zh: `并入此处其他未结案件（${others.length} 件，未发现可能重复的）`,
+          en: `Merge into another open case here (${others.length}; none looks like the same problem)`,
+        })}
+      </summary>
+      {form(null)}
+    </details>
+  );
+}
+
 /** How many photos a report came with, as a count reads in each language (照片 1 张, 1 photo, 2 photos). */
 const photoCount = (n: number): Bilingual => ({
   zh: `照片 ${n} 张`,
@@ -239,7 +317,7 @@ function ReportCard(props: {
   csrf: string;
   report: Report;
   dir: Directory;
-  duplicates: CaseView[];
+  merge: MergeTargets;
   error?: Bilingual | undefined;
   /** The control the refusal is about, marked invalid and described by the card's message. */
   errorField?: DecisionField | undefined;
@@ -335,27 +413,16 @@ function ReportCard(props: {
           <button type="submit">{t(lang, { zh: '立案', en: 'Open case' })}</button>
         </div>
       </form>
-      {props.duplicates.length > 0 ? (
-        <form method="post" action={`/app/triage/${id}`} class="stack">
-          <input type="hidden" name="_csrf" value={props.csrf} />
-          <ViewFields view={props.view} />
-          <input type="hidden" name="action" value="merge" />
-          <h3>
-            {t(lang, { zh: '并入已有案件（可能重复）', en: 'Merge into an open case (likely duplicates)' })}
-          </h3>
-          <label for={`${id}-case`}>{t(lang, { zh: '案件', en: 'Case' })}</label>
-          <select id={`${id}-case`} name="caseId" {...marked('caseId')}>
-            {props.duplicates.map((v) => (
-              <option value={v.caseId} selected={typed.caseId === v.caseId}>
-                {v.caseId} · {v.title}
-              </option>
-            ))}
-          </select>
-          <div class="actions">
-            <button type="submit">{t(lang, { zh: '并入', en: 'Merge' })}</button>
-          </div>
-        </form>
-      ) : null}
+      <MergeChoice
+        lang={lang}
+        csrf={props.csrf}
+        reportId={id}
+        view={props.view}
+        merge={props.merge}
+        typed={typed.caseId}
+        marked={marked('caseId')}
+        refused={props.error !== undefined && props.errorField === 'caseId'}
+      />
       <form method="post" action={`/app/triage/${id}`} class="stack">
         <input type="hidden" name="_csrf" value={props.csrf} />
         <ViewFields view={props.view} />
@@ -417,14 +484,14 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
    * the control in error on the report's card (or to the card); a card that has left the queue
    * (someone else decided it) has only its message.
    */
-  const refusalFlash = (r: Refused, card: { duplicates: number } | undefined): FlashMessage => {
+  const refusalFlash = (r: Refused, card: { mergeable: number } | undefined): FlashMessage => {
     if (!card)
       return {
         kind: 'error',
         text: { zh: `${r.reportId}：${r.text.zh}`, en: `${r.reportId}: ${r.text.en}` },
       };
-    // The merge choice is on the card only with likely duplicates to choose from.
-    const field = r.field === 'caseId' && card.duplicates === 0 ? undefined : r.field;
+    // The merge choice is on the card only with open cases there to choose from.
+    const field = r.field === 'caseId' && card.mergeable === 0 ? undefined : r.field;
     return {
       kind: 'error',
       text: {
@@ -475,7 +542,7 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
           en: `Building: you do not triage reports of ${view.buildingId}; choose one from the list`,
         },
       });
-    const [{ reports: queue, next, total, capped }, decided] = await Promise.all([
+    const [{ reports: queue, next, total, capped, matching }, decided] = await Promise.all([
       readQueue(deps, dir, buildings, view),
       view.decided ? getReport(deps.aws, view.decided) : null,
     ]);
@@ -493,7 +560,7 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
         queue.map((r) => r.evidence),
       ),
     ]);
-    const duplicates = queue.map((r) => likelyDuplicates(open, r));
+    const merges = queue.map((r) => mergeTargets(open, r));
     const links = pageLinks(view, next);
     const narrowed = filtersByContent(view);
     const { decided: _decided, ...shown } = view;
@@ -508,13 +575,12 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
         )}
         <QueueFilters lang={lang} dir={dir} buildings={buildings} view={view} />
         {total > 0 && (
-          <p class="muted" data-waiting={String(total)}>
-            {narrowed
-              ? t(lang, {
-                  zh: `共 ${total} 条待分派，以下为符合筛选条件的报告`,
-                  en: `${total} waiting; those matching the filter below`,
-                })
-              : t(lang, { zh: `共 ${total} 条待分派`, en: `${total} waiting` })}
+          <p
+            class="muted"
+            data-waiting={String(total)}
+            data-matching={matching ? String(matching.count) : undefined}
+          >
+            {t(lang, waitingLine(total, matching))}
           </p>
         )}
         {queue.length === 0 ? (
@@ -537,7 +603,7 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
               csrf={c.get('csrfToken')}
               report={r}
               dir={dir}
-              duplicates={duplicates[i] ?? []}
+              merge={merges[i] ?? { likely: [], others: [] }}
               error={errorFor?.reportId === r.reportId ? errorFor.text : undefined}
               errorField={errorFor?.reportId === r.reportId ? errorFor.field : undefined}
               typed={errorFor?.reportId === r.reportId ? errorFor.typed : undefined}
@@ -572,7 +638,12 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
         flash: errorFor
           ? refusalFlash(
               errorFor,
-              refusedCard < 0 ? undefined : { duplicates: duplicates[refusedCard]?.length ?? 0 },
+              refusedCard < 0
+                ? undefined
+                : {
+                    mergeable:
+                      (merges[refusedCard]?.likely.length ?? 0) + (merges[refusedCard]?.others.length ?? 0),
+                  },
             )
           : undefined,
         // A refusal answers the POST to /app/triage/{report}: the page's address (the language
@@ -755,7 +826,7 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
               report.description,
               // The report's own time, not this request's: a retry sends the same body and replays.
               // On the campus clock, as every page shows a time.
-              `扫码报告 / Scanned report ${report.reportId}，${formatTime(report.receivedAt, deps.env.CAMPUS_TZ)}`,
+              `${SCANNED_LINE} ${report.reportId}，${formatTime(report.receivedAt, deps.env.CAMPUS_TZ)}`,
               ...(report.evidence.length ? [`照片 / Photos: ${report.evidence.join(' ')}`] : []),
             ].join('\n'),
             source: info.source,
