@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
+import { createApp } from '../../api/app.ts';
 import { listCases } from '../../store/case-lists.ts';
 import { getEvidence } from '../../store/evidence.ts';
 import { fakeFiles, sha256 } from '../support/evidence-files.ts';
@@ -263,6 +264,30 @@ describe('photos on the new-case form', () => {
     const caseId = /\/app\/cases\/(ZG-\d{4}-\d+)$/.exec(res.headers.get('location') ?? '')?.[1] ?? '';
     const page = await (await get(`/app/cases/${caseId}`, 'sup-wang', res)).text();
     expect(page).toContain(`案件 ${caseId} 已创建，附照片 1 张`);
+  });
+
+  it('says on the photo field, and in the summary, when the photos of a refused form could not be kept', async () => {
+    // The same stack with an evidence store that refuses every write.
+    const broken = createApp({ ...s.deps, env: { ...s.deps.env, EVIDENCE_BUCKET: 'no-such-bucket' } });
+    const who = await as('sup-wang');
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields({ assigneeId: '' }))) form.append(k, v);
+    form.append('_csrf', who.csrf);
+    form.append('photos', new File([new Uint8Array(fakeFiles.jpeg())], 'walk.jpg', { type: 'image/jpeg' }));
+    const res = await broken.request('/app/cases/new', {
+      method: 'POST',
+      headers: { cookie: `rectify_session=${who.id}`, 'accept-language': 'zh-CN' },
+      body: form,
+    });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(photoError(html)).toBe('所选照片未能保留，请重新选择照片');
+    expect(html).toContain('没有新建案件，请修改：负责人、照片');
+    expect(html).toContain('<a href="#f-photos">所选照片未能保留，请重新选择照片</a>');
+    expect(html).toMatch(
+      /<input id="f-photos" name="photos" aria-describedby="[^"]*f-photos-error" aria-invalid="true"/,
+    );
+    expect(html).not.toMatch(/name="keptPhotos" value=/);
   });
 
   it('keeps the photos of a form refused for a title left empty', async () => {
