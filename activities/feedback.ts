@@ -382,8 +382,9 @@ export function createFeedbackActivities(deps: ActivityDeps) {
   async function sendDailyBriefs(input: DailyBriefInput): Promise<{ buildings: number; sent: number }> {
     // A directory save whose stranded-cases mail did not go (the process died after the save) is
     // told here each morning, so no admin need open the directory page for it. Its failure is
-    // only logged: the brief goes regardless, and tomorrow's run tries again.
-    await catchUpStranded(deps).catch((err: unknown) => {
+    // only logged: the brief goes regardless, and tomorrow's run tries again. Once a day, it does
+    // not wait for a page's look that claimed the version a minute ago (`anyway`).
+    await catchUpStranded(deps, { anyway: true }).catch((err: unknown) => {
       console.warn(`[daily brief] could not catch up the stranded-case mails: ${String(err)}`);
     });
     const dir = await directory();

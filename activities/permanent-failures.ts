@@ -1,14 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { EffectFailure } from '../domain/effect-failure.ts';
 import { RecordBaseMismatch, RecordVersionConflict, StepIdCollision } from '../store/audit-chain.ts';
-
-// SES answers these with a 400 too, but they pass: a later attempt may be let through.
-const TRANSIENT_SES = new Set([
-  'Throttling',
-  'ThrottlingException',
-  'TooManyRequestsException',
-  'RequestTimeout',
-]);
+import { mailRefusedForGood } from '../store/mail-refusal.ts';
 
 // DynamoDB's own 400s that the same request gets again on every retry.
 const DYNAMODB_REFUSALS = new Set(['ValidationException']);
@@ -33,25 +26,12 @@ export function permanentFailure(err: unknown): ApplicationFailure | undefined {
     (err instanceof TypeError && /circular|BigInt|surrogate|well.formed/i.test(message))
   )
     return ApplicationFailure.nonRetryable(message, EffectFailure.Invalid);
-  const e = err as {
-    name?: unknown;
-    $metadata?: { httpStatusCode?: unknown };
-    responseCode?: unknown;
-  } | null;
-  const name = typeof e?.name === 'string' ? e.name : '';
-  // SES: a rejected message (an unverified recipient in the sandbox, a bad address) or any
-  // other refusal of the request itself.
-  if (name === 'MessageRejected' || name === 'MailFromDomainNotVerifiedException')
-    return ApplicationFailure.nonRetryable(message, EffectFailure.EmailRejected);
+  const name = (err as { name?: unknown } | null)?.name;
   // DynamoDB refusing the write itself (an item over 400 KB, a malformed expression) is no
   // mail problem, though it is a 400 too: the admin's list must not call it a rejected email.
-  if (DYNAMODB_REFUSALS.has(name)) return ApplicationFailure.nonRetryable(message, EffectFailure.Invalid);
-  const status = e?.$metadata?.httpStatusCode;
-  if (status === 400 && !TRANSIENT_SES.has(name))
-    return ApplicationFailure.nonRetryable(message, EffectFailure.EmailRejected);
-  // SMTP: a 5xx reply is final (RFC 5321 §4.2.1); a 4xx one asks to try again later.
-  if (typeof e?.responseCode === 'number' && e.responseCode >= 500 && e.responseCode < 600)
-    return ApplicationFailure.nonRetryable(message, EffectFailure.EmailRejected);
+  if (typeof name === 'string' && DYNAMODB_REFUSALS.has(name))
+    return ApplicationFailure.nonRetryable(message, EffectFailure.Invalid);
+  if (mailRefusedForGood(err)) return ApplicationFailure.nonRetryable(message, EffectFailure.EmailRejected);
   return undefined;
 }
 

@@ -5,12 +5,14 @@ import type { TableNames } from './clients.ts';
 
 /**
  * Whom a directory version's save told of the open cases it stranded (store/stranded-notices.ts),
- * one row per version under kind `told`: written once every mail of the version went, so a
- * version flagged `tellStranded` without this row still has mail to send, and the directory
- * page says who was told.
+ * one row per version under kind `told`: written once every reader's mail of the version went or
+ * was refused for good (a bad address, refused again however often it is tried), so a version
+ * flagged `tellStranded` without this row still has mail to send, and the directory page says
+ * who was told and whom the mail could not reach.
  */
 
 const bilingual = z.object({ zh: z.string(), en: z.string() });
+const reader = z.object({ id: z.string(), name: z.string() });
 export const strandedTold = z.object({
   version: z.number().int(),
   at: z.string(),
@@ -20,7 +22,10 @@ export const strandedTold = z.object({
       name: bilingual,
       /** The building had no supervisor, so the working group was told. */
       workingGroup: z.boolean(),
-      recipients: z.array(z.object({ id: z.string(), name: z.string() })),
+      /** The readers whose mail went. */
+      recipients: z.array(reader),
+      /** The readers whose mail the mail service refused for good: someone must tell them otherwise. */
+      undelivered: z.array(reader).default([]),
       caseIds: z.array(z.string()),
     }),
   ),
@@ -47,7 +52,7 @@ export async function loadTold(
   return parsed.success ? parsed.data : null;
 }
 
-/** Records that every mail of the version went (written whole: a second telling writes the same). */
+/** Records how every reader's mail of the version ended (written whole: a second telling writes the same). */
 export async function recordTold(ddb: DynamoDBClient, tables: TableNames, told: StrandedTold): Promise<void> {
   await ddb.send(
     new PutItemCommand({

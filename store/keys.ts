@@ -45,6 +45,7 @@
  *   REVIEWWIN#<queue>#<personId>                      -                          a person's current review-mail window (review-digests.ts)
  *   REVIEWDIGEST#<queue>#<personId>#<windowId>        -                          the cases a window's digest gathers (review-digests.ts)
  *   REVIEWROUTE#<caseId>#<outboxKey>                  -                          a review mail sent at once or gathered, decided once (review-digests.ts)
+ *   STRANDEDLOOK#<version>                            -                          who tells a directory version's stranded cases, for a few minutes (stranded-looks.ts)
  */
 export interface OpsKey {
   pk: string;
@@ -89,6 +90,7 @@ const prefix = {
   reviewWindow: 'REVIEWWIN#',
   reviewDigest: 'REVIEWDIGEST#',
   reviewRoute: 'REVIEWROUTE#',
+  strandedLook: 'STRANDEDLOOK#',
 } as const;
 
 /** The partition (`pk`) of record kinds read as a whole partition. */
@@ -214,6 +216,7 @@ export const opsKey = {
     pk: `${prefix.reviewRoute}${caseId}#${outboxKey}`,
     sk: ONLY,
   }),
+  strandedLook: (version: number): OpsKey => ({ pk: `${prefix.strandedLook}${version}`, sk: ONLY }),
   importPreviewHead: (previewId: string): OpsKey => ({
     pk: opsPartition.importPreview(previewId),
     sk: 'head',

@@ -1,4 +1,5 @@
 import type { Directory, Person } from '../domain/directory.ts';
+import { enCount } from '../domain/english-count.ts';
 import {
   campusMinute,
   holdingAs,
@@ -13,8 +14,10 @@ import type { AwsDeps } from './clients.ts';
 import { currentSnapshot, loadDirectory, recentSnapshots, type DirectorySnapshot } from './directory.ts';
 import { loadTold, recordTold, type StrandedTold } from './directory-told.ts';
 import { loadDeparted } from './directory-versions.ts';
+import { mailRefusedForGood } from './mail-refusal.ts';
 import { sendOnce } from './outbox.ts';
 import { openCaseViewsOf } from './party-open-cases.ts';
+import { claimStrandedLook, strandedLookFailed } from './stranded-looks.ts';
 
 /**
  * When an admin's directory save removes people, or leaves them without a role that acts on
@@ -28,8 +31,10 @@ import { openCaseViewsOf } from './party-open-cases.ts';
  * version sends nothing again). Not lost: the save itself marks the version `tellStranded`, and a
  * version so marked without its `told` row (directory-told.ts) is told again by
  * {@link catchUpStranded}, which the daily brief's activity runs every morning (and the directory
- * page and `GET /api/directory/removed` when an admin looks), so a process that died between the
- * save and the mail delays it by a day at most, whether or not an admin opens the page.
+ * page and `GET /api/directory/removed` when an admin looks, at most once every few minutes a
+ * version: stranded-looks.ts), so a process that died between the save and the mail delays it by
+ * a day at most, whether or not an admin opens the page. A mail the mail service refuses for good
+ * (a bad address) is not tried again: the `told` row names its reader as not reached.
  */
 
 /** What telling needs: the store's clients, the campus clock and where the links lead. */
@@ -70,8 +75,9 @@ async function strandedByBuilding(
 
 /**
  * Tells the places where the save of `snapshot` stranded open cases, once; returns whom it told
- * (null for a version that has nothing to tell). Throws when a mail failed, leaving the version
- * for the catch-up (the mails that went are not sent again).
+ * (null for a version that has nothing to tell). Throws when a mail failed for now (a refusal for
+ * good only leaves its reader out), leaving the version for the catch-up (the mails that went are
+ * not sent again).
  */
 export async function tellStranded(
   deps: StrandedDeps,
@@ -90,9 +96,15 @@ export async function tellStranded(
   const holders = new Set([...snapshot.removedPeople, ...(snapshot.demotedPeople ?? [])]);
   const now = Date.now();
   const at = { now, timeZone: deps.timeZone, publicBaseUrl: deps.publicBaseUrl };
-  const told: StrandedTold = { version: snapshot.version, at: new Date(now).toISOString(), buildings: [] };
   // Each reader's part of every place they hear of, in the places' order: one mail per reader.
   const mails = new Map<string, { reader: Person; parts: StrandedBuilding[] }>();
+  const places: {
+    buildingId: string;
+    name: Bilingual;
+    workingGroup: boolean;
+    readers: Person[];
+    caseIds: string[];
+  }[] = [];
   for (const [buildingId, cases] of [...byBuilding].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const name: Bilingual = dir.buildings.find((b) => b.id === buildingId)?.name ??
       departed.buildings.get(buildingId)?.name ?? { zh: buildingId, en: buildingId };
@@ -103,16 +115,18 @@ export async function tellStranded(
       mail.parts.push(part);
       mails.set(reader.id, mail);
     }
-    told.buildings.push({
+    places.push({
       buildingId,
       name,
       workingGroup: readers.workingGroup,
-      // Recorded only once every reader's mail went (a failure below leaves no record).
-      recipients: readers.people.map((p) => ({ id: p.id, name: p.name })),
+      readers: readers.people,
       caseIds: cases.map((c) => c.view.caseId),
     });
   }
   const failed: unknown[] = [];
+  // Refused for good (a bad address): trying again would be refused again, so the version counts
+  // as told with these readers named as not reached.
+  const refused = new Set<string>();
   for (const { reader, parts } of mails.values()) {
     try {
       await sendOnce(deps, outboxKey(snapshot.version, reader.id), () =>
@@ -127,24 +141,67 @@ export async function tellStranded(
         }),
       );
     } catch (err) {
-      failed.push(err);
+      if (mailRefusedForGood(err)) {
+        refused.add(reader.id);
+        console.warn(
+          `[directory] version ${snapshot.version}: the mail to ${reader.id} was refused for good: ${String(err)}`,
+        );
+      } else failed.push(err);
     }
   }
   if (failed.length > 0)
     throw new AggregateError(
       failed,
-      `${failed.length} mail(s) of directory version ${snapshot.version} did not go`,
+      `${enCount(failed.length, 'mail')} of directory version ${snapshot.version} did not go`,
     );
+  const who = (p: Person) => ({ id: p.id, name: p.name });
+  const told: StrandedTold = {
+    version: snapshot.version,
+    at: new Date(now).toISOString(),
+    buildings: places.map(({ readers, ...place }) => ({
+      ...place,
+      recipients: readers.filter((r) => !refused.has(r.id)).map(who),
+      undelivered: readers.filter((r) => refused.has(r.id)).map(who),
+    })),
+  };
   await recordTold(ddb, tables, told);
   return told;
 }
 
 /**
- * Tells every recent version whose mail did not go (the process died after its save, or a mail
- * failed), each failure a warning: the next call tries again. Throws only when the versions
- * cannot be read.
+ * Tells the version unless another look claimed it within STRANDED_LOOK_MS (stranded-looks.ts);
+ * `anyway` tells it regardless, claiming it. Returns whom it told, null for a version with nothing
+ * to tell, or 'claimed' when another look holds it. Throws as tellStranded does, the claim then
+ * marked failed so the page can say so.
  */
-export async function catchUpStranded(deps: StrandedDeps): Promise<void> {
+export async function tellUnlessClaimed(
+  deps: StrandedDeps,
+  snapshot: DirectorySnapshot,
+  opts: { anyway: boolean },
+): Promise<StrandedTold | null | 'claimed'> {
+  if (!snapshot.tellStranded) return null;
+  const done = await loadTold(deps.ddb, deps.tables, snapshot.version);
+  if (done) return done;
+  const owner = await claimStrandedLook(deps, snapshot.version, opts);
+  if (owner === null) return 'claimed';
+  try {
+    return await tellStranded(deps, snapshot);
+  } catch (err) {
+    await strandedLookFailed(deps, snapshot.version, owner).catch((e: unknown) => {
+      console.warn(`[directory] version ${snapshot.version}: its failed telling not marked: ${String(e)}`);
+    });
+    throw err;
+  }
+}
+
+/**
+ * Tells every recent version whose mail did not go (the process died after its save, or a mail
+ * failed), each failure a warning: a later call tries again. A look (the directory page, the API)
+ * leaves alone a version another look claimed within STRANDED_LOOK_MS; the morning's run
+ * (`anyway`) tells it regardless, as it comes but once a day. Throws only when the versions cannot
+ * be read.
+ */
+export async function catchUpStranded(deps: StrandedDeps, opts: { anyway: boolean }): Promise<void> {
   const { ddb, tables } = deps;
   const versions = await recentSnapshots(ddb, tables, CATCH_UP_VERSIONS);
   // A version's own record is written after it is put in force: one that died between the two
@@ -152,7 +209,7 @@ export async function catchUpStranded(deps: StrandedDeps): Promise<void> {
   const current = await currentSnapshot(ddb, tables);
   if (current && !versions.some((v) => v.version === current.version)) versions.unshift(current);
   for (const snapshot of versions.filter((v) => v.tellStranded).reverse())
-    await tellStranded(deps, snapshot).catch((err: unknown) => {
+    await tellUnlessClaimed(deps, snapshot, opts).catch((err: unknown) => {
       console.warn(`[directory] the places of version ${snapshot.version} are not told yet: ${String(err)}`);
     });
 }

@@ -63,7 +63,10 @@ const removedSchema = z.object({
       z.object({
         buildingId: z.string(),
         workingGroup: z.boolean(),
+        /** Whose mail went. */
         recipientIds: z.array(z.string()),
+        /** Whose mail the mail service refused for good (a bad address): tell them another way. */
+        undeliveredIds: z.array(z.string()),
         caseIds: z.array(z.string()),
       }),
     )
@@ -110,7 +113,8 @@ export function directoryRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
       zh: '只有管理员可以查看被移除人员的待指派案件',
       en: 'only admins see removed people and the cases to reassign',
     });
-    // A save whose mail did not go (the process died after it, a mail failed) is told first.
+    // A save whose mail did not go (the process died after it, a mail failed) is told first,
+    // unless another look told it within the last few minutes.
     await catchUpStranded(deps).catch((err: unknown) => {
       console.warn(`[directory] could not catch up the stranded-case mails: ${String(err)}`);
     });
@@ -124,6 +128,7 @@ export function directoryRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
             buildingId: b.buildingId,
             workingGroup: b.workingGroup,
             recipientIds: b.recipients.map((r) => r.id),
+            undeliveredIds: b.undelivered.map((r) => r.id),
             caseIds: b.caseIds,
           })) ?? null,
       },

@@ -5,6 +5,7 @@ import { createFeedbackActivities } from '../../activities/feedback.ts';
 import { appendAudit } from '../../store/audit-chain.ts';
 import { currentSnapshot, saveDirectory } from '../../store/directory.ts';
 import { loadTold } from '../../store/directory-told.ts';
+import { claimStrandedLook } from '../../store/stranded-looks.ts';
 import * as stranded from '../../store/stranded-notices.ts';
 import { ensureTables } from '../../infra/local/servers.ts';
 import { testView } from '../support/audit-fixtures.ts';
@@ -46,7 +47,7 @@ beforeEach(async () => {
 });
 
 describe('the morning brief’s activity', () => {
-  it('tells the supervisors of a save whose mail never went, once per reader, however often it runs', async () => {
+  it('tells the supervisors of a save whose mail never went, once per reader, however often it runs, a look’s claim notwithstanding', async () => {
     const caseId = uniqueCaseNumber();
     await appendAudit(deps.ddb, deps.tables, {
       caseId,
@@ -69,6 +70,9 @@ describe('the morning brief’s activity', () => {
     );
     const version = (await currentSnapshot(deps.ddb, deps.tables))!.version;
     expect(await strandedMails(caseId)).toHaveLength(0);
+    // A look at the directory page claimed the version a moment ago (and failed): the morning's
+    // run, once a day, does not leave it to that look.
+    expect(await claimStrandedLook(deps, version, { anyway: false })).not.toBeNull();
 
     await brief('2026-12-08');
     const mails = await strandedMails(caseId);

@@ -1,11 +1,14 @@
-import { DeleteItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { MessageRejected, SendEmailCommand, type SESClient } from '@aws-sdk/client-ses';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { issueLocalToken } from '../../api/auth.ts';
 import { COLUMNS, directoryToTable, tableToCsv } from '../../api/pages/app/admin-import.ts';
 import type { CaseView } from '../../domain/case-model.ts';
 import { appendAudit } from '../../store/audit-chain.ts';
 import { currentSnapshot, saveDirectory } from '../../store/directory.ts';
+import { loadTold } from '../../store/directory-told.ts';
+import { opsKey } from '../../store/keys.ts';
 import { createSession } from '../../store/sessions.ts';
 import { testView } from '../support/audit-fixtures.ts';
 import { applyFormFields, postImportApply, postImportFile } from '../support/import-apply-form.ts';
@@ -27,6 +30,14 @@ beforeEach(async () => {
   const s = await createSession(deps, { personId: 'admin-xu', via: 'link' });
   admin = { cookie: `rectify_session=${s.id}`, csrf: s.csrfToken };
 });
+const sesSend = deps.ses.send.bind(deps.ses);
+const mailServiceAsUsual = () => {
+  deps.ses.send = sesSend;
+};
+afterEach(() => {
+  mailServiceAsUsual();
+  vi.restoreAllMocks();
+});
 
 const col = (name: (typeof COLUMNS)[number]) => COLUMNS.indexOf(name);
 const preview = async (table: string[][], mode: string) => {
@@ -39,6 +50,54 @@ const adminPage = async (lang = '') =>
 const without = async (personId: string) =>
   directoryToTable(await demoDirectory()).filter((r) => !(r[0] === 'person' && r[1] === personId));
 const mailsNaming = (caseId: string) => sentEmails((e) => e.text.includes(caseId));
+const removedList = async () =>
+  (
+    await own.app.request('/api/directory/removed', {
+      headers: { authorization: `Bearer ${await issueLocalToken(env.JWT_SECRET!, 'admin-xu')}` },
+    })
+  ).json();
+/** The page as a reader sees it: its text, without the markup. */
+const pageText = (html: string) => html.replace(/<[^>]+>/g, '');
+
+/**
+ * Has the mail service answer each mail naming `caseId` with `answer` (given the address and the
+ * way to send it as usual); other mails go as usual. Returns the addresses asked for, in order.
+ */
+function mailServiceFor(
+  caseId: string,
+  answer: (to: string, send: () => Promise<unknown>) => Promise<unknown>,
+) {
+  const send = sesSend as (command: unknown) => Promise<unknown>;
+  const asked: string[] = [];
+  const fake = (command: unknown): Promise<unknown> => {
+    if (!(command instanceof SendEmailCommand) || !command.input.Message?.Body?.Text?.Data?.includes(caseId))
+      return send(command);
+    const to = command.input.Destination?.ToAddresses?.[0] ?? '';
+    asked.push(to);
+    return answer(to, () => send(command));
+  };
+  deps.ses.send = fake as SESClient['send'];
+  return asked;
+}
+
+/** As when the last look's claim on the version lapsed (some minutes later). */
+const claimLapses = (version: number) =>
+  deps.ddb.send(
+    new UpdateItemCommand({
+      TableName: deps.tables.ops,
+      Key: marshall(opsKey.strandedLook(version)),
+      UpdateExpression: 'SET #until = :zero',
+      ExpressionAttributeNames: { '#until': 'until' },
+      ExpressionAttributeValues: marshall({ ':zero': 0 }),
+    }),
+  );
+
+/** Applies a replacement of the directory without `personId`; returns the version it saved. */
+async function applyWithout(personId: string): Promise<number> {
+  const form = applyFormFields(await preview(await without(personId), 'replace'));
+  expect((await postImportApply(own.app, admin, form)).status).toBe(303);
+  return (await currentSnapshot(deps.ddb, deps.tables))!.version;
+}
 
 /** An open case, written as the workflow writes it. */
 async function seedCase(caseId: string, view: Partial<CaseView>) {
@@ -115,27 +174,27 @@ describe('a directory save that strands open cases', () => {
 
     // The same form posted again, the page and the list read again: no second mail.
     expect((await postImportApply(own.app, admin, form)).status).toBe(303);
-    const listed = await own.app.request('/api/directory/removed', {
-      headers: { authorization: `Bearer ${await issueLocalToken(env.JWT_SECRET!, 'admin-xu')}` },
-    });
-    expect(await listed.json()).toMatchObject({
+    expect(await removedList()).toMatchObject({
       version,
       told: [
         {
           buildingId: 'bldg-a',
           workingGroup: false,
           recipientIds: ['sup-wang', 'sup-smith'],
+          undeliveredIds: [],
           caseIds: [caseId],
         },
       ],
     });
-    // Even told again from the start (its record gone): the outbox keeps each mail to one.
+    // Even told again from the start (its record gone, the claim lapsed): the outbox keeps each
+    // mail to one.
     await deps.ddb.send(
       new DeleteItemCommand({
         TableName: deps.tables.directory,
         Key: marshall({ kind: 'told', id: `v${String(version).padStart(8, '0')}` }),
       }),
     );
+    await claimLapses(version);
     expect(await adminPage()).toContain('data-told');
     expect(await mailsNaming(caseId)).toHaveLength(2);
     expect(await outboxOf(version)).toHaveLength(2);
@@ -264,5 +323,110 @@ describe('a directory save that strands open cases', () => {
     expect(page).not.toContain('data-told');
     expect(page).not.toContain('data-told-pending');
     expect(await outboxOf(snapshot.version)).toHaveLength(0);
+  });
+
+  it('names a reader whose mail is refused for good as not reached, and tries that mail no more', async () => {
+    const caseId = uniqueCaseNumber();
+    await seedCase(caseId, { stage: 'analysing' });
+    const asked = mailServiceFor(caseId, (to, send) =>
+      to === 'anna.smith@demo.edu.cn'
+        ? Promise.reject(
+            new MessageRejected({
+              message: 'Email address is not verified: anna.smith@demo.edu.cn',
+              $metadata: { httpStatusCode: 400 },
+            }),
+          )
+        : send(),
+    );
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const version = await applyWithout('staff-zhou');
+    expect((await mailsNaming(caseId)).map((m) => m.to[0])).toEqual(['wang.jianguo@demo.edu.cn']);
+
+    const page = await adminPage();
+    expect(page).not.toContain('data-told-pending');
+    expect(page).toMatch(/data-building="bldg-a" data-told-to="sup-wang" data-undelivered="sup-smith"/);
+    expect(pageText(page)).toContain(
+      '学生公寓A栋：已通知主管 王建国（sup-wang）；未能送达 Anna Smith（sup-smith）（邮件服务拒收，请核对其邮箱地址并另行告知）（',
+    );
+    expect(pageText(await adminPage('?lang=en'))).toContain(
+      'Dormitory A: told its supervisors 王建国 (sup-wang); could not be delivered to Anna Smith (sup-smith) (the mail service refused it: check their email address and tell them another way) (',
+    );
+    // Looks after the claim lapsed try neither mail again, and the list names whom it missed.
+    await claimLapses(version);
+    await adminPage();
+    expect(await removedList()).toMatchObject({
+      version,
+      told: expect.arrayContaining([
+        expect.objectContaining({
+          buildingId: 'bldg-a',
+          recipientIds: ['sup-wang'],
+          undeliveredIds: ['sup-smith'],
+          caseIds: expect.arrayContaining([caseId]) as unknown,
+        }),
+      ]) as unknown,
+    });
+    expect(asked).toEqual(['wang.jianguo@demo.edu.cn', 'anna.smith@demo.edu.cn']);
+  });
+
+  it('tries a mail failing for now again once the last look’s claim lapses, not on every look', async () => {
+    const caseId = uniqueCaseNumber();
+    await seedCase(caseId, { stage: 'analysing' });
+    const asked = mailServiceFor(caseId, () =>
+      Promise.reject(
+        Object.assign(new Error('Maximum sending rate exceeded.'), {
+          name: 'Throttling',
+          $metadata: { httpStatusCode: 400 },
+        }),
+      ),
+    );
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const version = await applyWithout('staff-zhou');
+    expect(asked).toHaveLength(2);
+    const page = await adminPage();
+    expect(page).toContain('data-told-pending="failed"');
+    expect(pageText(page)).toContain('尚未全部发出。3 分钟后打开本页将重试，每天早晨也会自动重试。');
+    expect(pageText(await adminPage('?lang=en'))).toContain(
+      'has gone yet. Opening this page after 3 minutes tries again, as does every morning’s run.',
+    );
+    await removedList();
+    // Three looks within the claim: none asked the mail service again.
+    expect(asked).toHaveLength(2);
+    expect(await loadTold(deps.ddb, deps.tables, version)).toBeNull();
+
+    // Lapsed, and the mail service taking mail again: the next look tells the version.
+    mailServiceAsUsual();
+    await claimLapses(version);
+    expect(await adminPage()).toMatch(/data-building="bldg-a" data-told-to="sup-wang sup-smith"/);
+    expect((await mailsNaming(caseId)).map((m) => m.to[0]).sort()).toEqual([
+      'anna.smith@demo.edu.cn',
+      'wang.jianguo@demo.edu.cn',
+    ]);
+  });
+
+  it('answers the save without waiting on slow mail: the page says it is on its way, and it goes once', async () => {
+    const caseId = uniqueCaseNumber();
+    await seedCase(caseId, { stage: 'analysing' });
+    // Each mail takes the mail service 8 s (a call may take up to 30 s before it is cut off).
+    const asked = mailServiceFor(caseId, (_to, send) =>
+      new Promise((resolve) => setTimeout(resolve, 8_000)).then(send),
+    );
+    const started = Date.now();
+    const version = await applyWithout('staff-zhou');
+    expect(Date.now() - started).toBeLessThan(6_000);
+
+    const page = await adminPage();
+    expect(page).toContain('data-told-pending="sending"');
+    expect(pageText(page)).toContain(
+      '通知相关楼栋主管改派其未结案件的邮件正在发送。稍后刷新本页即可看到已通知了谁。',
+    );
+    expect(pageText(await adminPage('?lang=en'))).toContain('to reassign them is on its way.');
+    // The telling the save started goes on after its answer; the looks meanwhile started none.
+    await vi.waitFor(async () => expect(await loadTold(deps.ddb, deps.tables, version)).not.toBeNull(), {
+      timeout: 30_000,
+      interval: 500,
+    });
+    expect(await adminPage()).toMatch(/data-building="bldg-a" data-told-to="sup-wang sup-smith"/);
+    expect(asked.sort()).toEqual(['anna.smith@demo.edu.cn', 'wang.jianguo@demo.edu.cn']);
+    expect(await mailsNaming(caseId)).toHaveLength(2);
   });
 });

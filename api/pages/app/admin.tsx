@@ -30,8 +30,9 @@ import {
 import { appliedImportResult } from '../../../store/import-preview-results.ts';
 import type { AppDeps } from '../../deps.ts';
 import { removedWithOpenCases } from '../../removed-people.ts';
-import { catchUpStranded, tellStranded } from '../../stranded-notices.ts';
+import { catchUpStranded, tellAfterSave } from '../../stranded-notices.ts';
 import { loadTold, type StrandedTold } from '../../../store/directory-told.ts';
+import { loadStrandedLook, STRANDED_LOOK_MS } from '../../../store/stranded-looks.ts';
 import type { WebEnv } from '../../middleware/session.ts';
 import { Csrf, formatTime } from '../ui.tsx';
 import {
@@ -428,19 +429,36 @@ function DemotedList(props: { demoted: Leaving[]; lang: Lang }) {
 }
 
 /**
- * Whom the save in force told of the open cases it stranded, per building: its supervisors, or
- * the working group where it has none. Pending while a mail has not gone (tried again on reload).
+ * Whether the save in force still has stranded-cases mail to send: on its way (a telling holds
+ * the version: the save's own, which does not wait for slow mail, or another look's), or failed
+ * for now and tried again once the claim lapses. Null when nothing is left to send.
  */
-function ToldList(props: { told: StrandedTold | null; pending: boolean; lang: Lang }) {
+type ToldPending = 'sending' | 'failed' | null;
+
+const LOOK_MINUTES = STRANDED_LOOK_MS / 60_000;
+
+/**
+ * Whom the save in force told of the open cases it stranded, per building: its supervisors, or
+ * the working group where it has none, and whom the mail could not reach (refused for good).
+ * Pending while a mail has not gone.
+ */
+function ToldList(props: { told: StrandedTold | null; pending: ToldPending; lang: Lang }) {
   const t = (b: Bilingual) => inLang(b, props.lang);
   const sep = t({ zh: '、', en: ', ' });
   if (props.pending)
     return (
-      <div class="flash" role="status" data-told-pending>
-        {t({
-          zh: '本次保存移除了人员或使其失去角色，但尚未通知相关楼栋主管其未结案件；刷新本页将重试。',
-          en: 'This save removed people or took their role, but the supervisors of their open cases’ buildings are not told yet; reloading this page tries again.',
-        })}
+      <div class="flash" role="status" data-told-pending={props.pending}>
+        {t(
+          props.pending === 'sending'
+            ? {
+                zh: '本次保存移除了人员或使其失去角色：通知相关楼栋主管改派其未结案件的邮件正在发送。稍后刷新本页即可看到已通知了谁。',
+                en: 'This save removed people or took their role: the mail telling the supervisors of their open cases’ buildings to reassign them is on its way. Reload this page shortly to see whom it told.',
+              }
+            : {
+                zh: `本次保存移除了人员或使其失去角色，但通知相关楼栋主管其未结案件的邮件尚未全部发出。${LOOK_MINUTES} 分钟后打开本页将重试，每天早晨也会自动重试。`,
+                en: `This save removed people or took their role, but not all the mail telling the supervisors of their open cases’ buildings has gone yet. Opening this page after ${LOOK_MINUTES} minutes tries again, as does every morning’s run.`,
+              },
+        )}
       </div>
     );
   const buildings = props.told?.buildings ?? [];
@@ -455,15 +473,20 @@ function ToldList(props: { told: StrandedTold | null; pending: boolean; lang: La
       </h2>
       <ul>
         {buildings.map((b) => (
-          <li data-building={b.buildingId} data-told-to={b.recipients.map((r) => r.id).join(' ')}>
+          <li
+            data-building={b.buildingId}
+            data-told-to={b.recipients.map((r) => r.id).join(' ')}
+            data-undelivered={b.undelivered.length > 0 ? b.undelivered.map((r) => r.id).join(' ') : undefined}
+          >
             {t(b.name)}
             {t({ zh: '：', en: ': ' })}
-            {b.recipients.length === 0
+            {b.recipients.length === 0 && b.undelivered.length === 0
               ? t({
                   zh: '无人可通知（没有主管，也没有工作小组成员）',
                   en: 'nobody to tell (no supervisor, no working group)',
                 })
-              : `${t(
+              : b.recipients.length > 0 &&
+                `${t(
                   b.workingGroup
                     ? {
                         zh: '已通知工作小组（该楼栋没有主管）',
@@ -471,6 +494,17 @@ function ToldList(props: { told: StrandedTold | null; pending: boolean; lang: La
                       }
                     : { zh: '已通知主管', en: 'told its supervisors' },
                 )} ${b.recipients.map((r) => personLabel(r.name, r.id, props.lang)).join(sep)}`}
+            {b.undelivered.length > 0 && (
+              <strong data-undelivered-note>
+                {b.recipients.length > 0 && t({ zh: '；', en: '; ' })}
+                {t({ zh: '未能送达', en: 'could not be delivered to' })}{' '}
+                {b.undelivered.map((r) => personLabel(r.name, r.id, props.lang)).join(sep)}
+                {t({
+                  zh: '（邮件服务拒收，请核对其邮箱地址并另行告知）',
+                  en: ' (the mail service refused it: check their email address and tell them another way)',
+                })}
+              </strong>
+            )}
             {t({ zh: `（${b.caseIds.length} 件案件）`, en: ` (${enCount(b.caseIds.length, 'case')})` })}
           </li>
         ))}
@@ -547,14 +581,20 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
     if (!allowed(c)) return refusedPage(c, TITLE, ADMIN_RULE);
     const lang = c.get('lang');
     const t = (b: Bilingual) => inLang(b, lang);
-    // A save whose mail did not go (a failure, a process gone after the save) is told first.
+    // A save whose mail did not go (a failure, a process gone after the save) is told first,
+    // unless another look told it within the last few minutes.
     await catchUpStranded(deps).catch((err: unknown) => {
       console.warn(`[directory import] could not catch up the stranded-case mails: ${String(err)}`);
     });
     const current = await loadDirectory(ddb, tables, true);
     const { removed, demoted, version } = await removedWithOpenCases(deps);
     const told = version === null ? null : await loadTold(ddb, tables, version);
-    const toldPending = !told && (await currentSnapshot(ddb, tables))?.tellStranded === true;
+    const toldPending: ToldPending =
+      told || version === null || (await currentSnapshot(ddb, tables))?.tellStranded !== true
+        ? null
+        : await loadStrandedLook(deps.aws, version).then((look) =>
+            look?.state === 'telling' && look.until > Date.now() ? 'sending' : 'failed',
+          );
     const versions = await recentSnapshots(ddb, tables, VERSIONS_SHOWN);
     const stranded = demoted.filter((d) => d.openCases.length > 0);
     // The link names the applied preview, not its counts: counts typed into a link are shown nowhere.
@@ -1010,11 +1050,9 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
     }).catch((err: unknown) => {
       console.warn(`[directory import] preview ${previewId} applied but not marked so: ${String(err)}`);
     });
-    // The save marked the version to be told: a mail that fails here goes with the page's catch-up.
-    const version = outcome.snapshot.version;
-    await tellStranded(deps, outcome.snapshot).catch((err: unknown) => {
-      console.warn(`[directory import] version ${version} saved, its places not told yet: ${String(err)}`);
-    });
+    // The save marked the version to be told. Slow mail does not hold the answer up: the page it
+    // leads to says the mail is on its way, and what fails goes with a later catch-up.
+    await tellAfterSave(deps, outcome.snapshot);
     return appliedTo();
   });
 
