@@ -169,6 +169,52 @@ describe.concurrent('a calendar change reaching a running case', () => {
     await handle.executeUpdate(withdrawUpdate, { args: [{ actor: people.supervisor, reason: 'test over' }] });
   });
 
+  it('leaves an overdue working-day clock as it was, as an overdue stage keeps its deadline', async () => {
+    // Reported long enough ago that the 3-working-day investigation is overdue, the
+    // 5-working-day written result not yet: found by counting as the case counts.
+    const input = caseInput();
+    input.source = 'complaint';
+    const pin = input.calendar;
+    if (!pin) throw new Error('the case pinned no calendar');
+    const cal = pinnedCalendar({ official: pin.official, overrides: {} });
+    const dueAfter = (start: string, amount: number) =>
+      planDeadline({ start, duration: { unit: 'working_days', amount }, timeZone: TZ, fractions: [] }, cal)
+        .due;
+    const now = Date.now();
+    const hours = Array.from({ length: 24 * 14 }, (_, i) => i + 1).find((h) => {
+      const start = new Date(now - h * 3_600_000).toISOString();
+      return (
+        Date.parse(dueAfter(start, 3)) < now - 3_600_000 && Date.parse(dueAfter(start, 5)) > now + 3_600_000
+      );
+    });
+    if (hours === undefined) throw new Error('no report time puts one clock past due and the other ahead');
+    input.reportedAt = new Date(now - hours * 3_600_000).toISOString();
+    const { handle, view } = await stack.start(input);
+    const clockDue = (v: CaseView, id: string) => v.clocks?.find((c) => c.id === id)?.due ?? '';
+    const investigation = clockDue(view, 'complaint_investigation');
+    const result = clockDue(view, 'complaint_written_result');
+    expect(Date.parse(investigation)).toBeLessThan(Date.now());
+    expect(Date.parse(result)).toBeGreaterThan(Date.now());
+
+    // Closed from the day it was reported for a week: both windows hold closure days.
+    const from = localDate(input.reportedAt, TZ);
+    const closed: CalendarOverrides = {
+      closures: [{ from, to: addDays(localDate(new Date().toISOString(), TZ), 6) }],
+    };
+    await handle.executeUpdate(calendarChangedUpdate, change(1, closed));
+    const v = await stack.until(handle, (x) => actions(x).includes('deadline_recounted'));
+    expect(clockDue(v, 'complaint_investigation')).toBe(investigation);
+    expect(Date.parse(clockDue(v, 'complaint_written_result'))).toBeGreaterThan(Date.parse(result));
+    await eventually(() => {
+      const recorded = stack.of(view.caseId).steps.find((x) => x.action === 'deadline_recounted');
+      expect(recorded?.payload).toMatchObject({
+        clocks: [{ id: 'complaint_written_result', previousDue: result }],
+      });
+    });
+    await saveHistory(handle, 'calendar-change-overdue-clock');
+    await handle.executeUpdate(withdrawUpdate, { args: [{ actor: people.supervisor, reason: 'test over' }] });
+  });
+
   it('is refused by a case that pinned no calendar (it counts each stage with the calendar in force)', async () => {
     const input = caseInput();
     delete input.calendar;

@@ -1,10 +1,10 @@
-import { setHandler } from '@temporalio/workflow';
+import { patched, setHandler } from '@temporalio/workflow';
 import { approximateDeadlineNote } from '../../domain/calendar-note.ts';
 import { pinnedCalendar, type WorkingCalendar } from '../../domain/calendar.ts';
 import { SYSTEM_ACTOR, isTerminal, type DeadlineView } from '../../domain/case-model.ts';
 import { clockWorkingTime, meetingEvent } from '../../domain/case-clocks.ts';
 import { planDeadline } from '../../domain/deadline-plan.ts';
-import { stagePlanInput } from './deadlines.ts';
+import { RECOUNT_SPARES_PAST_PATCH, stagePlanInput } from './deadlines.ts';
 import { calendarChangedUpdate, type CalendarChangeInput } from './messages.ts';
 import { refuse, type CaseState } from './state.ts';
 
@@ -72,7 +72,7 @@ function changedCalendar(s: CaseState, change: CalendarChangeInput): WorkingCale
 }
 
 /**
- * The open stage's deadline (while it is pending) and the working-day clocks not yet met, counted
+ * The open stage's deadline (while it is pending) and the working-day clocks not yet met nor overdue, counted
  * again from their starts with `calendar`; a stage deadline moved on again by the pauses that held it.
  * One record says what moved (each old due and new), none when nothing did.
  */
@@ -80,8 +80,11 @@ async function recount(s: CaseState, calendar: WorkingCalendar, version: number)
   const { policy, view } = s;
   const d = s.openStageDeadline();
   const stageMoved = d?.state === 'pending' ? recountStage(s, d, calendar) : undefined;
+  const sparePast = patched(RECOUNT_SPARES_PAST_PATCH);
   const clocks = (view.clocks ?? []).flatMap((c) => {
     if (c.limit.unit !== 'working_days' || meetingEvent(c, view.timeline)) return [];
+    // An overdue clock keeps its breach, as an overdue stage keeps its deadline.
+    if (sparePast && Date.parse(c.due) <= Date.now()) return [];
     const plan = planDeadline(
       { start: c.startedAt, duration: c.limit, timeZone: policy.timeZone, fractions: [] },
       calendar,

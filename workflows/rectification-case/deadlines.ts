@@ -1,4 +1,4 @@
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import type { CaseActivities } from '../../activities/index.ts';
 import { planDeadline, type PlanDeadlineInput } from '../../domain/deadline-plan.ts';
 import {
@@ -16,6 +16,7 @@ import {
   supervisesStage,
 } from '../../domain/case-routing.ts';
 import { approximateDeadlineNote } from '../../domain/calendar-note.ts';
+import { remindersAfterRecount } from '../../domain/recount-reminders.ts';
 import type { EscalationLevel } from '../../domain/directory.ts';
 import { escalationPlan } from '../../domain/escalation.ts';
 import { escalationInstants, nextNotifyTime, reminderTimes } from '../../domain/quiet-hours.ts';
@@ -40,6 +41,11 @@ export const QUIET_HOURS_PATCH = 'quiet-hours';
 export const EFFECT_FAILURES_PATCH = 'effect-failures';
 /** patched() id: step ids carry the run lineage and a reused one with other content fails (after v4). */
 export const STEP_LINEAGE_PATCH = 'step-lineage';
+/**
+ * patched() id: a calendar recount leaves the past alone: an overdue working-day clock keeps its
+ * breach, and reminders a recount finds already past go once at most (after v20 histories).
+ */
+export const RECOUNT_SPARES_PAST_PATCH = 'recount-spares-the-past';
 
 const HOUR = 3_600_000;
 const nowIso = () => new Date().toISOString();
@@ -155,7 +161,11 @@ export async function superviseStage(s: CaseState, local: DeadlinePlanner, annou
     return quiet ? nextNotifyTime(later, input.severity, first, quietOpts) : later;
   };
 
-  for (const { index: i, at } of reminders) {
+  const toSend =
+    recount && patched(RECOUNT_SPARES_PAST_PATCH)
+      ? remindersAfterRecount(reminders, (r) => heldReminder(r.at, r.index === 0), deadline.due, Date.now())
+      : reminders;
+  for (const { index: i, at } of toSend) {
     const wake = () => heldReminder(at, i === 0);
     while (await waitUntil(wake)) {
       if (moved() || stopForRecount(i)) return;
