@@ -391,7 +391,7 @@ describe('parseOr400', () => {
     expect(form?.errors?.[0]?.field).toBe('minutes');
     expect(refused('path', 'zh-CN')?.detail).toMatchObject({ zh: '路径参数有 1 处错误，见 errors' });
     expect(refused('form', 'en')?.detail).toMatchObject({
-      en: '1 problem(s) in the request form; see errors',
+      en: '1 problem in the request form; see errors',
     });
   });
 });
