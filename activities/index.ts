@@ -68,6 +68,8 @@ export interface EmailResult {
   unknownRecipients: string[];
   /** A reporter not mailed a survey they may not answer (activities/survey-recipient.ts). */
   withheld?: string[] | undefined;
+  /** Supervisors whose review request waits in their digest (window id, and when it ends, ms): not mailed yet. */
+  gathered?: { to: string; digest: string; endsAt: number }[] | undefined;
 }
 
 /** One transition's effects: its records in order, then its mail. */
@@ -239,15 +241,9 @@ export function createActivities(deps: ActivityDeps) {
             )
           : undefined;
       if (route?.route === 'digest') {
-        result.sent.push(r.id);
-        await appendAudit(deps.ddb, deps.tables, {
-          caseId: req.caseId,
-          stepId: auditStepId.email(outboxKey),
-          at: new Date().toISOString(),
-          actor: { id: 'system', via: 'system' },
-          action: 'email_sent',
-          payload: { kind: req.kind, to: r.id, outboxKey, digest: route.windowId },
-        });
+        // Nothing is mailed yet: the digest's activity records the mail on the case once it goes
+        // (or mails the case on its own if the digest cannot go).
+        (result.gathered ??= []).push({ to: r.id, digest: route.windowId, endsAt: route.endsAt });
         continue;
       }
       const out = await sendOnce(

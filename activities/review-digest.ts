@@ -15,7 +15,13 @@ import { routeReviewMail, settleDigest, type DigestCase, type ReviewRoute } from
 import type { reviewDigest } from '../workflows/review-digest/workflow.ts';
 import { campusTime } from './case-mail-facts.ts';
 import type { ActivityDeps } from './index.ts';
-import { failingPermanently } from './permanent-failures.ts';
+import { permanentFailure } from './permanent-failures.ts';
+import {
+  mailCasesInstead,
+  recordDigestSent,
+  type DigestFallback,
+  type FallbackReason,
+} from './review-digest-fallback.ts';
 
 export interface ReviewDigestInput {
   queue: string;
@@ -87,7 +93,14 @@ export async function gatherReviewMail(
     recipientId,
     caseId: mail.caseId,
     outboxKey: mail.outboxKey,
-    entry: { caseId: mail.caseId, title: mail.title, building, due: mail.due, at: where.now },
+    entry: {
+      caseId: mail.caseId,
+      title: mail.title,
+      building,
+      due: mail.due,
+      buildingId: mail.buildingId,
+      at: where.now,
+    },
     now: where.now,
     windowMs,
   });
@@ -136,7 +149,9 @@ function reviewDue(record: CaseView | null, c: DigestCase): string | undefined {
 
 /** The digest workflow's activity: one mail listing a window's gathered review requests still awaited. */
 export function createReviewDigestActivities(deps: ActivityDeps) {
-  async function sendReviewDigest(input: ReviewDigestInput): Promise<{ listed: number; handled: number }> {
+  async function sendReviewDigest(
+    input: ReviewDigestInput,
+  ): Promise<{ listed: number; handled: number; fallback?: DigestFallback }> {
     const records = new Map<string, Promise<CaseView | null>>();
     const recordOf = (caseId: string) => {
       const known = records.get(caseId);
@@ -156,8 +171,13 @@ export function createReviewDigestActivities(deps: ActivityDeps) {
     if (cases.length === 0) return { listed: 0, handled };
     const dir = await loadDirectory(deps.ddb, deps.tables);
     const person = dir?.people.find((p) => p.id === input.recipientId);
-    // Gone from the directory since: the cases wait on their pages and the daily brief.
-    if (!person) return { listed: 0, handled };
+    const instead = async (reason: FallbackReason) => ({
+      listed: 0,
+      handled,
+      fallback: await mailCasesInstead(deps, dir, { ...input, reason }, cases, recordOf),
+    });
+    // Gone from the directory since: the building's supervisors now are asked instead.
+    if (!person) return instead('reader_gone');
     const base = deps.publicBaseUrl.replace(/\/+$/, '');
     const listed = await Promise.all(
       cases.map(async (c) => {
@@ -179,13 +199,23 @@ export function createReviewDigestActivities(deps: ActivityDeps) {
       cases: listed,
       alreadyHandled: handled,
     });
-    await failingPermanently(() =>
-      sendOnce(
+    let sent: Awaited<ReturnType<typeof sendOnce>>;
+    try {
+      sent = await sendOnce(
         deps,
         { scope: outboxScope.reviewDigest(input.queue, input.recipientId), key: input.windowId },
         () => Promise.resolve({ to: person.email, ...mail }),
-      ),
-    );
+      );
+    } catch (err) {
+      if (!permanentFailure(err)) throw err;
+      console.warn(`[review digest] ${input.recipientId} ${input.windowId} refused for good`, err);
+      return instead('refused');
+    }
+    await recordDigestSent(deps, cases, {
+      recipientId: input.recipientId,
+      windowId: input.windowId,
+      ...sent,
+    });
     return { listed: cases.length, handled };
   }
   return { sendReviewDigest };

@@ -32,6 +32,8 @@ export const gatheredCaseSchema = z.object({
   title: z.string(),
   building: z.object({ zh: z.string(), en: z.string() }),
   due: z.string().optional(),
+  /** The case's building: a digest that cannot go mails its current supervisors instead. */
+  buildingId: z.string().optional(),
   /** The order gathered in (ms), so the mail lists the cases as they came. */
   at: z.number(),
 });
@@ -54,6 +56,8 @@ const digestSchema = z.object({
 
 /** A gathered case with the review it asked for: its stage and round when it was gathered. */
 export interface DigestCase extends GatheredCase {
+  /** The case mail's outbox key it was gathered under: its audit step and fallback mail go by it. */
+  outboxKey: string;
   stage?: string | undefined;
   round?: number | undefined;
 }
@@ -268,7 +272,10 @@ async function sealRow(
   const row = digestSchema.parse(out.Attributes ? unmarshall(out.Attributes) : {});
   await endWindow(deps, queue, personId, windowId);
   const entries = Object.entries(row.entries)
-    .map(([k, c]): [string, DigestCase] => [k, { ...c, ...reviewOf(c.caseId, k) }])
+    .map(([k, c]): [string, DigestCase] => [
+      k,
+      { ...c, outboxKey: k.slice(c.caseId.length + 1), ...reviewOf(c.caseId, k) },
+    ])
     .sort(([, a], [, b]) => a.at - b.at || a.caseId.localeCompare(b.caseId));
   return { key, entries, settled: row.settled };
 }
@@ -281,6 +288,16 @@ async function sealRow(
 function reviewOf(caseId: string, entryKey: string): { stage?: string; round?: number } {
   const [stage, round] = entryKey.slice(caseId.length + 1).split('#');
   return stage && round && /^\d+$/.test(round) ? { stage, round: Number(round) } : {};
+}
+
+/** The route a case mail took (at once or into which window), if it was routed at all. */
+export async function routeOf(
+  deps: Deps,
+  caseId: string,
+  outboxKey: string,
+): Promise<ReviewRoute | undefined> {
+  const row = await getRow(deps, marshall(opsKey.reviewRoute(caseId, outboxKey)));
+  return row ? routeSchema.parse(row) : undefined;
 }
 
 async function sentAlone(deps: Deps, input: RouteInput): Promise<boolean> {

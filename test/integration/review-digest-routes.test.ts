@@ -1,7 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { MessageRejected, SendEmailCommand, type SESClient } from '@aws-sdk/client-ses';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { createReviewDigestActivities } from '../../activities/review-digest.ts';
+import { readChain } from '../../store/audit-chain.ts';
 import { sendOnce } from '../../store/outbox.ts';
 import { routeReviewMail, sealDigest, settleDigest, type RouteInput } from '../../store/review-digests.ts';
-import { testDeps, uniqueId } from '../support/stack.ts';
+import { seedDemo, sentEmails, testDeps, uniqueCaseNumber, uniqueId } from '../support/stack.ts';
 
 /**
  * The review-mail windows over DynamoDB Local: each case mail's route is decided once, a case
@@ -111,5 +114,128 @@ describe('review mail routes', () => {
       expect(none).toEqual({ cases: [], handled: 2 });
       expect(await settleDigest(deps, q, 'sup-wang', windowId, () => Promise.resolve(true))).toEqual(none);
     });
+  });
+});
+
+describe('what a digest leaves on its cases', () => {
+  beforeAll(async () => {
+    await seedDemo(deps);
+  });
+  const WANG = 'wang.jianguo@demo.edu.cn';
+  const SMITH = 'anna.smith@demo.edu.cn';
+  const key = (personId: string) => `reviewing#1#review_request#e4#${personId}`;
+  /** A window of `personId`'s opened by a case of its own, then `caseIds` gathered into it (bldg-a). */
+  const gathered = async (q: string, personId: string, caseIds: string[]) => {
+    const t0 = Date.now();
+    const route = (caseId: string, at: number) =>
+      routeReviewMail(deps, {
+        queue: q,
+        recipientId: personId,
+        caseId,
+        outboxKey: key(personId),
+        entry: {
+          caseId,
+          title: '水龙头漏水 Leaking tap',
+          building: { zh: '学生公寓A栋', en: 'Dormitory A' },
+          buildingId: 'bldg-a',
+          at,
+        },
+        now: at,
+        windowMs: WINDOW,
+      });
+    const opened = await route(uniqueId('ZG-OPEN'), t0);
+    for (const [i, caseId] of caseIds.entries())
+      expect((await route(caseId, t0 + (i + 1) * 1_000)).route).toBe('digest');
+    return {
+      queue: q,
+      recipientId: personId,
+      windowId: opened.windowId,
+      endsAt: t0 + WINDOW,
+      windowMinutes: 15,
+    };
+  };
+  const mailsOf = (to: string) => sentEmails((e) => e.to.includes(to));
+  const ownRequests = async (to: string, caseId: string) =>
+    (await mailsOf(to)).filter((e) => e.subject.includes('待复查') && e.subject.includes(caseId));
+  const sentEntries = async (caseId: string) =>
+    (await readChain(deps.ddb, deps.tables, caseId))
+      .filter((e) => e.action === 'email_sent')
+      .map((e) => (e.payload as { payload?: Record<string, unknown> }).payload);
+
+  it('records a gathered request as mailed only when its digest goes, once however often the send runs', async () => {
+    const [B, C] = [uniqueCaseNumber(), uniqueCaseNumber()];
+    const input = await gathered(uniqueId('tq'), 'sup-wang', [B, C]);
+    // Gathered, nothing mailed yet: the case's audit does not say it was.
+    expect(await sentEntries(B)).toEqual([]);
+    const send = createReviewDigestActivities(deps).sendReviewDigest;
+    expect(await send(input)).toEqual({ listed: 2, handled: 0 });
+    expect(await send(input)).toEqual({ listed: 2, handled: 0 });
+    const digests = (await mailsOf(WANG)).filter((e) => e.text.includes(B));
+    expect(digests).toHaveLength(1);
+    expect(digests[0]?.text).toContain(C);
+    for (const caseId of [B, C])
+      expect(await sentEntries(caseId)).toEqual([
+        expect.objectContaining({
+          kind: 'review_request',
+          to: 'sup-wang',
+          outboxKey: key('sup-wang'),
+          digest: input.windowId,
+          messageId: expect.any(String),
+        }),
+      ]);
+  });
+
+  it("mails each case on its own to the building's supervisors when the digest's reader has left", async () => {
+    const D = uniqueCaseNumber();
+    // Smith's own digest lists D already; Wang (appointed since, say) was never asked.
+    await gathered(uniqueId('tq'), 'sup-smith', [D]);
+    const input = await gathered(uniqueId('tq'), 'sup-gone', [D]);
+    const send = createReviewDigestActivities(deps).sendReviewDigest;
+    const result = await send(input);
+    expect(result).toMatchObject({
+      listed: 0,
+      fallback: { reason: 'reader_gone', mailed: [`${D} to sup-wang`] },
+    });
+    await send(input);
+    expect(await ownRequests(WANG, D)).toHaveLength(1);
+    expect(await mailsOf(SMITH).then((m) => m.filter((e) => e.text.includes(D)))).toEqual([]);
+    expect(await sentEntries(D)).toEqual([
+      expect.objectContaining({
+        to: 'sup-wang',
+        outboxKey: key('sup-wang'),
+        insteadOfDigest: input.windowId,
+      }),
+    ]);
+  });
+
+  it('mails the cases on their own when the mail service refuses the digest for good', async () => {
+    const E = uniqueCaseNumber();
+    const refusing = testDeps();
+    const send = refusing.ses.send.bind(refusing.ses) as (command: unknown) => Promise<unknown>;
+    refusing.ses.send = ((command: unknown) =>
+      command instanceof SendEmailCommand && command.input.Message?.Subject?.Data?.includes('汇总')
+        ? Promise.reject(
+            new MessageRejected({ message: 'Digest refused', $metadata: { httpStatusCode: 400 } }),
+          )
+        : send(command)) as SESClient['send'];
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const input = await gathered(uniqueId('tq'), 'sup-wang', [E]);
+    // Smith was mailed E at once: the fallback does not mail them again.
+    await sendOnce(deps, { scope: E, key: key('sup-smith') }, () =>
+      Promise.resolve({ to: SMITH, subject: `【待复查】${E}`, text: E, html: E }),
+    );
+    const result = await createReviewDigestActivities(refusing).sendReviewDigest(input);
+    expect(result).toMatchObject({ listed: 0, fallback: { reason: 'refused' } });
+    expect(await mailsOf(WANG).then((m) => m.filter((e) => e.text.includes(E)))).toHaveLength(1);
+    expect(await ownRequests(WANG, E)).toHaveLength(1);
+    expect(await mailsOf(SMITH).then((m) => m.filter((e) => e.text.includes(E)))).toHaveLength(1);
+    expect(await sentEntries(E)).toContainEqual(
+      expect.objectContaining({
+        to: 'sup-wang',
+        outboxKey: key('sup-wang'),
+        insteadOfDigest: input.windowId,
+      }),
+    );
+    expect(await sentEntries(E)).not.toContainEqual(expect.objectContaining({ digest: input.windowId }));
   });
 });

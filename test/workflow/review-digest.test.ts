@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createActivities, type EmailRequest, type EmailResult } from '../../activities/index.ts';
 import { REVIEW_DIGEST_WINDOW_MS } from '../../domain/review-digest-mail.ts';
 import { readChain } from '../../store/audit-chain.ts';
+import { routeOf } from '../../store/review-digests.ts';
 import {
   caseInput,
   caseWorker,
@@ -53,13 +54,20 @@ describe('review requests in a busy window', () => {
         expect(await reviewRequestsOf(to, first ?? '')).toHaveLength(1);
         for (const caseId of rest) expect(await reviewRequestsOf(to, caseId)).toHaveLength(0);
       }
-      // Each gathered mail is still in its case's record, naming the digest it went into.
-      const chain = await readChain(deps.ddb, deps.tables, rest[0] ?? '');
-      const gathered = chain.find((e) => e.action === 'email_sent' && mailOf(e.payload)?.to === 'sup-wang');
-      expect(mailOf(gathered?.payload)).toMatchObject({ kind: 'review_request', digest: expect.any(String) });
+      // A gathered mail is not recorded as sent on its case while it waits for the digest.
+      const sentTo = async (caseId: string, personId: string) =>
+        (await readChain(deps.ddb, deps.tables, caseId)).filter(
+          (e) => e.action === 'email_sent' && mailOf(e.payload)?.to === personId,
+        );
+      for (const caseId of rest) expect(await sentTo(caseId, 'sup-wang')).toEqual([]);
+      // The first case's mail, sent at once, says the key the gathered ones have too.
+      const [mailedAtOnce] = await sentTo(first ?? '', 'sup-wang');
+      const outboxKey = mailOf(mailedAtOnce?.payload)?.outboxKey ?? '';
+      const route = await routeOf(deps, rest[0] ?? '', outboxKey);
+      expect(route).toMatchObject({ route: 'digest' });
 
       // The case mail's activity retried: the same mail of the second case again.
-      const [stage, round, , key] = (mailOf(gathered?.payload)?.outboxKey ?? '').split('#');
+      const [stage, round, , key] = outboxKey.split('#');
       const again: EmailRequest = {
         caseId: rest[0] ?? '',
         title: cases[1]?.input.title ?? '',
@@ -79,7 +87,9 @@ describe('review requests in a busy window', () => {
         createActivities(deps).sendCaseEmail,
         again,
       );
-      expect(retried.sent).toEqual(expect.arrayContaining(['sup-wang', 'sup-smith']));
+      // Still only gathered: reported as such, not as sent.
+      expect(retried.sent).toEqual([]);
+      expect(retried.gathered?.map((g) => g.to)).toEqual(expect.arrayContaining(['sup-wang', 'sup-smith']));
 
       await stack.advanceTo(started.getTime() + REVIEW_DIGEST_WINDOW_MS + 60_000);
       const digestsTo = async (to: string) =>
@@ -114,6 +124,16 @@ describe('review requests in a busy window', () => {
       }
       await new Promise((r) => setTimeout(r, 2_000));
       expect(await digestsTo(wang)).toHaveLength(1);
+      // Now that the digest went, each gathered case records it, once, naming the digest.
+      for (const caseId of rest)
+        for (const to of ['sup-wang', 'sup-smith']) {
+          const entries = await sentTo(caseId, to);
+          expect(entries).toHaveLength(1);
+          expect(mailOf(entries[0]?.payload)).toMatchObject({
+            kind: 'review_request',
+            digest: expect.any(String),
+          });
+        }
     });
   });
 
@@ -163,13 +183,15 @@ describe('review requests in a busy window', () => {
 
       // The next window: its one gathered case is reviewed before the window ends.
       const next = await stack.now();
-      const [, handled] = await reported(2);
+      const [opened, handled] = await reported(2);
       if (!handled) throw new Error('two cases were opened');
       await handled.s.review(true, '已修好', 'sup-wang');
       await settle(handled.handle);
-      const chain = await readChain(deps.ddb, deps.tables, handled.caseId);
-      const gathered = chain.find((e) => e.action === 'email_sent' && mailOf(e.payload)?.to === 'sup-wang');
-      const windowId = mailOf(gathered?.payload)?.digest ?? '';
+      const opener = (await readChain(deps.ddb, deps.tables, opened?.caseId ?? '')).findLast(
+        (e) => e.action === 'email_sent' && mailOf(e.payload)?.to === 'sup-wang',
+      );
+      const route = await routeOf(deps, handled.caseId, mailOf(opener?.payload)?.outboxKey ?? '');
+      const windowId = route?.route === 'digest' ? route.windowId : '';
       expect(windowId).not.toBe('');
       await stack.advanceTo(next.getTime() + REVIEW_DIGEST_WINDOW_MS + 60_000);
       const sent = await plainClient(env)
