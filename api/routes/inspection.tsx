@@ -293,8 +293,9 @@ const statusNames: Record<RoundStatus, Bilingual> = {
 };
 
 /**
- * A text as the checklist says it: in the page's language, the other beside it, as a page's
- * validation refusal is said (middleware/problems.ts); a text with one wording is said once.
+ * A refusal as the checklist says it (an item's errors, the summary's lead): in the page's
+ * language, the other beside it, as a page's validation refusal is said (middleware/problems.ts);
+ * a text with one wording is said once. The rest of the page is in its language only.
  */
 const pageFirst = (x: Bilingual, lang: Lang): string => {
   if (x.zh === x.en || x.en === '') return x.zh;
@@ -330,7 +331,10 @@ function ChecklistBody(props: {
   const { round, lang, values } = props;
   const errors = props.errors ?? {};
   const open = round.status === 'open' && props.mayRecord;
-  const t = (x: Bilingual) => pageFirst(x, lang);
+  // Everything the page says in its language only, as every app page does (the header switches it);
+  // a refusal only (an item's errors, the summary's lead) keeps the other language beside it.
+  const t = (x: Bilingual) => inLang(x, lang);
+  const refusal = (x: Bilingual) => pageFirst(x, lang);
   const label = {
     pass: { zh: '合格', en: 'pass' },
     fail: { zh: '不合格', en: 'fail' },
@@ -391,7 +395,7 @@ function ChecklistBody(props: {
           // The page's summary is the alert; this is read with the item it marks.
           <ul class="field-error" id={`error-${it.id}`}>
             {errs.map((e) => (
-              <li>{t(e)}</li>
+              <li>{refusal(e)}</li>
             ))}
           </ul>
         ) : (
@@ -466,7 +470,7 @@ function ChecklistBody(props: {
             {again ? (
               // The page's summary is the alert and links here; this is read with the input it marks.
               <p class="field-error" id={photosAgainId(it.id)} data-photos-again="">
-                {t(photosAgainText)}
+                {refusal(photosAgainText)}
               </p>
             ) : (
               ''
@@ -589,7 +593,7 @@ const CHECKLIST_CSS = `fieldset.item{min-width:0}fieldset.item.invalid{border-co
 /** The checklist page's answer when it cannot show a round (another building's, or none): why, and a way back. */
 function RefusalBody(props: { lang: Lang; langQuery: string; refusal: Bilingual; status: number }) {
   const { lang } = props;
-  const t = (x: Bilingual) => pageFirst(x, lang);
+  const t = (x: Bilingual) => inLang(x, lang);
   return (
     <>
       <ErrorSummaryBox

@@ -2,6 +2,8 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../../domain/calendar.ts';
 import { checklistFor, periodOf, roundId } from '../../domain/inspection.ts';
+import { citation } from '../../domain/standards/catalogue.ts';
+import { escapeHtml } from '../../domain/text.ts';
 import { getRound } from '../../store/inspections.ts';
 import { createSession } from '../../store/sessions.ts';
 import { fakeFiles } from '../support/evidence-files.ts';
@@ -89,6 +91,48 @@ describe('pages a signed-in browser opens answer with a page, not problem+json',
   );
 });
 
+/** What a reader reads or hears of a piece of the page: its text, placeholders and alt texts. */
+const readable = (html: string) =>
+  [
+    ...[...html.matchAll(/(?:placeholder|alt)="([^"]*)"/g)].map((m) => m[1]),
+    // From the first tag's end: an item's block starts inside its fieldset's tag.
+    html.slice(html.indexOf('>') + 1).replace(/<[^>]*>/g, '\n'),
+  ]
+    .join('\n')
+    .replace(/&(?:[a-z]+|#\d+);/g, ' ');
+const HAN = /\p{Script=Han}/u;
+/** English on a Chinese page: words, leaving the hint's file types and size. */
+const english = (text: string) => /[A-Za-z]{2,}/.test(text.replace(/\b(?:MB|JPEG|PNG|WebP)\b/g, ''));
+
+describe('the checklist in the page’s language', () => {
+  it('names items, labels, options, hints and buttons in the page’s language only, as every app page does', async () => {
+    const id = await openRound();
+    const { cookie } = await sessionOf('sup-wang');
+    const zh = await (await s.app.request(`/inspection/${id}`, { headers: { cookie } })).text();
+    const en = await (await s.app.request(`/inspection/${id}?lang=en`, { headers: { cookie } })).text();
+    const items = checklistFor('daily');
+    for (const item of items.filter((_, i) => i % 6 === 0)) {
+      const name = citation(item);
+      const [zhItem, enItem] = [itemBlock(zh, item.id), itemBlock(en, item.id)];
+      expect(zhItem).toContain(`<legend>${escapeHtml(name.zh)}</legend>`);
+      expect(enItem).toContain(`<legend>${escapeHtml(name.en)}</legend>`);
+      expect(zhItem).toContain(`>${escapeHtml(item.requirement.zh)}</p>`);
+      expect(english(readable(zhItem)), readable(zhItem)).toBe(false);
+      expect(readable(enItem), item.id).not.toMatch(HAN);
+    }
+    // The page's own lines: the status, the way back, the bar's count and buttons.
+    const main = (html: string) =>
+      html.slice(html.search(/<a href="\/app[^"]*" data-back=""/), html.indexOf('<fieldset'));
+    const bar = (html: string) => html.slice(html.indexOf('data-submit-bar'), html.indexOf('</form>'));
+    for (const part of [main, bar]) {
+      expect(english(readable(part(zh))), readable(part(zh))).toBe(false);
+      expect(readable(part(en))).not.toMatch(HAN);
+    }
+    expect(statusLine(zh)).toContain(`已填写 0/${items.length} 项`);
+    expect(statusLine(en)).toContain(`0 of ${items.length} items answered`);
+  });
+});
+
 describe('the checklist after a refused post', () => {
   it('gives each item’s error in the page’s language first, then the other', async () => {
     const id = await openRound();
@@ -135,7 +179,7 @@ describe('the checklist after a refused post', () => {
     const line = statusLine(await refused.text());
     // The pass sent again as saved is not pending: only the failure is.
     expect(line).toContain(`已保存 1/${n} 项（本页填写了 1 项，尚未保存）`);
-    expect(line).toContain(`1 of ${n} items saved (1 filled in on this page, not saved yet)`);
+    expect(line).not.toContain('saved');
     expect(line).not.toContain(`已填写 2/${n}`);
     // Once nothing is pending, the count is the saved one as before.
     const { cookie } = await sessionOf('sup-wang');
@@ -243,7 +287,7 @@ describe('the checklist’s save and submit while filling it in', () => {
     const { cookie } = await sessionOf('sup-wang');
     const html = await (await s.app.request(`/inspection/${id}`, { headers: { cookie } })).text();
     const bar = barOf(html);
-    expect(bar).toContain(`已保存 1/${n} 项 / 1 of ${n} saved`);
+    expect(bar).toContain(`data-saved-count="">已保存 1/${n} 项</p>`);
     expect(bar).toContain('name="finish" value="false">保存进度');
     expect(bar).toContain('name="finish" value="true">提交并结束检查');
     // A plain form post still: the bar is the form's, after the last item.
