@@ -51,6 +51,7 @@ import { tallyForRange } from '../store/kpi-tallies.ts';
 import { outboxScope } from '../store/keys.ts';
 import { issueActionUrl } from '../store/links.ts';
 import { sendOnce } from '../store/outbox.ts';
+import { sweepStagedEvidence } from '../store/staged-evidence-sweep.ts';
 import { catchUpStranded } from '../store/stranded-notices.ts';
 
 /** Activities' failure types (non-retryable: retrying cannot fix them). */
@@ -379,7 +380,30 @@ export function createFeedbackActivities(deps: ActivityDeps) {
     return { total, open, departmentsWithOpen: withOpen };
   }
 
+  /**
+   * Once a day, the photos new-case forms stored that no case took go (store/staged-evidence-sweep.ts),
+   * beside the brief so as not to hold it up. Its failure is only logged: the brief is not failed
+   * (nor retried) for it, and tomorrow's run goes on.
+   */
+  async function sweepStaged(): Promise<void> {
+    const bucket = deps.resultStore;
+    if (!bucket) return console.warn('[daily brief] no evidence bucket: staged photos were not swept');
+    await sweepStagedEvidence({ aws: deps, bucket }).then(
+      () => undefined,
+      (err: unknown) => console.warn(`[daily brief] could not sweep the staged photos: ${String(err)}`),
+    );
+  }
+
   async function sendDailyBriefs(input: DailyBriefInput): Promise<{ buildings: number; sent: number }> {
+    const swept = sweepStaged();
+    try {
+      return await sendBriefs(input);
+    } finally {
+      await swept;
+    }
+  }
+
+  async function sendBriefs(input: DailyBriefInput): Promise<{ buildings: number; sent: number }> {
     // A directory save whose stranded-cases mail did not go (the process died after the save) is
     // told here each morning, so no admin need open the directory page for it. Its failure is
     // only logged: the brief goes regardless, and tomorrow's run tries again. Once a day, it does

@@ -13,6 +13,7 @@ import {
   parseEvidenceRef,
   putEvidence,
 } from '../../../store/evidence.ts';
+import { CLAIM_PREFIX, STAGING_PREFIX } from '../../../domain/staged-evidence.ts';
 import type { Bilingual } from '../../../domain/text.ts';
 import type { AppDeps } from '../../deps.ts';
 
@@ -23,8 +24,6 @@ export const PHOTO_FIELD = 'photos';
 export const KEPT_FIELD = 'keptPhotos';
 /** Triage and inspection rounds cite a case's photos on this line; the case page shows them as thumbnails. */
 export const PHOTO_LINE = '照片 / Photos: ';
-/** The owner of photos stored before their case has a number: nobody's case, so no page shows them. */
-const STAGING_PREFIX = 'opening-';
 
 export interface KeptPhoto {
   ref: string;
@@ -101,9 +100,6 @@ export async function keptPhotos(
   }
   return { kept, dropped: kept.length < refs.length };
 }
-
-/** The owner a post takes its kept photos under: another post's such owner is not taken from. */
-const CLAIM_PREFIX = `${STAGING_PREFIX}claim-`;
 
 /** The owner the kept photos of one form are taken for: the same for each post of that form (a double click). */
 export const keptOwner = (personId: string, submissionKey: string | undefined) =>
