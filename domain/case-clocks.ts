@@ -58,8 +58,8 @@ export function clockRules(c: { source: Source; severity: Severity }): ClockRule
     out.push({
       id: 'on_site_arrival',
       label: urgent
-        ? { zh: '急修30分钟内到场', en: 'Urgent repair: on site within 30 minutes' }
-        : { zh: '一般维修2小时内到场', en: 'General repair: on site within 2 hours' },
+        ? { zh: '急修30分钟内到场', en: 'Urgent repair, on site within 30 minutes' }
+        : { zh: '一般维修2小时内到场', en: 'General repair, on site within 2 hours' },
       seed: '000',
       quote: REPAIR_QUOTE_000,
       limit: urgent ? minutes(30) : hours(2),
@@ -78,7 +78,7 @@ export function clockRules(c: { source: Source; severity: Severity }): ClockRule
     if (c.severity === 'routine')
       out.push({
         id: 'complaint_response',
-        label: { zh: '一般投诉24小时内响应', en: 'Complaint: respond within 24 hours' },
+        label: { zh: '一般投诉24小时内响应', en: 'Complaint responded to within 24 hours' },
         seed: '002',
         quote: COMPLAINT_QUOTE_002,
         limit: hours(24),
@@ -90,7 +90,7 @@ export function clockRules(c: { source: Source; severity: Severity }): ClockRule
         id: 'complaint_handled',
         label: {
           zh: '重大投诉48小时内处理并反馈结果',
-          en: 'Major complaint: handled and answered within 48 hours',
+          en: 'Major complaint handled and answered within 48 hours',
         },
         seed: '002',
         quote: COMPLAINT_QUOTE_002,
@@ -107,7 +107,7 @@ export function clockRules(c: { source: Source; severity: Severity }): ClockRule
     });
     out.push({
       id: 'complaint_written_result',
-      label: { zh: '投诉5个工作日内出具处理结果', en: 'Complaint: written result within 5 working days' },
+      label: { zh: '投诉5个工作日内出具处理结果', en: 'Complaint answered in writing within 5 working days' },
       seed: '002',
       quote: INVESTIGATION_QUOTE_002,
       limit: workingDays(5),
@@ -119,7 +119,7 @@ export function clockRules(c: { source: Source; severity: Severity }): ClockRule
       id: 'evaluation_measures',
       label: {
         zh: '评估问题15个工作日内制定整改措施',
-        en: 'Evaluation finding: rectification measures within 15 working days',
+        en: 'Rectification measures for an evaluation finding within 15 working days',
       },
       seed: '002',
       quote: '对于评估中发现的问题，后勤部门需在15个工作日内制定整改措施，并在整改完成后进行复查',
@@ -524,7 +524,7 @@ export function clockStatus(clock: CaseClock, facts: ClockFacts, nowMs: number):
   else state = facts.closedAt && Date.parse(facts.closedAt) <= nowMs ? 'cancelled' : 'pending';
   return {
     id: clock.id,
-    label: clock.label,
+    label: labelNow(clock),
     seed: clock.seed,
     startedAt: clock.startedAt,
     due: new Date(dueMs).toISOString(),
@@ -558,6 +558,23 @@ export function tallyClocks(views: readonly ClockFacts[], nowMs: number): ClockT
       by.set(s.id, t);
     }
   return clockIds.filter((id) => by.has(id)).map((id) => by.get(id)!);
+}
+
+/** Every rule of every kind of case (a clock's id and limit name one of them). */
+const everyRule: readonly ClockRule[] = (['repair', 'complaint', 'evaluation'] as const).flatMap((source) =>
+  (['routine', 'major'] as const).flatMap((severity) => clockRules({ source, severity })),
+);
+
+/**
+ * A planned clock's label as the rules word it now: a case keeps the label of its opening, and a
+ * label reworded since (a colon taken out, as it is followed by ": <due>" on the pages) reads as
+ * the new one; a clock no rule has any more keeps its own.
+ */
+function labelNow(clock: Pick<CaseClock, 'id' | 'limit' | 'label'>): Bilingual {
+  const rule = everyRule.find(
+    (r) => r.id === clock.id && r.limit.unit === clock.limit.unit && r.limit.amount === clock.limit.amount,
+  );
+  return rule?.label ?? clock.label;
 }
 
 /** Any rule of a clock, whatever case it runs in (a clock's id names one limit and one sentence). */

@@ -100,6 +100,11 @@ describe('a reporter who left no email', () => {
     // The promises: the case clocks, with their due and state.
     const open = await (await s.app.request(`/t/${token}`)).text();
     expect(open).toMatch(/<li data-clock="[a-z_]+" data-state="pending">[^<]*：/);
+    // In English the promise and its due are said once apart: no colon inside the promise.
+    const openEn = await (await s.app.request(`/t/${token}?lang=en`)).text();
+    expect(openEn).toMatch(
+      /<li data-clock="on_site_arrival" data-state="pending">General repair, on site within 2 hours: [^:<]+\d:\d\d/,
+    );
     const { view } = await toReview(caseId);
     expect(view.stage).toBe('follow_up');
     const page = await (await s.app.request(`/t/${token}`)).text();

@@ -316,7 +316,7 @@ describe('every kind the case workflow records', () => {
         'en',
       ),
     ).toMatch(
-      /^Evaluation finding: rectification measures within 15 working days · .* \(calendar version 3\)$/,
+      /^Rectification measures for an evaluation finding within 15 working days · .* \(calendar version 3\)$/,
     );
   });
 });

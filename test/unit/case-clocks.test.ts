@@ -107,6 +107,40 @@ describe('clockRules: which clocks a case runs under (seeds 000, 002)', () => {
         }
     for (const id of clockIds) expect(clockLabel(id).zh).not.toBe(id);
   });
+
+  it('words each English label without a colon: the pages follow it with ": <due>"', () => {
+    for (const source of sources)
+      for (const severity of severities)
+        for (const r of clockRules({ source, severity })) expect(r.label.en, r.id).not.toContain(':');
+    for (const id of clockIds) expect(clockLabel(id).en, id).not.toContain(':');
+    expect(clockRules({ source: 'repair', severity: 'routine' })[0]?.label.en).toBe(
+      'General repair, on site within 2 hours',
+    );
+  });
+});
+
+describe('a clock planned with an older wording', () => {
+  it('reads with the rules’ wording now; a clock no rule has keeps its own', () => {
+    const older = clock({
+      label: { zh: '一般维修2小时内到场', en: 'General repair: on site within 2 hours' },
+    });
+    expect(clockStatus(older, facts({ clocks: [older] }), T0).label).toEqual({
+      zh: '一般维修2小时内到场',
+      en: 'General repair, on site within 2 hours',
+    });
+    const urgent = clock({
+      label: { zh: '急修', en: 'Urgent repair: on site' },
+      limit: { unit: 'minutes', amount: 30 },
+    });
+    expect(clockStatus(urgent, facts({ clocks: [urgent] }), T0).label.en).toBe(
+      'Urgent repair, on site within 30 minutes',
+    );
+    const unknown = clock({ limit: { unit: 'hours', amount: 3 } });
+    expect(clockStatus(unknown, facts({ clocks: [unknown] }), T0).label).toEqual({
+      zh: '到场',
+      en: 'Arrival',
+    });
+  });
 });
 
 describe('clockStatus', () => {
