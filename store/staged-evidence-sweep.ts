@@ -194,8 +194,8 @@ export async function sweepStagedEvidence(
         // Bytes whose reservation expired unconfirmed, or that a sweep failed to remove after their
         // record. Kept: without a record nothing shows that no case adopted them (another
         // deployment's tables may hold it, were the bucket shared), and they are few.
+        if (result.unrecorded === 0) log(`${objects[0]!.key} has no evidence record: kept (the first such)`);
         result.unrecorded += objects.length;
-        log(`${objects[0]!.key} has no evidence record: kept`);
       } else if (!isStagingOwner(record.caseId)) result.adopted += 1;
       else if (
         now - Date.parse(record.createdAt) <
