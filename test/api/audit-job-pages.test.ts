@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createSession } from '../../store/sessions.ts';
-import { createAuditJob, finishAuditJob, newAuditJobId } from '../../store/audit-jobs.ts';
+import {
+  createAuditJob,
+  finishAuditJob,
+  newAuditJobId,
+  reportAuditJobProgress,
+  startAuditJob,
+} from '../../store/audit-jobs.ts';
 import { uniqueId } from '../support/stack.ts';
 import { useApiStack } from './harness.ts';
 
@@ -134,11 +140,50 @@ describe('the job page while the job runs', () => {
     expect(queued).toContain('此页每 2 秒自动刷新');
     expect(queued).toContain(`<a href="${href}">立即刷新</a>`);
 
+    // What the job has done, counted in cases.
+    await startAuditJob(s.deps.aws, job.jobId);
+    const progressOf = (html: string) => /data-job-progress="[^"]*">([\s\S]*?)<\/p>/.exec(html)?.[1] ?? '';
+    const notCounted = await (await me.get(href)).text();
+    expect(progressOf(notCounted)).toBe('已处理 0 件案件');
+    expect(progressOf(await (await (await web('audit-he', 'en')).get(href)).text())).toBe(
+      'Processed 0 cases',
+    );
+    await reportAuditJobProgress(s.deps.aws, job.jobId, { done: 1, total: 202 });
+    expect(progressOf(await (await me.get(href)).text())).toMatch(
+      /^<progress[^>]*><\/progress> 1 \/ 202 件案件$/,
+    );
+    expect(progressOf(await (await (await web('audit-he', 'en')).get(href)).text())).toMatch(
+      /^<progress[^>]*><\/progress> 1 of 202 cases$/,
+    );
+    await reportAuditJobProgress(s.deps.aws, job.jobId, { done: 1, total: null });
+    expect(progressOf(await (await (await web('audit-he', 'en')).get(href)).text())).toBe('Processed 1 case');
+
     await finishAuditJob(s.deps.aws, job, { status: 'failed', error: 'stopped for the test' });
     const ended = await (await me.get(href)).text();
     expect(ended).toContain('data-job-status="failed"');
     expect(ended).not.toContain('http-equiv="refresh"');
     expect(ended).not.toContain('自动刷新');
+  });
+});
+
+describe('a case export’s job page', () => {
+  it('counts no cases: the export is of one', async () => {
+    const job = await createAuditJob(
+      s.deps.aws,
+      {
+        jobId: newAuditJobId(),
+        pool: uniqueId('pages-pool'),
+        ownerId: 'audit-he',
+        kind: 'case_export',
+        params: { caseId: 'ZG-2026-000001', format: 'json' },
+      },
+      { total: 10, perPerson: 10 },
+    );
+    await startAuditJob(s.deps.aws, job.jobId);
+    const html = await (await (await web('audit-he')).get(`/app/audit/jobs/${job.jobId}`)).text();
+    expect(html).toContain('data-job-status="running"');
+    expect(html).not.toContain('data-job-progress');
+    expect(html).not.toContain('件案件');
   });
 });
 

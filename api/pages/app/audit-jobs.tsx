@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { periodBounds } from '../../../audit/export.ts';
 import type { VerifyEvent } from '../../../audit/verify.ts';
 import { readResultText, resultUrl, type AuditJob } from '../../../store/audit-jobs.ts';
+import { enCount } from '../../../domain/english-count.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import { ownAuditJob, resultStoreOf, startAuditJobFor } from '../../audit-jobs.ts';
 import type { AppDeps } from '../../deps.ts';
@@ -171,15 +172,22 @@ export function auditJobPages(
               </>
             )}
           </p>
-          {job.progress.total !== null ? (
-            <p>
-              <progress max={job.progress.total} value={job.progress.done} /> {job.progress.done} /{' '}
-              {job.progress.total}
+          {/* A case export is one case: only the jobs over many count them. */}
+          {job.kind === 'case_export' ? null : job.progress.total !== null ? (
+            <p data-job-progress>
+              <progress max={job.progress.total} value={job.progress.done} />{' '}
+              {t({
+                zh: `${job.progress.done} / ${job.progress.total} 件案件`,
+                en: `${job.progress.done.toLocaleString('en-US')} of ${enCount(job.progress.total, 'case')}`,
+              })}
             </p>
           ) : (
             live && (
-              <p>
-                {t({ zh: '已处理', en: 'Processed' })} {job.progress.done}
+              <p data-job-progress>
+                {t({
+                  zh: `已处理 ${job.progress.done} 件案件`,
+                  en: `Processed ${enCount(job.progress.done, 'case')}`,
+                })}
               </p>
             )
           )}
