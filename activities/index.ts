@@ -13,10 +13,10 @@ import { casePagePath, renderEmail, STUCK_EFFECTS_PAGE, type EmailKind } from '.
 import { caseResultActions, reporterLanguage } from '../domain/reporter-notice.ts';
 import type { Language } from '../domain/directory.ts';
 import type { SigningKeys } from '../domain/link-token.ts';
-import { appendAudit, type AppendInput, type AppendResult } from '../store/audit-chain.ts';
+import { appendAudit, recordEmailSent, type AppendInput, type AppendResult } from '../store/audit-chain.ts';
 import type { AwsDeps } from '../store/clients.ts';
 import { loadDirectory } from '../store/directory.ts';
-import { auditStepId, outboxScope } from '../store/keys.ts';
+import { outboxScope } from '../store/keys.ts';
 import { issueActionUrl } from '../store/links.ts';
 import { getReport, trackUrlOf } from '../store/reports.ts';
 import { sendOnce } from '../store/outbox.ts';
@@ -289,13 +289,11 @@ export function createActivities(deps: ActivityDeps) {
       else result.alreadySent.push(r.id);
       // On 'already_sent' too: an earlier attempt may have sent the email and then failed to
       // append; the step id makes this a no-op when its entry is already there.
-      await appendAudit(deps.ddb, deps.tables, {
-        caseId: req.caseId,
-        stepId: auditStepId.email(outboxKey),
-        at: out.sentAt ?? new Date().toISOString(),
-        actor: { id: 'system', via: 'system' },
-        action: 'email_sent',
-        payload: { kind: req.kind, to: r.id, outboxKey, messageId: out.messageId },
+      await recordEmailSent(deps.ddb, deps.tables, req.caseId, out.sentAt, {
+        kind: req.kind,
+        to: r.id,
+        outboxKey,
+        messageId: out.messageId,
       });
     }
     if (refused.length > 0)

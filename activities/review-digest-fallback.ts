@@ -3,8 +3,8 @@ import type { CaseView } from '../domain/case-model.ts';
 import type { Directory } from '../domain/directory.ts';
 import { EffectFailure } from '../domain/effect-failure.ts';
 import { casePagePath, renderEmail } from '../domain/email-content.ts';
-import { appendAudit } from '../store/audit-chain.ts';
-import { auditStepId, outboxScope } from '../store/keys.ts';
+import { recordEmailSent } from '../store/audit-chain.ts';
+import { outboxScope } from '../store/keys.ts';
 import { sendOnce } from '../store/outbox.ts';
 import { routeOf, type DigestCase } from '../store/review-digests.ts';
 import { campusTime, caseMailFacts } from './case-mail-facts.ts';
@@ -36,19 +36,12 @@ export async function recordDigestSent(
 ): Promise<void> {
   const at = sent.sentAt ?? new Date().toISOString();
   for (const c of cases)
-    await appendAudit(deps.ddb, deps.tables, {
-      caseId: c.caseId,
-      stepId: auditStepId.email(c.outboxKey),
-      at,
-      actor: { id: 'system', via: 'system' },
-      action: 'email_sent',
-      payload: {
-        kind: 'review_request',
-        to: sent.recipientId,
-        outboxKey: c.outboxKey,
-        digest: sent.windowId,
-        messageId: sent.messageId,
-      },
+    await recordEmailSent(deps.ddb, deps.tables, c.caseId, at, {
+      kind: 'review_request',
+      to: sent.recipientId,
+      outboxKey: c.outboxKey,
+      digest: sent.windowId,
+      messageId: sent.messageId,
     });
 }
 
@@ -122,19 +115,12 @@ export async function mailCasesInstead(
       });
       if (!sent) continue;
       out.mailed.push(`${c.caseId} to ${id}`);
-      await appendAudit(deps.ddb, deps.tables, {
-        caseId: c.caseId,
-        stepId: auditStepId.email(outboxKey),
-        at: sent.sentAt ?? new Date().toISOString(),
-        actor: { id: 'system', via: 'system' },
-        action: 'email_sent',
-        payload: {
-          kind: 'review_request',
-          to: id,
-          outboxKey,
-          messageId: sent.messageId,
-          insteadOfDigest: input.windowId,
-        },
+      await recordEmailSent(deps.ddb, deps.tables, c.caseId, sent.sentAt, {
+        kind: 'review_request',
+        to: id,
+        outboxKey,
+        messageId: sent.messageId,
+        insteadOfDigest: input.windowId,
       });
     }
     if (!reachable) out.unreached.push(c.caseId);

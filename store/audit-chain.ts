@@ -19,7 +19,7 @@ import {
 import { applyViewDelta, ViewDeltaMismatch, type ViewDelta } from '../domain/view-delta.ts';
 import { caseRecordItem, recordedHeadFromItem, viewFromItem, type RecordedHead } from './case-record-item.ts';
 import type { TableNames } from './clients.ts';
-import { opsKey } from './keys.ts';
+import { auditStepId, opsKey } from './keys.ts';
 import { queryItems } from './paginate.ts';
 
 export interface AppendInput {
@@ -452,4 +452,29 @@ export async function readChainFrom(
   }))
     entries.push(entryFromItem(item));
   return entries;
+}
+
+/**
+ * The `email_sent` entry of one outbox email, under the step id of its outbox key: whoever
+ * records it (the case's mail, a digest that listed the case, the mail sent instead of a digest)
+ * and however often a send is retried, the case has one entry for it.
+ */
+export function recordEmailSent(
+  ddb: DynamoDBClient,
+  tables: TableNames,
+  caseId: string,
+  sentAt: string | undefined,
+  payload: { kind: string; to: string; outboxKey: string; messageId?: string | undefined } & Record<
+    string,
+    unknown
+  >,
+): Promise<AppendResult> {
+  return appendAudit(ddb, tables, {
+    caseId,
+    stepId: auditStepId.email(payload.outboxKey),
+    at: sentAt ?? new Date().toISOString(),
+    actor: { id: 'system', via: 'system' },
+    action: 'email_sent',
+    payload,
+  });
 }
