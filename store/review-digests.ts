@@ -1,6 +1,5 @@
 import {
   type AttributeValue,
-  ConditionalCheckFailedException,
   GetItemCommand,
   TransactWriteItemsCommand,
   TransactionCanceledException,
@@ -9,6 +8,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { z } from 'zod';
 import type { AwsDeps } from './clients.ts';
+import { conditionHeld } from './conditional.ts';
 import { opsKey, outboxScope } from './keys.ts';
 import { expiresAfterDays, OUTBOX_ROWS_KEPT_DAYS } from './tables.ts';
 
@@ -229,8 +229,8 @@ async function decide(
     if (!listed.has(c.caseId) && (await awaited(c))) listed.set(c.caseId, k);
   }
   const decision = { listed: [...listed.values()], handled: gathered.size - listed.size };
-  try {
-    await deps.ddb.send(
+  const first = await conditionHeld(() =>
+    deps.ddb.send(
       new UpdateItemCommand({
         TableName: deps.tables.ops,
         Key: key,
@@ -238,14 +238,12 @@ async function decide(
         ConditionExpression: 'attribute_not_exists(settled)',
         ExpressionAttributeValues: marshall({ ':s': decision }),
       }),
-    );
-    return decision;
-  } catch (err) {
-    if (!(err instanceof ConditionalCheckFailedException)) throw err;
-    // Another attempt decided first: its decision is the one that may have been mailed.
-    const row = digestSchema.parse((await getRow(deps, key)) ?? {});
-    return row.settled ?? decision;
-  }
+    ),
+  );
+  if (first) return decision;
+  // Another attempt decided first: its decision is the one that may have been mailed.
+  const row = digestSchema.parse((await getRow(deps, key)) ?? {});
+  return row.settled ?? decision;
 }
 
 async function sealRow(

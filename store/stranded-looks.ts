@@ -1,13 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import {
-  ConditionalCheckFailedException,
-  GetItemCommand,
-  PutItemCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { z } from 'zod';
 import type { AwsDeps } from './clients.ts';
+import { conditionHeld } from './conditional.ts';
 import { opsKey } from './keys.ts';
 import { expiresAfterDays } from './tables.ts';
 
@@ -46,8 +42,8 @@ export async function claimStrandedLook(
 ): Promise<string | null> {
   const now = opts.now ?? Date.now();
   const owner = randomUUID();
-  try {
-    await deps.ddb.send(
+  const claimed = await conditionHeld(() =>
+    deps.ddb.send(
       new PutItemCommand({
         TableName: deps.tables.ops,
         Item: marshall({
@@ -65,18 +61,15 @@ export async function claimStrandedLook(
               ExpressionAttributeValues: marshall({ ':now': now }),
             }),
       }),
-    );
-    return owner;
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return null;
-    throw err;
-  }
+    ),
+  );
+  return claimed ? owner : null;
 }
 
 /** Marks the claim's telling failed for now, unless another look took the version over since. */
 export async function strandedLookFailed(deps: Deps, version: number, owner: string): Promise<void> {
-  try {
-    await deps.ddb.send(
+  await conditionHeld(() =>
+    deps.ddb.send(
       new UpdateItemCommand({
         TableName: deps.tables.ops,
         Key: marshall(opsKey.strandedLook(version)),
@@ -85,10 +78,8 @@ export async function strandedLookFailed(deps: Deps, version: number, owner: str
         ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner' },
         ExpressionAttributeValues: marshall({ ':failed': 'failed', ':owner': owner }),
       }),
-    );
-  } catch (err) {
-    if (!(err instanceof ConditionalCheckFailedException)) throw err;
-  }
+    ),
+  );
 }
 
 /** The version's last claim, or null when no look has claimed it (or its row is gone). */
