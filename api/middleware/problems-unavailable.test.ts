@@ -37,6 +37,20 @@ describe('a backing service that cannot be reached', () => {
     }
   });
 
+  // A query Temporal could not answer in time (a case's worker busy): seen as a 500 on the triage
+  // merge under load. The reader is told to look, then retry.
+  it('is a 503 saying to look and retry when Temporal answers too late or sheds load', async () => {
+    for (const err of [
+      coded(4, '4 DEADLINE_EXCEEDED: context deadline exceeded'),
+      Object.assign(new Error('Failed to query workflow'), { cause: coded(4) }),
+      coded(8, '8 RESOURCE_EXHAUSTED: namespace rate limit exceeded'),
+    ]) {
+      const { status, body } = await statusOf(err);
+      expect(status, String(err)).toBe(503);
+      expect(body.detail).toMatch(/繁忙.*刷新查看/);
+    }
+  });
+
   it('leaves other failures a 500', async () => {
     expect((await statusOf(new Error('something else'))).status).toBe(500);
     expect((await statusOf(coded('ENOENT'))).status).toBe(500);

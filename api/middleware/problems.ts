@@ -193,28 +193,43 @@ export function toProblem(err: unknown): ProblemError | null {
     const type = byStatus[err.status];
     if (type) return new ProblemError(type, err.message || type);
   }
-  if (unreachable(err)) {
+  if (hasCode(err, (code) => UNREACHABLE_CODES.has(code) || code === GRPC_UNAVAILABLE)) {
     return new ProblemError('unavailable', {
       zh: '数据库或工作流服务暂时连不上（可能正在重启），请稍后重试',
       en: 'the database or the workflow service cannot be reached right now (it may be restarting); try again shortly',
+    });
+  }
+  if (hasCode(err, (code) => GRPC_BUSY.has(code))) {
+    return new ProblemError('unavailable', {
+      zh: '工作流服务繁忙，这次没有及时回应；请稍后刷新查看是否已生效，未生效再重试',
+      en: 'the workflow service is busy and did not answer in time; reload shortly to see whether it took effect, and try again if not',
     });
   }
   return null;
 }
 
 // Connection failures, as Node, the AWS SDK and gRPC (UNAVAILABLE) report them.
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
+const UNREACHABLE_CODES = new Set<unknown>([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+]);
 const GRPC_UNAVAILABLE = 14;
+// A query or call Temporal could not answer in time (DEADLINE_EXCEEDED: a case's worker busy or
+// restarting) or refused for load (RESOURCE_EXHAUSTED). A step sent meanwhile may still be taken,
+// so the reader is told to look before sending it again (a step taken twice is refused anyway).
+const GRPC_BUSY = new Set<unknown>([4, 8]);
 
 /**
- * Whether the error (or one of its causes) is a store or Temporal that cannot be reached:
- * a restart or a network cut, which a retry later may get past, so a 503 and not a 500.
+ * Whether the error (or one of its causes) carries a code `matches` takes: a store or Temporal
+ * that cannot be reached or is too busy, which a retry later may get past, so a 503 and not a 500.
  */
-function unreachable(err: unknown): boolean {
+function hasCode(err: unknown, matches: (code: unknown) => boolean): boolean {
   for (let e = err, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
     const { code, cause } = e as { code?: unknown; cause?: unknown };
-    if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return true;
-    if (code === GRPC_UNAVAILABLE) return true;
+    if (matches(code)) return true;
     e = cause;
   }
   return false;
