@@ -577,7 +577,8 @@ export const personSchema = named(
   z.object({
     id: z.string(),
     name: z.string(),
-    email: z.string(),
+    /** Given only to readers who assign or oversee (supervisors, working group, leadership, auditors, admins). */
+    email: z.string().optional(),
     roles: z.array(z.enum(roles)),
     language: z.enum(languages),
     staffKind: z.enum(['manager', 'duty', 'cleaner', 'repair']).optional(),

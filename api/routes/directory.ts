@@ -3,6 +3,7 @@ import { removedWithOpenCases } from '../removed-people.ts';
 import { catchUpStranded } from '../stranded-notices.ts';
 import { loadTold } from '../../store/directory-told.ts';
 import type { AuthEnv } from '../auth.ts';
+import type { Role } from '../../domain/directory.ts';
 import { requireRole } from '../middleware/bearer-auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { bi, jsonResponse, problems } from './declare.ts';
@@ -15,6 +16,10 @@ export const listPeopleRoute = createRoute({
   operationId: 'listPeople',
   tags: ['directory'],
   summary: bi({ zh: '名录中的人员', en: 'People of the directory' }),
+  description: bi({
+    zh: '任何已登录者可读；电子邮箱只给主管、工作组、校领导、审计员和管理员',
+    en: 'Any signed-in caller; email addresses only for supervisors, the working group, leadership, auditors and admins',
+  }),
   request: { query: peopleQuerySchema },
   responses: {
     200: jsonResponse(peopleSchema, { zh: '人员', en: 'People' }),
@@ -95,13 +100,19 @@ export const directoryRouteDefinitions: RouteConfig[] = [
   removedPeopleRoute,
 ];
 
+const CONTACT_READERS = new Set<Role>(['supervisor', 'working_group', 'leadership', 'auditor', 'admin']);
+
 /** /api/directory: the people and places a supervisor picks from (any signed-in caller). */
 export function directoryRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
   const app = new OpenAPIHono<AuthEnv>();
   app.openapi(listPeopleRoute, async (c) => {
     const { role } = c.req.valid('query');
     const dir = await directoryOrFail(deps);
-    const items = role ? dir.people.filter((p) => p.roles.includes(role)) : dir.people;
+    const listed = role ? dir.people.filter((p) => p.roles.includes(role)) : dir.people;
+    // Staff pick a colleague by name, and a student grid member needs nobody's address: the
+    // whole campus's emails go only to those who assign or oversee.
+    const contacts = c.get('caller').person.roles.some((r) => CONTACT_READERS.has(r));
+    const items = contacts ? listed : listed.map(({ email: _email, ...rest }) => rest);
     return c.json({ items }, 200);
   });
   app.openapi(listBuildingsRoute, async (c) => {

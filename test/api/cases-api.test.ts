@@ -484,6 +484,14 @@ describe('directory', () => {
       await (await call(s.app, 'GET', '/api/directory/people', { as: 'audit-he' })).json(),
     );
     expect(all.items.length).toBeGreaterThan(staff.items.length);
+    // Contact addresses go to those who assign or oversee, not to staff or a student grid member.
+    expect(all.items.every((p) => typeof p.email === 'string' && p.email.includes('@'))).toBe(true);
+    expect(staff.items.some((p) => 'email' in p)).toBe(false);
+    const asGrid = peopleSchema.parse(
+      await (await call(s.app, 'GET', '/api/directory/people', { as: 'grid-a1' })).json(),
+    );
+    expect(asGrid.items.map((p) => p.id)).toEqual(all.items.map((p) => p.id));
+    expect(asGrid.items.some((p) => 'email' in p)).toBe(false);
     const b = buildingsSchema.parse(
       await (await call(s.app, 'GET', '/api/directory/buildings', { as: 'grid-a1' })).json(),
     );
