@@ -9,20 +9,18 @@ import {
   type StaffDigest,
 } from '../domain/digest.ts';
 import { countsText } from '../domain/digest-email.ts';
-import { splitBilingual, type Bilingual } from '../domain/text.ts';
+import type { Bilingual } from '../domain/text.ts';
+import { caseTitleIn } from '../domain/case-title.ts';
 import type { LinkClaims } from '../domain/link-token.ts';
 import { followUpHandledSignal } from '../workflows/weekly-feedback/messages.ts';
 import type { ActionHandler, AppDeps } from './deps.ts';
 import { formatTime } from './pages/ui.tsx';
 import { directoryOrFail, readCase } from './reads.ts';
 
-/** A title in one language: a title written in both ("… 不合格 / …: failed") gives that language's half. */
-const titleOf = (title: string, lang: 'zh' | 'en') => splitBilingual(title)[lang];
-
 /** "编号 标题（地点）" / "id title (place)": a case line of a page in each language. */
 const caseIn = (c: { caseId: string; title: string; place: string; placeName?: Bilingual | undefined }) => ({
-  zh: `${c.caseId} ${titleOf(c.title, 'zh')}（${linePlace(c, 'zh-CN')}）`,
-  en: `${c.caseId} ${titleOf(c.title, 'en')} (${linePlace(c, 'en')})`,
+  zh: `${c.caseId} ${caseTitleIn(c.title, 'zh')}（${linePlace(c, 'zh-CN')}）`,
+  en: `${c.caseId} ${caseTitleIn(c.title, 'en')} (${linePlace(c, 'en')})`,
 });
 
 /**
@@ -128,8 +126,8 @@ export function feedbackActionHandlers(deps: AppDeps): Record<string, ActionHand
               en: `${name.en} notes that case ${item.caseId} was withdrawn and needs no follow-up.`,
             }
           : {
-              zh: `${name.zh}已就案件 ${item.caseId}（${titleOf(item.title, 'zh')}）跟进相关学生，处理完毕。`,
-              en: `${name.en} has followed up with the students concerned in case ${item.caseId} (${titleOf(item.title, 'en')}) and handled it.`,
+              zh: `${name.zh}已就案件 ${item.caseId}（${caseTitleIn(item.title, 'zh')}）跟进相关学生，处理完毕。`,
+              en: `${name.en} has followed up with the students concerned in case ${item.caseId} (${caseTitleIn(item.title, 'en')}) and handled it.`,
             },
         note: {
           label: withdrawn

@@ -4,6 +4,7 @@
  * emails do; Chinese by default). Pure text building.
  */
 import { localTime } from './calendar.ts';
+import { caseTitleIn, kindPrefixIn } from './case-title.ts';
 import { casePagePath } from './email-content.ts';
 import type { Language } from './directory.ts';
 import { stageLabel } from './stage-labels.ts';
@@ -60,12 +61,14 @@ export function countsText(c: WeekCounts): Bilingual {
 /**
  * A case's title in its reader's order, as every label of these mails is: one written in both
  * languages ("… 不合格 / …: failed", a failed 6T item's) reads its reader's half first, split as the
- * case mails split it; a title in one language is shown as written.
+ * case mails split it; a title in one language is shown as written, but for a scanned report's
+ * kind, which reads in the reader's language ("Repair: 门锁坏了", `kindPrefixIn`).
  */
 function titleIn(title: string, lang: Language): string {
   const halves = splitBilingual(title);
-  if (halves.zh === halves.en) return title;
-  return lang === 'en' ? `${halves.en} / ${halves.zh}` : `${halves.zh} / ${halves.en}`;
+  if (halves.zh === halves.en) return kindPrefixIn(title, lang);
+  const [first, second] = lang === 'en' ? (['en', 'zh'] as const) : (['zh', 'en'] as const);
+  return `${caseTitleIn(title, first)} / ${caseTitleIn(title, second)}`;
 }
 
 const caseText = (l: CaseLine, lang: Language) => {

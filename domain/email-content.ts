@@ -1,4 +1,5 @@
-import { splitBilingual, type Bilingual } from './text.ts';
+import type { Bilingual } from './text.ts';
+import { caseTitleIn } from './case-title.ts';
 import { notesWithoutEvidence } from './evidence-ref.ts';
 import { detailIn } from './mail-detail.ts';
 import {
@@ -469,8 +470,9 @@ export function renderEmail(
   c: EmailContext,
 ): { subject: string; text: string; html: string } {
   // A title written in both languages ("… 不合格 / …: failed", as a failed 6T item's case is
-  // named) reads once in each block: each language's lines carry their own half of it.
-  const title = splitBilingual(c.title);
+  // named) reads once in each block: each language's lines carry their own half of it, and a
+  // scanned report's kind ("报修：…") reads in that half's language.
+  const title = { zh: caseTitleIn(c.title, 'zh'), en: caseTitleIn(c.title, 'en') };
   // The notes a step carries may hold the references of photos appended to them (a review's):
   // the mail quotes the words and says how many photos there are, on the case page it links.
   const notes = c.detail === undefined ? undefined : notesWithoutEvidence(c.detail);

@@ -1,3 +1,4 @@
+import { caseTitleIn } from './case-title.ts';
 import type { Language } from './directory.ts';
 import {
   mailGreeting,
@@ -57,8 +58,8 @@ const casesEn = (n: number) => (n === 1 ? '1 more case' : `${n} more cases`);
 /** One case as a line of the mail, in one language, without its link. */
 export function reviewDigestLine(l: MailHalf, c: ReviewDigestCase): string {
   return l === 'zh'
-    ? `${c.caseId}「${c.title}」，${c.place.zh}${c.dueText ? `，复查时限 ${c.dueText}` : ''}。`
-    : `${c.caseId} "${c.title}", ${c.place.en}${c.dueText ? `, review due ${c.dueText}` : ''}.`;
+    ? `${c.caseId}「${caseTitleIn(c.title, l)}」，${c.place.zh}${c.dueText ? `，复查时限 ${c.dueText}` : ''}。`
+    : `${c.caseId} "${caseTitleIn(c.title, l)}", ${c.place.en}${c.dueText ? `, review due ${c.dueText}` : ''}.`;
 }
 
 /** The most urgent review first; those without a deadline last, each group in the order gathered. */

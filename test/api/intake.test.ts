@@ -272,6 +272,13 @@ describe('report → triage → case → tracking → survey', () => {
     ).text();
     expect(casePage).toContain(`data-report="${reportId}"`);
     expect(casePage).toContain('报告时间');
+    // The title is stored with the kind in the description's language; an English page names the kind in English.
+    expect(input.title).toBe('报修：卫生间灯不亮');
+    expect(casePage).toContain(`<h1>${caseId} · 报修：卫生间灯不亮</h1>`);
+    const casePageEn = await (
+      await s.app.request(`/app/cases/${caseId}?lang=en`, { headers: { cookie: sup.cookie } })
+    ).text();
+    expect(casePageEn).toContain(`<h1>${caseId} · Repair: 卫生间灯不亮</h1>`);
     // The reporter hears the case was opened, with its number.
     await expect
       .poll(async () => (await mailsAbout(email, reportId)).map((m) => m.text).join('\n'))

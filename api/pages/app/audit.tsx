@@ -15,6 +15,7 @@ import { BadCursorError, listCases } from '../../../store/case-lists.ts';
 import { getCaseRecord } from '../../../store/case-records.ts';
 import { stages, type CaseView } from '../../../domain/case-model.ts';
 import { inLang, type Bilingual } from '../../../domain/text.ts';
+import { kindPrefixIn } from '../../../domain/case-title.ts';
 import { directoryOrFail } from '../../reads.ts';
 import type { AppDeps } from '../../deps.ts';
 import type { WebEnv } from '../../middleware/session.ts';
@@ -378,7 +379,7 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
                     {items.map((v) => (
                       <tr data-case={v.caseId}>
                         <td>
-                          <a href={caseHref(v.caseId)}>{v.caseId}</a> {v.title}
+                          <a href={caseHref(v.caseId)}>{v.caseId}</a> {kindPrefixIn(v.title, lang)}
                         </td>
                         <td>
                           <StageBadge stage={v.stage} lang={lang} />

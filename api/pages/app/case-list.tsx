@@ -8,6 +8,7 @@ import type { Directory } from '../../../domain/directory.ts';
 import { categoryLabel } from '../../../domain/intake.ts';
 import { severities, sources } from '../../../domain/sla.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
+import { kindPrefixIn } from '../../../domain/case-title.ts';
 import { listCasesFor, listCasesUpTo, type CaseListQuery } from '../../case-service.ts';
 import { directoryOrFail } from '../../reads.ts';
 import type { AppDeps } from '../../deps.ts';
@@ -404,7 +405,7 @@ export function CaseTable(props: { items: CaseView[]; dir: Directory; lang: Lang
             return (
               <tr>
                 <td>
-                  <a href={`/app/cases/${encodeURIComponent(v.caseId)}`}>{v.title}</a>
+                  <a href={`/app/cases/${encodeURIComponent(v.caseId)}`}>{kindPrefixIn(v.title, lang)}</a>
                   <br />
                   <span class="muted">{v.caseId}</span> <SeverityBadge severity={v.severity} lang={lang} />
                   {cited && (

@@ -8,6 +8,7 @@ import { categoryLabel } from '../../../domain/intake.ts';
 import { type CaseView } from '../../../domain/case-model.ts';
 import type { Directory } from '../../../domain/directory.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
+import { kindPrefixIn } from '../../../domain/case-title.ts';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { readCaseFor } from '../../case-service.ts';
 import { reportsOfCase } from '../../../store/reports.ts';
@@ -171,7 +172,7 @@ export async function renderCase(
   const reportedAt = reportedAtOf(view);
   return page(
     c,
-    `${view.caseId} · ${view.title}`,
+    `${view.caseId} · ${kindPrefixIn(view.title, lang)}`,
     <EvidenceTypes.Provider value={evidenceTypes}>
       {wantsPhotos && <meta name="csrf-token" content={c.get('csrfToken')} />}
       <section class="card" aria-labelledby="summary-title">

@@ -10,6 +10,7 @@ import { isValidIsoWeek, reportedWeek } from '../../../domain/digest.ts';
 import type { Directory } from '../../../domain/directory.ts';
 import { clockKpis, kpiSourceNote, kpiSourceText, onTimeStages, type KpiValue } from '../../../domain/kpi.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
+import { kindPrefixIn } from '../../../domain/case-title.ts';
 import { readsEverything, supervisedBuildings } from '../../middleware/access.ts';
 import { directoryOrFail } from '../../reads.ts';
 import type { AppDeps } from '../../deps.ts';
@@ -618,8 +619,8 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
                     return (
                       <tr>
                         <td>
-                          <a href={`/app/cases/${encodeURIComponent(v.caseId)}`}>{v.caseId}</a> {v.title}{' '}
-                          <SeverityBadge severity={v.severity} lang={lang} />
+                          <a href={`/app/cases/${encodeURIComponent(v.caseId)}`}>{v.caseId}</a>{' '}
+                          {kindPrefixIn(v.title, lang)} <SeverityBadge severity={v.severity} lang={lang} />
                         </td>
                         <td data-label={t(overdueCols.stage)}>
                           <StageBadge stage={v.stage} lang={lang} />
@@ -670,7 +671,7 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
                     <tr>
                       <td>
                         <a href={`/app/cases/${encodeURIComponent(b.view.caseId)}`}>{b.view.caseId}</a>{' '}
-                        {b.view.title}
+                        {kindPrefixIn(b.view.title, lang)}
                       </td>
                       <td data-label={t(breachCols.stage)}>
                         {t(stageLabels[b.deadline.stage])}

@@ -12,6 +12,7 @@ import { reporterLanguage } from '../../../domain/reporter-notice.ts';
 import { severities } from '../../../domain/sla.ts';
 import { textFlaw, textFlawMessage } from '../../../domain/safe-text.ts';
 import { inLang, splitBilingual, type Bilingual, type Lang } from '../../../domain/text.ts';
+import { kindPrefixIn } from '../../../domain/case-title.ts';
 import { openCasesIn } from '../../../store/open-cases.ts';
 import {
   claimTriage,
@@ -230,9 +231,9 @@ function assigneeRefusal(dir: Directory, personId: string): { text: Bilingual; s
   };
 }
 
-const caseOption = (v: CaseView, typed: string | undefined) => (
+const caseOption = (v: CaseView, typed: string | undefined, lang: Lang) => (
   <option value={v.caseId} selected={typed === v.caseId}>
-    {v.caseId} · {v.title}
+    {v.caseId} · {kindPrefixIn(v.title, lang)}
   </option>
 );
 
@@ -268,14 +269,14 @@ function MergeChoice(props: {
         {likely.length > 0 && others.length > 0 ? (
           <>
             <optgroup label={t(lang, { zh: '可能重复', en: 'Likely duplicates' })} data-likely-duplicates>
-              {likely.map((v) => caseOption(v, props.typed))}
+              {likely.map((v) => caseOption(v, props.typed, lang))}
             </optgroup>
             <optgroup label={t(lang, othersLabel)} data-other-open-cases>
-              {others.map((v) => caseOption(v, props.typed))}
+              {others.map((v) => caseOption(v, props.typed, lang))}
             </optgroup>
           </>
         ) : (
-          [...likely, ...others].map((v) => caseOption(v, props.typed))
+          [...likely, ...others].map((v) => caseOption(v, props.typed, lang))
         )}
       </select>
       <div class="actions">
