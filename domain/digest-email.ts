@@ -47,12 +47,18 @@ export function countsLine(c: WeekCounts, lang: Language = 'zh-CN'): string {
   return parts.join(' · ');
 }
 
-/** The counts in one language each ("新开案件: 3 · …" / "opened: 3 · …"), for a page that sets the reader's first. */
+/**
+ * The counts in one language each ("新开案件：3 · …" / "opened: 3 · …"), for a page that sets the
+ * reader's first: each punctuated as its language is (a full-width colon in Chinese).
+ */
 export function countsText(c: WeekCounts): Bilingual {
   const one = (lang: 'zh' | 'en') => {
-    const parts = COUNT_LABELS.map(([k, zh, en]) => `${lang === 'zh' ? zh : en}: ${c[k]}`);
+    const colon = lang === 'zh' ? '：' : ': ';
+    const parts = COUNT_LABELS.map(([k, zh, en]) => `${lang === 'zh' ? zh : en}${colon}${c[k]}`);
     if (c.ratings > 0)
-      parts.push(`${lang === 'zh' ? '平均评分' : 'average score'}: ${(c.scoreSum / c.ratings).toFixed(1)}`);
+      parts.push(
+        `${lang === 'zh' ? '平均评分' : 'average score'}${colon}${(c.scoreSum / c.ratings).toFixed(1)}`,
+      );
     return parts.join(' · ');
   };
   return { zh: one('zh'), en: one('en') };

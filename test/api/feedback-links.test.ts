@@ -91,7 +91,7 @@ describe('the weekly acknowledgement page', () => {
     });
     const html = await (await s.app.request(path)).text();
     expect(html).toContain('opened: 3 · closed: 1 · withdrawn: 0');
-    expect(html.indexOf('opened: 3')).toBeLessThan(html.indexOf('新开案件: 3'));
+    expect(html.indexOf('opened: 3')).toBeLessThan(html.indexOf('新开案件：3 · 已结案：1'));
     expect(html).not.toContain('新开案件 opened');
     expect(html).toContain(`${ids.clean} case ${ids.clean} (Dormitory A, Floor 1, A101)`);
     expect(html).not.toContain('bldg-a');

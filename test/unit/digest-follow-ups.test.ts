@@ -143,6 +143,11 @@ describe('the staff digest counts withdrawn cases', () => {
     expect(zh.text).toMatch(/c-gone case c-gone \(学生公寓A栋 1层 A101\): 新 new, 已撤销 withdrawn/);
     expect(countsText(staff.counts).en).toMatch(/^opened: 8 · closed: \d+ · withdrawn: 1/);
     expect(countsText(staff.counts).zh).not.toMatch(/[a-z]/);
+    // Chinese takes a full-width colon, with no space after it.
+    expect(countsText(staff.counts).zh).toMatch(/^新开案件：8 · 已结案：\d+ · 已撤销：1/);
+    expect(countsText(staff.counts).zh).not.toContain(':');
+    expect(countsText({ ...staff.counts, ratings: 2, scoreSum: 9 }).zh).toMatch(/ · 平均评分：4\.5$/);
+    expect(countsText({ ...staff.counts, ratings: 2, scoreSum: 9 }).en).toMatch(/ · average score: 4\.5$/);
   });
 });
 
