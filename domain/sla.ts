@@ -90,7 +90,7 @@ const rules: readonly SlaRule[] = [
     seed: '000',
     label: {
       zh: '零星维修24小时内完成，影响学生生活和公寓安全的报修应30分钟内到场并及时处置。',
-      en: 'Repairs affecting student life or dormitory safety: on site within 30 minutes; small repairs done within 24 hours.',
+      en: 'Repairs affecting student life or dormitory safety on site within 30 minutes; small repairs done within 24 hours.',
     },
     stages: stages({ analysing: minutes(30), rectifying: hours(24) }),
   },
@@ -101,7 +101,7 @@ const rules: readonly SlaRule[] = [
     seed: '000',
     label: {
       zh: '一般维修2小时到场；零星维修24小时内完成。',
-      en: 'General repair: on site within 2 hours; small repairs done within 24 hours.',
+      en: 'General repair, on site within 2 hours; small repairs done within 24 hours.',
     },
     stages: stages({ analysing: hours(2), rectifying: hours(24) }),
   },
@@ -113,7 +113,7 @@ const rules: readonly SlaRule[] = [
     seed: '000+002',
     label: {
       zh: '急修需在半小时内到场；重大问题须在48小时内上报校领导。',
-      en: 'Emergency repair: on site within half an hour; major problems reported to school leadership within 48 hours.',
+      en: 'Emergency repair, on site within half an hour; major problems reported to school leadership within 48 hours.',
     },
     stages: stages({ analysing: minutes(30), rectifying: hours(24) }),
     leadershipNotice: LEADERSHIP_NOTICE,
@@ -125,7 +125,7 @@ const rules: readonly SlaRule[] = [
     seed: '002',
     label: {
       zh: '一般投诉在24小时内响应；后勤部门需在3个工作日内完成调查，并在5个工作日内出具处理结果。',
-      en: 'General complaint: respond within 24 hours; investigation within 3 working days, written result within 5 working days.',
+      en: 'General complaint responded to within 24 hours, investigated within 3 working days and answered in writing within 5 working days.',
     },
     stages: stages({ analysing: hours(24), rectifying: workingDays(5) }),
   },
@@ -137,7 +137,7 @@ const rules: readonly SlaRule[] = [
     seed: '000',
     label: {
       zh: '学生对员工服务质量的投诉，要及时记录，并在日间下班前上传至相关管理部门。',
-      en: "Complaints about a staff member's service: recorded and uploaded to management before the end of the working day.",
+      en: "Complaints about a staff member's service recorded and uploaded to management before the end of the working day.",
     },
     // working_days 0 is "before the end of today's working day".
     stages: stages({ analysing: workingDays(0), rectifying: workingDays(5) }),
@@ -151,7 +151,7 @@ const rules: readonly SlaRule[] = [
     seed: '002',
     label: {
       zh: '重大投诉在48小时内处理并反馈结果。',
-      en: 'Urgent complaint: handled and answered within 48 hours.',
+      en: 'Urgent complaint handled and answered within 48 hours.',
     },
     stages: stages({ analysing: hours(24), rectifying: hours(48) }),
   },
@@ -162,7 +162,7 @@ const rules: readonly SlaRule[] = [
     seed: '002',
     label: {
       zh: '重大投诉在48小时内处理并反馈结果；重大问题须在48小时内上报校领导。',
-      en: 'Major complaint: handled and answered within 48 hours; reported to school leadership within 48 hours.',
+      en: 'Major complaint handled and answered within 48 hours; reported to school leadership within 48 hours.',
     },
     stages: stages({ analysing: hours(24), rectifying: hours(48) }),
     leadershipNotice: LEADERSHIP_NOTICE,
@@ -173,7 +173,7 @@ const rules: readonly SlaRule[] = [
     seed: '002',
     label: {
       zh: '对于评估中发现的问题，后勤部门需在15个工作日内制定整改措施，并在整改完成后进行复查。',
-      en: 'Finding from an evaluation: rectification measures within 15 working days, then re-inspection.',
+      en: 'Rectification measures for an evaluation finding within 15 working days, then re-inspection.',
     },
     stages: stages({ rectifying: workingDays(15) }),
   },
@@ -184,7 +184,7 @@ const rules: readonly SlaRule[] = [
     seed: '002',
     label: {
       zh: '对于评估中发现的问题，后勤部门需在15个工作日内制定整改措施；重大问题须在48小时内上报校领导。',
-      en: 'Major finding from an evaluation: rectification measures within 15 working days; reported to school leadership within 48 hours.',
+      en: 'Rectification measures for a major evaluation finding within 15 working days; reported to school leadership within 48 hours.',
     },
     stages: stages({ rectifying: workingDays(15) }),
     leadershipNotice: LEADERSHIP_NOTICE,
@@ -196,7 +196,7 @@ const rules: readonly SlaRule[] = [
     seed: '000',
     label: {
       zh: '分析当天出现问题的原因、责任人，制定整改方案，并做好记录。',
-      en: 'Inspection finding: analyse the causes and the responsible person, and draw up a rectification plan.',
+      en: 'Inspection finding analysed for its causes and responsible person the same day, with a rectification plan.',
     },
     stages: stages({ analysing: hours(24) }),
   },
@@ -207,8 +207,8 @@ const rules: readonly SlaRule[] = [
     category: slaCategories.safety,
     seed: '000',
     label: {
-      zh: '天天安全保障：分析当天出现问题的原因、责任人，制定整改方案；零星维修24小时内完成。',
-      en: 'Safety finding: analyse the same day; fix within 24 hours.',
+      zh: '天天安全保障问题当天分析原因、责任人，制定整改方案；零星维修24小时内完成。',
+      en: 'Safety finding analysed the same day and fixed within 24 hours.',
     },
     stages: stages({ analysing: hours(24), rectifying: hours(24) }),
   },
@@ -219,7 +219,7 @@ const rules: readonly SlaRule[] = [
     seed: '000+002',
     label: {
       zh: '分析当天出现问题的原因、责任人，制定整改方案；重大问题须在48小时内上报校领导。',
-      en: 'Major inspection finding: analyse the same day; reported to school leadership within 48 hours.',
+      en: 'Major inspection finding analysed the same day; reported to school leadership within 48 hours.',
     },
     stages: stages({ analysing: hours(24) }),
     leadershipNotice: LEADERSHIP_NOTICE,
@@ -231,8 +231,8 @@ const rules: readonly SlaRule[] = [
     category: slaCategories.safety,
     seed: '000+002',
     label: {
-      zh: '天天安全保障：分析当天出现问题的原因、责任人；重大问题须在48小时内上报校领导。',
-      en: 'Major safety finding: analyse the same day, fix within 24 hours; reported to school leadership within 48 hours.',
+      zh: '天天安全保障问题当天分析原因、责任人；重大问题须在48小时内上报校领导。',
+      en: 'Major safety finding analysed the same day and fixed within 24 hours; reported to school leadership within 48 hours.',
     },
     stages: stages({ analysing: hours(24), rectifying: hours(24) }),
     leadershipNotice: LEADERSHIP_NOTICE,
@@ -244,7 +244,7 @@ const rules: readonly SlaRule[] = [
     seed: '002',
     label: {
       zh: '对于服务执行过程中出现的问题，后勤部门需在24小时内响应并处理。',
-      en: 'Problem during service execution: respond within 24 hours.',
+      en: 'Problem during service execution responded to and dealt with within 24 hours.',
     },
     stages: stages({ analysing: hours(24) }),
   },
@@ -255,7 +255,7 @@ const rules: readonly SlaRule[] = [
     seed: '002',
     label: {
       zh: '对于服务执行过程中出现的问题，后勤部门需在24小时内响应并处理，重大问题须在48小时内上报校领导。',
-      en: 'Major problem during service execution: respond within 24 hours; reported to school leadership within 48 hours.',
+      en: 'Major problem during service execution responded to within 24 hours; reported to school leadership within 48 hours.',
     },
     stages: stages({ analysing: hours(24) }),
     leadershipNotice: LEADERSHIP_NOTICE,
@@ -268,8 +268,8 @@ const rules: readonly SlaRule[] = [
     category: slaCategories.safety,
     seed: '000+002',
     label: {
-      zh: '安全隐患：24小时内响应；影响学生生活和公寓安全的问题24小时内处置完成。',
-      en: 'Safety hazard: respond within 24 hours; fixed within 24 hours.',
+      zh: '安全隐患24小时内响应；影响学生生活和公寓安全的问题24小时内处置完成。',
+      en: 'Safety hazard responded to and fixed within 24 hours.',
     },
     stages: stages({ analysing: hours(24), rectifying: hours(24) }),
   },
@@ -283,7 +283,7 @@ const rules: readonly SlaRule[] = [
     seed: '000',
     label: {
       zh: '影响学生生活和公寓安全的问题应30分钟内到场并及时处置，24小时内处置完成。',
-      en: 'Urgent safety hazard: someone on site within 30 minutes; fixed within 24 hours.',
+      en: 'Urgent safety hazard, someone on site within 30 minutes; fixed within 24 hours.',
     },
     stages: stages({ analysing: minutes(30), rectifying: hours(24) }),
   },
@@ -295,7 +295,7 @@ const rules: readonly SlaRule[] = [
     seed: '000+002',
     label: {
       zh: '影响学生生活和公寓安全的问题应30分钟内到场并及时处置；重大问题须在48小时内上报校领导。',
-      en: 'Major safety hazard: someone on site within 30 minutes, fixed within 24 hours; reported to school leadership within 48 hours.',
+      en: 'Major safety hazard, someone on site within 30 minutes and fixed within 24 hours; reported to school leadership within 48 hours.',
     },
     stages: stages({ analysing: minutes(30), rectifying: hours(24) }),
     leadershipNotice: LEADERSHIP_NOTICE,
@@ -307,7 +307,7 @@ const rules: readonly SlaRule[] = [
     seed: '002',
     label: {
       zh: '后勤部门需在24小时内响应并处理，重大问题须在48小时内上报校领导。',
-      en: 'Major problem: respond within 24 hours; reported to school leadership within 48 hours.',
+      en: 'Major problem responded to within 24 hours; reported to school leadership within 48 hours.',
     },
     stages: stages({ analysing: hours(24) }),
     leadershipNotice: LEADERSHIP_NOTICE,
@@ -316,8 +316,8 @@ const rules: readonly SlaRule[] = [
     id: 'fallback',
     seed: '002',
     label: {
-      zh: '其他问题：24小时内响应，其余环节按默认时限。',
-      en: 'Anything else: respond within 24 hours; default limits for the other stages.',
+      zh: '其他问题24小时内响应，其余环节按默认时限。',
+      en: 'Anything else responded to within 24 hours; default limits for the other stages.',
     },
     stages: stages({}),
   },
@@ -378,6 +378,21 @@ function matches(rule: SlaRule, input: { source: Source; severity: Severity; cat
     (rule.severity === undefined || rule.severity === input.severity) &&
     (rule.category === undefined || rule.category === input.category)
   );
+}
+
+/**
+ * A case's rule as the catalogue words it now. A case keeps the label its policy pinned when it
+ * opened; one worded before the labels lost their inner colon ("General repair: on site …", which
+ * the pages follow with ": …" or put after "A failed check opens a case: ") reads as the rule is
+ * worded now, as long as the catalogue still has that rule at the case's version (the same limits).
+ * A case under another version keeps its own label.
+ */
+export function slaLabelNow(
+  sla: { version: string; ruleId: string; label: { zh: string; en: string } },
+  catalogue: SlaCatalogue = slaCatalogue,
+): { zh: string; en: string } {
+  if (sla.version !== catalogue.version) return sla.label;
+  return catalogue.rules.find((r) => r.id === sla.ruleId)?.label ?? sla.label;
 }
 
 /** The most specific rule matching a case, with the catalogue version to record beside it. */

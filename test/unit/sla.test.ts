@@ -5,6 +5,7 @@ import {
   SLA_CATALOGUE_VERSION,
   resolveSla,
   severities,
+  slaLabelNow,
   slaCatalogue,
   slaCategories,
   sources,
@@ -98,6 +99,33 @@ describe('resolveSla: every source × severity', () => {
 
   it('is deterministic: the same input gives the same rule object', () => {
     for (const c of combinations) expect(resolveSla(c).rule).toBe(resolveSla(c).rule);
+  });
+});
+
+describe('rule labels as people read them', () => {
+  it('have no colon of their own: pages follow a label with ": …" or put it after "A failed check opens a case: "', () => {
+    for (const rule of slaCatalogue.rules) {
+      expect(rule.label.en, rule.id).not.toMatch(/[:：]/);
+      expect(rule.label.zh, rule.id).not.toMatch(/[:：]/);
+    }
+    expect(resolveSla({ source: 'repair', severity: 'routine' }).rule.label.en).toBe(
+      'General repair, on site within 2 hours; small repairs done within 24 hours.',
+    );
+  });
+
+  it('a case pinned with an older wording reads the rule as worded now; another version keeps its own', () => {
+    const older = {
+      version: SLA_CATALOGUE_VERSION,
+      ruleId: 'grid_report.safety',
+      label: {
+        zh: '安全隐患：24小时内响应；影响学生生活和公寓安全的问题24小时内处置完成。',
+        en: 'Safety hazard: respond within 24 hours; fixed within 24 hours.',
+      },
+    };
+    expect(slaLabelNow(older)).toEqual(slaCatalogue.rules.find((r) => r.id === 'grid_report.safety')!.label);
+    expect(slaLabelNow(older).en).toBe('Safety hazard responded to and fixed within 24 hours.');
+    expect(slaLabelNow({ ...older, version: '2025.1' })).toEqual(older.label);
+    expect(slaLabelNow({ ...older, ruleId: 'gone' })).toEqual(older.label);
   });
 });
 

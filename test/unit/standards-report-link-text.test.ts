@@ -40,6 +40,20 @@ describe('small text on the standards and report-link pages', () => {
     expect(en).toMatch(/within 24 hours \((routine|urgent|major)\)/);
   });
 
+  it('a failed check’s rule reads without a colon of its own after the line’s colon', async () => {
+    const zhRules = [...(await standardsPage('zh-CN')).matchAll(/不合格时立案：([^（<]*)（/g)].map(
+      (m) => m[1],
+    );
+    const enRules = [
+      ...(await standardsPage('en')).matchAll(/A failed check opens a case: ([^(<]*) \(/g),
+    ].map((m) => m[1]);
+    expect(zhRules.length).toBeGreaterThan(0);
+    expect(enRules.length).toBe(zhRules.length);
+    expect(zhRules).toContain('天天安全保障问题当天分析原因、责任人，制定整改方案；零星维修24小时内完成');
+    expect(enRules).toContain('Safety finding analysed the same day and fixed within 24 hours');
+    for (const rule of [...zhRules, ...enRules]) expect(rule).not.toMatch(/[:：]/);
+  });
+
   it('a bad report link points to the dashboard’s weekly page, not the JSON API', async () => {
     const app = reportLinkRoutes({
       signingKeys: { current: 'k1', keys: { k1: 'x'.repeat(32) } },

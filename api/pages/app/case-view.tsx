@@ -9,6 +9,7 @@ import { type CaseView } from '../../../domain/case-model.ts';
 import type { Directory } from '../../../domain/directory.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import { kindPrefixIn } from '../../../domain/case-title.ts';
+import { slaLabelNow } from '../../../domain/sla.ts';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { readCaseFor } from '../../case-service.ts';
 import { reportsOfCase } from '../../../store/reports.ts';
@@ -205,7 +206,10 @@ export async function renderCase(
             `${nameOf(view.openedBy, lang)} · ${formatTime(view.openedAt, tz)}`,
           )}
           {reportedAt && dl({ zh: '报告时间', en: 'Reported' }, formatTime(reportedAt, tz))}
-          {dl({ zh: '时限规则', en: 'Time limits' }, `${inLang(view.sla.label, lang)} (${view.sla.version})`)}
+          {dl(
+            { zh: '时限规则', en: 'Time limits' },
+            `${inLang(slaLabelNow(view.sla), lang)} (${view.sla.version})`,
+          )}
           {dl(
             { zh: '轮次', en: 'Round' },
             `${view.round}${view.failedReviews > 0 ? t(`（复查不合格 ${view.failedReviews} 次）`, ` (${view.failedReviews} failed reviews)`) : ''}`,
