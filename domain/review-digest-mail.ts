@@ -1,5 +1,6 @@
 import { caseTitleIn } from './case-title.ts';
 import type { Language } from './directory.ts';
+import { enCount } from './english-count.ts';
 import {
   mailGreeting,
   mailHalves,
@@ -53,7 +54,6 @@ const review: Record<MailHalf, string> = { zh: '去复查', en: 'Review it' };
 // Chinese runs on after its full stop; English leaves a space.
 const gap: Record<MailHalf, string> = { zh: '', en: ' ' };
 const linkLead: Record<MailHalf, string> = { zh: '：', en: ': ' };
-const casesEn = (n: number) => (n === 1 ? '1 more case' : `${n} more cases`);
 
 /** One case as a line of the mail, in one language, without its link. */
 export function reviewDigestLine(l: MailHalf, c: ReviewDigestCase): string {
@@ -77,7 +77,7 @@ export function reviewDigestMail(
   const n = cases.length;
   const intro: Record<MailHalf, string> = {
     zh: `过去 ${m.windowMinutes} 分钟内又有 ${n} 件案件的整改已上报，等待您复查。为免逐件来信，合并在此，复查时限最早的在前：`,
-    en: `In the last ${m.windowMinutes} minutes, ${casesEn(n)} reported ${n === 1 ? 'its' : 'their'} rectification and ${n === 1 ? 'awaits' : 'await'} your review. Gathered here rather than mailed one by one, the earliest review due first:`,
+    en: `In the last ${m.windowMinutes} minutes, ${enCount(n, 'more case')} reported ${n === 1 ? 'its' : 'their'} rectification and ${n === 1 ? 'awaits' : 'await'} your review. Gathered here rather than mailed one by one, the earliest review due first:`,
   };
   const k = m.alreadyHandled ?? 0;
   // Said so the reader does not look for a case they heard of (a co-supervisor reviewed it).
@@ -87,7 +87,7 @@ export function reviewDigestMail(
       : l === 'zh'
         ? [`另有 ${k} 件已有人复查，或已撤销、关闭，不再列出。`]
         : [
-            `${k === 1 ? '1 more case was' : `${k} more cases were`} already reviewed, withdrawn or closed, and ${k === 1 ? 'is' : 'are'} not listed.`,
+            `${enCount(k, 'more case')} ${k === 1 ? 'was' : 'were'} already reviewed, withdrawn or closed, and ${k === 1 ? 'is' : 'are'} not listed.`,
           ];
   const text = (l: MailHalf) => [
     intro[l],
@@ -108,7 +108,7 @@ export function reviewDigestMail(
   return {
     subject: mailSubject(lang, {
       zh: `【待复查】汇总：又有 ${n} 件案件待您复查`,
-      en: `[Review needed] Digest: ${casesEn(n)} to review`,
+      en: `[Review needed] Digest: ${enCount(n, 'more case')} to review`,
     }),
     text: mailText(greeting, text(first), text(second)),
     html: mailHtml({ first, greeting, lead: html(first), links: [], other: html(second) }),

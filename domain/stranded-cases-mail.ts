@@ -1,5 +1,6 @@
 import { leftName } from './departed-name.ts';
 import type { Language } from './directory.ts';
+import { enCount, enNumber } from './english-count.ts';
 import type { Stage } from './case-model.ts';
 import {
   mailGreeting,
@@ -142,15 +143,15 @@ function consequences(l: MailHalf, cases: StrandedCase[], total: number): string
     waiting > 0 &&
       (waiting === 1
         ? `${it(waiting, '1 of them')} waits on its holder at its current stage: nobody receives its reminders, so it waits until it is overdue and escalates.`
-        : `${they(waiting, `${waiting} of them`)} wait on their holders at their current stage: nobody receives the reminders, so they wait until they are overdue and escalate.`),
+        : `${they(waiting, `${enNumber(waiting)} of them`)} wait on their holders at their current stage: nobody receives the reminders, so they wait until they are overdue and escalate.`),
     overdue > 0 &&
       (overdue === 1
         ? `${it(overdue, '1')} is already overdue and escalating, but nobody can act on it until it is reassigned.`
-        : `${they(overdue, `${overdue}`)} are already overdue and escalating, but nobody can act on them until they are reassigned.`),
+        : `${they(overdue, enNumber(overdue))} are already overdue and escalating, but nobody can act on them until they are reassigned.`),
     elsewhere > 0 &&
       (elsewhere === 1
         ? `${it(elsewhere, '1')} is at a stage someone else acts in, but a later step needs its holder: reassign it too.`
-        : `${they(elsewhere, `${elsewhere}`)} are at a stage someone else acts in, but a later step needs their holders: reassign them too.`),
+        : `${they(elsewhere, enNumber(elsewhere))} are at a stage someone else acts in, but a later step needs their holders: reassign them too.`),
   ];
   return (l === 'zh' ? zh : en).filter((x): x is string => typeof x === 'string').join(gap[l]);
 }
@@ -170,7 +171,6 @@ export function strandedCasesMail(
   const n = cases.length + m.buildings.reduce((k, b) => k + b.more, 0);
   const names = m.buildings.map((b) => b.name);
   const single = m.buildings.length === 1 ? m.buildings[0] : undefined;
-  const enCases = n === 1 ? '1 case' : `${n} cases`;
   const saved: Record<MailHalf, string> = m.savedText
     ? { zh: `已于 ${m.savedText} 保存`, en: `was saved on ${m.savedText}` }
     : { zh: '已保存', en: 'was saved' };
@@ -179,7 +179,7 @@ export function strandedCasesMail(
     zh: `名录第 ${m.version} 版${saved.zh}：${places('zh', names)}有 ${n} 件未结案件的经办人已被移出名录或已无处理案件的角色。${consequences('zh', cases, n)}${
       single?.asWorkingGroup ? workingGroupNote('zh', single.name) : ''
     }请尽快改派：`,
-    en: `Directory version ${m.version} ${saved.en}: ${n === 1 ? '1 open case' : `${n} open cases`} at ${places('en', names)} ${n === 1 ? 'is' : 'are'} held by someone it removed or left without a role that acts on cases. ${consequences('en', cases, n)}${
+    en: `Directory version ${m.version} ${saved.en}: ${enCount(n, 'open case')} at ${places('en', names)} ${n === 1 ? 'is' : 'are'} held by someone it removed or left without a role that acts on cases. ${consequences('en', cases, n)}${
       single?.asWorkingGroup ? ` ${workingGroupNote('en', single.name)}` : ''
     } Reassign ${n === 1 ? 'it' : 'them'} soon:`,
   };
@@ -188,13 +188,13 @@ export function strandedCasesMail(
       ? ''
       : l === 'zh'
         ? `${b.name.zh}（${b.cases.length + b.more} 件${b.asWorkingGroup ? '；此处没有主管，因此通知工作小组' : ''}）：`
-        : `${b.name.en} (${b.cases.length + b.more}${b.asWorkingGroup ? '; no supervisor here, so the working group is told' : ''}):`;
+        : `${b.name.en} (${enNumber(b.cases.length + b.more)}${b.asWorkingGroup ? '; no supervisor here, so the working group is told' : ''}):`;
   const rest = (l: MailHalf, b: StrandedBuilding): string =>
     b.more === 0
       ? ''
       : l === 'zh'
         ? `另有 ${b.more} 件未列出；管理员的名录导入页列出全部。`
-        : `${b.more} more are not listed here; an admin's directory import page lists them all.`;
+        : `${enNumber(b.more)} more are not listed here; an admin's directory import page lists them all.`;
   const text = (l: MailHalf) => [
     intro[l],
     ...m.buildings.flatMap((b) => [
@@ -222,7 +222,7 @@ export function strandedCasesMail(
   return {
     subject: mailSubject(lang, {
       zh: `【请改派】${places('zh', names)}：${n} 件案件的经办人已离开名录或失去角色`,
-      en: `[Reassign] ${places('en', names)}: ${enCases} whose holder left the directory or lost their role`,
+      en: `[Reassign] ${places('en', names)}: ${enCount(n, 'case')} whose holder left the directory or lost their role`,
     }),
     text: mailText(greeting, text(first), text(second)),
     html: mailHtml({ first, greeting, lead: html(first), links: [], other: html(second) }),

@@ -105,4 +105,12 @@ describe('the review digest mail', () => {
     );
     expect(en.text).toContain('1 more case reported its rectification and awaits your review');
   });
+
+  it('writes English counts as enCount does, thousands grouped', () => {
+    const m = reviewDigestMail('en', { ...digest, alreadyHandled: 1258 });
+    expect(m.text).toContain(
+      '1,258 more cases were already reviewed, withdrawn or closed, and are not listed.',
+    );
+    expect(m.text).toContain('另有 1258 件已有人复查');
+  });
 });

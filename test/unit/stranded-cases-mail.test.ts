@@ -96,6 +96,15 @@ describe('the mail telling a building of cases a directory save stranded', () =>
     expect(m.html).toContain('>Reassign</a>');
   });
 
+  it('writes English counts as enCount does, thousands grouped', () => {
+    const m = strandedCasesMail('en', { ...mail, buildings: [{ ...dormA, more: 1256 }] });
+    const [en] = m.text.split('———');
+    expect(m.subject).toMatch(/^\[Reassign\] Dormitory A: 1,258 cases whose holder/);
+    expect(en).toContain('Directory version 7 was saved: 1,258 open cases at Dormitory A are held');
+    expect(en).toContain("1,256 more are not listed here; an admin's directory import page lists them all.");
+    expect(m.subject).toContain('学生公寓A栋：1258 件案件');
+  });
+
   it('says a case is overdue, and since when, rather than giving its passed deadline as one to meet', () => {
     const m = strandedCasesMail('zh-CN', {
       ...mail,

@@ -18,4 +18,13 @@ describe('the line over the triage queue', () => {
       en: '12 of the first 500 of 720 waiting reports match',
     });
   });
+
+  it('writes English counts as enCount does, thousands grouped', () => {
+    expect(waitingLine(1258, undefined).en).toBe('1,258 waiting');
+    expect(waitingLine(1258, { count: 12, read: 500 }).en).toBe(
+      '12 of the first 500 of 1,258 waiting reports match',
+    );
+    expect(waitingLine(2400, { count: 1200, read: 2400 }).en).toBe('1,200 of 2,400 waiting reports match');
+    expect(waitingLine(1258, undefined).zh).toBe('共 1258 条待分派');
+  });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Directory } from '../../../domain/directory.ts';
 import { reportKindInfo, reportKinds } from '../../../domain/intake.ts';
+import { enCount, enNumber } from '../../../domain/english-count.ts';
 import { listPlaces, type Place } from '../../../domain/places.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import {
@@ -185,18 +186,17 @@ async function countMatching(deps: AppDeps, ids: string[], keep: (r: Report) => 
  * ("1 of 70 waiting reports matches"), or of the first ones read when the count stopped short.
  */
 export function waitingLine(total: number, matching: Matching | undefined): Bilingual {
-  const reports = (n: number) => (n === 1 ? 'report' : 'reports');
-  if (!matching) return { zh: `共 ${total} 条待分派`, en: `${total} waiting` };
+  if (!matching) return { zh: `共 ${total} 条待分派`, en: `${enNumber(total)} waiting` };
   const { count, read } = matching;
   const verb = count === 1 ? 'matches' : 'match';
   if (read < total)
     return {
       zh: `待分派 ${total} 条，已查看的前 ${read} 条中 ${count} 条符合筛选`,
-      en: `${count} of the first ${read} of ${total} waiting reports ${verb}`,
+      en: `${enNumber(count)} of the first ${enNumber(read)} of ${enCount(total, 'waiting report')} ${verb}`,
     };
   return {
     zh: `待分派 ${total} 条，其中 ${count} 条符合筛选`,
-    en: `${count} of ${total} waiting ${reports(total)} ${verb}`,
+    en: `${enNumber(count)} of ${enCount(total, 'waiting report')} ${verb}`,
   };
 }
 

@@ -13,6 +13,7 @@ import { severities } from '../../../domain/sla.ts';
 import { textFlaw, textFlawMessage } from '../../../domain/safe-text.ts';
 import { inLang, splitBilingual, type Bilingual, type Lang } from '../../../domain/text.ts';
 import { kindPrefixIn } from '../../../domain/case-title.ts';
+import { enCount } from '../../../domain/english-count.ts';
 import { openCasesIn } from '../../../store/open-cases.ts';
 import {
   claimTriage,
@@ -310,7 +311,7 @@ function MergeChoice(props: {
 /** How many photos a report came with, as a count reads in each language (照片 1 张, 1 photo, 2 photos). */
 const photoCount = (n: number): Bilingual => ({
   zh: `照片 ${n} 张`,
-  en: n === 1 ? '1 photo' : `${n} photos`,
+  en: enCount(n, 'photo'),
 });
 
 function ReportCard(props: {
