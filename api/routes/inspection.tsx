@@ -380,6 +380,10 @@ function ChecklistBody(props: {
     const errs = errors[it.id] ?? [];
     const held = isHeld(it);
     const again = askedAgain(it);
+    const photos = photosOf(it.id);
+    // What the server knows needs the fields: a failure, a refusal, anything typed or recorded.
+    const shown =
+      v.result === 'fail' || errs.length > 0 || again || Boolean(v.note || v.roomId) || photos.length > 0;
     return (
       <fieldset
         id={`item-${it.id}`}
@@ -415,74 +419,85 @@ function ChecklistBody(props: {
             </label>
           ))}
         </div>
-        <label for={`room-${it.id}`}>{t({ zh: '房间（可选）', en: 'Room (optional)' })}</label>
-        <input
-          type="text"
-          id={`room-${it.id}`}
-          name={`${it.id}.roomId`}
-          value={v.roomId ?? ''}
-          disabled={held}
-          placeholder={t({ zh: '房间（可选）', en: 'Room (optional)' })}
-        />
-        <label for={`note-${it.id}`}>{t({ zh: '备注', en: 'Note' })}</label>
-        <textarea
-          id={`note-${it.id}`}
-          name={`${it.id}.note`}
-          rows={2}
-          disabled={held}
-          placeholder={t({ zh: '备注', en: 'Note' })}
-        >
-          {v.note ?? ''}
-        </textarea>
-        {photosOf(it.id).length > 0 ? (
-          <div class="thumbs" data-photos="">
-            {photosOf(it.id).map((p, n) => (
-              <a href={`/api/evidence/${p.evidenceId}`} title={`sha256 ${p.sha256}`}>
-                <img
-                  src={`/api/evidence/${p.evidenceId}`}
-                  alt={`${t({ zh: '检查照片', en: 'Inspection photo' })} ${n + 1}`}
-                  loading="lazy"
-                />
-              </a>
-            ))}
-          </div>
-        ) : (
+        {shown || held ? (
           ''
+        ) : (
+          // Not sent (no name): it only opens the fields of an item passed or n/a that needs a note.
+          <label class="more">
+            <input type="checkbox" data-more="" aria-controls={`details-${it.id}`} />{' '}
+            {t({ zh: '填写房间或备注', en: 'Add a room or note' })}
+          </label>
         )}
-        {held ? (
-          ''
-        ) : (
-          <>
-            <label for={`photos-${it.id}`}>
-              {t({ zh: '照片（不合格项可附）', en: 'Photos (with a failure)' })}
-            </label>
-            <input
-              type="file"
-              id={`photos-${it.id}`}
-              name={`${it.id}.photos[]`}
-              accept="image/*"
-              multiple
-              aria-describedby={
-                again ? `photos-${it.id}-hint ${photosAgainId(it.id)}` : `photos-${it.id}-hint`
-              }
-              aria-invalid={again ? 'true' : undefined}
-            />
-            {again ? (
-              // The page's summary is the alert and links here; this is read with the input it marks.
-              <p class="field-error" id={photosAgainId(it.id)} data-photos-again="">
-                {refusal(photosAgainText)}
+        <div class="details" id={`details-${it.id}`} data-details="" data-shown={shown ? '' : undefined}>
+          <label for={`room-${it.id}`}>{t({ zh: '房间（可选）', en: 'Room (optional)' })}</label>
+          <input
+            type="text"
+            id={`room-${it.id}`}
+            name={`${it.id}.roomId`}
+            value={v.roomId ?? ''}
+            disabled={held}
+            placeholder={t({ zh: '房间（可选）', en: 'Room (optional)' })}
+          />
+          <label for={`note-${it.id}`}>{t({ zh: '备注', en: 'Note' })}</label>
+          <textarea
+            id={`note-${it.id}`}
+            name={`${it.id}.note`}
+            rows={2}
+            disabled={held}
+            placeholder={t({ zh: '备注', en: 'Note' })}
+          >
+            {v.note ?? ''}
+          </textarea>
+          {photos.length > 0 ? (
+            <div class="thumbs" data-photos="">
+              {photos.map((p, n) => (
+                <a href={`/api/evidence/${p.evidenceId}`} title={`sha256 ${p.sha256}`}>
+                  <img
+                    src={`/api/evidence/${p.evidenceId}`}
+                    alt={`${t({ zh: '检查照片', en: 'Inspection photo' })} ${n + 1}`}
+                    loading="lazy"
+                  />
+                </a>
+              ))}
+            </div>
+          ) : (
+            ''
+          )}
+          {held ? (
+            ''
+          ) : (
+            <>
+              <label for={`photos-${it.id}`}>
+                {t({ zh: '照片（不合格项可附）', en: 'Photos (with a failure)' })}
+              </label>
+              <input
+                type="file"
+                id={`photos-${it.id}`}
+                name={`${it.id}.photos[]`}
+                accept="image/*"
+                multiple
+                aria-describedby={
+                  again ? `photos-${it.id}-hint ${photosAgainId(it.id)}` : `photos-${it.id}-hint`
+                }
+                aria-invalid={again ? 'true' : undefined}
+              />
+              {again ? (
+                // The page's summary is the alert and links here; this is read with the input it marks.
+                <p class="field-error" id={photosAgainId(it.id)} data-photos-again="">
+                  {refusal(photosAgainText)}
+                </p>
+              ) : (
+                ''
+              )}
+              <p class="hint" id={`photos-${it.id}-hint`}>
+                {t({
+                  zh: `可拍照或从相册选择，最多 ${MAX_PHOTOS} 张，每张不超过 ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB（JPEG、PNG、WebP）`,
+                  en: `take or choose up to ${MAX_PHOTOS} photos, ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB each (JPEG, PNG, WebP)`,
+                })}
               </p>
-            ) : (
-              ''
-            )}
-            <p class="hint" id={`photos-${it.id}-hint`}>
-              {t({
-                zh: `可拍照或从相册选择，最多 ${MAX_PHOTOS} 张，每张不超过 ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB（JPEG、PNG、WebP）`,
-                en: `take or choose up to ${MAX_PHOTOS} photos, ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB each (JPEG, PNG, WebP)`,
-              })}
-            </p>
-          </>
-        )}
+            </>
+          )}
+        </div>
         {it.caseId ? (
           <p>
             <a href={`/app/cases/${encodeURIComponent(it.caseId)}${props.langQuery}`} data-case={it.caseId}>
@@ -585,10 +600,24 @@ function ChecklistBody(props: {
 }
 
 /**
+ * An item shows its choices only until it needs more (a daily round is ~40 items, ~600 px each on
+ * a phone with every field shown): its room, note and photos once it is marked 不合格, its toggle
+ * is ticked or something is typed in them, or when the server marked them shown (a refusal, what
+ * was sent back or recorded). Without `:has` every field shows and the toggle does not, as before;
+ * no script either way.
+ */
+const COMPACT_CSS =
+  '.more{display:none}@supports selector(:has(*)){' +
+  'fieldset.item .details:not([data-shown]){display:none}' +
+  'fieldset.item:has(input[value=fail]:checked) .details,fieldset.item:has(input[data-more]:checked) .details,' +
+  'fieldset.item:has(.details :is(input[type=text],textarea):not(:placeholder-shown)) .details{display:block}' +
+  'fieldset.item .more{display:inline-flex;align-items:center;gap:.4rem;font-weight:400;font-size:.9rem;margin:0;min-height:44px}' +
+  'fieldset.item:has(input[value=fail]:checked) .more{display:none}}';
+/**
  * The checklist's own rules on top of the app shell's: an item is a card (a fieldset never wider
  * than the phone), its three choices side by side with room to tap each.
  */
-const CHECKLIST_CSS = `fieldset.item{min-width:0}fieldset.item.invalid{border-color:#b91c1c;border-width:2px}fieldset.item legend{font-weight:600;padding:0 .25rem;overflow-wrap:anywhere}.choices{display:flex;flex-wrap:wrap;gap:0 1.25rem}.choices label{display:inline-flex;align-items:center;gap:.4rem;font-weight:400;margin:.25rem 0;min-height:44px}ul.field-error{padding-left:1.25rem}fieldset.item{scroll-margin-top:1rem}fieldset.item:target{outline:3px solid #b45309}.submit-bar{position:sticky;bottom:0;z-index:1;align-items:center;margin:1rem -1rem 0;padding:.4rem 1rem;gap:.35rem .5rem;background:#fff;border-top:1px solid #d0d5dc;box-shadow:0 -2px 6px rgba(0,0,0,.08)}.submit-bar p{flex-basis:100%;margin:0;font-size:.9rem}.submit-bar button{flex:1 1 8rem;padding:.4rem .5rem;font-size:.9rem;line-height:1.3}`;
+const CHECKLIST_CSS = `fieldset.item{min-width:0}fieldset.item.invalid{border-color:#b91c1c;border-width:2px}fieldset.item legend{font-weight:600;padding:0 .25rem;overflow-wrap:anywhere}.choices{display:flex;flex-wrap:wrap;gap:0 1.25rem}.choices label{display:inline-flex;align-items:center;gap:.4rem;font-weight:400;margin:.25rem 0;min-height:44px}fieldset.item>p.hint{margin:.25rem 0 .5rem}ul.field-error{padding-left:1.25rem}fieldset.item{scroll-margin-top:1rem}fieldset.item:target{outline:3px solid #b45309}.submit-bar{position:sticky;bottom:0;z-index:1;align-items:center;margin:1rem -1rem 0;padding:.4rem 1rem;gap:.35rem .5rem;background:#fff;border-top:1px solid #d0d5dc;box-shadow:0 -2px 6px rgba(0,0,0,.08)}.submit-bar p{flex-basis:100%;margin:0;font-size:.9rem}.submit-bar button{flex:1 1 8rem;padding:.4rem .5rem;font-size:.9rem;line-height:1.3}${COMPACT_CSS}`;
 
 /** The checklist page's answer when it cannot show a round (another building's, or none): why, and a way back. */
 function RefusalBody(props: { lang: Lang; langQuery: string; refusal: Bilingual; status: number }) {

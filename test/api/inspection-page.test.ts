@@ -159,6 +159,34 @@ describe('the checklist after a refused post', () => {
     );
   });
 
+  it('shows the fields of each item it sends back refused or with what was typed; an untouched one stays compact', async () => {
+    const [, , third, fourth] = checklistFor('daily').map((i) => i.id) as [string, string, string, string];
+    const id = await openRound();
+    const refused = await postForm(id, [
+      [`${first}.result`, 'fail'],
+      [`${second}.result`, 'pass'],
+      [`${second}.roomId`, 'B101'],
+      [`${third}.result`, 'na'],
+      [`${third}.note`, '本楼无此设施'],
+      [`${fourth}.result`, 'pass'],
+      ['finish', 'false'],
+    ]);
+    expect(refused.status).toBe(400);
+    const html = await refused.text();
+    const details = (itemId: string) => /<div class="details"[^>]*>/.exec(itemBlock(html, itemId))?.[0] ?? '';
+    // The refused failure (no note), and what was typed on a pass and an n/a: shown, with no toggle.
+    for (const itemId of [first, second, third]) {
+      expect(details(itemId), itemId).toContain('data-shown=""');
+      expect(itemBlock(html, itemId), itemId).not.toContain('data-more');
+    }
+    expect(itemBlock(html, second)).toContain('value="B101"');
+    // A plain pass: its fields behind the toggle, which opens them without script.
+    expect(details(fourth)).not.toContain('data-shown');
+    expect(itemBlock(html, fourth)).toMatch(/<label class="more"><input type="checkbox" data-more=""/);
+    expect(html).toContain('fieldset.item .details:not([data-shown]){display:none}');
+    expect(html).toContain('fieldset.item:has(input[value=fail]:checked) .details');
+  });
+
   it('counts what is saved, and says what the page holds that is not', async () => {
     const id = await openRound();
     const n = checklistFor('daily').length;
