@@ -36,6 +36,7 @@ import {
   trackedStepLabel,
 } from '../../domain/tracked-progress.ts';
 import { textFlaw, textFlawMessage } from '../../domain/safe-text.ts';
+import { characterCount } from '../../domain/characters.ts';
 import { inLang, languages, type Bilingual, type Lang } from '../../domain/text.ts';
 import { raterConflict } from '../../domain/survey-rater.ts';
 import { ratingScoreLabel, ratingScores } from '../../domain/rating-scale.ts';
@@ -110,14 +111,16 @@ function publicPage(
   );
 }
 
+/** An over-long text's issue: the limit and how many characters were sent, so the person knows how much to cut. */
+const overMax = (max: number, text: string) => `max:${max}:${characterCount(text.trim())}`;
 const safe = (max: number, opts: { singleLine?: boolean } = {}) =>
   z
     .string()
     // A bound on what is read at all; past it the person is told the real limit, as below.
-    .max(max * 4, `max:${max}`)
+    .max(max * 4, { error: (iss) => overMax(max, typeof iss.input === 'string' ? iss.input : '') })
     .transform((s) => s.trim())
     .superRefine((s, ctx) => {
-      if ([...s].length > max) ctx.addIssue({ code: 'custom', message: `max:${max}` });
+      if (characterCount(s) > max) ctx.addIssue({ code: 'custom', message: overMax(max, s) });
       const flaw = textFlaw(s, opts);
       if (flaw) ctx.addIssue({ code: 'custom', message: `flaw:${flaw}` });
     });
@@ -149,8 +152,13 @@ const fieldLabels: Record<string, Bilingual> = {
 /** Turns zod's issue into a sentence a person can act on, in both languages. */
 function issueText(field: string, message: string): Bilingual {
   if (message.startsWith('flaw:')) return textFlawMessage[message.slice(5) as keyof typeof textFlawMessage];
-  if (message.startsWith('max:'))
-    return { zh: `最多 ${message.slice(4)} 个字`, en: `at most ${message.slice(4)} characters` };
+  if (message.startsWith('max:')) {
+    const [max, has] = message.slice(4).split(':');
+    return {
+      zh: `最多 ${max} 个字（现有 ${has} 个），请删减`,
+      en: `at most ${max} characters (this has ${has}); shorten it`,
+    };
+  }
   if (message === 'required') return { zh: '请填写', en: 'please fill this in' };
   if (field === 'contact')
     return { zh: '不是有效的手机号或电子邮箱', en: 'not a phone number or an email address' };
@@ -296,7 +304,7 @@ function ReportForm(props: {
         id="description"
         name="description"
         rows={5}
-        maxlength={2000}
+        // No maxlength: a browser would cut a longer paste without a word; the server counts it and says how much to cut.
         required
         {...described('description')}
       >

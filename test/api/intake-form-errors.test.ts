@@ -117,6 +117,28 @@ describe('the errors of a form sent back to be corrected', () => {
   });
 });
 
+describe('a description longer than the form takes', () => {
+  const textarea = (html: string) => tagOf(html, /<textarea[^>]*name="description"[^>]*>/);
+
+  it('is sent whole (no maxlength to cut a paste) and refused with how many characters it has', async () => {
+    const res = await send({ kind: 'repair', description: '灯'.repeat(2345) });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(textarea(html)).not.toContain('maxlength');
+    expect(description(html, textarea(html))).toBe('问题描述：最多 2000 个字（现有 2345 个），请删减');
+
+    const en = await (await send({ kind: 'repair', description: 'x'.repeat(2001) }, [], '?lang=en')).text();
+    expect(description(en, textarea(en))).toBe(
+      'Description: at most 2000 characters (this has 2001); shorten it',
+    );
+  });
+
+  it('past what is read at all, still says how many it has', async () => {
+    const html = await (await send({ kind: 'repair', description: '灯'.repeat(9000) })).text();
+    expect(html).toContain('问题描述：最多 2000 个字（现有 9000 个），请删减');
+  });
+});
+
 describe('the summary over a form sent back to be corrected', () => {
   /** The focused summary: where the keyboard lands, titled as an error. */
   const summaryOf = (html: string) =>
