@@ -143,6 +143,11 @@ const emailKindLabels = {
   taken_off: { zh: '案件转出通知', en: 'Case moved notice' },
 } as const satisfies Record<EmailKind, Text>;
 
+/** A recounted due whose estimate flag flipped (deadline_recounted). */
+const noLongerEstimate: Text = { zh: '不再是估算', en: 'no longer an estimate' };
+const nowEstimate: Text = { zh: '改为估算', en: 'now an estimate' };
+const dueStands: Text = { zh: '截止时间不变', en: 'the due stands' };
+
 /** The rungs of the escalation ladder (domain/directory.ts), bottom up. */
 const escalationLevelLabels = {
   grid_l3: { zh: '三级网格员', en: 'level-3 grid members' },
@@ -285,18 +290,37 @@ export function describeEntry(
       detail = `${stage(p.stage)} · ${due(p.due)}`;
       break;
     case 'deadline_recounted': {
-      // The stage's deadline and the clocks that moved, each from its old due to its new one.
+      // The stage's deadline and each clock the change touched: from its old due to its new one,
+      // or (since the recount-records-unmoved patch) the due that stood, and whether it is still
+      // an estimate. An entry naming neither says every due stood.
+      const change = (label: string, m: Record<string, unknown>) => {
+        const flipped = typeof m.previousApproximate === 'boolean' && typeof m.approximate === 'boolean';
+        const flag = !flipped ? undefined : m.approximate ? nowEstimate : noLongerEstimate;
+        if (m.previousDue !== undefined) {
+          const move = `${label} · ${due(m.previousDue)} → ${due(m.due)}`;
+          return flag ? `${move}${en ? ', ' : '，'}${pick(flag, lang)}` : move;
+        }
+        const stood = pick(
+          flag ? { zh: `截止时间${flag.zh}`, en: `the due is ${flag.en}` } : dueStands,
+          lang,
+        );
+        return `${label} · ${stood}${en ? ': ' : '：'}${due(m.due)}`;
+      };
       const moves = [
-        ...(p.stage ? [`${stage(p.stage)} · ${due(p.previousDue)} → ${due(p.due)}`] : []),
+        ...(p.stage ? [change(stage(p.stage), p)] : []),
         ...list(p.clocks).map((c) => {
           const m = (c ?? {}) as Record<string, unknown>;
-          const label = isClockId(m.id) ? pick(clockLabel(m.id), lang) : text(m.id);
-          return `${label} · ${due(m.previousDue)} → ${due(m.due)}`;
+          return change(isClockId(m.id) ? pick(clockLabel(m.id), lang) : text(m.id), m);
         }),
       ];
-      detail = en
-        ? `${moves.join('; ')} (calendar version ${text(p.calendar)})`
-        : `${moves.join('；')}（校历第 ${text(p.calendar)} 版）`;
+      if (moves.length === 0)
+        detail = en
+          ? `every due stands, counted with calendar version ${text(p.calendar)}`
+          : `各时限不变，按校历第 ${text(p.calendar)} 版计算`;
+      else
+        detail = en
+          ? `${moves.join('; ')} (calendar version ${text(p.calendar)})`
+          : `${moves.join('；')}（校历第 ${text(p.calendar)} 版）`;
       break;
     }
     case 'deadline_breached':

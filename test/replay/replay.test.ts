@@ -30,6 +30,7 @@ const MID_CASE_LABELS = [
   'v20-calendar-change',
   'v21-detected-report',
   'v22-recount-spares-past',
+  'v23-recount-records-unmoved',
 ];
 
 // Every committed history (test/replay/histories/<label>/<path>.json, written by

@@ -318,6 +318,35 @@ describe('every kind the case workflow records', () => {
     ).toMatch(
       /^Rectification measures for an evaluation finding within 15 working days · .* \(calendar version 3\)$/,
     );
+    // Since the recount-records-unmoved patch: a due that stood but is no longer an estimate (its
+    // year entered), a clock that moved and became one, and a change that moved and flipped nothing.
+    const exact = {
+      stage: 'rectifying',
+      round: 1,
+      due: '2026-03-04T06:05:00.000Z',
+      previousApproximate: true,
+      approximate: false,
+      clocks: [
+        {
+          id: 'complaint_investigation',
+          previousDue: '2026-03-05T10:00:00.000Z',
+          due: '2026-03-06T10:00:00.000Z',
+          previousApproximate: false,
+          approximate: true,
+        },
+      ],
+      calendar: 4,
+    };
+    expect(detail('deadline_recounted', exact, 'zh-CN')).toBe(
+      '整改中 · 截止时间不再是估算：2026-03-04 14:05:00 (Asia/Shanghai)；投诉3个工作日内完成调查 · 2026-03-05 18:00:00 (Asia/Shanghai) → 2026-03-06 18:00:00 (Asia/Shanghai)，改为估算（校历第 4 版）',
+    );
+    expect(detail('deadline_recounted', exact, 'en')).toBe(
+      'Rectifying · the due is no longer an estimate: 2026-03-04 14:05:00 (Asia/Shanghai); Complaint investigated within 3 working days · 2026-03-05 18:00:00 (Asia/Shanghai) → 2026-03-06 18:00:00 (Asia/Shanghai), now an estimate (calendar version 4)',
+    );
+    expect(detail('deadline_recounted', { calendar: 5 }, 'zh-CN')).toBe('各时限不变，按校历第 5 版计算');
+    expect(detail('deadline_recounted', { calendar: 5 }, 'en')).toBe(
+      'every due stands, counted with calendar version 5',
+    );
   });
 });
 

@@ -82,12 +82,21 @@ describe.concurrent('a calendar change reaching a running case', () => {
     expect(await refusalType(() => handle.executeUpdate(calendarChangedUpdate, change(1, closed)))).toBe(
       CaseFailure.Conflict,
     );
-    // A version that changes nothing the stage counts is taken and records nothing.
-    await handle.executeUpdate(calendarChangedUpdate, change(3, { holidays: ['2001-05-01'] }));
+    // A version that changes nothing the stage counts is taken, and recorded as the version the
+    // deadline is counted with now, so the stored record says that version too.
+    const v3 = await handle.executeUpdate(calendarChangedUpdate, change(3, { holidays: ['2001-05-01'] }));
+    await eventually(() => {
+      const recounts = stack.of(view.caseId).steps.filter((s) => s.action === 'deadline_recounted');
+      expect(recounts[2]?.payload).toEqual({ calendar: 3 });
+      expect(stack.of(view.caseId).record?.deadlines[0]).toMatchObject({
+        due: before.due,
+        calendarVersion: v3.calendarVersion,
+      });
+    });
     await saveHistory(handle, 'calendar-change-recounted');
     await handle.executeUpdate(withdrawUpdate, { args: [{ actor: people.supervisor, reason: 'test over' }] });
     const final = await stack.until(handle, (x) => x.stage === 'withdrawn');
-    expect(actions(final).filter((a) => a === 'deadline_recounted')).toHaveLength(2);
+    expect(actions(final).filter((a) => a === 'deadline_recounted')).toHaveLength(3);
     // A case that is over takes no calendar (its run has ended: the broadcaster counts it as gone).
     await expect(handle.executeUpdate(calendarChangedUpdate, change(4, closed))).rejects.toThrow(
       WorkflowNotFoundError,
@@ -106,8 +115,13 @@ describe.concurrent('a calendar change reaching a running case', () => {
     const v = await stack.until(handle, (x) => actions(x).includes('escalated'));
     expect(actions(v).filter((a) => a === 'reminder_sent')).toHaveLength(2);
     expect(actions(v).filter((a) => a === 'deadline_breached')).toHaveLength(1);
-    // A clock-time stage does not move for a closure.
-    expect(actions(v)).not.toContain('deadline_recounted');
+    // A clock-time stage does not move for a closure: the record says only the version it counts with.
+    expect(
+      stack
+        .of(view.caseId)
+        .steps.filter((x) => x.action === 'deadline_recounted')
+        .map((x) => x.payload),
+    ).toEqual([{ calendar: 1 }]);
     await eventually(() =>
       expect(
         stack
@@ -212,6 +226,57 @@ describe.concurrent('a calendar change reaching a running case', () => {
       });
     });
     await saveHistory(handle, 'calendar-change-overdue-clock');
+    await handle.executeUpdate(withdrawUpdate, { args: [{ actor: people.supervisor, reason: 'test over' }] });
+  });
+
+  it('records a due its year’s entry makes exact without moving it, so the stored record stops saying approximate', async () => {
+    // Opened in a year the bundled official data does not hold yet (as a case opened in January
+    // before the package has that year): every working-day due is counted with weekends only.
+    const input = workingDayCase(3);
+    input.source = 'complaint';
+    const pin = input.calendar;
+    if (!pin) throw new Error('the case pinned no calendar');
+    input.calendar = { official: { ...pin.official, years: [], holidays: [], workdays: [] }, overrides: {} };
+    const { handle, view } = await stack.start(input);
+    const before = view.deadlines[0];
+    if (!before) throw new Error('no deadline');
+    expect(before).toMatchObject({ stage: 'analysing', approximate: true });
+    expect(before.note?.zh).toContain('尚未录入');
+    const clocksBefore = (view.clocks ?? [])
+      .filter((c) => c.limit.unit === 'working_days')
+      .map((c) => ({ id: c.id, due: c.due, approximate: c.approximate }));
+    expect(clocksBefore.map((c) => c.approximate)).toEqual([true, true]);
+
+    // The admin enters the year (and the next): no holiday in the window, so no due moves.
+    const year = Number(localDate(view.openedAt, TZ).slice(0, 4));
+    await handle.executeUpdate(calendarChangedUpdate, change(1, { years: [year, year + 1] }));
+    const v = await stack.until(handle, (x) => actions(x).includes('deadline_recounted'));
+    expect(v.deadlines[0]).toMatchObject({ due: before.due, approximate: false });
+    expect(v.deadlines[0]?.note).toBeUndefined();
+    await eventually(() => {
+      const recorded = stack.of(view.caseId).steps.find((x) => x.action === 'deadline_recounted');
+      expect(recorded?.payload).toEqual({
+        stage: 'analysing',
+        round: 1,
+        due: before.due,
+        previousApproximate: true,
+        approximate: false,
+        clocks: clocksBefore.map((c) => ({
+          id: c.id,
+          due: c.due,
+          previousApproximate: true,
+          approximate: false,
+        })),
+        calendar: 1,
+      });
+      // The record the lists, digests and morning brief read: exact, without the note.
+      const record = stack.of(view.caseId).record;
+      expect(record?.deadlines[0]).toMatchObject({ due: before.due, approximate: false });
+      expect(record?.deadlines[0]?.note).toBeUndefined();
+      const workingDayClocks = record?.clocks?.filter((c) => c.limit.unit === 'working_days');
+      expect(workingDayClocks?.map((c) => c.approximate)).toEqual([false, false]);
+    });
+    await saveHistory(handle, 'calendar-change-made-exact');
     await handle.executeUpdate(withdrawUpdate, { args: [{ actor: people.supervisor, reason: 'test over' }] });
   });
 

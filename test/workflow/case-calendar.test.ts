@@ -1,18 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { temporal } from '@temporalio/proto';
-import { submitRootCauseUpdate } from '../../workflows/rectification-case/messages.ts';
+import { calendarChangedUpdate, submitRootCauseUpdate } from '../../workflows/rectification-case/messages.ts';
 import { rectificationCase } from '../../workflows/rectification-case/workflow.ts';
 import {
   actorOf,
   caseInput,
   caseMails,
   saveHistory,
+  settle,
   shanghai,
   startCase,
   useCaseStack,
 } from '../support/case-harness.ts';
 import { viewAfterStep } from '../../api/step-view.ts';
-import type { CaseInput } from '../../domain/case-model.ts';
+import type { CaseInput, CaseView } from '../../domain/case-model.ts';
+import { getCaseRecord } from '../../store/case-records.ts';
 import type { WorkflowHandle } from '@temporalio/client';
 
 const { EventType } = temporal.api.enums.v1;
@@ -53,6 +55,36 @@ describe('a deadline in a year without official calendar data', () => {
       expect(signoff?.note?.zh).not.toMatch(/以实际为准|暂按/);
       expect(signoff?.note?.en).toMatch(/2027.*not in the calendar yet.*weekends only/);
       expect(signoff?.note?.en).not.toMatch(/until/);
+    });
+  });
+
+  it('is exact in the stored record once 2027 is entered, though the due does not move', async () => {
+    const { dir, env, deps } = stack;
+    await stack.withWorker(async (tq) => {
+      const input = caseInput(dir, await stack.now(), { source: 'evaluation' });
+      const { handle } = await startCase(env, tq, input);
+      const signoff = await signOffDeadline(handle, dir);
+      expect(signoff).toMatchObject({ approximate: true });
+      const stored = () => getCaseRecord(deps.ddb, deps.tables, input.caseId);
+      const measures = (v: CaseView | null) => v?.clocks?.find((c) => c.id === 'evaluation_measures');
+      expect((await stored())?.deadlines.find((d) => d.stage === 'awaiting_signoff')).toMatchObject({
+        approximate: true,
+      });
+      const clock = measures(await stored());
+      expect(clock).toMatchObject({ approximate: true });
+
+      // The admin enters 2027 (no holiday near): the sign-off stays due Tuesday at the end of the day.
+      await handle.executeUpdate(calendarChangedUpdate, {
+        args: [{ version: 1, overrides: { years: [2027] } }],
+      });
+      await settle(handle);
+      const record = await stored();
+      const after = record?.deadlines.find((d) => d.stage === 'awaiting_signoff');
+      // What the lists, digests, the workbench and the morning brief read says what the case page does.
+      expect(after).toMatchObject({ due: signoff?.due, approximate: false });
+      expect(after?.note).toBeUndefined();
+      expect(measures(record)).toMatchObject({ due: clock?.due, approximate: false });
+      expect(record?.timeline.filter((e) => e.action === 'deadline_recounted')).toHaveLength(1);
     });
   });
 });

@@ -4,7 +4,7 @@ import { pinnedCalendar, type WorkingCalendar } from '../../domain/calendar.ts';
 import { SYSTEM_ACTOR, isTerminal, type DeadlineView } from '../../domain/case-model.ts';
 import { clockWorkingTime, meetingEvent } from '../../domain/case-clocks.ts';
 import { planDeadline } from '../../domain/deadline-plan.ts';
-import { RECOUNT_SPARES_PAST_PATCH, stagePlanInput } from './deadlines.ts';
+import { RECOUNT_RECORDS_UNMOVED_PATCH, RECOUNT_SPARES_PAST_PATCH, stagePlanInput } from './deadlines.ts';
 import { calendarChangedUpdate, type CalendarChangeInput } from './messages.ts';
 import { refuse, type CaseState } from './state.ts';
 
@@ -71,15 +71,30 @@ function changedCalendar(s: CaseState, change: CalendarChangeInput): WorkingCale
   }
 }
 
+/** What the case shows of a deadline or clock that a recount may change. */
+interface Shown {
+  due: string;
+  approximate: boolean;
+}
+
+/** A deadline or clock the recount changed: its due and flag before and after. */
+interface Recounted {
+  was: Shown;
+  now: Shown;
+}
+
 /**
  * The open stage's deadline (while it is pending) and the working-day clocks not yet met nor overdue, counted
  * again from their starts with `calendar`; a stage deadline moved on again by the pauses that held it.
- * One record says what moved (each old due and new), none when nothing did.
+ * One record says what moved (each old due and new), none when nothing did. Behind
+ * RECOUNT_RECORDS_UNMOVED_PATCH a recount that moves nothing but changes what the case shows of its
+ * deadlines (a flag, the stage's note or calendar version) is recorded too: the record is what
+ * the lists, digests and the morning brief read, and only a record saves it.
  */
 async function recount(s: CaseState, calendar: WorkingCalendar, version: number): Promise<void> {
   const { policy, view } = s;
   const d = s.openStageDeadline();
-  const stageMoved = d?.state === 'pending' ? recountStage(s, d, calendar) : undefined;
+  const stage = d?.state === 'pending' ? recountStage(s, d, calendar) : undefined;
   const sparePast = patched(RECOUNT_SPARES_PAST_PATCH);
   const clocks = (view.clocks ?? []).flatMap((c) => {
     if (c.limit.unit !== 'working_days' || meetingEvent(c, view.timeline)) return [];
@@ -95,30 +110,63 @@ async function recount(s: CaseState, calendar: WorkingCalendar, version: number)
       policy.timeZone,
       policy.workingHours,
     );
+    const was = { due: c.due, approximate: c.approximate };
     c.approximate = plan.approximate;
-    if (plan.due === c.due) return [];
-    const previousDue = c.due;
     c.due = plan.due;
-    return [{ id: c.id, previousDue, due: plan.due }];
+    return changed(was, c) ? [{ id: c.id, was, now: { due: c.due, approximate: c.approximate } }] : [];
   });
-  if (!stageMoved && clocks.length === 0) return;
+  const moved = (r: Recounted) => r.was.due !== r.now.due;
+  const flipped = (r: Recounted) => r.was.approximate !== r.now.approximate;
+  const stageMoved = stage && moved(stage) ? stage : undefined;
+  const movedClocks = clocks.filter(moved);
+  const shownChanged = (stage !== undefined && stage.shownChanged) || clocks.some(flipped);
+  if (!stageMoved && movedClocks.length === 0 && !shownChanged) return;
+  if (!(shownChanged && patched(RECOUNT_RECORDS_UNMOVED_PATCH))) {
+    // As cases recorded before the patch: the moves alone, nothing when none.
+    if (!stageMoved && movedClocks.length === 0) return;
+    await s.record(SYSTEM_ACTOR, 'deadline_recounted', {
+      ...(stageMoved && d
+        ? { stage: d.stage, round: d.round, previousDue: stageMoved.was.due, due: d.due }
+        : {}),
+      ...(movedClocks.length > 0
+        ? { clocks: movedClocks.map((c) => ({ id: c.id, previousDue: c.was.due, due: c.now.due })) }
+        : {}),
+      calendar: version,
+    });
+    return;
+  }
+  // Each due that moved (`previousDue`) or whose flag flipped (`previousApproximate`); an entry
+  // with neither says every due stands, counted with the new version.
+  const what = (r: Recounted) => ({
+    ...(moved(r) ? { previousDue: r.was.due } : {}),
+    due: r.now.due,
+    ...(flipped(r) ? { previousApproximate: r.was.approximate, approximate: r.now.approximate } : {}),
+  });
   await s.record(SYSTEM_ACTOR, 'deadline_recounted', {
-    ...(stageMoved && d
-      ? { stage: d.stage, round: d.round, previousDue: stageMoved.previousDue, due: d.due }
+    ...(stage && d && (moved(stage) || flipped(stage))
+      ? { stage: d.stage, round: d.round, ...what(stage) }
       : {}),
-    ...(clocks.length > 0 ? { clocks } : {}),
+    ...(clocks.length > 0 ? { clocks: clocks.map((c) => ({ id: c.id, ...what(c) })) } : {}),
     calendar: version,
   });
 }
 
-/** The pending stage deadline with `calendar`, its ended holds counted again; answers the old due when it moved. */
+const changed = (was: Shown, now: Shown) => was.due !== now.due || was.approximate !== now.approximate;
+
+/**
+ * The pending stage deadline with `calendar`, its ended holds counted again: its due and flag
+ * before and after, and whether anything else the case shows of it changed (its note, the
+ * calendar version it is counted with).
+ */
 function recountStage(
   s: CaseState,
   d: DeadlineView,
   calendar: WorkingCalendar,
-): { previousDue: string } | undefined {
+): Recounted & { shownChanged: boolean } {
   const plan = planDeadline(stagePlanInput(s, d.startedAt), calendar);
   const { due, heldMs } = s.dueWithHolds(d, plan.due);
+  const was = { due: d.due, approximate: d.approximate };
+  const before = JSON.stringify([d.approximate, d.note, d.calendarVersion, s.view.sla.calendarVersion]);
   if (heldMs > 0) d.heldMs = heldMs;
   else delete d.heldMs;
   d.calendarVersion = plan.calendarVersion;
@@ -126,8 +174,7 @@ function recountStage(
   d.approximate = plan.approximate;
   if (plan.approximate) d.note = approximateDeadlineNote(due, s.policy.timeZone);
   else delete d.note;
-  if (due === d.due) return undefined;
-  const previousDue = d.due;
   d.due = due;
-  return { previousDue };
+  const after = JSON.stringify([d.approximate, d.note, d.calendarVersion, s.view.sla.calendarVersion]);
+  return { was, now: { due, approximate: d.approximate }, shownChanged: before !== after };
 }

@@ -46,6 +46,12 @@ export const STEP_LINEAGE_PATCH = 'step-lineage';
  * breach, and reminders a recount finds already past go once at most (after v20 histories).
  */
 export const RECOUNT_SPARES_PAST_PATCH = 'recount-spares-the-past';
+/**
+ * patched() id: a calendar recount that moves no due but changes what the case shows of its
+ * deadlines (a due no longer approximate once its year is entered, the calendar version it is
+ * counted with) is recorded too, so the stored record the lists read says so (after v22 histories).
+ */
+export const RECOUNT_RECORDS_UNMOVED_PATCH = 'recount-records-unmoved';
 
 const HOUR = 3_600_000;
 const nowIso = () => new Date().toISOString();
