@@ -47,6 +47,10 @@ async function withdrawnCase(): Promise<string> {
   return caseId;
 }
 
+/** The read-only box of what was typed and not saved. */
+const unsaved = (html: string) =>
+  /<section[^>]*data-unsaved="[a-z_]+"[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
+
 /** One form's section of the page. */
 const section = (html: string, step: string) =>
   new RegExp(`<section[^>]*data-step="${step}"[\\s\\S]*?</section>`).exec(html)?.[0] ?? '';
@@ -57,24 +61,23 @@ describe('a case page form refused with no field named', () => {
     caseId = await withdrawnCase();
   });
 
-  it('a comment on a case withdrawn meanwhile: the page again (409), the refusal said, the text kept', async () => {
+  it('a comment on a case withdrawn meanwhile: the page again (409), who withdrew it said, the text kept to copy', async () => {
     const text = `备件已订购，明早更换 ${uniqueId('c')}`;
     const res = await post(`/app/cases/${caseId}/comment`, 'staff-zhou', [['text', text]]);
     expect(res.status).toBe(409);
     expect(res.headers.get('location')).toBeNull();
     const html = await res.text();
-    // Over the page: the form, the refusal, and that nothing was saved, with the way to the form.
-    expect(/class="summary-lead">([^<]*)</.exec(html)?.[1]).toBe(
-      '添加备注：案件已撤销，不能再执行任何步骤。没有保存；您填写的内容保留在下方表单中。',
+    // Over the page: the form, that nothing was saved, who withdrew the case, and the way to the text.
+    expect(/class="summary-lead">([^<]*)</.exec(html)?.[1]).toMatch(
+      /^添加备注：没有保存。案件已由王建国于 [-\d: ]+ 撤销，现为「已撤销」，此表单已不能提交。您填写的内容保留在下方「您填写的内容（未保存）」中，可复制。$/,
     );
-    expect(html).toContain('<a href="#comment-title">前往表单「添加备注」</a>');
-    expect(html).toContain('<h3 id="comment-title">');
-    const form = section(html, 'comment');
-    expect(form).toContain('data-not-offered');
-    expect(form).toContain('role="alert">案件已撤销，不能再执行任何步骤<');
-    expect(form).toMatch(new RegExp(`<textarea[^>]*name="text"[^>]*>${text}</textarea>`));
-    // Only to copy from: the step is no longer the person's, so the form has no button to send it.
-    expect(form).not.toContain('type="submit"');
+    expect(html).toContain('<a href="#unsaved-title">前往「您填写的内容（未保存）」</a>');
+    // Only to copy from: the step is no longer the person's, so there is no form, only the text.
+    expect(section(html, 'comment')).toBe('');
+    const box = unsaved(html);
+    expect(box).toContain('<h3 id="unsaved-title">您填写的内容（未保存）</h3>');
+    expect(box).toContain(`<textarea id="unsaved-text" readonly="">${text}</textarea>`);
+    expect(box).not.toContain('<form');
     const chain = await readChain(s.deps.aws.ddb, s.deps.aws.tables, caseId);
     expect(chain.some((e) => JSON.stringify(e.payload).includes(text))).toBe(false);
   });
@@ -93,14 +96,13 @@ describe('a case page form refused with no field named', () => {
     expect(res.status).toBe(409);
     const html = await res.text();
     expect(html).toContain('<html lang="en">');
-    expect(/class="summary-lead">([^<]*)</.exec(html)?.[1]).toBe(
-      'Hand over to a colleague: case is withdrawn; no further steps. Nothing was saved; what you typed is kept in the form below.',
+    expect(/class="summary-lead">([^<]*)</.exec(html)?.[1]).toMatch(
+      /^Hand over to a colleague: nothing was saved\. The case was already withdrawn by [^<]+ at [-\d: ]+; it is now at “Withdrawn”, so this form cannot be sent\. What you typed is kept below under “What you typed \(not saved\)” for you to copy\.$/,
     );
-    const form = section(html, 'hand_over');
-    expect(form).toContain('data-not-offered');
-    expect(form).toContain(`value="${reason}"`);
-    expect(form).toMatch(/<option value="staff-zhao" selected="">/);
-    expect(form).not.toContain('type="submit"');
+    expect(section(html, 'hand_over')).toBe('');
+    const box = unsaved(html);
+    expect(box).toContain(`readonly="">${reason}</textarea>`);
+    expect(box).toContain('readonly="">staff-zhao</textarea>');
     expect((await getCaseRecord(s.deps.aws.ddb, s.deps.aws.tables, caseId))?.assigneeId).toBe('staff-zhou');
   });
 });

@@ -357,11 +357,11 @@ describe('web pages: the case page', () => {
     expect((await getCaseRecord(s.deps.aws.ddb, s.deps.aws.tables, caseId))?.stage).toBe('analysing');
     const html = await refused.text();
     expect(html).toMatch(/class="summary-lead">[^<]*只有本楼栋主管可以撤销案件/);
-    // The form comes back with what was typed, to copy: not one to send again.
-    const form = /<section[^>]*data-step="withdraw"[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
-    expect(form).toContain('data-not-offered');
-    expect(form).toMatch(/<textarea[^>]*name="reason"[^>]*>重复登记了<\/textarea>/);
-    expect(form).not.toContain('type="submit"');
+    // What was typed comes back read-only, to copy: no form to send again.
+    expect(html).not.toMatch(/<section[^>]*data-step="withdraw"/);
+    const box = /<section[^>]*data-unsaved="withdraw"[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
+    expect(box).toContain('<textarea id="unsaved-reason" readonly="">重复登记了</textarea>');
+    expect(box).not.toContain('<form');
     const page = await get(`/app/cases/${caseId}`, 'staff-zhao', 'zh-CN');
     expect(page.status).toBe(200);
     expect(stepsOn(await page.text())).not.toContain('withdraw');

@@ -29,33 +29,13 @@ export interface FormState {
 }
 
 /**
- * In place of the submit button of a form whose step is no longer the person's to take (the case
- * finished, the stage moved on): the form is shown only so that what was typed is not lost.
- */
-export function NotOffered(props: { lang: Lang }) {
-  return (
-    <p class="hint">
-      {inLang(
-        {
-          zh: '此步骤现在不能提交（原因见上方）。您填写的内容没有保存，保留在此供复制。',
-          en: 'This step cannot be taken now (see above why). What you typed was not saved; it is kept here for you to copy.',
-        },
-        props.lang,
-      )}
-    </p>
-  );
-}
-
-/**
  * A step's card on the case page: its title, a refusal that names no field, the form with its
- * CSRF token and `children` as its fields, then the submit button, or, for a step no longer the
- * person's, why there is none.
+ * CSRF token and `children` as its fields, then the submit button.
  */
 export function StepCard(props: {
   step: string;
   title: Bilingual;
   lang: Lang;
-  offered: boolean;
   formError?: Bilingual | undefined;
   action: string;
   multipart?: boolean | undefined;
@@ -66,12 +46,7 @@ export function StepCard(props: {
 }) {
   const { step, lang } = props;
   return (
-    <section
-      class="card"
-      aria-labelledby={`${step}-title`}
-      data-step={step}
-      data-not-offered={props.offered ? undefined : ''}
-    >
+    <section class="card" aria-labelledby={`${step}-title`} data-step={step}>
       <h3 id={`${step}-title`}>{inLang(props.title, lang)}</h3>
       {props.formError && (
         <p class="field-error" role="alert">
@@ -86,15 +61,11 @@ export function StepCard(props: {
       >
         <Csrf token={props.csrfToken} />
         {props.children}
-        {props.offered ? (
-          <div class="actions">
-            <button type="submit" class={props.danger ? 'danger' : undefined}>
-              {inLang(props.submit, lang)}
-            </button>
-          </div>
-        ) : (
-          <NotOffered lang={lang} />
-        )}
+        <div class="actions">
+          <button type="submit" class={props.danger ? 'danger' : undefined}>
+            {inLang(props.submit, lang)}
+          </button>
+        </div>
       </form>
     </section>
   );

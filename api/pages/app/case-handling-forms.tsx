@@ -72,11 +72,8 @@ export function HandlingForms(props: {
   lang: Lang;
   csrfToken: string;
   state?: FormState | null | undefined;
-  /** False for a refused form whose step is no longer the person's: shown for its text, not sent. */
-  offered?: boolean | undefined;
 }) {
   const { view, dir, lang } = props;
-  const offered = props.offered ?? true;
   const t = (zh: string, en: string) => inLang({ zh, en }, lang);
   const staff = dir.people.filter((p) => p.roles.includes('staff') && p.id !== view.assigneeId);
   const fieldsOf = (step: HandlingStep, values: Record<string, string>, errors: FieldErrors) => {
@@ -192,7 +189,6 @@ export function HandlingForms(props: {
             step={step}
             title={handlingTitles[step]}
             lang={lang}
-            offered={offered}
             formError={errors._form}
             action={`/app/cases/${encodeURIComponent(view.caseId)}/${handlingPaths[step]}`}
             csrfToken={props.csrfToken}

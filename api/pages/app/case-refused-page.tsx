@@ -1,20 +1,9 @@
 // The page a case form comes back to when its sender may no longer read the case (it was handed
 // over or reassigned meanwhile): a 403 saying so, with what was typed kept to copy, never a redirect.
 import { inLang, type Bilingual } from '../../../domain/text.ts';
-import { handlingFieldLabels } from './case-handling-forms.tsx';
+import { keptLabels, typedFields } from './case-unsaved.tsx';
 import type { FormState } from './case-form-state.tsx';
 import { page, type WebContext } from './web-kit.tsx';
-
-/** The typed fields worth keeping, as the forms label them (ids, tokens and photo refs are not typed). */
-const keptLabels: Record<string, Bilingual> = {
-  ...handlingFieldLabels,
-  ...Object.fromEntries([1, 2, 3, 4, 5].map((n) => [`why${n}`, { zh: `为什么 ${n}`, en: `Why ${n}` }])),
-  causes: { zh: '根本原因', en: 'Root causes' },
-  plan: { zh: '整改方案', en: 'Rectification plan' },
-  summary: { zh: '整改情况', en: 'What was done' },
-  evidenceText: { zh: '其他证据', en: 'Other evidence' },
-  text: { zh: '备注内容', en: 'Comment' },
-};
 
 export const NO_LONGER_YOURS = (caseId: string): Bilingual => ({
   zh: `案件 ${caseId} 已不再由您处理（已转交或改派给他人），您不能再查看或办理它。您的提交没有保存。`,
@@ -23,9 +12,7 @@ export const NO_LONGER_YOURS = (caseId: string): Bilingual => ({
 
 export function renderNoLongerYours(c: WebContext, caseId: string, state: FormState) {
   const lang = c.get('lang');
-  const kept = Object.entries(state.values).filter(
-    ([k, v]) => keptLabels[k] !== undefined && v.trim() !== '',
-  );
+  const kept = typedFields(state);
   return page(
     c,
     { zh: '不能办理此案件', en: 'You cannot act on this case' },

@@ -149,11 +149,8 @@ export function StepForm(props: {
   lang: Lang;
   csrfToken: string;
   state: FormState | null;
-  /** False for a refused form whose step is no longer the person's: shown for its text, not sent. */
-  offered?: boolean | undefined;
 }) {
   const { step, view, dir, lang } = props;
-  const offered = props.offered ?? true;
   const t = (zh: string, en: string) => inLang({ zh, en }, lang);
   const mine = props.state?.step === step ? props.state : null;
   const values = mine?.values ?? {};
@@ -361,7 +358,6 @@ export function StepForm(props: {
       step={step}
       title={stepTitles[step]}
       lang={lang}
-      offered={offered}
       formError={errors._form}
       action={action}
       multipart={multipart}

@@ -37,6 +37,8 @@ import { exportHref, verifyHref } from './audit-links.ts';
 import { AUDIT_READERS } from '../../routes/audit.ts';
 import { reporterShownTo, WITHHELD_REPORTER } from '../../reporter-privacy.ts';
 import { renderNoLongerYours } from './case-refused-page.tsx';
+import { UnsavedText, UNSAVED_TITLE } from './case-unsaved.tsx';
+import { lastMove, movedOnText } from '../../../domain/case-moved-on.ts';
 import { page, refusalOf, takeUnsaved, viewerOf, type WebContext } from './web-kit.tsx';
 import { closureDueNote, closureOnDue, type NamedClosure } from '../../../domain/closure-on-due.ts';
 import { currentCalendarReader } from '../../../infra/calendar.ts';
@@ -132,7 +134,10 @@ export async function renderCase(
       </small>
     ) : null;
   };
+  // The step that moved the case on, for a form sent from a page read before it.
+  const moved = lastMove(view);
   const nameOf = await personNamer(deps.aws, dir, [
+    ...(moved && moved.actorId !== 'system' && !moved.actorId.startsWith('reporter:') ? [moved.actorId] : []),
     view.assigneeId,
     view.responsibleId,
     view.openedBy,
@@ -145,8 +150,25 @@ export async function renderCase(
   state ??= unsavedStepForm(c, caseId);
   // A form sent for a step that is no longer this person's (the case finished, the stage moved on)
   // still comes back, with what was typed, rather than vanishing with the text.
-  const keptStep = state && isFormStep(state.step) && !steps.includes(state.step) ? state.step : null;
-  const keptHandling = state && !isFormStep(state.step) && !handling.includes(state.step) ? state.step : null;
+  // Its form is not drawn again (a form with no button reads as one to fill in): what was typed is
+  // shown read-only to copy, and the page says what moved the case on, read now.
+  const stale =
+    state && !(isFormStep(state.step) ? steps.includes(state.step) : handling.includes(state.step));
+  // A step refused for who the person is (403) was never theirs: its refusal says so. Any other
+  // (409: the case moved on meanwhile) is told by what moved it on.
+  const movedOn =
+    stale && status !== 403
+      ? movedOnText(
+          view,
+          moved,
+          !moved || moved.actorId === 'system'
+            ? null
+            : moved.actorId.startsWith('reporter:')
+              ? { zh: '报告人', en: 'the reporter' }
+              : { zh: nameOf(moved.actorId, 'zh-CN'), en: nameOf(moved.actorId, 'en') },
+          formatTime(moved?.at ?? view.openedAt, tz),
+        )
+      : null;
   // What every step and handling form on the page is drawn from.
   const forms = { view, dir, lang, csrfToken: c.get('csrfToken'), state };
   // Staff who only handle the case get no reporter's contact, nor their name on a complaint about staff.
@@ -391,8 +413,7 @@ export async function renderCase(
             {t('此案件当前没有需要您处理的步骤。', 'Nothing on this case waits for you now.')}
           </p>
         )}
-        {keptStep && <StepForm step={keptStep} {...forms} offered={false} />}
-        {keptHandling && <HandlingForms steps={[keptHandling]} {...forms} offered={false} />}
+        {stale && state && <UnsavedText state={state} form={formTitle(state)} lang={lang} />}
         {steps.map((s) => (
           <StepForm step={s} {...forms} />
         ))}
@@ -416,19 +437,45 @@ export async function renderCase(
       status,
       currentUrl: `/app/cases/${encodeURIComponent(caseId)}`,
       // A form offered again after sign-in has no errors: the page says it was not saved instead.
-      flash: state ? flashFor(state) : undefined,
+      flash: state ? flashFor(state, stale ? { movedOn } : null) : undefined,
     },
   );
 }
+
+/** A refusal's English, which reads as a clause ("case is withdrawn"), as a sentence of its own. */
+const sentence = (en: string) => en.charAt(0).toUpperCase() + en.slice(1).replace(/[.。]$/u, '');
+
+const formTitle = (state: FormState): Bilingual =>
+  isFormStep(state.step) ? stepTitles[state.step] : handlingTitles[state.step];
 
 /**
  * The page's message over a refused form, naming the form (the page holds many, far below the
  * top): its fields to correct, each linked to its control, or (a refusal naming no field) the
  * refusal itself, saying that nothing was saved and the text is still there, with a link to it.
  */
-function flashFor(state: FormState): FlashMessage | undefined {
+function flashFor(
+  state: FormState,
+  /** Set when the form is not offered now; `movedOn` says what moved the case on, if that is why. */
+  stale: { movedOn: Bilingual | null } | null,
+): FlashMessage | undefined {
   const { step, errors } = state;
-  const form = isFormStep(step) ? stepTitles[step] : handlingTitles[step];
+  const form = formTitle(state);
+  // The form no longer applies: whatever was wrong with it, what matters is why it cannot be sent.
+  if (stale) {
+    const why = stale.movedOn ?? errors._form;
+    const toBox = {
+      href: '#unsaved-title',
+      text: { zh: `前往「${UNSAVED_TITLE.zh}」`, en: `Go to “${UNSAVED_TITLE.en}”` },
+    };
+    return {
+      kind: 'error',
+      text: {
+        zh: `${form.zh}：没有保存。${why ? `${why.zh.replace(/[。.]$/u, '')}，此表单${stale.movedOn ? '已' : ''}不能提交。` : '此表单现在不能提交。'}您填写的内容保留在下方「${UNSAVED_TITLE.zh}」中，可复制。`,
+        en: `${form.en}: nothing was saved. ${why ? `${sentence(why.en)}, so this form cannot be sent. ` : 'This form cannot be sent now. '}What you typed is kept below under “${UNSAVED_TITLE.en}” for you to copy.`,
+      },
+      links: [toBox],
+    };
+  }
   const fields = Object.entries(errors).filter(([k]) => k !== '_form');
   if (fields.length > 0)
     return {
