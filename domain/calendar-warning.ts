@@ -1,6 +1,7 @@
 import { escapeHtml } from './text.ts';
 import type { Language } from './directory.ts';
 import { headerSafe } from './safe-text.ts';
+import { noAutolink } from './no-autolink.ts';
 import type { Bilingual } from './text.ts';
 
 /**
@@ -34,15 +35,18 @@ export function missingYearMail(
   a: { year: number; date: string; name: string; calendarUrl: string },
 ): { subject: string; text: string; html: string } {
   const notice = missingYearNotice(a.year);
+  // The admin's name as typed into the directory: no link of its own, nor one for the line's
+  // address pattern below to draw around it.
+  const name = noAutolink(a.name);
   const zh = [
-    `${a.name}，您好：`,
+    `${name}，您好：`,
     notice.zh,
     `录入方法：在校历页添加一行 official ${a.year} <通知标题>，再按通知逐行录入 holiday（放假）与 workday（调休上班）。`,
     `校历页：${a.calendarUrl}`,
     `本提醒自 11 月 1 日起每天发送，直到录入为止（${a.date}）。`,
   ];
   const en = [
-    `Dear ${a.name},`,
+    `Dear ${name},`,
     notice.en,
     `How: on the calendar page add a line official ${a.year} <title of the notice>, then its holiday and workday (make-up working day) lines exactly as the notice lists them.`,
     `Calendar page: ${a.calendarUrl}`,

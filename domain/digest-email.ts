@@ -10,7 +10,8 @@ import type { Language } from './directory.ts';
 import { stageLabel } from './stage-labels.ts';
 import { kpiDurationText } from './kpi-text.ts';
 import { escapeHtml, pairIn, splitBilingual, type Bilingual } from './text.ts';
-import { linePlace, withBuildingLabels } from './digest.ts';
+import { linePlace as placeAsNamed, withBuildingLabels } from './digest.ts';
+import { noAutolink, noAutolinkPair } from './no-autolink.ts';
 import type {
   AreaSummary,
   CaseLine,
@@ -72,10 +73,19 @@ export function countsText(c: WeekCounts): Bilingual {
  */
 function titleIn(title: string, lang: Language): string {
   const halves = splitBilingual(title);
-  if (halves.zh === halves.en) return kindPrefixIn(title, lang);
+  // Typed, it links nowhere (broken once split, so it is split as written).
+  if (halves.zh === halves.en) return noAutolink(kindPrefixIn(title, lang));
   const [first, second] = lang === 'en' ? (['en', 'zh'] as const) : (['zh', 'en'] as const);
-  return `${caseTitleIn(title, first)} / ${caseTitleIn(title, second)}`;
+  return noAutolink(`${caseTitleIn(title, first)} / ${caseTitleIn(title, second)}`);
 }
+
+/**
+ * A case's place as the directory names it (a name someone typed there), kept from becoming a
+ * link as every typed text of these mails is: the titles (`titleIn`), people's, departments' and
+ * buildings' names where each mail takes them. The mails' own links are never passed through it.
+ */
+const linePlace = (l: Parameters<typeof placeAsNamed>[0], lang: Language): string =>
+  noAutolink(placeAsNamed(l, lang));
 
 const caseText = (l: CaseLine, lang: Language) => {
   const both = pairIn(lang);
@@ -131,6 +141,7 @@ export function staffDigestEmail(
   ackUrl: string,
   lang: Language = 'zh-CN',
 ): RenderedEmail {
+  name = noAutolink(name);
   const both = pairIn(lang);
   return ackMail(lang, ackUrl, {
     subject: `【${both('每周反馈', 'Weekly feedback')}】${d.week} ${name}`,
@@ -150,6 +161,7 @@ export function ackReminderEmail(
   ackUrl: string,
   lang: Language = 'zh-CN',
 ): RenderedEmail {
+  name = noAutolink(name);
   const both = pairIn(lang);
   return ackMail(lang, ackUrl, {
     subject: `【${both('提醒', 'Reminder')}】${both(`请确认 ${d.week} 周反馈`, `Please acknowledge your week ${d.week} feedback`)}`,
@@ -169,6 +181,8 @@ export function ackEscalationEmail(
   supervisorName: string,
   lang: Language = 'zh-CN',
 ): RenderedEmail {
+  staffName = noAutolink(staffName);
+  supervisorName = noAutolink(supervisorName);
   const both = pairIn(lang);
   const subject = `【${both('未确认', 'Not acknowledged')}】${staffName} ${both(`${d.week} 周反馈`, 'weekly feedback')}`;
   const intro = greetingIn(lang, supervisorName, {
@@ -206,6 +220,8 @@ export function departmentDigestEmail(
   reminder: boolean,
   lang: Language = 'zh-CN',
 ): RenderedEmail {
+  name = noAutolink(name);
+  d = { ...d, name: noAutolinkPair(d.name) };
   const both = pairIn(lang);
   const subject = `${reminder ? `【${both('提醒', 'Reminder')}】` : ''}【${both('学生情况反馈', 'Student feedback')}】${d.week} ${both(d.name.zh, d.name.en)}`;
   const intro = greetingIn(lang, name, {
@@ -240,6 +256,8 @@ export function departmentEscalationEmail(
   name: string,
   lang: Language = 'zh-CN',
 ): RenderedEmail {
+  name = noAutolink(name);
+  d = { ...d, name: noAutolinkPair(d.name) };
   const both = pairIn(lang);
   const subject = `【${both('院系跟进未完成', 'Department follow-ups open')}】${d.week} ${both(d.name.zh, d.name.en)}`;
   const intro = greetingIn(lang, name, {
@@ -262,6 +280,8 @@ export function areaSummaryEmail(
   reportUrl: string,
   lang: Language,
 ): RenderedEmail {
+  name = noAutolink(name);
+  title = noAutolinkPair(title);
   const s = withBuildingLabels(stored);
   const both = pairIn(lang);
   const subject = `【${both('周报', 'Weekly summary')}】${s.week} ${both(title.zh, title.en)}`;
@@ -330,6 +350,8 @@ export function dailyBriefEmail(
   lang: Language = 'zh-CN',
   publicBaseUrl?: string,
 ): RenderedEmail {
+  name = noAutolink(name);
+  buildingName = noAutolinkPair(buildingName);
   const both = pairIn(lang);
   const caseUrl = (caseId: string) =>
     publicBaseUrl === undefined ? undefined : `${publicBaseUrl.replace(/\/+$/, '')}${casePagePath(caseId)}`;

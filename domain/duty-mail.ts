@@ -1,6 +1,7 @@
 import type { Person } from './directory.ts';
 import { evidenceNames, frequencyNames, type DutyDefinition, type DutyOccurrence } from './duties.ts';
 import { mailGreeting, mailHalves, mailHtml, mailSubject, mailText, type MailHalf } from './mail-document.ts';
+import { noAutolink, noAutolinkPair } from './no-autolink.ts';
 import type { Bilingual } from './text.ts';
 
 /**
@@ -21,20 +22,24 @@ export function dutyMail(
   },
 ): { subject: string; text: string; html: string } {
   const { duty: d, occurrence: o } = m;
+  // The names people typed into the directory (the reader's, the building's) link nowhere; the
+  // duty's words are the catalogue's, and the record page's address is the mail's own.
+  const building = noAutolinkPair(m.building);
+  const readerName = noAutolink(reader.name);
   const left = o.progress
     .filter((p) => p.done < p.times)
     .map((p) => ({ zh: `${p.label.zh} ${p.done}/${p.times}`, en: `${p.label.en} ${p.done}/${p.times}` }));
   const evidence = d.evidence.map((k) => evidenceNames[k]);
   const body: Record<MailHalf, string[]> = {
     zh: [
-      `${m.building.zh}「${d.name.zh}」（${frequencyNames[d.frequency].zh}，${o.periodLabel.zh}）须在 ${m.dueDate} ${d.dueTime} 前完成。`,
+      `${building.zh}「${d.name.zh}」（${frequencyNames[d.frequency].zh}，${o.periodLabel.zh}）须在 ${m.dueDate} ${d.dueTime} 前完成。`,
       `要求：${d.requirement.zh}`,
       ...(left.length ? [`尚未完成：${left.map((x) => x.zh).join('、')}`] : []),
       ...(evidence.length ? [`佐证材料：${evidence.map((x) => x.zh).join('、')}`] : []),
       '逾期未完成将自动立案整改。',
     ],
     en: [
-      `${d.name.en} (${frequencyNames[d.frequency].en.toLowerCase()}, ${o.periodLabel.en}) in ${m.building.en} is due by ${m.dueDate} ${d.dueTime}.`,
+      `${d.name.en} (${frequencyNames[d.frequency].en.toLowerCase()}, ${o.periodLabel.en}) in ${building.en} is due by ${m.dueDate} ${d.dueTime}.`,
       `Requirement: ${d.requirement.en}`,
       ...(left.length ? [`Still to do: ${left.map((x) => x.en).join(', ')}`] : []),
       ...(evidence.length ? [`Evidence: ${evidence.map((x) => x.en.toLowerCase()).join(', ')}`] : []),
@@ -43,7 +48,7 @@ export function dutyMail(
   };
   const record: Record<MailHalf, string> = { zh: `登记：${m.url}`, en: `Record it: ${m.url}` };
   const [first, second] = mailHalves(reader.language);
-  const greeting = mailGreeting(reader.language, reader.name);
+  const greeting = mailGreeting(reader.language, readerName);
   return {
     subject: mailSubject(reader.language, {
       zh: `【${m.tag.zh}】${d.name.zh} ${o.periodLabel.zh}`,

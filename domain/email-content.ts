@@ -18,6 +18,7 @@ import type { Stage } from './case-model.ts';
 import { stageStatusLabels } from './stage-labels.ts';
 import { leftName } from './departed-name.ts';
 import { endSentence } from './sentence-end.ts';
+import { noAutolink, noAutolinkOpt, noAutolinkPair } from './no-autolink.ts';
 
 /** The admins' page of automatic steps that failed for good, to retry or dismiss (behind sign-in). */
 export const STUCK_EFFECTS_PAGE = '/app/admin/stuck';
@@ -464,23 +465,43 @@ function photoLine(l: MailHalf, kind: EmailKind, photos: number): string {
     : `${of.en} has ${photos} photos; see them on the case page.`;
 }
 
+/**
+ * The context's other typed texts (people's names, the place, a pause's note) kept from becoming
+ * links wherever the mail quotes them (`noAutolink`); the title and the detail are broken once
+ * they are split into their halves. The links the mail adds itself are not touched.
+ */
+function typedUnlinked(c: EmailContext): EmailContext {
+  return {
+    ...c,
+    recipientName: noAutolink(c.recipientName),
+    assigneeName: noAutolinkOpt(c.assigneeName),
+    actorName: noAutolinkOpt(c.actorName),
+    place: c.place && noAutolinkPair(c.place),
+    move: c.move && { ...c.move, byName: noAutolink(c.move.byName), fromName: noAutolink(c.move.fromName) },
+    pause: c.pause && { ...c.pause, note: noAutolinkOpt(c.pause.note) },
+  };
+}
+
 /** One email in the recipient's language first and the other language beneath it. */
 export function renderEmail(
   lang: Language,
-  c: EmailContext,
+  given: EmailContext,
 ): { subject: string; text: string; html: string } {
+  const c = typedUnlinked(given);
   // A title written in both languages ("… 不合格 / …: failed", as a failed 6T item's case is
   // named) reads once in each block: each language's lines carry their own half of it, and a
-  // scanned report's kind ("报修：…") reads in that half's language.
-  const title = { zh: caseTitleIn(c.title, 'zh'), en: caseTitleIn(c.title, 'en') };
+  // scanned report's kind ("报修：…") reads in that half's language. Typed, it links nowhere
+  // (broken once split, so it is split as written).
+  const title = { zh: noAutolink(caseTitleIn(c.title, 'zh')), en: noAutolink(caseTitleIn(c.title, 'en')) };
   // The notes a step carries may hold the references of photos appended to them (a review's):
   // the mail quotes the words and says how many photos there are, on the case page it links.
   const notes = c.detail === undefined ? undefined : notesWithoutEvidence(c.detail);
   const detail = notes?.text === '' ? undefined : notes?.text;
   const photos = notes?.refs.length ?? 0;
   const lines = (l: MailHalf): Lines => {
-    // Each half quotes the detail in its own language where the workflow joined both (a pause's reason, a rating's aspects).
-    const own = detail === undefined ? undefined : detailIn(l, c.kind, detail);
+    // Each half quotes the detail in its own language where the workflow joined both (a pause's
+    // reason, a rating's aspects), its typed words kept from becoming a link.
+    const own = detail === undefined ? undefined : noAutolink(detailIn(l, c.kind, detail));
     const said = (l === 'zh' ? zh : en)[c.kind]({ ...c, title: title[l], detail: own });
     const seePhotos = l === 'zh' ? '打开案件页面查看照片' : 'Open the case page for the photos';
     return photoLine(l, c.kind, photos) && !said.casePage ? { ...said, casePage: seePhotos } : said;

@@ -1,6 +1,7 @@
 import type { Person } from './directory.ts';
 import { roundKindNames, type RoundKind } from './inspection.ts';
 import { mailGreeting, mailHalves, mailHtml, mailSubject, mailText, type MailHalf } from './mail-document.ts';
+import { noAutolink, noAutolinkPair } from './no-autolink.ts';
 import type { Bilingual } from './text.ts';
 
 /**
@@ -9,8 +10,10 @@ import type { Bilingual } from './text.ts';
  */
 export function inspectionRoundMail(
   reader: Pick<Person, 'name' | 'language'>,
-  r: { kind: RoundKind; period: string; items: number; building: Bilingual; url: string },
+  given: { kind: RoundKind; period: string; items: number; building: Bilingual; url: string },
 ): { subject: string; text: string; html: string } {
+  // The names people typed into the directory link nowhere; the checklist's address is the mail's own.
+  const r = { ...given, building: noAutolinkPair(given.building) };
   const kind = roundKindNames[r.kind];
   const { period, items } = r;
   const intro: Record<MailHalf, string> = {
@@ -20,7 +23,7 @@ export function inspectionRoundMail(
   const checklist: Record<MailHalf, string> = { zh: '检查表', en: 'Checklist' };
   const textLines = (h: MailHalf) => [intro[h], `${checklist[h]}${h === 'zh' ? '：' : ': '}${r.url}`];
   const [first, second] = mailHalves(reader.language);
-  const greeting = mailGreeting(reader.language, reader.name);
+  const greeting = mailGreeting(reader.language, noAutolink(reader.name));
   return {
     subject: mailSubject(reader.language, {
       zh: `【${kind.zh}】${r.building.zh} ${period}`,

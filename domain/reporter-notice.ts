@@ -2,6 +2,7 @@ import type { CaseAction } from './case-action.ts';
 import type { Language } from './directory.ts';
 import { reportReasonIn } from './intake.ts';
 import { linkButton } from './email-content.ts';
+import { noAutolink, noAutolinkPair } from './no-autolink.ts';
 import { escapeHtml, type Bilingual } from './text.ts';
 
 /** What a reporter is told about one event of a scanned-code report (store/reporter-notices.ts sends it). */
@@ -43,9 +44,15 @@ type Half = 'zh' | 'en';
 export const reporterLanguage = (known: Language | undefined, reportedIn: Language | undefined): Language =>
   known ?? reportedIn ?? 'zh-CN';
 
-function block(l: Half, n: ReporterNoticeContext): string[] {
-  const name = n.name?.trim();
-  const reason = n.reason ? reportReasonIn(n.reason, l === 'en' ? 'en' : 'zh-CN') : undefined;
+/**
+ * One language's lines. What people typed (the reporter's own name, sent to whatever address they
+ * typed; the reason staff gave; the place's name) is kept from becoming a link; the tracking
+ * page's address, added here, is not.
+ */
+function block(l: Half, given: ReporterNoticeContext): string[] {
+  const n = { ...given, place: given.place && noAutolinkPair(given.place) };
+  const name = n.name === undefined ? undefined : noAutolink(n.name.trim());
+  const reason = n.reason ? noAutolink(reportReasonIn(n.reason, l === 'en' ? 'en' : 'zh-CN')) : undefined;
   if (l === 'zh')
     return [
       name ? `${name}，您好：` : '您好：',

@@ -10,6 +10,7 @@ import {
   type MailHalf,
   type MailPara,
 } from './mail-document.ts';
+import { noAutolink } from './no-autolink.ts';
 import type { Bilingual } from './text.ts';
 
 /**
@@ -55,11 +56,13 @@ const review: Record<MailHalf, string> = { zh: '去复查', en: 'Review it' };
 const gap: Record<MailHalf, string> = { zh: '', en: ' ' };
 const linkLead: Record<MailHalf, string> = { zh: '：', en: ': ' };
 
-/** One case as a line of the mail, in one language, without its link. */
+/** One case as a line of the mail, in one language, without its link; the typed title and place link nowhere. */
 export function reviewDigestLine(l: MailHalf, c: ReviewDigestCase): string {
+  const title = noAutolink(caseTitleIn(c.title, l));
+  const place = noAutolink(c.place[l]);
   return l === 'zh'
-    ? `${c.caseId}「${caseTitleIn(c.title, l)}」，${c.place.zh}${c.dueText ? `，复查时限 ${c.dueText}` : ''}。`
-    : `${c.caseId} "${caseTitleIn(c.title, l)}", ${c.place.en}${c.dueText ? `, review due ${c.dueText}` : ''}.`;
+    ? `${c.caseId}「${title}」，${place}${c.dueText ? `，复查时限 ${c.dueText}` : ''}。`
+    : `${c.caseId} "${title}", ${place}${c.dueText ? `, review due ${c.dueText}` : ''}.`;
 }
 
 /** The most urgent review first; those without a deadline last, each group in the order gathered. */
@@ -104,7 +107,7 @@ export function reviewDigestMail(
     ...handled(l),
   ];
   const [first, second] = mailHalves(lang);
-  const greeting = mailGreeting(lang, m.recipientName);
+  const greeting = mailGreeting(lang, noAutolink(m.recipientName));
   return {
     subject: mailSubject(lang, {
       zh: `【待复查】汇总：又有 ${n} 件案件待您复查`,

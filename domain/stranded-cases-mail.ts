@@ -12,6 +12,7 @@ import {
   type MailPara,
 } from './mail-document.ts';
 import { stageStatusLabels } from './stage-labels.ts';
+import { noAutolink, noAutolinkPair } from './no-autolink.ts';
 import type { Bilingual } from './text.ts';
 
 /**
@@ -165,8 +166,22 @@ const workingGroupNote = (l: MailHalf, name: Bilingual): string =>
 /** The mail to one reader, their language first. */
 export function strandedCasesMail(
   lang: Language,
-  m: StrandedCasesMail,
+  given: StrandedCasesMail,
 ): { subject: string; text: string; html: string } {
+  // The names people typed into the directory (the reader's, the holders', the buildings') link
+  // nowhere, in the subject either; the reassign links are the mail's own.
+  const m: StrandedCasesMail = {
+    ...given,
+    recipientName: noAutolink(given.recipientName),
+    buildings: given.buildings.map((b) => ({
+      ...b,
+      name: noAutolinkPair(b.name),
+      cases: b.cases.map((c) => ({
+        ...c,
+        holders: c.holders.map((h) => ({ ...h, name: noAutolink(h.name) })),
+      })),
+    })),
+  };
   const cases = m.buildings.flatMap((b) => b.cases);
   const n = cases.length + m.buildings.reduce((k, b) => k + b.more, 0);
   const names = m.buildings.map((b) => b.name);

@@ -1,5 +1,6 @@
 import { mailGreeting, mailHalves, mailHtml, mailSubject, mailText, type MailHalf } from './mail-document.ts';
 import { triageRungLabel, type TriageNotice } from './report-triage.ts';
+import { noAutolink, noAutolinkPair } from './no-autolink.ts';
 import type { Bilingual } from './text.ts';
 
 /**
@@ -9,7 +10,7 @@ import type { Bilingual } from './text.ts';
  */
 export function triageNoticeMail(
   lang: 'zh-CN' | 'en',
-  a: {
+  given: {
     notice: Pick<TriageNotice, 'kind' | 'rung'>;
     reportId: string;
     name: string;
@@ -20,6 +21,14 @@ export function triageNoticeMail(
     triageUrl: string;
   },
 ): { subject: string; text: string; html: string } {
+  // What the reporter typed (anonymous, often) and the names it is quoted with link nowhere, in
+  // either part or the subject; the triage page's address, added here, stays a working link.
+  const a = {
+    ...given,
+    name: noAutolink(given.name),
+    placeName: noAutolinkPair(given.placeName),
+    description: noAutolink(given.description),
+  };
   const { kind } = a.notice;
   const reminder = kind === 'reminder';
   const rung = triageRungLabel[a.notice.rung];

@@ -27,8 +27,9 @@ interface ZeroLink extends MailLink {
 /**
  * Both languages, the reader's first (zh-CN is everyone's default), drawn as the case mails are:
  * the links as buttons whose label is short words, never the address (a signed link's address is
- * one unbreakable word wider than any phone), and every line of the HTML, which quotes names and
- * notes people typed, kept from being made a link by the reader's mail client.
+ * one unbreakable word wider than any phone), and every line, which quotes names and notes people
+ * typed, kept from being made a link by the reader's mail client, in the text part as in the HTML
+ * (the lines hold no address of the mail's own: those are its links).
  */
 function mail(
   lang: Language,
@@ -41,17 +42,20 @@ function mail(
 ): ZeroMail {
   const [first, second] = mailHalves(lang);
   const colon = (h: MailHalf) => (h === 'zh' ? '：' : ': ');
-  const textOf = (h: MailHalf) => [...m.lines[h], ...m.links.map((l) => `${l.line[h]}${colon(h)}${l.href}`)];
+  const greeting = noAutolink(m.greeting);
+  const lines = (h: MailHalf) => m.lines[h].map(noAutolink);
+  const textOf = (h: MailHalf) => [...lines(h), ...m.links.map((l) => `${l.line[h]}${colon(h)}${l.href}`)];
   const html = mailHtml({
     first,
-    greeting: noAutolink(m.greeting),
-    lead: m.lines[first].map(noAutolink),
+    greeting,
+    lead: lines(first),
     links: m.links.map(({ href, label, look }) => ({ href, label, look })),
-    other: m.lines[second].map(noAutolink),
+    other: lines(second),
   });
   return {
-    subject: mailSubject(lang, m.subject),
-    text: mailText(m.greeting, textOf(first), textOf(second)),
+    // A cell's name, as typed into the directory, is in the subject too.
+    subject: mailSubject(lang, { zh: noAutolink(m.subject.zh), en: noAutolink(m.subject.en) }),
+    text: mailText(greeting, textOf(first), textOf(second)),
     html,
   };
 }

@@ -737,6 +737,40 @@ describe('merge, reject, withdraw', () => {
     expect(told.text).toContain(`Your report ${id} at Dormitory A A105: Not taken up`);
   });
 
+  it('quotes what an anonymous reporter typed without a link a mail client would make: the supervisors’ arrival mail and the reporter’s own', async () => {
+    const email = `${uniqueId('lnk')}@students.demo.edu.cn`;
+    const typed = `<a href="http://evil.example">点我</a> www.evil.example 插座冒烟 ${uniqueId('n')}`;
+    const res = await report(roomCode('A204', 'a-f2'), {
+      kind: 'safety',
+      description: typed,
+      name: '<b onmouseover=x>N</b>a@evil.example',
+      contact: email,
+    });
+    expect(res.status).toBe(303);
+    const id = await reportIdOf(tokenOf(res)!);
+    const wang = s.dir.people.find((p) => p.id === 'sup-wang')!;
+    // A safety hazard's triage hears of it at once, whatever the hour.
+    const arrival = async () =>
+      (await mailsAbout(wang.email, id)).find((m) => m.subject.includes('新报告，请立即分派'));
+    await expect.poll(async () => (await arrival()) !== undefined, { timeout: 30_000 }).toBe(true);
+    const told = (await mailsAbout(email, id))[0]!;
+    for (const mail of [(await arrival())!, told]) {
+      for (const part of [mail.subject, mail.text, mail.html])
+        expect(part).not.toMatch(/evil\.example|www\.evil|https?:\/\/evil|a@evil/);
+      // Only the system's own links link: the triage page, the tracking page.
+      for (const href of mail.html.matchAll(/<a\s[^>]*href="([^"]*)"/g))
+        expect(href[1]).toMatch(new RegExp(`^${s.deps.publicBaseUrl}/(app/triage#${id}|t/)`));
+    }
+    const mail = (await arrival())!;
+    expect(mail.text.replace(/\u200C/g, '')).toContain(
+      '<a href="http://evil.example">点我</a> www.evil.example',
+    );
+    expect(mail.text).toContain(`${s.deps.publicBaseUrl}/app/triage#${id}`);
+    expect(mail.html).toContain(`href="${s.deps.publicBaseUrl}/app/triage#${id}"`);
+    expect(told.text.replace(/\u200C/g, '')).toContain('<b onmouseover=x>N</b>a@evil.example');
+    expect(told.html).not.toContain('<b onmouseover');
+  });
+
   it('tells every reporter of a withdrawn case why, by email and on the tracking page', async () => {
     const email = `${uniqueId('wd')}@students.demo.edu.cn`;
     const res = await report(roomCode('A106', 'a-f1'), {

@@ -108,14 +108,22 @@ describe('text people typed, in the HTML part', () => {
     expect(seen.replace(/\u200C/g, '')).toContain(
       'A103 https://evil.example/pay 请见 www.evil.example 或 x@evil.example',
     );
-    // The plain-text part quotes it as typed.
-    expect(mail.text).toContain('A103 https://evil.example/pay 请见 www.evil.example 或 x@evil.example');
+    // The plain-text part too: a client links a bare address there as readily.
+    expect(mail.text).not.toMatch(/https?:\/\/evil|www\.|evil\.example|x@/);
+    expect(mail.text.replace(/\u200C/g, '')).toContain(
+      'A103 https://evil.example/pay 请见 www.evil.example 或 x@evil.example',
+    );
   });
 
   it('breaks the scheme, domains and addresses but leaves Chinese text and times alone', () => {
     expect(noAutolink('http://a.cn')).toBe('http:\u200C//a\u200C.cn');
     expect(noAutolink('23:05 返回，宿舍楼 A 区')).toBe('23:05 返回，宿舍楼 A 区');
     expect(noAutolink('ab@cd.ef')).toBe('ab\u200C@cd\u200C.ef');
+    // A number's dot is no domain's: an item's number and a score read (and are found) as written.
+    expect(noAutolink('1.2 物品定位摆放，4.5 分')).toBe('1.2 物品定位摆放，4.5 分');
+    expect(noAutolink('1.2.3.cn a1.b2')).toBe('1.2.3\u200C.cn a1\u200C.b2');
+    // Twice is once.
+    expect(noAutolink(noAutolink('http://a.cn x@y.z'))).toBe(noAutolink('http://a.cn x@y.z'));
   });
 });
 
