@@ -2,12 +2,13 @@
  * Which score a case gives service-etiquette satisfaction. Seed 000 天天行为育人 7 服务礼仪:
  * "制定学生公寓文明用语和工作人员行为规范，工作人员熟练掌握并使用。学生满意率80%以上" — the students'
  * satisfaction with how staff speak to and treat them. The return-visit survey (seed 004) asks
- * exactly that as its 服务态度 (attitude) aspect, so a rating that spelt its aspects gives its
+ * exactly that as its attitude aspect (服务态度, or 处理人员的态度 for a case nobody came to the
+ * place for: domain/survey-questions.ts), so a rating that spelt its aspects gives its
  * attitude score, whatever the case was about. A one-score rating says nothing of conduct by
  * itself: it counts only for a case about staff conduct. Pure: safe in workflows.
  */
 import type { FollowUpRecord } from './case-model.ts';
-import { followUpScore, speltAspects } from './intake.ts';
+import { followUpScore, speltAspects } from './survey-questions.ts';
 
 /** Items whose cases are about how staff treat students: 育人 7 服务礼仪, 检查评估 1 complaints about service. */
 export const ETIQUETTE_ITEMS: readonly string[] = ['6t.education.7', '6t.evaluation.1'];

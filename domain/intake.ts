@@ -126,62 +126,15 @@ export function trackedStatus(status: ReportStatus, caseStage?: Stage | undefine
   return caseStage === 'withdrawn' ? 'withdrawn' : 'resolved';
 }
 
-/** The return-visit survey of seed 004: attitude, quality, clean-up, 1–5 each. */
-export const surveyAspects = ['attitude', 'quality', 'cleanup'] as const;
-export type SurveyAspect = (typeof surveyAspects)[number];
-export const surveyAspectLabel: Record<SurveyAspect, Bilingual> = {
-  attitude: { zh: '服务态度', en: 'Attitude' },
-  quality: { zh: '维修质量', en: 'Quality of the work' },
-  cleanup: { zh: '现场清理', en: 'Clean-up afterwards' },
-};
-
-/** The case's follow-up takes one score: the lowest aspect, so any poor aspect reopens the case for review. */
-export const followUpScore = (scores: Record<SurveyAspect, number>): number =>
-  Math.min(...surveyAspects.map((a) => scores[a]));
-
-/**
- * The comment a three-aspect rating gives the case's follow-up step: each aspect's score, then the
- * reporter's words. Stored once and read by staff of either language (mails, the case page, the
- * audit trail), so each aspect is named in both, Chinese first: "服务态度 Attitude 5/5，…". Comments
- * stored before named them in Chinese only ("服务态度 5/5，…"); readers take both (`speltAspects`).
- */
-export const surveyComment = (scores: Record<SurveyAspect, number>, comment?: string | undefined): string =>
-  [
-    surveyAspects
-      .map((a) => `${surveyAspectLabel[a].zh} ${surveyAspectLabel[a].en} ${scores[a]}/5`)
-      .join('，'),
-    comment,
-  ]
-    .filter(Boolean)
-    .join('；');
-
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const SPELT_ASPECTS = new RegExp(
-  `^${surveyAspects
-    .map((a) => `${surveyAspectLabel[a].zh}(?: ${escapeRegExp(surveyAspectLabel[a].en)})? ([1-5])/5`)
-    .join('，')}(?:；|$)`,
-  'u',
-);
-
-/** The aspect scores a follow-up comment begins with (as `surveyComment` writes them, now or before), if any. */
-export function speltAspects(comment: string | undefined): Record<SurveyAspect, number> | undefined {
-  const m = SPELT_ASPECTS.exec(comment ?? '');
-  if (!m) return undefined;
-  return Object.fromEntries(surveyAspects.map((a, i) => [a, Number(m[i + 1])])) as Record<
-    SurveyAspect,
-    number
-  >;
-}
-
-/**
- * The reporter's own words in a follow-up comment: what follows the aspect scores `surveyComment`
- * spells (now or before), or the whole comment of a rating that spells none; undefined when empty.
- */
-export function ratingWords(comment: string | undefined): string | undefined {
-  const m = SPELT_ASPECTS.exec(comment ?? '');
-  const words = (m ? (comment ?? '').slice(m[0].length) : (comment ?? '')).trim();
-  return words || undefined;
-}
+// The return-visit survey lives in survey-questions.ts; these are its names as the intake's readers import them.
+export {
+  followUpScore,
+  ratingWords,
+  speltAspects,
+  surveyAspects,
+  surveyComment,
+  type SurveyAspect,
+} from './survey-questions.ts';
 
 /**
  * What the reporter's tracking page says of a promise nobody recorded as kept once it can no

@@ -1,5 +1,5 @@
 import { pauseReasonLabels } from './case-clocks.ts';
-import { speltAspects, surveyAspectLabel, surveyAspects } from './intake.ts';
+import { speltRating, surveyAspects } from './survey-questions.ts';
 import type { MailHalf } from './mail-document.ts';
 
 /**
@@ -29,14 +29,12 @@ function pauseReasonIn(half: MailHalf, detail: string): string | undefined {
   return undefined;
 }
 
-/** A three-aspect rating's comment (surveyComment, now or as stored before) in one language. */
+/** A three-aspect rating's comment (surveyComment, now or as stored before) in one language, asking what it asked. */
 function ratingIn(half: MailHalf, detail: string): string | undefined {
-  const scores = speltAspects(detail);
-  if (!scores) return undefined;
-  // The aspects hold no '；': the reporter's own words, if any, follow the first one.
-  const cut = detail.indexOf('；');
-  const comment = cut === -1 ? '' : detail.slice(cut + 1).trim();
-  const aspects = surveyAspects.map((a) => `${surveyAspectLabel[a][half]} ${scores[a]}/5`);
+  const rating = speltRating(detail);
+  if (!rating) return undefined;
+  const comment = detail.slice(rating.length).trim();
+  const aspects = surveyAspects.map((a) => `${rating.questions[a][half]} ${rating.scores[a]}/5`);
   if (half === 'zh') return `${aspects.join('，')}${comment ? `；${comment}` : ''}`;
   return `${aspects.join(', ')}${comment ? `; ${comment}` : ''}`;
 }

@@ -1,4 +1,9 @@
-import { surveyAspectLabel, surveyAspects } from '../../domain/intake.ts';
+import {
+  GENERAL_QUESTIONS,
+  SURVEY_COMMENT_MAX,
+  surveyAspects,
+  type SurveyQuestions,
+} from '../../domain/survey-questions.ts';
 import type { Bilingual, Lang } from '../../domain/text.ts';
 import type { ActionContent, RowValue } from './action-statement.ts';
 import { Alt, Both, LinkPageShell, other, otherLang, Pair, pick } from './link-page.tsx';
@@ -54,7 +59,10 @@ export type FieldName = keyof typeof FIELD_MAX | 'choice' | (typeof surveyAspect
 const fieldNames: readonly string[] = ['reason', 'notes', 'comment', 'choice', ...surveyAspects];
 export const isFieldName = (name: string): name is FieldName => fieldNames.includes(name);
 
-/** The most characters each text of the form takes: what the route's schema (actionFormSchema) allows. */
+/**
+ * The most characters each text of the form takes: what the route's schema (actionFormSchema)
+ * allows. A rating's comment takes fewer (SURVEY_COMMENT_MAX, as on the tracking page).
+ */
 export const FIELD_MAX = { reason: 2000, notes: 5000, comment: 2000 } as const;
 
 const Field = (p: {
@@ -63,6 +71,8 @@ const Field = (p: {
   lang: Lang;
   value?: string | undefined;
   invalid: readonly FieldName[];
+  /** Fewer characters than the schema's for this field. */
+  max?: number | undefined;
 }) => {
   const invalid = p.invalid.includes(p.name);
   return (
@@ -73,7 +83,7 @@ const Field = (p: {
       <textarea
         id={fieldId(p.name)}
         name={p.name}
-        maxlength={FIELD_MAX[p.name]}
+        maxlength={p.max ?? FIELD_MAX[p.name]}
         aria-invalid={invalid ? 'true' : undefined}
         aria-describedby={invalid ? ERROR_ID : undefined}
       >
@@ -104,12 +114,14 @@ function Choices({
   lang,
   s,
   note,
+  questions,
   invalid,
 }: {
   kind: ActionContent['choice'];
   lang: Lang;
   s: FormState;
   note?: ActionContent['note'];
+  questions: SurveyQuestions;
   invalid: readonly FieldName[];
 }) {
   const choiceInvalid = invalid.includes('choice');
@@ -173,13 +185,13 @@ function Choices({
         </>
       );
     case 'rate':
-      // The same three aspects as the tracking page's survey; the lowest is the case's score.
+      // The same questions as the tracking page's survey, worded for the case; the lowest is the case's score.
       return (
         <>
           {surveyAspects.map((a) => (
             <fieldset data-aspect={a}>
               <legend>
-                <Pair text={surveyAspectLabel[a]} lang={lang} />
+                <Pair text={questions[a]} lang={lang} />
               </legend>
               {[5, 4, 3, 2, 1].map((n) => (
                 <Radio
@@ -203,6 +215,7 @@ function Choices({
             lang={lang}
             value={s.comment}
             invalid={invalid}
+            max={SURVEY_COMMENT_MAX}
           />
         </>
       );
@@ -293,11 +306,12 @@ export function ActionPage(props: {
   const { lang, content, form, photos, notice } = props;
   const state = form.state ?? {};
   const invalid = form.error ? (form.fields ?? []) : [];
+  const questions = content.questions ?? GENERAL_QUESTIONS;
   const label = (f: FieldName): Bilingual => {
     if (f === 'choice') return LEGEND[content.choice];
     if (f === 'comment' && content.note) return content.note.label;
     if (f === 'reason' || f === 'notes' || f === 'comment') return FIELD_LABEL[f];
-    return surveyAspectLabel[f];
+    return questions[f];
   };
   return (
     <LinkPageShell
@@ -355,13 +369,27 @@ export function ActionPage(props: {
         <input type="hidden" name="textHash" value={form.textHash} />
         {content.choice === 'acknowledge' ? (
           // Nothing to choose: at most a note, which its own label names.
-          <Choices kind={content.choice} lang={lang} s={state} note={content.note} invalid={invalid} />
+          <Choices
+            kind={content.choice}
+            lang={lang}
+            s={state}
+            note={content.note}
+            questions={questions}
+            invalid={invalid}
+          />
         ) : (
           <fieldset>
             <legend>
               <Pair text={LEGEND[content.choice]} lang={lang} />
             </legend>
-            <Choices kind={content.choice} lang={lang} s={state} note={content.note} invalid={invalid} />
+            <Choices
+              kind={content.choice}
+              lang={lang}
+              s={state}
+              note={content.note}
+              questions={questions}
+              invalid={invalid}
+            />
           </fieldset>
         )}
         <button type="submit">

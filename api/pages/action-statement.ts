@@ -4,6 +4,7 @@ import type { Directory } from '../../domain/directory.ts';
 import { textHash, type LinkClaims, type SigningKeys } from '../../domain/link-token.ts';
 import type { Bilingual } from '../../domain/text.ts';
 import { leftName } from '../../domain/departed-name.ts';
+import { surveyQuestions, type SurveyQuestions } from '../../domain/survey-questions.ts';
 
 /**
  * What an action page shows and what the person signs. The statement is built
@@ -25,6 +26,8 @@ export interface ActionContent {
   choice: ChoiceKind;
   /** An acknowledgement's optional text field, by its label (sent as the form's `comment`). */
   note?: { label: Bilingual } | undefined;
+  /** A rating's questions, worded for the kind of case (not part of the statement signed). */
+  questions?: SurveyQuestions | undefined;
 }
 
 /** The case steps that email links drive, with the action each link must name. */
@@ -144,6 +147,7 @@ export function caseActionContent(
         title: { zh: '处理结果评价（回访）', en: 'Rate the result (return visit)' },
         rows,
         choice: 'rate',
+        questions: surveyQuestions(v),
         statement: {
           zh: `我是案件 ${v.caseId}「${v.title}」的报告人${signer}，对整改结果（${last?.summary ?? ''}）作出如下评价（1-5 分）。`,
           en: `I, ${signer}, who reported case ${v.caseId} "${v.title}", rate the result (${last?.summary ?? ''}) as below (1-5).`,

@@ -37,11 +37,14 @@ import { parseZeroLinkCaseId, ZERO_REPORT_STEP } from '../../domain/zero-report.
 import { raterConflict } from '../../domain/survey-rater.ts';
 import {
   followUpScore,
-  surveyAspectLabel,
+  GENERAL_QUESTIONS,
+  SURVEY_COMMENT_MAX,
   surveyAspects,
   surveyComment,
+  surveyCommentTooLong,
   type SurveyAspect,
-} from '../../domain/intake.ts';
+} from '../../domain/survey-questions.ts';
+import { characterCount } from '../../domain/characters.ts';
 import { langFromAcceptLanguage, problemTypes, ProblemError, toProblem } from '../middleware/problems.ts';
 import { SESSION_COOKIE } from '../middleware/session.ts';
 import { findSession } from '../../store/sessions.ts';
@@ -730,11 +733,11 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
           p,
           422,
           keptState(raw),
-          refusedFields(parsed.error, p.content.choice, raw),
+          refusedFields(parsed.error, p.content, raw),
           fieldsRefused(parsed.error),
         );
       const form = parsed.data;
-      const problem = formProblem(p.content.choice, form);
+      const problem = formProblem(p.content, form);
       if (problem) return formPage(c, token, p, 422, form, problem.text, problem.fields);
 
       const at = new Date().toISOString();
@@ -867,7 +870,7 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
             {
               actor,
               score: scores ? followUpScore(scores) : (form.score ?? 0),
-              comment: scores ? surveyComment(scores, form.comment) : form.comment,
+              comment: scores ? surveyComment(scores, form.comment, p.content.questions) : form.comment,
               signature,
             },
           ],
@@ -907,7 +910,6 @@ const fieldLabels: Record<string, Bilingual> = {
   comment: { zh: '意见', en: 'Comment' },
   choice: { zh: '选项', en: 'Choice' },
   score: { zh: '评分', en: 'Score' },
-  ...surveyAspectLabel,
 };
 
 /** A text over its limit: the limit, and how long the text was (it stays in the form to shorten). */
@@ -916,7 +918,7 @@ const linkNoLongerWorks = (why: Bilingual, lang?: Lang) =>
   new PageOutcome(403, 'refused', { zh: '链接已失效', en: 'This link no longer works' }, why, lang);
 
 function tooLong(max: number, given: unknown): Bilingual {
-  const n = typeof given === 'string' ? given.trim().length : undefined;
+  const n = typeof given === 'string' ? characterCount(given.trim()) : undefined;
   return {
     zh: `最多 ${max} 个字符${n === undefined ? '' : `，现为 ${n} 个`}，请删减后重新提交`,
     en: `at most ${max} characters${n === undefined ? '' : ` (this has ${n})`}; shorten it and submit again`,
@@ -926,12 +928,14 @@ function tooLong(max: number, given: unknown): Bilingual {
 /** Each refused field by its label with the schema's reason, in both languages. */
 function refusedFields(
   error: z.ZodError,
-  kind: ActionContent['choice'],
+  content: ActionContent,
   raw: Record<string, string | File>,
 ): Bilingual {
+  const kind = content.choice;
+  const labels: Record<string, Bilingual> = { ...fieldLabels, ...(content.questions ?? GENERAL_QUESTIONS) };
   const parts = error.issues.map((i) => {
     const field = String(i.path[0] ?? '');
-    const label = fieldLabels[field] ?? { zh: field, en: field };
+    const label = labels[field] ?? { zh: field, en: field };
     const own = splitBilingual(i.message);
     // A text's flaw is worded by the schema in both languages; a text too long says its limit
     // (zod says it in English alone); a score or choice is just invalid.
@@ -939,8 +943,11 @@ function refusedFields(
       own.zh !== own.en
         ? own
         : i.code === 'too_big' && i.origin === 'string'
-          ? tooLong(Number(i.maximum), raw[field])
-          : field in fieldLabels && field !== 'reason' && field !== 'notes' && field !== 'comment'
+          ? tooLong(
+              field === 'comment' && kind === 'rate' ? SURVEY_COMMENT_MAX : Number(i.maximum),
+              raw[field],
+            )
+          : field in labels && field !== 'reason' && field !== 'notes' && field !== 'comment'
             ? { zh: '请重新选择', en: 'choose again' }
             : { zh: '内容无效', en: 'invalid' };
     return { zh: `${label.zh}：${why.zh}`, en: `${label.en}: ${why.en}` };
@@ -992,9 +999,10 @@ function aspectScores(f: ActionForm): Record<SurveyAspect, number> | undefined {
  * and the fields it is about.
  */
 function formProblem(
-  kind: ActionContent['choice'],
+  content: ActionContent,
   f: ActionForm,
 ): { text: Bilingual; fields: FieldName[] } | undefined {
+  const kind = content.choice;
   switch (kind) {
     case 'sign_off':
       if (f.choice !== 'confirm' && f.choice !== 'dispute')
@@ -1010,10 +1018,17 @@ function formProblem(
         return { text: { zh: '请选择裁定结果', en: 'Choose a decision' }, fields: ['choice'] };
       if (!f.notes) return { text: { zh: '请填写裁定说明', en: 'Notes are required' }, fields: ['notes'] };
       return undefined;
-    case 'rate':
+    case 'rate': {
+      // The schema's comment bound is an acknowledgement's note's; a rating's words take what the tracking page's do.
+      if (surveyCommentTooLong(f.comment)) {
+        const why = tooLong(SURVEY_COMMENT_MAX, f.comment);
+        const label = fieldLabels.comment!;
+        return { text: { zh: `${label.zh}：${why.zh}`, en: `${label.en}: ${why.en}` }, fields: ['comment'] };
+      }
       return aspectScores(f) || (f.score !== undefined && !surveyAspects.some((a) => f[a] !== undefined))
         ? undefined
         : { text: invalidForm('rate'), fields: surveyAspects.filter((a) => f[a] === undefined) };
+    }
     case 'acknowledge':
       return undefined;
   }

@@ -18,7 +18,6 @@ import {
   reportKindInfo,
   reportKinds,
   reportStatusLabel,
-  surveyAspectLabel,
   surveyAspects,
   trackedStatus,
   trackedStatusLabel,
@@ -37,6 +36,7 @@ import {
 } from '../../domain/tracked-progress.ts';
 import { textFlaw, textFlawMessage } from '../../domain/safe-text.ts';
 import { characterCount } from '../../domain/characters.ts';
+import { SURVEY_COMMENT_MAX, surveyQuestions } from '../../domain/survey-questions.ts';
 import { inLang, languages, type Bilingual, type Lang } from '../../domain/text.ts';
 import { raterConflict } from '../../domain/survey-rater.ts';
 import { ratingScoreLabel, ratingScores } from '../../domain/rating-scale.ts';
@@ -388,7 +388,7 @@ const surveySchema = z.object({
   attitude: aspectScore,
   quality: aspectScore,
   cleanup: aspectScore,
-  comment: safe(500).optional(),
+  comment: safe(SURVEY_COMMENT_MAX).optional(),
 });
 
 /**
@@ -561,16 +561,24 @@ export const surveyFormFields = z.object({
   attitude: z
     .string()
     .regex(/^[1-5]$/)
-    .describe('服务态度 1–5 / attitude, 1–5'),
+    .describe('服务态度 1–5 / staff’s attitude, 1–5'),
   quality: z
     .string()
     .regex(/^[1-5]$/)
-    .describe('维修质量 1–5 / quality of the work, 1–5'),
+    .describe(
+      '处理质量 1–5（问法随案件类别，如维修质量）/ how well the problem was dealt with, 1–5 (worded for the case’s kind)',
+    ),
   cleanup: z
     .string()
     .regex(/^[1-5]$/)
-    .describe('现场清理 1–5 / clean-up afterwards, 1–5'),
-  comment: z.string().max(500).optional().describe('意见，最多 500 字 / a comment, up to 500 characters'),
+    .describe(
+      '扫尾工作 1–5（现场清理或回复跟进）/ the finishing off (clean-up, or being kept informed), 1–5',
+    ),
+  comment: z
+    .string()
+    .max(SURVEY_COMMENT_MAX)
+    .optional()
+    .describe(`意见，最多 ${SURVEY_COMMENT_MAX} 字 / a comment, up to ${SURVEY_COMMENT_MAX} characters`),
 });
 
 /** GET /api/places' query (exported for the document): one building of the directory, or every one. */
@@ -1112,7 +1120,7 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
             {
               actor: { id: reporterActorId(view.reporter)!, roles: [], via: 'link' },
               score: followUpScore(scores),
-              comment: surveyComment(scores, comment),
+              comment: surveyComment(scores, comment, surveyQuestions(view)),
             },
           ],
         })
@@ -1144,7 +1152,7 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
             {
               actor: { id: reporterId, roles: [], via: 'link' },
               score: followUpScore(scores),
-              comment: surveyComment(scores, comment),
+              comment: surveyComment(scores, comment, surveyQuestions(view)),
             },
           ],
         })
@@ -1206,9 +1214,11 @@ function TrackingView(props: {
   // The case's rating by its reporter, when it is another than this page's (say the emailed link's).
   const ratings = view ? caseRatings(view, report) : undefined;
   const caseRating = ratings && !ratings.pageIsLatest ? ratings.latest : undefined;
+  // The survey asks what fits the case (a repair's quality, a complaint's handling …).
+  const questions = surveyQuestions(view ?? reportKindInfo[report.kind]);
   const scoresText = (r: { score?: number; scores?: Record<SurveyAspect, number> | undefined }) =>
     r.scores
-      ? surveyAspects.map((a) => `${t(lang, surveyAspectLabel[a])} ${r.scores![a]}/5`).join(' · ')
+      ? surveyAspects.map((a) => `${t(lang, questions[a])} ${r.scores![a]}/5`).join(' · ')
       : `${r.score ?? ''}/5`;
   // The reporter's own words with a rating, given back as they wrote them.
   const commentText = (comment: string | undefined) =>
@@ -1470,7 +1480,7 @@ function TrackingView(props: {
             <fieldset
               {...(props.errors[a] ? { 'aria-describedby': `${a}-error`, 'aria-invalid': 'true' } : {})}
             >
-              <legend>{t(lang, surveyAspectLabel[a])}</legend>
+              <legend>{t(lang, questions[a])}</legend>
               {ratingScores.map((n) => (
                 <label class="choice">
                   <input
@@ -1495,7 +1505,7 @@ function TrackingView(props: {
             id="comment"
             name="comment"
             rows={3}
-            maxlength={500}
+            maxlength={SURVEY_COMMENT_MAX}
             {...(props.errors.comment ? { 'aria-describedby': 'comment-error', 'aria-invalid': 'true' } : {})}
           >
             {props.values.comment ?? ''}

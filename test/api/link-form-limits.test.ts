@@ -64,7 +64,7 @@ describe('a text over its limit in an email-link form', () => {
     );
   });
 
-  it('a survey comment over 2000 and adjudication notes over 5000 say their own limits', async () => {
+  it('a survey comment over 500 (as on the tracking page) and adjudication notes over 5000 say their own limits', async () => {
     const email = `limits-${Date.now().toString(36)}@example.edu.cn`;
     const caseId = await openCase({ reporter: { name: '小明', email } });
     const sign = await linkOf(caseId, '待签字', 'zhou.qiang@demo.edu.cn');
@@ -105,8 +105,8 @@ describe('a text over its limit in an email-link form', () => {
       'comment',
       '好'.repeat(2050),
     );
-    expect(page).toContain('意见：最多 2000 个字符，现为 2050 个');
-    expect(page).toContain('Comment: at most 2000 characters (this has 2050)');
+    expect(page).toContain('意见：最多 500 个字符，现为 2050 个');
+    expect(page).toContain('Comment: at most 500 characters (this has 2050)');
   });
 });
 
