@@ -507,6 +507,24 @@ export async function claimTriage(
   }
 }
 
+/**
+ * Who is deciding the report now: the person whose claim on it is live while it waits undecided,
+ * so someone who loses the claim can be told who has it. Null once decided, or with no live claim.
+ */
+export async function triageClaimHolder(
+  deps: ReportDeps,
+  reportId: string,
+  now = Date.now(),
+): Promise<string | null> {
+  const res = await deps.ddb.send(
+    new GetItemCommand({ TableName: deps.tables.ops, Key: reportKey(reportId), ConsistentRead: true }),
+  );
+  if (!res.Item) return null;
+  const item = unmarshall(res.Item) as { report: Report; triageClaim?: { by: string; until: number } };
+  const claim = item.triageClaim;
+  return item.report.status === 'received' && claim && claim.until >= now ? claim.by : null;
+}
+
 /** Gives a claim back when its decision did not go through (refused, failed), so the report can be decided again. */
 export async function releaseTriage(
   deps: ReportDeps,

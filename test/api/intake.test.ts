@@ -286,7 +286,9 @@ describe('report → triage → case → tracking → survey', () => {
     // A second triage of the same report changes nothing, and says why above the queue.
     const second = await triage('sup-wang', reportId, { action: 'reject', reason: 'late' });
     expect(second.status).toBe(409);
-    expect(await second.text()).toMatch(/class="flash error"[^>]*>[^<]*这份报告已经分派过了/);
+    expect(await second.text()).toContain(
+      `报告 ${reportId} 已由您处理：已立案 ${caseId}。您这次的提交没有执行`,
+    );
     expect((await getReport(s.deps.aws, reportId))!.status).toBe('case');
     expect(await (await s.app.request(`/t/${token}`)).text()).toContain(caseId);
     // Its steps' deadlines by each step's name in a student's words: in Chinese, and in English with a capital and ASCII colon.

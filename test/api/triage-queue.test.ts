@@ -133,7 +133,7 @@ describe('a backlog in the triage queue', () => {
     });
     expect(res.status).toBe(303);
     expect(new URL(res.headers.get('location')!, 'http://x').searchParams.get('after')).toBe(after);
-    // Deciding it again is refused above the queue, in English with an ASCII colon for an English reader.
+    // Deciding it again is refused above the queue, in English for an English reader.
     const again = await s.app.request(`/app/triage/${target}`, {
       method: 'POST',
       headers: {
@@ -144,7 +144,10 @@ describe('a backlog in the triage queue', () => {
       body: new URLSearchParams({ action: 'reject', reason: 'again', after, _csrf: sess.csrfToken }),
     });
     expect(again.status).toBe(409);
-    expect(await again.text()).toContain(`${target}: this report has already been triaged`);
+    // Told who decided it and how (this person, a moment ago), not asked to correct anything.
+    expect(await again.text()).toContain(
+      `Report ${target} was already decided: you rejected it (reason: 重复提交). Your decision was not applied`,
+    );
   });
 });
 

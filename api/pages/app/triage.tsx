@@ -22,6 +22,7 @@ import {
   recordTriage,
   releaseTriage,
   ReportAlreadyTriagedError,
+  triageClaimHolder,
   type Report,
 } from '../../../store/reports.ts';
 import { evidenceTypesIn, evidenceUrl, parseEvidenceRef } from '../../../store/evidence.ts';
@@ -63,6 +64,12 @@ export { TRIAGE_PAGE_SIZE };
  */
 
 const t = (lang: Lang, text: Bilingual) => inLang(text, lang);
+
+/** A report someone else decided first, or the person deciding it still (their claim live). */
+type Handled = { report: Report } | { holder: string };
+
+/** How many quarter-seconds a lost decision waits for the winner's to be recorded. */
+const HANDLED_POLLS = 20;
 
 /** What became of the report just decided, as its own record says: the query names the report, never the outcome. */
 function Decided(props: { lang: Lang; report: Report }) {
@@ -479,6 +486,92 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
     status?: 400 | 404 | 409 | 422;
     field?: DecisionField | undefined;
     typed?: Typed;
+    /** Someone else decided the report (or is deciding it): its card is not shown, the outcome is. */
+    handled?: Handled;
+  };
+
+  /**
+   * What became of a report someone else claimed first, waiting a few seconds for their decision
+   * to be recorded (opening a case takes a moment): decided, still being decided by someone, or
+   * (their decision failed and the claim was given back) open again.
+   */
+  const handledBy = async (reportId: string): Promise<Handled | null> => {
+    for (let i = 0; ; i++) {
+      const now = await getReport(deps.aws, reportId);
+      if (!now) return null;
+      if (now.status !== 'received') return { report: now };
+      const holder = await triageClaimHolder(deps.aws, reportId);
+      if (!holder) {
+        // No claim: decided between the two reads, or given back (the decision failed).
+        const again = await getReport(deps.aws, reportId);
+        return again && again.status !== 'received' ? { report: again } : null;
+      }
+      if (i >= HANDLED_POLLS) return { holder };
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  };
+
+  /**
+   * The page's summary for a decision that lost to another: who decided the report and how, with
+   * the case it went to; nothing to correct, since nothing of this person's was wrong.
+   */
+  const handledFlash = (
+    reportId: string,
+    handled: Handled,
+    dir: Directory,
+    viewerId: string,
+  ): FlashMessage => {
+    const whoOf = (id: string | undefined): Bilingual => {
+      if (id === viewerId) return { zh: '您', en: 'you' };
+      const person = dir.people.find((p) => p.id === id);
+      return person ? { zh: person.name, en: person.name } : { zh: id ?? '他人', en: id ?? 'someone else' };
+    };
+    const notApplied: Bilingual = {
+      zh: '您这次的提交没有执行，这份报告无需再分派。',
+      en: 'Your decision was not applied; the report needs nothing more.',
+    };
+    if ('holder' in handled) {
+      const who = whoOf(handled.holder);
+      return {
+        kind: 'error',
+        text: {
+          zh: `报告 ${reportId} 正由${who.zh}处理（刚刚提交），您这次的提交没有执行。`,
+          en: `Report ${reportId} is being decided by ${who.en} right now; your decision was not applied.`,
+        },
+        links: [
+          {
+            href: `/app/triage/${reportId}`,
+            text: { zh: '稍后打开，查看处理结果', en: 'Open it shortly to see the outcome' },
+          },
+        ],
+      };
+    }
+    const { report } = handled;
+    const who = whoOf(report.triagedBy);
+    const how: Bilingual =
+      report.status === 'case'
+        ? { zh: `已立案 ${report.caseId}`, en: `opened case ${report.caseId}` }
+        : report.status === 'merged'
+          ? { zh: `已并入案件 ${report.caseId}`, en: `merged it into case ${report.caseId}` }
+          : {
+              zh: `不予受理（原因：${report.reason ?? ''}）`,
+              en: `rejected it (reason: ${report.reason ?? ''})`,
+            };
+    return {
+      kind: 'error',
+      text: {
+        zh: `报告 ${reportId} 已由${who.zh}处理：${how.zh}。${notApplied.zh}`,
+        en: `Report ${reportId} was already decided: ${who.en} ${how.en}. ${notApplied.en}`,
+      },
+      links: report.caseId
+        ? [
+            {
+              href: `/app/cases/${encodeURIComponent(report.caseId)}`,
+              text: { zh: `查看案件 ${report.caseId}`, en: `Open case ${report.caseId}` },
+            },
+          ]
+        : undefined,
+    };
   };
 
   /**
@@ -566,6 +659,14 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
     const links = pageLinks(view, next);
     const narrowed = filtersByContent(view);
     const { decided: _decided, ...shown } = view;
+    // A report someone else decided (or is deciding) shows no card: its forms could only fail.
+    if (errorFor?.handled) {
+      const gone = queue.findIndex((r) => r.reportId === errorFor.reportId);
+      if (gone >= 0) {
+        queue.splice(gone, 1);
+        merges.splice(gone, 1);
+      }
+    }
     const refusedCard = errorFor ? queue.findIndex((r) => r.reportId === errorFor.reportId) : -1;
     return page(
       c,
@@ -637,17 +738,19 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
       </>,
       {
         status: errorFor ? (errorFor.status ?? 400) : 200,
-        flash: errorFor
-          ? refusalFlash(
-              errorFor,
-              refusedCard < 0
-                ? undefined
-                : {
-                    mergeable:
-                      (merges[refusedCard]?.likely.length ?? 0) + (merges[refusedCard]?.others.length ?? 0),
-                  },
-            )
-          : undefined,
+        flash: errorFor?.handled
+          ? handledFlash(errorFor.reportId, errorFor.handled, dir, viewer.person.id)
+          : errorFor
+            ? refusalFlash(
+                errorFor,
+                refusedCard < 0
+                  ? undefined
+                  : {
+                      mergeable:
+                        (merges[refusedCard]?.likely.length ?? 0) + (merges[refusedCard]?.others.length ?? 0),
+                    },
+              )
+            : undefined,
         // A refusal answers the POST to /app/triage/{report}: the page's address (the language
         // switch) is the queue's view it came from, which a GET opens.
         currentUrl: errorFor ? queueHref(shown) : undefined,
@@ -773,17 +876,30 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
         view,
       );
     const at = new Date().toISOString();
-    const taken = {
-      reportId,
-      text: {
-        zh: '这份报告已经分派过了（刚刚由您或其他人处理）',
-        en: 'this report has already been triaged (by you or someone else just now)',
-      },
-      status: 409 as const,
+    /**
+     * Another decision came first: the page says who made it and what it was (waiting a moment
+     * for it), or, when it did not go through after all, shows the report again to decide.
+     */
+    const taken = async (decided?: Report) => {
+      const handled = decided ? { report: decided } : await handledBy(reportId);
+      if (handled) return render(c, { reportId, text: { zh: '', en: '' }, status: 409, handled }, view);
+      return render(
+        c,
+        {
+          reportId,
+          text: {
+            zh: '另一位人员刚才的处理没有完成，这份报告仍待分派；请确认后重新提交',
+            en: 'someone else’s decision on this report just now did not go through; it still waits, so check it and send yours again',
+          },
+          status: 409,
+          typed,
+        },
+        view,
+      );
     };
     // Claimed first: of two people deciding at once only one opens a case, merges or rejects.
     const claim = await claimTriage(deps.aws, report.reportId, viewer.person.id);
-    if (!claim) return render(c, taken, view);
+    if (!claim) return taken();
     // Once the case is open the report is decided, recorded or not: the claim is not given back;
     // it runs out, and a retry, or the next person's claim (earlierCase), finds the same case.
     let acted = false;
@@ -895,7 +1011,7 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
         await notifyReporter(deps, done, 'rejected');
       }
     } catch (err) {
-      if (err instanceof ReportAlreadyTriagedError) return render(c, taken, view);
+      if (err instanceof ReportAlreadyTriagedError) return taken(err.report);
       // Not decided after all: the report goes back to the queue for this person or another.
       if (!acted) await releaseTriage(deps.aws, report.reportId, claim);
       const problem = toProblem(err);
