@@ -76,8 +76,18 @@ export function listPlaces(dir: Pick<Directory, 'buildings'>, buildingId?: strin
   return dir.buildings.filter((b) => !buildingId || b.id === buildingId).flatMap(placesOf);
 }
 
-/** The place a scanned code names, or undefined when no place of the directory has it. */
-export function placeByCode(dir: Pick<Directory, 'buildings'>, code: string): Place | undefined {
+/**
+ * A code as it is printed, from what a person typed or a scanner read: upper case, without the
+ * hyphens one may group it with, and the letters the alphabet leaves out read as the digits they
+ * are mistaken for (O as 0, I and L as 1), as Crockford's base32 decodes them. U, left out so no
+ * code spells a word, is mistaken for nothing and stays (no code has it).
+ */
+export const typedPlaceCode = (typed: string): string =>
+  typed.toUpperCase().replace(/-/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+
+/** The place a scanned or typed code names (`typedPlaceCode`), or undefined when no place of the directory has it. */
+export function placeByCode(dir: Pick<Directory, 'buildings'>, typed: string): Place | undefined {
+  const code = typedPlaceCode(typed);
   if (!placeCodePattern.test(code)) return undefined;
   return listPlaces(dir).find((p) => p.code === code);
 }

@@ -33,7 +33,8 @@ import { sourceReportOf } from './reports.ts';
  * A browser uploads straight to the bucket with a presigned PUT whose
  * Content-Type and Content-Length are part of the signature, so the store
  * itself refuses another type or size. The server then reads the object back,
- * checks that its first bytes are what the declared type says, hashes it, and
+ * checks that its bytes are what the declared type says (a photo is kept as the
+ * photo type its bytes are, whatever was declared: `keptAs`), hashes it, and
  * keeps an evidence record (ops table, `EVIDENCE#<id>`). The case step carries
  * `evidence:<id>#sha256=<hex>`, which the workflow writes into the audit chain:
  * re-hashing the object later tells whether it is still the file that was signed for.
@@ -226,7 +227,7 @@ function checkDeclared(input: { fileName: string; contentType: string; size: num
       'fileName',
     );
   }
-  const ext = /\.([A-Za-z0-9]{1,8})$/.exec(name.data)?.[1]?.toLowerCase();
+  const ext = extensionOf(name.data)?.[1]?.toLowerCase();
   const expected: readonly string[] = EVIDENCE_TYPES[contentType].extensions;
   if (ext !== undefined && !expected.includes(ext)) {
     throw new EvidenceError(
@@ -250,6 +251,44 @@ export function sniffType(head: Uint8Array): EvidenceType | null {
   if (at(0, ascii('RIFF')) && at(8, ascii('WEBP'))) return 'image/webp';
   if (at(0, ascii('%PDF-'))) return 'application/pdf';
   return null;
+}
+
+// The photos among the accepted types: what a form that asks for photos takes.
+const PHOTO_TYPES: readonly string[] = evidenceTypes.filter((t) => t.startsWith('image/'));
+/** The extensions a phone names a photo with: those of the accepted photo types, and HEIC's. */
+const PHOTO_EXTENSIONS: readonly string[] = [
+  ...evidenceTypes.filter((t) => PHOTO_TYPES.includes(t)).flatMap((t) => EVIDENCE_TYPES[t].extensions),
+  'heic',
+  'heif',
+];
+const extensionOf = (name: string) => /\.([A-Za-z0-9]{1,8})$/.exec(name);
+
+/**
+ * The type and name a file is kept under. A photo is what its bytes are, whatever type was
+ * declared for it: a phone saves a PNG or WebP under a .jpg name, its browser declares the type
+ * from that name, and the person cannot change either. So bytes of an accepted photo type under
+ * a photo's name (or none) are kept as that type, the name taking its extension (IMG_1.jpg
+ * holding a PNG is kept as IMG_1.png). Anything else (a PDF, unknown bytes, a name that is no
+ * photo's such as shell.php) is kept as declared, and its bytes must be that (`contentRefusal`).
+ * One rule for every form and the upload API.
+ */
+export function keptAs(
+  declared: { fileName: string; contentType: string },
+  head: Uint8Array,
+): { fileName: string; contentType: string } {
+  const found = sniffType(head);
+  if (!found || !PHOTO_TYPES.includes(found)) return declared;
+  const ext = extensionOf(declared.fileName.trim());
+  if (!ext) return { fileName: declared.fileName, contentType: found };
+  const name = ext[1]!.toLowerCase();
+  if (!PHOTO_EXTENSIONS.includes(name)) return declared;
+  const fits = (EVIDENCE_TYPES[found].extensions as readonly string[]).includes(name);
+  return {
+    fileName: fits
+      ? declared.fileName
+      : `${declared.fileName.trim().slice(0, ext.index)}.${EVIDENCE_TYPES[found].extensions[0]}`,
+    contentType: found,
+  };
 }
 
 /** The accepted types other than the declared one: "PNG、WebP 或 PDF" / "PNG, WebP or PDF". */
@@ -410,8 +449,12 @@ export async function presignUpload(
 
 /** The key a file's bytes are read from: sealed at confirm (files confirmed before keep their upload key). */
 const storedKey = (r: EvidenceRecord) => r.sealedKey ?? r.key;
-/** Where confirmed bytes are kept: beside no upload URL, named by their hash so two confirms never mix. */
-const sealedKeyOf = (r: Pick<EvidenceRecord, 'key'>, sha256: string) => `sealed/${r.key}.${sha256}`;
+/**
+ * Where confirmed bytes are kept: beside no upload URL, named by their hash so two confirms never
+ * mix, with the extension of the type they are kept as (a photo uploaded as another, `keptAs`).
+ */
+const sealedKeyOf = (r: Pick<EvidenceRecord, 'key'>, sha256: string, type?: EvidenceType) =>
+  `sealed/${type ? r.key.replace(/\.[a-z]+$/, `.${EVIDENCE_TYPES[type].extensions[0]}`) : r.key}.${sha256}`;
 
 interface ReadBack {
   sha256: string;
@@ -571,18 +614,22 @@ export async function confirmUpload(
     );
   }
   const whole = Buffer.concat(bytes);
-  const refusal = contentRefusal(record.contentType, { name: record.fileName, bytes: whole });
+  // A photo is kept as what its bytes are, whatever type was declared for it (`keptAs`).
+  const kept = keptAs(record, whole.subarray(0, 16));
+  const type = isEvidenceType(kept.contentType) ? kept.contentType : record.contentType;
+  const refusal = contentRefusal(type, { name: kept.fileName, bytes: whole });
   if (refusal) await reject(deps, record, refusal, readFrom);
+  const keptRecord: EvidenceRecord = { ...record, contentType: type, fileName: kept.fileName };
   // The bytes just hashed, and no others, are what the reference will vouch for: kept under a key
   // of their own (named by their hash, so two confirms racing over different bytes cannot mix).
-  const sealedKey = sealedKeyOf(record, got.sha256);
+  const sealedKey = sealedKeyOf(record, got.sha256, type);
   if (sealedKey !== storedAt)
     await evidenceClient(deps.env).send(
       new PutObjectCommand({
         Bucket: deps.env.EVIDENCE_BUCKET,
         Key: sealedKey,
         Body: whole,
-        ContentType: record.contentType,
+        ContentType: type,
       }),
     );
   const confirmedAt = new Date().toISOString();
@@ -592,7 +639,7 @@ export async function confirmUpload(
         TableName: deps.aws.tables.ops,
         Key: itemKey(record.evidenceId),
         UpdateExpression:
-          'SET #s = :confirmed, sha256 = :h, confirmedAt = :at, sealedKey = :k REMOVE expiresAt, expiresAtEpoch',
+          'SET #s = :confirmed, sha256 = :h, confirmedAt = :at, sealedKey = :k, contentType = :ct, fileName = :fn REMOVE expiresAt, expiresAtEpoch',
         // Two confirms racing agree on the hash; a confirm after the object changed does not.
         ConditionExpression: '#s = :pending OR (#s = :confirmed AND sha256 = :h)',
         ExpressionAttributeNames: { '#s': 'status' },
@@ -602,6 +649,8 @@ export async function confirmUpload(
           ':h': got.sha256,
           ':at': confirmedAt,
           ':k': sealedKey,
+          ':ct': type,
+          ':fn': kept.fileName,
         }),
       }),
     );
@@ -619,11 +668,8 @@ export async function confirmUpload(
     await evidenceClient(deps.env)
       .send(new DeleteObjectCommand({ Bucket: deps.env.EVIDENCE_BUCKET, Key: record.key }))
       .catch(() => undefined);
-  return confirmed(record, got.sha256);
+  return confirmed(keptRecord, got.sha256);
 }
-
-// The photos among the accepted types: what a form that asks for photos takes.
-const PHOTO_TYPES: readonly string[] = evidenceTypes.filter((t) => t.startsWith('image/'));
 
 /** Where only a photo is asked for (a scanned report's form): a PDF or anything else is not one. */
 const notAPhoto = (field: 'contentType' | 'file') =>
@@ -637,9 +683,9 @@ const notAPhoto = (field: 'contentType' | 'file') =>
   );
 
 /**
- * What a form's file would store: its declared metadata, its type and its bytes. Throws
- * EvidenceError. `photosOnly`: JPEG, PNG or WebP by declaration and by content, where a form asks
- * for photos.
+ * What a form's file would store: its metadata as it is kept (a photo under the type its bytes
+ * are, `keptAs`) and its bytes. Throws EvidenceError. `photosOnly`: JPEG, PNG or WebP by content,
+ * where a form asks for photos.
  */
 export async function checkedFile(input: {
   file: Blob;
@@ -647,24 +693,26 @@ export async function checkedFile(input: {
   contentType?: string;
   photosOnly?: boolean;
 }): Promise<{ declared: { fileName: string; contentType: string; size: number }; bytes: Uint8Array }> {
-  const fileName = input.fileName ?? (input.file instanceof File ? input.file.name : '');
-  const contentType = input.contentType ?? input.file.type;
+  const head = new Uint8Array(await input.file.slice(0, 16).arrayBuffer());
+  const { fileName, contentType } = keptAs(
+    {
+      fileName: input.fileName ?? (input.file instanceof File ? input.file.name : ''),
+      contentType: input.contentType ?? input.file.type,
+    },
+    head,
+  );
   const declared = { fileName, contentType, size: input.file.size };
   if (input.photosOnly && !PHOTO_TYPES.includes(contentType)) throw notAPhoto('contentType');
   // Where only photos are taken, bytes that are no photo at all are told so first, not that the
   // name's extension does not fit the type the browser (or a client) declared for them.
-  if (input.photosOnly && input.file.size > 0) {
-    const sniffed = sniffType(new Uint8Array(await input.file.slice(0, 16).arrayBuffer()));
-    if (!PHOTO_TYPES.includes(sniffed ?? '')) throw notAPhoto('file');
-  }
+  const photoBytes = PHOTO_TYPES.includes(sniffType(head) ?? '');
+  if (input.photosOnly && input.file.size > 0 && !photoBytes) throw notAPhoto('file');
   const type = checkDeclared(declared);
   const bytes = new Uint8Array(await input.file.arrayBuffer());
-  const head = bytes.subarray(0, 16);
   const refusal = contentRefusal(type, { name: fileName.trim(), bytes });
-  // A photo of another kind than declared is told so; a PDF or unknown bytes are not a photo.
-  if (refusal)
-    throw input.photosOnly && !PHOTO_TYPES.includes(sniffType(head) ?? '') ? notAPhoto('file') : refusal;
-  return { declared, bytes };
+  // A damaged photo is told so; a PDF or unknown bytes are not a photo.
+  if (refusal) throw input.photosOnly && !photoBytes ? notAPhoto('file') : refusal;
+  return { declared: { ...declared, contentType: type }, bytes };
 }
 
 /**

@@ -109,23 +109,45 @@ export class DuplicateSubmissionError extends Error {
   }
 }
 
-/** The report kept for a form's submission key at this place, or null. */
-export async function reportOfSubmission(
+/** The report a submission key holds and its place, while the key is held. */
+async function heldSubmission(
   deps: ReportDeps,
   key: string,
-  placeCode: string,
-): Promise<Report | null> {
+): Promise<{ reportId: string; placeCode: string } | null> {
   const res = await deps.ddb.send(
     new GetItemCommand({ TableName: deps.tables.ops, Key: submissionKey(key), ConsistentRead: true }),
   );
   const row = res.Item
     ? (unmarshall(res.Item) as { reportId: string; placeCode: string; expiresAtEpoch?: number })
     : null;
+  // Expired rows linger until DynamoDB's TTL sweep: past its time a key holds nothing.
+  if (!row || (row.expiresAtEpoch !== undefined && row.expiresAtEpoch <= Math.floor(Date.now() / 1000)))
+    return null;
+  return row;
+}
+
+/** The report kept for a form's submission key at this place, or null. */
+export async function reportOfSubmission(
+  deps: ReportDeps,
+  key: string,
+  placeCode: string,
+): Promise<Report | null> {
+  const row = await heldSubmission(deps, key);
   // A key shown on another place's form is not this form's: nothing is answered for it.
   if (!row || row.placeCode !== placeCode) return null;
-  // Expired rows linger until DynamoDB's TTL sweep: past its time a key answers nothing.
-  if (row.expiresAtEpoch !== undefined && row.expiresAtEpoch <= Math.floor(Date.now() / 1000)) return null;
   return getReport(deps, row.reportId);
+}
+
+/**
+ * The key a form's submission is held under at this place: the form's own key, unless a report
+ * at another place holds it (one place's form sent to another's address: the address edited on a
+ * page left open, a form copied). Then a key of this place's own made from it, so the report here
+ * is kept as a new one rather than refused by the other's (`saveReport`), and the same form sent
+ * here again still finds it.
+ */
+export async function submissionKeyAt(deps: ReportDeps, key: string, placeCode: string): Promise<string> {
+  const row = await heldSubmission(deps, key);
+  return row && row.placeCode !== placeCode ? `${key}@${placeCode}` : key;
 }
 
 /** How long a report's text at its place answers a repeat of it (`saveReport`'s `textKey`). */

@@ -25,6 +25,7 @@ import {
   type SurveyAspect,
 } from '../../domain/intake.ts';
 import { listPlaces, placeByCode, type Place } from '../../domain/places.ts';
+import { normalContact } from '../../domain/contact.ts';
 import {
   acceptedWork,
   caseProgress,
@@ -59,6 +60,7 @@ import {
   reportByToken,
   reportOfSubmission,
   saveReport,
+  submissionKeyAt,
   trackTokenOf,
   type Report,
 } from '../../store/reports.ts';
@@ -85,7 +87,13 @@ import { formSubmissions, intakeLimits, type IntakeLimit } from '../intake-limit
 const MAX_PHOTOS = 3;
 /** The form's text fields with room to spare: what a report without photos takes. */
 const FORM_TEXT_BYTES = 64 * 1024;
-const MAX_REPORT_BYTES = MAX_PHOTOS * MAX_EVIDENCE_BYTES + FORM_TEXT_BYTES;
+/**
+ * The most a report's body may be before it is refused unread: twice the photos it may carry (a
+ * phone's photo is often over 10 MB, and a person may choose one too many), so a report past the
+ * photo limits is still read and comes back with what was typed and each photo's refusal. Only a
+ * body past this is cut off, and what was typed goes with it (`tooLarge`).
+ */
+const MAX_REPORT_BYTES = 2 * MAX_PHOTOS * MAX_EVIDENCE_BYTES + FORM_TEXT_BYTES;
 type Ctx = Context<WebEnv>;
 
 const t = (lang: Lang, text: Bilingual) => inLang(text, lang);
@@ -125,7 +133,15 @@ const safe = (max: number, opts: { singleLine?: boolean } = {}) =>
       if (flaw) ctx.addIssue({ code: 'custom', message: `flaw:${flaw}` });
     });
 
-const contactSchema = z.union([z.email().max(254), z.string().regex(/^\+?[0-9][0-9 -]{5,19}$/, 'phone')]);
+// Kept as `normalContact` writes it: what a Chinese keyboard types (１３８…, (010) 6275-1234转123) is taken.
+const contactSchema = z.string().transform((typed, ctx) => {
+  const contact = normalContact(typed);
+  if (contact === null) {
+    ctx.addIssue({ code: 'custom', message: 'contact' });
+    return z.NEVER;
+  }
+  return contact;
+});
 
 const reportFormSchema = z.object({
   kind: z.enum(reportKinds),
@@ -587,6 +603,14 @@ export const placesQuery = z.object({ buildingId: buildingIdSchema.optional() })
 export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const anonymousAllowed = deps.env.INTAKE_ALLOW_ANONYMOUS === 'true';
+  // A code's address with a slash at its end (typed, or a link shortener's) is the same page: sent
+  // there, rather than to the app's "no such page", which points to a menu the public pages lack.
+  app.use('/r/*', async (c, next) => {
+    const bare = /^(\/r\/[^/]+)\/+$/.exec(c.req.path)?.[1];
+    if (bare && (c.req.method === 'GET' || c.req.method === 'HEAD'))
+      return c.redirect(`${bare}${new URL(c.req.url).search}`, 301);
+    return next();
+  });
   app.use('/r/*', sessionMiddleware(deps));
   app.use('/t/*', sessionMiddleware(deps));
   app.use('/api/places', sessionMiddleware(deps));
@@ -613,8 +637,8 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
   });
 
   const placeOr404 = async (c: Ctx): Promise<Place | Response> => {
-    // Codes are upper case; a code typed or scanned in lower case names the same place.
-    const place = placeByCode(await directory(), (c.req.param('code') ?? '').toUpperCase());
+    // A code typed or scanned in lower case, or with O for 0, names the same place (typedPlaceCode).
+    const place = placeByCode(await directory(), c.req.param('code') ?? '');
     if (place) return place;
     return publicPage(
       c,
@@ -654,24 +678,38 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
     );
   });
 
-  /** A page in the reporter's language with the way back, not a line of plain text. */
-  const tooLarge = (c: Ctx) =>
-    publicPage(
+  /**
+   * A body past MAX_REPORT_BYTES, cut off unread: the page says the report was not received, that
+   * what was typed could not be read either (so it is not shown here), what to do, what to do in
+   * danger meanwhile (as the form says beside 安全隐患), and leads back to this place's form.
+   */
+  const tooLarge = (c: Ctx, place: Place) => {
+    const lang = c.get('lang');
+    const mb = (bytes: number) => Math.floor(bytes / 1024 / 1024);
+    return publicPage(
       c,
-      { zh: '报告过大', en: 'The report is too large' },
+      { zh: '报告未收到：内容过大', en: 'Report not received: too large' },
       <>
-        <p {...REFUSAL_FOCUS} class="flash error" role="alert">
-          {t(c.get('lang'), {
-            zh: `报告（含照片）过大：最多 ${MAX_PHOTOS} 张照片，每张不超过 ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB。请减少或缩小照片后重新提交。`,
-            en: `The report with its photos is too large: at most ${MAX_PHOTOS} photos of up to ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB each. Send fewer or smaller photos.`,
+        <p {...REFUSAL_FOCUS} class="flash error" role="alert" data-not-received>
+          {t(lang, {
+            zh: `报告未收到：提交的内容（含照片）超过 ${mb(MAX_REPORT_BYTES)} MB，没有被读取。每份报告最多 ${MAX_PHOTOS} 张照片，每张不超过 ${mb(MAX_EVIDENCE_BYTES)} MB。`,
+            en: `Your report was not received: what you sent (photos included) is over ${mb(MAX_REPORT_BYTES)} MB and was not read. A report takes at most ${MAX_PHOTOS} photos of up to ${mb(MAX_EVIDENCE_BYTES)} MB each.`,
+          })}
+        </p>
+        <EmergencyAdvice lang={lang} />
+        <p>
+          {t(lang, {
+            zh: '您填写的文字也未能读取，无法在此显示。请返回上一页（浏览器通常仍保留您填写的内容），减少照片或选择较小的照片后再提交；如内容已不在，请重新填写。',
+            en: 'What you typed could not be read either, so it cannot be shown here. Go back a page (the browser usually keeps what you typed), choose fewer or smaller photos and send it again; if the text is gone, please fill the form in again.',
           })}
         </p>
         <p>
-          <a href={c.req.path}>{t(c.get('lang'), { zh: '返回报告表单', en: 'Back to the report form' })}</a>
+          <a href={`/r/${place.code}`}>{t(lang, { zh: '返回报告表单', en: 'Back to the report form' })}</a>
         </p>
       </>,
       413,
     );
+  };
 
   app.post('/r/:code', async (c) => {
     let lang = c.get('lang');
@@ -775,7 +813,7 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
     const ordinaryOver = await limits.spent(false);
     const everyOver = ordinaryOver && (await limits.spent(true)) ? ordinaryOver : null;
     if (!(await bodyWithin(c, everyOver ? FORM_TEXT_BYTES : MAX_REPORT_BYTES)))
-      return everyOver ? refuse(everyOver, null) : tooLarge(c);
+      return everyOver ? refuse(everyOver, null) : tooLarge(c, place);
     const body = await readForm(c, { all: true });
     if (!body) return formAgain({}, { description: unreadableForm });
     const { chosen, photos, empty } = chosenPhotos(body.photo);
@@ -804,7 +842,9 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
     const key = values.submissionKey;
     if (key !== undefined && !isSubmissionKey(key))
       return formAgain({ ...values, submissionKey: undefined }, { form: alteredForm }, chosen.length);
-    const firstOfForm = key ? await reportOfSubmission(deps.aws, key, place.code) : null;
+    // The key this place holds the form under: its own, unless another place's report holds it.
+    const formKey = key ? await submissionKeyAt(deps.aws, key, place.code) : undefined;
+    const firstOfForm = formKey ? await reportOfSubmission(deps.aws, formKey, place.code) : null;
     if (firstOfForm) return trackedRedirect(c, firstOfForm);
     // The same text sent again from a fresh form (Back after sending serves a new key, and the
     // browser refills what was typed): the first report's page, for a while (SAME_TEXT_SECONDS).
@@ -825,7 +865,7 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
 
     // The form sent twice at once (a double tap with photos, where the text key does not apply):
     // the second waits for the first's report rather than counting against the limits again.
-    const submissions = key ? formSubmissions(deps.aws, key) : null;
+    const submissions = formKey ? formSubmissions(deps.aws, formKey) : null;
     if (submissions && !(await submissions.first())) {
       const first = await submissions.reportOfFirst(place.code);
       if (first) return trackedRedirect(c, first);
@@ -907,7 +947,7 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
             language: lang,
             receivedAt: new Date().toISOString(),
           },
-          { keys: deps.signingKeys, submissionKey: key, textKey },
+          { keys: deps.signingKeys, submissionKey: formKey, textKey },
         );
       } catch (err) {
         // Not kept: the photos stored for it are cited by nothing.

@@ -1,4 +1,4 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createdCaseSchema } from '../../api/schemas.ts';
 import { readChain } from '../../store/audit-chain.ts';
@@ -158,9 +158,31 @@ describe('uploading a photo to a case', () => {
     expect(((await confirm.json()) as Problem).detail).toMatch(/尚未上传/);
   });
 
-  it('confirm answers 422 when the bytes are not the declared type (a .jpg that is a PNG, or text)', async () => {
-    for (const file of [fakeFiles.png(), fakeFiles.text()]) {
-      const { confirm } = await upload('staff-zhou', file, 'image/jpeg', 'photo.jpg');
+  it('confirm keeps a photo as the type its bytes are: a PNG or WebP uploaded as a .jpg', async () => {
+    for (const [file, type, name] of [
+      [fakeFiles.png(), 'image/png', 'photo.png'],
+      [fakeFiles.webp(), 'image/webp', 'photo.webp'],
+    ] as const) {
+      const { up, confirm } = await upload('staff-zhou', file, 'image/jpeg', 'photo.jpg');
+      expect(confirm.status, type).toBe(200);
+      expect(await confirm.json()).toMatchObject({ sha256: sha256(file), contentType: type, fileName: name });
+      const record = await getEvidence(s.deps, up.evidenceId);
+      expect(record).toMatchObject({ contentType: type, fileName: name, status: 'confirmed' });
+      // Kept under the real type's extension, as that type, and still the bytes its hash vouches for.
+      expect(record?.sealedKey).toMatch(new RegExp(`\\.${name.split('.')[1]}\\.${sha256(file)}$`));
+      const head = await evidenceClient(s.deps.env).send(
+        new HeadObjectCommand({ Bucket: s.deps.env.EVIDENCE_BUCKET, Key: record!.sealedKey }),
+      );
+      expect(head.ContentType).toBe(type);
+      expect(await checkEvidence(s.deps, `evidence:${up.evidenceId}#sha256=${sha256(file)}`)).toMatchObject({
+        ok: true,
+      });
+    }
+  });
+
+  it('confirm answers 422 when the bytes are no accepted type (text under a .jpg)', async () => {
+    {
+      const { confirm } = await upload('staff-zhou', fakeFiles.text(), 'image/jpeg', 'photo.jpg');
       expect(confirm.status).toBe(422);
       expect(confirm.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       const body = (await confirm.json()) as Problem;
@@ -279,6 +301,21 @@ describe('uploading a photo to a case', () => {
       body: fake,
     });
     expect(refused.status).toBe(422);
+    // A PNG a phone named .jpg (its browser declares JPEG): kept as the PNG it is.
+    const png = fakeFiles.png();
+    const misnamed = new FormData();
+    misnamed.set('file', new File([png], 'IMG_2001.jpg', { type: 'image/jpeg' }));
+    const asPng = await s.app.request(`/api/cases/${caseId}/evidence/upload`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: misnamed,
+    });
+    expect(asPng.status).toBe(201);
+    expect(await asPng.json()).toMatchObject({
+      sha256: sha256(png),
+      contentType: 'image/png',
+      fileName: 'IMG_2001.png',
+    });
     // Two files in one upload: said, not the second dropped unsaid.
     const two = new FormData();
     two.append('file', new File([fakeFiles.webp()], 'a.webp', { type: 'image/webp' }));

@@ -923,12 +923,12 @@ describe('limits and hostile input', () => {
     const code = roomCode('A206', 'a-f2');
     for (let i = 0; i < 12; i++)
       expect((await report(code, { kind: 'bogus', description: `r${i}` }, { ip })).status).toBe(400);
-    // Nor one whose photo is refused (a PNG sent as a JPEG): the text was fine, the photo was not.
+    // Nor one whose photo is refused (text sent as a JPEG): the text was fine, the photo was not.
     for (let i = 0; i < 12; i++) {
       const refused = await report(
         code,
         { kind: 'repair', description: `p${i}` },
-        { ip, photos: [photo(fakeFiles.png(), 'a.jpg', 'image/jpeg')] },
+        { ip, photos: [photo(fakeFiles.text(), 'a.jpg', 'image/jpeg')] },
       );
       expect(refused.status).toBe(400);
     }
@@ -1076,13 +1076,6 @@ describe('limits and hostile input', () => {
       { photos: [photo(fakeFiles.text(), 'a.jpg', 'image/jpeg')] },
     );
     expect(fakeExt.status).toBe(400);
-    const mismatch = await report(
-      code,
-      { kind: 'repair', description: marker },
-      { photos: [photo(fakeFiles.png(), 'a.jpg', 'image/jpeg')] },
-    );
-    expect(mismatch.status).toBe(400);
-    expect(await mismatch.text()).toContain('与声明的 JPEG');
     // The form asks for photos: a PDF is refused as not one, declared so or dressed as a JPEG.
     for (const [name, type] of [
       ['a.pdf', 'application/pdf'],
@@ -1133,11 +1126,11 @@ describe('limits and hostile input', () => {
       { photos: [photo(fakeFiles.jpeg(), 'photo.jpg.exe', 'image/jpeg')] },
     );
     expect(double.status).toBe(400);
-    // More than three full-size photos' worth of body is cut off before it is read.
+    // More than twice three full-size photos' worth of body is cut off before it is read.
     const huge = await report(
       code,
       { kind: 'repair', description: marker },
-      { photos: [photo(fakeFiles.jpeg(31 * 1024 * 1024), 'huge.jpg', 'image/jpeg')] },
+      { photos: [photo(Buffer.alloc(61 * 1024 * 1024), 'huge.jpg', 'image/jpeg')] },
     );
     expect(huge.status).toBe(413);
     // A page in the reporter's language that says what fits and leads back to the form.

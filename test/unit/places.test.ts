@@ -3,7 +3,14 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateDirectory } from '../../domain/directory-schema.ts';
 import { countsOf, dormitoryIds, type Directory } from '../../domain/directory.ts';
-import { duplicateCodes, listPlaces, placeByCode, placeCode, placeCodePattern } from '../../domain/places.ts';
+import {
+  duplicateCodes,
+  listPlaces,
+  placeByCode,
+  placeCode,
+  placeCodePattern,
+  typedPlaceCode,
+} from '../../domain/places.ts';
 import { followUpScore } from '../../domain/intake.ts';
 
 const parsed = validateDirectory(
@@ -36,6 +43,18 @@ describe('place codes', () => {
     expect(duplicateCodes(demo)).toEqual([]);
     for (const p of places) expect(placeByCode(demo, p.code)).toEqual(p);
     expect(placeByCode(demo, 'not-a-code')).toBeUndefined();
+  });
+
+  it('are found as a person types them: lower case, O for 0, I or L for 1, grouped with a hyphen', () => {
+    expect(typedPlaceCode('mekbxops')).toBe('MEKBX0PS');
+    expect(typedPlaceCode('W4MEDG3I')).toBe('W4MEDG31');
+    expect(typedPlaceCode('w4medg3l')).toBe('W4MEDG31');
+    expect(typedPlaceCode('W4ME-DG31')).toBe('W4MEDG31');
+    const withZero = listPlaces(demo).find((p) => p.code.includes('0'))!;
+    expect(placeByCode(demo, withZero.code.replaceAll('0', 'O').toLowerCase())).toEqual(withZero);
+    const withOne = listPlaces(demo).find((p) => p.code.includes('1'))!;
+    expect(placeByCode(demo, withOne.code.replaceAll('1', 'L'))).toEqual(withOne);
+    expect(placeByCode(demo, withOne.code.replaceAll('1', 'i'))).toEqual(withOne);
   });
 });
 
