@@ -23,6 +23,7 @@ import { sessionMiddleware } from './middleware/session.ts';
 import { documentPages } from './pages/page-routes.ts';
 import { asErrorPage } from './pages/error-page.tsx';
 import { pageMethodGuard, refusedPageMethod } from './pages/page-methods.ts';
+import { longAddressGuard } from './pages/long-address.tsx';
 import { moreAppRoutes } from './pages/app/dashboard.tsx';
 import { webAppRoutes } from './pages/app/routes.tsx';
 import { zeroReportActionHandlers, zeroReportRoutes } from './routes/zero-report.tsx';
@@ -128,6 +129,8 @@ export function createApp(given: AppDeps): Hono {
   for (const routes of resourceRoutes) app.route('/', routes(deps) as OpenAPIHono<BlankEnv>);
 
   // Web pages: a browser session (cookie) instead of a bearer token; /api is unchanged.
+  // An address too long to open is said so before the session is read: never a trip to sign in.
+  for (const path of ['/app', '/app/*', '/login']) app.use(path, longAddressGuard);
   app.use('/app', pageMethodGuard(allowed));
   app.use('/app/*', pageMethodGuard(allowed));
   app.use('/app', sessionMiddleware(deps));

@@ -146,9 +146,28 @@ export async function startSession(
   return session;
 }
 
+/**
+ * The longest page address (path and query, as sent) a page answers; a longer one is refused as too
+ * long (api/pages/long-address.tsx), never sent to sign in. Sign-in carries the address in its own
+ * (`/login?next=…`, longer once encoded), and that must stay within what proxies (8 KB) and Node
+ * (16 KB with the cookies) take. No page's query comes near it: a search is 200 characters.
+ */
+export const MAX_PAGE_ADDRESS = 8000;
+
+/** A request's path and query as it was sent (percent-encoded), what MAX_PAGE_ADDRESS bounds. */
+export const pageAddress = (url: string): string => {
+  const u = new URL(url);
+  return `${u.pathname}${u.search}`;
+};
+
 /** A path on this site to come back to after sign-in; anything else (other hosts, `//x`) becomes /app. */
 export function safeNext(next: string | undefined): string {
   if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/app';
+  // An address too long to be opened would only come back refused: its page without the query.
+  if (next.length > MAX_PAGE_ADDRESS) {
+    const path = next.split(/[?#]/, 1)[0]!;
+    return path.length > MAX_PAGE_ADDRESS ? '/app' : path;
+  }
   // Control characters could split a header or smuggle a scheme past browsers' URL parsing.
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(next)) return '/app';
@@ -262,7 +281,10 @@ export function signInRedirect(c: Context): Response {
     form.searchParams.set(UNSAVED_PARAM, '1');
     back = `${form.pathname}${form.search}`;
   }
-  return c.redirect(`/login?next=${encodeURIComponent(safeNext(back))}`, 302);
+  const login = `/login?next=${encodeURIComponent(safeNext(back))}`;
+  // Encoded, a long address can take sign-in's own past the limit: then back to its page alone.
+  if (login.length <= MAX_PAGE_ADDRESS) return c.redirect(login, 302);
+  return c.redirect(`/login?next=${encodeURIComponent(safeNext(url.pathname))}`, 302);
 }
 
 /**
