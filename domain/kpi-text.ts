@@ -1,4 +1,5 @@
 // How KPI figures that are not plain shares read, on every page and in the mails. Pure.
+import { enCount } from './english-count.ts';
 import type { Bilingual } from './text.ts';
 
 /**
@@ -17,13 +18,15 @@ export function kpiDurationText(hours: number): Bilingual {
 }
 
 /**
- * The sample of the yearly complaint limit: the valid complaints and the buildings they are
- * counted over ("2 件 / 1 栋", "2 in 1 building"). As "2/1" it read as a share above 100%;
- * the limit is judged per building, on the building with most.
+ * The sample of the yearly complaint limit: the valid complaints in all and the dormitories they
+ * are counted over ("共 2 件，统计 2 栋宿舍", "2 complaints in all, over 2 dormitories"). As
+ * "2 in 2 buildings" it read as two buildings having complaints when both were in one: the second
+ * number is how many dormitories are in scope, not how many had a complaint. The limit is judged
+ * per building, on the building with most (the KPI's value).
  */
-export function complaintSampleText(complaints: number, buildings: number): Bilingual {
+export function complaintSampleText(complaints: number, dormitories: number): Bilingual {
   return {
-    zh: `${complaints} 件 / ${buildings} 栋`,
-    en: `${complaints} in ${buildings} building${buildings === 1 ? '' : 's'}`,
+    zh: `共 ${complaints} 件，统计 ${dormitories} 栋宿舍`,
+    en: `${enCount(complaints, 'complaint')} in all, over ${enCount(dormitories, 'dormitory', 'dormitories')}`,
   };
 }

@@ -254,6 +254,14 @@ describe('a case citing a 6T item', () => {
     expect(en).toContain(`${lastWeek}: no cases at this place that week, so no report`);
   });
 
+  it('the campus dashboard’s sentence starts with a capital, and the complaint sample counts dormitories', async () => {
+    const en = await (await page('/app/dashboard', 'lead-huang', 'en')).text();
+    expect(en).toMatch(/data-scope="campus">Whole campus, /);
+    expect(en).not.toContain('>whole campus,');
+    expect(en).toMatch(/complaints? in all, over \d+ dormitor(y|ies)/);
+    expect(en).not.toMatch(/\d+ in \d+ buildings?</);
+  });
+
   it('the dashboard shows the standards’ case clocks beside the KPIs', async () => {
     const html = await (await page('/app/dashboard', 'wg-chen')).text();
     expect(html).toContain('标准时限（按案件计）');

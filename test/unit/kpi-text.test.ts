@@ -26,9 +26,18 @@ describe('kpiDurationText', () => {
 });
 
 describe('the yearly complaint limit’s sample', () => {
-  it('is a count over buildings, not a fraction', () => {
-    expect(complaintSampleText(2, 1)).toEqual({ zh: '2 件 / 1 栋', en: '2 in 1 building' });
-    expect(complaintSampleText(7, 3)).toEqual({ zh: '7 件 / 3 栋', en: '7 in 3 buildings' });
+  it('is a count over the dormitories in scope, not a fraction, nor buildings that had complaints', () => {
+    expect(complaintSampleText(2, 1)).toEqual({
+      zh: '共 2 件，统计 1 栋宿舍',
+      en: '2 complaints in all, over 1 dormitory',
+    });
+    // Both complaints may be in one of the two: the 2 counts dormitories, not where they were.
+    expect(complaintSampleText(2, 2)).toEqual({
+      zh: '共 2 件，统计 2 栋宿舍',
+      en: '2 complaints in all, over 2 dormitories',
+    });
+    expect(complaintSampleText(1, 1258).en).toBe('1 complaint in all, over 1,258 dormitories');
+    expect(complaintSampleText(2, 2).en).not.toMatch(/in 2 buildings/);
   });
 });
 
@@ -56,8 +65,8 @@ describe('the dashboard’s and /commitments’ KPI cells', () => {
   it('show the yearly complaints as a count per building, other samples as before', () => {
     const vc = get(kpis, 'valid_complaints_per_building_year');
     expect(vc).toMatchObject({ value: 2, numerator: 2, denominator: 1 });
-    expect(kpiSampleText(vc, 'zh-CN')).toBe('2 件 / 1 栋');
-    expect(kpiSampleText(vc, 'en')).toBe('2 in 1 building');
+    expect(kpiSampleText(vc, 'zh-CN')).toBe('共 2 件，统计 1 栋宿舍');
+    expect(kpiSampleText(vc, 'en')).toBe('2 complaints in all, over 1 dormitory');
     expect(kpiSampleText(get(kpis, 'complaint_handling_rate'), 'en')).toBe('2/2');
     expect(kpiSampleText(get(kpis, 'average_time_to_close_hours'), 'en')).toBe('2');
   });
@@ -90,11 +99,11 @@ describe('the weekly report page and mail', () => {
   it('the page shows times to close in minutes and the complaints per building', () => {
     const en = render('en');
     expect(en).toContain('9 min');
-    expect(en).toContain('2 in 1 building');
+    expect(en).toContain('2 complaints in all, over 1 dormitory');
     expect(en).not.toMatch(/>0\.[0-9]</);
     const zh = render('zh-CN');
     expect(zh).toContain('12 分钟');
-    expect(zh).toContain('2 件 / 1 栋');
+    expect(zh).toContain('共 2 件，统计 1 栋宿舍');
   });
 
   it('the mail shows times to close in minutes, the reader’s language first', () => {

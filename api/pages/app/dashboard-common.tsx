@@ -131,7 +131,7 @@ export function kpiValueText(k: KpiValue, lang: Lang): string {
 
 /**
  * What a KPI is counted over: met of decided ("3/4"), the cases measured ("12"), or for the
- * yearly complaint limit the complaints and the buildings they are counted over ("2 件 / 1 栋").
+ * yearly complaint limit the complaints and the dormitories they are counted over ("共 2 件，统计 1 栋宿舍").
  */
 export function kpiSampleText(k: KpiValue, lang: Lang): string {
   const { numerator: n, denominator: d } = k;

@@ -348,7 +348,8 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
       : [];
     const missing = await missingReportContext(deps, dir, buildingId, reports);
     const missed = figures.kpis.filter((k) => k.met === false);
-    const scopeText = buildingId ? buildingName(buildingId) : t({ zh: '全校', en: 'whole campus' });
+    // It opens the sentence below, so the campus reads capitalised as a building's name does.
+    const scopeText = buildingId ? buildingName(buildingId) : t({ zh: '全校', en: 'Whole campus' });
 
     const trendLabels = trend.map((w) => w.week.slice(5));
     const onTimeSvg = rateTrendChart(
