@@ -1,13 +1,13 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CaseView } from '../domain/case-model.ts';
 import type { Directory } from '../domain/directory.ts';
-import { openPause, pauseReasonLabels } from '../domain/case-clocks.ts';
-import type { CaseMoveNames, CasePauseNote, EmailKind } from '../domain/email-content.ts';
+import { openPause, pauseHolds, pauseReasonLabels } from '../domain/case-clocks.ts';
+import type { CaseMoveNames, CasePauseNote, EmailKind, StageDueNote } from '../domain/email-content.ts';
 import { placeNameOf } from '../domain/place-name.ts';
 import type { Bilingual } from '../domain/text.ts';
 import type { TableNames } from '../store/clients.ts';
 import { getCaseRecord } from '../store/case-records.ts';
-import { caseMoves } from '../store/case-moves.ts';
+import { caseMoves, type CaseMove } from '../store/case-moves.ts';
 import { loadDeparted } from '../store/directory-versions.ts';
 
 /** What a case mail says that the workflow's request does not carry, read from the case's record. */
@@ -19,6 +19,7 @@ export interface CaseMailFacts {
   openedText?: string | undefined;
   planRevised?: boolean | undefined;
   pause?: CasePauseNote | undefined;
+  stageDue?: StageDueNote | undefined;
 }
 
 /**
@@ -62,8 +63,33 @@ const actedKinds: ReadonlySet<EmailKind> = new Set(['adjudication_request', 'pau
 function actorOf(view: CaseView, req: FactsRequest): string | undefined {
   if (req.kind === 'adjudication_request')
     return view.signOffs.findLast((x) => x.decision === 'dispute' && x.round === req.round)?.by;
+  return pauseOf(view, req)?.requestedBy;
+}
+
+/** The pause a pause mail's key numbers ('p2', after any lineage prefix). */
+const pauseOf = (view: CaseView, req: FactsRequest) => {
   const n = Number(/(?:^|\.)p(\d+)$/.exec(req.key ?? '')?.[1]);
-  return view.pauses?.find((x) => x.n === n)?.requestedBy;
+  return view.pauses?.find((x) => x.n === n);
+};
+
+/** Kinds that restate the stage's deadline from the record: a pause decision's. */
+const decisionKinds: ReadonlySet<EmailKind> = new Set(['pause_approved', 'pause_rejected']);
+
+/**
+ * The deadline of the stage the mail was written in, as the record has it now: the workflow
+ * gives an approval's mail the pause's end as its due, and a rejection's none in older cases.
+ * None once that stage is over (a mail sent late): its deadline is nobody's to meet any more.
+ */
+function stageDueOf(view: CaseView, req: FactsRequest, timeZone: string): StageDueNote | undefined {
+  const d = view.deadlines.findLast((x) => x.stage === req.stage && x.round === req.round && !x.closedAt);
+  if (!d || (d.state !== 'pending' && d.state !== 'breached')) return undefined;
+  const p = req.kind === 'pause_approved' ? pauseOf(view, req) : undefined;
+  return {
+    stage: d.stage,
+    dueText: campusTime(d.due, timeZone),
+    passed: d.state === 'breached',
+    held: p?.state === 'approved' && pauseHolds(p, d),
+  };
 }
 
 /** Kinds a take-over is mailed as to the new holder (the step now theirs). */
@@ -71,10 +97,13 @@ const takeOverKinds: ReadonlySet<EmailKind> = new Set(['assigned', 'signoff_requ
 
 /** A take-over mail's key: how the case moved and the timeline's length, after any lineage prefix ('e1.'). */
 const takeOverKey = /(?:^|\.)(reassigned|handed_over)\d+$/;
+/** The supervisors' hand-over notice's key: the timeline's length at the hand-over ('e3.handed-over-notice7'). */
+const handOverNoticeKey = /(?:^|\.)handed-over-notice\d+$/;
 
 interface FactsRequest {
   caseId: string;
   kind: EmailKind;
+  stage?: string | undefined;
   round?: number | undefined;
   key?: string | undefined;
   to?: { personIds?: string[] | undefined } | undefined;
@@ -90,6 +119,11 @@ export async function caseMailFacts(
   dir: Directory | null,
   req: FactsRequest,
 ): Promise<CaseMailFacts> {
+  if (decisionKinds.has(req.kind)) {
+    const view = await getCaseRecord(deps.ddb, deps.tables, req.caseId);
+    const stageDue = view ? stageDueOf(view, req, deps.timeZone) : undefined;
+    return stageDue ? { stageDue } : {};
+  }
   const takeOver = takeOverKinds.has(req.kind) && takeOverKey.test(req.key ?? '');
   // One read of the record serves both: a second sign-off request (after an adjudication sent the
   // plan back) says so, taken over or not; a take-over says the pause its new holder inherits.
@@ -103,6 +137,7 @@ export async function caseMailFacts(
     ...(pause ? { pause } : {}),
   };
   if (!dir) return revisedFact;
+  if (req.kind === 'handed_over') return handOverNotice(deps, dir, req);
   if (takeOverKinds.has(req.kind)) {
     const move = await takeOverMove(deps, dir, req);
     return move ? { move, ...revisedFact } : revisedFact;
@@ -138,7 +173,32 @@ async function takeOverMove(
   const to = new Set(req.to?.personIds ?? []);
   const moves = await caseMoves(deps.ddb, deps.tables, req.caseId);
   const move = moves.findLast((m) => m.how === how && to.has(m.toId));
-  if (!move) return undefined;
+  return move ? await moveNames(deps, dir, move) : undefined;
+}
+
+/**
+ * Who handed the case to whom, for the supervisors' notice of a hand-over: the latest hand-over
+ * in the audit trail (the notice goes out with the hand-over's own record).
+ */
+async function handOverNotice(
+  deps: { ddb: DynamoDBClient; tables: TableNames },
+  dir: Directory,
+  req: FactsRequest,
+): Promise<CaseMailFacts> {
+  if (!handOverNoticeKey.test(req.key ?? '')) return {};
+  const moves = await caseMoves(deps.ddb, deps.tables, req.caseId);
+  const move = moves.findLast((m) => m.how === 'handed_over');
+  if (!move) return {};
+  const assigneeName = dir.people.find((p) => p.id === move.toId)?.name;
+  return { move: await moveNames(deps, dir, move), ...(assigneeName ? { assigneeName } : {}) };
+}
+
+/** A move's mover and holder before by name, someone who left the directory by their last name. */
+async function moveNames(
+  deps: { ddb: DynamoDBClient; tables: TableNames },
+  dir: Directory,
+  move: CaseMove,
+): Promise<CaseMoveNames> {
   // Someone who left the directory (a leaver's cases are what gets reassigned) by their last name.
   const inForce = (id: string) => dir.people.find((p) => p.id === id)?.name;
   const departed =

@@ -141,6 +141,8 @@ const emailKindLabels = {
   pause_rejected: { zh: '暂停驳回通知', en: 'Pause rejected notice' },
   pause_ended: { zh: '暂停结束通知', en: 'Pause ended notice' },
   taken_off: { zh: '案件转出通知', en: 'Case moved notice' },
+  reopened_assignee: { zh: '重新复查通知（经办人）', en: 'Reopened for review (assignee)' },
+  handed_over: { zh: '案件移交通知', en: 'Case handed over notice' },
 } as const satisfies Record<EmailKind, Text>;
 
 /** A recounted due whose estimate flag flipped (deadline_recounted). */

@@ -46,6 +46,8 @@ export const emailKinds = [
   'pause_rejected',
   'pause_ended',
   'taken_off',
+  'reopened_assignee',
+  'handed_over',
 ] as const;
 export type EmailKind = (typeof emailKinds)[number];
 
@@ -66,7 +68,10 @@ export interface EmailContext {
   trackUrl?: string | undefined;
   /** The case's place as people name it: a reporter is told which of their reports this is about. */
   place?: Bilingual | undefined;
-  /** Whom the case is assigned to now: the escalation mail says whom to chase, the taken-off mail to whom it went. */
+  /**
+   * Whom the case is assigned to now: the escalation mail says whom to chase, the taken-off mail
+   * to whom it went; the hand-over notice, to whom it was handed.
+   */
   assigneeName?: string | undefined;
   /** How a case taken over came to its new holder: their mail says who moved it and from whom. */
   move?: CaseMoveNames | undefined;
@@ -280,6 +285,11 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
     intro: `报告人对案件「${c.title}」的处理结果不满意${c.detail ? `：${endSentence(c.detail, '。')}` : '。'}案件已重新进入复查。`,
     casePage: '打开案件页面复查',
   }),
+  reopened_assignee: (c) => ({
+    subject: `【重新复查】${c.caseId} 评价不满意`,
+    intro: `报告人对您处理的案件「${c.title}」的结果不满意${c.detail ? `：${endSentence(c.detail, '。')}` : '。'}案件已重新进入复查；主管复查不合格时，将退回您继续整改。`,
+    casePage: '打开案件页面',
+  }),
   reminder: (c) => ({
     subject: `【提醒】${c.caseId} 即将到期`,
     intro: `案件「${c.title}」当前环节将于 ${c.dueText ?? ''} 到期，请尽快处理。`,
@@ -301,6 +311,11 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
     subject: `【案件已转交】${c.caseId}：${c.title}`,
     // No case link: the case is no longer theirs to open, and its page would refuse them.
     intro: `案件「${c.title}」已由主管转交${c.assigneeName ? `给${c.assigneeName}` : '他人'}处理，您无需再处理此案件，此前发给您的该案件链接已失效。${c.detail ? `转交原因：${endSentence(c.detail, '。')}` : ''}`,
+  }),
+  handed_over: (c) => ({
+    subject: `【案件移交】${c.caseId}：${c.title}`,
+    intro: `${c.move ? moveNamesIn('zh', c.move).from : '经办人'}已将案件「${c.title}」移交给${c.assigneeName ?? '同事'}处理。${c.detail ? `移交原因：${endSentence(c.detail, '。')}` : ''}`,
+    casePage: '打开案件页面查看',
   }),
   effect_stuck: (c) => ({
     subject: `【待处理】${c.caseId} 自动操作失败`,
@@ -385,9 +400,14 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
     action: 'Open the rating page',
   }),
   reopened: (c) => ({
-    subject: `[Reopened] ${c.caseId}`,
+    subject: `[Reopened] ${c.caseId}: rating not satisfied`,
     intro: `The reporter was not satisfied with "${c.title}"${c.detail ? `: ${endSentence(c.detail, '.')}` : '.'} The case is back in review.`,
     casePage: 'Open the case page to review it',
+  }),
+  reopened_assignee: (c) => ({
+    subject: `[Reopened] ${c.caseId}: rating not satisfied`,
+    intro: `The reporter was not satisfied with "${c.title}", which you handled${c.detail ? `: ${endSentence(c.detail, '.')}` : '.'} The case is back in review; if the review fails, it comes back to you to rectify again.`,
+    casePage: 'Open the case page',
   }),
   reminder: (c) => ({
     subject: `[Reminder] ${c.caseId} due soon`,
@@ -408,6 +428,11 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
   taken_off: (c) => ({
     subject: `[Case moved] ${c.caseId}: ${c.title}`,
     intro: `A supervisor has moved the case "${c.title}" to ${c.assigneeName ?? 'a colleague'}: you need not act on it any more, and the links mailed to you for it no longer work.${c.detail ? ` Reason given: ${endSentence(c.detail, '.')}` : ''}`,
+  }),
+  handed_over: (c) => ({
+    subject: `[Case handed over] ${c.caseId}: ${c.title}`,
+    intro: `${c.move ? moveNamesIn('en', c.move).from : 'Its holder'} has handed the case "${c.title}" over to ${c.assigneeName ?? 'a colleague'}.${c.detail ? ` Reason given: ${endSentence(c.detail, '.')}` : ''}`,
+    casePage: 'Open the case page',
   }),
   effect_stuck: (c) => ({
     subject: `[Action needed] ${c.caseId}: an automatic step failed`,
@@ -437,6 +462,9 @@ const noDueLine: ReadonlySet<EmailKind> = new Set([
   'pause_ended',
   'review_escalation',
   'taken_off',
+  // The review's deadline is the supervisors' to meet, not the technician's; a hand-over asks nothing.
+  'reopened_assignee',
+  'handed_over',
 ]);
 
 /**
@@ -448,6 +476,8 @@ const noDueLine: ReadonlySet<EmailKind> = new Set([
 const photosOf: Partial<Record<EmailKind, Bilingual>> = {
   review_failed: { zh: '复查', en: 'The review' },
   reopened: { zh: '评价', en: 'The rating' },
+  reopened_assignee: { zh: '评价', en: 'The rating' },
+  handed_over: { zh: '移交原因', en: 'The reason given' },
   adjudication_request: { zh: '异议', en: 'The dispute' },
   adjudicated: { zh: '裁定', en: 'The decision' },
   pause_request: { zh: '暂停申请', en: 'The request' },

@@ -494,6 +494,46 @@ describe('mails name whose act they report and what case they are about', () => 
     );
   });
 
+  it('a reopening says the rating was not satisfied in both subjects; the assignee hears the case may come back', () => {
+    const reopened = { ...base, kind: 'reopened', stage: 'reviewing', detail: '还在漏水' } as const;
+    expect(renderEmail('zh-CN', reopened).subject).toBe(
+      '【重新复查】ZG-2026-000007 评价不满意 / [Reopened] ZG-2026-000007: rating not satisfied',
+    );
+    const mail = renderEmail('zh-CN', { ...reopened, kind: 'reopened_assignee', dueText: due });
+    expect(mail.subject).toBe(
+      '【重新复查】ZG-2026-000007 评价不满意 / [Reopened] ZG-2026-000007: rating not satisfied',
+    );
+    const [zh, en] = blocks(mail.text);
+    expect(zh).toContain('不满意：还在漏水。案件已重新进入复查；主管复查不合格时，将退回您继续整改。');
+    expect(en).toContain('if the review fails, it comes back to you to rectify again.');
+    // The review's deadline is the supervisors' to meet, not the technician's.
+    expect(mail.text).not.toContain('复查时限');
+  });
+
+  it('the hand-over notice names who handed the case to whom, and why, with the case page', () => {
+    const caseUrl = 'https://rectify.example/app/cases/ZG-2026-000007';
+    const notice = {
+      ...base,
+      kind: 'handed_over',
+      stage: 'rectifying',
+      actionUrl: undefined,
+      caseUrl,
+      detail: '换班 shift change',
+      assigneeName: '吴磊',
+      move: { how: 'handed_over', byName: '周强', fromName: '周强' },
+    } as const;
+    const mail = renderEmail('zh-CN', notice);
+    expect(mail.subject).toBe(
+      '【案件移交】ZG-2026-000007：宿舍楼 A101 水龙头漏水 / [Case handed over] ZG-2026-000007: 宿舍楼 A101 水龙头漏水',
+    );
+    const [zh, en] = blocks(mail.text);
+    expect(zh).toContain(
+      '周强已将案件「宿舍楼 A101 水龙头漏水」移交给吴磊处理。移交原因：换班 shift change。',
+    );
+    expect(zh).toContain(`打开案件页面查看：${caseUrl}`);
+    expect(en).toContain('周强 has handed the case "宿舍楼 A101 水龙头漏水" over to 吴磊.');
+  });
+
   it('the dispute mail names who disputed, the pause request who asked', () => {
     const dispute = {
       ...base,
