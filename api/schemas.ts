@@ -218,13 +218,22 @@ export const pauseRequestSchema = named(
   }),
   'Ask to pause the case-level clocks and the stage deadline, with a reason / 申请暂停计时',
 );
+/**
+ * A rejection says why: the technician's mail quotes it, and without one they are told only to
+ * keep to the deadline. Checked here, for the API and the case page alike: the case's own
+ * validator (workflows/) does not look at the notes.
+ */
+const PAUSE_REJECTION_NEEDS_REASON =
+  '驳回暂停申请须填写理由，理由会发给申请人 / a rejection needs a reason (notes): it is mailed to whoever asked for the pause';
 export const pauseDecisionSchema = named(
   'PauseDecision',
-  z.strictObject({
-    approve: z.boolean({ error: '请选择批准或驳回 / choose approve or reject (approve: true or false)' }),
-    notes: z.string().trim().max(2000).pipe(safeString()).default(''),
-  }),
-  'A supervisor approves or rejects a pause / 审批暂停',
+  z
+    .strictObject({
+      approve: z.boolean({ error: '请选择批准或驳回 / choose approve or reject (approve: true or false)' }),
+      notes: z.string().trim().max(2000).pipe(safeString()).default(''),
+    })
+    .refine((d) => d.approve || d.notes.length > 0, { path: ['notes'], error: PAUSE_REJECTION_NEEDS_REASON }),
+  'A supervisor approves or rejects a pause; a rejection needs a reason in notes / 审批暂停（驳回须填写理由）',
 );
 export const endPauseSchema = named('EndPause', z.strictObject({}), 'End a running pause / 结束暂停');
 export const reassignSchema = named(

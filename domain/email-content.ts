@@ -15,7 +15,7 @@ import {
 export { linkButton } from './mail-document.ts';
 import type { Language } from './directory.ts';
 import type { Stage } from './case-model.ts';
-import { stageStatusLabels } from './stage-labels.ts';
+import { stageLabels, stageStatusLabels } from './stage-labels.ts';
 import { leftName } from './departed-name.ts';
 import { endSentence } from './sentence-end.ts';
 import { noAutolink, noAutolinkOpt, noAutolinkPair } from './no-autolink.ts';
@@ -83,6 +83,19 @@ export interface EmailContext {
   planRevised?: boolean | undefined;
   /** A pause holding the case (or asked for) as it was taken over: its new holder hears why and until when. */
   pause?: CasePauseNote | undefined;
+  /** The deadline of the stage a pause decision is about, as the case record has it: the decision restates it. */
+  stageDue?: StageDueNote | undefined;
+}
+
+/** A stage's deadline as a pause decision's mail states it. */
+export interface StageDueNote {
+  stage: Stage;
+  /** Already formatted in the campus time zone. */
+  dueText: string;
+  /** Already missed when the mail was written. */
+  passed: boolean;
+  /** Held by the approved pause: the due stated is the one before it, moved on when it ends. */
+  held: boolean;
 }
 
 /** A case's open pause as a take-over mail tells it. */
@@ -167,6 +180,9 @@ const isStage = (s: string): s is Stage => Object.hasOwn(stageStatusLabels, s);
 const stageOf = (c: EmailContext): Stage => (isStage(c.stage) ? c.stage : 'analysing');
 /** Whether the case's analysis is still ahead (a new case's mail is sent as it opens). */
 const analysisAhead = (c: EmailContext): boolean => ['detected', 'analysing'].includes(stageOf(c));
+/** The stage whose deadline an escalation is about, as a noun ("整改" / "rectification"). */
+const overdueStage = (c: EmailContext) =>
+  isStage(c.stage) ? stageLabels[c.stage] : { zh: c.stage, en: c.stage };
 /** The stage as people read it, not its code. */
 const stageName = (c: EmailContext) =>
   isStage(c.stage) ? stageStatusLabels[c.stage] : { zh: c.stage, en: c.stage };
@@ -213,7 +229,8 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
   }),
   pause_rejected: (c) => ({
     subject: `【暂停未批准】${c.caseId}`,
-    intro: `您对案件「${c.title}」的暂停申请未获批准，案件时限照常计算。${c.detail ? `审批意见：${endSentence(c.detail, '。')}` : ''}请按期完成当前环节。`,
+    // The schema asks a rejection for its reason; a decision from before that may have none.
+    intro: `您对案件「${c.title}」的暂停申请未获批准，案件时限照常计算。${c.detail ? `驳回理由：${endSentence(c.detail, '。')}` : ''}${c.stageDue?.passed ? '当前环节已超时，请尽快完成。' : '请按期完成当前环节。'}`,
     casePage: '打开案件页面',
   }),
   pause_ended: (c) => ({
@@ -222,7 +239,7 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
     casePage: '打开案件页面',
   }),
   pause_request: (c) => ({
-    subject: `【暂停申请】${c.caseId}`,
+    subject: `【暂停申请】${c.caseId}：${c.title}`,
     intro: `案件「${c.title}」的被指派人${c.actorName ?? ''}申请暂停计时（批准后案件时限和当前环节时限一并暂停，结束后按暂停时长顺延）：${endSentence(c.detail ?? '', '。')}请在案件页面批准或驳回。`,
     casePage: '打开案件页面批准或驳回',
   }),
@@ -298,8 +315,8 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
     ...(c.actionUrl ? {} : { casePage: '打开案件页面处理' }),
   }),
   escalation: (c) => ({
-    subject: `【超时升级】${c.caseId}`,
-    intro: `案件「${c.title}」已超过时限（${c.dueText ?? ''}），按网格逐级上报至您，请督促处理。${c.assigneeName ? `当前经办人：${c.assigneeName}。` : ''}`,
+    subject: `【超时升级】${c.caseId} ${overdueStage(c).zh}环节超时`,
+    intro: `案件「${c.title}」的${overdueStage(c).zh}环节已超过时限（${c.dueText ? `截止 ${c.dueText}` : '时限已过'}），按网格逐级上报至您，请督促处理。${c.assigneeName ? `当前经办人：${c.assigneeName}。` : ''}`,
     casePage: '打开案件页面查看进展和经办人',
   }),
   leadership_notice: (c) => ({
@@ -332,7 +349,7 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
   }),
   pause_rejected: (c) => ({
     subject: `[Pause rejected] ${c.caseId}`,
-    intro: `Your request to pause the clocks of "${c.title}" was rejected: they keep running.${c.detail ? ` Notes: ${endSentence(c.detail, '.')}` : ''} Please finish the current stage on time.`,
+    intro: `Your request to pause the clocks of "${c.title}" was rejected: they keep running.${c.detail ? ` Reason: ${endSentence(c.detail, '.')}` : ''} ${c.stageDue?.passed ? 'The current stage is overdue: please finish it as soon as possible.' : 'Please finish the current stage on time.'}`,
     casePage: 'Open the case page',
   }),
   pause_ended: (c) => ({
@@ -341,7 +358,7 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
     casePage: 'Open the case page',
   }),
   pause_request: (c) => ({
-    subject: `[Pause requested] ${c.caseId}`,
+    subject: `[Pause requested] ${c.caseId}: ${c.title}`,
     intro: `${c.actorName ? `${c.actorName}, the assignee of "${c.title}", asks` : `The assignee of "${c.title}" asks`} to pause its clocks (once approved, the case clocks and the current stage's deadline are held, then move on by the pause): ${endSentence(c.detail ?? '', '.')} Approve or reject it on the case page.`,
     casePage: 'Open the case page to approve or reject it',
   }),
@@ -416,8 +433,8 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
     ...(c.actionUrl ? {} : { casePage: 'Open the case page to act on it' }),
   }),
   escalation: (c) => ({
-    subject: `[Overdue] ${c.caseId}`,
-    intro: `"${c.title}" passed its deadline (${c.dueText ?? ''}) and is escalated to you up the grid. Please see that it is dealt with.${c.assigneeName ? ` It is assigned to ${c.assigneeName}.` : ''}`,
+    subject: `[Overdue] ${c.caseId}: ${overdueStage(c).en} stage past its deadline`,
+    intro: `The ${overdueStage(c).en} stage of "${c.title}" passed its deadline${c.dueText ? ` (due ${c.dueText})` : ''} and is escalated to you up the grid. Please see that it is dealt with.${c.assigneeName ? ` It is assigned to ${c.assigneeName}.` : ''}`,
     casePage: 'Open the case page for where it stands and who has it',
   }),
   leadership_notice: (c) => ({
@@ -468,6 +485,28 @@ const noDueLine: ReadonlySet<EmailKind> = new Set([
 ]);
 
 /**
+ * The stage deadline a pause decision restates: the technician reads by when the stage is due
+ * (a rejection's) or which due the pause moves on (an approval's, whose own due is the pause's
+ * end). From the case record; a rejection's request carries the stage's due itself in cases
+ * whose mail states it, taken when the record had none.
+ */
+function decisionStageDue(c: EmailContext): StageDueNote | undefined {
+  if (c.kind !== 'pause_approved' && c.kind !== 'pause_rejected') return undefined;
+  if (c.stageDue) return c.stageDue;
+  if (c.kind !== 'pause_rejected' || !c.dueText || !isStage(c.stage)) return undefined;
+  return { stage: c.stage, dueText: c.dueText, passed: false, held: false };
+}
+
+/** "整改时限：…", said as late or as the due before the pause where it is. */
+function stageDueLine(l: MailHalf, d: StageDueNote): string {
+  const label = dueLabels[d.stage];
+  if (!label) return '';
+  if (l === 'zh')
+    return `${label.zh}：${d.dueText}${d.passed ? '（已超时）' : d.held ? '（暂停前的时限，暂停结束时按暂停时长顺延）' : ''}`;
+  return `${label.en}: ${d.dueText}${d.passed ? ' (overdue)' : d.held ? ' (before the pause: it moves on by the pause’s length when the pause ends)' : ''}`;
+}
+
+/**
  * What a kind calls the text it quotes (its `detail`), to say the photos that came with it: the
  * references are left out of the mail (an id means nothing to a reader and links nowhere), the
  * photos are on the case page. A kind not listed quotes no text a person wrote with photos, or
@@ -482,7 +521,7 @@ const photosOf: Partial<Record<EmailKind, Bilingual>> = {
   adjudicated: { zh: '裁定', en: 'The decision' },
   pause_request: { zh: '暂停申请', en: 'The request' },
   pause_approved: { zh: '审批意见', en: 'The decision' },
-  pause_rejected: { zh: '审批意见', en: 'The decision' },
+  pause_rejected: { zh: '驳回理由', en: 'The reason' },
   assigned: { zh: '转交原因', en: 'The reason given' },
 };
 
@@ -554,8 +593,11 @@ export function renderEmail(
   const trackLabel = { zh: '查看处理进度', en: 'Follow your report' };
   const trackLine = (l: MailHalf) => (c.trackUrl ? linked(l, trackLabel[l], c.trackUrl) : '');
   const label = noDueLine.has(c.kind) ? undefined : dueLabels[c.stage];
-  const dueLine = (l: MailHalf) =>
-    label && c.dueText ? (l === 'zh' ? `${label.zh}：${c.dueText}` : `${label.en}: ${c.dueText}`) : '';
+  const decided = decisionStageDue(c);
+  const dueLine = (l: MailHalf) => {
+    if (decided) return stageDueLine(l, decided);
+    return label && c.dueText ? (l === 'zh' ? `${label.zh}：${c.dueText}` : `${label.en}: ${c.dueText}`) : '';
+  };
   const pausedLine = (l: MailHalf) => (c.pause ? pauseLine[l](c.pause, dueLine(l) !== '') : '');
   const text = mailText(
     greeting,

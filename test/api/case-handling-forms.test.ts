@@ -175,7 +175,8 @@ describe('a pause decision taken', () => {
       expect(asked.status).toBe(303);
       const res = await post(`/app/cases/${caseId}/pause/decision`, 'sup-wang', [
         ['approve', approve],
-        ['notes', ''],
+        // A rejection needs its reason; an approval may go without notes.
+        ['notes', approve === 'false' ? '先联系外包确定时间' : ''],
       ]);
       const page = await follow(res, 'sup-wang');
       return /class="flash ok"[^>]*>([^<]*)</.exec(await page.text())?.[1];

@@ -288,6 +288,105 @@ describe('the escalation mail', () => {
   it('says nothing of an assignee it was not told of', () => {
     expect(renderEmail('zh-CN', overdue).text).not.toMatch(/经办人：|assigned to/);
   });
+
+  it('names the stage that is late and its due, in the subject and the text', () => {
+    const { subject, text } = renderEmail('zh-CN', overdue);
+    expect(subject).toBe(
+      '【超时升级】ZG-2026-000007 整改环节超时 / [Overdue] ZG-2026-000007: rectification stage past its deadline',
+    );
+    const [zh, en] = blocks(text);
+    expect(zh).toContain(
+      `案件「宿舍楼 A101 水龙头漏水」的整改环节已超过时限（截止 ${due}），按网格逐级上报至您`,
+    );
+    expect(en).toContain(
+      `The rectification stage of "宿舍楼 A101 水龙头漏水" passed its deadline (due ${due}) and is escalated to you`,
+    );
+    const review = renderEmail('en', { ...overdue, stage: 'reviewing' });
+    expect(review.subject).toContain('[Overdue] ZG-2026-000007: review stage past its deadline');
+    expect(review.text).toContain('的复查环节已超过时限');
+  });
+});
+
+describe('a pause decision states the stage’s deadline', () => {
+  const decided = {
+    ...base,
+    stage: 'rectifying',
+    actionUrl: undefined,
+    caseUrl: 'https://rectify.example/app/cases/ZG-2026-000007',
+  } as const;
+  const stageDue = { stage: 'rectifying', dueText: due, passed: false, held: false } as const;
+
+  it('a rejection: its reason, and the stage’s due to keep to, in both halves and the html', () => {
+    const { text, html } = renderEmail('zh-CN', {
+      ...decided,
+      kind: 'pause_rejected',
+      detail: '先联系外包确定时间',
+      stageDue,
+    });
+    const [zh, en] = blocks(text);
+    expect(zh).toContain(
+      '暂停申请未获批准，案件时限照常计算。驳回理由：先联系外包确定时间。请按期完成当前环节。',
+    );
+    expect(zh).toContain(`整改时限：${due}`);
+    expect(en).toContain('was rejected: they keep running. Reason: 先联系外包确定时间. Please finish');
+    expect(en).toContain(`Rectification due: ${due}`);
+    expect(html).toContain(`<strong>整改时限：${due}</strong>`);
+  });
+
+  it('a rejection of a stage already late says so', () => {
+    const [zh, en] = blocks(
+      renderEmail('zh-CN', {
+        ...decided,
+        kind: 'pause_rejected',
+        detail: '不批',
+        stageDue: { ...stageDue, passed: true },
+      }).text,
+    );
+    expect(zh).toContain('当前环节已超时，请尽快完成。');
+    expect(zh).toContain(`整改时限：${due}（已超时）`);
+    expect(en).toContain(`Rectification due: ${due} (overdue)`);
+  });
+
+  it('a rejection whose record had no deadline states the stage due its request carried', () => {
+    const { text } = renderEmail('zh-CN', {
+      ...decided,
+      kind: 'pause_rejected',
+      detail: '不批',
+      dueText: due,
+    });
+    expect(text).toContain(`整改时限：${due}`);
+  });
+
+  it('an approval: when the pause ends at the latest, and the stage’s due it moves on', () => {
+    const ends = '2026/12/14 16:15 (Asia/Shanghai)';
+    const { text } = renderEmail('en', {
+      ...decided,
+      kind: 'pause_approved',
+      dueText: ends,
+      stageDue: { ...stageDue, held: true },
+    });
+    const [en, zh] = blocks(text);
+    expect(en).toContain(`they are held until ${ends} at the latest`);
+    expect(en).toContain(
+      `Rectification due: ${due} (before the pause: it moves on by the pause’s length when the pause ends)`,
+    );
+    expect(zh).toContain(`最长至 ${ends}`);
+    expect(zh).toContain(`整改时限：${due}（暂停前的时限，暂停结束时按暂停时长顺延）`);
+    // The pause's end is not taken for the stage's due.
+    expect(renderEmail('zh-CN', { ...decided, kind: 'pause_approved', dueText: ends }).text).not.toContain(
+      '整改时限',
+    );
+  });
+});
+
+describe('the pause request', () => {
+  it('names the case by its title in the subject', () => {
+    expect(
+      renderEmail('zh-CN', { ...base, kind: 'pause_request', detail: '等待配件 Waiting for parts' }).subject,
+    ).toBe(
+      '【暂停申请】ZG-2026-000007：宿舍楼 A101 水龙头漏水 / [Pause requested] ZG-2026-000007: 宿舍楼 A101 水龙头漏水',
+    );
+  });
 });
 
 describe('the mail to whoever held a case moved to a colleague', () => {

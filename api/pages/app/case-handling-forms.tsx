@@ -140,6 +140,12 @@ export function HandlingForms(props: {
               label={handlingFieldLabels.notes!}
               control={(a) => <input {...a} type="text" maxlength={2000} value={values.notes ?? ''} />}
             />
+            <p class="hint">
+              {t(
+                '驳回时须填写理由：理由会随邮件发给申请人。',
+                'A rejection needs a reason: it is mailed to whoever asked.',
+              )}
+            </p>
           </>
         );
       case 'end_pause':
