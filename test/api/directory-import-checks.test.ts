@@ -166,9 +166,19 @@ describe('the directory import refuses what its apply cannot store', () => {
     const b = demo.buildings.find((x) => x.id === 'bldg-b');
     const a = demo.buildings.find((x) => x.id === 'bldg-a');
     if (!b || !a) throw new Error('the demo has no bldg-a or bldg-b');
+    // A merge keeps the floors a file does not list, so the file adds a floor (a renamed one would
+    // keep the old beside it, its rooms then in two clusters).
     const renamed = (id: string): Directory => ({
       ...demo,
-      buildings: [{ ...b, floors: b.floors.map((f, i) => (i === 0 ? { ...f, id } : f)) }],
+      buildings: [
+        {
+          ...b,
+          floors: [
+            ...b.floors,
+            { id, name: { zh: 'B 栋新层', en: 'Hall B new' }, gridMemberIds: [], clusters: [] },
+          ],
+        },
+      ],
     });
     const form = await previewed(renamed('b-f1-new'));
     const extraFloor = {
@@ -198,7 +208,7 @@ describe('the directory import refuses what its apply cannot store', () => {
     distinct.push(floor('b-f9'));
     expect((await preview(distinct)).status).toBe(200);
     expect((await applied(renamed('b-f1-new'))).status).toBe(303);
-    expect(floorsOf(await stored(), 'bldg-b')?.map((f) => f.id)).toEqual(['b-f1-new', 'b-f2']);
+    expect(floorsOf(await stored(), 'bldg-b')?.map((f) => f.id)).toEqual(['b-f1', 'b-f2', 'b-f1-new']);
   });
 
   it('an AREA row is previewed and applied as a public area', async () => {
@@ -210,7 +220,14 @@ describe('the directory import refuses what its apply cannot store', () => {
     expect(done.status).toBe(303);
     expect((await stored()).buildings.find((b) => b.id === 'area-east-gate')?.kind).toBe('public_area');
     // The page after says what the preview said: one added, the rest unchanged.
-    const entries = demo.people.length + demo.buildings.length + demo.departments.length;
+    // Floor and cluster rows are entries of the file too.
+    const floors = demo.buildings.flatMap((b) => b.floors);
+    const entries =
+      demo.people.length +
+      demo.buildings.length +
+      floors.length +
+      floors.flatMap((f) => f.clusters).length +
+      demo.departments.length;
     // The link names the applied preview; the counts are read from what the apply stored.
     expect(done.location).toMatch(/^\/app\/admin\/directory\?applied=[0-9a-f-]{36}$/);
     const after = await (await app.request(done.location, { headers: headers() })).text();

@@ -106,10 +106,13 @@ describe('directory import: a merge file lists only what it adds or replaces', (
       ),
     );
     expect(page.status).toBe(200);
-    expect(page.html).toMatch(/data-kind="buildings" data-added="1" data-changed="1"/);
+    // bldg-a's own fields are unchanged: its new floor is counted as a floor added, and its other
+    // floors and their clusters as unchanged (they were counted nowhere: '0 条不变').
+    expect(page.html).toMatch(/data-kind="buildings" data-added="1" data-changed="0"/);
+    expect(page.html).toMatch(/data-kind="floors" data-added="1" data-changed="0"/);
     const done = await postImportApply(own.app, admin, applyFormFields(page.html));
     expect(done.status).toBe(303);
-    expect(await appliedText(done.location)).toContain('新增 2 条，修改 1 条，0 条不变。');
+    expect(await appliedText(done.location)).toContain('新增 3 条，修改 0 条，7 条不变。');
     const now = await stored();
     expect(now.people.find((p) => p.id === 'staff-new')?.departmentId).toBe('cs');
     expect(now.buildings.find((b) => b.id === 'bldg-c')?.supervisorIds).toEqual(['sup-wang', 'staff-new']);

@@ -64,3 +64,34 @@ export async function importImpact(
     demoted: weighed.filter((w) => !w.removed).map((w) => w.leaving),
   };
 }
+
+/** The floors and rooms an import takes away, with the grid members and printed codes they carry. */
+export interface PlacesLost {
+  /** Floor ids the directory has now and the import's has not. */
+  floors: string[];
+  /** Rooms (per building) the directory has now and the import's has not. */
+  rooms: number;
+}
+
+/**
+ * What an import removes of the places: a replacement's building left out, or one listed without
+ * its floor rows, takes its floors and rooms away, and with them their grid members and the QR
+ * codes printed for them. The preview says so before apply rather than leave it to a building's
+ * "floors" in the changed column.
+ */
+export function placesLost(current: Directory | null, next: Directory): PlacesLost {
+  if (!current) return { floors: [], rooms: 0 };
+  const floorIds = (d: Directory) => new Set(d.buildings.flatMap((b) => b.floors.map((f) => f.id)));
+  const roomKeys = (d: Directory) =>
+    new Set(
+      d.buildings.flatMap((b) =>
+        b.floors.flatMap((f) => f.clusters.flatMap((c) => c.rooms.map((r) => `${b.id}/${r}`))),
+      ),
+    );
+  const floorsAfter = floorIds(next);
+  const roomsAfter = roomKeys(next);
+  return {
+    floors: [...floorIds(current)].filter((id) => !floorsAfter.has(id)),
+    rooms: [...roomKeys(current)].filter((k) => !roomsAfter.has(k)).length,
+  };
+}

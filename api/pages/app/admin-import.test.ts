@@ -20,6 +20,8 @@ import {
   tableToCsv,
   tableToXlsx,
 } from './admin-import.ts';
+import { placesLost } from './admin-import-impact.ts';
+import { mergedWith } from './admin-import-merge.ts';
 
 const demo = async (): Promise<Directory> => {
   const raw = JSON.parse(
@@ -440,11 +442,16 @@ describe('a merge file lists only what it adds or replaces (issue 13)', () => {
     expect(a?.floors[1]).toEqual(before?.floors[1]);
     const diff = diffDirectory(dir, result.directory);
     expect(diff.buildings.added).toEqual(['bldg-c']);
-    expect(diff.buildings.changed).toEqual([{ id: 'bldg-a', fields: ['floors'] }]);
+    // bldg-a's own fields are as they were; its new floor and cluster are counted as such.
+    expect(diff.buildings.changed).toEqual([]);
+    expect(diff.buildings.unchanged).toBe(1);
+    expect(diff.floors.added).toEqual(['c-f1', 'a-f3']);
+    expect(diff.clusters.added).toEqual(['a-f1/a-f1-c3']);
     expect(diff.departments.added).toEqual(['dept-new']);
   });
 
-  it('a floor row replaces the current floor with its id, keeping the building’s others', async () => {
+  it('a floor row replaces the current floor with its id, keeping the building’s others and its clusters', async () => {
+    const before = (await demo()).buildings.find((b) => b.id === 'bldg-a');
     const result = await merged(
       rowOf({
         kind: 'floor',
@@ -460,7 +467,66 @@ describe('a merge file lists only what it adds or replaces (issue 13)', () => {
       ['a-f1', expect.any(String)],
       ['a-f2', 'A栋二层（新）'],
     ]);
-    expect(a?.floors[1]?.clusters).toEqual([]);
+    // Merge means what the file does not mention stays: the floor's rooms were dropped with no word.
+    expect(a?.floors[1]?.clusters).toEqual(before?.floors[1]?.clusters);
+  });
+
+  it('a building row without its floor rows keeps its floors, rooms and grid members', async () => {
+    const dir = await demo();
+    const before = dir.buildings.find((b) => b.id === 'bldg-b');
+    const result = await merged(
+      newStaff,
+      rowOf({
+        kind: 'building',
+        id: 'bldg-b',
+        name_zh: 'B栋（新名）',
+        name_en: 'Dormitory B',
+        supervisors: 'sup-li',
+        grid_members: 'grid-b1',
+      }),
+    );
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    const b = result.directory.buildings.find((x) => x.id === 'bldg-b');
+    expect(b?.name.zh).toBe('B栋（新名）');
+    expect(b?.floors).toEqual(before?.floors);
+    const next = mergedWith(dir, result.directory);
+    if (!next) throw new Error('no campus');
+    expect(placesLost(dir, next)).toEqual({ floors: [], rooms: 0 });
+    const diff = diffDirectory(dir, result.directory);
+    expect(diff.buildings.changed).toEqual([{ id: 'bldg-b', fields: ['name'] }]);
+    // Only the floors of the building the file does not touch are "not in the file", and stay.
+    expect(diff.floors.kept).toEqual(['a-f1', 'a-f2']);
+    expect(diff.floors.unchanged).toBe(2);
+  });
+
+  it('counts unchanged floor and cluster rows as unchanged, not only people, buildings and departments', async () => {
+    const dir = await demo();
+    const table = directoryToTable(dir).filter(
+      (r) => r[0] === 'kind' || (r[0] === 'floor' && r[2] === 'bldg-a') || r[0] === 'cluster',
+    );
+    const clusterRows = table.filter((r) => r[0] === 'cluster' && r[2]?.startsWith('a-'));
+    const result = importIntoDirectory(
+      [table[0]!, ...table.filter((r) => r[0] === 'floor'), ...clusterRows, newStaff],
+      dir,
+    );
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    const diff = diffDirectory(dir, result.directory);
+    expect(diff.people.added).toEqual(['staff-new']);
+    expect(diff.buildings.changed).toEqual([]);
+    expect(diff.floors.unchanged).toBe(2);
+    expect(diff.clusters.unchanged).toBe(4);
+    expect(diff.floors.changed).toEqual([]);
+  });
+
+  it('a whole-directory file listing a building without its floor rows says which floors and rooms go', async () => {
+    const dir = await demo();
+    const table = directoryToTable(dir).filter(
+      (r) =>
+        !((r[0] === 'floor' && r[2]?.startsWith('bldg-b')) || (r[0] === 'cluster' && r[2]?.startsWith('b-'))),
+    );
+    const result = importDirectory(table);
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    expect(placesLost(dir, result.directory)).toEqual({ floors: ['b-f1', 'b-f2'], rooms: 20 });
   });
 
   it('an id neither in the file nor the current directory is refused at its row and column', async () => {

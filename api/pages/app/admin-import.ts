@@ -228,6 +228,18 @@ export function tableToDirectory(
   let campus: { row: number; value: Directory['campus'] } | undefined;
   const name = (r: Row) => ({ zh: r.cells.name_zh ?? '', en: r.cells.name_en || r.cells.name_zh || '' });
 
+  // The floors and clusters of a building taken from `base`, by list and id: a row replaces them.
+  const fromBase = new WeakMap<object[], Map<string, number>>();
+  const indexed = (list: { id: string }[]) => fromBase.set(list, new Map(list.map((x, i) => [x.id, i])));
+  // A merge keeps what the file does not mention: a building row of a building in `base` keeps its
+  // floors (and they their clusters) unless floor rows replace them by id. Without this a building
+  // row alone (a name fixed) silently took away every floor and room, their grid members and codes.
+  const baseFloors = (buildingId: string): Building['floors'] => {
+    const floors = structuredClone(base?.buildings.find((x) => x.id === buildingId)?.floors ?? []);
+    indexed(floors);
+    for (const f of floors) indexed(f.clusters);
+    return floors;
+  };
   for (const r of rows) {
     const kind = (r.cells.kind ?? '').toLowerCase() as Kind;
     const c = r.cells;
@@ -277,7 +289,7 @@ export function tableToDirectory(
           ...(kind === 'area' ? { kind: 'public_area' as const } : {}),
           supervisorIds: split(c.supervisors),
           gridMemberIds: split(c.grid_members),
-          floors: [],
+          floors: kind === 'building' ? baseFloors(c.id ?? '') : [],
         });
         break;
       case 'floor':
@@ -308,9 +320,6 @@ export function tableToDirectory(
         });
     }
   }
-  // The floors and clusters of a building taken from `base`, by list and id: a row replaces them.
-  const fromBase = new WeakMap<object[], Map<string, number>>();
-  const indexed = (list: { id: string }[]) => fromBase.set(list, new Map(list.map((x, i) => [x.id, i])));
   const copyFromBase = (buildingId: string): number => {
     const b = base?.buildings.find((x) => x.id === buildingId);
     if (!b || buildings.some((x) => x.id === buildingId)) return -1;
@@ -367,11 +376,13 @@ export function tableToDirectory(
         },
       });
     }
+    // A floor row in place of a floor of `base` keeps its clusters, as a building row its floors.
+    const prior = fromBase.get(b.floors)?.get(floorId);
     const fi = place(b.floors, {
       id: floorId,
       name: name(r),
       gridMemberIds: split(r.cells.grid_members),
-      clusters: [],
+      clusters: prior === undefined ? [] : (b.floors[prior]?.clusters ?? []),
     });
     rowOf.set(`buildings[${bi}].floors[${fi}]`, r.row);
   }
@@ -709,13 +720,27 @@ export interface KindDiff {
 export interface DirectoryDiff {
   campus: string[];
   people: KindDiff;
+  /** A building's own fields; its floors and their clusters are counted on their own below. */
   buildings: KindDiff;
+  /** Floors by id (floor ids are campus-wide); a floor's own fields, its clusters apart. */
+  floors: KindDiff;
+  /** Room clusters as `floor/cluster`. */
+  clusters: KindDiff;
   departments: KindDiff;
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-function diffKind<T extends { id: string }>(before: readonly T[], after: readonly T[]): KindDiff {
+/**
+ * `ignore` is the nested list counted as a kind of its own: a floor row unchanged under a building
+ * whose other floor changed was neither counted unchanged nor shown, and the building read as
+ * changed ("floors") for a floor that was.
+ */
+function diffKind<T extends { id: string }>(
+  before: readonly T[],
+  after: readonly T[],
+  ignore?: string,
+): KindDiff {
   const old = new Map(before.map((x) => [x.id, x]));
   const out: KindDiff = { added: [], changed: [], unchanged: 0, kept: [] };
   for (const x of after) {
@@ -724,7 +749,7 @@ function diffKind<T extends { id: string }>(before: readonly T[], after: readonl
       out.added.push(x.id);
       continue;
     }
-    const keys = new Set([...Object.keys(prev), ...Object.keys(x)]);
+    const keys = new Set([...Object.keys(prev), ...Object.keys(x)].filter((k) => k !== ignore));
     const fields = [...keys].filter(
       (k) => !same((prev as Record<string, unknown>)[k], (x as Record<string, unknown>)[k]),
     );
@@ -750,10 +775,15 @@ export function diffDirectory(current: Directory | null, next: DirectoryPart): D
           (k) => !same(cur.campus?.[k], campus[k]),
         )
       : ['name', 'workingGroupIds', 'leadershipIds'];
+  const floorsOf = (bs: readonly Building[]) => bs.flatMap((b) => b.floors);
+  const clustersOf = (bs: readonly Building[]) =>
+    floorsOf(bs).flatMap((f) => f.clusters.map((cl) => ({ ...cl, id: `${f.id}/${cl.id}` })));
   return {
     campus: [...campusFields],
     people: diffKind(cur.people, next.people),
-    buildings: diffKind(cur.buildings, next.buildings),
+    buildings: diffKind(cur.buildings, next.buildings, 'floors'),
+    floors: diffKind(floorsOf(cur.buildings), floorsOf(next.buildings), 'clusters'),
+    clusters: diffKind(clustersOf(cur.buildings), clustersOf(next.buildings)),
     departments: diffKind(cur.departments, next.departments),
   };
 }

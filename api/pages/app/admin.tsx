@@ -52,7 +52,7 @@ import {
   type ImportResult,
   type KindDiff,
 } from './admin-import.ts';
-import { importImpact, type Leaving } from './admin-import-impact.ts';
+import { importImpact, placesLost, type Leaving, type PlacesLost } from './admin-import-impact.ts';
 import { fileEntries, mergedWith, mergeFile, type DirectoryPart } from './admin-import-merge.ts';
 import { page, refusedPage, viewerHas, type WebContext } from './dashboard-common.tsx';
 
@@ -223,6 +223,8 @@ function ProblemTable(props: { problems: ImportProblem[]; lang: Lang }) {
 const kindLabels: Record<DiffKind, Bilingual> = {
   people: { zh: '人员', en: 'People' },
   buildings: { zh: '楼栋', en: 'Buildings' },
+  floors: { zh: '楼层', en: 'Floors' },
+  clusters: { zh: '房间组', en: 'Room clusters' },
   departments: { zh: '院系', en: 'Departments' },
 };
 
@@ -233,7 +235,7 @@ export const PREVIEW_IDS = 50;
 const personLabel = (name: string | undefined, id: string, lang: Lang) =>
   name === undefined ? id : inLang({ zh: `${name}（${id}）`, en: `${name} (${id})` }, lang);
 
-type DiffKind = 'people' | 'buildings' | 'departments';
+type DiffKind = 'people' | 'buildings' | 'floors' | 'clusters' | 'departments';
 
 /**
  * What each id of the preview reads as, per kind: a person by name, a building or department by
@@ -247,10 +249,18 @@ function importLabels(
   lang: Lang,
 ): (kind: DiffKind, id: string) => string {
   const people = new Map<string, string>();
-  const places = { buildings: new Map<string, Bilingual>(), departments: new Map<string, Bilingual>() };
+  const places = {
+    buildings: new Map<string, Bilingual>(),
+    floors: new Map<string, Bilingual>(),
+    clusters: new Map<string, Bilingual>(),
+    departments: new Map<string, Bilingual>(),
+  };
   for (const dir of [current, file]) {
     for (const p of dir?.people ?? []) people.set(p.id, p.name);
-    for (const b of dir?.buildings ?? []) places.buildings.set(b.id, b.name);
+    for (const b of dir?.buildings ?? []) {
+      places.buildings.set(b.id, b.name);
+      for (const f of b.floors) places.floors.set(f.id, f.name);
+    }
     for (const d of dir?.departments ?? []) places.departments.set(d.id, d.name);
   }
   return (kind, id) => {
@@ -328,9 +338,34 @@ function DiffView(props: {
         <tbody>
           {row('people', props.diff.people)}
           {row('buildings', props.diff.buildings)}
+          {row('floors', props.diff.floors)}
+          {row('clusters', props.diff.clusters)}
           {row('departments', props.diff.departments)}
         </tbody>
       </table>
+    </div>
+  );
+}
+
+/**
+ * The floors and rooms the import takes away, said plainly before apply: their grid members and
+ * the QR codes printed for them go too, which a building's "floors" under Changed never told.
+ */
+function PlacesLostWarning(props: { lost: PlacesLost; lang: Lang }) {
+  const { floors, rooms } = props.lost;
+  if (floors.length === 0 && rooms === 0) return null;
+  const zh = [floors.length > 0 && `${floors.length} 个楼层`, rooms > 0 && `${rooms} 个房间`].filter(Boolean);
+  const en = [floors.length > 0 && enCount(floors.length, 'floor'), rooms > 0 && enCount(rooms, 'room')];
+  const named = floors.slice(0, PREVIEW_IDS);
+  return (
+    <div class="flash error" role="alert" data-places-lost={`${floors.length}.${rooms}`}>
+      {inLang(
+        {
+          zh: `将移除 ${zh.join('、')}（含其网格员与二维码）${named.length > 0 ? `：${named.join('、')}` : ''}。如不想移除，请在文件中保留这些楼层与房间组的行。`,
+          en: `This removes ${en.filter(Boolean).join(' and ')} (with their grid members and QR codes)${named.length > 0 ? `: ${named.join(', ')}` : ''}. To keep them, keep their floor and cluster rows in the file.`,
+        },
+        props.lang,
+      )}
     </div>
   );
 }
@@ -566,8 +601,11 @@ function VersionList(props: {
   );
 }
 
+// Floor and cluster rows are rows of the file too: an unchanged one counts as unchanged.
+const diffKinds = (d: DirectoryDiff) => [d.people, d.buildings, d.floors, d.clusters, d.departments];
+
 const appliedCounts = (d: DirectoryDiff) => {
-  const kinds = [d.people, d.buildings, d.departments];
+  const kinds = diffKinds(d);
   const sum = (f: (k: KindDiff) => number) => kinds.reduce((n, k) => n + f(k), 0);
   return `${sum((k) => k.added.length)}.${sum((k) => k.changed.length)}.${sum((k) => k.unchanged)}`;
 };
@@ -790,6 +828,7 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
     const { removing, demoted } = next
       ? await importImpact(deps, current, next, viewerId)
       : { removing: [], demoted: [] };
+    const lost = next ? placesLost(current, next) : { floors: [], rooms: 0 };
     // Kept here, not in the form: the form names it, and the apply reads back what was previewed.
     const kept = await savePreview(deps.aws, {
       personId: viewerId,
@@ -862,6 +901,7 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
             </div>
           )}
           <DemotedList demoted={demoted} lang={lang} />
+          <PlacesLostWarning lost={lost} lang={lang} />
           <form method="post" action="/app/admin/directory/apply" class="actions">
             <Csrf token={csrf} />
             <input type="hidden" name="preview" value={kept.id} />
@@ -952,9 +992,7 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
         const diff = diffDirectory(current, m ? fileEntries(merged.directory, m) : merged.directory);
         const counts =
           appliedCounts(diff) +
-          (mode === 'replace'
-            ? `.${diff.people.kept.length + diff.buildings.kept.length + diff.departments.kept.length}`
-            : '');
+          (mode === 'replace' ? `.${diffKinds(diff).reduce((n, k) => n + k.kept.length, 0)}` : '');
         return { counts, snapshot: saved };
       } catch (err) {
         // A replacement is not made again over a rival load: the next pass finds it stale and says so.

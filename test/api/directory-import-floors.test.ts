@@ -1,0 +1,82 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { COLUMNS, directoryToTable, tableToCsv } from '../../api/pages/app/admin-import.ts';
+import type { Directory } from '../../domain/directory.ts';
+import { loadDirectory, saveDirectory } from '../../store/directory.ts';
+import { createSession } from '../../store/sessions.ts';
+import { applyFormFields, postImportApply, postImportFile } from '../support/import-apply-form.ts';
+import { appOnOwnTables } from '../support/own-tables-app.ts';
+import { demoDirectory } from '../support/stack.ts';
+
+/**
+ * Found by a probe of /app/admin/directory: a merge file with the row `building,bldg-b` but not
+ * its floor rows took away Dormitory B's 2 floors and 20 rooms (with their grid members and QR
+ * codes), the preview saying only "Dormitory B (bldg-b): floors" under Changed, and its summary
+ * counted no floor or cluster row. A merge now keeps what the file does not mention; a whole
+ * directory file that drops floors says which floors and rooms go before apply. Own tables.
+ */
+
+const own = appOnOwnTables('dirfloors');
+const { deps } = own;
+
+let admin: { cookie: string; csrf: string };
+let demo: Directory;
+beforeEach(async () => {
+  demo = await demoDirectory();
+  await saveDirectory(deps.ddb, deps.tables, demo);
+  const s = await createSession(deps, { personId: 'admin-xu', via: 'link' });
+  admin = { cookie: `rectify_session=${s.id}`, csrf: s.csrfToken };
+});
+
+const preview = (table: string[][], mode?: string, lang = '') =>
+  postImportFile(own.app, admin, tableToCsv(table), { mode, lang });
+const appliedText = async (location: string) =>
+  (await (await own.app.request(location, { headers: { cookie: admin.cookie } })).text()).match(
+    /data-applied[^>]*>([^<]*)/,
+  )?.[1] ?? '';
+const row = (cells: Partial<Record<(typeof COLUMNS)[number], string>>) => COLUMNS.map((c) => cells[c] ?? '');
+
+describe('directory import: floors and rooms', () => {
+  it('a merge with a building row and no floor rows keeps its floors and counts unchanged floor rows', async () => {
+    const table = directoryToTable(demo);
+    const bRow = table.find((r) => r[0] === 'building' && r[1] === 'bldg-b')!;
+    const aFloorsAndClusters = table.filter(
+      (r) => (r[0] === 'floor' && r[2] === 'bldg-a') || (r[0] === 'cluster' && r[2]?.startsWith('a-')),
+    );
+    const file = [
+      table[0]!,
+      row({ kind: 'person', id: 'new-1', name_zh: '新一', email: 'new1@demo.edu.cn', roles: 'staff' }),
+      row({ kind: 'person', id: 'new-2', name_zh: '新二', email: 'new2@demo.edu.cn', roles: 'staff' }),
+      bRow.map((v, i) => (COLUMNS[i] === 'name_zh' ? '学生公寓B栋（改）' : v)),
+      ...aFloorsAndClusters,
+    ];
+    const page = await preview(file, undefined, '?lang=en');
+    expect(page.status).toBe(200);
+    expect(page.html).not.toContain('data-places-lost');
+    expect(page.html).not.toMatch(/Dormitory B \(bldg-b\): [^<]*floors/);
+    expect(page.html).toMatch(/<tr data-kind="floors" data-added="0" data-changed="0">/);
+
+    const done = await postImportApply(own.app, admin, applyFormFields(page.html));
+    expect(done.status).toBe(303);
+    // 2 people added, bldg-b's name changed; unchanged: bldg-a (its floor rows name it), its 2
+    // floor and 4 cluster rows, and bldg-b's 2 floors and 4 clusters, kept as they were.
+    expect(await appliedText(done.location)).toBe('已导入名录：新增 2 条，修改 1 条，13 条不变。');
+    const after = await loadDirectory(deps.ddb, deps.tables, true);
+    const b = after?.buildings.find((x) => x.id === 'bldg-b');
+    expect(b?.name.zh).toBe('学生公寓B栋（改）');
+    expect(b?.floors).toEqual(demo.buildings.find((x) => x.id === 'bldg-b')?.floors);
+  });
+
+  it('a whole-directory file without a building’s floor rows says which floors and rooms go, before apply', async () => {
+    const file = directoryToTable(demo).filter(
+      (r) => !((r[0] === 'floor' && r[2] === 'bldg-b') || (r[0] === 'cluster' && r[2]?.startsWith('b-'))),
+    );
+    const zh = await preview(file, 'replace');
+    expect(zh.status).toBe(200);
+    expect(zh.html).toContain('data-places-lost="2.20"');
+    expect(zh.html).toContain('将移除 2 个楼层、20 个房间（含其网格员与二维码）：b-f1、b-f2');
+    const en = await preview(file, 'replace', '?lang=en');
+    expect(en.html).toContain(
+      'This removes 2 floors and 20 rooms (with their grid members and QR codes): b-f1, b-f2',
+    );
+  });
+});
