@@ -112,7 +112,16 @@ describe('a case list in English', () => {
     const dir = await demoDirectory();
     const items = [view({ caseId: 'ZG-2026-000009', openedAt: '2026-03-02T02:00:00.000Z', title: zhTitle })];
     const table = (lang: 'zh-CN' | 'en') =>
-      String(CaseTable({ items, dir, lang, tz: 'Asia/Shanghai', now: new Date('2026-03-03T00:00:00Z') }));
+      String(
+        CaseTable({
+          items,
+          dir,
+          lang,
+          tz: 'Asia/Shanghai',
+          now: new Date('2026-03-03T00:00:00Z'),
+          nameOf: (id) => id,
+        }),
+      );
     expect(table('en')).toContain('>Repair: 卫生间灯不亮</a>');
     expect(table('zh-CN')).toContain('>报修：卫生间灯不亮</a>');
   });

@@ -29,6 +29,7 @@ import {
 } from '../../../store/import-previews.ts';
 import { appliedImportResult } from '../../../store/import-preview-results.ts';
 import type { AppDeps } from '../../deps.ts';
+import { personNamer } from '../../directory-names.ts';
 import { removedWithOpenCases } from '../../removed-people.ts';
 import { catchUpStranded, tellAfterSave } from '../../stranded-notices.ts';
 import { loadTold, type StrandedTold } from '../../../store/directory-told.ts';
@@ -635,6 +636,12 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
           );
     const versions = await recentSnapshots(ddb, tables, VERSIONS_SHOWN);
     const stranded = demoted.filter((d) => d.openCases.length > 0);
+    // Someone removed keeps the name they had, marked so, as the case page and the mails name them.
+    const nameOf = await personNamer(
+      deps.aws,
+      current,
+      [...removed, ...stranded].map((r) => r.personId),
+    );
     // The link names the applied preview, not its counts: counts typed into a link are shown nowhere.
     const previewId = c.req.query('applied');
     const done = previewId
@@ -706,7 +713,9 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
                 ...stranded.map((r) => ({ ...r, demoted: true })),
               ].map((r) => (
                 <li data-person={r.personId} data-demoted={r.demoted ? '' : undefined}>
-                  {r.personId}
+                  {nameOf(r.personId, lang)}
+                  {/* The id too: the directory file an admin edits names people by it. */}
+                  {nameOf(r.personId, lang) !== r.personId && <span class="muted"> {r.personId}</span>}
                   {r.demoted &&
                     t({
                       zh: '（仍在名录中，但已无处理案件的角色）',

@@ -11,6 +11,7 @@ import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import { kindPrefixIn } from '../../../domain/case-title.ts';
 import { listCasesFor, listCasesUpTo, type CaseListQuery } from '../../case-service.ts';
 import { directoryOrFail } from '../../reads.ts';
+import { personNamer } from '../../directory-names.ts';
 import type { AppDeps } from '../../deps.ts';
 import type { WebEnv } from '../../middleware/session.ts';
 import { ProblemError } from '../../middleware/problems.ts';
@@ -151,10 +152,19 @@ const place = (dir: Directory, v: CaseView, lang: Lang) => {
     .filter(Boolean)
     .join(' · ');
 };
-const personName = (dir: Directory, id: string) => dir.people.find((p) => p.id === id)?.name ?? id;
+/** How a list names a person by id: `personNamer`'s way, so someone who left reads as such, not as an id. */
+export type NameOf = (id: string, lang: Lang) => string;
+
+/** The namer of the assignees of `items`, the departed read only when one has left the directory. */
+export const assigneeNamer = (deps: AppDeps, dir: Directory, items: readonly CaseView[]): Promise<NameOf> =>
+  personNamer(
+    deps.aws,
+    dir,
+    items.map((v) => v.assigneeId),
+  );
 
 /** The columns of the exports, in the reader's language. */
-function exportRows(dir: Directory, items: CaseView[], lang: Lang, tz: string) {
+function exportRows(dir: Directory, items: CaseView[], lang: Lang, tz: string, nameOf: NameOf) {
   const t = (b: Bilingual) => inLang(b, lang);
   const header = [
     t({ zh: '案件编号', en: 'Case' }),
@@ -191,7 +201,7 @@ function exportRows(dir: Directory, items: CaseView[], lang: Lang, tz: string) {
       cited ? t(cited.dimensionName) : '',
       cited ? String(cited.number) : '',
       place(dir, v, lang),
-      personName(dir, v.assigneeId),
+      nameOf(v.assigneeId, lang),
       formatTime(v.openedAt, tz),
       due ? formatTime(due, tz) : '',
       v.overdue ? t({ zh: '是', en: 'yes' }) : t({ zh: '否', en: 'no' }),
@@ -375,7 +385,21 @@ export function cursorLinks(
   return { next, previous };
 }
 
-export function CaseTable(props: { items: CaseView[]; dir: Directory; lang: Lang; tz: string; now: Date }) {
+/** What on a case waits for the reader, beside its stage's step: said under its title, linked to its form. */
+export interface CaseWait {
+  label: Bilingual;
+  href: string;
+}
+
+export function CaseTable(props: {
+  items: CaseView[];
+  dir: Directory;
+  lang: Lang;
+  tz: string;
+  now: Date;
+  nameOf: NameOf;
+  waits?: ((v: CaseView) => CaseWait[]) | undefined;
+}) {
   const { dir, lang } = props;
   const t = (zh: string, en: string) => inLang({ zh, en }, lang);
   if (props.items.length === 0) return <p class="muted">{t('没有符合条件的案件。', 'No cases match.')}</p>;
@@ -416,6 +440,14 @@ export function CaseTable(props: { items: CaseView[]; dir: Directory; lang: Lang
                       </span>
                     </>
                   )}
+                  {(props.waits?.(v) ?? []).map((w) => (
+                    <>
+                      <br />
+                      <a href={w.href} data-wait="">
+                        {inLang(w.label, lang)}
+                      </a>
+                    </>
+                  ))}
                 </td>
                 <td data-label={col.stage}>
                   <StageBadge stage={v.stage} lang={lang} />
@@ -427,7 +459,7 @@ export function CaseTable(props: { items: CaseView[]; dir: Directory; lang: Lang
                   )}
                 </td>
                 <td data-label={col.place}>{place(dir, v, lang)}</td>
-                <td data-label={col.person}>{personName(dir, v.assigneeId)}</td>
+                <td data-label={col.person}>{props.nameOf(v.assigneeId, lang)}</td>
                 <td data-label={col.due}>
                   {due && !isTerminal(v.stage) ? (
                     <DeadlineDue
@@ -535,6 +567,45 @@ function QuerySummary(props: { errors: FieldErrors; problem: Bilingual | null; l
   );
 }
 
+/** The paging parameters that go with a cursor: a page position is dropped with the trail back to it. */
+const PAGING = ['cursor', 'back', 'page'];
+
+/**
+ * In place of the results of a refused query: that nothing was read, which parameters were not
+ * taken, and the list without them (a paging position takes the rest of the paging with it).
+ */
+function RefusedList(props: { query: Record<string, string>; fields: string[]; lang: Lang }) {
+  const { lang } = props;
+  const t = (zh: string, en: string) => inLang({ zh, en }, lang);
+  // A refusal naming no field came from the read itself: start the paging again.
+  const named = props.fields.length > 0 ? props.fields : PAGING;
+  const drop = new Set(named.some((f) => PAGING.includes(f)) ? [...named, ...PAGING] : named);
+  const kept = new URLSearchParams(Object.entries(props.query).filter(([k]) => !drop.has(k)));
+  const search = kept.toString();
+  const href = `/app/cases${search ? `?${search}` : ''}`;
+  const names = props.fields.map((f) => {
+    const label = isFilterField(f) ? filterLabels[f] : pagingLabels[f];
+    if (!label) return f;
+    return lang === 'en' ? `${label.en} (parameter ${f})` : `${label.zh}（参数 ${f}）`;
+  });
+  return (
+    <p class="notice" role="note" data-refused-list>
+      {names.length > 0
+        ? t(
+            `未列出案件：${names.join('、')}无效，列表没有读取。`,
+            `No cases are listed: the list was not read, as these parameters were not accepted: ${names.join(', ')}. `,
+          )
+        : t(
+            '未列出案件：查询未被接受，列表没有读取。',
+            'No cases are listed: the query was not accepted, so the list was not read. ',
+          )}
+      <a href={href} data-without={[...drop].filter((k) => k in props.query).join(' ')}>
+        {t('去掉这些参数后的列表', 'The list without them')}
+      </a>
+    </p>
+  );
+}
+
 export function caseListRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
   const tz = deps.env.CAMPUS_TZ;
 
@@ -591,7 +662,9 @@ export function caseListRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
       }
     }
     const shown = { ...errors, ...pageWorded(problemFields) };
+    const refused = !parsed.ok || problem !== null;
     const exportQuery = filterQuery(q);
+    const nameOf = await assigneeNamer(deps, dir, items);
     return page(
       c,
       TITLE,
@@ -616,7 +689,10 @@ export function caseListRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
               )}
             </p>
           )}
-          {items.length === 0 && next ? (
+          {refused ? (
+            // A refused query read nothing: "no cases match" would say the list is empty when it was never read.
+            <RefusedList query={c.req.query()} fields={Object.keys(shown)} lang={lang} />
+          ) : items.length === 0 && next ? (
             // A page read by cursor can pass only cases the text filters leave out: more may follow.
             <p class="muted" data-empty-page>
               {t(
@@ -625,7 +701,7 @@ export function caseListRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
               )}
             </p>
           ) : (
-            <CaseTable items={items} dir={dir} lang={lang} tz={tz} now={new Date()} />
+            <CaseTable items={items} dir={dir} lang={lang} tz={tz} now={new Date()} nameOf={nameOf} />
           )}
           <nav class="actions" aria-label={t('分页', 'Pages')}>
             {(q.cursor || q.page > 1) && previous !== exportQuery && (
@@ -673,7 +749,8 @@ export function caseListRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
     }
     const dir = await directoryOrFail(deps);
     const { items } = await collect(deps, c, parsed.data, EXPORT_CAP);
-    return { ...exportRows(dir, sorted(items, parsed.data.sort), lang, tz), lang };
+    const nameOf = await assigneeNamer(deps, dir, items);
+    return { ...exportRows(dir, sorted(items, parsed.data.sort), lang, tz, nameOf), lang };
   };
   const fileName = (ext: string) => `cases-${new Date().toISOString().slice(0, 10)}.${ext}`;
 

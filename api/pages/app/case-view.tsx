@@ -1,5 +1,6 @@
 // The case page itself (renderCase): shared by the stage steps' routes (case-page.tsx) and the
 // handling steps' routes (case-handling-page.tsx), which both answer a refused form with it.
+import { enCount } from '../../../domain/english-count.ts';
 import { evidenceTypesIn } from '../../../store/evidence.ts';
 import { notesWithoutEvidence } from '../../../domain/evidence-ref.ts';
 import { caseCitation } from '../../../domain/case-citation.ts';
@@ -234,7 +235,7 @@ export async function renderCase(
           )}
           {dl(
             { zh: '轮次', en: 'Round' },
-            `${view.round}${view.failedReviews > 0 ? t(`（复查不合格 ${view.failedReviews} 次）`, ` (${view.failedReviews} failed reviews)`) : ''}`,
+            `${view.round}${view.failedReviews > 0 ? t(`（复查不合格 ${view.failedReviews} 次）`, ` (${enCount(view.failedReviews, 'failed review')})`) : ''}`,
           )}
           {view.reporter &&
             dl(

@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import { addDays, localDate } from '../../../domain/calendar.ts';
+import { openPause } from '../../../domain/case-clocks.ts';
 import type { CaseView, Stage, StepName } from '../../../domain/case-model.ts';
 import { gridCovers, type Directory, type Role } from '../../../domain/directory.ts';
 import { roundKindNames, type InspectionRound } from '../../../domain/inspection.ts';
@@ -12,7 +13,8 @@ import { roundsBetween } from '../../../store/inspections.ts';
 import type { AppDeps } from '../../deps.ts';
 import type { WebEnv } from '../../middleware/session.ts';
 import { stageLabels } from '../ui.tsx';
-import { CaseTable } from './case-list.tsx';
+import { assigneeNamer, CaseTable, type CaseWait, type NameOf } from './case-list.tsx';
+import { allowedHandling } from './case-handling-forms.tsx';
 import { dueFirst, encodePageAt, pageAt, parsePageAt, type PageAt } from './due-pages.ts';
 import { readOpenCases, STAGE_MAX } from './workbench-cases.ts';
 import { offersNewCase } from './new-case.tsx';
@@ -32,6 +34,12 @@ const STEP_OF_STAGE: Partial<Record<CaseView['stage'], StepName>> = {
   rectifying: 'rectification',
   reviewing: 'review',
 };
+/**
+ * A pause the assignee asked for waits on a supervisor of the case's building (the one mailed
+ * about it), whatever the stage waits for: the case page's decision form is where it is decided.
+ */
+const PAUSE_TO_DECIDE: Bilingual = { zh: '待决定暂停申请', en: 'Pause request to decide' };
+
 /** Rows per page of a section. */
 export const SECTION_PAGE = 20;
 
@@ -80,6 +88,8 @@ function Section(props: {
   empty: Bilingual;
   /** The page's address: each section pages on its own parameter, keeping the others'. */
   url: URL;
+  nameOf: NameOf;
+  waits?: ((v: CaseView) => CaseWait[]) | undefined;
 }) {
   const t = (zh: string, en: string) => inLang({ zh, en }, props.lang);
   const total = props.items.length;
@@ -108,7 +118,15 @@ function Section(props: {
       {total === 0 ? (
         <p class="muted">{inLang(props.empty, props.lang)}</p>
       ) : (
-        <CaseTable items={shown} dir={props.dir} lang={props.lang} tz={props.tz} now={props.now} />
+        <CaseTable
+          items={shown}
+          dir={props.dir}
+          lang={props.lang}
+          tz={props.tz}
+          now={props.now}
+          nameOf={props.nameOf}
+          waits={props.waits}
+        />
       )}
       {(previous || next) && (
         <nav class="actions" aria-label={t('分页', 'Pages')} data-section-rows={`${range}/${total}`}>
@@ -206,10 +224,22 @@ export function workbenchRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
       ? { items: [], cutStages: [], overdueCut: false }
       : await readOpenCases(deps, viewer, lang);
     const cases = open.items.sort(dueFirst);
+    const myBuildings = supervisedBuildings(viewer, dir);
+    // The same rule as the case page's decision form, for a supervisor of the case's building.
+    const pauseToDecide = (v: CaseView) =>
+      openPause(v.pauses)?.state === 'requested' &&
+      myBuildings.includes(v.location.buildingId) &&
+      allowedHandling(deps, dir, viewer, v).includes('decide_pause');
+    const pausesToDecide = new Set(cases.filter(pauseToDecide).map((v) => v.caseId));
     const mine = cases.filter((v) => {
+      if (pausesToDecide.has(v.caseId)) return true;
       const step = STEP_OF_STAGE[v.stage];
       return step !== undefined && stepRefusal(deps, dir, viewer, step, v) === null;
     });
+    const waits = (v: CaseView): CaseWait[] =>
+      pausesToDecide.has(v.caseId)
+        ? [{ label: PAUSE_TO_DECIDE, href: `/app/cases/${encodeURIComponent(v.caseId)}#decide_pause-title` }]
+        : [];
     /** The cut a section filtered to these stages (all open ones when absent) may be missing. */
     const cutOf = (only?: Stage[]): Cut | undefined => {
       const cut = {
@@ -219,7 +249,9 @@ export function workbenchRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
       return cut.stages.length > 0 || cut.overdue ? cut : undefined;
     };
     const overdueCut = open.overdueCut ? { stages: [], overdue: true } : undefined;
-    const common = { dir, lang, tz, now, url: new URL(c.req.url) };
+    // Someone who left the directory keeps the name they had, marked so, as on the case page.
+    const nameOf = await assigneeNamer(deps, dir, cases);
+    const common = { dir, lang, tz, now, url: new URL(c.req.url), nameOf };
     const sections = [];
     if (!auditorOnly) {
       sections.push(
@@ -228,20 +260,21 @@ export function workbenchRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
           id="waiting"
           title={{ zh: '等我处理', en: 'Waiting for me' }}
           items={mine}
+          waits={waits}
+          // A pause is asked for in a stage that waits for a step (case-handling.ts PAUSABLE_STAGES).
           cut={cutOf(Object.keys(STEP_OF_STAGE) as Stage[])}
           empty={{ zh: '目前没有等您处理的案件。', en: 'Nothing waits for you right now.' }}
         />,
       );
     }
     if (has(viewer, 'supervisor')) {
-      const mineB = supervisedBuildings(viewer, dir);
       sections.push(
         <InspectionsSection rounds={await myOpenRounds(deps, viewer, dir)} dir={dir} lang={lang} />,
         <Section
           {...common}
           id="overdue-buildings"
           title={{ zh: '我所管楼栋的超时案件', en: 'Overdue cases in my buildings' }}
-          items={cases.filter((v) => v.overdue && mineB.includes(v.location.buildingId))}
+          items={cases.filter((v) => v.overdue && myBuildings.includes(v.location.buildingId))}
           cut={overdueCut}
           empty={{ zh: '所管楼栋没有超时案件。', en: 'No overdue cases in your buildings.' }}
         />,
