@@ -230,6 +230,13 @@ const kindLabels: Record<DiffKind, Bilingual> = {
 };
 
 /** How many ids a preview cell lists: a 50,000-row file would otherwise make a page of megabytes. */
+
+/** The current directory's size: "1 person, 2 buildings, 1 department". */
+export const directorySizeText = (d: Directory): Bilingual => ({
+  zh: `${inLang(d.campus.name, 'zh-CN')}：${d.people.length} 人，${d.buildings.length} 栋楼，${d.departments.length} 个院系。`,
+  en: `${d.campus.name.en}: ${enCount(d.people.length, 'person', 'people')}, ${enCount(d.buildings.length, 'building')}, ${enCount(d.departments.length, 'department')}.`,
+});
+
 export const PREVIEW_IDS = 50;
 
 /** A person as an admin recognises them: the name, with the id that tells two 王伟 apart. */
@@ -674,12 +681,7 @@ export function adminRoutes(deps: AppDeps): Hono<WebEnv> {
           </h2>
           {current ? (
             <>
-              <p>
-                {t({
-                  zh: `${inLang(current.campus.name, 'zh-CN')}：${current.people.length} 人，${current.buildings.length} 栋楼，${current.departments.length} 个院系。`,
-                  en: `${current.campus.name.en}: ${current.people.length} people, ${current.buildings.length} buildings, ${current.departments.length} departments.`,
-                })}
-              </p>
+              <p>{t(directorySizeText(current))}</p>
               <VersionList
                 versions={versions}
                 lang={lang}

@@ -1,6 +1,7 @@
 import type { AuditEntry } from '../../../domain/hash-chain.ts';
 import type { BrokenEntry, CaseVerification, VerifyEvent, VerifySummary } from '../../../audit/verify.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
+import { enCount, enNumber } from '../../../domain/english-count.ts';
 import type { TimelineItem } from '../../audit-timeline.ts';
 import { formatTime } from '../ui.tsx';
 import type { BrokenEvidence, EvidenceVerification } from '../../../audit/evidence-check.ts';
@@ -268,6 +269,18 @@ export async function collectAll(events: AsyncGenerator<VerifyEvent>): Promise<A
   return out;
 }
 
+/** The verify-all heading when every chain held: "All 3 audit chains are intact", "The 1 audit chain is intact". */
+export const chainsIntactText = (checked: number): Bilingual => ({
+  zh: `全部 ${checked} 个案件的审计链完整`,
+  en: checked === 1 ? 'The 1 audit chain is intact' : `All ${enNumber(checked)} audit chains are intact`,
+});
+
+/** The verify-all heading when some failed: "1 of 3 cases fails verification". */
+export const chainsFailingText = (failing: number, checked: number): Bilingual => ({
+  zh: `${checked} 个案件中有 ${failing} 个未通过校验`,
+  en: `${enNumber(failing)} of ${enCount(checked, 'case')} ${failing === 1 ? 'fails' : 'fail'} verification`,
+});
+
 export function AllResultView(props: {
   result: AllResult;
   lang: Lang;
@@ -296,17 +309,12 @@ export function AllResultView(props: {
       aria-labelledby="verify-all-h"
     >
       <h2 id="verify-all-h" style="margin:0 0 .5rem;font-size:1.1rem">
-        {s.ok
-          ? t({ zh: `全部 ${s.checked} 个案件的审计链完整`, en: `All ${s.checked} audit chains are intact` })
-          : t({
-              zh: `${s.checked} 个案件中有 ${failing} 个未通过校验`,
-              en: `${failing} of ${s.checked} cases fail verification`,
-            })}
+        {s.ok ? t(chainsIntactText(s.checked)) : t(chainsFailingText(failing, s.checked))}
       </h2>
       <p style="margin:0">
         {t({
           zh: `完好 ${s.intact}；尚未锚定 ${s.notAnchored}；锚定链${s.anchorOk ? '完好' : '有问题'}${anchor ? `（最近锚定第 ${anchor.seq} 次，${formatTime(anchor.at, props.timeZone)}，${anchor.caseCount} 个案件）` : '（尚无锚定）'}。`,
-          en: `${s.intact} intact; ${s.notAnchored} not anchored yet; the anchor chain is ${s.anchorOk ? 'sound' : 'NOT sound'}${anchor ? ` (latest anchor #${anchor.seq} at ${formatTime(anchor.at, props.timeZone)}, ${anchor.caseCount} cases)` : ' (no anchor yet)'}.`,
+          en: `${s.intact} intact; ${s.notAnchored} not anchored yet; the anchor chain is ${s.anchorOk ? 'sound' : 'NOT sound'}${anchor ? ` (latest anchor #${anchor.seq} at ${formatTime(anchor.at, props.timeZone)}, ${enCount(anchor.caseCount, 'case')})` : ' (no anchor yet)'}.`,
         })}
       </p>
       {files && (

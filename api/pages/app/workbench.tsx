@@ -5,6 +5,7 @@ import type { CaseView, Stage, StepName } from '../../../domain/case-model.ts';
 import { gridCovers, type Directory, type Role } from '../../../domain/directory.ts';
 import { roundKindNames, type InspectionRound } from '../../../domain/inspection.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
+import { enCount, enNumber } from '../../../domain/english-count.ts';
 import { supervisedBuildings } from '../../middleware/access.ts';
 import type { Caller } from '../../auth.ts';
 import { stepRefusal } from '../../case-service.ts';
@@ -41,6 +42,13 @@ const STEP_OF_STAGE: Partial<Record<CaseView['stage'], StepName>> = {
 const PAUSE_TO_DECIDE: Bilingual = { zh: '待决定暂停申请', en: 'Pause request to decide' };
 
 /** Rows per page of a section. */
+
+/** A round's progress on the workbench: "0 of 1 item answered", "3 of 38 items answered". */
+export const answeredText = (answered: number, total: number): Bilingual => ({
+  zh: `已填写 ${answered}/${total} 项`,
+  en: `${enNumber(answered)} of ${enCount(total, 'item')} answered`,
+});
+
 export const SECTION_PAGE = 20;
 
 const has = (viewer: Caller, ...roles: Role[]) => viewer.person.roles.some((r) => roles.includes(r));
@@ -192,15 +200,7 @@ function InspectionsSection(props: { rounds: InspectionRound[]; dir: Directory; 
                   {inLang(roundKindNames[r.kind], lang)} · {building ? inLang(building, lang) : r.buildingId}{' '}
                   · {r.period}
                 </a>{' '}
-                <span class="muted">
-                  {inLang(
-                    {
-                      zh: `已填写 ${answered}/${r.checklist.length} 项`,
-                      en: `${answered} of ${r.checklist.length} items answered`,
-                    },
-                    lang,
-                  )}
-                </span>
+                <span class="muted">{inLang(answeredText(answered, r.checklist.length), lang)}</span>
               </li>
             );
           })}
