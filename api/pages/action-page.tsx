@@ -307,6 +307,16 @@ export function ActionPage(props: {
   const state = form.state ?? {};
   const invalid = form.error ? (form.fields ?? []) : [];
   const questions = content.questions ?? GENERAL_QUESTIONS;
+  const choices = (
+    <Choices
+      kind={content.choice}
+      lang={lang}
+      s={state}
+      note={content.note}
+      questions={questions}
+      invalid={invalid}
+    />
+  );
   const label = (f: FieldName): Bilingual => {
     if (f === 'choice') return LEGEND[content.choice];
     if (f === 'comment' && content.note) return content.note.label;
@@ -369,27 +379,13 @@ export function ActionPage(props: {
         <input type="hidden" name="textHash" value={form.textHash} />
         {content.choice === 'acknowledge' ? (
           // Nothing to choose: at most a note, which its own label names.
-          <Choices
-            kind={content.choice}
-            lang={lang}
-            s={state}
-            note={content.note}
-            questions={questions}
-            invalid={invalid}
-          />
+          choices
         ) : (
           <fieldset>
             <legend>
               <Pair text={LEGEND[content.choice]} lang={lang} />
             </legend>
-            <Choices
-              kind={content.choice}
-              lang={lang}
-              s={state}
-              note={content.note}
-              questions={questions}
-              invalid={invalid}
-            />
+            {choices}
           </fieldset>
         )}
         <button type="submit">
