@@ -1,6 +1,7 @@
 import { ScheduleAlreadyRunning, type Client, type ScheduleOverlapPolicy } from '@temporalio/client';
 import { z } from 'zod';
 import { ConfigError, type Env } from './config.ts';
+import { WEEKLY_REPORT_CRON } from '../domain/weekly-build.ts';
 import type { WeeklyFeedbackConfig } from '../workflows/weekly-feedback/messages.ts';
 import type { DailyBriefConfig } from '../workflows/daily-brief/messages.ts';
 import { auditAnchorScheduleSpec } from '../workflows/audit-anchor/schedule.ts';
@@ -46,7 +47,7 @@ export function feedbackScheduleSpecs(opts: FeedbackScheduleOptions = {}): Sched
     {
       scheduleId: 'rectify-weekly-feedback',
       workflowType: 'weeklyFeedback',
-      cron: opts.weeklyCron ?? '0 8 * * 1',
+      cron: opts.weeklyCron ?? WEEKLY_REPORT_CRON,
       timeZone,
       args: [{ config: { timeZone, ...opts.weekly } }],
       // Last week's run may still be tracking department follow-ups: this week's must start anyway.

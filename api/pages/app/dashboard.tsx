@@ -750,15 +750,31 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
         : inLang({ zh: '全校', en: 'the whole campus' }, lang);
       const reports = await weeklyReports(deps, buildingId, new Date());
       const missing = await missingReportContext(deps, dir, buildingId, reports, [week]);
+      // The bare page before the system's first report: not an error, the first one is on its way;
+      // it says when, with the figures so far on the dashboard (it was a 404 "not built yet").
+      const upcoming =
+        !q.value.week && missing.nextBuild && missingReason(week, missing) === 'before_first'
+          ? missing.nextBuild.week
+          : undefined;
+      const shown = upcoming ?? week;
       return page(
         c,
         title,
         <>
-          <ErrorSummaryBox
-            lang={lang}
-            text={missingReportText(week, place, missing)}
-            data={{ 'data-weekly-missing': week, 'data-missing-reason': missingReason(week, missing) }}
-          />
+          {upcoming ? (
+            <div class="flash" role="status" data-weekly-missing={shown} data-missing-reason="pending">
+              {inLang(missingReportText(shown, place, missing), lang)}{' '}
+              <a href={`/app/dashboard${buildingId ? `?building=${encodeURIComponent(buildingId)}` : ''}`}>
+                {inLang({ zh: '打开仪表盘', en: 'Open the dashboard' }, lang)}
+              </a>
+            </div>
+          ) : (
+            <ErrorSummaryBox
+              lang={lang}
+              text={missingReportText(shown, place, missing)}
+              data={{ 'data-weekly-missing': shown, 'data-missing-reason': missingReason(shown, missing) }}
+            />
+          )}
           <section class="card">
             <WeeklyReportList reports={reports} buildingId={buildingId} lang={lang} missing={missing} />
           </section>
@@ -768,7 +784,7 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
             </a>
           </p>
         </>,
-        404,
+        upcoming ? 200 : 404,
       );
     }
   });

@@ -1,4 +1,5 @@
 import type { Directory } from '../../../domain/directory.ts';
+import { nextWeeklyBuild } from '../../../domain/weekly-build.ts';
 import { campusReportWeeks, firstReportWeek } from '../../../store/first-report-week.ts';
 import type { AppDeps } from '../../deps.ts';
 import type { WeeklyReportRef } from './dashboard-data.ts';
@@ -16,6 +17,7 @@ export async function missingReportContext(
   buildingId: string | undefined,
   reports: readonly WeeklyReportRef[],
   asked: readonly string[] = [],
+  now: Date = new Date(),
 ): Promise<MissingReportContext> {
   const store = { ddb: deps.aws.ddb, tables: deps.aws.tables };
   const publicArea =
@@ -32,5 +34,6 @@ export async function missingReportContext(
     firstWeek: known.length ? known.reduce((a, b) => (b < a ? b : a)) : null,
     publicArea,
     campusWeeks,
+    nextBuild: nextWeeklyBuild(now.toISOString(), deps.env.CAMPUS_TZ),
   };
 }

@@ -1,4 +1,6 @@
+import { addWeeks } from '../../../domain/digest.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
+import { weeklyBuildText, type WeeklyBuild } from '../../../domain/weekly-build.ts';
 import type { WeeklyReportRef } from './dashboard-data.ts';
 
 /** Where a stored weekly report of a building (or the campus) opens as a page. */
@@ -13,15 +15,59 @@ export interface MissingReportContext {
   publicArea: boolean;
   /** Weeks whose campus report was built (of those asked about). */
   campusWeeks: ReadonlySet<string>;
+  /** The next scheduled build and the week it reports; null for a schedule the pages cannot read. */
+  nextBuild?: WeeklyBuild | null;
 }
 
-export type MissingReason = 'before_first' | 'no_cases' | 'not_built';
+export type MissingReason = 'before_first' | 'no_cases' | 'pending' | 'not_built';
+
+/**
+ * The week the system's first report is (or, before any was built, will be): before it no week
+ * ever gets one. With none built yet that is the week the next build reports, since a build
+ * reports only its week before: the weeks before it were not "not built yet", they never will be.
+ */
+const firstWeekOf = (ctx: MissingReportContext | undefined): string | null =>
+  ctx?.firstWeek ?? ctx?.nextBuild?.week ?? null;
 
 /** Why `week` has no report for the page's place. ISO weeks ("2026-W07") compare as strings. */
 export function missingReason(week: string, ctx: MissingReportContext | undefined): MissingReason {
-  if (ctx?.firstWeek && week < ctx.firstWeek) return 'before_first';
+  // The week the next build reports, or one after it (the week under way): built on schedule.
+  if (ctx?.nextBuild && week >= ctx.nextBuild.week) return 'pending';
+  const first = firstWeekOf(ctx);
+  if (first && week < first) return 'before_first';
   if (ctx?.publicArea && ctx.campusWeeks.has(week)) return 'no_cases';
   return 'not_built';
+}
+
+/** The first report's week, and when it will be built if none is yet. */
+function firstText(ctx: MissingReportContext | undefined): Bilingual {
+  const first = firstWeekOf(ctx) ?? '';
+  if (ctx?.firstWeek || !ctx?.nextBuild) return { zh: first, en: first };
+  const when = weeklyBuildText(ctx.nextBuild);
+  return { zh: `${first}，将于 ${when.zh} 生成`, en: `${first}, to be built ${when.en}` };
+}
+
+/** A week the schedule has still to build: when (the next build for its week, else the one after). */
+function pendingText(week: string, ctx: MissingReportContext | undefined): Bilingual {
+  const next = ctx?.nextBuild;
+  if (!next) return { zh: `${week}：尚未生成`, en: `${week}: not built yet` };
+  const at = week === next.week ? next : weeksLater(next, week);
+  const when = weeklyBuildText(at);
+  return week === next.week
+    ? { zh: `${week} 的周报将于 ${when.zh} 生成`, en: `${week} is built ${when.en}` }
+    : {
+        zh: `${week}（本周，进行中）的周报将于 ${when.zh} 生成`,
+        en: `${week} (under way) is built ${when.en}`,
+      };
+}
+
+/** The build of a week after the next build's: a week later for each week after. */
+function weeksLater(next: WeeklyBuild, week: string): WeeklyBuild {
+  let n = 0;
+  while (n < 3 && addWeeks(next.week, n) !== week) n++;
+  const at = new Date(Date.parse(next.at) + n * 7 * 86_400_000).toISOString();
+  const date = new Date(Date.parse(`${next.date}T12:00:00Z`) + n * 7 * 86_400_000).toISOString().slice(0, 10);
+  return { ...next, at, date, week };
 }
 
 /** A week without a report, as the list says it. */
@@ -29,9 +75,11 @@ export function missingWeekText(week: string, ctx: MissingReportContext | undefi
   switch (missingReason(week, ctx)) {
     case 'before_first':
       return {
-        zh: `${week}：早于系统的第一份周报（${ctx?.firstWeek}），没有周报`,
-        en: `${week}: before the system's first report (${ctx?.firstWeek}), so none`,
+        zh: `${week}：早于系统的第一份周报（${firstText(ctx).zh}），没有周报`,
+        en: `${week}: before the system's first report (${firstText(ctx).en}), so none`,
       };
+    case 'pending':
+      return pendingText(week, ctx);
     case 'no_cases':
       return {
         zh: `${week}：该地点本周没有案件，因此没有周报`,
@@ -51,9 +99,16 @@ export function missingReportText(
   switch (missingReason(week, ctx)) {
     case 'before_first':
       return {
-        zh: `${week} 早于系统的第一份周报（${ctx?.firstWeek}），${place}没有该周的周报。请从下列各周中选择。`,
-        en: `${week} is before the system's first weekly report (${ctx?.firstWeek}), so there is no report of ${place} for it. Pick one of the weeks below.`,
+        zh: `${week} 早于系统的第一份周报（${firstText(ctx).zh}），${place}没有该周的周报。请从下列各周中选择。`,
+        en: `${week} is before the system's first weekly report (${firstText(ctx).en}), so there is no report of ${place} for it. Pick one of the weeks below.`,
       };
+    case 'pending': {
+      const when = pendingText(week, ctx);
+      return {
+        zh: `${place} ${when.zh}。目前为止的数据见仪表盘。`,
+        en: `The report of ${place} for ${when.en}. The figures so far are on the dashboard.`,
+      };
+    }
     case 'no_cases':
       return {
         zh: `${place} ${week} 没有案件，因此没有该周的周报（公共区域只在有案件的周生成周报）。请从下列各周中选择。`,
@@ -80,9 +135,22 @@ export function WeeklyReportList(props: {
   missing?: MissingReportContext | undefined;
 }) {
   const t = (b: Bilingual) => inLang(b, props.lang);
+  // The week under way: when its report comes, and where its figures are meanwhile.
+  const newest = props.reports[0]?.week;
+  const current = newest ? addWeeks(newest, 1) : undefined;
+  const dashboard = `/app/dashboard${props.buildingId ? `?building=${encodeURIComponent(props.buildingId)}` : ''}`;
   return (
     <>
       <ul data-weekly-reports>
+        {current && props.missing?.nextBuild && (
+          <li data-week-under-way={current}>
+            <span class="muted">{t(pendingText(current, props.missing))}</span>
+            {' · '}
+            <a href={dashboard}>
+              {t({ zh: '目前为止的数据见仪表盘', en: 'the figures so far are on the dashboard' })}
+            </a>
+          </li>
+        )}
         {props.reports.map((r) => (
           <li>
             {r.stored ? (
