@@ -364,11 +364,13 @@ describe('texts a person reads instead of internal names', () => {
       { passed: 'true', notes: '' },
       { lang: 'en' },
     );
-    // Refused by the stage: the case page again, the refusal over the form it came from.
+    // Refused by the stage: the case page again with the refusal's own words (no one overtook
+    // this form: the case never reached review), not "already moved on by".
     expect(res.status).toBe(409);
     const html = await res.text();
+    expect(html).not.toContain('already moved on');
     expect(html).toContain(
-      'the case is now at “Analysing”, where this cannot be done (it needs “Reviewing”)',
+      'The case is now at “Analysing”, where this cannot be done (it needs “Reviewing”)',
     );
     expect(html).not.toMatch(/step review is not open|analysing;/);
   });

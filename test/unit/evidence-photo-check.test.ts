@@ -17,8 +17,17 @@ describe('checkedFile where only photos are taken', () => {
     expect(err?.field).toBe('file');
   });
 
-  it('still tells a real photo with a wrong extension about its name', async () => {
-    const jpeg = new File([fakeFiles.jpeg()], 'photo.png', { type: 'image/jpeg' });
+  // A phone names and declares a photo as it likes: a real photo under another photo's name is
+  // kept as what its bytes are, its name taking the right extension (store/evidence.ts keptAs).
+  it('keeps a real photo under another photo extension as what it is', async () => {
+    const jpeg = new File([fakeFiles.jpeg()], 'photo.png', { type: 'image/png' });
+    const checked = await checkedFile({ file: jpeg, photosOnly: true });
+    expect(checked.declared.contentType).toBe('image/jpeg');
+    expect(checked.declared.fileName).toBe('photo.jpg');
+  });
+
+  it('still tells a real photo under a name that is no photo’s about its name', async () => {
+    const jpeg = new File([fakeFiles.jpeg()], 'photo.pdf', { type: 'image/jpeg' });
     const err = await refusal(checkedFile({ file: jpeg, photosOnly: true }));
     expect(err?.field).toBe('fileName');
     expect(err?.text.zh).toContain('扩展名');

@@ -6,7 +6,7 @@ import { notesWithoutEvidence } from '../../../domain/evidence-ref.ts';
 import { caseCitation } from '../../../domain/case-citation.ts';
 import { reportedAtOf } from '../../../domain/case-clocks.ts';
 import { categoryLabel } from '../../../domain/intake.ts';
-import { type CaseView } from '../../../domain/case-model.ts';
+import { type CaseView, type Stage } from '../../../domain/case-model.ts';
 import type { Directory } from '../../../domain/directory.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import { kindPrefixIn } from '../../../domain/case-title.ts';
@@ -104,6 +104,15 @@ function unsavedStepForm(c: WebContext, caseId: string): FormState | null {
   return values && step ? { step, values, errors: {} } : null;
 }
 
+/** The stage each stage's own form is sent in. */
+const STAGE_OF_FORM: Partial<Record<string, Stage>> = {
+  root_cause: 'analysing',
+  sign_off: 'awaiting_signoff',
+  adjudication: 'adjudicating',
+  rectification: 'rectifying',
+  review: 'reviewing',
+};
+
 export async function renderCase(
   c: WebContext,
   deps: AppDeps,
@@ -157,8 +166,12 @@ export async function renderCase(
     state && !(isFormStep(state.step) ? steps.includes(state.step) : handling.includes(state.step));
   // A step refused for who the person is (403) was never theirs: its refusal says so. Any other
   // (409: the case moved on meanwhile) is told by what moved it on.
+  // A form for a stage the case has not reached yet (an old page, a hand-made post) was not
+  // overtaken by anyone: the refusal's own words say where the case is and what the step needs.
+  const formStage = state ? STAGE_OF_FORM[state.step] : undefined;
+  const notYetReached = formStage !== undefined && !view.timeline.some((e) => e.stage === formStage);
   const movedOn =
-    stale && status !== 403
+    stale && status !== 403 && !notYetReached
       ? movedOnText(
           view,
           moved,
