@@ -584,7 +584,13 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
           <h2 id="dash-reports-h" style="margin-top:0">
             {t({ zh: '周报', en: 'Weekly reports' })}
           </h2>
-          <WeeklyReportList reports={reports} buildingId={buildingId} lang={lang} missing={missing} />
+          <WeeklyReportList
+            reports={reports}
+            buildingId={buildingId}
+            lang={lang}
+            missing={missing}
+            onDashboard
+          />
         </section>
         <section class="card" aria-labelledby="dash-overdue-h">
           <h2 id="dash-overdue-h" style="margin-top:0">

@@ -133,6 +133,8 @@ export function WeeklyReportList(props: {
   lang: Lang;
   /** Why a week has none; without it, every missing week reads "not built yet". */
   missing?: MissingReportContext | undefined;
+  /** Listed on the dashboard itself: the week under way is said, without a link to this page. */
+  onDashboard?: boolean | undefined;
 }) {
   const t = (b: Bilingual) => inLang(b, props.lang);
   // The week under way: when its report comes, and where its figures are meanwhile.
@@ -145,10 +147,18 @@ export function WeeklyReportList(props: {
         {current && props.missing?.nextBuild && (
           <li data-week-under-way={current}>
             <span class="muted">{t(pendingText(current, props.missing))}</span>
-            {' · '}
-            <a href={dashboard}>
-              {t({ zh: '目前为止的数据见仪表盘', en: 'the figures so far are on the dashboard' })}
-            </a>
+            {props.onDashboard ? (
+              <span class="muted">
+                {t({ zh: '；目前为止的数据见本页', en: '; the figures so far are on this page' })}
+              </span>
+            ) : (
+              <>
+                {' · '}
+                <a href={dashboard}>
+                  {t({ zh: '目前为止的数据见仪表盘', en: 'the figures so far are on the dashboard' })}
+                </a>
+              </>
+            )}
           </li>
         )}
         {props.reports.map((r) => (
