@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import type { Bilingual } from './text.ts';
 
 /**
- * The contact a reporter leaves on the report form, a phone number or an email, as a phone's
+ * The contact a reporter leaves on the report form, a mobile or landline number or an email, as a phone's
  * Chinese keyboard types it, made the one form staff call back and mail is sent to.
  */
 
@@ -31,3 +32,18 @@ export function normalContact(typed: string): string | null {
   if (!NUMBER.test(number)) return null;
   return ext ? `${number}转${ext[1]}` : number;
 }
+
+/**
+ * The field's label, hint and refusal, said next to the rule so they cannot drift from it: a
+ * landline is taken as well as a mobile, and a person with only a dormitory or office phone must
+ * not read the form as refusing it. The hint's example is one `normalContact` takes.
+ */
+export const contactLabel: Bilingual = { zh: '手机号、座机或电子邮箱', en: 'Mobile, landline or email' };
+export const contactHint: Bilingual = {
+  zh: '可填手机号、座机号码（带区号，可加分机，如 010-62751234转123）或电子邮箱。',
+  en: 'A mobile number, a landline number (with its area code, and an extension if any, as in 010-62751234 ext. 123) or an email address.',
+};
+export const contactRefusal: Bilingual = {
+  zh: '不是有效的手机号、座机号码或电子邮箱',
+  en: 'not a mobile number, a landline number or an email address',
+};

@@ -25,7 +25,7 @@ import {
   type SurveyAspect,
 } from '../../domain/intake.ts';
 import { listPlaces, placeByCode, type Place } from '../../domain/places.ts';
-import { normalContact } from '../../domain/contact.ts';
+import { contactHint, contactLabel, contactRefusal, normalContact } from '../../domain/contact.ts';
 import {
   acceptedWork,
   caseProgress,
@@ -161,7 +161,7 @@ const fieldLabels: Record<string, Bilingual> = {
   description: { zh: '问题描述', en: 'Description' },
   name: { zh: '姓名', en: 'Name' },
   // Named as the field's label reads, so its error points at the field a person sees.
-  contact: { zh: '手机号或电子邮箱', en: 'Phone or email' },
+  contact: contactLabel,
   photo: { zh: '照片', en: 'Photos' },
 };
 
@@ -176,8 +176,7 @@ function issueText(field: string, message: string): Bilingual {
     };
   }
   if (message === 'required') return { zh: '请填写', en: 'please fill this in' };
-  if (field === 'contact')
-    return { zh: '不是有效的手机号或电子邮箱', en: 'not a phone number or an email address' };
+  if (field === 'contact') return contactRefusal;
   if (field === 'kind') return { zh: '请选择问题类型', en: 'choose what is wrong' };
   return { zh: '格式不正确', en: 'not in the expected form' };
 }
@@ -376,9 +375,13 @@ function ReportForm(props: {
         autocomplete="email"
         maxlength={254}
         value={values.contact ?? ''}
-        {...described('contact')}
+        // What is taken is said before an error is: the hint, then the error (as the photo field's).
+        aria-describedby={['contact-hint', errors.contact ? 'contact-error' : ''].filter(Boolean).join(' ')}
+        {...(errors.contact ? { 'aria-invalid': 'true' } : {})}
       />
-      <p class="muted">
+      <p class="muted" id="contact-hint" data-contact-hint>
+        {t(lang, contactHint)}
+        {lang === 'en' ? ' ' : ''}
         {t(lang, {
           zh: '留下邮箱可收到受理和处理结果通知；不留也可凭下一页的跟踪链接查看进度。',
           en: 'Leave an email to be told when your report is taken up and resolved; without one, the tracking link on the next page shows its progress.',
@@ -548,7 +551,9 @@ export const reportFormFields = z.object({
     .string()
     .max(254)
     .optional()
-    .describe('手机号或电子邮箱；留邮箱可收到通知 / a phone number or an email, which is told of each step'),
+    .describe(
+      '手机号、座机号码（可带区号、分机）或电子邮箱；留邮箱可收到通知 / a mobile or landline number (area code and extension allowed) or an email, which is told of each step',
+    ),
   photo: z
     .array(z.file())
     .max(MAX_PHOTOS)

@@ -46,6 +46,8 @@ function description(html: string, tag: string): string {
     .join(' | ');
 }
 const photoInput = (html: string) => tagOf(html, /<input[^>]*name="photo"[^>]*>/);
+const contactHintZh =
+  '可填手机号、座机号码（带区号，可加分机，如 010-62751234转123）或电子邮箱。留下邮箱可收到受理和处理结果通知；不留也可凭下一页的跟踪链接查看进度。';
 
 describe('photos of a form sent back to be corrected', () => {
   it('are said to be gone beside the photo field, tied to it, in the reader’s language', async () => {
@@ -86,22 +88,48 @@ describe('photos of a form sent back to be corrected', () => {
   });
 });
 
+describe('the contact field of a fresh form', () => {
+  it('says it takes a landline as well as a mobile or an email, tied to the field, in either language', async () => {
+    for (const [lang, label, hint] of [
+      [
+        '',
+        '手机号、座机或电子邮箱（选填）',
+        /^可填手机号、座机号码（带区号，可加分机，如 010-62751234转123）或电子邮箱。/,
+      ],
+      [
+        '?lang=en',
+        'Mobile, landline or email (optional)',
+        /^A mobile number, a landline number \(with its area code/,
+      ],
+    ] as const) {
+      const html = await (await s.app.request(`/r/${code}${lang}`)).text();
+      expect(html).toContain(`<label for="contact">${label}</label>`);
+      const contact = tagOf(html, /<input[^>]*name="contact"[^>]*>/);
+      expect(contact).not.toContain('aria-invalid');
+      expect(description(html, contact)).toMatch(hint);
+    }
+  });
+});
+
 describe('the errors of a form sent back to be corrected', () => {
   it('name the contact field as it is labelled, in either language', async () => {
     const html = await (await send({ kind: 'repair', description: '门锁坏了', contact: 'bad' })).text();
     const contact = tagOf(html, /<input[^>]*name="contact"[^>]*>/);
     expect(contact).toContain('aria-invalid="true"');
-    expect(description(html, contact)).toBe('手机号或电子邮箱：不是有效的手机号或电子邮箱');
-    expect(html).toContain('<label for="contact">手机号或电子邮箱（选填）</label>');
+    // What the field takes, then what is wrong: a screen reader hears both on the field.
+    expect(description(html, contact)).toBe(
+      `${contactHintZh} | 手机号、座机或电子邮箱：不是有效的手机号、座机号码或电子邮箱`,
+    );
+    expect(html).toContain('<label for="contact">手机号、座机或电子邮箱（选填）</label>');
     expect(html).not.toContain('联系方式：');
 
     const en = await (
       await send({ kind: 'repair', description: 'lock broken', contact: 'bad' }, [], '?lang=en')
     ).text();
-    expect(description(en, tagOf(en, /<input[^>]*name="contact"[^>]*>/))).toBe(
-      'Phone or email: not a phone number or an email address',
+    expect(description(en, tagOf(en, /<input[^>]*name="contact"[^>]*>/))).toMatch(
+      /^A mobile number, a landline number .* \| Mobile, landline or email: not a mobile number, a landline number or an email address$/,
     );
-    expect(en).toContain('<label for="contact">Phone or email (optional)</label>');
+    expect(en).toContain('<label for="contact">Mobile, landline or email (optional)</label>');
   });
 
   it('tie the missing kind to the group of choices it is about', async () => {
@@ -149,7 +177,9 @@ describe('the summary over a form sent back to be corrected', () => {
     expect(html).toMatch(/<title>错误：报告问题/);
     const summary = summaryOf(html);
     expect(summary).toContain('role="alert"');
-    expect(summary).toContain('<a href="#contact">手机号或电子邮箱：不是有效的手机号或电子邮箱</a>');
+    expect(summary).toContain(
+      '<a href="#contact">手机号、座机或电子邮箱：不是有效的手机号、座机号码或电子邮箱</a>',
+    );
     expect(summary).toContain('<a href="#kind">问题类型：请选择问题类型</a>');
     // Each link's target is on the page: the first kind carries the group's id.
     expect(html).toMatch(/<input type="radio" id="kind" name="kind"/);
@@ -162,7 +192,7 @@ describe('the summary over a form sent back to be corrected', () => {
     ).text();
     expect(en).toMatch(/<title>Error: Report a problem/);
     expect(summaryOf(en)).toContain(
-      '<a href="#contact">Phone or email: not a phone number or an email address</a>',
+      '<a href="#contact">Mobile, landline or email: not a mobile number, a landline number or an email address</a>',
     );
   });
 });

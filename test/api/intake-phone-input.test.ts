@@ -170,7 +170,7 @@ describe('a contact typed on a Chinese keyboard', () => {
     });
     expect(res.status).toBe(400);
     const html = await res.text();
-    expect(html).toContain('不是有效的手机号或电子邮箱');
+    expect(html).toContain('不是有效的手机号、座机号码或电子邮箱');
     expect(html).toContain('value="找宿管"');
   });
 });

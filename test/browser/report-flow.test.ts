@@ -76,7 +76,7 @@ describe('a report made by scanning a code, on a phone', () => {
     });
     await phone.getByLabel(/^姓名/).fill('刘同学');
     const email = `${uniqueId('scan')}@students.demo.edu.cn`;
-    await phone.getByLabel(/^手机号或电子邮箱/).fill(email);
+    await phone.getByLabel(/^手机号、座机或电子邮箱/).fill(email);
     expect(await seriousViolations(phone)).toEqual([]);
     expect(await sidewaysOverflow(phone)).toBe(0);
     await screenshot(phone, 'report-form');

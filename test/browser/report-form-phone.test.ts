@@ -63,7 +63,7 @@ describe('the report form on a phone', () => {
       mimeType: 'image/png',
       buffer: fakeFiles.png(),
     });
-    await page.getByLabel(/^手机号或电子邮箱/).fill('bad');
+    await page.getByLabel(/^手机号、座机或电子邮箱/).fill('bad');
     const [answer] = await Promise.all([
       page.waitForResponse((r) => r.request().method() === 'POST'),
       page.getByRole('button', { name: '提交报告' }).click(),
@@ -78,7 +78,10 @@ describe('the report form on a phone', () => {
     expect(await describedAs(page, '#photo')).toContain('照片需重新选择：刚才选的 1 张照片没有随表单保存。');
     expect(await page.getByRole('alert').textContent()).toContain('重新选择照片');
     // The contact's error names the field as its label does.
-    expect(await describedAs(page, '#contact')).toBe('手机号或电子邮箱：不是有效的手机号或电子邮箱');
+    expect(await describedAs(page, '#contact')).toContain(
+      '手机号、座机或电子邮箱：不是有效的手机号、座机号码或电子邮箱',
+    );
+    expect(await describedAs(page, '#contact')).toMatch(/^可填手机号、座机号码/);
     expect(await seriousViolations(page)).toEqual([]);
     expect(await sidewaysOverflow(page)).toBe(0);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalContact } from '../../domain/contact.ts';
+import { contactHint, contactLabel, normalContact } from '../../domain/contact.ts';
 
 describe('normalContact: a contact as a Chinese keyboard types it', () => {
   it.each([
@@ -34,5 +34,24 @@ describe('normalContact: a contact as a Chinese keyboard types it', () => {
     'a1b2c3d4e5',
   ])('refuses %s', (typed) => {
     expect(normalContact(typed)).toBeNull();
+  });
+});
+
+describe('what the contact field says it takes', () => {
+  it('names the landline it takes, beside the mobile and the email', () => {
+    expect(normalContact('010-62751234')).not.toBeNull();
+    expect(contactLabel.zh).toContain('座机');
+    expect(contactLabel.en).toMatch(/landline/i);
+    expect(contactHint.zh).toContain('座机');
+    expect(contactHint.en).toMatch(/landline/);
+  });
+
+  it('gives an example the form takes, in each language', () => {
+    const zh = /如 ([^）]+)）/.exec(contactHint.zh)?.[1];
+    const en = /as in ([^)]+)\)/.exec(contactHint.en)?.[1];
+    expect(zh).toBeDefined();
+    expect(en).toBeDefined();
+    expect(normalContact(zh!)).toBe('01062751234转123');
+    expect(normalContact(en!)).toBe('01062751234转123');
   });
 });
