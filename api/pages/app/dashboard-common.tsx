@@ -3,6 +3,7 @@ import type { Child } from 'hono/jsx';
 import type { z } from 'zod';
 import type { Role } from '../../../domain/directory.ts';
 import type { KpiValue } from '../../../domain/kpi.ts';
+import { enCount } from '../../../domain/english-count.ts';
 import { complaintSampleText, kpiDurationText } from '../../../domain/kpi-text.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import type { WebEnv } from '../../middleware/session.ts';
@@ -117,6 +118,12 @@ export function ErrorSummary(props: {
     />
   );
 }
+
+/** The weekly trend's heading: 'The last 8 weeks', and 'The last week' alone, never 'The last 1 weeks'. */
+export const trendHeading = (weeks: number): Bilingual => ({
+  zh: `近 ${weeks} 周趋势`,
+  en: weeks === 1 ? 'The last week' : `The last ${enCount(weeks, 'week')}`,
+});
 
 /** 0.9512 → "95.1%". */
 export const percent = (v: number): string => `${Math.round(v * 1000) / 10}%`;

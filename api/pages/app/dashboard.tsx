@@ -42,6 +42,7 @@ import {
   parseQuery,
   percent,
   refusedPage,
+  trendHeading,
   viewerHas,
   type WebContext,
 } from './dashboard-common.tsx';
@@ -475,7 +476,7 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
         </section>
         <section class="card" aria-labelledby="dash-trend-h">
           <h2 id="dash-trend-h" style="margin-top:0">
-            {t({ zh: `近 ${trend.length} 周趋势`, en: `The last ${trend.length} weeks` })}
+            {t(trendHeading(trend.length))}
           </h2>
           <div class="grid" style="grid-template-columns:repeat(auto-fit,minmax(16rem,1fr))">
             <div>
