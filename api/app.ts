@@ -22,6 +22,7 @@ import { authRoutes } from './routes/auth.tsx';
 import { sessionMiddleware } from './middleware/session.ts';
 import { documentPages } from './pages/page-routes.ts';
 import { asErrorPage } from './pages/error-page.tsx';
+import { repeatedQueryGuard } from './pages/repeated-query.tsx';
 import { pageMethodGuard, refusedPageMethod } from './pages/page-methods.ts';
 import { longAddressGuard } from './pages/long-address.tsx';
 import { moreAppRoutes } from './pages/app/dashboard.tsx';
@@ -135,6 +136,9 @@ export function createApp(given: AppDeps): Hono {
   app.use('/app/*', pageMethodGuard(allowed));
   app.use('/app', sessionMiddleware(deps));
   app.use('/app/*', sessionMiddleware(deps));
+  // A query parameter given twice is a 400 page naming it, never read as one of its values.
+  app.use('/app', repeatedQueryGuard);
+  app.use('/app/*', repeatedQueryGuard);
   app.use('/logout', limit);
   app.route('/', authRoutes(deps));
   // Workbench, case list and exports, new case, case pages (viewer and CSRF checked inside).

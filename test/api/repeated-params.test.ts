@@ -36,6 +36,36 @@ describe('a parameter given twice', () => {
     expect(await res.text()).toContain('参数 buildingId 重复了 2 次：只能给一次');
   });
 
+  it('is a 400 page naming it on the case list, not read as its first stage', async () => {
+    const who = await session('sup-wang');
+    const res = await s.app.request('/app/cases?stage=analysing&stage=assigned&sort=due', {
+      headers: { cookie: who.cookie },
+    });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain('地址中的参数 stage 给了 2 次，只能给一次');
+    // The way on keeps the other parameters.
+    expect(html).toContain('<a href="/app/cases?sort=due" data-without-repeated');
+    const en = await s.app.request('/app/cases?lang=en&q=a&q=b&q=c', { headers: { cookie: who.cookie } });
+    expect(en.status).toBe(400);
+    expect(await en.text()).toContain('The address gives q 3 times; give it once');
+    const once = await s.app.request('/app/cases?stage=analysing', { headers: { cookie: who.cookie } });
+    expect(once.status).toBe(200);
+  });
+
+  it('is a 400 page on the other pages too (triage queue, workbench, weekly reports)', async () => {
+    const who = await session('sup-wang');
+    for (const path of [
+      '/app/triage?buildingId=bldg-a&buildingId=bldg-b',
+      '/app?lang=en&lang=zh-CN',
+      '/app/dashboard/weekly?week=2026-W40&week=2026-W41',
+    ]) {
+      const res = await s.app.request(path, { headers: { cookie: who.cookie } });
+      expect(res.status, path).toBe(400);
+      expect(await res.text(), path).toContain('data-repeated-query');
+    }
+  });
+
   it('is refused in a triage decision, naming the field, and leaves the report in the queue', async () => {
     const form = new FormData();
     form.append('kind', 'repair');
