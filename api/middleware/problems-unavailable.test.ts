@@ -1,3 +1,4 @@
+import { QueryNotRegisteredError, QueryRejectedError, ServiceError } from '@temporalio/client';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { problemOnError } from './problems.ts';
@@ -55,5 +56,48 @@ describe('a backing service that cannot be reached', () => {
     expect((await statusOf(new Error('something else'))).status).toBe(500);
     expect((await statusOf(coded('ENOENT'))).status).toBe(500);
     expect((await statusOf(coded(13, '13 INTERNAL'))).status).toBe(500);
+  });
+});
+
+// A case whose workflow exists but cannot answer was told as "not a case" (404) or a bare 500.
+describe('a case workflow that cannot answer its query', () => {
+  it('is a 503 naming why, as the client reports it', async () => {
+    for (const [err, why] of [
+      [
+        new QueryNotRegisteredError(
+          '[TMPRL1100] Nondeterminism error: Activity machine does not handle this event',
+          3,
+        ),
+        /nondeterminism/,
+      ],
+      [
+        new ServiceError('Failed to query Workflow', {
+          cause: coded(
+            9,
+            '9 FAILED_PRECONDITION: Unable to query workflow due to Workflow Task in failed state.',
+          ),
+        }),
+        /工作流任务失败/,
+      ],
+      [new QueryRejectedError(2), /查询被拒绝/],
+    ] as const) {
+      const { status, body } = await statusOf(err);
+      expect(status, String(err)).toBe(503);
+      expect(body.detail).toMatch(/^案件流程暂时无法应答/);
+      expect(body.detail).toMatch(why);
+    }
+  });
+
+  it('leaves a workflow of another kind (no such query) a 404, and another precondition a 500', async () => {
+    const notACase = new QueryNotRegisteredError(
+      'Workflow did not register a handler for caseView. Registered queries: [__stack_trace]',
+      3,
+    );
+    expect(await statusOf(notACase)).toMatchObject({
+      status: 404,
+      body: { detail: expect.stringMatching(/不是案件流程/) },
+    });
+    const other = new ServiceError('Failed', { cause: coded(9, '9 FAILED_PRECONDITION: something else') });
+    expect((await statusOf(other)).status).toBe(500);
   });
 });

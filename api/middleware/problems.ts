@@ -1,5 +1,7 @@
 import {
   QueryNotRegisteredError,
+  QueryRejectedError,
+  ServiceError,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
@@ -160,10 +162,19 @@ export function toProblem(err: unknown): ProblemError | null {
     });
   }
   // A workflow that answers no case query is not a case (an id that reached another kind of workflow).
-  if (err instanceof QueryNotRegisteredError) {
+  if (err instanceof QueryNotRegisteredError && NO_SUCH_QUERY.test(err.message)) {
     return new ProblemError('not_found', {
       zh: '没有这个案件（该编号对应的不是案件流程）',
       en: 'there is no such case (the id belongs to something other than a case)',
+    });
+  }
+  const unanswering = workflowCannotAnswer(err);
+  if (unanswering) {
+    // Nothing the reader can do about it, and it does not pass by itself: someone must look.
+    console.error(`[temporal] a workflow cannot answer its query (${unanswering.en})`, err);
+    return new ProblemError('unavailable', {
+      zh: `案件流程暂时无法应答（${unanswering.zh}）。已记录；请联系管理员在 Temporal 中查看该案件的工作流。`,
+      en: `the case's workflow cannot answer right now (${unanswering.en}). This was logged; an admin must look at the case's workflow in Temporal.`,
     });
   }
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
@@ -207,6 +218,41 @@ export function toProblem(err: unknown): ProblemError | null {
   }
   return null;
 }
+
+/**
+ * How the workflow runtime says a workflow has no handler for a query (@temporalio/workflow,
+ * "Workflow did not register a handler for caseView. Registered queries: […]"). The client gives
+ * every failed query the same class, QueryNotRegisteredError (gRPC INVALID_ARGUMENT): a
+ * workflow that ran and has no such query is another kind of workflow, anything else is one
+ * that could not run to answer.
+ */
+const NO_SUCH_QUERY = /did not register a handler for /;
+
+/**
+ * Why a workflow that exists could not answer a query, or null when that is not what `err` says:
+ * its code no longer replays its history (a nondeterminism error, the query failed with
+ * "[TMPRL1100] Nondeterminism error: …"), its workflow task keeps failing (the server refuses the
+ * query, FAILED_PRECONDITION "…due to Workflow Task in failed state"), or it turned the query
+ * away (QueryRejectedError). None passes with a retry: the case's workflow needs an admin.
+ */
+function workflowCannotAnswer(err: unknown): Bilingual | null {
+  if (err instanceof QueryNotRegisteredError)
+    return /nondetermin/i.test(err.message)
+      ? {
+          zh: '工作流任务失败：代码与历史记录不一致（nondeterminism）',
+          en: 'its workflow task fails: a nondeterminism error',
+        }
+      : { zh: '工作流任务失败：查询出错', en: 'its workflow task fails: the query failed' };
+  if (err instanceof QueryRejectedError) return { zh: '查询被拒绝', en: 'the query was rejected' };
+  if (
+    err instanceof ServiceError &&
+    hasCode(err, (code) => code === GRPC_FAILED_PRECONDITION) &&
+    /workflow task in failed state/i.test(String((err.cause as { message?: unknown } | undefined)?.message))
+  )
+    return { zh: '工作流任务失败', en: 'its workflow task is failing' };
+  return null;
+}
+const GRPC_FAILED_PRECONDITION = 9;
 
 // Connection failures, as Node, the AWS SDK and gRPC (UNAVAILABLE) report them.
 const UNREACHABLE_CODES = new Set<unknown>([
