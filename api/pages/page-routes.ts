@@ -393,8 +393,8 @@ const pages: [RouteConfig['method'], string, Kind, Bilingual, string[]][] = [
       responses: {
         303: {
           description: bi({
-            zh: '已收到：转到报告的跟踪页（同一表单再次提交时也转到第一次的跟踪页）',
-            en: 'Received: to the report’s tracking page (a second submit of the same form: the first report’s)',
+            zh: '已收到：转到报告的跟踪页（同一表单原样再次提交时转到第一次的跟踪页；改过内容再提交则是新报告，其跟踪页链接第一次的）',
+            en: 'Received: to the report’s tracking page (the same form sent again unchanged: the first report’s; sent again changed: a new report, whose page links the first)',
           }),
         },
         400: pageResponse({ zh: '表单有误，逐项说明', en: 'The form, with each field’s error' }),

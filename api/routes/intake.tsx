@@ -1,5 +1,5 @@
 // Longer than most modules because the public report form, its validation and the tracking page with its survey share their form state and bilingual messages.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
@@ -41,7 +41,12 @@ import { SURVEY_COMMENT_MAX, surveyQuestions } from '../../domain/survey-questio
 import { inLang, languages, type Bilingual, type Lang } from '../../domain/text.ts';
 import { raterConflict } from '../../domain/survey-rater.ts';
 import { ratingScoreLabel, ratingScores } from '../../domain/rating-scale.ts';
-import { sameReportKey } from '../../domain/report-sameness.ts';
+import {
+  editedSubmissionKey,
+  resentUnchanged,
+  sameReportKey,
+  type ResentReport,
+} from '../../domain/report-sameness.ts';
 import {
   checkedFile,
   EvidenceError,
@@ -189,7 +194,7 @@ interface FormValues {
   description?: string | undefined;
   name?: string | undefined;
   contact?: string | undefined;
-  /** The form's own submission key: a second submit of the same form answers the first report. */
+  /** The form's own submission key: the same form sent again unchanged answers the first report. */
   submissionKey?: string | undefined;
 }
 
@@ -528,6 +533,32 @@ function EmergencyAdvice(props: { lang: Lang; prominent?: boolean }) {
   );
 }
 
+/**
+ * What a post of the form carries, as a report it may repeat is compared with it: the contact as
+ * it would be kept (`normalContact`; as typed when it is none), each photo by its SHA-256.
+ */
+async function resentReport(
+  placeCode: string,
+  values: FormValues,
+  photos: readonly File[],
+): Promise<ResentReport> {
+  const typed = values.contact?.trim();
+  return {
+    placeCode,
+    kind: values.kind,
+    name: values.name,
+    contact: typed ? (normalContact(typed) ?? typed) : undefined,
+    description: values.description ?? '',
+    photoSha256: await Promise.all(
+      photos.map(async (p) =>
+        createHash('sha256')
+          .update(new Uint8Array(await p.arrayBuffer()))
+          .digest('hex'),
+      ),
+    ),
+  };
+}
+
 /** How long until a fixed one-hour abuse window (rateWindow) starts again, in whole seconds. */
 const retryAfterSeconds = (now = Date.now()) => 3600 - (Math.floor(now / 1000) % 3600);
 
@@ -566,7 +597,7 @@ export const reportFormFields = z.object({
     .regex(/^[A-Za-z0-9_-]{22,64}$/)
     .optional()
     .describe(
-      '表单自带的提交键：同一表单再次提交时转到第一次的跟踪页 / the form’s own key: a second submit of it goes to the first report’s tracking page',
+      '表单自带的提交键：同一表单原样再次提交时转到第一次的跟踪页；内容改过（文字、类型或新照片）则另存为新报告，其跟踪页链接第一次的报告 / the form’s own key: the form sent again unchanged goes to the first report’s tracking page; sent with something changed (text, kind or a new photo) it is kept as a new report whose page links the first',
     ),
   website: z.string().max(0).optional().describe('留空（防机器人字段）/ leave empty (a honeypot)'),
   lang: z
@@ -849,14 +880,32 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
       return formAgain({ ...values, submissionKey: undefined }, { form: alteredForm }, chosen.length);
     // The key this place holds the form under: its own, unless another place's report holds it.
     const formKey = key ? await submissionKeyAt(deps.aws, key, place.code) : undefined;
+    // What this post carries, to tell a resend of a kept report from an edit of it (read once).
+    let resentOnce: Promise<ResentReport> | undefined;
+    const resent = () => (resentOnce ??= resentReport(place.code, values, photos));
+    // The key the report is kept under: the form's, or for an edit of a report the form already
+    // kept (Back, a change, Send: the browser kept the hidden key), one of the edit's own; the
+    // report the form kept first is then named on the new one's page.
+    let saveKey = formKey;
+    let earlier: Report | undefined;
+    const editOf = async (first: Report) => {
+      earlier = first;
+      saveKey = editedSubmissionKey(formKey ?? '', await resent());
+      return reportOfSubmission(deps.aws, saveKey, place.code);
+    };
     const firstOfForm = formKey ? await reportOfSubmission(deps.aws, formKey, place.code) : null;
-    if (firstOfForm) return trackedRedirect(c, firstOfForm);
+    if (firstOfForm) {
+      // The same form sent again unchanged (a double tap, a reload): its report, kept once.
+      if (resentUnchanged(firstOfForm, await resent())) return trackedRedirect(c, firstOfForm);
+      const firstOfEdit = await editOf(firstOfForm);
+      if (firstOfEdit) return trackedRedirect(c, firstOfEdit, earlier);
+    }
     // The same text sent again from a fresh form (Back after sending serves a new key, and the
     // browser refills what was typed): the first report's page, for a while (SAME_TEXT_SECONDS).
     // Browsers refill text, not photos: one sent again with photos chosen anew adds something,
     // so it is kept as a report of its own (triage merges the two), never answered by the first
-    // with its photos dropped.
-    const textKey =
+    // with its photos dropped. Nor is one whose kind was changed: the text key does not hold it.
+    let textKey =
       values.description?.trim() && chosen.length === 0
         ? sameReportKey({
             placeCode: place.code,
@@ -866,14 +915,23 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
           })
         : undefined;
     const firstOfText = textKey ? await reportOfSubmission(deps.aws, textKey, place.code) : null;
-    if (firstOfText) return trackedRedirect(c, firstOfText);
+    if (firstOfText) {
+      if (resentUnchanged(firstOfText, await resent())) return trackedRedirect(c, firstOfText);
+      // Kept beside the first, which holds the text key meanwhile.
+      textKey = undefined;
+    }
 
     // The form sent twice at once (a double tap with photos, where the text key does not apply):
     // the second waits for the first's report rather than counting against the limits again.
-    const submissions = formKey ? formSubmissions(deps.aws, formKey) : null;
+    const submissions = saveKey ? formSubmissions(deps.aws, saveKey) : null;
     if (submissions && !(await submissions.first())) {
       const first = await submissions.reportOfFirst(place.code);
-      if (first) return trackedRedirect(c, first);
+      // The first, unless this one was changed while the first was on its way (then it is an edit).
+      if (first && resentUnchanged(first, await resent())) return trackedRedirect(c, first, earlier);
+      if (first && !earlier) {
+        const firstOfEdit = await editOf(first);
+        if (firstOfEdit) return trackedRedirect(c, firstOfEdit, earlier);
+      }
     }
     let kept = false;
     // Validates, counts and keeps the report; `kept` once there is a report for the form.
@@ -936,9 +994,8 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
         if (!(err instanceof EvidenceError)) throw err;
         return formAgain(values, { photo: err.text }, chosen.length);
       }
-      let saved: Awaited<ReturnType<typeof saveReport>>;
-      try {
-        saved = await saveReport(
+      const save = () =>
+        saveReport(
           deps.aws,
           {
             reportId,
@@ -952,24 +1009,48 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
             language: lang,
             receivedAt: new Date().toISOString(),
           },
-          { keys: deps.signingKeys, submissionKey: formKey, textKey },
+          { keys: deps.signingKeys, submissionKey: saveKey, textKey },
         );
+      // Kept, or the report a submit racing this one kept for the same form or text.
+      const saveOrFirst = async () => {
+        try {
+          return { saved: await save() };
+        } catch (err) {
+          if (!(err instanceof DuplicateSubmissionError)) throw err;
+          return { err, first: await getReport(deps.aws, err.reportId) };
+        }
+      };
+      let outcome: Awaited<ReturnType<typeof saveOrFirst>>;
+      try {
+        outcome = await saveOrFirst();
+        // An edit sent while the form's first submit was on its way (the wait for it ran out):
+        // kept beside that report under the edit's own key, not answered by it.
+        if (outcome.first && !earlier && !resentUnchanged(outcome.first, await resent())) {
+          earlier = outcome.first;
+          saveKey = editedSubmissionKey(formKey ?? '', await resent());
+          textKey = undefined;
+          outcome = await saveOrFirst();
+        }
       } catch (err) {
+        if (evidence.length > 0) await discardReportPhotos(deps, reportId, evidence);
+        throw err;
+      }
+      if (!outcome.saved) {
         // Not kept: the photos stored for it are cited by nothing.
         if (evidence.length > 0) await discardReportPhotos(deps, reportId, evidence);
         // Two submits of one form (or one text) at once: the other kept the report; this answers it.
-        if (!(err instanceof DuplicateSubmissionError)) throw err;
         kept = true;
-        const first = await getReport(deps.aws, err.reportId);
-        if (first) return trackedRedirect(c, first);
-        throw err;
+        const { first } = outcome;
+        if (first)
+          return trackedRedirect(c, first, first.reportId === earlier?.reportId ? undefined : earlier);
+        throw outcome.err;
       }
       kept = true;
-      const { report, trackToken } = saved;
+      const { report, trackToken } = outcome.saved;
       const trackUrl = `${deps.publicBaseUrl}/t/${trackToken}`;
       await notifyReporter(deps, report, 'received', { trackUrl });
       await startTriageChase(deps, await directory(), report);
-      return c.redirect(`/t/${trackToken}?new=1`, 303);
+      return c.redirect(trackedAddress(trackToken, earlier), 303);
     };
     try {
       return await keepReport();
@@ -979,10 +1060,20 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
     }
   });
 
+  const tokenOf = (report: Report) =>
+    report.trackKid ? trackTokenOf(deps.signingKeys, report.reportId, report.trackKid) : null;
+  /**
+   * A fresh report's tracking page; with the report its form kept before (an edit kept as a new
+   * report), which that page names and links (`earlier`, its own tracking token).
+   */
+  const trackedAddress = (token: string, earlier?: Report) => {
+    const before = earlier ? tokenOf(earlier) : null;
+    return `/t/${token}?new=1${before ? `&earlier=${before}` : ''}`;
+  };
   /** The tracking page of a report already kept (its token re-made from its id, trackTokenOf). */
-  const trackedRedirect = (c: Ctx, report: Report) => {
-    const token = report.trackKid ? trackTokenOf(deps.signingKeys, report.reportId, report.trackKid) : null;
-    return token ? c.redirect(`/t/${token}?new=1`, 303) : c.redirect('/r/thanks', 303);
+  const trackedRedirect = (c: Ctx, report: Report, earlier?: Report) => {
+    const token = tokenOf(report);
+    return token ? c.redirect(trackedAddress(token, earlier), 303) : c.redirect('/r/thanks', 303);
   };
 
   /**
@@ -1013,7 +1104,13 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
   const trackingPage = async (
     c: Ctx,
     report: Report,
-    opts: { errors?: FormErrors; values?: SurveyValues; fresh?: boolean; status?: 200 | 400 } = {},
+    opts: {
+      errors?: FormErrors;
+      values?: SurveyValues;
+      fresh?: boolean;
+      earlier?: EarlierReport | undefined;
+      status?: 200 | 400;
+    } = {},
   ) => {
     const lang = c.get('lang');
     const dir = await directory();
@@ -1047,6 +1144,7 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
         resultPhotos={resultPhotos}
         reportAgainUrl={place ? `/r/${place.code}` : null}
         fresh={opts.fresh ?? false}
+        earlier={opts.earlier}
         trackUrl={`${deps.publicBaseUrl}/t/${c.req.param('token') ?? ''}`}
         errors={opts.errors ?? {}}
         values={opts.values ?? {}}
@@ -1091,7 +1189,16 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
   app.get('/t/:token', async (c) => {
     const report = await trackedOr404(c);
     if (report instanceof Response) return report;
-    return trackingPage(c, report, { fresh: c.req.query('new') === '1' });
+    const fresh = c.req.query('new') === '1';
+    // The report the same form kept before this one, when this one is an edit of it kept apart:
+    // named by its own tracking token, so the address shows no one a report they could not open.
+    const earlierToken = fresh ? c.req.query('earlier') : undefined;
+    const before = earlierToken ? await reportByToken(deps.aws, earlierToken) : null;
+    const earlier =
+      before && before.reportId !== report.reportId && before.placeCode === report.placeCode
+        ? { reportId: before.reportId, href: `/t/${earlierToken}` }
+        : undefined;
+    return trackingPage(c, report, { fresh, earlier });
   });
 
   // The survey's address read by itself (a reload or a bookmark of a refused rating's page): the
@@ -1212,6 +1319,23 @@ export function publicIntakeRoutes(deps: AppDeps): Hono<WebEnv> {
   return app;
 }
 
+/** A report the same form kept before, as a fresh report's page links it. */
+interface EarlierReport {
+  reportId: string;
+  /** Its tracking page. */
+  href: string;
+}
+
+/**
+ * Said on the page of a report kept from a form that had already been sent (Back, a change, Send
+ * again, the browser keeping the form's hidden key): what was changed is this new report, and the
+ * earlier one stands as it was sent, so nobody takes their change to have replaced it.
+ */
+const editKeptApart = (earlierId: string): Bilingual => ({
+  zh: `这是一份新报告，内容是您修改后提交的。您之前用同一表单提交的报告 ${earlierId} 也已收到，内容保持原样，没有被修改。负责人员会看到两份报告；如果这次只是更正前一份，无需再做什么，他们可以把两份合并处理。`,
+  en: `This is a new report, with what you changed. The report you sent earlier from the same form, ${earlierId}, was received too and stays as it was sent: it was not changed. Staff see both; if you only meant to correct the earlier one, there is nothing more to do: they can handle the two as one.`,
+});
+
 function TrackingView(props: {
   lang: Lang;
   token: string;
@@ -1226,6 +1350,8 @@ function TrackingView(props: {
   /** The report form of the report's place, to report again (null when the place is gone). */
   reportAgainUrl: string | null;
   fresh: boolean;
+  /** The report the same form kept before this one, of which this one is an edit. */
+  earlier?: EarlierReport | undefined;
   trackUrl: string;
   errors: FormErrors;
   /** What a refused rating sent, put back in the survey. */
@@ -1300,6 +1426,17 @@ function TrackingView(props: {
           })}
           <p>
             <code>{props.trackUrl}</code>
+          </p>
+        </div>
+      ) : null}
+      {props.fresh && props.earlier ? (
+        <div class="flash" role="status" data-edit-kept-apart>
+          <p>
+            {t(lang, editKeptApart(props.earlier.reportId))}{' '}
+            <a href={props.earlier.href}>
+              {t(lang, { zh: '查看之前的报告 ', en: 'See the earlier report ' })}
+              {props.earlier.reportId}
+            </a>
           </p>
         </div>
       ) : null}

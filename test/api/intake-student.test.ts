@@ -142,7 +142,9 @@ describe('a double tap', () => {
     const ip = freshAddress();
     const code = roomCode('B206');
     const fields = { kind: 'repair', description: '衣柜门掉了', submissionKey: randomUUID() };
-    const photo = () => new File([fakeFiles.jpeg(64 * 1024)], 'door.jpg', { type: 'image/jpeg' });
+    // One photo, sent by both taps (fakeFiles makes new bytes each call: a different photo is an edit).
+    const bytes = fakeFiles.jpeg(64 * 1024);
+    const photo = () => new File([bytes], 'door.jpg', { type: 'image/jpeg' });
     const [a, b] = await Promise.all([
       post(app, code, fields, { ip, photos: [photo()] }),
       post(app, code, fields, { ip, photos: [photo()] }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sameReportKey } from '../../domain/report-sameness.ts';
+import { editedSubmissionKey, resentUnchanged, sameReportKey } from '../../domain/report-sameness.ts';
 
 describe('sameReportKey', () => {
   const base = { placeCode: 'A1-101', description: '门锁坏了', contact: 'a@example.org' };
@@ -19,5 +19,42 @@ describe('sameReportKey', () => {
     expect(sameReportKey({ ...base, placeCode: 'A1-102' })).not.toBe(key);
     expect(sameReportKey({ ...base, contact: undefined })).not.toBe(key);
     expect(sameReportKey({ ...base, name: '李明' })).not.toBe(key);
+  });
+});
+
+describe('resentUnchanged: a form sent again under a key that holds a report', () => {
+  const h = (c: string) => c.repeat(64);
+  const held = {
+    placeCode: 'A1-101',
+    kind: 'repair',
+    description: '门锁坏了',
+    contact: '01062751234',
+    evidence: [`evidence:ev_abcdefghijklmnop#sha256=${h('a')}`],
+  };
+  const resent = { ...held, photoSha256: [h('a')] };
+
+  it('is the report when nothing was changed: refolded text, its photo again or not refilled', () => {
+    expect(resentUnchanged(held, resent)).toBe(true);
+    expect(resentUnchanged(held, { ...resent, description: ' 门锁坏了\r\n' })).toBe(true);
+    expect(resentUnchanged(held, { ...resent, photoSha256: [] })).toBe(true);
+  });
+
+  it('is an edit when a word, the kind, the name, the contact or a photo is new', () => {
+    expect(resentUnchanged(held, { ...resent, description: '门锁坏了，门也关不上' })).toBe(false);
+    expect(resentUnchanged(held, { ...resent, kind: 'safety' })).toBe(false);
+    expect(resentUnchanged(held, { ...resent, name: '李明' })).toBe(false);
+    expect(resentUnchanged(held, { ...resent, contact: '13800138000' })).toBe(false);
+    expect(resentUnchanged(held, { ...resent, photoSha256: [h('a'), h('b')] })).toBe(false);
+    expect(resentUnchanged(held, { ...resent, photoSha256: [h('b')] })).toBe(false);
+  });
+
+  it('keys an edit by the form and what it carries', () => {
+    const edit = { ...resent, description: '门锁坏了，门也关不上' };
+    expect(editedSubmissionKey('k1', edit)).toBe(editedSubmissionKey('k1', { ...edit }));
+    expect(editedSubmissionKey('k1', edit)).not.toBe(editedSubmissionKey('k2', edit));
+    expect(editedSubmissionKey('k1', edit)).not.toBe(editedSubmissionKey('k1', { ...edit, kind: 'safety' }));
+    expect(editedSubmissionKey('k1', edit)).toBe(
+      editedSubmissionKey('k1', { ...edit, photoSha256: [...edit.photoSha256].reverse() }),
+    );
   });
 });
