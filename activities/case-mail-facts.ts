@@ -4,6 +4,7 @@ import type { Directory } from '../domain/directory.ts';
 import { openPause, pauseHolds, pauseReasonLabels } from '../domain/case-clocks.ts';
 import type { CaseMoveNames, CasePauseNote, EmailKind, StageDueNote } from '../domain/email-content.ts';
 import { placeNameOf } from '../domain/place-name.ts';
+import type { Source } from '../domain/sla.ts';
 import type { Bilingual } from '../domain/text.ts';
 import type { TableNames } from '../store/clients.ts';
 import { getCaseRecord } from '../store/case-records.ts';
@@ -20,6 +21,8 @@ export interface CaseMailFacts {
   planRevised?: boolean | undefined;
   pause?: CasePauseNote | undefined;
   stageDue?: StageDueNote | undefined;
+  /** Where the case came from: a complaint's assignment offers no arrival on site to record. */
+  source?: Source | undefined;
 }
 
 /**
@@ -125,16 +128,18 @@ export async function caseMailFacts(
     return stageDue ? { stageDue } : {};
   }
   const takeOver = takeOverKinds.has(req.kind) && takeOverKey.test(req.key ?? '');
-  // One read of the record serves both: a second sign-off request (after an adjudication sent the
-  // plan back) says so, taken over or not; a take-over says the pause its new holder inherits.
+  // One read of the record serves all three: a second sign-off request (after an adjudication sent
+  // the plan back) says so, taken over or not; a take-over says the pause its new holder inherits;
+  // an assignment offers the arrival link only where the case's source has an arrival to record.
   const record =
-    req.kind === 'signoff_request' || takeOver
+    req.kind === 'signoff_request' || req.kind === 'assigned' || takeOver
       ? await getCaseRecord(deps.ddb, deps.tables, req.caseId)
       : null;
   const pause = takeOver && record ? pauseNoteOf(record, deps.timeZone) : undefined;
   const revisedFact = {
     ...(req.kind === 'signoff_request' && record && planRevised(record) ? { planRevised: true } : {}),
     ...(pause ? { pause } : {}),
+    ...(record ? { source: record.source } : {}),
   };
   if (!dir) return revisedFact;
   if (req.kind === 'handed_over') return handOverNotice(deps, dir, req);

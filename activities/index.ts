@@ -26,6 +26,7 @@ import { failingPermanently, permanentFailure, setAsideIfRefused } from './perma
 import { createRoutingActivities } from './case-routing.ts';
 import { campusTime, caseMailFacts } from './case-mail-facts.ts';
 import { surveyWithheld } from './survey-recipient.ts';
+import { breachOutboxKey, escalationSupervisors } from './escalation-recipients.ts';
 import { whileAlive } from './heartbeat.ts';
 import { gatherReviewMail } from './review-digest.ts';
 
@@ -187,6 +188,9 @@ export function createActivities(deps: ActivityDeps) {
     const ids = [...(current && current.length > 0 ? current : (req.to.personIds ?? []))];
     if (req.to.admins)
       ids.push(...(dir?.people.filter((p) => p.roles.includes('admin')).map((p) => p.id) ?? []));
+    // An overdue case reaches the building's supervisors beside the grid, once each per breach.
+    const supervisors = await escalationSupervisors(deps, dir, req);
+    ids.push(...supervisors.filter((id) => !ids.includes(id)));
     for (const id of ids) {
       const p = dir?.people.find((x) => x.id === id);
       if (p) recipients.push({ id: p.id, name: p.name, email: p.email, language: p.language });
@@ -229,7 +233,9 @@ export function createActivities(deps: ActivityDeps) {
     // refusals end the activity for good once everyone else has theirs.
     const refused: string[] = [];
     for (const r of recipients) {
-      const outboxKey = [req.stage, req.round, req.kind, req.key ?? '-', r.id].join('#');
+      const outboxKey = supervisors.includes(r.id)
+        ? breachOutboxKey(req, r.id)
+        : [req.stage, req.round, req.kind, req.key ?? '-', r.id].join('#');
       // A supervisor's review requests after the first of a window go in one digest at its end.
       const route =
         req.kind === 'review_request' && !req.to.reporter

@@ -1,4 +1,5 @@
-import { isTerminal, type Actor } from '../domain/case-model.ts';
+import { recordsArrival } from '../domain/case-handling.ts';
+import { isTerminal, type Actor, type CaseView } from '../domain/case-model.ts';
 import { withSupervision } from '../domain/directory.ts';
 import { casePagePath } from '../domain/email-content.ts';
 import { arrivedUpdate } from '../workflows/rectification-case/messages.ts';
@@ -9,6 +10,20 @@ import { nameOf, place, signerOf } from './pages/action-statement.ts';
 import { noLongerOpen, PageOutcome } from './pages/link-page.tsx';
 import { arrivalGone, arrivalPeopleGone, personIn } from './pages/step-gone.ts';
 import { formatTime } from './pages/ui.tsx';
+
+/** A complaint is answered, not attended on site (domain/case-handling.ts): its work is on the case page. */
+const noArrivalForComplaint = (view: CaseView) =>
+  new PageOutcome(
+    409,
+    'no_arrival',
+    { zh: '投诉案件无需登记到场', en: 'A complaint has no arrival to record' },
+    {
+      zh: `案件 ${view.caseId} 是投诉，无需登记到场：请在案件页面提交原因分析，投诉的响应以此为准。`,
+      en: `Case ${view.caseId} is a complaint, which is answered rather than attended on site: submit its root-cause analysis on the case page, which counts as its response.`,
+    },
+    undefined,
+    { href: casePagePath(view.caseId), label: { zh: '打开案件页面', en: 'Open the case page' } },
+  );
 
 /**
  * The technician's "arrived" link (seed 000: "维修人员要填妥到场时间"), sent with a repair's
@@ -39,6 +54,8 @@ export function arrivalActionHandlers(deps: AppDeps): Record<string, ActionHandl
           { href: casePagePath(view.caseId), label: { zh: '打开案件页面', en: 'Open the case page' } },
         );
       }
+      // A complaint's mail from before it stopped offering the link: there is no arrival to record.
+      if (!recordsArrival(view.source)) throw noArrivalForComplaint(view);
       // Reassigned or handed over since the mail: the new technician has a link of their own.
       const gone = arrivalGone(claims.recipientId, view, dir, deps.env.CAMPUS_TZ, departed);
       if (gone) throw gone;

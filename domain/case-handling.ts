@@ -19,6 +19,7 @@ import {
   type Stage,
   type StepRefusal,
 } from './case-model.ts';
+import type { Source } from './sla.ts';
 
 export type HandlingStep =
   'arrived' | 'request_pause' | 'decide_pause' | 'end_pause' | 'reassign' | 'hand_over';
@@ -58,6 +59,17 @@ const NOTHING_TO_PAUSE =
 
 const REPAIR_REPORTED_ARRIVAL =
   'the repair was reported already, which counts as the arrival: nothing more to record / 维修已上报，到场时限按上报时间计，无需再登记到场';
+
+const COMPLAINT_NO_ARRIVAL =
+  'a complaint is answered, not attended on site: there is no arrival to record (its response is met by the root-cause analysis) / 投诉案件无需登记到场：投诉以提交原因分析作为响应';
+
+/**
+ * Whether a case of this source has an arrival on site to record. A complaint (about a staff
+ * member's manner, a service) is investigated and answered, not attended like a repair: its
+ * response clock lists the arrival beside the analysis, so the analysis is what meets it, and
+ * neither its mail nor its page offers to record one.
+ */
+export const recordsArrival = (source: Source): boolean => source !== 'complaint';
 
 const notInvolved: Record<HandlingStep, string> = {
   arrived:
@@ -99,6 +111,7 @@ export function checkHandling(
   const supervisor = isSupervisor(actor, view, policy);
   switch (step) {
     case 'arrived':
+      if (!recordsArrival(view.source)) return conflict(COMPLAINT_NO_ARRIVAL);
       if (!handles(actor, view))
         return forbidden('only the assigned technician may record the arrival / 只有被指派人可以登记到场');
       if (!view.clocks?.some((c) => c.metBy.includes('arrived')))

@@ -15,6 +15,8 @@ import {
 export { linkButton } from './mail-document.ts';
 import type { Language } from './directory.ts';
 import type { Stage } from './case-model.ts';
+import { recordsArrival } from './case-handling.ts';
+import type { Source } from './sla.ts';
 import { stageLabels, stageStatusLabels } from './stage-labels.ts';
 import { leftName } from './departed-name.ts';
 import { endSentence } from './sentence-end.ts';
@@ -85,6 +87,8 @@ export interface EmailContext {
   pause?: CasePauseNote | undefined;
   /** The deadline of the stage a pause decision is about, as the case record has it: the decision restates it. */
   stageDue?: StageDueNote | undefined;
+  /** Where the case came from, as its record has it: a complaint's mail offers no arrival on site. */
+  source?: Source | undefined;
 }
 
 /** A stage's deadline as a pause decision's mail states it. */
@@ -180,9 +184,11 @@ const isStage = (s: string): s is Stage => Object.hasOwn(stageStatusLabels, s);
 const stageOf = (c: EmailContext): Stage => (isStage(c.stage) ? c.stage : 'analysing');
 /** Whether the case's analysis is still ahead (a new case's mail is sent as it opens). */
 const analysisAhead = (c: EmailContext): boolean => ['detected', 'analysing'].includes(stageOf(c));
-/** The stage whose deadline an escalation is about, as a noun ("整改" / "rectification"). */
+/** The stage whose deadline a reminder or an escalation is about, as a noun ("整改" / "rectification"). */
 const overdueStage = (c: EmailContext) =>
   isStage(c.stage) ? stageLabels[c.stage] : { zh: c.stage, en: c.stage };
+/** An English noun opening a subject after its tag ("[Overdue] Rectification stage …"). */
+const upFirst = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 /** The stage as people read it, not its code. */
 const stageName = (c: EmailContext) =>
   isStage(c.stage) ? stageStatusLabels[c.stage] : { zh: c.stage, en: c.stage };
@@ -218,23 +224,26 @@ const assignedNext: Record<Stage, { zh: string; en: string }> = {
   withdrawn: { zh: '案件已撤销。', en: 'The case was withdrawn.' },
 };
 
+/** Whether the case may be told to record an arrival on site (unknown source: as before, yes). */
+const arrivalOffered = (c: EmailContext): boolean => c.source === undefined || recordsArrival(c.source);
+
 /** A place run into the Chinese after it: a space after a room number or a Latin name ("A101 反映"), none after a Chinese one. */
 const spaced = (place: string): string => (/[A-Za-z0-9]$/.test(place) ? `${place} ` : place);
 
 const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
   pause_approved: (c) => ({
-    subject: `【暂停已批准】${c.caseId}`,
+    subject: `【暂停已批准】${c.caseId}：${c.title}`,
     intro: `您对案件「${c.title}」的暂停申请已批准，案件计时暂停${c.dueText ? `，最长至 ${c.dueText}` : ''}。${c.detail ? `审批意见：${endSentence(c.detail, '。')}` : ''}恢复工作后请在案件页面结束暂停；到最长时间仍未结束的，将自动恢复计时。`,
     casePage: '打开案件页面',
   }),
   pause_rejected: (c) => ({
-    subject: `【暂停未批准】${c.caseId}`,
+    subject: `【暂停未批准】${c.caseId}：${c.title}`,
     // The schema asks a rejection for its reason; a decision from before that may have none.
     intro: `您对案件「${c.title}」的暂停申请未获批准，案件时限照常计算。${c.detail ? `驳回理由：${endSentence(c.detail, '。')}` : ''}${c.stageDue?.passed ? '当前环节已超时，请尽快完成。' : '请按期完成当前环节。'}`,
     casePage: '打开案件页面',
   }),
   pause_ended: (c) => ({
-    subject: `【暂停已结束】${c.caseId}`,
+    subject: `【暂停已结束】${c.caseId}：${c.title}`,
     intro: `案件「${c.title}」的暂停已结束${c.detail === 'expired' ? '（已到最长暂停时间）' : '（由主管结束）'}，计时恢复，各项期限已按暂停时长顺延。`,
     casePage: '打开案件页面',
   }),
@@ -249,7 +258,8 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
       ? `【整改】案件转交给您 ${c.caseId}：${c.title}`
       : `【整改】新案件 ${c.caseId}：${c.title}`,
     intro: `${c.move ? movedLine.zh(c.move, c.title) : `您被指派处理整改案件「${c.title}」，`}${assignedNext[stageOf(c)].zh}${c.detail ? `转交原因：${endSentence(c.detail, '。')}` : ''}`,
-    // Only a repair's assignment carries a link: the arrival on site that its clock waits for.
+    // Only a repair's assignment carries a link: the arrival on site that its clock waits for
+    // (a complaint's is taken off: `withoutArrival`).
     action: '到场后点此登记到场',
     casePage: analysisAhead(c) ? '打开案件页面进行原因分析和整改' : '打开案件页面',
   }),
@@ -265,15 +275,17 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
     }${c.detail ? `转交原因：${endSentence(c.detail, '。')}` : ''}`,
     action: '打开签字确认页面',
     // Taken over mid-case: the rest of the case (an arrival still to record, its history) is on its page.
-    ...(c.move ? { casePage: '打开案件页面（到场登记、查看经过）' } : {}),
+    ...(c.move
+      ? { casePage: arrivalOffered(c) ? '打开案件页面（到场登记、查看经过）' : '打开案件页面（查看经过）' }
+      : {}),
   }),
   adjudication_request: (c) => ({
-    subject: `【待裁定】${c.caseId} 员工提出异议`,
+    subject: `【待裁定】员工提出异议 ${c.caseId}：${c.title}`,
     intro: `责任人${c.actorName ?? ''}对案件「${c.title}」提出异议${c.detail ? `：${endSentence(c.detail, '。')}` : '。'}请裁定。`,
     action: '打开裁定页面',
   }),
   adjudicated: (c) => ({
-    subject: `【裁定结果】${c.caseId}`,
+    subject: `【裁定结果】${c.caseId}：${c.title}`,
     intro: `案件「${c.title}」的异议已裁定：${stageOf(c) === 'analysing' ? '退回重新分析，请重新进行原因分析并提交整改方案' : '按原方案整改，请按已确认的方案完成整改'}。${c.detail ? `裁定意见：${endSentence(c.detail, '。')}` : ''}`,
     casePage: '打开案件页面',
   }),
@@ -283,39 +295,39 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
     casePage: '打开案件页面复查',
   }),
   review_failed: (c) => ({
-    subject: `【复查未通过】${c.caseId}`,
+    subject: `【复查未通过】${c.caseId}：${c.title}`,
     intro: `案件「${c.title}」复查未通过${c.detail ? `：${endSentence(c.detail, '。')}` : '。'}请继续整改（第 ${c.round} 轮），完成后在案件页面报告整改。`,
     casePage: '打开案件页面报告整改',
   }),
   review_escalation: (c) => ({
-    subject: `【升级】${c.caseId} 多次复查未通过`,
+    subject: `【升级】多次复查未通过 ${c.caseId}：${c.title}`,
     intro: `案件「${c.title}」已多次复查未通过，提交网格化管理工作小组协调。`,
     casePage: '打开案件页面',
   }),
   result_and_survey: (c) => ({
-    subject: `【处理结果】${c.caseId} 请您评价`,
+    subject: `【处理结果】请您评价 ${c.caseId}：${c.title}`,
     intro: `您${c.place ? `在${spaced(c.place.zh)}` : ''}反映的问题「${c.title}」已整改完毕并通过复查。请对处理结果进行评价（1-5 分）。`,
     action: '打开评价页面',
   }),
   reopened: (c) => ({
-    subject: `【重新复查】${c.caseId} 评价不满意`,
+    subject: `【重新复查】评价不满意 ${c.caseId}：${c.title}`,
     intro: `报告人对案件「${c.title}」的处理结果不满意${c.detail ? `：${endSentence(c.detail, '。')}` : '。'}案件已重新进入复查。`,
     casePage: '打开案件页面复查',
   }),
   reopened_assignee: (c) => ({
-    subject: `【重新复查】${c.caseId} 评价不满意`,
+    subject: `【重新复查】评价不满意 ${c.caseId}：${c.title}`,
     intro: `报告人对您处理的案件「${c.title}」的结果不满意${c.detail ? `：${endSentence(c.detail, '。')}` : '。'}案件已重新进入复查；主管复查不合格时，将退回您继续整改。`,
     casePage: '打开案件页面',
   }),
   reminder: (c) => ({
-    subject: `【提醒】${c.caseId} 即将到期`,
-    intro: `案件「${c.title}」当前环节将于 ${c.dueText ?? ''} 到期，请尽快处理。`,
+    subject: `【提醒】${overdueStage(c).zh}即将到期 ${c.caseId}：${c.title}`,
+    intro: `案件「${c.title}」的${overdueStage(c).zh}环节${c.dueText ? `将于 ${c.dueText} 到期` : '即将到期'}，请尽快处理。`,
     action: '立即处理',
     // A step signed through the link is done there; any other on the case page.
     ...(c.actionUrl ? {} : { casePage: '打开案件页面处理' }),
   }),
   escalation: (c) => ({
-    subject: `【超时升级】${c.caseId} ${overdueStage(c).zh}环节超时`,
+    subject: `【超时升级】${overdueStage(c).zh}环节超时 ${c.caseId}：${c.title}`,
     intro: `案件「${c.title}」的${overdueStage(c).zh}环节已超过时限（${c.dueText ? `截止 ${c.dueText}` : '时限已过'}），按网格逐级上报至您，请督促处理。${c.assigneeName ? `当前经办人：${c.assigneeName}。` : ''}`,
     casePage: '打开案件页面查看进展和经办人',
   }),
@@ -335,7 +347,7 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
     casePage: '打开案件页面查看',
   }),
   effect_stuck: (c) => ({
-    subject: `【待处理】${c.caseId} 自动操作失败`,
+    subject: `【待处理】自动操作失败 ${c.caseId}：${c.title}`,
     intro: `案件「${c.title}」的一项自动操作无法完成（${c.detail ?? ''}）。案件继续推进；请管理员重试或忽略。`,
     casePage: '打开「待处理的自动操作」页面重试或忽略',
   }),
@@ -343,17 +355,17 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
 
 const en: Record<EmailKind, (c: EmailContext) => Lines> = {
   pause_approved: (c) => ({
-    subject: `[Pause approved] ${c.caseId}`,
+    subject: `[Pause approved] ${c.caseId}: ${c.title}`,
     intro: `Your request to pause the clocks of "${c.title}" was approved: they are held${c.dueText ? ` until ${c.dueText} at the latest` : ''}.${c.detail ? ` Notes: ${endSentence(c.detail, '.')}` : ''} End the pause on the case page when work resumes; at its maximum it ends by itself.`,
     casePage: 'Open the case page',
   }),
   pause_rejected: (c) => ({
-    subject: `[Pause rejected] ${c.caseId}`,
+    subject: `[Pause rejected] ${c.caseId}: ${c.title}`,
     intro: `Your request to pause the clocks of "${c.title}" was rejected: they keep running.${c.detail ? ` Reason: ${endSentence(c.detail, '.')}` : ''} ${c.stageDue?.passed ? 'The current stage is overdue: please finish it as soon as possible.' : 'Please finish the current stage on time.'}`,
     casePage: 'Open the case page',
   }),
   pause_ended: (c) => ({
-    subject: `[Pause ended] ${c.caseId}`,
+    subject: `[Pause ended] ${c.caseId}: ${c.title}`,
     intro: `The pause of "${c.title}" has ended${c.detail === 'expired' ? ' (it reached its maximum length)' : ' (ended by a supervisor)'}: the clocks run again, each deadline moved on by the pause.`,
     casePage: 'Open the case page',
   }),
@@ -384,15 +396,21 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
           : `Please confirm the finding and rectification plan of "${c.title}", or dispute it with a reason.`
     }${c.detail ? ` Reason given: ${endSentence(c.detail, '.')}` : ''}`,
     action: 'Open the sign-off page',
-    ...(c.move ? { casePage: 'Open the case page (record the arrival, see what happened so far)' } : {}),
+    ...(c.move
+      ? {
+          casePage: arrivalOffered(c)
+            ? 'Open the case page (record the arrival, see what happened so far)'
+            : 'Open the case page (see what happened so far)',
+        }
+      : {}),
   }),
   adjudication_request: (c) => ({
-    subject: `[Adjudication needed] ${c.caseId} disputed`,
+    subject: `[Adjudication needed] Plan disputed ${c.caseId}: ${c.title}`,
     intro: `${c.actorName ? `${c.actorName}, the responsible staff member,` : 'The responsible staff member'} disputed "${c.title}"${c.detail ? `: ${endSentence(c.detail, '.')}` : '.'} Please adjudicate.`,
     action: 'Open the adjudication page',
   }),
   adjudicated: (c) => ({
-    subject: `[Adjudicated] ${c.caseId}`,
+    subject: `[Adjudicated] ${c.caseId}: ${c.title}`,
     intro: `The dispute on "${c.title}" was adjudicated: ${stageOf(c) === 'analysing' ? 'back to analysis; analyse the root cause again and submit a new plan' : 'proceed with the plan; carry out the agreed rectification'}.${c.detail ? ` Notes: ${endSentence(c.detail, '.')}` : ''}`,
     casePage: 'Open the case page',
   }),
@@ -402,38 +420,38 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
     casePage: 'Open the case page to review it',
   }),
   review_failed: (c) => ({
-    subject: `[Review failed] ${c.caseId}`,
+    subject: `[Review failed] ${c.caseId}: ${c.title}`,
     intro: `The review of "${c.title}" failed${c.detail ? `: ${endSentence(c.detail, '.')}` : '.'} Please rectify again (round ${c.round}), then report it on the case page.`,
     casePage: 'Open the case page to report the rectification',
   }),
   review_escalation: (c) => ({
-    subject: `[Escalated] ${c.caseId} failed review repeatedly`,
+    subject: `[Escalated] Failed review repeatedly ${c.caseId}: ${c.title}`,
     intro: `"${c.title}" has failed review repeatedly and goes to the grid working group.`,
     casePage: 'Open the case page',
   }),
   result_and_survey: (c) => ({
-    subject: `[Result] ${c.caseId}: please rate it`,
+    subject: `[Result] Please rate it ${c.caseId}: ${c.title}`,
     intro: `The problem you reported${c.place ? ` at ${c.place.en}` : ''}, "${c.title}", has been rectified and re-inspected. Please rate the result (1-5).`,
     action: 'Open the rating page',
   }),
   reopened: (c) => ({
-    subject: `[Reopened] ${c.caseId}: rating not satisfied`,
+    subject: `[Reopened] Rating not satisfied ${c.caseId}: ${c.title}`,
     intro: `The reporter was not satisfied with "${c.title}"${c.detail ? `: ${endSentence(c.detail, '.')}` : '.'} The case is back in review.`,
     casePage: 'Open the case page to review it',
   }),
   reopened_assignee: (c) => ({
-    subject: `[Reopened] ${c.caseId}: rating not satisfied`,
+    subject: `[Reopened] Rating not satisfied ${c.caseId}: ${c.title}`,
     intro: `The reporter was not satisfied with "${c.title}", which you handled${c.detail ? `: ${endSentence(c.detail, '.')}` : '.'} The case is back in review; if the review fails, it comes back to you to rectify again.`,
     casePage: 'Open the case page',
   }),
   reminder: (c) => ({
-    subject: `[Reminder] ${c.caseId} due soon`,
-    intro: `The current step of "${c.title}" is due ${c.dueText ?? ''}. Please act soon.`,
+    subject: `[Reminder] ${upFirst(overdueStage(c).en)} due soon ${c.caseId}: ${c.title}`,
+    intro: `The ${overdueStage(c).en} stage of "${c.title}" is due ${c.dueText ? c.dueText : 'soon'}. Please act soon.`,
     action: 'Act now',
     ...(c.actionUrl ? {} : { casePage: 'Open the case page to act on it' }),
   }),
   escalation: (c) => ({
-    subject: `[Overdue] ${c.caseId}: ${overdueStage(c).en} stage past its deadline`,
+    subject: `[Overdue] ${upFirst(overdueStage(c).en)} stage past its deadline ${c.caseId}: ${c.title}`,
     intro: `The ${overdueStage(c).en} stage of "${c.title}" passed its deadline${c.dueText ? ` (due ${c.dueText})` : ''} and is escalated to you up the grid. Please see that it is dealt with.${c.assigneeName ? ` It is assigned to ${c.assigneeName}.` : ''}`,
     casePage: 'Open the case page for where it stands and who has it',
   }),
@@ -452,7 +470,7 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
     casePage: 'Open the case page',
   }),
   effect_stuck: (c) => ({
-    subject: `[Action needed] ${c.caseId}: an automatic step failed`,
+    subject: `[Action needed] An automatic step failed ${c.caseId}: ${c.title}`,
     intro: `An automatic step of "${c.title}" could not be done (${c.detail ?? ''}). The case moves on; an admin retries or dismisses it.`,
     casePage: 'Open the "Failed automatic steps" page to retry or dismiss it',
   }),
@@ -551,12 +569,21 @@ function typedUnlinked(c: EmailContext): EmailContext {
   };
 }
 
+/**
+ * A complaint's assignment without its arrival link: a complaint is answered, not attended on
+ * site (domain/case-handling.ts `recordsArrival`), though its response clock lists the arrival
+ * and the case hands its mail one.
+ */
+function withoutArrival(c: EmailContext): EmailContext {
+  return c.kind === 'assigned' && !arrivalOffered(c) ? { ...c, actionUrl: undefined } : c;
+}
+
 /** One email in the recipient's language first and the other language beneath it. */
 export function renderEmail(
   lang: Language,
   given: EmailContext,
 ): { subject: string; text: string; html: string } {
-  const c = typedUnlinked(given);
+  const c = withoutArrival(typedUnlinked(given));
   // A title written in both languages ("… 不合格 / …: failed", as a failed 6T item's case is
   // named) reads once in each block: each language's lines carry their own half of it, and a
   // scanned report's kind ("报修：…") reads in that half's language. Typed, it links nowhere

@@ -38,6 +38,41 @@ describe('what a case mail reads from the case record', () => {
     expect(mail?.text).toContain('It is assigned to 周强.');
   });
 
+  it('an escalation reaches the building’s supervisors too, once each per breach, one on the rung once', async () => {
+    const caseId = await recordedCase('ZG-ESCSUP');
+    const rung = (level: string, personIds: string[], round = 1) =>
+      acts.sendCaseEmail({
+        caseId,
+        title: '水龙头漏水',
+        stage: 'analysing',
+        round,
+        kind: 'escalation',
+        key: level,
+        to: { personIds },
+        due: new Date(Date.now() - 3_600_000).toISOString(),
+        detail: level,
+      });
+    const to = async () => (await sentEmails((e) => e.subject.includes(caseId))).flatMap((m) => m.to).sort();
+    // Dormitory A's supervisors are 王建国 and Anna Smith; 王建国 also sits on this (made-up) rung.
+    const first = await rung('grid_l3', ['grid-a1c1', 'sup-wang']);
+    expect([...first.sent].sort()).toEqual(['grid-a1c1', 'sup-smith', 'sup-wang']);
+    expect(await to()).toEqual(
+      ['grid.a1c1@demo.edu.cn', 'anna.smith@demo.edu.cn', 'wang.jianguo@demo.edu.cn'].sort(),
+    );
+    // The next rung of the same breach: its own people only, the supervisors told already.
+    const second = await rung('grid_l2', ['grid-a1f']);
+    expect(second.sent).toEqual(['grid-a1f']);
+    expect([...second.alreadySent].sort()).toEqual(['sup-smith', 'sup-wang']);
+    // A breach of a later round is news again.
+    const again = await rung('grid_l3', ['grid-a1c1'], 2);
+    expect([...again.sent].sort()).toEqual(['grid-a1c1', 'sup-smith', 'sup-wang']);
+    const mails = await sentEmails(
+      (e) => e.subject.includes(caseId) && e.to.includes('anna.smith@demo.edu.cn'),
+    );
+    expect(mails).toHaveLength(2);
+    expect(mails[0]?.subject).toContain(`【超时升级】原因分析环节超时 ${caseId}：水龙头漏水`);
+  });
+
   it('the leadership notice says where, since when and who has it, in campus time', async () => {
     const caseId = uniqueId('ZG-LEAD');
     await seedCase(deps, caseId, 1, { openedAt: '2026-03-02T06:05:00.000Z' });

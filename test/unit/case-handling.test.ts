@@ -89,6 +89,22 @@ describe('checkHandling', () => {
     expect(kind('arrived', staff, done)).toBe('conflict');
   });
 
+  it('no arrival on a complaint: it is answered by its analysis, not attended on site', () => {
+    // A routine complaint's response clock lists the arrival beside the analysis.
+    const response = {
+      id: 'complaint_response',
+      metBy: ['arrived', 'root_cause_submitted'],
+    } as Partial<CaseClock> as CaseClock;
+    const complaint = view({ source: 'complaint', clocks: [response] });
+    const refusal = checkHandling('arrived', staff, complaint, policy);
+    expect(refusal?.kind).toBe('conflict');
+    expect(refusal?.message).toContain('投诉案件无需登记到场');
+    expect(refusal?.message).toContain('a complaint is answered, not attended on site');
+    expect(kind('arrived', staff, view({ source: 'repair' }))).toBeNull();
+    // The complaint's other handling steps are as for any case.
+    expect(kind('request_pause', staff, complaint, { reason: 'waiting_for_parts', note: '' })).toBeNull();
+  });
+
   it('a full comment list does not stop the other steps', () => {
     const full = view({
       comments: Array.from({ length: MAX_COMMENTS }, () => ({ text: 't', by: 'b', at: 'a' })),

@@ -292,7 +292,7 @@ describe('the escalation mail', () => {
   it('names the stage that is late and its due, in the subject and the text', () => {
     const { subject, text } = renderEmail('zh-CN', overdue);
     expect(subject).toBe(
-      '【超时升级】ZG-2026-000007 整改环节超时 / [Overdue] ZG-2026-000007: rectification stage past its deadline',
+      '【超时升级】整改环节超时 ZG-2026-000007：宿舍楼 A101 水龙头漏水 / [Overdue] Rectification stage past its deadline ZG-2026-000007: 宿舍楼 A101 水龙头漏水',
     );
     const [zh, en] = blocks(text);
     expect(zh).toContain(
@@ -302,7 +302,7 @@ describe('the escalation mail', () => {
       `The rectification stage of "宿舍楼 A101 水龙头漏水" passed its deadline (due ${due}) and is escalated to you`,
     );
     const review = renderEmail('en', { ...overdue, stage: 'reviewing' });
-    expect(review.subject).toContain('[Overdue] ZG-2026-000007: review stage past its deadline');
+    expect(review.subject).toContain('[Overdue] Review stage past its deadline ZG-2026-000007: ');
     expect(review.text).toContain('的复查环节已超过时限');
   });
 });
@@ -596,11 +596,11 @@ describe('mails name whose act they report and what case they are about', () => 
   it('a reopening says the rating was not satisfied in both subjects; the assignee hears the case may come back', () => {
     const reopened = { ...base, kind: 'reopened', stage: 'reviewing', detail: '还在漏水' } as const;
     expect(renderEmail('zh-CN', reopened).subject).toBe(
-      '【重新复查】ZG-2026-000007 评价不满意 / [Reopened] ZG-2026-000007: rating not satisfied',
+      '【重新复查】评价不满意 ZG-2026-000007：宿舍楼 A101 水龙头漏水 / [Reopened] Rating not satisfied ZG-2026-000007: 宿舍楼 A101 水龙头漏水',
     );
     const mail = renderEmail('zh-CN', { ...reopened, kind: 'reopened_assignee', dueText: due });
     expect(mail.subject).toBe(
-      '【重新复查】ZG-2026-000007 评价不满意 / [Reopened] ZG-2026-000007: rating not satisfied',
+      '【重新复查】评价不满意 ZG-2026-000007：宿舍楼 A101 水龙头漏水 / [Reopened] Rating not satisfied ZG-2026-000007: 宿舍楼 A101 水龙头漏水',
     );
     const [zh, en] = blocks(mail.text);
     expect(zh).toContain('不满意：还在漏水。案件已重新进入复查；主管复查不合格时，将退回您继续整改。');
@@ -823,5 +823,146 @@ describe('a link’s line in the text part', () => {
       caseUrl,
     } as const;
     expect(blocks(renderEmail('zh-CN', review).text)[0]).toContain(`打开案件页面复查：${caseUrl}`);
+  });
+});
+
+describe('every case mail’s subject names the case by its number and its title', () => {
+  const title = '宿舍楼 A101 水龙头漏水';
+  it.each([
+    ['pause_approved', 'rectifying', '【暂停已批准】ZG-2026-000007：', '[Pause approved] ZG-2026-000007: '],
+    ['pause_rejected', 'rectifying', '【暂停未批准】ZG-2026-000007：', '[Pause rejected] ZG-2026-000007: '],
+    ['pause_ended', 'rectifying', '【暂停已结束】ZG-2026-000007：', '[Pause ended] ZG-2026-000007: '],
+    [
+      'adjudication_request',
+      'adjudicating',
+      '【待裁定】员工提出异议 ZG-2026-000007：',
+      '[Adjudication needed] Plan disputed ZG-2026-000007: ',
+    ],
+    ['adjudicated', 'rectifying', '【裁定结果】ZG-2026-000007：', '[Adjudicated] ZG-2026-000007: '],
+    ['review_failed', 'rectifying', '【复查未通过】ZG-2026-000007：', '[Review failed] ZG-2026-000007: '],
+    [
+      'review_escalation',
+      'reviewing',
+      '【升级】多次复查未通过 ZG-2026-000007：',
+      '[Escalated] Failed review repeatedly ZG-2026-000007: ',
+    ],
+    [
+      'result_and_survey',
+      'follow_up',
+      '【处理结果】请您评价 ZG-2026-000007：',
+      '[Result] Please rate it ZG-2026-000007: ',
+    ],
+    [
+      'reopened',
+      'reviewing',
+      '【重新复查】评价不满意 ZG-2026-000007：',
+      '[Reopened] Rating not satisfied ZG-2026-000007: ',
+    ],
+    [
+      'reopened_assignee',
+      'reviewing',
+      '【重新复查】评价不满意 ZG-2026-000007：',
+      '[Reopened] Rating not satisfied ZG-2026-000007: ',
+    ],
+    [
+      'reminder',
+      'rectifying',
+      '【提醒】整改即将到期 ZG-2026-000007：',
+      '[Reminder] Rectification due soon ZG-2026-000007: ',
+    ],
+    [
+      'escalation',
+      'analysing',
+      '【超时升级】原因分析环节超时 ZG-2026-000007：',
+      '[Overdue] Analysis stage past its deadline ZG-2026-000007: ',
+    ],
+    [
+      'effect_stuck',
+      'rectifying',
+      '【待处理】自动操作失败 ZG-2026-000007：',
+      '[Action needed] An automatic step failed ZG-2026-000007: ',
+    ],
+  ] as const)('%s: %s… / %s…', (kind, stage, zhHead, enHead) => {
+    const mail = { ...base, kind, stage, title, dueText: due };
+    expect(renderEmail('zh-CN', mail).subject).toBe(`${zhHead}${title} / ${enHead}${title}`);
+    // An English reader reads their own half first.
+    expect(renderEmail('en', mail).subject).toBe(`${enHead}${title} / ${zhHead}${title}`);
+  });
+
+  it('a title in both languages gives each half its own', () => {
+    const both = '安全 1 消防通道畅通 不合格 / Safety 1 Fire exits kept clear: failed';
+    expect(
+      renderEmail('zh-CN', { ...base, kind: 'review_failed', stage: 'rectifying', title: both }).subject,
+    ).toBe(
+      '【复查未通过】ZG-2026-000007：安全 1 消防通道畅通 不合格 / [Review failed] ZG-2026-000007: Safety 1 Fire exits kept clear: failed',
+    );
+  });
+});
+
+describe('the reminder names the stage that is due and when', () => {
+  it.each([
+    ['analysing', '原因分析', 'analysis', 'Analysis'],
+    ['awaiting_signoff', '员工签字确认', 'staff sign-off', 'Staff sign-off'],
+    ['adjudicating', '异议裁定', 'dispute adjudication', 'Dispute adjudication'],
+    ['rectifying', '整改', 'rectification', 'Rectification'],
+    ['reviewing', '复查', 'review', 'Review'],
+  ] as const)('%s: %s / %s', (stage, zhStage, enStage, enSubject) => {
+    const mail = renderEmail('zh-CN', { ...base, kind: 'reminder', stage, dueText: due });
+    expect(mail.subject).toContain(`【提醒】${zhStage}即将到期 ZG-2026-000007`);
+    expect(mail.subject).toContain(`[Reminder] ${enSubject} due soon ZG-2026-000007`);
+    const [zh, en] = blocks(mail.text);
+    expect(zh).toContain(`案件「宿舍楼 A101 水龙头漏水」的${zhStage}环节将于 ${due} 到期，请尽快处理。`);
+    expect(en).toContain(`The ${enStage} stage of "宿舍楼 A101 水龙头漏水" is due ${due}. Please act soon.`);
+    expect(mail.html).toContain(`${zhStage}环节将于 ${due} 到期`);
+  });
+
+  it('says no empty due when it was given none', () => {
+    const { text } = renderEmail('zh-CN', { ...base, kind: 'reminder', stage: 'rectifying' });
+    expect(text).toContain('的整改环节即将到期，请尽快处理。');
+    expect(text).toContain('stage of "宿舍楼 A101 水龙头漏水" is due soon.');
+  });
+});
+
+describe('a complaint’s assignment offers no arrival on site', () => {
+  const assigned = {
+    ...base,
+    kind: 'assigned',
+    stage: 'analysing',
+    title: '宿管员态度恶劣',
+    actionUrl: 'https://rectify.example/actions/v1.arrive',
+    caseUrl: 'https://rectify.example/app/cases/ZG-2026-000007',
+  } as const;
+
+  it('a complaint: no arrival link in either half or the html, the case page still linked', () => {
+    const { text, html } = renderEmail('zh-CN', { ...assigned, source: 'complaint' });
+    expect(text).not.toContain('到场');
+    expect(text).not.toContain('arrival');
+    expect(text).not.toContain('/actions/');
+    expect(html).not.toContain('/actions/');
+    expect(text).toContain(
+      '打开案件页面进行原因分析和整改：https://rectify.example/app/cases/ZG-2026-000007',
+    );
+  });
+
+  it('a repair, or a case whose source the mail was not told, keeps it', () => {
+    for (const source of ['repair', undefined] as const) {
+      const { text } = renderEmail('zh-CN', { ...assigned, source });
+      expect(text).toContain('到场后点此登记到场：https://rectify.example/actions/v1.arrive');
+      expect(text).toContain(
+        'Once on site, record your arrival here: https://rectify.example/actions/v1.arrive',
+      );
+    }
+  });
+
+  it('a complaint’s sign-off taken over does not send its new holder to record an arrival', () => {
+    const move = { how: 'reassigned' as const, byName: '王建国', fromName: '吴磊' };
+    const taken = { ...base, move, caseUrl: 'https://rectify.example/app/cases/ZG-2026-000007' };
+    const complaint = renderEmail('zh-CN', { ...taken, source: 'complaint' }).text;
+    expect(complaint).toContain('打开案件页面（查看经过）');
+    expect(complaint).toContain('Open the case page (see what happened so far)');
+    expect(complaint).not.toContain('到场');
+    expect(renderEmail('zh-CN', { ...taken, source: 'repair' }).text).toContain(
+      '打开案件页面（到场登记、查看经过）',
+    );
   });
 });

@@ -85,7 +85,8 @@ describe('deadlines, reminders and escalations at the right simulated instants',
       await hop(due - MIN);
       expect(await count(input.caseId, '超时升级')).toBe(0);
       await hop(due + SEC);
-      expect(await count(input.caseId, '超时升级')).toBe(1);
+      // The first rung (the room cluster's member) and the building's two supervisors.
+      expect(await count(input.caseId, '超时升级')).toBe(3);
 
       v = await handle.query(caseViewQuery);
       expect(v.overdue).toBe(true);
@@ -154,6 +155,9 @@ describe('deadlines, reminders and escalations at the right simulated instants',
           `超时升级 ${emailOf(dir, 'grid-a1')}`,
           `超时升级 ${emailOf(dir, 'wg-chen')}`,
           `超时升级 ${emailOf(dir, 'wg-yang')}`,
+          // The building's supervisors, once each for the breach.
+          `超时升级 ${emailOf(dir, 'sup-wang')}`,
+          `超时升级 ${emailOf(dir, 'sup-smith')}`,
           `待复查 ${emailOf(dir, 'sup-wang')}`,
           `待复查 ${emailOf(dir, 'sup-smith')}`,
         ].sort(),
@@ -182,17 +186,18 @@ describe('deadlines, reminders and escalations at the right simulated instants',
       const s0 = Date.parse(opened.deadlines[0]!.startedAt);
       expect(shanghai(opened.deadlines[0]!.due)).toBe('2027-01-18 11:00');
       // Routine: up the grid, floor (level 2) included, to the working group and no further.
-      const chain = ['grid-a1c1', 'grid-a1f', 'grid-a1', 'wg-chen', 'wg-yang'];
+      // The building's supervisors hear of the breach with its first rung, once each.
+      const chain = ['grid-a1c1', 'sup-wang', 'sup-smith', 'grid-a1f', 'grid-a1', 'wg-chen', 'wg-yang'];
       const steps: [number, number, string[]][] = [
         [s0 + 60 * MIN - MIN, 0, []],
         [s0 + 60 * MIN + SEC, 1, []],
         [s0 + 108 * MIN - MIN, 1, []],
         [s0 + 108 * MIN + SEC, 2, []],
         [s0 + 2 * HOUR - MIN, 2, []],
-        [s0 + 2 * HOUR + SEC, 2, chain.slice(0, 1)],
-        [s0 + 4 * HOUR - MIN, 2, chain.slice(0, 1)],
-        [s0 + 4 * HOUR + SEC, 2, chain.slice(0, 2)],
-        [s0 + 6 * HOUR + SEC, 2, chain.slice(0, 3)],
+        [s0 + 2 * HOUR + SEC, 2, chain.slice(0, 3)],
+        [s0 + 4 * HOUR - MIN, 2, chain.slice(0, 3)],
+        [s0 + 4 * HOUR + SEC, 2, chain.slice(0, 4)],
+        [s0 + 6 * HOUR + SEC, 2, chain.slice(0, 5)],
         [s0 + 8 * HOUR + SEC, 2, chain],
         // The chain has ended: nothing more however long the stage stays open.
         [s0 + 22 * HOUR, 2, chain],
@@ -309,6 +314,8 @@ describe('deadlines, reminders and escalations at the right simulated instants',
           `超时升级 ${emailOf(dir, 'wg-yang')}`,
           `超时升级 ${l3}`, // sign-off
           `超时升级 ${l3}`, // review
+          // The building's supervisors, once for each of the three breaches.
+          ...[wang, smith].flatMap((to) => Array<string>(3).fill(`超时升级 ${to}`)),
         ].sort(),
       );
       await saveHistory(handle, 'every-stage-reminders');

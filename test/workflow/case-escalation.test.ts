@@ -68,13 +68,20 @@ describe('escalation by severity (time-skipping, demo campus, room A101)', () =>
         .map((m) => m.to)
         .sort(),
     ).toEqual(
-      ['grid-a1c1', 'grid-a1f', 'grid-a1', 'wg-chen', 'wg-yang'].map((p) => emailOf(stack.dir, p)).sort(),
+      // The building's supervisors hear of the breach too: once each, with its first rung.
+      ['grid-a1c1', 'grid-a1f', 'grid-a1', 'wg-chen', 'wg-yang', 'sup-wang', 'sup-smith']
+        .map((p) => emailOf(stack.dir, p))
+        .sort(),
     );
+    const first = mails.filter((m) => m.tag === '超时升级' && m.to === emailOf(stack.dir, 'sup-wang'));
+    expect(first.map((m) => m.subject)).toEqual([
+      `【超时升级】原因分析环节超时 ${input.caseId}：${input.title} / [Overdue] Analysis stage past its deadline ${input.caseId}: ${input.title}`,
+    ]);
     await saveHistory(handle, 'routine-escalation-stops-at-working-group');
   });
 
   it('an urgent repair reaches the grid up to level 1 at the breach and the working group 30 minutes later', async () => {
-    const { v, due } = await overdueRepair('urgent', [0, 30 * MIN], DAY);
+    const { input, v, due } = await overdueRepair('urgent', [0, 30 * MIN], DAY);
     expect(escalations(v, due)).toEqual([
       ['grid_l3', 0],
       ['grid_l2', 0],
@@ -82,6 +89,11 @@ describe('escalation by severity (time-skipping, demo campus, room A101)', () =>
       ['working_group', 30],
     ]);
     expect(v.notices.some((n) => n.to.includes('lead-huang'))).toBe(false);
+    // Four rungs, three of them at once: the supervisors are mailed once each all the same.
+    const told = (await caseMails(input.caseId)).filter((m) => m.tag === '超时升级').map((m) => m.to);
+    for (const p of ['sup-wang', 'sup-smith'])
+      expect(told.filter((to) => to === emailOf(stack.dir, p))).toHaveLength(1);
+    expect(told).toHaveLength(5 + 2);
   });
 
   it('a major repair tells leadership when it opens and every rung, leadership included, at the breach', async () => {
