@@ -1,5 +1,6 @@
 import { raw } from 'hono/html';
 import { FAVICON_HREF } from './favicon.ts';
+import { enCount, enNumber } from '../../domain/english-count.ts';
 import type { Child } from 'hono/jsx';
 import {
   linePlace,
@@ -458,7 +459,7 @@ function WeeklyReport({ s, names }: { s: MarkedSummary; names: ReportPageNames }
           <p>
             {bi(
               `列出问题最多的 ${s.byStaff.length} 人（共 ${s.totals.staff} 人）`,
-              `showing the ${s.byStaff.length} staff with most trouble of ${s.totals.staff}`,
+              `showing the ${enNumber(s.byStaff.length)} staff with most trouble of ${enNumber(s.totals.staff)}`,
             )}
           </p>
         ) : null}
@@ -498,7 +499,7 @@ function WeeklyReport({ s, names }: { s: MarkedSummary; names: ReportPageNames }
           <p>
             {bi(
               `列出问题最多的 ${s.cases.length} 件（共 ${s.totals.cases} 件）`,
-              `showing the ${s.cases.length} most troubled of ${s.totals.cases} cases`,
+              `showing the ${enNumber(s.cases.length)} most troubled of ${enCount(s.totals.cases, 'case')}`,
             )}
           </p>
         ) : null}

@@ -102,7 +102,9 @@ describe('a case page form refused with no field named', () => {
     expect(section(html, 'hand_over')).toBe('');
     const box = unsaved(html);
     expect(box).toContain(`readonly="">${reason}</textarea>`);
-    expect(box).toContain('readonly="">staff-zhao</textarea>');
+    // The colleague chosen, by name and trade: not the directory's id the option sent.
+    expect(box).toContain('readonly="">赵伟 (manager)</textarea>');
+    expect(box).not.toContain('staff-zhao');
     expect((await getCaseRecord(s.deps.aws.ddb, s.deps.aws.tables, caseId))?.assigneeId).toBe('staff-zhou');
   });
 });
@@ -211,6 +213,7 @@ describe('a form for a case the person can no longer reach', () => {
       `Case ${caseId} is no longer yours to act on`,
     );
     expect(html).toMatch(new RegExp(`<textarea[^>]*name="reason"[^>]*>${reason}</textarea>`));
+    expect(html).toMatch(/<textarea[^>]*name="assigneeId"[^>]*>赵伟 \(manager\)<\/textarea>/);
     expect((await getCaseRecord(s.deps.aws.ddb, s.deps.aws.tables, caseId))?.assigneeId).toBe('staff-zhou');
   });
 });
@@ -233,7 +236,12 @@ describe('a form for a case the person never held', () => {
       const res = await post(`/app/cases/${caseId}/${path}`, 'staff-lee', fields, 'en');
       expect(res.status).toBe(403);
       const html = await res.text();
-      expect(html).toContain('you may read cases of buildings you supervise');
+      // The rule as sentences, after saying which case: not a clause starting lowercase.
+      expect(/data-error-summary[^>]*>([^<]*)</.exec(html)?.[1]).toMatch(
+        new RegExp(
+          `^You cannot see case ${caseId}\\. You may read cases of buildings you supervise, .* read everything\\.$`,
+        ),
+      );
       expect(html).not.toContain('no longer yours');
       expect(html).not.toContain('handed over or reassigned');
     },

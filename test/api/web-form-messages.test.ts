@@ -199,6 +199,20 @@ describe('the case page forms', () => {
     expect(fieldError(html, 'responsibleId')).toMatch(/^责任人：请从列表中选择一位员工/);
   });
 
+  it('a root cause’s errors are listed over the page as its fields stand in the form', async () => {
+    // Found the checks' way round: the schema's (causes, plan), then the first why, then the person.
+    const res = await post(`/app/cases/${caseId}/root-cause`, 'sup-wang', [
+      ['causes', ''],
+      ['responsibleId', 'nobody'],
+      ['plan', ''],
+    ]);
+    expect(res.status).toBe(400);
+    const links = [...errorSummary(await res.text()).matchAll(/href="#root_cause-([A-Za-z0-9]+)"/g)].map(
+      (m) => m[1],
+    );
+    expect(links).toEqual(['why1', 'causes', 'responsibleId', 'plan']);
+  });
+
   it('hand-over without a colleague or a reason says which', async () => {
     const noOne = await post(`/app/cases/${caseId}/hand-over`, 'staff-zhao', [
       ['assigneeId', ''],

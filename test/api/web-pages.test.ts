@@ -150,8 +150,16 @@ describe('web pages: new case', () => {
     expect(html).toContain('value="bldg-b"');
     expect(html).not.toContain('<option value="bldg-a"');
     expect(html).toMatch(/name="idempotencyKey" value="[^"]+"/);
-    // The assignee list tells staff apart by id and trade, not by name alone.
-    expect(html).toContain('<option value="staff-wu">吴磊（staff-wu，维修）</option>');
+    // The assignee list names each by name and trade; the directory's id is only the value.
+    expect(html).toContain('<option value="staff-wu">吴磊（维修）</option>');
+    expect(html).toContain('<option value="staff-zhao">赵伟（管理）</option>');
+    expect(html).not.toMatch(/<option value="staff-[a-z]+">[^<]*staff-/);
+    // The category's hint names the categories as a campus user reads them, not their ids.
+    expect(html).toContain('可选，如报修、卫生、安全隐患、服务、投诉（员工服务）、意见建议，也可自行填写');
+    expect(html).not.toContain('safety、staff');
+    const en = await (await get('/app/cases/new', 'sup-li', 'en')).text();
+    expect(en).toContain('<option value="staff-wu">吴磊 (repair)</option>');
+    expect(en).toContain('optional, e.g. repair, cleanliness, safety hazard, service, complaint about staff');
     expect((await get('/app/cases/new', 'staff-zhao')).status).toBe(403);
   });
 
@@ -297,6 +305,11 @@ describe('web pages: the case page', () => {
     expect(await category(repair, 'en')).toBe('Repair');
     expect(await category(await openCase({ category: 'staff' }), 'en')).toBe('Complaint about staff');
     expect(await category(await openCase({ category: '门窗五金' }), 'en')).toBe('门窗五金');
+    // A category typed by the label the hint names is that category, not a free one of its name.
+    expect(await category(await openCase({ category: '安全隐患' }), 'en')).toBe('Safety hazard');
+    expect(await category(await openCase({ category: 'complaint about staff' }), 'zh-CN')).toBe(
+      '投诉（员工服务）',
+    );
   });
 
   it('shows the forms of exactly the steps each person may take now', async () => {

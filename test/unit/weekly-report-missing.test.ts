@@ -50,4 +50,31 @@ describe('a week without a weekly report', () => {
     expect(html).toContain('2026-W44: before the system&#39;s first report (2026-W45), so none');
     expect(html).not.toContain('not built yet');
   });
+
+  it('before the system’s first report: a run of weeks is one line, not one each saying the same', async () => {
+    const none: MissingReportContext = {
+      firstWeek: null,
+      publicArea: false,
+      campusWeeks: new Set(),
+      nextBuild: { at: '2026-12-14T00:00:00.000Z', date: '2026-12-14', time: '08:00', week: '2026-W50' },
+    };
+    const reports = Array.from({ length: 8 }, (_, i) => `2026-W${49 - i}`).map((week) => ({
+      week,
+      from: '',
+      stored: false,
+      summary: null,
+    }));
+    const list = async (lang: 'zh-CN' | 'en') =>
+      String(await WeeklyReportList({ reports, buildingId: undefined, lang, missing: none }).toString());
+    const zh = await list('zh-CN');
+    expect(zh.match(/data-missing="before_first"/g)).toHaveLength(1);
+    expect(zh).toContain(
+      '2026-W42 – 2026-W49：早于系统的第一份周报（2026-W50，将于 2026-12-14（周一）08:00 生成），没有周报',
+    );
+    const en = await list('en');
+    expect(en.match(/data-missing="before_first"/g)).toHaveLength(1);
+    expect(en).toContain(
+      '2026-W42 – 2026-W49: before the system&#39;s first report (2026-W50, to be built Monday 2026-12-14 at 08:00), so none',
+    );
+  });
 });

@@ -216,3 +216,19 @@ describe('the weekly report page’s way back', () => {
     expect(inApp).toContain('<nav><a href="/app/dashboard?building=bldg-a">← Back to the dashboard');
   });
 });
+
+describe('the weekly report page’s English counts', () => {
+  it('write the cut list’s totals as every English count does: grouped, the noun agreeing', () => {
+    // Over MAX_SUMMARY_ROWS the lists are cut and say of how many; "of 1258 cases" read unlike
+    // every other count of the pages ("1,258 cases", domain/english-count.ts).
+    const big = { ...summary, totals: { cases: 1258, staff: 1001 } };
+    const en = renderWeeklyReportPage(big, {
+      title: dir.buildings[0]!.name,
+      people: new Map(),
+      buildings: new Map(dir.buildings.map((b) => [b.id, b.name])),
+      lang: 'en',
+    });
+    expect(en).toContain(`showing the ${summary.cases.length} most troubled of 1,258 cases`);
+    expect(en).toContain(`staff with most trouble of 1,001`);
+  });
+});

@@ -1,7 +1,7 @@
 // The page a case form comes back to when its sender may no longer read the case (it was handed
 // over or reassigned meanwhile): a 403 saying so, with what was typed kept to copy, never a redirect.
 import { inLang, type Bilingual } from '../../../domain/text.ts';
-import { keptLabels, typedFields } from './case-unsaved.tsx';
+import { keptLabels, typedFields, type PersonLabel } from './case-unsaved.tsx';
 import type { FormState } from './case-form-state.tsx';
 import { page, type WebContext } from './web-kit.tsx';
 
@@ -10,9 +10,52 @@ export const NO_LONGER_YOURS = (caseId: string): Bilingual => ({
   en: `Case ${caseId} is no longer yours to act on (it was handed over or reassigned); you can no longer see or act on it. What you sent was not saved.`,
 });
 
-export function renderNoLongerYours(c: WebContext, caseId: string, state: FormState) {
+/** What a page needs to say why a case cannot be read: the case's building, and who the reader is. */
+export interface ReadRefusalFacts {
+  caseId: string;
+  /** The case's building, by its name (its id where the directory no longer has it). */
+  building: Bilingual;
+  /** The reader supervises buildings: these now (names), none when left without one. */
+  supervisorOf?: Bilingual[] | undefined;
+  /** The reader supervised the case's building before: pinned when it opened, or acted on it. */
+  supervisedBefore: boolean;
+}
+
+/**
+ * Why a case page is refused to its reader, as sentences (the API's refusal is a clause, "you may
+ * read cases of …", written to follow a colon): a supervisor moved to other buildings is told they
+ * no longer cover this one, and where they are now, rather than only the rule.
+ */
+export function readRefusalText(f: ReadRefusalFacts, rule: Bilingual): Bilingual {
+  const sentence = (en: string) => `${en.charAt(0).toUpperCase()}${en.slice(1).replace(/[.。]$/u, '')}.`;
+  const zhRule = `${rule.zh.replace(/[。.]$/u, '')}。`;
+  const now = f.supervisorOf ?? [];
+  const nowZh = now.length ? `，您现在主管${now.map((b) => b.zh).join('、')}` : '';
+  const nowEn = now.length ? ` (you now supervise ${now.map((b) => b.en).join(', ')})` : '';
+  if (f.supervisedBefore)
+    return {
+      zh: `您已不再主管${f.building.zh}（案件 ${f.caseId} 所在楼栋${nowZh}），因此不能再查看此案件。如仍需跟进，请联系该楼栋现在的主管或管理员。`,
+      en: `You no longer supervise ${f.building.en}, where case ${f.caseId} is${nowEn}, so you can no longer see this case. If it still needs you, ask the building's supervisors now or an admin.`,
+    };
+  if (f.supervisorOf)
+    return {
+      zh: `案件 ${f.caseId} 在${f.building.zh}，不在您主管的楼栋内${nowZh}，您不能查看。${zhRule}`,
+      en: `Case ${f.caseId} is in ${f.building.en}, which you do not supervise${nowEn}, so you cannot see it. ${sentence(rule.en)}`,
+    };
+  return {
+    zh: `您不能查看案件 ${f.caseId}。${zhRule}`,
+    en: `You cannot see case ${f.caseId}. ${sentence(rule.en)}`,
+  };
+}
+
+export function renderNoLongerYours(
+  c: WebContext,
+  caseId: string,
+  state: FormState,
+  personLabel?: PersonLabel,
+) {
   const lang = c.get('lang');
-  const kept = typedFields(state);
+  const kept = typedFields(state, personLabel);
   return page(
     c,
     { zh: '不能办理此案件', en: 'You cannot act on this case' },

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { MAX_EVIDENCE_BYTES, parseEvidenceRef } from '../../../store/evidence.ts';
 import { MAX_COMMENT_LENGTH, type CaseView, type StepName } from '../../../domain/case-model.ts';
 import type { Directory } from '../../../domain/directory.ts';
-import { personOptionLabel } from '../../../domain/person-option.ts';
+import { personChoiceLabels } from '../../../domain/person-option.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import type { Caller } from '../../auth.ts';
 import { stepRefusal } from '../../case-service.ts';
@@ -36,6 +36,32 @@ export const stepTitles: Record<FormStep, Bilingual> = {
   withdraw: { zh: '撤销案件', en: 'Withdraw the case' },
   comment: { zh: '添加备注', en: 'Add a comment' },
 };
+
+/**
+ * Each step form's fields in the order the form shows them, so its error summary lists them in
+ * that order too (not in the order the checks happened to find them).
+ */
+export const stepFieldOrder: Record<FormStep, readonly string[]> = {
+  root_cause: ['why1', 'why2', 'why3', 'why4', 'why5', 'causes', 'responsibleId', 'plan'],
+  rectification: ['summary', 'photos', 'evidenceText'],
+  review: ['passed', 'notes', 'photos'],
+  adjudication: ['decision', 'notes'],
+  withdraw: ['reason'],
+  comment: ['text'],
+};
+
+/** A form's field errors in its fields' order; any field it does not list keeps its place after them. */
+export function inFieldOrder<T>(step: string, entries: [string, T][]): [string, T][] {
+  const order: readonly string[] = (stepFieldOrder as Record<string, readonly string[]>)[step] ?? [];
+  const rank = (k: string) => {
+    const i = order.indexOf(k.replace(/\.\d+$/, ''));
+    return i === -1 ? order.length : i;
+  };
+  return entries
+    .map((e, n) => [e, n] as const)
+    .sort(([a, n], [b, m]) => rank(a[0]) - rank(b[0]) || n - m)
+    .map(([e]) => e);
+}
 
 /** The steps `viewer` may take on the case now, by the one rule. */
 export function allowedSteps(deps: AppDeps, dir: Directory, viewer: Caller, view: CaseView): FormStep[] {
@@ -164,6 +190,8 @@ export function StepForm(props: {
     case 'root_cause': {
       const staff = dir.people.filter((p) => p.roles.includes('staff'));
       const current = values.responsibleId ?? view.rootCause?.responsibleId ?? view.assigneeId;
+      // Name and trade, not the directory's id (the option's value).
+      const staffLabels = personChoiceLabels(staff, lang, dir.departments);
       fields = (
         <>
           <fieldset>
@@ -208,7 +236,7 @@ export function StepForm(props: {
               <select {...a} required>
                 {staff.map((p) => (
                   <option value={p.id} selected={current === p.id}>
-                    {personOptionLabel(p, lang)}
+                    {staffLabels.get(p.id)}
                   </option>
                 ))}
               </select>

@@ -1,5 +1,7 @@
 // What a person typed into a case form that was not saved, kept on the page to copy: a read-only
 // box, not the form, when the form no longer applies (the case moved on, or is no longer theirs).
+import type { Directory } from '../../../domain/directory.ts';
+import { personChoiceLabel } from '../../../domain/person-option.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import { handlingFieldLabels } from './case-handling-forms.tsx';
 import { Evidence } from './case-evidence.tsx';
@@ -16,9 +18,29 @@ export const keptLabels: Record<string, Bilingual> = {
   text: { zh: '备注内容', en: 'Comment' },
 };
 
-/** The typed fields of a form, those with something in them. */
-export const typedFields = (state: FormState): [string, string][] =>
-  Object.entries(state.values).filter(([k, v]) => keptLabels[k] !== undefined && v.trim() !== '');
+/** The kept fields whose value is a person chosen from a list (by id), shown by who they are. */
+const PERSON_FIELDS: ReadonlySet<string> = new Set(['assigneeId']);
+
+/** How a chosen person reads ("赵伟（管理）"); undefined for an id the directory does not know. */
+export type PersonLabel = (id: string) => string | undefined;
+
+/** Each person of the directory as a choice names them ("赵伟（管理）"). */
+export const personLabelOf =
+  (dir: Pick<Directory, 'people' | 'departments'>, lang: Lang): PersonLabel =>
+  (id) => {
+    const p = dir.people.find((x) => x.id === id);
+    if (!p) return undefined;
+    return personChoiceLabel(p, lang, dir.departments.find((d) => d.id === p.departmentId)?.name);
+  };
+
+/**
+ * The typed fields of a form, those with something in them; a colleague chosen from the list by
+ * name, not by the directory's id the option sent ("staff-zhao"), which nobody reads by.
+ */
+export const typedFields = (state: FormState, personLabel?: PersonLabel): [string, string][] =>
+  Object.entries(state.values)
+    .filter(([k, v]) => keptLabels[k] !== undefined && v.trim() !== '')
+    .map(([k, v]) => [k, PERSON_FIELDS.has(k) ? (personLabel?.(v.trim()) ?? v) : v]);
 
 export const UNSAVED_TITLE: Bilingual = { zh: '您填写的内容（未保存）', en: 'What you typed (not saved)' };
 
@@ -26,9 +48,14 @@ export const UNSAVED_TITLE: Bilingual = { zh: '您填写的内容（未保存）
  * The unsaved text of a form that can no longer be sent, read-only, under its form's title:
  * no button, nothing that posts, only fields to copy from (and photos already uploaded, shown).
  */
-export function UnsavedText(props: { state: FormState; form: Bilingual; lang: Lang }) {
+export function UnsavedText(props: {
+  state: FormState;
+  form: Bilingual;
+  lang: Lang;
+  personLabel?: PersonLabel | undefined;
+}) {
   const { state, lang } = props;
-  const kept = typedFields(state);
+  const kept = typedFields(state, props.personLabel);
   const photos = state.photos ?? [];
   return (
     <section class="card" data-unsaved={state.step} aria-labelledby="unsaved-title">

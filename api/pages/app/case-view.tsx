@@ -8,11 +8,15 @@ import { reportedAtOf } from '../../../domain/case-clocks.ts';
 import { categoryLabel } from '../../../domain/intake.ts';
 import { type CaseView, type Stage } from '../../../domain/case-model.ts';
 import type { Directory } from '../../../domain/directory.ts';
-import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
+import { inLang, splitBilingual, type Bilingual, type Lang } from '../../../domain/text.ts';
 import { kindPrefixIn } from '../../../domain/case-title.ts';
 import { slaLabelNow } from '../../../domain/sla.ts';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { readCaseFor } from '../../case-service.ts';
+import { directoryOrFail, readCase } from '../../reads.ts';
+import { ProblemError } from '../../middleware/problems.ts';
+import type { Caller } from '../../auth.ts';
+import { pinnedSupervisorsQuery } from '../../../workflows/rectification-case/messages.ts';
 import { reportsOfCase } from '../../../store/reports.ts';
 import { heldBefore } from '../../../store/case-moves.ts';
 import type { AppDeps } from '../../deps.ts';
@@ -32,13 +36,20 @@ import { personNamer } from '../../directory-names.ts';
 import { Description, Evidence, EvidenceTypes, photosOfDescription } from './case-evidence.tsx';
 import { FORM_STEPS, isFormStep, type FormState, type FormStep } from './case-form-state.tsx';
 import { allowedHandling, handlingTitles, HandlingForms } from './case-handling-forms.tsx';
-import { allowedSteps, PHOTO_SCRIPT, StepForm, stepPaths, stepTitles } from './case-step-forms.tsx';
+import {
+  allowedSteps,
+  inFieldOrder,
+  PHOTO_SCRIPT,
+  StepForm,
+  stepPaths,
+  stepTitles,
+} from './case-step-forms.tsx';
 import { Timeline, timelineOf } from './case-timeline.tsx';
 import { exportHref, verifyHref } from './audit-links.ts';
 import { AUDIT_READERS } from '../../routes/audit.ts';
 import { reporterShownTo, WITHHELD_REPORTER } from '../../reporter-privacy.ts';
-import { renderNoLongerYours } from './case-refused-page.tsx';
-import { UnsavedText, UNSAVED_TITLE } from './case-unsaved.tsx';
+import { readRefusalText, renderNoLongerYours } from './case-refused-page.tsx';
+import { personLabelOf, UnsavedText, UNSAVED_TITLE } from './case-unsaved.tsx';
 import { lastMove, movedOnText } from '../../../domain/case-moved-on.ts';
 import { page, refusalOf, takeUnsaved, viewerOf, type WebContext } from './web-kit.tsx';
 import { closureDueNote, closureOnDue, type NamedClosure } from '../../../domain/closure-on-due.ts';
@@ -125,7 +136,7 @@ export async function renderCase(
   const t = (zh: string, en: string) => inLang({ zh, en }, lang);
   const tz = deps.env.CAMPUS_TZ;
   const now = new Date();
-  const { view, dir } = await readCaseFor(deps, viewer, caseId);
+  const { view, dir } = await readForPage(deps, viewer, caseId);
   // The scanned-code reports this case answers, with when each was reported (its clocks may start there).
   const reports = await reportsOfCase(deps.aws, caseId);
   const descriptionPhotos = await photosOfDescription(deps, caseId, view.description);
@@ -427,7 +438,14 @@ export async function renderCase(
             {t('此案件当前没有需要您处理的步骤。', 'Nothing on this case waits for you now.')}
           </p>
         )}
-        {stale && state && <UnsavedText state={state} form={formTitle(state)} lang={lang} />}
+        {stale && state && (
+          <UnsavedText
+            state={state}
+            form={formTitle(state)}
+            lang={lang}
+            personLabel={personLabelOf(dir, lang)}
+          />
+        )}
         {steps.map((s) => (
           <StepForm step={s} {...forms} />
         ))}
@@ -454,6 +472,46 @@ export async function renderCase(
       flash: state ? flashFor(state, stale ? { movedOn } : null) : undefined,
     },
   );
+}
+
+/**
+ * The case as `readCaseFor` reads it; refused, a 403 whose words are sentences for the page that
+ * say why: a supervisor moved to other buildings is told they no longer supervise this one, not
+ * only the rule in a clause starting lowercase. The API's refusal (assertCanRead) is unchanged.
+ */
+async function readForPage(deps: AppDeps, viewer: Caller, caseId: string) {
+  try {
+    return await readCaseFor(deps, viewer, caseId);
+  } catch (err) {
+    if (!(err instanceof ProblemError) || err.type !== 'forbidden') throw err;
+    const rule = typeof err.detail === 'string' ? splitBilingual(err.detail) : err.detail;
+    const [{ view }, dir] = await Promise.all([readCase(deps, caseId), directoryOrFail(deps)]);
+    const me = viewer.person.id;
+    const supervisor = viewer.person.roles.includes('supervisor');
+    const building = dir.buildings.find((b) => b.id === view.location.buildingId)?.name ?? {
+      zh: view.location.buildingId,
+      en: view.location.buildingId,
+    };
+    // Pinned when the case opened (a finished case may not answer: then its timeline tells).
+    const pinned = supervisor
+      ? await deps.temporal.workflow
+          .getHandle(caseId)
+          .query(pinnedSupervisorsQuery)
+          .catch(() => [] as string[])
+      : [];
+    const forPerson = readRefusalText(
+      {
+        caseId,
+        building,
+        supervisorOf: supervisor
+          ? dir.buildings.filter((b) => b.supervisorIds.includes(me)).map((b) => b.name)
+          : undefined,
+        supervisedBefore: supervisor && (pinned.includes(me) || view.timeline.some((e) => e.actorId === me)),
+      },
+      rule,
+    );
+    throw new ProblemError('forbidden', forPerson);
+  }
 }
 
 /** A refusal's English, which reads as a clause ("case is withdrawn"), as a sentence of its own. */
@@ -490,7 +548,11 @@ function flashFor(
       links: [toBox],
     };
   }
-  const fields = Object.entries(errors).filter(([k]) => k !== '_form');
+  // Listed as the form shows its fields (the checks find them in another order).
+  const fields = inFieldOrder(
+    step,
+    Object.entries(errors).filter(([k]) => k !== '_form'),
+  );
   if (fields.length > 0)
     return {
       kind: 'error',
@@ -539,6 +601,7 @@ export async function renderRefused(
     // read it is told the read rule, as every other refused page tells them.
     const { ddb, tables } = deps.aws;
     if (!(await heldBefore(ddb, tables, caseId, viewerOf(c).person.id))) throw err;
-    return renderNoLongerYours(c, caseId, state);
+    const dir = await directoryOrFail(deps);
+    return renderNoLongerYours(c, caseId, state, personLabelOf(dir, c.get('lang')));
   }
 }

@@ -8,7 +8,8 @@ import type { Directory, Floor, Location, Person } from '../../../domain/directo
 import { severities, sources } from '../../../domain/sla.ts';
 import { standardItem, standards } from '../../../domain/standards/catalogue.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
-import { personOptionLabel } from '../../../domain/person-option.ts';
+import { personChoiceLabels } from '../../../domain/person-option.ts';
+import { reportKindInfo } from '../../../domain/intake.ts';
 import { openablePlaces, openRefusal } from '../../middleware/access.ts';
 import type { Caller } from '../../auth.ts';
 import { openNewCase } from '../../case-service.ts';
@@ -75,6 +76,25 @@ const staffKindLabels = {
   repair: { zh: '维修员', en: 'Repair staff' },
   other: { zh: '其他员工', en: 'Other staff' },
 } as const;
+
+/** The categories with rules of their own (SLA, questions, KPIs), each by its label. */
+const namedCategories = Object.values(reportKindInfo).map((k) => ({ id: k.category, label: k.label }));
+
+/**
+ * The category a person typed: a named one's label in either language ("安全隐患", "safety hazard")
+ * is that category ("safety"), as the hint and the suggestions name them; anything else (an id, a
+ * category of the campus's own) is kept as typed.
+ */
+export function typedCategory(typed: string | undefined): string | undefined {
+  const text = typed?.trim();
+  if (!text) return undefined;
+  const named = namedCategories.find(
+    (c) => c.label.zh === text || c.label.en.toLowerCase() === text.toLowerCase(),
+  );
+  return named?.id ?? text;
+}
+
+const CATEGORY_CHOICES_ID = 'category-choices';
 
 const formSchema = z.object({
   title: z.string().optional(),
@@ -276,6 +296,8 @@ function NewCaseForm(props: {
   const kinds = Object.keys(staffKindLabels) as (keyof typeof staffKindLabels)[];
   const staffOf = (k: keyof typeof staffKindLabels): Person[] =>
     staff.filter((p) => (p.staffKind ?? 'other') === k);
+  // Name and trade, not the directory's id (the option's value): "赵伟（管理）".
+  const staffLabels = personChoiceLabels(staff, lang, dir.departments);
   const common = { lang, errors };
   return (
     <form method="post" action="/app/cases/new" enctype="multipart/form-data" class="card" novalidate>
@@ -374,8 +396,27 @@ function NewCaseForm(props: {
           {...common}
           name="category"
           label={{ zh: '类别', en: 'Category' }}
-          hint={{ zh: '可选，如 safety、staff', en: 'optional, e.g. safety, staff' }}
-          control={(a) => <input {...a} type="text" maxlength={64} value={values.category ?? ''} />}
+          // Named by their labels, never the stored ids ("safety"), which a campus user does not read.
+          hint={{
+            zh: `可选，如${namedCategories.map((c) => c.label.zh).join('、')}，也可自行填写`,
+            en: `optional, e.g. ${namedCategories.map((c) => c.label.en.toLowerCase()).join(', ')}, or your own`,
+          }}
+          control={(a) => (
+            <>
+              <input
+                {...a}
+                type="text"
+                maxlength={64}
+                list={CATEGORY_CHOICES_ID}
+                value={values.category ?? ''}
+              />
+              <datalist id={CATEGORY_CHOICES_ID}>
+                {namedCategories.map((c) => (
+                  <option value={inLang(c.label, lang)} />
+                ))}
+              </datalist>
+            </>
+          )}
         />
         <Field
           {...common}
@@ -480,7 +521,7 @@ function NewCaseForm(props: {
                 <optgroup label={inLang(staffKindLabels[k], lang)}>
                   {staffOf(k).map((p) => (
                     <option value={p.id} selected={values.assigneeId === p.id}>
-                      {personOptionLabel(p, lang)}
+                      {staffLabels.get(p.id)}
                     </option>
                   ))}
                 </optgroup>
@@ -680,7 +721,7 @@ export function newCaseRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
       description: form.description ?? '',
       source: form.source,
       severity: form.severity,
-      category: optional(form.category),
+      category: typedCategory(form.category),
       itemId: optional(form.itemId),
       location: {
         buildingId: form.buildingId ?? '',

@@ -70,14 +70,47 @@ function weeksLater(next: WeeklyBuild, week: string): WeeklyBuild {
   return { ...next, at, date, week };
 }
 
+/** Weeks ("2026-W49", or a run "2026-W42 – 2026-W49") before the system's first report. */
+function beforeFirstText(weeks: string, ctx: MissingReportContext | undefined): Bilingual {
+  return {
+    zh: `${weeks}：早于系统的第一份周报（${firstText(ctx).zh}），没有周报`,
+    en: `${weeks}: before the system's first report (${firstText(ctx).en}), so none`,
+  };
+}
+
+/**
+ * A run of listed weeks (newest first, as the list is) all before the system's first report, as
+ * one line: "2026-W42 – 2026-W49：早于系统的第一份周报（…），没有周报". Eight lines saying the same
+ * but for the week read as eight reports missing.
+ */
+export function beforeFirstRunText(
+  weeks: readonly string[],
+  ctx: MissingReportContext | undefined,
+): Bilingual {
+  const oldest = weeks[weeks.length - 1] ?? '';
+  const newest = weeks[0] ?? '';
+  return beforeFirstText(oldest === newest ? newest : `${oldest} – ${newest}`, ctx);
+}
+
+/** The list's rows: each report, or each week without one, but a run of weeks before the first report as one. */
+type ListRow = { report: WeeklyReportRef } | { beforeFirst: string[] };
+
+function listRows(reports: readonly WeeklyReportRef[], ctx: MissingReportContext | undefined): ListRow[] {
+  const rows: ListRow[] = [];
+  for (const r of reports) {
+    const last = rows[rows.length - 1];
+    if (r.stored || r.summary || missingReason(r.week, ctx) !== 'before_first') rows.push({ report: r });
+    else if (last && 'beforeFirst' in last) last.beforeFirst.push(r.week);
+    else rows.push({ beforeFirst: [r.week] });
+  }
+  return rows;
+}
+
 /** A week without a report, as the list says it. */
 export function missingWeekText(week: string, ctx: MissingReportContext | undefined): Bilingual {
   switch (missingReason(week, ctx)) {
     case 'before_first':
-      return {
-        zh: `${week}：早于系统的第一份周报（${firstText(ctx).zh}），没有周报`,
-        en: `${week}: before the system's first report (${firstText(ctx).en}), so none`,
-      };
+      return beforeFirstText(week, ctx);
     case 'pending':
       return pendingText(week, ctx);
     case 'no_cases':
@@ -161,24 +194,39 @@ export function WeeklyReportList(props: {
             )}
           </li>
         )}
-        {props.reports.map((r) => (
-          <li>
-            {r.stored ? (
-              <a href={weeklyReportHref(r.week, props.buildingId)}>
-                {t({ zh: `${r.week}（${r.from} 起）`, en: `${r.week} (from ${r.from})` })}
-              </a>
-            ) : (
-              <span class="muted" data-missing={missingReason(r.week, props.missing)}>
-                {t(missingWeekText(r.week, props.missing))}
-              </span>
-            )}
-            {r.summary &&
-              ` · ${t({
-                zh: `新增 ${r.summary.counts.opened}，结案 ${r.summary.counts.closed}，超时 ${r.summary.counts.late}`,
-                en: `${r.summary.counts.opened} opened, ${r.summary.counts.closed} closed, ${r.summary.counts.late} late`,
-              })}`}
-          </li>
-        ))}
+        {listRows(props.reports, props.missing).map((row) => {
+          if ('beforeFirst' in row)
+            return (
+              <li>
+                <span
+                  class="muted"
+                  data-missing="before_first"
+                  data-weeks={`${row.beforeFirst[row.beforeFirst.length - 1]} ${row.beforeFirst[0]}`}
+                >
+                  {t(beforeFirstRunText(row.beforeFirst, props.missing))}
+                </span>
+              </li>
+            );
+          const r = row.report;
+          return (
+            <li>
+              {r.stored ? (
+                <a href={weeklyReportHref(r.week, props.buildingId)}>
+                  {t({ zh: `${r.week}（${r.from} 起）`, en: `${r.week} (from ${r.from})` })}
+                </a>
+              ) : (
+                <span class="muted" data-missing={missingReason(r.week, props.missing)}>
+                  {t(missingWeekText(r.week, props.missing))}
+                </span>
+              )}
+              {r.summary &&
+                ` · ${t({
+                  zh: `新增 ${r.summary.counts.opened}，结案 ${r.summary.counts.closed}，超时 ${r.summary.counts.late}`,
+                  en: `${r.summary.counts.opened} opened, ${r.summary.counts.closed} closed, ${r.summary.counts.late} late`,
+                })}`}
+            </li>
+          );
+        })}
       </ul>
       <p class="hint">
         {t({
