@@ -471,6 +471,38 @@ export async function clearOfTimers(
 }
 
 /**
+ * Moves the clock to `ms`, landing clear of timers as {@link clearOfTimers} does, and settles
+ * `handles` (a function: a run started on the way counts) wherever it stops. clearOfTimers can
+ * only see the timers the runs hold before the leap; a wake-up during the leap can start one due
+ * just after where it lands: a stage breached at 09:30 escalates 30 minutes later, at 10:00 plus
+ * the few hundred real milliseconds its breach's workflow task ran after 09:30, so a step at
+ * 10:00 taken after settling (a few hundred real milliseconds at real pace) raced that timer and
+ * was refused when it lost. So the leap stops twice the guard short of its landing, settles,
+ * reads the timers again and goes on; what the last stretch (at most twice the guard) starts is
+ * due at least a timer's length later, and no run here waits less than minutes after a wake-up.
+ */
+export async function advanceClearOfTimers(
+  stack: Pick<CaseStack, 'advanceTo' | 'now'>,
+  ms: number,
+  handles: () => WorkflowHandle[],
+  guardMs = 30_000,
+): Promise<void> {
+  const settleAll = () => Promise.all(handles().map((h) => settle(h)));
+  for (;;) {
+    const target = await clearOfTimers(ms, handles(), guardMs);
+    const now = (await stack.now()).getTime();
+    const hop = target - 2 * guardMs;
+    if (hop <= now) {
+      if (target > now) await stack.advanceTo(target);
+      await settleAll();
+      return;
+    }
+    await stack.advanceTo(hop);
+    await settleAll();
+  }
+}
+
+/**
  * Waits (real time) until a workflow has no pending activity and its history stopped
  * growing: what the last wake-up or update set off has been done.
  */

@@ -15,10 +15,9 @@ import { call } from '../api/harness.ts';
 import {
   caseInput,
   emailOf,
-  clearOfTimers,
+  advanceClearOfTimers,
   openCaseStack,
   pendingTimerDues,
-  settle,
   startCase,
   steps,
   type CaseStack,
@@ -268,9 +267,11 @@ const CLOSE_HOURS = [49, 53, 165, 149.5, 193, 198, 183, 193, 30, 217];
 
 describe('a simulated month of the demo campus', () => {
   // One attempt per stack of its own (server, tables): the Java time-skipping server can strand a
-  // run (sdk-java#3088, see clearOfTimers), which shows here as a step that never answers. Such
-  // an attempt stops within STEP_STALL_MS with what the stranded run was doing, and the month
-  // runs again from its first day on a fresh server. A wrong figure fails every attempt alike.
+  // run (sdk-java#3088), which shows here as a step that never answers. The steps land clear of
+  // every timer (advanceClearOfTimers), which keeps them from it; should one still strand, the
+  // attempt stops within STEP_STALL_MS with what the stranded run was doing (its refused task's
+  // history, printed), and the month runs again from its first day on a fresh server. A wrong
+  // figure fails every attempt alike.
   it(
     'sends every weekly digest once, stores figures that match the cases, and gives every KPI with its target',
     // A simulated month: about 90 s alone on two cores, several times that on a shared machine.
@@ -295,20 +296,13 @@ async function unlessStalled<T>(work: Promise<T>, what: string, handles: Workflo
   let timer: ReturnType<typeof setTimeout> | undefined;
   const stalled = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      void Promise.all(
-        handles.map(
-          async (h) =>
-            `${h.workflowId}: ${(await pendingTimerDues(h)).map((d) => new Date(d).toISOString()).join(', ')}`,
-        ),
-      )
-        .catch(() => [])
-        .then((lines) =>
-          reject(
-            new Error(
-              `step ${what} did not answer in ${STEP_STALL_MS} ms; pending timers:\n${lines.join('\n')}`,
-            ),
-          ),
-        );
+      void Promise.all(handles.map(stuckReport))
+        .catch((e: unknown) => [String(e)])
+        .then((lines) => {
+          // Printed as well: vitest shows only the last attempt's error, and a retried one's is the clue.
+          console.error(`step ${what} stalled:\n${lines.join('\n')}`);
+          reject(new Error(`step ${what} did not answer in ${STEP_STALL_MS} ms:\n${lines.join('\n')}`));
+        });
     }, STEP_STALL_MS);
   });
   try {
@@ -316,6 +310,24 @@ async function unlessStalled<T>(work: Promise<T>, what: string, handles: Workflo
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * A run's pending timers and, when its history ends in a started workflow task (the task the
+ * server refused to complete), the events since the last completed one: what that task was given.
+ */
+async function stuckReport(h: WorkflowHandle): Promise<string> {
+  const dues = (await pendingTimerDues(h)).map((d) => new Date(d).toISOString()).join(', ');
+  const events = (await h.fetchHistory()).events ?? [];
+  const head = `${h.workflowId}: pending timers ${dues || 'none'}`;
+  if (!events.at(-1)?.workflowTaskStartedEventAttributes) return head;
+  const lastDone = events.findLastIndex((e) => e.workflowTaskCompletedEventAttributes);
+  const tail = events.slice(Math.max(0, lastDone - 8)).map((e) => {
+    const at = Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6);
+    const [kind, attrs] = Object.entries(e).find(([k, v]) => k.endsWith('EventAttributes') && v) ?? ['?', {}];
+    return `  ${String(e.eventId)} ${new Date(at).toISOString()} ${kind} ${JSON.stringify(attrs).slice(0, 200)}`;
+  });
+  return [`${head}; its last workflow task is still started:`, ...tail].join('\n');
 }
 
 async function month(stack: CaseStack & { teardown(): Promise<void> }): Promise<void> {
@@ -470,10 +482,10 @@ async function month(stack: CaseStack & { teardown(): Promise<void> }): Promise<
       const chronological = timeline.map(([at]) => when(at));
       expect(chronological).toEqual([...chronological].sort((a, b) => a - b));
       for (const [at, run] of timeline) {
-        // Just short of a timer due at that instant (see clearOfTimers), so the step comes first.
-        await stack.advanceTo(await clearOfTimers(when(at), [...handles.values(), ...weeklyRuns]));
-        // What the leap set off (breaches, escalations, reminders, closings) is done first.
-        await Promise.all([...handles.values(), ...weeklyRuns].map((h) => settle(h)));
+        // Just short of a timer due at that instant, those the leap starts included (see
+        // advanceClearOfTimers), so the step comes first; what the leap set off (breaches,
+        // escalations, reminders, closings) is done before it.
+        await advanceClearOfTimers(stack, when(at), () => [...handles.values(), ...weeklyRuns]);
         await unlessStalled(run(), at, [...handles.values(), ...weeklyRuns]);
       }
     });
