@@ -321,16 +321,18 @@ function contentRefusal(
       'file',
     );
   }
+  // Named, as the damaged file above is: a person uploading several must know which one it is.
+  const name = quoted(file.name);
   return new EvidenceError(
     'mismatch',
     found
       ? {
-          zh: `文件内容是 ${EVIDENCE_TYPES[found].name}，与声明的 ${want} 不符；请按实际类型重新上传`,
-          en: `the file's content is ${EVIDENCE_TYPES[found].name}, not the declared ${want}; upload it again with its real type`,
+          zh: `文件 ${name} 的内容是 ${EVIDENCE_TYPES[found].name}，与声明的 ${want} 不符；请按实际类型重新上传`,
+          en: `the content of the file ${name} is ${EVIDENCE_TYPES[found].name}, not the declared ${want}; upload it again with its real type`,
         }
       : {
-          zh: `文件内容不是 ${want}（也不是 ${othersThan(declared).zh}）；请上传照片或 PDF 原件`,
-          en: `the file's content is not ${want} (nor ${othersThan(declared).en}); upload the original photo or PDF`,
+          zh: `文件 ${name} 的内容不是 ${want}（也不是 ${othersThan(declared).zh}）；请上传照片或 PDF 原件`,
+          en: `the content of the file ${name} is not ${want} (nor ${othersThan(declared).en}); upload the original photo or PDF`,
         },
     'file',
   );
@@ -605,8 +607,8 @@ export async function confirmUpload(
       new EvidenceError(
         'mismatch',
         {
-          zh: `存储中的文件（${got.size} 字节，${got.contentType ?? '无类型'}）与申请上传时声明的（${record.size} 字节，${record.contentType}）不符`,
-          en: `the stored file (${got.size} bytes, ${got.contentType ?? 'no type'}) is not what was declared (${record.size} bytes, ${record.contentType})`,
+          zh: `存储中的文件 ${quoted(record.fileName)}（${got.size} 字节，${got.contentType ?? '无类型'}）与申请上传时声明的（${record.size} 字节，${record.contentType}）不符`,
+          en: `the stored file ${quoted(record.fileName)} (${got.size} bytes, ${got.contentType ?? 'no type'}) is not what was declared (${record.size} bytes, ${record.contentType})`,
         },
         'file',
       ),

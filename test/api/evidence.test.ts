@@ -187,6 +187,16 @@ describe('uploading a photo to a case', () => {
       expect(confirm.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       const body = (await confirm.json()) as Problem;
       expect(body.detail).toMatch(/JPEG/);
+      // The refusal names the file, as the person chose it: which of several uploads it is.
+      expect(body.detail).toContain('文件 photo.jpg 的内容不是 JPEG');
+      expect(body.errors?.[0]?.field).toBe('file');
+    }
+    {
+      // A photo's bytes uploaded under a PDF's name and type: what it claims is not what it is.
+      const { confirm } = await upload('staff-zhou', fakeFiles.png(), 'application/pdf', '整改报告.pdf');
+      expect(confirm.status).toBe(422);
+      const body = (await confirm.json()) as Problem;
+      expect(body.detail).toBe('文件 整改报告.pdf 的内容是 PNG，与声明的 PDF 不符；请按实际类型重新上传');
       expect(body.errors?.[0]?.field).toBe('file');
     }
     // A PNG's signature before bytes that are no PNG: refused by its name, not served as an image.
