@@ -100,6 +100,40 @@ describe('tables on a 390 px phone', () => {
     await ctx.close();
   });
 
+  // The KPI table was 544 px wide in a 324 px scroll box: the verdict column began off-screen.
+  it('the dashboard’s KPI table shows every verdict within the screen, nothing to scroll sideways', async () => {
+    const ctx = await deviceFor(s, PHONE);
+    const page = await ctx.newPage();
+    await signIn(s, page, 'wg-chen');
+    for (const lang of ['zh-CN', 'en']) {
+      const res = await page.goto(`${s.baseUrl}/app/dashboard?lang=${lang}`);
+      expect(res?.status()).toBe(200);
+      const verdicts = await page.evaluate<{ left: number; right: number; text: string }[]>(
+        `[...document.querySelectorAll('table[data-kpis] td[data-verdict]')].map((td) => {
+          const r = td.getBoundingClientRect();
+          return { left: r.left, right: r.right, text: td.textContent.trim() };
+        })`,
+      );
+      expect(verdicts.length, lang).toBeGreaterThan(20);
+      for (const v of verdicts) {
+        expect(v.left, `${lang} ${v.text}`).toBeGreaterThanOrEqual(0);
+        expect(v.right, `${lang} ${v.text}`).toBeLessThanOrEqual(PHONE.width);
+      }
+      const wrap = await page.evaluate<{ scroll: number; client: number }>(
+        `(() => { const w = document.querySelector('table[data-kpis]').closest('.table-wrap');
+          return { scroll: w.scrollWidth, client: w.clientWidth }; })()`,
+      );
+      expect(wrap.scroll, lang).toBeLessThanOrEqual(wrap.client);
+      // Each figure is named beside it, the column heads being out of sight on a phone.
+      const label = await page.evaluate<string>(
+        `getComputedStyle(document.querySelector('table[data-kpis] td[data-verdict]'), '::before').content`,
+      );
+      expect(label, lang).toBe(lang === 'en' ? '"Verdict"' : '"判定"');
+      expect(await sidewaysOverflow(page), lang).toBe(0);
+    }
+    await ctx.close();
+  });
+
   it('the zero-report board keeps cell names, rooms and times whole', async () => {
     const ctx = await deviceFor(s, PHONE);
     const page = await ctx.newPage();

@@ -154,21 +154,38 @@ function SourceNote(props: { source: string; lang: Lang }) {
   return note ? <span data-kpi-source-note>{` · ${inLang(note, props.lang)}`}</span> : null;
 }
 
+/**
+ * The KPI table on a phone: each KPI a card of its own (STACKED_TABLE), each figure beside its column's name, so
+ * the verdict is in view (five columns took 544 px in a 324 px scroll box, the verdict off-screen).
+ */
+const KPI_TABLE_CSS =
+  'table[data-kpis]{min-width:34rem}' +
+  '@media (max-width:37.5rem){table[data-kpis]{min-width:0}' +
+  'table[data-kpis]>tbody>tr>th{display:block;border:0;padding:0 0 .35rem}' +
+  'table[data-kpis]>tbody>tr>td:empty{display:none}}';
+
 function KpiTable(props: { kpis: KpiValue[]; lang: Lang }) {
   const t = (b: Bilingual) => inLang(b, props.lang);
+  const column = {
+    value: t({ zh: '数值', en: 'Value' }),
+    target: t({ zh: '目标', en: 'Target' }),
+    verdict: t({ zh: '判定', en: 'Verdict' }),
+    sample: t({ zh: '样本', en: 'Sample' }),
+  };
   return (
     <div class="table-wrap" role="region" tabindex={0} aria-label={t({ zh: '指标表', en: 'KPI table' })}>
-      <table data-kpis style="min-width:34rem">
+      <style dangerouslySetInnerHTML={{ __html: KPI_TABLE_CSS }} />
+      <table data-kpis class={STACKED_TABLE}>
         <caption class="visually-hidden">
           {t({ zh: '指标、目标与判定', en: 'KPIs, targets and verdicts' })}
         </caption>
         <thead>
           <tr>
             <th scope="col">{t({ zh: '指标', en: 'KPI' })}</th>
-            <th scope="col">{t({ zh: '数值', en: 'Value' })}</th>
-            <th scope="col">{t({ zh: '目标', en: 'Target' })}</th>
-            <th scope="col">{t({ zh: '判定', en: 'Verdict' })}</th>
-            <th scope="col">{t({ zh: '样本', en: 'Sample' })}</th>
+            <th scope="col">{column.value}</th>
+            <th scope="col">{column.target}</th>
+            <th scope="col">{column.verdict}</th>
+            <th scope="col">{column.sample}</th>
           </tr>
         </thead>
         <tbody>
@@ -177,8 +194,8 @@ function KpiTable(props: { kpis: KpiValue[]; lang: Lang }) {
               <th scope="row" style="font-weight:400">
                 {t(k.label)}
               </th>
-              <td>{kpiValueText(k, props.lang)}</td>
-              <td>
+              <td data-label={column.value}>{kpiValueText(k, props.lang)}</td>
+              <td data-label={column.target}>
                 {kpiTargetText(k, props.lang)}
                 <br />
                 <small class="muted" data-kpi-source>
@@ -193,10 +210,12 @@ function KpiTable(props: { kpis: KpiValue[]; lang: Lang }) {
                   {k.cites.length > 0 && <SourceNote source={k.source} lang={props.lang} />}
                 </small>
               </td>
-              <td>
+              <td data-label={column.verdict} data-verdict>
                 <Verdict met={k.met} lang={props.lang} />
               </td>
-              <td class="muted">{kpiSampleText(k, props.lang)}</td>
+              <td class="muted" data-label={column.sample}>
+                {kpiSampleText(k, props.lang)}
+              </td>
             </tr>
           ))}
         </tbody>
