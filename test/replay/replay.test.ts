@@ -31,6 +31,7 @@ const MID_CASE_LABELS = [
   'v21-detected-report',
   'v22-recount-spares-past',
   'v23-recount-records-unmoved',
+  'v24-next-actor-told',
 ];
 
 // Every committed history (test/replay/histories/<label>/<path>.json, written by

@@ -6,6 +6,7 @@ import {
   adjudicateUpdate,
   CaseFailure,
   caseViewQuery,
+  handOverUpdate,
   reportRectificationUpdate,
   reviewUpdate,
   signOffUpdate,
@@ -25,6 +26,7 @@ import {
   useFastStack,
 } from './harness.ts';
 import { viewAfterStep } from '../../api/step-view.ts';
+import { saveHistory } from '../support/case-harness.ts';
 
 // Every human path of the case state machine, on the real workflow with stub activities.
 const stack = useFastStack();
@@ -290,8 +292,12 @@ describe.concurrent('case steps (stub activities)', () => {
     );
     expect(v).toMatchObject({ stage: 'reviewing', round: 2 });
     expect(v.followUp).toMatchObject({ score: 2, outcome: 'reopened' });
+    // The supervisors review it again; the technician whose work it was hears it may come back.
     await vi.waitFor(() =>
-      expect(stack.of(v.caseId).emails.at(-1)).toMatchObject({ kind: 'reopened', detail: '还在漏水' }),
+      expect(stack.of(v.caseId).emails.slice(-2)).toMatchObject([
+        { kind: 'reopened', to: { personIds: [supervisor.id], supervisorsOf: 'bldg-a' }, detail: '还在漏水' },
+        { kind: 'reopened_assignee', to: { personIds: [assignee.id] }, detail: '还在漏水' },
+      ]),
     );
     await handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: true, notes: '' }] });
     v = await viewAfterStep(
@@ -305,6 +311,65 @@ describe.concurrent('case steps (stub activities)', () => {
       ['follow_up_rated', 4],
     ]);
     expect(followUpRatings(final).map((r) => r.score)).toEqual([2, 4]);
+    await saveHistory(handle, 'follow-up-low-score-reopens');
+  });
+
+  it('a failed review after a hand-over is mailed to the technician doing the rework and the responsible person', async () => {
+    const { handle } = await stack.start(caseInput());
+    await handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] });
+    await handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] });
+    // 周强 hands the case to 吴磊, who reports the repair; the supervisor fails it.
+    await handle.executeUpdate(handOverUpdate, {
+      args: [{ actor: assignee, toId: 'staff-wu', reason: '换班 shift change' }],
+    });
+    const wu = { ...assignee, id: 'staff-wu' };
+    await handle.executeUpdate(reportRectificationUpdate, {
+      args: [{ actor: wu, summary: 'fixed', evidence: [] }],
+    });
+    const v = await viewAfterStep(
+      handle,
+      handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: false, notes: '还在滴水' }] }),
+    );
+    expect(v).toMatchObject({
+      stage: 'rectifying',
+      round: 2,
+      assigneeId: 'staff-wu',
+      responsibleId: responsible.id,
+    });
+    await vi.waitFor(() =>
+      expect(stack.of(v.caseId).emails.filter((e) => e.kind === 'review_failed')).toMatchObject([
+        { to: { personIds: [responsible.id, 'staff-wu'] }, detail: '还在滴水', round: 2 },
+      ]),
+    );
+    // The hand-over told the building's supervisors, besides the new holder.
+    expect(stack.of(v.caseId).emails.filter((e) => e.kind === 'handed_over')).toMatchObject([
+      { to: { personIds: [supervisor.id], supervisorsOf: 'bldg-a' }, detail: '换班 shift change' },
+    ]);
+    await handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: 'test over' }] });
+    await handle.result();
+    await saveHistory(handle, 'handed-over-review-failed');
+  });
+
+  it('a failed review of the assignee who is also responsible mails them once', async () => {
+    const { handle } = await stack.start(caseInput());
+    await handle.executeUpdate(submitRootCauseUpdate, {
+      args: [{ ...rootCause, responsibleId: assignee.id }],
+    });
+    await handle.executeUpdate(signOffUpdate, { args: [{ actor: assignee, decision: 'confirm' }] });
+    await handle.executeUpdate(reportRectificationUpdate, {
+      args: [{ actor: assignee, summary: 'fixed', evidence: [] }],
+    });
+    const v = await viewAfterStep(
+      handle,
+      handle.executeUpdate(reviewUpdate, { args: [{ actor: supervisor, passed: false, notes: 'no' }] }),
+    );
+    await vi.waitFor(() =>
+      expect(stack.of(v.caseId).emails.filter((e) => e.kind === 'review_failed')).toMatchObject([
+        { to: { personIds: [assignee.id] } },
+      ]),
+    );
+    await handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: 'test over' }] });
+    await handle.result();
   });
 
   it('comments are recorded without moving the stage', async () => {

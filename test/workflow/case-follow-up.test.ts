@@ -42,13 +42,18 @@ describe('follow-up (回访)', () => {
       expect(v.followUp).toMatchObject({ score: 4, outcome: 'rated' });
       await stack.result(handle);
       const mails = await mailLog(input.caseId);
-      // The survey went out once per round, the reopening to both supervisors once.
+      // The survey went out once per round, the reopening to both supervisors once, and to the
+      // technician whose work it was.
       expect(mails.filter((l) => l.startsWith('处理结果'))).toEqual([
         `处理结果 ${reporter.email}`,
         `处理结果 ${reporter.email}`,
       ]);
       expect(mails.filter((l) => l.startsWith('重新复查'))).toEqual(
-        [`重新复查 ${emailOf(dir, 'sup-wang')}`, `重新复查 ${emailOf(dir, 'sup-smith')}`].sort(),
+        [
+          `重新复查 ${emailOf(dir, 'sup-wang')}`,
+          `重新复查 ${emailOf(dir, 'sup-smith')}`,
+          `重新复查 ${emailOf(dir, 'staff-zhou')}`,
+        ].sort(),
       );
       await saveHistory(handle, 'follow-up-low-score-reopens');
     });

@@ -68,6 +68,14 @@ describe('a case taken over by a colleague: the mail of the step now theirs, and
       expect(again.every((m) => /\/actions\//.test(m.text))).toBe(true);
       // Handed over by the one who held it: nobody tells him what he did himself.
       expect((await mailsTo('staff-zhou')).filter((m) => m.tag === '案件已转交')).toHaveLength(1);
+      // The building's supervisors hear of a hand-over (a reassignment is theirs): who, to whom, why.
+      for (const sup of ['sup-wang', 'sup-smith']) {
+        const notice = (await mailsTo(sup)).filter((m) => m.tag === '案件移交');
+        expect(notice).toHaveLength(1);
+        expect(notice[0]?.text).toContain('周强已将案件「');
+        expect(notice[0]?.text).toContain('」移交给吴磊处理。移交原因：换班 shift change。');
+        expect(notice[0]?.text).toContain(`/app/cases/${input.caseId}`);
+      }
 
       await steps(dir, handle).withdraw('测试结束 end of test');
       await saveHistory(handle, 'take-over-by-stage');

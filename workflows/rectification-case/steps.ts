@@ -49,6 +49,17 @@ import { refuse, requireText, type CaseEmail, type CaseState } from './state.ts'
 export const REPORTERS_TOLD_PATCH = 'reporters-told';
 
 /**
+ * patched() id: whoever must act next is told. A failed review goes to the assignee who does the
+ * rework as well as the responsible person (once when they are one); a low rating that reopens
+ * the case tells the assignee beside the supervisors; a hand-over tells the building's
+ * supervisors who handed the case to whom. Before, a case handed to a colleague after its
+ * analysis mailed the failed review to the responsible person only, the technician never heard
+ * of a reopening, and a hand-over told no one but the new holder. Asked only at those three
+ * steps, so only a case that takes one carries the marker.
+ */
+export const NEXT_ACTOR_TOLD_PATCH = 'next-actor-told';
+
+/**
  * The human steps of a case, one update each: a synchronous validator that refuses what
  * may not happen now (it leaves no trace in history), and a handler that changes the
  * state, moves the stage and queues the step's record and emails. Every handler answers
@@ -254,7 +265,10 @@ const review: Step<ReviewInput> = {
     view.failedReviews += 1;
     s.moveTo('rectifying', { newRound: true });
     await s.record(u.actor, 'review_failed', { notes: u.notes, failedReviews: view.failedReviews });
-    await s.email({ kind: 'review_failed', to: { personIds: [view.responsibleId] }, detail: u.notes });
+    const rework = patched(NEXT_ACTOR_TOLD_PATCH)
+      ? [...new Set([view.responsibleId, view.assigneeId])]
+      : [view.responsibleId];
+    await s.email({ kind: 'review_failed', to: { personIds: rework }, detail: u.notes });
     if (view.failedReviews >= policy.maxFailedReviews) {
       const to = peopleOfLevel(policy, 'working_group');
       s.notice('review_escalation', to, 'working_group');
@@ -290,6 +304,9 @@ const followUp: Step<FollowUpInput> = {
       s.moveTo('reviewing', { newRound: true });
       await s.record(u.actor, 'follow_up_low_score', payload, score);
       await s.email({ kind: 'reopened', to: supervisorsNow(s), detail: u.comment });
+      // The technician whose work it was: a failed review comes back to them.
+      if (patched(NEXT_ACTOR_TOLD_PATCH))
+        await s.email({ kind: 'reopened_assignee', to: { personIds: [view.assigneeId] }, detail: u.comment });
     } else {
       view.followUp = { score, comment: u.comment, at, outcome: 'rated' };
       s.moveTo('closed');
@@ -493,6 +510,14 @@ const moveTo = (how: 'reassigned' | 'handed_over'): Step<ReassignInput>['run'] =
         kind: 'taken_off',
         key: `taken-off${view.timeline.length}`,
         to: { personIds: [from] },
+        detail: u.reason,
+      });
+    // A supervisor who moves a case knows it; one handed over by its holder is news to them.
+    if (how === 'handed_over' && patched(NEXT_ACTOR_TOLD_PATCH))
+      await s.email({
+        kind: 'handed_over',
+        key: `handed-over-notice${view.timeline.length}`,
+        to: supervisorsNow(s),
         detail: u.reason,
       });
     return view;
