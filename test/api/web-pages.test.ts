@@ -155,11 +155,13 @@ describe('web pages: new case', () => {
     expect(html).toContain('<option value="staff-zhao">赵伟（管理）</option>');
     expect(html).not.toMatch(/<option value="staff-[a-z]+">[^<]*staff-/);
     // The category's hint names the categories as a campus user reads them, not their ids.
-    expect(html).toContain('可选，如报修、卫生、安全隐患、服务、投诉（员工服务）、意见建议，也可自行填写');
+    expect(html).toContain('可选，如报修、卫生、安全隐患等，也可自行填写');
+    expect(html).toContain('<option value="投诉（员工服务）"></option>');
     expect(html).not.toContain('safety、staff');
     const en = await (await get('/app/cases/new', 'sup-li', 'en')).text();
     expect(en).toContain('<option value="staff-wu">吴磊 (repair)</option>');
-    expect(en).toContain('optional, e.g. repair, cleanliness, safety hazard, service, complaint about staff');
+    expect(en).toContain('optional, e.g. repair, cleanliness, safety hazard, or your own');
+    expect(en).toContain('<option value="Complaint about staff"></option>');
     expect((await get('/app/cases/new', 'staff-zhao')).status).toBe(403);
   });
 

@@ -13,12 +13,12 @@ export const NO_LONGER_YOURS = (caseId: string): Bilingual => ({
 /** What a page needs to say why a case cannot be read: the case's building, and who the reader is. */
 export interface ReadRefusalFacts {
   caseId: string;
-  /** The case's building, by its name (its id where the directory no longer has it). */
-  building: Bilingual;
+  /** The case's building, by its name (its id where the directory no longer has it); unknown: the rule alone. */
+  building?: Bilingual | undefined;
   /** The reader supervises buildings: these now (names), none when left without one. */
   supervisorOf?: Bilingual[] | undefined;
   /** The reader supervised the case's building before: pinned when it opened, or acted on it. */
-  supervisedBefore: boolean;
+  supervisedBefore?: boolean | undefined;
 }
 
 /**
@@ -32,16 +32,20 @@ export function readRefusalText(f: ReadRefusalFacts, rule: Bilingual): Bilingual
   const now = f.supervisorOf ?? [];
   const nowZh = now.length ? `，您现在主管${now.map((b) => b.zh).join('、')}` : '';
   const nowEn = now.length ? ` (you now supervise ${now.map((b) => b.en).join(', ')})` : '';
-  if (f.supervisedBefore)
+  const building = f.building;
+  if (building && f.supervisedBefore)
     return {
-      zh: `您已不再主管${f.building.zh}（案件 ${f.caseId} 所在楼栋${nowZh}），因此不能再查看此案件。如仍需跟进，请联系该楼栋现在的主管或管理员。`,
-      en: `You no longer supervise ${f.building.en}, where case ${f.caseId} is${nowEn}, so you can no longer see this case. If it still needs you, ask the building's supervisors now or an admin.`,
+      zh: `您已不再主管${building.zh}（案件 ${f.caseId} 所在楼栋${nowZh}），因此不能再查看此案件。如仍需跟进，请联系该楼栋现在的主管或管理员。`,
+      en: `You no longer supervise ${building.en}, where case ${f.caseId} is${nowEn}, so you can no longer see this case. If it still needs you, ask the building's supervisors now or an admin.`,
     };
-  if (f.supervisorOf)
+  if (building && f.supervisorOf) {
+    const yoursZh = now.length ? `（您主管：${now.map((b) => b.zh).join('、')}）` : '';
+    const yoursEn = now.length ? ` (you supervise ${now.map((b) => b.en).join(', ')})` : '';
     return {
-      zh: `案件 ${f.caseId} 在${f.building.zh}，不在您主管的楼栋内${nowZh}，您不能查看。${zhRule}`,
-      en: `Case ${f.caseId} is in ${f.building.en}, which you do not supervise${nowEn}, so you cannot see it. ${sentence(rule.en)}`,
+      zh: `案件 ${f.caseId} 在${building.zh}，不是您主管的楼栋${yoursZh}，您不能查看。${zhRule}`,
+      en: `Case ${f.caseId} is in ${building.en}, which you do not supervise${yoursEn}, so you cannot see it. ${sentence(rule.en)}`,
     };
+  }
   return {
     zh: `您不能查看案件 ${f.caseId}。${zhRule}`,
     en: `You cannot see case ${f.caseId}. ${sentence(rule.en)}`,

@@ -485,7 +485,10 @@ async function readForPage(deps: AppDeps, viewer: Caller, caseId: string) {
   } catch (err) {
     if (!(err instanceof ProblemError) || err.type !== 'forbidden') throw err;
     const rule = typeof err.detail === 'string' ? splitBilingual(err.detail) : err.detail;
-    const [{ view }, dir] = await Promise.all([readCase(deps, caseId), directoryOrFail(deps)]);
+    // Read again for its building: a read that fails now still refuses, with the rule alone.
+    const [read, dir] = await Promise.all([readCase(deps, caseId).catch(() => null), directoryOrFail(deps)]);
+    if (!read) throw new ProblemError('forbidden', readRefusalText({ caseId }, rule));
+    const { view } = read;
     const me = viewer.person.id;
     const supervisor = viewer.person.roles.includes('supervisor');
     const building = dir.buildings.find((b) => b.id === view.location.buildingId)?.name ?? {

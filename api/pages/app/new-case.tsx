@@ -396,10 +396,17 @@ function NewCaseForm(props: {
           {...common}
           name="category"
           label={{ zh: '类别', en: 'Category' }}
-          // Named by their labels, never the stored ids ("safety"), which a campus user does not read.
+          // Named by their labels, never the stored ids ("safety"), which a campus user does not
+          // read; the field's suggestions list them all, the hint a few (a narrow column).
           hint={{
-            zh: `可选，如${namedCategories.map((c) => c.label.zh).join('、')}，也可自行填写`,
-            en: `optional, e.g. ${namedCategories.map((c) => c.label.en.toLowerCase()).join(', ')}, or your own`,
+            zh: `可选，如${namedCategories
+              .slice(0, 3)
+              .map((c) => c.label.zh)
+              .join('、')}等，也可自行填写`,
+            en: `optional, e.g. ${namedCategories
+              .slice(0, 3)
+              .map((c) => c.label.en.toLowerCase())
+              .join(', ')}, or your own`,
           }}
           control={(a) => (
             <>
