@@ -15,6 +15,7 @@ import type { LinkClaims } from '../domain/link-token.ts';
 import { followUpHandledSignal } from '../workflows/weekly-feedback/messages.ts';
 import type { ActionHandler, AppDeps } from './deps.ts';
 import { formatTime } from './pages/ui.tsx';
+import { enCount } from '../domain/english-count.ts';
 import { directoryOrFail, readCase } from './reads.ts';
 
 /** "编号 标题（地点）" / "id title (place)": a case line of a page in each language. */
@@ -76,10 +77,7 @@ export function feedbackActionHandlers(deps: AppDeps): Record<string, ActionHand
           zh: [counts.zh, ...cases.map((c) => c.zh)].join('\n'),
           en: [counts.en, ...cases.map((c) => c.en)].join('\n'),
         },
-        statement: {
-          zh: `本人已阅读 ${d.week} 周的整改反馈（共 ${d.cases.length} 件案件），知悉其中指出的问题并将改进。`,
-          en: `I have read my rectification feedback for week ${d.week} (${d.cases.length} cases), understand the problems it points out, and will improve.`,
-        },
+        statement: weeklyAckStatement(d.week, d.cases.length),
       };
     },
     async perform(claims, evidence) {
@@ -175,3 +173,9 @@ export function feedbackActionHandlers(deps: AppDeps): Record<string, ActionHand
 
   return { weekly_ack: weeklyAck, dept_followup: deptFollowUp };
 }
+
+/** What a staff member signs for their week: the count agreeing in English ("1 case", "3 cases"). */
+export const weeklyAckStatement = (week: string, cases: number): Bilingual => ({
+  zh: `本人已阅读 ${week} 周的整改反馈（共 ${cases} 件案件），知悉其中指出的问题并将改进。`,
+  en: `I have read my rectification feedback for week ${week} (${enCount(cases, 'case')}), understand the problems it points out, and will improve.`,
+});
