@@ -9,21 +9,6 @@ const staffKindWord: Record<NonNullable<Person['staffKind']>, Bilingual> = {
   repair: { zh: '维修', en: 'repair' },
 };
 
-/**
- * A person as an option of a pick-list: name, then id and trade (or role) in the page's
- * language, "吴磊（staff-wu，维修）" / "吴磊 (staff-wu, repair)". Two people of one name or one
- * trade are told apart, and an English reader who cannot read the name has the id and trade.
- */
-export function personOptionLabel(
-  p: Pick<Person, 'id' | 'name' | 'roles' | 'staffKind'>,
-  lang: Lang,
-): string {
-  const what = p.staffKind ? staffKindWord[p.staffKind] : p.roles[0] ? roleNames[p.roles[0]] : undefined;
-  return lang === 'en'
-    ? `${p.name} (${p.id}${what ? `, ${what.en}` : ''})`
-    : `${p.name}（${p.id}${what ? `，${what.zh}` : ''}）`;
-}
-
 /** What a person does, as a choice shows it: their trade, else their first role. */
 const whatTheyDo = (p: Pick<Person, 'roles' | 'staffKind'>): Bilingual | undefined =>
   p.staffKind ? staffKindWord[p.staffKind] : p.roles[0] ? roleNames[p.roles[0]] : undefined;

@@ -97,8 +97,9 @@ describe('a refused handling form', () => {
     expect(form).toContain(`value="${reason}"`);
     expect(form).toMatch(/<option value="staff-zhao" selected="">/);
     expect(form).not.toMatch(/<option value="" selected="">/);
-    // Colleagues told apart by id and trade, not by name alone.
-    expect(form).toContain('赵伟（staff-zhao，管理）</option>');
+    // Colleagues by name and trade; the directory's id is the option's value, never its text.
+    expect(form).toContain('<option value="staff-zhao" selected="">赵伟（管理）</option>');
+    expect(form).not.toMatch(/<option value="staff-[a-z]+"[^>]*>[^<]*staff-/);
   });
 
   it('reassign and a pause request come back the same way', async () => {

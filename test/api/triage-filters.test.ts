@@ -120,11 +120,12 @@ describe('filters over the triage queue', () => {
     expect(pages.flat()).toEqual([...repairsA, ...b]);
     const html = await (await open('wg-chen', '/app/triage?kind=repair')).text();
     expect(html).toMatch(/<option value="repair" selected="">报修<\/option>/);
-    // Staff told apart in "assign to": two repair staff, each with their id and trade.
-    expect(html).toContain('<option value="staff-wu">吴磊（staff-wu，维修）</option>');
-    expect(html).toContain('<option value="staff-zhou">周强（staff-zhou，维修）</option>');
+    // Staff in "assign to" by name and trade; the directory's id is the value, never the text.
+    expect(html).toContain('<option value="staff-wu">吴磊（维修）</option>');
+    expect(html).toContain('<option value="staff-zhou">周强（维修）</option>');
+    expect(html).not.toMatch(/<option value="staff-[a-z]+">[^<]*staff-/);
     const en = await (await open('wg-chen', '/app/triage?kind=repair', 'en')).text();
-    expect(en).toContain('<option value="staff-wu">吴磊 (staff-wu, repair)</option>');
+    expect(en).toContain('<option value="staff-wu">吴磊 (repair)</option>');
     // How many match, not only how many wait: on the next page too, counted from the queue's start.
     expect(html).toContain('待分派 65 条，其中 35 条符合筛选');
     expect(html).toContain('data-matching="35"');

@@ -5,7 +5,7 @@ import { checkHandling, type HandlingStep } from '../../../domain/case-handling.
 import { type CaseView } from '../../../domain/case-model.ts';
 import { withSupervision, type Directory } from '../../../domain/directory.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
-import { personOptionLabel } from '../../../domain/person-option.ts';
+import { personChoiceLabels } from '../../../domain/person-option.ts';
 import type { Caller } from '../../auth.ts';
 import { precheckPolicy } from '../../case-service.ts';
 import type { AppDeps } from '../../deps.ts';
@@ -76,6 +76,7 @@ export function HandlingForms(props: {
   const { view, dir, lang } = props;
   const t = (zh: string, en: string) => inLang({ zh, en }, lang);
   const staff = dir.people.filter((p) => p.roles.includes('staff') && p.id !== view.assigneeId);
+  const staffLabels = personChoiceLabels(staff, lang, dir.departments);
   const fieldsOf = (step: HandlingStep, values: Record<string, string>, errors: FieldErrors) => {
     const common = { lang, errors, idPrefix: step };
     switch (step) {
@@ -167,7 +168,7 @@ export function HandlingForms(props: {
                   </option>
                   {staff.map((p) => (
                     <option value={p.id} selected={values.assigneeId === p.id}>
-                      {personOptionLabel(p, lang)}
+                      {staffLabels.get(p.id)}
                     </option>
                   ))}
                 </select>

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { CaseView } from '../../../domain/case-model.ts';
 import type { Directory } from '../../../domain/directory.ts';
 import { reportCaseTitle, reportKindInfo, type ReportKind } from '../../../domain/intake.ts';
-import { personOptionLabel } from '../../../domain/person-option.ts';
+import { personChoiceLabels } from '../../../domain/person-option.ts';
 import { placeByCode } from '../../../domain/places.ts';
 import { reporterLanguage } from '../../../domain/reporter-notice.ts';
 import { severities } from '../../../domain/sla.ts';
@@ -344,6 +344,7 @@ function ReportCard(props: {
   const info = reportKindInfo[report.kind as ReportKind];
   const building = dir.buildings.find((b) => b.id === report.location.buildingId);
   const staff = dir.people.filter((p) => p.roles.includes('staff'));
+  const staffLabels = personChoiceLabels(staff, lang, dir.departments);
   const id = report.reportId;
   const typed = props.typed ?? {};
   const errorId = `${id}-error`;
@@ -406,7 +407,7 @@ function ReportCard(props: {
           </option>
           {staff.map((p) => (
             <option value={p.id} selected={typed.assigneeId === p.id}>
-              {personOptionLabel(p, lang)}
+              {staffLabels.get(p.id)}
             </option>
           ))}
         </select>
