@@ -5,8 +5,8 @@ import type { Bilingual } from './text.ts';
 
 /**
  * The weekly build's schedule (minute hour * * weekday, in the campus time zone): Monday 08:00
- * builds the week before. infra/schedules.ts schedules it; a deployment may set
- * WEEKLY_FEEDBACK_CRON for the worker, which the API is not given, so pages read this default.
+ * builds the week before. infra/schedules.ts schedules it; a deployment that sets
+ * WEEKLY_FEEDBACK_CRON gives it to the worker and the API alike, and the pages read that.
  */
 export const WEEKLY_REPORT_CRON = '0 8 * * 1';
 

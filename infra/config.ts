@@ -46,6 +46,10 @@ const signingKeys = z
   )
   .refine((v) => v.current in v.keys, 'current must name one of keys');
 
+/** A five-field cron (minute hour day month weekday): the schedules' times, in CAMPUS_TZ. */
+export const CRON = /^\s*\S+(\s+\S+){4}\s*$/;
+export const cronSetting = () => z.string().regex(CRON, 'must be a five-field cron like "0 8 * * 1"');
+
 export const envSchema = z.object({
   RECTIFY_MODE: z.enum(['local', 'production']).default('local'),
   PORT: port(3000),
@@ -108,6 +112,10 @@ export const envSchema = z.object({
   INTAKE_REPORTS_PER_ADDRESS_HOUR: z.coerce.number().int().min(1).max(100_000).default(10),
   INTAKE_REPORTS_PER_PLACE_HOUR: z.coerce.number().int().min(1).max(100_000).default(30),
   CAMPUS_TZ: timeZoneSetting(),
+  // The weekly build's schedule when the deployment moves it: the worker schedules it
+  // (infra/schedules.ts) and the API's pages say when the next report is built from it, so
+  // both processes are given it (infra/aws/api.ts, npm start) and parse it alike.
+  WEEKLY_FEEDBACK_CRON: cronSetting().optional(),
   // A supervisor's review requests after the first within this many minutes come as one digest
   // at the window's end (activities/review-digest.ts); 0 mails each at once.
   REVIEW_DIGEST_MINUTES: z.coerce.number().int().min(0).max(240).default(15),

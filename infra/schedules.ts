@@ -1,6 +1,6 @@
 import { ScheduleAlreadyRunning, type Client, type ScheduleOverlapPolicy } from '@temporalio/client';
 import { z } from 'zod';
-import { ConfigError, type Env } from './config.ts';
+import { CRON, ConfigError, cronSetting, type Env } from './config.ts';
 import { WEEKLY_REPORT_CRON } from '../domain/weekly-build.ts';
 import type { WeeklyFeedbackConfig } from '../workflows/weekly-feedback/messages.ts';
 import type { DailyBriefConfig } from '../workflows/daily-brief/messages.ts';
@@ -37,8 +37,6 @@ export interface FeedbackScheduleOptions {
   weekly?: Partial<WeeklyFeedbackConfig> | undefined;
   daily?: Partial<DailyBriefConfig> | undefined;
 }
-
-const CRON = /^\s*\S+(\s+\S+){4}\s*$/;
 
 /** The weekly feedback and the morning brief. */
 export function feedbackScheduleSpecs(opts: FeedbackScheduleOptions = {}): ScheduleDefinition[] {
@@ -107,12 +105,11 @@ export async function ensureSchedules(
   return result;
 }
 
-const cronSetting = z.string().regex(CRON, 'must be a five-field cron like "0 8 * * 1"');
 const scheduleSettings = z.object({
-  WEEKLY_FEEDBACK_CRON: cronSetting.optional(),
-  DAILY_BRIEF_CRON: cronSetting.optional(),
-  AUDIT_ANCHOR_CRON: cronSetting.optional(),
-  CALENDAR_WATCH_CRON: cronSetting.optional(),
+  WEEKLY_FEEDBACK_CRON: cronSetting().optional(),
+  DAILY_BRIEF_CRON: cronSetting().optional(),
+  AUDIT_ANCHOR_CRON: cronSetting().optional(),
+  CALENDAR_WATCH_CRON: cronSetting().optional(),
   FEEDBACK_SEND_RATE: z.coerce.number().positive().max(10_000).optional(),
 });
 

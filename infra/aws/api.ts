@@ -4,6 +4,7 @@ import {
   apiLinks,
   auditReadPermission,
   functionSecretReferences,
+  pageScheduleEnvironment,
   runtimeEnvironment,
   type RuntimeResources,
 } from './environment.ts';
@@ -33,7 +34,12 @@ export function createApi(r: RuntimeResources) {
     copyFiles: [{ from: DEPLOYED_CALENDAR_FILE, to: DEPLOYED_CALENDAR_FILE }],
     // Not the audit table (read-only below) nor the anchor bucket: only the worker writes history.
     link: apiLinks(r),
-    environment: { ...runtimeEnvironment(r, r.settings.publicUrl), ...secrets.environment },
+    environment: {
+      ...runtimeEnvironment(r, r.settings.publicUrl),
+      // The weekly page says when the next report is built: from the schedule the worker runs.
+      ...pageScheduleEnvironment(r),
+      ...secrets.environment,
+    },
     permissions: [
       // /health asks DynamoDB and SES for account-level answers, which no table or identity ARN covers.
       { actions: ['dynamodb:ListTables', 'ses:GetSendQuota'], resources: ['*'] },

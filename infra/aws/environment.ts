@@ -88,6 +88,15 @@ export function runtimeEnvironment(
 }
 
 /**
+ * The schedule settings the API's pages show (the weekly build's time), exactly as the worker
+ * is given them: a deploy that moves the weekly build must not leave the page on the default.
+ */
+export function pageScheduleEnvironment(r: RuntimeResources): Partial<Record<RuntimeVariable, string>> {
+  const weekly = r.settings.schedules.WEEKLY_FEEDBACK_CRON;
+  return weekly ? { WEEKLY_FEEDBACK_CRON: weekly } : {};
+}
+
+/**
  * The worker's credentials as ECS task-definition `secrets`: variable →
  * parameter ARN. ECS (the task's execution role) reads them when a task
  * starts and sets them in the container; the task definition holds only ARNs.

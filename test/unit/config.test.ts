@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseEnv } from '../../infra/config.ts';
+import { schedulesFromEnv } from '../../infra/schedules.ts';
+import { nextWeeklyBuild } from '../../domain/weekly-build.ts';
 
 describe('configuration from the environment', () => {
   it('runs on embedded defaults with an empty environment', () => {
@@ -74,5 +76,24 @@ describe('configuration from the environment', () => {
 
   it('treats empty variables as unset', () => {
     expect(parseEnv({ PORT: '' }).PORT).toBe(3000);
+  });
+
+  it('gives the API the weekly build time the worker schedules (npm start, npm run api, the Lambda)', () => {
+    // npm start builds the API from parseEnv(process.env) and schedules the worker from the same
+    // process.env: the page's "next report" must read the schedule the worker runs.
+    const source = { WEEKLY_FEEDBACK_CRON: '30 9 * * 2' };
+    const env = parseEnv(source);
+    expect(env.WEEKLY_FEEDBACK_CRON).toBe('30 9 * * 2');
+    const weekly = schedulesFromEnv(env, source).find((d) => d.scheduleId === 'rectify-weekly-feedback');
+    expect(weekly?.cron).toBe(env.WEEKLY_FEEDBACK_CRON);
+    expect(
+      nextWeeklyBuild('2026-12-07T00:00:00.000Z', env.CAMPUS_TZ, env.WEEKLY_FEEDBACK_CRON),
+    ).toMatchObject({
+      date: '2026-12-08',
+      time: '09:30',
+    });
+    expect(() => parseEnv({ WEEKLY_FEEDBACK_CRON: 'monday' })).toThrow(
+      /WEEKLY_FEEDBACK_CRON: must be a five-field cron/,
+    );
   });
 });

@@ -612,7 +612,19 @@ describe('worker: the Temporal worker as a Fargate service', () => {
       (d) => d.scheduleId === 'rectify-weekly-feedback',
     );
     expect(weekly).toMatchObject({ cron: '0 9 * * 1', timeZone: 'Asia/Shanghai' });
-    expect(resolvedEnv(one('Function', 'Api').args).WEEKLY_FEEDBACK_CRON).toBeUndefined();
+  });
+
+  it('gives the API the weekly build time the worker schedules, so the weekly page shows the same', async () => {
+    const { one } = await deploy('production', {
+      WEEKLY_FEEDBACK_CRON: '0 9 * * 1',
+      DAILY_BRIEF_CRON: '0 7 * * *',
+    });
+    const api = parseEnv({ ...(await functionEnv(one('Function', 'Api'))), PUBLIC_BASE_URL: FUNCTION_URL });
+    const worker = taskEnv(one('Service', 'Worker'));
+    expect(api.WEEKLY_FEEDBACK_CRON).toBe('0 9 * * 1');
+    expect(api.WEEKLY_FEEDBACK_CRON).toBe(worker.WEEKLY_FEEDBACK_CRON);
+    // Only what a page shows: the other schedules stay the worker's.
+    expect(resolvedEnv(one('Function', 'Api').args).DAILY_BRIEF_CRON).toBeUndefined();
   });
 
   it('passes every schedule variable the worker reads, the audit anchor time included', async () => {

@@ -34,6 +34,7 @@ export async function missingReportContext(
     firstWeek: known.length ? known.reduce((a, b) => (b < a ? b : a)) : null,
     publicArea,
     campusWeeks,
-    nextBuild: nextWeeklyBuild(now.toISOString(), deps.env.CAMPUS_TZ),
+    // The schedule the worker runs (WEEKLY_FEEDBACK_CRON when the deployment moves it), not the default.
+    nextBuild: nextWeeklyBuild(now.toISOString(), deps.env.CAMPUS_TZ, deps.env.WEEKLY_FEEDBACK_CRON),
   };
 }
