@@ -3,12 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, localDate } from '../../domain/calendar.ts';
 import type { CaseView } from '../../domain/case-model.ts';
 import { LOCAL_CALENDAR_FILE } from '../../infra/calendar.ts';
-import { ensureTables } from '../../infra/local/servers.ts';
 import { startCalendarBroadcast } from '../../workflows/calendar-broadcast/start.ts';
 import { calendarBroadcastId } from '../../workflows/calendar-broadcast/workflow.ts';
 import { pageSessions } from '../support/page-sessions.ts';
-import { ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
-import { call, newCaseBody, startApiStack, type ApiStack } from './harness.ts';
+import { ownTables, uniqueId } from '../support/stack.ts';
+import { call, newCaseBody, startApiStackOn, type ApiStack } from './harness.ts';
 
 /**
  * A calendar saved on the admin page reaches the cases already running: the page starts the
@@ -21,9 +20,7 @@ let s: ApiStack;
 const as = pageSessions(() => s.deps.aws);
 
 beforeAll(async () => {
-  const deps = testDeps(testEnv(tables));
-  await ensureTables(deps.ddb, deps.tables);
-  s = await startApiStack({}, tables);
+  s = await startApiStackOn(tables);
 });
 afterAll(async () => {
   await s?.stop();

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Directory } from '../../domain/directory.ts';
-import { ensureTables } from '../../infra/local/servers.ts';
 import { loadDirectory, saveDirectory } from '../../store/directory.ts';
 import { pageSessions } from '../support/page-sessions.ts';
-import { ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
-import { call, newCaseBody, startApiStack, type ApiStack } from './harness.ts';
+import { ownTables, uniqueId } from '../support/stack.ts';
+import { call, newCaseBody, startApiStackOn, type ApiStack } from './harness.ts';
 
 /**
  * Found: a supervisor moved to another building who opened a case of their old one got the read
@@ -18,9 +17,7 @@ let s: ApiStack;
 const as = pageSessions(() => s.deps.aws);
 
 beforeAll(async () => {
-  const deps = testDeps(testEnv(tables));
-  await ensureTables(deps.ddb, deps.tables);
-  s = await startApiStack({}, tables);
+  s = await startApiStackOn(tables);
 });
 afterAll(async () => {
   await s?.stop();

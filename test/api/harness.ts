@@ -11,12 +11,14 @@ import type { AppDeps } from '../../api/deps.ts';
 import type { ActivityDeps } from '../../activities/index.ts';
 import type { Directory } from '../../domain/directory.ts';
 import { bundleWorkflows, createWorker, type RectifyWorker } from '../../infra/worker.ts';
+import { ensureTables } from '../../infra/local/servers.ts';
 import {
   seedDemo,
   sentEmails,
   testDeps,
   testEnv,
   TEST_SIGNING_KEYS,
+  type ownTables,
   uniqueId,
   type StoredEmail,
 } from '../support/stack.ts';
@@ -36,6 +38,16 @@ export interface ApiStack {
 }
 
 let sharedBundle: Promise<WorkflowBundle> | undefined;
+
+/**
+ * The API on tables of the file's own (`ownTables`), created first: for a file that changes the
+ * directory or must count case numbers apart from every other file.
+ */
+export async function startApiStackOn(tables: ReturnType<typeof ownTables>): Promise<ApiStack> {
+  const deps = testDeps(testEnv(tables));
+  await ensureTables(deps.ddb, deps.tables);
+  return startApiStack({}, tables);
+}
 
 /** Sets this year's and next year's case-number counters of the tables to a random high start. */
 async function spreadCaseNumbers(deps: ActivityDeps): Promise<void> {

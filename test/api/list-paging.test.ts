@@ -1,12 +1,11 @@
 import type { WriteRequest } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureTables } from '../../infra/local/servers.ts';
 import { batchWrite } from '../../store/batch-write.ts';
 import { caseRecordItem } from '../../store/case-record-item.ts';
 import { pageSessions } from '../support/page-sessions.ts';
-import { ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
+import { ownTables, uniqueId } from '../support/stack.ts';
 import { view } from '../support/views.ts';
-import { startApiStack, type ApiStack } from './harness.ts';
+import { startApiStackOn, type ApiStack } from './harness.ts';
 
 /**
  * A busy term's lists: the case list says how many cases its filters match and which of them a
@@ -60,9 +59,7 @@ const link = (html: string, rel: string) =>
 const countLine = (html: string) => /<p data-result-count[^>]*>([^<]*)<\/p>/.exec(html)?.[1];
 
 beforeAll(async () => {
-  const deps = testDeps(testEnv(tables));
-  await ensureTables(deps.ddb, deps.tables);
-  s = await startApiStack({}, tables);
+  s = await startApiStackOn(tables);
   // More than the count reads; then, newer, 30 in a building sup-wang supervises and 15 in one he does not.
   await batchWrite(
     s.deps.aws.ddb,

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Directory } from '../../domain/directory.ts';
-import { ensureTables } from '../../infra/local/servers.ts';
 import { loadDirectory, saveDirectory } from '../../store/directory.ts';
 import { emailOf } from '../support/case-harness.ts';
-import { ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
-import { call, newCaseBody, startApiStack, waitForEmail, type ApiStack } from './harness.ts';
+import { ownTables, uniqueId } from '../support/stack.ts';
+import { call, newCaseBody, startApiStackOn, waitForEmail, type ApiStack } from './harness.ts';
 
 /**
  * Issue 15: who supervises a case is read from the directory when it is needed, the pinned
@@ -16,9 +15,7 @@ const tables = ownTables(uniqueId('orphan'));
 let s: ApiStack;
 
 beforeAll(async () => {
-  const deps = testDeps(testEnv(tables));
-  await ensureTables(deps.ddb, deps.tables);
-  s = await startApiStack({}, tables);
+  s = await startApiStackOn(tables);
 });
 afterAll(async () => {
   await s?.stop();

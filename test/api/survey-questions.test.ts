@@ -11,9 +11,8 @@ import {
   signOffUpdate,
   submitRootCauseUpdate,
 } from '../../workflows/rectification-case/messages.ts';
-import { ensureTables } from '../../infra/local/servers.ts';
-import { ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
-import { formFields, postForm, startApiStack, type ApiStack } from './harness.ts';
+import { ownTables, uniqueId } from '../support/stack.ts';
+import { formFields, postForm, startApiStackOn, type ApiStack } from './harness.ts';
 
 /**
  * The return-visit survey asks what fits the kind of case, on the tracking page and on the emailed
@@ -28,9 +27,7 @@ const nextAddress = () => `198.51.100.${100 + ++address}`;
 const tables = ownTables(uniqueId('survey-q'));
 
 beforeAll(async () => {
-  const deps = testDeps(testEnv(tables));
-  await ensureTables(deps.ddb, deps.tables);
-  s = await startApiStack({}, tables);
+  s = await startApiStackOn(tables);
 });
 afterAll(async () => {
   await s?.stop();

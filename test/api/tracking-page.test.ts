@@ -11,10 +11,9 @@ import {
   signOffUpdate,
   submitRootCauseUpdate,
 } from '../../workflows/rectification-case/messages.ts';
-import { ensureTables } from '../../infra/local/servers.ts';
 import { fakeFiles } from '../support/evidence-files.ts';
-import { ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
-import { startApiStack, type ApiStack } from './harness.ts';
+import { ownTables, uniqueId } from '../support/stack.ts';
+import { startApiStackOn, type ApiStack } from './harness.ts';
 
 /**
  * The reporter's tracking page (/t/{token}) as a student on a phone reads it: what they reported,
@@ -29,9 +28,7 @@ const nextAddress = () => `198.51.100.${200 + ++address}`;
 const tables = ownTables(uniqueId('track'));
 
 beforeAll(async () => {
-  const deps = testDeps(testEnv(tables));
-  await ensureTables(deps.ddb, deps.tables);
-  s = await startApiStack({}, tables);
+  s = await startApiStackOn(tables);
 });
 afterAll(async () => {
   await s?.stop();

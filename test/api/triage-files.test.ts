@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { placeCode } from '../../domain/places.ts';
-import { ensureTables } from '../../infra/local/servers.ts';
 import { putEvidence } from '../../store/evidence.ts';
 import { newReportId, saveReport } from '../../store/reports.ts';
 import { createSession } from '../../store/sessions.ts';
 import { fakeFiles } from '../support/evidence-files.ts';
-import { ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
-import { startApiStack, type ApiStack } from './harness.ts';
+import { ownTables, uniqueId } from '../support/stack.ts';
+import { startApiStackOn, type ApiStack } from './harness.ts';
 
 /**
  * A triage card shows a report's photos as thumbnails and any other file (a PDF kept by a report
@@ -17,9 +16,7 @@ const tables = ownTables(uniqueId('triagef'));
 let s: ApiStack;
 
 beforeAll(async () => {
-  const deps = testDeps(testEnv(tables));
-  await ensureTables(deps.ddb, deps.tables);
-  s = await startApiStack({}, tables);
+  s = await startApiStackOn(tables);
 });
 afterAll(async () => {
   await s?.stop();

@@ -3,10 +3,9 @@ import { pageSessions } from '../support/page-sessions.ts';
 import { TRIAGE_PAGE_SIZE } from '../../api/pages/app/triage.tsx';
 import type { ReportKind } from '../../domain/intake.ts';
 import { placeCode } from '../../domain/places.ts';
-import { ensureTables } from '../../infra/local/servers.ts';
 import { newReportId, saveReport } from '../../store/reports.ts';
-import { ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
-import { startApiStack, type ApiStack } from './harness.ts';
+import { ownTables, uniqueId } from '../support/stack.ts';
+import { startApiStackOn, type ApiStack } from './harness.ts';
 
 /**
  * The triage queue over a backlog can be narrowed to a building, a kind of report and words in
@@ -18,9 +17,7 @@ const tables = ownTables(uniqueId('triagef'));
 let s: ApiStack;
 
 beforeAll(async () => {
-  const deps = testDeps(testEnv(tables));
-  await ensureTables(deps.ddb, deps.tables);
-  s = await startApiStack({}, tables);
+  s = await startApiStackOn(tables);
 });
 afterAll(async () => {
   await s?.stop();

@@ -3,7 +3,6 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pageSessions } from '../support/page-sessions.ts';
-import { ensureTables } from '../../infra/local/servers.ts';
 import { readChain } from '../../store/audit-chain.ts';
 import { getCaseRecord } from '../../store/case-records.ts';
 import { caseRecordItem } from '../../store/case-record-item.ts';
@@ -12,8 +11,8 @@ import { opsKey } from '../../store/keys.ts';
 import { createSession, secretHash } from '../../store/sessions.ts';
 import { signOffUpdate } from '../../workflows/rectification-case/messages.ts';
 import { fakeFiles } from '../support/evidence-files.ts';
-import { ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
-import { startApiStack, type ApiStack } from './harness.ts';
+import { ownTables, uniqueId } from '../support/stack.ts';
+import { startApiStackOn, type ApiStack } from './harness.ts';
 
 /**
  * The signed-in pages where a person's work could be lost or misread: the auditor's verify
@@ -116,9 +115,7 @@ async function rectifiedWithPhoto(): Promise<{ caseId: string; ref: string }> {
 }
 
 beforeAll(async () => {
-  const deps = testDeps(testEnv(tables));
-  await ensureTables(deps.ddb, deps.tables);
-  s = await startApiStack({}, tables);
+  s = await startApiStackOn(tables);
 });
 afterAll(async () => {
   await s?.stop();

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureTables } from '../../infra/local/servers.ts';
 import { zeroReportNight } from '../../workflows/zero-report/workflow.ts';
-import { ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
-import { actionPath, postForm, startApiStack, waitForEmail, type ApiStack } from './harness.ts';
+import { ownTables, uniqueId } from '../support/stack.ts';
+import { actionPath, postForm, startApiStackOn, waitForEmail, type ApiStack } from './harness.ts';
 
 /**
  * The one-click "none" link of a night that no longer takes reports (its late window over): its
@@ -14,9 +13,7 @@ const NIGHT = `20${10 + Math.floor(Math.random() * 15)}-11-0${1 + Math.floor(Mat
 let s: ApiStack;
 
 beforeAll(async () => {
-  const deps = testDeps(testEnv(tables));
-  await ensureTables(deps.ddb, deps.tables);
-  s = await startApiStack({}, tables);
+  s = await startApiStackOn(tables);
   const run = await s.deps.temporal.workflow.start(zeroReportNight, {
     taskQueue: s.deps.env.TEMPORAL_TASK_QUEUE,
     workflowId: uniqueId('zero-closed-night'),

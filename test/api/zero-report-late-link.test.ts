@@ -1,15 +1,14 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureTables } from '../../infra/local/servers.ts';
 import { zeroNightQuery } from '../../workflows/zero-report/messages.ts';
 import { zeroReportNight } from '../../workflows/zero-report/workflow.ts';
-import { ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
+import { ownTables, uniqueId } from '../support/stack.ts';
 import {
   actionPath,
   formFields,
   outcomeOf,
   postForm,
-  startApiStack,
+  startApiStackOn,
   waitForEmail,
   type ApiStack,
 } from './harness.ts';
@@ -25,9 +24,7 @@ let s: ApiStack;
 let night: WorkflowHandle<typeof zeroReportNight>;
 
 beforeAll(async () => {
-  const deps = testDeps(testEnv(tables));
-  await ensureTables(deps.ddb, deps.tables);
-  s = await startApiStack({}, tables);
+  s = await startApiStackOn(tables);
   // Closed at 22:40 of that night; late reports taken until two hours from now.
   const closeAt = Date.parse(`${NIGHT}T22:40:00+08:00`);
   const lateMinutes = Math.ceil((Date.now() + 2 * 3_600_000 - closeAt) / 60_000);

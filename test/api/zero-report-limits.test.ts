@@ -9,11 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ZeroBoard } from '../../api/routes/zero-report.tsx';
 import { zeroReportLimits } from '../../domain/zero-report.ts';
 import { EffectFailure } from '../../domain/effect-failure.ts';
-import { ensureTables } from '../../infra/local/servers.ts';
 import { ZeroReportFailure, zeroNightQuery } from '../../workflows/zero-report/messages.ts';
 import { zeroReportNight } from '../../workflows/zero-report/workflow.ts';
-import { ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
-import { call, startApiStack, type ApiStack } from './harness.ts';
+import { ownTables, uniqueId } from '../support/stack.ts';
+import { call, startApiStackOn, type ApiStack } from './harness.ts';
 
 /**
  * How much a cell may report in a night: rows and notes of a report (refused with a 422 naming
@@ -28,9 +27,7 @@ let s: ApiStack;
 let night: WorkflowHandle<typeof zeroReportNight>;
 
 beforeAll(async () => {
-  const deps = testDeps(testEnv(tables));
-  await ensureTables(deps.ddb, deps.tables);
-  s = await startApiStack({}, tables);
+  s = await startApiStackOn(tables);
   night = await s.deps.temporal.workflow.start(zeroReportNight, {
     taskQueue: s.deps.env.TEMPORAL_TASK_QUEUE,
     workflowId: uniqueId('zero-night'),

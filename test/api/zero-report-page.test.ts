@@ -3,12 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ZeroBoard } from '../../api/routes/zero-report.tsx';
 import { formatTime } from '../../api/pages/ui.tsx';
 import { gridCells, zeroReportLimits } from '../../domain/zero-report.ts';
-import { ensureTables } from '../../infra/local/servers.ts';
 import { createSession } from '../../store/sessions.ts';
 import { zeroNightQuery } from '../../workflows/zero-report/messages.ts';
 import { zeroReportNight } from '../../workflows/zero-report/workflow.ts';
-import { ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
-import { call, postForm, startApiStack, waitForEmail, type ApiStack } from './harness.ts';
+import { ownTables, uniqueId } from '../support/stack.ts';
+import { call, postForm, startApiStackOn, waitForEmail, type ApiStack } from './harness.ts';
 
 /**
  * The grid member's report page (`/zero-report/{night}/report`, a phone form posting to the same
@@ -23,9 +22,7 @@ let s: ApiStack;
 let night: WorkflowHandle<typeof zeroReportNight>;
 
 beforeAll(async () => {
-  const deps = testDeps(testEnv(tables));
-  await ensureTables(deps.ddb, deps.tables);
-  s = await startApiStack({}, tables);
+  s = await startApiStackOn(tables);
   night = await s.deps.temporal.workflow.start(zeroReportNight, {
     taskQueue: s.deps.env.TEMPORAL_TASK_QUEUE,
     workflowId: uniqueId('zero-night'),

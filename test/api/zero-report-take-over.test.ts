@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ZeroBoard } from '../../api/routes/zero-report.tsx';
-import { ensureTables } from '../../infra/local/servers.ts';
 import { loadNight, takeOverNight } from '../../store/zero-reports.ts';
 import { zeroNightQuery } from '../../workflows/zero-report/messages.ts';
 import { zeroReportNight } from '../../workflows/zero-report/workflow.ts';
-import { ownTables, sentEmails, testDeps, testEnv, uniqueId } from '../support/stack.ts';
-import { call, startApiStack, type ApiStack } from './harness.ts';
+import { ownTables, sentEmails, uniqueId } from '../support/stack.ts';
+import { call, startApiStackOn, type ApiStack } from './harness.ts';
 
 /**
  * A night whose run was terminated (or failed) is not lost: the next run started for it takes
@@ -19,9 +18,7 @@ let s: ApiStack;
 const started: string[] = [];
 
 beforeAll(async () => {
-  const deps = testDeps(testEnv(tables));
-  await ensureTables(deps.ddb, deps.tables);
-  s = await startApiStack({}, tables);
+  s = await startApiStackOn(tables);
 });
 afterAll(async () => {
   for (const id of started)

@@ -3,20 +3,19 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ZeroBoard } from '../../api/routes/zero-report.tsx';
-import { ensureTables } from '../../infra/local/servers.ts';
 import { textFlawMessage } from '../../domain/safe-text.ts';
 import type { ZeroReport } from '../../domain/zero-report.ts';
 import { createSession } from '../../store/sessions.ts';
 import { zeroNightQuery } from '../../workflows/zero-report/messages.ts';
 import { zeroReportNight } from '../../workflows/zero-report/workflow.ts';
-import { ownTables, testDeps, testEnv, uniqueId } from '../support/stack.ts';
+import { ownTables, uniqueId } from '../support/stack.ts';
 import {
   actionPath,
   call,
   formFields,
   outcomeOf,
   postForm,
-  startApiStack,
+  startApiStackOn,
   waitForEmail,
   type ApiStack,
 } from './harness.ts';
@@ -34,9 +33,7 @@ let s: ApiStack;
 let night: WorkflowHandle<typeof zeroReportNight>;
 
 beforeAll(async () => {
-  const deps = testDeps(testEnv(tables));
-  await ensureTables(deps.ddb, deps.tables);
-  s = await startApiStack({}, tables);
+  s = await startApiStackOn(tables);
   night = await s.deps.temporal.workflow.start(zeroReportNight, {
     taskQueue: s.deps.env.TEMPORAL_TASK_QUEUE,
     workflowId: uniqueId('zero-night'),
