@@ -374,10 +374,17 @@ function ReportForm(props: {
         {t(lang, fieldLabels.contact!)}
         {optional}
       </label>
+      {/* It takes a mobile, a landline or an email, so neither `email` nor `tel` (a browser would then
+          offer only addresses, or only numbers) and no inputmode (a phone would open the keypad or the
+          address keyboard, and the other could not be typed): the keyboard the person has, their past
+          entries offered. No capital or spelling fix forced onto an address. */}
       <input
         id="contact"
         name="contact"
-        autocomplete="email"
+        type="text"
+        autocomplete="on"
+        autocapitalize="off"
+        spellcheck={false}
         maxlength={254}
         value={values.contact ?? ''}
         // What is taken is said before an error is: the hint, then the error (as the photo field's).

@@ -169,6 +169,30 @@ describe('a contact typed on a Chinese keyboard', () => {
     expect(report.contact).toBe(kept);
   });
 
+  it('the field asks for none of the three alone: no email or tel autofill, no keyboard forced, its label and hint kept', async () => {
+    const contactInput = (html: string) => /<input[^>]*\bid="contact"[^>]*>/.exec(html)?.[0] ?? '';
+    const fresh = await (await s.app.request(`/r/${room('B103')}`)).text();
+    const refused = await (
+      await send(`/r/${room('B103')}`, { kind: 'repair', description: '灯不亮', contact: '找宿管' })
+    ).text();
+    for (const html of [fresh, refused]) {
+      const input = contactInput(html);
+      expect(input).toContain('name="contact"');
+      // `email` would have the browser offer addresses only (`tel` numbers only); a mobile, a
+      // landline and an address are all taken here.
+      expect(input).not.toMatch(/autocomplete="(?:email|tel|tel-[a-z-]+|username)"/);
+      expect(input).toContain('autocomplete="on"');
+      // A phone keypad (or the address keyboard) would leave the other unable to be typed.
+      expect(input).not.toMatch(/inputmode="(?:tel|email|numeric|decimal)"/);
+      expect(input).not.toMatch(/type="(?:email|tel|number)"/);
+      // What it takes is still said: its label, and the hint it is described by.
+      expect(html).toMatch(/<label for="contact">手机号、座机或电子邮箱/);
+      expect(input).toMatch(/aria-describedby="contact-hint\b/);
+      expect(html).toContain('id="contact-hint"');
+    }
+    expect(contactInput(refused)).toContain('aria-invalid="true"');
+  });
+
   it('what is neither a number nor an address is still refused, kept on the form', async () => {
     const res = await send(`/r/${room('B103')}`, {
       kind: 'repair',
