@@ -1,3 +1,5 @@
+import { normalContact } from './contact.ts';
+
 /**
  * What makes two posts of the report form the same report: the place, who left it (name and
  * contact, or none) and the description, whitespace folded. Back after sending serves a fresh
@@ -14,17 +16,22 @@ export interface ReportSameness {
 const folded = (s: string | undefined) => (s ?? '').replace(/\s+/g, ' ').trim();
 
 /**
+ * The contact as the report would keep it (`normalContact`: "138 0013 8000" and "13800138000"
+ * are one number, a full-width ＠ an @), as typed when it is none, so a resend typed another way
+ * is still the same report; an address's letter case does not matter. A contact already kept
+ * comes out as it went in, so a held report's key is the one its resend makes.
+ */
+const sameContact = (contact: string | undefined) => {
+  const typed = folded(contact);
+  return (normalContact(typed) ?? typed).toLowerCase();
+};
+
+/**
  * The key naming a report's text at its place (the store keeps only its hash, as for a form's
- * submission key); a contact's letter case does not matter (an email address).
+ * submission key).
  */
 export function sameReportKey(r: ReportSameness): string {
-  const parts = [
-    'same-report',
-    r.placeCode,
-    folded(r.name),
-    folded(r.contact).toLowerCase(),
-    folded(r.description),
-  ];
+  const parts = ['same-report', r.placeCode, folded(r.name), sameContact(r.contact), folded(r.description)];
   return JSON.stringify(parts);
 }
 

@@ -80,6 +80,20 @@ describe('the report form sent again after Back', () => {
     expect(tokenOf(named)).not.toBe(tokenOf(first));
   });
 
+  it('answers a repeat whose number was typed another way (grouped, full-width) with the first report', async () => {
+    // Words of their own each run: the same-text window outlives a run on the shared tables.
+    const description = `楼道灯不亮 ${uniqueId('grouped')}`;
+    const first = await send({ kind: 'repair', description, contact: '138 0013 8000' });
+    expect(first.status).toBe(303);
+    expect(tokenOf(first)).toBeDefined();
+    for (const contact of ['13800138000', '１３８-００１３-８０００'])
+      expect(tokenOf(await send({ kind: 'repair', description, contact })), contact).toBe(tokenOf(first));
+    // Another number is another reporter's report.
+    const other = await send({ kind: 'repair', description, contact: '138 0013 8001' });
+    expect(tokenOf(other)).toBeDefined();
+    expect(tokenOf(other)).not.toBe(tokenOf(first));
+  });
+
   it('keeps a resend that brings photos as a report of its own, photos and all', async () => {
     const contact = `${uniqueId('student')}@example.org`;
     const fields = { kind: 'repair', description: '阳台下水道堵了', contact };

@@ -13,6 +13,17 @@ describe('sameReportKey', () => {
     expect(sameReportKey({ ...base, name: '' })).toBe(sameReportKey(base));
   });
 
+  it('compares the contact as it is kept, not as it was typed: one number grouped or not, full-width or not', () => {
+    const phone = { ...base, contact: '13800138000' };
+    for (const typed of ['138 0013 8000', '138-0013-8000', '１３８００１３８０００', ' 138 0013\t8000 '])
+      expect(sameReportKey({ ...phone, contact: typed }), typed).toBe(sameReportKey(phone));
+    const landline = { ...base, contact: '01062751234转123' };
+    expect(sameReportKey({ ...landline, contact: '(010) 6275-1234 ext. 123' })).toBe(sameReportKey(landline));
+    expect(sameReportKey({ ...base, contact: 'A＠Example。org' })).toBe(sameReportKey(base));
+    // Another number is still another reporter.
+    expect(sameReportKey({ ...phone, contact: '138 0013 8001' })).not.toBe(sameReportKey(phone));
+  });
+
   it('tells different reports apart: another text, place, contact or name', () => {
     const key = sameReportKey(base);
     expect(sameReportKey({ ...base, description: '门锁坏了，窗也坏了' })).not.toBe(key);
