@@ -1,9 +1,9 @@
 import type { CaseAction } from './case-action.ts';
 import type { Language } from './directory.ts';
 import { reportReasonIn } from './intake.ts';
-import { linkButton } from './email-content.ts';
+import { mailGreeting, mailHalves, mailHtml, mailText, type MailHalf } from './mail-document.ts';
 import { noAutolink, noAutolinkPair } from './no-autolink.ts';
-import { escapeHtml, type Bilingual } from './text.ts';
+import type { Bilingual } from './text.ts';
 
 /** What a reporter is told about one event of a scanned-code report (store/reporter-notices.ts sends it). */
 export interface ReporterNoticeContext {
@@ -34,8 +34,6 @@ export const caseResultActions: readonly CaseAction[] = [
   'follow_up_rated',
 ];
 
-type Half = 'zh' | 'en';
-
 /**
  * The language a reporter's mail is written in first: their own where the directory knows them,
  * else that of the form they reported in, else Chinese (reports made before the form's language
@@ -45,17 +43,15 @@ export const reporterLanguage = (known: Language | undefined, reportedIn: Langua
   known ?? reportedIn ?? 'zh-CN';
 
 /**
- * One language's lines. What people typed (the reporter's own name, sent to whatever address they
- * typed; the reason staff gave; the place's name) is kept from becoming a link; the tracking
- * page's address, added here, is not.
+ * One language's lines, without a greeting (the mail greets once, in the reader's language). What
+ * people typed (the reason staff gave, the place's name) is kept from becoming a link; the
+ * tracking page's address, added here, is not.
  */
-function block(l: Half, given: ReporterNoticeContext): string[] {
+function block(l: MailHalf, given: ReporterNoticeContext): string[] {
   const n = { ...given, place: given.place && noAutolinkPair(given.place) };
-  const name = n.name === undefined ? undefined : noAutolink(n.name.trim());
   const reason = n.reason ? noAutolink(reportReasonIn(n.reason, l === 'en' ? 'en' : 'zh-CN')) : undefined;
   if (l === 'zh')
     return [
-      name ? `${name}，您好：` : '您好：',
       `您${n.place ? `在${n.place.zh}` : ''}提交的报告 ${n.reportId}：${n.status.zh}`,
       reason ? `原因：${reason}` : '',
       n.note?.zh ?? '',
@@ -63,7 +59,6 @@ function block(l: Half, given: ReporterNoticeContext): string[] {
       n.trackUrl ? `查看进度：${n.trackUrl}` : '',
     ];
   return [
-    name ? `Hello ${name},` : 'Hello,',
     `Your report ${n.reportId}${n.place ? ` at ${n.place.en}` : ''}: ${n.status.en}`,
     reason ? `Reason: ${reason}` : '',
     n.note?.en ?? '',
@@ -74,34 +69,37 @@ function block(l: Half, given: ReporterNoticeContext): string[] {
 
 /**
  * A notice to a reporter in their language first (`reporterLanguage`): Chinese unless they are
- * known to read English or reported through the English form.
+ * known to read English or reported through the English form. Laid out as the case mails are
+ * (`renderEmail`): greeted once, in that language (the other half is a translation, not a second
+ * letter), by the name they left, which is kept from becoming a link since it goes to whatever
+ * address they typed.
  */
 export function renderReporterNotice(
   lang: Language,
   n: ReporterNoticeContext,
 ): { subject: string; text: string; html: string } {
-  const [first, second]: [Half, Half] = lang === 'en' ? ['en', 'zh'] : ['zh', 'en'];
-  const subjects: Record<Half, string> = {
+  const [first, second] = mailHalves(lang);
+  const subjects: Record<MailHalf, string> = {
     zh: `【整改】${n.reportId} ${n.status.zh}`,
     en: `[Rectify] ${n.reportId} ${n.status.en}`,
   };
+  const greeting = mailGreeting(lang, noAutolink((n.name ?? '').trim()), 'reporter');
   const a = block(first, n).filter(Boolean);
   const b = block(second, n).filter(Boolean);
   // In the HTML the tracking page is a button (a bare address runs off a phone's screen), once.
   const withoutUrl = (lines: string[]) => lines.filter((l) => !n.trackUrl || !l.endsWith(n.trackUrl));
-  const trackLabel: Record<Half, string> = { zh: '查看处理进度', en: 'Follow your report' };
-  const langOf = (h: Half) => (h === 'en' ? 'en' : 'zh-CN');
-  const html = [
-    `<div style="font-family:sans-serif" lang="${langOf(first)}">`,
-    ...withoutUrl(a).map((l) => `<p>${escapeHtml(l)}</p>`),
-    n.trackUrl ? linkButton(n.trackUrl, `${trackLabel[first]} / ${trackLabel[second]}`, 'primary') : '',
-    `<hr><div lang="${langOf(second)}">`,
-    ...withoutUrl(b).map((l) => `<p style="color:#555">${escapeHtml(l)}</p>`),
-    '</div></div>',
-  ].join('');
+  const html = mailHtml({
+    first,
+    greeting,
+    lead: withoutUrl(a),
+    links: n.trackUrl
+      ? [{ href: n.trackUrl, label: { zh: '查看处理进度', en: 'Follow your report' }, look: 'primary' }]
+      : [],
+    other: withoutUrl(b),
+  });
   return {
     subject: `${subjects[first]} / ${subjects[second]}`,
-    text: [...a, '', '———', ...b].join('\n'),
+    text: mailText(greeting, a, b),
     html,
   };
 }

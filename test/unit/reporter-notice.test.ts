@@ -47,7 +47,7 @@ describe('a notice to a scanned-code reporter', () => {
     expect(html.match(/https:\/\/rectify\.example\/t\/abc/g)).toHaveLength(1);
     expect(html).toContain('href="https://rectify.example/t/abc"');
     expect(html).toContain('>Follow your report / 查看处理进度</a>');
-    expect(html).toMatch(/^<div style="font-family:sans-serif" lang="en">/);
+    expect(html).toMatch(/^<div style="font-family:sans-serif[^"]*" lang="en">/);
     expect(html).toContain('<div lang="zh-CN">');
     // The text part keeps the address in both halves: there is nothing else to tap.
     expect(text).toContain('Follow it: https://rectify.example/t/abc');
@@ -58,16 +58,46 @@ describe('a notice to a scanned-code reporter', () => {
     const mail = renderReporterNotice('en', merged);
     expect(mail.subject.startsWith('[Rectify] RP-0123456789 Merged')).toBe(true);
     expect(mail.subject).toContain(' / 【整改】RP-0123456789 已并入');
-    expect(mail.text.indexOf('Hello 李同学,')).toBeLessThan(mail.text.indexOf('李同学，您好：'));
+    expect(mail.text.split('\n')[0]).toBe('Hello 李同学,');
   });
 
-  it('greets the reporter by name, or with a plain hello when they left none', () => {
-    const lines = renderReporterNotice('zh-CN', merged).text.split('\n');
-    expect(lines[0]).toBe('李同学，您好：');
-    expect(lines).toContain('Hello 李同学,');
+  it('greets the reporter once, in the language they read first, by name or with a plain hello', () => {
+    // As the case mails do (renderEmail, mailGreeting): the other half is a translation, not a
+    // second letter, so it does not greet again.
+    for (const [lang, hello, other] of [
+      ['zh-CN', '李同学，您好：', 'Hello'],
+      ['en', 'Hello 李同学,', '您好'],
+    ] as const) {
+      const { text, html } = renderReporterNotice(lang, merged);
+      expect(text.split('\n')[0]).toBe(hello);
+      expect(text.match(/您好|Hello|Dear/g)).toHaveLength(1);
+      expect(text).not.toContain(other);
+      expect(html.match(/您好|Hello|Dear/g)).toHaveLength(1);
+      expect(html).toContain(`<p>${hello}</p>`);
+    }
     const nameless = renderReporterNotice('zh-CN', { ...merged, name: undefined }).text.split('\n');
     expect(nameless[0]).toBe('您好：');
-    expect(nameless).toContain('Hello,');
+    expect(nameless).not.toContain('Hello,');
+    expect(renderReporterNotice('en', { ...merged, name: '  ' }).text.split('\n')[0]).toBe('Hello,');
+  });
+
+  it('reads end to end as one letter: greeting, the reader’s half, a rule, the translation', () => {
+    expect(renderReporterNotice('zh-CN', merged).text).toBe(
+      [
+        '李同学，您好：',
+        '',
+        '您在学生公寓A栋 A101提交的报告 RP-0123456789：已并入同一问题的案件',
+        '原因：与案件 ZG-2026-000007 为同一问题',
+        '案件编号：ZG-2026-000007',
+        '查看进度：https://rectify.example/t/abc',
+        '',
+        '———',
+        'Your report RP-0123456789 at Dormitory A A101: Merged into a case about the same problem',
+        'Reason: the same problem as case ZG-2026-000007',
+        'Case: ZG-2026-000007',
+        'Follow it: https://rectify.example/t/abc',
+      ].join('\n'),
+    );
   });
 
   it('gives each language its half of a bilingual reason, and the case and tracking link in both', () => {
