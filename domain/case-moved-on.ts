@@ -1,6 +1,7 @@
 import type { CaseAction } from './case-action.ts';
 import { caseActionLabel } from './case-action.ts';
-import type { CaseView, TimelineEntry } from './case-model.ts';
+import { recordsArrival } from './case-handling.ts';
+import type { CaseView, Stage, TimelineEntry } from './case-model.ts';
 import { stageStatusLabels } from './stage-labels.ts';
 import type { Bilingual } from './text.ts';
 
@@ -80,4 +81,41 @@ export function movedOnText(
     zh: `案件已${who ? `由${who.zh}` : ''}于 ${at} ${verb.zh}，现为「${now.zh}」`,
     en: `The case was already ${verb.en}${who ? ` by ${who.en}` : ''} at ${at}; it is now at “${now.en}”`,
   };
+}
+
+/** The stage each stage's own form is sent in. */
+const STAGE_OF_STEP: Partial<Record<string, Stage>> = {
+  root_cause: 'analysing',
+  sign_off: 'awaiting_signoff',
+  adjudication: 'adjudicating',
+  rectification: 'rectifying',
+  review: 'reviewing',
+};
+
+/**
+ * Whether this case never offers the step at all, whatever its stage: what it is and how it was
+ * opened rule it out (a complaint has no arrival on site, a case opened without case clocks
+ * nothing to pause). These are fixed when the case opens, so no one can have overtaken the form.
+ */
+function neverOffered(step: string, view: Pick<CaseView, 'source' | 'clocks'>): boolean {
+  switch (step) {
+    case 'arrived':
+      return !recordsArrival(view.source) || !view.clocks?.some((c) => c.metBy.includes('arrived'));
+    case 'request_pause':
+      return !view.clocks;
+    default:
+      return false;
+  }
+}
+
+/**
+ * Whether a form refused from an older page (or a hand-made post) was simply never this case's to
+ * send: its stage not reached yet, or a step the case never offers. No one overtook it, so the
+ * refusal's own words (where the case is and what the step needs, why the case has no such step)
+ * say why, not "案件已由 X …" naming whoever took the case's last step.
+ */
+export function notOvertaken(step: string, view: Pick<CaseView, 'timeline' | 'source' | 'clocks'>): boolean {
+  const stage = STAGE_OF_STEP[step];
+  if (stage !== undefined && !view.timeline.some((e) => e.stage === stage)) return true;
+  return neverOffered(step, view);
 }

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createdCaseSchema } from '../../api/schemas.ts';
 import {
+  handOverUpdate,
   reportRectificationUpdate,
+  requestPauseUpdate,
   reviewUpdate,
   signOffUpdate,
   submitRootCauseUpdate,
@@ -141,5 +143,49 @@ describe('a review that lost the race to another supervisor’s', () => {
     const html = await res.text();
     expect(formsOn(html)).toContain('comment');
     expect(unsaved(html)).toBe('');
+  });
+});
+
+describe('a pause request sent from a stale tab', () => {
+  async function opened() {
+    const res = await call(s.app, 'POST', '/api/cases', { as: 'sup-wang', body: newCaseBody() });
+    expect(res.status).toBe(201);
+    const { caseId } = createdCaseSchema.parse(await res.json());
+    return { caseId, h: s.deps.temporal.workflow.getHandle(caseId) };
+  }
+  const pauseFields = (note: string): [string, string][] => [
+    ['reason', 'waiting_for_parts'],
+    ['note', note],
+  ];
+
+  it('keeps its reason as the list showed it, in the page’s language, not the value sent', async () => {
+    const { caseId, h } = await opened();
+    // Asked already from another tab: this one's form no longer applies.
+    await h.executeUpdate(requestPauseUpdate, {
+      args: [{ actor: zhou, reason: 'student_absent', note: '' }],
+    });
+    const note = `配件周三到 ${uniqueId('n')}`;
+    const zh = await post(`/app/cases/${caseId}/pause`, 'staff-zhou', pauseFields(note));
+    expect(zh.status).toBe(409);
+    const box = unsaved(await zh.text());
+    expect(box).toContain('<textarea id="unsaved-reason" readonly="">等待配件</textarea>');
+    expect(box).toContain(`<textarea id="unsaved-note" readonly="">${note}</textarea>`);
+    expect(box).not.toContain('waiting_for_parts');
+
+    const en = await post(`/app/cases/${caseId}/pause`, 'staff-zhou', pauseFields(note), 'en');
+    expect(en.status).toBe(409);
+    const enBox = unsaved(await en.text());
+    expect(enBox).toContain('<textarea id="unsaved-reason" readonly="">Waiting for parts</textarea>');
+    expect(enBox).not.toContain('waiting_for_parts');
+  });
+
+  it('and so does the page of a case handed over meanwhile', async () => {
+    const { caseId, h } = await opened();
+    await h.executeUpdate(handOverUpdate, { args: [{ actor: zhou, toId: 'staff-wu', reason: '调班' }] });
+    const res = await post(`/app/cases/${caseId}/pause`, 'staff-zhou', pauseFields('配件周三到'));
+    expect(res.status).toBe(403);
+    const html = await res.text();
+    expect(html).toContain('<textarea id="kept-reason" name="reason" readonly="">等待配件</textarea>');
+    expect(html).not.toContain('waiting_for_parts');
   });
 });

@@ -105,6 +105,40 @@ describe('no arrival on site for a complaint', () => {
     expect(view.timeline.some((e) => e.action === 'arrived')).toBe(false);
   });
 
+  it('the form posted from an old page says why in the refusal’s own words, not that someone moved the case on', async () => {
+    const complaintId = await open(complaint);
+    const lead = async (lang: string) => {
+      const who = await as('staff-zhou');
+      const res = await s.app.request(`/app/cases/${complaintId}/arrived`, {
+        method: 'POST',
+        headers: {
+          'accept-language': lang,
+          cookie: `rectify_session=${who.id}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams([
+          ['note', '已到宿舍楼'],
+          ['_csrf', who.csrf],
+        ]).toString(),
+      });
+      expect(res.status).toBe(409);
+      const html = await res.text();
+      // The note typed is still there to copy.
+      expect(html).toMatch(/<textarea id="unsaved-note" readonly="">已到宿舍楼<\/textarea>/);
+      return /class="summary-lead">([^<]*)</.exec(html)?.[1] ?? '';
+    };
+    const zh = await lead('zh-CN');
+    expect(zh).toContain(
+      '登记到场：没有保存。投诉案件无需登记到场：投诉以提交原因分析作为响应，此表单不能提交。',
+    );
+    expect(zh).not.toContain('案件已');
+    const en = await lead('en');
+    expect(en).toContain(
+      'I am on site: nothing was saved. A complaint is answered, not attended on site: there is no arrival to record',
+    );
+    expect(en).not.toMatch(/already|moved on/);
+  });
+
   it('an arrival link mailed before the change says a complaint has none to record', async () => {
     const complaintId = await open(complaint);
     await assignedMail(complaintId);

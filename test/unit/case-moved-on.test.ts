@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseAction } from '../../domain/case-action.ts';
+import type { CaseClock } from '../../domain/case-clocks.ts';
 import type { Stage, TimelineEntry } from '../../domain/case-model.ts';
-import { lastMove, movedOnText } from '../../domain/case-moved-on.ts';
+import { lastMove, movedOnText, notOvertaken } from '../../domain/case-moved-on.ts';
 
 const entry = (
   action: CaseAction,
@@ -60,5 +61,45 @@ describe('what moved a case on', () => {
     expect(movedOnText({ stage: 'rectifying' }, { action: 'arrived' }, null, 't').zh).toContain(
       '执行「维修人员到场」',
     );
+  });
+});
+
+describe('a form no one overtook: the refusal keeps its own words', () => {
+  const clock = (metBy: CaseClock['metBy']): CaseClock => ({
+    id: 'on_site_arrival',
+    label: { zh: '到场', en: 'On site' },
+    seed: '000',
+    limit: { unit: 'hours', amount: 2 },
+    metBy,
+    startedAt: '2026-12-07T10:00:00Z',
+    due: '2026-12-07T12:00:00Z',
+    approximate: false,
+  });
+  const opened = [entry('detected', 'sup-wang', 'analysing')];
+  const repair = { timeline: opened, source: 'repair' as const, clocks: [clock(['arrived'])] };
+
+  it('an arrival on a complaint, which never has one, though its clock lists arrival', () => {
+    const complaint = {
+      ...repair,
+      source: 'complaint' as const,
+      clocks: [clock(['arrived', 'root_cause_submitted'])],
+    };
+    expect(notOvertaken('arrived', complaint)).toBe(true);
+    // A repair's arrival refused now was overtaken (recorded before, the repair reported).
+    expect(notOvertaken('arrived', repair)).toBe(false);
+  });
+
+  it('a step a case opened without the clocks it needs never offered', () => {
+    expect(notOvertaken('arrived', { ...repair, clocks: [clock(['rectification_reported'])] })).toBe(true);
+    expect(notOvertaken('request_pause', { ...repair, clocks: undefined })).toBe(true);
+    expect(notOvertaken('request_pause', repair)).toBe(false);
+  });
+
+  it('a stage’s form before the case reached that stage; after, it was overtaken', () => {
+    expect(notOvertaken('review', repair)).toBe(true);
+    const reviewed = [...opened, entry('rectification_reported', 'staff-zhou', 'reviewing')];
+    expect(notOvertaken('review', { ...repair, timeline: reviewed })).toBe(false);
+    // Steps of any stage (a comment, a withdrawal) are told by what moved the case on.
+    expect(notOvertaken('comment', repair)).toBe(false);
   });
 });

@@ -59,7 +59,7 @@ export function renderNoLongerYours(
   personLabel?: PersonLabel,
 ) {
   const lang = c.get('lang');
-  const kept = typedFields(state, personLabel);
+  const kept = typedFields(state, lang, personLabel);
   return page(
     c,
     { zh: '不能办理此案件', en: 'You cannot act on this case' },

@@ -1,5 +1,6 @@
 // What a person typed into a case form that was not saved, kept on the page to copy: a read-only
 // box, not the form, when the form no longer applies (the case moved on, or is no longer theirs).
+import { pauseReasonLabels, pauseReasons, type PauseReason } from '../../../domain/case-clocks.ts';
 import type { Directory } from '../../../domain/directory.ts';
 import { personChoiceLabel } from '../../../domain/person-option.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
@@ -33,14 +34,33 @@ export const personLabelOf =
     return personChoiceLabel(p, lang, dir.departments.find((d) => d.id === p.departmentId)?.name);
   };
 
+const isPauseReason = (v: string): v is PauseReason => (pauseReasons as readonly string[]).includes(v);
+
 /**
- * The typed fields of a form, those with something in them; a colleague chosen from the list by
- * name, not by the directory's id the option sent ("staff-zhao"), which nobody reads by.
+ * A kept value as its form showed it: a colleague chosen from the list by name, not by the
+ * directory's id the option sent ("staff-zhao"), and a pause request's reason by the words of its
+ * list ("等待配件"), not the value sent ("waiting_for_parts"); nobody reads by either. (Other
+ * forms' "reason" is typed text, kept as typed.)
  */
-export const typedFields = (state: FormState, personLabel?: PersonLabel): [string, string][] =>
+function shownValue(
+  state: FormState,
+  key: string,
+  value: string,
+  lang: Lang,
+  personLabel: PersonLabel | undefined,
+): string {
+  const v = value.trim();
+  if (PERSON_FIELDS.has(key)) return personLabel?.(v) ?? value;
+  if (state.step === 'request_pause' && key === 'reason' && isPauseReason(v))
+    return inLang(pauseReasonLabels[v], lang);
+  return value;
+}
+
+/** The typed fields of a form, those with something in them, each as its form showed it. */
+export const typedFields = (state: FormState, lang: Lang, personLabel?: PersonLabel): [string, string][] =>
   Object.entries(state.values)
     .filter(([k, v]) => keptLabels[k] !== undefined && v.trim() !== '')
-    .map(([k, v]) => [k, PERSON_FIELDS.has(k) ? (personLabel?.(v.trim()) ?? v) : v]);
+    .map(([k, v]) => [k, shownValue(state, k, v, lang, personLabel)]);
 
 export const UNSAVED_TITLE: Bilingual = { zh: '您填写的内容（未保存）', en: 'What you typed (not saved)' };
 
@@ -55,7 +75,7 @@ export function UnsavedText(props: {
   personLabel?: PersonLabel | undefined;
 }) {
   const { state, lang } = props;
-  const kept = typedFields(state, props.personLabel);
+  const kept = typedFields(state, lang, props.personLabel);
   const photos = state.photos ?? [];
   return (
     <section class="card" data-unsaved={state.step} aria-labelledby="unsaved-title">

@@ -6,7 +6,7 @@ import { notesWithoutEvidence } from '../../../domain/evidence-ref.ts';
 import { caseCitation } from '../../../domain/case-citation.ts';
 import { reportedAtOf } from '../../../domain/case-clocks.ts';
 import { categoryLabel } from '../../../domain/intake.ts';
-import { type CaseView, type Stage } from '../../../domain/case-model.ts';
+import { type CaseView } from '../../../domain/case-model.ts';
 import type { Directory } from '../../../domain/directory.ts';
 import { inLang, splitBilingual, type Bilingual, type Lang } from '../../../domain/text.ts';
 import { kindPrefixIn } from '../../../domain/case-title.ts';
@@ -50,7 +50,7 @@ import { AUDIT_READERS } from '../../routes/audit.ts';
 import { reporterShownTo, WITHHELD_REPORTER } from '../../reporter-privacy.ts';
 import { readRefusalText, renderNoLongerYours } from './case-refused-page.tsx';
 import { personLabelOf, UnsavedText, UNSAVED_TITLE } from './case-unsaved.tsx';
-import { lastMove, movedOnText } from '../../../domain/case-moved-on.ts';
+import { lastMove, movedOnText, notOvertaken } from '../../../domain/case-moved-on.ts';
 import { page, refusalOf, takeUnsaved, viewerOf, type WebContext } from './web-kit.tsx';
 import { closureDueNote, closureOnDue, type NamedClosure } from '../../../domain/closure-on-due.ts';
 import { currentCalendarReader } from '../../../infra/calendar.ts';
@@ -115,15 +115,6 @@ function unsavedStepForm(c: WebContext, caseId: string): FormState | null {
   return values && step ? { step, values, errors: {} } : null;
 }
 
-/** The stage each stage's own form is sent in. */
-const STAGE_OF_FORM: Partial<Record<string, Stage>> = {
-  root_cause: 'analysing',
-  sign_off: 'awaiting_signoff',
-  adjudication: 'adjudicating',
-  rectification: 'rectifying',
-  review: 'reviewing',
-};
-
 export async function renderCase(
   c: WebContext,
   deps: AppDeps,
@@ -177,12 +168,11 @@ export async function renderCase(
     state && !(isFormStep(state.step) ? steps.includes(state.step) : handling.includes(state.step));
   // A step refused for who the person is (403) was never theirs: its refusal says so. Any other
   // (409: the case moved on meanwhile) is told by what moved it on.
-  // A form for a stage the case has not reached yet (an old page, a hand-made post) was not
-  // overtaken by anyone: the refusal's own words say where the case is and what the step needs.
-  const formStage = state ? STAGE_OF_FORM[state.step] : undefined;
-  const notYetReached = formStage !== undefined && !view.timeline.some((e) => e.stage === formStage);
+  // A form for a stage the case has not reached yet, or for a step this case never offers (an
+  // arrival on a complaint), sent from an old page or by hand, was not overtaken by anyone: the
+  // refusal's own words say why.
   const movedOn =
-    stale && status !== 403 && !notYetReached
+    stale && status !== 403 && !(state && notOvertaken(state.step, view))
       ? movedOnText(
           view,
           moved,
