@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { COLUMNS, directoryToTable, tableToCsv } from '../../api/pages/app/admin-import.ts';
 import type { Directory } from '../../domain/directory.ts';
-import { loadDirectory, saveDirectory } from '../../store/directory.ts';
+import { currentSnapshot, loadDirectory, saveDirectory } from '../../store/directory.ts';
 import { createSession } from '../../store/sessions.ts';
 import { applyFormFields, postImportApply, postImportFile } from '../support/import-apply-form.ts';
 import { appOnOwnTables } from '../support/own-tables-app.ts';
@@ -78,5 +78,45 @@ describe('directory import: floors and rooms', () => {
     expect(en.html).toContain(
       'This removes 2 floors and 20 rooms (with their grid members and QR codes): b-f1, b-f2',
     );
+  });
+
+  it('a merge that changes a floor’s id says once, at the floor’s row, to keep the id or replace; replace moves its rooms', async () => {
+    const table = directoryToTable(demo);
+    // b-f1 as b-1f: its floor row with the new id, its cluster rows under it.
+    const moved = (r: string[]) =>
+      r.map((v, i) =>
+        (r[0] === 'floor' && i === 1) || (r[0] === 'cluster' && i === 2) ? v.replace(/^b-f1$/, 'b-1f') : v,
+      );
+    const renamed = table
+      .filter((r) => (r[0] === 'floor' && r[1] === 'b-f1') || (r[0] === 'cluster' && r[2] === 'b-f1'))
+      .map(moved);
+    const stored = await currentSnapshot(deps.ddb, deps.tables);
+    const zh = await preview([table[0]!, ...renamed], 'merge');
+    expect(zh.status).toBe(400);
+    // One problem, not a duplicate for each of its 10 rooms and 2 clusters.
+    expect(zh.html).toContain('data-import-problems="1"');
+    expect(zh.html).toContain('data-row="2" data-column="id"');
+    expect(zh.html).toContain(
+      '楼层 b-1f 列出了楼栋 bldg-b 现有楼层 b-f1（1层）的房间（B101, B102, B103…）。合并只按 id 新增或替换，不删除文件中没有的楼层，所以 b-f1 仍在，房间重复。只改楼层名称：请沿用 id b-f1；',
+    );
+    const en = await preview([table[0]!, ...renamed], 'merge', '?lang=en');
+    expect(en.html).toContain(
+      'To rename the floor, keep its id b-f1; to change its id, choose &quot;Remove them (the file is the whole directory)&quot;',
+    );
+    expect(await currentSnapshot(deps.ddb, deps.tables)).toEqual(stored);
+
+    // What the message offers: the whole directory with the new id, as a replacement. Every room
+    // of b-f1 is still in bldg-b, on b-1f: none that a case names is lost.
+    const whole = table.map(moved);
+    const page = await preview(whole, 'replace');
+    expect(page.status).toBe(200);
+    // The preview says the floor id b-f1 goes (its grid cell and code), and no room.
+    expect(page.html).toContain('data-places-lost="1.0"');
+    const done = await postImportApply(own.app, admin, applyFormFields(page.html));
+    expect(done.status).toBe(303);
+    const b = (await loadDirectory(deps.ddb, deps.tables, true))?.buildings.find((x) => x.id === 'bldg-b');
+    const before = demo.buildings.find((x) => x.id === 'bldg-b')!;
+    expect(b?.floors.map((f) => f.id)).toEqual(['b-1f', 'b-f2']);
+    expect(b?.floors[0]?.clusters).toEqual(before.floors[0]?.clusters);
   });
 });

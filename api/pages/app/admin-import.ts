@@ -12,6 +12,7 @@ import {
   fileEntries,
   mergedPaths,
   mergeFile,
+  renamedFloors,
   type DirectoryPart,
   type MergedFile,
 } from './admin-import-merge.ts';
@@ -534,7 +535,13 @@ function checkTable(
       problems: lost.map((p) => ({ ...locate(p.where, rowOf), message: p.text })),
     };
   }
-  const schemaProblems = checked.ok ? [] : withCrossChecks(m.raw, checked.problems);
+  // A floor whose id the file changed: one problem at its row saying why and what to do, in place
+  // of a duplicate for each room and cluster of the floor the merge keeps.
+  const renamed = checked.ok ? [] : renamedFloors(base, m.raw, rowOf);
+  const ofKept = (p: DirectoryProblem) =>
+    renamed.some((r) => p.also !== undefined && (p.also === r.keptAt || p.also.startsWith(`${r.keptAt}.`)));
+  for (const r of renamed) problems.push({ ...locate(`${r.newAt}.id`, rowOf), message: r.message });
+  const schemaProblems = checked.ok ? [] : withCrossChecks(m.raw, checked.problems).filter((p) => !ofKept(p));
   // A missing campus row is told once, by the layout check, not again as the schema's "campus".
   const campusMissing = !value.rowOf.has('campus');
   // A cell the layout check already refused (a floor id in two buildings) is not refused twice.
