@@ -29,6 +29,9 @@ const HTML_ENTITIES: Record<string, string> = {
 };
 
 /** Text made safe to put in HTML, as element content or a quoted attribute value. */
+/** English text with its first letter capitalised, as where a clause written to follow a colon starts a sentence. */
+export const upFirst = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
 export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
 
 const HAN = /\p{Script=Han}/u;

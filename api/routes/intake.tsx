@@ -38,7 +38,7 @@ import {
 import { textFlaw, textFlawMessage } from '../../domain/safe-text.ts';
 import { characterCount } from '../../domain/characters.ts';
 import { SURVEY_COMMENT_MAX, surveyQuestions } from '../../domain/survey-questions.ts';
-import { inLang, languages, type Bilingual, type Lang } from '../../domain/text.ts';
+import { inLang, languages, upFirst, type Bilingual, type Lang } from '../../domain/text.ts';
 import { raterConflict } from '../../domain/survey-rater.ts';
 import { ratingScoreLabel, ratingScores } from '../../domain/rating-scale.ts';
 import {
@@ -103,7 +103,6 @@ type Ctx = Context<WebEnv>;
 
 const t = (lang: Lang, text: Bilingual) => inLang(text, lang);
 const isLang = (v: string | undefined): v is Lang => (languages as readonly string[]).includes(v ?? '');
-const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 /** English text takes ASCII punctuation. */
 const colon = (lang: Lang) => (lang === 'en' ? ': ' : '：');
 
@@ -215,7 +214,7 @@ const alteredForm: Bilingual = {
  */
 const photosNotKept = (count: number): Bilingual => ({
   zh: `${choosePhotosAgain.zh}：刚才选的 ${count} 张照片没有随表单保存。`,
-  en: `${capitalised(choosePhotosAgain.en)}: ${count === 1 ? 'the photo' : `the ${count} photos`} you chose ${count === 1 ? 'was' : 'were'} not kept with the form.`,
+  en: `${upFirst(choosePhotosAgain.en)}: ${count === 1 ? 'the photo' : `the ${count} photos`} you chose ${count === 1 ? 'was' : 'were'} not kept with the form.`,
 });
 
 /**
@@ -542,19 +541,18 @@ function EmergencyAdvice(props: { lang: Lang; prominent?: boolean }) {
 
 /**
  * What a post of the form carries, as a report it may repeat is compared with it: the contact as
- * it would be kept (`normalContact`; as typed when it is none), each photo by its SHA-256.
+ * typed (`sameReportKey` compares it as it would be kept), each photo by its SHA-256.
  */
 async function resentReport(
   placeCode: string,
   values: FormValues,
   photos: readonly File[],
 ): Promise<ResentReport> {
-  const typed = values.contact?.trim();
   return {
     placeCode,
     kind: values.kind,
     name: values.name,
-    contact: typed ? (normalContact(typed) ?? typed) : undefined,
+    contact: values.contact,
     description: values.description ?? '',
     photoSha256: await Promise.all(
       photos.map(async (p) =>

@@ -1,6 +1,6 @@
 // The page a case form comes back to when its sender may no longer read the case (it was handed
 // over or reassigned meanwhile): a 403 saying so, with what was typed kept to copy, never a redirect.
-import { inLang, type Bilingual } from '../../../domain/text.ts';
+import { inLang, upFirst, type Bilingual } from '../../../domain/text.ts';
 import { keptLabels, typedFields, type PersonLabel } from './case-unsaved.tsx';
 import type { FormState } from './case-form-state.tsx';
 import { page, type WebContext } from './web-kit.tsx';
@@ -27,7 +27,7 @@ export interface ReadRefusalFacts {
  * no longer cover this one, and where they are now, rather than only the rule.
  */
 export function readRefusalText(f: ReadRefusalFacts, rule: Bilingual): Bilingual {
-  const sentence = (en: string) => `${en.charAt(0).toUpperCase()}${en.slice(1).replace(/[.。]$/u, '')}.`;
+  const sentence = (en: string) => `${upFirst(en).replace(/[.。]$/u, '')}.`;
   const zhRule = `${rule.zh.replace(/[。.]$/u, '')}。`;
   const now = f.supervisorOf ?? [];
   const nowZh = now.length ? `，您现在主管${now.map((b) => b.zh).join('、')}` : '';

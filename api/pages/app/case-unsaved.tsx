@@ -2,7 +2,7 @@
 // box, not the form, when the form no longer applies (the case moved on, or is no longer theirs).
 import { pauseReasonLabels, pauseReasons, type PauseReason } from '../../../domain/case-clocks.ts';
 import type { Directory } from '../../../domain/directory.ts';
-import { personChoiceLabel } from '../../../domain/person-option.ts';
+import { personChoiceLabels } from '../../../domain/person-option.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import { handlingFieldLabels } from './case-handling-forms.tsx';
 import { Evidence } from './case-evidence.tsx';
@@ -25,14 +25,14 @@ const PERSON_FIELDS: ReadonlySet<string> = new Set(['assigneeId']);
 /** How a chosen person reads ("赵伟（管理）"); undefined for an id the directory does not know. */
 export type PersonLabel = (id: string) => string | undefined;
 
-/** Each person of the directory as a choice names them ("赵伟（管理）"). */
-export const personLabelOf =
-  (dir: Pick<Directory, 'people' | 'departments'>, lang: Lang): PersonLabel =>
-  (id) => {
-    const p = dir.people.find((x) => x.id === id);
-    if (!p) return undefined;
-    return personChoiceLabel(p, lang, dir.departments.find((d) => d.id === p.departmentId)?.name);
-  };
+/**
+ * Each person of the directory as the form's list named them ("赵伟（管理）", with the email when two
+ * read alike), so the kept value reads as the choice made.
+ */
+export const personLabelOf = (dir: Pick<Directory, 'people' | 'departments'>, lang: Lang): PersonLabel => {
+  const labels = personChoiceLabels(dir.people, lang, dir.departments);
+  return (id) => labels.get(id);
+};
 
 const isPauseReason = (v: string): v is PauseReason => (pauseReasons as readonly string[]).includes(v);
 
