@@ -2,11 +2,9 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import {
   ConditionalCheckFailedException,
   GetItemCommand,
-  QueryCommand,
   TransactionCanceledException,
   TransactWriteItemsCommand,
   UpdateItemCommand,
-  type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -278,57 +276,100 @@ function parsePosition(position: string): { band: Band; sk: string } {
   return m ? { band: m[1] === '0' ? 0 : 1, sk: m[2]! } : { band: 1, sk: position };
 }
 
+/** A report someone has taken for a triage decision that is not recorded yet (their claim is live). */
+export interface DecidingReport {
+  report: Report;
+  /** Who is deciding it. */
+  by: string;
+}
+
 export interface TriagePage {
-  /** Untriaged reports across every building asked for: safety hazards first, then the rest, each oldest first. */
+  /**
+   * Untriaged reports across every building asked for that nobody is deciding: safety hazards
+   * first, then the rest, each oldest first.
+   */
   reports: Report[];
   /** Where the next page starts (`after`), or null on the last page. */
   next: string | null;
-  /** How many reports wait in these buildings' queues altogether. */
+  /** How many reports wait in these buildings' queues altogether: exactly those `reports` pages through. */
   total: number;
+  /**
+   * Every report of these buildings being decided now, in the queue's order: neither waiting nor
+   * decided, so neither among `reports` nor counted in `total`.
+   */
+  deciding: DecidingReport[];
 }
 
 /**
- * One page of the untriaged reports of these buildings, starting after the queue position
- * `after`, with the count of every report waiting. A safety hazard comes before any routine
- * report (nobody must page past repairs to find it); otherwise oldest first across all the
- * buildings (the order they are owed an answer: one building's backlog does not hide another's
- * older reports).
+ * A triage claim as its queue row carries it (`claimBy`, `claimUntil`, mirrored by claimTriage),
+ * so the queue's count and its pages tell a report being decided from one waiting without
+ * reading each report.
+ */
+type RowClaim = { claimBy?: string; claimUntil?: number };
+const liveClaim = (row: RowClaim, now: number): string | null =>
+  row.claimBy !== undefined && row.claimUntil !== undefined && row.claimUntil >= now ? row.claimBy : null;
+
+/**
+ * One page of the untriaged reports of these buildings nobody is deciding, starting after the
+ * queue position `after`, with the count of every such report and the reports being decided. A
+ * safety hazard comes before any routine report (nobody must page past repairs to find it);
+ * otherwise oldest first across all the buildings (the order they are owed an answer: one
+ * building's backlog does not hide another's older reports).
  */
 export async function triageQueue(
   deps: ReportDeps,
   buildingIds: string[],
-  opts: { limit?: number; after?: string | undefined } = {},
+  opts: { limit?: number; after?: string | undefined; now?: number } = {},
 ): Promise<TriagePage> {
   const limit = opts.limit ?? 100;
-  const [page, counts] = await Promise.all([
-    queuedReports(deps, buildingIds, limit, opts.after),
-    Promise.all(buildingIds.map((b) => queueLength(deps, b))),
+  // One instant for the count and the page: a claim running out between them would otherwise
+  // leave a report counted but not shown, or shown but not counted.
+  const now = opts.now ?? Date.now();
+  const [page, tallies] = await Promise.all([
+    queuedReports(deps, buildingIds, limit, opts.after, now),
+    Promise.all(buildingIds.map((b) => queueTally(deps, b, now))),
   ]);
+  const deciding = await Promise.all(
+    tallies
+      .flatMap((t) => t.deciding)
+      .map(async (c) => ({ report: await getReport(deps, c.reportId), by: c.by })),
+  );
   return {
-    reports: page.rows.map((q) => q.report),
+    reports: page.rows.filter((q) => q.decidingBy === null).map((q) => q.report),
     next: page.next,
-    total: counts.reduce((a, n) => a + n, 0),
+    total: tallies.reduce((a, t) => a + t.waiting, 0),
+    deciding: deciding
+      .filter((d): d is DecidingReport => d.report?.status === 'received')
+      .map((d) => ({ ...d, position: queuePositionOf(d.report) }))
+      .sort((x, y) => (x.position < y.position ? -1 : x.position > y.position ? 1 : 0))
+      .map(({ report, by }) => ({ report, by })),
   };
 }
 
-/** How many reports wait in one building's queue (a count of its rows; nothing is read but keys). */
-async function queueLength(deps: ReportDeps, buildingId: string): Promise<number> {
-  let n = 0;
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const res = await deps.ddb.send(
-      new QueryCommand({
-        TableName: deps.tables.ops,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: marshall({ ':pk': opsPartition.reportQueue(buildingId) }),
-        Select: 'COUNT',
-        ExclusiveStartKey: start,
-      }),
-    );
-    n += res.Count ?? 0;
-    start = res.LastEvaluatedKey;
-  } while (start);
-  return n;
+/**
+ * One building's queue at `now`: how many reports wait in it (nobody deciding them), and the rows
+ * of those being decided (few: a claim lasts minutes). Only the rows' keys and claims are read.
+ */
+async function queueTally(
+  deps: ReportDeps,
+  buildingId: string,
+  now: number,
+): Promise<{ waiting: number; deciding: { reportId: string; by: string }[] }> {
+  let waiting = 0;
+  const deciding: { reportId: string; by: string }[] = [];
+  const rows = queryItems(deps.ddb, {
+    TableName: deps.tables.ops,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: marshall({ ':pk': opsPartition.reportQueue(buildingId) }),
+    ProjectionExpression: 'reportId, claimBy, claimUntil',
+  });
+  for await (const it of rows) {
+    const row = unmarshall(it) as RowClaim & { reportId: string };
+    const by = liveClaim(row, now);
+    if (by === null) waiting++;
+    else deciding.push({ reportId: row.reportId, by });
+  }
+  return { waiting, deciding };
 }
 
 /**
@@ -341,8 +382,9 @@ async function bandRows(
   band: Band,
   after: string | undefined,
   max: number,
-): Promise<{ position: string; reportId: string }[]> {
-  const rows: { position: string; reportId: string }[] = [];
+  now: number,
+): Promise<{ position: string; reportId: string; decidingBy: string | null }[]> {
+  const rows: { position: string; reportId: string; decidingBy: string | null }[] = [];
   const queue = queryItems(deps.ddb, {
     TableName: deps.tables.ops,
     KeyConditionExpression: after ? 'pk = :pk AND sk > :after' : 'pk = :pk',
@@ -358,12 +400,12 @@ async function bandRows(
     Limit: Math.max(max, 100),
   });
   for await (const it of queue) {
-    const row = unmarshall(it) as { sk: string; reportId: string; first?: boolean };
+    const row = unmarshall(it) as RowClaim & { sk: string; reportId: string; first?: boolean };
     if (row.first === undefined) {
       const report = await getReport(deps, row.reportId);
       if (!report || bandOf(report.kind) !== band) continue;
     }
-    rows.push({ position: `${band}#${row.sk}`, reportId: row.reportId });
+    rows.push({ position: `${band}#${row.sk}`, reportId: row.reportId, decidingBy: liveClaim(row, now) });
     if (rows.length >= max) break;
   }
   return rows;
@@ -379,15 +421,19 @@ async function queuedReports(
   deps: ReportDeps,
   buildingIds: string[],
   limit: number,
-  after?: string,
-): Promise<{ rows: { report: Report; chaseStarted: boolean }[]; next: string | null }> {
+  after: string | undefined,
+  now: number,
+): Promise<{
+  rows: { report: Report; chaseStarted: boolean; decidingBy: string | null }[];
+  next: string | null;
+}> {
   const from = after ? parsePosition(after) : undefined;
   // The first `limit + 1` positions of each building in each band still ahead (the one past the
   // page says whether another follows), merged by position; the routine band is read only when
   // the safety band leaves room on the page.
   const band = (b: Band) =>
     Promise.all(
-      buildingIds.map((id) => bandRows(deps, id, b, from?.band === b ? from.sk : undefined, limit + 1)),
+      buildingIds.map((id) => bandRows(deps, id, b, from?.band === b ? from.sk : undefined, limit + 1, now)),
     ).then((per) => per.flat());
   const merged = from?.band === 1 ? await band(1) : await band(0);
   if (from?.band !== 1 && merged.length <= limit) merged.push(...(await band(1)));
@@ -395,19 +441,17 @@ async function queuedReports(
   const shown = merged.slice(0, limit);
   const next = merged.length > limit ? (shown.at(-1)?.position ?? null) : null;
   const rows = await Promise.all(
-    shown.map(async ({ reportId: id }) => {
+    shown.map(async ({ reportId: id, decidingBy }) => {
       const res = await deps.ddb.send(
         new GetItemCommand({ TableName: deps.tables.ops, Key: reportKey(id), ConsistentRead: true }),
       );
       if (!res.Item) return null;
       const row = unmarshall(res.Item) as { report: Report; chaseStarted?: boolean };
-      return { report: row.report, chaseStarted: row.chaseStarted === true };
+      return { report: row.report, chaseStarted: row.chaseStarted === true, decidingBy };
     }),
   );
   return {
-    rows: rows.filter(
-      (r): r is { report: Report; chaseStarted: boolean } => r !== null && r.report.status === 'received',
-    ),
+    rows: rows.filter((r): r is NonNullable<typeof r> => r !== null && r.report.status === 'received'),
     next,
   };
 }
@@ -440,7 +484,8 @@ export async function unchasedReports(
   const found: Report[] = [];
   let after: string | undefined;
   do {
-    const page = await queuedReports(deps, buildingIds, pageSize, after);
+    // A report being decided is still untriaged: its chase goes on until the decision is recorded.
+    const page = await queuedReports(deps, buildingIds, pageSize, after, Date.now());
     for (const q of page.rows) if (!q.chaseStarted && found.length < limit) found.push(q.report);
     after = page.next ?? undefined;
   } while (after !== undefined && found.length < limit);
@@ -520,13 +565,37 @@ export async function claimTriage(
         ReturnValues: 'ALL_NEW',
       }),
     );
-    const all = (out.Attributes ? unmarshall(out.Attributes).triageClaimants : undefined) as
-      Set<string> | undefined;
-    return { ...claim, earlier: [...(all ?? [])].filter((p) => p !== by).sort() };
+    const item = (out.Attributes ? unmarshall(out.Attributes) : {}) as {
+      report?: Report;
+      triageClaimants?: Set<string>;
+    };
+    if (item.report) await markQueueRow(deps, item.report, claim);
+    return { ...claim, earlier: [...(item.triageClaimants ?? [])].filter((p) => p !== by).sort() };
   } catch (err) {
     if (err instanceof ConditionalCheckFailedException) return null;
     throw err;
   }
+}
+
+/**
+ * Mirrors a claim on the report's queue row (the row is what the queue counts and pages), so a
+ * report being decided is neither counted nor offered as waiting. After the claim, not with it:
+ * a process that dies between the two leaves the report shown as waiting, as it was before rows
+ * carried claims, and a decision on it is told who holds it. A row already gone (the decision
+ * recorded in between) is not made again.
+ */
+async function markQueueRow(deps: ReportDeps, report: Report, claim: { by: string; until: number }) {
+  await conditionHeld(() =>
+    deps.ddb.send(
+      new UpdateItemCommand({
+        TableName: deps.tables.ops,
+        Key: queueKey(report),
+        UpdateExpression: 'SET claimBy = :by, claimUntil = :until',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: marshall({ ':by': claim.by, ':until': claim.until }),
+      }),
+    ),
+  );
 }
 
 /**
@@ -553,6 +622,21 @@ export async function releaseTriage(
   reportId: string,
   claim: { by: string; until: number },
 ) {
+  const report = await getReport(deps, reportId);
+  // The queue row first: a process that dies before the report's claim is given back leaves the
+  // report shown as waiting with a claim that runs out, never hidden as being decided when it is not.
+  if (report?.status === 'received')
+    await conditionHeld(() =>
+      deps.ddb.send(
+        new UpdateItemCommand({
+          TableName: deps.tables.ops,
+          Key: queueKey(report),
+          UpdateExpression: 'REMOVE claimBy, claimUntil',
+          ConditionExpression: 'claimBy = :by AND claimUntil = :until',
+          ExpressionAttributeValues: marshall({ ':by': claim.by, ':until': claim.until }),
+        }),
+      ),
+    );
   await conditionHeld(() =>
     deps.ddb.send(
       new UpdateItemCommand({

@@ -9,6 +9,7 @@ import {
   isReportId,
   queuePositionOf,
   triageQueue,
+  type DecidingReport,
   type Report,
 } from '../../../store/reports.ts';
 import type { AppDeps } from '../../deps.ts';
@@ -147,11 +148,17 @@ function matcher(dir: Directory, view: QueueView): ((r: Report) => boolean) | un
 }
 
 export interface QueuePage {
+  /** The page's waiting reports: nobody is deciding them. */
   reports: Report[];
   /** Where the next page starts, or null on the last. */
   next: string | null;
-  /** How many reports wait in the view's buildings altogether (filtered by building only). */
+  /** How many reports wait in the view's buildings altogether (filtered by building only): those the pages hold. */
   total: number;
+  /**
+   * The reports of the view being decided now (a decision taken, not recorded yet), with its
+   * kind and words: shown apart as being decided, never as waiting nor in `total`.
+   */
+  deciding: DecidingReport[];
   /** The page read its limit of reports without filling itself: later pages may hold matches. */
   capped: boolean;
   /** With a kind or words: how many of the waiting reports match them (see Matching). */
@@ -226,7 +233,7 @@ export async function readQueue(
     !view.after && page.next === null && !page.capped
       ? { count: page.reports.length, read: page.total }
       : await countMatching(deps, ids, keep);
-  return { ...page, matching };
+  return { ...page, deciding: page.deciding.filter((d) => keep(d.report)), matching };
 }
 
 /** A page of the reports `keep` takes, read batch by batch from `after` (see readQueue). */
@@ -241,21 +248,23 @@ async function matchingPage(
   let after = start;
   let read = 0;
   let total = 0;
+  let deciding: DecidingReport[] = [];
   for (;;) {
     const batch = await triageQueue(deps.aws, ids, { limit: SCAN_BATCH, after });
     total = batch.total;
+    deciding = batch.deciding;
     for (const [n, r] of batch.reports.entries()) {
       read++;
       if (!keep(r)) continue;
       reports.push(r);
       if (reports.length === limit) {
         const more = n < batch.reports.length - 1 || batch.next !== null;
-        return { reports, next: more ? queuePositionOf(r) : null, total, capped: false };
+        return { reports, next: more ? queuePositionOf(r) : null, total, deciding, capped: false };
       }
     }
-    if (!batch.next) return { reports, next: null, total, capped: false };
+    if (!batch.next) return { reports, next: null, total, deciding, capped: false };
     after = batch.next;
-    if (read >= SCAN_CAP) return { reports, next: after, total, capped: true };
+    if (read >= SCAN_CAP) return { reports, next: after, total, deciding, capped: true };
   }
 }
 

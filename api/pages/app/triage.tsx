@@ -23,6 +23,7 @@ import {
   releaseTriage,
   ReportAlreadyTriagedError,
   triageClaimHolder,
+  type DecidingReport,
   type Report,
 } from '../../../store/reports.ts';
 import { evidenceTypesIn, evidenceUrl, parseEvidenceRef } from '../../../store/evidence.ts';
@@ -460,6 +461,44 @@ function ReportCard(props: {
   );
 }
 
+/**
+ * The reports someone has decided and whose decision is still being carried out (a case opening,
+ * a merge going in): not waiting, so neither a card nor in the count, but not gone either.
+ */
+function BeingDecided(props: { lang: Lang; dir: Directory; deciding: DecidingReport[]; viewerId: string }) {
+  const { lang, dir, deciding } = props;
+  if (deciding.length === 0) return null;
+  const who = (id: string): string => {
+    if (id === props.viewerId) return t(lang, { zh: '您', en: 'you' });
+    return dir.people.find((p) => p.id === id)?.name ?? id;
+  };
+  const placeOf = (d: Directory, r: Report) => {
+    const place = placeByCode(d, r.placeCode);
+    return place ? t(lang, place.name) : r.placeCode;
+  };
+  return (
+    <section class="card" aria-labelledby="deciding-h" data-deciding={String(deciding.length)}>
+      <h2 id="deciding-h">
+        {t(lang, { zh: `处理中（${deciding.length}）`, en: `Being decided (${deciding.length})` })}
+      </h2>
+      <p class="muted">
+        {t(lang, {
+          zh: '已有人提交处理、尚未完成的报告，无需再分派；完成后即从这里移除。',
+          en: 'Someone has decided these and the decision is still being carried out; they need no triage, and leave this list once it is done.',
+        })}
+      </p>
+      <ul>
+        {deciding.map(({ report, by }) => (
+          <li id={report.reportId} data-deciding-report={report.reportId}>
+            {t(lang, reportKindInfo[report.kind as ReportKind].label)} · {placeOf(dir, report)} ·{' '}
+            {report.reportId} · {t(lang, { zh: `正由${who(by)}处理`, en: `being decided by ${who(by)}` })}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 const TRIAGE_RULE: Bilingual = {
   zh: '只有地点的主管、楼栋一级网格员、工作小组和管理员可以分派报告',
   en: "only the place's supervisors, the building's level-1 grid members, the working group and admins triage reports",
@@ -638,7 +677,7 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
           en: `Building: you do not triage reports of ${view.buildingId}; choose one from the list`,
         },
       });
-    const [{ reports: queue, next, total, capped, matching }, decided] = await Promise.all([
+    const [{ reports: queue, next, total, capped, matching, deciding }, decided] = await Promise.all([
       readQueue(deps, dir, buildings, view),
       view.decided ? getReport(deps.aws, view.decided) : null,
     ]);
@@ -687,6 +726,7 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
             {t(lang, waitingLine(total, matching))}
           </p>
         )}
+        <BeingDecided lang={lang} dir={dir} deciding={deciding} viewerId={viewer.person.id} />
         {queue.length === 0 ? (
           <p role="status">
             {capped
