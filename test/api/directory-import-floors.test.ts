@@ -35,7 +35,24 @@ const appliedText = async (location: string) =>
   )?.[1] ?? '';
 const row = (cells: Partial<Record<(typeof COLUMNS)[number], string>>) => COLUMNS.map((c) => cells[c] ?? '');
 
+/** The page's help on what a merge does, its HTML entities read back. */
+const mergeHelp = async (lang: string) => {
+  const res = await own.app.request(`/app/admin/directory${lang}`, { headers: { cookie: admin.cookie } });
+  expect(res.status).toBe(200);
+  const html = /<p data-merge-help[^>]*>([^<]*)<\/p>/.exec(await res.text())?.[1] ?? '';
+  return html.replaceAll('&quot;', '"').replaceAll('&#39;', "'").replaceAll('&amp;', '&');
+};
+
 describe('directory import: floors and rooms', () => {
+  it('the page’s help says a merge never changes a floor’s id: keep it to rename, replace to change it', async () => {
+    expect(await mergeHelp('')).toContain(
+      '合并不会更改楼层的 id：要给楼层改名，请沿用其 id；要更换楼层 id，请选择“删除（以文件为完整名录）”并上传完整名录。',
+    );
+    expect(await mergeHelp('?lang=en')).toContain(
+      `A merge never changes a floor's id: to rename a floor, keep its id; to change its id, choose "Remove them (the file is the whole directory)" and upload the whole directory.`,
+    );
+  });
+
   it('a merge with a building row and no floor rows keeps its floors and counts unchanged floor rows', async () => {
     const table = directoryToTable(demo);
     const bRow = table.find((r) => r[0] === 'building' && r[1] === 'bldg-b')!;

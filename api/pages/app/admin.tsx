@@ -167,8 +167,8 @@ function FormatHelp(props: { lang: Lang }) {
       </p>
       <p data-merge-help>
         {t({
-          zh: '合并（保留文件中没有的条目）时，文件只需列出要新增或修改的条目：可省略校园行（保留现有的校园信息），各行也可引用现有名录中的人员、楼栋、楼层和院系（例如新员工的 department、新楼层的 parent）。列出某栋楼的楼栋行会以文件中的该楼（连同文件列出的楼层）替换它；只想给现有楼栋加楼层或房间组时，只列出楼层行或房间组行即可。以文件为完整名录时，文件须列出全部条目，包括校园行。',
-          en: "To merge (keeping what the file does not list), the file need only list the entries to add or change: the campus row may be left out (the current campus details are kept), and rows may refer to people, buildings, floors and departments of the current directory (a new person's department, a new floor's parent). A building row replaces that building with the file's (and the floors the file lists for it); to add a floor or cluster to an existing building, list only the floor or cluster rows. When the file is the whole directory it must list every entry, the campus row included.",
+          zh: '合并（保留文件中没有的条目）时，文件只需列出要新增或修改的条目：可省略校园行（保留现有的校园信息），各行也可引用现有名录中的人员、楼栋、楼层和院系（例如新员工的 department、新楼层的 parent）。列出某栋楼的楼栋行会以文件中的该楼（连同文件列出的楼层）替换它；只想给现有楼栋加楼层或房间组时，只列出楼层行或房间组行即可。合并不会更改楼层的 id：要给楼层改名，请沿用其 id；要更换楼层 id，请选择“删除（以文件为完整名录）”并上传完整名录。以文件为完整名录时，文件须列出全部条目，包括校园行。',
+          en: "To merge (keeping what the file does not list), the file need only list the entries to add or change: the campus row may be left out (the current campus details are kept), and rows may refer to people, buildings, floors and departments of the current directory (a new person's department, a new floor's parent). A building row replaces that building with the file's (and the floors the file lists for it); to add a floor or cluster to an existing building, list only the floor or cluster rows. A merge never changes a floor's id: to rename a floor, keep its id; to change its id, choose \"Remove them (the file is the whole directory)\" and upload the whole directory. When the file is the whole directory it must list every entry, the campus row included.",
         })}
       </p>
     </details>
