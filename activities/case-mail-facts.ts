@@ -56,16 +56,22 @@ export function campusTime(iso: string, tz: string): string {
  */
 const planRevised = (view: CaseView): boolean => view.adjudications.at(-1)?.decision === 'revise';
 
-/** Kinds that name whose act they report: who disputed the plan, who asked for the pause. */
-const actedKinds: ReadonlySet<EmailKind> = new Set(['adjudication_request', 'pause_request']);
+/** Kinds that name whose act they report: who disputed or signed the plan, who asked for the pause. */
+const actedKinds: ReadonlySet<EmailKind> = new Set([
+  'adjudication_request',
+  'pause_request',
+  'signed_off_assignee',
+]);
 
 /**
- * Who did what the mail reports, as the case record has it: the dispute of the mail's round, the
- * pause its key numbers ('p2'). None when the record does not have it yet: the mail then names no one.
+ * Who did what the mail reports, as the case record has it: the dispute or sign-off of the mail's
+ * round, the pause its key numbers ('p2'). None when the record does not have it yet: the mail then names no one.
  */
 function actorOf(view: CaseView, req: FactsRequest): string | undefined {
   if (req.kind === 'adjudication_request')
     return view.signOffs.findLast((x) => x.decision === 'dispute' && x.round === req.round)?.by;
+  if (req.kind === 'signed_off_assignee')
+    return view.signOffs.findLast((x) => x.decision === 'confirm' && x.round === req.round)?.by;
   return pauseOf(view, req)?.requestedBy;
 }
 
@@ -182,6 +188,19 @@ async function takeOverMove(
 }
 
 /**
+ * The hand-over a supervisors' notice is about: the latest in the audit trail (the notice goes out
+ * with the hand-over's own record). None for any other mail.
+ */
+export async function handOverNoticeMove(
+  deps: { ddb: DynamoDBClient; tables: TableNames },
+  req: Pick<FactsRequest, 'caseId' | 'kind' | 'key'>,
+): Promise<CaseMove | undefined> {
+  if (req.kind !== 'handed_over' || !handOverNoticeKey.test(req.key ?? '')) return undefined;
+  const moves = await caseMoves(deps.ddb, deps.tables, req.caseId);
+  return moves.findLast((m) => m.how === 'handed_over');
+}
+
+/**
  * Who handed the case to whom, for the supervisors' notice of a hand-over: the latest hand-over
  * in the audit trail (the notice goes out with the hand-over's own record).
  */
@@ -190,9 +209,7 @@ async function handOverNotice(
   dir: Directory,
   req: FactsRequest,
 ): Promise<CaseMailFacts> {
-  if (!handOverNoticeKey.test(req.key ?? '')) return {};
-  const moves = await caseMoves(deps.ddb, deps.tables, req.caseId);
-  const move = moves.findLast((m) => m.how === 'handed_over');
+  const move = await handOverNoticeMove(deps, req);
   if (!move) return {};
   const assigneeName = dir.people.find((p) => p.id === move.toId)?.name;
   return { move: await moveNames(deps, dir, move), ...(assigneeName ? { assigneeName } : {}) };

@@ -24,7 +24,7 @@ import { EffectFailure } from '../domain/effect-failure.ts';
 import { ApplicationFailure } from '@temporalio/common';
 import { failingPermanently, permanentFailure, setAsideIfRefused } from './permanent-failures.ts';
 import { createRoutingActivities } from './case-routing.ts';
-import { campusTime, caseMailFacts } from './case-mail-facts.ts';
+import { campusTime, caseMailFacts, handOverNoticeMove } from './case-mail-facts.ts';
 import { surveyWithheld } from './survey-recipient.ts';
 import { breachOutboxKey, escalationSupervisors } from './escalation-recipients.ts';
 import { whileAlive } from './heartbeat.ts';
@@ -185,7 +185,12 @@ export function createActivities(deps: ActivityDeps) {
     const current = req.to.supervisorsOf
       ? dir?.buildings.find((b) => b.id === req.to.supervisorsOf)?.supervisorIds
       : undefined;
-    const ids = [...(current && current.length > 0 ? current : (req.to.personIds ?? []))];
+    // A supervisor the case was handed to has the take-over mail, and one who handed it over did it
+    // themselves: the supervisors' notice of a hand-over is for the others.
+    const handOver = await handOverNoticeMove(deps, req);
+    const ids = [...(current && current.length > 0 ? current : (req.to.personIds ?? []))].filter(
+      (id) => id !== handOver?.toId && id !== handOver?.byId,
+    );
     if (req.to.admins)
       ids.push(...(dir?.people.filter((p) => p.roles.includes('admin')).map((p) => p.id) ?? []));
     // An overdue case reaches the building's supervisors beside the grid, once each per breach.

@@ -143,6 +143,7 @@ const emailKindLabels = {
   taken_off: { zh: '案件转出通知', en: 'Case moved notice' },
   reopened_assignee: { zh: '重新复查通知（经办人）', en: 'Reopened for review (assignee)' },
   handed_over: { zh: '案件移交通知', en: 'Case handed over notice' },
+  signed_off_assignee: { zh: '签字确认后整改通知', en: 'Signed off, rectify notice' },
 } as const satisfies Record<EmailKind, Text>;
 
 /** A recounted due whose estimate flag flipped (deadline_recounted). */

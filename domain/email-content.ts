@@ -50,6 +50,7 @@ export const emailKinds = [
   'taken_off',
   'reopened_assignee',
   'handed_over',
+  'signed_off_assignee',
 ] as const;
 export type EmailKind = (typeof emailKinds)[number];
 
@@ -319,6 +320,11 @@ const zh: Record<EmailKind, (c: EmailContext) => Lines> = {
     intro: `报告人对您处理的案件「${c.title}」的结果不满意${c.detail ? `：${endSentence(c.detail, '。')}` : '。'}案件已重新进入复查；主管复查不合格时，将退回您继续整改。`,
     casePage: '打开案件页面',
   }),
+  signed_off_assignee: (c) => ({
+    subject: `【已签字确认】请开始整改 ${c.caseId}：${c.title}`,
+    intro: `责任人${c.actorName ?? ''}已签字确认案件「${c.title}」的问题认定与整改方案。请按方案完成整改，并在案件页面上报整改结果（附照片）。`,
+    casePage: '打开案件页面报告整改',
+  }),
   reminder: (c) => ({
     subject: `【提醒】${overdueStage(c).zh}即将到期 ${c.caseId}：${c.title}`,
     intro: `案件「${c.title}」的${overdueStage(c).zh}环节${c.dueText ? `将于 ${c.dueText} 到期` : '即将到期'}，请尽快处理。`,
@@ -443,6 +449,11 @@ const en: Record<EmailKind, (c: EmailContext) => Lines> = {
     subject: `[Reopened] Rating not satisfied ${c.caseId}: ${c.title}`,
     intro: `The reporter was not satisfied with "${c.title}", which you handled${c.detail ? `: ${endSentence(c.detail, '.')}` : '.'} The case is back in review; if the review fails, it comes back to you to rectify again.`,
     casePage: 'Open the case page',
+  }),
+  signed_off_assignee: (c) => ({
+    subject: `[Signed off] Please rectify ${c.caseId}: ${c.title}`,
+    intro: `${c.actorName ? `${c.actorName}, the responsible staff member,` : 'The responsible staff member'} has signed off the finding and rectification plan of "${c.title}". Please carry out the plan and report it, with photos, on the case page.`,
+    casePage: 'Open the case page to report the rectification',
   }),
   reminder: (c) => ({
     subject: `[Reminder] ${upFirst(overdueStage(c).en)} due soon ${c.caseId}: ${c.title}`,

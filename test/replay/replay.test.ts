@@ -32,6 +32,7 @@ const MID_CASE_LABELS = [
   'v22-recount-spares-past',
   'v23-recount-records-unmoved',
   'v24-next-actor-told',
+  'v25-signoff-told',
 ];
 
 // Every committed history (test/replay/histories/<label>/<path>.json, written by

@@ -633,6 +633,41 @@ describe('mails name whose act they report and what case they are about', () => 
     expect(en).toContain('周强 has handed the case "宿舍楼 A101 水龙头漏水" over to 吴磊.');
   });
 
+  it('a signed-off plan tells its assignee who signed it, to rectify by the deadline, on the case page', () => {
+    const caseUrl = 'https://rectify.example/app/cases/ZG-2026-000007';
+    const signed = {
+      ...base,
+      kind: 'signed_off_assignee',
+      stage: 'rectifying',
+      actionUrl: undefined,
+      caseUrl,
+      dueText: due,
+      actorName: '赵伟',
+    } as const;
+    const mail = renderEmail('zh-CN', signed);
+    expect(mail.subject).toBe(
+      '【已签字确认】请开始整改 ZG-2026-000007：宿舍楼 A101 水龙头漏水 / [Signed off] Please rectify ZG-2026-000007: 宿舍楼 A101 水龙头漏水',
+    );
+    const [zh, en] = blocks(mail.text);
+    expect(zh).toContain(
+      '责任人赵伟已签字确认案件「宿舍楼 A101 水龙头漏水」的问题认定与整改方案。请按方案完成整改，并在案件页面上报整改结果（附照片）。',
+    );
+    expect(zh).toContain(`整改时限：${due}`);
+    expect(zh).toContain(`打开案件页面报告整改：${caseUrl}`);
+    expect(en).toContain(
+      '赵伟, the responsible staff member, has signed off the finding and rectification plan',
+    );
+    expect(en).toContain(`Rectification due: ${due}`);
+    expect(en).toContain(`Open the case page to report the rectification: ${caseUrl}`);
+    // An English reader reads their half first; a signer the record does not name yet is not invented.
+    expect(renderEmail('en', { ...signed, actorName: undefined }).subject).toBe(
+      '[Signed off] Please rectify ZG-2026-000007: 宿舍楼 A101 水龙头漏水 / 【已签字确认】请开始整改 ZG-2026-000007：宿舍楼 A101 水龙头漏水',
+    );
+    expect(renderEmail('en', { ...signed, actorName: undefined }).text).toContain(
+      'The responsible staff member has signed off',
+    );
+  });
+
   it('the dispute mail names who disputed, the pause request who asked', () => {
     const dispute = {
       ...base,

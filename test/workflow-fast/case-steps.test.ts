@@ -110,11 +110,14 @@ describe.concurrent('case steps (stub activities)', () => {
       // A repair's assignment carries the technician's arrival link (its on-site clock).
       ['assigned', 'analysing', 'arrived'],
       ['signoff_request', 'awaiting_signoff', 'sign_off'],
+      // Signed off by the responsible person: the assignee rectifies now, on the case page.
+      ['signed_off_assignee', 'rectifying', undefined],
       ['review_request', 'reviewing', undefined],
       ['result_and_survey', 'follow_up', 'rate'],
     ]);
     expect(fx.emails[1]?.to).toEqual({ personIds: [responsible.id] });
-    expect(fx.emails[3]?.to).toEqual({ reporter });
+    expect(fx.emails[2]?.to).toEqual({ personIds: [assignee.id] });
+    expect(fx.emails[4]?.to).toEqual({ reporter });
   });
 
   it('without a reporter a passed review closes the case at once', async () => {
@@ -370,6 +373,48 @@ describe.concurrent('case steps (stub activities)', () => {
     );
     await handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: 'test over' }] });
     await handle.result();
+  });
+
+  it("a confirmed sign-off tells the assignee to rectify, by the stage's deadline; not one who signed it themselves", async () => {
+    const { handle } = await stack.start(caseInput());
+    await handle.executeUpdate(submitRootCauseUpdate, { args: [rootCause] });
+    const v = await viewAfterStep(
+      handle,
+      handle.executeUpdate(signOffUpdate, { args: [{ actor: responsible, decision: 'confirm' }] }),
+    );
+    expect(v).toMatchObject({ stage: 'rectifying', round: 1, assigneeId: assignee.id });
+    const due = v.deadlines.find((d) => d.stage === 'rectifying' && d.state === 'pending')?.due;
+    expect(due).toBeDefined();
+    // One mail, to the assignee alone, in the rectifying stage, stating its deadline; no signed link
+    // (the rectification is reported on the case page the mail links).
+    await vi.waitFor(() =>
+      expect(stack.of(v.caseId).emails.filter((e) => e.kind === 'signed_off_assignee')).toEqual([
+        expect.objectContaining({
+          to: { personIds: [assignee.id] },
+          stage: 'rectifying',
+          round: 1,
+          stageDue: due,
+        }),
+      ]),
+    );
+    expect(stack.of(v.caseId).emails.find((e) => e.kind === 'signed_off_assignee')?.link).toBeUndefined();
+    await handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: 'test over' }] });
+    await handle.result();
+    await saveHistory(handle, 'signoff-told-assignee');
+
+    // The assignee who answers for the plan and signed it needs no word of their own signature.
+    const own = await stack.start(caseInput());
+    await own.handle.executeUpdate(submitRootCauseUpdate, {
+      args: [{ ...rootCause, responsibleId: assignee.id }],
+    });
+    const signed = await viewAfterStep(
+      own.handle,
+      own.handle.executeUpdate(signOffUpdate, { args: [{ actor: assignee, decision: 'confirm' }] }),
+    );
+    expect(signed.stage).toBe('rectifying');
+    await own.handle.executeUpdate(withdrawUpdate, { args: [{ actor: supervisor, reason: 'test over' }] });
+    await own.handle.result();
+    expect(stack.of(signed.caseId).emails.map((e) => e.kind)).toEqual(['assigned', 'signoff_request']);
   });
 
   it('comments are recorded without moving the stage', async () => {

@@ -60,6 +60,15 @@ export const REPORTERS_TOLD_PATCH = 'reporters-told';
 export const NEXT_ACTOR_TOLD_PATCH = 'next-actor-told';
 
 /**
+ * patched() id: a confirmed sign-off tells the assignee, who must now carry out the plan, by when
+ * and where to report it (`signed_off_assignee`). Before, the case moved on to rectification and
+ * nobody was mailed: the technician learnt of it from a reminder or from the case list. Not mailed
+ * to an assignee who signed it themselves. Asked only at a confirmed sign-off with someone to tell,
+ * in both case types (`rectificationCaseV2` stands for the patches before it, not for this one).
+ */
+export const SIGNOFF_TOLD_PATCH = 'signoff-told';
+
+/**
  * The human steps of a case, one update each: a synchronous validator that refuses what
  * may not happen now (it leaves no trace in history), and a handler that changes the
  * state, moves the stage and queues the step's record and emails. Every handler answers
@@ -137,6 +146,10 @@ const signOff: Step<SignOffInput> = {
     if (u.decision === 'confirm') {
       s.moveTo('rectifying');
       await s.record(u.actor, 'signed_off', { decision: 'confirm', signature: u.signature });
+      // Whoever does the rectification acts next: the mail states its deadline (cases that state
+      // one) and links the case page where it is reported. The rectifying stage has no signed link.
+      if (view.assigneeId !== u.actor.id && patched(SIGNOFF_TOLD_PATCH))
+        await s.email({ kind: 'signed_off_assignee', to: { personIds: [view.assigneeId] } });
     } else {
       s.moveTo('adjudicating');
       await s.record(u.actor, 'disputed', { reason: u.reason, signature: u.signature });
