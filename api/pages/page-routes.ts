@@ -823,6 +823,41 @@ const responsesFor = (kind: Kind): RouteConfig['responses'] => {
   }
 };
 
+/**
+ * What every web-app address (`/app`, `/app/*`) answers besides its own responses, from the
+ * guards in front of all of them (app.ts): another method than its routes take is a 405 page
+ * (pageMethodGuard), and a read whose query gives a parameter twice is a 400 page naming it
+ * (repeatedQueryGuard), whatever the route itself would have answered.
+ */
+const wrongMethod: Bilingual = {
+  zh: '此地址不接受该请求方法（如 PUT、DELETE）：说明页面，Allow 头列出此地址接受的方法',
+  en: 'The address does not take this method (PUT, DELETE…): a page saying so, its Allow header naming the methods it takes',
+};
+const repeatedQuery: Bilingual = {
+  zh: '地址中同一查询参数给了多次（如 ?stage=a&stage=b）：说明页面，列出重复的参数',
+  en: 'A query parameter given more than once (?stage=a&stage=b): a page naming the repeated parameters',
+};
+const isAppPage = (path: string) => path === '/app' || path.startsWith('/app/');
+
+type Documented = { description: string; content?: Record<string, { schema: Record<string, unknown> }> };
+
+function withAppPageErrors(
+  method: RouteConfig['method'],
+  responses: RouteConfig['responses'],
+): RouteConfig['responses'] {
+  const out: RouteConfig['responses'] = { ...responses, 405: pageResponse(wrongMethod) };
+  if (method !== 'get') return out;
+  // A route that documents a 400 of its own keeps it; the guard's page is one more way to it.
+  const own = responses[400] as Documented | undefined;
+  out[400] = own
+    ? {
+        description: `${own.description}. ${bi(repeatedQuery)}`,
+        content: { ...own.content, 'text/html': { schema: {} } },
+      }
+    : pageResponse(repeatedQuery);
+  return out;
+}
+
 const operationId = (method: string, path: string) =>
   `${method}${path
     .replace(/\{([^}]+)\}/g, 'By-$1')
@@ -853,7 +888,7 @@ export const pageRouteDefinitions: RouteConfig[] = pages.map(([method, path, kin
             schema: { type: 'string' as const },
           }))),
     ],
-    responses: responsesFor(kind),
+    responses: isAppPage(path) ? withAppPageErrors(method, responsesFor(kind)) : responsesFor(kind),
   };
 });
 
