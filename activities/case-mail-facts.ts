@@ -146,6 +146,8 @@ export async function caseMailFacts(
     ...(req.kind === 'signoff_request' && record && planRevised(record) ? { planRevised: true } : {}),
     ...(pause ? { pause } : {}),
     ...(record ? { source: record.source } : {}),
+    // An assignment says where to go, named as the case page and the timeline name it.
+    ...(req.kind === 'assigned' && record && dir ? { place: placeNameOf(dir, record.location) } : {}),
   };
   if (!dir) return revisedFact;
   if (req.kind === 'handed_over') return handOverNotice(deps, dir, req);

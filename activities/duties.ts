@@ -1,6 +1,7 @@
 import { itemCaseBasis } from './item-case.ts';
 import { ApplicationFailure } from '@temporalio/activity';
 import { SYSTEM_ACTOR, type CaseInput } from '../domain/case-model.ts';
+import { placeNameOf } from '../domain/place-name.ts';
 import { createCalendar, localDate, officialDays } from '../domain/calendar.ts';
 import { overridesFrom, type CalendarFile } from '../domain/calendar-file.ts';
 import type { Building, Directory, Person } from '../domain/directory.ts';
@@ -122,9 +123,8 @@ export function createDutyActivities(deps: ActivityDeps) {
   async function mailOwners(o: DutyOccurrence, key: string, tag: { zh: string; en: string }): Promise<void> {
     const dir = await directory();
     const d = duty(o.dutyId);
-    const building = dir.buildings.find((b) => b.id === o.buildingId);
     const url = `${deps.publicBaseUrl}/duties/${o.occurrenceId}`;
-    const name = building?.name ?? { zh: o.buildingId, en: o.buildingId };
+    const name = placeNameOf(dir, { buildingId: o.buildingId });
     const dueDate = localDate(o.due, deps.timeZone);
     for (const id of o.ownerIds) {
       const p = dir.people.find((x) => x.id === id);

@@ -1,6 +1,7 @@
 import { itemCaseBasis } from './item-case.ts';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { CaseInput } from '../domain/case-model.ts';
+import { placeNameOf } from '../domain/place-name.ts';
 import type { Directory, Person } from '../domain/directory.ts';
 import { staffAssignee } from '../domain/directory.ts';
 import { entryPlace, roundName, type CheckEntry, type InspectionRound } from '../domain/inspection.ts';
@@ -85,9 +86,8 @@ export function createInspectionActivities(deps: ActivityDeps) {
     const mine = await createRound(store, round, ownerOfRound(owner));
     if (!mine) throw taken(round.roundId);
     const dir = await directory();
-    const building = dir.buildings.find((b) => b.id === round.buildingId);
     const url = `${deps.publicBaseUrl}/inspection/${round.roundId}`;
-    const name = building?.name ?? { zh: round.buildingId, en: round.buildingId };
+    const name = placeNameOf(dir, { buildingId: round.buildingId });
     for (const id of round.assigneeIds) {
       const p: Person | undefined = dir.people.find((x) => x.id === id);
       if (!p) continue;

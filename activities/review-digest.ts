@@ -186,7 +186,7 @@ export function createReviewDigestActivities(deps: ActivityDeps) {
         return {
           caseId: c.caseId,
           title: c.title,
-          place: (record && dir ? placeNameOf(dir, record.location) : undefined) ?? c.building,
+          place: record && dir ? placeNameOf(dir, record.location) : c.building,
           dueAt: due,
           dueText: due ? campusTime(due, deps.timeZone) : undefined,
           reviewUrl: `${base}${casePagePath(c.caseId)}`,

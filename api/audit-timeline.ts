@@ -6,7 +6,7 @@ import { caseCitation } from '../domain/case-citation.ts';
 import { categoryLabel } from '../domain/intake.ts';
 import { leftNameIn } from '../domain/departed-name.ts';
 import { stageLabels, stageStatusLabels } from '../domain/stage-labels.ts';
-import { place } from './pages/action-statement.ts';
+import { placeNameOf, unlistedPlaceName } from '../domain/place-name.ts';
 import { severityLabels, sourceLabels } from './pages/ui.tsx';
 import { updateActions } from '../workflows/rectification-case/messages.ts';
 import type { Bilingual } from '../domain/text.ts';
@@ -210,8 +210,8 @@ export function describeEntry(
   switch (entry.action) {
     case 'detected': {
       const loc = (p.location ?? {}) as Partial<Location>;
-      const where =
-        dir && loc.buildingId ? place(dir, { location: { ...loc, buildingId: loc.buildingId } }) : undefined;
+      const at = loc.buildingId ? { ...loc, buildingId: loc.buildingId } : undefined;
+      const where = at && (dir ? placeNameOf(dir, at) : unlistedPlaceName(at));
       const category = typeof p.category === 'string' ? p.category : '';
       // A cited 6T item by its name ("安全 3 消防隐患"), as the case page's summary names it, not its id.
       const categoryText = caseCitation({ category })?.label ??
@@ -222,11 +222,7 @@ export function describeEntry(
         .filter((t): t is Text => t !== undefined && pick(t, lang) !== '')
         .map((t) => pick(t, lang))
         .filter((t, i, all) => all.indexOf(t) === i);
-      detail = [
-        kind.join(' / '),
-        named(severityLabels, p.severity),
-        where ? pick(where, lang) : [loc.buildingId, loc.floorId, loc.roomId].filter(Boolean).join(' · '),
-      ]
+      detail = [kind.join(' / '), named(severityLabels, p.severity), where ? pick(where, lang) : '']
         .filter(Boolean)
         .join(' · ');
       break;

@@ -23,6 +23,7 @@ import {
 } from './inspection-scores.ts';
 import { dutyCompletionKpi } from './duty-kpi.ts';
 import { categoryLabel } from './intake.ts';
+import { placeNameOf } from './place-name.ts';
 import { studentFollowUpAsk } from './student-follow-up.ts';
 import type { DutyOccurrence } from './duties.ts';
 import type { InspectionRound } from './inspection.ts';
@@ -187,20 +188,6 @@ export interface CaseLine {
 export const placeOf = (loc: Location): string =>
   [loc.buildingId, loc.floorId, loc.roomId].filter((x): x is string => Boolean(x)).join('/');
 
-/**
- * A place as people name it, by the directory: "学生公寓A栋 1层 A101" / "Dormitory A, Floor 1, A101";
- * an id the directory no longer knows stays as it is.
- */
-export function placeNameIn(dir: Pick<Directory, 'buildings'>, loc: Location): Bilingual {
-  const b = dir.buildings.find((x) => x.id === loc.buildingId);
-  const f = loc.floorId ? b?.floors.find((x) => x.id === loc.floorId) : undefined;
-  const parts = (lang: keyof Bilingual) =>
-    [b ? b.name[lang] : loc.buildingId, f ? f.name[lang] : loc.floorId, loc.roomId].filter((x): x is string =>
-      Boolean(x),
-    );
-  return { zh: parts('zh').join(' '), en: parts('en').join(', ') };
-}
-
 /** A line's place in the reader's language, or its ids when it was stored without names. */
 export const linePlace = (l: { place: string; placeName?: Bilingual | undefined }, lang: 'zh-CN' | 'en') =>
   l.placeName ? (lang === 'en' ? l.placeName.en : l.placeName.zh) : l.place;
@@ -231,7 +218,7 @@ export function caseLine(
     cited: citedOf(v),
     buildingId: v.location.buildingId,
     place: placeOf(v.location),
-    placeName: dir && placeNameIn(dir, v.location),
+    placeName: dir && placeNameOf(dir, v.location),
     stage: v.stage,
     responsibleId: v.responsibleId,
     opened: within(v.openedAt, from, to),
@@ -335,7 +322,7 @@ export function repeatProblems(
       category,
       label: categoryName(v),
       place,
-      ...(dir ? { placeName: placeNameIn(dir, v.location) } : {}),
+      ...(dir ? { placeName: placeNameOf(dir, v.location) } : {}),
       count: 0,
       caseIds: [],
     };
@@ -661,7 +648,7 @@ export function buildWeeklyDigests(input: BuildDigestsInput): WeeklyDigests {
               caseId: v.caseId,
               title: v.title,
               place: placeOf(v.location),
-              placeName: placeNameIn(directory, v.location),
+              placeName: placeNameOf(directory, v.location),
               buildingId: v.location.buildingId,
               stage: v.stage,
               source: v.source,
@@ -677,7 +664,7 @@ export function buildWeeklyDigests(input: BuildDigestsInput): WeeklyDigests {
         caseId: v.caseId,
         title: v.title,
         place: placeOf(v.location),
-        placeName: placeNameIn(directory, v.location),
+        placeName: placeNameOf(directory, v.location),
       }));
     departments.push({
       kind: 'department',
@@ -787,7 +774,7 @@ export function buildDailyBrief(input: {
           stage: d.stage,
           due: d.due,
           place: placeOf(v.location),
-          placeName: dir && placeNameIn(dir, v.location),
+          placeName: dir && placeNameOf(dir, v.location),
         })),
     )
     .sort((a, b) => a.due.localeCompare(b.due) || a.caseId.localeCompare(b.caseId));
@@ -822,7 +809,7 @@ function locationOfPlace(dir: Pick<Directory, 'buildings'>, place: string): Loca
 
 type Placed = { place: string; placeName?: Bilingual | undefined };
 const named = <T extends Placed>(dir: Pick<Directory, 'buildings'>, x: T): T =>
-  x.placeName ? x : { ...x, placeName: placeNameIn(dir, locationOfPlace(dir, x.place)) };
+  x.placeName ? x : { ...x, placeName: placeNameOf(dir, locationOfPlace(dir, x.place)) };
 
 /**
  * A digest stored before places were named, with its places named by the directory now (reminders

@@ -589,6 +589,9 @@ function withoutArrival(c: EmailContext): EmailContext {
   return c.kind === 'assigned' && !arrivalOffered(c) ? { ...c, actionUrl: undefined } : c;
 }
 
+/** The mails that send their reader to the case's place, which they name on a line of its own. */
+const placeLineKinds: ReadonlySet<EmailKind> = new Set(['assigned']);
+
 /** One email in the recipient's language first and the other language beneath it. */
 export function renderEmail(
   lang: Language,
@@ -637,11 +640,19 @@ export function renderEmail(
     return label && c.dueText ? (l === 'zh' ? `${label.zh}：${c.dueText}` : `${label.en}: ${c.dueText}`) : '';
   };
   const pausedLine = (l: MailHalf) => (c.pause ? pauseLine[l](c.pause, dueLine(l) !== '') : '');
+  // Where the work is, on a line of its own in the mails that send someone there.
+  const placeLine = (l: MailHalf) =>
+    c.place && placeLineKinds.has(c.kind)
+      ? l === 'zh'
+        ? `地点：${c.place.zh}`
+        : `Place: ${c.place.en}`
+      : '';
   const text = mailText(
     greeting,
     [
       a.intro,
       photoLine(firstLang, c.kind, photos),
+      placeLine(firstLang),
       dueLine(firstLang),
       pausedLine(firstLang),
       actionLine(firstLang),
@@ -652,6 +663,7 @@ export function renderEmail(
     [
       b.intro,
       photoLine(secondLang, c.kind, photos),
+      placeLine(secondLang),
       dueLine(secondLang),
       pausedLine(secondLang),
       actionLine(secondLang),
@@ -680,7 +692,7 @@ export function renderEmail(
       : []),
     ...(c.trackUrl ? [{ href: c.trackUrl, label: trackLabel, look: 'outline' as const }] : []),
   ];
-  const due = (l: MailHalf) => [...(dueLine(l) ? [{ strong: dueLine(l) }] : []), pausedLine(l)];
+  const due = (l: MailHalf) => [placeLine(l), ...(dueLine(l) ? [{ strong: dueLine(l) }] : []), pausedLine(l)];
   const html = mailHtml({
     first: firstLang,
     greeting,

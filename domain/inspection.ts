@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { addDays } from './calendar.ts';
 import type { Directory, Location } from './directory.ts';
 import { isoWeekOfDate, weekMonday } from './digest.ts';
+import { placeNameOf } from './place-name.ts';
 import { refuseFlaws } from './safe-text.ts';
 import { dimensionKeys, standards, type DimensionKey, type StandardItem } from './standards/catalogue.ts';
 import type { Bilingual } from './text.ts';
@@ -228,20 +229,15 @@ export function entryPlace(
   const roomFloor = (floor ? [floor] : building.floors).find((f) =>
     f.clusters.some((c) => (room = c.rooms.find((r) => roomKey(r) === key)) !== undefined),
   );
-  if (!roomFloor || room === undefined)
+  if (!roomFloor || room === undefined) {
+    // The floor (or building) searched, named as every page names a place.
+    const where = placeNameOf(dir, { buildingId, ...(floor ? { floorId: floor.id } : {}) });
     return {
       ok: false,
       field: 'roomId',
-      text: floor
-        ? {
-            zh: `${building.name.zh}${floor.name.zh}没有房间 ${roomId}`,
-            en: `${building.name.en}, ${floor.name.en} has no room ${roomId}`,
-          }
-        : {
-            zh: `${building.name.zh}没有房间 ${roomId}`,
-            en: `${building.name.en} has no room ${roomId}`,
-          },
+      text: { zh: `${where.zh}没有房间 ${roomId}`, en: `${where.en} has no room ${roomId}` },
     };
+  }
   return { ok: true, location: { buildingId, floorId: roomFloor.id, roomId: room } };
 }
 

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { Building, Directory, Location } from './directory.ts';
+import { placeJoined } from './place-name.ts';
 import type { Bilingual } from './text.ts';
 
 /**
  * Every place a problem can be reported at (building, floor, room, public
  * area) with the code printed on its wall. A code is derived from the place's
  * ids alone, so it stays the same across directory reloads and reprints as
- * long as the place keeps its ids, and a printed sheet never goes stale.
+ * long as the place keeps its ids, and a printed sheet never goes stale. Each is
+ * named as every page and mail names it (`placeNameOf`).
  */
 export type PlaceKind = 'building' | 'floor' | 'room' | 'area';
 
@@ -35,11 +37,6 @@ export function placeCode(loc: Location): string {
 
 export const placeCodePattern = /^[0-9A-HJKMNP-TV-Z]{8}$/;
 
-const joined = (a: Bilingual, b: Bilingual | string): Bilingual =>
-  typeof b === 'string'
-    ? { zh: `${a.zh} ${b}`, en: `${a.en} ${b}` }
-    : { zh: `${a.zh}${b.zh}`, en: `${a.en}, ${b.en}` };
-
 function placesOf(b: Building): Place[] {
   const buildingLoc = { buildingId: b.id };
   const base = { buildingName: b.name };
@@ -55,7 +52,7 @@ function placesOf(b: Building): Place[] {
       code: placeCode(floorLoc),
       kind: 'floor',
       location: floorLoc,
-      name: joined(b.name, f.name),
+      name: placeJoined(b.name, f.name),
     });
     for (const room of f.clusters.flatMap((c) => c.rooms)) {
       const roomLoc = { buildingId: b.id, floorId: f.id, roomId: room };
@@ -64,7 +61,7 @@ function placesOf(b: Building): Place[] {
         code: placeCode(roomLoc),
         kind: 'room',
         location: roomLoc,
-        name: joined(b.name, room),
+        name: placeJoined(b.name, room),
       });
     }
   }

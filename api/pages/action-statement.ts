@@ -4,6 +4,7 @@ import type { Directory } from '../../domain/directory.ts';
 import { textHash, type LinkClaims, type SigningKeys } from '../../domain/link-token.ts';
 import type { Bilingual } from '../../domain/text.ts';
 import { leftName } from '../../domain/departed-name.ts';
+import { placeNameOf } from '../../domain/place-name.ts';
 import { surveyQuestions, type SurveyQuestions } from '../../domain/survey-questions.ts';
 
 /**
@@ -67,16 +68,9 @@ export function peopleNamed(step: CaseLinkStep, v: CaseView): string[] {
   return [];
 }
 
-/** Where a case is, by the directory's names in each language: building, floor, room. */
-export function place(dir: Directory, v: Pick<CaseView, 'location'>): Bilingual {
-  const b = dir.buildings.find((x) => x.id === v.location.buildingId);
-  const f = b?.floors.find((x) => x.id === v.location.floorId);
-  const named = (lang: keyof Bilingual) =>
-    [b ? b.name[lang] : v.location.buildingId, f ? f.name[lang] : v.location.floorId, v.location.roomId]
-      .filter(Boolean)
-      .join(' · ');
-  return { zh: named('zh'), en: named('en') };
-}
+/** Where a case is, in each language, as every page and mail names it (domain/place-name.ts). */
+export const place = (dir: Directory, v: Pick<CaseView, 'location'>): Bilingual =>
+  placeNameOf(dir, v.location);
 
 /** A person as a statement names them: their one name, then their id in each language's brackets. */
 export const signerOf = (name: string, id: string): Bilingual => ({

@@ -1,6 +1,7 @@
 import { raw } from 'hono/html';
 import { FAVICON_HREF } from './favicon.ts';
 import { enCount, enNumber } from '../../domain/english-count.ts';
+import { unlistedPlaceName } from '../../domain/place-name.ts';
 import type { Child } from 'hono/jsx';
 import {
   linePlace,
@@ -445,11 +446,9 @@ function WeeklyReport({ s, names }: { s: MarkedSummary; names: ReportPageNames }
               label={say('各楼栋', 'By building')}
               head={[bi('楼栋', 'Building'), ...COUNT_ROWS.slice(0, 6).map(([, zh, en]) => bi(zh, en))]}
               rows={s.byBuilding.map((r) => {
-                const n = names.buildings.get(r.buildingId);
-                return [
-                  n ? bi(n.zh, n.en) : r.buildingId,
-                  ...COUNT_ROWS.slice(0, 6).map(([k]) => String(r.counts[k])),
-                ];
+                const n =
+                  names.buildings.get(r.buildingId) ?? unlistedPlaceName({ buildingId: r.buildingId });
+                return [bi(n.zh, n.en), ...COUNT_ROWS.slice(0, 6).map(([k]) => String(r.counts[k]))];
               })}
             />
           </>

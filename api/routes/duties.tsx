@@ -7,6 +7,7 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import { addDays, localDate, localTime } from '../../domain/calendar.ts';
+import { unlistedPlaceName } from '../../domain/place-name.ts';
 import type { Directory } from '../../domain/directory.ts';
 import {
   completionRatio,
@@ -469,9 +470,9 @@ export function dutyRoutes(deps: AppDeps): OpenAPIHono<AuthEnv> {
   return app;
 }
 
-/** A building as the page's reader calls it: 学生公寓A栋, or its English name; the id when the directory lacks it. */
+/** A building as the page's reader calls it: 学生公寓A栋, or its English name; its id, marked so, when the directory lacks it. */
 const buildingText = (o: { buildingId: string; buildingName?: Bilingual | undefined }, lang: Lang) =>
-  o.buildingName ? inLang(o.buildingName, lang) : o.buildingId;
+  inLang(o.buildingName ?? unlistedPlaceName({ buildingId: o.buildingId }), lang);
 /** When an occurrence is due, on the campus clock: a daily duty is due at a time, not a day. */
 const dueText = (o: { due: string }, tz: string) => `${localDate(o.due, tz)} ${localTime(o.due, tz)}`;
 /** Who the duty falls to, by name. */

@@ -188,7 +188,7 @@ describe('case clocks through the API', () => {
     // The summary in the reader's language first, the other beneath, each with its own names.
     expect(html).toMatch(
       new RegExp(
-        `${caseId} [^<]* @ 学生公寓A栋 · 1层 · A101<div class="alt" lang="en">${caseId} [^<]* @ Dormitory A · Floor 1 · A101<`,
+        `${caseId} [^<]* @ 学生公寓A栋 A101<div class="alt" lang="en">${caseId} [^<]* @ Dormitory A, A101<`,
       ),
     );
     const done = await postForm(s.app, path, { ...formFields(html), choice: 'acknowledge' });
@@ -216,13 +216,11 @@ describe('case clocks through the API', () => {
     );
     const english = await (await s.app.request(actionPath(leeMail))).text();
     expect(english).toContain(
-      `I, David Lee (staff-lee), confirm that I am now on site for case ${leeCase} &quot;水龙头漏水 Leaking tap&quot; (Dormitory A · Floor 1 · A101).`,
+      `I, David Lee (staff-lee), confirm that I am now on site for case ${leeCase} &quot;水龙头漏水 Leaking tap&quot; (Dormitory A, A101).`,
     );
     expect(english).toContain(`本人 David Lee（staff-lee） 确认现已到达案件 ${leeCase}`);
     expect(english).toMatch(
-      new RegExp(
-        `@ Dormitory A · Floor 1 · A101<div class="alt" lang="zh-CN">${leeCase} [^<]* @ 学生公寓A栋`,
-      ),
+      new RegExp(`@ Dormitory A, A101<div class="alt" lang="zh-CN">${leeCase} [^<]* @ 学生公寓A栋`),
     );
 
     // An arrival recorded another way (the app) leaves the link saying when it was done and by whom.

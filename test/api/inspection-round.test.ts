@@ -838,7 +838,7 @@ describe('inspection checklist: a failed item’s room brings its floor onto the
     });
     expect(floor.status).toBe(422);
     expect(((await floor.json()) as { errors: unknown }).errors).toEqual([
-      { field: 'results.0.roomId', message: '学生公寓A栋1层没有房间 A203' },
+      { field: 'results.0.roomId', message: '学生公寓A栋 1层没有房间 A203' },
     ]);
     expect(await roundNow(id)).toMatchObject({ results: [], cases: {} });
   });

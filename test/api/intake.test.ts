@@ -401,7 +401,7 @@ describe('the reporter rates once', () => {
     const result = (await resultMail())!;
     expect(result.text.split('\n')[0]).toBe('您好：');
     expect(result.text).toContain('您在学生公寓A栋 A207 反映的问题');
-    expect(result.text).toContain('The problem you reported at Dormitory A A207,');
+    expect(result.text).toContain('The problem you reported at Dormitory A, A207,');
     await byLink.h.executeUpdate(submitFollowUpUpdate, {
       args: [
         { actor: { id: reporterActorId(reporter)!, roles: [], via: 'link' }, score: 5, comment: '很好' },
@@ -736,7 +736,7 @@ describe('merge, reject, withdraw', () => {
     expect(told.subject).toBe(`【整改】${id} 未受理 / [Rectify] ${id} Not taken up`);
     expect(told.text.split('\n')[0]).toBe('您好：');
     expect(told.text).toContain(`您在学生公寓A栋 A105提交的报告 ${id}：未受理`);
-    expect(told.text).toContain(`Your report ${id} at Dormitory A A105: Not taken up`);
+    expect(told.text).toContain(`Your report ${id} at Dormitory A, A105: Not taken up`);
   });
 
   it('quotes what an anonymous reporter typed without a link a mail client would make: the supervisors’ arrival mail and the reporter’s own', async () => {

@@ -91,7 +91,7 @@ describe('what a case mail reads from the case record', () => {
     );
     expect(mail?.text).toContain('，经办人：周强。');
     expect(mail?.text).toContain(
-      '"水龙头漏水" at Dormitory A A101, opened 2026/03/02 14:05 (Asia/Shanghai), now at the stage',
+      '"水龙头漏水" at Dormitory A, A101, opened 2026/03/02 14:05 (Asia/Shanghai), now at the stage',
     );
     expect(mail?.text).toContain(', assigned to 周强.');
   });
@@ -144,7 +144,7 @@ describe('what a case mail reads from the case record', () => {
     const [mail] = await sentEmails((e) => e.subject.includes(caseId));
     expect(mail?.subject.startsWith('[Result]')).toBe(true);
     expect(mail?.text.split('\n')[0]).toBe('Hello David Lee,');
-    expect(mail?.text).toContain('The problem you reported at Dormitory A A101,');
+    expect(mail?.text).toContain('The problem you reported at Dormitory A, A101,');
     expect(mail?.text).toContain('您在学生公寓A栋 A101 反映的问题');
   });
 

@@ -39,10 +39,10 @@ describe('the sign-off page in the reader language', () => {
   it('gives an English reader the English place names and ASCII punctuation, the Chinese beneath', async () => {
     const text = await pageText('en', 'staff-lee');
     const lines = text.split('\n').filter((l) => l.trim() !== '');
-    // The place in English first (building and floor as the directory names them), the Chinese beneath.
-    const at = lines.indexOf('Dormitory A · Floor 2 · A202');
+    // The place in English first (building and room as the directory names them), the Chinese beneath.
+    const at = lines.indexOf('Dormitory A, A202');
     expect(at).toBeGreaterThan(-1);
-    expect(lines[at + 1]).toBe('学生公寓A栋 · 2层 · A202');
+    expect(lines[at + 1]).toBe('学生公寓A栋 A202');
     expect(text).not.toContain('学生公寓A栋 Dormitory A');
     // Causes listed with the English separator; the statement names the signer in ASCII brackets.
     expect(lines).toContain('灯管老化; 开关松动');
@@ -51,9 +51,9 @@ describe('the sign-off page in the reader language', () => {
 
   it('keeps the Chinese reader on Chinese names and punctuation, the English beneath', async () => {
     const lines = (await pageText('zh-CN', 'staff-lee')).split('\n').filter((l) => l.trim() !== '');
-    const at = lines.indexOf('学生公寓A栋 · 2层 · A202');
+    const at = lines.indexOf('学生公寓A栋 A202');
     expect(at).toBeGreaterThan(-1);
-    expect(lines[at + 1]).toBe('Dormitory A · Floor 2 · A202');
+    expect(lines[at + 1]).toBe('Dormitory A, A202');
     expect(lines).toContain('灯管老化；开关松动');
   });
 });
@@ -63,13 +63,13 @@ describe('a person and a place as a statement names them', () => {
     const dir = await demoDirectory();
     expect(signerOf('吴磊', 'staff-wu')).toEqual({ zh: '吴磊（staff-wu）', en: '吴磊 (staff-wu)' });
     expect(place(dir, signOffCase)).toEqual({
-      zh: '学生公寓A栋 · 2层 · A202',
-      en: 'Dormitory A · Floor 2 · A202',
+      zh: '学生公寓A栋 A202',
+      en: 'Dormitory A, A202',
     });
-    // A place the directory does not know is said by its ids.
+    // A place the directory does not know is said by its ids, marked so.
     expect(place(dir, { location: { buildingId: 'bldg-x', floorId: 'x-f1', roomId: 'X1' } })).toEqual({
-      zh: 'bldg-x · x-f1 · X1',
-      en: 'bldg-x · x-f1 · X1',
+      zh: 'bldg-x x-f1 X1（已不在名录）',
+      en: 'bldg-x, x-f1, X1 (no longer in the directory)',
     });
   });
 });

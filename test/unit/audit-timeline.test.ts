@@ -72,31 +72,31 @@ describe('the detected entry', () => {
   };
 
   it('names the category, the severity and the place from the directory in the reader’s language', () => {
-    expect(detail('detected', repair, 'zh-CN')).toBe('报修 · 一般 · 学生公寓A栋 · 2层 · A201');
-    expect(detail('detected', repair, 'en')).toBe('Repair · Routine · Dormitory A · Floor 2 · A201');
+    expect(detail('detected', repair, 'zh-CN')).toBe('报修 · 一般 · 学生公寓A栋 A201');
+    expect(detail('detected', repair, 'en')).toBe('Repair · Routine · Dormitory A, A201');
   });
 
   it('says the source too when it differs from the category', () => {
     const inspection = { ...repair, source: 'inspection', category: 'cleanliness', severity: 'urgent' };
-    expect(detail('detected', inspection, 'zh-CN')).toBe('检查 / 卫生 · 紧急 · 学生公寓A栋 · 2层 · A201');
+    expect(detail('detected', inspection, 'zh-CN')).toBe('检查 / 卫生 · 紧急 · 学生公寓A栋 A201');
     expect(detail('detected', inspection, 'en')).toBe(
-      'Inspection / Cleanliness · Urgent · Dormitory A · Floor 2 · A201',
+      'Inspection / Cleanliness · Urgent · Dormitory A, A201',
     );
   });
 
   it('names a cited 6T item by its name, not its id', () => {
     const cited = { ...repair, source: 'inspection', category: '6t.safety.3' };
-    expect(detail('detected', cited, 'zh-CN')).toBe(
-      '检查 / 安全 3 消防隐患 · 一般 · 学生公寓A栋 · 2层 · A201',
-    );
+    expect(detail('detected', cited, 'zh-CN')).toBe('检查 / 安全 3 消防隐患 · 一般 · 学生公寓A栋 A201');
     expect(detail('detected', cited, 'en')).toBe(
-      'Inspection / Safety 3 Fire hazards · Routine · Dormitory A · Floor 2 · A201',
+      'Inspection / Safety 3 Fire hazards · Routine · Dormitory A, A201',
     );
   });
 
   it('shows a freely written category as written, and the ids when no directory is given', () => {
     const free = { ...repair, category: 'plumbing' };
-    expect(detail('detected', free, 'zh-CN', false)).toBe('报修 / plumbing · 一般 · bldg-a · a-f2 · A201');
+    expect(detail('detected', free, 'zh-CN', false)).toBe(
+      '报修 / plumbing · 一般 · bldg-a a-f2 A201（已不在名录）',
+    );
   });
 });
 

@@ -19,7 +19,14 @@ const dir: Pick<Directory, 'buildings' | 'departments'> = {
       name: { zh: '学生公寓A栋', en: 'Dormitory A' },
       supervisorIds: ['sup-smith'],
       gridMemberIds: [],
-      floors: [{ id: 'a-f1', name: { zh: '1层', en: 'Floor 1' }, gridMemberIds: [], clusters: [] }],
+      floors: [
+        {
+          id: 'a-f1',
+          name: { zh: '1层', en: 'Floor 1' },
+          gridMemberIds: [],
+          clusters: [{ id: 'a-f1-c1', gridMemberIds: [], rooms: ['A101', 'A102'] }],
+        },
+      ],
     },
   ],
   departments: [
@@ -140,7 +147,7 @@ describe('the escalation of an unacknowledged digest is in its supervisor’s la
       '王建国：周强 未在期限内确认 2026-W10 周的整改反馈，请跟进。 / 周强 has not acknowledged the week 2026-W10 feedback in time; please follow up.',
     );
     expect(zh.text).toContain('新开案件 opened: 2');
-    expect(zh.text).toContain('w1 case w1 (学生公寓A栋 1层 A101): 新 new, 结案 closed');
+    expect(zh.text).toContain('w1 case w1 (学生公寓A栋 A101): 新 new, 结案 closed');
     expect(zh.html).toContain('<html lang="zh-CN">');
     expect(ackEscalationEmail(staff, '周强', '王建国', 'zh-CN')).toEqual(zh);
   });
@@ -152,8 +159,8 @@ describe('the escalation of an unacknowledged digest is in its supervisor’s la
       'Anna Smith: 周强 has not acknowledged the week 2026-W10 feedback in time; please follow up. / 周强 未在期限内确认 2026-W10 周的整改反馈，请跟进。',
     );
     expect(en.text).toContain('opened 新开案件: 2');
-    expect(en.text).toContain('w1 case w1 (Dormitory A, Floor 1, A101): new 新, closed 结案');
-    expect(en.text).toContain('w2 case w2 (Dormitory A, Floor 1, A101): new 新, late 超时 ×1');
+    expect(en.text).toContain('w1 case w1 (Dormitory A, A101): new 新, closed 结案');
+    expect(en.text).toContain('w2 case w2 (Dormitory A, A101): new 新, late 超时 ×1');
     expect(en.html).toContain('<html lang="en">');
     expect(en.html).toContain('<p>Anna Smith: 周强 has not acknowledged');
   });
@@ -230,7 +237,7 @@ describe('the morning brief is in its supervisor’s language first', () => {
     expect(firstLine(zh)).toBe(
       '王建国：学生公寓A栋 昨日情况与今日到期事项。 / Yesterday at Dormitory A, and what falls due today.',
     );
-    expect(zh.text).toContain('昨日新开 new yesterday (2):\nw1 case w1 (学生公寓A栋 1层 A101): 新 new');
+    expect(zh.text).toContain('昨日新开 new yesterday (2):\nw1 case w1 (学生公寓A栋 A101): 新 new');
     expect(zh.text).toContain('昨日结案 closed yesterday (0):\n无 none');
     expect(zh.html).toContain('<html lang="zh-CN">');
     expect(dailyBriefEmail(brief, title, '王建国', 'zh-CN')).toEqual(zh);
@@ -242,7 +249,7 @@ describe('the morning brief is in its supervisor’s language first', () => {
     expect(firstLine(en)).toBe(
       'Anna Smith: Yesterday at Dormitory A, and what falls due today. / 学生公寓A栋 昨日情况与今日到期事项。',
     );
-    expect(en.text).toContain('new yesterday 昨日新开 (2):\nw1 case w1 (Dormitory A, Floor 1, A101): new 新');
+    expect(en.text).toContain('new yesterday 昨日新开 (2):\nw1 case w1 (Dormitory A, A101): new 新');
     expect(en.text).toContain('closed yesterday 昨日结案 (0):\nnone 无');
     expect(en.html).toContain('<html lang="en">');
     expect(en.html).toContain('<h3>due today 今日到期 (0):</h3>');
@@ -276,12 +283,12 @@ describe('the morning brief is in its supervisor’s language first', () => {
     expect(brief.dueToday.map((d) => d.due)).toEqual(['2026-03-03T09:30:00.000Z']);
     const zh = dailyBriefEmail(brief, title, '王建国');
     expect(dueSection(zh)).toBe(
-      '今日到期 due today (1):\nd1 case d1 (学生公寓A栋 1层 A101) 整改 rectification → 17:30',
+      '今日到期 due today (1):\nd1 case d1 (学生公寓A栋 A101) 整改 rectification → 17:30',
     );
-    expect(zh.html).toContain('<li>d1 case d1 (学生公寓A栋 1层 A101) 整改 rectification → 17:30</li>');
+    expect(zh.html).toContain('<li>d1 case d1 (学生公寓A栋 A101) 整改 rectification → 17:30</li>');
     const en = dailyBriefEmail(brief, title, 'Anna Smith', 'en');
     expect(dueSection(en)).toBe(
-      'due today 今日到期 (1):\nd1 case d1 (Dormitory A, Floor 1, A101) rectification 整改 → 17:30',
+      'due today 今日到期 (1):\nd1 case d1 (Dormitory A, A101) rectification 整改 → 17:30',
     );
     for (const m of [zh, en]) expect(m.text + m.html).not.toMatch(/rectifying|T09:30/);
   });
@@ -289,7 +296,7 @@ describe('the morning brief is in its supervisor’s language first', () => {
   it('reads the deadline on the clock of the campus the brief was built for', () => {
     const brief = briefIn('UTC');
     expect(dueSection(dailyBriefEmail(brief, title, 'Anna Smith', 'en'))).toBe(
-      'due today 今日到期 (1):\nd1 case d1 (Dormitory A, Floor 1, A101) rectification 整改 → 09:30',
+      'due today 今日到期 (1):\nd1 case d1 (Dormitory A, A101) rectification 整改 → 09:30',
     );
   });
 });
@@ -332,10 +339,10 @@ describe('a case titled in both languages (a failed 6T item’s) reads in its re
       departmentDigestEmail(dept, '陈明', items, false),
       departmentEscalationEmail(dept, dept.items, '陈明'),
     ])
-      expect(m.text).toContain(`t1 ${zhFirst} (学生公寓A栋 1层 A101)`);
+      expect(m.text).toContain(`t1 ${zhFirst} (学生公寓A栋 A101)`);
     const zh = dailyBriefEmail(brief, title, '王建国');
-    expect(zh.text).toContain(`昨日新开 new yesterday (1):\nt1 ${zhFirst} (学生公寓A栋 1层 A101): 新 new`);
-    expect(zh.text).toContain(`t1 ${zhFirst} (学生公寓A栋 1层 A101) 原因分析 analysis → 10:00`);
+    expect(zh.text).toContain(`昨日新开 new yesterday (1):\nt1 ${zhFirst} (学生公寓A栋 A101): 新 new`);
+    expect(zh.text).toContain(`t1 ${zhFirst} (学生公寓A栋 A101) 原因分析 analysis → 10:00`);
   });
 
   it('English half first for a reader of English, each half once', () => {
@@ -345,14 +352,12 @@ describe('a case titled in both languages (a failed 6T item’s) reads in its re
       departmentDigestEmail(dept, 'Anna Smith', items, false, 'en'),
       departmentEscalationEmail(dept, dept.items, 'Anna Smith', 'en'),
     ]) {
-      expect(m.text).toContain(`t1 ${enFirst} (Dormitory A, Floor 1, A101)`);
-      expect(m.html).toContain(`t1 ${enFirst} (Dormitory A, Floor 1, A101)`);
+      expect(m.text).toContain(`t1 ${enFirst} (Dormitory A, A101)`);
+      expect(m.html).toContain(`t1 ${enFirst} (Dormitory A, A101)`);
     }
     const en = dailyBriefEmail(brief, title, 'Anna Smith', 'en');
-    expect(en.text).toContain(
-      `new yesterday 昨日新开 (1):\nt1 ${enFirst} (Dormitory A, Floor 1, A101): new 新`,
-    );
-    expect(en.text).toContain(`t1 ${enFirst} (Dormitory A, Floor 1, A101) analysis 原因分析 → 10:00`);
+    expect(en.text).toContain(`new yesterday 昨日新开 (1):\nt1 ${enFirst} (Dormitory A, A101): new 新`);
+    expect(en.text).toContain(`t1 ${enFirst} (Dormitory A, A101) analysis 原因分析 → 10:00`);
     expect(en.text.split('物品定位摆放').length).toBe(en.text.split('Items kept in place').length);
   });
 

@@ -28,7 +28,14 @@ const dir: Pick<Directory, 'buildings' | 'departments'> = {
       name: { zh: '学生公寓A栋', en: 'Dormitory A' },
       supervisorIds: ['sup-wang'],
       gridMemberIds: [],
-      floors: [{ id: 'a-f1', name: { zh: '1层', en: 'Floor 1' }, gridMemberIds: [], clusters: [] }],
+      floors: [
+        {
+          id: 'a-f1',
+          name: { zh: '1层', en: 'Floor 1' },
+          gridMemberIds: [],
+          clusters: [{ id: 'a-f1-c1', gridMemberIds: [], rooms: ['A101', 'A102'] }],
+        },
+      ],
     },
   ],
   departments: [
@@ -94,7 +101,7 @@ describe('a department is asked to follow up only its students’ own matters', 
     const zh = departmentDigestEmail(dept, '陈明', items, false);
     expect(zh.text).toContain('以下案件已撤销，无需跟进（仅供知悉）');
     const gone = zh.text.split('\n').filter((l) => l.includes('c-gone'));
-    expect(gone).toEqual(['c-gone case c-gone (学生公寓A栋 1层 A101)']);
+    expect(gone).toEqual(['c-gone case c-gone (学生公寓A栋 A101)']);
     expect(zh.text).not.toContain('c-leak');
     expect((zh.html.match(/href=/g) ?? []).length).toBe(3);
   });
@@ -114,10 +121,10 @@ describe('the digests name places and categories as people do', () => {
   it('a place by its building, floor and room names, in the reader’s language', () => {
     const items = dept.items.map((item) => ({ item, url: 'https://r.test/a' }));
     expect(departmentDigestEmail(dept, '陈明', items, false).text).toContain(
-      'c-noise case c-noise (学生公寓A栋 1层 A101)',
+      'c-noise case c-noise (学生公寓A栋 A101)',
     );
     expect(departmentDigestEmail(dept, 'Ann', items, false, 'en').text).toContain(
-      'c-noise case c-noise (Dormitory A, Floor 1, A101)',
+      'c-noise case c-noise (Dormitory A, A101)',
     );
     const staff = week.staff[0]!;
     for (const m of [staffDigestEmail(staff, '周强', 'u'), staffDigestEmail(staff, 'Lee', 'u', 'en')])
@@ -127,9 +134,9 @@ describe('the digests name places and categories as people do', () => {
   it('a repeat problem by its category’s label and the place’s name', () => {
     const a = week.buildings[0]!;
     const zh = areaSummaryEmail(a, dir.buildings[0]!.name, '王建国', 'https://r.test/r', 'zh-CN');
-    expect(zh.text).toContain('报修 Repair @ 学生公寓A栋 1层 A101: 2 次 times (c-leak, c-leak2)');
+    expect(zh.text).toContain('报修 Repair @ 学生公寓A栋 A101: 2 次 times (c-leak, c-leak2)');
     const en = areaSummaryEmail(a, dir.buildings[0]!.name, 'Anna', 'https://r.test/r', 'en');
-    expect(en.text).toContain('Repair 报修 @ Dormitory A, Floor 1, A101: 2 times 次');
+    expect(en.text).toContain('Repair 报修 @ Dormitory A, A101: 2 times 次');
     expect(zh.text + en.text).not.toMatch(/bldg-a|@ repair/);
   });
 });
@@ -140,7 +147,7 @@ describe('the staff digest counts withdrawn cases', () => {
     expect(staff.counts.withdrawn).toBe(1);
     const zh = staffDigestEmail(staff, '周强', 'u');
     expect(zh.text).toContain('已撤销 withdrawn: 1');
-    expect(zh.text).toMatch(/c-gone case c-gone \(学生公寓A栋 1层 A101\): 新 new, 已撤销 withdrawn/);
+    expect(zh.text).toMatch(/c-gone case c-gone \(学生公寓A栋 A101\): 新 new, 已撤销 withdrawn/);
     expect(countsText(staff.counts).en).toMatch(/^opened: 8 · closed: \d+ · withdrawn: 1/);
     expect(countsText(staff.counts).zh).not.toMatch(/[a-z]/);
     // Chinese takes a full-width colon, with no space after it.
@@ -220,8 +227,8 @@ describe('the marks a weekly report shows', () => {
       ['c-power', null, null],
     ]);
     expect(marks.followUps[0]?.place).toEqual({
-      zh: '学生公寓A栋 1层 A101',
-      en: 'Dormitory A, Floor 1, A101',
+      zh: '学生公寓A栋 A101',
+      en: 'Dormitory A, A101',
     });
     expect(
       marksForSummary({ ...a, buildingId: 'bldg-b' }, week.departments, { acks: [], handled: [] }).followUps,
@@ -265,10 +272,10 @@ describe('the weekly report page shows who acknowledged and what the departments
     expect(zh).toContain('已与寝室学生谈话');
     expect(zh).toContain('共 3 项，已处理 1 项，未处理 2 项。');
     expect(zh).toContain('报修 <span class="alt" lang="en">Repair</span>');
-    expect(zh).toContain('学生公寓A栋 1层 A101');
+    expect(zh).toContain('学生公寓A栋 A101');
     const en = render('en');
     expect(en).toMatch(/✓ acknowledged 已确认 2026-03-09 11:00/);
-    expect(en).toContain('Dormitory A, Floor 1, A101');
+    expect(en).toContain('Dormitory A, A101');
     expect(en).toContain('3 in all: 1 handled, 2 open.');
   });
 });
@@ -278,8 +285,8 @@ describe('a digest stored before places were named reads with the directory’s 
     const staff = week.staff[0]!;
     const old: StaffDigest = { ...staff, cases: staff.cases.map(({ placeName: _, ...l }) => ({ ...l })) };
     expect(withPlaceNames(old, dir).cases[0]?.placeName).toEqual({
-      zh: '学生公寓A栋 1层 A101',
-      en: 'Dormitory A, Floor 1, A101',
+      zh: '学生公寓A栋 A101',
+      en: 'Dormitory A, A101',
     });
     const items = dept.items.map(({ placeName: _, ...i }) => ({ ...i, place: 'bldg-a/A102' }));
     const oldDept: DepartmentDigest = { ...dept, items };
@@ -292,6 +299,6 @@ describe('a digest stored before places were named reads with the directory’s 
     const oldSummary: AreaSummary = { ...a, repeats };
     const named = withPlaceNames(oldSummary, dir).repeats.find((r) => r.category === 'repair');
     expect(named?.label).toEqual({ zh: '报修', en: 'Repair' });
-    expect(named?.placeName?.zh).toBe('学生公寓A栋 1层 A101');
+    expect(named?.placeName?.zh).toBe('学生公寓A栋 A101');
   });
 });

@@ -206,7 +206,7 @@ describe('weekly digests from known cases', () => {
         category: 'plumbing',
         label: { zh: 'plumbing', en: 'plumbing' },
         place: 'bldg-a/a-f1/A101',
-        placeName: { zh: 'A a-f1 A101', en: 'A, a-f1, A101' },
+        placeName: { zh: 'A a-f1 A101（已不在名录）', en: 'A, a-f1, A101 (no longer in the directory)' },
         count: 3,
         caseIds: ['w1', 'w2', 'w6'],
       },

@@ -156,7 +156,7 @@ describe('the place of a failed item’s case', () => {
     expect(entryPlace(dir, 'bldg-a', { floorId: 'a-f1', roomId: 'A203' })).toEqual({
       ok: false,
       field: 'roomId',
-      text: { zh: '学生公寓A栋1层没有房间 A203', en: 'Dormitory A, Floor 1 has no room A203' },
+      text: { zh: '学生公寓A栋 1层没有房间 A203', en: 'Dormitory A, Floor 1 has no room A203' },
     });
     expect(entryPlace(dir, 'bldg-a', { floorId: 'b-f1', roomId: 'B101' })).toMatchObject({
       ok: false,

@@ -159,16 +159,19 @@ describe('a place as people name it', () => {
   it('is the room, floor or building the location names, as its printed code does', () => {
     expect(placeNameOf(demo, { buildingId: 'bldg-a', floorId: 'a-f1', roomId: 'A101' })).toEqual({
       zh: '学生公寓A栋 A101',
-      en: 'Dormitory A A101',
+      en: 'Dormitory A, A101',
     });
     // A room given without its floor is still the room.
     expect(placeNameOf(demo, { buildingId: 'bldg-a', roomId: 'A101' })?.zh).toBe('学生公寓A栋 A101');
     expect(placeNameOf(demo, { buildingId: 'bldg-a', floorId: 'a-f1' })).toEqual({
-      zh: '学生公寓A栋1层',
+      zh: '学生公寓A栋 1层',
       en: 'Dormitory A, Floor 1',
     });
     expect(placeNameOf(demo, { buildingId: 'bldg-a' })?.en).toBe('Dormitory A');
-    expect(placeNameOf(demo, { buildingId: 'no-such' })).toBeUndefined();
-    expect(placeNameOf(demo, { buildingId: 'bldg-a', roomId: 'Z999' })).toBeUndefined();
+    // One the directory no longer has is named by its ids, marked so (test/unit/place-name.test.ts).
+    expect(placeNameOf(demo, { buildingId: 'no-such' }).zh).toBe('no-such（已不在名录）');
+    expect(placeNameOf(demo, { buildingId: 'bldg-a', roomId: 'Z999' }).en).toBe(
+      'Dormitory A, Z999 (no longer in the directory)',
+    );
   });
 });

@@ -73,7 +73,7 @@ describe('the morning brief', () => {
       expect(section('今日到期')).toContain(dueToday);
       // By its stage's label and on the campus clock, not the raw stage and a UTC instant.
       expect(section('今日到期')).toContain(
-        `${dueToday} case ${dueToday} (学生公寓A栋 1层 A101) 整改 rectification → 14:00`,
+        `${dueToday} case ${dueToday} (学生公寓A栋 A101) 整改 rectification → 14:00`,
       );
       expect(a).not.toContain(older);
       const b = mails.find((m) => m.to.includes('li.xiuying@demo.edu.cn'))?.text ?? '';

@@ -16,6 +16,7 @@ import { getCaseRecord } from '../../../store/case-records.ts';
 import { stages, type CaseView } from '../../../domain/case-model.ts';
 import { inLang, type Bilingual } from '../../../domain/text.ts';
 import { kindPrefixIn } from '../../../domain/case-title.ts';
+import { placeNameOf } from '../../../domain/place-name.ts';
 import { directoryOrFail } from '../../reads.ts';
 import type { AppDeps } from '../../deps.ts';
 import type { WebEnv } from '../../middleware/session.ts';
@@ -223,10 +224,7 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
         }
       }
     }
-    const buildingName = (id: string) => {
-      const b = dir.buildings.find((x) => x.id === id);
-      return b ? inLang(b.name, lang) : id;
-    };
+    const buildingName = (id: string) => inLang(placeNameOf(dir, { buildingId: id }), lang);
     const filters = new URL(c.req.url).searchParams;
     filters.delete('cursor');
     filters.delete('back');

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { caseCitation } from '../../../domain/case-citation.ts';
 import { isTerminal, stages, type CaseView } from '../../../domain/case-model.ts';
 import type { Directory } from '../../../domain/directory.ts';
+import { placeNameOf } from '../../../domain/place-name.ts';
 import { categoryLabel } from '../../../domain/intake.ts';
 import { severities, sources } from '../../../domain/sla.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
@@ -141,17 +142,7 @@ export async function collect(
   return { items, capped: more };
 }
 
-const place = (dir: Directory, v: CaseView, lang: Lang) => {
-  const b = dir.buildings.find((x) => x.id === v.location.buildingId);
-  const f = b?.floors.find((x) => x.id === v.location.floorId);
-  return [
-    b ? inLang(b.name, lang) : v.location.buildingId,
-    f ? inLang(f.name, lang) : v.location.floorId,
-    v.location.roomId,
-  ]
-    .filter(Boolean)
-    .join(' · ');
-};
+const place = (dir: Directory, v: CaseView, lang: Lang) => inLang(placeNameOf(dir, v.location), lang);
 /** How a list names a person by id: `personNamer`'s way, so someone who left reads as such, not as an id. */
 export type NameOf = (id: string, lang: Lang) => string;
 
@@ -256,7 +247,10 @@ function Filters(props: { q: ListQuery; dir: Directory; lang: Lang; errors: Fiel
     />
   );
   const floors = dir.buildings.flatMap((b) =>
-    b.floors.map((f) => [f.id, `${inLang(b.name, lang)} · ${inLang(f.name, lang)}`] as [string, string]),
+    // In the reader's language only ("学生公寓A栋 1层"): a short label fits a phone's select.
+    b.floors.map(
+      (f) => [f.id, inLang(placeNameOf(dir, { buildingId: b.id, floorId: f.id }), lang)] as [string, string],
+    ),
   );
   return (
     <form

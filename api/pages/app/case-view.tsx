@@ -8,6 +8,7 @@ import { reportedAtOf } from '../../../domain/case-clocks.ts';
 import { categoryLabel } from '../../../domain/intake.ts';
 import { type CaseView } from '../../../domain/case-model.ts';
 import type { Directory } from '../../../domain/directory.ts';
+import { placeNameOf } from '../../../domain/place-name.ts';
 import { inLang, splitBilingual, type Bilingual, type Lang } from '../../../domain/text.ts';
 import { kindPrefixIn } from '../../../domain/case-title.ts';
 import { slaLabelNow } from '../../../domain/sla.ts';
@@ -75,17 +76,8 @@ function ReviewNotes(props: { notes: string; lang: Lang }) {
   );
 }
 
-function placeOf(dir: Directory, v: CaseView, lang: Lang): string {
-  const b = dir.buildings.find((x) => x.id === v.location.buildingId);
-  const f = b?.floors.find((x) => x.id === v.location.floorId);
-  return [
-    b ? inLang(b.name, lang) : v.location.buildingId,
-    f ? inLang(f.name, lang) : v.location.floorId,
-    v.location.roomId,
-  ]
-    .filter(Boolean)
-    .join(' · ');
-}
+const placeOf = (dir: Directory, v: CaseView, lang: Lang): string =>
+  inLang(placeNameOf(dir, v.location), lang);
 
 // One reader per app: it keeps each saved version parsed and the file read once.
 const calendarReaders = new WeakMap<AppDeps, () => Promise<{ file: { closures: NamedClosure[] } }>>();

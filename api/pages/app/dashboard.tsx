@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { itemShortName } from '../../../domain/standards/catalogue.ts';
 import { boundedDate } from '../../schemas.ts';
 import { localDate } from '../../../domain/calendar.ts';
+import { placeNameOf } from '../../../domain/place-name.ts';
 import { isValidIsoWeek, reportedWeek } from '../../../domain/digest.ts';
 import type { Directory } from '../../../domain/directory.ts';
 import { clockKpis, kpiSourceNote, kpiSourceText, onTimeStages, type KpiValue } from '../../../domain/kpi.ts';
@@ -282,10 +283,7 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
       };
     const invalid = Object.keys(errors).length > 0;
 
-    const buildingName = (id: string) => {
-      const b = dir.buildings.find((x) => x.id === id);
-      return b ? inLang(b.name, lang) : id;
-    };
+    const buildingName = (id: string) => inLang(placeNameOf(dir, { buildingId: id }), lang);
     const personName = (id: string) => dir.people.find((p) => p.id === id)?.name ?? id;
     const inScope = buildingId ? [buildingId] : scope.campus ? undefined : scope.buildings;
 
@@ -652,9 +650,7 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
                         <td data-label={t(overdueCols.stage)}>
                           <StageBadge stage={v.stage} lang={lang} />
                         </td>
-                        <td data-label={t(overdueCols.place)}>
-                          {buildingName(v.location.buildingId)} {v.location.roomId ?? ''}
-                        </td>
+                        <td data-label={t(overdueCols.place)}>{t(placeNameOf(dir, v.location))}</td>
                         <td data-label={t(overdueCols.person)}>{personName(v.assigneeId)}</td>
                         <td data-label={t(overdueCols.due)}>{due ? formatTime(due.due, tz) : '—'}</td>
                       </tr>

@@ -5,6 +5,7 @@ import type { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import type { Directory, Floor, Location, Person } from '../../../domain/directory.ts';
+import { placeNameOf } from '../../../domain/place-name.ts';
 import { severities, sources } from '../../../domain/sla.ts';
 import { standardItem, standards } from '../../../domain/standards/catalogue.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
@@ -497,7 +498,7 @@ function NewCaseForm(props: {
                 {buildings.flatMap((b) =>
                   b.floors.map((f) => (
                     <optgroup
-                      label={`${inLang(b.name, lang)} · ${inLang(f.name, lang)}`}
+                      label={inLang(placeNameOf(dir, { buildingId: b.id, floorId: f.id }), lang)}
                       data-building={b.id}
                       data-floor={f.id}
                     >

@@ -7,7 +7,7 @@ import type { CaseView } from '../../../domain/case-model.ts';
 import type { Directory } from '../../../domain/directory.ts';
 import { reportCaseTitle, reportKindInfo, type ReportKind } from '../../../domain/intake.ts';
 import { personChoiceLabels } from '../../../domain/person-option.ts';
-import { placeByCode } from '../../../domain/places.ts';
+import { placeNameOf } from '../../../domain/place-name.ts';
 import { reporterLanguage } from '../../../domain/reporter-notice.ts';
 import { severities } from '../../../domain/sla.ts';
 import { textFlaw, textFlawMessage } from '../../../domain/safe-text.ts';
@@ -171,6 +171,7 @@ const typedOf = (form: Record<string, unknown>): Typed =>
  */
 async function mergeRefusal(
   deps: AppDeps,
+  dir: Directory,
   report: Report,
   caseId: string,
 ): Promise<{ text: Bilingual; status: 404 | 409 | 422 } | null> {
@@ -199,14 +200,16 @@ async function mergeRefusal(
     v.buildingId === r.buildingId &&
     (!r.floorId || v.floorId === r.floorId) &&
     (!r.roomId || v.roomId === r.roomId);
-  if (!samePlace)
+  if (!samePlace) {
+    const where = placeNameOf(dir, r);
     return {
       text: {
-        zh: `案件 ${caseId} 不在这份报告的地点（${placeText(r)}），只能并入同一地点的案件`,
-        en: `case ${caseId} is not at this report's place (${placeText(r)}); a report merges only into a case at the same place`,
+        zh: `案件 ${caseId} 不在这份报告的地点（${where.zh}），只能并入同一地点的案件`,
+        en: `case ${caseId} is not at this report's place (${where.en}); a report merges only into a case at the same place`,
       },
       status: 422,
     };
+  }
   const info = reportKindInfo[report.kind as ReportKind];
   if ((view.category ?? view.source) !== info.category)
     return {
@@ -218,9 +221,6 @@ async function mergeRefusal(
     };
   return null;
 }
-
-/** A place as ids, building first (the rooms' own ids say which they are: A101). */
-const placeText = (l: Report['location']) => [l.buildingId, l.floorId, l.roomId].filter(Boolean).join(' / ');
 
 /** Why this person cannot be assigned a case from triage, or null: a staff member of the directory. */
 function assigneeRefusal(dir: Directory, personId: string): { text: Bilingual; status: 422 } | null {
@@ -341,7 +341,7 @@ function ReportCard(props: {
   types: ReadonlyMap<string, string>;
 }) {
   const { lang, report, dir } = props;
-  const place = placeByCode(dir, report.placeCode);
+  const place = placeNameOf(dir, report.location);
   const info = reportKindInfo[report.kind as ReportKind];
   const building = dir.buildings.find((b) => b.id === report.location.buildingId);
   const staff = dir.people.filter((p) => p.roles.includes('staff'));
@@ -356,7 +356,7 @@ function ReportCard(props: {
   return (
     <article class="card" id={id} aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>
-        {t(lang, info.label)} · {place ? t(lang, place.name) : report.placeCode}
+        {t(lang, info.label)} · {t(lang, place)}
       </h2>
       {/* The page's summary is the alert and leads here; this says it beside the card's forms. */}
       {props.error ? (
@@ -472,10 +472,6 @@ function BeingDecided(props: { lang: Lang; dir: Directory; deciding: DecidingRep
     if (id === props.viewerId) return t(lang, { zh: '您', en: 'you' });
     return dir.people.find((p) => p.id === id)?.name ?? id;
   };
-  const placeOf = (d: Directory, r: Report) => {
-    const place = placeByCode(d, r.placeCode);
-    return place ? t(lang, place.name) : r.placeCode;
-  };
   return (
     <section class="card" aria-labelledby="deciding-h" data-deciding={String(deciding.length)}>
       <h2 id="deciding-h">
@@ -490,8 +486,9 @@ function BeingDecided(props: { lang: Lang; dir: Directory; deciding: DecidingRep
       <ul>
         {deciding.map(({ report, by }) => (
           <li id={report.reportId} data-deciding-report={report.reportId}>
-            {t(lang, reportKindInfo[report.kind as ReportKind].label)} · {placeOf(dir, report)} ·{' '}
-            {report.reportId} · {t(lang, { zh: `正由${who(by)}处理`, en: `being decided by ${who(by)}` })}
+            {t(lang, reportKindInfo[report.kind as ReportKind].label)} ·{' '}
+            {t(lang, placeNameOf(dir, report.location))} · {report.reportId} ·{' '}
+            {t(lang, { zh: `正由${who(by)}处理`, en: `being decided by ${who(by)}` })}
           </li>
         ))}
       </ul>
@@ -902,7 +899,7 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
       d.action === 'case'
         ? assigneeRefusal(dir, d.assigneeId)
         : d.action === 'merge'
-          ? await mergeRefusal(deps, report, d.caseId)
+          ? await mergeRefusal(deps, dir, report, d.caseId)
           : null;
     if (refusal)
       return render(
