@@ -29,9 +29,10 @@ import {
   type RoundStatus,
 } from '../../domain/inspection.ts';
 import { addDays } from '../../domain/calendar.ts';
+import { placeNameOf } from '../../domain/place-name.ts';
 import { DATE_RANGE, dateInRange } from '../../domain/safe-text.ts';
 import { citation, dimensionKeys, standardItem, standards } from '../../domain/standards/catalogue.ts';
-import { inLang, splitBilingual, type Bilingual } from '../../domain/text.ts';
+import { inLang, splitBilingual, upFirst, type Bilingual } from '../../domain/text.ts';
 import {
   checkedFile,
   EvidenceError,
@@ -57,6 +58,7 @@ import {
 import { jsonBody, parseOr400 } from '../middleware/validation.ts';
 import { repeatedParams, validQuery } from '../repeated-params.ts';
 import { MAX_PHOTOS } from '../pages/app/case-page.tsx';
+import { resultLabels, UnsavedFindings, type UnsavedFinding } from '../pages/app/inspection-unsaved.tsx';
 import { parseForm } from '../pages/app/web-kit.tsx';
 import { buildingIdSchema, wholeNumber } from '../schemas.ts';
 import { formatTime } from '../pages/ui.tsx';
@@ -156,6 +158,12 @@ export const checklistFormFields = z.object({
     .max(32)
     .optional()
     .describe('房间（可选），如 B101 / the room (optional), such as B101'),
+  '{itemId}.photosAgain': z
+    .literal('1')
+    .optional()
+    .describe(
+      '页面在要求重新选择该项照片时带上：本次提交若仍被退回且未选照片，页面继续提示 / set by a page asking for the item’s photos again: if this post is refused too and no photo was chosen, the page asks again',
+    ),
   '{itemId}.photos[]': z
     .array(z.file())
     .max(MAX_PHOTOS)
@@ -292,19 +300,29 @@ const statusNames: Record<RoundStatus, Bilingual> = {
   missed: { zh: '逾期未完成', en: 'missed' },
 };
 
-/**
- * A refusal as the checklist says it (an item's errors, the summary's lead): in the page's
- * language, the other beside it, as a page's validation refusal is said (middleware/problems.ts);
- * a text with one wording is said once. The rest of the page is in its language only.
- */
-const pageFirst = (x: Bilingual, lang: Lang): string => {
-  if (x.zh === x.en || x.en === '') return x.zh;
-  if (x.zh === '') return x.en;
-  return lang === 'en' ? `${x.en} / ${x.zh}` : `${x.zh} / ${x.en}`;
-};
-
 /** The id of the notice asking for an item's photos again, which describes its file input. */
 const photosAgainId = (itemId: string) => `photos-${itemId}-again`;
+
+/**
+ * The hidden field a page asking for an item's photos again carries (`<itemId>.photosAgain`): the
+ * next post, if it is refused too, asks again while no photo was chosen and the item still fails.
+ */
+const PHOTOS_AGAIN_FIELD = 'photosAgain';
+
+/** Said before a save, where it is decided: a failure saved is a case at once, and final. */
+const saveOpensCasesText: Bilingual = {
+  zh: '保存或提交后，标为不合格的项即立案，其结果不能再修改',
+  en: 'Saving (or finishing) opens a case for each failed item; its result then cannot change',
+};
+const failOpensCaseText: Bilingual = {
+  zh: '保存后即为此项立案，结果不能再修改',
+  en: 'Saving opens a case for this item; its result then cannot change',
+};
+const SAVE_WARNING_ID = 'save-opens-cases';
+const failHintId = (itemId: string) => `fail-hint-${itemId}`;
+
+/** Why a post was refused: a text, or one that counts the items the page marks to correct. */
+type Problem = Bilingual | ((marked: number) => Bilingual);
 
 /** The checklist inside the app shell: its items, and the form when the reader walks the round. */
 function ChecklistBody(props: {
@@ -318,7 +336,11 @@ function ChecklistBody(props: {
   values: Record<string, ItemValues>;
   errors?: ItemErrors | undefined;
   /** Why the post was refused, when it was. */
-  problem?: Bilingual | undefined;
+  problem?: Problem | undefined;
+  /** What a post the round could no longer take carried: shown to copy, with a way to open a case. */
+  unsaved?: readonly UnsavedFinding[] | undefined;
+  /** The page's `?lang=` value, when it was asked for. */
+  asked?: string | undefined;
   /** What the worker said when it was, for whoever is asked to look into it: never the lead. */
   technical?: string | undefined;
   /** The due in campus time. */
@@ -331,15 +353,9 @@ function ChecklistBody(props: {
   const { round, lang, values } = props;
   const errors = props.errors ?? {};
   const open = round.status === 'open' && props.mayRecord;
-  // Everything the page says in its language only, as every app page does (the header switches it);
-  // a refusal only (an item's errors, the summary's lead) keeps the other language beside it.
+  // Everything the page says, its refusals too, in its language only, as every app page does (the
+  // header switches it).
   const t = (x: Bilingual) => inLang(x, lang);
-  const refusal = (x: Bilingual) => pageFirst(x, lang);
-  const label = {
-    pass: { zh: '合格', en: 'pass' },
-    fail: { zh: '不合格', en: 'fail' },
-    na: { zh: '不适用', en: 'n/a' },
-  };
   // What is stored counts as filled in; a refused post's choices are only on the page until saved,
   // and only those that would change what is stored are pending (the page shows the saved ones too).
   const saved = round.items.filter((it) => it.result).length;
@@ -375,6 +391,10 @@ function ChecklistBody(props: {
       const ref = parseEvidenceRef(p);
       return ref ? [ref] : [];
     });
+  // The lead counts what the summary lists: items to correct and items whose photos to choose again.
+  const summary = round.items.flatMap(summaryEntries);
+  const markedCount = round.items.filter((it) => marked.includes(it) || askedAgain(it)).length;
+  const problem = typeof props.problem === 'function' ? props.problem(markedCount) : props.problem;
   const items = round.items.map((it) => {
     const v = values[it.id] ?? {};
     const errs = errors[it.id] ?? [];
@@ -399,7 +419,7 @@ function ChecklistBody(props: {
           // The page's summary is the alert; this is read with the item it marks.
           <ul class="field-error" id={`error-${it.id}`}>
             {errs.map((e) => (
-              <li>{refusal(e)}</li>
+              <li>{t(e)}</li>
             ))}
           </ul>
         ) : (
@@ -414,11 +434,20 @@ function ChecklistBody(props: {
                 value={r}
                 checked={v.result === r}
                 disabled={held}
+                aria-describedby={r === 'fail' && !held ? failHintId(it.id) : undefined}
               />{' '}
-              {t(label[r])}
+              {t(resultLabels[r] ?? { zh: r, en: r })}
             </label>
           ))}
         </div>
+        {held ? (
+          ''
+        ) : (
+          // Where 不合格 is chosen: what saving it does (shown once it is chosen, where :has works).
+          <p class="hint fail-hint" id={failHintId(it.id)} data-fail-hint="">
+            {t(failOpensCaseText)}
+          </p>
+        )}
         {shown || held ? (
           ''
         ) : (
@@ -483,9 +512,13 @@ function ChecklistBody(props: {
               />
               {again ? (
                 // The page's summary is the alert and links here; this is read with the input it marks.
-                <p class="field-error" id={photosAgainId(it.id)} data-photos-again="">
-                  {refusal(photosAgainText)}
-                </p>
+                // The hidden field asks again on the next refused post, until photos are chosen.
+                <>
+                  <p class="field-error" id={photosAgainId(it.id)} data-photos-again="">
+                    {t(photosAgainText)}
+                  </p>
+                  <input type="hidden" name={`${it.id}.${PHOTOS_AGAIN_FIELD}`} value="1" />
+                </>
               ) : (
                 ''
               )}
@@ -536,17 +569,15 @@ function ChecklistBody(props: {
           en: `Status: ${statusNames[round.status].en}; due ${props.dueText}; ${pending === 0 ? `${saved} of ${round.items.length} items answered` : `${saved} of ${round.items.length} items saved (${pending} filled in on this page, not saved yet)`}`,
         })}
       </p>
-      {props.problem ? (
+      {problem ? (
         // Where the keyboard lands when the page loads (the page's error summary).
         // A checklist is many screens long: each item to correct is a link to it, saying what is wrong.
-        // Its lead in the page's language with the other beside it, as a page's validation refusal
-        // (problems.ts); each entry, a link to what it marks, in the page's: its errors beside it are in both.
-        <ErrorSummaryBox
-          lang={lang}
-          text={{ zh: pageFirst(props.problem, lang), en: pageFirst(props.problem, lang) }}
-          entries={round.items.flatMap(summaryEntries)}
-          data={{ 'data-problem': '' }}
-        />
+        <ErrorSummaryBox lang={lang} text={problem} entries={summary} data={{ 'data-problem': '' }} />
+      ) : (
+        ''
+      )}
+      {props.unsaved && props.unsaved.length > 0 ? (
+        <UnsavedFindings items={props.unsaved} lang={lang} asked={props.asked} />
       ) : (
         ''
       )}
@@ -571,10 +602,14 @@ function ChecklistBody(props: {
                 en: `${saved} of ${round.items.length} saved`,
               })}
             </p>
-            <button type="submit" name="finish" value="false">
+            {/* Beside the buttons, read with them: a failure saved is a case at once. */}
+            <p class="hint save-warning" id={SAVE_WARNING_ID} data-save-warning="">
+              {t(saveOpensCasesText)}
+            </p>
+            <button type="submit" name="finish" value="false" aria-describedby={SAVE_WARNING_ID}>
               {t({ zh: '保存进度', en: 'Save progress' })}
             </button>
-            <button type="submit" name="finish" value="true">
+            <button type="submit" name="finish" value="true" aria-describedby={SAVE_WARNING_ID}>
               {t({ zh: '提交并结束检查', en: 'Submit and finish' })}
             </button>
           </div>
@@ -614,10 +649,18 @@ const COMPACT_CSS =
   'fieldset.item .more{display:inline-flex;align-items:center;gap:.4rem;font-weight:400;font-size:.9rem;margin:0;min-height:44px}' +
   'fieldset.item:has(input[value=fail]:checked) .more{display:none}}';
 /**
+ * What saving a failure does is said where it is decided: beside the 不合格 chosen, and over the
+ * save buttons while any item still open to change is marked 不合格. Without `:has` both always show.
+ */
+const CASE_WARNING_CSS =
+  '.fail-hint,.submit-bar p.save-warning{color:#92400e;font-size:.85rem;margin:.1rem 0}' +
+  '@supports selector(:has(*)){fieldset.item:not(:has(input[value=fail]:checked)) .fail-hint{display:none}' +
+  'form:not(:has(fieldset.item input[value=fail]:checked:not(:disabled))) .save-warning{display:none}}';
+/**
  * The checklist's own rules on top of the app shell's: an item is a card (a fieldset never wider
  * than the phone), its three choices side by side with room to tap each.
  */
-const CHECKLIST_CSS = `fieldset.item{min-width:0}fieldset.item.invalid{border-color:#b91c1c;border-width:2px}fieldset.item legend{font-weight:600;padding:0 .25rem;overflow-wrap:anywhere}.choices{display:flex;flex-wrap:wrap;gap:0 1.25rem}.choices label{display:inline-flex;align-items:center;gap:.4rem;font-weight:400;margin:.25rem 0;min-height:44px}fieldset.item>p.hint{margin:.25rem 0 .5rem}ul.field-error{padding-left:1.25rem}fieldset.item{scroll-margin-top:1rem}fieldset.item:target{outline:3px solid #b45309}.submit-bar{position:sticky;bottom:0;z-index:1;align-items:center;margin:1rem -1rem 0;padding:.4rem 1rem;gap:.35rem .5rem;background:#fff;border-top:1px solid #d0d5dc;box-shadow:0 -2px 6px rgba(0,0,0,.08)}.submit-bar p{flex-basis:100%;margin:0;font-size:.9rem}.submit-bar button{flex:1 1 8rem;padding:.4rem .5rem;font-size:.9rem;line-height:1.3}${COMPACT_CSS}`;
+const CHECKLIST_CSS = `fieldset.item{min-width:0}fieldset.item.invalid{border-color:#b91c1c;border-width:2px}fieldset.item legend{font-weight:600;padding:0 .25rem;overflow-wrap:anywhere}.choices{display:flex;flex-wrap:wrap;gap:0 1.25rem}.choices label{display:inline-flex;align-items:center;gap:.4rem;font-weight:400;margin:.25rem 0;min-height:44px}fieldset.item>p.hint{margin:.25rem 0 .5rem}ul.field-error{padding-left:1.25rem}fieldset.item{scroll-margin-top:1rem}fieldset.item:target{outline:3px solid #b45309}.submit-bar{position:sticky;bottom:0;z-index:1;align-items:center;margin:1rem -1rem 0;padding:.4rem 1rem;gap:.35rem .5rem;background:#fff;border-top:1px solid #d0d5dc;box-shadow:0 -2px 6px rgba(0,0,0,.08)}.submit-bar p{flex-basis:100%;margin:0;font-size:.9rem}.submit-bar button{flex:1 1 8rem;padding:.4rem .5rem;font-size:.9rem;line-height:1.3}${COMPACT_CSS}${CASE_WARNING_CSS}`;
 
 /** The checklist page's answer when it cannot show a round (another building's, or none): why, and a way back. */
 function RefusalBody(props: { lang: Lang; langQuery: string; refusal: Bilingual; status: number }) {
@@ -666,6 +709,7 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
    */
   const readOrRefusal = async (
     c: Context<AuthEnv>,
+    action: ScopedAction = 'read',
   ): Promise<{ round: InspectionRound; refusal: Bilingual | null }> => {
     const lang = callerLanguage(c);
     const { roundId } = parseOr400(roundParam, c.req.param(), lang, 'path');
@@ -673,10 +717,13 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
     const round = await roundOr404(roundId);
     const dir = await directoryOr503(deps);
     const refused = reportScopeRefusal(c.get('caller'), dir, round.buildingId) !== null;
-    return { round, refusal: refused ? outOfScope(round.buildingId) : null };
+    return {
+      round,
+      refusal: refused ? outOfScope(placeNameOf(dir, { buildingId: round.buildingId }), action) : null,
+    };
   };
-  const readable = async (c: Context<AuthEnv>) => {
-    const { round, refusal } = await readOrRefusal(c);
+  const readable = async (c: Context<AuthEnv>, action: ScopedAction = 'read') => {
+    const { round, refusal } = await readOrRefusal(c, action);
     if (refusal) throw new ProblemError('forbidden', refusal);
     return round;
   };
@@ -696,7 +743,7 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
         en: `no building ${q.buildingId}`,
       });
     if (q.buildingId && reportScopeRefusal(caller, dir, q.buildingId))
-      throw new ProblemError('forbidden', outOfScope(q.buildingId));
+      throw new ProblemError('forbidden', outOfScope(placeNameOf(dir, { buildingId: q.buildingId }), 'read'));
     // Without a building: the campus for its readers, a supervisor's own buildings for them.
     const buildings = q.buildingId
       ? [q.buildingId]
@@ -810,10 +857,11 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
     opts: {
       values?: Record<string, ItemValues>;
       errors?: ItemErrors;
-      problem?: Bilingual;
+      problem?: Problem;
       technical?: string;
       status?: ContentfulStatusCode;
       photosAgain?: ReadonlySet<string>;
+      unsaved?: readonly UnsavedFinding[];
     } = {},
   ) => {
     const { lang, asked } = checklistLanguage(c);
@@ -839,6 +887,8 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
         values={opts.values ?? savedValues(round)}
         errors={opts.errors}
         problem={opts.problem}
+        unsaved={opts.unsaved}
+        asked={asked}
         technical={opts.technical}
         photosAgain={opts.photosAgain}
         dueText={dueText(round.due, deps.env.CAMPUS_TZ)}
@@ -849,12 +899,14 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
   };
 
   /** A round outside the reader's buildings: a page saying so, in the page's language. */
-  const refusalPage = (c: Context<AuthEnv>, refusal: Bilingual) => {
+  const refusalPage = (c: Context<AuthEnv>, refusal: Bilingual, action: ScopedAction = 'read') => {
     const { lang, asked } = checklistLanguage(c);
     return shell(
       c,
       lang,
-      { zh: '无权查看此检查', en: 'You may not read this round' },
+      action === 'read'
+        ? { zh: '无权查看此检查', en: 'You may not read this round' }
+        : { zh: '无权记录此检查', en: 'You may not record this round' },
       <RefusalBody lang={lang} langQuery={asked ? `?lang=${asked}` : ''} refusal={refusal} status={403} />,
       403,
     );
@@ -883,16 +935,17 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
   /** The round a checklist address names and whether the reader may read it, or the page saying why not. */
   const pageRead = async (
     c: Context<AuthEnv>,
+    action: ScopedAction = 'read',
   ): Promise<Awaited<ReturnType<typeof readOrRefusal>> | Response> => {
     const roundId = c.req.param('roundId') ?? '';
     if (!roundParam.safeParse({ roundId }).success) return noRoundPage(c, roundId, false);
     try {
-      return await readOrRefusal(c);
+      return await readOrRefusal(c, action);
     } catch (err) {
       // The page is opened from the app and from mail: a role that may not read rounds is told so
       // on a page, as a reader of another building is, whatever the client asked for.
       if (err instanceof ProblemError && err.type === 'forbidden' && typeof err.detail !== 'string')
-        return refusalPage(c, err.detail);
+        return refusalPage(c, err.detail, action);
       if (err instanceof ProblemError && err.type === 'not_found') return noRoundPage(c, roundId, true);
       throw err;
     }
@@ -1084,7 +1137,7 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
           : { zh: '缺少照片（file 字段）', en: 'no photo in the field `file`' },
         [{ field: 'file', message: lang === 'en' ? 'one photo, required' : '必填，一张照片' }],
       );
-    const round = await readable(c);
+    const round = await readable(c, 'upload');
     if (!round.assigneeIds.includes(caller.person.id)) throw notAssigned();
     if (round.status !== 'open') throw roundOver();
     try {
@@ -1167,10 +1220,10 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
     const caller = c.get('caller');
     requireRole(caller, ['supervisor'], onlySupervisors);
     const form = await formOr400(c);
-    const read = await pageRead(c);
+    const read = await pageRead(c, 'record');
     if (read instanceof Response) return read;
     const { round, refusal } = read;
-    if (refusal) return refusalPage(c, refusal);
+    if (refusal) return refusalPage(c, refusal, 'record');
     // The workflow's validator decides; asked here first so the page can answer in its language.
     if (!round.assigneeIds.includes(caller.person.id)) throw notAssigned();
     const field = (k: string) => {
@@ -1201,14 +1254,40 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
       );
       if (itemId !== undefined && files.length > 0) photos.set(itemId, files);
     }
-    // A page shown again cannot hold the files chosen: it asks for them again beside their items.
-    const photosAgain = new Set(photos.keys());
+    // A page shown again cannot hold the files chosen: it asks for them again beside their items,
+    // and keeps asking (the page it asked on says so in a hidden field) until photos are chosen
+    // again, or the item no longer fails, or its case is open (its photos then go to the case).
+    const askedBefore = Object.keys(form).flatMap((k) => {
+      const itemId = k.endsWith(`.${PHOTOS_AGAIN_FIELD}`) ? k.slice(0, -PHOTOS_AGAIN_FIELD.length - 1) : '';
+      return itemId && posted[itemId]?.result === 'fail' && round.cases[itemId] === undefined ? [itemId] : [];
+    });
+    const photosAgain = new Set([...photos.keys(), ...askedBefore]);
     const formEntries = ids.map((itemId) => ({ itemId, ...posted[itemId] }));
     // The finishing form sent again as it was (a retry after the answer was lost): done, as then.
     if (finish && repeatsFinish(round, formEntries, samePageValues))
       return c.redirect(`/inspection/${roundId}${asked ? `?lang=${asked}` : ''}`, 303);
-    if (round.status !== 'open') return checklistPage(c, round, { problem: roundOverText, status: 409 });
-    const again = (status: ContentfulStatusCode, errors: ItemErrors, problem: Bilingual) =>
+    /**
+     * The round as it now stands when it can no longer take the post (it ended while the page was
+     * open): what the post carried that the round does not hold, read-only, with a way to a case.
+     */
+    const overPage = (now: InspectionRound, why: Bilingual, status: ContentfulStatusCode) => {
+      const recorded = savedValues(now);
+      const unsaved = withItems(now).items.flatMap((it): UnsavedFinding[] => {
+        const v = posted[it.id];
+        const typed =
+          v !== undefined && Boolean(v.result || v.note || v.roomId) && changesSaved(recorded[it.id], v);
+        if (!typed && !photos.has(it.id)) return [];
+        const chosen = photos.get(it.id)?.length ?? 0;
+        return [{ itemId: it.id, citation: it.citation, ...v, photos: chosen, caseId: now.cases[it.id] }];
+      });
+      return checklistPage(c, now, {
+        problem: unsaved.length > 0 ? notTakenText(why) : why,
+        status,
+        unsaved,
+      });
+    };
+    if (round.status !== 'open') return overPage(round, roundOverText, 409);
+    const again = (status: ContentfulStatusCode, errors: ItemErrors, problem: Problem) =>
       checklistPage(c, round, {
         values,
         errors,
@@ -1266,11 +1345,12 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
         en: general.map((g) => g.en).join(' '),
       };
       if (marked.length === 0) return again(400, errors, lead);
-      // The page lists each item under this, linked to it, with what is wrong with it.
-      return again(400, errors, {
-        zh: `${lead.zh}请修改下面标出的 ${marked.length} 项，本次提交未保存。`,
-        en: `${lead.en ? `${lead.en} ` : ''}Nothing was saved: please correct the ${marked.length === 1 ? 'item' : `${marked.length} items`} marked below.`,
-      });
+      // The page lists each item under this, linked to it, with what is wrong with it: counted as
+      // the page marks them, an item whose photos are to be chosen again included.
+      return again(400, errors, (n) => ({
+        zh: `${lead.zh}请修改下面标出的 ${n} 项，本次提交未保存。`,
+        en: `${lead.en ? `${lead.en} ` : ''}Nothing was saved: please correct the ${n === 1 ? 'item' : `${n} items`} marked below.`,
+      }));
     }
 
     // Rooms as the directory spells them, so a room typed in another case is not a change.
@@ -1357,9 +1437,20 @@ export function inspectionRoutes(deps: AppDeps): Hono<AuthEnv> {
       }
       const problem = typeof err.detail === 'string' ? splitBilingual(err.detail) : err.detail;
       const status = problemTypes[err.type].status;
-      // Ended meanwhile (finished by a colleague, or its period is over): the round as it now stands.
-      if (err.type === 'conflict')
-        return checklistPage(c, (await getRound(store, roundId)) ?? round, { problem, status, photosAgain });
+      // Ended meanwhile (finished by a colleague, or its period is over): the round as it now
+      // stands, with what this post carried kept to copy. Still open (another post is saving): the
+      // form as posted, but for the items whose cases opened meanwhile, shown as recorded.
+      if (err.type === 'conflict') {
+        const now = (await getRound(store, roundId)) ?? round;
+        if (now.status !== 'open') return overPage(now, problem, status);
+        const open = Object.fromEntries(Object.entries(posted).filter(([id]) => now.cases[id] === undefined));
+        return checklistPage(c, now, {
+          problem,
+          status,
+          photosAgain,
+          values: { ...savedValues(now), ...open },
+        });
+      }
       return again(status, {}, problem);
     }
     return c.redirect(`/inspection/${roundId}${asked ? `?lang=${asked}` : ''}`, 303);
@@ -1403,11 +1494,28 @@ const noBuildingsText: Bilingual = {
   en: 'you supervise no building at present, so there are no inspection rounds for you; name a building (buildingId) or ask an administrator',
 };
 
-/** A building's rounds, as its KPIs and reports: campus-wide readers, or its own supervisors. */
-const outOfScope = (buildingId: string): Bilingual => ({
-  zh: `主管只能查看所管楼栋的检查记录（${buildingId} 不归您管）；全校的检查记录供工作小组、管理员、审计、校领导查看`,
-  en: `supervisors read the rounds of the buildings they supervise only (${buildingId} is not yours); the working group, admins, auditors and leadership read every building's`,
-});
+/** What a supervisor asked to do with a round of a building: read it, record its results, or add a photo. */
+type ScopedAction = 'read' | 'record' | 'upload';
+
+/**
+ * A building's rounds, as its KPIs and reports: campus-wide readers, or its own supervisors; a
+ * supervisor records and adds photos to their own buildings' rounds only. The building by its name.
+ */
+const outOfScope = (building: Bilingual, action: ScopedAction): Bilingual =>
+  action === 'read'
+    ? {
+        zh: `主管只能查看所管楼栋的检查记录（${building.zh}不归您管）；全校的检查记录供工作小组、管理员、审计、校领导查看`,
+        en: `supervisors read the rounds of the buildings they supervise only (${building.en} is not yours); the working group, admins, auditors and leadership read every building's`,
+      }
+    : action === 'record'
+      ? {
+          zh: `主管只能记录所管楼栋的检查结果（${building.zh}不归您管），本次提交未保存`,
+          en: `supervisors record the rounds of the buildings they supervise only (${building.en} is not yours); nothing was saved`,
+        }
+      : {
+          zh: `主管只能为所管楼栋的检查上传照片（${building.zh}不归您管），照片未保存`,
+          en: `supervisors upload photos to the rounds of the buildings they supervise only (${building.en} is not yours); the photo was not stored`,
+        };
 
 const onlySupervisors: Bilingual = {
   zh: '检查由楼栋主管完成',
@@ -1434,6 +1542,12 @@ const photosOnFailuresText: Bilingual = {
 };
 
 const roundOverText: Bilingual = { zh: '本次检查已结束', en: 'this round is over' };
+
+/** A round's end said to a post it could not take, whose entries the page shows below to copy. */
+const notTakenText = (why: Bilingual): Bilingual => ({
+  zh: `${why.zh}，本次提交未保存。您填写的内容列在下方，可复制，或为发现的问题新建案件。`,
+  en: `${upFirst(why.en)}, so nothing of this post was saved. What you typed is below: copy it, or open a case for a problem found.`,
+});
 const roundOver = () => new ProblemError('conflict', roundOverText);
 
 /** The round's workflow refused a post because the round has ended, or another post is ending it. */

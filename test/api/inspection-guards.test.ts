@@ -213,14 +213,15 @@ describe('a supervisor reads the rounds of their own buildings only', () => {
 
     const list = await call(s.app, 'GET', `/api/inspections?${range}&buildingId=bldg-b`, { as: 'sup-wang' });
     expect(list.status).toBe(403);
-    expect(((await list.json()) as { detail: string }).detail).toContain('bldg-b 不归您管');
+    // The building by its name, not its id.
+    expect(((await list.json()) as { detail: string }).detail).toContain('（学生公寓B栋不归您管）');
     const kpis = await call(s.app, 'GET', `/api/kpis?buildingId=bldg-b`, { as: 'sup-wang' });
     expect(kpis.status).toBe(403);
 
     const read = await call(s.app, 'GET', `/api/inspections/${b.roundId}?lang=en`, { as: 'sup-wang' });
     expect(read.status).toBe(403);
     const readText = await read.text();
-    expect(readText).toContain('bldg-b is not yours');
+    expect(readText).toContain('(Dormitory B is not yours)');
     expect(readText).not.toContain('秘密备注');
     expect(readText).not.toContain('ZG-2030-000001');
 
@@ -258,7 +259,7 @@ describe('a supervisor reads the rounds of their own buildings only', () => {
     expect(zh.status).toBe(403);
     expect(zh.headers.get('content-type')).toContain('text/html');
     const zhPage = await zh.text();
-    expect(zhPage).toContain('主管只能查看所管楼栋的检查记录（bldg-a 不归您管）');
+    expect(zhPage).toContain('主管只能查看所管楼栋的检查记录（学生公寓A栋不归您管）');
     expect(zhPage).not.toContain('<form');
     const en = await call(s.app, 'GET', `/inspection/${a.roundId}?lang=en`, { as: 'sup-li' });
     expect(en.status).toBe(403);
@@ -273,7 +274,7 @@ describe('a supervisor reads the rounds of their own buildings only', () => {
       body: new URLSearchParams([[`${daily[0]!}.result`, 'pass']]).toString(),
     });
     expect(posted.status).toBe(403);
-    expect(await posted.text()).toContain('bldg-a 不归您管');
+    expect(await posted.text()).toContain('主管只能记录所管楼栋的检查结果（学生公寓A栋不归您管）');
     // A campus reader who does not walk the round reads it, without a form to fill in.
     const lead = await call(s.app, 'GET', `/inspection/${a.roundId}`, { as: 'lead-huang' });
     expect(lead.status).toBe(200);

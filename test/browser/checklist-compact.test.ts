@@ -57,8 +57,18 @@ describe('the checklist’s items on a phone', () => {
     expect(await item(page, 3).locator('input[value="fail"]').isVisible()).toBe(true);
     expect(await item(page, 3).locator('textarea').isVisible()).toBe(false);
 
+    // What saving a failure does is said once one is chosen: on it, and over the save buttons.
+    const saveWarning = page.locator('[data-submit-bar] [data-save-warning]');
+    expect(await saveWarning.isVisible()).toBe(false);
+    expect(await item(page, 1).locator('[data-fail-hint]').isVisible()).toBe(false);
     await item(page, 0).locator('input[value="pass"]').check();
     await item(page, 1).locator('input[value="fail"]').check();
+    expect(await item(page, 1).locator('[data-fail-hint]').textContent()).toBe(
+      '保存后即为此项立案，结果不能再修改',
+    );
+    expect(await item(page, 1).locator('[data-fail-hint]').isVisible()).toBe(true);
+    expect(await item(page, 0).locator('[data-fail-hint]').isVisible()).toBe(false);
+    expect(await saveWarning.isVisible()).toBe(true);
     expect(await item(page, 0).locator('textarea').isVisible()).toBe(false);
     for (const field of ['textarea', 'input[type="text"]', 'input[type="file"]'])
       expect(await item(page, 1).locator(field).isVisible(), field).toBe(true);
