@@ -1,4 +1,4 @@
-import type { CaseView, DeadlineState, ReviewRecord, Stage } from './case-model.ts';
+import type { CaseView, DeadlineState, DeadlineView, ReviewRecord, Stage } from './case-model.ts';
 import type { TimedStage } from './sla.ts';
 import type { Bilingual } from './text.ts';
 
@@ -7,11 +7,27 @@ import type { Bilingual } from './text.ts';
  * problem stands (being fixed, waiting for re-inspection, fixed and waiting for their rating), not
  * the stage names, rounds and deadline states the staff work with. Staff pages keep those.
  */
-export const caseProgresses = ['arranging', 'fixing', 'fixing_again', 'checking', 'rate', 'passed'] as const;
+export const caseProgresses = [
+  'arranging',
+  'visited',
+  'finding_cause',
+  'planning',
+  'fixing',
+  'fixing_again',
+  'checking',
+  'rate',
+  'passed',
+] as const;
 export type CaseProgress = (typeof caseProgresses)[number];
 
 export const caseProgressLabel: Record<CaseProgress, Bilingual> = {
   arranging: { zh: '已受理，正在安排处理', en: 'Taken up; the work is being arranged' },
+  visited: { zh: '维修人员已到场，正在查找原因', en: 'The technician has been; finding the cause' },
+  finding_cause: { zh: '已受理，正在查找原因', en: 'Taken up; finding the cause' },
+  planning: {
+    zh: '已查明原因，正在确定处理办法',
+    en: 'The cause is found; deciding what will be done',
+  },
   fixing: { zh: '正在整改', en: 'Being fixed' },
   fixing_again: {
     zh: '复查未通过，正在重新整改',
@@ -25,18 +41,23 @@ export const caseProgressLabel: Record<CaseProgress, Bilingual> = {
 /**
  * Where a case still running stands for its reporter; undefined once it has ended (the tracking
  * status says resolved or withdrawn). `asksRating`: the page asks this reader to rate it now (a
- * reader who rated already, or may not rate, reads that it passed).
+ * reader who rated already, or may not rate, reads that it passed). Before the plan is signed the
+ * student learns what they can see happen: someone came, the cause is being found, then agreed.
  */
 export function caseProgress(
-  view: Pick<CaseView, 'stage' | 'reviews'>,
+  view: Pick<CaseView, 'stage' | 'reviews' | 'timeline' | 'clocks'>,
   asksRating: boolean,
 ): CaseProgress | undefined {
   switch (view.stage) {
     case 'detected':
     case 'analysing':
+      if (view.timeline.some((e) => e.action === 'arrived')) return 'visited';
+      // A repair promising a technician on site is still being arranged until they come; a case
+      // promising no visit (a complaint, a case from before the clocks) is being looked into.
+      return view.clocks?.some((c) => c.id === 'on_site_arrival') ? 'arranging' : 'finding_cause';
     case 'awaiting_signoff':
     case 'adjudicating':
-      return 'arranging';
+      return 'planning';
     // A failed review sends the case back to rectification in a new round: the latest review says which.
     case 'rectifying':
       return view.reviews.at(-1)?.passed === false ? 'fixing_again' : 'fixing';
@@ -53,8 +74,9 @@ export function caseProgress(
 /** The steps of a case in a student's words (the staff's are domain/stage-labels.ts). */
 export const trackedStepLabel: Record<TimedStage, Bilingual> = {
   analysing: { zh: '查找原因', en: 'Finding the cause' },
-  awaiting_signoff: { zh: '确认负责人', en: 'Confirming who does the work' },
-  adjudicating: { zh: '确定负责人', en: 'Settling who does the work' },
+  // Who signs or settles the plan is the staff's business; the student waits on what will be done.
+  awaiting_signoff: { zh: '确定处理办法', en: 'Deciding what will be done' },
+  adjudicating: { zh: '商定处理办法', en: 'Settling what will be done' },
   rectifying: { zh: '整改', en: 'Fixing' },
   reviewing: { zh: '复查', en: 'Re-inspection' },
   follow_up: { zh: '回访评价', en: 'Rating' },
@@ -75,6 +97,44 @@ export const trackedDeadlineLabel: Record<DeadlineState, Bilingual> = {
   breached: { zh: '已超时', en: 'Late' },
   cancelled: { zh: '已取消', en: 'Cancelled' },
 };
+
+/**
+ * A step of the progress list as its reporter reads it: a finished step by when it was done (on
+ * time or late), a running one by its deadline, which `due` marks. A deadline read as the time a
+ * step was done told a student work was done at a time still to come.
+ */
+export interface StepStanding {
+  text: Bilingual;
+  at: string;
+  due: boolean;
+}
+
+export function stepStanding(d: Pick<DeadlineView, 'stage' | 'state' | 'due' | 'closedAt'>): StepStanding {
+  if (d.closedAt === undefined)
+    return {
+      text: d.state === 'breached' ? { zh: '已超时', en: 'late' } : { zh: '进行中', en: 'in progress' },
+      at: d.due,
+      due: true,
+    };
+  const done = { at: d.closedAt, due: false };
+  // The rating is the student's own step: whether it came in time is nothing to them.
+  if (d.stage === 'follow_up')
+    return {
+      ...done,
+      text: d.state === 'cancelled' ? { zh: '未评价', en: 'not rated' } : { zh: '已评价', en: 'rated' },
+    };
+  const text: Record<DeadlineState, Bilingual> = {
+    pending: { zh: '已完成', en: 'done' },
+    met: { zh: '按时完成', en: 'done on time' },
+    breached: { zh: '超时完成', en: 'done late' },
+    cancelled: { zh: '已取消', en: 'cancelled' },
+  };
+  return { ...done, text: text[d.state] };
+}
+
+/** The steps in the order they began (the order they happened), whatever order they were planned in. */
+export const stepsInOrder = <D extends Pick<DeadlineView, 'startedAt'>>(deadlines: readonly D[]): D[] =>
+  [...deadlines].sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
 
 /**
  * What a re-inspection found, which is what its reporter wants to know of it: a failed one was

@@ -32,6 +32,8 @@ import {
   caseProgressLabel,
   numberedStep,
   reviewOutcomeLabel,
+  stepStanding,
+  stepsInOrder,
   trackedDeadlineLabel,
   trackedStepLabel,
 } from '../../domain/tracked-progress.ts';
@@ -105,6 +107,8 @@ const t = (lang: Lang, text: Bilingual) => inLang(text, lang);
 const isLang = (v: string | undefined): v is Lang => (languages as readonly string[]).includes(v ?? '');
 /** English text takes ASCII punctuation. */
 const colon = (lang: Lang) => (lang === 'en' ? ': ' : '：');
+/** An aside in the reader's brackets: " (…)" in English, "（…）" in Chinese. */
+const paren = (lang: Lang, text: string) => (lang === 'en' ? ` (${text})` : `（${text}）`);
 
 function publicPage(
   c: Ctx,
@@ -1554,7 +1558,7 @@ function TrackingView(props: {
         <section>
           <h2>{t(lang, { zh: '处理进度', en: 'Progress' })}</h2>
           <ul>
-            {view.deadlines.map((d) => {
+            {stepsInOrder(view.deadlines).map((d) => {
               const turns = sameStep(d);
               const step = t(
                 lang,
@@ -1563,18 +1567,24 @@ function TrackingView(props: {
               // A re-inspection is told by what it found, when it found it; its deadline says nothing of that.
               const review =
                 d.stage === 'reviewing' ? view.reviews.find((r) => r.round === d.round) : undefined;
+              // Done: when, on time or late; running: by when (a deadline is no time of doing).
+              const standing = stepStanding(d);
               return review ? (
                 <li data-step={d.stage} data-review={review.passed ? 'passed' : 'failed'}>
                   {step}
                   {colon(lang)}
                   {t(lang, reviewOutcomeLabel(review))}
-                  {lang === 'en' ? ` (${when(review.at)})` : `（${when(review.at)}）`}
+                  {paren(lang, when(review.at))}
                 </li>
               ) : (
                 <li data-step={d.stage} data-state={d.state}>
                   {step}
                   {colon(lang)}
-                  {when(d.due)} · {t(lang, trackedDeadlineLabel[d.state])}
+                  {t(lang, standing.text)}
+                  {paren(
+                    lang,
+                    `${standing.due ? t(lang, { zh: '期限 ', en: 'due ' }) : ''}${when(standing.at)}`,
+                  )}
                 </li>
               );
             })}

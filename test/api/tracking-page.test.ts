@@ -5,6 +5,7 @@ import { putEvidence } from '../../store/evidence.ts';
 import { createSession } from '../../store/sessions.ts';
 import { getReport } from '../../store/reports.ts';
 import {
+  arrivedUpdate,
   caseViewQuery,
   reportRectificationUpdate,
   reviewUpdate,
@@ -208,6 +209,17 @@ describe('where the report stands, as a student reads it', () => {
   };
   const reviewLines = (html: string) =>
     [...html.matchAll(/<li data-step="reviewing"[^>]*>([^<]*)<\/li>/g)].map((m) => m[1]!);
+  /** The progress list, one line a step, in the page's order. */
+  const progressLines = (html: string) => {
+    const from = html.search(/<h2>(处理进度|Progress)<\/h2>/);
+    const list = html.slice(from, html.indexOf('</ul>', from));
+    return [...list.matchAll(/<li data-step="[a-z_]+"[^>]*>([^<]*)<\/li>/g)].map((m) => m[1]!);
+  };
+  /** A time as the page tells it (Asia/Shanghai in the test environment), parsed back. */
+  const shown = (line: string) => {
+    const m = /(\d{4})年(\d{1,2})月(\d{1,2})日 (\d{2}):(\d{2})/.exec(line)!;
+    return Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]! - 8, +m[5]!);
+  };
   const file = (type: 'jpeg' | 'pdf', name: string, caseId: string) =>
     putEvidence(s.deps, {
       caseId,
@@ -239,11 +251,39 @@ describe('where the report stands, as a student reads it', () => {
       progress: 'arranging',
       label: '已受理，正在安排处理',
     });
+    // The status moves with the staff's work, in a student's words.
+    await h.executeUpdate(arrivedUpdate, { args: [{ actor: zhou }] });
+    expect(statusOf(await page(token))).toMatchObject({
+      progress: 'visited',
+      label: '维修人员已到场，正在查找原因',
+    });
+    expect(statusOf(await page(token, 'en')).label).toBe('The technician has been; finding the cause');
     await h.executeUpdate(submitRootCauseUpdate, {
       args: [{ actor: sup, causes: ['接头老化'], responsibleId: 'staff-zhou', plan: '更换接头' }],
     });
+    const planning = await page(token);
+    expect(statusOf(planning)).toMatchObject({ progress: 'planning', label: '已查明原因，正在确定处理办法' });
+    // The finished step reads when it was done; the running one its deadline, said to be one.
+    const [found, deciding] = progressLines(planning);
+    expect(found).toMatch(/^查找原因：按时完成（\d{4}年.+）$/);
+    expect(shown(found!)).toBeLessThanOrEqual(Date.now());
+    expect(deciding).toMatch(/^确定处理办法：进行中（期限 \d{4}年.+）$/);
+    expect(planning).not.toContain('确认负责人');
     await h.executeUpdate(signOffUpdate, { args: [{ actor: zhou, decision: 'confirm' }] });
-    expect(statusOf(await page(token))).toMatchObject({ progress: 'fixing', label: '正在整改' });
+    const fixing = await page(token);
+    expect(statusOf(fixing)).toMatchObject({ progress: 'fixing', label: '正在整改' });
+    // Both done steps at the times they were done, in that order, and none in the future (the
+    // sign-off's deadline, a day away, read as done on time before).
+    const steps = progressLines(fixing);
+    expect(steps).toHaveLength(3);
+    expect(steps[1]).toMatch(/^确定处理办法：按时完成（.+）$/);
+    expect(steps[2]).toMatch(/^整改：进行中（期限 .+）$/);
+    const doneAt = steps.slice(0, 2).map(shown);
+    expect(doneAt[0]).toBeLessThanOrEqual(doneAt[1]!);
+    for (const at of doneAt) expect(at).toBeLessThanOrEqual(Date.now());
+    expect(progressLines(await page(token, 'en'))[1]).toMatch(
+      /^Deciding what will be done: done on time \(.+\)$/,
+    );
 
     const first = await file('jpeg', 'first.jpg', caseId);
     await h.executeUpdate(reportRectificationUpdate, {
