@@ -38,6 +38,7 @@ import { raterConflict } from '../../domain/survey-rater.ts';
 import {
   followUpScore,
   GENERAL_QUESTIONS,
+  speltRating,
   SURVEY_COMMENT_MAX,
   surveyAspects,
   surveyComment,
@@ -511,12 +512,10 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
         e.actorId === claims.recipientId &&
         (e.round === claims.round || e.round === claims.round + 1),
     );
-    const given: Bilingual = rated
-      ? {
-          zh: `您已于 ${formatTime(rated.at, deps.env.CAMPUS_TZ)} 评价过${rated.score ? `，评分 ${rated.score}/5` : ''}。`,
-          en: `You rated it on ${formatTime(rated.at, deps.env.CAMPUS_TZ)}${rated.score ? `: ${rated.score}/5` : ''}.`,
-        }
-      : { zh: '您已评价过。', en: 'You have already rated it.' };
+    const given: Bilingual =
+      rated && view
+        ? ratingGiven(view, rated, deps.env.CAMPUS_TZ)
+        : { zh: '您已评价过。', en: 'You have already rated it.' };
     const track = view ? await trackingLink(view) : null;
     return new PageOutcome(
       status,
@@ -816,7 +815,7 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
         ...evidence,
         ...(p.content.note && form.comment ? { note: form.comment } : {}),
       });
-    const { view, actor } = p.target;
+    const { view, actor, dir } = p.target;
     const handle = deps.temporal.workflow.getHandle(view.caseId);
     switch (p.content.choice) {
       case 'sign_off': {
@@ -824,18 +823,9 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
         await handle.executeUpdate(signOffUpdate, {
           args: [{ actor, decision, reason: form.reason, signature }],
         });
-        // Confirmed, the rectification is reported on the case page; disputed, the supervisor acts next.
+        // Confirmed, the assignee rectifies and reports it on the case page; disputed, the supervisor acts next.
         return decision === 'confirm'
-          ? {
-              message: {
-                zh: `已确认案件 ${view.caseId} 的整改方案，请按方案整改，完成后在案件页面报告整改（附照片）。`,
-                en: `You confirmed the plan of case ${view.caseId}. Please carry it out, then report the rectification (with photos) on the case page.`,
-              },
-              next: toCasePage(view.caseId, {
-                zh: '打开案件页面报告整改',
-                en: 'Open the case page to report the rectification',
-              }),
-            }
+          ? signedOff(view, actor, dir)
           : {
               message: {
                 zh: `已就案件 ${view.caseId} 提出异议，主管将进行裁定。`,
@@ -891,6 +881,68 @@ export function actionLinkRoutes(deps: AppDeps): OpenAPIHono {
   }
 
   return app;
+}
+
+/**
+ * The done page of a confirmed sign-off: who rectifies next. The responsible person who signs is
+ * often not the assignee who does the work (the case mails the assignee), so a signer told "please
+ * rectify" was given someone else's work.
+ */
+function signedOff(
+  view: Pick<CaseView, 'caseId' | 'assigneeId'>,
+  signer: Pick<Actor, 'id'>,
+  dir: Directory,
+): { message: Bilingual; next: NextStep } {
+  if (signer.id === view.assigneeId)
+    return {
+      message: {
+        zh: `已确认案件 ${view.caseId} 的整改方案。请您按方案整改，完成后在案件页面报告整改（附照片）。`,
+        en: `You confirmed the plan of case ${view.caseId}. Please carry it out, then report the rectification (with photos) on the case page.`,
+      },
+      next: toCasePage(view.caseId, {
+        zh: '打开案件页面报告整改',
+        en: 'Open the case page to report the rectification',
+      }),
+    };
+  const doer = dir.people.find((x) => x.id === view.assigneeId)?.name;
+  return {
+    message: {
+      zh: `已确认案件 ${view.caseId} 的整改方案。接下来由${doer ? ` ${doer} ` : '被指派人'}按方案整改，并在案件页面报告整改；您可在案件页面查看进展。`,
+      en: `You confirmed the plan of case ${view.caseId}. ${doer ?? 'The assignee'} carries it out next and reports the rectification on the case page, where you can follow it.`,
+    },
+    next: toCasePage(view.caseId, { zh: '打开案件页面', en: 'Open the case page' }),
+  };
+}
+
+/**
+ * What a used rating link says was given. The case keeps one score, the lowest aspect, which read
+ * alone passed for the overall score ("评分 3/5" after 5/4/3): the aspects are said as they were
+ * rated, from the case's follow-up while it is this rating's. A rating the case has since replaced
+ * (a later round's) keeps only that lowest score, so it is named as such.
+ */
+function ratingGiven(
+  view: Pick<CaseView, 'timeline' | 'followUp'>,
+  rated: CaseView['timeline'][number],
+  tz: string,
+): Bilingual {
+  const at = formatTime(rated.at, tz);
+  const latest = view.timeline.findLast(
+    (e) => e.action === 'follow_up_rated' || e.action === 'follow_up_low_score',
+  );
+  const spelt = latest === rated ? speltRating(view.followUp?.comment) : undefined;
+  if (spelt) {
+    const each = (lang: 'zh' | 'en') =>
+      surveyAspects.map((a) => `${spelt.questions[a][lang]} ${spelt.scores[a]}/5`);
+    return {
+      zh: `您已于 ${at} 评价过：${each('zh').join('，')}。`,
+      en: `You rated it on ${at}: ${each('en').join(', ')}.`,
+    };
+  }
+  if (!rated.score) return { zh: `您已于 ${at} 评价过。`, en: `You rated it on ${at}.` };
+  return {
+    zh: `您已于 ${at} 评价过，各项中最低 ${rated.score}/5。`,
+    en: `You rated it on ${at}; your lowest aspect was ${rated.score}/5.`,
+  };
 }
 
 /** A reporter's rating link (reporters are not in the directory: their links name them by address). */

@@ -57,13 +57,15 @@ afterAll(async () => {
   await s?.stop();
 });
 
-/** A case waiting for staff-zhou's sign-off, and the link from the email. */
-async function caseAwaitingSignOff(): Promise<{ caseId: string; path: string; token: string }> {
+/** A case assigned to staff-zhou waiting for the responsible person's sign-off (his by default), and the link from the email. */
+async function caseAwaitingSignOff(
+  responsibleId = 'staff-zhou',
+): Promise<{ caseId: string; path: string; token: string }> {
   const res = await call(s.app, 'POST', '/api/cases', { as: 'sup-wang', body: newCaseBody() });
   const { caseId } = createdCaseSchema.parse(await res.json());
   const rc = await call(s.app, 'POST', `/api/cases/${caseId}/root-cause`, {
     as: 'sup-wang',
-    body: { causes: ['阀芯老化'], responsibleId: 'staff-zhou', plan: '更换阀芯' },
+    body: { causes: ['阀芯老化'], responsibleId, plan: '更换阀芯' },
   });
   expect(rc.status).toBe(200);
   const path = actionPath(
@@ -289,6 +291,8 @@ describe('the way on to the case page, where rectification is reported', () => {
     expect(done.status).toBe(200);
     const page = await done.text();
     expect(outcomeOf(page)).toBe('done');
+    // The assignee signed: the rectification is theirs to do.
+    expect(page).toContain('请您按方案整改，完成后在案件页面报告整改（附照片）。');
     expect(page).toContain(
       `<a class="button" href="${casePage}" data-next="true">打开案件页面报告整改 / <span lang="en">Open the case page to report the rectification</span></a>`,
     );
@@ -307,6 +311,23 @@ describe('the way on to the case page, where rectification is reported', () => {
     expect(failed.text).toContain(`打开案件页面报告整改：http://rectify.test${casePage}`);
     expect(failed.text).toContain(
       `Open the case page to report the rectification: http://rectify.test${casePage}`,
+    );
+  });
+
+  it('a responsible person who is not the assignee is told who rectifies next, not asked to do it', async () => {
+    const { caseId, path } = await caseAwaitingSignOff('staff-zhao');
+    const html = await expectPage(path, 200, 'ready');
+    const done = await postForm(s.app, path, { ...formFields(html), choice: 'confirm' });
+    expect(done.status).toBe(200);
+    const page = await done.text();
+    expect(outcomeOf(page)).toBe('done');
+    // 赵伟 signed; 周强, the assignee, rectifies.
+    expect(page).toContain('接下来由 周强 按方案整改，并在案件页面报告整改');
+    expect(page).toContain('周强 carries it out next and reports the rectification on the case page');
+    expect(page).not.toContain('请您按方案整改');
+    expect(page).not.toContain('Please carry it out');
+    expect(page).toContain(
+      `<a class="button" href="/app/cases/${caseId}" data-next="true">打开案件页面 / <span lang="en">Open the case page</span></a>`,
     );
   });
 

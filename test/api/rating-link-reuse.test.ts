@@ -64,7 +64,7 @@ async function reportAtFollowUp() {
 }
 
 describe('a reporter’s rating link', () => {
-  it('thanks with a link to the tracking page, and once used says the rating given and links it again', async () => {
+  it('thanks with a link to the tracking page, and once used says each aspect rated and links it again', async () => {
     const { token, caseId, recipientId } = await reportAtFollowUp();
     const url = await issueActionUrl(
       { ...s.activityDeps, keys: s.activityDeps.signingKeys },
@@ -75,9 +75,9 @@ describe('a reporter’s rating link', () => {
     expect(page.status).toBe(200);
     const done = await postForm(s.app, path, {
       ...formFields(await page.text()),
-      attitude: '4',
+      attitude: '5',
       quality: '4',
-      cleanup: '4',
+      cleanup: '3',
     });
     expect(done.status).toBe(200);
     const thanks = await done.text();
@@ -89,8 +89,10 @@ describe('a reporter’s rating link', () => {
     const used = await again.text();
     expect(outcomeOf(used)).toBe('used');
     expect(used).toContain('您已评价过');
-    expect(used).toContain('评分 4/5');
-    expect(used).toContain(': 4/5');
+    // Each aspect as rated: the case's one score (the lowest, 3) is not passed off as the overall one.
+    expect(used).toContain('评价过：服务态度 5/5，维修质量 4/5，现场清理 3/5。');
+    expect(used).toContain(': Attitude 5/5, Quality of the work 4/5, Clean-up afterwards 3/5.');
+    expect(used).not.toContain('评分 3/5');
     expect(used).toContain(`/t/${token}"`);
     expect(used).not.toContain('联系主管');
     expect(used).not.toContain('supervisor');
