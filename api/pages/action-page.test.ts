@@ -172,3 +172,20 @@ describe('the group of choices', () => {
     expect(page('acknowledge', 'zh-CN')).not.toContain('<fieldset');
   });
 });
+
+describe('the note under the form', () => {
+  it.each(['zh-CN', 'en'] as const)(
+    'says in both languages that opening changes nothing and the link works once (%s)',
+    (lang) => {
+      const note = /<p class="note" data-link-note[^>]*>([^]*?)<\/p>/.exec(page('rate', lang))?.[1] ?? '';
+      const text = visible(note);
+      expect(text).toContain('打开本页不会做任何改动');
+      expect(text).toContain('链接仅可使用一次');
+      expect(text).toContain('Opening this page changes nothing');
+      expect(text).toContain('The link works once');
+      // The reader's language first, the other beside it.
+      const [first, second] = lang === 'en' ? ['Opening', '打开'] : ['打开', 'Opening'];
+      expect(text.indexOf(first)).toBeLessThan(text.indexOf(second));
+    },
+  );
+});

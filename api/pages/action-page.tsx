@@ -392,7 +392,9 @@ export function ActionPage(props: {
           {pick(SUBMIT, lang)} / <Alt text={SUBMIT} lang={lang} muted={false} />
         </button>
       </form>
-      <p class="note">{pick(NOTE, lang)}</p>
+      <p class="note" data-link-note>
+        {pick(NOTE, lang)} <Alt text={NOTE} lang={lang} muted={false} />
+      </p>
     </LinkPageShell>
   );
 }
