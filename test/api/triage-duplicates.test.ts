@@ -14,7 +14,8 @@ import { startApiStack, type ApiStack } from './harness.ts';
 /**
  * The merge targets a triage card offers: every open case at the report's place and of its kind,
  * however many newer cases the building has (the building's ended cases are never read through),
- * those saying the same problem as likely duplicates and the rest apart, never called duplicates.
+ * those from the same room and of the same kind within a day, or saying the same problem, as
+ * likely duplicates and the rest apart, labelled by what was checked, never called duplicates.
  * Own tables, so the building's cases are only this file's.
  */
 const tables = ownTables(uniqueId('triagedup'));
@@ -62,23 +63,40 @@ describe('likely duplicates on a triage card', () => {
   const unrelated = cleanliness(650, { stage: 'rectifying', title: '窗台积灰' });
   // The newest of all, open at the place: offered first.
   const newest = cleanliness(700, { stage: 'follow_up', title: '走廊垃圾未清，已堆积' });
+  // The probe's B208: a light reported at 08:38 made a case; a second report a minute later, in other words.
+  const B208 = { buildingId: 'bldg-b', floorId: 'b-f2', roomId: 'B208' };
+  const light = cleanliness(900, {
+    stage: 'analysing',
+    source: 'repair',
+    category: 'repair',
+    location: B208,
+    title: '报修：宿舍灯一闪一闪的',
+    openedAt: '2026-12-08T00:40:00.000Z',
+    reportedAt: '2026-12-08T00:38:00.000Z',
+  });
   let garbage = '';
   let puddle = '';
+  let again = '';
 
   beforeAll(async () => {
-    const all = [old, ...ended, otherRoom, wholeBuilding, otherKind, otherBuilding, unrelated, newest];
+    const all = [old, ...ended, otherRoom, wholeBuilding, otherKind, otherBuilding, unrelated, newest, light];
     await batchWrite(
       s.deps.aws.ddb,
       s.deps.aws.tables.cases,
       all.map((v) => ({ PutRequest: { Item: caseRecordItem(v) } })),
     );
-    const report = async (description: string, receivedAt: string) =>
+    const report = async (
+      description: string,
+      receivedAt: string,
+      kind: 'cleanliness' | 'repair' = 'cleanliness',
+      at = A101,
+    ) =>
       (
         await saveReport(s.deps.aws, {
           reportId: newReportId(),
-          placeCode: placeCode(A101),
-          location: A101,
-          kind: 'cleanliness',
+          placeCode: placeCode(at),
+          location: at,
+          kind,
           description,
           evidence: [],
           receivedAt,
@@ -86,6 +104,7 @@ describe('likely duplicates on a triage card', () => {
       ).report.reportId;
     garbage = await report('走廊垃圾未清', day(800));
     puddle = await report('地面有积水，容易滑倒', day(801));
+    again = await report('B208的灯不亮了，晚上没法看书', '2026-12-08T00:39:00.000Z', 'repair', B208);
   });
 
   const cardOf = (html: string, reportId: string) =>
@@ -102,16 +121,17 @@ describe('likely duplicates on a triage card', () => {
     expect(optionsIn(card)).toEqual([newest.caseId, old.caseId, unrelated.caseId]);
     // The heading calls no case a duplicate: the list's groups say which are likely ones.
     expect(card).toContain('<h3>并入已有案件</h3>');
-    const likely = /<optgroup label="可能重复" data-likely-duplicates[^>]*>([\s\S]*?)<\/optgroup>/.exec(
-      card,
-    )?.[1];
+    const likely =
+      /<optgroup label="可能重复（同一房间24小时内的同类报告，或描述用词相近）" data-likely-duplicates[^>]*>([\s\S]*?)<\/optgroup>/.exec(
+        card,
+      )?.[1];
     expect(optionsIn(likely ?? '')).toEqual([newest.caseId, old.caseId]);
     const others =
       /<optgroup label="此处其他未结案件" data-other-open-cases[^>]*>([\s\S]*?)<\/optgroup>/.exec(card)?.[1];
     expect(optionsIn(others ?? '')).toEqual([unrelated.caseId]);
   });
 
-  it('calls no case a likely duplicate of a report about another problem, offering them folded away', async () => {
+  it('says what it checked when no case is a likely duplicate, offering them folded away', async () => {
     const sess = await createSession(s.deps.aws, { personId: 'sup-wang', via: 'link' });
     const res = await s.app.request('/app/triage', {
       headers: { cookie: `rectify_session=${sess.id}`, 'accept-language': 'en' },
@@ -120,9 +140,19 @@ describe('likely duplicates on a triage card', () => {
     expect(card).not.toContain('likely duplicates');
     expect(card).not.toContain('Likely duplicates');
     expect(card).toMatch(
-      /<details class="stack" data-other-open-cases[^>]*>\s*<summary>Merge into another open case here \(3; none looks like the same problem\)<\/summary>/,
+      /<details class="stack" data-other-open-cases[^>]*>\s*<summary>Merge into another open case here \(3; none from this room within 24 hours or in similar wording; judge whether one is the same problem\)<\/summary>/,
     );
     expect(optionsIn(card)).toEqual([newest.caseId, unrelated.caseId, old.caseId]);
+  });
+
+  it('offers the case of the same room and kind reported a minute before first, unfolded, whatever its words', async () => {
+    const sess = await createSession(s.deps.aws, { personId: 'sup-li', via: 'link' });
+    const res = await s.app.request('/app/triage', { headers: { cookie: `rectify_session=${sess.id}` } });
+    const card = cardOf(await res.text(), again);
+    expect(optionsIn(card)).toEqual([light.caseId]);
+    expect(card).toContain('<h3>并入已有案件（可能重复：同一房间24小时内的同类报告，或描述用词相近）</h3>');
+    expect(card).not.toContain('<details');
+    expect(card).not.toContain('未发现可能重复');
   });
 
   it('unfolds the other open cases where a refused merge of the card leads', async () => {
@@ -145,7 +175,8 @@ describe('likely duplicates on a triage card', () => {
     );
     const both = await openCasesIn(s.deps.aws.ddb, s.deps.aws.tables, ['bldg-b', 'bldg-a']);
     expect(both.map((v) => v.caseId)).toContain(otherBuilding.caseId);
-    expect(both).toHaveLength(7);
+    expect(both.map((v) => v.caseId)).toContain(light.caseId);
+    expect(both).toHaveLength(8);
     expect(await openCasesIn(s.deps.aws.ddb, s.deps.aws.tables, ['area-laundry'])).toEqual([]);
   });
 });

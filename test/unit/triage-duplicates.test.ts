@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  duplicateChecks,
   DUPLICATES_OFFERED,
   isLikelyDuplicate,
   isMergeTarget,
@@ -19,9 +20,21 @@ const open = (n: number, over: Partial<ViewSpec> = {}) =>
     title: '走廊垃圾未清理',
     ...over,
   });
-type Facts = Pick<Report, 'kind' | 'location' | 'description'>;
-const report: Facts = { kind: 'cleanliness', location: A101, description: '走廊垃圾堆了好几天没人清理' };
-const leak: Facts = { kind: 'repair', location: A101, description: '卫生间水龙头一直在漏水' };
+type Facts = Pick<Report, 'kind' | 'location' | 'description' | 'receivedAt'>;
+// Days after the cases were opened: only the words can tell these reports' duplicates.
+const LATER = '2026-03-05T00:00:00.000Z';
+const report: Facts = {
+  kind: 'cleanliness',
+  location: A101,
+  description: '走廊垃圾堆了好几天没人清理',
+  receivedAt: LATER,
+};
+const leak: Facts = {
+  kind: 'repair',
+  location: A101,
+  description: '卫生间水龙头一直在漏水',
+  receivedAt: LATER,
+};
 const repair = (n: number, title: string, description = '') =>
   open(n, { category: 'repair', source: 'repair', title, description });
 
@@ -49,6 +62,51 @@ describe('likely duplicates of a report', () => {
     expect(isLikelyDuplicate(leak, repair(1, '空调不制冷'))).toBe(false);
     // The same words, but a cleanliness case: not one a repair report may merge into.
     expect(isLikelyDuplicate(leak, open(1, { title: '水龙头漏水' }))).toBe(false);
+  });
+
+  it('include a case reported from the same room, of the same kind, within a day, whatever its words', () => {
+    // The probe: a light reported in B208, then a minute later again in other words.
+    const B208 = { buildingId: 'bldg-b', floorId: 'b-f2', roomId: 'B208' };
+    const first = open(1, {
+      category: 'repair',
+      source: 'repair',
+      location: B208,
+      title: '报修：宿舍灯一闪一闪的',
+      openedAt: '2026-03-01T00:40:00.000Z',
+      reportedAt: '2026-03-01T00:38:00.000Z',
+    });
+    const again = (receivedAt: string, over: Partial<Facts> = {}): Facts => ({
+      kind: 'repair',
+      location: B208,
+      description: 'B208的灯不亮了，晚上没法看书',
+      receivedAt,
+      ...over,
+    });
+    expect(isLikelyDuplicate(again('2026-03-01T00:39:00.000Z'), first)).toBe(true);
+    expect(mergeTargets([first], again('2026-03-01T00:39:00.000Z')).likely).toEqual([first]);
+    // Counted from the first report's own time, not the case's opening, up to a day.
+    expect(isLikelyDuplicate(again('2026-03-02T00:38:00.000Z'), first)).toBe(true);
+    expect(isLikelyDuplicate(again('2026-03-02T00:39:00.000Z'), first)).toBe(false);
+    // Another kind, another room, or a report naming no room: the words decide, as before.
+    expect(isLikelyDuplicate(again('2026-03-01T00:39:00.000Z', { kind: 'cleanliness' }), first)).toBe(false);
+    const floorOnly = { buildingId: 'bldg-b', floorId: 'b-f2' };
+    expect(isLikelyDuplicate(again('2026-03-01T00:39:00.000Z', { location: floorOnly }), first)).toBe(false);
+    expect(
+      isLikelyDuplicate(again('2026-03-01T00:39:00.000Z'), {
+        ...first,
+        location: { ...B208, roomId: 'B209' },
+      }),
+    ).toBe(false);
+  });
+
+  it('are named by what was checked, never as a verdict', () => {
+    expect(duplicateChecks({ location: A101 }).likely.zh).toBe('同一房间24小时内的同类报告，或描述用词相近');
+    expect(duplicateChecks({ location: A101 }).none.en).toBe(
+      'none from this room within 24 hours or in similar wording; judge whether one is the same problem',
+    );
+    expect(duplicateChecks({ location: { buildingId: 'bldg-a' } }).none.zh).toBe(
+      '描述用词均不相近；是否同一问题请您判断',
+    );
   });
 
   it('read a case opened from a report by its words, not by the lines triage adds', () => {

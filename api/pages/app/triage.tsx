@@ -37,7 +37,7 @@ import { ProblemError, problemTypes, toProblem } from '../../middleware/problems
 import { notifyReporter, stopTriageChase } from '../../report-notices.ts';
 import { formatTime, severityLabels, type FieldErrors, type FlashMessage } from '../ui.tsx';
 import { ErrorSummary, parseQuery, refusedPage } from './dashboard-common.tsx';
-import { mergeTargets, SCANNED_LINE, type MergeTargets } from './triage-duplicates.ts';
+import { duplicateChecks, mergeTargets, SCANNED_LINE, type MergeTargets } from './triage-duplicates.ts';
 import { page, type WebContext } from './web-kit.tsx';
 import {
   filtersByContent,
@@ -247,10 +247,11 @@ const caseOption = (v: CaseView, typed: string | undefined, lang: Lang) => (
 );
 
 /**
- * A card's choice of an open case to merge into: the likely duplicates (the same problem in the
- * same words) under their heading, and the other open cases at the place and of the kind, which
- * the report may merge into all the same, apart from them. With no likely duplicate those others
- * are folded away, under a summary that calls them what they are, not duplicates.
+ * A card's choice of an open case to merge into: the likely duplicates (the same room and kind
+ * within a day, or the same problem in the same words) first, under a heading saying what was
+ * checked, and the other open cases at the place and of the kind, which the report may merge into
+ * all the same, apart from them. With no likely duplicate those others are folded away, under a
+ * summary that says what they were checked for, not that none is the same problem.
  */
 function MergeChoice(props: {
   lang: Lang;
@@ -258,6 +259,8 @@ function MergeChoice(props: {
   reportId: string;
   view: QueueView;
   merge: MergeTargets;
+  /** What the likely duplicates were picked by (duplicateChecks). */
+  checks: { likely: Bilingual; none: Bilingual };
   typed: string | undefined;
   marked: { 'aria-invalid'?: 'true'; 'aria-describedby'?: string };
   /** A merge of this card was refused: the choice is shown unfolded, where the summary leads. */
@@ -277,7 +280,13 @@ function MergeChoice(props: {
       <select id={`${id}-case`} name="caseId" {...props.marked}>
         {likely.length > 0 && others.length > 0 ? (
           <>
-            <optgroup label={t(lang, { zh: '可能重复', en: 'Likely duplicates' })} data-likely-duplicates>
+            <optgroup
+              label={t(lang, {
+                zh: `可能重复（${props.checks.likely.zh}）`,
+                en: `Likely duplicates (${props.checks.likely.en})`,
+              })}
+              data-likely-duplicates
+            >
               {likely.map((v) => caseOption(v, props.typed, lang))}
             </optgroup>
             <optgroup label={t(lang, othersLabel)} data-other-open-cases>
@@ -299,7 +308,10 @@ function MergeChoice(props: {
       <h3>
         {others.length > 0
           ? t(lang, { zh: '并入已有案件', en: 'Merge into an open case' })
-          : t(lang, { zh: '并入已有案件（可能重复）', en: 'Merge into an open case (likely duplicates)' })}
+          : t(lang, {
+              zh: `并入已有案件（可能重复：${props.checks.likely.zh}）`,
+              en: `Merge into an open case (likely duplicates: ${props.checks.likely.en})`,
+            })}
       </h3>,
     );
   const open = props.refused || (props.typed !== undefined && others.some((v) => v.caseId === props.typed));
@@ -307,8 +319,8 @@ function MergeChoice(props: {
     <details class="stack" data-other-open-cases open={open}>
       <summary>
         {t(lang, {
-          zh: `并入此处其他未结案件（${others.length} 件，未发现可能重复的）`,
-          en: `Merge into another open case here (${others.length}; none looks like the same problem)`,
+          zh: `并入此处其他未结案件（${others.length} 件；${props.checks.none.zh}）`,
+          en: `Merge into another open case here (${others.length}; ${props.checks.none.en})`,
         })}
       </summary>
       {form(null)}
@@ -430,6 +442,7 @@ function ReportCard(props: {
         reportId={id}
         view={props.view}
         merge={props.merge}
+        checks={duplicateChecks(report)}
         typed={typed.caseId}
         marked={marked('caseId')}
         refused={props.error !== undefined && props.errorField === 'caseId'}
