@@ -121,7 +121,7 @@ describe('web pages: who sees what', () => {
       return [...html.matchAll(/data-section="([a-z-]+)"/g)].map((m) => m[1]);
     };
     expect(await sections('staff-zhao')).toEqual(['waiting']);
-    expect(await sections('sup-wang')).toEqual(['waiting', 'inspections', 'overdue-buildings']);
+    expect(await sections('sup-wang')).toEqual(['triage', 'waiting', 'inspections', 'overdue-buildings']);
     expect(await sections('grid-a1c1')).toEqual(['waiting', 'my-grid']);
     expect(await sections('lead-huang')).toEqual(['waiting', 'major', 'breaches']);
     const auditor = await (await get('/app', 'audit-he')).text();

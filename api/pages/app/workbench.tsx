@@ -7,11 +7,12 @@ import { gridCovers, type Directory, type Role } from '../../../domain/directory
 import { roundKindNames, type InspectionRound } from '../../../domain/inspection.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import { enCount, enNumber } from '../../../domain/english-count.ts';
-import { supervisedBuildings } from '../../middleware/access.ts';
+import { supervisedBuildings, triageBuildings } from '../../middleware/access.ts';
 import type { Caller } from '../../auth.ts';
 import { stepRefusal } from '../../case-service.ts';
 import { directoryOrFail } from '../../reads.ts';
 import { roundsBetween } from '../../../store/inspections.ts';
+import { triageQueue } from '../../../store/reports.ts';
 import type { AppDeps } from '../../deps.ts';
 import type { WebEnv } from '../../middleware/session.ts';
 import { stageLabels } from '../ui.tsx';
@@ -210,6 +211,54 @@ function InspectionsSection(props: { rounds: InspectionRound[]; dir: Directory; 
   );
 }
 
+/**
+ * The scanned reports waiting in the buildings this person triages: counted by the same read as
+ * the triage page (`triageQueue`), so the two never disagree, with those someone is deciding apart.
+ * A report is not a case, so without this a supervisor whose cases are all done reads "nothing
+ * waits for you" while reports wait for them.
+ */
+async function triageWaiting(
+  deps: AppDeps,
+  buildings: string[],
+): Promise<{ waiting: number; deciding: number } | undefined> {
+  if (buildings.length === 0) return undefined;
+  const q = await triageQueue(deps.aws, buildings, { limit: 1 });
+  return { waiting: q.total, deciding: q.deciding.length };
+}
+
+function TriageSection(props: { waiting: number; deciding: number; lang: Lang }) {
+  const { waiting, deciding, lang } = props;
+  const t = (zh: string, en: string) => inLang({ zh, en }, lang);
+  return (
+    <section class="card" aria-labelledby="triage-waiting" data-section="triage">
+      <h2 id="triage-waiting">
+        {t('待分派的报告', 'Reports waiting for triage')}{' '}
+        <span class="muted" data-count={waiting}>
+          ({waiting})
+        </span>
+      </h2>
+      <p>
+        {waiting === 0
+          ? t(
+              '您负责分派的楼栋目前没有待分派的扫码报告。',
+              'No scanned report waits for triage in your buildings.',
+            )
+          : t(
+              `您负责分派的楼栋有 ${waiting} 条扫码报告等待分派：立案、并入已有案件或不予受理。`,
+              `${enCount(waiting, 'scanned report')} ${waiting === 1 ? 'waits' : 'wait'} for triage in your buildings: open a case, merge, or reject.`,
+            )}
+        {deciding > 0 &&
+          ` ${t(`另有 ${deciding} 条正在处理中。`, `${enNumber(deciding)} more ${deciding === 1 ? 'is' : 'are'} being decided.`)}`}
+      </p>
+      <div class="actions">
+        <a class={waiting > 0 ? 'button' : 'button secondary'} href="/app/triage">
+          {t('打开分派页面', 'Open the triage page')}
+        </a>
+      </div>
+    </section>
+  );
+}
+
 export function workbenchRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
   const tz = deps.env.CAMPUS_TZ;
   app.get('/', async (c) => {
@@ -253,6 +302,8 @@ export function workbenchRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
     const nameOf = await assigneeNamer(deps, dir, cases);
     const common = { dir, lang, tz, now, url: new URL(c.req.url), nameOf };
     const sections = [];
+    const triage = await triageWaiting(deps, triageBuildings(viewer, dir));
+    if (triage) sections.push(<TriageSection {...triage} lang={lang} />);
     if (!auditorOnly) {
       sections.push(
         <Section
