@@ -38,6 +38,9 @@ import { splitBilingual, type Bilingual } from './text.ts';
  *   3. a `holiday` line: a day off;
  *   4. the bundled official data: make-up working days on, holidays off;
  *   5. Saturday and Sunday off, every other day on.
+ * A day that two lines of one kind cover (two holidays, two closures, two terms) is an error at
+ * the later line, as is a make-up working day on a holiday.
+ *
  * `GET /api/calendar/{year}` and the admin page's preview answer with the same
  * rule (`calendarYear`): `workdays` are the make-up working days that are working
  * days (never a closure's day), `holidays` every declared day off and every
@@ -153,6 +156,14 @@ function dateRanges(dates: readonly string[], separator: string): string {
   return out.join(separator);
 }
 
+/** Days of line `at` that line `other` of the same kind already lists. */
+const alreadyListed =
+  (at: number, other: number) =>
+  (x: Bilingual): Bilingual => ({
+    zh: `第 ${at} 行：${x.zh} 已在第 ${other} 行列出`,
+    en: `line ${at}: ${x.en} ${many(x) ? 'are' : 'is'} already listed on line ${other}`,
+  });
+
 const zhErrors = z.locales.zhCN().localeError;
 const enErrors = z.locales.en().localeError;
 
@@ -229,6 +240,8 @@ export function parseCalendarFile(text: string): CalendarFileResult {
     found.set(k, p);
   };
   const seen = new Map<string, { line: number; kind: string }>();
+  // Closures and terms each on their own: a closure on a holiday or in a term is what they are for.
+  const rangeSeen = { closure: new Map<string, number>(), term: new Map<string, number>() };
   const officialSeen = new Map<number, number>();
   for (const l of lines) {
     if (l.kind === 'official') {
@@ -245,12 +258,17 @@ export function parseCalendarFile(text: string): CalendarFileResult {
       file.official.push({ year: l.year, source: l.source });
       continue;
     }
-    if (l.kind === 'closure') {
-      file.closures.push({ ...l.range, name: l.name });
-      continue;
-    }
-    if (l.kind === 'term') {
-      file.terms.push({ name: l.name, ...l.range });
+    if (l.kind === 'closure' || l.kind === 'term') {
+      // A day in two closures (or two terms) is a line typed twice or two ranges that overlap:
+      // either way one of them is a mistake, as a day listed twice is for holidays.
+      const seenOfKind = rangeSeen[l.kind];
+      for (const d of days(l.range.from, l.range.to)) {
+        const other = seenOfKind.get(d);
+        if (other === undefined) seenOfKind.set(d, l.line);
+        else problem(l.line, `listed ${other}`, d, alreadyListed(l.line, other));
+      }
+      if (l.kind === 'closure') file.closures.push({ ...l.range, name: l.name });
+      else file.terms.push({ name: l.name, ...l.range });
       continue;
     }
     for (const d of days(l.range.from, l.range.to)) {
@@ -261,11 +279,7 @@ export function parseCalendarFile(text: string): CalendarFileResult {
         continue;
       }
       const [at, other] = [l.line, before.line];
-      if (before.kind === l.kind)
-        problem(at, `listed ${other}`, d, (x) => ({
-          zh: `第 ${at} 行：${x.zh} 已在第 ${other} 行列出`,
-          en: `line ${at}: ${x.en} ${many(x) ? 'are' : 'is'} already listed on line ${other}`,
-        }));
+      if (before.kind === l.kind) problem(at, `listed ${other}`, d, alreadyListed(at, other));
       else if (l.kind === 'workday')
         problem(at, `on holiday ${other}`, d, (x) => ({
           zh: `第 ${at} 行：${x.zh} 是第 ${other} 行列出的节假日，不能设为调休上班日`,
@@ -432,6 +446,36 @@ export function overridesFrom(file: CalendarFile): CalendarOverrides {
     closures: file.closures.map((c) => ({ from: c.from, to: c.to })),
     years: file.official.map((o) => o.year),
   };
+}
+
+/** Whether the file changes nothing: no statement, only blank lines and comments (or nothing at all). */
+export function changesNothing(file: CalendarFile): boolean {
+  return (
+    file.official.length +
+      file.holidays.length +
+      file.workdays.length +
+      file.closures.length +
+      file.terms.length ===
+    0
+  );
+}
+
+/**
+ * A calendar text as it is compared with another: line endings, spaces at a line's end and blank
+ * lines at either end are not the file's content (a browser's text box sends CRLF and drops a
+ * leading newline), so a text sent back unchanged compares equal; a comment is content (it says why).
+ */
+const comparable = (text: string): string =>
+  text
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .join('\n')
+    .replace(/^\n+|\n+$/g, '');
+
+/** Whether two calendar texts are the same file (`comparable`). */
+export function sameCalendarText(a: string, b: string): boolean {
+  return comparable(a) === comparable(b);
 }
 
 export type CalendarSource = 'official' | 'configured' | 'missing';

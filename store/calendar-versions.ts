@@ -6,6 +6,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { sameCalendarText } from '../domain/calendar-file.ts';
 import type { TableNames } from './clients.ts';
 import { opsKey, opsPartition } from './keys.ts';
 
@@ -75,16 +76,25 @@ export async function getCalendarVersion(deps: StoreDeps, n: number): Promise<Ca
   return out.Item ? toVersion(unmarshall(out.Item)) : null;
 }
 
+/** A save's answer: the version written (`created`), or the newest one, whose text it already was. */
+export type SavedCalendarVersion = CalendarVersion & { created: boolean };
+
 /**
- * Saves `text` (already validated) as the next version. Two admins saving at once
- * both get a version: the loser of the conditional write takes the next number.
+ * Saves `text` (already validated) as the next version, unless the newest version already
+ * has that text (`sameCalendarText`): then nothing is written and the newest is answered with
+ * `created: false`. Every version is sent to all running cases, so the same file saved twice
+ * (a double click, a form sent again) must not be a version of its own. Two admins saving
+ * different texts at once both get a version: the loser of the conditional write takes the
+ * next number; two sending the same text get one, the loser finding it newest on its retry.
  */
 export async function saveCalendarVersion(
   deps: StoreDeps,
   v: Omit<CalendarVersion, 'number'>,
-): Promise<CalendarVersion> {
+): Promise<SavedCalendarVersion> {
   for (let attempt = 0; attempt < 5; attempt++) {
-    const number = ((await latestCalendarVersion(deps))?.number ?? 0) + 1;
+    const latest = await latestCalendarVersion(deps);
+    if (latest && sameCalendarText(latest.text, v.text)) return { ...latest, created: false };
+    const number = (latest?.number ?? 0) + 1;
     const saved: CalendarVersion = { number, ...v };
     try {
       await deps.ddb.send(
@@ -94,7 +104,7 @@ export async function saveCalendarVersion(
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
-      return saved;
+      return { ...saved, created: true };
     } catch (err) {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
     }

@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addDays, computeDeadline, createCalendar } from '../../domain/calendar.ts';
-import { calendarYear, overridesFrom, parseCalendarFile } from '../../domain/calendar-file.ts';
+import {
+  calendarYear,
+  changesNothing,
+  overridesFrom,
+  parseCalendarFile,
+  sameCalendarText,
+} from '../../domain/calendar-file.ts';
 
 const ok = (text: string) => {
   const r = parseCalendarFile(text);
@@ -337,5 +343,70 @@ describe('names in the calendar file follow the shared text rule', () => {
     expect(ok('closure 2031-07-10 \u{1F469}\u200D\u{1F4BB} 暑期维护').closures).toEqual([
       { from: '2031-07-10', to: '2031-07-10', name: '\u{1F469}\u200D\u{1F4BB} 暑期维护' },
     ]);
+  });
+});
+
+describe('a day listed twice is an error at its line, for every kind (calendar probe)', () => {
+  it('refuses a closure listed again, or one that overlaps another, naming the later line', () => {
+    // What the probe typed: the same day closed twice passed the check.
+    expect(errorsOf('closure 2026-12-14 停水\nclosure 2026-12-14 again')).toEqual([
+      [2, 'line 2: 2026-12-14 is already listed on line 1'],
+    ]);
+    const zh = parseCalendarFile('closure 2026-12-14 停水\nclosure 2026-12-14 again');
+    expect(zh.ok ? [] : zh.errors.map((e) => e.message.zh)).toEqual(['第 2 行：2026-12-14 已在第 1 行列出']);
+    // Overlapping ranges: the days they share, as one range, at the later line.
+    expect(
+      errorsOf('closure 2027-07-10..2027-08-29 暑假\n# 注释\nclosure 2027-08-20..2027-09-02 台风停课'),
+    ).toEqual([[3, 'line 3: 2027-08-20..2027-08-29 are already listed on line 1']]);
+  });
+
+  it('refuses a term listed twice or overlapping another', () => {
+    expect(errorsOf('term 2027-02-22..2027-07-02 spring\nterm 2027-02-22..2027-07-02 spring again')).toEqual([
+      [2, 'line 2: 2027-02-22..2027-07-02 are already listed on line 1'],
+    ]);
+    expect(errorsOf('term 2027-02-22..2027-07-02 spring\nterm 2027-07-01..2027-12-31 autumn')).toEqual([
+      [2, 'line 2: 2027-07-01..2027-07-02 are already listed on line 1'],
+    ]);
+  });
+
+  it('still takes what the kinds are for: a closure on a holiday or in a term, a workday in a closure', () => {
+    expect(
+      errorsOf(
+        [
+          'official 2027 test fixture notice',
+          'term 2027-02-22..2027-07-02 spring',
+          'closure 2027-05-21 校庆',
+          'closure 2026-10-01..2026-10-08 国庆停课',
+          'closure 2027-07-05..2027-07-20 暑期检修',
+          'workday 2027-07-12 值班',
+          'term 2027-08-30..2028-01-14 autumn',
+        ].join('\n'),
+      ),
+    ).toEqual([]);
+  });
+
+  it('takes every calendar file the project ships', () => {
+    for (const f of ['infra/local/calendar.txt', 'infra/calendar.txt']) {
+      const file = path.resolve(import.meta.dirname, '../..', f);
+      expect(errorsOf(readFileSync(file, 'utf8')), f).toEqual([]);
+    }
+  });
+});
+
+describe('comparing calendar texts', () => {
+  it('takes a text sent back by a browser as the same, and a changed comment as a change', () => {
+    const text = 'term 2027-02-22..2027-07-02 spring\n# 注释\nclosure 2027-05-21 校庆\n';
+    expect(sameCalendarText(text, text)).toBe(true);
+    expect(sameCalendarText(text, `\n${text.replace(/\n/g, '\r\n')}  \n\n`)).toBe(true);
+    expect(sameCalendarText(text, text.replace('校庆', '校庆 '))).toBe(true);
+    expect(sameCalendarText(text, text.replace('# 注释', '# 注释二'))).toBe(false);
+    expect(sameCalendarText(text, text.replace('05-21', '05-22'))).toBe(false);
+    expect(sameCalendarText('', '\n\n')).toBe(true);
+  });
+
+  it('knows a file that changes nothing', () => {
+    expect(changesNothing(ok(''))).toBe(true);
+    expect(changesNothing(ok('# 只有注释\n\n  '))).toBe(true);
+    expect(changesNothing(ok('closure 2027-05-21 校庆'))).toBe(false);
   });
 });

@@ -4,7 +4,9 @@ import { formOr400 } from '../../form-body.ts';
 import { Hono } from 'hono';
 import {
   calendarYear,
+  changesNothing,
   parseCalendarFile,
+  sameCalendarText,
   type CalendarFile,
   type CalendarFileError,
 } from '../../../domain/calendar-file.ts';
@@ -39,7 +41,9 @@ import { broadcastText } from './calendar-broadcast-text.ts';
  * version is the calendar in force at once, no restart: every case opened from
  * then on pins it, and the running cases are told of it (workflows/calendar-broadcast):
  * each recounts its open stage's deadline. Each deadline records the version it
- * was counted with.
+ * was counted with. Since every version reaches every running case, the text in force
+ * sent again saves nothing (and the form is sent once), and a file with no statement
+ * replaces a calendar with changes only when the admin ticks that it should.
  */
 
 const TITLE: Bilingual = { zh: '校历', en: 'Campus calendar' };
@@ -136,6 +140,95 @@ const SOURCE_LABEL: Record<string, Bilingual> = {
   missing: { zh: '缺少官方数据（按周末计算）', en: 'no official data (weekends only)' },
 };
 
+/** Which calendar is in force, as a phrase: 现行第 3 版 / version 3 in force. */
+function inForceName(now: CurrentCalendar): Bilingual {
+  const o = now.origin;
+  if (o.kind === 'saved')
+    return { zh: `现行第 ${o.version.number} 版`, en: `version ${o.version.number} in force` };
+  const name = o.path ? path.basename(o.path) : undefined;
+  return name
+    ? { zh: `现行校历文件 ${name}`, en: `the calendar file ${name} in force` }
+    : { zh: '现行校历（仅内置数据）', en: 'the calendar in force (bundled data only)' };
+}
+
+/** A Chinese phrase ending in a Latin file name takes a space before the next Chinese word. */
+const spaced = (zh: string): string => (/[A-Za-z0-9]$/.test(zh) ? `${zh} ` : zh);
+
+/** What a confirmation to clear the calendar names: the version it was shown, so a newer one is not cleared unseen. */
+const inForceKey = (now: CurrentCalendar): string =>
+  now.origin.kind === 'saved' ? `v${now.origin.version.number}` : 'file';
+
+/** The school's changes a file makes, one line a kind, in the page's language. */
+function changesOf(file: CalendarFile): Bilingual[] {
+  const out: Bilingual[] = [];
+  if (file.official.length)
+    out.push({
+      zh: `${file.official.length} 个按国务院通知录入的年份：${file.official.map((o) => o.year).join('、')}`,
+      en: `${enCount(file.official.length, 'year')} entered from the State Council's notice: ${file.official.map((o) => o.year).join(', ')}`,
+    });
+  if (file.holidays.length)
+    out.push({
+      zh: `${file.holidays.length} 天录入的节假日`,
+      en: `${enCount(file.holidays.length, 'holiday')} entered`,
+    });
+  if (file.workdays.length)
+    out.push({
+      zh: `${file.workdays.length} 天录入的调休上班日`,
+      en: `${enCount(file.workdays.length, 'make-up working day')} entered`,
+    });
+  if (file.closures.length)
+    out.push({
+      zh: `${file.closures.length} 次学校放假：${named(file.closures)}`,
+      en: `${enCount(file.closures.length, 'school closure')}: ${named(file.closures)}`,
+    });
+  if (file.terms.length)
+    out.push({
+      zh: `${file.terms.length} 个学期：${named(file.terms)}`,
+      en: `${enCount(file.terms.length, 'term')}: ${named(file.terms)}`,
+    });
+  return out;
+}
+
+/** The label of the box that confirms clearing the calendar: the refusal quotes it. */
+const CLEAR_LABEL: Bilingual = {
+  zh: '确认删除现行校历中的全部变更',
+  en: 'Confirm: remove every change of the calendar in force',
+};
+
+/**
+ * Why an empty file was not saved. An emptied text box is far likelier than a school that
+ * drops every term and closure at once, and saving one recounts every running case, so it
+ * takes a tick naming what goes; `stale` when the tick was for a calendar no longer in force.
+ */
+function emptyRefusal(now: CurrentCalendar, stale: boolean): Bilingual {
+  const which = inForceName(now);
+  return {
+    zh: `${stale ? `勾选的确认针对的是此前的校历，此后已有新版本保存（${which.zh}）；` : ''}校历文件是空的（没有一行有效内容），未保存。保存它会删除${spaced(which.zh)}中的全部变更（见下方列表），所有进行中的案件会按只含国家法定安排的校历重新计算当前环节的时限。若确要删除全部变更，请勾选下方“${CLEAR_LABEL.zh}”后再保存；若是误删，请重新打开本页，现行校历会回到文本框中。`,
+    en: `${stale ? `The confirmation was for an earlier calendar; a newer one was saved since (${which.en}). ` : ''}The calendar file is empty (no statement, only blank lines or comments), so it was not saved. Saving it would remove every change of ${which.en} (listed below), and every running case would have its open stage's deadline recounted with the official arrangement alone. To remove them all, tick '${CLEAR_LABEL.en}' below and save again; if the box was emptied by mistake, open this page again and the calendar in force is back in the box.`,
+  };
+}
+
+/** What saving a file that changes nothing would remove from the calendar in force. */
+function Removal(props: { now: CurrentCalendar; lang: Lang }) {
+  const t = (b: Bilingual) => inLang(b, props.lang);
+  const which = inForceName(props.now);
+  return (
+    <div class="flash error" role="alert" data-calendar-clears={inForceKey(props.now)}>
+      <p style="margin-top:0">
+        {t({
+          zh: `这个校历文件没有任何变更。保存它将删除${spaced(which.zh)}中的全部变更，只按国家法定安排和周末计算：`,
+          en: `This calendar file makes no change. Saving it removes every change of ${which.en}, leaving the official arrangement and weekends alone:`,
+        })}
+      </p>
+      <ul>
+        {changesOf(props.now.file).map((x) => (
+          <li>{t(x)}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 function Preview(props: { file: CalendarFile; today: string; lang: Lang }) {
   const t = (b: Bilingual) => inLang(b, props.lang);
   return (
@@ -190,7 +283,11 @@ function Preview(props: { file: CalendarFile; today: string; lang: Lang }) {
   );
 }
 
-function Errors(props: { errors: CalendarFileError[]; lang: Lang }) {
+/** A refusal of the page's own, not a line's: `beside` shows the other language after it. */
+type PageError = CalendarFileError & { beside?: boolean };
+
+function Errors(props: { errors: PageError[]; lang: Lang }) {
+  const other: Lang = props.lang === 'en' ? 'zh-CN' : 'en';
   return (
     <div class="flash error" role="alert" data-calendar-errors>
       <p style="margin-top:0">
@@ -204,17 +301,50 @@ function Errors(props: { errors: CalendarFileError[]; lang: Lang }) {
       </p>
       <ul>
         {props.errors.map((e) => (
-          <li data-line={e.line}>{inLang(e.message, props.lang)}</li>
+          <li data-line={e.line}>
+            {inLang(e.message, props.lang)}
+            {e.beside && (
+              <>
+                {' '}
+                <span lang={other}>{inLang(e.message, other)}</span>
+              </>
+            )}
+          </li>
         ))}
       </ul>
     </div>
   );
 }
 
-function Editor(props: { text: string; note: string; lang: Lang; csrf: string }) {
+/**
+ * A form sent once: every save is sent to all running cases, so a double click must not send two.
+ * The clicked button's name and value go in a hidden field, as a disabled button sends none.
+ * Back from the next page (bfcache) the buttons work again. Without script the server still
+ * saves an unchanged text only once (store/calendar-versions.ts).
+ */
+const ONE_SUBMIT_SCRIPT = `(function(){
+var f=document.getElementById('cal-form');if(!f)return;
+function buttons(on){f.querySelectorAll('button[type=submit]').forEach(function(b){b.disabled=!on;if(on)b.removeAttribute('aria-busy');else b.setAttribute('aria-busy','true');});}
+f.addEventListener('submit',function(e){
+  if(f.dataset.sent){e.preventDefault();return;}
+  f.dataset.sent='1';
+  var b=e.submitter;
+  if(b&&b.name){var h=document.createElement('input');h.type='hidden';h.name=b.name;h.value=b.value;h.setAttribute('data-sent-by','');f.appendChild(h);}
+  buttons(false);
+});
+window.addEventListener('pageshow',function(e){if(!e.persisted)return;delete f.dataset.sent;f.querySelectorAll('[data-sent-by]').forEach(function(h){h.remove();});buttons(true);});
+})();`;
+
+function Editor(props: {
+  text: string;
+  note: string;
+  lang: Lang;
+  csrf: string;
+  clearKey?: string | undefined;
+}) {
   const t = (b: Bilingual) => inLang(b, props.lang);
   return (
-    <form method="post" action="/app/admin/calendar" class="card" aria-labelledby="cal-edit-h">
+    <form method="post" action="/app/admin/calendar" class="card" aria-labelledby="cal-edit-h" id="cal-form">
       <h2 id="cal-edit-h" style="margin-top:0">
         {t({ zh: '编辑校历文件', en: 'Edit the calendar file' })}
       </h2>
@@ -238,6 +368,12 @@ function Editor(props: { text: string; note: string; lang: Lang; csrf: string })
       </textarea>
       <label for="cal-note">{t({ zh: '修改说明（可选）', en: 'What changed (optional)' })}</label>
       <input id="cal-note" name="note" type="text" maxlength={200} value={props.note} />
+      {props.clearKey !== undefined && (
+        // Only beside a file that changes nothing: what it removes is listed above the box.
+        <label data-calendar-clear>
+          <input type="checkbox" name="clear" value={props.clearKey} /> {t(CLEAR_LABEL)}
+        </label>
+      )}
       <div class="actions">
         <button type="submit" name="action" value="preview" class="secondary">
           {t({ zh: '检查并预览', en: 'Check and preview' })}
@@ -246,6 +382,7 @@ function Editor(props: { text: string; note: string; lang: Lang; csrf: string })
           {t({ zh: '保存为新版本', en: 'Save as a new version' })}
         </button>
       </div>
+      <script dangerouslySetInnerHTML={{ __html: ONE_SUBMIT_SCRIPT }} />
     </form>
   );
 }
@@ -348,9 +485,11 @@ export function calendarAdminRoutes(deps: AppDeps): Hono<WebEnv> {
     opts: {
       text?: string;
       note?: string;
-      errors?: CalendarFileError[];
+      errors?: PageError[];
       preview?: CalendarFile;
       saved?: number;
+      /** Sent as it stands in force: nothing was saved. */
+      unchanged?: boolean;
       status?: 200 | 400 | 413;
     },
   ) => {
@@ -371,6 +510,9 @@ export function calendarAdminRoutes(deps: AppDeps): Hono<WebEnv> {
       when: (iso) => formatTime(iso, deps.env.CAMPUS_TZ),
     };
     const banner = calendarBanner(now.file, today());
+    // A file that changes nothing, sent while the calendar in force has changes: what it removes.
+    const clears = opts.preview !== undefined && changesNothing(opts.preview) && !changesNothing(now.file);
+    const origin = now.origin;
     return page(
       c,
       TITLE,
@@ -386,6 +528,26 @@ export function calendarAdminRoutes(deps: AppDeps): Hono<WebEnv> {
             )}
           </div>
         )}
+        {opts.unchanged && (
+          <div
+            class="flash ok"
+            role="status"
+            data-calendar-unchanged={origin.kind === 'saved' ? origin.version.number : 'file'}
+          >
+            {inLang(
+              origin.kind === 'saved'
+                ? {
+                    zh: `与现行第 ${origin.version.number} 版（${saved.who(origin.version.savedBy)}，${saved.when(origin.version.savedAt)} 保存）相同，未保存新版本；进行中的案件不会再次收到通知。`,
+                    en: `Same as version ${origin.version.number} in force (saved by ${saved.who(origin.version.savedBy)}, ${saved.when(origin.version.savedAt)}): nothing saved, and running cases are not told again.`,
+                  }
+                : {
+                    zh: `与${spaced(inForceName(now).zh)}相同，未保存。`,
+                    en: `Same as ${inForceName(now).en}: nothing saved.`,
+                  },
+              lang,
+            )}
+          </div>
+        )}
         {banner && (
           <div class="flash error" role="alert" data-calendar-banner>
             {inLang(banner, lang)}
@@ -394,7 +556,14 @@ export function calendarAdminRoutes(deps: AppDeps): Hono<WebEnv> {
         <InForce now={now} lang={lang} saved={saved} />
         {broadcast && <BroadcastLine state={broadcast} lang={lang} />}
         {opts.errors && opts.errors.length > 0 && <Errors errors={opts.errors} lang={lang} />}
-        <Editor text={opts.text ?? now.text} note={opts.note ?? ''} lang={lang} csrf={c.get('csrfToken')} />
+        {clears && <Removal now={now} lang={lang} />}
+        <Editor
+          text={opts.text ?? now.text}
+          note={opts.note ?? ''}
+          lang={lang}
+          csrf={c.get('csrfToken')}
+          clearKey={clears ? inForceKey(now) : undefined}
+        />
         <Preview file={opts.preview ?? now.file} today={today()} lang={lang} />
         <Versions versions={versions} lang={lang} saved={saved} />
       </>,
@@ -434,7 +603,21 @@ export function calendarAdminRoutes(deps: AppDeps): Hono<WebEnv> {
     }
     const parsed = parseCalendarFile(text);
     if (!parsed.ok) return render(c, { text, note, errors: parsed.errors });
-    if (body.action !== 'save') return render(c, { text, note, preview: parsed.file });
+    const shown = { text, note, preview: parsed.file };
+    if (body.action !== 'save') return render(c, shown);
+    const now = await read();
+    // The same file again (a double click, a form sent twice, Save pressed with no edit) is no new
+    // version: each version is sent to every running case.
+    if (sameCalendarText(text, now.text)) return render(c, { ...shown, unchanged: true });
+    if (changesNothing(parsed.file) && !changesNothing(now.file)) {
+      const tick = typeof body.clear === 'string' ? body.clear : undefined;
+      if (tick !== inForceKey(now))
+        return render(c, {
+          ...shown,
+          errors: [{ line: 0, message: emptyRefusal(now, tick !== undefined), beside: true }],
+          status: 400,
+        });
+    }
     const viewer = c.get('viewer');
     const saved = await saveCalendarVersion(store, {
       text,
@@ -442,6 +625,8 @@ export function calendarAdminRoutes(deps: AppDeps): Hono<WebEnv> {
       savedAt: new Date().toISOString(),
       note: note || undefined,
     });
+    // Sent twice at once: the other request saved it first.
+    if (!saved.created) return render(c, { ...shown, unchanged: true });
     // The running cases are told in the background; if Temporal cannot take it now, the daily
     // calendar check starts it (the page says which).
     await startCalendarBroadcast(deps.temporal, deps.env.TEMPORAL_TASK_QUEUE, {
