@@ -44,6 +44,7 @@ import { buildPolicy } from '../domain/case-policy.ts';
 import { standardItem } from '../domain/standards/catalogue.ts';
 import { locationExists, withSupervision, type Directory } from '../domain/directory.ts';
 import { canonicalJson } from '../domain/hash-chain.ts';
+import { placeNameOf } from '../domain/place-name.ts';
 import { splitBilingual } from '../domain/text.ts';
 import type { rectificationCaseV2 } from '../workflows/rectification-case/workflow.ts';
 import { activityCalendar } from '../infra/calendar.ts';
@@ -305,7 +306,7 @@ function caseInputFor(
     openedAt,
     // A report time within the clock skew after the opening is the opening itself.
     ...(reportedAt ? { reportedAt } : {}),
-    policy: item ? withItemRule(policy, item) : policy,
+    policy: item ? withItemRule(policy, item, body.source) : policy,
   };
 }
 
@@ -448,9 +449,13 @@ export async function listCasesFor(
     });
   }
   if (scope.onlyBuildings && q.buildingId && !scope.onlyBuildings.includes(q.buildingId)) {
+    // Named as the filter's list names it; an id the directory does not have, as given.
+    const { buildingId } = q;
+    const known = dir.buildings.some((b) => b.id === buildingId);
+    const name = known ? placeNameOf(dir, { buildingId }) : { zh: `${buildingId} `, en: buildingId };
     throw new ProblemError('forbidden', {
-      zh: `主管只能查看所管楼栋的案件（${q.buildingId} 不归您管）`,
-      en: `supervisors may list only the buildings they supervise (${q.buildingId} is not yours)`,
+      zh: `主管只能查看所管楼栋的案件（${name.zh}不归您管）`,
+      en: `supervisors may list only the buildings they supervise (${name.en} is not yours)`,
     });
   }
   const tz = deps.env.CAMPUS_TZ;

@@ -732,7 +732,7 @@ describe('web pages: errors a browser reads', () => {
     const notTheirs = await said('buildingId=bldg-b');
     expect(notTheirs.status).toBe(400);
     expect(notTheirs.html).toMatch(
-      /<li data-field="buildingId"><a href="#flt-buildingId">楼栋：主管只能查看所管楼栋的案件（bldg-b 不归您管）<\/a>/,
+      /<li data-field="buildingId"><a href="#flt-buildingId">楼栋：主管只能查看所管楼栋的案件（学生公寓B栋不归您管）<\/a>/,
     );
     expect(notTheirs.html).toMatch(
       /<select id="flt-buildingId" name="buildingId" aria-describedby="flt-buildingId-error" aria-invalid="true"/,
