@@ -1,6 +1,7 @@
 // An untriaged scanned-code report escalates like a case: reminders to the people who
 // triage it, then up the grid until someone does. Pure: the report's workflow plans its
 // timers with it, so it replays the same and is tested here.
+import { clockRules } from './case-clocks.ts';
 import { lengthText } from './text.ts';
 import type { Directory, Location } from './directory.ts';
 import { reportKindInfo, type ReportKind } from './intake.ts';
@@ -70,8 +71,8 @@ export interface TriagePlanInput {
   timeZone: string;
   workingHours?: WorkingHours | undefined;
   /**
-   * Tell the people who triage it the moment it arrives, before the ladder (a safety hazard,
-   * `triagedFirst`). Pinned in the chase's input rather than read from the kind's severity: a
+   * Tell the people who triage it the moment it arrives, before the ladder (`toldOnArrival`: a
+   * safety hazard, a repair). Pinned in the chase's input rather than read from the kind's severity: a
    * chase started without it replays the plan it was started with.
    */
   arrivalNotice?: boolean | undefined;
@@ -90,7 +91,7 @@ export function triageChaseInput(
     recipients: triageRecipients(dir, report.location),
     timeZone: campus.timeZone,
     workingHours: campus.workingHours,
-    ...(triagedFirst(report.kind) ? { arrivalNotice: true } : {}),
+    ...(toldOnArrival(report.kind) ? { arrivalNotice: true } : {}),
   };
 }
 
@@ -140,6 +141,22 @@ export function triageNoticePlan(input: TriagePlanInput): TriageNotice[] {
  * safety hazard) is owed an answer before any routine report, however much older they are.
  */
 export const triagedFirst = (kind: ReportKind): boolean => reportKindInfo[kind].severity !== 'routine';
+
+/** Whether the case a report of this kind opens has an on-site clock (a repair: on site within 2 hours). */
+function hasOnSiteClock(kind: ReportKind): boolean {
+  const { source, severity } = reportKindInfo[kind];
+  return clockRules({ source, severity }).some((c) => c.id === 'on_site_arrival');
+}
+
+/**
+ * Whether the people who triage a report are told the moment it arrives. A safety hazard is; so
+ * is a repair, though it keeps its place in the queue (`triagedFirst`): its case's on-site clock
+ * counts from the report, so the routine first reminder, 2 hours on, would come only once that
+ * promise had run out. Like any first notice of a non-urgent report it waits for working hours
+ * (quiet-hours.ts): a repair reported at night is met in the morning, when its 2 hours are gone
+ * either way, and nobody is mailed at midnight about a flickering light.
+ */
+export const toldOnArrival = (kind: ReportKind): boolean => triagedFirst(kind) || hasOnSiteClock(kind);
 
 /** The one run that chases a report: a report has at most one. */
 export const reportTriageWorkflowId = (reportId: string): string => `report-triage-${reportId}`;

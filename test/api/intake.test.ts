@@ -256,8 +256,13 @@ describe('report → triage → case → tracking → survey', () => {
     });
     expect(notAReport.status).toBe(400);
     expect(await notAReport.text()).toContain('不是报告编号');
-    // Triage stopped the chase; the case's clocks may start at the report's own time.
-    expect(await chaseOf(reportId)).toMatchObject({ outcome: 'triaged', sent: [] });
+    // A repair's triage is told on arrival (its case's on-site clock runs from the report), held
+    // to working hours; triage stopped the chase before any reminder. The case's clocks may start
+    // at the report's own time.
+    const ended = await chaseOf(reportId);
+    expect(ended).toMatchObject({ outcome: 'triaged' });
+    expect(ended.plan[0]).toMatchObject({ kind: 'arrival', rung: 'triage' });
+    expect(ended.sent.filter((i) => i !== 0)).toEqual([]);
     const input = await caseInputOf(caseId);
     expect(input.reportedAt).toBe(saved.receivedAt);
     // The description gives the report's time on the campus clock; its photo reference stays as it was.

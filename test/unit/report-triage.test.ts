@@ -3,6 +3,7 @@ import type { Directory } from '../../domain/directory.ts';
 import {
   reportTriageWorkflowId,
   triageChaseInput,
+  toldOnArrival,
   triagedFirst,
   triageNoticePlan,
   triageRecipients,
@@ -144,7 +145,7 @@ describe('when', () => {
     ]);
   });
 
-  it('pins the arrival notice in the chase input of a safety hazard only; a chase started without it keeps its plan', () => {
+  it('pins the arrival notice in the chase input of a safety hazard; a chase started without it keeps its plan', () => {
     const input = (kind: 'safety' | 'repair') =>
       triageChaseInput(
         dir,
@@ -159,7 +160,6 @@ describe('when', () => {
     expect(triagedFirst('safety')).toBe(true);
     expect(triagedFirst('repair')).toBe(false);
     expect(input('safety')).toMatchObject({ severity: 'urgent', arrivalNotice: true });
-    expect(input('repair')).not.toHaveProperty('arrivalNotice');
     expect(triageNoticePlan(input('safety'))[0]).toMatchObject({
       kind: 'arrival',
       at: local('2026-12-02', '09:00'),
@@ -171,6 +171,42 @@ describe('when', () => {
       'escalation',
       'escalation',
       'escalation',
+    ]);
+  });
+
+  it("tells a repair's triage on arrival, within working hours, before its 2-hour on-site clock runs out", () => {
+    const input = (kind: 'repair' | 'cleanliness' | 'service', time: string) =>
+      triageChaseInput(
+        dir,
+        {
+          reportId: 'RP-0123456789',
+          receivedAt: local('2026-12-02', time),
+          kind,
+          location: { buildingId: 'b1' },
+        },
+        { timeZone: TZ },
+      );
+    // A repair keeps its place in the queue (routine) but is told at once: its case's on-site clock runs from the report.
+    expect(triagedFirst('repair')).toBe(false);
+    expect(toldOnArrival('repair')).toBe(true);
+    expect(toldOnArrival('safety')).toBe(true);
+    // Kinds whose cases have no on-site clock keep the routine ladder.
+    expect(toldOnArrival('cleanliness')).toBe(false);
+    expect(toldOnArrival('service')).toBe(false);
+    expect(input('cleanliness', '08:38')).not.toHaveProperty('arrivalNotice');
+    const at = (time: string) =>
+      triageNoticePlan(input('repair', time)).map((n) => `${n.kind} ${n.rung} ${n.at}`);
+    // 08:38: the triage queue hears at once, then the ladder as before (reminder 2 h on).
+    expect(input('repair', '08:38')).toMatchObject({ severity: 'routine', arrivalNotice: true });
+    expect(at('08:38').slice(0, 3)).toEqual([
+      `arrival triage ${local('2026-12-02', '08:38')}`,
+      `reminder triage ${local('2026-12-02', '10:38')}`,
+      `escalation grid_l1 ${local('2026-12-02', '12:38')}`,
+    ]);
+    // 23:00: held to the start of working hours like any first notice of a routine report.
+    expect(at('23:00').slice(0, 2)).toEqual([
+      `arrival triage ${local('2026-12-03', '08:00')}`,
+      `reminder triage ${local('2026-12-03', '10:00')}`,
     ]);
   });
 
