@@ -15,7 +15,7 @@ import { kpiSourceLine, type KpiValue } from '../../domain/kpi.ts';
 import { complaintSampleText, kpiDurationText } from '../../domain/kpi-text.ts';
 import { itemShortName, standards } from '../../domain/standards/catalogue.ts';
 import { inLang, pairIn, type Bilingual, type Lang } from '../../domain/text.ts';
-import { kindPrefixIn } from '../../domain/case-title.ts';
+import { caseTitleIn } from '../../domain/case-title.ts';
 import { multiRateTrendChart } from './charts.ts';
 import { formatTime, SCROLL_REGION_CSS, ScrollRegion } from './ui.tsx';
 
@@ -306,7 +306,7 @@ function FollowUpSection(props: {
             ]}
             rows={marks.followUps.map((f) => [
               bi(f.department.zh, f.department.en),
-              `${f.caseId} ${kindPrefixIn(f.title, lang)}`,
+              `${f.caseId} ${caseTitleIn(f.title, lang)}`,
               inLang(f.place, lang),
               f.handled ? (
                 <span class="ok" data-handled={f.caseId}>
@@ -515,7 +515,7 @@ function WeeklyReport({ s, names }: { s: MarkedSummary; names: ReportPageNames }
           ]}
           rows={s.cases.map((l) => [
             l.caseId,
-            kindPrefixIn(l.title, lang),
+            caseTitleIn(l.title, lang),
             l.cited ? itemShort(l.cited.itemId, lang) : '—',
             linePlace(l, lang),
             l.stage,

@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import { STUCK_EFFECTS_PAGE } from '../../../domain/email-content.ts';
 import { casePagePath } from '../../../domain/email-content.ts';
 import { inLang, type Bilingual } from '../../../domain/text.ts';
-import { kindPrefixIn } from '../../../domain/case-title.ts';
+import { caseTitleIn } from '../../../domain/case-title.ts';
 import { describeEntry, formatWhen } from '../../audit-timeline.ts';
 import type { AppDeps } from '../../deps.ts';
 import { ProblemError, problemTypes, toProblem } from '../../middleware/problems.ts';
@@ -78,7 +78,7 @@ export function stuckPageRoutes(app: Hono<WebEnv>, deps: AppDeps): void {
           cases.map((sc) => (
             <section class="card" data-stuck-case={sc.caseId}>
               <h2 style="margin-top:0">
-                <a href={casePagePath(sc.caseId)}>{sc.caseId}</a> {kindPrefixIn(sc.title, lang)}
+                <a href={casePagePath(sc.caseId)}>{sc.caseId}</a> {caseTitleIn(sc.title, lang)}
               </h2>
               <ul>
                 {sc.stuck.map((e) => {

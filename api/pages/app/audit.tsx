@@ -15,7 +15,7 @@ import { BadCursorError, listCases } from '../../../store/case-lists.ts';
 import { getCaseRecord } from '../../../store/case-records.ts';
 import { stages, type CaseView } from '../../../domain/case-model.ts';
 import { inLang, type Bilingual } from '../../../domain/text.ts';
-import { kindPrefixIn } from '../../../domain/case-title.ts';
+import { caseTitleIn } from '../../../domain/case-title.ts';
 import { placeNameOf } from '../../../domain/place-name.ts';
 import { directoryOrFail } from '../../reads.ts';
 import type { AppDeps } from '../../deps.ts';
@@ -377,7 +377,7 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
                     {items.map((v) => (
                       <tr data-case={v.caseId}>
                         <td>
-                          <a href={caseHref(v.caseId)}>{v.caseId}</a> {kindPrefixIn(v.title, lang)}
+                          <a href={caseHref(v.caseId)}>{v.caseId}</a> {caseTitleIn(v.title, lang)}
                         </td>
                         <td>
                           <StageBadge stage={v.stage} lang={lang} />

@@ -4,6 +4,7 @@ import { citedEvidenceProblem, parseEvidenceRef } from '../../../store/evidence.
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
 import type { AppDeps } from '../../deps.ts';
 import { describedPhotos, refsIn } from '../description-photos.ts';
+import { caseTextIn } from '../../../domain/case-title.ts';
 
 /**
  * The stored type of each evidence file the page shows, by id (read once per page): a PDF is a
@@ -65,7 +66,7 @@ export function Description(props: { text: string; lang: Lang; shown: ReadonlySe
   const { text, refs } = describedPhotos(props.text, props.shown);
   return (
     <>
-      {text}
+      {caseTextIn(text, props.lang)}
       {refs.length > 0 && (
         <div data-description-photos>
           <Evidence refs={refs} lang={props.lang} alt={{ zh: '报告照片', en: 'Reported photo' }} />

@@ -9,7 +9,7 @@ import { placeNameOf } from '../../../domain/place-name.ts';
 import { categoryLabel } from '../../../domain/intake.ts';
 import { severities, sources } from '../../../domain/sla.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
-import { kindPrefixIn } from '../../../domain/case-title.ts';
+import { caseTitleIn } from '../../../domain/case-title.ts';
 import { listCasesFor, listCasesUpTo, type CaseListQuery } from '../../case-service.ts';
 import { directoryOrFail } from '../../reads.ts';
 import { personNamer } from '../../directory-names.ts';
@@ -178,7 +178,7 @@ function exportRows(dir: Directory, items: CaseView[], lang: Lang, tz: string, n
     const cited = caseCitation(v);
     return [
       v.caseId,
-      v.title,
+      caseTitleIn(v.title, lang),
       t(stageLabels[v.stage]),
       t(severityLabels[v.severity]),
       t(sourceLabels[v.source]),
@@ -423,7 +423,7 @@ export function CaseTable(props: {
             return (
               <tr>
                 <td>
-                  <a href={`/app/cases/${encodeURIComponent(v.caseId)}`}>{kindPrefixIn(v.title, lang)}</a>
+                  <a href={`/app/cases/${encodeURIComponent(v.caseId)}`}>{caseTitleIn(v.title, lang)}</a>
                   <br />
                   <span class="muted">{v.caseId}</span> <SeverityBadge severity={v.severity} lang={lang} />
                   {cited && (

@@ -10,7 +10,7 @@ import { type CaseView } from '../../../domain/case-model.ts';
 import type { Directory } from '../../../domain/directory.ts';
 import { placeNameOf } from '../../../domain/place-name.ts';
 import { inLang, splitBilingual, type Bilingual, type Lang } from '../../../domain/text.ts';
-import { kindPrefixIn } from '../../../domain/case-title.ts';
+import { caseTitleIn } from '../../../domain/case-title.ts';
 import { slaLabelNow } from '../../../domain/sla.ts';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { readCaseFor } from '../../case-service.ts';
@@ -202,7 +202,7 @@ export async function renderCase(
   const reportedAt = reportedAtOf(view);
   return page(
     c,
-    `${view.caseId} · ${kindPrefixIn(view.title, lang)}`,
+    `${view.caseId} · ${caseTitleIn(view.title, lang)}`,
     <EvidenceTypes.Provider value={evidenceTypes}>
       {wantsPhotos && <meta name="csrf-token" content={c.get('csrfToken')} />}
       <section class="card" aria-labelledby="summary-title">

@@ -11,7 +11,7 @@ import { isValidIsoWeek, reportedWeek } from '../../../domain/digest.ts';
 import type { Directory } from '../../../domain/directory.ts';
 import { clockKpis, kpiSourceNote, kpiSourceText, onTimeStages, type KpiValue } from '../../../domain/kpi.ts';
 import { inLang, type Bilingual, type Lang } from '../../../domain/text.ts';
-import { kindPrefixIn } from '../../../domain/case-title.ts';
+import { caseTitleIn } from '../../../domain/case-title.ts';
 import { readsEverything, supervisedBuildings } from '../../middleware/access.ts';
 import { directoryOrFail } from '../../reads.ts';
 import type { AppDeps } from '../../deps.ts';
@@ -645,7 +645,7 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
                       <tr>
                         <td>
                           <a href={`/app/cases/${encodeURIComponent(v.caseId)}`}>{v.caseId}</a>{' '}
-                          {kindPrefixIn(v.title, lang)} <SeverityBadge severity={v.severity} lang={lang} />
+                          {caseTitleIn(v.title, lang)} <SeverityBadge severity={v.severity} lang={lang} />
                         </td>
                         <td data-label={t(overdueCols.stage)}>
                           <StageBadge stage={v.stage} lang={lang} />
@@ -694,7 +694,7 @@ export function dashboardRoutes(deps: AppDeps): Hono<WebEnv> {
                     <tr>
                       <td>
                         <a href={`/app/cases/${encodeURIComponent(b.view.caseId)}`}>{b.view.caseId}</a>{' '}
-                        {kindPrefixIn(b.view.title, lang)}
+                        {caseTitleIn(b.view.title, lang)}
                       </td>
                       <td data-label={t(breachCols.stage)}>
                         {t(stageLabels[b.deadline.stage])}

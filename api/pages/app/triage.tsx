@@ -12,7 +12,7 @@ import { reporterLanguage } from '../../../domain/reporter-notice.ts';
 import { severities } from '../../../domain/sla.ts';
 import { textFlaw, textFlawMessage } from '../../../domain/safe-text.ts';
 import { inLang, splitBilingual, type Bilingual, type Lang } from '../../../domain/text.ts';
-import { kindPrefixIn } from '../../../domain/case-title.ts';
+import { caseTitleIn } from '../../../domain/case-title.ts';
 import { enCount } from '../../../domain/english-count.ts';
 import { openCasesIn } from '../../../store/open-cases.ts';
 import {
@@ -242,7 +242,7 @@ function assigneeRefusal(dir: Directory, personId: string): { text: Bilingual; s
 
 const caseOption = (v: CaseView, typed: string | undefined, lang: Lang) => (
   <option value={v.caseId} selected={typed === v.caseId}>
-    {v.caseId} · {kindPrefixIn(v.title, lang)}
+    {v.caseId} · {caseTitleIn(v.title, lang)}
   </option>
 );
 
