@@ -176,13 +176,13 @@ export function createDutyActivities(deps: ActivityDeps) {
         openedAt: input.at,
         timeZone: deps.timeZone,
       });
-      const building = dir.buildings.find((b) => b.id === o.buildingId)?.name;
       return {
         ...basis,
         ...missedDutyCaseText({
           duty: d,
           occurrence: o,
-          building: building ?? { zh: o.buildingId, en: o.buildingId },
+          // As every page names it: a building gone from the directory is marked so, not a bare id.
+          building: placeNameOf(dir, { buildingId: o.buildingId }),
           citation: citation(item),
           requirement: item.requirement.zh,
           timeZone: deps.timeZone,

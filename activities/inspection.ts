@@ -174,12 +174,9 @@ export function createInspectionActivities(deps: ActivityDeps) {
         timeZone: input.timeZone,
       });
       const cite = citation(item);
-      // The round as people name it: its id says nothing to the staff member who reads the case.
-      const building = dir.buildings.find((b) => b.id === round.buildingId)?.name ?? {
-        zh: round.buildingId,
-        en: round.buildingId,
-      };
-      const name = roundName(round, building);
+      // The round as people name it: its id says nothing to the staff member who reads the case,
+      // and a building gone from the directory is named as every page names it (placeNameOf).
+      const name = roundName(round, placeNameOf(dir, { buildingId: round.buildingId }));
       return {
         ...basis,
         title: `${cite.zh} 不合格 / ${cite.en}: failed`.slice(0, 200),
