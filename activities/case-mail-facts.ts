@@ -2,7 +2,14 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CaseView } from '../domain/case-model.ts';
 import type { Directory } from '../domain/directory.ts';
 import { openPause, pauseHolds, pauseReasonLabels } from '../domain/case-clocks.ts';
-import type { CaseMoveNames, CasePauseNote, EmailKind, StageDueNote } from '../domain/email-content.ts';
+import { clockNotes, type CaseClockNote } from '../domain/case-clock-lines.ts';
+import {
+  clockLineKinds,
+  type CaseMoveNames,
+  type CasePauseNote,
+  type EmailKind,
+  type StageDueNote,
+} from '../domain/email-content.ts';
 import { placeNameOf } from '../domain/place-name.ts';
 import type { Source } from '../domain/sla.ts';
 import type { Bilingual } from '../domain/text.ts';
@@ -23,6 +30,8 @@ export interface CaseMailFacts {
   stageDue?: StageDueNote | undefined;
   /** Where the case came from: a complaint's assignment offers no arrival on site to record. */
   source?: Source | undefined;
+  /** The case's clocks not met yet, for the staff mails that restate them (`clockLineKinds`). */
+  clocks?: CaseClockNote[] | undefined;
 }
 
 /**
@@ -118,36 +127,50 @@ interface FactsRequest {
   to?: { personIds?: string[] | undefined } | undefined;
 }
 
+/** Whether a kind says anything the case's record holds (then it is read once for the mail). */
+const readsRecord = (kind: EmailKind): boolean =>
+  decisionKinds.has(kind) ||
+  takeOverKinds.has(kind) ||
+  actedKinds.has(kind) ||
+  needsRecord.has(kind) ||
+  clockLineKinds.has(kind);
+
 /**
  * The case's place and assignee's name as of its last recorded step, for the kinds that name
  * them; nothing for a case with no record yet or a place or person the directory no longer has.
- * A take-over's mail also names who moved the case and from whom.
+ * A take-over's mail also names who moved the case and from whom; a staff mail asking for the
+ * case's next step states the clocks the case has still to meet, as of `nowMs` (the mail's writing).
+ * The record is read once, whatever the mail needs of it.
  */
 export async function caseMailFacts(
   deps: { ddb: DynamoDBClient; tables: TableNames; timeZone: string },
   dir: Directory | null,
   req: FactsRequest,
+  nowMs: number = Date.now(),
 ): Promise<CaseMailFacts> {
+  const record = readsRecord(req.kind) ? await getCaseRecord(deps.ddb, deps.tables, req.caseId) : null;
+  const clocks =
+    record && clockLineKinds.has(req.kind)
+      ? clockNotes(record, nowMs, (iso) => campusTime(iso, deps.timeZone))
+      : [];
+  const clockFact = clocks.length > 0 ? { clocks } : {};
   if (decisionKinds.has(req.kind)) {
-    const view = await getCaseRecord(deps.ddb, deps.tables, req.caseId);
-    const stageDue = view ? stageDueOf(view, req, deps.timeZone) : undefined;
+    const stageDue = record ? stageDueOf(record, req, deps.timeZone) : undefined;
     return stageDue ? { stageDue } : {};
   }
   const takeOver = takeOverKinds.has(req.kind) && takeOverKey.test(req.key ?? '');
-  // One read of the record serves all three: a second sign-off request (after an adjudication sent
-  // the plan back) says so, taken over or not; a take-over says the pause its new holder inherits;
-  // an assignment offers the arrival link only where the case's source has an arrival to record.
-  const record =
-    req.kind === 'signoff_request' || req.kind === 'assigned' || takeOver
-      ? await getCaseRecord(deps.ddb, deps.tables, req.caseId)
-      : null;
+  // The record serves them all: a second sign-off request (after an adjudication sent the plan
+  // back) says so, taken over or not; a take-over says the pause its new holder inherits; an
+  // assignment offers the arrival link only where the case's source has an arrival to record.
+  const told = req.kind === 'signoff_request' || req.kind === 'assigned' || takeOver;
   const pause = takeOver && record ? pauseNoteOf(record, deps.timeZone) : undefined;
   const revisedFact = {
     ...(req.kind === 'signoff_request' && record && planRevised(record) ? { planRevised: true } : {}),
     ...(pause ? { pause } : {}),
-    ...(record ? { source: record.source } : {}),
+    ...(told && record ? { source: record.source } : {}),
     // An assignment says where to go, named as the case page and the timeline name it.
     ...(req.kind === 'assigned' && record && dir ? { place: placeNameOf(dir, record.location) } : {}),
+    ...clockFact,
   };
   if (!dir) return revisedFact;
   if (req.kind === 'handed_over') return handOverNotice(deps, dir, req);
@@ -156,18 +179,16 @@ export async function caseMailFacts(
     return move ? { move, ...revisedFact } : revisedFact;
   }
   if (actedKinds.has(req.kind)) {
-    const view = await getCaseRecord(deps.ddb, deps.tables, req.caseId);
-    const id = view ? actorOf(view, req) : undefined;
+    const id = record ? actorOf(record, req) : undefined;
     const actorName = id ? dir.people.find((p) => p.id === id)?.name : undefined;
     return actorName ? { actorName } : {};
   }
-  if (!needsRecord.has(req.kind)) return {};
-  const view = await getCaseRecord(deps.ddb, deps.tables, req.caseId);
-  if (!view) return {};
+  if (!needsRecord.has(req.kind) || !record) return clockFact;
   return {
-    place: placeNameOf(dir, view.location),
-    assigneeName: dir.people.find((p) => p.id === view.assigneeId)?.name,
-    ...(req.kind === 'leadership_notice' ? { openedText: campusTime(view.openedAt, deps.timeZone) } : {}),
+    place: placeNameOf(dir, record.location),
+    assigneeName: dir.people.find((p) => p.id === record.assigneeId)?.name,
+    ...(req.kind === 'leadership_notice' ? { openedText: campusTime(record.openedAt, deps.timeZone) } : {}),
+    ...clockFact,
   };
 }
 

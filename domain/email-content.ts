@@ -21,6 +21,7 @@ import { stageLabels, stageStatusLabels } from './stage-labels.ts';
 import { leftName } from './departed-name.ts';
 import { endSentence } from './sentence-end.ts';
 import { noAutolink, noAutolinkOpt, noAutolinkPair } from './no-autolink.ts';
+import { clockLine, type CaseClockNote } from './case-clock-lines.ts';
 
 /** The admins' page of automatic steps that failed for good, to retry or dismiss (behind sign-in). */
 export const STUCK_EFFECTS_PAGE = '/app/admin/stuck';
@@ -90,7 +91,25 @@ export interface EmailContext {
   stageDue?: StageDueNote | undefined;
   /** Where the case came from, as its record has it: a complaint's mail offers no arrival on site. */
   source?: Source | undefined;
+  /**
+   * The case's clocks not met yet (the promises made to the reporter), as its record has them:
+   * the staff mails in `clockLineKinds` state each on a line of its own.
+   */
+  clocks?: CaseClockNote[] | undefined;
 }
+
+/**
+ * The staff mails that restate the case's clocks: those asking someone to move the case on, or to
+ * chase it. Not the reporter's, nor a notice about a pause or a move (its reader is asked nothing).
+ */
+export const clockLineKinds: ReadonlySet<EmailKind> = new Set([
+  'assigned',
+  'signoff_request',
+  'review_request',
+  'review_failed',
+  'reminder',
+  'escalation',
+]);
 
 /** A stage's deadline as a pause decision's mail states it. */
 export interface StageDueNote {
@@ -590,7 +609,7 @@ function withoutArrival(c: EmailContext): EmailContext {
 }
 
 /** The mails that send their reader to the case's place, which they name on a line of its own. */
-const placeLineKinds: ReadonlySet<EmailKind> = new Set(['assigned']);
+const placeLineKinds: ReadonlySet<EmailKind> = new Set(['assigned', 'escalation']);
 
 /** One email in the recipient's language first and the other language beneath it. */
 export function renderEmail(
@@ -640,6 +659,9 @@ export function renderEmail(
     return label && c.dueText ? (l === 'zh' ? `${label.zh}：${c.dueText}` : `${label.en}: ${c.dueText}`) : '';
   };
   const pausedLine = (l: MailHalf) => (c.pause ? pauseLine[l](c.pause, dueLine(l) !== '') : '');
+  // The promises made to the reporter, under the stage's own deadline: often the earlier of the two.
+  const clockLines = (l: MailHalf) =>
+    clockLineKinds.has(c.kind) ? (c.clocks ?? []).map((n) => clockLine(l, n)) : [];
   // Where the work is, on a line of its own in the mails that send someone there.
   const placeLine = (l: MailHalf) =>
     c.place && placeLineKinds.has(c.kind)
@@ -654,6 +676,7 @@ export function renderEmail(
       photoLine(firstLang, c.kind, photos),
       placeLine(firstLang),
       dueLine(firstLang),
+      ...clockLines(firstLang),
       pausedLine(firstLang),
       actionLine(firstLang),
       casePageLine(firstLang),
@@ -665,6 +688,7 @@ export function renderEmail(
       photoLine(secondLang, c.kind, photos),
       placeLine(secondLang),
       dueLine(secondLang),
+      ...clockLines(secondLang),
       pausedLine(secondLang),
       actionLine(secondLang),
       casePageLine(secondLang),
@@ -692,7 +716,12 @@ export function renderEmail(
       : []),
     ...(c.trackUrl ? [{ href: c.trackUrl, label: trackLabel, look: 'outline' as const }] : []),
   ];
-  const due = (l: MailHalf) => [placeLine(l), ...(dueLine(l) ? [{ strong: dueLine(l) }] : []), pausedLine(l)];
+  const due = (l: MailHalf) => [
+    placeLine(l),
+    ...(dueLine(l) ? [{ strong: dueLine(l) }] : []),
+    ...clockLines(l),
+    pausedLine(l),
+  ];
   const html = mailHtml({
     first: firstLang,
     greeting,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderEmail, type EmailContext } from '../../domain/email-content.ts';
+import { clockLine, clockNotes } from '../../domain/case-clock-lines.ts';
+import type { CaseClock, ClockFacts } from '../../domain/case-clocks.ts';
 
 const base: EmailContext = {
   kind: 'signoff_request',
@@ -999,5 +1001,162 @@ describe('a complaint’s assignment offers no arrival on site', () => {
     expect(renderEmail('zh-CN', { ...taken, source: 'repair' }).text).toContain(
       '打开案件页面（到场登记、查看经过）',
     );
+  });
+});
+
+describe('the staff mails state the case clocks still to be met', () => {
+  const opened = '2026-12-08T00:38:00.000Z'; // 08:38 campus time
+  const clock = (id: CaseClock['id'], label: CaseClock['label'], hours: number): CaseClock => ({
+    id,
+    label,
+    seed: '000',
+    limit: { unit: 'hours', amount: hours },
+    metBy: id === 'on_site_arrival' ? ['arrived'] : ['rectification_reported'],
+    startedAt: opened,
+    due: new Date(Date.parse(opened) + hours * 3_600_000).toISOString(),
+    approximate: false,
+  });
+  const repair: ClockFacts = {
+    clocks: [
+      clock(
+        'on_site_arrival',
+        { zh: '一般维修2小时内到场', en: 'General repair, on site within 2 hours' },
+        2,
+      ),
+      clock('small_repair_done', { zh: '零星维修24小时内完成', en: 'Small repair done within 24 hours' }, 24),
+    ],
+    timeline: [{ at: opened, action: 'detected' }],
+  };
+  const at = (iso: string) => Date.parse(iso);
+  const campus = (iso: string) =>
+    `${new Intl.DateTimeFormat('zh-CN', {
+      timeZone: 'Asia/Shanghai',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hour12: false,
+    }).format(new Date(iso))} (Asia/Shanghai)`;
+  const arrivedBy = '2026/12/08 10:38 (Asia/Shanghai)';
+  const doneBy = '2026/12/09 08:38 (Asia/Shanghai)';
+
+  it('one line per clock, its due in campus time, in each half its own language', () => {
+    const clocks = clockNotes(repair, at('2026-12-08T01:00:00Z'), campus);
+    const { text, html } = renderEmail('zh-CN', {
+      ...base,
+      kind: 'assigned',
+      stage: 'analysing',
+      dueText: due,
+      clocks,
+    });
+    const [zh = '', en = ''] = blocks(text);
+    expect(zh).toContain(`案件时限：一般维修2小时内到场，截止 ${arrivedBy}\n`);
+    expect(zh).toContain(`案件时限：零星维修24小时内完成，截止 ${doneBy}\n`);
+    expect(en).toContain(`Case clock: General repair, on site within 2 hours, due ${arrivedBy}\n`);
+    expect(en).toContain(`Case clock: Small repair done within 24 hours, due ${doneBy}\n`);
+    expect(zh).not.toContain('Case clock');
+    expect(en).not.toContain('案件时限');
+    // Under the stage's own deadline, the earlier promise beside it.
+    const dueAt = zh.indexOf(`原因分析时限：${due}`);
+    expect(dueAt).toBeGreaterThan(0);
+    expect(dueAt).toBeLessThan(zh.indexOf('案件时限：'));
+    expect(html).toContain(`案件时限：零星维修24小时内完成，截止 ${doneBy}`);
+    expect(html).toContain(`Case clock: Small repair done within 24 hours, due ${doneBy}`);
+  });
+
+  it('marks a clock past its due as overdue, and leaves out one met', () => {
+    const late: ClockFacts = {
+      ...repair,
+      timeline: [...repair.timeline, { at: '2026-12-08T01:30:00Z', action: 'arrived' }],
+    };
+    const clocks = clockNotes(late, at('2026-12-09T02:00:00Z'), campus);
+    expect(clocks).toHaveLength(1);
+    const { text } = renderEmail('en', { ...base, kind: 'review_failed', stage: 'rectifying', clocks });
+    const [en, zh] = blocks(text);
+    expect(zh).toContain(`案件时限：零星维修24小时内完成，截止 ${doneBy}（已超时）`);
+    expect(en).toContain(`Case clock: Small repair done within 24 hours, due ${doneBy} (overdue)`);
+    expect(text).not.toMatch(/2小时内到场|within 2 hours/);
+  });
+
+  it('leaves out a clock met late, and every clock of a case withdrawn in time', () => {
+    const metLate: ClockFacts = {
+      ...repair,
+      timeline: [...repair.timeline, { at: '2026-12-08T03:00:00Z', action: 'arrived' }],
+    };
+    expect(clockNotes(metLate, at('2026-12-08T04:00:00Z'), campus).map((n) => n.label.zh)).toEqual([
+      '零星维修24小时内完成',
+    ]);
+    const withdrawn: ClockFacts = { ...repair, closedAt: '2026-12-08T01:00:00Z' };
+    expect(clockNotes(withdrawn, at('2026-12-10T00:00:00Z'), campus)).toEqual([]);
+  });
+
+  it('says a clock an approved pause holds moves on', () => {
+    const paused: ClockFacts = {
+      ...repair,
+      pauses: [
+        {
+          n: 1,
+          reason: 'waiting_for_parts',
+          note: '',
+          requestedBy: 'p1',
+          requestedAt: '2026-12-08T01:00:00Z',
+          state: 'approved',
+          decidedBy: 's1',
+          decidedAt: '2026-12-08T01:10:00Z',
+          endsBy: '2026-12-15T01:10:00Z',
+        },
+      ],
+    };
+    const [note] = clockNotes(paused, at('2026-12-08T01:20:00Z'), campus).slice(-1);
+    expect(note).toMatchObject({ held: true, passed: false });
+    expect(clockLine('zh', note!)).toMatch(/（暂停中，暂停结束时顺延）$/);
+    expect(clockLine('en', note!)).toMatch(/ \(paused: moves on when the pause ends\)$/);
+  });
+
+  it.each([
+    'assigned',
+    'signoff_request',
+    'review_request',
+    'review_failed',
+    'reminder',
+    'escalation',
+  ] as const)('%s states them', (kind) => {
+    const clocks = clockNotes(repair, at('2026-12-08T01:00:00Z'), campus);
+    const { text } = renderEmail('zh-CN', { ...base, kind, clocks });
+    expect(text).toContain(`案件时限：零星维修24小时内完成，截止 ${doneBy}`);
+    expect(text).toContain(`Case clock: Small repair done within 24 hours, due ${doneBy}`);
+  });
+
+  it.each(['result_and_survey', 'taken_off', 'pause_approved', 'handed_over'] as const)(
+    '%s does not: its reader is asked for no step of the case',
+    (kind) => {
+      const clocks = clockNotes(repair, at('2026-12-08T01:00:00Z'), campus);
+      expect(renderEmail('zh-CN', { ...base, kind, clocks }).text).not.toMatch(/案件时限|Case clock/);
+    },
+  );
+
+  it('a mail of a case with no clock left to meet has no such line', () => {
+    const { text } = renderEmail('zh-CN', { ...base, clocks: [] });
+    expect(text).not.toMatch(/案件时限|Case clock/);
+  });
+});
+
+describe('the escalation mail names the place', () => {
+  const place = { zh: '学生公寓B栋 B208', en: 'Dormitory B B208' };
+
+  it('on a line of its own, as the assignment does', () => {
+    const { text, html } = renderEmail('zh-CN', {
+      ...base,
+      kind: 'escalation',
+      stage: 'rectifying',
+      dueText: due,
+      actionUrl: undefined,
+      place,
+    });
+    const [zh, en] = blocks(text);
+    expect(zh).toContain('\n地点：学生公寓B栋 B208\n');
+    expect(en).toContain('\nPlace: Dormitory B B208\n');
+    expect(html).toContain('地点：学生公寓B栋 B208');
   });
 });
