@@ -30,6 +30,7 @@ export async function itemCaseBasis(
       { timeZone: c.timeZone },
     ),
     c.item,
+    'inspection',
   );
   return {
     caseId,

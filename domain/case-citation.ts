@@ -1,5 +1,5 @@
 import type { CasePolicy } from './case-model.ts';
-import { slaCatalogue } from './sla.ts';
+import { resolveSla, slaCatalogue, type SlaRule, type Source } from './sla.ts';
 import {
   citation,
   standardItem,
@@ -46,12 +46,30 @@ export function caseCitation(v: { category?: string | undefined }): CaseCitation
 }
 
 /**
- * The policy of a case citing an item: where the item names an SLA rule, the
- * case runs under it (a citation is not one of the SLA's own categories), the
- * same as a case a failed inspection item opens.
+ * The SLA rule a case of `source` citing `item` runs under, where the item's rule binds it. A
+ * complaint's rule binds only a complaint: its limits (record a complaint before the day's end,
+ * answer the complainant) say nothing of a finding, so an inspection finding on an item whose
+ * rule is a complaint's (育人 7, the staff's manners) keeps its own source's rule.
  */
-export function withItemRule(policy: CasePolicy, item: StandardItem): CasePolicy {
+export function itemRule(item: StandardItem, source: Source): SlaRule | undefined {
   const rule = slaCatalogue.rules.find((r) => r.id === item.slaRuleId);
+  if (!rule || (rule.source === 'complaint' && source !== 'complaint')) return undefined;
+  return rule;
+}
+
+/** The rule the case a failed check of `item` opens runs under (the standards page says it). */
+export function findingRule(item: StandardItem): SlaRule | undefined {
+  if (!item.slaRuleId || !item.severity) return undefined;
+  return itemRule(item, 'inspection') ?? resolveSla({ source: 'inspection', severity: item.severity }).rule;
+}
+
+/**
+ * The policy of a case citing an item: where the item's rule binds a case of its source
+ * (`itemRule`), the case runs under it (a citation is not one of the SLA's own categories), the
+ * same as a case a failed inspection item opens; else the policy as it came.
+ */
+export function withItemRule(policy: CasePolicy, item: StandardItem, source: Source): CasePolicy {
+  const rule = itemRule(item, source);
   if (!rule) return policy;
   return {
     ...policy,

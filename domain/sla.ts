@@ -30,7 +30,7 @@ export const slaCategories = {
   staff: 'staff',
 } as const;
 
-export const SLA_CATALOGUE_VERSION = '2026.2';
+export const SLA_CATALOGUE_VERSION = '2026.3';
 
 export interface SlaRule {
   id: string;
@@ -190,13 +190,14 @@ const rules: readonly SlaRule[] = [
     leadershipNotice: LEADERSHIP_NOTICE,
   },
   {
-    // Seed 000 asks for the causes "当天"; 24 hours keeps a late-evening finding fair.
+    // Seed 000 (检查评估 3) asks for the causes of "当天出现问题", the day's problems; 24 hours
+    // keeps a late-evening finding fair, and the label says the limit the case runs under.
     id: 'inspection',
     source: 'inspection',
     seed: '000',
     label: {
-      zh: '分析当天出现问题的原因、责任人，制定整改方案，并做好记录。',
-      en: 'Inspection finding analysed for its causes and responsible person the same day, with a rectification plan.',
+      zh: '24小时内分析当天出现问题的原因、责任人，制定整改方案，并做好记录。',
+      en: 'Inspection finding analysed for its causes and responsible person within 24 hours, with a rectification plan.',
     },
     stages: stages({ analysing: hours(24) }),
   },
@@ -207,8 +208,8 @@ const rules: readonly SlaRule[] = [
     category: slaCategories.safety,
     seed: '000',
     label: {
-      zh: '天天安全保障问题当天分析原因、责任人，制定整改方案；零星维修24小时内完成。',
-      en: 'Safety finding analysed the same day and fixed within 24 hours.',
+      zh: '天天安全保障问题24小时内分析原因、责任人，制定整改方案；零星维修24小时内完成。',
+      en: 'Safety finding analysed within 24 hours, then fixed within 24 hours.',
     },
     stages: stages({ analysing: hours(24), rectifying: hours(24) }),
   },
@@ -218,8 +219,8 @@ const rules: readonly SlaRule[] = [
     severity: 'major',
     seed: '000+002',
     label: {
-      zh: '分析当天出现问题的原因、责任人，制定整改方案；重大问题须在48小时内上报校领导。',
-      en: 'Major inspection finding analysed the same day; reported to school leadership within 48 hours.',
+      zh: '24小时内分析当天出现问题的原因、责任人，制定整改方案；重大问题须在48小时内上报校领导。',
+      en: 'Major inspection finding analysed within 24 hours; reported to school leadership within 48 hours.',
     },
     stages: stages({ analysing: hours(24) }),
     leadershipNotice: LEADERSHIP_NOTICE,
@@ -231,8 +232,8 @@ const rules: readonly SlaRule[] = [
     category: slaCategories.safety,
     seed: '000+002',
     label: {
-      zh: '天天安全保障问题当天分析原因、责任人；重大问题须在48小时内上报校领导。',
-      en: 'Major safety finding analysed the same day and fixed within 24 hours; reported to school leadership within 48 hours.',
+      zh: '天天安全保障问题24小时内分析原因、责任人，零星维修24小时内完成；重大问题须在48小时内上报校领导。',
+      en: 'Major safety finding analysed within 24 hours, then fixed within 24 hours; reported to school leadership within 48 hours.',
     },
     stages: stages({ analysing: hours(24), rectifying: hours(24) }),
     leadershipNotice: LEADERSHIP_NOTICE,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { caseCitation, isItemId, withItemRule } from '../../domain/case-citation.ts';
+import { caseCitation, findingRule, isItemId, withItemRule } from '../../domain/case-citation.ts';
 import { missingNextYear, missingYearMail, missingYearNotice } from '../../domain/calendar-warning.ts';
 import { buildPolicy } from '../../domain/case-policy.ts';
 import { buildWeeklyDigests, isoWeekOfDate } from '../../domain/digest.ts';
@@ -47,13 +47,38 @@ describe('a case citing a 6T item', () => {
     );
     const item = standardItem('6t.safety.1');
     if (!item) throw new Error('catalogue lacks 6t.safety.1');
-    const p = withItemRule(base, item);
+    const p = withItemRule(base, item, 'complaint');
     expect(p.slaRuleId).toBe('inspection.safety');
     expect(p.slaRuleId).not.toBe(base.slaRuleId);
     // An item without a rule leaves the policy as it was.
     const plain = standardItem('6t.service.7');
     if (!plain) throw new Error('catalogue lacks 6t.service.7');
-    expect(withItemRule(base, plain)).toBe(base);
+    expect(withItemRule(base, plain, 'complaint')).toBe(base);
+  });
+
+  it('a complaint’s rule binds a complaint only: a finding on 育人 7 runs under the inspection rule', async () => {
+    const dir = await demoDirectory();
+    const item = standardItem('6t.education.7');
+    if (!item) throw new Error('catalogue lacks 6t.education.7');
+    const policyOf = (source: 'inspection' | 'complaint') =>
+      withItemRule(
+        buildPolicy(
+          dir,
+          { source, severity: 'routine', category: item.id, location: { buildingId: 'bldg-a' } },
+          { timeZone: 'Asia/Shanghai' },
+        ),
+        item,
+        source,
+      );
+    const finding = policyOf('inspection');
+    expect(finding.slaRuleId).toBe('inspection');
+    expect(finding.slaLabel.zh).not.toContain('投诉');
+    expect(finding.stageDurations.analysing).toEqual({ unit: 'hours', amount: 24 });
+    // A student's complaint about the staff's manners is still recorded before the day's end.
+    expect(policyOf('complaint').slaRuleId).toBe('complaint.routine.staff');
+    // The standards page says the rule a failed check runs under.
+    expect(findingRule(item)?.id).toBe('inspection');
+    expect(findingRule(standardItem('6t.safety.1')!)?.id).toBe('inspection.safety');
   });
 });
 

@@ -24,7 +24,7 @@ const combinations = sources.flatMap((source) => severities.map((severity) => ({
 
 describe('catalogue shape', () => {
   it('is versioned', () => {
-    expect(SLA_CATALOGUE_VERSION).toBe('2026.2');
+    expect(SLA_CATALOGUE_VERSION).toBe('2026.3');
     expect(slaCatalogue.version).toBe(SLA_CATALOGUE_VERSION);
   });
 
@@ -79,7 +79,7 @@ describe('catalogue shape', () => {
 describe('resolveSla: every source × severity', () => {
   it.each(combinations)('$source / $severity resolves to a rule for that case', ({ source, severity }) => {
     const { version, rule } = resolveSla({ source, severity });
-    expect(version).toBe('2026.2');
+    expect(version).toBe('2026.3');
     expect(rule.source === undefined || rule.source === source).toBe(true);
     expect(rule.severity === undefined || rule.severity === severity).toBe(true);
     expect(rule.category).toBeUndefined();
@@ -380,5 +380,18 @@ describe('validateCatalogue', () => {
     const bad = base('fallback');
     bad.stages = { ...bad.stages, rectifying: { unit: 'hours', amount: -1 } };
     expect(() => validateCatalogue({ version: 'x', rules: [bad] })).toThrow(/rectifying/);
+  });
+});
+
+describe('a rule’s label and its limits agree', () => {
+  it('no rule says "the same day" of a stage it gives longer than the working day', () => {
+    for (const rule of slaCatalogue.rules) {
+      const sameDay = /same day/.test(rule.label.en) || /当天分析/.test(rule.label.zh);
+      if (sameDay) expect(rule.stages.analysing, rule.id).toEqual(workingDays(0));
+    }
+    const safety = slaCatalogue.rules.find((r) => r.id === 'inspection.safety');
+    expect(safety?.stages.analysing).toEqual(hours(24));
+    expect(safety?.label.en).toContain('analysed within 24 hours');
+    expect(safety?.label.zh).toContain('24小时内分析原因');
   });
 });

@@ -49,8 +49,8 @@ describe('small text on the standards and report-link pages', () => {
     ].map((m) => m[1]);
     expect(zhRules.length).toBeGreaterThan(0);
     expect(enRules.length).toBe(zhRules.length);
-    expect(zhRules).toContain('天天安全保障问题当天分析原因、责任人，制定整改方案；零星维修24小时内完成');
-    expect(enRules).toContain('Safety finding analysed the same day and fixed within 24 hours');
+    expect(zhRules).toContain('天天安全保障问题24小时内分析原因、责任人，制定整改方案；零星维修24小时内完成');
+    expect(enRules).toContain('Safety finding analysed within 24 hours, then fixed within 24 hours');
     for (const rule of [...zhRules, ...enRules]) expect(rule).not.toMatch(/[:：]/);
   });
 

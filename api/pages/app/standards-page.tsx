@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { slaCatalogue } from '../../../domain/sla.ts';
+import { findingRule } from '../../../domain/case-citation.ts';
 import { itemShortName, standards } from '../../../domain/standards/catalogue.ts';
 import { inLang, type Bilingual } from '../../../domain/text.ts';
 import type { AppDeps } from '../../deps.ts';
@@ -75,7 +75,7 @@ export function standardsPageRoutes(_deps: AppDeps): Hono<WebEnv> {
             </p>
             <ol class="std-items">
               {d.items.map((it) => {
-                const rule = it.slaRuleId ? slaCatalogue.rules.find((r) => r.id === it.slaRuleId) : undefined;
+                const rule = findingRule(it);
                 const short = itemShortName(it.id);
                 return (
                   <li class="std-item" id={it.id} data-item={it.id}>
