@@ -109,6 +109,8 @@ export const clockLineKinds: ReadonlySet<EmailKind> = new Set([
   'review_failed',
   'reminder',
   'escalation',
+  'signed_off_assignee',
+  'adjudicated',
 ]);
 
 /** A stage's deadline as a pause decision's mail states it. */

@@ -1121,6 +1121,8 @@ describe('the staff mails state the case clocks still to be met', () => {
     'review_failed',
     'reminder',
     'escalation',
+    'signed_off_assignee',
+    'adjudicated',
   ] as const)('%s states them', (kind) => {
     const clocks = clockNotes(repair, at('2026-12-08T01:00:00Z'), campus);
     const { text } = renderEmail('zh-CN', { ...base, kind, clocks });
