@@ -30,7 +30,10 @@ export function createReportTriageActivities(deps: ActivityDeps) {
     if (!dir) throw ApplicationFailure.create({ message: 'no campus directory is loaded' });
     const place = placeByCode(dir, report.placeCode);
     // From the plan, not this process's clock: the notice says how long the report had waited when it was due.
-    const waited = waitedText(Date.parse(input.notice.at) - Date.parse(report.receivedAt));
+    const waitedMs = Date.parse(input.notice.at) - Date.parse(report.receivedAt);
+    const waited = waitedText(waitedMs);
+    // An arrival notice is planned at the report's own time unless working hours held it.
+    const held = input.notice.kind === 'arrival' && waitedMs >= 60_000;
     let sent = 0;
     for (const id of input.notice.personIds) {
       const p = dir.people.find((x) => x.id === id);
@@ -48,6 +51,7 @@ export function createReportTriageActivities(deps: ActivityDeps) {
             kindLabel: reportKindInfo[report.kind as ReportKind].label,
             description: [...report.description].slice(0, 200).join(''),
             waitedText: waited,
+            held,
             triageUrl: `${deps.publicBaseUrl}/app/triage#${report.reportId}`,
           }),
         }),

@@ -18,6 +18,11 @@ export function triageNoticeMail(
     kindLabel: Bilingual;
     description: string;
     waitedText: Bilingual;
+    /**
+     * An arrival notice held to working hours (the report came in at night): it says how long the
+     * report has waited rather than that it has just come in.
+     */
+    held?: boolean | undefined;
     triageUrl: string;
   },
 ): { subject: string; text: string; html: string } {
@@ -35,7 +40,9 @@ export function triageNoticeMail(
   const body: Record<MailHalf, string[]> = {
     zh: [
       kind === 'arrival'
-        ? `${a.placeName.zh} 刚收到一份扫码报告（${a.kindLabel.zh}），请立即分派。`
+        ? a.held
+          ? `${a.placeName.zh} 在非工作时间收到一份扫码报告（${a.kindLabel.zh}），已等待 ${a.waitedText.zh}，请立即分派。`
+          : `${a.placeName.zh} 刚收到一份扫码报告（${a.kindLabel.zh}），请立即分派。`
         : reminder
           ? `${a.placeName.zh} 的扫码报告（${a.kindLabel.zh}）已等待 ${a.waitedText.zh}，仍未分派。`
           : `${a.placeName.zh} 的扫码报告（${a.kindLabel.zh}）已等待 ${a.waitedText.zh} 仍无人分派，现上报${rung.zh}。`,
@@ -44,7 +51,9 @@ export function triageNoticeMail(
     ],
     en: [
       kind === 'arrival'
-        ? `A scanned-code report (${a.kindLabel.en}) has just come in at ${a.placeName.en}: triage it now.`
+        ? a.held
+          ? `A scanned-code report (${a.kindLabel.en}) came in at ${a.placeName.en} out of working hours and has waited ${a.waitedText.en}: triage it now.`
+          : `A scanned-code report (${a.kindLabel.en}) has just come in at ${a.placeName.en}: triage it now.`
         : reminder
           ? `A scanned-code report (${a.kindLabel.en}) at ${a.placeName.en} has waited ${a.waitedText.en} for triage.`
           : `A scanned-code report (${a.kindLabel.en}) at ${a.placeName.en} has waited ${a.waitedText.en} and nobody has triaged it; it now goes to ${rung.en}.`,

@@ -290,6 +290,24 @@ describe('the notice email and its words', () => {
     expect(mail.text).not.toContain('已等待');
   });
 
+  it('tells of an arrival held overnight by how long it waited, not as just come in', () => {
+    const mail = triageNoticeMail('en', {
+      notice: { kind: 'arrival', rung: 'triage' },
+      reportId: 'RP-0123456789',
+      name: '王主管',
+      placeName: { zh: '一号楼A101', en: 'Building 1, A101' },
+      kindLabel: { zh: '报修', en: 'Repair' },
+      description: '灯不亮',
+      waitedText: waitedText(9 * 3_600_000),
+      held: true,
+      triageUrl: 'http://rectify.test/app/triage#RP-0123456789',
+    });
+    expect(mail.text).toContain('在非工作时间收到一份扫码报告（报修），已等待 9 小时，请立即分派');
+    expect(mail.text).toContain('came in at Building 1, A101 out of working hours and has waited 9 hours');
+    expect(mail.text).not.toContain('刚收到');
+    expect(mail.text).not.toContain('just come in');
+  });
+
   it('counts minutes under two hours and hours after', () => {
     expect(waitedText(119 * 60_000)).toEqual({ zh: '119 分钟', en: '119 minutes' });
     expect(waitedText(150 * 60_000)).toEqual({ zh: '3 小时', en: '3 hours' });
