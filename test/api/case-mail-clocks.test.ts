@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { campusTime } from '../../activities/case-mail-facts.ts';
 import { getCaseRecord } from '../../store/case-records.ts';
-import { pageSessions } from '../support/page-sessions.ts';
+import { openRepairByForm, pageSessions } from '../support/page-sessions.ts';
 import { uniqueId } from '../support/stack.ts';
 import { startApiStack, waitForEmail, type ApiStack } from './harness.ts';
 
@@ -23,24 +23,7 @@ afterAll(async () => {
 describe('a small repair’s assignment mail', () => {
   it('states the 24-hour clock, due as the case record has it, in both languages', async () => {
     const who = await as('sup-wang');
-    const opened = await s.app.request('/app/cases/new', {
-      method: 'POST',
-      headers: { cookie: `rectify_session=${who.id}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        title: `clocks ${uniqueId('t')}`,
-        description: '水龙头滴水',
-        source: 'repair',
-        severity: 'routine',
-        buildingId: 'bldg-a',
-        floorId: 'a-f1',
-        roomId: 'A101',
-        assigneeId: 'staff-zhao',
-        _csrf: who.csrf,
-      }).toString(),
-    });
-    expect(opened.status).toBe(303);
-    const caseId = /\/app\/cases\/(ZG-\d{4}-\d+)$/.exec(opened.headers.get('location') ?? '')?.[1] ?? '';
-    expect(caseId).not.toBe('');
+    const caseId = await openRepairByForm(s.app, who, `clocks ${uniqueId('t')}`);
 
     const mail = await waitForEmail(
       (e) => e.subject.includes(caseId) && e.to.includes('zhao.wei@demo.edu.cn'),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pageSessions } from '../support/page-sessions.ts';
+import { openRepairByForm, pageSessions } from '../support/page-sessions.ts';
 import { uniqueId } from '../support/stack.ts';
 import { startApiStack, waitForEmail, type ApiStack } from './harness.ts';
 
@@ -36,24 +36,7 @@ async function page(path: string, personId: string): Promise<string> {
 describe('a case’s place', () => {
   it('reads the same on the case page, in the assignment mail and in the audit timeline', async () => {
     const who = await as('sup-wang');
-    const opened = await s.app.request('/app/cases/new', {
-      method: 'POST',
-      headers: { cookie: `rectify_session=${who.id}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        title: `place ${uniqueId('t')}`,
-        description: '水龙头滴水',
-        source: 'repair',
-        severity: 'routine',
-        buildingId: 'bldg-a',
-        floorId: 'a-f1',
-        roomId: 'A101',
-        assigneeId: 'staff-zhao',
-        _csrf: who.csrf,
-      }).toString(),
-    });
-    expect(opened.status).toBe(303);
-    const caseId = /\/app\/cases\/(ZG-\d{4}-\d+)$/.exec(opened.headers.get('location') ?? '')?.[1] ?? '';
-    expect(caseId).not.toBe('');
+    const caseId = await openRepairByForm(s.app, who, `place ${uniqueId('t')}`);
 
     const place = { zh: '学生公寓A栋 A101', en: 'Dormitory A, A101' };
     const mail = await waitForEmail(
