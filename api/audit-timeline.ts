@@ -37,6 +37,15 @@ const actionLabel = (action: string): Text | undefined =>
 
 const pick = (t: Text, lang: Lang) => (lang === 'en' ? t.en : t.zh);
 
+/**
+ * Triage records a merge as a comment on the case (api/pages/app/triage.tsx) whose text opens
+ * with the report's id in both languages: `并入扫码报告 <id> / merged scanned report <id>：<text>`.
+ * Told apart by that whole opening, the same id twice, so the trail says what happened, not that
+ * the supervisor typed it. The stored entry is unchanged: this is its reading only.
+ */
+const MERGE_TEXT = /^并入扫码报告 (RP-[0-9A-Z]{10}) \/ merged scanned report \1：([\s\S]*)$/u;
+const mergeLabel: Text = { zh: '并入扫码报告', en: 'Scanned report merged' };
+
 export interface TimelineItem {
   seq: number;
   at: string;
@@ -207,6 +216,8 @@ export function describeEntry(
   const then = (rest: string) => (rest ? (en ? `: ${rest}` : `：${rest}`) : '');
   const notes = (v: unknown) => (v ? (en ? `; notes: ${text(v)}` : `；意见：${text(v)}`) : '');
   let detail: string;
+  // The action's own label, unless the entry is one an action records under another's name.
+  let what: string | undefined;
   switch (entry.action) {
     case 'detected': {
       const loc = (p.location ?? {}) as Partial<Location>;
@@ -282,9 +293,12 @@ export function describeEntry(
     case 'follow_up_low_score':
       detail = `${en ? 'score' : '评分'} ${text(p.score)}${p.comment ? ` · ${text(p.comment)}` : ''}`;
       break;
-    case 'commented':
-      detail = text(p.text);
+    case 'commented': {
+      const merged = typeof p.text === 'string' ? MERGE_TEXT.exec(p.text) : null;
+      detail = merged ? `${merged[1]}${en ? ': ' : '：'}${merged[2]}` : text(p.text);
+      if (merged) what = pick(mergeLabel, lang);
       break;
+    }
     case 'deadline_set':
       detail = `${stage(p.stage)} · ${due(p.due)}`;
       break;
@@ -444,7 +458,7 @@ export function describeEntry(
     when: formatWhen(entry.at, tz),
     actor: { id: actor.id, name: nameOf(actor.id, names, lang), role: actor.role, via: actor.via },
     action: entry.action,
-    what: label ? pick(label, lang) : entry.action,
+    what: what ?? (label ? pick(label, lang) : entry.action),
     detail,
     payload: entry.payload,
     hash: entry.hash,

@@ -170,7 +170,8 @@ export function evidenceRoutes(deps: AppDeps): Hono<EvidenceEnv> {
   /**
    * The evidence record, if the caller may read its case; otherwise as if it did not exist.
    * `viaReport`: a scanned report's photo (kept under the report's id) is read through the case
-   * triage opened from that report, the case that may cite it.
+   * triage opened from that report or merged it into: the report's own decision names that case,
+   * so whoever acts on the case sees what each of its reporters sent, and nothing a text cites.
    */
   async function readableEvidence(c: Context<EvidenceEnv>, opts: { viaReport?: boolean } = {}) {
     const { evidenceId } = paramsOf(c, evidenceParams);
@@ -182,7 +183,7 @@ export function evidenceRoutes(deps: AppDeps): Hono<EvidenceEnv> {
     if (!record) throw missing;
     const report =
       opts.viaReport && isReportId(record.caseId) ? await getReport(deps.aws, record.caseId) : null;
-    if (report && !(report.status === 'case' && report.caseId)) throw missing;
+    if (report && !((report.status === 'case' || report.status === 'merged') && report.caseId)) throw missing;
     const owner = report?.caseId ?? record.caseId;
     await readableCase(c, owner).catch((err: unknown) => {
       // Someone who may not read the case learns nothing about its files, not even that they exist.

@@ -436,3 +436,30 @@ describe('someone who has left the directory', () => {
     ).toBe('staff-nobody');
   });
 });
+
+describe('a scanned report merged on the triage page (recorded as a comment)', () => {
+  const merge = (text: string, lang: Lang) =>
+    describeEntry(entry('commented', { text }), lang, names, TZ, dir);
+  const text = '并入扫码报告 RP-KT3PSX450S / merged scanned report RP-KT3PSX450S：B208的灯不亮了';
+
+  it('reads as a merge, the report and its words as the detail, in the reader’s language', () => {
+    expect(merge(text, 'zh-CN')).toMatchObject({
+      action: 'commented',
+      what: '并入扫码报告',
+      detail: 'RP-KT3PSX450S：B208的灯不亮了',
+    });
+    expect(merge(text, 'en')).toMatchObject({
+      what: 'Scanned report merged',
+      detail: 'RP-KT3PSX450S: B208的灯不亮了',
+    });
+  });
+
+  it('stays a comment when the text only looks like one: another opening, two ids, quoted later', () => {
+    for (const t of [
+      '并入扫码报告 RP-KT3PSX450S / merged scanned report RP-J3T85717EE：x',
+      '见 并入扫码报告 RP-KT3PSX450S / merged scanned report RP-KT3PSX450S：x',
+      '并入扫码报告 RP-KT3PSX450S',
+    ])
+      expect(merge(t, 'en'), t).toMatchObject({ what: 'Comment added', detail: t });
+  });
+});

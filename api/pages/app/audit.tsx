@@ -13,6 +13,7 @@ import { withEvidence } from '../../../audit/evidence-check.ts';
 import { readChain } from '../../../store/audit-chain.ts';
 import { BadCursorError, listCases } from '../../../store/case-lists.ts';
 import { getCaseRecord } from '../../../store/case-records.ts';
+import { getReport, isReportId } from '../../../store/reports.ts';
 import { stages, type CaseView } from '../../../domain/case-model.ts';
 import { inLang, type Bilingual } from '../../../domain/text.ts';
 import { caseTitleIn } from '../../../domain/case-title.ts';
@@ -151,6 +152,13 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
     auditJobPages(deps, (c, posted, status) => home(c, posted, status)),
   );
 
+  /** The case a scanned report opened or was merged into, or null (undecided, rejected, unknown). */
+  async function caseOfReport(reportId: string): Promise<CaseView | null> {
+    const report = await getReport(aws, reportId);
+    const caseId = report && (report.status === 'case' || report.status === 'merged') ? report.caseId : null;
+    return caseId ? getCaseRecord(aws.ddb, aws.tables, caseId) : null;
+  }
+
   app.get('/audit', async (c) => {
     if (!allowed(c)) return refusedPage(c, TITLE, AUDIT_RULE);
     return home(c);
@@ -192,11 +200,15 @@ export function auditPageRoutes(deps: AppDeps): Hono<WebEnv> {
     let nextCursor: string | null = null;
     if (searched && Object.keys(errors).length === 0) {
       const text = q.q?.toLowerCase();
-      // A case number finds its case directly; anything else searches titles and numbers in the list.
+      // A case number finds its case directly, as does a scanned report's number the case it was
+      // opened from or merged into (the report's own decision names it; no case text carries a
+      // merged one); anything else searches titles and numbers in the list.
       const exact =
-        text && storedCaseIdSchema.safeParse(q.q).success
-          ? await getCaseRecord(aws.ddb, aws.tables, q.q ?? '')
-          : null;
+        text && isReportId(text.toUpperCase())
+          ? await caseOfReport(text.toUpperCase())
+          : text && storedCaseIdSchema.safeParse(q.q).success
+            ? await getCaseRecord(aws.ddb, aws.tables, q.q ?? '')
+            : null;
       if (exact) items = [exact];
       else {
         try {

@@ -18,7 +18,7 @@ import { directoryOrFail, readCase } from '../../reads.ts';
 import { ProblemError } from '../../middleware/problems.ts';
 import type { Caller } from '../../auth.ts';
 import { pinnedSupervisorsQuery } from '../../../workflows/rectification-case/messages.ts';
-import { reportsOfCase } from '../../../store/reports.ts';
+import { reportsOfCase, type Report } from '../../../store/reports.ts';
 import { heldBefore } from '../../../store/case-moves.ts';
 import type { AppDeps } from '../../deps.ts';
 import {
@@ -122,6 +122,9 @@ export async function renderCase(
   const { view, dir } = await readForPage(deps, viewer, caseId);
   // The scanned-code reports this case answers, with when each was reported (its clocks may start there).
   const reports = await reportsOfCase(deps.aws, caseId);
+  // A merged report's photos are in no text of the case (its description is the opening report's):
+  // shown beside each report merged into this case, which its readers may open (api/routes/evidence.ts).
+  const mergedPhotosOf = (r: Report) => (r.status === 'merged' && r.caseId === caseId ? r.evidence : []);
   const descriptionPhotos = await photosOfDescription(deps, caseId, view.description);
   // The weekly feedback's department follow-ups marked handled on this case (when, by whom, what was done).
   const followUps = await caseFollowUps(deps, dir, view, now);
@@ -187,7 +190,7 @@ export async function renderCase(
   const isAdmin = roles.includes('admin');
   const workflowEvents = isAdmin || roles.includes('auditor');
   const auditLinks = roles.some((r) => AUDIT_READERS.includes(r));
-  const evidenceTypes = await evidenceTypesIn(deps, [view, rows]);
+  const evidenceTypes = await evidenceTypesIn(deps, [view, rows, reports.map(mergedPhotosOf)]);
   const temporalUrl = `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.env.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(caseId)}`;
   const dl = (label: Bilingual, value: unknown) => (
     <>
@@ -267,6 +270,15 @@ export async function renderCase(
                 <div data-report={r.reportId}>
                   {r.reportId} · {t('报告时间', 'reported at')} {formatTime(r.receivedAt, tz)}
                   {r.status === 'merged' ? t('（并入）', ' (merged)') : ''}
+                  {mergedPhotosOf(r).length > 0 && (
+                    <div data-report-photos>
+                      <Evidence
+                        refs={mergedPhotosOf(r)}
+                        lang={lang}
+                        alt={{ zh: `${r.reportId} 照片`, en: `${r.reportId} photo` }}
+                      />
+                    </div>
+                  )}
                 </div>
               )),
             )}
