@@ -1,3 +1,4 @@
+import { readMergeComment } from '../domain/merge-comment.ts';
 import { caseActionLabel, isCaseAction } from '../domain/case-action.ts';
 import { localDateTime, type Duration } from '../domain/calendar.ts';
 import { clockIds, clockLabel, pauseReasonLabels, type ClockId } from '../domain/case-clocks.ts';
@@ -37,13 +38,7 @@ const actionLabel = (action: string): Text | undefined =>
 
 const pick = (t: Text, lang: Lang) => (lang === 'en' ? t.en : t.zh);
 
-/**
- * Triage records a merge as a comment on the case (api/pages/app/triage.tsx) whose text opens
- * with the report's id in both languages: `并入扫码报告 <id> / merged scanned report <id>：<text>`.
- * Told apart by that whole opening, the same id twice, so the trail says what happened, not that
- * the supervisor typed it. The stored entry is unchanged: this is its reading only.
- */
-const MERGE_TEXT = /^并入扫码报告 (RP-[0-9A-Z]{10}) \/ merged scanned report \1：([\s\S]*)$/u;
+/** A triage merge, recorded as a comment (domain/merge-comment.ts), reads as what happened. */
 const mergeLabel: Text = { zh: '并入扫码报告', en: 'Scanned report merged' };
 
 export interface TimelineItem {
@@ -294,8 +289,8 @@ export function describeEntry(
       detail = `${en ? 'score' : '评分'} ${text(p.score)}${p.comment ? ` · ${text(p.comment)}` : ''}`;
       break;
     case 'commented': {
-      const merged = typeof p.text === 'string' ? MERGE_TEXT.exec(p.text) : null;
-      detail = merged ? `${merged[1]}${en ? ': ' : '：'}${merged[2]}` : text(p.text);
+      const merged = typeof p.text === 'string' ? readMergeComment(p.text) : undefined;
+      detail = merged ? `${merged.reportId}${en ? ': ' : '：'}${merged.description}` : text(p.text);
       if (merged) what = pick(mergeLabel, lang);
       break;
     }

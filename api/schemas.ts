@@ -1,3 +1,4 @@
+import { opensAsMergeRefusal, readMergeComment } from '../domain/merge-comment.ts';
 import { z } from 'zod';
 import { caseActions } from '../domain/case-action.ts';
 import { clockIds, pauseReasonLabels, pauseReasons } from '../domain/case-clocks.ts';
@@ -195,7 +196,12 @@ export const withdrawSchema = named('Withdrawal', z.strictObject({ reason: text(
  * A comment's length is the case's budget, in characters: the case refuses a longer one with a
  * 422 naming the budget (zod's max would count an emoji as two and refuse it as a 400 first).
  */
-const commentText = z.string().trim().min(1).pipe(safeString());
+const commentText = z
+  .string()
+  .trim()
+  .min(1)
+  .pipe(safeString())
+  .refine((t) => readMergeComment(t) === undefined, opensAsMergeRefusal);
 schemaRegistry.add(commentText, { maxLength: CASE_BUDGETS.commentLength });
 export const commentSchema = named('Comment', z.strictObject({ text: commentText }), '评论');
 export const arrivedSchema = named(

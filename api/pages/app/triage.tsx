@@ -1,3 +1,4 @@
+import { mergeCommentText } from '../../../domain/merge-comment.ts';
 import { repeatedParams } from '../../repeated-params.ts';
 import { formOr400 } from '../../form-body.ts';
 import { Hono } from 'hono';
@@ -1037,7 +1038,7 @@ export function triageRoutes(deps: AppDeps): Hono<WebEnv> {
           args: [
             {
               actor: viewer.actor,
-              text: `并入扫码报告 ${report.reportId} / merged scanned report ${report.reportId}：${report.description}`,
+              text: mergeCommentText(report.reportId, report.description),
             },
           ],
         });
