@@ -555,7 +555,7 @@ async function month(stack: CaseStack & { teardown(): Promise<void> }): Promise<
                 category: 'repair',
                 label: { zh: '报修', en: 'Repair' },
                 place: 'bldg-a/a-f1/A101',
-                placeName: { zh: '学生公寓A栋 1层 A101', en: 'Dormitory A, Floor 1, A101' },
+                placeName: { zh: '学生公寓A栋 A101', en: 'Dormitory A, A101' },
                 count: 2,
                 caseIds: ids(['C1', 'C11']),
               },
