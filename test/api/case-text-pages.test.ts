@@ -75,4 +75,24 @@ describe('a failed item’s case on the pages', () => {
     expect(api.title).toBe('安全 1 消防管理 不合格 / Safety 1 Fire management: failed');
     expect(api.description).toContain('标准要求 / Requirement: ');
   });
+
+  it('shows a person’s own description as typed, even a line written "中文 / English"', async () => {
+    const typed = `宿舍漏水 / leaking since Monday ${uniqueId('x')}`;
+    const opened = await s.app.request('/api/cases', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await tokenFor('sup-wang')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        title: 'leak',
+        description: typed,
+        source: 'repair',
+        severity: 'routine',
+        location: { buildingId: 'bldg-a', floorId: 'a-f1', roomId: 'A101' },
+        assigneeId: 'staff-zhao',
+      }),
+    });
+    expect(opened.status).toBe(201);
+    const { caseId } = (await opened.json()) as { caseId: string };
+    for (const lang of ['zh-CN', 'en'])
+      expect(await (await get(`/app/cases/${caseId}?lang=${lang}`)).text()).toContain(typed);
+  });
 });

@@ -290,8 +290,7 @@ describe('web pages: the case page', () => {
     const id = await openCase({ description: `门把手松动\n照片 / Photos: ${file.ref}` });
     const page = await (await get(`/app/cases/${id}`, 'sup-wang')).text();
     const dd = /<dt>描述<\/dt><dd>([\s\S]*?)<\/dd>/.exec(page)?.[1] ?? '';
-    // The line's label reads in the page's language (caseTextIn); the reference stays text.
-    expect(dd).toContain(`照片：${file.ref}`);
+    expect(dd).toContain(`照片 / Photos: ${file.ref}`);
     expect(dd).not.toContain('<img');
     // A description citing nothing is its text.
     const plain = await (await get(`/app/cases/${caseId}`, 'sup-wang')).text();

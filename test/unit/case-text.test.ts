@@ -77,7 +77,13 @@ describe('a case’s text in the reader’s language (caseTextIn)', () => {
 
 describe('the case page’s description', () => {
   const html = (lang: 'zh-CN' | 'en') =>
-    String(Description({ text: inspection, lang, shown: new Set([ref]) }));
+    String(Description({ text: inspection, lang, shown: new Set([ref]), written: true }));
+
+  it('keeps a person’s own words as typed', () => {
+    const typed = '宿舍漏水 / leaking since Monday';
+    for (const lang of ['zh-CN', 'en'] as const)
+      expect(String(Description({ text: typed, lang, shown: new Set(), written: false }))).toContain(typed);
+  });
 
   it('reads in the page’s language, its cited photos shown as photos, not as their reference', () => {
     expect(html('zh-CN')).toContain('2026年12月8日 日检（学生公寓B栋）：一楼消防通道堆放杂物');

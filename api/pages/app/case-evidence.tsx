@@ -62,11 +62,21 @@ export async function photosOfDescription(deps: AppDeps, caseId: string, text: s
   return new Set(refs.filter((_, i) => ok[i]));
 }
 
-export function Description(props: { text: string; lang: Lang; shown: ReadonlySet<string> }) {
+/**
+ * A case's description with its photos. `written`: the system wrote it in both languages (a
+ * catalogue item's case: a failed 6T item, a missed duty), so its lines read in the page's
+ * language; a person's own words are shown as typed, " / " and all.
+ */
+export function Description(props: {
+  text: string;
+  lang: Lang;
+  shown: ReadonlySet<string>;
+  written: boolean;
+}) {
   const { text, refs } = describedPhotos(props.text, props.shown);
   return (
     <>
-      {caseTextIn(text, props.lang)}
+      {props.written ? caseTextIn(text, props.lang) : text}
       {refs.length > 0 && (
         <div data-description-photos>
           <Evidence refs={refs} lang={props.lang} alt={{ zh: '报告照片', en: 'Reported photo' }} />

@@ -1,5 +1,6 @@
 // The case page itself (renderCase): shared by the stage steps' routes (case-page.tsx) and the
 // handling steps' routes (case-handling-page.tsx), which both answer a refused form with it.
+import { isItemId } from '../../../domain/case-citation.ts';
 import { enCount } from '../../../domain/english-count.ts';
 import { evidenceTypesIn } from '../../../store/evidence.ts';
 import { notesWithoutEvidence } from '../../../domain/evidence-ref.ts';
@@ -295,7 +296,12 @@ export async function renderCase(
             )}
           {dl(
             { zh: '描述', en: 'Description' },
-            <Description text={view.description} lang={lang} shown={descriptionPhotos} />,
+            <Description
+              text={view.description}
+              lang={lang}
+              shown={descriptionPhotos}
+              written={view.source === 'inspection' && isItemId(view.category)}
+            />,
           )}
         </dl>
       </section>
