@@ -591,7 +591,10 @@ async function markQueueRow(deps: ReportDeps, report: Report, claim: { by: strin
         TableName: deps.tables.ops,
         Key: queueKey(report),
         UpdateExpression: 'SET claimBy = :by, claimUntil = :until',
-        ConditionExpression: 'attribute_exists(pk)',
+        // A mark that lands late (its claim released and another taken meanwhile) never covers a
+        // later claim's: claims run from when they are taken, so the later one runs out later.
+        ConditionExpression:
+          'attribute_exists(pk) AND (attribute_not_exists(claimUntil) OR claimUntil < :until)',
         ExpressionAttributeValues: marshall({ ':by': claim.by, ':until': claim.until }),
       }),
     ),
