@@ -1,4 +1,4 @@
-import type { Bilingual } from './text.ts';
+import { upFirst, type Bilingual } from './text.ts';
 import { caseTitleIn } from './case-title.ts';
 import { notesWithoutEvidence } from './evidence-ref.ts';
 import { detailIn } from './mail-detail.ts';
@@ -209,8 +209,6 @@ const analysisAhead = (c: EmailContext): boolean => ['detected', 'analysing'].in
 /** The stage whose deadline a reminder or an escalation is about, as a noun ("整改" / "rectification"). */
 const overdueStage = (c: EmailContext) =>
   isStage(c.stage) ? stageLabels[c.stage] : { zh: c.stage, en: c.stage };
-/** An English noun opening a subject after its tag ("[Overdue] Rectification stage …"). */
-const upFirst = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 /** The stage as people read it, not its code. */
 const stageName = (c: EmailContext) =>
   isStage(c.stage) ? stageStatusLabels[c.stage] : { zh: c.stage, en: c.stage };

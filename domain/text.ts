@@ -28,10 +28,10 @@ const HTML_ENTITIES: Record<string, string> = {
   "'": '&#39;',
 };
 
-/** Text made safe to put in HTML, as element content or a quoted attribute value. */
 /** English text with its first letter capitalised, as where a clause written to follow a colon starts a sentence. */
 export const upFirst = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
+/** Text made safe to put in HTML, as element content or a quoted attribute value. */
 export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
 
 const HAN = /\p{Script=Han}/u;

@@ -10,7 +10,7 @@ import { categoryLabel } from '../../../domain/intake.ts';
 import { type CaseView } from '../../../domain/case-model.ts';
 import type { Directory } from '../../../domain/directory.ts';
 import { placeNameOf } from '../../../domain/place-name.ts';
-import { inLang, splitBilingual, type Bilingual, type Lang } from '../../../domain/text.ts';
+import { inLang, splitBilingual, upFirst, type Bilingual, type Lang } from '../../../domain/text.ts';
 import { caseTitleIn } from '../../../domain/case-title.ts';
 import { slaLabelNow } from '../../../domain/sla.ts';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -518,7 +518,7 @@ async function readForPage(deps: AppDeps, viewer: Caller, caseId: string) {
 }
 
 /** A refusal's English, which reads as a clause ("case is withdrawn"), as a sentence of its own. */
-const sentence = (en: string) => en.charAt(0).toUpperCase() + en.slice(1).replace(/[.。]$/u, '');
+const sentence = (en: string) => upFirst(en).replace(/[.。]$/u, '');
 
 const formTitle = (state: FormState): Bilingual =>
   isFormStep(state.step) ? stepTitles[state.step] : handlingTitles[state.step];
