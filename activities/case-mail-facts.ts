@@ -125,6 +125,8 @@ interface FactsRequest {
   round?: number | undefined;
   key?: string | undefined;
   to?: { personIds?: string[] | undefined } | undefined;
+  /** The hand-over a supervisors' notice is about, when the caller has read it (`handOverNoticeMove`). */
+  handOver?: CaseMove | undefined;
 }
 
 /** Whether a kind says anything the case's record holds (then it is read once for the mail). */
@@ -232,7 +234,7 @@ async function handOverNotice(
   dir: Directory,
   req: FactsRequest,
 ): Promise<CaseMailFacts> {
-  const move = await handOverNoticeMove(deps, req);
+  const move = req.handOver ?? (await handOverNoticeMove(deps, req));
   if (!move) return {};
   const assigneeName = dir.people.find((p) => p.id === move.toId)?.name;
   return { move: await moveNames(deps, dir, move), ...(assigneeName ? { assigneeName } : {}) };

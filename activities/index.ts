@@ -233,7 +233,7 @@ export function createActivities(deps: ActivityDeps) {
     const tz = deps.timeZone;
     const due = req.due ?? req.stageDue;
     const dueText = due ? campusTime(due, tz) : undefined;
-    const facts = await caseMailFacts(deps, dir, req);
+    const facts = await caseMailFacts(deps, dir, { ...req, handOver });
     // One refused recipient must not keep the others from their mail: they go first, and the
     // refusals end the activity for good once everyone else has theirs.
     const refused: string[] = [];
