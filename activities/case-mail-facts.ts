@@ -183,7 +183,7 @@ export async function caseMailFacts(
   if (actedKinds.has(req.kind)) {
     const id = record ? actorOf(record, req) : undefined;
     const actorName = id ? dir.people.find((p) => p.id === id)?.name : undefined;
-    return actorName ? { actorName } : {};
+    return { ...(actorName ? { actorName } : {}), ...clockFact };
   }
   if (!needsRecord.has(req.kind) || !record) return clockFact;
   return {

@@ -48,6 +48,9 @@ describe('whoever must act next is told: the signed-off plan to its assignee, a 
           '赵伟, the responsible staff member, has signed off the finding and rectification plan',
         );
         expect(mail?.text).toMatch(/Rectification due: \d{4}\/\d{2}\/\d{2} \d{2}:\d{2}/);
+        // The promise the repair is held to, beside the stage's own deadline (e24d29e).
+        expect(mail?.text).toMatch(/案件时限：零星维修24小时内完成，截止 \d{4}\/\d{2}\/\d{2} \d{2}:\d{2}/);
+        expect(mail?.text).toMatch(/Case clock: Small repair done within 24 hours, due \d{4}\/\d{2}\/\d{2}/);
         // The rectifying stage has no signed link: the case page is where it is reported.
         expect(mail?.text).not.toMatch(/\/actions\//);
 
